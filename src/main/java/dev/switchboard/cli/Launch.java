@@ -1,0 +1,96 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.Deployment;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.edge.EdgeServer;
+import dev.switchboard.pipeline.Gateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Loads a config, starts the gateway and blocks until the process is stopped. Shared by serve and demo. */
+final class Launch {
+    private static final Logger log = LoggerFactory.getLogger("switchboard");
+
+    private Launch() {}
+
+    static int serve(Path configFile, String configText, Function<String, String> env, String host, int port,
+                     int instances, Vertx existing) {
+        GatewayConfig config;
+        try {
+            ConfigLoader loader = new ConfigLoader(env);
+            config = configText != null ? loader.parse(configText) : loader.load(configFile);
+        } catch (ConfigException e) {
+            System.err.println("Config error" + (e.problems().size() > 1 ? "s" : "") + " in "
+                    + (configFile == null ? "the bundled demo config" : configFile) + ":");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return 2;
+        }
+        config.warnings().forEach(w -> log.warn("config: {}", w));
+        boolean loopback = isLoopback(host);
+        if (config.general().masterKey() == null && !loopback) {
+            System.err.println("Refusing to listen on " + host + " without a master key: anyone on the network could "
+                    + "spend your provider credits. Fix: set general_settings.master_key: os.environ/SWITCHBOARD_MASTER_KEY, "
+                    + "or listen on 127.0.0.1 (the default).");
+            return 2;
+        }
+        int loops = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+        Vertx vertx = existing != null ? existing : Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
+                .setPreferNativeTransport(true));
+        Gateway gateway;
+        try {
+            gateway = Gateway.create(vertx, config, env);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Config error:\n  " + e.getMessage().replace("\n", "\n  "));
+            vertx.close();
+            return 2;
+        }
+        EdgeServer server;
+        try {
+            server = EdgeServer.start(vertx, gateway, host, port, loops).toCompletionStage().toCompletableFuture().get();
+        } catch (Exception e) {
+            System.err.println("Cannot listen on " + host + ":" + port + ": " + rootMessage(e)
+                    + ". Fix: stop what uses the port, or pass --port N.");
+            vertx.close();
+            return 1;
+        }
+        if (config.general().masterKey() == null) {
+            log.warn("No general_settings.master_key: accepting requests without a key, on loopback ({}) only.", host);
+        }
+        log.info("Switchboard listening on http://{}:{}/v1 with {} model(s):", host, server.port(), gateway.aliases().size());
+        for (Deployment d : config.deployments()) {
+            log.info("  {} -> {}{}", d.alias(), d.id(), d.apiBase() == null ? "" : " at " + d.apiBase());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS);
+            stopped.countDown();
+        }));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static String rootMessage(Throwable t) {
+        while (t.getCause() != null) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

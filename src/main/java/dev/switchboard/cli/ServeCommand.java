@@ -1,0 +1,26 @@
+package dev.switchboard.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Run the gateway with a LiteLLM-compatible config.yaml.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "Path to config.yaml.")
+    Path config;
+
+    @Option(names = "--port", defaultValue = "4000", description = "Port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--event-loops", defaultValue = "0", hidden = true, description = "Event loops (0 = one per core).")
+    int eventLoops;
+
+    @Override
+    public Integer call() {
+        return Launch.serve(config, null, System::getenv, host, port, eventLoops, null);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.simulator.ProviderSimulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the OpenAI wire-format simulator on its own, e.g. as the upstream of the benchmark. */
+@Command(name = "simulator", description = "Run the OpenAI-compatible provider simulator (for tests and benchmarks).")
+final class SimulatorCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "4010", description = "Port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--event-loops", defaultValue = "1", description = "Event loops (default ${DEFAULT-VALUE}).")
+    int eventLoops;
+
+    @Override
+    public Integer call() throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+        ProviderSimulator sim = ProviderSimulator.start(vertx, host, port, false).toCompletionStage().toCompletableFuture().get();
+        System.err.println("simulator: OpenAI wire format on " + sim.baseUrl().replace("127.0.0.1", host));
+        new CountDownLatch(1).await();
+        return 0;
+    }
+}

@@ -1,0 +1,215 @@
+package dev.switchboard.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Loads LiteLLM's {@code config.yaml} (a superset where Switchboard needs more). Unknown keys are warnings
+ * with their line; wrong types, missing required keys and unset {@code os.environ/} variables are errors
+ * that name the line, the key and the fix, all reported together.
+ */
+public final class ConfigLoader {
+
+    private static final Set<String> TOP_KEYS = Set.of(
+            "model_list", "router_settings", "litellm_settings", "general_settings", "environment_variables");
+    private static final Set<String> ENTRY_KEYS = Set.of("model_name", "litellm_params", "model_info");
+    /** litellm_params keys we read into Deployment fields. */
+    private static final Set<String> TYPED_PARAMS = Set.of(
+            "model", "api_key", "api_base", "base_url", "timeout", "stream_timeout", "max_tokens",
+            "extra_headers", "headers");
+    /** litellm_params keys kept in Deployment.params for the stages that read them (numbers unless noted). */
+    private static final Set<String> NUMBER_PARAMS = Set.of(
+            "rpm", "tpm", "weight", "order", "max_retries", "mock_latency_ms", "mock_chunk_delay_ms",
+            "mock_fault_rate", "temperature", "top_p");
+    private static final Set<String> OTHER_PARAMS = Set.of(
+            "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points",
+            "region_name", "custom_llm_provider");
+    private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "max_request_size_mb");
+    /** Recognised LiteLLM keys whose behaviour comes with later issues: accepted with a note, never an error. */
+    private static final Set<String> ROUTER_KEYS = Set.of(
+            "routing_strategy", "num_retries", "allowed_fails", "cooldown_time", "fallbacks",
+            "context_window_fallbacks", "content_policy_fallbacks", "timeout", "retry_after",
+            "model_group_alias", "enable_pre_call_checks", "redis_host", "redis_port", "redis_password",
+            "auto_router");
+    private static final Set<String> LITELLM_KEYS = Set.of(
+            "cache", "cache_params", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
+            "num_retries", "request_timeout", "drop_params", "set_verbose", "json_logs", "success_callback",
+            "failure_callback", "callbacks", "redact_messages_in_exceptions", "turn_off_message_logging");
+
+    private final Function<String, String> env;
+
+    public ConfigLoader(Function<String, String> env) { this.env = env; }
+
+    /** Uses the process environment. */
+    public static ConfigLoader fromEnvironment() { return new ConfigLoader(System::getenv); }
+
+    public GatewayConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read the config file (" + e.getMessage()
+                    + "). Fix: pass an existing file with --config."));
+        }
+        return parse(text);
+    }
+
+    public GatewayConfig parse(String yamlText) {
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(yamlText));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new ConfigException(List.of("line " + line + ": the file is not valid YAML: " + e.getProblem()
+                    + ". Fix: check the indentation and quoting on that line."));
+        } catch (RuntimeException e) {
+            throw new ConfigException(List.of("the file is not valid YAML: " + e.getMessage()));
+        }
+        if (root == null) {
+            throw new ConfigException(List.of("line 1: the config is empty. Fix: add a model_list (see the README)."));
+        }
+        // environment_variables (LiteLLM) set values that os.environ/ references see, ahead of the process env.
+        Map<String, String> declared = new HashMap<>();
+        YamlWalker w = new YamlWalker(name -> declared.containsKey(name) ? declared.get(name) : env.apply(name));
+        Map<String, Node> top = w.mapping(root, "(top level)");
+        declared.putAll(w.stringMap(top.get("environment_variables"), "environment_variables"));
+        top.forEach((k, v) -> {
+            if (!TOP_KEYS.contains(k)) w.warn(v, k, "unknown top-level key, ignored. Known: " + TOP_KEYS + ".");
+        });
+
+        List<Deployment> deployments = readModelList(w, top);
+        GeneralSettings general = readGeneral(w, top.get("general_settings"));
+        Map<String, Object> router = readRecognised(w, top.get("router_settings"), "router_settings", ROUTER_KEYS);
+        Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), "litellm_settings", LITELLM_KEYS);
+
+        if (!w.errors.isEmpty()) throw new ConfigException(w.errors);
+        return new GatewayConfig(List.copyOf(deployments), general, router, litellm, List.copyOf(w.warnings));
+    }
+
+    private List<Deployment> readModelList(YamlWalker w, Map<String, Node> top) {
+        Node list = top.get("model_list");
+        List<Deployment> out = new ArrayList<>();
+        if (list == null) {
+            w.errors.add("line 1: model_list: missing. Fix: add a model_list with at least one entry "
+                    + "(model_name + litellm_params.model), e.g. model_name: demo, litellm_params: {model: mock/echo}.");
+            return out;
+        }
+        List<Node> entries = w.sequence(list, "model_list");
+        if (entries.isEmpty() && !(list instanceof org.yaml.snakeyaml.nodes.ScalarNode)) {
+            w.error(list, "model_list", "is empty. Fix: add at least one entry with model_name and litellm_params.model.");
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            Deployment d = readEntry(w, entries.get(i), "model_list[" + i + "]");
+            if (d != null) out.add(d);
+        }
+        return out;
+    }
+
+    private Deployment readEntry(YamlWalker w, Node entry, String path) {
+        int errorsBefore = w.errors.size();
+        Map<String, Node> e = w.mapping(entry, path);
+        e.forEach((k, v) -> {
+            if (!ENTRY_KEYS.contains(k)) w.warn(v, path + "." + k, "unknown key, ignored. Known: " + ENTRY_KEYS + ".");
+        });
+        String alias = w.string(e.get("model_name"), path + ".model_name");
+        if (alias == null && !e.containsKey("model_name")) {
+            w.error(entry, path + ".model_name", "missing. Fix: add model_name: <the alias apps will ask for>.");
+        }
+        Node paramsNode = e.get("litellm_params");
+        String pp = path + ".litellm_params";
+        if (paramsNode == null) {
+            w.error(entry, pp, "missing. Fix: add litellm_params with at least model: provider/model-id.");
+            return null;
+        }
+        Map<String, Node> p = w.mapping(paramsNode, pp);
+        String full = w.string(p.get("model"), pp + ".model");
+        if (full == null && !p.containsKey("model")) {
+            w.error(paramsNode, pp + ".model", "missing. Fix: add model: provider/model-id, e.g. openai/gpt-4o-mini.");
+        }
+        String apiKey = w.string(p.get("api_key"), pp + ".api_key");
+        String apiBase = w.string(p.containsKey("api_base") ? p.get("api_base") : p.get("base_url"), pp + ".api_base");
+        Double timeout = w.number(p.get("timeout"), pp + ".timeout");
+        Double streamTimeout = w.number(p.get("stream_timeout"), pp + ".stream_timeout");
+        Integer maxTokens = w.integer(p.get("max_tokens"), pp + ".max_tokens");
+        Map<String, String> headers = new LinkedHashMap<>(w.stringMap(p.get("headers"), pp + ".headers"));
+        headers.putAll(w.stringMap(p.get("extra_headers"), pp + ".extra_headers"));
+
+        Map<String, Object> params = new LinkedHashMap<>();
+        p.forEach((k, v) -> {
+            String kp = pp + "." + k;
+            if (TYPED_PARAMS.contains(k)) return;
+            if (NUMBER_PARAMS.contains(k)) {
+                Double n = w.number(v, kp);
+                if (n != null) params.put(k, n);
+            } else if (OTHER_PARAMS.contains(k)) {
+                params.put(k, w.plain(v, kp));
+            } else {
+                w.warn(v, kp, "unknown litellm_params key, ignored.");
+            }
+        });
+        Map<String, Object> info = new LinkedHashMap<>();
+        w.mapping(e.get("model_info"), path + ".model_info").forEach((k, v) -> {
+            String kp = path + ".model_info." + k;
+            if (k.endsWith("_cost_per_token") || k.endsWith("_token_cost") || k.startsWith("max_")) {
+                Double n = w.number(v, kp);
+                if (n != null) info.put(k, n);
+            } else {
+                info.put(k, w.plain(v, kp));
+            }
+        });
+        if (apiBase != null && !apiBase.startsWith("http://") && !apiBase.startsWith("https://")) {
+            w.error(p.get("api_base") != null ? p.get("api_base") : p.get("base_url"), pp + ".api_base",
+                    "'" + apiBase + "' is not an http(s) URL. Fix: write it like https://host/v1.");
+        }
+        if (w.errors.size() > errorsBefore || alias == null || full == null) return null;
+
+        int slash = full.indexOf('/');
+        // Like LiteLLM, a model without a provider prefix is an OpenAI model.
+        String provider = slash > 0 ? full.substring(0, slash) : "openai";
+        String model = slash > 0 ? full.substring(slash + 1) : full;
+        return new Deployment(alias, provider, model, apiBase, apiKey == null ? null : new Secret(apiKey),
+                seconds(timeout), seconds(streamTimeout), maxTokens, Map.copyOf(headers), params, info,
+                YamlWalker.line(entry));
+    }
+
+    private GeneralSettings readGeneral(YamlWalker w, Node node) {
+        Map<String, Node> g = w.mapping(node, "general_settings");
+        g.forEach((k, v) -> {
+            if (!GENERAL_KEYS.contains(k)) w.warn(v, "general_settings." + k, "not used by Switchboard, ignored.");
+        });
+        String master = w.string(g.get("master_key"), "general_settings.master_key");
+        String db = w.string(g.get("database_url"), "general_settings.database_url");
+        Double mb = w.number(g.get("max_request_size_mb"), "general_settings.max_request_size_mb");
+        long max = mb == null ? GeneralSettings.DEFAULT_MAX_REQUEST_BYTES : (long) (mb * 1024 * 1024);
+        return new GeneralSettings(master == null || master.isEmpty() ? null : new Secret(master), db, max);
+    }
+
+    private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, Set<String> known) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        w.mapping(node, section).forEach((k, v) -> {
+            if (!known.contains(k)) {
+                w.warn(v, section + "." + k, "unknown key, ignored.");
+                return;
+            }
+            out.put(k, w.plain(v, section + "." + k));
+        });
+        return out;
+    }
+
+    private static Duration seconds(Double s) {
+        return s == null ? null : Duration.ofMillis((long) (s * 1000));
+    }
+}

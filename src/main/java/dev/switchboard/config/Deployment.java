@@ -1,0 +1,46 @@
+package dev.switchboard.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One {@code model_list} entry: an alias ({@code model_name}) served by one provider model.
+ *
+ * @param alias         the name apps ask for; several deployments may share it (a model group)
+ * @param provider      the prefix of {@code litellm_params.model}: openai, ollama, mock, …
+ * @param model         the upstream model id, the part after the prefix
+ * @param apiBase       {@code api_base}, or null for the provider's default
+ * @param apiKey        {@code api_key}, or null
+ * @param timeout       total time allowed for a non-streamed answer (and to a stream's first byte), or null
+ * @param streamTimeout time allowed between streamed events, or null for {@code timeout}
+ * @param maxTokens     default output limit when the client sets none, or null
+ * @param headers       extra headers sent upstream ({@code extra_headers})
+ * @param params        the other {@code litellm_params} (rpm, tpm, weight, order, mock_* …), plain Java values
+ * @param modelInfo     {@code model_info}, plain Java values (prices, context window)
+ * @param line          1-based line of the entry in the config file, for messages
+ */
+public record Deployment(
+        String alias,
+        String provider,
+        String model,
+        String apiBase,
+        Secret apiKey,
+        Duration timeout,
+        Duration streamTimeout,
+        Integer maxTokens,
+        Map<String, String> headers,
+        Map<String, Object> params,
+        Map<String, Object> modelInfo,
+        int line) {
+
+    /** How logs, headers and the model list name this deployment: {@code provider/model}. */
+    public String id() { return provider + "/" + model; }
+
+    public Number numberParam(String key) {
+        return params.get(key) instanceof Number n ? n : null;
+    }
+
+    public String stringParam(String key) {
+        return params.get(key) instanceof String s ? s : null;
+    }
+}

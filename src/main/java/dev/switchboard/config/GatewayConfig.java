@@ -1,0 +1,25 @@
+package dev.switchboard.config;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A loaded, validated config. {@code routerSettings} and {@code litellmSettings} are kept as plain Java
+ * values for the stages that read them; {@code warnings} are the line-numbered notes printed at start.
+ */
+public record GatewayConfig(
+        List<Deployment> deployments,
+        GeneralSettings general,
+        Map<String, Object> routerSettings,
+        Map<String, Object> litellmSettings,
+        List<String> warnings) {
+
+    /** The aliases in config order, each once. */
+    public Set<String> aliases() {
+        Set<String> out = new LinkedHashSet<>();
+        for (Deployment d : deployments) out.add(d.alias());
+        return out;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.switchboard.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads typed values out of a SnakeYAML node tree, collecting problems (errors) and warnings that name the
+ * line, the dotted key path and the fix, and resolving {@code os.environ/VAR} in every string.
+ */
+final class YamlWalker {
+    static final String ENV_PREFIX = "os.environ/";
+
+    private final Function<String, String> env;
+    final List<String> errors = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+
+    YamlWalker(Function<String, String> env) { this.env = env; }
+
+    static int line(Node n) { return n.getStartMark().getLine() + 1; }
+
+    void error(Node at, String path, String message) {
+        errors.add("line " + line(at) + ": " + path + ": " + message);
+    }
+
+    void warn(Node at, String path, String message) {
+        warnings.add("line " + line(at) + ": " + path + ": " + message);
+    }
+
+    /** The entries of a mapping in file order, or empty after reporting an error when it is not one. */
+    Map<String, Node> mapping(Node n, String path) {
+        Map<String, Node> out = new LinkedHashMap<>();
+        if (n == null || isNull(n)) return out;
+        if (!(n instanceof MappingNode m)) {
+            error(n, path, "expected a mapping of key: value lines, found " + describe(n) + ".");
+            return out;
+        }
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k) out.put(k.getValue(), t.getValueNode());
+            else error(t.getKeyNode(), path, "keys must be plain words.");
+        }
+        return out;
+    }
+
+    List<Node> sequence(Node n, String path) {
+        if (n == null || isNull(n)) return List.of();
+        if (n instanceof SequenceNode s) return s.getValue();
+        error(n, path, "expected a list (lines starting with '- '), found " + describe(n) + ".");
+        return List.of();
+    }
+
+    /** A string value with {@code os.environ/VAR} resolved; null when absent or wrong (error reported). */
+    String string(Node n, String path) {
+        if (n == null || isNull(n)) return null;
+        if (!(n instanceof ScalarNode s)) {
+            error(n, path, "expected a text value, found " + describe(n) + ".");
+            return null;
+        }
+        String v = s.getValue();
+        if (v.startsWith(ENV_PREFIX)) {
+            String var = v.substring(ENV_PREFIX.length());
+            String resolved = env.apply(var);
+            if (resolved == null || resolved.isEmpty()) {
+                error(n, path, "environment variable " + var + " is not set. Fix: export " + var
+                        + "=... before starting, or remove " + path + ".");
+                return null;
+            }
+            return resolved;
+        }
+        return v;
+    }
+
+    /** A number (ints and decimals; an {@code os.environ/VAR} holding a number also counts). */
+    Double number(Node n, String path) {
+        String s = string(n, path);
+        if (s == null) return null;
+        try {
+            return Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            error(n, path, "expected a number, found '" + s + "'.");
+            return null;
+        }
+    }
+
+    Integer integer(Node n, String path) {
+        Double d = number(n, path);
+        if (d == null) return null;
+        if (d != Math.rint(d) || d < 0 || d > Integer.MAX_VALUE) {
+            error(n, path, "expected a whole number of 0 or more, found " + ((ScalarNode) n).getValue() + ".");
+            return null;
+        }
+        return d.intValue();
+    }
+
+    Boolean bool(Node n, String path) {
+        String s = string(n, path);
+        if (s == null) return null;
+        return switch (s.trim().toLowerCase()) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> {
+                error(n, path, "expected true or false, found '" + s + "'.");
+                yield null;
+            }
+        };
+    }
+
+    /** A mapping of string to string (headers). */
+    Map<String, String> stringMap(Node n, String path) {
+        Map<String, String> out = new LinkedHashMap<>();
+        mapping(n, path).forEach((k, v) -> {
+            String s = string(v, path + "." + k);
+            if (s != null) out.put(k, s);
+        });
+        return out;
+    }
+
+    /** Any value as plain Java (String, Double/Long, Boolean, List, Map), env refs resolved; for settings kept raw. */
+    Object plain(Node n, String path) {
+        if (n == null || isNull(n)) return null;
+        if (n instanceof MappingNode) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            mapping(n, path).forEach((k, v) -> out.put(k, plain(v, path + "." + k)));
+            return out;
+        }
+        if (n instanceof SequenceNode s) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < s.getValue().size(); i++) out.add(plain(s.getValue().get(i), path + "[" + i + "]"));
+            return out;
+        }
+        ScalarNode s = (ScalarNode) n;
+        Tag tag = s.getTag();
+        if (Tag.INT.equals(tag)) {
+            try { return Long.parseLong(s.getValue()); } catch (NumberFormatException e) { return s.getValue(); }
+        }
+        if (Tag.FLOAT.equals(tag)) {
+            try { return Double.parseDouble(s.getValue()); } catch (NumberFormatException e) { return s.getValue(); }
+        }
+        if (Tag.BOOL.equals(tag)) return bool(n, path);
+        return string(n, path);
+    }
+
+    static boolean isNull(Node n) {
+        return n instanceof ScalarNode s && Tag.NULL.equals(s.getTag());
+    }
+
+    private static String describe(Node n) {
+        if (n instanceof MappingNode) return "a mapping";
+        if (n instanceof SequenceNode) return "a list";
+        return "'" + ((ScalarNode) n).getValue() + "'";
+    }
+}

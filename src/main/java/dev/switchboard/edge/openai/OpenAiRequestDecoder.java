@@ -1,0 +1,347 @@
+package dev.switchboard.edge.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.EmbeddingRequest;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.ResponseFormat;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.Tool;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.ToolChoice;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * OpenAI chat/completions and embeddings JSON → canonical, validating as it goes: every wrong type is a 400
+ * whose {@code param} names the exact field (e.g. {@code messages[2].content}). Fields we do not model are
+ * kept in {@code extra} and reach OpenAI-compatible providers unchanged.
+ */
+public final class OpenAiRequestDecoder {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static final Set<String> CHAT_FIELDS = Set.of("model", "messages", "tools", "tool_choice",
+            "parallel_tool_calls", "response_format", "temperature", "top_p", "max_tokens",
+            "max_completion_tokens", "stop", "seed", "user", "metadata", "stream", "stream_options");
+    private static final Set<String> EMBEDDING_FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
+
+    public ChatRequest chat(Buffer body) {
+        ObjectNode n = object(body);
+        String model = requiredString(n, "model");
+        JsonNode msgs = n.get("messages");
+        if (msgs == null || msgs.isNull()) throw GatewayException.badRequest("Missing required parameter: 'messages'.", "messages");
+        if (!msgs.isArray()) throw GatewayException.badRequest("'messages' must be an array of message objects.", "messages");
+        if (msgs.isEmpty()) throw GatewayException.badRequest("'messages' must contain at least one message.", "messages");
+        List<Message> messages = new ArrayList<>(msgs.size());
+        for (int i = 0; i < msgs.size(); i++) messages.add(message(msgs.get(i), "messages[" + i + "]"));
+
+        JsonNode streamOptions = n.get("stream_options");
+        boolean stream = bool(n, "stream", false);
+        if (streamOptions != null && !streamOptions.isNull() && !streamOptions.isObject()) {
+            throw GatewayException.badRequest("'stream_options' must be an object.", "stream_options");
+        }
+        boolean includeUsage = streamOptions != null && bool(streamOptions, "include_usage", false);
+
+        return new ChatRequest(
+                model,
+                messages,
+                tools(n.get("tools")),
+                toolChoice(n.get("tool_choice")),
+                optionalBool(n, "parallel_tool_calls"),
+                responseFormat(n.get("response_format")),
+                number(n, "temperature"),
+                number(n, "top_p"),
+                positiveInt(n, "max_tokens"),
+                positiveInt(n, "max_completion_tokens"),
+                stop(n.get("stop")),
+                n.hasNonNull("seed") ? integral(n.get("seed"), "seed") : null,
+                optionalString(n, "user"),
+                metadata(n.get("metadata")),
+                stream,
+                includeUsage,
+                extra(n, CHAT_FIELDS));
+    }
+
+    public EmbeddingRequest embeddings(Buffer body) {
+        ObjectNode n = object(body);
+        String model = requiredString(n, "model");
+        JsonNode input = n.get("input");
+        if (input == null || input.isNull()) throw GatewayException.badRequest("Missing required parameter: 'input'.", "input");
+        if (!input.isTextual() && !input.isArray()) {
+            throw GatewayException.badRequest("'input' must be a string or an array of strings or token arrays.", "input");
+        }
+        if (input.isArray() && input.isEmpty()) throw GatewayException.badRequest("'input' must not be empty.", "input");
+        String format = optionalString(n, "encoding_format");
+        if (format != null && !format.equals("float") && !format.equals("base64")) {
+            throw GatewayException.badRequest("'encoding_format' must be 'float' or 'base64'.", "encoding_format");
+        }
+        return new EmbeddingRequest(model, input, format, positiveInt(n, "dimensions"), optionalString(n, "user"),
+                extra(n, EMBEDDING_FIELDS));
+    }
+
+    private static ObjectNode object(Buffer body) {
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(body.getBytes());
+        } catch (JsonProcessingException e) {
+            throw GatewayException.badRequest("We could not parse the JSON body of your request: "
+                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + "). The API expects a JSON object.", null);
+        } catch (IOException e) {
+            throw GatewayException.badRequest("We could not read the body of your request.", null);
+        }
+        if (n == null || n.isMissingNode()) throw GatewayException.badRequest("The request body is empty; the API expects a JSON object.", null);
+        if (!(n instanceof ObjectNode o)) throw GatewayException.badRequest("The request body must be a JSON object.", null);
+        return o;
+    }
+
+    private static Message message(JsonNode m, String path) {
+        if (!m.isObject()) throw GatewayException.badRequest(path + " must be an object with a 'role'.", path);
+        String roleName = requiredString(m, "role", path + ".role");
+        Role role = Role.fromWire(roleName);
+        if (role == null) {
+            throw GatewayException.badRequest("Invalid value for '" + path + ".role': '" + roleName
+                    + "'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", path + ".role");
+        }
+        List<ToolCall> toolCalls = toolCalls(m.get("tool_calls"), path + ".tool_calls");
+        JsonNode c = m.get("content");
+        List<ContentPart> content;
+        if (c == null || c.isNull()) {
+            if (role != Role.ASSISTANT) {
+                throw GatewayException.badRequest("Missing required parameter: '" + path + ".content'.", path + ".content");
+            }
+            content = List.of();
+        } else if (c.isTextual()) {
+            content = List.of(ContentPart.Text.of(c.textValue()));
+        } else if (c.isArray()) {
+            content = new ArrayList<>(c.size());
+            for (int i = 0; i < c.size(); i++) content.add(part(c.get(i), path + ".content[" + i + "]"));
+        } else {
+            throw GatewayException.badRequest("'" + path + ".content' must be a string or an array of content parts.",
+                    path + ".content");
+        }
+        String toolCallId = optionalString(m, "tool_call_id", path + ".tool_call_id");
+        if (role == Role.TOOL && toolCallId == null) {
+            throw GatewayException.badRequest("Missing required parameter: '" + path + ".tool_call_id'.", path + ".tool_call_id");
+        }
+        return new Message(role, content, optionalString(m, "name", path + ".name"), toolCalls, toolCallId,
+                optionalString(m, "reasoning_content", path + ".reasoning_content"),
+                optionalString(m, "refusal", path + ".refusal"));
+    }
+
+    private static ContentPart part(JsonNode p, String path) {
+        if (!p.isObject()) throw GatewayException.badRequest("'" + path + "' must be an object with a 'type'.", path);
+        String type = requiredString(p, "type", path + ".type");
+        JsonNode cache = p.get("cache_control");
+        switch (type) {
+            case "text" -> {
+                return new ContentPart.Text(requiredString(p, "text", path + ".text"), cache);
+            }
+            case "image_url" -> {
+                JsonNode iu = p.get("image_url");
+                String url;
+                String detail = null;
+                if (iu != null && iu.isTextual()) {
+                    url = iu.textValue(); // LiteLLM accepts the short form; so do we
+                } else if (iu != null && iu.isObject()) {
+                    url = requiredString(iu, "url", path + ".image_url.url");
+                    detail = optionalString(iu, "detail", path + ".image_url.detail");
+                } else {
+                    throw GatewayException.badRequest("Missing required parameter: '" + path + ".image_url'.", path + ".image_url");
+                }
+                if (!url.startsWith("http://") && !url.startsWith("https://") && !url.startsWith("data:")) {
+                    throw GatewayException.badRequest("'" + path + ".image_url.url' must be an http(s) URL or a data: URL.",
+                            path + ".image_url.url");
+                }
+                return new ContentPart.Image(url, detail, cache);
+            }
+            default -> {
+                return new ContentPart.Other(type, (ObjectNode) p);
+            }
+        }
+    }
+
+    private static List<ToolCall> toolCalls(JsonNode arr, String path) {
+        if (arr == null || arr.isNull()) return List.of();
+        if (!arr.isArray()) throw GatewayException.badRequest("'" + path + "' must be an array.", path);
+        List<ToolCall> out = new ArrayList<>(arr.size());
+        for (int i = 0; i < arr.size(); i++) {
+            JsonNode t = arr.get(i);
+            String p = path + "[" + i + "]";
+            if (!t.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object.", p);
+            JsonNode f = t.get("function");
+            if (f == null || !f.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".function'.", p + ".function");
+            out.add(new ToolCall(requiredString(t, "id", p + ".id"), requiredString(f, "name", p + ".function.name"),
+                    optionalString(f, "arguments", p + ".function.arguments")));
+        }
+        return out;
+    }
+
+    private static List<Tool> tools(JsonNode arr) {
+        if (arr == null || arr.isNull()) return List.of();
+        if (!arr.isArray()) throw GatewayException.badRequest("'tools' must be an array of tool objects.", "tools");
+        List<Tool> out = new ArrayList<>(arr.size());
+        for (int i = 0; i < arr.size(); i++) {
+            String p = "tools[" + i + "]";
+            JsonNode t = arr.get(i);
+            if (!t.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object.", p);
+            String type = optionalString(t, "type", p + ".type");
+            if (type != null && !type.equals("function")) {
+                throw GatewayException.badRequest("Invalid value for '" + p + ".type': '" + type + "'. Supported: 'function'.", p + ".type");
+            }
+            JsonNode f = t.get("function");
+            if (f == null || !f.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".function'.", p + ".function");
+            JsonNode params = f.get("parameters");
+            if (params != null && !params.isNull() && !params.isObject()) {
+                throw GatewayException.badRequest("'" + p + ".function.parameters' must be a JSON Schema object.", p + ".function.parameters");
+            }
+            out.add(new Tool(requiredString(f, "name", p + ".function.name"),
+                    optionalString(f, "description", p + ".function.description"),
+                    params == null || params.isNull() ? null : params,
+                    optionalBool(f, "strict"), t.get("cache_control")));
+        }
+        return out;
+    }
+
+    private static ToolChoice toolChoice(JsonNode c) {
+        if (c == null || c.isNull()) return null;
+        if (c.isTextual()) {
+            return switch (c.textValue()) {
+                case "auto" -> ToolChoice.of(ToolChoice.Mode.AUTO);
+                case "none" -> ToolChoice.of(ToolChoice.Mode.NONE);
+                case "required" -> ToolChoice.of(ToolChoice.Mode.REQUIRED);
+                default -> throw GatewayException.badRequest("Invalid value for 'tool_choice': '" + c.textValue()
+                        + "'. Supported: 'auto', 'none', 'required' or {\"type\":\"function\",\"function\":{\"name\":…}}.", "tool_choice");
+            };
+        }
+        if (c.isObject() && c.path("function").isObject()) {
+            return ToolChoice.function(requiredString(c.get("function"), "name", "tool_choice.function.name"));
+        }
+        throw GatewayException.badRequest("'tool_choice' must be 'auto', 'none', 'required' or a function object.", "tool_choice");
+    }
+
+    private static ResponseFormat responseFormat(JsonNode f) {
+        if (f == null || f.isNull()) return null;
+        if (!f.isObject()) throw GatewayException.badRequest("'response_format' must be an object.", "response_format");
+        String type = requiredString(f, "type", "response_format.type");
+        switch (type) {
+            case "text", "json_object" -> { return new ResponseFormat(type, null); }
+            case "json_schema" -> {
+                JsonNode js = f.get("json_schema");
+                if (js == null || !js.isObject()) {
+                    throw GatewayException.badRequest("Missing required parameter: 'response_format.json_schema'.", "response_format.json_schema");
+                }
+                requiredString(js, "name", "response_format.json_schema.name");
+                return new ResponseFormat(type, js);
+            }
+            default -> throw GatewayException.badRequest("Invalid value for 'response_format.type': '" + type
+                    + "'. Supported: 'text', 'json_object', 'json_schema'.", "response_format.type");
+        }
+    }
+
+    private static List<String> stop(JsonNode s) {
+        if (s == null || s.isNull()) return List.of();
+        if (s.isTextual()) return List.of(s.textValue());
+        if (s.isArray()) {
+            List<String> out = new ArrayList<>(s.size());
+            for (JsonNode x : s) {
+                if (!x.isTextual()) throw GatewayException.badRequest("'stop' must be a string or an array of strings.", "stop");
+                out.add(x.textValue());
+            }
+            return out;
+        }
+        throw GatewayException.badRequest("'stop' must be a string or an array of strings.", "stop");
+    }
+
+    private static Map<String, String> metadata(JsonNode m) {
+        if (m == null || m.isNull()) return Map.of();
+        if (!m.isObject()) throw GatewayException.badRequest("'metadata' must be an object of string values.", "metadata");
+        Map<String, String> out = new LinkedHashMap<>();
+        m.properties().forEach(e -> out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString()));
+        return out;
+    }
+
+    private static Map<String, JsonNode> extra(ObjectNode n, Set<String> known) {
+        Map<String, JsonNode> out = null;
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            if (known.contains(e.getKey())) continue;
+            if (out == null) out = new HashMap<>();
+            out.put(e.getKey(), e.getValue());
+        }
+        return out == null ? Map.of() : out;
+    }
+
+    private static String requiredString(JsonNode n, String field) { return requiredString(n, field, field); }
+
+    private static String requiredString(JsonNode n, String field, String path) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) throw GatewayException.badRequest("Missing required parameter: '" + path + "'.", path);
+        if (!v.isTextual()) throw GatewayException.badRequest("Invalid type for '" + path + "': expected a string, but got " + kind(v) + ".", path);
+        return v.textValue();
+    }
+
+    private static String optionalString(JsonNode n, String field) { return optionalString(n, field, field); }
+
+    private static String optionalString(JsonNode n, String field, String path) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw GatewayException.badRequest("Invalid type for '" + path + "': expected a string, but got " + kind(v) + ".", path);
+        return v.textValue();
+    }
+
+    private static boolean bool(JsonNode n, String field, boolean dflt) {
+        Boolean b = optionalBool(n, field);
+        return b == null ? dflt : b;
+    }
+
+    private static Boolean optionalBool(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isBoolean()) throw GatewayException.badRequest("Invalid type for '" + field + "': expected a boolean, but got " + kind(v) + ".", field);
+        return v.booleanValue();
+    }
+
+    private static Double number(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isNumber()) throw GatewayException.badRequest("Invalid type for '" + field + "': expected a number, but got " + kind(v) + ".", field);
+        return v.doubleValue();
+    }
+
+    private static Integer positiveInt(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        long l = integral(v, field);
+        if (l < 1 || l > Integer.MAX_VALUE) throw GatewayException.badRequest("Invalid '" + field + "': must be at least 1.", field);
+        return (int) l;
+    }
+
+    private static long integral(JsonNode v, String field) {
+        if (!v.isIntegralNumber() && !(v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue()))) {
+            throw GatewayException.badRequest("Invalid type for '" + field + "': expected an integer, but got " + kind(v) + ".", field);
+        }
+        return v.longValue();
+    }
+
+    private static String kind(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            default -> "null";
+        };
+    }
+}

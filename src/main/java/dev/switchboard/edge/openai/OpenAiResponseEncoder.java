@@ -1,0 +1,232 @@
+package dev.switchboard.edge.openai;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.Delta;
+import dev.switchboard.model.EmbeddingResponse;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.ToolCallDelta;
+import dev.switchboard.model.Usage;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+
+/**
+ * Canonical → OpenAI's response JSON, whichever provider served. Every field OpenAI's schema requires is
+ * written even when null ({@code content}, {@code refusal}, {@code logprobs}, {@code finish_reason}), so SDKs
+ * that validate strictly accept translated answers too.
+ */
+public final class OpenAiResponseEncoder {
+    private static final byte[] DATA = "data: ".getBytes();
+    private static final byte[] EVENT_END = "\n\n".getBytes();
+    public static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
+    private interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] json(Writer w) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        try (JsonGenerator g = OpenAiRequestDecoder.MAPPER.getFactory().createGenerator(out)) {
+            w.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public Buffer response(ChatResponse r) {
+        return Buffer.buffer(json(g -> {
+            g.writeStartObject();
+            g.writeStringField("id", r.id() == null ? "chatcmpl-switchboard" : r.id());
+            g.writeStringField("object", "chat.completion");
+            g.writeNumberField("created", r.created());
+            g.writeStringField("model", r.model());
+            g.writeArrayFieldStart("choices");
+            for (Choice c : r.choices()) {
+                g.writeStartObject();
+                g.writeNumberField("index", c.index());
+                message(g, c.message());
+                g.writeFieldName("logprobs");
+                if (c.logprobs() == null) g.writeNull(); else g.writeTree(c.logprobs());
+                g.writeStringField("finish_reason", c.finishReason() == null ? "stop" : c.finishReason().wire());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (r.usage() != null) usage(g, r.usage());
+            if (r.systemFingerprint() != null) g.writeStringField("system_fingerprint", r.systemFingerprint());
+            if (r.serviceTier() != null) g.writeStringField("service_tier", r.serviceTier());
+            g.writeEndObject();
+        }));
+    }
+
+    private static void message(JsonGenerator g, Message m) throws IOException {
+        g.writeObjectFieldStart("message");
+        g.writeStringField("role", "assistant");
+        if (m.content().isEmpty()) g.writeNullField("content");
+        else g.writeStringField("content", m.textContent());
+        if (m.refusal() == null) g.writeNullField("refusal");
+        else g.writeStringField("refusal", m.refusal());
+        if (m.reasoning() != null) g.writeStringField("reasoning_content", m.reasoning());
+        if (!m.toolCalls().isEmpty()) {
+            g.writeArrayFieldStart("tool_calls");
+            for (ToolCall t : m.toolCalls()) {
+                g.writeStartObject();
+                g.writeStringField("id", t.id());
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", t.name());
+                g.writeStringField("arguments", t.arguments() == null ? "" : t.arguments());
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    /**
+     * One SSE event for a chunk, or null when there is nothing to send: the usage-only chunk the gateway
+     * always requests upstream is dropped for a client that did not ask for usage.
+     */
+    public Buffer chunkEvent(ChatChunk c, boolean includeUsage) {
+        boolean usage = includeUsage && c.usage() != null;
+        if (c.choices().isEmpty() && !usage) return null;
+        byte[] body = json(g -> {
+            g.writeStartObject();
+            g.writeStringField("id", c.id() == null ? "chatcmpl-switchboard" : c.id());
+            g.writeStringField("object", "chat.completion.chunk");
+            g.writeNumberField("created", c.created());
+            g.writeStringField("model", c.model());
+            if (c.systemFingerprint() != null) g.writeStringField("system_fingerprint", c.systemFingerprint());
+            if (c.serviceTier() != null) g.writeStringField("service_tier", c.serviceTier());
+            g.writeArrayFieldStart("choices");
+            for (ChunkChoice ch : c.choices()) {
+                g.writeStartObject();
+                g.writeNumberField("index", ch.index());
+                delta(g, ch.delta());
+                g.writeFieldName("logprobs");
+                if (ch.logprobs() == null) g.writeNull(); else g.writeTree(ch.logprobs());
+                if (ch.finishReason() == null) g.writeNullField("finish_reason");
+                else g.writeStringField("finish_reason", ch.finishReason().wire());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (usage) usage(g, c.usage());
+            g.writeEndObject();
+        });
+        return Buffer.buffer(body.length + 8).appendBytes(DATA).appendBytes(body).appendBytes(EVENT_END);
+    }
+
+    private static void delta(JsonGenerator g, Delta d) throws IOException {
+        g.writeObjectFieldStart("delta");
+        if (d.role() != null) g.writeStringField("role", d.role().wire());
+        if (d.content() != null) g.writeStringField("content", d.content());
+        if (d.reasoning() != null) g.writeStringField("reasoning_content", d.reasoning());
+        if (d.refusal() != null) g.writeStringField("refusal", d.refusal());
+        if (!d.toolCalls().isEmpty()) {
+            g.writeArrayFieldStart("tool_calls");
+            for (ToolCallDelta t : d.toolCalls()) {
+                g.writeStartObject();
+                g.writeNumberField("index", t.index());
+                if (t.id() != null) {
+                    g.writeStringField("id", t.id());
+                    g.writeStringField("type", "function");
+                }
+                g.writeObjectFieldStart("function");
+                if (t.name() != null) g.writeStringField("name", t.name());
+                g.writeStringField("arguments", t.argumentsFragment() == null ? "" : t.argumentsFragment());
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    private static void usage(JsonGenerator g, Usage u) throws IOException {
+        g.writeObjectFieldStart("usage");
+        g.writeNumberField("prompt_tokens", u.promptTokens());
+        g.writeNumberField("completion_tokens", u.completionTokens());
+        g.writeNumberField("total_tokens", u.totalTokens());
+        g.writeObjectFieldStart("prompt_tokens_details");
+        g.writeNumberField("cached_tokens", u.cacheReadTokens());
+        g.writeEndObject();
+        g.writeObjectFieldStart("completion_tokens_details");
+        g.writeNumberField("reasoning_tokens", u.reasoningTokens());
+        g.writeEndObject();
+        // Anthropic-style cache write count, as LiteLLM reports it, so OpenAI-dialect clients can see it too.
+        if (u.cacheWriteTokens() > 0) g.writeNumberField("cache_creation_input_tokens", u.cacheWriteTokens());
+        g.writeEndObject();
+    }
+
+    public Buffer embeddings(EmbeddingResponse r) {
+        return Buffer.buffer(json(g -> {
+            g.writeStartObject();
+            g.writeStringField("object", "list");
+            g.writeArrayFieldStart("data");
+            for (EmbeddingResponse.Item i : r.data()) {
+                g.writeStartObject();
+                g.writeStringField("object", "embedding");
+                g.writeNumberField("index", i.index());
+                g.writeFieldName("embedding");
+                g.writeTree(i.embedding());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringField("model", r.model());
+            Usage u = r.usage() == null ? Usage.ZERO : r.usage();
+            g.writeObjectFieldStart("usage");
+            g.writeNumberField("prompt_tokens", u.promptTokens());
+            g.writeNumberField("total_tokens", u.totalTokens());
+            g.writeEndObject();
+            g.writeEndObject();
+        }));
+    }
+
+    public Buffer models(Collection<String> aliases, long created) {
+        return Buffer.buffer(json(g -> {
+            g.writeStartObject();
+            g.writeStringField("object", "list");
+            g.writeArrayFieldStart("data");
+            for (String a : aliases) {
+                g.writeStartObject();
+                g.writeStringField("id", a);
+                g.writeStringField("object", "model");
+                g.writeNumberField("created", created);
+                g.writeStringField("owned_by", "switchboard");
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }));
+    }
+
+    public Buffer error(GatewayException e) {
+        return Buffer.buffer(json(g -> errorObject(g, e)));
+    }
+
+    /** The SSE event that ends a broken stream: the SDKs raise on an event carrying {@code error}. */
+    public Buffer errorEvent(GatewayException e) {
+        byte[] body = json(g -> errorObject(g, e));
+        return Buffer.buffer().appendBytes(DATA).appendBytes(body).appendBytes(EVENT_END);
+    }
+
+    private static void errorObject(JsonGenerator g, GatewayException e) throws IOException {
+        g.writeStartObject();
+        g.writeObjectFieldStart("error");
+        g.writeStringField("message", e.getMessage() == null ? "Unknown error" : e.getMessage());
+        g.writeStringField("type", e.upstreamType() != null ? e.upstreamType() : e.kind().openAiType());
+        if (e.param() == null) g.writeNullField("param"); else g.writeStringField("param", e.param());
+        if (e.code() == null) g.writeNullField("code"); else g.writeStringField("code", e.code());
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+}

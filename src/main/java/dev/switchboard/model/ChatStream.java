@@ -1,0 +1,13 @@
+package dev.switchboard.model;
+
+/**
+ * A stream whose upstream has answered (so it can no longer fall back) but that delivers nothing until
+ * {@link #start} is called: the caller writes its response headers first, then starts it.
+ */
+public interface ChatStream {
+    /** Begins delivering into {@code sink}; called at most once. */
+    void start(ChunkSink sink);
+
+    /** The client went away: stop the upstream request. Safe to call at any time, more than once. */
+    void cancel();
+}

@@ -1,0 +1,21 @@
+package dev.switchboard.model;
+
+/**
+ * Where a stream's chunks go, with backpressure. Exactly one of {@link #end()} or {@link #fail} ends it.
+ * Implementations run on the caller's event loop and must not block.
+ */
+public interface ChunkSink {
+    void chunk(ChatChunk chunk);
+
+    /** The stream finished cleanly. */
+    void end();
+
+    /** The stream broke after it started: the client must see an error, never a clean finish. */
+    void fail(GatewayException error);
+
+    /** True while the client is slower than the upstream; the producer should pause. */
+    boolean writeQueueFull();
+
+    /** Called once when a full queue has drained. */
+    void drainHandler(Runnable onDrain);
+}

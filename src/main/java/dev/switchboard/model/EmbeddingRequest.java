@@ -1,0 +1,12 @@
+package dev.switchboard.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/** An embeddings request; {@code input} is a string, a list of strings or a list of token arrays, as sent. */
+public record EmbeddingRequest(String model, JsonNode input, String encodingFormat, Integer dimensions,
+                               String user, Map<String, JsonNode> extra) {
+    public EmbeddingRequest {
+        extra = extra == null ? Map.of() : extra;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.govern.Authenticator;
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.EmbeddingRequest;
+import dev.switchboard.model.EmbeddingResponse;
+import dev.switchboard.provider.ProviderContext;
+import dev.switchboard.provider.ProviderRegistry;
+import dev.switchboard.provider.UpstreamHttp;
+import dev.switchboard.route.ModelRouter;
+import dev.switchboard.route.Target;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The composition root: wires every stage once from the config. Nothing else creates stages or providers,
+ * and nothing is reached through statics. Stages run outermost first; today the chain is just routing, and
+ * the governance, cache, accounting and observability issues add their {@link Stage}s in {@link #stages}.
+ */
+public final class Gateway {
+    /** Upstream connections per host: Vert.x's default of 5 would queue requests under any real load. */
+    private static final int UPSTREAM_POOL = 512;
+
+    private final GatewayConfig config;
+    private final UpstreamHttp http;
+    private final ModelRouter router;
+    private final ChatHandler chat;
+    private final Authenticator authenticator;
+
+    private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, List<Stage> stages) {
+        this.config = config;
+        this.http = http;
+        this.router = router;
+        ChatHandler h = new RouteStage(router);
+        for (int i = stages.size() - 1; i >= 0; i--) h = stages.get(i).wrap(h);
+        this.chat = h;
+        this.authenticator = new Authenticator(
+                config.general().masterKey() == null ? null : config.general().masterKey()::matches);
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the config line and the fix when a deployment cannot be served
+     *     (unknown provider prefix, missing base URL)
+     */
+    public static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env) {
+        UpstreamHttp http = new UpstreamHttp(vertx, UPSTREAM_POOL);
+        ProviderContext ctx = new ProviderContext(vertx, http, env);
+        ProviderRegistry registry = ProviderRegistry.standard();
+        List<Target> targets = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Deployment d : config.deployments()) {
+            try {
+                targets.add(new Target(d, registry.create(d, ctx)));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            http.close();
+            throw new IllegalArgumentException(String.join("\n", problems));
+        }
+        return new Gateway(config, http, new ModelRouter(targets), stages());
+    }
+
+    /** The stages between the edge and the router, outermost first. */
+    private static List<Stage> stages() {
+        return List.of();
+    }
+
+    public GatewayConfig config() { return config; }
+
+    public Authenticator authenticator() { return authenticator; }
+
+    public ChatHandler chat() { return chat; }
+
+    public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest request) {
+        return router.embed(request);
+    }
+
+    /** The aliases apps can ask for, in config order. */
+    public java.util.Set<String> aliases() { return router.aliases(); }
+
+    public Future<Void> close() { return http.close(); }
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.provider;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Small JSON helpers for the provider codecs: writing with Jackson's streaming generator (no intermediate
+ * tree on the hot path) and null-safe reads from a parsed tree.
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {}
+
+    /** Writes one JSON document with {@code body} and returns it as a Vert.x buffer. */
+    public static Buffer write(IOConsumer<JsonGenerator> body) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            body.accept(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Buffer.buffer(out.toByteArray());
+    }
+
+    public interface IOConsumer<T> {
+        void accept(T t) throws IOException;
+    }
+
+    public static JsonNode read(Buffer buffer) throws IOException {
+        return MAPPER.readTree(buffer.getBytes());
+    }
+
+    public static String text(JsonNode n, String field) {
+        JsonNode v = n == null ? null : n.get(field);
+        return v == null || v.isNull() ? null : v.isTextual() ? v.textValue() : v.toString();
+    }
+
+    public static int integer(JsonNode n, String field) {
+        JsonNode v = n == null ? null : n.get(field);
+        return v == null || !v.isNumber() ? 0 : v.intValue();
+    }
+
+    public static void writeIfNotNull(JsonGenerator g, String field, String value) throws IOException {
+        if (value != null) g.writeStringField(field, value);
+    }
+
+    public static void writeIfNotNull(JsonGenerator g, String field, Number value) throws IOException {
+        if (value == null) return;
+        g.writeFieldName(field);
+        if (value instanceof Double d) g.writeNumber(d);
+        else if (value instanceof Long l) g.writeNumber(l);
+        else g.writeNumber(value.intValue());
+    }
+
+    public static void writeIfNotNull(JsonGenerator g, String field, JsonNode value) throws IOException {
+        if (value == null) return;
+        g.writeFieldName(field);
+        g.writeTree(value);
+    }
+}

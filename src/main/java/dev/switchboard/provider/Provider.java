@@ -1,0 +1,21 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChatStream;
+import io.vertx.core.Future;
+
+/**
+ * One deployment's connection to its provider: canonical request in, canonical answer out. Failures are
+ * {@link dev.switchboard.model.GatewayException}s. Optional abilities are separate interfaces
+ * ({@link EmbeddingProvider}), so a provider never carries "unsupported" stubs.
+ */
+public interface Provider {
+    Future<ChatResponse> chat(ChatRequest request);
+
+    /**
+     * Starts a streamed answer. The future completes once the upstream has accepted the request (its status
+     * line and headers arrived), before any chunk is delivered; until then the caller may still try elsewhere.
+     */
+    Future<ChatStream> stream(ChatRequest request);
+}

@@ -1,0 +1,39 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.provider.mock.MockProviderFactory;
+import dev.switchboard.provider.openai.OpenAiCompatibleFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Finds a deployment's provider by its model prefix. Adding a provider is one new package plus one line in
+ * {@link #standard()}; nothing else switches on provider names.
+ */
+public final class ProviderRegistry {
+    private final Map<String, ProviderFactory> byPrefix = new TreeMap<>();
+
+    public ProviderRegistry(List<ProviderFactory> factories) {
+        for (ProviderFactory f : factories) for (String p : f.prefixes()) byPrefix.put(p, f);
+    }
+
+    public static ProviderRegistry standard() {
+        return new ProviderRegistry(List.of(
+                new OpenAiCompatibleFactory(),
+                new MockProviderFactory()));
+    }
+
+    public java.util.Set<String> prefixes() { return byPrefix.keySet(); }
+
+    /** @throws IllegalArgumentException naming the line and the known prefixes when the prefix is unknown */
+    public Provider create(Deployment d, ProviderContext ctx) {
+        ProviderFactory f = byPrefix.get(d.provider());
+        if (f == null) {
+            throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias()
+                    + "': unknown provider '" + d.provider() + "' in model " + d.id()
+                    + ". Fix: use one of " + byPrefix.keySet() + " as the prefix.");
+        }
+        return f.create(d, ctx);
+    }
+}

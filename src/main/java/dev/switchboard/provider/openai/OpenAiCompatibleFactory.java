@@ -1,0 +1,30 @@
+package dev.switchboard.provider.openai;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.config.Secret;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.ProviderContext;
+import dev.switchboard.provider.ProviderFactory;
+import java.util.Set;
+
+/** Serves every prefix in {@link OpenAiFlavor#ALL}. */
+public final class OpenAiCompatibleFactory implements ProviderFactory {
+    @Override
+    public Set<String> prefixes() { return OpenAiFlavor.ALL.keySet(); }
+
+    @Override
+    public Provider create(Deployment d, ProviderContext ctx) {
+        OpenAiFlavor flavor = OpenAiFlavor.ALL.get(d.provider());
+        if (d.apiBase() == null && flavor.defaultBase() == null) {
+            throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "': "
+                    + d.provider() + "/ has no default address. Fix: set litellm_params.api_base to the server's "
+                    + "OpenAI-compatible base URL, e.g. http://localhost:8000/v1.");
+        }
+        Secret key = d.apiKey();
+        if (key == null && flavor.keyEnv() != null) {
+            String fromEnv = ctx.env().apply(flavor.keyEnv());
+            if (fromEnv != null && !fromEnv.isBlank()) key = new Secret(fromEnv);
+        }
+        return new OpenAiCompatibleProvider(d, flavor, key, ctx.http());
+    }
+}

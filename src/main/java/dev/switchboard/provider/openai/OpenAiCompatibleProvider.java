@@ -1,0 +1,98 @@
+package dev.switchboard.provider.openai;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.config.Secret;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.EmbeddingRequest;
+import dev.switchboard.model.EmbeddingResponse;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.EmbeddingProvider;
+import dev.switchboard.provider.Json;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.UpstreamHttp;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import java.time.Duration;
+import java.util.function.Function;
+
+/** OpenAI's API and every server that speaks it (Ollama, vLLM, llama.cpp, OpenRouter, Groq, DeepSeek, …). */
+final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
+    private final Deployment deployment;
+    private final UpstreamHttp http;
+    private final UpstreamHttp.Endpoint endpoint;
+    private final MultiMap baseHeaders;
+    private final String secret;
+    private final OpenAiRequestEncoder encoder;
+    private final OpenAiResponseDecoder decoder;
+    private final Duration timeout;
+    private final Duration streamTimeout;
+
+    OpenAiCompatibleProvider(Deployment d, OpenAiFlavor flavor, Secret key, UpstreamHttp http) {
+        this.deployment = d;
+        this.http = http;
+        this.endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : flavor.defaultBase());
+        this.secret = key == null ? null : key.reveal();
+        this.encoder = new OpenAiRequestEncoder(d, flavor);
+        this.decoder = new OpenAiResponseDecoder(d.model());
+        this.timeout = d.timeout();
+        this.streamTimeout = d.streamTimeout() != null ? d.streamTimeout() : d.timeout();
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        h.set("content-type", "application/json");
+        h.set("user-agent", "switchboard/0.1");
+        if (secret != null) h.set("authorization", "Bearer " + secret);
+        d.headers().forEach(h::set);
+        this.baseHeaders = h;
+    }
+
+    private MultiMap headers(String accept) {
+        return MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders).set("accept", accept);
+    }
+
+    @Override
+    public Future<ChatResponse> chat(ChatRequest request) {
+        return post("/chat/completions", encoder.chat(request, false), "application/json", timeout)
+                .compose(resp -> readJson(resp, decoder::response));
+    }
+
+    @Override
+    public Future<ChatStream> stream(ChatRequest request) {
+        return post("/chat/completions", encoder.chat(request, true), "text/event-stream", streamTimeout)
+                .compose(resp -> {
+                    if (resp.statusCode() != 200) return resp.body().compose(b -> Future.failedFuture(error(resp, b)));
+                    return Future.succeededFuture(new OpenAiStream(resp, decoder, endpoint, deployment.id(), secret));
+                });
+    }
+
+    @Override
+    public Future<EmbeddingResponse> embed(EmbeddingRequest request) {
+        return post("/embeddings", encoder.embeddings(request), "application/json", timeout)
+                .compose(resp -> readJson(resp, decoder::embeddings));
+    }
+
+    private Future<HttpClientResponse> post(String path, Buffer body, String accept, Duration idle) {
+        return http.send(endpoint, endpoint.pathFor(path), headers(accept), body, idle);
+    }
+
+    private <T> Future<T> readJson(HttpClientResponse resp, Function<com.fasterxml.jackson.databind.JsonNode, T> decode) {
+        return resp.body()
+                .recover(t -> Future.failedFuture(UpstreamHttp.networkFailure(t, endpoint)))
+                .compose(body -> {
+                    if (resp.statusCode() != 200) return Future.failedFuture(error(resp, body));
+                    try {
+                        return Future.succeededFuture(decode.apply(Json.read(body)));
+                    } catch (Exception e) {
+                        return Future.failedFuture(GatewayException.of(ErrorKind.UPSTREAM,
+                                "Upstream " + deployment.id() + " answered with a body that is not valid JSON."));
+                    }
+                });
+    }
+
+    private GatewayException error(HttpClientResponse resp, Buffer body) {
+        return OpenAiErrorDecoder.decode(resp.statusCode(), body, resp.getHeader("retry-after"), deployment.id(), secret);
+    }
+}

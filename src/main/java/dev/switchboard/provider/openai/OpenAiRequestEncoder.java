@@ -1,0 +1,201 @@
+package dev.switchboard.provider.openai;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.config.Deployment;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.EmbeddingRequest;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Tool;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.ToolChoice;
+import dev.switchboard.provider.Json;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/** Canonical request → OpenAI's chat/completions and embeddings JSON, written in one streaming pass. */
+final class OpenAiRequestEncoder {
+    private final Deployment deployment;
+    private final OpenAiFlavor flavor;
+
+    OpenAiRequestEncoder(Deployment deployment, OpenAiFlavor flavor) {
+        this.deployment = deployment;
+        this.flavor = flavor;
+    }
+
+    Buffer chat(ChatRequest r, boolean stream) {
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("model", deployment.model());
+            g.writeArrayFieldStart("messages");
+            for (Message m : r.messages()) message(g, m);
+            g.writeEndArray();
+            if (!r.tools().isEmpty()) {
+                g.writeArrayFieldStart("tools");
+                for (Tool t : r.tools()) tool(g, t);
+                g.writeEndArray();
+            }
+            if (r.toolChoice() != null) toolChoice(g, r.toolChoice());
+            if (r.parallelToolCalls() != null) g.writeBooleanField("parallel_tool_calls", r.parallelToolCalls());
+            if (r.responseFormat() != null) {
+                g.writeObjectFieldStart("response_format");
+                g.writeStringField("type", r.responseFormat().type());
+                Json.writeIfNotNull(g, "json_schema", r.responseFormat().jsonSchema());
+                g.writeEndObject();
+            }
+            Json.writeIfNotNull(g, "temperature", r.temperature());
+            Json.writeIfNotNull(g, "top_p", r.topP());
+            outputLimit(g, r);
+            if (!r.stop().isEmpty()) {
+                g.writeArrayFieldStart("stop");
+                for (String s : r.stop()) g.writeString(s);
+                g.writeEndArray();
+            }
+            Json.writeIfNotNull(g, "seed", r.seed());
+            Json.writeIfNotNull(g, "user", r.user());
+            // metadata is Switchboard's (tags, tracing); OpenAI accepts it only for stored completions.
+            JsonNode store = r.extra().get("store");
+            if (!r.metadata().isEmpty() && store != null && store.asBoolean()) {
+                g.writeObjectFieldStart("metadata");
+                for (Map.Entry<String, String> e : r.metadata().entrySet()) g.writeStringField(e.getKey(), e.getValue());
+                g.writeEndObject();
+            }
+            if (stream) {
+                g.writeBooleanField("stream", true);
+                // Always ask for usage: the gateway needs it for accounting even when the client did not ask;
+                // the edge drops the usage chunk for clients that did not request it.
+                g.writeObjectFieldStart("stream_options");
+                g.writeBooleanField("include_usage", true);
+                g.writeEndObject();
+            }
+            for (Map.Entry<String, JsonNode> e : r.extra().entrySet()) {
+                g.writeFieldName(e.getKey());
+                g.writeTree(e.getValue());
+            }
+            g.writeEndObject();
+        });
+    }
+
+    private void outputLimit(JsonGenerator g, ChatRequest r) throws IOException {
+        Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
+        if (limit == null) return;
+        boolean completionField = flavor.keepsOutputFieldName()
+                && (r.maxCompletionTokens() != null || (r.maxTokens() == null && "openai".equals(flavor.prefix())));
+        g.writeNumberField(completionField ? "max_completion_tokens" : "max_tokens", limit);
+    }
+
+    private void message(JsonGenerator g, Message m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("role", m.role().wire());
+        content(g, m.content(), !m.toolCalls().isEmpty());
+        Json.writeIfNotNull(g, "name", m.name());
+        Json.writeIfNotNull(g, "refusal", m.refusal());
+        if (!m.toolCalls().isEmpty()) {
+            g.writeArrayFieldStart("tool_calls");
+            for (ToolCall c : m.toolCalls()) {
+                g.writeStartObject();
+                g.writeStringField("id", c.id());
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", c.name());
+                g.writeStringField("arguments", c.arguments() == null ? "{}" : c.arguments());
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        Json.writeIfNotNull(g, "tool_call_id", m.toolCallId());
+        g.writeEndObject();
+    }
+
+    /** A lone plain text part goes as a string (what every compatible server accepts); anything else as parts. */
+    private void content(JsonGenerator g, List<ContentPart> parts, boolean hasToolCalls) throws IOException {
+        if (parts.isEmpty()) {
+            if (hasToolCalls) g.writeNullField("content");
+            else g.writeStringField("content", "");
+            return;
+        }
+        if (parts.size() == 1 && parts.get(0) instanceof ContentPart.Text t
+                && (t.cacheControl() == null || !flavor.forwardsCacheControl())) {
+            g.writeStringField("content", t.text());
+            return;
+        }
+        g.writeArrayFieldStart("content");
+        for (ContentPart p : parts) {
+            switch (p) {
+                case ContentPart.Text t -> {
+                    g.writeStartObject();
+                    g.writeStringField("type", "text");
+                    g.writeStringField("text", t.text());
+                    cacheControl(g, t.cacheControl());
+                    g.writeEndObject();
+                }
+                case ContentPart.Image i -> {
+                    g.writeStartObject();
+                    g.writeStringField("type", "image_url");
+                    g.writeObjectFieldStart("image_url");
+                    g.writeStringField("url", i.url());
+                    Json.writeIfNotNull(g, "detail", i.detail());
+                    g.writeEndObject();
+                    cacheControl(g, i.cacheControl());
+                    g.writeEndObject();
+                }
+                case ContentPart.Other o -> g.writeTree(o.raw());
+            }
+        }
+        g.writeEndArray();
+    }
+
+    private void cacheControl(JsonGenerator g, JsonNode cc) throws IOException {
+        if (cc != null && flavor.forwardsCacheControl()) Json.writeIfNotNull(g, "cache_control", cc);
+    }
+
+    private void tool(JsonGenerator g, Tool t) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("type", "function");
+        g.writeObjectFieldStart("function");
+        g.writeStringField("name", t.name());
+        Json.writeIfNotNull(g, "description", t.description());
+        Json.writeIfNotNull(g, "parameters", t.parameters());
+        if (t.strict() != null) g.writeBooleanField("strict", t.strict());
+        g.writeEndObject();
+        cacheControl(g, t.cacheControl());
+        g.writeEndObject();
+    }
+
+    private static void toolChoice(JsonGenerator g, ToolChoice c) throws IOException {
+        switch (c.mode()) {
+            case AUTO -> g.writeStringField("tool_choice", "auto");
+            case NONE -> g.writeStringField("tool_choice", "none");
+            case REQUIRED -> g.writeStringField("tool_choice", "required");
+            case FUNCTION -> {
+                g.writeObjectFieldStart("tool_choice");
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", c.functionName());
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+        }
+    }
+
+    Buffer embeddings(EmbeddingRequest r) {
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("model", deployment.model());
+            g.writeFieldName("input");
+            g.writeTree(r.input());
+            Json.writeIfNotNull(g, "encoding_format", r.encodingFormat());
+            Json.writeIfNotNull(g, "dimensions", r.dimensions());
+            Json.writeIfNotNull(g, "user", r.user());
+            for (Map.Entry<String, JsonNode> e : r.extra().entrySet()) {
+                g.writeFieldName(e.getKey());
+                g.writeTree(e.getValue());
+            }
+            g.writeEndObject();
+        });
+    }
+}

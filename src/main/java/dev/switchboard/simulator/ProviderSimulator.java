@@ -1,0 +1,236 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in for OpenAI's API over real HTTP, for tests, demos and the benchmark: the exact JSON and SSE
+ * shapes of {@code /v1/chat/completions}, {@code /v1/embeddings} and {@code /v1/models}, OpenAI's request
+ * validation and error shapes, and injected faults (429 with retry-after, 5xx, a slow first byte, a stream
+ * cut in the middle). It records what it received, so tests can assert on what the gateway sent upstream.
+ */
+public final class ProviderSimulator {
+    private final HttpServer server;
+    private final boolean record;
+    private final Vertx vertx;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Queue<SimBehaviour> next = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger cancelledStreams = new AtomicInteger();
+    private final AtomicInteger completedStreams = new AtomicInteger();
+    private volatile String requiredKey;
+
+    /** One request as the simulator saw it. */
+    public record Received(String path, MultiMap headers, JsonObject body) {}
+
+    private ProviderSimulator(Vertx vertx, HttpServer server, boolean record) {
+        this.vertx = vertx;
+        this.server = server;
+        this.record = record;
+    }
+
+    /** @param record keep every request for {@link #received()} (tests); off for long benchmark runs */
+    public static Future<ProviderSimulator> start(Vertx vertx, String host, int port, boolean record) {
+        ProviderSimulator[] self = new ProviderSimulator[1];
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true));
+        server.requestHandler(req -> self[0].handle(req));
+        self[0] = new ProviderSimulator(vertx, server, record);
+        return server.listen(port, host).map(s -> self[0]);
+    }
+
+    public int port() { return server.actualPort(); }
+
+    public String baseUrl() { return "http://127.0.0.1:" + port() + "/v1"; }
+
+    public List<Received> received() { return received; }
+
+    public Received last() { return received.isEmpty() ? null : received.get(received.size() - 1); }
+
+    public void reset() {
+        received.clear();
+        next.clear();
+        cancelledStreams.set(0);
+        completedStreams.set(0);
+        requiredKey = null;
+    }
+
+    /** The next request (one per call, in order) behaves like this. */
+    public void enqueue(SimBehaviour behaviour) { next.add(behaviour); }
+
+    /** Answer 401 unless the request carries exactly this key. */
+    public void requireKey(String key) { requiredKey = key; }
+
+    /** Streams whose client connection closed before the stream's end. */
+    public int cancelledStreams() { return cancelledStreams.get(); }
+
+    public int completedStreams() { return completedStreams.get(); }
+
+    public Future<Void> close() { return server.close(); }
+
+    private void handle(HttpServerRequest req) {
+        req.body().onSuccess(body -> {
+            SimBehaviour b = next.poll();
+            SimBehaviour behaviour = b == null ? SimBehaviour.NORMAL : b;
+            if (behaviour.firstByteDelayMs() > 0) {
+                vertx.setTimer(behaviour.firstByteDelayMs(), t -> route(req, body, behaviour));
+            } else {
+                route(req, body, behaviour);
+            }
+        });
+    }
+
+    private void route(HttpServerRequest req, Buffer body, SimBehaviour behaviour) {
+        HttpServerResponse resp = req.response();
+        String path = req.path();
+        if (req.method().name().equals("GET") && path.equals("/v1/models")) {
+            json(resp, 200, new JsonObject().put("object", "list").put("data", new JsonArray()
+                    .add(new JsonObject().put("id", "gpt-4o-mini").put("object", "model").put("created", 1721172741).put("owned_by", "system"))));
+            return;
+        }
+        String auth = req.getHeader("authorization");
+        if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= 7) {
+            error(resp, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header "
+                    + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "invalid_request_error", null, null);
+            return;
+        }
+        if (requiredKey != null && !auth.substring(7).equals(requiredKey)) {
+            error(resp, 401, "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "invalid_request_error", null, "invalid_api_key");
+            return;
+        }
+        JsonObject json;
+        try {
+            json = body.toJsonObject();
+        } catch (RuntimeException e) {
+            error(resp, 400, "We could not parse the JSON body of your request.", "invalid_request_error", null, null);
+            return;
+        }
+        if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
+        if (behaviour.status() != 0) {
+            fault(resp, behaviour);
+            return;
+        }
+        switch (path) {
+            case "/v1/chat/completions" -> chat(resp, json, behaviour);
+            case "/v1/embeddings" -> embeddings(resp, json);
+            default -> error(resp, 404, "Invalid URL (" + req.method() + " " + path + ")", "invalid_request_error", null, null);
+        }
+    }
+
+    private void chat(HttpServerResponse resp, JsonObject req, SimBehaviour behaviour) {
+        String invalid = SimValidation.chat(req);
+        if (invalid != null) {
+            error(resp, 400, invalid, "invalid_request_error", null, null);
+            return;
+        }
+        SimReply reply = SimReply.to(req, behaviour.streamRepeat());
+        String id = "chatcmpl-sim" + Long.toHexString(System.nanoTime());
+        long created = System.currentTimeMillis() / 1000;
+        String model = servedModel(req.getString("model"));
+        if (Boolean.TRUE.equals(req.getBoolean("stream"))) {
+            boolean usage = req.getJsonObject("stream_options") != null
+                    && Boolean.TRUE.equals(req.getJsonObject("stream_options").getBoolean("include_usage"));
+            new SimStream(vertx, resp, SimChunks.of(reply, id, created, model, usage), behaviour,
+                    cancelledStreams, completedStreams).start();
+            return;
+        }
+        JsonObject message = new JsonObject().put("role", "assistant").put("content", reply.text()).putNull("refusal")
+                .put("annotations", new JsonArray());
+        if (reply.toolName() != null) {
+            message.put("tool_calls", new JsonArray().add(new JsonObject().put("id", "call_sim001").put("type", "function")
+                    .put("function", new JsonObject().put("name", reply.toolName()).put("arguments", reply.toolArguments()))));
+        }
+        json(resp, 200, new JsonObject()
+                .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)
+                        .putNull("logprobs").put("finish_reason", reply.toolName() != null ? "tool_calls" : "stop")))
+                .put("usage", SimChunks.usage(reply))
+                .put("service_tier", "default")
+                .put("system_fingerprint", "fp_sim0001"));
+    }
+
+    /** Like OpenAI, an undated alias is answered by a dated snapshot, so "the model that served" differs. */
+    static String servedModel(String requested) {
+        return requested.matches(".*-\\d{4}-\\d{2}-\\d{2}$") ? requested : requested + "-2024-07-18";
+    }
+
+    private void embeddings(HttpServerResponse resp, JsonObject req) {
+        Object input = req.getValue("input");
+        if (input == null) {
+            error(resp, 400, "'input' is a required property", "invalid_request_error", "input", null);
+            return;
+        }
+        List<String> inputs = new ArrayList<>();
+        if (input instanceof String s) inputs.add(s);
+        else for (Object o : (JsonArray) input) inputs.add(String.valueOf(o));
+        int dims = req.getInteger("dimensions", 8);
+        boolean base64 = "base64".equals(req.getString("encoding_format"));
+        JsonArray data = new JsonArray();
+        int tokens = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            float[] v = vector(inputs.get(i), dims);
+            Object embedding;
+            if (base64) {
+                ByteBuffer bb = ByteBuffer.allocate(dims * 4).order(ByteOrder.LITTLE_ENDIAN);
+                for (float f : v) bb.putFloat(f);
+                embedding = Base64.getEncoder().encodeToString(bb.array());
+            } else {
+                JsonArray arr = new JsonArray();
+                for (float f : v) arr.add(f);
+                embedding = arr;
+            }
+            data.add(new JsonObject().put("object", "embedding").put("index", i).put("embedding", embedding));
+            tokens += SimReply.tokens(inputs.get(i));
+        }
+        json(resp, 200, new JsonObject().put("object", "list").put("data", data).put("model", req.getString("model"))
+                .put("usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens)));
+    }
+
+    private static float[] vector(String text, int dims) {
+        float[] v = new float[dims];
+        long seed = text.hashCode();
+        for (int i = 0; i < dims; i++) {
+            seed = seed * 6364136223846793005L + 1442695040888963407L;
+            v[i] = (float) (((seed >>> 11) / (double) (1L << 53)) * 2 - 1);
+        }
+        return v;
+    }
+
+    private static void fault(HttpServerResponse resp, SimBehaviour b) {
+        if (b.retryAfterSeconds() > 0) resp.putHeader("retry-after", Long.toString(b.retryAfterSeconds()));
+        switch (b.status()) {
+            case 429 -> error(resp, 429, "Rate limit reached for requests. Please try again in " + b.retryAfterSeconds() + "s.",
+                    "requests", null, "rate_limit_exceeded");
+            case 400 -> error(resp, 400, "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+                    "invalid_request_error", "messages", "context_length_exceeded");
+            case 503 -> error(resp, 503, "The engine is currently overloaded, please try again later.", "server_error", null, null);
+            default -> error(resp, b.status(), "The server had an error while processing your request. Sorry about that!",
+                    "server_error", null, null);
+        }
+    }
+
+    static void error(HttpServerResponse resp, int status, String message, String type, String param, String code) {
+        JsonObject e = new JsonObject().put("message", message).put("type", type).put("param", param).put("code", code);
+        json(resp, status, new JsonObject().put("error", e));
+    }
+
+    private static void json(HttpServerResponse resp, int status, JsonObject body) {
+        resp.setStatusCode(status).putHeader("content-type", "application/json").end(body.toBuffer());
+    }
+}

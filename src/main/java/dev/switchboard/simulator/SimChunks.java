@@ -1,0 +1,59 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The SSE event sequence OpenAI sends for a reply: role, content or tool-call pieces, finish, usage, [DONE]. */
+final class SimChunks {
+    private SimChunks() {}
+
+    static List<String> of(SimReply reply, String id, long created, String model, boolean includeUsage) {
+        List<String> events = new ArrayList<>();
+        JsonObject first = new JsonObject().put("role", "assistant").put("content", reply.toolName() == null ? "" : null).putNull("refusal");
+        if (reply.toolName() != null) {
+            first.put("tool_calls", new JsonArray().add(new JsonObject().put("index", 0).put("id", "call_sim001")
+                    .put("type", "function").put("function", new JsonObject().put("name", reply.toolName()).put("arguments", ""))));
+        }
+        events.add(chunk(id, created, model, first, null, includeUsage));
+        if (reply.toolName() != null) {
+            String args = reply.toolArguments();
+            for (int i = 0; i < args.length(); i += 8) {
+                JsonObject d = new JsonObject().put("tool_calls", new JsonArray().add(new JsonObject().put("index", 0)
+                        .put("function", new JsonObject().put("arguments", args.substring(i, Math.min(args.length(), i + 8))))));
+                events.add(chunk(id, created, model, d, null, includeUsage));
+            }
+        } else {
+            for (String piece : reply.text().split("(?<= )")) {
+                events.add(chunk(id, created, model, new JsonObject().put("content", piece), null, includeUsage));
+            }
+        }
+        events.add(chunk(id, created, model, new JsonObject(), reply.toolName() != null ? "tool_calls" : "stop", includeUsage));
+        if (includeUsage) {
+            events.add(base(id, created, model).put("choices", new JsonArray()).put("usage", usage(reply)).encode());
+        }
+        events.add("[DONE]");
+        return events;
+    }
+
+    private static String chunk(String id, long created, String model, JsonObject delta, String finish, boolean includeUsage) {
+        JsonObject c = base(id, created, model).put("choices", new JsonArray().add(new JsonObject()
+                .put("index", 0).put("delta", delta).putNull("logprobs").put("finish_reason", finish)));
+        if (includeUsage) c.putNull("usage");
+        return c.encode();
+    }
+
+    private static JsonObject base(String id, long created, String model) {
+        return new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
+                .put("model", model).put("service_tier", "default").put("system_fingerprint", "fp_sim0001");
+    }
+
+    static JsonObject usage(SimReply r) {
+        return new JsonObject().put("prompt_tokens", r.promptTokens()).put("completion_tokens", r.completionTokens())
+                .put("total_tokens", r.promptTokens() + r.completionTokens())
+                .put("prompt_tokens_details", new JsonObject().put("cached_tokens", 0).put("audio_tokens", 0))
+                .put("completion_tokens_details", new JsonObject().put("reasoning_tokens", 0).put("audio_tokens", 0)
+                        .put("accepted_prediction_tokens", 0).put("rejected_prediction_tokens", 0));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What the simulated model "says" to a request, decided deterministically from it: a tool call when tools
+ * are offered (and not refused) and the conversation does not already end in a tool result, else text that
+ * echoes the last user message and counts its images.
+ */
+record SimReply(String text, String toolName, String toolArguments, int promptTokens, int completionTokens) {
+
+    static SimReply to(JsonObject req, int repeat) {
+        JsonArray messages = req.getJsonArray("messages");
+        int promptTokens = 0;
+        String lastUser = "";
+        String lastRole = "";
+        String lastContent = "";
+        int images = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            JsonObject m = messages.getJsonObject(i);
+            Object c = m.getValue("content");
+            String text = "";
+            if (c instanceof String s) text = s;
+            else if (c instanceof JsonArray parts) {
+                StringBuilder sb = new StringBuilder();
+                for (int p = 0; p < parts.size(); p++) {
+                    JsonObject part = parts.getJsonObject(p);
+                    if ("text".equals(part.getString("type"))) sb.append(part.getString("text"));
+                    if ("image_url".equals(part.getString("type"))) { images++; promptTokens += 85; }
+                }
+                text = sb.toString();
+            }
+            promptTokens += 4 + tokens(text);
+            lastRole = m.getString("role");
+            lastContent = text;
+            if ("user".equals(lastRole)) lastUser = text;
+        }
+        JsonArray tools = req.getJsonArray("tools");
+        Object choice = req.getValue("tool_choice");
+        if (tools != null && !tools.isEmpty() && !"none".equals(choice) && !"tool".equals(lastRole)) {
+            JsonObject fn = tools.getJsonObject(0).getJsonObject("function");
+            if (choice instanceof JsonObject named) {
+                String wanted = named.getJsonObject("function").getString("name");
+                for (int i = 0; i < tools.size(); i++) {
+                    JsonObject f = tools.getJsonObject(i).getJsonObject("function");
+                    if (wanted.equals(f.getString("name"))) fn = f;
+                }
+            }
+            String args = sampleArguments(fn.getJsonObject("parameters")).encode();
+            return new SimReply(null, fn.getString("name"), args, promptTokens + 20 * tools.size(), tokens(args) + 5);
+        }
+        String text = "tool".equals(lastRole) ? "The tool returned: " + lastContent
+                : (images > 0 ? "I see " + images + " image" + (images > 1 ? "s" : "") + ". " : "")
+                + "Hello from the simulator! You said: " + lastUser;
+        text = text.repeat(Math.max(1, repeat));
+        return new SimReply(text, null, null, promptTokens, tokens(text));
+    }
+
+    /** Arguments that satisfy a simple JSON schema: each property gets a value of its type. */
+    private static JsonObject sampleArguments(JsonObject schema) {
+        JsonObject out = new JsonObject();
+        if (schema == null || schema.getJsonObject("properties") == null) return out;
+        schema.getJsonObject("properties").forEach(e -> {
+            JsonObject p = (JsonObject) e.getValue();
+            String type = p.getString("type", "string");
+            Object v = switch (type) {
+                case "number", "integer" -> 1;
+                case "boolean" -> true;
+                case "array" -> new JsonArray();
+                case "object" -> new JsonObject();
+                default -> p.getJsonArray("enum") != null ? p.getJsonArray("enum").getValue(0) : "Paris";
+            };
+            out.put(e.getKey(), v);
+        });
+        return out;
+    }
+
+    static int tokens(String s) { return s == null || s.isEmpty() ? 0 : (s.length() + 3) / 4; }
+}
