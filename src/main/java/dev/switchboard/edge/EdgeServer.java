@@ -5,7 +5,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 
 /**
@@ -29,13 +28,23 @@ public final class EdgeServer {
     public static Future<EdgeServer> start(Vertx vertx, Gateway gateway, String host, int port, int instances) {
         EdgeContext edge = new EdgeContext(gateway, new RequestIds(), gateway.config().general().maxRequestBytes(),
                 System.currentTimeMillis() / 1000);
-        // Bind the first instance to learn the real port when 0 was asked for, then the rest on that port.
-        int[] actual = {port};
-        return vertx.deployVerticle(() -> new ServerVerticle(edge, host, actual), new DeploymentOptions().setInstances(1))
-                .compose(first -> instances <= 1 ? Future.succeededFuture(java.util.List.of(first))
-                        : vertx.deployVerticle(() -> new ServerVerticle(edge, host, actual),
-                                new DeploymentOptions().setInstances(instances - 1)).map(rest -> java.util.List.of(first, rest)))
-                .map(ids -> new EdgeServer(vertx, ids, actual[0]));
+        // Vert.x shares one listening socket among instances bound to the same host:port, so a port of 0
+        // is resolved to one concrete free port first.
+        int actual;
+        try {
+            actual = port != 0 ? port : freePort(host);
+        } catch (java.io.IOException e) {
+            return Future.failedFuture(e);
+        }
+        return vertx.deployVerticle(() -> new ServerVerticle(edge, host, actual),
+                        new DeploymentOptions().setInstances(Math.max(1, instances)))
+                .map(id -> new EdgeServer(vertx, java.util.List.of(id), actual));
+    }
+
+    private static int freePort(String host) throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
     }
 
     public Future<Void> close() {
@@ -45,9 +54,9 @@ public final class EdgeServer {
     private static final class ServerVerticle extends VerticleBase {
         private final EdgeContext edge;
         private final String host;
-        private final int[] port;
+        private final int port;
 
-        ServerVerticle(EdgeContext edge, String host, int[] port) {
+        ServerVerticle(EdgeContext edge, String host, int port) {
             this.edge = edge;
             this.host = host;
             this.port = port;
@@ -63,11 +72,7 @@ public final class EdgeServer {
                     .setMaxHeaderSize(64 * 1024);
             return vertx.createHttpServer(options)
                     .requestHandler(EdgeRouter.build(vertx, edge))
-                    .listen(port[0], host)
-                    .map((HttpServer s) -> {
-                        port[0] = s.actualPort();
-                        return s;
-                    });
+                    .listen(port, host);
         }
     }
 }

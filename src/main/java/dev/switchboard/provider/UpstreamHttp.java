@@ -41,15 +41,19 @@ public final class UpstreamHttp {
                 .setMaxWaitQueueSize(-1));
     }
 
-    /** A parsed base URL, prepared once per deployment so no request re-parses it. */
+    /**
+     * A parsed base URL, prepared once per deployment so no request re-parses it. {@code display} names the
+     * deployment and the server (never the path or query, which could hold a credential) for error messages.
+     */
     public record Endpoint(String host, int port, boolean ssl, String pathPrefix, String display) {
-        public static Endpoint parse(String baseUrl) {
+        public static Endpoint parse(String baseUrl, String deploymentId) {
             URI u = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
             boolean ssl = "https".equalsIgnoreCase(u.getScheme());
             int port = u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80;
             String path = u.getRawPath() == null ? "" : u.getRawPath();
             String query = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
-            return new Endpoint(u.getHost(), port, ssl, path + query, u.getScheme() + "://" + u.getHost() + ":" + port);
+            return new Endpoint(u.getHost(), port, ssl, path + query,
+                    deploymentId + " (" + u.getScheme() + "://" + u.getHost() + ":" + port + ")");
         }
 
         public String pathFor(String suffix) {

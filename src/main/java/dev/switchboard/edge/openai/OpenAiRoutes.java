@@ -44,7 +44,10 @@ public final class OpenAiRoutes {
     }
 
     /** Answers errors outside any route (404, 405) in this dialect. */
-    public void error(RoutingContext rc, GatewayException e) { fail(rc.response(), e); }
+    public void error(RoutingContext rc, GatewayException e) {
+        rc.response().putHeader(SwitchboardHeaders.REQUEST_ID, edge.requestIds().next());
+        fail(rc.response(), e);
+    }
 
     private record Call(CallContext ctx, Buffer body) {}
 

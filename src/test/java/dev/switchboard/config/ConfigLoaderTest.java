@@ -1,0 +1,139 @@
+package dev.switchboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private final ConfigLoader loader = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-test-abcdefghijklmnop",
+            "BASE", "http://127.0.0.1:9999/v1", "MASTER", "sk-master-1234567890")::get);
+
+    @Test
+    void readsTheLiteLlmShape() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: smart
+                    litellm_params:
+                      model: openai/gpt-4o
+                      api_key: os.environ/OPENAI_API_KEY
+                      api_base: os.environ/BASE
+                      timeout: 30
+                      stream_timeout: 5.5
+                      max_tokens: 1024
+                      extra_headers: { X-Team: blue }
+                      rpm: 500
+                    model_info: { input_cost_per_token: 0.0000025, output_cost_per_token: 0.00001 }
+                  - model_name: smart
+                    litellm_params: { model: ollama/llama3.1 }
+                  - model_name: plain
+                    litellm_params: { model: gpt-4o-mini }
+                general_settings:
+                  master_key: os.environ/MASTER
+                  max_request_size_mb: 2
+                router_settings: { num_retries: 2 }
+                """);
+        assertThat(c.deployments()).hasSize(3);
+        Deployment d = c.deployments().get(0);
+        assertThat(d.alias()).isEqualTo("smart");
+        assertThat(d.provider()).isEqualTo("openai");
+        assertThat(d.model()).isEqualTo("gpt-4o");
+        assertThat(d.apiKey().reveal()).isEqualTo("sk-test-abcdefghijklmnop");
+        assertThat(d.apiKey().toString()).isEqualTo("****mnop").doesNotContain("sk-test");
+        assertThat(d.apiBase()).isEqualTo("http://127.0.0.1:9999/v1");
+        assertThat(d.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.streamTimeout()).isEqualTo(Duration.ofMillis(5500));
+        assertThat(d.maxTokens()).isEqualTo(1024);
+        assertThat(d.headers()).containsEntry("X-Team", "blue");
+        assertThat(d.numberParam("rpm").intValue()).isEqualTo(500);
+        assertThat(d.modelInfo()).containsEntry("input_cost_per_token", 0.0000025);
+        assertThat(d.line()).isEqualTo(2);
+        assertThat(c.deployments().get(2).id()).isEqualTo("openai/gpt-4o-mini"); // no prefix → openai, like LiteLLM
+        assertThat(c.aliases()).containsExactly("smart", "plain");
+        assertThat(c.general().masterKey().matches("sk-master-1234567890")).isTrue();
+        assertThat(c.general().maxRequestBytes()).isEqualTo(2L * 1024 * 1024);
+        assertThat(c.routerSettings()).containsEntry("num_retries", 2L);
+        assertThat(c.warnings()).isEmpty();
+    }
+
+    @Test
+    void missingEnvVarIsAnErrorNamingLineKeyAndFix() {
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: openai/gpt-4o
+                      api_key: os.environ/NOT_SET_ANYWHERE
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 5")
+                .hasMessageContaining("model_list[0].litellm_params.api_key")
+                .hasMessageContaining("NOT_SET_ANYWHERE is not set")
+                .hasMessageContaining("Fix: export NOT_SET_ANYWHERE=");
+    }
+
+    @Test
+    void wrongTypesAndMissingKeysAreAllReportedTogether() {
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: openai/gpt-4o
+                      timeout: soon
+                      max_tokens: 1.5
+                  - litellm_params: { model: mock/x }
+                  - model_name: b
+                  - model_name: c
+                    litellm_params: { model: openai/x, api_base: "localhost:8000" }
+                general_settings:
+                  max_request_size_mb: [1]
+                """));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 5: model_list[0].litellm_params.timeout: expected a number"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 6: model_list[0].litellm_params.max_tokens: expected a whole number"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 7: model_list[1].model_name: missing"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 8: model_list[2].litellm_params: missing"));
+        assertThat(e.problems()).anyMatch(p -> p.contains("model_list[3].litellm_params.api_base") && p.contains("not an http(s) URL"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 12: general_settings.max_request_size_mb"));
+    }
+
+    @Test
+    void unknownKeysAreWarningsWithTheirLine() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: mock/x
+                      temprature: 0.1
+                    extra: 1
+                surprise: true
+                """);
+        assertThat(c.warnings()).containsExactlyInAnyOrder(
+                "line 5: model_list[0].litellm_params.temprature: unknown litellm_params key, ignored.",
+                "line 6: model_list[0].extra: unknown key, ignored. Known: " + java.util.Set.of("model_name", "litellm_params", "model_info") + ".",
+                "line 7: surprise: unknown top-level key, ignored. Known: " + java.util.Set.of(
+                        "model_list", "router_settings", "litellm_settings", "general_settings", "environment_variables") + ".");
+    }
+
+    @Test
+    void environmentVariablesSectionFeedsEnvReferences() {
+        GatewayConfig c = loader.parse("""
+                environment_variables:
+                  MY_KEY: sk-from-config-file-1234
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: openai/gpt-4o, api_key: os.environ/MY_KEY }
+                """);
+        assertThat(c.deployments().get(0).apiKey().reveal()).isEqualTo("sk-from-config-file-1234");
+    }
+
+    @Test
+    void invalidYamlAndEmptyFilesSayWhere() {
+        assertThatThrownBy(() -> loader.parse("model_list:\n  - model_name: [unclosed\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> loader.parse("")).isInstanceOf(ConfigException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> loader.parse("general_settings: {}\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("model_list: missing");
+    }
+}

@@ -1,0 +1,120 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Http;
+import dev.switchboard.support.OpenAiSchemas;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every kind of bad input gets an OpenAI-shaped error with the right status, and the server keeps serving. */
+class BadInputIT {
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() { gw = TestGateway.standard(); }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    private static JsonObject error(HttpResponse<String> r, int status) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(r.headers().firstValue("x-switchboard-request-id")).isPresent();
+        OpenAiSchemas.assertValid("ErrorResponse", r.body());
+        return new JsonObject(r.body()).getJsonObject("error");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "malformed JSON|{\"model\": \"gpt\", \"messages\": [|",
+            "not an object|[1,2,3]|",
+            "empty body||",
+            "missing model|{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|model",
+            "model not a string|{\"model\":42,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|model",
+            "missing messages|{\"model\":\"gpt\"}|messages",
+            "messages not an array|{\"model\":\"gpt\",\"messages\":\"hi\"}|messages",
+            "empty messages|{\"model\":\"gpt\",\"messages\":[]}|messages",
+            "bad role|{\"model\":\"gpt\",\"messages\":[{\"role\":\"robot\",\"content\":\"hi\"}]}|messages[0].role",
+            "content wrong type|{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":5}]}|messages[0].content",
+            "temperature wrong type|{\"model\":\"gpt\",\"temperature\":\"hot\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|temperature",
+            "max_tokens zero|{\"model\":\"gpt\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|max_tokens",
+            "stream not boolean|{\"model\":\"gpt\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|stream",
+            "tool without name|{\"model\":\"gpt\",\"tools\":[{\"type\":\"function\",\"function\":{}}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|tools[0].function.name",
+            "bad tool_choice|{\"model\":\"gpt\",\"tool_choice\":\"sometimes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|tool_choice",
+            "tool message without id|{\"model\":\"gpt\",\"messages\":[{\"role\":\"tool\",\"content\":\"r\"}]}|messages[0].tool_call_id",
+            "bad image url|{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"file:///etc/passwd\"}}]}]}|messages[0].content[0].image_url.url",
+            "bad response_format|{\"model\":\"gpt\",\"response_format\":{\"type\":\"yaml\"},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|response_format.type",
+    })
+    void badChatRequestsAre400WithTheParam(String name, String body, String param) {
+        JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body == null ? "" : body), 400);
+        assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(e.getString("param")).isEqualTo(param);
+        assertThat(e.getString("message")).isNotBlank();
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    @Test
+    void unknownModelNamesItAndListsTheKnownOnes() {
+        JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt-5-turbo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 404);
+        assertThat(e.getString("message")).contains("'gpt-5-turbo'").contains("gpt, mock, embedder");
+        assertThat(e.getString("code")).isEqualTo("model_not_found");
+    }
+
+    @Test
+    void missingOrWrongKeyIs401() {
+        String body = "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        assertThat(error(Http.post(gw.v1() + "/chat/completions", null, body), 401).getString("type")).isEqualTo("authentication_error");
+        assertThat(error(Http.post(gw.v1() + "/chat/completions", "sk-nope", body), 401).getString("code")).isEqualTo("invalid_api_key");
+        assertThat(error(Http.get(gw.v1() + "/models", "sk-nope"), 401)).isNotNull();
+    }
+
+    @Test
+    void bodyOverTheLimitIs413() {
+        String big = "x".repeat(1_100_000); // the test config sets max_request_size_mb: 1
+        JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"" + big + "\"}]}"), 413);
+        assertThat(e.getString("message")).contains("limit is 1 MiB");
+    }
+
+    @Test
+    void chunkedBodyOverTheLimitIs413() {
+        byte[] big = ("{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "y".repeat(1_200_000) + "\"}]}").getBytes();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.v1() + "/chat/completions")).timeout(Duration.ofSeconds(20))
+                .header("authorization", "Bearer " + TestGateway.MASTER_KEY)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build();
+        error(Http.send(req), 413);
+    }
+
+    @Test
+    void unknownRouteIs404() {
+        JsonObject e = error(Http.post(gw.v1() + "/completions/legacy", TestGateway.MASTER_KEY, "{}"), 404);
+        assertThat(e.getString("message")).contains("POST /v1/completions/legacy");
+    }
+
+    @Test
+    void badEmbeddingRequests() {
+        assertThat(error(Http.post(gw.v1() + "/embeddings", TestGateway.MASTER_KEY, "{\"model\":\"embedder\"}"), 400)
+                .getString("param")).isEqualTo("input");
+        assertThat(error(Http.post(gw.v1() + "/embeddings", TestGateway.MASTER_KEY, "{\"model\":\"embedder\",\"input\":5}"), 400)
+                .getString("param")).isEqualTo("input");
+    }
+
+    @Test
+    void serverStillServesAfterGarbage() {
+        for (int i = 0; i < 20; i++) Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "\u0000\u00ff{{{" + i);
+        HttpResponse<String> ok = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":\"still there?\"}]}");
+        assertThat(ok.statusCode()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Http;
+import dev.switchboard.support.OpenAiSchemas;
+import dev.switchboard.support.TestGateway;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every OpenAI-dialect answer, chunk and error — from the OpenAI provider and from the mock — validates
+ * against OpenAI's published schemas, and carries the x-switchboard-* headers.
+ */
+class OpenAiWireIT {
+    static TestGateway gw;
+    static final String KEY = TestGateway.MASTER_KEY;
+    static final String TOOLS = """
+            ,"tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object",
+            "properties":{"q":{"type":"string"}},"required":["q"]}}}]""";
+
+    @BeforeAll
+    static void start() { gw = TestGateway.standard(); }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    private static HttpResponse<String> chat(String body) {
+        return Http.post(gw.v1() + "/chat/completions", KEY, body);
+    }
+
+    @Test
+    void nonStreamAnswersValidateForEveryProvider() {
+        for (String model : List.of("gpt", "mock")) {
+            for (String extra : List.of("", TOOLS, TOOLS + ",\"tool_choice\":\"required\"")) {
+                HttpResponse<String> r = chat("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]" + extra + "}");
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                OpenAiSchemas.assertValid("CreateChatCompletionResponse", r.body());
+                assertThat(r.headers().firstValue("x-switchboard-model")).hasValue(model.equals("gpt") ? "openai/gpt-4o-mini" : "mock/mock-model");
+                assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("primary");
+                assertThat(r.headers().firstValue("x-switchboard-cache")).hasValue("miss");
+                assertThat(r.headers().firstValue("x-switchboard-request-id")).get().asString().startsWith("req_");
+            }
+        }
+    }
+
+    @Test
+    void everyStreamChunkValidatesAndTheStreamEndsWithDone() {
+        for (String model : List.of("gpt", "mock")) {
+            for (String extra : List.of("", ",\"stream_options\":{\"include_usage\":true}", TOOLS + ",\"tool_choice\":\"required\"")) {
+                HttpResponse<String> r = chat("{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]" + extra + "}");
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().firstValue("content-type")).hasValue("text/event-stream");
+                assertThat(r.headers().firstValue("x-switchboard-model")).isPresent();
+                List<String> data = Http.sseData(r.body());
+                assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
+                for (String d : data.subList(0, data.size() - 1)) {
+                    OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", d);
+                    assertThat(d).contains("\"model\":\"" + (model.equals("gpt") ? "gpt-4o-mini-2024-07-18" : "mock-model") + "\"");
+                }
+                assertThat(data.stream().filter(d -> d.contains("\"usage\"")).count())
+                        .isEqualTo(extra.contains("include_usage") ? 1 : 0);
+            }
+        }
+    }
+
+    @Test
+    void embeddingsAndModelsValidate() {
+        HttpResponse<String> e = Http.post(gw.v1() + "/embeddings", KEY, "{\"model\":\"embedder\",\"input\":[\"a\",\"b\"]}");
+        assertThat(e.statusCode()).isEqualTo(200);
+        OpenAiSchemas.assertValid("CreateEmbeddingResponse", e.body());
+        HttpResponse<String> m = Http.get(gw.v1() + "/models", KEY);
+        OpenAiSchemas.assertValid("ListModelsResponse", m.body());
+    }
+
+    @Test
+    void routesWorkWithoutTheV1Prefix() {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/chat/completions", KEY,
+                "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Http.get(gw.baseUrl() + "/models", KEY).statusCode()).isEqualTo(200);
+        assertThat(Http.post(gw.baseUrl() + "/embeddings", KEY, "{\"model\":\"embedder\",\"input\":\"a\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void healthNeedsNoKey() {
+        assertThat(Http.get(gw.baseUrl() + "/health/liveliness", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = Http.get(gw.baseUrl() + "/health/readiness", null);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("healthy");
+    }
+}

@@ -1,0 +1,151 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.OpenAiSchemas;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the client sees when the provider fails: passed-through 4xx, 502/504 for 5xx and timeouts, broken streams. */
+class UpstreamFaultsIT {
+    static TestGateway gw;
+    static final String CHAT = "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    static final String STREAM = "{\"model\":\"gpt\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    @BeforeAll
+    static void start() { gw = TestGateway.standard(); }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    private static JsonObject error(HttpResponse<String> r, int status) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        OpenAiSchemas.assertValid("ErrorResponse", r.body());
+        return new JsonObject(r.body()).getJsonObject("error");
+    }
+
+    @Test
+    void upstream429PassesThroughWithRetryAfter() {
+        gw.simulator.enqueue(SimBehaviour.rateLimited(7));
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, CHAT);
+        JsonObject e = error(r, 429);
+        assertThat(r.headers().firstValue("retry-after")).hasValue("7");
+        assertThat(e.getString("code")).isEqualTo("rate_limit_exceeded");
+        assertThat(e.getString("message")).contains("Rate limit reached");
+    }
+
+    @Test
+    void upstream4xxPassesThroughWithItsMessage() {
+        gw.simulator.enqueue(SimBehaviour.status(400));
+        JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, CHAT), 400);
+        assertThat(e.getString("code")).isEqualTo("context_length_exceeded");
+        assertThat(e.getString("param")).isEqualTo("messages");
+        assertThat(e.getString("message")).contains("maximum context length");
+    }
+
+    @Test
+    void upstream5xxIs502AndNamesTheDeployment() {
+        gw.simulator.enqueue(SimBehaviour.status(500));
+        JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, CHAT), 502);
+        assertThat(e.getString("message")).contains("openai/gpt-4o-mini").contains("HTTP 500");
+    }
+
+    @Test
+    void upstreamTimeoutIs504() {
+        gw.simulator.enqueue(SimBehaviour.slowFirstByte(3_000)); // the deployment's timeout is 2 s
+        JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, CHAT), 504);
+        assertThat(e.getString("message")).contains("did not answer in time");
+    }
+
+    @Test
+    void unreachableUpstreamIs502() {
+        try (TestGateway dead = TestGateway.start("""
+                model_list:
+                  - model_name: gone
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:1/v1", api_key: sk-x }
+                """)) {
+            JsonObject e = error(Http.post(dead.v1() + "/chat/completions", null,
+                    "{\"model\":\"gone\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 502);
+            assertThat(e.getString("message")).contains("Cannot connect to upstream");
+        }
+    }
+
+    @Test
+    void streamFailingBeforeFirstByteIsAPlainError() {
+        gw.simulator.enqueue(SimBehaviour.rateLimited(2));
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, STREAM);
+        error(r, 429);
+        assertThat(r.headers().firstValue("retry-after")).hasValue("2");
+    }
+
+    @Test
+    void streamCutMidwayEndsWithAnErrorEventNeverDone() {
+        gw.simulator.enqueue(SimBehaviour.cutAfter(3));
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, STREAM);
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> data = Http.sseData(r.body());
+        assertThat(data).doesNotContain("[DONE]");
+        assertThat(data).hasSize(4); // three relayed chunks, then the error event
+        OpenAiSchemas.assertValid("ErrorResponse", data.get(3));
+        assertThat(new JsonObject(data.get(3)).getJsonObject("error").getString("message")).contains("openai/gpt-4o-mini");
+    }
+
+    @Test
+    void streamCutMidwayRaisesInTheSdk() {
+        gw.simulator.enqueue(SimBehaviour.cutAfter(3));
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        try {
+            List<ChatCompletionChunk> got = new ArrayList<>();
+            assertThatThrownBy(() -> {
+                try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
+                        ChatCompletionCreateParams.builder().model("gpt").addUserMessage("hi").build())) {
+                    s.stream().forEach(got::add);
+                }
+            }).isInstanceOf(com.openai.errors.OpenAIException.class);
+            assertThat(got).hasSize(3);
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void clientDisconnectMidStreamCancelsTheUpstream() throws Exception {
+        gw.simulator.enqueue(SimBehaviour.longSlowStream(50, 40)); // hundreds of events, 50 ms apart
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gw.v1() + "/chat/completions")).timeout(Duration.ofSeconds(10))
+                .header("authorization", "Bearer " + TestGateway.MASTER_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(STREAM)).build();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<InputStream> r = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        InputStream in = r.body();
+        byte[] first = in.readNBytes(200); // some of the stream arrived
+        assertThat(new String(first)).startsWith("data: ");
+        in.close(); // the client goes away
+        client.shutdownNow();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(gw.simulator.cancelledStreams()).isEqualTo(1));
+        assertThat(gw.simulator.completedStreams()).isZero();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.switchboard.support;
+
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.edge.EdgeServer;
+import dev.switchboard.pipeline.Gateway;
+import dev.switchboard.simulator.ProviderSimulator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real gateway on an ephemeral port in front of a real OpenAI simulator, both over real sockets, for
+ * integration tests. {@code ${SIM}} in the config text is replaced by the simulator's base URL.
+ */
+public final class TestGateway implements AutoCloseable {
+    public static final String PROVIDER_KEY = "sk-provider-secret-0123456789abcdef";
+    public static final String MASTER_KEY = "sk-master-test-key-9876543210";
+
+    public final Vertx vertx;
+    public final ProviderSimulator simulator;
+    public final Gateway gateway;
+    public final EdgeServer server;
+
+    private TestGateway(Vertx vertx, ProviderSimulator simulator, Gateway gateway, EdgeServer server) {
+        this.vertx = vertx;
+        this.simulator = simulator;
+        this.gateway = gateway;
+        this.server = server;
+    }
+
+    public static TestGateway start(String configTemplate) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
+        String yaml = configTemplate.replace("${SIM}", sim.baseUrl());
+        GatewayConfig config = new ConfigLoader(name -> switch (name) {
+            case "PROVIDER_KEY" -> PROVIDER_KEY;
+            case "MASTER_KEY" -> MASTER_KEY;
+            default -> System.getenv(name);
+        }).parse(yaml);
+        Gateway gateway = Gateway.create(vertx, config, System::getenv);
+        EdgeServer server = await(EdgeServer.start(vertx, gateway, "127.0.0.1", 0, 2));
+        return new TestGateway(vertx, sim, gateway, server);
+    }
+
+    /** The default test config: an OpenAI alias on the simulator, a mock alias, a master key. */
+    public static TestGateway standard() {
+        return start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params:
+                      model: openai/gpt-4o-mini
+                      api_base: ${SIM}
+                      api_key: os.environ/PROVIDER_KEY
+                      timeout: 2
+                  - model_name: mock
+                    litellm_params:
+                      model: mock/mock-model
+                  - model_name: embedder
+                    litellm_params:
+                      model: openai/text-embedding-3-small
+                      api_base: ${SIM}
+                      api_key: os.environ/PROVIDER_KEY
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                  max_request_size_mb: 1
+                """);
+    }
+
+    public String baseUrl() { return "http://127.0.0.1:" + server.port(); }
+
+    public String v1() { return baseUrl() + "/v1"; }
+
+    public static <T> T await(Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        await(vertx.close());
+    }
+}
