@@ -1,0 +1,121 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** litellm_params that shape the upstream call, and the mock provider's knobs, seen from a real client. */
+class DeploymentParamsIT {
+    private static final String HI = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+
+    @Test
+    void extraHeadersDefaultMaxTokensAndModelGroups() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: team
+                    litellm_params:
+                      model: openai/gpt-4o-mini
+                      api_base: ${SIM}
+                      api_key: os.environ/PROVIDER_KEY
+                      max_tokens: 321
+                      extra_headers: { OpenAI-Organization: org-switchboard, X-Trace: on }
+                  - model_name: team
+                    litellm_params: { model: mock/backup }
+                """)) {
+            int upstream = 0, mock = 0;
+            for (int i = 0; i < 40; i++) {
+                HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"team\"," + HI + "}");
+                assertThat(r.statusCode()).isEqualTo(200);
+                String served = r.headers().firstValue("x-switchboard-model").orElseThrow();
+                if (served.equals("openai/gpt-4o-mini")) upstream++; else if (served.equals("mock/backup")) mock++;
+            }
+            assertThat(upstream + mock).isEqualTo(40);
+            assertThat(upstream).as("a model group spreads requests over its deployments").isPositive();
+            assertThat(mock).isPositive();
+            var seen = gw.simulator.last();
+            assertThat(seen.headers().get("OpenAI-Organization")).isEqualTo("org-switchboard");
+            assertThat(seen.headers().get("X-Trace")).isEqualTo("on");
+            assertThat(seen.body().getInteger("max_completion_tokens")).as("deployment default for an OpenAI model").isEqualTo(321);
+
+            gw.simulator.reset();
+            Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"team\",\"max_tokens\":5," + HI + "}");
+            Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"team\",\"max_tokens\":5," + HI + "}");
+            Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"team\",\"max_tokens\":5," + HI + "}");
+            Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"team\",\"max_tokens\":5," + HI + "}");
+            gw.simulator.received().forEach(r -> {
+                assertThat(r.body().getInteger("max_tokens")).as("the client's own field and value win").isEqualTo(5);
+                assertThat(r.body().containsKey("max_completion_tokens")).isFalse();
+            });
+        }
+    }
+
+    @Test
+    void namedPrefixesUseTheirDefaultBaseUrl() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: local
+                    litellm_params: { model: ollama/llama3.1 }
+                """)) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"local\"," + HI + "}");
+            // No Ollama runs here: the error shows the gateway went to Ollama's default address.
+            assertThat(r.statusCode()).isEqualTo(502);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message"))
+                    .contains("ollama/llama3.1").contains("localhost:11434");
+        }
+    }
+
+    @Test
+    void mockFaultsAndLatency() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: limited
+                    litellm_params: { model: mock/x, mock_fault: rate_limit }
+                  - model_name: broken
+                    litellm_params: { model: mock/y, mock_fault: server_error }
+                  - model_name: slow
+                    litellm_params: { model: mock/z, mock_latency_ms: 300, mock_response: "fixed answer" }
+                """)) {
+            HttpResponse<String> limited = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"limited\"," + HI + "}");
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(limited.headers().firstValue("retry-after")).hasValue("1");
+            assertThat(Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"broken\",\"stream\":true," + HI + "}").statusCode()).isEqualTo(502);
+            long t0 = System.nanoTime();
+            HttpResponse<String> slow = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"slow\"," + HI + "}");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(290);
+            assertThat(new JsonObject(slow.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message")
+                    .getString("content")).isEqualTo("fixed answer");
+        }
+    }
+
+    @Test
+    void slowClientStillGetsTheWholeStreamInOrder() throws Exception {
+        try (TestGateway gw = TestGateway.standard()) {
+            gw.simulator.enqueue(dev.switchboard.simulator.SimBehaviour.longSlowStream(0, 300));
+            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.v1() + "/chat/completions"))
+                    .header("authorization", "Bearer " + TestGateway.MASTER_KEY)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt\",\"stream\":true," + HI + "}")).build();
+            var resp = java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            StringBuilder body = new StringBuilder();
+            try (var in = resp.body()) {
+                byte[] buf = new byte[16384];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    body.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                    Thread.sleep(1); // a slow reader: the gateway's write queue fills and it must pause the upstream
+                }
+            }
+            StringBuilder text = new StringBuilder();
+            var data = Http.sseData(body.toString());
+            assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
+            for (String d : data.subList(0, data.size() - 1)) {
+                var choices = new JsonObject(d).getJsonArray("choices");
+                if (!choices.isEmpty()) text.append(choices.getJsonObject(0).getJsonObject("delta").getString("content", ""));
+            }
+            assertThat(text.toString()).isEqualTo("Hello from the simulator! You said: hi".repeat(300));
+        }
+    }
+}
