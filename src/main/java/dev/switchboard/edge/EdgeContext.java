@@ -6,6 +6,19 @@ import io.vertx.core.http.HttpServerRequest;
 /** What every route handler shares: the gateway, request ids, the body limit and the start time. */
 public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBytes, long startedEpochSeconds) {
 
+    /** The client's {@code x-switchboard-*} headers as {@link dev.switchboard.model.CallContext#hints()}. */
+    public static java.util.Map<String, String> hints(HttpServerRequest req) {
+        java.util.Map<String, String> out = null;
+        for (java.util.Map.Entry<String, String> h : req.headers()) {
+            String name = h.getKey();
+            if (name.length() > 14 && name.regionMatches(true, 0, dev.switchboard.model.CallContext.HINT_PREFIX, 0, 14)) {
+                if (out == null) out = new java.util.HashMap<>();
+                out.put(name.substring(14).toLowerCase(java.util.Locale.ROOT), h.getValue());
+            }
+        }
+        return out == null ? java.util.Map.of() : out;
+    }
+
     /** The key a client presents: {@code Authorization: Bearer …} (OpenAI) or {@code x-api-key} (Anthropic). */
     public static String presentedKey(HttpServerRequest req) {
         String auth = req.getHeader("authorization");

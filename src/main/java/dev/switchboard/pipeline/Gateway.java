@@ -80,7 +80,7 @@ public final class Gateway {
     public ChatHandler chat() { return chat; }
 
     public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest request) {
-        return router.embed(request);
+        return router.embed(ctx, request);
     }
 
     /** The aliases apps can ask for, in config order. */

@@ -16,11 +16,11 @@ final class RouteStage implements ChatHandler {
 
     @Override
     public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
-        return router.chat(request);
+        return router.chat(ctx, request);
     }
 
     @Override
     public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
-        return router.stream(request);
+        return router.stream(ctx, request);
     }
 }

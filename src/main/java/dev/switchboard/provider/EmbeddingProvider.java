@@ -6,5 +6,5 @@ import io.vertx.core.Future;
 
 /** A provider that can also embed text. */
 public interface EmbeddingProvider {
-    Future<EmbeddingResponse> embed(EmbeddingRequest request);
+    Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options);
 }

@@ -11,11 +11,11 @@ import io.vertx.core.Future;
  * ({@link EmbeddingProvider}), so a provider never carries "unsupported" stubs.
  */
 public interface Provider {
-    Future<ChatResponse> chat(ChatRequest request);
+    Future<ChatResponse> chat(ChatRequest request, CallOptions options);
 
     /**
      * Starts a streamed answer. The future completes once the upstream has accepted the request (its status
      * line and headers arrived), before any chunk is delivered; until then the caller may still try elsewhere.
      */
-    Future<ChatStream> stream(ChatRequest request);
+    Future<ChatStream> stream(ChatRequest request, CallOptions options);
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.route;
 
 import dev.switchboard.model.Answer;
+import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
@@ -8,6 +9,7 @@ import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.EmbeddingProvider;
 import io.vertx.core.Future;
 import java.util.LinkedHashMap;
@@ -37,17 +39,17 @@ public final class ModelRouter {
 
     public List<Target> group(String alias) { return groups.getOrDefault(alias, List.of()); }
 
-    public Future<Answer<ChatResponse>> chat(ChatRequest request) {
-        return call(request.model(), t -> t.provider().chat(request));
+    public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
+        return call(request.model(), t -> t.provider().chat(request, CallOptions.DEFAULT));
     }
 
-    public Future<Answer<ChatStream>> stream(ChatRequest request) {
-        return call(request.model(), t -> t.provider().stream(request));
+    public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
+        return call(request.model(), t -> t.provider().stream(request, CallOptions.DEFAULT));
     }
 
-    public Future<Answer<EmbeddingResponse>> embed(EmbeddingRequest request) {
+    public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest request) {
         return call(request.model(), t -> {
-            if (t.provider() instanceof EmbeddingProvider e) return e.embed(request);
+            if (t.provider() instanceof EmbeddingProvider e) return e.embed(request, CallOptions.DEFAULT);
             return Future.failedFuture(GatewayException.badRequest("Model '" + request.model() + "' ("
                     + t.deployment().id() + ") does not support embeddings.", "model"));
         });

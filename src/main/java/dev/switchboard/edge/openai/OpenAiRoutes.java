@@ -69,7 +69,7 @@ public final class OpenAiRoutes {
                 return;
             }
             try {
-                then.accept(rc, new Call(new CallContext(requestId, caller, started), ar.result()));
+                then.accept(rc, new Call(new CallContext(requestId, caller, started, EdgeContext.hints(req)), ar.result()));
             } catch (Throwable t) {
                 fail(rc.response(), t);
             }

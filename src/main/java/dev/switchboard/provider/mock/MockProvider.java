@@ -22,6 +22,7 @@ import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.ToolChoice;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.EmbeddingProvider;
 import dev.switchboard.provider.Provider;
 import io.vertx.core.Future;
@@ -49,7 +50,7 @@ final class MockProvider implements Provider, EmbeddingProvider {
     }
 
     @Override
-    public Future<ChatResponse> chat(ChatRequest request) {
+    public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         GatewayException fault = fault();
         if (fault != null) return later(Future.failedFuture(fault));
         Reply r = reply(request);
@@ -61,14 +62,14 @@ final class MockProvider implements Provider, EmbeddingProvider {
     }
 
     @Override
-    public Future<ChatStream> stream(ChatRequest request) {
+    public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         GatewayException fault = fault();
         if (fault != null) return later(Future.failedFuture(fault));
         return later(Future.succeededFuture(new MockStream(chunks(reply(request)))));
     }
 
     @Override
-    public Future<EmbeddingResponse> embed(EmbeddingRequest request) {
+    public Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
         List<String> inputs = new ArrayList<>();
         if (request.input().isTextual()) inputs.add(request.input().textValue());
         else request.input().forEach(n -> inputs.add(n.toString()));

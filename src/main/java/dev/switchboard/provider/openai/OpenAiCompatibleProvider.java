@@ -9,6 +9,7 @@ import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.EmbeddingProvider;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
@@ -54,14 +55,14 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     }
 
     @Override
-    public Future<ChatResponse> chat(ChatRequest request) {
-        return post("/chat/completions", encoder.chat(request, false), "application/json", timeout)
+    public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
+        return post("/chat/completions", encoder.chat(request, false), "application/json", pick(options, timeout))
                 .compose(resp -> readJson(resp, decoder::response));
     }
 
     @Override
-    public Future<ChatStream> stream(ChatRequest request) {
-        return post("/chat/completions", encoder.chat(request, true), "text/event-stream", streamTimeout)
+    public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
+        return post("/chat/completions", encoder.chat(request, true), "text/event-stream", pick(options, streamTimeout))
                 .compose(resp -> {
                     if (resp.statusCode() != 200) return resp.body().compose(b -> Future.failedFuture(error(resp, b)));
                     return Future.succeededFuture(new OpenAiStream(resp, decoder, endpoint, deployment.id(), secret));
@@ -69,9 +70,13 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     }
 
     @Override
-    public Future<EmbeddingResponse> embed(EmbeddingRequest request) {
-        return post("/embeddings", encoder.embeddings(request), "application/json", timeout)
+    public Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
+        return post("/embeddings", encoder.embeddings(request), "application/json", pick(options, timeout))
                 .compose(resp -> readJson(resp, decoder::embeddings));
+    }
+
+    private static Duration pick(CallOptions options, Duration deploymentDefault) {
+        return options.timeout() != null ? options.timeout() : deploymentDefault;
     }
 
     private Future<HttpClientResponse> post(String path, Buffer body, String accept, Duration idle) {
