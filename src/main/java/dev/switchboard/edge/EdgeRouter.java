@@ -1,5 +1,6 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.edge.anthropic.AnthropicRoutes;
 import dev.switchboard.edge.openai.OpenAiRoutes;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
@@ -20,6 +21,7 @@ final class EdgeRouter {
                 .end("{\"status\":\"healthy\",\"models\":" + edge.gateway().aliases().size() + "}"));
         OpenAiRoutes openai = new OpenAiRoutes(edge);
         openai.mount(router);
+        new AnthropicRoutes(edge).mount(router);
         router.route().last().handler(rc -> openai.error(rc, new GatewayException(ErrorKind.NOT_FOUND, 404,
                 "Invalid URL (" + rc.request().method() + " " + rc.request().path() + ")", null, "unknown_url", null, null)));
         router.errorHandler(405, rc -> openai.error(rc, new GatewayException(ErrorKind.BAD_REQUEST, 405,

@@ -5,7 +5,6 @@ import dev.switchboard.model.ChunkSink;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.function.Function;
 
 /**
  * The one SSE writer every dialect uses: encodes each chunk with the dialect's encoder and writes it at once
@@ -14,27 +13,18 @@ import java.util.function.Function;
  */
 public final class SseSink implements ChunkSink {
     private final HttpServerResponse resp;
-    private final Function<ChatChunk, Buffer> encode;
-    private final Function<GatewayException, Buffer> errorEvent;
-    private final Buffer terminator;
+    private final StreamEncoder encoder;
     private boolean ended;
 
-    /**
-     * @param encode     chunk → one or more SSE events, or null to send nothing for this chunk
-     * @param terminator written before a clean end ({@code data: [DONE]}), or null when the dialect has none
-     */
-    public SseSink(HttpServerResponse resp, Function<ChatChunk, Buffer> encode,
-                   Function<GatewayException, Buffer> errorEvent, Buffer terminator) {
+    public SseSink(HttpServerResponse resp, StreamEncoder encoder) {
         this.resp = resp;
-        this.encode = encode;
-        this.errorEvent = errorEvent;
-        this.terminator = terminator;
+        this.encoder = encoder;
     }
 
     @Override
     public void chunk(ChatChunk chunk) {
         if (ended || resp.closed()) return;
-        Buffer b = encode.apply(chunk);
+        Buffer b = encoder.chunk(chunk);
         if (b != null) resp.write(b);
     }
 
@@ -42,7 +32,8 @@ public final class SseSink implements ChunkSink {
     public void end() {
         if (ended || resp.closed()) return;
         ended = true;
-        if (terminator != null) resp.write(terminator);
+        Buffer closing = encoder.end();
+        if (closing != null) resp.write(closing);
         resp.end();
     }
 
@@ -50,7 +41,7 @@ public final class SseSink implements ChunkSink {
     public void fail(GatewayException error) {
         if (ended || resp.closed()) return;
         ended = true;
-        resp.write(errorEvent.apply(error));
+        resp.write(encoder.error(error));
         resp.end();
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
  * reasoning_effort, service_tier, …) stay in {@code extra} exactly as the client sent them, so a provider of
  * the same dialect receives them on day one and a provider of another dialect ignores them.
  * {@code model} is the alias the client asked for; the deployment decides the upstream model.
+ * {@code raw} is the client's original body when its dialect is carried raw (Anthropic), else null.
  */
 public record ChatRequest(
         String model,
@@ -29,7 +30,17 @@ public record ChatRequest(
         Map<String, String> metadata,
         boolean stream,
         boolean includeUsage,
-        Map<String, JsonNode> extra) {
+        Map<String, JsonNode> extra,
+        RawJson raw) {
+
+    /** A request with no raw original (decoded from a dialect that is not carried raw). */
+    public ChatRequest(String model, List<Message> messages, List<Tool> tools, ToolChoice toolChoice,
+                       Boolean parallelToolCalls, ResponseFormat responseFormat, Double temperature, Double topP,
+                       Integer maxTokens, Integer maxCompletionTokens, List<String> stop, Long seed, String user,
+                       Map<String, String> metadata, boolean stream, boolean includeUsage, Map<String, JsonNode> extra) {
+        this(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature, topP, maxTokens,
+                maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, null);
+    }
 
     public ChatRequest {
         tools = tools == null ? List.of() : tools;

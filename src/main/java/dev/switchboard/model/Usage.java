@@ -3,12 +3,22 @@ package dev.switchboard.model;
 /**
  * Token counts of one call. {@code promptTokens} includes cached ones, as in OpenAI's accounting;
  * {@code cacheReadTokens} and {@code cacheWriteTokens} say how many of them were read from or written to a
- * provider's prompt cache, which the price catalog needs to price them differently.
+ * provider's prompt cache, which the price catalog needs to price them differently;
+ * {@code cacheWrite1hTokens} is the part of the writes with Anthropic's 1-hour lifetime (priced 2× input,
+ * against 1.25× for the default 5 minutes).
  */
 public record Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens,
-                    int reasoningTokens) {
+                    int reasoningTokens, int cacheWrite1hTokens) {
 
-    public static final Usage ZERO = new Usage(0, 0, 0, 0, 0);
+    public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0);
+
+    /** Usage whose cache writes (if any) all have the default 5-minute lifetime. */
+    public Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens, int reasoningTokens) {
+        this(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, 0);
+    }
+
+    /** Prompt tokens neither read from nor written to a cache: what Anthropic calls input_tokens. */
+    public int uncachedPromptTokens() { return Math.max(0, promptTokens - cacheReadTokens - cacheWriteTokens); }
 
     public int totalTokens() { return promptTokens + completionTokens; }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.provider;
 
 import dev.switchboard.config.Deployment;
+import dev.switchboard.provider.anthropic.AnthropicProviderFactory;
 import dev.switchboard.provider.mock.MockProviderFactory;
 import dev.switchboard.provider.openai.OpenAiCompatibleFactory;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class ProviderRegistry {
     public static ProviderRegistry standard() {
         return new ProviderRegistry(List.of(
                 new OpenAiCompatibleFactory(),
+                new AnthropicProviderFactory(),
                 new MockProviderFactory()));
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shapes of {@code /v1/chat/completions}, {@code /v1/embeddings} and {@code /v1/models}, OpenAI's request
  * validation and error shapes, and injected faults (429 with retry-after, 5xx, a slow first byte, a stream
  * cut in the middle). It records what it received, so tests can assert on what the gateway sent upstream.
+ * Anthropic's {@code /v1/messages} is served by {@link AnthropicSim}, with the same faults.
  */
 public final class ProviderSimulator {
     private final HttpServer server;
@@ -35,6 +36,8 @@ public final class ProviderSimulator {
     private final AtomicInteger cancelledStreams = new AtomicInteger();
     private final AtomicInteger completedStreams = new AtomicInteger();
     private volatile String requiredKey;
+    private final SimPromptCache promptCache = new SimPromptCache();
+    private final AnthropicSim anthropic;
 
     /** One request as the simulator saw it. */
     public record Received(String path, MultiMap headers, JsonObject body) {}
@@ -43,6 +46,7 @@ public final class ProviderSimulator {
         this.vertx = vertx;
         this.server = server;
         this.record = record;
+        this.anthropic = new AnthropicSim(vertx, promptCache, cancelledStreams, completedStreams);
     }
 
     /** @param record keep every request for {@link #received()} (tests); off for long benchmark runs */
@@ -56,7 +60,10 @@ public final class ProviderSimulator {
 
     public int port() { return server.actualPort(); }
 
-    public String baseUrl() { return "http://127.0.0.1:" + port() + "/v1"; }
+    public String baseUrl() { return rootUrl() + "/v1"; }
+
+    /** Without a path: Anthropic's and Gemini's clients add their own ({@code /v1/messages}, {@code /v1beta/…}). */
+    public String rootUrl() { return "http://127.0.0.1:" + port(); }
 
     public List<Received> received() { return received; }
 
@@ -68,6 +75,7 @@ public final class ProviderSimulator {
         cancelledStreams.set(0);
         completedStreams.set(0);
         requiredKey = null;
+        promptCache.clear();
     }
 
     /** The next request (one per call, in order) behaves like this. */
@@ -101,6 +109,13 @@ public final class ProviderSimulator {
         if (req.method().name().equals("GET") && path.equals("/v1/models")) {
             json(resp, 200, new JsonObject().put("object", "list").put("data", new JsonArray()
                     .add(new JsonObject().put("id", "gpt-4o-mini").put("object", "model").put("created", 1721172741).put("owned_by", "system"))));
+            return;
+        }
+        if (path.equals("/v1/messages")) {
+            JsonObject json = anthropic.admit(req, body, requiredKey);
+            if (json == null) return;
+            if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
+            anthropic.messages(resp, json, behaviour);
             return;
         }
         String auth = req.getHeader("authorization");

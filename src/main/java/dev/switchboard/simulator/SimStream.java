@@ -8,6 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Writes prepared SSE events with the behaviour's delay and optional cut, noting a client that hung up. */
 final class SimStream {
+    /** An event given as NAMED + name + "\ndata: " + json is written with its event: line (Anthropic's format). */
+    static final String NAMED = "\u0000event:";
+
     private final Vertx vertx;
     private final HttpServerResponse resp;
     private final List<String> events;
@@ -45,7 +48,8 @@ final class SimStream {
                 resp.reset(); // drop the connection mid-stream, no terminating chunk
                 return;
             }
-            resp.write(Buffer.buffer("data: " + events.get(sent++) + "\n\n"));
+            String e = events.get(sent++);
+            resp.write(Buffer.buffer(e.startsWith(NAMED) ? "event: " + e.substring(NAMED.length()) + "\n\n" : "data: " + e + "\n\n"));
             if (behaviour.chunkDelayMs() > 0 && sent < events.size()) {
                 vertx.setTimer(behaviour.chunkDelayMs(), t -> pump());
                 return;

@@ -12,11 +12,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real gateway on an ephemeral port in front of a real OpenAI simulator, both over real sockets, for
- * integration tests. {@code ${SIM}} in the config text is replaced by the simulator's base URL.
+ * integration tests. {@code ${SIM}} in the config text is replaced by the simulator's OpenAI base URL
+ * (with /v1), {@code ${SIM_ROOT}} by its root URL (Anthropic and Gemini add their own paths).
  */
 public final class TestGateway implements AutoCloseable {
     public static final String PROVIDER_KEY = "sk-provider-secret-0123456789abcdef";
     public static final String MASTER_KEY = "sk-master-test-key-9876543210";
+    public static final String ANTHROPIC_PROVIDER_KEY = "sk-ant-provider-secret-fedcba9876";
 
     public final Vertx vertx;
     public final ProviderSimulator simulator;
@@ -33,10 +35,11 @@ public final class TestGateway implements AutoCloseable {
     public static TestGateway start(String configTemplate) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
-        String yaml = configTemplate.replace("${SIM}", sim.baseUrl());
+        String yaml = configTemplate.replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
         GatewayConfig config = new ConfigLoader(name -> switch (name) {
             case "PROVIDER_KEY" -> PROVIDER_KEY;
             case "MASTER_KEY" -> MASTER_KEY;
+            case "ANTHROPIC_PROVIDER_KEY" -> ANTHROPIC_PROVIDER_KEY;
             default -> System.getenv(name);
         }).parse(yaml);
         Gateway gateway = Gateway.create(vertx, config, System::getenv);
@@ -62,6 +65,12 @@ public final class TestGateway implements AutoCloseable {
                       model: openai/text-embedding-3-small
                       api_base: ${SIM}
                       api_key: os.environ/PROVIDER_KEY
+                  - model_name: claude
+                    litellm_params:
+                      model: anthropic/claude-sonnet-4-5
+                      api_base: ${SIM_ROOT}
+                      api_key: os.environ/ANTHROPIC_PROVIDER_KEY
+                      timeout: 2
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                   max_request_size_mb: 1

@@ -3,6 +3,7 @@ package dev.switchboard.edge.openai;
 import dev.switchboard.edge.BodyReader;
 import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.edge.SseSink;
+import dev.switchboard.edge.StreamEncoder;
 import dev.switchboard.edge.SwitchboardHeaders;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
@@ -107,8 +108,11 @@ public final class OpenAiRoutes {
                 .putHeader("content-type", "text/event-stream")
                 .putHeader("cache-control", "no-cache");
         resp.closeHandler(v -> stream.cancel());
-        stream.start(new SseSink(resp, c -> encoder.chunkEvent(c, includeUsage), encoder::errorEvent,
-                OpenAiResponseEncoder.DONE));
+        stream.start(new SseSink(resp, new StreamEncoder() {
+            @Override public Buffer chunk(dev.switchboard.model.ChatChunk c) { return encoder.chunkEvent(c, includeUsage); }
+            @Override public Buffer end() { return OpenAiResponseEncoder.DONE; }
+            @Override public Buffer error(GatewayException e) { return encoder.errorEvent(e); }
+        }));
     }
 
     private void embeddings(RoutingContext rc, Call call) {

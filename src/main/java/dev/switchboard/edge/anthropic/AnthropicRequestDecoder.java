@@ -1,0 +1,196 @@
+package dev.switchboard.edge.anthropic;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.RawJson;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.Tool;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.ToolChoice;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Anthropic Messages request → canonical, validating the fields the API requires. A user turn's
+ * {@code tool_result} blocks become canonical tool messages (placed before the turn's other content, as
+ * OpenAI-style providers need them right after the assistant's tool calls). The body itself is kept raw so
+ * an Anthropic deployment receives it unchanged.
+ */
+public final class AnthropicRequestDecoder {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    public ChatRequest messages(Buffer body, Map<String, String> dialectHeaders) {
+        ObjectNode n = object(body);
+        String model = requiredString(n, "model", "model");
+        JsonNode maxTokens = n.get("max_tokens");
+        if (maxTokens == null || maxTokens.isNull()) throw bad("max_tokens: Field required", "max_tokens");
+        if (!maxTokens.canConvertToInt() || !maxTokens.isIntegralNumber() || maxTokens.intValue() < 1) {
+            throw bad("max_tokens: Input should be a positive integer", "max_tokens");
+        }
+        JsonNode msgs = n.get("messages");
+        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) throw bad("messages: Field required (a non-empty list)", "messages");
+        List<Message> messages = new ArrayList<>();
+        system(n.get("system"), messages);
+        for (int i = 0; i < msgs.size(); i++) message(msgs.get(i), "messages." + i, messages);
+        JsonNode stream = n.get("stream");
+        if (stream != null && !stream.isNull() && !stream.isBoolean()) throw bad("stream: Input should be a valid boolean", "stream");
+        return new ChatRequest(model, messages, tools(n.get("tools")), toolChoice(n.get("tool_choice")),
+                parallel(n.get("tool_choice")), null,
+                number(n, "temperature"), number(n, "top_p"), maxTokens.intValue(), null,
+                stops(n.get("stop_sequences")), null, n.path("metadata").path("user_id").isTextual()
+                        ? n.path("metadata").path("user_id").asText() : null,
+                Map.of(), stream != null && stream.asBoolean(), true, Map.of(),
+                new RawJson(RawJson.ANTHROPIC, n, dialectHeaders));
+    }
+
+    private static ObjectNode object(Buffer body) {
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(body.getBytes());
+        } catch (JsonProcessingException e) {
+            throw bad("There was an issue with your request body: invalid JSON (" + e.getOriginalMessage() + ")", null);
+        } catch (IOException e) {
+            throw bad("Could not read the request body.", null);
+        }
+        if (!(n instanceof ObjectNode o)) throw bad("The request body must be a JSON object.", null);
+        return o;
+    }
+
+    private static void system(JsonNode s, List<Message> out) {
+        if (s == null || s.isNull()) return;
+        if (s.isTextual()) {
+            out.add(Message.text(Role.SYSTEM, s.textValue()));
+            return;
+        }
+        if (!s.isArray()) throw bad("system: Input should be a string or a list of text blocks", "system");
+        List<ContentPart> parts = new ArrayList<>();
+        for (int i = 0; i < s.size(); i++) parts.add(new ContentPart.Text(requiredString(s.get(i), "text", "system." + i + ".text"),
+                s.get(i).get("cache_control")));
+        out.add(new Message(Role.SYSTEM, parts, null, null, null, null, null));
+    }
+
+    private static void message(JsonNode m, String path, List<Message> out) {
+        if (!m.isObject()) throw bad(path + ": Input should be an object", path);
+        String role = requiredString(m, "role", path + ".role");
+        if (!role.equals("user") && !role.equals("assistant")) throw bad(path + ".role: Input should be 'user' or 'assistant'", path + ".role");
+        JsonNode c = m.get("content");
+        if (c == null || c.isNull()) throw bad(path + ".content: Field required", path + ".content");
+        if (c.isTextual()) {
+            out.add(Message.text(role.equals("user") ? Role.USER : Role.ASSISTANT, c.textValue()));
+            return;
+        }
+        if (!c.isArray()) throw bad(path + ".content: Input should be a string or a list of content blocks", path + ".content");
+        List<ContentPart> parts = new ArrayList<>();
+        List<ToolCall> calls = new ArrayList<>();
+        StringBuilder thinking = new StringBuilder();
+        for (int i = 0; i < c.size(); i++) {
+            JsonNode b = c.get(i);
+            String bp = path + ".content." + i;
+            String type = requiredString(b, "type", bp + ".type");
+            switch (type) {
+                case "text" -> parts.add(new ContentPart.Text(requiredString(b, "text", bp + ".text"), b.get("cache_control")));
+                case "image" -> parts.add(image(b, bp));
+                case "tool_use" -> calls.add(new ToolCall(requiredString(b, "id", bp + ".id"), requiredString(b, "name", bp + ".name"),
+                        b.path("input").isObject() ? b.get("input").toString() : "{}"));
+                case "tool_result" -> out.add(toolResult(b, bp));
+                case "thinking" -> thinking.append(b.path("thinking").asText());
+                default -> parts.add(new ContentPart.Other(type, (ObjectNode) b));
+            }
+        }
+        if (!parts.isEmpty() || !calls.isEmpty()) {
+            out.add(new Message(role.equals("user") ? Role.USER : Role.ASSISTANT, parts, null, calls, null,
+                    thinking.length() > 0 ? thinking.toString() : null, null));
+        }
+    }
+
+    private static Message toolResult(JsonNode b, String path) {
+        String id = requiredString(b, "tool_use_id", path + ".tool_use_id");
+        JsonNode content = b.get("content");
+        List<ContentPart> parts = new ArrayList<>();
+        if (content != null && content.isTextual()) parts.add(ContentPart.Text.of(content.textValue()));
+        else if (content != null && content.isArray()) {
+            for (JsonNode x : content) if ("text".equals(x.path("type").asText())) parts.add(new ContentPart.Text(x.path("text").asText(), x.get("cache_control")));
+        }
+        if (b.path("is_error").asBoolean(false)) parts.add(0, ContentPart.Text.of("Error: "));
+        return new Message(Role.TOOL, parts, null, null, id, null, null);
+    }
+
+    private static ContentPart image(JsonNode b, String path) {
+        JsonNode s = b.path("source");
+        String type = s.path("type").asText();
+        String url = switch (type) {
+            case "base64" -> "data:" + requiredString(s, "media_type", path + ".source.media_type") + ";base64,"
+                    + requiredString(s, "data", path + ".source.data");
+            case "url" -> requiredString(s, "url", path + ".source.url");
+            default -> throw bad(path + ".source.type: Input should be 'base64' or 'url'", path + ".source.type");
+        };
+        return new ContentPart.Image(url, null, b.get("cache_control"));
+    }
+
+    private static List<Tool> tools(JsonNode t) {
+        if (t == null || t.isNull()) return List.of();
+        if (!t.isArray()) throw bad("tools: Input should be a valid list", "tools");
+        List<Tool> out = new ArrayList<>();
+        for (int i = 0; i < t.size(); i++) {
+            JsonNode x = t.get(i);
+            JsonNode schema = x.get("input_schema");
+            if (x.has("type") && !x.path("type").asText().equals("custom") && schema == null) {
+                continue; // Anthropic server tools (web_search, bash, …) only work on Anthropic: kept in the raw body only
+            }
+            if (schema == null || !schema.isObject()) throw bad("tools." + i + ".input_schema: Field required", "tools." + i + ".input_schema");
+            out.add(new Tool(requiredString(x, "name", "tools." + i + ".name"),
+                    x.path("description").isTextual() ? x.get("description").asText() : null, schema, null, x.get("cache_control")));
+        }
+        return out;
+    }
+
+    private static ToolChoice toolChoice(JsonNode c) {
+        if (c == null || c.isNull()) return null;
+        return switch (c.path("type").asText()) {
+            case "auto" -> ToolChoice.of(ToolChoice.Mode.AUTO);
+            case "any" -> ToolChoice.of(ToolChoice.Mode.REQUIRED);
+            case "none" -> ToolChoice.of(ToolChoice.Mode.NONE);
+            case "tool" -> ToolChoice.function(requiredString(c, "name", "tool_choice.name"));
+            default -> throw bad("tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'", "tool_choice.type");
+        };
+    }
+
+    private static Boolean parallel(JsonNode c) {
+        return c != null && c.path("disable_parallel_tool_use").asBoolean(false) ? Boolean.FALSE : null;
+    }
+
+    private static List<String> stops(JsonNode s) {
+        if (s == null || s.isNull()) return List.of();
+        if (!s.isArray()) throw bad("stop_sequences: Input should be a valid list", "stop_sequences");
+        List<String> out = new ArrayList<>();
+        s.forEach(x -> out.add(x.asText()));
+        return out;
+    }
+
+    private static Double number(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isNumber()) throw bad(field + ": Input should be a valid number", field);
+        return v.doubleValue();
+    }
+
+    private static String requiredString(JsonNode n, String field, String path) {
+        JsonNode v = n == null ? null : n.get(field);
+        if (v == null || v.isNull()) throw bad(path + ": Field required", path);
+        if (!v.isTextual()) throw bad(path + ": Input should be a valid string", path);
+        return v.textValue();
+    }
+
+    private static GatewayException bad(String message, String param) {
+        return GatewayException.badRequest(message, param);
+    }
+}

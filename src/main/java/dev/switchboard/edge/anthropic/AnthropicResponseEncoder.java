@@ -1,0 +1,91 @@
+package dev.switchboard.edge.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.RawJson;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.Usage;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Canonical → Anthropic's message JSON. An answer that came from Anthropic itself is written as the
+ * provider sent it (its raw body); any other provider's answer is translated.
+ */
+public final class AnthropicResponseEncoder {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    public Buffer response(ChatResponse r) {
+        if (r.raw() != null && r.raw().is(RawJson.ANTHROPIC)) return json(r.raw().body());
+        Choice c = r.choices().isEmpty() ? null : r.choices().get(0);
+        ObjectNode m = F.objectNode();
+        m.put("id", messageId(r.id()));
+        m.put("type", "message");
+        m.put("role", "assistant");
+        m.put("model", r.model());
+        ArrayNode content = m.putArray("content");
+        if (c != null) {
+            if (c.message().reasoning() != null) content.addObject().put("type", "thinking")
+                    .put("thinking", c.message().reasoning()).put("signature", "");
+            String text = c.message().textContent();
+            if (!text.isEmpty() || c.message().toolCalls().isEmpty()) content.addObject().put("type", "text").put("text", text);
+            for (ToolCall t : c.message().toolCalls()) {
+                ObjectNode use = content.addObject().put("type", "tool_use").put("id", t.id()).put("name", t.name());
+                use.set("input", input(t.arguments()));
+            }
+        }
+        m.put("stop_reason", stopReason(c == null ? null : c.finishReason()));
+        m.putNull("stop_sequence");
+        m.set("usage", usage(r.usage() == null ? Usage.ZERO : r.usage()));
+        return json(m);
+    }
+
+    static String messageId(String id) {
+        return id == null ? "msg_switchboard" : id.startsWith("msg_") ? id : "msg_" + id;
+    }
+
+    static JsonNode input(String arguments) {
+        try {
+            JsonNode n = AnthropicRequestDecoder.MAPPER.readTree(arguments == null || arguments.isBlank() ? "{}" : arguments);
+            return n.isObject() ? n : F.objectNode();
+        } catch (Exception e) {
+            return F.objectNode(); // the model wrote invalid JSON; Anthropic's shape needs an object
+        }
+    }
+
+    static String stopReason(FinishReason f) {
+        if (f == null) return "end_turn";
+        return switch (f) {
+            case LENGTH -> "max_tokens";
+            case TOOL_CALLS, FUNCTION_CALL -> "tool_use";
+            case CONTENT_FILTER -> "refusal";
+            case STOP -> "end_turn";
+        };
+    }
+
+    static ObjectNode usage(Usage u) {
+        return F.objectNode().put("input_tokens", u.uncachedPromptTokens())
+                .put("cache_creation_input_tokens", u.cacheWriteTokens())
+                .put("cache_read_input_tokens", u.cacheReadTokens())
+                .put("output_tokens", u.completionTokens());
+    }
+
+    public Buffer error(GatewayException e) {
+        ObjectNode n = F.objectNode().put("type", "error");
+        n.putObject("error").put("type", e.kind().anthropicType()).put("message", e.getMessage() == null ? "error" : e.getMessage());
+        return json(n);
+    }
+
+    static Buffer json(JsonNode n) {
+        try {
+            return Buffer.buffer(AnthropicRequestDecoder.MAPPER.writeValueAsBytes(n));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

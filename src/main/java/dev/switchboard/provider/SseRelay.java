@@ -1,0 +1,81 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.ChunkSink;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.http.HttpClientResponse;
+
+/**
+ * Relays one upstream SSE stream into a {@link ChunkSink}: events are decoded by the provider's subclass and
+ * handed on the moment they arrive; the upstream is paused while the client's write queue is full; a client
+ * that leaves resets the upstream request. A stream that stops before the provider's own end marker fails,
+ * so the client never mistakes a cut answer for a complete one.
+ */
+public abstract class SseRelay implements ChatStream {
+    private final HttpClientResponse upstream;
+    private final UpstreamHttp.Endpoint endpoint;
+    private ChunkSink sink;
+    private boolean finished;
+
+    protected SseRelay(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint) {
+        this.upstream = upstream;
+        this.endpoint = endpoint;
+        upstream.pause(); // nothing flows until start(): the caller sends its headers first
+    }
+
+    /** One SSE event from the upstream; implementations call {@link #emit}, {@link #finish} or {@link #fail}. */
+    protected abstract void onEvent(String event, String data);
+
+    /** Whether an upstream body that simply ends (no end marker) is a complete answer, e.g. a finish reason was seen. */
+    protected abstract boolean completeAtEndOfBody();
+
+    @Override
+    public final void start(ChunkSink sink) {
+        this.sink = sink;
+        SseParser parser = new SseParser((event, data) -> {
+            if (!finished) onEvent(event, data);
+        });
+        upstream.handler(parser::feed);
+        upstream.exceptionHandler(t -> fail(UpstreamHttp.networkFailure(t, endpoint)));
+        upstream.endHandler(v -> {
+            if (finished) return;
+            if (completeAtEndOfBody()) finish();
+            else fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display()
+                    + " ended the stream before it was complete."));
+        });
+        upstream.resume();
+    }
+
+    protected final void emit(ChatChunk chunk) {
+        if (finished) return;
+        sink.chunk(chunk);
+        if (sink.writeQueueFull()) {
+            upstream.pause();
+            sink.drainHandler(upstream::resume);
+        }
+    }
+
+    protected final void finish() {
+        if (finished) return;
+        finished = true;
+        sink.end();
+    }
+
+    protected final void fail(GatewayException e) {
+        if (finished) return;
+        finished = true;
+        sink.fail(e);
+        upstream.request().reset();
+    }
+
+    protected final String upstreamName() { return endpoint.display(); }
+
+    @Override
+    public final void cancel() {
+        if (finished) return;
+        finished = true;
+        upstream.request().reset(); // closes the HTTP/1.1 connection: the upstream stops generating
+    }
+}

@@ -1,0 +1,38 @@
+package dev.switchboard.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.Json;
+import dev.switchboard.provider.UpstreamErrors;
+import io.vertx.core.buffer.Buffer;
+
+/** Reads Anthropic's error shape, {@code {"type":"error","error":{"type","message"}}}, as a status or as a stream event. */
+final class AnthropicErrorDecoder {
+    private AnthropicErrorDecoder() {}
+
+    static GatewayException decode(int status, Buffer body, String retryAfter, String deploymentId, String secret) {
+        try {
+            return fromBody(status, Json.read(body), retryAfter, deploymentId, secret);
+        } catch (Exception notJson) {
+            String text = body.length() > 500 ? body.getString(0, 500) : body.toString();
+            return UpstreamErrors.fromStatus(status, text, null, null, null, retryAfter, deploymentId, secret);
+        }
+    }
+
+    static GatewayException fromBody(int status, JsonNode n, String retryAfter, String deploymentId, String secret) {
+        JsonNode e = n.path("error");
+        String type = Json.text(e, "type");
+        int effective = status;
+        if ("overloaded_error".equals(type)) effective = 529;
+        else if ("rate_limit_error".equals(type) && status >= 500) effective = 429;
+        return UpstreamErrors.fromStatus(effective, Json.text(e, "message"), type, null, codeFor(type, Json.text(e, "message")),
+                retryAfter, deploymentId, secret);
+    }
+
+    /** OpenAI-style codes the router and clients know, from Anthropic's type and message. */
+    private static String codeFor(String type, String message) {
+        if (message != null && message.contains("prompt is too long")) return "context_length_exceeded";
+        if ("rate_limit_error".equals(type)) return "rate_limit_exceeded";
+        return null;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.switchboard.provider.anthropic;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.config.Secret;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.ProviderContext;
+import dev.switchboard.provider.ProviderFactory;
+import java.util.Set;
+
+/** {@code anthropic/<model>}: Anthropic's API; the key from api_key or ANTHROPIC_API_KEY. */
+public final class AnthropicProviderFactory implements ProviderFactory {
+    @Override
+    public Set<String> prefixes() { return Set.of("anthropic"); }
+
+    @Override
+    public Provider create(Deployment d, ProviderContext ctx) {
+        Secret key = d.apiKey();
+        if (key == null) {
+            String env = ctx.env().apply(AnthropicModels.KEY_ENV);
+            if (env != null && !env.isBlank()) key = new Secret(env);
+        }
+        return new AnthropicProvider(d, key, ctx.http());
+    }
+}

@@ -1,0 +1,196 @@
+package dev.switchboard.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.config.Deployment;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.Tool;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.provider.Json;
+import java.util.Map;
+
+/**
+ * Canonical request → Anthropic Messages API body. System and developer messages become {@code system}
+ * blocks; tool results become {@code tool_result} blocks in a user turn; consecutive turns of one role are
+ * merged (the API wants user and assistant to alternate); every {@code cache_control} stays where the client
+ * put it. A request that arrived in Anthropic's own dialect is passed through as sent, with only the model
+ * replaced.
+ */
+final class AnthropicRequestEncoder {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private final Deployment deployment;
+
+    AnthropicRequestEncoder(Deployment deployment) { this.deployment = deployment; }
+
+    ObjectNode encode(ChatRequest r, boolean stream) {
+        if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)) {
+            ObjectNode body = ((ObjectNode) r.raw().body()).deepCopy();
+            body.put("model", deployment.model());
+            if (stream) body.put("stream", true); else body.remove("stream");
+            return body;
+        }
+        ObjectNode body = F.objectNode();
+        body.put("model", deployment.model());
+        ArrayNode system = F.arrayNode();
+        ArrayNode messages = body.putArray("messages");
+        for (Message m : r.messages()) {
+            if (m.role() == Role.SYSTEM || m.role() == Role.DEVELOPER) {
+                for (ContentPart p : m.content()) if (p instanceof ContentPart.Text t && !t.text().isEmpty()) system.add(text(t));
+                continue;
+            }
+            boolean user = m.role() == Role.USER || m.role() == Role.TOOL;
+            ArrayNode blocks = turn(messages, user ? "user" : "assistant");
+            if (m.role() == Role.TOOL) blocks.add(toolResult(m));
+            else if (m.role() == Role.USER) for (ContentPart p : m.content()) addPart(blocks, p);
+            else assistant(blocks, m);
+        }
+        if (r.responseFormat() != null && !"text".equals(r.responseFormat().type())) {
+            // Anthropic has no JSON mode: ask for it in the system prompt (documented in the README).
+            JsonNode schema = r.responseFormat().jsonSchema() == null ? null : r.responseFormat().jsonSchema().get("schema");
+            system.add(F.objectNode().put("type", "text").put("text", "Respond with a single JSON object only, no prose."
+                    + (schema == null ? "" : " It must match this JSON Schema: " + schema)));
+        }
+        if (!system.isEmpty()) body.set("system", system);
+        Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
+        body.put("max_tokens", limit != null ? limit : AnthropicModels.defaultMaxTokens(deployment.model()));
+        if (!r.tools().isEmpty()) {
+            ArrayNode tools = body.putArray("tools");
+            for (Tool t : r.tools()) {
+                ObjectNode tool = tools.addObject().put("name", t.name());
+                if (t.description() != null) tool.put("description", t.description());
+                tool.set("input_schema", t.parameters() != null ? t.parameters()
+                        : F.objectNode().put("type", "object").set("properties", F.objectNode()));
+                if (t.cacheControl() != null) tool.set("cache_control", t.cacheControl());
+            }
+        }
+        toolChoice(body, r);
+        if (r.temperature() != null) body.put("temperature", r.temperature());
+        if (r.topP() != null) body.put("top_p", r.topP());
+        if (!r.stop().isEmpty()) {
+            ArrayNode stops = body.putArray("stop_sequences");
+            r.stop().forEach(stops::add);
+        }
+        if (r.user() != null) body.putObject("metadata").put("user_id", r.user());
+        anthropicOnlyExtras(body, r.extra());
+        if (stream) body.put("stream", true);
+        return body;
+    }
+
+    /** Anthropic fields an OpenAI-dialect client may send through (LiteLLM accepts these too). */
+    private static void anthropicOnlyExtras(ObjectNode body, Map<String, JsonNode> extra) {
+        if (extra.get("thinking") != null) body.set("thinking", extra.get("thinking"));
+        if (extra.get("top_k") != null) body.set("top_k", extra.get("top_k"));
+        JsonNode effort = extra.get("reasoning_effort");
+        if (effort != null && !body.has("thinking")) {
+            int budget = switch (effort.asText()) {
+                case "low" -> 1024;
+                case "medium" -> 2048;
+                case "high" -> 4096;
+                default -> 0;
+            };
+            if (budget > 0) {
+                body.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
+                if (body.path("max_tokens").asInt() <= budget) body.put("max_tokens", budget + 1024);
+            }
+        }
+    }
+
+    /** The block list of the last turn if it has this role, else a new turn: consecutive roles merge. */
+    private static ArrayNode turn(ArrayNode messages, String role) {
+        if (!messages.isEmpty()) {
+            JsonNode last = messages.get(messages.size() - 1);
+            if (role.equals(last.get("role").asText())) return (ArrayNode) last.get("content");
+        }
+        ObjectNode m = messages.addObject().put("role", role);
+        return m.putArray("content");
+    }
+
+    private static void assistant(ArrayNode blocks, Message m) {
+        for (ContentPart p : m.content()) if (!(p instanceof ContentPart.Text t) || !t.text().isEmpty()) addPart(blocks, p);
+        for (ToolCall c : m.toolCalls()) {
+            ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name());
+            use.set("input", arguments(c));
+        }
+    }
+
+    private static JsonNode arguments(ToolCall c) {
+        if (c.arguments() == null || c.arguments().isBlank()) return F.objectNode();
+        try {
+            JsonNode n = Json.MAPPER.readTree(c.arguments());
+            if (n.isObject()) return n;
+        } catch (Exception ignored) {
+            // fall through to the error below
+        }
+        throw GatewayException.badRequest("Tool call " + c.id() + " has arguments that are not a JSON object; "
+                + "Anthropic needs tool_use input as an object.", "messages");
+    }
+
+    private static ObjectNode toolResult(Message m) {
+        ObjectNode r = F.objectNode().put("type", "tool_result").put("tool_use_id", m.toolCallId());
+        boolean cached = m.content().stream().anyMatch(p -> p instanceof ContentPart.Text t && t.cacheControl() != null);
+        if (!cached) {
+            r.put("content", m.textContent());
+        } else {
+            ArrayNode content = r.putArray("content");
+            for (ContentPart p : m.content()) addPart(content, p);
+        }
+        return r;
+    }
+
+    private static void addPart(ArrayNode blocks, ContentPart p) {
+        switch (p) {
+            case ContentPart.Text t -> {
+                if (!t.text().isEmpty()) blocks.add(text(t));
+            }
+            case ContentPart.Image i -> blocks.add(image(i));
+            case ContentPart.Other o -> blocks.add(o.raw()); // a block the client wrote in a shape Anthropic may know
+        }
+    }
+
+    private static ObjectNode text(ContentPart.Text t) {
+        ObjectNode b = F.objectNode().put("type", "text").put("text", t.text());
+        if (t.cacheControl() != null) b.set("cache_control", t.cacheControl());
+        return b;
+    }
+
+    private static ObjectNode image(ContentPart.Image i) {
+        ObjectNode b = F.objectNode().put("type", "image");
+        ObjectNode source = b.putObject("source");
+        String url = i.url();
+        if (url.startsWith("data:")) {
+            int semi = url.indexOf(';');
+            int comma = url.indexOf(',');
+            if (semi < 0 || comma < semi || !url.substring(semi, comma).contains("base64")) {
+                throw GatewayException.badRequest("Image data URLs must be base64: data:<media type>;base64,<data>.", "messages");
+            }
+            source.put("type", "base64").put("media_type", url.substring(5, semi)).put("data", url.substring(comma + 1));
+        } else {
+            source.put("type", "url").put("url", url);
+        }
+        if (i.cacheControl() != null) b.set("cache_control", i.cacheControl());
+        return b;
+    }
+
+    private static void toolChoice(ObjectNode body, ChatRequest r) {
+        if (r.toolChoice() == null && r.parallelToolCalls() == null) return;
+        if (r.tools().isEmpty()) return;
+        ObjectNode c = body.putObject("tool_choice");
+        var choice = r.toolChoice();
+        switch (choice == null ? dev.switchboard.model.ToolChoice.Mode.AUTO : choice.mode()) {
+            case AUTO -> c.put("type", "auto");
+            case REQUIRED -> c.put("type", "any");
+            case NONE -> c.put("type", "none");
+            case FUNCTION -> c.put("type", "tool").put("name", choice.functionName());
+        }
+        if (Boolean.FALSE.equals(r.parallelToolCalls()) && !"none".equals(c.get("type").asText())) {
+            c.put("disable_parallel_tool_use", true);
+        }
+    }
+
+}

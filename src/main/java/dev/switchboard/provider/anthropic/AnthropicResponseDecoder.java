@@ -1,0 +1,56 @@
+package dev.switchboard.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.RawJson;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Anthropic message → canonical: text blocks joined, thinking blocks as reasoning, tool_use blocks as tool
+ * calls with their input as JSON text; the raw body is kept for Anthropic-dialect clients.
+ */
+final class AnthropicResponseDecoder {
+    private AnthropicResponseDecoder() {}
+
+    static ChatResponse response(JsonNode n) {
+        StringBuilder text = new StringBuilder();
+        StringBuilder thinking = new StringBuilder();
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode b : n.path("content")) {
+            switch (b.path("type").asText()) {
+                case "text" -> text.append(b.path("text").asText());
+                case "thinking" -> thinking.append(b.path("thinking").asText());
+                case "tool_use" -> calls.add(new ToolCall(b.path("id").asText(), b.path("name").asText(),
+                        b.path("input").isMissingNode() ? "{}" : b.get("input").toString()));
+                default -> { } // redacted_thinking, server tool blocks: kept only in the raw body
+            }
+        }
+        Message m = new Message(Role.ASSISTANT, calls.isEmpty() || text.length() > 0 ? List.of(ContentPart.Text.of(text.toString())) : List.of(),
+                null, calls, null, thinking.length() > 0 ? thinking.toString() : null, null);
+        return new ChatResponse(Json.text(n, "id"), System.currentTimeMillis() / 1000, Json.text(n, "model"),
+                List.of(new Choice(0, m, AnthropicModels.finishReason(Json.text(n, "stop_reason")), null)),
+                usage(n.get("usage"), null), null, null, new RawJson(RawJson.ANTHROPIC, n));
+    }
+
+    /**
+     * Anthropic's usage → canonical. {@code input_tokens} excludes cached tokens, so the prompt total is
+     * input + cache writes + cache reads. {@code start} holds message_start's usage when reading message_delta's.
+     */
+    static Usage usage(JsonNode u, Usage start) {
+        if (u == null || u.isNull()) return start;
+        int input = u.has("input_tokens") ? u.get("input_tokens").asInt() : start == null ? 0 : start.uncachedPromptTokens();
+        int read = u.has("cache_read_input_tokens") ? u.path("cache_read_input_tokens").asInt() : start == null ? 0 : start.cacheReadTokens();
+        int write = u.has("cache_creation_input_tokens") ? u.path("cache_creation_input_tokens").asInt() : start == null ? 0 : start.cacheWriteTokens();
+        int write1h = u.path("cache_creation").has("ephemeral_1h_input_tokens")
+                ? u.path("cache_creation").path("ephemeral_1h_input_tokens").asInt() : start == null ? 0 : start.cacheWrite1hTokens();
+        return new Usage(input + read + write, u.path("output_tokens").asInt(), read, write, 0, write1h);
+    }
+}

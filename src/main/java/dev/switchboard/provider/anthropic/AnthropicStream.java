@@ -1,0 +1,110 @@
+package dev.switchboard.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.Delta;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.RawJson;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.ToolCallDelta;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.Json;
+import dev.switchboard.provider.SseRelay;
+import dev.switchboard.provider.UpstreamHttp;
+import io.vertx.core.http.HttpClientResponse;
+import java.util.List;
+
+/**
+ * Anthropic's event sequence (message_start, content_block_start/delta/stop, message_delta, message_stop,
+ * ping, error) → canonical chunks as each event arrives. Every chunk also carries its raw event, so an
+ * Anthropic-dialect client gets the provider's events byte for byte; events with no canonical content
+ * (ping, block stops) travel as raw-only chunks with no choices.
+ */
+final class AnthropicStream extends SseRelay {
+    private final String deploymentId;
+    private final String secret;
+    private String id;
+    private String model;
+    private long created = System.currentTimeMillis() / 1000;
+    private Usage startUsage;
+    private int toolIndex = -1;
+    private boolean blockIsTool;
+
+    AnthropicStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, String deploymentId, String fallbackModel,
+                    String secret) {
+        super(upstream, endpoint);
+        this.deploymentId = deploymentId;
+        this.model = fallbackModel;
+        this.secret = secret;
+    }
+
+    @Override
+    protected void onEvent(String event, String data) {
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(data);
+        } catch (Exception e) {
+            fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + deploymentId + " sent a stream event that is not JSON."));
+            return;
+        }
+        RawJson raw = new RawJson(RawJson.ANTHROPIC, n);
+        switch (n.path("type").asText(event == null ? "" : event)) {
+            case "message_start" -> {
+                JsonNode m = n.path("message");
+                id = m.path("id").asText(id);
+                if (m.hasNonNull("model")) model = m.get("model").asText();
+                startUsage = AnthropicResponseDecoder.usage(m.get("usage"), null);
+                emit(delta(new Delta(Role.ASSISTANT, "", null, null, null), null, raw));
+            }
+            case "content_block_start" -> {
+                JsonNode b = n.path("content_block");
+                blockIsTool = "tool_use".equals(b.path("type").asText());
+                if (blockIsTool) {
+                    toolIndex++;
+                    emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(toolIndex,
+                            b.path("id").asText(), b.path("name").asText(), ""))), null, raw));
+                } else if ("text".equals(b.path("type").asText()) && !b.path("text").asText().isEmpty()) {
+                    emit(delta(new Delta(null, b.path("text").asText(), null, null, null), null, raw));
+                } else {
+                    emit(rawOnly(raw));
+                }
+            }
+            case "content_block_delta" -> {
+                JsonNode d = n.path("delta");
+                switch (d.path("type").asText()) {
+                    case "text_delta" -> emit(delta(new Delta(null, d.path("text").asText(), null, null, null), null, raw));
+                    case "thinking_delta" -> emit(delta(new Delta(null, null, d.path("thinking").asText(), null, null), null, raw));
+                    case "input_json_delta" -> emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(
+                            Math.max(toolIndex, 0), null, null, d.path("partial_json").asText()))), null, raw));
+                    default -> emit(rawOnly(raw)); // signature_delta, citations_delta
+                }
+            }
+            case "message_delta" -> {
+                Usage usage = AnthropicResponseDecoder.usage(n.get("usage"), startUsage);
+                String stop = n.path("delta").path("stop_reason").asText(null);
+                // One raw event, two canonical facts: the finish reason, then the usage (as OpenAI orders them).
+                emit(delta(Delta.EMPTY, AnthropicModels.finishReason(stop == null ? "end_turn" : stop), raw));
+                emit(new ChatChunk(id, created, model, List.of(), usage, null, null, null));
+            }
+            case "message_stop" -> {
+                emit(rawOnly(raw));
+                finish();
+            }
+            case "error" -> fail(AnthropicErrorDecoder.fromBody(529, n, null, deploymentId, secret));
+            default -> emit(rawOnly(raw)); // ping, content_block_stop, and event types added later
+        }
+    }
+
+    private ChatChunk delta(Delta d, dev.switchboard.model.FinishReason finish, RawJson raw) {
+        return new ChatChunk(id, created, model, List.of(new ChunkChoice(0, d, finish, null)), null, null, null, raw);
+    }
+
+    private ChatChunk rawOnly(RawJson raw) {
+        return new ChatChunk(id, created, model, List.of(), null, null, null, raw);
+    }
+
+    @Override
+    protected boolean completeAtEndOfBody() { return false; } // message_stop is the only clean end
+}

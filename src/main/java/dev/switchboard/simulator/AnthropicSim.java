@@ -1,0 +1,239 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Anthropic's Messages API as the simulator speaks it: {@code x-api-key} and {@code anthropic-version}
+ * required, {@code max_tokens} required, the exact SSE event sequence, Anthropic's error shape and 529
+ * overloaded, and cache-token accounting (a breakpointed prefix of 1024+ tokens is written, then read).
+ */
+final class AnthropicSim {
+    private final Vertx vertx;
+    private final SimPromptCache cache;
+    private final AtomicInteger cancelled;
+    private final AtomicInteger completed;
+
+    AnthropicSim(Vertx vertx, SimPromptCache cache, AtomicInteger cancelled, AtomicInteger completed) {
+        this.vertx = vertx;
+        this.cache = cache;
+        this.cancelled = cancelled;
+        this.completed = completed;
+    }
+
+    /** @return the parsed body when the request passed the API's checks (the caller records it), else null */
+    JsonObject admit(HttpServerRequest req, io.vertx.core.buffer.Buffer body, String requiredKey) {
+        HttpServerResponse resp = req.response();
+        String key = req.getHeader("x-api-key");
+        if (key == null || key.isEmpty()) {
+            error(resp, 401, "authentication_error", "x-api-key header is required");
+            return null;
+        }
+        if (requiredKey != null && !requiredKey.equals(key)) {
+            error(resp, 401, "authentication_error", "invalid x-api-key");
+            return null;
+        }
+        if (req.getHeader("anthropic-version") == null) {
+            error(resp, 400, "invalid_request_error", "anthropic-version: header is required");
+            return null;
+        }
+        try {
+            return body.toJsonObject();
+        } catch (RuntimeException e) {
+            error(resp, 400, "invalid_request_error", "There was an issue with your request body: invalid JSON");
+            return null;
+        }
+    }
+
+    void messages(HttpServerResponse resp, JsonObject req, SimBehaviour behaviour) {
+        if (behaviour.status() != 0) {
+            fault(resp, behaviour);
+            return;
+        }
+        String invalid = validate(req);
+        if (invalid != null) {
+            error(resp, 400, "invalid_request_error", invalid);
+            return;
+        }
+        SimReply reply = SimReply.to(asOpenAi(req), behaviour.streamRepeat());
+        JsonObject usage = usage(req, reply);
+        String id = "msg_sim" + Long.toHexString(System.nanoTime());
+        String model = req.getString("model");
+        if (Boolean.TRUE.equals(req.getBoolean("stream"))) {
+            new SimStream(vertx, resp, events(reply, id, model, usage), behaviour, cancelled, completed).start();
+            return;
+        }
+        JsonArray content = new JsonArray();
+        if (reply.toolName() != null) {
+            content.add(new JsonObject().put("type", "tool_use").put("id", "toolu_sim001").put("name", reply.toolName())
+                    .put("input", new JsonObject(reply.toolArguments())));
+        } else {
+            content.add(new JsonObject().put("type", "text").put("text", reply.text()));
+        }
+        resp.setStatusCode(200).putHeader("content-type", "application/json").putHeader("request-id", "req_sim" + id.substring(7))
+                .end(new JsonObject().put("id", id).put("type", "message").put("role", "assistant").put("model", model)
+                        .put("content", content).put("stop_reason", reply.toolName() != null ? "tool_use" : "end_turn")
+                        .putNull("stop_sequence").put("usage", usage).toBuffer());
+    }
+
+    private static String validate(JsonObject req) {
+        if (!(req.getValue("model") instanceof String)) return "model: Field required";
+        if (!(req.getValue("max_tokens") instanceof Number)) return "max_tokens: Field required";
+        if (!(req.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) return "messages: Field required";
+        for (int i = 0; i < messages.size(); i++) {
+            JsonObject m = messages.getJsonObject(i);
+            String role = m.getString("role");
+            if (!"user".equals(role) && !"assistant".equals(role)) {
+                return "messages." + i + ".role: Input should be 'user' or 'assistant'";
+            }
+            if (i > 0 && role.equals(messages.getJsonObject(i - 1).getString("role"))) {
+                return "messages: roles must alternate between \"user\" and \"assistant\"";
+            }
+            Object c = m.getValue("content");
+            if (c instanceof JsonArray blocks) {
+                for (int b = 0; b < blocks.size(); b++) {
+                    JsonObject block = blocks.getJsonObject(b);
+                    if ("text".equals(block.getString("type")) && block.getString("text", "").isEmpty()) {
+                        return "messages." + i + ".content." + b + ".text: text content blocks must be non-empty";
+                    }
+                }
+            } else if (!(c instanceof String)) {
+                return "messages." + i + ".content: Input should be a valid list";
+            }
+        }
+        Object system = req.getValue("system");
+        if (system != null && !(system instanceof String) && !(system instanceof JsonArray)) return "system: Input should be a valid list";
+        JsonArray tools = req.getJsonArray("tools");
+        if (tools != null) {
+            for (int i = 0; i < tools.size(); i++) {
+                if (tools.getJsonObject(i).getJsonObject("input_schema") == null) return "tools." + i + ".input_schema: Field required";
+            }
+        }
+        if (AnthropicSimShapes.breakpoints(req) > 4) return "A maximum of 4 blocks with cache_control may be provided. Found "
+                + AnthropicSimShapes.breakpoints(req) + ".";
+        return null;
+    }
+
+    /** The request reshaped for the shared reply logic: text per message, tools as functions, tool results as tool turns. */
+    private static JsonObject asOpenAi(JsonObject req) {
+        JsonArray messages = new JsonArray();
+        for (Object o : req.getJsonArray("messages")) {
+            JsonObject m = (JsonObject) o;
+            Object c = m.getValue("content");
+            if (c instanceof String s) {
+                messages.add(new JsonObject().put("role", m.getString("role")).put("content", s));
+                continue;
+            }
+            JsonArray parts = new JsonArray();
+            String role = m.getString("role");
+            for (Object b : (JsonArray) c) {
+                JsonObject block = (JsonObject) b;
+                switch (block.getString("type")) {
+                    case "text" -> parts.add(new JsonObject().put("type", "text").put("text", block.getString("text")));
+                    case "image" -> parts.add(new JsonObject().put("type", "image_url"));
+                    case "tool_result" -> {
+                        role = "tool";
+                        Object rc = block.getValue("content");
+                        parts.add(new JsonObject().put("type", "text").put("text", rc instanceof String s ? s
+                                : AnthropicSimShapes.text((JsonArray) rc)));
+                    }
+                    default -> { }
+                }
+            }
+            messages.add(new JsonObject().put("role", role).put("content", parts));
+        }
+        JsonObject out = new JsonObject().put("messages", messages);
+        JsonArray tools = req.getJsonArray("tools");
+        if (tools != null) {
+            JsonArray fns = new JsonArray();
+            for (Object t : tools) {
+                JsonObject tool = (JsonObject) t;
+                fns.add(new JsonObject().put("type", "function").put("function", new JsonObject()
+                        .put("name", tool.getString("name")).put("parameters", tool.getJsonObject("input_schema"))));
+            }
+            out.put("tools", fns);
+            JsonObject choice = req.getJsonObject("tool_choice");
+            if (choice != null && "none".equals(choice.getString("type"))) out.put("tool_choice", "none");
+            if (choice != null && "tool".equals(choice.getString("type"))) {
+                out.put("tool_choice", new JsonObject().put("type", "function").put("function", new JsonObject().put("name", choice.getString("name"))));
+            }
+        }
+        return out;
+    }
+
+    private JsonObject usage(JsonObject req, SimReply reply) {
+        String prefix = AnthropicSimShapes.cachedPrefix(req);
+        int prefixTokens = prefix == null ? 0 : SimPromptCache.tokens(prefix);
+        int total = Math.max(reply.promptTokens(), prefixTokens + 4);
+        int read = 0, write = 0;
+        if (prefixTokens >= SimPromptCache.MIN_TOKENS) {
+            if (cache.readOrWrite("anthropic:" + req.getString("model") + ":" + prefix)) read = prefixTokens;
+            else write = prefixTokens;
+        }
+        return new JsonObject().put("input_tokens", total - read - write).put("cache_creation_input_tokens", write)
+                .put("cache_read_input_tokens", read).put("output_tokens", reply.completionTokens())
+                .put("cache_creation", new JsonObject().put("ephemeral_5m_input_tokens", write).put("ephemeral_1h_input_tokens", 0))
+                .put("service_tier", "standard");
+    }
+
+    /** message_start, then per block start / ping / deltas / stop, message_delta, message_stop. */
+    private static List<String> events(SimReply reply, String id, String model, JsonObject usage) {
+        List<String> out = new ArrayList<>();
+        JsonObject startUsage = usage.copy().put("output_tokens", 1);
+        out.add(event("message_start", new JsonObject().put("type", "message_start").put("message", new JsonObject()
+                .put("id", id).put("type", "message").put("role", "assistant").put("model", model).put("content", new JsonArray())
+                .putNull("stop_reason").putNull("stop_sequence").put("usage", startUsage))));
+        if (reply.toolName() != null) {
+            out.add(event("content_block_start", new JsonObject().put("type", "content_block_start").put("index", 0)
+                    .put("content_block", new JsonObject().put("type", "tool_use").put("id", "toolu_sim001")
+                            .put("name", reply.toolName()).put("input", new JsonObject()))));
+            out.add(event("ping", new JsonObject().put("type", "ping")));
+            String args = reply.toolArguments();
+            for (int i = 0; i < args.length(); i += 8) {
+                out.add(event("content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", 0)
+                        .put("delta", new JsonObject().put("type", "input_json_delta").put("partial_json", args.substring(i, Math.min(args.length(), i + 8))))));
+            }
+        } else {
+            out.add(event("content_block_start", new JsonObject().put("type", "content_block_start").put("index", 0)
+                    .put("content_block", new JsonObject().put("type", "text").put("text", ""))));
+            out.add(event("ping", new JsonObject().put("type", "ping")));
+            for (String piece : reply.text().split("(?<= )")) {
+                out.add(event("content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", 0)
+                        .put("delta", new JsonObject().put("type", "text_delta").put("text", piece))));
+            }
+        }
+        out.add(event("content_block_stop", new JsonObject().put("type", "content_block_stop").put("index", 0)));
+        out.add(event("message_delta", new JsonObject().put("type", "message_delta")
+                .put("delta", new JsonObject().put("stop_reason", reply.toolName() != null ? "tool_use" : "end_turn").putNull("stop_sequence"))
+                .put("usage", new JsonObject().put("output_tokens", reply.completionTokens()))));
+        out.add(event("message_stop", new JsonObject().put("type", "message_stop")));
+        return out;
+    }
+
+    /** A whole SSE event minus the leading "data: " that SimStream adds: "event: x" line first. */
+    private static String event(String name, JsonObject data) {
+        return SimStream.NAMED + name + "\ndata: " + data.encode();
+    }
+
+    private static void fault(HttpServerResponse resp, SimBehaviour b) {
+        if (b.retryAfterSeconds() > 0) resp.putHeader("retry-after", Long.toString(b.retryAfterSeconds()));
+        switch (b.status()) {
+            case 529 -> error(resp, 529, "overloaded_error", "Overloaded");
+            case 429 -> error(resp, 429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit");
+            case 400 -> error(resp, 400, "invalid_request_error", "prompt is too long: 210000 tokens > 200000 maximum");
+            default -> error(resp, b.status(), "api_error", "Internal server error");
+        }
+    }
+
+    static void error(HttpServerResponse resp, int status, String type, String message) {
+        resp.setStatusCode(status).putHeader("content-type", "application/json")
+                .end(new JsonObject().put("type", "error").put("error", new JsonObject().put("type", type).put("message", message))
+                        .put("request_id", "req_sim_error").toBuffer());
+    }
+}

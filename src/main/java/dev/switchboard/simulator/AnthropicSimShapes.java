@@ -1,0 +1,58 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Reading an Anthropic request: its text, its breakpoints and the prefix they mark (tools → system → messages). */
+final class AnthropicSimShapes {
+    private AnthropicSimShapes() {}
+
+    static String text(JsonArray blocks) {
+        StringBuilder sb = new StringBuilder();
+        for (Object o : blocks) if (o instanceof JsonObject b && "text".equals(b.getString("type"))) sb.append(b.getString("text"));
+        return sb.toString();
+    }
+
+    static int breakpoints(Object n) {
+        int c = 0;
+        if (n instanceof JsonObject o) {
+            if (o.containsKey("cache_control")) c++;
+            for (var e : o) c += breakpoints(e.getValue());
+        } else if (n instanceof JsonArray a) {
+            for (Object x : a) c += breakpoints(x);
+        }
+        return c;
+    }
+
+    /** Everything up to and including the last block with cache_control, in the API's cache order; null without one. */
+    static String cachedPrefix(JsonObject req) {
+        StringBuilder all = new StringBuilder();
+        int end = -1;
+        JsonArray tools = req.getJsonArray("tools");
+        if (tools != null) for (Object t : tools) end = append(all, (JsonObject) t, end);
+        Object system = req.getValue("system");
+        if (system instanceof String s) all.append("text:").append(s).append('\n');
+        else if (system instanceof JsonArray blocks) for (Object b : blocks) end = append(all, (JsonObject) b, end);
+        for (Object o : req.getJsonArray("messages")) {
+            JsonObject m = (JsonObject) o;
+            all.append(m.getString("role")).append(':');
+            Object c = m.getValue("content");
+            if (c instanceof String s) all.append("text:").append(s).append('\n');
+            else for (Object b : (JsonArray) c) end = append(all, (JsonObject) b, end);
+        }
+        return end < 0 ? null : all.substring(0, end);
+    }
+
+    /** Appends a block by its content, not its JSON spelling: the real cache keys on tokens, not key order. */
+    private static int append(StringBuilder all, JsonObject block, int end) {
+        boolean marked = block.containsKey("cache_control");
+        if ("text".equals(block.getString("type"))) {
+            all.append("text:").append(block.getString("text")).append('\n');
+        } else {
+            java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>(block.getMap());
+            sorted.remove("cache_control");
+            all.append(new JsonObject(new java.util.LinkedHashMap<>(sorted)).encode()).append('\n');
+        }
+        return marked ? all.length() : end;
+    }
+}

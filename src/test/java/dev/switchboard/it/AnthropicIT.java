@@ -1,0 +1,266 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.JsonValue;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolUseBlock;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import dev.switchboard.simulator.ProviderSimulator;
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.OpenAiSchemas;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Anthropic both ways: the official Anthropic SDK against /v1/messages (to an Anthropic alias, passed
+ * through, and to an OpenAI alias, translated), and the official OpenAI SDK against an Anthropic alias.
+ */
+class AnthropicIT {
+    static TestGateway gw;
+    static AnthropicClient anthropic;
+    static OpenAIClient openai;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.standard();
+        anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        openai = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        anthropic.close();
+        openai.close();
+        gw.close();
+    }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    private static Tool weather() {
+        return Tool.builder().name("get_weather").description("Weather for a city")
+                .inputSchema(Tool.InputSchema.builder()
+                        .properties(JsonValue.from(Map.of("location", Map.of("type", "string"))))
+                        .putAdditionalProperty("required", JsonValue.from(List.of("location"))).build())
+                .build();
+    }
+
+    private static MessageCreateParams.Builder ask(String model, String text) {
+        return MessageCreateParams.builder().model(model).maxTokens(256).addUserMessage(text);
+    }
+
+    @Test
+    void anthropicSdkToAnthropicAliasIsPassedThrough() {
+        Message m = anthropic.messages().create(ask("claude", "hello claude")
+                .putAdditionalBodyProperty("future_field", JsonValue.from("kept")).build());
+        assertThat(m.content().get(0).text().orElseThrow().text()).isEqualTo("Hello from the simulator! You said: hello claude");
+        assertThat(m.model().asString()).isEqualTo("claude-sonnet-4-5");
+        assertThat(m.stopReason()).contains(StopReason.END_TURN);
+        ProviderSimulator.Received seen = gw.simulator.last();
+        assertThat(seen.path()).isEqualTo("/v1/messages");
+        assertThat(seen.body().getString("model")).isEqualTo("claude-sonnet-4-5");
+        assertThat(seen.body().getString("future_field")).as("unknown fields survive the pass-through").isEqualTo("kept");
+        assertThat(seen.headers().get("x-api-key")).isEqualTo(TestGateway.ANTHROPIC_PROVIDER_KEY);
+        assertThat(seen.headers().get("anthropic-version")).isEqualTo("2023-06-01");
+        assertThat(seen.headers().get("authorization")).isNull();
+    }
+
+    @Test
+    void anthropicSdkStreamToAnthropicAlias() {
+        MessageAccumulator acc = MessageAccumulator.create();
+        List<String> types = new ArrayList<>();
+        try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(ask("claude", "stream please").build())) {
+            s.stream().forEach(e -> {
+                acc.accumulate(e);
+                types.add(e.isMessageStart() ? "message_start" : e.isContentBlockStart() ? "content_block_start"
+                        : e.isContentBlockDelta() ? "content_block_delta" : e.isContentBlockStop() ? "content_block_stop"
+                        : e.isMessageDelta() ? "message_delta" : "message_stop");
+            });
+        }
+        Message m = acc.message();
+        assertThat(m.content().get(0).text().orElseThrow().text()).isEqualTo("Hello from the simulator! You said: stream please");
+        assertThat(types.get(0)).isEqualTo("message_start");
+        assertThat(types.get(types.size() - 1)).isEqualTo("message_stop");
+        assertThat(m.usage().outputTokens()).isPositive();
+    }
+
+    @Test
+    void anthropicSdkToolsBothWays() {
+        for (String model : List.of("claude", "gpt")) {
+            Message m = anthropic.messages().create(ask(model, "weather in Paris?").addTool(weather()).build());
+            ToolUseBlock use = m.content().stream().filter(b -> b.toolUse().isPresent()).findFirst().orElseThrow().toolUse().orElseThrow();
+            assertThat(use.name()).isEqualTo("get_weather");
+            assertThat(use._input().toString()).contains("Paris");
+            assertThat(m.stopReason()).contains(StopReason.TOOL_USE);
+
+            MessageAccumulator acc = MessageAccumulator.create();
+            try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(ask(model, "weather?").addTool(weather()).build())) {
+                s.stream().forEach(acc::accumulate);
+            }
+            ToolUseBlock streamed = acc.message().content().stream().filter(b -> b.toolUse().isPresent()).findFirst()
+                    .orElseThrow().toolUse().orElseThrow();
+            assertThat(streamed.name()).isEqualTo("get_weather");
+            assertThat(streamed._input().toString()).contains("Paris");
+        }
+        // the OpenAI-backed alias received OpenAI's tool format
+        JsonObject upstream = gw.simulator.last().body();
+        assertThat(upstream.getJsonArray("tools").getJsonObject(0).getJsonObject("function").getString("name")).isEqualTo("get_weather");
+    }
+
+    @Test
+    void anthropicSdkToOpenAiAliasIsTranslatedStreamAndNot() {
+        Message m = anthropic.messages().create(ask("gpt", "hi gpt").system("Be brief.").build());
+        assertThat(m.content().get(0).text().orElseThrow().text()).isEqualTo("Hello from the simulator! You said: hi gpt");
+        assertThat(m.model().asString()).isEqualTo("gpt-4o-mini-2024-07-18");
+        assertThat(m.usage().inputTokens()).isPositive();
+        JsonArray sent = gw.simulator.last().body().getJsonArray("messages");
+        assertThat(sent.getJsonObject(0).getString("role")).isEqualTo("system");
+        assertThat(sent.getJsonObject(0).getString("content")).isEqualTo("Be brief.");
+        assertThat(gw.simulator.last().body().getInteger("max_tokens")).isEqualTo(256);
+
+        MessageAccumulator acc = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(ask("gpt", "stream gpt").build())) {
+            s.stream().forEach(acc::accumulate);
+        }
+        assertThat(acc.message().content().get(0).text().orElseThrow().text()).isEqualTo("Hello from the simulator! You said: stream gpt");
+        assertThat(acc.message().stopReason()).contains(StopReason.END_TURN);
+        assertThat(acc.message().usage().outputTokens()).isPositive();
+    }
+
+    @Test
+    void openAiSdkToAnthropicAlias() {
+        ChatCompletion c = openai.chat().completions().create(ChatCompletionCreateParams.builder().model("claude")
+                .addSystemMessage("You are terse.").addUserMessage("hi").addUserMessage("again").build());
+        // the two user turns reach Anthropic merged into one turn of two text blocks
+        assertThat(c.choices().get(0).message().content().orElseThrow()).isEqualTo("Hello from the simulator! You said: hiagain");
+        assertThat(c.model()).isEqualTo("claude-sonnet-4-5");
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.getJsonArray("system").getJsonObject(0).getString("text")).isEqualTo("You are terse.");
+        assertThat(sent.getJsonArray("messages")).as("consecutive user turns merged").hasSize(1);
+        assertThat(sent.getJsonArray("messages").getJsonObject(0).getJsonArray("content")).hasSize(2);
+        assertThat(sent.getInteger("max_tokens")).as("default max_tokens for the model").isEqualTo(64_000);
+
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (var s = openai.chat().completions().createStreaming(ChatCompletionCreateParams.builder().model("claude")
+                .addUserMessage("stream").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+            s.stream().forEach(chunks::add);
+        }
+        StringBuilder text = new StringBuilder();
+        chunks.forEach(ch -> ch.choices().forEach(x -> x.delta().content().ifPresent(text::append)));
+        assertThat(text.toString()).isEqualTo("Hello from the simulator! You said: stream");
+        assertThat(chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens()).isPositive();
+    }
+
+    @Test
+    void translatedOpenAiAnswersValidateAgainstOpenAisSchemas() {
+        String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"parameters\":{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\"}}}}}]";
+        for (String extra : List.of("", tools)) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]" + extra + "}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            OpenAiSchemas.assertValid("CreateChatCompletionResponse", r.body());
+            HttpResponse<String> s = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"claude\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]" + extra + "}");
+            List<String> data = Http.sseData(s.body());
+            assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
+            for (String d : data.subList(0, data.size() - 1)) OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", d);
+            assertThat(data.stream().filter(d -> d.contains("\"finish_reason\":\"")).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void imagesReachAnthropicAsImageBlocks() {
+        String body = """
+                {"model":"claude","messages":[{"role":"user","content":[{"type":"text","text":"what is this"},
+                 {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}},
+                 {"type":"image_url","image_url":{"url":"https://example.com/a.jpg"}}]}]}""";
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("I see 2 images.");
+        JsonArray blocks = gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content");
+        assertThat(blocks.getJsonObject(1).getJsonObject("source").getString("type")).isEqualTo("base64");
+        assertThat(blocks.getJsonObject(1).getJsonObject("source").getString("media_type")).isEqualTo("image/png");
+        assertThat(blocks.getJsonObject(2).getJsonObject("source").getString("url")).isEqualTo("https://example.com/a.jpg");
+    }
+
+    @Test
+    void cacheControlCarriedThroughAndCachedTokensReportedOnTheSecondCall() {
+        String longText = "You are a careful assistant. ".repeat(200); // ~1,450 tokens: above the cache minimum
+        String body = "{\"model\":\"claude\",\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\""
+                + longText + "\",\"cache_control\":{\"type\":\"ephemeral\"}}]},{\"role\":\"user\",\"content\":\"q\"}]}";
+        JsonObject first = new JsonObject(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body).body());
+        assertThat(gw.simulator.last().body().getJsonArray("system").getJsonObject(0).getJsonObject("cache_control")
+                .getString("type")).isEqualTo("ephemeral");
+        assertThat(first.getJsonObject("usage").getInteger("cache_creation_input_tokens")).isGreaterThan(1000);
+        assertThat(first.getJsonObject("usage").getJsonObject("prompt_tokens_details").getInteger("cached_tokens")).isZero();
+        JsonObject second = new JsonObject(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body).body());
+        int cached = second.getJsonObject("usage").getJsonObject("prompt_tokens_details").getInteger("cached_tokens");
+        assertThat(cached).isGreaterThan(1000);
+        assertThat(second.getJsonObject("usage").getInteger("prompt_tokens")).isGreaterThan(cached);
+
+        // the same cache seen from the Anthropic dialect
+        Message m = anthropic.messages().create(MessageCreateParams.builder().model("claude").maxTokens(100)
+                .systemOfTextBlockParams(List.of(com.anthropic.models.messages.TextBlockParam.builder().text(longText)
+                        .cacheControl(com.anthropic.models.messages.CacheControlEphemeral.builder().build()).build()))
+                .addUserMessage("q").build());
+        assertThat(m.usage().cacheReadInputTokens()).contains((long) cached);
+    }
+
+    @Test
+    void errorsInAnthropicShape() {
+        HttpResponse<String> missing = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        JsonObject e = new JsonObject(missing.body());
+        assertThat(e.getString("type")).isEqualTo("error");
+        assertThat(e.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+        assertThat(e.getJsonObject("error").getString("message")).contains("max_tokens");
+
+        gw.simulator.enqueue(SimBehaviour.status(529));
+        assertThatThrownBy(() -> anthropic.messages().create(ask("claude", "x").build()))
+                .isInstanceOf(com.anthropic.errors.AnthropicServiceException.class)
+                .hasMessageContaining("overloaded");
+        gw.simulator.enqueue(SimBehaviour.status(529));
+        HttpResponse<String> viaOpenAi = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(viaOpenAi.statusCode()).isEqualTo(503);
+        OpenAiSchemas.assertValid("ErrorResponse", viaOpenAi.body());
+
+        HttpResponse<String> noKey = Http.post(gw.baseUrl() + "/v1/messages", null, "{}");
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        assertThat(new JsonObject(noKey.body()).getJsonObject("error").getString("type")).isEqualTo("authentication_error");
+    }
+
+    @Test
+    void countTokensIsAnswered() {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"" + "abcd".repeat(100) + "\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getInteger("input_tokens")).isEqualTo(100);
+    }
+}
