@@ -2,6 +2,7 @@ package dev.switchboard.provider;
 
 import dev.switchboard.config.Deployment;
 import dev.switchboard.provider.anthropic.AnthropicProviderFactory;
+import dev.switchboard.provider.gemini.GeminiProviderFactory;
 import dev.switchboard.provider.mock.MockProviderFactory;
 import dev.switchboard.provider.openai.OpenAiCompatibleFactory;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class ProviderRegistry {
         return new ProviderRegistry(List.of(
                 new OpenAiCompatibleFactory(),
                 new AnthropicProviderFactory(),
+                new GeminiProviderFactory(),
                 new MockProviderFactory()));
     }
 

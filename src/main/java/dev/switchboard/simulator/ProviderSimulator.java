@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shapes of {@code /v1/chat/completions}, {@code /v1/embeddings} and {@code /v1/models}, OpenAI's request
  * validation and error shapes, and injected faults (429 with retry-after, 5xx, a slow first byte, a stream
  * cut in the middle). It records what it received, so tests can assert on what the gateway sent upstream.
- * Anthropic's {@code /v1/messages} is served by {@link AnthropicSim}, with the same faults.
+ * Anthropic's {@code /v1/messages} is served by {@link AnthropicSim} and Gemini's {@code /v1beta/models/…}
+ * by {@link GeminiSim}, with the same faults.
  */
 public final class ProviderSimulator {
     private final HttpServer server;
@@ -38,6 +39,7 @@ public final class ProviderSimulator {
     private volatile String requiredKey;
     private final SimPromptCache promptCache = new SimPromptCache();
     private final AnthropicSim anthropic;
+    private final GeminiSim gemini;
 
     /** One request as the simulator saw it. */
     public record Received(String path, MultiMap headers, JsonObject body) {}
@@ -47,6 +49,7 @@ public final class ProviderSimulator {
         this.server = server;
         this.record = record;
         this.anthropic = new AnthropicSim(vertx, promptCache, cancelledStreams, completedStreams);
+        this.gemini = new GeminiSim(vertx, promptCache, cancelledStreams, completedStreams);
     }
 
     /** @param record keep every request for {@link #received()} (tests); off for long benchmark runs */
@@ -118,6 +121,13 @@ public final class ProviderSimulator {
             anthropic.messages(resp, json, behaviour);
             return;
         }
+        if (path.startsWith("/v1beta/models/") && path.contains(":")) {
+            JsonObject json = gemini.admit(req, body, requiredKey);
+            if (json == null) return;
+            if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
+            gemini.generate(req, json, behaviour);
+            return;
+        }
         String auth = req.getHeader("authorization");
         if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= 7) {
             error(resp, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header "
@@ -155,13 +165,14 @@ public final class ProviderSimulator {
             return;
         }
         SimReply reply = SimReply.to(req, behaviour.streamRepeat());
+        int cached = automaticCache(req);
         String id = "chatcmpl-sim" + Long.toHexString(System.nanoTime());
         long created = System.currentTimeMillis() / 1000;
         String model = servedModel(req.getString("model"));
         if (Boolean.TRUE.equals(req.getBoolean("stream"))) {
             boolean usage = req.getJsonObject("stream_options") != null
                     && Boolean.TRUE.equals(req.getJsonObject("stream_options").getBoolean("include_usage"));
-            new SimStream(vertx, resp, SimChunks.of(reply, id, created, model, usage), behaviour,
+            new SimStream(vertx, resp, SimChunks.of(reply, id, created, model, usage, cached), behaviour,
                     cancelledStreams, completedStreams).start();
             return;
         }
@@ -175,9 +186,22 @@ public final class ProviderSimulator {
                 .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
                 .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)
                         .putNull("logprobs").put("finish_reason", reply.toolName() != null ? "tool_calls" : "stop")))
-                .put("usage", SimChunks.usage(reply))
+                .put("usage", SimChunks.usage(reply, cached))
                 .put("service_tier", "default")
                 .put("system_fingerprint", "fp_sim0001"));
+    }
+
+    /**
+     * OpenAI's automatic prompt caching: a prompt of 1024+ tokens whose prefix (all but the last message, plus
+     * tools) was seen recently is billed as cached, in 128-token increments.
+     */
+    private int automaticCache(JsonObject req) {
+        JsonArray messages = req.getJsonArray("messages");
+        String prefix = new JsonObject().put("tools", req.getValue("tools"))
+                .put("messages", new JsonArray(messages.getList().subList(0, messages.size() - 1))).encode();
+        int tokens = SimPromptCache.tokens(prefix);
+        if (tokens < SimPromptCache.MIN_TOKENS || !promptCache.readOrWrite("openai:" + req.getString("model") + ":" + prefix)) return 0;
+        return tokens / 128 * 128;
     }
 
     /** Like OpenAI, an undated alias is answered by a dated snapshot, so "the model that served" differs. */

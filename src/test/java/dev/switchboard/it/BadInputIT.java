@@ -67,7 +67,7 @@ class BadInputIT {
     void unknownModelNamesItAndListsTheKnownOnes() {
         JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                 "{\"model\":\"gpt-5-turbo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 404);
-        assertThat(e.getString("message")).contains("'gpt-5-turbo'").contains("gpt, mock, embedder, claude");
+        assertThat(e.getString("message")).contains("'gpt-5-turbo'").contains("gpt, mock, embedder, claude, gemini");
         assertThat(e.getString("code")).isEqualTo("model_not_found");
     }
 

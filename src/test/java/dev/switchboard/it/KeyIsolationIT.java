@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The upstream sees the configured provider key and never the client's; no answer ever shows the provider key. */
+/**
+ * The upstream sees the configured provider key and never the client's; no answer, in either dialect and for
+ * any provider, ever shows a provider key. (AnthropicIT and GeminiIT check each provider's own key header.)
+ */
 class KeyIsolationIT {
     static TestGateway gw;
 
@@ -51,22 +54,29 @@ class KeyIsolationIT {
             gw.simulator.reset();
             gw.simulator.requireKey("sk-some-other-key"); // the upstream rejects our key: 401 passes through
             StringBuilder all = new StringBuilder();
-            for (String body : new String[] {
-                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-                    "{\"model\":\"gpt\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"}) {
-                HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
-                assertThat(r.statusCode()).isEqualTo(401);
-                all.append(r.headers().map()).append(r.body());
+            for (String model : new String[] {"gpt", "claude", "gemini"}) {
+                for (String stream : new String[] {"false", "true"}) {
+                    HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\""
+                            + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                    assertThat(r.statusCode()).as(model + " " + r.body()).isIn(400, 401);
+                    all.append(r.headers().map()).append(r.body());
+                    HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\""
+                            + model + "\",\"max_tokens\":5,\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                    assertThat(a.statusCode()).as(model + " " + a.body()).isIn(400, 401);
+                    all.append(a.headers().map()).append(a.body());
+                }
             }
             gw.simulator.requireKey(null);
             gw.simulator.enqueue(SimBehaviour.status(500));
             all.append(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                     "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").body());
-            assertThat(all.toString()).doesNotContain(TestGateway.PROVIDER_KEY).doesNotContain("0123456789abcdef");
+            assertThat(all.toString()).doesNotContain(TestGateway.PROVIDER_KEY).doesNotContain("0123456789abcdef")
+                    .doesNotContain(TestGateway.ANTHROPIC_PROVIDER_KEY).doesNotContain(TestGateway.GEMINI_PROVIDER_KEY);
         } finally {
             System.setErr(oldErr);
             System.setOut(oldOut);
         }
-        assertThat(captured.toString()).doesNotContain(TestGateway.PROVIDER_KEY);
+        assertThat(captured.toString()).doesNotContain(TestGateway.PROVIDER_KEY)
+                .doesNotContain(TestGateway.ANTHROPIC_PROVIDER_KEY).doesNotContain(TestGateway.GEMINI_PROVIDER_KEY);
     }
 }

@@ -206,7 +206,7 @@ class OpenAiSdkIT {
     @Test
     void modelsListsTheAliases() {
         List<String> ids = client.models().list().data().stream().map(Model::id).toList();
-        assertThat(ids).containsExactly("gpt", "mock", "embedder", "claude");
+        assertThat(ids).containsExactly("gpt", "mock", "embedder", "claude", "gemini");
     }
 
     @Test
@@ -221,7 +221,7 @@ class OpenAiSdkIT {
     @Test
     void unknownModelIsNotFoundAndWrongKeyUnauthorized() {
         assertThatThrownBy(() -> client.chat().completions().create(ask("nope", "x").build()))
-                .isInstanceOf(NotFoundException.class).hasMessageContaining("Known models: gpt, mock, embedder, claude");
+                .isInstanceOf(NotFoundException.class).hasMessageContaining("Known models: gpt, mock, embedder, claude, gemini");
         OpenAIClient wrong = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey("sk-wrong").maxRetries(0).build();
         try {
             assertThatThrownBy(() -> wrong.chat().completions().create(ask("gpt", "x").build()))

@@ -19,6 +19,7 @@ public final class TestGateway implements AutoCloseable {
     public static final String PROVIDER_KEY = "sk-provider-secret-0123456789abcdef";
     public static final String MASTER_KEY = "sk-master-test-key-9876543210";
     public static final String ANTHROPIC_PROVIDER_KEY = "sk-ant-provider-secret-fedcba9876";
+    public static final String GEMINI_PROVIDER_KEY = "gemini-provider-secret-abc123xyz";
 
     public final Vertx vertx;
     public final ProviderSimulator simulator;
@@ -40,6 +41,7 @@ public final class TestGateway implements AutoCloseable {
             case "PROVIDER_KEY" -> PROVIDER_KEY;
             case "MASTER_KEY" -> MASTER_KEY;
             case "ANTHROPIC_PROVIDER_KEY" -> ANTHROPIC_PROVIDER_KEY;
+            case "GEMINI_PROVIDER_KEY" -> GEMINI_PROVIDER_KEY;
             default -> System.getenv(name);
         }).parse(yaml);
         Gateway gateway = Gateway.create(vertx, config, System::getenv);
@@ -71,6 +73,11 @@ public final class TestGateway implements AutoCloseable {
                       api_base: ${SIM_ROOT}
                       api_key: os.environ/ANTHROPIC_PROVIDER_KEY
                       timeout: 2
+                  - model_name: gemini
+                    litellm_params:
+                      model: gemini/gemini-2.5-flash
+                      api_base: ${SIM_ROOT}
+                      api_key: os.environ/GEMINI_PROVIDER_KEY
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                   max_request_size_mb: 1

@@ -1,0 +1,37 @@
+package dev.switchboard.provider.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.Json;
+import dev.switchboard.provider.UpstreamErrors;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Google's error shape, {@code {"error":{"code","message","status","details"}}}; a RetryInfo detail's
+ * {@code retryDelay} ("30s") becomes retry-after.
+ */
+final class GeminiErrorDecoder {
+    private GeminiErrorDecoder() {}
+
+    static GatewayException decode(int status, Buffer body, String retryAfterHeader, String deploymentId, String secret) {
+        try {
+            return fromBody(status, Json.read(body), retryAfterHeader, deploymentId, secret);
+        } catch (Exception notJson) {
+            return UpstreamErrors.fromStatus(status, body.length() > 500 ? body.getString(0, 500) : body.toString(),
+                    null, null, null, retryAfterHeader, deploymentId, secret);
+        }
+    }
+
+    static GatewayException fromBody(int status, JsonNode n, String retryAfterHeader, String deploymentId, String secret) {
+        JsonNode e = n.path("error");
+        String message = Json.text(e, "message");
+        String retry = retryAfterHeader;
+        for (JsonNode d : e.path("details")) {
+            String delay = Json.text(d, "retryDelay");
+            if (delay != null) retry = delay.replace("s", "");
+        }
+        String code = message != null && message.contains("exceeds the maximum number of tokens") ? "context_length_exceeded"
+                : status == 429 ? "rate_limit_exceeded" : null;
+        return UpstreamErrors.fromStatus(status, message, Json.text(e, "status"), null, code, retry, deploymentId, secret);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.switchboard.provider.gemini;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.config.Secret;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.CallOptions;
+import dev.switchboard.provider.Json;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.UpstreamHttp;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import java.time.Duration;
+
+/** Google AI Studio's Gemini API: {@code generateContent} / {@code streamGenerateContent?alt=sse}, key in {@code x-goog-api-key}. */
+final class GeminiProvider implements Provider {
+    static final String DEFAULT_BASE = "https://generativelanguage.googleapis.com";
+
+    private final Deployment deployment;
+    private final UpstreamHttp http;
+    private final UpstreamHttp.Endpoint endpoint;
+    private final MultiMap baseHeaders;
+    private final String secret;
+    private final GeminiRequestEncoder encoder;
+    private final String chatPath;
+    private final String streamPath;
+
+    GeminiProvider(Deployment d, Secret key, UpstreamHttp http) {
+        this.deployment = d;
+        this.http = http;
+        this.endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : DEFAULT_BASE, d.id());
+        this.secret = key == null ? null : key.reveal();
+        this.encoder = new GeminiRequestEncoder(d);
+        // An api_base may already name the API version (…/v1beta); otherwise v1beta, as Google's SDKs use.
+        String versioned = endpoint.pathPrefix().matches(".*/v1(beta\\d*|alpha)?$") ? "" : "/v1beta";
+        this.chatPath = endpoint.pathFor(versioned + "/models/" + d.model() + ":generateContent");
+        this.streamPath = endpoint.pathFor(versioned + "/models/" + d.model() + ":streamGenerateContent") + "?alt=sse";
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        h.set("content-type", "application/json");
+        h.set("user-agent", "switchboard/0.1");
+        if (secret != null) h.set("x-goog-api-key", secret);
+        d.headers().forEach(h::set);
+        this.baseHeaders = h;
+    }
+
+    @Override
+    public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
+        Buffer body;
+        try {
+            body = body(request);
+        } catch (GatewayException e) {
+            return Future.failedFuture(e);
+        }
+        return send(chatPath, body, timeout(options, deployment.timeout())).compose(resp -> resp.body()
+                .recover(t -> Future.failedFuture(UpstreamHttp.networkFailure(t, endpoint)))
+                .compose(b -> {
+                    if (resp.statusCode() != 200) return Future.failedFuture(GeminiErrorDecoder.decode(resp.statusCode(), b, resp.getHeader("retry-after"), deployment.id(), secret));
+                    try {
+                        return Future.succeededFuture(GeminiResponseDecoder.response(Json.read(b), deployment.model()));
+                    } catch (Exception e) {
+                        return Future.failedFuture(GatewayException.of(ErrorKind.UPSTREAM,
+                                "Upstream " + deployment.id() + " answered with a body that is not valid JSON."));
+                    }
+                }));
+    }
+
+    @Override
+    public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
+        Buffer body;
+        try {
+            body = body(request);
+        } catch (GatewayException e) {
+            return Future.failedFuture(e);
+        }
+        Duration st = deployment.streamTimeout() != null ? deployment.streamTimeout() : deployment.timeout();
+        return send(streamPath, body, timeout(options, st)).compose(resp -> {
+            if (resp.statusCode() != 200) {
+                return resp.body().compose(b -> Future.failedFuture(GeminiErrorDecoder.decode(resp.statusCode(), b, resp.getHeader("retry-after"), deployment.id(), secret)));
+            }
+            return Future.succeededFuture(new GeminiStream(resp, endpoint, deployment.id(), deployment.model(), secret));
+        });
+    }
+
+    private Buffer body(ChatRequest request) {
+        try {
+            return Buffer.buffer(Json.MAPPER.writeValueAsBytes(encoder.encode(request)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Future<HttpClientResponse> send(String path, Buffer body, Duration timeout) {
+        return http.send(endpoint, path, MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders), body, timeout);
+    }
+
+    private static Duration timeout(CallOptions options, Duration deploymentDefault) {
+        return options.timeout() != null ? options.timeout() : deploymentDefault;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.switchboard.provider.gemini;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.config.Secret;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.ProviderContext;
+import dev.switchboard.provider.ProviderFactory;
+import java.util.Set;
+
+/** {@code gemini/<model>}: Google AI Studio; the key from api_key or GEMINI_API_KEY. */
+public final class GeminiProviderFactory implements ProviderFactory {
+    static final String KEY_ENV = "GEMINI_API_KEY";
+
+    @Override
+    public Set<String> prefixes() { return Set.of("gemini"); }
+
+    @Override
+    public Provider create(Deployment d, ProviderContext ctx) {
+        Secret key = d.apiKey();
+        if (key == null) {
+            String env = ctx.env().apply(KEY_ENV);
+            if (env != null && !env.isBlank()) key = new Secret(env);
+        }
+        return new GeminiProvider(d, key, ctx.http());
+    }
+}

@@ -1,0 +1,188 @@
+package dev.switchboard.provider.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.config.Deployment;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.Tool;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.provider.Json;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Canonical request → Gemini {@code generateContent} body: system messages to {@code systemInstruction},
+ * turns to {@code contents} (assistant = {@code model}, consecutive roles merged), tool calls to
+ * {@code functionCall} parts and tool results to {@code functionResponse} parts (named by looking up the
+ * call they answer), tools to {@code functionDeclarations}, sampling to {@code generationConfig}.
+ */
+final class GeminiRequestEncoder {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** JSON Schema keywords Gemini's OpenAPI-subset schema rejects. */
+    private static final Set<String> UNSUPPORTED_SCHEMA_KEYS = Set.of("$schema", "additionalProperties", "strict", "$id", "$defs", "examples");
+    private static final Map<String, String> IMAGE_TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg",
+            "gif", "image/gif", "webp", "image/webp", "heic", "image/heic", "pdf", "application/pdf");
+
+    private final Deployment deployment;
+
+    GeminiRequestEncoder(Deployment deployment) { this.deployment = deployment; }
+
+    ObjectNode encode(ChatRequest r) {
+        ObjectNode body = F.objectNode();
+        ArrayNode system = F.arrayNode();
+        ArrayNode contents = body.putArray("contents");
+        Map<String, String> callNames = new HashMap<>();
+        for (Message m : r.messages()) {
+            switch (m.role()) {
+                case SYSTEM, DEVELOPER -> {
+                    String text = m.textContent();
+                    if (!text.isEmpty()) system.addObject().put("text", text);
+                }
+                case USER -> {
+                    ArrayNode parts = turn(contents, "user");
+                    for (ContentPart p : m.content()) part(parts, p);
+                }
+                case ASSISTANT -> {
+                    ArrayNode parts = turn(contents, "model");
+                    String text = m.textContent();
+                    if (!text.isEmpty()) parts.addObject().put("text", text);
+                    for (ToolCall c : m.toolCalls()) {
+                        callNames.put(c.id(), c.name());
+                        ObjectNode call = parts.addObject().putObject("functionCall").put("name", c.name());
+                        call.set("args", args(c));
+                    }
+                }
+                case TOOL -> {
+                    ArrayNode parts = turn(contents, "user");
+                    ObjectNode fr = parts.addObject().putObject("functionResponse");
+                    String name = callNames.get(m.toolCallId());
+                    if (name == null) {
+                        throw GatewayException.badRequest("The tool message answering '" + m.toolCallId()
+                                + "' has no matching assistant tool call; Gemini needs the function's name.", "messages");
+                    }
+                    fr.put("name", name);
+                    fr.putObject("response").put("content", m.textContent());
+                }
+            }
+        }
+        if (!system.isEmpty()) body.putObject("systemInstruction").set("parts", system);
+        if (!r.tools().isEmpty()) {
+            ArrayNode decls = body.putArray("tools").addObject().putArray("functionDeclarations");
+            for (Tool t : r.tools()) {
+                ObjectNode d = decls.addObject().put("name", t.name());
+                if (t.description() != null) d.put("description", t.description());
+                if (t.parameters() != null && t.parameters().path("properties").size() > 0) d.set("parameters", schema(t.parameters()));
+            }
+            if (r.toolChoice() != null) {
+                ObjectNode cfg = body.putObject("toolConfig").putObject("functionCallingConfig");
+                switch (r.toolChoice().mode()) {
+                    case AUTO -> cfg.put("mode", "AUTO");
+                    case NONE -> cfg.put("mode", "NONE");
+                    case REQUIRED -> cfg.put("mode", "ANY");
+                    case FUNCTION -> cfg.put("mode", "ANY").putArray("allowedFunctionNames").add(r.toolChoice().functionName());
+                }
+            }
+        }
+        generationConfig(body, r);
+        return body;
+    }
+
+    private void generationConfig(ObjectNode body, ChatRequest r) {
+        ObjectNode g = F.objectNode();
+        if (r.temperature() != null) g.put("temperature", r.temperature());
+        if (r.topP() != null) g.put("topP", r.topP());
+        Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
+        if (limit != null) g.put("maxOutputTokens", limit);
+        if (!r.stop().isEmpty()) {
+            ArrayNode s = g.putArray("stopSequences");
+            r.stop().forEach(s::add);
+        }
+        if (r.seed() != null) g.put("seed", r.seed());
+        if (r.responseFormat() != null && !"text".equals(r.responseFormat().type())) {
+            g.put("responseMimeType", "application/json");
+            JsonNode schema = r.responseFormat().jsonSchema() == null ? null : r.responseFormat().jsonSchema().get("schema");
+            if (schema != null) g.set("responseJsonSchema", schema);
+        }
+        copy(r.extra(), "n", g, "candidateCount");
+        copy(r.extra(), "presence_penalty", g, "presencePenalty");
+        copy(r.extra(), "frequency_penalty", g, "frequencyPenalty");
+        copy(r.extra(), "top_k", g, "topK");
+        if (!g.isEmpty()) body.set("generationConfig", g);
+    }
+
+    private static void copy(Map<String, JsonNode> extra, String from, ObjectNode to, String field) {
+        JsonNode v = extra.get(from);
+        if (v != null && v.isNumber()) to.set(field, v);
+    }
+
+    private static ArrayNode turn(ArrayNode contents, String role) {
+        if (!contents.isEmpty()) {
+            JsonNode last = contents.get(contents.size() - 1);
+            if (role.equals(last.path("role").asText())) return (ArrayNode) last.get("parts");
+        }
+        return contents.addObject().put("role", role).putArray("parts");
+    }
+
+    private static void part(ArrayNode parts, ContentPart p) {
+        switch (p) {
+            case ContentPart.Text t -> parts.addObject().put("text", t.text());
+            case ContentPart.Image i -> {
+                String url = i.url();
+                if (url.startsWith("data:")) {
+                    int semi = url.indexOf(';');
+                    int comma = url.indexOf(',');
+                    if (semi < 0 || comma < semi) throw GatewayException.badRequest("Image data URLs must be base64.", "messages");
+                    parts.addObject().putObject("inlineData").put("mimeType", url.substring(5, semi)).put("data", url.substring(comma + 1));
+                } else {
+                    String ext = url.replaceAll("[?#].*$", "");
+                    ext = ext.substring(ext.lastIndexOf('.') + 1).toLowerCase();
+                    parts.addObject().putObject("fileData").put("mimeType", IMAGE_TYPES.getOrDefault(ext, "image/jpeg")).put("fileUri", url);
+                }
+            }
+            case ContentPart.Other o -> { } // audio/file parts in OpenAI's shape have no Gemini equivalent here
+        }
+    }
+
+    private static JsonNode args(ToolCall c) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(c.arguments() == null || c.arguments().isBlank() ? "{}" : c.arguments());
+            if (n.isObject()) return n;
+        } catch (Exception ignored) {
+            // reported below
+        }
+        throw GatewayException.badRequest("Tool call " + c.id() + " has arguments that are not a JSON object.", "messages");
+    }
+
+    /** A copy of the schema without the keywords Gemini rejects, at every depth. */
+    static JsonNode schema(JsonNode s) {
+        if (s.isObject()) {
+            ObjectNode out = F.objectNode();
+            s.properties().forEach(e -> {
+                if (!UNSUPPORTED_SCHEMA_KEYS.contains(e.getKey())) out.set(e.getKey(), e.getKey().equals("properties")
+                        ? propertiesCopy(e.getValue()) : schema(e.getValue()));
+            });
+            return out;
+        }
+        if (s.isArray()) {
+            ArrayNode out = F.arrayNode();
+            s.forEach(x -> out.add(schema(x)));
+            return out;
+        }
+        return s;
+    }
+
+    /** Under "properties" the keys are property names, which may look like keywords: keep them all. */
+    private static JsonNode propertiesCopy(JsonNode props) {
+        ObjectNode out = F.objectNode();
+        props.properties().forEach(e -> out.set(e.getKey(), schema(e.getValue())));
+        return out;
+    }
+
+}

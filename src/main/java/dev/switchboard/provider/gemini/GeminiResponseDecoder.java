@@ -1,0 +1,75 @@
+package dev.switchboard.provider.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gemini {@code GenerateContentResponse} → canonical: text parts joined (thought parts as reasoning),
+ * functionCall parts as tool calls (Gemini gives no id unless asked, so one is made from the response id and
+ * the part's position), finishReason mapped, usageMetadata with the implicit-cache count.
+ */
+final class GeminiResponseDecoder {
+    private GeminiResponseDecoder() {}
+
+    static ChatResponse response(JsonNode n, String fallbackModel) {
+        List<Choice> choices = new ArrayList<>();
+        String responseId = Json.text(n, "responseId");
+        for (JsonNode c : n.path("candidates")) {
+            StringBuilder text = new StringBuilder();
+            StringBuilder thought = new StringBuilder();
+            List<ToolCall> calls = new ArrayList<>();
+            for (JsonNode p : c.path("content").path("parts")) {
+                if (p.has("functionCall")) {
+                    JsonNode fc = p.get("functionCall");
+                    calls.add(new ToolCall(callId(fc, responseId, calls.size()), fc.path("name").asText(),
+                            fc.has("args") ? fc.get("args").toString() : "{}"));
+                } else if (p.path("thought").asBoolean(false)) {
+                    thought.append(p.path("text").asText());
+                } else if (p.has("text")) {
+                    text.append(p.get("text").asText());
+                }
+            }
+            Message m = new Message(Role.ASSISTANT, calls.isEmpty() || text.length() > 0 ? List.of(ContentPart.Text.of(text.toString())) : List.of(),
+                    null, calls, null, thought.length() > 0 ? thought.toString() : null, null);
+            FinishReason finish = calls.isEmpty() ? finishReason(Json.text(c, "finishReason")) : FinishReason.TOOL_CALLS;
+            choices.add(new Choice(c.path("index").asInt(choices.size()), m, finish == null ? FinishReason.STOP : finish, null));
+        }
+        String model = Json.text(n, "modelVersion");
+        return new ChatResponse(responseId == null ? "gemini-" + Long.toHexString(System.nanoTime()) : responseId,
+                System.currentTimeMillis() / 1000, model == null ? fallbackModel : model, choices, usage(n.get("usageMetadata")), null, null);
+    }
+
+    static String callId(JsonNode functionCall, String responseId, int index) {
+        String id = Json.text(functionCall, "id");
+        return id != null ? id : "call_" + (responseId == null ? "gemini" : responseId) + "_" + index;
+    }
+
+    /** Gemini finishReason → OpenAI's; safety-type stops are content_filter. */
+    static FinishReason finishReason(String r) {
+        if (r == null || r.equals("FINISH_REASON_UNSPECIFIED")) return null;
+        return switch (r) {
+            case "STOP" -> FinishReason.STOP;
+            case "MAX_TOKENS" -> FinishReason.LENGTH;
+            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> FinishReason.CONTENT_FILTER;
+            default -> FinishReason.STOP; // LANGUAGE, OTHER, MALFORMED_FUNCTION_CALL, …
+        };
+    }
+
+    /** Completion tokens include thinking tokens, as OpenAI counts reasoning_tokens inside completion_tokens. */
+    static Usage usage(JsonNode u) {
+        if (u == null || u.isNull()) return null;
+        int thoughts = u.path("thoughtsTokenCount").asInt();
+        return new Usage(u.path("promptTokenCount").asInt(), u.path("candidatesTokenCount").asInt() + thoughts,
+                u.path("cachedContentTokenCount").asInt(), 0, thoughts);
+    }
+}

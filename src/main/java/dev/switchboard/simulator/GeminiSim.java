@@ -1,0 +1,200 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Google AI Studio's Gemini API as the simulator speaks it: {@code /v1beta/models/{model}:generateContent}
+ * and {@code :streamGenerateContent?alt=sse}, key in {@code x-goog-api-key}, Google's error shape, and
+ * implicit caching (a repeated prefix of 1024+ tokens is reported as {@code cachedContentTokenCount}).
+ */
+final class GeminiSim {
+    private final Vertx vertx;
+    private final SimPromptCache cache;
+    private final AtomicInteger cancelled;
+    private final AtomicInteger completed;
+
+    GeminiSim(Vertx vertx, SimPromptCache cache, AtomicInteger cancelled, AtomicInteger completed) {
+        this.vertx = vertx;
+        this.cache = cache;
+        this.cancelled = cancelled;
+        this.completed = completed;
+    }
+
+    JsonObject admit(HttpServerRequest req, Buffer body, String requiredKey) {
+        String key = req.getHeader("x-goog-api-key") != null ? req.getHeader("x-goog-api-key") : req.getParam("key");
+        if (key == null || key.isEmpty()) {
+            error(req.response(), 403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+            return null;
+        }
+        if (requiredKey != null && !requiredKey.equals(key)) {
+            error(req.response(), 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.");
+            return null;
+        }
+        try {
+            return body.toJsonObject();
+        } catch (RuntimeException e) {
+            error(req.response(), 400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+            return null;
+        }
+    }
+
+    void generate(HttpServerRequest req, JsonObject body, SimBehaviour behaviour) {
+        HttpServerResponse resp = req.response();
+        String path = req.path();
+        String model = path.substring("/v1beta/models/".length(), path.lastIndexOf(':'));
+        boolean stream = path.endsWith(":streamGenerateContent");
+        if (behaviour.status() != 0) {
+            switch (behaviour.status()) {
+                case 429 -> resp.setStatusCode(429).putHeader("content-type", "application/json; charset=UTF-8")
+                        .end(new JsonObject().put("error", new JsonObject().put("code", 429)
+                                .put("message", "Resource has been exhausted (e.g. check quota).").put("status", "RESOURCE_EXHAUSTED")
+                                .put("details", new JsonArray().add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+                                        .put("retryDelay", behaviour.retryAfterSeconds() + "s")))).toBuffer());
+                case 503 -> error(resp, 503, "UNAVAILABLE", "The model is overloaded. Please try again later.");
+                case 400 -> error(resp, 400, "INVALID_ARGUMENT", "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).");
+                default -> error(resp, behaviour.status(), "INTERNAL", "An internal error has occurred.");
+            }
+            return;
+        }
+        String invalid = validate(body);
+        if (invalid != null) {
+            error(resp, 400, "INVALID_ARGUMENT", invalid);
+            return;
+        }
+        SimReply reply = SimReply.to(asOpenAi(body), behaviour.streamRepeat());
+        JsonObject usage = usage(body, reply, model);
+        String responseId = "gem" + Long.toHexString(System.nanoTime());
+        if (stream) {
+            if (!"sse".equals(req.getParam("alt"))) {
+                error(resp, 400, "INVALID_ARGUMENT", "This simulator streams only with alt=sse.");
+                return;
+            }
+            new SimStream(vertx, resp, chunks(reply, model, responseId, usage), behaviour, cancelled, completed).start();
+            return;
+        }
+        resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8")
+                .end(response(parts(reply, false), "STOP", model, responseId, usage).toBuffer());
+    }
+
+    private static String validate(JsonObject body) {
+        if (!(body.getValue("contents") instanceof JsonArray contents) || contents.isEmpty()) {
+            return "* GenerateContentRequest.contents: contents is not specified";
+        }
+        for (int i = 0; i < contents.size(); i++) {
+            JsonObject c = contents.getJsonObject(i);
+            String role = c.getString("role", "user");
+            if (!role.equals("user") && !role.equals("model")) return "Please use a valid role: user, model.";
+            JsonArray parts = c.getJsonArray("parts");
+            if (parts == null || parts.isEmpty()) return "* GenerateContentRequest.contents[" + i + "].parts: contents.parts must not be empty.";
+        }
+        JsonArray tools = body.getJsonArray("tools");
+        if (tools != null) {
+            for (Object t : tools) {
+                JsonArray decls = ((JsonObject) t).getJsonArray("functionDeclarations", new JsonArray());
+                for (Object d : decls) {
+                    JsonObject params = ((JsonObject) d).getJsonObject("parameters");
+                    if (params != null && params.encode().contains("additionalProperties")) {
+                        return "Invalid JSON payload received. Unknown name \"additionalProperties\" at 'tools[0].function_declarations[0].parameters': Cannot find field.";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The request reshaped for the shared reply logic. */
+    private static JsonObject asOpenAi(JsonObject body) {
+        JsonArray messages = new JsonArray();
+        for (Object o : body.getJsonArray("contents")) {
+            JsonObject c = (JsonObject) o;
+            String role = "model".equals(c.getString("role")) ? "assistant" : "user";
+            JsonArray parts = new JsonArray();
+            for (Object p : c.getJsonArray("parts")) {
+                JsonObject part = (JsonObject) p;
+                if (part.containsKey("text")) parts.add(new JsonObject().put("type", "text").put("text", part.getString("text")));
+                if (part.containsKey("inlineData") || part.containsKey("fileData")) parts.add(new JsonObject().put("type", "image_url"));
+                if (part.containsKey("functionResponse")) {
+                    role = "tool";
+                    parts.add(new JsonObject().put("type", "text").put("text", part.getJsonObject("functionResponse")
+                            .getJsonObject("response").getValue("content", "").toString()));
+                }
+            }
+            messages.add(new JsonObject().put("role", role).put("content", parts));
+        }
+        JsonObject out = new JsonObject().put("messages", messages);
+        JsonArray tools = body.getJsonArray("tools");
+        if (tools != null && !tools.isEmpty()) {
+            JsonArray fns = new JsonArray();
+            for (Object d : tools.getJsonObject(0).getJsonArray("functionDeclarations", new JsonArray())) {
+                JsonObject decl = (JsonObject) d;
+                fns.add(new JsonObject().put("type", "function").put("function", new JsonObject().put("name", decl.getString("name"))
+                        .put("parameters", decl.getJsonObject("parameters"))));
+            }
+            out.put("tools", fns);
+            JsonObject cfg = body.getJsonObject("toolConfig", new JsonObject()).getJsonObject("functionCallingConfig");
+            if (cfg != null && "NONE".equals(cfg.getString("mode"))) out.put("tool_choice", "none");
+        }
+        return out;
+    }
+
+    private JsonObject usage(JsonObject body, SimReply reply, String model) {
+        JsonArray contents = body.getJsonArray("contents");
+        String prefix = new JsonObject().put("system", body.getValue("systemInstruction")).put("tools", body.getValue("tools"))
+                .put("contents", new JsonArray(contents.getList().subList(0, contents.size() - 1))).encode();
+        int prefixTokens = SimPromptCache.tokens(prefix);
+        int cached = prefixTokens >= SimPromptCache.MIN_TOKENS && cache.readOrWrite("gemini:" + model + ":" + prefix) ? prefixTokens : 0;
+        int prompt = Math.max(reply.promptTokens(), prefixTokens + 4);
+        JsonObject u = new JsonObject().put("promptTokenCount", prompt).put("candidatesTokenCount", reply.completionTokens())
+                .put("totalTokenCount", prompt + reply.completionTokens());
+        if (cached > 0) u.put("cachedContentTokenCount", cached);
+        return u;
+    }
+
+    private static JsonArray parts(SimReply reply, boolean partialText) {
+        JsonArray parts = new JsonArray();
+        if (reply.toolName() != null) {
+            parts.add(new JsonObject().put("functionCall", new JsonObject().put("name", reply.toolName())
+                    .put("args", new JsonObject(reply.toolArguments()))));
+        } else if (!partialText) {
+            parts.add(new JsonObject().put("text", reply.text()));
+        }
+        return parts;
+    }
+
+    private static JsonObject response(JsonArray parts, String finish, String model, String responseId, JsonObject usage) {
+        JsonObject candidate = new JsonObject().put("content", new JsonObject().put("parts", parts).put("role", "model")).put("index", 0);
+        if (finish != null) candidate.put("finishReason", finish);
+        JsonObject r = new JsonObject().put("candidates", new JsonArray().add(candidate));
+        if (usage != null) r.put("usageMetadata", usage);
+        return r.put("modelVersion", model).put("responseId", responseId);
+    }
+
+    private static List<String> chunks(SimReply reply, String model, String responseId, JsonObject usage) {
+        List<String> out = new ArrayList<>();
+        if (reply.toolName() != null) {
+            out.add(response(parts(reply, false), "STOP", model, responseId, usage).encode());
+            return out;
+        }
+        String[] pieces = reply.text().split("(?<= )");
+        for (int i = 0; i < pieces.length; i++) {
+            boolean last = i == pieces.length - 1;
+            out.add(response(new JsonArray().add(new JsonObject().put("text", pieces[i])), last ? "STOP" : null, model, responseId,
+                    last ? usage : new JsonObject().put("promptTokenCount", usage.getInteger("promptTokenCount"))
+                            .put("totalTokenCount", usage.getInteger("promptTokenCount"))).encode());
+        }
+        return out;
+    }
+
+    static void error(HttpServerResponse resp, int status, String grpcStatus, String message) {
+        resp.setStatusCode(status).putHeader("content-type", "application/json; charset=UTF-8")
+                .end(new JsonObject().put("error", new JsonObject().put("code", status).put("message", message).put("status", grpcStatus)).toBuffer());
+    }
+}
