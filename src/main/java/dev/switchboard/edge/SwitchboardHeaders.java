@@ -17,5 +17,6 @@ public final class SwitchboardHeaders {
         resp.putHeader(MODEL, answer.deployment());
         resp.putHeader(ROUTE, answer.route());
         resp.putHeader(CACHE, answer.cache());
+        answer.headers().forEach(resp::putHeader);
     }
 }

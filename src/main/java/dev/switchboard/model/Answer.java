@@ -1,5 +1,8 @@
 package dev.switchboard.model;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * What the pipeline hands back to the edge: the body plus how it was served, for the
  * {@code x-switchboard-*} headers.
@@ -7,5 +10,21 @@ package dev.switchboard.model;
  * @param deployment the deployment that served, as {@code provider/model}
  * @param route      {@code primary} or {@code fallback:<reason>}
  * @param cache      {@code miss}, {@code hit-exact} or {@code hit-semantic}
+ * @param headers    further {@code x-switchboard-*} headers that stages add (cache lint, …), in order
  */
-public record Answer<T>(T body, String deployment, String route, String cache) {}
+public record Answer<T>(T body, String deployment, String route, String cache, Map<String, String> headers) {
+    public Answer {
+        headers = headers == null ? Map.of() : headers;
+    }
+
+    public Answer(T body, String deployment, String route, String cache) {
+        this(body, deployment, route, cache, Map.of());
+    }
+
+    /** A copy with one more header. */
+    public Answer<T> withHeader(String name, String value) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put(name, value);
+        return new Answer<>(body, deployment, route, cache, h);
+    }
+}

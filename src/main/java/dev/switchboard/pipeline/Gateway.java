@@ -1,5 +1,6 @@
 package dev.switchboard.pipeline;
 
+import dev.switchboard.cache.PromptCacheLint;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.govern.Authenticator;
@@ -70,7 +71,7 @@ public final class Gateway {
 
     /** The stages between the edge and the router, outermost first. */
     private static List<Stage> stages() {
-        return List.of();
+        return List.of(new CacheLintStage(new PromptCacheLint()));
     }
 
     public GatewayConfig config() { return config; }

@@ -66,10 +66,12 @@ final class AnthropicSim {
         String id = "msg_sim" + Long.toHexString(System.nanoTime());
         String model = req.getString("model");
         if (Boolean.TRUE.equals(req.getBoolean("stream"))) {
-            new SimStream(vertx, resp, events(reply, id, model, usage), behaviour, cancelled, completed).start();
+            new SimStream(vertx, resp, events(reply, id, model, usage, thinks(req)), behaviour, cancelled, completed).start();
             return;
         }
         JsonArray content = new JsonArray();
+        boolean thinking = thinks(req);
+        if (thinking) content.add(new JsonObject().put("type", "thinking").put("thinking", THOUGHT).put("signature", SIGNATURE));
         if (reply.toolName() != null) {
             content.add(new JsonObject().put("type", "tool_use").put("id", "toolu_sim001").put("name", reply.toolName())
                     .put("input", new JsonObject(reply.toolArguments())));
@@ -80,6 +82,15 @@ final class AnthropicSim {
                 .end(new JsonObject().put("id", id).put("type", "message").put("role", "assistant").put("model", model)
                         .put("content", content).put("stop_reason", reply.toolName() != null ? "tool_use" : "end_turn")
                         .putNull("stop_sequence").put("usage", usage).toBuffer());
+    }
+
+    static final String THOUGHT = "Let me think about that.";
+    static final String SIGNATURE = "sig_sim_EqQBCgIYAhIM";
+
+    /** Extended thinking was asked for: the answer starts with a thinking block (with its signature). */
+    private static boolean thinks(JsonObject req) {
+        JsonObject t = req.getJsonObject("thinking");
+        return t != null && "enabled".equals(t.getString("type"));
     }
 
     private static String validate(JsonObject req) {
@@ -183,32 +194,43 @@ final class AnthropicSim {
     }
 
     /** message_start, then per block start / ping / deltas / stop, message_delta, message_stop. */
-    private static List<String> events(SimReply reply, String id, String model, JsonObject usage) {
+    private static List<String> events(SimReply reply, String id, String model, JsonObject usage, boolean thinking) {
         List<String> out = new ArrayList<>();
+        int index = 0;
         JsonObject startUsage = usage.copy().put("output_tokens", 1);
         out.add(event("message_start", new JsonObject().put("type", "message_start").put("message", new JsonObject()
                 .put("id", id).put("type", "message").put("role", "assistant").put("model", model).put("content", new JsonArray())
                 .putNull("stop_reason").putNull("stop_sequence").put("usage", startUsage))));
-        if (reply.toolName() != null) {
+        if (thinking) {
             out.add(event("content_block_start", new JsonObject().put("type", "content_block_start").put("index", 0)
+                    .put("content_block", new JsonObject().put("type", "thinking").put("thinking", ""))));
+            out.add(event("content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", 0)
+                    .put("delta", new JsonObject().put("type", "thinking_delta").put("thinking", THOUGHT))));
+            out.add(event("content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", 0)
+                    .put("delta", new JsonObject().put("type", "signature_delta").put("signature", SIGNATURE))));
+            out.add(event("content_block_stop", new JsonObject().put("type", "content_block_stop").put("index", 0)));
+            index = 1;
+        }
+        if (reply.toolName() != null) {
+            out.add(event("content_block_start", new JsonObject().put("type", "content_block_start").put("index", index)
                     .put("content_block", new JsonObject().put("type", "tool_use").put("id", "toolu_sim001")
                             .put("name", reply.toolName()).put("input", new JsonObject()))));
             out.add(event("ping", new JsonObject().put("type", "ping")));
             String args = reply.toolArguments();
             for (int i = 0; i < args.length(); i += 8) {
-                out.add(event("content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", 0)
+                out.add(event("content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", index)
                         .put("delta", new JsonObject().put("type", "input_json_delta").put("partial_json", args.substring(i, Math.min(args.length(), i + 8))))));
             }
         } else {
-            out.add(event("content_block_start", new JsonObject().put("type", "content_block_start").put("index", 0)
+            out.add(event("content_block_start", new JsonObject().put("type", "content_block_start").put("index", index)
                     .put("content_block", new JsonObject().put("type", "text").put("text", ""))));
             out.add(event("ping", new JsonObject().put("type", "ping")));
             for (String piece : reply.text().split("(?<= )")) {
-                out.add(event("content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", 0)
+                out.add(event("content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", index)
                         .put("delta", new JsonObject().put("type", "text_delta").put("text", piece))));
             }
         }
-        out.add(event("content_block_stop", new JsonObject().put("type", "content_block_stop").put("index", 0)));
+        out.add(event("content_block_stop", new JsonObject().put("type", "content_block_stop").put("index", index)));
         out.add(event("message_delta", new JsonObject().put("type", "message_delta")
                 .put("delta", new JsonObject().put("stop_reason", reply.toolName() != null ? "tool_use" : "end_turn").putNull("stop_sequence"))
                 .put("usage", new JsonObject().put("output_tokens", reply.completionTokens()))));

@@ -1,0 +1,56 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.cache.PromptCacheLint;
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChatStream;
+import io.vertx.core.Future;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link PromptCacheLint} on requests that carry a cache breakpoint and reports findings in the
+ * {@code x-switchboard-cache-lint} header and a log line with the request id, so users learn why their
+ * cache hit rate is low.
+ */
+final class CacheLintStage implements Stage {
+    static final String HEADER = "x-switchboard-cache-lint";
+    private static final Logger log = LoggerFactory.getLogger("switchboard.cache-lint");
+    private static final int MAX_HEADER = 600;
+
+    private final PromptCacheLint lint;
+
+    CacheLintStage(PromptCacheLint lint) { this.lint = lint; }
+
+    @Override
+    public ChatHandler wrap(ChatHandler next) {
+        return new ChatHandler() {
+            @Override
+            public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
+                List<String> findings = check(ctx, request);
+                return next.chat(ctx, request).map(a -> annotate(a, findings));
+            }
+
+            @Override
+            public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
+                List<String> findings = check(ctx, request);
+                return next.stream(ctx, request).map(a -> annotate(a, findings));
+            }
+        };
+    }
+
+    private List<String> check(CallContext ctx, ChatRequest request) {
+        List<String> findings = lint.lint(ctx.caller().id(), request);
+        if (!findings.isEmpty()) log.info("request {} model {} prompt-cache lint: {}", ctx.requestId(), request.model(), findings);
+        return findings;
+    }
+
+    private static <T> Answer<T> annotate(Answer<T> a, List<String> findings) {
+        if (findings.isEmpty()) return a;
+        String value = String.join("; ", findings).replaceAll("[^\\x20-\\x7e]", "?");
+        return a.withHeader(HEADER, value.length() > MAX_HEADER ? value.substring(0, MAX_HEADER) + "..." : value);
+    }
+}

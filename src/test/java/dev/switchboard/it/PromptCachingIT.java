@@ -1,0 +1,134 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Breakpoint injection, the prompt-cache lint, anthropic-beta pass-through and thinking blocks, end to end. */
+class PromptCachingIT {
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: claude
+                    litellm_params:
+                      model: anthropic/claude-sonnet-4-5
+                      api_base: ${SIM_ROOT}
+                      api_key: os.environ/ANTHROPIC_PROVIDER_KEY
+                  - model_name: claude-auto-cache
+                    litellm_params:
+                      model: anthropic/claude-sonnet-4-5
+                      api_base: ${SIM_ROOT}
+                      api_key: os.environ/ANTHROPIC_PROVIDER_KEY
+                      cache_control_injection_points:
+                        - location: message
+                          role: system
+                        - location: message
+                          index: -1
+                """);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    private static HttpResponse<String> messages(String body, String beta) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/v1/messages")).timeout(Duration.ofSeconds(10))
+                .header("x-api-key", "anything").header("anthropic-version", "2023-06-01")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (beta != null) b.header("anthropic-beta", beta);
+        return Http.send(b.build());
+    }
+
+    @Test
+    void injectionPointsAddBreakpointsAndCachingFollows() {
+        String system = "Long stable instructions. ".repeat(200);
+        String body = "{\"model\":\"claude-auto-cache\",\"messages\":[{\"role\":\"system\",\"content\":\"" + system
+                + "\"},{\"role\":\"user\",\"content\":\"hello\"}]}";
+        JsonObject first = new JsonObject(Http.post(gw.v1() + "/chat/completions", null, body).body());
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.getJsonArray("system").getJsonObject(0).getJsonObject("cache_control").getString("type")).isEqualTo("ephemeral");
+        JsonArray lastTurn = sent.getJsonArray("messages").getJsonObject(0).getJsonArray("content");
+        assertThat(lastTurn.getJsonObject(lastTurn.size() - 1).containsKey("cache_control")).isTrue();
+        assertThat(first.getJsonObject("usage").getInteger("cache_creation_input_tokens")).isGreaterThan(1000);
+        JsonObject second = new JsonObject(Http.post(gw.v1() + "/chat/completions", null, body).body());
+        assertThat(second.getJsonObject("usage").getJsonObject("prompt_tokens_details").getInteger("cached_tokens")).isGreaterThan(1000);
+    }
+
+    @Test
+    void injectionNeverDuplicatesTheClientsBreakpointsNorExceedsFour() {
+        StringBuilder msgs = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            msgs.append(i == 0 ? "" : ",").append("{\"role\":\"").append(i % 2 == 0 ? "user" : "assistant")
+                    .append("\",\"content\":[{\"type\":\"text\",\"text\":\"turn ").append(i)
+                    .append("\",\"cache_control\":{\"type\":\"ephemeral\"}}]}");
+        }
+        String body = "{\"model\":\"claude-auto-cache\",\"max_tokens\":10,\"system\":\"sys\",\"messages\":[" + msgs
+                + ",{\"role\":\"user\",\"content\":\"last\"}]}";
+        HttpResponse<String> r = messages(body, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200); // the simulator rejects a fifth breakpoint, as Anthropic does
+        String sent = gw.simulator.last().body().encode();
+        assertThat(sent.split("cache_control", -1).length - 1).isEqualTo(4);
+        assertThat(gw.simulator.last().body().getValue("system")).as("no room left: system untouched").isEqualTo("sys");
+    }
+
+    @Test
+    void lintReportsVolatileContentAndAChangedPrefix() {
+        String body = "{\"model\":\"claude\",\"max_tokens\":10,\"system\":[{\"type\":\"text\",\"text\":\"You are helpful. It is %s.\","
+                + "\"cache_control\":{\"type\":\"ephemeral\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> first = messages(body.formatted("2026-11-27T10:00:01Z"), null);
+        assertThat(first.headers().firstValue("x-switchboard-cache-lint")).get().asString()
+                .contains("volatile timestamp '2026-11-27T10:00:01' in cached prefix at messages[0]");
+        HttpResponse<String> second = messages(body.formatted("2026-11-27T10:00:02Z"), null);
+        assertThat(second.headers().firstValue("x-switchboard-cache-lint")).get().asString()
+                .contains("cached prefix changed at messages[0] since the previous request");
+        HttpResponse<String> plain = messages("{\"model\":\"claude\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", null);
+        assertThat(plain.headers().firstValue("x-switchboard-cache-lint")).isEmpty();
+    }
+
+    @Test
+    void anthropicBetaHeaderIsPassedOn() {
+        messages("{\"model\":\"claude\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "prompt-caching-2024-07-31,extended-cache-ttl-2025-04-11");
+        assertThat(gw.simulator.last().headers().get("anthropic-beta")).isEqualTo("prompt-caching-2024-07-31,extended-cache-ttl-2025-04-11");
+    }
+
+    @Test
+    void thinkingBlocksAreKeptBothWays() {
+        // OpenAI dialect: reasoning_effort becomes Anthropic thinking, the thinking comes back as reasoning_content
+        JsonObject r = new JsonObject(Http.post(gw.v1() + "/chat/completions", null,
+                "{\"model\":\"claude\",\"reasoning_effort\":\"low\",\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}").body());
+        assertThat(gw.simulator.last().body().getJsonObject("thinking").getInteger("budget_tokens")).isEqualTo(1024);
+        JsonObject msg = r.getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+        assertThat(msg.getString("reasoning_content")).isEqualTo("Let me think about that.");
+        assertThat(msg.getString("content")).startsWith("Hello from the simulator!");
+        String stream = Http.post(gw.v1() + "/chat/completions", null,
+                "{\"model\":\"claude\",\"stream\":true,\"reasoning_effort\":\"low\",\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}").body();
+        assertThat(stream).contains("\"reasoning_content\":\"Let me think about that.\"");
+
+        // Anthropic dialect to an Anthropic alias: the signature survives the pass-through
+        HttpResponse<String> a = messages("{\"model\":\"claude\",\"max_tokens\":2000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}", null);
+        JsonObject block = new JsonObject(a.body()).getJsonArray("content").getJsonObject(0);
+        assertThat(block.getString("type")).isEqualTo("thinking");
+        assertThat(block.getString("signature")).isEqualTo("sig_sim_EqQBCgIYAhIM");
+        HttpResponse<String> s = messages("{\"model\":\"claude\",\"max_tokens\":2000,\"stream\":true,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}", null);
+        assertThat(s.body()).contains("\"signature_delta\"").contains("sig_sim_EqQBCgIYAhIM").contains("event: message_stop");
+    }
+}
