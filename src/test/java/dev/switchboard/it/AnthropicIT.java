@@ -257,6 +257,68 @@ class AnthropicIT {
     }
 
     @Test
+    void openAiSdkToolsAgainstAnthropicStreamAndNot() {
+        var tool = com.openai.models.chat.completions.ChatCompletionFunctionTool.builder().function(com.openai.models.FunctionDefinition.builder()
+                .name("get_weather").parameters(com.openai.models.FunctionParameters.builder()
+                        .putAdditionalProperty("type", com.openai.core.JsonValue.from("object"))
+                        .putAdditionalProperty("properties", com.openai.core.JsonValue.from(Map.of("location", Map.of("type", "string")))).build())
+                .build()).build();
+        ChatCompletion c = openai.chat().completions().create(ChatCompletionCreateParams.builder().model("claude")
+                .addUserMessage("weather?").addTool(tool).parallelToolCalls(false).build());
+        var call = c.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
+        assertThat(call.id()).isEqualTo("toolu_sim001");
+        assertThat(new JsonObject(call.function().arguments()).getString("location")).isEqualTo("Paris");
+        assertThat(c.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+        assertThat(gw.simulator.last().body().getJsonObject("tool_choice").getBoolean("disable_parallel_tool_use")).isTrue();
+
+        StringBuilder args = new StringBuilder();
+        List<String> ids = new ArrayList<>();
+        try (var s = openai.chat().completions().createStreaming(ChatCompletionCreateParams.builder().model("claude")
+                .addUserMessage("weather?").addTool(tool).build())) {
+            s.stream().forEach(ch -> ch.choices().forEach(x -> x.delta().toolCalls().ifPresent(tcs -> tcs.forEach(tc -> {
+                tc.id().ifPresent(ids::add);
+                tc.function().flatMap(f -> f.arguments()).ifPresent(args::append);
+            }))));
+        }
+        assertThat(ids).containsExactly("toolu_sim001");
+        assertThat(new JsonObject(args.toString()).getString("location")).isEqualTo("Paris");
+    }
+
+    @Test
+    void aPrefixUnderTheMinimumIsNotCached() {
+        String body = "{\"model\":\"claude\",\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\"short\","
+                + "\"cache_control\":{\"type\":\"ephemeral\"}}]},{\"role\":\"user\",\"content\":\"q\"}]}";
+        for (int i = 0; i < 2; i++) {
+            JsonObject usage = new JsonObject(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body).body()).getJsonObject("usage");
+            assertThat(usage.getJsonObject("prompt_tokens_details").getInteger("cached_tokens")).isZero();
+            assertThat(usage.containsKey("cache_creation_input_tokens")).isFalse();
+        }
+    }
+
+    @Test
+    void anthropicStreamCutMidwayRaisesInBothSdks() {
+        gw.simulator.enqueue(SimBehaviour.cutAfter(4));
+        assertThatThrownBy(() -> {
+            try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(ask("claude", "x").build())) {
+                s.stream().forEach(e -> { });
+            }
+        }).isInstanceOf(com.anthropic.errors.AnthropicException.class);
+        gw.simulator.enqueue(SimBehaviour.cutAfter(4));
+        assertThatThrownBy(() -> {
+            try (var s = openai.chat().completions().createStreaming(ChatCompletionCreateParams.builder().model("claude").addUserMessage("x").build())) {
+                s.stream().forEach(e -> { });
+            }
+        }).isInstanceOf(com.openai.errors.OpenAIException.class);
+        gw.simulator.enqueue(SimBehaviour.cutAfter(4));
+        String raw = messagesRaw("{\"model\":\"gpt\",\"max_tokens\":5,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(raw).contains("event: error").doesNotContain("message_stop");
+    }
+
+    private static String messagesRaw(String body) {
+        return Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body).body();
+    }
+
+    @Test
     void countTokensIsAnswered() {
         HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
                 "{\"model\":\"claude\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"" + "abcd".repeat(100) + "\"}]}");
