@@ -38,6 +38,12 @@ public record ChatRequest(
         extra = extra == null ? Map.of() : extra;
     }
 
+    /** The same request with other {@code extra} fields (the router strips its own controls from them). */
+    public ChatRequest withExtra(Map<String, JsonNode> newExtra) {
+        return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature,
+                topP, maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, newExtra);
+    }
+
     /** The output-token limit the client asked for under either of OpenAI's names, or null. */
     public Integer outputTokenLimit() {
         return maxCompletionTokens != null ? maxCompletionTokens : maxTokens;

@@ -44,7 +44,10 @@ public final class TestGateway implements AutoCloseable {
         return new TestGateway(vertx, sim, gateway, server);
     }
 
-    /** The default test config: an OpenAI alias on the simulator, a mock alias, a master key. */
+    /**
+     * The default test config: an OpenAI alias on the simulator, a mock alias, a master key. No retries, so
+     * a fault injected upstream is what the client sees (routing tests configure their own).
+     */
     public static TestGateway standard() {
         return start("""
                 model_list:
@@ -62,6 +65,8 @@ public final class TestGateway implements AutoCloseable {
                       model: openai/text-embedding-3-small
                       api_base: ${SIM}
                       api_key: os.environ/PROVIDER_KEY
+                router_settings:
+                  num_retries: 0
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                   max_request_size_mb: 1
