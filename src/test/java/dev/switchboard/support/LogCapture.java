@@ -11,13 +11,14 @@ public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    private LogCapture(Class<?> source) {
-        logger = (Logger) LoggerFactory.getLogger(source);
+    private LogCapture(String loggerName) {
+        logger = (Logger) LoggerFactory.getLogger(loggerName);
         appender.start();
         logger.addAppender(appender);
     }
 
-    public static LogCapture of(Class<?> source) { return new LogCapture(source); }
+    /** @param loggerName the logging class's full name (package-private classes cannot be named as literals) */
+    public static LogCapture of(String loggerName) { return new LogCapture(loggerName); }
 
     /** "LEVEL message" lines, formatted. */
     public List<String> lines() {
