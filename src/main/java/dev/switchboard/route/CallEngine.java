@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -28,18 +29,15 @@ final class CallEngine {
     /** The longest a retry waits for a deployment to come back (a provider's retry-after beyond it is not waited out). */
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
-    /** How one kind of call (chat, stream, embeddings) is made, and what happens to its answer. */
-    interface Call<T> {
-        boolean streaming();
-
-        Future<T> start(Target target, CallOptions options);
-
-        /**
-         * The body to hand on after the deployment answered. Must end the attempt ({@link Attempt#end}) now, or
-         * later for a stream, when it ends.
-         */
-        T settle(T body, Attempt attempt);
-    }
+    /**
+     * How one kind of call (chat, stream, embeddings) is made, and what happens to its answer.
+     *
+     * @param streaming whether the stream timeout applies
+     * @param start     calls one deployment's provider
+     * @param settle    the body to hand on after the deployment answered; must end the attempt
+     *                  ({@link Attempt#end}) now, or later for a stream, when it ends
+     */
+    record Call<T>(boolean streaming, BiFunction<Target, CallOptions, Future<T>> start, BiFunction<T, Attempt, T> settle) {}
 
     private final Vertx vertx;
     private final Map<String, ModelGroup> groups;
@@ -124,7 +122,7 @@ final class CallEngine {
             Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), clock.getAsLong());
             Future<T> f;
             try {
-                f = call.start(target, controls.options(target.deployment(), call.streaming(), settings));
+                f = call.start().apply(target, controls.options(target.deployment(), call.streaming(), settings));
             } catch (RuntimeException e) {
                 f = Future.failedFuture(e);
             }
@@ -139,7 +137,7 @@ final class CallEngine {
             group.served(facts, attempt.state);
             T settled;
             try {
-                settled = call.settle(body, attempt);
+                settled = call.settle().apply(body, attempt);
             } catch (RuntimeException e) {
                 attempt.end(null, clock.getAsLong());
                 promise.fail(e);

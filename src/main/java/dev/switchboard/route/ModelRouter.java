@@ -83,23 +83,11 @@ public final class ModelRouter {
         try {
             RequestControls controls = RequestControls.from(ctx.hints(), request.extra());
             EmbeddingRequest clean = request.withExtra(RequestControls.strip(request.extra()));
-            return run(ctx, request.model(), controls, RequestFacts.of(clean), new CallEngine.Call<>() {
-                @Override
-                public boolean streaming() { return false; }
-
-                @Override
-                public Future<EmbeddingResponse> start(Target t, CallOptions o) {
-                    if (t.provider() instanceof EmbeddingProvider e) return e.embed(clean, o);
-                    return Future.failedFuture(GatewayException.badRequest("Model '" + request.model() + "' ("
-                            + t.deployment().id() + ") does not support embeddings.", "model"));
-                }
-
-                @Override
-                public EmbeddingResponse settle(EmbeddingResponse body, Attempt attempt) {
-                    attempt.end(body.usage(), clock.getAsLong());
-                    return body;
-                }
-            });
+            return run(ctx, request.model(), controls, RequestFacts.of(clean), new CallEngine.Call<>(false, (t, o) -> {
+                if (t.provider() instanceof EmbeddingProvider e) return e.embed(clean, o);
+                return Future.failedFuture(GatewayException.badRequest("Model '" + request.model() + "' ("
+                        + t.deployment().id() + ") does not support embeddings.", "model"));
+            }, this::ended));
         } catch (GatewayException e) {
             return Future.failedFuture(e);
         }
@@ -144,32 +132,23 @@ public final class ModelRouter {
     }
 
     private CallEngine.Call<ChatResponse> chatCall(ChatRequest request) {
-        return new CallEngine.Call<>() {
-            @Override
-            public boolean streaming() { return false; }
-
-            @Override
-            public Future<ChatResponse> start(Target t, CallOptions o) { return t.provider().chat(request, o); }
-
-            @Override
-            public ChatResponse settle(ChatResponse body, Attempt attempt) {
-                attempt.end(body.usage(), clock.getAsLong());
-                return body;
-            }
-        };
+        return new CallEngine.Call<>(false, (t, o) -> t.provider().chat(request, o), this::ended);
     }
 
     private CallEngine.Call<ChatStream> streamCall(ChatRequest request) {
-        return new CallEngine.Call<>() {
-            @Override
-            public boolean streaming() { return true; }
+        return new CallEngine.Call<>(true, (t, o) -> t.provider().stream(request, o),
+                (stream, attempt) -> new TrackedStream(stream, attempt, clock));
+    }
 
-            @Override
-            public Future<ChatStream> start(Target t, CallOptions o) { return t.provider().stream(request, o); }
+    /** A complete answer ends its attempt at once; its usage corrects the tpm estimate. */
+    private ChatResponse ended(ChatResponse body, Attempt attempt) {
+        attempt.end(body.usage(), clock.getAsLong());
+        return body;
+    }
 
-            @Override
-            public ChatStream settle(ChatStream body, Attempt attempt) { return new TrackedStream(body, attempt, clock); }
-        };
+    private EmbeddingResponse ended(EmbeddingResponse body, Attempt attempt) {
+        attempt.end(body.usage(), clock.getAsLong());
+        return body;
     }
 
     private void requireKnown(List<String> aliases, String field) {

@@ -16,12 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Cost routing: the auto alias's tier decision, its reason in a header and the log, and that it is not a fallback. */
 class AutoTierIT {
     static TestGateway gw;
-    private static final String MODELS = """
-            model_list:
-              - model_name: cheap
-                litellm_params: { model: openai/cheap-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-              - model_name: smart
-                litellm_params: { model: openai/smart-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+    private static final String MODELS = TestGateway.simModels("cheap=cheap-model", "smart=smart-model") + """
               - model_name: judge
                 litellm_params: { model: mock/judge, mock_response: "smart" }
             """;

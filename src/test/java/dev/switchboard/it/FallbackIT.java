@@ -34,20 +34,8 @@ class FallbackIT {
 
     @BeforeAll
     static void start() {
-        gw = TestGateway.start("""
-                model_list:
-                  - model_name: primary
-                    litellm_params: { model: openai/primary-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                  - model_name: backup
-                    litellm_params: { model: openai/backup-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                  - model_name: small
-                    litellm_params: { model: openai/small-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                  - model_name: big
-                    litellm_params: { model: openai/big-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                  - model_name: a
-                    litellm_params: { model: openai/a-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                  - model_name: b
-                    litellm_params: { model: openai/b-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+        gw = TestGateway.start(TestGateway.simModels("primary=primary-model", "backup=backup-model", "small=small-model",
+                "big=big-model", "a=a-model", "b=b-model") + """
                   - model_name: strict
                     litellm_params: { model: mock/strict, mock_fault: content_policy }
                   - model_name: lenient

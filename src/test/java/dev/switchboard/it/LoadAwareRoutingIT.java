@@ -21,16 +21,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LoadAwareRoutingIT {
     private static final int CLIENTS = 8;
     private static final int EACH = 10;
+    private static final String POOL = TestGateway.simModels("pool=fast-model", "pool=slow-model");
 
     @ParameterizedTest
     @ValueSource(strings = {"least-busy", "latency-based-routing"})
     void theFasterDeploymentGetsMostOfTheTrafficUnderLoad(String strategy) throws Exception {
-        try (TestGateway gw = TestGateway.start("""
-                model_list:
-                  - model_name: pool
-                    litellm_params: { model: openai/fast-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                  - model_name: pool
-                    litellm_params: { model: openai/slow-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+        try (TestGateway gw = TestGateway.start(POOL + """
                 router_settings: { routing_strategy: %s }
                 """.formatted(strategy))) {
             gw.simulator.behaveAlways("slow-model", SimBehaviour.slowFirstByte(300));
@@ -44,13 +40,7 @@ class LoadAwareRoutingIT {
 
     @Test
     void simpleShuffleIgnoresSpeedAsAControl() throws Exception {
-        try (TestGateway gw = TestGateway.start("""
-                model_list:
-                  - model_name: pool
-                    litellm_params: { model: openai/fast-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                  - model_name: pool
-                    litellm_params: { model: openai/slow-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                """)) {
+        try (TestGateway gw = TestGateway.start(POOL)) {
             gw.simulator.behaveAlways("slow-model", SimBehaviour.slowFirstByte(100));
             Map<String, Integer> served = load(gw);
             assertThat(served.getOrDefault("openai/slow-model", 0)).as(served.toString()).isGreaterThan(CLIENTS * EACH / 4);

@@ -18,13 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class PromptAffinityIT {
     private static final int TURNS = 14;
-    private static final String GROUP = """
-            model_list:
-              - model_name: agent
-                litellm_params: { model: openai/agent-east, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-              - model_name: agent
-                litellm_params: { model: openai/agent-west, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-            """;
+    private static final String GROUP = TestGateway.simModels("agent=agent-east", "agent=agent-west");
 
     /** What an agent loop saw: the deployments that served it and its share of cached prompt tokens. */
     private record Loop(Set<String> deployments, double cachedShare) {}

@@ -21,14 +21,7 @@ class RetryCooldownIT {
 
     @BeforeAll
     static void start() {
-        gw = TestGateway.start("""
-                model_list:
-                  - model_name: solo
-                    litellm_params: { model: openai/solo-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                  - model_name: pool
-                    litellm_params: { model: openai/pool-a, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                  - model_name: pool
-                    litellm_params: { model: openai/pool-b, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+        gw = TestGateway.start(TestGateway.simModels("solo=solo-model", "pool=pool-a", "pool=pool-b") + """
                   - model_name: slow
                     litellm_params: { model: openai/slow-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, timeout: 5 }
                 router_settings:

@@ -73,6 +73,20 @@ public final class TestGateway implements AutoCloseable {
                 """);
     }
 
+    /**
+     * A {@code model_list} whose entries are OpenAI deployments on the simulator, one per {@code alias=model}
+     * (the same alias twice makes a group); more entries or settings may follow in the same text.
+     */
+    public static String simModels(String... aliasEqualsModel) {
+        StringBuilder sb = new StringBuilder("model_list:\n");
+        for (String pair : aliasEqualsModel) {
+            String[] p = pair.split("=", 2);
+            sb.append("  - model_name: ").append(p[0]).append("\n    litellm_params: { model: openai/").append(p[1])
+                    .append(", api_base: \"${SIM}\", api_key: os.environ/PROVIDER_KEY }\n");
+        }
+        return sb.toString();
+    }
+
     public String baseUrl() { return "http://127.0.0.1:" + server.port(); }
 
     public String v1() { return baseUrl() + "/v1"; }
