@@ -37,7 +37,7 @@ public record AutoRouterSettings(String alias, String cheapAlias, String smartAl
                 m.get("max_cheap_tokens") == null ? 2000 : (int) Double.parseDouble(m.get("max_cheap_tokens").toString()),
                 m.get("smart_keywords") instanceof List<?> l ? l.stream().map(Object::toString).toList() : DEFAULT_KEYWORDS,
                 text(m, "tools_tier", SMART),
-                "true".equals(String.valueOf(m.get("classifier"))),
+                RouterSettings.flag(m.get("classifier"), false),
                 text(m, "classifier_model", cheap),
                 m.get("classifier_cache_size") == null ? 10_000
                         : (int) Double.parseDouble(m.get("classifier_cache_size").toString()));

@@ -63,7 +63,7 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 s.seconds(timeout, null),
                 s.seconds(s.get("stream_timeout"), null),
                 Map.copyOf(fallbacks),
-                !"false".equals(String.valueOf(s.get("prompt_cache_affinity"))),
+                flag(s.get("prompt_cache_affinity"), true),
                 s.get("auto_router") instanceof Map<?, ?> m ? AutoRouterSettings.from(m) : null);
     }
 
@@ -71,6 +71,16 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
     public List<String> fallbacksFor(FallbackReason reason, String alias) {
         Map<String, List<String>> byAlias = fallbacks.get(reason);
         return byAlias == null ? List.of() : byAlias.getOrDefault(alias, List.of());
+    }
+
+    /** A yes/no setting: a YAML boolean, or text the config loader accepted (true/yes/on, false/no/off). */
+    static boolean flag(Object v, boolean dflt) {
+        if (v == null) return dflt;
+        return switch (v.toString().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> dflt;
+        };
     }
 
     /** Reads one key from router_settings, else litellm_settings. */
