@@ -38,12 +38,16 @@ public final class ConfigLoader {
             "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points",
             "region_name", "custom_llm_provider");
     private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "max_request_size_mb");
-    /** Recognised LiteLLM keys whose behaviour comes with later issues: accepted with a note, never an error. */
+    /**
+     * router_settings keys: LiteLLM's, plus Switchboard's {@code prompt_cache_affinity}, {@code retry_backoff},
+     * {@code stream_timeout} and {@code auto_router}. The routing ones are checked by {@link RoutingKeys}; the
+     * rest (redis_*, model_group_alias, enable_pre_call_checks) are accepted for compatibility.
+     */
     private static final Set<String> ROUTER_KEYS = Set.of(
             "routing_strategy", "num_retries", "allowed_fails", "cooldown_time", "fallbacks",
-            "context_window_fallbacks", "content_policy_fallbacks", "timeout", "retry_after",
-            "model_group_alias", "enable_pre_call_checks", "redis_host", "redis_port", "redis_password",
-            "auto_router");
+            "context_window_fallbacks", "content_policy_fallbacks", "timeout", "stream_timeout", "retry_after",
+            "retry_backoff", "prompt_cache_affinity", "model_group_alias", "enable_pre_call_checks", "redis_host",
+            "redis_port", "redis_password", "auto_router");
     private static final Set<String> LITELLM_KEYS = Set.of(
             "cache", "cache_params", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
             "num_retries", "request_timeout", "drop_params", "set_verbose", "json_logs", "success_callback",
@@ -92,8 +96,9 @@ public final class ConfigLoader {
 
         List<Deployment> deployments = readModelList(w, top);
         GeneralSettings general = readGeneral(w, top.get("general_settings"));
-        Map<String, Object> router = readRecognised(w, top.get("router_settings"), "router_settings", ROUTER_KEYS);
-        Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), "litellm_settings", LITELLM_KEYS);
+        RoutingKeys routing = new RoutingKeys(w, aliases(deployments));
+        Map<String, Object> router = readRecognised(w, top.get("router_settings"), "router_settings", ROUTER_KEYS, routing);
+        Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), "litellm_settings", LITELLM_KEYS, routing);
 
         if (!w.errors.isEmpty()) throw new ConfigException(w.errors);
         return new GatewayConfig(List.copyOf(deployments), general, router, litellm, List.copyOf(w.warnings));
@@ -197,15 +202,25 @@ public final class ConfigLoader {
         return new GeneralSettings(master == null || master.isEmpty() ? null : new Secret(master), db, max);
     }
 
-    private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, Set<String> known) {
+    private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, Set<String> known,
+                                               RoutingKeys routing) {
         Map<String, Object> out = new LinkedHashMap<>();
         w.mapping(node, section).forEach((k, v) -> {
             if (!known.contains(k)) {
                 w.warn(v, section + "." + k, "unknown key, ignored.");
                 return;
             }
-            out.put(k, w.plain(v, section + "." + k));
+            int errorsBefore = w.errors.size();
+            routing.check(section + "." + k, k, v);
+            // A wrong value is reported once, by the check, and not read again.
+            if (w.errors.size() == errorsBefore) out.put(k, w.plain(v, section + "." + k));
         });
+        return out;
+    }
+
+    private static Set<String> aliases(List<Deployment> deployments) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (Deployment d : deployments) out.add(d.alias());
         return out;
     }
 

@@ -10,6 +10,8 @@ public final class SwitchboardHeaders {
     public static final String CACHE = "x-switchboard-cache";
     public static final String COST = "x-switchboard-cost";
     public static final String REQUEST_ID = "x-switchboard-request-id";
+    /** The auto alias's cost-tier decision and its reason; only on answers to the auto alias. */
+    public static final String TIER = "x-switchboard-tier";
 
     private SwitchboardHeaders() {}
 
@@ -17,6 +19,7 @@ public final class SwitchboardHeaders {
         resp.putHeader(MODEL, answer.deployment());
         resp.putHeader(ROUTE, answer.route());
         resp.putHeader(CACHE, answer.cache());
+        if (answer.tier() != null) resp.putHeader(TIER, answer.tier());
         answer.headers().forEach(resp::putHeader);
     }
 }

@@ -49,6 +49,29 @@ public record ChatRequest(
         extra = extra == null ? Map.of() : extra;
     }
 
+    /** The same request with other {@code extra} fields (the router strips its own controls from them). */
+    public ChatRequest withExtra(Map<String, JsonNode> newExtra) {
+        RawJson newRaw = raw;
+        if (raw != null && raw.body() instanceof com.fasterxml.jackson.databind.node.ObjectNode body) {
+            // Fields removed from extra (the gateway consumed them) must not reach a same-dialect provider either.
+            java.util.List<String> removed = extra.keySet().stream().filter(k -> !newExtra.containsKey(k) && body.has(k)).toList();
+            if (!removed.isEmpty()) {
+                com.fasterxml.jackson.databind.node.ObjectNode copy = body.deepCopy();
+                copy.remove(removed);
+                newRaw = new RawJson(raw.dialect(), copy, raw.headers());
+            }
+        }
+        return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature,
+                topP, maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, newExtra, newRaw);
+    }
+
+    /**
+     * Body fields that steer the gateway's routing rather than the model (LiteLLM's and OpenRouter's names);
+     * read by the router and never sent upstream. Dialect decoders put them in {@code extra}.
+     */
+    public static final java.util.Set<String> ROUTING_CONTROL_FIELDS =
+            java.util.Set.of("models", "fallbacks", "num_retries", "timeout", "stream_timeout");
+
     /** The output-token limit the client asked for under either of OpenAI's names, or null. */
     public Integer outputTokenLimit() {
         return maxCompletionTokens != null ? maxCompletionTokens : maxTokens;

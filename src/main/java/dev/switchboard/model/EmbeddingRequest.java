@@ -9,4 +9,9 @@ public record EmbeddingRequest(String model, JsonNode input, String encodingForm
     public EmbeddingRequest {
         extra = extra == null ? Map.of() : extra;
     }
+
+    /** The same request with other {@code extra} fields (the router strips its own controls from them). */
+    public EmbeddingRequest withExtra(Map<String, JsonNode> newExtra) {
+        return new EmbeddingRequest(model, input, encodingFormat, dimensions, user, newExtra);
+    }
 }

@@ -12,7 +12,11 @@ import dev.switchboard.provider.ProviderContext;
 import dev.switchboard.provider.ProviderRegistry;
 import dev.switchboard.provider.UpstreamHttp;
 import dev.switchboard.route.ModelRouter;
+import dev.switchboard.route.RouterMetrics;
+import dev.switchboard.route.RouterSettings;
 import dev.switchboard.route.Target;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -33,11 +37,13 @@ public final class Gateway {
     private final ModelRouter router;
     private final ChatHandler chat;
     private final Authenticator authenticator;
+    private final MeterRegistry meters;
 
-    private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, List<Stage> stages) {
+    private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages) {
         this.config = config;
         this.http = http;
         this.router = router;
+        this.meters = meters;
         ChatHandler h = new RouteStage(router);
         for (int i = stages.size() - 1; i >= 0; i--) h = stages.get(i).wrap(h);
         this.chat = h;
@@ -66,7 +72,11 @@ public final class Gateway {
             http.close();
             throw new IllegalArgumentException(String.join("\n", problems));
         }
-        return new Gateway(config, http, new ModelRouter(targets), stages());
+        // One registry for the whole gateway; the observability issue swaps in Prometheus and serves /metrics.
+        MeterRegistry meters = new SimpleMeterRegistry();
+        ModelRouter router = new ModelRouter(vertx, targets, RouterSettings.from(config), new RouterMetrics(meters),
+                ModelRouter.threadLocalRandom());
+        return new Gateway(config, http, router, meters, stages());
     }
 
     /** The stages between the edge and the router, outermost first. */
@@ -79,6 +89,9 @@ public final class Gateway {
     public Authenticator authenticator() { return authenticator; }
 
     public ChatHandler chat() { return chat; }
+
+    /** The gateway's metrics (routing counters today). */
+    public MeterRegistry meters() { return meters; }
 
     public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest request) {
         return router.embed(ctx, request);

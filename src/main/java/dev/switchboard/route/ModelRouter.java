@@ -12,67 +12,151 @@ import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.EmbeddingProvider;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 
 /**
- * Alias → model group → one deployment → its provider. For now a group's deployment is picked at random;
- * routing strategies, retries, cooldowns and fallbacks (the routing issue) replace {@link #pick} and wrap
- * the call, and every answer already says which deployment served and by which route.
+ * Alias → model group → deployment → provider, with everything that keeps an app up and its bill down:
+ * the group's routing strategy and prompt-cache affinity, retries, cooldowns and fallback chains
+ * ({@link CallEngine}), per-request overrides ({@link RequestControls}) and the {@code auto} cost tier
+ * ({@link AutoTier}). Every answer says which deployment served and by which route.
  */
 public final class ModelRouter {
     public static final String PRIMARY = "primary";
 
-    private final Map<String, List<Target>> groups;
+    private final Map<String, ModelGroup> groups;
+    private final RouterSettings settings;
+    private final CallEngine engine;
+    private final AutoTier auto;
+    private final LongSupplier clock = System::nanoTime;
 
-    public ModelRouter(List<Target> targets) {
-        Map<String, List<Target>> g = new LinkedHashMap<>();
-        for (Target t : targets) g.computeIfAbsent(t.deployment().alias(), k -> new java.util.ArrayList<>()).add(t);
-        g.replaceAll((k, v) -> List.copyOf(v));
-        this.groups = g;
+    /** @param random the source of every random choice; {@link #threadLocalRandom()} in production, seeded in tests */
+    public ModelRouter(Vertx vertx, List<Target> targets, RouterSettings settings, RouterMetrics metrics,
+                       RandomGenerator random) {
+        this.settings = settings;
+        RoutingStrategy strategy = RoutingStrategy.named(settings.strategy());
+        PromptAffinity affinity = settings.promptCacheAffinity() ? new PromptAffinity() : null;
+        Map<String, List<DeploymentState>> byAlias = new LinkedHashMap<>();
+        for (Target t : targets) {
+            byAlias.computeIfAbsent(t.deployment().alias(), k -> new ArrayList<>()).add(new DeploymentState(t,
+                    new CircuitBreaker(settings.allowedFails(), settings.cooldown().toNanos())));
+        }
+        Map<String, ModelGroup> g = new LinkedHashMap<>();
+        byAlias.forEach((alias, members) -> g.put(alias, new ModelGroup(alias, members, strategy, affinity, random)));
+        this.groups = Collections.unmodifiableMap(g);
+        this.engine = new CallEngine(vertx, groups, settings, metrics, random, clock);
+        AutoRouterSettings a = settings.auto();
+        this.auto = a == null ? null : new AutoTier(a, a.classifier() ? new TierClassifier(a.classifierAlias(),
+                a.cacheSize(), this::classifierCall) : null, metrics);
     }
 
-    public java.util.Set<String> aliases() { return groups.keySet(); }
+    /** Random choices from the calling thread's generator: no contention between event loops. */
+    public static RandomGenerator threadLocalRandom() {
+        return () -> ThreadLocalRandom.current().nextLong();
+    }
 
-    public List<Target> group(String alias) { return groups.getOrDefault(alias, List.of()); }
+    /** The names apps can ask for, in config order, the auto alias last. */
+    public Set<String> aliases() {
+        Set<String> out = new LinkedHashSet<>(groups.keySet());
+        if (auto != null) out.add(auto.alias());
+        return out;
+    }
 
     public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
-        return call(request.model(), t -> t.provider().chat(request, CallOptions.DEFAULT));
+        return chatLike(ctx, request, this::chatCall);
     }
 
     public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
-        return call(request.model(), t -> t.provider().stream(request, CallOptions.DEFAULT));
+        return chatLike(ctx, request, this::streamCall);
     }
 
     public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest request) {
-        return call(request.model(), t -> {
-            if (t.provider() instanceof EmbeddingProvider e) return e.embed(request, CallOptions.DEFAULT);
-            return Future.failedFuture(GatewayException.badRequest("Model '" + request.model() + "' ("
-                    + t.deployment().id() + ") does not support embeddings.", "model"));
-        });
-    }
-
-    private <T> Future<Answer<T>> call(String alias, Function<Target, Future<T>> op) {
-        Target t;
         try {
-            t = pick(alias);
+            RequestControls controls = RequestControls.from(ctx.hints(), request.extra());
+            EmbeddingRequest clean = request.withExtra(RequestControls.strip(request.extra()));
+            return run(ctx, request.model(), controls, RequestFacts.of(clean), new CallEngine.Call<>(false, (t, o) -> {
+                if (t.provider() instanceof EmbeddingProvider e) return e.embed(clean, o);
+                return Future.failedFuture(GatewayException.badRequest("Model '" + request.model() + "' ("
+                        + t.deployment().id() + ") does not support embeddings.", "model"));
+            }, this::ended));
         } catch (GatewayException e) {
             return Future.failedFuture(e);
         }
-        String id = t.deployment().id();
-        return op.apply(t).map(body -> new Answer<>(body, id, PRIMARY, "miss"));
     }
 
-    private Target pick(String alias) {
-        List<Target> group = groups.get(alias);
-        if (group == null) {
-            throw new GatewayException(ErrorKind.NOT_FOUND, 404, "The model '" + alias + "' does not exist on this "
-                    + "gateway. Known models: " + String.join(", ", groups.keySet()) + ".", "model",
-                    "model_not_found", null, null);
+    /** Chat and stream: strip the routing fields, let the auto alias pick a tier, then run the plan. */
+    private <T> Future<Answer<T>> chatLike(CallContext ctx, ChatRequest request,
+                                           java.util.function.Function<ChatRequest, CallEngine.Call<T>> callFor) {
+        try {
+            RequestControls controls = RequestControls.from(ctx.hints(), request.extra());
+            ChatRequest clean = controls == RequestControls.NONE ? request
+                    : request.withExtra(RequestControls.strip(request.extra()));
+            RequestFacts facts = RequestFacts.of(clean);
+            CallEngine.Call<T> call = callFor.apply(clean);
+            if (auto != null && auto.alias().equals(request.model())) {
+                return auto.decide(ctx, clean, controls, facts).compose(d ->
+                        run(ctx, d.alias(), controls, facts, call).map(a -> a.withTier(d.header())));
+            }
+            return run(ctx, request.model(), controls, facts, call);
+        } catch (GatewayException e) {
+            return Future.failedFuture(e);
         }
-        return group.size() == 1 ? group.get(0) : group.get(ThreadLocalRandom.current().nextInt(group.size()));
+    }
+
+    private <T> Future<Answer<T>> run(CallContext ctx, String alias, RequestControls controls, RequestFacts facts,
+                                      CallEngine.Call<T> call) {
+        if (!groups.containsKey(alias)) {
+            return Future.failedFuture(new GatewayException(ErrorKind.NOT_FOUND, 404, "The model '" + alias
+                    + "' does not exist on this gateway. Known models: " + String.join(", ", aliases()) + ".",
+                    "model", "model_not_found", null, null));
+        }
+        requireKnown(controls.models(), "models");
+        if (controls.fallbacks() != null) requireKnown(controls.fallbacks(), "fallbacks");
+        RoutePlan plan = new RoutePlan(alias, controls.models(), controls.fallbacks(), !controls.fallbacksOff(), settings);
+        return engine.run(ctx, plan, facts, controls, call);
+    }
+
+    /** The classifier's own call: the classifier alias with its retries, no fallbacks, no tier. */
+    private Future<ChatResponse> classifierCall(CallContext ctx, ChatRequest question) {
+        RequestControls noFallbacks = new RequestControls(null, null, null, true, null, List.of(), null);
+        return run(ctx, question.model(), noFallbacks, RequestFacts.of(question), chatCall(question)).map(Answer::body);
+    }
+
+    private CallEngine.Call<ChatResponse> chatCall(ChatRequest request) {
+        return new CallEngine.Call<>(false, (t, o) -> t.provider().chat(request, o), this::ended);
+    }
+
+    private CallEngine.Call<ChatStream> streamCall(ChatRequest request) {
+        return new CallEngine.Call<>(true, (t, o) -> t.provider().stream(request, o),
+                (stream, attempt) -> new TrackedStream(stream, attempt, clock));
+    }
+
+    /** A complete answer ends its attempt at once; its usage corrects the tpm estimate. */
+    private ChatResponse ended(ChatResponse body, Attempt attempt) {
+        attempt.end(body.usage(), clock.getAsLong());
+        return body;
+    }
+
+    private EmbeddingResponse ended(EmbeddingResponse body, Attempt attempt) {
+        attempt.end(body.usage(), clock.getAsLong());
+        return body;
+    }
+
+    private void requireKnown(List<String> aliases, String field) {
+        for (String a : aliases) {
+            if (!groups.containsKey(a)) {
+                throw GatewayException.badRequest("'" + field + "' names '" + a + "', which is not a model on this "
+                        + "gateway. Known models: " + String.join(", ", groups.keySet()) + ".", field);
+            }
+        }
     }
 }

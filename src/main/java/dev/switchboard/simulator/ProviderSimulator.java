@@ -15,8 +15,6 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,11 +31,11 @@ public final class ProviderSimulator {
     private final boolean record;
     private final Vertx vertx;
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    private final Queue<SimBehaviour> next = new ConcurrentLinkedQueue<>();
+    private final SimBehaviours behaviours = new SimBehaviours();
+    private final SimPromptCache promptCache = new SimPromptCache();
     private final AtomicInteger cancelledStreams = new AtomicInteger();
     private final AtomicInteger completedStreams = new AtomicInteger();
     private volatile String requiredKey;
-    private final SimPromptCache promptCache = new SimPromptCache();
     private final AnthropicSim anthropic;
     private final GeminiSim gemini;
 
@@ -74,7 +72,7 @@ public final class ProviderSimulator {
 
     public void reset() {
         received.clear();
-        next.clear();
+        behaviours.clear();
         cancelledStreams.set(0);
         completedStreams.set(0);
         requiredKey = null;
@@ -82,7 +80,13 @@ public final class ProviderSimulator {
     }
 
     /** The next request (one per call, in order) behaves like this. */
-    public void enqueue(SimBehaviour behaviour) { next.add(behaviour); }
+    public void enqueue(SimBehaviour behaviour) { behaviours.enqueue(behaviour); }
+
+    /** The next request for this upstream model id (one per call, in order) behaves like this. */
+    public void enqueue(String model, SimBehaviour behaviour) { behaviours.enqueue(model, behaviour); }
+
+    /** Every request for this upstream model id behaves like this until {@link #reset}; null: normal again. */
+    public void behaveAlways(String model, SimBehaviour behaviour) { behaviours.standing(model, behaviour); }
 
     /** Answer 401 unless the request carries exactly this key. */
     public void requireKey(String key) { requiredKey = key; }
@@ -96,14 +100,22 @@ public final class ProviderSimulator {
 
     private void handle(HttpServerRequest req) {
         req.body().onSuccess(body -> {
-            SimBehaviour b = next.poll();
-            SimBehaviour behaviour = b == null ? SimBehaviour.NORMAL : b;
+            SimBehaviour behaviour = behaviours.next(() -> modelOf(body));
             if (behaviour.firstByteDelayMs() > 0) {
                 vertx.setTimer(behaviour.firstByteDelayMs(), t -> route(req, body, behaviour));
             } else {
                 route(req, body, behaviour);
             }
         });
+    }
+
+    /** The request's {@code model}, to pick a per-model behaviour; null when the body is not a JSON object. */
+    private static String modelOf(Buffer body) {
+        try {
+            return body.length() == 0 ? null : body.toJsonObject().getString("model");
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private void route(HttpServerRequest req, Buffer body, SimBehaviour behaviour) {
@@ -165,10 +177,10 @@ public final class ProviderSimulator {
             return;
         }
         SimReply reply = SimReply.to(req, behaviour.streamRepeat());
-        int cached = automaticCache(req);
         String id = "chatcmpl-sim" + Long.toHexString(System.nanoTime());
         long created = System.currentTimeMillis() / 1000;
         String model = servedModel(req.getString("model"));
+        int cached = promptCache.cachedTokens(req.getString("model"), req.getJsonArray("messages"), reply.promptTokens());
         if (Boolean.TRUE.equals(req.getBoolean("stream"))) {
             boolean usage = req.getJsonObject("stream_options") != null
                     && Boolean.TRUE.equals(req.getJsonObject("stream_options").getBoolean("include_usage"));
@@ -189,19 +201,6 @@ public final class ProviderSimulator {
                 .put("usage", SimChunks.usage(reply, cached))
                 .put("service_tier", "default")
                 .put("system_fingerprint", "fp_sim0001"));
-    }
-
-    /**
-     * OpenAI's automatic prompt caching: a prompt of 1024+ tokens whose prefix (all but the last message, plus
-     * tools) was seen recently is billed as cached, in 128-token increments.
-     */
-    private int automaticCache(JsonObject req) {
-        JsonArray messages = req.getJsonArray("messages");
-        String prefix = new JsonObject().put("tools", req.getValue("tools"))
-                .put("messages", new JsonArray(messages.getList().subList(0, messages.size() - 1))).encode();
-        int tokens = SimPromptCache.tokens(prefix);
-        if (tokens < SimPromptCache.MIN_TOKENS || !promptCache.readOrWrite("openai:" + req.getString("model") + ":" + prefix)) return 0;
-        return tokens / 128 * 128;
     }
 
     /** Like OpenAI, an undated alias is answered by a dated snapshot, so "the model that served" differs. */

@@ -9,7 +9,12 @@ import java.util.List;
 final class SimChunks {
     private SimChunks() {}
 
-    static List<String> of(SimReply reply, String id, long created, String model, boolean includeUsage, int cached) {
+    static List<String> of(SimReply reply, String id, long created, String model, boolean includeUsage) {
+        return of(reply, id, created, model, includeUsage, 0);
+    }
+
+    /** @param cachedTokens prompt tokens served from the (simulated) prompt cache */
+    static List<String> of(SimReply reply, String id, long created, String model, boolean includeUsage, int cachedTokens) {
         List<String> events = new ArrayList<>();
         JsonObject first = new JsonObject().put("role", "assistant").put("content", reply.toolName() == null ? "" : null).putNull("refusal");
         if (reply.toolName() != null) {
@@ -31,7 +36,7 @@ final class SimChunks {
         }
         events.add(chunk(id, created, model, new JsonObject(), reply.toolName() != null ? "tool_calls" : "stop", includeUsage));
         if (includeUsage) {
-            events.add(base(id, created, model).put("choices", new JsonArray()).put("usage", usage(reply, cached)).encode());
+            events.add(base(id, created, model).put("choices", new JsonArray()).put("usage", usage(reply, cachedTokens)).encode());
         }
         events.add("[DONE]");
         return events;
@@ -49,10 +54,13 @@ final class SimChunks {
                 .put("model", model).put("service_tier", "default").put("system_fingerprint", "fp_sim0001");
     }
 
-    static JsonObject usage(SimReply r, int cached) {
-        return new JsonObject().put("prompt_tokens", Math.max(r.promptTokens(), cached + 4)).put("completion_tokens", r.completionTokens())
-                .put("total_tokens", Math.max(r.promptTokens(), cached + 4) + r.completionTokens())
-                .put("prompt_tokens_details", new JsonObject().put("cached_tokens", cached).put("audio_tokens", 0))
+    static JsonObject usage(SimReply r) { return usage(r, 0); }
+
+    static JsonObject usage(SimReply r, int cachedTokens) {
+        int prompt = Math.max(r.promptTokens(), cachedTokens + 4);
+        return new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", r.completionTokens())
+                .put("total_tokens", prompt + r.completionTokens())
+                .put("prompt_tokens_details", new JsonObject().put("cached_tokens", cachedTokens).put("audio_tokens", 0))
                 .put("completion_tokens_details", new JsonObject().put("reasoning_tokens", 0).put("audio_tokens", 0)
                         .put("accepted_prediction_tokens", 0).put("rejected_prediction_tokens", 0));
     }

@@ -319,6 +319,21 @@ class AnthropicIT {
     }
 
     @Test
+    void anthropicDialectFallsBackThroughTheModelsArrayAndTheControlNeverReachesAnthropic() {
+        gw.simulator.enqueue(SimBehaviour.status(500));
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"max_tokens\":20,\"models\":[\"gpt\"],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:models_array");
+        assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
+        assertThat(new JsonObject(r.body()).getString("model")).isEqualTo("gpt-4o-mini-2024-07-18");
+        ProviderSimulator.Received toAnthropic = gw.simulator.received().get(0);
+        assertThat(toAnthropic.path()).isEqualTo("/v1/messages");
+        assertThat(toAnthropic.body().containsKey("models")).isFalse();
+        assertThat(gw.simulator.last().body().containsKey("models")).isFalse();
+    }
+
+    @Test
     void countTokensIsAnswered() {
         HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
                 "{\"model\":\"claude\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"" + "abcd".repeat(100) + "\"}]}");

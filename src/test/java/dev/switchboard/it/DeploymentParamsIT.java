@@ -78,6 +78,7 @@ class DeploymentParamsIT {
                     litellm_params: { model: mock/y, mock_fault: server_error }
                   - model_name: slow
                     litellm_params: { model: mock/z, mock_latency_ms: 300, mock_response: "fixed answer" }
+                router_settings: { num_retries: 0 }   # the mock's fault itself, not the router's retries of it
                 """)) {
             HttpResponse<String> limited = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"limited\"," + HI + "}");
             assertThat(limited.statusCode()).isEqualTo(429);

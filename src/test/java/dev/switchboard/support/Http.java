@@ -15,10 +15,12 @@ public final class Http {
 
     private Http() {}
 
-    public static HttpResponse<String> post(String url, String key, String body) {
+    /** @param headers extra request headers as name, value pairs */
+    public static HttpResponse<String> post(String url, String key, String body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) b.header("authorization", "Bearer " + key);
+        for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         return send(b.build());
     }
 

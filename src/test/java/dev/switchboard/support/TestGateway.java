@@ -49,7 +49,10 @@ public final class TestGateway implements AutoCloseable {
         return new TestGateway(vertx, sim, gateway, server);
     }
 
-    /** The default test config: an OpenAI alias on the simulator, a mock alias, a master key. */
+    /**
+     * The default test config: an OpenAI alias on the simulator, a mock alias, a master key. No retries, so
+     * a fault injected upstream is what the client sees (routing tests configure their own).
+     */
     public static TestGateway standard() {
         return start("""
                 model_list:
@@ -78,10 +81,26 @@ public final class TestGateway implements AutoCloseable {
                       model: gemini/gemini-2.5-flash
                       api_base: ${SIM_ROOT}
                       api_key: os.environ/GEMINI_PROVIDER_KEY
+                router_settings:
+                  num_retries: 0
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                   max_request_size_mb: 1
                 """);
+    }
+
+    /**
+     * A {@code model_list} whose entries are OpenAI deployments on the simulator, one per {@code alias=model}
+     * (the same alias twice makes a group); more entries or settings may follow in the same text.
+     */
+    public static String simModels(String... aliasEqualsModel) {
+        StringBuilder sb = new StringBuilder("model_list:\n");
+        for (String pair : aliasEqualsModel) {
+            String[] p = pair.split("=", 2);
+            sb.append("  - model_name: ").append(p[0]).append("\n    litellm_params: { model: openai/").append(p[1])
+                    .append(", api_base: \"${SIM}\", api_key: os.environ/PROVIDER_KEY }\n");
+        }
+        return sb.toString();
     }
 
     public String baseUrl() { return "http://127.0.0.1:" + server.port(); }

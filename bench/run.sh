@@ -1,0 +1,433 @@
+#!/usr/bin/env bash
+# Switchboard benchmark: the same load direct to the OpenAI simulator and through the gateway, in one run.
+#
+#   (a) highest throughput at 64 connections (wrk, closed loop), non-stream and stream, gateway/direct ratio
+#   (b) latency the gateway adds at a fixed 1,000 req/s (bench/LoadGen.java, open loop), p50 and p99
+#   (c) time to the first streamed chunk (first SSE "data:" line), p50, sequential requests
+#
+# It starts the simulator and the gateway itself on free loopback ports, waits until both answer, runs
+# everything, stops what it started (also on Ctrl-C or an error) and prints a Markdown table, also written to
+# bench/results/latest.md (raw tool output: bench/results/raw-*.log). See bench/README.md.
+#
+# CPU placement (BENCH_PLACEMENT, default "pinned"):
+#   pinned    the gateway alone on one core (taskset -c $BENCH_GATEWAY_CPU, default 0) with --event-loops 1;
+#             the load generator and the simulator share the other core ($BENCH_LOAD_CPU, default 1). The gateway
+#             is measured as "what one core of gateway does", and never competes with the load side for CPU.
+#             (The direct runs therefore have one core for generator + simulator; the gateway runs have the
+#             same core for them plus the gateway's core.)
+#   unpinned  nothing pinned; gateway with one event loop per core, wrk with 2 threads. Everything competes.
+#   both      pinned, then unpinned (about twice the time).
+#
+# Knobs (environment): SWITCHBOARD_JAR (default target/switchboard.jar, built with Maven only if missing),
+#   BENCH_JIT_WARMUP=50 (seconds of load on fresh JVMs before anything is measured, see below),
+#   BENCH_DURATION=10 BENCH_WARMUP=2 (seconds per wrk measurement / warm-up before each), BENCH_CONNECTIONS=64,
+#   BENCH_RATE=1000 BENCH_LATENCY_DURATION=10 (open-loop rate and seconds), BENCH_TTFB_COUNT=2000,
+#   BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_JAVA_OPTS (extra JVM options for gateway+simulator),
+#   BENCH_QUIET_WAIT=60 (seconds, in total, to wait for other busy processes, e.g. a Maven build, to finish,
+#   and to repeat disturbed measurements).
+#
+# Other processes: before each measurement the script waits (bounded) until the machine is idle, and after
+# it compares the CPU the machine used with the CPU of gateway + simulator + generator. A measurement during
+# which other processes used more than 20% of a core is marked ⚠ in the table: rerun it on a quiet machine.
+#
+# Warm-up: a fresh JVM pinned to one core compiles on that same core, so it needs ~30-40 s of full load before
+# its throughput is steady (measured: the gateway spends ~27 s of CPU in the JIT compilers and climbs from
+# ~1k to ~10k req/s over ~26 s of full load; the simulator reaches its plateau after ~15 s). A few seconds of
+# warm-up would measure the JIT, not the gateway. So the suite first drives both paths for BENCH_JIT_WARMUP
+# seconds (gateway non-stream 45%, gateway stream 35%, direct non-stream and stream 10% each; the gateway
+# traffic also warms the simulator).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+
+DURATION="${BENCH_DURATION:-10}"
+WARMUP="${BENCH_WARMUP:-2}"
+JIT_WARMUP="${BENCH_JIT_WARMUP:-50}"
+CONNS="${BENCH_CONNECTIONS:-64}"
+RATE="${BENCH_RATE:-1000}"
+LAT_DURATION="${BENCH_LATENCY_DURATION:-10}"
+LAT_WARMUP="${BENCH_LATENCY_WARMUP:-3}"
+TTFB_COUNT="${BENCH_TTFB_COUNT:-2000}"
+TTFB_WARMUP="${BENCH_TTFB_WARMUP:-500}"
+PLACEMENT="${BENCH_PLACEMENT:-pinned}"
+GW_CPU="${BENCH_GATEWAY_CPU:-0}"
+LOAD_CPU="${BENCH_LOAD_CPU:-1}"
+JAVA_OPTS_EXTRA="${BENCH_JAVA_OPTS:-}"
+
+# Targets.
+T_THROUGHPUT=20000   # req/s, non-stream, through the gateway
+T_ADD_P50=0.2        # ms added at 1,000 req/s
+T_ADD_P99=1.0        # ms added at 1,000 req/s
+T_ADD_TTFB=1.0       # ms added to the first streamed chunk, p50
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+case "$PLACEMENT" in pinned|unpinned|both) ;; *) die "BENCH_PLACEMENT must be pinned, unpinned or both" ;; esac
+
+# ------------------------------------------------------------------ tools
+# A JDK >= 21 (the project's own picker: JAVA_HOME if new enough, else the newest in /usr/lib/jvm).
+# shellcheck source=../scripts/jdk.sh
+source "$root/scripts/jdk.sh"
+JAVA="$JAVA_HOME/bin/java"
+"$JAVA" -version 2>&1 | head -1 | sed 's/^/[bench] java: /' >&2
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "wrk not found: apt-get install -y wrk"
+    (apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }) >/dev/null
+  else
+    die "wrk not found. Install it: sudo apt-get install -y wrk"
+  fi
+fi
+for t in curl taskset awk; do command -v "$t" >/dev/null || die "$t not found"; done
+
+JAR="${SWITCHBOARD_JAR:-$root/target/switchboard.jar}"
+if [ ! -f "$JAR" ]; then
+  [ -n "${SWITCHBOARD_JAR:-}" ] && die "SWITCHBOARD_JAR=$JAR does not exist"
+  log "building $JAR (mvn -B -q -DskipTests package) ..."
+  (cd "$root" && mvn -B -q -DskipTests package) >&2
+fi
+[ -f "$JAR" ] || die "no jar at $JAR"
+
+ncpu=$(nproc)
+if [ "$PLACEMENT" != unpinned ] && [ "$ncpu" -lt 2 ]; then
+  log "only $ncpu CPU: cannot pin gateway and load side apart; running unpinned"
+  PLACEMENT=unpinned
+fi
+
+results="$here/results"
+mkdir -p "$results"
+work="$(mktemp -d /tmp/switchboard-bench.XXXXXX)"
+
+# ------------------------------------------------------------------ processes we start, and cleanup
+pids=()
+stop_all() {
+  local p
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -TERM "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do   # up to 5 s for a clean exit, then SIGKILL
+    local alive=0
+    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true; done
+  pids=()
+}
+cleanup() {
+  local rc=$?
+  stop_all
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pick_port() { # first free port in [from, from+count)
+  local p
+  for p in $(seq "$1" $(($1 + $2 - 1))); do port_in_use "$p" || { echo "$p"; return 0; }; done
+  return 1
+}
+
+# wait_http NAME PID URL: until URL answers 200, at most 30 s; fail early if the process died
+wait_http() {
+  local name=$1 pid=$2 url=$3 i
+  for i in $(seq 1 120); do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/$name.log" >&2; die "$name exited during start-up"; }
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true)" = 200 ] && return 0
+    sleep 0.25
+  done
+  cat "$work/$name.log" >&2
+  die "$name did not answer $url within 30 s"
+}
+
+# ------------------------------------------------------------------ CPU accounting
+# Busy ticks of each core and CPU ticks of a process, so every measurement can say who used the CPU
+# (a saturated gateway core vs. a saturated load core vs. something else on the machine).
+clk=$(getconf CLK_TCK)
+core_snap() { awk '/^cpu[0-9]+ / {printf "%s %d %d;", $1, $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+proc_ticks() { [ -r "/proc/$1/stat" ] && awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat" || echo 0; }
+# cpu_report BEFORE_CORES AFTER_CORES GW0 GW1 SIM0 SIM1 GEN_SECONDS WALL_SECONDS -> one line
+cpu_report() {
+  local before=$1 after=$2 gw0=$3 gw1=$4 sim0=$5 sim1=$6 gen=$7 wall=$8
+  awk -v gw=$((gw1 - gw0)) -v sim=$((sim1 - sim0)) -v gen="$gen" -v wall="$wall" -v clk="$clk" \
+      -v B="$before" -v A="$after" 'BEGIN {
+    n = split(B, b, ";"); split(A, a, ";"); cores = ""; busy = 0
+    for (i = 1; i < n; i++) { split(b[i], x, " "); split(a[i], y, " ");
+      dt = y[3] - x[3]; db = y[2] - x[2]; if (dt <= 0) dt = 1
+      cores = cores sprintf(" %s %.0f%%", x[1], 100 * db / dt); busy += db / clk }
+    ours = gw / clk + sim / clk + gen
+    other = busy - ours; if (other < 0) other = 0
+    printf "%.0f\tCPU (%% of one core): gateway %.0f%%, simulator %.0f%%, generator %.0f%%, other processes %.0f%% | busy:%s\n",
+      100 * other / wall, 100 * gw / clk / wall, 100 * sim / clk / wall, 100 * gen / wall, 100 * other / wall, cores }'
+}
+OTHER_LIMIT=20 # % of one core used by processes that are not ours during a measurement: above this, it is flagged
+
+# measured KEY LABEL OUTFILE CMD...: runs CMD (output to OUTFILE), notes who used the CPU meanwhile in
+# cpu[KEY] / other[KEY] (the caller declares both), appends everything to the raw log.
+measured() {
+  local key=$1 label=$2 f=$3; shift 3
+  local before gw0 sim0 t0 wall r attempt
+  for attempt in 1 2; do
+    wait_quiet
+    before=$(core_snap); gw0=$(proc_ticks "$gw_pid"); sim0=$(proc_ticks "$sim_pid"); t0=$(date +%s.%N)
+    ( "$@"; rc=$?; times; exit $rc ) >"$f" 2>&1 || { cat "$f" >&2; die "$label: $1 failed"; }
+    wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+    r=$(cpu_report "$before" "$(core_snap)" "$gw0" "$(proc_ticks "$gw_pid")" "$sim0" "$(proc_ticks "$sim_pid")" "$(children_cpu "$f")" "$wall")
+    other[$key]=${r%%$'\t'*}
+    cpu[$key]=${r#*$'\t'}
+    local again=""; [ "$attempt" = 2 ] && again=" (measured again)"
+    { echo "=== $label$again"; grep -v '^[0-9]*m[0-9.]*s [0-9]*m[0-9.]*s$' "$f"; echo "${cpu[$key]}"; echo; } >>"$raw"
+    [ "${other[$key]}" -le "$OTHER_LIMIT" ] && return 0
+    if [ "$attempt" = 1 ] && [ "$quiet_budget" -gt 0 ]; then
+      log "other processes used ${other[$key]}% of a core during \"$label\": measuring it again"
+      quiet_budget=$(awk -v b="$quiet_budget" -v w="$wall" 'BEGIN { printf "%d", b - w }')
+    else
+      log "WARNING: other processes used ${other[$key]}% of a core during \"$label\": this number is disturbed"
+      return 0
+    fi
+  done
+}
+# seconds of CPU used by the children of a subshell, from bash's `times` (2nd line: children user sys)
+children_cpu() { awk '/^[0-9]+m[0-9.]+s [0-9]+m[0-9.]+s$/ {l = $0} END {
+  split(l, f, " "); s = 0; for (i = 1; i <= 2; i++) { split(f[i], m, "m"); sub("s", "", m[2]); s += m[1] * 60 + m[2] } print s }' "$1"; }
+
+busy_1s() { # % of one core busy over 1 s, all cores summed (between measurements our own processes are idle)
+  local a b
+  a=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat); sleep 1
+  b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  awk -v a="$a" -v b="$b" -v n="$ncpu" 'BEGIN { split(a, x, " "); split(b, y, " "); d = y[2] - x[2]; if (d <= 0) d = 1; printf "%.0f", n * 100 * (y[1] - x[1]) / d }'
+}
+# wait_quiet: before a measurement, wait while something else keeps the machine busy (a build, a test run),
+# at most BENCH_QUIET_WAIT seconds over the whole run (default 60; repeated measurements count too), then
+# measure anyway (and flag it).
+quiet_budget="${BENCH_QUIET_WAIT:-60}"
+wait_quiet() {
+  local b waited=0
+  while :; do
+    b=$(busy_1s)
+    if [ "$b" -le "$OTHER_LIMIT" ]; then
+      [ "$waited" -gt 0 ] && log "quiet again after ${waited}s"
+      return 0
+    fi
+    if [ "$quiet_budget" -le 0 ]; then
+      log "WARNING: other processes keep ${b}% of a core busy and the waiting budget is spent; measuring anyway"
+      return 0
+    fi
+    [ "$waited" = 0 ] && log "other processes use ${b}% of a core (a build? tests?); waiting for quiet (at most ${quiet_budget}s more in this run)"
+    sleep 2; quiet_budget=$((quiet_budget - 3)); waited=$((waited + 3))
+  done
+}
+
+# ------------------------------------------------------------------ the load generator for (b) and (c)
+# It runs C1-only (-XX:TieredStopAtLevel=1): it shares its core with the simulator, and C2 compiling the
+# generator in the middle of a 10 s measurement showed up as 1-3 ms hiccups in the direct p99 (p99 0.4-0.6 ms
+# with C1 only, 1.9-3.6 ms with C2). C1 code is plenty for 1,000 req/s and costs ~15 us at p50, in both columns.
+GEN_JAVA=("$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms256m -Xmx256m -cp "$work/loadgen" LoadGen)
+log "compiling bench/LoadGen.java"
+"$JAVA_HOME/bin/javac" -d "$work/loadgen" "$here/LoadGen.java"
+
+# ------------------------------------------------------------------ one full suite for one placement
+fmt_int() { awk -v v="$1" 'BEGIN { s = sprintf("%.0f", v); o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } print s o }'; }
+kv() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2" | head -1; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+verdict() { awk -v ok="$1" 'BEGIN { print (ok ? "pass" : "**FAIL**") }'; }
+
+failed_targets=0
+tables=()
+
+run_suite() {
+  local placement=$1 raw="$results/raw-$1.log"
+  local gw_pin=() load_pin=() gw_loops=() wrk_threads=2
+  if [ "$placement" = pinned ]; then
+    gw_pin=(taskset -c "$GW_CPU"); load_pin=(taskset -c "$LOAD_CPU"); gw_loops=(--event-loops 1); wrk_threads=1
+  fi
+  : >"$raw"
+
+  wait_quiet
+
+  local sim_port gw_port
+  sim_port=$(pick_port 4010 50) || die "no free port from 4010"
+  gw_port=$(pick_port 4000 10) || die "no free port from 4000"
+  cat >"$work/config.yaml" <<EOF
+model_list:
+  - model_name: bench
+    litellm_params:
+      model: openai/gpt-4o-mini
+      api_base: http://127.0.0.1:$sim_port/v1
+      api_key: sk-bench
+EOF
+  log "[$placement] simulator on :$sim_port ${load_pin[*]:-(not pinned)}, gateway on :$gw_port ${gw_pin[*]:-(not pinned)} ${gw_loops[*]:-}"
+  # shellcheck disable=SC2086
+  "${load_pin[@]}" "$JAVA" $JAVA_OPTS_EXTRA -jar "$JAR" simulator --host 127.0.0.1 --port "$sim_port" --event-loops 1 \
+      >"$work/simulator.log" 2>&1 &
+  local sim_pid=$!; pids+=("$sim_pid")
+  # shellcheck disable=SC2086
+  "${gw_pin[@]}" "$JAVA" $JAVA_OPTS_EXTRA -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port "$gw_port" \
+      "${gw_loops[@]}" >"$work/gateway.log" 2>&1 &
+  local gw_pid=$!; pids+=("$gw_pid")
+  wait_http simulator "$sim_pid" "http://127.0.0.1:$sim_port/v1/models"
+  wait_http gateway "$gw_pid" "http://127.0.0.1:$gw_port/health/readiness"
+
+  local direct_url="http://127.0.0.1:$sim_port/v1/chat/completions" gw_url="http://127.0.0.1:$gw_port/v1/chat/completions"
+  local body_direct='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
+  local body_gw='{"model":"bench","messages":[{"role":"user","content":"hi"}]}'
+  local sbody_direct='{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}'
+  local sbody_gw='{"model":"bench","stream":true,"messages":[{"role":"user","content":"hi"}]}'
+
+  # Sanity: both paths answer 200 with a completion, non-stream and stream, before measuring anything.
+  local out
+  for spec in "direct|$direct_url|$body_direct" "gateway|$gw_url|$body_gw" "direct|$direct_url|$sbody_direct" "gateway|$gw_url|$sbody_gw"; do
+    IFS='|' read -r name url body <<<"$spec"
+    out=$(curl -s --max-time 5 -w '\n%{http_code}' -H 'content-type: application/json' -H 'authorization: Bearer sk-bench' -d "$body" "$url" || true)
+    [ "$(tail -1 <<<"$out")" = 200 ] && grep -q 'Hello from the simulator\|"content"' <<<"$out" \
+      || { echo "$out" >&2; die "sanity request to $name ($url) failed"; }
+  done
+
+  # ---------------- JIT warm-up of both JVMs (nothing measured)
+  local spec w name url model auth stream
+  for spec in "45|gateway|$gw_url|bench||0" "35|gateway|$gw_url|bench||1" "10|direct|$direct_url|gpt-4o-mini|sk-bench|0" "10|direct|$direct_url|gpt-4o-mini|sk-bench|1"; do
+    IFS='|' read -r w name url model auth stream <<<"$spec"
+    w=$(( JIT_WARMUP * w / 100 )); [ "$w" -ge 1 ] || continue
+    log "[$placement] JIT warm-up: $name stream=$stream for ${w}s"
+    BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream \
+      "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${w}s" --timeout 5s -s "$here/post.lua" "$url" >/dev/null 2>&1 || true
+  done
+
+  # ---------------- (a) throughput: wrk, closed loop, CONNS connections
+  declare -A rps errs cpu other lat ttfb
+  local target mode f line
+  for mode in nonstream stream; do
+    for target in direct gateway; do
+      if [ "$target" = direct ]; then url=$direct_url model=gpt-4o-mini auth=sk-bench; else url=$gw_url model=bench auth=""; fi
+      stream=0; [ "$mode" = stream ] && stream=1
+      log "[$placement] (a) $target $mode: warm-up ${WARMUP}s, then ${DURATION}s at $CONNS connections"
+      BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream \
+        "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${WARMUP}s" --timeout 5s -s "$here/post.lua" "$url" >/dev/null 2>&1 || true
+      f="$work/wrk.out"
+      BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream measured "a.$target.$mode" "(a) $target $mode ($placement)" "$f" \
+        "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency -s "$here/post.lua" "$url"
+      line=$(grep '^BENCH_RESULT' "$f") || die "no BENCH_RESULT line from wrk"
+      rps[$target.$mode]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+      errs[$target.$mode]=$(( $(kv errors_connect " $line") + $(kv errors_read " $line") + $(kv errors_write " $line") + $(kv errors_status " $line") + $(kv errors_timeout " $line") ))
+      log "[$placement]     ${rps[$target.$mode]} req/s, ${errs[$target.$mode]} errors; ${cpu[a.$target.$mode]}"
+    done
+  done
+
+  # ---------------- (b) added latency at a fixed rate: LoadGen rate (open loop)
+  for target in direct gateway; do
+    if [ "$target" = direct ]; then url=$direct_url body=$body_direct auth=sk-bench; else url=$gw_url body=$body_gw auth=""; fi
+    log "[$placement] (b) $target: open loop $RATE req/s, ${LAT_WARMUP}s warm-up + ${LAT_DURATION}s"
+    f="$work/rate.out"
+    measured "b.$target" "(b) $target open loop $RATE req/s ($placement; CPU includes the generator's JVM start and warm-up)" "$f" \
+      "${load_pin[@]}" "${GEN_JAVA[@]}" rate --url "$url" --auth "$auth" --body "$body" --rate "$RATE" \
+        --warmup-s "$LAT_WARMUP" --duration-s "$LAT_DURATION" --connections 32 --spin-us 100
+    lat[$target]=$(grep '^RESULT' "$f") || die "no RESULT line from LoadGen"
+    log "[$placement]     p50 $(kv p50_us "${lat[$target]}") us, p99 $(kv p99_us "${lat[$target]}") us, send lag p99 $(kv lag_p99_us "${lat[$target]}") us"
+  done
+
+  # ---------------- (c) time to first streamed chunk: LoadGen ttfb (sequential)
+  for target in direct gateway; do
+    if [ "$target" = direct ]; then url=$direct_url body=$sbody_direct auth=sk-bench; else url=$gw_url body=$sbody_gw auth=""; fi
+    log "[$placement] (c) $target: $TTFB_COUNT sequential stream requests (+$TTFB_WARMUP warm-up)"
+    f="$work/ttfb.out"
+    measured "c.$target" "(c) $target first streamed chunk ($placement; CPU includes the generator's JVM start)" "$f" \
+      "${load_pin[@]}" "${GEN_JAVA[@]}" ttfb --url "$url" --auth "$auth" --body "$body" --warmup "$TTFB_WARMUP" --count "$TTFB_COUNT"
+    ttfb[$target]=$(grep '^RESULT' "$f") || die "no RESULT line from LoadGen"
+    log "[$placement]     first data: p50 $(kv p50_us "${ttfb[$target]}") us"
+  done
+
+  stop_all
+
+  # ---------------- table
+  local ms_d50 ms_g50 ms_d99 ms_g99 add50 add99 t_d t_g add_t ok
+  ms_d50=$(calc %.3f "$(kv p50_us "${lat[direct]}")/1000"); ms_g50=$(calc %.3f "$(kv p50_us "${lat[gateway]}")/1000")
+  ms_d99=$(calc %.3f "$(kv p99_us "${lat[direct]}")/1000"); ms_g99=$(calc %.3f "$(kv p99_us "${lat[gateway]}")/1000")
+  add50=$(calc %+.3f "$ms_g50-$ms_d50"); add99=$(calc %+.3f "$ms_g99-$ms_d99")
+  t_d=$(calc %.3f "$(kv p50_us "${ttfb[direct]}")/1000"); t_g=$(calc %.3f "$(kv p50_us "${ttfb[gateway]}")/1000")
+  add_t=$(calc %+.3f "$t_g-$t_d")
+  local ratio_n ratio_s
+  ratio_n=$(calc %.2f "${rps[gateway.nonstream]}/${rps[direct.nonstream]}")
+  ratio_s=$(calc %.2f "${rps[gateway.stream]}/${rps[direct.stream]}")
+  local e_note=""
+  for k in direct.nonstream gateway.nonstream direct.stream gateway.stream; do
+    [ "${errs[$k]}" -gt 0 ] && e_note+=" ${k}: ${errs[$k]} wrk errors;"
+  done
+  for k in direct gateway; do
+    local le; le=$(( $(kv errors "${lat[$k]}") + $(kv incomplete "${lat[$k]}") ))
+    [ "$le" -gt 0 ] && e_note+=" (b) $k: $le failed/unfinished requests;"
+    le=$(( $(kv errors "${ttfb[$k]}") + $(kv missing "${ttfb[$k]}") ))
+    [ "$le" -gt 0 ] && e_note+=" (c) $k: $le failed streams;"
+  done
+
+  local d1 d2 d3 d4 d5 any_disturbed=""
+  flag() { local k m=""; for k; do [ "${other[$k]:-0}" -gt "$OTHER_LIMIT" ] && m=" ⚠"; done; echo "$m"; }
+  d1=$(flag a.direct.nonstream a.gateway.nonstream); d2=$(flag a.direct.stream a.gateway.stream)
+  d3=$(flag b.direct b.gateway); d4=$d3; d5=$(flag c.direct c.gateway)
+  [ -n "$d1$d2$d3$d5" ] && any_disturbed="
+- ⚠ = other processes used more than ${OTHER_LIMIT}% of a core during that measurement (see the CPU lines): the number is disturbed; rerun on a quiet machine."
+  local v1 v2 v3 v4
+  v1=$(verdict "$(awk -v g="${rps[gateway.nonstream]}" -v t=$T_THROUGHPUT 'BEGIN { print (g >= t) }')")
+  v2=$(verdict "$(awk -v a="$add50" -v t=$T_ADD_P50 'BEGIN { print (a <= t) }')")
+  v3=$(verdict "$(awk -v a="$add99" -v t=$T_ADD_P99 'BEGIN { print (a <= t) }')")
+  v4=$(verdict "$(awk -v a="$add_t" -v t=$T_ADD_TTFB 'BEGIN { print (a <= t) }')")
+  for v in "$v1" "$v2" "$v3" "$v4"; do [ "$v" = pass ] || failed_targets=$((failed_targets + 1)); done
+
+  local desc
+  if [ "$placement" = pinned ]; then
+    desc="pinned: gateway on CPU $GW_CPU (--event-loops 1); simulator (1 event loop) + load generator on CPU $LOAD_CPU"
+  else
+    desc="unpinned: gateway (one event loop per core), simulator (1 event loop) and load generator share all $ncpu CPUs"
+  fi
+  local table
+  table=$(cat <<EOF
+### Placement: $desc
+
+| measurement | direct | through gateway | ratio / added | target | |
+|---|---:|---:|---:|---|---|
+| (a) throughput, non-stream, $CONNS connections | $(fmt_int "${rps[direct.nonstream]}") req/s | $(fmt_int "${rps[gateway.nonstream]}") req/s | ×$ratio_n | ≥ $(fmt_int $T_THROUGHPUT) req/s through gateway | $v1$d1 |
+| (a) throughput, stream, $CONNS connections | $(fmt_int "${rps[direct.stream]}") req/s | $(fmt_int "${rps[gateway.stream]}") req/s | ×$ratio_s | — |$d2 |
+| (b) latency p50 at $(fmt_int "$RATE") req/s (open loop) | $ms_d50 ms | $ms_g50 ms | $add50 ms | added ≤ $T_ADD_P50 ms | $v2$d3 |
+| (b) latency p99 at $(fmt_int "$RATE") req/s (open loop) | $ms_d99 ms | $ms_g99 ms | $add99 ms | added ≤ $T_ADD_P99 ms | $v3$d4 |
+| (c) first streamed chunk p50 (sequential) | $t_d ms | $t_g ms | $add_t ms | added ≤ $T_ADD_TTFB ms | $v4$d5 |
+
+- (a) gateway non-stream: ${cpu[a.gateway.nonstream]}
+- (a) direct non-stream: ${cpu[a.direct.nonstream]}
+- (a) gateway stream: ${cpu[a.gateway.stream]}
+- (a) direct stream: ${cpu[a.direct.stream]}
+- (b) gateway at $(fmt_int "$RATE") req/s: ${cpu[b.gateway]} (window includes the generator's start and warm-up)
+- (b) generator send lag p99 (its own lateness; included in both columns, as is any queueing): direct $(calc %.3f "$(kv lag_p99_us "${lat[direct]}")/1000") ms, gateway $(calc %.3f "$(kv lag_p99_us "${lat[gateway]}")/1000") ms; p99.9 direct $(calc %.3f "$(kv p999_us "${lat[direct]}")/1000") ms, gateway $(calc %.3f "$(kv p999_us "${lat[gateway]}")/1000") ms
+- (c) whole stream p50: direct $(calc %.3f "$(kv whole_p50_us "${ttfb[direct]}")/1000") ms, gateway $(calc %.3f "$(kv whole_p50_us "${ttfb[gateway]}")/1000") ms
+- errors:${e_note:- none}$any_disturbed
+EOF
+)
+  tables+=("$table")
+}
+
+# ------------------------------------------------------------------ run
+start_s=$(date +%s)
+if [ "$PLACEMENT" = both ]; then run_suite pinned; run_suite unpinned; else run_suite "$PLACEMENT"; fi
+elapsed=$(( $(date +%s) - start_s ))
+
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "?")
+dirty=$(git -C "$root" status --porcelain -- src pom.xml 2>/dev/null | head -1)
+report=$(cat <<EOF
+## Switchboard benchmark — $(date -u '+%Y-%m-%d %H:%M UTC')
+
+Jar: \`$JAR\` (built $(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC')), commit $commit${dirty:+ (working tree has changes)}; $("$JAVA" -version 2>&1 | head -1);
+$ncpu CPUs ($(uname -r)); wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'); run took ${elapsed}s.
+JIT warm-up ${JIT_WARMUP}s of load on fresh JVMs; (a) wrk, ${WARMUP}s warm-up + ${DURATION}s; (b) bench/LoadGen.java open loop, ${LAT_WARMUP}s warm-up + ${LAT_DURATION}s;
+(c) bench/LoadGen.java, $TTFB_WARMUP warm-up + $TTFB_COUNT sequential streams. Raw output: bench/results/raw-*.log.
+
+$(printf '%s\n\n' "${tables[@]}")
+EOF
+)
+echo "$report" >"$results/latest.md"
+echo
+echo "$report"
+echo
+log "written to bench/results/latest.md"
+if [ "${BENCH_STRICT:-0}" = 1 ] && [ "$failed_targets" -gt 0 ]; then exit 1; fi
+exit 0

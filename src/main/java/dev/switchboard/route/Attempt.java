@@ -1,0 +1,59 @@
+package dev.switchboard.route;
+
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Usage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One call to one deployment, from admission to its end. Keeps the deployment's in-flight count, latency,
+ * usage window and breaker true: it is counted in flight until {@link #end} (for a stream, until the stream
+ * ends), and every outcome is reported exactly once.
+ */
+final class Attempt {
+    final DeploymentState state;
+    private final boolean probe;
+    private final long startedNanos;
+    private final long reservedTokens;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    /** @param reservedTokens tokens taken from the usage window at admission (0 when it is not tracked) */
+    Attempt(DeploymentState state, boolean probe, long reservedTokens, long now) {
+        this.state = state;
+        this.probe = probe;
+        this.reservedTokens = reservedTokens;
+        this.startedNanos = now;
+        state.inFlight.incrementAndGet();
+    }
+
+    /** The deployment answered (for a stream: its status and headers arrived). */
+    void answered(long now) {
+        state.recordLatency((now - startedNanos) / 1e6);
+        state.breaker.succeeded(probe);
+    }
+
+    /** It failed before answering. @return true when this failure started a cooldown */
+    boolean failed(Throwable error, FailurePolicy.Verdict verdict, long now) {
+        // A timeout is the slowest possible answer: latency-based routing must see it.
+        if (error instanceof GatewayException g && g.kind() == ErrorKind.TIMEOUT) {
+            state.recordLatency((now - startedNanos) / 1e6);
+        }
+        long retryAfter = error instanceof GatewayException g && g.retryAfterSeconds() != null
+                ? g.retryAfterSeconds() * 1_000_000_000L : 0;
+        end(null, now);
+        return state.breaker.failed(verdict.cooldown(), probe, retryAfter, now);
+    }
+
+    /** A stream broke after it started: it counts toward the deployment's cooldown, though nothing can fall back. */
+    void brokeMidStream(long now) {
+        end(null, now);
+        state.breaker.failed(FailurePolicy.Cooldown.COUNT, false, 0, now);
+    }
+
+    /** The answer is complete (or the client left); {@code usage}, when known, corrects the token estimate. */
+    void end(Usage usage, long now) {
+        if (!ended.compareAndSet(false, true)) return;
+        state.inFlight.decrementAndGet();
+        if (reservedTokens > 0 && usage != null) state.usage.correct(now, reservedTokens, usage.totalTokens());
+    }
+}

@@ -1,0 +1,195 @@
+package dev.switchboard.route;
+
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.CallOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one request through its {@link RoutePlan}: picks a deployment of the current group, calls it, retries
+ * within the group on a retryable failure (backoff with jitter, waiting out cooldowns), and moves to the next
+ * alias of the plan when the group is exhausted, marking the answer {@code fallback:<reason>}. Chat, streams
+ * and embeddings all go through here; only {@link Call} differs. Waits are Vert.x timers: nothing blocks.
+ */
+final class CallEngine {
+    private static final Logger log = LoggerFactory.getLogger(CallEngine.class);
+    /** The longest a retry waits for a deployment to come back (a provider's retry-after beyond it is not waited out). */
+    static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+    /**
+     * How one kind of call (chat, stream, embeddings) is made, and what happens to its answer.
+     *
+     * @param streaming whether the stream timeout applies
+     * @param start     calls one deployment's provider
+     * @param settle    the body to hand on after the deployment answered; must end the attempt
+     *                  ({@link Attempt#end}) now, or later for a stream, when it ends
+     */
+    record Call<T>(boolean streaming, BiFunction<Target, CallOptions, Future<T>> start, BiFunction<T, Attempt, T> settle) {}
+
+    private final Vertx vertx;
+    private final Map<String, ModelGroup> groups;
+    private final RouterSettings settings;
+    private final RouterMetrics metrics;
+    private final RandomGenerator random;
+    private final LongSupplier clock;
+
+    CallEngine(Vertx vertx, Map<String, ModelGroup> groups, RouterSettings settings, RouterMetrics metrics,
+               RandomGenerator random, LongSupplier clock) {
+        this.vertx = vertx;
+        this.groups = groups;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    <T> Future<Answer<T>> run(CallContext ctx, RoutePlan plan, RequestFacts facts, RequestControls controls, Call<T> call) {
+        Run<T> run = new Run<>(ctx, plan, facts, controls, call);
+        run.group(plan.primary(), ModelRouter.PRIMARY);
+        return run.promise.future();
+    }
+
+    /** One request's way through its plan. Attempts happen one after another, so its fields need no locking. */
+    private final class Run<T> {
+        final Promise<Answer<T>> promise = Promise.promise();
+        private final CallContext ctx;
+        private final RoutePlan plan;
+        private final RequestFacts facts;
+        private final RequestControls controls;
+        private final Call<T> call;
+        private final Set<DeploymentState> tried = new HashSet<>();
+        private ModelGroup group;
+        private String route;
+        private int retry;
+
+        Run(CallContext ctx, RoutePlan plan, RequestFacts facts, RequestControls controls, Call<T> call) {
+            this.ctx = ctx;
+            this.plan = plan;
+            this.facts = facts;
+            this.controls = controls;
+            this.call = call;
+        }
+
+        void group(String alias, String route) {
+            this.group = groups.get(alias);
+            this.route = route;
+            this.retry = 0;
+            tried.clear();
+            attempt();
+        }
+
+        private void attempt() {
+            long now = clock.getAsLong();
+            ModelGroup.Pick pick = group.select(facts, tried, now);
+            if (pick != null) send(pick);
+            else noneAvailable(now);
+        }
+
+        /** Every deployment is cooling down or at its limits. */
+        private void noneAvailable(long now) {
+            if (group.atCapacity(facts, now)) {
+                long retryAfter = Math.max(1, UsageWindow.nanosToNextMinute(now) / 1_000_000_000L);
+                groupFailed(new GatewayException(ErrorKind.RATE_LIMIT, 429, "Every deployment of '" + group.alias
+                        + "' is at its rpm/tpm limit for this minute.", null, FailurePolicy.NO_CAPACITY, null, retryAfter));
+                return;
+            }
+            if (plan.hasNext(FallbackReason.ERROR)) { // somewhere else to go: do not wait for a cooldown
+                groupFailed(GatewayException.of(ErrorKind.UNAVAILABLE, "Every deployment of '" + group.alias
+                        + "' is cooling down after failures."));
+                return;
+            }
+            // Nowhere else to go: a cooldown steers traffic to alternatives but never refuses or delays a
+            // request on its own (only a retry waits, see failed()).
+            send(group.lastResort());
+        }
+
+        private void send(ModelGroup.Pick pick) {
+            tried.add(pick.state());
+            Target target = pick.state().target;
+            Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), clock.getAsLong());
+            Future<T> f;
+            try {
+                f = call.start().apply(target, controls.options(target.deployment(), call.streaming(), settings));
+            } catch (RuntimeException e) {
+                f = Future.failedFuture(e);
+            }
+            f.onComplete(ar -> {
+                if (ar.succeeded()) succeeded(attempt, ar.result());
+                else failed(attempt, ar.cause());
+            });
+        }
+
+        private void succeeded(Attempt attempt, T body) {
+            attempt.answered(clock.getAsLong());
+            group.served(facts, attempt.state);
+            T settled;
+            try {
+                settled = call.settle().apply(body, attempt);
+            } catch (RuntimeException e) {
+                attempt.end(null, clock.getAsLong());
+                promise.fail(e);
+                return;
+            }
+            promise.complete(new Answer<>(settled, attempt.state.id(), route, "miss"));
+        }
+
+        private void failed(Attempt attempt, Throwable error) {
+            long now = clock.getAsLong();
+            FailurePolicy.Verdict verdict = FailurePolicy.classify(error);
+            if (attempt.failed(error, verdict, now)) {
+                metrics.cooldown(attempt.state.id());
+                log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, error.getMessage());
+            }
+            if (verdict.retry() && retry < controls.retries(settings)) {
+                // Back off, and if the group has nothing available (a 429's retry-after, a cooldown), wait for it.
+                long wait = Math.max(Backoff.nanos(retry, settings.backoffBase(), settings.minRetryWait(), random),
+                        group.nanosUntilAvailable(now));
+                if (wait <= MAX_WAIT.toNanos()) {
+                    retry++;
+                    metrics.retry(group.alias);
+                    log.info("request {}: retry {} of '{}' in {} ms after {}: {}", ctx.requestId(), retry, group.alias,
+                            wait / 1_000_000, attempt.state.id(), error.getMessage());
+                    later(wait, this::attempt);
+                    return;
+                }
+            }
+            if (verdict.fallback() == null) promise.fail(error);
+            else groupFailed(error, verdict.fallback());
+        }
+
+        private void groupFailed(GatewayException error) {
+            groupFailed(error, FailurePolicy.classify(error).fallback());
+        }
+
+        private void groupFailed(Throwable error, FallbackReason reason) {
+            RoutePlan.Step next = reason == null ? null : plan.next(reason);
+            if (next == null) {
+                promise.fail(error);
+                return;
+            }
+            metrics.fallback(plan.primary(), next.reason(), next.alias());
+            log.warn("request {}: '{}' failed ({}), falling back to '{}' (fallback:{}): {}", ctx.requestId(),
+                    group.alias, reason.label(), next.alias(), next.reason().label(), error.getMessage());
+            group(next.alias(), next.reason().route());
+        }
+
+        private void later(long nanos, Runnable then) {
+            long ms = nanos / 1_000_000;
+            if (ms < 1) then.run();
+            else vertx.setTimer(ms, id -> then.run());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.switchboard.route;
+
+import dev.switchboard.config.Deployment;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the router knows about one deployment at run time: requests in flight, a latency average, its
+ * rpm/tpm window and its circuit breaker, next to the static numbers the strategies weigh (weight, order,
+ * price). All of it is in memory and updated with atomics or tiny locks, never blocking an event loop.
+ */
+final class DeploymentState {
+    /** Weight of a new latency sample in the moving average: recent behaviour counts, one outlier does not rule. */
+    private static final double EWMA_ALPHA = 0.3;
+
+    final Target target;
+    final CircuitBreaker breaker;
+    final UsageWindow usage = new UsageWindow();
+    final AtomicInteger inFlight = new AtomicInteger();
+    /** Milliseconds to the answer (to the first byte for streams); NaN until the first sample. */
+    private volatile double latencyMs = Double.NaN;
+
+    final double weight;
+    /** {@code order}: lower tiers are used first; deployments without one come after every ordered tier. */
+    final double order;
+    final Double rpm;
+    final Double tpm;
+    /** Input + output price per token from model_info; NaN when unknown. */
+    final double pricePerToken;
+
+    DeploymentState(Target target, CircuitBreaker breaker) {
+        this.target = target;
+        this.breaker = breaker;
+        Deployment d = target.deployment();
+        this.rpm = doubleOrNull(d.numberParam("rpm"));
+        this.tpm = doubleOrNull(d.numberParam("tpm"));
+        // LiteLLM's simple-shuffle weighs by weight, else rpm, else tpm.
+        Double w = doubleOrNull(d.numberParam("weight"));
+        this.weight = w != null ? w : rpm != null ? rpm : tpm != null ? tpm : 1.0;
+        Double o = doubleOrNull(d.numberParam("order"));
+        this.order = o == null ? Double.POSITIVE_INFINITY : o;
+        Object in = d.modelInfo().get("input_cost_per_token");
+        Object out = d.modelInfo().get("output_cost_per_token");
+        this.pricePerToken = in instanceof Number i && out instanceof Number u ? i.doubleValue() + u.doubleValue()
+                : in instanceof Number i ? i.doubleValue() : Double.NaN;
+    }
+
+    String id() { return target.deployment().id(); }
+
+    double latencyMs() { return latencyMs; }
+
+    void recordLatency(double ms) {
+        double old = latencyMs;
+        latencyMs = Double.isNaN(old) ? ms : EWMA_ALPHA * ms + (1 - EWMA_ALPHA) * old;
+    }
+
+    private static Double doubleOrNull(Number n) { return n == null ? null : n.doubleValue(); }
+}

@@ -1,0 +1,109 @@
+package dev.switchboard.route;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The deployments behind one alias and how one of them is chosen for an attempt. The order of precedence:
+ * a half-open deployment's probe (so recovery is noticed), deployments this request has not tried yet, the
+ * best {@code order} tier, the deployment the prompt prefix sticks to, then the strategy's pick.
+ */
+final class ModelGroup {
+    final String alias;
+    final List<DeploymentState> members;
+    private final RoutingStrategy strategy;
+    private final PromptAffinity affinity;
+    private final RandomGenerator random;
+
+    /** One admitted deployment; {@code probe} marks the half-open trial whose outcome closes or reopens it. */
+    record Pick(DeploymentState state, boolean probe, long reservedTokens) {}
+
+    /** @param affinity null when prompt-cache affinity is off */
+    ModelGroup(String alias, List<DeploymentState> members, RoutingStrategy strategy, PromptAffinity affinity,
+               RandomGenerator random) {
+        this.alias = alias;
+        this.members = List.copyOf(members);
+        this.strategy = strategy;
+        this.affinity = members.size() > 1 ? affinity : null;
+        this.random = random;
+    }
+
+    /** A deployment admitted for one attempt, or null when every member is cooling down or at its limits. */
+    Pick select(RequestFacts facts, Set<DeploymentState> tried, long now) {
+        List<DeploymentState> open = new ArrayList<>(members.size());
+        for (DeploymentState m : members) if (m.breaker.available(now) && fits(m, facts, now)) open.add(m);
+        List<DeploymentState> untried = new ArrayList<>(open.size());
+        for (DeploymentState m : open) if (!tried.contains(m)) untried.add(m);
+        if (!untried.isEmpty()) open = untried;
+        for (DeploymentState m : open) {
+            if (!m.breaker.closed() && m.breaker.admit(now) == CircuitBreaker.Admission.PROBE) return admit(m, true, facts, now);
+        }
+        open = bestOrder(open);
+        while (!open.isEmpty()) {
+            DeploymentState chosen = stickyAmong(open, facts);
+            if (chosen == null) chosen = strategy.pick(open, now, random);
+            CircuitBreaker.Admission a = chosen.breaker.admit(now);
+            Pick pick = a == null ? null : admit(chosen, a == CircuitBreaker.Admission.PROBE, facts, now);
+            if (pick != null) return pick;
+            open.remove(chosen); // lost a race for its probe slot or its last rpm: try the next one
+        }
+        return null;
+    }
+
+    /** A request was served: its prefix now sticks to the deployment that has it in its prompt cache. */
+    void served(RequestFacts facts, DeploymentState state) {
+        if (affinity != null && facts.prefixHash() != PrefixHash.NONE) affinity.remember(alias, facts.prefixHash(), state);
+    }
+
+    /** True when the group is short only because of rpm/tpm limits (usage-based routing), not cooldowns. */
+    boolean atCapacity(RequestFacts facts, long now) {
+        if (!strategy.enforcesLimits()) return false;
+        for (DeploymentState m : members) if (m.breaker.available(now) && !fits(m, facts, now)) return true;
+        return false;
+    }
+
+    /** Nanos until some member's cooldown ends; 0 when one is available now or already half-open. */
+    long nanosUntilAvailable(long now) {
+        long min = Long.MAX_VALUE;
+        for (DeploymentState m : members) min = Math.min(min, m.breaker.nanosUntilHalfOpen(now));
+        return min;
+    }
+
+    /**
+     * The member whose cooldown ends first, for when every member is cooling down and there is nowhere else to
+     * go: a cooldown only steers traffic to alternatives, it never refuses a request on its own.
+     */
+    Pick lastResort() {
+        DeploymentState best = members.get(0);
+        for (DeploymentState m : members) if (m.breaker.openUntil() < best.breaker.openUntil()) best = m;
+        return new Pick(best, true, 0); // its outcome decides its breaker, like a probe
+    }
+
+    private boolean fits(DeploymentState m, RequestFacts facts, long now) {
+        return !strategy.enforcesLimits() || m.usage.fits(now, m.rpm, m.tpm, facts.estimatedTokens());
+    }
+
+    private Pick admit(DeploymentState m, boolean probe, RequestFacts facts, long now) {
+        if (!strategy.enforcesLimits()) return new Pick(m, probe, 0);
+        long tokens = facts.estimatedTokens();
+        if (m.usage.tryReserve(now, m.rpm, m.tpm, tokens)) return new Pick(m, probe, Math.max(1, tokens));
+        if (probe) m.breaker.releaseProbe(); // nothing was sent: another request may probe
+        return null;
+    }
+
+    private DeploymentState stickyAmong(List<DeploymentState> open, RequestFacts facts) {
+        if (affinity == null || open.size() < 2 || facts.prefixHash() == PrefixHash.NONE) return null;
+        DeploymentState s = affinity.get(alias, facts.prefixHash());
+        return s != null && open.contains(s) ? s : null;
+    }
+
+    private static List<DeploymentState> bestOrder(List<DeploymentState> open) {
+        double best = Double.POSITIVE_INFINITY;
+        for (DeploymentState m : open) best = Math.min(best, m.order);
+        List<DeploymentState> out = new ArrayList<>(open.size());
+        for (DeploymentState m : open) if (m.order == best) out.add(m);
+        return out;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.switchboard.route;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The aliases one request may be served by, in order: its primary; then, when the primary's group fails, the
+ * request's own {@code models} array (OpenRouter: tried in order after the primary, whatever the failure);
+ * then the primary's configured fallbacks for the failure's reason. Each alias is visited at most once, so a
+ * chain that names an alias twice (or the primary itself) cannot loop. Fallbacks are not followed
+ * recursively: the lists of the primary alias decide, as in LiteLLM.
+ */
+final class RoutePlan {
+    private final String primary;
+    private final List<String> models;
+    private final RouterSettings settings;
+    private final List<String> requestFallbacks;
+    private final boolean enabled;
+    private final Set<String> visited = new HashSet<>();
+
+    /** The next alias to try and why. */
+    record Step(String alias, FallbackReason reason) {}
+
+    /**
+     * @param requestFallbacks the request's own {@code fallbacks} list replacing the configured error fallbacks,
+     *                         or null for the configured ones
+     * @param enabled          false when the request turned fallbacks off
+     */
+    RoutePlan(String primary, List<String> models, List<String> requestFallbacks, boolean enabled, RouterSettings settings) {
+        this.primary = primary;
+        this.models = models == null ? List.of() : models;
+        this.requestFallbacks = requestFallbacks;
+        this.enabled = enabled;
+        this.settings = settings;
+        visited.add(primary);
+    }
+
+    String primary() { return primary; }
+
+    /** Takes the next alias for a failure of this reason; null when the chain is exhausted. */
+    Step next(FallbackReason reason) {
+        Step s = peek(reason);
+        if (s != null) visited.add(s.alias());
+        return s;
+    }
+
+    /** Whether {@link #next} would find an alias, without taking it. */
+    boolean hasNext(FallbackReason reason) { return peek(reason) != null; }
+
+    private Step peek(FallbackReason reason) {
+        if (!enabled) return null;
+        for (String m : models) if (!visited.contains(m)) return new Step(m, FallbackReason.MODELS_ARRAY);
+        List<String> configured = reason == FallbackReason.ERROR && requestFallbacks != null
+                ? requestFallbacks : settings.fallbacksFor(reason, primary);
+        for (String a : configured) if (!visited.contains(a)) return new Step(a, reason);
+        return null;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.switchboard.route;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The router's counters. Micrometer names are dotted; the Prometheus registry (observability issue) renders
+ * them as {@code switchboard_fallbacks_total{alias,reason,to}}, {@code switchboard_retries_total{alias}},
+ * {@code switchboard_cooldowns_total{deployment}} and {@code switchboard_tier_decisions_total{tier,reason}}.
+ * All of them count rare events, so looking a counter up per event costs nothing that matters.
+ */
+public final class RouterMetrics {
+    public static final String FALLBACKS = "switchboard.fallbacks";
+    public static final String RETRIES = "switchboard.retries";
+    public static final String COOLDOWNS = "switchboard.cooldowns";
+    public static final String TIER_DECISIONS = "switchboard.tier.decisions";
+
+    private final MeterRegistry registry;
+
+    public RouterMetrics(MeterRegistry registry) { this.registry = registry; }
+
+    void fallback(String alias, FallbackReason reason, String to) {
+        Counter.builder(FALLBACKS).description("Requests served (or tried) by a fallback alias")
+                .tags("alias", alias, "reason", reason.label(), "to", to).register(registry).increment();
+    }
+
+    void retry(String alias) {
+        Counter.builder(RETRIES).description("Retries within a model group").tags("alias", alias)
+                .register(registry).increment();
+    }
+
+    void cooldown(String deployment) {
+        Counter.builder(COOLDOWNS).description("Deployments put in cooldown").tags("deployment", deployment)
+                .register(registry).increment();
+    }
+
+    /** @param reasonKind the rule that decided (header, tokens, tools, keyword, classifier, default) */
+    void tier(String tier, String reasonKind) {
+        Counter.builder(TIER_DECISIONS).description("auto alias decisions").tags("tier", tier, "reason", reasonKind)
+                .register(registry).increment();
+    }
+}

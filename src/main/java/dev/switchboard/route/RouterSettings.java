@@ -1,0 +1,119 @@
+package dev.switchboard.route;
+
+import dev.switchboard.config.GatewayConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The routing part of the config, typed. Values come from {@code router_settings}, else from the same LiteLLM
+ * key in {@code litellm_settings}, else LiteLLM's defaults; the config loader has already checked their types
+ * and that every alias named exists (config.RoutingKeys), so reading here cannot fail.
+ *
+ * @param strategy          {@code routing_strategy}
+ * @param numRetries        retries within a model group (each group of a fallback chain gets this budget)
+ * @param allowedFails      failures within a minute that cool a deployment down
+ * @param cooldown          how long a cooled-down deployment is skipped
+ * @param minRetryWait      {@code retry_after}: the least wait before any retry (LiteLLM's key)
+ * @param backoffBase       {@code retry_backoff}: the first retry's backoff; doubles each retry, with jitter
+ * @param timeout           default per-attempt timeout for deployments that set none; null for the provider's
+ * @param streamTimeout     the same for streams; null for {@code timeout}
+ * @param fallbacks         per reason, alias → the aliases to try in order
+ * @param promptCacheAffinity keep requests with the same cacheable prefix on one deployment of a group
+ * @param auto              the cost-tier router, or null when not configured
+ */
+public record RouterSettings(String strategy, int numRetries, int allowedFails, Duration cooldown,
+                             Duration minRetryWait, Duration backoffBase, Duration timeout, Duration streamTimeout,
+                             Map<FallbackReason, Map<String, List<String>>> fallbacks, boolean promptCacheAffinity,
+                             AutoRouterSettings auto) {
+    public static final String DEFAULT_STRATEGY = "simple-shuffle";
+    public static final int DEFAULT_NUM_RETRIES = 2;
+    public static final int DEFAULT_ALLOWED_FAILS = 3;
+    public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_BACKOFF = Duration.ofMillis(250);
+
+    /** Defaults only: no fallbacks, no auto router. */
+    public static RouterSettings defaults() {
+        return from(Map.of(), Map.of());
+    }
+
+    public static RouterSettings from(GatewayConfig config) {
+        return from(config.routerSettings(), config.litellmSettings());
+    }
+
+    static RouterSettings from(Map<String, Object> router, Map<String, Object> litellm) {
+        Settings s = new Settings(router, litellm);
+        Map<FallbackReason, Map<String, List<String>>> fallbacks = new EnumMap<>(FallbackReason.class);
+        fallbacks.put(FallbackReason.ERROR, s.fallbacks("fallbacks"));
+        fallbacks.put(FallbackReason.CONTEXT_WINDOW, s.fallbacks("context_window_fallbacks"));
+        fallbacks.put(FallbackReason.CONTENT_POLICY, s.fallbacks("content_policy_fallbacks"));
+        Object timeout = s.get("timeout") != null ? s.get("timeout") : s.get("request_timeout");
+        return new RouterSettings(
+                s.get("routing_strategy") == null ? DEFAULT_STRATEGY : s.get("routing_strategy").toString(),
+                s.integer("num_retries", DEFAULT_NUM_RETRIES),
+                s.integer("allowed_fails", DEFAULT_ALLOWED_FAILS),
+                s.seconds(s.get("cooldown_time"), DEFAULT_COOLDOWN),
+                s.seconds(s.get("retry_after"), Duration.ZERO),
+                s.seconds(s.get("retry_backoff"), DEFAULT_BACKOFF),
+                s.seconds(timeout, null),
+                s.seconds(s.get("stream_timeout"), null),
+                Map.copyOf(fallbacks),
+                flag(s.get("prompt_cache_affinity"), true),
+                s.get("auto_router") instanceof Map<?, ?> m ? AutoRouterSettings.from(m) : null);
+    }
+
+    /** The fallback list of {@code alias} for {@code reason}; empty when none is configured. */
+    public List<String> fallbacksFor(FallbackReason reason, String alias) {
+        Map<String, List<String>> byAlias = fallbacks.get(reason);
+        return byAlias == null ? List.of() : byAlias.getOrDefault(alias, List.of());
+    }
+
+    /** A yes/no setting: a YAML boolean, or text the config loader accepted (true/yes/on, false/no/off). */
+    static boolean flag(Object v, boolean dflt) {
+        if (v == null) return dflt;
+        return switch (v.toString().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> dflt;
+        };
+    }
+
+    /** Reads one key from router_settings, else litellm_settings. */
+    private record Settings(Map<String, Object> router, Map<String, Object> litellm) {
+        Object get(String key) {
+            return router.get(key) != null ? router.get(key) : litellm.get(key);
+        }
+
+        int integer(String key, int dflt) {
+            Object v = get(key);
+            return v == null ? dflt : (int) Double.parseDouble(v.toString());
+        }
+
+        Duration seconds(Object v, Duration dflt) {
+            return v == null ? dflt : Duration.ofMillis(Math.round(Double.parseDouble(v.toString()) * 1000));
+        }
+
+        /** Both sections' lists merged per alias, router_settings' entries first, each alias once. */
+        Map<String, List<String>> fallbacks(String key) {
+            Map<String, Set<String>> merged = new LinkedHashMap<>();
+            for (Object section : new Object[] {router.get(key), litellm.get(key)}) {
+                if (!(section instanceof List<?> entries)) continue;
+                for (Object entry : entries) {
+                    if (!(entry instanceof Map<?, ?> m)) continue;
+                    m.forEach((from, to) -> {
+                        Set<String> list = merged.computeIfAbsent(from.toString(), k -> new LinkedHashSet<>());
+                        if (to instanceof List<?> l) for (Object a : l) list.add(a.toString());
+                    });
+                }
+            }
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            merged.forEach((k, v) -> out.put(k, List.copyOf(new ArrayList<>(v))));
+            return Map.copyOf(out);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.switchboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** router_settings / litellm_settings routing keys: accepted shapes, and errors that name the line and the fix. */
+class RoutingKeysTest {
+    private final ConfigLoader loader = new ConfigLoader(Map.<String, String>of()::get);
+    private static final String MODELS = """
+            model_list:
+              - model_name: cheap
+                litellm_params: { model: mock/a }
+              - model_name: smart
+                litellm_params: { model: mock/b }
+            """;
+
+    @Test
+    void acceptsLiteLlmsRoutingKeysAndSwitchboardsOwn() {
+        GatewayConfig c = loader.parse(MODELS + """
+                router_settings:
+                  routing_strategy: latency-based-routing
+                  num_retries: 1
+                  allowed_fails: 2
+                  cooldown_time: 0.5
+                  retry_backoff: 0.1
+                  prompt_cache_affinity: false
+                  fallbacks: [{ cheap: [smart] }]
+                  auto_router: { alias: auto, max_cheap_tokens: 500, smart_keywords: [prove], classifier: true }
+                litellm_settings:
+                  context_window_fallbacks: [{ cheap: [smart] }]
+                """);
+        assertThat(c.warnings()).isEmpty();
+        assertThat(c.routerSettings()).containsEntry("fallbacks", List.of(Map.of("cheap", List.of("smart"))));
+        assertThat(c.litellmSettings()).containsKey("context_window_fallbacks");
+    }
+
+    @Test
+    void wrongValuesAreErrorsWithTheirLine() {
+        assertThatThrownBy(() -> loader.parse(MODELS + """
+                router_settings:
+                  routing_strategy: fastest
+                  num_retries: two
+                  cooldown_time: -1
+                  fallbacks: [{ cheap: [smarty] }]
+                  content_policy_fallbacks: [{ gpt: [smart] }]
+                  auto_router: { alias: cheap, default_tier: medium }
+                """))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "line 7: router_settings.routing_strategy: unknown strategy 'fastest'. Fix: use one of "
+                                + "[cost-based-routing, latency-based-routing, least-busy, simple-shuffle, "
+                                + "usage-based-routing, usage-based-routing-v2].",
+                        "line 8: router_settings.num_retries: expected a number, found 'two'.",
+                        "line 9: router_settings.cooldown_time: must be 0 or more seconds, found -1.0.",
+                        "line 10: router_settings.fallbacks[0].cheap[0]: 'smarty' is not a model_name of model_list. "
+                                + "Fix: use one of [cheap, smart].",
+                        "line 11: router_settings.content_policy_fallbacks[0]: 'gpt' is not a model_name of "
+                                + "model_list. Fix: use one of [cheap, smart].",
+                        "line 12: router_settings.auto_router.alias: 'cheap' is already a model_name. Fix: pick a "
+                                + "name no model_list entry uses, e.g. auto.",
+                        "line 12: router_settings.auto_router.default_tier: expected cheap or smart, found 'medium'."));
+    }
+
+    @Test
+    void autoRouterNeedsBothTiers() {
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - model_name: only
+                    litellm_params: { model: mock/a }
+                router_settings:
+                  auto_router: { cheap: only }
+                """)).hasMessageContaining("line 5: router_settings.auto_router: needs a cheap and a smart tier");
+    }
+}

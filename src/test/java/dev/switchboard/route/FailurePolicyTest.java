@@ -1,0 +1,61 @@
+package dev.switchboard.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.UpstreamErrors;
+import dev.switchboard.route.FailurePolicy.Cooldown;
+import dev.switchboard.route.FailurePolicy.Verdict;
+import org.junit.jupiter.api.Test;
+
+/** The README's table "which error → retry, cooldown, which fallback", row by row, from real upstream errors. */
+class FailurePolicyTest {
+    private static Verdict upstream(int status, String message, String code) {
+        return FailurePolicy.classify(UpstreamErrors.fromStatus(status, message, null, null, code, null, "openai/x", null));
+    }
+
+    @Test
+    void transientFailuresAreRetriedCountedAndFallBack() {
+        for (int status : new int[] {500, 502, 503, 504, 529, 408}) {
+            assertThat(upstream(status, "boom", null)).as("HTTP " + status)
+                    .isEqualTo(new Verdict(true, Cooldown.COUNT, FallbackReason.ERROR));
+        }
+        assertThat(FailurePolicy.classify(GatewayException.of(ErrorKind.UPSTREAM, "Cannot connect to upstream")))
+                .isEqualTo(new Verdict(true, Cooldown.COUNT, FallbackReason.ERROR));
+        assertThat(FailurePolicy.classify(GatewayException.of(ErrorKind.TIMEOUT, "did not answer in time")))
+                .isEqualTo(new Verdict(true, Cooldown.COUNT, FallbackReason.ERROR));
+    }
+
+    @Test
+    void rateLimitIsRetriedAndCoolsDownAtOnce() {
+        assertThat(upstream(429, "Rate limit reached", "rate_limit_exceeded"))
+                .isEqualTo(new Verdict(true, Cooldown.NOW, FallbackReason.ERROR));
+    }
+
+    @Test
+    void contextWindowAndContentPolicyGoToTheirOwnFallbacksWithoutRetry() {
+        assertThat(upstream(400, "This model's maximum context length is 128000 tokens.", "context_length_exceeded"))
+                .isEqualTo(new Verdict(false, Cooldown.NONE, FallbackReason.CONTEXT_WINDOW));
+        assertThat(upstream(400, "prompt is too long: 210000 tokens > 200000 maximum", null).fallback())
+                .as("Anthropic's wording").isEqualTo(FallbackReason.CONTEXT_WINDOW);
+        assertThat(upstream(400, "Your request was rejected as a result of our safety system.", "content_policy_violation"))
+                .isEqualTo(new Verdict(false, Cooldown.NONE, FallbackReason.CONTENT_POLICY));
+        assertThat(upstream(400, "The response was filtered", "content_filter").fallback())
+                .as("Azure's content filter").isEqualTo(FallbackReason.CONTENT_POLICY);
+    }
+
+    @Test
+    void misconfiguredDeploymentsAreNotRetriedButCountAndFallBack() {
+        for (int status : new int[] {401, 403, 404}) {
+            assertThat(upstream(status, "no", null)).as("HTTP " + status)
+                    .isEqualTo(new Verdict(false, Cooldown.COUNT, FallbackReason.ERROR));
+        }
+    }
+
+    @Test
+    void badRequestsAreFinal() {
+        assertThat(upstream(400, "Invalid value for 'temperature'", null)).isEqualTo(new Verdict(false, Cooldown.NONE, null));
+        assertThat(upstream(422, "Unprocessable", null)).isEqualTo(new Verdict(false, Cooldown.NONE, null));
+    }
+}

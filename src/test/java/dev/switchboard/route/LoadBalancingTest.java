@@ -1,0 +1,106 @@
+package dev.switchboard.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.GatewayException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The strategies and limits of a model group, driven through the real router with in-process providers. */
+class LoadBalancingTest {
+    static Vertx vertx;
+
+    @BeforeAll
+    static void start() { vertx = Vertx.vertx(); }
+
+    @AfterAll
+    static void stop() { vertx.close(); }
+
+    private static List<FakeProvider> group(String alias, List<Map<String, Object>> params, List<Map<String, Object>> info) {
+        List<FakeProvider> out = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            out.add(new FakeProvider(FakeProvider.deployment(alias, "d" + i, params.get(i), info.isEmpty() ? Map.of() : info.get(i))));
+        }
+        return out;
+    }
+
+    private static ModelRouter router(List<FakeProvider> providers, Map<String, Object> routerSettings) {
+        return new ModelRouter(vertx, providers.stream().map(FakeProvider::target).toList(),
+                RouterSettings.from(routerSettings, Map.of()), new RouterMetrics(new SimpleMeterRegistry()), new Random(42));
+    }
+
+    /** Fake providers answer at once, so each future is complete when it returns. */
+    private static Answer<ChatResponse> call(ModelRouter r, String alias) {
+        Future<Answer<ChatResponse>> f = r.chat(FakeProvider.ctx(), FakeProvider.ask(alias, "hi"));
+        assertThat(f.isComplete()).isTrue();
+        if (f.failed()) throw (RuntimeException) f.cause();
+        return f.result();
+    }
+
+    @Test
+    void simpleShuffleSpreadsAThousandRequestsWithinFivePercentOfTheWeights() {
+        List<FakeProvider> p = group("pool", List.of(Map.of("weight", 1.0), Map.of("weight", 3.0), Map.of("rpm", 6.0)), List.of());
+        ModelRouter r = router(p, Map.of("routing_strategy", "simple-shuffle"));
+        for (int i = 0; i < 1000; i++) call(r, "pool");
+        assertThat(p.get(0).calls.get() / 1000.0).isCloseTo(0.1, within(0.05));
+        assertThat(p.get(1).calls.get() / 1000.0).isCloseTo(0.3, within(0.05));
+        assertThat(p.get(2).calls.get() / 1000.0).as("rpm weighs when weight is absent").isCloseTo(0.6, within(0.05));
+    }
+
+    @Test
+    void orderTiersServeFromTheFirstTierUntilItCoolsDown() {
+        List<FakeProvider> p = group("tiered", List.of(Map.of("order", 2.0), Map.of("order", 1.0)), List.of());
+        ModelRouter r = router(p, Map.of("allowed_fails", 1L, "cooldown_time", 60L, "num_retries", 1L, "retry_backoff", 0L));
+        for (int i = 0; i < 20; i++) assertThat(call(r, "tiered").deployment()).isEqualTo("fake/d1");
+        p.get(1).failure = () -> GatewayException.of(dev.switchboard.model.ErrorKind.UPSTREAM, "down");
+        Answer<ChatResponse> a = call(r, "tiered");
+        assertThat(a.deployment()).as("retried on the next tier").isEqualTo("fake/d0");
+        assertThat(a.route()).isEqualTo(ModelRouter.PRIMARY);
+        int before = p.get(1).calls.get();
+        for (int i = 0; i < 10; i++) assertThat(call(r, "tiered").deployment()).isEqualTo("fake/d0");
+        assertThat(p.get(1).calls.get()).as("the cooling tier gets nothing").isEqualTo(before);
+    }
+
+    @Test
+    void usageBasedRoutingStaysUnderEachDeploymentsRpm() {
+        List<FakeProvider> p = group("limited", List.of(Map.of("rpm", 5.0), Map.of("rpm", 10.0)), List.of());
+        ModelRouter r = router(p, Map.of("routing_strategy", "usage-based-routing", "num_retries", 0L));
+        Map<String, Integer> served = new HashMap<>();
+        List<GatewayException> refused = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            try {
+                served.merge(call(r, "limited").deployment(), 1, Integer::sum);
+            } catch (GatewayException e) {
+                refused.add(e);
+            }
+        }
+        assertThat(served).containsEntry("fake/d0", 5).containsEntry("fake/d1", 10);
+        assertThat(refused).hasSize(5).allSatisfy(e -> {
+            assertThat(e.status()).isEqualTo(429);
+            assertThat(e.code()).isEqualTo(FailurePolicy.NO_CAPACITY);
+            assertThat(e.retryAfterSeconds()).isBetween(1L, 60L);
+        });
+    }
+
+    @Test
+    void costBasedRoutingPicksTheCheapestPricedDeployment() {
+        List<FakeProvider> p = group("priced", List.of(Map.of(), Map.of(), Map.of()), List.of(
+                Map.of("input_cost_per_token", 3e-6, "output_cost_per_token", 15e-6),
+                Map.of("input_cost_per_token", 1.5e-7, "output_cost_per_token", 6e-7),
+                Map.of()));
+        ModelRouter r = router(p, Map.of("routing_strategy", "cost-based-routing"));
+        for (int i = 0; i < 20; i++) assertThat(call(r, "priced").deployment()).isEqualTo("fake/d1");
+    }
+}

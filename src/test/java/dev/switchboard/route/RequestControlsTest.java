@@ -1,0 +1,70 @@
+package dev.switchboard.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.model.GatewayException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Per-request overrides from headers and body fields, and what is stripped before going upstream. */
+class RequestControlsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Map<String, JsonNode> body(String json) throws Exception {
+        Map<String, JsonNode> out = new HashMap<>();
+        JSON.readTree(json).properties().forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    @Test
+    void bodyFieldsAreReadAndStripped() throws Exception {
+        Map<String, JsonNode> b = body("{\"models\":[\"b\",\"c\"],\"num_retries\":1,\"timeout\":2.5,\"stream_timeout\":9,"
+                + "\"fallbacks\":[\"d\"],\"logit_bias\":{}}");
+        RequestControls c = RequestControls.from(Map.of(), b);
+        assertThat(c.models()).containsExactly("b", "c");
+        assertThat(c.numRetries()).isEqualTo(1);
+        assertThat(c.timeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(c.streamTimeout()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(c.fallbacks()).containsExactly("d");
+        assertThat(c.fallbacksOff()).isFalse();
+        assertThat(RequestControls.strip(b)).containsOnlyKeys("logit_bias");
+    }
+
+    @Test
+    void headersWinOverTheBody() throws Exception {
+        RequestControls c = RequestControls.from(Map.of("timeout", "0.5", "num-retries", "0", "fallbacks", "off",
+                "tier", "SMART"), body("{\"timeout\":30,\"num_retries\":3}"));
+        assertThat(c.timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.numRetries()).isZero();
+        assertThat(c.fallbacksOff()).isTrue();
+        assertThat(c.tier()).isEqualTo("smart");
+    }
+
+    @Test
+    void anEmptyOrFalseFallbacksFieldTurnsFallbacksOff() throws Exception {
+        assertThat(RequestControls.from(Map.of(), body("{\"fallbacks\":[]}")).fallbacksOff()).isTrue();
+        assertThat(RequestControls.from(Map.of(), body("{\"fallbacks\":false}")).fallbacksOff()).isTrue();
+        assertThat(RequestControls.from(Map.of(), Map.of())).isSameAs(RequestControls.NONE);
+    }
+
+    @Test
+    void badValuesAre400sNamingTheField() throws Exception {
+        assertThatThrownBy(() -> RequestControls.from(Map.of("timeout", "soon"), Map.of()))
+                .isInstanceOf(GatewayException.class).hasFieldOrPropertyWithValue("param", "x-switchboard-timeout");
+        assertThatThrownBy(() -> RequestControls.from(Map.of(), body("{\"num_retries\":99}")))
+                .hasFieldOrPropertyWithValue("param", "num_retries");
+        assertThatThrownBy(() -> RequestControls.from(Map.of(), body("{\"models\":\"gpt\"}")))
+                .hasFieldOrPropertyWithValue("param", "models");
+        assertThatThrownBy(() -> RequestControls.from(Map.of("tier", "medium"), Map.of()))
+                .hasFieldOrPropertyWithValue("param", "x-switchboard-tier");
+        assertThatThrownBy(() -> RequestControls.from(Map.of("fallbacks", "maybe"), Map.of()))
+                .hasFieldOrPropertyWithValue("param", "x-switchboard-fallbacks");
+        assertThat(RequestControls.from(Map.of(), body("{\"models\":[]}")).models()).isEqualTo(List.of());
+    }
+}
