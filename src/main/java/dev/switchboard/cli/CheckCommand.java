@@ -26,7 +26,7 @@ final class CheckCommand implements Callable<Integer> {
             e.problems().forEach(p -> System.out.println("  error: " + p));
             return 1;
         }
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = VertxRuntime.create(1);
         try {
             Gateway.create(vertx, cfg, System::getenv).close();
         } catch (IllegalArgumentException e) {

@@ -2,7 +2,6 @@ package dev.switchboard.cli;
 
 import dev.switchboard.simulator.ProviderSimulator;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
             config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         int loops = Runtime.getRuntime().availableProcessors();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        Vertx vertx = VertxRuntime.create(loops);
         ProviderSimulator sim = ProviderSimulator.start(vertx, "127.0.0.1", 0, false)
                 .toCompletionStage().toCompletableFuture().get();
         String simBase = sim.baseUrl();

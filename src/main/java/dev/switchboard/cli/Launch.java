@@ -7,7 +7,6 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.edge.EdgeServer;
 import dev.switchboard.pipeline.Gateway;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -42,8 +41,7 @@ final class Launch {
             return 2;
         }
         int loops = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
-        Vertx vertx = existing != null ? existing : Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
-                .setPreferNativeTransport(true));
+        Vertx vertx = existing != null ? existing : VertxRuntime.create(loops);
         Gateway gateway;
         try {
             gateway = Gateway.create(vertx, config, env);
@@ -64,7 +62,8 @@ final class Launch {
         if (config.general().masterKey() == null) {
             log.warn("No general_settings.master_key: accepting requests without a key, on loopback ({}) only.", host);
         }
-        log.info("Switchboard listening on http://{}:{}/v1 with {} model(s):", host, server.port(), gateway.aliases().size());
+        log.info("Switchboard listening on http://{}:{}/v1 ({} event loop(s), {} transport) with {} model(s):", host,
+                server.port(), loops, vertx.isNativeTransportEnabled() ? "epoll" : "NIO", gateway.aliases().size());
         for (Deployment d : config.deployments()) {
             log.info("  {} -> {}{}", d.alias(), d.id(), d.apiBase() == null ? "" : " at " + d.apiBase());
         }

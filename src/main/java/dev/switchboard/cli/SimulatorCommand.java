@@ -2,7 +2,6 @@ package dev.switchboard.cli;
 
 import dev.switchboard.simulator.ProviderSimulator;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -22,7 +21,7 @@ final class SimulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+        Vertx vertx = VertxRuntime.create(eventLoops);
         ProviderSimulator sim = ProviderSimulator.start(vertx, host, port, false).toCompletionStage().toCompletableFuture().get();
         System.err.println("simulator: OpenAI wire format on " + sim.baseUrl().replace("127.0.0.1", host));
         new CountDownLatch(1).await();

@@ -68,6 +68,8 @@ public final class EdgeServer {
                     .setTcpNoDelay(true)
                     .setIdleTimeout(0)
                     .setCompressionSupported(false)
+                    .setPerMessageWebSocketCompressionSupported(false) // keeps the WebSocket extension
+                    .setPerFrameWebSocketCompressionSupported(false)   // handler out of every pipeline
                     .setMaxInitialLineLength(16 * 1024)
                     .setMaxHeaderSize(64 * 1024);
             return vertx.createHttpServer(options)

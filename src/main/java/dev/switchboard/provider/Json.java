@@ -14,6 +14,8 @@ import java.io.UncheckedIOException;
  */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
+    /** A prebuilt reader: readTree through ObjectMapper re-derives its configuration on every call. */
+    private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 
     private Json() {}
 
@@ -33,7 +35,12 @@ public final class Json {
     }
 
     public static JsonNode read(Buffer buffer) throws IOException {
-        return MAPPER.readTree(buffer.getBytes());
+        return TREE.readTree(buffer.getBytes());
+    }
+
+    /** Parses one JSON text (a stream event's data). */
+    public static JsonNode read(String json) throws IOException {
+        return TREE.readTree(json);
     }
 
     public static String text(JsonNode n, String field) {

@@ -27,6 +27,7 @@ import java.util.Map;
  */
 public final class AnthropicRequestDecoder {
     static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 
     public ChatRequest messages(Buffer body, Map<String, String> dialectHeaders) {
         ObjectNode n = object(body);
@@ -65,7 +66,7 @@ public final class AnthropicRequestDecoder {
     private static ObjectNode object(Buffer body) {
         JsonNode n;
         try {
-            n = MAPPER.readTree(body.getBytes());
+            n = TREE.readTree(body.getBytes());
         } catch (JsonProcessingException e) {
             throw bad("There was an issue with your request body: invalid JSON (" + e.getOriginalMessage() + ")", null);
         } catch (IOException e) {

@@ -30,6 +30,7 @@ import java.util.Set;
  */
 public final class OpenAiRequestDecoder {
     static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 
     private static final Set<String> CHAT_FIELDS = Set.of("model", "messages", "tools", "tool_choice",
             "parallel_tool_calls", "response_format", "temperature", "top_p", "max_tokens",
@@ -93,7 +94,7 @@ public final class OpenAiRequestDecoder {
     private static ObjectNode object(Buffer body) {
         JsonNode n;
         try {
-            n = MAPPER.readTree(body.getBytes());
+            n = TREE.readTree(body.getBytes());
         } catch (JsonProcessingException e) {
             throw GatewayException.badRequest("We could not parse the JSON body of your request: "
                     + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "

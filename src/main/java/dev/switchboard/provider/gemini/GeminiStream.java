@@ -43,7 +43,7 @@ final class GeminiStream extends SseRelay {
     protected void onEvent(String event, String data) {
         JsonNode n;
         try {
-            n = Json.MAPPER.readTree(data);
+            n = Json.read(data);
         } catch (Exception e) {
             fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + deploymentId + " sent a stream event that is not JSON."));
             return;

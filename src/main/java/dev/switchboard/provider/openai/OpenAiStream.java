@@ -36,7 +36,7 @@ final class OpenAiStream extends SseRelay {
         }
         JsonNode n;
         try {
-            n = Json.MAPPER.readTree(data);
+            n = Json.read(data);
         } catch (Exception e) {
             fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + deploymentId + " sent a stream event that is not JSON."));
             return;
