@@ -7,13 +7,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * The one SSE writer every dialect uses: encodes each chunk with the dialect's encoder and writes it at once
- * (no buffering of the answer), exposes the response's write queue as backpressure, and ends a broken stream
+ * The one SSE writer every dialect uses: encodes each chunk with the dialect's encoder and writes each batch
+ * the producer flushes (one upstream read's worth, never the whole answer), exposes the response's write queue as backpressure, and ends a broken stream
  * with the dialect's error event instead of its clean terminator.
  */
 public final class SseSink implements ChunkSink {
     private final HttpServerResponse resp;
     private final StreamEncoder encoder;
+    private Buffer pending;
     private boolean ended;
 
     public SseSink(HttpServerResponse resp, StreamEncoder encoder) {
@@ -25,12 +26,23 @@ public final class SseSink implements ChunkSink {
     public void chunk(ChatChunk chunk) {
         if (ended || resp.closed()) return;
         Buffer b = encoder.chunk(chunk);
-        if (b != null) resp.write(b);
+        if (b == null) return;
+        if (pending == null) pending = b;
+        else pending.appendBuffer(b);
+    }
+
+    @Override
+    public void flush() {
+        if (pending == null || resp.closed()) return;
+        Buffer out = pending;
+        pending = null;
+        resp.write(out);
     }
 
     @Override
     public void end() {
         if (ended || resp.closed()) return;
+        flush();
         ended = true;
         Buffer closing = encoder.end();
         if (closing != null) resp.write(closing);
@@ -40,6 +52,7 @@ public final class SseSink implements ChunkSink {
     @Override
     public void fail(GatewayException error) {
         if (ended || resp.closed()) return;
+        flush();
         ended = true;
         resp.write(encoder.error(error));
         resp.end();

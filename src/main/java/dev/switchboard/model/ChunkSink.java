@@ -7,6 +7,13 @@ package dev.switchboard.model;
 public interface ChunkSink {
     void chunk(ChatChunk chunk);
 
+    /**
+     * Sends what the chunks so far produced. Producers call it after each batch they received (one upstream
+     * read often holds many events), so the client gets one write and one syscall per batch, not per event.
+     * Decorators must pass it on.
+     */
+    void flush();
+
     /** The stream finished cleanly. */
     void end();
 

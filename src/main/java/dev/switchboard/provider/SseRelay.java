@@ -37,7 +37,10 @@ public abstract class SseRelay implements ChatStream {
         SseParser parser = new SseParser((event, data) -> {
             if (!finished) onEvent(event, data);
         });
-        upstream.handler(parser::feed);
+        upstream.handler(buf -> {
+            parser.feed(buf);
+            if (!finished) sink.flush(); // everything this read carried goes out in one write
+        });
         upstream.exceptionHandler(t -> fail(UpstreamHttp.networkFailure(t, endpoint)));
         upstream.endHandler(v -> {
             if (finished) return;

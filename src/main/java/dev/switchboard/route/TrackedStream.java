@@ -35,6 +35,9 @@ final class TrackedStream implements ChatStream {
             }
 
             @Override
+            public void flush() { sink.flush(); }
+
+            @Override
             public void end() {
                 attempt.end(usage, clock.getAsLong());
                 sink.end();

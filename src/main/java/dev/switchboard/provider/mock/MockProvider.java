@@ -162,10 +162,12 @@ final class MockProvider implements Provider, EmbeddingProvider {
             while (!cancelled && next < chunks.size()) {
                 sink.chunk(chunks.get(next++));
                 if (sink.writeQueueFull()) {
+                    sink.flush();
                     sink.drainHandler(this::pump);
                     return;
                 }
                 if (behaviour.chunkDelayMs() > 0 && next < chunks.size()) {
+                    sink.flush();
                     vertx.setTimer(behaviour.chunkDelayMs(), t -> pump());
                     return;
                 }
