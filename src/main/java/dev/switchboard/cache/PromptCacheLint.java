@@ -44,6 +44,7 @@ public final class PromptCacheLint {
      * @return findings, empty when the request has no breakpoint or nothing to say
      */
     public List<String> lint(String app, ChatRequest request) {
+        if (!hasBreakpoint(request)) return List.of(); // the common case costs one scan, no hashing
         List<Segment> segments = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         int end = prefix(request, segments, texts);
@@ -74,6 +75,17 @@ public final class PromptCacheLint {
             }
         }
         return findings;
+    }
+
+    private static boolean hasBreakpoint(ChatRequest r) {
+        for (Tool t : r.tools()) if (t.cacheControl() != null) return true;
+        for (Message m : r.messages()) {
+            for (ContentPart p : m.content()) {
+                if (p instanceof ContentPart.Text t && t.cacheControl() != null) return true;
+                if (p instanceof ContentPart.Image i && i.cacheControl() != null) return true;
+            }
+        }
+        return false;
     }
 
     /** Fills the segments in the providers' cache order; returns the index of the last one with a breakpoint, or -1. */

@@ -38,6 +38,10 @@ public final class Json {
         return TREE.readTree(buffer.getBytes());
     }
 
+    public static JsonNode read(byte[] json) throws IOException {
+        return TREE.readTree(json);
+    }
+
     /** Parses one JSON text (a stream event's data). */
     public static JsonNode read(String json) throws IOException {
         return TREE.readTree(json);

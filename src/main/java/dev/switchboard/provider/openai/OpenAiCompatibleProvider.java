@@ -19,7 +19,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import java.time.Duration;
-import java.util.function.Function;
 
 /** OpenAI's API and every server that speaks it (Ollama, vLLM, llama.cpp, OpenRouter, Groq, DeepSeek, …). */
 final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
@@ -30,6 +29,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     private final String secret;
     private final OpenAiRequestEncoder encoder;
     private final OpenAiResponseDecoder decoder;
+    private final OpenAiChatDecoder chatDecoder;
     private final Duration timeout;
     private final Duration streamTimeout;
 
@@ -40,6 +40,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.secret = key == null ? null : key.reveal();
         this.encoder = new OpenAiRequestEncoder(d, flavor);
         this.decoder = new OpenAiResponseDecoder(d.model());
+        this.chatDecoder = new OpenAiChatDecoder(d.model());
         this.timeout = d.timeout();
         this.streamTimeout = d.streamTimeout() != null ? d.streamTimeout() : d.timeout();
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
@@ -57,7 +58,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         return post("/chat/completions", encoder.chat(request, false), "application/json", pick(options, timeout))
-                .compose(resp -> readJson(resp, decoder::response));
+                .compose(resp -> read(resp, chatDecoder::response));
     }
 
     @Override
@@ -65,14 +66,14 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         return post("/chat/completions", encoder.chat(request, true), "text/event-stream", pick(options, streamTimeout))
                 .compose(resp -> {
                     if (resp.statusCode() != 200) return resp.body().compose(b -> Future.failedFuture(error(resp, b)));
-                    return Future.succeededFuture(new OpenAiStream(resp, decoder, endpoint, deployment.id(), secret));
+                    return Future.succeededFuture(new OpenAiStream(resp, chatDecoder, endpoint, deployment.id(), secret));
                 });
     }
 
     @Override
     public Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
         return post("/embeddings", encoder.embeddings(request), "application/json", pick(options, timeout))
-                .compose(resp -> readJson(resp, decoder::embeddings));
+                .compose(resp -> read(resp, body -> decoder.embeddings(Json.read(body))));
     }
 
     private static Duration pick(CallOptions options, Duration deploymentDefault) {
@@ -83,13 +84,17 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         return http.send(endpoint, endpoint.pathFor(path), headers(accept), body, idle);
     }
 
-    private <T> Future<T> readJson(HttpClientResponse resp, Function<com.fasterxml.jackson.databind.JsonNode, T> decode) {
+    private interface BodyDecoder<T> {
+        T decode(byte[] body) throws java.io.IOException;
+    }
+
+    private <T> Future<T> read(HttpClientResponse resp, BodyDecoder<T> decode) {
         return resp.body()
                 .recover(t -> Future.failedFuture(UpstreamHttp.networkFailure(t, endpoint)))
                 .compose(body -> {
                     if (resp.statusCode() != 200) return Future.failedFuture(error(resp, body));
                     try {
-                        return Future.succeededFuture(decode.apply(Json.read(body)));
+                        return Future.succeededFuture(decode.decode(body.getBytes()));
                     } catch (Exception e) {
                         return Future.failedFuture(GatewayException.of(ErrorKind.UPSTREAM,
                                 "Upstream " + deployment.id() + " answered with a body that is not valid JSON."));

@@ -1,11 +1,9 @@
 package dev.switchboard.provider.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
-import dev.switchboard.provider.Json;
 import dev.switchboard.provider.SseRelay;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.http.HttpClientResponse;
@@ -15,12 +13,12 @@ import io.vertx.core.http.HttpClientResponse;
  * fails the stream. Lax servers that end the body after a finish_reason without [DONE] count as complete.
  */
 final class OpenAiStream extends SseRelay {
-    private final OpenAiResponseDecoder decoder;
+    private final OpenAiChatDecoder decoder;
     private final String deploymentId;
     private final String secret;
     private boolean sawFinishReason;
 
-    OpenAiStream(HttpClientResponse upstream, OpenAiResponseDecoder decoder, UpstreamHttp.Endpoint endpoint,
+    OpenAiStream(HttpClientResponse upstream, OpenAiChatDecoder decoder, UpstreamHttp.Endpoint endpoint,
                  String deploymentId, String secret) {
         super(upstream, endpoint);
         this.decoder = decoder;
@@ -34,19 +32,16 @@ final class OpenAiStream extends SseRelay {
             finish();
             return;
         }
-        JsonNode n;
+        ChatChunk chunk;
         try {
-            n = Json.read(data);
+            chunk = decoder.chunk(data);
+        } catch (OpenAiChatDecoder.ErrorEvent e) {
+            fail(OpenAiErrorDecoder.midStream(e.error, deploymentId, secret));
+            return;
         } catch (Exception e) {
             fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + deploymentId + " sent a stream event that is not JSON."));
             return;
         }
-        JsonNode error = n.get("error");
-        if (error != null && !error.isNull()) {
-            fail(OpenAiErrorDecoder.midStream(error, deploymentId, secret));
-            return;
-        }
-        ChatChunk chunk = decoder.chunk(n);
         for (ChunkChoice c : chunk.choices()) if (c.finishReason() != null) sawFinishReason = true;
         emit(chunk);
     }

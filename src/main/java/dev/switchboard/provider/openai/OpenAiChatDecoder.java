@@ -1,0 +1,291 @@
+package dev.switchboard.provider.openai;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.Delta;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.ToolCallDelta;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * OpenAI's chat completion and stream-chunk JSON → canonical, read with Jackson's streaming parser straight
+ * into the canonical records: every OpenAI-compatible call passes through here (once per answer, once per
+ * streamed event), and building a tree first cost more than the rest of the decoding. Unknown fields are
+ * skipped; where an answer lacks {@code model} (some compatible servers) the deployment's model fills in.
+ * {@code reasoning_content} (DeepSeek, vLLM) and {@code reasoning} (OpenRouter) both become reasoning text.
+ */
+final class OpenAiChatDecoder {
+    /** A stream event that carried {@code {"error":…}} instead of a chunk. */
+    static final class ErrorEvent extends IOException {
+        final transient JsonNode error;
+
+        ErrorEvent(JsonNode error) {
+            super("upstream error event", null);
+            this.error = error;
+        }
+    }
+
+    private final String fallbackModel;
+
+    OpenAiChatDecoder(String fallbackModel) { this.fallbackModel = fallbackModel; }
+
+    ChatResponse response(byte[] json) throws IOException {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+            Top top = top(p, false);
+            List<Choice> choices = new ArrayList<>(top.choices.size());
+            for (Object c : top.choices) choices.add((Choice) c);
+            return new ChatResponse(top.id, top.created, top.model(), choices, top.usage, top.fingerprint, top.tier);
+        }
+    }
+
+    /** @throws ErrorEvent when the event is an error object */
+    ChatChunk chunk(String json) throws IOException {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+            Top top = top(p, true);
+            List<ChunkChoice> choices = new ArrayList<>(top.choices.size());
+            for (Object c : top.choices) choices.add((ChunkChoice) c);
+            return new ChatChunk(top.id, top.created, top.model(), choices, top.usage, top.fingerprint, top.tier);
+        }
+    }
+
+    private final class Top {
+        String id;
+        long created = System.currentTimeMillis() / 1000;
+        String model;
+        String fingerprint;
+        String tier;
+        Usage usage;
+        final List<Object> choices = new ArrayList<>(1);
+
+        String model() { return model == null || model.isEmpty() ? fallbackModel : model; }
+    }
+
+    private Top top(JsonParser p, boolean chunk) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
+        Top t = new Top();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (f) {
+                case "id" -> t.id = text(p);
+                case "created" -> { if (v.isNumeric()) t.created = p.getLongValue(); }
+                case "model" -> t.model = text(p);
+                case "system_fingerprint" -> t.fingerprint = text(p);
+                case "service_tier" -> t.tier = text(p);
+                case "usage" -> t.usage = v == JsonToken.START_OBJECT ? usage(p) : null;
+                case "choices" -> {
+                    if (v == JsonToken.START_ARRAY) {
+                        while (p.nextToken() == JsonToken.START_OBJECT) t.choices.add(chunk ? chunkChoice(p) : choice(p, t.choices.size()));
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                case "error" -> {
+                    if (v != JsonToken.VALUE_NULL) throw new ErrorEvent(p.readValueAsTree());
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return t;
+    }
+
+    private static Choice choice(JsonParser p, int position) throws IOException {
+        int index = position;
+        Message message = new Message(Role.ASSISTANT, List.of(), null, null, null, null, null);
+        FinishReason finish = null;
+        JsonNode logprobs = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (f) {
+                case "index" -> { if (v.isNumeric()) index = p.getIntValue(); }
+                case "message" -> { if (v == JsonToken.START_OBJECT) message = message(p); }
+                case "finish_reason" -> finish = FinishReason.fromWire(text(p));
+                case "logprobs" -> logprobs = v == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
+                default -> p.skipChildren();
+            }
+        }
+        return new Choice(index, message, finish, logprobs);
+    }
+
+    private static Message message(JsonParser p) throws IOException {
+        String content = null, refusal = null, reasoning = null;
+        List<ToolCall> calls = List.of();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (f) {
+                case "content" -> content = content(p, v);
+                case "refusal" -> refusal = text(p);
+                case "reasoning_content" -> reasoning = text(p);
+                case "reasoning" -> { if (reasoning == null) reasoning = text(p); else p.skipChildren(); }
+                case "tool_calls" -> calls = v == JsonToken.START_ARRAY ? toolCalls(p) : skipped(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Message(Role.ASSISTANT, content == null ? List.of() : List.of(ContentPart.Text.of(content)), null,
+                calls, null, reasoning, refusal);
+    }
+
+    private static List<ToolCall> toolCalls(JsonParser p) throws IOException {
+        List<ToolCall> out = new ArrayList<>(1);
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            String id = null, name = null, args = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken v = p.nextToken();
+                if (f.equals("id")) id = text(p);
+                else if (f.equals("function") && v == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String g = p.currentName();
+                        JsonToken w = p.nextToken();
+                        if (g.equals("name")) name = text(p);
+                        else if (g.equals("arguments")) args = arguments(p, w);
+                        else p.skipChildren();
+                    }
+                } else p.skipChildren();
+            }
+            out.add(new ToolCall(id, name, args));
+        }
+        return out;
+    }
+
+    private static ChunkChoice chunkChoice(JsonParser p) throws IOException {
+        int index = 0;
+        Delta delta = Delta.EMPTY;
+        FinishReason finish = null;
+        JsonNode logprobs = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (f) {
+                case "index" -> { if (v.isNumeric()) index = p.getIntValue(); }
+                case "delta" -> { if (v == JsonToken.START_OBJECT) delta = delta(p); }
+                case "finish_reason" -> finish = FinishReason.fromWire(text(p));
+                case "logprobs" -> logprobs = v == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
+                default -> p.skipChildren();
+            }
+        }
+        return new ChunkChoice(index, delta, finish, logprobs);
+    }
+
+    private static Delta delta(JsonParser p) throws IOException {
+        Role role = null;
+        String content = null, refusal = null, reasoning = null;
+        List<ToolCallDelta> calls = List.of();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (f) {
+                case "role" -> role = Role.fromWire(text(p));
+                case "content" -> content = content(p, v);
+                case "refusal" -> refusal = text(p);
+                case "reasoning_content" -> reasoning = text(p);
+                case "reasoning" -> { if (reasoning == null) reasoning = text(p); else p.skipChildren(); }
+                case "tool_calls" -> calls = v == JsonToken.START_ARRAY ? toolCallDeltas(p) : skipped(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Delta(role, content, reasoning, refusal, calls);
+    }
+
+    private static List<ToolCallDelta> toolCallDeltas(JsonParser p) throws IOException {
+        List<ToolCallDelta> out = new ArrayList<>(1);
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            int index = out.size();
+            String id = null, name = null, args = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (f) {
+                    case "index" -> { if (v.isNumeric()) index = p.getIntValue(); }
+                    case "id" -> id = text(p);
+                    case "function" -> {
+                        if (v != JsonToken.START_OBJECT) {
+                            p.skipChildren();
+                            break;
+                        }
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String g = p.currentName();
+                            JsonToken w = p.nextToken();
+                            if (g.equals("name")) name = text(p);
+                            else if (g.equals("arguments")) args = arguments(p, w);
+                            else p.skipChildren();
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            out.add(new ToolCallDelta(index, id, name, args));
+        }
+        return out;
+    }
+
+    private static Usage usage(JsonParser p) throws IOException {
+        int prompt = 0, completion = 0, cached = 0, reasoning = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (f) {
+                case "prompt_tokens" -> prompt = v.isNumeric() ? p.getIntValue() : 0;
+                case "completion_tokens" -> completion = v.isNumeric() ? p.getIntValue() : 0;
+                case "prompt_tokens_details" -> cached = v == JsonToken.START_OBJECT ? field(p, "cached_tokens") : 0;
+                case "completion_tokens_details" -> reasoning = v == JsonToken.START_OBJECT ? field(p, "reasoning_tokens") : 0;
+                default -> p.skipChildren();
+            }
+        }
+        return new Usage(prompt, completion, cached, 0, reasoning);
+    }
+
+    /** One integer field of the object the parser is in; the rest of the object is skipped. */
+    private static int field(JsonParser p, String name) throws IOException {
+        int out = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            if (f.equals(name) && v.isNumeric()) out = p.getIntValue();
+            else p.skipChildren();
+        }
+        return out;
+    }
+
+    /** A string value, null for null; any other value as its JSON text. */
+    private static String text(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) return null;
+        if (t == JsonToken.VALUE_STRING) return p.getText();
+        if (t.isStructStart()) return p.readValueAsTree().toString();
+        return p.getText();
+    }
+
+    /** Content is a string, null, or (some servers) an array of text parts, joined. */
+    private static String content(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.START_ARRAY) return text(p);
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode part : (JsonNode) p.readValueAsTree()) if (part.has("text")) sb.append(part.get("text").asText());
+        return sb.toString();
+    }
+
+    /** Arguments are JSON text in OpenAI's format; a server that sends an object gets it written as text. */
+    private static String arguments(JsonParser p, JsonToken v) throws IOException {
+        return v == JsonToken.START_OBJECT ? p.readValueAsTree().toString() : text(p);
+    }
+
+    private static <T> List<T> skipped(JsonParser p) throws IOException {
+        p.skipChildren();
+        return List.of();
+    }
+}
