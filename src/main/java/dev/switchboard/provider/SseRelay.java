@@ -26,7 +26,7 @@ public abstract class SseRelay implements ChatStream {
     }
 
     /** One SSE event from the upstream; implementations call {@link #emit}, {@link #finish} or {@link #fail}. */
-    protected abstract void onEvent(String event, String data);
+    protected abstract void onEvent(String event, byte[] data);
 
     /** Whether an upstream body that simply ends (no end marker) is a complete answer, e.g. a finish reason was seen. */
     protected abstract boolean completeAtEndOfBody();

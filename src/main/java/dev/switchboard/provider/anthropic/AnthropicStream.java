@@ -41,7 +41,7 @@ final class AnthropicStream extends SseRelay {
     }
 
     @Override
-    protected void onEvent(String event, String data) {
+    protected void onEvent(String event, byte[] data) {
         JsonNode n;
         try {
             n = Json.read(data);

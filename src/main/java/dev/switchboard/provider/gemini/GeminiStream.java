@@ -40,7 +40,7 @@ final class GeminiStream extends SseRelay {
     }
 
     @Override
-    protected void onEvent(String event, String data) {
+    protected void onEvent(String event, byte[] data) {
         JsonNode n;
         try {
             n = Json.read(data);

@@ -52,7 +52,7 @@ final class OpenAiChatDecoder {
     }
 
     /** @throws ErrorEvent when the event is an error object */
-    ChatChunk chunk(String json) throws IOException {
+    ChatChunk chunk(byte[] json) throws IOException {
         try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
             Top top = top(p, true);
             List<ChunkChoice> choices = new ArrayList<>(top.choices.size());

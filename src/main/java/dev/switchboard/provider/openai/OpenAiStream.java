@@ -27,8 +27,8 @@ final class OpenAiStream extends SseRelay {
     }
 
     @Override
-    protected void onEvent(String event, String data) {
-        if ("[DONE]".equals(data.trim())) {
+    protected void onEvent(String event, byte[] data) {
+        if (isDone(data)) {
             finish();
             return;
         }
@@ -44,6 +44,10 @@ final class OpenAiStream extends SseRelay {
         }
         for (ChunkChoice c : chunk.choices()) if (c.finishReason() != null) sawFinishReason = true;
         emit(chunk);
+    }
+
+    private static boolean isDone(byte[] data) {
+        return data.length >= 6 && data.length <= 8 && new String(data, java.nio.charset.StandardCharsets.US_ASCII).trim().equals("[DONE]");
     }
 
     @Override

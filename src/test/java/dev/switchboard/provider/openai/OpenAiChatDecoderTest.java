@@ -57,15 +57,15 @@ class OpenAiChatDecoderTest {
         ChatChunk c = decoder.chunk("""
                 {"id":"x","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"",
                  "tool_calls":[{"index":1,"id":"call_9","type":"function","function":{"name":"f","arguments":""}}]},
-                 "logprobs":null,"finish_reason":null}],"usage":null}""");
+                 "logprobs":null,"finish_reason":null}],"usage":null}""".getBytes(StandardCharsets.UTF_8));
         assertThat(c.choices().get(0).delta().role()).isEqualTo(Role.ASSISTANT);
         assertThat(c.choices().get(0).delta().toolCalls().get(0).index()).isEqualTo(1);
         assertThat(c.usage()).isNull();
-        ChatChunk u = decoder.chunk("{\"id\":\"x\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}");
+        ChatChunk u = decoder.chunk("{\"id\":\"x\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}".getBytes(StandardCharsets.UTF_8));
         assertThat(u.choices()).isEmpty();
         assertThat(u.usage().totalTokens()).isEqualTo(7);
-        assertThatThrownBy(() -> decoder.chunk("{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}"))
+        assertThatThrownBy(() -> decoder.chunk("{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(OpenAiChatDecoder.ErrorEvent.class, e -> assertThat(e.error.get("message").asText()).isEqualTo("boom"));
-        assertThatThrownBy(() -> decoder.chunk("not json")).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> decoder.chunk("not json".getBytes(StandardCharsets.UTF_8))).isInstanceOf(java.io.IOException.class);
     }
 }
