@@ -143,22 +143,16 @@ final class OpenAiChatDecoder {
     private static List<ToolCall> toolCalls(JsonParser p) throws IOException {
         List<ToolCall> out = new ArrayList<>(1);
         while (p.nextToken() == JsonToken.START_OBJECT) {
-            String id = null, name = null, args = null;
+            String id = null;
+            Function fn = Function.NONE;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 JsonToken v = p.nextToken();
                 if (f.equals("id")) id = text(p);
-                else if (f.equals("function") && v == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String g = p.currentName();
-                        JsonToken w = p.nextToken();
-                        if (g.equals("name")) name = text(p);
-                        else if (g.equals("arguments")) args = arguments(p, w);
-                        else p.skipChildren();
-                    }
-                } else p.skipChildren();
+                else if (f.equals("function")) fn = function(p, v);
+                else p.skipChildren();
             }
-            out.add(new ToolCall(id, name, args));
+            out.add(new ToolCall(id, fn.name(), fn.arguments()));
         }
         return out;
     }
@@ -206,32 +200,42 @@ final class OpenAiChatDecoder {
         List<ToolCallDelta> out = new ArrayList<>(1);
         while (p.nextToken() == JsonToken.START_OBJECT) {
             int index = out.size();
-            String id = null, name = null, args = null;
+            String id = null;
+            Function fn = Function.NONE;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (f) {
                     case "index" -> { if (v.isNumeric()) index = p.getIntValue(); }
                     case "id" -> id = text(p);
-                    case "function" -> {
-                        if (v != JsonToken.START_OBJECT) {
-                            p.skipChildren();
-                            break;
-                        }
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String g = p.currentName();
-                            JsonToken w = p.nextToken();
-                            if (g.equals("name")) name = text(p);
-                            else if (g.equals("arguments")) args = arguments(p, w);
-                            else p.skipChildren();
-                        }
-                    }
+                    case "function" -> fn = function(p, v);
                     default -> p.skipChildren();
                 }
             }
-            out.add(new ToolCallDelta(index, id, name, args));
+            out.add(new ToolCallDelta(index, id, fn.name(), fn.arguments()));
         }
         return out;
+    }
+
+    /** A tool call's {@code function} object: name and arguments, either possibly absent in a stream piece. */
+    private record Function(String name, String arguments) {
+        static final Function NONE = new Function(null, null);
+    }
+
+    private static Function function(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return Function.NONE;
+        }
+        String name = null, args = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String g = p.currentName();
+            JsonToken w = p.nextToken();
+            if (g.equals("name")) name = text(p);
+            else if (g.equals("arguments")) args = arguments(p, w);
+            else p.skipChildren();
+        }
+        return new Function(name, args);
     }
 
     private static Usage usage(JsonParser p) throws IOException {
