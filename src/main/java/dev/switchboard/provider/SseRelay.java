@@ -75,6 +75,16 @@ public abstract class SseRelay implements ChatStream {
 
     protected final String upstreamName() { return endpoint.display(); }
 
+    /** The event's data as JSON, or null after failing the stream when it is not JSON. */
+    protected final com.fasterxml.jackson.databind.JsonNode json(byte[] data) {
+        try {
+            return Json.read(data);
+        } catch (Exception e) {
+            fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display() + " sent a stream event that is not JSON."));
+            return null;
+        }
+    }
+
     @Override
     public final void cancel() {
         if (finished) return;

@@ -9,7 +9,6 @@ import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
-import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.EmbeddingProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

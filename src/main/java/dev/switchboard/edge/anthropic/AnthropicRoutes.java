@@ -1,17 +1,14 @@
 package dev.switchboard.edge.anthropic;
 
-import dev.switchboard.edge.BodyReader;
+import dev.switchboard.edge.DialectCall;
 import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.edge.SseSink;
 import dev.switchboard.edge.SwitchboardHeaders;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
-import dev.switchboard.model.Caller;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.ContentPart;
-import dev.switchboard.model.ErrorKind;
-import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Tool;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,8 +17,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Anthropic dialect: {@code POST /v1/messages} (stream and not) and {@code /v1/messages/count_tokens},
@@ -29,14 +24,17 @@ import org.slf4j.LoggerFactory;
  * points Claude Code at any configured model. Errors use Anthropic's shape.
  */
 public final class AnthropicRoutes {
-    private static final Logger log = LoggerFactory.getLogger(AnthropicRoutes.class);
     private static final String JSON = "application/json";
 
     private final EdgeContext edge;
     private final AnthropicRequestDecoder decoder = new AnthropicRequestDecoder();
     private final AnthropicResponseEncoder encoder = new AnthropicResponseEncoder();
+    private final DialectCall call;
 
-    public AnthropicRoutes(EdgeContext edge) { this.edge = edge; }
+    public AnthropicRoutes(EdgeContext edge) {
+        this.edge = edge;
+        this.call = new DialectCall(edge, encoder::error, e -> new AnthropicStreamEncoder().error(e));
+    }
 
     public void mount(Router router) {
         router.post("/v1/messages").handler(rc -> handle(rc, false));
@@ -46,51 +44,33 @@ public final class AnthropicRoutes {
     private void handle(RoutingContext rc, boolean countOnly) {
         HttpServerRequest req = rc.request();
         HttpServerResponse resp = rc.response();
-        String requestId = edge.requestIds().next();
-        resp.putHeader(SwitchboardHeaders.REQUEST_ID, requestId).putHeader("request-id", requestId);
-        Caller caller;
-        try {
-            caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
-        } catch (GatewayException e) {
-            fail(resp, e);
-            return;
-        }
-        long started = System.nanoTime();
         Map<String, String> dialectHeaders = new HashMap<>();
         for (String h : new String[] {"anthropic-beta", "anthropic-version"}) {
             if (req.getHeader(h) != null) dialectHeaders.put(h, req.getHeader(h));
         }
-        BodyReader.read(req, edge.maxBodyBytes()).onComplete(ar -> {
-            if (ar.failed()) {
-                fail(resp, ar.cause());
+        call.begin(req, (ctx, body) -> {
+            resp.putHeader("request-id", ctx.requestId()); // Anthropic's SDKs report this header
+            ChatRequest request = decoder.messages(body, dialectHeaders);
+            if (countOnly) {
+                resp.putHeader("content-type", JSON).end("{\"input_tokens\":" + estimateTokens(request) + "}");
                 return;
             }
-            try {
-                ChatRequest request = decoder.messages(ar.result(), dialectHeaders);
-                if (countOnly) {
-                    resp.putHeader("content-type", JSON).end("{\"input_tokens\":" + estimateTokens(request) + "}");
+            if (request.stream()) stream(resp, ctx, request);
+            else edge.gateway().chat().chat(ctx, request).onComplete(r -> {
+                if (r.failed()) {
+                    call.fail(resp, r.cause());
                     return;
                 }
-                CallContext ctx = new CallContext(requestId, caller, started, EdgeContext.hints(req));
-                if (request.stream()) stream(resp, ctx, request);
-                else edge.gateway().chat().chat(ctx, request).onComplete(r -> {
-                    if (r.failed()) {
-                        fail(resp, r.cause());
-                        return;
-                    }
-                    SwitchboardHeaders.apply(resp, r.result());
-                    resp.putHeader("content-type", JSON).end(encoder.response(r.result().body()));
-                });
-            } catch (Throwable t) {
-                fail(resp, t);
-            }
+                SwitchboardHeaders.apply(resp, r.result());
+                resp.putHeader("content-type", JSON).end(encoder.response(r.result().body()));
+            });
         });
     }
 
     private void stream(HttpServerResponse resp, CallContext ctx, ChatRequest request) {
         edge.gateway().chat().stream(ctx, request).onComplete(ar -> {
             if (ar.failed()) {
-                fail(resp, ar.cause());
+                call.fail(resp, ar.cause());
                 return;
             }
             Answer<ChatStream> answer = ar.result();
@@ -123,23 +103,4 @@ public final class AnthropicRoutes {
                 + (t.parameters() == null ? 0 : t.parameters().toString().length());
         return (int) Math.max(1, (chars + 3) / 4);
     }
-
-    private void fail(HttpServerResponse resp, Throwable t) {
-        GatewayException e = t instanceof GatewayException g ? g : internal(resp, t);
-        if (resp.headWritten()) {
-            if (!resp.ended() && !resp.closed()) resp.end(new AnthropicStreamEncoder().error(e));
-            return;
-        }
-        resp.setStatusCode(e.status()).putHeader("content-type", JSON);
-        if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", Long.toString(e.retryAfterSeconds()));
-        if (e.kind() == ErrorKind.PAYLOAD_TOO_LARGE) resp.putHeader("connection", "close");
-        if (!resp.closed()) resp.end(encoder.error(e));
-    }
-
-    private static GatewayException internal(HttpServerResponse resp, Throwable t) {
-        String id = resp.headers().get(SwitchboardHeaders.REQUEST_ID);
-        log.error("request {} failed unexpectedly", id, t);
-        return GatewayException.of(ErrorKind.INTERNAL, "Internal error in the gateway (request " + id + "); see the gateway log.");
-    }
-
 }

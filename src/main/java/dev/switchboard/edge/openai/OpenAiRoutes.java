@@ -1,25 +1,20 @@
 package dev.switchboard.edge.openai;
 
-import dev.switchboard.edge.BodyReader;
+import dev.switchboard.edge.DialectCall;
 import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.edge.SseSink;
 import dev.switchboard.edge.StreamEncoder;
 import dev.switchboard.edge.SwitchboardHeaders;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
-import dev.switchboard.model.Caller;
+import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatStream;
-import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.BiConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The OpenAI dialect: {@code /v1/chat/completions}, {@code /v1/embeddings}, {@code /v1/models}, each also
@@ -27,19 +22,22 @@ import org.slf4j.LoggerFactory;
  * the answer back, as JSON or SSE; every failure is answered in OpenAI's error shape.
  */
 public final class OpenAiRoutes {
-    private static final Logger log = LoggerFactory.getLogger(OpenAiRoutes.class);
     private static final String JSON = "application/json";
 
     private final EdgeContext edge;
     private final OpenAiRequestDecoder decoder = new OpenAiRequestDecoder();
     private final OpenAiResponseEncoder encoder = new OpenAiResponseEncoder();
+    private final DialectCall call;
 
-    public OpenAiRoutes(EdgeContext edge) { this.edge = edge; }
+    public OpenAiRoutes(EdgeContext edge) {
+        this.edge = edge;
+        this.call = new DialectCall(edge, encoder::error, encoder::errorEvent);
+    }
 
     public void mount(Router router) {
         for (String prefix : new String[] {"/v1", ""}) {
-            router.post(prefix + "/chat/completions").handler(rc -> withBody(rc, this::chat));
-            router.post(prefix + "/embeddings").handler(rc -> withBody(rc, this::embeddings));
+            router.post(prefix + "/chat/completions").handler(rc -> call.begin(rc.request(), (ctx, body) -> chat(rc.response(), ctx, body)));
+            router.post(prefix + "/embeddings").handler(rc -> call.begin(rc.request(), (ctx, body) -> embeddings(rc.response(), ctx, body)));
             router.get(prefix + "/models").handler(this::models);
         }
     }
@@ -47,49 +45,21 @@ public final class OpenAiRoutes {
     /** Answers errors outside any route (404, 405) in this dialect. */
     public void error(RoutingContext rc, GatewayException e) {
         rc.response().putHeader(SwitchboardHeaders.REQUEST_ID, edge.requestIds().next());
-        fail(rc.response(), e);
+        call.fail(rc.response(), e);
     }
 
-    private record Call(CallContext ctx, Buffer body) {}
-
-    private void withBody(RoutingContext rc, BiConsumer<RoutingContext, Call> then) {
-        HttpServerRequest req = rc.request();
-        String requestId = edge.requestIds().next();
-        rc.response().putHeader(SwitchboardHeaders.REQUEST_ID, requestId);
-        Caller caller;
-        try {
-            caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
-        } catch (GatewayException e) {
-            fail(rc.response(), e);
-            return;
-        }
-        long started = System.nanoTime();
-        BodyReader.read(req, edge.maxBodyBytes()).onComplete(ar -> {
-            if (ar.failed()) {
-                fail(rc.response(), ar.cause());
-                return;
-            }
-            try {
-                then.accept(rc, new Call(new CallContext(requestId, caller, started, EdgeContext.hints(req)), ar.result()));
-            } catch (Throwable t) {
-                fail(rc.response(), t);
-            }
-        });
-    }
-
-    private void chat(RoutingContext rc, Call call) {
-        ChatRequest request = decoder.chat(call.body());
-        HttpServerResponse resp = rc.response();
+    private void chat(HttpServerResponse resp, CallContext ctx, Buffer body) {
+        ChatRequest request = decoder.chat(body);
         if (request.stream()) {
-            edge.gateway().chat().stream(call.ctx(), request).onComplete(ar -> {
-                if (ar.failed()) fail(resp, ar.cause());
+            edge.gateway().chat().stream(ctx, request).onComplete(ar -> {
+                if (ar.failed()) call.fail(resp, ar.cause());
                 else relay(resp, ar.result(), request.includeUsage());
             });
             return;
         }
-        edge.gateway().chat().chat(call.ctx(), request).onComplete(ar -> {
+        edge.gateway().chat().chat(ctx, request).onComplete(ar -> {
             if (ar.failed()) {
-                fail(resp, ar.cause());
+                call.fail(resp, ar.cause());
                 return;
             }
             SwitchboardHeaders.apply(resp, ar.result());
@@ -109,17 +79,16 @@ public final class OpenAiRoutes {
                 .putHeader("cache-control", "no-cache");
         resp.closeHandler(v -> stream.cancel());
         stream.start(new SseSink(resp, new StreamEncoder() {
-            @Override public Buffer chunk(dev.switchboard.model.ChatChunk c) { return encoder.chunkEvent(c, includeUsage); }
+            @Override public Buffer chunk(ChatChunk c) { return encoder.chunkEvent(c, includeUsage); }
             @Override public Buffer end() { return OpenAiResponseEncoder.DONE; }
             @Override public Buffer error(GatewayException e) { return encoder.errorEvent(e); }
         }));
     }
 
-    private void embeddings(RoutingContext rc, Call call) {
-        HttpServerResponse resp = rc.response();
-        edge.gateway().embed(call.ctx(), decoder.embeddings(call.body())).onComplete(ar -> {
+    private void embeddings(HttpServerResponse resp, CallContext ctx, Buffer body) {
+        edge.gateway().embed(ctx, decoder.embeddings(body)).onComplete(ar -> {
             if (ar.failed()) {
-                fail(resp, ar.cause());
+                call.fail(resp, ar.cause());
                 return;
             }
             SwitchboardHeaders.apply(resp, ar.result());
@@ -133,27 +102,9 @@ public final class OpenAiRoutes {
         try {
             edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(rc.request()));
         } catch (GatewayException e) {
-            fail(resp, e);
+            call.fail(resp, e);
             return;
         }
         resp.putHeader("content-type", JSON).end(encoder.models(edge.gateway().aliases(), edge.startedEpochSeconds()));
-    }
-
-    private void fail(HttpServerResponse resp, Throwable t) {
-        GatewayException e = t instanceof GatewayException g ? g : internal(resp, t);
-        if (resp.headWritten()) {
-            if (!resp.ended() && !resp.closed()) resp.end(encoder.errorEvent(e));
-            return;
-        }
-        resp.setStatusCode(e.status()).putHeader("content-type", JSON);
-        if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", Long.toString(e.retryAfterSeconds()));
-        if (e.kind() == ErrorKind.PAYLOAD_TOO_LARGE) resp.putHeader("connection", "close");
-        if (!resp.closed()) resp.end(encoder.error(e));
-    }
-
-    private static GatewayException internal(HttpServerResponse resp, Throwable t) {
-        log.error("request {} failed unexpectedly", resp.headers().get(SwitchboardHeaders.REQUEST_ID), t);
-        return GatewayException.of(ErrorKind.INTERNAL, "Internal error in the gateway (request "
-                + resp.headers().get(SwitchboardHeaders.REQUEST_ID) + "); see the gateway log.");
     }
 }

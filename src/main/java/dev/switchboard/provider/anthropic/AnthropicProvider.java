@@ -6,11 +6,11 @@ import dev.switchboard.config.Secret;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
-import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.UpstreamAnswers;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -53,17 +53,7 @@ final class AnthropicProvider implements Provider {
             return Future.failedFuture(e);
         }
         return send(request, body, "application/json", timeout(options, deployment.timeout()))
-                .compose(resp -> resp.body()
-                        .recover(t -> Future.failedFuture(UpstreamHttp.networkFailure(t, endpoint)))
-                        .compose(b -> {
-                            if (resp.statusCode() != 200) return Future.failedFuture(error(resp, b));
-                            try {
-                                return Future.succeededFuture(AnthropicResponseDecoder.response(Json.read(b)));
-                            } catch (Exception e) {
-                                return Future.failedFuture(GatewayException.of(ErrorKind.UPSTREAM,
-                                        "Upstream " + deployment.id() + " answered with a body that is not valid JSON."));
-                            }
-                        }));
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, this::error, b -> AnthropicResponseDecoder.response(Json.read(b))));
     }
 
     @Override
@@ -75,10 +65,8 @@ final class AnthropicProvider implements Provider {
             return Future.failedFuture(e);
         }
         Duration streamTimeout = deployment.streamTimeout() != null ? deployment.streamTimeout() : deployment.timeout();
-        return send(request, body, "text/event-stream", timeout(options, streamTimeout)).compose(resp -> {
-            if (resp.statusCode() != 200) return resp.body().compose(b -> Future.failedFuture(error(resp, b)));
-            return Future.succeededFuture(new AnthropicStream(resp, endpoint, deployment.id(), deployment.model(), secret));
-        });
+        return send(request, body, "text/event-stream", timeout(options, streamTimeout)).compose(resp -> UpstreamAnswers.stream(resp,
+                this::error, () -> new AnthropicStream(resp, endpoint, deployment.id(), deployment.model(), secret)));
     }
 
     private Buffer body(ChatRequest request, boolean stream) {

@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.Delta;
-import dev.switchboard.model.ErrorKind;
-import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.RawJson;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
-import dev.switchboard.provider.Json;
 import dev.switchboard.provider.SseRelay;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.http.HttpClientResponse;
@@ -42,13 +39,8 @@ final class AnthropicStream extends SseRelay {
 
     @Override
     protected void onEvent(String event, byte[] data) {
-        JsonNode n;
-        try {
-            n = Json.read(data);
-        } catch (Exception e) {
-            fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + deploymentId + " sent a stream event that is not JSON."));
-            return;
-        }
+        JsonNode n = json(data);
+        if (n == null) return;
         RawJson raw = new RawJson(RawJson.ANTHROPIC, n);
         switch (n.path("type").asText(event == null ? "" : event)) {
             case "message_start" -> {

@@ -5,11 +5,11 @@ import dev.switchboard.config.Secret;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
-import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.UpstreamAnswers;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -56,17 +56,8 @@ final class GeminiProvider implements Provider {
         } catch (GatewayException e) {
             return Future.failedFuture(e);
         }
-        return send(chatPath, body, timeout(options, deployment.timeout())).compose(resp -> resp.body()
-                .recover(t -> Future.failedFuture(UpstreamHttp.networkFailure(t, endpoint)))
-                .compose(b -> {
-                    if (resp.statusCode() != 200) return Future.failedFuture(GeminiErrorDecoder.decode(resp.statusCode(), b, resp.getHeader("retry-after"), deployment.id(), secret));
-                    try {
-                        return Future.succeededFuture(GeminiResponseDecoder.response(Json.read(b), deployment.model()));
-                    } catch (Exception e) {
-                        return Future.failedFuture(GatewayException.of(ErrorKind.UPSTREAM,
-                                "Upstream " + deployment.id() + " answered with a body that is not valid JSON."));
-                    }
-                }));
+        return send(chatPath, body, timeout(options, deployment.timeout())).compose(resp -> UpstreamAnswers.read(resp, endpoint,
+                this::error, b -> GeminiResponseDecoder.response(Json.read(b), deployment.model())));
     }
 
     @Override
@@ -78,12 +69,12 @@ final class GeminiProvider implements Provider {
             return Future.failedFuture(e);
         }
         Duration st = deployment.streamTimeout() != null ? deployment.streamTimeout() : deployment.timeout();
-        return send(streamPath, body, timeout(options, st)).compose(resp -> {
-            if (resp.statusCode() != 200) {
-                return resp.body().compose(b -> Future.failedFuture(GeminiErrorDecoder.decode(resp.statusCode(), b, resp.getHeader("retry-after"), deployment.id(), secret)));
-            }
-            return Future.succeededFuture(new GeminiStream(resp, endpoint, deployment.id(), deployment.model(), secret));
-        });
+        return send(streamPath, body, timeout(options, st)).compose(resp -> UpstreamAnswers.stream(resp, this::error,
+                () -> new GeminiStream(resp, endpoint, deployment.id(), deployment.model(), secret)));
+    }
+
+    private GatewayException error(HttpClientResponse resp, Buffer body) {
+        return GeminiErrorDecoder.decode(resp.statusCode(), body, resp.getHeader("retry-after"), deployment.id(), secret);
     }
 
     private Buffer body(ChatRequest request) {

@@ -9,7 +9,6 @@ import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
-import dev.switchboard.model.Role;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.provider.Json;

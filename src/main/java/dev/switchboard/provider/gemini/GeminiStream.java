@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.Delta;
-import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.FinishReason;
-import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
@@ -41,13 +39,8 @@ final class GeminiStream extends SseRelay {
 
     @Override
     protected void onEvent(String event, byte[] data) {
-        JsonNode n;
-        try {
-            n = Json.read(data);
-        } catch (Exception e) {
-            fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + deploymentId + " sent a stream event that is not JSON."));
-            return;
-        }
+        JsonNode n = json(data);
+        if (n == null) return;
         if (n.has("error")) {
             fail(GeminiErrorDecoder.fromBody(n.path("error").path("code").asInt(502), n, null, deploymentId, secret));
             return;

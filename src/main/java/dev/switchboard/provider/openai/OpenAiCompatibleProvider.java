@@ -7,12 +7,12 @@ import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
-import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.EmbeddingProvider;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.UpstreamAnswers;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -64,10 +64,8 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return post("/chat/completions", encoder.chat(request, true), "text/event-stream", pick(options, streamTimeout))
-                .compose(resp -> {
-                    if (resp.statusCode() != 200) return resp.body().compose(b -> Future.failedFuture(error(resp, b)));
-                    return Future.succeededFuture(new OpenAiStream(resp, chatDecoder, endpoint, deployment.id(), secret));
-                });
+                .compose(resp -> UpstreamAnswers.stream(resp, this::error,
+                        () -> new OpenAiStream(resp, chatDecoder, endpoint, deployment.id(), secret)));
     }
 
     @Override
@@ -84,22 +82,8 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         return http.send(endpoint, endpoint.pathFor(path), headers(accept), body, idle);
     }
 
-    private interface BodyDecoder<T> {
-        T decode(byte[] body) throws java.io.IOException;
-    }
-
-    private <T> Future<T> read(HttpClientResponse resp, BodyDecoder<T> decode) {
-        return resp.body()
-                .recover(t -> Future.failedFuture(UpstreamHttp.networkFailure(t, endpoint)))
-                .compose(body -> {
-                    if (resp.statusCode() != 200) return Future.failedFuture(error(resp, body));
-                    try {
-                        return Future.succeededFuture(decode.decode(body.getBytes()));
-                    } catch (Exception e) {
-                        return Future.failedFuture(GatewayException.of(ErrorKind.UPSTREAM,
-                                "Upstream " + deployment.id() + " answered with a body that is not valid JSON."));
-                    }
-                });
+    private <T> Future<T> read(HttpClientResponse resp, UpstreamAnswers.BodyDecoder<T> decode) {
+        return UpstreamAnswers.read(resp, endpoint, this::error, decode);
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {

@@ -1,0 +1,82 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.Caller;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every dialect's endpoint does around its own decoding: give the call a request id, authenticate, read
+ * the body within the limit, build the {@link CallContext} — and answer any failure in the dialect's error
+ * shape, as a status before the first byte or as the dialect's error event after it.
+ */
+public final class DialectCall {
+    private static final Logger log = LoggerFactory.getLogger(DialectCall.class);
+
+    private final EdgeContext edge;
+    private final Function<GatewayException, Buffer> errorBody;
+    private final Function<GatewayException, Buffer> errorEvent;
+
+    /**
+     * @param errorBody  the dialect's error JSON, answered with the error's status
+     * @param errorEvent the dialect's stream error event, for a failure after the stream started
+     */
+    public DialectCall(EdgeContext edge, Function<GatewayException, Buffer> errorBody,
+                       Function<GatewayException, Buffer> errorEvent) {
+        this.edge = edge;
+        this.errorBody = errorBody;
+        this.errorEvent = errorEvent;
+    }
+
+    /** Starts a call; {@code then} runs with the context and the body, and anything it throws is answered. */
+    public void begin(HttpServerRequest req, BiConsumer<CallContext, Buffer> then) {
+        HttpServerResponse resp = req.response();
+        String requestId = edge.requestIds().next();
+        resp.putHeader(SwitchboardHeaders.REQUEST_ID, requestId);
+        Caller caller;
+        try {
+            caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
+        } catch (GatewayException e) {
+            fail(resp, e);
+            return;
+        }
+        long started = System.nanoTime();
+        BodyReader.read(req, edge.maxBodyBytes()).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(resp, ar.cause());
+                return;
+            }
+            try {
+                then.accept(new CallContext(requestId, caller, started, EdgeContext.hints(req)), ar.result());
+            } catch (Throwable t) {
+                fail(resp, t);
+            }
+        });
+    }
+
+    /** Answers a failure: any exception that is not a {@link GatewayException} is a 500, logged with the request id. */
+    public void fail(HttpServerResponse resp, Throwable t) {
+        GatewayException e = t instanceof GatewayException g ? g : internal(resp, t);
+        if (resp.headWritten()) {
+            if (!resp.ended() && !resp.closed()) resp.end(errorEvent.apply(e));
+            return;
+        }
+        resp.setStatusCode(e.status()).putHeader("content-type", "application/json");
+        if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", Long.toString(e.retryAfterSeconds()));
+        if (e.kind() == ErrorKind.PAYLOAD_TOO_LARGE) resp.putHeader("connection", "close");
+        if (!resp.closed()) resp.end(errorBody.apply(e));
+    }
+
+    private static GatewayException internal(HttpServerResponse resp, Throwable t) {
+        String id = resp.headers().get(SwitchboardHeaders.REQUEST_ID);
+        log.error("request {} failed unexpectedly", id, t);
+        return GatewayException.of(ErrorKind.INTERNAL, "Internal error in the gateway (request " + id + "); see the gateway log.");
+    }
+}

@@ -1,0 +1,48 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * What every provider does with an upstream answer: a 200 is decoded, any other status goes through the
+ * provider's own error decoder, a body that cannot be read or decoded becomes a 502 naming the deployment.
+ */
+public final class UpstreamAnswers {
+    private UpstreamAnswers() {}
+
+    public interface BodyDecoder<T> {
+        T decode(byte[] body) throws IOException;
+    }
+
+    public interface ErrorDecoder {
+        GatewayException decode(HttpClientResponse resp, Buffer body);
+    }
+
+    /** A whole (non-streamed) answer. */
+    public static <T> Future<T> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, ErrorDecoder errors,
+                                     BodyDecoder<T> decode) {
+        return resp.body()
+                .recover(t -> Future.failedFuture(UpstreamHttp.networkFailure(t, endpoint)))
+                .compose(body -> {
+                    if (resp.statusCode() != 200) return Future.failedFuture(errors.decode(resp, body));
+                    try {
+                        return Future.succeededFuture(decode.decode(body.getBytes()));
+                    } catch (Exception e) {
+                        return Future.failedFuture(GatewayException.of(ErrorKind.UPSTREAM,
+                                "Upstream " + endpoint.display() + " answered with a body that is not valid JSON."));
+                    }
+                });
+    }
+
+    /** A streamed answer: the stream on 200 (nothing read yet), else the decoded error. */
+    public static Future<ChatStream> stream(HttpClientResponse resp, ErrorDecoder errors, Supplier<ChatStream> stream) {
+        if (resp.statusCode() != 200) return resp.body().compose(b -> Future.failedFuture(errors.decode(resp, b)));
+        return Future.succeededFuture(stream.get());
+    }
+}
