@@ -31,13 +31,13 @@ final class CacheLintStage implements Stage {
             @Override
             public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
                 List<String> findings = check(ctx, request);
-                return next.chat(ctx, request).map(a -> annotate(a, findings));
+                return findings.isEmpty() ? next.chat(ctx, request) : next.chat(ctx, request).map(a -> annotate(a, findings));
             }
 
             @Override
             public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
                 List<String> findings = check(ctx, request);
-                return next.stream(ctx, request).map(a -> annotate(a, findings));
+                return findings.isEmpty() ? next.stream(ctx, request) : next.stream(ctx, request).map(a -> annotate(a, findings));
             }
         };
     }
