@@ -36,6 +36,9 @@ public record Deployment(
     /** How logs, headers and the model list name this deployment: {@code provider/model}. */
     public String id() { return provider + "/" + model; }
 
+    /** The wait allowed between streamed events: {@code stream_timeout}, else {@code timeout}. */
+    public Duration streamIdleTimeout() { return streamTimeout != null ? streamTimeout : timeout; }
+
     public Number numberParam(String key) {
         return params.get(key) instanceof Number n ? n : null;
     }

@@ -10,4 +10,9 @@ import java.time.Duration;
  */
 public record CallOptions(Duration timeout) {
     public static final CallOptions DEFAULT = new CallOptions(null);
+
+    /** This call's timeout, or the deployment's when the call sets none. */
+    public Duration timeoutOr(Duration deploymentDefault) {
+        return timeout != null ? timeout : deploymentDefault;
+    }
 }

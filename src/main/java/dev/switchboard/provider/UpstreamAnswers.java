@@ -24,6 +24,20 @@ public final class UpstreamAnswers {
         GatewayException decode(HttpClientResponse resp, Buffer body);
     }
 
+    /**
+     * Encodes the request body, then sends it; an encoding failure (a request this provider cannot express)
+     * becomes the failed future instead of an exception thrown at the caller.
+     */
+    public static <T> Future<T> encodeThen(Supplier<Buffer> encode, java.util.function.Function<Buffer, Future<T>> send) {
+        Buffer body;
+        try {
+            body = encode.get();
+        } catch (GatewayException e) {
+            return Future.failedFuture(e);
+        }
+        return send.apply(body);
+    }
+
     /** A whole (non-streamed) answer. */
     public static <T> Future<T> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, ErrorDecoder errors,
                                      BodyDecoder<T> decode) {

@@ -63,6 +63,19 @@ public final class UpstreamHttp {
     }
 
     /**
+     * The headers every call of a deployment sends: JSON content type, our user agent, the provider key in the
+     * provider's own header (none when there is no key) and the deployment's {@code extra_headers}.
+     */
+    public static MultiMap baseHeaders(java.util.Map<String, String> deploymentHeaders, String keyHeader, String keyValue) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        h.set("content-type", "application/json");
+        h.set("user-agent", "switchboard/0.1");
+        if (keyValue != null) h.set(keyHeader, keyValue);
+        deploymentHeaders.forEach(h::set);
+        return h;
+    }
+
+    /**
      * Sends a request and completes with the response once its status line and headers arrived; the body is
      * not read yet. {@code idleTimeout} bounds every wait for bytes, so it is both the time to the first byte
      * and the longest silence inside a stream (the semantics of LiteLLM's httpx timeout).

@@ -35,38 +35,21 @@ final class AnthropicProvider implements Provider {
         this.secret = key == null ? null : key.reveal();
         this.encoder = new AnthropicRequestEncoder(d);
         this.injector = AnthropicCacheInjector.from(d.params().get("cache_control_injection_points"));
-        MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        h.set("content-type", "application/json");
-        h.set("anthropic-version", AnthropicModels.API_VERSION);
-        h.set("user-agent", "switchboard/0.1");
-        if (secret != null) h.set("x-api-key", secret);
-        d.headers().forEach(h::set);
-        this.baseHeaders = h;
+        this.baseHeaders = UpstreamHttp.baseHeaders(d.headers(), "x-api-key", secret).set("anthropic-version", AnthropicModels.API_VERSION);
     }
 
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
-        Buffer body;
-        try {
-            body = body(request, false);
-        } catch (GatewayException e) {
-            return Future.failedFuture(e);
-        }
-        return send(request, body, "application/json", timeout(options, deployment.timeout()))
-                .compose(resp -> UpstreamAnswers.read(resp, endpoint, this::error, b -> AnthropicResponseDecoder.response(Json.read(b))));
+        return UpstreamAnswers.encodeThen(() -> body(request, false), body -> send(request, body, "application/json",
+                options.timeoutOr(deployment.timeout()))
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, this::error, b -> AnthropicResponseDecoder.response(Json.read(b)))));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
-        Buffer body;
-        try {
-            body = body(request, true);
-        } catch (GatewayException e) {
-            return Future.failedFuture(e);
-        }
-        Duration streamTimeout = deployment.streamTimeout() != null ? deployment.streamTimeout() : deployment.timeout();
-        return send(request, body, "text/event-stream", timeout(options, streamTimeout)).compose(resp -> UpstreamAnswers.stream(resp,
-                this::error, () -> new AnthropicStream(resp, endpoint, deployment.id(), deployment.model(), secret)));
+        return UpstreamAnswers.encodeThen(() -> body(request, true), body -> send(request, body, "text/event-stream",
+                options.timeoutOr(deployment.streamIdleTimeout())).compose(resp -> UpstreamAnswers.stream(resp,
+                this::error, () -> new AnthropicStream(resp, endpoint, deployment.id(), deployment.model(), secret))));
     }
 
     private Buffer body(ChatRequest request, boolean stream) {
@@ -86,10 +69,6 @@ final class AnthropicProvider implements Provider {
             if (beta != null) headers.set("anthropic-beta", beta); // the client's beta features, passed on
         }
         return http.send(endpoint, endpoint.pathFor("/v1/messages"), headers, body, timeout);
-    }
-
-    private static Duration timeout(CallOptions options, Duration deploymentDefault) {
-        return options.timeout() != null ? options.timeout() : deploymentDefault;
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {

@@ -40,37 +40,21 @@ final class GeminiProvider implements Provider {
         String versioned = endpoint.pathPrefix().matches(".*/v1(beta\\d*|alpha)?$") ? "" : "/v1beta";
         this.chatPath = endpoint.pathFor(versioned + "/models/" + d.model() + ":generateContent");
         this.streamPath = endpoint.pathFor(versioned + "/models/" + d.model() + ":streamGenerateContent") + "?alt=sse";
-        MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        h.set("content-type", "application/json");
-        h.set("user-agent", "switchboard/0.1");
-        if (secret != null) h.set("x-goog-api-key", secret);
-        d.headers().forEach(h::set);
-        this.baseHeaders = h;
+        this.baseHeaders = UpstreamHttp.baseHeaders(d.headers(), "x-goog-api-key", secret);
     }
 
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
-        Buffer body;
-        try {
-            body = body(request);
-        } catch (GatewayException e) {
-            return Future.failedFuture(e);
-        }
-        return send(chatPath, body, timeout(options, deployment.timeout())).compose(resp -> UpstreamAnswers.read(resp, endpoint,
-                this::error, b -> GeminiResponseDecoder.response(Json.read(b), deployment.model())));
+        return UpstreamAnswers.encodeThen(() -> body(request), body -> send(chatPath, body, options.timeoutOr(deployment.timeout()))
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, this::error,
+                        b -> GeminiResponseDecoder.response(Json.read(b), deployment.model()))));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
-        Buffer body;
-        try {
-            body = body(request);
-        } catch (GatewayException e) {
-            return Future.failedFuture(e);
-        }
-        Duration st = deployment.streamTimeout() != null ? deployment.streamTimeout() : deployment.timeout();
-        return send(streamPath, body, timeout(options, st)).compose(resp -> UpstreamAnswers.stream(resp, this::error,
-                () -> new GeminiStream(resp, endpoint, deployment.id(), deployment.model(), secret)));
+        return UpstreamAnswers.encodeThen(() -> body(request), body -> send(streamPath, body,
+                options.timeoutOr(deployment.streamIdleTimeout())).compose(resp -> UpstreamAnswers.stream(resp, this::error,
+                () -> new GeminiStream(resp, endpoint, deployment.id(), deployment.model(), secret))));
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
@@ -87,9 +71,5 @@ final class GeminiProvider implements Provider {
 
     private Future<HttpClientResponse> send(String path, Buffer body, Duration timeout) {
         return http.send(endpoint, path, MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders), body, timeout);
-    }
-
-    private static Duration timeout(CallOptions options, Duration deploymentDefault) {
-        return options.timeout() != null ? options.timeout() : deploymentDefault;
     }
 }

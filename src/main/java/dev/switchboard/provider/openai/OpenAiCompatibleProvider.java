@@ -42,13 +42,8 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.decoder = new OpenAiResponseDecoder(d.model());
         this.chatDecoder = new OpenAiChatDecoder(d.model());
         this.timeout = d.timeout();
-        this.streamTimeout = d.streamTimeout() != null ? d.streamTimeout() : d.timeout();
-        MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        h.set("content-type", "application/json");
-        h.set("user-agent", "switchboard/0.1");
-        if (secret != null) h.set("authorization", "Bearer " + secret);
-        d.headers().forEach(h::set);
-        this.baseHeaders = h;
+        this.streamTimeout = d.streamIdleTimeout();
+        this.baseHeaders = UpstreamHttp.baseHeaders(d.headers(), "authorization", secret == null ? null : "Bearer " + secret);
     }
 
     private MultiMap headers(String accept) {
@@ -57,25 +52,21 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
 
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
-        return post("/chat/completions", encoder.chat(request, false), "application/json", pick(options, timeout))
+        return post("/chat/completions", encoder.chat(request, false), "application/json", options.timeoutOr(timeout))
                 .compose(resp -> read(resp, chatDecoder::response));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
-        return post("/chat/completions", encoder.chat(request, true), "text/event-stream", pick(options, streamTimeout))
+        return post("/chat/completions", encoder.chat(request, true), "text/event-stream", options.timeoutOr(streamTimeout))
                 .compose(resp -> UpstreamAnswers.stream(resp, this::error,
                         () -> new OpenAiStream(resp, chatDecoder, endpoint, deployment.id(), secret)));
     }
 
     @Override
     public Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
-        return post("/embeddings", encoder.embeddings(request), "application/json", pick(options, timeout))
+        return post("/embeddings", encoder.embeddings(request), "application/json", options.timeoutOr(timeout))
                 .compose(resp -> read(resp, body -> decoder.embeddings(Json.read(body))));
-    }
-
-    private static Duration pick(CallOptions options, Duration deploymentDefault) {
-        return options.timeout() != null ? options.timeout() : deploymentDefault;
     }
 
     private Future<HttpClientResponse> post(String path, Buffer body, String accept, Duration idle) {
