@@ -238,9 +238,9 @@ final class AnthropicSim {
         return out;
     }
 
-    /** A whole SSE event minus the leading "data: " that SimStream adds: "event: x" line first. */
+    /** One whole SSE frame with its event: line. */
     private static String event(String name, JsonObject data) {
-        return SimStream.NAMED + name + "\ndata: " + data.encode();
+        return SimStream.namedFrame(name, data.encode());
     }
 
     private static void fault(HttpServerResponse resp, SimBehaviour b) {

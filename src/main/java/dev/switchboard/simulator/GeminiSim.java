@@ -77,7 +77,7 @@ final class GeminiSim {
                 error(resp, 400, "INVALID_ARGUMENT", "This simulator streams only with alt=sse.");
                 return;
             }
-            new SimStream(vertx, resp, chunks(reply, model, responseId, usage), behaviour, cancelled, completed).start();
+            new SimStream(vertx, resp, SimStream.dataFrames(chunks(reply, model, responseId, usage)), behaviour, cancelled, completed).start();
             return;
         }
         resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8")

@@ -184,7 +184,7 @@ public final class ProviderSimulator {
         if (Boolean.TRUE.equals(req.getBoolean("stream"))) {
             boolean usage = req.getJsonObject("stream_options") != null
                     && Boolean.TRUE.equals(req.getJsonObject("stream_options").getBoolean("include_usage"));
-            new SimStream(vertx, resp, SimChunks.of(reply, id, created, model, usage, cached), behaviour,
+            new SimStream(vertx, resp, SimStream.dataFrames(SimChunks.of(reply, id, created, model, usage, cached)), behaviour,
                     cancelledStreams, completedStreams).start();
             return;
         }

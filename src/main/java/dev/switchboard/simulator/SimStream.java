@@ -8,8 +8,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Writes prepared SSE events with the behaviour's delay and optional cut, noting a client that hung up. */
 final class SimStream {
-    /** An event given as NAMED + name + "\ndata: " + json is written with its event: line (Anthropic's format). */
-    static final String NAMED = "\u0000event:";
+    /** Wraps each payload as an unnamed event ({@code data: …}), OpenAI's and Gemini's format. */
+    static List<String> dataFrames(List<String> payloads) {
+        return payloads.stream().map(d -> "data: " + d + "\n\n").toList();
+    }
+
+    /** A named event, Anthropic's format. */
+    static String namedFrame(String event, String json) {
+        return "event: " + event + "\ndata: " + json + "\n\n";
+    }
 
     private final Vertx vertx;
     private final HttpServerResponse resp;
@@ -48,8 +55,7 @@ final class SimStream {
                 resp.reset(); // drop the connection mid-stream, no terminating chunk
                 return;
             }
-            String e = events.get(sent++);
-            resp.write(Buffer.buffer(e.startsWith(NAMED) ? "event: " + e.substring(NAMED.length()) + "\n\n" : "data: " + e + "\n\n"));
+            resp.write(Buffer.buffer(events.get(sent++))); // whole SSE frames, written as they are
             if (behaviour.chunkDelayMs() > 0 && sent < events.size()) {
                 vertx.setTimer(behaviour.chunkDelayMs(), t -> pump());
                 return;
