@@ -73,8 +73,6 @@ public abstract class SseRelay implements ChatStream {
         upstream.request().reset();
     }
 
-    protected final String upstreamName() { return endpoint.display(); }
-
     /** The event's data as JSON, or null after failing the stream when it is not JSON. */
     protected final com.fasterxml.jackson.databind.JsonNode json(byte[] data) {
         try {
