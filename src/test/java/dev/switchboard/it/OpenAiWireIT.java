@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -65,6 +67,19 @@ class OpenAiWireIT {
                         .isEqualTo(extra.contains("include_usage") ? 1 : 0);
             }
         }
+    }
+
+    @Test
+    void messageFieldsWeDoNotModelReachAnOpenAiCompatibleUpstreamUnchanged() {
+        // DeepSeek's and Mistral's prefix completion marks the last assistant message with "prefix": true
+        HttpResponse<String> r = chat("""
+                {"model":"gpt","messages":[{"role":"user","content":"Write a haiku","x_note":{"keep":[1,2]}},
+                 {"role":"assistant","content":"Autumn","prefix":true}]}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonArray sent = gw.simulator.last().body().getJsonArray("messages");
+        assertThat(sent.getJsonObject(0).getJsonObject("x_note")).isEqualTo(new JsonObject().put("keep", new JsonArray().add(1).add(2)));
+        assertThat(sent.getJsonObject(1).getBoolean("prefix")).isTrue();
+        assertThat(sent.getJsonObject(1).getString("content")).isEqualTo("Autumn");
     }
 
     @Test

@@ -56,7 +56,12 @@ class PromptAffinityIT {
             assertThat(sticky.deployments()).hasSize(1);
             assertThat(sticky.cachedShare()).isGreaterThan(0.75);
         }
-        try (TestGateway loose = TestGateway.start(GROUP + "router_settings: { prompt_cache_affinity: false }\n")) {
+        // Without affinity, usage-based routing (each deployment with a tpm budget) sends every turn to the
+        // deployment that has used less so far: the turns alternate, deterministically (simple-shuffle would
+        // put all 14 on one deployment once in 8,192 runs).
+        String balanced = GROUP.replace("api_key: os.environ/PROVIDER_KEY }", "api_key: os.environ/PROVIDER_KEY, tpm: 10000000 }")
+                + "router_settings: { prompt_cache_affinity: false, routing_strategy: usage-based-routing }\n";
+        try (TestGateway loose = TestGateway.start(balanced)) {
             Loop shuffled = agentLoop(loose, systemPrompt("the billing service"));
             assertThat(shuffled.deployments()).as("without affinity the turns are shuffled").hasSize(2);
             assertThat(shuffled.cachedShare()).as("and each switch re-reads what the other deployment had cached")

@@ -71,6 +71,22 @@ class PromptCachingIT {
     }
 
     @Test
+    void aMessageLevelCacheControlMarksTheMessagesLastPart() {
+        // LiteLLM accepts cache_control on the message itself, e.g. a system message whose content is a string
+        String system = "Long stable instructions. ".repeat(200);
+        String body = "{\"model\":\"claude\",\"messages\":[{\"role\":\"system\",\"content\":\"" + system
+                + "\",\"cache_control\":{\"type\":\"ephemeral\"}},{\"role\":\"user\",\"content\":\"hello\"}]}";
+        JsonObject first = new JsonObject(Http.post(gw.v1() + "/chat/completions", null, body).body());
+        JsonObject sent = gw.simulator.last().body();
+        JsonArray systemBlocks = sent.getJsonArray("system");
+        assertThat(systemBlocks).hasSize(1);
+        assertThat(systemBlocks.getJsonObject(0).getJsonObject("cache_control").getString("type")).isEqualTo("ephemeral");
+        assertThat(first.getJsonObject("usage").getInteger("cache_creation_input_tokens")).isGreaterThan(1000);
+        JsonObject second = new JsonObject(Http.post(gw.v1() + "/chat/completions", null, body).body());
+        assertThat(second.getJsonObject("usage").getJsonObject("prompt_tokens_details").getInteger("cached_tokens")).isGreaterThan(1000);
+    }
+
+    @Test
     void injectionNeverDuplicatesTheClientsBreakpointsNorExceedsFour() {
         StringBuilder msgs = new StringBuilder();
         for (int i = 0; i < 4; i++) {

@@ -35,6 +35,8 @@ public final class OpenAiRequestDecoder {
     private static final Set<String> CHAT_FIELDS = Set.of("model", "messages", "tools", "tool_choice",
             "parallel_tool_calls", "response_format", "temperature", "top_p", "max_tokens",
             "max_completion_tokens", "stop", "seed", "user", "metadata", "stream", "stream_options");
+    private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "name", "tool_calls", "tool_call_id",
+            "reasoning_content", "refusal");
     private static final Set<String> EMBEDDING_FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
 
     public ChatRequest chat(Buffer body) {
@@ -136,9 +138,42 @@ public final class OpenAiRequestDecoder {
         if (role == Role.TOOL && toolCallId == null) {
             throw GatewayException.badRequest("Missing required parameter: '" + path + ".tool_call_id'.", path + ".tool_call_id");
         }
+        ObjectNode extra = null;
+        for (Map.Entry<String, JsonNode> f : m.properties()) {
+            if (MESSAGE_FIELDS.contains(f.getKey())) continue;
+            if (f.getKey().equals("cache_control") && f.getValue().isObject()) {
+                List<ContentPart> marked = withMessageCacheControl(content, f.getValue());
+                if (marked != null) {
+                    content = marked;
+                    continue;
+                }
+            }
+            if (extra == null) extra = MAPPER.createObjectNode();
+            extra.set(f.getKey(), f.getValue());
+        }
         return new Message(role, content, optionalString(m, "name", path + ".name"), toolCalls, toolCallId,
                 optionalString(m, "reasoning_content", path + ".reasoning_content"),
-                optionalString(m, "refusal", path + ".refusal"));
+                optionalString(m, "refusal", path + ".refusal"), extra);
+    }
+
+    /**
+     * A {@code cache_control} on the message itself (LiteLLM accepts it there, e.g. on a system message whose
+     * content is a plain string) marks the message's last text or image part, which is where Anthropic and
+     * OpenRouter expect the breakpoint; the cached prefix is the same. Null when there is no such part, or it
+     * already carries its own marker (the message's field is then kept as an unknown field).
+     */
+    private static List<ContentPart> withMessageCacheControl(List<ContentPart> content, JsonNode cacheControl) {
+        if (content.isEmpty()) return null;
+        ContentPart last = content.get(content.size() - 1);
+        ContentPart marked = switch (last) {
+            case ContentPart.Text t when t.cacheControl() == null -> new ContentPart.Text(t.text(), cacheControl);
+            case ContentPart.Image i when i.cacheControl() == null -> new ContentPart.Image(i.url(), i.detail(), cacheControl);
+            default -> null;
+        };
+        if (marked == null) return null;
+        List<ContentPart> out = new ArrayList<>(content);
+        out.set(out.size() - 1, marked);
+        return out;
     }
 
     private static ContentPart part(JsonNode p, String path) {

@@ -108,6 +108,12 @@ final class OpenAiRequestEncoder {
             g.writeEndArray();
         }
         Json.writeIfNotNull(g, "tool_call_id", m.toolCallId());
+        if (m.extra() != null) {
+            for (Map.Entry<String, JsonNode> e : m.extra().properties()) {
+                g.writeFieldName(e.getKey());
+                g.writeTree(e.getValue());
+            }
+        }
         g.writeEndObject();
     }
 

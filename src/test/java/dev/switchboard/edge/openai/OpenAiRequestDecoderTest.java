@@ -1,0 +1,54 @@
+package dev.switchboard.edge.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.Message;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+class OpenAiRequestDecoderTest {
+    private final OpenAiRequestDecoder decoder = new OpenAiRequestDecoder();
+
+    private ChatRequest chat(String messages) {
+        return decoder.chat(Buffer.buffer("{\"model\":\"m\",\"messages\":" + messages + "}"));
+    }
+
+    @Test
+    void unknownMessageFieldsAreKeptAsSent() {
+        Message m = chat("[{\"role\":\"assistant\",\"content\":\"Once\",\"prefix\":true,\"audio\":{\"id\":\"a_1\"}}]").messages().get(0);
+        assertThat(m.extra()).isNotNull();
+        assertThat(m.extra().get("prefix").booleanValue()).isTrue();
+        assertThat(m.extra().get("audio").get("id").textValue()).isEqualTo("a_1");
+    }
+
+    @Test
+    void aMessageWithOnlyKnownFieldsHasNoExtra() {
+        Message m = chat("[{\"role\":\"user\",\"content\":\"hi\",\"name\":\"ann\"}]").messages().get(0);
+        assertThat(m.extra()).isNull();
+        assertThat(m.name()).isEqualTo("ann");
+    }
+
+    @Test
+    void messageLevelCacheControlMovesToTheLastPart() {
+        Message m = chat("[{\"role\":\"system\",\"content\":\"stable\",\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}]")
+                .messages().get(0);
+        assertThat(m.extra()).as("consumed, not duplicated").isNull();
+        ContentPart.Text t = (ContentPart.Text) m.content().get(0);
+        assertThat(t.cacheControl().get("ttl").textValue()).isEqualTo("1h");
+
+        Message parts = chat("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"text\",\"text\":\"b\"}],"
+                + "\"cache_control\":{\"type\":\"ephemeral\"}}]").messages().get(0);
+        assertThat(((ContentPart.Text) parts.content().get(0)).cacheControl()).isNull();
+        assertThat(((ContentPart.Text) parts.content().get(1)).cacheControl()).isNotNull();
+    }
+
+    @Test
+    void aPartsOwnCacheControlWinsOverTheMessages() {
+        Message m = chat("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\",\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"5m\"}}],"
+                + "\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}]").messages().get(0);
+        assertThat(((ContentPart.Text) m.content().get(0)).cacheControl().get("ttl").textValue()).isEqualTo("5m");
+        assertThat(m.extra().has("cache_control")).as("left as the client sent it").isTrue();
+    }
+}
