@@ -165,6 +165,8 @@ public final class ConfigLoader {
                 w.warn(v, kp, "unknown litellm_params key, ignored.");
             }
         });
+        checkInjectionPoints(w, p.get("cache_control_injection_points"), pp + ".cache_control_injection_points",
+                params.get("cache_control_injection_points"));
         Map<String, Object> info = new LinkedHashMap<>();
         w.mapping(e.get("model_info"), path + ".model_info").forEach((k, v) -> {
             String kp = path + ".model_info." + k;
@@ -188,6 +190,38 @@ public final class ConfigLoader {
         return new Deployment(alias, provider, model, apiBase, apiKey == null ? null : new Secret(apiKey),
                 seconds(timeout), seconds(streamTimeout), maxTokens, Map.copyOf(headers), params, info,
                 YamlWalker.line(entry));
+    }
+
+    private static final List<String> INJECTION_ROLES = List.of("system", "developer", "user", "assistant", "tool");
+
+    /** LiteLLM's {@code [{location: message, role: system}, {location: message, index: -1}]}; anything else is an error. */
+    private static void checkInjectionPoints(YamlWalker w, Node node, String path, Object value) {
+        if (node == null) return;
+        String example = " Fix: write e.g. [{location: message, role: system}, {location: message, index: -1}].";
+        if (!(value instanceof List<?> list)) {
+            w.error(node, path, "must be a list of injection points." + example);
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String ip = path + "[" + i + "]";
+            Node at = node instanceof org.yaml.snakeyaml.nodes.SequenceNode seq ? seq.getValue().get(i) : node;
+            if (!(list.get(i) instanceof Map<?, ?> m)) {
+                w.error(at, ip, "must be a mapping with location and role or index." + example);
+                continue;
+            }
+            Object location = m.get("location");
+            Object role = m.get("role");
+            Object index = m.get("index");
+            if (!"message".equals(location)) {
+                w.error(at, ip + ".location", "must be 'message' (the only location LiteLLM defines)." + example);
+            } else if (role == null && index == null) {
+                w.error(at, ip, "needs a role (system, user, assistant, tool) or an index (negative counts from the end)." + example);
+            } else if (role != null && !INJECTION_ROLES.contains(role.toString())) {
+                w.error(at, ip + ".role", "'" + role + "' is not a message role. Fix: use one of " + INJECTION_ROLES + ".");
+            } else if (index != null && !(index instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()))) {
+                w.error(at, ip + ".index", "'" + index + "' is not a whole number. Fix: e.g. index: -1 for the last message.");
+            }
+        }
     }
 
     private GeneralSettings readGeneral(YamlWalker w, Node node) {

@@ -39,6 +39,21 @@ public record Deployment(
     /** The wait allowed between streamed events: {@code stream_timeout}, else {@code timeout}. */
     public Duration streamIdleTimeout() { return streamTimeout != null ? streamTimeout : timeout; }
 
+    /** {@code cache_control_injection_points}, validated by the loader; empty when there are none. */
+    public java.util.List<dev.switchboard.model.CacheInjectionPoint> cacheInjectionPoints() {
+        java.util.List<dev.switchboard.model.CacheInjectionPoint> out = new java.util.ArrayList<>();
+        if (params.get("cache_control_injection_points") instanceof java.util.List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof Map<?, ?> m)) continue;
+                Object role = m.get("role");
+                Object index = m.get("index");
+                out.add(new dev.switchboard.model.CacheInjectionPoint(role == null ? null : role.toString(),
+                        index instanceof Number n ? n.intValue() : null));
+            }
+        }
+        return java.util.List.copyOf(out);
+    }
+
     public Number numberParam(String key) {
         return params.get(key) instanceof Number n ? n : null;
     }

@@ -66,6 +66,15 @@ public record ChatRequest(
     }
 
     /**
+     * The same request with other messages. {@code raw} is kept as it is: a provider that sends the raw body
+     * (same dialect) must make the same change there itself.
+     */
+    public ChatRequest withMessages(List<Message> newMessages) {
+        return new ChatRequest(model, newMessages, tools, toolChoice, parallelToolCalls, responseFormat, temperature,
+                topP, maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw);
+    }
+
+    /**
      * Body fields that steer the gateway's routing rather than the model (LiteLLM's and OpenRouter's names);
      * read by the router and never sent upstream. Dialect decoders put them in {@code extra}.
      */

@@ -2,19 +2,22 @@ package dev.switchboard.pipeline;
 
 import dev.switchboard.cache.PromptCacheLint;
 import dev.switchboard.model.Answer;
+import dev.switchboard.model.CacheInjectionPoint;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link PromptCacheLint} on requests that carry a cache breakpoint and reports findings in the
  * {@code x-switchboard-cache-lint} header and a log line with the request id, so users learn why their
- * cache hit rate is low.
+ * cache hit rate is low. Breakpoints the alias's deployment will inject ({@code cache_control_injection_points})
+ * count as the client's own: the lint looks at the prefix the provider will actually cache.
  */
 final class CacheLintStage implements Stage {
     static final String HEADER = "x-switchboard-cache-lint";
@@ -22,8 +25,13 @@ final class CacheLintStage implements Stage {
     private static final int MAX_HEADER = 600;
 
     private final PromptCacheLint lint;
+    private final Map<String, List<CacheInjectionPoint>> injectionPoints;
 
-    CacheLintStage(PromptCacheLint lint) { this.lint = lint; }
+    /** @param injectionPoints per alias, the injection points its deployment applies (aliases without any absent) */
+    CacheLintStage(PromptCacheLint lint, Map<String, List<CacheInjectionPoint>> injectionPoints) {
+        this.lint = lint;
+        this.injectionPoints = Map.copyOf(injectionPoints);
+    }
 
     @Override
     public ChatHandler wrap(ChatHandler next) {
@@ -43,7 +51,9 @@ final class CacheLintStage implements Stage {
     }
 
     private List<String> check(CallContext ctx, ChatRequest request) {
-        List<String> findings = lint.lint(ctx.caller().id(), request);
+        List<CacheInjectionPoint> points = injectionPoints.get(request.model());
+        ChatRequest cached = points == null ? request : CacheInjectionPoint.apply(points, request);
+        List<String> findings = lint.lint(ctx.caller().id(), cached);
         if (!findings.isEmpty()) log.info("request {} model {} prompt-cache lint: {}", ctx.requestId(), request.model(), findings);
         return findings;
     }

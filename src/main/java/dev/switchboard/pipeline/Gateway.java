@@ -5,6 +5,7 @@ import dev.switchboard.config.Deployment;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.govern.Authenticator;
 import dev.switchboard.model.Answer;
+import dev.switchboard.model.CacheInjectionPoint;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
@@ -20,7 +21,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -76,12 +79,22 @@ public final class Gateway {
         MeterRegistry meters = new SimpleMeterRegistry();
         ModelRouter router = new ModelRouter(vertx, targets, RouterSettings.from(config), new RouterMetrics(meters),
                 ModelRouter.threadLocalRandom());
-        return new Gateway(config, http, router, meters, stages());
+        return new Gateway(config, http, router, meters, stages(targets));
     }
 
     /** The stages between the edge and the router, outermost first. */
-    private static List<Stage> stages() {
-        return List.of(new CacheLintStage(new PromptCacheLint()));
+    private static List<Stage> stages(List<Target> targets) {
+        return List.of(new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)));
+    }
+
+    /** Per alias, the breakpoints its first deployment that injects any adds; the lint assumes that one serves. */
+    private static Map<String, List<CacheInjectionPoint>> injectedBreakpointsByAlias(List<Target> targets) {
+        Map<String, List<CacheInjectionPoint>> out = new HashMap<>();
+        for (Target t : targets) {
+            List<CacheInjectionPoint> points = t.provider().injectedBreakpoints();
+            if (!points.isEmpty()) out.putIfAbsent(t.deployment().alias(), points);
+        }
+        return out;
     }
 
     public GatewayConfig config() { return config; }

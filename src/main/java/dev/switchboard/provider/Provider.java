@@ -1,9 +1,11 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.CacheInjectionPoint;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * One deployment's connection to its provider: canonical request in, canonical answer out. Failures are
@@ -18,4 +20,10 @@ public interface Provider {
      * line and headers arrived), before any chunk is delivered; until then the caller may still try elsewhere.
      */
     Future<ChatStream> stream(ChatRequest request, CallOptions options);
+
+    /**
+     * The prompt-cache breakpoints this provider adds to every request ({@code cache_control_injection_points}),
+     * so the cache lint can judge the prefix that will really be cached; empty for providers that add none.
+     */
+    default List<CacheInjectionPoint> injectedBreakpoints() { return List.of(); }
 }

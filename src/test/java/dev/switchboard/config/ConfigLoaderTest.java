@@ -99,6 +99,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void cacheInjectionPointsAreCheckedAndParsed() {
+        GatewayConfig ok = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: anthropic/claude-sonnet-4-5
+                      api_key: sk-ant-test
+                      cache_control_injection_points:
+                        - { location: message, role: system }
+                        - { location: message, index: -1 }
+                """);
+        assertThat(ok.deployments().get(0).cacheInjectionPoints()).containsExactly(
+                new dev.switchboard.model.CacheInjectionPoint("system", null), new dev.switchboard.model.CacheInjectionPoint(null, -1));
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: anthropic/claude-sonnet-4-5
+                      api_key: sk-ant-test
+                      cache_control_injection_points:
+                        - { location: tools }
+                        - { location: message }
+                        - { location: message, role: boss }
+                        - { location: message, index: 1.5 }
+                """));
+        String p = "model_list[0].litellm_params.cache_control_injection_points";
+        assertThat(e.problems()).anyMatch(x -> x.startsWith("line 7: " + p + "[0].location: must be 'message'"));
+        assertThat(e.problems()).anyMatch(x -> x.startsWith("line 8: " + p + "[1]: needs a role"));
+        assertThat(e.problems()).anyMatch(x -> x.startsWith("line 9: " + p + "[2].role: 'boss' is not a message role"));
+        assertThat(e.problems()).anyMatch(x -> x.startsWith("line 10: " + p + "[3].index: '1.5' is not a whole number"));
+    }
+
+    @Test
     void unknownKeysAreWarningsWithTheirLine() {
         GatewayConfig c = loader.parse("""
                 model_list:

@@ -118,6 +118,20 @@ class PromptCachingIT {
     }
 
     @Test
+    void lintSeesTheBreakpointsTheDeploymentInjects() {
+        // No cache_control from the client: the deployment's injection points put one on the system message,
+        // whose timestamp then defeats the cache; the lint must say so.
+        String body = "{\"model\":\"claude-auto-cache\",\"messages\":[{\"role\":\"system\",\"content\":"
+                + "\"You are helpful. It is 2026-11-27T10:00:01Z.\"},{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", null, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-switchboard-cache-lint")).get().asString()
+                .contains("volatile timestamp '2026-11-27T10:00:01' in cached prefix at messages[0]");
+        HttpResponse<String> plain = Http.post(gw.v1() + "/chat/completions", null, body.replace("claude-auto-cache", "claude"));
+        assertThat(plain.headers().firstValue("x-switchboard-cache-lint")).as("no breakpoint anywhere: nothing to lint").isEmpty();
+    }
+
+    @Test
     void anthropicBetaHeaderIsPassedOn() {
         messages("{\"model\":\"claude\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
                 "prompt-caching-2024-07-31,extended-cache-ttl-2025-04-11");

@@ -4,47 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
+import dev.switchboard.model.CacheInjectionPoint;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Adds prompt-cache breakpoints that a deployment's {@code cache_control_injection_points} ask for
- * (LiteLLM's syntax: {@code [{location: message, role: system}, {location: message, index: -1}]}) to an
- * Anthropic body. A message that already carries a breakpoint is left alone, and the total never exceeds
- * Anthropic's limit of four breakpoints per request; the client's own breakpoints always count first.
+ * Adds the breakpoints a deployment's {@code cache_control_injection_points} ask for to a raw Anthropic body
+ * (the Anthropic dialect carried as the client sent it; translated requests get them on the canonical messages
+ * through {@link CacheInjectionPoint#apply}, with the same rules). Here a {@code role: system} point marks the
+ * last {@code system} block and indexes count Anthropic's {@code messages} array, as that dialect's clients see
+ * it. A message that already carries a breakpoint is left alone, and the total never exceeds Anthropic's limit
+ * of four; the client's own breakpoints always count first.
  */
 final class AnthropicCacheInjector {
-    static final int MAX_BREAKPOINTS = 4;
+    private static final int MAX_BREAKPOINTS = CacheInjectionPoint.MAX_BREAKPOINTS;
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    /** One injection point: messages of a role (system included), or one message by index (negative from the end). */
-    record Point(String role, Integer index) {}
+    private final List<CacheInjectionPoint> points;
 
-    private final List<Point> points;
-
-    AnthropicCacheInjector(List<Point> points) { this.points = points; }
-
-    /** Reads LiteLLM's list from {@code litellm_params.cache_control_injection_points}; null or empty → none. */
-    static AnthropicCacheInjector from(Object configured) {
-        List<Point> out = new ArrayList<>();
-        if (configured instanceof List<?> list) {
-            for (Object o : list) {
-                if (!(o instanceof Map<?, ?> m)) continue;
-                Object role = m.get("role");
-                Object index = m.get("index");
-                out.add(new Point(role == null ? null : role.toString(), index instanceof Number n ? n.intValue() : null));
-            }
-        }
-        return new AnthropicCacheInjector(out);
-    }
-
-    boolean isEmpty() { return points.isEmpty(); }
+    AnthropicCacheInjector(List<CacheInjectionPoint> points) { this.points = points; }
 
     void apply(ObjectNode body) {
         if (points.isEmpty()) return;
         int used = countBreakpoints(body);
-        for (Point p : points) {
+        for (CacheInjectionPoint p : points) {
             if (used >= MAX_BREAKPOINTS) return;
             if ("system".equals(p.role())) {
                 JsonNode system = body.get("system");

@@ -3,7 +3,9 @@ package dev.switchboard.provider.anthropic;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.config.Secret;
+import dev.switchboard.model.CacheInjectionPoint;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.RawJson;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.GatewayException;
@@ -17,6 +19,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import java.time.Duration;
+import java.util.List;
 
 /** Anthropic's Messages API ({@code POST /v1/messages}, key in {@code x-api-key}). */
 final class AnthropicProvider implements Provider {
@@ -26,6 +29,7 @@ final class AnthropicProvider implements Provider {
     private final MultiMap baseHeaders;
     private final String secret;
     private final AnthropicRequestEncoder encoder;
+    private final List<CacheInjectionPoint> injectionPoints;
     private final AnthropicCacheInjector injector;
 
     AnthropicProvider(Deployment d, Secret key, UpstreamHttp http) {
@@ -34,7 +38,8 @@ final class AnthropicProvider implements Provider {
         this.endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : AnthropicModels.DEFAULT_BASE, d.id());
         this.secret = key == null ? null : key.reveal();
         this.encoder = new AnthropicRequestEncoder(d);
-        this.injector = AnthropicCacheInjector.from(d.params().get("cache_control_injection_points"));
+        this.injectionPoints = d.cacheInjectionPoints();
+        this.injector = new AnthropicCacheInjector(injectionPoints);
         this.baseHeaders = UpstreamHttp.baseHeaders(d.headers(), "x-api-key", secret).set("anthropic-version", AnthropicModels.API_VERSION);
     }
 
@@ -52,9 +57,15 @@ final class AnthropicProvider implements Provider {
                 this::error, () -> new AnthropicStream(resp, endpoint, deployment.id(), deployment.model(), secret))));
     }
 
+    @Override
+    public List<CacheInjectionPoint> injectedBreakpoints() { return injectionPoints; }
+
     private Buffer body(ChatRequest request, boolean stream) {
-        ObjectNode json = encoder.encode(request, stream);
-        injector.apply(json);
+        boolean rawBody = request.raw() != null && request.raw().is(RawJson.ANTHROPIC);
+        // A translated request gets its breakpoints on the canonical messages (LiteLLM's indexes, system
+        // messages included: the same ones the cache lint saw); a raw Anthropic body in its own JSON.
+        ObjectNode json = encoder.encode(rawBody ? request : CacheInjectionPoint.apply(injectionPoints, request), stream);
+        if (rawBody) injector.apply(json);
         try {
             return Buffer.buffer(Json.MAPPER.writeValueAsBytes(json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

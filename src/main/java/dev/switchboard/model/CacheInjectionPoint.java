@@ -1,0 +1,89 @@
+package dev.switchboard.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One entry of a deployment's {@code cache_control_injection_points} (LiteLLM's syntax, {@code location: message}):
+ * every message of a {@code role}, or the message at {@code index} (negative counts from the end), gets a
+ * prompt-cache breakpoint on its last text or image part.
+ *
+ * <p>{@link #apply} is the one implementation on canonical requests, used both by the Anthropic provider for
+ * translated requests and by the prompt-cache lint, so the lint sees the breakpoints the provider will send.
+ * As in LiteLLM, indexes count every message of the OpenAI-format list, system messages included.
+ */
+public record CacheInjectionPoint(String role, Integer index) {
+    /** Anthropic accepts at most four breakpoints per request; the client's own count first. */
+    public static final int MAX_BREAKPOINTS = 4;
+    private static final JsonNode EPHEMERAL = JsonNodeFactory.instance.objectNode().put("type", "ephemeral");
+
+    /**
+     * The request with the breakpoints these points ask for added; the same instance when none is added. A
+     * message that already has a breakpoint is left alone, and the total never exceeds {@link #MAX_BREAKPOINTS}.
+     */
+    public static ChatRequest apply(List<CacheInjectionPoint> points, ChatRequest request) {
+        if (points.isEmpty()) return request;
+        List<Message> messages = new ArrayList<>(request.messages());
+        int used = countBreakpoints(request);
+        boolean changed = false;
+        for (CacheInjectionPoint p : points) {
+            for (int i : p.targets(messages)) {
+                if (used >= MAX_BREAKPOINTS) break;
+                Message marked = marked(messages.get(i));
+                if (marked == null) continue;
+                messages.set(i, marked);
+                used++;
+                changed = true;
+            }
+        }
+        return changed ? request.withMessages(messages) : request;
+    }
+
+    private List<Integer> targets(List<Message> messages) {
+        if (index != null) {
+            int i = index < 0 ? messages.size() + index : index;
+            return i >= 0 && i < messages.size() ? List.of(i) : List.of();
+        }
+        List<Integer> out = new ArrayList<>();
+        if (role == null) return out;
+        for (int i = 0; i < messages.size(); i++) if (role.equals(messages.get(i).role().wire())) out.add(i);
+        return out;
+    }
+
+    /** The message with its last text or image part marked, or null when it has one marked already or none to mark. */
+    private static Message marked(Message m) {
+        if (m.content().isEmpty() || hasBreakpoint(m)) return null;
+        List<ContentPart> parts = new ArrayList<>(m.content());
+        ContentPart last = parts.get(parts.size() - 1);
+        switch (last) {
+            case ContentPart.Text t -> parts.set(parts.size() - 1, new ContentPart.Text(t.text(), EPHEMERAL));
+            case ContentPart.Image img -> parts.set(parts.size() - 1, new ContentPart.Image(img.url(), img.detail(), EPHEMERAL));
+            case ContentPart.Other o -> { return null; }
+        }
+        return new Message(m.role(), parts, m.name(), m.toolCalls(), m.toolCallId(), m.reasoning(), m.refusal(), m.extra());
+    }
+
+    private static boolean hasBreakpoint(Message m) {
+        for (ContentPart p : m.content()) {
+            if (p instanceof ContentPart.Text t && t.cacheControl() != null) return true;
+            if (p instanceof ContentPart.Image i && i.cacheControl() != null) return true;
+            if (p instanceof ContentPart.Other o && o.raw().has("cache_control")) return true;
+        }
+        return false;
+    }
+
+    private static int countBreakpoints(ChatRequest r) {
+        int n = 0;
+        for (Tool t : r.tools()) if (t.cacheControl() != null) n++;
+        for (Message m : r.messages()) {
+            for (ContentPart p : m.content()) {
+                if (p instanceof ContentPart.Text t && t.cacheControl() != null) n++;
+                else if (p instanceof ContentPart.Image i && i.cacheControl() != null) n++;
+                else if (p instanceof ContentPart.Other o && o.raw().has("cache_control")) n++;
+            }
+        }
+        return n;
+    }
+}
