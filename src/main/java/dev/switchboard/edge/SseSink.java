@@ -42,20 +42,25 @@ public final class SseSink implements ChunkSink {
     @Override
     public void end() {
         if (ended || resp.closed()) return;
-        flush();
         ended = true;
-        Buffer closing = encoder.end();
-        if (closing != null) resp.write(closing);
-        resp.end();
+        endWith(encoder.end());
     }
 
     @Override
     public void fail(GatewayException error) {
         if (ended || resp.closed()) return;
-        flush();
         ended = true;
-        resp.write(encoder.error(error));
-        resp.end();
+        endWith(encoder.error(error));
+    }
+
+    /** What is pending, the closing event and the end of the body go out in one write (one syscall, not three). */
+    private void endWith(Buffer closing) {
+        Buffer out = pending;
+        pending = null;
+        if (out == null) out = closing;
+        else if (closing != null) out.appendBuffer(closing);
+        if (out == null) resp.end();
+        else resp.end(out);
     }
 
     @Override
