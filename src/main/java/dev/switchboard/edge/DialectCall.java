@@ -23,16 +23,20 @@ public final class DialectCall {
     private final EdgeContext edge;
     private final Function<GatewayException, Buffer> errorBody;
     private final Function<GatewayException, Buffer> errorEvent;
+    private final String dialectRequestIdHeader;
 
     /**
      * @param errorBody  the dialect's error JSON, answered with the error's status
      * @param errorEvent the dialect's stream error event, for a failure after the stream started
+     * @param dialectRequestIdHeader the header the dialect's SDKs report the request id from (Anthropic's
+     *     {@code request-id}), set on every answer including auth failures; null for none
      */
     public DialectCall(EdgeContext edge, Function<GatewayException, Buffer> errorBody,
-                       Function<GatewayException, Buffer> errorEvent) {
+                       Function<GatewayException, Buffer> errorEvent, String dialectRequestIdHeader) {
         this.edge = edge;
         this.errorBody = errorBody;
         this.errorEvent = errorEvent;
+        this.dialectRequestIdHeader = dialectRequestIdHeader;
     }
 
     /** Starts a call; {@code then} runs with the context and the body, and anything it throws is answered. */
@@ -40,6 +44,7 @@ public final class DialectCall {
         HttpServerResponse resp = req.response();
         String requestId = edge.requestIds().next();
         resp.putHeader(SwitchboardHeaders.REQUEST_ID, requestId);
+        if (dialectRequestIdHeader != null) resp.putHeader(dialectRequestIdHeader, requestId);
         Caller caller;
         try {
             caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));

@@ -23,7 +23,7 @@ public final class Authenticator {
         if (isMasterKey == null) return Caller.ANONYMOUS;
         if (presentedKey == null || presentedKey.isEmpty()) {
             throw new GatewayException(ErrorKind.AUTHENTICATION, 401,
-                    "No API key provided. Send it as 'Authorization: Bearer <key>'.", null, "invalid_api_key", null, null);
+                    "No API key provided. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.", null, "invalid_api_key", null, null);
         }
         if (!isMasterKey.test(presentedKey)) {
             throw new GatewayException(ErrorKind.AUTHENTICATION, 401,

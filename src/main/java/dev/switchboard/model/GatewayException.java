@@ -28,6 +28,13 @@ public final class GatewayException extends RuntimeException {
         return new GatewayException(kind, kind.status(), message, null, null, null, null);
     }
 
+    /** The alias is not on this gateway: 404 {@code model_not_found}, naming the alias and the known ones. */
+    public static GatewayException modelNotFound(String alias, java.util.Collection<String> known) {
+        return new GatewayException(ErrorKind.NOT_FOUND, 404, "The model '" + alias
+                + "' does not exist on this gateway. Known models: " + String.join(", ", known) + ".",
+                "model", "model_not_found", null, null);
+    }
+
     public static GatewayException badRequest(String message, String param) {
         return new GatewayException(ErrorKind.BAD_REQUEST, 400, message, param, null, null, null);
     }

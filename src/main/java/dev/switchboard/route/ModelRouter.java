@@ -114,9 +114,7 @@ public final class ModelRouter {
     private <T> Future<Answer<T>> run(CallContext ctx, String alias, RequestControls controls, RequestFacts facts,
                                       CallEngine.Call<T> call) {
         if (!groups.containsKey(alias)) {
-            return Future.failedFuture(new GatewayException(ErrorKind.NOT_FOUND, 404, "The model '" + alias
-                    + "' does not exist on this gateway. Known models: " + String.join(", ", aliases()) + ".",
-                    "model", "model_not_found", null, null));
+            return Future.failedFuture(GatewayException.modelNotFound(alias, aliases()));
         }
         requireKnown(controls.models(), "models");
         if (controls.fallbacks() != null) requireKnown(controls.fallbacks(), "fallbacks");

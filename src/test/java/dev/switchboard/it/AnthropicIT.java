@@ -141,7 +141,9 @@ class AnthropicIT {
         JsonArray sent = gw.simulator.last().body().getJsonArray("messages");
         assertThat(sent.getJsonObject(0).getString("role")).isEqualTo("system");
         assertThat(sent.getJsonObject(0).getString("content")).isEqualTo("Be brief.");
-        assertThat(gw.simulator.last().body().getInteger("max_tokens")).isEqualTo(256);
+        // Anthropic's max_tokens is an output limit: OpenAI's max_completion_tokens (o-series models reject max_tokens)
+        assertThat(gw.simulator.last().body().getInteger("max_completion_tokens")).isEqualTo(256);
+        assertThat(gw.simulator.last().body().containsKey("max_tokens")).isFalse();
 
         MessageAccumulator acc = MessageAccumulator.create();
         try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(ask("gpt", "stream gpt").build())) {
@@ -334,10 +336,28 @@ class AnthropicIT {
     }
 
     @Test
-    void countTokensIsAnswered() {
-        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
-                "{\"model\":\"claude\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"" + "abcd".repeat(100) + "\"}]}");
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(new JsonObject(r.body()).getInteger("input_tokens")).isEqualTo(100);
+    void countTokensIsAnsweredToTheSdkWithoutMaxTokens() {
+        // count_tokens takes no max_tokens (Anthropic's API and SDK send none)
+        com.anthropic.models.messages.MessageTokensCount count = anthropic.messages().countTokens(
+                com.anthropic.models.messages.MessageCountTokensParams.builder().model("claude")
+                        .addUserMessage("abcd".repeat(100)).build());
+        assertThat(count.inputTokens()).isEqualTo(100);
+        assertThatThrownBy(() -> anthropic.messages().countTokens(com.anthropic.models.messages.MessageCountTokensParams.builder()
+                .model("no-such-model").addUserMessage("hi").build()))
+                .isInstanceOf(com.anthropic.errors.NotFoundException.class).hasMessageContaining("no-such-model");
+    }
+
+    @Test
+    void authAndSyntaxErrorsCarryTheRequestIdAndSayWhatIsWrong() {
+        HttpResponse<String> noKey = Http.post(gw.baseUrl() + "/v1/messages", null,
+                "{\"model\":\"claude\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        assertThat(noKey.headers().firstValue("request-id")).isEqualTo(noKey.headers().firstValue("x-switchboard-request-id")).isPresent();
+        assertThat(new JsonObject(noKey.body()).getJsonObject("error").getString("message")).contains("x-api-key");
+
+        HttpResponse<String> broken = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{");
+        assertThat(broken.statusCode()).isEqualTo(400);
+        String message = new JsonObject(broken.body()).getJsonObject("error").getString("message");
+        assertThat(message).contains("invalid JSON").contains("line 1, column").doesNotContain("Source").doesNotContain("REDACTED");
     }
 }

@@ -30,13 +30,26 @@ public final class AnthropicRequestDecoder {
     private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 
     public ChatRequest messages(Buffer body, Map<String, String> dialectHeaders) {
+        return decode(body, dialectHeaders, true);
+    }
+
+    /** A {@code count_tokens} body: the Messages fields without {@code max_tokens}, which that endpoint does not take. */
+    public ChatRequest countTokens(Buffer body, Map<String, String> dialectHeaders) {
+        return decode(body, dialectHeaders, false);
+    }
+
+    private ChatRequest decode(Buffer body, Map<String, String> dialectHeaders, boolean needsMaxTokens) {
         ObjectNode n = object(body);
         String model = requiredString(n, "model", "model");
         JsonNode maxTokens = n.get("max_tokens");
-        if (maxTokens == null || maxTokens.isNull()) throw bad("max_tokens: Field required", "max_tokens");
-        if (!maxTokens.canConvertToInt() || !maxTokens.isIntegralNumber() || maxTokens.intValue() < 1) {
+        if (needsMaxTokens && (maxTokens == null || maxTokens.isNull())) throw bad("max_tokens: Field required", "max_tokens");
+        if (maxTokens != null && !maxTokens.isNull()
+                && (!maxTokens.canConvertToInt() || !maxTokens.isIntegralNumber() || maxTokens.intValue() < 1)) {
             throw bad("max_tokens: Input should be a positive integer", "max_tokens");
         }
+        // Anthropic's max_tokens limits the output only: OpenAI's max_completion_tokens, not its deprecated
+        // max_tokens, which o-series and newer OpenAI models reject.
+        Integer outputLimit = maxTokens == null || maxTokens.isNull() ? null : maxTokens.intValue();
         JsonNode msgs = n.get("messages");
         if (msgs == null || !msgs.isArray() || msgs.isEmpty()) throw bad("messages: Field required (a non-empty list)", "messages");
         List<Message> messages = new ArrayList<>();
@@ -46,7 +59,7 @@ public final class AnthropicRequestDecoder {
         if (stream != null && !stream.isNull() && !stream.isBoolean()) throw bad("stream: Input should be a valid boolean", "stream");
         return new ChatRequest(model, messages, tools(n.get("tools")), toolChoice(n.get("tool_choice")),
                 parallel(n.get("tool_choice")), null,
-                number(n, "temperature"), number(n, "top_p"), maxTokens.intValue(), null,
+                number(n, "temperature"), number(n, "top_p"), null, outputLimit,
                 stops(n.get("stop_sequences")), null, n.path("metadata").path("user_id").isTextual()
                         ? n.path("metadata").path("user_id").asText() : null,
                 Map.of(), stream != null && stream.asBoolean(), true, routingControls(n),
@@ -68,7 +81,7 @@ public final class AnthropicRequestDecoder {
         try {
             n = TREE.readTree(body.getBytes());
         } catch (JsonProcessingException e) {
-            throw bad("There was an issue with your request body: invalid JSON (" + e.getOriginalMessage() + ")", null);
+            throw bad("There was an issue with your request body: invalid JSON: " + dev.switchboard.edge.JsonSyntax.describe(e), null);
         } catch (IOException e) {
             throw bad("Could not read the request body.", null);
         }

@@ -7,6 +7,7 @@ import dev.switchboard.edge.SwitchboardHeaders;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.Message;
@@ -33,7 +34,7 @@ public final class AnthropicRoutes {
 
     public AnthropicRoutes(EdgeContext edge) {
         this.edge = edge;
-        this.call = new DialectCall(edge, encoder::error, e -> new AnthropicStreamEncoder().error(e));
+        this.call = new DialectCall(edge, encoder::error, e -> new AnthropicStreamEncoder().error(e), "request-id");
     }
 
     public void mount(Router router) {
@@ -49,12 +50,15 @@ public final class AnthropicRoutes {
             if (req.getHeader(h) != null) dialectHeaders.put(h, req.getHeader(h));
         }
         call.begin(req, (ctx, body) -> {
-            resp.putHeader("request-id", ctx.requestId()); // Anthropic's SDKs report this header
-            ChatRequest request = decoder.messages(body, dialectHeaders);
             if (countOnly) {
+                ChatRequest request = decoder.countTokens(body, dialectHeaders);
+                if (!edge.gateway().aliases().contains(request.model())) {
+                    throw GatewayException.modelNotFound(request.model(), edge.gateway().aliases());
+                }
                 resp.putHeader("content-type", JSON).end("{\"input_tokens\":" + estimateTokens(request) + "}");
                 return;
             }
+            ChatRequest request = decoder.messages(body, dialectHeaders);
             if (request.stream()) stream(resp, ctx, request);
             else edge.gateway().chat().chat(ctx, request).onComplete(r -> {
                 if (r.failed()) {

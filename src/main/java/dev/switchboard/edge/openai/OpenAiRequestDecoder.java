@@ -99,8 +99,7 @@ public final class OpenAiRequestDecoder {
             n = TREE.readTree(body.getBytes());
         } catch (JsonProcessingException e) {
             throw GatewayException.badRequest("We could not parse the JSON body of your request: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + "). The API expects a JSON object.", null);
+                    + dev.switchboard.edge.JsonSyntax.describe(e) + ". The API expects a JSON object.", null);
         } catch (IOException e) {
             throw GatewayException.badRequest("We could not read the body of your request.", null);
         }

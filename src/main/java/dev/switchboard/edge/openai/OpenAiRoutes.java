@@ -31,7 +31,7 @@ public final class OpenAiRoutes {
 
     public OpenAiRoutes(EdgeContext edge) {
         this.edge = edge;
-        this.call = new DialectCall(edge, encoder::error, encoder::errorEvent);
+        this.call = new DialectCall(edge, encoder::error, encoder::errorEvent, null);
     }
 
     public void mount(Router router) {
