@@ -24,9 +24,14 @@ final class SimChunks {
         events.add(chunk(id, created, model, first, null, includeUsage));
         if (reply.toolName() != null) {
             String args = reply.toolArguments();
+            // DeepSeek-style servers (also Qwen, Fireworks) repeat the call's id, type and name on every piece.
+            boolean repeatsIds = model.startsWith("deepseek");
             for (int i = 0; i < args.length(); i += 8) {
-                JsonObject d = new JsonObject().put("tool_calls", new JsonArray().add(new JsonObject().put("index", 0)
-                        .put("function", new JsonObject().put("arguments", args.substring(i, Math.min(args.length(), i + 8))))));
+                JsonObject call = new JsonObject().put("index", 0);
+                if (repeatsIds) call.put("id", "call_sim001").put("type", "function");
+                JsonObject fn = new JsonObject().put("arguments", args.substring(i, Math.min(args.length(), i + 8)));
+                if (repeatsIds) fn.put("name", reply.toolName());
+                JsonObject d = new JsonObject().put("tool_calls", new JsonArray().add(call.put("function", fn)));
                 events.add(chunk(id, created, model, d, null, includeUsage));
             }
         } else {

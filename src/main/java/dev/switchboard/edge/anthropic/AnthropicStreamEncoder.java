@@ -67,7 +67,8 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                 out.appendBuffer(delta(F.objectNode().put("type", "text_delta").put("text", d.content())));
             }
             for (ToolCallDelta t : d.toolCalls()) {
-                if (t.id() != null || open != Block.TOOL || t.index() != openToolIndex) {
+                // A new tool_use block for each tool call (by index), never one per piece of a call.
+                if (open != Block.TOOL || t.index() != openToolIndex) {
                     ObjectNode block = F.objectNode().put("type", "tool_use").put("id", t.id() == null ? "toolu_" + t.index() : t.id())
                             .put("name", t.name() == null ? "" : t.name());
                     block.putObject("input");

@@ -16,6 +16,7 @@ final class OpenAiStream extends SseRelay {
     private final OpenAiChatDecoder decoder;
     private final String deploymentId;
     private final String secret;
+    private final ToolCallDeltaNormalizer toolCalls = new ToolCallDeltaNormalizer();
     private boolean sawFinishReason;
 
     OpenAiStream(HttpClientResponse upstream, OpenAiChatDecoder decoder, UpstreamHttp.Endpoint endpoint,
@@ -43,7 +44,7 @@ final class OpenAiStream extends SseRelay {
             return;
         }
         for (ChunkChoice c : chunk.choices()) if (c.finishReason() != null) sawFinishReason = true;
-        emit(chunk);
+        emit(toolCalls.normalize(chunk));
     }
 
     private static boolean isDone(byte[] data) {

@@ -1,0 +1,92 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.JsonValue;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.Tool;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.OpenAiSchemas;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upstreams that repeat a tool call's id and name on every streamed piece (DeepSeek, Qwen, Fireworks; the
+ * simulator does so for deepseek-* models) still reach clients in OpenAI's shape: id and name once per call.
+ */
+class ToolCallStreamIT {
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() { gw = TestGateway.start(TestGateway.simModels("ds=deepseek-chat")); }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    private static final String TOOLS = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+            + "\"parameters\":{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}}}}}],\"tool_choice\":\"required\"";
+
+    @Test
+    void openAiDialectGetsTheIdAndNameOnTheFirstPieceOnly() {
+        var r = Http.post(gw.v1() + "/chat/completions", null,
+                "{\"model\":\"ds\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"weather in Paris?\"}]," + TOOLS + "}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        StringBuilder args = new StringBuilder();
+        for (String line : r.body().split("\n")) {
+            if (!line.startsWith("data: {")) continue;
+            String data = line.substring(6);
+            OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", data);
+            for (Object c : new JsonObject(data).getJsonArray("choices")) {
+                JsonArray calls = ((JsonObject) c).getJsonObject("delta").getJsonArray("tool_calls");
+                if (calls == null) continue;
+                for (Object o : calls) {
+                    JsonObject call = (JsonObject) o;
+                    if (call.getString("id") != null) ids.add(call.getString("id"));
+                    JsonObject fn = call.getJsonObject("function");
+                    if (fn.getString("name") != null) names.add(fn.getString("name"));
+                    if (fn.getString("arguments") != null) args.append(fn.getString("arguments"));
+                }
+            }
+        }
+        assertThat(ids).containsExactly("call_sim001");
+        assertThat(names).containsExactly("get_weather");
+        assertThat(new JsonObject(args.toString()).getString("location")).isEqualTo("Paris");
+    }
+
+    @Test
+    void anthropicDialectGetsOneToolUseBlockPerCall() {
+        AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey("any").maxRetries(0).build();
+        try {
+            Tool weather = Tool.builder().name("get_weather").description("Weather for a city")
+                    .inputSchema(Tool.InputSchema.builder()
+                            .properties(JsonValue.from(Map.of("location", Map.of("type", "string")))).build())
+                    .build();
+            MessageAccumulator acc = MessageAccumulator.create();
+            try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(MessageCreateParams.builder()
+                    .model("ds").maxTokens(256).addUserMessage("weather in Paris?").addTool(weather).build())) {
+                s.stream().forEach(acc::accumulate);
+            }
+            List<ContentBlock> toolUses = acc.message().content().stream().filter(b -> b.toolUse().isPresent()).toList();
+            assertThat(toolUses).hasSize(1);
+            assertThat(toolUses.get(0).toolUse().orElseThrow().name()).isEqualTo("get_weather");
+            assertThat(toolUses.get(0).toolUse().orElseThrow()._input().toString()).contains("Paris");
+        } finally {
+            anthropic.close();
+        }
+    }
+}
