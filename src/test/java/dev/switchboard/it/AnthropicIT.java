@@ -348,6 +348,21 @@ class AnthropicIT {
     }
 
     @Test
+    void anEmptyTranslatedAnswerHasNoEmptyTextBlock() {
+        try (TestGateway empty = TestGateway.start("""
+                model_list:
+                  - model_name: quiet
+                    litellm_params: { model: mock/quiet, mock_response: "" }
+                """)) {
+            HttpResponse<String> r = Http.post(empty.baseUrl() + "/v1/messages", null,
+                    "{\"model\":\"quiet\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            // Anthropic rejects an empty text block when the client sends this turn back
+            assertThat(new JsonObject(r.body()).getJsonArray("content")).isEmpty();
+        }
+    }
+
+    @Test
     void authAndSyntaxErrorsCarryTheRequestIdAndSayWhatIsWrong() {
         HttpResponse<String> noKey = Http.post(gw.baseUrl() + "/v1/messages", null,
                 "{\"model\":\"claude\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");

@@ -33,7 +33,9 @@ public final class AnthropicResponseEncoder {
             if (c.message().reasoning() != null) content.addObject().put("type", "thinking")
                     .put("thinking", c.message().reasoning()).put("signature", "");
             String text = c.message().textContent();
-            if (!text.isEmpty() || c.message().toolCalls().isEmpty()) content.addObject().put("type", "text").put("text", text);
+            // No empty text block: Anthropic answers an empty turn with content [], and rejects an empty text
+            // block when a client sends this message back in its next request.
+            if (!text.isEmpty()) content.addObject().put("type", "text").put("text", text);
             for (ToolCall t : c.message().toolCalls()) {
                 ObjectNode use = content.addObject().put("type", "tool_use").put("id", t.id()).put("name", t.name());
                 use.set("input", input(t.arguments()));
@@ -76,9 +78,21 @@ public final class AnthropicResponseEncoder {
     }
 
     public Buffer error(GatewayException e) {
+        return json(errorBody(e));
+    }
+
+    /** Anthropic's error types: an upstream Anthropic error keeps its own, anything else gets its kind's. */
+    private static final java.util.Set<String> ANTHROPIC_ERROR_TYPES = java.util.Set.of("invalid_request_error",
+            "authentication_error", "permission_error", "not_found_error", "request_too_large", "rate_limit_error",
+            "api_error", "overloaded_error", "timeout_error", "billing_error");
+
+    /** {@code {"type":"error","error":{"type","message"}}}, as a body and as the stream's error event. */
+    static ObjectNode errorBody(GatewayException e) {
+        String type = e.upstreamType() != null && ANTHROPIC_ERROR_TYPES.contains(e.upstreamType())
+                ? e.upstreamType() : e.kind().anthropicType();
         ObjectNode n = F.objectNode().put("type", "error");
-        n.putObject("error").put("type", e.kind().anthropicType()).put("message", e.getMessage() == null ? "error" : e.getMessage());
-        return json(n);
+        n.putObject("error").put("type", type).put("message", e.getMessage() == null ? "error" : e.getMessage());
+        return n;
     }
 
     static Buffer json(JsonNode n) {

@@ -124,9 +124,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
 
     @Override
     public Buffer error(GatewayException e) {
-        ObjectNode n = F.objectNode().put("type", "error");
-        n.putObject("error").put("type", e.kind().anthropicType()).put("message", e.getMessage() == null ? "error" : e.getMessage());
-        return event("error", n);
+        return event("error", AnthropicResponseEncoder.errorBody(e));
     }
 
     private static Buffer event(String name, JsonNode data) {

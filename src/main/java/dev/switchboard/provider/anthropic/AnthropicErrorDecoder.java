@@ -19,6 +19,23 @@ final class AnthropicErrorDecoder {
         }
     }
 
+    /** An {@code error} event in a stream (sent after a 200): its status follows from its type. */
+    static GatewayException midStream(JsonNode n, String deploymentId, String secret) {
+        int status = switch (Json.text(n.path("error"), "type") == null ? "" : Json.text(n.path("error"), "type")) {
+            case "invalid_request_error" -> 400;
+            case "authentication_error" -> 401;
+            case "billing_error" -> 402;
+            case "permission_error" -> 403;
+            case "not_found_error" -> 404;
+            case "request_too_large" -> 413;
+            case "rate_limit_error" -> 429;
+            case "timeout_error" -> 504;
+            case "overloaded_error" -> 529;
+            default -> 500; // api_error and anything new
+        };
+        return fromBody(status, n, null, deploymentId, secret);
+    }
+
     static GatewayException fromBody(int status, JsonNode n, String retryAfter, String deploymentId, String secret) {
         JsonNode e = n.path("error");
         String type = Json.text(e, "type");

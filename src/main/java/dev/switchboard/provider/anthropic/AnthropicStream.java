@@ -84,7 +84,7 @@ final class AnthropicStream extends SseRelay {
                 emit(rawOnly(raw));
                 finish();
             }
-            case "error" -> fail(AnthropicErrorDecoder.fromBody(529, n, null, deploymentId, secret));
+            case "error" -> fail(AnthropicErrorDecoder.midStream(n, deploymentId, secret));
             default -> emit(rawOnly(raw)); // ping, content_block_stop, and event types added later
         }
     }
