@@ -215,8 +215,10 @@ public final class ProviderSimulator {
             return;
         }
         List<String> inputs = new ArrayList<>();
+        // a string, a list of strings, one token array, or a list of token arrays
         if (input instanceof String s) inputs.add(s);
-        else for (Object o : (JsonArray) input) inputs.add(String.valueOf(o));
+        else if (input instanceof JsonArray a && !a.isEmpty() && a.getValue(0) instanceof Number) inputs.add(a.encode());
+        else for (Object o : (JsonArray) input) inputs.add(o instanceof JsonArray t ? t.encode() : String.valueOf(o));
         int dims = req.getInteger("dimensions", 8);
         boolean base64 = "base64".equals(req.getString("encoding_format"));
         JsonArray data = new JsonArray();

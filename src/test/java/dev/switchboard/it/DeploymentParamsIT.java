@@ -69,6 +69,30 @@ class DeploymentParamsIT {
     }
 
     @Test
+    void mockEmbeddingsHonourBase64AndTokenArrays() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: embed
+                    litellm_params: { model: mock/embed }
+                """)) {
+            JsonObject floats = new JsonObject(Http.post(gw.v1() + "/embeddings", null, "{\"model\":\"embed\",\"input\":\"a\"}").body());
+            HttpResponse<String> b64 = Http.post(gw.v1() + "/embeddings", null,
+                    "{\"model\":\"embed\",\"input\":\"a\",\"encoding_format\":\"base64\"}");
+            // (OpenAI's published schema only describes the float form, so no schema check here)
+            byte[] raw = java.util.Base64.getDecoder().decode(new JsonObject(b64.body()).getJsonArray("data").getJsonObject(0).getString("embedding"));
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            io.vertx.core.json.JsonArray expected = floats.getJsonArray("data").getJsonObject(0).getJsonArray("embedding");
+            assertThat(raw).hasSize(expected.size() * 4);
+            for (int i = 0; i < expected.size(); i++) assertThat(bytes.getFloat()).isEqualTo(expected.getFloat(i));
+
+            JsonObject oneTokenArray = new JsonObject(Http.post(gw.v1() + "/embeddings", null, "{\"model\":\"embed\",\"input\":[1,2,3]}").body());
+            assertThat(oneTokenArray.getJsonArray("data")).as("a token array is one input").hasSize(1);
+            JsonObject twoTokenArrays = new JsonObject(Http.post(gw.v1() + "/embeddings", null, "{\"model\":\"embed\",\"input\":[[1,2],[3]]}").body());
+            assertThat(twoTokenArrays.getJsonArray("data")).hasSize(2);
+        }
+    }
+
+    @Test
     void mockFaultsAndLatency() {
         try (TestGateway gw = TestGateway.start("""
                 model_list:
@@ -78,8 +102,14 @@ class DeploymentParamsIT {
                     litellm_params: { model: mock/y, mock_fault: server_error }
                   - model_name: slow
                     litellm_params: { model: mock/z, mock_latency_ms: 300, mock_response: "fixed answer" }
+                  - model_name: too-slow
+                    litellm_params: { model: mock/t, mock_latency_ms: 3000, timeout: 0.2 }
                 router_settings: { num_retries: 0 }   # the mock's fault itself, not the router's retries of it
                 """)) {
+            long start = System.nanoTime();
+            HttpResponse<String> timedOut = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"too-slow\"," + HI + "}");
+            assertThat(timedOut.statusCode()).as("timeout applies to the mock's latency too").isEqualTo(504);
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2000);
             HttpResponse<String> limited = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"limited\"," + HI + "}");
             assertThat(limited.statusCode()).isEqualTo(429);
             assertThat(limited.headers().firstValue("retry-after")).hasValue("1");

@@ -1,5 +1,8 @@
 package dev.switchboard.provider.mock;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChatRequest;
@@ -28,8 +31,6 @@ import dev.switchboard.provider.Provider;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,36 +53,41 @@ final class MockProvider implements Provider, EmbeddingProvider {
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         GatewayException fault = fault();
-        if (fault != null) return later(Future.failedFuture(fault));
+        if (fault != null) return later(Future.failedFuture(fault), options);
         Reply r = reply(request);
         Message msg = new Message(Role.ASSISTANT, r.toolCall == null ? List.of(ContentPart.Text.of(r.text)) : List.of(),
                 null, r.toolCall == null ? List.of() : List.of(r.toolCall), null, null, null);
         ChatResponse resp = new ChatResponse(id(), now(), deployment.model(),
                 List.of(new Choice(0, msg, r.finish, null)), r.usage, null, null);
-        return later(Future.succeededFuture(resp));
+        return later(Future.succeededFuture(resp), options);
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         GatewayException fault = fault();
-        if (fault != null) return later(Future.failedFuture(fault));
-        return later(Future.succeededFuture(new MockStream(chunks(reply(request)))));
+        if (fault != null) return later(Future.failedFuture(fault), options);
+        return later(Future.succeededFuture(new MockStream(chunks(reply(request)))), options);
     }
 
     @Override
     public Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
         List<String> inputs = new ArrayList<>();
-        if (request.input().isTextual()) inputs.add(request.input().textValue());
-        else request.input().forEach(n -> inputs.add(n.toString()));
+        JsonNode input = request.input();
+        // OpenAI's input: a string, a list of strings, one token array, or a list of token arrays
+        boolean oneTokenArray = input.isArray() && !input.isEmpty() && input.get(0).isNumber();
+        if (input.isTextual() || oneTokenArray) inputs.add(input.isTextual() ? input.textValue() : input.toString());
+        else input.forEach(n -> inputs.add(n.isTextual() ? n.textValue() : n.toString()));
         int dims = request.dimensions() != null ? request.dimensions() : 16;
+        boolean base64 = "base64".equals(request.encodingFormat());
         List<EmbeddingResponse.Item> items = new ArrayList<>();
         int tokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
-            items.add(new EmbeddingResponse.Item(i, vector(inputs.get(i), dims)));
+            ArrayNode v = vector(inputs.get(i), dims);
+            items.add(new EmbeddingResponse.Item(i, base64 ? base64(v) : v));
             tokens += tokens(inputs.get(i));
         }
         return later(Future.succeededFuture(new EmbeddingResponse(deployment.model(), items,
-                new Usage(tokens, 0, 0, 0, 0))));
+                new Usage(tokens, 0, 0, 0, 0))), options);
     }
 
     private record Reply(String text, ToolCall toolCall, FinishReason finish, Usage usage) {}
@@ -200,8 +206,20 @@ final class MockProvider implements Provider, EmbeddingProvider {
         };
     }
 
-    private <T> Future<T> later(Future<T> value) {
+    /**
+     * The value after {@code mock_latency_ms}, or a 504 once the call's timeout (the request's, else the
+     * deployment's {@code timeout}) runs out first, as a real upstream that slow would give.
+     */
+    private <T> Future<T> later(Future<T> value, CallOptions options) {
         if (behaviour.latencyMs() <= 0) return value;
+        java.time.Duration timeout = options.timeoutOr(deployment.timeout());
+        if (timeout != null && timeout.toMillis() < behaviour.latencyMs()) {
+            Promise<T> p = Promise.promise();
+            vertx.setTimer(Math.max(1, timeout.toMillis()), t -> p.fail(GatewayException.of(ErrorKind.TIMEOUT,
+                    "Upstream " + deployment.id() + " did not answer within " + timeout.toMillis() + " ms (mock_latency_ms "
+                            + behaviour.latencyMs() + ").")));
+            return p.future();
+        }
         Promise<T> p = Promise.promise();
         vertx.setTimer(behaviour.latencyMs(), t -> value.onComplete(p));
         return p.future();
@@ -209,6 +227,13 @@ final class MockProvider implements Provider, EmbeddingProvider {
 
     /** About four characters a token, as tokenizers average on English; deterministic. */
     static int tokens(String text) { return text == null || text.isEmpty() ? 0 : (text.length() + 3) / 4; }
+
+    /** OpenAI's base64 form: the float32 values, little-endian, base64-encoded. */
+    private static JsonNode base64(ArrayNode vector) {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(vector.size() * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (JsonNode x : vector) bytes.putFloat(x.floatValue());
+        return JsonNodeFactory.instance.textNode(java.util.Base64.getEncoder().encodeToString(bytes.array()));
+    }
 
     private static ArrayNode vector(String text, int dims) {
         double[] v = new double[dims];
