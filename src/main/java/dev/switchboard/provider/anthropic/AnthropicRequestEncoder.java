@@ -50,6 +50,7 @@ final class AnthropicRequestEncoder {
             else if (m.role() == Role.USER) for (ContentPart p : m.content()) addPart(blocks, p);
             else assistant(blocks, m);
         }
+        dropEmptyTurns(messages);
         if (r.responseFormat() != null && !"text".equals(r.responseFormat().type())) {
             // Anthropic has no JSON mode: ask for it in the system prompt (documented in the README).
             JsonNode schema = r.responseFormat().jsonSchema() == null ? null : r.responseFormat().jsonSchema().get("schema");
@@ -98,6 +99,25 @@ final class AnthropicRequestEncoder {
                 body.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
                 if (body.path("max_tokens").asInt() <= budget) body.put("max_tokens", budget + 1024);
             }
+        }
+    }
+
+    /**
+     * Removes turns left without blocks (an assistant message of "" and no tool calls, a user message of ""):
+     * Anthropic rejects empty messages. The turns around a removed one may then share a role and are merged.
+     */
+    private static void dropEmptyTurns(ArrayNode messages) {
+        for (int i = 0; i < messages.size(); ) {
+            if (messages.get(i).get("content").isEmpty()) {
+                messages.remove(i);
+                if (i > 0 && i < messages.size()
+                        && messages.get(i - 1).get("role").asText().equals(messages.get(i).get("role").asText())) {
+                    ((ArrayNode) messages.get(i - 1).get("content")).addAll((ArrayNode) messages.get(i).get("content"));
+                    messages.remove(i);
+                }
+                continue;
+            }
+            i++;
         }
     }
 
