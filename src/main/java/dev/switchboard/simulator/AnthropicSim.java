@@ -233,7 +233,11 @@ final class AnthropicSim {
         out.add(event("content_block_stop", new JsonObject().put("type", "content_block_stop").put("index", index)));
         out.add(event("message_delta", new JsonObject().put("type", "message_delta")
                 .put("delta", new JsonObject().put("stop_reason", reply.toolName() != null ? "tool_use" : "end_turn").putNull("stop_sequence"))
-                .put("usage", new JsonObject().put("output_tokens", reply.completionTokens()))));
+                // cumulative counts, input and cache fields included, as the API sends them today
+                .put("usage", new JsonObject().put("input_tokens", usage.getInteger("input_tokens"))
+                        .put("cache_creation_input_tokens", usage.getInteger("cache_creation_input_tokens"))
+                        .put("cache_read_input_tokens", usage.getInteger("cache_read_input_tokens"))
+                        .put("output_tokens", reply.completionTokens()))));
         out.add(event("message_stop", new JsonObject().put("type", "message_stop")));
         return out;
     }

@@ -120,6 +120,7 @@ public final class OpenAiResponseEncoder {
             }
             g.writeEndArray();
             if (usage) usage(g, c.usage());
+            else if (includeUsage) g.writeNullField("usage"); // OpenAI's every chunk before the usage chunk
             g.writeEndObject();
         });
         return Buffer.buffer(body.length + 8).appendBytes(DATA).appendBytes(body).appendBytes(EVENT_END);
