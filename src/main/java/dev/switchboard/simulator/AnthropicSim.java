@@ -103,10 +103,12 @@ final class AnthropicSim {
             if (!"user".equals(role) && !"assistant".equals(role)) {
                 return "messages." + i + ".role: Input should be 'user' or 'assistant'";
             }
-            if (i > 0 && role.equals(messages.getJsonObject(i - 1).getString("role"))) {
-                return "messages: roles must alternate between \"user\" and \"assistant\"";
-            }
+            // (consecutive turns of one role are accepted: the API combines them into one turn)
             Object c = m.getValue("content");
+            boolean finalAssistant = i == messages.size() - 1 && "assistant".equals(role);
+            if (!finalAssistant && (c instanceof JsonArray a && a.isEmpty() || c instanceof String str && str.isEmpty())) {
+                return "messages." + i + ": all messages must have non-empty content except for the optional final assistant message";
+            }
             if (c instanceof JsonArray blocks) {
                 for (int b = 0; b < blocks.size(); b++) {
                     JsonObject block = blocks.getJsonObject(b);
