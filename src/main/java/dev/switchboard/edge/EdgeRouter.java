@@ -23,12 +23,10 @@ final class EdgeRouter {
 
     static Router build(Vertx vertx, EdgeContext edge) {
         Router router = Router.router(vertx);
-        router.get("/health/liveliness").handler(rc -> rc.response().putHeader("content-type", "application/json")
-                .end("\"I'm alive!\""));
-        router.get("/health/liveness").handler(rc -> rc.response().putHeader("content-type", "application/json")
-                .end("\"I'm alive!\""));
-        router.get("/health/readiness").handler(rc -> rc.response().putHeader("content-type", "application/json")
-                .end("{\"status\":\"healthy\",\"models\":" + edge.gateway().aliases().size() + "}"));
+        router.get("/health/liveliness").handler(rc -> health(rc, edge, "\"I'm alive!\""));
+        router.get("/health/liveness").handler(rc -> health(rc, edge, "\"I'm alive!\""));
+        router.get("/health/readiness").handler(rc -> health(rc, edge,
+                "{\"status\":\"healthy\",\"models\":" + edge.gateway().aliases().size() + "}"));
         OpenAiRoutes openai = new OpenAiRoutes(edge);
         openai.mount(router);
         AnthropicRoutes anthropic = new AnthropicRoutes(edge);
@@ -49,6 +47,12 @@ final class EdgeRouter {
                             + allow + ".", null, "method_not_allowed", null, null));
         });
         return router;
+    }
+
+    /** Health answers carry a request id too, like every other answer (the README promises it). */
+    private static void health(RoutingContext rc, EdgeContext edge, String body) {
+        rc.response().putHeader(SwitchboardHeaders.REQUEST_ID, edge.requestIds().next())
+                .putHeader("content-type", "application/json").end(body);
     }
 
     /** {@code /v1/messages} and below speak Anthropic's dialect, so their errors use its shape. */
