@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "check", description = "Validate a config and print the resolved model list (keys masked).")
+@Command(name = "check", mixinStandardHelpOptions = true, version = Main.VERSION,
+        description = "Validate a config and print the resolved model list (keys masked).")
 final class CheckCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Path to config.yaml.")
     Path config;

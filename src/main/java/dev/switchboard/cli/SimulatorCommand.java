@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Runs the OpenAI wire-format simulator on its own, e.g. as the upstream of the benchmark. */
-@Command(name = "simulator", description = "Run the OpenAI-compatible provider simulator (for tests and benchmarks).")
+@Command(name = "simulator", mixinStandardHelpOptions = true, version = Main.VERSION,
+        description = "Run the OpenAI-compatible provider simulator (for tests and benchmarks).")
 final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "4010", description = "Port (default ${DEFAULT-VALUE}).")
     int port;
