@@ -62,8 +62,8 @@ final class Launch {
         if (config.general().masterKey() == null) {
             log.warn("No general_settings.master_key: accepting requests without a key, on loopback ({}) only.", host);
         }
-        log.info("Switchboard listening on http://{}:{}/v1 ({} event loop(s), {} transport) with {} model(s):",
-                host, server.port(), loops, vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
+        log.info("Switchboard listening on {} ({} event loop(s), {} transport) with {} model(s):",
+                httpUrl(host, server.port()) + "/v1", loops, vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
                 gateway.aliases().size());
         modelLines(gateway).forEach(line -> log.info("  {}", line));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -84,6 +84,12 @@ final class Launch {
         return gateway.models().stream()
                 .map(m -> m.alias() + " -> " + m.servedBy() + (m.baseUrl() == null ? "" : " at " + m.baseUrl()))
                 .toList();
+    }
+
+    /** {@code http://host:port}, with an IPv6 literal in brackets as URLs require ({@code http://[::1]:4000}). */
+    static String httpUrl(String host, int port) {
+        boolean ipv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
+        return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + port;
     }
 
     static boolean isLoopback(String host) {

@@ -24,7 +24,7 @@ final class SimulatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Vertx vertx = VertxRuntime.create(eventLoops);
         ProviderSimulator sim = ProviderSimulator.start(vertx, host, port, false).toCompletionStage().toCompletableFuture().get();
-        System.err.println("simulator: OpenAI wire format on " + sim.baseUrl().replace("127.0.0.1", host));
+        System.err.println("simulator: OpenAI wire format on " + Launch.httpUrl(host, sim.port()) + "/v1");
         new CountDownLatch(1).await();
         return 0;
     }

@@ -13,9 +13,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** What the startup log says: a model list naming every alias. */
+/** What the startup log says: a URL that works as written and a model list naming every alias. */
 class LaunchTest {
+    @ParameterizedTest
+    @CsvSource({
+            "127.0.0.1, http://127.0.0.1:4004",
+            "localhost, http://localhost:4004",
+            "::1, http://[::1]:4004",
+            "[::1], http://[::1]:4004",
+            "fe80::1%eth0, http://[fe80::1%eth0]:4004",
+    })
+    void urlsBracketIpv6Literals(String host, String url) {
+        assertThat(Launch.httpUrl(host, 4004)).isEqualTo(url);
+    }
+
     @Test
     void theDemoModelListNamesEveryAliasTheAutoOneIncluded() throws Exception {
         String yaml;
