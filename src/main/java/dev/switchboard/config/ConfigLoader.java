@@ -233,6 +233,12 @@ public final class ConfigLoader {
         String db = w.string(g.get("database_url"), "general_settings.database_url");
         Double mb = w.number(g.get("max_request_size_mb"), "general_settings.max_request_size_mb");
         long max = mb == null ? GeneralSettings.DEFAULT_MAX_REQUEST_BYTES : (long) (mb * 1024 * 1024);
+        if (mb != null && max < 1) {
+            // A limit under one byte would answer 413 to every request with a body: a typo, not a policy.
+            max = GeneralSettings.DEFAULT_MAX_REQUEST_BYTES;
+            w.error(g.get("max_request_size_mb"), "general_settings.max_request_size_mb", "must be more than 0, found "
+                    + mb + ". Fix: give the limit in MiB, e.g. 10 (fractions work: 0.5 is 512 KiB).");
+        }
         return new GeneralSettings(master == null || master.isEmpty() ? null : new Secret(master), db, max);
     }
 
