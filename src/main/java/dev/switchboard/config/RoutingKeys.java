@@ -61,7 +61,7 @@ final class RoutingKeys {
                 w.error(entry, ep, "each entry maps one model_name to its list, e.g. {smart: [sonnet, gpt]}.");
             }
             m.forEach((from, list) -> {
-                knownAlias(entry, ep, from);
+                knownAlias(entry, ep + "." + from, from);
                 List<Node> targets = w.sequence(list, ep + "." + from);
                 for (int j = 0; j < targets.size(); j++) {
                     String to = w.string(targets.get(j), ep + "." + from + "[" + j + "]");

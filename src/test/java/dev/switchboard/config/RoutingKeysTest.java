@@ -58,11 +58,22 @@ class RoutingKeysTest {
                         "line 9: router_settings.cooldown_time: must be 0 or more seconds, found -1.0.",
                         "line 10: router_settings.fallbacks[0].cheap[0]: 'smarty' is not a model_name of model_list. "
                                 + "Fix: use one of [cheap, smart].",
-                        "line 11: router_settings.content_policy_fallbacks[0]: 'gpt' is not a model_name of "
+                        "line 11: router_settings.content_policy_fallbacks[0].gpt: 'gpt' is not a model_name of "
                                 + "model_list. Fix: use one of [cheap, smart].",
                         "line 12: router_settings.auto_router.alias: 'cheap' is already a model_name. Fix: pick a "
                                 + "name no model_list entry uses, e.g. auto.",
                         "line 12: router_settings.auto_router.default_tier: expected cheap or smart, found 'medium'."));
+    }
+
+    @Test
+    void anUnknownFallbackSourceIsNamedWithItsKey() {
+        assertThatThrownBy(() -> loader.parse(MODELS + """
+                router_settings:
+                  context_window_fallbacks: [{ cheap: [smart] }, { tiny: [smart] }]
+                """))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "line 7: router_settings.context_window_fallbacks[1].tiny: 'tiny' is not a model_name of "
+                                + "model_list. Fix: use one of [cheap, smart]."));
     }
 
     @Test
