@@ -77,6 +77,29 @@ class RoutingKeysTest {
     }
 
     @Test
+    void referencesToAnEntryThatFailedToLoadAreNotReportedAgain() {
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - model_name: cheap
+                    litellm_params: { model: mock/a }
+                  - model_name: smart
+                    litellm_params: { model: mock/b, timeout: soon }
+                  - model_name: broken
+                router_settings:
+                  fallbacks: [{ smart: [cheap] }, { cheap: [smart, broken, nosuch] }]
+                  context_window_fallbacks: [{ broken: [cheap] }]
+                  auto_router: { alias: auto, classifier_model: smart }
+                """))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "line 5: model_list[1].litellm_params.timeout: expected a number, found 'soon'.",
+                        "line 6: model_list[2].litellm_params: missing. Fix: add litellm_params with at least "
+                                + "model: provider/model-id.",
+                        // a name that no entry has at all is still an error
+                        "line 8: router_settings.fallbacks[1].cheap[2]: 'nosuch' is not a model_name of model_list. "
+                                + "Fix: use one of [cheap]."));
+    }
+
+    @Test
     void autoRouterNeedsBothTiers() {
         assertThatThrownBy(() -> loader.parse("""
                 model_list:
