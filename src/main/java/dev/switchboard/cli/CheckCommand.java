@@ -2,16 +2,19 @@ package dev.switchboard.cli;
 
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
-import dev.switchboard.config.Deployment;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.pipeline.Gateway;
+import dev.switchboard.pipeline.ServedModel;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "check", description = "Validate a config and print the resolved model list (keys masked).")
+@Command(name = "check", mixinStandardHelpOptions = true, version = Main.VERSION,
+        description = "Validate a config and print the resolved model list (keys masked).")
 final class CheckCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Path to config.yaml.")
     Path config;
@@ -26,9 +29,16 @@ final class CheckCommand implements Callable<Integer> {
             e.problems().forEach(p -> System.out.println("  error: " + p));
             return 1;
         }
+        // The gateway is built (and closed at once) because only the providers know whether a deployment can
+        // be served and where it really goes; the model list is read from it, not from the raw config.
+        List<ServedModel> models;
+        Set<String> aliases;
         Vertx vertx = VertxRuntime.create(1);
         try {
-            Gateway.create(vertx, cfg, System::getenv).close();
+            Gateway gateway = Gateway.create(vertx, cfg, System::getenv);
+            models = gateway.models();
+            aliases = gateway.aliases();
+            gateway.close();
         } catch (IllegalArgumentException e) {
             System.out.println("INVALID " + config + ":");
             for (String line : e.getMessage().split("\n")) System.out.println("  error: " + line);
@@ -37,11 +47,11 @@ final class CheckCommand implements Callable<Integer> {
             vertx.close();
         }
         System.out.println("OK " + config + ": " + cfg.deployments().size() + " deployment(s), "
-                + cfg.aliases().size() + " model(s)");
+                + aliases.size() + " model(s)");
         System.out.printf("  %-20s %-40s %-36s %s%n", "MODEL", "DEPLOYMENT", "API BASE", "API KEY");
-        for (Deployment d : cfg.deployments()) {
-            System.out.printf("  %-20s %-40s %-36s %s%n", d.alias(), d.id(),
-                    d.apiBase() == null ? "(default)" : d.apiBase(), d.apiKey() == null ? "-" : d.apiKey().masked());
+        for (ServedModel m : models) {
+            System.out.printf("  %-20s %-40s %-36s %s%n", m.alias(), m.servedBy(),
+                    m.baseUrl() == null ? "-" : m.baseUrl(), m.apiKey() == null ? "-" : m.apiKey().masked());
         }
         System.out.println("  master key: " + (cfg.general().masterKey() == null ? "none (loopback only)" : cfg.general().masterKey().masked()));
         cfg.warnings().forEach(w -> System.out.println("  warning: " + w));

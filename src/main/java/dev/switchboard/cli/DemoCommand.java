@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
  * in-process, and an {@code openai/} model is served by the built-in OpenAI simulator on a free local port,
  * so the real OpenAI provider path is exercised too.
  */
-@Command(name = "demo", description = "Run with a bundled config on the built-in mock provider and simulator (no keys needed).")
+@Command(name = "demo", mixinStandardHelpOptions = true, version = Main.VERSION,
+        description = "Run with a bundled config on the built-in mock provider and simulator (no keys needed).")
 final class DemoCommand implements Callable<Integer> {
     static final String SIMULATOR_ENV = "SWITCHBOARD_DEMO_SIMULATOR";
 

@@ -2,13 +2,13 @@ package dev.switchboard.cli;
 
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
-import dev.switchboard.config.Deployment;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.edge.EdgeServer;
 import dev.switchboard.pipeline.Gateway;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -62,11 +62,10 @@ final class Launch {
         if (config.general().masterKey() == null) {
             log.warn("No general_settings.master_key: accepting requests without a key, on loopback ({}) only.", host);
         }
-        log.info("Switchboard listening on http://{}:{}/v1 ({} event loop(s), {} transport) with {} model(s):", host,
-                server.port(), loops, vertx.isNativeTransportEnabled() ? "epoll" : "NIO", gateway.aliases().size());
-        for (Deployment d : config.deployments()) {
-            log.info("  {} -> {}{}", d.alias(), d.id(), d.apiBase() == null ? "" : " at " + d.apiBase());
-        }
+        log.info("Switchboard listening on {} ({} event loop(s), {} transport) with {} model(s):",
+                httpUrl(host, server.port()) + "/v1", loops, vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
+                gateway.aliases().size());
+        modelLines(gateway).forEach(line -> log.info("  {}", line));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -78,6 +77,19 @@ final class Launch {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The model list of the startup log: every alias, what serves it and where that is. */
+    static List<String> modelLines(Gateway gateway) {
+        return gateway.models().stream()
+                .map(m -> m.alias() + " -> " + m.servedBy() + (m.baseUrl() == null ? "" : " at " + m.baseUrl()))
+                .toList();
+    }
+
+    /** {@code http://host:port}, with an IPv6 literal in brackets as URLs require ({@code http://[::1]:4000}). */
+    static String httpUrl(String host, int port) {
+        boolean ipv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
+        return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + port;
     }
 
     static boolean isLoopback(String host) {

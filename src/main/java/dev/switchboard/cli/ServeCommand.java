@@ -5,7 +5,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Run the gateway with a LiteLLM-compatible config.yaml.")
+@Command(name = "serve", mixinStandardHelpOptions = true, version = Main.VERSION,
+        description = "Run the gateway with a LiteLLM-compatible config.yaml.")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Path to config.yaml.")
     Path config;

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Runs the OpenAI wire-format simulator on its own, e.g. as the upstream of the benchmark. */
-@Command(name = "simulator", description = "Run the OpenAI-compatible provider simulator (for tests and benchmarks).")
+@Command(name = "simulator", mixinStandardHelpOptions = true, version = Main.VERSION,
+        description = "Run the OpenAI-compatible provider simulator (for tests and benchmarks).")
 final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "4010", description = "Port (default ${DEFAULT-VALUE}).")
     int port;
@@ -23,7 +24,7 @@ final class SimulatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Vertx vertx = VertxRuntime.create(eventLoops);
         ProviderSimulator sim = ProviderSimulator.start(vertx, host, port, false).toCompletionStage().toCompletableFuture().get();
-        System.err.println("simulator: OpenAI wire format on " + sim.baseUrl().replace("127.0.0.1", host));
+        System.err.println("simulator: OpenAI wire format on " + Launch.httpUrl(host, sim.port()) + "/v1");
         new CountDownLatch(1).await();
         return 0;
     }

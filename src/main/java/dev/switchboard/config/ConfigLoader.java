@@ -94,9 +94,10 @@ public final class ConfigLoader {
             if (!TOP_KEYS.contains(k)) w.warn(v, k, "unknown top-level key, ignored. Known: " + TOP_KEYS + ".");
         });
 
-        List<Deployment> deployments = readModelList(w, top);
+        Set<String> failedAliases = new java.util.LinkedHashSet<>();
+        List<Deployment> deployments = readModelList(w, top, failedAliases);
         GeneralSettings general = readGeneral(w, top.get("general_settings"));
-        RoutingKeys routing = new RoutingKeys(w, aliases(deployments));
+        RoutingKeys routing = new RoutingKeys(w, aliases(deployments), failedAliases);
         Map<String, Object> router = readRecognised(w, top.get("router_settings"), "router_settings", ROUTER_KEYS, routing);
         Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), "litellm_settings", LITELLM_KEYS, routing);
 
@@ -104,7 +105,8 @@ public final class ConfigLoader {
         return new GatewayConfig(List.copyOf(deployments), general, router, litellm, List.copyOf(w.warnings));
     }
 
-    private List<Deployment> readModelList(YamlWalker w, Map<String, Node> top) {
+    /** @param failedAliases collects the model_names of entries that did not load (their errors are reported) */
+    private List<Deployment> readModelList(YamlWalker w, Map<String, Node> top, Set<String> failedAliases) {
         Node list = top.get("model_list");
         List<Deployment> out = new ArrayList<>();
         if (list == null) {
@@ -117,13 +119,13 @@ public final class ConfigLoader {
             w.error(list, "model_list", "is empty. Fix: add at least one entry with model_name and litellm_params.model.");
         }
         for (int i = 0; i < entries.size(); i++) {
-            Deployment d = readEntry(w, entries.get(i), "model_list[" + i + "]");
+            Deployment d = readEntry(w, entries.get(i), "model_list[" + i + "]", failedAliases);
             if (d != null) out.add(d);
         }
         return out;
     }
 
-    private Deployment readEntry(YamlWalker w, Node entry, String path) {
+    private Deployment readEntry(YamlWalker w, Node entry, String path, Set<String> failedAliases) {
         int errorsBefore = w.errors.size();
         Map<String, Node> e = w.mapping(entry, path);
         e.forEach((k, v) -> {
@@ -137,6 +139,7 @@ public final class ConfigLoader {
         String pp = path + ".litellm_params";
         if (paramsNode == null) {
             w.error(entry, pp, "missing. Fix: add litellm_params with at least model: provider/model-id.");
+            if (alias != null) failedAliases.add(alias);
             return null;
         }
         Map<String, Node> p = w.mapping(paramsNode, pp);
@@ -181,7 +184,10 @@ public final class ConfigLoader {
             w.error(p.get("api_base") != null ? p.get("api_base") : p.get("base_url"), pp + ".api_base",
                     "'" + apiBase + "' is not an http(s) URL. Fix: write it like https://host/v1.");
         }
-        if (w.errors.size() > errorsBefore || alias == null || full == null) return null;
+        if (w.errors.size() > errorsBefore || alias == null || full == null) {
+            if (alias != null) failedAliases.add(alias);
+            return null;
+        }
 
         int slash = full.indexOf('/');
         // Like LiteLLM, a model without a provider prefix is an OpenAI model.
@@ -233,6 +239,12 @@ public final class ConfigLoader {
         String db = w.string(g.get("database_url"), "general_settings.database_url");
         Double mb = w.number(g.get("max_request_size_mb"), "general_settings.max_request_size_mb");
         long max = mb == null ? GeneralSettings.DEFAULT_MAX_REQUEST_BYTES : (long) (mb * 1024 * 1024);
+        if (mb != null && max < 1) {
+            // A limit under one byte would answer 413 to every request with a body: a typo, not a policy.
+            max = GeneralSettings.DEFAULT_MAX_REQUEST_BYTES;
+            w.error(g.get("max_request_size_mb"), "general_settings.max_request_size_mb", "must be more than 0, found "
+                    + mb + ". Fix: give the limit in MiB, e.g. 10 (fractions work: 0.5 is 512 KiB).");
+        }
         return new GeneralSettings(master == null || master.isEmpty() ? null : new Secret(master), db, max);
     }
 

@@ -24,10 +24,17 @@ final class RoutingKeys {
 
     private final YamlWalker w;
     private final Set<String> aliases;
+    private final Set<String> failedAliases;
 
-    RoutingKeys(YamlWalker w, Set<String> aliases) {
+    /**
+     * @param aliases       the model_names of the entries that loaded
+     * @param failedAliases the model_names of entries that failed to load: their errors are reported already,
+     *                      so a reference to one is not reported again as "not a model_name"
+     */
+    RoutingKeys(YamlWalker w, Set<String> aliases, Set<String> failedAliases) {
         this.w = w;
         this.aliases = aliases;
+        this.failedAliases = failedAliases;
     }
 
     /** Reports what is wrong with one recognised key; keys it does not know about are left alone. */
@@ -61,7 +68,7 @@ final class RoutingKeys {
                 w.error(entry, ep, "each entry maps one model_name to its list, e.g. {smart: [sonnet, gpt]}.");
             }
             m.forEach((from, list) -> {
-                knownAlias(entry, ep, from);
+                knownAlias(entry, ep + "." + from, from);
                 List<Node> targets = w.sequence(list, ep + "." + from);
                 for (int j = 0; j < targets.size(); j++) {
                     String to = w.string(targets.get(j), ep + "." + from + "[" + j + "]");
@@ -78,7 +85,7 @@ final class RoutingKeys {
             switch (k) {
                 case "alias" -> {
                     String a = w.string(v, kp);
-                    if (a != null && aliases.contains(a)) {
+                    if (a != null && isModelName(a)) {
                         w.error(v, kp, "'" + a + "' is already a model_name. Fix: pick a name no model_list entry uses, e.g. auto.");
                     }
                 }
@@ -99,16 +106,20 @@ final class RoutingKeys {
                 default -> w.warn(v, kp, "unknown auto_router key, ignored. Known: " + new java.util.TreeSet<>(AUTO_KEYS) + ".");
             }
         });
-        boolean hasCheap = m.containsKey("cheap") || aliases.contains("cheap");
-        boolean hasSmart = m.containsKey("smart") || aliases.contains("smart");
+        boolean hasCheap = m.containsKey("cheap") || isModelName("cheap");
+        boolean hasSmart = m.containsKey("smart") || isModelName("smart");
         if (value != null && !YamlWalker.isNull(value) && (!hasCheap || !hasSmart)) {
             w.error(value, path, "needs a cheap and a smart tier. Fix: add cheap: <model_name> and smart: <model_name>"
                     + " (they default to the model_names cheap and smart).");
         }
     }
 
+    private boolean isModelName(String alias) {
+        return aliases.contains(alias) || failedAliases.contains(alias);
+    }
+
     private void knownAlias(Node at, String path, String alias) {
-        if (!aliases.contains(alias)) {
+        if (!isModelName(alias)) {
             w.error(at, path, "'" + alias + "' is not a model_name of model_list. Fix: use one of " + aliases + ".");
         }
     }

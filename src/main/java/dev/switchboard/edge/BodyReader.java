@@ -42,7 +42,21 @@ public final class BodyReader {
 
     private static GatewayException tooLarge(long max) {
         return new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, 413, "Request body too large: the limit is "
-                + (max / (1024 * 1024)) + " MiB (general_settings.max_request_size_mb).", null,
+                + size(max) + " (general_settings.max_request_size_mb).", null,
                 "request_too_large", null, null);
+    }
+
+    /**
+     * A limit in the largest unit that keeps it at 1 or more ({@code 10 MiB}, {@code 512 KiB}, {@code 800 bytes}),
+     * one decimal at most; the exact bytes follow when rounding changed the number, so a limit set as a
+     * fraction of a MiB never reads as "0 MiB".
+     */
+    static String size(long bytes) {
+        if (bytes < 1024) return bytes + (bytes == 1 ? " byte" : " bytes");
+        long unit = bytes < 1024 * 1024 ? 1024 : 1024 * 1024;
+        double rounded = Math.round(bytes * 10.0 / unit) / 10.0;
+        String number = rounded == Math.rint(rounded) ? Long.toString((long) rounded) : Double.toString(rounded);
+        String shown = number + (unit == 1024 ? " KiB" : " MiB");
+        return rounded * unit == bytes ? shown : shown + " (" + bytes + " bytes)";
     }
 }

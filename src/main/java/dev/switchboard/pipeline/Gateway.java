@@ -12,6 +12,7 @@ import dev.switchboard.model.EmbeddingResponse;
 import dev.switchboard.provider.ProviderContext;
 import dev.switchboard.provider.ProviderRegistry;
 import dev.switchboard.provider.UpstreamHttp;
+import dev.switchboard.route.AutoRouterSettings;
 import dev.switchboard.route.ModelRouter;
 import dev.switchboard.route.RouterMetrics;
 import dev.switchboard.route.RouterSettings;
@@ -41,9 +42,12 @@ public final class Gateway {
     private final ChatHandler chat;
     private final Authenticator authenticator;
     private final MeterRegistry meters;
+    private final List<ServedModel> models;
 
-    private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages) {
+    private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
+                    List<ServedModel> models) {
         this.config = config;
+        this.models = models;
         this.http = http;
         this.router = router;
         this.meters = meters;
@@ -77,9 +81,21 @@ public final class Gateway {
         }
         // One registry for the whole gateway; the observability issue swaps in Prometheus and serves /metrics.
         MeterRegistry meters = new SimpleMeterRegistry();
-        ModelRouter router = new ModelRouter(vertx, targets, RouterSettings.from(config), new RouterMetrics(meters),
+        RouterSettings settings = RouterSettings.from(config);
+        ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters),
                 ModelRouter.threadLocalRandom());
-        return new Gateway(config, http, router, meters, stages(targets));
+        return new Gateway(config, http, router, meters, stages(targets), servedModels(config, registry, settings));
+    }
+
+    /** Every deployment with the address it is really sent to, then the auto alias (as the router lists it, last). */
+    private static List<ServedModel> servedModels(GatewayConfig config, ProviderRegistry registry, RouterSettings settings) {
+        List<ServedModel> out = new ArrayList<>();
+        for (Deployment d : config.deployments()) {
+            out.add(new ServedModel(d.alias(), d.id(), registry.baseUrl(d), d.apiKey()));
+        }
+        AutoRouterSettings auto = settings.auto();
+        if (auto != null) out.add(ServedModel.autoTier(auto.alias(), auto.cheapAlias(), auto.smartAlias()));
+        return List.copyOf(out);
     }
 
     /** The stages between the edge and the router, outermost first. */
@@ -109,6 +125,9 @@ public final class Gateway {
     public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest request) {
         return router.embed(ctx, request);
     }
+
+    /** What answers each alias, for the model list of {@code serve} and {@code check}. */
+    public List<ServedModel> models() { return models; }
 
     /** The aliases apps can ask for, in config order. */
     public java.util.Set<String> aliases() { return router.aliases(); }

@@ -12,4 +12,10 @@ public interface ProviderFactory {
      *     (for example a missing base URL)
      */
     Provider create(Deployment deployment, ProviderContext context);
+
+    /**
+     * Where a deployment with this prefix and no {@code api_base} is sent, so {@code check} and the startup log
+     * can show the real address; null when there is none (in-process, or {@code api_base} is required).
+     */
+    default String defaultBaseUrl(String prefix) { return null; }
 }

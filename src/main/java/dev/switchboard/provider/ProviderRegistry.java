@@ -30,6 +30,13 @@ public final class ProviderRegistry {
 
     public java.util.Set<String> prefixes() { return byPrefix.keySet(); }
 
+    /** The base URL a deployment is sent to: its {@code api_base}, else its provider's default; null if none. */
+    public String baseUrl(Deployment d) {
+        if (d.apiBase() != null) return d.apiBase();
+        ProviderFactory f = byPrefix.get(d.provider());
+        return f == null ? null : f.defaultBaseUrl(d.provider());
+    }
+
     /** @throws IllegalArgumentException naming the line and the known prefixes when the prefix is unknown */
     public Provider create(Deployment d, ProviderContext ctx) {
         ProviderFactory f = byPrefix.get(d.provider());

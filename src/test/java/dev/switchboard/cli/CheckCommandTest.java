@@ -45,6 +45,36 @@ class CheckCommandTest {
     }
 
     @Test
+    void printsEachProvidersRealDefaultBaseUrlAndTheAutoAlias() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: cheap
+                    litellm_params: { model: openai/gpt-4o-mini }
+                  - model_name: smart
+                    litellm_params: { model: anthropic/claude-sonnet-4-5 }
+                  - model_name: flash
+                    litellm_params: { model: gemini/gemini-2.5-flash }
+                  - model_name: local
+                    litellm_params: { model: ollama/llama3.1 }
+                  - model_name: box
+                    litellm_params: { model: hosted_vllm/llama, api_base: http://gpu-box:8000/v1 }
+                  - model_name: fake
+                    litellm_params: { model: mock/x }
+                router_settings:
+                  auto_router: { alias: auto }
+                """, 0);
+        assertThat(out).doesNotContain("(default)")
+                .contains("https://api.openai.com/v1").contains("https://api.anthropic.com")
+                .contains("https://generativelanguage.googleapis.com").contains("http://localhost:11434/v1")
+                .contains("http://gpu-box:8000/v1")
+                .contains("6 deployment(s), 7 model(s)");
+        assertThat(out.lines().filter(l -> l.trim().startsWith("auto "))).singleElement().asString()
+                .contains("cheap").contains("smart");
+        assertThat(out.lines().filter(l -> l.trim().startsWith("fake "))).singleElement().asString()
+                .contains("mock/x").doesNotContain("http");
+    }
+
+    @Test
     void reportsUnknownProvidersAndMissingBaseUrls() throws Exception {
         String out = run("""
                 model_list:

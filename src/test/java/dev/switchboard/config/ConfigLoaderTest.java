@@ -99,6 +99,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void requestSizeLimitMayBeAFractionOfAMibButNotZero() {
+        String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
+        assertThat(loader.parse(models + "general_settings: { max_request_size_mb: 0.001 }\n").general().maxRequestBytes())
+                .isEqualTo(1048);
+        assertThatThrownBy(() -> loader.parse(models + "general_settings: { max_request_size_mb: 0 }\n"))
+                .hasMessageContaining("line 4: general_settings.max_request_size_mb: must be more than 0");
+    }
+
+    @Test
     void cacheInjectionPointsAreCheckedAndParsed() {
         GatewayConfig ok = loader.parse("""
                 model_list:

@@ -58,11 +58,45 @@ class RoutingKeysTest {
                         "line 9: router_settings.cooldown_time: must be 0 or more seconds, found -1.0.",
                         "line 10: router_settings.fallbacks[0].cheap[0]: 'smarty' is not a model_name of model_list. "
                                 + "Fix: use one of [cheap, smart].",
-                        "line 11: router_settings.content_policy_fallbacks[0]: 'gpt' is not a model_name of "
+                        "line 11: router_settings.content_policy_fallbacks[0].gpt: 'gpt' is not a model_name of "
                                 + "model_list. Fix: use one of [cheap, smart].",
                         "line 12: router_settings.auto_router.alias: 'cheap' is already a model_name. Fix: pick a "
                                 + "name no model_list entry uses, e.g. auto.",
                         "line 12: router_settings.auto_router.default_tier: expected cheap or smart, found 'medium'."));
+    }
+
+    @Test
+    void anUnknownFallbackSourceIsNamedWithItsKey() {
+        assertThatThrownBy(() -> loader.parse(MODELS + """
+                router_settings:
+                  context_window_fallbacks: [{ cheap: [smart] }, { tiny: [smart] }]
+                """))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "line 7: router_settings.context_window_fallbacks[1].tiny: 'tiny' is not a model_name of "
+                                + "model_list. Fix: use one of [cheap, smart]."));
+    }
+
+    @Test
+    void referencesToAnEntryThatFailedToLoadAreNotReportedAgain() {
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - model_name: cheap
+                    litellm_params: { model: mock/a }
+                  - model_name: smart
+                    litellm_params: { model: mock/b, timeout: soon }
+                  - model_name: broken
+                router_settings:
+                  fallbacks: [{ smart: [cheap] }, { cheap: [smart, broken, nosuch] }]
+                  context_window_fallbacks: [{ broken: [cheap] }]
+                  auto_router: { alias: auto, classifier_model: smart }
+                """))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "line 5: model_list[1].litellm_params.timeout: expected a number, found 'soon'.",
+                        "line 6: model_list[2].litellm_params: missing. Fix: add litellm_params with at least "
+                                + "model: provider/model-id.",
+                        // a name that no entry has at all is still an error
+                        "line 8: router_settings.fallbacks[1].cheap[2]: 'nosuch' is not a model_name of model_list. "
+                                + "Fix: use one of [cheap]."));
     }
 
     @Test

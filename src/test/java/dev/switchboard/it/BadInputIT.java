@@ -102,6 +102,53 @@ class BadInputIT {
         assertThat(e.getString("message")).contains("POST /v1/completions/legacy");
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "GET, /v1/chat/completions, POST",
+            "POST, /v1/models, GET",
+            "GET, /v1/embeddings, POST",
+            "POST, /health/liveliness, GET",
+            "PUT, /health/readiness, GET",
+            "GET, /chat/completions, POST",
+            "DELETE, /v1/models/, GET",
+    })
+    void knownPathWithTheWrongMethodIs405WithAllow(String method, String path, String allow) {
+        HttpResponse<String> r = raw(method, path);
+        JsonObject e = error(r, 405);
+        assertThat(r.headers().firstValue("allow")).hasValue(allow);
+        assertThat(e.getString("code")).isEqualTo("method_not_allowed");
+        assertThat(e.getString("message")).contains(method).contains(path);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"GET, /v1/messages", "PUT, /v1/messages/count_tokens"})
+    void wrongMethodOnTheAnthropicRoutesIs405InAnthropicsShape(String method, String path) {
+        HttpResponse<String> r = raw(method, path);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(405);
+        assertThat(r.headers().firstValue("allow")).hasValue("POST");
+        assertThat(r.headers().firstValue("x-switchboard-request-id")).isPresent();
+        assertThat(r.headers().firstValue("request-id")).isPresent();
+        JsonObject body = new JsonObject(r.body());
+        assertThat(body.getString("type")).isEqualTo("error");
+        assertThat(body.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+    }
+
+    @Test
+    void unknownPathsStay404WhateverTheMethod() {
+        assertThat(error(raw("GET", "/v1/nothing/here"), 404).getString("code")).isEqualTo("unknown_url");
+        assertThat(error(raw("DELETE", "/elsewhere"), 404).getString("code")).isEqualTo("unknown_url");
+        HttpResponse<String> anthropic = raw("POST", "/v1/messages/batches");
+        assertThat(anthropic.statusCode()).isEqualTo(404);
+        assertThat(anthropic.headers().allValues("allow")).isEmpty();
+        assertThat(new JsonObject(anthropic.body()).getJsonObject("error").getString("type")).isEqualTo("not_found_error");
+    }
+
+    private static HttpResponse<String> raw(String method, String path) {
+        return Http.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + path)).timeout(Duration.ofSeconds(20))
+                .header("authorization", "Bearer " + TestGateway.MASTER_KEY)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     @Test
     void badEmbeddingRequests() {
         assertThat(error(Http.post(gw.v1() + "/embeddings", TestGateway.MASTER_KEY, "{\"model\":\"embedder\"}"), 400)

@@ -104,10 +104,13 @@ class OpenAiWireIT {
     }
 
     @Test
-    void healthNeedsNoKey() {
-        assertThat(Http.get(gw.baseUrl() + "/health/liveliness", null).statusCode()).isEqualTo(200);
-        HttpResponse<String> ready = Http.get(gw.baseUrl() + "/health/readiness", null);
-        assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).contains("healthy");
+    void healthNeedsNoKeyAndCarriesARequestId() {
+        for (String path : new String[] {"/health/liveliness", "/health/liveness", "/health/readiness"}) {
+            HttpResponse<String> r = Http.get(gw.baseUrl() + path, null);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.headers().firstValue("x-switchboard-request-id")).as(path).hasValueSatisfying(
+                    id -> assertThat(id).startsWith("req_"));
+        }
+        assertThat(Http.get(gw.baseUrl() + "/health/readiness", null).body()).contains("healthy");
     }
 }

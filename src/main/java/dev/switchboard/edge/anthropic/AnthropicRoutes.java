@@ -10,6 +10,7 @@ import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Tool;
 import io.vertx.core.http.HttpServerRequest;
@@ -40,6 +41,13 @@ public final class AnthropicRoutes {
     public void mount(Router router) {
         router.post("/v1/messages").handler(rc -> handle(rc, false));
         router.post("/v1/messages/count_tokens").handler(rc -> handle(rc, true));
+    }
+
+    /** Answers errors outside any route (404, 405 under {@code /v1/messages}) in this dialect. */
+    public void error(RoutingContext rc, GatewayException e) {
+        String requestId = edge.requestIds().next();
+        rc.response().putHeader(SwitchboardHeaders.REQUEST_ID, requestId).putHeader("request-id", requestId);
+        call.fail(rc.response(), e);
     }
 
     private void handle(RoutingContext rc, boolean countOnly) {

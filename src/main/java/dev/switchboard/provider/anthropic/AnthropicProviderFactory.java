@@ -13,6 +13,9 @@ public final class AnthropicProviderFactory implements ProviderFactory {
     public Set<String> prefixes() { return Set.of("anthropic"); }
 
     @Override
+    public String defaultBaseUrl(String prefix) { return AnthropicModels.DEFAULT_BASE; }
+
+    @Override
     public Provider create(Deployment d, ProviderContext ctx) {
         Secret key = d.apiKey();
         if (key == null) {

@@ -15,6 +15,9 @@ public final class GeminiProviderFactory implements ProviderFactory {
     public Set<String> prefixes() { return Set.of("gemini"); }
 
     @Override
+    public String defaultBaseUrl(String prefix) { return GeminiProvider.DEFAULT_BASE; }
+
+    @Override
     public Provider create(Deployment d, ProviderContext ctx) {
         Secret key = d.apiKey();
         if (key == null) {

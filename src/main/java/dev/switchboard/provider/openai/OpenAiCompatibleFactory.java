@@ -13,6 +13,12 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
     public Set<String> prefixes() { return OpenAiFlavor.ALL.keySet(); }
 
     @Override
+    public String defaultBaseUrl(String prefix) {
+        OpenAiFlavor flavor = OpenAiFlavor.ALL.get(prefix);
+        return flavor == null ? null : flavor.defaultBase();
+    }
+
+    @Override
     public Provider create(Deployment d, ProviderContext ctx) {
         OpenAiFlavor flavor = OpenAiFlavor.ALL.get(d.provider());
         if (d.apiBase() == null && flavor.defaultBase() == null) {

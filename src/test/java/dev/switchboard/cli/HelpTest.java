@@ -1,0 +1,54 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** {@code --help} and {@code --version} work on every subcommand, and {@code switchboard help} works at all. */
+class HelpTest {
+    private record Run(int exit, String out) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(new StringWriter(), true));
+        return new Run(cmd.execute(args), out.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"serve", "check", "demo", "simulator"})
+    void everySubcommandAnswersHelpWithItsUsage(String sub) {
+        Run help = run(sub, "--help");
+        assertThat(help.exit()).as(help.out()).isZero();
+        assertThat(help.out()).contains("Usage: switchboard " + sub).contains("--help").contains("--version");
+        Run viaHelpCommand = run("help", sub);
+        assertThat(viaHelpCommand.exit()).isZero();
+        assertThat(viaHelpCommand.out()).contains("Usage: switchboard " + sub);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"serve", "check", "demo", "simulator"})
+    void everySubcommandAnswersVersion(String sub) {
+        Run version = run(sub, "--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).contains(Main.VERSION);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"help", "--help"})
+    void topLevelHelpListsTheSubcommands(String arg) {
+        Run help = run(arg);
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("serve").contains("check").contains("demo").contains("simulator").contains("help");
+    }
+
+    @org.junit.jupiter.api.Test
+    void demoHelpShowsItsPort() {
+        assertThat(run("demo", "--help").out()).contains("--port");
+    }
+}
