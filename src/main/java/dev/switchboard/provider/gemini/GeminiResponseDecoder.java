@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Gemini {@code GenerateContentResponse} → canonical: text parts joined (thought parts as reasoning),
  * functionCall parts as tool calls (Gemini gives no id unless asked, so one is made from the response id and
- * the part's position), finishReason mapped, usageMetadata with the implicit-cache count.
+ * the part's position; a thoughtSignature travels inside it), finishReason mapped, usageMetadata with the
+ * implicit-cache count.
  */
 final class GeminiResponseDecoder {
     private GeminiResponseDecoder() {}
@@ -31,7 +32,7 @@ final class GeminiResponseDecoder {
             for (JsonNode p : c.path("content").path("parts")) {
                 if (p.has("functionCall")) {
                     JsonNode fc = p.get("functionCall");
-                    calls.add(new ToolCall(callId(fc, responseId, calls.size()), fc.path("name").asText(),
+                    calls.add(new ToolCall(callId(p, responseId, calls.size()), fc.path("name").asText(),
                             fc.has("args") ? fc.get("args").toString() : "{}"));
                 } else if (p.path("thought").asBoolean(false)) {
                     thought.append(p.path("text").asText());
@@ -49,9 +50,14 @@ final class GeminiResponseDecoder {
                 System.currentTimeMillis() / 1000, model == null ? fallbackModel : model, choices, usage(n.get("usageMetadata")), null, null);
     }
 
-    static String callId(JsonNode functionCall, String responseId, int index) {
-        String id = Json.text(functionCall, "id");
-        return id != null ? id : "call_" + (responseId == null ? "gemini" : responseId) + "_" + index;
+    /**
+     * The tool-call id of a functionCall part: Gemini's own id or one made up, carrying the part's
+     * thoughtSignature (if any) for the next request of the tool loop.
+     */
+    static String callId(JsonNode part, String responseId, int index) {
+        String id = Json.text(part.get("functionCall"), "id");
+        if (id == null) id = "call_" + (responseId == null ? "gemini" : responseId) + "_" + index;
+        return ThoughtSignatures.attach(id, Json.text(part, "thoughtSignature"));
     }
 
     /** Gemini finishReason → OpenAI's; safety-type stops are content_filter. */

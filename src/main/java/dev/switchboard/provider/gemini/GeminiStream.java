@@ -58,7 +58,7 @@ final class GeminiStream extends SseRelay {
         for (JsonNode p : candidate.path("content").path("parts")) {
             if (p.has("functionCall")) {
                 JsonNode fc = p.get("functionCall");
-                calls.add(new ToolCallDelta(toolIndex, GeminiResponseDecoder.callId(fc, id, toolIndex), fc.path("name").asText(),
+                calls.add(new ToolCallDelta(toolIndex, GeminiResponseDecoder.callId(p, id, toolIndex), fc.path("name").asText(),
                         fc.has("args") ? fc.get("args").toString() : "{}"));
                 toolIndex++;
             } else if (p.path("thought").asBoolean(false)) {
