@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Google AI Studio's Gemini API as the simulator speaks it: {@code /v1beta/models/{model}:generateContent}
- * and {@code :streamGenerateContent?alt=sse}, key in {@code x-goog-api-key}, Google's error shape, and
- * implicit caching (a repeated prefix of 1024+ tokens is reported as {@code cachedContentTokenCount}).
+ * and {@code :streamGenerateContent?alt=sse}, key in {@code x-goog-api-key}, Google's error shape,
+ * implicit caching (a repeated prefix of 1024+ tokens is reported as {@code cachedContentTokenCount}), and
+ * Gemini 3's thought signatures ({@link GeminiSimSignatures}).
  */
 final class GeminiSim {
     private final Vertx vertx;
@@ -65,6 +66,7 @@ final class GeminiSim {
             return;
         }
         String invalid = validate(body);
+        if (invalid == null && GeminiSimSignatures.signs(model)) invalid = GeminiSimSignatures.check(body.getJsonArray("contents"));
         if (invalid != null) {
             error(resp, 400, "INVALID_ARGUMENT", invalid);
             return;
@@ -72,16 +74,18 @@ final class GeminiSim {
         SimReply reply = SimReply.to(asOpenAi(body), behaviour.streamRepeat());
         JsonObject usage = usage(body, reply, model);
         String responseId = "gem" + Long.toHexString(System.nanoTime());
+        String signature = GeminiSimSignatures.signs(model) ? GeminiSimSignatures.issue(responseId) : null;
         if (stream) {
             if (!"sse".equals(req.getParam("alt"))) {
                 error(resp, 400, "INVALID_ARGUMENT", "This simulator streams only with alt=sse.");
                 return;
             }
-            new SimStream(vertx, resp, SimStream.dataFrames(chunks(reply, model, responseId, usage)), behaviour, cancelled, completed).start();
+            new SimStream(vertx, resp, SimStream.dataFrames(chunks(reply, signature, model, responseId, usage)), behaviour, cancelled,
+                    completed).start();
             return;
         }
         resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8")
-                .end(response(parts(reply, false), "STOP", model, responseId, usage).toBuffer());
+                .end(response(parts(reply, signature), "STOP", model, responseId, usage).toBuffer());
     }
 
     private static String validate(JsonObject body) {
@@ -158,12 +162,14 @@ final class GeminiSim {
         return u;
     }
 
-    private static JsonArray parts(SimReply reply, boolean partialText) {
+    /** @param signature the thoughtSignature of the (one, hence first) functionCall part, or null */
+    private static JsonArray parts(SimReply reply, String signature) {
         JsonArray parts = new JsonArray();
         if (reply.toolName() != null) {
-            parts.add(new JsonObject().put("functionCall", new JsonObject().put("name", reply.toolName())
-                    .put("args", new JsonObject(reply.toolArguments()))));
-        } else if (!partialText) {
+            JsonObject call = new JsonObject().put("functionCall", new JsonObject().put("name", reply.toolName())
+                    .put("args", new JsonObject(reply.toolArguments())));
+            parts.add(signature == null ? call : call.put("thoughtSignature", signature));
+        } else {
             parts.add(new JsonObject().put("text", reply.text()));
         }
         return parts;
@@ -177,10 +183,10 @@ final class GeminiSim {
         return r.put("modelVersion", model).put("responseId", responseId);
     }
 
-    private static List<String> chunks(SimReply reply, String model, String responseId, JsonObject usage) {
+    private static List<String> chunks(SimReply reply, String signature, String model, String responseId, JsonObject usage) {
         List<String> out = new ArrayList<>();
         if (reply.toolName() != null) {
-            out.add(response(parts(reply, false), "STOP", model, responseId, usage).encode());
+            out.add(response(parts(reply, signature), "STOP", model, responseId, usage).encode());
             return out;
         }
         String[] pieces = reply.text().split("(?<= )");
