@@ -283,4 +283,20 @@ class GeminiIT {
                 .isEqualTo("The tool returned: foggy");
         assertThat(signatureSentBack(1)).startsWith("+//+");
     }
+
+    @Test
+    void aSignedToolCallContinuedOnAnotherProviderGoesThereWithThePlainId() {
+        ChatCompletion first = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gemini3")
+                .addUserMessage("weather?").addTool(weather()).build());
+        String id = first.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction().id();
+        String plain = id.substring(0, id.indexOf("__thought__"));
+        for (String model : List.of("gpt", "claude")) {
+            ChatCompletion next = client.chat().completions().create(ChatCompletionCreateParams.builder().model(model)
+                    .addUserMessage("weather?").addTool(weather()).addMessage(first.choices().get(0).message())
+                    .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(id).content("sunny").build()).build());
+            assertThat(next.choices().get(0).message().content().orElseThrow()).isEqualTo("The tool returned: sunny");
+            // OpenAI refuses tool-call ids over 40 characters; the signature means nothing outside Gemini
+            assertThat(gw.simulator.last().body().encode()).as(model).doesNotContain("__thought__").contains(plain);
+        }
+    }
 }
