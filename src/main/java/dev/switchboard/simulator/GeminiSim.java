@@ -67,6 +67,7 @@ final class GeminiSim {
         }
         String invalid = validate(body);
         if (invalid == null && GeminiSimSignatures.signs(model)) invalid = GeminiSimSignatures.check(body.getJsonArray("contents"));
+        if (invalid == null && stream && !"sse".equals(req.getParam("alt"))) invalid = "This simulator streams only with alt=sse.";
         if (invalid != null) {
             error(resp, 400, "INVALID_ARGUMENT", invalid);
             return;
@@ -74,18 +75,38 @@ final class GeminiSim {
         SimReply reply = SimReply.to(asOpenAi(body), behaviour.streamRepeat());
         JsonObject usage = usage(body, reply, model);
         String responseId = "gem" + Long.toHexString(System.nanoTime());
+        if (behaviour.blockReason() != null) {
+            blocked(req, stream, behaviour, model, responseId, usage.getInteger("promptTokenCount"));
+            return;
+        }
         String signature = GeminiSimSignatures.signs(model) ? GeminiSimSignatures.issue(responseId) : null;
         if (stream) {
-            if (!"sse".equals(req.getParam("alt"))) {
-                error(resp, 400, "INVALID_ARGUMENT", "This simulator streams only with alt=sse.");
-                return;
-            }
             new SimStream(vertx, resp, SimStream.dataFrames(chunks(reply, signature, model, responseId, usage)), behaviour, cancelled,
                     completed).start();
             return;
         }
         resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8")
                 .end(response(parts(reply, signature), "STOP", model, responseId, usage).toBuffer());
+    }
+
+    /**
+     * A refused prompt as Google answers it: HTTP 200, no candidates, {@code promptFeedback.blockReason}, usage
+     * of the prompt only; streamed, that is the one and only event.
+     */
+    private void blocked(HttpServerRequest req, boolean stream, SimBehaviour behaviour, String model, String responseId, int prompt) {
+        JsonObject feedback = new JsonObject().put("blockReason", behaviour.blockReason());
+        if ("SAFETY".equals(behaviour.blockReason())) {
+            feedback.put("safetyRatings", new JsonArray().add(new JsonObject().put("category", "HARM_CATEGORY_DANGEROUS_CONTENT")
+                    .put("probability", "HIGH").put("blocked", true)));
+        }
+        JsonObject answer = new JsonObject().put("promptFeedback", feedback)
+                .put("usageMetadata", new JsonObject().put("promptTokenCount", prompt).put("totalTokenCount", prompt))
+                .put("modelVersion", model).put("responseId", responseId);
+        if (stream) {
+            new SimStream(vertx, req.response(), SimStream.dataFrames(List.of(answer.encode())), behaviour, cancelled, completed).start();
+        } else {
+            req.response().setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").end(answer.toBuffer());
+        }
     }
 
     private static String validate(JsonObject body) {

@@ -299,4 +299,29 @@ class GeminiIT {
             assertThat(gw.simulator.last().body().encode()).as(model).doesNotContain("__thought__").contains(plain);
         }
     }
+
+    @Test
+    void aBlockedPromptIsOneFilteredChoiceAndACompleteStream() {
+        gw.simulator.enqueue(SimBehaviour.promptBlocked("PROHIBITED_CONTENT"));
+        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gemini")
+                .addUserMessage("something Google refuses").build());
+        assertThat(c.choices()).hasSize(1);
+        assertThat(c.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.CONTENT_FILTER);
+        assertThat(c.choices().get(0).message().content().orElse("")).isEmpty();
+        assertThat(c.usage().orElseThrow().promptTokens()).isPositive();
+
+        gw.simulator.enqueue(SimBehaviour.promptBlocked("SAFETY"));
+        HttpResponse<String> s = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(s.statusCode()).isEqualTo(200);
+        List<String> data = Http.sseData(s.body());
+        assertThat(data.get(data.size() - 1)).as(s.body()).isEqualTo("[DONE]"); // complete, not "ended before complete"
+        for (String d : data.subList(0, data.size() - 1)) OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", d);
+        assertThat(data).anySatisfy(d -> assertThat(d).contains("\"finish_reason\":\"content_filter\""));
+
+        gw.simulator.enqueue(SimBehaviour.promptBlocked("PROHIBITED_CONTENT"));
+        HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(new JsonObject(a.body()).getString("stop_reason")).as(a.body()).isEqualTo("refusal");
+    }
 }

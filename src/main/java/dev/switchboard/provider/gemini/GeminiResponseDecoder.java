@@ -16,8 +16,8 @@ import java.util.List;
 /**
  * Gemini {@code GenerateContentResponse} → canonical: text parts joined (thought parts as reasoning),
  * functionCall parts as tool calls (Gemini gives no id unless asked, so one is made from the response id and
- * the part's position; a thoughtSignature travels inside it), finishReason mapped, usageMetadata with the
- * implicit-cache count.
+ * the part's position; a thoughtSignature travels inside it), finishReason mapped, a blocked prompt as one
+ * content_filter choice, usageMetadata with the implicit-cache count.
  */
 final class GeminiResponseDecoder {
     private GeminiResponseDecoder() {}
@@ -45,6 +45,11 @@ final class GeminiResponseDecoder {
             FinishReason finish = calls.isEmpty() ? finishReason(Json.text(c, "finishReason")) : FinishReason.TOOL_CALLS;
             choices.add(new Choice(c.path("index").asInt(choices.size()), m, finish == null ? FinishReason.STOP : finish, null));
         }
+        // A blocked prompt has no candidates at all; OpenAI's shape for that is a filtered, empty choice.
+        if (choices.isEmpty() && promptBlocked(n)) {
+            choices.add(new Choice(0, new Message(Role.ASSISTANT, List.of(ContentPart.Text.of("")), null, List.of(), null, null, null),
+                    FinishReason.CONTENT_FILTER, null));
+        }
         String model = Json.text(n, "modelVersion");
         return new ChatResponse(responseId == null ? "gemini-" + Long.toHexString(System.nanoTime()) : responseId,
                 System.currentTimeMillis() / 1000, model == null ? fallbackModel : model, choices, usage(n.get("usageMetadata")), null, null);
@@ -54,6 +59,11 @@ final class GeminiResponseDecoder {
      * The tool-call id of a functionCall part: Gemini's own id or one made up, carrying the part's
      * thoughtSignature (if any) for the next request of the tool loop.
      */
+    /** {@code promptFeedback.blockReason}: the prompt itself was refused and no candidate was generated. */
+    static boolean promptBlocked(JsonNode n) {
+        return Json.text(n.path("promptFeedback"), "blockReason") != null;
+    }
+
     static String callId(JsonNode part, String responseId, int index) {
         String id = Json.text(part.get("functionCall"), "id");
         if (id == null) id = "call_" + (responseId == null ? "gemini" : responseId) + "_" + index;
