@@ -70,22 +70,33 @@ final class GeminiResponseDecoder {
         return ThoughtSignatures.attach(id, Json.text(part, "thoughtSignature"));
     }
 
-    /** Gemini finishReason → OpenAI's; safety-type stops are content_filter. */
+    /**
+     * Gemini finishReason → OpenAI's. Every value of Google's FinishReason enum that means "filtered" (text and
+     * image safety, recitation, blocklists, prohibited content, SPII; Vertex's MODEL_ARMOR) is content_filter.
+     */
     static FinishReason finishReason(String r) {
         if (r == null || r.equals("FINISH_REASON_UNSPECIFIED")) return null;
         return switch (r) {
             case "STOP" -> FinishReason.STOP;
             case "MAX_TOKENS" -> FinishReason.LENGTH;
-            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> FinishReason.CONTENT_FILTER;
-            default -> FinishReason.STOP; // LANGUAGE, OTHER, MALFORMED_FUNCTION_CALL, …
+            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT",
+                 "IMAGE_RECITATION", "MODEL_ARMOR" -> FinishReason.CONTENT_FILTER;
+            // LANGUAGE, OTHER, MALFORMED_FUNCTION_CALL, IMAGE_OTHER, NO_IMAGE, UNEXPECTED_TOOL_CALL, TOO_MANY_TOOL_CALLS, …:
+            // not a filter, and OpenAI has no better word
+            default -> FinishReason.STOP;
         };
     }
 
-    /** Completion tokens include thinking tokens, as OpenAI counts reasoning_tokens inside completion_tokens. */
+    /**
+     * Prompt tokens include toolUsePromptTokenCount (the results of Google's built-in tools, such as search,
+     * fed back to the model as input): Google documents totalTokenCount as prompt + candidates + tool-use prompt
+     * + thoughts, so with thinking tokens inside completion tokens (as OpenAI counts reasoning_tokens inside
+     * completion_tokens) our total is Google's.
+     */
     static Usage usage(JsonNode u) {
         if (u == null || u.isNull()) return null;
         int thoughts = u.path("thoughtsTokenCount").asInt();
-        return new Usage(u.path("promptTokenCount").asInt(), u.path("candidatesTokenCount").asInt() + thoughts,
-                u.path("cachedContentTokenCount").asInt(), 0, thoughts);
+        return new Usage(u.path("promptTokenCount").asInt() + u.path("toolUsePromptTokenCount").asInt(),
+                u.path("candidatesTokenCount").asInt() + thoughts, u.path("cachedContentTokenCount").asInt(), 0, thoughts);
     }
 }
