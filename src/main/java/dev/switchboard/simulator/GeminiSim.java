@@ -36,7 +36,13 @@ final class GeminiSim {
             return null;
         }
         if (requiredKey != null && !requiredKey.equals(key)) {
-            error(req.response(), 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.");
+            // Google's answer to a wrong key, verbatim: 400, not 401; only the ErrorInfo reason says it is the key.
+            String message = "API key not valid. Please pass a valid API key.";
+            error(req.response(), 400, "INVALID_ARGUMENT", message, new JsonArray()
+                    .add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.ErrorInfo").put("reason", "API_KEY_INVALID")
+                            .put("domain", "googleapis.com").put("metadata", new JsonObject().put("service", "generativelanguage.googleapis.com")))
+                    .add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.LocalizedMessage").put("locale", "en-US")
+                            .put("message", message)));
             return null;
         }
         try {
@@ -221,7 +227,13 @@ final class GeminiSim {
     }
 
     static void error(HttpServerResponse resp, int status, String grpcStatus, String message) {
+        error(resp, status, grpcStatus, message, null);
+    }
+
+    private static void error(HttpServerResponse resp, int status, String grpcStatus, String message, JsonArray details) {
+        JsonObject e = new JsonObject().put("code", status).put("message", message).put("status", grpcStatus);
+        if (details != null) e.put("details", details);
         resp.setStatusCode(status).putHeader("content-type", "application/json; charset=UTF-8")
-                .end(new JsonObject().put("error", new JsonObject().put("code", status).put("message", message).put("status", grpcStatus)).toBuffer());
+                .end(new JsonObject().put("error", e).toBuffer());
     }
 }

@@ -1,10 +1,12 @@
 package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
+import com.openai.errors.UnauthorizedException;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -323,5 +325,42 @@ class GeminiIT {
         HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
                 "{\"model\":\"gemini\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertThat(new JsonObject(a.body()).getString("stop_reason")).as(a.body()).isEqualTo("refusal");
+    }
+
+    @Test
+    void aKeyGoogleCallsInvalidIsAnAuthenticationErrorThatFallsBackNotAClientError() {
+        gw.simulator.requireKey(TestGateway.PROVIDER_KEY); // OpenAI's key passes, the Gemini deployment's does not
+        // What Google answers to a wrong key, exactly: 400 INVALID_ARGUMENT, only the ErrorInfo reason names the key.
+        HttpResponse<String> google = Http.post(gw.simulator.rootUrl() + "/v1beta/models/gemini-2.5-flash:generateContent", null,
+                "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}", "x-goog-api-key", "AIza-wrong");
+        assertThat(google.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(google.body()).getJsonObject("error")).isEqualTo(new JsonObject("""
+                {"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[
+                 {"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com",
+                  "metadata":{"service":"generativelanguage.googleapis.com"}},
+                 {"@type":"type.googleapis.com/google.rpc.LocalizedMessage","locale":"en-US",
+                  "message":"API key not valid. Please pass a valid API key."}]}"""));
+
+        assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder().model("gemini")
+                .addUserMessage("hi").build())).isInstanceOf(UnauthorizedException.class);
+        for (String stream : List.of("false", "true")) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gemini\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+            OpenAiSchemas.assertValid("ErrorResponse", r.body());
+            JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(e.getString("type")).isEqualTo("authentication_error");
+            assertThat(e.getString("code")).isEqualTo("invalid_api_key");
+        }
+        HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(a.statusCode()).isEqualTo(401);
+        assertThat(new JsonObject(a.body()).getJsonObject("error").getString("type")).isEqualTo("authentication_error");
+
+        // The deployment, not the request, is at fault: the client's own fallback list is tried (a 400 would end here).
+        HttpResponse<String> saved = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini\",\"models\":[\"gpt\"],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(saved.headers().firstValue("x-switchboard-route")).hasValue("fallback:models_array");
     }
 }
