@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Google AI Studio's Gemini API as the simulator speaks it: {@code /v1beta/models/{model}:generateContent}
- * and {@code :streamGenerateContent?alt=sse}, key in {@code x-goog-api-key}, Google's error shape, and
- * implicit caching (a repeated prefix of 1024+ tokens is reported as {@code cachedContentTokenCount}).
+ * and {@code :streamGenerateContent?alt=sse}, key in {@code x-goog-api-key}, Google's error shape,
+ * implicit caching (a repeated prefix of 1024+ tokens is reported as {@code cachedContentTokenCount}), and
+ * Gemini 3's thought signatures ({@link GeminiSimSignatures}).
  */
 final class GeminiSim {
     private final Vertx vertx;
@@ -35,7 +36,13 @@ final class GeminiSim {
             return null;
         }
         if (requiredKey != null && !requiredKey.equals(key)) {
-            error(req.response(), 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.");
+            // Google's answer to a wrong key, verbatim: 400, not 401; only the ErrorInfo reason says it is the key.
+            String message = "API key not valid. Please pass a valid API key.";
+            error(req.response(), 400, "INVALID_ARGUMENT", message, new JsonArray()
+                    .add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.ErrorInfo").put("reason", "API_KEY_INVALID")
+                            .put("domain", "googleapis.com").put("metadata", new JsonObject().put("service", "generativelanguage.googleapis.com")))
+                    .add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.LocalizedMessage").put("locale", "en-US")
+                            .put("message", message)));
             return null;
         }
         try {
@@ -65,6 +72,8 @@ final class GeminiSim {
             return;
         }
         String invalid = validate(body);
+        if (invalid == null && GeminiSimSignatures.signs(model)) invalid = GeminiSimSignatures.check(body.getJsonArray("contents"));
+        if (invalid == null && stream && !"sse".equals(req.getParam("alt"))) invalid = "This simulator streams only with alt=sse.";
         if (invalid != null) {
             error(resp, 400, "INVALID_ARGUMENT", invalid);
             return;
@@ -72,16 +81,38 @@ final class GeminiSim {
         SimReply reply = SimReply.to(asOpenAi(body), behaviour.streamRepeat());
         JsonObject usage = usage(body, reply, model);
         String responseId = "gem" + Long.toHexString(System.nanoTime());
+        if (behaviour.blockReason() != null) {
+            blocked(req, stream, behaviour, model, responseId, usage.getInteger("promptTokenCount"));
+            return;
+        }
+        String signature = GeminiSimSignatures.signs(model) ? GeminiSimSignatures.issue(responseId) : null;
         if (stream) {
-            if (!"sse".equals(req.getParam("alt"))) {
-                error(resp, 400, "INVALID_ARGUMENT", "This simulator streams only with alt=sse.");
-                return;
-            }
-            new SimStream(vertx, resp, SimStream.dataFrames(chunks(reply, model, responseId, usage)), behaviour, cancelled, completed).start();
+            new SimStream(vertx, resp, SimStream.dataFrames(chunks(reply, signature, model, responseId, usage)), behaviour, cancelled,
+                    completed).start();
             return;
         }
         resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8")
-                .end(response(parts(reply, false), "STOP", model, responseId, usage).toBuffer());
+                .end(response(parts(reply, signature), "STOP", model, responseId, usage).toBuffer());
+    }
+
+    /**
+     * A refused prompt as Google answers it: HTTP 200, no candidates, {@code promptFeedback.blockReason}, usage
+     * of the prompt only; streamed, that is the one and only event.
+     */
+    private void blocked(HttpServerRequest req, boolean stream, SimBehaviour behaviour, String model, String responseId, int prompt) {
+        JsonObject feedback = new JsonObject().put("blockReason", behaviour.blockReason());
+        if ("SAFETY".equals(behaviour.blockReason())) {
+            feedback.put("safetyRatings", new JsonArray().add(new JsonObject().put("category", "HARM_CATEGORY_DANGEROUS_CONTENT")
+                    .put("probability", "HIGH").put("blocked", true)));
+        }
+        JsonObject answer = new JsonObject().put("promptFeedback", feedback)
+                .put("usageMetadata", new JsonObject().put("promptTokenCount", prompt).put("totalTokenCount", prompt))
+                .put("modelVersion", model).put("responseId", responseId);
+        if (stream) {
+            new SimStream(vertx, req.response(), SimStream.dataFrames(List.of(answer.encode())), behaviour, cancelled, completed).start();
+        } else {
+            req.response().setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").end(answer.toBuffer());
+        }
     }
 
     private static String validate(JsonObject body) {
@@ -158,12 +189,14 @@ final class GeminiSim {
         return u;
     }
 
-    private static JsonArray parts(SimReply reply, boolean partialText) {
+    /** @param signature the thoughtSignature of the (one, hence first) functionCall part, or null */
+    private static JsonArray parts(SimReply reply, String signature) {
         JsonArray parts = new JsonArray();
         if (reply.toolName() != null) {
-            parts.add(new JsonObject().put("functionCall", new JsonObject().put("name", reply.toolName())
-                    .put("args", new JsonObject(reply.toolArguments()))));
-        } else if (!partialText) {
+            JsonObject call = new JsonObject().put("functionCall", new JsonObject().put("name", reply.toolName())
+                    .put("args", new JsonObject(reply.toolArguments())));
+            parts.add(signature == null ? call : call.put("thoughtSignature", signature));
+        } else {
             parts.add(new JsonObject().put("text", reply.text()));
         }
         return parts;
@@ -177,10 +210,10 @@ final class GeminiSim {
         return r.put("modelVersion", model).put("responseId", responseId);
     }
 
-    private static List<String> chunks(SimReply reply, String model, String responseId, JsonObject usage) {
+    private static List<String> chunks(SimReply reply, String signature, String model, String responseId, JsonObject usage) {
         List<String> out = new ArrayList<>();
         if (reply.toolName() != null) {
-            out.add(response(parts(reply, false), "STOP", model, responseId, usage).encode());
+            out.add(response(parts(reply, signature), "STOP", model, responseId, usage).encode());
             return out;
         }
         String[] pieces = reply.text().split("(?<= )");
@@ -194,7 +227,13 @@ final class GeminiSim {
     }
 
     static void error(HttpServerResponse resp, int status, String grpcStatus, String message) {
+        error(resp, status, grpcStatus, message, null);
+    }
+
+    private static void error(HttpServerResponse resp, int status, String grpcStatus, String message, JsonArray details) {
+        JsonObject e = new JsonObject().put("code", status).put("message", message).put("status", grpcStatus);
+        if (details != null) e.put("details", details);
         resp.setStatusCode(status).putHeader("content-type", "application/json; charset=UTF-8")
-                .end(new JsonObject().put("error", new JsonObject().put("code", status).put("message", message).put("status", grpcStatus)).toBuffer());
+                .end(new JsonObject().put("error", e).toBuffer());
     }
 }

@@ -1,10 +1,12 @@
 package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
+import com.openai.errors.UnauthorizedException;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -12,6 +14,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
@@ -25,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,5 +178,189 @@ class GeminiIT {
         gw.simulator.enqueue(SimBehaviour.status(503));
         assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                 "{\"model\":\"gemini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(503);
+    }
+    /** Anthropic's rule for tool_use ids: an id the gateway hands out must be valid in every dialect. */
+    private static final Pattern ANTHROPIC_TOOL_ID = Pattern.compile("^[a-zA-Z0-9_-]+$");
+
+    /** The thoughtSignature the simulator saw on the model turn at this index of the last request's contents. */
+    private static String signatureSentBack(int content) {
+        return gw.simulator.last().body().getJsonArray("contents").getJsonObject(content).getJsonArray("parts")
+                .getJsonObject(0).getString("thoughtSignature");
+    }
+
+    @Test
+    void gemini3ToolLoopSucceedsBecauseTheThoughtSignatureRoundTripsInTheToolCallId() {
+        // Step 1 (not streamed): Gemini 3 signs its function call; the signature comes back inside the id.
+        ChatCompletion first = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gemini3")
+                .addUserMessage("weather?").addTool(weather()).build());
+        ChatCompletionMessageFunctionToolCall call = first.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
+        assertThat(call.id()).contains("__thought__").matches(ANTHROPIC_TOOL_ID);
+
+        // Step 2: the simulator, like Gemini 3, refuses the request unless the exact signature is on the call.
+        ChatCompletion second = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gemini3")
+                .addUserMessage("weather?").addTool(weather()).addMessage(first.choices().get(0).message())
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content("sunny").build()).build());
+        assertThat(second.choices().get(0).message().content().orElseThrow()).isEqualTo("The tool returned: sunny");
+        assertThat(signatureSentBack(1)).startsWith("+//+").endsWith("==");
+
+        // The same loop with the first step streamed: the id arrives in the tool-call delta.
+        StringBuilder id = new StringBuilder();
+        StringBuilder args = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                .model("gemini3").addUserMessage("weather?").addTool(weather()).build())) {
+            s.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().toolCalls().ifPresent(tcs -> tcs.forEach(tc -> {
+                tc.id().ifPresent(id::append);
+                tc.function().flatMap(f -> f.arguments()).ifPresent(args::append);
+            }))));
+        }
+        assertThat(id.toString()).contains("__thought__").matches(ANTHROPIC_TOOL_ID);
+        ChatCompletionAssistantMessageParam assistant = ChatCompletionAssistantMessageParam.builder()
+                .addToolCall(ChatCompletionMessageFunctionToolCall.builder().id(id.toString()).function(
+                        ChatCompletionMessageFunctionToolCall.Function.builder().name("get_weather").arguments(args.toString()).build()).build())
+                .build();
+        List<String> text = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                .model("gemini3").addUserMessage("weather?").addTool(weather()).addMessage(assistant)
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(id.toString()).content("rainy").build()).build())) {
+            s.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::add)));
+        }
+        assertThat(String.join("", text)).isEqualTo("The tool returned: rainy");
+    }
+
+    @Test
+    void gemini3GetsGooglesDummySignatureForCallsItDidNotMakeAndTheSimulatorRefusesUnsignedOnes() {
+        // History from another provider: the call has no signature, so the gateway sends Google's documented dummy.
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """
+                {"model":"gemini3","tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object",
+                 "properties":{"location":{"type":"string"}}}}}],"messages":[{"role":"user","content":"weather?"},
+                 {"role":"assistant","content":null,"tool_calls":[{"id":"call_from_gpt","type":"function",
+                  "function":{"name":"get_weather","arguments":"{\\"location\\":\\"Paris\\"}"}}]},
+                 {"role":"tool","tool_call_id":"call_from_gpt","content":"sunny"}]}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(signatureSentBack(1)).isEqualTo("context_engineering_is_the_way_to_go");
+
+        // What Gemini 3 answers when the current turn's call comes back unsigned, exactly.
+        HttpResponse<String> refused = Http.post(gw.simulator.rootUrl() + "/v1beta/models/gemini-3-flash-preview:generateContent", null, """
+                {"contents":[{"role":"user","parts":[{"text":"weather?"}]},
+                 {"role":"model","parts":[{"functionCall":{"name":"get_weather","args":{"location":"Paris"}}}]},
+                 {"role":"user","parts":[{"functionResponse":{"name":"get_weather","response":{"content":"sunny"}}}]}]}""",
+                "x-goog-api-key", "any");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(refused.body())).isEqualTo(new JsonObject().put("error", new JsonObject().put("code", 400)
+                .put("message", "Function call is missing a thought_signature in functionCall parts. This is required for tools to work "
+                        + "correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call "
+                        + "`default_api:get_weather` , position 2. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures "
+                        + "for more details.")
+                .put("status", "INVALID_ARGUMENT")));
+        // An earlier turn (a user text message came after it) is not validated, as Google documents.
+        HttpResponse<String> earlierTurn = Http.post(gw.simulator.rootUrl() + "/v1beta/models/gemini-3-flash-preview:generateContent", null, """
+                {"contents":[{"role":"user","parts":[{"text":"weather?"}]},
+                 {"role":"model","parts":[{"functionCall":{"name":"get_weather","args":{"location":"Paris"}}}]},
+                 {"role":"user","parts":[{"functionResponse":{"name":"get_weather","response":{"content":"sunny"}}},{"text":"thanks"}]}]}""",
+                "x-goog-api-key", "any");
+        assertThat(earlierTurn.statusCode()).as(earlierTurn.body()).isEqualTo(200);
+    }
+
+    @Test
+    void anthropicDialectToolLoopOnGemini3() {
+        String tools = "\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\","
+                + "\"properties\":{\"location\":{\"type\":\"string\"}}}}]";
+        HttpResponse<String> first = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"gemini3\","
+                + "\"max_tokens\":100," + tools + ",\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}]}");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonObject use = new JsonObject(first.body()).getJsonArray("content").getJsonObject(0);
+        assertThat(use.getString("type")).isEqualTo("tool_use");
+        assertThat(use.getString("id")).contains("__thought__").matches(ANTHROPIC_TOOL_ID);
+
+        String history = new io.vertx.core.json.JsonArray()
+                .add(new JsonObject().put("role", "user").put("content", "weather?"))
+                .add(new JsonObject().put("role", "assistant").put("content", new io.vertx.core.json.JsonArray().add(use)))
+                .add(new JsonObject().put("role", "user").put("content", new io.vertx.core.json.JsonArray().add(new JsonObject()
+                        .put("type", "tool_result").put("tool_use_id", use.getString("id")).put("content", "foggy"))))
+                .encode();
+        HttpResponse<String> second = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"gemini3\","
+                + "\"max_tokens\":100," + tools + ",\"messages\":" + history + "}");
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        assertThat(new JsonObject(second.body()).getJsonArray("content").getJsonObject(0).getString("text"))
+                .isEqualTo("The tool returned: foggy");
+        assertThat(signatureSentBack(1)).startsWith("+//+");
+    }
+
+    @Test
+    void aSignedToolCallContinuedOnAnotherProviderGoesThereWithThePlainId() {
+        ChatCompletion first = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gemini3")
+                .addUserMessage("weather?").addTool(weather()).build());
+        String id = first.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction().id();
+        String plain = id.substring(0, id.indexOf("__thought__"));
+        for (String model : List.of("gpt", "claude")) {
+            ChatCompletion next = client.chat().completions().create(ChatCompletionCreateParams.builder().model(model)
+                    .addUserMessage("weather?").addTool(weather()).addMessage(first.choices().get(0).message())
+                    .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(id).content("sunny").build()).build());
+            assertThat(next.choices().get(0).message().content().orElseThrow()).isEqualTo("The tool returned: sunny");
+            // OpenAI refuses tool-call ids over 40 characters; the signature means nothing outside Gemini
+            assertThat(gw.simulator.last().body().encode()).as(model).doesNotContain("__thought__").contains(plain);
+        }
+    }
+
+    @Test
+    void aBlockedPromptIsOneFilteredChoiceAndACompleteStream() {
+        gw.simulator.enqueue(SimBehaviour.promptBlocked("PROHIBITED_CONTENT"));
+        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gemini")
+                .addUserMessage("something Google refuses").build());
+        assertThat(c.choices()).hasSize(1);
+        assertThat(c.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.CONTENT_FILTER);
+        assertThat(c.choices().get(0).message().content().orElse("")).isEmpty();
+        assertThat(c.usage().orElseThrow().promptTokens()).isPositive();
+
+        gw.simulator.enqueue(SimBehaviour.promptBlocked("SAFETY"));
+        HttpResponse<String> s = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(s.statusCode()).isEqualTo(200);
+        List<String> data = Http.sseData(s.body());
+        assertThat(data.get(data.size() - 1)).as(s.body()).isEqualTo("[DONE]"); // complete, not "ended before complete"
+        for (String d : data.subList(0, data.size() - 1)) OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", d);
+        assertThat(data).anySatisfy(d -> assertThat(d).contains("\"finish_reason\":\"content_filter\""));
+
+        gw.simulator.enqueue(SimBehaviour.promptBlocked("PROHIBITED_CONTENT"));
+        HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(new JsonObject(a.body()).getString("stop_reason")).as(a.body()).isEqualTo("refusal");
+    }
+
+    @Test
+    void aKeyGoogleCallsInvalidIsAnAuthenticationErrorThatFallsBackNotAClientError() {
+        gw.simulator.requireKey(TestGateway.PROVIDER_KEY); // OpenAI's key passes, the Gemini deployment's does not
+        // What Google answers to a wrong key, exactly: 400 INVALID_ARGUMENT, only the ErrorInfo reason names the key.
+        HttpResponse<String> google = Http.post(gw.simulator.rootUrl() + "/v1beta/models/gemini-2.5-flash:generateContent", null,
+                "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}", "x-goog-api-key", "AIza-wrong");
+        assertThat(google.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(google.body()).getJsonObject("error")).isEqualTo(new JsonObject("""
+                {"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[
+                 {"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com",
+                  "metadata":{"service":"generativelanguage.googleapis.com"}},
+                 {"@type":"type.googleapis.com/google.rpc.LocalizedMessage","locale":"en-US",
+                  "message":"API key not valid. Please pass a valid API key."}]}"""));
+
+        assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder().model("gemini")
+                .addUserMessage("hi").build())).isInstanceOf(UnauthorizedException.class);
+        for (String stream : List.of("false", "true")) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gemini\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+            OpenAiSchemas.assertValid("ErrorResponse", r.body());
+            JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(e.getString("type")).isEqualTo("authentication_error");
+            assertThat(e.getString("code")).isEqualTo("invalid_api_key");
+        }
+        HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(a.statusCode()).isEqualTo(401);
+        assertThat(new JsonObject(a.body()).getJsonObject("error").getString("type")).isEqualTo("authentication_error");
+
+        // The deployment, not the request, is at fault: the client's own fallback list is tried (a 400 would end here).
+        HttpResponse<String> saved = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini\",\"models\":[\"gpt\"],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(saved.headers().firstValue("x-switchboard-route")).hasValue("fallback:models_array");
     }
 }

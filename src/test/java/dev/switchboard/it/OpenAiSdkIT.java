@@ -206,7 +206,7 @@ class OpenAiSdkIT {
     @Test
     void modelsListsTheAliases() {
         List<String> ids = client.models().list().data().stream().map(Model::id).toList();
-        assertThat(ids).containsExactly("gpt", "mock", "embedder", "claude", "gemini");
+        assertThat(ids).containsExactly("gpt", "mock", "embedder", "claude", "gemini", "gemini3");
     }
 
     @Test

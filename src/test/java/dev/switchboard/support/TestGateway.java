@@ -50,8 +50,9 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /**
-     * The default test config: an OpenAI alias on the simulator, a mock alias, a master key. No retries, so
-     * a fault injected upstream is what the client sees (routing tests configure their own).
+     * The default test config: an OpenAI alias on the simulator, a mock alias, Anthropic and Gemini (2.5 and 3)
+     * aliases on the simulator, a master key. No retries, so a fault injected upstream is what the client sees
+     * (routing tests configure their own).
      */
     public static TestGateway standard() {
         return start("""
@@ -79,6 +80,11 @@ public final class TestGateway implements AutoCloseable {
                   - model_name: gemini
                     litellm_params:
                       model: gemini/gemini-2.5-flash
+                      api_base: ${SIM_ROOT}
+                      api_key: os.environ/GEMINI_PROVIDER_KEY
+                  - model_name: gemini3
+                    litellm_params:
+                      model: gemini/gemini-3-flash-preview
                       api_base: ${SIM_ROOT}
                       api_key: os.environ/GEMINI_PROVIDER_KEY
                 router_settings:

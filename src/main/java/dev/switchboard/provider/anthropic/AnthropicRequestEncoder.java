@@ -13,6 +13,7 @@ import dev.switchboard.model.Role;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.provider.Json;
+import dev.switchboard.provider.ToolCallIds;
 import java.util.Map;
 
 /**
@@ -134,7 +135,9 @@ final class AnthropicRequestEncoder {
     private static void assistant(ArrayNode blocks, Message m) {
         for (ContentPart p : m.content()) if (!(p instanceof ContentPart.Text t) || !t.text().isEmpty()) addPart(blocks, p);
         for (ToolCall c : m.toolCalls()) {
-            ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name());
+            // a Gemini thoughtSignature carried in the id means nothing here (see ToolCallIds)
+            ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", ToolCallIds.withoutSignature(c.id()))
+                    .put("name", c.name());
             use.set("input", arguments(c));
         }
     }
@@ -152,7 +155,7 @@ final class AnthropicRequestEncoder {
     }
 
     private static ObjectNode toolResult(Message m) {
-        ObjectNode r = F.objectNode().put("type", "tool_result").put("tool_use_id", m.toolCallId());
+        ObjectNode r = F.objectNode().put("type", "tool_result").put("tool_use_id", ToolCallIds.withoutSignature(m.toolCallId()));
         boolean cached = m.content().stream().anyMatch(p -> p instanceof ContentPart.Text t && t.cacheControl() != null);
         if (!cached) {
             r.put("content", m.textContent());

@@ -8,7 +8,8 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * Google's error shape, {@code {"error":{"code","message","status","details"}}}; a RetryInfo detail's
- * {@code retryDelay} ("30s") becomes retry-after.
+ * {@code retryDelay} ("30s") becomes retry-after, and an ErrorInfo detail with reason {@code API_KEY_INVALID}
+ * (Google's answer to a wrong key, status 400) becomes an authentication error.
  */
 final class GeminiErrorDecoder {
     private GeminiErrorDecoder() {}
@@ -26,9 +27,16 @@ final class GeminiErrorDecoder {
         JsonNode e = n.path("error");
         String message = Json.text(e, "message");
         String retry = retryAfterHeader;
+        boolean badKey = false;
         for (JsonNode d : e.path("details")) {
             String delay = Json.text(d, "retryDelay");
             if (delay != null) retry = delay.replace("s", "");
+            badKey |= "API_KEY_INVALID".equals(Json.text(d, "reason"));
+        }
+        if (badKey) {
+            // Google says 400 INVALID_ARGUMENT, but the request is fine and the deployment's key is not: the same
+            // authentication error OpenAI's and Anthropic's 401 give, so routing falls back instead of blaming the client.
+            return UpstreamErrors.fromStatus(401, message, null, null, "invalid_api_key", retry, deploymentId, secret);
         }
         String code = message != null && message.contains("exceeds the maximum number of tokens") ? "context_length_exceeded"
                 : status == 429 ? "rate_limit_exceeded" : null;

@@ -12,6 +12,7 @@ import dev.switchboard.model.Message;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.provider.Json;
+import dev.switchboard.provider.ToolCallIds;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +20,9 @@ import java.util.Set;
 /**
  * Canonical request → Gemini {@code generateContent} body: system messages to {@code systemInstruction},
  * turns to {@code contents} (assistant = {@code model}, consecutive roles merged), tool calls to
- * {@code functionCall} parts and tool results to {@code functionResponse} parts (named by looking up the
- * call they answer), tools to {@code functionDeclarations}, sampling to {@code generationConfig}.
+ * {@code functionCall} parts with the thoughtSignature their id carries and tool results to
+ * {@code functionResponse} parts (named by looking up the call they answer), tools to
+ * {@code functionDeclarations}, sampling to {@code generationConfig}.
  */
 final class GeminiRequestEncoder {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -53,15 +55,19 @@ final class GeminiRequestEncoder {
                     String text = m.textContent();
                     if (!text.isEmpty()) parts.addObject().put("text", text);
                     for (ToolCall c : m.toolCalls()) {
-                        callNames.put(c.id(), c.name());
-                        ObjectNode call = parts.addObject().putObject("functionCall").put("name", c.name());
-                        call.set("args", args(c));
+                        callNames.put(ToolCallIds.withoutSignature(c.id()), c.name());
+                        ObjectNode part = parts.addObject();
+                        part.putObject("functionCall").put("name", c.name()).set("args", args(c));
+                        // Gemini 3 rejects the tool loop's next step unless the signature comes back on this part
+                        String signature = ThoughtSignatures.of(c.id());
+                        if (signature != null) part.put("thoughtSignature", signature);
                     }
                 }
                 case TOOL -> {
                     ArrayNode parts = turn(contents, "user");
                     ObjectNode fr = parts.addObject().putObject("functionResponse");
-                    String name = callNames.get(m.toolCallId());
+                    // by the plain id: some clients echo the signature on one side only
+                    String name = callNames.get(ToolCallIds.withoutSignature(m.toolCallId()));
                     if (name == null) {
                         throw GatewayException.badRequest("The tool message answering '" + m.toolCallId()
                                 + "' has no matching assistant tool call; Gemini needs the function's name.", "messages");
@@ -71,6 +77,7 @@ final class GeminiRequestEncoder {
                 }
             }
         }
+        if (ThoughtSignatures.required(deployment.model())) ThoughtSignatures.fillCurrentTurn(contents);
         if (!system.isEmpty()) body.putObject("systemInstruction").set("parts", system);
         if (!r.tools().isEmpty()) {
             ArrayNode decls = body.putArray("tools").addObject().putArray("functionDeclarations");

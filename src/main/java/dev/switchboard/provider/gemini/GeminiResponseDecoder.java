@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Gemini {@code GenerateContentResponse} → canonical: text parts joined (thought parts as reasoning),
  * functionCall parts as tool calls (Gemini gives no id unless asked, so one is made from the response id and
- * the part's position), finishReason mapped, usageMetadata with the implicit-cache count.
+ * the part's position; a thoughtSignature travels inside it), finishReason mapped, a blocked prompt as one
+ * content_filter choice, usageMetadata with the implicit-cache count.
  */
 final class GeminiResponseDecoder {
     private GeminiResponseDecoder() {}
@@ -31,7 +32,7 @@ final class GeminiResponseDecoder {
             for (JsonNode p : c.path("content").path("parts")) {
                 if (p.has("functionCall")) {
                     JsonNode fc = p.get("functionCall");
-                    calls.add(new ToolCall(callId(fc, responseId, calls.size()), fc.path("name").asText(),
+                    calls.add(new ToolCall(callId(p, responseId, calls.size()), fc.path("name").asText(),
                             fc.has("args") ? fc.get("args").toString() : "{}"));
                 } else if (p.path("thought").asBoolean(false)) {
                     thought.append(p.path("text").asText());
@@ -44,32 +45,58 @@ final class GeminiResponseDecoder {
             FinishReason finish = calls.isEmpty() ? finishReason(Json.text(c, "finishReason")) : FinishReason.TOOL_CALLS;
             choices.add(new Choice(c.path("index").asInt(choices.size()), m, finish == null ? FinishReason.STOP : finish, null));
         }
+        // A blocked prompt has no candidates at all; OpenAI's shape for that is a filtered, empty choice.
+        if (choices.isEmpty() && promptBlocked(n)) {
+            choices.add(new Choice(0, new Message(Role.ASSISTANT, List.of(ContentPart.Text.of("")), null, List.of(), null, null, null),
+                    FinishReason.CONTENT_FILTER, null));
+        }
         String model = Json.text(n, "modelVersion");
         return new ChatResponse(responseId == null ? "gemini-" + Long.toHexString(System.nanoTime()) : responseId,
                 System.currentTimeMillis() / 1000, model == null ? fallbackModel : model, choices, usage(n.get("usageMetadata")), null, null);
     }
 
-    static String callId(JsonNode functionCall, String responseId, int index) {
-        String id = Json.text(functionCall, "id");
-        return id != null ? id : "call_" + (responseId == null ? "gemini" : responseId) + "_" + index;
+    /**
+     * The tool-call id of a functionCall part: Gemini's own id or one made up, carrying the part's
+     * thoughtSignature (if any) for the next request of the tool loop.
+     */
+    /** {@code promptFeedback.blockReason}: the prompt itself was refused and no candidate was generated. */
+    static boolean promptBlocked(JsonNode n) {
+        return Json.text(n.path("promptFeedback"), "blockReason") != null;
     }
 
-    /** Gemini finishReason → OpenAI's; safety-type stops are content_filter. */
+    static String callId(JsonNode part, String responseId, int index) {
+        String id = Json.text(part.get("functionCall"), "id");
+        if (id == null) id = "call_" + (responseId == null ? "gemini" : responseId) + "_" + index;
+        return ThoughtSignatures.attach(id, Json.text(part, "thoughtSignature"));
+    }
+
+    /**
+     * Gemini finishReason → OpenAI's. Every value of Google's FinishReason enum that means "filtered" (text and
+     * image safety, recitation, blocklists, prohibited content, SPII; Vertex's MODEL_ARMOR) is content_filter.
+     */
     static FinishReason finishReason(String r) {
         if (r == null || r.equals("FINISH_REASON_UNSPECIFIED")) return null;
         return switch (r) {
             case "STOP" -> FinishReason.STOP;
             case "MAX_TOKENS" -> FinishReason.LENGTH;
-            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> FinishReason.CONTENT_FILTER;
-            default -> FinishReason.STOP; // LANGUAGE, OTHER, MALFORMED_FUNCTION_CALL, …
+            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT",
+                 "IMAGE_RECITATION", "MODEL_ARMOR" -> FinishReason.CONTENT_FILTER;
+            // LANGUAGE, OTHER, MALFORMED_FUNCTION_CALL, IMAGE_OTHER, NO_IMAGE, UNEXPECTED_TOOL_CALL, TOO_MANY_TOOL_CALLS, …:
+            // not a filter, and OpenAI has no better word
+            default -> FinishReason.STOP;
         };
     }
 
-    /** Completion tokens include thinking tokens, as OpenAI counts reasoning_tokens inside completion_tokens. */
+    /**
+     * Prompt tokens include toolUsePromptTokenCount (the results of Google's built-in tools, such as search,
+     * fed back to the model as input): Google documents totalTokenCount as prompt + candidates + tool-use prompt
+     * + thoughts, so with thinking tokens inside completion tokens (as OpenAI counts reasoning_tokens inside
+     * completion_tokens) our total is Google's.
+     */
     static Usage usage(JsonNode u) {
         if (u == null || u.isNull()) return null;
         int thoughts = u.path("thoughtsTokenCount").asInt();
-        return new Usage(u.path("promptTokenCount").asInt(), u.path("candidatesTokenCount").asInt() + thoughts,
-                u.path("cachedContentTokenCount").asInt(), 0, thoughts);
+        return new Usage(u.path("promptTokenCount").asInt() + u.path("toolUsePromptTokenCount").asInt(),
+                u.path("candidatesTokenCount").asInt() + thoughts, u.path("cachedContentTokenCount").asInt(), 0, thoughts);
     }
 }

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * Gemini's {@code streamGenerateContent?alt=sse}: each event is a partial GenerateContentResponse; there is
- * no end marker, so the stream is complete when the body ends after a candidate carried a finishReason.
+ * no end marker, so the stream is complete when the body ends after a candidate carried a finishReason (or
+ * after the single event of a blocked prompt, which has promptFeedback.blockReason and no candidates).
  * Function calls arrive whole, so each becomes one tool-call delta with id, name and all its arguments.
  */
 final class GeminiStream extends SseRelay {
@@ -51,6 +52,10 @@ final class GeminiStream extends SseRelay {
             started = true;
             emit(chunk(model, new Delta(Role.ASSISTANT, "", null, null, null), null, null));
         }
+        if (!finished && n.path("candidates").isEmpty() && GeminiResponseDecoder.promptBlocked(n)) {
+            finish(model, FinishReason.CONTENT_FILTER, n); // the one event of a blocked prompt: a complete, filtered stream
+            return;
+        }
         JsonNode candidate = n.path("candidates").path(0);
         StringBuilder text = new StringBuilder();
         StringBuilder thought = new StringBuilder();
@@ -58,7 +63,7 @@ final class GeminiStream extends SseRelay {
         for (JsonNode p : candidate.path("content").path("parts")) {
             if (p.has("functionCall")) {
                 JsonNode fc = p.get("functionCall");
-                calls.add(new ToolCallDelta(toolIndex, GeminiResponseDecoder.callId(fc, id, toolIndex), fc.path("name").asText(),
+                calls.add(new ToolCallDelta(toolIndex, GeminiResponseDecoder.callId(p, id, toolIndex), fc.path("name").asText(),
                         fc.has("args") ? fc.get("args").toString() : "{}"));
                 toolIndex++;
             } else if (p.path("thought").asBoolean(false)) {
@@ -72,12 +77,15 @@ final class GeminiStream extends SseRelay {
                     thought.length() > 0 ? thought.toString() : null, null, calls), null, null));
         }
         FinishReason finish = GeminiResponseDecoder.finishReason(Json.text(candidate, "finishReason"));
-        if (finish != null && !finished) {
-            finished = true;
-            emit(chunk(model, Delta.EMPTY, toolIndex > 0 ? FinishReason.TOOL_CALLS : finish, null));
-            Usage usage = GeminiResponseDecoder.usage(n.get("usageMetadata"));
-            if (usage != null) emit(new ChatChunk(id, created, model, List.of(), usage, null, null));
-        }
+        if (finish != null && !finished) finish(model, toolIndex > 0 ? FinishReason.TOOL_CALLS : finish, n);
+    }
+
+    /** The finish chunk, then the usage chunk if this event has usage; the stream is complete from here. */
+    private void finish(String model, FinishReason reason, JsonNode event) {
+        finished = true;
+        emit(chunk(model, Delta.EMPTY, reason, null));
+        Usage usage = GeminiResponseDecoder.usage(event.get("usageMetadata"));
+        if (usage != null) emit(new ChatChunk(id, created, model, List.of(), usage, null, null));
     }
 
     private ChatChunk chunk(String model, Delta d, FinishReason finish, Usage usage) {

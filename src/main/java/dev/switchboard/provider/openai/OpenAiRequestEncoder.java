@@ -11,6 +11,7 @@ import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.ToolChoice;
 import dev.switchboard.provider.Json;
+import dev.switchboard.provider.ToolCallIds;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.List;
@@ -97,7 +98,8 @@ final class OpenAiRequestEncoder {
             g.writeArrayFieldStart("tool_calls");
             for (ToolCall c : m.toolCalls()) {
                 g.writeStartObject();
-                g.writeStringField("id", c.id());
+                // without a carried Gemini thoughtSignature: OpenAI refuses ids over 40 characters (see ToolCallIds)
+                g.writeStringField("id", ToolCallIds.withoutSignature(c.id()));
                 g.writeStringField("type", "function");
                 g.writeObjectFieldStart("function");
                 g.writeStringField("name", c.name());
@@ -107,7 +109,7 @@ final class OpenAiRequestEncoder {
             }
             g.writeEndArray();
         }
-        Json.writeIfNotNull(g, "tool_call_id", m.toolCallId());
+        Json.writeIfNotNull(g, "tool_call_id", ToolCallIds.withoutSignature(m.toolCallId()));
         if (m.extra() != null) {
             for (Map.Entry<String, JsonNode> e : m.extra().properties()) {
                 g.writeFieldName(e.getKey());

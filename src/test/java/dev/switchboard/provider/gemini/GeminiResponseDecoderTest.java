@@ -1,0 +1,55 @@
+package dev.switchboard.provider.gemini;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.Usage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GeminiResponseDecoderTest {
+    private static final ObjectMapper M = new ObjectMapper();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
+            "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION", "MODEL_ARMOR"})
+    void everyFilteringFinishReasonIsContentFilter(String reason) {
+        assertThat(GeminiResponseDecoder.finishReason(reason)).isEqualTo(FinishReason.CONTENT_FILTER);
+    }
+
+    @Test
+    void otherFinishReasons() {
+        assertThat(GeminiResponseDecoder.finishReason("STOP")).isEqualTo(FinishReason.STOP);
+        assertThat(GeminiResponseDecoder.finishReason("MAX_TOKENS")).isEqualTo(FinishReason.LENGTH);
+        assertThat(GeminiResponseDecoder.finishReason("MALFORMED_FUNCTION_CALL")).isEqualTo(FinishReason.STOP);
+        assertThat(GeminiResponseDecoder.finishReason("IMAGE_OTHER")).isEqualTo(FinishReason.STOP);
+        assertThat(GeminiResponseDecoder.finishReason("FINISH_REASON_UNSPECIFIED")).isNull();
+    }
+
+    @Test
+    void toolUsePromptTokensCountAsPromptAndTheTotalMatchesGooglesTotal() throws Exception {
+        Usage u = GeminiResponseDecoder.usage(M.readTree("""
+                {"promptTokenCount":100,"toolUsePromptTokenCount":40,"candidatesTokenCount":20,"thoughtsTokenCount":5,
+                 "cachedContentTokenCount":30,"totalTokenCount":165}"""));
+        assertThat(u.promptTokens()).isEqualTo(140);
+        assertThat(u.completionTokens()).isEqualTo(25);
+        assertThat(u.cacheReadTokens()).isEqualTo(30);
+        assertThat(u.reasoningTokens()).isEqualTo(5);
+        assertThat(u.totalTokens()).isEqualTo(165);
+    }
+
+    @Test
+    void aBlockedPromptIsOneEmptyFilteredChoice() throws Exception {
+        ChatResponse r = GeminiResponseDecoder.response(M.readTree("""
+                {"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},"usageMetadata":{"promptTokenCount":12,"totalTokenCount":12},
+                 "modelVersion":"gemini-2.5-flash","responseId":"r1"}"""), "m");
+        assertThat(r.choices()).hasSize(1);
+        assertThat(r.choices().get(0).finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
+        assertThat(r.choices().get(0).message().textContent()).isEmpty();
+        assertThat(r.choices().get(0).message().toolCalls()).isEmpty();
+        assertThat(r.usage().promptTokens()).isEqualTo(12);
+    }
+}
