@@ -131,7 +131,12 @@ final class GeminiSim {
             for (Object t : tools) {
                 JsonArray decls = ((JsonObject) t).getJsonArray("functionDeclarations", new JsonArray());
                 for (Object d : decls) {
-                    JsonObject params = ((JsonObject) d).getJsonObject("parameters");
+                    JsonObject decl = (JsonObject) d;
+                    JsonObject params = decl.getJsonObject("parameters");
+                    if (params != null && decl.containsKey("parametersJsonSchema")) {
+                        return "parameters and parameters_json_schema are mutually exclusive.";
+                    }
+                    // the OpenAPI-subset field rejects JSON Schema keywords; parametersJsonSchema takes them
                     if (params != null && params.encode().contains("additionalProperties")) {
                         return "Invalid JSON payload received. Unknown name \"additionalProperties\" at 'tools[0].function_declarations[0].parameters': Cannot find field.";
                     }
@@ -167,7 +172,7 @@ final class GeminiSim {
             for (Object d : tools.getJsonObject(0).getJsonArray("functionDeclarations", new JsonArray())) {
                 JsonObject decl = (JsonObject) d;
                 fns.add(new JsonObject().put("type", "function").put("function", new JsonObject().put("name", decl.getString("name"))
-                        .put("parameters", decl.getJsonObject("parameters"))));
+                        .put("parameters", decl.getJsonObject("parametersJsonSchema", decl.getJsonObject("parameters")))));
             }
             out.put("tools", fns);
             JsonObject cfg = body.getJsonObject("toolConfig", new JsonObject()).getJsonObject("functionCallingConfig");

@@ -94,8 +94,13 @@ class GeminiIT {
         assertThat(call.function().name()).isEqualTo("get_weather");
         assertThat(new JsonObject(call.function().arguments()).getString("location")).isEqualTo("Paris");
         assertThat(first.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
-        // Gemini rejects additionalProperties in a schema: the gateway strips it
-        assertThat(gw.simulator.last().body().encode()).doesNotContain("additionalProperties");
+        // the client's JSON Schema goes to parametersJsonSchema unchanged (additionalProperties included),
+        // not to the OpenAPI-subset `parameters`, which would reject it
+        JsonObject decl = gw.simulator.last().body().getJsonArray("tools").getJsonObject(0)
+                .getJsonArray("functionDeclarations").getJsonObject(0);
+        assertThat(decl.containsKey("parameters")).isFalse();
+        assertThat(decl.getJsonObject("parametersJsonSchema").getBoolean("additionalProperties")).isFalse();
+        assertThat(decl.getJsonObject("parametersJsonSchema").getJsonObject("properties").containsKey("location")).isTrue();
 
         ChatCompletion second = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gemini")
                 .addUserMessage("weather?").addTool(weather()).addMessage(first.choices().get(0).message())

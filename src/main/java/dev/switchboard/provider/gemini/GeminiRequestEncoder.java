@@ -15,7 +15,6 @@ import dev.switchboard.provider.Json;
 import dev.switchboard.provider.ToolCallIds;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Canonical request → Gemini {@code generateContent} body: system messages to {@code systemInstruction},
@@ -27,7 +26,6 @@ import java.util.Set;
 final class GeminiRequestEncoder {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** JSON Schema keywords Gemini's OpenAPI-subset schema rejects. */
-    private static final Set<String> UNSUPPORTED_SCHEMA_KEYS = Set.of("$schema", "additionalProperties", "strict", "$id", "$defs", "examples");
     private static final Map<String, String> IMAGE_TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg",
             "gif", "image/gif", "webp", "image/webp", "heic", "image/heic", "pdf", "application/pdf");
 
@@ -84,7 +82,9 @@ final class GeminiRequestEncoder {
             for (Tool t : r.tools()) {
                 ObjectNode d = decls.addObject().put("name", t.name());
                 if (t.description() != null) d.put("description", t.description());
-                if (t.parameters() != null && t.parameters().path("properties").size() > 0) d.set("parameters", schema(t.parameters()));
+                // parametersJsonSchema takes the client's JSON Schema as it is ($ref, anyOf, additionalProperties, …);
+                // the older `parameters` field only takes an OpenAPI subset and rejects those keywords.
+                if (t.parameters() != null && t.parameters().path("properties").size() > 0) d.set("parametersJsonSchema", t.parameters());
             }
             if (r.toolChoice() != null) {
                 ObjectNode cfg = body.putObject("toolConfig").putObject("functionCallingConfig");
@@ -166,29 +166,5 @@ final class GeminiRequestEncoder {
         throw GatewayException.badRequest("Tool call " + c.id() + " has arguments that are not a JSON object.", "messages");
     }
 
-    /** A copy of the schema without the keywords Gemini rejects, at every depth. */
-    static JsonNode schema(JsonNode s) {
-        if (s.isObject()) {
-            ObjectNode out = F.objectNode();
-            s.properties().forEach(e -> {
-                if (!UNSUPPORTED_SCHEMA_KEYS.contains(e.getKey())) out.set(e.getKey(), e.getKey().equals("properties")
-                        ? propertiesCopy(e.getValue()) : schema(e.getValue()));
-            });
-            return out;
-        }
-        if (s.isArray()) {
-            ArrayNode out = F.arrayNode();
-            s.forEach(x -> out.add(schema(x)));
-            return out;
-        }
-        return s;
-    }
-
-    /** Under "properties" the keys are property names, which may look like keywords: keep them all. */
-    private static JsonNode propertiesCopy(JsonNode props) {
-        ObjectNode out = F.objectNode();
-        props.properties().forEach(e -> out.set(e.getKey(), schema(e.getValue())));
-        return out;
-    }
 
 }
