@@ -39,12 +39,30 @@ public final class DialectCall {
         this.dialectRequestIdHeader = dialectRequestIdHeader;
     }
 
-    /** Starts a call; {@code then} runs with the context and the body, and anything it throws is answered. */
-    public void begin(HttpServerRequest req, BiConsumer<CallContext, Buffer> then) {
-        HttpServerResponse resp = req.response();
+    /** Gives the answer its request id, in Switchboard's header and in the one the dialect's SDKs read. */
+    public String identify(HttpServerResponse resp) {
         String requestId = edge.requestIds().next();
         resp.putHeader(SwitchboardHeaders.REQUEST_ID, requestId);
         if (dialectRequestIdHeader != null) resp.putHeader(dialectRequestIdHeader, requestId);
+        return requestId;
+    }
+
+    /** A bodiless read (the model list): request id, authentication, then the JSON {@code answer} gives or its error. */
+    public void read(HttpServerRequest req, java.util.function.Supplier<Buffer> answer) {
+        HttpServerResponse resp = req.response();
+        identify(resp);
+        try {
+            edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
+            resp.putHeader("content-type", "application/json").end(answer.get());
+        } catch (Throwable t) {
+            fail(resp, t);
+        }
+    }
+
+    /** Starts a call; {@code then} runs with the context and the body, and anything it throws is answered. */
+    public void begin(HttpServerRequest req, BiConsumer<CallContext, Buffer> then) {
+        HttpServerResponse resp = req.response();
+        String requestId = identify(resp);
         Caller caller;
         try {
             caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));

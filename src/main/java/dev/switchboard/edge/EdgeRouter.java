@@ -28,8 +28,9 @@ final class EdgeRouter {
         router.get("/health/readiness").handler(rc -> health(rc, edge,
                 "{\"status\":\"healthy\",\"models\":" + edge.gateway().aliases().size() + "}"));
         OpenAiRoutes openai = new OpenAiRoutes(edge);
-        openai.mount(router);
         AnthropicRoutes anthropic = new AnthropicRoutes(edge);
+        anthropic.mountModels(router); // before OpenAI's: it takes only callers that send anthropic-version
+        openai.mount(router);
         anthropic.mount(router);
         // No catch-all route: vertx-web tells 404 (no path matched) from 405 (the path matched, the method did
         // not) only when no route takes the request, and hands each to its error handler.

@@ -348,6 +348,19 @@ class AnthropicIT {
     }
 
     @Test
+    void anthropicSdkListsAndRetrievesModelsInItsOwnShape() {
+        List<com.anthropic.models.models.ModelInfo> models = anthropic.models().list().data();
+        assertThat(models).extracting(com.anthropic.models.models.ModelInfo::id).contains("claude", "gpt", "gemini");
+        assertThat(models.get(0).displayName()).isNotBlank();
+        com.anthropic.models.models.ModelInfo one = anthropic.models().retrieve("gpt");
+        assertThat(one.id()).isEqualTo("gpt");
+        assertThat(one.createdAt()).isNotNull();
+        assertThatThrownBy(() -> anthropic.models().retrieve("nope")).isInstanceOf(com.anthropic.errors.NotFoundException.class);
+        // without anthropic-version the same route answers OpenAI's shape
+        assertThat(new JsonObject(Http.get(gw.v1() + "/models", TestGateway.MASTER_KEY).body()).getString("object")).isEqualTo("list");
+    }
+
+    @Test
     void anEmptyTranslatedAnswerHasNoEmptyTextBlock() {
         try (TestGateway empty = TestGateway.start("""
                 model_list:

@@ -207,6 +207,19 @@ class OpenAiSdkIT {
     void modelsListsTheAliases() {
         List<String> ids = client.models().list().data().stream().map(Model::id).toList();
         assertThat(ids).containsExactly("gpt", "mock", "embedder", "claude", "gemini", "gemini3");
+        // apps check a model exists before they call it
+        assertThat(client.models().retrieve(com.openai.models.models.ModelRetrieveParams.builder().model("claude").build()).id())
+                .isEqualTo("claude");
+        assertThatThrownBy(() -> client.models().retrieve(com.openai.models.models.ModelRetrieveParams.builder().model("nope").build()))
+                .isInstanceOf(com.openai.errors.NotFoundException.class).hasMessageContaining("nope");
+    }
+
+    @Test
+    void answersCarryTheRequestIdTheSdkReads() {
+        // OpenAI's SDKs read x-request-id (response._request_id / withResponse().requestId())
+        var raw = client.chat().completions().withRawResponse().create(ask("mock", "id please").build());
+        String sdkId = raw.requestId().orElseThrow();
+        assertThat(sdkId).startsWith("req_").isEqualTo(raw.headers().values("x-switchboard-request-id").get(0));
     }
 
     @Test

@@ -92,6 +92,13 @@ class OpenAiWireIT {
         OpenAiSchemas.assertValid("CreateEmbeddingResponse", e.body());
         HttpResponse<String> m = Http.get(gw.v1() + "/models", KEY);
         OpenAiSchemas.assertValid("ListModelsResponse", m.body());
+        HttpResponse<String> one = Http.get(gw.v1() + "/models/gpt", KEY);
+        assertThat(one.statusCode()).isEqualTo(200);
+        OpenAiSchemas.assertValid("Model", one.body());
+        HttpResponse<String> none = Http.get(gw.v1() + "/models/nope", KEY);
+        assertThat(none.statusCode()).isEqualTo(404);
+        OpenAiSchemas.assertValid("ErrorResponse", none.body());
+        assertThat(Http.get(gw.v1() + "/models/gpt", null).statusCode()).isEqualTo(401);
     }
 
     @Test

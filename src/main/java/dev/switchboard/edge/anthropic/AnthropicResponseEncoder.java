@@ -12,6 +12,7 @@ import dev.switchboard.model.RawJson;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.Usage;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 
 /**
  * Canonical → Anthropic's message JSON. An answer that came from Anthropic itself is written as the
@@ -75,6 +76,28 @@ public final class AnthropicResponseEncoder {
                 .put("cache_creation_input_tokens", u.cacheWriteTokens())
                 .put("cache_read_input_tokens", u.cacheReadTokens())
                 .put("output_tokens", u.completionTokens());
+    }
+
+    /** The aliases as Anthropic's model list: {@code {"data":[ModelInfo…],"has_more":false,"first_id","last_id"}}. */
+    public Buffer models(java.util.Collection<String> aliases, long created) {
+        ObjectNode list = F.objectNode();
+        ArrayNode data = list.putArray("data");
+        for (String a : aliases) data.add(modelInfo(a, created));
+        list.put("has_more", false);
+        List<String> ids = List.copyOf(aliases);
+        if (ids.isEmpty()) list.putNull("first_id").putNull("last_id");
+        else list.put("first_id", ids.get(0)).put("last_id", ids.get(ids.size() - 1));
+        return json(list);
+    }
+
+    /** One alias as Anthropic's ModelInfo ({@code GET /v1/models/{model_id}}). */
+    public Buffer model(String alias, long created) {
+        return json(modelInfo(alias, created));
+    }
+
+    private static ObjectNode modelInfo(String alias, long created) {
+        return F.objectNode().put("type", "model").put("id", alias).put("display_name", alias)
+                .put("created_at", java.time.Instant.ofEpochSecond(created).toString());
     }
 
     public Buffer error(GatewayException e) {

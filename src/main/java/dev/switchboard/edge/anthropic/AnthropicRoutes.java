@@ -7,7 +7,6 @@ import dev.switchboard.edge.SwitchboardHeaders;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ChatRequest;
-import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.GatewayException;
@@ -43,10 +42,32 @@ public final class AnthropicRoutes {
         router.post("/v1/messages/count_tokens").handler(rc -> handle(rc, true));
     }
 
+    /**
+     * {@code GET /v1/models[/{model}]} for Anthropic's SDKs, which always send {@code anthropic-version}: the
+     * aliases in Anthropic's ModelInfo shape. Other callers fall through to the OpenAI routes, so this must be
+     * mounted before them.
+     */
+    public void mountModels(Router router) {
+        router.get("/v1/models").handler(rc -> {
+            if (rc.request().getHeader("anthropic-version") == null) rc.next();
+            else call.read(rc.request(), () -> encoder.models(edge.gateway().aliases(), edge.startedEpochSeconds()));
+        });
+        router.get("/v1/models/:model").handler(rc -> {
+            if (rc.request().getHeader("anthropic-version") == null) {
+                rc.next();
+                return;
+            }
+            call.read(rc.request(), () -> {
+                String alias = rc.pathParam("model");
+                if (!edge.gateway().aliases().contains(alias)) throw GatewayException.modelNotFound(alias, edge.gateway().aliases());
+                return encoder.model(alias, edge.startedEpochSeconds());
+            });
+        });
+    }
+
     /** Answers errors outside any route (404, 405 under {@code /v1/messages}) in this dialect. */
     public void error(RoutingContext rc, GatewayException e) {
-        String requestId = edge.requestIds().next();
-        rc.response().putHeader(SwitchboardHeaders.REQUEST_ID, requestId).putHeader("request-id", requestId);
+        call.identify(rc.response());
         call.fail(rc.response(), e);
     }
 

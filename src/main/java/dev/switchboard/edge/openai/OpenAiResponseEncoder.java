@@ -197,17 +197,24 @@ public final class OpenAiResponseEncoder {
             g.writeStartObject();
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
-            for (String a : aliases) {
-                g.writeStartObject();
-                g.writeStringField("id", a);
-                g.writeStringField("object", "model");
-                g.writeNumberField("created", created);
-                g.writeStringField("owned_by", "switchboard");
-                g.writeEndObject();
-            }
+            for (String a : aliases) model(g, a, created);
             g.writeEndArray();
             g.writeEndObject();
         }));
+    }
+
+    /** One alias as OpenAI's Model object ({@code GET /v1/models/{model}}). */
+    public Buffer model(String alias, long created) {
+        return Buffer.buffer(json(g -> model(g, alias, created)));
+    }
+
+    private static void model(JsonGenerator g, String alias, long created) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", alias);
+        g.writeStringField("object", "model");
+        g.writeNumberField("created", created);
+        g.writeStringField("owned_by", "switchboard");
+        g.writeEndObject();
     }
 
     public Buffer error(GatewayException e) {

@@ -31,20 +31,27 @@ public final class OpenAiRoutes {
 
     public OpenAiRoutes(EdgeContext edge) {
         this.edge = edge;
-        this.call = new DialectCall(edge, encoder::error, encoder::errorEvent, null);
+        // x-request-id is the header OpenAI's SDKs read into _request_id / request_id
+        this.call = new DialectCall(edge, encoder::error, encoder::errorEvent, "x-request-id");
     }
 
     public void mount(Router router) {
         for (String prefix : new String[] {"/v1", ""}) {
             router.post(prefix + "/chat/completions").handler(rc -> call.begin(rc.request(), (ctx, body) -> chat(rc.response(), ctx, body)));
             router.post(prefix + "/embeddings").handler(rc -> call.begin(rc.request(), (ctx, body) -> embeddings(rc.response(), ctx, body)));
-            router.get(prefix + "/models").handler(this::models);
+            router.get(prefix + "/models").handler(rc -> call.read(rc.request(),
+                    () -> encoder.models(edge.gateway().aliases(), edge.startedEpochSeconds())));
+            router.get(prefix + "/models/:model").handler(rc -> call.read(rc.request(), () -> {
+                String alias = rc.pathParam("model");
+                if (!edge.gateway().aliases().contains(alias)) throw GatewayException.modelNotFound(alias, edge.gateway().aliases());
+                return encoder.model(alias, edge.startedEpochSeconds());
+            }));
         }
     }
 
     /** Answers errors outside any route (404, 405) in this dialect. */
     public void error(RoutingContext rc, GatewayException e) {
-        rc.response().putHeader(SwitchboardHeaders.REQUEST_ID, edge.requestIds().next());
+        call.identify(rc.response());
         call.fail(rc.response(), e);
     }
 
@@ -94,17 +101,5 @@ public final class OpenAiRoutes {
             SwitchboardHeaders.apply(resp, ar.result());
             resp.putHeader("content-type", JSON).end(encoder.embeddings(ar.result().body()));
         });
-    }
-
-    private void models(RoutingContext rc) {
-        HttpServerResponse resp = rc.response();
-        resp.putHeader(SwitchboardHeaders.REQUEST_ID, edge.requestIds().next());
-        try {
-            edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(rc.request()));
-        } catch (GatewayException e) {
-            call.fail(resp, e);
-            return;
-        }
-        resp.putHeader("content-type", JSON).end(encoder.models(edge.gateway().aliases(), edge.startedEpochSeconds()));
     }
 }
