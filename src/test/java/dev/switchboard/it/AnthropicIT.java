@@ -274,15 +274,20 @@ class AnthropicIT {
         assertThat(gw.simulator.last().body().getJsonObject("tool_choice").getBoolean("disable_parallel_tool_use")).isTrue();
 
         StringBuilder args = new StringBuilder();
+        List<String> contents = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         try (var s = openai.chat().completions().createStreaming(ChatCompletionCreateParams.builder().model("claude")
                 .addUserMessage("weather?").addTool(tool).build())) {
-            s.stream().forEach(ch -> ch.choices().forEach(x -> x.delta().toolCalls().ifPresent(tcs -> tcs.forEach(tc -> {
-                tc.id().ifPresent(ids::add);
-                tc.function().flatMap(f -> f.arguments()).ifPresent(args::append);
-            }))));
+            s.stream().forEach(ch -> ch.choices().forEach(x -> {
+                x.delta().content().ifPresent(contents::add);
+                x.delta().toolCalls().ifPresent(tcs -> tcs.forEach(tc -> {
+                    tc.id().ifPresent(ids::add);
+                    tc.function().flatMap(f -> f.arguments()).ifPresent(args::append);
+                }));
+            }));
         }
         assertThat(ids).containsExactly("toolu_sim001");
+        assertThat(contents).as("a tool-call-only turn has no content, not \"\"").isEmpty();
         assertThat(new JsonObject(args.toString()).getString("location")).isEqualTo("Paris");
     }
 

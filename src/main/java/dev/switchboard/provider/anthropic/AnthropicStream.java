@@ -48,7 +48,8 @@ final class AnthropicStream extends SseRelay {
                 id = m.path("id").asText(id);
                 if (m.hasNonNull("model")) model = m.get("model").asText();
                 startUsage = AnthropicResponseDecoder.usage(m.get("usage"), null);
-                emit(delta(new Delta(Role.ASSISTANT, "", null, null, null), null, raw));
+                // content null, not "": the turn may be only tool calls, whose content OpenAI leaves null
+                emit(delta(new Delta(Role.ASSISTANT, null, null, null, null), null, raw));
             }
             case "content_block_start" -> {
                 JsonNode b = n.path("content_block");

@@ -50,7 +50,8 @@ final class GeminiStream extends SseRelay {
         String model = Json.text(n, "modelVersion") == null ? fallbackModel : Json.text(n, "modelVersion");
         if (!started) {
             started = true;
-            emit(chunk(model, new Delta(Role.ASSISTANT, "", null, null, null), null, null));
+            // content null, not "": the turn may be only tool calls, whose content OpenAI leaves null
+            emit(chunk(model, new Delta(Role.ASSISTANT, null, null, null, null), null, null));
         }
         if (!finished && n.path("candidates").isEmpty() && GeminiResponseDecoder.promptBlocked(n)) {
             finish(model, FinishReason.CONTENT_FILTER, n); // the one event of a blocked prompt: a complete, filtered stream
