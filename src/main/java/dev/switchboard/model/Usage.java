@@ -8,9 +8,28 @@ package dev.switchboard.model;
  * against 1.25× for the default 5 minutes).
  */
 public record Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens,
-                    int reasoningTokens, int cacheWrite1hTokens) {
+                    int reasoningTokens, int cacheWrite1hTokens, Details details) {
+
+    /**
+     * OpenAI's other token details, kept for clients and pricing: audio tokens in the prompt and the answer
+     * (priced apart), and Predicted Outputs' accepted and rejected tokens. Zero where a provider has none.
+     */
+    public record Details(int audioPromptTokens, int audioCompletionTokens, int acceptedPredictionTokens,
+                          int rejectedPredictionTokens) {
+        public static final Details NONE = new Details(0, 0, 0, 0);
+    }
 
     public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0);
+
+    public Usage {
+        if (details == null) details = Details.NONE;
+    }
+
+    /** Usage without OpenAI's audio and prediction details. */
+    public Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens, int reasoningTokens,
+                 int cacheWrite1hTokens) {
+        this(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens, Details.NONE);
+    }
 
     /** Usage whose cache writes (if any) all have the default 5-minute lifetime. */
     public Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens, int reasoningTokens) {

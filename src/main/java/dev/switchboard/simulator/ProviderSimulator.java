@@ -184,12 +184,13 @@ public final class ProviderSimulator {
         if (Boolean.TRUE.equals(req.getBoolean("stream"))) {
             boolean usage = req.getJsonObject("stream_options") != null
                     && Boolean.TRUE.equals(req.getJsonObject("stream_options").getBoolean("include_usage"));
-            new SimStream(vertx, resp, SimStream.dataFrames(SimChunks.of(reply, id, created, model, usage, cached)), behaviour,
+            new SimStream(vertx, resp, SimStream.dataFrames(SimChunks.of(reply, id, created, model, usage, cached,
+                    req.containsKey("prediction"))), behaviour,
                     cancelledStreams, completedStreams).start();
             return;
         }
         JsonObject message = new JsonObject().put("role", "assistant").put("content", reply.text()).putNull("refusal")
-                .put("annotations", new JsonArray());
+                .put("annotations", SimChunks.annotations(model, reply.text()));
         if (reply.toolName() != null) {
             message.put("tool_calls", new JsonArray().add(new JsonObject().put("id", "call_sim001").put("type", "function")
                     .put("function", new JsonObject().put("name", reply.toolName()).put("arguments", reply.toolArguments()))));
@@ -198,7 +199,7 @@ public final class ProviderSimulator {
                 .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
                 .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)
                         .putNull("logprobs").put("finish_reason", reply.toolName() != null ? "tool_calls" : "stop")))
-                .put("usage", SimChunks.usage(reply, cached))
+                .put("usage", SimChunks.usage(reply, cached, req.containsKey("prediction")))
                 .put("service_tier", "default")
                 .put("system_fingerprint", "fp_sim0001"));
     }

@@ -10,11 +10,15 @@ final class SimChunks {
     private SimChunks() {}
 
     static List<String> of(SimReply reply, String id, long created, String model, boolean includeUsage) {
-        return of(reply, id, created, model, includeUsage, 0);
+        return of(reply, id, created, model, includeUsage, 0, false);
     }
 
-    /** @param cachedTokens prompt tokens served from the (simulated) prompt cache */
-    static List<String> of(SimReply reply, String id, long created, String model, boolean includeUsage, int cachedTokens) {
+    /**
+     * @param cachedTokens prompt tokens served from the (simulated) prompt cache
+     * @param predicted    whether the request sent a Predicted Output ({@code prediction})
+     */
+    static List<String> of(SimReply reply, String id, long created, String model, boolean includeUsage, int cachedTokens,
+                           boolean predicted) {
         List<String> events = new ArrayList<>();
         JsonObject first = new JsonObject().put("role", "assistant").put("content", reply.toolName() == null ? "" : null).putNull("refusal");
         if (reply.toolName() != null) {
@@ -38,10 +42,14 @@ final class SimChunks {
             for (String piece : reply.text().split("(?<= )")) {
                 events.add(chunk(id, created, model, new JsonObject().put("content", piece), null, includeUsage));
             }
+            JsonArray annotations = annotations(model, reply.text());
+            if (!annotations.isEmpty()) {
+                events.add(chunk(id, created, model, new JsonObject().put("annotations", annotations), null, includeUsage));
+            }
         }
         events.add(chunk(id, created, model, new JsonObject(), reply.toolName() != null ? "tool_calls" : "stop", includeUsage));
         if (includeUsage) {
-            events.add(base(id, created, model).put("choices", new JsonArray()).put("usage", usage(reply, cachedTokens)).encode());
+            events.add(base(id, created, model).put("choices", new JsonArray()).put("usage", usage(reply, cachedTokens, predicted)).encode());
         }
         events.add("[DONE]");
         return events;
@@ -59,14 +67,25 @@ final class SimChunks {
                 .put("model", model).put("service_tier", "default").put("system_fingerprint", "fp_sim0001");
     }
 
-    static JsonObject usage(SimReply r) { return usage(r, 0); }
+    static JsonObject usage(SimReply r) { return usage(r, 0, false); }
 
-    static JsonObject usage(SimReply r, int cachedTokens) {
+    /** With a Predicted Output, OpenAI reports how many predicted tokens it accepted and rejected. */
+    static JsonObject usage(SimReply r, int cachedTokens, boolean predicted) {
         int prompt = Math.max(r.promptTokens(), cachedTokens + 4);
+        int accepted = predicted ? r.completionTokens() / 2 : 0;
+        int rejected = predicted ? 1 : 0;
         return new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", r.completionTokens())
                 .put("total_tokens", prompt + r.completionTokens())
                 .put("prompt_tokens_details", new JsonObject().put("cached_tokens", cachedTokens).put("audio_tokens", 0))
                 .put("completion_tokens_details", new JsonObject().put("reasoning_tokens", 0).put("audio_tokens", 0)
-                        .put("accepted_prediction_tokens", 0).put("rejected_prediction_tokens", 0));
+                        .put("accepted_prediction_tokens", accepted).put("rejected_prediction_tokens", rejected));
+    }
+
+    /** Search models (gpt-4o-search-preview and the like) cite their sources as url_citation annotations. */
+    static JsonArray annotations(String model, String text) {
+        if (!model.contains("search") || text == null || text.isEmpty()) return new JsonArray();
+        return new JsonArray().add(new JsonObject().put("type", "url_citation").put("url_citation", new JsonObject()
+                .put("start_index", 0).put("end_index", text.length()).put("url", "https://example.com/simulated-source")
+                .put("title", "Simulated source")));
     }
 }

@@ -89,7 +89,17 @@ public final class OpenAiResponseEncoder {
             }
             g.writeEndArray();
         }
+        writeExtra(g, m.extra());
         g.writeEndObject();
+    }
+
+    /** Fields an OpenAI-style upstream sent that we do not model (annotations, audio, …), as it sent them. */
+    private static void writeExtra(JsonGenerator g, com.fasterxml.jackson.databind.node.ObjectNode extra) throws IOException {
+        if (extra == null) return;
+        for (var e : extra.properties()) {
+            g.writeFieldName(e.getKey());
+            g.writeTree(e.getValue());
+        }
     }
 
     /**
@@ -149,6 +159,7 @@ public final class OpenAiResponseEncoder {
             }
             g.writeEndArray();
         }
+        writeExtra(g, d.extra());
         g.writeEndObject();
     }
 
@@ -159,9 +170,13 @@ public final class OpenAiResponseEncoder {
         g.writeNumberField("total_tokens", u.totalTokens());
         g.writeObjectFieldStart("prompt_tokens_details");
         g.writeNumberField("cached_tokens", u.cacheReadTokens());
+        g.writeNumberField("audio_tokens", u.details().audioPromptTokens());
         g.writeEndObject();
         g.writeObjectFieldStart("completion_tokens_details");
         g.writeNumberField("reasoning_tokens", u.reasoningTokens());
+        g.writeNumberField("audio_tokens", u.details().audioCompletionTokens());
+        g.writeNumberField("accepted_prediction_tokens", u.details().acceptedPredictionTokens());
+        g.writeNumberField("rejected_prediction_tokens", u.details().rejectedPredictionTokens());
         g.writeEndObject();
         // Anthropic-style cache write count, as LiteLLM reports it, so OpenAI-dialect clients can see it too.
         if (u.cacheWriteTokens() > 0) g.writeNumberField("cache_creation_input_tokens", u.cacheWriteTokens());

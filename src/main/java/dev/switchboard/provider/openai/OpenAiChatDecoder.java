@@ -2,6 +2,7 @@ package dev.switchboard.provider.openai;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChatResponse;
@@ -124,6 +125,7 @@ final class OpenAiChatDecoder {
     private static Message message(JsonParser p) throws IOException {
         String content = null, refusal = null, reasoning = null;
         List<ToolCall> calls = List.of();
+        ObjectNode extra = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken v = p.nextToken();
@@ -133,11 +135,23 @@ final class OpenAiChatDecoder {
                 case "reasoning_content" -> reasoning = text(p);
                 case "reasoning" -> { if (reasoning == null) reasoning = text(p); else p.skipChildren(); }
                 case "tool_calls" -> calls = v == JsonToken.START_ARRAY ? toolCalls(p) : skipped(p);
-                default -> p.skipChildren();
+                case "role" -> p.skipChildren();
+                default -> extra = keep(extra, f, p, v);
             }
         }
         return new Message(Role.ASSISTANT, content == null ? List.of() : List.of(ContentPart.Text.of(content)), null,
-                calls, null, reasoning, refusal);
+                calls, null, reasoning, refusal, extra);
+    }
+
+    /**
+     * A field we do not model (annotations with url citations, audio, function_call, a server's own fields),
+     * kept as sent so an OpenAI-dialect client receives it; nulls are not worth keeping.
+     */
+    private static ObjectNode keep(ObjectNode extra, String field, JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NULL) return extra;
+        ObjectNode out = extra != null ? extra : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        out.set(field, p.readValueAsTree());
+        return out;
     }
 
     private static List<ToolCall> toolCalls(JsonParser p) throws IOException {
@@ -180,6 +194,7 @@ final class OpenAiChatDecoder {
         Role role = null;
         String content = null, refusal = null, reasoning = null;
         List<ToolCallDelta> calls = List.of();
+        ObjectNode extra = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken v = p.nextToken();
@@ -190,10 +205,10 @@ final class OpenAiChatDecoder {
                 case "reasoning_content" -> reasoning = text(p);
                 case "reasoning" -> { if (reasoning == null) reasoning = text(p); else p.skipChildren(); }
                 case "tool_calls" -> calls = v == JsonToken.START_ARRAY ? toolCallDeltas(p) : skipped(p);
-                default -> p.skipChildren();
+                default -> extra = keep(extra, f, p, v);
             }
         }
-        return new Delta(role, content, reasoning, refusal, calls);
+        return new Delta(role, content, reasoning, refusal, calls, extra);
     }
 
     private static List<ToolCallDelta> toolCallDeltas(JsonParser p) throws IOException {
@@ -238,32 +253,41 @@ final class OpenAiChatDecoder {
         return new Function(name, args);
     }
 
+    private static final List<String> PROMPT_DETAILS = List.of("cached_tokens", "audio_tokens");
+    private static final List<String> COMPLETION_DETAILS = List.of("reasoning_tokens", "audio_tokens",
+            "accepted_prediction_tokens", "rejected_prediction_tokens");
+
     private static Usage usage(JsonParser p) throws IOException {
-        int prompt = 0, completion = 0, cached = 0, reasoning = 0;
+        int prompt = 0, completion = 0;
+        int[] promptDetails = new int[PROMPT_DETAILS.size()];
+        int[] completionDetails = new int[COMPLETION_DETAILS.size()];
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken v = p.nextToken();
             switch (f) {
                 case "prompt_tokens" -> prompt = v.isNumeric() ? p.getIntValue() : 0;
                 case "completion_tokens" -> completion = v.isNumeric() ? p.getIntValue() : 0;
-                case "prompt_tokens_details" -> cached = v == JsonToken.START_OBJECT ? field(p, "cached_tokens") : 0;
-                case "completion_tokens_details" -> reasoning = v == JsonToken.START_OBJECT ? field(p, "reasoning_tokens") : 0;
+                case "prompt_tokens_details" -> fields(p, v, PROMPT_DETAILS, promptDetails);
+                case "completion_tokens_details" -> fields(p, v, COMPLETION_DETAILS, completionDetails);
                 default -> p.skipChildren();
             }
         }
-        return new Usage(prompt, completion, cached, 0, reasoning);
+        return new Usage(prompt, completion, promptDetails[0], 0, completionDetails[0], 0, new Usage.Details(
+                promptDetails[1], completionDetails[1], completionDetails[2], completionDetails[3]));
     }
 
-    /** One integer field of the object the parser is in; the rest of the object is skipped. */
-    private static int field(JsonParser p, String name) throws IOException {
-        int out = 0;
+    /** The named integer fields of the object the parser is at (a null or other value leaves them 0). */
+    private static void fields(JsonParser p, JsonToken v, List<String> names, int[] out) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String f = p.currentName();
-            JsonToken v = p.nextToken();
-            if (f.equals(name) && v.isNumeric()) out = p.getIntValue();
+            int i = names.indexOf(p.currentName());
+            JsonToken t = p.nextToken();
+            if (i >= 0 && t.isNumeric()) out[i] = p.getIntValue();
             else p.skipChildren();
         }
-        return out;
     }
 
     /** A string value, null for null; any other value as its JSON text. */

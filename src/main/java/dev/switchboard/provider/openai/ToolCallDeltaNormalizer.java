@@ -27,7 +27,7 @@ final class ToolCallDeltaNormalizer {
             if (calls == ch.delta().toolCalls()) continue;
             if (choices == null) choices = new ArrayList<>(c.choices());
             Delta d = ch.delta();
-            choices.set(i, new ChunkChoice(ch.index(), new Delta(d.role(), d.content(), d.reasoning(), d.refusal(), calls),
+            choices.set(i, new ChunkChoice(ch.index(), new Delta(d.role(), d.content(), d.reasoning(), d.refusal(), calls, d.extra()),
                     ch.finishReason(), ch.logprobs()));
         }
         if (choices == null) return c;
