@@ -127,7 +127,7 @@ public final class AnthropicRequestDecoder {
                         b.path("input").isObject() ? b.get("input").toString() : "{}"));
                 case "tool_result" -> out.add(toolResult(b, bp));
                 case "thinking" -> thinking.append(b.path("thinking").asText());
-                default -> parts.add(new ContentPart.Other(type, (ObjectNode) b));
+                default -> parts.add(new ContentPart.Other(type, (ObjectNode) b, bp));
             }
         }
         if (!parts.isEmpty() || !calls.isEmpty()) {

@@ -152,6 +152,8 @@ final class GeminiRequestEncoder {
                     parts.addObject().putObject("fileData").put("mimeType", IMAGE_TYPES.getOrDefault(ext, "image/jpeg")).put("fileUri", url);
                 }
             }
+            case ContentPart.File f -> { } // not translated yet
+            case ContentPart.Audio a -> { }
             case ContentPart.Other o -> { } // audio/file parts in OpenAI's shape have no Gemini equivalent here
         }
     }

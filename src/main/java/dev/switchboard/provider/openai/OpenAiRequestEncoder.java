@@ -151,6 +151,9 @@ final class OpenAiRequestEncoder {
                     cacheControl(g, i.cacheControl());
                     g.writeEndObject();
                 }
+                // the client's own part, byte for byte: OpenAI-compatible servers read these shapes themselves
+                case ContentPart.File f -> g.writeTree(f.raw());
+                case ContentPart.Audio a -> g.writeTree(a.raw());
                 case ContentPart.Other o -> g.writeTree(o.raw());
             }
         }
