@@ -27,9 +27,10 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image,
     record Image(String url, String detail, JsonNode cacheControl) implements ContentPart {}
 
     /**
-     * A document attached to a message (OpenAI's {@code file} part): inline as a {@code data:} URL in
-     * {@code fileData}, or by {@code fileId}, the id of a file uploaded to OpenAI's Files API. Each may be null.
-     * {@code raw} is the part exactly as the client wrote it, which OpenAI-compatible providers receive unchanged.
+     * A document attached to a message (OpenAI's {@code file} part, or an Anthropic {@code document} with its
+     * content inline): as a {@code data:} URL in {@code fileData}, or by {@code fileId}, the id of a file uploaded
+     * to OpenAI's Files API. Each may be null. {@code raw} is the part exactly as the client wrote it; an
+     * OpenAI-dialect one reaches OpenAI-compatible providers unchanged.
      */
     record File(String filename, String fileData, String fileId, String param, ObjectNode raw) implements ContentPart {
         @Override public JsonNode cacheControl() { return marker(raw); }

@@ -197,6 +197,24 @@ class AttachmentsIT {
     }
 
     @Test
+    void anAnthropicDialectDocumentReachesGeminiAsInlineDataAndOpenAiAsAFilePart() {
+        String body = "{\"model\":\"%s\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"document\",\"title\":\"report.pdf\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\","
+                + "\"data\":\"" + PDF + "\"}},{\"type\":\"text\",\"text\":\"summarise\"}]}]}";
+        HttpResponse<String> g = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("gemini"));
+        assertThat(g.statusCode()).as(g.body()).isEqualTo(200);
+        assertThat(g.body()).contains("I see 1 document.");
+        assertThat(firstTurn("contents").getJsonObject(0).getJsonObject("inlineData"))
+                .isEqualTo(new JsonObject().put("mimeType", "application/pdf").put("data", PDF));
+
+        HttpResponse<String> o = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("gpt"));
+        assertThat(o.statusCode()).as(o.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content").getJsonObject(0))
+                .isEqualTo(new JsonObject().put("type", "file").put("file", new JsonObject().put("filename", "report.pdf")
+                        .put("file_data", PDF_URL)));
+    }
+
+    @Test
     void theSimulatorRefusesOpenAiShapedPartsAsGoogleAndAnthropicDo() {
         String file = "{\"type\":\"file\",\"file\":{\"file_data\":\"" + PDF_URL + "\"}}";
         HttpResponse<String> google = Http.post(gw.simulator.rootUrl() + "/v1beta/models/gemini-2.5-flash:generateContent", null,
