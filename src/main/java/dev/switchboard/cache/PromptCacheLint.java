@@ -80,10 +80,7 @@ public final class PromptCacheLint {
     private static boolean hasBreakpoint(ChatRequest r) {
         for (Tool t : r.tools()) if (t.cacheControl() != null) return true;
         for (Message m : r.messages()) {
-            for (ContentPart p : m.content()) {
-                if (p instanceof ContentPart.Text t && t.cacheControl() != null) return true;
-                if (p instanceof ContentPart.Image i && i.cacheControl() != null) return true;
-            }
+            for (ContentPart p : m.content()) if (p.cacheControl() != null) return true;
         }
         return false;
     }
@@ -111,7 +108,18 @@ public final class PromptCacheLint {
                         text.append("[image ").append(img.url().length() > 200 ? img.url().substring(0, 200) : img.url()).append(']');
                         marked |= img.cacheControl() != null;
                     }
-                    case ContentPart.Other o -> text.append(o.raw());
+                    case ContentPart.File f -> {
+                        text.append(f.raw());
+                        marked |= f.cacheControl() != null;
+                    }
+                    case ContentPart.Audio a -> {
+                        text.append(a.raw());
+                        marked |= a.cacheControl() != null;
+                    }
+                    case ContentPart.Other o -> {
+                        text.append(o.raw());
+                        marked |= o.cacheControl() != null;
+                    }
                 }
             }
             m.toolCalls().forEach(c -> text.append(c.id()).append(c.name()).append(c.arguments()));

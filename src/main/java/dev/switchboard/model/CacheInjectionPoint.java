@@ -60,17 +60,15 @@ public record CacheInjectionPoint(String role, Integer index) {
         switch (last) {
             case ContentPart.Text t -> parts.set(parts.size() - 1, new ContentPart.Text(t.text(), EPHEMERAL));
             case ContentPart.Image img -> parts.set(parts.size() - 1, new ContentPart.Image(img.url(), img.detail(), EPHEMERAL));
+            case ContentPart.File f -> { return null; } // parts in the client's raw shape are not rewritten
+            case ContentPart.Audio a -> { return null; }
             case ContentPart.Other o -> { return null; }
         }
         return new Message(m.role(), parts, m.name(), m.toolCalls(), m.toolCallId(), m.reasoning(), m.refusal(), m.extra());
     }
 
     private static boolean hasBreakpoint(Message m) {
-        for (ContentPart p : m.content()) {
-            if (p instanceof ContentPart.Text t && t.cacheControl() != null) return true;
-            if (p instanceof ContentPart.Image i && i.cacheControl() != null) return true;
-            if (p instanceof ContentPart.Other o && o.raw().has("cache_control")) return true;
-        }
+        for (ContentPart p : m.content()) if (p.cacheControl() != null) return true;
         return false;
     }
 
@@ -78,11 +76,7 @@ public record CacheInjectionPoint(String role, Integer index) {
         int n = 0;
         for (Tool t : r.tools()) if (t.cacheControl() != null) n++;
         for (Message m : r.messages()) {
-            for (ContentPart p : m.content()) {
-                if (p instanceof ContentPart.Text t && t.cacheControl() != null) n++;
-                else if (p instanceof ContentPart.Image i && i.cacheControl() != null) n++;
-                else if (p instanceof ContentPart.Other o && o.raw().has("cache_control")) n++;
-            }
+            for (ContentPart p : m.content()) if (p.cacheControl() != null) n++;
         }
         return n;
     }

@@ -29,7 +29,7 @@ final class PrefixHash {
         for (int i = 0; i < messages.size(); i++) {
             List<ContentPart> parts = messages.get(i).content();
             for (int j = 0; j < parts.size(); j++) {
-                if (cacheControl(parts.get(j)) != null) {
+                if (parts.get(j).cacheControl() != null) {
                     lastMessage = i;
                     lastPart = j;
                 }
@@ -59,13 +59,6 @@ final class PrefixHash {
         return p.h.value() == NONE ? 1 : p.h.value();
     }
 
-    private static Object cacheControl(ContentPart part) {
-        return switch (part) {
-            case ContentPart.Text t -> t.cacheControl();
-            case ContentPart.Image i -> i.cacheControl();
-            case ContentPart.Other o -> o.raw().get("cache_control");
-        };
-    }
 
     private void tools(List<Tool> tools, int count) {
         for (int k = 0; k < count; k++) {
@@ -80,6 +73,8 @@ final class PrefixHash {
             switch (m.content().get(j)) {
                 case ContentPart.Text t -> add("text").add(t.text());
                 case ContentPart.Image i -> add("image").add(i.url());
+                case ContentPart.File f -> add("file").add(f.raw().toString());
+                case ContentPart.Audio a -> add("audio").add(a.raw().toString());
                 case ContentPart.Other o -> add(o.type()).add(o.raw().toString());
             }
         }

@@ -110,6 +110,8 @@ final class AnthropicSim {
                 return "messages." + i + ": all messages must have non-empty content except for the optional final assistant message";
             }
             if (c instanceof JsonArray blocks) {
+                String invalid = AnthropicSimBlocks.checkAll(blocks, "messages." + i + ".content");
+                if (invalid != null) return invalid;
                 for (int b = 0; b < blocks.size(); b++) {
                     JsonObject block = blocks.getJsonObject(b);
                     if ("text".equals(block.getString("type")) && block.getString("text", "").isEmpty()) {
@@ -150,6 +152,7 @@ final class AnthropicSim {
                 switch (block.getString("type")) {
                     case "text" -> parts.add(new JsonObject().put("type", "text").put("text", block.getString("text")));
                     case "image" -> parts.add(new JsonObject().put("type", "image_url"));
+                    case "document" -> parts.add(AnthropicSimBlocks.asOpenAiFile(block));
                     case "tool_result" -> {
                         role = "tool";
                         Object rc = block.getValue("content");

@@ -71,6 +71,14 @@ final class GeminiSim {
             }
             return;
         }
+        if (body.getValue("contents") instanceof JsonArray contents) {
+            // protobuf JSON parsing comes first: an unknown field fails the request before any other check
+            List<GeminiSimParts.Violation> unknown = GeminiSimParts.unknownNames(contents);
+            if (!unknown.isEmpty()) {
+                error(resp, 400, "INVALID_ARGUMENT", GeminiSimParts.message(unknown), new JsonArray().add(GeminiSimParts.detail(unknown)));
+                return;
+            }
+        }
         String invalid = validate(body);
         if (invalid == null && GeminiSimSignatures.signs(model)) invalid = GeminiSimSignatures.check(body.getJsonArray("contents"));
         if (invalid == null && stream && !"sse".equals(req.getParam("alt"))) invalid = "This simulator streams only with alt=sse.";
@@ -126,6 +134,8 @@ final class GeminiSim {
             JsonArray parts = c.getJsonArray("parts");
             if (parts == null || parts.isEmpty()) return "* GenerateContentRequest.contents[" + i + "].parts: contents.parts must not be empty.";
         }
+        String mime = GeminiSimParts.unsupportedMimeType(contents);
+        if (mime != null) return mime;
         JsonArray tools = body.getJsonArray("tools");
         if (tools != null) {
             for (Object t : tools) {
@@ -156,7 +166,7 @@ final class GeminiSim {
             for (Object p : c.getJsonArray("parts")) {
                 JsonObject part = (JsonObject) p;
                 if (part.containsKey("text")) parts.add(new JsonObject().put("type", "text").put("text", part.getString("text")));
-                if (part.containsKey("inlineData") || part.containsKey("fileData")) parts.add(new JsonObject().put("type", "image_url"));
+                if (part.containsKey("inlineData") || part.containsKey("fileData")) parts.add(attachment(part));
                 if (part.containsKey("functionResponse")) {
                     role = "tool";
                     parts.add(new JsonObject().put("type", "text").put("text", part.getJsonObject("functionResponse")
@@ -179,6 +189,17 @@ final class GeminiSim {
             if (cfg != null && "NONE".equals(cfg.getString("mode"))) out.put("tool_choice", "none");
         }
         return out;
+    }
+
+    /** Inline or referenced data as the OpenAI part of its kind (by MIME type), for the shared reply logic. */
+    private static JsonObject attachment(JsonObject part) {
+        JsonObject blob = part.getJsonObject("inlineData", part.getJsonObject("fileData"));
+        String mime = blob.getString("mimeType", "");
+        String data = blob.getString("data");
+        if (mime.startsWith("image/")) return new JsonObject().put("type", "image_url");
+        if (mime.startsWith("audio/")) return new JsonObject().put("type", "input_audio").put("input_audio", new JsonObject().put("data", data));
+        return new JsonObject().put("type", "file").put("file", data == null ? new JsonObject()
+                : new JsonObject().put("file_data", "data:" + mime + ";base64," + data));
     }
 
     private JsonObject usage(JsonObject body, SimReply reply, String model) {

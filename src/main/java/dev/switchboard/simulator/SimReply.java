@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * What the simulated model "says" to a request, decided deterministically from it: a tool call when tools
  * are offered (and not refused) and the conversation does not already end in a tool result, else text that
- * echoes the last user message and counts its images.
+ * echoes the last user message and says which attachments (images, documents, audio) the request carried.
  */
 record SimReply(String text, String toolName, String toolArguments, int promptTokens, int completionTokens) {
 
@@ -16,7 +16,7 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
         String lastUser = "";
         String lastRole = "";
         String lastContent = "";
-        int images = 0;
+        SimAttachments attachments = new SimAttachments();
         for (int i = 0; i < messages.size(); i++) {
             JsonObject m = messages.getJsonObject(i);
             Object c = m.getValue("content");
@@ -27,7 +27,7 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
                 for (int p = 0; p < parts.size(); p++) {
                     JsonObject part = parts.getJsonObject(p);
                     if ("text".equals(part.getString("type"))) sb.append(part.getString("text"));
-                    if ("image_url".equals(part.getString("type"))) { images++; promptTokens += 85; }
+                    else attachments.add(part);
                 }
                 text = sb.toString();
             }
@@ -36,6 +36,7 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
             lastContent = text;
             if ("user".equals(lastRole)) lastUser = text;
         }
+        promptTokens += attachments.tokens();
         JsonArray tools = req.getJsonArray("tools");
         Object choice = req.getValue("tool_choice");
         if (tools != null && !tools.isEmpty() && !"none".equals(choice) && !"tool".equals(lastRole)) {
@@ -51,8 +52,7 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
             return new SimReply(null, fn.getString("name"), args, promptTokens + 20 * tools.size(), tokens(args) + 5);
         }
         String text = "tool".equals(lastRole) ? "The tool returned: " + lastContent
-                : (images > 0 ? "I see " + images + " image" + (images > 1 ? "s" : "") + ". " : "")
-                + "Hello from the simulator! You said: " + lastUser;
+                : attachments.describe() + "Hello from the simulator! You said: " + lastUser;
         text = text.repeat(Math.max(1, repeat));
         return new SimReply(text, null, null, promptTokens, tokens(text));
     }

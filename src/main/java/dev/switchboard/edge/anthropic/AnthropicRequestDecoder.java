@@ -123,11 +123,12 @@ public final class AnthropicRequestDecoder {
             switch (type) {
                 case "text" -> parts.add(new ContentPart.Text(requiredString(b, "text", bp + ".text"), b.get("cache_control")));
                 case "image" -> parts.add(image(b, bp));
+                case "document" -> parts.add(document((ObjectNode) b, bp));
                 case "tool_use" -> calls.add(new ToolCall(requiredString(b, "id", bp + ".id"), requiredString(b, "name", bp + ".name"),
                         b.path("input").isObject() ? b.get("input").toString() : "{}"));
                 case "tool_result" -> out.add(toolResult(b, bp));
                 case "thinking" -> thinking.append(b.path("thinking").asText());
-                default -> parts.add(new ContentPart.Other(type, (ObjectNode) b));
+                default -> parts.add(new ContentPart.Other(type, (ObjectNode) b, bp));
             }
         }
         if (!parts.isEmpty() || !calls.isEmpty()) {
@@ -158,6 +159,23 @@ public final class AnthropicRequestDecoder {
             default -> throw bad(path + ".source.type: Input should be 'base64' or 'url'", path + ".source.type");
         };
         return new ContentPart.Image(url, null, b.get("cache_control"));
+    }
+
+    /**
+     * A document with its content inline (a base64 PDF, plain text) is a canonical file, so a provider of another
+     * dialect can be given it (Gemini as inlineData); one by URL or file id, or built of content blocks, stays raw.
+     */
+    private static ContentPart document(ObjectNode b, String path) {
+        JsonNode s = b.path("source");
+        String data = s.path("data").isTextual() ? s.get("data").textValue() : null;
+        String url = data == null ? null : switch (s.path("type").asText()) {
+            case "base64" -> "data:" + s.path("media_type").asText("application/pdf") + ";base64," + data;
+            case "text" -> "data:text/plain;base64," + java.util.Base64.getEncoder().encodeToString(
+                    data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            default -> null;
+        };
+        if (url == null) return new ContentPart.Other("document", b, path);
+        return new ContentPart.File(b.path("title").isTextual() ? b.get("title").textValue() : null, url, null, path, b);
     }
 
     private static List<Tool> tools(JsonNode t) {

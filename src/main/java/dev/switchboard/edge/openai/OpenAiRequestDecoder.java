@@ -201,8 +201,25 @@ public final class OpenAiRequestDecoder {
                 }
                 return new ContentPart.Image(url, detail, cache);
             }
+            case "file" -> {
+                JsonNode f = p.get("file");
+                if (f == null || !f.isObject()) {
+                    throw GatewayException.badRequest("Missing required parameter: '" + path + ".file'.", path + ".file");
+                }
+                return new ContentPart.File(optionalString(f, "filename", path + ".file.filename"),
+                        optionalString(f, "file_data", path + ".file.file_data"),
+                        optionalString(f, "file_id", path + ".file.file_id"), path, (ObjectNode) p);
+            }
+            case "input_audio" -> {
+                JsonNode a = p.get("input_audio");
+                if (a == null || !a.isObject()) {
+                    throw GatewayException.badRequest("Missing required parameter: '" + path + ".input_audio'.", path + ".input_audio");
+                }
+                return new ContentPart.Audio(requiredString(a, "data", path + ".input_audio.data"),
+                        requiredString(a, "format", path + ".input_audio.format"), path, (ObjectNode) p);
+            }
             default -> {
-                return new ContentPart.Other(type, (ObjectNode) p);
+                return new ContentPart.Other(type, (ObjectNode) p, path);
             }
         }
     }

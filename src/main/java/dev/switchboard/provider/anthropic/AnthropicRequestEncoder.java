@@ -172,6 +172,8 @@ final class AnthropicRequestEncoder {
                 if (!t.text().isEmpty()) blocks.add(text(t));
             }
             case ContentPart.Image i -> blocks.add(image(i));
+            case ContentPart.File f -> blocks.add(AnthropicAttachments.file(f));
+            case ContentPart.Audio a -> throw AnthropicAttachments.audio(a);
             case ContentPart.Other o -> blocks.add(o.raw()); // a block the client wrote in a shape Anthropic may know
         }
     }

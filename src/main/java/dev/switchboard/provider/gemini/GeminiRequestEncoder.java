@@ -21,13 +21,10 @@ import java.util.Map;
  * turns to {@code contents} (assistant = {@code model}, consecutive roles merged), tool calls to
  * {@code functionCall} parts with the thoughtSignature their id carries and tool results to
  * {@code functionResponse} parts (named by looking up the call they answer), tools to
- * {@code functionDeclarations}, sampling to {@code generationConfig}.
+ * {@code functionDeclarations}, sampling to {@code generationConfig}. User content parts: {@link GeminiParts}.
  */
 final class GeminiRequestEncoder {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    /** JSON Schema keywords Gemini's OpenAPI-subset schema rejects. */
-    private static final Map<String, String> IMAGE_TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg",
-            "gif", "image/gif", "webp", "image/webp", "heic", "image/heic", "pdf", "application/pdf");
 
     private final Deployment deployment;
 
@@ -46,7 +43,7 @@ final class GeminiRequestEncoder {
                 }
                 case USER -> {
                     ArrayNode parts = turn(contents, "user");
-                    for (ContentPart p : m.content()) part(parts, p);
+                    for (ContentPart p : m.content()) GeminiParts.add(parts, p);
                 }
                 case ASSISTANT -> {
                     ArrayNode parts = turn(contents, "model");
@@ -134,26 +131,6 @@ final class GeminiRequestEncoder {
             if (role.equals(last.path("role").asText())) return (ArrayNode) last.get("parts");
         }
         return contents.addObject().put("role", role).putArray("parts");
-    }
-
-    private static void part(ArrayNode parts, ContentPart p) {
-        switch (p) {
-            case ContentPart.Text t -> parts.addObject().put("text", t.text());
-            case ContentPart.Image i -> {
-                String url = i.url();
-                if (url.startsWith("data:")) {
-                    int semi = url.indexOf(';');
-                    int comma = url.indexOf(',');
-                    if (semi < 0 || comma < semi) throw GatewayException.badRequest("Image data URLs must be base64.", "messages");
-                    parts.addObject().putObject("inlineData").put("mimeType", url.substring(5, semi)).put("data", url.substring(comma + 1));
-                } else {
-                    String ext = url.replaceAll("[?#].*$", "");
-                    ext = ext.substring(ext.lastIndexOf('.') + 1).toLowerCase();
-                    parts.addObject().putObject("fileData").put("mimeType", IMAGE_TYPES.getOrDefault(ext, "image/jpeg")).put("fileUri", url);
-                }
-            }
-            case ContentPart.Other o -> { } // audio/file parts in OpenAI's shape have no Gemini equivalent here
-        }
     }
 
     private static JsonNode args(ToolCall c) {

@@ -151,10 +151,29 @@ final class OpenAiRequestEncoder {
                     cacheControl(g, i.cacheControl());
                     g.writeEndObject();
                 }
+                case ContentPart.File f -> file(g, f);
+                // the client's own part, byte for byte: OpenAI-compatible servers read these shapes themselves
+                case ContentPart.Audio a -> g.writeTree(a.raw());
                 case ContentPart.Other o -> g.writeTree(o.raw());
             }
         }
         g.writeEndArray();
+    }
+
+    /** An OpenAI-dialect file part as sent; a file from another dialect (an Anthropic document) in OpenAI's shape. */
+    private static void file(JsonGenerator g, ContentPart.File f) throws IOException {
+        if ("file".equals(f.raw().path("type").asText())) {
+            g.writeTree(f.raw());
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("type", "file");
+        g.writeObjectFieldStart("file");
+        Json.writeIfNotNull(g, "filename", f.filename());
+        Json.writeIfNotNull(g, "file_data", f.fileData());
+        Json.writeIfNotNull(g, "file_id", f.fileId());
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     private void cacheControl(JsonGenerator g, JsonNode cc) throws IOException {

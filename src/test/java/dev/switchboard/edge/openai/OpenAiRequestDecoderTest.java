@@ -1,9 +1,11 @@
 package dev.switchboard.edge.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
@@ -50,5 +52,34 @@ class OpenAiRequestDecoderTest {
                 + "\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}]").messages().get(0);
         assertThat(((ContentPart.Text) m.content().get(0)).cacheControl().get("ttl").textValue()).isEqualTo("5m");
         assertThat(m.extra().has("cache_control")).as("left as the client sent it").isTrue();
+    }
+
+    @Test
+    void fileAndAudioPartsAreTypedAndRememberWhereTheyWere() {
+        Message m = chat("""
+                [{"role":"user","content":[{"type":"text","text":"read"},
+                 {"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERg=="},"x":1},
+                 {"type":"input_audio","input_audio":{"data":"UklGRg==","format":"wav"}},
+                 {"type":"video_url","video_url":{"url":"https://example.com/v.mp4"}}]}]""").messages().get(0);
+        ContentPart.File f = (ContentPart.File) m.content().get(1);
+        assertThat(f.filename()).isEqualTo("a.pdf");
+        assertThat(f.fileData()).startsWith("data:application/pdf;base64,");
+        assertThat(f.fileId()).isNull();
+        assertThat(f.param()).isEqualTo("messages[0].content[1]");
+        assertThat(f.raw().get("x").intValue()).as("the raw part is kept whole for OpenAI-compatible upstreams").isEqualTo(1);
+        ContentPart.Audio a = (ContentPart.Audio) m.content().get(2);
+        assertThat(a.format()).isEqualTo("wav");
+        assertThat(a.param()).isEqualTo("messages[0].content[2]");
+        assertThat(((ContentPart.Other) m.content().get(3)).param()).isEqualTo("messages[0].content[3]");
+    }
+
+    @Test
+    void malformedFileAndAudioPartsNameTheField() {
+        assertThatThrownBy(() -> chat("[{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"file\":\"x\"}]}]"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.param()).isEqualTo("messages[0].content[0].file"));
+        assertThatThrownBy(() -> chat("[{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"file\":{\"file_id\":7}}]}]"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.param()).isEqualTo("messages[0].content[0].file.file_id"));
+        assertThatThrownBy(() -> chat("[{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"AA==\"}}]}]"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.param()).isEqualTo("messages[0].content[0].input_audio.format"));
     }
 }

@@ -1,0 +1,56 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GatewayException;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * OpenAI-dialect attachments as providers other than OpenAI need them: the bytes of a {@code file} part, inline.
+ * OpenAI also lets a client name a file by {@code file_id}, an id of OpenAI's own Files API that no other provider
+ * can resolve; the gateway keeps no mapping of uploads, so such a part is refused with a 400 that says so.
+ */
+public final class Attachments {
+    private Attachments() {}
+
+    /** A base64 {@code data:} URL split into its media type (lower case, parameters dropped) and its payload. */
+    public record DataUrl(String mediaType, String base64) {
+        /** @return null unless {@code url} is {@code data:<media type>[;param…];base64,<data>} */
+        public static DataUrl parse(String url) {
+            if (url == null || !url.startsWith("data:")) return null;
+            int comma = url.indexOf(',');
+            if (comma < 0 || !url.substring(0, comma).endsWith(";base64")) return null;
+            int end = url.indexOf(';');
+            String type = url.substring(5, end).trim().toLowerCase(Locale.ROOT);
+            return type.isEmpty() ? null : new DataUrl(type, url.substring(comma + 1));
+        }
+
+        /** The decoded bytes; line breaks in the payload are tolerated, as browsers do. */
+        public byte[] bytes() { return Base64.getMimeDecoder().decode(base64); }
+    }
+
+    /** Where the part is, for a message: the caller's own field name, or "messages" for a part the gateway built. */
+    public static String where(String param) { return param != null ? param : "messages"; }
+
+    /**
+     * The file's inline content, or a 400 naming the part (in the caller's spelling) when there is none that
+     * {@code provider} could read: only a {@code file_id}, nothing at all, or {@code file_data} that is not a
+     * base64 {@code data:} URL (OpenAI's own requirement too, so no valid request is refused for it).
+     */
+    public static DataUrl inline(ContentPart.File f, String provider) {
+        String at = where(f.param());
+        if (f.fileData() == null) {
+            String why = f.fileId() != null
+                    ? "refers to a file by file_id ('" + f.fileId() + "'), an id of OpenAI's Files API that " + provider + " cannot read"
+                    : "has neither file_data nor file_id";
+            throw GatewayException.badRequest(at + " " + why + ". Send the file inline as file.file_data, a data URL: "
+                    + "data:<media type>;base64,<data>.", at);
+        }
+        DataUrl url = DataUrl.parse(f.fileData());
+        if (url == null) {
+            throw GatewayException.badRequest(at + ".file.file_data must be a base64 data URL: data:<media type>;base64,<data>.",
+                    at + ".file.file_data");
+        }
+        return url;
+    }
+}

@@ -1,0 +1,250 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionContentPart;
+import com.openai.models.chat.completions.ChatCompletionContentPartInputAudio;
+import com.openai.models.chat.completions.ChatCompletionContentPartText;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.OpenAiSchemas;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OpenAI-dialect {@code file} and {@code input_audio} parts through a real socket: translated for Gemini
+ * ({@code inlineData}) and Anthropic ({@code document} blocks), refused with a 400 naming the part where the
+ * provider cannot take them, and passed unchanged to OpenAI-compatible upstreams. The simulator reads the
+ * attachments (its reply says what it saw, and prompt tokens grow), and refuses OpenAI's shapes as Google and
+ * Anthropic do, which is what the gateway used to send.
+ */
+class AttachmentsIT {
+    /** A one-page PDF, small but real: the Anthropic simulator checks the %PDF- header, the page count sets the tokens. */
+    static final String PDF = Base64.getEncoder().encodeToString(
+            "%PDF-1.4\n1 0 obj <</Type /Page>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n".getBytes(StandardCharsets.ISO_8859_1));
+    static final String PDF_URL = "data:application/pdf;base64," + PDF;
+    static final String WAV = Base64.getEncoder().encodeToString("RIFF\0\0\0\0WAVEfmt ".getBytes(StandardCharsets.ISO_8859_1));
+
+    static TestGateway gw;
+    static OpenAIClient client;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.standard();
+        client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        gw.close();
+    }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    private static ChatCompletionContentPart text(String t) {
+        return ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder().text(t).build());
+    }
+
+    private static ChatCompletionContentPart pdf() {
+        return ChatCompletionContentPart.ofFile(ChatCompletionContentPart.File.builder().file(ChatCompletionContentPart.File.FileObject
+                .builder().filename("report.pdf").fileData(PDF_URL).build()).build());
+    }
+
+    private static ChatCompletionContentPart wav() {
+        return ChatCompletionContentPart.ofInputAudio(ChatCompletionContentPartInputAudio.builder().inputAudio(
+                ChatCompletionContentPartInputAudio.InputAudio.builder().data(WAV)
+                        .format(ChatCompletionContentPartInputAudio.InputAudio.Format.WAV).build()).build());
+    }
+
+    private static ChatCompletion ask(String model, ChatCompletionContentPart... parts) {
+        return client.chat().completions().create(ChatCompletionCreateParams.builder().model(model)
+                .addUserMessageOfArrayOfContentParts(List.of(parts)).build());
+    }
+
+    private static HttpResponse<String> post(String body) {
+        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+    }
+
+    /** A chat request whose one user message has a text part then {@code part}. */
+    private static String withPart(String model, String part) {
+        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"look\"},"
+                + part + "]}]}";
+    }
+
+    /** The parts (Gemini) or blocks (Anthropic) of the first turn the simulator received. */
+    private static JsonArray firstTurn(String field) {
+        return gw.simulator.last().body().getJsonArray(field).getJsonObject(0).getJsonArray(field.equals("contents") ? "parts" : "content");
+    }
+
+    private static JsonObject error(HttpResponse<String> r) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        OpenAiSchemas.assertValid("ErrorResponse", r.body());
+        return new JsonObject(r.body()).getJsonObject("error");
+    }
+
+    @Test
+    void aPdfReachesGeminiAsInlineDataAndTheModelSeesIt() {
+        ChatCompletion plain = ask("gemini", text("summarise"));
+        ChatCompletion c = ask("gemini", text("summarise"), pdf());
+        assertThat(c.choices().get(0).message().content().orElseThrow()).startsWith("I see 1 document.");
+        JsonObject inline = firstTurn("contents").getJsonObject(1).getJsonObject("inlineData");
+        assertThat(inline).isEqualTo(new JsonObject().put("mimeType", "application/pdf").put("data", PDF));
+        // a page of PDF is 258 prompt tokens to Gemini
+        assertThat(plain.usage().orElseThrow().promptTokens()).isLessThan(50);
+        assertThat(c.usage().orElseThrow().promptTokens()).isGreaterThan(258);
+    }
+
+    @Test
+    void audioReachesGeminiAsInlineDataWithGooglesMimeType() {
+        ChatCompletion c = ask("gemini", text("transcribe"), wav());
+        assertThat(c.choices().get(0).message().content().orElseThrow()).startsWith("I hear 1 audio clip.");
+        assertThat(firstTurn("contents").getJsonObject(1).getJsonObject("inlineData").getString("mimeType")).isEqualTo("audio/wav");
+
+        HttpResponse<String> mp3 = post(withPart("gemini", "{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"" + WAV + "\",\"format\":\"mp3\"}}"));
+        assertThat(mp3.statusCode()).as(mp3.body()).isEqualTo(200);
+        assertThat(firstTurn("contents").getJsonObject(1).getJsonObject("inlineData").getString("mimeType")).isEqualTo("audio/mp3");
+    }
+
+    @Test
+    void whatGeminiCannotTakeIsA400NamingThePartNeverASilentDrop() {
+        JsonObject fileId = error(post(withPart("gemini", "{\"type\":\"file\",\"file\":{\"file_id\":\"file-abc123\"}}")));
+        assertThat(fileId.getString("param")).isEqualTo("messages[0].content[1]");
+        assertThat(fileId.getString("message")).contains("file-abc123", "OpenAI's Files API", "Gemini", "file_data");
+
+        JsonObject video = error(post(withPart("gemini", "{\"type\":\"video_url\",\"video_url\":{\"url\":\"https://example.com/v.mp4\"}}")));
+        assertThat(video.getString("param")).isEqualTo("messages[0].content[1]");
+        assertThat(video.getString("message")).contains("'video_url'", "Gemini");
+
+        JsonObject notDataUrl = error(post(withPart("gemini", "{\"type\":\"file\",\"file\":{\"file_data\":\"" + PDF + "\"}}")));
+        assertThat(notDataUrl.getString("param")).isEqualTo("messages[0].content[1].file.file_data");
+
+        JsonObject format = error(post(withPart("gemini", "{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"" + WAV + "\",\"format\":\"m4b\"}}")));
+        assertThat(format.getString("param")).isEqualTo("messages[0].content[1].input_audio.format");
+        assertThat(gw.simulator.received()).as("refused before anything went upstream").isEmpty();
+
+        // In the Anthropic dialect, in its error shape and its own spelling of the field.
+        HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, """
+                {"model":"gemini","max_tokens":50,"messages":[{"role":"user","content":[{"type":"text","text":"hi"},
+                 {"type":"search_result","source":"https://example.com","title":"t","content":[]}]}]}""");
+        assertThat(a.statusCode()).as(a.body()).isEqualTo(400);
+        JsonObject e = new JsonObject(a.body());
+        assertThat(e.getString("type")).isEqualTo("error");
+        assertThat(e.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+        assertThat(e.getJsonObject("error").getString("message")).startsWith("messages.0.content.1: ").contains("'search_result'");
+    }
+
+    @Test
+    void aPdfReachesAnthropicAsADocumentBlockAndATextFileAsAPlainTextDocument() {
+        ChatCompletion c = ask("claude", text("summarise"), pdf());
+        assertThat(c.choices().get(0).message().content().orElseThrow()).startsWith("I see 1 document.");
+        assertThat(firstTurn("messages").getJsonObject(1)).isEqualTo(new JsonObject().put("type", "document")
+                .put("source", new JsonObject().put("type", "base64").put("media_type", "application/pdf").put("data", PDF))
+                .put("title", "report.pdf"));
+
+        String notes = "Meeting notes: ship on Friday.";
+        HttpResponse<String> r = post(withPart("claude", "{\"type\":\"file\",\"file\":{\"filename\":\"notes.md\",\"file_data\":"
+                + "\"data:text/markdown;base64," + Base64.getEncoder().encodeToString(notes.getBytes(StandardCharsets.UTF_8)) + "\"},"
+                + "\"cache_control\":{\"type\":\"ephemeral\"}}"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(firstTurn("messages").getJsonObject(1)).isEqualTo(new JsonObject().put("type", "document")
+                .put("source", new JsonObject().put("type", "text").put("media_type", "text/plain").put("data", notes))
+                .put("title", "notes.md").put("cache_control", new JsonObject().put("type", "ephemeral")));
+    }
+
+    @Test
+    void whatAnthropicCannotTakeIsA400NamingThePart() {
+        JsonObject audio = error(post(withPart("claude", "{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"" + WAV + "\",\"format\":\"wav\"}}")));
+        assertThat(audio.getString("param")).isEqualTo("messages[0].content[1]");
+        assertThat(audio.getString("message")).contains("audio", "Anthropic");
+
+        JsonObject fileId = error(post(withPart("claude", "{\"type\":\"file\",\"file\":{\"file_id\":\"file-abc123\"}}")));
+        assertThat(fileId.getString("param")).isEqualTo("messages[0].content[1]");
+        assertThat(fileId.getString("message")).contains("file-abc123", "Anthropic");
+
+        JsonObject word = error(post(withPart("claude", "{\"type\":\"file\",\"file\":{\"file_data\":\"data:application/msword;base64,AAAA\"}}")));
+        assertThat(word.getString("param")).isEqualTo("messages[0].content[1]");
+        assertThat(word.getString("message")).contains("application/msword", "PDF");
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    @Test
+    void openAiCompatibleUpstreamsReceiveThePartsUnchanged() {
+        String file = "{\"type\":\"file\",\"file\":{\"filename\":\"report.pdf\",\"file_data\":\"" + PDF_URL + "\"}}";
+        String audio = "{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"" + WAV + "\",\"format\":\"wav\"}}";
+        String byId = "{\"type\":\"file\",\"file\":{\"file_id\":\"file-abc123\"}}";
+        HttpResponse<String> r = post(withPart("gpt", file + "," + audio + "," + byId));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonArray sent = gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content");
+        assertThat(sent.getJsonObject(1)).isEqualTo(new JsonObject(file));
+        assertThat(sent.getJsonObject(2)).isEqualTo(new JsonObject(audio));
+        assertThat(sent.getJsonObject(3)).isEqualTo(new JsonObject(byId));
+        assertThat(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"))
+                .startsWith("I see 2 documents. I hear 1 audio clip.");
+    }
+
+    @Test
+    void anAnthropicDialectDocumentReachesGeminiAsInlineDataAndOpenAiAsAFilePart() {
+        String body = "{\"model\":\"%s\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"document\",\"title\":\"report.pdf\",\"source\":{\"type\":\"base64\",\"media_type\":\"application/pdf\","
+                + "\"data\":\"" + PDF + "\"}},{\"type\":\"text\",\"text\":\"summarise\"}]}]}";
+        HttpResponse<String> g = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("gemini"));
+        assertThat(g.statusCode()).as(g.body()).isEqualTo(200);
+        assertThat(g.body()).contains("I see 1 document.");
+        assertThat(firstTurn("contents").getJsonObject(0).getJsonObject("inlineData"))
+                .isEqualTo(new JsonObject().put("mimeType", "application/pdf").put("data", PDF));
+
+        HttpResponse<String> o = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("gpt"));
+        assertThat(o.statusCode()).as(o.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content").getJsonObject(0))
+                .isEqualTo(new JsonObject().put("type", "file").put("file", new JsonObject().put("filename", "report.pdf")
+                        .put("file_data", PDF_URL)));
+    }
+
+    @Test
+    void theSimulatorRefusesOpenAiShapedPartsAsGoogleAndAnthropicDo() {
+        String file = "{\"type\":\"file\",\"file\":{\"file_data\":\"" + PDF_URL + "\"}}";
+        HttpResponse<String> google = Http.post(gw.simulator.rootUrl() + "/v1beta/models/gemini-2.5-flash:generateContent", null,
+                "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}," + file + "]}]}", "x-goog-api-key", "any");
+        assertThat(google.statusCode()).isEqualTo(400);
+        JsonObject g = new JsonObject(google.body()).getJsonObject("error");
+        assertThat(g.getString("status")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(g.getString("message")).isEqualTo(
+                "Invalid JSON payload received. Unknown name \"type\" at 'contents[0].parts[1]': Cannot find field.\n"
+                        + "Invalid JSON payload received. Unknown name \"file\" at 'contents[0].parts[1]': Cannot find field.");
+        assertThat(g.getJsonArray("details").getJsonObject(0).getJsonArray("fieldViolations")).hasSize(2);
+
+        HttpResponse<String> mime = Http.post(gw.simulator.rootUrl() + "/v1beta/models/gemini-2.5-flash:generateContent", null,
+                "{\"contents\":[{\"parts\":[{\"inlineData\":{\"mimeType\":\"audio/wave\",\"data\":\"" + WAV + "\"}}]}]}",
+                "x-goog-api-key", "any");
+        assertThat(new JsonObject(mime.body()).getJsonObject("error").getString("message")).isEqualTo("Unsupported MIME type: audio/wave");
+
+        HttpResponse<String> anthropic = Http.post(gw.simulator.rootUrl() + "/v1/messages", null,
+                "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":[" + file + "]}]}",
+                "x-api-key", "any", "anthropic-version", "2023-06-01");
+        assertThat(anthropic.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(anthropic.body()).getJsonObject("error").getString("message"))
+                .startsWith("messages.0.content.0: Input tag 'file' found using 'type' does not match any of the expected tags: ")
+                .contains("'document'", "'image'", "'text'");
+
+        HttpResponse<String> textAsBase64 = Http.post(gw.simulator.rootUrl() + "/v1/messages", null,
+                "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"document\","
+                        + "\"source\":{\"type\":\"base64\",\"media_type\":\"text/plain\",\"data\":\"aGk=\"}}]}]}",
+                "x-api-key", "any", "anthropic-version", "2023-06-01");
+        assertThat(new JsonObject(textAsBase64.body()).getJsonObject("error").getString("message"))
+                .isEqualTo("messages.0.content.0.document.source.base64.media_type: Input should be 'application/pdf'");
+    }
+}
