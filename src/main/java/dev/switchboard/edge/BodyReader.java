@@ -8,13 +8,26 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Reads a request body up to a limit. A declared Content-Length over the limit is refused before a byte is
- * read; a chunked body is refused the moment it passes the limit, so a huge upload never sits in memory.
+ * Reads a request body up to a limit and within a deadline. A declared Content-Length over the limit is
+ * refused before a byte is read; a chunked body is refused the moment it passes the limit, so a huge upload
+ * never sits in memory; memory grows only with the bytes that actually arrive (a client that declares 10 MiB
+ * and sends nothing holds next to none); and a body still incomplete after the deadline is
+ * answered 408, so stalled uploads cannot pile up. Failures are {@link GatewayException}s, except a client
+ * that left mid-body: that is {@link ClientGone}, which nobody can be answered about.
  */
 public final class BodyReader {
+    /** The most a declared Content-Length reserves up front; past it the buffer grows as bytes arrive. */
+    private static final int MAX_INITIAL_CAPACITY = 64 * 1024;
+
+    /** The client closed the connection before its body was complete. */
+    public static final class ClientGone extends RuntimeException {
+        ClientGone(Throwable cause) { super("client closed the connection mid-body", cause, false, false); }
+    }
+
     private BodyReader() {}
 
-    public static Future<Buffer> read(HttpServerRequest req, long maxBytes) {
+    /** @param deadlineMillis how long the whole body may take to arrive (loopback clients need milliseconds) */
+    public static Future<Buffer> read(HttpServerRequest req, long maxBytes, long deadlineMillis) {
         String declared = req.getHeader("content-length");
         if (declared != null) {
             try {
@@ -24,8 +37,13 @@ public final class BodyReader {
             }
         }
         Promise<Buffer> promise = Promise.promise();
-        int initial = declared == null ? 1024 : (int) Math.min(Long.parseLong(declared.trim()), maxBytes);
-        Buffer body = Buffer.buffer(Math.max(initial, 16));
+        long initial = declared == null ? 1024 : Math.min(Long.parseLong(declared.trim()), MAX_INITIAL_CAPACITY);
+        Buffer body = Buffer.buffer((int) Math.max(initial, 16));
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
+        long timer = vertx.setTimer(deadlineMillis, t -> promise.tryFail(new GatewayException(ErrorKind.BAD_REQUEST, 408,
+                "The request body did not arrive within "
+                + (deadlineMillis % 1000 == 0 ? deadlineMillis / 1000 + " s." : deadlineMillis + " ms."), null, "request_timeout", null, null)));
+        promise.future().onComplete(ar -> vertx.cancelTimer(timer));
         req.handler(chunk -> {
             if (promise.future().isComplete()) return;
             if (body.length() + chunk.length() > maxBytes) {
@@ -35,7 +53,10 @@ public final class BodyReader {
             body.appendBuffer(chunk);
         });
         req.endHandler(v -> promise.tryComplete(body));
-        req.exceptionHandler(promise::tryFail);
+        req.exceptionHandler(t -> promise.tryFail(t instanceof io.vertx.core.http.HttpClosedException
+                ? new ClientGone(t)
+                // the HTTP decoder's own complaint (a bad chunk size, …): the client's fault, not ours
+                : GatewayException.badRequest("The request body could not be read: " + t.getMessage(), null)));
         req.resume();
         return promise.future();
     }

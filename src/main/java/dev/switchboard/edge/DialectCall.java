@@ -71,8 +71,15 @@ public final class DialectCall {
             return;
         }
         long started = System.nanoTime();
-        BodyReader.read(req, edge.maxBodyBytes()).onComplete(ar -> {
+        BodyReader.read(req, edge.maxBodyBytes(), edge.bodyDeadlineMillis()).onComplete(ar -> {
             if (ar.failed()) {
+                if (ar.cause() instanceof BodyReader.ClientGone) {
+                    log.debug("request {}: the client left before its body was complete", requestId);
+                    return;
+                }
+                // The rest of the body is not read: the connection cannot carry another request (HTTP/1.x;
+                // HTTP/2 resets only the stream and forbids the header).
+                if (req.version() != io.vertx.core.http.HttpVersion.HTTP_2) resp.putHeader("connection", "close");
                 fail(resp, ar.cause());
                 return;
             }
@@ -93,7 +100,6 @@ public final class DialectCall {
         }
         resp.setStatusCode(e.status()).putHeader("content-type", "application/json");
         if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", Long.toString(e.retryAfterSeconds()));
-        if (e.kind() == ErrorKind.PAYLOAD_TOO_LARGE) resp.putHeader("connection", "close");
         if (!resp.closed()) resp.end(errorBody.apply(e));
     }
 

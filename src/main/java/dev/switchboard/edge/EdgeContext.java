@@ -3,8 +3,12 @@ package dev.switchboard.edge;
 import dev.switchboard.pipeline.Gateway;
 import io.vertx.core.http.HttpServerRequest;
 
-/** What every route handler shares: the gateway, request ids, the body limit and the start time. */
-public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBytes, long startedEpochSeconds) {
+/**
+ * What every route handler shares: the gateway, request ids, the body limit, the time a body may take to
+ * arrive, and the start time.
+ */
+public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBytes, long bodyDeadlineMillis,
+                          long startedEpochSeconds) {
 
     /** The client's {@code x-switchboard-*} headers as {@link dev.switchboard.model.CallContext#hints()}. */
     public static java.util.Map<String, String> hints(HttpServerRequest req) {

@@ -40,6 +40,9 @@ final class EdgeRouter {
         };
         router.errorHandler(404, rc -> unrouted.accept(rc, new GatewayException(ErrorKind.NOT_FOUND, 404,
                 "Invalid URL (" + rc.request().method() + " " + rc.request().path() + ")", null, "unknown_url", null, null)));
+        // A request vertx-web itself rejects before any route runs (e.g. an invalid %-escape in the path)
+        router.errorHandler(400, rc -> unrouted.accept(rc, GatewayException.badRequest("Bad request: "
+                + (rc.failure() == null || rc.failure().getMessage() == null ? "malformed request" : rc.failure().getMessage()), null)));
         router.errorHandler(405, rc -> {
             String allow = allowedMethods(router, rc.request().path());
             rc.response().putHeader("allow", allow);

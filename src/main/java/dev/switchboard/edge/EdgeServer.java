@@ -24,10 +24,25 @@ public final class EdgeServer {
 
     public int port() { return port; }
 
+    /**
+     * How long a client may take: a connection may hold no request (idle keep-alive, or a request head still
+     * arriving) for {@code idleConnectionMillis} before it is closed, and a request body must arrive within
+     * {@code bodyDeadlineMillis} (else 408). Slow clients cannot hold connections or memory for ever.
+     */
+    public record ClientTimeouts(long idleConnectionMillis, long bodyDeadlineMillis) {
+        /** nginx's client_header_timeout and keepalive_timeout are of this order. */
+        public static final ClientTimeouts DEFAULT = new ClientTimeouts(60_000, 60_000);
+    }
+
     /** Starts {@code instances} servers on host:port; port 0 picks a free port shared by all instances. */
     public static Future<EdgeServer> start(Vertx vertx, Gateway gateway, String host, int port, int instances) {
+        return start(vertx, gateway, host, port, instances, ClientTimeouts.DEFAULT);
+    }
+
+    public static Future<EdgeServer> start(Vertx vertx, Gateway gateway, String host, int port, int instances,
+                                           ClientTimeouts timeouts) {
         EdgeContext edge = new EdgeContext(gateway, new RequestIds(), gateway.config().general().maxRequestBytes(),
-                System.currentTimeMillis() / 1000);
+                timeouts.bodyDeadlineMillis(), System.currentTimeMillis() / 1000);
         // Vert.x shares one listening socket among instances bound to the same host:port, so a port of 0
         // is resolved to one concrete free port first.
         int actual;
@@ -36,7 +51,7 @@ public final class EdgeServer {
         } catch (java.io.IOException e) {
             return Future.failedFuture(e);
         }
-        return vertx.deployVerticle(() -> new ServerVerticle(edge, host, actual),
+        return vertx.deployVerticle(() -> new ServerVerticle(edge, host, actual, timeouts.idleConnectionMillis()),
                         new DeploymentOptions().setInstances(Math.max(1, instances)))
                 .map(id -> new EdgeServer(vertx, java.util.List.of(id), actual));
     }
@@ -56,24 +71,39 @@ public final class EdgeServer {
         private final String host;
         private final int port;
 
-        ServerVerticle(EdgeContext edge, String host, int port) {
+        private final long idleConnectionMillis;
+
+        ServerVerticle(EdgeContext edge, String host, int port, long idleConnectionMillis) {
             this.edge = edge;
             this.host = host;
             this.port = port;
+            this.idleConnectionMillis = idleConnectionMillis;
         }
 
         @Override
         public Future<?> start() {
             HttpServerOptions options = new HttpServerOptions()
                     .setTcpNoDelay(true)
+                    // Connections are closed by ConnectionGuard instead (an idle timeout would also cut a
+                    // request whose upstream takes minutes).
                     .setIdleTimeout(0)
+                    // HTTP/1.1 only, as OpenAI's and Anthropic's SDKs speak it: with h2c detection on, Vert.x
+                    // only hands over a connection once its first request head is complete, so a client that
+                    // never completes one (slowloris) could not be timed out.
+                    .setHttp2ClearTextEnabled(false)
                     .setCompressionSupported(false)
                     .setPerMessageWebSocketCompressionSupported(false) // keeps the WebSocket extension
                     .setPerFrameWebSocketCompressionSupported(false)   // handler out of every pipeline
                     .setMaxInitialLineLength(16 * 1024)
                     .setMaxHeaderSize(64 * 1024);
+            io.vertx.ext.web.Router router = EdgeRouter.build(vertx, edge);
+            ConnectionGuard guard = new ConnectionGuard(vertx, idleConnectionMillis);
             return vertx.createHttpServer(options)
-                    .requestHandler(EdgeRouter.build(vertx, edge))
+                    .connectionHandler(guard::opened)
+                    .requestHandler(req -> {
+                        guard.requestStarted(req);
+                        router.handle(req);
+                    })
                     .listen(port, host);
         }
     }

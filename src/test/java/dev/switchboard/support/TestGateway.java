@@ -34,6 +34,11 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(String configTemplate) {
+        return start(configTemplate, EdgeServer.ClientTimeouts.DEFAULT);
+    }
+
+    /** With other client timeouts, for the slow-client tests. */
+    public static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
         String yaml = configTemplate.replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
@@ -45,7 +50,7 @@ public final class TestGateway implements AutoCloseable {
             default -> System.getenv(name);
         }).parse(yaml);
         Gateway gateway = Gateway.create(vertx, config, System::getenv);
-        EdgeServer server = await(EdgeServer.start(vertx, gateway, "127.0.0.1", 0, 2));
+        EdgeServer server = await(EdgeServer.start(vertx, gateway, "127.0.0.1", 0, 2, timeouts));
         return new TestGateway(vertx, sim, gateway, server);
     }
 
