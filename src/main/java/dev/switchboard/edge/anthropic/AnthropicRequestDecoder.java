@@ -27,7 +27,6 @@ import java.util.Map;
  */
 public final class AnthropicRequestDecoder {
     static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 
     public ChatRequest messages(Buffer body, Map<String, String> dialectHeaders) {
         return decode(body, dialectHeaders, true);
@@ -79,7 +78,7 @@ public final class AnthropicRequestDecoder {
     private static ObjectNode object(Buffer body) {
         JsonNode n;
         try {
-            n = TREE.readTree(body.getBytes());
+            n = dev.switchboard.edge.JsonBody.read(body.getBytes());
         } catch (JsonProcessingException e) {
             throw bad("There was an issue with your request body: invalid JSON: " + dev.switchboard.edge.JsonSyntax.describe(e), null);
         } catch (IOException e) {
