@@ -89,17 +89,18 @@ final class AnthropicSim {
 
     /** Extended thinking was asked for: the answer starts with a thinking block (with its signature). */
     private static boolean thinks(JsonObject req) {
-        JsonObject t = req.getJsonObject("thinking");
-        return t != null && "enabled".equals(t.getString("type"));
+        return req.getValue("thinking") instanceof JsonObject t && "enabled".equals(t.getValue("type"));
     }
 
     private static String validate(JsonObject req) {
         if (!(req.getValue("model") instanceof String)) return "model: Field required";
         if (!(req.getValue("max_tokens") instanceof Number)) return "max_tokens: Field required";
         if (!(req.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) return "messages: Field required";
+        String params = AnthropicSimParams.check(req);
+        if (params != null) return params;
         for (int i = 0; i < messages.size(); i++) {
-            JsonObject m = messages.getJsonObject(i);
-            String role = m.getString("role");
+            if (!(messages.getValue(i) instanceof JsonObject m)) return "messages." + i + ": Input should be a valid dictionary";
+            if (!(m.getValue("role") instanceof String role)) return "messages." + i + ".role: Input should be 'user' or 'assistant'";
             if (!"user".equals(role) && !"assistant".equals(role)) {
                 return "messages." + i + ".role: Input should be 'user' or 'assistant'";
             }
@@ -127,7 +128,8 @@ final class AnthropicSim {
         JsonArray tools = req.getJsonArray("tools");
         if (tools != null) {
             for (int i = 0; i < tools.size(); i++) {
-                if (tools.getJsonObject(i).getJsonObject("input_schema") == null) return "tools." + i + ".input_schema: Field required";
+                if (!(tools.getValue(i) instanceof JsonObject tool)) return "tools." + i + ": Input should be a valid dictionary";
+                if (!(tool.getValue("input_schema") instanceof JsonObject)) return "tools." + i + ".input_schema: Field required";
             }
         }
         if (AnthropicSimShapes.breakpoints(req) > 4) return "A maximum of 4 blocks with cache_control may be provided. Found "

@@ -128,11 +128,16 @@ final class GeminiSim {
             return "* GenerateContentRequest.contents: contents is not specified";
         }
         for (int i = 0; i < contents.size(); i++) {
-            JsonObject c = contents.getJsonObject(i);
-            String role = c.getString("role", "user");
+            // protobuf JSON parsing refuses a value of the wrong JSON type, in these words
+            if (!(contents.getValue(i) instanceof JsonObject c)) return wrongType("contents[" + i + "]", "an object");
+            if (!(c.getValue("role", "user") instanceof String role)) return wrongType("contents[" + i + "].role", "a string");
             if (!role.equals("user") && !role.equals("model")) return "Please use a valid role: user, model.";
+            if (c.getValue("parts") != null && !(c.getValue("parts") instanceof JsonArray)) return wrongType("contents[" + i + "].parts", "a list");
             JsonArray parts = c.getJsonArray("parts");
             if (parts == null || parts.isEmpty()) return "* GenerateContentRequest.contents[" + i + "].parts: contents.parts must not be empty.";
+            for (int p = 0; p < parts.size(); p++) {
+                if (!(parts.getValue(p) instanceof JsonObject)) return wrongType("contents[" + i + "].parts[" + p + "]", "an object");
+            }
         }
         String mime = GeminiSimParts.unsupportedMimeType(contents);
         if (mime != null) return mime;
@@ -154,6 +159,10 @@ final class GeminiSim {
             }
         }
         return null;
+    }
+
+    private static String wrongType(String at, String expected) {
+        return "Invalid JSON payload received. Invalid value at '" + at + "': expected " + expected + ".";
     }
 
     /** The request reshaped for the shared reply logic. */

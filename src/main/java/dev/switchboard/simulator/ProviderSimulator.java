@@ -101,11 +101,9 @@ public final class ProviderSimulator {
     private void handle(HttpServerRequest req) {
         req.body().onSuccess(body -> {
             SimBehaviour behaviour = behaviours.next(() -> modelOf(body));
-            if (behaviour.firstByteDelayMs() > 0) {
-                vertx.setTimer(behaviour.firstByteDelayMs(), t -> route(req, body, behaviour));
-            } else {
-                route(req, body, behaviour);
-            }
+            Runnable route = () -> SimGuard.run(req.path(), req.response(), () -> route(req, body, behaviour));
+            if (behaviour.firstByteDelayMs() > 0) vertx.setTimer(behaviour.firstByteDelayMs(), t -> route.run());
+            else route.run();
         });
     }
 
@@ -213,6 +211,14 @@ public final class ProviderSimulator {
         Object input = req.getValue("input");
         if (input == null) {
             error(resp, 400, "'input' is a required property", "invalid_request_error", "input", null);
+            return;
+        }
+        String invalid = SimValidation.embeddingInput(input);
+        if (invalid == null && req.getValue("dimensions") != null && !(req.getValue("dimensions") instanceof Integer)) {
+            invalid = "Invalid type for 'dimensions': expected an integer.";
+        }
+        if (invalid != null) {
+            error(resp, 400, invalid, "invalid_request_error", null, null);
             return;
         }
         List<String> inputs = new ArrayList<>();

@@ -23,6 +23,19 @@ final class SimValidation {
             if (c == null && !"assistant".equals(m.getString("role"))) return "Invalid value for 'content': expected a string, got null.";
             if (c != null && !(c instanceof String) && !(c instanceof JsonArray)) return "Invalid type for 'messages[" + i + "].content'";
         }
+        Object stream = req.getValue("stream");
+        if (stream != null && !(stream instanceof Boolean)) return "Invalid type for 'stream': expected a boolean, but got " + kind(stream) + " instead.";
+        Object options = req.getValue("stream_options");
+        if (options != null && !(options instanceof JsonObject)) return "Invalid type for 'stream_options': expected an object, but got " + kind(options) + " instead.";
+        Object tools = req.getValue("tools");
+        if (tools != null && !(tools instanceof JsonArray)) return "Invalid type for 'tools': expected an array, but got " + kind(tools) + " instead.";
+        if (tools instanceof JsonArray list) {
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.getValue(i) instanceof JsonObject t) || !(t.getValue("function") instanceof JsonObject)) {
+                    return "Missing required parameter: 'tools[" + i + "].function'.";
+                }
+            }
+        }
         if (req.containsKey("stream_options") && !Boolean.TRUE.equals(req.getBoolean("stream"))) {
             return "The 'stream_options' parameter is only allowed when 'stream' is enabled.";
         }
@@ -30,5 +43,32 @@ final class SimValidation {
             return "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.";
         }
         return null;
+    }
+
+    /**
+     * Embeddings input in one of OpenAI's four shapes (CreateEmbeddingRequest), with the API's answer otherwise.
+     * @return the error message, or null when the input is valid
+     */
+    static String embeddingInput(Object input) {
+        String invalid = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
+        if (input instanceof String s) return s.isEmpty() ? invalid : null;
+        if (!(input instanceof JsonArray a) || a.isEmpty()) return invalid;
+        Object first = a.getValue(0);
+        for (Object item : a) {
+            boolean ok = first instanceof String ? item instanceof String s && !s.isEmpty()
+                    : first instanceof JsonArray ? item instanceof JsonArray t && !t.isEmpty() && t.stream().allMatch(SimValidation::token)
+                    : token(item);
+            if (!ok) return invalid;
+        }
+        return null;
+    }
+
+    private static boolean token(Object o) {
+        return (o instanceof Integer || o instanceof Long) && ((Number) o).longValue() >= 0 && ((Number) o).longValue() <= Integer.MAX_VALUE;
+    }
+
+    private static String kind(Object o) {
+        return o instanceof String ? "a string" : o instanceof Number ? "a number" : o instanceof Boolean ? "a boolean"
+                : o instanceof JsonArray ? "an array" : "an object";
     }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +26,9 @@ class BadInputIT {
 
     @AfterAll
     static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
 
     private static JsonObject error(HttpResponse<String> r, int status) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
@@ -54,6 +58,18 @@ class BadInputIT {
             "tool message without id|{\"model\":\"gpt\",\"messages\":[{\"role\":\"tool\",\"content\":\"r\"}]}|messages[0].tool_call_id",
             "bad image url|{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"file:///etc/passwd\"}}]}]}|messages[0].content[0].image_url.url",
             "bad response_format|{\"model\":\"gpt\",\"response_format\":{\"type\":\"yaml\"},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|response_format.type",
+            "temperature 1e400|{\"model\":\"gpt\",\"temperature\":1e400,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|temperature",
+            "top_p -1e400|{\"model\":\"gpt\",\"top_p\":-1e400,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|top_p",
+            "unknown field 1e400|{\"model\":\"gpt\",\"presence_penalty\":1e400,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|presence_penalty",
+            "1e400 in a tool schema|{\"model\":\"gpt\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\",\"maximum\":1e999}}}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|tools[0].function.parameters.maximum",
+            "seed 1e400|{\"model\":\"gpt\",\"seed\":1e400,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|seed",
+            "seed over 64 bits|{\"model\":\"gpt\",\"seed\":123456789012345678901234567890,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|seed",
+            "seed 2^63|{\"model\":\"gpt\",\"seed\":9223372036854775808,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|seed",
+            "seed fraction|{\"model\":\"gpt\",\"seed\":1.5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|seed",
+            "max_tokens 2^63|{\"model\":\"gpt\",\"max_tokens\":9223372036854775808,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|max_tokens",
+            "max_completion_tokens 2^31|{\"model\":\"gpt\",\"max_completion_tokens\":2147483648,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|max_completion_tokens",
+            "trailing garbage|{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} xyz|",
+            "two objects|{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|",
     })
     void badChatRequestsAre400WithTheParam(String name, String body, String param) {
         JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body == null ? "" : body), 400);
@@ -147,6 +163,64 @@ class BadInputIT {
         return Http.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + path)).timeout(Duration.ofSeconds(20))
                 .header("authorization", "Bearer " + TestGateway.MASTER_KEY)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "9223372036854775808|max_tokens|is too large; the maximum is 2147483647",
+            "-9223372036854775809|max_tokens|must be at least 1",
+    })
+    void anOutOfRangeLimitSaysWhichWay(String value, String param, String says) {
+        JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"" + param + "\":" + value + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 400);
+        assertThat(e.getString("message")).contains(says);
+    }
+
+    @Test
+    void aSeedThatDoesNotFit64BitsIsRefusedNotWrapped() {
+        JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"seed\":123456789012345678901234567890,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 400);
+        assertThat(e.getString("message")).contains("123456789012345678901234567890").contains("64-bit");
+        // the largest that fits still goes through, unchanged
+        HttpResponse<String> ok = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"seed\":9223372036854775807,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getLong("seed")).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "empty string|\"\"|input",
+            "empty array|[]|input",
+            "number|5|input",
+            "object|{\"text\":\"a\"}|input",
+            "null item|[null]|input[0]",
+            "float token|[1.5]|input[0]",
+            "token over 32 bits|[99999999999999999999]|input[0]",
+            "negative token|[-1]|input[0]",
+            "string then number|[\"a\",1]|input[1]",
+            "empty string item|[\"a\",\"\"]|input[1]",
+            "number then string|[1,\"a\"]|input[1]",
+            "empty token array|[[1,2],[]]|input[1]",
+            "float in a token array|[[1,2.5]]|input[0][1]",
+            "token array then string|[[1],\"a\"]|input[1]",
+            "boolean item|[true]|input[0]",
+    })
+    void badEmbeddingInputIs400NamingTheItem(String name, String input, String param) {
+        JsonObject e = error(Http.post(gw.v1() + "/embeddings", TestGateway.MASTER_KEY,
+                "{\"model\":\"embedder\",\"input\":" + input + "}"), 400);
+        assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(e.getString("param")).isEqualTo(param);
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"\"a\"", "[\"a\",\"b\"]", "[1,2,3]", "[[1,2],[3]]"})
+    void everyFormOpenAiAcceptsStillEmbeds(String input) {
+        HttpResponse<String> r = Http.post(gw.v1() + "/embeddings", TestGateway.MASTER_KEY,
+                "{\"model\":\"embedder\",\"input\":" + input + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getValue("input").toString()).isEqualTo(new JsonObject("{\"i\":" + input + "}").getValue("i").toString());
     }
 
     @Test

@@ -27,7 +27,6 @@ import java.util.Map;
  */
 public final class AnthropicRequestDecoder {
     static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 
     public ChatRequest messages(Buffer body, Map<String, String> dialectHeaders) {
         return decode(body, dialectHeaders, true);
@@ -50,6 +49,7 @@ public final class AnthropicRequestDecoder {
         // Anthropic's max_tokens limits the output only: OpenAI's max_completion_tokens, not its deprecated
         // max_tokens, which o-series and newer OpenAI models reject.
         Integer outputLimit = maxTokens == null || maxTokens.isNull() ? null : maxTokens.intValue();
+        AnthropicParams.check(n, outputLimit);
         JsonNode msgs = n.get("messages");
         if (msgs == null || !msgs.isArray() || msgs.isEmpty()) throw bad("messages: Field required (a non-empty list)", "messages");
         List<Message> messages = new ArrayList<>();
@@ -60,7 +60,7 @@ public final class AnthropicRequestDecoder {
         return new ChatRequest(model, messages, tools(n.get("tools")), toolChoice(n.get("tool_choice")),
                 parallel(n.get("tool_choice")), null,
                 number(n, "temperature"), number(n, "top_p"), null, outputLimit,
-                stops(n.get("stop_sequences")), null, n.path("metadata").path("user_id").isTextual()
+                AnthropicParams.stopSequences(n.get("stop_sequences")), null, n.path("metadata").path("user_id").isTextual()
                         ? n.path("metadata").path("user_id").asText() : null,
                 Map.of(), stream != null && stream.asBoolean(), true, routingControls(n),
                 new RawJson(RawJson.ANTHROPIC, n, dialectHeaders));
@@ -79,7 +79,7 @@ public final class AnthropicRequestDecoder {
     private static ObjectNode object(Buffer body) {
         JsonNode n;
         try {
-            n = TREE.readTree(body.getBytes());
+            n = dev.switchboard.edge.JsonBody.read(body.getBytes());
         } catch (JsonProcessingException e) {
             throw bad("There was an issue with your request body: invalid JSON: " + dev.switchboard.edge.JsonSyntax.describe(e), null);
         } catch (IOException e) {
@@ -125,7 +125,7 @@ public final class AnthropicRequestDecoder {
                 case "image" -> parts.add(image(b, bp));
                 case "document" -> parts.add(document((ObjectNode) b, bp));
                 case "tool_use" -> calls.add(new ToolCall(requiredString(b, "id", bp + ".id"), requiredString(b, "name", bp + ".name"),
-                        b.path("input").isObject() ? b.get("input").toString() : "{}"));
+                        toolInput(b, bp)));
                 case "tool_result" -> out.add(toolResult(b, bp));
                 case "thinking" -> thinking.append(b.path("thinking").asText());
                 default -> parts.add(new ContentPart.Other(type, (ObjectNode) b, bp));
@@ -135,6 +135,14 @@ public final class AnthropicRequestDecoder {
             out.add(new Message(role.equals("user") ? Role.USER : Role.ASSISTANT, parts, null, calls, null,
                     thinking.length() > 0 ? thinking.toString() : null, null));
         }
+    }
+
+    /** A tool_use block's input is a required object; a missing or other one is not sent on as {@code {}}. */
+    private static String toolInput(JsonNode b, String path) {
+        JsonNode input = b.get("input");
+        if (input == null || input.isNull()) throw bad(path + ".tool_use.input: Field required", path + ".input");
+        if (!input.isObject()) throw bad(path + ".tool_use.input: Input should be a valid dictionary", path + ".input");
+        return input.toString();
     }
 
     private static Message toolResult(JsonNode b, String path) {
@@ -208,14 +216,6 @@ public final class AnthropicRequestDecoder {
 
     private static Boolean parallel(JsonNode c) {
         return c != null && c.path("disable_parallel_tool_use").asBoolean(false) ? Boolean.FALSE : null;
-    }
-
-    private static List<String> stops(JsonNode s) {
-        if (s == null || s.isNull()) return List.of();
-        if (!s.isArray()) throw bad("stop_sequences: Input should be a valid list", "stop_sequences");
-        List<String> out = new ArrayList<>();
-        s.forEach(x -> out.add(x.asText()));
-        return out;
     }
 
     private static Double number(JsonNode n, String field) {

@@ -30,7 +30,6 @@ import java.util.Set;
  */
 public final class OpenAiRequestDecoder {
     static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 
     private static final Set<String> CHAT_FIELDS = Set.of("model", "messages", "tools", "tool_choice",
             "parallel_tool_calls", "response_format", "temperature", "top_p", "max_tokens",
@@ -63,12 +62,12 @@ public final class OpenAiRequestDecoder {
                 toolChoice(n.get("tool_choice")),
                 optionalBool(n, "parallel_tool_calls"),
                 responseFormat(n.get("response_format")),
-                number(n, "temperature"),
-                number(n, "top_p"),
-                positiveInt(n, "max_tokens"),
-                positiveInt(n, "max_completion_tokens"),
+                OpenAiNumbers.number(n, "temperature"),
+                OpenAiNumbers.number(n, "top_p"),
+                OpenAiNumbers.positiveInt(n, "max_tokens"),
+                OpenAiNumbers.positiveInt(n, "max_completion_tokens"),
                 stop(n.get("stop")),
-                n.hasNonNull("seed") ? integral(n.get("seed"), "seed") : null,
+                OpenAiNumbers.int64(n, "seed"),
                 optionalString(n, "user"),
                 metadata(n.get("metadata")),
                 stream,
@@ -80,23 +79,19 @@ public final class OpenAiRequestDecoder {
         ObjectNode n = object(body);
         String model = requiredString(n, "model");
         JsonNode input = n.get("input");
-        if (input == null || input.isNull()) throw GatewayException.badRequest("Missing required parameter: 'input'.", "input");
-        if (!input.isTextual() && !input.isArray()) {
-            throw GatewayException.badRequest("'input' must be a string or an array of strings or token arrays.", "input");
-        }
-        if (input.isArray() && input.isEmpty()) throw GatewayException.badRequest("'input' must not be empty.", "input");
+        EmbeddingInput.check(input);
         String format = optionalString(n, "encoding_format");
         if (format != null && !format.equals("float") && !format.equals("base64")) {
             throw GatewayException.badRequest("'encoding_format' must be 'float' or 'base64'.", "encoding_format");
         }
-        return new EmbeddingRequest(model, input, format, positiveInt(n, "dimensions"), optionalString(n, "user"),
+        return new EmbeddingRequest(model, input, format, OpenAiNumbers.positiveInt(n, "dimensions"), optionalString(n, "user"),
                 extra(n, EMBEDDING_FIELDS));
     }
 
     private static ObjectNode object(Buffer body) {
         JsonNode n;
         try {
-            n = TREE.readTree(body.getBytes());
+            n = dev.switchboard.edge.JsonBody.read(body.getBytes());
         } catch (JsonProcessingException e) {
             throw GatewayException.badRequest("We could not parse the JSON body of your request: "
                     + dev.switchboard.edge.JsonSyntax.describe(e) + ". The API expects a JSON object.", null);
@@ -105,7 +100,19 @@ public final class OpenAiRequestDecoder {
         }
         if (n == null || n.isMissingNode()) throw GatewayException.badRequest("The request body is empty; the API expects a JSON object.", null);
         if (!(n instanceof ObjectNode o)) throw GatewayException.badRequest("The request body must be a JSON object.", null);
+        List<Object> nonFinite = dev.switchboard.edge.JsonBody.nonFinitePath(o);
+        if (nonFinite != null) throw OpenAiNumbers.notFinite(param(nonFinite));
         return o;
+    }
+
+    /** A location in OpenAI's spelling of {@code param}: {@code messages[2].content}. */
+    private static String param(List<Object> path) {
+        StringBuilder sb = new StringBuilder();
+        for (Object step : path) {
+            if (step instanceof Integer i) sb.append('[').append(i).append(']');
+            else sb.append(sb.isEmpty() ? "" : ".").append(step);
+        }
+        return sb.toString();
     }
 
     private static Message message(JsonNode m, String path) {
@@ -364,36 +371,5 @@ public final class OpenAiRequestDecoder {
         return v.booleanValue();
     }
 
-    private static Double number(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isNumber()) throw GatewayException.badRequest("Invalid type for '" + field + "': expected a number, but got " + kind(v) + ".", field);
-        return v.doubleValue();
-    }
-
-    private static Integer positiveInt(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) return null;
-        long l = integral(v, field);
-        if (l < 1 || l > Integer.MAX_VALUE) throw GatewayException.badRequest("Invalid '" + field + "': must be at least 1.", field);
-        return (int) l;
-    }
-
-    private static long integral(JsonNode v, String field) {
-        if (!v.isIntegralNumber() && !(v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue()))) {
-            throw GatewayException.badRequest("Invalid type for '" + field + "': expected an integer, but got " + kind(v) + ".", field);
-        }
-        return v.longValue();
-    }
-
-    private static String kind(JsonNode v) {
-        return switch (v.getNodeType()) {
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            default -> "null";
-        };
-    }
+    private static String kind(JsonNode v) { return OpenAiNumbers.kind(v); }
 }

@@ -1,0 +1,66 @@
+package dev.switchboard.edge;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request body as one JSON tree. Jackson stops reading after the first value, so {@code {…} xyz} or two
+ * objects back to back would be taken as the first object alone; a body must be exactly one value, else the
+ * client's mistake (a concatenation bug, a truncated second request) is silently half-served.
+ */
+public final class JsonBody {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonBody() {}
+
+    /**
+     * @return the value, or null for an empty body
+     * @throws com.fasterxml.jackson.core.JsonProcessingException for bad syntax or content after the value,
+     *     with its location, for {@link JsonSyntax#describe}
+     */
+    public static JsonNode read(byte[] body) throws IOException {
+        try (JsonParser p = MAPPER.createParser(body)) {
+            JsonNode n = MAPPER.readTree(p);
+            if (n != null && p.nextToken() != null) {
+                throw new JsonParseException(p, "Unexpected content after the JSON value: the body must hold exactly one JSON value");
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Where the first number too large for a double ({@code 1e400}) sits, as keys and indexes from the root; null
+     * when there is none. Jackson reads such a number as Infinity and writes it back as {@code "Infinity"}, so a
+     * field we forward without reading it (an unknown field, a tool schema) would reach the provider changed.
+     */
+    public static List<Object> nonFinitePath(JsonNode root) {
+        Deque<Object> path = new ArrayDeque<>();
+        return find(root, path) ? new ArrayList<>(path) : null;
+    }
+
+    private static boolean find(JsonNode n, Deque<Object> path) {
+        if (n.isNumber()) return !n.isIntegralNumber() && !Double.isFinite(n.doubleValue());
+        if (n.isObject()) {
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
+                path.addLast(e.getKey());
+                if (find(e.getValue(), path)) return true;
+                path.removeLast();
+            }
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                path.addLast(i);
+                if (find(n.get(i), path)) return true;
+                path.removeLast();
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.switchboard.edge.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.edge.JsonBody;
+import dev.switchboard.model.GatewayException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Messages API's top-level parameters that the translation does not need but Anthropic checks, checked
+ * here in Anthropic's (pydantic) wording. A request to an Anthropic deployment is passed through raw, so without
+ * these checks {@code thinking: 5} would be refused by Anthropic but silently ignored by any other provider:
+ * the answer must not depend on which provider serves the alias.
+ */
+final class AnthropicParams {
+    /** Anthropic's floor for a thinking budget (extended thinking docs). */
+    static final int MIN_THINKING_BUDGET = 1024;
+
+    private AnthropicParams() {}
+
+    /** @param maxTokens the request's max_tokens, null when absent (count_tokens) */
+    static void check(ObjectNode n, Integer maxTokens) {
+        finiteEverywhere(n);
+        thinking(n.get("thinking"), maxTokens);
+        JsonNode metadata = n.get("metadata");
+        if (metadata != null && !metadata.isNull()) {
+            if (!metadata.isObject()) throw bad("metadata: Input should be a valid dictionary", "metadata");
+            JsonNode user = metadata.get("user_id");
+            if (user != null && !user.isNull() && !user.isTextual()) throw bad("metadata.user_id: Input should be a valid string", "metadata.user_id");
+        }
+        JsonNode topK = n.get("top_k");
+        if (topK != null && !topK.isNull()) {
+            if (!topK.isIntegralNumber() || !topK.canConvertToInt()) throw bad("top_k: Input should be a valid integer", "top_k");
+            if (topK.intValue() < 0) throw bad("top_k: Input should be greater than or equal to 0", "top_k");
+        }
+    }
+
+    /** stop_sequences: a list of strings; {@code [5, {}]} must not become {@code ["5", ""]}. */
+    static List<String> stopSequences(JsonNode s) {
+        if (s == null || s.isNull()) return List.of();
+        if (!s.isArray()) throw bad("stop_sequences: Input should be a valid list", "stop_sequences");
+        List<String> out = new ArrayList<>(s.size());
+        for (int i = 0; i < s.size(); i++) {
+            if (!s.get(i).isTextual()) throw bad("stop_sequences." + i + ": Input should be a valid string", "stop_sequences." + i);
+            out.add(s.get(i).textValue());
+        }
+        return out;
+    }
+
+    /**
+     * thinking is a union tagged by {@code type}: {@code enabled} with an integer {@code budget_tokens} of at least
+     * 1024 and below max_tokens, {@code disabled}, or {@code adaptive} (Claude 4.6 and later, which Claude Code sends).
+     */
+    private static void thinking(JsonNode t, Integer maxTokens) {
+        if (t == null || t.isNull()) return;
+        if (!t.isObject()) throw bad("thinking: Input should be a valid dictionary or object to extract fields from", "thinking");
+        JsonNode type = t.get("type");
+        if (type == null || !type.isTextual()) throw bad("thinking: Unable to extract tag using discriminator 'type'", "thinking.type");
+        switch (type.textValue()) {
+            case "disabled", "adaptive" -> { }
+            case "enabled" -> {
+                JsonNode budget = t.get("budget_tokens");
+                String at = "thinking.enabled.budget_tokens";
+                if (budget == null || budget.isNull()) throw bad(at + ": Field required", "thinking.budget_tokens");
+                if (!budget.isIntegralNumber() || !budget.canConvertToInt()) throw bad(at + ": Input should be a valid integer", "thinking.budget_tokens");
+                if (budget.intValue() < MIN_THINKING_BUDGET) {
+                    throw bad(at + ": Input should be greater than or equal to " + MIN_THINKING_BUDGET, "thinking.budget_tokens");
+                }
+                if (maxTokens != null && maxTokens <= budget.intValue()) {
+                    throw bad("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at "
+                            + "https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size",
+                            "max_tokens");
+                }
+            }
+            default -> throw bad("thinking: Input tag '" + type.textValue() + "' found using 'type' does not match any of the "
+                    + "expected tags: 'enabled', 'disabled', 'adaptive'", "thinking.type");
+        }
+    }
+
+    /**
+     * No number too large for a double anywhere: Jackson reads {@code 1e400} as Infinity and the raw body would reach
+     * Anthropic with {@code "Infinity"} in its place (and a translated one with it in temperature).
+     */
+    private static void finiteEverywhere(ObjectNode n) {
+        List<Object> path = JsonBody.nonFinitePath(n);
+        if (path == null) return;
+        String at = String.join(".", path.stream().map(String::valueOf).toList());
+        throw bad(at + ": Input should be a finite number", at);
+    }
+
+    private static GatewayException bad(String message, String param) {
+        return GatewayException.badRequest(message, param);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.switchboard.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.GatewayException;
+import java.math.BigInteger;
+
+/**
+ * The numbers of an OpenAI-dialect request, read so that no value is silently changed. Jackson reads
+ * {@code 1e400} as Infinity (which we would forward as "Infinity") and {@code longValue()} wraps an integer
+ * that does not fit 64 bits, so every number is checked here: finite, and exactly representable in the type
+ * we forward it as. Errors name the field, as OpenAI's {@code param} does.
+ */
+final class OpenAiNumbers {
+    private static final BigInteger MAX_INT = BigInteger.valueOf(Integer.MAX_VALUE);
+
+    private OpenAiNumbers() {}
+
+    /** A finite number (temperature, top_p), or null when absent. */
+    static Double number(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isNumber()) throw typeError(field, "a number", v);
+        if (!Double.isFinite(v.doubleValue())) throw notFinite(field);
+        return v.doubleValue();
+    }
+
+    /** An integer between 1 and 2^31-1 (max_tokens, dimensions), or null when absent. */
+    static Integer positiveInt(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        BigInteger i = integer(v, field);
+        if (i.signum() < 1) throw GatewayException.badRequest("Invalid '" + field + "': must be at least 1.", field);
+        if (i.compareTo(MAX_INT) > 0) {
+            throw GatewayException.badRequest("Invalid '" + field + "': " + i + " is too large; the maximum is " + MAX_INT + ".", field);
+        }
+        return i.intValue();
+    }
+
+    /** An integer that fits 64 bits (seed), or null when absent; a larger one is refused, never wrapped around. */
+    static Long int64(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        BigInteger i = integer(v, field);
+        if (i.bitLength() > 63) {
+            throw GatewayException.badRequest("Invalid '" + field + "': " + i + " does not fit a 64-bit integer (from "
+                    + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ").", field);
+        }
+        return i.longValue();
+    }
+
+    /**
+     * The exact integer value: an integer literal of any size, or a float literal with no fraction ({@code 5.0},
+     * {@code 1e3}), which clients that only have doubles send and OpenAI accepts.
+     */
+    static BigInteger integer(JsonNode v, String field) {
+        if (v.isIntegralNumber()) return v.bigIntegerValue();
+        if (!v.isNumber()) throw typeError(field, "an integer", v);
+        double d = v.doubleValue();
+        if (!Double.isFinite(d)) throw notFinite(field);
+        if (d != Math.rint(d)) throw typeError(field, "an integer", v);
+        return v.decimalValue().toBigInteger();
+    }
+
+    static GatewayException notFinite(String field) {
+        return GatewayException.badRequest("Invalid '" + field + "': the number is out of range (it must be finite, "
+                + "not Infinity or NaN).", field);
+    }
+
+    static GatewayException typeError(String field, String expected, JsonNode v) {
+        return GatewayException.badRequest("Invalid type for '" + field + "': expected " + expected + ", but got " + kind(v) + ".", field);
+    }
+
+    static String kind(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case STRING -> "a string";
+            case NUMBER -> v.isIntegralNumber() ? "an integer" : "a number";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            default -> "null";
+        };
+    }
+}

@@ -1,0 +1,65 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Anthropic's checks on the top-level parameters the simulator reads or the API types strictly (thinking,
+ * metadata, top_k, stop_sequences, tool_choice), in its pydantic wording, so a gateway that forwards a bad value
+ * gets the 400 the real API gives.
+ */
+final class AnthropicSimParams {
+    private AnthropicSimParams() {}
+
+    /** @return the API's error message, or null */
+    static String check(JsonObject req) {
+        Object thinking = req.getValue("thinking");
+        if (thinking != null) {
+            if (!(thinking instanceof JsonObject t)) return "thinking: Input should be a valid dictionary or object to extract fields from";
+            String invalid = thinking(t, req.getValue("max_tokens"));
+            if (invalid != null) return invalid;
+        }
+        Object stream = req.getValue("stream");
+        if (stream != null && !(stream instanceof Boolean)) return "stream: Input should be a valid boolean";
+        Object metadata = req.getValue("metadata");
+        if (metadata != null && !(metadata instanceof JsonObject)) return "metadata: Input should be a valid dictionary";
+        Object topK = req.getValue("top_k");
+        if (topK != null && !(topK instanceof Integer || topK instanceof Long)) return "top_k: Input should be a valid integer";
+        Object stops = req.getValue("stop_sequences");
+        if (stops != null) {
+            if (!(stops instanceof JsonArray list)) return "stop_sequences: Input should be a valid list";
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.getValue(i) instanceof String)) return "stop_sequences." + i + ": Input should be a valid string";
+            }
+        }
+        Object choice = req.getValue("tool_choice");
+        if (choice != null && !(choice instanceof JsonObject)) return "tool_choice: Input should be a valid dictionary or object to extract fields from";
+        if (choice instanceof JsonObject c && "tool".equals(c.getValue("type")) && !(c.getValue("name") instanceof String)) {
+            return "tool_choice.tool.name: Input should be a valid string";
+        }
+        Object tools = req.getValue("tools");
+        if (tools != null && !(tools instanceof JsonArray)) return "tools: Input should be a valid list";
+        return null;
+    }
+
+    private static String thinking(JsonObject t, Object maxTokens) {
+        if (!(t.getValue("type") instanceof String type)) return "thinking: Unable to extract tag using discriminator 'type'";
+        return switch (type) {
+            case "disabled", "adaptive" -> null;
+            case "enabled" -> {
+                Object budget = t.getValue("budget_tokens");
+                if (budget == null) yield "thinking.enabled.budget_tokens: Field required";
+                if (!(budget instanceof Integer || budget instanceof Long)) yield "thinking.enabled.budget_tokens: Input should be a valid integer";
+                long b = ((Number) budget).longValue();
+                if (b < 1024) yield "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024";
+                if (maxTokens instanceof Number m && m.longValue() <= b) {
+                    yield "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at "
+                            + "https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size";
+                }
+                yield null;
+            }
+            default -> "thinking: Input tag '" + type + "' found using 'type' does not match any of the expected tags: "
+                    + "'enabled', 'disabled', 'adaptive'";
+        };
+    }
+}

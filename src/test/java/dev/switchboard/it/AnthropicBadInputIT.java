@@ -1,0 +1,112 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Bad input in the Anthropic dialect, through a real socket: a 400 in Anthropic's shape whose message names the
+ * field in Anthropic's words, the same whichever provider serves the alias (the Anthropic one gets the raw body,
+ * the others a translation), and nothing reaches the upstream.
+ */
+class AnthropicBadInputIT {
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() { gw = TestGateway.standard(); }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    /** A valid request for {@code model} with {@code fields} (a JSON fragment, or empty) added at the top. */
+    private static String body(String model, String fields) {
+        return "{\"model\":\"" + model + "\",\"max_tokens\":2048," + fields + (fields.isEmpty() ? "" : ",")
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    }
+
+    static Stream<Arguments> badFields() {
+        return Stream.of(
+                Arguments.of("\"stop_sequences\":[5,{\"a\":1}]", "stop_sequences.0: Input should be a valid string"),
+                Arguments.of("\"stop_sequences\":[\"ok\",null]", "stop_sequences.1: Input should be a valid string"),
+                Arguments.of("\"stop_sequences\":\"END\"", "stop_sequences: Input should be a valid list"),
+                Arguments.of("\"thinking\":5", "thinking: Input should be a valid dictionary"),
+                Arguments.of("\"thinking\":\"x\"", "thinking: Input should be a valid dictionary"),
+                Arguments.of("\"thinking\":{}", "thinking: Unable to extract tag using discriminator 'type'"),
+                Arguments.of("\"thinking\":{\"type\":\"on\"}", "thinking: Input tag 'on' found using 'type' does not match"),
+                Arguments.of("\"thinking\":{\"type\":\"enabled\"}", "thinking.enabled.budget_tokens: Field required"),
+                Arguments.of("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":\"x\"}", "thinking.enabled.budget_tokens: Input should be a valid integer"),
+                Arguments.of("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024.5}", "thinking.enabled.budget_tokens: Input should be a valid integer"),
+                Arguments.of("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1000}", "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"),
+                Arguments.of("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":4096}", "`max_tokens` must be greater than `thinking.budget_tokens`"),
+                Arguments.of("\"metadata\":5", "metadata: Input should be a valid dictionary"),
+                Arguments.of("\"metadata\":{\"user_id\":7}", "metadata.user_id: Input should be a valid string"),
+                Arguments.of("\"top_k\":\"x\"", "top_k: Input should be a valid integer"),
+                Arguments.of("\"top_k\":2.5", "top_k: Input should be a valid integer"),
+                Arguments.of("\"top_k\":-1", "top_k: Input should be greater than or equal to 0"),
+                Arguments.of("\"temperature\":1e400", "temperature: Input should be a finite number"),
+                Arguments.of("\"top_p\":-1e400", "top_p: Input should be a finite number"),
+                Arguments.of("\"future_field\":{\"x\":[1e999]}", "future_field.x.0: Input should be a finite number"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFields")
+    void aBadFieldIsTheSame400WhicheverProviderServes(String fields, String says) {
+        for (String alias : new String[] {"claude", "gpt", "gemini"}) {
+            assertThat(error(Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(alias, fields))))
+                    .as(alias).contains(says);
+        }
+        assertThat(gw.simulator.received()).as("refused before routing").isEmpty();
+    }
+
+    @Test
+    void aToolUseWithoutAnObjectInputIsRefusedNotSentAsEmpty() {
+        String body = """
+                {"model":"gpt","max_tokens":100,"messages":[{"role":"user","content":"weather?"},
+                 {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"w","input":"Paris"}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"sunny"}]}]}""";
+        assertThat(error(Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body)))
+                .contains("messages.1.content.0.tool_use.input: Input should be a valid dictionary");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {" xyz", "{\"model\":\"claude\"}", "[1]"})
+    void trailingContentAfterTheObjectIsRefused(String trailing) {
+        assertThat(error(Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body("claude", "") + trailing)))
+                .contains("invalid JSON");
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"{\"type\":\"disabled\"}", "{\"type\":\"adaptive\"}", "{\"type\":\"enabled\",\"budget_tokens\":1024}"})
+    void everyThinkingModeAnthropicTakesStillGoesThrough(String thinking) {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                body("claude", "\"thinking\":" + thinking + ",\"top_k\":5,\"metadata\":{\"user_id\":\"u1\"},\"stop_sequences\":[\"END\"]"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("thinking")).isEqualTo(new JsonObject(thinking));
+    }
+
+    /** @return the error message, after checking the status and Anthropic's error shape */
+    private static String error(HttpResponse<String> r) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.headers().firstValue("request-id")).isPresent();
+        JsonObject body = new JsonObject(r.body());
+        assertThat(body.getString("type")).isEqualTo("error");
+        assertThat(body.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+        return body.getJsonObject("error").getString("message");
+    }
+}
