@@ -54,7 +54,8 @@ final class CacheLintStage implements Stage {
         List<CacheInjectionPoint> points = injectionPoints.get(request.model());
         ChatRequest cached = points == null ? request : CacheInjectionPoint.apply(points, request);
         List<String> findings = lint.lint(ctx.caller().id(), cached);
-        if (!findings.isEmpty()) log.info("request {} model {} prompt-cache lint: {}", ctx.requestId(), request.model(), findings);
+        if (!findings.isEmpty()) log.info("request {} model {} prompt-cache lint: {}", ctx.requestId(),
+                dev.switchboard.model.LogSafe.text(request.model()), dev.switchboard.model.LogSafe.text(findings.toString()));
         return findings;
     }
 

@@ -38,7 +38,14 @@ public abstract class SseRelay implements ChatStream {
             if (!finished) onEvent(event, data);
         });
         upstream.handler(buf -> {
-            parser.feed(buf);
+            if (finished) return; // bytes already in flight after a fail or cancel
+            try {
+                parser.feed(buf);
+            } catch (SseParser.TooLarge e) {
+                fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display() + " sent " + e.getMessage()
+                        + "; the gateway stopped reading the stream."));
+                return;
+            }
             if (!finished) sink.flush(); // everything this read carried goes out in one write
         });
         upstream.exceptionHandler(t -> fail(UpstreamHttp.networkFailure(t, endpoint)));

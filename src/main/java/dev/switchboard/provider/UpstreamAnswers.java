@@ -38,11 +38,10 @@ public final class UpstreamAnswers {
         return send.apply(body);
     }
 
-    /** A whole (non-streamed) answer. */
+    /** A whole (non-streamed) answer, read up to {@link BoundedBody#MAX_BYTES}. */
     public static <T> Future<T> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, ErrorDecoder errors,
                                      BodyDecoder<T> decode) {
-        return resp.body()
-                .recover(t -> Future.failedFuture(UpstreamHttp.networkFailure(t, endpoint)))
+        return BoundedBody.read(resp, endpoint)
                 .compose(body -> {
                     if (resp.statusCode() != 200) return Future.failedFuture(errors.decode(resp, body));
                     try {
@@ -55,8 +54,11 @@ public final class UpstreamAnswers {
     }
 
     /** A streamed answer: the stream on 200 (nothing read yet), else the decoded error. */
-    public static Future<ChatStream> stream(HttpClientResponse resp, ErrorDecoder errors, Supplier<ChatStream> stream) {
-        if (resp.statusCode() != 200) return resp.body().compose(b -> Future.failedFuture(errors.decode(resp, b)));
+    public static Future<ChatStream> stream(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, ErrorDecoder errors,
+                                            Supplier<ChatStream> stream) {
+        if (resp.statusCode() != 200) {
+            return BoundedBody.read(resp, endpoint).compose(b -> Future.failedFuture(errors.decode(resp, b)));
+        }
         return Future.succeededFuture(stream.get());
     }
 }

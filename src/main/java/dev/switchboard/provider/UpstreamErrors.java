@@ -2,19 +2,35 @@ package dev.switchboard.provider;
 
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * Turns a provider's error answer into what our caller sees: a 4xx passes through with its own status,
  * message, type, param and code (it is about the request, so the client must see it); 5xx and the
- * provider-specific overload codes become 502/503, naming the deployment. A provider key that a message
- * might echo is blanked.
+ * provider-specific overload codes become 502/503, naming the deployment.
+ *
+ * <p>This is the one place every provider's error decoder (status answers and mid-stream error events alike)
+ * ends up, so it is where every string of upstream origin is scrubbed of the provider key: an upstream may echo
+ * the key it received in any field, not only the message.
  */
 public final class UpstreamErrors {
+    /** How much of a body that is not JSON (an HTML error page, a proxy's text) the client sees. */
+    static final int MAX_PLAIN_BODY = 500;
+    /** Bounds what one upstream error puts in an answer and a log line; no provider's message comes near it. */
+    static final int MAX_MESSAGE = 4000;
+    /** type, param and code are short identifiers; anything longer is not one. */
+    static final int MAX_FIELD = 200;
+    /** How much of a non-JSON body is looked at at all (it may be up to the answer cap). */
+    private static final int MAX_PLAIN_SCAN = 64 * 1024;
+
     private UpstreamErrors() {}
 
     public static GatewayException fromStatus(int status, String message, String type, String param, String code,
                                               String retryAfter, String deploymentId, String secretToHide) {
-        String msg = scrub(message == null || message.isBlank() ? "HTTP " + status : message, secretToHide);
+        String msg = KeyScrubber.cut(message == null || message.isBlank() ? "HTTP " + status : message, secretToHide, MAX_MESSAGE);
+        type = KeyScrubber.cut(type, secretToHide, MAX_FIELD);
+        param = KeyScrubber.cut(param, secretToHide, MAX_FIELD);
+        code = KeyScrubber.cut(code, secretToHide, MAX_FIELD);
         Long retry = parseRetryAfter(retryAfter);
         if (status >= 400 && status < 500) {
             return new GatewayException(ErrorKind.forClientStatus(status), status, msg, param, code, type, retry);
@@ -31,9 +47,12 @@ public final class UpstreamErrors {
                 + status + "): " + msg, null, code, type, retry);
     }
 
-    public static String scrub(String text, String secret) {
-        if (text == null || secret == null || secret.length() < 4) return text;
-        return text.replace(secret, "****");
+    /** An error body that is not JSON, as the message: scrubbed first, then cut (so no cut can split the key). */
+    public static GatewayException fromPlainBody(int status, Buffer body, String retryAfter, String deploymentId,
+                                                 String secretToHide) {
+        String text = body.length() > MAX_PLAIN_SCAN ? body.getString(0, MAX_PLAIN_SCAN) : body.toString();
+        return fromStatus(status, KeyScrubber.cut(text, secretToHide, MAX_PLAIN_BODY), null, null, null, retryAfter,
+                deploymentId, secretToHide);
     }
 
     static Long parseRetryAfter(String value) {

@@ -65,7 +65,7 @@ final class AutoTier {
                 .map(r -> r.tier() == null ? decision(settings.defaultTier(), "classifier-unclear")
                         : decision(r.tier(), r.cached() ? "classifier-cached" : "classifier"))
                 .recover(e -> {
-                    log.warn("{} classifier failed, using the default tier: {}", settings.alias(), e.getMessage());
+                    log.warn("{} classifier failed, using the default tier: {}", settings.alias(), dev.switchboard.model.LogSafe.message(e));
                     return decided(settings.defaultTier(), "classifier-failed");
                 });
     }

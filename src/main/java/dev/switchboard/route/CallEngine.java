@@ -4,6 +4,7 @@ import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.LogSafe;
 import dev.switchboard.provider.CallOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -151,7 +152,7 @@ final class CallEngine {
             FailurePolicy.Verdict verdict = FailurePolicy.classify(error);
             if (attempt.failed(error, verdict, now)) {
                 metrics.cooldown(attempt.state.id());
-                log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, error.getMessage());
+                log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
             }
             if (verdict.retry() && retry < controls.retries(settings)) {
                 // Back off, and if the group has nothing available (a 429's retry-after, a cooldown), wait for it.
@@ -161,7 +162,7 @@ final class CallEngine {
                     retry++;
                     metrics.retry(group.alias);
                     log.info("request {}: retry {} of '{}' in {} ms after {}: {}", ctx.requestId(), retry, group.alias,
-                            wait / 1_000_000, attempt.state.id(), error.getMessage());
+                            wait / 1_000_000, attempt.state.id(), LogSafe.message(error));
                     later(wait, this::attempt);
                     return;
                 }
@@ -182,7 +183,7 @@ final class CallEngine {
             }
             metrics.fallback(plan.primary(), next.reason(), next.alias());
             log.warn("request {}: '{}' failed ({}), falling back to '{}' (fallback:{}): {}", ctx.requestId(),
-                    group.alias, reason.label(), next.alias(), next.reason().label(), error.getMessage());
+                    group.alias, reason.label(), next.alias(), next.reason().label(), LogSafe.message(error));
             group(next.alias(), next.reason().route());
         }
 

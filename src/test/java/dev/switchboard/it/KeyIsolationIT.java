@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.simulator.ProviderSimulator;
 import dev.switchboard.simulator.SimBehaviour;
 import dev.switchboard.support.Http;
+import dev.switchboard.support.KeyEchoUpstream;
+import dev.switchboard.support.LogCapture;
 import dev.switchboard.support.TestGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,5 +81,69 @@ class KeyIsolationIT {
         }
         assertThat(captured.toString()).doesNotContain(TestGateway.PROVIDER_KEY)
                 .doesNotContain(TestGateway.ANTHROPIC_PROVIDER_KEY).doesNotContain(TestGateway.GEMINI_PROVIDER_KEY);
+    }
+
+    /**
+     * An upstream that echoes the key it received (as sent and upper-cased) into every error field, into a
+     * non-JSON body where it straddles the 500-character cut, and into stream events (an error, and for
+     * Anthropic an unknown event type and an error with no event line): for each provider and both dialects,
+     * no answer and no log line shows any of the key, and no log line is broken by the upstream's newlines.
+     */
+    @Test
+    void anUpstreamEchoingItsKeyEverywhereNeverGetsItToClientsOrLogs() {
+        List<String> keys = List.of(TestGateway.PROVIDER_KEY, TestGateway.ANTHROPIC_PROVIDER_KEY, TestGateway.GEMINI_PROVIDER_KEY);
+        StringBuilder all = new StringBuilder();
+        List<String> logLines;
+        try (KeyEchoUpstream echo = KeyEchoUpstream.start();
+             LogCapture log = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            String root = echo.rootUrl();
+            try (TestGateway hostile = TestGateway.start("""
+                    model_list:
+                      - model_name: gpt
+                        litellm_params: { model: openai/gpt-4o-mini, api_base: "%s/v1", api_key: os.environ/PROVIDER_KEY }
+                      - model_name: claude
+                        litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "%s", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                      - model_name: gemini
+                        litellm_params: { model: gemini/gemini-2.5-flash, api_base: "%s", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                    router_settings:
+                      num_retries: 0
+                      allowed_fails: 1
+                    general_settings:
+                      master_key: os.environ/MASTER_KEY
+                    """.formatted(root, root, root))) {
+                for (String model : new String[] {"gpt", "claude", "gemini"}) {
+                    for (String scenario : new String[] {"echo-fields", "echo-plain", "echo-stream"}) {
+                        for (String stream : scenario.equals("echo-stream") ? new String[] {"true"} : new String[] {"false", "true"}) {
+                            String messages = ",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + scenario + "\"}]}";
+                            HttpResponse<String> o = Http.post(hostile.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                                    "{\"model\":\"" + model + "\"" + messages);
+                            HttpResponse<String> a = Http.post(hostile.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                                    "{\"model\":\"" + model + "\",\"max_tokens\":5" + messages);
+                            for (HttpResponse<String> r : List.of(o, a)) {
+                                String what = model + " " + scenario + " stream=" + stream + ": " + r.body();
+                                // the errors still say what happened, with the key masked
+                                assertThat(r.statusCode()).as(what).isEqualTo(switch (scenario) {
+                                    case "echo-fields" -> 400;
+                                    case "echo-plain" -> 502;
+                                    default -> 200;
+                                });
+                                assertThat(r.body()).as(what).contains("****").contains("error");
+                                all.append(r.headers().map()).append(r.body()).append('\n');
+                            }
+                        }
+                    }
+                }
+            }
+            logLines = log.lines();
+        }
+        String answers = all.toString().toLowerCase(java.util.Locale.ROOT);
+        String logs = String.join("\n", logLines).toLowerCase(java.util.Locale.ROOT);
+        for (String key : keys) {
+            // the whole key in any case, and its first 10 characters (what a cut before scrubbing leaves)
+            String prefix = key.substring(0, 10).toLowerCase(java.util.Locale.ROOT);
+            assertThat(answers).doesNotContain(prefix);
+            assertThat(logs).doesNotContain(prefix);
+        }
+        assertThat(logLines).isNotEmpty().allSatisfy(l -> assertThat(l).doesNotContain("\n").doesNotContain("\r"));
     }
 }

@@ -1,9 +1,11 @@
 package dev.switchboard.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +36,50 @@ class SseParserTest {
         assertThat(events).isEmpty();
         parser.feed(Buffer.buffer("\n"));
         assertThat(events).containsExactly("{\"partial\":true}");
+    }
+
+    @Test
+    void aLineLongerThanTheLimitFailsInsteadOfBufferingForever() {
+        SseParser small = new SseParser((e, d) -> events.add("x"), 1 << 20);
+        byte[] noNewline = new byte[64 * 1024];
+        Arrays.fill(noNewline, (byte) 'a');
+        small.feed(Buffer.buffer("data: "));
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 17; i++) small.feed(Buffer.buffer(noNewline)); // 1 MiB + 64 KiB, no line end
+        }).isInstanceOf(SseParser.TooLarge.class).hasMessageContaining("line longer than 1 MiB");
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void anEventOfManyShortLinesPastTheLimitFailsToo() {
+        SseParser small = new SseParser((e, d) -> events.add("x"), 1 << 20);
+        String line = "data: " + "b".repeat(1000) + "\n";
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 1100; i++) small.feed(Buffer.buffer(line)); // no blank line: one event of 1.1 MB
+        }).isInstanceOf(SseParser.TooLarge.class).hasMessageContaining("event longer than 1 MiB");
+    }
+
+    @Test
+    void aLongLineArrivingInSmallReadsIsAssembledInLinearTime() {
+        // 12 MiB in 1 KiB reads: recopying the pending bytes on every read would move ~150 GB
+        int reads = 12 * 1024;
+        byte[] piece = new byte[1024];
+        Arrays.fill(piece, (byte) 'c');
+        long t0 = System.nanoTime();
+        parser.feed(Buffer.buffer("data: "));
+        for (int i = 0; i < reads; i++) parser.feed(Buffer.buffer(piece));
+        parser.feed(Buffer.buffer("\r\n\r\ndata: next\n\n"));
+        assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0)).hasSize(reads * 1024).matches("c+");
+        assertThat(events.get(1)).isEqualTo("next");
+    }
+
+    @Test
+    void aCrLfSplitAcrossReadsStillEndsTheLine() {
+        parser.feed(Buffer.buffer("data: {\"a\":1}\r"));
+        parser.feed(Buffer.buffer("\n\r"));
+        parser.feed(Buffer.buffer("\n"));
+        assertThat(events).containsExactly("{\"a\":1}");
     }
 }

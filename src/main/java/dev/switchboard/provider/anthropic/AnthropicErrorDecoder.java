@@ -14,8 +14,7 @@ final class AnthropicErrorDecoder {
         try {
             return fromBody(status, Json.read(body), retryAfter, deploymentId, secret);
         } catch (Exception notJson) {
-            String text = body.length() > 500 ? body.getString(0, 500) : body.toString();
-            return UpstreamErrors.fromStatus(status, text, null, null, null, retryAfter, deploymentId, secret);
+            return UpstreamErrors.fromPlainBody(status, body, retryAfter, deploymentId, secret);
         }
     }
 

@@ -53,7 +53,7 @@ final class AnthropicProvider implements Provider {
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request, true), body -> send(request, body, "text/event-stream",
-                options.timeoutOr(deployment.streamIdleTimeout())).compose(resp -> UpstreamAnswers.stream(resp,
+                options.timeoutOr(deployment.streamIdleTimeout())).compose(resp -> UpstreamAnswers.stream(resp, endpoint,
                 this::error, () -> new AnthropicStream(resp, endpoint, deployment.id(), deployment.model(), secret))));
     }
 

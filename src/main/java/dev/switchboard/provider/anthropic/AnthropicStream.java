@@ -8,6 +8,7 @@ import dev.switchboard.model.RawJson;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.SseRelay;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.http.HttpClientResponse;
@@ -41,6 +42,12 @@ final class AnthropicStream extends SseRelay {
     protected void onEvent(String event, byte[] data) {
         JsonNode n = json(data);
         if (n == null) return;
+        if (n.path("error").isObject()) {
+            // An error however it is labelled (some servers send it with no event line and no type): relayed raw it
+            // would reach the client unscrubbed and as an event with no name.
+            fail(AnthropicErrorDecoder.midStream(n, deploymentId, secret));
+            return;
+        }
         RawJson raw = new RawJson(RawJson.ANTHROPIC, n);
         switch (n.path("type").asText(event == null ? "" : event)) {
             case "message_start" -> {
@@ -86,7 +93,7 @@ final class AnthropicStream extends SseRelay {
                 finish();
             }
             case "error" -> fail(AnthropicErrorDecoder.midStream(n, deploymentId, secret));
-            default -> emit(rawOnly(raw)); // ping, content_block_stop, and event types added later
+            default -> emit(rawOnly(raw)); // ping, content_block_stop, and event types added later (scrubbed there)
         }
     }
 
@@ -94,8 +101,15 @@ final class AnthropicStream extends SseRelay {
         return new ChatChunk(id, created, model, List.of(new ChunkChoice(0, d, finish, null)), null, null, null, raw);
     }
 
+    /**
+     * An event relayed only as raw text to Anthropic-dialect clients. These are the events we do not read
+     * (unknown types among them), so nothing else checked what they carry: the key is scrubbed out of them. It
+     * costs a walk of a small tree and no copy unless the key is there.
+     */
     private ChatChunk rawOnly(RawJson raw) {
-        return new ChatChunk(id, created, model, List.of(), null, null, null, raw);
+        JsonNode scrubbed = KeyScrubber.json(raw.body(), secret);
+        RawJson relayed = scrubbed == raw.body() ? raw : new RawJson(raw.dialect(), scrubbed, raw.headers());
+        return new ChatChunk(id, created, model, List.of(), null, null, null, relayed);
     }
 
     @Override

@@ -18,8 +18,7 @@ final class GeminiErrorDecoder {
         try {
             return fromBody(status, Json.read(body), retryAfterHeader, deploymentId, secret);
         } catch (Exception notJson) {
-            return UpstreamErrors.fromStatus(status, body.length() > 500 ? body.getString(0, 500) : body.toString(),
-                    null, null, null, retryAfterHeader, deploymentId, secret);
+            return UpstreamErrors.fromPlainBody(status, body, retryAfterHeader, deploymentId, secret);
         }
     }
 

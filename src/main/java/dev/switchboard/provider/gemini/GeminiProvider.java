@@ -53,7 +53,7 @@ final class GeminiProvider implements Provider {
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request), body -> send(streamPath, body,
-                options.timeoutOr(deployment.streamIdleTimeout())).compose(resp -> UpstreamAnswers.stream(resp, this::error,
+                options.timeoutOr(deployment.streamIdleTimeout())).compose(resp -> UpstreamAnswers.stream(resp, endpoint, this::error,
                 () -> new GeminiStream(resp, endpoint, deployment.id(), deployment.model(), secret))));
     }
 

@@ -59,7 +59,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return post("/chat/completions", encoder.chat(request, true), "text/event-stream", options.timeoutOr(streamTimeout))
-                .compose(resp -> UpstreamAnswers.stream(resp, this::error,
+                .compose(resp -> UpstreamAnswers.stream(resp, endpoint, this::error,
                         () -> new OpenAiStream(resp, chatDecoder, endpoint, deployment.id(), secret)));
     }
 

@@ -15,23 +15,25 @@ final class OpenAiErrorDecoder {
     private OpenAiErrorDecoder() {}
 
     static GatewayException decode(int status, Buffer body, String retryAfter, String deploymentId, String secret) {
-        String message = null, type = null, param = null, code = null;
+        JsonNode n;
         try {
-            JsonNode n = Json.read(body);
-            JsonNode e = n.get("error");
-            if (e != null && e.isObject()) {
-                message = Json.text(e, "message");
-                type = Json.text(e, "type");
-                param = Json.text(e, "param");
-                code = Json.text(e, "code");
-            } else if (e != null && e.isTextual()) {
-                message = e.textValue();
-            } else {
-                message = n.has("message") ? Json.text(n, "message") : Json.text(n, "detail");
-            }
+            n = Json.read(body);
         } catch (Exception notJson) {
-            message = body.length() > 500 ? body.getString(0, 500) : body.toString();
+            return UpstreamErrors.fromPlainBody(status, body, retryAfter, deploymentId, secret);
         }
+        String message = null, type = null, param = null, code = null;
+        JsonNode e = n.get("error");
+        if (e != null && e.isObject()) {
+            message = Json.text(e, "message");
+            type = Json.text(e, "type");
+            param = Json.text(e, "param");
+            code = Json.text(e, "code");
+        } else if (e != null && e.isTextual()) {
+            message = e.textValue();
+        } else {
+            message = n.has("message") ? Json.text(n, "message") : Json.text(n, "detail");
+        }
+        // every field is scrubbed of the key in fromStatus, not here: one place for every provider
         return UpstreamErrors.fromStatus(status, message, type, param, code, retryAfter, deploymentId, secret);
     }
 

@@ -1,0 +1,53 @@
+package dev.switchboard.provider;
+
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+
+/**
+ * Reads a whole upstream body, but no more than {@link #MAX_BYTES}: Vert.x's {@code body()} buffers whatever
+ * comes, and one misbehaving upstream (an embeddings server asked for 100 million dimensions sent 1.1 GB)
+ * took the gateway's memory to 6.4 GB. Past the cap the answer is a 502 naming the deployment and the
+ * upstream request is reset, so the rest is neither read nor generated.
+ */
+final class BoundedBody {
+    /** Far above any real answer (a large batch of embeddings is a few MiB), far below what hurts the gateway. */
+    static final int MAX_BYTES = 64 << 20;
+
+    private BoundedBody() {}
+
+    static Future<Buffer> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint) {
+        return read(resp, endpoint, MAX_BYTES);
+    }
+
+    static Future<Buffer> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, int maxBytes) {
+        Promise<Buffer> done = Promise.promise();
+        String declared = resp.getHeader("content-length");
+        if (declared != null && declared.chars().allMatch(Character::isDigit) && declared.length() < 19
+                && Long.parseLong(declared) > maxBytes) {
+            resp.request().reset(); // refused before a byte is read
+            return Future.failedFuture(tooLarge(endpoint, maxBytes));
+        }
+        Buffer body = Buffer.buffer();
+        resp.handler(chunk -> {
+            if (done.future().isComplete()) return;
+            if (body.length() + chunk.length() > maxBytes) {
+                done.tryFail(tooLarge(endpoint, maxBytes)); // first: the reset's own exception must not be the answer
+                resp.request().reset();
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        resp.exceptionHandler(t -> done.tryFail(UpstreamHttp.networkFailure(t, endpoint)));
+        resp.endHandler(v -> done.tryComplete(body));
+        return done.future();
+    }
+
+    private static GatewayException tooLarge(UpstreamHttp.Endpoint endpoint, int maxBytes) {
+        return GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display() + " sent an answer larger than "
+                + (maxBytes >> 20) + " MiB; the gateway stopped reading it.");
+    }
+}
