@@ -10,6 +10,13 @@ import io.vertx.core.http.HttpServerRequest;
 public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBytes, long bodyDeadlineMillis,
                           long startedEpochSeconds) {
 
+    /** The alias when this gateway serves it; else 404 {@code model_not_found}, listing the ones it does. */
+    public String knownAlias(String alias) {
+        java.util.Set<String> aliases = gateway.aliases();
+        if (!aliases.contains(alias)) throw dev.switchboard.model.GatewayException.modelNotFound(alias, aliases);
+        return alias;
+    }
+
     /** The client's {@code x-switchboard-*} headers as {@link dev.switchboard.model.CallContext#hints()}. */
     public static java.util.Map<String, String> hints(HttpServerRequest req) {
         java.util.Map<String, String> out = null;

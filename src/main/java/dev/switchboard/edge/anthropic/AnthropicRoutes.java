@@ -57,11 +57,7 @@ public final class AnthropicRoutes {
                 rc.next();
                 return;
             }
-            call.read(rc.request(), () -> {
-                String alias = rc.pathParam("model");
-                if (!edge.gateway().aliases().contains(alias)) throw GatewayException.modelNotFound(alias, edge.gateway().aliases());
-                return encoder.model(alias, edge.startedEpochSeconds());
-            });
+            call.read(rc.request(), () -> encoder.model(edge.knownAlias(rc.pathParam("model")), edge.startedEpochSeconds()));
         });
     }
 
@@ -81,9 +77,7 @@ public final class AnthropicRoutes {
         call.begin(req, (ctx, body) -> {
             if (countOnly) {
                 ChatRequest request = decoder.countTokens(body, dialectHeaders);
-                if (!edge.gateway().aliases().contains(request.model())) {
-                    throw GatewayException.modelNotFound(request.model(), edge.gateway().aliases());
-                }
+                edge.knownAlias(request.model());
                 resp.putHeader("content-type", JSON).end("{\"input_tokens\":" + estimateTokens(request) + "}");
                 return;
             }

@@ -41,11 +41,8 @@ public final class OpenAiRoutes {
             router.post(prefix + "/embeddings").handler(rc -> call.begin(rc.request(), (ctx, body) -> embeddings(rc.response(), ctx, body)));
             router.get(prefix + "/models").handler(rc -> call.read(rc.request(),
                     () -> encoder.models(edge.gateway().aliases(), edge.startedEpochSeconds())));
-            router.get(prefix + "/models/:model").handler(rc -> call.read(rc.request(), () -> {
-                String alias = rc.pathParam("model");
-                if (!edge.gateway().aliases().contains(alias)) throw GatewayException.modelNotFound(alias, edge.gateway().aliases());
-                return encoder.model(alias, edge.startedEpochSeconds());
-            }));
+            router.get(prefix + "/models/:model").handler(rc -> call.read(rc.request(),
+                    () -> encoder.model(edge.knownAlias(rc.pathParam("model")), edge.startedEpochSeconds())));
         }
     }
 
