@@ -33,11 +33,13 @@ final class CheckCommand implements Callable<Integer> {
         // be served and where it really goes; the model list is read from it, not from the raw config.
         List<ServedModel> models;
         Set<String> aliases;
+        List<String> warnings;
         Vertx vertx = VertxRuntime.create(1);
         try {
             Gateway gateway = Gateway.create(vertx, cfg, System::getenv);
             models = gateway.models();
             aliases = gateway.aliases();
+            warnings = gateway.warnings();
             gateway.close();
         } catch (IllegalArgumentException e) {
             System.out.println("INVALID " + config + ":");
@@ -51,10 +53,12 @@ final class CheckCommand implements Callable<Integer> {
         System.out.printf("  %-20s %-40s %-36s %s%n", "MODEL", "DEPLOYMENT", "API BASE", "API KEY");
         for (ServedModel m : models) {
             System.out.printf("  %-20s %-40s %-36s %s%n", m.alias(), m.servedBy(),
-                    m.baseUrl() == null ? "-" : m.baseUrl(), m.apiKey() == null ? "-" : m.apiKey().masked());
+                    m.baseUrl() == null ? "-" : m.baseUrl(), m.apiKey() == null ? "-"
+                            : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
         }
         System.out.println("  master key: " + (cfg.general().masterKey() == null ? "none (loopback only)" : cfg.general().masterKey().masked()));
         cfg.warnings().forEach(w -> System.out.println("  warning: " + w));
+        warnings.forEach(w -> System.out.println("  warning: " + w));
         return 0;
     }
 }

@@ -66,6 +66,7 @@ final class Launch {
                 httpUrl(host, server.port()) + "/v1", loops, vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
                 gateway.aliases().size());
         modelLines(gateway).forEach(line -> log.info("  {}", line));
+        gateway.warnings().forEach(w -> log.warn("config: {}", w));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS);

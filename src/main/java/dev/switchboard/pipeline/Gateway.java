@@ -3,6 +3,7 @@ package dev.switchboard.pipeline;
 import dev.switchboard.cache.PromptCacheLint;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.Secret;
 import dev.switchboard.govern.Authenticator;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.CacheInjectionPoint;
@@ -43,11 +44,13 @@ public final class Gateway {
     private final Authenticator authenticator;
     private final MeterRegistry meters;
     private final List<ServedModel> models;
+    private final List<String> warnings;
 
     private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
-                    List<ServedModel> models) {
+                    List<ServedModel> models, List<String> warnings) {
         this.config = config;
         this.models = models;
+        this.warnings = List.copyOf(warnings);
         this.http = http;
         this.router = router;
         this.meters = meters;
@@ -84,14 +87,35 @@ public final class Gateway {
         RouterSettings settings = RouterSettings.from(config);
         ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters),
                 ModelRouter.threadLocalRandom());
-        return new Gateway(config, http, router, meters, stages(targets), servedModels(config, registry, settings));
+        List<String> warnings = new ArrayList<>();
+        return new Gateway(config, http, router, meters, stages(targets), servedModels(config, registry, settings, env, warnings),
+                warnings);
     }
 
-    /** Every deployment with the address it is really sent to, then the auto alias (as the router lists it, last). */
-    private static List<ServedModel> servedModels(GatewayConfig config, ProviderRegistry registry, RouterSettings settings) {
+    /**
+     * Every deployment with the address it is really sent to and the key it carries, then the auto alias (as the
+     * router lists it, last). A deployment of a hosted provider (no {@code api_base}) with neither {@code api_key}
+     * nor the provider's variable set would send every request without a key: that is added to {@code warnings}.
+     */
+    private static List<ServedModel> servedModels(GatewayConfig config, ProviderRegistry registry, RouterSettings settings,
+                                                  Function<String, String> env, List<String> warnings) {
         List<ServedModel> out = new ArrayList<>();
         for (Deployment d : config.deployments()) {
-            out.add(new ServedModel(d.alias(), d.id(), registry.baseUrl(d), d.apiKey()));
+            Secret key = d.apiKey();
+            String source = key == null ? null : "api_key";
+            String keyEnv = registry.keyEnv(d);
+            if (key == null && keyEnv != null) {
+                String fromEnv = env.apply(keyEnv);
+                if (fromEnv != null && !fromEnv.isBlank()) {
+                    key = new Secret(fromEnv);
+                    source = keyEnv;
+                } else if (d.apiBase() == null) {
+                    warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
+                            + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
+                            + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
+                }
+            }
+            out.add(new ServedModel(d.alias(), d.id(), registry.baseUrl(d), key, source));
         }
         AutoRouterSettings auto = settings.auto();
         if (auto != null) out.add(ServedModel.autoTier(auto.alias(), auto.cheapAlias(), auto.smartAlias()));
@@ -128,6 +152,9 @@ public final class Gateway {
 
     /** What answers each alias, for the model list of {@code serve} and {@code check}. */
     public List<ServedModel> models() { return models; }
+
+    /** What will not work as configured though the config is valid (a hosted provider with no key), for the log and check. */
+    public List<String> warnings() { return warnings; }
 
     /** The aliases apps can ask for, in config order. */
     public java.util.Set<String> aliases() { return router.aliases(); }

@@ -18,4 +18,7 @@ public interface ProviderFactory {
      * can show the real address; null when there is none (in-process, or {@code api_base} is required).
      */
     default String defaultBaseUrl(String prefix) { return null; }
+
+    /** The environment variable a deployment with this prefix and no {@code api_key} takes its key from; null for none. */
+    default String keyEnv(String prefix) { return null; }
 }

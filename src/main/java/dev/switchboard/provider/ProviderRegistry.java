@@ -37,6 +37,12 @@ public final class ProviderRegistry {
         return f == null ? null : f.defaultBaseUrl(d.provider());
     }
 
+    /** The environment variable a deployment without {@code api_key} takes its key from (OPENAI_API_KEY, …); null for none. */
+    public String keyEnv(Deployment d) {
+        ProviderFactory f = byPrefix.get(d.provider());
+        return f == null ? null : f.keyEnv(d.provider());
+    }
+
     /** @throws IllegalArgumentException naming the line and the known prefixes when the prefix is unknown */
     public Provider create(Deployment d, ProviderContext ctx) {
         ProviderFactory f = byPrefix.get(d.provider());

@@ -102,6 +102,21 @@ class OpenAiWireIT {
     }
 
     @Test
+    void aModelWithASlashInItsAliasIsFoundEncodedOrNot() {
+        try (TestGateway slashed = TestGateway.start("""
+                model_list:
+                  - model_name: openai/gpt-4o
+                    litellm_params: { model: mock/gpt-4o }
+                """)) {
+            for (String path : List.of("/models/openai/gpt-4o", "/models/openai%2Fgpt-4o")) {
+                HttpResponse<String> r = Http.get(slashed.v1() + path, null);
+                assertThat(r.statusCode()).as(path).isEqualTo(200);
+                assertThat(new JsonObject(r.body()).getString("id")).isEqualTo("openai/gpt-4o");
+            }
+        }
+    }
+
+    @Test
     void routesWorkWithoutTheV1Prefix() {
         HttpResponse<String> r = Http.post(gw.baseUrl() + "/chat/completions", KEY,
                 "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");

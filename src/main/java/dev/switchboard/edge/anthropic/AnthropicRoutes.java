@@ -52,7 +52,7 @@ public final class AnthropicRoutes {
             if (rc.request().getHeader("anthropic-version") == null) rc.next();
             else call.read(rc.request(), () -> encoder.models(edge.gateway().aliases(), edge.startedEpochSeconds()));
         });
-        router.get("/v1/models/:model").handler(rc -> {
+        router.getWithRegex("/v1/models/(?<model>.+)").handler(rc -> {
             if (rc.request().getHeader("anthropic-version") == null) {
                 rc.next();
                 return;

@@ -41,7 +41,8 @@ public final class OpenAiRoutes {
             router.post(prefix + "/embeddings").handler(rc -> call.begin(rc.request(), (ctx, body) -> embeddings(rc.response(), ctx, body)));
             router.get(prefix + "/models").handler(rc -> call.read(rc.request(),
                     () -> encoder.models(edge.gateway().aliases(), edge.startedEpochSeconds())));
-            router.get(prefix + "/models/:model").handler(rc -> call.read(rc.request(),
+            // a regex, not :model, so LiteLLM-style aliases with slashes (openai/gpt-4o) match unencoded too
+            router.getWithRegex(java.util.regex.Pattern.quote(prefix + "/models/") + "(?<model>.+)").handler(rc -> call.read(rc.request(),
                     () -> encoder.model(edge.knownAlias(rc.pathParam("model")), edge.startedEpochSeconds())));
         }
     }

@@ -16,6 +16,9 @@ public final class AnthropicProviderFactory implements ProviderFactory {
     public String defaultBaseUrl(String prefix) { return AnthropicModels.DEFAULT_BASE; }
 
     @Override
+    public String keyEnv(String prefix) { return AnthropicModels.KEY_ENV; }
+
+    @Override
     public Provider create(Deployment d, ProviderContext ctx) {
         Secret key = d.apiKey();
         if (key == null) {

@@ -18,6 +18,9 @@ public final class GeminiProviderFactory implements ProviderFactory {
     public String defaultBaseUrl(String prefix) { return GeminiProvider.DEFAULT_BASE; }
 
     @Override
+    public String keyEnv(String prefix) { return KEY_ENV; }
+
+    @Override
     public Provider create(Deployment d, ProviderContext ctx) {
         Secret key = d.apiKey();
         if (key == null) {

@@ -19,6 +19,12 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
     }
 
     @Override
+    public String keyEnv(String prefix) {
+        OpenAiFlavor flavor = OpenAiFlavor.ALL.get(prefix);
+        return flavor == null ? null : flavor.keyEnv();
+    }
+
+    @Override
     public Provider create(Deployment d, ProviderContext ctx) {
         OpenAiFlavor flavor = OpenAiFlavor.ALL.get(d.provider());
         if (d.apiBase() == null && flavor.defaultBase() == null) {

@@ -1,0 +1,43 @@
+package dev.switchboard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayWarningsTest {
+    private static final String YAML = """
+            model_list:
+              - model_name: hosted
+                litellm_params: { model: openai/gpt-4o-mini }
+              - model_name: claude
+                litellm_params: { model: anthropic/claude-sonnet-4-5 }
+              - model_name: local
+                litellm_params: { model: openai/llama3, api_base: "http://127.0.0.1:11434/v1" }
+              - model_name: keyed
+                litellm_params: { model: gemini/gemini-2.5-flash, api_key: AIza-configured-1234 }
+            """;
+
+    private static Gateway gateway(Map<String, String> env) {
+        GatewayConfig config = new ConfigLoader(env::get).parse(YAML);
+        return Gateway.create(Vertx.vertx(), config, env::get);
+    }
+
+    @Test
+    void aHostedDeploymentWithNoKeyAnywhereIsWarnedAbout() {
+        Gateway g = gateway(Map.of("ANTHROPIC_API_KEY", "sk-ant-from-env-5678"));
+        assertThat(g.warnings()).hasSize(1);
+        assertThat(g.warnings().get(0)).contains("'hosted'").contains("OPENAI_API_KEY is not set").contains("line 2");
+        ServedModel claude = g.models().stream().filter(m -> m.alias().equals("claude")).findFirst().orElseThrow();
+        assertThat(claude.keySource()).isEqualTo("ANTHROPIC_API_KEY");
+        assertThat(claude.apiKey().masked()).endsWith("5678");
+        ServedModel keyed = g.models().stream().filter(m -> m.alias().equals("keyed")).findFirst().orElseThrow();
+        assertThat(keyed.keySource()).isEqualTo("api_key");
+        ServedModel local = g.models().stream().filter(m -> m.alias().equals("local")).findFirst().orElseThrow();
+        assertThat(local.apiKey()).as("a local server may need no key: no warning").isNull();
+        g.close();
+    }
+}
