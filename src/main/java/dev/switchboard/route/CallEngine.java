@@ -154,10 +154,14 @@ final class CallEngine {
                 metrics.cooldown(attempt.state.id());
                 log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
             }
-            if (verdict.retry() && retry < controls.retries(settings)) {
+            long untilAvailable = group.nanosUntilAvailable(now);
+            // The group has nothing available now (a cooldown, a 429's retry-after) but the plan has somewhere
+            // else to go: go there rather than wait, as noneAvailable() does for a fresh attempt.
+            boolean fallBackNow = untilAvailable > 0 && verdict.fallback() != null && plan.hasNext(verdict.fallback());
+            if (verdict.retry() && retry < controls.retries(settings) && !fallBackNow) {
                 // Back off, and if the group has nothing available (a 429's retry-after, a cooldown), wait for it.
                 long wait = Math.max(Backoff.nanos(retry, settings.backoffBase(), settings.minRetryWait(), random),
-                        group.nanosUntilAvailable(now));
+                        untilAvailable);
                 if (wait <= MAX_WAIT.toNanos()) {
                     retry++;
                     metrics.retry(group.alias);

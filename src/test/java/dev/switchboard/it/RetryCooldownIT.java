@@ -91,6 +91,19 @@ class RetryCooldownIT {
     }
 
     @Test
+    void aGroupThatWouldHaveToWaitOutACooldownFallsBackAtOnce() {
+        // solo's only deployment fails and cools down (allowed_fails: 1); with somewhere else to go the retry
+        // does not wait the cooldown out, the request falls back straight away
+        gw.simulator.enqueue("solo-model", SimBehaviour.status(500));
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = ask("solo", "\"fallbacks\":[\"pool\"],");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
+        assertThat(ms).as("no wait for solo's 1 s cooldown").isLessThan(800);
+    }
+
+    @Test
     void perRequestTimeoutsOverrideTheDeployments() {
         gw.simulator.enqueue("slow-model", SimBehaviour.slowFirstByte(1500));
         long t0 = System.nanoTime();
