@@ -215,6 +215,21 @@ class AttachmentsIT {
     }
 
     @Test
+    void anAnthropicBlockNoProviderCanTakeIsA400ForAnOpenAiUpstreamNotForwardedRaw() {
+        // a document by URL: OpenAI's chat API has no file-by-URL part, and the block in Anthropic's shape would
+        // only confuse an OpenAI-style server
+        String body = "{\"model\":\"gpt\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"summarise\"},"
+                + "{\"type\":\"document\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/a.pdf\"}}]}]}";
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(e.getString("message")).contains("messages.0.content.1").contains("document");
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    @Test
     void theSimulatorRefusesOpenAiShapedPartsAsGoogleAndAnthropicDo() {
         String file = "{\"type\":\"file\",\"file\":{\"file_data\":\"" + PDF_URL + "\"}}";
         HttpResponse<String> google = Http.post(gw.simulator.rootUrl() + "/v1beta/models/gemini-2.5-flash:generateContent", null,

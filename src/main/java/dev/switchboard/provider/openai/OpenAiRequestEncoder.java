@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Tool;
@@ -32,7 +33,10 @@ final class OpenAiRequestEncoder {
             g.writeStartObject();
             g.writeStringField("model", deployment.model());
             g.writeArrayFieldStart("messages");
-            for (Message m : r.messages()) message(g, m);
+            // A part we could not translate is passed on as the client wrote it when the client speaks OpenAI's
+            // dialect (the server may know it); an Anthropic-shaped block would only confuse an OpenAI-style server.
+            boolean foreignParts = r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC);
+            for (Message m : r.messages()) message(g, m, foreignParts);
             g.writeEndArray();
             if (!r.tools().isEmpty()) {
                 g.writeArrayFieldStart("tools");
@@ -88,10 +92,10 @@ final class OpenAiRequestEncoder {
         g.writeNumberField(completionField ? "max_completion_tokens" : "max_tokens", limit);
     }
 
-    private void message(JsonGenerator g, Message m) throws IOException {
+    private void message(JsonGenerator g, Message m, boolean foreignParts) throws IOException {
         g.writeStartObject();
         g.writeStringField("role", m.role().wire());
-        content(g, m.content(), !m.toolCalls().isEmpty());
+        content(g, m.content(), !m.toolCalls().isEmpty(), foreignParts);
         Json.writeIfNotNull(g, "name", m.name());
         Json.writeIfNotNull(g, "refusal", m.refusal());
         if (!m.toolCalls().isEmpty()) {
@@ -120,7 +124,7 @@ final class OpenAiRequestEncoder {
     }
 
     /** A lone plain text part goes as a string (what every compatible server accepts); anything else as parts. */
-    private void content(JsonGenerator g, List<ContentPart> parts, boolean hasToolCalls) throws IOException {
+    private void content(JsonGenerator g, List<ContentPart> parts, boolean hasToolCalls, boolean foreignParts) throws IOException {
         if (parts.isEmpty()) {
             if (hasToolCalls) g.writeNullField("content");
             else g.writeStringField("content", "");
@@ -154,7 +158,14 @@ final class OpenAiRequestEncoder {
                 case ContentPart.File f -> file(g, f);
                 // the client's own part, byte for byte: OpenAI-compatible servers read these shapes themselves
                 case ContentPart.Audio a -> g.writeTree(a.raw());
-                case ContentPart.Other o -> g.writeTree(o.raw());
+                case ContentPart.Other o -> {
+                    if (foreignParts) {
+                        String at = dev.switchboard.provider.Attachments.where(o.param());
+                        throw GatewayException.badRequest(at + ": a content block of type '" + o.type() + "' cannot be "
+                                + "translated for " + deployment.id() + ", an OpenAI-style provider.", at);
+                    }
+                    g.writeTree(o.raw());
+                }
             }
         }
         g.writeEndArray();
