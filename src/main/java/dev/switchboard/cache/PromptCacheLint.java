@@ -99,27 +99,14 @@ public final class PromptCacheLint {
             StringBuilder text = new StringBuilder(m.role().wire()).append('\n');
             boolean marked = false;
             for (ContentPart p : m.content()) {
+                marked |= p.cacheControl() != null;
                 switch (p) {
-                    case ContentPart.Text t -> {
-                        text.append(t.text());
-                        marked |= t.cacheControl() != null;
-                    }
-                    case ContentPart.Image img -> {
+                    case ContentPart.Text t -> text.append(t.text());
+                    case ContentPart.Image img ->
                         text.append("[image ").append(img.url().length() > 200 ? img.url().substring(0, 200) : img.url()).append(']');
-                        marked |= img.cacheControl() != null;
-                    }
-                    case ContentPart.File f -> {
-                        text.append(f.raw());
-                        marked |= f.cacheControl() != null;
-                    }
-                    case ContentPart.Audio a -> {
-                        text.append(a.raw());
-                        marked |= a.cacheControl() != null;
-                    }
-                    case ContentPart.Other o -> {
-                        text.append(o.raw());
-                        marked |= o.cacheControl() != null;
-                    }
+                    case ContentPart.File f -> text.append(f.raw());
+                    case ContentPart.Audio a -> text.append(a.raw());
+                    case ContentPart.Other o -> text.append(o.raw());
                 }
             }
             m.toolCalls().forEach(c -> text.append(c.id()).append(c.name()).append(c.arguments()));

@@ -221,7 +221,7 @@ public final class ConfigLoader {
             if (!"message".equals(location)) {
                 w.error(at, ip + ".location", "must be 'message' (the only location LiteLLM defines)." + example);
             } else if (role == null && index == null) {
-                w.error(at, ip, "needs a role (system, user, assistant, tool) or an index (negative counts from the end)." + example);
+                w.error(at, ip, "needs a role (" + String.join(", ", INJECTION_ROLES) + ") or an index (negative counts from the end)." + example);
             } else if (role != null && !INJECTION_ROLES.contains(role.toString())) {
                 w.error(at, ip + ".role", "'" + role + "' is not a message role. Fix: use one of " + INJECTION_ROLES + ".");
             } else if (index != null && !(index instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()))) {

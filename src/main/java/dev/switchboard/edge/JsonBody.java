@@ -18,6 +18,8 @@ import java.util.Map;
  */
 public final class JsonBody {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Built once: ObjectMapper.readTree re-derives its configuration on every call (see provider.Json). */
+    private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 
     private JsonBody() {}
 
@@ -27,8 +29,8 @@ public final class JsonBody {
      *     with its location, for {@link JsonSyntax#describe}
      */
     public static JsonNode read(byte[] body) throws IOException {
-        try (JsonParser p = MAPPER.createParser(body)) {
-            JsonNode n = MAPPER.readTree(p);
+        try (JsonParser p = TREE.createParser(body)) {
+            JsonNode n = TREE.readTree(p);
             if (n != null && p.nextToken() != null) {
                 throw new JsonParseException(p, "Unexpected content after the JSON value: the body must hold exactly one JSON value");
             }

@@ -11,7 +11,8 @@ import java.util.List;
  * prompt-cache breakpoint on its last text or image part.
  *
  * <p>{@link #apply} is the one implementation on canonical requests, used both by the Anthropic provider for
- * translated requests and by the prompt-cache lint, so the lint sees the breakpoints the provider will send.
+ * translated requests and by the prompt-cache lint, so for those the lint sees the breakpoints the provider will
+ * send. (A raw Anthropic-dialect body is injected in its own JSON by the provider's AnthropicCacheInjector.)
  * As in LiteLLM, indexes count every message of the OpenAI-format list, system messages included.
  */
 public record CacheInjectionPoint(String role, Integer index) {

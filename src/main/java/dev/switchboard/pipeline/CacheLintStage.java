@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Runs {@link PromptCacheLint} on requests that carry a cache breakpoint and reports findings in the
  * {@code x-switchboard-cache-lint} header and a log line with the request id, so users learn why their
  * cache hit rate is low. Breakpoints the alias's deployment will inject ({@code cache_control_injection_points})
- * count as the client's own: the lint looks at the prefix the provider will actually cache.
+ * count as the client's own (for translated requests: a raw Anthropic-dialect body is judged by its own
+ * breakpoints): the lint looks at the prefix the provider will actually cache.
  */
 final class CacheLintStage implements Stage {
     static final String HEADER = "x-switchboard-cache-lint";
@@ -52,7 +53,11 @@ final class CacheLintStage implements Stage {
 
     private List<String> check(CallContext ctx, ChatRequest request) {
         List<CacheInjectionPoint> points = injectionPoints.get(request.model());
-        ChatRequest cached = points == null ? request : CacheInjectionPoint.apply(points, request);
+        // A raw Anthropic body gets its injected breakpoints in its own JSON, counted over Anthropic's messages
+        // (AnthropicCacheInjector), which the canonical messages do not mirror one to one: the lint judges such a
+        // request by the client's own breakpoints only, rather than by ones the provider would not send.
+        boolean rawAnthropic = request.raw() != null && request.raw().is(dev.switchboard.model.RawJson.ANTHROPIC);
+        ChatRequest cached = points == null || rawAnthropic ? request : CacheInjectionPoint.apply(points, request);
         List<String> findings = lint.lint(ctx.caller().id(), cached);
         if (!findings.isEmpty()) log.info("request {} model {} prompt-cache lint: {}", ctx.requestId(),
                 dev.switchboard.model.LogSafe.text(request.model()), dev.switchboard.model.LogSafe.text(findings.toString()));

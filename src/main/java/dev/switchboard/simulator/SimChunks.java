@@ -9,10 +9,6 @@ import java.util.List;
 final class SimChunks {
     private SimChunks() {}
 
-    static List<String> of(SimReply reply, String id, long created, String model, boolean includeUsage) {
-        return of(reply, id, created, model, includeUsage, 0, false);
-    }
-
     /**
      * @param cachedTokens prompt tokens served from the (simulated) prompt cache
      * @param predicted    whether the request sent a Predicted Output ({@code prediction})
@@ -66,8 +62,6 @@ final class SimChunks {
         return new JsonObject().put("id", id).put("object", "chat.completion.chunk").put("created", created)
                 .put("model", model).put("service_tier", "default").put("system_fingerprint", "fp_sim0001");
     }
-
-    static JsonObject usage(SimReply r) { return usage(r, 0, false); }
 
     /** With a Predicted Output, OpenAI reports how many predicted tokens it accepted and rejected. */
     static JsonObject usage(SimReply r, int cachedTokens, boolean predicted) {

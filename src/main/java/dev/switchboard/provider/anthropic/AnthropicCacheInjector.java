@@ -28,7 +28,7 @@ final class AnthropicCacheInjector {
         int used = countBreakpoints(body);
         for (CacheInjectionPoint p : points) {
             if (used >= MAX_BREAKPOINTS) return;
-            if ("system".equals(p.role())) {
+            if (p.index() == null && "system".equals(p.role())) { // an index wins over a role, as in CacheInjectionPoint
                 JsonNode system = body.get("system");
                 if (system != null && system.isTextual()) {
                     ArrayNode blocks = F.arrayNode();

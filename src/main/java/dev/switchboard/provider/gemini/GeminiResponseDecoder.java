@@ -55,15 +55,15 @@ final class GeminiResponseDecoder {
                 System.currentTimeMillis() / 1000, model == null ? fallbackModel : model, choices, usage(n.get("usageMetadata")), null, null);
     }
 
-    /**
-     * The tool-call id of a functionCall part: Gemini's own id or one made up, carrying the part's
-     * thoughtSignature (if any) for the next request of the tool loop.
-     */
     /** {@code promptFeedback.blockReason}: the prompt itself was refused and no candidate was generated. */
     static boolean promptBlocked(JsonNode n) {
         return Json.text(n.path("promptFeedback"), "blockReason") != null;
     }
 
+    /**
+     * The tool-call id of a functionCall part: Gemini's own id or one made up, carrying the part's
+     * thoughtSignature (if any) for the next request of the tool loop.
+     */
     static String callId(JsonNode part, String responseId, int index) {
         String id = Json.text(part.get("functionCall"), "id");
         if (id == null) id = "call_" + (responseId == null ? "gemini" : responseId) + "_" + index;
