@@ -101,19 +101,13 @@ public final class Gateway {
                                                   Function<String, String> env, List<String> warnings) {
         List<ServedModel> out = new ArrayList<>();
         for (Deployment d : config.deployments()) {
-            Secret key = d.apiKey();
-            String source = key == null ? null : "api_key";
+            Secret key = registry.key(d, env);
             String keyEnv = registry.keyEnv(d);
-            if (key == null && keyEnv != null) {
-                String fromEnv = env.apply(keyEnv);
-                if (fromEnv != null && !fromEnv.isBlank()) {
-                    key = new Secret(fromEnv);
-                    source = keyEnv;
-                } else if (d.apiBase() == null) {
-                    warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
-                            + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
-                            + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
-                }
+            String source = key == null ? null : d.apiKey() != null ? "api_key" : keyEnv;
+            if (key == null && keyEnv != null && d.apiBase() == null) {
+                warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
+                        + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
+                        + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
             }
             out.add(new ServedModel(d.alias(), d.id(), registry.baseUrl(d), key, source));
         }

@@ -21,4 +21,15 @@ public interface ProviderFactory {
 
     /** The environment variable a deployment with this prefix and no {@code api_key} takes its key from; null for none. */
     default String keyEnv(String prefix) { return null; }
+
+    /**
+     * The key a deployment's requests carry: its {@code api_key}, else the value of {@link #keyEnv} (as LiteLLM
+     * does), else null. The one place this is decided, for the providers and for {@code check}'s model list.
+     */
+    default dev.switchboard.config.Secret key(Deployment d, java.util.function.Function<String, String> env) {
+        if (d.apiKey() != null) return d.apiKey();
+        String name = keyEnv(d.provider());
+        String value = name == null ? null : env.apply(name);
+        return value == null || value.isBlank() ? null : new dev.switchboard.config.Secret(value);
+    }
 }

@@ -43,6 +43,12 @@ public final class ProviderRegistry {
         return f == null ? null : f.keyEnv(d.provider());
     }
 
+    /** The key a deployment's requests carry (see {@link ProviderFactory#key}); null for none or an unknown prefix. */
+    public dev.switchboard.config.Secret key(Deployment d, java.util.function.Function<String, String> env) {
+        ProviderFactory f = byPrefix.get(d.provider());
+        return f == null ? null : f.key(d, env);
+    }
+
     /** @throws IllegalArgumentException naming the line and the known prefixes when the prefix is unknown */
     public Provider create(Deployment d, ProviderContext ctx) {
         ProviderFactory f = byPrefix.get(d.provider());

@@ -1,7 +1,6 @@
 package dev.switchboard.provider.anthropic;
 
 import dev.switchboard.config.Deployment;
-import dev.switchboard.config.Secret;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderContext;
 import dev.switchboard.provider.ProviderFactory;
@@ -20,11 +19,6 @@ public final class AnthropicProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
-        Secret key = d.apiKey();
-        if (key == null) {
-            String env = ctx.env().apply(AnthropicModels.KEY_ENV);
-            if (env != null && !env.isBlank()) key = new Secret(env);
-        }
-        return new AnthropicProvider(d, key, ctx.http());
+        return new AnthropicProvider(d, key(d, ctx.env()), ctx.http());
     }
 }

@@ -1,7 +1,6 @@
 package dev.switchboard.provider.gemini;
 
 import dev.switchboard.config.Deployment;
-import dev.switchboard.config.Secret;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderContext;
 import dev.switchboard.provider.ProviderFactory;
@@ -22,11 +21,6 @@ public final class GeminiProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
-        Secret key = d.apiKey();
-        if (key == null) {
-            String env = ctx.env().apply(KEY_ENV);
-            if (env != null && !env.isBlank()) key = new Secret(env);
-        }
-        return new GeminiProvider(d, key, ctx.http());
+        return new GeminiProvider(d, key(d, ctx.env()), ctx.http());
     }
 }

@@ -1,7 +1,6 @@
 package dev.switchboard.provider.openai;
 
 import dev.switchboard.config.Deployment;
-import dev.switchboard.config.Secret;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderContext;
 import dev.switchboard.provider.ProviderFactory;
@@ -32,11 +31,6 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
                     + d.provider() + "/ has no default address. Fix: set litellm_params.api_base to the server's "
                     + "OpenAI-compatible base URL, e.g. http://localhost:8000/v1.");
         }
-        Secret key = d.apiKey();
-        if (key == null && flavor.keyEnv() != null) {
-            String fromEnv = ctx.env().apply(flavor.keyEnv());
-            if (fromEnv != null && !fromEnv.isBlank()) key = new Secret(fromEnv);
-        }
-        return new OpenAiCompatibleProvider(d, flavor, key, ctx.http());
+        return new OpenAiCompatibleProvider(d, flavor, key(d, ctx.env()), ctx.http());
     }
 }
