@@ -215,6 +215,15 @@ class AttachmentsIT {
     }
 
     @Test
+    void anImageDataUrlThatIsNotBase64IsRefusedByBothTranslatorsAlike() {
+        String part = "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;charset=utf-8,not-base64\"}}";
+        for (String model : List.of("gemini", "claude")) {
+            assertThat(error(post(withPart(model, part))).getString("message")).as(model).contains("must be base64");
+        }
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    @Test
     void anAnthropicBlockNoProviderCanTakeIsA400ForAnOpenAiUpstreamNotForwardedRaw() {
         // a document by URL: OpenAI's chat API has no file-by-URL part, and the block in Anthropic's shape would
         // only confuse an OpenAI-style server

@@ -189,12 +189,11 @@ final class AnthropicRequestEncoder {
         ObjectNode source = b.putObject("source");
         String url = i.url();
         if (url.startsWith("data:")) {
-            int semi = url.indexOf(';');
-            int comma = url.indexOf(',');
-            if (semi < 0 || comma < semi || !url.substring(semi, comma).contains("base64")) {
+            dev.switchboard.provider.Attachments.DataUrl data = dev.switchboard.provider.Attachments.DataUrl.parse(url);
+            if (data == null) {
                 throw GatewayException.badRequest("Image data URLs must be base64: data:<media type>;base64,<data>.", "messages");
             }
-            source.put("type", "base64").put("media_type", url.substring(5, semi)).put("data", url.substring(comma + 1));
+            source.put("type", "base64").put("media_type", data.mediaType()).put("data", data.base64());
         } else {
             source.put("type", "url").put("url", url);
         }

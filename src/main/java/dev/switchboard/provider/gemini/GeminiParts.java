@@ -51,10 +51,11 @@ final class GeminiParts {
 
     private static void image(ArrayNode parts, String url) {
         if (url.startsWith("data:")) {
-            int semi = url.indexOf(';');
-            int comma = url.indexOf(',');
-            if (semi < 0 || comma < semi) throw GatewayException.badRequest("Image data URLs must be base64.", "messages");
-            inline(parts, url.substring(5, semi), url.substring(comma + 1));
+            Attachments.DataUrl data = Attachments.DataUrl.parse(url);
+            if (data == null) {
+                throw GatewayException.badRequest("Image data URLs must be base64: data:<media type>;base64,<data>.", "messages");
+            }
+            inline(parts, data.mediaType(), data.base64());
         } else {
             String ext = url.replaceAll("[?#].*$", "");
             ext = ext.substring(ext.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
