@@ -34,16 +34,27 @@ final class CheckCommand implements Callable<Integer> {
         List<ServedModel> models;
         Set<String> aliases;
         List<String> warnings;
+        List<String> unpriced;
+        String store;
+        String prices;
         Vertx vertx = VertxRuntime.create(1);
         try {
+            // Opening the store checks that it can be reached (and brings its schema up to date).
             Gateway gateway = Gateway.create(vertx, cfg, System::getenv);
             models = gateway.models();
             aliases = gateway.aliases();
             warnings = gateway.warnings();
-            gateway.close();
+            unpriced = gateway.unpriced();
+            store = gateway.storeDescription();
+            prices = gateway.priceSource();
+            gateway.shutdown();
         } catch (IllegalArgumentException e) {
             System.out.println("INVALID " + config + ":");
             for (String line : e.getMessage().split("\n")) System.out.println("  error: " + line);
+            return 1;
+        } catch (IllegalStateException e) {
+            System.out.println("INVALID " + config + ":");
+            System.out.println("  error: " + e.getMessage());
             return 1;
         } finally {
             vertx.close();
@@ -57,6 +68,10 @@ final class CheckCommand implements Callable<Integer> {
                             : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
         }
         System.out.println("  master key: " + (cfg.general().masterKey() == null ? "none (loopback only)" : cfg.general().masterKey().masked()));
+        System.out.println("  store: " + store);
+        System.out.println("  prices: " + prices);
+        unpriced.forEach(u -> System.out.println("  unpriced: " + u + " (its calls cost $0; set model_info.input_cost_per_token "
+                + "and output_cost_per_token to price it)"));
         cfg.warnings().forEach(w -> System.out.println("  warning: " + w));
         warnings.forEach(w -> System.out.println("  warning: " + w));
         return 0;

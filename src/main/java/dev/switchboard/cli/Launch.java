@@ -49,6 +49,10 @@ final class Launch {
             System.err.println("Config error:\n  " + e.getMessage().replace("\n", "\n  "));
             vertx.close();
             return 2;
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            vertx.close();
+            return 2;
         }
         EdgeServer server;
         try {
@@ -56,6 +60,7 @@ final class Launch {
         } catch (Exception e) {
             System.err.println("Cannot listen on " + host + ":" + port + ": " + rootMessage(e)
                     + ". Fix: stop what uses the port, or pass --port N.");
+            gateway.shutdown();
             vertx.close();
             return 1;
         }
@@ -67,8 +72,15 @@ final class Launch {
                 gateway.aliases().size());
         modelLines(gateway).forEach(line -> log.info("  {}", line));
         gateway.warnings().forEach(w -> log.warn("config: {}", w));
+        log.info("Store: {} (spend ledger written every {} ms)", gateway.storeDescription(), Gateway.LEDGER_FLUSH_MILLIS);
+        gateway.unpriced().forEach(u -> log.warn("unpriced: {} — its calls cost $0 in budgets and reports; set "
+                + "model_info.input_cost_per_token and output_cost_per_token to price it", u));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Stop taking requests, then write what the ledger still holds, then let Vert.x go.
+            server.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                    .exceptionally(e -> null).join();
+            gateway.shutdown();
             vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS);
             stopped.countDown();
         }));

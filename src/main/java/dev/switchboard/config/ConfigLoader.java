@@ -37,7 +37,7 @@ public final class ConfigLoader {
     private static final Set<String> OTHER_PARAMS = Set.of(
             "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points",
             "region_name", "custom_llm_provider");
-    private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "max_request_size_mb");
+    private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb");
     /**
      * router_settings keys: LiteLLM's, plus Switchboard's {@code prompt_cache_affinity}, {@code retry_backoff},
      * {@code stream_timeout} and {@code auto_router}. The routing ones are checked by {@link RoutingKeys}; the
@@ -51,7 +51,8 @@ public final class ConfigLoader {
     private static final Set<String> LITELLM_KEYS = Set.of(
             "cache", "cache_params", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
             "num_retries", "request_timeout", "drop_params", "set_verbose", "json_logs", "success_callback",
-            "failure_callback", "callbacks", "redact_messages_in_exceptions", "turn_off_message_logging");
+            "failure_callback", "callbacks", "redact_messages_in_exceptions", "turn_off_message_logging",
+            "max_budget", "budget_duration");
 
     private final Function<String, String> env;
 
@@ -237,6 +238,14 @@ public final class ConfigLoader {
         });
         String master = w.string(g.get("master_key"), "general_settings.master_key");
         String db = w.string(g.get("database_url"), "general_settings.database_url");
+        String dbPath = w.string(g.get("database_path"), "general_settings.database_path");
+        if (db != null && !db.isBlank() && !db.startsWith("postgres://") && !db.startsWith("postgresql://")
+                && !db.startsWith("jdbc:postgresql:")) {
+            w.error(g.get("database_url"), "general_settings.database_url", "only PostgreSQL URLs are supported "
+                    + "(postgresql://user:password@host:5432/db or jdbc:postgresql://host:5432/db). Fix: use such a URL, "
+                    + "or remove database_url to keep the embedded SQLite file at database_path.");
+            db = null;
+        }
         Double mb = w.number(g.get("max_request_size_mb"), "general_settings.max_request_size_mb");
         long max = mb == null ? GeneralSettings.DEFAULT_MAX_REQUEST_BYTES : (long) (mb * 1024 * 1024);
         if (mb != null && max < 1) {
@@ -245,7 +254,8 @@ public final class ConfigLoader {
             w.error(g.get("max_request_size_mb"), "general_settings.max_request_size_mb", "must be more than 0, found "
                     + mb + ". Fix: give the limit in MiB, e.g. 10 (fractions work: 0.5 is 512 KiB).");
         }
-        return new GeneralSettings(master == null || master.isEmpty() ? null : new Secret(master), db, max);
+        return new GeneralSettings(master == null || master.isEmpty() ? null : new Secret(master),
+                db == null || db.isBlank() ? null : db, dbPath, max);
     }
 
     private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, Set<String> known,
@@ -258,10 +268,26 @@ public final class ConfigLoader {
             }
             int errorsBefore = w.errors.size();
             routing.check(section + "." + k, k, v);
+            if (section.equals("litellm_settings")) checkBudgetKey(w, section + "." + k, k, v);
             // A wrong value is reported once, by the check, and not read again.
             if (w.errors.size() == errorsBefore) out.put(k, w.plain(v, section + "." + k));
         });
         return out;
+    }
+
+    /** The global cap over every key: {@code max_budget} (USD, ≥ 0) and {@code budget_duration} (its reset period). */
+    private static void checkBudgetKey(YamlWalker w, String path, String key, Node v) {
+        if (key.equals("max_budget")) {
+            Double d = w.number(v, path);
+            if (d != null && (d < 0 || d.isInfinite() || d.isNaN())) {
+                w.error(v, path, "must be 0 or more (US dollars), found " + d + ".");
+            }
+        } else if (key.equals("budget_duration")) {
+            String s = w.string(v, path);
+            if (s != null && !dev.switchboard.model.DurationSpec.isValid(s)) {
+                w.error(v, path, "'" + s + "' is not a duration. Fix: write " + dev.switchboard.model.DurationSpec.FORMS + ".");
+            }
+        }
     }
 
     private static Set<String> aliases(List<Deployment> deployments) {

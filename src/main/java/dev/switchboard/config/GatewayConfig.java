@@ -16,6 +16,11 @@ public record GatewayConfig(
         Map<String, Object> litellmSettings,
         List<String> warnings) {
 
+    /** The same config with other general settings. */
+    public GatewayConfig withGeneral(GeneralSettings g) {
+        return new GatewayConfig(deployments, g, routerSettings, litellmSettings, warnings);
+    }
+
     /** The aliases in config order, each once. */
     public Set<String> aliases() {
         Set<String> out = new LinkedHashSet<>();

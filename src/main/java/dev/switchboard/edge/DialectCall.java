@@ -48,12 +48,12 @@ public final class DialectCall {
     }
 
     /** A bodiless read (the model list): request id, authentication, then the JSON {@code answer} gives or its error. */
-    public void read(HttpServerRequest req, java.util.function.Supplier<Buffer> answer) {
+    public void read(HttpServerRequest req, Function<Caller, Buffer> answer) {
         HttpServerResponse resp = req.response();
         identify(resp);
         try {
-            edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
-            resp.putHeader("content-type", "application/json").end(answer.get());
+            Caller caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
+            resp.putHeader("content-type", "application/json").end(answer.apply(caller));
         } catch (Throwable t) {
             fail(resp, t);
         }
@@ -100,6 +100,7 @@ public final class DialectCall {
         }
         resp.setStatusCode(e.status()).putHeader("content-type", "application/json");
         if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", Long.toString(e.retryAfterSeconds()));
+        e.headers().forEach(resp::putHeader);
         if (!resp.closed()) resp.end(errorBody.apply(e));
     }
 

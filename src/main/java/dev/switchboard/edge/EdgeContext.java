@@ -10,11 +10,23 @@ import io.vertx.core.http.HttpServerRequest;
 public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBytes, long bodyDeadlineMillis,
                           long startedEpochSeconds) {
 
-    /** The alias when this gateway serves it; else 404 {@code model_not_found}, listing the ones it does. */
-    public String knownAlias(String alias) {
-        java.util.Set<String> aliases = gateway.aliases();
+    /**
+     * The alias when this gateway serves it to this caller; else 404 {@code model_not_found}, listing the ones it does
+     * (a virtual key sees only the models its allowlist names, as in its model list).
+     */
+    public String knownAlias(String alias, dev.switchboard.model.Caller caller) {
+        java.util.Set<String> aliases = aliasesFor(caller);
         if (!aliases.contains(alias)) throw dev.switchboard.model.GatewayException.modelNotFound(alias, aliases);
         return alias;
+    }
+
+    /** The aliases the caller may use, in config order: all of them, or a virtual key's allowlist. */
+    public java.util.Set<String> aliasesFor(dev.switchboard.model.Caller caller) {
+        java.util.Set<String> all = gateway.aliases();
+        if (!caller.virtualKey()) return all;
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String a : all) if (gateway.allows(caller, a)) out.add(a);
+        return out;
     }
 
     /** The client's {@code x-switchboard-*} headers as {@link dev.switchboard.model.CallContext#hints()}. */

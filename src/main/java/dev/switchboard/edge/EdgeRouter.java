@@ -1,5 +1,6 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.edge.admin.AdminRoutes;
 import dev.switchboard.edge.anthropic.AnthropicRoutes;
 import dev.switchboard.edge.openai.OpenAiRoutes;
 import dev.switchboard.model.ErrorKind;
@@ -25,13 +26,13 @@ final class EdgeRouter {
         Router router = Router.router(vertx);
         router.get("/health/liveliness").handler(rc -> health(rc, edge, "\"I'm alive!\""));
         router.get("/health/liveness").handler(rc -> health(rc, edge, "\"I'm alive!\""));
-        router.get("/health/readiness").handler(rc -> health(rc, edge,
-                "{\"status\":\"healthy\",\"models\":" + edge.gateway().aliases().size() + "}"));
+        router.get("/health/readiness").handler(rc -> readiness(vertx, rc, edge));
         OpenAiRoutes openai = new OpenAiRoutes(edge);
         AnthropicRoutes anthropic = new AnthropicRoutes(edge);
         anthropic.mountModels(router); // before OpenAI's: it takes only callers that send anthropic-version
         openai.mount(router);
         anthropic.mount(router);
+        new AdminRoutes(vertx, edge, openai.call()).mount(router);
         // No catch-all route: vertx-web tells 404 (no path matched) from 405 (the path matched, the method did
         // not) only when no route takes the request, and hands each to its error handler.
         BiConsumer<RoutingContext, GatewayException> unrouted = (rc, e) -> {
@@ -51,6 +52,20 @@ final class EdgeRouter {
                             + allow + ".", null, "method_not_allowed", null, null));
         });
         return router;
+    }
+
+    /**
+     * Readiness: the config's models and the store, which is asked on a worker thread (a query, at most a second). 503
+     * when the store does not answer, so an orchestrator keeps traffic away from a gateway that cannot record spend.
+     */
+    private static void readiness(Vertx vertx, RoutingContext rc, EdgeContext edge) {
+        vertx.executeBlocking(() -> edge.gateway().storeReady(), false).onComplete(ar -> {
+            boolean up = ar.succeeded() && ar.result();
+            String store = edge.gateway().storeDescription().replace("\\", "\\\\").replace("\"", "\\\"");
+            rc.response().setStatusCode(up ? 200 : 503);
+            health(rc, edge, "{\"status\":\"" + (up ? "healthy" : "unhealthy") + "\",\"models\":" + edge.gateway().aliases().size()
+                    + ",\"db\":\"" + (up ? "connected" : "disconnected") + "\",\"store\":\"" + store + "\"}");
+        });
     }
 
     /** Health answers carry a request id too, like every other answer (the README promises it). */

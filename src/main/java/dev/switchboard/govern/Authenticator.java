@@ -3,32 +3,63 @@ package dev.switchboard.govern;
 import dev.switchboard.model.Caller;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import java.time.Instant;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * Decides who is calling from the key presented ({@code Authorization: Bearer …} or {@code x-api-key}).
- * Today: the master key, or nobody needed when none is configured (then the server is loopback-only).
- * Virtual keys come with the governance issue, behind this same method.
+ * Decides who is calling from the key presented ({@code Authorization: Bearer …} or {@code x-api-key}): the master
+ * key, a virtual key (looked up by its SHA-256 in memory), or nobody — allowed only when no master key is configured
+ * (the server is then loopback-only). An unknown, blocked or expired key is a 401 that says which. A key in
+ * Switchboard's own format ({@code sk-sb-…}) that is not known is refused even without a master key: a revoked key
+ * must stop working, not fall back to anonymous.
  */
 public final class Authenticator {
     private final Predicate<String> isMasterKey;
+    private final KeyRegistry keys;
+    private final LongSupplier clockMillis;
 
     /** @param isMasterKey null when no master key is configured */
-    public Authenticator(Predicate<String> isMasterKey) { this.isMasterKey = isMasterKey; }
+    Authenticator(Predicate<String> isMasterKey, KeyRegistry keys, LongSupplier clockMillis) {
+        this.isMasterKey = isMasterKey;
+        this.keys = keys;
+        this.clockMillis = clockMillis;
+    }
+
+    /** Master key only (no virtual keys), for tools that need no store. */
+    public static Authenticator masterKeyOnly(Predicate<String> isMasterKey) {
+        return new Authenticator(isMasterKey, new KeyRegistry(), System::currentTimeMillis);
+    }
 
     public boolean required() { return isMasterKey != null; }
 
-    /** @throws GatewayException 401 when a key is required and the one presented is missing or wrong */
+    /** @throws GatewayException 401 naming what is wrong with the key */
     public Caller authenticate(String presentedKey) {
-        if (isMasterKey == null) return Caller.ANONYMOUS;
         if (presentedKey == null || presentedKey.isEmpty()) {
-            throw new GatewayException(ErrorKind.AUTHENTICATION, 401,
-                    "No API key provided. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.", null, "invalid_api_key", null, null);
+            if (isMasterKey == null) return Caller.ANONYMOUS;
+            throw unauthorized("No API key provided. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
         }
-        if (!isMasterKey.test(presentedKey)) {
-            throw new GatewayException(ErrorKind.AUTHENTICATION, 401,
-                    "Incorrect API key provided.", null, "invalid_api_key", null, null);
+        if (isMasterKey != null && isMasterKey.test(presentedKey)) return Caller.MASTER;
+        KeyState state = presentedKey.startsWith("sk-") ? keys.byToken(KeySecrets.hash(presentedKey)) : null;
+        if (state != null) {
+            KeyState.Version v = state.version();
+            VirtualKey k = v.key();
+            if (k.blocked()) throw unauthorized("This key is blocked" + named(k) + ". The gateway's owner can unblock it (/key/unblock).");
+            if (k.expired(clockMillis.getAsLong())) {
+                throw unauthorized("This key expired at " + Instant.ofEpochMilli(k.expiresAt()) + named(k) + ".");
+            }
+            return v.caller();
         }
-        return Caller.MASTER;
+        if (isMasterKey == null && !presentedKey.startsWith(KeySecrets.PREFIX)) return Caller.ANONYMOUS;
+        throw unauthorized("Incorrect API key provided: it is not the master key or a known virtual key (it may have been "
+                + "deleted or rotated).");
+    }
+
+    private static String named(VirtualKey k) {
+        return k.alias() == null ? "" : " (key_alias '" + k.alias() + "')";
+    }
+
+    private static GatewayException unauthorized(String message) {
+        return new GatewayException(ErrorKind.AUTHENTICATION, 401, message, null, "invalid_api_key", null, null);
     }
 }

@@ -12,6 +12,7 @@ public final class GatewayException extends RuntimeException {
     private final String code;
     private final String upstreamType;
     private final Long retryAfterSeconds;
+    private java.util.Map<String, String> headers = java.util.Map.of();
 
     public GatewayException(ErrorKind kind, int status, String message, String param, String code,
                             String upstreamType, Long retryAfterSeconds) {
@@ -38,6 +39,16 @@ public final class GatewayException extends RuntimeException {
     public static GatewayException badRequest(String message, String param) {
         return new GatewayException(ErrorKind.BAD_REQUEST, 400, message, param, null, null, null);
     }
+
+    /** The same failure answered with extra response headers ({@code x-ratelimit-*} on a key's 429). */
+    public GatewayException withHeaders(java.util.Map<String, String> extra) {
+        GatewayException e = new GatewayException(kind, status, getMessage(), param, code, upstreamType, retryAfterSeconds);
+        e.headers = java.util.Map.copyOf(extra);
+        return e;
+    }
+
+    /** Response headers to send with this error (empty for most). */
+    public java.util.Map<String, String> headers() { return headers; }
 
     public ErrorKind kind() { return kind; }
 

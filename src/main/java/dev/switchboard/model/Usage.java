@@ -5,10 +5,11 @@ package dev.switchboard.model;
  * {@code cacheReadTokens} and {@code cacheWriteTokens} say how many of them were read from or written to a
  * provider's prompt cache, which the price catalog needs to price them differently;
  * {@code cacheWrite1hTokens} is the part of the writes with Anthropic's 1-hour lifetime (priced 2× input,
- * against 1.25× for the default 5 minutes).
+ * against 1.25× for the default 5 minutes). {@code cost} is what the tokens cost in USD once the accounting stage has
+ * priced them for the deployment that served, else null.
  */
 public record Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens,
-                    int reasoningTokens, int cacheWrite1hTokens, Details details) {
+                    int reasoningTokens, int cacheWrite1hTokens, Details details, Double cost) {
 
     /**
      * OpenAI's other token details, kept for clients and pricing: audio tokens in the prompt and the answer
@@ -23,6 +24,21 @@ public record Usage(int promptTokens, int completionTokens, int cacheReadTokens,
 
     public Usage {
         if (details == null) details = Details.NONE;
+    }
+
+    /** Usage as a provider reports it: not priced yet. */
+    public Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens, int reasoningTokens,
+                 int cacheWrite1hTokens, Details details) {
+        this(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens, details, null);
+    }
+
+    /**
+     * The same counts with what they cost in US dollars, as the gateway priced them for the deployment that served;
+     * dialects that have room for it show it ({@code usage.cost}, OpenRouter's field).
+     */
+    public Usage withCost(double usd) {
+        return new Usage(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens,
+                details, usd);
     }
 
     /** Usage without OpenAI's audio and prediction details. */

@@ -1,10 +1,19 @@
 package dev.switchboard.pipeline;
 
+import dev.switchboard.account.PriceCatalog;
+import dev.switchboard.account.PromptTokens;
+import dev.switchboard.account.SpendLedger;
+import dev.switchboard.account.SpendReports;
 import dev.switchboard.cache.PromptCacheLint;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.Secret;
 import dev.switchboard.govern.Authenticator;
+import dev.switchboard.govern.GovernSettings;
+import dev.switchboard.govern.Governance;
+import dev.switchboard.govern.KeyAdmin;
+import dev.switchboard.govern.LocalRateLimiter;
+import dev.switchboard.store.Database;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.CacheInjectionPoint;
 import dev.switchboard.model.CallContext;
@@ -30,12 +39,16 @@ import java.util.function.Function;
 
 /**
  * The composition root: wires every stage once from the config. Nothing else creates stages or providers,
- * and nothing is reached through statics. Stages run outermost first; today the chain is just routing, and
- * the governance, cache, accounting and observability issues add their {@link Stage}s in {@link #stages}.
+ * and nothing is reached through statics. Stages run outermost first: the prompt-cache lint, then the spend stage
+ * (governance before the call, accounting after it), then routing; the cache and observability issues add theirs in
+ * {@link #stages}. It owns the store, the ledger and the key registry, and {@link #shutdown} writes what the ledger
+ * still holds.
  */
 public final class Gateway {
     /** Upstream connections per host: Vert.x's default of 5 would queue requests under any real load. */
     private static final int UPSTREAM_POOL = 512;
+    /** How often the ledger writes its queue: the most a kill -9 can lose (README). */
+    public static final long LEDGER_FLUSH_MILLIS = 1_000;
 
     private final GatewayConfig config;
     private final UpstreamHttp http;
@@ -45,25 +58,31 @@ public final class Gateway {
     private final MeterRegistry meters;
     private final List<ServedModel> models;
     private final List<String> warnings;
+    private final Store store;
+
+    /** The store and what is built on it, closed together. */
+    private record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
+                         DeploymentPrices prices) {}
 
     private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
-                    List<ServedModel> models, List<String> warnings) {
+                    List<ServedModel> models, List<String> warnings, Store store) {
         this.config = config;
         this.models = models;
         this.warnings = List.copyOf(warnings);
         this.http = http;
         this.router = router;
         this.meters = meters;
+        this.store = store;
         ChatHandler h = new RouteStage(router);
         for (int i = stages.size() - 1; i >= 0; i--) h = stages.get(i).wrap(h);
         this.chat = h;
-        this.authenticator = new Authenticator(
-                config.general().masterKey() == null ? null : config.general().masterKey()::matches);
+        this.authenticator = store.governance().authenticator();
     }
 
     /**
      * @throws IllegalArgumentException naming the config line and the fix when a deployment cannot be served
      *     (unknown provider prefix, missing base URL)
+     * @throws IllegalStateException naming the database (never its password) and the fix when the store cannot be opened
      */
     public static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env) {
         UpstreamHttp http = new UpstreamHttp(vertx, UPSTREAM_POOL);
@@ -85,11 +104,33 @@ public final class Gateway {
         // One registry for the whole gateway; the observability issue swaps in Prometheus and serves /metrics.
         MeterRegistry meters = new SimpleMeterRegistry();
         RouterSettings settings = RouterSettings.from(config);
+        Database db;
+        try {
+            db = Database.open(config.general().databaseUrl(), config.general().databasePath());
+        } catch (dev.switchboard.store.StoreException e) {
+            http.close();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        SpendLedger ledger = new SpendLedger(db, LEDGER_FLUSH_MILLIS);
         ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters),
-                ModelRouter.threadLocalRandom());
+                ModelRouter.threadLocalRandom(), new LedgerAttempts(ledger));
+        Governance governance;
+        try {
+            governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings()),
+                    config.general().masterKey() == null ? null : config.general().masterKey()::matches,
+                    new LocalRateLimiter(), System::currentTimeMillis);
+        } catch (RuntimeException e) {
+            ledger.close();
+            db.close();
+            http.close();
+            throw e;
+        }
+        DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
+        Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger);
+        Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices);
         List<String> warnings = new ArrayList<>();
-        return new Gateway(config, http, router, meters, stages(targets), servedModels(config, registry, settings, env, warnings),
-                warnings);
+        return new Gateway(config, http, router, meters, stages(targets, metering),
+                servedModels(config, registry, settings, env, warnings), warnings, store);
     }
 
     /**
@@ -117,8 +158,8 @@ public final class Gateway {
     }
 
     /** The stages between the edge and the router, outermost first. */
-    private static List<Stage> stages(List<Target> targets) {
-        return List.of(new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)));
+    private static List<Stage> stages(List<Target> targets, Metering metering) {
+        return List.of(new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)), new SpendStage(metering));
     }
 
     /** Per alias, the breakpoints its first deployment that injects any adds; the lint assumes that one serves. */
@@ -140,8 +181,41 @@ public final class Gateway {
     /** The gateway's metrics (routing counters today). */
     public MeterRegistry meters() { return meters; }
 
+    /** Embeddings: governed and accounted like chat (call type {@code embedding} in the ledger), then routed. */
     public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest request) {
-        return router.embed(ctx, request);
+        return MeteredCall.around(() -> store.metering().beginEmbedding(ctx, request), () -> router.embed(ctx, request),
+                MeteredCall::embedded);
+    }
+
+    /** The virtual-key admin API (master key only; the edge checks). */
+    public KeyAdmin keys() { return store.governance().admin(); }
+
+    /** Whether the caller may use {@code alias} (its key's allowlist), for filtering the model lists. */
+    public boolean allows(dev.switchboard.model.Caller caller, String alias) { return store.governance().allows(caller, alias); }
+
+    /** The ledger's read side ({@code /spend/logs}, the spend report). Blocking: call from a worker. */
+    public SpendReports spend() { return store.reports(); }
+
+    /** {@code SQLite at …} or {@code PostgreSQL at …} (no password), for logs and readiness. */
+    public String storeDescription() { return store.db().description(); }
+
+    /** Whether the store answers; blocks up to a second (readiness runs it on a worker). */
+    public boolean storeReady() { return store.db().ping(); }
+
+    /** Deployments without a price (their calls cost 0 and are reported as unpriced), each with the reason. */
+    public List<String> unpriced() { return store.prices().unpriced(); }
+
+    /** The price catalog's source and date, for {@code check}. */
+    public String priceSource() { return PriceCatalog.bundled().source(); }
+
+    /**
+     * Writes what the ledger still queues and closes the store. Blocking: call it on shutdown, off the event loop,
+     * before the Vert.x instance closes.
+     */
+    public void shutdown() {
+        store.ledger().close();
+        store.db().close();
+        http.close();
     }
 
     /** What answers each alias, for the model list of {@code serve} and {@code check}. */

@@ -26,4 +26,11 @@ public interface Provider {
      * so the cache lint can judge the prefix that will really be cached; empty for providers that add none.
      */
     default List<CacheInjectionPoint> injectedBreakpoints() { return List.of(); }
+
+    /**
+     * The output limit this provider sends when neither the request nor the deployment sets one (Anthropic requires
+     * one, so its encoder picks the model's), for the worst case a budget reserves; null when the upstream applies
+     * the model's own maximum.
+     */
+    default Integer outputLimitWhenUnset() { return null; }
 }

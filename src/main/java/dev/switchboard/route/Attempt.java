@@ -26,6 +26,8 @@ final class Attempt {
         state.inFlight.incrementAndGet();
     }
 
+    long startedNanos() { return startedNanos; }
+
     /** The deployment answered (for a stream: its status and headers arrived). */
     void answered(long now) {
         state.recordLatency((now - startedNanos) / 1e6);

@@ -60,14 +60,23 @@ final class AutoTier {
             Matcher m = keywords.matcher(question);
             if (m.find()) return decided(AutoRouterSettings.SMART, "keyword:" + m.group().toLowerCase(java.util.Locale.ROOT).replace(' ', '_'));
         }
-        if (classifier == null || question.isBlank()) return decided(settings.defaultTier(), "default");
+        String fallbackTier = defaultTier(ctx);
+        if (classifier == null || question.isBlank()) {
+            return decided(fallbackTier, fallbackTier.equals(ctx.caller().autoTier()) ? "key-default" : "default");
+        }
         return classifier.classify(ctx, question)
-                .map(r -> r.tier() == null ? decision(settings.defaultTier(), "classifier-unclear")
+                .map(r -> r.tier() == null ? decision(fallbackTier, "classifier-unclear")
                         : decision(r.tier(), r.cached() ? "classifier-cached" : "classifier"))
                 .recover(e -> {
                     log.warn("{} classifier failed, using the default tier: {}", settings.alias(), dev.switchboard.model.LogSafe.message(e));
-                    return decided(settings.defaultTier(), "classifier-failed");
+                    return decided(fallbackTier, "classifier-failed");
                 });
+    }
+
+    /** The tier when no rule decides: the calling key's own ({@code auto_tier}), else {@code default_tier}. */
+    private String defaultTier(CallContext ctx) {
+        String keyTier = ctx.caller().autoTier();
+        return keyTier != null ? keyTier : settings.defaultTier();
     }
 
     private Future<TierDecision> decided(String tier, String reason) {

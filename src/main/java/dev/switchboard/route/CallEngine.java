@@ -46,9 +46,11 @@ final class CallEngine {
     private final RouterMetrics metrics;
     private final RandomGenerator random;
     private final LongSupplier clock;
+    private final AttemptListener attempts;
 
     CallEngine(Vertx vertx, Map<String, ModelGroup> groups, RouterSettings settings, RouterMetrics metrics,
-               RandomGenerator random, LongSupplier clock) {
+               RandomGenerator random, LongSupplier clock, AttemptListener attempts) {
+        this.attempts = attempts;
         this.vertx = vertx;
         this.groups = groups;
         this.settings = settings;
@@ -75,6 +77,7 @@ final class CallEngine {
         private ModelGroup group;
         private String route;
         private int retry;
+        private int attemptCount;
 
         Run(CallContext ctx, RoutePlan plan, RequestFacts facts, RequestControls controls, Call<T> call) {
             this.ctx = ctx;
@@ -119,6 +122,7 @@ final class CallEngine {
 
         private void send(ModelGroup.Pick pick) {
             tried.add(pick.state());
+            attemptCount++;
             Target target = pick.state().target;
             Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), clock.getAsLong());
             Future<T> f;
@@ -149,6 +153,7 @@ final class CallEngine {
 
         private void failed(Attempt attempt, Throwable error) {
             long now = clock.getAsLong();
+            reportFailed(attempt, error, now);
             FailurePolicy.Verdict verdict = FailurePolicy.classify(error);
             if (attempt.failed(error, verdict, now)) {
                 metrics.cooldown(attempt.state.id());
@@ -189,6 +194,15 @@ final class CallEngine {
             log.warn("request {}: '{}' failed ({}), falling back to '{}' (fallback:{}): {}", ctx.requestId(),
                     group.alias, reason.label(), next.alias(), next.reason().label(), LogSafe.message(error));
             group(next.alias(), next.reason().route());
+        }
+
+        /** The listener must not break routing: what it throws is logged and forgotten. */
+        private void reportFailed(Attempt attempt, Throwable error, long now) {
+            try {
+                attempts.failed(ctx, attemptCount, group.alias, attempt.state.id(), error, now - attempt.startedNanos());
+            } catch (RuntimeException e) {
+                log.error("request {}: the attempt listener failed", ctx.requestId(), e);
+            }
         }
 
         private void later(long nanos, Runnable then) {

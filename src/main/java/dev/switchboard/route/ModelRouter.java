@@ -41,6 +41,12 @@ public final class ModelRouter {
     /** @param random the source of every random choice; {@link #threadLocalRandom()} in production, seeded in tests */
     public ModelRouter(Vertx vertx, List<Target> targets, RouterSettings settings, RouterMetrics metrics,
                        RandomGenerator random) {
+        this(vertx, targets, settings, metrics, random, AttemptListener.NONE);
+    }
+
+    /** @param attempts told of every attempt that failed, for the ledger's "which provider hiccuped" rows */
+    public ModelRouter(Vertx vertx, List<Target> targets, RouterSettings settings, RouterMetrics metrics,
+                       RandomGenerator random, AttemptListener attempts) {
         this.settings = settings;
         RoutingStrategy strategy = RoutingStrategy.named(settings.strategy());
         PromptAffinity affinity = settings.promptCacheAffinity() ? new PromptAffinity() : null;
@@ -52,7 +58,7 @@ public final class ModelRouter {
         Map<String, ModelGroup> g = new LinkedHashMap<>();
         byAlias.forEach((alias, members) -> g.put(alias, new ModelGroup(alias, members, strategy, affinity, random)));
         this.groups = Collections.unmodifiableMap(g);
-        this.engine = new CallEngine(vertx, groups, settings, metrics, random, clock);
+        this.engine = new CallEngine(vertx, groups, settings, metrics, random, clock, attempts);
         AutoRouterSettings a = settings.auto();
         this.auto = a == null ? null : new AutoTier(a, a.classifier() ? new TierClassifier(a.classifierAlias(),
                 a.cacheSize(), this::classifierCall) : null, metrics);
@@ -67,6 +73,38 @@ public final class ModelRouter {
     public Set<String> aliases() {
         Set<String> out = new LinkedHashSet<>(groups.keySet());
         if (auto != null) out.add(auto.alias());
+        return out;
+    }
+
+    /**
+     * Every deployment that may serve this request, for the worst case a budget reserves: the groups of its alias (both
+     * tiers of the auto alias, unless the request fixes one), of its {@code models} array, and of every fallback list
+     * of its alias (error, context window, content policy), unless the request turned fallbacks off. Unknown aliases
+     * are left out (the router answers them).
+     *
+     * @throws GatewayException for routing controls the router would refuse too
+     */
+    public List<Target> reachable(CallContext ctx, String model, Map<String, com.fasterxml.jackson.databind.JsonNode> extra) {
+        RequestControls controls = RequestControls.from(ctx.hints(), extra);
+        List<String> primaries = List.of(model);
+        if (auto != null && auto.alias().equals(model)) {
+            AutoRouterSettings a = settings.auto();
+            primaries = controls.tier() != null ? List.of(a.aliasOf(controls.tier())) : List.of(a.cheapAlias(), a.smartAlias());
+        }
+        Set<String> aliases = new LinkedHashSet<>();
+        for (String p : primaries) {
+            aliases.add(p);
+            if (controls.fallbacksOff()) continue;
+            aliases.addAll(controls.models());
+            aliases.addAll(controls.fallbacks() != null ? controls.fallbacks() : settings.fallbacksFor(FallbackReason.ERROR, p));
+            aliases.addAll(settings.fallbacksFor(FallbackReason.CONTEXT_WINDOW, p));
+            aliases.addAll(settings.fallbacksFor(FallbackReason.CONTENT_POLICY, p));
+        }
+        List<Target> out = new ArrayList<>();
+        for (String a : aliases) {
+            ModelGroup g = groups.get(a);
+            if (g != null) for (DeploymentState m : g.members) out.add(m.target);
+        }
         return out;
     }
 

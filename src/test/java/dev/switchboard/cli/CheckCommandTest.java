@@ -16,6 +16,10 @@ class CheckCommandTest {
 
     private String run(String yaml, int expectedExit) throws Exception {
         Path f = dir.resolve("config.yaml");
+        // check opens the store: keep it in the test's directory, not the working directory
+        String db = "database_path: \"" + dir.resolve("check.db") + "\"";
+        yaml = yaml.contains("general_settings: {") ? yaml.replace("general_settings: {", "general_settings: { " + db + ",")
+                : yaml + "general_settings: { " + db + " }\n";
         Files.writeString(f, yaml);
         PrintStream old = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -38,6 +38,7 @@ class LaunchTest {
         }
         GatewayConfig config = new ConfigLoader(Map.of(DemoCommand.SIMULATOR_ENV, "http://127.0.0.1:1/v1",
                 "SIMULATOR_KEY", "sk-demo")::get).parse(yaml);
+        config = config.withGeneral(config.general().withDatabasePath(dev.switchboard.support.TestGateway.tempDatabase()));
         Vertx vertx = Vertx.vertx();
         try {
             Gateway gateway = Gateway.create(vertx, config, name -> null);
@@ -46,7 +47,7 @@ class LaunchTest {
             assertThat(listed).isEqualTo(gateway.aliases()).contains("auto");
             assertThat(lines).contains("auto -> auto tier: cheap | smart", "gpt -> openai/gpt-4o-mini at http://127.0.0.1:1/v1",
                     "demo -> mock/demo-model");
-            gateway.close();
+            gateway.shutdown();
         } finally {
             vertx.close();
         }

@@ -23,6 +23,7 @@ class GatewayWarningsTest {
 
     private static Gateway gateway(Map<String, String> env) {
         GatewayConfig config = new ConfigLoader(env::get).parse(YAML);
+        config = config.withGeneral(config.general().withDatabasePath(dev.switchboard.support.TestGateway.tempDatabase()));
         return Gateway.create(Vertx.vertx(), config, env::get);
     }
 

@@ -49,6 +49,10 @@ public final class TestGateway implements AutoCloseable {
             case "GEMINI_PROVIDER_KEY" -> GEMINI_PROVIDER_KEY;
             default -> System.getenv(name);
         }).parse(yaml);
+        if (config.general().databaseUrl() == null
+                && config.general().databasePath().equals(dev.switchboard.config.GeneralSettings.DEFAULT_DATABASE_PATH)) {
+            config = config.withGeneral(config.general().withDatabasePath(tempDatabase()));
+        }
         Gateway gateway = Gateway.create(vertx, config, System::getenv);
         EdgeServer server = await(EdgeServer.start(vertx, gateway, "127.0.0.1", 0, 2, timeouts));
         return new TestGateway(vertx, sim, gateway, server);
@@ -114,6 +118,19 @@ public final class TestGateway implements AutoCloseable {
         return sb.toString();
     }
 
+    /** A fresh SQLite file per gateway, deleted when the JVM exits: tests never share or leave a store behind. */
+    public static String tempDatabase() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("switchboard-test-");
+            dir.toFile().deleteOnExit();
+            java.nio.file.Path db = dir.resolve("switchboard.db");
+            for (String suffix : new String[] {"", "-wal", "-shm"}) dir.resolve("switchboard.db" + suffix).toFile().deleteOnExit();
+            return db.toString();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String baseUrl() { return "http://127.0.0.1:" + server.port(); }
 
     public String v1() { return baseUrl() + "/v1"; }
@@ -128,6 +145,7 @@ public final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        gateway.shutdown();
         await(vertx.close());
     }
 }

@@ -22,7 +22,14 @@ public final class AnthropicResponseEncoder {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     public Buffer response(ChatResponse r) {
-        if (r.raw() != null && r.raw().is(RawJson.ANTHROPIC)) return json(r.raw().body());
+        if (r.raw() != null && r.raw().is(RawJson.ANTHROPIC)) {
+            if (r.usage() == null || r.usage().cost() == null || !(r.raw().body().get("usage") instanceof ObjectNode)) {
+                return json(r.raw().body());
+            }
+            ObjectNode copy = (ObjectNode) r.raw().body().deepCopy();
+            ((ObjectNode) copy.get("usage")).put("cost", r.usage().cost());
+            return json(copy);
+        }
         Choice c = r.choices().isEmpty() ? null : r.choices().get(0);
         ObjectNode m = F.objectNode();
         m.put("id", messageId(r.id()));
@@ -72,10 +79,12 @@ public final class AnthropicResponseEncoder {
     }
 
     static ObjectNode usage(Usage u) {
-        return F.objectNode().put("input_tokens", u.uncachedPromptTokens())
+        ObjectNode o = F.objectNode().put("input_tokens", u.uncachedPromptTokens())
                 .put("cache_creation_input_tokens", u.cacheWriteTokens())
                 .put("cache_read_input_tokens", u.cacheReadTokens())
                 .put("output_tokens", u.completionTokens());
+        if (u.cost() != null) o.put("cost", u.cost()); // the gateway's price of the call (USD), beside Anthropic's counts
+        return o;
     }
 
     /** The aliases as Anthropic's model list: {@code {"data":[ModelInfo…],"has_more":false,"first_id","last_id"}}. */

@@ -50,14 +50,14 @@ public final class AnthropicRoutes {
     public void mountModels(Router router) {
         router.get("/v1/models").handler(rc -> {
             if (rc.request().getHeader("anthropic-version") == null) rc.next();
-            else call.read(rc.request(), () -> encoder.models(edge.gateway().aliases(), edge.startedEpochSeconds()));
+            else call.read(rc.request(), caller -> encoder.models(edge.aliasesFor(caller), edge.startedEpochSeconds()));
         });
         router.getWithRegex("/v1/models/(?<model>.+)").handler(rc -> {
             if (rc.request().getHeader("anthropic-version") == null) {
                 rc.next();
                 return;
             }
-            call.read(rc.request(), () -> encoder.model(edge.knownAlias(rc.pathParam("model")), edge.startedEpochSeconds()));
+            call.read(rc.request(), caller -> encoder.model(edge.knownAlias(rc.pathParam("model"), caller), edge.startedEpochSeconds()));
         });
     }
 
@@ -77,7 +77,7 @@ public final class AnthropicRoutes {
         call.begin(req, (ctx, body) -> {
             if (countOnly) {
                 ChatRequest request = decoder.countTokens(body, dialectHeaders);
-                edge.knownAlias(request.model());
+                edge.knownAlias(request.model(), ctx.caller());
                 resp.putHeader("content-type", JSON).end("{\"input_tokens\":" + estimateTokens(request) + "}");
                 return;
             }

@@ -37,10 +37,18 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     private String id;
     private String model;
 
+    /** A relayed message_delta gets the gateway's price of the call in {@code usage.cost}, as a translated one does. */
+    private static JsonNode withCost(JsonNode event, Usage u) {
+        if (u == null || u.cost() == null || !(event.get("usage") instanceof ObjectNode usage)) return event;
+        ObjectNode copy = (ObjectNode) event.deepCopy();
+        ((ObjectNode) copy.get("usage")).put("cost", u.cost());
+        return copy;
+    }
+
     @Override
     public Buffer chunk(ChatChunk c) {
         if (passthrough == null) passthrough = c.raw() != null && c.raw().is(RawJson.ANTHROPIC);
-        if (passthrough) return c.raw() == null ? null : event(c.raw().body().path("type").asText(), c.raw().body());
+        if (passthrough) return c.raw() == null ? null : event(c.raw().body().path("type").asText(), withCost(c.raw().body(), c.usage()));
         Buffer out = Buffer.buffer();
         if (!started) {
             started = true;

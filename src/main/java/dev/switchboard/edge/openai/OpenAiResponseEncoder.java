@@ -180,6 +180,8 @@ public final class OpenAiResponseEncoder {
         g.writeEndObject();
         // Anthropic-style cache write count, as LiteLLM reports it, so OpenAI-dialect clients can see it too.
         if (u.cacheWriteTokens() > 0) g.writeNumberField("cache_creation_input_tokens", u.cacheWriteTokens());
+        // What the call cost in USD, where OpenRouter puts it, so a streaming client learns it in the last chunk.
+        if (u.cost() != null) g.writeNumberField("cost", u.cost());
         g.writeEndObject();
     }
 

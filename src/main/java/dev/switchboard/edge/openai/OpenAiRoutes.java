@@ -35,15 +35,18 @@ public final class OpenAiRoutes {
         this.call = new DialectCall(edge, encoder::error, encoder::errorEvent, "x-request-id");
     }
 
+    /** The dialect's call helper, shared with the admin routes (which answer in OpenAI's error shape, as LiteLLM's do). */
+    public DialectCall call() { return call; }
+
     public void mount(Router router) {
         for (String prefix : new String[] {"/v1", ""}) {
             router.post(prefix + "/chat/completions").handler(rc -> call.begin(rc.request(), (ctx, body) -> chat(rc.response(), ctx, body)));
             router.post(prefix + "/embeddings").handler(rc -> call.begin(rc.request(), (ctx, body) -> embeddings(rc.response(), ctx, body)));
             router.get(prefix + "/models").handler(rc -> call.read(rc.request(),
-                    () -> encoder.models(edge.gateway().aliases(), edge.startedEpochSeconds())));
+                    caller -> encoder.models(edge.aliasesFor(caller), edge.startedEpochSeconds())));
             // a regex, not :model, so LiteLLM-style aliases with slashes (openai/gpt-4o) match unencoded too
             router.getWithRegex(java.util.regex.Pattern.quote(prefix + "/models/") + "(?<model>.+)").handler(rc -> call.read(rc.request(),
-                    () -> encoder.model(edge.knownAlias(rc.pathParam("model")), edge.startedEpochSeconds())));
+                    caller -> encoder.model(edge.knownAlias(rc.pathParam("model"), caller), edge.startedEpochSeconds())));
         }
     }
 

@@ -60,6 +60,9 @@ final class AnthropicProvider implements Provider {
     @Override
     public List<CacheInjectionPoint> injectedBreakpoints() { return injectionPoints; }
 
+    @Override
+    public Integer outputLimitWhenUnset() { return AnthropicModels.defaultMaxTokens(deployment.model()); }
+
     private Buffer body(ChatRequest request, boolean stream) {
         boolean rawBody = request.raw() != null && request.raw().is(RawJson.ANTHROPIC);
         // A translated request gets its breakpoints on the canonical messages (LiteLLM's indexes, system

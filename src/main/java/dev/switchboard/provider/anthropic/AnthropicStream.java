@@ -84,9 +84,10 @@ final class AnthropicStream extends SseRelay {
             case "message_delta" -> {
                 Usage usage = AnthropicResponseDecoder.usage(n.get("usage"), startUsage);
                 String stop = n.path("delta").path("stop_reason").asText(null);
-                // One raw event, two canonical facts: the finish reason, then the usage (as OpenAI orders them).
-                emit(delta(Delta.EMPTY, AnthropicModels.finishReason(stop == null ? "end_turn" : stop), raw));
-                emit(new ChatChunk(id, created, model, List.of(), usage, null, null, null));
+                // One raw event, two canonical facts: the finish reason, then the usage (as OpenAI orders them). The raw
+                // event rides on the usage chunk, so a stage that prices the usage can put the cost into the event.
+                emit(delta(Delta.EMPTY, AnthropicModels.finishReason(stop == null ? "end_turn" : stop), null));
+                emit(new ChatChunk(id, created, model, List.of(), usage, null, null, raw));
             }
             case "message_stop" -> {
                 emit(rawOnly(raw));

@@ -1,0 +1,81 @@
+package dev.switchboard.account;
+
+import dev.switchboard.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/** Writes ledger rows in batches, one transaction per batch (a batch is in the ledger whole or not at all). */
+final class LedgerStore {
+    private static final String INSERT = "INSERT INTO spend_logs (request_id, attempt, started_at, ended_at, key_id, key_alias, "
+            + "end_user, call_type, requested_model, deployment, route, tier, cache_status, prompt_tokens, completion_tokens, "
+            + "cache_read_tokens, cache_write_tokens, reasoning_tokens, usage_estimated, cost_nanos, saved_nanos, priced, latency_ms, "
+            + "ttft_ms, status, error_type) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String INSERT_TAG = "INSERT INTO spend_tags (request_id, attempt, tag, ended_at) VALUES (?,?,?,?)";
+
+    private final Database db;
+
+    LedgerStore(Database db) { this.db = db; }
+
+    void insert(List<SpendRecord> rows) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT); PreparedStatement tags = c.prepareStatement(INSERT_TAG)) {
+                for (SpendRecord r : rows) {
+                    bind(ps, r);
+                    ps.addBatch();
+                    for (String tag : new LinkedHashSet<>(r.tags())) {
+                        tags.setString(1, r.requestId());
+                        tags.setInt(2, r.attempt());
+                        tags.setString(3, cut(tag, 255));
+                        tags.setLong(4, r.endedAt());
+                        tags.addBatch();
+                    }
+                }
+                ps.executeBatch();
+                tags.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    private static void bind(PreparedStatement ps, SpendRecord r) throws SQLException {
+        ps.setString(1, r.requestId());
+        ps.setInt(2, r.attempt());
+        ps.setLong(3, r.startedAt());
+        ps.setLong(4, r.endedAt());
+        ps.setString(5, r.keyId());
+        ps.setString(6, cut(r.keyAlias(), 255));
+        ps.setString(7, cut(r.endUser(), 255));
+        ps.setString(8, r.callType());
+        ps.setString(9, cut(r.requestedModel(), 255));
+        ps.setString(10, cut(r.deployment(), 255));
+        ps.setString(11, cut(r.route(), 64));
+        ps.setString(12, cut(r.tier(), 128));
+        ps.setString(13, r.cacheStatus());
+        ps.setLong(14, r.promptTokens());
+        ps.setLong(15, r.completionTokens());
+        ps.setLong(16, r.cacheReadTokens());
+        ps.setLong(17, r.cacheWriteTokens());
+        ps.setLong(18, r.reasoningTokens());
+        ps.setBoolean(19, r.usageEstimated());
+        ps.setLong(20, r.costNanos());
+        ps.setLong(21, r.savedNanos());
+        ps.setBoolean(22, r.priced());
+        setLong(ps, 23, r.latencyMs());
+        setLong(ps, 24, r.ttftMs());
+        ps.setInt(25, r.status());
+        ps.setString(26, cut(r.errorType(), 64));
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) ps.setNull(i, Types.BIGINT);
+        else ps.setLong(i, v);
+    }
+
+    /** Column widths are limits on PostgreSQL (SQLite ignores them): a client's long end-user id must not fail a batch. */
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

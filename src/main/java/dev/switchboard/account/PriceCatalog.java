@@ -1,0 +1,142 @@
+package dev.switchboard.account;
+
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * List prices of the models our providers serve, from the bundled {@code prices/catalog.json} (see
+ * {@code scripts/refresh-prices} and docs/prices.md), with a deployment's {@code model_info} on top.
+ *
+ * <p>Matching follows the upstream catalog (@pydantic/genai-prices): the provider prefix picks the catalog
+ * provider ({@code gemini} is Google's, {@code together_ai} Together's), the model id is lower-cased, and the
+ * first model whose rule matches wins; a dated id that matches nothing is tried again with its date written
+ * with dashes ({@code -20250929} as {@code -2025-09-29}), as upstream does.
+ *
+ * <p>Provider-dependent defaults are resolved here so that {@link CostCalculator} stays provider-agnostic:
+ * Anthropic models (provider {@code anthropic}, or OpenRouter ids {@code anthropic/…}) whose price lacks cache
+ * prices get Anthropic's published multipliers of the input price: reads 0.1×, 5-minute writes 1.25×, 1-hour
+ * writes 2×.
+ */
+public final class PriceCatalog {
+
+    /** Prefixes of models we host ourselves: no list price exists, only one that model_info gives. */
+    private static final Set<String> SELF_HOSTED = Set.of("ollama", "hosted_vllm", "openai_compatible", "mock");
+    private static final Pattern COMPACT_DATE =
+            Pattern.compile("-(20\\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])(?=-|:|$)");
+
+    private final String source;
+    private final Map<String, List<CatalogReader.Entry>> providers;
+    /** Resolved (provider, model) pairs: a miss scans up to ~700 regexes (OpenRouter), a hit is one map read. */
+    private final Map<String, Optional<CatalogReader.Entry>> resolved = new ConcurrentHashMap<>();
+
+    private PriceCatalog(CatalogReader.Catalog catalog) {
+        this.source = catalog.source();
+        this.providers = catalog.providers();
+    }
+
+    /** The catalog bundled in the jar, parsed once (about 1,000 models, a few milliseconds). */
+    public static PriceCatalog bundled() { return Bundled.CATALOG; }
+
+    /** A catalog in the bundled file's format (tests, or a catalog a deployment ships itself). */
+    static PriceCatalog read(InputStream json) { return new PriceCatalog(CatalogReader.read(json)); }
+
+    private static final class Bundled {
+        static final PriceCatalog CATALOG = load();
+
+        private static PriceCatalog load() {
+            InputStream in = PriceCatalog.class.getResourceAsStream("/prices/catalog.json");
+            if (in == null) throw new IllegalStateException("prices/catalog.json is missing from the classpath");
+            return read(in);
+        }
+    }
+
+    /** Where the prices come from, e.g. "@pydantic/genai-prices 0.1.8 (MIT), refreshed 2026-11-30". */
+    public String source() { return source; }
+
+    /**
+     * provider = our prefix ("openai", "anthropic", "gemini", ...), model = the part after it.
+     * modelInfo = the deployment's LiteLLM {@code model_info} map (plain Java values: Double/Long/String), whose
+     * keys override the catalog per deployment: input_cost_per_token, output_cost_per_token,
+     * cache_read_input_token_cost, cache_creation_input_token_cost, cache_creation_input_token_cost_above_1hr,
+     * output_cost_per_reasoning_token, input_cost_per_audio_token, output_cost_per_audio_token,
+     * {input_cost_per_token,output_cost_per_token,cache_read_input_token_cost}_above_Nk_tokens (tiers),
+     * max_output_tokens (or max_tokens), max_input_tokens (the context window). A model_info with input and output
+     * cost makes an otherwise unpriced (e.g. ollama/mock) model priced, source "model_info"; partial overrides apply
+     * on top of the catalog.
+     *
+     * @throws IllegalArgumentException when a model_info price or limit is not a valid number
+     */
+    public PriceLookup lookup(String provider, String model, Map<String, Object> modelInfo) {
+        String prov = provider == null ? "" : provider.trim().toLowerCase(Locale.ROOT);
+        String id = model == null ? "" : model.trim().toLowerCase(Locale.ROOT);
+        ModelInfoPrices info = ModelInfoPrices.of(modelInfo);
+        if (resolved.size() > 10_000) resolved.clear(); // ids come from the config; this only bounds a misuse
+        CatalogReader.Entry entry = resolved.computeIfAbsent(prov + "/" + id, k -> Optional.ofNullable(find(prov, id))).orElse(null);
+        ModelPrice price;
+        if (entry != null) {
+            price = info.touchesPrice() ? info.applyTo(entry.price(), entry.price().source() + " + model_info") : entry.price();
+        } else if (info.hasInputAndOutput()) {
+            price = info.applyTo(null, "model_info");
+        } else {
+            return PriceLookup.unpriced(unpricedReason(prov, id, info));
+        }
+        return PriceLookup.priced(isAnthropic(prov, id) ? anthropicDefaults(price) : price);
+    }
+
+    private CatalogReader.Entry find(String provider, String id) {
+        List<CatalogReader.Entry> entries = providers.get(provider);
+        if (entries == null || id.isEmpty()) return null;
+        CatalogReader.Entry hit = first(entries, id);
+        if (hit != null) return hit;
+        String dashed = COMPACT_DATE.matcher(id).replaceAll("-$1-$2-$3");
+        return dashed.equals(id) ? null : first(entries, dashed);
+    }
+
+    private static CatalogReader.Entry first(List<CatalogReader.Entry> entries, String id) {
+        for (CatalogReader.Entry e : entries) {
+            Matcher m = e.match().matcher(id);
+            if (m.find()) return e;
+        }
+        return null;
+    }
+
+    private String unpricedReason(String provider, String id, ModelInfoPrices info) {
+        String fix = "set model_info input_cost_per_token and output_cost_per_token (USD per token) to price it";
+        if (info.input() != null || info.output() != null) {
+            return "model_info gives only " + (info.input() != null ? "input_cost_per_token" : "output_cost_per_token")
+                    + " and " + provider + "/" + id + " has no catalog price to complete it; " + fix;
+        }
+        if (SELF_HOSTED.contains(provider)) return provider + " models run on your own servers and have no list price; " + fix;
+        if (!providers.containsKey(provider)) return "no price catalog for provider '" + provider + "'; " + fix;
+        return provider + "/" + id + " is not in the price catalog (" + source + "); " + fix;
+    }
+
+    private static boolean isAnthropic(String provider, String id) {
+        return provider.equals("anthropic") || provider.equals("openrouter") && id.startsWith("anthropic/");
+    }
+
+    /** Anthropic's cache multipliers of the input price, for prices that do not give cache prices themselves. */
+    private static ModelPrice anthropicDefaults(ModelPrice p) {
+        if (p.cacheReadPerToken() != null && p.cacheWrite5mPerToken() != null && p.cacheWrite1hPerToken() != null) return p;
+        double in = p.inputPerToken();
+        return new ModelPrice(p.source(), in, p.outputPerToken(),
+                p.cacheReadPerToken() != null ? p.cacheReadPerToken() : times(in, "0.1"),
+                p.cacheWrite5mPerToken() != null ? p.cacheWrite5mPerToken() : times(in, "1.25"),
+                p.cacheWrite1hPerToken() != null ? p.cacheWrite1hPerToken() : times(in, "2"),
+                p.reasoningPerToken(), p.inputAudioPerToken(), p.outputAudioPerToken(), p.tiers(),
+                p.maxOutputTokens(), p.contextWindow());
+    }
+
+    /** Decimal multiplication, so 1.25 × 3e-6 is the double nearest 3.75e-6 and not one ulp off. */
+    private static double times(double price, String factor) {
+        return BigDecimal.valueOf(price).multiply(new BigDecimal(factor)).doubleValue();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.switchboard.account;
+
+import dev.switchboard.store.Database;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The spend ledger's writer, behind the request path: {@link #record} only queues a row (lock-free, no I/O); one
+ * background thread writes what is queued in batches, at least every {@code flushMillis} (1 s by default) and at once
+ * when many rows are waiting; {@link #close} writes the rest. A {@code kill -9} loses at most the rows of the last
+ * flush interval plus the batch being written. A failed write keeps its rows and is tried again (every failure
+ * logged), so a database hiccup delays rows but loses none; only a store unreachable for so long that more than
+ * {@value #MAX_PENDING} rows pile up drops rows, each one counted and logged.
+ */
+public final class SpendLedger implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("switchboard.ledger");
+    static final int MAX_PENDING = 1_000_000;
+    private static final int BATCH = 5_000;
+
+    private final LedgerStore store;
+    private final long flushMillis;
+    private final ConcurrentLinkedQueue<SpendRecord> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final ReentrantLock writing = new ReentrantLock();
+    private final List<SpendRecord> retry = new ArrayList<>();
+    private final Thread writer;
+    private volatile boolean closed;
+    private long failingSince;
+
+    public SpendLedger(Database db, long flushMillis) {
+        this.store = new LedgerStore(db);
+        this.flushMillis = flushMillis;
+        this.writer = Thread.ofPlatform().daemon().name("switchboard-ledger").unstarted(this::run);
+        writer.start();
+    }
+
+    /** Queues a row; never blocks and never fails. */
+    public void record(SpendRecord r) {
+        if (closed) {
+            log.error("ledger closed: row of request {} not written", r.requestId());
+            dropped.incrementAndGet();
+            return;
+        }
+        if (queued.get() >= MAX_PENDING) {
+            if (dropped.incrementAndGet() % 10_000 == 1) {
+                log.error("ledger: {} rows wait for the store, which has failed since {}; dropping rows ({} so far)",
+                        queued.get(), java.time.Instant.ofEpochMilli(failingSince), dropped.get());
+            }
+            return;
+        }
+        queue.add(r);
+        if (queued.incrementAndGet() >= BATCH) java.util.concurrent.locks.LockSupport.unpark(writer);
+    }
+
+    /** Writes every row queued before this call; blocks (worker threads, shutdown, tests). @return false if the store failed */
+    public boolean flush() {
+        writing.lock();
+        try {
+            return writeAll();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** Rows queued and not yet written. */
+    public long pending() { return queued.get() + retry.size(); }
+
+    public long written() { return written.get(); }
+
+    public long dropped() { return dropped.get(); }
+
+    private void run() {
+        while (!closed) {
+            java.util.concurrent.locks.LockSupport.parkNanos(flushMillis * 1_000_000L);
+            if (closed) break;
+            boolean ok = flush();
+            if (!ok) java.util.concurrent.locks.LockSupport.parkNanos(Math.min(30_000L, flushMillis * 5L) * 1_000_000L);
+        }
+    }
+
+    /** Under {@link #writing}: the rows of earlier failed writes first, then the queue, batch by batch. */
+    private boolean writeAll() {
+        while (true) {
+            List<SpendRecord> batch = new ArrayList<>(retry);
+            retry.clear();
+            SpendRecord r;
+            while (batch.size() < BATCH && (r = queue.poll()) != null) {
+                queued.decrementAndGet();
+                batch.add(r);
+            }
+            if (batch.isEmpty()) return true;
+            try {
+                store.insert(batch);
+                written.addAndGet(batch.size());
+                if (failingSince != 0) {
+                    log.info("ledger: the store answers again; {} rows written", batch.size());
+                    failingSince = 0;
+                }
+            } catch (RuntimeException e) {
+                retry.addAll(batch);
+                if (failingSince == 0) failingSince = System.currentTimeMillis();
+                log.error("ledger: writing {} rows failed, kept to try again: {}", batch.size(), e.getMessage());
+                return false;
+            }
+        }
+    }
+
+    /** Stops the writer and writes what is left. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        java.util.concurrent.locks.LockSupport.unpark(writer);
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!flush()) log.error("ledger: {} rows could not be written at shutdown", pending());
+    }
+}

@@ -1,0 +1,33 @@
+package dev.switchboard.account;
+
+import java.util.List;
+
+/**
+ * One row of the spend ledger: a served call ({@code attempt} 0, cache hits included at their real cost) or a failed
+ * attempt before it ({@code attempt} 1, 2, … in order; cost 0), which is how the dashboard shows which provider
+ * hiccuped.
+ *
+ * @param keyId          the caller: a virtual key's id, {@code master} or {@code anonymous}
+ * @param callType       {@code chat}, {@code stream} or {@code embedding}
+ * @param requestedModel the alias the client asked for
+ * @param deployment     the deployment that served (or failed), {@code provider/model}
+ * @param route          {@code primary} or {@code fallback:<reason>}
+ * @param tier           the auto alias's decision and reason, or null
+ * @param cacheStatus    {@code miss}, {@code hit-exact}, {@code hit-semantic}
+ * @param usageEstimated true when the provider reported no usage (a stream cut short): tokens are the gateway's estimate
+ * @param costNanos      what the call cost, in nano-dollars
+ * @param savedNanos     what a cache hit saved (0 otherwise)
+ * @param priced         false when the deployment has no price (its cost is 0 and reported as unpriced)
+ * @param ttftMs         time to the first streamed token, or null
+ * @param status         the HTTP status the call ended with (200, or the error's)
+ * @param errorType      the error's type, or null
+ */
+public record SpendRecord(String requestId, int attempt, long startedAt, long endedAt, String keyId, String keyAlias,
+                          String endUser, String callType, String requestedModel, String deployment, String route, String tier,
+                          String cacheStatus, long promptTokens, long completionTokens, long cacheReadTokens,
+                          long cacheWriteTokens, long reasoningTokens, boolean usageEstimated, long costNanos, long savedNanos,
+                          boolean priced, Long latencyMs, Long ttftMs, int status, String errorType, List<String> tags) {
+    public SpendRecord {
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+}

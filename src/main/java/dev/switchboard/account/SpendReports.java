@@ -1,0 +1,160 @@
+package dev.switchboard.account;
+
+import dev.switchboard.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ledger's read side: the rows ({@code /spend/logs}) and totals grouped by key, tag, model, alias or day (the
+ * spend report, {@code switchboard spend}). Every read first writes what the ledger still queues, so a report shows
+ * every call answered before it was asked. Blocking: run on a worker thread.
+ */
+public final class SpendReports {
+    /** What totals can be grouped by. */
+    public enum GroupBy { KEY, TAG, MODEL, ALIAS, DAY }
+
+    /** One group of the report. {@code requests} counts served calls, {@code failedAttempts} attempts that failed. */
+    public record Total(String group, String keyAlias, long costNanos, long requests, long failedAttempts, long promptTokens,
+                        long completionTokens, long cacheReadTokens, long unpricedRequests) {}
+
+    /** One page of rows, newest first. */
+    public record Page(List<SpendRecord> rows, long total, int page, int pageSize) {}
+
+    private final Database db;
+    private final SpendLedger ledger;
+
+    public SpendReports(Database db, SpendLedger ledger) {
+        this.db = db;
+        this.ledger = ledger;
+    }
+
+    public Page logs(SpendQuery q, int page, int pageSize) {
+        ledger.flush();
+        return db.transaction(c -> {
+            Where w = where(q, "s");
+            long total;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM spend_logs s" + w.sql)) {
+                w.bind(ps, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<SpendRecord> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM spend_logs s" + w.sql
+                    + " ORDER BY s.ended_at DESC, s.request_id DESC, s.attempt DESC LIMIT ? OFFSET ?")) {
+                int i = w.bind(ps, 1);
+                ps.setInt(i, pageSize);
+                ps.setLong(i + 1, (long) (page - 1) * pageSize);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) rows.add(read(rs));
+                }
+            }
+            for (int r = 0; r < rows.size(); r++) rows.set(r, withTags(c, rows.get(r)));
+            return new Page(rows, total, page, pageSize);
+        });
+    }
+
+    /** Totals per group, the most expensive first. */
+    public List<Total> totals(SpendQuery q, GroupBy by) {
+        ledger.flush();
+        String group = switch (by) {
+            case KEY -> "s.key_id";
+            case TAG -> "t.tag";
+            case MODEL -> "COALESCE(s.deployment, '(none)')";
+            case ALIAS -> "COALESCE(s.requested_model, '(none)')";
+            case DAY -> "(s.ended_at / 86400000)";
+        };
+        Where w = where(q, "s");
+        String from = by == GroupBy.TAG
+                ? " FROM spend_tags t JOIN spend_logs s ON s.request_id = t.request_id AND s.attempt = t.attempt"
+                : " FROM spend_logs s";
+        String sql = "SELECT " + group + " AS grp, MAX(s.key_alias), SUM(s.cost_nanos), "
+                + "SUM(CASE WHEN s.attempt = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN s.attempt > 0 THEN 1 ELSE 0 END), "
+                + "SUM(s.prompt_tokens), SUM(s.completion_tokens), SUM(s.cache_read_tokens), "
+                + "SUM(CASE WHEN s.attempt = 0 AND NOT s.priced THEN 1 ELSE 0 END)"
+                + from + w.sql + " GROUP BY " + group + " ORDER BY 3 DESC, 1";
+        return db.transaction(c -> {
+            List<Total> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                w.bind(ps, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String g = by == GroupBy.DAY
+                                ? java.time.LocalDate.ofEpochDay(rs.getLong(1)).toString() : rs.getString(1);
+                        out.add(new Total(g, by == GroupBy.KEY ? rs.getString(2) : null, rs.getLong(3), rs.getLong(4),
+                                rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** A WHERE clause over {@code spend_logs} with its parameters in order. */
+    private record Where(String sql, List<Object> params) {
+        int bind(PreparedStatement ps, int first) throws SQLException {
+            int i = first;
+            for (Object p : params) {
+                if (p instanceof Long l) ps.setLong(i++, l);
+                else ps.setString(i++, (String) p);
+            }
+            return i;
+        }
+    }
+
+    private static Where where(SpendQuery q, String s) {
+        List<String> parts = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (q.keyId() != null) { parts.add(s + ".key_id = ?"); params.add(q.keyId()); }
+        if (q.keyAlias() != null) { parts.add(s + ".key_alias = ?"); params.add(q.keyAlias()); }
+        if (q.model() != null) {
+            parts.add("(" + s + ".requested_model = ? OR " + s + ".deployment = ?)");
+            params.add(q.model());
+            params.add(q.model());
+        }
+        if (q.tag() != null) {
+            parts.add("EXISTS (SELECT 1 FROM spend_tags x WHERE x.request_id = " + s + ".request_id AND x.attempt = " + s
+                    + ".attempt AND x.tag = ?)");
+            params.add(q.tag());
+        }
+        if (q.fromMillis() != null) { parts.add(s + ".ended_at >= ?"); params.add(q.fromMillis()); }
+        if (q.toMillis() != null) { parts.add(s + ".ended_at < ?"); params.add(q.toMillis()); }
+        return new Where(parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts), params);
+    }
+
+    private static SpendRecord read(ResultSet rs) throws SQLException {
+        return new SpendRecord(rs.getString("request_id"), rs.getInt("attempt"), rs.getLong("started_at"), rs.getLong("ended_at"),
+                rs.getString("key_id"), rs.getString("key_alias"), rs.getString("end_user"), rs.getString("call_type"),
+                rs.getString("requested_model"), rs.getString("deployment"), rs.getString("route"), rs.getString("tier"),
+                rs.getString("cache_status"), rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
+                rs.getLong("cache_read_tokens"), rs.getLong("cache_write_tokens"), rs.getLong("reasoning_tokens"),
+                rs.getBoolean("usage_estimated"), rs.getLong("cost_nanos"), rs.getLong("saved_nanos"), rs.getBoolean("priced"),
+                nullableLong(rs, "latency_ms"), nullableLong(rs, "ttft_ms"), rs.getInt("status"), rs.getString("error_type"), List.of());
+    }
+
+    private static SpendRecord withTags(Connection c, SpendRecord r) throws SQLException {
+        List<String> tags = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT tag FROM spend_tags WHERE request_id = ? AND attempt = ? ORDER BY tag")) {
+            ps.setString(1, r.requestId());
+            ps.setInt(2, r.attempt());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) tags.add(rs.getString(1));
+            }
+        }
+        if (tags.isEmpty()) return r;
+        return new SpendRecord(r.requestId(), r.attempt(), r.startedAt(), r.endedAt(), r.keyId(), r.keyAlias(), r.endUser(),
+                r.callType(), r.requestedModel(), r.deployment(), r.route(), r.tier(), r.cacheStatus(), r.promptTokens(),
+                r.completionTokens(), r.cacheReadTokens(), r.cacheWriteTokens(), r.reasoningTokens(), r.usageEstimated(),
+                r.costNanos(), r.savedNanos(), r.priced(), r.latencyMs(), r.ttftMs(), r.status(), r.errorType(), tags);
+    }
+
+    private static Long nullableLong(ResultSet rs, String col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+}

@@ -1,0 +1,243 @@
+package dev.switchboard.edge.admin;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.account.SpendQuery;
+import dev.switchboard.account.SpendReports;
+import dev.switchboard.edge.DialectCall;
+import dev.switchboard.edge.EdgeContext;
+import dev.switchboard.edge.JsonBody;
+import dev.switchboard.edge.JsonSyntax;
+import dev.switchboard.model.Caller;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * LiteLLM's admin API, for the master key only: {@code /key/*} (generate, update, delete, block, unblock,
+ * regenerate, info, list), {@code /spend/logs} and the spend report {@code /global/spend/report}. A virtual key
+ * reaches none of it, except {@code /key/info} about itself. Errors use OpenAI's shape, as LiteLLM's do. Database
+ * work runs on worker threads, never on the event loop.
+ */
+public final class AdminRoutes {
+    private static final ObjectWriter WRITER = SpendJson.JSON.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    private static final Set<String> LOG_PARAMS = Set.of("key", "api_key", "key_alias", "tag", "model", "start_date",
+            "end_date", "since", "page", "page_size");
+    private static final Set<String> REPORT_PARAMS = Set.of("group_by", "key", "api_key", "key_alias", "tag", "model",
+            "start_date", "end_date", "since");
+
+    private final EdgeContext edge;
+    private final DialectCall call;
+    private final Vertx vertx;
+
+    /** @param call the OpenAI dialect's call helper (request ids, auth, body limit, OpenAI-shaped errors) */
+    public AdminRoutes(Vertx vertx, EdgeContext edge, DialectCall call) {
+        this.vertx = vertx;
+        this.edge = edge;
+        this.call = call;
+    }
+
+    public void mount(Router router) {
+        post(router, "/key/generate", (caller, body) -> edge.gateway().keys().generate(body));
+        post(router, "/key/update", (caller, body) -> edge.gateway().keys().update(body));
+        post(router, "/key/delete", (caller, body) -> edge.gateway().keys().delete(body));
+        post(router, "/key/block", (caller, body) -> edge.gateway().keys().block(body, true));
+        post(router, "/key/unblock", (caller, body) -> edge.gateway().keys().block(body, false));
+        post(router, "/key/regenerate", (caller, body) -> edge.gateway().keys().regenerate(body));
+        // LiteLLM's other spelling: POST /key/{key}/regenerate
+        router.postWithRegex("/key/(?<ref>[^/]+)/regenerate").handler(rc -> admin(rc, true, (caller, body) -> {
+            if (body.has("key")) throw GatewayException.badRequest("The key is in the path; leave 'key' out of the body.", "key");
+            body.put("key", rc.pathParam("ref"));
+            return edge.gateway().keys().regenerate(body);
+        }));
+        router.get("/key/info").handler(rc -> {
+            HttpServerResponse resp = rc.response();
+            call.identify(resp);
+            try {
+                Caller caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(rc.request()));
+                onlyParams(rc.request(), Set.of("key"));
+                answer(resp, edge.gateway().keys().info(rc.request().getParam("key"), caller));
+            } catch (Throwable t) {
+                call.fail(resp, t);
+            }
+        });
+        get(router, "/key/list", rc -> {
+            onlyParams(rc.request(), Set.of("page", "size", "key_alias", "return_full_object"));
+            HttpServerRequest q = rc.request();
+            return Future.succeededFuture(edge.gateway().keys().list(intParam(q, "page", 1), intParam(q, "size", 100),
+                    q.getParam("key_alias"), boolParam(q, "return_full_object")));
+        });
+        get(router, "/spend/logs", rc -> {
+            HttpServerRequest q = rc.request();
+            onlyParams(q, LOG_PARAMS);
+            SpendQuery query = query(q);
+            int page = intParam(q, "page", 1);
+            int size = intParam(q, "page_size", 50);
+            if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
+            if (size < 1 || size > 1000) throw GatewayException.badRequest("'page_size' must be between 1 and 1000.", "page_size");
+            return vertx.executeBlocking(() -> {
+                SpendReports.Page p = edge.gateway().spend().logs(query, page, size);
+                ObjectNode out = SpendJson.JSON.createObjectNode();
+                var data = out.putArray("data");
+                p.rows().forEach(r -> data.add(SpendJson.row(r)));
+                out.put("total", p.total());
+                out.put("page", p.page());
+                out.put("page_size", p.pageSize());
+                out.put("total_pages", (p.total() + p.pageSize() - 1) / p.pageSize());
+                return out;
+            }, false);
+        });
+        get(router, "/global/spend/report", rc -> {
+            HttpServerRequest q = rc.request();
+            onlyParams(q, REPORT_PARAMS);
+            SpendReports.GroupBy by = groupBy(q.getParam("group_by"));
+            SpendQuery query = query(q);
+            TimeRange range = new TimeRange(query.fromMillis(), query.toMillis());
+            return vertx.executeBlocking(() -> {
+                var totals = edge.gateway().spend().totals(query, by);
+                ObjectNode out = SpendJson.JSON.createObjectNode();
+                out.put("group_by", by.name().toLowerCase(Locale.ROOT));
+                out.put("start", range.fromIso());
+                out.put("end", range.toIso());
+                long spend = 0, requests = 0;
+                var groups = out.putArray("groups");
+                for (SpendReports.Total t : totals) {
+                    groups.add(SpendJson.total(t, by));
+                    spend += t.costNanos();
+                    requests += t.requests();
+                }
+                if (by != SpendReports.GroupBy.TAG) {
+                    out.put("total_spend", SpendJson.usd(spend));
+                    out.put("total_requests", requests);
+                }
+                var unpriced = out.putArray("unpriced_models");
+                edge.gateway().unpriced().forEach(unpriced::add);
+                return out;
+            }, false);
+        });
+    }
+
+    private void post(Router router, String path, BiFunction<Caller, ObjectNode, Future<ObjectNode>> op) {
+        router.post(path).handler(rc -> admin(rc, true, op));
+    }
+
+    private void get(Router router, String path, Function<RoutingContext, Future<ObjectNode>> op) {
+        router.get(path).handler(rc -> admin(rc, false, (caller, body) -> op.apply(rc)));
+    }
+
+    /** Request id, the master key, the JSON body (POST), then the operation; every failure in OpenAI's error shape. */
+    private void admin(RoutingContext rc, boolean hasBody, BiFunction<Caller, ObjectNode, Future<ObjectNode>> op) {
+        HttpServerResponse resp = rc.response();
+        if (!hasBody) {
+            call.identify(resp);
+            try {
+                Caller caller = requireAdmin(rc.request());
+                op.apply(caller, null).onComplete(ar -> {
+                    if (ar.succeeded()) answer(resp, ar.result());
+                    else call.fail(resp, ar.cause());
+                });
+            } catch (Throwable t) {
+                call.fail(resp, t);
+            }
+            return;
+        }
+        call.begin(rc.request(), (ctx, body) -> {
+            if (!ctx.caller().admin()) throw notAdmin();
+            op.apply(ctx.caller(), object(body)).onComplete(ar -> {
+                if (ar.succeeded()) answer(resp, ar.result());
+                else call.fail(resp, ar.cause());
+            });
+        });
+    }
+
+    private Caller requireAdmin(HttpServerRequest req) {
+        Caller caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
+        if (!caller.admin()) throw notAdmin();
+        return caller;
+    }
+
+    private static GatewayException notAdmin() {
+        return new GatewayException(ErrorKind.PERMISSION, 403, "This route needs the master key; a virtual key cannot "
+                + "manage keys or read spend (it may ask /key/info about itself).", null, "admin_only", null, null);
+    }
+
+    private static void answer(HttpServerResponse resp, ObjectNode body) {
+        if (resp.closed()) return;
+        try {
+            resp.putHeader("content-type", "application/json").end(Buffer.buffer(WRITER.writeValueAsBytes(body)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode object(Buffer body) {
+        JsonNode n;
+        try {
+            n = JsonBody.read(body.getBytes());
+        } catch (JsonProcessingException e) {
+            throw GatewayException.badRequest("We could not parse the JSON body: " + JsonSyntax.describe(e) + ".", null);
+        } catch (IOException e) {
+            throw GatewayException.badRequest("We could not read the body of your request.", null);
+        }
+        if (n == null || n.isMissingNode()) return SpendJson.JSON.createObjectNode();
+        if (!(n instanceof ObjectNode o)) throw GatewayException.badRequest("The request body must be a JSON object.", null);
+        return o;
+    }
+
+    private static void onlyParams(HttpServerRequest q, Set<String> known) {
+        for (String name : q.params().names()) {
+            if (!known.contains(name)) {
+                throw GatewayException.badRequest("Unknown query parameter '" + name + "'. Known: " + new java.util.TreeSet<>(known) + ".", name);
+            }
+        }
+    }
+
+    private SpendQuery query(HttpServerRequest q) {
+        String key = q.getParam("key") != null ? q.getParam("key") : q.getParam("api_key");
+        TimeRange range = TimeRange.parse(q.getParam("start_date"), q.getParam("end_date"), q.getParam("since"),
+                System.currentTimeMillis());
+        return new SpendQuery(key == null ? null : edge.gateway().keys().keyId(key), q.getParam("key_alias"), q.getParam("tag"),
+                q.getParam("model"), range.fromMillis(), range.toMillis());
+    }
+
+    private static SpendReports.GroupBy groupBy(String v) {
+        if (v == null) return SpendReports.GroupBy.KEY;
+        try {
+            return SpendReports.GroupBy.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("'group_by' must be key, tag, model, alias or day, found '" + v + "'.", "group_by");
+        }
+    }
+
+    private static int intParam(HttpServerRequest q, String name, int dflt) {
+        String v = q.getParam(name);
+        if (v == null) return dflt;
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw GatewayException.badRequest("'" + name + "' must be a whole number, found '" + v + "'.", name);
+        }
+    }
+
+    private static boolean boolParam(HttpServerRequest q, String name) {
+        String v = q.getParam(name);
+        if (v == null) return false;
+        if (v.equalsIgnoreCase("true")) return true;
+        if (v.equalsIgnoreCase("false")) return false;
+        throw GatewayException.badRequest("'" + name + "' must be true or false, found '" + v + "'.", name);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.switchboard.edge.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.account.SpendRecord;
+import dev.switchboard.account.SpendReports;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** Ledger rows and report groups as the spend routes answer them (LiteLLM's names where it has them). */
+final class SpendJson {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private SpendJson() {}
+
+    static ObjectNode row(SpendRecord r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("request_id", r.requestId());
+        o.put("attempt", r.attempt());
+        o.put("call_type", r.callType());
+        o.put("key_id", r.keyId());
+        o.put("key_alias", r.keyAlias());
+        o.put("model", r.requestedModel());
+        o.put("deployment", r.deployment());
+        o.put("route", r.route());
+        o.put("tier", r.tier());
+        o.put("cache_status", r.cacheStatus());
+        o.put("startTime", Instant.ofEpochMilli(r.startedAt()).toString());
+        o.put("endTime", Instant.ofEpochMilli(r.endedAt()).toString());
+        o.put("spend", usd(r.costNanos()));
+        o.put("saved", usd(r.savedNanos()));
+        o.put("priced", r.priced());
+        o.put("prompt_tokens", r.promptTokens());
+        o.put("completion_tokens", r.completionTokens());
+        o.put("total_tokens", r.promptTokens() + r.completionTokens());
+        o.put("cache_read_tokens", r.cacheReadTokens());
+        o.put("cache_write_tokens", r.cacheWriteTokens());
+        o.put("reasoning_tokens", r.reasoningTokens());
+        o.put("usage_estimated", r.usageEstimated());
+        if (r.latencyMs() == null) o.putNull("latency_ms"); else o.put("latency_ms", r.latencyMs());
+        if (r.ttftMs() == null) o.putNull("ttft_ms"); else o.put("ttft_ms", r.ttftMs());
+        o.put("status", r.status());
+        o.put("error_type", r.errorType());
+        o.put("end_user", r.endUser());
+        var tags = o.putArray("request_tags");
+        r.tags().forEach(tags::add);
+        return o;
+    }
+
+    static ObjectNode total(SpendReports.Total t, SpendReports.GroupBy by) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("group", t.group());
+        if (by == SpendReports.GroupBy.KEY) o.put("key_alias", t.keyAlias());
+        o.put("spend", usd(t.costNanos()));
+        o.put("requests", t.requests());
+        o.put("failed_attempts", t.failedAttempts());
+        o.put("prompt_tokens", t.promptTokens());
+        o.put("completion_tokens", t.completionTokens());
+        o.put("cache_read_tokens", t.cacheReadTokens());
+        o.put("unpriced_requests", t.unpricedRequests());
+        return o;
+    }
+
+    /** Nano-dollars as an exact decimal number of US dollars. */
+    static BigDecimal usd(long nanos) {
+        return BigDecimal.valueOf(nanos, 9).stripTrailingZeros();
+    }
+}

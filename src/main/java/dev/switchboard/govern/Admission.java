@@ -1,0 +1,55 @@
+package dev.switchboard.govern;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A request let through by {@link Governor#admit}: it holds the request's budget reservation, its rate-limit permit
+ * and its parallel slot until it {@link #settle}s, exactly once, with what the call really cost (0 when it failed).
+ */
+public final class Admission {
+    /** For calls nobody governs (tests, internal calls): settles to nothing. */
+    public static final Admission NONE = new Admission(null, null, false, null, false, 0, RateLimiter.Permit.NONE);
+
+    private final Governor governor;
+    private final KeyState key;
+    private final boolean keyReserved;
+    private final Budget global;
+    private final boolean globalReserved;
+    private final long reservedNanos;
+    private final RateLimiter.Permit permit;
+    private final AtomicBoolean settled = new AtomicBoolean();
+
+    /** @param keyReserved / globalReserved whether {@code reservedNanos} was taken from that budget */
+    Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, long reservedNanos,
+              RateLimiter.Permit permit) {
+        this.governor = governor;
+        this.key = key;
+        this.keyReserved = keyReserved;
+        this.global = global;
+        this.globalReserved = globalReserved;
+        this.reservedNanos = reservedNanos;
+        this.permit = permit;
+    }
+
+    /** What was reserved against the budget(s) for this call, in nano-dollars (0 when no budget applies). */
+    public long reservedNanos() { return reservedNanos; }
+
+    /**
+     * Replaces the reservation by the real cost and returns the permit; later calls do nothing.
+     *
+     * @param costNanos    what the call cost (0 for a failure that cost nothing)
+     * @param actualTokens its total tokens for the tpm limit, or -1 when unknown
+     */
+    public void settle(long costNanos, long actualTokens) {
+        if (!settled.compareAndSet(false, true) || governor == null) return;
+        governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, costNanos);
+        permit.release(actualTokens, System.nanoTime());
+    }
+
+    /** The call failed before it cost anything. */
+    public void release() { settle(0, 0); }
+
+    /** {@code x-ratelimit-*} headers for the answer. */
+    public Map<String, String> headers() { return permit.headers(); }
+}

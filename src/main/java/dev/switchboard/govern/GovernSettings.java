@@ -1,0 +1,23 @@
+package dev.switchboard.govern;
+
+import dev.switchboard.model.DurationSpec;
+
+/**
+ * The governance settings of the config: the global cap over every call ({@code litellm_settings.max_budget}, USD,
+ * with {@code budget_duration}). The global budget's periods count from 1970-01-01 UTC, so {@code 1mo} resets on the
+ * 1st of each month and {@code 1d} at midnight UTC, the same after any restart.
+ *
+ * @param globalMaxBudget null for no global cap
+ * @param globalPeriod    null for a cap that never resets
+ */
+public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod) {
+    public static final GovernSettings NONE = new GovernSettings(null, null);
+
+    /** From {@code litellm_settings} as the config loader keeps it (already validated). */
+    public static GovernSettings from(java.util.Map<String, Object> litellmSettings) {
+        Object max = litellmSettings.get("max_budget");
+        Object period = litellmSettings.get("budget_duration");
+        return new GovernSettings(max instanceof Number n ? n.doubleValue() : max instanceof String s ? Double.valueOf(s) : null,
+                period == null ? null : DurationSpec.parse(period.toString()));
+    }
+}

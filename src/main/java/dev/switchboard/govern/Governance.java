@@ -1,0 +1,65 @@
+package dev.switchboard.govern;
+
+import dev.switchboard.store.Database;
+import io.vertx.core.Vertx;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The governance stage's parts, wired once: virtual keys loaded from the store into memory, each key's budget and the
+ * global one rebuilt from the ledger (so a restart keeps every spent cent), the authenticator, the governor the
+ * pipeline asks on every request, and the key admin API. Opening blocks (it reads the store): call it at start.
+ */
+public final class Governance {
+    private static final Logger log = LoggerFactory.getLogger(Governance.class);
+
+    private final Authenticator authenticator;
+    private final Governor governor;
+    private final KeyAdmin admin;
+    private final KeyRegistry registry;
+
+    private Governance(Authenticator authenticator, Governor governor, KeyAdmin admin, KeyRegistry registry) {
+        this.authenticator = authenticator;
+        this.governor = governor;
+        this.admin = admin;
+        this.registry = registry;
+    }
+
+    /** @param isMasterKey null when no master key is configured */
+    public static Governance open(Vertx vertx, Database db, GovernSettings settings, Predicate<String> isMasterKey,
+                                  RateLimiter limiter, LongSupplier clockMillis) {
+        KeyStore store = new KeyStore(db);
+        KeyRegistry registry = new KeyRegistry();
+        long now = clockMillis.getAsLong();
+        for (VirtualKey k : store.all()) {
+            long periodStart = k.budgetDuration() == null ? k.budgetAnchor() : k.budgetDuration().periodStart(k.budgetAnchor(), now);
+            registry.put(k, store.spentSince(k.keyId(), periodStart), now);
+        }
+        Budget global = null;
+        if (settings.globalMaxBudget() != null) {
+            long start = settings.globalPeriod() == null ? 0 : settings.globalPeriod().periodStart(0, now);
+            global = new Budget(Budget.nanos(settings.globalMaxBudget()), Budget.NO_LIMIT, settings.globalPeriod(), 0,
+                    store.spentSince(null, start), now);
+            log.info("global budget: ${}{}, ${} spent this period", settings.globalMaxBudget(),
+                    settings.globalPeriod() == null ? "" : " per " + settings.globalPeriod(), Governor.usd(global.snapshot(now).spentNanos()));
+        }
+        if (registry.size() > 0) log.info("{} virtual key(s) loaded", registry.size());
+        return new Governance(new Authenticator(isMasterKey, registry, clockMillis), new Governor(registry, limiter, global, clockMillis),
+                new KeyAdmin(vertx, store, registry, limiter, clockMillis), registry);
+    }
+
+    public Authenticator authenticator() { return authenticator; }
+
+    public Governor governor() { return governor; }
+
+    public KeyAdmin admin() { return admin; }
+
+    /** Whether {@code alias} is a model the caller may use (for filtering {@code /v1/models}). */
+    public boolean allows(dev.switchboard.model.Caller caller, String alias) {
+        if (!caller.virtualKey()) return true;
+        KeyState s = registry.byId(caller.id());
+        return s != null && s.version().allowlist().allows(alias);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.switchboard.govern;
+
+import dev.switchboard.model.Caller;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.LogSafe;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The governance check on the request path, all in memory: may this caller use these models, within its rate
+ * limits, and does the request's worst case fit in what is left of its budget and of the global one? On yes, the
+ * worst case is reserved and an {@link Admission} holds it until the call settles; on no, the answer is the error
+ * the SDKs understand: 403 for a model outside the allowlist, 429 with {@code retry-after} for a limit, and
+ * LiteLLM's 400 {@code budget_exceeded} (which the OpenAI and Anthropic SDKs do not retry) for a budget.
+ */
+public final class Governor {
+    private static final Logger log = LoggerFactory.getLogger("switchboard.budget");
+
+    private final KeyRegistry keys;
+    private final RateLimiter limiter;
+    private final Budget global;
+    private final LongSupplier clockMillis;
+
+    /** @param global the cap over every key ({@code litellm_settings.max_budget}), or null */
+    Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis) {
+        this.keys = keys;
+        this.limiter = limiter;
+        this.global = global;
+        this.clockMillis = clockMillis;
+    }
+
+    /**
+     * @param aliases         the models the request names: its {@code model} and its {@code models} array
+     * @param worstCase       what the call can cost at most; asked only when a budget applies
+     * @param estimatedTokens the request's token estimate for tpm
+     * @throws GatewayException when the caller may not make this call now
+     */
+    public Admission admit(Caller caller, List<String> aliases, WorstCase worstCase, long estimatedTokens) {
+        KeyState key = null;
+        if (caller.virtualKey()) {
+            key = keys.byId(caller.id());
+            if (key == null) throw new GatewayException(ErrorKind.AUTHENTICATION, 401, "This key was deleted.", null, "invalid_api_key", null, null);
+            checkModels(key.version(), aliases);
+        }
+        RateLimiter.Permit permit = key == null ? RateLimiter.Permit.NONE
+                : limiter.acquire(key.key().keyId(), key.version().limits(), estimatedTokens, System.nanoTime());
+        Budget keyBudget = key != null && key.budget.limited() ? key.budget : null;
+        Budget globalBudget = global != null && global.limited() ? global : null;
+        if (keyBudget == null && globalBudget == null) return new Admission(this, key, false, global, false, 0, permit);
+        long now = clockMillis.getAsLong();
+        long reserve = worstCase.boundNanos();
+        String refusedBy = reserve(keyBudget, globalBudget, reserve, now);
+        if (refusedBy != null) {
+            reserve = worstCase.exactNanos(); // the bound did not fit: count the prompt for real before refusing
+            refusedBy = reserve(keyBudget, globalBudget, reserve, now);
+        }
+        if (refusedBy != null) {
+            permit.release(0, System.nanoTime());
+            throw budgetExceeded(refusedBy.equals("key") ? keyBudget : globalBudget, refusedBy, reserve, now);
+        }
+        return new Admission(this, key, keyBudget != null, global, globalBudget != null, reserve, permit);
+    }
+
+    /** Reserves in the key's budget, then the global one (undoing the first when the second refuses). */
+    private static String reserve(Budget keyBudget, Budget globalBudget, long nanos, long now) {
+        if (keyBudget != null && !keyBudget.tryReserve(nanos, now)) return "key";
+        if (globalBudget != null && !globalBudget.tryReserve(nanos, now)) {
+            if (keyBudget != null) keyBudget.settle(nanos, 0, now);
+            return "global";
+        }
+        return null;
+    }
+
+    /** Every key's spend is tracked (for /key/info), limited or not; reservations are returned where they were taken. */
+    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, long costNanos) {
+        long now = clockMillis.getAsLong();
+        if (key != null) {
+            if (key.budget.settle(keyReserved, costNanos, now)) softBudgetReached(key, now);
+            if (keyReserved > 0 && costNanos > keyReserved) overran(key.key().keyId(), keyReserved, costNanos);
+        }
+        if (global != null) {
+            if (global.settle(globalReserved, costNanos, now)) {
+                log.warn("the global budget's soft limit is reached: ${} spent this period", usd(global.snapshot(now).spentNanos()));
+            }
+        }
+    }
+
+    private static void checkModels(KeyState.Version v, List<String> aliases) {
+        for (String alias : aliases) {
+            if (alias != null && !v.allowlist().allows(alias)) {
+                throw new GatewayException(ErrorKind.PERMISSION, 403, "This key may not use model '" + LogSafe.text(alias)
+                        + "'. Allowed models: " + String.join(", ", v.allowlist().entries()) + ".", "model", "model_not_allowed", null, null);
+            }
+        }
+    }
+
+    /** LiteLLM's message first (scripts match on it), then what was left and what the request needed. */
+    private static GatewayException budgetExceeded(Budget b, String which, long needed, long now) {
+        Budget.Snapshot s = b.snapshot(now);
+        long left = Math.max(0, s.maxNanos() - s.spentNanos() - s.reservedNanos());
+        String scope = which.equals("key") ? "this key's budget" : "the gateway's global budget";
+        String message = "Budget has been exceeded! Current cost: " + usd(s.spentNanos()) + ", Max budget: " + usd(s.maxNanos())
+                + ". This request could cost up to $" + usd(needed) + " and " + scope + " has $" + usd(left) + " left"
+                + (s.reservedNanos() > 0 ? " ($" + usd(s.reservedNanos()) + " is held by calls in flight)" : "")
+                + (s.resetsAt() == null ? "." : "; it resets at " + java.time.Instant.ofEpochMilli(s.resetsAt()) + ".")
+                + " A lower max_tokens lowers what a request can cost.";
+        return new GatewayException(ErrorKind.BAD_REQUEST, 400, message, null, "budget_exceeded", "budget_exceeded", null);
+    }
+
+    private void softBudgetReached(KeyState key, long now) {
+        VirtualKey k = key.key();
+        log.warn("key {}{} reached its soft budget: ${} spent of ${} this period (max budget {})", k.keyId(),
+                k.alias() == null ? "" : " (" + LogSafe.text(k.alias()) + ")", usd(key.budget.snapshot(now).spentNanos()),
+                k.softBudget(), k.maxBudget() == null ? "none" : "$" + k.maxBudget());
+    }
+
+    private static void overran(String keyId, long reserved, long cost) {
+        log.warn("key {}: a call cost ${}, more than the ${} reserved for it (the prompt estimate was low)", keyId, usd(cost), usd(reserved));
+    }
+
+    static String usd(long nanos) {
+        return String.format(Locale.ROOT, "%.6f", nanos / 1e9).replaceAll("0+$", "").replaceAll("\\.$", ".0");
+    }
+}

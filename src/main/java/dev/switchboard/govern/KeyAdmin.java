@@ -1,0 +1,242 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.Caller;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LiteLLM's key management API, for the master key: generate, update, delete, block / unblock, regenerate, info and
+ * list. Changes run one at a time on one worker thread: the store is written first, then the in-memory registry, so
+ * a change the caller saw succeed survives a restart, and the request path sees it at once (a rotated or deleted
+ * key stops working with the answer). Reads come from memory.
+ */
+public final class KeyAdmin {
+    private static final Logger log = LoggerFactory.getLogger("switchboard.keys");
+    private static final Set<String> UPDATE_FIELDS = with(KeyFields.SETTABLE, "key");
+
+    private final KeyStore store;
+    private final KeyRegistry registry;
+    private final RateLimiter limiter;
+    private final LongSupplier clock;
+    private final WorkerExecutor worker;
+
+    KeyAdmin(Vertx vertx, KeyStore store, KeyRegistry registry, RateLimiter limiter, LongSupplier clock) {
+        this.store = store;
+        this.registry = registry;
+        this.limiter = limiter;
+        this.clock = clock;
+        this.worker = vertx.createSharedWorkerExecutor("switchboard-key-admin", 1);
+    }
+
+    /** {@code POST /key/generate}: a new key; its secret is in this answer and nowhere else, ever. */
+    public Future<ObjectNode> generate(ObjectNode body) {
+        return change(() -> {
+            KeyFields.onlyKnown(body, KeyFields.SETTABLE);
+            long now = clock.getAsLong();
+            String secret = KeySecrets.newKey();
+            VirtualKey blank = new VirtualKey(KeySecrets.newKeyId(), KeySecrets.hash(secret), KeySecrets.mask(secret), null,
+                    List.of(), null, null, null, now, null, null, null, null, null, null, List.of(), false, now, now);
+            VirtualKey key = KeyFields.apply(blank, body, now);
+            requireFreeAlias(key.alias(), null);
+            store.insert(key);
+            registry.put(key, 0, now);
+            log.info("key {} generated ({}{})", key.keyId(), key.keyName(), key.alias() == null ? "" : ", alias " + key.alias());
+            ObjectNode out = KeyJson.key(registry.byId(key.keyId()), now);
+            out.put("key", secret);
+            return out;
+        });
+    }
+
+    /** {@code POST /key/update}: {@code key} names it; fields left out keep their values. */
+    public Future<ObjectNode> update(ObjectNode body) {
+        return change(() -> {
+            KeyFields.onlyKnown(body, UPDATE_FIELDS);
+            KeyState s = resolve(KeyFields.required(body, "key"));
+            long now = clock.getAsLong();
+            VirtualKey key = KeyFields.apply(s.key(), body, now);
+            requireFreeAlias(key.alias(), key.keyId());
+            store.update(key);
+            registry.put(key, 0, now);
+            log.info("key {} updated: {}", key.keyId(), fieldsOf(body));
+            return KeyJson.key(s, now);
+        });
+    }
+
+    /** {@code POST /key/block} and {@code /key/unblock}. */
+    public Future<ObjectNode> block(ObjectNode body, boolean blocked) {
+        return change(() -> {
+            KeyFields.onlyKnown(body, Set.of("key"));
+            KeyState s = resolve(KeyFields.required(body, "key"));
+            long now = clock.getAsLong();
+            VirtualKey k = s.key();
+            VirtualKey key = new VirtualKey(k.keyId(), k.token(), k.keyName(), k.alias(), k.models(), k.maxBudget(), k.softBudget(),
+                    k.budgetDuration(), k.budgetAnchor(), k.expiresAt(), k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests(),
+                    k.autoTier(), k.metadata(), k.tags(), blocked, k.createdAt(), now);
+            store.update(key);
+            registry.put(key, 0, now);
+            log.info("key {} {}", key.keyId(), blocked ? "blocked" : "unblocked");
+            return KeyJson.key(s, now);
+        });
+    }
+
+    /**
+     * {@code POST /key/regenerate}: a new secret for the same key. Budget, spend, limits and history stay (they belong
+     * to the key id); the old secret stops working when this answers. Settable fields may be changed in the same call.
+     */
+    public Future<ObjectNode> regenerate(ObjectNode body) {
+        return change(() -> {
+            KeyFields.onlyKnown(body, UPDATE_FIELDS);
+            KeyState s = resolve(KeyFields.required(body, "key"));
+            long now = clock.getAsLong();
+            String secret = KeySecrets.newKey();
+            VirtualKey changed = KeyFields.apply(s.key(), body, now);
+            requireFreeAlias(changed.alias(), changed.keyId());
+            VirtualKey key = new VirtualKey(changed.keyId(), KeySecrets.hash(secret), KeySecrets.mask(secret), changed.alias(),
+                    changed.models(), changed.maxBudget(), changed.softBudget(), changed.budgetDuration(), changed.budgetAnchor(),
+                    changed.expiresAt(), changed.rpmLimit(), changed.tpmLimit(), changed.maxParallelRequests(), changed.autoTier(),
+                    changed.metadata(), changed.tags(), changed.blocked(), changed.createdAt(), now);
+            store.update(key);
+            registry.put(key, 0, now);
+            log.info("key {} regenerated (now {})", key.keyId(), key.keyName());
+            ObjectNode out = KeyJson.key(s, now);
+            out.put("key", secret);
+            return out;
+        });
+    }
+
+    /** {@code POST /key/delete} with {@code keys} or {@code key_aliases}: all of them, or none when one is unknown. */
+    public Future<ObjectNode> delete(ObjectNode body) {
+        return change(() -> {
+            KeyFields.onlyKnown(body, Set.of("keys", "key_aliases"));
+            List<KeyState> targets = new ArrayList<>();
+            if (body.has("keys")) for (String ref : KeyFields.requiredList(body, "keys")) targets.add(resolve(ref));
+            if (body.has("key_aliases")) {
+                for (String alias : KeyFields.requiredList(body, "key_aliases")) {
+                    KeyState s = registry.byAlias(alias);
+                    if (s == null) throw notFound("No key has the alias '" + alias + "'.");
+                    targets.add(s);
+                }
+            }
+            if (targets.isEmpty()) throw GatewayException.badRequest("Send 'keys' or 'key_aliases' with the keys to delete.", "keys");
+            List<String> ids = targets.stream().map(s -> s.key().keyId()).distinct().toList();
+            store.delete(ids);
+            ObjectNode out = KeyJson.mapper().createObjectNode();
+            var deleted = out.putArray("deleted_keys");
+            for (KeyState s : targets) {
+                if (registry.byId(s.key().keyId()) == null) continue;
+                registry.remove(s.key().keyId());
+                limiter.forget(s.key().keyId());
+                deleted.add(s.key().token());
+                log.info("key {} deleted", s.key().keyId());
+            }
+            return out;
+        });
+    }
+
+    /**
+     * {@code GET /key/info}: LiteLLM's {@code {"key": <token>, "info": {...}}} with the spend of the current period.
+     * A virtual key may ask about itself only (with no {@code key}, or its own); the master key about any.
+     */
+    public ObjectNode info(String ref, Caller caller) {
+        KeyState s;
+        if (caller.admin()) {
+            if (ref == null || ref.isBlank()) throw GatewayException.badRequest("Name the key: /key/info?key=<key, hash or alias>.", "key");
+            s = resolve(ref);
+        } else {
+            s = registry.byId(caller.id());
+            if (s == null || (ref != null && !ref.isBlank() && resolveOrNull(ref) != s)) {
+                throw new GatewayException(ErrorKind.PERMISSION, 403, "A virtual key may only ask about itself.", "key", null, null, null);
+            }
+        }
+        ObjectNode out = KeyJson.mapper().createObjectNode();
+        out.put("key", s.key().token());
+        out.set("info", KeyJson.key(s, clock.getAsLong()));
+        return out;
+    }
+
+    /** {@code GET /key/list}: tokens by default (LiteLLM's answer), whole keys with {@code return_full_object}. */
+    public ObjectNode list(int page, int size, String alias, boolean full) {
+        if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
+        if (size < 1 || size > 1000) throw GatewayException.badRequest("'size' must be between 1 and 1000.", "size");
+        List<KeyState> all = registry.all().stream().filter(s -> alias == null || alias.equals(s.key().alias())).toList();
+        long now = clock.getAsLong();
+        ObjectNode out = KeyJson.mapper().createObjectNode();
+        var keys = out.putArray("keys");
+        for (KeyState s : all.subList(Math.min(all.size(), (page - 1) * size), Math.min(all.size(), page * size))) {
+            if (full) keys.add(KeyJson.key(s, now));
+            else keys.add(s.key().token());
+        }
+        out.put("total_count", all.size());
+        out.put("current_page", page);
+        out.put("total_pages", (all.size() + size - 1) / size);
+        return out;
+    }
+
+    /**
+     * The key id a spend filter names: a {@code key_…} id (also of a deleted key), {@code master}, {@code anonymous},
+     * or a key, token hash or alias of a key that exists.
+     */
+    public String keyId(String ref) {
+        if (ref.startsWith("key_") || ref.equals("master") || ref.equals("anonymous")) return ref;
+        return resolve(ref).key().keyId();
+    }
+
+    private <T> Future<T> change(Supplier<T> work) {
+        return worker.executeBlocking(work::get, true);
+    }
+
+    /** A key by its secret, hash, id or alias: how the admin API and the CLI name keys. */
+    private KeyState resolve(String ref) {
+        KeyState s = resolveOrNull(ref);
+        if (s == null) {
+            String shown = ref.startsWith("sk-") ? KeySecrets.mask(ref.length() >= 10 ? ref : ref + "??????????") : ref;
+            throw notFound("No key matches '" + shown + "' (a key, its token hash, its key_id or its alias).");
+        }
+        return s;
+    }
+
+    private KeyState resolveOrNull(String ref) {
+        if (ref.startsWith("sk-")) return registry.byToken(KeySecrets.hash(ref));
+        if (KeySecrets.looksLikeHash(ref)) return registry.byToken(ref);
+        if (ref.startsWith("key_")) {
+            KeyState s = registry.byId(ref);
+            if (s != null) return s;
+        }
+        return registry.byAlias(ref);
+    }
+
+    private void requireFreeAlias(String alias, String keyId) {
+        if (alias == null) return;
+        KeyState other = registry.byAlias(alias);
+        if (other != null && !other.key().keyId().equals(keyId)) {
+            throw GatewayException.badRequest("key_alias '" + alias + "' is already used by another key.", "key_alias");
+        }
+    }
+
+    private static GatewayException notFound(String message) {
+        return new GatewayException(ErrorKind.NOT_FOUND, 404, message, "key", "key_not_found", null, null);
+    }
+
+    private static String fieldsOf(ObjectNode body) {
+        List<String> f = new ArrayList<>();
+        body.fieldNames().forEachRemaining(n -> { if (!n.equals("key")) f.add(n); });
+        return String.join(", ", f);
+    }
+
+    private static Set<String> with(Set<String> base, String extra) {
+        Set<String> s = new java.util.HashSet<>(base);
+        s.add(extra);
+        return Set.copyOf(s);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.DurationSpec;
+import dev.switchboard.model.GatewayException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The body fields of {@code /key/generate}, {@code /key/update} and {@code /key/regenerate} (LiteLLM's names), checked
+ * and applied to a key. A field left out keeps its value; a field sent as null clears it (no budget, no expiry, no
+ * limit). Anything else — an unknown field, a wrong type, a negative budget, a duration we cannot read — is a 400
+ * naming the field, and nothing is changed.
+ */
+final class KeyFields {
+    static final Set<String> SETTABLE = Set.of("key_alias", "models", "max_budget", "soft_budget", "budget_duration",
+            "duration", "rpm_limit", "tpm_limit", "max_parallel_requests", "metadata", "tags", "blocked", "auto_tier");
+    static final Set<String> TIERS = Set.of("cheap", "smart");
+
+    private KeyFields() {}
+
+    /** Fails on the first field not in {@code allowed}. */
+    static void onlyKnown(ObjectNode body, Set<String> allowed) {
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw GatewayException.badRequest("Unknown field '" + f + "'. Known fields: " + new TreeSet<>(allowed) + ".", f);
+            }
+        }
+    }
+
+    /**
+     * {@code base} with the body's settable fields applied; {@code base} is a new key's defaults on generate.
+     *
+     * @param nowMillis the time expiry ({@code duration}) and a new budget period count from
+     */
+    static VirtualKey apply(VirtualKey base, ObjectNode b, long nowMillis) {
+        String alias = b.has("key_alias") ? text(b, "key_alias", 255) : base.alias();
+        List<String> models = b.has("models") ? strings(b, "models") : base.models();
+        Double max = b.has("max_budget") ? money(b, "max_budget") : base.maxBudget();
+        Double soft = b.has("soft_budget") ? money(b, "soft_budget") : base.softBudget();
+        DurationSpec period = base.budgetDuration();
+        long anchor = base.budgetAnchor();
+        if (b.has("budget_duration")) {
+            period = duration(b, "budget_duration");
+            // A new period length starts a fresh period now: the spend so far belongs to the old one.
+            if (!java.util.Objects.equals(period == null ? null : period.text(),
+                    base.budgetDuration() == null ? null : base.budgetDuration().text())) anchor = nowMillis;
+        }
+        Long expires = base.expiresAt();
+        if (b.has("duration")) {
+            DurationSpec d = duration(b, "duration");
+            expires = d == null ? null : d.after(nowMillis);
+        }
+        Long rpm = b.has("rpm_limit") ? count(b, "rpm_limit") : base.rpmLimit();
+        Long tpm = b.has("tpm_limit") ? count(b, "tpm_limit") : base.tpmLimit();
+        Long parallel = b.has("max_parallel_requests") ? count(b, "max_parallel_requests") : base.maxParallelRequests();
+        ObjectNode metadata = base.metadata();
+        if (b.has("metadata")) {
+            JsonNode m = b.get("metadata");
+            if (!m.isNull() && !m.isObject()) throw wrongType("metadata", "an object");
+            metadata = m.isNull() ? null : (ObjectNode) m.deepCopy();
+        }
+        List<String> tags = b.has("tags") ? strings(b, "tags") : base.tags();
+        boolean blocked = base.blocked();
+        if (b.has("blocked")) {
+            JsonNode v = b.get("blocked");
+            if (!v.isBoolean()) throw wrongType("blocked", "true or false");
+            blocked = v.booleanValue();
+        }
+        String tier = base.autoTier();
+        if (b.has("auto_tier")) {
+            tier = text(b, "auto_tier", 16);
+            if (tier != null && !TIERS.contains(tier)) {
+                throw GatewayException.badRequest("'auto_tier' must be cheap or smart (or null for the configured default), found '"
+                        + tier + "'.", "auto_tier");
+            }
+        }
+        return new VirtualKey(base.keyId(), base.token(), base.keyName(), alias, models, max, soft, period, anchor, expires,
+                rpm, tpm, parallel, tier, metadata, tags, blocked, base.createdAt(), nowMillis);
+    }
+
+    /** The key named by {@code field}: a string, required. */
+    static String required(ObjectNode b, String field) {
+        JsonNode v = b.get(field);
+        if (v == null || v.isNull()) throw GatewayException.badRequest("'" + field + "' is required.", field);
+        if (!v.isTextual() || v.textValue().isBlank()) throw wrongType(field, "a non-empty string");
+        return v.textValue();
+    }
+
+    /** A list of strings in {@code field}, required and non-empty. */
+    static List<String> requiredList(ObjectNode b, String field) {
+        List<String> out = strings(b, field);
+        if (out.isEmpty()) throw GatewayException.badRequest("'" + field + "' must list at least one key.", field);
+        return out;
+    }
+
+    private static String text(ObjectNode b, String f, int maxLength) {
+        JsonNode v = b.get(f);
+        if (v.isNull()) return null;
+        if (!v.isTextual()) throw wrongType(f, "a string");
+        String s = v.textValue().strip();
+        if (s.isEmpty()) throw GatewayException.badRequest("'" + f + "' must not be empty (send null to clear it).", f);
+        if (s.length() > maxLength) throw GatewayException.badRequest("'" + f + "' is longer than " + maxLength + " characters.", f);
+        return s;
+    }
+
+    private static List<String> strings(ObjectNode b, String f) {
+        JsonNode v = b.get(f);
+        if (v == null || v.isNull()) return List.of();
+        if (!v.isArray()) throw wrongType(f, "a list of strings");
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            if (!e.isTextual() || e.textValue().isBlank()) throw wrongType(f + "[" + i + "]", "a non-empty string");
+            out.add(e.textValue().strip());
+        }
+        return out;
+    }
+
+    private static Double money(ObjectNode b, String f) {
+        JsonNode v = b.get(f);
+        if (v.isNull()) return null;
+        if (!v.isNumber()) throw wrongType(f, "a number of US dollars");
+        double d = v.doubleValue();
+        if (!Double.isFinite(d) || d < 0) {
+            throw GatewayException.badRequest("'" + f + "' must be 0 or more (US dollars), found " + v + ".", f);
+        }
+        if (d > 1e9) throw GatewayException.badRequest("'" + f + "' is over $1,000,000,000, found " + v + ".", f);
+        return d;
+    }
+
+    private static Long count(ObjectNode b, String f) {
+        JsonNode v = b.get(f);
+        if (v.isNull()) return null;
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+            throw GatewayException.badRequest("'" + f + "' must be a whole number of 0 or more (or null for no limit), found " + v + ".", f);
+        }
+        return v.longValue();
+    }
+
+    private static DurationSpec duration(ObjectNode b, String f) {
+        JsonNode v = b.get(f);
+        if (v.isNull()) return null;
+        if (!v.isTextual()) throw wrongType(f, DurationSpec.FORMS);
+        try {
+            return DurationSpec.parse(v.textValue());
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("'" + f + "': " + e.getMessage(), f);
+        }
+    }
+
+    private static GatewayException wrongType(String f, String expected) {
+        return GatewayException.badRequest("'" + f + "' must be " + expected + ".", f);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+
+/**
+ * A key as the admin API shows it: LiteLLM's field names ({@code token}, {@code key_name}, {@code key_alias},
+ * {@code expires}, {@code budget_reset_at}, {@code spend}, …), times in ISO-8601 UTC, money in US dollars. Never the
+ * secret: only generate and regenerate add it, once.
+ */
+final class KeyJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private KeyJson() {}
+
+    static ObjectMapper mapper() { return JSON; }
+
+    static ObjectNode key(KeyState s, long nowMillis) {
+        VirtualKey k = s.key();
+        Budget.Snapshot b = s.budget.snapshot(nowMillis);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("key_id", k.keyId());
+        o.put("token", k.token());
+        o.put("key_name", k.keyName());
+        o.put("key_alias", k.alias());
+        var models = o.putArray("models");
+        k.models().forEach(models::add);
+        putMoney(o, "max_budget", k.maxBudget());
+        putMoney(o, "soft_budget", k.softBudget());
+        o.put("budget_duration", k.budgetDuration() == null ? null : k.budgetDuration().text());
+        o.put("budget_reset_at", iso(b.resetsAt()));
+        o.put("spend", b.spentNanos() / 1e9);
+        o.put("reserved_spend", b.reservedNanos() / 1e9);
+        o.put("expires", iso(k.expiresAt()));
+        o.put("expired", k.expired(nowMillis));
+        putLong(o, "rpm_limit", k.rpmLimit());
+        putLong(o, "tpm_limit", k.tpmLimit());
+        putLong(o, "max_parallel_requests", k.maxParallelRequests());
+        o.put("auto_tier", k.autoTier());
+        o.set("metadata", k.metadata() == null ? JSON.createObjectNode() : k.metadata().deepCopy());
+        var tags = o.putArray("tags");
+        k.tags().forEach(tags::add);
+        o.put("blocked", k.blocked());
+        o.put("created_at", iso(k.createdAt()));
+        o.put("updated_at", iso(k.updatedAt()));
+        return o;
+    }
+
+    static String iso(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis).toString();
+    }
+
+    private static void putMoney(ObjectNode o, String f, Double v) {
+        if (v == null) o.putNull(f);
+        else o.put(f, v);
+    }
+
+    private static void putLong(ObjectNode o, String f, Long v) {
+        if (v == null) o.putNull(f);
+        else o.put(f, v);
+    }
+}

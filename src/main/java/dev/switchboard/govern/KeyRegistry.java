@@ -1,0 +1,57 @@
+package dev.switchboard.govern;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every virtual key in memory, so authentication and the governance check never wait on the database. Loaded from
+ * the store at start; {@link KeyAdmin} writes the store first and then changes this, one change at a time.
+ */
+final class KeyRegistry {
+    private final Map<String, KeyState> byToken = new ConcurrentHashMap<>();
+    private final Map<String, KeyState> byId = new ConcurrentHashMap<>();
+
+    KeyState byToken(String token) { return byToken.get(token); }
+
+    KeyState byId(String keyId) { return byId.get(keyId); }
+
+    KeyState byAlias(String alias) {
+        for (KeyState s : byId.values()) if (alias.equals(s.key().alias())) return s;
+        return null;
+    }
+
+    /** Adds a new key, or applies a new version of a known one (a new token after rotation replaces the old at once). */
+    void put(VirtualKey key, long spentInPeriod, long nowMillis) {
+        KeyState existing = byId.get(key.keyId());
+        if (existing == null) {
+            KeyState s = new KeyState(key, spentInPeriod, nowMillis);
+            byId.put(key.keyId(), s);
+            byToken.put(key.token(), s);
+            return;
+        }
+        String oldToken = existing.key().token();
+        existing.update(key, nowMillis);
+        if (!oldToken.equals(key.token())) {
+            byToken.put(key.token(), existing);
+            byToken.remove(oldToken);
+        }
+    }
+
+    void remove(String keyId) {
+        KeyState s = byId.remove(keyId);
+        if (s != null) byToken.remove(s.key().token());
+    }
+
+    /** Every key, newest first. */
+    List<KeyState> all() {
+        List<KeyState> out = new ArrayList<>(byId.values());
+        out.sort(Comparator.comparingLong((KeyState s) -> s.key().createdAt()).reversed()
+                .thenComparing(s -> s.key().keyId()));
+        return out;
+    }
+
+    int size() { return byId.size(); }
+}

@@ -1,0 +1,37 @@
+package dev.switchboard.govern;
+
+import dev.switchboard.model.Caller;
+
+/**
+ * A virtual key in memory: its stored definition, and what the request path reads of it — the caller it
+ * authenticates as, its allowlist and limits, compiled once per version — plus its running budget, which keeps its
+ * spend and reservations across updates and rotations.
+ */
+final class KeyState {
+    final Budget budget;
+    private volatile Version version;
+
+    /** One consistent version of everything derived from the stored key, swapped whole on update. */
+    record Version(VirtualKey key, Caller caller, ModelAllowlist allowlist, RateLimiter.Limits limits) {
+        static Version of(VirtualKey k) {
+            return new Version(k, Caller.virtualKey(k.keyId(), k.alias(), k.tags(), k.autoTier()),
+                    new ModelAllowlist(k.models()), new RateLimiter.Limits(k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests()));
+        }
+    }
+
+    KeyState(VirtualKey key, long spentInPeriod, long nowMillis) {
+        this.version = Version.of(key);
+        this.budget = new Budget(Budget.nanos(key.maxBudget()), Budget.nanos(key.softBudget()), key.budgetDuration(),
+                key.budgetAnchor(), spentInPeriod, nowMillis);
+    }
+
+    Version version() { return version; }
+
+    VirtualKey key() { return version.key(); }
+
+    void update(VirtualKey key, long nowMillis) {
+        budget.configure(Budget.nanos(key.maxBudget()), Budget.nanos(key.softBudget()), key.budgetDuration(),
+                key.budgetAnchor(), nowMillis);
+        version = Version.of(key);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.DurationSpec;
+import dev.switchboard.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code virtual_keys} table, and the ledger sums a key's budget is rebuilt from at start. Blocking JDBC: called
+ * only from {@link KeyAdmin}'s worker and at start.
+ */
+final class KeyStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "key_id, token, key_name, key_alias, models, max_budget, soft_budget, "
+            + "budget_duration, budget_anchor, expires_at, rpm_limit, tpm_limit, max_parallel_requests, auto_tier, "
+            + "metadata, tags, blocked, created_at, updated_at";
+
+    private final Database db;
+
+    KeyStore(Database db) { this.db = db; }
+
+    List<VirtualKey> all() {
+        return db.transaction(c -> {
+            List<VirtualKey> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM virtual_keys");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(read(rs));
+            }
+            return out;
+        });
+    }
+
+    void insert(VirtualKey k) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO virtual_keys (" + COLUMNS
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                bind(ps, k);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Replaces the stored row of {@code k.keyId()} (token included, for rotation). */
+    void update(VirtualKey k) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET key_id=?, token=?, key_name=?, key_alias=?, "
+                    + "models=?, max_budget=?, soft_budget=?, budget_duration=?, budget_anchor=?, expires_at=?, rpm_limit=?, "
+                    + "tpm_limit=?, max_parallel_requests=?, auto_tier=?, metadata=?, tags=?, blocked=?, created_at=?, "
+                    + "updated_at=? WHERE key_id=?")) {
+                bind(ps, k);
+                ps.setString(20, k.keyId());
+                if (ps.executeUpdate() != 1) throw new SQLException("key " + k.keyId() + " is not in the store");
+            }
+            return null;
+        });
+    }
+
+    /** Deletes all of them or none. */
+    void delete(List<String> keyIds) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM virtual_keys WHERE key_id=?")) {
+                for (String id : keyIds) {
+                    ps.setString(1, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** What the ledger holds for one key (or, with a null id, for every call) from {@code sinceMillis} on, in nanos. */
+    long spentSince(String keyId, long sinceMillis) {
+        return db.transaction(c -> spentSince(c, keyId, sinceMillis));
+    }
+
+    private static long spentSince(Connection c, String keyId, long sinceMillis) throws SQLException {
+        String sql = "SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE ended_at >= ?" + (keyId == null ? "" : " AND key_id = ?");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, sinceMillis);
+            if (keyId != null) ps.setString(2, keyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, VirtualKey k) throws SQLException {
+        ps.setString(1, k.keyId());
+        ps.setString(2, k.token());
+        ps.setString(3, k.keyName());
+        ps.setString(4, k.alias());
+        ps.setString(5, json(k.models()));
+        setDouble(ps, 6, k.maxBudget());
+        setDouble(ps, 7, k.softBudget());
+        ps.setString(8, k.budgetDuration() == null ? null : k.budgetDuration().text());
+        ps.setLong(9, k.budgetAnchor());
+        setLong(ps, 10, k.expiresAt());
+        setLong(ps, 11, k.rpmLimit());
+        setLong(ps, 12, k.tpmLimit());
+        setLong(ps, 13, k.maxParallelRequests());
+        ps.setString(14, k.autoTier());
+        ps.setString(15, json(k.metadata() == null ? JSON.createObjectNode() : k.metadata()));
+        ps.setString(16, json(k.tags()));
+        ps.setBoolean(17, k.blocked());
+        ps.setLong(18, k.createdAt());
+        ps.setLong(19, k.updatedAt());
+    }
+
+    private static VirtualKey read(ResultSet rs) throws SQLException {
+        String duration = rs.getString("budget_duration");
+        JsonNode meta = parse(rs.getString("metadata"));
+        return new VirtualKey(rs.getString("key_id"), rs.getString("token"), rs.getString("key_name"),
+                rs.getString("key_alias"), strings(rs.getString("models")), getDouble(rs, "max_budget"),
+                getDouble(rs, "soft_budget"), duration == null ? null : DurationSpec.parse(duration),
+                rs.getLong("budget_anchor"), getLong(rs, "expires_at"), getLong(rs, "rpm_limit"), getLong(rs, "tpm_limit"),
+                getLong(rs, "max_parallel_requests"), rs.getString("auto_tier"),
+                meta instanceof ObjectNode o ? o : JSON.createObjectNode(), strings(rs.getString("tags")),
+                rs.getBoolean("blocked"), rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+
+    private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+        if (v == null) ps.setNull(i, Types.DOUBLE);
+        else ps.setDouble(i, v);
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) ps.setNull(i, Types.BIGINT);
+        else ps.setLong(i, v);
+    }
+
+    private static Double getDouble(ResultSet rs, String col) throws SQLException {
+        double v = rs.getDouble(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Long getLong(ResultSet rs, String col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode parse(String s) {
+        try {
+            return s == null ? null : JSON.readTree(s);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static List<String> strings(String s) {
+        JsonNode n = parse(s);
+        List<String> out = new ArrayList<>();
+        if (n != null && n.isArray()) n.forEach(e -> out.add(e.asText()));
+        return out;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.switchboard.govern;
+
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Limits in memory, per key: rpm and tpm as token buckets (capacity = the per-minute limit, refilled continuously
+ * at limit/60 per second, so a key may burst up to its limit and then runs at its rate, with no minute boundary to
+ * game), max_parallel_requests as a counter of requests in flight.
+ *
+ * <p>tpm takes the request's estimated tokens up front and is corrected by the real usage when the call ends. As in
+ * LiteLLM, a request is admitted while the bucket is not empty, and its tokens may take it below zero: the next
+ * requests then wait until it has refilled.
+ */
+public final class LocalRateLimiter implements RateLimiter {
+    private static final double NANOS_PER_MINUTE = 60e9;
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+
+    @Override
+    public Permit acquire(String keyId, Limits limits, long estimatedTokens, long nowNanos) {
+        if (!limits.any()) return Permit.NONE;
+        State s = states.computeIfAbsent(keyId, k -> new State(nowNanos));
+        return s.acquire(limits, estimatedTokens, nowNanos);
+    }
+
+    @Override
+    public void forget(String keyId) { states.remove(keyId); }
+
+    private static final class State {
+        private double requests = Double.NaN;
+        private double tokens = Double.NaN;
+        private long last;
+        private long inFlight;
+
+        State(long now) { this.last = now; }
+
+        synchronized Permit acquire(Limits l, long estimated, long now) {
+            refill(l, now);
+            if (l.maxParallel() != null && inFlight >= l.maxParallel()) {
+                throw refused("max_parallel_requests (" + l.maxParallel() + ") reached: " + inFlight + " requests of this key "
+                        + "are in flight.", 1, l);
+            }
+            if (l.rpm() != null && requests < 1) {
+                long wait = (long) Math.ceil((1 - requests) * NANOS_PER_MINUTE / l.rpm() / 1e9);
+                throw refused("rpm_limit (" + l.rpm() + " requests a minute) reached.", wait, l);
+            }
+            if (l.tpm() != null && tokens <= 0) {
+                long wait = (long) Math.ceil((1 - tokens) * NANOS_PER_MINUTE / l.tpm() / 1e9);
+                throw refused("tpm_limit (" + l.tpm() + " tokens a minute) reached.", wait, l);
+            }
+            if (l.rpm() != null) requests -= 1;
+            if (l.tpm() != null) tokens -= estimated;
+            inFlight++;
+            Map<String, String> headers = headers(l);
+            return new Permit() {
+                private boolean released;
+
+                @Override
+                public void release(long actualTokens, long nowNanos) {
+                    synchronized (State.this) {
+                        if (released) return;
+                        released = true;
+                        inFlight--;
+                        if (l.tpm() != null && actualTokens >= 0) tokens -= actualTokens - estimated;
+                    }
+                }
+
+                @Override
+                public Map<String, String> headers() { return headers; }
+            };
+        }
+
+        private void refill(Limits l, long now) {
+            double minutes = Math.max(0, now - last) / NANOS_PER_MINUTE;
+            last = now;
+            if (l.rpm() != null) requests = Double.isNaN(requests) ? l.rpm() : Math.min(l.rpm(), requests + minutes * l.rpm());
+            if (l.tpm() != null) tokens = Double.isNaN(tokens) ? l.tpm() : Math.min(l.tpm(), tokens + minutes * l.tpm());
+        }
+
+        private Map<String, String> headers(Limits l) {
+            Map<String, String> h = new LinkedHashMap<>();
+            if (l.rpm() != null) {
+                h.put("x-ratelimit-limit-requests", Long.toString(l.rpm()));
+                h.put("x-ratelimit-remaining-requests", Long.toString(Math.max(0, (long) Math.floor(requests))));
+            }
+            if (l.tpm() != null) {
+                h.put("x-ratelimit-limit-tokens", Long.toString(l.tpm()));
+                h.put("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, (long) Math.floor(tokens))));
+            }
+            return h;
+        }
+
+        private GatewayException refused(String why, long retryAfterSeconds, Limits l) {
+            long wait = Math.max(1, retryAfterSeconds);
+            return new GatewayException(ErrorKind.RATE_LIMIT, 429, "Rate limit exceeded for this key: " + why
+                    + " Retry after " + wait + " s.", null, "rate_limit_exceeded", null, wait).withHeaders(headers(l));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.DurationSpec;
+import java.util.List;
+
+/**
+ * A virtual key as stored: who an app is and what it may do. The secret is not here, only its hash.
+ *
+ * @param keyId          stable identity (ledger, budgets), unchanged by rotation
+ * @param token          SHA-256 of the current secret
+ * @param keyName        the masked secret ({@code sk-sb-...abcd})
+ * @param alias          {@code key_alias}, unique, or null
+ * @param models         the allowlist (aliases, {@code *} wildcards, {@code auto}); empty = every model
+ * @param maxBudget      hard cap in USD per budget period (for ever without a duration), or null
+ * @param softBudget     USD above which a warning is logged once per period, never a refusal; or null
+ * @param budgetDuration how often the spend resets, or null for never
+ * @param budgetAnchor   epoch ms the budget periods count from
+ * @param expiresAt      epoch ms after which the key is refused, or null
+ * @param autoTier       the tier ({@code cheap} / {@code smart}) its {@code auto} requests get when no rule decides
+ * @param tags           added to every call it makes
+ */
+public record VirtualKey(String keyId, String token, String keyName, String alias, List<String> models,
+                         Double maxBudget, Double softBudget, DurationSpec budgetDuration, long budgetAnchor,
+                         Long expiresAt, Long rpmLimit, Long tpmLimit, Long maxParallelRequests, String autoTier,
+                         ObjectNode metadata, List<String> tags, boolean blocked, long createdAt, long updatedAt) {
+    public VirtualKey {
+        models = models == null ? List.of() : List.copyOf(models);
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    public boolean expired(long nowMillis) { return expiresAt != null && nowMillis >= expiresAt; }
+}

@@ -1,0 +1,76 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.account.CostCalculator;
+import dev.switchboard.account.ModelPrice;
+import dev.switchboard.account.PriceCatalog;
+import dev.switchboard.account.PriceLookup;
+import dev.switchboard.config.Deployment;
+import dev.switchboard.model.Usage;
+import dev.switchboard.route.Target;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Each deployment's price (the catalog's, overridden by its {@code model_info}) and the output limit a call to it can
+ * reach, looked up once at start. The cost of a call is priced by the deployment that actually served it.
+ */
+final class DeploymentPrices {
+    /**
+     * The output limit assumed when neither the request, the deployment ({@code max_tokens}), the provider nor the
+     * catalog gives one: high enough for the models the catalog does not know, said in the README.
+     */
+    static final int UNKNOWN_OUTPUT_LIMIT = 32_768;
+
+    /** One deployment: its provider prefix, price lookup, and the output limit when the request sets none. */
+    record Priced(String provider, PriceLookup lookup, int defaultOutputLimit) {}
+
+    /** A priced call: nano-dollars, and whether the deployment had a price at all. */
+    record Cost(long nanos, boolean priced) {
+        static final Cost UNPRICED = new Cost(0, false);
+    }
+
+    private final Map<String, Priced> byId = new HashMap<>();
+    private final List<String> unpriced = new ArrayList<>();
+
+    DeploymentPrices(PriceCatalog catalog, List<Target> targets) {
+        for (Target t : targets) {
+            Deployment d = t.deployment();
+            if (byId.containsKey(d.id())) continue; // the same provider/model twice: the first entry's price serves both
+            PriceLookup lookup = catalog.lookup(d.provider(), d.model(), d.modelInfo());
+            byId.put(d.id(), new Priced(d.provider(), lookup, outputLimit(d, t.provider().outputLimitWhenUnset(), lookup)));
+            if (!lookup.priced() && !d.provider().equals("mock")) {
+                unpriced.add("'" + d.alias() + "' (" + d.id() + "): " + lookup.unpricedReason());
+            }
+        }
+    }
+
+    private static int outputLimit(Deployment d, Integer providerDefault, PriceLookup lookup) {
+        if (d.maxTokens() != null) return d.maxTokens();
+        if (providerDefault != null) return providerDefault;
+        if (lookup.priced() && lookup.price().maxOutputTokens() != null) return lookup.price().maxOutputTokens();
+        return UNKNOWN_OUTPUT_LIMIT;
+    }
+
+    Priced of(String deploymentId) { return byId.get(deploymentId); }
+
+    /** What {@code usage} cost on the deployment that served; unpriced (0) for one without a price. */
+    Cost cost(String deploymentId, Usage usage) {
+        Priced p = byId.get(deploymentId);
+        if (p == null || !p.lookup().priced() || usage == null) return p != null && p.lookup().priced() ? new Cost(0, true) : Cost.UNPRICED;
+        return new Cost(CostCalculator.costNanos(p.lookup().price(), usage), true);
+    }
+
+    /** The worst case of one call to the deployment: 0 when it is unpriced (it costs nothing the gateway can count). */
+    long worstCase(String deploymentId, int promptTokens, Integer requestOutputLimit, boolean cacheWrites) {
+        Priced p = byId.get(deploymentId);
+        if (p == null || !p.lookup().priced()) return 0;
+        ModelPrice price = p.lookup().price();
+        int output = requestOutputLimit != null ? requestOutputLimit : p.defaultOutputLimit();
+        return CostCalculator.worstCaseNanos(price, promptTokens, output, cacheWrites);
+    }
+
+    /** Deployments with no price, each with the reason (for the start log, {@code check} and the spend report). */
+    List<String> unpriced() { return List.copyOf(unpriced); }
+}

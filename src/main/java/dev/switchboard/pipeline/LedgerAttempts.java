@@ -1,0 +1,27 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.account.SpendLedger;
+import dev.switchboard.account.SpendRecord;
+import dev.switchboard.model.CallContext;
+import dev.switchboard.route.AttemptListener;
+import java.util.List;
+
+/**
+ * Puts every failed attempt in the ledger (cost 0, its status and error type), numbered in order after the served
+ * call's row 0, so the dashboard can show which provider hiccuped and how often a fallback saved the day.
+ */
+final class LedgerAttempts implements AttemptListener {
+    private final SpendLedger ledger;
+
+    LedgerAttempts(SpendLedger ledger) { this.ledger = ledger; }
+
+    @Override
+    public void failed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
+        long now = System.currentTimeMillis();
+        long elapsedMs = (System.nanoTime() - ctx.startedNanos()) / 1_000_000;
+        ledger.record(new SpendRecord(ctx.requestId(), ordinal, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
+                null, "attempt", alias, deployment, null, null, null, 0, 0, 0, 0, 0, false, 0, 0, true,
+                latencyNanos / 1_000_000, null, MeteredCall.status(error), MeteredCall.errorType(error),
+                ctx.caller().tags()));
+    }
+}

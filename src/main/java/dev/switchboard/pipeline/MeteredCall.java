@@ -1,0 +1,141 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.account.SpendRecord;
+import dev.switchboard.govern.Admission;
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Usage;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * One admitted call, from its answer to its ledger row: prices the usage on the deployment that served, settles the
+ * budget reservation to that cost, writes the row (queued, never on the request path), and puts the cost on the
+ * answer ({@code x-switchboard-cost}, {@code usage.cost}) with the key's {@code x-ratelimit-*} headers. A failure
+ * returns the reservation; its attempts are in the ledger already ({@link LedgerAttempts}).
+ */
+final class MeteredCall {
+    static final String COST_HEADER = "x-switchboard-cost";
+
+    private final Metering m;
+    final CallContext ctx;
+    private final String requestedModel;
+    private final String endUser;
+    private final List<String> tags;
+    private final String callType;
+    final Admission admission;
+    private final java.util.function.ToIntFunction<String> promptEstimate;
+
+    /** @param promptEstimate the prompt's token estimate for a provider, for usage the provider never reported */
+    MeteredCall(Metering m, CallContext ctx, String requestedModel, String endUser, List<String> tags, String callType,
+                Admission admission, java.util.function.ToIntFunction<String> promptEstimate) {
+        this.m = m;
+        this.ctx = ctx;
+        this.requestedModel = requestedModel;
+        this.endUser = endUser;
+        this.tags = tags;
+        this.callType = callType;
+        this.admission = admission;
+        this.promptEstimate = promptEstimate;
+    }
+
+    /**
+     * Admits the call ({@code begin}, which fails with the refusal), makes it, and settles it: the answer through
+     * {@code served}, a failure by returning the reservation.
+     */
+    static <T> Future<Answer<T>> around(Supplier<MeteredCall> begin, Supplier<Future<Answer<T>>> call,
+                                        BiFunction<MeteredCall, Answer<T>, Answer<T>> served) {
+        MeteredCall m;
+        try {
+            m = begin.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return call.get().transform(ar -> {
+            if (ar.failed()) {
+                m.failed(ar.cause());
+                return Future.failedFuture(ar.cause());
+            }
+            return Future.succeededFuture(served.apply(m, ar.result()));
+        });
+    }
+
+    /** A complete answer: priced, settled, recorded, and annotated. */
+    Answer<ChatResponse> served(Answer<ChatResponse> a) {
+        ChatResponse r = a.body();
+        Usage usage = r.usage();
+        boolean estimated = usage == null;
+        if (estimated) usage = estimate(a.deployment(), 0);
+        DeploymentPrices.Cost cost = settle(a.deployment(), usage);
+        record(a, usage, estimated, cost, null, 200, null);
+        ChatResponse priced = new ChatResponse(r.id(), r.created(), r.model(), r.choices(),
+                r.usage() == null ? null : r.usage().withCost(cost.nanos() / 1e9), r.systemFingerprint(), r.serviceTier(), r.raw());
+        return annotate(new Answer<>(priced, a.deployment(), a.route(), a.cache(), a.tier(), a.headers()), cost);
+    }
+
+    /** A stream: its chunks are watched for the usage, and it settles when it ends, fails or the client leaves. */
+    Answer<ChatStream> streamed(Answer<ChatStream> a) {
+        // The cost is not known when the headers go out: it comes in the stream's usage (usage.cost).
+        Answer<ChatStream> out = new Answer<>(new MeteredStream(this, a), a.deployment(), a.route(), a.cache(), a.tier(), a.headers());
+        for (var h : admission.headers().entrySet()) out = out.withHeader(h.getKey(), h.getValue());
+        return out;
+    }
+
+    /** Embeddings: priced by their prompt tokens, like a chat answer. */
+    Answer<dev.switchboard.model.EmbeddingResponse> embedded(Answer<dev.switchboard.model.EmbeddingResponse> a) {
+        Usage usage = a.body().usage();
+        boolean estimated = usage == null;
+        if (estimated) usage = estimate(a.deployment(), 0);
+        DeploymentPrices.Cost cost = settle(a.deployment(), usage);
+        record(a, usage, estimated, cost, null, 200, null);
+        return annotate(a, cost);
+    }
+
+    /** The call failed before answering: nothing was spent. */
+    void failed(Throwable error) {
+        admission.release();
+    }
+
+    /** Prices usage on the deployment that served and settles the reservation to it. */
+    DeploymentPrices.Cost settle(String deployment, Usage usage) {
+        DeploymentPrices.Cost cost = m.prices.cost(deployment, usage);
+        admission.settle(cost.nanos(), usage == null ? -1 : usage.totalTokens());
+        return cost;
+    }
+
+    /** The gateway's own estimate when the provider reported no usage: the prompt, and the output seen so far. */
+    Usage estimate(String deployment, long outputChars) {
+        DeploymentPrices.Priced p = m.prices.of(deployment);
+        int prompt = promptEstimate.applyAsInt(p == null ? "openai" : p.provider());
+        return new Usage(prompt, (int) Math.min(Integer.MAX_VALUE, (outputChars + 2) / 3), 0, 0, 0);
+    }
+
+    void record(Answer<?> a, Usage u, boolean estimated, DeploymentPrices.Cost cost, Long ttftMs, int status, String errorType) {
+        long now = System.currentTimeMillis();
+        long elapsedMs = (System.nanoTime() - ctx.startedNanos()) / 1_000_000;
+        m.ledger.record(new SpendRecord(ctx.requestId(), 0, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
+                endUser, callType, requestedModel, a.deployment(), a.route(), a.tier(), a.cache(),
+                u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(), u == null ? 0 : u.cacheReadTokens(),
+                u == null ? 0 : u.cacheWriteTokens(), u == null ? 0 : u.reasoningTokens(), estimated, cost.nanos(), 0,
+                cost.priced(), elapsedMs, ttftMs, status, errorType, tags));
+    }
+
+    private <T> Answer<T> annotate(Answer<T> a, DeploymentPrices.Cost cost) {
+        Answer<T> out = a.withHeader(COST_HEADER, Metering.usd(cost.nanos()));
+        for (var h : admission.headers().entrySet()) out = out.withHeader(h.getKey(), h.getValue());
+        return out;
+    }
+
+    /** The status and type a failure is recorded with. */
+    static int status(Throwable t) { return t instanceof GatewayException g ? g.status() : 500; }
+
+    static String errorType(Throwable t) {
+        if (t instanceof GatewayException g) return g.upstreamType() != null ? g.upstreamType() : g.kind().openAiType();
+        return "internal_error";
+    }
+}

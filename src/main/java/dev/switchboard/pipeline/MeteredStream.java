@@ -1,0 +1,97 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.ChunkSink;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.ToolCallDelta;
+import dev.switchboard.model.Usage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A stream under metering: passes every chunk on, puts the price into the usage chunk ({@code usage.cost}) as it goes
+ * by, notes the time to the first token, and settles the call exactly once — when it ends, breaks, or the client
+ * leaves. Without a usage chunk (a stream cut short, a server that ignores {@code include_usage}) the cost is the
+ * gateway's estimate (prompt by tokenizer, output from the characters streamed), marked as estimated in the ledger.
+ */
+final class MeteredStream implements ChatStream {
+    /** The status recorded for a stream whose client left (nginx's "client closed request"). */
+    static final int CLIENT_CLOSED = 499;
+
+    private final MeteredCall call;
+    private final Answer<ChatStream> answer;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private Usage usage;
+    private DeploymentPrices.Cost cost;
+    private long outputChars;
+    private Long ttftMs;
+
+    MeteredStream(MeteredCall call, Answer<ChatStream> answer) {
+        this.call = call;
+        this.answer = answer;
+    }
+
+    @Override
+    public void start(ChunkSink sink) {
+        answer.body().start(new ChunkSink() {
+            @Override
+            public void chunk(ChatChunk c) {
+                sink.chunk(watch(c));
+            }
+
+            @Override public void flush() { sink.flush(); }
+
+            @Override
+            public void end() {
+                finish(200, null);
+                sink.end();
+            }
+
+            @Override
+            public void fail(GatewayException error) {
+                finish(error.status(), MeteredCall.errorType(error));
+                sink.fail(error);
+            }
+
+            @Override public boolean writeQueueFull() { return sink.writeQueueFull(); }
+
+            @Override public void drainHandler(Runnable onDrain) { sink.drainHandler(onDrain); }
+        });
+    }
+
+    @Override
+    public void cancel() {
+        finish(CLIENT_CLOSED, "client_closed");
+        answer.body().cancel();
+    }
+
+    private ChatChunk watch(ChatChunk c) {
+        for (ChunkChoice ch : c.choices()) {
+            var d = ch.delta();
+            if (d == null) continue;
+            long before = outputChars;
+            if (d.content() != null) outputChars += d.content().length();
+            if (d.reasoning() != null) outputChars += d.reasoning().length();
+            for (ToolCallDelta t : d.toolCalls()) outputChars += (t.argumentsFragment() == null ? 0 : t.argumentsFragment().length());
+            if (ttftMs == null && outputChars > before) ttftMs = (System.nanoTime() - call.ctx.startedNanos()) / 1_000_000;
+        }
+        if (c.usage() == null || settled.get()) return c;
+        usage = c.usage();
+        cost = call.settle(answer.deployment(), usage);
+        // settled: the reservation is returned the moment the cost is known, not at the end of the body
+        settled.set(true);
+        call.record(answer, usage, false, cost, ttftMs, 200, null);
+        return new ChatChunk(c.id(), c.created(), c.model(), c.choices(), usage.withCost(cost.nanos() / 1e9),
+                c.systemFingerprint(), c.serviceTier(), c.raw());
+    }
+
+    /** Settles once; a stream that already reported its usage has been settled and recorded with it. */
+    private void finish(int status, String errorType) {
+        if (!settled.compareAndSet(false, true)) return;
+        Usage estimated = call.estimate(answer.deployment(), outputChars);
+        DeploymentPrices.Cost c = call.settle(answer.deployment(), estimated);
+        call.record(answer, estimated, true, c, ttftMs, status, errorType);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.switchboard.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.account.PromptTokens;
+import dev.switchboard.account.SpendLedger;
+import dev.switchboard.govern.Admission;
+import dev.switchboard.govern.Governor;
+import dev.switchboard.govern.WorstCase;
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.route.ModelRouter;
+import dev.switchboard.route.Target;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the spend stage needs to govern a call before it and account for it after: the governor, the deployments'
+ * prices, the tokenizer, the router's view of where a request may go, and the ledger. {@link #begin} admits a chat
+ * request (or throws the refusal) and returns the {@link MeteredCall} that settles it.
+ */
+final class Metering {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final Governor governor;
+    final DeploymentPrices prices;
+    final PromptTokens tokens;
+    final ModelRouter router;
+    final SpendLedger ledger;
+
+    Metering(Governor governor, DeploymentPrices prices, PromptTokens tokens, ModelRouter router, SpendLedger ledger) {
+        this.governor = governor;
+        this.prices = prices;
+        this.tokens = tokens;
+        this.router = router;
+        this.ledger = ledger;
+    }
+
+    /** @throws dev.switchboard.model.GatewayException the refusal, in the caller's dialect */
+    MeteredCall begin(CallContext ctx, ChatRequest request, String callType) {
+        List<Target> targets = router.reachable(ctx, request.model(), request.extra());
+        RequestWorstCase worst = new RequestWorstCase(request, targets, prices, tokens);
+        Admission admission = governor.admit(ctx.caller(), requestedAliases(request.model(), request.extra()), worst,
+                roughTokens(request));
+        return new MeteredCall(this, ctx, request.model(), request.user(), tags(ctx, request.metadata()), callType, admission,
+                worst::promptEstimate);
+    }
+
+    /** Embeddings: the worst case is the input (bounded by its UTF-8 bytes, or its token count) at the input price. */
+    MeteredCall beginEmbedding(CallContext ctx, dev.switchboard.model.EmbeddingRequest request) {
+        List<Target> targets = router.reachable(ctx, request.model(), request.extra());
+        int inputBound = embeddingInputBound(request.input());
+        WorstCase worst = new WorstCase() {
+            @Override
+            public long boundNanos() {
+                long w = 0;
+                for (Target t : targets) w = Math.max(w, prices.worstCase(t.deployment().id(), inputBound, 0, false));
+                return w;
+            }
+
+            @Override
+            public long exactNanos() { return boundNanos(); }
+        };
+        Admission admission = governor.admit(ctx.caller(), requestedAliases(request.model(), request.extra()), worst, inputBound);
+        return new MeteredCall(this, ctx, request.model(), request.user(), tags(ctx, Map.of()), "embedding", admission,
+                provider -> inputBound);
+    }
+
+    /** Tokens an embeddings input can be at most: UTF-8 bytes of its text, or the length of its token arrays. */
+    static int embeddingInputBound(JsonNode input) {
+        long n = 0;
+        if (input == null) return 0;
+        if (input.isTextual()) n = utf8Length(input.textValue());
+        else if (input.isArray()) {
+            for (JsonNode e : input) {
+                if (e.isTextual()) n += utf8Length(e.textValue());
+                else if (e.isArray()) n += e.size();
+                else n += 1;
+            }
+        }
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c)) { n += 4; i++; }
+            else n += 3;
+        }
+        return n;
+    }
+
+    /** The request's {@code model} and its {@code models} array: every alias the caller asked for by name. */
+    static List<String> requestedAliases(String model, Map<String, JsonNode> extra) {
+        JsonNode models = extra.get("models");
+        if (models == null || !models.isArray()) return List.of(model);
+        List<String> out = new ArrayList<>();
+        out.add(model);
+        models.forEach(m -> { if (m.isTextual()) out.add(m.textValue()); });
+        return out;
+    }
+
+    /** A quick token estimate for the tpm limit (characters / 4), corrected by the real usage afterwards. */
+    private static long roughTokens(ChatRequest r) {
+        long chars = 0;
+        for (var m : r.messages()) for (var p : m.content()) if (p instanceof dev.switchboard.model.ContentPart.Text t) chars += t.text().length();
+        return Math.max(1, chars / 4);
+    }
+
+    /**
+     * The call's tags: the key's, then the request's {@code metadata.tags} (LiteLLM's; a JSON list, or text separated
+     * by commas) and the {@code x-switchboard-tags} header (commas), each once.
+     */
+    static List<String> tags(CallContext ctx, Map<String, String> metadata) {
+        Set<String> out = new LinkedHashSet<>(ctx.caller().tags());
+        String meta = metadata.get("tags");
+        if (meta != null) addTags(out, meta);
+        String header = ctx.hint("tags");
+        if (header != null) addTags(out, header);
+        return List.copyOf(out);
+    }
+
+    private static void addTags(Set<String> out, String value) {
+        String v = value.strip();
+        if (v.startsWith("[")) {
+            try {
+                JsonNode list = JSON.readTree(v);
+                list.forEach(t -> { if (t.isTextual() && !t.textValue().isBlank()) out.add(t.textValue().strip()); });
+                return;
+            } catch (Exception e) {
+                // not JSON after all: read as a comma list
+            }
+        }
+        for (String t : v.split(",")) if (!t.isBlank()) out.add(t.strip());
+    }
+
+    /** USD for a header or body: plain decimal, no exponent, at most 9 decimals. */
+    static String usd(long nanos) {
+        return BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
+    }
+}

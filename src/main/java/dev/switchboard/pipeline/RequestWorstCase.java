@@ -1,0 +1,75 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.account.PromptTokens;
+import dev.switchboard.govern.WorstCase;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.Message;
+import dev.switchboard.route.Target;
+import java.util.List;
+
+/**
+ * The most a chat request can cost: over every deployment that may serve it (its alias's group, the auto alias's
+ * tiers, its fallbacks), the prompt at the highest input price that can apply (a cache write costs more than input
+ * on Anthropic) plus the request's output limit (or the model's) at the output price. The prompt is bounded without a
+ * tokenizer first (a token is at least one UTF-8 byte); the tokenizer counts it only when that bound does not fit.
+ */
+final class RequestWorstCase implements WorstCase {
+    private final ChatRequest request;
+    private final List<Target> targets;
+    private final DeploymentPrices prices;
+    private final PromptTokens tokens;
+    private final boolean cacheWrites;
+    private int bound = -1;
+
+    RequestWorstCase(ChatRequest request, List<Target> targets, DeploymentPrices prices, PromptTokens tokens) {
+        this.request = request;
+        this.targets = targets;
+        this.prices = prices;
+        this.tokens = tokens;
+        this.cacheWrites = mayWriteCache(request, targets);
+    }
+
+    @Override
+    public long boundNanos() {
+        int prompt = promptBound();
+        long worst = 0;
+        for (Target t : targets) worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites));
+        return worst;
+    }
+
+    @Override
+    public long exactNanos() {
+        int bound = promptBound();
+        long worst = 0;
+        java.util.Map<String, Integer> byProvider = new java.util.HashMap<>();
+        for (Target t : targets) {
+            String provider = t.deployment().provider();
+            int prompt = byProvider.computeIfAbsent(provider, p -> Math.min(bound, tokens.estimate(request, p)));
+            worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites));
+        }
+        return worst;
+    }
+
+    /** The prompt estimate for one provider, for usage the provider never reported (a stream cut short). */
+    int promptEstimate(String provider) {
+        return Math.min(promptBound(), tokens.estimate(request, provider));
+    }
+
+    private int promptBound() {
+        if (bound < 0) bound = tokens.upperBound(request);
+        return bound;
+    }
+
+    /**
+     * Whether the call may write a provider prompt cache (priced above input): the request marks a breakpoint, or a
+     * deployment it may reach injects one.
+     */
+    private static boolean mayWriteCache(ChatRequest r, List<Target> targets) {
+        for (Target t : targets) if (!t.provider().injectedBreakpoints().isEmpty()) return true;
+        // An Anthropic-dialect request's blocks decode with their cache_control too, so the canonical parts tell.
+        for (Message m : r.messages()) for (ContentPart p : m.content()) if (p.cacheControl() != null) return true;
+        for (var tool : r.tools()) if (tool.cacheControl() != null) return true;
+        return false;
+    }
+}

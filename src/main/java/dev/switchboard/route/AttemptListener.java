@@ -1,0 +1,19 @@
+package dev.switchboard.route;
+
+import dev.switchboard.model.CallContext;
+
+/**
+ * Told of every attempt that failed (each retry and each fallback step, and the last failure of a request that
+ * failed entirely), so the ledger can show which provider hiccuped. Called on the event loop: must not block.
+ */
+public interface AttemptListener {
+    AttemptListener NONE = (ctx, ordinal, alias, deployment, error, latencyNanos) -> {};
+
+    /**
+     * @param ordinal      1 for the request's first attempt, 2 for the next, …
+     * @param alias        the model group it belonged to
+     * @param deployment   the deployment that failed, {@code provider/model}
+     * @param latencyNanos from its start to its failure
+     */
+    void failed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos);
+}

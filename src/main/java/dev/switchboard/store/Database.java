@@ -1,0 +1,152 @@
+package dev.switchboard.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The gateway's database: the embedded SQLite file by default, PostgreSQL when {@code database_url} is set. One
+ * schema for both, kept by the Flyway migrations under {@code db/migration} (written in the SQL both accept), one
+ * HikariCP pool. Everything here blocks: callers run it on worker threads, never on an event loop.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    private static final Pattern CURRENT_SCHEMA = Pattern.compile("[?&]currentSchema=([A-Za-z_][A-Za-z0-9_]*)");
+
+    public enum Kind { SQLITE, POSTGRESQL }
+
+    private final DatabaseLocation location;
+    private final HikariDataSource pool;
+
+    private Database(DatabaseLocation location, HikariDataSource pool) {
+        this.location = location;
+        this.pool = pool;
+    }
+
+    /**
+     * Opens the database and brings its schema up to date.
+     *
+     * @param databaseUrl  a PostgreSQL URL, or null for SQLite
+     * @param databasePath the SQLite file (created when missing; its directory must exist)
+     * @throws StoreException naming the path or URL (never its password) and the fix
+     */
+    public static Database open(String databaseUrl, String databasePath) {
+        DatabaseLocation where = databaseUrl != null ? DatabaseLocation.postgres(databaseUrl) : DatabaseLocation.sqlite(databasePath);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(poolConfig(where));
+        } catch (RuntimeException e) {
+            throw new StoreException(cannotOpen(where, e), e);
+        }
+        try {
+            migrate(where, pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new StoreException(cannotOpen(where, e), e);
+        }
+        log.info("store: {}", where.description());
+        return new Database(where, pool);
+    }
+
+    private static HikariConfig poolConfig(DatabaseLocation where) {
+        HikariConfig c = new HikariConfig();
+        c.setPoolName("switchboard-store");
+        c.setConnectionTimeout(5_000);
+        if (where.kind() == Kind.SQLITE) {
+            SQLiteConfig sqlite = new SQLiteConfig();
+            // WAL: readers never block the ledger's writer; NORMAL sync survives a killed process (not a power cut)
+            sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            sqlite.setBusyTimeout(10_000);
+            SQLiteDataSource ds = new SQLiteDataSource(sqlite);
+            ds.setUrl(where.jdbcUrl());
+            c.setDataSource(ds);
+            c.setMaximumPoolSize(4); // one writer at a time anyway; a few for reports beside it
+        } else {
+            c.setJdbcUrl(where.jdbcUrl());
+            c.setDataSourceProperties(where.properties());
+            c.setMaximumPoolSize(6);
+        }
+        return c;
+    }
+
+    private static void migrate(DatabaseLocation where, DataSource ds) {
+        var flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").failOnMissingLocations(true);
+        Matcher schema = CURRENT_SCHEMA.matcher(where.jdbcUrl());
+        if (where.kind() == Kind.POSTGRESQL && schema.find()) flyway.schemas(schema.group(1)).createSchemas(true);
+        flyway.load().migrate();
+    }
+
+    private static String cannotOpen(DatabaseLocation where, Throwable e) {
+        String fix = where.kind() == Kind.SQLITE
+                ? "Fix: make sure the directory exists and is writable, or set general_settings.database_path."
+                : "Fix: check that PostgreSQL runs and accepts this user, or correct general_settings.database_url.";
+        return "Cannot open the store (" + where.description() + "): " + rootMessage(e) + ". " + fix;
+    }
+
+    private static String rootMessage(Throwable t) {
+        String best = t.getMessage();
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            if (t.getMessage() != null) best = t.getMessage();
+        }
+        best = best == null ? t.getClass().getSimpleName() : best.strip();
+        return DatabaseLocation.mask(best.length() > 300 ? best.substring(0, 300) + "…" : best);
+    }
+
+    public Kind kind() { return location.kind(); }
+
+    /** {@code SQLite at /abs/path} or {@code PostgreSQL at host:5432/db}: safe to log and show. */
+    public String description() { return location.description(); }
+
+    public DataSource dataSource() { return pool; }
+
+    /** A pooled connection; the caller closes it (try-with-resources). Blocks. */
+    public Connection connection() throws SQLException { return pool.getConnection(); }
+
+    /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. Blocks. */
+    public <T> T transaction(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T out = work.run(c);
+                c.commit();
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("store (" + description() + "): " + rootMessage(e), e);
+        }
+    }
+
+    /** Whether a trivial query answers within a second, for {@code /health/readiness}. Blocks. */
+    public boolean ping() {
+        try (Connection c = pool.getConnection()) {
+            return c.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() { pool.close(); }
+
+    /** JDBC work inside {@link #transaction}. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+}
