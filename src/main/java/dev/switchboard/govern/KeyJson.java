@@ -30,8 +30,8 @@ final class KeyJson {
         putMoney(o, "soft_budget", k.softBudget());
         o.put("budget_duration", k.budgetDuration() == null ? null : k.budgetDuration().text());
         o.put("budget_reset_at", iso(b.resetsAt()));
-        o.put("spend", b.spentNanos() / 1e9);
-        o.put("reserved_spend", b.reservedNanos() / 1e9);
+        o.put("spend", usd(b.spentNanos()));
+        o.put("reserved_spend", usd(b.reservedNanos()));
         o.put("expires", iso(k.expiresAt()));
         o.put("expired", k.expired(nowMillis));
         putLong(o, "rpm_limit", k.rpmLimit());
@@ -47,13 +47,18 @@ final class KeyJson {
         return o;
     }
 
+    /** Nano-dollars as exact US dollars (the admin API writes decimals in plain notation). */
+    static java.math.BigDecimal usd(long nanos) {
+        return java.math.BigDecimal.valueOf(nanos, 9).stripTrailingZeros();
+    }
+
     static String iso(Long millis) {
         return millis == null ? null : Instant.ofEpochMilli(millis).toString();
     }
 
     private static void putMoney(ObjectNode o, String f, Double v) {
         if (v == null) o.putNull(f);
-        else o.put(f, v);
+        else o.put(f, java.math.BigDecimal.valueOf(v));
     }
 
     private static void putLong(ObjectNode o, String f, Long v) {

@@ -27,7 +27,7 @@ public final class AnthropicResponseEncoder {
                 return json(r.raw().body());
             }
             ObjectNode copy = (ObjectNode) r.raw().body().deepCopy();
-            ((ObjectNode) copy.get("usage")).put("cost", r.usage().cost());
+            ((ObjectNode) copy.get("usage")).put("cost", plain(r.usage().cost()));
             return json(copy);
         }
         Choice c = r.choices().isEmpty() ? null : r.choices().get(0);
@@ -78,12 +78,17 @@ public final class AnthropicResponseEncoder {
         };
     }
 
+    /** USD as a decimal, which {@link #json} writes in plain notation (0.00000825, not 8.25E-6). */
+    static java.math.BigDecimal plain(double usd) {
+        return java.math.BigDecimal.valueOf(usd);
+    }
+
     static ObjectNode usage(Usage u) {
         ObjectNode o = F.objectNode().put("input_tokens", u.uncachedPromptTokens())
                 .put("cache_creation_input_tokens", u.cacheWriteTokens())
                 .put("cache_read_input_tokens", u.cacheReadTokens())
                 .put("output_tokens", u.completionTokens());
-        if (u.cost() != null) o.put("cost", u.cost()); // the gateway's price of the call (USD), beside Anthropic's counts
+        if (u.cost() != null) o.put("cost", plain(u.cost())); // the gateway's price of the call (USD), beside Anthropic's counts
         return o;
     }
 
@@ -127,9 +132,12 @@ public final class AnthropicResponseEncoder {
         return n;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectWriter WRITER = AnthropicRequestDecoder.MAPPER.writer()
+            .with(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
     static Buffer json(JsonNode n) {
         try {
-            return Buffer.buffer(AnthropicRequestDecoder.MAPPER.writeValueAsBytes(n));
+            return Buffer.buffer(WRITER.writeValueAsBytes(n));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -41,7 +41,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     private static JsonNode withCost(JsonNode event, Usage u) {
         if (u == null || u.cost() == null || !(event.get("usage") instanceof ObjectNode usage)) return event;
         ObjectNode copy = (ObjectNode) event.deepCopy();
-        ((ObjectNode) copy.get("usage")).put("cost", u.cost());
+        ((ObjectNode) copy.get("usage")).put("cost", AnthropicResponseEncoder.plain(u.cost()));
         return copy;
     }
 

@@ -181,7 +181,10 @@ public final class OpenAiResponseEncoder {
         // Anthropic-style cache write count, as LiteLLM reports it, so OpenAI-dialect clients can see it too.
         if (u.cacheWriteTokens() > 0) g.writeNumberField("cache_creation_input_tokens", u.cacheWriteTokens());
         // What the call cost in USD, where OpenRouter puts it, so a streaming client learns it in the last chunk.
-        if (u.cost() != null) g.writeNumberField("cost", u.cost());
+        if (u.cost() != null) {
+            g.writeFieldName("cost");
+            g.writeNumber(java.math.BigDecimal.valueOf(u.cost()).toPlainString()); // 0.00000825, not 8.25E-6
+        }
         g.writeEndObject();
     }
 
