@@ -53,14 +53,24 @@ public final class PromptTokens {
     }
 
     /**
-     * Estimated prompt tokens of the request as provider {@code provider} would count them: o200k_base over every
+     * o200k's count, but never under one token per four characters: a budget must not rest on a tokenizer matching
+     * the upstream's exactly (o200k makes ~4.4 characters a token of English; servers and framings that count more
+     * would otherwise overrun a reservation).
+     */
+    private int countWithFloor(String text) {
+        return text == null || text.isEmpty() ? 0 : Math.max(count(text), (text.length() + 3) / 4);
+    }
+
+    /**
+     * Estimated prompt tokens of the request as provider {@code provider} would count them: o200k_base (floored at a
+     * token per four characters, {@link #countWithFloor}) over every
      * text part, tool definitions (name, description, JSON schema), tool calls (id, name, arguments), tool results,
      * the response format's schema and earlier reasoning text; OpenAI's per-message framing; then the text total
      * times the provider family's factor ({@link #factor}), plus the media estimates, which are already per provider
      * upper bounds and are not scaled, plus Anthropic's tool-use system prompt when the request has tools.
      */
     public int estimate(ChatRequest request, String provider) {
-        Tally t = walk(request, this::count, PER_MESSAGE);
+        Tally t = walk(request, this::countWithFloor, PER_MESSAGE);
         double factor = factor(provider);
         long total = (long) Math.ceil((t.text + REPLY_PRIMING) * factor) + t.media;
         if (!request.tools().isEmpty() && factor >= ANTHROPIC_FACTOR) total += TOOL_USE_SYSTEM_PROMPT;

@@ -5,7 +5,6 @@ import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.LogSafe;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Governor {
     private static final Logger log = LoggerFactory.getLogger("switchboard.budget");
+    /** The tokenizer-free bound is reserved only while it is at most this fraction (1/10) of what is left. */
+    static final long BOUND_SHARE = 10;
 
     private final KeyRegistry keys;
     private final RateLimiter limiter;
@@ -52,17 +53,24 @@ public final class Governor {
         Budget globalBudget = global != null && global.limited() ? global : null;
         if (keyBudget == null && globalBudget == null) return new Admission(this, key, false, global, false, 0, permit);
         long now = clockMillis.getAsLong();
-        long reserve = worstCase.boundNanos();
+        // The bound needs no tokenizer but can be a few times the real worst case: take it only while it is a small
+        // part of what is left, so it never crowds out concurrent calls near the end of a budget.
+        long bound = worstCase.boundNanos();
+        long headroom = Math.min(headroom(keyBudget, now), headroom(globalBudget, now));
+        long reserve = bound <= headroom / BOUND_SHARE ? bound : worstCase.exactNanos();
         String refusedBy = reserve(keyBudget, globalBudget, reserve, now);
-        if (refusedBy != null) {
-            reserve = worstCase.exactNanos(); // the bound did not fit: count the prompt for real before refusing
-            refusedBy = reserve(keyBudget, globalBudget, reserve, now);
-        }
         if (refusedBy != null) {
             permit.release(0, System.nanoTime());
             throw budgetExceeded(refusedBy.equals("key") ? keyBudget : globalBudget, refusedBy, reserve, now);
         }
         return new Admission(this, key, keyBudget != null, global, globalBudget != null, reserve, permit);
+    }
+
+    /** What is left of a budget after its spend and the reservations in flight; unlimited for none. */
+    private static long headroom(Budget b, long now) {
+        if (b == null) return Long.MAX_VALUE;
+        Budget.Snapshot s = b.snapshot(now);
+        return Math.max(0, s.maxNanos() - s.spentNanos() - s.reservedNanos());
     }
 
     /** Reserves in the key's budget, then the global one (undoing the first when the second refuses). */
@@ -122,7 +130,8 @@ public final class Governor {
         log.warn("key {}: a call cost ${}, more than the ${} reserved for it (the prompt estimate was low)", keyId, usd(cost), usd(reserved));
     }
 
+    /** Exact US dollars in plain notation: 0.0000001, 0.25, 5. */
     static String usd(long nanos) {
-        return String.format(Locale.ROOT, "%.6f", nanos / 1e9).replaceAll("0+$", "").replaceAll("\\.$", ".0");
+        return java.math.BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
     }
 }

@@ -3,7 +3,8 @@ package dev.switchboard.govern;
 /**
  * The most a request can cost, in nano-dollars, as the pipeline prices it over every deployment that may serve it.
  * Two figures, because counting a long prompt with a tokenizer costs time on the request path: a bound that needs
- * no tokenizer, tried first, and the tokenizer's figure, asked for only when the bound does not fit in what is left.
+ * no tokenizer, used while it is a small part of what is left of the budget, and the tokenizer's figure, asked for
+ * near the end of a budget, where over-reserving would refuse calls that fit.
  */
 public interface WorstCase {
     WorstCase FREE = new WorstCase() {

@@ -80,7 +80,7 @@ final class AnthropicSim {
         }
         resp.setStatusCode(200).putHeader("content-type", "application/json").putHeader("request-id", "req_sim" + id.substring(7))
                 .end(new JsonObject().put("id", id).put("type", "message").put("role", "assistant").put("model", model)
-                        .put("content", content).put("stop_reason", reply.toolName() != null ? "tool_use" : "end_turn")
+                        .put("content", content).put("stop_reason", reply.toolName() != null ? "tool_use" : reply.truncated() ? "max_tokens" : "end_turn")
                         .putNull("stop_sequence").put("usage", usage).toBuffer());
     }
 
@@ -167,6 +167,7 @@ final class AnthropicSim {
             messages.add(new JsonObject().put("role", role).put("content", parts));
         }
         JsonObject out = new JsonObject().put("messages", messages);
+        if (req.getValue("max_tokens") instanceof Number limit) out.put("max_tokens", limit); // the answer stops there
         JsonArray tools = req.getJsonArray("tools");
         if (tools != null) {
             JsonArray fns = new JsonArray();
@@ -239,7 +240,7 @@ final class AnthropicSim {
         }
         out.add(event("content_block_stop", new JsonObject().put("type", "content_block_stop").put("index", index)));
         out.add(event("message_delta", new JsonObject().put("type", "message_delta")
-                .put("delta", new JsonObject().put("stop_reason", reply.toolName() != null ? "tool_use" : "end_turn").putNull("stop_sequence"))
+                .put("delta", new JsonObject().put("stop_reason", reply.toolName() != null ? "tool_use" : reply.truncated() ? "max_tokens" : "end_turn").putNull("stop_sequence"))
                 // cumulative counts, input and cache fields included, as the API sends them today
                 .put("usage", new JsonObject().put("input_tokens", usage.getInteger("input_tokens"))
                         .put("cache_creation_input_tokens", usage.getInteger("cache_creation_input_tokens"))

@@ -100,7 +100,7 @@ final class GeminiSim {
             return;
         }
         resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8")
-                .end(response(parts(reply, signature), "STOP", model, responseId, usage).toBuffer());
+                .end(response(parts(reply, signature), finish(reply), model, responseId, usage).toBuffer());
     }
 
     /**
@@ -161,6 +161,9 @@ final class GeminiSim {
         return null;
     }
 
+    /** Gemini's finishReason: MAX_TOKENS when the answer hit maxOutputTokens. */
+    private static String finish(SimReply reply) { return reply.truncated() ? "MAX_TOKENS" : "STOP"; }
+
     private static String wrongType(String at, String expected) {
         return "Invalid JSON payload received. Invalid value at '" + at + "': expected " + expected + ".";
     }
@@ -185,6 +188,8 @@ final class GeminiSim {
             messages.add(new JsonObject().put("role", role).put("content", parts));
         }
         JsonObject out = new JsonObject().put("messages", messages);
+        JsonObject generation = body.getJsonObject("generationConfig");
+        if (generation != null && generation.getValue("maxOutputTokens") instanceof Number limit) out.put("max_tokens", limit);
         JsonArray tools = body.getJsonArray("tools");
         if (tools != null && !tools.isEmpty()) {
             JsonArray fns = new JsonArray();
@@ -248,13 +253,13 @@ final class GeminiSim {
     private static List<String> chunks(SimReply reply, String signature, String model, String responseId, JsonObject usage) {
         List<String> out = new ArrayList<>();
         if (reply.toolName() != null) {
-            out.add(response(parts(reply, signature), "STOP", model, responseId, usage).encode());
+            out.add(response(parts(reply, signature), finish(reply), model, responseId, usage).encode());
             return out;
         }
         String[] pieces = reply.text().split("(?<= )");
         for (int i = 0; i < pieces.length; i++) {
             boolean last = i == pieces.length - 1;
-            out.add(response(new JsonArray().add(new JsonObject().put("text", pieces[i])), last ? "STOP" : null, model, responseId,
+            out.add(response(new JsonArray().add(new JsonObject().put("text", pieces[i])), last ? finish(reply) : null, model, responseId,
                     last ? usage : new JsonObject().put("promptTokenCount", usage.getInteger("promptTokenCount"))
                             .put("totalTokenCount", usage.getInteger("promptTokenCount"))).encode());
         }

@@ -196,7 +196,7 @@ public final class ProviderSimulator {
         json(resp, 200, new JsonObject()
                 .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
                 .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)
-                        .putNull("logprobs").put("finish_reason", reply.toolName() != null ? "tool_calls" : "stop")))
+                        .putNull("logprobs").put("finish_reason", reply.toolName() != null ? "tool_calls" : reply.truncated() ? "length" : "stop")))
                 .put("usage", SimChunks.usage(reply, cached, req.containsKey("prediction")))
                 .put("service_tier", "default")
                 .put("system_fingerprint", "fp_sim0001"));

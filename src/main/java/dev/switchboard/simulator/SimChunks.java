@@ -43,7 +43,7 @@ final class SimChunks {
                 events.add(chunk(id, created, model, new JsonObject().put("annotations", annotations), null, includeUsage));
             }
         }
-        events.add(chunk(id, created, model, new JsonObject(), reply.toolName() != null ? "tool_calls" : "stop", includeUsage));
+        events.add(chunk(id, created, model, new JsonObject(), reply.toolName() != null ? "tool_calls" : reply.truncated() ? "length" : "stop", includeUsage));
         if (includeUsage) {
             events.add(base(id, created, model).put("choices", new JsonArray()).put("usage", usage(reply, cachedTokens, predicted)).encode());
         }

@@ -7,8 +7,10 @@ import io.vertx.core.json.JsonObject;
  * What the simulated model "says" to a request, decided deterministically from it: a tool call when tools
  * are offered (and not refused) and the conversation does not already end in a tool result, else text that
  * echoes the last user message and says which attachments (images, documents, audio) the request carried.
+ * Like a real model, the text stops at the request's output limit ({@code max_completion_tokens}, else
+ * {@code max_tokens}); {@code truncated} says it did, so each API reports its "length" stop reason.
  */
-record SimReply(String text, String toolName, String toolArguments, int promptTokens, int completionTokens) {
+record SimReply(String text, String toolName, String toolArguments, int promptTokens, int completionTokens, boolean truncated) {
 
     static SimReply to(JsonObject req, int repeat) {
         JsonArray messages = req.getJsonArray("messages");
@@ -49,12 +51,23 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
                 }
             }
             String args = sampleArguments(fn.getJsonObject("parameters")).encode();
-            return new SimReply(null, fn.getString("name"), args, promptTokens + 20 * tools.size(), tokens(args) + 5);
+            return new SimReply(null, fn.getString("name"), args, promptTokens + 20 * tools.size(), tokens(args) + 5, false);
         }
         String text = "tool".equals(lastRole) ? "The tool returned: " + lastContent
                 : attachments.describe() + "Hello from the simulator! You said: " + lastUser;
         text = text.repeat(Math.max(1, repeat));
-        return new SimReply(text, null, null, promptTokens, tokens(text));
+        Integer limit = outputLimit(req);
+        if (limit != null && tokens(text) > limit) {
+            text = text.substring(0, Math.min(text.length(), limit * 4));
+            return new SimReply(text, null, null, promptTokens, Math.min(limit, tokens(text)), true);
+        }
+        return new SimReply(text, null, null, promptTokens, tokens(text), false);
+    }
+
+    /** The request's output limit in OpenAI's names (the Anthropic and Gemini simulators translate theirs). */
+    private static Integer outputLimit(JsonObject req) {
+        Object v = req.getValue("max_completion_tokens", req.getValue("max_tokens"));
+        return v instanceof Number n && n.intValue() > 0 ? n.intValue() : null;
     }
 
     /** Arguments that satisfy a simple JSON schema: each property gets a value of its type. */

@@ -52,17 +52,30 @@ class PromptTokensTest {
         assertThat(previous).isGreaterThan(200);
     }
 
+    /** What the estimate counts for a text: o200k's tokens, floored at one per four characters. */
+    private int text(String s) { return Math.max(tokens.count(s), (s.length() + 3) / 4); }
+
     @Test
     void openAiFramingAndProviderFactors() {
         ChatRequest r = chat(Message.text(Role.USER, "hello world"));
-        // 3 reply priming + 4 per message + 2 text tokens
-        assertThat(tokens.estimate(r, "openai")).isEqualTo(9);
-        assertThat(tokens.estimate(r, "mock")).isEqualTo(9);
-        assertThat(tokens.estimate(r, "anthropic")).isEqualTo(18);  // ceil(9 x 1.9)
-        assertThat(tokens.estimate(r, "openrouter")).isEqualTo(18);
-        assertThat(tokens.estimate(r, "gemini")).isEqualTo(12);     // ceil(9 x 1.25)
-        assertThat(tokens.estimate(r, "groq")).isEqualTo(12);
-        assertThat(tokens.estimate(r, "something-new")).isEqualTo(18);
+        // 3 reply priming + 4 per message + 3 text tokens (o200k says 2; the floor of a token per 4 characters says 3)
+        assertThat(tokens.count("hello world")).isEqualTo(2);
+        assertThat(tokens.estimate(r, "openai")).isEqualTo(10);
+        assertThat(tokens.estimate(r, "mock")).isEqualTo(10);
+        assertThat(tokens.estimate(r, "anthropic")).isEqualTo(19);  // ceil(10 x 1.9)
+        assertThat(tokens.estimate(r, "openrouter")).isEqualTo(19);
+        assertThat(tokens.estimate(r, "gemini")).isEqualTo(13);     // ceil(10 x 1.25)
+        assertThat(tokens.estimate(r, "groq")).isEqualTo(13);
+        assertThat(tokens.estimate(r, "something-new")).isEqualTo(19);
+    }
+
+    @Test
+    void theEstimateIsNeverUnderATokenPerFourCharacters() {
+        String digits = "1234567890".repeat(40);   // o200k: 3 digits a token, above the floor
+        String prose = "The quarterly planning meeting decided three things. ".repeat(20); // o200k: ~5 characters a token
+        assertThat(tokens.estimate(chat(Message.text(Role.USER, digits)), "openai")).isEqualTo(3 + 4 + tokens.count(digits));
+        assertThat(tokens.count(prose)).isLessThan(prose.length() / 4);
+        assertThat(tokens.estimate(chat(Message.text(Role.USER, prose)), "openai")).isEqualTo(3 + 4 + (prose.length() + 3) / 4);
     }
 
     @Test
@@ -70,7 +83,8 @@ class PromptTokensTest {
         ChatRequest one = chat(Message.text(Role.SYSTEM, "You are terse."), Message.text(Role.USER, "hello world"));
         ChatRequest two = chat(Message.text(Role.SYSTEM, "You are terse."), Message.text(Role.USER, "hello world"),
                 Message.text(Role.ASSISTANT, "Hello, world!"), Message.text(Role.USER, "again"));
-        assertThat(tokens.estimate(two, "openai")).isEqualTo(tokens.estimate(one, "openai") + 4 + 4 + 4 + 1);
+        assertThat(tokens.estimate(two, "openai")).isEqualTo(tokens.estimate(one, "openai") + 4 + text("Hello, world!") + 4
+                + text("again"));
     }
 
     @Test
@@ -79,7 +93,7 @@ class PromptTokensTest {
         Tool tool = new Tool("get_weather", "Weather of a city", schema, null, null);
         ChatRequest plain = chat(Message.text(Role.USER, "weather in Paris?"));
         ChatRequest withTool = request(plain.messages(), List.of(tool));
-        int toolText = tokens.count("get_weather") + tokens.count("Weather of a city") + tokens.count(schema.toString());
+        int toolText = text("get_weather") + text("Weather of a city") + text(schema.toString());
         assertThat(tokens.estimate(withTool, "openai") - tokens.estimate(plain, "openai"))
                 .isEqualTo(PromptTokens.TOOLS_FRAME + PromptTokens.PER_TOOL + toolText);
 
@@ -89,9 +103,9 @@ class PromptTokensTest {
                 "call_1", null, null);
         ChatRequest turn = chat(Message.text(Role.USER, "weather in Paris?"), call, result);
         assertThat(tokens.estimate(turn, "openai")).isEqualTo(tokens.estimate(plain, "openai")
-                + 4 + PromptTokens.PER_TOOL_CALL + tokens.count("call_1") + tokens.count("get_weather")
-                + tokens.count("{\"city\":\"Paris\"}")
-                + 4 + tokens.count("call_1") + tokens.count("18 degrees and sunny"));
+                + 4 + PromptTokens.PER_TOOL_CALL + text("call_1") + text("get_weather")
+                + text("{\"city\":\"Paris\"}")
+                + 4 + text("call_1") + text("18 degrees and sunny"));
     }
 
     @Test
@@ -139,7 +153,7 @@ class PromptTokensTest {
 
         ObjectNode search = JSON.createObjectNode().put("type", "search_result").put("title", "Paris weather");
         Message s = new Message(Role.USER, List.of(new ContentPart.Other("search_result", search, null)), null, null, null, null, null);
-        assertThat(tokens.estimate(chat(s), "openai")).isEqualTo(3 + 4 + tokens.count(search.toString()));
+        assertThat(tokens.estimate(chat(s), "openai")).isEqualTo(3 + 4 + text(search.toString()));
     }
 
     @Test
@@ -147,8 +161,8 @@ class PromptTokensTest {
         Tool tool = new Tool("get_weather", "Weather of a city", JSON.readTree("{\"type\":\"object\"}"), null, null);
         ChatRequest plain = chat(Message.text(Role.USER, "weather in Paris?"));
         ChatRequest withTool = request(plain.messages(), List.of(tool));
-        long toolText = PromptTokens.TOOLS_FRAME + PromptTokens.PER_TOOL + tokens.count("get_weather")
-                + tokens.count("Weather of a city") + tokens.count("{\"type\":\"object\"}");
+        long toolText = PromptTokens.TOOLS_FRAME + PromptTokens.PER_TOOL + text("get_weather")
+                + text("Weather of a city") + text("{\"type\":\"object\"}");
         int before = tokens.estimate(plain, "anthropic");
         int textBefore = tokens.estimate(plain, "openai");
         assertThat(tokens.estimate(withTool, "anthropic"))

@@ -1,0 +1,344 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.HttpResponseFor;
+import com.openai.errors.PermissionDeniedException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Virtual keys end to end, as the user's story goes: the master key makes a key per app, the app uses it through the
+ * official OpenAI and Anthropic SDKs, and every key can be inspected, changed, blocked, rotated and deleted without
+ * touching the others.
+ */
+class VirtualKeysIT {
+    static TestGateway gw;
+    static Admin admin;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini", "gpt-big=gpt-4o") + """
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: embedder
+                    litellm_params: { model: openai/text-embedding-3-small, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: cheap
+                    litellm_params: { model: mock/cheap-model }
+                    model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 }
+                  - model_name: smart
+                    litellm_params: { model: mock/smart-model }
+                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
+                router_settings:
+                  num_retries: 0
+                  auto_router: { alias: auto }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """);
+        admin = new Admin(gw);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    private static OpenAIClient openai(String key) {
+        return OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(key).maxRetries(0).build();
+    }
+
+    private static ChatCompletionCreateParams ask(String model) {
+        return ChatCompletionCreateParams.builder().model(model).addUserMessage("Hello there").maxCompletionTokens(50).build();
+    }
+
+    private static JsonObject newKey(String alias, Object... fields) {
+        JsonObject body = new JsonObject().put("key_alias", alias);
+        for (int i = 0; i + 1 < fields.length; i += 2) body.put((String) fields[i], fields[i + 1]);
+        return admin.generate(body);
+    }
+
+    @Test
+    void aKeyIsShownOnceWorksThroughTheOpenAiSdkAndReportsItsSpend() {
+        JsonObject k = newKey("notes-app", "max_budget", 5.0, "budget_duration", "30d", "models", new JsonArray().add("gpt"),
+                "tags", new JsonArray().add("side-project"), "metadata", new JsonObject().put("owner", "me"));
+        String key = k.getString("key");
+        assertThat(key).startsWith("sk-sb-").hasSize(6 + 43);
+        assertThat(k.getString("key_name")).isEqualTo("sk-sb-..." + key.substring(key.length() - 4));
+        assertThat(k.getString("token")).hasSize(64).doesNotContain(key);
+        assertThat(k.getString("budget_reset_at")).isNotNull();
+        assertThat(k.getJsonObject("metadata").getString("owner")).isEqualTo("me");
+
+        OpenAIClient app = openai(key);
+        try {
+            HttpResponseFor<ChatCompletion> r = app.chat().completions().withRawResponse().create(ask("gpt"));
+            ChatCompletion c = r.parse();
+            assertThat(c.choices().get(0).message().content().orElseThrow()).contains("Hello there");
+            double cost = Double.parseDouble(r.headers().values("x-switchboard-cost").get(0));
+            assertThat(cost).isPositive();
+            // the OpenAI SDK keeps fields it does not model: usage.cost is the same price as the header
+            assertThat(c.usage().orElseThrow()._additionalProperties().get("cost").asNumber().map(n -> ((Number) n).doubleValue()).orElseThrow())
+                    .isEqualTo(cost);
+
+            JsonObject info = admin.info(key);
+            assertThat(info.getDouble("spend")).isEqualTo(cost);
+            assertThat(info.getString("key_alias")).isEqualTo("notes-app");
+            assertThat(info.toString()).doesNotContain(key);
+
+            // a key may ask about itself, and about nothing else
+            HttpResponse<String> self = Http.get(gw.baseUrl() + "/key/info", key);
+            assertThat(self.statusCode()).isEqualTo(200);
+            assertThat(new JsonObject(self.body()).getJsonObject("info").getString("key_id")).isEqualTo(k.getString("key_id"));
+            String other = newKey("other-app").getString("token");
+            assertThat(Http.get(gw.baseUrl() + "/key/info?key=" + other, key).statusCode()).isEqualTo(403);
+        } finally {
+            app.close();
+        }
+    }
+
+    @Test
+    void theAnthropicSdkUsesAVirtualKeyAsItsApiKey() {
+        String key = newKey("claude-code", "models", new JsonArray().add("claude").add("gpt")).getString("key");
+        AnthropicClient claude = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(key).maxRetries(0).build();
+        try {
+            Message m = claude.messages().create(MessageCreateParams.builder().model("claude").maxTokens(64)
+                    .addUserMessage("Hi from Claude Code").build());
+            assertThat(m.content().get(0).text().orElseThrow().text()).contains("Hi from Claude Code");
+            // translated too: the Anthropic SDK to an OpenAI alias, priced on the deployment that served
+            Message t = claude.messages().create(MessageCreateParams.builder().model("gpt").maxTokens(64)
+                    .addUserMessage("translated").build());
+            assertThat((double) t.usage()._additionalProperties().get("cost").asNumber().map(n -> ((Number) n).doubleValue()).orElseThrow()).isPositive();
+            assertThatThrownBy(() -> claude.messages().create(MessageCreateParams.builder().model("gpt-big").maxTokens(64)
+                    .addUserMessage("not mine").build()))
+                    .isInstanceOf(com.anthropic.errors.PermissionDeniedException.class)
+                    .hasMessageContaining("may not use model 'gpt-big'").hasMessageContaining("Allowed models: claude, gpt");
+            assertThat(admin.info(key).getDouble("spend")).isPositive();
+        } finally {
+            claude.close();
+        }
+    }
+
+    @Test
+    void theAllowlistTakesWildcardsAndAutoAndFiltersTheModelList() {
+        String key = newKey("wild", "models", new JsonArray().add("gpt*").add("auto")).getString("key");
+        OpenAIClient app = openai(key);
+        try {
+            assertThat(app.chat().completions().create(ask("gpt-big")).choices()).hasSize(1);
+            assertThat(app.chat().completions().create(ask("auto")).choices()).hasSize(1);
+            assertThatThrownBy(() -> app.chat().completions().create(ask("cheap")))
+                    .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("Allowed models: gpt*, auto");
+            List<String> listed = app.models().list().data().stream().map(m -> m.id()).toList();
+            assertThat(listed).containsExactly("gpt", "gpt-big", "auto");
+        } finally {
+            app.close();
+        }
+        // a models array cannot reach past the allowlist
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"gpt\",\"models\":[\"smart\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("'smart'");
+    }
+
+    @Test
+    void anExpiredKeyIsRefusedWithA401SayingSo() throws Exception {
+        String key = newKey("short-lived", "duration", "1s").getString("key");
+        assertThat(Http.post(gw.v1() + "/chat/completions", key, chat("gpt")).statusCode()).isEqualTo(200);
+        Thread.sleep(1_100);
+        OpenAIClient app = openai(key);
+        try {
+            assertThatThrownBy(() -> app.chat().completions().create(ask("gpt")))
+                    .isInstanceOf(UnauthorizedException.class).hasMessageContaining("This key expired at");
+        } finally {
+            app.close();
+        }
+    }
+
+    @Test
+    void blockingAndUnblockingTakeEffectAtOnceAndTouchNoOtherKey() {
+        String key = newKey("blockme").getString("key");
+        String bystander = newKey("bystander").getString("key");
+        assertThat(Admin.ok(admin.post("/key/block", new JsonObject().put("key", "blockme"))).getBoolean("blocked")).isTrue();
+        HttpResponse<String> refused = Http.post(gw.v1() + "/chat/completions", key, chat("gpt"));
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("This key is blocked").contains("blockme");
+        assertThat(Http.post(gw.v1() + "/chat/completions", bystander, chat("gpt")).statusCode()).isEqualTo(200);
+        admin.post("/key/unblock", new JsonObject().put("key", key));
+        assertThat(Http.post(gw.v1() + "/chat/completions", key, chat("gpt")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anUpdateChangesWhatTheKeyMayDoAtOnce() {
+        JsonObject k = newKey("growing", "models", new JsonArray().add("gpt"));
+        String key = k.getString("key");
+        assertThat(Http.post(gw.v1() + "/chat/completions", key, chat("cheap")).statusCode()).isEqualTo(403);
+        JsonObject updated = admin.update(new JsonObject().put("key", k.getString("token"))
+                .put("models", new JsonArray().add("gpt").add("cheap")).put("max_budget", 1.5).put("rpm_limit", 100));
+        assertThat(updated.getJsonArray("models").getList()).containsExactly("gpt", "cheap");
+        assertThat(updated.getDouble("max_budget")).isEqualTo(1.5);
+        assertThat(updated.getString("key_alias")).isEqualTo("growing"); // fields left out keep their values
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key, chat("cheap"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-ratelimit-limit-requests")).hasValue("100");
+    }
+
+    @Test
+    void regeneratingKeepsBudgetSpendAndLimitsAndTheOldSecretStopsAtOnce() {
+        JsonObject k = newKey("rotating", "max_budget", 2.0, "rpm_limit", 50, "models", new JsonArray().add("gpt"));
+        String old = k.getString("key");
+        assertThat(Http.post(gw.v1() + "/chat/completions", old, chat("gpt")).statusCode()).isEqualTo(200);
+        double spent = admin.info(old).getDouble("spend");
+        assertThat(spent).isPositive();
+
+        JsonObject rotated = Admin.ok(admin.post("/key/regenerate", new JsonObject().put("key", "rotating")));
+        String fresh = rotated.getString("key");
+        assertThat(fresh).isNotEqualTo(old).startsWith("sk-sb-");
+        assertThat(rotated.getString("key_id")).isEqualTo(k.getString("key_id"));
+        assertThat(rotated.getString("token")).isNotEqualTo(k.getString("token"));
+        assertThat(rotated.getDouble("spend")).isEqualTo(spent);
+        assertThat(rotated.getDouble("max_budget")).isEqualTo(2.0);
+        assertThat(rotated.getLong("rpm_limit")).isEqualTo(50);
+
+        assertThat(Http.post(gw.v1() + "/chat/completions", old, chat("gpt")).statusCode()).isEqualTo(401);
+        assertThat(Http.post(gw.v1() + "/chat/completions", fresh, chat("gpt")).statusCode()).isEqualTo(200);
+        // LiteLLM's other spelling: the key in the path
+        HttpResponse<String> again = admin.post("/key/" + fresh + "/regenerate", new JsonObject());
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(Http.post(gw.v1() + "/chat/completions", fresh, chat("gpt")).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void deletingKeysByKeyOrAliasStopsThemAndLeavesTheRest() {
+        String a = newKey("del-a").getString("key");
+        String b = newKey("del-b").getString("key");
+        String keep = newKey("del-keep").getString("key");
+        JsonObject gone = Admin.ok(admin.post("/key/delete", new JsonObject().put("keys", new JsonArray().add(a))));
+        assertThat(gone.getJsonArray("deleted_keys")).hasSize(1);
+        Admin.ok(admin.post("/key/delete", new JsonObject().put("key_aliases", new JsonArray().add("del-b"))));
+        assertThat(Http.post(gw.v1() + "/chat/completions", a, chat("gpt")).statusCode()).isEqualTo(401);
+        assertThat(Http.post(gw.v1() + "/chat/completions", b, chat("gpt")).statusCode()).isEqualTo(401);
+        assertThat(Http.post(gw.v1() + "/chat/completions", keep, chat("gpt")).statusCode()).isEqualTo(200);
+        // all or nothing: one unknown key deletes none
+        HttpResponse<String> partly = admin.post("/key/delete", new JsonObject().put("keys", new JsonArray().add(keep).add("no-such-key")));
+        assertThat(partly.statusCode()).isEqualTo(404);
+        assertThat(Http.post(gw.v1() + "/chat/completions", keep, chat("gpt")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theAdminApiIsClosedToVirtualKeys() {
+        String key = newKey("nosy").getString("key");
+        for (String path : List.of("/key/generate", "/key/update", "/key/delete", "/key/block", "/key/regenerate")) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + path, key, "{\"key\":\"nosy\"}");
+            assertThat(r.statusCode()).as(path).isEqualTo(403);
+            assertThat(r.body()).as(path).contains("needs the master key");
+        }
+        for (String path : List.of("/key/list", "/spend/logs", "/global/spend/report")) {
+            assertThat(Http.get(gw.baseUrl() + path, key).statusCode()).as(path).isEqualTo(403);
+        }
+        assertThat(Http.get(gw.baseUrl() + "/key/list", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void badAdminInputIsA400NamingTheField() {
+        assertBad("/key/generate", "{\"key_alias\":\"x1\",\"team_id\":\"t\"}", "team_id");
+        assertBad("/key/generate", "{\"max_budget\":\"five\"}", "max_budget");
+        assertBad("/key/generate", "{\"max_budget\":-1}", "max_budget");
+        assertBad("/key/generate", "{\"soft_budget\":1e999}", null);
+        assertBad("/key/generate", "{\"budget_duration\":\"5 days\"}", "budget_duration");
+        assertBad("/key/generate", "{\"duration\":\"0s\"}", "duration");
+        assertBad("/key/generate", "{\"models\":\"gpt\"}", "models");
+        assertBad("/key/generate", "{\"models\":[\"gpt\", 3]}", "models[1]");
+        assertBad("/key/generate", "{\"rpm_limit\":1.5}", "rpm_limit");
+        assertBad("/key/generate", "{\"tpm_limit\":-3}", "tpm_limit");
+        assertBad("/key/generate", "{\"blocked\":\"yes\"}", "blocked");
+        assertBad("/key/generate", "{\"metadata\":[1]}", "metadata");
+        assertBad("/key/generate", "{\"auto_tier\":\"medium\"}", "auto_tier");
+        assertBad("/key/generate", "[1,2]", null);
+        assertBad("/key/generate", "{\"key_alias\":", null);
+        assertBad("/key/update", "{\"max_budget\":3}", "key");
+        newKey("taken");
+        assertBad("/key/generate", "{\"key_alias\":\"taken\"}", "key_alias");
+        HttpResponse<String> unknown = admin.post("/key/update", new JsonObject().put("key", "sk-sb-nope-not-a-key-0000000000000000000000000"));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).doesNotContain("nope-not-a-key"); // a key is never echoed whole
+        assertThat(admin.get("/key/list?page=0").statusCode()).isEqualTo(400);
+        assertThat(admin.get("/spend/logs?since=yesterday").body()).contains("since");
+        assertThat(admin.get("/spend/logs?colour=blue").body()).contains("colour");
+    }
+
+    private static void assertBad(String path, String body, String param) {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + path, TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(body).isEqualTo(400);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+        if (param != null) {
+            assertThat(error.getString("param")).as(body).isEqualTo(param);
+            assertThat(error.getString("message")).as(body).contains(param.replaceAll("\\[.*", ""));
+        }
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedAndTheMasterKeyStillWorks() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", "sk-sb-" + "A".repeat(43), chat("gpt"));
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).contains("not the master key or a known virtual key");
+        assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, chat("gpt")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aKeysAutoTierDecidesWhenNoRuleDoes() {
+        String key = newKey("promoted", "auto_tier", "smart").getString("key");
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key, chat("auto"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-switchboard-tier")).hasValue("smart; reason=key-default");
+        assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("mock/smart-model");
+        // a rule still wins: the client's tier header
+        HttpResponse<String> cheap = Http.post(gw.v1() + "/chat/completions", key, chat("auto"), "x-switchboard-tier", "cheap");
+        assertThat(cheap.headers().firstValue("x-switchboard-model")).hasValue("mock/cheap-model");
+        String plain = newKey("default-tier").getString("key");
+        assertThat(Http.post(gw.v1() + "/chat/completions", plain, chat("auto")).headers().firstValue("x-switchboard-tier"))
+                .hasValue("cheap; reason=default");
+    }
+
+    @Test
+    void keyTagsAndRequestTagsReachTheLedgerAndEmbeddingsAreAccountedToo() {
+        JsonObject k = newKey("tagged", "tags", new JsonArray().add("team-a"));
+        String key = k.getString("key");
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"gpt\",\"metadata\":{\"tags\":\"nightly\"},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+                "x-switchboard-tags", "batch, eval");
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        OpenAIClient app = openai(key);
+        try {
+            var e = app.embeddings().withRawResponse().create(EmbeddingCreateParams.builder().model("embedder").input("embed me").build());
+            assertThat(e.headers().values("x-switchboard-cost")).hasSize(1);
+        } finally {
+            app.close();
+        }
+        JsonArray rows = admin.getOk("/spend/logs?key=" + k.getString("key_id")).getJsonArray("data");
+        JsonObject chat = rows.stream().map(JsonObject.class::cast).filter(o -> o.getString("request_id").equals(id)).findFirst().orElseThrow();
+        assertThat(chat.getJsonArray("request_tags").getList()).containsExactlyInAnyOrder("team-a", "nightly", "batch", "eval");
+        assertThat(rows.stream().map(JsonObject.class::cast).anyMatch(o -> o.getString("call_type").equals("embedding")
+                && o.getString("deployment").equals("openai/text-embedding-3-small") && o.getDouble("spend") > 0)).isTrue();
+        assertThat(admin.getOk("/spend/logs?tag=eval").getJsonArray("data")).hasSize(1);
+    }
+
+    static String chat(String model) {
+        return "{\"model\":\"" + model + "\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}";
+    }
+}

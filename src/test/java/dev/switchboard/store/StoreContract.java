@@ -1,0 +1,139 @@
+package dev.switchboard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the rest of the gateway relies on from the store, run against SQLite and PostgreSQL alike: the schema is
+ * created by the migrations and a second open does not redo them, every table takes and gives back the types the
+ * code writes (epoch-ms BIGINTs, nano-dollar sums, booleans, JSON text), and a failed transaction leaves nothing.
+ */
+abstract class StoreContract {
+    private final List<Database> opened = new ArrayList<>();
+
+    /** A database of this kind, empty on the first call of a test, the same one on the next. */
+    abstract Database open();
+
+    abstract Database.Kind kind();
+
+    Database track(Database db) {
+        opened.add(db);
+        return db;
+    }
+
+    @AfterEach
+    void closeAll() { opened.forEach(Database::close); }
+
+    @Test
+    void theMigrationsCreateTheSchemaOnceAndASecondOpenKeepsTheData() throws Exception {
+        Database db = open();
+        assertThat(db.kind()).isEqualTo(kind());
+        assertThat(db.ping()).isTrue();
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO spend_logs (request_id, attempt, started_at, ended_at, key_id, "
+                    + "call_type, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, "
+                    + "usage_estimated, cost_nanos, saved_nanos, priced, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                ps.setString(1, "req_1");
+                ps.setInt(2, 0);
+                ps.setLong(3, 1_796_000_000_000L);
+                ps.setLong(4, 1_796_000_000_500L);
+                ps.setString(5, "key_a");
+                ps.setString(6, "chat");
+                for (int i = 7; i <= 11; i++) ps.setLong(i, i);
+                ps.setBoolean(12, true);
+                ps.setLong(13, 9_000_000_000_000_000L); // nano-dollars near the top of a long: 9 million dollars
+                ps.setLong(14, 0);
+                ps.setBoolean(15, false);
+                ps.setInt(16, 200);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        Database again = open(); // the same database, opened a second time: no migration runs twice
+        long sum = again.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT SUM(cost_nanos), MAX(ended_at) / 86400000, "
+                    + "SUM(CASE WHEN NOT priced THEN 1 ELSE 0 END), MAX(CASE WHEN usage_estimated THEN 1 ELSE 0 END) FROM spend_logs");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(2)).as("integer division gives the UTC day on both").isEqualTo(1_796_000_000_500L / 86_400_000L);
+                assertThat(rs.getLong(3)).isEqualTo(1);
+                assertThat(rs.getLong(4)).isEqualTo(1);
+                return rs.getLong(1);
+            }
+        });
+        assertThat(sum).isEqualTo(9_000_000_000_000_000L);
+        assertThat(count(again, "SELECT COUNT(*) FROM flyway_schema_history WHERE success AND version = '1'")).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedTransactionLeavesNothingBehind() {
+        Database db = open();
+        try {
+            db.transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO spend_tags (request_id, attempt, tag, ended_at) VALUES (?,?,?,?)")) {
+                    ps.setString(1, "req_x");
+                    ps.setInt(2, 0);
+                    ps.setString(3, "t");
+                    ps.setLong(4, 1);
+                    ps.executeUpdate();
+                    ps.executeUpdate(); // the same primary key again: the batch fails as a whole
+                }
+                return null;
+            });
+        } catch (StoreException expected) {
+            assertThat(expected.getMessage()).contains(db.description());
+        }
+        assertThat(count(db, "SELECT COUNT(*) FROM spend_tags")).isZero();
+    }
+
+    @Test
+    void keyAliasesAreUniqueAndTokensToo() {
+        Database db = open();
+        insertKey(db, "key_1", "tok1", "app");
+        boolean refused = false;
+        try {
+            insertKey(db, "key_2", "tok2", "app");
+        } catch (StoreException e) {
+            refused = true;
+        }
+        assertThat(refused).as("a second key with the same alias").isTrue();
+        assertThat(count(db, "SELECT COUNT(*) FROM virtual_keys")).isEqualTo(1);
+    }
+
+    private static void insertKey(Database db, String id, String token, String alias) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO virtual_keys (key_id, token, key_name, key_alias, models, "
+                    + "budget_anchor, metadata, tags, blocked, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                ps.setString(1, id);
+                ps.setString(2, token);
+                ps.setString(3, "sk-sb-...abcd");
+                ps.setString(4, alias);
+                ps.setString(5, "[]");
+                ps.setLong(6, 0);
+                ps.setString(7, "{}");
+                ps.setString(8, "[]");
+                ps.setBoolean(9, false);
+                ps.setLong(10, 0);
+                ps.setLong(11, 0);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    static long count(Database db, String sql) {
+        return db.transaction(c -> {
+            try (Connection ignored = null; PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+}
