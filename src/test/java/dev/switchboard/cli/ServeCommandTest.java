@@ -44,4 +44,12 @@ class ServeCommandTest {
         String err = serve("model_list:\n  - model_name: a\n    litellm_params: { model: openai/x, api_key: os.environ/SB_TEST_UNSET_VAR }\n", 2);
         assertThat(err).contains("line 3").contains("SB_TEST_UNSET_VAR is not set").contains("Fix:");
     }
+
+    @Test
+    void aStoreThatCannotBeOpenedIsOneClearLineNotAStackTrace() throws Exception {
+        Path missing = dir.resolve("no-such-dir/switchboard.db");
+        String err = serve("model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n"
+                + "general_settings: { database_path: \"" + missing + "\" }\n", 2, "--port", "0");
+        assertThat(err).contains("Cannot open the store (SQLite at " + missing + ")").contains("Fix:").doesNotContain("\tat ");
+    }
 }

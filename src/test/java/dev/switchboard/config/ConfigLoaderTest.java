@@ -108,6 +108,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theStoreAndTheGlobalBudgetAreReadAndChecked() {
+        GatewayConfig ok = new ConfigLoader(Map.of("DATABASE_URL", "postgresql://u:p@db:5432/sb")::get).parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: mock/x }
+                litellm_settings: { max_budget: 40, budget_duration: 1mo }
+                general_settings: { database_url: os.environ/DATABASE_URL, database_path: /var/lib/sb.db }
+                """);
+        assertThat(ok.general().databaseUrl()).isEqualTo("postgresql://u:p@db:5432/sb");
+        assertThat(ok.general().databasePath()).isEqualTo("/var/lib/sb.db");
+        assertThat(ok.litellmSettings()).containsEntry("budget_duration", "1mo");
+        assertThat(ok.warnings()).isEmpty();
+        GatewayConfig defaults = new ConfigLoader(n -> null).parse("model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n");
+        assertThat(defaults.general().databasePath()).isEqualTo("./switchboard.db");
+        assertThat(defaults.general().databaseUrl()).isNull();
+
+        ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class, () -> new ConfigLoader(n -> null).parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: mock/x }
+                litellm_settings:
+                  max_budget: -5
+                  budget_duration: monthly
+                general_settings:
+                  database_url: mysql://db/sb
+                """));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 5: litellm_settings.max_budget: must be 0 or more"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 6: litellm_settings.budget_duration: 'monthly' is not a duration"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 8: general_settings.database_url: only PostgreSQL URLs"));
+    }
+
+    @Test
     void cacheInjectionPointsAreCheckedAndParsed() {
         GatewayConfig ok = loader.parse("""
                 model_list:

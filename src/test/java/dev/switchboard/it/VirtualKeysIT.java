@@ -338,6 +338,15 @@ class VirtualKeysIT {
         assertThat(admin.getOk("/spend/logs?tag=eval").getJsonArray("data")).hasSize(1);
     }
 
+    @Test
+    void readinessReportsTheStore() {
+        HttpResponse<String> r = Http.get(gw.baseUrl() + "/health/readiness", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonObject body = new JsonObject(r.body());
+        assertThat(body.getString("db")).isEqualTo("connected");
+        assertThat(body.getString("store")).startsWith("SQLite at ").endsWith("switchboard.db");
+    }
+
     static String chat(String model) {
         return "{\"model\":\"" + model + "\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}";
     }

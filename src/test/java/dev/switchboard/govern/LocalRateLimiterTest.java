@@ -1,0 +1,56 @@
+package dev.switchboard.govern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.model.GatewayException;
+import org.junit.jupiter.api.Test;
+
+class LocalRateLimiterTest {
+    private static final long MINUTE = 60_000_000_000L;
+    private final LocalRateLimiter limiter = new LocalRateLimiter();
+
+    @Test
+    void rpmIsABucketThatRefillsAtItsRate() {
+        RateLimiter.Limits l = new RateLimiter.Limits(3L, null, null);
+        for (int i = 0; i < 3; i++) limiter.acquire("k", l, 1, 0).release(1, 0);
+        assertThatThrownBy(() -> limiter.acquire("k", l, 1, 0)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.status()).isEqualTo(429);
+            assertThat(e.retryAfterSeconds()).isEqualTo(20); // one request every 20 s at 3 a minute
+            assertThat(e.headers()).containsEntry("x-ratelimit-remaining-requests", "0").containsEntry("x-ratelimit-limit-requests", "3");
+        });
+        RateLimiter.Permit p = limiter.acquire("k", l, 1, MINUTE / 3);
+        assertThat(p.headers()).containsEntry("x-ratelimit-remaining-requests", "0");
+        assertThat(limiter.acquire("other", l, 1, 0).headers()).as("keys are apart").containsEntry("x-ratelimit-remaining-requests", "2");
+    }
+
+    @Test
+    void tpmTakesTheEstimateUpFrontAndTheRealUsageAfter() {
+        RateLimiter.Limits l = new RateLimiter.Limits(null, 100L, null);
+        RateLimiter.Permit a = limiter.acquire("k", l, 30, 0);
+        assertThat(a.headers()).containsEntry("x-ratelimit-remaining-tokens", "70");
+        a.release(90, 0); // it really used 90
+        RateLimiter.Permit b = limiter.acquire("k", l, 30, 0); // 10 left: admitted, goes below zero
+        b.release(-1, 0);                                     // usage unknown: the estimate stands
+        assertThatThrownBy(() -> limiter.acquire("k", l, 1, 0)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.getMessage()).contains("tpm_limit (100 tokens a minute)"));
+        limiter.acquire("k", l, 1, MINUTE); // a minute refills it
+    }
+
+    @Test
+    void parallelCountsRequestsInFlightUntilReleased() {
+        RateLimiter.Limits l = new RateLimiter.Limits(null, null, 2L);
+        RateLimiter.Permit a = limiter.acquire("k", l, 1, 0);
+        limiter.acquire("k", l, 1, 0);
+        assertThatThrownBy(() -> limiter.acquire("k", l, 1, 0)).hasMessageContaining("max_parallel_requests (2)");
+        a.release(1, 0);
+        a.release(1, 0); // twice is once
+        limiter.acquire("k", l, 1, 0);
+        assertThatThrownBy(() -> limiter.acquire("k", l, 1, 0)).isInstanceOf(GatewayException.class);
+    }
+
+    @Test
+    void noLimitsCostsNothing() {
+        assertThat(limiter.acquire("k", RateLimiter.Limits.NONE, 1, 0)).isSameAs(RateLimiter.Permit.NONE);
+    }
+}
