@@ -5,13 +5,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 
 /**
- * {@code switchboard serve | check | demo | simulator | help}. Every subcommand takes {@code --help} and
+ * {@code switchboard serve | check | demo | simulator | keys | spend | help}. Every subcommand takes {@code --help} and
  * {@code --version} too, because people type {@code switchboard serve --help} before reading anything else.
  */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "A private LLM gateway: one OpenAI-compatible endpoint in front of every provider.",
         subcommands = {ServeCommand.class, CheckCommand.class, DemoCommand.class, SimulatorCommand.class,
-                HelpCommand.class})
+                KeysCommand.class, SpendCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     static final String VERSION = "switchboard 0.1.0";
 

@@ -37,18 +37,19 @@ public final class Governor {
     /**
      * @param aliases         the models the request names: its {@code model} and its {@code models} array
      * @param worstCase       what the call can cost at most; asked only when a budget applies
-     * @param estimatedTokens the request's token estimate for tpm
+     * @param estimatedTokens the request's token estimate for tpm, asked only for a key with a tpm limit
      * @throws GatewayException when the caller may not make this call now
      */
-    public Admission admit(Caller caller, List<String> aliases, WorstCase worstCase, long estimatedTokens) {
+    public Admission admit(Caller caller, List<String> aliases, WorstCase worstCase, java.util.function.LongSupplier estimatedTokens) {
         KeyState key = null;
         if (caller.virtualKey()) {
             key = keys.byId(caller.id());
             if (key == null) throw new GatewayException(ErrorKind.AUTHENTICATION, 401, "This key was deleted.", null, "invalid_api_key", null, null);
             checkModels(key.version(), aliases);
         }
-        RateLimiter.Permit permit = key == null ? RateLimiter.Permit.NONE
-                : limiter.acquire(key.key().keyId(), key.version().limits(), estimatedTokens, System.nanoTime());
+        RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : key.version().limits();
+        RateLimiter.Permit permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
+                limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
         Budget keyBudget = key != null && key.budget.limited() ? key.budget : null;
         Budget globalBudget = global != null && global.limited() ? global : null;
         if (keyBudget == null && globalBudget == null) return new Admission(this, key, false, global, false, 0, permit);

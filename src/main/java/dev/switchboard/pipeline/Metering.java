@@ -42,10 +42,10 @@ final class Metering {
 
     /** @throws dev.switchboard.model.GatewayException the refusal, in the caller's dialect */
     MeteredCall begin(CallContext ctx, ChatRequest request, String callType) {
-        List<Target> targets = router.reachable(ctx, request.model(), request.extra());
-        RequestWorstCase worst = new RequestWorstCase(request, targets, prices, tokens);
+        RequestWorstCase worst = new RequestWorstCase(request, () -> router.reachable(ctx, request.model(), request.extra()),
+                prices, tokens);
         Admission admission = governor.admit(ctx.caller(), requestedAliases(request.model(), request.extra()), worst,
-                roughTokens(request));
+                () -> roughTokens(request));
         return new MeteredCall(this, ctx, request.model(), request.user(), tags(ctx, request.metadata()), callType, admission,
                 worst::promptEstimate);
     }
@@ -65,7 +65,7 @@ final class Metering {
             @Override
             public long exactNanos() { return boundNanos(); }
         };
-        Admission admission = governor.admit(ctx.caller(), requestedAliases(request.model(), request.extra()), worst, inputBound);
+        Admission admission = governor.admit(ctx.caller(), requestedAliases(request.model(), request.extra()), worst, () -> inputBound);
         return new MeteredCall(this, ctx, request.model(), request.user(), tags(ctx, Map.of()), "embedding", admission,
                 provider -> inputBound);
     }

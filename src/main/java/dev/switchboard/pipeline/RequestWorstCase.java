@@ -16,25 +16,38 @@ import java.util.List;
  */
 final class RequestWorstCase implements WorstCase {
     private final ChatRequest request;
-    private final List<Target> targets;
+    private final java.util.function.Supplier<List<Target>> reachable;
     private final DeploymentPrices prices;
     private final PromptTokens tokens;
-    private final boolean cacheWrites;
+    private List<Target> targets;
+    private Boolean cacheWrites;
     private int bound = -1;
 
-    RequestWorstCase(ChatRequest request, List<Target> targets, DeploymentPrices prices, PromptTokens tokens) {
+    /**
+     * @param reachable the deployments the request may reach; asked only when a budget needs the worst case (a caller
+     *                  without one never pays for it)
+     */
+    RequestWorstCase(ChatRequest request, java.util.function.Supplier<List<Target>> reachable, DeploymentPrices prices,
+                     PromptTokens tokens) {
         this.request = request;
-        this.targets = targets;
+        this.reachable = reachable;
         this.prices = prices;
         this.tokens = tokens;
-        this.cacheWrites = mayWriteCache(request, targets);
+    }
+
+    private List<Target> targets() {
+        if (targets == null) {
+            targets = reachable.get();
+            cacheWrites = mayWriteCache(request, targets);
+        }
+        return targets;
     }
 
     @Override
     public long boundNanos() {
         int prompt = promptBound();
         long worst = 0;
-        for (Target t : targets) worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites));
+        for (Target t : targets()) worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites));
         return worst;
     }
 
@@ -43,7 +56,7 @@ final class RequestWorstCase implements WorstCase {
         int bound = promptBound();
         long worst = 0;
         java.util.Map<String, Integer> byProvider = new java.util.HashMap<>();
-        for (Target t : targets) {
+        for (Target t : targets()) {
             String provider = t.deployment().provider();
             int prompt = byProvider.computeIfAbsent(provider, p -> Math.min(bound, tokens.estimate(request, p)));
             worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites));

@@ -21,7 +21,7 @@ class HelpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "check", "demo", "simulator"})
+    @ValueSource(strings = {"serve", "check", "demo", "simulator", "keys", "spend"})
     void everySubcommandAnswersHelpWithItsUsage(String sub) {
         Run help = run(sub, "--help");
         assertThat(help.exit()).as(help.out()).isZero();
@@ -32,7 +32,7 @@ class HelpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "check", "demo", "simulator"})
+    @ValueSource(strings = {"serve", "check", "demo", "simulator", "keys", "spend"})
     void everySubcommandAnswersVersion(String sub) {
         Run version = run(sub, "--version");
         assertThat(version.exit()).isZero();
@@ -44,7 +44,8 @@ class HelpTest {
     void topLevelHelpListsTheSubcommands(String arg) {
         Run help = run(arg);
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("serve").contains("check").contains("demo").contains("simulator").contains("help");
+        assertThat(help.out()).contains("serve").contains("check").contains("demo").contains("simulator").contains("keys")
+                .contains("spend").contains("help");
     }
 
     @org.junit.jupiter.api.Test

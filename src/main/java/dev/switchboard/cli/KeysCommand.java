@@ -1,0 +1,329 @@
+package dev.switchboard.cli;
+
+import static dev.switchboard.cli.AdminClient.JSON;
+import static dev.switchboard.cli.AdminClient.params;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code switchboard keys create|list|info|update|block|unblock|delete|regenerate}: LiteLLM's {@code /key/*} admin API
+ * of a running gateway, as tables. The CLI names a key the way the API does (the key itself, its token hash, its
+ * key_id or its alias) and leaves checking values to the gateway, whose 400 names the field.
+ */
+@Command(name = "keys", mixinStandardHelpOptions = true, version = Main.VERSION,
+        description = {"Manage virtual keys on a running gateway, through its admin API (/key/*, master key).",
+                "KEY is the key itself, its token hash, its key_id or its alias."},
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Info.class, KeysCommand.Update.class,
+                KeysCommand.Block.class, KeysCommand.Unblock.class, KeysCommand.Delete.class, KeysCommand.Regenerate.class})
+final class KeysCommand implements Runnable {
+    private static final Set<String> MONEY = Set.of("spend", "reserved_spend", "max_budget", "soft_budget");
+    private static final Set<String> TIMES = Set.of("budget_reset_at", "expires", "created_at", "updated_at");
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing a subcommand: create, list, info, update, block, unblock, delete or regenerate.");
+    }
+
+    /** The settable fields of create, update and regenerate, under LiteLLM's names. On update, "none" clears one. */
+    static final class Fields {
+        @Option(names = "--alias", paramLabel = "NAME", description = "key_alias: a unique name for the key.")
+        String alias;
+        @Option(names = "--budget", paramLabel = "USD", converter = Money.class, description = "max_budget: hard budget in US dollars.")
+        JsonNode budget;
+        @Option(names = "--soft-budget", paramLabel = "USD", converter = Money.class, description = "soft_budget: warn above it.")
+        JsonNode softBudget;
+        @Option(names = "--period", paramLabel = "DURATION", converter = Text.class,
+                description = "budget_duration: the budget starts again every 30d, 1mo, 7d, 12h, …")
+        JsonNode period;
+        @Option(names = "--models", paramLabel = "ALIAS", split = ",",
+                description = "models: the aliases the key may use (default all; on update an empty value means all).")
+        List<String> models;
+        @Option(names = "--expires", paramLabel = "DURATION", converter = Text.class, description = "duration: expires after 90d, 12h, …")
+        JsonNode expires;
+        @Option(names = "--rpm", paramLabel = "N", converter = Count.class, description = "rpm_limit: requests per minute.")
+        JsonNode rpm;
+        @Option(names = "--tpm", paramLabel = "N", converter = Count.class, description = "tpm_limit: tokens per minute.")
+        JsonNode tpm;
+        @Option(names = "--parallel", paramLabel = "N", converter = Count.class, description = "max_parallel_requests.")
+        JsonNode parallel;
+        @Option(names = "--tag", paramLabel = "TAG", split = ",", description = "tags (repeatable): reported by spend --by tag.")
+        List<String> tags;
+        @Option(names = "--auto-tier", paramLabel = "cheap|smart", converter = Text.class,
+                description = "auto_tier: the tier the auto alias uses for this key.")
+        JsonNode autoTier;
+        @Option(names = "--metadata", paramLabel = "NAME=VALUE", description = "metadata (repeatable).")
+        Map<String, String> metadata;
+        @Option(names = "--blocked", arity = "0..1", paramLabel = "true|false", description = "blocked: refuse every request.")
+        Boolean blocked;
+
+        /** The fields given on the command line, and only those: a field left out keeps its value on update. */
+        ObjectNode body() {
+            ObjectNode b = JSON.createObjectNode();
+            if (alias != null) b.put("key_alias", alias);
+            put(b, "max_budget", budget);
+            put(b, "soft_budget", softBudget);
+            put(b, "budget_duration", period);
+            if (models != null) b.set("models", list(models));
+            put(b, "duration", expires);
+            put(b, "rpm_limit", rpm);
+            put(b, "tpm_limit", tpm);
+            put(b, "max_parallel_requests", parallel);
+            if (tags != null) b.set("tags", list(tags));
+            put(b, "auto_tier", autoTier);
+            if (metadata != null) metadata.forEach(b.putObject("metadata")::put);
+            if (blocked != null) b.put("blocked", blocked);
+            return b;
+        }
+
+        private static void put(ObjectNode b, String name, JsonNode v) {
+            if (v != null) b.set(name, v);
+        }
+
+        private static ArrayNode list(List<String> values) {
+            ArrayNode a = JSON.createArrayNode();
+            values.stream().filter(v -> !v.isBlank()).forEach(a::add);
+            return a;
+        }
+    }
+
+    static final class Money implements CommandLine.ITypeConverter<JsonNode> {
+        public JsonNode convert(String v) { return number(v, () -> DecimalNode.valueOf(new BigDecimal(v.strip())), "an amount of US dollars"); }
+    }
+
+    static final class Count implements CommandLine.ITypeConverter<JsonNode> {
+        public JsonNode convert(String v) { return number(v, () -> LongNode.valueOf(Long.parseLong(v.strip())), "a whole number"); }
+    }
+
+    static final class Text implements CommandLine.ITypeConverter<JsonNode> {
+        public JsonNode convert(String v) { return v.equalsIgnoreCase("none") ? NullNode.instance : TextNode.valueOf(v); }
+    }
+
+    private static JsonNode number(String v, Supplier<JsonNode> parse, String what) {
+        if (v.equalsIgnoreCase("none")) return NullNode.instance;
+        try {
+            return parse.get();
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + v + "' is not " + what + " (or none)");
+        }
+    }
+
+    /** The commands about one key. */
+    abstract static class OneKey {
+        @Mixin AdminClient.Options gateway;
+        @Parameters(paramLabel = "KEY", description = "The key, its token hash, its key_id or its alias.")
+        String key;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, version = Main.VERSION,
+            description = "Make a key (POST /key/generate); the key is shown once.")
+    static final class Create implements Callable<Integer> {
+        @Mixin AdminClient.Options gateway;
+        @Mixin Fields fields;
+
+        public Integer call() {
+            return AdminClient.run(gateway, c -> showSecret(gateway, c.post("/key/generate", fields.body()), "key"));
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, version = Main.VERSION,
+            description = "Every key: alias, key (masked), key_id, spend / budget, period, models, status (GET /key/list).")
+    static final class ListKeys implements Callable<Integer> {
+        @Mixin AdminClient.Options gateway;
+        @Option(names = "--alias", paramLabel = "NAME", description = "Only the key with this alias.")
+        String alias;
+
+        public Integer call() {
+            return AdminClient.run(gateway, c -> {
+                ArrayNode keys = JSON.createArrayNode();
+                int pages = 1;
+                for (int page = 1; page <= pages; page++) {
+                    JsonNode a = c.get("/key/list", params("page", page, "size", 1000, "return_full_object", "true",
+                            "key_alias", alias)).json();
+                    a.path("keys").forEach(keys::add);
+                    pages = a.path("total_pages").asInt(1);
+                }
+                if (gateway.json) {
+                    ObjectNode all = JSON.createObjectNode();
+                    all.set("keys", keys);
+                    all.put("total_count", keys.size());
+                    System.out.println(all);
+                    return;
+                }
+                Table t = new Table("ALIAS", "KEY", "KEY_ID", "SPEND / BUDGET", "PERIOD", "MODELS", "STATUS");
+                List<JsonNode> spends = new ArrayList<>();
+                keys.forEach(k -> spends.add(k.path("spend")));
+                int dp = Table.decimals(spends, 4);
+                for (JsonNode k : keys) {
+                    String period = k.path("budget_duration").isTextual() ? k.path("budget_duration").asText()
+                            + (k.path("budget_reset_at").isTextual() ? ", resets " + Table.time(k.path("budget_reset_at")) : "") : null;
+                    t.row(Table.text(k.path("key_alias")), Table.text(k.path("key_name")), Table.text(k.path("key_id")),
+                            orDash(Table.usd(k.path("spend"), dp)) + " / " + orDash(Table.usd(k.path("max_budget"), 2)), period,
+                            models(k), status(k));
+                }
+                t.print(System.out);
+                System.out.println(keys.size() + " key(s)");
+            });
+        }
+    }
+
+    @Command(name = "info", mixinStandardHelpOptions = true, version = Main.VERSION,
+            description = "One key's settings and the spend of its current period (GET /key/info).")
+    static final class Info extends OneKey implements Callable<Integer> {
+        public Integer call() {
+            return AdminClient.run(gateway, c -> {
+                AdminClient.Answer a = c.get("/key/info", params("key", key));
+                if (gateway.json) System.out.println(a.raw());
+                else details(a.json().path("info"));
+            });
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true, version = Main.VERSION,
+            description = {"Change a key's settings (POST /key/update); the options left out keep their values.",
+                    "none clears a value: --budget none, --expires none, --rpm none, …"})
+    static final class Update extends OneKey implements Callable<Integer> {
+        @Mixin Fields fields;
+
+        public Integer call() {
+            return AdminClient.run(gateway, c -> {
+                ObjectNode body = fields.body();
+                body.put("key", key);
+                AdminClient.Answer a = c.post("/key/update", body);
+                if (gateway.json) {
+                    System.out.println(a.raw());
+                } else {
+                    System.out.println("updated " + name(a.json()));
+                    details(a.json());
+                }
+            });
+        }
+    }
+
+    @Command(name = "block", mixinStandardHelpOptions = true, version = Main.VERSION,
+            description = "Refuse every request with this key until it is unblocked (POST /key/block).")
+    static final class Block extends OneKey implements Callable<Integer> {
+        public Integer call() { return AdminClient.run(gateway, c -> simple(gateway, c, "/key/block", key, "blocked")); }
+    }
+
+    @Command(name = "unblock", mixinStandardHelpOptions = true, version = Main.VERSION,
+            description = "Let a blocked key work again (POST /key/unblock).")
+    static final class Unblock extends OneKey implements Callable<Integer> {
+        public Integer call() { return AdminClient.run(gateway, c -> simple(gateway, c, "/key/unblock", key, "unblocked")); }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, version = Main.VERSION,
+            description = "Delete keys for good: all of them, or none when one is unknown (POST /key/delete). Their spend stays in the reports.")
+    static final class Delete implements Callable<Integer> {
+        @Mixin AdminClient.Options gateway;
+        @Parameters(paramLabel = "KEY", arity = "1..*", description = "Keys, token hashes, key_ids or aliases.")
+        List<String> keys;
+
+        public Integer call() {
+            return AdminClient.run(gateway, c -> {
+                ObjectNode body = JSON.createObjectNode();
+                keys.forEach(body.putArray("keys")::add);
+                AdminClient.Answer a = c.post("/key/delete", body);
+                if (gateway.json) {
+                    System.out.println(a.raw());
+                    return;
+                }
+                // The user's own names for the keys (a secret masked), not the token hashes the answer lists.
+                List<String> named = new ArrayList<>();
+                keys.forEach(k -> named.add(k.startsWith("sk-") && k.length() > 10 ? k.substring(0, 6) + "..." + k.substring(k.length() - 4) : k));
+                System.out.println("deleted " + a.json().path("deleted_keys").size() + " key(s): " + String.join(", ", named));
+            });
+        }
+    }
+
+    @Command(name = "regenerate", mixinStandardHelpOptions = true, version = Main.VERSION,
+            description = {"A new secret for the key (POST /key/regenerate): the old one stops working now; budget, spend and "
+                    + "limits stay. The new key is shown once.", "Settings may be changed in the same call."})
+    static final class Regenerate extends OneKey implements Callable<Integer> {
+        @Mixin Fields fields;
+
+        public Integer call() {
+            return AdminClient.run(gateway, c -> {
+                ObjectNode body = fields.body();
+                body.put("key", key);
+                showSecret(gateway, c.post("/key/regenerate", body), "new key");
+            });
+        }
+    }
+
+    /** The answer of generate or regenerate: the secret first and alone on its line, since it is never shown again. */
+    private static void showSecret(AdminClient.Options gateway, AdminClient.Answer a, String label) {
+        if (gateway.json) {
+            System.out.println(a.raw());
+            return;
+        }
+        ObjectNode k = (ObjectNode) a.json().deepCopy();
+        String secret = k.remove("key").asText();
+        System.out.println(label + ": " + secret);
+        System.out.println("This is the only time it is shown: store it now (the gateway keeps only its hash).");
+        System.out.println();
+        details(k);
+    }
+
+    private static void simple(AdminClient.Options gateway, AdminClient c, String path, String key, String done) {
+        AdminClient.Answer a = c.post(path, JSON.createObjectNode().put("key", key));
+        System.out.println(gateway.json ? a.raw() : done + " " + name(a.json()));
+    }
+
+    /** A key's fields as name / value lines, in the gateway's order. */
+    private static void details(JsonNode k) {
+        List<String[]> lines = new ArrayList<>();
+        k.properties().forEach(e -> {
+            String n = e.getKey();
+            JsonNode v = e.getValue();
+            String shown = MONEY.contains(n) ? Table.usd(v, n.endsWith("budget") ? 2 : 4)
+                    : TIMES.contains(n) ? Table.time(v)
+                    : n.equals("models") ? models(k)
+                    : n.equals("metadata") && v.isEmpty() ? null : Table.text(v);
+            lines.add(new String[] {n, orDash(shown)});
+        });
+        Table.vertical(System.out, lines);
+    }
+
+    /** {@code key 'alias' (key_id, sk-sb-...abcd)}: how a one-line answer names the key. */
+    private static String name(JsonNode k) {
+        String alias = k.path("key_alias").isTextual() ? "'" + k.path("key_alias").asText() + "' " : "";
+        return "key " + alias + "(" + k.path("key_id").asText() + ", " + k.path("key_name").asText() + ")";
+    }
+
+    private static String models(JsonNode k) {
+        return k.path("models").isEmpty() ? "all" : Table.text(k.path("models"));
+    }
+
+    private static String status(JsonNode k) {
+        List<String> s = new ArrayList<>();
+        if (k.path("blocked").asBoolean()) s.add("blocked");
+        if (k.path("expired").asBoolean()) s.add("expired");
+        return s.isEmpty() ? "active" : String.join(", ", s);
+    }
+
+    private static String orDash(String s) { return s == null ? "-" : s; }
+}

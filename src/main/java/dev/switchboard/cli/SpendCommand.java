@@ -1,0 +1,161 @@
+package dev.switchboard.cli;
+
+import static dev.switchboard.cli.AdminClient.params;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code switchboard spend}: the spend report of a running gateway ({@code GET /global/spend/report}) as a table, and
+ * {@code spend logs}, its ledger rows. The groups come in the gateway's order (the most expensive first); the time
+ * range and the filters are checked by the gateway, whose 400 names the parameter.
+ */
+@Command(name = "spend", mixinStandardHelpOptions = true, version = Main.VERSION,
+        description = {"Spend of a running gateway, grouped by key, tag, model (deployment), alias or day "
+                + "(GET /global/spend/report, master key).",
+                "Times are UTC; without --since or --from the report covers all time."},
+        subcommands = SpendCommand.Logs.class)
+final class SpendCommand implements Callable<Integer> {
+    /** Lower case, as typed: picocli checks the value and lists these in the error. */
+    enum By { key, tag, model, alias, day }
+
+    /** The filters the report and the logs share, under the gateway's parameter names. */
+    static final class Filters {
+        @Option(names = "--since", paramLabel = "DURATION", description = "Only the last 30d, 12h, 1mo, …")
+        String since;
+        @Option(names = "--from", paramLabel = "DATE", description = "From this day (2026-11-01) or ISO-8601 time.")
+        String from;
+        @Option(names = "--to", paramLabel = "DATE", description = "Up to this day, included, or ISO-8601 time.")
+        String to;
+        @Option(names = "--key", paramLabel = "KEY", description = "One key: the key, its token hash, key_id (also of a deleted key) or alias.")
+        String key;
+        @Option(names = "--tag", paramLabel = "TAG", description = "Requests with this tag.")
+        String tag;
+        @Option(names = "--model", paramLabel = "MODEL", description = "Requests for this alias, or served by this deployment (provider/model).")
+        String model;
+    }
+
+    @Mixin AdminClient.Options gateway;
+    @Mixin Filters filters;
+
+    @Option(names = "--by", defaultValue = "key", paramLabel = "key|tag|model|alias|day",
+            description = "Group by the key, the key's tags, the deployment that served, the alias asked for, or the UTC day "
+                    + "(default: ${DEFAULT-VALUE}).")
+    By by;
+
+    @Override
+    public Integer call() {
+        return AdminClient.run(gateway, c -> {
+            AdminClient.Answer a = c.get("/global/spend/report", params("group_by", by.name(), "since", filters.since,
+                    "start_date", filters.from, "end_date", filters.to, "key", filters.key, "tag", filters.tag,
+                    "model", filters.model));
+            if (gateway.json) System.out.println(a.raw());
+            else report(a.json());
+        });
+    }
+
+    private void report(JsonNode r) {
+        String start = Table.time(r.path("start"));
+        String end = Table.time(r.path("end"));
+        System.out.println("spend by " + by + (start == null && end == null ? ", all time"
+                : " from " + (start == null ? "the start" : start) + " to " + (end == null ? "now" : end)));
+        JsonNode groups = r.path("groups");
+        // The unpriced column only when some group has unpriced requests: it is noise otherwise.
+        boolean unpriced = false;
+        for (JsonNode g : groups) unpriced |= g.path("unpriced_requests").asLong() > 0;
+        boolean keys = by == By.key;
+        String first = switch (by) {
+            case key -> "KEY_ID";
+            case tag -> "TAG";
+            case model -> "DEPLOYMENT";
+            case alias -> "MODEL";
+            case day -> "DAY (UTC)";
+        };
+        List<String> head = new ArrayList<>(List.of(first));
+        if (keys) head.add("KEY ALIAS");
+        head.addAll(List.of("SPEND", "REQUESTS", "FAILED", "TOKENS IN", "TOKENS OUT", "CACHED"));
+        if (unpriced) head.add("UNPRICED");
+        Table t = new Table(head.toArray(String[]::new));
+        for (int i = keys ? 2 : 1; i < head.size(); i++) t.alignRight(i);
+        List<JsonNode> amounts = new ArrayList<>(groups.findValues("spend"));
+        amounts.add(r.path("total_spend"));
+        int dp = Table.decimals(amounts, 4);
+        long[] sums = new long[6];
+        for (JsonNode g : groups) {
+            long[] n = numbers(g);
+            for (int i = 0; i < n.length; i++) sums[i] += n[i];
+            t.row(row(keys, unpriced, Table.text(g.path("group")), Table.text(g.path("key_alias")), Table.usd(g.path("spend"), dp), n));
+        }
+        if (t.isEmpty()) {
+            System.out.println("no requests in this range");
+        } else {
+            // A request with several tags counts in each tag's group, so the gateway sends no total for tags. For the
+            // other groupings every ledger row is in exactly one group, so the column sums are exact.
+            if (r.has("total_spend")) {
+                sums[0] = r.path("total_requests").asLong();
+                t.rule().row(row(keys, unpriced, "TOTAL", null, Table.usd(r.path("total_spend"), dp), sums));
+            }
+            t.print(System.out);
+            if (!r.has("total_spend")) System.out.println("(no total: a request with several tags counts under each of them)");
+        }
+        for (JsonNode u : r.path("unpriced_models")) System.out.println("unpriced: " + u.asText() + " (its calls cost $0)");
+    }
+
+    /** requests, failed attempts, prompt, completion and cache-read tokens, unpriced requests. */
+    private static long[] numbers(JsonNode g) {
+        return new long[] {g.path("requests").asLong(), g.path("failed_attempts").asLong(), g.path("prompt_tokens").asLong(),
+                g.path("completion_tokens").asLong(), g.path("cache_read_tokens").asLong(), g.path("unpriced_requests").asLong()};
+    }
+
+    private static Object[] row(boolean keys, boolean unpriced, String group, String alias, String spend, long[] n) {
+        List<Object> c = new ArrayList<>();
+        c.add(group);
+        if (keys) c.add(alias);
+        c.add(spend);
+        for (int i = 0; i < 5; i++) c.add(n[i]);
+        if (unpriced) c.add(n[5]);
+        return c.toArray();
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true, version = Main.VERSION,
+            description = "The ledger's rows, newest first: one per attempt, failed ones included (GET /spend/logs).")
+    static final class Logs implements Callable<Integer> {
+        @Mixin AdminClient.Options gateway;
+        @Mixin Filters filters;
+        @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "At most N rows (default: ${DEFAULT-VALUE}, up to 1000).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            return AdminClient.run(gateway, c -> {
+                AdminClient.Answer a = c.get("/spend/logs", params("page_size", limit, "since", filters.since,
+                        "start_date", filters.from, "end_date", filters.to, "key", filters.key, "tag", filters.tag,
+                        "model", filters.model));
+                if (gateway.json) {
+                    System.out.println(a.raw());
+                    return;
+                }
+                Table t = new Table("TIME", "KEY", "MODEL", "DEPLOYMENT", "ROUTE", "STATUS", "SPEND", "TOKENS IN", "TOKENS OUT",
+                        "MS", "REQUEST_ID").alignRight(5, 6, 7, 8, 9);
+                int dp = Table.decimals(a.json().path("data").findValues("spend"), 4);
+                for (JsonNode row : a.json().path("data")) {
+                    String status = row.path("status").asText() + (row.path("error_type").isTextual() ? " " + row.path("error_type").asText() : "");
+                    String id = row.path("request_id").asText() + (row.path("attempt").asInt() > 0 ? " #" + row.path("attempt").asInt() : "");
+                    t.row(Table.time(row.path("endTime")), Table.text(row.path("key_alias").isTextual() ? row.path("key_alias") : row.path("key_id")),
+                            Table.text(row.path("model")), Table.text(row.path("deployment")), Table.text(row.path("route")), status,
+                            Table.usd(row.path("spend"), dp), row.path("prompt_tokens").asLong(), row.path("completion_tokens").asLong(),
+                            Table.text(row.path("latency_ms")), id);
+                }
+                if (t.isEmpty()) System.out.println("no requests in this range");
+                else t.print(System.out);
+                long total = a.json().path("total").asLong();
+                if (total > t.size()) System.out.println(t.size() + " of " + total + " rows, newest first (--limit N for more)");
+            });
+        }
+    }
+}

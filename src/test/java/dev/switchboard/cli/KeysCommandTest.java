@@ -1,0 +1,206 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code switchboard keys …} against a real gateway over real HTTP, the way a user drives it from a shell. */
+class KeysCommandTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static TestGateway gw;
+
+    record Run(int exit, String out, String err) {}
+
+    @BeforeAll
+    static void start() { gw = TestGateway.standard(); }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    /** Runs {@code switchboard args…} in this JVM with stdout and stderr captured. */
+    static Run cli(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int exit = new CommandLine(new Main()).execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** {@code switchboard <command…> --url <gw> --master-key <key> <rest…>}: the command words come first. */
+    static Run admin(TestGateway g, int commandWords, String... args) {
+        List<String> all = new ArrayList<>(List.of(args).subList(0, commandWords));
+        all.addAll(List.of("--url", g.baseUrl(), "--master-key", TestGateway.MASTER_KEY));
+        all.addAll(List.of(args).subList(commandWords, args.length));
+        Run r = cli(all.toArray(String[]::new));
+        assertThat(r.err()).as("says which gateway it talks to").startsWith("gateway " + g.baseUrl() + " (admin API)");
+        return r;
+    }
+
+    static Run keys(String... args) { return admin(gw, 2, prepend("keys", args)); }
+
+    static Run ok(Run r) {
+        assertThat(r.exit()).as("stdout:\n%s\nstderr:\n%s", r.out(), r.err()).isZero();
+        return r;
+    }
+
+    static String[] prepend(String first, String... rest) {
+        String[] a = new String[rest.length + 1];
+        a[0] = first;
+        System.arraycopy(rest, 0, a, 1, rest.length);
+        return a;
+    }
+
+    /** The secret of a create or regenerate answer: it is alone after its label on the first line. */
+    static String secretIn(String out) {
+        Matcher m = Pattern.compile("^(?:new )?key: (sk-sb-\\S+)$", Pattern.MULTILINE).matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return m.group(1);
+    }
+
+    static int chat(String key) {
+        return Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"gpt\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}").statusCode();
+    }
+
+    /** The line of {@code keys list} for a key alias (the alias is the first column). */
+    static String listLine(String alias) {
+        return ok(keys("list")).out().lines().filter(l -> l.startsWith(alias + " ")).findFirst().orElse(null);
+    }
+
+    @Test
+    void aKeysWholeLifeThroughTheCli() throws Exception {
+        Run created = ok(keys("create", "--alias", "cli-notes", "--budget", "5", "--period", "30d", "--models", "gpt,mock",
+                "--tag", "team-a", "--tag", "cli", "--rpm", "100", "--metadata", "owner=me"));
+        String key = secretIn(created.out());
+        assertThat(created.out().lines().findFirst().orElseThrow()).isEqualTo("key: " + key);
+        assertThat(created.out()).contains("only time it is shown").containsPattern("key_alias +cli-notes")
+                .containsPattern("max_budget +\\$5\\.00").containsPattern("budget_duration +30d").containsPattern("models +gpt,mock")
+                .containsPattern("tags +team-a,cli").containsPattern("rpm_limit +100").contains("{\"owner\":\"me\"}");
+        String keyId = created.out().lines().filter(l -> l.startsWith("key_id ")).findFirst().orElseThrow().split(" +")[1];
+        assertThat(chat(key)).isEqualTo(200);
+
+        String line = listLine("cli-notes");
+        assertThat(line).as("list").isNotNull().contains("sk-sb-..." + key.substring(key.length() - 4)).contains(keyId)
+                .contains("/ $5.00").contains("30d, resets ").contains("gpt,mock").endsWith("active").doesNotContain(key);
+        assertThat(line).containsPattern("\\$0\\.\\d*[1-9]\\d* / ");  // the call's spend: small, not zero
+
+        Run info = ok(keys("info", "cli-notes"));
+        assertThat(info.out()).containsPattern("key_id +" + keyId).containsPattern("blocked +false").doesNotContain(key);
+        assertThat(ok(keys("info", keyId)).out()).as("by key_id as by alias").isEqualTo(info.out());
+
+        assertThat(ok(keys("block", "cli-notes")).out()).startsWith("blocked key 'cli-notes' (" + keyId + ", sk-sb-...");
+        assertThat(listLine("cli-notes")).endsWith("blocked");
+        assertThat(chat(key)).isEqualTo(401);
+        assertThat(ok(keys("unblock", key)).out()).startsWith("unblocked key 'cli-notes'");
+        assertThat(chat(key)).isEqualTo(200);
+
+        Run updated = ok(keys("update", "cli-notes", "--budget", "10", "--period", "none", "--models", ""));
+        assertThat(updated.out()).startsWith("updated key 'cli-notes'");
+        assertThat(ok(keys("info", "cli-notes")).out()).containsPattern("max_budget +\\$10\\.00")
+                .containsPattern("budget_duration +-").containsPattern("models +all");
+
+        Run regenerated = ok(keys("regenerate", "cli-notes"));
+        String fresh = secretIn(regenerated.out());
+        assertThat(fresh).isNotEqualTo(key);
+        assertThat(regenerated.out()).startsWith("new key: " + fresh).containsPattern("key_id +" + keyId);
+        assertThat(chat(key)).as("the old secret").isEqualTo(401);
+        assertThat(chat(fresh)).isEqualTo(200);
+
+        assertThat(ok(keys("delete", fresh)).out()).isEqualTo("deleted 1 key(s): sk-sb-..." + fresh.substring(fresh.length() - 4) + "\n");
+        assertThat(listLine("cli-notes")).isNull();
+        Run gone = keys("info", "cli-notes");
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.out()).isEmpty();
+        assertThat(gone.err()).contains("error (HTTP 404): No key matches 'cli-notes'");
+    }
+
+    @Test
+    void jsonPrintsTheGatewaysAnswer() throws Exception {
+        JsonNode created = JSON.readTree(ok(keys("create", "--json", "--alias", "cli-json", "--expires", "90d", "--auto-tier", "cheap"))
+                .out());
+        assertThat(created.path("key").asText()).startsWith("sk-sb-");
+        assertThat(created.path("key_alias").asText()).isEqualTo("cli-json");
+        assertThat(created.path("auto_tier").asText()).isEqualTo("cheap");
+        assertThat(created.path("expires").isTextual()).isTrue();
+        JsonNode list = JSON.readTree(ok(keys("list", "--json")).out());
+        assertThat(list.path("keys").findValuesAsText("key_alias")).contains("cli-json");
+        assertThat(list.path("total_count").asInt()).isEqualTo(list.path("keys").size());
+        JsonNode info = JSON.readTree(ok(keys("info", "--json", "cli-json")).out());
+        assertThat(info.path("info").path("key_id").asText()).isEqualTo(created.path("key_id").asText());
+        ok(keys("delete", "cli-json"));
+    }
+
+    @Test
+    void theGatewaysRefusalIsPrintedWithItsStatus() {
+        Run bad = keys("create", "--alias", "cli-bad", "--expires", "90x");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("error (HTTP 400): 'duration': '90x' is not a duration");
+        assertThat(bad.out()).isEmpty();
+        // a number picocli cannot read is a usage error before any request
+        Run notANumber = cli("keys", "create", "--url", gw.baseUrl(), "--budget", "five");
+        assertThat(notANumber.exit()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("'five' is not an amount of US dollars");
+    }
+
+    @Test
+    void aWrongOrMissingMasterKeyIsTheGateways401() {
+        Run wrong = cli("keys", "list", "--url", gw.baseUrl(), "--master-key", "sk-not-the-master-key");
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.out()).isEmpty();
+        assertThat(wrong.err()).startsWith("gateway " + gw.baseUrl() + " (admin API)\n")
+                .contains("error (HTTP 401): Incorrect API key provided").doesNotContain("hint");
+        Run none = cli("keys", "list", "--url", gw.baseUrl() + "/v1/");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).as("the /v1 an OpenAI base URL has is dropped").startsWith("gateway " + gw.baseUrl() + " (admin API)")
+                .contains("error (HTTP 401): No API key provided").contains("hint: this gateway has a master key");
+    }
+
+    @Test
+    void aGatewayThatIsNotRunningIsSaidSo() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run r = cli("keys", "list", "--url", "http://127.0.0.1:" + port);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot reach the gateway at http://127.0.0.1:" + port + ": is it running? (switchboard serve");
+        Run s = cli("spend", "--url", "http://127.0.0.1:" + port);
+        assertThat(s.exit()).isEqualTo(1);
+        assertThat(s.err()).contains("cannot reach the gateway at http://127.0.0.1:" + port);
+        Run notUrl = cli("keys", "list", "--url", "localhost:4000");
+        assertThat(notUrl.exit()).isEqualTo(1);
+        assertThat(notUrl.err()).contains("--url must be the gateway's http(s) address");
+    }
+
+    @Test
+    void helpNamesLiteLlmsFieldsAndNeverTheMasterKey() {
+        Run help = cli("keys", "create", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("max_budget", "budget_duration", "rpm_limit", "max_parallel_requests", "--master-key",
+                "SWITCHBOARD_MASTER_KEY", "SWITCHBOARD_URL");
+        Run missing = cli("keys");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("Missing a subcommand");
+    }
+}
