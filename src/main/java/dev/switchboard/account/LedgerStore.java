@@ -7,13 +7,19 @@ import java.sql.Types;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-/** Writes ledger rows in batches, one transaction per batch (a batch is in the ledger whole or not at all). */
+/**
+ * Writes ledger rows in batches, one transaction per batch (a batch is in the ledger whole or not at all), or one row
+ * at a time when a batch fails, so that one row the database refuses cannot hold back the others.
+ */
 final class LedgerStore {
     private static final String INSERT = "INSERT INTO spend_logs (request_id, attempt, started_at, ended_at, key_id, key_alias, "
             + "end_user, call_type, requested_model, deployment, route, tier, cache_status, prompt_tokens, completion_tokens, "
             + "cache_read_tokens, cache_write_tokens, reasoning_tokens, usage_estimated, cost_nanos, saved_nanos, priced, latency_ms, "
-            + "ttft_ms, status, error_type) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    private static final String INSERT_TAG = "INSERT INTO spend_tags (request_id, attempt, tag, ended_at) VALUES (?,?,?,?)";
+            + "ttft_ms, status, error_type) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+    // ON CONFLICT DO NOTHING (SQLite 3.24+ and PostgreSQL alike): a batch retried after a commit whose answer was lost
+    // writes nothing twice.
+    private static final String INSERT_TAG = "INSERT INTO spend_tags (request_id, attempt, tag, ended_at) VALUES (?,?,?,?) "
+            + "ON CONFLICT DO NOTHING";
 
     private final Database db;
 
@@ -38,6 +44,27 @@ final class LedgerStore {
             }
             return null;
         });
+    }
+
+    /**
+     * Each row in its own transaction, after a batch failed.
+     *
+     * @return the rows the database refused (empty when all went in)
+     * @throws RuntimeException when not one row could be written (the store itself is failing)
+     */
+    List<SpendRecord> insertEach(List<SpendRecord> rows) {
+        List<SpendRecord> refused = new java.util.ArrayList<>();
+        RuntimeException last = null;
+        for (SpendRecord r : rows) {
+            try {
+                insert(List.of(r));
+            } catch (RuntimeException e) {
+                refused.add(r);
+                last = e;
+            }
+        }
+        if (refused.size() == rows.size() && last != null) throw last;
+        return refused;
     }
 
     private static void bind(PreparedStatement ps, SpendRecord r) throws SQLException {

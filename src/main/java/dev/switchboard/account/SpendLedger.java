@@ -104,11 +104,31 @@ public final class SpendLedger implements AutoCloseable {
                     failingSince = 0;
                 }
             } catch (RuntimeException e) {
-                retry.addAll(batch);
-                if (failingSince == 0) failingSince = System.currentTimeMillis();
-                log.error("ledger: writing {} rows failed, kept to try again: {}", batch.size(), e.getMessage());
-                return false;
+                if (!writeOneByOne(batch, e)) return false;
             }
+        }
+    }
+
+    /**
+     * After a failed batch: row by row. Rows the database refuses while it takes others (a value it cannot store) are
+     * logged one by one and dropped, so they cannot block the ledger; when no row goes in, the store is failing and
+     * the whole batch is kept to try again.
+     */
+    private boolean writeOneByOne(List<SpendRecord> batch, RuntimeException batchError) {
+        try {
+            List<SpendRecord> refused = store.insertEach(batch);
+            written.addAndGet(batch.size() - refused.size());
+            for (SpendRecord r : refused) {
+                dropped.incrementAndGet();
+                log.error("ledger: the store refused the row of request {} (attempt {}, key {}, cost {} nano-USD); dropped: {}",
+                        r.requestId(), r.attempt(), r.keyId(), r.costNanos(), batchError.getMessage());
+            }
+            return true;
+        } catch (RuntimeException e) {
+            retry.addAll(batch);
+            if (failingSince == 0) failingSince = System.currentTimeMillis();
+            log.error("ledger: writing {} rows failed, kept to try again: {}", batch.size(), e.getMessage());
+            return false;
         }
     }
 

@@ -1,0 +1,65 @@
+package dev.switchboard.account;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.store.Database;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ledger writer: batches behind the request path, nothing written twice, one bad row never blocks the rest. */
+class SpendLedgerTest {
+    @TempDir
+    Path dir;
+
+    private static SpendRecord row(String id, int attempt, String callType, long cost, String... tags) {
+        return new SpendRecord(id, attempt, 1_000, 2_000, "key_a", "app", null, callType, "gpt", "openai/gpt-4o-mini", "primary",
+                null, "miss", 10, 5, 0, 0, 0, false, cost, 0, true, 12L, null, 200, null, List.of(tags));
+    }
+
+    @Test
+    void rowsAreWrittenInBatchesAndReadBackWithTheirTags() {
+        try (Database db = Database.open(null, dir.resolve("l.db").toString())) {
+            SpendLedger ledger = new SpendLedger(db, 60_000); // no timed flush during the test: only explicit ones
+            for (int i = 0; i < 12_000; i++) ledger.record(row("req_" + i, 0, "chat", 7, "a", "b"));
+            assertThat(ledger.flush()).isTrue();
+            assertThat(ledger.written()).isEqualTo(12_000);
+            SpendReports reports = new SpendReports(db, ledger);
+            assertThat(reports.logs(SpendQuery.ALL, 1, 5).total()).isEqualTo(12_000);
+            assertThat(reports.logs(new SpendQuery(null, null, "b", null, null, null), 1, 1).rows().get(0).tags()).containsExactly("a", "b");
+            assertThat(reports.totals(SpendQuery.ALL, SpendReports.GroupBy.KEY).get(0).costNanos()).isEqualTo(84_000);
+            ledger.close();
+        }
+    }
+
+    @Test
+    void aRowWrittenTwiceIsStoredOnceAndARowTheStoreRefusesDoesNotBlockTheOthers() {
+        try (Database db = Database.open(null, dir.resolve("l.db").toString())) {
+            SpendLedger ledger = new SpendLedger(db, 60_000);
+            ledger.record(row("req_1", 0, "chat", 5));
+            ledger.flush();
+            ledger.record(row("req_1", 0, "chat", 5));      // a retried batch whose first commit went through
+            ledger.record(row("req_2", 0, null, 5));        // call_type is NOT NULL: the store refuses this one
+            ledger.record(row("req_3", 0, "stream", 5));
+            assertThat(ledger.flush()).isTrue();
+            assertThat(ledger.dropped()).isEqualTo(1);
+            assertThat(ledger.pending()).isZero();
+            SpendReports reports = new SpendReports(db, ledger);
+            assertThat(reports.logs(SpendQuery.ALL, 1, 10).rows()).extracting(SpendRecord::requestId).containsExactly("req_3", "req_1");
+            ledger.close();
+        }
+    }
+
+    @Test
+    void aStoreThatFailsKeepsTheRowsToTryAgain() {
+        Database db = Database.open(null, dir.resolve("l.db").toString());
+        SpendLedger ledger = new SpendLedger(db, 60_000);
+        db.close();
+        ledger.record(row("req_1", 0, "chat", 5));
+        ledger.record(row("req_2", 0, "chat", 5));
+        assertThat(ledger.flush()).isFalse();
+        assertThat(ledger.pending()).isEqualTo(2);
+        assertThat(ledger.dropped()).isZero();
+    }
+}
