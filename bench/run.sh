@@ -4,6 +4,9 @@
 #   (a) highest throughput at 64 connections (wrk, closed loop), non-stream and stream, gateway/direct ratio
 #   (b) latency the gateway adds at a fixed 1,000 req/s (bench/LoadGen.java, open loop), p50 and p99
 #   (c) time to the first streamed chunk (first SSE "data:" line), p50, sequential requests
+#   (v) governance: the throughput of (a) through the gateway with a virtual key (a budget, rpm/tpm limits, an
+#       allowlist; made with POST /key/generate) beside the master key's: master key, virtual key, master key again
+#       in the same run; the ratio is to the mean of the two master-key windows (target: within 10 %)
 #
 # It starts the simulator and the gateway itself on free loopback ports, waits until both answer, runs
 # everything, stops what it started (also on Ctrl-C or an error) and prints a Markdown table, also written to
@@ -24,7 +27,7 @@
 #   BENCH_RATE=1000 BENCH_LATENCY_DURATION=10 (open-loop rate and seconds), BENCH_TTFB_COUNT=2000,
 #   BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_JAVA_OPTS (extra JVM options for gateway+simulator),
 #   BENCH_QUIET_WAIT=60 (seconds, in total, to wait for other busy processes, e.g. a Maven build, to finish,
-#   and to repeat disturbed measurements).
+#   and to repeat disturbed measurements), BENCH_STEADY_MAX=60 BENCH_STEADY_SLICE=4 (the steady check, below).
 #
 # Other processes: before each measurement the script waits (bounded) until the machine is idle, and after
 # it compares the CPU the machine used with the CPU of gateway + simulator + generator. A measurement during
@@ -34,8 +37,11 @@
 # its throughput is steady (measured: the gateway spends ~27 s of CPU in the JIT compilers and climbs from
 # ~1k to ~10k req/s over ~26 s of full load; the simulator reaches its plateau after ~15 s). A few seconds of
 # warm-up would measure the JIT, not the gateway. So the suite first drives both paths for BENCH_JIT_WARMUP
-# seconds (gateway non-stream 45%, gateway stream 35%, direct non-stream and stream 10% each; the gateway
-# traffic also warms the simulator).
+# seconds (gateway 80%: non-stream 25% master key + 20% virtual key, stream 20% + 15%; direct non-stream and stream
+# 10% each; the gateway traffic also warms the simulator). On a slower VM that is not enough (measured on one: the
+# gateway's non-stream throughput still climbed from 1.4k to 5.6k req/s during (a)), so a steady check follows:
+# BENCH_STEADY_SLICE-second slices of gateway non-stream load, master key and virtual key in turn, until each key's
+# last slice is within 10% of its previous one (at least 4 slices, at most BENCH_STEADY_MAX seconds).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,6 +50,8 @@ root="$(dirname "$here")"
 DURATION="${BENCH_DURATION:-10}"
 WARMUP="${BENCH_WARMUP:-2}"
 JIT_WARMUP="${BENCH_JIT_WARMUP:-50}"
+STEADY_MAX="${BENCH_STEADY_MAX:-60}"
+STEADY_SLICE="${BENCH_STEADY_SLICE:-4}"
 CONNS="${BENCH_CONNECTIONS:-64}"
 RATE="${BENCH_RATE:-1000}"
 LAT_DURATION="${BENCH_LATENCY_DURATION:-10}"
@@ -60,6 +68,8 @@ T_THROUGHPUT=20000   # req/s, non-stream, through the gateway
 T_ADD_P50=0.2        # ms added at 1,000 req/s
 T_ADD_P99=1.0        # ms added at 1,000 req/s
 T_ADD_TTFB=1.0       # ms added to the first streamed chunk, p50
+T_VK_RATIO=0.90      # (v) virtual-key throughput / master-key throughput, non-stream and stream
+MASTER_KEY="sk-bench-master-$(date +%s)-$$"   # the gateway's master key in this run (loopback only)
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -278,6 +288,9 @@ model_list:
       model: openai/gpt-4o-mini
       api_base: http://127.0.0.1:$sim_port/v1
       api_key: sk-bench
+general_settings:
+  master_key: $MASTER_KEY
+  database_path: $work/gateway-$placement.db
 EOF
   log "[$placement] simulator on :$sim_port ${load_pin[*]:-(not pinned)}, gateway on :$gw_port ${gw_pin[*]:-(not pinned)} ${gw_loops[*]:-}"
   # shellcheck disable=SC2086
@@ -297,19 +310,36 @@ EOF
   local sbody_direct='{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}'
   local sbody_gw='{"model":"bench","stream":true,"messages":[{"role":"user","content":"hi"}]}'
 
-  # Sanity: both paths answer 200 with a completion, non-stream and stream, before measuring anything.
-  local out
-  for spec in "direct|$direct_url|$body_direct" "gateway|$gw_url|$body_gw" "direct|$direct_url|$sbody_direct" "gateway|$gw_url|$sbody_gw"; do
-    IFS='|' read -r name url body <<<"$spec"
-    out=$(curl -s --max-time 5 -w '\n%{http_code}' -H 'content-type: application/json' -H 'authorization: Bearer sk-bench' -d "$body" "$url" || true)
+  # The virtual key for (v): a budget that is priced and reserved on every call (the deployment, openai/gpt-4o-mini,
+  # is priced by the bundled catalog) but never reached, limits that never trigger, an allowlist.
+  local out vkey
+  local vk_body='{"key_alias":"bench-'"$placement"'","models":["bench"],"max_budget":1000000,"budget_duration":"30d","rpm_limit":1000000000000,"tpm_limit":1000000000000000,"max_parallel_requests":100000}'
+  out=$(curl -s --max-time 10 -H 'content-type: application/json' -H "authorization: Bearer $MASTER_KEY" -d "$vk_body" \
+      "http://127.0.0.1:$gw_port/key/generate" || true)
+  vkey=$(sed -n 's/.*"key":"\(sk-sb-[^"]*\)".*/\1/p' <<<"$out")
+  [ -n "$vkey" ] || { echo "$out" >&2; die "POST /key/generate did not return a key"; }
+
+  # Sanity: every path answers 200 with a completion, non-stream and stream, before measuring anything; the virtual
+  # key's answers carry its x-ratelimit headers, and a non-stream one a cost above 0 (the budget path really runs).
+  local key
+  for spec in "direct|$direct_url|$body_direct|sk-bench" "gateway|$gw_url|$body_gw|$MASTER_KEY" "virtual key|$gw_url|$body_gw|$vkey" \
+      "direct|$direct_url|$sbody_direct|sk-bench" "gateway|$gw_url|$sbody_gw|$MASTER_KEY" "virtual key|$gw_url|$sbody_gw|$vkey"; do
+    IFS='|' read -r name url body key <<<"$spec"
+    out=$(curl -s -i --max-time 5 -w '\n%{http_code}' -H 'content-type: application/json' -H "authorization: Bearer $key" -d "$body" "$url" || true)
     [ "$(tail -1 <<<"$out")" = 200 ] && grep -q 'Hello from the simulator\|"content"' <<<"$out" \
       || { echo "$out" >&2; die "sanity request to $name ($url) failed"; }
+    [ "$name" = "virtual key" ] || continue
+    grep -qi '^x-ratelimit-remaining-requests:' <<<"$out" || { echo "$out" >&2; die "the virtual key's answer has no x-ratelimit headers"; }
+    grep -q '"stream":true' <<<"$body" && continue   # a stream's cost comes in its usage, not in a header
+    grep -qiE '^x-switchboard-cost: 0*\.0*[1-9]' <<<"$out" || { echo "$out" >&2; die "the virtual key's call was not priced (x-switchboard-cost)"; }
   done
 
   # ---------------- JIT warm-up of both JVMs (nothing measured)
   declare -A rps errs cpu other lat ttfb
   local spec w name url model auth stream
-  for spec in "45|gateway|$gw_url|bench||0" "35|gateway|$gw_url|bench||1" "10|direct|$direct_url|gpt-4o-mini|sk-bench|0" "10|direct|$direct_url|gpt-4o-mini|sk-bench|1"; do
+  # (the gateway's share is split between the master key and the virtual key: the same code, plus governance)
+  for spec in "25|gateway|$gw_url|bench|$MASTER_KEY|0" "20|gateway-vk|$gw_url|bench|$vkey|0" "20|gateway|$gw_url|bench|$MASTER_KEY|1" \
+      "15|gateway-vk|$gw_url|bench|$vkey|1" "10|direct|$direct_url|gpt-4o-mini|sk-bench|0" "10|direct|$direct_url|gpt-4o-mini|sk-bench|1"; do
     IFS='|' read -r w name url model auth stream <<<"$spec"
     w=$(( JIT_WARMUP * w / 100 )); [ "$w" -ge 1 ] || continue
     log "[$placement] JIT warm-up: $name stream=$stream for ${w}s"
@@ -319,11 +349,41 @@ EOF
       "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${w}s" --timeout 5s -s "$here/post.lua" "$url"
   done
 
+  # ---------------- steady check: the gateway's non-stream throughput has stopped climbing (nothing measured)
+  local sl_rps=() sl_key steady="" spent=0 i=0 line
+  while [ "$spent" -lt "$STEADY_MAX" ]; do
+    if [ $((i % 2)) = 0 ]; then sl_key=$MASTER_KEY; else sl_key=$vkey; fi
+    wait_quiet
+    BENCH_MODEL=bench BENCH_AUTH=$sl_key BENCH_STREAM=0 bg_wait_out "$work/steady.out" \
+      "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${STEADY_SLICE}s" --timeout 5s -s "$here/post.lua" "$gw_url" \
+      || { cat "$work/steady.out" >&2; die "steady check: wrk failed"; }
+    line=$(grep '^BENCH_RESULT' "$work/steady.out") || die "no BENCH_RESULT line from wrk"
+    sl_rps[i]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+    spent=$((spent + STEADY_SLICE)); i=$((i + 1))
+    if [ "$i" -ge 4 ] && awk -v a="${sl_rps[i-1]}" -v b="${sl_rps[i-3]}" -v c="${sl_rps[i-2]}" -v d="${sl_rps[i-4]}" \
+        'BEGIN { exit !(a >= 0.9 * b && a <= 1.1 * b && c >= 0.9 * d && c <= 1.1 * d) }'; then
+      steady=1; break
+    fi
+  done
+  local steady_note
+  steady_note="slices of ${STEADY_SLICE}s, master key / virtual key in turn: $(for r in "${sl_rps[@]}"; do printf '%s ' "$(fmt_int "$r")"; done | sed 's/ $//; s/ / \/ /g') req/s"
+  if [ "$STEADY_MAX" -le 0 ]; then steady_note="skipped (BENCH_STEADY_MAX=0)"
+  elif [ -n "$steady" ]; then steady_note="steady after ${spent}s ($steady_note)"
+  else steady_note="⚠ still not steady after ${spent}s ($steady_note): the throughput rows may be low; raise BENCH_JIT_WARMUP"; fi
+  log "[$placement] steady check: $steady_note"
+  echo "=== steady check ($placement): $steady_note" >>"$raw"
+
   # ---------------- (a) throughput: wrk, closed loop, CONNS connections
   local target mode f line
+  # (v) rides along: after the master key ("gateway"), the virtual key ("gateway-vk"), then the master key again
+  # ("gateway-again"), so that a drift of the gateway's speed during the run (it keeps compiling) cancels in the ratio.
   for mode in nonstream stream; do
-    for target in direct gateway; do
-      if [ "$target" = direct ]; then url=$direct_url model=gpt-4o-mini auth=sk-bench; else url=$gw_url model=bench auth=""; fi
+    for target in direct gateway gateway-vk gateway-again; do
+      case "$target" in
+        direct) url=$direct_url model=gpt-4o-mini auth=sk-bench ;;
+        gateway-vk) url=$gw_url model=bench auth=$vkey ;;
+        *) url=$gw_url model=bench auth=$MASTER_KEY ;;
+      esac
       stream=0; [ "$mode" = stream ] && stream=1
       log "[$placement] (a) $target $mode: warm-up ${WARMUP}s, then ${DURATION}s at $CONNS connections"
       BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream \
@@ -340,7 +400,7 @@ EOF
 
   # ---------------- (b) added latency at a fixed rate: LoadGen rate (open loop)
   for target in direct gateway; do
-    if [ "$target" = direct ]; then url=$direct_url body=$body_direct auth=sk-bench; else url=$gw_url body=$body_gw auth=""; fi
+    if [ "$target" = direct ]; then url=$direct_url body=$body_direct auth=sk-bench; else url=$gw_url body=$body_gw auth=$MASTER_KEY; fi
     log "[$placement] (b) $target: open loop $RATE req/s, ${LAT_WARMUP}s warm-up + ${LAT_DURATION}s"
     f="$work/rate.out"
     local try
@@ -362,7 +422,7 @@ EOF
 
   # ---------------- (c) time to first streamed chunk: LoadGen ttfb (sequential)
   for target in direct gateway; do
-    if [ "$target" = direct ]; then url=$direct_url body=$sbody_direct auth=sk-bench; else url=$gw_url body=$sbody_gw auth=""; fi
+    if [ "$target" = direct ]; then url=$direct_url body=$sbody_direct auth=sk-bench; else url=$gw_url body=$sbody_gw auth=$MASTER_KEY; fi
     log "[$placement] (c) $target: $TTFB_COUNT sequential stream requests (+$TTFB_WARMUP warm-up)"
     f="$work/ttfb.out"
     measured "c.$target" "(c) $target first streamed chunk ($placement; CPU includes the generator's JVM start)" "$f" \
@@ -370,6 +430,11 @@ EOF
     ttfb[$target]=$(grep '^RESULT' "$f") || die "no RESULT line from LoadGen"
     log "[$placement]     first data: p50 $(kv p50_us "${ttfb[$target]}") us"
   done
+
+  # What the virtual key spent: each of its calls reserved its worst case and settled to a real, priced cost.
+  local vk_spend
+  vk_spend=$(curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$gw_port/key/info?key=$vkey" \
+    | sed -n 's/.*"spend":\([0-9.eE+-]*\).*/\1/p')
 
   stop_all
   { echo "=== gateway log"; cat "$work/gateway.log"; echo; echo "=== simulator log"; cat "$work/simulator.log"; } >>"$raw"
@@ -384,8 +449,16 @@ EOF
   local ratio_n ratio_s
   ratio_n=$(calc %.2f "${rps[gateway.nonstream]}/${rps[direct.nonstream]}")
   ratio_s=$(calc %.2f "${rps[gateway.stream]}/${rps[direct.stream]}")
+  # (v): the virtual key against the mean of the master-key windows before and after it
+  local m_n m_s vk_n vk_s drift_n drift_s
+  m_n=$(calc %.0f "(${rps[gateway.nonstream]}+${rps[gateway-again.nonstream]})/2")
+  m_s=$(calc %.0f "(${rps[gateway.stream]}+${rps[gateway-again.stream]})/2")
+  vk_n=$(calc %.2f "${rps[gateway-vk.nonstream]}/$m_n"); vk_s=$(calc %.2f "${rps[gateway-vk.stream]}/$m_s")
+  drift_n=$(calc %+.0f "100*(${rps[gateway-again.nonstream]}-${rps[gateway.nonstream]})/${rps[gateway.nonstream]}")
+  drift_s=$(calc %+.0f "100*(${rps[gateway-again.stream]}-${rps[gateway.stream]})/${rps[gateway.stream]}")
   local e_note=""
-  for k in direct.nonstream gateway.nonstream direct.stream gateway.stream; do
+  for k in direct.nonstream gateway.nonstream gateway-vk.nonstream gateway-again.nonstream \
+      direct.stream gateway.stream gateway-vk.stream gateway-again.stream; do
     [ "${errs[$k]}" -gt 0 ] && e_note+=" ${k}: ${errs[$k]} wrk errors;"
   done
   for k in direct gateway; do
@@ -398,22 +471,27 @@ EOF
   local d1 d2 d3 d4 d5 any_disturbed=""
   flag() { local k m=""; for k; do [ "${other[$k]:-0}" -gt "$OTHER_LIMIT" ] && m=" ⚠"; done; echo "$m"; }
   d1=$(flag a.direct.nonstream a.gateway.nonstream); d2=$(flag a.direct.stream a.gateway.stream)
+  local d6 d7
+  d6=$(flag a.gateway.nonstream a.gateway-vk.nonstream a.gateway-again.nonstream)
+  d7=$(flag a.gateway.stream a.gateway-vk.stream a.gateway-again.stream)
   d3=$(flag b.direct b.gateway); d4=$d3; d5=$(flag c.direct c.gateway)
   local lagged=""
   for k in direct gateway; do
     awk -v l="$(kv lag_p99_us "${lat[$k]}")" -v m="$LAG_LIMIT_US" 'BEGIN { exit !(l > m) }' && lagged=" ‡"
   done
   d4="$d4$lagged"
-  [ -n "$d1$d2$d3$d5" ] && any_disturbed="
+  [ -n "$d1$d2$d3$d5$d6$d7" ] && any_disturbed="
 - ⚠ = other processes used more than ${OTHER_LIMIT}% of a core during that measurement (see the CPU lines): the number is disturbed; rerun on a quiet machine."
   [ -n "$lagged" ] && any_disturbed+="
 - ‡ = the generator's send lag p99 was above ${LAG_LIMIT_US} us in (b) (its core was disturbed): the p99 row is noisy; rerun."
-  local v1 v2 v3 v4
+  local v1 v2 v3 v4 v5 v6
   v1=$(verdict "$(awk -v g="${rps[gateway.nonstream]}" -v t=$T_THROUGHPUT 'BEGIN { print (g >= t) }')")
   v2=$(verdict "$(awk -v a="$add50" -v t=$T_ADD_P50 'BEGIN { print (a <= t) }')")
   v3=$(verdict "$(awk -v a="$add99" -v t=$T_ADD_P99 'BEGIN { print (a <= t) }')")
   v4=$(verdict "$(awk -v a="$add_t" -v t=$T_ADD_TTFB 'BEGIN { print (a <= t) }')")
-  for v in "$v1" "$v2" "$v3" "$v4"; do [ "$v" = pass ] || failed_targets=$((failed_targets + 1)); done
+  v5=$(verdict "$(awk -v r="$vk_n" -v t=$T_VK_RATIO 'BEGIN { print (r >= t) }')")
+  v6=$(verdict "$(awk -v r="$vk_s" -v t=$T_VK_RATIO 'BEGIN { print (r >= t) }')")
+  for v in "$v1" "$v2" "$v3" "$v4" "$v5" "$v6"; do [ "$v" = pass ] || failed_targets=$((failed_targets + 1)); done
 
   local desc
   if [ "$placement" = pinned ]; then
@@ -432,11 +510,17 @@ EOF
 | (b) latency p50 at $(fmt_int "$RATE") req/s (open loop) | $ms_d50 ms | $ms_g50 ms | $add50 ms | added ≤ $T_ADD_P50 ms | $v2$d3 |
 | (b) latency p99 at $(fmt_int "$RATE") req/s (open loop) | $ms_d99 ms | $ms_g99 ms | $add99 ms | added ≤ $T_ADD_P99 ms | $v3$d4 |
 | (c) first streamed chunk p50 (sequential) | $t_d ms | $t_g ms | $add_t ms | added ≤ $T_ADD_TTFB ms | $v4$d5 |
+| (v) throughput, non-stream, virtual key | — | $(fmt_int "${rps[gateway-vk.nonstream]}") req/s | ×$vk_n of master key | ≥ ×$T_VK_RATIO of master key | $v5$d6 |
+| (v) throughput, stream, virtual key | — | $(fmt_int "${rps[gateway-vk.stream]}") req/s | ×$vk_s of master key | ≥ ×$T_VK_RATIO of master key | $v6$d7 |
 
+- before (a), the steady check of the gateway's non-stream throughput: $steady_note
 - (a) gateway non-stream: ${cpu[a.gateway.nonstream]}
 - (a) direct non-stream: ${cpu[a.direct.nonstream]}
 - (a) gateway stream: ${cpu[a.gateway.stream]}
 - (a) direct stream: ${cpu[a.direct.stream]}
+- (v) master key in the windows before / after the virtual key's: non-stream $(fmt_int "${rps[gateway.nonstream]}") / $(fmt_int "${rps[gateway-again.nonstream]}") req/s (drift ${drift_n} %), stream $(fmt_int "${rps[gateway.stream]}") / $(fmt_int "${rps[gateway-again.stream]}") req/s (drift ${drift_s} %); the ratio is to their mean. The virtual key spent \$${vk_spend:-?} in this run, every call priced, reserved and settled.
+- (v) virtual key non-stream: ${cpu[a.gateway-vk.nonstream]}
+- (v) virtual key stream: ${cpu[a.gateway-vk.stream]}
 - (b) gateway at $(fmt_int "$RATE") req/s: ${cpu[b.gateway]} (window includes the generator's start and warm-up)
 - (b) generator send lag p99 (its own lateness; included in both columns, as is any queueing): direct $(calc %.3f "$(kv lag_p99_us "${lat[direct]}")/1000") ms, gateway $(calc %.3f "$(kv lag_p99_us "${lat[gateway]}")/1000") ms; p99.9 direct $(calc %.3f "$(kv p999_us "${lat[direct]}")/1000") ms, gateway $(calc %.3f "$(kv p999_us "${lat[gateway]}")/1000") ms
 - (c) whole stream p50: direct $(calc %.3f "$(kv whole_p50_us "${ttfb[direct]}")/1000") ms, gateway $(calc %.3f "$(kv whole_p50_us "${ttfb[gateway]}")/1000") ms
@@ -458,7 +542,7 @@ report=$(cat <<EOF
 
 Jar: \`$JAR\` (built $(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC')), commit $commit${dirty:+ (working tree has changes)}; $("$JAVA" -version 2>&1 | head -1);
 $ncpu CPUs ($(uname -r)); wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'); run took ${elapsed}s.
-JIT warm-up ${JIT_WARMUP}s of load on fresh JVMs; (a) wrk, ${WARMUP}s warm-up + ${DURATION}s; (b) bench/LoadGen.java open loop, ${LAT_WARMUP}s warm-up + ${LAT_DURATION}s;
+JIT warm-up ${JIT_WARMUP}s of load on fresh JVMs, then the steady check (below each table); (a) wrk, ${WARMUP}s warm-up + ${DURATION}s; (b) bench/LoadGen.java open loop, ${LAT_WARMUP}s warm-up + ${LAT_DURATION}s;
 (c) bench/LoadGen.java, $TTFB_WARMUP warm-up + $TTFB_COUNT sequential streams. Raw output: bench/results/raw-*.log.
 
 $(printf '%s\n\n' "${tables[@]}")

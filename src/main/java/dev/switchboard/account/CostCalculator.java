@@ -34,12 +34,17 @@ public final class CostCalculator {
 
     private static final BigDecimal NANOS_PER_USD = BigDecimal.valueOf(1_000_000_000L);
     private static final BigDecimal TWO = BigDecimal.valueOf(2);
+    /**
+     * Each price's resolved rates, per tier (index 0 the base): worked out once, since the decimal conversions and
+     * divisions cost more than the rest of a call's pricing. Bounded by the prices in use (one per deployment).
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<ModelPrice, Rates[]> RATES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private CostCalculator() {}
 
     /** USD cost of a finished call in nano-dollars (1e-9 USD), rounded UP, never negative. */
     public static long costNanos(ModelPrice price, Usage usage) {
-        Rates r = Rates.of(price, price.tierFor(Math.max(0, usage.promptTokens())));
+        Rates r = rates(price, price.tierFor(Math.max(0, usage.promptTokens())));
         long prompt = nonNeg(usage.promptTokens());
         long reads = nonNeg(usage.cacheReadTokens());
         long writes = nonNeg(usage.cacheWriteTokens());
@@ -78,7 +83,7 @@ public final class CostCalculator {
         for (int i = -1; i < price.tiers().size(); i++) {
             ModelPrice.Tier tier = i < 0 ? null : price.tiers().get(i);
             if (tier != null && tier.minPromptTokens() > prompt) break; // tiers are sorted
-            Rates r = Rates.of(price, tier);
+            Rates r = rates(price, tier);
             maxIn = maxIn.max(r.input).max(r.cacheRead);
             if (r.inputAudio != null) maxIn = maxIn.max(r.inputAudio);
             if (cacheWritesPossible) maxIn = maxIn.max(r.write5m).max(r.write1h);
@@ -89,6 +94,16 @@ public final class CostCalculator {
     }
 
     public static double usd(long nanos) { return nanos / 1e9; }
+
+    private static Rates rates(ModelPrice price, ModelPrice.Tier tier) {
+        Rates[] all = RATES.computeIfAbsent(price, p -> {
+            Rates[] r = new Rates[p.tiers().size() + 1];
+            r[0] = Rates.of(p, null);
+            for (int i = 0; i < p.tiers().size(); i++) r[i + 1] = Rates.of(p, p.tiers().get(i));
+            return r;
+        });
+        return tier == null ? all[0] : all[price.tiers().indexOf(tier) + 1];
+    }
 
     private static long nonNeg(int n) { return Math.max(0, n); }
 

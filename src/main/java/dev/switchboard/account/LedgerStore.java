@@ -101,8 +101,14 @@ final class LedgerStore {
         else ps.setLong(i, v);
     }
 
-    /** Column widths are limits on PostgreSQL (SQLite ignores them): a client's long end-user id must not fail a batch. */
-    private static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
+    /**
+     * Client text made storable everywhere: column widths are limits on PostgreSQL (SQLite ignores them), and
+     * PostgreSQL refuses a NUL character in text, so a client's {@code "user": "a\u0000b"} would otherwise keep its
+     * call out of the ledger (and out of its budget after a restart).
+     */
+    static String cut(String s, int max) {
+        if (s == null) return null;
+        String clean = s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
+        return clean.length() <= max ? clean : clean.substring(0, max);
     }
 }

@@ -57,6 +57,8 @@ public final class SpendLedger implements AutoCloseable {
         }
         queue.add(r);
         if (queued.incrementAndGet() >= BATCH) java.util.concurrent.locks.LockSupport.unpark(writer);
+        // A row that raced close()'s final flush would sit in the queue for ever: write it now.
+        if (closed) flush();
     }
 
     /** Writes every row queued before this call; blocks (worker threads, shutdown, tests). @return false if the store failed */

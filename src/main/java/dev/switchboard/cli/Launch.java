@@ -77,11 +77,14 @@ final class Launch {
                 + "model_info.input_cost_per_token and output_cost_per_token to price it", u));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // Stop taking requests, then write what the ledger still holds, then let Vert.x go.
-            server.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
-                    .exceptionally(e -> null).join();
+            // Stop taking requests and let those in flight finish (their ledger rows are queued as they end), then
+            // write what the ledger still holds, then let Vert.x go.
+            log.info("Stopping: finishing requests in flight (at most {} s), then writing the ledger", EdgeServer.DRAIN.toSeconds());
+            server.close().toCompletionStage().toCompletableFuture()
+                    .orTimeout(EdgeServer.DRAIN.toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
             gateway.shutdown();
-            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                    .exceptionally(e -> null).join();
             stopped.countDown();
         }));
         try {

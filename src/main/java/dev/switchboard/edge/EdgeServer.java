@@ -62,6 +62,13 @@ public final class EdgeServer {
         }
     }
 
+    /**
+     * How long a stop waits for requests in flight: the server stops accepting at once, and each connection closes
+     * after its current request has been answered (its ledger row queued), or when this runs out.
+     */
+    public static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(20);
+
+    /** Stops taking requests and lets those in flight finish (at most {@link #DRAIN}). */
     public Future<Void> close() {
         return Future.all(deploymentIds.stream().map(vertx::undeploy).toList()).mapEmpty();
     }
@@ -72,6 +79,7 @@ public final class EdgeServer {
         private final int port;
 
         private final long idleConnectionMillis;
+        private io.vertx.core.http.HttpServer server;
 
         ServerVerticle(EdgeContext edge, String host, int port, long idleConnectionMillis) {
             this.edge = edge;
@@ -98,13 +106,19 @@ public final class EdgeServer {
                     .setMaxHeaderSize(64 * 1024);
             io.vertx.ext.web.Router router = EdgeRouter.build(vertx, edge);
             ConnectionGuard guard = new ConnectionGuard(vertx, idleConnectionMillis);
-            return vertx.createHttpServer(options)
+            server = vertx.createHttpServer(options);
+            return server
                     .connectionHandler(guard::opened)
                     .requestHandler(req -> {
                         guard.requestStarted(req);
                         router.handle(req);
                     })
                     .listen(port, host);
+        }
+
+        @Override
+        public Future<?> stop() {
+            return server == null ? Future.succeededFuture() : server.shutdown(DRAIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -6,14 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Request ids unique across restarts without a random draw per request: a random per-process prefix plus
- * a counter ({@code req_3f9a1c2e_000000000042}).
+ * a counter ({@code req_3f9a1c2e5b7d9012_000000000042}).
  */
 public final class RequestIds {
     private final String prefix;
     private final AtomicLong counter = new AtomicLong();
 
     public RequestIds() {
-        byte[] b = new byte[4];
+        byte[] b = new byte[8]; // 64 random bits: ids of different runs never meet in the ledger
         new SecureRandom().nextBytes(b);
         prefix = "req_" + HexFormat.of().formatHex(b) + "_";
     }

@@ -32,6 +32,14 @@ public record Answer<T>(T body, String deployment, String route, String cache, S
         return new Answer<>(body, deployment, route, cache, tier, headers);
     }
 
+    /** A copy with more headers, in one copy of the map (not one per header). */
+    public Answer<T> withHeaders(Map<String, String> more) {
+        if (more.isEmpty()) return this;
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.putAll(more);
+        return new Answer<>(body, deployment, route, cache, tier, h);
+    }
+
     /** A copy with one more header. */
     public Answer<T> withHeader(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);

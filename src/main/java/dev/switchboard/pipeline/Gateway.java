@@ -187,6 +187,19 @@ public final class Gateway {
                 MeteredCall::embedded);
     }
 
+    /**
+     * For benchmarks ({@code bench/jmh}): the governance check alone, without the upstream call. Admits the chat
+     * request exactly as the spend stage does (reachable deployments, worst case, allowlist, rate limits, budget
+     * reservation; the refusal is thrown), then settles it to {@code usage} priced on {@code deployment} (a
+     * {@code provider/model} id). Nothing is written to the ledger. Returns the nano-dollars that were reserved.
+     */
+    public long governanceCheck(CallContext ctx, dev.switchboard.model.ChatRequest request, String deployment,
+                                dev.switchboard.model.Usage usage) {
+        MeteredCall call = store.metering().begin(ctx, request, "chat");
+        call.settle(deployment, usage);
+        return call.admission.reservedNanos();
+    }
+
     /** The virtual-key admin API (master key only; the edge checks). */
     public KeyAdmin keys() { return store.governance().admin(); }
 

@@ -10,6 +10,7 @@ import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Usage;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -81,9 +82,8 @@ final class MeteredCall {
     /** A stream: its chunks are watched for the usage, and it settles when it ends, fails or the client leaves. */
     Answer<ChatStream> streamed(Answer<ChatStream> a) {
         // The cost is not known when the headers go out: it comes in the stream's usage (usage.cost).
-        Answer<ChatStream> out = new Answer<>(new MeteredStream(this, a), a.deployment(), a.route(), a.cache(), a.tier(), a.headers());
-        for (var h : admission.headers().entrySet()) out = out.withHeader(h.getKey(), h.getValue());
-        return out;
+        return new Answer<ChatStream>(new MeteredStream(this, a), a.deployment(), a.route(), a.cache(), a.tier(), a.headers())
+                .withHeaders(admission.headers());
     }
 
     /** Embeddings: priced by their prompt tokens, like a chat answer. */
@@ -126,9 +126,12 @@ final class MeteredCall {
     }
 
     private <T> Answer<T> annotate(Answer<T> a, DeploymentPrices.Cost cost) {
-        Answer<T> out = a.withHeader(COST_HEADER, Metering.usd(cost.nanos()));
-        for (var h : admission.headers().entrySet()) out = out.withHeader(h.getKey(), h.getValue());
-        return out;
+        Map<String, String> rateLimits = admission.headers();
+        if (rateLimits.isEmpty()) return a.withHeader(COST_HEADER, Metering.usd(cost.nanos()));
+        Map<String, String> h = new java.util.LinkedHashMap<>(rateLimits.size() + 1);
+        h.put(COST_HEADER, Metering.usd(cost.nanos()));
+        h.putAll(rateLimits);
+        return a.withHeaders(h);
     }
 
     /** The status and type a failure is recorded with. */

@@ -41,4 +41,22 @@ class PostgresStoreTest extends StoreContract {
         assertThat(l.properties().getProperty("password")).isEqualTo("p:ss");
         assertThat(l.description()).isEqualTo("PostgreSQL at db.example:6543/ledger").doesNotContain("p:ss");
     }
+
+    @Test
+    void aNulInClientTextDoesNotKeepACallOutOfTheLedger() {
+        Database db = open();
+        var ledger = new dev.switchboard.account.SpendLedger(db, 60_000);
+        ledger.record(new dev.switchboard.account.SpendRecord("req_nul", 0, 1, 2, "key_a", "app", "a\u0000b", "chat", "gpt",
+                "openai/gpt-4o-mini", "primary", null, "miss", 1, 1, 0, 0, 0, false, 42, 0, true, 1L, null, 200, null,
+                java.util.List.of("t\u0000ag")));
+        assertThat(ledger.flush()).isTrue();
+        assertThat(ledger.dropped()).isZero();
+        var rows = new dev.switchboard.account.SpendReports(db, ledger).logs(dev.switchboard.account.SpendQuery.ALL, 1, 10).rows();
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r.endUser()).isEqualTo("a\uFFFDb");
+            assertThat(r.costNanos()).isEqualTo(42);
+            assertThat(r.tags()).containsExactly("t\uFFFDag");
+        });
+        ledger.close();
+    }
 }

@@ -1,0 +1,21 @@
+package dev.switchboard.it;
+
+import dev.switchboard.support.Postgres;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+
+/** Durability under kill -9 on PostgreSQL (the {@code services} profile), in a schema of its own, dropped afterwards. */
+@Tag("services")
+class DurabilityPostgresIT extends DurabilityContract {
+    private final String url = Postgres.freshSchemaUrl();
+
+    @Override
+    String databaseSettings(Path dir) { return "  database_url: \"" + url + "\"\n"; }
+
+    @Override
+    String databaseName() { return "PostgreSQL"; }
+
+    @AfterEach
+    void dropSchema() { Postgres.drop(url); }
+}
