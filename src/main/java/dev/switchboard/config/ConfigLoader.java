@@ -35,7 +35,7 @@ public final class ConfigLoader {
             "rpm", "tpm", "weight", "order", "max_retries", "mock_latency_ms", "mock_chunk_delay_ms",
             "mock_fault_rate", "temperature", "top_p");
     private static final Set<String> OTHER_PARAMS = Set.of(
-            "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points",
+            "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points", "cache",
             "region_name", "custom_llm_provider");
     private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb");
     /**
@@ -268,7 +268,11 @@ public final class ConfigLoader {
             }
             int errorsBefore = w.errors.size();
             routing.check(section + "." + k, k, v);
-            if (section.equals("litellm_settings")) checkBudgetKey(w, section + "." + k, k, v);
+            if (section.equals("litellm_settings")) {
+                checkBudgetKey(w, section + "." + k, k, v);
+                if (k.equals("cache_params")) checkCacheParams(w, v);
+                if (k.equals("cache")) w.bool(v, section + ".cache");
+            }
             // A wrong value is reported once, by the check, and not read again.
             if (w.errors.size() == errorsBefore) out.put(k, w.plain(v, section + "." + k));
         });
@@ -288,6 +292,31 @@ public final class ConfigLoader {
                 w.error(v, path, "'" + s + "' is not a duration. Fix: write " + dev.switchboard.model.DurationSpec.FORMS + ".");
             }
         }
+    }
+
+    private static final Set<String> CACHE_TYPES = Set.of("local", "redis", "semantic", "redis-semantic");
+    private static final Set<String> CACHE_PARAMS = Set.of("type", "ttl", "namespace", "supported_call_types", "host", "port",
+            "password", "url", "max_size_mb", "timeout", "similarity_threshold", "embedder", "max_false_hit_rate", "mode",
+            "verify", "verify_threshold", "max_entries", "default_in_memory_ttl", "default_in_redis_ttl");
+
+    /** {@code litellm_settings.cache_params}: a known type, positive numbers; unknown keys are warnings, as everywhere. */
+    private static void checkCacheParams(YamlWalker w, Node node) {
+        String path = "litellm_settings.cache_params";
+        w.mapping(node, path).forEach((k, v) -> {
+            String kp = path + "." + k;
+            if (!CACHE_PARAMS.contains(k)) {
+                w.warn(v, kp, "unknown cache_params key, ignored. Known: " + new java.util.TreeSet<>(CACHE_PARAMS) + ".");
+            } else if (k.equals("type")) {
+                String t = w.string(v, kp);
+                if (t != null && !CACHE_TYPES.contains(t)) {
+                    w.error(v, kp, "'" + t + "' is not a cache type Switchboard has. Fix: use one of " + new java.util.TreeSet<>(CACHE_TYPES)
+                            + " (LiteLLM's s3, gcs and disk caches are not available).");
+                }
+            } else if (Set.of("ttl", "port", "max_size_mb", "timeout").contains(k)) {
+                Double d = w.number(v, kp);
+                if (d != null && d <= 0) w.error(v, kp, "must be more than 0, found " + d + ".");
+            }
+        });
     }
 
     private static Set<String> aliases(List<Deployment> deployments) {

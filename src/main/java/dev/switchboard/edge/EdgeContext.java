@@ -39,6 +39,12 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
                 out.put(name.substring(14).toLowerCase(java.util.Locale.ROOT), h.getValue());
             }
         }
+        // The HTTP Cache-Control header is a per-request cache control too (the response cache reads it as a hint)
+        String cacheControl = req.getHeader("cache-control");
+        if (cacheControl != null) {
+            if (out == null) out = new java.util.HashMap<>();
+            out.put("cache-control", cacheControl);
+        }
         return out == null ? java.util.Map.of() : out;
     }
 

@@ -46,7 +46,7 @@ public final class KeyAdmin {
             long now = clock.getAsLong();
             String secret = KeySecrets.newKey();
             VirtualKey blank = new VirtualKey(KeySecrets.newKeyId(), KeySecrets.hash(secret), KeySecrets.mask(secret), null,
-                    List.of(), null, null, null, now, null, null, null, null, null, null, List.of(), false, now, now);
+                    List.of(), null, null, null, now, null, null, null, null, null, null, List.of(), false, now, now, null);
             VirtualKey key = KeyFields.apply(blank, body, now);
             requireFreeAlias(key.alias(), null);
             store.insert(key);
@@ -79,10 +79,7 @@ public final class KeyAdmin {
             KeyFields.onlyKnown(body, Set.of("key"));
             KeyState s = resolve(KeyFields.required(body, "key"));
             long now = clock.getAsLong();
-            VirtualKey k = s.key();
-            VirtualKey key = new VirtualKey(k.keyId(), k.token(), k.keyName(), k.alias(), k.models(), k.maxBudget(), k.softBudget(),
-                    k.budgetDuration(), k.budgetAnchor(), k.expiresAt(), k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests(),
-                    k.autoTier(), k.metadata(), k.tags(), blocked, k.createdAt(), now);
+            VirtualKey key = s.key().withBlocked(blocked, now);
             store.update(key);
             registry.put(key, 0, now);
             log.info("key {} {}", key.keyId(), blocked ? "blocked" : "unblocked");
@@ -102,10 +99,7 @@ public final class KeyAdmin {
             String secret = KeySecrets.newKey();
             VirtualKey changed = KeyFields.apply(s.key(), body, now);
             requireFreeAlias(changed.alias(), changed.keyId());
-            VirtualKey key = new VirtualKey(changed.keyId(), KeySecrets.hash(secret), KeySecrets.mask(secret), changed.alias(),
-                    changed.models(), changed.maxBudget(), changed.softBudget(), changed.budgetDuration(), changed.budgetAnchor(),
-                    changed.expiresAt(), changed.rpmLimit(), changed.tpmLimit(), changed.maxParallelRequests(), changed.autoTier(),
-                    changed.metadata(), changed.tags(), changed.blocked(), changed.createdAt(), now);
+            VirtualKey key = changed.withSecret(KeySecrets.hash(secret), KeySecrets.mask(secret), now);
             store.update(key);
             registry.put(key, 0, now);
             log.info("key {} regenerated (now {})", key.keyId(), key.keyName());

@@ -17,7 +17,9 @@ import java.util.TreeSet;
  */
 final class KeyFields {
     static final Set<String> SETTABLE = Set.of("key_alias", "models", "max_budget", "soft_budget", "budget_duration",
-            "duration", "rpm_limit", "tpm_limit", "max_parallel_requests", "metadata", "tags", "blocked", "auto_tier");
+            "duration", "rpm_limit", "tpm_limit", "max_parallel_requests", "metadata", "tags", "blocked", "auto_tier",
+            "allowed_cache_controls");
+    static final Set<String> CACHE_CONTROLS = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace");
     static final Set<String> TIERS = Set.of("cheap", "smart");
 
     private KeyFields() {}
@@ -79,8 +81,20 @@ final class KeyFields {
                         + tier + "'.", "auto_tier");
             }
         }
+        List<String> cacheControls = base.allowedCacheControls();
+        if (b.has("allowed_cache_controls")) {
+            cacheControls = b.get("allowed_cache_controls").isNull() ? null : strings(b, "allowed_cache_controls");
+            if (cacheControls != null) {
+                for (int i = 0; i < cacheControls.size(); i++) {
+                    if (!CACHE_CONTROLS.contains(cacheControls.get(i))) {
+                        throw GatewayException.badRequest("'allowed_cache_controls[" + i + "]' must be one of " + new TreeSet<>(CACHE_CONTROLS)
+                                + ", found '" + cacheControls.get(i) + "'.", "allowed_cache_controls[" + i + "]");
+                    }
+                }
+            }
+        }
         return new VirtualKey(base.keyId(), base.token(), base.keyName(), alias, models, max, soft, period, anchor, expires,
-                rpm, tpm, parallel, tier, metadata, tags, blocked, base.createdAt(), nowMillis);
+                rpm, tpm, parallel, tier, metadata, tags, blocked, base.createdAt(), nowMillis, cacheControls);
     }
 
     /** The key named by {@code field}: a string, required. */

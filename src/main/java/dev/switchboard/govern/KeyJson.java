@@ -42,6 +42,11 @@ final class KeyJson {
         var tags = o.putArray("tags");
         k.tags().forEach(tags::add);
         o.put("blocked", k.blocked());
+        if (k.allowedCacheControls() == null) o.putNull("allowed_cache_controls");
+        else {
+            var controls = o.putArray("allowed_cache_controls");
+            k.allowedCacheControls().forEach(controls::add);
+        }
         o.put("created_at", iso(k.createdAt()));
         o.put("updated_at", iso(k.updatedAt()));
         return o;

@@ -19,14 +19,29 @@ import java.util.List;
  * @param expiresAt      epoch ms after which the key is refused, or null
  * @param autoTier       the tier ({@code cheap} / {@code smart}) its {@code auto} requests get when no rule decides
  * @param tags           added to every call it makes
+ * @param allowedCacheControls the per-request cache controls it may use, or null for the default (all but namespace)
  */
 public record VirtualKey(String keyId, String token, String keyName, String alias, List<String> models,
                          Double maxBudget, Double softBudget, DurationSpec budgetDuration, long budgetAnchor,
                          Long expiresAt, Long rpmLimit, Long tpmLimit, Long maxParallelRequests, String autoTier,
-                         ObjectNode metadata, List<String> tags, boolean blocked, long createdAt, long updatedAt) {
+                         ObjectNode metadata, List<String> tags, boolean blocked, long createdAt, long updatedAt,
+                         List<String> allowedCacheControls) {
     public VirtualKey {
         models = models == null ? List.of() : List.copyOf(models);
         tags = tags == null ? List.of() : List.copyOf(tags);
+        allowedCacheControls = allowedCacheControls == null ? null : List.copyOf(allowedCacheControls);
+    }
+
+    /** The same key with a new secret (rotation): everything else stays. */
+    public VirtualKey withSecret(String token, String keyName, long nowMillis) {
+        return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, expiresAt,
+                rpmLimit, tpmLimit, maxParallelRequests, autoTier, metadata, tags, blocked, createdAt, nowMillis, allowedCacheControls);
+    }
+
+    /** The same key, blocked or unblocked. */
+    public VirtualKey withBlocked(boolean b, long nowMillis) {
+        return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, expiresAt,
+                rpmLimit, tpmLimit, maxParallelRequests, autoTier, metadata, tags, b, createdAt, nowMillis, allowedCacheControls);
     }
 
     public boolean expired(long nowMillis) { return expiresAt != null && nowMillis >= expiresAt; }

@@ -75,11 +75,12 @@ public record ChatRequest(
     }
 
     /**
-     * Body fields that steer the gateway's routing rather than the model (LiteLLM's and OpenRouter's names);
-     * read by the router and never sent upstream. Dialect decoders put them in {@code extra}.
+     * Body fields that steer the gateway rather than the model (LiteLLM's and OpenRouter's names): routing
+     * controls, read by the router, and {@code cache} (LiteLLM's per-request cache controls), read by the cache
+     * stage. Never sent upstream: dialect decoders put them in {@code extra} and the router strips them.
      */
     public static final java.util.Set<String> ROUTING_CONTROL_FIELDS =
-            java.util.Set.of("models", "fallbacks", "num_retries", "timeout", "stream_timeout");
+            java.util.Set.of("models", "fallbacks", "num_retries", "timeout", "stream_timeout", "cache");
 
     /** The output-token limit the client asked for under either of OpenAI's names, or null. */
     public Integer outputTokenLimit() {

@@ -26,9 +26,17 @@ final class DeploymentPrices {
     /** One deployment: its provider prefix, price lookup, and the output limit when the request sets none. */
     record Priced(String provider, PriceLookup lookup, int defaultOutputLimit) {}
 
-    /** A priced call: nano-dollars, and whether the deployment had a price at all. */
-    record Cost(long nanos, boolean priced) {
-        static final Cost UNPRICED = new Cost(0, false);
+    /**
+     * A priced call: what it cost in nano-dollars, whether the deployment had a price at all, and what a cache hit
+     * saved (the price of the answer it replayed; 0 for a call that went upstream).
+     */
+    record Cost(long nanos, boolean priced, long savedNanos) {
+        static final Cost UNPRICED = new Cost(0, false, 0);
+
+        Cost(long nanos, boolean priced) { this(nanos, priced, 0); }
+
+        /** The same answer served from the cache: free, and it saved what it would have cost. */
+        Cost asHit() { return new Cost(0, priced, nanos); }
     }
 
     private final Map<String, Priced> byId = new HashMap<>();

@@ -4,7 +4,9 @@ import dev.switchboard.account.PriceCatalog;
 import dev.switchboard.account.PromptTokens;
 import dev.switchboard.account.SpendLedger;
 import dev.switchboard.account.SpendReports;
+import dev.switchboard.cache.CacheSettings;
 import dev.switchboard.cache.PromptCacheLint;
+import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.Secret;
@@ -62,7 +64,7 @@ public final class Gateway {
 
     /** The store and what is built on it, closed together. */
     private record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
-                         DeploymentPrices prices) {}
+                         DeploymentPrices prices, ResponseCache cache) {}
 
     private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
                     List<ServedModel> models, List<String> warnings, Store store) {
@@ -127,9 +129,10 @@ public final class Gateway {
         }
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger);
-        Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices);
+        ResponseCache cache = responseCache(vertx, config, router.aliases());
+        Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices, cache);
         List<String> warnings = new ArrayList<>();
-        return new Gateway(config, http, router, meters, stages(targets, metering),
+        return new Gateway(config, http, router, meters, stages(targets, metering, cache),
                 servedModels(config, registry, settings, env, warnings), warnings, store);
     }
 
@@ -157,9 +160,39 @@ public final class Gateway {
         return List.copyOf(out);
     }
 
-    /** The stages between the edge and the router, outermost first. */
-    private static List<Stage> stages(List<Target> targets, Metering metering) {
-        return List.of(new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)), new SpendStage(metering));
+    /**
+     * The stages between the edge and the router, outermost first: the prompt-cache lint, the spend stage, and the response
+     * cache when some alias is cached (inside the spend stage, so a hit is governed and recorded, at cost 0).
+     */
+    private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache) {
+        List<Stage> out = new ArrayList<>(List.of(new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
+                new SpendStage(metering)));
+        if (cache.cachesAnything()) out.add(new CacheStage(cache));
+        return out;
+    }
+
+    /**
+     * The response cache: {@code litellm_settings.cache: true} caches every alias but those whose deployment says
+     * {@code cache: false}; without it, only aliases whose deployment says {@code cache: true}.
+     */
+    private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, java.util.Set<String> aliases) {
+        CacheSettings s = CacheSettings.from(config.litellmSettings());
+        java.util.Set<String> on = new java.util.LinkedHashSet<>();
+        java.util.Set<String> off = new java.util.HashSet<>();
+        for (Deployment d : config.deployments()) {
+            Object flag = d.params().get("cache");
+            if (Boolean.TRUE.equals(flag)) on.add(d.alias());
+            if (Boolean.FALSE.equals(flag)) off.add(d.alias());
+        }
+        if (s.enabled()) on.addAll(aliases);
+        on.removeAll(off);
+        ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)
+                : ResponseCache.storeFor(vertx, s), on, System::currentTimeMillis);
+        if (!on.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {} for {} (ttl {} s, namespace {})",
+                    cache.store().describe(), on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'");
+        }
+        return cache;
     }
 
     /** Per alias, the breakpoints its first deployment that injects any adds; the lint assumes that one serves. */
@@ -196,9 +229,12 @@ public final class Gateway {
     public long governanceCheck(CallContext ctx, dev.switchboard.model.ChatRequest request, String deployment,
                                 dev.switchboard.model.Usage usage) {
         MeteredCall call = store.metering().begin(ctx, request, "chat");
-        call.settle(deployment, usage);
+        call.settle(new Answer<>(null, deployment, "primary", "miss"), usage);
         return call.admission.reservedNanos();
     }
+
+    /** The response cache's admin operations ({@code /cache/*}, master key only; the edge checks). */
+    public CacheAdmin cacheAdmin() { return new CacheAdmin(store.cache()); }
 
     /** The virtual-key admin API (master key only; the edge checks). */
     public KeyAdmin keys() { return store.governance().admin(); }
@@ -226,6 +262,7 @@ public final class Gateway {
      * before the Vert.x instance closes.
      */
     public void shutdown() {
+        store.cache().store().close();
         store.ledger().close();
         store.db().close();
         http.close();

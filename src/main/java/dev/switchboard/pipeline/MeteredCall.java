@@ -72,7 +72,7 @@ final class MeteredCall {
         Usage usage = r.usage();
         boolean estimated = usage == null;
         if (estimated) usage = estimate(a.deployment(), 0);
-        DeploymentPrices.Cost cost = settle(a.deployment(), usage);
+        DeploymentPrices.Cost cost = settle(a, usage);
         record(a, usage, estimated, cost, null, 200, null);
         ChatResponse priced = new ChatResponse(r.id(), r.created(), r.model(), r.choices(),
                 r.usage() == null ? null : r.usage().withCost(cost.nanos() / 1e9), r.systemFingerprint(), r.serviceTier(), r.raw());
@@ -91,7 +91,7 @@ final class MeteredCall {
         Usage usage = a.body().usage();
         boolean estimated = usage == null;
         if (estimated) usage = estimate(a.deployment(), 0);
-        DeploymentPrices.Cost cost = settle(a.deployment(), usage);
+        DeploymentPrices.Cost cost = settle(a, usage);
         record(a, usage, estimated, cost, null, 200, null);
         return annotate(a, cost);
     }
@@ -101,9 +101,13 @@ final class MeteredCall {
         admission.release();
     }
 
-    /** Prices usage on the deployment that served and settles the reservation to it. */
-    DeploymentPrices.Cost settle(String deployment, Usage usage) {
-        DeploymentPrices.Cost cost = m.prices.cost(deployment, usage);
+    /**
+     * Prices usage on the deployment that served and settles the reservation to it. A cache hit costs 0 (and saved
+     * the price of its answer); its tokens still count for tpm, as the model's answer they are.
+     */
+    DeploymentPrices.Cost settle(Answer<?> a, Usage usage) {
+        DeploymentPrices.Cost cost = m.prices.cost(a.deployment(), usage);
+        if (a.cache() != null && a.cache().startsWith("hit")) cost = cost.asHit();
         admission.settle(cost.nanos(), usage == null ? -1 : usage.totalTokens());
         return cost;
     }
@@ -121,7 +125,7 @@ final class MeteredCall {
         m.ledger.record(new SpendRecord(ctx.requestId(), 0, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
                 endUser, callType, requestedModel, a.deployment(), a.route(), a.tier(), a.cache(),
                 u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(), u == null ? 0 : u.cacheReadTokens(),
-                u == null ? 0 : u.cacheWriteTokens(), u == null ? 0 : u.reasoningTokens(), estimated, cost.nanos(), 0,
+                u == null ? 0 : u.cacheWriteTokens(), u == null ? 0 : u.reasoningTokens(), estimated, cost.nanos(), cost.savedNanos(),
                 cost.priced(), elapsedMs, ttftMs, status, errorType, tags));
     }
 

@@ -79,7 +79,7 @@ final class MeteredStream implements ChatStream {
         }
         if (c.usage() == null || settled.get()) return c;
         usage = c.usage();
-        cost = call.settle(answer.deployment(), usage);
+        cost = call.settle(answer, usage);
         // settled: the reservation is returned the moment the cost is known, not at the end of the body
         settled.set(true);
         call.record(answer, usage, false, cost, ttftMs, 200, null);
@@ -91,7 +91,7 @@ final class MeteredStream implements ChatStream {
     private void finish(int status, String errorType) {
         if (!settled.compareAndSet(false, true)) return;
         Usage estimated = call.estimate(answer.deployment(), outputChars);
-        DeploymentPrices.Cost c = call.settle(answer.deployment(), estimated);
+        DeploymentPrices.Cost c = call.settle(answer, estimated);
         call.record(answer, estimated, true, c, ttftMs, status, errorType);
     }
 }

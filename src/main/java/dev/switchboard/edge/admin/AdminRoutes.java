@@ -75,6 +75,7 @@ public final class AdminRoutes {
                 call.fail(resp, t);
             }
         });
+        mountCache(router);
         get(router, "/key/list", rc -> {
             onlyParams(rc.request(), Set.of("page", "size", "key_alias", "return_full_object"));
             HttpServerRequest q = rc.request();
@@ -129,6 +130,37 @@ public final class AdminRoutes {
                 return out;
             }, false);
         });
+    }
+
+    /**
+     * The response cache: {@code GET /cache/ping} (LiteLLM's), {@code DELETE /cache} (everything),
+     * {@code DELETE /cache/namespaces/{ns}}, {@code DELETE /cache/entries/{id}} (the id is the answer's
+     * {@code x-switchboard-cache-entry}), and LiteLLM's {@code POST /cache/delete {"keys": [...]}} and
+     * {@code POST /cache/flushall}.
+     */
+    private void mountCache(Router router) {
+        get(router, "/cache/ping", rc -> edge.gateway().cacheAdmin().status());
+        router.delete("/cache").handler(rc -> admin(rc, false, (c, b) -> deleted(edge.gateway().cacheAdmin().clear())));
+        router.deleteWithRegex("/cache/namespaces/(?<ns>.+)").handler(rc -> admin(rc, false,
+                (c, b) -> deleted(edge.gateway().cacheAdmin().deleteNamespace(rc.pathParam("ns")))));
+        router.deleteWithRegex("/cache/entries/(?<id>[0-9a-f]{64})").handler(rc -> admin(rc, false,
+                (c, b) -> deleted(edge.gateway().cacheAdmin().deleteEntry(rc.pathParam("id")))));
+        post(router, "/cache/flushall", (c, b) -> deleted(edge.gateway().cacheAdmin().clear()));
+        post(router, "/cache/delete", (c, b) -> {
+            if (!(b.get("keys") instanceof com.fasterxml.jackson.databind.node.ArrayNode keys) || keys.isEmpty()) {
+                throw GatewayException.badRequest("Send 'keys': the entry ids to delete (x-switchboard-cache-entry).", "keys");
+            }
+            Future<Integer> all = Future.succeededFuture(0);
+            for (JsonNode k : keys) {
+                if (!k.isTextual()) throw GatewayException.badRequest("'keys' must list entry ids (strings).", "keys");
+                all = all.compose(n -> edge.gateway().cacheAdmin().deleteEntry(k.textValue()).map(m -> n + m));
+            }
+            return deleted(all);
+        });
+    }
+
+    private static Future<ObjectNode> deleted(Future<Integer> n) {
+        return n.map(count -> SpendJson.JSON.createObjectNode().put("status", "success").put("deleted", count));
     }
 
     private void post(Router router, String path, BiFunction<Caller, ObjectNode, Future<ObjectNode>> op) {

@@ -1,0 +1,103 @@
+package dev.switchboard.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A request's own cache controls: LiteLLM's body field {@code cache: {"no-cache", "no-store", "ttl", "s-maxage",
+ * "namespace"}} and the HTTP {@code Cache-Control} header ({@code no-cache}, {@code no-store}, {@code max-age=N} read as
+ * s-maxage). {@code no-cache}: do not answer from the cache (the fresh answer is still stored); {@code no-store}: do not
+ * store this answer; {@code ttl}: keep it this many seconds; {@code s-maxage}: accept only an entry at most this old.
+ *
+ * @param used the control names the request used, for a key's {@code allowed_cache_controls}
+ */
+public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, Long maxAgeSeconds, String namespace,
+                            List<String> used) {
+    public static final CacheControls NONE = new CacheControls(false, false, null, null, null, List.of());
+    private static final Set<String> KNOWN = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace");
+
+    /**
+     * @param body   the request's {@code cache} field, or null
+     * @param header its {@code Cache-Control} header, or null
+     * @throws GatewayException 400 naming the field for a control that is not one, or of the wrong type
+     */
+    public static CacheControls parse(JsonNode body, String header) {
+        if (body == null && header == null) return NONE;
+        boolean noCache = false, noStore = false;
+        Long ttl = null, maxAge = null;
+        String ns = null;
+        List<String> used = new ArrayList<>();
+        if (body != null && !body.isNull()) {
+            if (!body.isObject()) throw GatewayException.badRequest("'cache' must be an object such as {\"no-cache\": true}.", "cache");
+            for (var it = body.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!KNOWN.contains(f)) {
+                    throw GatewayException.badRequest("Unknown cache control 'cache." + f + "'. Known: no-cache, no-store, ttl, s-maxage, namespace.", "cache." + f);
+                }
+                JsonNode v = body.get(f);
+                switch (f) {
+                    case "no-cache" -> noCache = bool(v, f);
+                    case "no-store" -> noStore = bool(v, f);
+                    case "ttl" -> ttl = seconds(v, f, 1);
+                    case "s-maxage" -> maxAge = seconds(v, f, 0);
+                    default -> {
+                        if (!v.isTextual() || v.textValue().isBlank() || v.textValue().length() > 200) {
+                            throw GatewayException.badRequest("'cache.namespace' must be a non-empty string of at most 200 characters.", "cache.namespace");
+                        }
+                        ns = v.textValue();
+                    }
+                }
+                used.add(f);
+            }
+        }
+        if (header != null) {
+            for (String d : header.toLowerCase(Locale.ROOT).split(",")) {
+                String t = d.strip();
+                if (t.equals("no-cache")) { noCache = true; used.add("no-cache"); }
+                else if (t.equals("no-store")) { noStore = true; used.add("no-store"); }
+                else if (t.startsWith("max-age=") || t.startsWith("s-maxage=")) {
+                    try {
+                        maxAge = Math.max(0, Long.parseLong(t.substring(t.indexOf('=') + 1).strip()));
+                        used.add("s-maxage");
+                    } catch (NumberFormatException e) {
+                        throw GatewayException.badRequest("Cache-Control '" + t + "' is not a number of seconds.", null);
+                    }
+                }
+            }
+        }
+        return new CacheControls(noCache, noStore, ttl, maxAge, ns, List.copyOf(used));
+    }
+
+    /**
+     * Checks the controls against a key's {@code allowed_cache_controls} (null: every control but {@code namespace},
+     * which reads and writes other callers' entries, so a virtual key must be given it by name).
+     *
+     * @throws GatewayException 403 naming the control, as LiteLLM answers
+     */
+    public void checkAllowed(List<String> allowed, boolean admin) {
+        for (String u : used) {
+            boolean ok = admin || (allowed == null ? !u.equals("namespace") : allowed.contains(u));
+            if (!ok) {
+                throw new GatewayException(ErrorKind.PERMISSION, 403, "Not allowed to set " + u + " as a cache control. Contact admin "
+                        + "to change permissions (the key's allowed_cache_controls).", "cache." + u, "cache_control_not_allowed", null, null);
+            }
+        }
+    }
+
+    private static boolean bool(JsonNode v, String f) {
+        if (!v.isBoolean()) throw GatewayException.badRequest("'cache." + f + "' must be true or false.", "cache." + f);
+        return v.booleanValue();
+    }
+
+    private static Long seconds(JsonNode v, String f, long min) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < min) {
+            throw GatewayException.badRequest("'cache." + f + "' must be a whole number of seconds of " + min + " or more.", "cache." + f);
+        }
+        return v.longValue();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.switchboard.cache;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.Tool;
+import dev.switchboard.model.ToolCall;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What makes two requests the same question, as a SHA-256: the namespace, the alias and <em>every</em> field that can
+ * change the answer — messages, tools, tool_choice, response_format, sampling, and every field the gateway does not
+ * model (they ride in {@code extra}, or in the raw body of an Anthropic-dialect request), so a parameter the gateway
+ * has never heard of still keeps two requests apart (LiteLLM's keys miss fields: its issue #42400). Left out only what
+ * cannot change the answer: streaming and usage options, {@code user}, {@code metadata}, and the gateway's own control
+ * fields ({@code cache}, routing controls). A streamed request and a plain one therefore share an entry.
+ *
+ * <p>The <em>context</em> fingerprint is the same without the last user turn's text: the semantic cache matches that turn
+ * by meaning and everything else exactly.
+ */
+public final class RequestFingerprint {
+    /** Body fields that never reach the hash: they steer the gateway or describe the caller, not the question. */
+    static final Set<String> IGNORED = Set.of("stream", "stream_options", "user", "metadata", "cache", "models", "fallbacks",
+            "num_retries", "timeout", "stream_timeout", "model");
+    private static final JsonFactory JSON = new ObjectMapper().getFactory();
+
+    private RequestFingerprint() {}
+
+    /** The exact-cache key: namespace + alias + the whole question. */
+    public static String exact(String namespace, ChatRequest r) { return digest(namespace, r, false); }
+
+    /** The semantic cache's context: namespace + alias + everything but the last user turn's text. */
+    public static String context(String namespace, ChatRequest r) { return digest(namespace, r, true); }
+
+    /** The text of the last user turn (what the semantic cache compares by meaning), or null when there is none. */
+    public static String lastUserText(ChatRequest r) {
+        int i = lastUserIndex(r);
+        return i < 0 ? null : r.messages().get(i).textContent();
+    }
+
+    private static int lastUserIndex(ChatRequest r) {
+        for (int i = r.messages().size() - 1; i >= 0; i--) if (r.messages().get(i).role() == Role.USER) return i;
+        return -1;
+    }
+
+    private static String digest(String namespace, ChatRequest r, boolean withoutLastUserText) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (JsonGenerator g = JSON.createGenerator(new DigestStream(sha))) {
+            g.writeStartArray();
+            g.writeString(namespace);
+            g.writeString(r.model());
+            if (r.raw() != null) writeRaw(g, r.raw().body(), withoutLastUserText ? lastUserIndexRaw(r.raw().body()) : -1);
+            else writeCanonical(g, r, withoutLastUserText ? lastUserIndex(r) : -1);
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // cannot happen: the stream only digests
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** An Anthropic-dialect body, as the client wrote it, minus the ignored fields; the blanked turn's content as null. */
+    private static void writeRaw(JsonGenerator g, JsonNode body, int blank) throws IOException {
+        Map<String, JsonNode> fields = new TreeMap<>();
+        body.fields().forEachRemaining(e -> { if (!IGNORED.contains(e.getKey())) fields.put(e.getKey(), e.getValue()); });
+        g.writeStartObject();
+        for (Map.Entry<String, JsonNode> e : fields.entrySet()) {
+            g.writeFieldName(e.getKey());
+            if (e.getKey().equals("messages") && blank >= 0) {
+                g.writeStartArray();
+                for (int i = 0; i < e.getValue().size(); i++) {
+                    JsonNode m = e.getValue().get(i);
+                    if (i == blank) {
+                        g.writeStartObject();
+                        g.writeStringField("role", m.path("role").asText());
+                        g.writeNullField("content");
+                        g.writeEndObject();
+                    } else {
+                        g.writeTree(m);
+                    }
+                }
+                g.writeEndArray();
+            } else {
+                g.writeTree(e.getValue());
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private static int lastUserIndexRaw(JsonNode body) {
+        JsonNode ms = body.path("messages");
+        for (int i = ms.size() - 1; i >= 0; i--) if ("user".equals(ms.get(i).path("role").asText())) return i;
+        return -1;
+    }
+
+    private static void writeCanonical(JsonGenerator g, ChatRequest r, int blank) throws IOException {
+        g.writeStartArray();
+        for (int i = 0; i < r.messages().size(); i++) writeMessage(g, r.messages().get(i), i == blank);
+        g.writeEndArray();
+        g.writeStartArray();
+        for (Tool t : r.tools()) {
+            g.writeStartArray();
+            g.writeString(t.name());
+            g.writeString(t.description());
+            tree(g, t.parameters());
+            g.writeObject(t.strict());
+            tree(g, t.cacheControl());
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        g.writeString(r.toolChoice() == null ? null : r.toolChoice().toString());
+        g.writeObject(r.parallelToolCalls());
+        g.writeString(r.responseFormat() == null ? null : r.responseFormat().toString());
+        g.writeObject(r.temperature());
+        g.writeObject(r.topP());
+        g.writeObject(r.maxTokens());
+        g.writeObject(r.maxCompletionTokens());
+        g.writeStartArray();
+        for (String s : r.stop()) g.writeString(s);
+        g.writeEndArray();
+        g.writeObject(r.seed());
+        g.writeStartObject();
+        for (Map.Entry<String, JsonNode> e : new TreeMap<>(r.extra()).entrySet()) {
+            if (IGNORED.contains(e.getKey())) continue;
+            g.writeFieldName(e.getKey());
+            g.writeTree(e.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeMessage(JsonGenerator g, Message m, boolean blankText) throws IOException {
+        g.writeStartArray();
+        g.writeString(m.role().wire());
+        g.writeString(m.name());
+        g.writeString(m.toolCallId());
+        g.writeString(m.reasoning());
+        g.writeString(m.refusal());
+        g.writeStartArray();
+        for (ContentPart p : m.content()) {
+            switch (p) {
+                case ContentPart.Text t -> {
+                    g.writeString("text");
+                    g.writeString(blankText ? null : t.text());
+                }
+                case ContentPart.Image i -> {
+                    g.writeString("image");
+                    g.writeString(i.url());
+                    g.writeString(i.detail());
+                }
+                case ContentPart.File f -> {
+                    g.writeString("file");
+                    tree(g, f.raw());
+                }
+                case ContentPart.Audio a -> {
+                    g.writeString("audio");
+                    tree(g, a.raw());
+                }
+                case ContentPart.Other o -> {
+                    g.writeString(o.type());
+                    tree(g, o.raw());
+                }
+            }
+            tree(g, p.cacheControl());
+        }
+        g.writeEndArray();
+        g.writeStartArray();
+        for (ToolCall c : m.toolCalls()) {
+            g.writeString(c.id());
+            g.writeString(c.name());
+            g.writeString(c.arguments());
+        }
+        g.writeEndArray();
+        tree(g, m.extra());
+        g.writeEndArray();
+    }
+
+    private static void tree(JsonGenerator g, JsonNode n) throws IOException {
+        if (n == null) g.writeNull();
+        else g.writeTree(n);
+    }
+
+    /** Bytes straight into the digest: the canonical form is never held in memory. */
+    private static final class DigestStream extends OutputStream {
+        private final MessageDigest sha;
+
+        DigestStream(MessageDigest sha) { this.sha = sha; }
+
+        @Override public void write(int b) { sha.update((byte) b); }
+
+        @Override public void write(byte[] b, int off, int len) { sha.update(b, off, len); }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.switchboard.cache;
+
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.FinishReason;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The response cache the cache stage asks: which requests it may answer ({@link #plan}), the lookup, and what it
+ * stores. An answer is stored only when it is whole and ordinary: served by the alias's own deployment (a fallback's
+ * answer would later pass for the primary's), every choice finished with stop, length or tool calls (not a content
+ * filter), and the request did not say {@code no-store}.
+ */
+public final class ResponseCache {
+    private static final Logger log = LoggerFactory.getLogger("switchboard.cache");
+
+    private final CacheSettings settings;
+    private final ExactCache store;
+    private final Set<String> cachedAliases;
+    private final LongSupplier clock;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder stores = new LongAdder();
+
+    /** One request's cache decision: its namespace and key, and its controls. */
+    public record Plan(String namespace, String entryId, CacheControls controls) {}
+
+    /** @param cachedAliases the aliases whose answers are cached (the pipeline works them out from the config) */
+    public ResponseCache(CacheSettings settings, ExactCache store, Set<String> cachedAliases, LongSupplier clockMillis) {
+        this.settings = settings;
+        this.store = store;
+        this.cachedAliases = Set.copyOf(cachedAliases);
+        this.clock = clockMillis;
+    }
+
+    /** The exact store the settings name: Redis, or this process's memory. */
+    public static ExactCache storeFor(Vertx vertx, CacheSettings s) {
+        return s.redis() ? new RedisExactCache(vertx, s.redisUrl(), s.redisDescription(), s.redisTimeoutMillis())
+                : new LocalExactCache(s.maxBytes(), System::currentTimeMillis);
+    }
+
+    public CacheSettings settings() { return settings; }
+
+    public ExactCache store() { return store; }
+
+    public boolean cachesAnything() { return !cachedAliases.isEmpty() && settings.chat(); }
+
+    /**
+     * Whether and where this request may be answered and stored; null when its alias is not cached.
+     *
+     * @param cacheControlHeader the request's {@code Cache-Control}, or null
+     * @throws dev.switchboard.model.GatewayException for controls that are malformed (400) or not allowed to the key (403)
+     */
+    public Plan plan(CallContext ctx, ChatRequest request, String cacheControlHeader) {
+        CacheControls controls = CacheControls.parse(request.extra().get("cache"), cacheControlHeader);
+        if (!cachedAliases.contains(request.model()) || !settings.chat()) return null;
+        controls.checkAllowed(ctx.caller().allowedCacheControls(), ctx.caller().admin());
+        String ns = controls.namespace() != null ? controls.namespace()
+                : settings.namespace() != null ? settings.namespace() : ctx.caller().id();
+        return new Plan(ns, RequestFingerprint.exact(ns, request), controls);
+    }
+
+    /** The entry that answers the plan, or null (absent, too old for {@code s-maxage}, or {@code no-cache}). */
+    public Future<CachedAnswer> lookup(Plan plan) {
+        if (plan.controls().noCache()) return Future.succeededFuture();
+        return store.get(plan.namespace(), plan.entryId()).map(a -> {
+            Long maxAge = plan.controls().maxAgeSeconds();
+            CachedAnswer fresh = a != null && (maxAge == null || a.ageSeconds(clock.getAsLong()) <= maxAge) ? a : null;
+            (fresh == null ? misses : hits).increment();
+            return fresh;
+        });
+    }
+
+    /** Stores a fresh answer when it may be (see the class comment); never fails the request. */
+    public void store(Plan plan, String deployment, String route, ChatResponse r) {
+        if (plan.controls().noStore() || !"primary".equals(route) || !storable(r)) return;
+        long now = clock.getAsLong();
+        long ttl = plan.controls().ttlSeconds() != null ? plan.controls().ttlSeconds() : settings.ttlSeconds();
+        CachedAnswer a = new CachedAnswer(plan.entryId(), plan.namespace(), now, now + ttl * 1000, deployment, r);
+        store.put(a).onSuccess(v -> stores.increment())
+                .onFailure(e -> log.warn("cache: could not store entry {}: {}", plan.entryId(), e.getMessage()));
+    }
+
+    static boolean storable(ChatResponse r) {
+        if (r.choices().isEmpty()) return false;
+        for (Choice c : r.choices()) {
+            FinishReason f = c.finishReason();
+            if (f != FinishReason.STOP && f != FinishReason.LENGTH && f != FinishReason.TOOL_CALLS) return false;
+        }
+        return true;
+    }
+
+    public long hits() { return hits.sum(); }
+
+    public long misses() { return misses.sum(); }
+
+    public long stores() { return stores.sum(); }
+}

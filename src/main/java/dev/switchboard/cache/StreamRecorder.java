@@ -1,0 +1,115 @@
+package dev.switchboard.cache;
+
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.ChunkSink;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.ToolCallDelta;
+import dev.switchboard.model.Usage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Passes a stream on untouched while assembling the whole answer from its chunks, so a streamed miss can be stored:
+ * when the stream ends cleanly, {@code onComplete} gets the answer as a non-streamed {@link ChatResponse}; a stream that
+ * breaks or whose client leaves stores nothing.
+ */
+public final class StreamRecorder implements ChunkSink {
+    private final ChunkSink next;
+    private final Consumer<ChatResponse> onComplete;
+    private final TreeMap<Integer, ChoiceParts> choices = new TreeMap<>();
+    private String id;
+    private long created;
+    private String model;
+    private String fingerprint;
+    private String serviceTier;
+    private Usage usage;
+
+    private static final class ChoiceParts {
+        final StringBuilder text = new StringBuilder();
+        StringBuilder reasoning;
+        StringBuilder refusal;
+        boolean hasText;
+        final TreeMap<Integer, String[]> calls = new TreeMap<>(); // index → {id, name, arguments}
+        FinishReason finish;
+        com.fasterxml.jackson.databind.node.ObjectNode extra;
+    }
+
+    public StreamRecorder(ChunkSink next, Consumer<ChatResponse> onComplete) {
+        this.next = next;
+        this.onComplete = onComplete;
+    }
+
+    @Override
+    public void chunk(ChatChunk c) {
+        if (id == null) {
+            id = c.id();
+            created = c.created();
+        }
+        if (c.model() != null) model = c.model();
+        if (c.systemFingerprint() != null) fingerprint = c.systemFingerprint();
+        if (c.serviceTier() != null) serviceTier = c.serviceTier();
+        if (c.usage() != null) usage = c.usage();
+        for (ChunkChoice ch : c.choices()) {
+            ChoiceParts p = choices.computeIfAbsent(ch.index(), k -> new ChoiceParts());
+            var d = ch.delta();
+            if (d != null) {
+                if (d.content() != null) {
+                    p.text.append(d.content());
+                    p.hasText = true;
+                }
+                if (d.reasoning() != null) (p.reasoning == null ? p.reasoning = new StringBuilder() : p.reasoning).append(d.reasoning());
+                if (d.refusal() != null) (p.refusal == null ? p.refusal = new StringBuilder() : p.refusal).append(d.refusal());
+                if (d.extra() != null) p.extra = d.extra();
+                for (ToolCallDelta t : d.toolCalls()) {
+                    String[] call = p.calls.computeIfAbsent(t.index(), k -> new String[] {null, null, ""});
+                    if (t.id() != null) call[0] = t.id();
+                    if (t.name() != null) call[1] = t.name();
+                    if (t.argumentsFragment() != null) call[2] += t.argumentsFragment();
+                }
+            }
+            if (ch.finishReason() != null) p.finish = ch.finishReason();
+        }
+        next.chunk(c);
+    }
+
+    @Override public void flush() { next.flush(); }
+
+    @Override
+    public void end() {
+        try {
+            onComplete.accept(response());
+        } catch (RuntimeException ignored) {
+            // storing is best effort: the client's stream must end cleanly whatever the cache does
+        }
+        next.end();
+    }
+
+    @Override public void fail(GatewayException error) { next.fail(error); }
+
+    @Override public boolean writeQueueFull() { return next.writeQueueFull(); }
+
+    @Override public void drainHandler(Runnable onDrain) { next.drainHandler(onDrain); }
+
+    ChatResponse response() {
+        List<Choice> out = new ArrayList<>();
+        choices.forEach((index, p) -> {
+            List<ToolCall> calls = new ArrayList<>();
+            p.calls.values().forEach(c -> calls.add(new ToolCall(c[0], c[1], c[2])));
+            List<ContentPart> content = p.hasText ? List.of(ContentPart.Text.of(p.text.toString())) : List.of();
+            Message m = new Message(Role.ASSISTANT, content, null, calls, null, p.reasoning == null ? null : p.reasoning.toString(),
+                    p.refusal == null ? null : p.refusal.toString(), p.extra);
+            out.add(new Choice(index, m, p.finish, null));
+        });
+        return new ChatResponse(id, created, model, out, usage, fingerprint, serviceTier);
+    }
+}

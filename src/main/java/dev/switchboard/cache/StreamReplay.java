@@ -1,0 +1,66 @@
+package dev.switchboard.cache;
+
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.ChunkSink;
+import dev.switchboard.model.Delta;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.ToolCallDelta;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stored answer played back as a stream, so a streaming client gets a hit too: per choice the role, the reasoning,
+ * the text, each tool call whole, then the finish reason, then the usage chunk — the canonical chunks every dialect's
+ * encoder turns into a proper event stream (OpenAI's chunks and {@code [DONE]}, Anthropic's block sequence).
+ */
+public final class StreamReplay implements ChatStream {
+    private final ChatResponse r;
+    private volatile boolean cancelled;
+
+    public StreamReplay(ChatResponse r) { this.r = r; }
+
+    @Override
+    public void start(ChunkSink sink) {
+        for (ChatChunk c : chunks()) {
+            if (cancelled) return;
+            sink.chunk(c);
+        }
+        sink.flush();
+        if (!cancelled) sink.end();
+    }
+
+    @Override
+    public void cancel() { cancelled = true; }
+
+    List<ChatChunk> chunks() {
+        List<ChatChunk> out = new ArrayList<>();
+        for (Choice choice : r.choices()) {
+            Message m = choice.message();
+            int i = choice.index();
+            out.add(chunk(i, new Delta(Role.ASSISTANT, null, null, null, List.of()), null));
+            if (m.reasoning() != null) out.add(chunk(i, new Delta(null, null, m.reasoning(), null, List.of()), null));
+            if (m.refusal() != null) out.add(chunk(i, new Delta(null, null, null, m.refusal(), List.of()), null));
+            String text = m.textContent();
+            if (!text.isEmpty()) out.add(chunk(i, new Delta(null, text, null, null, List.of(), m.extra()), null));
+            List<ToolCall> calls = m.toolCalls();
+            for (int t = 0; t < calls.size(); t++) {
+                ToolCall call = calls.get(t);
+                out.add(chunk(i, new Delta(null, null, null, null, List.of(new ToolCallDelta(t, call.id(), call.name(), call.arguments()))), null));
+            }
+            out.add(chunk(i, Delta.EMPTY, choice.finishReason()));
+        }
+        if (r.usage() != null) out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(), r.usage(), r.systemFingerprint(), r.serviceTier()));
+        return out;
+    }
+
+    private ChatChunk chunk(int index, Delta d, dev.switchboard.model.FinishReason finish) {
+        return new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(index, d, finish, null)), null,
+                r.systemFingerprint(), r.serviceTier());
+    }
+}

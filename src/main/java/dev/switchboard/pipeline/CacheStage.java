@@ -1,0 +1,89 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.cache.CachedAnswer;
+import dev.switchboard.cache.ResponseCache;
+import dev.switchboard.cache.StreamRecorder;
+import dev.switchboard.cache.StreamReplay;
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.ChunkSink;
+import io.vertx.core.Future;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The response cache on the request path, inside the spend stage (so a hit is still authenticated, allowed and rate
+ * limited, and recorded in the ledger at its real cost, 0) and outside routing: a hit answers without calling a
+ * provider, a miss goes on and its answer is stored. A streamed request gets a hit replayed as a stream, and a
+ * streamed miss is recorded as it passes and stored when it ends cleanly.
+ */
+final class CacheStage implements Stage {
+    static final String CACHE_CONTROL = "cache-control";
+    static final String ENTRY_HEADER = "x-switchboard-cache-entry";
+    static final String AGE_HEADER = "x-switchboard-cache-age";
+
+    private final ResponseCache cache;
+
+    CacheStage(ResponseCache cache) { this.cache = cache; }
+
+    @Override
+    public ChatHandler wrap(ChatHandler next) {
+        return new ChatHandler() {
+            @Override
+            public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
+                ResponseCache.Plan plan;
+                try {
+                    plan = cache.plan(ctx, request, ctx.hint(CACHE_CONTROL));
+                } catch (RuntimeException e) {
+                    return Future.failedFuture(e);
+                }
+                if (plan == null) return next.chat(ctx, request);
+                return cache.lookup(plan).compose(hit -> {
+                    if (hit != null) return Future.succeededFuture(answer(hit, hit.response()));
+                    return next.chat(ctx, request).onSuccess(a -> cache.store(plan, a.deployment(), a.route(), a.body()));
+                });
+            }
+
+            @Override
+            public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
+                ResponseCache.Plan plan;
+                try {
+                    plan = cache.plan(ctx, request, ctx.hint(CACHE_CONTROL));
+                } catch (RuntimeException e) {
+                    return Future.failedFuture(e);
+                }
+                if (plan == null) return next.stream(ctx, request);
+                return cache.lookup(plan).compose(hit -> {
+                    if (hit != null) return Future.succeededFuture(answer(hit, new StreamReplay(hit.response())));
+                    return next.stream(ctx, request).map(a -> recorded(a, plan));
+                });
+            }
+        };
+    }
+
+    /** A stream whose answer is stored when it ends cleanly. */
+    private Answer<ChatStream> recorded(Answer<ChatStream> a, ResponseCache.Plan plan) {
+        ChatStream inner = a.body();
+        ChatStream recorded = new ChatStream() {
+            @Override
+            public void start(ChunkSink sink) {
+                inner.start(new StreamRecorder(sink, r -> cache.store(plan, a.deployment(), a.route(), r)));
+            }
+
+            @Override
+            public void cancel() { inner.cancel(); }
+        };
+        return new Answer<>(recorded, a.deployment(), a.route(), a.cache(), a.tier(), a.headers());
+    }
+
+    /** A hit: the deployment that first answered, the cache status, the entry that answered and its age. */
+    private <T> Answer<T> answer(CachedAnswer hit, T body) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put(ENTRY_HEADER, hit.entryId());
+        h.put(AGE_HEADER, Long.toString(hit.ageSeconds(System.currentTimeMillis())));
+        return new Answer<>(body, hit.deployment(), "primary", "hit-exact", null, h);
+    }
+}

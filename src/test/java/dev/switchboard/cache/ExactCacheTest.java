@@ -1,0 +1,136 @@
+package dev.switchboard.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.ChunkSink;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.RawJson;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.Usage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The exact cache's parts: what a key covers, what an entry keeps, the replay and the recording, the controls, the store. */
+class ExactCacheTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static ChatRequest req(List<Message> messages, Double temperature, Map<String, com.fasterxml.jackson.databind.JsonNode> extra,
+                                   boolean stream, String user) {
+        return new ChatRequest("gpt", messages, null, null, null, null, temperature, null, null, null, null, null, user, Map.of(),
+                stream, stream, extra);
+    }
+
+    private static List<Message> chat(String system, String user) {
+        return List.of(Message.text(Role.SYSTEM, system), Message.text(Role.USER, user));
+    }
+
+    @Test
+    void theKeyCoversEveryFieldThatCanChangeTheAnswerAndNothingElse() {
+        String k = RequestFingerprint.exact("ns", req(chat("s", "q"), null, Map.of(), false, null));
+        assertThat(RequestFingerprint.exact("ns", req(chat("s", "q"), null, Map.of(), true, "someone"))).as("stream and user").isEqualTo(k);
+        assertThat(RequestFingerprint.exact("ns", req(chat("s", "q"), null, Map.of("cache", JSON.createObjectNode()), false, null)))
+                .as("the gateway's own controls").isEqualTo(k);
+        assertThat(RequestFingerprint.exact("other", req(chat("s", "q"), null, Map.of(), false, null))).isNotEqualTo(k);
+        assertThat(RequestFingerprint.exact("ns", req(chat("s2", "q"), null, Map.of(), false, null))).isNotEqualTo(k);
+        assertThat(RequestFingerprint.exact("ns", req(chat("s", "q"), 0.0, Map.of(), false, null))).isNotEqualTo(k);
+        assertThat(RequestFingerprint.exact("ns", req(chat("s", "q"), null, Map.of("brand_new_param", TextNode.valueOf("x")), false, null)))
+                .as("a field the gateway does not know").isNotEqualTo(k);
+        // the context leaves out only the last user turn's text
+        String ctx = RequestFingerprint.context("ns", req(chat("s", "q"), null, Map.of(), false, null));
+        assertThat(RequestFingerprint.context("ns", req(chat("s", "a different question"), null, Map.of(), false, null))).isEqualTo(ctx);
+        assertThat(RequestFingerprint.context("ns", req(chat("s2", "q"), null, Map.of(), false, null))).isNotEqualTo(ctx);
+        assertThat(RequestFingerprint.lastUserText(req(chat("s", "q"), null, Map.of(), false, null))).isEqualTo("q");
+    }
+
+    @Test
+    void anAnthropicBodyIsKeyedOnWhatTheClientWrote() throws Exception {
+        ChatRequest a = new ChatRequest("claude", chat("s", "q"), null, null, null, null, null, null, 100, null, null, null, null,
+                Map.of(), false, false, Map.of(), new RawJson(RawJson.ANTHROPIC,
+                JSON.readTree("{\"model\":\"claude\",\"max_tokens\":100,\"top_k\":5,\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}")));
+        ChatRequest b = new ChatRequest("claude", chat("s", "q"), null, null, null, null, null, null, 100, null, null, null, null,
+                Map.of(), true, true, Map.of(), new RawJson(RawJson.ANTHROPIC,
+                JSON.readTree("{\"stream\":true,\"max_tokens\":100,\"model\":\"x\",\"top_k\":6,\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}")));
+        assertThat(RequestFingerprint.exact("n", a)).as("top_k is not modelled, and still part of the key").isNotEqualTo(RequestFingerprint.exact("n", b));
+    }
+
+    private static ChatResponse answer() {
+        Message m = new Message(Role.ASSISTANT, List.of(ContentPart.Text.of("Paris")), null,
+                List.of(new ToolCall("call_1", "lookup", "{\"q\":\"x\"}")), null, "thinking…", null);
+        return new ChatResponse("chatcmpl-1", 1_700_000_000L, "gpt-4o-mini", List.of(new Choice(0, m, FinishReason.STOP, null)),
+                new Usage(12, 5, 2, 0, 1), "fp_1", "default");
+    }
+
+    @Test
+    void anEntrySurvivesItsEncodingAndAnUnknownVersionIsAMiss() {
+        CachedAnswer a = new CachedAnswer("e".repeat(64), "ns", 1, 2, "openai/gpt-4o-mini", answer());
+        CachedAnswer back = CachedAnswerCodec.decode(CachedAnswerCodec.encode(a));
+        assertThat(back).isEqualTo(a);
+        assertThat(CachedAnswerCodec.decode("{\"v\":99}".getBytes())).isNull();
+        assertThat(CachedAnswerCodec.decode("not json".getBytes())).isNull();
+    }
+
+    @Test
+    void aReplayedStreamRecordsBackToTheSameAnswer() {
+        List<ChatChunk> seen = new ArrayList<>();
+        AtomicReference<ChatResponse> recorded = new AtomicReference<>();
+        ChunkSink collect = new ChunkSink() {
+            @Override public void chunk(ChatChunk c) { seen.add(c); }
+            @Override public void flush() {}
+            @Override public void end() {}
+            @Override public void fail(GatewayException e) {}
+            @Override public boolean writeQueueFull() { return false; }
+            @Override public void drainHandler(Runnable r) {}
+        };
+        new StreamReplay(answer()).start(new StreamRecorder(collect, recorded::set));
+        assertThat(seen.get(seen.size() - 1).usage()).isEqualTo(answer().usage());
+        assertThat(recorded.get()).isEqualTo(answer());
+    }
+
+    @Test
+    void controlsFromTheBodyAndTheHeaderAndWhoMayUseThem() throws Exception {
+        CacheControls c = CacheControls.parse(JSON.readTree("{\"no-store\":true,\"ttl\":30}"), "no-cache, max-age=10");
+        assertThat(c.noCache()).isTrue();
+        assertThat(c.noStore()).isTrue();
+        assertThat(c.ttlSeconds()).isEqualTo(30);
+        assertThat(c.maxAgeSeconds()).isEqualTo(10);
+        c.checkAllowed(null, false);
+        assertThatThrownBy(() -> c.checkAllowed(List.of("ttl"), false)).hasMessageContaining("Not allowed to set");
+        CacheControls ns = CacheControls.parse(JSON.readTree("{\"namespace\":\"team\"}"), null);
+        assertThatThrownBy(() -> ns.checkAllowed(null, false)).as("namespace needs to be given by name").isInstanceOf(GatewayException.class);
+        ns.checkAllowed(List.of("namespace"), false);
+        ns.checkAllowed(null, true);
+        assertThatThrownBy(() -> CacheControls.parse(JSON.readTree("[1]"), null)).hasMessageContaining("'cache' must be an object");
+        assertThatThrownBy(() -> CacheControls.parse(JSON.readTree("{\"ttl\":0}"), null)).hasMessageContaining("cache.ttl");
+    }
+
+    @Test
+    void theLocalStoreExpiresEntriesAndIsBoundedBySize() {
+        AtomicLong now = new AtomicLong(1_000);
+        LocalExactCache store = new LocalExactCache(1 << 20, now::get);
+        store.put(new CachedAnswer("a".repeat(64), "ns", now.get(), now.get() + 5_000, "d", answer()));
+        assertThat(store.get("ns", "a".repeat(64)).result()).isNotNull();
+        assertThat(store.get("other-ns", "a".repeat(64)).result()).as("namespaces are apart").isNull();
+        now.addAndGet(5_000);
+        assertThat(store.get("ns", "a".repeat(64)).result()).isNull();
+        for (int i = 0; i < 5_000; i++) {
+            store.put(new CachedAnswer(String.format("%064d", i), "ns", now.get(), now.get() + 60_000, "d", answer()));
+        }
+        assertThat(store.describe()).contains("up to 1 MiB");
+        assertThat(store.clear().result()).isLessThan(5_000); // the size bound evicted some
+    }
+}

@@ -1,0 +1,75 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Http;
+import dev.switchboard.support.LogCapture;
+import dev.switchboard.support.TestGateway;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exact cache in Redis ({@code services} profile: Redis 7 on 127.0.0.1:6379): two gateways share one cache, so an
+ * answer one of them stored is a hit on the other; and a Redis that does not answer costs only the cache.
+ */
+@Tag("services")
+class RedisCacheIT {
+    /** A shared namespace for this run, so both gateways (and only this run) use the same entries. */
+    private static final String NS = "redis-it-" + UUID.randomUUID();
+
+    private static String config(String redis) {
+        return TestGateway.simModels("gpt=gpt-4o-mini") + """
+                router_settings: { num_retries: 0 }
+                litellm_settings:
+                  cache: true
+                  cache_params: { type: redis, %s, ttl: 60, namespace: %s, timeout: 0.2 }
+                general_settings: { master_key: os.environ/MASTER_KEY }
+                """.formatted(redis, NS);
+    }
+
+    private static HttpResponse<String> ask(TestGateway gw, String text) {
+        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}");
+    }
+
+    @Test
+    void twoGatewaysShareTheCache() {
+        try (TestGateway a = TestGateway.start(config("host: 127.0.0.1, port: 6379"));
+             TestGateway b = TestGateway.start(config("host: 127.0.0.1, port: 6379"))) {
+            String q = "shared question " + UUID.randomUUID();
+            assertThat(ask(a, q).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+            HttpResponse<String> fromB = null;
+            for (int i = 0; i < 50; i++) { // the store is asynchronous: give it a moment
+                fromB = ask(b, q);
+                if (fromB.headers().firstValue("x-switchboard-cache").orElse("").equals("hit-exact")) break;
+                Thread.sleep(20);
+            }
+            assertThat(fromB.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+            assertThat(b.simulator.received().stream().filter(r -> r.body().encode().contains(q)).count())
+                    .as("b never called its provider for it").isZero();
+            assertThat(Http.get(a.baseUrl() + "/cache/ping", TestGateway.MASTER_KEY).body()).contains("\"store\":\"Redis at 127.0.0.1:6379\"");
+            assertThat(Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.baseUrl() + "/cache/namespaces/" + NS))
+                    .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build()).body()).contains("\"deleted\":1");
+            assertThat(ask(b, q).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aRedisThatDoesNotAnswerCostsOnlyTheCache() {
+        try (TestGateway gw = TestGateway.start(config("host: 127.0.0.1, port: 1"));
+             LogCapture log = LogCapture.of("switchboard.cache")) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = ask(gw, "still served");
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().firstValue("x-switchboard-cache")).hasValue("miss");
+            }
+            assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN") && l.contains("requests go on without the cache"));
+            assertThat(log.lines().stream().filter(l -> l.startsWith("WARN")).count()).as("at most one warning every 30 s").isEqualTo(1);
+            assertThat(Http.get(gw.baseUrl() + "/cache/ping", TestGateway.MASTER_KEY).body()).contains("\"status\":\"unhealthy\"");
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.OpenAiSchemas;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exact response cache end to end: a repeat answered without a provider call, in both dialects, streamed or not;
+ * anything that could change the answer is a miss; the request's and the key's controls; expiry; what is never stored;
+ * the ledger's zero cost and saved cost; the admin routes.
+ */
+class ResponseCacheIT {
+    static TestGateway gw;
+    static Admin admin;
+    static String key;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini", "fresh=gpt-4o", "backup=gpt-4.1") + """
+                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: never
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, cache: false }
+                router_settings: { num_retries: 0, fallbacks: [{ fresh: [backup] }] }
+                litellm_settings:
+                  cache: true
+                  cache_params: { type: local, ttl: 600 }
+                general_settings: { master_key: os.environ/MASTER_KEY }
+                """);
+        admin = new Admin(gw);
+        key = admin.generate(new JsonObject().put("key_alias", "cached-app")).getString("key");
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() {
+        gw.simulator.reset();
+        Admin.ok(admin.post("/cache/flushall", new JsonObject()));
+    }
+
+    private static HttpResponse<String> chat(String k, String body, String... headers) {
+        return Http.post(gw.v1() + "/chat/completions", k, body, headers);
+    }
+
+    private static String ask(String model, String text) {
+        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    }
+
+    private static int upstreamCalls() { return gw.simulator.received().size(); }
+
+    @Test
+    void aRepeatIsAnsweredFromTheCacheWithNoProviderCallAtZeroCost() throws Exception {
+        HttpResponse<String> first = chat(key, ask("gpt", "What is the capital of France?"));
+        assertThat(first.headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(upstreamCalls()).isEqualTo(1);
+        HttpResponse<String> second = chat(key, ask("gpt", "What is the capital of France?"));
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(upstreamCalls()).as("no second provider call").isEqualTo(1);
+        assertThat(second.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        assertThat(second.headers().firstValue("x-switchboard-cache-entry").orElseThrow()).hasSize(64);
+        assertThat(second.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
+        assertThat(second.headers().firstValue("x-switchboard-cost")).hasValue("0");
+        JsonObject a = new JsonObject(first.body()), b = new JsonObject(second.body());
+        assertThat(b.getJsonArray("choices")).isEqualTo(a.getJsonArray("choices"));
+        OpenAiSchemas.assertValid("CreateChatCompletionResponse", b.encode());
+        // the ledger: the hit cost nothing and saved what the first call cost
+        String hitId = second.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        JsonObject row = admin.getOk("/spend/logs?key=cached-app").getJsonArray("data").stream().map(JsonObject.class::cast)
+                .filter(o -> o.getString("request_id").equals(hitId)).findFirst().orElseThrow();
+        assertThat(row.getString("cache_status")).isEqualTo("hit-exact");
+        assertThat(row.getDouble("spend")).isZero();
+        assertThat(row.getDouble("saved")).isEqualTo(Double.parseDouble(first.headers().firstValue("x-switchboard-cost").orElseThrow()));
+    }
+
+    @Test
+    void anythingThatCouldChangeTheAnswerIsAMiss() {
+        String base = "{\"model\":\"gpt\",\"messages\":[{\"role\":\"system\",\"content\":\"Be terse.\"},{\"role\":\"user\",\"content\":\"Hi\"}]";
+        chat(key, base + "}");
+        List<String> variants = List.of(
+                "{\"model\":\"gpt\",\"messages\":[{\"role\":\"system\",\"content\":\"Be verbose.\"},{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                base + ",\"temperature\":0.3}",
+                base + ",\"seed\":7}",
+                base + ",\"max_tokens\":5}",
+                base + ",\"reasoning_effort\":\"high\"}",
+                base + ",\"some_new_param\":{\"a\":1}}",
+                base + ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}}],\"tool_choice\":\"none\"}",
+                base + ",\"response_format\":{\"type\":\"json_object\"}}");
+        for (String v : variants) {
+            assertThat(chat(key, v).headers().firstValue("x-switchboard-cache")).as(v).hasValue("miss");
+        }
+        // another key is another namespace; what only describes the caller is not part of the question
+        String other = admin.generate(new JsonObject().put("key_alias", "other-app")).getString("key");
+        assertThat(chat(other, base + "}").headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(chat(key, base + ",\"user\":\"u-42\",\"metadata\":{\"tags\":\"x\"}}").headers().firstValue("x-switchboard-cache"))
+                .hasValue("hit-exact");
+    }
+
+    @Test
+    void streamsHitTooAndAreReplayedAsProperStreamsInBothDialects() throws Exception {
+        OpenAIClient openai = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(key).maxRetries(0).build();
+        ChatCompletionCreateParams p = ChatCompletionCreateParams.builder().model("gpt").addUserMessage("Stream this, please")
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+        try {
+            String missText = streamed(openai, p);
+            assertThat(upstreamCalls()).isEqualTo(1);
+            // the streamed miss was stored when it ended: the repeat is replayed as a stream with the same text
+            String hitText = streamed(openai, p);
+            assertThat(upstreamCalls()).isEqualTo(1);
+            assertThat(hitText).isEqualTo(missText).contains("Stream this, please");
+            // a non-streamed request for the same question hits the same entry
+            assertThat(openai.chat().completions().create(p).choices().get(0).message().content().orElseThrow()).isEqualTo(missText);
+            assertThat(upstreamCalls()).isEqualTo(1);
+        } finally {
+            openai.close();
+        }
+        HttpResponse<String> raw = Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"gpt\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Stream this, please\"}]}");
+        assertThat(raw.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        List<String> events = Http.sseData(raw.body());
+        assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
+        for (String e : events.subList(0, events.size() - 1)) OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", e);
+
+        AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(key).maxRetries(0).build();
+        try {
+            MessageCreateParams m = MessageCreateParams.builder().model("claude").maxTokens(64).addUserMessage("Cache me, Claude").build();
+            String first = anthropic.messages().create(m).content().get(0).text().orElseThrow().text();
+            int calls = upstreamCalls();
+            StringBuilder replayed = new StringBuilder();
+            List<String> types = new ArrayList<>();
+            try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(m)) {
+                s.stream().forEach(e -> {
+                    types.add(e.isMessageStart() ? "message_start" : e.isContentBlockStart() ? "content_block_start"
+                            : e.isContentBlockDelta() ? "content_block_delta" : e.isContentBlockStop() ? "content_block_stop"
+                            : e.isMessageDelta() ? "message_delta" : e.isMessageStop() ? "message_stop" : "other");
+                    e.contentBlockDelta().flatMap(d -> d.delta().text()).ifPresent(t -> replayed.append(t.text()));
+                });
+            }
+            assertThat(upstreamCalls()).as("the Anthropic stream was a hit").isEqualTo(calls);
+            assertThat(replayed.toString()).isEqualTo(first);
+            assertThat(types).startsWith("message_start", "content_block_start").endsWith("message_delta", "message_stop");
+        } finally {
+            anthropic.close();
+        }
+    }
+
+    private static String streamed(OpenAIClient c, ChatCompletionCreateParams p) {
+        StringBuilder text = new StringBuilder();
+        try (com.openai.core.http.StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(p)) {
+            s.stream().forEach(ch -> ch.choices().forEach(x -> x.delta().content().ifPresent(text::append)));
+        }
+        return text.toString();
+    }
+
+    @Test
+    void theRequestsOwnControlsAreHonoured() throws Exception {
+        String q = ask("gpt", "controls");
+        chat(key, q);
+        // no-cache: not answered from the cache, but the fresh answer is stored
+        String noCache = "{\"model\":\"gpt\",\"cache\":{\"no-cache\":true},\"messages\":[{\"role\":\"user\",\"content\":\"controls\"}]}";
+        assertThat(chat(key, noCache).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(gw.simulator.last().body().containsKey("cache")).as("the control never reaches the provider").isFalse();
+        assertThat(chat(key, q, "cache-control", "no-cache").headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(chat(key, q).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        // no-store: this answer is not kept
+        String noStore = "{\"model\":\"gpt\",\"cache\":{\"no-store\":true},\"messages\":[{\"role\":\"user\",\"content\":\"once\"}]}";
+        chat(key, noStore);
+        assertThat(chat(key, ask("gpt", "once")).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        // ttl: kept one second
+        String ttl = "{\"model\":\"gpt\",\"cache\":{\"ttl\":1},\"messages\":[{\"role\":\"user\",\"content\":\"brief\"}]}";
+        chat(key, ttl);
+        assertThat(chat(key, ask("gpt", "brief")).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        Thread.sleep(1_100);
+        assertThat(chat(key, ask("gpt", "brief")).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        // s-maxage 0: only an entry of this very second
+        chat(key, ask("gpt", "aged"));
+        Thread.sleep(1_100);
+        String maxAge = "{\"model\":\"gpt\",\"cache\":{\"s-maxage\":0},\"messages\":[{\"role\":\"user\",\"content\":\"aged\"}]}";
+        assertThat(chat(key, maxAge).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        // malformed controls are a 400 naming the field
+        HttpResponse<String> bad = chat(key, "{\"model\":\"gpt\",\"cache\":{\"ttl\":\"soon\"},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("param")).isEqualTo("cache.ttl");
+        assertThat(chat(key, "{\"model\":\"gpt\",\"cache\":{\"forever\":true},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").body())
+                .contains("cache.forever");
+    }
+
+    @Test
+    void aKeysAllowedCacheControlsAreEnforced() {
+        String limited = admin.generate(new JsonObject().put("key_alias", "no-bypass")
+                .put("allowed_cache_controls", new JsonArray().add("ttl"))).getString("key");
+        HttpResponse<String> r = chat(limited, "{\"model\":\"gpt\",\"cache\":{\"no-cache\":true},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("Not allowed to set no-cache as a cache control");
+        assertThat(chat(limited, "{\"model\":\"gpt\",\"cache\":{\"ttl\":60},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").statusCode())
+                .isEqualTo(200);
+        // another namespace means other callers' answers: a key needs it by name
+        assertThat(chat(key, "{\"model\":\"gpt\",\"cache\":{\"namespace\":\"shared\"},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").statusCode())
+                .isEqualTo(403);
+        assertThat(admin.info("no-bypass").getJsonArray("allowed_cache_controls").getList()).containsExactly("ttl");
+    }
+
+    @Test
+    void fallbackAnswersFilteredAnswersAndOptedOutAliasesAreNeverStored() {
+        gw.simulator.enqueue("gpt-4o", SimBehaviour.status(500));
+        HttpResponse<String> viaFallback = chat(key, ask("fresh", "degraded"));
+        assertThat(viaFallback.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
+        assertThat(chat(key, ask("fresh", "degraded")).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        chat(key, ask("never", "opted out"));
+        HttpResponse<String> again = chat(key, ask("never", "opted out"));
+        assertThat(again.headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(upstreamCalls()).isEqualTo(5);
+    }
+
+    @Test
+    void theAdminRoutesShowAndEmptyTheCache() {
+        HttpResponse<String> first = chat(key, ask("gpt", "delete me"));
+        chat(key, ask("gpt", "keep me"));
+        String entry = chat(key, ask("gpt", "delete me")).headers().firstValue("x-switchboard-cache-entry").orElseThrow();
+        JsonObject ping = admin.getOk("/cache/ping");
+        assertThat(ping.getString("status")).isEqualTo("healthy");
+        assertThat(ping.getString("store")).startsWith("in memory");
+        assertThat(ping.getLong("hits")).isPositive();
+        HttpResponse<String> del = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/cache/entries/" + entry))
+                .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+        assertThat(new JsonObject(del.body()).getInteger("deleted")).isEqualTo(1);
+        assertThat(chat(key, ask("gpt", "delete me")).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(chat(key, ask("gpt", "keep me")).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        String keyId = admin.info("cached-app").getString("key_id");
+        HttpResponse<String> ns = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/cache/namespaces/" + keyId))
+                .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+        assertThat(new JsonObject(ns.body()).getInteger("deleted")).isEqualTo(2);
+        assertThat(chat(key, ask("gpt", "keep me")).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/cache"))
+                .header("authorization", "Bearer " + key).DELETE().build()).statusCode()).as("master key only").isEqualTo(403);
+        assertThat(first.statusCode()).isEqualTo(200);
+    }
+}
