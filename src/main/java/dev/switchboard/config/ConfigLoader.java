@@ -37,7 +37,8 @@ public final class ConfigLoader {
     private static final Set<String> OTHER_PARAMS = Set.of(
             "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points", "cache",
             "region_name", "custom_llm_provider");
-    private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb");
+    private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb",
+            "otel", "request_log");
     /**
      * router_settings keys: LiteLLM's, plus Switchboard's {@code prompt_cache_affinity}, {@code retry_backoff},
      * {@code stream_timeout} and {@code auto_router}. The routing ones are checked by {@link RoutingKeys}; the
@@ -255,7 +256,8 @@ public final class ConfigLoader {
                     + mb + ". Fix: give the limit in MiB, e.g. 10 (fractions work: 0.5 is 512 KiB).");
         }
         return new GeneralSettings(master == null || master.isEmpty() ? null : new Secret(master),
-                db == null || db.isBlank() ? null : db, dbPath, max);
+                db == null || db.isBlank() ? null : db, dbPath, max,
+                ObservabilityKeys.otel(w, g.get("otel")), ObservabilityKeys.requestLog(w, g.get("request_log")));
     }
 
     private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, Set<String> known,
