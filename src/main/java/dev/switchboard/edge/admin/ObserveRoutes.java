@@ -28,6 +28,9 @@ public final class ObserveRoutes {
     private static final Set<String> LOG_PARAMS = Set.of("key", "api_key", "key_alias", "trace_id", "session_id", "model",
             "status", "cache_status", "route", "tag", "start_date", "end_date", "since", "page", "page_size");
 
+    private static final com.fasterxml.jackson.databind.ObjectWriter WRITER = SpendJson.JSON.writer()
+            .with(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
     private final Vertx vertx;
     private final EdgeContext edge;
     private final DialectCall call;
@@ -176,7 +179,7 @@ public final class ObserveRoutes {
     private static void answer(HttpServerResponse resp, ObjectNode body) {
         if (resp.closed()) return;
         try {
-            resp.putHeader("content-type", "application/json").end(Buffer.buffer(SpendJson.JSON.writeValueAsBytes(body)));
+            resp.putHeader("content-type", "application/json").end(Buffer.buffer(WRITER.writeValueAsBytes(body)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
