@@ -3,6 +3,7 @@ package dev.switchboard.provider;
 import dev.switchboard.model.Cancellation;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.LogSafe;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -142,7 +143,7 @@ public final class UpstreamHttp {
                 return Future.failedFuture(Cancellation.clientClosed());
             }
             GatewayException e = networkFailure(t, endpoint);
-            log.warn("request {}: {}", call.requestId(), e.getMessage());
+            log.warn("request {}: {}", call.requestId(), LogSafe.message(e));
             return Future.failedFuture(e);
         });
     }
@@ -196,8 +197,9 @@ public final class UpstreamHttp {
                 && !t.getClass().getSimpleName().contains("Timeout");
     }
 
+    /** An exception's message for the log; escaped, since a parser's message can quote what the upstream sent. */
     private static String describe(Throwable t) {
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : LogSafe.text(t.getMessage());
     }
 
     /** Maps an I/O failure to what the caller sees; never includes request headers (they hold the key). */
