@@ -27,22 +27,33 @@ public final class SecretScrubber {
         return out;
     }
 
-    private static boolean containsIgnoreCase(String text, String s) {
-        for (int i = 0; i + s.length() <= text.length(); i++) if (text.regionMatches(true, i, s, 0, s.length())) return true;
-        return false;
+    /** First index of {@code s} in {@code text} from {@code from}, ignoring case; -1 if none. Jumps by its first character. */
+    private static int indexOfIgnoreCase(String text, String s, int from) {
+        char lower = Character.toLowerCase(s.charAt(0));
+        char upper = Character.toUpperCase(s.charAt(0));
+        int i = from;
+        int last = text.length() - s.length();
+        while (i <= last) {
+            int a = text.indexOf(lower, i);
+            int b = lower == upper ? -1 : text.indexOf(upper, i);
+            int at = a < 0 ? b : b < 0 ? a : Math.min(a, b);
+            if (at < 0 || at > last) return -1;
+            if (text.regionMatches(true, at, s, 0, s.length())) return at;
+            i = at + 1;
+        }
+        return -1;
     }
+
+    private static boolean containsIgnoreCase(String text, String s) { return indexOfIgnoreCase(text, s, 0) >= 0; }
 
     private static String replaceIgnoreCase(String text, String s) {
         StringBuilder b = new StringBuilder(text.length());
         int i = 0;
-        while (i < text.length()) {
-            if (i + s.length() <= text.length() && text.regionMatches(true, i, s, 0, s.length())) {
-                b.append(MASK);
-                i += s.length();
-            } else {
-                b.append(text.charAt(i++));
-            }
+        int at;
+        while ((at = indexOfIgnoreCase(text, s, i)) >= 0) {
+            b.append(text, i, at).append(MASK);
+            i = at + s.length();
         }
-        return b.toString();
+        return b.append(text, i, text.length()).toString();
     }
 }

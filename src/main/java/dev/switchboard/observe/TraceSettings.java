@@ -15,10 +15,19 @@ import java.util.function.Function;
  * @param headers        sent with every export (a collector's or Langfuse's {@code Authorization})
  * @param captureContent whether the root span carries the prompt and completion ({@code langfuse.observation.input /
  *                       output}), as the caller's log policy allows
+ * @param sampleRate     the share of requests traced when the client's traceparent does not decide (1 = all)
  */
 public record TraceSettings(String endpoint, Map<String, String> headers, String serviceName, int maxQueueSize,
-                            int maxExportBatchSize, long scheduleDelayMillis, long exportTimeoutMillis, boolean captureContent) {
-    public static final TraceSettings OFF = new TraceSettings(null, Map.of(), "switchboard", 2048, 512, 1000, 10_000, true);
+                            int maxExportBatchSize, long scheduleDelayMillis, long exportTimeoutMillis, boolean captureContent,
+                            double sampleRate) {
+    public static final TraceSettings OFF = new TraceSettings(null, Map.of(), "switchboard", 2048, 512, 1000, 10_000, true, 1.0);
+
+    /** Every request traced ({@code sample_rate} 1). */
+    public TraceSettings(String endpoint, Map<String, String> headers, String serviceName, int maxQueueSize,
+                         int maxExportBatchSize, long scheduleDelayMillis, long exportTimeoutMillis, boolean captureContent) {
+        this(endpoint, headers, serviceName, maxQueueSize, maxExportBatchSize, scheduleDelayMillis, exportTimeoutMillis,
+                captureContent, 1.0);
+    }
 
     public TraceSettings {
         headers = Map.copyOf(headers);
@@ -56,7 +65,8 @@ public record TraceSettings(String endpoint, Map<String, String> headers, String
         return new TraceSettings(endpoint, headers, service == null ? "switchboard" : service,
                 integer(otel.get("max_queue_size"), 2048), integer(otel.get("max_export_batch_size"), 512),
                 integer(otel.get("schedule_delay_ms"), 1000), integer(otel.get("export_timeout_ms"), 10_000),
-                !Boolean.FALSE.equals(otel.get("capture_content")));
+                !Boolean.FALSE.equals(otel.get("capture_content")),
+                otel.get("sample_rate") instanceof Number n ? n.doubleValue() : 1.0);
     }
 
     /** A base URL gets OTLP/HTTP's {@code /v1/traces} (as the OTel SDKs do with {@code OTEL_EXPORTER_OTLP_ENDPOINT}). */

@@ -48,7 +48,8 @@ public final class Tracing implements AutoCloseable {
                 .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                         io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), settings.serviceName()))))
                 .setIdGenerator(ids)
-                .setSampler(Sampler.parentBased(Sampler.alwaysOn()))
+                .setSampler(Sampler.parentBased(settings.sampleRate() >= 1 ? Sampler.alwaysOn()
+                        : Sampler.traceIdRatioBased(settings.sampleRate())))
                 .addSpanProcessor(batch)
                 .build();
         this.tracer = provider.get("dev.switchboard", Tracing.class.getPackage().getImplementationVersion());
@@ -60,7 +61,9 @@ public final class Tracing implements AutoCloseable {
         var b = OtlpHttpSpanExporter.builder()
                 .setEndpoint(settings.endpoint())
                 .setTimeout(Duration.ofMillis(settings.exportTimeoutMillis()))
-                .setMeterProvider(MeterProvider::noop);
+                .setMeterProvider(MeterProvider::noop)
+                // marshal each batch into reused buffers: fewer allocations on the export thread
+                .setMemoryMode(io.opentelemetry.sdk.common.export.MemoryMode.REUSABLE_DATA);
         settings.headers().forEach(b::addHeader);
         LoggerFactory.getLogger("switchboard.tracing").info("tracing: OTLP/HTTP to {} (headers: {})", settings.endpoint(),
                 settings.headers().keySet());

@@ -31,9 +31,13 @@ final class ObserveStage implements Stage {
             @Override
             public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
                 ObservedCall call = observer.begin(ctx, request, "chat", Metering.tags(ctx, request.metadata()));
-                return next.chat(ctx, request).onComplete(ar -> {
-                    if (ar.failed()) call.failed(ar.cause());
-                    else call.answered(ar.result());
+                return next.chat(ctx, request).transform(ar -> {
+                    if (ar.failed()) {
+                        call.failed(ar.cause());
+                        return Future.failedFuture(ar.cause());
+                    }
+                    call.answered(ar.result());
+                    return Future.succeededFuture(withTraceId(ar.result(), call));
                 });
             }
 
@@ -47,12 +51,20 @@ final class ObserveStage implements Stage {
                     }
                     Answer<ChatStream> a = ar.result();
                     call.streaming(a);
-                    return Future.succeededFuture(new Answer<>(new Watched(a.body(), call), a.deployment(), a.route(), a.cache(),
-                            a.tier(), a.headers()));
+                    return Future.succeededFuture(withTraceId(new Answer<>(new Watched(a.body(), call), a.deployment(), a.route(),
+                            a.cache(), a.tier(), a.headers()), call));
                 });
             }
         };
     }
+
+    /** The answer's {@code x-switchboard-trace-id}, when the call is in a trace: where to find it in a collector. */
+    static <T> Answer<T> withTraceId(Answer<T> a, ObservedCall call) {
+        String traceId = call.traceId();
+        return traceId == null ? a : a.withHeader(TRACE_ID_HEADER, traceId);
+    }
+
+    static final String TRACE_ID_HEADER = "x-switchboard-trace-id";
 
     /** The mark after governance: the call was admitted. */
     Stage admitted() {

@@ -97,6 +97,7 @@ class TracingIT {
         SpanData root = root(trace, id);
 
         assertThat(root.getTraceId()).isEqualTo(clientTrace);
+        assertThat(r.headers().firstValue("x-switchboard-trace-id")).hasValue(clientTrace);
         assertThat(root.getParentSpanId()).isEqualTo(clientSpan);
         assertThat(root.getName()).isEqualTo("summarise");
         assertThat(root.getKind()).isEqualTo(SpanKind.SERVER);
@@ -196,6 +197,7 @@ class TracingIT {
         List<SpanData> trace = trace(id);
         SpanData root = root(trace, id);
         assertThat(root.getTraceId()).isEqualTo("3f2504e04f8911d39a0c0305e82c3301");
+        assertThat(r.headers().firstValue("x-switchboard-trace-id")).hasValue(root.getTraceId());
         assertThat(root.getParentSpanContext().isValid()).isFalse();
         assertThat(str(root, "langfuse.trace.name")).isEqualTo("agent-run");
         assertThat(num(root, "gen_ai.usage.output_tokens")).isPositive();

@@ -58,6 +58,9 @@ class LogPolicyTest {
     void theGatewaysOwnKeysAreScrubbedWhateverTheCase() {
         SecretScrubber s = new SecretScrubber(List.of("sk-provider-secret-0123456789abcdef", "short"));
         assertThat(s.scrub("a SK-PROVIDER-SECRET-0123456789ABCDEF b short")).isEqualTo("a [REDACTED] b short");
+        assertThat(s.scrub("sk-provider-secret-0123456789abcdefsk-provider-secret-0123456789abcdef, s sk-provider-secret-0123"))
+                .isEqualTo("[REDACTED][REDACTED], s sk-provider-secret-0123");
+        assertThat(s.scrub("nothing here")).isEqualTo("nothing here");
     }
 
     @Test
@@ -80,5 +83,8 @@ class LogPolicyTest {
         assertThat(configured.headers()).containsEntry("Authorization", "Basic abc");
         assertThat(configured.toString()).doesNotContain("abc");
         assertThat(TraceSettings.from(Map.of(), null, env::get).enabled()).isFalse();
+        assertThat(TraceSettings.from(Map.of("endpoint", "http://c:4318", "sample_rate", 0.25), null, n -> null).sampleRate())
+                .isEqualTo(0.25);
+        assertThat(configured.sampleRate()).isEqualTo(1.0);
     }
 }
