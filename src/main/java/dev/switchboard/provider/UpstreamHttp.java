@@ -28,8 +28,15 @@ public final class UpstreamHttp {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final HttpClientAgent client;
+    private final dev.switchboard.model.BufferBudget buffers;
 
     public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost) {
+        this(vertx, maxConnectionsPerHost, dev.switchboard.model.BufferBudget.unbounded());
+    }
+
+    /** @param buffers the gateway-wide bound that whole upstream answers are read within */
+    public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost, dev.switchboard.model.BufferBudget buffers) {
+        this.buffers = buffers;
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
@@ -40,6 +47,9 @@ public final class UpstreamHttp {
         client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost)
                 .setMaxWaitQueueSize(-1));
     }
+
+    /** The gateway-wide bound on buffered bytes, which providers read whole answers within. */
+    public dev.switchboard.model.BufferBudget buffers() { return buffers; }
 
     /**
      * A parsed base URL, prepared once per deployment so no request re-parses it. {@code display} names the
