@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Lock-free: one atomic add per chunk on the event loops.
  */
 public final class BufferBudget {
+    /** The error code of a refusal; routing neither retries it nor holds it against the deployment. */
+    public static final String EXHAUSTED_CODE = "gateway_memory_bound";
+
     private final long limit;
     private final AtomicLong held = new AtomicLong();
 
@@ -45,7 +48,7 @@ public final class BufferBudget {
         return new GatewayException(ErrorKind.UNAVAILABLE, 503, "The gateway is holding its limit of "
                 + (limit >> 20) + " MiB of buffered request and answer bytes (general_settings.max_buffered_mb) and "
                 + "refused " + what + "; retry shortly, or raise the bound together with the heap (SWITCHBOARD_HEAP).",
-                null, "gateway_memory_bound", null, null);
+                null, EXHAUSTED_CODE, null, null);
     }
 
     /** A reservation that grows chunk by chunk and is released once, however many times {@link #close()} runs. */
