@@ -21,8 +21,8 @@ import java.util.Set;
  *       than {@code same-origin} / {@code none}) is refused unless its origin is in
  *       {@code general_settings.cors_allowed_origins}; only then is a CORS preflight answered — with a master key
  *       too, since a page must not be able to spend a key the user typed into it either;</li>
- *   <li>a POST body must be declared {@code application/json}: the content types a page may send without a
- *       preflight (text/plain, forms) are 415.</li>
+ *   <li>a POST body declared with another type than {@code application/json} is 415: the content types a page may
+ *       send without a preflight (text/plain, forms) never reach a route.</li>
  * </ul>
  * Non-browser clients (SDKs, curl, agents) send no {@code Origin} or {@code Sec-Fetch-*} headers and are not affected.
  */
@@ -82,11 +82,13 @@ final class BrowserGuard {
             }
             resp.putHeader("access-control-expose-headers", EXPOSED);
         }
-        if (jsonPost && hasBody(req) && !isJson(req.getHeader("content-type"))) {
-            String type = req.getHeader("content-type");
-            throw new GatewayException(ErrorKind.BAD_REQUEST, 415, "Unsupported content type "
-                    + (type == null ? "(none given)" : "'" + printable(type) + "'") + ": the body must be JSON, sent with "
-                    + "Content-Type: application/json.", null, "unsupported_media_type", null, null);
+        // No Content-Type at all is read as JSON: scripts and plain HTTP clients omit it, and a browser never sends a
+        // body without one across origins unless the Origin rule above has already refused it.
+        String type = req.getHeader("content-type");
+        if (jsonPost && type != null && hasBody(req) && !isJson(type)) {
+            throw new GatewayException(ErrorKind.BAD_REQUEST, 415, "Unsupported content type '" + printable(type)
+                    + "': the body must be JSON, sent with Content-Type: application/json.", null, "unsupported_media_type",
+                    null, null);
         }
         return Verdict.PROCEED;
     }

@@ -20,8 +20,8 @@ final class ForwardedHeaders {
 
     static void check(HttpServerRequest req) {
         for (Map.Entry<String, String> h : req.headers()) {
+            if (!forwarded(h.getKey())) continue; // most headers: no allocation on this path
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (!forwarded(name)) continue;
             String value = h.getValue();
             if (value.length() > MAX_LENGTH) {
                 throw GatewayException.badRequest("Header " + name + " is " + value.length() + " characters long; the limit is "
@@ -34,9 +34,10 @@ final class ForwardedHeaders {
         }
     }
 
-    static boolean forwarded(String lowerName) {
-        return lowerName.startsWith("anthropic-") || lowerName.startsWith("openai-") || lowerName.startsWith("x-switchboard-")
-                || lowerName.equals("cache-control") || lowerName.equals("origin");
+    static boolean forwarded(String name) {
+        return name.regionMatches(true, 0, "anthropic-", 0, 10) || name.regionMatches(true, 0, "openai-", 0, 7)
+                || name.regionMatches(true, 0, "x-switchboard-", 0, 14) || name.equalsIgnoreCase("cache-control")
+                || name.equalsIgnoreCase("origin");
     }
 
     /** No control characters other than a tab (what an HTTP field value may hold). */

@@ -167,7 +167,10 @@ class BrowserGuardIT {
         assertThat(e.getString("type")).isEqualTo("invalid_request_error");
         assertThat(e.getString("code")).isEqualTo("unsupported_media_type");
         assertThat(e.getString("message")).contains("text/plain").contains("application/json");
-        assertThat(chat(open, "Host: 127.0.0.1\r\n").status()).isEqualTo(415);
+        Exchange form = chat(open, "Host: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"); // curl -d's default
+        assertThat(form.status()).isEqualTo(415);
+        assertThat(form.body()).contains("application/x-www-form-urlencoded");
+        assertThat(chat(open, "Host: 127.0.0.1\r\n").status()).as("no type at all: a script, read as JSON").isEqualTo(200);
         assertThat(chat(open, "Host: 127.0.0.1\r\nContent-Type: application/json; charset=latin1\r\n").status()).isEqualTo(415);
         assertThat(chat(open, "Host: 127.0.0.1\r\nContent-Type: Application/JSON; charset=UTF-8\r\n").status()).isEqualTo(200);
 
