@@ -2,6 +2,7 @@ package dev.switchboard.edge;
 
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.Caller;
+import dev.switchboard.model.Cancellation;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.buffer.Buffer;
@@ -71,6 +72,13 @@ public final class DialectCall {
             return;
         }
         long started = System.nanoTime();
+        // The client leaving (its connection closing, or an HTTP/2 reset) before the answer is complete cancels the
+        // call: the router stops, the upstream request is reset, a stream settles as 499. The relays of streamed
+        // answers register on the same cancellation rather than replacing this handler.
+        Cancellation cancellation = Cancellation.create();
+        resp.closeHandler(v -> {
+            if (!resp.ended()) cancellation.cancel();
+        });
         // The body counts against the process-wide buffer bound from its first byte until it has been decoded
         dev.switchboard.model.BufferBudget.Lease lease = edge.gateway().buffers().lease();
         BodyReader.read(req, edge.maxBodyBytes(), edge.bodyDeadlineMillis(), lease).onComplete(ar -> {
@@ -93,7 +101,7 @@ public final class DialectCall {
                 return;
             }
             try (lease) {
-                then.accept(new CallContext(requestId, caller, started, EdgeContext.hints(req)), ar.result());
+                then.accept(new CallContext(requestId, caller, started, EdgeContext.hints(req), cancellation), ar.result());
             } catch (Throwable t) {
                 fail(resp, t);
             }
@@ -102,6 +110,11 @@ public final class DialectCall {
 
     /** Answers a failure: any exception that is not a {@link GatewayException} is a 500, logged with the request id. */
     public io.vertx.core.Future<Void> fail(HttpServerResponse resp, Throwable t) {
+        if (Cancellation.isClientClosed(t)) { // nobody to answer: the call is in the ledger as 499
+            log.debug("request {}: the client left before its answer", resp.headers().get(SwitchboardHeaders.REQUEST_ID));
+            if (!resp.closed() && !resp.ended()) resp.reset();
+            return io.vertx.core.Future.succeededFuture();
+        }
         GatewayException e = t instanceof GatewayException g ? g : internal(resp, t);
         if (resp.headWritten()) {
             return !resp.ended() && !resp.closed() ? resp.end(errorEvent.apply(e)) : io.vertx.core.Future.succeededFuture();
