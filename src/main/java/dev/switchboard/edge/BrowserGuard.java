@@ -61,7 +61,8 @@ final class BrowserGuard {
         }
         String origin = req.getHeader("origin");
         String site = req.getHeader("sec-fetch-site");
-        boolean crossSite = site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none");
+        boolean crossSite = site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")
+                && !linkFollowed(req, origin);
         boolean foreignOrigin = origin != null && !sameOrigin(origin, host);
         if (foreignOrigin || crossSite) {
             if (origin == null || !corsAllows(origin)) {
@@ -93,7 +94,16 @@ final class BrowserGuard {
         return Verdict.PROCEED;
     }
 
-    boolean hostAllowed(String hostHeader) {
+    /**
+     * A link to the gateway followed from another site (a top-level GET navigation, e.g. to the dashboard): the page
+     * that had the link cannot read the answer, and no GET route changes anything, so it is let through.
+     */
+    private static boolean linkFollowed(HttpServerRequest req, String origin) {
+        return origin == null && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)
+                && "navigate".equalsIgnoreCase(req.getHeader("sec-fetch-mode"));
+    }
+
+        boolean hostAllowed(String hostHeader) {
         if (anyHost) return true;
         String h = hostHeader.trim().toLowerCase(Locale.ROOT);
         String name;

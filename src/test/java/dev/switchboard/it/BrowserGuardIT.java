@@ -126,6 +126,10 @@ class BrowserGuardIT {
         Exchange noOrigin = send(open, "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: cross-site\r\n"
                 + "Connection: close\r\n\r\n");
         assertThat(noOrigin.status()).isEqualTo(403);
+        // a link to the gateway followed from another site is a navigation the linking page cannot read: let through
+        Exchange link = send(open, "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: cross-site\r\n"
+                + "Sec-Fetch-Mode: navigate\r\nConnection: close\r\n\r\n");
+        assertThat(link.status()).isEqualTo(200);
         // the gateway's own origin (a page it serves) is fine
         Exchange same = chat(open, "Host: 127.0.0.1:" + open.server.port() + "\r\nOrigin: http://127.0.0.1:" + open.server.port()
                 + "\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/json\r\n");
