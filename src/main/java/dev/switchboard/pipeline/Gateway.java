@@ -100,7 +100,9 @@ public final class Gateway {
     /** @param tracing spans go here instead of where the config says (tests: an in-memory exporter); null for the config's */
     public static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env,
                                  dev.switchboard.observe.Tracing tracing) {
-        UpstreamHttp http = new UpstreamHttp(vertx, UPSTREAM_POOL);
+        // One bound on buffered bytes for the whole process: upstream answers here, request bodies at the edge.
+        UpstreamHttp http = new UpstreamHttp(vertx, UPSTREAM_POOL,
+                new dev.switchboard.model.BufferBudget(config.general().bufferedBytesBound()));
         ProviderContext ctx = new ProviderContext(vertx, http, env);
         ProviderRegistry registry = ProviderRegistry.standard();
         List<Target> targets = new ArrayList<>();
@@ -237,6 +239,9 @@ public final class Gateway {
     }
 
     public GatewayConfig config() { return config; }
+
+    /** The process-wide bound on buffered bytes (request bodies and whole upstream answers). */
+    public dev.switchboard.model.BufferBudget buffers() { return http.buffers(); }
 
     public Authenticator authenticator() { return authenticator; }
 
