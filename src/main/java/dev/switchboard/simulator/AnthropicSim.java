@@ -160,7 +160,7 @@ final class AnthropicSim {
                         Object rc = block.getValue("content");
                         // content is optional in a tool_result (a tool that returned nothing)
                         parts.add(new JsonObject().put("type", "text").put("text", rc instanceof String s ? s
-                                : rc instanceof JsonArray blocks ? AnthropicSimShapes.text(blocks) : ""));
+                                : rc == null ? "" : AnthropicSimShapes.text((JsonArray) rc))); // another type: SimGuard's 400
                     }
                     default -> { }
                 }

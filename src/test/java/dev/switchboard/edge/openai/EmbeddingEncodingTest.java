@@ -17,7 +17,7 @@ class EmbeddingEncodingTest {
         JsonNode b64 = EmbeddingEncoding.as(json("[1.0,-2.0]"), true);
         assertThat(b64.textValue()).isEqualTo(java.util.Base64.getEncoder().encodeToString(
                 new byte[] {0, 0, (byte) 0x80, 0x3F, 0, 0, 0, (byte) 0xC0}));
-        assertThat(EmbeddingEncoding.as(b64, false)).isEqualTo(json("[1.0,-2.0]"));
+        assertThat(EmbeddingEncoding.as(b64, false).toString()).isEqualTo("[1.0,-2.0]");
     }
 
     @Test
