@@ -87,7 +87,8 @@ class FuzzFindingsIT {
     /**
      * A client that left while the upstream was still silent: when the upstream's headers came, the stream was
      * cancelled before it started, and the reset of the upstream request had no handler, so Vert.x logged
-     * "Stream reset" at ERROR for what is a client's ordinary departure.
+     * "Stream reset" at ERROR for what is a client's ordinary departure. (Since the client-gone change the upstream
+     * request is usually reset before its headers come; the race remains, and either way nothing is logged at ERROR.)
      */
     @Test
     void aStreamCancelledBeforeItStartedLogsNoError() throws Exception {
@@ -122,7 +123,7 @@ class FuzzFindingsIT {
                     Thread.sleep(100); // the request is with the upstream, which has not answered yet
                 }
                 Thread.sleep(800); // the upstream's headers arrive to a client that is gone
-                assertThat(gw.simulator.received()).as("the request reached the upstream").isNotEmpty();
+                assertThat(gw.simulator.arrivals()).as("the request reached the upstream").isPositive();
                 gw.simulator.reset();
             }
         } finally {
