@@ -128,6 +128,15 @@ final class EdgeRouter {
      * limit: 414, headers over it: 431, a broken chunk size): Vert.x's default answers these with an empty body; here
      * they get the status it would pick and the path's error shape, and the connection is closed after the answer.
      */
+    /**
+     * Netty's reason without the header value it quotes after a colon ("a header value contains a prohibited
+     * character '\x01': Bearer sk-…"): that value can be a key, which must not come back in an answer (found by FuzzIT).
+     */
+    static String withoutQuotedValue(String message) {
+        int colon = message.indexOf(": ");
+        return colon < 0 ? message : message.substring(0, colon);
+    }
+
     static io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> invalidRequests(EdgeContext edge) {
         return req -> {
             Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
@@ -137,7 +146,7 @@ final class EdgeRouter {
                 case 414 -> "The request line (method, path and query) is too long; the limit is 16 KiB.";
                 case 431 -> "The request headers are too large; the limit is 64 KiB.";
                 default -> "Malformed HTTP request" + (cause == null || cause.getMessage() == null ? "."
-                        : ": " + BrowserGuard.printable(cause.getMessage()) + ".");
+                        : ": " + BrowserGuard.printable(withoutQuotedValue(cause.getMessage())) + ".");
             };
             String path;
             try {

@@ -149,6 +149,24 @@ class FuzzFindingsIT {
         assertThat(new JsonObject(fine.body()).getJsonArray("data").getJsonObject(0).getJsonArray("embedding")).hasSize(3072);
     }
 
+    /**
+     * A header value with a prohibited byte was refused by the HTTP parser with a 400 whose message quoted the value,
+     * so a key in that header (here the master key in Authorization) came back in the answer.
+     */
+    @Test
+    void aMalformedHeaderIsNotQuotedBackInTheAnswer() throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", gw.server.port()));
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + TestGateway.MASTER_KEY + "\u0001\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("Malformed HTTP request");
+            assertThat(new KeyFragments(TestGateway.MASTER_KEY).find(answer)).isNull();
+        }
+    }
+
     /** The Anthropic simulator failed (500) on a tool_result without content, which the API allows. */
     @Test
     void aToolResultWithoutContentIsServed() {

@@ -308,7 +308,8 @@ class FuzzIT {
                 findings.add("framing #" + caseNo + " (" + c.label() + ") → neither answered nor closed within " + ANSWER_TIMEOUT.toSeconds() + " s");
             }
             String fragment = KEYS.find(text);
-            if (fragment != null) findings.add("framing #" + caseNo + " (" + c.label() + ") → key fragment '" + fragment + "'");
+            if (fragment != null) findings.add("framing #" + caseNo + " (" + c.label() + ") → key fragment '" + fragment + "' in " + cut(text)
+                    + " | sent " + cut(new String(c.bytes(), 0, Math.min(c.bytes().length, 300), StandardCharsets.ISO_8859_1)));
             if (text.startsWith("HTTP/1.1 5") || text.startsWith("HTTP/1.0 5")) {
                 int status = Integer.parseInt(text.substring(9, 12));
                 // 501 is the HTTP parser's answer to a method it does not know, which is what RFC 9110 asks for
