@@ -28,8 +28,15 @@ public final class UpstreamHttp {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final HttpClientAgent client;
+    private final KeyScrubber scrubber;
 
     public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost) {
+        this(vertx, maxConnectionsPerHost, KeyScrubber.NONE);
+    }
+
+    /** @param scrubber masks every configured provider key in whatever the upstreams send back */
+    public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost, KeyScrubber scrubber) {
+        this.scrubber = scrubber;
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
@@ -93,8 +100,11 @@ public final class UpstreamHttp {
         if (body != null) headers.set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length()));
         return client.request(ro)
                 .compose(req -> body == null ? req.send() : req.send(body))
-                .recover(t -> Future.failedFuture(networkFailure(t, endpoint)));
+                .recover(t -> Future.failedFuture(UpstreamErrors.scrubbed(networkFailure(t, endpoint), scrubber)));
     }
+
+    /** The scrubber for every configured provider key: providers run what upstreams send through it. */
+    public KeyScrubber scrubber() { return scrubber; }
 
     /** Maps an I/O failure to what the caller sees; never includes request headers (they hold the key). */
     public static GatewayException networkFailure(Throwable t, Endpoint endpoint) {

@@ -30,9 +30,9 @@ final class AnthropicStream extends SseRelay {
     private int toolIndex = -1;
     private boolean blockIsTool;
 
-    AnthropicStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, String deploymentId, String fallbackModel,
-                    String secret) {
-        super(upstream, endpoint);
+    AnthropicStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
+                    String fallbackModel, String secret) {
+        super(upstream, endpoint, scrubber);
         this.deploymentId = deploymentId;
         this.model = fallbackModel;
         this.secret = secret;
@@ -48,8 +48,14 @@ final class AnthropicStream extends SseRelay {
             fail(AnthropicErrorDecoder.midStream(n, deploymentId, secret));
             return;
         }
+        String type = n.path("type").isTextual() ? n.get("type").textValue() : event == null ? "" : event;
+        String problem = AnthropicAnswerShape.event(n, type);
+        if (problem != null) {
+            failShape(problem); // relayed raw, a wrong-shaped event would reach Anthropic-dialect clients as is
+            return;
+        }
         RawJson raw = new RawJson(RawJson.ANTHROPIC, n);
-        switch (n.path("type").asText(event == null ? "" : event)) {
+        switch (type) {
             case "message_start" -> {
                 JsonNode m = n.path("message");
                 id = m.path("id").asText(id);
@@ -103,14 +109,11 @@ final class AnthropicStream extends SseRelay {
     }
 
     /**
-     * An event relayed only as raw text to Anthropic-dialect clients. These are the events we do not read
-     * (unknown types among them), so nothing else checked what they carry: the key is scrubbed out of them. It
-     * costs a walk of a small tree and no copy unless the key is there.
+     * An event relayed only as raw text to Anthropic-dialect clients (ping, block stops, types we do not read). Its
+     * bytes were scanned for every configured key's runs before it was parsed ({@link SseRelay}), like every event.
      */
     private ChatChunk rawOnly(RawJson raw) {
-        JsonNode scrubbed = KeyScrubber.json(raw.body(), secret);
-        RawJson relayed = scrubbed == raw.body() ? raw : new RawJson(raw.dialect(), scrubbed, raw.headers());
-        return new ChatChunk(id, created, model, List.of(), null, null, null, relayed);
+        return new ChatChunk(id, created, model, List.of(), null, null, null, raw);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
 import dev.switchboard.provider.Json;
+import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.SseRelay;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.http.HttpClientResponse;
@@ -31,8 +32,9 @@ final class GeminiStream extends SseRelay {
     private String id;
     private final long created = System.currentTimeMillis() / 1000;
 
-    GeminiStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, String deploymentId, String fallbackModel, String secret) {
-        super(upstream, endpoint);
+    GeminiStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
+                 String fallbackModel, String secret) {
+        super(upstream, endpoint, scrubber);
         this.deploymentId = deploymentId;
         this.fallbackModel = fallbackModel;
         this.secret = secret;
@@ -44,6 +46,11 @@ final class GeminiStream extends SseRelay {
         if (n == null) return;
         if (n.has("error")) {
             fail(GeminiErrorDecoder.fromBody(n.path("error").path("code").asInt(502), n, null, deploymentId, secret));
+            return;
+        }
+        String problem = GeminiAnswerShape.event(n);
+        if (problem != null) {
+            failShape(problem);
             return;
         }
         if (id == null) id = Json.text(n, "responseId");

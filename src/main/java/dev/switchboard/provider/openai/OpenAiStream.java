@@ -4,6 +4,8 @@ import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.AnswerShape;
+import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.SseRelay;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.http.HttpClientResponse;
@@ -20,8 +22,8 @@ final class OpenAiStream extends SseRelay {
     private boolean sawFinishReason;
 
     OpenAiStream(HttpClientResponse upstream, OpenAiChatDecoder decoder, UpstreamHttp.Endpoint endpoint,
-                 String deploymentId, String secret) {
-        super(upstream, endpoint);
+                 KeyScrubber scrubber, String deploymentId, String secret) {
+        super(upstream, endpoint, scrubber);
         this.decoder = decoder;
         this.deploymentId = deploymentId;
         this.secret = secret;
@@ -38,6 +40,9 @@ final class OpenAiStream extends SseRelay {
             chunk = decoder.chunk(data);
         } catch (OpenAiChatDecoder.ErrorEvent e) {
             fail(OpenAiErrorDecoder.midStream(e.error, deploymentId, secret));
+            return;
+        } catch (AnswerShape.Wrong e) {
+            failShape(e.getMessage());
             return;
         } catch (Exception e) {
             fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + deploymentId + " sent a stream event that is not JSON."));
