@@ -13,12 +13,14 @@ import java.util.regex.Pattern;
  * A tiny raw upstream that answers exactly what a test registered, byte for byte, on any provider's path: the
  * simulator only speaks correct wire formats, and the tests of a misbehaving upstream need the wrong ones. Each
  * registered answer gets a tag; the request whose body (the prompt) holds the tag gets that answer. {@code {KEY}}
- * in a body is replaced by the key the request carried (any provider's header), so an upstream can echo it.
+ * in a body is replaced by the key the request carried (any provider's header), so an upstream can echo it, and
+ * {@code {KEY:from:to}} by that piece of it.
  */
 public final class CannedUpstream implements AutoCloseable {
     private record Canned(int status, String contentType, String body, String[] headers) {}
 
     private static final Pattern TAG = Pattern.compile("canned-\\d+-x");
+    private static final Pattern KEY = Pattern.compile("\\{KEY(?::(\\d+):(\\d+))?}");
     private final Vertx vertx;
     private final HttpServer server;
     private final Map<String, Canned> answers = new ConcurrentHashMap<>();
@@ -62,7 +64,9 @@ public final class CannedUpstream implements AutoCloseable {
         hits.get(m.group()).incrementAndGet();
         var resp = req.response().setStatusCode(c.status()).putHeader("content-type", c.contentType());
         for (int i = 0; i + 1 < c.headers().length; i += 2) resp.putHeader(c.headers()[i], c.headers()[i + 1]);
-        resp.end(c.body().replace("{KEY}", keyOf(req)));
+        String key = keyOf(req);
+        resp.end(KEY.matcher(c.body()).replaceAll(r -> Matcher.quoteReplacement(r.group(1) == null ? key
+                : key.substring(Integer.parseInt(r.group(1)), Integer.parseInt(r.group(2))))));
     }
 
     private static String keyOf(HttpServerRequest req) {
