@@ -39,8 +39,11 @@ public final class KeyScrubber {
     private final long[] table;
     private final int shift;
     private final int size;
-    /** Lower-cased bytes that occur in some indexed window: any other byte breaks a run, with no lookup. */
-    private final boolean[] keyByte = new boolean[256];
+    /**
+     * Each byte folded to lower case when it occurs in some indexed window, else 0: one table read per byte both
+     * folds the case and tells that a byte breaks any run (no lookup then).
+     */
+    private final byte[] fold = new byte[256];
 
     private KeyScrubber(Collection<String> keys) {
         java.util.Set<Long> windows = new java.util.HashSet<>();
@@ -66,7 +69,11 @@ public final class KeyScrubber {
             int h = slot(w);
             while (table[h] != 0) h = (h + 1) & (table.length - 1);
             table[h] = w; // never 0: every byte of an indexed window is above 0x20
-            for (int b = 0; b < 8; b++) keyByte[(int) (w >>> (b * 8)) & 0xff] = true;
+            for (int b = 0; b < 8; b++) {
+                int c = (int) (w >>> (b * 8)) & 0xff;
+                fold[c] = (byte) c;
+                if (c >= 'a' && c <= 'z') fold[c - 32] = (byte) c;
+            }
         }
     }
 
@@ -109,8 +116,8 @@ public final class KeyScrubber {
         int maskedTo = from;
         boolean found = false;
         for (int i = from; i < to; i++) {
-            int c = lower(b[i] & 0xff);
-            if (!keyByte[c]) {
+            int c = fold[b[i] & 0xff];
+            if (c == 0) {
                 run = 0;
                 continue;
             }
@@ -145,8 +152,8 @@ public final class KeyScrubber {
         int maskedTo = 0;
         for (int i = 0; i < text.length(); i++) {
             char ch = text.charAt(i);
-            int c = ch < 0x80 ? lower(ch) : 0;
-            if (!keyByte[c]) {
+            int c = ch < 0x80 ? fold[ch] : 0;
+            if (c == 0) {
                 run = 0;
                 continue;
             }
