@@ -167,6 +167,43 @@ public final class KeyScrubber {
         return out == null ? text : new String(out);
     }
 
+    /**
+     * A scanner for one stream's text, fragment after fragment (content deltas): a run of key characters that
+     * continues from one event into the next is still a run. What earlier events carried is already sent, so a run
+     * is masked from where its 8th character arrives: at most 7 of its characters went out, the rest is masked.
+     */
+    public Run run() { return new Run(); }
+
+    /** See {@link #run()}; one per stream and text channel, not thread-safe (a stream's events come in order). */
+    public final class Run {
+        private long w;
+        private int run;
+
+        private Run() {}
+
+        /** This fragment with every key run masked, runs begun in earlier fragments included (same instance if none). */
+        public String next(String fragment) {
+            if (size == 0 || fragment == null || fragment.isEmpty()) return fragment;
+            char[] out = null;
+            int maskedTo = 0;
+            for (int i = 0; i < fragment.length(); i++) {
+                char ch = fragment.charAt(i);
+                int c = ch < 0x80 ? fold[ch] : 0;
+                if (c == 0) {
+                    run = 0;
+                    continue;
+                }
+                w = (w << 8) | c;
+                if (++run >= MIN_RUN && contains(w)) {
+                    if (out == null) out = fragment.toCharArray();
+                    for (int j = Math.max(Math.max(i - (MIN_RUN - 1), 0), maskedTo); j <= i; j++) out[j] = (char) MASK;
+                    maskedTo = i + 1;
+                }
+            }
+            return out == null ? fragment : new String(out);
+        }
+    }
+
     /** Scrubs, then cuts to {@code max} characters (masking first: a cut cannot then expose a longer run). */
     public String cut(String text, int max) {
         String s = text(text);

@@ -95,6 +95,12 @@ public abstract class SseRelay implements ChatStream {
         }
     }
 
+    /**
+     * A scanner for this stream's answer text across events: a key the upstream spreads over several deltas (a few
+     * characters each) is masked from its 8th character on, which no per-event scan would see.
+     */
+    protected final KeyScrubber.Run textRun() { return scrubber.run(); }
+
     /** Fails the stream: an event that is JSON but not of the shape the provider's check expects. */
     protected final void failShape(String what) {
         fail(AnswerShape.event(endpoint.display(), what));

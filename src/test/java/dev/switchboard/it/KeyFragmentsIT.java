@@ -148,4 +148,64 @@ class KeyFragmentsIT {
                     true, 200, "more");
         });
     }
+
+    /** The answer text a client assembles from a stream in either dialect: content deltas, or text_delta texts. */
+    private static String streamedText(String body) {
+        StringBuilder text = new StringBuilder();
+        for (String data : Http.sseData(body)) {
+            if (!data.startsWith("{")) continue;
+            io.vertx.core.json.JsonObject e = new io.vertx.core.json.JsonObject(data);
+            io.vertx.core.json.JsonArray choices = e.getJsonArray("choices");
+            if (choices != null && !choices.isEmpty()) {
+                String c = choices.getJsonObject(0).getJsonObject("delta", new io.vertx.core.json.JsonObject()).getString("content");
+                if (c != null) text.append(c);
+            }
+            if ("content_block_delta".equals(e.getString("type"))) text.append(e.getJsonObject("delta").getString("text", ""));
+        }
+        return text.toString();
+    }
+
+    /**
+     * A key spread over several stream events, 3 characters each (as a model would stream it token by token): no
+     * event holds 8 of its characters, but the answer a client assembles would. At most the first 7 get out.
+     */
+    @Test
+    void spreadOverStreamEvents() {
+        StringBuilder openai = new StringBuilder(), anthropic = new StringBuilder(), gemini = new StringBuilder();
+        anthropic.append("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"model\":\"claude\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":1,"
+                + "\"output_tokens\":0}}}\n\nevent: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+        for (int i = 0; i < 30; i += 3) {
+            String piece = (i == 0 ? "key: " : "") + "{KEY:" + i + ":" + (i + 3) + "}";
+            openai.append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
+                    + "[{\"index\":0,\"delta\":{\"content\":\"").append(piece).append("\"},\"finish_reason\":null}]}\n\n");
+            anthropic.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                    + "{\"type\":\"text_delta\",\"text\":\"").append(piece).append("\"}}\n\n");
+            gemini.append("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"").append(piece)
+                    .append("\"}]}}],\"modelVersion\":\"gemini-2.5-flash\"}\n\n");
+        }
+        openai.append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\" end\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+        anthropic.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                + "\"text\":\" end\"}}\n\nevent: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":5}}\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        gemini.append("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\" end\"}]},\"finishReason\":\"STOP\"}],"
+                + "\"modelVersion\":\"gemini-2.5-flash\",\"usageMetadata\":{\"promptTokenCount\":1,\"candidatesTokenCount\":2}}\n\n");
+        String[][] cases = {{"o", up.sse(openai.toString()), TestGateway.PROVIDER_KEY},
+                {"a", up.sse(anthropic.toString()), TestGateway.ANTHROPIC_PROVIDER_KEY},
+                {"g", up.sse(gemini.toString()), TestGateway.GEMINI_PROVIDER_KEY}};
+        for (String[] c : cases) {
+            for (HttpResponse<String> r : both(c[0], c[1], true)) {
+                String text = streamedText(r.body());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(text).as(c[0] + ": " + r.body()).startsWith("key: ").endsWith(" end").contains("********");
+                String key = c[2].toLowerCase(Locale.ROOT);
+                for (int i = 0; i + 8 <= key.length(); i++) {
+                    assertThat(text.toLowerCase(Locale.ROOT)).as(c[0] + ": " + text).doesNotContain(key.substring(i, i + 8));
+                }
+            }
+        }
+    }
 }

@@ -91,4 +91,17 @@ class KeyScrubberTest {
         GatewayException e = UpstreamErrors.fromPlainBody(500, Buffer.buffer("z".repeat(495) + KEY + " more"), null, "d1", KEY);
         assertThat(e.getMessage()).contains("z".repeat(495)).doesNotContain("sk-le").contains("z*****");
     }
+
+    @Test
+    void aRunContinuesAcrossFragmentsOfOneStream() {
+        KeyScrubber.Run run = BOTH.run();
+        StringBuilder sent = new StringBuilder();
+        sent.append(run.next("key: "));
+        for (int i = 0; i < KEY.length(); i += 3) sent.append(run.next(KEY.substring(i, Math.min(KEY.length(), i + 3))));
+        sent.append(run.next(" end"));
+        assertThat(sent.toString()).isEqualTo("key: " + KEY.substring(0, 6) + "*".repeat(KEY.length() - 6) + " end");
+        // fragments with no key run come back as the same instance
+        String plain = "nothing";
+        assertThat(BOTH.run().next(plain)).isSameAs(plain);
+    }
 }

@@ -29,6 +29,7 @@ final class AnthropicStream extends SseRelay {
     private Usage startUsage;
     private int toolIndex = -1;
     private boolean blockIsTool;
+    private final KeyScrubber.Run textRun = textRun();
 
     AnthropicStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
                     String fallbackModel, String secret) {
@@ -72,7 +73,7 @@ final class AnthropicStream extends SseRelay {
                     emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(toolIndex,
                             b.path("id").asText(), b.path("name").asText(), ""))), null, raw));
                 } else if ("text".equals(b.path("type").asText()) && !b.path("text").asText().isEmpty()) {
-                    emit(delta(new Delta(null, b.path("text").asText(), null, null, null), null, raw));
+                    emit(delta(new Delta(null, text((com.fasterxml.jackson.databind.node.ObjectNode) b, "text"), null, null, null), null, raw));
                 } else {
                     emit(rawOnly(raw));
                 }
@@ -80,7 +81,8 @@ final class AnthropicStream extends SseRelay {
             case "content_block_delta" -> {
                 JsonNode d = n.path("delta");
                 switch (d.path("type").asText()) {
-                    case "text_delta" -> emit(delta(new Delta(null, d.path("text").asText(), null, null, null), null, raw));
+                    case "text_delta" -> emit(delta(new Delta(null, text((com.fasterxml.jackson.databind.node.ObjectNode) d, "text"),
+                            null, null, null), null, raw));
                     case "thinking_delta" -> emit(delta(new Delta(null, null, d.path("thinking").asText(), null, null), null, raw));
                     case "input_json_delta" -> emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(
                             Math.max(toolIndex, 0), null, null, d.path("partial_json").asText()))), null, raw));
@@ -102,6 +104,17 @@ final class AnthropicStream extends SseRelay {
             case "error" -> fail(AnthropicErrorDecoder.midStream(n, deploymentId, secret));
             default -> emit(rawOnly(raw)); // ping, content_block_stop, and event types added later (scrubbed there)
         }
+    }
+
+    /**
+     * The text of a block or delta with key runs that continue across events masked, in the raw event too (this
+     * tree is ours, freshly parsed; the raw event relayed to Anthropic-dialect clients is this same tree).
+     */
+    private String text(com.fasterxml.jackson.databind.node.ObjectNode holder, String field) {
+        String t = holder.path(field).asText();
+        String masked = textRun.next(t);
+        if (masked != t) holder.put(field, masked);
+        return masked;
     }
 
     private ChatChunk delta(Delta d, dev.switchboard.model.FinishReason finish, RawJson raw) {

@@ -31,6 +31,7 @@ final class GeminiStream extends SseRelay {
     private int toolIndex;
     private String id;
     private final long created = System.currentTimeMillis() / 1000;
+    private final KeyScrubber.Run textRun = textRun();
 
     GeminiStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
                  String fallbackModel, String secret) {
@@ -81,7 +82,7 @@ final class GeminiStream extends SseRelay {
             }
         }
         if (text.length() > 0 || thought.length() > 0 || !calls.isEmpty()) {
-            emit(chunk(model, new Delta(null, text.length() > 0 ? text.toString() : null,
+            emit(chunk(model, new Delta(null, text.length() > 0 ? textRun.next(text.toString()) : null,
                     thought.length() > 0 ? thought.toString() : null, null, calls), null, null));
         }
         FinishReason finish = GeminiResponseDecoder.finishReason(Json.text(candidate, "finishReason"));

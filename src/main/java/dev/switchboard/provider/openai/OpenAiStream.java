@@ -20,6 +20,7 @@ final class OpenAiStream extends SseRelay {
     private final String secret;
     private final ToolCallDeltaNormalizer toolCalls = new ToolCallDeltaNormalizer();
     private boolean sawFinishReason;
+    private final KeyScrubber.Run contentRun = textRun();
 
     OpenAiStream(HttpClientResponse upstream, OpenAiChatDecoder decoder, UpstreamHttp.Endpoint endpoint,
                  KeyScrubber scrubber, String deploymentId, String secret) {
@@ -49,7 +50,24 @@ final class OpenAiStream extends SseRelay {
             return;
         }
         for (ChunkChoice c : chunk.choices()) if (c.finishReason() != null) sawFinishReason = true;
-        emit(toolCalls.normalize(chunk));
+        emit(toolCalls.normalize(scrubText(chunk)));
+    }
+
+    /** The chunk with key runs that continue across content deltas masked (the same chunk when there are none). */
+    private ChatChunk scrubText(ChatChunk c) {
+        java.util.List<ChunkChoice> out = null;
+        for (int k = 0; k < c.choices().size(); k++) {
+            ChunkChoice ch = c.choices().get(k);
+            dev.switchboard.model.Delta d = ch.delta();
+            if (d.content() == null) continue;
+            String masked = contentRun.next(d.content());
+            if (masked == d.content()) continue;
+            if (out == null) out = new java.util.ArrayList<>(c.choices());
+            out.set(k, new ChunkChoice(ch.index(), new dev.switchboard.model.Delta(d.role(), masked, d.reasoning(), d.refusal(),
+                    d.toolCalls(), d.extra()), ch.finishReason(), ch.logprobs()));
+        }
+        return out == null ? c : new ChatChunk(c.id(), c.created(), c.model(), out, c.usage(), c.systemFingerprint(),
+                c.serviceTier(), c.raw());
     }
 
     private static boolean isDone(byte[] data) {
