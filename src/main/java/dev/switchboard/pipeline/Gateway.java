@@ -89,7 +89,10 @@ public final class Gateway {
      */
     public static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env) {
         ProviderRegistry registry = ProviderRegistry.standard();
-        UpstreamHttp http = new UpstreamHttp(vertx, UPSTREAM_POOL, providerKeyScrubber(config, registry, env));
+        // One bound on buffered bytes for the whole process: upstream answers here, request bodies at the edge.
+        UpstreamHttp http = new UpstreamHttp(vertx, UPSTREAM_POOL,
+                new dev.switchboard.model.BufferBudget(config.general().bufferedBytesBound()),
+                providerKeyScrubber(config, registry, env));
         ProviderContext ctx = new ProviderContext(vertx, http, env);
         List<Target> targets = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -220,6 +223,9 @@ public final class Gateway {
     }
 
     public GatewayConfig config() { return config; }
+
+    /** The process-wide bound on buffered bytes (request bodies and whole upstream answers). */
+    public dev.switchboard.model.BufferBudget buffers() { return http.buffers(); }
 
     public Authenticator authenticator() { return authenticator; }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.BufferBudget;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
@@ -42,11 +43,13 @@ public final class UpstreamAnswers {
      * A whole (non-streamed) answer, read up to {@link BoundedBody#MAX_BYTES}. Every byte is scanned for key runs
      * before anything reads it (a success's text and model as much as an error). A 200 that carries
      * {@code {"error":…}} goes to the error decoder (reported as the upstream's error, not as bad JSON); a 200 of
-     * the wrong shape (the decoder's {@link AnswerShape.Wrong}) is a 502 naming the deployment.
+     * the wrong shape (the decoder's {@link AnswerShape.Wrong}) is a 502 naming the deployment. The bytes count
+     * against the gateway-wide {@code buffers} bound until the answer is decoded.
      */
-    public static <T> Future<T> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, ErrorDecoder errors,
-                                     KeyScrubber scrubber, BodyDecoder<T> decode) {
-        return BoundedBody.read(resp, endpoint)
+    public static <T> Future<T> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, BufferBudget buffers,
+                                     ErrorDecoder errors, KeyScrubber scrubber, BodyDecoder<T> decode) {
+        BufferBudget.Lease lease = buffers.lease(); // released once the body is decoded (or failed)
+        return BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease)
                 .recover(t -> Future.failedFuture(UpstreamErrors.scrubbed(t, scrubber)))
                 .compose(raw -> {
                     Buffer body = scrubber.buffer(raw);
@@ -56,7 +59,8 @@ public final class UpstreamAnswers {
                     } catch (Exception e) {
                         return Future.failedFuture(undecodable(resp, body, endpoint, errors, e));
                     }
-                });
+                })
+                .andThen(ar -> lease.close());
     }
 
     private static GatewayException undecodable(HttpClientResponse resp, Buffer body, UpstreamHttp.Endpoint endpoint,
@@ -75,12 +79,14 @@ public final class UpstreamAnswers {
     }
 
     /** A streamed answer: the stream on 200 (nothing read yet), else the decoded (scrubbed) error. */
-    public static Future<ChatStream> stream(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, ErrorDecoder errors,
-                                            KeyScrubber scrubber, Supplier<ChatStream> stream) {
+    public static Future<ChatStream> stream(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, BufferBudget buffers,
+                                            ErrorDecoder errors, KeyScrubber scrubber, Supplier<ChatStream> stream) {
         if (resp.statusCode() != 200) {
-            return BoundedBody.read(resp, endpoint)
+            BufferBudget.Lease lease = buffers.lease();
+            return BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease)
                     .recover(t -> Future.failedFuture(UpstreamErrors.scrubbed(t, scrubber)))
-                    .compose(b -> Future.failedFuture(errors.decode(resp, scrubber.buffer(b))));
+                    .compose(b -> Future.<ChatStream>failedFuture(errors.decode(resp, scrubber.buffer(b))))
+                    .andThen(ar -> lease.close());
         }
         return Future.succeededFuture(stream.get());
     }

@@ -53,15 +53,26 @@ public final class UpstreamHttp {
 
     private final HttpClientAgent client;
     private final KeyScrubber scrubber;
+    private final dev.switchboard.model.BufferBudget buffers;
     /** Connections that have carried a request: a failure on one of these may be a stale keep-alive connection. */
     private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost) {
-        this(vertx, maxConnectionsPerHost, KeyScrubber.NONE);
+        this(vertx, maxConnectionsPerHost, dev.switchboard.model.BufferBudget.unbounded(), KeyScrubber.NONE);
     }
 
-    /** @param scrubber masks every configured provider key in whatever the upstreams send back */
-    public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost, KeyScrubber scrubber) {
+    /** @param buffers the gateway-wide bound that whole upstream answers are read within */
+    public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost, dev.switchboard.model.BufferBudget buffers) {
+        this(vertx, maxConnectionsPerHost, buffers, KeyScrubber.NONE);
+    }
+
+    /**
+     * @param buffers the gateway-wide bound that whole upstream answers are read within
+     * @param scrubber masks every configured provider key in whatever the upstreams send back
+     */
+    public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost, dev.switchboard.model.BufferBudget buffers,
+                        KeyScrubber scrubber) {
+        this.buffers = buffers;
         this.scrubber = scrubber;
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
@@ -79,6 +90,9 @@ public final class UpstreamHttp {
                         conn.remoteAddress(), describe(t))))
                 .build();
     }
+
+    /** The gateway-wide bound on buffered bytes, which providers read whole answers within. */
+    public dev.switchboard.model.BufferBudget buffers() { return buffers; }
 
     /**
      * A parsed base URL, prepared once per deployment so no request re-parses it. {@code display} names the

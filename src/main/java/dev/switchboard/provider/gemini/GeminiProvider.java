@@ -47,14 +47,14 @@ final class GeminiProvider implements Provider {
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request), body -> send(chatPath, body, options.timeoutOr(deployment.timeout()), options)
-                .compose(resp -> UpstreamAnswers.read(resp, endpoint, this::error, http.scrubber(),
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
                         b -> GeminiResponseDecoder.response(GeminiAnswerShape.response(Json.read(b)), deployment.model()))));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request), body -> send(streamPath, body,
-                options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, this::error,
+                options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
                 http.scrubber(), () -> new GeminiStream(resp, endpoint, http.scrubber(), deployment.id(), deployment.model(), secret))));
     }
 

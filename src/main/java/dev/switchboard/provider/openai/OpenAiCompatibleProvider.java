@@ -60,7 +60,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return post("/chat/completions", encoder.chat(request, true), "text/event-stream", options.timeoutOr(streamTimeout), options)
-                .compose(resp -> UpstreamAnswers.stream(resp, endpoint, this::error, http.scrubber(),
+                .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
                         () -> new OpenAiStream(resp, chatDecoder, endpoint, http.scrubber(), deployment.id(), secret)));
     }
 
@@ -75,7 +75,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     }
 
     private <T> Future<T> read(HttpClientResponse resp, UpstreamAnswers.BodyDecoder<T> decode) {
-        return UpstreamAnswers.read(resp, endpoint, this::error, http.scrubber(), decode);
+        return UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(), decode);
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
