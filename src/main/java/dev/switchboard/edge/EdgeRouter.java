@@ -22,7 +22,7 @@ final class EdgeRouter {
 
     private EdgeRouter() {}
 
-    static Router build(Vertx vertx, EdgeContext edge) {
+    static Router build(Vertx vertx, EdgeContext edge, dev.switchboard.edge.ui.UiSessions uiSessions) {
         Router router = Router.router(vertx);
         router.get("/health/liveliness").handler(rc -> health(rc, edge, "\"I'm alive!\""));
         router.get("/health/liveness").handler(rc -> health(rc, edge, "\"I'm alive!\""));
@@ -33,6 +33,7 @@ final class EdgeRouter {
         openai.mount(router);
         anthropic.mount(router);
         new AdminRoutes(vertx, edge, openai.call()).mount(router);
+        new dev.switchboard.edge.ui.UiRoutes(vertx, edge, openai.call(), uiSessions).mount(router);
         // No catch-all route: vertx-web tells 404 (no path matched) from 405 (the path matched, the method did
         // not) only when no route takes the request, and hands each to its error handler.
         BiConsumer<RoutingContext, GatewayException> unrouted = (rc, e) -> {
