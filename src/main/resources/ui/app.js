@@ -109,7 +109,7 @@ async function loadOverview() {
   const fb = o.fallback;
   chart('chart-fallback', {
     tooltip: {}, grid: { left: 50, right: 16, top: 20, bottom: 40 },
-    xAxis: { type: 'category', data: fb.map((f) => f.app) }, yAxis: { type: 'value', name: '%', max: 100 },
+    xAxis: { type: 'category', data: fb.map((f) => f.app), axisLabel: { interval: 0 } }, yAxis: { type: 'value', name: '%', max: 100 },
     series: [{ name: 'served by fallback %', type: 'bar', data: fb.map((f) => +(f.share * 100).toFixed(2)), itemStyle: { color: '#c0392b' } }],
   });
   fill('table-fallback', fb.length ? fb.map((f) => el('tr', { 'data-app': f.app, 'data-requests': f.requests, 'data-fallbacks': f.fallbacks },
@@ -120,7 +120,7 @@ async function loadOverview() {
   const lat = o.latency;
   const ms = (v) => typeof v === 'number' ? v : null;
   chart('chart-latency', {
-    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 150, right: 16, top: 30, bottom: 30 },
+    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 190, right: 24, top: 30, bottom: 30 },
     yAxis: { type: 'category', data: lat.map((l) => l.deployment) }, xAxis: { type: 'value', name: 'ms' },
     series: [{ name: 'p50', type: 'bar', data: lat.map((l) => ms(l.p50_ms)) }, { name: 'p95', type: 'bar', data: lat.map((l) => ms(l.p95_ms)) }],
   });
