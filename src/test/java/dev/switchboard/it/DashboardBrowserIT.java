@@ -77,7 +77,7 @@ class DashboardBrowserIT {
             System.out.printf("dashboard on %,d ledger rows (seeded in %d ms): overview figures computed in %.1f ms on the server; "
                             + "page data loaded and drawn in %s ms; login to drawn charts %s ms%n", seeded.rows(), seedMs,
                     overview.getDouble("compute_ms"), timing.getValue("overviewMs"), timing.getValue("loginToCharts"));
-            assertThat(out).as(String.join("\n", out)).contains("0 failed").noneMatch(l -> l.startsWith("FAIL"));
+            assertThat(out).as(String.join("\n", out)).noneMatch(l -> l.startsWith("FAIL"));
             assertThat(out.stream().filter(l -> l.matches("\\d+ passed, 0 failed")).findFirst()).isPresent();
             // Charts read rollups, not the 100,000 rows: the whole overview in well under a second on this machine
             assertThat(timing.getInteger("overviewMs")).isLessThan(3_000);
