@@ -2,6 +2,7 @@ package dev.switchboard.edge;
 
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.Caller;
+import dev.switchboard.model.Cancellation;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.buffer.Buffer;
@@ -71,6 +72,13 @@ public final class DialectCall {
             return;
         }
         long started = System.nanoTime();
+        // The client leaving (its connection closing, or an HTTP/2 reset) before the answer is complete cancels the
+        // call: the router stops, the upstream request is reset, a stream settles as 499. The relays of streamed
+        // answers register on the same cancellation rather than replacing this handler.
+        Cancellation cancellation = Cancellation.create();
+        resp.closeHandler(v -> {
+            if (!resp.ended()) cancellation.cancel();
+        });
         BodyReader.read(req, edge.maxBodyBytes(), edge.bodyDeadlineMillis()).onComplete(ar -> {
             if (ar.failed()) {
                 if (ar.cause() instanceof BodyReader.ClientGone) {
@@ -84,7 +92,7 @@ public final class DialectCall {
                 return;
             }
             try {
-                then.accept(new CallContext(requestId, caller, started, EdgeContext.hints(req)), ar.result());
+                then.accept(new CallContext(requestId, caller, started, EdgeContext.hints(req), cancellation), ar.result());
             } catch (Throwable t) {
                 fail(resp, t);
             }
@@ -93,6 +101,11 @@ public final class DialectCall {
 
     /** Answers a failure: any exception that is not a {@link GatewayException} is a 500, logged with the request id. */
     public void fail(HttpServerResponse resp, Throwable t) {
+        if (Cancellation.isClientClosed(t)) { // nobody to answer: the call is in the ledger as 499
+            log.debug("request {}: the client left before its answer", resp.headers().get(SwitchboardHeaders.REQUEST_ID));
+            if (!resp.closed() && !resp.ended()) resp.reset();
+            return;
+        }
         GatewayException e = t instanceof GatewayException g ? g : internal(resp, t);
         if (resp.headWritten()) {
             if (!resp.ended() && !resp.closed()) resp.end(errorEvent.apply(e));

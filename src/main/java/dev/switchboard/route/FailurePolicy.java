@@ -63,6 +63,7 @@ final class FailurePolicy {
             // would answer the same, but another one may work.
             case AUTHENTICATION, PERMISSION, NOT_FOUND -> MISCONFIGURED;
             case BAD_REQUEST, PAYLOAD_TOO_LARGE -> CLIENT;
+            case CLIENT_CLOSED -> CLIENT; // nobody to answer: never retried, never a fallback
         };
     }
 
