@@ -141,6 +141,15 @@ class DashboardApiIT {
         assertThat(secret).startsWith("sk-");
         HttpResponse<String> list = get("/ui/api/keys", cookie);
         assertThat(list.body()).contains("from-ui").doesNotContain(secret);
+        // Regenerate: a new secret, shown in that answer only; the old one stops working
+        HttpResponse<String> again = post("/ui/api/keys/regenerate", cookie, "{\"key\":\"from-ui\"}", "x-switchboard-ui", "1");
+        assertThat(again.statusCode()).isEqualTo(200);
+        String renewed = new JsonObject(again.body()).getString("key");
+        assertThat(renewed).startsWith("sk-").isNotEqualTo(secret);
+        // (asked with /key/info, which leaves no ledger row for the overview test to count)
+        assertThat(Http.get(gw.baseUrl() + "/key/info", secret).statusCode()).isEqualTo(401);
+        assertThat(Http.get(gw.baseUrl() + "/key/info", renewed).statusCode()).isEqualTo(200);
+        assertThat(get("/ui/api/keys", cookie).body()).doesNotContain(renewed);
         assertThat(post("/ui/api/keys/block", cookie, "{\"key\":\"from-ui\"}", "x-switchboard-ui", "1").statusCode()).isEqualTo(200);
         assertThat(new Admin(gw).info("from-ui").getBoolean("blocked")).isTrue();
         assertThat(post("/ui/api/keys/delete", cookie, "{\"key_aliases\":[\"from-ui\"]}", "x-switchboard-ui", "1").statusCode())
