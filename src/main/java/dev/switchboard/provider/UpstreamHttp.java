@@ -52,10 +52,17 @@ public final class UpstreamHttp {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final HttpClientAgent client;
+    private final dev.switchboard.model.BufferBudget buffers;
     /** Connections that have carried a request: a failure on one of these may be a stale keep-alive connection. */
     private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost) {
+        this(vertx, maxConnectionsPerHost, dev.switchboard.model.BufferBudget.unbounded());
+    }
+
+    /** @param buffers the gateway-wide bound that whole upstream answers are read within */
+    public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost, dev.switchboard.model.BufferBudget buffers) {
+        this.buffers = buffers;
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
@@ -72,6 +79,9 @@ public final class UpstreamHttp {
                         conn.remoteAddress(), describe(t))))
                 .build();
     }
+
+    /** The gateway-wide bound on buffered bytes, which providers read whole answers within. */
+    public dev.switchboard.model.BufferBudget buffers() { return buffers; }
 
     /**
      * A parsed base URL, prepared once per deployment so no request re-parses it. {@code display} names the

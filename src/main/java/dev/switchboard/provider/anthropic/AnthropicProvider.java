@@ -47,13 +47,13 @@ final class AnthropicProvider implements Provider {
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request, false), body -> send(request, body, "application/json",
                 options.timeoutOr(deployment.timeout()), options)
-                .compose(resp -> UpstreamAnswers.read(resp, endpoint, this::error, b -> AnthropicResponseDecoder.response(Json.read(b)))));
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, b -> AnthropicResponseDecoder.response(Json.read(b)))));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request, true), body -> send(request, body, "text/event-stream",
-                options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint,
+                options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(),
                 this::error, () -> new AnthropicStream(resp, endpoint, deployment.id(), deployment.model(), secret))));
     }
 

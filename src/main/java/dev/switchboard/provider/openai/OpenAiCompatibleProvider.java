@@ -59,7 +59,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return post("/chat/completions", encoder.chat(request, true), "text/event-stream", options.timeoutOr(streamTimeout), options)
-                .compose(resp -> UpstreamAnswers.stream(resp, endpoint, this::error,
+                .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
                         () -> new OpenAiStream(resp, chatDecoder, endpoint, deployment.id(), secret)));
     }
 
@@ -74,7 +74,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     }
 
     private <T> Future<T> read(HttpClientResponse resp, UpstreamAnswers.BodyDecoder<T> decode) {
-        return UpstreamAnswers.read(resp, endpoint, this::error, decode);
+        return UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, decode);
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
