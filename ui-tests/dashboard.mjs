@@ -45,7 +45,8 @@ try {
   check('an anonymous visit lands on the login page', page.url() === base + '/ui/login', page.url());
   await page.fill('#master_key', 'sk-not-the-master-key');
   await page.click('#login-button');
-  check('a wrong key is refused', (await text(page, '.error') || '').includes('not the master key'));
+  await page.waitForSelector('#login-error:not([hidden])', { timeout: 10000 });
+  check('a wrong key is refused', (await text(page, '#login-error') || '').includes('not the master key'));
   await page.fill('#master_key', exp.masterKey);
   const loadStart = Date.now();
   await page.click('#login-button');

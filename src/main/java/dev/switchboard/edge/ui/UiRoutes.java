@@ -69,7 +69,7 @@ public final class UiRoutes {
         });
         router.get("/ui/login").handler(rc -> {
             if (hasSession(rc)) redirect(rc, "/ui/");
-            else page(rc.response(), 200, loginPage(null));
+            else page(rc.response(), 200, loginPage());
         });
         router.post("/ui/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::login);
         router.post("/ui/logout").handler(rc -> {
@@ -164,22 +164,38 @@ public final class UiRoutes {
         });
     }
 
+    /**
+     * {@code POST /ui/login} with {@code {"master_key": "..."}} as JSON (the login page's script sends it): the gateway's
+     * browser guard lets no form post reach a route, so a page on another site cannot post a login either.
+     */
     private void login(RoutingContext rc) {
-        String key = rc.request().getFormAttribute("master_key");
+        HttpServerResponse resp = rc.response();
+        call.identify(resp);
+        noStore(resp);
+        String key;
+        try {
+            JsonNode k = body(rc).get("master_key");
+            if (k == null || !k.isTextual()) throw GatewayException.badRequest("Send {\"master_key\": \"...\"}.", "master_key");
+            key = k.textValue().trim();
+        } catch (GatewayException e) {
+            call.fail(resp, e);
+            return;
+        }
         Caller caller = null;
         try {
-            caller = edge.gateway().authenticator().authenticate(key == null ? null : key.trim());
+            caller = edge.gateway().authenticator().authenticate(key);
         } catch (GatewayException e) {
             // a wrong key: the same answer as a virtual key, below
         }
         if (caller != null && caller.admin()) {
-            rc.response().addCookie(cookie(sessions.create(), UiSessions.TTL_MILLIS / 1000, rc.request().isSSL()));
-            redirect(rc, "/ui/");
+            resp.addCookie(cookie(sessions.create(), UiSessions.TTL_MILLIS / 1000, rc.request().isSSL()));
+            json(resp, DashboardFigures.JSON.createObjectNode().put("ok", true).put("location", "/ui/"));
             return;
         }
         // A pause per failed try makes guessing slow; the key comparison itself is constant-time.
-        vertx.setTimer(FAILED_LOGIN_DELAY_MILLIS, t -> page(rc.response(), 401,
-                loginPage("That is not the master key. The dashboard takes the gateway's master key only.")));
+        vertx.setTimer(FAILED_LOGIN_DELAY_MILLIS, t -> call.fail(resp, new GatewayException(ErrorKind.AUTHENTICATION, 401,
+                "That is not the master key. The dashboard takes the gateway's master key only.", null, "invalid_api_key",
+                null, null)));
     }
 
     private static Cookie cookie(String value, long maxAgeSeconds, boolean tls) {
@@ -237,12 +253,11 @@ public final class UiRoutes {
         throw GatewayException.badRequest("The request body must be a JSON object.", null);
     }
 
-    private String loginPage(String error) {
+    private String loginPage() {
         String html = new String(assets.ours("login.html").bytes(), StandardCharsets.UTF_8);
         String note = !edge.gateway().authenticator().required()
                 ? "<p class=\"note\">No master key is configured: this gateway listens on loopback only, and any key (or none) logs in.</p>"
                 : "";
-        if (error != null) note += "<p class=\"error\" role=\"alert\">" + error + "</p>";
         return html.replace("<!--notes-->", note);
     }
 
