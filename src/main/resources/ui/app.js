@@ -240,6 +240,12 @@ function show(tab) {
 
 document.addEventListener('DOMContentLoaded', () => {
   $('#key-form').addEventListener('submit', keyForm);
+  $('#logout-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    await fetch('/ui/logout', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: '{}' })
+      .catch(() => {});
+    location.href = '/ui/login';
+  });
   $('#request-filters').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const f = new FormData(ev.target);

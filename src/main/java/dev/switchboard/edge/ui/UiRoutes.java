@@ -72,10 +72,12 @@ public final class UiRoutes {
             else page(rc.response(), 200, loginPage());
         });
         router.post("/ui/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::login);
+        // A JSON POST from the page's script, like the login (the browser guard refuses form posts)
         router.post("/ui/logout").handler(rc -> {
             sessions.end(sessionId(rc));
             rc.response().addCookie(cookie("", 0, rc.request().isSSL()));
-            redirect(rc, "/ui/login");
+            noStore(rc.response());
+            json(rc.response(), DashboardFigures.JSON.createObjectNode().put("ok", true).put("location", "/ui/login"));
         });
         router.get("/ui/static/:name").handler(rc -> {
             UiAssets.Asset a = assets.ours(rc.pathParam("name"));
