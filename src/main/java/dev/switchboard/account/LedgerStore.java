@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Writes ledger rows in batches, one transaction per batch (a batch is in the ledger whole or not at all), or one row
- * at a time when a batch fails, so that one row the database refuses cannot hold back the others.
+ * at a time when a batch fails, so that one row the database refuses cannot hold back the others. The daily rollups
+ * ({@link RollupWriter}) are updated in the same transaction, so they always equal the rows they sum.
  */
 final class LedgerStore {
     private static final String INSERT = "INSERT INTO spend_logs (request_id, attempt, started_at, ended_at, key_id, key_alias, "
@@ -39,11 +40,24 @@ final class LedgerStore {
                         tags.addBatch();
                     }
                 }
-                ps.executeBatch();
+                int[] added = ps.executeBatch();
                 tags.executeBatch();
+                RollupWriter.add(c, inserted(rows, added));
             }
             return null;
         });
+    }
+
+    /**
+     * The rows an insert added: ON CONFLICT DO NOTHING reports 0 for a row already there (a batch written again), which
+     * the rollups must not count twice. A driver that reports no count ({@code SUCCESS_NO_INFO}, PostgreSQL with
+     * {@code reWriteBatchedInserts}) is taken at its word that the row went in.
+     */
+    private static List<SpendRecord> inserted(List<SpendRecord> rows, int[] added) {
+        if (added.length != rows.size()) return rows;
+        List<SpendRecord> out = new java.util.ArrayList<>(rows.size());
+        for (int i = 0; i < added.length; i++) if (added[i] != 0) out.add(rows.get(i));
+        return out;
     }
 
     /**

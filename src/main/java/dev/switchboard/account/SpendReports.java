@@ -59,6 +59,22 @@ public final class SpendReports {
         });
     }
 
+    /** Every ledger row of one request (the served call and the attempts that failed before it), in attempt order. */
+    public List<SpendRecord> request(String requestId) {
+        ledger.flush();
+        return db.transaction(c -> {
+            List<SpendRecord> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM spend_logs WHERE request_id = ? ORDER BY attempt")) {
+                ps.setString(1, requestId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) rows.add(read(rs));
+                }
+            }
+            for (int r = 0; r < rows.size(); r++) rows.set(r, withTags(c, rows.get(r)));
+            return rows;
+        });
+    }
+
     /** Totals per group, the most expensive first. */
     public List<Total> totals(SpendQuery q, GroupBy by) {
         ledger.flush();

@@ -22,7 +22,7 @@ final class EdgeRouter {
 
     private EdgeRouter() {}
 
-    static Router build(Vertx vertx, EdgeContext edge) {
+    static Router build(Vertx vertx, EdgeContext edge, dev.switchboard.edge.ui.UiSessions uiSessions) {
         Router router = Router.router(vertx);
         // First of all routes: the browser guard and the forwarded-header check (see BrowserGuard, ForwardedHeaders)
         BrowserGuard guard = new BrowserGuard(edge.gateway().config().general());
@@ -45,6 +45,7 @@ final class EdgeRouter {
         anthropic.mount(router);
         new AdminRoutes(vertx, edge, openai.call()).mount(router);
         new dev.switchboard.edge.admin.ObserveRoutes(vertx, edge, openai.call()).mount(router);
+        new dev.switchboard.edge.ui.UiRoutes(vertx, edge, openai.call(), uiSessions).mount(router);
         // No catch-all route: vertx-web tells 404 (no path matched) from 405 (the path matched, the method did
         // not) only when no route takes the request, and hands each to its error handler.
         BiConsumer<RoutingContext, GatewayException> unrouted = (rc, e) -> {

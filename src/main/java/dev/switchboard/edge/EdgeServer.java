@@ -51,7 +51,9 @@ public final class EdgeServer {
         } catch (java.io.IOException e) {
             return Future.failedFuture(e);
         }
-        return vertx.deployVerticle(() -> new ServerVerticle(edge, host, actual, timeouts.idleConnectionMillis()),
+        // One session store for every instance: a dashboard login on one event loop holds on all of them
+        dev.switchboard.edge.ui.UiSessions uiSessions = new dev.switchboard.edge.ui.UiSessions(System::currentTimeMillis);
+        return vertx.deployVerticle(() -> new ServerVerticle(edge, host, actual, timeouts.idleConnectionMillis(), uiSessions),
                         new DeploymentOptions().setInstances(Math.max(1, instances)))
                 .map(id -> new EdgeServer(vertx, java.util.List.of(id), actual));
     }
@@ -79,10 +81,13 @@ public final class EdgeServer {
         private final int port;
 
         private final long idleConnectionMillis;
+        private final dev.switchboard.edge.ui.UiSessions uiSessions;
         private io.vertx.core.http.HttpServer server;
 
-        ServerVerticle(EdgeContext edge, String host, int port, long idleConnectionMillis) {
+        ServerVerticle(EdgeContext edge, String host, int port, long idleConnectionMillis,
+                       dev.switchboard.edge.ui.UiSessions uiSessions) {
             this.edge = edge;
+            this.uiSessions = uiSessions;
             this.host = host;
             this.port = port;
             this.idleConnectionMillis = idleConnectionMillis;
@@ -104,7 +109,7 @@ public final class EdgeServer {
                     .setPerFrameWebSocketCompressionSupported(false)   // handler out of every pipeline
                     .setMaxInitialLineLength(16 * 1024)
                     .setMaxHeaderSize(64 * 1024);
-            io.vertx.ext.web.Router router = EdgeRouter.build(vertx, edge);
+            io.vertx.ext.web.Router router = EdgeRouter.build(vertx, edge, uiSessions);
             ConnectionGuard guard = new ConnectionGuard(vertx, idleConnectionMillis);
             server = vertx.createHttpServer(options);
             return server

@@ -70,6 +70,16 @@ final class DeploymentPrices {
         return new Cost(CostCalculator.costNanos(p.lookup().price(), usage), true);
     }
 
+    /** See {@link Gateway#promptCacheSavedNanos}: base prices (a long-prompt tier is not known from a daily sum). */
+    long cacheReadSavingNanos(String deploymentId, long cacheReadTokens) {
+        Priced p = byId.get(deploymentId);
+        if (p == null || !p.lookup().priced() || cacheReadTokens <= 0) return 0;
+        ModelPrice price = p.lookup().price();
+        if (price.cacheReadPerToken() == null) return 0;
+        double perToken = price.inputPerToken() - price.cacheReadPerToken();
+        return perToken <= 0 ? 0 : Math.round(perToken * cacheReadTokens * 1e9);
+    }
+
     /** The worst case of one call to the deployment: 0 when it is unpriced (it costs nothing the gateway can count). */
     long worstCase(String deploymentId, int promptTokens, Integer requestOutputLimit, boolean cacheWrites) {
         Priced p = byId.get(deploymentId);

@@ -337,6 +337,20 @@ public final class Gateway {
     /** The ledger's read side ({@code /spend/logs}, the spend report). Blocking: call from a worker. */
     public SpendReports spend() { return store.reports(); }
 
+    /** The ledger's daily rollups, which the dashboard's charts read (blocking: call on a worker). */
+    public dev.switchboard.account.SpendRollups rollups() {
+        return new dev.switchboard.account.SpendRollups(store.db(), store.ledger());
+    }
+
+    /**
+     * What {@code cacheReadTokens} read from a provider's prompt cache saved on {@code deployment} ({@code provider/model}),
+     * in nano-dollars: the input price minus the cache-read price, per token; 0 for a deployment this gateway does not
+     * price or whose cache reads have no price of their own.
+     */
+    public long promptCacheSavedNanos(String deployment, long cacheReadTokens) {
+        return store.prices().cacheReadSavingNanos(deployment, cacheReadTokens);
+    }
+
     /** {@code SQLite at …} or {@code PostgreSQL at …} (no password), for logs and readiness. */
     public String storeDescription() { return store.db().description(); }
 

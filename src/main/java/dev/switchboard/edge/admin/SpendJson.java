@@ -8,12 +8,12 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /** Ledger rows and report groups as the spend routes answer them (LiteLLM's names where it has them). */
-final class SpendJson {
+public final class SpendJson {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private SpendJson() {}
 
-    static ObjectNode row(SpendRecord r) {
+    public static ObjectNode row(SpendRecord r) {
         ObjectNode o = JSON.createObjectNode();
         o.put("request_id", r.requestId());
         o.put("attempt", r.attempt());

@@ -1,0 +1,83 @@
+package dev.switchboard.account;
+
+import dev.switchboard.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The read side of the daily rollups (V4 migration, kept by {@link RollupWriter}): what the dashboard's charts read
+ * instead of scanning the ledger. A read covers whole UTC days and first writes what the ledger still queues, like
+ * {@link SpendReports}. Blocking: run on a worker thread.
+ */
+public final class SpendRollups {
+    /**
+     * One rollup row: the sums of the ledger rows of one UTC day (days since the epoch) with these values. Text fields
+     * are "" where the ledger has none.
+     *
+     * @param failed true for failed attempts before a served call (attempt > 0), false for served calls (attempt 0)
+     */
+    public record Daily(long day, String keyId, String keyAlias, String model, String deployment, boolean failed,
+                        String route, String cacheStatus, int status, long requests, long costNanos, long savedNanos,
+                        long promptTokens, long completionTokens, long cacheReadTokens, long cacheWriteTokens,
+                        long latencyMsSum) {}
+
+    private final Database db;
+    private final SpendLedger ledger;
+
+    public SpendRollups(Database db, SpendLedger ledger) {
+        this.db = db;
+        this.ledger = ledger;
+    }
+
+    /** The UTC day (days since the epoch) of an epoch-millisecond time. */
+    public static long dayOf(long epochMillis) { return Math.floorDiv(epochMillis, RollupWriter.DAY_MILLIS); }
+
+    /** Every rollup row of the days {@code [fromDay, toDay)}. */
+    public List<Daily> daily(long fromDay, long toDay) {
+        ledger.flush();
+        return db.transaction(c -> {
+            List<Daily> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT day, key_id, key_alias, model, deployment, failed, route, "
+                    + "cache_status, status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, "
+                    + "cache_read_tokens, cache_write_tokens, latency_ms_sum FROM spend_daily WHERE day >= ? AND day < ?")) {
+                ps.setLong(1, fromDay);
+                ps.setLong(2, toDay);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Daily(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getInt(6) != 0, rs.getString(7), rs.getString(8), rs.getInt(9), rs.getLong(10), rs.getLong(11),
+                                rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The latency histogram of each deployment over the days {@code [fromDay, toDay)}: counts per
+     * {@link LatencyBuckets} bucket, deployments in name order.
+     */
+    public Map<String, long[]> latency(long fromDay, long toDay) {
+        ledger.flush();
+        return db.transaction(c -> {
+            Map<String, long[]> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT deployment, bucket, SUM(requests) FROM latency_daily "
+                    + "WHERE day >= ? AND day < ? GROUP BY deployment, bucket ORDER BY deployment, bucket")) {
+                ps.setLong(1, fromDay);
+                ps.setLong(2, toDay);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int bucket = Math.min(rs.getInt(2), LatencyBuckets.OVERFLOW);
+                        out.computeIfAbsent(rs.getString(1), d -> new long[LatencyBuckets.count()])[bucket] += rs.getLong(3);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+}

@@ -1,0 +1,302 @@
+package dev.switchboard.edge.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.account.LatencyBuckets;
+import dev.switchboard.account.SpendRollups;
+import dev.switchboard.account.SpendRollups.Daily;
+import dev.switchboard.pipeline.Gateway;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every figure of the dashboard's overview, from the daily rollups only (a few thousand rows at most, whatever the
+ * ledger holds): spend per app per day, month-to-date spend per key against its budget, the cache per layer, the share
+ * of each app's traffic a fallback served, provider errors per day, latency per model. Days are UTC. Money is sent
+ * twice: exact nano-dollars (integers, for checks) and US dollars (for the charts). Blocking: run on a worker.
+ */
+final class DashboardFigures {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** The router's cooldown counter ({@code RouterMetrics.COOLDOWNS}; the edge may not import {@code route}). */
+    private static final String COOLDOWNS = "switchboard.cooldowns";
+
+    private final Gateway gateway;
+
+    DashboardFigures(Gateway gateway) { this.gateway = gateway; }
+
+    /** The overview of the {@code days} UTC days up to and including today's. */
+    ObjectNode overview(int days, long nowMillis) {
+        long today = SpendRollups.dayOf(nowMillis);
+        long from = today - days + 1;
+        LocalDate monthStart = LocalDate.ofEpochDay(today).withDayOfMonth(1);
+        long firstDay = Math.min(from, monthStart.toEpochDay());
+        SpendRollups rollups = gateway.rollups();
+        List<Daily> all = rollups.daily(firstDay, today + 1);
+        List<Daily> rows = all.stream().filter(d -> d.day() >= from).toList();
+
+        ObjectNode out = JSON.createObjectNode();
+        out.put("generated_at", java.time.Instant.ofEpochMilli(nowMillis).toString());
+        ArrayNode dayList = out.putArray("days");
+        for (long d = from; d <= today; d++) dayList.add(LocalDate.ofEpochDay(d).toString());
+        out.set("totals", totals(rows));
+        out.set("spend_by_app", spendByApp(rows, from, days));
+        out.set("keys", keys(all, monthStart.toEpochDay(), nowMillis));
+        out.set("cache", cache(rows));
+        out.set("fallback", fallbackShare(rows));
+        out.set("errors", errors(rows, from, days));
+        out.set("latency", latency(rollups.latency(from, today + 1)));
+        out.put("month_start", monthStart.toString());
+        return out;
+    }
+
+    /** An app is a key's alias; a call without one is named by its key id ({@code master}, {@code anonymous}, {@code key_…}). */
+    static String app(Daily d) {
+        return !d.keyAlias().isEmpty() ? d.keyAlias() : !d.keyId().isEmpty() ? d.keyId() : "(none)";
+    }
+
+    private static ObjectNode totals(List<Daily> rows) {
+        long cost = 0, served = 0, failed = 0, fallbacks = 0, saved = 0;
+        for (Daily d : rows) {
+            cost += d.costNanos();
+            saved += d.savedNanos();
+            if (d.failed()) failed += d.requests();
+            else {
+                served += d.requests();
+                if (d.route().startsWith("fallback")) fallbacks += d.requests();
+            }
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.put("spend_nanos", cost);
+        o.put("spend_usd", usd(cost));
+        o.put("requests", served);
+        o.put("failed_attempts", failed);
+        o.put("fallbacks", fallbacks);
+        o.put("cache_saved_nanos", saved);
+        return o;
+    }
+
+    private static ObjectNode spendByApp(List<Daily> rows, long from, int days) {
+        Map<String, long[]> cost = new TreeMap<>();
+        Map<String, long[]> requests = new TreeMap<>();
+        for (Daily d : rows) {
+            int i = (int) (d.day() - from);
+            cost.computeIfAbsent(app(d), a -> new long[days])[i] += d.costNanos();
+            if (!d.failed()) requests.computeIfAbsent(app(d), a -> new long[days])[i] += d.requests();
+        }
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode apps = o.putArray("apps");
+        for (Map.Entry<String, long[]> e : cost.entrySet()) {
+            ObjectNode a = apps.addObject();
+            a.put("app", e.getKey());
+            long total = 0;
+            ArrayNode usdPerDay = a.putArray("cost_usd");
+            for (long n : e.getValue()) {
+                usdPerDay.add(usd(n));
+                total += n;
+            }
+            a.put("total_nanos", total);
+            a.put("total_usd", usd(total));
+            long[] req = requests.getOrDefault(e.getKey(), new long[days]);
+            long reqTotal = 0;
+            for (long n : req) reqTotal += n;
+            a.put("requests", reqTotal);
+        }
+        return o;
+    }
+
+    /** Each key (and master / anonymous callers with spend): month-to-date spend against the key's budget. */
+    private ArrayNode keys(List<Daily> all, long monthStartDay, long nowMillis) {
+        Map<String, Long> mtd = new TreeMap<>();
+        Map<String, String> aliasOf = new TreeMap<>();
+        for (Daily d : all) {
+            if (d.day() < monthStartDay) continue;
+            mtd.merge(d.keyId(), d.costNanos(), Long::sum);
+            if (!d.keyAlias().isEmpty()) aliasOf.put(d.keyId(), d.keyAlias());
+        }
+        ArrayNode out = JSON.createArrayNode();
+        JsonNode keys = gateway.keys().list(1, 1000, null, true).get("keys");
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (JsonNode k : keys) {
+            String id = k.path("key_id").asText();
+            listed.add(id);
+            ObjectNode o = out.addObject();
+            o.put("key_id", id);
+            o.set("key_alias", k.get("key_alias"));
+            o.put("key_name", k.path("key_name").asText());
+            long spent = mtd.getOrDefault(id, 0L);
+            o.put("mtd_spend_nanos", spent);
+            o.put("mtd_spend_usd", usd(spent));
+            o.set("max_budget", k.get("max_budget"));
+            o.set("budget_duration", k.get("budget_duration"));
+            o.set("period_spend", k.get("spend"));
+            o.set("budget_reset_at", k.get("budget_reset_at"));
+            o.set("models", k.get("models"));
+            o.put("blocked", k.path("blocked").asBoolean());
+            o.set("created_at", k.get("created_at"));
+            JsonNode budget = k.get("max_budget");
+            if (budget != null && budget.isNumber() && budget.doubleValue() > 0) {
+                o.put("budget_used", usd(spent) / budget.doubleValue());
+            } else o.putNull("budget_used");
+        }
+        for (Map.Entry<String, Long> e : mtd.entrySet()) {
+            if (listed.contains(e.getKey()) || e.getKey().isEmpty()) continue;
+            ObjectNode o = out.addObject();
+            o.put("key_id", e.getKey());
+            o.put("key_alias", aliasOf.get(e.getKey()));
+            o.put("mtd_spend_nanos", e.getValue());
+            o.put("mtd_spend_usd", usd(e.getValue()));
+            o.putNull("max_budget");
+            o.putNull("budget_used");
+            o.put("deleted", e.getKey().startsWith("key_"));
+        }
+        return out;
+    }
+
+    /**
+     * Hit rate and dollars saved per layer: the exact and semantic response caches (hits / served calls, what the
+     * replayed answers would have cost) and the providers' prompt caches (cached prompt tokens / prompt tokens, and the
+     * input price minus the cache-read price of those tokens). A layer with no hits shows 0, never an estimate.
+     */
+    private ObjectNode cache(List<Daily> rows) {
+        long served = 0, exact = 0, semantic = 0, exactSaved = 0, semanticSaved = 0, prompt = 0, cached = 0;
+        Map<String, Long> cachedByDeployment = new TreeMap<>();
+        for (Daily d : rows) {
+            if (d.failed()) continue;
+            served += d.requests();
+            switch (d.cacheStatus()) {
+                case "hit-exact" -> { exact += d.requests(); exactSaved += d.savedNanos(); }
+                case "hit-semantic" -> { semantic += d.requests(); semanticSaved += d.savedNanos(); }
+                default -> {
+                    // Upstream calls only: a response-cache hit replays usage, it did not read a provider's cache
+                    prompt += d.promptTokens();
+                    cached += d.cacheReadTokens();
+                    if (d.cacheReadTokens() > 0) cachedByDeployment.merge(d.deployment(), d.cacheReadTokens(), Long::sum);
+                }
+            }
+        }
+        long promptSaved = 0;
+        for (Map.Entry<String, Long> e : cachedByDeployment.entrySet()) {
+            promptSaved += gateway.promptCacheSavedNanos(e.getKey(), e.getValue());
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.put("requests", served);
+        ArrayNode layers = o.putArray("layers");
+        layer(layers, "exact", "Exact response cache", exact, served, exactSaved);
+        layer(layers, "semantic", "Semantic response cache", semantic, served, semanticSaved);
+        ObjectNode p = layer(layers, "provider_prompt", "Provider prompt cache (cached prompt tokens)", cached, prompt, promptSaved);
+        p.put("unit", "tokens");
+        return o;
+    }
+
+    private static ObjectNode layer(ArrayNode layers, String id, String label, long hits, long of, long savedNanos) {
+        ObjectNode l = layers.addObject();
+        l.put("layer", id);
+        l.put("label", label);
+        l.put("unit", "requests");
+        l.put("hits", hits);
+        l.put("of", of);
+        l.put("hit_rate", of == 0 ? 0.0 : (double) hits / of);
+        l.put("saved_nanos", savedNanos);
+        l.put("saved_usd", usd(savedNanos));
+        return l;
+    }
+
+    /** Per app: served calls, how many a fallback served, and why (a degraded answer is never counted as a saving). */
+    private static ArrayNode fallbackShare(List<Daily> rows) {
+        Map<String, long[]> byApp = new TreeMap<>();
+        Map<String, Map<String, Long>> reasons = new TreeMap<>();
+        for (Daily d : rows) {
+            if (d.failed()) continue;
+            long[] s = byApp.computeIfAbsent(app(d), a -> new long[2]);
+            s[0] += d.requests();
+            if (d.route().startsWith("fallback")) {
+                s[1] += d.requests();
+                String reason = d.route().startsWith("fallback:") ? d.route().substring(9) : "unknown";
+                reasons.computeIfAbsent(app(d), a -> new TreeMap<>()).merge(reason, d.requests(), Long::sum);
+            }
+        }
+        ArrayNode out = JSON.createArrayNode();
+        for (Map.Entry<String, long[]> e : byApp.entrySet()) {
+            ObjectNode o = out.addObject();
+            o.put("app", e.getKey());
+            o.put("requests", e.getValue()[0]);
+            o.put("fallbacks", e.getValue()[1]);
+            o.put("share", e.getValue()[0] == 0 ? 0.0 : (double) e.getValue()[1] / e.getValue()[0]);
+            ObjectNode r = o.putObject("reasons");
+            reasons.getOrDefault(e.getKey(), Map.of()).forEach(r::put);
+        }
+        return out;
+    }
+
+    /**
+     * Provider errors per day and deployment: failed attempts (each was retried or fell back) and calls that ended in
+     * an error. A 429 puts its deployment in cooldown at once, so those are counted apart; cooldowns since the
+     * gateway started come from the router's counter.
+     */
+    private ObjectNode errors(List<Daily> rows, long from, int days) {
+        Map<String, long[]> perDeployment = new TreeMap<>();
+        Map<String, Map<Integer, Long>> byStatus = new TreeMap<>();
+        long rateLimited = 0, total = 0;
+        for (Daily d : rows) {
+            if (d.status() < 400) continue;
+            String dep = d.deployment().isEmpty() ? "(none)" : d.deployment();
+            perDeployment.computeIfAbsent(dep, x -> new long[days])[(int) (d.day() - from)] += d.requests();
+            byStatus.computeIfAbsent(dep, x -> new TreeMap<>()).merge(d.status(), d.requests(), Long::sum);
+            total += d.requests();
+            if (d.status() == 429) rateLimited += d.requests();
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.put("total", total);
+        o.put("rate_limited", rateLimited);
+        ArrayNode series = o.putArray("series");
+        for (Map.Entry<String, long[]> e : perDeployment.entrySet()) {
+            ObjectNode s = series.addObject();
+            s.put("deployment", e.getKey());
+            ArrayNode counts = s.putArray("counts");
+            long sum = 0;
+            for (long n : e.getValue()) {
+                counts.add(n);
+                sum += n;
+            }
+            s.put("total", sum);
+            ObjectNode st = s.putObject("by_status");
+            byStatus.get(e.getKey()).forEach((k, v) -> st.put(String.valueOf(k), v));
+        }
+        ArrayNode cooldowns = o.putArray("cooldowns_since_start");
+        gateway.meters().find(COOLDOWNS).counters().forEach(c -> {
+            ObjectNode cd = cooldowns.addObject();
+            cd.put("deployment", c.getId().getTag("deployment"));
+            cd.put("count", (long) c.count());
+        });
+        return o;
+    }
+
+    private static ArrayNode latency(Map<String, long[]> histograms) {
+        ArrayNode out = JSON.createArrayNode();
+        for (Map.Entry<String, long[]> e : histograms.entrySet()) {
+            long n = 0;
+            for (long c : e.getValue()) n += c;
+            ObjectNode o = out.addObject();
+            o.put("deployment", e.getKey());
+            o.put("requests", n);
+            putMs(o, "p50_ms", LatencyBuckets.quantile(e.getValue(), 0.50));
+            putMs(o, "p95_ms", LatencyBuckets.quantile(e.getValue(), 0.95));
+        }
+        return out;
+    }
+
+    private static void putMs(ObjectNode o, String field, Long v) {
+        if (v == null) o.putNull(field);
+        else if (v == Long.MAX_VALUE) o.put(field, "> 300000");
+        else o.put(field, v);
+    }
+
+    static double usd(long nanos) {
+        return BigDecimal.valueOf(nanos, 9).doubleValue();
+    }
+}

@@ -1,0 +1,311 @@
+package dev.switchboard.edge.ui;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.account.SpendQuery;
+import dev.switchboard.account.SpendReports;
+import dev.switchboard.edge.DialectCall;
+import dev.switchboard.edge.EdgeContext;
+import dev.switchboard.edge.admin.SpendJson;
+import dev.switchboard.model.Caller;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The dashboard at {@code /ui}: a master-key login that opens a server-side session (cookie {@value #COOKIE}:
+ * {@code HttpOnly}, {@code SameSite=Strict}, {@code Path=/ui}, {@code Secure} over TLS), the page and its files, and
+ * the JSON it reads under {@code /ui/api/} (the session, or the master key in {@code Authorization}, as the admin API
+ * takes it). Writes ({@code POST /ui/api/keys/...}) also need the header {@code x-switchboard-ui: 1}, which a form on
+ * another site cannot send. Database work runs on worker threads.
+ */
+public final class UiRoutes {
+    static final String COOKIE = "sb_ui_session";
+    static final String WRITE_HEADER = "x-switchboard-ui";
+    private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+    private static final long FAILED_LOGIN_DELAY_MILLIS = 300;
+    private static final Map<String, String> KEY_OPS = Map.of("generate", "generate", "update", "update", "block", "block",
+            "unblock", "unblock", "delete", "delete", "regenerate", "regenerate");
+
+    private final Vertx vertx;
+    private final EdgeContext edge;
+    private final DialectCall call;
+    private final UiSessions sessions;
+    private final UiAssets assets = new UiAssets();
+    private final DashboardFigures figures;
+
+    /**
+     * @param call     the OpenAI dialect's call helper (request ids, OpenAI-shaped errors), as the admin API uses
+     * @param sessions shared by every server instance, so a login on one event loop holds on all
+     */
+    public UiRoutes(Vertx vertx, EdgeContext edge, DialectCall call, UiSessions sessions) {
+        this.vertx = vertx;
+        this.edge = edge;
+        this.call = call;
+        this.sessions = sessions;
+        this.figures = new DashboardFigures(edge.gateway());
+    }
+
+    public void mount(Router router) {
+        // vertx-web matches "/ui" and "/ui/" alike: one route, and the page's relative links need the slash
+        router.getWithRegex("/ui/?").handler(rc -> {
+            if (!rc.request().path().endsWith("/")) redirect(rc, "/ui/");
+            else if (!hasSession(rc)) redirect(rc, "/ui/login");
+            else page(rc.response(), 200, assets.ours("index.html"));
+        });
+        router.get("/ui/login").handler(rc -> {
+            if (hasSession(rc)) redirect(rc, "/ui/");
+            else page(rc.response(), 200, loginPage());
+        });
+        router.post("/ui/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::login);
+        // A JSON POST from the page's script, like the login (the browser guard refuses form posts)
+        router.post("/ui/logout").handler(rc -> {
+            sessions.end(sessionId(rc));
+            rc.response().addCookie(cookie("", 0, rc.request().isSSL()));
+            noStore(rc.response());
+            json(rc.response(), DashboardFigures.JSON.createObjectNode().put("ok", true).put("location", "/ui/login"));
+        });
+        router.get("/ui/static/:name").handler(rc -> {
+            UiAssets.Asset a = assets.ours(rc.pathParam("name"));
+            if (a == null || a.contentType().startsWith("text/html")) rc.next();
+            else file(rc.response(), a);
+        });
+        router.get("/ui/vendor/echarts.min.js").handler(rc -> file(rc.response(), assets.echarts()));
+        api(router);
+    }
+
+    private void api(Router router) {
+        get(router, "/ui/api/session", rc -> Future.succeededFuture(null));
+        get(router, "/ui/api/overview", rc -> {
+            int days = intParam(rc.request(), "days", 30, 1, 366);
+            return vertx.executeBlocking(() -> {
+                long t0 = System.nanoTime();
+                ObjectNode out = figures.overview(days, System.currentTimeMillis());
+                out.put("compute_ms", (System.nanoTime() - t0) / 1_000_000.0);
+                return out;
+            }, false);
+        });
+        get(router, "/ui/api/requests", rc -> {
+            HttpServerRequest q = rc.request();
+            int page = intParam(q, "page", 1, 1, 1_000_000);
+            int size = intParam(q, "page_size", 25, 1, 200);
+            SpendQuery query = new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
+                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), null, null);
+            return vertx.executeBlocking(() -> {
+                SpendReports.Page p = edge.gateway().spend().logs(query, page, size);
+                ObjectNode out = DashboardFigures.JSON.createObjectNode();
+                var data = out.putArray("data");
+                p.rows().forEach(r -> data.add(SpendJson.row(r)));
+                out.put("total", p.total());
+                out.put("page", p.page());
+                out.put("page_size", p.pageSize());
+                return out;
+            }, false);
+        });
+        get(router, "/ui/api/requests/:id", rc -> {
+            String id = rc.pathParam("id");
+            return vertx.executeBlocking(() -> {
+                var rows = edge.gateway().spend().request(id);
+                if (rows.isEmpty()) {
+                    throw new GatewayException(ErrorKind.NOT_FOUND, 404, "No ledger row has the request id '" + id + "'.",
+                            null, "not_found", null, null);
+                }
+                ObjectNode out = DashboardFigures.JSON.createObjectNode();
+                out.put("request_id", id);
+                var attempts = out.putArray("rows");
+                rows.forEach(r -> attempts.add(SpendJson.row(r)));
+                return out;
+            }, false);
+        });
+        get(router, "/ui/api/keys", rc -> Future.succeededFuture(edge.gateway().keys().list(1, 1000, null, true)));
+        router.post("/ui/api/keys/:op").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(rc -> {
+            HttpServerResponse resp = rc.response();
+            call.identify(resp);
+            noStore(resp);
+            try {
+                requireAuthorized(rc);
+                if (!"1".equals(rc.request().getHeader(WRITE_HEADER))) {
+                    throw GatewayException.badRequest("Changes from the dashboard need the header '" + WRITE_HEADER + ": 1'.", null);
+                }
+                String op = KEY_OPS.get(rc.pathParam("op"));
+                if (op == null) {
+                    throw new GatewayException(ErrorKind.NOT_FOUND, 404, "Unknown key operation '" + rc.pathParam("op")
+                            + "'. Known: " + new java.util.TreeSet<>(KEY_OPS.keySet()) + ".", null, "unknown_url", null, null);
+                }
+                ObjectNode body = body(rc);
+                var keys = edge.gateway().keys();
+                Future<ObjectNode> f = switch (op) {
+                    case "generate" -> keys.generate(body);
+                    case "update" -> keys.update(body);
+                    case "block" -> keys.block(body, true);
+                    case "unblock" -> keys.block(body, false);
+                    case "delete" -> keys.delete(body);
+                    default -> keys.regenerate(body);
+                };
+                f.onComplete(ar -> {
+                    if (ar.succeeded()) json(resp, ar.result());
+                    else call.fail(resp, ar.cause());
+                });
+            } catch (Throwable t) {
+                call.fail(resp, t);
+            }
+        });
+    }
+
+    /**
+     * {@code POST /ui/login} with {@code {"master_key": "..."}} as JSON (the login page's script sends it): the gateway's
+     * browser guard lets no form post reach a route, so a page on another site cannot post a login either.
+     */
+    private void login(RoutingContext rc) {
+        HttpServerResponse resp = rc.response();
+        call.identify(resp);
+        noStore(resp);
+        String key;
+        try {
+            JsonNode k = body(rc).get("master_key");
+            if (k == null || !k.isTextual()) throw GatewayException.badRequest("Send {\"master_key\": \"...\"}.", "master_key");
+            key = k.textValue().trim();
+        } catch (GatewayException e) {
+            call.fail(resp, e);
+            return;
+        }
+        Caller caller = null;
+        try {
+            caller = edge.gateway().authenticator().authenticate(key);
+        } catch (GatewayException e) {
+            // a wrong key: the same answer as a virtual key, below
+        }
+        if (caller != null && caller.admin()) {
+            resp.addCookie(cookie(sessions.create(), UiSessions.TTL_MILLIS / 1000, rc.request().isSSL()));
+            json(resp, DashboardFigures.JSON.createObjectNode().put("ok", true).put("location", "/ui/"));
+            return;
+        }
+        // A pause per failed try makes guessing slow; the key comparison itself is constant-time.
+        vertx.setTimer(FAILED_LOGIN_DELAY_MILLIS, t -> call.fail(resp, new GatewayException(ErrorKind.AUTHENTICATION, 401,
+                "That is not the master key. The dashboard takes the gateway's master key only.", null, "invalid_api_key",
+                null, null)));
+    }
+
+    private static Cookie cookie(String value, long maxAgeSeconds, boolean tls) {
+        return Cookie.cookie(COOKIE, value).setPath("/ui").setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
+                .setSecure(tls).setMaxAge(maxAgeSeconds);
+    }
+
+    private static String sessionId(RoutingContext rc) {
+        Cookie c = rc.request().getCookie(COOKIE);
+        return c == null || c.getValue().isEmpty() ? null : c.getValue();
+    }
+
+    private boolean hasSession(RoutingContext rc) { return sessions.valid(sessionId(rc)); }
+
+    /** The session, or the master key as the admin API takes it. */
+    private void requireAuthorized(RoutingContext rc) {
+        if (hasSession(rc)) return;
+        String presented = EdgeContext.presentedKey(rc.request());
+        if (presented != null) {
+            Caller caller = edge.gateway().authenticator().authenticate(presented);
+            if (caller.admin()) return;
+            throw new GatewayException(ErrorKind.PERMISSION, 403, "The dashboard's API needs the master key; a virtual key "
+                    + "cannot read it.", null, "admin_only", null, null);
+        }
+        throw new GatewayException(ErrorKind.AUTHENTICATION, 401, "Log in at /ui/login (or send the master key as "
+                + "'Authorization: Bearer <key>').", null, "login_required", null, null);
+    }
+
+    private void get(Router router, String path, Function<RoutingContext, Future<ObjectNode>> op) {
+        router.get(path).handler(rc -> {
+            HttpServerResponse resp = rc.response();
+            call.identify(resp);
+            noStore(resp);
+            try {
+                requireAuthorized(rc);
+                op.apply(rc).onComplete(ar -> {
+                    if (ar.succeeded()) json(resp, ar.result() == null ? DashboardFigures.JSON.createObjectNode().put("ok", true) : ar.result());
+                    else call.fail(resp, ar.cause());
+                });
+            } catch (Throwable t) {
+                call.fail(resp, t);
+            }
+        });
+    }
+
+    private static ObjectNode body(RoutingContext rc) {
+        Buffer b = rc.body().buffer();
+        if (b == null || b.length() == 0) return DashboardFigures.JSON.createObjectNode();
+        try {
+            JsonNode n = DashboardFigures.JSON.readTree(b.getBytes());
+            if (n instanceof ObjectNode o) return o;
+        } catch (java.io.IOException e) {
+            // answered below
+        }
+        throw GatewayException.badRequest("The request body must be a JSON object.", null);
+    }
+
+    private String loginPage() {
+        String html = new String(assets.ours("login.html").bytes(), StandardCharsets.UTF_8);
+        String note = !edge.gateway().authenticator().required()
+                ? "<p class=\"note\">No master key is configured: this gateway listens on loopback only, and any key (or none) logs in.</p>"
+                : "";
+        return html.replace("<!--notes-->", note);
+    }
+
+    private static void redirect(RoutingContext rc, String to) {
+        rc.response().setStatusCode(rc.request().method().name().equals("POST") ? 303 : 302).putHeader("location", to).end();
+    }
+
+    private static void page(HttpServerResponse resp, int status, UiAssets.Asset a) {
+        page(resp, status, new String(a.bytes(), StandardCharsets.UTF_8));
+    }
+
+    private static void page(HttpServerResponse resp, int status, String html) {
+        if (resp.closed()) return;
+        noStore(resp);
+        resp.setStatusCode(status).putHeader("content-type", "text/html; charset=utf-8")
+                .putHeader("content-security-policy", CSP).putHeader("x-content-type-options", "nosniff")
+                .putHeader("referrer-policy", "no-referrer").putHeader("x-frame-options", "DENY").end(html);
+    }
+
+    private static void file(HttpServerResponse resp, UiAssets.Asset a) {
+        resp.putHeader("content-type", a.contentType()).putHeader("x-content-type-options", "nosniff")
+                .putHeader("cache-control", "no-cache").end(Buffer.buffer(a.bytes()));
+    }
+
+    private static void noStore(HttpServerResponse resp) { resp.putHeader("cache-control", "no-store"); }
+
+    private static void json(HttpServerResponse resp, ObjectNode body) {
+        if (resp.closed()) return;
+        try {
+            resp.putHeader("content-type", "application/json").end(Buffer.buffer(DashboardFigures.JSON.writeValueAsBytes(body)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int intParam(HttpServerRequest q, String name, int dflt, int min, int max) {
+        String v = q.getParam(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min || n > max) throw GatewayException.badRequest("'" + name + "' must be between " + min + " and " + max + ".", name);
+            return n;
+        } catch (NumberFormatException e) {
+            throw GatewayException.badRequest("'" + name + "' must be a whole number, found '" + v + "'.", name);
+        }
+    }
+
+    private static String blankToNull(String s) { return s == null || s.isBlank() ? null : s.trim(); }
+}

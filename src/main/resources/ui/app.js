@@ -1,0 +1,261 @@
+// Switchboard dashboard: plain JS, no build step. Reads /ui/api/* (the session cookie goes along by itself; the page
+// never sees the master key) and draws with ECharts (served by the gateway from its WebJar, SVG renderer).
+'use strict';
+
+const charts = {};
+const state = { page: 1, pageSize: 25, filters: {} };
+
+function $(sel, root = document) { return root.querySelector(sel); }
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('data-')) e.setAttribute(k, v);
+    else if (k === 'onclick') e.addEventListener('click', v);
+    else e[k] = v;
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c == null ? '' : String(c)));
+  return e;
+}
+
+async function api(path, options = {}) {
+  const r = await fetch(path, { credentials: 'same-origin', ...options });
+  if (r.status === 401) { location.href = '/ui/login'; throw new Error('logged out'); }
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error((body.error && body.error.message) || ('HTTP ' + r.status));
+  return body;
+}
+
+function post(path, body) {
+  return api(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchboard-ui': '1' },
+    body: JSON.stringify(body) });
+}
+
+const usd = (n) => n == null ? '' : '$' + Number(n).toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2);
+const pct = (x) => (x * 100).toFixed(1) + '%';
+
+function chart(id, option) {
+  const node = document.getElementById(id);
+  node.removeAttribute('data-rendered');
+  if (!charts[id]) {
+    charts[id] = echarts.init(node, null, { renderer: 'svg' });
+    charts[id].on('finished', () => node.setAttribute('data-rendered', 'true'));
+  }
+  charts[id].setOption(option, true);
+  return charts[id];
+}
+
+function fill(tableId, rows) {
+  const tbody = $('#' + tableId + ' tbody');
+  tbody.replaceChildren(...rows);
+}
+
+function empty(cols, text) { return el('tr', { class: 'empty' }, el('td', { colSpan: cols }, text)); }
+
+// ---------------------------------------------------------------- overview
+async function loadOverview() {
+  const t0 = performance.now();
+  const o = await api('/ui/api/overview?days=30');
+  const days = o.days;
+  $('#totals').replaceChildren(
+    el('div', { 'data-figure': 'spend', 'data-nanos': o.totals.spend_nanos }, el('b', {}, usd(o.totals.spend_usd)), ' spent'),
+    el('div', { 'data-figure': 'requests', 'data-value': o.totals.requests }, el('b', {}, o.totals.requests), ' calls'),
+    el('div', { 'data-figure': 'fallbacks', 'data-value': o.totals.fallbacks }, el('b', {}, o.totals.fallbacks), ' by fallback'),
+    el('div', { 'data-figure': 'failed', 'data-value': o.totals.failed_attempts }, el('b', {}, o.totals.failed_attempts), ' failed attempts'));
+
+  // Spend per app per day: stacked bars
+  const apps = o.spend_by_app.apps;
+  chart('chart-spend', {
+    tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 60, right: 16, top: 36, bottom: 40 },
+    xAxis: { type: 'category', data: days.map((d) => d.slice(5)) }, yAxis: { type: 'value', name: 'USD' },
+    series: apps.map((a) => ({ name: a.app, type: 'bar', stack: 'spend', data: a.cost_usd })),
+  });
+  document.getElementById('chart-spend').setAttribute('data-series', apps.length);
+  fill('table-spend', apps.length ? apps.map((a) => el('tr', { 'data-app': a.app, 'data-requests': a.requests, 'data-nanos': a.total_nanos },
+    el('td', {}, a.app), el('td', {}, a.requests), el('td', {}, usd(a.total_usd)))) : [empty(3, 'No calls in 30 days.')]);
+
+  // Month to date per key against its budget
+  const keys = o.keys.filter((k) => k.mtd_spend_nanos > 0 || k.max_budget != null);
+  const label = (k) => k.key_alias || k.key_id;
+  chart('chart-budget', {
+    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 110, right: 16, top: 30, bottom: 30 },
+    yAxis: { type: 'category', data: keys.map(label) }, xAxis: { type: 'value', name: 'USD' },
+    series: [
+      { name: 'spent this month', type: 'bar', data: keys.map((k) => k.mtd_spend_usd) },
+      { name: 'budget', type: 'bar', data: keys.map((k) => k.max_budget) },
+    ],
+  });
+  fill('table-budget', keys.length ? keys.map((k) => el('tr', { 'data-key': label(k), 'data-nanos': k.mtd_spend_nanos },
+    el('td', {}, label(k)), el('td', {}, usd(k.mtd_spend_usd)), el('td', {}, k.max_budget == null ? 'none' : usd(k.max_budget)
+      + (k.budget_duration ? ' / ' + k.budget_duration : '')), el('td', {}, k.budget_used == null ? '' : pct(k.budget_used))))
+    : [empty(4, 'No key has spent this month.')]);
+
+  // Cache per layer
+  const layers = o.cache.layers;
+  chart('chart-cache', {
+    tooltip: {}, grid: { left: 50, right: 50, top: 30, bottom: 50 }, legend: { top: 0 },
+    xAxis: { type: 'category', data: ['exact', 'semantic', 'provider prompt'] },
+    yAxis: [{ type: 'value', name: 'hit rate %', max: 100 }, { type: 'value', name: 'saved USD' }],
+    series: [
+      { name: 'hit rate %', type: 'bar', data: layers.map((l) => +(l.hit_rate * 100).toFixed(2)) },
+      { name: 'saved USD', type: 'bar', yAxisIndex: 1, data: layers.map((l) => l.saved_usd) },
+    ],
+  });
+  fill('table-cache', layers.map((l) => el('tr', { 'data-layer': l.layer, 'data-hits': l.hits, 'data-of': l.of, 'data-saved-nanos': l.saved_nanos },
+    el('td', {}, l.label), el('td', {}, l.hits + ' / ' + l.of + ' ' + l.unit), el('td', {}, pct(l.hit_rate)), el('td', {}, usd(l.saved_usd)))));
+
+  // Share of traffic served by fallback, per app
+  const fb = o.fallback;
+  chart('chart-fallback', {
+    tooltip: {}, grid: { left: 50, right: 16, top: 20, bottom: 40 },
+    xAxis: { type: 'category', data: fb.map((f) => f.app), axisLabel: { interval: 0 } }, yAxis: { type: 'value', name: '%', max: 100 },
+    series: [{ name: 'served by fallback %', type: 'bar', data: fb.map((f) => +(f.share * 100).toFixed(2)), itemStyle: { color: '#c0392b' } }],
+  });
+  fill('table-fallback', fb.length ? fb.map((f) => el('tr', { 'data-app': f.app, 'data-requests': f.requests, 'data-fallbacks': f.fallbacks },
+    el('td', {}, f.app), el('td', {}, f.requests), el('td', {}, f.fallbacks), el('td', {}, pct(f.share)),
+    el('td', {}, Object.entries(f.reasons).map(([r, n]) => r + ': ' + n).join(', ')))) : [empty(5, 'No calls.')]);
+
+  // Latency per model
+  const lat = o.latency;
+  const ms = (v) => typeof v === 'number' ? v : null;
+  chart('chart-latency', {
+    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 190, right: 24, top: 30, bottom: 30 },
+    yAxis: { type: 'category', data: lat.map((l) => l.deployment) }, xAxis: { type: 'value', name: 'ms' },
+    series: [{ name: 'p50', type: 'bar', data: lat.map((l) => ms(l.p50_ms)) }, { name: 'p95', type: 'bar', data: lat.map((l) => ms(l.p95_ms)) }],
+  });
+  fill('table-latency', lat.length ? lat.map((l) => el('tr', { 'data-deployment': l.deployment, 'data-requests': l.requests, 'data-p50': l.p50_ms, 'data-p95': l.p95_ms },
+    el('td', {}, l.deployment), el('td', {}, l.requests), el('td', {}, l.p50_ms), el('td', {}, l.p95_ms)))
+    : [empty(4, 'No upstream call yet.')]);
+
+  // Provider errors per day (stacked by deployment), cooldowns since start
+  const errs = o.errors;
+  chart('chart-errors', {
+    tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 50, right: 16, top: 36, bottom: 40 },
+    xAxis: { type: 'category', data: days.map((d) => d.slice(5)) }, yAxis: { type: 'value', name: 'errors', minInterval: 1 },
+    series: errs.series.map((s) => ({ name: s.deployment, type: 'bar', stack: 'errors', data: s.counts })),
+  });
+  const cooldowns = Object.fromEntries(errs.cooldowns_since_start.map((c) => [c.deployment, c.count]));
+  fill('table-errors', errs.series.length ? errs.series.map((s) => el('tr', { 'data-deployment': s.deployment, 'data-errors': s.total },
+    el('td', {}, s.deployment), el('td', {}, s.total), el('td', {}, Object.entries(s.by_status).map(([k, v]) => k + ' ×' + v).join(', ')),
+    el('td', {}, cooldowns[s.deployment] || 0))) : [empty(4, 'No provider error in 30 days.')]);
+
+  const took = performance.now() - t0;
+  $('#load-time').textContent = 'Figures computed in ' + o.compute_ms.toFixed(1) + ' ms on the server; page data loaded and drawn in '
+    + took.toFixed(0) + ' ms. Generated ' + o.generated_at + '.';
+  document.body.setAttribute('data-overview-ms', took.toFixed(0));
+  document.body.setAttribute('data-overview-loaded', 'true');
+}
+
+// ---------------------------------------------------------------- request log
+async function loadRequests() {
+  const q = new URLSearchParams({ page: state.page, page_size: state.pageSize });
+  for (const [k, v] of Object.entries(state.filters)) if (v) q.set(k, v);
+  const r = await api('/ui/api/requests?' + q);
+  fill('table-requests', r.data.length ? r.data.map((row) => el('tr', { 'data-request-id': row.request_id, class: 'clickable',
+    onclick: () => showRequest(row.request_id) },
+  el('td', {}, row.endTime.replace('T', ' ').slice(0, 19)), el('td', {}, el('code', {}, row.request_id.slice(0, 18))),
+  el('td', {}, row.key_alias || row.key_id), el('td', {}, row.model), el('td', {}, row.deployment),
+  el('td', { class: (row.route || '').startsWith('fallback') ? 'warn' : '' }, row.route || (row.attempt > 0 ? 'attempt ' + row.attempt : '')),
+  el('td', {}, row.cache_status), el('td', { class: row.status >= 400 ? 'bad' : '' }, row.status),
+  el('td', {}, row.prompt_tokens + ' / ' + row.completion_tokens), el('td', {}, usd(row.spend)), el('td', {}, row.latency_ms))) : [empty(11, 'No calls.')]);
+  $('#request-count').textContent = r.total + ' rows';
+  $('#page-no').textContent = 'page ' + r.page + ' of ' + Math.max(1, Math.ceil(r.total / r.page_size));
+}
+
+async function showRequest(id) {
+  const d = await api('/ui/api/requests/' + encodeURIComponent(id));
+  $('#request-detail').hidden = false;
+  $('#detail-id').textContent = id;
+  fill('table-attempts', d.rows.map((a) => el('tr', { 'data-attempt': a.attempt },
+    el('td', {}, a.attempt === 0 ? 'served' : '#' + a.attempt + ' failed'), el('td', {}, a.deployment), el('td', {}, a.status),
+    el('td', {}, a.error_type), el('td', {}, a.latency_ms), el('td', {}, a.ttft_ms), el('td', {}, a.route), el('td', {}, usd(a.spend)))));
+  // The full trace (spans, prompt/completion per the log policy) is the request log's /logs/{id}, where this build has it.
+  const trace = $('#trace');
+  trace.textContent = 'Loading the trace…';
+  try {
+    const r = await fetch('/logs/' + encodeURIComponent(id), { credentials: 'same-origin' });
+    if (r.ok) {
+      trace.replaceChildren(el('pre', {}, JSON.stringify(await r.json(), null, 2)));
+    } else {
+      trace.replaceChildren(el('p', { class: 'muted', 'data-trace': 'unavailable' }, 'No trace view: GET /logs/' + id + ' answered HTTP '
+        + r.status + ' (this build has no request log, or it needs the master key). The attempts above come from the spend ledger.'));
+    }
+  } catch (e) {
+    trace.textContent = 'No trace view: ' + e.message;
+  }
+}
+
+// ---------------------------------------------------------------- keys
+async function loadKeys() {
+  const r = await api('/ui/api/keys');
+  fill('table-keys', r.keys.length ? r.keys.map((k) => el('tr', { 'data-key-alias': k.key_alias || '', 'data-blocked': k.blocked },
+    el('td', {}, k.key_alias || ''), el('td', {}, el('code', {}, k.key_name)), el('td', {}, k.models.length ? k.models.join(', ') : 'all'),
+    el('td', {}, k.max_budget == null ? 'none' : usd(k.max_budget) + (k.budget_duration ? ' / ' + k.budget_duration : '')),
+    el('td', {}, usd(k.spend)), el('td', { class: k.blocked ? 'bad' : '' }, k.blocked ? 'blocked' : 'active'),
+    el('td', { class: 'actions' },
+      el('button', { type: 'button', class: 'block', onclick: () => keyOp(k.blocked ? 'unblock' : 'block', { key: k.key_id }) }, k.blocked ? 'Unblock' : 'Block'),
+      el('button', { type: 'button', class: 'regenerate', onclick: () => keyOp('regenerate', { key: k.key_id }) }, 'Regenerate'),
+      el('button', { type: 'button', class: 'delete', onclick: () => confirm('Delete key ' + (k.key_alias || k.key_name) + '?') && keyOp('delete', { keys: [k.key_id] }) }, 'Delete'))))
+    : [empty(7, 'No virtual keys yet.')]);
+}
+
+async function keyOp(op, body) {
+  $('#key-error').hidden = true;
+  try {
+    const r = await post('/ui/api/keys/' + op, body);
+    if (r.key) showSecret(r.key);
+    await loadKeys();
+  } catch (e) {
+    $('#key-error').textContent = e.message;
+    $('#key-error').hidden = false;
+  }
+}
+
+function showSecret(secret) {
+  $('#new-key').hidden = false;
+  $('#new-key-value').textContent = secret;
+}
+
+function keyForm(ev) {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const body = { key_alias: f.get('key_alias') };
+  if (f.get('max_budget')) body.max_budget = Number(f.get('max_budget'));
+  if (f.get('budget_duration')) body.budget_duration = f.get('budget_duration');
+  const models = String(f.get('models') || '').split(',').map((m) => m.trim()).filter(Boolean);
+  if (models.length) body.models = models;
+  keyOp('generate', body).then(() => ev.target.reset());
+}
+
+// ---------------------------------------------------------------- tabs
+function show(tab) {
+  for (const s of document.querySelectorAll('.tab')) s.hidden = s.id !== 'tab-' + tab;
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.tab === tab);
+  const load = { overview: loadOverview, requests: loadRequests, keys: loadKeys }[tab];
+  $('#status').textContent = '';
+  load().catch((e) => { $('#status').textContent = e.message; });
+  if (tab === 'overview') Object.values(charts).forEach((c) => c.resize());
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('#key-form').addEventListener('submit', keyForm);
+  $('#logout-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    await fetch('/ui/logout', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: '{}' })
+      .catch(() => {});
+    location.href = '/ui/login';
+  });
+  $('#request-filters').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const f = new FormData(ev.target);
+    state.filters = { key_alias: f.get('key_alias'), model: f.get('model') };
+    state.page = 1;
+    loadRequests();
+  });
+  $('#prev-page').addEventListener('click', () => { if (state.page > 1) { state.page--; loadRequests(); } });
+  $('#next-page').addEventListener('click', () => { state.page++; loadRequests(); });
+  window.addEventListener('hashchange', () => show(location.hash.slice(1) || 'overview'));
+  window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
+  show(location.hash.slice(1) || 'overview');
+});

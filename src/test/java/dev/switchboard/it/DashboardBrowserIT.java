@@ -1,0 +1,130 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.DashboardFixture;
+import dev.switchboard.support.DashboardFixture.LedgerFigures;
+import dev.switchboard.support.LedgerSeed;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard in a real browser. A store is seeded with 100,000 calls of a month of traffic (through the real ledger
+ * writer), a gateway opens it, the fixture's traffic goes through it with the OpenAI SDK, and
+ * {@code ui-tests/dashboard.mjs} (playwright-core driving Debian's Chromium, headless) logs in, reads every chart's
+ * figures from the page and compares them with the ledger, creates a key with a budget, blocks it, logs out, and saves
+ * screenshots under {@code target/ui-screenshots/}. It prints the page's load time on that ledger.
+ *
+ * <p>Needs {@code node}, {@code ui-tests/node_modules} ({@code npm ci} in {@code ui-tests/}) and Chromium
+ * ({@code apt-get install chromium}, or {@code SWITCHBOARD_CHROMIUM=/path}). When one is missing the test fails under CI
+ * ({@code CI=true}, where {@code .ci/run} installs them) and is skipped elsewhere, with a message saying what to install.
+ */
+class DashboardBrowserIT {
+    static final int SEEDED_CALLS = 100_000;
+
+    @Test
+    void theDashboardShowsTheTrafficJustSentAndManagesKeys() throws Exception {
+        Path uiTests = Path.of("ui-tests").toAbsolutePath();
+        String chromium = findChromium();
+        String missing = chromium == null ? "Chromium (apt-get install -y chromium, or set SWITCHBOARD_CHROMIUM)"
+                : !commandWorks("node", "--version") ? "node (apt-get install -y nodejs)"
+                : !Files.isDirectory(uiTests.resolve("node_modules/playwright-core")) ? "playwright-core (cd ui-tests && npm ci)"
+                : null;
+        if (missing != null) {
+            String msg = "DashboardBrowserIT cannot run: " + missing + " is missing.";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError(msg + " .ci/run installs it; CI must not skip this test.");
+            System.err.println("\n*** SKIPPED *** " + msg + " Install it to run the real-browser test.\n");
+            Assumptions.abort(msg);
+        }
+
+        String db = TestGateway.tempDatabase();
+        long t0 = System.nanoTime();
+        LedgerSeed.Seeded seeded = LedgerSeed.seed(db, SEEDED_CALLS, System.currentTimeMillis());
+        long seedMs = (System.nanoTime() - t0) / 1_000_000;
+        try (TestGateway gw = TestGateway.start(DashboardFixture.CONFIG + "  database_path: \"" + db + "\"\n")) {
+            DashboardFixture.send(gw);
+            LedgerFigures alpha = DashboardFixture.ledger(gw, "alpha");
+            LedgerFigures beta = DashboardFixture.ledger(gw, "beta");
+            String fallbackId = fallbackRequestId(gw);
+            JsonObject overview = new Admin(gw).getOk("/ui/api/overview");
+            JsonObject expected = new JsonObject()
+                    .put("baseUrl", gw.baseUrl())
+                    .put("masterKey", TestGateway.MASTER_KEY)
+                    .put("chromium", chromium)
+                    .put("screenshots", Path.of("target/ui-screenshots").toAbsolutePath().toString())
+                    .put("apps", new JsonObject().put("alpha", figures(alpha)).put("beta", figures(beta)))
+                    .put("cache", new JsonObject().put("exactHits", seeded.exactHits() + alpha.exactHits() + beta.exactHits())
+                            .put("cachedTokens", seeded.cachedTokens() + alpha.cacheReadTokens() + beta.cacheReadTokens()))
+                    .put("slow", new JsonObject().put("deployment", "openai/slow-model").put("minMs", DashboardFixture.SLOW_MS).put("maxMs", 400))
+                    .put("errors", new JsonObject().put("deployment", "openai/primary-model").put("count", beta.failedAttempts()))
+                    .put("fallbackRequestId", fallbackId);
+            Path file = Files.createTempFile("dashboard-expected-", ".json");
+            Files.writeString(file, expected.encodePrettily());
+
+            List<String> out = runNode(uiTests, file);
+            out.forEach(System.out::println);
+            String result = out.stream().filter(l -> l.startsWith("RESULT ")).findFirst().orElse("RESULT {}");
+            JsonObject timing = new JsonObject(result.substring(7));
+            System.out.printf("dashboard on %,d ledger rows (seeded in %d ms): overview figures computed in %.1f ms on the server; "
+                            + "page data loaded and drawn in %s ms; login to drawn charts %s ms%n", seeded.rows(), seedMs,
+                    overview.getDouble("compute_ms"), timing.getValue("overviewMs"), timing.getValue("loginToCharts"));
+            assertThat(out).as(String.join("\n", out)).noneMatch(l -> l.startsWith("FAIL"));
+            assertThat(out.stream().filter(l -> l.matches("\\d+ passed, 0 failed")).findFirst()).isPresent();
+            // Charts read rollups, not the 100,000 rows: the whole overview in well under a second on this machine
+            assertThat(timing.getInteger("overviewMs")).isLessThan(3_000);
+            assertThat(Files.size(Path.of("target/ui-screenshots/overview.png"))).isGreaterThan(20_000);
+            assertThat(new Admin(gw).info("weekend-app").getBoolean("blocked")).isTrue();
+        }
+    }
+
+    private static JsonObject figures(LedgerFigures f) {
+        return new JsonObject().put("served", f.served()).put("costNanos", f.costNanos()).put("fallbacks", f.fallbacks());
+    }
+
+    private static String fallbackRequestId(TestGateway gw) {
+        for (Object o : new Admin(gw).getOk("/spend/logs?key_alias=beta").getJsonArray("data")) {
+            JsonObject r = (JsonObject) o;
+            if (String.valueOf(r.getString("route")).startsWith("fallback")) return r.getString("request_id");
+        }
+        throw new AssertionError("no fallback in the ledger");
+    }
+
+    /** Runs the node script, its output in a file (a pipe left unread could fill and stall it). */
+    private static List<String> runNode(Path dir, Path expected) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("dashboard-browser-", ".log");
+        Process p = new ProcessBuilder("node", "dashboard.mjs", expected.toString()).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("the browser test did not finish in 90 s:\n" + Files.readString(log));
+        }
+        return Files.readAllLines(log, StandardCharsets.UTF_8);
+    }
+
+    static String findChromium() {
+        String env = System.getenv("SWITCHBOARD_CHROMIUM");
+        for (String c : new String[] {env, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
+            if (c != null && Files.isExecutable(Path.of(c))) return c;
+        }
+        return null;
+    }
+
+    private static boolean commandWorks(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}
