@@ -31,6 +31,7 @@ final class EdgeRouter {
         AnthropicRoutes anthropic = new AnthropicRoutes(edge);
         anthropic.mountModels(router); // before OpenAI's: it takes only callers that send anthropic-version
         openai.mount(router);
+        new dev.switchboard.edge.responses.ResponsesRoutes(edge).mount(router);
         anthropic.mount(router);
         new AdminRoutes(vertx, edge, openai.call()).mount(router);
         // No catch-all route: vertx-web tells 404 (no path matched) from 405 (the path matched, the method did

@@ -64,7 +64,7 @@ public final class Gateway {
 
     /** The store and what is built on it, closed together. */
     private record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
-                         DeploymentPrices prices, ResponseCache cache) {}
+                         DeploymentPrices prices, ResponseCache cache, StoredResponses responses) {}
 
     private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
                     List<ServedModel> models, List<String> warnings, Store store) {
@@ -130,7 +130,9 @@ public final class Gateway {
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger);
         ResponseCache cache = responseCache(vertx, config, router.aliases());
-        Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices, cache);
+        StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
+                responseRetentionMillis(config), System::currentTimeMillis);
+        Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices, cache, responses);
         List<String> warnings = new ArrayList<>();
         return new Gateway(config, http, router, meters, stages(targets, metering, cache),
                 servedModels(config, registry, settings, env, warnings), warnings, store);
@@ -169,6 +171,13 @@ public final class Gateway {
                 new SpendStage(metering)));
         if (cache.cachesAnything()) out.add(new CacheStage(cache));
         return out;
+    }
+
+    /** {@code litellm_settings.response_retention} (a duration such as {@code 30d}; checked by the config loader), default 30 days. */
+    private static long responseRetentionMillis(GatewayConfig config) {
+        Object v = config.litellmSettings().get("response_retention");
+        if (v == null) return java.time.Duration.ofDays(30).toMillis();
+        return dev.switchboard.model.DurationSpec.parse(v.toString()).after(0);
     }
 
     /**
@@ -236,6 +245,9 @@ public final class Gateway {
     /** The response cache's admin operations ({@code /cache/*}, master key only; the edge checks). */
     public CacheAdmin cacheAdmin() { return new CacheAdmin(store.cache()); }
 
+    /** The Responses API's stored answers ({@code previous_response_id}, {@code GET/DELETE /v1/responses/{id}}). */
+    public StoredResponses responses() { return store.responses(); }
+
     /** The virtual-key admin API (master key only; the edge checks). */
     public KeyAdmin keys() { return store.governance().admin(); }
 
@@ -263,6 +275,7 @@ public final class Gateway {
      */
     public void shutdown() {
         store.cache().store().close();
+        store.responses().drain();
         store.ledger().close();
         store.db().close();
         http.close();
