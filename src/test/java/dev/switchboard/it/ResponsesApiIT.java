@@ -289,15 +289,24 @@ class ResponsesApiIT {
 
     @Test
     void structuredOutputReachesTheProviderAsItsJsonSchema() {
-        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
-                {"model":"gpt","input":"a person","text":{"format":{"type":"json_schema","name":"person","strict":true,
-                 "schema":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}}}}""");
+        String format = """
+                {"format":{"type":"json_schema","name":"person","strict":true,
+                 "schema":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}}}""";
+        // to OpenAI: passed through, text.format as written
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"input\":\"a person\",\"text\":" + format + "}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         OpenAiSchemas.assertValid("Response", r.body());
-        JsonObject sent = gw.simulator.last().body().getJsonObject("response_format");
-        assertThat(sent.getString("type")).isEqualTo("json_schema");
-        assertThat(sent.getJsonObject("json_schema").getString("name")).isEqualTo("person");
-        assertThat(sent.getJsonObject("json_schema").getBoolean("strict")).isTrue();
+        assertThat(gw.simulator.last().path()).isEqualTo("/v1/responses");
+        assertThat(gw.simulator.last().body().getJsonObject("text").getJsonObject("format").getString("name")).isEqualTo("person");
+        assertThat(new JsonObject(r.body()).getJsonObject("text").getJsonObject("format").getString("name")).isEqualTo("person");
+
+        // to Anthropic: translated into its structured-output form, echoed back in the Response
+        r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"input\":\"a person\",\"text\":" + format + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("Response", r.body());
+        assertThat(gw.simulator.last().body().encode()).contains("JSON Schema").contains("additionalProperties");
         assertThat(new JsonObject(r.body()).getJsonObject("text").getJsonObject("format").getString("name")).isEqualTo("person");
 
         r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
@@ -306,19 +315,59 @@ class ResponsesApiIT {
         assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getString("responseMimeType")).isEqualTo("application/json");
     }
 
+    /** To an OpenAI deployment the request goes to /v1/responses as written (only model replaced): built-in tools run. */
     @Test
-    void builtInToolIsA400NamingIt() {
+    void openAiDeploymentsReceiveTheRequestAsWrittenAndRunBuiltInTools() {
+        String body = """
+                {"model":"gpt","input":"news?","tools":[{"type":"web_search"}],"include":["web_search_call.action.sources"],
+                 "a_field_from_the_future":{"x":1}}""";
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("Response", r.body());
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(gw.simulator.last().path()).isEqualTo("/v1/responses");
+        assertThat(sent.copy().put("model", "gpt")).isEqualTo(new JsonObject(body));
+        assertThat(sent.getString("model")).isEqualTo("gpt-4o-mini");
+        JsonObject answer = new JsonObject(r.body());
+        assertThat(answer.getJsonArray("output").getJsonObject(0).getString("type")).isEqualTo("web_search_call");
+        assertThat(answer.getString("id")).startsWith("resp_");
+        assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
+        // stored under the gateway's id
+        HttpResponse<String> stored = Http.get(gw.v1() + "/responses/" + answer.getString("id"), TestGateway.MASTER_KEY);
+        assertThat(new JsonObject(stored.body()).getJsonArray("output")).isEqualTo(answer.getJsonArray("output"));
+
+        // streamed: OpenAI's own events relayed, under the gateway's response id
+        HttpResponse<String> s = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, body.replace("\"news?\"", "\"news?\",\"stream\":true"));
+        List<String> types = validatedEvents(s.body());
+        assertThat(types).containsSubsequence("response.created", "response.output_item.added", "response.output_item.done",
+                "response.output_text.delta", "response.completed");
+        JsonObject completed = new JsonObject(Http.sseData(s.body()).get(types.size() - 1)).getJsonObject("response");
+        assertThat(completed.getString("id")).startsWith("resp_").isNotEqualTo(answer.getString("id"));
+        assertThat(new JsonObject(Http.sseData(s.body()).get(0)).getJsonObject("response").getString("id")).isEqualTo(completed.getString("id"));
+        assertThat(completed.getJsonArray("output").getJsonObject(0).getString("type")).isEqualTo("web_search_call");
+        assertThat(completed.getJsonObject("usage").getInteger("output_tokens")).isPositive();
+    }
+
+    @Test
+    void builtInToolIsA400NamingItWhereItCannotRun() {
         assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model("claude").input("news?")
                 .addTool(WebSearchTool.builder().type(WebSearchTool.Type.WEB_SEARCH).build()).build()))
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("web_search");
         HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
-                {"model":"gpt","input":"x","tools":[{"type":"code_interpreter","container":{"type":"auto"}}]}""");
+                {"model":"gemini","input":"x","tools":[{"type":"code_interpreter","container":{"type":"auto"}}]}""");
         assertThat(r.statusCode()).isEqualTo(400);
         JsonObject err = new JsonObject(r.body()).getJsonObject("error");
-        assertThat(err.getString("message")).contains("code_interpreter");
+        assertThat(err.getString("message")).contains("code_interpreter").contains("gemini/gemini-2.5-flash");
         assertThat(err.getString("param")).isEqualTo("tools[0].type");
         assertThat(err.getString("type")).isEqualTo("invalid_request_error");
         assertThat(gw.simulator.received()).isEmpty();
+        // a continued conversation is rebuilt and translated by the gateway, so not even OpenAI can take one there
+        Response first = client.responses().create(ResponseCreateParams.builder().model("gpt").input("hi").build());
+        r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"gpt","input":"x","previous_response_id":"%s","tools":[{"type":"file_search","vector_store_ids":["vs_1"]}]}"""
+                .formatted(first.id()));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("file_search");
     }
 
     @Test

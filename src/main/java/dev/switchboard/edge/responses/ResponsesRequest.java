@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.Message;
+import dev.switchboard.model.RawJson;
 import dev.switchboard.model.ResponseFormat;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.Tool;
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param input  the input as a list of items (a string input is one user message item)
  * @param inputMessages the same input as canonical messages (converted once, when it was checked)
  * @param echo   the request fields the Response object repeats (tools, tool_choice, text, reasoning, …), as sent
+ * @param body   the request as the client wrote it: passed to OpenAI deployments as is (only {@code model} replaced)
  * @param extra  fields for the canonical request's {@code extra}: {@code reasoning_effort} and the gateway's
  *               routing controls
  */
@@ -42,7 +44,8 @@ record ResponsesRequest(
         String user,
         Map<String, String> metadata,
         Map<String, JsonNode> extra,
-        ObjectNode echo) {
+        ObjectNode echo,
+        ObjectNode body) {
 
     /**
      * The canonical request: {@code instructions} as the system message, then the conversation so far
@@ -53,7 +56,10 @@ record ResponsesRequest(
         if (instructions != null) messages.add(Message.text(Role.SYSTEM, instructions));
         if (history != null) messages.addAll(ResponseItems.toMessages(history, "previous_response_id"));
         messages.addAll(inputMessages);
+        // A continued conversation exists only here, so it is translated for every provider; a fresh one keeps its body
+        // for OpenAI, which runs what the gateway cannot translate (built-in tools, new fields).
+        RawJson raw = history == null ? new RawJson(RawJson.OPENAI_RESPONSES, body) : null;
         return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, format, temperature, topP, null,
-                maxOutputTokens, List.of(), null, user, metadata, stream, stream, extra);
+                maxOutputTokens, List.of(), null, user, metadata, stream, stream, extra, raw);
     }
 }

@@ -24,8 +24,9 @@ import java.util.Set;
 
 /**
  * {@code POST /v1/responses} JSON → {@link ResponsesRequest}, validating as it goes (each error names the field).
- * Built-in tools (web search, file search, code interpreter, computer use, MCP, image generation, …) are refused
- * with a 400 naming them: the providers behind the translation cannot run them.
+ * Built-in tools (web search, file search, code interpreter, computer use, MCP, image generation, …) are kept in
+ * the raw body only: an OpenAI deployment receives them as written, every other provider refuses them with a 400
+ * naming them (see {@code provider.ResponsesBuiltInTools}).
  */
 final class ResponsesRequestDecoder {
     /** Fields the Response object repeats from the request, when the client sent them. */
@@ -65,15 +66,21 @@ final class ResponsesRequestDecoder {
         }
         ObjectNode echo = JsonNodeFactory.instance.objectNode();
         for (String f : ECHOED) if (n.has(f) && !n.get(f).isNull()) echo.set(f, n.get(f));
-        List<Tool> tools = tools(n.get("tools"));
-        if (echo.has("tools")) echo.set("tools", echoTools(tools));
+        List<String[]> builtIn = new ArrayList<>();
+        List<Tool> tools = tools(n.get("tools"), builtIn);
+        ToolChoice toolChoice = toolChoice(n.get("tool_choice"), builtIn);
+        if (echo.has("tools") && builtIn.isEmpty()) echo.set("tools", echoTools(tools));
+        if (!builtIn.isEmpty() && previous != null) {
+            // The gateway rebuilds a continued conversation itself and translates it: only function tools survive that.
+            throw builtInTool(builtIn.get(0)[0], builtIn.get(0)[1]);
+        }
 
         return new ResponsesRequest(model, input, ResponseItems.toMessages(input, "input"), instructions, previous,
-                store == null || store, stream, tools, toolChoice(n.get("tool_choice")),
+                store == null || store, stream, tools, toolChoice,
                 Fields.optionalBool(n, "parallel_tool_calls", "parallel_tool_calls"), format(n.get("text")),
                 OpenAiNumbers.number(n, "temperature"), OpenAiNumbers.number(n, "top_p"),
                 OpenAiNumbers.positiveInt(n, "max_output_tokens"), Fields.optionalString(n, "user", "user"),
-                metadata(n.get("metadata")), extra, echo);
+                metadata(n.get("metadata")), extra, echo, n);
     }
 
     /** A string is one user message; otherwise a non-empty list of items. */
@@ -88,7 +95,8 @@ final class ResponsesRequestDecoder {
         return (ArrayNode) in;
     }
 
-    private static List<Tool> tools(JsonNode arr) {
+    /** The function tools; built-in ones go to {@code builtIn} as (type, param), for OpenAI's own API only. */
+    private static List<Tool> tools(JsonNode arr, List<String[]> builtIn) {
         if (arr == null || arr.isNull()) return List.of();
         if (!arr.isArray()) throw GatewayException.badRequest("'tools' must be an array of tool objects.", "tools");
         List<Tool> out = new ArrayList<>(arr.size());
@@ -97,7 +105,10 @@ final class ResponsesRequestDecoder {
             JsonNode t = arr.get(i);
             if (!t.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object.", p);
             String type = Fields.requiredString(t, "type", p + ".type");
-            if (!type.equals("function")) throw builtInTool(type, p + ".type");
+            if (!type.equals("function")) {
+                builtIn.add(new String[] {type, p + ".type"});
+                continue;
+            }
             JsonNode params = t.get("parameters");
             if (params != null && !params.isNull() && !params.isObject()) {
                 throw GatewayException.badRequest("'" + p + ".parameters' must be a JSON Schema object.", p + ".parameters");
@@ -121,12 +132,12 @@ final class ResponsesRequestDecoder {
     }
 
     static GatewayException builtInTool(String type, String param) {
-        return GatewayException.badRequest("The built-in tool '" + type + "' (" + param + ") cannot be used here: only OpenAI's "
-                + "own Responses API runs built-in tools, and this gateway translates Responses requests for its providers. "
-                + "Use function tools.", param);
+        return GatewayException.badRequest("The built-in tool '" + type + "' (" + param + ") cannot be used with "
+                + "previous_response_id: the gateway rebuilds the conversation and translates it, and only OpenAI's own "
+                + "Responses API runs built-in tools. Send the whole input instead, to an alias served by OpenAI.", param);
     }
 
-    private static ToolChoice toolChoice(JsonNode c) {
+    private static ToolChoice toolChoice(JsonNode c, List<String[]> builtIn) {
         if (c == null || c.isNull()) return null;
         if (c.isTextual()) {
             return switch (c.textValue()) {
@@ -144,7 +155,8 @@ final class ResponsesRequestDecoder {
             throw GatewayException.badRequest("tool_choice of type 'allowed_tools' is not supported by this gateway; list only "
                     + "the allowed tools in 'tools'.", "tool_choice.type");
         }
-        throw builtInTool(type, "tool_choice.type");
+        builtIn.add(new String[] {type, "tool_choice.type"});
+        return null;
     }
 
     /** {@code text.format}: text, json_object, or json_schema (flat here, nested in chat's response_format). */

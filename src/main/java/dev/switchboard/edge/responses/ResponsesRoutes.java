@@ -98,6 +98,14 @@ public final class ResponsesRoutes {
                 return;
             }
             ChatResponse r = ar.result().body();
+            if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.OPENAI_RESPONSES)) {
+                // OpenAI's own answer, passed back as it wrote it, under the gateway's id (stored under it too)
+                ObjectNode passed = ((ObjectNode) r.raw().body()).deepCopy().put("id", id);
+                store(ctx, req, history, id, createdMillis, passed);
+                SwitchboardHeaders.apply(resp, ar.result());
+                resp.putHeader("content-type", JSON).end(Buffer.buffer(passed.toString()));
+                return;
+            }
             Choice choice = r.choices().isEmpty() ? null : r.choices().get(0);
             Message m = choice == null ? Message.text(dev.switchboard.model.Role.ASSISTANT, "") : choice.message();
             String status = ResponseObject.status(choice == null ? null : choice.finishReason());
@@ -128,7 +136,6 @@ public final class ResponsesRoutes {
             SwitchboardHeaders.apply(resp, answer);
             resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
             resp.closeHandler(v -> stream.cancel());
-            resp.write(encoder.start());
             stream.start(new SseSink(resp, encoder));
         });
     }

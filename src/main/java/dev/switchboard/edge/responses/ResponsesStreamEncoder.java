@@ -11,6 +11,7 @@ import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.Delta;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.RawJson;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
 import io.vertx.core.buffer.Buffer;
@@ -51,6 +52,10 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     private String toolName;
     private Usage usage;
     private FinishReason finish;
+    /** null until the first chunk: true when the upstream is OpenAI's Responses API, whose own events are relayed. */
+    private Boolean passThrough;
+    private boolean started;
+    private ObjectNode relayedResponse;
 
     /**
      * @param model       the model named until the first chunk names the one that serves
@@ -64,18 +69,21 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         this.onCompleted = onCompleted;
     }
 
-    /** {@code response.created} and {@code response.in_progress}: written before the first chunk. */
-    Buffer start() {
-        out = Buffer.buffer(1024);
+    /** {@code response.created} and {@code response.in_progress}, before the first event of a translated stream. */
+    private void start() {
+        if (started) return;
+        started = true;
         ObjectNode snapshot = snapshot("in_progress", null, null);
         event("response.created", F.objectNode().set("response", snapshot));
         event("response.in_progress", F.objectNode().set("response", snapshot));
-        return take();
     }
 
     @Override
     public Buffer chunk(ChatChunk c) {
         out = null;
+        if (passThrough == null) passThrough = c.raw() != null && c.raw().is(RawJson.OPENAI_RESPONSES);
+        if (passThrough) return relay(c);
+        start();
         if (c.model() != null) model = c.model();
         if (c.usage() != null) usage = c.usage();
         for (ChunkChoice ch : c.choices()) {
@@ -191,9 +199,38 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         text.setLength(0);
     }
 
+    /**
+     * OpenAI's own event, as it sent it, but for the response id, which is the gateway's (the answer is stored under
+     * it, and a stream served from OpenAI looks like any other). Chunks with no event of their own are not sent.
+     */
+    private Buffer relay(ChatChunk c) {
+        if (c.raw() == null || !c.raw().is(RawJson.OPENAI_RESPONSES)) return null;
+        ObjectNode e = c.raw().body().deepCopy();
+        if (e.get("response") instanceof ObjectNode r) {
+            r.put("id", id);
+            String type = e.path("type").asText();
+            if (type.equals("response.completed") || type.equals("response.incomplete")) relayedResponse = r;
+        }
+        sequence = e.path("sequence_number").asInt(sequence) + 1;
+        byte[] json;
+        try {
+            json = MAPPER.writeValueAsBytes(e);
+        } catch (JsonProcessingException x) {
+            throw new IllegalStateException(x);
+        }
+        String type = e.path("type").asText("message");
+        return Buffer.buffer(json.length + 40).appendString("event: ").appendString(type).appendString("\ndata: ").appendBytes(json)
+                .appendString("\n\n");
+    }
+
     @Override
     public Buffer end() {
         out = null;
+        if (Boolean.TRUE.equals(passThrough)) {
+            if (relayedResponse != null) onCompleted.accept(relayedResponse);
+            return null;
+        }
+        start();
         close();
         String status = ResponseObject.status(finish);
         ObjectNode response = snapshot(status, usage == null ? Usage.ZERO : usage, null);
@@ -205,6 +242,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     @Override
     public Buffer error(GatewayException e) {
         out = null;
+        if (!Boolean.TRUE.equals(passThrough)) start();
         event("response.failed", F.objectNode().set("response", snapshot("failed", usage, e)));
         ObjectNode err = F.objectNode().put("code", e.code() != null ? e.code() : e.kind().openAiType())
                 .put("message", e.getMessage() == null ? "Unknown error" : e.getMessage());
