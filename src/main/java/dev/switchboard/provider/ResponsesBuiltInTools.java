@@ -19,6 +19,19 @@ public final class ResponsesBuiltInTools {
         JsonNode tools = request.raw().body().path("tools");
         for (int i = 0; i < tools.size(); i++) {
             String type = tools.get(i).path("type").asText("");
+            if (type.equals("namespace")) {
+                // function tools grouped by name: translated (the edge flattens them); anything else inside is built-in
+                JsonNode inner = tools.get(i).path("tools");
+                for (int j = 0; j < inner.size(); j++) {
+                    String t = inner.get(j).path("type").asText("");
+                    if (!t.equals("function")) {
+                        throw GatewayException.badRequest("The tool '" + t + "' (tools[" + i + "].tools[" + j + "]) cannot run on "
+                                + deploymentId + ": only OpenAI's own Responses API runs it. Use an alias served by OpenAI, or "
+                                + "function tools.", "tools[" + i + "].tools[" + j + "].type");
+                    }
+                }
+                continue;
+            }
             if (!type.equals("function")) {
                 throw GatewayException.badRequest("The built-in tool '" + type + "' (tools[" + i + "]) cannot run on " + deploymentId
                         + ": only OpenAI's own Responses API runs built-in tools. Use an alias served by OpenAI, or function tools.",

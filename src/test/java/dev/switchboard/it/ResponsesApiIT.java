@@ -370,6 +370,31 @@ class ResponsesApiIT {
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("file_search");
     }
 
+    /** Namespaced function tools (Codex CLI's multi-agent tools) reach every provider flattened and come back split. */
+    @ParameterizedTest
+    @ValueSource(strings = {"claude", "gemini"})
+    void namespacedToolsRoundTrip(String alias) {
+        String tools = """
+                [{"type":"namespace","name":"agents","description":"Sub-agents","tools":[{"type":"function","name":"spawn_agent",
+                  "description":"Start one","strict":false,"parameters":{"type":"object","properties":{"task":{"type":"string"}}}}]}]""";
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"" + alias + "\",\"store\":false,\"input\":\"go\",\"tools\":" + tools + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("Response", r.body());
+        JsonObject call = new JsonObject(r.body()).getJsonArray("output").getJsonObject(0);
+        assertThat(call.getString("name")).isEqualTo("spawn_agent");
+        assertThat(call.getString("namespace")).isEqualTo("agents");
+        assertThat(gw.simulator.last().body().encode()).contains("agents__spawn_agent");
+
+        String input = new JsonArray().add(new JsonObject().put("role", "user").put("content", "go")).add(call)
+                .add(new JsonObject().put("type", "function_call_output").put("call_id", call.getString("call_id")).put("output", "started"))
+                .encode();
+        r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"" + alias + "\",\"stream\":true,\"input\":" + input + ",\"tools\":" + tools + "}");
+        validatedEvents(r.body());
+        assertThat(r.body()).contains("The tool returned: started");
+    }
+
     @Test
     void badInputIsAnOpenAiError() {
         HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """

@@ -16,7 +16,7 @@ import java.util.List;
  * Responses items → canonical messages. Items are a flat list where chat has nested messages: an assistant's
  * text and the function calls that follow it become one assistant message with tool calls (Anthropic and
  * Gemini want them in one turn), a {@code function_call_output} becomes a tool message. {@code reasoning}
- * items are accepted and left out: their summaries are the model's notes, and the providers behind the
+ * items and the calls of OpenAI's built-in tools ({@code web_search_call}, …) are accepted and left out: their summaries are the model's notes, and the providers behind the
  * translation cannot take back another model's (or even their own, unsigned) reasoning.
  * Each error names the item in the caller's spelling ({@code input[2].content[0].image_url}).
  */
@@ -36,8 +36,11 @@ final class ResponseItems {
             }
             switch (type) {
                 case "function_call" -> {
-                    ToolCall call = new ToolCall(Fields.requiredString(item, "call_id", p + ".call_id"),
-                            Fields.requiredString(item, "name", p + ".name"), Fields.optionalString(item, "arguments", p + ".arguments"));
+                    String name = Fields.requiredString(item, "name", p + ".name");
+                    String namespace = Fields.optionalString(item, "namespace", p + ".namespace");
+                    if (namespace != null) name = ResponsesRequest.flatName(namespace, name);
+                    ToolCall call = new ToolCall(Fields.requiredString(item, "call_id", p + ".call_id"), name,
+                            Fields.optionalString(item, "arguments", p + ".arguments"));
                     Message last = out.isEmpty() ? null : out.get(out.size() - 1);
                     if (last != null && last.role() == Role.ASSISTANT) {
                         List<ToolCall> calls = new ArrayList<>(last.toolCalls());
@@ -66,9 +69,16 @@ final class ResponseItems {
                 case "reasoning" -> { /* accepted, not carried: see the class comment */ }
                 case "item_reference" -> throw GatewayException.badRequest("'" + p + "': item references are not supported by "
                         + "this gateway; send the item itself, or continue with previous_response_id.", p + ".type");
-                default -> throw GatewayException.badRequest("Input item type '" + type + "' (" + p + ") is not supported here: "
-                        + "it belongs to a built-in tool that only OpenAI's own Responses API runs. Supported: message, "
-                        + "function_call, function_call_output, reasoning.", p + ".type");
+                default -> {
+                    // A built-in tool's call or result (web_search_call, file_search_call, …) from an earlier turn that
+                    // OpenAI served: the request as written still reaches OpenAI; a translation leaves it out, as the
+                    // answer that used it is in the conversation's messages.
+                    if (!type.endsWith("_call") && !type.endsWith("_call_output")) {
+                        throw GatewayException.badRequest("Input item type '" + type + "' (" + p + ") is not supported. "
+                                + "Supported: message, function_call, function_call_output, reasoning, and built-in tool calls.",
+                                p + ".type");
+                    }
+                }
             }
         }
         return out;

@@ -122,7 +122,7 @@ final class ResponseObject {
     }
 
     /** The output items of a whole answer: its reasoning, its message (text or refusal), then its function calls. */
-    static ArrayNode output(Message m) {
+    static ArrayNode output(Message m, ResponsesRequest req) {
         ArrayNode out = F.arrayNode();
         if (m.reasoning() != null && !m.reasoning().isEmpty()) out.add(reasoningItem(itemId("rs_"), m.reasoning()));
         String text = m.textContent();
@@ -133,7 +133,9 @@ final class ResponseObject {
             if (m.refusal() != null) content.add(refusal(m.refusal()));
             out.add(msg);
         }
-        for (ToolCall c : m.toolCalls()) out.add(functionCall(itemId("fc_"), c.id(), c.name(), c.arguments() == null ? "" : c.arguments(), "completed"));
+        for (ToolCall c : m.toolCalls()) {
+            out.add(functionCall(itemId("fc_"), c.id(), req.split(c.name()), c.arguments() == null ? "" : c.arguments(), "completed"));
+        }
         return out;
     }
 
@@ -161,8 +163,11 @@ final class ResponseObject {
         return F.objectNode().put("type", "refusal").put("refusal", text);
     }
 
-    static ObjectNode functionCall(String id, String callId, String name, String arguments, String status) {
-        return F.objectNode().put("id", id).put("type", "function_call").put("status", status).put("call_id", callId)
-                .put("name", name).put("arguments", arguments);
+    /** @param name {namespace or null, name}, from {@link ResponsesRequest#split} */
+    static ObjectNode functionCall(String id, String callId, String[] name, String arguments, String status) {
+        ObjectNode o = F.objectNode().put("id", id).put("type", "function_call").put("status", status).put("call_id", callId)
+                .put("name", name[1]);
+        if (name[0] != null) o.put("namespace", name[0]);
+        return o.put("arguments", arguments);
     }
 }

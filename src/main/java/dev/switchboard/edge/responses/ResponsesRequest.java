@@ -20,6 +20,7 @@ import java.util.Map;
  * {@code store}, and the request's own fields as written, which the Response object echoes back.
  *
  * @param input  the input as a list of items (a string input is one user message item)
+ * @param namespaced the function tools of namespace tools: canonical name ({@code ns__name}) → {namespace, name}
  * @param inputMessages the same input as canonical messages (converted once, when it was checked)
  * @param echo   the request fields the Response object repeats (tools, tool_choice, text, reasoning, …), as sent
  * @param body   the request as the client wrote it: passed to OpenAI deployments as is (only {@code model} replaced)
@@ -30,6 +31,7 @@ record ResponsesRequest(
         String model,
         ArrayNode input,
         List<Message> inputMessages,
+        Map<String, String[]> namespaced,
         String instructions,
         String previousResponseId,
         boolean store,
@@ -51,6 +53,15 @@ record ResponsesRequest(
      * The canonical request: {@code instructions} as the system message, then the conversation so far
      * ({@code history}: the items of the previous response's chain, or none), then this input.
      */
+    /** The canonical name of a namespaced function. */
+    static String flatName(String namespace, String name) { return namespace + "__" + name; }
+
+    /** {namespace or null, name} of a canonical tool name. */
+    String[] split(String canonicalName) {
+        String[] ns = namespaced.get(canonicalName);
+        return ns != null ? ns : new String[] {null, canonicalName};
+    }
+
     ChatRequest toChat(ArrayNode history) {
         List<Message> messages = new ArrayList<>();
         if (instructions != null) messages.add(Message.text(Role.SYSTEM, instructions));

@@ -67,15 +67,16 @@ final class ResponsesRequestDecoder {
         ObjectNode echo = JsonNodeFactory.instance.objectNode();
         for (String f : ECHOED) if (n.has(f) && !n.get(f).isNull()) echo.set(f, n.get(f));
         List<String[]> builtIn = new ArrayList<>();
-        List<Tool> tools = tools(n.get("tools"), builtIn);
+        java.util.Map<String, String[]> namespaced = new java.util.HashMap<>();
+        List<Tool> tools = tools(n.get("tools"), builtIn, namespaced);
         ToolChoice toolChoice = toolChoice(n.get("tool_choice"), builtIn);
-        if (echo.has("tools") && builtIn.isEmpty()) echo.set("tools", echoTools(tools));
+        if (echo.has("tools") && builtIn.isEmpty() && namespaced.isEmpty()) echo.set("tools", echoTools(tools));
         if (!builtIn.isEmpty() && previous != null) {
             // The gateway rebuilds a continued conversation itself and translates it: only function tools survive that.
             throw builtInTool(builtIn.get(0)[0], builtIn.get(0)[1]);
         }
 
-        return new ResponsesRequest(model, input, ResponseItems.toMessages(input, "input"), instructions, previous,
+        return new ResponsesRequest(model, input, ResponseItems.toMessages(input, "input"), namespaced, instructions, previous,
                 store == null || store, stream, tools, toolChoice,
                 Fields.optionalBool(n, "parallel_tool_calls", "parallel_tool_calls"), format(n.get("text")),
                 OpenAiNumbers.number(n, "temperature"), OpenAiNumbers.number(n, "top_p"),
@@ -96,7 +97,7 @@ final class ResponsesRequestDecoder {
     }
 
     /** The function tools; built-in ones go to {@code builtIn} as (type, param), for OpenAI's own API only. */
-    private static List<Tool> tools(JsonNode arr, List<String[]> builtIn) {
+    private static List<Tool> tools(JsonNode arr, List<String[]> builtIn, java.util.Map<String, String[]> namespaced) {
         if (arr == null || arr.isNull()) return List.of();
         if (!arr.isArray()) throw GatewayException.badRequest("'tools' must be an array of tool objects.", "tools");
         List<Tool> out = new ArrayList<>(arr.size());
@@ -105,6 +106,10 @@ final class ResponsesRequestDecoder {
             JsonNode t = arr.get(i);
             if (!t.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object.", p);
             String type = Fields.requiredString(t, "type", p + ".type");
+            if (type.equals("namespace")) {
+                namespace(t, p, out, builtIn, namespaced);
+                continue;
+            }
             if (!type.equals("function")) {
                 builtIn.add(new String[] {type, p + ".type"});
                 continue;
@@ -117,6 +122,33 @@ final class ResponsesRequestDecoder {
                     params == null || params.isNull() ? null : params, Fields.optionalBool(t, "strict", p + ".strict"), null));
         }
         return out;
+    }
+
+    /**
+     * A namespace groups function tools (Codex CLI sends its multi-agent tools so): each becomes a canonical tool named
+     * {@code <namespace>__<name>} (a name every provider accepts), and the calls come back split again. A custom
+     * (free-form) tool inside one runs only on OpenAI, like a built-in tool.
+     */
+    private static void namespace(JsonNode t, String p, List<Tool> out, List<String[]> builtIn, java.util.Map<String, String[]> namespaced) {
+        String ns = Fields.requiredString(t, "name", p + ".name");
+        JsonNode inner = t.get("tools");
+        if (inner == null || !inner.isArray()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".tools'.", p + ".tools");
+        for (int j = 0; j < inner.size(); j++) {
+            String q = p + ".tools[" + j + "]";
+            JsonNode f = inner.get(j);
+            if (!f.isObject()) throw GatewayException.badRequest("'" + q + "' must be an object.", q);
+            String type = Fields.requiredString(f, "type", q + ".type");
+            if (!type.equals("function")) {
+                builtIn.add(new String[] {type, q + ".type"});
+                continue;
+            }
+            String name = Fields.requiredString(f, "name", q + ".name");
+            JsonNode params = f.get("parameters");
+            String flat = ResponsesRequest.flatName(ns, name);
+            namespaced.put(flat, new String[] {ns, name});
+            out.add(new Tool(flat, Fields.optionalString(f, "description", q + ".description"),
+                    params == null || params.isNull() ? null : params, Fields.optionalBool(f, "strict", q + ".strict"), null));
+        }
     }
 
     /** The tools as the Response object lists them: every field of the spec's FunctionTool, null where not given. */

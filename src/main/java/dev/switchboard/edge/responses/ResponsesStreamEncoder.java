@@ -124,7 +124,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             itemId = ResponseObject.itemId("fc_");
             outputIndex = output.size();
             text.setLength(0);
-            added(ResponseObject.functionCall(itemId, callId, toolName, "", "in_progress"));
+            added(ResponseObject.functionCall(itemId, callId, req.split(toolName), "", "in_progress"));
         } else if (t.name() != null && toolName.isEmpty()) {
             toolName = t.name();
         }
@@ -186,8 +186,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 ((ArrayNode) done.get("content")).add(ResponseObject.refusal(t));
             }
             case TOOL -> {
-                event("response.function_call_arguments.done", item().put("name", toolName).put("arguments", t));
-                done = ResponseObject.functionCall(itemId, callId, toolName, t, "completed");
+                event("response.function_call_arguments.done", item().put("name", req.split(toolName)[1]).put("arguments", t));
+                done = ResponseObject.functionCall(itemId, callId, req.split(toolName), t, "completed");
             }
             default -> throw new IllegalStateException();
         }
