@@ -135,7 +135,7 @@ public final class ResponsesRoutes {
                     req, response -> store(ctx, req, history, id, createdMillis, response));
             SwitchboardHeaders.apply(resp, answer);
             resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
-            resp.closeHandler(v -> stream.cancel());
+            ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
             stream.start(new SseSink(resp, encoder));
         });
     }

@@ -56,22 +56,22 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         if (passesThrough(request)) {
-            return post("/responses", responsesBody(request, false), "application/json", options.timeoutOr(timeout))
+            return post("/responses", responsesBody(request, false), "application/json", options.timeoutOr(timeout), options)
                     .compose(resp -> read(resp, b -> OpenAiResponsesDecoder.response(Json.read(b), deployment.model())));
         }
-        return UpstreamAnswers.encodeThen(() -> chatBody(request, false), body -> post("/chat/completions", body, "application/json", options.timeoutOr(timeout))
-                .compose(resp -> read(resp, chatDecoder::response)));
+        return UpstreamAnswers.encodeThen(() -> chatBody(request, false), body -> post("/chat/completions", body, "application/json",
+                options.timeoutOr(timeout), options).compose(resp -> read(resp, chatDecoder::response)));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         if (passesThrough(request)) {
-            return post("/responses", responsesBody(request, true), "text/event-stream", options.timeoutOr(streamTimeout))
-                    .compose(resp -> UpstreamAnswers.stream(resp, endpoint, this::error,
+            return post("/responses", responsesBody(request, true), "text/event-stream", options.timeoutOr(streamTimeout), options)
+                    .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
                             () -> new OpenAiResponsesStream(resp, endpoint, deployment.id(), deployment.model(), secret)));
         }
         return UpstreamAnswers.encodeThen(() -> chatBody(request, true), body -> post("/chat/completions", body, "text/event-stream",
-                options.timeoutOr(streamTimeout)).compose(resp -> UpstreamAnswers.stream(resp, endpoint, this::error,
+                options.timeoutOr(streamTimeout), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
                         () -> new OpenAiStream(resp, chatDecoder, endpoint, deployment.id(), secret))));
     }
 
@@ -97,16 +97,16 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
 
     @Override
     public Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
-        return post("/embeddings", encoder.embeddings(request), "application/json", options.timeoutOr(timeout))
+        return post("/embeddings", encoder.embeddings(request), "application/json", options.timeoutOr(timeout), options)
                 .compose(resp -> read(resp, body -> decoder.embeddings(Json.read(body))));
     }
 
-    private Future<HttpClientResponse> post(String path, Buffer body, String accept, Duration idle) {
-        return http.send(endpoint, endpoint.pathFor(path), headers(accept), body, idle);
+    private Future<HttpClientResponse> post(String path, Buffer body, String accept, Duration idle, CallOptions options) {
+        return http.send(endpoint, endpoint.pathFor(path), headers(accept), body, idle, options);
     }
 
     private <T> Future<T> read(HttpClientResponse resp, UpstreamAnswers.BodyDecoder<T> decode) {
-        return UpstreamAnswers.read(resp, endpoint, this::error, decode);
+        return UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, decode);
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
