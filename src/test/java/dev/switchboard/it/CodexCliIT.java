@@ -72,14 +72,18 @@ class CodexCliIT {
         List<String> cmd = new java.util.ArrayList<>(List.of(codex, "exec", "--skip-git-repo-check", "--sandbox", "danger-full-access"));
         if (!alias.equals("gpt")) cmd.addAll(List.of("-c", "web_search=\"disabled\""));
         cmd.add("list the files here");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true);
+        // stdin from /dev/null (codex exec reads a piped stdin to its end before it starts), output to a file (a full pipe
+        // would stall it)
+        Path log = work.resolve("codex.log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectOutput(log.toFile());
         pb.environment().put("CODEX_HOME", home.toString());
         pb.environment().put("SWITCHBOARD_API_KEY", TestGateway.MASTER_KEY);
         pb.environment().remove("OPENAI_API_KEY");
         Process p = pb.start();
         boolean done = p.waitFor(120, TimeUnit.SECONDS);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!done) p.destroyForcibly();
+        if (!done) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        String out = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(done).as(out).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         List<String> paths = gw.simulator.received().stream().map(r -> r.path()).toList();
