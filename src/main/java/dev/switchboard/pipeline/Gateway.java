@@ -23,6 +23,7 @@ import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
 import dev.switchboard.provider.ProviderContext;
 import dev.switchboard.provider.ProviderRegistry;
+import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.UpstreamHttp;
 import dev.switchboard.route.AutoRouterSettings;
 import dev.switchboard.route.ModelRouter;
@@ -87,11 +88,12 @@ public final class Gateway {
      * @throws IllegalStateException naming the database (never its password) and the fix when the store cannot be opened
      */
     public static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env) {
+        ProviderRegistry registry = ProviderRegistry.standard();
         // One bound on buffered bytes for the whole process: upstream answers here, request bodies at the edge.
         UpstreamHttp http = new UpstreamHttp(vertx, UPSTREAM_POOL,
-                new dev.switchboard.model.BufferBudget(config.general().bufferedBytesBound()));
+                new dev.switchboard.model.BufferBudget(config.general().bufferedBytesBound()),
+                providerKeyScrubber(config, registry, env));
         ProviderContext ctx = new ProviderContext(vertx, http, env);
-        ProviderRegistry registry = ProviderRegistry.standard();
         List<Target> targets = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Deployment d : config.deployments()) {
@@ -145,6 +147,19 @@ public final class Gateway {
      * router lists it, last). A deployment of a hosted provider (no {@code api_base}) with neither {@code api_key}
      * nor the provider's variable set would send every request without a key: that is added to {@code warnings}.
      */
+    /**
+     * One scrubber for every configured provider key: an upstream may echo any key it was ever sent (a shared proxy,
+     * a misrouted deployment), not only the one of the deployment it serves.
+     */
+    private static KeyScrubber providerKeyScrubber(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
+        List<String> keys = new ArrayList<>();
+        for (Deployment d : config.deployments()) {
+            Secret key = registry.key(d, env);
+            if (key != null) keys.add(key.reveal());
+        }
+        return KeyScrubber.of(keys);
+    }
+
     private static List<ServedModel> servedModels(GatewayConfig config, ProviderRegistry registry, RouterSettings settings,
                                                   Function<String, String> env, List<String> warnings) {
         List<ServedModel> out = new ArrayList<>();

@@ -12,6 +12,7 @@ import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.EmbeddingProvider;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.RetryAfter;
 import dev.switchboard.provider.UpstreamAnswers;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.Future;
@@ -67,12 +68,12 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         if (passesThrough(request)) {
             return post("/responses", responsesBody(request, true), "text/event-stream", options.timeoutOr(streamTimeout), options)
-                    .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
-                            () -> new OpenAiResponsesStream(resp, endpoint, deployment.id(), deployment.model(), secret)));
+                    .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                            () -> new OpenAiResponsesStream(resp, endpoint, http.scrubber(), deployment.id(), deployment.model(), secret)));
         }
         return UpstreamAnswers.encodeThen(() -> chatBody(request, true), body -> post("/chat/completions", body, "text/event-stream",
-                options.timeoutOr(streamTimeout), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
-                        () -> new OpenAiStream(resp, chatDecoder, endpoint, deployment.id(), secret))));
+                options.timeoutOr(streamTimeout), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                        () -> new OpenAiStream(resp, chatDecoder, endpoint, http.scrubber(), deployment.id(), secret))));
     }
 
     /** A Responses-API request to OpenAI goes to its own endpoint as the client wrote it. */
@@ -106,10 +107,10 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     }
 
     private <T> Future<T> read(HttpClientResponse resp, UpstreamAnswers.BodyDecoder<T> decode) {
-        return UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, decode);
+        return UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(), decode);
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
-        return OpenAiErrorDecoder.decode(resp.statusCode(), body, resp.getHeader("retry-after"), deployment.id(), secret);
+        return OpenAiErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), deployment.id(), secret);
     }
 }

@@ -31,8 +31,9 @@ final class OpenAiResponsesStream extends SseRelay {
     private int toolIndex = -1;
     private boolean completed;
 
-    OpenAiResponsesStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, String deploymentId, String model, String secret) {
-        super(upstream, endpoint);
+    OpenAiResponsesStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, dev.switchboard.provider.KeyScrubber scrubber,
+                          String deploymentId, String model, String secret) {
+        super(upstream, endpoint, scrubber);
         this.deploymentId = deploymentId;
         this.model = model;
         this.secret = secret;
