@@ -53,7 +53,7 @@ public final class ConfigLoader {
             "cache", "cache_params", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
             "num_retries", "request_timeout", "drop_params", "set_verbose", "json_logs", "success_callback",
             "failure_callback", "callbacks", "redact_messages_in_exceptions", "turn_off_message_logging",
-            "max_budget", "budget_duration");
+            "max_budget", "budget_duration", "response_retention");
 
     private final Function<String, String> env;
 
@@ -339,7 +339,7 @@ public final class ConfigLoader {
             if (d != null && (d < 0 || d.isInfinite() || d.isNaN())) {
                 w.error(v, path, "must be 0 or more (US dollars), found " + d + ".");
             }
-        } else if (key.equals("budget_duration")) {
+        } else if (key.equals("budget_duration") || key.equals("response_retention")) {
             String s = w.string(v, path);
             if (s != null && !dev.switchboard.model.DurationSpec.isValid(s)) {
                 w.error(v, path, "'" + s + "' is not a duration. Fix: write " + dev.switchboard.model.DurationSpec.FORMS + ".");

@@ -42,6 +42,7 @@ final class EdgeRouter {
         AnthropicRoutes anthropic = new AnthropicRoutes(edge);
         anthropic.mountModels(router); // before OpenAI's: it takes only callers that send anthropic-version
         openai.mount(router);
+        new dev.switchboard.edge.responses.ResponsesRoutes(edge).mount(router);
         anthropic.mount(router);
         new AdminRoutes(vertx, edge, openai.call()).mount(router);
         new dev.switchboard.edge.admin.ObserveRoutes(vertx, edge, openai.call()).mount(router);

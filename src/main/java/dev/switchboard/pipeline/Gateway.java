@@ -72,7 +72,7 @@ public final class Gateway {
 
     /** The store and what is built on it, closed together. */
     private record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
-                         DeploymentPrices prices, ResponseCache cache, Observability observe) {}
+                         DeploymentPrices prices, ResponseCache cache, Observability observe, StoredResponses responses) {}
 
     private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
                     List<ServedModel> models, List<String> warnings, Store store) {
@@ -152,7 +152,9 @@ public final class Gateway {
                 new ObservedSpend(observe.observer(), prices));
         ResponseCache cache = responseCache(vertx, config, router.aliases());
         observe.cacheStage().set(cache.cachesAnything());
-        Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices, cache, observe);
+        StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
+                responseRetentionMillis(config), System::currentTimeMillis);
+        Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices, cache, observe, responses);
         List<String> warnings = new ArrayList<>();
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer())),
                 servedModels(config, registry, settings, env, warnings), warnings, store);
@@ -217,6 +219,13 @@ public final class Gateway {
         }
         if (config.general().masterKey() != null) out.add(config.general().masterKey().reveal());
         return out;
+    }
+
+    /** {@code litellm_settings.response_retention} (a duration such as {@code 30d}; checked by the config loader), default 30 days. */
+    private static long responseRetentionMillis(GatewayConfig config) {
+        Object v = config.litellmSettings().get("response_retention");
+        if (v == null) return java.time.Duration.ofDays(30).toMillis();
+        return dev.switchboard.model.DurationSpec.parse(v.toString()).after(0);
     }
 
     /**
@@ -328,6 +337,9 @@ public final class Gateway {
     /** The response cache's admin operations ({@code /cache/*}, master key only; the edge checks). */
     public CacheAdmin cacheAdmin() { return new CacheAdmin(store.cache()); }
 
+    /** The Responses API's stored answers ({@code previous_response_id}, {@code GET/DELETE /v1/responses/{id}}). */
+    public StoredResponses responses() { return store.responses(); }
+
     /** The virtual-key admin API (master key only; the edge checks). */
     public KeyAdmin keys() { return store.governance().admin(); }
 
@@ -369,6 +381,7 @@ public final class Gateway {
      */
     public void shutdown() {
         store.cache().store().close();
+        store.responses().drain();
         store.observe().close();
         store.ledger().close();
         store.db().close();

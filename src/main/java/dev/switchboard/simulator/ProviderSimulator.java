@@ -186,9 +186,29 @@ public final class ProviderSimulator {
         }
         switch (path) {
             case "/v1/chat/completions" -> chat(resp, json, behaviour);
+            case "/v1/responses" -> responses(resp, json, behaviour);
             case "/v1/embeddings" -> embeddings(resp, json);
             default -> error(resp, 404, "Invalid URL (" + req.method() + " " + path + ")", "invalid_request_error", null, null);
         }
+    }
+
+    /** OpenAI's Responses API, stream and not (see {@link ResponsesSim}). */
+    private void responses(HttpServerResponse resp, JsonObject req, SimBehaviour behaviour) {
+        String invalid = ResponsesSim.invalid(req);
+        if (invalid != null) {
+            error(resp, 400, invalid, "invalid_request_error", null, null);
+            return;
+        }
+        SimReply reply = SimReply.to(ResponsesSim.asChat(req), behaviour.streamRepeat());
+        String id = Long.toHexString(System.nanoTime());
+        String model = servedModel(req.getString("model"));
+        boolean searched = ResponsesSim.searches(req);
+        if (Boolean.TRUE.equals(req.getBoolean("stream"))) {
+            new SimStream(vertx, resp, ResponsesSim.events(req, id, model, reply, searched, 0), behaviour, cancelledStreams,
+                    completedStreams).start();
+            return;
+        }
+        json(resp, 200, ResponsesSim.response(req, id, model, "completed", ResponsesSim.output(reply, searched, id), reply, 0));
     }
 
     private void chat(HttpServerResponse resp, JsonObject req, SimBehaviour behaviour) {

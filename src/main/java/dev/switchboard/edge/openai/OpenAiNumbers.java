@@ -10,13 +10,13 @@ import java.math.BigInteger;
  * that does not fit 64 bits, so every number is checked here: finite, and exactly representable in the type
  * we forward it as. Errors name the field, as OpenAI's {@code param} does.
  */
-final class OpenAiNumbers {
+public final class OpenAiNumbers {
     private static final BigInteger MAX_INT = BigInteger.valueOf(Integer.MAX_VALUE);
 
     private OpenAiNumbers() {}
 
     /** A finite number (temperature, top_p), or null when absent. */
-    static Double number(JsonNode n, String field) {
+    public static Double number(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
         if (!v.isNumber()) throw typeError(field, "a number", v);
@@ -25,7 +25,7 @@ final class OpenAiNumbers {
     }
 
     /** An integer between 1 and 2^31-1 (max_tokens, dimensions), or null when absent. */
-    static Integer positiveInt(JsonNode n, String field) {
+    public static Integer positiveInt(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
         BigInteger i = integer(v, field);
@@ -37,7 +37,7 @@ final class OpenAiNumbers {
     }
 
     /** An integer that fits 64 bits (seed), or null when absent; a larger one is refused, never wrapped around. */
-    static Long int64(JsonNode n, String field) {
+    public static Long int64(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
         BigInteger i = integer(v, field);
@@ -52,7 +52,7 @@ final class OpenAiNumbers {
      * The exact integer value: an integer literal of any size, or a float literal with no fraction ({@code 5.0},
      * {@code 1e3}), which clients that only have doubles send and OpenAI accepts.
      */
-    static BigInteger integer(JsonNode v, String field) {
+    public static BigInteger integer(JsonNode v, String field) {
         if (v.isIntegralNumber()) return v.bigIntegerValue();
         if (!v.isNumber()) throw typeError(field, "an integer", v);
         double d = v.doubleValue();
@@ -61,16 +61,16 @@ final class OpenAiNumbers {
         return v.decimalValue().toBigInteger();
     }
 
-    static GatewayException notFinite(String field) {
+    public static GatewayException notFinite(String field) {
         return GatewayException.badRequest("Invalid '" + field + "': the number is out of range (it must be finite, "
                 + "not Infinity or NaN).", field);
     }
 
-    static GatewayException typeError(String field, String expected, JsonNode v) {
+    public static GatewayException typeError(String field, String expected, JsonNode v) {
         return GatewayException.badRequest("Invalid type for '" + field + "': expected " + expected + ", but got " + kind(v) + ".", field);
     }
 
-    static String kind(JsonNode v) {
+    public static String kind(JsonNode v) {
         return switch (v.getNodeType()) {
             case STRING -> "a string";
             case NUMBER -> v.isIntegralNumber() ? "an integer" : "a number";

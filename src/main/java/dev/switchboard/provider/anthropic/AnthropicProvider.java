@@ -67,6 +67,7 @@ final class AnthropicProvider implements Provider {
     public Integer outputLimitWhenUnset() { return AnthropicModels.defaultMaxTokens(deployment.model()); }
 
     private Buffer body(ChatRequest request, boolean stream) {
+        dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
         boolean rawBody = request.raw() != null && request.raw().is(RawJson.ANTHROPIC);
         // A translated request gets its breakpoints on the canonical messages (LiteLLM's indexes, system
         // messages included: the same ones the cache lint saw); a raw Anthropic body in its own JSON.

@@ -63,6 +63,7 @@ final class GeminiProvider implements Provider {
     }
 
     private Buffer body(ChatRequest request) {
+        dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
         try {
             return Buffer.buffer(Json.MAPPER.writeValueAsBytes(encoder.encode(request)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -33,6 +33,8 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     private final OpenAiChatDecoder chatDecoder;
     private final Duration timeout;
     private final Duration streamTimeout;
+    /** OpenAI itself (not the compatible servers): Responses-API requests are passed through to its /responses. */
+    private final boolean responsesApi;
 
     OpenAiCompatibleProvider(Deployment d, OpenAiFlavor flavor, Secret key, UpstreamHttp http) {
         this.deployment = d;
@@ -44,6 +46,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.chatDecoder = new OpenAiChatDecoder(d.model());
         this.timeout = d.timeout();
         this.streamTimeout = d.streamIdleTimeout();
+        this.responsesApi = flavor.prefix().equals("openai");
         this.baseHeaders = UpstreamHttp.baseHeaders(d.headers(), "authorization", secret == null ? null : "Bearer " + secret);
     }
 
@@ -53,15 +56,44 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
 
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
-        return post("/chat/completions", encoder.chat(request, false), "application/json", options.timeoutOr(timeout), options)
-                .compose(resp -> read(resp, chatDecoder::response));
+        if (passesThrough(request)) {
+            return post("/responses", responsesBody(request, false), "application/json", options.timeoutOr(timeout), options)
+                    .compose(resp -> read(resp, b -> OpenAiResponsesDecoder.response(Json.read(b), deployment.model())));
+        }
+        return UpstreamAnswers.encodeThen(() -> chatBody(request, false), body -> post("/chat/completions", body, "application/json",
+                options.timeoutOr(timeout), options).compose(resp -> read(resp, chatDecoder::response)));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
-        return post("/chat/completions", encoder.chat(request, true), "text/event-stream", options.timeoutOr(streamTimeout), options)
-                .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
-                        () -> new OpenAiStream(resp, chatDecoder, endpoint, http.scrubber(), deployment.id(), secret)));
+        if (passesThrough(request)) {
+            return post("/responses", responsesBody(request, true), "text/event-stream", options.timeoutOr(streamTimeout), options)
+                    .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                            () -> new OpenAiResponsesStream(resp, endpoint, http.scrubber(), deployment.id(), deployment.model(), secret)));
+        }
+        return UpstreamAnswers.encodeThen(() -> chatBody(request, true), body -> post("/chat/completions", body, "text/event-stream",
+                options.timeoutOr(streamTimeout), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                        () -> new OpenAiStream(resp, chatDecoder, endpoint, http.scrubber(), deployment.id(), secret))));
+    }
+
+    /** A Responses-API request to OpenAI goes to its own endpoint as the client wrote it. */
+    private boolean passesThrough(ChatRequest request) {
+        return responsesApi && request.raw() != null && request.raw().is(dev.switchboard.model.RawJson.OPENAI_RESPONSES);
+    }
+
+    /** The client's Responses body with only {@code model} replaced (and {@code stream} as this call streams). */
+    private Buffer responsesBody(ChatRequest request, boolean stream) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = ((com.fasterxml.jackson.databind.node.ObjectNode) request.raw().body()).deepCopy();
+        body.put("model", deployment.model());
+        if (stream) body.put("stream", true);
+        else body.remove("stream");
+        return Buffer.buffer(body.toString());
+    }
+
+    /** The chat body; a Responses-API request with a built-in tool cannot be translated to it (400 naming the tool). */
+    private Buffer chatBody(ChatRequest request, boolean stream) {
+        dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
+        return encoder.chat(request, stream);
     }
 
     @Override

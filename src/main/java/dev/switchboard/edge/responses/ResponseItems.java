@@ -1,0 +1,170 @@
+package dev.switchboard.edge.responses;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.ToolCall;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Responses items → canonical messages. Items are a flat list where chat has nested messages: an assistant's
+ * text and the function calls that follow it become one assistant message with tool calls (Anthropic and
+ * Gemini want them in one turn), a {@code function_call_output} becomes a tool message. {@code reasoning}
+ * items and the calls of OpenAI's built-in tools ({@code web_search_call}, …) are accepted and left out: their summaries are the model's notes, and the providers behind the
+ * translation cannot take back another model's (or even their own, unsigned) reasoning.
+ * Each error names the item in the caller's spelling ({@code input[2].content[0].image_url}).
+ */
+final class ResponseItems {
+    private ResponseItems() {}
+
+    static List<Message> toMessages(ArrayNode items, String path) {
+        List<Message> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            String p = path + "[" + i + "]";
+            JsonNode item = items.get(i);
+            if (!item.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object (an input item).", p);
+            String type = Fields.optionalString(item, "type", p + ".type");
+            if (type == null || type.equals("message")) {
+                out.add(message(item, p));
+                continue;
+            }
+            switch (type) {
+                case "function_call" -> {
+                    String name = Fields.requiredString(item, "name", p + ".name");
+                    String namespace = Fields.optionalString(item, "namespace", p + ".namespace");
+                    if (namespace != null) name = ResponsesRequest.flatName(namespace, name);
+                    ToolCall call = new ToolCall(Fields.requiredString(item, "call_id", p + ".call_id"), name,
+                            Fields.optionalString(item, "arguments", p + ".arguments"));
+                    Message last = out.isEmpty() ? null : out.get(out.size() - 1);
+                    if (last != null && last.role() == Role.ASSISTANT) {
+                        List<ToolCall> calls = new ArrayList<>(last.toolCalls());
+                        calls.add(call);
+                        out.set(out.size() - 1, new Message(Role.ASSISTANT, last.content(), null, calls, null, last.reasoning(),
+                                last.refusal()));
+                    } else {
+                        out.add(new Message(Role.ASSISTANT, List.of(), null, List.of(call), null, null, null));
+                    }
+                }
+                case "function_call_output" -> {
+                    String callId = Fields.requiredString(item, "call_id", p + ".call_id");
+                    JsonNode output = item.get("output");
+                    List<ContentPart> content;
+                    if (output == null || output.isNull()) {
+                        throw GatewayException.badRequest("Missing required parameter: '" + p + ".output'.", p + ".output");
+                    } else if (output.isTextual()) {
+                        content = List.of(ContentPart.Text.of(output.textValue()));
+                    } else if (output.isArray()) {
+                        content = parts(output, p + ".output");
+                    } else {
+                        throw GatewayException.badRequest("'" + p + ".output' must be a string or an array of content parts.", p + ".output");
+                    }
+                    out.add(new Message(Role.TOOL, content, null, null, callId, null, null));
+                }
+                case "reasoning" -> { /* accepted, not carried: see the class comment */ }
+                case "item_reference" -> throw GatewayException.badRequest("'" + p + "': item references are not supported by "
+                        + "this gateway; send the item itself, or continue with previous_response_id.", p + ".type");
+                default -> {
+                    // A built-in tool's call or result (web_search_call, file_search_call, …) from an earlier turn that
+                    // OpenAI served: the request as written still reaches OpenAI; a translation leaves it out, as the
+                    // answer that used it is in the conversation's messages.
+                    if (!type.endsWith("_call") && !type.endsWith("_call_output")) {
+                        throw GatewayException.badRequest("Input item type '" + type + "' (" + p + ") is not supported. "
+                                + "Supported: message, function_call, function_call_output, reasoning, and built-in tool calls.",
+                                p + ".type");
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Message message(JsonNode item, String p) {
+        String roleName = Fields.requiredString(item, "role", p + ".role");
+        Role role = switch (roleName) {
+            case "user" -> Role.USER;
+            case "assistant" -> Role.ASSISTANT;
+            case "system" -> Role.SYSTEM;
+            case "developer" -> Role.DEVELOPER;
+            default -> throw GatewayException.badRequest("Invalid value for '" + p + ".role': '" + roleName
+                    + "'. Supported values are: 'user', 'assistant', 'system' and 'developer'.", p + ".role");
+        };
+        JsonNode c = item.get("content");
+        if (c == null || c.isNull()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".content'.", p + ".content");
+        if (c.isTextual()) return new Message(role, List.of(ContentPart.Text.of(c.textValue())), null, null, null, null, null);
+        if (!c.isArray()) {
+            throw GatewayException.badRequest("'" + p + ".content' must be a string or an array of content parts.", p + ".content");
+        }
+        String refusal = null;
+        List<JsonNode> rest = new ArrayList<>();
+        for (int i = 0; i < c.size(); i++) {
+            JsonNode part = c.get(i);
+            if (part.isObject() && "refusal".equals(part.path("type").asText(null))) {
+                refusal = Fields.requiredString(part, "refusal", p + ".content[" + i + "].refusal");
+            } else {
+                rest.add(part);
+            }
+        }
+        ArrayNode kept = JsonNodeFactory.instance.arrayNode().addAll(rest);
+        return new Message(role, parts(kept, p + ".content"), null, null, null, null, refusal);
+    }
+
+    /** Content parts: input_text / output_text, input_image, input_file, input_audio. */
+    private static List<ContentPart> parts(JsonNode arr, String path) {
+        List<ContentPart> out = new ArrayList<>(arr.size());
+        for (int i = 0; i < arr.size(); i++) {
+            String p = path + "[" + i + "]";
+            JsonNode part = arr.get(i);
+            if (!part.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object with a 'type'.", p);
+            String type = Fields.requiredString(part, "type", p + ".type");
+            switch (type) {
+                case "input_text", "output_text", "text" -> out.add(ContentPart.Text.of(Fields.requiredString(part, "text", p + ".text")));
+                case "input_image" -> {
+                    String url = Fields.optionalString(part, "image_url", p + ".image_url");
+                    if (url == null) {
+                        throw GatewayException.badRequest("'" + p + "' needs an 'image_url' (an http(s) or data: URL); images by "
+                                + "file_id are not supported by this gateway.", p + ".image_url");
+                    }
+                    if (!url.startsWith("http://") && !url.startsWith("https://") && !url.startsWith("data:")) {
+                        throw GatewayException.badRequest("'" + p + ".image_url' must be an http(s) URL or a data: URL.", p + ".image_url");
+                    }
+                    out.add(new ContentPart.Image(url, Fields.optionalString(part, "detail", p + ".detail"), null));
+                }
+                case "input_file" -> {
+                    if (part.hasNonNull("file_url")) {
+                        throw GatewayException.badRequest("'" + p + ".file_url' is not supported by this gateway; send the file "
+                                + "inline as file_data (a data: URL).", p + ".file_url");
+                    }
+                    String filename = Fields.optionalString(part, "filename", p + ".filename");
+                    String data = Fields.optionalString(part, "file_data", p + ".file_data");
+                    String fileId = Fields.optionalString(part, "file_id", p + ".file_id");
+                    // The part as chat's `file` part, which is what OpenAI-compatible providers receive unchanged.
+                    ObjectNode raw = JsonNodeFactory.instance.objectNode().put("type", "file");
+                    ObjectNode f = raw.putObject("file");
+                    if (filename != null) f.put("filename", filename);
+                    if (data != null) f.put("file_data", data);
+                    if (fileId != null) f.put("file_id", fileId);
+                    out.add(new ContentPart.File(filename, data, fileId, p, raw));
+                }
+                case "input_audio" -> {
+                    JsonNode a = part.get("input_audio");
+                    if (a == null || !a.isObject()) {
+                        throw GatewayException.badRequest("Missing required parameter: '" + p + ".input_audio'.", p + ".input_audio");
+                    }
+                    ObjectNode raw = JsonNodeFactory.instance.objectNode().put("type", "input_audio");
+                    raw.set("input_audio", a);
+                    out.add(new ContentPart.Audio(Fields.requiredString(a, "data", p + ".input_audio.data"),
+                            Fields.requiredString(a, "format", p + ".input_audio.format"), p, raw));
+                }
+                default -> throw GatewayException.badRequest("Invalid value for '" + p + ".type': '" + type
+                        + "'. Supported: 'input_text', 'output_text', 'input_image', 'input_file', 'input_audio', 'refusal'.", p + ".type");
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.switchboard.edge.responses;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.Usage;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The Response object ({@code object: "response"}) and its output items, built from canonical parts, for the JSON
+ * answer, the stream's {@code response.*} snapshots and the stored copy alike. Every field the spec's
+ * {@code Response} schema requires is written; request fields the client did not send get OpenAI's defaults.
+ */
+final class ResponseObject {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private ResponseObject() {}
+
+    /** A response id: unguessable, since ids are how stored responses are read. */
+    static String newResponseId() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return "resp_" + HexFormat.of().formatHex(b);
+    }
+
+    /** An output item id ({@code msg_}, {@code fc_}, {@code rs_}): unique within the gateway's answers. */
+    static String itemId(String prefix) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return prefix + HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong());
+    }
+
+    /**
+     * @param status      completed, incomplete, in_progress or failed
+     * @param usage       null while in progress
+     * @param incomplete  why an incomplete response stopped (max_output_tokens, content_filter), else null
+     * @param error       why a failed response failed, else null
+     */
+    static ObjectNode build(String id, long createdAt, String model, String status, ArrayNode output, Usage usage,
+                            ResponsesRequest req, String incomplete, GatewayException error) {
+        ObjectNode r = F.objectNode();
+        ObjectNode echo = req.echo();
+        r.put("id", id);
+        r.put("object", "response");
+        r.put("created_at", createdAt);
+        r.put("status", status);
+        if (status.equals("completed")) r.put("completed_at", System.currentTimeMillis() / 1000);
+        else r.putNull("completed_at");
+        if (error == null) r.putNull("error");
+        else r.putObject("error").put("code", errorCode(error)).put("message", error.getMessage() == null ? "Unknown error" : error.getMessage());
+        if (incomplete == null) r.putNull("incomplete_details");
+        else r.putObject("incomplete_details").put("reason", incomplete);
+        r.set("instructions", echo.path("instructions").isMissingNode() ? F.nullNode() : echo.get("instructions"));
+        r.set("max_output_tokens", echoed(echo, "max_output_tokens", F.nullNode()));
+        r.put("model", model);
+        r.set("output", output);
+        r.set("parallel_tool_calls", echoed(echo, "parallel_tool_calls", F.booleanNode(true)));
+        r.set("previous_response_id", echoed(echo, "previous_response_id", F.nullNode()));
+        r.set("reasoning", echoed(echo, "reasoning", F.nullNode()));
+        r.put("store", req.store());
+        r.set("temperature", echoed(echo, "temperature", F.numberNode(1.0)));
+        JsonNode text = echo.get("text");
+        if (text == null) {
+            ObjectNode t = F.objectNode();
+            t.putObject("format").put("type", "text");
+            text = t;
+        }
+        r.set("text", text);
+        r.set("tool_choice", echoed(echo, "tool_choice", F.textNode("auto")));
+        r.set("tools", echoed(echo, "tools", F.arrayNode()));
+        r.set("top_p", echoed(echo, "top_p", F.numberNode(1.0)));
+        r.set("truncation", echoed(echo, "truncation", F.textNode("disabled")));
+        if (usage != null) r.set("usage", usage(usage)); // absent, not null, while in progress (the spec's type is an object)
+        if (echo.has("user")) r.set("user", echo.get("user"));
+        r.set("metadata", echoed(echo, "metadata", F.objectNode()));
+        for (String f : new String[] {"service_tier", "prompt_cache_key", "safety_identifier", "top_logprobs", "max_tool_calls"}) {
+            if (echo.has(f)) r.set(f, echo.get(f));
+        }
+        return r;
+    }
+
+    private static JsonNode echoed(ObjectNode echo, String field, JsonNode dflt) {
+        JsonNode v = echo.get(field);
+        return v == null ? dflt : v;
+    }
+
+    /** A code of the spec's {@code ResponseErrorCode} list for a failure. */
+    private static String errorCode(GatewayException e) {
+        return switch (e.kind()) {
+            case RATE_LIMIT -> "rate_limit_exceeded";
+            case BAD_REQUEST -> "invalid_prompt";
+            default -> "server_error";
+        };
+    }
+
+    /** Status and incomplete reason for a finish reason. */
+    static String status(FinishReason finish) {
+        return finish == FinishReason.LENGTH || finish == FinishReason.CONTENT_FILTER ? "incomplete" : "completed";
+    }
+
+    static String incompleteReason(FinishReason finish) {
+        if (finish == FinishReason.LENGTH) return "max_output_tokens";
+        if (finish == FinishReason.CONTENT_FILTER) return "content_filter";
+        return null;
+    }
+
+    static ObjectNode usage(Usage u) {
+        ObjectNode o = F.objectNode();
+        o.put("input_tokens", u.promptTokens());
+        o.putObject("input_tokens_details").put("cached_tokens", u.cacheReadTokens()).put("cache_write_tokens", u.cacheWriteTokens());
+        o.put("output_tokens", u.completionTokens());
+        o.putObject("output_tokens_details").put("reasoning_tokens", u.reasoningTokens());
+        o.put("total_tokens", u.totalTokens());
+        return o;
+    }
+
+    /** The output items of a whole answer: its reasoning, its message (text or refusal), then its function calls. */
+    static ArrayNode output(Message m, ResponsesRequest req) {
+        ArrayNode out = F.arrayNode();
+        if (m.reasoning() != null && !m.reasoning().isEmpty()) out.add(reasoningItem(itemId("rs_"), m.reasoning()));
+        String text = m.textContent();
+        if (!text.isEmpty() || m.refusal() != null) {
+            ObjectNode msg = messageItem(itemId("msg_"), "completed");
+            ArrayNode content = (ArrayNode) msg.get("content");
+            if (!text.isEmpty()) content.add(outputText(text));
+            if (m.refusal() != null) content.add(refusal(m.refusal()));
+            out.add(msg);
+        }
+        for (ToolCall c : m.toolCalls()) {
+            out.add(functionCall(itemId("fc_"), c.id(), req.split(c.name()), c.arguments() == null ? "" : c.arguments(), "completed"));
+        }
+        return out;
+    }
+
+    static ObjectNode reasoningItem(String id, String summary) {
+        ObjectNode o = F.objectNode().put("id", id).put("type", "reasoning");
+        ArrayNode s = o.putArray("summary");
+        if (summary != null) s.addObject().put("type", "summary_text").put("text", summary);
+        return o;
+    }
+
+    static ObjectNode messageItem(String id, String status) {
+        ObjectNode o = F.objectNode().put("id", id).put("type", "message").put("status", status).put("role", "assistant");
+        o.putArray("content");
+        return o;
+    }
+
+    static ObjectNode outputText(String text) {
+        ObjectNode o = F.objectNode().put("type", "output_text").put("text", text);
+        o.putArray("annotations");
+        o.putArray("logprobs");
+        return o;
+    }
+
+    static ObjectNode refusal(String text) {
+        return F.objectNode().put("type", "refusal").put("refusal", text);
+    }
+
+    /** @param name {namespace or null, name}, from {@link ResponsesRequest#split} */
+    static ObjectNode functionCall(String id, String callId, String[] name, String arguments, String status) {
+        ObjectNode o = F.objectNode().put("id", id).put("type", "function_call").put("status", status).put("call_id", callId)
+                .put("name", name[1]);
+        if (name[0] != null) o.put("namespace", name[0]);
+        return o.put("arguments", arguments);
+    }
+}

@@ -1,0 +1,244 @@
+package dev.switchboard.edge.responses;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.edge.JsonBody;
+import dev.switchboard.edge.JsonSyntax;
+import dev.switchboard.edge.openai.OpenAiNumbers;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.ResponseFormat;
+import dev.switchboard.model.Tool;
+import dev.switchboard.model.ToolChoice;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/responses} JSON → {@link ResponsesRequest}, validating as it goes (each error names the field).
+ * Built-in tools (web search, file search, code interpreter, computer use, MCP, image generation, …) are kept in
+ * the raw body only: an OpenAI deployment receives them as written, every other provider refuses them with a 400
+ * naming them (see {@code provider.ResponsesBuiltInTools}).
+ */
+final class ResponsesRequestDecoder {
+    /** Fields the Response object repeats from the request, when the client sent them. */
+    private static final List<String> ECHOED = List.of("instructions", "previous_response_id", "tools", "tool_choice",
+            "parallel_tool_calls", "text", "temperature", "top_p", "max_output_tokens", "reasoning", "metadata", "user",
+            "store", "truncation", "service_tier", "prompt_cache_key", "safety_identifier", "top_logprobs", "max_tool_calls");
+    /** Chat fields with the same meaning, carried in the canonical request's extra for OpenAI-compatible providers. */
+    private static final Set<String> PASSED = Set.of("service_tier", "prompt_cache_key", "safety_identifier");
+
+    ResponsesRequest decode(Buffer body) {
+        ObjectNode n = object(body);
+        String model = Fields.requiredString(n, "model", "model");
+        for (String unsupported : new String[] {"conversation", "prompt"}) {
+            if (n.hasNonNull(unsupported)) {
+                throw GatewayException.badRequest("'" + unsupported + "' is not supported by this gateway (it refers to state "
+                        + "kept by OpenAI); send the input itself, or continue with previous_response_id.", unsupported);
+            }
+        }
+        if (Boolean.TRUE.equals(Fields.optionalBool(n, "background", "background"))) {
+            throw GatewayException.badRequest("'background: true' is not supported by this gateway; stream the response "
+                    + "instead.", "background");
+        }
+        ArrayNode input = input(n.get("input"));
+        String instructions = Fields.optionalString(n, "instructions", "instructions");
+        String previous = Fields.optionalString(n, "previous_response_id", "previous_response_id");
+        Boolean store = Fields.optionalBool(n, "store", "store");
+        boolean stream = Boolean.TRUE.equals(Fields.optionalBool(n, "stream", "stream"));
+
+        Map<String, JsonNode> extra = new HashMap<>();
+        JsonNode reasoning = Fields.optionalObject(n, "reasoning", "reasoning");
+        if (reasoning != null) {
+            String effort = Fields.optionalString(reasoning, "effort", "reasoning.effort");
+            if (effort != null) extra.put("reasoning_effort", JsonNodeFactory.instance.textNode(effort));
+        }
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            if (PASSED.contains(e.getKey()) || ChatRequest.ROUTING_CONTROL_FIELDS.contains(e.getKey())) extra.put(e.getKey(), e.getValue());
+        }
+        ObjectNode echo = JsonNodeFactory.instance.objectNode();
+        for (String f : ECHOED) if (n.has(f) && !n.get(f).isNull()) echo.set(f, n.get(f));
+        List<String[]> builtIn = new ArrayList<>();
+        java.util.Map<String, String[]> namespaced = new java.util.HashMap<>();
+        List<Tool> tools = tools(n.get("tools"), builtIn, namespaced);
+        ToolChoice toolChoice = toolChoice(n.get("tool_choice"), builtIn);
+        if (echo.has("tools") && builtIn.isEmpty() && namespaced.isEmpty()) echo.set("tools", echoTools(tools));
+        if (!builtIn.isEmpty() && previous != null) {
+            // The gateway rebuilds a continued conversation itself and translates it: only function tools survive that.
+            throw builtInTool(builtIn.get(0)[0], builtIn.get(0)[1]);
+        }
+
+        return new ResponsesRequest(model, input, ResponseItems.toMessages(input, "input"), namespaced, instructions, previous,
+                store == null || store, stream, tools, toolChoice,
+                Fields.optionalBool(n, "parallel_tool_calls", "parallel_tool_calls"), format(n.get("text")),
+                OpenAiNumbers.number(n, "temperature"), OpenAiNumbers.number(n, "top_p"),
+                OpenAiNumbers.positiveInt(n, "max_output_tokens"), Fields.optionalString(n, "user", "user"),
+                metadata(n.get("metadata")), extra, echo, n);
+    }
+
+    /** A string is one user message; otherwise a non-empty list of items. */
+    private static ArrayNode input(JsonNode in) {
+        if (in == null || in.isNull()) throw GatewayException.badRequest("Missing required parameter: 'input'.", "input");
+        if (in.isTextual()) {
+            ArrayNode items = JsonNodeFactory.instance.arrayNode();
+            items.addObject().put("type", "message").put("role", "user").put("content", in.textValue());
+            return items;
+        }
+        if (!in.isArray()) throw GatewayException.badRequest("'input' must be a string or an array of input items.", "input");
+        return (ArrayNode) in;
+    }
+
+    /** The function tools; built-in ones go to {@code builtIn} as (type, param), for OpenAI's own API only. */
+    private static List<Tool> tools(JsonNode arr, List<String[]> builtIn, java.util.Map<String, String[]> namespaced) {
+        if (arr == null || arr.isNull()) return List.of();
+        if (!arr.isArray()) throw GatewayException.badRequest("'tools' must be an array of tool objects.", "tools");
+        List<Tool> out = new ArrayList<>(arr.size());
+        for (int i = 0; i < arr.size(); i++) {
+            String p = "tools[" + i + "]";
+            JsonNode t = arr.get(i);
+            if (!t.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object.", p);
+            String type = Fields.requiredString(t, "type", p + ".type");
+            if (type.equals("namespace")) {
+                namespace(t, p, out, builtIn, namespaced);
+                continue;
+            }
+            if (!type.equals("function")) {
+                builtIn.add(new String[] {type, p + ".type"});
+                continue;
+            }
+            JsonNode params = t.get("parameters");
+            if (params != null && !params.isNull() && !params.isObject()) {
+                throw GatewayException.badRequest("'" + p + ".parameters' must be a JSON Schema object.", p + ".parameters");
+            }
+            out.add(new Tool(Fields.requiredString(t, "name", p + ".name"), Fields.optionalString(t, "description", p + ".description"),
+                    params == null || params.isNull() ? null : params, Fields.optionalBool(t, "strict", p + ".strict"), null));
+        }
+        return out;
+    }
+
+    /**
+     * A namespace groups function tools (Codex CLI sends its multi-agent tools so): each becomes a canonical tool named
+     * {@code <namespace>__<name>} (a name every provider accepts), and the calls come back split again. A custom
+     * (free-form) tool inside one runs only on OpenAI, like a built-in tool.
+     */
+    private static void namespace(JsonNode t, String p, List<Tool> out, List<String[]> builtIn, java.util.Map<String, String[]> namespaced) {
+        String ns = Fields.requiredString(t, "name", p + ".name");
+        JsonNode inner = t.get("tools");
+        if (inner == null || !inner.isArray()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".tools'.", p + ".tools");
+        for (int j = 0; j < inner.size(); j++) {
+            String q = p + ".tools[" + j + "]";
+            JsonNode f = inner.get(j);
+            if (!f.isObject()) throw GatewayException.badRequest("'" + q + "' must be an object.", q);
+            String type = Fields.requiredString(f, "type", q + ".type");
+            if (!type.equals("function")) {
+                builtIn.add(new String[] {type, q + ".type"});
+                continue;
+            }
+            String name = Fields.requiredString(f, "name", q + ".name");
+            JsonNode params = f.get("parameters");
+            String flat = ResponsesRequest.flatName(ns, name);
+            namespaced.put(flat, new String[] {ns, name});
+            out.add(new Tool(flat, Fields.optionalString(f, "description", q + ".description"),
+                    params == null || params.isNull() ? null : params, Fields.optionalBool(f, "strict", q + ".strict"), null));
+        }
+    }
+
+    /** The tools as the Response object lists them: every field of the spec's FunctionTool, null where not given. */
+    private static ArrayNode echoTools(List<Tool> tools) {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        for (Tool t : tools) {
+            ObjectNode o = out.addObject().put("type", "function").put("name", t.name());
+            if (t.description() == null) o.putNull("description"); else o.put("description", t.description());
+            if (t.parameters() == null) o.putNull("parameters"); else o.set("parameters", t.parameters());
+            if (t.strict() == null) o.putNull("strict"); else o.put("strict", t.strict());
+        }
+        return out;
+    }
+
+    static GatewayException builtInTool(String type, String param) {
+        return GatewayException.badRequest("The built-in tool '" + type + "' (" + param + ") cannot be used with "
+                + "previous_response_id: the gateway rebuilds the conversation and translates it, and only OpenAI's own "
+                + "Responses API runs built-in tools. Send the whole input instead, to an alias served by OpenAI.", param);
+    }
+
+    private static ToolChoice toolChoice(JsonNode c, List<String[]> builtIn) {
+        if (c == null || c.isNull()) return null;
+        if (c.isTextual()) {
+            return switch (c.textValue()) {
+                case "auto" -> ToolChoice.of(ToolChoice.Mode.AUTO);
+                case "none" -> ToolChoice.of(ToolChoice.Mode.NONE);
+                case "required" -> ToolChoice.of(ToolChoice.Mode.REQUIRED);
+                default -> throw GatewayException.badRequest("Invalid value for 'tool_choice': '" + c.textValue()
+                        + "'. Supported: 'auto', 'none', 'required' or {\"type\":\"function\",\"name\":…}.", "tool_choice");
+            };
+        }
+        if (!c.isObject()) throw GatewayException.badRequest("'tool_choice' must be a string or an object.", "tool_choice");
+        String type = Fields.requiredString(c, "type", "tool_choice.type");
+        if (type.equals("function")) return ToolChoice.function(Fields.requiredString(c, "name", "tool_choice.name"));
+        if (type.equals("allowed_tools")) {
+            throw GatewayException.badRequest("tool_choice of type 'allowed_tools' is not supported by this gateway; list only "
+                    + "the allowed tools in 'tools'.", "tool_choice.type");
+        }
+        builtIn.add(new String[] {type, "tool_choice.type"});
+        return null;
+    }
+
+    /** {@code text.format}: text, json_object, or json_schema (flat here, nested in chat's response_format). */
+    private static ResponseFormat format(JsonNode text) {
+        if (text == null || text.isNull()) return null;
+        if (!text.isObject()) throw GatewayException.badRequest("'text' must be an object.", "text");
+        JsonNode f = Fields.optionalObject(text, "format", "text.format");
+        if (f == null) return null;
+        String type = Fields.requiredString(f, "type", "text.format.type");
+        switch (type) {
+            case "text" -> { return null; }
+            case "json_object" -> { return new ResponseFormat("json_object", null); }
+            case "json_schema" -> {
+                ObjectNode js = JsonNodeFactory.instance.objectNode();
+                js.put("name", Fields.requiredString(f, "name", "text.format.name"));
+                JsonNode schema = Fields.optionalObject(f, "schema", "text.format.schema");
+                if (schema == null) throw GatewayException.badRequest("Missing required parameter: 'text.format.schema'.", "text.format.schema");
+                js.set("schema", schema);
+                String description = Fields.optionalString(f, "description", "text.format.description");
+                if (description != null) js.put("description", description);
+                Boolean strict = Fields.optionalBool(f, "strict", "text.format.strict");
+                if (strict != null) js.put("strict", strict);
+                return new ResponseFormat("json_schema", js);
+            }
+            default -> throw GatewayException.badRequest("Invalid value for 'text.format.type': '" + type
+                    + "'. Supported: 'text', 'json_object', 'json_schema'.", "text.format.type");
+        }
+    }
+
+    private static Map<String, String> metadata(JsonNode m) {
+        if (m == null || m.isNull()) return Map.of();
+        if (!m.isObject()) throw GatewayException.badRequest("'metadata' must be an object of string values.", "metadata");
+        Map<String, String> out = new LinkedHashMap<>();
+        m.properties().forEach(e -> out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString()));
+        return out;
+    }
+
+    private static ObjectNode object(Buffer body) {
+        JsonNode n;
+        try {
+            n = JsonBody.read(body.getBytes());
+        } catch (JsonProcessingException e) {
+            throw GatewayException.badRequest("We could not parse the JSON body of your request: " + JsonSyntax.describe(e)
+                    + ". The API expects a JSON object.", null);
+        } catch (IOException e) {
+            throw GatewayException.badRequest("We could not read the body of your request.", null);
+        }
+        if (n == null || n.isMissingNode()) throw GatewayException.badRequest("The request body is empty; the API expects a JSON object.", null);
+        if (!(n instanceof ObjectNode o)) throw GatewayException.badRequest("The request body must be a JSON object.", null);
+        if (JsonBody.nonFinitePath(o) != null) throw OpenAiNumbers.notFinite(String.valueOf(JsonBody.nonFinitePath(o)));
+        return o;
+    }
+}

@@ -1,0 +1,193 @@
+package dev.switchboard.edge.responses;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.edge.DialectCall;
+import dev.switchboard.edge.EdgeContext;
+import dev.switchboard.edge.SseSink;
+import dev.switchboard.edge.SwitchboardHeaders;
+import dev.switchboard.edge.openai.OpenAiResponseEncoder;
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.Caller;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.StoredResponse;
+import dev.switchboard.model.Usage;
+import dev.switchboard.pipeline.StoredResponses;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import java.util.List;
+
+/**
+ * OpenAI's Responses API: {@code POST /v1/responses} (stream and not), {@code GET} and {@code DELETE
+ * /v1/responses/{id}}. A request is translated to the canonical chat request and goes through the same pipeline
+ * as chat (governance, cache, routing, fallbacks, accounting), so every alias serves it whatever its provider;
+ * the answer is translated back into a Response object or its event stream. Stored responses
+ * ({@code store}, default true) are kept per caller, so {@code previous_response_id} continues a conversation
+ * for providers that keep no state. Errors use OpenAI's shape.
+ */
+public final class ResponsesRoutes {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String JSON = "application/json";
+
+    private final EdgeContext edge;
+    private final ResponsesRequestDecoder decoder = new ResponsesRequestDecoder();
+    private final OpenAiResponseEncoder errors = new OpenAiResponseEncoder();
+    private final DialectCall call;
+
+    public ResponsesRoutes(EdgeContext edge) {
+        this.edge = edge;
+        this.call = new DialectCall(edge, errors::error, errors::errorEvent, "x-request-id");
+    }
+
+    public void mount(Router router) {
+        for (String prefix : new String[] {"/v1", ""}) {
+            router.post(prefix + "/responses").handler(rc -> call.begin(rc.request(), (ctx, body) -> create(rc.response(), ctx, body)));
+            router.get(prefix + "/responses/:id").handler(rc -> read(rc.request(), rc.pathParam("id"), false));
+            router.delete(prefix + "/responses/:id").handler(rc -> read(rc.request(), rc.pathParam("id"), true));
+        }
+    }
+
+    private StoredResponses stored() { return edge.gateway().responses(); }
+
+    private void create(HttpServerResponse resp, CallContext ctx, Buffer body) {
+        ResponsesRequest req = decoder.decode(body);
+        Future<StoredResponse> previous = req.previousResponseId() == null ? Future.succeededFuture(null)
+                : stored().find(req.previousResponseId(), ctx.caller().id());
+        previous.onComplete(ar -> {
+            try {
+                if (ar.failed()) throw ar.cause();
+                ArrayNode history = history(req, ar.result());
+                ChatRequest chat = req.toChat(history);
+                String id = ResponseObject.newResponseId();
+                long createdMillis = System.currentTimeMillis();
+                if (req.stream()) stream(resp, ctx, req, chat, history, id, createdMillis);
+                else answer(resp, ctx, req, chat, history, id, createdMillis);
+            } catch (Throwable t) {
+                call.fail(resp, t);
+            }
+        });
+    }
+
+    /** The conversation a previous response leaves, or null when the request continues none. */
+    private static ArrayNode history(ResponsesRequest req, StoredResponse previous) throws JsonProcessingException {
+        if (req.previousResponseId() == null) return null;
+        if (previous == null) {
+            throw new GatewayException(ErrorKind.NOT_FOUND, 404, "Previous response with id '" + req.previousResponseId()
+                    + "' not found.", "previous_response_id", "previous_response_not_found", null, null);
+        }
+        return (ArrayNode) MAPPER.readTree(previous.conversation());
+    }
+
+    private void answer(HttpServerResponse resp, CallContext ctx, ResponsesRequest req, ChatRequest chat, ArrayNode history,
+                        String id, long createdMillis) {
+        edge.gateway().chat().chat(ctx, chat).onComplete(ar -> {
+            if (ar.failed()) {
+                call.fail(resp, ar.cause());
+                return;
+            }
+            ChatResponse r = ar.result().body();
+            if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.OPENAI_RESPONSES)) {
+                // OpenAI's own answer, passed back as it wrote it, under the gateway's id (stored under it too)
+                ObjectNode passed = ((ObjectNode) r.raw().body()).deepCopy().put("id", id);
+                store(ctx, req, history, id, createdMillis, passed);
+                SwitchboardHeaders.apply(resp, ar.result());
+                resp.putHeader("content-type", JSON).end(Buffer.buffer(passed.toString()));
+                return;
+            }
+            Choice choice = r.choices().isEmpty() ? null : r.choices().get(0);
+            Message m = choice == null ? Message.text(dev.switchboard.model.Role.ASSISTANT, "") : choice.message();
+            String status = ResponseObject.status(choice == null ? null : choice.finishReason());
+            ObjectNode response = ResponseObject.build(id, createdMillis / 1000, r.model(), status, ResponseObject.output(m, req),
+                    r.usage() == null ? Usage.ZERO : r.usage(), req,
+                    status.equals("incomplete") ? ResponseObject.incompleteReason(choice.finishReason()) : null, null);
+            store(ctx, req, history, id, createdMillis, response);
+            SwitchboardHeaders.apply(resp, ar.result());
+            resp.putHeader("content-type", JSON).end(Buffer.buffer(response.toString()));
+        });
+    }
+
+    private void stream(HttpServerResponse resp, CallContext ctx, ResponsesRequest req, ChatRequest chat, ArrayNode history,
+                        String id, long createdMillis) {
+        edge.gateway().chat().stream(ctx, chat).onComplete(ar -> {
+            if (ar.failed()) {
+                call.fail(resp, ar.cause());
+                return;
+            }
+            Answer<ChatStream> answer = ar.result();
+            ChatStream stream = answer.body();
+            if (resp.closed()) {
+                stream.cancel();
+                return;
+            }
+            ResponsesStreamEncoder encoder = new ResponsesStreamEncoder(id, createdMillis / 1000, servedModel(answer.deployment()),
+                    req, response -> store(ctx, req, history, id, createdMillis, response));
+            SwitchboardHeaders.apply(resp, answer);
+            resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+            ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
+            stream.start(new SseSink(resp, encoder));
+        });
+    }
+
+    /** The upstream model of a {@code provider/model} deployment id, named until the first chunk names it. */
+    private static String servedModel(String deployment) {
+        if (deployment == null) return "unknown";
+        int slash = deployment.indexOf('/');
+        return slash < 0 ? deployment : deployment.substring(slash + 1);
+    }
+
+    /**
+     * Keeps the answer unless the client said {@code store: false}: the Response object, and the conversation a
+     * next turn continues (the previous one, this input, this output; instructions are not carried, as OpenAI does).
+     */
+    private void store(CallContext ctx, ResponsesRequest req, ArrayNode history, String id, long createdMillis, ObjectNode response) {
+        if (!req.store()) return;
+        ArrayNode conversation = MAPPER.createArrayNode();
+        if (history != null) conversation.addAll(history);
+        conversation.addAll(req.input());
+        conversation.addAll((ArrayNode) response.get("output"));
+        stored().save(new StoredResponse(id, ctx.caller().id(), createdMillis, stored().expiresAt(createdMillis),
+                response.toString(), conversation.toString()));
+    }
+
+    /** {@code GET} (the stored Response object) or {@code DELETE} of a response the caller created. */
+    private void read(HttpServerRequest req, String id, boolean delete) {
+        HttpServerResponse resp = req.response();
+        call.identify(resp);
+        Caller caller;
+        try {
+            caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
+        } catch (Throwable t) {
+            call.fail(resp, t);
+            return;
+        }
+        GatewayException notFound = new GatewayException(ErrorKind.NOT_FOUND, 404, "Response with id '" + id + "' not found.",
+                null, "not_found", null, null);
+        if (delete) {
+            stored().delete(id, caller.id()).onComplete(ar -> {
+                if (ar.failed()) call.fail(resp, ar.cause());
+                else if (!ar.result()) call.fail(resp, notFound);
+                else resp.putHeader("content-type", JSON).end(MAPPER.createObjectNode().put("id", id).put("object", "response")
+                            .put("deleted", true).toString());
+            });
+            return;
+        }
+        stored().find(id, caller.id()).onComplete(ar -> {
+            if (ar.failed()) call.fail(resp, ar.cause());
+            else if (ar.result() == null) call.fail(resp, notFound);
+            else resp.putHeader("content-type", JSON).end(ar.result().body());
+        });
+    }
+
+}

@@ -1,0 +1,293 @@
+package dev.switchboard.edge.responses;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.edge.StreamEncoder;
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.Delta;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.RawJson;
+import dev.switchboard.model.ToolCallDelta;
+import dev.switchboard.model.Usage;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.Consumer;
+
+/**
+ * Canonical chunks → the Responses API's typed event stream, for one response. Chat streams deltas of one message;
+ * Responses streams output items, each opened ({@code response.output_item.added}, a content or summary part added),
+ * filled ({@code *.delta}) and closed ({@code *.done}, {@code response.output_item.done}) in turn, so this keeps
+ * the item that is open and closes it when a delta of another kind (reasoning → text → a function call → the
+ * next function call) arrives. Every event carries the next {@code sequence_number}, from 0.
+ *
+ * <p>A stream that breaks ends with {@code response.failed} and then an {@code error} event whose data also holds
+ * an {@code error} object, which is what the OpenAI SDKs raise on (Python and Node by the event name, Java by the
+ * key): never with {@code response.completed}.
+ */
+final class ResponsesStreamEncoder implements StreamEncoder {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private enum Kind { NONE, REASONING, TEXT, REFUSAL, TOOL }
+
+    private final String id;
+    private final long createdAt;
+    private final ResponsesRequest req;
+    private final Consumer<ObjectNode> onCompleted;
+    private final ArrayNode output = F.arrayNode();
+    private String model;
+    private int sequence;
+    private Buffer out;
+
+    private Kind open = Kind.NONE;
+    private String itemId;
+    private int outputIndex = -1;
+    private final StringBuilder text = new StringBuilder();
+    private int toolIndex = -1;
+    private String callId;
+    private String toolName;
+    private Usage usage;
+    private FinishReason finish;
+    /** null until the first chunk: true when the upstream is OpenAI's Responses API, whose own events are relayed. */
+    private Boolean passThrough;
+    private boolean started;
+    private ObjectNode relayedResponse;
+
+    /**
+     * @param model       the model named until the first chunk names the one that serves
+     * @param onCompleted receives the final Response object of a stream that completed (for storing)
+     */
+    ResponsesStreamEncoder(String id, long createdAt, String model, ResponsesRequest req, Consumer<ObjectNode> onCompleted) {
+        this.id = id;
+        this.createdAt = createdAt;
+        this.model = model;
+        this.req = req;
+        this.onCompleted = onCompleted;
+    }
+
+    /** {@code response.created} and {@code response.in_progress}, before the first event of a translated stream. */
+    private void start() {
+        if (started) return;
+        started = true;
+        ObjectNode snapshot = snapshot("in_progress", null, null);
+        event("response.created", F.objectNode().set("response", snapshot));
+        event("response.in_progress", F.objectNode().set("response", snapshot));
+    }
+
+    @Override
+    public Buffer chunk(ChatChunk c) {
+        out = null;
+        if (passThrough == null) passThrough = c.raw() != null && c.raw().is(RawJson.OPENAI_RESPONSES);
+        if (passThrough) return relay(c);
+        start();
+        if (c.model() != null) model = c.model();
+        if (c.usage() != null) usage = c.usage();
+        for (ChunkChoice ch : c.choices()) {
+            if (ch.index() != 0) continue; // the Responses API has one output; n > 1 is not a thing there
+            Delta d = ch.delta();
+            if (d != null) {
+                if (d.reasoning() != null && !d.reasoning().isEmpty()) {
+                    ensure(Kind.REASONING);
+                    text.append(d.reasoning());
+                    event("response.reasoning_summary_text.delta", item().put("summary_index", 0).put("delta", d.reasoning()));
+                }
+                if (d.content() != null && !d.content().isEmpty()) {
+                    ensure(Kind.TEXT);
+                    text.append(d.content());
+                    ObjectNode e = item().put("content_index", 0).put("delta", d.content());
+                    e.putArray("logprobs");
+                    event("response.output_text.delta", e);
+                }
+                if (d.refusal() != null && !d.refusal().isEmpty()) {
+                    ensure(Kind.REFUSAL);
+                    text.append(d.refusal());
+                    event("response.refusal.delta", item().put("content_index", 0).put("delta", d.refusal()));
+                }
+                for (ToolCallDelta t : d.toolCalls()) toolCall(t);
+            }
+            if (ch.finishReason() != null) finish = ch.finishReason();
+        }
+        return take();
+    }
+
+    private void toolCall(ToolCallDelta t) {
+        if (open != Kind.TOOL || t.index() != toolIndex || (t.id() != null && !t.id().equals(callId))) {
+            close();
+            open = Kind.TOOL;
+            toolIndex = t.index();
+            callId = t.id() != null ? t.id() : ResponseObject.itemId("call_");
+            toolName = t.name() == null ? "" : t.name();
+            itemId = ResponseObject.itemId("fc_");
+            outputIndex = output.size();
+            text.setLength(0);
+            added(ResponseObject.functionCall(itemId, callId, req.split(toolName), "", "in_progress"));
+        } else if (t.name() != null && toolName.isEmpty()) {
+            toolName = t.name();
+        }
+        String fragment = t.argumentsFragment();
+        if (fragment != null && !fragment.isEmpty()) {
+            text.append(fragment);
+            event("response.function_call_arguments.delta", item().put("delta", fragment));
+        }
+    }
+
+    /** Opens an item of {@code kind} unless one is open, closing the item of another kind first. */
+    private void ensure(Kind kind) {
+        if (open == kind) return;
+        close();
+        open = kind;
+        outputIndex = output.size();
+        text.setLength(0);
+        switch (kind) {
+            case REASONING -> {
+                itemId = ResponseObject.itemId("rs_");
+                added(ResponseObject.reasoningItem(itemId, null));
+                event("response.reasoning_summary_part.added", item().put("summary_index", 0)
+                        .set("part", F.objectNode().put("type", "summary_text").put("text", "")));
+            }
+            case TEXT, REFUSAL -> {
+                itemId = ResponseObject.itemId("msg_");
+                added(ResponseObject.messageItem(itemId, "in_progress"));
+                ObjectNode part = kind == Kind.TEXT ? ResponseObject.outputText("") : ResponseObject.refusal("");
+                event("response.content_part.added", item().put("content_index", 0).set("part", part));
+            }
+            default -> throw new IllegalStateException(kind.name());
+        }
+    }
+
+    /** Closes the open item: its done events, then {@code response.output_item.done}; the item joins the output. */
+    private void close() {
+        String t = text.toString();
+        ObjectNode done;
+        switch (open) {
+            case NONE -> { return; }
+            case REASONING -> {
+                event("response.reasoning_summary_text.done", item().put("summary_index", 0).put("text", t));
+                event("response.reasoning_summary_part.done", item().put("summary_index", 0)
+                        .set("part", F.objectNode().put("type", "summary_text").put("text", t)));
+                done = ResponseObject.reasoningItem(itemId, t);
+            }
+            case TEXT -> {
+                ObjectNode e = item().put("content_index", 0).put("text", t);
+                e.putArray("logprobs");
+                event("response.output_text.done", e);
+                event("response.content_part.done", item().put("content_index", 0).set("part", ResponseObject.outputText(t)));
+                done = ResponseObject.messageItem(itemId, "completed");
+                ((ArrayNode) done.get("content")).add(ResponseObject.outputText(t));
+            }
+            case REFUSAL -> {
+                event("response.refusal.done", item().put("content_index", 0).put("refusal", t));
+                event("response.content_part.done", item().put("content_index", 0).set("part", ResponseObject.refusal(t)));
+                done = ResponseObject.messageItem(itemId, "completed");
+                ((ArrayNode) done.get("content")).add(ResponseObject.refusal(t));
+            }
+            case TOOL -> {
+                event("response.function_call_arguments.done", item().put("name", req.split(toolName)[1]).put("arguments", t));
+                done = ResponseObject.functionCall(itemId, callId, req.split(toolName), t, "completed");
+            }
+            default -> throw new IllegalStateException();
+        }
+        ObjectNode e = F.objectNode().put("output_index", outputIndex);
+        e.set("item", done);
+        event("response.output_item.done", e);
+        output.add(done);
+        open = Kind.NONE;
+        text.setLength(0);
+    }
+
+    /**
+     * OpenAI's own event, as it sent it, but for the response id, which is the gateway's (the answer is stored under
+     * it, and a stream served from OpenAI looks like any other). Chunks with no event of their own are not sent.
+     */
+    private Buffer relay(ChatChunk c) {
+        if (c.raw() == null || !c.raw().is(RawJson.OPENAI_RESPONSES)) return null;
+        ObjectNode e = c.raw().body().deepCopy();
+        if (e.get("response") instanceof ObjectNode r) {
+            r.put("id", id);
+            String type = e.path("type").asText();
+            if (type.equals("response.completed") || type.equals("response.incomplete")) relayedResponse = r;
+        }
+        sequence = e.path("sequence_number").asInt(sequence) + 1;
+        byte[] json;
+        try {
+            json = MAPPER.writeValueAsBytes(e);
+        } catch (JsonProcessingException x) {
+            throw new IllegalStateException(x);
+        }
+        String type = e.path("type").asText("message");
+        return Buffer.buffer(json.length + 40).appendString("event: ").appendString(type).appendString("\ndata: ").appendBytes(json)
+                .appendString("\n\n");
+    }
+
+    @Override
+    public Buffer end() {
+        out = null;
+        if (Boolean.TRUE.equals(passThrough)) {
+            if (relayedResponse != null) onCompleted.accept(relayedResponse);
+            return null;
+        }
+        start();
+        close();
+        String status = ResponseObject.status(finish);
+        ObjectNode response = snapshot(status, usage == null ? Usage.ZERO : usage, null);
+        event(status.equals("completed") ? "response.completed" : "response.incomplete", F.objectNode().set("response", response));
+        onCompleted.accept(response);
+        return take();
+    }
+
+    @Override
+    public Buffer error(GatewayException e) {
+        out = null;
+        if (!Boolean.TRUE.equals(passThrough)) start();
+        event("response.failed", F.objectNode().set("response", snapshot("failed", usage, e)));
+        ObjectNode err = F.objectNode().put("code", e.code() != null ? e.code() : e.kind().openAiType())
+                .put("message", e.getMessage() == null ? "Unknown error" : e.getMessage());
+        if (e.param() == null) err.putNull("param");
+        else err.put("param", e.param());
+        ObjectNode inner = err.deepCopy().put("type", e.upstreamType() != null ? e.upstreamType() : e.kind().openAiType());
+        err.set("error", inner);
+        event("error", err);
+        return take();
+    }
+
+    private ObjectNode snapshot(String status, Usage u, GatewayException error) {
+        return ResponseObject.build(id, createdAt, model, status, output.deepCopy(), u, req, status.equals("incomplete")
+                ? ResponseObject.incompleteReason(finish) : null, error);
+    }
+
+    /** An event body about the open item: {@code item_id} and {@code output_index}. */
+    private ObjectNode item() {
+        return F.objectNode().put("item_id", itemId).put("output_index", outputIndex);
+    }
+
+    private void added(ObjectNode item) {
+        ObjectNode e = F.objectNode().put("output_index", outputIndex);
+        e.set("item", item);
+        event("response.output_item.added", e);
+    }
+
+    /** Appends one SSE event: its type in the body (first) and on the event line, and the next sequence number. */
+    private void event(String type, ObjectNode body) {
+        ObjectNode e = F.objectNode().put("type", type);
+        e.setAll(body);
+        e.put("sequence_number", sequence++);
+        byte[] json;
+        try {
+            json = MAPPER.writeValueAsBytes(e);
+        } catch (JsonProcessingException x) {
+            throw new IllegalStateException(x);
+        }
+        if (out == null) out = Buffer.buffer(json.length + type.length() + 20);
+        out.appendString("event: ").appendString(type).appendString("\ndata: ").appendBytes(json).appendString("\n\n");
+    }
+
+    private Buffer take() {
+        Buffer b = out;
+        out = null;
+        return b;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * OpenAI's Responses API ({@code POST /v1/responses}) as the simulator speaks it, for the gateway's pass-through to
+ * OpenAI deployments: the answer is the same {@link SimReply} as chat's (the input items read as chat messages), as a
+ * Response object or its typed event stream with sequence numbers. Offered a {@code web_search} tool, the model
+ * "searches" first: a {@code web_search_call} item precedes the answer, which only OpenAI's own API produces.
+ */
+final class ResponsesSim {
+    private ResponsesSim() {}
+
+    /** The 400 message for a request the real API refuses, or null. */
+    static String invalid(JsonObject req) {
+        if (!(req.getValue("model") instanceof String)) return "Missing required parameter: 'model'.";
+        Object input = req.getValue("input");
+        if (!(input instanceof String) && !(input instanceof JsonArray)) return "Missing required parameter: 'input'.";
+        if (req.getValue("messages") != null) return "Unknown parameter: 'messages'.";
+        return null;
+    }
+
+    /** The request as chat messages and function tools, which {@link SimReply} reads. */
+    static JsonObject asChat(JsonObject req) {
+        JsonArray messages = new JsonArray();
+        if (req.getValue("instructions") instanceof String s) messages.add(new JsonObject().put("role", "system").put("content", s));
+        Object input = req.getValue("input");
+        if (input instanceof String s) messages.add(new JsonObject().put("role", "user").put("content", s));
+        else {
+            for (Object o : (JsonArray) input) {
+                JsonObject item = (JsonObject) o;
+                String type = item.getString("type", "message");
+                switch (type) {
+                    case "message" -> messages.add(new JsonObject().put("role", item.getString("role")).put("content", text(item.getValue("content"))));
+                    case "function_call_output" -> messages.add(new JsonObject().put("role", "tool").put("content", text(item.getValue("output"))));
+                    case "function_call" -> messages.add(new JsonObject().put("role", "assistant").put("content", ""));
+                    default -> { }
+                }
+            }
+        }
+        JsonArray tools = new JsonArray();
+        if (req.getValue("tools") instanceof JsonArray ts) {
+            for (Object o : ts) {
+                JsonObject t = (JsonObject) o;
+                if ("function".equals(t.getString("type"))) {
+                    tools.add(new JsonObject().put("type", "function").put("function", new JsonObject().put("name", t.getString("name"))
+                            .put("parameters", t.getJsonObject("parameters"))));
+                }
+            }
+        }
+        JsonObject chat = new JsonObject().put("messages", messages);
+        if (!tools.isEmpty()) chat.put("tools", tools);
+        if (req.getValue("max_output_tokens") instanceof Number n) chat.put("max_completion_tokens", n);
+        return chat;
+    }
+
+    private static String text(Object content) {
+        if (content instanceof String s) return s;
+        StringBuilder sb = new StringBuilder();
+        if (content instanceof JsonArray parts) {
+            for (Object p : parts) if (p instanceof JsonObject part && part.getValue("text") instanceof String t) sb.append(t);
+        }
+        return sb.toString();
+    }
+
+    static boolean searches(JsonObject req) {
+        if (!(req.getValue("tools") instanceof JsonArray ts)) return false;
+        for (Object o : ts) if (o instanceof JsonObject t && String.valueOf(t.getString("type")).startsWith("web_search")) return true;
+        return false;
+    }
+
+    /** The output items of the answer. */
+    static JsonArray output(SimReply reply, boolean searched, String id) {
+        JsonArray out = new JsonArray();
+        if (searched) out.add(new JsonObject().put("id", "ws_" + id).put("type", "web_search_call").put("status", "completed")
+                .put("action", new JsonObject().put("type", "search").put("query", "simulated search")));
+        if (reply.toolName() != null) {
+            out.add(new JsonObject().put("id", "fc_" + id).put("type", "function_call").put("status", "completed")
+                    .put("call_id", "call_sim001").put("name", reply.toolName()).put("arguments", reply.toolArguments()));
+        } else {
+            out.add(message(id, reply.text(), "completed"));
+        }
+        return out;
+    }
+
+    private static JsonObject message(String id, String text, String status) {
+        JsonArray content = new JsonArray();
+        if (text != null) content.add(new JsonObject().put("type", "output_text").put("text", text).put("annotations", new JsonArray())
+                .put("logprobs", new JsonArray()));
+        return new JsonObject().put("id", "msg_" + id).put("type", "message").put("status", status).put("role", "assistant")
+                .put("content", content);
+    }
+
+    static JsonObject response(JsonObject req, String id, String model, String status, JsonArray output, SimReply reply, int cached) {
+        JsonObject r = new JsonObject().put("id", "resp_" + id).put("object", "response").put("created_at", System.currentTimeMillis() / 1000)
+                .put("status", status).putNull("error").putNull("incomplete_details").put("instructions", req.getValue("instructions"))
+                .put("max_output_tokens", req.getValue("max_output_tokens")).put("model", model).put("output", output)
+                .put("parallel_tool_calls", req.getValue("parallel_tool_calls", true))
+                .put("previous_response_id", req.getValue("previous_response_id"))
+                .put("reasoning", new JsonObject().putNull("effort").putNull("summary")).put("store", req.getValue("store", true))
+                .put("temperature", req.getValue("temperature", 1.0)).put("text", req.getValue("text", new JsonObject()
+                        .put("format", new JsonObject().put("type", "text"))))
+                .put("tool_choice", req.getValue("tool_choice", "auto")).put("tools", req.getValue("tools", new JsonArray()))
+                .put("top_p", req.getValue("top_p", 1.0)).put("truncation", "disabled")
+                .put("metadata", req.getValue("metadata", new JsonObject()));
+        if (status.equals("completed")) r.put("completed_at", System.currentTimeMillis() / 1000);
+        if (reply.truncated()) r.put("status", "incomplete").put("incomplete_details", new JsonObject().put("reason", "max_output_tokens"));
+        if (!status.equals("in_progress")) {
+            r.put("usage", new JsonObject().put("input_tokens", reply.promptTokens())
+                    .put("input_tokens_details", new JsonObject().put("cached_tokens", cached).put("cache_write_tokens", 0))
+                    .put("output_tokens", reply.completionTokens())
+                    .put("output_tokens_details", new JsonObject().put("reasoning_tokens", 0))
+                    .put("total_tokens", reply.promptTokens() + reply.completionTokens()));
+        }
+        return r;
+    }
+
+    /** The event stream: created, in_progress, each item added / filled / done, completed; SSE frames with event lines. */
+    static List<String> events(JsonObject req, String id, String model, SimReply reply, boolean searched, int cached) {
+        List<JsonObject> events = new ArrayList<>();
+        events.add(new JsonObject().put("type", "response.created").put("response", response(req, id, model, "in_progress", new JsonArray(), reply, cached)));
+        events.add(new JsonObject().put("type", "response.in_progress").put("response", response(req, id, model, "in_progress", new JsonArray(), reply, cached)));
+        JsonArray output = output(reply, searched, id);
+        for (int i = 0; i < output.size(); i++) {
+            JsonObject item = output.getJsonObject(i);
+            String itemId = item.getString("id");
+            switch (item.getString("type")) {
+                case "message" -> {
+                    events.add(new JsonObject().put("type", "response.output_item.added").put("output_index", i).put("item", message(id, null, "in_progress")));
+                    JsonObject empty = new JsonObject().put("type", "output_text").put("text", "").put("annotations", new JsonArray()).put("logprobs", new JsonArray());
+                    events.add(part("response.content_part.added", itemId, i).put("part", empty));
+                    String text = reply.text();
+                    for (int at = 0; at < text.length(); at += 8) {
+                        events.add(part("response.output_text.delta", itemId, i).put("delta", text.substring(at, Math.min(text.length(), at + 8)))
+                                .put("logprobs", new JsonArray()));
+                    }
+                    events.add(part("response.output_text.done", itemId, i).put("text", text).put("logprobs", new JsonArray()));
+                    events.add(part("response.content_part.done", itemId, i).put("part", item.getJsonArray("content").getJsonObject(0)));
+                }
+                case "function_call" -> {
+                    events.add(new JsonObject().put("type", "response.output_item.added").put("output_index", i)
+                            .put("item", item.copy().put("arguments", "").put("status", "in_progress")));
+                    events.add(new JsonObject().put("type", "response.function_call_arguments.delta").put("item_id", itemId)
+                            .put("output_index", i).put("delta", item.getString("arguments")));
+                    events.add(new JsonObject().put("type", "response.function_call_arguments.done").put("item_id", itemId)
+                            .put("output_index", i).put("name", item.getString("name")).put("arguments", item.getString("arguments")));
+                }
+                default -> events.add(new JsonObject().put("type", "response.output_item.added").put("output_index", i)
+                        .put("item", item.copy().put("status", "in_progress")));
+            }
+            events.add(new JsonObject().put("type", "response.output_item.done").put("output_index", i).put("item", item));
+        }
+        JsonObject done = response(req, id, model, "completed", output, reply, cached);
+        events.add(new JsonObject().put("type", done.getString("status").equals("completed") ? "response.completed" : "response.incomplete")
+                .put("response", done));
+        List<String> frames = new ArrayList<>(events.size());
+        for (int n = 0; n < events.size(); n++) {
+            JsonObject e = events.get(n).put("sequence_number", n);
+            frames.add(SimStream.namedFrame(e.getString("type"), e.encode()));
+        }
+        return frames;
+    }
+
+    private static JsonObject part(String type, String itemId, int index) {
+        return new JsonObject().put("type", type).put("item_id", itemId).put("output_index", index).put("content_index", 0);
+    }
+}

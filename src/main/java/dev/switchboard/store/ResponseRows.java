@@ -1,0 +1,74 @@
+package dev.switchboard.store;
+
+import dev.switchboard.model.StoredResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * The {@code responses} table (V5): stored Responses-API answers. Every method blocks; callers run it off the
+ * event loop. A row of another owner, or past its expiry, reads as absent.
+ */
+public final class ResponseRows {
+    private final Database db;
+
+    public ResponseRows(Database db) { this.db = db; }
+
+    public void insert(StoredResponse r) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO responses (response_id, key_id, created_at, expires_at, body, "
+                    + "conversation) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, r.id());
+                ps.setString(2, r.owner());
+                ps.setLong(3, r.createdAt());
+                ps.setLong(4, r.expiresAt());
+                ps.setString(5, r.body());
+                ps.setString(6, r.conversation());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The row when it exists, belongs to {@code owner} and has not expired at {@code nowMillis}; else null. */
+    public StoredResponse find(String id, String owner, long nowMillis) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT response_id, key_id, created_at, expires_at, body, conversation "
+                    + "FROM responses WHERE response_id = ? AND key_id = ? AND expires_at > ?")) {
+                ps.setString(1, id);
+                ps.setString(2, owner);
+                ps.setLong(3, nowMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return null;
+                    return new StoredResponse(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+                            rs.getString(6));
+                }
+            }
+        });
+    }
+
+    /** Deletes the owner's row; true when there was one (expired rows count as absent). */
+    public boolean delete(String id, String owner, long nowMillis) {
+        return db.transaction(c -> delete(c, "DELETE FROM responses WHERE response_id = ? AND key_id = ? AND expires_at > ?",
+                id, owner, nowMillis) > 0);
+    }
+
+    /** Removes every expired row; returns how many. */
+    public int purgeExpired(long nowMillis) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM responses WHERE expires_at <= ?")) {
+                ps.setLong(1, nowMillis);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static int delete(Connection c, String sql, String id, String owner, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id);
+            ps.setString(2, owner);
+            ps.setLong(3, now);
+            return ps.executeUpdate();
+        }
+    }
+}

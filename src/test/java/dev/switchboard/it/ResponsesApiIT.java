@@ -1,0 +1,459 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
+import com.openai.models.Reasoning;
+import com.openai.models.ReasoningEffort;
+import com.openai.models.responses.EasyInputMessage;
+import com.openai.models.responses.FunctionTool;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseStreamEvent;
+import com.openai.models.responses.WebSearchTool;
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.OpenAiSchemas;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * OpenAI's Responses API through the gateway with the official OpenAI Java SDK's Responses client, against
+ * OpenAI-, Anthropic- and Gemini-backed aliases on the simulator: text, stream, the full tool loop, structured
+ * output, previous_response_id, stored responses. Raw answers and every stream event are validated against the
+ * Responses schemas of OpenAI's published spec.
+ */
+class ResponsesApiIT {
+    static TestGateway gw;
+    static OpenAIClient client;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.standard();
+        client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        gw.close();
+    }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    static FunctionTool weather() {
+        return FunctionTool.builder().name("get_weather").description("Weather of a city").strict(false)
+                .parameters(FunctionTool.Parameters.builder().putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of("location", Map.of("type", "string"))))
+                        .build()).build();
+    }
+
+    static String text(Response r) {
+        StringBuilder sb = new StringBuilder();
+        for (ResponseOutputItem item : r.output()) {
+            if (item.isMessage()) item.asMessage().content().forEach(c -> c.outputText().ifPresent(t -> sb.append(t.text())));
+        }
+        return sb.toString();
+    }
+
+    static ResponseFunctionToolCall functionCall(Response r) {
+        return r.output().stream().filter(ResponseOutputItem::isFunctionCall).map(ResponseOutputItem::asFunctionCall).findFirst().orElseThrow();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "claude", "gemini"})
+    void textThroughTheSdk(String alias) {
+        Response r = client.responses().create(ResponseCreateParams.builder().model(alias).instructions("Be brief.")
+                .input("hello responses").temperature(0.2).maxOutputTokens(200L).build());
+        r.validate();
+        assertThat(text(r)).isEqualTo("Hello from the simulator! You said: hello responses");
+        assertThat(r.id()).startsWith("resp_");
+        assertThat(r.status()).hasValueSatisfying(s -> assertThat(s.asString()).isEqualTo("completed"));
+        assertThat(r.usage().orElseThrow().inputTokens()).isPositive();
+        assertThat(r.usage().orElseThrow().outputTokens()).isPositive();
+        assertThat(r.instructions()).isPresent();
+        String upstream = gw.simulator.last().body().encode();
+        assertThat(upstream).contains("Be brief.").contains("hello responses");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "claude", "gemini"})
+    void rawAnswerValidatesAgainstTheSpecAndCarriesTheGatewayHeaders(String alias) {
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"%s","input":[{"role":"user","content":[{"type":"input_text","text":"hi"}]}],"metadata":{"app":"t"}}"""
+                .formatted(alias));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("Response", r.body());
+        JsonObject body = new JsonObject(r.body());
+        assertThat(body.getJsonObject("metadata").getString("app")).isEqualTo("t");
+        JsonObject usage = body.getJsonObject("usage");
+        assertThat(usage.getJsonObject("input_tokens_details").getInteger("cached_tokens")).isNotNull();
+        assertThat(usage.getJsonObject("output_tokens_details").getInteger("reasoning_tokens")).isNotNull();
+        assertThat(r.headers().firstValue("x-request-id")).isPresent();
+        assertThat(r.headers().firstValue("x-switchboard-request-id")).isEqualTo(r.headers().firstValue("x-request-id"));
+        assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("primary");
+        assertThat(r.headers().firstValue("x-switchboard-model")).isPresent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "claude", "gemini"})
+    void streamThroughTheSdk(String alias) {
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(ResponseCreateParams.builder()
+                .model(alias).input("stream please").build())) {
+            s.stream().forEach(events::add);
+        }
+        assertThat(events.get(0).isCreated()).isTrue();
+        assertThat(events.get(1).isInProgress()).isTrue();
+        assertThat(events.get(events.size() - 1).isCompleted()).isTrue();
+        StringBuilder text = new StringBuilder();
+        events.forEach(e -> e.outputTextDelta().ifPresent(d -> text.append(d.delta())));
+        assertThat(text.toString()).isEqualTo("Hello from the simulator! You said: stream please");
+        Response done = events.get(events.size() - 1).asCompleted().response();
+        done.validate();
+        assertThat(text(done)).isEqualTo(text.toString());
+        assertThat(done.usage().orElseThrow().outputTokens()).isPositive();
+    }
+
+    /** Every event of a raw stream against its schema, sequence numbers 0, 1, 2, … and the expected order. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "claude", "gemini"})
+    void rawStreamEventsValidateAgainstTheSpec(String alias) {
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"%s","input":"stream please","stream":true}""".formatted(alias));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> types = validatedEvents(r.body());
+        assertThat(types).containsSubsequence("response.created", "response.in_progress", "response.output_item.added",
+                "response.content_part.added", "response.output_text.delta", "response.output_text.done",
+                "response.content_part.done", "response.output_item.done", "response.completed");
+        assertThat(types.get(types.size() - 1)).isEqualTo("response.completed");
+    }
+
+    /** Validates each event against its schema, checks the sequence numbers and the event line; returns the types. */
+    static List<String> validatedEvents(String sse) {
+        List<String> types = new ArrayList<>();
+        int expected = 0;
+        for (String block : sse.split("\n\n")) {
+            if (block.isBlank()) continue;
+            String[] lines = block.split("\n");
+            assertThat(lines[0]).startsWith("event: ");
+            assertThat(lines[1]).startsWith("data: ");
+            JsonObject e = new JsonObject(lines[1].substring(6));
+            String type = e.getString("type");
+            assertThat(lines[0].substring(7)).isEqualTo(type);
+            assertThat(e.getInteger("sequence_number")).as(block).isEqualTo(expected++);
+            OpenAiSchemas.assertValid(schemaOf(type), lines[1].substring(6));
+            types.add(type);
+        }
+        return types;
+    }
+
+    static String schemaOf(String type) {
+        return switch (type) {
+            case "response.created" -> "ResponseCreatedEvent";
+            case "response.in_progress" -> "ResponseInProgressEvent";
+            case "response.completed" -> "ResponseCompletedEvent";
+            case "response.incomplete" -> "ResponseIncompleteEvent";
+            case "response.failed" -> "ResponseFailedEvent";
+            case "error" -> "ResponseErrorEvent";
+            case "response.output_item.added" -> "ResponseOutputItemAddedEvent";
+            case "response.output_item.done" -> "ResponseOutputItemDoneEvent";
+            case "response.content_part.added" -> "ResponseContentPartAddedEvent";
+            case "response.content_part.done" -> "ResponseContentPartDoneEvent";
+            case "response.output_text.delta" -> "ResponseTextDeltaEvent";
+            case "response.output_text.done" -> "ResponseTextDoneEvent";
+            case "response.refusal.delta" -> "ResponseRefusalDeltaEvent";
+            case "response.refusal.done" -> "ResponseRefusalDoneEvent";
+            case "response.function_call_arguments.delta" -> "ResponseFunctionCallArgumentsDeltaEvent";
+            case "response.function_call_arguments.done" -> "ResponseFunctionCallArgumentsDoneEvent";
+            case "response.reasoning_summary_part.added" -> "ResponseReasoningSummaryPartAddedEvent";
+            case "response.reasoning_summary_part.done" -> "ResponseReasoningSummaryPartDoneEvent";
+            case "response.reasoning_summary_text.delta" -> "ResponseReasoningSummaryTextDeltaEvent";
+            case "response.reasoning_summary_text.done" -> "ResponseReasoningSummaryTextDoneEvent";
+            default -> throw new AssertionError("unexpected event type " + type);
+        };
+    }
+
+    /** The whole tool loop with the items sent back (what Codex CLI does, with store: false). */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "claude", "gemini", "gemini3"})
+    void toolLoopWithItemsSentBack(String alias) {
+        EasyInputMessage ask = EasyInputMessage.builder().role(EasyInputMessage.Role.USER).content("weather in Paris?").build();
+        Response first = client.responses().create(ResponseCreateParams.builder().model(alias).store(false)
+                .inputOfResponse(List.of(ResponseInputItem.ofEasyInputMessage(ask))).addTool(weather()).build());
+        first.validate();
+        ResponseFunctionToolCall call = functionCall(first);
+        assertThat(call.name()).isEqualTo("get_weather");
+        assertThat(new JsonObject(call.arguments()).containsKey("location")).isTrue();
+
+        Response second = client.responses().create(ResponseCreateParams.builder().model(alias).store(false)
+                .inputOfResponse(List.of(ResponseInputItem.ofEasyInputMessage(ask), ResponseInputItem.ofFunctionCall(call),
+                        ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder().callId(call.callId())
+                                .output("sunny").build())))
+                .addTool(weather()).build());
+        assertThat(text(second)).isEqualTo("The tool returned: sunny");
+        // store: false kept nothing
+        assertThatThrownBy(() -> client.responses().retrieve(second.id())).isInstanceOf(NotFoundException.class);
+    }
+
+    /** The tool loop continued by previous_response_id: the gateway rebuilds the conversation for the provider. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "claude", "gemini", "gemini3"})
+    void toolLoopByPreviousResponseId(String alias) {
+        Response first = client.responses().create(ResponseCreateParams.builder().model(alias).input("weather in Paris?")
+                .addTool(weather()).build());
+        ResponseFunctionToolCall call = functionCall(first);
+        Response second = client.responses().create(ResponseCreateParams.builder().model(alias).previousResponseId(first.id())
+                .inputOfResponse(List.of(ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                        .callId(call.callId()).output("rainy").build())))
+                .addTool(weather()).build());
+        assertThat(text(second)).isEqualTo("The tool returned: rainy");
+        assertThat(second.previousResponseId()).hasValue(first.id());
+        assertThat(gw.simulator.last().body().encode()).contains("weather in Paris?");
+
+        // A third turn continues the second: the whole chain reaches the provider.
+        Response third = client.responses().create(ResponseCreateParams.builder().model(alias).previousResponseId(second.id())
+                .input("thanks").build());
+        assertThat(text(third)).isEqualTo("Hello from the simulator! You said: thanks");
+        String upstream = gw.simulator.last().body().encode();
+        assertThat(upstream).contains("weather in Paris?").contains("rainy").contains("The tool returned: rainy");
+    }
+
+    @Test
+    void streamedToolCallEmitsArgumentEventsAndValidates() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"claude","input":"weather?","stream":true,"tools":[{"type":"function","name":"get_weather",
+                 "parameters":{"type":"object","properties":{"location":{"type":"string"}}}}]}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> types = validatedEvents(r.body());
+        assertThat(types).containsSubsequence("response.output_item.added", "response.function_call_arguments.delta",
+                "response.function_call_arguments.done", "response.output_item.done", "response.completed");
+        // the SDK sees the same call in the completed response
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(ResponseCreateParams.builder()
+                .model("gpt").input("weather?").addTool(weather()).build())) {
+            s.stream().forEach(events::add);
+        }
+        Response done = events.get(events.size() - 1).asCompleted().response();
+        assertThat(functionCall(done).name()).isEqualTo("get_weather");
+        String args = events.stream().filter(e -> e.functionCallArgumentsDone().isPresent())
+                .map(e -> e.functionCallArgumentsDone().get().arguments()).findFirst().orElseThrow();
+        assertThat(args).isEqualTo(functionCall(done).arguments());
+    }
+
+    @Test
+    void previousResponseIdRebuildsTheConversationAndStoredResponsesCanBeReadAndDeleted() {
+        Response first = client.responses().create(ResponseCreateParams.builder().model("claude").input("My name is Ada.").build());
+        Response second = client.responses().create(ResponseCreateParams.builder().model("gemini").previousResponseId(first.id())
+                .input("What is my name?").build());
+        String upstream = gw.simulator.last().body().encode();
+        assertThat(upstream).contains("My name is Ada.").contains("Hello from the simulator! You said: My name is Ada.")
+                .contains("What is my name?");
+        assertThat(text(second)).isEqualTo("Hello from the simulator! You said: What is my name?");
+
+        Response again = client.responses().retrieve(second.id());
+        assertThat(again.id()).isEqualTo(second.id());
+        assertThat(text(again)).isEqualTo(text(second));
+        HttpResponse<String> raw = Http.get(gw.v1() + "/responses/" + first.id(), TestGateway.MASTER_KEY);
+        OpenAiSchemas.assertValid("Response", raw.body());
+
+        client.responses().delete(first.id());
+        assertThatThrownBy(() -> client.responses().retrieve(first.id())).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> client.responses().delete(first.id())).isInstanceOf(NotFoundException.class);
+        // the deleted response cannot be continued
+        assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model("gpt")
+                .previousResponseId(first.id()).input("again").build()))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining(first.id());
+    }
+
+    @Test
+    void structuredOutputReachesTheProviderAsItsJsonSchema() {
+        String format = """
+                {"format":{"type":"json_schema","name":"person","strict":true,
+                 "schema":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}}}""";
+        // to OpenAI: passed through, text.format as written
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"input\":\"a person\",\"text\":" + format + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("Response", r.body());
+        assertThat(gw.simulator.last().path()).isEqualTo("/v1/responses");
+        assertThat(gw.simulator.last().body().getJsonObject("text").getJsonObject("format").getString("name")).isEqualTo("person");
+        assertThat(new JsonObject(r.body()).getJsonObject("text").getJsonObject("format").getString("name")).isEqualTo("person");
+
+        // to Anthropic: translated into its structured-output form, echoed back in the Response
+        r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"input\":\"a person\",\"text\":" + format + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("Response", r.body());
+        assertThat(gw.simulator.last().body().encode()).contains("additionalProperties").contains("required");
+        assertThat(new JsonObject(r.body()).getJsonObject("text").getJsonObject("format").getString("name")).isEqualTo("person");
+
+        r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"gemini","input":"a person","text":{"format":{"type":"json_object"}}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getString("responseMimeType")).isEqualTo("application/json");
+    }
+
+    /** To an OpenAI deployment the request goes to /v1/responses as written (only model replaced): built-in tools run. */
+    @Test
+    void openAiDeploymentsReceiveTheRequestAsWrittenAndRunBuiltInTools() {
+        String body = """
+                {"model":"gpt","input":"news?","tools":[{"type":"web_search"}],"include":["web_search_call.action.sources"],
+                 "a_field_from_the_future":{"x":1}}""";
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("Response", r.body());
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(gw.simulator.last().path()).isEqualTo("/v1/responses");
+        assertThat(sent.copy().put("model", "gpt")).isEqualTo(new JsonObject(body));
+        assertThat(sent.getString("model")).isEqualTo("gpt-4o-mini");
+        JsonObject answer = new JsonObject(r.body());
+        assertThat(answer.getJsonArray("output").getJsonObject(0).getString("type")).isEqualTo("web_search_call");
+        assertThat(answer.getString("id")).startsWith("resp_");
+        assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
+        // stored under the gateway's id
+        HttpResponse<String> stored = Http.get(gw.v1() + "/responses/" + answer.getString("id"), TestGateway.MASTER_KEY);
+        assertThat(new JsonObject(stored.body()).getJsonArray("output")).isEqualTo(answer.getJsonArray("output"));
+
+        // streamed: OpenAI's own events relayed, under the gateway's response id
+        HttpResponse<String> s = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, body.replace("\"news?\"", "\"news?\",\"stream\":true"));
+        List<String> types = validatedEvents(s.body());
+        assertThat(types).containsSubsequence("response.created", "response.output_item.added", "response.output_item.done",
+                "response.output_text.delta", "response.completed");
+        JsonObject completed = new JsonObject(Http.sseData(s.body()).get(types.size() - 1)).getJsonObject("response");
+        assertThat(completed.getString("id")).startsWith("resp_").isNotEqualTo(answer.getString("id"));
+        assertThat(new JsonObject(Http.sseData(s.body()).get(0)).getJsonObject("response").getString("id")).isEqualTo(completed.getString("id"));
+        assertThat(completed.getJsonArray("output").getJsonObject(0).getString("type")).isEqualTo("web_search_call");
+        assertThat(completed.getJsonObject("usage").getInteger("output_tokens")).isPositive();
+    }
+
+    @Test
+    void builtInToolIsA400NamingItWhereItCannotRun() {
+        assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model("claude").input("news?")
+                .addTool(WebSearchTool.builder().type(WebSearchTool.Type.WEB_SEARCH).build()).build()))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("web_search");
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"gemini","input":"x","tools":[{"type":"code_interpreter","container":{"type":"auto"}}]}""");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonObject err = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(err.getString("message")).contains("code_interpreter").contains("gemini/gemini-2.5-flash");
+        assertThat(err.getString("param")).isEqualTo("tools[0].type");
+        assertThat(err.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(gw.simulator.received()).isEmpty();
+        // a continued conversation is rebuilt and translated by the gateway, so not even OpenAI can take one there
+        Response first = client.responses().create(ResponseCreateParams.builder().model("gpt").input("hi").build());
+        r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"gpt","input":"x","previous_response_id":"%s","tools":[{"type":"file_search","vector_store_ids":["vs_1"]}]}"""
+                .formatted(first.id()));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("file_search");
+    }
+
+    /** Namespaced function tools (Codex CLI's multi-agent tools) reach every provider flattened and come back split. */
+    @ParameterizedTest
+    @ValueSource(strings = {"claude", "gemini"})
+    void namespacedToolsRoundTrip(String alias) {
+        String tools = """
+                [{"type":"namespace","name":"agents","description":"Sub-agents","tools":[{"type":"function","name":"spawn_agent",
+                  "description":"Start one","strict":false,"parameters":{"type":"object","properties":{"task":{"type":"string"}}}}]}]""";
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"" + alias + "\",\"store\":false,\"input\":\"go\",\"tools\":" + tools + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("Response", r.body());
+        JsonObject call = new JsonObject(r.body()).getJsonArray("output").getJsonObject(0);
+        assertThat(call.getString("name")).isEqualTo("spawn_agent");
+        assertThat(call.getString("namespace")).isEqualTo("agents");
+        assertThat(gw.simulator.last().body().encode()).contains("agents__spawn_agent");
+
+        String input = new JsonArray().add(new JsonObject().put("role", "user").put("content", "go")).add(call)
+                .add(new JsonObject().put("type", "function_call_output").put("call_id", call.getString("call_id")).put("output", "started"))
+                .encode();
+        r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"" + alias + "\",\"stream\":true,\"input\":" + input + ",\"tools\":" + tools + "}");
+        validatedEvents(r.body());
+        assertThat(r.body()).contains("The tool returned: started");
+    }
+
+    @Test
+    void badInputIsAnOpenAiError() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"gpt","input":[{"type":"function_call_output","output":"x"}]}""");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("input[0].call_id");
+        r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, "{\"model\":\"nope\",\"input\":\"x\"}");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("model_not_found");
+        r = Http.post(gw.v1() + "/responses", "sk-wrong", "{\"model\":\"gpt\",\"input\":\"x\"}");
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().firstValue("x-request-id")).isPresent();
+        r = Http.get(gw.v1() + "/responses/resp_unknown", TestGateway.MASTER_KEY);
+        assertThat(r.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void reasoningEffortGivesReasoningSummaryEvents() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"claude","input":"think","stream":true,"reasoning":{"effort":"high"}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> types = validatedEvents(r.body());
+        assertThat(types).containsSubsequence("response.output_item.added", "response.reasoning_summary_part.added",
+                "response.reasoning_summary_text.delta", "response.reasoning_summary_text.done", "response.output_item.done",
+                "response.output_text.delta", "response.completed");
+        Response plain = client.responses().create(ResponseCreateParams.builder().model("claude").input("think")
+                .reasoning(Reasoning.builder().effort(ReasoningEffort.HIGH).build()).build());
+        assertThat(plain.output().get(0).isReasoning()).isTrue();
+        assertThat(plain.output().get(0).asReasoning().summary().get(0).text()).isNotEmpty();
+        assertThat(gw.simulator.last().body().getJsonObject("thinking").getString("type")).isEqualTo("enabled");
+    }
+
+    @Test
+    void aBrokenStreamEndsInFailureThatTheSdkRaises() {
+        gw.simulator.enqueue(SimBehaviour.cutAfter(2));
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"gpt","input":"a long answer please","stream":true}""");
+        List<String> types = validatedEvents(r.body());
+        assertThat(types).doesNotContain("response.completed");
+        assertThat(types.subList(types.size() - 2, types.size())).containsExactly("response.failed", "error");
+
+        gw.simulator.enqueue(SimBehaviour.cutAfter(2));
+        assertThatThrownBy(() -> {
+            try (StreamResponse<ResponseStreamEvent> s = client.responses().createStreaming(ResponseCreateParams.builder()
+                    .model("gpt").input("a long answer please").build())) {
+                s.stream().forEach(e -> { });
+            }
+        }).isInstanceOf(com.openai.errors.SseException.class);
+    }
+
+    @Test
+    void storedResponsesBelongToTheirCaller() {
+        Response mine = client.responses().create(ResponseCreateParams.builder().model("gpt").input("secret").build());
+        String otherKey = new dev.switchboard.support.Admin(gw).generate(new JsonObject()).getString("key");
+        HttpResponse<String> r = Http.get(gw.v1() + "/responses/" + mine.id(), otherKey);
+        assertThat(r.statusCode()).isEqualTo(404);
+        r = Http.post(gw.v1() + "/responses", otherKey, """
+                {"model":"gpt","input":"x","previous_response_id":"%s"}""".formatted(mine.id()));
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("previous_response_id");
+    }
+}
