@@ -129,7 +129,7 @@ public final class Gateway {
         }
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger);
-        ResponseCache cache = responseCache(vertx, config, router.aliases());
+        ResponseCache cache = responseCache(vertx, config, router, metering);
         Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices, cache);
         List<String> warnings = new ArrayList<>();
         return new Gateway(config, http, router, meters, stages(targets, metering, cache),
@@ -175,7 +175,8 @@ public final class Gateway {
      * The response cache: {@code litellm_settings.cache: true} caches every alias but those whose deployment says
      * {@code cache: false}; without it, only aliases whose deployment says {@code cache: true}.
      */
-    private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, java.util.Set<String> aliases) {
+    private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, ModelRouter router, Metering metering) {
+        java.util.Set<String> aliases = router.aliases();
         CacheSettings s = CacheSettings.from(config.litellmSettings());
         java.util.Set<String> on = new java.util.LinkedHashSet<>();
         java.util.Set<String> off = new java.util.HashSet<>();
@@ -186,8 +187,10 @@ public final class Gateway {
         }
         if (s.enabled()) on.addAll(aliases);
         on.removeAll(off);
+        dev.switchboard.cache.semantic.SemanticCache semantic = s.semantic() && !on.isEmpty()
+                ? SemanticWiring.create(vertx, s, router, metering) : null;
         ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)
-                : ResponseCache.storeFor(vertx, s), on, System::currentTimeMillis);
+                : ResponseCache.storeFor(vertx, s), semantic, on, System::currentTimeMillis);
         if (!on.isEmpty()) {
             org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {} for {} (ttl {} s, namespace {})",
                     cache.store().describe(), on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'");
@@ -263,6 +266,7 @@ public final class Gateway {
      */
     public void shutdown() {
         store.cache().store().close();
+        if (store.cache().semantic() != null) store.cache().semantic().close();
         store.ledger().close();
         store.db().close();
         http.close();
