@@ -9,10 +9,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * threshold and a match is either served, or verified ("explored"), or missed; unlike vCache's per-entry sigmoid fit,
  * which needs several observations per entry before it serves anything, the decision combines:
  * <ul>
- *   <li>a shared calibration: verification outcomes counted per similarity bin (0.005 wide); a match at similarity
- *       {@code s} is served unverified only when a 95 % upper confidence bound (Wilson) on the error rate of every
- *       observed match at {@code s} or above is at most the chosen rate, so the bound holds for questions the cache has
- *       never seen (it is a bound on the rate over the similarity range, not a fit per question);</li>
+ *   <li>a shared calibration: candidates and verification outcomes counted per similarity bin (0.005 wide). The rate
+ *       bounded is vCache's: the share of lookups that found a candidate and were answered wrongly. Serving unverified
+ *       from similarity {@code s} up gives about {@code P(wrong | ≥ s) · P(≥ s)} of them; a match is served unverified
+ *       only when that product, with a 95 % upper confidence bound (Wilson) on {@code P(wrong | ≥ s)} from at least
+ *       {@value #MIN_EVIDENCE} verifications, is at most the chosen rate. It is a bound over the similarity range, not a
+ *       fit per question, so it holds for questions the cache has never seen;</li>
  *   <li>the entry's own threshold: an entry that was once verified wrong at similarity {@code w} serves nothing at or
  *       below {@code w} unverified again (its questions have close neighbours that mean something else);</li>
  *   <li>exploration: a small share of would-be serves ({@code explore}, 5 %) is verified anyway, so the counts keep
@@ -27,12 +29,14 @@ public final class OnlineThresholds {
 
     private static final double BIN = 0.005;
     private static final double Z = 1.645; // one-sided 95 %
+    static final int MIN_EVIDENCE = 30;
     private final double maxErrorRate;
     private final double floor;
     private final double explore;
     private final int bins;
     private final AtomicLongArray right;
     private final AtomicLongArray wrong;
+    private final AtomicLongArray candidates;
 
     /**
      * @param maxErrorRate the user's bound on the share of served matches that are wrong
@@ -46,11 +50,13 @@ public final class OnlineThresholds {
         this.bins = (int) Math.ceil((1 - floor) / BIN) + 1;
         this.right = new AtomicLongArray(bins);
         this.wrong = new AtomicLongArray(bins);
+        this.candidates = new AtomicLongArray(bins);
     }
 
     /** What to do with a match at {@code similarity} against an entry whose own threshold is {@code entryWrongAt}. */
     public Decision decide(double similarity, double entryWrongAt) {
         if (similarity < floor) return Decision.MISS;
+        candidates.incrementAndGet(bin(similarity));
         if (similarity <= entryWrongAt || upperErrorBound(similarity) > maxErrorRate) return Decision.VERIFY;
         return ThreadLocalRandom.current().nextDouble() < explore ? Decision.VERIFY : Decision.SERVE;
     }
@@ -61,17 +67,25 @@ public final class OnlineThresholds {
         (same ? right : wrong).incrementAndGet(bin(similarity));
     }
 
-    /** The Wilson upper bound on the error rate of matches at {@code similarity} or above (1 with no data). */
+    /**
+     * The share of candidate lookups that serving everything from {@code similarity} up would answer wrongly: the Wilson
+     * upper bound on the error of verified matches there, times the share of candidates there (1 with too little data).
+     */
     double upperErrorBound(double similarity) {
-        long r = 0, w = 0;
-        for (int b = bin(similarity); b < bins; b++) {
+        long r = 0, w = 0, tail = 0, all = 0;
+        int from = bin(similarity);
+        for (int b = 0; b < bins; b++) {
+            all += candidates.get(b);
+            if (b < from) continue;
             r += right.get(b);
             w += wrong.get(b);
+            tail += candidates.get(b);
         }
         long n = r + w;
-        if (n == 0) return 1;
+        if (n < MIN_EVIDENCE || all == 0) return 1;
         double p = (double) w / n, z2 = Z * Z;
-        return (p + z2 / (2 * n) + Z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n))) / (1 + z2 / n);
+        double upper = (p + z2 / (2 * n) + Z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n))) / (1 + z2 / n);
+        return upper * tail / all;
     }
 
     /** The lowest similarity served unverified now (1 when none is yet), for stats and logs. */
