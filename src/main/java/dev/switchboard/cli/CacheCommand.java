@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code switchboard cache}: the response cache's offline tools. */
 @Command(name = "cache", mixinStandardHelpOptions = true, version = Main.VERSION,
-        description = "The response cache's offline tools.", subcommands = CacheCommand.Eval.class)
+        description = "The response cache's offline tools.", subcommands = {CacheCommand.Eval.class, CacheCommand.Bench.class})
 final class CacheCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -60,6 +60,31 @@ final class CacheCommand implements Callable<Integer> {
             CacheEvaluation.Pairs use = limit == null ? all : all.first(limit);
             ProgressBar bar = new ProgressBar("embedding pairs", use.size());
             CacheEvaluation.run(use, name, verify, maxFalseHitRate, System.out, bar::update);
+            return 0;
+        }
+    }
+
+    /** {@code switchboard cache bench}: the semantic lookup's latency with many entries, and the memory an entry takes. */
+    @Command(name = "bench", mixinStandardHelpOptions = true, version = Main.VERSION,
+            description = "Semantic lookup latency (embed + HNSW search + guards) with N entries in one namespace, and memory an entry.")
+    static final class Bench implements Callable<Integer> {
+        @Option(names = "--pairs", required = true, paramLabel = "FILE.jsonl", description = "Questions to store and ask (the pairs' texts).")
+        Path pairs;
+        @Option(names = "--entries", defaultValue = "100000", paramLabel = "N", description = "Entries in the index (default ${DEFAULT-VALUE}).")
+        int entries;
+        @Option(names = "--lookups", defaultValue = "1000", paramLabel = "N", description = "Timed lookups (default ${DEFAULT-VALUE}).")
+        int lookups;
+        @Option(names = "--embedder", paramLabel = "NAME", description = "An in-process embedder (default: the shipped default).")
+        String embedder;
+
+        @Override
+        public Integer call() throws Exception {
+            String name = embedder == null ? CacheEvaluation.defaultEmbedder() : embedder;
+            if (!CacheEvaluation.embedders().contains(name)) {
+                System.err.println("switchboard cache bench: unknown embedder '" + name + "'; known: " + CacheEvaluation.embedders());
+                return 2;
+            }
+            CacheEvaluation.bench(CacheEvaluation.read(pairs), name, entries, lookups, System.out);
             return 0;
         }
     }

@@ -28,6 +28,11 @@ public final class CacheEvaluation {
     /** @throws IllegalArgumentException naming the file and line of a malformed pair */
     public static Pairs read(Path pairs) throws IOException { return new Pairs(PairEvaluation.read(pairs)); }
 
+    /** {@code switchboard cache bench}: lookup latency with {@code entries} entries, and memory an entry. */
+    public static void bench(Pairs pairs, String embedder, int entries, int lookups, PrintStream out) {
+        dev.switchboard.cache.semantic.SemanticBench.run(OnnxEmbedder.load(embedder), pairs.list(), entries, lookups, out);
+    }
+
     /** Prints the evaluation of {@code pairs} to {@code out}, reporting embedded pairs to {@code progress}. */
     public static void run(Pairs pairs, String embedder, boolean verify, Double maxFalseHitRate, PrintStream out,
                            IntConsumer progress) {

@@ -38,7 +38,7 @@ final class NamespaceIndex implements AutoCloseable {
 
     NamespaceIndex() {
         try {
-            IndexWriterConfig c = new IndexWriterConfig().setRAMBufferSizeMB(64).setCommitOnClose(false);
+            IndexWriterConfig c = new IndexWriterConfig().setRAMBufferSizeMB(256).setCommitOnClose(false);
             writer = new IndexWriter(new ByteBuffersDirectory(), c);
             searchers = new SearcherManager(writer, null);
         } catch (IOException e) {
@@ -69,8 +69,14 @@ final class NamespaceIndex implements AutoCloseable {
         dirty = true;
     }
 
-    /** The {@code k} nearest questions asked in {@code context}, best first. */
-    List<Hit> nearest(String context, float[] unitVector, int k) {
+    /**
+     * The {@code k} nearest questions asked in {@code context}, best first (the caller checks each hit's context). Most
+     * of a namespace's entries usually share one context (an app's system prompt and parameters), and a filter that
+     * matches most documents costs a bitset over all of them per query; so the graph is searched without the filter
+     * first, and only when none of the nearest share the context does a filtered search follow (cheap then: a filter
+     * that matches few documents makes Lucene compare those few exactly).
+     */
+    List<Hit> nearest(String context, float[] unitVector, int k, java.util.function.Predicate<String> inContext) {
         try {
             if (dirty) {
                 dirty = false;
@@ -78,16 +84,39 @@ final class NamespaceIndex implements AutoCloseable {
             }
             IndexSearcher s = searchers.acquire();
             try {
-                TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, unitVector, k, new TermQuery(new Term(CONTEXT, context))), k);
-                List<Hit> out = new ArrayList<>(top.scoreDocs.length);
-                var stored = s.storedFields();
-                for (ScoreDoc sd : top.scoreDocs) out.add(new Hit(stored.document(sd.doc).get(ID), 2 * sd.score - 1));
-                return out;
+                List<Hit> hits = search(s, new KnnFloatVectorQuery(VECTOR, unitVector, k * 2), k * 2);
+                List<Hit> same = new ArrayList<>(k);
+                for (Hit h : hits) if (same.size() < k && inContext.test(h.id())) same.add(h);
+                if (!same.isEmpty() || hits.isEmpty()) return same;
+                return search(s, new KnnFloatVectorQuery(VECTOR, unitVector, k, new TermQuery(new Term(CONTEXT, context))), k);
             } finally {
                 searchers.release(s);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Hit> search(IndexSearcher s, KnnFloatVectorQuery q, int k) throws IOException {
+        TopDocs top = s.search(q, k);
+        List<Hit> out = new ArrayList<>(top.scoreDocs.length);
+        var stored = s.storedFields();
+        for (ScoreDoc sd : top.scoreDocs) out.add(new Hit(stored.document(sd.doc).get(ID), 2 * sd.score - 1));
+        return out;
+    }
+
+    /** Segments in the index now (the bench reports it: every segment is a graph of its own to search). */
+    int segments() {
+        try {
+            searchers.maybeRefreshBlocking();
+            IndexSearcher s = searchers.acquire();
+            try {
+                return s.getIndexReader().leaves().size();
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            return -1;
         }
     }
 

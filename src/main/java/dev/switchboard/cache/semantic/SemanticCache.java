@@ -125,6 +125,13 @@ public final class SemanticCache implements AutoCloseable {
         });
     }
 
+    /** Stores an already embedded question (the bench fills 100,000 entries without embedding each). */
+    void rememberEmbedded(String namespace, String contextHash, String question, float[] unitVector, CachedAnswer answer) {
+        SemanticEntry e = new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer);
+        indexes.computeIfAbsent(namespace, k -> new NamespaceIndex()).add(e.id, contextHash, unitVector);
+        entries.put(e.id, e);
+    }
+
     /** Removes one entry. @return 1 when it was there */
     public int forget(String entryId) {
         SemanticEntry e = entries.asMap().remove(entryId);
@@ -159,6 +166,13 @@ public final class SemanticCache implements AutoCloseable {
                 refutations.sum(), online != null ? online.currentThreshold() : threshold, grey, embedder.name());
     }
 
+    /** Segments over all namespaces' indexes (for the bench). */
+    int segments() {
+        int n = 0;
+        for (NamespaceIndex i : indexes.values()) n += i.segments();
+        return n;
+    }
+
     /** Bytes the vector indexes hold, for the memory-per-entry figure. */
     public long indexBytes() {
         long b = 0;
@@ -180,7 +194,11 @@ public final class SemanticCache implements AutoCloseable {
         float[] v = embed(question);
         if (idx == null) return List.of();
         List<Candidate> out = new ArrayList<>();
-        for (NamespaceIndex.Hit h : idx.nearest(contextHash, v, CANDIDATES)) {
+        java.util.function.Predicate<String> inContext = id -> {
+            SemanticEntry e = entries.policy().getIfPresentQuietly(id); // not a use: LRU order stays
+            return e != null && e.context.equals(contextHash);
+        };
+        for (NamespaceIndex.Hit h : idx.nearest(contextHash, v, CANDIDATES, inContext)) {
             if (h.similarity() < grey) break;
             SemanticEntry e = entries.getIfPresent(h.id());
             if (e == null || !e.context.equals(contextHash) || !e.namespace.equals(namespace)) continue;
