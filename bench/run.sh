@@ -7,6 +7,9 @@
 #   (v) governance: the throughput of (a) through the gateway with a virtual key (a budget, rpm/tpm limits, an
 #       allowlist; made with POST /key/generate) beside the master key's: master key, virtual key, master key again
 #       in the same run; the ratio is to the mean of the two master-key windows (target: within 10 %)
+#   (x) exact cache: the non-stream throughput of (a) with every question different (so every request is a miss, then
+#       stored), through an alias with the exact cache on ("bench-cached") beside the same deployment without it:
+#       uncached, cached, uncached again; the ratio is to the mean of the two uncached windows (target: within 5 %)
 #
 # It starts the simulator and the gateway itself on free loopback ports, waits until both answer, runs
 # everything, stops what it started (also on Ctrl-C or an error) and prints a Markdown table, also written to
@@ -69,6 +72,7 @@ T_ADD_P50=0.2        # ms added at 1,000 req/s
 T_ADD_P99=1.0        # ms added at 1,000 req/s
 T_ADD_TTFB=1.0       # ms added to the first streamed chunk, p50
 T_VK_RATIO=0.90      # (v) virtual-key throughput / master-key throughput, non-stream and stream
+T_MISS_RATIO=0.95    # (x) cache-miss throughput through a cached alias / the same without the cache, non-stream
 MASTER_KEY="sk-bench-master-$(date +%s)-$$"   # the gateway's master key in this run (loopback only)
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -288,6 +292,12 @@ model_list:
       model: openai/gpt-4o-mini
       api_base: http://127.0.0.1:$sim_port/v1
       api_key: sk-bench
+  - model_name: bench-cached
+    litellm_params:
+      model: openai/gpt-4o-mini
+      api_base: http://127.0.0.1:$sim_port/v1
+      api_key: sk-bench
+      cache: true
 general_settings:
   master_key: $MASTER_KEY
   database_path: $work/gateway-$placement.db
@@ -334,17 +344,28 @@ EOF
     grep -qiE '^x-switchboard-cost: 0*\.0*[1-9]' <<<"$out" || { echo "$out" >&2; die "the virtual key's call was not priced (x-switchboard-cost)"; }
   done
 
+  # The cached alias stores an answer and answers the same question from it; bench's answers are never cached.
+  local cbody='{"model":"bench-cached","messages":[{"role":"user","content":"cached sanity"}]}'
+  for _ in 1 2; do
+    out=$(curl -s -i --max-time 5 -H 'content-type: application/json' -H "authorization: Bearer $MASTER_KEY" -d "$cbody" "$gw_url" || true)
+  done
+  grep -qi '^x-switchboard-cache: hit-exact' <<<"$out" || { echo "$out" >&2; die "bench-cached did not answer a repeat from the cache"; }
+  out=$(curl -s -i --max-time 5 -H 'content-type: application/json' -H "authorization: Bearer $MASTER_KEY" -d "$body_gw" "$gw_url" || true)
+  grep -qi '^x-switchboard-cache: hit' <<<"$out" && { echo "$out" >&2; die "bench (uncached) answered from a cache"; }
+
   # ---------------- JIT warm-up of both JVMs (nothing measured)
   declare -A rps errs cpu other lat ttfb
   local spec w name url model auth stream
   # (the gateway's share is split between the master key and the virtual key: the same code, plus governance)
-  for spec in "25|gateway|$gw_url|bench|$MASTER_KEY|0" "20|gateway-vk|$gw_url|bench|$vkey|0" "20|gateway|$gw_url|bench|$MASTER_KEY|1" \
-      "15|gateway-vk|$gw_url|bench|$vkey|1" "10|direct|$direct_url|gpt-4o-mini|sk-bench|0" "10|direct|$direct_url|gpt-4o-mini|sk-bench|1"; do
+  for spec in "20|gateway|$gw_url|bench|$MASTER_KEY|0" "20|gateway-vk|$gw_url|bench|$vkey|0" "20|gateway|$gw_url|bench|$MASTER_KEY|1" \
+      "15|gateway-vk|$gw_url|bench|$vkey|1" "5|gateway-cached|$gw_url|bench-cached|$MASTER_KEY|0" \
+      "10|direct|$direct_url|gpt-4o-mini|sk-bench|0" "10|direct|$direct_url|gpt-4o-mini|sk-bench|1"; do
     IFS='|' read -r w name url model auth stream <<<"$spec"
+    local unique=0; [ "$name" = gateway-cached ] && unique=1
     w=$(( JIT_WARMUP * w / 100 )); [ "$w" -ge 1 ] || continue
     log "[$placement] JIT warm-up: $name stream=$stream for ${w}s"
     # through measured(): it waits for a quiet machine and repeats the step if other processes took the CPU
-    BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream measured "warm.$name.$stream" \
+    BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream BENCH_UNIQUE=$unique measured "warm.$name.$stream" \
       "JIT warm-up $name stream=$stream ($placement)" "$work/warm.out" \
       "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${w}s" --timeout 5s -s "$here/post.lua" "$url"
   done
@@ -397,6 +418,26 @@ EOF
       log "[$placement]     ${rps[$target.$mode]} req/s, ${errs[$target.$mode]} errors; ${cpu[a.$target.$mode]}"
     done
   done
+
+  # ---------------- (x) a miss through an exact-cached alias: every question different, non-stream
+  local hits0 hits1
+  hits0=$(curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$gw_port/cache/ping" | sed -n 's/.*"hits":\([0-9]*\).*/\1/p')
+  for target in uncached cached uncached-again; do
+    model=bench; [ "$target" = cached ] && model=bench-cached
+    log "[$placement] (x) $target (every question different): warm-up ${WARMUP}s, then ${DURATION}s at $CONNS connections"
+    BENCH_MODEL=$model BENCH_AUTH=$MASTER_KEY BENCH_STREAM=0 BENCH_UNIQUE=1 \
+      bg_wait "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${WARMUP}s" --timeout 5s -s "$here/post.lua" "$gw_url" || true
+    f="$work/wrk.out"
+    BENCH_MODEL=$model BENCH_AUTH=$MASTER_KEY BENCH_STREAM=0 BENCH_UNIQUE=1 measured "x.$target" "(x) $target ($placement)" "$f" \
+      "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency -s "$here/post.lua" "$gw_url"
+    line=$(grep '^BENCH_RESULT' "$f") || die "no BENCH_RESULT line from wrk"
+    rps[x.$target]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+    errs[x.$target]=$(( $(kv errors_connect " $line") + $(kv errors_read " $line") + $(kv errors_write " $line") + $(kv errors_status " $line") + $(kv errors_timeout " $line") ))
+    log "[$placement]     ${rps[x.$target]} req/s, ${errs[x.$target]} errors; ${cpu[x.$target]}"
+  done
+  # every one of them was a miss: the cache's hit count did not move
+  hits1=$(curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$gw_port/cache/ping" | sed -n 's/.*"hits":\([0-9]*\).*/\1/p')
+  [ "${hits1:-x}" = "${hits0:-y}" ] || die "(x): the cache answered $(( ${hits1:-0} - ${hits0:-0} )) of the unique questions (hits ${hits0:-?} -> ${hits1:-?})"
 
   # ---------------- (b) added latency at a fixed rate: LoadGen rate (open loop)
   for target in direct gateway; do
@@ -456,9 +497,14 @@ EOF
   vk_n=$(calc %.2f "${rps[gateway-vk.nonstream]}/$m_n"); vk_s=$(calc %.2f "${rps[gateway-vk.stream]}/$m_s")
   drift_n=$(calc %+.0f "100*(${rps[gateway-again.nonstream]}-${rps[gateway.nonstream]})/${rps[gateway.nonstream]}")
   drift_s=$(calc %+.0f "100*(${rps[gateway-again.stream]}-${rps[gateway.stream]})/${rps[gateway.stream]}")
+  # (x): the cached alias's misses against the mean of the uncached windows before and after
+  local m_x miss_x drift_x
+  m_x=$(calc %.0f "(${rps[x.uncached]}+${rps[x.uncached-again]})/2")
+  miss_x=$(calc %.2f "${rps[x.cached]}/$m_x")
+  drift_x=$(calc %+.0f "100*(${rps[x.uncached-again]}-${rps[x.uncached]})/${rps[x.uncached]}")
   local e_note=""
   for k in direct.nonstream gateway.nonstream gateway-vk.nonstream gateway-again.nonstream \
-      direct.stream gateway.stream gateway-vk.stream gateway-again.stream; do
+      direct.stream gateway.stream gateway-vk.stream gateway-again.stream x.uncached x.cached x.uncached-again; do
     [ "${errs[$k]}" -gt 0 ] && e_note+=" ${k}: ${errs[$k]} wrk errors;"
   done
   for k in direct gateway; do
@@ -474,24 +520,26 @@ EOF
   local d6 d7
   d6=$(flag a.gateway.nonstream a.gateway-vk.nonstream a.gateway-again.nonstream)
   d7=$(flag a.gateway.stream a.gateway-vk.stream a.gateway-again.stream)
+  local d8; d8=$(flag x.uncached x.cached x.uncached-again)
   d3=$(flag b.direct b.gateway); d4=$d3; d5=$(flag c.direct c.gateway)
   local lagged=""
   for k in direct gateway; do
     awk -v l="$(kv lag_p99_us "${lat[$k]}")" -v m="$LAG_LIMIT_US" 'BEGIN { exit !(l > m) }' && lagged=" ‡"
   done
   d4="$d4$lagged"
-  [ -n "$d1$d2$d3$d5$d6$d7" ] && any_disturbed="
+  [ -n "$d1$d2$d3$d5$d6$d7$d8" ] && any_disturbed="
 - ⚠ = other processes used more than ${OTHER_LIMIT}% of a core during that measurement (see the CPU lines): the number is disturbed; rerun on a quiet machine."
   [ -n "$lagged" ] && any_disturbed+="
 - ‡ = the generator's send lag p99 was above ${LAG_LIMIT_US} us in (b) (its core was disturbed): the p99 row is noisy; rerun."
-  local v1 v2 v3 v4 v5 v6
+  local v1 v2 v3 v4 v5 v6 v7
   v1=$(verdict "$(awk -v g="${rps[gateway.nonstream]}" -v t=$T_THROUGHPUT 'BEGIN { print (g >= t) }')")
   v2=$(verdict "$(awk -v a="$add50" -v t=$T_ADD_P50 'BEGIN { print (a <= t) }')")
   v3=$(verdict "$(awk -v a="$add99" -v t=$T_ADD_P99 'BEGIN { print (a <= t) }')")
   v4=$(verdict "$(awk -v a="$add_t" -v t=$T_ADD_TTFB 'BEGIN { print (a <= t) }')")
   v5=$(verdict "$(awk -v r="$vk_n" -v t=$T_VK_RATIO 'BEGIN { print (r >= t) }')")
   v6=$(verdict "$(awk -v r="$vk_s" -v t=$T_VK_RATIO 'BEGIN { print (r >= t) }')")
-  for v in "$v1" "$v2" "$v3" "$v4" "$v5" "$v6"; do [ "$v" = pass ] || failed_targets=$((failed_targets + 1)); done
+  v7=$(verdict "$(awk -v r="$miss_x" -v t=$T_MISS_RATIO 'BEGIN { print (r >= t) }')")
+  for v in "$v1" "$v2" "$v3" "$v4" "$v5" "$v6" "$v7"; do [ "$v" = pass ] || failed_targets=$((failed_targets + 1)); done
 
   local desc
   if [ "$placement" = pinned ]; then
@@ -512,6 +560,7 @@ EOF
 | (c) first streamed chunk p50 (sequential) | $t_d ms | $t_g ms | $add_t ms | added ≤ $T_ADD_TTFB ms | $v4$d5 |
 | (v) throughput, non-stream, virtual key | — | $(fmt_int "${rps[gateway-vk.nonstream]}") req/s | ×$vk_n of master key | ≥ ×$T_VK_RATIO of master key | $v5$d6 |
 | (v) throughput, stream, virtual key | — | $(fmt_int "${rps[gateway-vk.stream]}") req/s | ×$vk_s of master key | ≥ ×$T_VK_RATIO of master key | $v6$d7 |
+| (x) throughput, non-stream, every request a miss through an exact-cached alias | — | $(fmt_int "${rps[x.cached]}") req/s | ×$miss_x of the alias without cache | ≥ ×$T_MISS_RATIO | $v7$d8 |
 
 - before (a), the steady check of the gateway's non-stream throughput: $steady_note
 - (a) gateway non-stream: ${cpu[a.gateway.nonstream]}
@@ -519,6 +568,8 @@ EOF
 - (a) gateway stream: ${cpu[a.gateway.stream]}
 - (a) direct stream: ${cpu[a.direct.stream]}
 - (v) master key in the windows before / after the virtual key's: non-stream $(fmt_int "${rps[gateway.nonstream]}") / $(fmt_int "${rps[gateway-again.nonstream]}") req/s (drift ${drift_n} %), stream $(fmt_int "${rps[gateway.stream]}") / $(fmt_int "${rps[gateway-again.stream]}") req/s (drift ${drift_s} %); the ratio is to their mean. The virtual key spent \$${vk_spend:-?} in this run, every call priced, reserved and settled.
+- (x) the same deployment without the cache, unique questions, before / after: $(fmt_int "${rps[x.uncached]}") / $(fmt_int "${rps[x.uncached-again]}") req/s (drift ${drift_x} %); every cached-alias request was a miss and was stored (the cache's hit count did not move).
+- (x) cached alias: ${cpu[x.cached]}
 - (v) virtual key non-stream: ${cpu[a.gateway-vk.nonstream]}
 - (v) virtual key stream: ${cpu[a.gateway-vk.stream]}
 - (b) gateway at $(fmt_int "$RATE") req/s: ${cpu[b.gateway]} (window includes the generator's start and warm-up)

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The exact cache in this process: Caffeine, bounded by the entries' encoded size (so a few huge answers cannot crowd
- * memory) and by each entry's own expiry (its TTL: the configured one, or the request's {@code cache.ttl}).
+ * The exact cache in this process: Caffeine, bounded by the entries' estimated heap size ({@link AnswerWeight}, so a
+ * few huge answers cannot crowd memory) and by each entry's own expiry (its TTL: the configured one, or the request's {@code cache.ttl}).
  */
 public final class LocalExactCache implements ExactCache {
     private record Stored(CachedAnswer answer, int bytes) {}
@@ -53,8 +53,7 @@ public final class LocalExactCache implements ExactCache {
 
     @Override
     public Future<Void> put(CachedAnswer answer) {
-        // The encoded size weighs the entry: what it would take in Redis, a fair proxy for its heap
-        entries.put(answer.entryId(), new Stored(answer, CachedAnswerCodec.encode(answer).length + 256));
+        entries.put(answer.entryId(), new Stored(answer, AnswerWeight.of(answer)));
         return Future.succeededFuture();
     }
 

@@ -37,7 +37,8 @@ public final class ConfigLoader {
     private static final Set<String> OTHER_PARAMS = Set.of(
             "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points", "cache",
             "region_name", "custom_llm_provider");
-    private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb");
+    private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb",
+            "allowed_hosts", "cors_allowed_origins", "max_buffered_mb");
     /**
      * router_settings keys: LiteLLM's, plus Switchboard's {@code prompt_cache_affinity}, {@code retry_backoff},
      * {@code stream_timeout} and {@code auto_router}. The routing ones are checked by {@link RoutingKeys}; the
@@ -254,8 +255,59 @@ public final class ConfigLoader {
             w.error(g.get("max_request_size_mb"), "general_settings.max_request_size_mb", "must be more than 0, found "
                     + mb + ". Fix: give the limit in MiB, e.g. 10 (fractions work: 0.5 is 512 KiB).");
         }
+        Double bufferedMb = w.number(g.get("max_buffered_mb"), "general_settings.max_buffered_mb");
+        long buffered = 0;
+        if (bufferedMb != null && bufferedMb * 1024 * 1024 < 1) {
+            w.error(g.get("max_buffered_mb"), "general_settings.max_buffered_mb", "must be more than 0, found "
+                    + bufferedMb + ". Fix: give the bound in MiB, e.g. 512, or leave it out for half the heap.");
+        } else if (bufferedMb != null) {
+            buffered = (long) (bufferedMb * 1024 * 1024);
+        }
         return new GeneralSettings(master == null || master.isEmpty() ? null : new Secret(master),
-                db == null || db.isBlank() ? null : db, dbPath, max);
+                db == null || db.isBlank() ? null : db, dbPath, max,
+                hostList(w, g.get("allowed_hosts"), "general_settings.allowed_hosts"),
+                originList(w, g.get("cors_allowed_origins"), "general_settings.cors_allowed_origins"), buffered);
+    }
+
+    /** {@code allowed_hosts}: host names (a port, if given, is ignored: any port is accepted), lower case. */
+    private static List<String> hostList(YamlWalker w, Node node, String path) {
+        List<String> out = new ArrayList<>();
+        if (node == null || YamlWalker.isNull(node)) return out;
+        List<Node> items = w.sequence(node, path);
+        for (int i = 0; i < items.size(); i++) {
+            String h = w.string(items.get(i), path + "[" + i + "]");
+            if (h == null || h.isBlank()) continue;
+            h = h.trim().toLowerCase(java.util.Locale.ROOT);
+            if (h.contains("/") || h.contains(" ")) {
+                w.error(items.get(i), path + "[" + i + "]", "'" + h + "' is not a host name. Fix: give the name alone, "
+                        + "as browsers send it in Host, e.g. gateway.internal (no scheme or path).");
+                continue;
+            }
+            int colon = h.lastIndexOf(':');
+            if (colon > 0 && !h.endsWith("]") && h.indexOf(':') == colon) h = h.substring(0, colon);
+            out.add(h);
+        }
+        return out;
+    }
+
+    /** {@code cors_allowed_origins}: {@code scheme://host[:port]} as browsers send it in Origin, or {@code *}. */
+    private static List<String> originList(YamlWalker w, Node node, String path) {
+        List<String> out = new ArrayList<>();
+        if (node == null || YamlWalker.isNull(node)) return out;
+        List<Node> items = w.sequence(node, path);
+        for (int i = 0; i < items.size(); i++) {
+            String o = w.string(items.get(i), path + "[" + i + "]");
+            if (o == null || o.isBlank()) continue;
+            o = o.trim();
+            if (o.endsWith("/")) o = o.substring(0, o.length() - 1);
+            if (!o.equals("*") && !o.matches("(?i)https?://[^/\\s]+")) {
+                w.error(items.get(i), path + "[" + i + "]", "'" + o + "' is not an origin. Fix: write it as the browser "
+                        + "sends it in Origin, scheme and host (and port): https://app.example.com, http://localhost:3000.");
+                continue;
+            }
+            out.add(o.toLowerCase(java.util.Locale.ROOT));
+        }
+        return out;
     }
 
     private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, Set<String> known,

@@ -8,17 +8,43 @@ package dev.switchboard.config;
  *                           null for the embedded SQLite file. May hold a password: never logged as is.
  * @param databasePath       the embedded SQLite file when there is no {@code databaseUrl} ({@code ./switchboard.db})
  * @param maxRequestBytes    request bodies above this get 413 (LiteLLM's {@code max_request_size_mb})
+ * @param allowedHosts       {@code Host} names served besides loopback ones and IP literals ({@code allowed_hosts};
+ *                           lower case, no port; {@code *} turns the check off)
+ * @param corsAllowedOrigins browser origins ({@code https://app.example.com}) allowed to call the gateway cross-origin
+ *                           ({@code cors_allowed_origins}; {@code *} for any); empty means no CORS at all
+ * @param maxBufferedBytes   the bound on bytes buffered across all requests (request bodies and whole upstream
+ *                           answers); 0 means derived from the heap ({@code max_buffered_mb})
  */
-public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes) {
+public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
+                              java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
+                              long maxBufferedBytes) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
 
     public GeneralSettings {
         if (databasePath == null || databasePath.isBlank()) databasePath = DEFAULT_DATABASE_PATH;
+        allowedHosts = allowedHosts == null ? java.util.List.of() : java.util.List.copyOf(allowedHosts);
+        corsAllowedOrigins = corsAllowedOrigins == null ? java.util.List.of() : java.util.List.copyOf(corsAllowedOrigins);
+    }
+
+    /** Without the browser and memory settings (their defaults: loopback hosts only, no CORS, a heap-derived bound). */
+    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes) {
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, java.util.List.of(), java.util.List.of(), 0);
+    }
+
+    /**
+     * The bound on buffered bytes in effect: {@code max_buffered_mb}, else half of the heap the JVM may grow to
+     * (decoding a buffered answer takes about as much again), and never under 64 MiB, so one largest upstream
+     * answer always fits.
+     */
+    public long bufferedBytesBound() {
+        if (maxBufferedBytes > 0) return maxBufferedBytes;
+        return Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
     }
 
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
-        return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes);
+        return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
+                maxBufferedBytes);
     }
 }

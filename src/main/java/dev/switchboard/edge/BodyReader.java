@@ -1,5 +1,6 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.model.BufferBudget;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.Future;
@@ -28,6 +29,14 @@ public final class BodyReader {
 
     /** @param deadlineMillis how long the whole body may take to arrive (loopback clients need milliseconds) */
     public static Future<Buffer> read(HttpServerRequest req, long maxBytes, long deadlineMillis) {
+        return read(req, maxBytes, deadlineMillis, BufferBudget.unbounded().lease());
+    }
+
+    /**
+     * @param lease the process-wide {@link BufferBudget} share the body's bytes are counted in as they arrive; when the
+     *     bound refuses them the answer is its 503. The caller closes the lease when the body is no longer needed.
+     */
+    public static Future<Buffer> read(HttpServerRequest req, long maxBytes, long deadlineMillis, BufferBudget.Lease lease) {
         String declared = req.getHeader("content-length");
         if (declared != null) {
             try {
@@ -48,6 +57,10 @@ public final class BodyReader {
             if (promise.future().isComplete()) return;
             if (body.length() + chunk.length() > maxBytes) {
                 promise.tryFail(tooLarge(maxBytes));
+                return;
+            }
+            if (!lease.grow(chunk.length())) {
+                promise.tryFail(lease.budget().exhausted("a request body"));
                 return;
             }
             body.appendBuffer(chunk);

@@ -2,6 +2,7 @@ package dev.switchboard.edge;
 
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.Caller;
+import dev.switchboard.model.Cancellation;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.buffer.Buffer;
@@ -71,20 +72,36 @@ public final class DialectCall {
             return;
         }
         long started = System.nanoTime();
-        BodyReader.read(req, edge.maxBodyBytes(), edge.bodyDeadlineMillis()).onComplete(ar -> {
+        // The client leaving (its connection closing, or an HTTP/2 reset) before the answer is complete cancels the
+        // call: the router stops, the upstream request is reset, a stream settles as 499. The relays of streamed
+        // answers register on the same cancellation rather than replacing this handler.
+        Cancellation cancellation = Cancellation.create();
+        resp.closeHandler(v -> {
+            if (!resp.ended()) cancellation.cancel();
+        });
+        // The body counts against the process-wide buffer bound from its first byte until it has been decoded
+        dev.switchboard.model.BufferBudget.Lease lease = edge.gateway().buffers().lease();
+        BodyReader.read(req, edge.maxBodyBytes(), edge.bodyDeadlineMillis(), lease).onComplete(ar -> {
             if (ar.failed()) {
+                lease.close();
                 if (ar.cause() instanceof BodyReader.ClientGone) {
                     log.debug("request {}: the client left before its body was complete", requestId);
                     return;
                 }
                 // The rest of the body is not read: the connection cannot carry another request (HTTP/1.x;
                 // HTTP/2 resets only the stream and forbids the header).
-                if (req.version() != io.vertx.core.http.HttpVersion.HTTP_2) resp.putHeader("connection", "close");
-                fail(resp, ar.cause());
+                if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+                    fail(resp, ar.cause());
+                    return;
+                }
+                // Vert.x keeps a connection open after an answer unless the *request* asked to close it, and would go
+                // on reading the unread body: close it ourselves once the error has been written.
+                resp.putHeader("connection", "close");
+                fail(resp, ar.cause()).onComplete(v -> req.connection().close());
                 return;
             }
-            try {
-                then.accept(new CallContext(requestId, caller, started, EdgeContext.hints(req)), ar.result());
+            try (lease) {
+                then.accept(new CallContext(requestId, caller, started, EdgeContext.hints(req), cancellation), ar.result());
             } catch (Throwable t) {
                 fail(resp, t);
             }
@@ -92,16 +109,20 @@ public final class DialectCall {
     }
 
     /** Answers a failure: any exception that is not a {@link GatewayException} is a 500, logged with the request id. */
-    public void fail(HttpServerResponse resp, Throwable t) {
+    public io.vertx.core.Future<Void> fail(HttpServerResponse resp, Throwable t) {
+        if (Cancellation.isClientClosed(t)) { // nobody to answer: the call is in the ledger as 499
+            log.debug("request {}: the client left before its answer", resp.headers().get(SwitchboardHeaders.REQUEST_ID));
+            if (!resp.closed() && !resp.ended()) resp.reset();
+            return io.vertx.core.Future.succeededFuture();
+        }
         GatewayException e = t instanceof GatewayException g ? g : internal(resp, t);
         if (resp.headWritten()) {
-            if (!resp.ended() && !resp.closed()) resp.end(errorEvent.apply(e));
-            return;
+            return !resp.ended() && !resp.closed() ? resp.end(errorEvent.apply(e)) : io.vertx.core.Future.succeededFuture();
         }
         resp.setStatusCode(e.status()).putHeader("content-type", "application/json");
         if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", Long.toString(e.retryAfterSeconds()));
         e.headers().forEach(resp::putHeader);
-        if (!resp.closed()) resp.end(errorBody.apply(e));
+        return resp.closed() ? io.vertx.core.Future.succeededFuture() : resp.end(errorBody.apply(e));
     }
 
     private static GatewayException internal(HttpServerResponse resp, Throwable t) {

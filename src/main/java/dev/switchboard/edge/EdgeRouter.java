@@ -24,6 +24,17 @@ final class EdgeRouter {
 
     static Router build(Vertx vertx, EdgeContext edge) {
         Router router = Router.router(vertx);
+        // First of all routes: the browser guard and the forwarded-header check (see BrowserGuard, ForwardedHeaders)
+        BrowserGuard guard = new BrowserGuard(edge.gateway().config().general());
+        java.util.Set<String> jsonPosts = new java.util.HashSet<>(); // filled once every route is mounted
+        router.route().handler(rc -> {
+            try {
+                ForwardedHeaders.check(rc.request());
+                if (guard.check(rc.request(), jsonPosts.contains(trimSlash(rc.request().path()))) == BrowserGuard.Verdict.PROCEED) rc.next();
+            } catch (GatewayException e) {
+                errorAnswer(edge, rc.request().path()).accept(rc.response(), e);
+            }
+        });
         router.get("/health/liveliness").handler(rc -> health(rc, edge, "\"I'm alive!\""));
         router.get("/health/liveness").handler(rc -> health(rc, edge, "\"I'm alive!\""));
         router.get("/health/readiness").handler(rc -> readiness(vertx, rc, edge));
@@ -44,6 +55,9 @@ final class EdgeRouter {
         // A request vertx-web itself rejects before any route runs (e.g. an invalid %-escape in the path)
         router.errorHandler(400, rc -> unrouted.accept(rc, GatewayException.badRequest("Bad request: "
                 + (rc.failure() == null || rc.failure().getMessage() == null ? "malformed request" : rc.failure().getMessage()), null)));
+        router.getRoutes().forEach(r -> {
+            if (r.getPath() != null && r.methods() != null && r.methods().contains(HttpMethod.POST)) jsonPosts.add(trimSlash(r.getPath()));
+        });
         router.errorHandler(405, rc -> {
             String allow = allowedMethods(router, rc.request().path());
             rc.response().putHeader("allow", allow);
@@ -57,15 +71,87 @@ final class EdgeRouter {
     /**
      * Readiness: the config's models and the store, which is asked on a worker thread (a query, at most a second). 503
      * when the store does not answer, so an orchestrator keeps traffic away from a gateway that cannot record spend.
+     * Only a caller with the master key (or anyone, when there is none) learns the detail — the store, the model count;
+     * others get ready or not, which is all a probe needs.
      */
     private static void readiness(Vertx vertx, RoutingContext rc, EdgeContext edge) {
+        boolean detail = seesDetail(edge, rc.request());
         vertx.executeBlocking(() -> edge.gateway().storeReady(), false).onComplete(ar -> {
             boolean up = ar.succeeded() && ar.result();
-            String store = edge.gateway().storeDescription().replace("\\", "\\\\").replace("\"", "\\\"");
             rc.response().setStatusCode(up ? 200 : 503);
-            health(rc, edge, "{\"status\":\"" + (up ? "healthy" : "unhealthy") + "\",\"models\":" + edge.gateway().aliases().size()
+            String status = "{\"status\":\"" + (up ? "healthy" : "unhealthy") + "\"";
+            if (!detail) {
+                health(rc, edge, status + "}");
+                return;
+            }
+            String store = edge.gateway().storeDescription().replace("\\", "\\\\").replace("\"", "\\\"");
+            health(rc, edge, status + ",\"models\":" + edge.gateway().aliases().size()
                     + ",\"db\":\"" + (up ? "connected" : "disconnected") + "\",\"store\":\"" + store + "\"}");
         });
+    }
+
+    /** The master key presented (or none configured); a wrong or virtual key is not an error here, just no detail. */
+    private static boolean seesDetail(EdgeContext edge, io.vertx.core.http.HttpServerRequest req) {
+        try {
+            return edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req)).admin();
+        } catch (GatewayException e) {
+            return false;
+        }
+    }
+
+    private static String trimSlash(String path) {
+        return path != null && path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /**
+     * Answers an error outside any route's own handling (the guard, the HTTP parser) in the path's dialect, with a
+     * request id. Dialect objects are cheap to build and this is never the hot path.
+     */
+    static java.util.function.BiConsumer<io.vertx.core.http.HttpServerResponse, GatewayException> errorAnswer(EdgeContext edge, String path) {
+        DialectCall call = path != null && isAnthropicPath(path) ? new AnthropicRoutes(edge).call() : new OpenAiRoutes(edge).call();
+        return (resp, e) -> {
+            call.identify(resp);
+            call.fail(resp, e);
+        };
+    }
+
+    /** The error JSON for a request path, in its dialect (for answers written below Vert.x, see FramingErrors). */
+    static java.util.function.BiFunction<String, GatewayException, io.vertx.core.buffer.Buffer> errorBodies() {
+        dev.switchboard.edge.openai.OpenAiResponseEncoder openai = new dev.switchboard.edge.openai.OpenAiResponseEncoder();
+        dev.switchboard.edge.anthropic.AnthropicResponseEncoder anthropic = new dev.switchboard.edge.anthropic.AnthropicResponseEncoder();
+        return (path, e) -> path != null && isAnthropicPath(path) ? anthropic.error(e) : openai.error(e);
+    }
+
+    /**
+     * Requests the HTTP decoder itself refused (a bad Content-Length or Transfer-Encoding, a request line over the
+     * limit: 414, headers over it: 431, a broken chunk size): Vert.x's default answers these with an empty body; here
+     * they get the status it would pick and the path's error shape, and the connection is closed after the answer.
+     */
+    static io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> invalidRequests(EdgeContext edge) {
+        return req -> {
+            Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+            int status = cause instanceof io.netty.handler.codec.http.TooLongHttpLineException ? 414
+                    : cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException ? 431 : 400;
+            String what = switch (status) {
+                case 414 -> "The request line (method, path and query) is too long; the limit is 16 KiB.";
+                case 431 -> "The request headers are too large; the limit is 64 KiB.";
+                default -> "Malformed HTTP request" + (cause == null || cause.getMessage() == null ? "."
+                        : ": " + BrowserGuard.printable(cause.getMessage()) + ".");
+            };
+            String path;
+            try {
+                path = req.path();
+            } catch (RuntimeException e) {
+                path = null;
+            }
+            io.vertx.core.http.HttpServerResponse resp = req.response();
+            resp.putHeader("connection", "close");
+            DialectCall call = path != null && isAnthropicPath(path) ? new AnthropicRoutes(edge).call() : new OpenAiRoutes(edge).call();
+            call.identify(resp);
+            call.fail(resp, new GatewayException(ErrorKind.BAD_REQUEST, status, what, null,
+                    status == 400 ? "malformed_request" : status == 414 ? "uri_too_long" : "headers_too_large", null, null))
+                    .onComplete(v -> req.connection().close());
+        };
     }
 
     /** Health answers carry a request id too, like every other answer (the README promises it). */

@@ -108,7 +108,11 @@ public final class EdgeServer {
             ConnectionGuard guard = new ConnectionGuard(vertx, idleConnectionMillis);
             server = vertx.createHttpServer(options);
             return server
-                    .connectionHandler(guard::opened)
+                    .invalidRequestHandler(EdgeRouter.invalidRequests(edge))
+                    .connectionHandler(conn -> {
+                        FramingErrors.install(conn, EdgeRouter.errorBodies(), edge.requestIds());
+                        guard.opened(conn);
+                    })
                     .requestHandler(req -> {
                         guard.requestStarted(req);
                         router.handle(req);

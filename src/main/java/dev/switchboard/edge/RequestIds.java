@@ -2,24 +2,20 @@ package dev.switchboard.edge;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Request ids unique across restarts without a random draw per request: a random per-process prefix plus
- * a counter ({@code req_3f9a1c2e5b7d9012_000000000042}).
+ * Request ids that tell nobody anything: 128 bits from {@link SecureRandom} each ({@code req_} and 32 hex digits).
+ * The earlier ids (a per-process prefix and a counter) let anyone who made two calls learn how many others the
+ * gateway served in between. An id is the ledger's {@code request_id} (with the attempt, its primary key), so it
+ * must also never repeat: 128 random bits make a collision as likely as none at all.
  */
 public final class RequestIds {
-    private final String prefix;
-    private final AtomicLong counter = new AtomicLong();
-
-    public RequestIds() {
-        byte[] b = new byte[8]; // 64 random bits: ids of different runs never meet in the ledger
-        new SecureRandom().nextBytes(b);
-        prefix = "req_" + HexFormat.of().formatHex(b) + "_";
-    }
+    private static final HexFormat HEX = HexFormat.of();
+    private final SecureRandom random = new SecureRandom();
 
     public String next() {
-        String n = Long.toString(counter.incrementAndGet());
-        return prefix + "0".repeat(Math.max(0, 12 - n.length())) + n;
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        return "req_" + HEX.formatHex(b);
     }
 }

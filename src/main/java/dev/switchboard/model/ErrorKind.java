@@ -11,6 +11,8 @@ public enum ErrorKind {
     NOT_FOUND(404, "invalid_request_error", "not_found_error"),
     PAYLOAD_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
     RATE_LIMIT(429, "rate_limit_error", "rate_limit_error"),
+    /** The client left before its answer was complete (nginx's 499): never answered, recorded in the ledger. */
+    CLIENT_CLOSED(499, "client_closed", "client_closed"),
     INTERNAL(500, "server_error", "api_error"),
     UPSTREAM(502, "upstream_error", "api_error"),
     UNAVAILABLE(503, "service_unavailable", "overloaded_error"),

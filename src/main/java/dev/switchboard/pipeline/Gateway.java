@@ -87,7 +87,9 @@ public final class Gateway {
      * @throws IllegalStateException naming the database (never its password) and the fix when the store cannot be opened
      */
     public static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env) {
-        UpstreamHttp http = new UpstreamHttp(vertx, UPSTREAM_POOL);
+        // One bound on buffered bytes for the whole process: upstream answers here, request bodies at the edge.
+        UpstreamHttp http = new UpstreamHttp(vertx, UPSTREAM_POOL,
+                new dev.switchboard.model.BufferBudget(config.general().bufferedBytesBound()));
         ProviderContext ctx = new ProviderContext(vertx, http, env);
         ProviderRegistry registry = ProviderRegistry.standard();
         List<Target> targets = new ArrayList<>();
@@ -209,6 +211,9 @@ public final class Gateway {
     }
 
     public GatewayConfig config() { return config; }
+
+    /** The process-wide bound on buffered bytes (request bodies and whole upstream answers). */
+    public dev.switchboard.model.BufferBudget buffers() { return http.buffers(); }
 
     public Authenticator authenticator() { return authenticator; }
 

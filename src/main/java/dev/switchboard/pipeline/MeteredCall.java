@@ -4,6 +4,8 @@ import dev.switchboard.account.SpendRecord;
 import dev.switchboard.govern.Admission;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
+import dev.switchboard.model.Cancellation;
+import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.GatewayException;
@@ -96,10 +98,30 @@ final class MeteredCall {
         return annotate(a, cost);
     }
 
-    /** The call failed before answering: nothing was spent. */
+    /**
+     * The call failed before answering: nothing was spent, the reservation is returned. Except when the client left
+     * ({@link ErrorKind#CLIENT_CLOSED}): the call goes in the ledger as 499, like a stream the client left. The
+     * deployment being called had received the prompt and may bill it, so the prompt is priced at the gateway's
+     * estimate (marked estimated); a call that never reached an upstream is recorded at 0.
+     */
     void failed(Throwable error) {
-        admission.release();
+        if (!Cancellation.isClientClosed(error)) {
+            admission.release();
+            return;
+        }
+        String called = Cancellation.calledDeployment(error);
+        Answer<Void> a = new Answer<>(null, called, null, null);
+        if (called == null) {
+            admission.release();
+            record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, ErrorKind.CLIENT_CLOSED.status(), CLIENT_CLOSED_TYPE);
+            return;
+        }
+        Usage usage = estimate(called, 0);
+        record(a, usage, true, settle(a, usage), null, ErrorKind.CLIENT_CLOSED.status(), CLIENT_CLOSED_TYPE);
     }
+
+    /** The error type a call whose client left is recorded with. */
+    static final String CLIENT_CLOSED_TYPE = "client_closed";
 
     /**
      * Prices usage on the deployment that served and settles the reservation to it. A cache hit costs 0 (and saved

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class MeteredStream implements ChatStream {
     /** The status recorded for a stream whose client left (nginx's "client closed request"). */
-    static final int CLIENT_CLOSED = 499;
+    static final int CLIENT_CLOSED = dev.switchboard.model.ErrorKind.CLIENT_CLOSED.status();
 
     private final MeteredCall call;
     private final Answer<ChatStream> answer;
@@ -63,7 +63,7 @@ final class MeteredStream implements ChatStream {
 
     @Override
     public void cancel() {
-        finish(CLIENT_CLOSED, "client_closed");
+        finish(CLIENT_CLOSED, MeteredCall.CLIENT_CLOSED_TYPE);
         answer.body().cancel();
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.BufferBudget;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.Future;
@@ -20,10 +21,14 @@ final class BoundedBody {
     private BoundedBody() {}
 
     static Future<Buffer> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint) {
-        return read(resp, endpoint, MAX_BYTES);
+        return read(resp, endpoint, MAX_BYTES, BufferBudget.unbounded().lease());
     }
 
-    static Future<Buffer> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, int maxBytes) {
+    /**
+     * @param lease the gateway-wide {@link BufferBudget} share this body grows in; past the bound the answer is a 503
+     *     naming the cause and the upstream request is reset. The caller closes the lease once the body is decoded.
+     */
+    static Future<Buffer> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, int maxBytes, BufferBudget.Lease lease) {
         Promise<Buffer> done = Promise.promise();
         String declared = resp.getHeader("content-length");
         if (declared != null && declared.chars().allMatch(Character::isDigit) && declared.length() < 19
@@ -36,6 +41,11 @@ final class BoundedBody {
             if (done.future().isComplete()) return;
             if (body.length() + chunk.length() > maxBytes) {
                 done.tryFail(tooLarge(endpoint, maxBytes)); // first: the reset's own exception must not be the answer
+                resp.request().reset();
+                return;
+            }
+            if (!lease.grow(chunk.length())) {
+                done.tryFail(lease.budget().exhausted("an answer of " + endpoint.display()));
                 resp.request().reset();
                 return;
             }

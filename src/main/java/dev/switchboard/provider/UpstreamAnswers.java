@@ -1,5 +1,6 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.BufferBudget;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
@@ -38,10 +39,20 @@ public final class UpstreamAnswers {
         return send.apply(body);
     }
 
-    /** A whole (non-streamed) answer, read up to {@link BoundedBody#MAX_BYTES}. */
+    /** A whole (non-streamed) answer, read up to {@link BoundedBody#MAX_BYTES}, outside any gateway-wide bound. */
     public static <T> Future<T> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, ErrorDecoder errors,
                                      BodyDecoder<T> decode) {
-        return BoundedBody.read(resp, endpoint)
+        return read(resp, endpoint, BufferBudget.unbounded(), errors, decode);
+    }
+
+    /**
+     * A whole (non-streamed) answer, read up to {@link BoundedBody#MAX_BYTES} and within the gateway-wide
+     * {@code buffers} bound, which holds the bytes until the answer is decoded.
+     */
+    public static <T> Future<T> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, BufferBudget buffers,
+                                     ErrorDecoder errors, BodyDecoder<T> decode) {
+        BufferBudget.Lease lease = buffers.lease(); // released once the body is decoded (or failed)
+        return BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease)
                 .compose(body -> {
                     if (resp.statusCode() != 200) return Future.failedFuture(errors.decode(resp, body));
                     try {
@@ -50,14 +61,24 @@ public final class UpstreamAnswers {
                         return Future.failedFuture(GatewayException.of(ErrorKind.UPSTREAM,
                                 "Upstream " + endpoint.display() + " answered with a body that is not valid JSON."));
                     }
-                });
+                })
+                .andThen(ar -> lease.close());
     }
 
     /** A streamed answer: the stream on 200 (nothing read yet), else the decoded error. */
     public static Future<ChatStream> stream(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, ErrorDecoder errors,
                                             Supplier<ChatStream> stream) {
+        return stream(resp, endpoint, BufferBudget.unbounded(), errors, stream);
+    }
+
+    /** The same, an error body read within the gateway-wide {@code buffers} bound. */
+    public static Future<ChatStream> stream(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, BufferBudget buffers,
+                                            ErrorDecoder errors, Supplier<ChatStream> stream) {
         if (resp.statusCode() != 200) {
-            return BoundedBody.read(resp, endpoint).compose(b -> Future.failedFuture(errors.decode(resp, b)));
+            BufferBudget.Lease lease = buffers.lease();
+            return BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease)
+                    .compose(b -> Future.<ChatStream>failedFuture(errors.decode(resp, b)))
+                    .andThen(ar -> lease.close());
         }
         return Future.succeededFuture(stream.get());
     }

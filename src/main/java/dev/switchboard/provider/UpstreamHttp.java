@@ -1,45 +1,87 @@
 package dev.switchboard.provider;
 
+import dev.switchboard.model.Cancellation;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.LogSafe;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one pooled HTTP client every provider calls upstream with (Vert.x's, the fastest measured here; the
  * JDK client is kept off the hot path). Explicit timeouts, TCP_NODELAY and a raised pool, as DESIGN §3 asks.
  * Network failures become {@link GatewayException}s: timeouts 504, everything else 502.
+ *
+ * <p>What an upstream can do to a connection never reaches the log at ERROR: every request, response and pooled
+ * connection has an exception handler (Vert.x logs what has none at ERROR, and a stale pooled connection, a
+ * reset stream or an upstream answering garbage would each leave one). A failed upstream call is logged once,
+ * at WARN, with the request id and the deployment; a call cancelled because its client left, at DEBUG.
  */
 public final class UpstreamHttp {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamHttp.class);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
+    /**
+     * How long an idle pooled connection is kept: below the keep-alive timeout of common servers (Node's default
+     * is 5 s, many proxies' 5-15 s), so the gateway closes an idle connection before the upstream does and a
+     * request sent on a connection the server is closing at that very moment is the exception, not the rule.
+     * (That exception is re-sent once: see {@link #send}.)
+     */
+    public static final Duration KEEP_ALIVE = Duration.ofSeconds(4);
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final HttpClientAgent client;
+    private final dev.switchboard.model.BufferBudget buffers;
+    /** Connections that have carried a request: a failure on one of these may be a stale keep-alive connection. */
+    private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost) {
+        this(vertx, maxConnectionsPerHost, dev.switchboard.model.BufferBudget.unbounded());
+    }
+
+    /** @param buffers the gateway-wide bound that whole upstream answers are read within */
+    public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost, dev.switchboard.model.BufferBudget buffers) {
+        this.buffers = buffers;
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setConnectTimeout(CONNECT_TIMEOUT_MS)
-                .setKeepAliveTimeout(60)
+                .setKeepAliveTimeout((int) KEEP_ALIVE.toSeconds())
                 .setMaxInitialLineLength(16 * 1024)
                 .setVerifyHost(true);
-        client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost)
-                .setMaxWaitQueueSize(-1));
+        client = vertx.httpClientBuilder()
+                .with(options)
+                .with(new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(-1))
+                // An idle pooled connection the upstream resets has no request to report to: without this handler
+                // Vert.x logs it at ERROR. A request on the connection learns of it through its own handlers.
+                .withConnectHandler(conn -> conn.exceptionHandler(t -> log.debug("upstream connection to {}: {}",
+                        conn.remoteAddress(), describe(t))))
+                .build();
     }
+
+    /** The gateway-wide bound on buffered bytes, which providers read whole answers within. */
+    public dev.switchboard.model.BufferBudget buffers() { return buffers; }
 
     /**
      * A parsed base URL, prepared once per deployment so no request re-parses it. {@code display} names the
@@ -82,6 +124,20 @@ public final class UpstreamHttp {
      */
     public Future<HttpClientResponse> send(Endpoint endpoint, String path, MultiMap headers, Buffer body,
                                            Duration idleTimeout) {
+        return send(endpoint, path, headers, body, idleTimeout, CallOptions.DEFAULT);
+    }
+
+    /**
+     * {@link #send(Endpoint, String, MultiMap, Buffer, Duration)} for one request of a client: the request is reset
+     * the moment {@code call}'s cancellation fires (the client left), until its response has been read to the end;
+     * a call already cancelled is not sent. A request that fails on a reused pooled connection before any byte of
+     * an answer arrived (the server closed or reset the idle connection as the request went out) is sent once more
+     * on a fresh connection: nothing of it reached the model, so nothing is generated or billed twice.
+     */
+    public Future<HttpClientResponse> send(Endpoint endpoint, String path, MultiMap headers, Buffer body,
+                                           Duration idleTimeout, CallOptions call) {
+        Cancellation cancellation = call.cancellation();
+        if (cancellation.cancelled()) return Future.failedFuture(Cancellation.clientClosed());
         RequestOptions ro = new RequestOptions()
                 .setMethod(body == null ? HttpMethod.GET : HttpMethod.POST)
                 .setHost(endpoint.host())
@@ -91,9 +147,69 @@ public final class UpstreamHttp {
                 .setHeaders(headers)
                 .setIdleTimeout((idleTimeout == null ? DEFAULT_TIMEOUT : idleTimeout).toMillis());
         if (body != null) headers.set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length()));
-        return client.request(ro)
-                .compose(req -> body == null ? req.send() : req.send(body))
-                .recover(t -> Future.failedFuture(networkFailure(t, endpoint)));
+        return attempt(endpoint, ro, body, call, true).recover(t -> {
+            if (cancellation.cancelled()) {
+                log.debug("request {}: upstream {} reset, the client left", call.requestId(), endpoint.display());
+                return Future.failedFuture(Cancellation.clientClosed());
+            }
+            GatewayException e = networkFailure(t, endpoint);
+            log.warn("request {}: {}", call.requestId(), LogSafe.message(e));
+            return Future.failedFuture(e);
+        });
+    }
+
+    private Future<HttpClientResponse> attempt(Endpoint endpoint, RequestOptions ro, Buffer body, CallOptions call,
+                                               boolean mayResend) {
+        return client.request(ro).compose(req -> {
+            boolean reused = !used.add(req.connection());
+            // the body again for a re-send: what went out may have been consumed by the connection that failed
+            Buffer again = mayResend && reused && body != null ? body.copy() : null;
+            Runnable off = call.cancellation().onCancel(() -> reset(req));
+            // Failures reach the response future below; without a handler Vert.x would also log each at ERROR.
+            req.exceptionHandler(t -> log.debug("request {}: upstream {} request: {}", call.requestId(),
+                    endpoint.display(), describe(t)));
+            Future<HttpClientResponse> sent = body == null ? req.send() : req.send(body);
+            return sent.transform(ar -> {
+                if (ar.succeeded()) {
+                    HttpClientResponse resp = ar.result();
+                    // Until the provider's reader installs its own (BoundedBody, SseRelay); they replace this one.
+                    resp.exceptionHandler(t -> {
+                        if (call.cancellation().cancelled()) return; // our own reset: the client left
+                        log.warn("request {}: upstream {} broke off its answer: {}", call.requestId(), endpoint.display(),
+                                describe(t));
+                    });
+                    resp.end().onComplete(done -> off.run()); // read to the end (or broken): nothing left to reset
+                    return Future.succeededFuture(resp);
+                }
+                off.run();
+                Throwable t = ar.cause();
+                if (mayResend && reused && !call.cancellation().cancelled() && staleConnection(t)) {
+                    log.debug("request {}: upstream {} closed a pooled connection as the request went out ({}); sending"
+                            + " it again on a fresh one", call.requestId(), endpoint.display(), describe(t));
+                    return attempt(endpoint, ro, again, call, false);
+                }
+                return Future.failedFuture(t);
+            });
+        });
+    }
+
+    private static void reset(HttpClientRequest req) {
+        req.reset(); // HTTP/1.1: closes the connection, the upstream sees the client go and stops generating
+    }
+
+    /**
+     * A connection closed or reset by the peer: what a server's keep-alive timeout does to a pooled connection.
+     * Not a timeout (the upstream may be working on it), not a reset of ours, not an answer that did not parse.
+     */
+    static boolean staleConnection(Throwable t) {
+        if (t instanceof HttpClosedException) return true;
+        return t instanceof IOException && !(t instanceof ConnectException)
+                && !t.getClass().getSimpleName().contains("Timeout");
+    }
+
+    /** An exception's message for the log; escaped, since a parser's message can quote what the upstream sent. */
+    private static String describe(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : LogSafe.text(t.getMessage());
     }
 
     /** Maps an I/O failure to what the caller sees; never includes request headers (they hold the key). */

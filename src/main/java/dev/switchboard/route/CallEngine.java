@@ -2,6 +2,8 @@ package dev.switchboard.route;
 
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
+import dev.switchboard.model.Cancellation;
+import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.LogSafe;
@@ -24,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * within the group on a retryable failure (backoff with jitter, waiting out cooldowns), and moves to the next
  * alias of the plan when the group is exhausted, marking the answer {@code fallback:<reason>}. Chat, streams
  * and embeddings all go through here; only {@link Call} differs. Waits are Vert.x timers: nothing blocks.
+ *
+ * <p>A client that leaves ({@link CallContext#cancellation()}) ends the run at once with a 499: no further attempt,
+ * retry or fallback is made for nobody, and the attempt in flight is reset by the upstream HTTP layer.
  */
 final class CallEngine {
     private static final Logger log = LoggerFactory.getLogger(CallEngine.class);
@@ -61,8 +66,11 @@ final class CallEngine {
 
     <T> Future<Answer<T>> run(CallContext ctx, RoutePlan plan, RequestFacts facts, RequestControls controls, Call<T> call) {
         Run<T> run = new Run<>(ctx, plan, facts, controls, call);
-        run.group(plan.primary(), ModelRouter.PRIMARY);
-        return run.promise.future();
+        Runnable off = ctx.cancellation().onCancel(run::clientLeft);
+        Future<Answer<T>> answer = run.promise.future();
+        answer.onComplete(ar -> off.run());
+        if (!answer.isComplete()) run.group(plan.primary(), ModelRouter.PRIMARY);
+        return answer;
     }
 
     /** One request's way through its plan. Attempts happen one after another, so its fields need no locking. */
@@ -78,6 +86,8 @@ final class CallEngine {
         private String route;
         private int retry;
         private int attemptCount;
+        /** The attempt in flight, or the last one made; null before the first. */
+        private Attempt current;
 
         Run(CallContext ctx, RoutePlan plan, RequestFacts facts, RequestControls controls, Call<T> call) {
             this.ctx = ctx;
@@ -87,7 +97,25 @@ final class CallEngine {
             this.call = call;
         }
 
+        /** The client left: the run ends now; the attempt in flight, if any, is reset and ends in {@link #failed}. */
+        void clientLeft() {
+            if (promise.tryFail(clientClosed())) {
+                log.debug("request {}: the client left; no further attempt, retry or fallback", ctx.requestId());
+            }
+        }
+
+        /** Whether the run is over (the client left): nothing more may be tried. */
+        private boolean over() {
+            if (ctx.cancellation().cancelled()) clientLeft();
+            return promise.future().isComplete();
+        }
+
+        private GatewayException clientClosed() {
+            return Cancellation.clientClosed(current == null ? null : current.state.id());
+        }
+
         void group(String alias, String route) {
+            if (over()) return;
             this.group = groups.get(alias);
             this.route = route;
             this.retry = 0;
@@ -96,6 +124,7 @@ final class CallEngine {
         }
 
         private void attempt() {
+            if (over()) return;
             long now = clock.getAsLong();
             ModelGroup.Pick pick = group.select(facts, tried, now);
             if (pick != null) send(pick);
@@ -125,9 +154,11 @@ final class CallEngine {
             attemptCount++;
             Target target = pick.state().target;
             Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), clock.getAsLong());
+            current = attempt;
             Future<T> f;
             try {
-                f = call.start().apply(target, controls.options(target.deployment(), call.streaming(), settings));
+                f = call.start().apply(target, controls.options(target.deployment(), call.streaming(), settings)
+                        .forRequest(ctx.requestId(), ctx.cancellation()));
             } catch (RuntimeException e) {
                 f = Future.failedFuture(e);
             }
@@ -138,6 +169,11 @@ final class CallEngine {
         }
 
         private void succeeded(Attempt attempt, T body) {
+            if (promise.future().isComplete()) { // the client left as the answer arrived
+                attempt.end(null, clock.getAsLong());
+                if (body instanceof ChatStream s) s.cancel();
+                return;
+            }
             attempt.answered(clock.getAsLong());
             group.served(facts, attempt.state);
             T settled;
@@ -145,14 +181,19 @@ final class CallEngine {
                 settled = call.settle().apply(body, attempt);
             } catch (RuntimeException e) {
                 attempt.end(null, clock.getAsLong());
-                promise.fail(e);
+                promise.tryFail(e);
                 return;
             }
-            promise.complete(new Answer<>(settled, attempt.state.id(), route, "miss"));
+            promise.tryComplete(new Answer<>(settled, attempt.state.id(), route, "miss"));
         }
 
         private void failed(Attempt attempt, Throwable error) {
             long now = clock.getAsLong();
+            if (over()) { // the client left: this attempt was reset for it, and is not the deployment's fault
+                reportFailed(attempt, clientClosed(), now);
+                attempt.end(null, now);
+                return;
+            }
             reportFailed(attempt, error, now);
             FailurePolicy.Verdict verdict = FailurePolicy.classify(error);
             if (attempt.failed(error, verdict, now)) {
@@ -176,7 +217,7 @@ final class CallEngine {
                     return;
                 }
             }
-            if (verdict.fallback() == null) promise.fail(error);
+            if (verdict.fallback() == null) promise.tryFail(error);
             else groupFailed(error, verdict.fallback());
         }
 
@@ -187,7 +228,7 @@ final class CallEngine {
         private void groupFailed(Throwable error, FallbackReason reason) {
             RoutePlan.Step next = reason == null ? null : plan.next(reason);
             if (next == null) {
-                promise.fail(error);
+                promise.tryFail(error);
                 return;
             }
             metrics.fallback(plan.primary(), next.reason(), next.alias());
@@ -208,7 +249,9 @@ final class CallEngine {
         private void later(long nanos, Runnable then) {
             long ms = nanos / 1_000_000;
             if (ms < 1) then.run();
-            else vertx.setTimer(ms, id -> then.run());
+            else vertx.setTimer(ms, id -> {
+                if (!over()) then.run();
+            });
         }
     }
 }

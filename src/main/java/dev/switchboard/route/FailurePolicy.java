@@ -38,6 +38,8 @@ final class FailurePolicy {
     private static final Verdict CONTEXT = new Verdict(false, Cooldown.NONE, FallbackReason.CONTEXT_WINDOW);
     private static final Verdict POLICY = new Verdict(false, Cooldown.NONE, FallbackReason.CONTENT_POLICY);
     private static final Verdict CLIENT = new Verdict(false, Cooldown.NONE, null);
+    /** The gateway's own buffer bound refused the answer: the deployment is fine, and any other would be refused too. */
+    private static final Verdict GATEWAY_FULL = new Verdict(false, Cooldown.NONE, null);
 
     /** Wordings providers use when the prompt is too long (OpenAI, Anthropic, Gemini, vLLM, Ollama). */
     private static final Pattern CONTEXT_WORDS = Pattern.compile(
@@ -51,6 +53,7 @@ final class FailurePolicy {
 
     static Verdict classify(Throwable t) {
         if (!(t instanceof GatewayException e)) return MISCONFIGURED; // a bug in a provider: do not hammer it
+        if (dev.switchboard.model.BufferBudget.EXHAUSTED_CODE.equals(e.code())) return GATEWAY_FULL;
         if (e.kind() == ErrorKind.BAD_REQUEST || e.kind() == ErrorKind.PAYLOAD_TOO_LARGE) {
             if (isContextWindow(e)) return CONTEXT;
             if (isContentPolicy(e)) return POLICY;
@@ -63,6 +66,7 @@ final class FailurePolicy {
             // would answer the same, but another one may work.
             case AUTHENTICATION, PERMISSION, NOT_FOUND -> MISCONFIGURED;
             case BAD_REQUEST, PAYLOAD_TOO_LARGE -> CLIENT;
+            case CLIENT_CLOSED -> CLIENT; // nobody to answer: never retried, never a fallback
         };
     }
 

@@ -35,6 +35,8 @@ public final class ProviderSimulator {
     private final SimPromptCache promptCache = new SimPromptCache();
     private final AtomicInteger cancelledStreams = new AtomicInteger();
     private final AtomicInteger completedStreams = new AtomicInteger();
+    private final AtomicInteger arrivals = new AtomicInteger();
+    private final AtomicInteger abandoned = new AtomicInteger();
     private volatile String requiredKey;
     private final AnthropicSim anthropic;
     private final GeminiSim gemini;
@@ -75,6 +77,8 @@ public final class ProviderSimulator {
         behaviours.clear();
         cancelledStreams.set(0);
         completedStreams.set(0);
+        arrivals.set(0);
+        abandoned.set(0);
         requiredKey = null;
         promptCache.clear();
     }
@@ -96,12 +100,31 @@ public final class ProviderSimulator {
 
     public int completedStreams() { return completedStreams.get(); }
 
+    /** Requests that arrived (every path, every API), counted when their head arrives. */
+    public int arrivals() { return arrivals.get(); }
+
+    /**
+     * Requests whose client (the gateway) closed or reset the connection before the simulator began its answer,
+     * e.g. during a slow first byte. A stream dropped after it began counts in {@link #cancelledStreams()}.
+     */
+    public int abandoned() { return abandoned.get(); }
+
     public Future<Void> close() { return server.close(); }
 
     private void handle(HttpServerRequest req) {
+        arrivals.incrementAndGet();
+        HttpServerResponse resp = req.response();
+        boolean[] begun = new boolean[1];
+        resp.closeHandler(v -> { // replaced by a stream's own once it begins
+            if (!begun[0] && !resp.ended()) abandoned.incrementAndGet();
+        });
         req.body().onSuccess(body -> {
             SimBehaviour behaviour = behaviours.next(() -> modelOf(body));
-            Runnable route = () -> SimGuard.run(req.path(), req.response(), () -> route(req, body, behaviour));
+            Runnable route = () -> {
+                if (resp.closed()) return; // the client gave up during the slow first byte: nobody to answer
+                begun[0] = true;
+                SimGuard.run(req.path(), resp, () -> route(req, body, behaviour));
+            };
             if (behaviour.firstByteDelayMs() > 0) vertx.setTimer(behaviour.firstByteDelayMs(), t -> route.run());
             else route.run();
         });

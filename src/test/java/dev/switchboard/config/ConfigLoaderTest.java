@@ -99,6 +99,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void browserAndMemorySettings() {
+        String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
+        var g = loader.parse(models + """
+                general_settings:
+                  allowed_hosts: [Gateway.Internal, "box.lan:4000"]
+                  cors_allowed_origins: ["https://App.example.com/", "http://localhost:3000"]
+                  max_buffered_mb: 256
+                """).general();
+        assertThat(g.allowedHosts()).containsExactly("gateway.internal", "box.lan");
+        assertThat(g.corsAllowedOrigins()).containsExactly("https://app.example.com", "http://localhost:3000");
+        assertThat(g.bufferedBytesBound()).isEqualTo(256L << 20);
+        var defaults = loader.parse(models).general();
+        assertThat(defaults.allowedHosts()).isEmpty();
+        assertThat(defaults.corsAllowedOrigins()).isEmpty();
+        assertThat(defaults.bufferedBytesBound()).isEqualTo(Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2));
+        assertThatThrownBy(() -> loader.parse(models + "general_settings:\n  cors_allowed_origins: [app.example.com]\n"))
+                .hasMessageContaining("line 5: general_settings.cors_allowed_origins[0]: 'app.example.com' is not an origin");
+        assertThatThrownBy(() -> loader.parse(models + "general_settings:\n  max_buffered_mb: 0\n"))
+                .hasMessageContaining("general_settings.max_buffered_mb: must be more than 0");
+    }
+
+    @Test
     void requestSizeLimitMayBeAFractionOfAMibButNotZero() {
         String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
         assertThat(loader.parse(models + "general_settings: { max_request_size_mb: 0.001 }\n").general().maxRequestBytes())

@@ -59,7 +59,7 @@ class SlowClientsIT {
     void aRequestHeadThatNeverCompletesIsClosed() throws IOException {
         try (Socket s = connect()) {
             OutputStream out = s.getOutputStream();
-            out.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-A: ".getBytes(StandardCharsets.US_ASCII));
+            out.write("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: ".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             long t0 = System.nanoTime();
             assertThat(readUntilClosed(s)).doesNotContain("<still open>");
@@ -72,7 +72,7 @@ class SlowClientsIT {
         try (Socket s = connect()) {
             // the mock answers after 1.2 s, longer than the 0.5 s idle limit: a request in flight is never cut
             byte[] body = HI.getBytes(StandardCharsets.UTF_8);
-            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().write(body);
             String answer = readUntilClosed(s);
@@ -83,7 +83,7 @@ class SlowClientsIT {
     @Test
     void aStalledBodyIs408AndHoldsNoBufferOfItsDeclaredSize() throws IOException {
         try (Socket s = connect(); LogCapture log = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
-            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 10000000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
             String answer = readUntilClosed(s);
             assertThat(answer).startsWith("HTTP/1.1 408").contains("\"code\":\"request_timeout\"").contains("connection: close");
@@ -95,20 +95,20 @@ class SlowClientsIT {
     void aClientThatLeavesMidBodyOrSendsABadChunkIsNotAnError() throws Exception {
         try (LogCapture log = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
             try (Socket s = connect()) {
-                s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"model\"")
+                s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\"")
                         .getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
                 Thread.sleep(100);
             }
             try (Socket s = connect()) {
-                s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n")
+                s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 String answer = readUntilClosed(s);
                 assertThat(answer).doesNotContain("<still open>");
                 if (!answer.isEmpty()) assertThat(answer).startsWith("HTTP/1.1 400");
             }
             try (Socket s = connect()) {
-                s.getOutputStream().write("GET /v1/%ZZ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write("GET /v1/%ZZ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 String answer = readUntilClosed(s);
                 assertThat(answer).startsWith("HTTP/1.1 400").contains("\"type\":\"invalid_request_error\"");
             }

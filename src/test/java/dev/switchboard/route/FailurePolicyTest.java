@@ -28,6 +28,12 @@ class FailurePolicyTest {
     }
 
     @Test
+    void theGatewaysOwnBufferBoundIsNeitherRetriedNorHeldAgainstTheDeployment() {
+        assertThat(FailurePolicy.classify(new dev.switchboard.model.BufferBudget(1).exhausted("an answer")))
+                .isEqualTo(new Verdict(false, Cooldown.NONE, null));
+    }
+
+    @Test
     void rateLimitIsRetriedAndCoolsDownAtOnce() {
         assertThat(upstream(429, "Rate limit reached", "rate_limit_exceeded"))
                 .isEqualTo(new Verdict(true, Cooldown.NOW, FallbackReason.ERROR));

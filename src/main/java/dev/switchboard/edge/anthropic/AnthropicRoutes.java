@@ -37,6 +37,9 @@ public final class AnthropicRoutes {
         this.call = new DialectCall(edge, encoder::error, e -> new AnthropicStreamEncoder().error(e), "request-id");
     }
 
+    /** The dialect's call helper (errors in Anthropic's shape with its request-id header). */
+    public DialectCall call() { return call; }
+
     public void mount(Router router) {
         router.post("/v1/messages").handler(rc -> handle(rc, false));
         router.post("/v1/messages/count_tokens").handler(rc -> handle(rc, true));
@@ -108,7 +111,7 @@ public final class AnthropicRoutes {
             }
             SwitchboardHeaders.apply(resp, answer);
             resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
-            resp.closeHandler(v -> stream.cancel());
+            ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
             stream.start(new SseSink(resp, new AnthropicStreamEncoder()));
         });
     }

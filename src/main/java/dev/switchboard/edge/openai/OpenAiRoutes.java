@@ -61,7 +61,7 @@ public final class OpenAiRoutes {
         if (request.stream()) {
             edge.gateway().chat().stream(ctx, request).onComplete(ar -> {
                 if (ar.failed()) call.fail(resp, ar.cause());
-                else relay(resp, ar.result(), request.includeUsage());
+                else relay(resp, ctx, ar.result(), request.includeUsage());
             });
             return;
         }
@@ -75,7 +75,7 @@ public final class OpenAiRoutes {
         });
     }
 
-    private void relay(HttpServerResponse resp, Answer<ChatStream> answer, boolean includeUsage) {
+    private void relay(HttpServerResponse resp, CallContext ctx, Answer<ChatStream> answer, boolean includeUsage) {
         ChatStream stream = answer.body();
         if (resp.closed()) {
             stream.cancel(); // the client left while the upstream was still answering
@@ -85,7 +85,7 @@ public final class OpenAiRoutes {
         resp.setChunked(true)
                 .putHeader("content-type", "text/event-stream")
                 .putHeader("cache-control", "no-cache");
-        resp.closeHandler(v -> stream.cancel());
+        ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
         stream.start(new SseSink(resp, new StreamEncoder() {
             @Override public Buffer chunk(ChatChunk c) { return encoder.chunkEvent(c, includeUsage); }
             @Override public Buffer end() { return OpenAiResponseEncoder.DONE; }

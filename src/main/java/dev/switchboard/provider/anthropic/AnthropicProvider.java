@@ -46,14 +46,14 @@ final class AnthropicProvider implements Provider {
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request, false), body -> send(request, body, "application/json",
-                options.timeoutOr(deployment.timeout()))
-                .compose(resp -> UpstreamAnswers.read(resp, endpoint, this::error, b -> AnthropicResponseDecoder.response(Json.read(b)))));
+                options.timeoutOr(deployment.timeout()), options)
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, b -> AnthropicResponseDecoder.response(Json.read(b)))));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request, true), body -> send(request, body, "text/event-stream",
-                options.timeoutOr(deployment.streamIdleTimeout())).compose(resp -> UpstreamAnswers.stream(resp, endpoint,
+                options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(),
                 this::error, () -> new AnthropicStream(resp, endpoint, deployment.id(), deployment.model(), secret))));
     }
 
@@ -76,13 +76,14 @@ final class AnthropicProvider implements Provider {
         }
     }
 
-    private Future<HttpClientResponse> send(ChatRequest request, Buffer body, String accept, Duration timeout) {
+    private Future<HttpClientResponse> send(ChatRequest request, Buffer body, String accept, Duration timeout,
+                                            CallOptions options) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders).set("accept", accept);
         if (request.raw() != null) {
             String beta = request.raw().headers().get("anthropic-beta");
             if (beta != null) headers.set("anthropic-beta", beta); // the client's beta features, passed on
         }
-        return http.send(endpoint, endpoint.pathFor("/v1/messages"), headers, body, timeout);
+        return http.send(endpoint, endpoint.pathFor("/v1/messages"), headers, body, timeout, options);
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {

@@ -45,15 +45,15 @@ final class GeminiProvider implements Provider {
 
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
-        return UpstreamAnswers.encodeThen(() -> body(request), body -> send(chatPath, body, options.timeoutOr(deployment.timeout()))
-                .compose(resp -> UpstreamAnswers.read(resp, endpoint, this::error,
+        return UpstreamAnswers.encodeThen(() -> body(request), body -> send(chatPath, body, options.timeoutOr(deployment.timeout()), options)
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error,
                         b -> GeminiResponseDecoder.response(Json.read(b), deployment.model()))));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request), body -> send(streamPath, body,
-                options.timeoutOr(deployment.streamIdleTimeout())).compose(resp -> UpstreamAnswers.stream(resp, endpoint, this::error,
+                options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
                 () -> new GeminiStream(resp, endpoint, deployment.id(), deployment.model(), secret))));
     }
 
@@ -69,7 +69,7 @@ final class GeminiProvider implements Provider {
         }
     }
 
-    private Future<HttpClientResponse> send(String path, Buffer body, Duration timeout) {
-        return http.send(endpoint, path, MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders), body, timeout);
+    private Future<HttpClientResponse> send(String path, Buffer body, Duration timeout, CallOptions options) {
+        return http.send(endpoint, path, MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders), body, timeout, options);
     }
 }

@@ -52,29 +52,29 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
 
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
-        return post("/chat/completions", encoder.chat(request, false), "application/json", options.timeoutOr(timeout))
+        return post("/chat/completions", encoder.chat(request, false), "application/json", options.timeoutOr(timeout), options)
                 .compose(resp -> read(resp, chatDecoder::response));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
-        return post("/chat/completions", encoder.chat(request, true), "text/event-stream", options.timeoutOr(streamTimeout))
-                .compose(resp -> UpstreamAnswers.stream(resp, endpoint, this::error,
+        return post("/chat/completions", encoder.chat(request, true), "text/event-stream", options.timeoutOr(streamTimeout), options)
+                .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
                         () -> new OpenAiStream(resp, chatDecoder, endpoint, deployment.id(), secret)));
     }
 
     @Override
     public Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
-        return post("/embeddings", encoder.embeddings(request), "application/json", options.timeoutOr(timeout))
+        return post("/embeddings", encoder.embeddings(request), "application/json", options.timeoutOr(timeout), options)
                 .compose(resp -> read(resp, body -> decoder.embeddings(Json.read(body))));
     }
 
-    private Future<HttpClientResponse> post(String path, Buffer body, String accept, Duration idle) {
-        return http.send(endpoint, endpoint.pathFor(path), headers(accept), body, idle);
+    private Future<HttpClientResponse> post(String path, Buffer body, String accept, Duration idle, CallOptions options) {
+        return http.send(endpoint, endpoint.pathFor(path), headers(accept), body, idle, options);
     }
 
     private <T> Future<T> read(HttpClientResponse resp, UpstreamAnswers.BodyDecoder<T> decode) {
-        return UpstreamAnswers.read(resp, endpoint, this::error, decode);
+        return UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, decode);
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {

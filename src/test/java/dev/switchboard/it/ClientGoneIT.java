@@ -1,0 +1,119 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.LogCapture;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A client that leaves while the upstream is still silent (before the first byte), in both dialects, streamed or
+ * not: the upstream request is reset at once (the simulator sees it abandoned within 1.5 s (in practice milliseconds), before the
+ * 3 s timeout), no retry and no fallback is sent for the client that is gone (two retries and a fallback are
+ * configured, so a run that carried on would show up at the simulator), the call is in the ledger as 499, and
+ * nothing of it is logged at ERROR.
+ */
+class ClientGoneIT {
+    static TestGateway gw;
+    static Admin admin;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, timeout: 3 }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY, timeout: 3 }
+                  - model_name: backup
+                    litellm_params: { model: openai/gpt-4o, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, timeout: 3 }
+                router_settings:
+                  num_retries: 2
+                  retry_backoff: 0.1
+                  fallbacks: [{ gpt: [backup] }, { claude: [backup] }]
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """);
+        admin = new Admin(gw);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    @ParameterizedTest(name = "{0} stream={1}")
+    @CsvSource({"openai,false", "openai,true", "anthropic,false", "anthropic,true"})
+    void aClientThatLeavesBeforeTheFirstByteStopsTheUpstreamAndTheChain(String dialect, boolean stream) throws Exception {
+        boolean anthropic = dialect.equals("anthropic");
+        String model = anthropic ? "claude" : "gpt";
+        gw.simulator.enqueue(SimBehaviour.slowFirstByte(10_000)); // silent far beyond the 3 s timeout
+        String body = anthropic
+                ? "{\"model\":\"claude\",\"max_tokens\":50,\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                : "{\"model\":\"gpt\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String path = anthropic ? "/v1/messages" : "/v1/chat/completions";
+        try (LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            long left;
+            try (Socket client = new Socket("127.0.0.1", gw.server.port())) {
+                OutputStream out = client.getOutputStream();
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                out.write(("POST " + path + " HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n"
+                        + "authorization: Bearer " + TestGateway.MASTER_KEY + "\r\ncontent-length: " + bytes.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(bytes);
+                out.flush();
+                await().atMost(Duration.ofSeconds(5)).until(() -> gw.simulator.arrivals() == 1);
+                left = System.nanoTime();
+            } // the client goes away, not a byte of the answer seen
+            await().atMost(Duration.ofMillis(1_500)).until(() -> gw.simulator.abandoned() == 1);
+            assertThat((System.nanoTime() - left) / 1_000_000).as("ms until the upstream request was reset").isLessThan(1_500);
+
+            // past the timeout (3 s) and the retries' backoff: a run that went on would have called again by now
+            Thread.sleep(Math.max(0, 4_000 - (System.nanoTime() - left) / 1_000_000));
+            assertThat(gw.simulator.arrivals()).as("no retry, no fallback for a client that is gone").isEqualTo(1);
+
+            String callType = stream ? "stream" : "chat";
+            JsonObject call = await().atMost(Duration.ofSeconds(5)).until(() -> call(model, callType), r -> r != null);
+            assertThat(call.getInteger("status")).isEqualTo(499);
+            assertThat(call.getString("error_type")).isEqualTo("client_closed");
+            assertThat(call.getString("deployment")).isEqualTo(anthropic ? "anthropic/claude-sonnet-4-5" : "openai/gpt-4o-mini");
+            assertThat(call.getInteger("prompt_tokens")).as("the prompt the upstream received").isPositive();
+            assertThat(call.getBoolean("usage_estimated")).isTrue();
+            JsonObject attempt = await().atMost(Duration.ofSeconds(5)).until(() -> attempt(call.getString("request_id")), r -> r != null);
+            assertThat(attempt.getInteger("status")).isEqualTo(499);
+            assertThat(logs.lines()).as("nothing at ERROR").noneMatch(l -> l.startsWith("ERROR"));
+        }
+    }
+
+    /** This case's call row (the alias and call type are unique to each case), or null while not written yet. */
+    private static JsonObject call(String model, String callType) {
+        return rows().stream().filter(o -> o.getInteger("attempt") == 0 && model.equals(o.getString("model"))
+                && callType.equals(o.getString("call_type"))).findFirst().orElse(null);
+    }
+
+    /** The first attempt's row of that request. */
+    private static JsonObject attempt(String requestId) {
+        return rows().stream().filter(o -> o.getInteger("attempt") == 1 && requestId.equals(o.getString("request_id")))
+                .findFirst().orElse(null);
+    }
+
+    private static List<JsonObject> rows() {
+        JsonArray rows = admin.getOk("/spend/logs").getJsonArray("data");
+        return rows.stream().map(JsonObject.class::cast).toList();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.edge.EdgeServer;
+import dev.switchboard.support.LogCapture;
+import dev.switchboard.support.RawHttp;
+import dev.switchboard.support.RawHttp.Exchange;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTP framing abuse over raw sockets: every case the server can still answer gets a status line and the error
+ * JSON of the path's dialect, and a connection whose request was refused early is closed at once instead of being
+ * read for another minute. Forwarded headers are checked before anything is sent on.
+ */
+class FramingIT {
+    static TestGateway gw;
+    static final String JSON_HOST = "Host: 127.0.0.1\r\nContent-Type: application/json\r\n";
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: mock
+                    litellm_params: { model: mock/m }
+                general_settings:
+                  max_request_size_mb: 0.01
+                """, new EdgeServer.ClientTimeouts(60_000, 800));
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    static Exchange send(String request) { return RawHttp.exchange(gw.server.port(), request, 5000); }
+
+    static JsonObject openAiError(Exchange r) { return new JsonObject(r.body()).getJsonObject("error"); }
+
+    static void assertAnthropicError(Exchange r) {
+        JsonObject body = new JsonObject(r.body());
+        assertThat(body.getString("type")).isEqualTo("error");
+        assertThat(body.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+    }
+
+    @Test
+    void aBrokenChunkSizeGetsA400NotABareFin() {
+        try (LogCapture log = LogCapture.of("dev.switchboard")) {
+            Exchange r = send("POST /v1/chat/completions HTTP/1.1\r\n" + JSON_HOST + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(openAiError(r).getString("message")).contains("chunk");
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(r.closed()).isTrue();
+            Exchange a = send("POST /v1/messages HTTP/1.1\r\n" + JSON_HOST + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+            assertThat(a.status()).isEqualTo(400);
+            assertAnthropicError(a);
+            assertThat(a.header("request-id")).startsWith("req_");
+            assertThat(log.lines()).noneMatch(l -> l.startsWith("ERROR"));
+        }
+    }
+
+    @Test
+    void parserErrorsCarryTheDialectsErrorBody() {
+        Exchange badLength = send("POST /v1/chat/completions HTTP/1.1\r\n" + JSON_HOST + "Content-Length: abc\r\n\r\n{}");
+        assertThat(badLength.status()).isEqualTo(400);
+        assertThat(openAiError(badLength).getString("message")).contains("Content-Length");
+        assertThat(badLength.closed()).isTrue();
+
+        Exchange twoLengths = send("POST /v1/messages HTTP/1.1\r\n" + JSON_HOST + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}");
+        assertThat(twoLengths.status()).isEqualTo(400);
+        assertAnthropicError(twoLengths);
+
+        Exchange longLine = send("GET /v1/models/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertThat(longLine.status()).isEqualTo(414);
+        assertThat(openAiError(longLine).getString("code")).isEqualTo("uri_too_long");
+
+        Exchange bigHeaders = send("GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(70_000) + "\r\n\r\n");
+        assertThat(bigHeaders.status()).isEqualTo(431);
+        assertThat(openAiError(bigHeaders).getString("code")).isEqualTo("headers_too_large");
+
+        Exchange version = send("GET /v1/models HTTP/1.7\r\nHost: 127.0.0.1\r\n\r\n");
+        assertThat(version.status()).isEqualTo(501);
+        assertThat(openAiError(version).getString("message")).contains("HTTP/1.7");
+        assertThat(version.closed()).isTrue();
+    }
+
+    @Test
+    void anEarly413ClosesTheConnectionAtOnce() throws IOException {
+        try (Socket s = new Socket("127.0.0.1", gw.server.port())) {
+            s.setSoTimeout(4000);
+            // declares 1 MiB (over the 10 KiB limit), sends a little, and keeps the connection open as if more followed
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\n" + JSON_HOST + "Content-Length: 1048576\r\n\r\n{\"model\":")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            Exchange r = RawHttp.readUntilClosed(s, System.nanoTime());
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(r.closed()).as("closed, not read for another minute").isTrue();
+            assertThat(r.closedAfterMillis()).isLessThan(2000);
+        }
+    }
+
+    @Test
+    void a408ClosesTheConnectionRightAfterTheAnswer() throws IOException {
+        try (Socket s = new Socket("127.0.0.1", gw.server.port())) {
+            s.setSoTimeout(4000);
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\n" + JSON_HOST + "Content-Length: 500\r\n\r\n{\"model\":")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            Exchange r = RawHttp.readUntilClosed(s, System.nanoTime());
+            assertThat(r.status()).isEqualTo(408);
+            assertThat(r.closed()).isTrue();
+            assertThat(r.closedAfterMillis()).isBetween(500L, 2500L);
+        }
+    }
+
+    @Test
+    void forwardedHeadersAreCheckedBeforeAnythingIsSent() {
+        String body = "{\"model\":\"mock\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        Exchange huge = send(RawHttp.post("/v1/messages", JSON_HOST + "anthropic-beta: " + "x".repeat(9000) + "\r\n", body));
+        assertThat(huge.status()).isEqualTo(400);
+        assertAnthropicError(huge);
+        assertThat(new JsonObject(huge.body()).getJsonObject("error").getString("message")).contains("anthropic-beta").contains("8192");
+
+        Exchange org = send(RawHttp.post("/v1/chat/completions", JSON_HOST + "OpenAI-Organization: " + "o".repeat(9000) + "\r\n",
+                FramingIT.chatBody()));
+        assertThat(org.status()).isEqualTo(400);
+        assertThat(openAiError(org).getString("message")).contains("openai-organization");
+
+        // a control character never reaches a route (the HTTP decoder refuses it), and the answer is the dialect's 400
+        Exchange control = send(RawHttp.post("/v1/messages", JSON_HOST + "anthropic-beta: a\u0001b\r\n", body));
+        assertThat(control.status()).isEqualTo(400);
+        assertAnthropicError(control);
+        Exchange del = send(RawHttp.post("/v1/messages", JSON_HOST + "anthropic-version: 2023\u007f-06-01\r\n", body));
+        assertThat(del.status()).isEqualTo(400);
+        assertAnthropicError(del);
+
+        Exchange fine = send(RawHttp.post("/v1/messages", JSON_HOST + "anthropic-beta: prompt-caching-2024-07-31, tools-2024-04-04\r\n", body));
+        assertThat(fine.status()).isEqualTo(200);
+    }
+
+    static String chatBody() { return "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"; }
+}
