@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +48,7 @@ public final class SemanticCache implements AutoCloseable {
     private final double grey;
     private final OnlineThresholds online;
     private final ThreadPoolExecutor pool;
+    private final Semaphore permits;
     private final Cache<String, SemanticEntry> entries;
     private final Cache<String, float[]> embeddings;
     private final Cache<String, Boolean> verdicts;
@@ -68,7 +70,8 @@ public final class SemanticCache implements AutoCloseable {
         this.grey = Math.min(threshold, s.greyThreshold() != null ? s.greyThreshold() : embedder.defaultGreyThreshold());
         this.online = s.maxFalseHitRate() == null || verifier == null ? null : new OnlineThresholds(s.maxFalseHitRate(), grey, 0.05);
         AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(s.poolThreads(), s.poolThreads(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        this.permits = new Semaphore(s.poolThreads());
+        this.pool = new ThreadPoolExecutor(s.poolThreads(), s.poolThreads(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "sb-semantic-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -274,9 +277,14 @@ public final class SemanticCache implements AutoCloseable {
 
     /**
      * Runs blocking work on the pool and completes on the caller's context. A busy pool is a miss ("skipped"), not a
-     * wait: the request goes on to the provider at once.
+     * wait: the request goes on to the provider at once. Admission is a semaphore of one permit a thread, released
+     * before the result is handed back, so the executor's queue never holds more than the threads about to take it.
      */
     private <T> Future<T> offPool(Context ctx, Supplier<T> work) {
+        if (!permits.tryAcquire()) {
+            skipped.increment();
+            return Future.failedFuture(new Busy());
+        }
         Promise<T> p = Promise.promise();
         try {
             pool.execute(() -> {
@@ -284,14 +292,16 @@ public final class SemanticCache implements AutoCloseable {
                 try {
                     r = work.get();
                 } catch (RuntimeException e) {
+                    permits.release();
                     log.warn("semantic cache: {}", e.toString());
                     complete(ctx, () -> p.fail(e));
                     return;
                 }
+                permits.release();
                 complete(ctx, () -> p.complete(r));
             });
-        } catch (RejectedExecutionException busy) {
-            skipped.increment();
+        } catch (RejectedExecutionException closed) {
+            permits.release();
             return Future.failedFuture(new Busy());
         }
         return p.future();

@@ -41,8 +41,8 @@ class OnlineThresholdsTest {
     void anEntryFoundWrongAtASimilarityIsVerifiedThereAgain() {
         OnlineThresholds t = new OnlineThresholds(0.5, 0.9, 0);
         for (int i = 0; i < 100; i++) {
-            t.decide(0.95, -1);
-            t.record(0.95, true);
+            t.decide(0.99, -1);
+            t.record(0.99, true);
         }
         assertThat(t.decide(0.96, -1)).isEqualTo(Decision.SERVE);
         assertThat(t.decide(0.96, 0.97)).isEqualTo(Decision.VERIFY);
