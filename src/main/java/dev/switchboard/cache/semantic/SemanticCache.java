@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * the {@link QuestionGuards}, and the similarity decides: at or above the threshold a match is served; in the grey zone
  * below it, it is verified by one short call ({@link Verifier}, verdicts cached) when a verifier is configured; or, in
  * the online mode, {@link OnlineThresholds} decides from what verifications taught it. Entries are bounded in number
- * (least recently used out first) and live for the cache's TTL.
+ * (Caffeine's W-TinyLFU: rarely used ones out first) and live for the cache's TTL.
  */
 public final class SemanticCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("switchboard.cache.semantic");

@@ -103,6 +103,9 @@ class SemanticCacheTest {
         try (SemanticCache c = SemanticCache.create(settings(false, 3), new Words(), null)) {
             for (int i = 0; i < 10; i++) await(c.remember("ns", "ctx", "question number " + "x".repeat(i + 1), answer("e" + i)));
             assertThat(c.stats().entries()).isLessThanOrEqualTo(3);
+        }
+        // (Caffeine's W-TinyLFU may turn a newcomer away from a full cache: removal is tested on one with room)
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), new Words(), null)) {
             await(c.remember("ns", "ctx", "what is the capital of france", answer("keep")));
             await(c.remember("other", "ctx", "what is the capital of italy", answer("other")));
             assertThat(c.forget("keep")).isEqualTo(1);
