@@ -47,11 +47,12 @@ final class EdgeRouter {
         // No catch-all route: vertx-web tells 404 (no path matched) from 405 (the path matched, the method did
         // not) only when no route takes the request, and hands each to its error handler.
         BiConsumer<RoutingContext, GatewayException> unrouted = (rc, e) -> {
-            if (isAnthropicPath(rc.request().path())) anthropic.error(rc, e);
+            if (speaksAnthropic(rc)) anthropic.error(rc, e);
             else openai.error(rc, e);
         };
         router.errorHandler(404, rc -> unrouted.accept(rc, new GatewayException(ErrorKind.NOT_FOUND, 404,
-                "Invalid URL (" + rc.request().method() + " " + rc.request().path() + ")", null, "unknown_url", null, null)));
+                "Invalid URL (" + rc.request().method() + " " + rc.request().path() + ")" + doubledVersionHint(rc),
+                null, "unknown_url", null, null)));
         // A request vertx-web itself rejects before any route runs (e.g. an invalid %-escape in the path)
         router.errorHandler(400, rc -> unrouted.accept(rc, GatewayException.badRequest("Bad request: "
                 + (rc.failure() == null || rc.failure().getMessage() == null ? "malformed request" : rc.failure().getMessage()), null)));
@@ -127,6 +128,15 @@ final class EdgeRouter {
      * limit: 414, headers over it: 431, a broken chunk size): Vert.x's default answers these with an empty body; here
      * they get the status it would pick and the path's error shape, and the connection is closed after the answer.
      */
+    /**
+     * Netty's reason without the header value it quotes after a colon ("a header value contains a prohibited
+     * character '\x01': Bearer sk-…"): that value can be a key, which must not come back in an answer (found by FuzzIT).
+     */
+    static String withoutQuotedValue(String message) {
+        int colon = message.indexOf(": ");
+        return colon < 0 ? message : message.substring(0, colon);
+    }
+
     static io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> invalidRequests(EdgeContext edge) {
         return req -> {
             Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
@@ -136,7 +146,7 @@ final class EdgeRouter {
                 case 414 -> "The request line (method, path and query) is too long; the limit is 16 KiB.";
                 case 431 -> "The request headers are too large; the limit is 64 KiB.";
                 default -> "Malformed HTTP request" + (cause == null || cause.getMessage() == null ? "."
-                        : ": " + BrowserGuard.printable(cause.getMessage()) + ".");
+                        : ": " + BrowserGuard.printable(withoutQuotedValue(cause.getMessage())) + ".");
             };
             String path;
             try {
@@ -158,6 +168,34 @@ final class EdgeRouter {
     private static void health(RoutingContext rc, EdgeContext edge, String body) {
         rc.response().putHeader(SwitchboardHeaders.REQUEST_ID, edge.requestIds().next())
                 .putHeader("content-type", "application/json").end(body);
+    }
+
+    /**
+     * The dialect of an unrouted request: Anthropic's under {@code /v1/messages}, also when the client doubled the
+     * version ({@code /v1/v1/messages}: a base URL ending in /v1, to which the Anthropic SDKs add their own), and for
+     * a doubled models path asked by an Anthropic SDK (which always sends {@code anthropic-version}).
+     */
+    private static boolean speaksAnthropic(RoutingContext rc) {
+        String path = rc.request().path();
+        if (isAnthropicPath(path)) return true;
+        String single = withoutDoubledVersion(path);
+        return single != null && (isAnthropicPath(single)
+                || single.startsWith("/v1/models") && rc.request().headers().contains("anthropic-version"));
+    }
+
+    /** The path with one {@code /v1} removed when it starts with {@code /v1/v1/}, else null. */
+    static String withoutDoubledVersion(String path) {
+        return path != null && path.startsWith("/v1/v1/") ? path.substring(3) : null;
+    }
+
+    private static String doubledVersionHint(RoutingContext rc) {
+        String single = withoutDoubledVersion(rc.request().path());
+        if (single == null) return "";
+        return speaksAnthropic(rc)
+                ? ". The path has /v1 twice: Anthropic's SDKs add /v1 themselves, so drop the /v1 from the base URL"
+                        + " (ANTHROPIC_BASE_URL=http://host:port, not http://host:port/v1); the endpoint is " + single + "."
+                : ". The path has /v1 twice: the client adds /v1 itself, so drop one /v1 from the base URL; the endpoint is "
+                        + single + ".";
     }
 
     /** {@code /v1/messages} and below speak Anthropic's dialect, so their errors use its shape. */

@@ -17,7 +17,16 @@ import java.util.Map;
  * client's mistake (a concatenation bug, a truncated second request) is silently half-served.
  */
 public final class JsonBody {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * How deep a request body may nest. Jackson reads and writes at most 1000 levels, but the gateway writes a body
+     * back inside other JSON (the cache key, a provider's wire format), so a body that read at 999 levels failed on its
+     * way out with a 500 (found by FuzzIT). No API request needs more than a few dozen levels; 512 leaves the writers
+     * room.
+     */
+    public static final int MAX_DEPTH = 512;
+    private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build());
     /** Built once: ObjectMapper.readTree re-derives its configuration on every call (see provider.Json). */
     private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 

@@ -12,6 +12,11 @@ public final class JsonSyntax {
 
     /** "Unexpected end-of-input: expected close marker for Object (line 1, column 2)". */
     public static String describe(JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException && e.getOriginalMessage() != null
+                && e.getOriginalMessage().contains("nesting depth")) {
+            return "the JSON is nested more than " + JsonBody.MAX_DEPTH + " levels deep, the most the gateway accepts"
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
         String message = e.getOriginalMessage() == null ? "invalid JSON" : SOURCE.matcher(e.getOriginalMessage()).replaceAll("");
         message = message.replaceAll("\\s+", " ").trim();
         if (e.getLocation() == null) return message;

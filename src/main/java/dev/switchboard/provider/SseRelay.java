@@ -23,6 +23,10 @@ public abstract class SseRelay implements ChatStream {
         this.upstream = upstream;
         this.endpoint = endpoint;
         upstream.pause(); // nothing flows until start(): the caller sends its headers first
+        // Until start() installs the relay's own handler, a failure has no one to tell: a stream cancelled before it
+        // started (the client left between the upstream's headers and its own) resets the request, and without a
+        // handler Vert.x logs that reset at ERROR as an unhandled exception (found by FuzzIT).
+        upstream.exceptionHandler(t -> { });
     }
 
     /** One SSE event from the upstream; implementations call {@link #emit}, {@link #finish} or {@link #fail}. */

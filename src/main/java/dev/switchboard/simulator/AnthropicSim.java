@@ -158,8 +158,9 @@ final class AnthropicSim {
                     case "tool_result" -> {
                         role = "tool";
                         Object rc = block.getValue("content");
+                        // content is optional in a tool_result (a tool that returned nothing)
                         parts.add(new JsonObject().put("type", "text").put("text", rc instanceof String s ? s
-                                : AnthropicSimShapes.text((JsonArray) rc)));
+                                : rc == null ? "" : AnthropicSimShapes.text((JsonArray) rc))); // another type: SimGuard's 400
                     }
                     default -> { }
                 }

@@ -39,6 +39,23 @@ final class AnthropicSimParams {
         }
         Object tools = req.getValue("tools");
         if (tools != null && !(tools instanceof JsonArray)) return "tools: Input should be a valid list";
+        return outputConfig(req.getValue("output_config"));
+    }
+
+    /** Structured outputs: {@code output_config.format} is {type: json_schema, schema: {…}}, nothing else. */
+    private static String outputConfig(Object config) {
+        if (config == null) return null;
+        if (!(config instanceof JsonObject c)) return "output_config: Input should be a valid dictionary";
+        Object format = c.getValue("format");
+        if (format == null) return null;
+        if (!(format instanceof JsonObject f)) return "output_config.format: Input should be a valid dictionary or object to extract fields from";
+        if (!"json_schema".equals(f.getValue("type"))) {
+            return "output_config.format: Input tag '" + f.getValue("type") + "' found using 'type' does not match any of the expected tags: 'json_schema'";
+        }
+        if (!(f.getValue("schema") instanceof JsonObject)) return "output_config.format.json_schema.schema: Field required";
+        for (String extra : f.fieldNames()) {
+            if (!extra.equals("type") && !extra.equals("schema")) return "output_config.format.json_schema." + extra + ": Extra inputs are not permitted";
+        }
         return null;
     }
 

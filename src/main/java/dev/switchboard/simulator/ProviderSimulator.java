@@ -250,7 +250,8 @@ public final class ProviderSimulator {
         else if (input instanceof JsonArray a && !a.isEmpty() && a.getValue(0) instanceof Number) inputs.add(a.encode());
         else for (Object o : (JsonArray) input) inputs.add(o instanceof JsonArray t ? t.encode() : String.valueOf(o));
         int dims = req.getInteger("dimensions", 8);
-        boolean base64 = "base64".equals(req.getString("encoding_format"));
+        // a model id with "floats-only" plays the many OpenAI-compatible servers that ignore encoding_format
+        boolean base64 = "base64".equals(req.getString("encoding_format")) && !String.valueOf(req.getValue("model")).contains("floats-only");
         JsonArray data = new JsonArray();
         int tokens = 0;
         for (int i = 0; i < inputs.size(); i++) {

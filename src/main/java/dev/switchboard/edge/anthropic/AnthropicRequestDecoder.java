@@ -58,7 +58,7 @@ public final class AnthropicRequestDecoder {
         JsonNode stream = n.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) throw bad("stream: Input should be a valid boolean", "stream");
         return new ChatRequest(model, messages, tools(n.get("tools")), toolChoice(n.get("tool_choice")),
-                parallel(n.get("tool_choice")), null,
+                parallel(n.get("tool_choice")), AnthropicOutputFormat.from(n),
                 number(n, "temperature"), number(n, "top_p"), null, outputLimit,
                 AnthropicParams.stopSequences(n.get("stop_sequences")), null, n.path("metadata").path("user_id").isTextual()
                         ? n.path("metadata").path("user_id").asText() : null,

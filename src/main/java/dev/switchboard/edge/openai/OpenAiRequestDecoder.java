@@ -36,6 +36,8 @@ public final class OpenAiRequestDecoder {
             "max_completion_tokens", "stop", "seed", "user", "metadata", "stream", "stream_options");
     private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "name", "tool_calls", "tool_call_id",
             "reasoning_content", "refusal");
+    /** The largest {@code dimensions} an embeddings request may ask for. */
+    static final int MAX_DIMENSIONS = 65_536;
     private static final Set<String> EMBEDDING_FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
 
     public ChatRequest chat(Buffer body) {
@@ -84,7 +86,13 @@ public final class OpenAiRequestDecoder {
         if (format != null && !format.equals("float") && !format.equals("base64")) {
             throw GatewayException.badRequest("'encoding_format' must be 'float' or 'base64'.", "encoding_format");
         }
-        return new EmbeddingRequest(model, input, format, OpenAiNumbers.positiveInt(n, "dimensions"), optionalString(n, "user"),
+        Integer dimensions = OpenAiNumbers.positiveInt(n, "dimensions");
+        if (dimensions != null && dimensions > MAX_DIMENSIONS) {
+            // no embedding model has more (OpenAI's largest: 3072); 2^31-1 made the mock provider allocate gigabytes
+            throw GatewayException.badRequest("Invalid 'dimensions': " + dimensions + " is too large; the maximum is "
+                    + MAX_DIMENSIONS + ".", "dimensions");
+        }
+        return new EmbeddingRequest(model, input, format, dimensions, optionalString(n, "user"),
                 extra(n, EMBEDDING_FIELDS));
     }
 

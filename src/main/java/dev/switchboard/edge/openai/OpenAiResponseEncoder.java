@@ -188,7 +188,8 @@ public final class OpenAiResponseEncoder {
         g.writeEndObject();
     }
 
-    public Buffer embeddings(EmbeddingResponse r) {
+    /** @param base64 the client asked for base64 embeddings (see {@link EmbeddingEncoding}) */
+    public Buffer embeddings(EmbeddingResponse r, boolean base64) {
         return Buffer.buffer(json(g -> {
             g.writeStartObject();
             g.writeStringField("object", "list");
@@ -198,7 +199,7 @@ public final class OpenAiResponseEncoder {
                 g.writeStringField("object", "embedding");
                 g.writeNumberField("index", i.index());
                 g.writeFieldName("embedding");
-                g.writeTree(i.embedding());
+                g.writeTree(EmbeddingEncoding.as(i.embedding(), base64));
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -8,6 +8,7 @@ import dev.switchboard.edge.SwitchboardHeaders;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.GatewayException;
@@ -94,13 +95,15 @@ public final class OpenAiRoutes {
     }
 
     private void embeddings(HttpServerResponse resp, CallContext ctx, Buffer body) {
-        edge.gateway().embed(ctx, decoder.embeddings(body)).onComplete(ar -> {
+        EmbeddingRequest request = decoder.embeddings(body);
+        boolean base64 = "base64".equals(request.encodingFormat());
+        edge.gateway().embed(ctx, request).onComplete(ar -> {
             if (ar.failed()) {
                 call.fail(resp, ar.cause());
                 return;
             }
             SwitchboardHeaders.apply(resp, ar.result());
-            resp.putHeader("content-type", JSON).end(encoder.embeddings(ar.result().body()));
+            resp.putHeader("content-type", JSON).end(encoder.embeddings(ar.result().body(), base64));
         });
     }
 }

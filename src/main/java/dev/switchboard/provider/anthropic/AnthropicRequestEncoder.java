@@ -52,11 +52,15 @@ final class AnthropicRequestEncoder {
             else assistant(blocks, m);
         }
         dropEmptyTurns(messages);
-        if (r.responseFormat() != null && !"text".equals(r.responseFormat().type())) {
-            // Anthropic has no JSON mode: ask for it in the system prompt (documented in the README).
-            JsonNode schema = r.responseFormat().jsonSchema() == null ? null : r.responseFormat().jsonSchema().get("schema");
-            system.add(F.objectNode().put("type", "text").put("text", "Respond with a single JSON object only, no prose."
-                    + (schema == null ? "" : " It must match this JSON Schema: " + schema)));
+        JsonNode schema = r.responseFormat() == null || r.responseFormat().jsonSchema() == null ? null
+                : r.responseFormat().jsonSchema().get("schema");
+        if (schema != null && schema.isObject()) {
+            // A json_schema format is Anthropic's structured outputs (constrained decoding, generally available):
+            // output_config.format. OpenAI's name, description and strict have no counterpart there.
+            body.putObject("output_config").putObject("format").put("type", "json_schema").set("schema", schema);
+        } else if (r.responseFormat() != null && !"text".equals(r.responseFormat().type())) {
+            // json_object (any JSON, no schema) has no Anthropic form: ask for it in the system prompt (README).
+            system.add(F.objectNode().put("type", "text").put("text", "Respond with a single JSON object only, no prose."));
         }
         if (!system.isEmpty()) body.set("system", system);
         Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();

@@ -40,6 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * demo or a user's test can assert on them. Calls a tool when tool_choice demands one.
  */
 final class MockProvider implements Provider, EmbeddingProvider {
+    private static final int MAX_NUMBERS = 1 << 22;
     private final Deployment deployment;
     private final MockBehaviour behaviour;
     private final Vertx vertx;
@@ -78,6 +79,11 @@ final class MockProvider implements Provider, EmbeddingProvider {
         if (input.isTextual() || oneTokenArray) inputs.add(input.isTextual() ? input.textValue() : input.toString());
         else input.forEach(n -> inputs.add(n.isTextual() ? n.textValue() : n.toString()));
         int dims = request.dimensions() != null ? request.dimensions() : 16;
+        if ((long) dims * inputs.size() > MAX_NUMBERS) {
+            // the mock builds its answer in memory: a request must not make it allocate gigabytes
+            return Future.failedFuture(GatewayException.badRequest("The mock provider answers at most " + MAX_NUMBERS
+                    + " numbers per embeddings request (dimensions x inputs).", "dimensions"));
+        }
         boolean base64 = "base64".equals(request.encodingFormat());
         List<EmbeddingResponse.Item> items = new ArrayList<>();
         int tokens = 0;
