@@ -29,6 +29,8 @@
 #   BENCH_DURATION=10 BENCH_WARMUP=2 (seconds per wrk measurement / warm-up before each), BENCH_CONNECTIONS=64,
 #   BENCH_RATE=1000 BENCH_LATENCY_DURATION=10 (open-loop rate and seconds), BENCH_TTFB_COUNT=2000,
 #   BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_JAVA_OPTS (extra JVM options for gateway+simulator),
+#   BENCH_GENERAL_SETTINGS (one more YAML line under general_settings, e.g. 'request_log: { enabled: false }' or
+#   'otel: { endpoint: http://127.0.0.1:4318 }', to measure what observability costs: bench/README.md),
 #   BENCH_QUIET_WAIT=60 (seconds, in total, to wait for other busy processes, e.g. a Maven build, to finish,
 #   and to repeat disturbed measurements), BENCH_STEADY_MAX=60 BENCH_STEADY_SLICE=4 (the steady check, below).
 #
@@ -301,6 +303,7 @@ model_list:
 general_settings:
   master_key: $MASTER_KEY
   database_path: $work/gateway-$placement.db
+${BENCH_GENERAL_SETTINGS:+  $BENCH_GENERAL_SETTINGS}
 EOF
   log "[$placement] simulator on :$sim_port ${load_pin[*]:-(not pinned)}, gateway on :$gw_port ${gw_pin[*]:-(not pinned)} ${gw_loops[*]:-}"
   # shellcheck disable=SC2086

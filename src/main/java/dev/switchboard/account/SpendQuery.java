@@ -9,7 +9,23 @@ package dev.switchboard.account;
  * @param model    the alias asked for, or the deployment that served ({@code provider/model})
  * @param fromMillis inclusive, by the time the call ended
  * @param toMillis exclusive
+ * @param requestIds only these requests (the request log's matches for a trace or a session, or one request id); null
+ *                   does not filter, an empty set matches nothing
  */
-public record SpendQuery(String keyId, String keyAlias, String tag, String model, Long fromMillis, Long toMillis) {
+public record SpendQuery(String keyId, String keyAlias, String tag, String model, Long fromMillis, Long toMillis,
+                         java.util.Set<String> requestIds) {
     public static final SpendQuery ALL = new SpendQuery(null, null, null, null, null, null);
+
+    public SpendQuery {
+        requestIds = requestIds == null ? null : java.util.Set.copyOf(requestIds);
+    }
+
+    public SpendQuery(String keyId, String keyAlias, String tag, String model, Long fromMillis, Long toMillis) {
+        this(keyId, keyAlias, tag, model, fromMillis, toMillis, null);
+    }
+
+    /** The same filters, narrowed to these requests. */
+    public SpendQuery withRequestIds(java.util.Set<String> ids) {
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, ids);
+    }
 }

@@ -124,6 +124,13 @@ public final class SpendReports {
         }
         if (q.fromMillis() != null) { parts.add(s + ".ended_at >= ?"); params.add(q.fromMillis()); }
         if (q.toMillis() != null) { parts.add(s + ".ended_at < ?"); params.add(q.toMillis()); }
+        if (q.requestIds() != null) {
+            if (q.requestIds().isEmpty()) parts.add("1 = 0");
+            else {
+                parts.add(s + ".request_id IN (" + String.join(",", java.util.Collections.nCopies(q.requestIds().size(), "?")) + ")");
+                params.addAll(new java.util.TreeSet<>(q.requestIds()));
+            }
+        }
         return new Where(parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts), params);
     }
 

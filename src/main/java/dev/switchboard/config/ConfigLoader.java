@@ -38,7 +38,7 @@ public final class ConfigLoader {
             "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points", "cache",
             "region_name", "custom_llm_provider");
     private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb",
-            "allowed_hosts", "cors_allowed_origins", "max_buffered_mb");
+            "allowed_hosts", "cors_allowed_origins", "max_buffered_mb", "otel", "request_log");
     /**
      * router_settings keys: LiteLLM's, plus Switchboard's {@code prompt_cache_affinity}, {@code retry_backoff},
      * {@code stream_timeout} and {@code auto_router}. The routing ones are checked by {@link RoutingKeys}; the
@@ -266,7 +266,8 @@ public final class ConfigLoader {
         return new GeneralSettings(master == null || master.isEmpty() ? null : new Secret(master),
                 db == null || db.isBlank() ? null : db, dbPath, max,
                 hostList(w, g.get("allowed_hosts"), "general_settings.allowed_hosts"),
-                originList(w, g.get("cors_allowed_origins"), "general_settings.cors_allowed_origins"), buffered);
+                originList(w, g.get("cors_allowed_origins"), "general_settings.cors_allowed_origins"), buffered,
+                ObservabilityKeys.otel(w, g.get("otel")), ObservabilityKeys.requestLog(w, g.get("request_log")));
     }
 
     /** {@code allowed_hosts}: host names (a port, if given, is ignored: any port is accepted), lower case. */

@@ -14,10 +14,13 @@ package dev.switchboard.config;
  *                           ({@code cors_allowed_origins}; {@code *} for any); empty means no CORS at all
  * @param maxBufferedBytes   the bound on bytes buffered across all requests (request bodies and whole upstream
  *                           answers); 0 means derived from the heap ({@code max_buffered_mb})
+ * @param otel               {@code general_settings.otel} as plain values (validated; env refs resolved), empty when absent
+ * @param requestLog         {@code general_settings.request_log} as plain values (validated), empty when absent
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
-                              long maxBufferedBytes) {
+                              long maxBufferedBytes, java.util.Map<String, Object> otel,
+                              java.util.Map<String, Object> requestLog) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
 
@@ -25,11 +28,20 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         if (databasePath == null || databasePath.isBlank()) databasePath = DEFAULT_DATABASE_PATH;
         allowedHosts = allowedHosts == null ? java.util.List.of() : java.util.List.copyOf(allowedHosts);
         corsAllowedOrigins = corsAllowedOrigins == null ? java.util.List.of() : java.util.List.copyOf(corsAllowedOrigins);
+        otel = otel == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(otel));
+        requestLog = requestLog == null ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requestLog));
+    }
+
+    /** Without the observability settings (tracing off, the request log's defaults). */
+    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
+                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins, long maxBufferedBytes) {
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, null, null);
     }
 
     /** Without the browser and memory settings (their defaults: loopback hosts only, no CORS, a heap-derived bound). */
     public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, java.util.List.of(), java.util.List.of(), 0);
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, java.util.List.of(), java.util.List.of(), 0, null, null);
     }
 
     /**
@@ -45,6 +57,6 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes);
+                maxBufferedBytes, otel, requestLog);
     }
 }

@@ -45,8 +45,18 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
             if (out == null) out = new java.util.HashMap<>();
             out.put("cache-control", cacheControl);
         }
+        // W3C trace context: the observer continues the client's trace
+        for (String name : TRACE_HEADERS) {
+            String v = req.getHeader(name);
+            if (v != null) {
+                if (out == null) out = new java.util.HashMap<>();
+                out.put(name, v);
+            }
+        }
         return out == null ? java.util.Map.of() : out;
     }
+
+    private static final String[] TRACE_HEADERS = {"traceparent", "tracestate"};
 
     /** The key a client presents: {@code Authorization: Bearer …} (OpenAI) or {@code x-api-key} (Anthropic). */
     public static String presentedKey(HttpServerRequest req) {

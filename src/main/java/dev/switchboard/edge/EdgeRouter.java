@@ -44,6 +44,7 @@ final class EdgeRouter {
         openai.mount(router);
         anthropic.mount(router);
         new AdminRoutes(vertx, edge, openai.call()).mount(router);
+        new dev.switchboard.edge.admin.ObserveRoutes(vertx, edge, openai.call()).mount(router);
         // No catch-all route: vertx-web tells 404 (no path matched) from 405 (the path matched, the method did
         // not) only when no route takes the request, and hands each to its error handler.
         BiConsumer<RoutingContext, GatewayException> unrouted = (rc, e) -> {

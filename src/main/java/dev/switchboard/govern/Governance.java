@@ -56,6 +56,25 @@ public final class Governance {
 
     public KeyAdmin admin() { return admin; }
 
+    /**
+     * A key's budget for {@code /metrics}: what is left of this period's budget (spend and reservations in flight
+     * taken off), in nano-dollars.
+     */
+    public record BudgetStatus(String keyId, String keyAlias, long maxNanos, long spentNanos, long remainingNanos) {}
+
+    /** Every key that has a budget (keys without one have nothing to run out of). Locks each budget briefly. */
+    public java.util.List<BudgetStatus> budgets(long nowMillis) {
+        java.util.List<BudgetStatus> out = new java.util.ArrayList<>();
+        for (KeyState k : registry.all()) {
+            if (!k.budget.limited()) continue;
+            Budget.Snapshot s = k.budget.snapshot(nowMillis);
+            long max = s.maxNanos();
+            out.add(new BudgetStatus(k.key().keyId(), k.key().alias(), max, s.spentNanos(),
+                    Math.max(0, max - s.spentNanos() - s.reservedNanos())));
+        }
+        return out;
+    }
+
     /** Whether {@code alias} is a model the caller may use (for filtering {@code /v1/models}). */
     public boolean allows(dev.switchboard.model.Caller caller, String alias) {
         if (!caller.virtualKey()) return true;

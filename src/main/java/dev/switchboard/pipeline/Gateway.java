@@ -23,6 +23,7 @@ import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
 import dev.switchboard.provider.ProviderContext;
 import dev.switchboard.provider.ProviderRegistry;
+import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.UpstreamHttp;
 import dev.switchboard.route.AutoRouterSettings;
 import dev.switchboard.route.ModelRouter;
@@ -30,7 +31,14 @@ import dev.switchboard.route.RouterMetrics;
 import dev.switchboard.route.RouterSettings;
 import dev.switchboard.route.Target;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.switchboard.observe.GatewayMetrics;
+import dev.switchboard.observe.RequestLog;
+import dev.switchboard.observe.RequestLogEntry;
+import dev.switchboard.observe.RequestLogQuery;
+import dev.switchboard.observe.RequestLogStore;
+import dev.switchboard.observe.Tracing;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -64,7 +72,7 @@ public final class Gateway {
 
     /** The store and what is built on it, closed together. */
     private record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
-                         DeploymentPrices prices, ResponseCache cache) {}
+                         DeploymentPrices prices, ResponseCache cache, Observability observe) {}
 
     private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
                     List<ServedModel> models, List<String> warnings, Store store) {
@@ -87,11 +95,18 @@ public final class Gateway {
      * @throws IllegalStateException naming the database (never its password) and the fix when the store cannot be opened
      */
     public static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env) {
+        return create(vertx, config, env, null);
+    }
+
+    /** @param tracing spans go here instead of where the config says (tests: an in-memory exporter); null for the config's */
+    public static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env,
+                                 dev.switchboard.observe.Tracing tracing) {
+        ProviderRegistry registry = ProviderRegistry.standard();
         // One bound on buffered bytes for the whole process: upstream answers here, request bodies at the edge.
         UpstreamHttp http = new UpstreamHttp(vertx, UPSTREAM_POOL,
-                new dev.switchboard.model.BufferBudget(config.general().bufferedBytesBound()));
+                new dev.switchboard.model.BufferBudget(config.general().bufferedBytesBound()),
+                providerKeyScrubber(config, registry, env));
         ProviderContext ctx = new ProviderContext(vertx, http, env);
-        ProviderRegistry registry = ProviderRegistry.standard();
         List<Target> targets = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Deployment d : config.deployments()) {
@@ -105,8 +120,8 @@ public final class Gateway {
             http.close();
             throw new IllegalArgumentException(String.join("\n", problems));
         }
-        // One registry for the whole gateway; the observability issue swaps in Prometheus and serves /metrics.
-        MeterRegistry meters = new SimpleMeterRegistry();
+        // One registry for the whole gateway, the router's counters included; GET /metrics serves it as Prometheus text.
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RouterSettings settings = RouterSettings.from(config);
         Database db;
         try {
@@ -116,25 +131,30 @@ public final class Gateway {
             throw new IllegalStateException(e.getMessage(), e);
         }
         SpendLedger ledger = new SpendLedger(db, LEDGER_FLUSH_MILLIS);
+        Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env));
         ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters),
-                ModelRouter.threadLocalRandom(), new LedgerAttempts(ledger));
+                ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger),
+                        new ObservedAttempts(observe.observer())));
         Governance governance;
         try {
             governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings()),
                     config.general().masterKey() == null ? null : config.general().masterKey()::matches,
                     new LocalRateLimiter(), System::currentTimeMillis);
         } catch (RuntimeException e) {
+            observe.close();
             ledger.close();
             db.close();
             http.close();
             throw e;
         }
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
-        Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger);
+        Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
+                new ObservedSpend(observe.observer(), prices));
         ResponseCache cache = responseCache(vertx, config, router, metering);
-        Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices, cache);
+        observe.cacheStage().set(cache.cachesAnything());
+        Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices, cache, observe);
         List<String> warnings = new ArrayList<>();
-        return new Gateway(config, http, router, meters, stages(targets, metering, cache),
+        return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer())),
                 servedModels(config, registry, settings, env, warnings), warnings, store);
     }
 
@@ -143,6 +163,19 @@ public final class Gateway {
      * router lists it, last). A deployment of a hosted provider (no {@code api_base}) with neither {@code api_key}
      * nor the provider's variable set would send every request without a key: that is added to {@code warnings}.
      */
+    /**
+     * One scrubber for every configured provider key: an upstream may echo any key it was ever sent (a shared proxy,
+     * a misrouted deployment), not only the one of the deployment it serves.
+     */
+    private static KeyScrubber providerKeyScrubber(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
+        List<String> keys = new ArrayList<>();
+        for (Deployment d : config.deployments()) {
+            Secret key = registry.key(d, env);
+            if (key != null) keys.add(key.reveal());
+        }
+        return KeyScrubber.of(keys);
+    }
+
     private static List<ServedModel> servedModels(GatewayConfig config, ProviderRegistry registry, RouterSettings settings,
                                                   Function<String, String> env, List<String> warnings) {
         List<ServedModel> out = new ArrayList<>();
@@ -163,13 +196,26 @@ public final class Gateway {
     }
 
     /**
-     * The stages between the edge and the router, outermost first: the prompt-cache lint, the spend stage, and the response
-     * cache when some alias is cached (inside the spend stage, so a hit is governed and recorded, at cost 0).
+     * The stages between the edge and the router, outermost first: observation (so its trace and log row cover the whole
+     * call), the prompt-cache lint, the spend stage, and the response cache when some alias is cached (inside the spend
+     * stage, so a hit is governed and recorded, at cost 0), with the observer's two marks around the cache.
      */
-    private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache) {
-        List<Stage> out = new ArrayList<>(List.of(new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
-                new SpendStage(metering)));
+    private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache, ObserveStage observe) {
+        List<Stage> out = new ArrayList<>(List.of(observe, new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
+                new SpendStage(metering), observe.admitted()));
         if (cache.cachesAnything()) out.add(new CacheStage(cache));
+        out.add(observe.routing());
+        return out;
+    }
+
+    /** Every provider key the deployments carry, and the master key: never to be kept in a log row or a span. */
+    private static List<String> secrets(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
+        List<String> out = new ArrayList<>();
+        for (Deployment d : config.deployments()) {
+            Secret k = registry.key(d, env);
+            if (k != null) out.add(k.reveal());
+        }
+        if (config.general().masterKey() != null) out.add(config.general().masterKey().reveal());
         return out;
     }
 
@@ -219,8 +265,49 @@ public final class Gateway {
 
     public ChatHandler chat() { return chat; }
 
-    /** The gateway's metrics (routing counters today). */
+    /** The gateway's metrics: the router's counters and the observer's. */
     public MeterRegistry meters() { return meters; }
+
+    /**
+     * {@code GET /metrics}: the registry in Prometheus' text format, after the gauges read at scrape time (cooldowns,
+     * requests in flight per deployment, budget left per key) are refreshed. Takes a few locks briefly; no I/O.
+     */
+    public String metricsText() {
+        List<GatewayMetrics.DeploymentLoad> load = router.deploymentStatus().stream()
+                .map(d -> new GatewayMetrics.DeploymentLoad(d.alias(), d.deployment(), d.inFlight(), d.coolingDown())).toList();
+        List<GatewayMetrics.KeyBudget> budgets = store.governance().budgets(System.currentTimeMillis()).stream()
+                .map(b -> new GatewayMetrics.KeyBudget(b.keyId(), b.keyAlias(), b.maxNanos() / 1e9, b.remainingNanos() / 1e9)).toList();
+        store.observe().metrics().refresh(load, budgets);
+        return ((PrometheusMeterRegistry) meters).scrape();
+    }
+
+    /** The Prometheus text format's content type. */
+    public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** The request log's row of one request, or null (written first: the log's queue is flushed). Blocking. */
+    public RequestLogEntry requestLog(String requestId) {
+        RequestLog log = store.observe().log();
+        if (log == null) return null;
+        log.flush();
+        return log.store().get(requestId);
+    }
+
+    /** Rows of the request log, newest first (written first). Blocking. Empty when the log is off. */
+    public RequestLogStore.Page requestLogs(RequestLogQuery q, int page, int pageSize) {
+        RequestLog log = store.observe().log();
+        if (log == null) return new RequestLogStore.Page(List.of(), 0, page, pageSize);
+        log.flush();
+        return log.store().find(q, page, pageSize);
+    }
+
+    /** The tracer, or null when tracing is off. */
+    public Tracing tracing() { return store.observe().tracing(); }
+
+    /** The request log's writer, or null when it is off (retention purge, tests). */
+    public RequestLog requestLogWriter() { return store.observe().log(); }
+
+    /** Requests being observed now (0 once traffic has ended). */
+    public int observedInFlight() { return store.observe().observer().inFlight(); }
 
     /** Embeddings: governed and accounted like chat (call type {@code embedding} in the ledger), then routed. */
     public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest request) {
@@ -272,6 +359,7 @@ public final class Gateway {
     public void shutdown() {
         store.cache().store().close();
         if (store.cache().semantic() != null) store.cache().semantic().close();
+        store.observe().close();
         store.ledger().close();
         store.db().close();
         http.close();

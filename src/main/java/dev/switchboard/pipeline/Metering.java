@@ -31,13 +31,31 @@ final class Metering {
     final PromptTokens tokens;
     final ModelRouter router;
     final SpendLedger ledger;
+    /** Told of every row after the ledger (the observer: metrics, request log, trace). */
+    private final java.util.function.Consumer<dev.switchboard.account.SpendRecord> observer;
 
     Metering(Governor governor, DeploymentPrices prices, PromptTokens tokens, ModelRouter router, SpendLedger ledger) {
+        this(governor, prices, tokens, router, ledger, r -> {});
+    }
+
+    Metering(Governor governor, DeploymentPrices prices, PromptTokens tokens, ModelRouter router, SpendLedger ledger,
+             java.util.function.Consumer<dev.switchboard.account.SpendRecord> observer) {
         this.governor = governor;
         this.prices = prices;
         this.tokens = tokens;
         this.router = router;
         this.ledger = ledger;
+        this.observer = observer;
+    }
+
+    /** A row to the ledger (queued), then to the observer. */
+    void record(dev.switchboard.account.SpendRecord r) {
+        ledger.record(r);
+        try {
+            observer.accept(r);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger("switchboard.observe").error("request {}: the observer failed", r.requestId(), e);
+        }
     }
 
     /** @throws dev.switchboard.model.GatewayException the refusal, in the caller's dialect */

@@ -5,104 +5,256 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.vertx.core.buffer.Buffer;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Blanks a provider key out of text an upstream sent, before it can reach a client, a log or a trace. An
- * upstream may echo the key it received anywhere (an error's message, type, param or code, a stream event),
- * in another case (some servers upper-case what they quote), or cut off (a server, or our own truncation, may
- * end the text in the middle of the key), so the match ignores case and a long-enough prefix of the key that
- * ends the text is masked too.
+ * Masks every run of {@value #MIN_RUN} or more consecutive characters of any configured provider key in what an
+ * upstream sends back, before it can reach a client, a log or a trace. An upstream may echo the key it received
+ * anywhere (an error's fields, a successful answer's {@code model} or text, a stream event), whole, cut off, in
+ * another case, or with only its middle quoted ({@code key prefix sk-oai-SECRETVALUE... and more}); a whole-key
+ * search misses all but the first.
+ *
+ * <p>How: every 8-character window of every key, ASCII-lower-cased, is exactly one {@code long} (8 bytes), kept in
+ * an open-addressing set. The scan rolls the last 8 bytes of the text into a {@code long} (one shift and one or
+ * per byte), looks it up only once 8 consecutive bytes that occur in some key were seen, and on a hit overwrites
+ * those 8 bytes with {@code *} (same length, so JSON stays valid and offsets stay put). Overlapping hits join, so a
+ * fragment of any length ≥ 8 is masked whole. No hashing collisions are possible (the {@code long} is the window
+ * itself). The cost on the stream path is in the README ({@code bench/keyscrub.sh}).
+ *
+ * <p>Limits, on purpose: windows holding a byte outside printable ASCII, a quote or a backslash are not indexed
+ * (inside a JSON string those are escaped, so the raw window never appears; real keys have none); a key shorter
+ * than 8 characters is not scanned for (it would blank ordinary words; no provider issues one); a run of at most
+ * 7 key characters passes, by the rule's definition.
  */
 public final class KeyScrubber {
-    static final String MASK = "****";
-    /** Shorter keys would match ordinary words; no provider issues one. */
-    private static final int MIN_SECRET = 4;
+    /** The shortest run of a key's characters that is masked. */
+    public static final int MIN_RUN = 8;
+    static final byte MASK = '*';
+    /** A scrubber with no keys: scans nothing. */
+    public static final KeyScrubber NONE = new KeyScrubber(List.of());
+
+    private final long[] table;
+    private final int shift;
+    private final int size;
     /**
-     * The shortest key prefix masked at the end of a text. Shorter prefixes are the public format ({@code sk-},
-     * {@code AIza}), reveal nothing, and would blank ordinary words that end a message.
+     * Each byte folded to lower case when it occurs in some indexed window, else 0: one table read per byte both
+     * folds the case and tells that a byte breaks any run (no lookup then).
      */
-    static final int MIN_TAIL_PREFIX = 6;
+    private final byte[] fold = new byte[256];
 
-    private KeyScrubber() {}
+    private KeyScrubber(Collection<String> keys) {
+        java.util.Set<Long> windows = new java.util.HashSet<>();
+        for (String k : keys) {
+            if (k == null) continue;
+            for (int i = 0; i + MIN_RUN <= k.length(); i++) {
+                long w = 0;
+                boolean ok = true;
+                for (int j = i; j < i + MIN_RUN && ok; j++) {
+                    char c = k.charAt(j);
+                    ok = c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+                    w = (w << 8) | lower(c);
+                }
+                if (ok) windows.add(w);
+            }
+        }
+        int bits = 4;
+        while ((1 << bits) < windows.size() * 2) bits++;
+        table = new long[1 << bits];
+        shift = 64 - bits;
+        size = windows.size();
+        for (long w : windows) {
+            int h = slot(w);
+            while (table[h] != 0) h = (h + 1) & (table.length - 1);
+            table[h] = w; // never 0: every byte of an indexed window is above 0x20
+            for (int b = 0; b < 8; b++) {
+                int c = (int) (w >>> (b * 8)) & 0xff;
+                fold[c] = (byte) c;
+                if (c >= 'a' && c <= 'z') fold[c - 32] = (byte) c;
+            }
+        }
+    }
 
-    /** {@code text} with every occurrence of {@code secret} (any case) and a trailing key prefix masked. */
-    public static String text(String text, String secret) {
-        if (text == null || secret == null || secret.length() < MIN_SECRET) return text;
-        return maskTail(replaceIgnoringCase(text, secret), secret);
+    /** A scrubber for these keys (nulls and short keys ignored). */
+    public static KeyScrubber of(Collection<String> keys) {
+        return new KeyScrubber(keys);
+    }
+
+    /** A scrubber for one key, for code that holds only its own deployment's key. */
+    public static KeyScrubber of(String key) {
+        return key == null ? NONE : new KeyScrubber(List.of(key));
+    }
+
+    public boolean isEmpty() { return size == 0; }
+
+    private static int lower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    }
+
+    private int slot(long w) {
+        return (int) ((w * 0x9E3779B97F4A7C15L) >>> shift);
+    }
+
+    private boolean contains(long w) {
+        int h = slot(w);
+        long[] t = table;
+        while (true) {
+            long v = t[h];
+            if (v == w) return true;
+            if (v == 0) return false;
+            h = (h + 1) & (t.length - 1);
+        }
+    }
+
+    /** Masks key runs in {@code b[from, to)} in place; true when something was masked. */
+    public boolean scrubInPlace(byte[] b, int from, int to) {
+        if (size == 0) return false;
+        long w = 0;
+        int run = 0;
+        int maskedTo = from;
+        boolean found = false;
+        for (int i = from; i < to; i++) {
+            int c = fold[b[i] & 0xff];
+            if (c == 0) {
+                run = 0;
+                continue;
+            }
+            w = (w << 8) | c;
+            if (++run >= MIN_RUN && contains(w)) {
+                for (int j = Math.max(i - (MIN_RUN - 1), maskedTo); j <= i; j++) b[j] = MASK;
+                maskedTo = i + 1;
+                found = true;
+            }
+        }
+        return found;
+    }
+
+    /** Masks key runs in {@code b} in place; true when something was masked. */
+    public boolean scrubInPlace(byte[] b) {
+        return scrubInPlace(b, 0, b.length);
+    }
+
+    /** The same buffer when it holds no key run, else a masked copy. */
+    public Buffer buffer(Buffer body) {
+        if (size == 0 || body == null) return body;
+        byte[] bytes = body.getBytes();
+        return scrubInPlace(bytes) ? Buffer.buffer(bytes) : body;
+    }
+
+    /** {@code text} with every key run masked (the same instance when there is none). */
+    public String text(String text) {
+        if (size == 0 || text == null || text.length() < MIN_RUN) return text;
+        char[] out = null;
+        long w = 0;
+        int run = 0;
+        int maskedTo = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            int c = ch < 0x80 ? fold[ch] : 0;
+            if (c == 0) {
+                run = 0;
+                continue;
+            }
+            w = (w << 8) | c;
+            if (++run >= MIN_RUN && contains(w)) {
+                if (out == null) out = text.toCharArray();
+                for (int j = Math.max(i - (MIN_RUN - 1), maskedTo); j <= i; j++) out[j] = (char) MASK;
+                maskedTo = i + 1;
+            }
+        }
+        return out == null ? text : new String(out);
     }
 
     /**
-     * Scrubs, then cuts to {@code max} characters, then masks a key prefix the cut left at the end: cutting
-     * first would leave a key straddling the cut as a prefix no whole-key match finds.
+     * A scanner for one stream's text, fragment after fragment (content deltas): a run of key characters that
+     * continues from one event into the next is still a run. What earlier events carried is already sent, so a run
+     * is masked from where its 8th character arrives: at most 7 of its characters went out, the rest is masked.
      */
-    public static String cut(String text, String secret, int max) {
-        if (text == null) return null;
-        String scrubbed = secret == null || secret.length() < MIN_SECRET ? text : replaceIgnoringCase(text, secret);
-        if (scrubbed.length() > max) scrubbed = scrubbed.substring(0, max);
-        return secret == null || secret.length() < MIN_SECRET ? scrubbed : maskTail(scrubbed, secret);
+    public Run run() { return new Run(); }
+
+    /** See {@link #run()}; one per stream and text channel, not thread-safe (a stream's events come in order). */
+    public final class Run {
+        private long w;
+        private int run;
+
+        private Run() {}
+
+        /** This fragment with every key run masked, runs begun in earlier fragments included (same instance if none). */
+        public String next(String fragment) {
+            if (size == 0 || fragment == null || fragment.isEmpty()) return fragment;
+            char[] out = null;
+            int maskedTo = 0;
+            for (int i = 0; i < fragment.length(); i++) {
+                char ch = fragment.charAt(i);
+                int c = ch < 0x80 ? fold[ch] : 0;
+                if (c == 0) {
+                    run = 0;
+                    continue;
+                }
+                w = (w << 8) | c;
+                if (++run >= MIN_RUN && contains(w)) {
+                    if (out == null) out = fragment.toCharArray();
+                    for (int j = Math.max(Math.max(i - (MIN_RUN - 1), 0), maskedTo); j <= i; j++) out[j] = (char) MASK;
+                    maskedTo = i + 1;
+                }
+            }
+            return out == null ? fragment : new String(out);
+        }
     }
 
-    /** The same node when no string in it (value or field name) holds the key; otherwise a scrubbed copy. */
-    public static JsonNode json(JsonNode node, String secret) {
-        if (node == null || secret == null || secret.length() < MIN_SECRET || !holds(node, secret)) return node;
-        return copy(node, secret);
+    /** Scrubs, then cuts to {@code max} characters (masking first: a cut cannot then expose a longer run). */
+    public String cut(String text, int max) {
+        String s = text(text);
+        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
-    private static boolean holds(JsonNode n, String secret) {
-        if (n.isTextual()) return !text(n.textValue(), secret).equals(n.textValue());
+    /** The same node when no string in it (value or field name) holds a key run; otherwise a scrubbed copy. */
+    public JsonNode json(JsonNode node) {
+        if (node == null || size == 0 || !holds(node)) return node;
+        return copy(node);
+    }
+
+    private boolean holds(JsonNode n) {
+        if (n.isTextual()) return text(n.textValue()) != n.textValue();
         if (n.isArray()) {
-            for (JsonNode e : n) if (holds(e, secret)) return true;
+            for (JsonNode e : n) if (holds(e)) return true;
         } else if (n.isObject()) {
             for (Map.Entry<String, JsonNode> e : n.properties()) {
-                if (!text(e.getKey(), secret).equals(e.getKey()) || holds(e.getValue(), secret)) return true;
+                if (text(e.getKey()) != e.getKey() || holds(e.getValue())) return true;
             }
         }
         return false;
     }
 
-    private static JsonNode copy(JsonNode n, String secret) {
-        if (n.isTextual()) return TextNode.valueOf(text(n.textValue(), secret));
+    private JsonNode copy(JsonNode n) {
+        if (n.isTextual()) return TextNode.valueOf(text(n.textValue()));
         if (n.isArray()) {
             ArrayNode a = JsonNodeFactory.instance.arrayNode(n.size());
-            for (JsonNode e : n) a.add(copy(e, secret));
+            for (JsonNode e : n) a.add(copy(e));
             return a;
         }
         if (n.isObject()) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
-            for (Map.Entry<String, JsonNode> e : n.properties()) {
-                o.set(text(e.getKey(), secret), copy(e.getValue(), secret));
-            }
+            for (Map.Entry<String, JsonNode> e : n.properties()) o.set(text(e.getKey()), copy(e.getValue()));
             return o;
         }
         return n; // numbers, booleans, null: a key is none of these
     }
 
-    private static String replaceIgnoringCase(String text, String secret) {
-        int n = secret.length();
-        StringBuilder out = null;
-        int copied = 0;
-        for (int i = 0; i + n <= text.length(); ) {
-            if (text.regionMatches(true, i, secret, 0, n)) {
-                if (out == null) out = new StringBuilder(text.length());
-                out.append(text, copied, i).append(MASK);
-                i += n;
-                copied = i;
-            } else {
-                i++;
-            }
-        }
-        return out == null ? text : out.append(text, copied, text.length()).toString();
+    // One-key forms for the error decoders, which hold their own deployment's key (what reaches them was already
+    // scanned for every configured key, as bytes; this second pass also sees text a JSON escape had hidden).
+
+    public static String text(String text, String secret) {
+        return of(secret).text(text);
     }
 
-    /** Masks the longest proper prefix of the key (at least {@link #MIN_TAIL_PREFIX} long) that ends the text. */
-    private static String maskTail(String text, String secret) {
-        int longest = Math.min(secret.length() - 1, text.length());
-        for (int len = longest; len >= MIN_TAIL_PREFIX; len--) {
-            if (text.regionMatches(true, text.length() - len, secret, 0, len)) {
-                return text.substring(0, text.length() - len) + MASK;
-            }
-        }
-        return text;
+    public static String cut(String text, String secret, int max) {
+        return of(secret).cut(text, max);
+    }
+
+    public static JsonNode json(JsonNode node, String secret) {
+        return of(secret).json(node);
     }
 }

@@ -16,12 +16,15 @@ import io.vertx.core.http.HttpClientResponse;
 public abstract class SseRelay implements ChatStream {
     private final HttpClientResponse upstream;
     private final UpstreamHttp.Endpoint endpoint;
+    private final KeyScrubber scrubber;
     private ChunkSink sink;
     private boolean finished;
 
-    protected SseRelay(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint) {
+    /** @param scrubber every event's data is scanned for key runs before the subclass reads it */
+    protected SseRelay(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber) {
         this.upstream = upstream;
         this.endpoint = endpoint;
+        this.scrubber = scrubber;
         upstream.pause(); // nothing flows until start(): the caller sends its headers first
         // Until start() installs the relay's own handler, a failure has no one to tell: a stream cancelled before it
         // started (the client left between the upstream's headers and its own) resets the request, and without a
@@ -39,7 +42,9 @@ public abstract class SseRelay implements ChatStream {
     public final void start(ChunkSink sink) {
         this.sink = sink;
         SseParser parser = new SseParser((event, data) -> {
-            if (!finished) onEvent(event, data);
+            if (finished) return;
+            scrubber.scrubInPlace(data); // the parser's own copy: masked before anything decodes, relays or logs it
+            onEvent(event, data);
         });
         upstream.handler(buf -> {
             if (finished) return; // bytes already in flight after a fail or cancel
@@ -52,7 +57,7 @@ public abstract class SseRelay implements ChatStream {
             }
             if (!finished) sink.flush(); // everything this read carried goes out in one write
         });
-        upstream.exceptionHandler(t -> fail(UpstreamHttp.networkFailure(t, endpoint)));
+        upstream.exceptionHandler(t -> fail((GatewayException) UpstreamErrors.scrubbed(UpstreamHttp.networkFailure(t, endpoint), scrubber)));
         upstream.endHandler(v -> {
             if (finished) return;
             if (completeAtEndOfBody()) finish();
@@ -92,6 +97,17 @@ public abstract class SseRelay implements ChatStream {
             fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display() + " sent a stream event that is not JSON."));
             return null;
         }
+    }
+
+    /**
+     * A scanner for this stream's answer text across events: a key the upstream spreads over several deltas (a few
+     * characters each) is masked from its 8th character on, which no per-event scan would see.
+     */
+    protected final KeyScrubber.Run textRun() { return scrubber.run(); }
+
+    /** Fails the stream: an event that is JSON but not of the shape the provider's check expects. */
+    protected final void failShape(String what) {
+        fail(AnswerShape.event(endpoint.display(), what));
     }
 
     @Override

@@ -39,45 +39,53 @@ public final class UpstreamAnswers {
         return send.apply(body);
     }
 
-    /** A whole (non-streamed) answer, read up to {@link BoundedBody#MAX_BYTES}, outside any gateway-wide bound. */
-    public static <T> Future<T> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, ErrorDecoder errors,
-                                     BodyDecoder<T> decode) {
-        return read(resp, endpoint, BufferBudget.unbounded(), errors, decode);
-    }
-
     /**
-     * A whole (non-streamed) answer, read up to {@link BoundedBody#MAX_BYTES} and within the gateway-wide
-     * {@code buffers} bound, which holds the bytes until the answer is decoded.
+     * A whole (non-streamed) answer, read up to {@link BoundedBody#MAX_BYTES}. Every byte is scanned for key runs
+     * before anything reads it (a success's text and model as much as an error). A 200 that carries
+     * {@code {"error":…}} goes to the error decoder (reported as the upstream's error, not as bad JSON); a 200 of
+     * the wrong shape (the decoder's {@link AnswerShape.Wrong}) is a 502 naming the deployment. The bytes count
+     * against the gateway-wide {@code buffers} bound until the answer is decoded.
      */
     public static <T> Future<T> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, BufferBudget buffers,
-                                     ErrorDecoder errors, BodyDecoder<T> decode) {
+                                     ErrorDecoder errors, KeyScrubber scrubber, BodyDecoder<T> decode) {
         BufferBudget.Lease lease = buffers.lease(); // released once the body is decoded (or failed)
         return BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease)
-                .compose(body -> {
+                .recover(t -> Future.failedFuture(UpstreamErrors.scrubbed(t, scrubber)))
+                .compose(raw -> {
+                    Buffer body = scrubber.buffer(raw);
                     if (resp.statusCode() != 200) return Future.failedFuture(errors.decode(resp, body));
                     try {
                         return Future.succeededFuture(decode.decode(body.getBytes()));
                     } catch (Exception e) {
-                        return Future.failedFuture(GatewayException.of(ErrorKind.UPSTREAM,
-                                "Upstream " + endpoint.display() + " answered with a body that is not valid JSON."));
+                        return Future.failedFuture(undecodable(resp, body, endpoint, errors, e));
                     }
                 })
                 .andThen(ar -> lease.close());
     }
 
-    /** A streamed answer: the stream on 200 (nothing read yet), else the decoded error. */
-    public static Future<ChatStream> stream(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, ErrorDecoder errors,
-                                            Supplier<ChatStream> stream) {
-        return stream(resp, endpoint, BufferBudget.unbounded(), errors, stream);
+    private static GatewayException undecodable(HttpClientResponse resp, Buffer body, UpstreamHttp.Endpoint endpoint,
+                                                ErrorDecoder errors, Exception e) {
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = Json.read(body);
+        } catch (Exception notJson) {
+            n = null;
+        }
+        if (AnswerShape.isErrorBody(n)) return errors.decode(resp, body);
+        if (e instanceof AnswerShape.Wrong w) return AnswerShape.answer(endpoint.display(), w.getMessage());
+        if (n != null) return AnswerShape.answer(endpoint.display(), "it could not be read (" + n.getNodeType().name().toLowerCase() + ")");
+        return GatewayException.of(ErrorKind.UPSTREAM,
+                "Upstream " + endpoint.display() + " answered with a body that is not valid JSON.");
     }
 
-    /** The same, an error body read within the gateway-wide {@code buffers} bound. */
+    /** A streamed answer: the stream on 200 (nothing read yet), else the decoded (scrubbed) error. */
     public static Future<ChatStream> stream(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, BufferBudget buffers,
-                                            ErrorDecoder errors, Supplier<ChatStream> stream) {
+                                            ErrorDecoder errors, KeyScrubber scrubber, Supplier<ChatStream> stream) {
         if (resp.statusCode() != 200) {
             BufferBudget.Lease lease = buffers.lease();
             return BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease)
-                    .compose(b -> Future.<ChatStream>failedFuture(errors.decode(resp, b)))
+                    .recover(t -> Future.failedFuture(UpstreamErrors.scrubbed(t, scrubber)))
+                    .compose(b -> Future.<ChatStream>failedFuture(errors.decode(resp, scrubber.buffer(b))))
                     .andThen(ar -> lease.close());
         }
         return Future.succeededFuture(stream.get());

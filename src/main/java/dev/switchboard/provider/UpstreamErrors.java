@@ -26,12 +26,12 @@ public final class UpstreamErrors {
     private UpstreamErrors() {}
 
     public static GatewayException fromStatus(int status, String message, String type, String param, String code,
-                                              String retryAfter, String deploymentId, String secretToHide) {
+                                              Long retryAfter, String deploymentId, String secretToHide) {
         String msg = KeyScrubber.cut(message == null || message.isBlank() ? "HTTP " + status : message, secretToHide, MAX_MESSAGE);
         type = KeyScrubber.cut(type, secretToHide, MAX_FIELD);
         param = KeyScrubber.cut(param, secretToHide, MAX_FIELD);
         code = KeyScrubber.cut(code, secretToHide, MAX_FIELD);
-        Long retry = parseRetryAfter(retryAfter);
+        Long retry = retryAfter == null ? null : Math.clamp(retryAfter, 0, RetryAfter.MAX_SECONDS);
         if (status >= 400 && status < 500) {
             return new GatewayException(ErrorKind.forClientStatus(status), status, msg, param, code, type, retry);
         }
@@ -48,19 +48,21 @@ public final class UpstreamErrors {
     }
 
     /** An error body that is not JSON, as the message: scrubbed first, then cut (so no cut can split the key). */
-    public static GatewayException fromPlainBody(int status, Buffer body, String retryAfter, String deploymentId,
+    public static GatewayException fromPlainBody(int status, Buffer body, Long retryAfter, String deploymentId,
                                                  String secretToHide) {
         String text = body.length() > MAX_PLAIN_SCAN ? body.getString(0, MAX_PLAIN_SCAN) : body.toString();
         return fromStatus(status, KeyScrubber.cut(text, secretToHide, MAX_PLAIN_BODY), null, null, null, retryAfter,
                 deploymentId, secretToHide);
     }
 
-    static Long parseRetryAfter(String value) {
-        if (value == null) return null;
-        try {
-            return (long) Math.ceil(Double.parseDouble(value.trim()));
-        } catch (NumberFormatException e) {
-            return null; // an HTTP date: rare from providers; the router may still back off on its own
-        }
+    /**
+     * A failure whose message may hold upstream text (a network error quoting what the upstream sent) with every
+     * key run masked; the same instance when there was none.
+     */
+    public static Throwable scrubbed(Throwable t, KeyScrubber scrubber) {
+        if (!(t instanceof GatewayException g) || g.getMessage() == null) return t;
+        String m = scrubber.text(g.getMessage());
+        return m == g.getMessage() ? g
+                : new GatewayException(g.kind(), g.status(), m, g.param(), g.code(), g.upstreamType(), g.retryAfterSeconds());
     }
 }

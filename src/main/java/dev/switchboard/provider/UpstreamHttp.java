@@ -52,17 +52,28 @@ public final class UpstreamHttp {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final HttpClientAgent client;
+    private final KeyScrubber scrubber;
     private final dev.switchboard.model.BufferBudget buffers;
     /** Connections that have carried a request: a failure on one of these may be a stale keep-alive connection. */
     private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost) {
-        this(vertx, maxConnectionsPerHost, dev.switchboard.model.BufferBudget.unbounded());
+        this(vertx, maxConnectionsPerHost, dev.switchboard.model.BufferBudget.unbounded(), KeyScrubber.NONE);
     }
 
     /** @param buffers the gateway-wide bound that whole upstream answers are read within */
     public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost, dev.switchboard.model.BufferBudget buffers) {
+        this(vertx, maxConnectionsPerHost, buffers, KeyScrubber.NONE);
+    }
+
+    /**
+     * @param buffers the gateway-wide bound that whole upstream answers are read within
+     * @param scrubber masks every configured provider key in whatever the upstreams send back
+     */
+    public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost, dev.switchboard.model.BufferBudget buffers,
+                        KeyScrubber scrubber) {
         this.buffers = buffers;
+        this.scrubber = scrubber;
         HttpClientOptions options = new HttpClientOptions()
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
@@ -152,7 +163,7 @@ public final class UpstreamHttp {
                 log.debug("request {}: upstream {} reset, the client left", call.requestId(), endpoint.display());
                 return Future.failedFuture(Cancellation.clientClosed());
             }
-            GatewayException e = networkFailure(t, endpoint);
+            GatewayException e = (GatewayException) UpstreamErrors.scrubbed(networkFailure(t, endpoint), scrubber);
             log.warn("request {}: {}", call.requestId(), LogSafe.message(e));
             return Future.failedFuture(e);
         });
@@ -207,10 +218,16 @@ public final class UpstreamHttp {
                 && !t.getClass().getSimpleName().contains("Timeout");
     }
 
-    /** An exception's message for the log; escaped, since a parser's message can quote what the upstream sent. */
-    private static String describe(Throwable t) {
-        return t.getMessage() == null ? t.getClass().getSimpleName() : LogSafe.text(t.getMessage());
+    /**
+     * An exception's message for the log; key runs masked and escaped, since a parser's message can quote what the
+     * upstream sent.
+     */
+    private String describe(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : LogSafe.text(scrubber.text(t.getMessage()));
     }
+
+    /** The scrubber for every configured provider key: providers run what upstreams send through it. */
+    public KeyScrubber scrubber() { return scrubber; }
 
     /** Maps an I/O failure to what the caller sees; never includes request headers (they hold the key). */
     public static GatewayException networkFailure(Throwable t, Endpoint endpoint) {

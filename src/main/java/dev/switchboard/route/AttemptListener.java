@@ -16,4 +16,28 @@ public interface AttemptListener {
      * @param latencyNanos from its start to its failure
      */
     void failed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos);
+
+    /**
+     * The attempt that answered (for a stream: its status and headers arrived), for the trace's attempt span.
+     *
+     * @param route {@code primary} or {@code fallback:<reason>}: how the request came to this alias
+     */
+    default void answered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {}
+
+    /** Both listeners, in order. */
+    static AttemptListener both(AttemptListener first, AttemptListener second) {
+        return new AttemptListener() {
+            @Override
+            public void failed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
+                first.failed(ctx, ordinal, alias, deployment, error, latencyNanos);
+                second.failed(ctx, ordinal, alias, deployment, error, latencyNanos);
+            }
+
+            @Override
+            public void answered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {
+                first.answered(ctx, ordinal, alias, deployment, route, latencyNanos);
+                second.answered(ctx, ordinal, alias, deployment, route, latencyNanos);
+            }
+        };
+    }
 }

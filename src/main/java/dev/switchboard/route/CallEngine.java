@@ -174,8 +174,14 @@ final class CallEngine {
                 if (body instanceof ChatStream s) s.cancel();
                 return;
             }
-            attempt.answered(clock.getAsLong());
+            long answeredAt = clock.getAsLong();
+            attempt.answered(answeredAt);
             group.served(facts, attempt.state);
+            try {
+                attempts.answered(ctx, attemptCount, group.alias, attempt.state.id(), route, answeredAt - attempt.startedNanos());
+            } catch (RuntimeException e) {
+                log.error("request {}: the attempt listener failed", ctx.requestId(), e);
+            }
             T settled;
             try {
                 settled = call.settle().apply(body, attempt);

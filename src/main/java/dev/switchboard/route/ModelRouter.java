@@ -64,6 +64,24 @@ public final class ModelRouter {
                 a.cacheSize(), this::classifierCall) : null, metrics);
     }
 
+    /**
+     * One deployment's live state, for {@code /metrics}: requests in flight to it (the upstream connections it holds,
+     * since each attempt holds one) and whether its circuit breaker has it cooling down.
+     */
+    public record DeploymentStatus(String alias, String deployment, int inFlight, boolean coolingDown) {}
+
+    /** Every deployment's live state, in config order (read at each scrape; atomics only). */
+    public List<DeploymentStatus> deploymentStatus() {
+        long now = System.nanoTime();
+        List<DeploymentStatus> out = new ArrayList<>();
+        for (ModelGroup g : groups.values()) {
+            for (DeploymentState s : g.members) {
+                out.add(new DeploymentStatus(g.alias, s.id(), s.inFlight.get(), !s.breaker.available(now)));
+            }
+        }
+        return out;
+    }
+
     /** Random choices from the calling thread's generator: no contention between event loops. */
     public static RandomGenerator threadLocalRandom() {
         return () -> ThreadLocalRandom.current().nextLong();

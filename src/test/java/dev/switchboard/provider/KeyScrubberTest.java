@@ -5,30 +5,66 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KeyScrubberTest {
     static final String KEY = "sk-leak-0123456789abcdef";
+    static final String OTHER = "AIzaSyOtherProviderKey987654";
+    static final KeyScrubber BOTH = KeyScrubber.of(List.of(KEY, OTHER));
 
     @Test
     void everyOccurrenceInAnyCaseIsMasked() {
-        assertThat(KeyScrubber.text("a " + KEY + " b " + KEY.toUpperCase() + " c", KEY)).isEqualTo("a **** b **** c");
+        assertThat(KeyScrubber.text("a " + KEY + " b " + KEY.toUpperCase() + " c", KEY))
+                .isEqualTo("a " + "*".repeat(KEY.length()) + " b " + "*".repeat(KEY.length()) + " c");
         assertThat(KeyScrubber.text("nothing here", KEY)).isEqualTo("nothing here");
     }
 
     @Test
-    void aKeyPrefixEndingTheTextIsMaskedButShortOnesAreLeft() {
-        assertThat(KeyScrubber.text("bad key sk-leak-0123", KEY)).isEqualTo("bad key ****");
-        assertThat(KeyScrubber.text("use sk-le", KEY)).isEqualTo("use sk-le"); // 5 chars: the public format, not a secret
+    void anyRunOfEightOrMoreOfAnyKeysCharactersIsMaskedWhereverItStands() {
+        // the probe's case: a prefix of the key followed by other text
+        assertThat(BOTH.text("key prefix sk-leak-012345... and more")).isEqualTo("key prefix " + "*".repeat(14) + "... and more");
+        // the middle of a key, of the second key, at the start and at the end of the text
+        assertThat(BOTH.text("x3456789abcy")).isEqualTo("x" + "*".repeat(10) + "y");
+        assertThat(BOTH.text("OtherProvider said")).isEqualTo("*".repeat(13) + " said");
+        assertThat(BOTH.text("ends in 89ABCDEF")).isEqualTo("ends in ********");
+        // seven characters are below the bar; ordinary words are left alone
+        assertThat(BOTH.text("see 0123456 and sk-leak")).isEqualTo("see 0123456 and sk-leak");
+        assertThat(BOTH.text("The quick brown fox jumps over the lazy dog 87654321")).isEqualTo(
+                "The quick brown fox jumps over the lazy dog 87654321");
+    }
+
+    @Test
+    void bytesAreMaskedInPlaceWithTheLengthKeptSoJsonStaysValid() throws Exception {
+        byte[] json = ("{\"model\":\"gpt-" + KEY.substring(3, 15) + "\",\"text\":\"" + OTHER.toLowerCase() + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        int length = json.length;
+        assertThat(BOTH.scrubInPlace(json)).isTrue();
+        assertThat(json).hasSize(length);
+        JsonNode n = Json.read(json);
+        assertThat(n.get("model").asText()).isEqualTo("gpt" + "*".repeat(13)); // the dash before it is the key's too
+        assertThat(n.get("text").asText()).isEqualTo("*".repeat(OTHER.length()));
+        byte[] clean = "{\"a\":\"nothing of a key\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(BOTH.scrubInPlace(clean)).isFalse();
+        Buffer b = Buffer.buffer("{\"ok\":true}");
+        assertThat(BOTH.buffer(b)).isSameAs(b);
+    }
+
+    @Test
+    void noKeysMeansNothingIsScanned() {
+        assertThat(KeyScrubber.NONE.isEmpty()).isTrue();
+        assertThat(KeyScrubber.of(List.of("short")).isEmpty()).isTrue(); // under 8 characters: not scanned for
+        String s = "sk-leak-0123456789abcdef";
+        assertThat(KeyScrubber.NONE.text(s)).isSameAs(s);
     }
 
     @Test
     void cutScrubsBeforeItCuts() {
         String text = "x".repeat(490) + KEY + " tail";
         String cut = KeyScrubber.cut(text, KEY, 500);
-        assertThat(cut).doesNotContain(KEY.substring(0, 6)).startsWith("x".repeat(490)).hasSizeLessThanOrEqualTo(500);
-        // a text that already ends in a piece of the key (an upstream cut it): the piece is masked
-        assertThat(KeyScrubber.cut("y".repeat(480) + KEY.substring(0, 12), KEY, 490)).isEqualTo("y".repeat(480) + "****");
+        assertThat(cut).isEqualTo("x".repeat(490) + "*".repeat(10));
+        assertThat(KeyScrubber.cut("y".repeat(480) + KEY.substring(0, 12), KEY, 490)).isEqualTo("y".repeat(480) + "*".repeat(10));
     }
 
     @Test
@@ -36,21 +72,36 @@ class KeyScrubberTest {
         JsonNode clean = Json.read(Buffer.buffer("{\"type\":\"ping\",\"a\":[1,\"x\"]}"));
         assertThat(KeyScrubber.json(clean, KEY)).isSameAs(clean);
         JsonNode dirty = Json.read(Buffer.buffer("{\"type\":\"x\",\"" + KEY + "\":[1,{\"k\":\"mid " + KEY.toUpperCase() + "\"}]}"));
-        assertThat(KeyScrubber.json(dirty, KEY).toString()).isEqualTo("{\"type\":\"x\",\"****\":[1,{\"k\":\"mid ****\"}]}");
+        String mask = "*".repeat(KEY.length());
+        assertThat(KeyScrubber.json(dirty, KEY).toString()).isEqualTo("{\"type\":\"x\",\"" + mask + "\":[1,{\"k\":\"mid " + mask + "\"}]}");
     }
 
     @Test
     void everyFieldOfAnUpstreamErrorIsScrubbed() {
         GatewayException e = UpstreamErrors.fromStatus(400, "bad " + KEY, KEY, KEY.toUpperCase(), "x" + KEY, null, "d1", KEY);
-        assertThat(e.getMessage()).isEqualTo("bad ****");
-        assertThat(e.upstreamType()).isEqualTo("****");
-        assertThat(e.param()).isEqualTo("****");
-        assertThat(e.code()).isEqualTo("x****");
+        String mask = "*".repeat(KEY.length());
+        assertThat(e.getMessage()).isEqualTo("bad " + mask);
+        assertThat(e.upstreamType()).isEqualTo(mask);
+        assertThat(e.param()).isEqualTo(mask);
+        assertThat(e.code()).isEqualTo("x" + mask);
     }
 
     @Test
     void aPlainBodyIsScrubbedThenCut() {
         GatewayException e = UpstreamErrors.fromPlainBody(500, Buffer.buffer("z".repeat(495) + KEY + " more"), null, "d1", KEY);
-        assertThat(e.getMessage()).contains("z".repeat(495)).doesNotContain("sk-le").contains("z****");
+        assertThat(e.getMessage()).contains("z".repeat(495)).doesNotContain("sk-le").contains("z*****");
+    }
+
+    @Test
+    void aRunContinuesAcrossFragmentsOfOneStream() {
+        KeyScrubber.Run run = BOTH.run();
+        StringBuilder sent = new StringBuilder();
+        sent.append(run.next("key: "));
+        for (int i = 0; i < KEY.length(); i += 3) sent.append(run.next(KEY.substring(i, Math.min(KEY.length(), i + 3))));
+        sent.append(run.next(" end"));
+        assertThat(sent.toString()).isEqualTo("key: " + KEY.substring(0, 6) + "*".repeat(KEY.length() - 6) + " end");
+        // fragments with no key run come back as the same instance
+        String plain = "nothing";
+        assertThat(BOTH.run().next(plain)).isSameAs(plain);
     }
 }

@@ -39,6 +39,16 @@ public final class TestGateway implements AutoCloseable {
 
     /** With other client timeouts, for the slow-client tests. */
     public static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts) {
+        return start(configTemplate, timeouts, null);
+    }
+
+    /** With spans going to {@code tracing} (an in-memory exporter) instead of where the config says. */
+    public static TestGateway start(String configTemplate, dev.switchboard.observe.Tracing tracing) {
+        return start(configTemplate, EdgeServer.ClientTimeouts.DEFAULT, tracing);
+    }
+
+    private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
+                                     dev.switchboard.observe.Tracing tracing) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
         String yaml = configTemplate.replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
@@ -53,7 +63,7 @@ public final class TestGateway implements AutoCloseable {
                 && config.general().databasePath().equals(dev.switchboard.config.GeneralSettings.DEFAULT_DATABASE_PATH)) {
             config = config.withGeneral(config.general().withDatabasePath(tempDatabase()));
         }
-        Gateway gateway = Gateway.create(vertx, config, System::getenv);
+        Gateway gateway = Gateway.create(vertx, config, System::getenv, tracing);
         EdgeServer server = await(EdgeServer.start(vertx, gateway, "127.0.0.1", 0, 2, timeouts));
         return new TestGateway(vertx, sim, gateway, server);
     }

@@ -36,7 +36,9 @@ import java.util.function.Function;
 public final class AdminRoutes {
     private static final ObjectWriter WRITER = SpendJson.JSON.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     private static final Set<String> LOG_PARAMS = Set.of("key", "api_key", "key_alias", "tag", "model", "start_date",
-            "end_date", "since", "page", "page_size");
+            "end_date", "since", "page", "page_size", "request_id", "trace_id", "session_id", "include_log");
+    /** At most this many requests of one trace or session narrow /spend/logs. */
+    private static final int MAX_TRACE_REQUESTS = 10_000;
     private static final Set<String> REPORT_PARAMS = Set.of("group_by", "key", "api_key", "key_alias", "tag", "model",
             "start_date", "end_date", "since");
 
@@ -85,16 +87,26 @@ public final class AdminRoutes {
         get(router, "/spend/logs", rc -> {
             HttpServerRequest q = rc.request();
             onlyParams(q, LOG_PARAMS);
-            SpendQuery query = query(q);
+            SpendQuery spendQuery = query(q);
             int page = intParam(q, "page", 1);
             int size = intParam(q, "page_size", 50);
+            boolean includeLog = boolParam(q, "include_log");
             if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
             if (size < 1 || size > 1000) throw GatewayException.badRequest("'page_size' must be between 1 and 1000.", "page_size");
             return vertx.executeBlocking(() -> {
+                SpendQuery query = narrowed(spendQuery, q);
                 SpendReports.Page p = edge.gateway().spend().logs(query, page, size);
                 ObjectNode out = SpendJson.JSON.createObjectNode();
                 var data = out.putArray("data");
-                p.rows().forEach(r -> data.add(SpendJson.row(r)));
+                p.rows().forEach(r -> {
+                    ObjectNode row = SpendJson.row(r);
+                    if (includeLog && r.attempt() == 0) {
+                        var entry = edge.gateway().requestLog(r.requestId());
+                        if (entry == null) row.putNull("request_log");
+                        else row.set("request_log", ObserveRoutes.json(entry));
+                    }
+                    data.add(row);
+                });
                 out.put("total", p.total());
                 out.put("page", p.page());
                 out.put("page_size", p.pageSize());
@@ -244,6 +256,26 @@ public final class AdminRoutes {
                 System.currentTimeMillis());
         return new SpendQuery(key == null ? null : edge.gateway().keys().keyId(key), q.getParam("key_alias"), q.getParam("tag"),
                 q.getParam("model"), range.fromMillis(), range.toMillis());
+    }
+
+    /**
+     * {@code request_id}, {@code trace_id} and {@code session_id} narrow the ledger's rows to those requests; a trace or
+     * a session is found in the request log (which keeps them). Blocking.
+     */
+    private SpendQuery narrowed(SpendQuery query, HttpServerRequest q) {
+        String requestId = q.getParam("request_id");
+        String traceId = q.getParam("trace_id");
+        String sessionId = q.getParam("session_id");
+        if (requestId == null && traceId == null && sessionId == null) return query;
+        java.util.Set<String> ids = null;
+        if (traceId != null || sessionId != null) {
+            ids = new java.util.HashSet<>();
+            var rows = edge.gateway().requestLogs(new dev.switchboard.observe.RequestLogQuery(null, null, traceId, sessionId, null,
+                    null, null, null, null, null, null), 1, MAX_TRACE_REQUESTS).rows();
+            for (var r : rows) ids.add(r.requestId());
+        }
+        if (requestId != null) ids = ids == null ? java.util.Set.of(requestId) : ids.contains(requestId) ? java.util.Set.of(requestId) : java.util.Set.of();
+        return query.withRequestIds(ids);
     }
 
     private static SpendReports.GroupBy groupBy(String v) {

@@ -10,7 +10,7 @@ import io.vertx.core.buffer.Buffer;
 final class AnthropicErrorDecoder {
     private AnthropicErrorDecoder() {}
 
-    static GatewayException decode(int status, Buffer body, String retryAfter, String deploymentId, String secret) {
+    static GatewayException decode(int status, Buffer body, Long retryAfter, String deploymentId, String secret) {
         try {
             return fromBody(status, Json.read(body), retryAfter, deploymentId, secret);
         } catch (Exception notJson) {
@@ -35,7 +35,7 @@ final class AnthropicErrorDecoder {
         return fromBody(status, n, null, deploymentId, secret);
     }
 
-    static GatewayException fromBody(int status, JsonNode n, String retryAfter, String deploymentId, String secret) {
+    static GatewayException fromBody(int status, JsonNode n, Long retryAfter, String deploymentId, String secret) {
         JsonNode e = n.path("error");
         String type = Json.text(e, "type");
         int effective = status;

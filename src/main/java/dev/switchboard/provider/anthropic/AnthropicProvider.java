@@ -12,6 +12,7 @@ import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.RetryAfter;
 import dev.switchboard.provider.UpstreamAnswers;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.Future;
@@ -47,14 +48,16 @@ final class AnthropicProvider implements Provider {
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request, false), body -> send(request, body, "application/json",
                 options.timeoutOr(deployment.timeout()), options)
-                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, b -> AnthropicResponseDecoder.response(Json.read(b)))));
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                        b -> AnthropicResponseDecoder.response(AnthropicAnswerShape.message(Json.read(b))))));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request, true), body -> send(request, body, "text/event-stream",
                 options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(),
-                this::error, () -> new AnthropicStream(resp, endpoint, deployment.id(), deployment.model(), secret))));
+                this::error, http.scrubber(), () -> new AnthropicStream(resp, endpoint, http.scrubber(), deployment.id(),
+                deployment.model(), secret))));
     }
 
     @Override
@@ -87,6 +90,6 @@ final class AnthropicProvider implements Provider {
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
-        return AnthropicErrorDecoder.decode(resp.statusCode(), body, resp.getHeader("retry-after"), deployment.id(), secret);
+        return AnthropicErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), deployment.id(), secret);
     }
 }

@@ -29,10 +29,11 @@ final class AnthropicStream extends SseRelay {
     private Usage startUsage;
     private int toolIndex = -1;
     private boolean blockIsTool;
+    private final KeyScrubber.Run textRun = textRun();
 
-    AnthropicStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, String deploymentId, String fallbackModel,
-                    String secret) {
-        super(upstream, endpoint);
+    AnthropicStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
+                    String fallbackModel, String secret) {
+        super(upstream, endpoint, scrubber);
         this.deploymentId = deploymentId;
         this.model = fallbackModel;
         this.secret = secret;
@@ -48,8 +49,14 @@ final class AnthropicStream extends SseRelay {
             fail(AnthropicErrorDecoder.midStream(n, deploymentId, secret));
             return;
         }
+        String type = n.path("type").isTextual() ? n.get("type").textValue() : event == null ? "" : event;
+        String problem = AnthropicAnswerShape.event(n, type);
+        if (problem != null) {
+            failShape(problem); // relayed raw, a wrong-shaped event would reach Anthropic-dialect clients as is
+            return;
+        }
         RawJson raw = new RawJson(RawJson.ANTHROPIC, n);
-        switch (n.path("type").asText(event == null ? "" : event)) {
+        switch (type) {
             case "message_start" -> {
                 JsonNode m = n.path("message");
                 id = m.path("id").asText(id);
@@ -66,7 +73,7 @@ final class AnthropicStream extends SseRelay {
                     emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(toolIndex,
                             b.path("id").asText(), b.path("name").asText(), ""))), null, raw));
                 } else if ("text".equals(b.path("type").asText()) && !b.path("text").asText().isEmpty()) {
-                    emit(delta(new Delta(null, b.path("text").asText(), null, null, null), null, raw));
+                    emit(delta(new Delta(null, text((com.fasterxml.jackson.databind.node.ObjectNode) b, "text"), null, null, null), null, raw));
                 } else {
                     emit(rawOnly(raw));
                 }
@@ -74,7 +81,8 @@ final class AnthropicStream extends SseRelay {
             case "content_block_delta" -> {
                 JsonNode d = n.path("delta");
                 switch (d.path("type").asText()) {
-                    case "text_delta" -> emit(delta(new Delta(null, d.path("text").asText(), null, null, null), null, raw));
+                    case "text_delta" -> emit(delta(new Delta(null, text((com.fasterxml.jackson.databind.node.ObjectNode) d, "text"),
+                            null, null, null), null, raw));
                     case "thinking_delta" -> emit(delta(new Delta(null, null, d.path("thinking").asText(), null, null), null, raw));
                     case "input_json_delta" -> emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(
                             Math.max(toolIndex, 0), null, null, d.path("partial_json").asText()))), null, raw));
@@ -98,19 +106,27 @@ final class AnthropicStream extends SseRelay {
         }
     }
 
+    /**
+     * The text of a block or delta with key runs that continue across events masked, in the raw event too (this
+     * tree is ours, freshly parsed; the raw event relayed to Anthropic-dialect clients is this same tree).
+     */
+    private String text(com.fasterxml.jackson.databind.node.ObjectNode holder, String field) {
+        String t = holder.path(field).asText();
+        String masked = textRun.next(t);
+        if (masked != t) holder.put(field, masked);
+        return masked;
+    }
+
     private ChatChunk delta(Delta d, dev.switchboard.model.FinishReason finish, RawJson raw) {
         return new ChatChunk(id, created, model, List.of(new ChunkChoice(0, d, finish, null)), null, null, null, raw);
     }
 
     /**
-     * An event relayed only as raw text to Anthropic-dialect clients. These are the events we do not read
-     * (unknown types among them), so nothing else checked what they carry: the key is scrubbed out of them. It
-     * costs a walk of a small tree and no copy unless the key is there.
+     * An event relayed only as raw text to Anthropic-dialect clients (ping, block stops, types we do not read). Its
+     * bytes were scanned for every configured key's runs before it was parsed ({@link SseRelay}), like every event.
      */
     private ChatChunk rawOnly(RawJson raw) {
-        JsonNode scrubbed = KeyScrubber.json(raw.body(), secret);
-        RawJson relayed = scrubbed == raw.body() ? raw : new RawJson(raw.dialect(), scrubbed, raw.headers());
-        return new ChatChunk(id, created, model, List.of(), null, null, null, relayed);
+        return new ChatChunk(id, created, model, List.of(), null, null, null, raw);
     }
 
     @Override

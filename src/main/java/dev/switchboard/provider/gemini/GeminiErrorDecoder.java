@@ -3,6 +3,7 @@ package dev.switchboard.provider.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.Json;
+import dev.switchboard.provider.RetryAfter;
 import dev.switchboard.provider.UpstreamErrors;
 import io.vertx.core.buffer.Buffer;
 
@@ -14,7 +15,7 @@ import io.vertx.core.buffer.Buffer;
 final class GeminiErrorDecoder {
     private GeminiErrorDecoder() {}
 
-    static GatewayException decode(int status, Buffer body, String retryAfterHeader, String deploymentId, String secret) {
+    static GatewayException decode(int status, Buffer body, Long retryAfterHeader, String deploymentId, String secret) {
         try {
             return fromBody(status, Json.read(body), retryAfterHeader, deploymentId, secret);
         } catch (Exception notJson) {
@@ -22,14 +23,17 @@ final class GeminiErrorDecoder {
         }
     }
 
-    static GatewayException fromBody(int status, JsonNode n, String retryAfterHeader, String deploymentId, String secret) {
+    static GatewayException fromBody(int status, JsonNode n, Long retryAfterHeader, String deploymentId, String secret) {
         JsonNode e = n.path("error");
         String message = Json.text(e, "message");
-        String retry = retryAfterHeader;
+        Long retry = retryAfterHeader;
         boolean badKey = false;
         for (JsonNode d : e.path("details")) {
             String delay = Json.text(d, "retryDelay");
-            if (delay != null) retry = delay.replace("s", "");
+            if (delay != null && delay.endsWith("s")) {
+                Long wait = RetryAfter.seconds(delay.substring(0, delay.length() - 1), java.time.Instant.now());
+                if (wait != null) retry = wait;
+            }
             badKey |= "API_KEY_INVALID".equals(Json.text(d, "reason"));
         }
         if (badKey) {

@@ -9,6 +9,7 @@ import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.RetryAfter;
 import dev.switchboard.provider.UpstreamAnswers;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.Future;
@@ -46,19 +47,19 @@ final class GeminiProvider implements Provider {
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request), body -> send(chatPath, body, options.timeoutOr(deployment.timeout()), options)
-                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error,
-                        b -> GeminiResponseDecoder.response(Json.read(b), deployment.model()))));
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                        b -> GeminiResponseDecoder.response(GeminiAnswerShape.response(Json.read(b)), deployment.model()))));
     }
 
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request), body -> send(streamPath, body,
                 options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
-                () -> new GeminiStream(resp, endpoint, deployment.id(), deployment.model(), secret))));
+                http.scrubber(), () -> new GeminiStream(resp, endpoint, http.scrubber(), deployment.id(), deployment.model(), secret))));
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
-        return GeminiErrorDecoder.decode(resp.statusCode(), body, resp.getHeader("retry-after"), deployment.id(), secret);
+        return GeminiErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), deployment.id(), secret);
     }
 
     private Buffer body(ChatRequest request) {

@@ -9,6 +9,7 @@ import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
 import dev.switchboard.provider.Json;
+import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.SseRelay;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.http.HttpClientResponse;
@@ -30,9 +31,11 @@ final class GeminiStream extends SseRelay {
     private int toolIndex;
     private String id;
     private final long created = System.currentTimeMillis() / 1000;
+    private final KeyScrubber.Run textRun = textRun();
 
-    GeminiStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, String deploymentId, String fallbackModel, String secret) {
-        super(upstream, endpoint);
+    GeminiStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
+                 String fallbackModel, String secret) {
+        super(upstream, endpoint, scrubber);
         this.deploymentId = deploymentId;
         this.fallbackModel = fallbackModel;
         this.secret = secret;
@@ -44,6 +47,11 @@ final class GeminiStream extends SseRelay {
         if (n == null) return;
         if (n.has("error")) {
             fail(GeminiErrorDecoder.fromBody(n.path("error").path("code").asInt(502), n, null, deploymentId, secret));
+            return;
+        }
+        String problem = GeminiAnswerShape.event(n);
+        if (problem != null) {
+            failShape(problem);
             return;
         }
         if (id == null) id = Json.text(n, "responseId");
@@ -74,7 +82,7 @@ final class GeminiStream extends SseRelay {
             }
         }
         if (text.length() > 0 || thought.length() > 0 || !calls.isEmpty()) {
-            emit(chunk(model, new Delta(null, text.length() > 0 ? text.toString() : null,
+            emit(chunk(model, new Delta(null, text.length() > 0 ? textRun.next(text.toString()) : null,
                     thought.length() > 0 ? thought.toString() : null, null, calls), null, null));
         }
         FinishReason finish = GeminiResponseDecoder.finishReason(Json.text(candidate, "finishReason"));

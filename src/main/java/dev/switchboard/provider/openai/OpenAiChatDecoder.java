@@ -16,6 +16,7 @@ import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.AnswerShape;
 import dev.switchboard.provider.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ final class OpenAiChatDecoder {
     ChatResponse response(byte[] json) throws IOException {
         try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
             Top top = top(p, false);
+            if (!top.sawChoices) throw new AnswerShape.Wrong("no `choices` array");
             List<Choice> choices = new ArrayList<>(top.choices.size());
             for (Object c : top.choices) choices.add((Choice) c);
             return new ChatResponse(top.id, top.created, top.model(), choices, top.usage, top.fingerprint, top.tier);
@@ -56,6 +58,7 @@ final class OpenAiChatDecoder {
     ChatChunk chunk(byte[] json) throws IOException {
         try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
             Top top = top(p, true);
+            if (!top.sawChoices && top.usage == null) throw new AnswerShape.Wrong("a chunk with neither `choices` nor `usage`");
             List<ChunkChoice> choices = new ArrayList<>(top.choices.size());
             for (Object c : top.choices) choices.add((ChunkChoice) c);
             return new ChatChunk(top.id, top.created, top.model(), choices, top.usage, top.fingerprint, top.tier);
@@ -70,29 +73,32 @@ final class OpenAiChatDecoder {
         String tier;
         Usage usage;
         final List<Object> choices = new ArrayList<>(1);
+        boolean sawChoices;
 
         String model() { return model == null || model.isEmpty() ? fallbackModel : model; }
     }
 
     private Top top(JsonParser p, boolean chunk) throws IOException {
-        if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
+        if (p.nextToken() != JsonToken.START_OBJECT) throw new AnswerShape.Wrong("not a JSON object");
         Top t = new Top();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken v = p.nextToken();
             switch (f) {
-                case "id" -> t.id = text(p);
+                case "id" -> t.id = string(p, "`id`");
                 case "created" -> { if (v.isNumeric()) t.created = p.getLongValue(); }
-                case "model" -> t.model = text(p);
+                case "model" -> t.model = string(p, "`model`");
                 case "system_fingerprint" -> t.fingerprint = text(p);
                 case "service_tier" -> t.tier = text(p);
-                case "usage" -> t.usage = v == JsonToken.START_OBJECT ? usage(p) : null;
+                case "usage" -> {
+                    if (v != JsonToken.START_OBJECT && v != JsonToken.VALUE_NULL) throw new AnswerShape.Wrong("`usage` is not an object");
+                    t.usage = v == JsonToken.START_OBJECT ? usage(p) : null;
+                }
                 case "choices" -> {
-                    if (v == JsonToken.START_ARRAY) {
-                        while (p.nextToken() == JsonToken.START_OBJECT) t.choices.add(chunk ? chunkChoice(p) : choice(p, t.choices.size()));
-                    } else {
-                        p.skipChildren();
-                    }
+                    if (v != JsonToken.START_ARRAY) throw new AnswerShape.Wrong("`choices` is not an array");
+                    t.sawChoices = true;
+                    while (p.nextToken() == JsonToken.START_OBJECT) t.choices.add(chunk ? chunkChoice(p) : choice(p, t.choices.size()));
+                    if (p.currentToken() != JsonToken.END_ARRAY) throw new AnswerShape.Wrong("a choice is not an object");
                 }
                 case "error" -> {
                     if (v != JsonToken.VALUE_NULL) throw new ErrorEvent(p.readValueAsTree());
@@ -105,7 +111,7 @@ final class OpenAiChatDecoder {
 
     private static Choice choice(JsonParser p, int position) throws IOException {
         int index = position;
-        Message message = new Message(Role.ASSISTANT, List.of(), null, null, null, null, null);
+        Message message = null;
         FinishReason finish = null;
         JsonNode logprobs = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -113,12 +119,16 @@ final class OpenAiChatDecoder {
             JsonToken v = p.nextToken();
             switch (f) {
                 case "index" -> { if (v.isNumeric()) index = p.getIntValue(); }
-                case "message" -> { if (v == JsonToken.START_OBJECT) message = message(p); }
-                case "finish_reason" -> finish = FinishReason.fromWire(text(p));
+                case "message" -> {
+                    if (v != JsonToken.START_OBJECT) throw new AnswerShape.Wrong("a choice's `message` is not an object");
+                    message = message(p);
+                }
+                case "finish_reason" -> finish = FinishReason.fromWire(string(p, "`finish_reason`"));
                 case "logprobs" -> logprobs = v == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
                 default -> p.skipChildren();
             }
         }
+        if (message == null) throw new AnswerShape.Wrong("a choice without a `message` object");
         return new Choice(index, message, finish, logprobs);
     }
 
@@ -134,7 +144,7 @@ final class OpenAiChatDecoder {
                 case "refusal" -> refusal = text(p);
                 case "reasoning_content" -> reasoning = text(p);
                 case "reasoning" -> { if (reasoning == null) reasoning = text(p); else p.skipChildren(); }
-                case "tool_calls" -> calls = v == JsonToken.START_ARRAY ? toolCalls(p) : skipped(p);
+                case "tool_calls" -> calls = v == JsonToken.START_ARRAY ? toolCalls(p) : nullOrWrong(p, "`tool_calls`");
                 case "role" -> p.skipChildren();
                 default -> extra = keep(extra, f, p, v);
             }
@@ -181,8 +191,11 @@ final class OpenAiChatDecoder {
             JsonToken v = p.nextToken();
             switch (f) {
                 case "index" -> { if (v.isNumeric()) index = p.getIntValue(); }
-                case "delta" -> { if (v == JsonToken.START_OBJECT) delta = delta(p); }
-                case "finish_reason" -> finish = FinishReason.fromWire(text(p));
+                case "delta" -> {
+                    if (v != JsonToken.START_OBJECT && v != JsonToken.VALUE_NULL) throw new AnswerShape.Wrong("a choice's `delta` is not an object");
+                    if (v == JsonToken.START_OBJECT) delta = delta(p);
+                }
+                case "finish_reason" -> finish = FinishReason.fromWire(string(p, "`finish_reason`"));
                 case "logprobs" -> logprobs = v == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
                 default -> p.skipChildren();
             }
@@ -204,7 +217,7 @@ final class OpenAiChatDecoder {
                 case "refusal" -> refusal = text(p);
                 case "reasoning_content" -> reasoning = text(p);
                 case "reasoning" -> { if (reasoning == null) reasoning = text(p); else p.skipChildren(); }
-                case "tool_calls" -> calls = v == JsonToken.START_ARRAY ? toolCallDeltas(p) : skipped(p);
+                case "tool_calls" -> calls = v == JsonToken.START_ARRAY ? toolCallDeltas(p) : nullOrWrong(p, "`tool_calls`");
                 default -> extra = keep(extra, f, p, v);
             }
         }
@@ -299,9 +312,17 @@ final class OpenAiChatDecoder {
         return p.getText();
     }
 
-    /** Content is a string, null, or (some servers) an array of text parts, joined. */
+    /** A string or null; anything else is an answer of the wrong shape. */
+    private static String string(JsonParser p, String what) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) return null;
+        if (t != JsonToken.VALUE_STRING) throw new AnswerShape.Wrong(what + " is not a string");
+        return p.getText();
+    }
+
+    /** Content is a string, null, or (some servers) an array of text parts, joined; anything else is the wrong shape. */
     private static String content(JsonParser p, JsonToken v) throws IOException {
-        if (v != JsonToken.START_ARRAY) return text(p);
+        if (v != JsonToken.START_ARRAY) return string(p, "`content`");
         StringBuilder sb = new StringBuilder();
         for (JsonNode part : (JsonNode) p.readValueAsTree()) if (part.has("text")) sb.append(part.get("text").asText());
         return sb.toString();
@@ -312,8 +333,8 @@ final class OpenAiChatDecoder {
         return v == JsonToken.START_OBJECT ? p.readValueAsTree().toString() : text(p);
     }
 
-    private static <T> List<T> skipped(JsonParser p) throws IOException {
-        p.skipChildren();
+    private static <T> List<T> nullOrWrong(JsonParser p, String what) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_NULL) throw new AnswerShape.Wrong(what + " is not an array");
         return List.of();
     }
 }

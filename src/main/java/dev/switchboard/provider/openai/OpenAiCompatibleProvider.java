@@ -12,6 +12,7 @@ import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.EmbeddingProvider;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.RetryAfter;
 import dev.switchboard.provider.UpstreamAnswers;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.Future;
@@ -59,8 +60,8 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return post("/chat/completions", encoder.chat(request, true), "text/event-stream", options.timeoutOr(streamTimeout), options)
-                .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
-                        () -> new OpenAiStream(resp, chatDecoder, endpoint, deployment.id(), secret)));
+                .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                        () -> new OpenAiStream(resp, chatDecoder, endpoint, http.scrubber(), deployment.id(), secret)));
     }
 
     @Override
@@ -74,10 +75,10 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     }
 
     private <T> Future<T> read(HttpClientResponse resp, UpstreamAnswers.BodyDecoder<T> decode) {
-        return UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, decode);
+        return UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(), decode);
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
-        return OpenAiErrorDecoder.decode(resp.statusCode(), body, resp.getHeader("retry-after"), deployment.id(), secret);
+        return OpenAiErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), deployment.id(), secret);
     }
 }

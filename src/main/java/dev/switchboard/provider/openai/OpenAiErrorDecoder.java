@@ -14,7 +14,7 @@ import io.vertx.core.buffer.Buffer;
 final class OpenAiErrorDecoder {
     private OpenAiErrorDecoder() {}
 
-    static GatewayException decode(int status, Buffer body, String retryAfter, String deploymentId, String secret) {
+    static GatewayException decode(int status, Buffer body, Long retryAfter, String deploymentId, String secret) {
         JsonNode n;
         try {
             n = Json.read(body);

@@ -4,6 +4,8 @@ import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.AnswerShape;
+import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.SseRelay;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.http.HttpClientResponse;
@@ -18,10 +20,11 @@ final class OpenAiStream extends SseRelay {
     private final String secret;
     private final ToolCallDeltaNormalizer toolCalls = new ToolCallDeltaNormalizer();
     private boolean sawFinishReason;
+    private final KeyScrubber.Run contentRun = textRun();
 
     OpenAiStream(HttpClientResponse upstream, OpenAiChatDecoder decoder, UpstreamHttp.Endpoint endpoint,
-                 String deploymentId, String secret) {
-        super(upstream, endpoint);
+                 KeyScrubber scrubber, String deploymentId, String secret) {
+        super(upstream, endpoint, scrubber);
         this.decoder = decoder;
         this.deploymentId = deploymentId;
         this.secret = secret;
@@ -39,12 +42,32 @@ final class OpenAiStream extends SseRelay {
         } catch (OpenAiChatDecoder.ErrorEvent e) {
             fail(OpenAiErrorDecoder.midStream(e.error, deploymentId, secret));
             return;
+        } catch (AnswerShape.Wrong e) {
+            failShape(e.getMessage());
+            return;
         } catch (Exception e) {
             fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + deploymentId + " sent a stream event that is not JSON."));
             return;
         }
         for (ChunkChoice c : chunk.choices()) if (c.finishReason() != null) sawFinishReason = true;
-        emit(toolCalls.normalize(chunk));
+        emit(toolCalls.normalize(scrubText(chunk)));
+    }
+
+    /** The chunk with key runs that continue across content deltas masked (the same chunk when there are none). */
+    private ChatChunk scrubText(ChatChunk c) {
+        java.util.List<ChunkChoice> out = null;
+        for (int k = 0; k < c.choices().size(); k++) {
+            ChunkChoice ch = c.choices().get(k);
+            dev.switchboard.model.Delta d = ch.delta();
+            if (d.content() == null) continue;
+            String masked = contentRun.next(d.content());
+            if (masked == d.content()) continue;
+            if (out == null) out = new java.util.ArrayList<>(c.choices());
+            out.set(k, new ChunkChoice(ch.index(), new dev.switchboard.model.Delta(d.role(), masked, d.reasoning(), d.refusal(),
+                    d.toolCalls(), d.extra()), ch.finishReason(), ch.logprobs()));
+        }
+        return out == null ? c : new ChatChunk(c.id(), c.created(), c.model(), out, c.usage(), c.systemFingerprint(),
+                c.serviceTier(), c.raw());
     }
 
     private static boolean isDone(byte[] data) {

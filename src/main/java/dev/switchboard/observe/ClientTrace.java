@@ -1,0 +1,51 @@
+package dev.switchboard.observe;
+
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.ChatRequest;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.util.Map;
+
+/**
+ * How the client placed this call in its own traces: a W3C {@code traceparent} (the request's span becomes a child of
+ * the client's), else LiteLLM's / Langfuse's {@code metadata.trace_id} (the request's span starts that trace, or joins
+ * it, since the id is always the same); plus {@code metadata.session_id}, {@code metadata.generation_name} and
+ * {@code metadata.trace_name}, which name and group calls.
+ *
+ * @param parent  the client's span context, or null
+ * @param traceId the trace id the client chose (32 hex digits), or null
+ */
+record ClientTrace(Context parent, String traceId, String sessionId, String generationName, String traceName) {
+    static final String TRACEPARENT = "traceparent";
+    static final String TRACESTATE = "tracestate";
+
+    private static final TextMapGetter<Map<String, String>> HINTS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) { return carrier.keySet(); }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) { return carrier == null ? null : carrier.get(key); }
+    };
+
+    static ClientTrace of(CallContext ctx, ChatRequest request) {
+        Map<String, String> meta = request.metadata();
+        Context parent = null;
+        String traceId = null;
+        if (ctx.hint(TRACEPARENT) != null) {
+            Context extracted = W3CTraceContextPropagator.getInstance().extract(Context.root(), ctx.hints(), HINTS);
+            var sc = Span.fromContext(extracted).getSpanContext();
+            if (sc.isValid()) {
+                parent = extracted;
+                traceId = sc.getTraceId();
+            }
+        }
+        String metaTrace = blankToNull(meta.get("trace_id"));
+        if (traceId == null && metaTrace != null) traceId = TraceIds.fromClient(metaTrace);
+        return new ClientTrace(parent, traceId, blankToNull(meta.get("session_id")), blankToNull(meta.get("generation_name")),
+                blankToNull(meta.get("trace_name")));
+    }
+
+    private static String blankToNull(String s) { return s == null || s.isBlank() ? null : s.strip(); }
+}

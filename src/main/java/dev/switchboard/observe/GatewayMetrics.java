@@ -1,0 +1,179 @@
+package dev.switchboard.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's Prometheus metrics (Micrometer names, dotted; the Prometheus registry writes them with underscores and
+ * {@code _total} / {@code _seconds}): requests, latency and time-to-first-token histograms, tokens, cost, cache hits
+ * and dollars saved per layer, attempt errors per provider and deployment, and gauges refreshed at each scrape
+ * (cooldowns, requests in flight per deployment, budget left per key). Meters are looked up once per label set and
+ * kept, so recording a call is a map read and a few atomic adds.
+ */
+public final class GatewayMetrics {
+    public static final String REQUESTS = "switchboard.requests";
+    public static final String DURATION = "switchboard.request.duration";
+    public static final String TTFT = "switchboard.time.to.first.token";
+    public static final String TOKENS = "switchboard.tokens";
+    public static final String COST = "switchboard.cost.usd";
+    public static final String CACHE_HITS = "switchboard.cache.hits";
+    public static final String CACHE_SAVED = "switchboard.cache.saved.usd";
+    public static final String ATTEMPT_ERRORS = "switchboard.attempt.errors";
+    /** The response cache's layers and the provider's prompt cache; a layer not built yet stays at 0. */
+    public static final List<String> CACHE_LAYERS = List.of("exact", "semantic", "provider_prompt");
+
+    private static final Duration[] LATENCY_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120);
+    private static final Duration[] TTFT_BUCKETS = seconds(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30);
+
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    private final MultiGauge cooldown;
+    private final MultiGauge inFlight;
+    private final MultiGauge budgetRemaining;
+    private final MultiGauge budgetMax;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (String layer : CACHE_LAYERS) {
+            counter(CACHE_HITS, "Requests answered (exact, semantic) or prompt tokens discounted (provider_prompt) by a cache",
+                    "layer", layer);
+            counter(CACHE_SAVED, "US dollars a cache layer saved", "layer", layer);
+        }
+        this.cooldown = MultiGauge.builder("switchboard.deployment.cooldown")
+                .description("1 while a deployment's circuit breaker has it cooling down, else 0").register(registry);
+        this.inFlight = MultiGauge.builder("switchboard.upstream.requests.in.flight")
+                .description("Requests in flight to a deployment (each holds one upstream connection)").register(registry);
+        this.budgetRemaining = MultiGauge.builder("switchboard.key.budget.remaining.usd")
+                .description("What is left of a virtual key's budget this period (spend and reservations taken off)").register(registry);
+        this.budgetMax = MultiGauge.builder("switchboard.key.budget.max.usd")
+                .description("A virtual key's budget for the period").register(registry);
+    }
+
+    public MeterRegistry registry() { return registry; }
+
+    /** A served call (attempt 0 of the ledger): counted, timed, its tokens, cost and cache savings added. */
+    public void served(CallOutcome o) {
+        String model = nz(o.requestedModel());
+        String key = keyLabel(o.keyId(), o.keyAlias());
+        counter(REQUESTS, "Requests by alias, serving deployment, route, cache status and HTTP status", "model", model,
+                "deployment", nz(o.deployment()), "route", routeLabel(o.route()), "cache", nz(o.cacheStatus()),
+                "status", Integer.toString(o.status()), "key", key).increment();
+        if (o.latencyMs() != null) {
+            timer(DURATION, "Time from a request's arrival to its last byte", LATENCY_BUCKETS, "model", model)
+                    .record(o.latencyMs(), TimeUnit.MILLISECONDS);
+        }
+        if (o.ttftMs() != null) {
+            timer(TTFT, "Time from a streamed request's arrival to its first token", TTFT_BUCKETS, "model", model)
+                    .record(o.ttftMs(), TimeUnit.MILLISECONDS);
+        }
+        tokens(model, "input", o.promptTokens());
+        tokens(model, "output", o.completionTokens());
+        tokens(model, "cached_input", o.cacheReadTokens());
+        tokens(model, "reasoning", o.reasoningTokens());
+        if (o.costNanos() != 0) counter(COST, "US dollars spent, by alias and key", "model", model, "key", key).increment(o.costNanos() / 1e9);
+        String layer = switch (nz(o.cacheStatus())) {
+            case "hit-exact" -> "exact";
+            case "hit-semantic" -> "semantic";
+            default -> null;
+        };
+        if (layer != null) {
+            counter(CACHE_HITS, null, "layer", layer).increment();
+            if (o.savedNanos() > 0) counter(CACHE_SAVED, null, "layer", layer).increment(o.savedNanos() / 1e9);
+        }
+        if (o.cacheReadTokens() > 0) {
+            counter(CACHE_HITS, null, "layer", "provider_prompt").increment();
+            if (o.promptCacheSavedNanos() > 0) {
+                counter(CACHE_SAVED, null, "layer", "provider_prompt").increment(o.promptCacheSavedNanos() / 1e9);
+            }
+        }
+    }
+
+    /** A request that failed before any answer (refused, or every attempt failed). */
+    public void failed(String requestedModel, String keyId, String keyAlias, int status) {
+        counter(REQUESTS, null, "model", nz(requestedModel), "deployment", "none", "route", "none", "cache", "none",
+                "status", Integer.toString(status), "key", keyLabel(keyId, keyAlias)).increment();
+    }
+
+    /** One failed attempt at a deployment (a retry or a fallback followed, or the request failed). */
+    public void attemptFailed(String deployment, int status, String errorType) {
+        int slash = deployment == null ? -1 : deployment.indexOf('/');
+        counter(ATTEMPT_ERRORS, "Failed provider attempts by provider, deployment, status and error type",
+                "provider", slash > 0 ? deployment.substring(0, slash) : nz(deployment), "deployment", nz(deployment),
+                "status", Integer.toString(status), "error_type", nz(errorType)).increment();
+    }
+
+    /** A deployment's live state, as the router reports it. */
+    public record DeploymentLoad(String alias, String deployment, int inFlight, boolean coolingDown) {}
+
+    /** A key's budget this period, in US dollars. */
+    public record KeyBudget(String keyId, String keyAlias, double maxUsd, double remainingUsd) {}
+
+    /** Replaces the gauges' rows; called before each scrape. */
+    public void refresh(List<DeploymentLoad> deployments, List<KeyBudget> budgets) {
+        cooldown.register(deployments.stream().map(d -> MultiGauge.Row.of(Tags.of("alias", d.alias(), "deployment",
+                d.deployment()), d.coolingDown() ? 1 : 0)).toList(), true);
+        inFlight.register(deployments.stream().map(d -> MultiGauge.Row.of(Tags.of("alias", d.alias(), "deployment",
+                d.deployment()), d.inFlight())).toList(), true);
+        budgetRemaining.register(budgets.stream().map(b -> MultiGauge.Row.of(Tags.of("key", keyLabel(b.keyId(), b.keyAlias()),
+                "key_id", b.keyId()), b.remainingUsd())).toList(), true);
+        budgetMax.register(budgets.stream().map(b -> MultiGauge.Row.of(Tags.of("key", keyLabel(b.keyId(), b.keyAlias()),
+                "key_id", b.keyId()), b.maxUsd())).toList(), true);
+    }
+
+    /** A running total read at scrape time (spans dropped, rows written). */
+    public <T> void functionCounter(String name, String description, T source, java.util.function.ToDoubleFunction<T> f,
+                                    String... tags) {
+        FunctionCounter.builder(name, source, f).description(description).tags(tags).register(registry);
+    }
+
+    private void tokens(String model, String type, long n) {
+        if (n > 0) counter(TOKENS, "Tokens by alias and type (input includes cached_input)", "model", model, "type", type).increment(n);
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        List<String> id = id(name, tags);
+        Counter c = counters.get(id);
+        if (c != null) return c;
+        return counters.computeIfAbsent(id, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+
+    private Timer timer(String name, String description, Duration[] buckets, String... tags) {
+        List<String> id = id(name, tags);
+        Timer t = timers.get(id);
+        if (t != null) return t;
+        return timers.computeIfAbsent(id, k -> Timer.builder(name).description(description).tags(tags)
+                .serviceLevelObjectives(buckets).register(registry));
+    }
+
+    private static List<String> id(String name, String[] tags) {
+        String[] all = new String[tags.length + 1];
+        all[0] = name;
+        System.arraycopy(tags, 0, all, 1, tags.length);
+        return java.util.Arrays.asList(all);
+    }
+
+    /** {@code primary} or {@code fallback:<reason>} (four reasons: a small label set). */
+    static String routeLabel(String route) { return route == null ? "none" : route; }
+
+    static String keyLabel(String keyId, String keyAlias) {
+        return keyAlias != null ? keyAlias : keyId == null ? "none" : keyId;
+    }
+
+    private static String nz(String s) { return s == null ? "none" : s; }
+
+    private static Duration[] seconds(double... s) {
+        Duration[] out = new Duration[s.length];
+        for (int i = 0; i < s.length; i++) out[i] = Duration.ofNanos((long) (s[i] * 1e9));
+        return out;
+    }
+
+}

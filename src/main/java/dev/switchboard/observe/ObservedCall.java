@@ -1,0 +1,330 @@
+package dev.switchboard.observe;
+
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.ToolCallDelta;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One chat request under observation, from its arrival to its last byte: its spans (the root, authentication and
+ * limits, the cache lookup, the routing decision, each provider attempt, the stream), the completion as the log policy
+ * keeps it, and at the end the request log's row and the root span's GenAI attributes. Its methods are called on the
+ * request's event loop in the order the pipeline reaches them; {@link #finish} runs once.
+ */
+public final class ObservedCall {
+    private static final int MAX_COMPLETION_CHARS = 1 << 20;
+
+    private final RequestObserver observer;
+    private final CallContext ctx;
+    private final ChatRequest request;
+    private final String callType;
+    private final List<String> tags;
+    private final LogPolicy policy;
+    private final ClientTrace client;
+    private final long startedAtMillis;
+    private final AtomicBoolean finished = new AtomicBoolean();
+
+    private final Span root;
+    private Span admission;
+    private Span cache;
+    private Span route;
+    private Span stream;
+    private String lastAttemptAlias;
+
+    private CallOutcome outcome;
+    private Answer<?> answer;
+    private StringBuilder completion;
+    private String completionText;
+    private long chunks;
+    private Long firstTokenNanos;
+    private String finishReason;
+    private String responseId;
+    private String responseModel;
+
+    ObservedCall(RequestObserver observer, CallContext ctx, ChatRequest request, String callType, List<String> tags,
+                 LogPolicy policy, ClientTrace client) {
+        this.observer = observer;
+        this.ctx = ctx;
+        this.request = request;
+        this.callType = callType;
+        this.tags = tags;
+        this.policy = policy;
+        this.client = client;
+        this.startedAtMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ctx.startedNanos());
+        Tracing t = observer.tracing();
+        if (t == null) {
+            root = null;
+            return;
+        }
+        String name = client.generationName() != null ? client.generationName() : "chat " + request.model();
+        var builder = t.tracer().spanBuilder(name).setSpanKind(SpanKind.SERVER)
+                .setStartTimestamp(t.epochNanos(ctx.startedNanos()), TimeUnit.NANOSECONDS)
+                .setAttribute(GenAi.OPERATION, "chat")
+                .setAttribute(GenAi.REQUEST_MODEL, request.model())
+                .setAttribute(GenAi.REQUEST_ID, ctx.requestId())
+                .setAttribute(GenAi.KEY_ID, ctx.caller().id())
+                .setAttribute(GenAi.LF_TYPE, "generation");
+        if (client.parent() != null) builder.setParent(client.parent());
+        else builder.setNoParent();
+        root = client.parent() == null && client.traceId() != null
+                ? t.ids().withTraceId(client.traceId(), builder::startSpan) : builder.startSpan();
+        admission = child("switchboard.auth_and_limits", ctx.startedNanos(), root);
+    }
+
+    String requestId() { return ctx.requestId(); }
+
+    /** The trace this request is in: its own span's, else the one the client named; null when neither. */
+    public String traceId() {
+        if (root != null && root.getSpanContext().isValid()) return root.getSpanContext().getTraceId();
+        return client.traceId();
+    }
+
+    /** Governance let the call through; the cache (when there is one) is asked next. */
+    public void admitted() {
+        long now = System.nanoTime();
+        end(admission, now);
+        admission = null;
+        if (root != null && observer.cacheStage()) cache = child("switchboard.cache_lookup", now, root);
+    }
+
+    /** The cache (if any) missed: the router decides now. */
+    public void routing() {
+        long now = System.nanoTime();
+        if (cache != null) {
+            cache.setAttribute(GenAi.CACHE, "miss");
+            end(cache, now);
+            cache = null;
+        }
+        if (root != null) route = child("switchboard.route", now, root).setAttribute(GenAi.REQUEST_MODEL, request.model());
+    }
+
+    /** One provider attempt ended; {@code error} null when it answered. */
+    void attempt(int ordinal, String alias, String deployment, String routeTaken, Throwable error, long latencyNanos) {
+        String reason = ordinal <= 1 ? "first" : alias.equals(lastAttemptAlias) ? "retry"
+                : routeTaken != null && routeTaken.startsWith("fallback") ? routeTaken : "fallback";
+        lastAttemptAlias = alias;
+        if (root == null) return;
+        long now = System.nanoTime();
+        int slash = deployment.indexOf('/');
+        String model = slash > 0 ? deployment.substring(slash + 1) : deployment;
+        Span s = child("chat " + model, now - latencyNanos, route != null ? route : root);
+        s.setAttribute(GenAi.OPERATION, "chat")
+                .setAttribute(GenAi.PROVIDER, slash > 0 ? deployment.substring(0, slash) : deployment)
+                .setAttribute(GenAi.REQUEST_MODEL, model)
+                .setAttribute(GenAi.DEPLOYMENT, deployment)
+                .setAttribute(GenAi.ALIAS, alias)
+                .setAttribute(GenAi.ATTEMPT, (long) ordinal)
+                .setAttribute(GenAi.ATTEMPT_REASON, reason)
+                .setAttribute(GenAi.LATENCY_MS, latencyNanos / 1e6);
+        if (error != null) {
+            int status = error instanceof GatewayException g ? g.status() : 500;
+            s.setAttribute(GenAi.HTTP_STATUS, (long) status)
+                    .setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error))
+                    .setStatus(StatusCode.ERROR, observer.scrubber().scrub(String.valueOf(error.getMessage())));
+        } else {
+            s.setAttribute(GenAi.HTTP_STATUS, 200L);
+        }
+        end(s, now);
+    }
+
+    /** The spend stage priced the served call (for a stream: when its usage passed, or when it ended). */
+    void outcome(CallOutcome o) { this.outcome = o; }
+
+    /** A complete (not streamed) answer. */
+    public void answered(Answer<ChatResponse> a) {
+        decided(a);
+        ChatResponse r = a.body();
+        if (r != null) {
+            responseId = r.id();
+            responseModel = r.model();
+            if (!r.choices().isEmpty() && r.choices().get(0).finishReason() != null) finishReason = r.choices().get(0).finishReason().wire();
+            if (policy.keepsContent()) completionText = PromptText.completion(r);
+        }
+        finish(200, null, null);
+    }
+
+    /** A stream's status and headers are out; its chunks follow. */
+    public void streaming(Answer<?> a) {
+        decided(a);
+        if (root != null) stream = child("switchboard.stream", System.nanoTime(), root);
+        if (policy.keepsContent()) completion = new StringBuilder();
+    }
+
+    /** A chunk on its way to the client. */
+    public void chunk(ChatChunk c) {
+        chunks++;
+        if (responseId == null) responseId = c.id();
+        if (responseModel == null && c.model() != null) responseModel = c.model();
+        for (ChunkChoice ch : c.choices()) {
+            if (ch.finishReason() != null) finishReason = ch.finishReason().wire();
+            var d = ch.delta();
+            if (d == null) continue;
+            boolean content = d.content() != null && !d.content().isEmpty() || d.reasoning() != null && !d.reasoning().isEmpty()
+                    || !d.toolCalls().isEmpty();
+            if (content && firstTokenNanos == null) {
+                firstTokenNanos = System.nanoTime();
+                if (stream != null) stream.addEvent("first_token");
+            }
+            if (completion != null && completion.length() <= Math.min(policy.limit(), MAX_COMPLETION_CHARS)) {
+                if (d.content() != null) completion.append(d.content());
+                for (ToolCallDelta t : d.toolCalls()) {
+                    if (t.name() != null) completion.append(completion.isEmpty() ? "" : "\n").append("{\"tool_call\":\"").append(t.name()).append("\",\"arguments\":");
+                    if (t.argumentsFragment() != null) completion.append(t.argumentsFragment());
+                }
+            }
+        }
+    }
+
+    /** The stream ended: cleanly ({@code error} null), broken, or left by its client (status 499). */
+    public void streamEnded(int status, GatewayException error) {
+        if (completion != null) completionText = completion.toString();
+        finish(status, error == null ? (status == 200 ? null : "client_closed") : RequestObserver.errorType(error),
+                error == null ? null : error.getMessage());
+    }
+
+    /** The request failed before an answer (refused, or every attempt failed). */
+    public void failed(Throwable error) {
+        int status = error instanceof GatewayException g ? g.status() : 500;
+        finish(status, RequestObserver.errorType(error), error.getMessage());
+    }
+
+    private void decided(Answer<?> a) {
+        this.answer = a;
+        long now = System.nanoTime();
+        if (admission != null) { // no governance stage ran (tests wiring fewer stages)
+            end(admission, now);
+            admission = null;
+        }
+        if (cache != null) {
+            cache.setAttribute(GenAi.CACHE, a.cache());
+            end(cache, now);
+            cache = null;
+        }
+        if (route != null) {
+            route.setAttribute(GenAi.ROUTE, a.route());
+            if (a.tier() != null) route.setAttribute(GenAi.TIER, a.tier());
+            route.setAttribute(GenAi.DEPLOYMENT, String.valueOf(a.deployment()));
+            end(route, now);
+            route = null;
+        }
+    }
+
+    private void finish(int status, String errorType, String errorMessage) {
+        if (!finished.compareAndSet(false, true)) return;
+        long now = System.nanoTime();
+        String message = errorMessage == null ? null : observer.scrubber().scrub(errorMessage);
+        for (Span open : new Span[] {admission, cache, route}) {
+            if (open != null) {
+                open.setStatus(StatusCode.ERROR, message == null ? "failed" : message);
+                end(open, now);
+            }
+        }
+        if (stream != null) {
+            stream.setAttribute(GenAi.CHUNKS, chunks);
+            if (firstTokenNanos != null) stream.setAttribute(GenAi.TTFT_MS, (firstTokenNanos - ctx.startedNanos()) / 1e6);
+            if (status != 200) stream.setStatus(StatusCode.ERROR, message == null ? errorType : message);
+            end(stream, now);
+        }
+        if (root != null) endRoot(status, errorType, message, now);
+        observer.finished(this, status, errorType, message, now);
+    }
+
+    private void endRoot(int status, String errorType, String message, long now) {
+        Span s = root;
+        CallOutcome o = outcome;
+        s.setAttribute(GenAi.HTTP_STATUS, (long) status);
+        if (ctx.caller().alias() != null) s.setAttribute(GenAi.KEY_ALIAS, ctx.caller().alias());
+        if (!tags.isEmpty()) s.setAttribute(GenAi.TAGS, tags).setAttribute(GenAi.LF_TRACE_TAGS, tags);
+        if (client.sessionId() != null) {
+            s.setAttribute(GenAi.SESSION_ID, client.sessionId()).setAttribute(GenAi.LF_SESSION, client.sessionId())
+                    .setAttribute(GenAi.CONVERSATION_ID, client.sessionId());
+        }
+        if (client.traceName() != null && client.parent() == null) s.setAttribute(GenAi.LF_TRACE_NAME, client.traceName());
+        if (request.user() != null) s.setAttribute(GenAi.USER_ID, request.user()).setAttribute(GenAi.LF_USER, request.user());
+        Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+        if (maxTokens != null) s.setAttribute(GenAi.MAX_TOKENS, (long) maxTokens);
+        if (request.temperature() != null) s.setAttribute(GenAi.TEMPERATURE, request.temperature());
+        if (request.topP() != null) s.setAttribute(GenAi.TOP_P, request.topP());
+        if (answer != null) {
+            s.setAttribute(GenAi.ROUTE, answer.route()).setAttribute(GenAi.CACHE, answer.cache());
+            if (answer.tier() != null) s.setAttribute(GenAi.TIER, answer.tier());
+            if (answer.deployment() != null) {
+                String d = answer.deployment();
+                int slash = d.indexOf('/');
+                s.setAttribute(GenAi.PROVIDER, slash > 0 ? d.substring(0, slash) : d).setAttribute(GenAi.DEPLOYMENT, d);
+                String model = responseModel != null ? responseModel : slash > 0 ? d.substring(slash + 1) : d;
+                s.setAttribute(GenAi.RESPONSE_MODEL, model).setAttribute(GenAi.LF_MODEL, model);
+            }
+        }
+        if (responseId != null) s.setAttribute(GenAi.RESPONSE_ID, responseId);
+        if (finishReason != null) s.setAttribute(GenAi.FINISH_REASONS, List.of(finishReason));
+        if (o != null) {
+            s.setAttribute(GenAi.INPUT_TOKENS, o.promptTokens()).setAttribute(GenAi.OUTPUT_TOKENS, o.completionTokens())
+                    .setAttribute(GenAi.CACHED_TOKENS, o.cacheReadTokens()).setAttribute(GenAi.CACHE_READ_TOKENS, o.cacheReadTokens())
+                    .setAttribute(GenAi.COST, o.costNanos() / 1e9);
+            if (o.cacheWriteTokens() > 0) s.setAttribute(GenAi.CACHE_CREATION_TOKENS, o.cacheWriteTokens());
+            if (o.savedNanos() > 0) s.setAttribute(GenAi.SAVED, o.savedNanos() / 1e9);
+            if (o.ttftMs() != null) s.setAttribute(GenAi.TTFT_MS, (double) o.ttftMs());
+            s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + (o.promptTokens() - o.cacheReadTokens()) + ",\"output\":"
+                    + o.completionTokens() + ",\"cache_read_input_tokens\":" + o.cacheReadTokens() + ",\"total\":"
+                    + (o.promptTokens() + o.completionTokens()) + "}");
+            s.setAttribute(GenAi.LF_COST, "{\"total\":" + java.math.BigDecimal.valueOf(o.costNanos(), 9).stripTrailingZeros().toPlainString() + "}");
+        }
+        s.setAttribute(GenAi.LOG_POLICY, policy.label());
+        if (observer.tracing().settings().captureContent() && policy.keepsContent()) {
+            s.setAttribute(GenAi.LF_INPUT, observer.scrubber().scrub(policy.apply(PromptText.prompt(request, policy.limit()))));
+            if (completionText != null) s.setAttribute(GenAi.LF_OUTPUT, observer.scrubber().scrub(policy.apply(completionText)));
+        }
+        if (status != 200) {
+            if (errorType != null) s.setAttribute(GenAi.ERROR_TYPE, errorType);
+            s.setAttribute(GenAi.LF_LEVEL, "ERROR");
+            if (message != null) s.setAttribute(GenAi.LF_STATUS_MESSAGE, message);
+            s.setStatus(StatusCode.ERROR, message == null ? String.valueOf(errorType) : message);
+        }
+        end(s, now);
+    }
+
+    /** The request log's row; built on the log's writer thread (the prompt is rendered there). */
+    RequestLogEntry entry(int status, String errorType, String errorMessage, long endedNanos) {
+        CallOutcome o = outcome;
+        long latencyMs = TimeUnit.NANOSECONDS.toMillis(endedNanos - ctx.startedNanos());
+        Long ttft = o != null && o.ttftMs() != null ? o.ttftMs()
+                : firstTokenNanos == null ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - ctx.startedNanos());
+        String prompt = policy.keepsContent() ? observer.scrubber().scrub(policy.apply(PromptText.prompt(request, policy.limit()))) : null;
+        String completionKept = policy.keepsContent() && completionText != null ? observer.scrubber().scrub(policy.apply(completionText)) : null;
+        return new RequestLogEntry(ctx.requestId(), startedAtMillis, startedAtMillis + latencyMs, ctx.caller().id(),
+                ctx.caller().alias(), callType, request.model(), answer == null ? null : answer.deployment(),
+                answer == null ? null : answer.route(), answer == null ? null : answer.tier(), answer == null ? null : answer.cache(),
+                status, errorType, errorMessage, o == null ? 0 : o.promptTokens(), o == null ? 0 : o.completionTokens(),
+                o == null ? 0 : o.cacheReadTokens(), o == null ? 0 : o.costNanos(), o != null && o.latencyMs() != null ? o.latencyMs() : latencyMs,
+                ttft, traceId(), root == null ? null : root.getSpanContext().getSpanId(), client.sessionId(),
+                client.generationName(), tags, policy.label(), prompt, completionKept);
+    }
+
+    boolean hasOutcome() { return outcome != null; }
+
+    CallContext ctx() { return ctx; }
+
+    String requestedModel() { return request.model(); }
+
+    private Span child(String name, long startNanos, Span parent) {
+        Tracing t = observer.tracing();
+        return t.tracer().spanBuilder(name).setParent(Context.root().with(parent))
+                .setStartTimestamp(t.epochNanos(startNanos), TimeUnit.NANOSECONDS).startSpan();
+    }
+
+    private void end(Span s, long nanos) {
+        if (s != null) s.end(observer.tracing().epochNanos(nanos), TimeUnit.NANOSECONDS);
+    }
+}

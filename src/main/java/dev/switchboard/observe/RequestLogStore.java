@@ -1,0 +1,223 @@
+package dev.switchboard.observe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The request log's table: batch inserts (one transaction per batch; a row already there is left alone, so a batch
+ * retried after a lost commit writes nothing twice), reads by id and by filter, and the retention purge. Blocking.
+ */
+public final class RequestLogStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "request_id, started_at, ended_at, key_id, key_alias, call_type, requested_model, "
+            + "deployment, route, tier, cache_status, status, error_type, error_message, prompt_tokens, completion_tokens, "
+            + "cached_tokens, cost_nanos, latency_ms, ttft_ms, trace_id, span_id, session_id, generation_name, tags, log_policy, "
+            + "prompt, completion";
+    private static final String INSERT = "INSERT INTO request_log (" + COLUMNS + ") VALUES "
+            + "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+
+    private final Database db;
+
+    public RequestLogStore(Database db) { this.db = db; }
+
+    void insert(List<RequestLogEntry> rows) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (RequestLogEntry r : rows) {
+                    bind(ps, r);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Deletes rows that ended before {@code cutoffMillis}. @return how many */
+    int purge(long cutoffMillis) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM request_log WHERE ended_at < ?")) {
+                ps.setLong(1, cutoffMillis);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The row of one request, or null. */
+    public RequestLogEntry get(String requestId) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM request_log WHERE request_id = ?")) {
+                ps.setString(1, requestId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? read(rs) : null;
+                }
+            }
+        });
+    }
+
+    /** One page of rows, newest first, and how many match. */
+    public record Page(List<RequestLogEntry> rows, long total, int page, int pageSize) {}
+
+    public Page find(RequestLogQuery q, int page, int pageSize) {
+        return db.transaction(c -> {
+            List<String> parts = new ArrayList<>();
+            List<Object> params = new ArrayList<>();
+            where(q, parts, params);
+            String where = parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
+            long total;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM request_log" + where)) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<RequestLogEntry> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM request_log" + where
+                    + " ORDER BY ended_at DESC, request_id DESC LIMIT ? OFFSET ?")) {
+                int i = bind(ps, params);
+                ps.setInt(i, pageSize);
+                ps.setLong(i + 1, (long) (page - 1) * pageSize);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) rows.add(read(rs));
+                }
+            }
+            return new Page(rows, total, page, pageSize);
+        });
+    }
+
+    private static void where(RequestLogQuery q, List<String> parts, List<Object> params) {
+        eq(parts, params, "key_id", q.keyId());
+        eq(parts, params, "key_alias", q.keyAlias());
+        eq(parts, params, "trace_id", q.traceId() == null ? null : q.traceId().toLowerCase(java.util.Locale.ROOT));
+        eq(parts, params, "session_id", q.sessionId());
+        eq(parts, params, "cache_status", q.cacheStatus());
+        if (q.model() != null) {
+            parts.add("(requested_model = ? OR deployment = ?)");
+            params.add(q.model());
+            params.add(q.model());
+        }
+        if (q.status() != null) {
+            switch (q.status()) {
+                case "ok" -> parts.add("status = 200");
+                case "error" -> parts.add("status <> 200");
+                default -> { parts.add("status = ?"); params.add((long) Integer.parseInt(q.status())); }
+            }
+        }
+        if (q.route() != null) {
+            if (q.route().equals("fallback")) parts.add("route LIKE 'fallback:%'");
+            else eq(parts, params, "route", q.route());
+        }
+        if (q.tag() != null) {
+            // tags are a JSON list of strings: match the quoted element
+            parts.add("tags LIKE ?");
+            params.add("%" + jsonString(q.tag()).replace("%", "").replace("_", "") + "%");
+        }
+        if (q.fromMillis() != null) { parts.add("ended_at >= ?"); params.add(q.fromMillis()); }
+        if (q.toMillis() != null) { parts.add("ended_at < ?"); params.add(q.toMillis()); }
+    }
+
+    private static void eq(List<String> parts, List<Object> params, String col, String v) {
+        if (v == null) return;
+        parts.add(col + " = ?");
+        params.add(v);
+    }
+
+    private static int bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        int i = 1;
+        for (Object p : params) {
+            if (p instanceof Long l) ps.setLong(i++, l);
+            else ps.setString(i++, (String) p);
+        }
+        return i;
+    }
+
+    private static void bind(PreparedStatement ps, RequestLogEntry r) throws SQLException {
+        ps.setString(1, r.requestId());
+        ps.setLong(2, r.startedAt());
+        ps.setLong(3, r.endedAt());
+        ps.setString(4, cut(r.keyId(), 40));
+        ps.setString(5, cut(r.keyAlias(), 255));
+        ps.setString(6, cut(r.callType(), 16));
+        ps.setString(7, cut(r.requestedModel(), 255));
+        ps.setString(8, cut(r.deployment(), 255));
+        ps.setString(9, cut(r.route(), 64));
+        ps.setString(10, cut(r.tier(), 128));
+        ps.setString(11, cut(r.cacheStatus(), 16));
+        ps.setInt(12, r.status());
+        ps.setString(13, cut(r.errorType(), 64));
+        ps.setString(14, cut(r.errorMessage(), 4000));
+        ps.setLong(15, r.promptTokens());
+        ps.setLong(16, r.completionTokens());
+        ps.setLong(17, r.cachedTokens());
+        ps.setLong(18, r.costNanos());
+        setLong(ps, 19, r.latencyMs());
+        setLong(ps, 20, r.ttftMs());
+        ps.setString(21, r.traceId());
+        ps.setString(22, r.spanId());
+        ps.setString(23, cut(r.sessionId(), 255));
+        ps.setString(24, cut(r.generationName(), 255));
+        ps.setString(25, cut(tagsJson(r.tags()), Integer.MAX_VALUE));
+        ps.setString(26, r.logPolicy());
+        ps.setString(27, cut(r.prompt(), Integer.MAX_VALUE));
+        ps.setString(28, cut(r.completion(), Integer.MAX_VALUE));
+    }
+
+    private static RequestLogEntry read(ResultSet rs) throws SQLException {
+        return new RequestLogEntry(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
+                rs.getInt(12), rs.getString(13), rs.getString(14), rs.getLong(15), rs.getLong(16), rs.getLong(17),
+                rs.getLong(18), nullableLong(rs, 19), nullableLong(rs, 20), rs.getString(21), rs.getString(22),
+                rs.getString(23), rs.getString(24), tags(rs.getString(25)), rs.getString(26), rs.getString(27),
+                rs.getString(28));
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) ps.setNull(i, Types.BIGINT);
+        else ps.setLong(i, v);
+    }
+
+    private static Long nullableLong(ResultSet rs, int col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static String tagsJson(List<String> tags) {
+        try {
+            return JSON.writeValueAsString(tags);
+        } catch (Exception e) {
+            return "[]";
+        }
+    }
+
+    private static String jsonString(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (Exception e) {
+            return s;
+        }
+    }
+
+    private static List<String> tags(String json) {
+        if (json == null || json.isEmpty()) return List.of();
+        try {
+            return List.of(JSON.readValue(json, String[].class));
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    /** Storable on both databases: within the column's width, and no NUL (PostgreSQL refuses it in text). */
+    static String cut(String s, int max) {
+        if (s == null) return null;
+        String clean = s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
+        return clean.length() <= max ? clean : clean.substring(0, max);
+    }
+
+}

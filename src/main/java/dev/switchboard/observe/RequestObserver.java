@@ -1,0 +1,91 @@
+package dev.switchboard.observe;
+
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.GatewayException;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The observe stage's entry point: {@link #begin} starts observing a chat request (its spans, when tracing is on),
+ * the router's attempt hooks and the spend stage's priced outcome reach the request by its id, and when it ends its
+ * row goes to the request log (queued) and its numbers to the metrics. Nothing here blocks or does I/O: spans go to a
+ * bounded queue, log rows to the log's queue.
+ */
+public final class RequestObserver {
+    private final Tracing tracing;
+    private final RequestLog log;
+    private final RequestLogSettings logSettings;
+    private final GatewayMetrics metrics;
+    private final SecretScrubber scrubber;
+    private final java.util.function.BooleanSupplier cacheStage;
+    private final ConcurrentHashMap<String, ObservedCall> inFlight = new ConcurrentHashMap<>();
+
+    /**
+     * @param tracing    null when tracing is off
+     * @param log        null when the request log is off
+     * @param cacheStage whether a cache stage runs between governance and routing (its lookup gets a span)
+     */
+    public RequestObserver(Tracing tracing, RequestLog log, RequestLogSettings logSettings, GatewayMetrics metrics,
+                           SecretScrubber scrubber, java.util.function.BooleanSupplier cacheStage) {
+        this.tracing = tracing;
+        this.log = log;
+        this.logSettings = logSettings;
+        this.metrics = metrics;
+        this.scrubber = scrubber;
+        this.cacheStage = cacheStage;
+    }
+
+    /** @param tags the call's tags (the key's, {@code metadata.tags}, {@code x-switchboard-tags}) */
+    public ObservedCall begin(CallContext ctx, ChatRequest request, String callType, List<String> tags) {
+        LogPolicy policy = logSettings.policyFor(ctx.caller().id(), ctx.caller().alias());
+        ObservedCall call = new ObservedCall(this, ctx, request, callType, tags, policy, ClientTrace.of(ctx, request));
+        inFlight.put(ctx.requestId(), call);
+        return call;
+    }
+
+    /** The request being observed under this id, or null (embeddings, or a request that already ended). */
+    public ObservedCall find(String requestId) { return inFlight.get(requestId); }
+
+    /** From the router: an attempt failed (metrics by provider and deployment; a span under the request). */
+    public void attemptFailed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
+        metrics.attemptFailed(deployment, error instanceof GatewayException g ? g.status() : 500, errorType(error));
+        ObservedCall c = inFlight.get(ctx.requestId());
+        if (c != null) c.attempt(ordinal, alias, deployment, null, error, latencyNanos);
+    }
+
+    /** From the router: an attempt answered. */
+    public void attemptAnswered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {
+        ObservedCall c = inFlight.get(ctx.requestId());
+        if (c != null) c.attempt(ordinal, alias, deployment, route, null, latencyNanos);
+    }
+
+    /** From the spend stage: a served call, priced (chat, stream or embedding). */
+    public void outcome(CallOutcome o) {
+        metrics.served(o);
+        ObservedCall c = inFlight.get(o.requestId());
+        if (c != null) c.outcome(o);
+    }
+
+    void finished(ObservedCall call, int status, String errorType, String message, long endedNanos) {
+        inFlight.remove(call.requestId(), call);
+        if (!call.hasOutcome()) metrics.failed(call.requestedModel(), call.ctx().caller().id(), call.ctx().caller().alias(), status);
+        if (log != null) log.record(() -> call.entry(status, errorType, message, endedNanos));
+    }
+
+    Tracing tracing() { return tracing; }
+
+    SecretScrubber scrubber() { return scrubber; }
+
+    boolean cacheStage() { return cacheStage.getAsBoolean(); }
+
+    public GatewayMetrics metrics() { return metrics; }
+
+    /** Requests being observed now (tests: 0 once traffic has ended, so nothing leaks). */
+    public int inFlight() { return inFlight.size(); }
+
+    static String errorType(Throwable t) {
+        if (t instanceof GatewayException g) return g.upstreamType() != null ? g.upstreamType() : g.kind().openAiType();
+        return "internal_error";
+    }
+}

@@ -1,0 +1,59 @@
+package dev.switchboard.observe;
+
+import java.util.List;
+
+/**
+ * Takes the gateway's own provider keys out of any text the request log or a trace keeps, whatever the log policy: a
+ * client may paste one into a prompt, or a model may repeat it. Exact matches only (the keys are known); case
+ * insensitive, as some servers upper-case what they quote.
+ */
+public final class SecretScrubber {
+    public static final SecretScrubber NONE = new SecretScrubber(List.of());
+    private static final String MASK = "[REDACTED]";
+
+    private final List<String> secrets;
+
+    /** @param secrets the configured provider keys; ones shorter than 8 characters are ignored (they would mask words) */
+    public SecretScrubber(List<String> secrets) {
+        this.secrets = secrets.stream().filter(s -> s != null && s.length() >= 8).distinct().toList();
+    }
+
+    public String scrub(String text) {
+        if (text == null || secrets.isEmpty()) return text;
+        String out = text;
+        for (String s : secrets) {
+            if (containsIgnoreCase(out, s)) out = replaceIgnoreCase(out, s);
+        }
+        return out;
+    }
+
+    /** First index of {@code s} in {@code text} from {@code from}, ignoring case; -1 if none. Jumps by its first character. */
+    private static int indexOfIgnoreCase(String text, String s, int from) {
+        char lower = Character.toLowerCase(s.charAt(0));
+        char upper = Character.toUpperCase(s.charAt(0));
+        int i = from;
+        int last = text.length() - s.length();
+        while (i <= last) {
+            int a = text.indexOf(lower, i);
+            int b = lower == upper ? -1 : text.indexOf(upper, i);
+            int at = a < 0 ? b : b < 0 ? a : Math.min(a, b);
+            if (at < 0 || at > last) return -1;
+            if (text.regionMatches(true, at, s, 0, s.length())) return at;
+            i = at + 1;
+        }
+        return -1;
+    }
+
+    private static boolean containsIgnoreCase(String text, String s) { return indexOfIgnoreCase(text, s, 0) >= 0; }
+
+    private static String replaceIgnoreCase(String text, String s) {
+        StringBuilder b = new StringBuilder(text.length());
+        int i = 0;
+        int at;
+        while ((at = indexOfIgnoreCase(text, s, i)) >= 0) {
+            b.append(text, i, at).append(MASK);
+            i = at + s.length();
+        }
+        return b.append(text, i, text.length()).toString();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.switchboard.observe;
+
+import io.opentelemetry.sdk.trace.IdGenerator;
+import java.util.function.Supplier;
+
+/**
+ * Random ids, except that a root span can be given the trace id a client chose ({@code metadata.trace_id}, LiteLLM's
+ * and Langfuse's way of grouping calls into one trace). The SDK asks the generator for a root span's trace id on the
+ * thread that starts it, so the chosen id is handed over in a thread-local for exactly that call.
+ */
+final class TraceIds implements IdGenerator {
+    private final IdGenerator random = IdGenerator.random();
+    private final ThreadLocal<String> next = new ThreadLocal<>();
+
+    @Override
+    public String generateSpanId() { return random.generateSpanId(); }
+
+    @Override
+    public String generateTraceId() {
+        String id = next.get();
+        if (id == null) return random.generateTraceId();
+        next.remove();
+        return id;
+    }
+
+    /** Runs {@code start} (which starts one root span) with its trace id set to {@code traceId} (32 hex digits). */
+    <T> T withTraceId(String traceId, Supplier<T> start) {
+        next.set(traceId);
+        try {
+            return start.get();
+        } finally {
+            next.remove();
+        }
+    }
+
+    /**
+     * A client's trace id as an OpenTelemetry one: 32 hex digits as they are, a UUID without its dashes (Langfuse's own
+     * ids), anything else hashed (SHA-256, first 16 bytes) so the same text always lands in the same trace.
+     */
+    static String fromClient(String id) {
+        String s = id.strip().toLowerCase(java.util.Locale.ROOT);
+        String noDashes = s.replace("-", "");
+        if (noDashes.length() == 32 && noDashes.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
+                && !noDashes.equals("0".repeat(32))) {
+            return noDashes;
+        }
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

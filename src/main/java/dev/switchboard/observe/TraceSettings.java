@@ -1,0 +1,114 @@
+package dev.switchboard.observe;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Where and how spans are exported: OTLP/HTTP (protobuf) to {@code endpoint}, from a bounded queue in batches.
+ * Read from {@code general_settings.otel}; or, LiteLLM's way, {@code litellm_settings.callbacks: ["otel"]} with the
+ * endpoint and headers from the standard {@code OTEL_EXPORTER_OTLP_*} variables (LiteLLM's {@code OTEL_ENDPOINT} /
+ * {@code OTEL_HEADERS} are read too). Tracing is off when neither names an endpoint.
+ *
+ * @param endpoint       the full URL spans are POSTed to ({@code …/v1/traces}), or null when tracing is off
+ * @param headers        sent with every export (a collector's or Langfuse's {@code Authorization})
+ * @param captureContent whether the root span carries the prompt and completion ({@code langfuse.observation.input /
+ *                       output}), as the caller's log policy allows
+ * @param sampleRate     the share of requests traced when the client's traceparent does not decide (1 = all)
+ */
+public record TraceSettings(String endpoint, Map<String, String> headers, String serviceName, int maxQueueSize,
+                            int maxExportBatchSize, long scheduleDelayMillis, long exportTimeoutMillis, boolean captureContent,
+                            double sampleRate) {
+    public static final TraceSettings OFF = new TraceSettings(null, Map.of(), "switchboard", 2048, 512, 1000, 10_000, true, 1.0);
+
+    /** Every request traced ({@code sample_rate} 1). */
+    public TraceSettings(String endpoint, Map<String, String> headers, String serviceName, int maxQueueSize,
+                         int maxExportBatchSize, long scheduleDelayMillis, long exportTimeoutMillis, boolean captureContent) {
+        this(endpoint, headers, serviceName, maxQueueSize, maxExportBatchSize, scheduleDelayMillis, exportTimeoutMillis,
+                captureContent, 1.0);
+    }
+
+    public TraceSettings {
+        headers = Map.copyOf(headers);
+    }
+
+    public boolean enabled() { return endpoint != null; }
+
+    /**
+     * @param otel      {@code general_settings.otel} as plain values
+     * @param callbacks {@code litellm_settings.callbacks} (a list, or null)
+     * @param env       the environment, for the {@code OTEL_*} variables
+     */
+    public static TraceSettings from(Map<String, Object> otel, Object callbacks, Function<String, String> env) {
+        boolean litellmOtel = callbacks instanceof List<?> l && l.stream().anyMatch(c -> "otel".equals(String.valueOf(c)));
+        if (Boolean.FALSE.equals(otel.get("enabled"))) return OFF;
+        String endpoint = str(otel.get("endpoint"));
+        Map<String, String> headers = new LinkedHashMap<>();
+        boolean fromEnv = endpoint == null && (litellmOtel || !otel.isEmpty());
+        if (fromEnv) {
+            String traces = env.apply("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+            endpoint = traces != null && !traces.isBlank() ? traces : firstSet(env, "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_ENDPOINT");
+            if (traces != null && !traces.isBlank()) endpoint = traces;
+            else if (endpoint != null) endpoint = tracesUrl(endpoint);
+        } else if (endpoint != null) {
+            endpoint = tracesUrl(endpoint);
+        }
+        if (endpoint == null) return OFF;
+        String envHeaders = firstSet(env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_HEADERS");
+        if (envHeaders != null) headers.putAll(parseHeaders(envHeaders));
+        Object h = otel.get("headers");
+        if (h instanceof Map<?, ?> m) m.forEach((k, v) -> { if (v != null) headers.put(String.valueOf(k), String.valueOf(v)); });
+        else if (h instanceof String s) headers.putAll(parseHeaders(s));
+        String service = str(otel.get("service_name"));
+        if (service == null) service = firstSet(env, "OTEL_SERVICE_NAME");
+        return new TraceSettings(endpoint, headers, service == null ? "switchboard" : service,
+                integer(otel.get("max_queue_size"), 2048), integer(otel.get("max_export_batch_size"), 512),
+                integer(otel.get("schedule_delay_ms"), 1000), integer(otel.get("export_timeout_ms"), 10_000),
+                !Boolean.FALSE.equals(otel.get("capture_content")),
+                otel.get("sample_rate") instanceof Number n ? n.doubleValue() : 1.0);
+    }
+
+    /** A base URL gets OTLP/HTTP's {@code /v1/traces} (as the OTel SDKs do with {@code OTEL_EXPORTER_OTLP_ENDPOINT}). */
+    static String tracesUrl(String base) {
+        String b = base.strip();
+        if (b.endsWith("/v1/traces")) return b;
+        return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + "/v1/traces";
+    }
+
+    /** The OTel form {@code k1=v1,k2=v2} (values may be %-encoded, as the spec allows). */
+    static Map<String, String> parseHeaders(String s) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : s.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) continue;
+            String k = pair.substring(0, eq).strip();
+            String v = pair.substring(eq + 1).strip();
+            try {
+                v = java.net.URLDecoder.decode(v.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                // keep it as written
+            }
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    private static String firstSet(Function<String, String> env, String... names) {
+        for (String n : names) {
+            String v = env.apply(n);
+            if (v != null && !v.isBlank()) return v.strip();
+        }
+        return null;
+    }
+
+    private static String str(Object o) { return o == null ? null : o.toString(); }
+
+    private static int integer(Object o, int dflt) { return o instanceof Number n ? n.intValue() : dflt; }
+
+    /** No header values: they hold credentials. */
+    @Override
+    public String toString() {
+        return "TraceSettings[endpoint=" + endpoint + ", headers=" + headers.keySet() + ", service=" + serviceName + "]";
+    }
+}

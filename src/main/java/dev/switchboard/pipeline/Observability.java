@@ -1,0 +1,60 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.observe.GatewayMetrics;
+import dev.switchboard.observe.RequestLog;
+import dev.switchboard.observe.RequestLogSettings;
+import dev.switchboard.observe.RequestObserver;
+import dev.switchboard.observe.SecretScrubber;
+import dev.switchboard.observe.TraceSettings;
+import dev.switchboard.observe.Tracing;
+import dev.switchboard.store.Database;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * The observe stage's parts, wired once from the config: the tracer (when {@code general_settings.otel} or LiteLLM's
+ * {@code callbacks: ["otel"]} names an endpoint), the request log and its writer, the metrics on the Prometheus
+ * registry, and the observer that joins them. Closed with the gateway: the log writes what it holds, the tracer
+ * exports what it holds.
+ */
+record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, RequestObserver observer, AtomicBoolean cacheStage) {
+    /** How often the request log writes its queue. */
+    static final long LOG_FLUSH_MILLIS = 1_000;
+
+    /**
+     * @param tracing spans go here instead of where the config says (tests); null for the config's
+     * @param secrets provider keys and the master key: taken out of whatever the log and traces keep
+     */
+    static Observability open(GatewayConfig config, Function<String, String> env, Database db, PrometheusMeterRegistry registry,
+                              Tracing tracing, List<String> secrets) {
+        TraceSettings ts = TraceSettings.from(config.general().otel(), config.litellmSettings().get("callbacks"), env);
+        Tracing t = tracing != null ? tracing : ts.enabled() ? Tracing.otlp(ts) : null;
+        RequestLogSettings ls = RequestLogSettings.from(config.general().requestLog());
+        RequestLog log = ls.enabled() ? new RequestLog(db, ls, LOG_FLUSH_MILLIS, System::currentTimeMillis) : null;
+        GatewayMetrics metrics = new GatewayMetrics(registry);
+        if (t != null) {
+            metrics.functionCounter("switchboard.trace.spans.dropped", "Spans lost: the export queue was full, or the export failed",
+                    t, Tracing::droppedSpans, "reason", "queue_full");
+            metrics.functionCounter("switchboard.trace.spans.dropped", null, t, Tracing::failedSpans, "reason", "export_failed");
+            metrics.functionCounter("switchboard.trace.spans.exported", "Spans the collector accepted", t, Tracing::exportedSpans);
+        }
+        if (log != null) {
+            metrics.functionCounter("switchboard.request.log.written", "Request-log rows written", log, RequestLog::written);
+            metrics.functionCounter("switchboard.request.log.dropped", "Request-log rows dropped (store down too long)", log,
+                    RequestLog::dropped);
+            metrics.functionCounter("switchboard.request.log.purged", "Request-log rows deleted by the retention purge", log,
+                    RequestLog::purged);
+        }
+        AtomicBoolean cacheStage = new AtomicBoolean();
+        RequestObserver observer = new RequestObserver(t, log, ls, metrics, new SecretScrubber(secrets), cacheStage::get);
+        return new Observability(t, log, metrics, observer, cacheStage);
+    }
+
+    void close() {
+        if (log != null) log.close();
+        if (tracing != null) tracing.close();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.switchboard.pipeline;
+
+import dev.switchboard.model.CallContext;
+import dev.switchboard.observe.RequestObserver;
+import dev.switchboard.route.AttemptListener;
+
+/** The router's attempt hooks, for the observer: each attempt a span, each failure a metric by provider and deployment. */
+final class ObservedAttempts implements AttemptListener {
+    private final RequestObserver observer;
+
+    ObservedAttempts(RequestObserver observer) { this.observer = observer; }
+
+    @Override
+    public void failed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
+        observer.attemptFailed(ctx, ordinal, alias, deployment, error, latencyNanos);
+    }
+
+    @Override
+    public void answered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {
+        observer.attemptAnswered(ctx, ordinal, alias, deployment, route, latencyNanos);
+    }
+}

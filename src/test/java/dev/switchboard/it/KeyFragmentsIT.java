@@ -1,0 +1,211 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.CannedUpstream;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.LogCapture;
+import dev.switchboard.support.TestGateway;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An upstream that quotes pieces of a provider key (its own or another deployment's), not the whole key: a prefix
+ * followed by more text (the probe's {@code key prefix sk-oai-SECRETVALUE... and more}), the middle, the key in
+ * another case, in errors, in a successful answer's {@code model} and text, in tool-call arguments, in stream events
+ * (Anthropic pass-through {@code text_delta} and events we do not read included). No run of 8 or more of any key's
+ * characters reaches a client, in either dialect, or a log line; the answers still arrive, masked.
+ */
+class KeyFragmentsIT {
+    static final List<String> KEYS = List.of(TestGateway.PROVIDER_KEY, TestGateway.ANTHROPIC_PROVIDER_KEY, TestGateway.GEMINI_PROVIDER_KEY);
+    /** Ten characters of the Anthropic deployment's key, quoted by the OpenAI upstream: every configured key counts. */
+    static final String FOREIGN = TestGateway.ANTHROPIC_PROVIDER_KEY.substring(20, 30);
+
+    static CannedUpstream up;
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        up = CannedUpstream.start();
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: o
+                    litellm_params: { model: openai/frag-o, api_base: "%1$s/v1", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: a
+                    litellm_params: { model: anthropic/frag-a, api_base: "%1$s", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: g
+                    litellm_params: { model: gemini/frag-g, api_base: "%1$s", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                router_settings:
+                  num_retries: 0
+                  allowed_fails: 100000
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """.formatted(up.rootUrl()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        up.close();
+    }
+
+    /** The answers every scenario got, in both dialects, for the final check. */
+    private final StringBuilder answers = new StringBuilder();
+
+    private List<HttpResponse<String>> both(String alias, String tag, boolean stream) {
+        String messages = ",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}";
+        List<HttpResponse<String>> out = List.of(
+                Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\"" + messages),
+                Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":20" + messages));
+        for (HttpResponse<String> r : out) answers.append(r.headers().map()).append(r.body()).append('\n');
+        return out;
+    }
+
+    private void expect(String alias, String tag, boolean stream, int status, String stillThere) {
+        for (HttpResponse<String> r : both(alias, tag, stream)) {
+            assertThat(r.statusCode()).as(alias + " " + r.body()).isEqualTo(status);
+            assertThat(r.body()).as(r.body()).contains("********").contains(stillThere);
+        }
+    }
+
+    /** Runs the scenarios, then checks that no 8 characters of any key are in the answers or the log lines. */
+    private void noKeyRunIn(Runnable scenarios) {
+        List<String> logLines;
+        try (LogCapture log = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            scenarios.run();
+            logLines = new ArrayList<>(log.lines());
+        }
+        String all = answers.toString().toLowerCase(Locale.ROOT);
+        String logs = String.join("\n", logLines).toLowerCase(Locale.ROOT);
+        for (String key : KEYS) {
+            for (int i = 0; i + 8 <= key.length(); i++) {
+                String run = key.substring(i, i + 8).toLowerCase(Locale.ROOT);
+                assertThat(all).as("8 characters of a key in an answer: " + run).doesNotContain(run);
+                assertThat(logs).as("8 characters of a key in a log line: " + run).doesNotContain(run);
+            }
+        }
+    }
+
+    @Test
+    void inErrors() {
+        noKeyRunIn(() -> {
+            // a prefix followed by more text, the middle in upper case, another deployment's key, a plain-text body: a prefix followed by more text, the middle in upper case, another deployment's key
+            expect("o", up.json(400, "{\"error\":{\"message\":\"key prefix {KEY:0:17}... and more\",\"type\":\"invalid_request_error\","
+                    + "\"param\":null,\"code\":\"x{KEY:5:25}\"}}"), false, 400, "and more");
+            expect("a", up.json(401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"bad key ...{KEY:4:14}... "
+                    + FOREIGN.toUpperCase(Locale.ROOT) + " seen\"}}"), false, 401, "seen");
+            expect("g", up.json(500, "upstream broke while using {KEY:2:30} (plain text)"), false, 502, "plain text");
+        });
+    }
+
+    @Test
+    void inSuccessfulAnswers() {
+        noKeyRunIn(() -> {
+            // model, text, reasoning, tool-call arguments; Anthropic's raw body passed through to its dialect
+            expect("o", up.json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-{KEY:3:20}\","
+                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"your key starts {KEY:0:12} and has " + FOREIGN
+                    + " in it\",\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":"
+                    + "\"{\\\"k\\\":\\\"{KEY:10:30}\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}],"
+                    + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}"), false, 200, "in it");
+            expect("a", up.json(200, "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-{KEY:7:22}\","
+                    + "\"content\":[{\"type\":\"thinking\",\"thinking\":\"the key is {KEY}\",\"signature\":\"s\"},"
+                    + "{\"type\":\"text\",\"text\":\"pass-through {KEY:0:9} and {KEY:12:33}!\"}],"
+                    + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}"), false, 200, "pass-through");
+            expect("g", up.json(200, "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"gemini says {KEY:3:19} ok\"}]},"
+                    + "\"finishReason\":\"STOP\"}],\"modelVersion\":\"gemini-{KEY:0:10}\",\"usageMetadata\":{\"promptTokenCount\":1,"
+                    + "\"candidatesTokenCount\":1}}"), false, 200, "ok");
+        });
+    }
+
+    @Test
+    void inStreamEvents() {
+        noKeyRunIn(() -> {
+            // content deltas, Anthropic pass-through text_delta and an event type we do not read, Gemini parts
+            expect("o", up.sse("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m-{KEY:1:11}\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"streamed {KEY:0:17}... and more\"},"
+                    + "\"finish_reason\":null}]}\n\n"
+                    + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"), true, 200, "and more");
+            expect("a", up.sse("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+                    + "\"role\":\"assistant\",\"model\":\"claude-{KEY:8:20}\",\"content\":[],\"stop_reason\":null,"
+                    + "\"usage\":{\"input_tokens\":1,\"output_tokens\":0}}}\n\n"
+                    + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+                    + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                    + "\"text\":\"delta {KEY:0:17}... and more\"}}\n\n"
+                    + "event: future_event\ndata: {\"type\":\"future_event\",\"note\":\"{KEY:9:30}\"}\n\n"
+                    + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                    + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":5}}\n\n"
+                    + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"), true, 200, "and more");
+            expect("g", up.sse("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"g {KEY:5:25} more\"}]}}],"
+                    + "\"modelVersion\":\"gemini-2.5-flash\"}\n\n"
+                    + "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\".\"}]},\"finishReason\":\"STOP\"}],"
+                    + "\"modelVersion\":\"gemini-2.5-flash\",\"usageMetadata\":{\"promptTokenCount\":1,\"candidatesTokenCount\":2}}\n\n"),
+                    true, 200, "more");
+        });
+    }
+
+    /** The answer text a client assembles from a stream in either dialect: content deltas, or text_delta texts. */
+    private static String streamedText(String body) {
+        StringBuilder text = new StringBuilder();
+        for (String data : Http.sseData(body)) {
+            if (!data.startsWith("{")) continue;
+            io.vertx.core.json.JsonObject e = new io.vertx.core.json.JsonObject(data);
+            io.vertx.core.json.JsonArray choices = e.getJsonArray("choices");
+            if (choices != null && !choices.isEmpty()) {
+                String c = choices.getJsonObject(0).getJsonObject("delta", new io.vertx.core.json.JsonObject()).getString("content");
+                if (c != null) text.append(c);
+            }
+            if ("content_block_delta".equals(e.getString("type"))) text.append(e.getJsonObject("delta").getString("text", ""));
+        }
+        return text.toString();
+    }
+
+    /**
+     * A key spread over several stream events, 3 characters each (as a model would stream it token by token): no
+     * event holds 8 of its characters, but the answer a client assembles would. At most the first 7 get out.
+     */
+    @Test
+    void spreadOverStreamEvents() {
+        StringBuilder openai = new StringBuilder(), anthropic = new StringBuilder(), gemini = new StringBuilder();
+        anthropic.append("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"model\":\"claude\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":1,"
+                + "\"output_tokens\":0}}}\n\nevent: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+        for (int i = 0; i < 30; i += 3) {
+            String piece = (i == 0 ? "key: " : "") + "{KEY:" + i + ":" + (i + 3) + "}";
+            openai.append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
+                    + "[{\"index\":0,\"delta\":{\"content\":\"").append(piece).append("\"},\"finish_reason\":null}]}\n\n");
+            anthropic.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                    + "{\"type\":\"text_delta\",\"text\":\"").append(piece).append("\"}}\n\n");
+            gemini.append("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"").append(piece)
+                    .append("\"}]}}],\"modelVersion\":\"gemini-2.5-flash\"}\n\n");
+        }
+        openai.append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\" end\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+        anthropic.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                + "\"text\":\" end\"}}\n\nevent: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":5}}\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        gemini.append("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\" end\"}]},\"finishReason\":\"STOP\"}],"
+                + "\"modelVersion\":\"gemini-2.5-flash\",\"usageMetadata\":{\"promptTokenCount\":1,\"candidatesTokenCount\":2}}\n\n");
+        String[][] cases = {{"o", up.sse(openai.toString()), TestGateway.PROVIDER_KEY},
+                {"a", up.sse(anthropic.toString()), TestGateway.ANTHROPIC_PROVIDER_KEY},
+                {"g", up.sse(gemini.toString()), TestGateway.GEMINI_PROVIDER_KEY}};
+        for (String[] c : cases) {
+            for (HttpResponse<String> r : both(c[0], c[1], true)) {
+                String text = streamedText(r.body());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(text).as(c[0] + ": " + r.body()).startsWith("key: ").endsWith(" end").contains("********");
+                String key = c[2].toLowerCase(Locale.ROOT);
+                for (int i = 0; i + 8 <= key.length(); i++) {
+                    assertThat(text.toLowerCase(Locale.ROOT)).as(c[0] + ": " + text).doesNotContain(key.substring(i, i + 8));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.observe.TraceSettings;
+import dev.switchboard.observe.Tracing;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The export path: spans reach an OTLP/HTTP collector (a tiny HTTP server in the test) as protobuf that the official
+ * OTLP classes decode, with the configured headers; and a collector that does not keep up costs dropped spans (counted
+ * on /metrics), never a slow request.
+ */
+class OtlpExportIT {
+    record Received(String path, String contentType, String authorization, byte[] body) {}
+
+    @Test
+    void spansArriveAtTheCollectorAsOtlpProtobufWithTheConfiguredHeaders() throws Exception {
+        List<Received> received = new CopyOnWriteArrayList<>();
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/", ex -> {
+            received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("content-type"),
+                    ex.getRequestHeaders().getFirst("authorization"), ex.getRequestBody().readAllBytes()));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        collector.start();
+        try (TestGateway gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                  otel:
+                    endpoint: http://127.0.0.1:%d/api/public/otel
+                    headers: { Authorization: "Basic cGstbGYtMTpzay1sZi0x" }
+                    service_name: switchboard-it
+                    schedule_delay_ms: 100
+                """.formatted(collector.getAddress().getPort()))) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"export me\"}]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+            await().atMost(Duration.ofSeconds(10)).until(() -> spans(received).stream().anyMatch(s -> id.equals(attr(s, "switchboard.request_id"))));
+
+            Received first = received.get(0);
+            assertThat(first.path()).isEqualTo("/api/public/otel/v1/traces");
+            assertThat(first.contentType()).isEqualTo("application/x-protobuf");
+            assertThat(first.authorization()).isEqualTo("Basic cGstbGYtMTpzay1sZi0x");
+            ExportTraceServiceRequest req = ExportTraceServiceRequest.parseFrom(first.body());
+            assertThat(req.getResourceSpans(0).getResource().getAttributesList()).anyMatch(kv ->
+                    kv.getKey().equals("service.name") && kv.getValue().getStringValue().equals("switchboard-it"));
+            Span root = spans(received).stream().filter(s -> id.equals(attr(s, "switchboard.request_id"))).findFirst().orElseThrow();
+            assertThat(attr(root, "gen_ai.request.model")).isEqualTo("gpt");
+            assertThat(attr(root, "langfuse.observation.type")).isEqualTo("generation");
+            assertThat(root.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
+            List<Span> ofTrace = spans(received).stream().filter(s -> s.getTraceId().equals(root.getTraceId())).toList();
+            assertThat(ofTrace).extracting(Span::getName).contains("switchboard.auth_and_limits", "switchboard.route", "chat gpt-4o-mini");
+            for (Received rec : received) assertThat(new String(rec.body(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .doesNotContain(TestGateway.PROVIDER_KEY).doesNotContain(TestGateway.MASTER_KEY);
+            String metrics = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+            assertThat(MetricsIT.value(metrics, "switchboard_trace_spans_exported_total")).isPositive();
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    @Test
+    void aCollectorThatDoesNotKeepUpDropsSpansAndCountsThemWithoutSlowingRequests() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        SpanExporter stuck = new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override public CompletableResultCode flush() { return CompletableResultCode.ofSuccess(); }
+
+            @Override public CompletableResultCode shutdown() { return CompletableResultCode.ofSuccess(); }
+        };
+        Tracing tracing = Tracing.to(stuck, new TraceSettings("stuck", Map.of(), "switchboard", 4, 2, 10, 60_000, true));
+        TestGateway gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """, tracing);
+        try {
+            for (int i = 0; i < 20; i++) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                        "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi " + i + "\"}]}");
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+            }
+            String metrics = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+            // 20 requests of 4 spans each, a queue of 4 and an exporter stuck on its first batch: most are dropped
+            assertThat(MetricsIT.value(metrics, "switchboard_trace_spans_dropped_total", "reason", "queue_full")).isGreaterThan(50);
+        } finally {
+            release.countDown();
+            gw.close();
+        }
+    }
+
+    static List<Span> spans(List<Received> received) {
+        return received.stream().flatMap(r -> {
+            try {
+                return ExportTraceServiceRequest.parseFrom(r.body()).getResourceSpansList().stream()
+                        .flatMap(rs -> rs.getScopeSpansList().stream()).flatMap(ss -> ss.getSpansList().stream());
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    static String attr(Span s, String key) {
+        for (KeyValue kv : s.getAttributesList()) if (kv.getKey().equals(key)) return kv.getValue().getStringValue();
+        return null;
+    }
+}

@@ -1,0 +1,213 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The request log end to end: each log policy (per key alias, and the default) applied to what a real call stored,
+ * {@code GET /logs/{id}} for the master key and the owning key only, {@code /logs} and {@code /spend/logs} filters, a
+ * stream's completion, a failed call, provider keys never stored, and the background retention purge.
+ */
+class RequestLogIT {
+    static TestGateway gw;
+    static final String CARD = "4111-1111-1111-1111";
+    static final String PROMPT = "card " + CARD + " and key " + TestGateway.PROVIDER_KEY + " please echo";
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini", "broken=broken-model") + """
+                router_settings:
+                  num_retries: 0
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                  request_log:
+                    policy: truncated:12
+                    redact_patterns: ['\\b\\d{4}-\\d{4}-\\d{4}-\\d{4}\\b']
+                    keys: { full-app: full, redacted-app: redacted, silent-app: "off" }
+                """);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    static String key(String alias) {
+        return Admin.ok(Http.post(gw.baseUrl() + "/key/generate", TestGateway.MASTER_KEY, "{\"key_alias\":\"" + alias + "\"}"))
+                .getString("key");
+    }
+
+    static HttpResponse<String> chat(String key, String model, String content, String... headers) {
+        return Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}", headers);
+    }
+
+    static String id(HttpResponse<String> r) { return r.headers().firstValue("x-switchboard-request-id").orElseThrow(); }
+
+    static JsonObject log(String id, String key) {
+        HttpResponse<String> r = Http.get(gw.baseUrl() + "/logs/" + id, key);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new JsonObject(r.body());
+    }
+
+    static String answer(HttpResponse<String> r) {
+        return new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
+    }
+
+    @Test
+    void fullKeepsPromptAndCompletionButNeverAProviderKey() {
+        String k = key("full-app");
+        HttpResponse<String> r = chat(k, "gpt", PROMPT);
+        JsonObject row = log(id(r), k);
+        assertThat(row.getString("log_policy")).isEqualTo("full");
+        assertThat(row.getString("prompt")).contains("card " + CARD).contains("[REDACTED]").doesNotContain(TestGateway.PROVIDER_KEY);
+        assertThat(new JsonArray(row.getString("prompt")).getJsonObject(0).getString("role")).isEqualTo("user");
+        assertThat(row.getString("completion")).isEqualTo(answer(r).replace(TestGateway.PROVIDER_KEY, "[REDACTED]"));
+        assertThat(row.getString("key_alias")).isEqualTo("full-app");
+        JsonObject usage = new JsonObject(r.body()).getJsonObject("usage");
+        assertThat(row.getLong("prompt_tokens")).isEqualTo(usage.getLong("prompt_tokens"));
+        assertThat(row.getLong("completion_tokens")).isEqualTo(usage.getLong("completion_tokens"));
+        assertThat(new java.math.BigDecimal(row.getValue("spend").toString()))
+                .isEqualByComparingTo(new java.math.BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow()));
+        assertThat(Http.get(gw.baseUrl() + "/logs/" + id(r), k).body()).contains("\"spend\":0.0000");
+        assertThat(row.getInteger("status")).isEqualTo(200);
+        assertThat(row.getString("route")).isEqualTo("primary");
+        assertThat(row.getString("cache_status")).isEqualTo("miss");
+        assertThat(row.getString("deployment")).isEqualTo("openai/gpt-4o-mini");
+        assertThat(row.getLong("latency_ms")).isNotNull();
+    }
+
+    @Test
+    void truncatedIsTheDefaultAndKeepsTheConfiguredNumberOfCharacters() {
+        HttpResponse<String> r = chat(TestGateway.MASTER_KEY, "gpt", PROMPT);
+        JsonObject row = log(id(r), TestGateway.MASTER_KEY);
+        assertThat(row.getString("log_policy")).isEqualTo("truncated:12");
+        assertThat(row.getString("prompt")).hasSize(13).endsWith("…").startsWith("[{\"role\"");
+        assertThat(row.getString("completion")).hasSizeLessThanOrEqualTo(13);
+    }
+
+    @Test
+    void redactedMasksThePatternsAndKeyShapes() {
+        String k = key("redacted-app");
+        JsonObject row = log(id(chat(k, "gpt", PROMPT)), k);
+        assertThat(row.getString("log_policy")).isEqualTo("redacted");
+        assertThat(row.getString("prompt")).contains("card [REDACTED] and key [REDACTED]").doesNotContain(CARD);
+        assertThat(row.getString("completion")).doesNotContain(CARD);
+    }
+
+    @Test
+    void offKeepsNoTextButStillTheNumbers() {
+        String k = key("silent-app");
+        HttpResponse<String> r = chat(k, "gpt", PROMPT);
+        JsonObject row = log(id(r), k);
+        assertThat(row.getString("log_policy")).isEqualTo("off");
+        assertThat(row.getValue("prompt")).isNull();
+        assertThat(row.getValue("completion")).isNull();
+        assertThat(row.getLong("prompt_tokens")).isPositive();
+        assertThat(row.getInteger("status")).isEqualTo(200);
+    }
+
+    @Test
+    void onlyTheMasterKeyAndTheOwningKeyReadARow() {
+        String owner = key("owner-app");
+        String other = key("other-app");
+        String id = id(chat(owner, "gpt", "mine"));
+        assertThat(Http.get(gw.baseUrl() + "/logs/" + id, owner).statusCode()).isEqualTo(200);
+        assertThat(Http.get(gw.baseUrl() + "/logs/" + id, TestGateway.MASTER_KEY).statusCode()).isEqualTo(200);
+        HttpResponse<String> denied = Http.get(gw.baseUrl() + "/logs/" + id, other);
+        assertThat(denied.statusCode()).isEqualTo(404);
+        assertThat(denied.body()).doesNotContain("mine");
+        assertThat(Http.get(gw.baseUrl() + "/logs/" + id, null).statusCode()).isEqualTo(401);
+        assertThat(Http.get(gw.baseUrl() + "/logs/req_unknown", TestGateway.MASTER_KEY).statusCode()).isEqualTo(404);
+        // a virtual key's /logs lists only its own rows, whatever it asks for
+        JsonArray listed = new JsonObject(Http.get(gw.baseUrl() + "/logs?key_alias=full-app", owner).body()).getJsonArray("data");
+        assertThat(listed).isNotEmpty();
+        listed.forEach(o -> assertThat(((JsonObject) o).getString("key_alias")).isEqualTo("owner-app"));
+    }
+
+    @Test
+    void aStreamsCompletionIsWhatTheClientReceived() {
+        String k = key("stream-app-full");
+        // not in the per-key table: the default policy (truncated:12) applies
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", k,
+                "{\"model\":\"gpt\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream\"}]}");
+        JsonObject row = log(id(r), k);
+        assertThat(row.getString("call_type")).isEqualTo("stream");
+        assertThat(row.getLong("ttft_ms")).isNotNull();
+        String streamed = String.join("", Http.sseData(r.body()).stream().filter(d -> !d.equals("[DONE]"))
+                .map(d -> new JsonObject(d).getJsonArray("choices")).filter(c -> c != null && !c.isEmpty())
+                .map(c -> c.getJsonObject(0).getJsonObject("delta").getString("content", "")).toList());
+        assertThat(streamed).isNotEmpty();
+        String expected = streamed.length() <= 12 ? streamed : streamed.substring(0, 12) + "…";
+        assertThat(row.getString("completion")).isEqualTo(expected);
+    }
+
+    @Test
+    void aFailedCallIsLoggedWithItsStatusAndError() {
+        gw.simulator.behaveAlways("broken-model", SimBehaviour.status(500));
+        HttpResponse<String> r = chat(TestGateway.MASTER_KEY, "broken", "fail please");
+        assertThat(r.statusCode()).isGreaterThanOrEqualTo(500);
+        JsonObject row = log(id(r), TestGateway.MASTER_KEY);
+        assertThat(row.getInteger("status")).isEqualTo(r.statusCode());
+        assertThat(row.getString("error_type")).isNotBlank();
+        assertThat(row.getString("error_message")).isNotBlank().doesNotContain(TestGateway.PROVIDER_KEY);
+        JsonArray errors = new JsonObject(Http.get(gw.baseUrl() + "/logs?status=error&model=broken", TestGateway.MASTER_KEY).body())
+                .getJsonArray("data");
+        assertThat(errors).extracting(o -> ((JsonObject) o).getString("request_id")).contains(id(r));
+    }
+
+    @Test
+    void spendLogsFilterByTraceAndSessionAndCarryTheLogRow() {
+        String trace = "0af7651916cd43dd8448eb211c80319c";
+        String a = id(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"metadata\":{\"session_id\":\"sess-9\"},\"messages\":[{\"role\":\"user\",\"content\":\"one\"}]}",
+                "traceparent", "00-" + trace + "-b7ad6b7169203331-01"));
+        String b = id(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"metadata\":{\"session_id\":\"sess-9\"},\"messages\":[{\"role\":\"user\",\"content\":\"two\"}]}"));
+        chat(TestGateway.MASTER_KEY, "gpt", "unrelated");
+        JsonObject byTrace = Admin.ok(Http.get(gw.baseUrl() + "/spend/logs?trace_id=" + trace + "&include_log=true",
+                TestGateway.MASTER_KEY));
+        assertThat(byTrace.getJsonArray("data")).hasSize(1);
+        JsonObject row = byTrace.getJsonArray("data").getJsonObject(0);
+        assertThat(row.getString("request_id")).isEqualTo(a);
+        assertThat(row.getJsonObject("request_log").getString("trace_id")).isEqualTo(trace);
+        assertThat(row.getJsonObject("request_log").getString("prompt")).startsWith("[{\"role\"");
+        JsonObject bySession = Admin.ok(Http.get(gw.baseUrl() + "/spend/logs?session_id=sess-9", TestGateway.MASTER_KEY));
+        assertThat(bySession.getJsonArray("data")).extracting(o -> ((JsonObject) o).getString("request_id")).containsExactlyInAnyOrder(a, b);
+        JsonObject byId = Admin.ok(Http.get(gw.baseUrl() + "/spend/logs?request_id=" + b, TestGateway.MASTER_KEY));
+        assertThat(byId.getJsonArray("data")).hasSize(1);
+        assertThat(byId.getJsonArray("data").getJsonObject(0).containsKey("request_log")).isFalse();
+    }
+
+    @Test
+    void theBackgroundPurgeDeletesRowsPastTheirRetention() {
+        try (TestGateway short_ = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                  request_log: { retention_days: 0.00003, purge_interval_minutes: 0.02 }
+                """)) {
+            HttpResponse<String> r = Http.post(short_.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"short-lived\"}]}");
+            String id = id(r);
+            assertThat(Http.get(short_.baseUrl() + "/logs/" + id, TestGateway.MASTER_KEY).statusCode()).isEqualTo(200);
+            // 0.00003 days is 2.6 s; the purge runs every 1.2 s
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> Http.get(short_.baseUrl() + "/logs/" + id, TestGateway.MASTER_KEY).statusCode() == 404);
+            String metrics = Http.get(short_.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+            assertThat(MetricsIT.value(metrics, "switchboard_request_log_purged_total")).isGreaterThanOrEqualTo(1);
+            // the ledger keeps its row: retention is the log's, not the spend's
+            assertThat(Admin.ok(Http.get(short_.baseUrl() + "/spend/logs?request_id=" + id, TestGateway.MASTER_KEY))
+                    .getJsonArray("data")).hasSize(1);
+        }
+    }
+}

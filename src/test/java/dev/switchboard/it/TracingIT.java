@@ -1,0 +1,250 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.observe.TraceSettings;
+import dev.switchboard.observe.Tracing;
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every call a trace: the spans and attributes of a plain call, a fallback, a cache hit and a stream, captured with the
+ * OpenTelemetry SDK's in-memory exporter from a real gateway in front of the simulator, and the client's trace context
+ * (W3C traceparent, LiteLLM's metadata) carried into them.
+ */
+class TracingIT {
+    static final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    static Tracing tracing;
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        tracing = Tracing.to(spans, new TraceSettings("memory", Map.of(), "switchboard-test", 2048, 512, 50, 1000, true));
+        gw = TestGateway.start(TestGateway.simModels("primary=primary-model", "backup=backup-model") + """
+                  - model_name: cached
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, cache: true }
+                router_settings:
+                  num_retries: 0
+                  allowed_fails: 1000
+                  fallbacks: [{ primary: [backup] }]
+                general_settings:
+                  request_log: { policy: full }
+                """, tracing);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() {
+        gw.simulator.reset();
+        spans.reset();
+    }
+
+    static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("switchboard.request_id");
+
+    /** The spans of one request: its root (by request id) and everything in its subtree. */
+    static List<SpanData> trace(String requestId) {
+        tracing.flush(Duration.ofSeconds(5));
+        List<SpanData> all = spans.getFinishedSpanItems();
+        SpanData root = all.stream().filter(s -> requestId.equals(s.getAttributes().get(REQUEST_ID))).findFirst().orElseThrow();
+        return all.stream().filter(s -> s.getTraceId().equals(root.getTraceId())).toList();
+    }
+
+    static SpanData root(List<SpanData> trace, String requestId) {
+        return trace.stream().filter(s -> requestId.equals(s.getAttributes().get(REQUEST_ID))).findFirst().orElseThrow();
+    }
+
+    static List<SpanData> named(List<SpanData> trace, String prefix) {
+        return trace.stream().filter(s -> s.getName().startsWith(prefix)).toList();
+    }
+
+    static String str(SpanData s, String key) { return s.getAttributes().get(AttributeKey.stringKey(key)); }
+
+    static Long num(SpanData s, String key) { return s.getAttributes().get(AttributeKey.longKey(key)); }
+
+    static Double dbl(SpanData s, String key) { return s.getAttributes().get(AttributeKey.doubleKey(key)); }
+
+    @Test
+    void aPlainCallIsOneGenerationWithItsPhasesAndContinuesTheClientsTrace() {
+        String clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String clientSpan = "00f067aa0ba902b7";
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """
+                {"model":"primary","temperature":0.2,"max_tokens":50,"user":"alice",
+                 "metadata":{"session_id":"chat-42","generation_name":"summarise","tags":"team-a"},
+                 "messages":[{"role":"user","content":"say hello"}]}""",
+                "traceparent", "00-" + clientTrace + "-" + clientSpan + "-01", "x-switchboard-tags", "nightly");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        JsonObject body = new JsonObject(r.body());
+        List<SpanData> trace = trace(id);
+        SpanData root = root(trace, id);
+
+        assertThat(root.getTraceId()).isEqualTo(clientTrace);
+        assertThat(r.headers().firstValue("x-switchboard-trace-id")).hasValue(clientTrace);
+        assertThat(root.getParentSpanId()).isEqualTo(clientSpan);
+        assertThat(root.getName()).isEqualTo("summarise");
+        assertThat(root.getKind()).isEqualTo(SpanKind.SERVER);
+        assertThat(str(root, "gen_ai.operation.name")).isEqualTo("chat");
+        assertThat(str(root, "gen_ai.provider.name")).isEqualTo("openai");
+        assertThat(str(root, "gen_ai.request.model")).isEqualTo("primary");
+        assertThat(str(root, "gen_ai.response.model")).isEqualTo(body.getString("model"));
+        assertThat(num(root, "gen_ai.usage.input_tokens")).isEqualTo(body.getJsonObject("usage").getLong("prompt_tokens"));
+        assertThat(num(root, "gen_ai.usage.output_tokens")).isEqualTo(body.getJsonObject("usage").getLong("completion_tokens"));
+        assertThat(num(root, "gen_ai.request.max_tokens")).isEqualTo(50);
+        assertThat(dbl(root, "gen_ai.request.temperature")).isEqualTo(0.2);
+        assertThat(root.getAttributes().get(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"))).containsExactly("stop");
+        assertThat(BigDecimal.valueOf(dbl(root, "switchboard.cost_usd")))
+                .isEqualByComparingTo(new BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow()));
+        assertThat(str(root, "switchboard.route")).isEqualTo("primary");
+        assertThat(str(root, "switchboard.cache")).isEqualTo("miss");
+        assertThat(num(root, "switchboard.cached_tokens")).isEqualTo(0);
+        assertThat(root.getAttributes().get(AttributeKey.stringArrayKey("switchboard.tags"))).containsExactly("team-a", "nightly");
+        assertThat(str(root, "langfuse.observation.type")).isEqualTo("generation");
+        assertThat(str(root, "langfuse.observation.model.name")).isEqualTo(body.getString("model"));
+        assertThat(str(root, "langfuse.session.id")).isEqualTo("chat-42");
+        assertThat(str(root, "session.id")).isEqualTo("chat-42");
+        assertThat(str(root, "user.id")).isEqualTo("alice");
+        assertThat(new JsonObject(str(root, "langfuse.observation.usage_details")).getLong("output"))
+                .isEqualTo(body.getJsonObject("usage").getLong("completion_tokens"));
+        assertThat(str(root, "langfuse.observation.input")).contains("say hello");
+        assertThat(str(root, "langfuse.observation.output"))
+                .isEqualTo(body.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"));
+
+        SpanData auth = named(trace, "switchboard.auth_and_limits").get(0);
+        SpanData route = named(trace, "switchboard.route").get(0);
+        SpanData attempt = named(trace, "chat primary-model").get(0);
+        assertThat(auth.getParentSpanId()).isEqualTo(root.getSpanId());
+        assertThat(route.getParentSpanId()).isEqualTo(root.getSpanId());
+        assertThat(attempt.getParentSpanId()).isEqualTo(route.getSpanId());
+        assertThat(str(route, "switchboard.route")).isEqualTo("primary");
+        assertThat(attempt.getKind()).isEqualTo(SpanKind.INTERNAL);
+        assertThat(str(attempt, "gen_ai.provider.name")).isEqualTo("openai");
+        assertThat(num(attempt, "http.response.status_code")).isEqualTo(200);
+        assertThat(str(attempt, "switchboard.attempt.reason")).isEqualTo("first");
+        // the phases are in order, inside the root
+        assertThat(auth.getEndEpochNanos()).isLessThanOrEqualTo(route.getStartEpochNanos());
+        assertThat(attempt.getStartEpochNanos()).isGreaterThanOrEqualTo(route.getStartEpochNanos());
+        assertThat(root.getEndEpochNanos()).isGreaterThanOrEqualTo(route.getEndEpochNanos());
+        assertThat(named(trace, "switchboard.cache_lookup")).hasSize(1); // a cache stage runs (the 'cached' alias)
+        assertNoSecret(trace);
+    }
+
+    @Test
+    void aFallbackShowsTheFailedAttemptAndTheFallbackThatServed() {
+        gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"primary\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        List<SpanData> trace = trace(id);
+        SpanData root = root(trace, id);
+        assertThat(str(root, "switchboard.route")).isEqualTo("fallback:error");
+        assertThat(str(root, "switchboard.deployment")).isEqualTo("openai/backup-model");
+        SpanData failed = named(trace, "chat primary-model").get(0);
+        SpanData served = named(trace, "chat backup-model").get(0);
+        assertThat(failed.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(num(failed, "http.response.status_code")).isEqualTo(502); // the upstream's 500, as the gateway reports it
+        assertThat(str(failed, "error.type")).isNotBlank();
+        assertThat(num(failed, "switchboard.attempt")).isEqualTo(1);
+        assertThat(str(served, "switchboard.attempt.reason")).isEqualTo("fallback:error");
+        assertThat(num(served, "switchboard.attempt")).isEqualTo(2);
+        assertThat(served.getStartEpochNanos()).isGreaterThanOrEqualTo(failed.getEndEpochNanos());
+        assertNoSecret(trace);
+    }
+
+    @Test
+    void aCacheHitHasNoProviderAttemptCostsNothingAndSaysWhatItSaved() {
+        String ask = "{\"model\":\"cached\",\"messages\":[{\"role\":\"user\",\"content\":\"cache me\"}]}";
+        assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, ask).statusCode()).isEqualTo(200);
+        HttpResponse<String> hit = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, ask);
+        assertThat(hit.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        String id = hit.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        List<SpanData> trace = trace(id);
+        SpanData root = root(trace, id);
+        assertThat(str(root, "switchboard.cache")).isEqualTo("hit-exact");
+        assertThat(dbl(root, "switchboard.cost_usd")).isEqualTo(0.0);
+        assertThat(dbl(root, "switchboard.saved_usd")).isPositive();
+        assertThat(str(named(trace, "switchboard.cache_lookup").get(0), "switchboard.cache")).isEqualTo("hit-exact");
+        assertThat(named(trace, "switchboard.route")).isEmpty();
+        assertThat(named(trace, "chat gpt-4o-mini")).isEmpty();
+    }
+
+    @Test
+    void aStreamHasItsStreamSpanWithTimeToFirstTokenAndJoinsTheTraceItsMetadataNames() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """
+                {"model":"primary","stream":true,"metadata":{"trace_id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                 "trace_name":"agent-run"},"messages":[{"role":"user","content":"stream me a few words please"}]}""");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("[DONE]");
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        List<SpanData> trace = trace(id);
+        SpanData root = root(trace, id);
+        assertThat(root.getTraceId()).isEqualTo("3f2504e04f8911d39a0c0305e82c3301");
+        assertThat(r.headers().firstValue("x-switchboard-trace-id")).hasValue(root.getTraceId());
+        assertThat(root.getParentSpanContext().isValid()).isFalse();
+        assertThat(str(root, "langfuse.trace.name")).isEqualTo("agent-run");
+        assertThat(num(root, "gen_ai.usage.output_tokens")).isPositive();
+        assertThat(dbl(root, "switchboard.ttft_ms")).isNotNull();
+        SpanData stream = named(trace, "switchboard.stream").get(0);
+        assertThat(stream.getParentSpanId()).isEqualTo(root.getSpanId());
+        assertThat(num(stream, "switchboard.stream.chunks")).isGreaterThan(1);
+        assertThat(dbl(stream, "switchboard.ttft_ms")).isPositive();
+        assertThat(stream.getEvents()).extracting(e -> e.getName()).contains("first_token");
+        String streamed = String.join("", Http.sseData(r.body()).stream().filter(d -> !d.equals("[DONE]"))
+                .map(d -> new JsonObject(d).getJsonArray("choices")).filter(c -> c != null && !c.isEmpty())
+                .map(c -> c.getJsonObject(0).getJsonObject("delta").getString("content", "")).toList());
+        assertThat(str(root, "langfuse.observation.output")).isEqualTo(streamed);
+        // a second call with the same metadata.trace_id joins the same trace
+        HttpResponse<String> again = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """
+                {"model":"primary","metadata":{"trace_id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301"},
+                 "messages":[{"role":"user","content":"next step"}]}""");
+        String id2 = again.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        assertThat(root(trace(id2), id2).getTraceId()).isEqualTo(root.getTraceId());
+    }
+
+    @Test
+    void aRefusedRequestIsATraceWithItsErrorAndNothingIsLeftInFlight() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"primary\",\"models\":[\"nope\"],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isGreaterThanOrEqualTo(400);
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        SpanData root = root(trace(id), id);
+        assertThat(root.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(num(root, "http.response.status_code")).isEqualTo(r.statusCode());
+        assertThat(str(root, "langfuse.observation.level")).isEqualTo("ERROR");
+        assertThat(gw.gateway.observedInFlight()).isZero();
+    }
+
+    @Test
+    void aProviderKeyInAPromptNeverReachesASpan() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"primary\",\"messages\":[{\"role\":\"user\",\"content\":\"my key is " + TestGateway.PROVIDER_KEY + "\"}]}");
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        List<SpanData> trace = trace(id);
+        assertThat(str(root(trace, id), "langfuse.observation.input")).contains("[REDACTED]");
+        assertNoSecret(trace);
+    }
+
+    static void assertNoSecret(List<SpanData> trace) {
+        for (SpanData s : trace) {
+            assertThat(s.toString()).doesNotContain(TestGateway.PROVIDER_KEY).doesNotContain(TestGateway.MASTER_KEY);
+        }
+    }
+}

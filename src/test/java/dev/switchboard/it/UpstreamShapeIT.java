@@ -1,0 +1,176 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.CannedUpstream;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.OpenAiSchemas;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * An upstream that answers 200 with a body of the wrong shape ({@code {}}, no {@code choices}, {@code candidates:
+ * "nope"}, wrongly typed fields), from each provider type, whole or streamed: the client gets a 502 naming the
+ * deployment (never a 200 with an empty answer, nor Anthropic's raw {@code {}} passed through), and as a retryable
+ * failure it falls back to a good deployment. A 200 carrying {@code {"error":…}} is reported as that error.
+ */
+class UpstreamShapeIT {
+    static CannedUpstream up;
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        up = CannedUpstream.start();
+        String root = up.rootUrl();
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: o
+                    litellm_params: { model: openai/shape-o, api_base: "%1$s/v1", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: a
+                    litellm_params: { model: anthropic/shape-a, api_base: "%1$s", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: g
+                    litellm_params: { model: gemini/shape-g, api_base: "%1$s", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: o2
+                    litellm_params: { model: openai/shape-o2, api_base: "%1$s/v1", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: a2
+                    litellm_params: { model: anthropic/shape-a2, api_base: "%1$s", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: g2
+                    litellm_params: { model: gemini/shape-g2, api_base: "%1$s", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: good
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                router_settings:
+                  num_retries: 0
+                  allowed_fails: 100000
+                  fallbacks: [{ o2: [good] }, { a2: [good] }, { g2: [good] }]
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """.formatted(root));
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        up.close();
+    }
+
+    private static HttpResponse<String> chat(String alias, String tag, boolean stream) {
+        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"stream\":"
+                + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
+    }
+
+    private static HttpResponse<String> messages(String alias, String tag, boolean stream) {
+        return Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":20,"
+                + "\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
+    }
+
+    private static String deployment(String alias) {
+        return switch (alias.charAt(0)) {
+            case 'o' -> "openai/shape-" + alias;
+            case 'a' -> "anthropic/shape-" + alias;
+            default -> "gemini/shape-" + alias;
+        };
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            o | {}                                                                                      | choices
+            o | {"id":"c1","choices":"nope"}                                                            | choices
+            o | {"id":"c1","choices":[{"index":0,"message":"hi","finish_reason":"stop"}]}               | message
+            o | {"id":"c1","choices":[{"index":0,"finish_reason":"stop"}]}                              | message
+            o | {"id":"c1","choices":[{"index":0,"message":{"role":"assistant","content":5},"finish_reason":"stop"}]} | content
+            o | {"id":"c1","model":7,"choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]} | model
+            o | [1,2]                                                                                   | JSON object
+            a | {}                                                                                      | content
+            a | {"id":"m1","type":"message","role":"assistant","content":"nope"}                        | content
+            a | {"id":"m1","type":"message","role":"assistant","content":[{"text":"hi"}]}               | type
+            a | {"id":"m1","type":"message","role":"assistant","content":[{"type":"text","text":5}]}    | text
+            a | {"id":"m1","type":"message","role":"assistant","model":["x"],"content":[]}              | model
+            g | {}                                                                                      | candidates
+            g | {"candidates":"nope"}                                                                   | candidates
+            g | {"candidates":[{"content":{"role":"model","parts":[{"text":5}]}}]}                      | text
+            g | {"candidates":[{"content":{"role":"model","parts":"hi"}}]}                              | parts
+            """)
+    void aWrongShaped200IsA502NamingTheDeploymentInBothDialects(String alias, String body, String names) {
+        String tag = up.json(200, body);
+        HttpResponse<String> o = chat(alias, tag, false);
+        assertThat(o.statusCode()).as(o.body()).isEqualTo(502);
+        OpenAiSchemas.assertValid("ErrorResponse", o.body());
+        assertThat(new JsonObject(o.body()).getJsonObject("error").getString("message"))
+                .contains(deployment(alias)).contains("200").contains(names).doesNotContain("not valid JSON");
+        HttpResponse<String> a = messages(alias, tag, false); // for alias a: Anthropic pass-through of the raw body
+        assertThat(a.statusCode()).as(a.body()).isEqualTo(502);
+        JsonObject err = new JsonObject(a.body());
+        assertThat(err.getString("type")).isEqualTo("error");
+        assertThat(err.getJsonObject("error").getString("message")).contains(deployment(alias)).contains(names);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            o | {"error":{"message":"Your quota is exhausted for this project","type":"insufficient_quota","code":"insufficient_quota"}}
+            a | {"type":"error","error":{"type":"api_error","message":"Your quota is exhausted for this project"}}
+            g | {"error":{"code":429,"message":"Your quota is exhausted for this project","status":"RESOURCE_EXHAUSTED"}}
+            """)
+    void aNErrorSentWithStatus200IsReportedAsThatError(String alias, String body) {
+        String tag = up.json(200, body);
+        for (HttpResponse<String> r : java.util.List.of(chat(alias, tag, false), messages(alias, tag, false))) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
+            assertThat(r.body()).contains("Your quota is exhausted for this project").contains(deployment(alias))
+                    .doesNotContain("not valid JSON");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            o2 | {"id":"c1","choices":"nope"}
+            a2 | {}
+            g2 | {"candidates":"nope"}
+            """)
+    void aWrongShaped200FallsBackToAGoodDeployment(String alias, String body) {
+        String tag = up.json(200, body);
+        for (boolean anthropicClient : new boolean[] {false, true}) {
+            HttpResponse<String> r = anthropicClient ? messages(alias, tag, false) : chat(alias, tag, false);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
+            assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
+        }
+        assertThat(up.hits(tag)).isEqualTo(2); // the wrong answer was asked for once per request, then the fallback served
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            o | data: {"id":"c1","object":"chat.completion.chunk","choices":"nope"}                                                  | choices
+            o | data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":"hi"}]}                              | delta
+            o | data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":{"a":1}}}]}              | content
+            a | event: message_start\\ndata: {"type":"message_start","message":"nope"}                                            | message
+            a | event: content_block_delta\\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":5}} | text
+            g | data: {"candidates":"nope"}                                                                                          | candidates
+            g | data: {"candidates":[{"content":{"parts":[{"text":["x"]}]}}]}                                                       | text
+            """)
+    void aWrongShapedStreamEventFailsTheStreamNamingTheDeployment(String alias, String event, String names) {
+        String tag = up.sse(event.replace("\\n", "\n") + "\n\n");
+        for (boolean anthropicClient : new boolean[] {false, true}) {
+            HttpResponse<String> r = anthropicClient ? messages(alias, tag, true) : chat(alias, tag, true);
+            String what = (anthropicClient ? "anthropic client: " : "openai client: ") + r.body();
+            // before the first byte went out this is a status; either way the client learns the stream failed and why
+            assertThat(r.statusCode()).as(what).isIn(200, 502);
+            assertThat(r.body()).as(what).contains(deployment(alias)).contains(names).contains("error")
+                    .doesNotContain("[DONE]").doesNotContain("message_stop").doesNotContain("\"nope\"");
+        }
+    }
+
+    @Test
+    void aGoodAnswerStillPasses() {
+        String tag = up.json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"shape-o\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"fine\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}");
+        HttpResponse<String> r = chat("o", tag, false);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"fine\"");
+    }
+}
