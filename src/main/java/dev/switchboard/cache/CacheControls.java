@@ -12,14 +12,16 @@ import java.util.Set;
  * A request's own cache controls: LiteLLM's body field {@code cache: {"no-cache", "no-store", "ttl", "s-maxage",
  * "namespace"}} and the HTTP {@code Cache-Control} header ({@code no-cache}, {@code no-store}, {@code max-age=N} read as
  * s-maxage). {@code no-cache}: do not answer from the cache (the fresh answer is still stored); {@code no-store}: do not
- * store this answer; {@code ttl}: keep it this many seconds; {@code s-maxage}: accept only an entry at most this old.
+ * store this answer; {@code ttl}: keep it this many seconds; {@code s-maxage}: accept only an entry at most this old;
+ * {@code semantic}: {@code false} keeps the request out of the semantic cache, {@code true} lets it in even with a
+ * temperature above 0, tools or an image (which the safe defaults keep out).
  *
  * @param used the control names the request used, for a key's {@code allowed_cache_controls}
  */
 public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, Long maxAgeSeconds, String namespace,
-                            List<String> used) {
-    public static final CacheControls NONE = new CacheControls(false, false, null, null, null, List.of());
-    private static final Set<String> KNOWN = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace");
+                            List<String> used, Boolean semantic) {
+    public static final CacheControls NONE = new CacheControls(false, false, null, null, null, List.of(), null);
+    private static final Set<String> KNOWN = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace", "semantic");
 
     /**
      * @param body   the request's {@code cache} field, or null
@@ -31,13 +33,14 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
         boolean noCache = false, noStore = false;
         Long ttl = null, maxAge = null;
         String ns = null;
+        Boolean semantic = null;
         List<String> used = new ArrayList<>();
         if (body != null && !body.isNull()) {
             if (!body.isObject()) throw GatewayException.badRequest("'cache' must be an object such as {\"no-cache\": true}.", "cache");
             for (var it = body.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!KNOWN.contains(f)) {
-                    throw GatewayException.badRequest("Unknown cache control 'cache." + f + "'. Known: no-cache, no-store, ttl, s-maxage, namespace.", "cache." + f);
+                    throw GatewayException.badRequest("Unknown cache control 'cache." + f + "'. Known: no-cache, no-store, ttl, s-maxage, namespace, semantic.", "cache." + f);
                 }
                 JsonNode v = body.get(f);
                 switch (f) {
@@ -45,6 +48,7 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                     case "no-store" -> noStore = bool(v, f);
                     case "ttl" -> ttl = seconds(v, f, 1);
                     case "s-maxage" -> maxAge = seconds(v, f, 0);
+                    case "semantic" -> semantic = bool(v, f);
                     default -> {
                         if (!v.isTextual() || v.textValue().isBlank() || v.textValue().length() > 200) {
                             throw GatewayException.badRequest("'cache.namespace' must be a non-empty string of at most 200 characters.", "cache.namespace");
@@ -70,7 +74,7 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                 }
             }
         }
-        return new CacheControls(noCache, noStore, ttl, maxAge, ns, List.copyOf(used));
+        return new CacheControls(noCache, noStore, ttl, maxAge, ns, List.copyOf(used), semantic);
     }
 
     /**

@@ -1,10 +1,14 @@
 package dev.switchboard.cache;
 
+import dev.switchboard.cache.semantic.SemanticCache;
+import dev.switchboard.cache.semantic.SemanticMatch;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.Choice;
+import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.Message;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Set;
@@ -29,17 +33,38 @@ public final class ResponseCache {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder stores = new LongAdder();
+    private final SemanticCache semantic;
 
-    /** One request's cache decision: its namespace and key, and its controls. */
-    public record Plan(String namespace, String entryId, CacheControls controls) {}
+    /** The key tag with which a virtual key lets its requests into the semantic cache whatever their parameters. */
+    public static final String SEMANTIC_ANY_TAG = "semantic-cache:any";
+
+    /**
+     * One request's cache decision: its namespace and key, and its controls; for the semantic cache, the context hash
+     * and the last user turn's text, or null when the request stays out of it.
+     */
+    public record Plan(String namespace, String entryId, CacheControls controls, String contextHash, String question) {
+        public Plan(String namespace, String entryId, CacheControls controls) { this(namespace, entryId, controls, null, null); }
+
+        public boolean semantic() { return question != null; }
+    }
 
     /** @param cachedAliases the aliases whose answers are cached (the pipeline works them out from the config) */
     public ResponseCache(CacheSettings settings, ExactCache store, Set<String> cachedAliases, LongSupplier clockMillis) {
+        this(settings, store, null, cachedAliases, clockMillis);
+    }
+
+    /** @param semantic the semantic cache, or null */
+    public ResponseCache(CacheSettings settings, ExactCache store, SemanticCache semantic, Set<String> cachedAliases,
+                         LongSupplier clockMillis) {
         this.settings = settings;
         this.store = store;
+        this.semantic = semantic;
         this.cachedAliases = Set.copyOf(cachedAliases);
         this.clock = clockMillis;
     }
+
+    /** The semantic cache, or null when the cache type is not {@code semantic} / {@code redis-semantic}. */
+    public SemanticCache semantic() { return semantic; }
 
     /** The exact store the settings name: Redis, or this process's memory. */
     public static ExactCache storeFor(Vertx vertx, CacheSettings s) {
@@ -65,7 +90,46 @@ public final class ResponseCache {
         controls.checkAllowed(ctx.caller().allowedCacheControls(), ctx.caller().admin());
         String ns = controls.namespace() != null ? controls.namespace()
                 : settings.namespace() != null ? settings.namespace() : ctx.caller().id();
-        return new Plan(ns, RequestFingerprint.exact(ns, request), controls);
+        String exact = RequestFingerprint.exact(ns, request);
+        if (!semanticMay(ctx, request, controls)) return new Plan(ns, exact, controls);
+        return new Plan(ns, exact, controls, RequestFingerprint.context(ns, request), RequestFingerprint.lastUserText(request));
+    }
+
+    /**
+     * Whether the semantic cache may answer (and store) this request. Safe defaults: a request sampled at a temperature
+     * above 0 asks for variety, one with tools may act on the answer, and an image is not part of what is compared; so
+     * these stay out unless the config ({@code semantic_serves}), the key (tag {@value #SEMANTIC_ANY_TAG}) or the
+     * request ({@code cache: {"semantic": true}}) lets them in. {@code cache: {"semantic": false}} keeps any request out.
+     */
+    private boolean semanticMay(CallContext ctx, ChatRequest request, CacheControls controls) {
+        if (semantic == null || Boolean.FALSE.equals(controls.semantic())) return false;
+        String q = RequestFingerprint.lastUserText(request);
+        if (q == null || q.isBlank()) return false;
+        boolean optIn = Boolean.TRUE.equals(controls.semantic()) || ctx.caller().tags().contains(SEMANTIC_ANY_TAG);
+        if (optIn) return true;
+        var anyway = semantic.settings().servesAnyway();
+        if (request.temperature() != null && request.temperature() > 0 && !anyway.contains("temperature")) return false;
+        if (!request.tools().isEmpty() && !anyway.contains("tools")) return false;
+        return !hasImage(request) || anyway.contains("images");
+    }
+
+    private static boolean hasImage(ChatRequest r) {
+        for (Message m : r.messages()) for (ContentPart p : m.content()) if (p instanceof ContentPart.Image) return true;
+        return false;
+    }
+
+    /**
+     * The semantic match for a plan the exact cache missed, or null. A match in shadow mode comes back with
+     * {@code serve() == false}: the caller logs it and serves the fresh answer.
+     */
+    public Future<SemanticMatch> lookupSemantic(Plan plan) {
+        if (semantic == null || !plan.semantic() || plan.controls().noCache()) return Future.succeededFuture();
+        return semantic.lookup(plan.namespace(), plan.contextHash(), plan.question()).map(m -> {
+            if (m.isEmpty()) return null;
+            Long maxAge = plan.controls().maxAgeSeconds();
+            if (maxAge != null && m.get().answer().ageSeconds(clock.getAsLong()) > maxAge) return null;
+            return m.get();
+        }).otherwise(e -> null);
     }
 
     /** The entry that answers the plan, or null (absent, too old for {@code s-maxage}, or {@code no-cache}). */
@@ -87,6 +151,7 @@ public final class ResponseCache {
         CachedAnswer a = new CachedAnswer(plan.entryId(), plan.namespace(), now, now + ttl * 1000, deployment, r);
         store.put(a).onSuccess(v -> stores.increment())
                 .onFailure(e -> log.warn("cache: could not store entry {}: {}", plan.entryId(), e.getMessage()));
+        if (semantic != null && plan.semantic()) semantic.remember(plan.namespace(), plan.contextHash(), plan.question(), a);
     }
 
     static boolean storable(ChatResponse r) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "A private LLM gateway: one OpenAI-compatible endpoint in front of every provider.",
         subcommands = {ServeCommand.class, CheckCommand.class, DemoCommand.class, SimulatorCommand.class,
-                KeysCommand.class, SpendCommand.class, HelpCommand.class})
+                KeysCommand.class, SpendCommand.class, CacheCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     static final String VERSION = "switchboard 0.1.0";
 

@@ -350,7 +350,10 @@ public final class ConfigLoader {
     private static final Set<String> CACHE_TYPES = Set.of("local", "redis", "semantic", "redis-semantic");
     private static final Set<String> CACHE_PARAMS = Set.of("type", "ttl", "namespace", "supported_call_types", "host", "port",
             "password", "url", "max_size_mb", "timeout", "similarity_threshold", "embedder", "max_false_hit_rate", "mode",
-            "verify", "verify_threshold", "max_entries", "default_in_memory_ttl", "default_in_redis_ttl");
+            "verify", "verify_threshold", "max_entries", "default_in_memory_ttl", "default_in_redis_ttl", "embed_threads",
+            "semantic_serves");
+    private static final Set<String> SEMANTIC_EMBEDDERS = Set.of("bge-small-en-v15-q", "all-minilm-l6-v2-q");
+    private static final Set<String> SEMANTIC_SERVES = Set.of("temperature", "tools", "images");
 
     /** {@code litellm_settings.cache_params}: a known type, positive numbers; unknown keys are warnings, as everywhere. */
     private static void checkCacheParams(YamlWalker w, Node node) {
@@ -365,9 +368,39 @@ public final class ConfigLoader {
                     w.error(v, kp, "'" + t + "' is not a cache type Switchboard has. Fix: use one of " + new java.util.TreeSet<>(CACHE_TYPES)
                             + " (LiteLLM's s3, gcs and disk caches are not available).");
                 }
-            } else if (Set.of("ttl", "port", "max_size_mb", "timeout").contains(k)) {
+            } else if (Set.of("ttl", "port", "max_size_mb", "timeout", "max_entries", "embed_threads").contains(k)) {
                 Double d = w.number(v, kp);
                 if (d != null && d <= 0) w.error(v, kp, "must be more than 0, found " + d + ".");
+            } else if (Set.of("similarity_threshold", "verify_threshold").contains(k)) {
+                Double d = w.number(v, kp);
+                if (d != null && (d <= 0 || d > 1)) {
+                    w.error(v, kp, "is a cosine similarity: more than 0 and at most 1, found " + d + ". Fix: leave it out to use "
+                            + "the embedder's own calibrated default, or find one with 'switchboard cache eval'.");
+                }
+            } else if (k.equals("max_false_hit_rate")) {
+                Double d = w.number(v, kp);
+                if (d != null && (d <= 0 || d >= 0.5)) w.error(v, kp, "is a share of hits: more than 0 and below 0.5 (0.01 = 1 %), found " + d + ".");
+            } else if (k.equals("mode")) {
+                String m = w.string(v, kp);
+                if (m != null && !m.equals("shadow") && !m.equals("serve")) {
+                    w.error(v, kp, "'" + m + "' is not a mode. Fix: shadow (log would-be semantic hits, serve fresh answers) or serve (the default).");
+                }
+            } else if (k.equals("embedder")) {
+                String e = w.string(v, kp);
+                if (e != null && !SEMANTIC_EMBEDDERS.contains(e) && !(e.startsWith("alias:") && e.length() > 6)) {
+                    w.error(v, kp, "'" + e + "' is not an embedder. Fix: one of " + new java.util.TreeSet<>(SEMANTIC_EMBEDDERS)
+                            + " (in process), or alias:<model_name> of an embedding model in model_list.");
+                }
+            } else if (k.equals("verify")) {
+                if (!(v instanceof org.yaml.snakeyaml.nodes.ScalarNode)) w.error(v, kp, "must be the model_name of a cheap chat model, or false.");
+            } else if (k.equals("semantic_serves")) {
+                Object list = w.plain(v, kp);
+                if (!(list instanceof List<?>)) w.error(v, kp, "must be a list, e.g. [temperature, tools].");
+                else for (Object o : (List<?>) list) {
+                    if (!SEMANTIC_SERVES.contains(String.valueOf(o))) {
+                        w.error(v, kp, "'" + o + "' is not something the semantic cache keeps out by default. Fix: any of " + new java.util.TreeSet<>(SEMANTIC_SERVES) + ".");
+                    }
+                }
             }
         });
     }

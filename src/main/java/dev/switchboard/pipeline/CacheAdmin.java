@@ -24,13 +24,31 @@ public final class CacheAdmin {
             o.put("store", cache.store().describe());
             o.put("enabled", cache.cachesAnything());
             o.put("hits", cache.hits()).put("misses", cache.misses()).put("stores", cache.stores());
+            if (cache.semantic() != null) {
+                var st = cache.semantic().stats();
+                ObjectNode sem = o.putObject("semantic");
+                sem.put("embedder", st.embedder()).put("entries", st.entries()).put("threshold", st.threshold())
+                        .put("grey_threshold", st.greyThreshold()).put("mode", cache.semantic().settings().shadow() ? "shadow" : "serve")
+                        .put("hits", st.hits()).put("misses", st.misses()).put("skipped_busy", st.skippedBusy())
+                        .put("guarded", st.guarded()).put("verifications", st.verifications()).put("refuted", st.refuted());
+            }
             return o;
         });
     }
 
-    public Future<Integer> deleteEntry(String entryId) { return cache.store().delete(entryId); }
+    /** Removes an entry from the exact store and the semantic cache (a semantic entry has its exact entry's id). */
+    public Future<Integer> deleteEntry(String entryId) {
+        int semantic = cache.semantic() == null ? 0 : cache.semantic().forget(entryId);
+        return cache.store().delete(entryId).map(n -> Math.max(n, semantic));
+    }
 
-    public Future<Integer> deleteNamespace(String namespace) { return cache.store().deleteNamespace(namespace); }
+    public Future<Integer> deleteNamespace(String namespace) {
+        int semantic = cache.semantic() == null ? 0 : cache.semantic().forgetNamespace(namespace);
+        return cache.store().deleteNamespace(namespace).map(n -> Math.max(n, semantic));
+    }
 
-    public Future<Integer> clear() { return cache.store().clear(); }
+    public Future<Integer> clear() {
+        int semantic = cache.semantic() == null ? 0 : cache.semantic().clear();
+        return cache.store().clear().map(n -> Math.max(n, semantic));
+    }
 }

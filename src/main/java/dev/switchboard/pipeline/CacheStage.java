@@ -4,6 +4,7 @@ import dev.switchboard.cache.CachedAnswer;
 import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.cache.StreamRecorder;
 import dev.switchboard.cache.StreamReplay;
+import dev.switchboard.cache.semantic.SemanticMatch;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ChatRequest;
@@ -24,6 +25,8 @@ final class CacheStage implements Stage {
     static final String CACHE_CONTROL = "cache-control";
     static final String ENTRY_HEADER = "x-switchboard-cache-entry";
     static final String AGE_HEADER = "x-switchboard-cache-age";
+    static final String SIMILARITY_HEADER = "x-switchboard-cache-similarity";
+    static final String VERIFIED_HEADER = "x-switchboard-cache-verified";
 
     private final ResponseCache cache;
 
@@ -43,7 +46,13 @@ final class CacheStage implements Stage {
                 if (plan == null) return next.chat(ctx, request);
                 return cache.lookup(plan).compose(hit -> {
                     if (hit != null) return Future.succeededFuture(answer(hit, hit.response()));
-                    return next.chat(ctx, request).onSuccess(a -> cache.store(plan, a.deployment(), a.route(), a.body()));
+                    return cache.lookupSemantic(plan).compose(m -> {
+                        if (m != null && m.serve()) return Future.succeededFuture(semanticAnswer(m, m.answer().response()));
+                        return next.chat(ctx, request).onSuccess(a -> {
+                            if (m != null) ShadowLog.wouldHaveServed(ctx, plan, m, a.body());
+                            cache.store(plan, a.deployment(), a.route(), a.body());
+                        });
+                    });
                 });
             }
 
@@ -58,19 +67,27 @@ final class CacheStage implements Stage {
                 if (plan == null) return next.stream(ctx, request);
                 return cache.lookup(plan).compose(hit -> {
                     if (hit != null) return Future.succeededFuture(answer(hit, new StreamReplay(hit.response())));
-                    return next.stream(ctx, request).map(a -> recorded(a, plan));
+                    return cache.lookupSemantic(plan).compose(m -> {
+                        if (m != null && m.serve()) {
+                            return Future.succeededFuture(semanticAnswer(m, new StreamReplay(m.answer().response())));
+                        }
+                        return next.stream(ctx, request).map(a -> recorded(a, plan, m, ctx));
+                    });
                 });
             }
         };
     }
 
-    /** A stream whose answer is stored when it ends cleanly. */
-    private Answer<ChatStream> recorded(Answer<ChatStream> a, ResponseCache.Plan plan) {
+    /** A stream whose answer is stored when it ends cleanly (and compared with a shadow match, if there was one). */
+    private Answer<ChatStream> recorded(Answer<ChatStream> a, ResponseCache.Plan plan, SemanticMatch shadow, CallContext ctx) {
         ChatStream inner = a.body();
         ChatStream recorded = new ChatStream() {
             @Override
             public void start(ChunkSink sink) {
-                inner.start(new StreamRecorder(sink, r -> cache.store(plan, a.deployment(), a.route(), r)));
+                inner.start(new StreamRecorder(sink, r -> {
+                    if (shadow != null) ShadowLog.wouldHaveServed(ctx, plan, shadow, r);
+                    cache.store(plan, a.deployment(), a.route(), r);
+                }));
             }
 
             @Override
@@ -85,5 +102,15 @@ final class CacheStage implements Stage {
         h.put(ENTRY_HEADER, hit.entryId());
         h.put(AGE_HEADER, Long.toString(hit.ageSeconds(System.currentTimeMillis())));
         return new Answer<>(body, hit.deployment(), "primary", "hit-exact", null, h);
+    }
+
+    /** A semantic hit: as an exact one, plus the similarity of the question that answered. */
+    private <T> Answer<T> semanticAnswer(SemanticMatch m, T body) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put(ENTRY_HEADER, m.entryId());
+        h.put(AGE_HEADER, Long.toString(m.answer().ageSeconds(System.currentTimeMillis())));
+        h.put(SIMILARITY_HEADER, String.format(java.util.Locale.ROOT, "%.4f", m.similarity()));
+        if (m.verified()) h.put(VERIFIED_HEADER, "true");
+        return new Answer<>(body, m.answer().deployment(), "primary", "hit-semantic", null, h);
     }
 }

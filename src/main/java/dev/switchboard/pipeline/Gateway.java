@@ -150,7 +150,7 @@ public final class Gateway {
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices));
-        ResponseCache cache = responseCache(vertx, config, router.aliases());
+        ResponseCache cache = responseCache(vertx, config, router, metering);
         observe.cacheStage().set(cache.cachesAnything());
         StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
                 responseRetentionMillis(config), System::currentTimeMillis);
@@ -232,7 +232,8 @@ public final class Gateway {
      * The response cache: {@code litellm_settings.cache: true} caches every alias but those whose deployment says
      * {@code cache: false}; without it, only aliases whose deployment says {@code cache: true}.
      */
-    private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, java.util.Set<String> aliases) {
+    private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, ModelRouter router, Metering metering) {
+        java.util.Set<String> aliases = router.aliases();
         CacheSettings s = CacheSettings.from(config.litellmSettings());
         java.util.Set<String> on = new java.util.LinkedHashSet<>();
         java.util.Set<String> off = new java.util.HashSet<>();
@@ -243,8 +244,10 @@ public final class Gateway {
         }
         if (s.enabled()) on.addAll(aliases);
         on.removeAll(off);
+        dev.switchboard.cache.semantic.SemanticCache semantic = s.semantic() && !on.isEmpty()
+                ? SemanticWiring.create(vertx, s, router, metering) : null;
         ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)
-                : ResponseCache.storeFor(vertx, s), on, System::currentTimeMillis);
+                : ResponseCache.storeFor(vertx, s), semantic, on, System::currentTimeMillis);
         if (!on.isEmpty()) {
             org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {} for {} (ttl {} s, namespace {})",
                     cache.store().describe(), on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'");
@@ -382,6 +385,7 @@ public final class Gateway {
     public void shutdown() {
         store.cache().store().close();
         store.responses().drain();
+        if (store.cache().semantic() != null) store.cache().semantic().close();
         store.observe().close();
         store.ledger().close();
         store.db().close();

@@ -195,6 +195,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void semanticCacheParamsAreCheckedWithTheirLines() {
+        String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
+        assertThat(loader.parse(models + """
+                litellm_settings:
+                  cache: true
+                  cache_params: { type: semantic, embedder: all-minilm-l6-v2-q, similarity_threshold: 0.95, mode: shadow,
+                                  verify: a, max_false_hit_rate: 0.01, max_entries: 1000, semantic_serves: [tools] }
+                """).litellmSettings()).containsKey("cache_params");
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse(models + """
+                litellm_settings:
+                  cache_params:
+                    type: semantic
+                    similarity_threshold: 1.5
+                    mode: loud
+                    embedder: word2vec
+                    max_false_hit_rate: 0.7
+                    max_entries: 0
+                    semantic_serves: [colours]
+                """));
+        String p = "litellm_settings.cache_params";
+        assertThat(e.problems()).anyMatch(x -> x.startsWith("line 7: " + p + ".similarity_threshold: is a cosine similarity"));
+        assertThat(e.problems()).anyMatch(x -> x.startsWith("line 8: " + p + ".mode: 'loud' is not a mode"));
+        assertThat(e.problems()).anyMatch(x -> x.startsWith("line 9: " + p + ".embedder: 'word2vec' is not an embedder"));
+        assertThat(e.problems()).anyMatch(x -> x.startsWith("line 10: " + p + ".max_false_hit_rate: is a share of hits"));
+        assertThat(e.problems()).anyMatch(x -> x.startsWith("line 11: " + p + ".max_entries: must be more than 0"));
+        assertThat(e.problems()).anyMatch(x -> x.startsWith("line 12: " + p + ".semantic_serves: 'colours'"));
+    }
+
+    @Test
     void unknownKeysAreWarningsWithTheirLine() {
         GatewayConfig c = loader.parse("""
                 model_list:

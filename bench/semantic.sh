@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The semantic cache's figures (README, "Semantic cache"): quality on held-out QQP pairs and lookup latency.
+#
+#   1. switchboard cache eval on bench/data/qqp-heldout.jsonl (the 6,000 pairs the thresholds were NOT calibrated on;
+#      bench/data/qqp-calibrate.jsonl holds the other 6,000): the per-threshold table, what each guard adds, grey-zone
+#      verification (the pair's label stands in for the verifier model) and the online mode at max_false_hit_rate 0.01.
+#   2. the same table for all-minilm-l6-v2-q, the faster model (no verification / online runs).
+#   3. switchboard cache bench: lookup p50/p99 with 100,000 entries and memory an entry, for both models.
+#
+# Uses target/switchboard.jar (built with Maven if missing; run under the team's lock on a shared machine:
+#   flock /tmp/switchboard-mvn.lock bench/semantic.sh). About 10 minutes on 2 cores.
+# Output: bench/results/semantic.md (git-ignored).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+source "$root/scripts/jdk.sh"
+jar="${SWITCHBOARD_JAR:-$root/target/switchboard.jar}"
+if [ ! -f "$jar" ]; then (cd "$root" && mvn -B -q -o -Dmaven.test.skip=true package); fi
+mkdir -p "$here/results"
+out="$here/results/semantic.md"
+# Lucene's vector search uses the JDK's vector API when the module is on (SIMD dot products).
+run() { java -Xmx2g --add-modules jdk.incubator.vector -jar "$jar" "$@" 2> >(grep -v -E 'WARN|INFO|Platform|VectorizationProvider|^Dec|^Jan' >&2); }
+{
+  echo "# Semantic cache figures ($(date -u +%F), $(nproc) cores)"
+  echo; echo '## bge-small-en-v15-q (default) on held-out pairs'; echo '```'
+  run cache eval --pairs "$here/data/qqp-heldout.jsonl" --verify --max-false-hit-rate 0.01
+  echo '```'; echo; echo '## all-minilm-l6-v2-q on held-out pairs'; echo '```'
+  run cache eval --pairs "$here/data/qqp-heldout.jsonl" --embedder all-minilm-l6-v2-q
+  echo '```'; echo; echo '## lookup latency, 100,000 entries'; echo '```'
+  run cache bench --pairs "$here/data/qqp-heldout.jsonl" --entries 100000 --lookups 1000
+  run cache bench --pairs "$here/data/qqp-heldout.jsonl" --entries 100000 --lookups 1000 --embedder all-minilm-l6-v2-q
+  echo '```'
+} | tee "$out"

@@ -1,0 +1,145 @@
+package dev.switchboard.cache.semantic;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.ByteBuffersDirectory;
+
+/**
+ * One namespace's vectors in an in-memory Lucene index: HNSW over the question embeddings, filtered by the context
+ * hash so that only questions asked in exactly the same context (alias, system prompt, earlier turns, tools,
+ * parameters) are candidates. Thread-safe: Lucene's writer and searcher manager are.
+ */
+final class NamespaceIndex implements AutoCloseable {
+    private static final String ID = "id", CONTEXT = "ctx", VECTOR = "v";
+
+    /** A candidate: the entry's id and the cosine similarity of its question to the one asked. */
+    record Hit(String id, double similarity) {}
+
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private volatile boolean dirty;
+
+    NamespaceIndex() {
+        try {
+            IndexWriterConfig c = new IndexWriterConfig().setRAMBufferSizeMB(256).setCommitOnClose(false);
+            writer = new IndexWriter(new ByteBuffersDirectory(), c);
+            searchers = new SearcherManager(writer, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void add(String id, String context, float[] unitVector) {
+        Document d = new Document();
+        d.add(new StringField(ID, id, Field.Store.YES));
+        d.add(new StringField(CONTEXT, context, Field.Store.NO));
+        // Unit vectors: the dot product is the cosine, and Lucene scores DOT_PRODUCT as (1 + dot) / 2.
+        d.add(new KnnFloatVectorField(VECTOR, unitVector, VectorSimilarityFunction.DOT_PRODUCT));
+        try {
+            writer.updateDocument(new Term(ID, id), d);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        dirty = true;
+    }
+
+    void delete(String id) {
+        try {
+            writer.deleteDocuments(new Term(ID, id));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        dirty = true;
+    }
+
+    /**
+     * The {@code k} nearest questions asked in {@code context}, best first (the caller checks each hit's context). Most
+     * of a namespace's entries usually share one context (an app's system prompt and parameters), and a filter that
+     * matches most documents costs a bitset over all of them per query; so the graph is searched without the filter
+     * first, and only when none of the nearest share the context does a filtered search follow (cheap then: a filter
+     * that matches few documents makes Lucene compare those few exactly).
+     */
+    List<Hit> nearest(String context, float[] unitVector, int k, java.util.function.Predicate<String> inContext) {
+        try {
+            if (dirty) {
+                dirty = false;
+                searchers.maybeRefreshBlocking();
+            }
+            IndexSearcher s = searchers.acquire();
+            try {
+                List<Hit> hits = search(s, new KnnFloatVectorQuery(VECTOR, unitVector, k * 2), k * 2);
+                List<Hit> same = new ArrayList<>(k);
+                for (Hit h : hits) if (same.size() < k && inContext.test(h.id())) same.add(h);
+                if (!same.isEmpty() || hits.isEmpty()) return same;
+                return search(s, new KnnFloatVectorQuery(VECTOR, unitVector, k, new TermQuery(new Term(CONTEXT, context))), k);
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Hit> search(IndexSearcher s, KnnFloatVectorQuery q, int k) throws IOException {
+        TopDocs top = s.search(q, k);
+        List<Hit> out = new ArrayList<>(top.scoreDocs.length);
+        var stored = s.storedFields();
+        for (ScoreDoc sd : top.scoreDocs) out.add(new Hit(stored.document(sd.doc).get(ID), 2 * sd.score - 1));
+        return out;
+    }
+
+    /** Segments in the index now (the bench reports it: every segment is a graph of its own to search). */
+    int segments() {
+        try {
+            searchers.maybeRefreshBlocking();
+            IndexSearcher s = searchers.acquire();
+            try {
+                return s.getIndexReader().leaves().size();
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Bytes the index holds in RAM (vectors, graph, postings), for the memory-per-entry figure. */
+    long ramBytes() { return writer.ramBytesUsed() + directoryBytes(); }
+
+    private long directoryBytes() {
+        long b = 0;
+        try {
+            for (String f : writer.getDirectory().listAll()) b += writer.getDirectory().fileLength(f);
+        } catch (IOException ignored) {
+            // a file merged away while listing: the figure is an estimate anyway
+        }
+        return b;
+    }
+
+    @Override
+    public void close() {
+        try {
+            searchers.close();
+            writer.close();
+        } catch (IOException ignored) {
+            // in memory: nothing to lose
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.switchboard.cache.semantic;
+
+import dev.switchboard.cache.CachedAnswer;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.Usage;
+import io.vertx.core.Future;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * {@code switchboard cache bench}: the semantic lookup's latency (embed + HNSW search + guards) with N entries in one
+ * namespace and context (the worst case: the context filter keeps every entry a candidate), and the memory an entry
+ * takes. The index is filled with the embeddings of real questions and, past those, with copies nudged by noise (so
+ * the graph holds N distinct points without embedding N texts); every entry carries a typical answer of about 600
+ * characters. Lookups ask questions the index does not hold, one at a time, as a request would.
+ */
+public final class SemanticBench {
+    private SemanticBench() {}
+
+    public static void run(Embedder embedder, List<LabeledPair> pairs, int entries, int lookups, PrintStream out) {
+        List<String> stored = new ArrayList<>(), asked = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i++) (i % 5 == 0 ? asked : stored).add(i % 2 == 0 ? pairs.get(i).a() : pairs.get(i).b());
+        int real = Math.min(stored.size(), Math.min(entries, 4_000));
+        out.printf(Locale.ROOT, "embedding %d stored questions with %s …%n", real, embedder.name());
+        List<float[]> base = new ArrayList<>();
+        for (int i = 0; i < real; i++) base.add(embedder.embed(stored.get(i)));
+
+        SemanticSettings s = new SemanticSettings(embedder.name(), null, null, null, null, false, entries + 1, 86_400, 1, List.of());
+        Runtime rt = Runtime.getRuntime();
+        long before = usedHeap(rt);
+        Random rnd = new Random(7);
+        long t0 = System.nanoTime();
+        try (SemanticCache cache = SemanticCache.create(s, embedder, null)) {
+            for (int i = 0; i < entries; i++) {
+                float[] v = base.get(i % real);
+                if (i >= real) {
+                    v = v.clone();
+                    for (int d = 0; d < v.length; d++) v[d] += (float) (rnd.nextGaussian() * 0.02);
+                    Embedder.normalize(v);
+                }
+                String id = String.format(Locale.ROOT, "%064x", i);
+                cache.rememberEmbedded("bench", "ctx", stored.get(i % real), v, new CachedAnswer(id, "bench", 0, Long.MAX_VALUE,
+                        "openai/gpt-4o-mini", answer(i)));
+            }
+            long fill = System.nanoTime() - t0;
+            long after = usedHeap(rt);
+            out.printf(Locale.ROOT, "index segments: %d%n", cache.segments());
+            out.printf(Locale.ROOT, "filled %,d entries in %.1f s; heap %.0f bytes an entry (index %.0f, the rest the entry, its answer "
+                    + "and the maps)%n", entries, fill / 1e9, (double) (after - before) / entries, (double) cache.indexBytes() / entries);
+
+            // warm-up, then timed lookups of questions the cache does not hold (each embedded: no embedding cache help)
+            for (String q : asked.subList(0, Math.min(200, asked.size()))) await(() -> cache.lookup("bench", "ctx", q));
+            int n = Math.min(lookups, asked.size() - 200);
+            long[] fresh = new long[n], search = new long[n];
+            for (int i = 0; i < n; i++) {
+                String q = asked.get(200 + i);
+                long a = System.nanoTime();
+                await(() -> cache.lookup("bench", "ctx", q));
+                fresh[i] = System.nanoTime() - a;
+                a = System.nanoTime();
+                await(() -> cache.lookup("bench", "ctx", q)); // the same text again: its embedding is cached, only the search runs
+                search[i] = System.nanoTime() - a;
+            }
+            out.printf(Locale.ROOT, "lookup, new question (embed + search + guards): p50 %.2f ms  p99 %.2f ms  (%d lookups)%n",
+                    pct(fresh, 50), pct(fresh, 99), n);
+            out.printf(Locale.ROOT, "lookup, embedding cached (search + guards):      p50 %.2f ms  p99 %.2f ms%n", pct(search, 50), pct(search, 99));
+        }
+    }
+
+    private static ChatResponse answer(int i) {
+        String text = ("Answer " + i + ": ") + "x".repeat(600);
+        return new ChatResponse("chatcmpl-" + i, 0, "gpt-4o-mini", List.of(new Choice(0, Message.text(Role.ASSISTANT, text),
+                FinishReason.STOP, null)), new Usage(20, 150, 0, 0, 0, 0), null, null);
+    }
+
+    private static long usedHeap(Runtime rt) {
+        for (int i = 0; i < 3; i++) System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static double pct(long[] nanos, int p) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1e6;
+    }
+
+    private static <T> T await(java.util.function.Supplier<Future<T>> call) {
+        while (true) {
+            try {
+                return call.get().toCompletionStage().toCompletableFuture().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof SemanticCache.Busy)) throw new IllegalStateException(e.getCause());
+                Thread.onSpinWait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

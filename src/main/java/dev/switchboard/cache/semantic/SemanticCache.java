@@ -1,0 +1,319 @@
+package dev.switchboard.cache.semantic;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.switchboard.cache.CachedAnswer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The semantic cache: a question asked in exactly the same context as a stored one (same namespace, alias, system
+ * prompt, earlier turns, tools and parameters: {@code RequestFingerprint.context}) and close to it in meaning is
+ * answered with the stored answer. Only the last user turn's text is embedded and compared.
+ *
+ * <p>A lookup embeds the question and searches the namespace's HNSW index on a small pool of its own; when the pool
+ * is busy the lookup is a miss at once, so a burst never queues requests behind embeddings. The candidates then pass
+ * the {@link QuestionGuards}, and the similarity decides: at or above the threshold a match is served; in the grey zone
+ * below it, it is verified by one short call ({@link Verifier}, verdicts cached) when a verifier is configured; or, in
+ * the online mode, {@link OnlineThresholds} decides from what verifications taught it. Entries are bounded in number
+ * (Caffeine's W-TinyLFU: rarely used ones out first) and live for the cache's TTL.
+ */
+public final class SemanticCache implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("switchboard.cache.semantic");
+    private static final int CANDIDATES = 4;
+
+    private final SemanticSettings settings;
+    private final Embedder embedder;
+    private final Verifier verifier;
+    private final QuestionGuards guards;
+    private final double threshold;
+    private final double grey;
+    private final OnlineThresholds online;
+    private final ThreadPoolExecutor pool;
+    private final Semaphore permits;
+    private final Cache<String, SemanticEntry> entries;
+    private final Cache<String, float[]> embeddings;
+    private final Cache<String, Boolean> verdicts;
+    private final ConcurrentHashMap<String, NamespaceIndex> indexes = new ConcurrentHashMap<>();
+    private final LongAdder hits = new LongAdder(), misses = new LongAdder(), skipped = new LongAdder();
+    private final LongAdder guarded = new LongAdder(), verifications = new LongAdder(), refutations = new LongAdder();
+
+    /** Counters for {@code /cache/ping} and the bench. */
+    public record Stats(long entries, long hits, long misses, long skippedBusy, long guarded, long verifications,
+                        long refuted, double threshold, double greyThreshold, String embedder) {}
+
+    private SemanticCache(SemanticSettings s, Embedder embedder, Verifier verifier, QuestionGuards guards) {
+        this.settings = s;
+        this.embedder = embedder;
+        this.verifier = verifier;
+        this.guards = guards;
+        this.threshold = s.threshold() != null ? s.threshold()
+                : verifier != null ? embedder.defaultVerifiedThreshold() : embedder.defaultThreshold();
+        this.grey = Math.min(threshold, s.greyThreshold() != null ? s.greyThreshold() : embedder.defaultGreyThreshold());
+        this.online = s.maxFalseHitRate() == null || verifier == null ? null : new OnlineThresholds(s.maxFalseHitRate(), grey, 0.05);
+        AtomicInteger n = new AtomicInteger();
+        this.permits = new Semaphore(s.poolThreads());
+        this.pool = new ThreadPoolExecutor(s.poolThreads(), s.poolThreads(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "sb-semantic-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+        this.entries = Caffeine.newBuilder().maximumSize(s.maxEntries()).expireAfter(new Expiry<String, SemanticEntry>() {
+                    @Override public long expireAfterCreate(String k, SemanticEntry e, long now) {
+                        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, e.answer.expiresAtMillis() - System.currentTimeMillis()));
+                    }
+                    @Override public long expireAfterUpdate(String k, SemanticEntry e, long now, long d) { return expireAfterCreate(k, e, now); }
+                    @Override public long expireAfterRead(String k, SemanticEntry e, long now, long d) { return d; }
+                })
+                .executor(Runnable::run)
+                .removalListener((String id, SemanticEntry e, RemovalCause c) -> { if (e != null) unindex(e); })
+                .build();
+        this.embeddings = Caffeine.newBuilder().maximumSize(10_000).executor(Runnable::run).build();
+        this.verdicts = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(1, TimeUnit.DAYS).executor(Runnable::run).build();
+    }
+
+    /** A semantic cache over {@code embedder}; {@code verifier} may be null (no grey zone, no online mode). */
+    public static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier) {
+        return new SemanticCache(s, embedder, verifier, QuestionGuards.all());
+    }
+
+    /** The same with chosen guards ({@code cache eval} measures what each adds). */
+    public static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier, QuestionGuards guards) {
+        return new SemanticCache(s, embedder, verifier, guards);
+    }
+
+    public SemanticSettings settings() { return settings; }
+
+    public double threshold() { return threshold; }
+
+    /**
+     * The stored answer to a question with the same meaning asked in the same context, or empty (nothing close, the
+     * guards refused, verification said no, or the pool was busy). Completes on the caller's Vert.x context.
+     */
+    public Future<Optional<SemanticMatch>> lookup(String namespace, String contextHash, String question) {
+        Context ctx = Vertx.currentContext();
+        Future<List<Candidate>> found = offPool(ctx, () -> candidates(namespace, contextHash, question));
+        return found.compose(cs -> decide(cs, question, 0)).map(m -> {
+            (m.isPresent() ? hits : misses).increment();
+            return m;
+        });
+    }
+
+    /** Stores the answer to {@code question} (asked in {@code contextHash}) under {@code answer.entryId()}. */
+    public Future<Void> remember(String namespace, String contextHash, String question, CachedAnswer answer) {
+        return offPool(Vertx.currentContext(), () -> {
+            float[] v = embed(question);
+            SemanticEntry e = new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer);
+            indexes.computeIfAbsent(namespace, k -> new NamespaceIndex()).add(e.id, contextHash, v);
+            entries.put(e.id, e);
+            return null;
+        });
+    }
+
+    /** Stores an already embedded question (the bench fills 100,000 entries without embedding each). */
+    void rememberEmbedded(String namespace, String contextHash, String question, float[] unitVector, CachedAnswer answer) {
+        SemanticEntry e = new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer);
+        indexes.computeIfAbsent(namespace, k -> new NamespaceIndex()).add(e.id, contextHash, unitVector);
+        entries.put(e.id, e);
+    }
+
+    /** Removes one entry. @return 1 when it was there */
+    public int forget(String entryId) {
+        SemanticEntry e = entries.asMap().remove(entryId);
+        if (e == null) return 0;
+        unindex(e);
+        return 1;
+    }
+
+    /** Removes a namespace's entries. @return how many */
+    public int forgetNamespace(String namespace) {
+        int n = 0;
+        for (SemanticEntry e : List.copyOf(entries.asMap().values())) {
+            if (e.namespace.equals(namespace) && entries.asMap().remove(e.id) != null) n++;
+        }
+        NamespaceIndex idx = indexes.remove(namespace);
+        if (idx != null) idx.close();
+        return n;
+    }
+
+    /** Removes everything. @return how many entries there were */
+    public int clear() {
+        int n = (int) entries.estimatedSize();
+        entries.asMap().clear();
+        indexes.values().forEach(NamespaceIndex::close);
+        indexes.clear();
+        return n;
+    }
+
+    public Stats stats() {
+        entries.cleanUp();
+        return new Stats(entries.estimatedSize(), hits.sum(), misses.sum(), skipped.sum(), guarded.sum(), verifications.sum(),
+                refutations.sum(), online != null ? online.currentThreshold() : threshold, grey, embedder.name());
+    }
+
+    /** Segments over all namespaces' indexes (for the bench). */
+    int segments() {
+        int n = 0;
+        for (NamespaceIndex i : indexes.values()) n += i.segments();
+        return n;
+    }
+
+    /** Bytes the vector indexes hold, for the memory-per-entry figure. */
+    public long indexBytes() {
+        long b = 0;
+        for (NamespaceIndex i : indexes.values()) b += i.ramBytes();
+        return b;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        indexes.values().forEach(NamespaceIndex::close);
+    }
+
+    /** A stored question near the one asked, that passed the guards. */
+    private record Candidate(SemanticEntry entry, double similarity) {}
+
+    private List<Candidate> candidates(String namespace, String contextHash, String question) {
+        NamespaceIndex idx = indexes.get(namespace);
+        float[] v = embed(question);
+        if (idx == null) return List.of();
+        List<Candidate> out = new ArrayList<>();
+        java.util.function.Predicate<String> inContext = id -> {
+            SemanticEntry e = entries.policy().getIfPresentQuietly(id); // not a use: LRU order stays
+            return e != null && e.context.equals(contextHash);
+        };
+        for (NamespaceIndex.Hit h : idx.nearest(contextHash, v, CANDIDATES, inContext)) {
+            if (h.similarity() < grey) break;
+            SemanticEntry e = entries.getIfPresent(h.id());
+            if (e == null || !e.context.equals(contextHash) || !e.namespace.equals(namespace)) continue;
+            if (guards.check(e.question, question) != QuestionGuards.Verdict.PASS) {
+                guarded.increment();
+                continue;
+            }
+            out.add(new Candidate(e, h.similarity()));
+        }
+        return out;
+    }
+
+    /** Tries the candidates best first: served, verified, or passed over. */
+    private Future<Optional<SemanticMatch>> decide(List<Candidate> cs, String question, int i) {
+        if (i >= cs.size()) return Future.succeededFuture(Optional.empty());
+        Candidate c = cs.get(i);
+        OnlineThresholds.Decision d;
+        if (online != null) d = online.decide(c.similarity(), c.entry().wrongAt());
+        else if (c.similarity() >= threshold) d = OnlineThresholds.Decision.SERVE;
+        else d = verifier != null ? OnlineThresholds.Decision.VERIFY : OnlineThresholds.Decision.MISS;
+        return switch (d) {
+            case SERVE -> Future.succeededFuture(Optional.of(match(c, false)));
+            case MISS -> decide(cs, question, i + 1);
+            case VERIFY -> verify(c, question).compose(same -> same ? Future.succeededFuture(Optional.of(match(c, true)))
+                    : decide(cs, question, i + 1));
+        };
+    }
+
+    private SemanticMatch match(Candidate c, boolean verified) {
+        return new SemanticMatch(c.similarity(), c.entry().id, c.entry().answer, c.entry().question, !settings.shadow(), verified);
+    }
+
+    private Future<Boolean> verify(Candidate c, String question) {
+        String key = c.entry().question + '\u0000' + question;
+        Boolean known = verdicts.getIfPresent(key);
+        Future<Boolean> verdict;
+        if (known != null) {
+            verdict = Future.succeededFuture(known);
+        } else {
+            verifications.increment();
+            verdict = verifier.sameQuestion(c.entry().question, question).otherwise(e -> {
+                log.warn("semantic cache: verification failed ({}); treated as a miss", e.getMessage());
+                return null;
+            }).map(same -> {
+                if (same == null) return false;
+                verdicts.put(key, same);
+                if (online != null) online.record(c.similarity(), same);
+                return same;
+            });
+        }
+        return verdict.map(same -> {
+            if (!same) {
+                refutations.increment();
+                c.entry().wrongAt(c.similarity());
+            }
+            return same;
+        });
+    }
+
+    private float[] embed(String question) {
+        float[] v = embeddings.getIfPresent(question);
+        if (v == null) {
+            v = embedder.embed(question);
+            embeddings.put(question, v);
+        }
+        return v;
+    }
+
+    private void unindex(SemanticEntry e) {
+        NamespaceIndex idx = indexes.get(e.namespace);
+        if (idx != null) idx.delete(e.id);
+    }
+
+    /**
+     * Runs blocking work on the pool and completes on the caller's context. A busy pool is a miss ("skipped"), not a
+     * wait: the request goes on to the provider at once. Admission is a semaphore of one permit a thread, released
+     * before the result is handed back, so the executor's queue never holds more than the threads about to take it.
+     */
+    private <T> Future<T> offPool(Context ctx, Supplier<T> work) {
+        if (!permits.tryAcquire()) {
+            skipped.increment();
+            return Future.failedFuture(new Busy());
+        }
+        Promise<T> p = Promise.promise();
+        try {
+            pool.execute(() -> {
+                T r;
+                try {
+                    r = work.get();
+                } catch (RuntimeException e) {
+                    permits.release();
+                    log.warn("semantic cache: {}", e.toString());
+                    complete(ctx, () -> p.fail(e));
+                    return;
+                }
+                permits.release();
+                complete(ctx, () -> p.complete(r));
+            });
+        } catch (RejectedExecutionException closed) {
+            permits.release();
+            return Future.failedFuture(new Busy());
+        }
+        return p.future();
+    }
+
+    private static void complete(Context ctx, Runnable r) {
+        if (ctx != null) ctx.runOnContext(v -> r.run());
+        else r.run();
+    }
+
+    /** The pool was full: the lookup or store was skipped. */
+    public static final class Busy extends RuntimeException {
+        Busy() { super("semantic cache busy", null, false, false); }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.switchboard.cache.semantic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.cache.CachedAnswer;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine with a small deterministic embedder (bag of words hashed into 64 dimensions): the real index, guards,
+ * verification, shadow flag, bounds and removal. The ONNX models are exercised by SemanticCacheIT and the eval.
+ */
+class SemanticCacheTest {
+    /** Words hashed into buckets: texts with the same words embed alike, whatever their order. */
+    static final class Words implements Embedder {
+        final AtomicInteger calls = new AtomicInteger();
+        volatile CountDownLatch block;
+
+        @Override
+        public float[] embed(String text) {
+            calls.incrementAndGet();
+            CountDownLatch b = block;
+            if (b != null) {
+                try { b.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            }
+            float[] v = new float[64];
+            for (String w : text.toLowerCase().split("\\W+")) if (!w.isEmpty()) v[Math.floorMod(w.hashCode(), 64)] += 1;
+            return Embedder.normalize(v);
+        }
+
+        @Override public int dimensions() { return 64; }
+        @Override public String name() { return "words"; }
+        @Override public double defaultThreshold() { return 0.95; }
+        @Override public double defaultVerifiedThreshold() { return 0.99; }
+        @Override public double defaultGreyThreshold() { return 0.7; }
+    }
+
+    private static SemanticSettings settings(boolean shadow, int max) {
+        return new SemanticSettings("words", null, null, null, null, shadow, max, 3600, 1, List.of());
+    }
+
+    private static CachedAnswer answer(String id) {
+        return new CachedAnswer(id, "ns", System.currentTimeMillis(), System.currentTimeMillis() + 3_600_000, "openai/m", null);
+    }
+
+    private static <T> T await(Future<T> f) throws Exception { return f.toCompletionStage().toCompletableFuture().get(); }
+
+    @Test
+    void aSameMeaningQuestionInTheSameContextMatchesAndNothingElseDoes() throws Exception {
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), new Words(), null)) {
+            await(c.remember("ns", "ctx", "what is the capital of france", answer("e1")));
+            Optional<SemanticMatch> m = await(c.lookup("ns", "ctx", "the capital of france is what"));
+            assertThat(m).isPresent();
+            assertThat(m.get().entryId()).isEqualTo("e1");
+            assertThat(m.get().similarity()).isGreaterThan(0.99);
+            assertThat(m.get().serve()).isTrue();
+            assertThat(await(c.lookup("ns", "other-ctx", "what is the capital of france"))).as("another context").isEmpty();
+            assertThat(await(c.lookup("other-ns", "ctx", "what is the capital of france"))).as("another namespace").isEmpty();
+            assertThat(await(c.lookup("ns", "ctx", "how tall is mount everest"))).as("another question").isEmpty();
+        }
+    }
+
+    @Test
+    void theGuardsRefuseWhatTheEmbeddingCannotTellApart() throws Exception {
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), new Words(), null)) {
+            await(c.remember("ns", "ctx", "How do I convert benzene into toluene?", answer("e1")));
+            // the same words in another order embed identically here
+            assertThat(await(c.lookup("ns", "ctx", "How do I convert toluene into benzene?"))).isEmpty();
+            assertThat(c.stats().guarded()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void greyZoneMatchesAreVerifiedOnceAndTheVerdictIsKept() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        Verifier says = (a, b) -> { asked.incrementAndGet(); return Future.succeededFuture(b.contains("kindly")); };
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), new Words(), says)) {
+            await(c.remember("ns", "ctx", "what is the capital of france", answer("e1")));
+            Optional<SemanticMatch> m = await(c.lookup("ns", "ctx", "kindly what is the capital of france"));
+            assertThat(m).isPresent();
+            assertThat(m.get().verified()).isTrue();
+            assertThat(await(c.lookup("ns", "ctx", "kindly what is the capital of france"))).isPresent();
+            assertThat(asked).as("the verdict is cached").hasValue(1);
+            assertThat(await(c.lookup("ns", "ctx", "please what is the capital of france"))).as("verifier said no").isEmpty();
+            assertThat(c.stats().refuted()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shadowModeFindsTheMatchButDoesNotServeIt() throws Exception {
+        try (SemanticCache c = SemanticCache.create(settings(true, 100), new Words(), null)) {
+            await(c.remember("ns", "ctx", "what is the capital of france", answer("e1")));
+            assertThat(await(c.lookup("ns", "ctx", "what is the capital of france")).orElseThrow().serve()).isFalse();
+        }
+    }
+
+    @Test
+    void entriesAreBoundedAndForgotten() throws Exception {
+        try (SemanticCache c = SemanticCache.create(settings(false, 3), new Words(), null)) {
+            for (int i = 0; i < 10; i++) await(c.remember("ns", "ctx", "question number " + "x".repeat(i + 1), answer("e" + i)));
+            assertThat(c.stats().entries()).isLessThanOrEqualTo(3);
+        }
+        // (Caffeine's W-TinyLFU may turn a newcomer away from a full cache: removal is tested on one with room)
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), new Words(), null)) {
+            await(c.remember("ns", "ctx", "what is the capital of france", answer("keep")));
+            await(c.remember("other", "ctx", "what is the capital of italy", answer("other")));
+            assertThat(c.forget("keep")).isEqualTo(1);
+            assertThat(await(c.lookup("ns", "ctx", "what is the capital of france"))).isEmpty();
+            assertThat(c.forgetNamespace("other")).isEqualTo(1);
+            assertThat(await(c.lookup("other", "ctx", "what is the capital of italy"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aBusyPoolIsAMissAtOnceNotAQueue() throws Exception {
+        Words w = new Words();
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), w, null)) {
+            w.block = new CountDownLatch(1);
+            Future<Optional<SemanticMatch>> first = c.lookup("ns", "ctx", "one");
+            Thread.sleep(50);
+            Future<Optional<SemanticMatch>> second = c.lookup("ns", "ctx", "two");
+            assertThat(second.failed()).as("refused at once").isTrue();
+            assertThat(second.cause()).isInstanceOf(SemanticCache.Busy.class);
+            assertThat(c.stats().skippedBusy()).isEqualTo(1);
+            w.block.countDown();
+            assertThat(await(first)).isEmpty();
+        }
+    }
+}

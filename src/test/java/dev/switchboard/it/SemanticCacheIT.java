@@ -1,0 +1,255 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.Headers;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.LogCapture;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The semantic cache end to end, through a real socket with the official SDKs and the simulator as the provider: a
+ * paraphrase is answered from the cache with no provider call; anything outside the last user turn (system prompt,
+ * parameters, key) must match exactly; the safe defaults; a role swap is refused; shadow mode serves fresh and logs;
+ * the admin routes forget semantic entries; a semantic hit streams in both dialects.
+ */
+class SemanticCacheIT {
+    static TestGateway gw;
+    static TestGateway shadow;
+    static Admin admin;
+    static String key;
+
+    private static final String Q = "How can I make a good cup of coffee?";
+    private static final String PARAPHRASE = "How do I make a good cup of coffee?";
+
+    private static String config(String mode) {
+        return TestGateway.simModels("gpt=gpt-4o-mini") + """
+                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                router_settings: { num_retries: 0 }
+                litellm_settings:
+                  cache: true
+                  cache_params: { type: semantic, ttl: 600, mode: %s }
+                general_settings: { master_key: os.environ/MASTER_KEY }
+                """.formatted(mode);
+    }
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start(config("serve"));
+        shadow = TestGateway.start(config("shadow"));
+        admin = new Admin(gw);
+        key = admin.generate(new JsonObject().put("key_alias", "semantic-app")).getString("key");
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        shadow.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        gw.simulator.reset();
+        shadow.simulator.reset();
+        Admin.ok(admin.post("/cache/flushall", new JsonObject()));
+        Admin.ok(new Admin(shadow).post("/cache/flushall", new JsonObject()));
+    }
+
+    private static HttpResponse<String> chat(TestGateway g, String k, String body) {
+        return Http.post(g.v1() + "/chat/completions", k, body);
+    }
+
+    private static String ask(String text, String extra) {
+        return "{\"model\":\"gpt\"" + extra + ",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\""
+                + text + "\"}]}";
+    }
+
+    private static String cache(HttpResponse<String> r) { return r.headers().firstValue("x-switchboard-cache").orElseThrow(); }
+
+    /** Semantic entries are remembered off the event loop, just after the answer: wait until the cache holds them. */
+    private static void awaitEntries(TestGateway g, long n) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> new Admin(g).getOk("/cache/ping").getJsonObject("semantic").getLong("entries") >= n);
+    }
+
+    @Test
+    void aParaphraseIsAnsweredFromTheCacheWithNoProviderCall() {
+        OpenAIClient openai = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(key).maxRetries(0).build();
+        try {
+            ChatCompletionCreateParams first = ChatCompletionCreateParams.builder().model("gpt").addUserMessage(Q).build();
+            var fresh = openai.chat().completions().withRawResponse().create(first);
+            assertThat(fresh.headers().values("x-switchboard-cache")).containsExactly("miss");
+            String freshText = fresh.parse().choices().get(0).message().content().orElseThrow();
+            awaitEntries(gw, 1);
+            int calls = gw.simulator.received().size();
+
+            var hit = openai.chat().completions().withRawResponse()
+                    .create(ChatCompletionCreateParams.builder().model("gpt").addUserMessage(PARAPHRASE).build());
+            Headers h = hit.headers();
+            assertThat(gw.simulator.received().size()).as("no provider call for the paraphrase").isEqualTo(calls);
+            assertThat(h.values("x-switchboard-cache")).containsExactly("hit-semantic");
+            assertThat(Double.parseDouble(h.values("x-switchboard-cache-similarity").get(0))).isBetween(0.96, 1.0);
+            assertThat(h.values("x-switchboard-cache-entry").get(0)).hasSize(64);
+            assertThat(h.values("x-switchboard-cost")).containsExactly("0");
+            ChatCompletion c = hit.parse();
+            assertThat(c.choices().get(0).message().content()).hasValue(freshText);
+
+            // the ledger: cost 0, saved what the first answer cost
+            String hitId = h.values("x-switchboard-request-id").get(0);
+            JsonObject row = admin.getOk("/spend/logs?key=semantic-app").getJsonArray("data").stream().map(JsonObject.class::cast)
+                    .filter(o -> o.getString("request_id").equals(hitId)).findFirst().orElseThrow();
+            assertThat(row.getString("cache_status")).isEqualTo("hit-semantic");
+            assertThat(row.getDouble("spend")).isZero();
+            assertThat(row.getDouble("saved")).isPositive();
+        } finally {
+            openai.close();
+        }
+    }
+
+    @Test
+    void everythingButTheLastUserTurnMustMatchExactly() {
+        chat(gw, key, ask(Q, ""));
+        awaitEntries(gw, 1);
+        assertThat(cache(chat(gw, key, ask(PARAPHRASE, "")))).isEqualTo("hit-semantic");
+        // another system prompt, other parameters, another key: misses
+        String otherSystem = "{\"model\":\"gpt\",\"messages\":[{\"role\":\"system\",\"content\":\"Be verbose.\"},{\"role\":\"user\",\"content\":\""
+                + PARAPHRASE + "\"}]}";
+        assertThat(cache(chat(gw, key, otherSystem))).isEqualTo("miss");
+        assertThat(cache(chat(gw, key, ask(PARAPHRASE, ",\"max_tokens\":50")))).isEqualTo("miss");
+        assertThat(cache(chat(gw, key, ask(PARAPHRASE, ",\"seed\":3")))).isEqualTo("miss");
+        String other = admin.generate(new JsonObject().put("key_alias", "other-semantic-app")).getString("key");
+        assertThat(cache(chat(gw, other, ask(PARAPHRASE, "")))).isEqualTo("miss");
+        // earlier turns are context too
+        String earlier = "{\"model\":\"gpt\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi\"},"
+                + "{\"role\":\"assistant\",\"content\":\"Hello\"},{\"role\":\"user\",\"content\":\"" + PARAPHRASE + "\"}]}";
+        assertThat(cache(chat(gw, key, earlier))).isEqualTo("miss");
+    }
+
+    @Test
+    void theGuardsRefuseARoleSwapTheEmbeddingCannotSee() {
+        chat(gw, key, ask("How do I convert benzene into toluene?", ""));
+        awaitEntries(gw, 1);
+        // cosine 0.99 with BGE, and yet the opposite question
+        assertThat(cache(chat(gw, key, ask("How do I convert toluene into benzene?", "")))).isEqualTo("miss");
+        assertThat(admin.getOk("/cache/ping").getJsonObject("semantic").getLong("guarded")).isPositive();
+    }
+
+    @Test
+    void aTemperatureAboveZeroIsNotServedSemanticallyUnlessTheRequestOptsIn() {
+        chat(gw, key, ask(Q, ",\"temperature\":0.8"));
+        assertThat(cache(chat(gw, key, ask(PARAPHRASE, ",\"temperature\":0.8")))).as("not stored, not served").isEqualTo("miss");
+        // the exact cache still answers a repeat: the same request, the same parameters
+        assertThat(cache(chat(gw, key, ask(Q, ",\"temperature\":0.8")))).isEqualTo("hit-exact");
+        // a request that opts in is stored and served by meaning
+        chat(gw, key, ask(Q, ",\"temperature\":0.7,\"cache\":{\"semantic\":true}"));
+        awaitEntries(gw, 1);
+        assertThat(cache(chat(gw, key, ask(PARAPHRASE, ",\"temperature\":0.7,\"cache\":{\"semantic\":true}")))).isEqualTo("hit-semantic");
+        assertThat(gw.simulator.last().body().containsKey("cache")).as("the control never reaches the provider").isFalse();
+        // and cache.semantic: false keeps a request out
+        assertThat(cache(chat(gw, key, ask(PARAPHRASE, ",\"temperature\":0.7,\"cache\":{\"semantic\":false}")))).isEqualTo("miss");
+    }
+
+    @Test
+    void deleteRemovesSemanticEntries() {
+        HttpResponse<String> first = chat(gw, key, ask(Q, ""));
+        awaitEntries(gw, 1);
+        String entry = chat(gw, key, ask(PARAPHRASE, "")).headers().firstValue("x-switchboard-cache-entry").orElseThrow();
+        assertThat(first.statusCode()).isEqualTo(200);
+        HttpResponse<String> del = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/cache/entries/" + entry))
+                .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+        assertThat(new JsonObject(del.body()).getInteger("deleted")).isEqualTo(1);
+        assertThat(admin.getOk("/cache/ping").getJsonObject("semantic").getLong("entries")).isZero();
+        assertThat(cache(chat(gw, key, ask("How should I make a good cup of coffee?", "")))).isEqualTo("miss");
+        // a namespace: the key's
+        awaitEntries(gw, 1);
+        String keyId = admin.info("semantic-app").getString("key_id");
+        Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/cache/namespaces/" + keyId))
+                .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+        assertThat(admin.getOk("/cache/ping").getJsonObject("semantic").getLong("entries")).isZero();
+        assertThat(cache(chat(gw, key, ask(PARAPHRASE, "")))).isEqualTo("miss");
+    }
+
+    @Test
+    void aSemanticHitIsReplayedAsAStreamInBothDialects() {
+        OpenAIClient openai = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(key).maxRetries(0).build();
+        try {
+            String fresh = streamed(openai, Q);
+            awaitEntries(gw, 1);
+            int calls = gw.simulator.received().size();
+            String replayed = streamed(openai, PARAPHRASE);
+            assertThat(gw.simulator.received().size()).as("the paraphrase was a hit").isEqualTo(calls);
+            assertThat(replayed).isEqualTo(fresh);
+        } finally {
+            openai.close();
+        }
+        AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(key).maxRetries(0).build();
+        try {
+            MessageCreateParams first = MessageCreateParams.builder().model("claude").maxTokens(64).addUserMessage("Which was the first novel?").build();
+            String text = anthropic.messages().create(first).content().get(0).text().orElseThrow().text();
+            awaitEntries(gw, 2);
+            int calls = gw.simulator.received().size();
+            MessageCreateParams para = MessageCreateParams.builder().model("claude").maxTokens(64).addUserMessage("What was the first novel?").build();
+            StringBuilder replayed = new StringBuilder();
+            List<String> types = new ArrayList<>();
+            try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(para)) {
+                s.stream().forEach(e -> {
+                    if (e.isMessageStop()) types.add("message_stop");
+                    e.contentBlockDelta().flatMap(d -> d.delta().text()).ifPresent(t -> replayed.append(t.text()));
+                });
+            }
+            assertThat(gw.simulator.received().size()).as("the Anthropic paraphrase was a hit").isEqualTo(calls);
+            assertThat(replayed.toString()).isEqualTo(text);
+            assertThat(types).containsExactly("message_stop");
+        } finally {
+            anthropic.close();
+        }
+    }
+
+    private static String streamed(OpenAIClient c, String question) {
+        ChatCompletionCreateParams p = ChatCompletionCreateParams.builder().model("gpt").addUserMessage(question)
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+        StringBuilder text = new StringBuilder();
+        try (com.openai.core.http.StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(p)) {
+            s.stream().forEach(ch -> ch.choices().forEach(x -> x.delta().content().ifPresent(text::append)));
+        }
+        return text.toString();
+    }
+
+    @Test
+    void shadowModeServesTheFreshAnswerAndLogsTheWouldBeHit() {
+        try (LogCapture log = LogCapture.of("switchboard.cache.shadow")) {
+            chat(shadow, TestGateway.MASTER_KEY, ask(Q, ""));
+            awaitEntries(shadow, 1);
+            HttpResponse<String> second = chat(shadow, TestGateway.MASTER_KEY, ask(PARAPHRASE, ""));
+            assertThat(cache(second)).isEqualTo("miss");
+            assertThat(shadow.simulator.received()).as("served fresh: two provider calls").hasSize(2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !log.lines().isEmpty());
+            assertThat(log.lines().get(0)).startsWith("INFO shadow hit-semantic").contains("similarity=0.9")
+                    .contains("asked=\"" + PARAPHRASE + "\"").contains("cached_question=\"" + Q + "\"")
+                    .contains("cached_answer=").contains("fresh_answer=");
+        }
+    }
+}
