@@ -170,20 +170,22 @@ async function showRequest(id) {
   fill('table-attempts', d.rows.map((a) => el('tr', { 'data-attempt': a.attempt },
     el('td', {}, a.attempt === 0 ? 'served' : '#' + a.attempt + ' failed'), el('td', {}, a.deployment), el('td', {}, a.status),
     el('td', {}, a.error_type), el('td', {}, a.latency_ms), el('td', {}, a.ttft_ms), el('td', {}, a.route), el('td', {}, usd(a.spend)))));
-  // The full trace (spans, prompt/completion per the log policy) is the request log's /logs/{id}, where this build has it.
+  // The trace view: the request log's row (prompt and completion as the key's log policy keeps them, trace id, TTFT).
   const trace = $('#trace');
-  trace.textContent = 'Loading the trace…';
-  try {
-    const r = await fetch('/logs/' + encodeURIComponent(id), { credentials: 'same-origin' });
-    if (r.ok) {
-      trace.replaceChildren(el('pre', {}, JSON.stringify(await r.json(), null, 2)));
-    } else {
-      trace.replaceChildren(el('p', { class: 'muted', 'data-trace': 'unavailable' }, 'No trace view: GET /logs/' + id + ' answered HTTP '
-        + r.status + ' (this build has no request log, or it needs the master key). The attempts above come from the spend ledger.'));
-    }
-  } catch (e) {
-    trace.textContent = 'No trace view: ' + e.message;
+  const log = d.log;
+  if (!log) {
+    trace.replaceChildren(el('p', { class: 'muted', 'data-trace': 'unavailable' }, 'No request-log row for this request: the log is '
+      + 'off for its key, past its retention, or not written yet (it is written in batches). The attempts above come from the ledger.'));
+    return;
   }
+  const facts = [['trace id', log.trace_id], ['session', log.session_id], ['route', log.route], ['tier', log.tier],
+    ['cache', log.cache_status], ['status', log.status], ['latency', log.latency_ms == null ? '' : log.latency_ms + ' ms'],
+    ['time to first token', log.ttft_ms == null ? '' : log.ttft_ms + ' ms'], ['log policy', log.log_policy]];
+  trace.replaceChildren(
+    el('table', { class: 'facts', 'data-trace': log.trace_id || '' }, ...facts.filter(([, v]) => v !== null && v !== undefined && v !== '')
+      .map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, String(v))))),
+    el('h4', {}, 'Prompt'), el('pre', { 'data-trace-prompt': '' }, log.prompt || '(not kept by the log policy)'),
+    el('h4', {}, 'Completion'), el('pre', { 'data-trace-completion': '' }, log.completion || '(not kept by the log policy)'));
 }
 
 // ---------------------------------------------------------------- keys

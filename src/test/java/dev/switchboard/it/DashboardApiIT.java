@@ -258,7 +258,26 @@ class DashboardApiIT {
         assertThat(rows.getJsonObject(0).getString("deployment")).isEqualTo("openai/backup-model");
         assertThat(rows.getJsonObject(1).getString("deployment")).isEqualTo("openai/primary-model");
         assertThat(rows.getJsonObject(1).getInteger("status")).isEqualTo(502);
+        // The trace view: the request log's row, once its batched writer has written it
+        JsonObject log = null;
+        for (int i = 0; i < 50 && log == null; i++) {
+            log = new JsonObject(get("/ui/api/requests/" + fallbackId, cookie).body()).getJsonObject("log");
+            if (log == null) sleep(100);
+        }
+        assertThat(log).as("the request log's row of " + fallbackId).isNotNull();
+        assertThat(log.getString("request_id")).isEqualTo(fallbackId);
+        assertThat(log.getString("route")).startsWith("fallback");
+        assertThat(log.getString("deployment")).isEqualTo("openai/backup-model");
+        assertThat(log.getString("prompt")).isNotBlank();
         assertThat(get("/ui/api/requests/nope", cookie).statusCode()).isEqualTo(404);
         assertThat(get("/ui/api/requests?page_size=100000", cookie).statusCode()).isEqualTo(400);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

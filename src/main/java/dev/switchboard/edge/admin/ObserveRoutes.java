@@ -137,8 +137,8 @@ public final class ObserveRoutes {
                 q.getParam("cache_status"), q.getParam("route"), q.getParam("tag"), range.fromMillis(), range.toMillis());
     }
 
-    /** One row as the log routes (and {@code /spend/logs?include_log=true}) show it. */
-    static ObjectNode json(RequestLogEntry e) {
+    /** One row as the log routes (and {@code /spend/logs?include_log=true} and the dashboard's request view) show it. */
+    public static ObjectNode json(RequestLogEntry e) {
         ObjectNode o = SpendJson.JSON.createObjectNode();
         o.put("request_id", e.requestId());
         o.put("startTime", Instant.ofEpochMilli(e.startedAt()).toString());

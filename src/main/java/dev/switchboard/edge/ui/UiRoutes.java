@@ -128,6 +128,11 @@ public final class UiRoutes {
                 out.put("request_id", id);
                 var attempts = out.putArray("rows");
                 rows.forEach(r -> attempts.add(SpendJson.row(r)));
+                // The request log's row (prompt and completion as the key's policy keeps them, trace id, TTFT): the
+                // trace view of one request. Null when the log is off, or its batched writer has not written it yet.
+                var log = edge.gateway().requestLog(id);
+                if (log == null) out.putNull("log");
+                else out.set("log", dev.switchboard.edge.admin.ObserveRoutes.json(log));
                 return out;
             }, false);
         });
