@@ -22,33 +22,14 @@ BENCH_NAME=cache BENCH_CLASS=ExactCacheBench
 source "$here/jmh-common.sh"
 
 # ------------------------------------------------------------------ table
-rows=""
 declare -A what=(
   [lookupHit]="(f) exact lookup, hit: plan (fingerprint) + Caffeine get"
   [lookupMiss]="(g) exact lookup, miss"
   [fingerprint]="(h) the plan alone (controls + SHA-256 of the normalized request)"
   [store]="(i) a miss's answer stored (plan + weigh + put, evictions included)"
 )
-for b in lookupHit lookupMiss fingerprint store; do
-  mean=$(val "$b"); [ -n "$mean" ] || continue
-  p50=$(val "$b:p0.50"); p99=$(val "$b:p0.99"); p999=$(val "$b:p0.999")
-  perSec=$(thousands "$(awk -v m="$mean" 'BEGIN { print 1e6 / m }')")
-  thr=""; [ "$MODES" = sample ] || thr=" $(thousands "$(awk -v t="$(val "$b" thrpt)" 'BEGIN { print t * 1e6 }')") |"
-  rows+="| ${what[$b]} | $(fmt "$p50") µs | $(fmt "$p99") µs | $(fmt "$p999") µs | $(fmt "$mean") µs | $perSec |$thr
-"
-done
-check=$(val "lookupHit:p0.50")
-if [ -n "$check" ]; then
-  if awk -v v="$check" -v t=$T_P50_US 'BEGIN { exit !(v <= t) }'; then verdict="PASS"; else verdict="FAIL"; fi
-  verdict_line="$verdict: the exact lookup (f) p50 is $(fmt "$check") µs (target ≤ $T_P50_US µs)"
-else
-  verdict="—"; verdict_line="(f) was not run (BENCH_JMH_FILTER): no verdict"
-fi
-thr_head="" thr_sep=""
-[ "$MODES" = sample ] || { thr_head=" calls/s (Throughput mode) |"; thr_sep="---:|"; }
-note=""
-[ "$other" -gt 20 ] && note="
-- ⚠ other processes used ${other}% of a core during the run: the numbers are disturbed; rerun on a quiet machine."
+jmh_rows lookupHit lookupMiss fingerprint store
+jmh_verdict lookupHit "the exact lookup (f)" "(f)"
 report=$(cat <<EOF
 ## Exact response cache (JMH) — $(date -u '+%Y-%m-%d %H:%M UTC')
 

@@ -33,7 +33,6 @@ BENCH_NAME=governance BENCH_CLASS=GovernanceBench
 source "$here/jmh-common.sh"
 
 # ------------------------------------------------------------------ table
-rows=""
 declare -A what=(
   [authenticate]="(a) authenticate a virtual key (SHA-256 + lookup)"
   [admitSettleVirtualKey]="(b) admit + settle, virtual key (budget, rpm/tpm, allowlist)"
@@ -41,27 +40,8 @@ declare -A what=(
   [admitSettleExactCount]="(d) admit + settle, budget near its end (JTokkit count)"
   [governanceCheck]="(e) whole check: (a) + (b)"
 )
-for b in authenticate admitSettleVirtualKey admitSettleMasterKey admitSettleExactCount governanceCheck; do
-  mean=$(val "$b"); [ -n "$mean" ] || continue
-  p50=$(val "$b:p0.50"); p99=$(val "$b:p0.99"); p999=$(val "$b:p0.999")
-  perSec=$(thousands "$(awk -v m="$mean" 'BEGIN { print 1e6 / m }')")
-  thr=""; [ "$MODES" = sample ] || thr=" $(thousands "$(awk -v t="$(val "$b" thrpt)" 'BEGIN { print t * 1e6 }')") |"
-  rows+="| ${what[$b]} | $(fmt "$p50") µs | $(fmt "$p99") µs | $(fmt "$p999") µs | $(fmt "$mean") µs | $perSec |$thr
-"
-done
-check=$(val "governanceCheck:p0.50")
-if [ -n "$check" ]; then
-  if awk -v v="$check" -v t=$T_P50_US 'BEGIN { exit !(v <= t) }'; then verdict="PASS"; else verdict="FAIL"; fi
-  verdict_line="$verdict: the governance check (e) p50 is $(fmt "$check") µs (target ≤ $T_P50_US µs)"
-else
-  verdict="—"; verdict_line="(e) was not run (BENCH_JMH_FILTER): no verdict"
-fi
-thr_head="" thr_sep=""
-[ "$MODES" = sample ] || { thr_head=" calls/s (Throughput mode) |"; thr_sep="---:|"; }
-reserved=$(grep -m1 '^reserved per call' "$raw" || true)
-note=""
-[ "$other" -gt 20 ] && note="
-- ⚠ other processes used ${other}% of a core during the run: the numbers are disturbed; rerun on a quiet machine."
+jmh_rows authenticate admitSettleVirtualKey admitSettleMasterKey admitSettleExactCount governanceCheck
+jmh_verdict governanceCheck "the governance check (e)" "(e)"
 report=$(cat <<EOF
 ## Governance check (JMH) — $(date -u '+%Y-%m-%d %H:%M UTC')
 

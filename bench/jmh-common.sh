@@ -67,3 +67,32 @@ thousands() { awk -v v="$1" 'BEGIN { s = sprintf("%.0f", v); o = ""; while (leng
 fmt() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf (v < 10 ? "%.2f" : "%.1f"), v }' || echo "—"; }
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "?")
 dirty=$(git -C "$root" status --porcelain -- src pom.xml 2>/dev/null | head -1)
+
+# jmh_rows NAME...: the Markdown rows of these benchmarks (labels from the caller's associative array `what`) in $rows.
+jmh_rows() {
+  local b mean p50 p99 p999 perSec thr
+  rows=""
+  for b in "$@"; do
+    mean=$(val "$b"); [ -n "$mean" ] || continue
+    p50=$(val "$b:p0.50"); p99=$(val "$b:p0.99"); p999=$(val "$b:p0.999")
+    perSec=$(thousands "$(awk -v m="$mean" 'BEGIN { print 1e6 / m }')")
+    thr=""; [ "$MODES" = sample ] || thr=" $(thousands "$(awk -v t="$(val "$b" thrpt)" 'BEGIN { print t * 1e6 }')") |"
+    rows+="| ${what[$b]} | $(fmt "$p50") µs | $(fmt "$p99") µs | $(fmt "$p999") µs | $(fmt "$mean") µs | $perSec |$thr
+"
+  done
+}
+# jmh_verdict NAME "WHAT" "(x)": $verdict and $verdict_line for NAME's p50 against $T_P50_US.
+jmh_verdict() {
+  local check; check=$(val "$1:p0.50")
+  if [ -n "$check" ]; then
+    if awk -v v="$check" -v t="$T_P50_US" 'BEGIN { exit !(v <= t) }'; then verdict="PASS"; else verdict="FAIL"; fi
+    verdict_line="$verdict: $2 p50 is $(fmt "$check") µs (target ≤ $T_P50_US µs)"
+  else
+    verdict="—"; verdict_line="$3 was not run (BENCH_JMH_FILTER): no verdict"
+  fi
+}
+thr_head="" thr_sep=""
+[ "$MODES" = sample ] || { thr_head=" calls/s (Throughput mode) |"; thr_sep="---:|"; }
+note=""
+if [ "$other" -gt 20 ]; then note="
+- ⚠ other processes used ${other}% of a core during the run: the numbers are disturbed; rerun on a quiet machine."; fi
