@@ -122,6 +122,9 @@ public final class Gateway {
         }
         // One registry for the whole gateway, the router's counters included; GET /metrics serves it as Prometheus text.
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        io.micrometer.core.instrument.Gauge.builder("switchboard.upstream.requests.queued", http, UpstreamHttp::waitingForConnection)
+                .description("Upstream requests waiting for a pooled connection (the pool holds " + UPSTREAM_POOL + " per host)")
+                .register(meters);
         RouterSettings settings = RouterSettings.from(config);
         Database db;
         try {

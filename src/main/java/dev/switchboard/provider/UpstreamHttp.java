@@ -55,6 +55,8 @@ public final class UpstreamHttp {
     private final KeyScrubber scrubber;
     private final dev.switchboard.model.BufferBudget buffers;
     /** Connections that have carried a request: a failure on one of these may be a stale keep-alive connection. */
+    /** Requests waiting for a pooled connection (the pool is at its per-host limit): what the metric shows as queued. */
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost) {
@@ -171,7 +173,9 @@ public final class UpstreamHttp {
 
     private Future<HttpClientResponse> attempt(Endpoint endpoint, RequestOptions ro, Buffer body, CallOptions call,
                                                boolean mayResend) {
-        return client.request(ro).compose(req -> {
+        waiting.incrementAndGet();
+        // client.request completes when the pool hands a connection over: until then the request waits in its queue
+        return client.request(ro).onComplete(ar -> waiting.decrementAndGet()).compose(req -> {
             boolean reused = !used.add(req.connection());
             // the body again for a re-send: what went out may have been consumed by the connection that failed
             Buffer again = mayResend && reused && body != null ? body.copy() : null;
@@ -244,4 +248,7 @@ public final class UpstreamHttp {
     }
 
     public Future<Void> close() { return client.close(); }
+
+    /** Requests waiting now for a connection from the pool (all upstream hosts together). */
+    public int waitingForConnection() { return waiting.get(); }
 }

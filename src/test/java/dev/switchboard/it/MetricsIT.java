@@ -113,6 +113,8 @@ class MetricsIT {
         assertThat(value(metrics, "switchboard_deployment_cooldown", "deployment", "openai/backup-model")).isZero();
         assertThat(sampleCount(metrics, "switchboard_upstream_requests_in_flight", "deployment", "openai/backup-model")).isEqualTo(1);
         assertThat(value(metrics, "switchboard_upstream_requests_in_flight")).isZero(); // nothing in flight between requests
+        assertThat(metrics).contains("# TYPE switchboard_upstream_requests_queued gauge");
+        assertThat(value(metrics, "switchboard_upstream_requests_queued")).isZero(); // far below the pool's 512 a host
     }
 
     @Test
