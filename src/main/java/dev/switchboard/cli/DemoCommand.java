@@ -34,9 +34,18 @@ final class DemoCommand implements Callable<Integer> {
         ProviderSimulator sim = ProviderSimulator.start(vertx, "127.0.0.1", 0, false)
                 .toCompletionStage().toCompletableFuture().get();
         String simBase = sim.baseUrl();
+        // A random key: the gateway masks any 8-character run of a provider key in what comes back, so a key made of
+        // words ("sk-demo-simulator-key") masked the word "simulator" in the simulator's own answers.
+        String simKey = "sk-demo-" + java.util.HexFormat.of().formatHex(randomBytes());
         System.err.println("demo: OpenAI simulator on " + simBase);
         return Launch.serve(null, config, name -> SIMULATOR_ENV.equals(name) ? simBase
-                : "SIMULATOR_KEY".equals(name) ? "sk-demo-simulator-key" : System.getenv(name),
+                : "SIMULATOR_KEY".equals(name) ? simKey : System.getenv(name),
                 "127.0.0.1", port, loops, vertx);
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[12];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
     }
 }
