@@ -51,6 +51,21 @@ public final class StreamRecorder implements ChunkSink {
 
     @Override
     public void chunk(ChatChunk c) {
+        record(c);
+        next.chunk(c);
+    }
+
+    @Override
+    public boolean takesRelayed(String dialect) { return next.takesRelayed(dialect); }
+
+    /** A relayed event is decoded for the record (a miss to be stored needs all of it) and passed on as sent. */
+    @Override
+    public void relayed(dev.switchboard.model.RelayedEvent e) {
+        record(e.chunk());
+        next.relayed(e);
+    }
+
+    private void record(ChatChunk c) {
         if (id == null) {
             id = c.id();
             created = c.created();
@@ -79,7 +94,6 @@ public final class StreamRecorder implements ChunkSink {
             }
             if (ch.finishReason() != null) p.finish = ch.finishReason();
         }
-        next.chunk(c);
     }
 
     @Override public void flush() { next.flush(); }

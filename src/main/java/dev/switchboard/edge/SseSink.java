@@ -32,6 +32,17 @@ public final class SseSink implements ChunkSink {
     }
 
     @Override
+    public boolean takesRelayed(String dialect) { return encoder.relays(dialect); }
+
+    /** The upstream's event bytes, copied once, straight into this read's batch (the encoder frames them). */
+    @Override
+    public void relayed(dev.switchboard.model.RelayedEvent e) {
+        if (ended || resp.closed()) return;
+        if (pending == null) pending = Buffer.buffer(Math.max(1024, 2 * (e.length() + 8)));
+        encoder.appendRelayed(pending, e);
+    }
+
+    @Override
     public void flush() {
         if (pending == null || resp.closed()) return;
         Buffer out = pending;

@@ -12,6 +12,17 @@ public interface StreamEncoder {
     /** The SSE bytes for one chunk, or null to send nothing for it. */
     Buffer chunk(ChatChunk chunk);
 
+    /**
+     * Whether events an upstream sent in {@code dialect} ({@link dev.switchboard.model.RelayedEvent}) go to this client
+     * as they are, written by the sink as data-only SSE events; no by default (they are decoded and encoded here).
+     */
+    default boolean relays(String dialect) { return false; }
+
+    /** Appends a relayed event (one {@link #relays} took) to {@code out}: as a data-only SSE event, by default. */
+    default void appendRelayed(Buffer out, dev.switchboard.model.RelayedEvent e) {
+        out.appendBytes(SseFrames.DATA).appendBytes(e.data(), e.offset(), e.length()).appendBytes(SseFrames.EVENT_END);
+    }
+
     /** The bytes that close a complete stream (OpenAI's [DONE]; Anthropic's closing events), or null. */
     Buffer end();
 

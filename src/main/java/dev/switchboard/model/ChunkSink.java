@@ -8,6 +8,16 @@ public interface ChunkSink {
     void chunk(ChatChunk chunk);
 
     /**
+     * Whether this sink takes events relayed as the upstream sent them in {@code dialect} (see {@link RelayedEvent}).
+     * A producer asks once, at start. Decorators answer what the sink they pass to answers; a sink that does not
+     * know relayed events says no, and gets canonical chunks.
+     */
+    default boolean takesRelayed(String dialect) { return false; }
+
+    /** An event relayed as sent; only called when {@link #takesRelayed} said yes. Decorators pass it on. */
+    default void relayed(RelayedEvent event) { chunk(event.chunk()); }
+
+    /**
      * Sends what the chunks so far produced. Producers call it after each batch they received (one upstream
      * read often holds many events), so the client gets one write and one syscall per batch, not per event.
      * Decorators must pass it on.

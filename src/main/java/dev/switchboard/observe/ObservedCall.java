@@ -186,6 +186,25 @@ public final class ObservedCall {
         }
     }
 
+    /**
+     * A relayed event: its facts are read without decoding it, unless the log keeps the completion, which needs the
+     * text (then it is decoded, as {@link #chunk} reads it).
+     */
+    public void relayed(dev.switchboard.model.RelayedEvent e) {
+        if (completion != null) {
+            chunk(e.chunk());
+            return;
+        }
+        chunks++;
+        if (responseId == null) responseId = e.id();
+        if (responseModel == null && e.model() != null) responseModel = e.model();
+        if (e.finishReason() != null) finishReason = e.finishReason();
+        if (e.outputChars() > 0 && firstTokenNanos == null) {
+            firstTokenNanos = System.nanoTime();
+            if (stream != null) stream.addEvent("first_token");
+        }
+    }
+
     /** The stream ended: cleanly ({@code error} null), broken, or left by its client (status 499). */
     public void streamEnded(int status, GatewayException error) {
         if (completion != null) completionText = completion.toString();

@@ -41,6 +41,14 @@ final class MeteredStream implements ChatStream {
                 sink.chunk(watch(c));
             }
 
+            @Override public boolean takesRelayed(String dialect) { return sink.takesRelayed(dialect); }
+
+            @Override
+            public void relayed(dev.switchboard.model.RelayedEvent e) {
+                output(e.outputChars()); // a relayed event is never the usage event: that one is priced as a chunk
+                sink.relayed(e);
+            }
+
             @Override public void flush() { sink.flush(); }
 
             @Override
@@ -67,15 +75,22 @@ final class MeteredStream implements ChatStream {
         answer.body().cancel();
     }
 
+    /** Output streamed so far (the estimate when no usage comes) and the time to its first character. */
+    private void output(long chars) {
+        if (chars <= 0) return;
+        outputChars += chars;
+        if (ttftMs == null) ttftMs = (System.nanoTime() - call.ctx.startedNanos()) / 1_000_000;
+    }
+
     private ChatChunk watch(ChatChunk c) {
         for (ChunkChoice ch : c.choices()) {
             var d = ch.delta();
             if (d == null) continue;
-            long before = outputChars;
-            if (d.content() != null) outputChars += d.content().length();
-            if (d.reasoning() != null) outputChars += d.reasoning().length();
-            for (ToolCallDelta t : d.toolCalls()) outputChars += (t.argumentsFragment() == null ? 0 : t.argumentsFragment().length());
-            if (ttftMs == null && outputChars > before) ttftMs = (System.nanoTime() - call.ctx.startedNanos()) / 1_000_000;
+            long chars = 0;
+            if (d.content() != null) chars += d.content().length();
+            if (d.reasoning() != null) chars += d.reasoning().length();
+            for (ToolCallDelta t : d.toolCalls()) chars += (t.argumentsFragment() == null ? 0 : t.argumentsFragment().length());
+            output(chars);
         }
         if (c.usage() == null || settled.get()) return c;
         usage = c.usage();

@@ -113,6 +113,14 @@ final class ObserveStage implements Stage {
                     sink.chunk(c);
                 }
 
+                @Override public boolean takesRelayed(String dialect) { return sink.takesRelayed(dialect); }
+
+                @Override
+                public void relayed(dev.switchboard.model.RelayedEvent e) {
+                    call.relayed(e);
+                    sink.relayed(e);
+                }
+
                 @Override public void flush() { sink.flush(); }
 
                 @Override

@@ -19,6 +19,15 @@ public final class SseParser {
     }
 
     /**
+     * Receives each complete event as a range of bytes: {@code data[offset, offset + length)}. The range is the
+     * listener's to read and change (mask) during the call and not after: an event of one {@code data:} line that
+     * arrived within one read is handed over in place, in the read's own bytes, without a copy.
+     */
+    public interface RangeListener {
+        void onEvent(String event, byte[] data, int offset, int length);
+    }
+
+    /**
      * Thrown by {@link #feed} when one line or one event grows past the limit: an upstream sending megabytes
      * without a line end would otherwise be buffered without bound while the client waits for nothing.
      */
@@ -34,18 +43,32 @@ public final class SseParser {
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
 
-    private final Listener listener;
+    private final RangeListener listener;
     private final int maxEvent;
     /** The unfinished line carried over between reads; appended to in place (amortised growth), never recopied whole per read. */
     private byte[] pending = new byte[0];
     private int pendingLength;
     private String event;
     private ByteArrayOutputStream data;
+    /** The current read's bytes: a data line in them can be handed over in place. */
+    private byte[] current;
+    /** An event's only data line so far, in place in {@link #current}: copied only if a second line or the read's end comes first. */
+    private byte[] single;
+    private int singleFrom;
+    private int singleTo;
 
     public SseParser(Listener listener) { this(listener, DEFAULT_MAX_EVENT); }
 
     /** @param maxEvent the longest line, and the most data one event may carry, in bytes */
     public SseParser(Listener listener, int maxEvent) {
+        this((RangeListener) (event, d, off, len) ->
+                listener.onEvent(event, off == 0 && len == d.length ? d : Arrays.copyOfRange(d, off, off + len)), maxEvent);
+    }
+
+    public SseParser(RangeListener listener) { this(listener, DEFAULT_MAX_EVENT); }
+
+    /** @param maxEvent the longest line, and the most data one event may carry, in bytes */
+    public SseParser(RangeListener listener, int maxEvent) {
         this.listener = listener;
         this.maxEvent = maxEvent;
     }
@@ -53,6 +76,7 @@ public final class SseParser {
     /** @throws TooLarge when a line or an event passes the limit; the stream cannot go on after that */
     public void feed(Buffer chunk) {
         byte[] in = chunk.getBytes();
+        current = in;
         int start = 0;
         for (int i = 0; i < in.length; i++) {
             if (in[i] != '\n') continue;
@@ -68,6 +92,8 @@ public final class SseParser {
             start = i + 1;
         }
         if (start < in.length) append(in, start, in.length);
+        if (single != null) spill(); // the event goes on in a later read, whose bytes are another array
+        current = null;
         if (pending.length > 64 * 1024 && pendingLength == 0) pending = new byte[0]; // a one-off long line's room is not kept
     }
 
@@ -81,9 +107,11 @@ public final class SseParser {
 
     private void line(byte[] b, int start, int end) {
         if (start == end) {
-            if (data != null) listener.onEvent(event, data.toByteArray());
+            if (single != null) listener.onEvent(event, single, singleFrom, singleTo - singleFrom);
+            else if (data != null) listener.onEvent(event, data.toByteArray(), 0, data.size());
             event = null;
             data = null;
+            single = null;
             return;
         }
         if (b[start] == ':') return;
@@ -92,6 +120,14 @@ public final class SseParser {
         int valueStart = colon == end ? end : colon + 1;
         if (valueStart < end && b[valueStart] == ' ') valueStart++;
         if (is(b, start, colon, DATA)) {
+            if (end - valueStart > maxEvent) throw new TooLarge("event", maxEvent);
+            if (data == null && single == null && b == current) {
+                single = b; // most events: one data line, within one read; kept in place
+                singleFrom = valueStart;
+                singleTo = end;
+                return;
+            }
+            if (single != null) spill();
             if (data == null) data = new ByteArrayOutputStream(end - valueStart + 16);
             else data.write('\n');
             if (data.size() + (end - valueStart) > maxEvent) throw new TooLarge("event", maxEvent);
@@ -100,6 +136,13 @@ public final class SseParser {
             event = new String(b, valueStart, end - valueStart, StandardCharsets.UTF_8);
         }
         // id and retry are not needed for relaying
+    }
+
+    /** The in-place data line becomes the start of a copied one (a second data line, or the read ended mid-event). */
+    private void spill() {
+        data = new ByteArrayOutputStream(singleTo - singleFrom + 16);
+        data.write(single, singleFrom, singleTo - singleFrom);
+        single = null;
     }
 
     private static boolean is(byte[] b, int from, int to, byte[] word) {

@@ -19,6 +19,7 @@ public abstract class SseRelay implements ChatStream {
     private final KeyScrubber scrubber;
     private ChunkSink sink;
     private boolean finished;
+    private boolean relaying;
 
     /** @param scrubber every event's data is scanned for key runs before the subclass reads it */
     protected SseRelay(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber) {
@@ -35,16 +36,37 @@ public abstract class SseRelay implements ChatStream {
     /** One SSE event from the upstream; implementations call {@link #emit}, {@link #finish} or {@link #fail}. */
     protected abstract void onEvent(String event, byte[] data);
 
+    /**
+     * One SSE event as a range of bytes, valid during this call only (see {@link SseParser.RangeListener}). A stream
+     * that reads events in place (and may relay them, see {@link #relay}) overrides this; the default copies the range
+     * out for {@link #onEvent(String, byte[])}.
+     */
+    protected void onEvent(String event, byte[] data, int offset, int length) {
+        onEvent(event, offset == 0 && length == data.length ? data : java.util.Arrays.copyOfRange(data, offset, offset + length));
+    }
+
+    /**
+     * The dialect this stream can relay its events in unchanged ({@link dev.switchboard.model.RelayedEvent}), or null
+     * when it always decodes them.
+     */
+    protected String relayDialect() { return null; }
+
+    /** Whether the sink takes this stream's events as relayed bytes: decided once, at start. */
+    protected final boolean relaying() { return relaying; }
+
     /** Whether an upstream body that simply ends (no end marker) is a complete answer, e.g. a finish reason was seen. */
     protected abstract boolean completeAtEndOfBody();
 
     @Override
     public final void start(ChunkSink sink) {
         this.sink = sink;
-        SseParser parser = new SseParser((event, data) -> {
+        String dialect = relayDialect();
+        relaying = dialect != null && sink.takesRelayed(dialect);
+        SseParser parser = new SseParser((String event, byte[] data, int offset, int length) -> {
             if (finished) return;
-            scrubber.scrubInPlace(data); // the parser's own copy: masked before anything decodes, relays or logs it
-            onEvent(event, data);
+            // the read's own copy of the bytes: masked before anything decodes, relays or logs them
+            scrubber.scrubInPlace(data, offset, offset + length);
+            onEvent(event, data, offset, length);
         });
         upstream.handler(buf -> {
             if (finished) return; // bytes already in flight after a fail or cancel
@@ -70,6 +92,16 @@ public abstract class SseRelay implements ChatStream {
     protected final void emit(ChatChunk chunk) {
         if (finished) return;
         sink.chunk(chunk);
+        if (sink.writeQueueFull()) {
+            upstream.pause();
+            sink.drainHandler(upstream::resume);
+        }
+    }
+
+    /** Hands one event on as the upstream sent it; only while {@link #relaying()}. */
+    protected final void relay(dev.switchboard.model.RelayedEvent event) {
+        if (finished) return;
+        sink.relayed(event);
         if (sink.writeQueueFull()) {
             upstream.pause();
             sink.drainHandler(upstream::resume);

@@ -35,6 +35,12 @@ final class TrackedStream implements ChatStream {
             }
 
             @Override
+            public boolean takesRelayed(String dialect) { return sink.takesRelayed(dialect); }
+
+            @Override
+            public void relayed(dev.switchboard.model.RelayedEvent e) { sink.relayed(e); } // never a usage event
+
+            @Override
             public void flush() { sink.flush(); }
 
             @Override

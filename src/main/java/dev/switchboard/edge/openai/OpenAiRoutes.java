@@ -89,6 +89,19 @@ public final class OpenAiRoutes {
         ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
         stream.start(new SseSink(resp, new StreamEncoder() {
             @Override public Buffer chunk(ChatChunk c) { return encoder.chunkEvent(c, includeUsage); }
+            // an OpenAI-style upstream's chunks in OpenAI's exact shape go as sent; never the usage chunk (see OpenAiStream)
+            @Override public boolean relays(String dialect) { return dev.switchboard.model.RelayedEvent.OPENAI_CHAT.equals(dialect); }
+            @Override public void appendRelayed(Buffer out, dev.switchboard.model.RelayedEvent e) {
+                if (includeUsage || e.usageNullFrom() < 0) {
+                    StreamEncoder.super.appendRelayed(out, e);
+                    return;
+                }
+                // OpenAI writes "usage":null only for clients that asked for usage; the gateway always asks upstream
+                out.appendBytes(dev.switchboard.edge.SseFrames.DATA)
+                        .appendBytes(e.data(), e.offset(), e.usageNullFrom() - e.offset())
+                        .appendBytes(e.data(), e.usageNullTo(), e.offset() + e.length() - e.usageNullTo())
+                        .appendBytes(dev.switchboard.edge.SseFrames.EVENT_END);
+            }
             @Override public Buffer end() { return OpenAiResponseEncoder.DONE; }
             @Override public Buffer error(GatewayException e) { return encoder.errorEvent(e); }
         }));

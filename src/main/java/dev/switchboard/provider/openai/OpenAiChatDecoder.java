@@ -56,7 +56,12 @@ final class OpenAiChatDecoder {
 
     /** @throws ErrorEvent when the event is an error object */
     ChatChunk chunk(byte[] json) throws IOException {
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+        return chunk(json, 0, json.length);
+    }
+
+    /** {@link #chunk(byte[])} of the bytes {@code json[offset, offset + length)}. */
+    ChatChunk chunk(byte[] json, int offset, int length) throws IOException {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
             Top top = top(p, true);
             if (!top.sawChoices && top.usage == null) throw new AnswerShape.Wrong("a chunk with neither `choices` nor `usage`");
             List<ChunkChoice> choices = new ArrayList<>(top.choices.size());

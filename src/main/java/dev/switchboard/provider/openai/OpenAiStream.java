@@ -2,17 +2,26 @@ package dev.switchboard.provider.openai;
 
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.Delta;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.RelayedEvent;
 import dev.switchboard.provider.AnswerShape;
 import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.SseRelay;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.http.HttpClientResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * OpenAI's stream: {@code data: <chunk>} events ended by {@code data: [DONE]}; an {@code {"error":…}} event
  * fails the stream. Lax servers that end the body after a finish_reason without [DONE] count as complete.
+ *
+ * <p>To an OpenAI-dialect client (the sink takes {@link RelayedEvent#OPENAI_CHAT}) a chunk already in OpenAI's exact
+ * shape is relayed as the upstream sent it, read only by {@link OpenAiChunkScan}; the usage chunk, tool-call pieces,
+ * errors and anything another server shapes its own way are decoded and encoded again, as for every other client.
  */
 final class OpenAiStream extends SseRelay {
     private final OpenAiChatDecoder decoder;
@@ -21,6 +30,10 @@ final class OpenAiStream extends SseRelay {
     private final ToolCallDeltaNormalizer toolCalls = new ToolCallDeltaNormalizer();
     private boolean sawFinishReason;
     private final KeyScrubber.Run contentRun = textRun();
+    private final boolean scrubsText;
+    private OpenAiChunkScan scan;
+    /** The id and served model went out with an earlier relayed event: later ones need not read them. */
+    private boolean identified;
 
     OpenAiStream(HttpClientResponse upstream, OpenAiChatDecoder decoder, UpstreamHttp.Endpoint endpoint,
                  KeyScrubber scrubber, String deploymentId, String secret) {
@@ -28,17 +41,78 @@ final class OpenAiStream extends SseRelay {
         this.decoder = decoder;
         this.deploymentId = deploymentId;
         this.secret = secret;
+        this.scrubsText = !scrubber.isEmpty();
     }
 
     @Override
+    protected String relayDialect() { return RelayedEvent.OPENAI_CHAT; }
+
+    @Override
     protected void onEvent(String event, byte[] data) {
-        if (isDone(data)) {
+        onEvent(event, data, 0, data.length);
+    }
+
+    @Override
+    protected void onEvent(String event, byte[] data, int offset, int length) {
+        if (isDone(data, offset, length)) {
             finish();
             return;
         }
+        if (relaying()) {
+            if (scan == null) scan = new OpenAiChunkScan();
+            scan.read(data, offset, length, !identified, scrubsText);
+            if (scan.relayable) {
+                List<String> masked = maskedContents(scan.contents);
+                if (masked == null) {
+                    relayAsSent(data, offset, length);
+                    return;
+                }
+                // a key run that began in an earlier event reached this one: decoded, with the texts already masked
+                // (the run scanner has moved on; scanning them again would not see the same run)
+                int[] next = {0};
+                decodeAndEmit(data, offset, length, t -> masked.get(next[0]++));
+                return;
+            }
+        }
+        decodeAndEmit(data, offset, length, contentRun::next);
+    }
+
+    private void relayAsSent(byte[] data, int offset, int length) {
+        OpenAiChunkScan s = scan;
+        if (s.finishReason != null) sawFinishReason = true;
+        ChatChunk[] decoded = new ChatChunk[1];
+        RelayedEvent e = new RelayedEvent(RelayedEvent.OPENAI_CHAT, data, offset, length, s.id, s.model, s.finishReason,
+                s.outputChars, s.usageNullFrom, s.usageNullTo, () -> {
+                    if (decoded[0] == null) {
+                        try {
+                            decoded[0] = decoder.chunk(data, offset, length);
+                        } catch (java.io.IOException ex) {
+                            throw new java.io.UncheckedIOException(ex); // the scan read it whole: cannot happen
+                        }
+                    }
+                    return decoded[0];
+                });
+        identified = true;
+        relay(e);
+    }
+
+    /** The texts with key runs that continue across events masked, or null when none changed (the common case). */
+    private List<String> maskedContents(List<String> contents) {
+        if (!scrubsText) return null;
+        List<String> out = null;
+        for (int i = 0; i < contents.size(); i++) {
+            String t = contents.get(i);
+            String m = contentRun.next(t);
+            if (m != t && out == null) out = new ArrayList<>(contents.subList(0, i));
+            if (out != null) out.add(m);
+        }
+        return out;
+    }
+
+    private void decodeAndEmit(byte[] data, int offset, int length, UnaryOperator<String> mask) {
         ChatChunk chunk;
         try {
-            chunk = decoder.chunk(data);
+            chunk = decoder.chunk(data, offset, length);
         } catch (OpenAiChatDecoder.ErrorEvent e) {
             fail(OpenAiErrorDecoder.midStream(e.error, deploymentId, secret));
             return;
@@ -50,28 +124,32 @@ final class OpenAiStream extends SseRelay {
             return;
         }
         for (ChunkChoice c : chunk.choices()) if (c.finishReason() != null) sawFinishReason = true;
-        emit(toolCalls.normalize(scrubText(chunk)));
+        emit(toolCalls.normalize(scrubText(chunk, mask)));
     }
 
     /** The chunk with key runs that continue across content deltas masked (the same chunk when there are none). */
-    private ChatChunk scrubText(ChatChunk c) {
-        java.util.List<ChunkChoice> out = null;
+    private static ChatChunk scrubText(ChatChunk c, UnaryOperator<String> mask) {
+        List<ChunkChoice> out = null;
         for (int k = 0; k < c.choices().size(); k++) {
             ChunkChoice ch = c.choices().get(k);
-            dev.switchboard.model.Delta d = ch.delta();
+            Delta d = ch.delta();
             if (d.content() == null) continue;
-            String masked = contentRun.next(d.content());
+            String masked = mask.apply(d.content());
             if (masked == d.content()) continue;
-            if (out == null) out = new java.util.ArrayList<>(c.choices());
-            out.set(k, new ChunkChoice(ch.index(), new dev.switchboard.model.Delta(d.role(), masked, d.reasoning(), d.refusal(),
+            if (out == null) out = new ArrayList<>(c.choices());
+            out.set(k, new ChunkChoice(ch.index(), new Delta(d.role(), masked, d.reasoning(), d.refusal(),
                     d.toolCalls(), d.extra()), ch.finishReason(), ch.logprobs()));
         }
         return out == null ? c : new ChatChunk(c.id(), c.created(), c.model(), out, c.usage(), c.systemFingerprint(),
                 c.serviceTier(), c.raw());
     }
 
-    private static boolean isDone(byte[] data) {
-        return data.length >= 6 && data.length <= 8 && new String(data, java.nio.charset.StandardCharsets.US_ASCII).trim().equals("[DONE]");
+    private static boolean isDone(byte[] d, int off, int len) {
+        int from = off, to = off + len;
+        while (from < to && d[from] <= ' ') from++;
+        while (to > from && d[to - 1] <= ' ') to--;
+        return to - from == 6 && d[from] == '[' && d[from + 1] == 'D' && d[from + 2] == 'O' && d[from + 3] == 'N'
+                && d[from + 4] == 'E' && d[from + 5] == ']';
     }
 
     @Override
