@@ -132,7 +132,7 @@ public final class AnthropicResponseEncoder {
         return n;
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectWriter WRITER = AnthropicRequestDecoder.MAPPER.writer()
+    static final com.fasterxml.jackson.databind.ObjectWriter WRITER = AnthropicRequestDecoder.MAPPER.writer()
             .with(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
     static Buffer json(JsonNode n) {

@@ -138,7 +138,11 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     private static Buffer event(String name, JsonNode data) {
         Buffer b = Buffer.buffer(64 + 256);
         b.appendString("event: ").appendString(name).appendString("\ndata: ");
-        b.appendBuffer(AnthropicResponseEncoder.json(data));
+        try (var g = AnthropicResponseEncoder.WRITER.createGenerator(new dev.switchboard.edge.BufferOutput(b))) {
+            g.writeTree(data); // straight into the event's buffer, no byte array in between
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
         b.appendString("\n\n", StandardCharsets.UTF_8.name());
         return b;
     }

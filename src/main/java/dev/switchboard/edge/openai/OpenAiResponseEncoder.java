@@ -109,7 +109,9 @@ public final class OpenAiResponseEncoder {
     public Buffer chunkEvent(ChatChunk c, boolean includeUsage) {
         boolean usage = includeUsage && c.usage() != null;
         if (c.choices().isEmpty() && !usage) return null;
-        byte[] body = json(g -> {
+        // straight into the buffer that is written: no byte array in between
+        Buffer out = Buffer.buffer(384).appendBytes(DATA);
+        try (JsonGenerator g = OpenAiRequestDecoder.MAPPER.getFactory().createGenerator(new dev.switchboard.edge.BufferOutput(out))) {
             g.writeStartObject();
             g.writeStringField("id", c.id() == null ? "chatcmpl-switchboard" : c.id());
             g.writeStringField("object", "chat.completion.chunk");
@@ -132,8 +134,10 @@ public final class OpenAiResponseEncoder {
             if (usage) usage(g, c.usage());
             else if (includeUsage) g.writeNullField("usage"); // OpenAI's every chunk before the usage chunk
             g.writeEndObject();
-        });
-        return Buffer.buffer(body.length + 8).appendBytes(DATA).appendBytes(body).appendBytes(EVENT_END);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.appendBytes(EVENT_END);
     }
 
     private static void delta(JsonGenerator g, Delta d) throws IOException {
