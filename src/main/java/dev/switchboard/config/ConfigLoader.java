@@ -38,7 +38,9 @@ public final class ConfigLoader {
             "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points", "cache",
             "region_name", "custom_llm_provider");
     private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb",
-            "allowed_hosts", "cors_allowed_origins", "max_buffered_mb", "otel", "request_log");
+            "allowed_hosts", "cors_allowed_origins", "max_buffered_mb", "otel", "request_log",
+            "upstream_max_connections_per_host", "upstream_http2", "upstream_http2_connections_per_host",
+            "upstream_http2_streams_per_connection", "upstream_ca_file");
     /**
      * router_settings keys: LiteLLM's, plus Switchboard's {@code prompt_cache_affinity}, {@code retry_backoff},
      * {@code stream_timeout} and {@code auto_router}. The routing ones are checked by {@link RoutingKeys}; the
@@ -267,7 +269,38 @@ public final class ConfigLoader {
                 db == null || db.isBlank() ? null : db, dbPath, max,
                 hostList(w, g.get("allowed_hosts"), "general_settings.allowed_hosts"),
                 originList(w, g.get("cors_allowed_origins"), "general_settings.cors_allowed_origins"), buffered,
-                ObservabilityKeys.otel(w, g.get("otel")), ObservabilityKeys.requestLog(w, g.get("request_log")));
+                ObservabilityKeys.otel(w, g.get("otel")), ObservabilityKeys.requestLog(w, g.get("request_log")),
+                upstream(w, g));
+    }
+
+    /** {@code upstream_*}: the connection pool per upstream host, HTTP/2, extra CAs. */
+    private static UpstreamSettings upstream(YamlWalker w, Map<String, Node> g) {
+        int h1 = positive(w, g.get("upstream_max_connections_per_host"), "general_settings.upstream_max_connections_per_host",
+                UpstreamSettings.DEFAULT_MAX_CONNECTIONS_PER_HOST);
+        Boolean h2 = w.bool(g.get("upstream_http2"), "general_settings.upstream_http2");
+        int h2Connections = positive(w, g.get("upstream_http2_connections_per_host"),
+                "general_settings.upstream_http2_connections_per_host", UpstreamSettings.DEFAULT_HTTP2_CONNECTIONS_PER_HOST);
+        int h2Streams = positive(w, g.get("upstream_http2_streams_per_connection"),
+                "general_settings.upstream_http2_streams_per_connection", UpstreamSettings.DEFAULT_HTTP2_STREAMS_PER_CONNECTION);
+        String ca = w.string(g.get("upstream_ca_file"), "general_settings.upstream_ca_file");
+        if (ca != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(ca))) {
+            w.error(g.get("upstream_ca_file"), "general_settings.upstream_ca_file", "cannot read '" + ca
+                    + "'. Fix: give the path of a PEM file of CA certificates, or remove the key.");
+            ca = null;
+        }
+        return new UpstreamSettings(h1, h2 == null || h2, h2Connections, h2Streams, ca);
+    }
+
+    /** A whole number of at least 1, or the default when absent (an error naming the fix otherwise). */
+    private static int positive(YamlWalker w, Node node, String path, int dflt) {
+        Double n = w.number(node, path);
+        if (n == null) return dflt;
+        if (n < 1 || n != Math.rint(n) || n > 1_000_000) {
+            w.error(node, path, "must be a whole number from 1 to 1000000, found " + n + ". Fix: e.g. " + dflt + ", or leave it out for "
+                    + dflt + ".");
+            return dflt;
+        }
+        return n.intValue();
     }
 
     /** {@code allowed_hosts}: host names (a port, if given, is ignored: any port is accepted), lower case. */

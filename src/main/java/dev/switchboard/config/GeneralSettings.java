@@ -16,11 +16,12 @@ package dev.switchboard.config;
  *                           answers); 0 means derived from the heap ({@code max_buffered_mb})
  * @param otel               {@code general_settings.otel} as plain values (validated; env refs resolved), empty when absent
  * @param requestLog         {@code general_settings.request_log} as plain values (validated), empty when absent
+ * @param upstream           how upstreams are connected to ({@code upstream_*}: connections per host, HTTP/2, CAs)
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
                               long maxBufferedBytes, java.util.Map<String, Object> otel,
-                              java.util.Map<String, Object> requestLog) {
+                              java.util.Map<String, Object> requestLog, UpstreamSettings upstream) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
 
@@ -31,17 +32,18 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         otel = otel == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(otel));
         requestLog = requestLog == null ? java.util.Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requestLog));
+        if (upstream == null) upstream = UpstreamSettings.DEFAULTS;
     }
 
     /** Without the observability settings (tracing off, the request log's defaults). */
     public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                            java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins, long maxBufferedBytes) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, null, null);
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, null, null, null);
     }
 
     /** Without the browser and memory settings (their defaults: loopback hosts only, no CORS, a heap-derived bound). */
     public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes) {
-        this(masterKey, databaseUrl, databasePath, maxRequestBytes, java.util.List.of(), java.util.List.of(), 0, null, null);
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, java.util.List.of(), java.util.List.of(), 0, null, null, null);
     }
 
     /**
@@ -57,6 +59,6 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes, otel, requestLog);
+                maxBufferedBytes, otel, requestLog, upstream);
     }
 }

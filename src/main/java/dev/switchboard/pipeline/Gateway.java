@@ -55,8 +55,6 @@ import java.util.function.Function;
  * still holds.
  */
 public final class Gateway {
-    /** Upstream connections per host: Vert.x's default of 5 would queue requests under any real load. */
-    private static final int UPSTREAM_POOL = 512;
     /** How often the ledger writes its queue: the most a kill -9 can lose (README). */
     public static final long LEDGER_FLUSH_MILLIS = 1_000;
 
@@ -103,7 +101,8 @@ public final class Gateway {
                                  dev.switchboard.observe.Tracing tracing) {
         ProviderRegistry registry = ProviderRegistry.standard();
         // One bound on buffered bytes for the whole process: upstream answers here, request bodies at the edge.
-        UpstreamHttp http = new UpstreamHttp(vertx, UPSTREAM_POOL,
+        // The pool per upstream host is general_settings.upstream_* (Vert.x's default of 5 would queue under any real load)
+        UpstreamHttp http = new UpstreamHttp(vertx, config.general().upstream(),
                 new dev.switchboard.model.BufferBudget(config.general().bufferedBytesBound()),
                 providerKeyScrubber(config, registry, env));
         ProviderContext ctx = new ProviderContext(vertx, http, env);
@@ -123,7 +122,9 @@ public final class Gateway {
         // One registry for the whole gateway, the router's counters included; GET /metrics serves it as Prometheus text.
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         io.micrometer.core.instrument.Gauge.builder("switchboard.upstream.requests.queued", http, UpstreamHttp::waitingForConnection)
-                .description("Upstream requests waiting for a pooled connection (the pool holds " + UPSTREAM_POOL + " per host)")
+                .description("Upstream requests waiting for a pooled connection (per host: general_settings."
+                        + "upstream_max_connections_per_host HTTP/1.1 connections, or upstream_http2_connections_per_host x"
+                        + " upstream_http2_streams_per_connection HTTP/2 streams)")
                 .register(meters);
         RouterSettings settings = RouterSettings.from(config);
         Database db;

@@ -51,7 +51,16 @@ public final class UpstreamHttp {
     public static final Duration KEEP_ALIVE = Duration.ofSeconds(4);
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
+    /** Plain-HTTP upstreams (local servers, simulators): HTTP/1.1, one request per connection. */
     private final HttpClientAgent client;
+    /** HTTPS upstreams: HTTP/2 offered by ALPN (many streams on a few connections), HTTP/1.1 where the server declines. */
+    private final HttpClientAgent tlsClient;
+    private final dev.switchboard.config.UpstreamSettings settings;
+    /** When the last "waiting for a connection" line was logged: one a minute at most, so a queue cannot flood the log. */
+    private final java.util.concurrent.atomic.AtomicLong lastQueueLog = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
+    /** A request that waited this long for a pooled connection waited in the queue (a connect, TLS included, is faster). */
+    private static final long QUEUED_NANOS = 1_000_000_000L;
+    private static final long QUEUE_LOG_EVERY_NANOS = 60_000_000_000L;
     private final KeyScrubber scrubber;
     private final dev.switchboard.model.BufferBudget buffers;
     /** Connections that have carried a request: a failure on one of these may be a stale keep-alive connection. */
@@ -68,30 +77,57 @@ public final class UpstreamHttp {
         this(vertx, maxConnectionsPerHost, buffers, KeyScrubber.NONE);
     }
 
+    public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost, dev.switchboard.model.BufferBudget buffers,
+                        KeyScrubber scrubber) {
+        this(vertx, new dev.switchboard.config.UpstreamSettings(maxConnectionsPerHost, true,
+                dev.switchboard.config.UpstreamSettings.DEFAULT_HTTP2_CONNECTIONS_PER_HOST,
+                dev.switchboard.config.UpstreamSettings.DEFAULT_HTTP2_STREAMS_PER_CONNECTION, null), buffers, scrubber);
+    }
+
     /**
      * @param buffers the gateway-wide bound that whole upstream answers are read within
      * @param scrubber masks every configured provider key in whatever the upstreams send back
      */
-    public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost, dev.switchboard.model.BufferBudget buffers,
+    public UpstreamHttp(Vertx vertx, dev.switchboard.config.UpstreamSettings settings, dev.switchboard.model.BufferBudget buffers,
                         KeyScrubber scrubber) {
         this.buffers = buffers;
         this.scrubber = scrubber;
-        HttpClientOptions options = new HttpClientOptions()
+        this.settings = settings;
+        client = build(vertx, options(), new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerHost()).setMaxWaitQueueSize(-1));
+        HttpClientOptions tls = options().setSsl(true).setTrustOptions(UpstreamTrust.withExtraCas(settings.caFile()));
+        if (settings.http2()) {
+            // ALPN offers h2 and http/1.1: OpenAI, Anthropic and Google answer h2, a server that does not gets HTTP/1.1
+            tls.setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setUseAlpn(true)
+                    .setHttp2MultiplexingLimit(settings.http2StreamsPerConnection())
+                    .setHttp2KeepAliveTimeout((int) KEEP_ALIVE.toSeconds());
+        }
+        tlsClient = build(vertx, tls, new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerHost())
+                .setHttp2MaxSize(settings.http2ConnectionsPerHost()).setMaxWaitQueueSize(-1));
+    }
+
+    private static HttpClientOptions options() {
+        return new HttpClientOptions()
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setConnectTimeout(CONNECT_TIMEOUT_MS)
                 .setKeepAliveTimeout((int) KEEP_ALIVE.toSeconds())
                 .setMaxInitialLineLength(16 * 1024)
                 .setVerifyHost(true);
-        client = vertx.httpClientBuilder()
+    }
+
+    private HttpClientAgent build(Vertx vertx, HttpClientOptions options, PoolOptions pool) {
+        return vertx.httpClientBuilder()
                 .with(options)
-                .with(new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(-1))
+                .with(pool)
                 // An idle pooled connection the upstream resets has no request to report to: without this handler
                 // Vert.x logs it at ERROR. A request on the connection learns of it through its own handlers.
                 .withConnectHandler(conn -> conn.exceptionHandler(t -> log.debug("upstream connection to {}: {}",
                         conn.remoteAddress(), describe(t))))
                 .build();
     }
+
+    /** The pool settings in effect (the per-host limits the queue log line names). */
+    public dev.switchboard.config.UpstreamSettings settings() { return settings; }
 
     /** The gateway-wide bound on buffered bytes, which providers read whole answers within. */
     public dev.switchboard.model.BufferBudget buffers() { return buffers; }
@@ -174,8 +210,12 @@ public final class UpstreamHttp {
     private Future<HttpClientResponse> attempt(Endpoint endpoint, RequestOptions ro, Buffer body, CallOptions call,
                                                boolean mayResend) {
         waiting.incrementAndGet();
+        long asked = System.nanoTime();
         // client.request completes when the pool hands a connection over: until then the request waits in its queue
-        return client.request(ro).onComplete(ar -> waiting.decrementAndGet()).compose(req -> {
+        return (endpoint.ssl() ? tlsClient : client).request(ro).onComplete(ar -> {
+            int stillWaiting = waiting.decrementAndGet();
+            if (System.nanoTime() - asked > QUEUED_NANOS) queued(endpoint, stillWaiting);
+        }).compose(req -> {
             boolean reused = !used.add(req.connection());
             // the body again for a re-send: what went out may have been consumed by the connection that failed
             Buffer again = mayResend && reused && body != null ? body.copy() : null;
@@ -206,6 +246,19 @@ public final class UpstreamHttp {
                 return Future.failedFuture(t);
             });
         });
+    }
+
+    /** A request waited in the pool's queue: said once a minute at most, with the setting that raises the limit. */
+    private void queued(Endpoint endpoint, int stillWaiting) {
+        long now = System.nanoTime();
+        long last = lastQueueLog.get();
+        if (now - last < QUEUE_LOG_EVERY_NANOS || !lastQueueLog.compareAndSet(last, now)) return;
+        log.warn("an upstream request waited over 1 s for a connection to {} ({} waiting now, see the metric"
+                + " switchboard_upstream_requests_queued): the per-host limit is reached, or connecting is slow (the limits:"
+                + " HTTP/1.1 general_settings.upstream_max_connections_per_host = {}; HTTP/2 upstream_http2_connections_per_host"
+                + " = {} x upstream_http2_streams_per_connection = {}, or fewer streams if the server allows fewer)",
+                endpoint.display(), stillWaiting, settings.maxConnectionsPerHost(), settings.http2ConnectionsPerHost(),
+                settings.http2StreamsPerConnection());
     }
 
     private static void reset(HttpClientRequest req) {
@@ -247,7 +300,7 @@ public final class UpstreamHttp {
                 + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()));
     }
 
-    public Future<Void> close() { return client.close(); }
+    public Future<Void> close() { return Future.join(client.close(), tlsClient.close()).mapEmpty(); }
 
     /** Requests waiting now for a connection from the pool (all upstream hosts together). */
     public int waitingForConnection() { return waiting.get(); }

@@ -37,6 +37,9 @@ public final class ProviderSimulator {
     private final AtomicInteger completedStreams = new AtomicInteger();
     private final AtomicInteger arrivals = new AtomicInteger();
     private final AtomicInteger abandoned = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final java.util.Set<io.vertx.core.http.HttpVersion> versions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private boolean tls;
     private volatile String requiredKey;
     private final AnthropicSim anthropic;
     private final GeminiSim gemini;
@@ -58,15 +61,42 @@ public final class ProviderSimulator {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true));
         server.requestHandler(req -> self[0].handle(req));
         self[0] = new ProviderSimulator(vertx, server, record);
+        server.connectionHandler(c -> self[0].connections.incrementAndGet());
         return server.listen(port, host).map(s -> self[0]);
     }
+
+    /**
+     * Over HTTPS with HTTP/2 offered by ALPN (and HTTP/1.1 for clients that want it), as OpenAI's, Anthropic's and
+     * Google's APIs answer. Its URLs name {@code localhost}, the name certificates made for a local server carry.
+     *
+     * @param keyCert the server's certificate and key (a test's self-signed one)
+     */
+    public static Future<ProviderSimulator> startTls(Vertx vertx, String host, int port, boolean record,
+                                                     io.vertx.core.net.KeyCertOptions keyCert) {
+        ProviderSimulator[] self = new ProviderSimulator[1];
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setSsl(true).setUseAlpn(true)
+                .setKeyCertOptions(keyCert)
+                // 100 concurrent streams per connection, as Google's API announces (Cloudflare-fronted APIs: 256)
+                .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(100)));
+        server.requestHandler(req -> self[0].handle(req));
+        self[0] = new ProviderSimulator(vertx, server, record);
+        self[0].tls = true;
+        server.connectionHandler(c -> self[0].connections.incrementAndGet());
+        return server.listen(port, host).map(s -> self[0]);
+    }
+
+    /** Connections clients opened to the simulator so far: how many streams shared one shows in HTTP/2 tests. */
+    public int connections() { return connections.get(); }
+
+    /** The HTTP versions requests arrived in. */
+    public java.util.Set<io.vertx.core.http.HttpVersion> versions() { return versions; }
 
     public int port() { return server.actualPort(); }
 
     public String baseUrl() { return rootUrl() + "/v1"; }
 
     /** Without a path: Anthropic's and Gemini's clients add their own ({@code /v1/messages}, {@code /v1beta/…}). */
-    public String rootUrl() { return "http://127.0.0.1:" + port(); }
+    public String rootUrl() { return (tls ? "https://localhost:" : "http://127.0.0.1:") + port(); }
 
     public List<Received> received() { return received; }
 
@@ -113,6 +143,7 @@ public final class ProviderSimulator {
 
     private void handle(HttpServerRequest req) {
         arrivals.incrementAndGet();
+        versions.add(req.version());
         HttpServerResponse resp = req.response();
         boolean[] begun = new boolean[1];
         resp.closeHandler(v -> { // replaced by a stream's own once it begins

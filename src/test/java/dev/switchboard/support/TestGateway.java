@@ -50,7 +50,30 @@ public final class TestGateway implements AutoCloseable {
     private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
                                      dev.switchboard.observe.Tracing tracing) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-        ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
+        return start(vertx, await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true)), configTemplate, timeouts, tracing);
+    }
+
+    /**
+     * In front of a simulator that answers over HTTPS with HTTP/2 offered by ALPN, with {@code keyCert} as its
+     * certificate; {@code ${SIM}} and {@code ${SIM_ROOT}} are its https://localhost URLs.
+     *
+     * @param record keep every request (off for tests that send thousands)
+     */
+    public static TestGateway startTls(String configTemplate, io.vertx.core.net.KeyCertOptions keyCert, boolean record) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        return start(vertx, await(ProviderSimulator.startTls(vertx, "127.0.0.1", 0, record, keyCert)), configTemplate,
+                EdgeServer.ClientTimeouts.DEFAULT, null);
+    }
+
+    /** In front of a plain-HTTP simulator that keeps no record of requests (tests that send thousands). */
+    public static TestGateway startUnrecorded(String configTemplate) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        return start(vertx, await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false)), configTemplate,
+                EdgeServer.ClientTimeouts.DEFAULT, null);
+    }
+
+    private static TestGateway start(Vertx vertx, ProviderSimulator sim, String configTemplate, EdgeServer.ClientTimeouts timeouts,
+                                     dev.switchboard.observe.Tracing tracing) {
         String yaml = configTemplate.replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
         GatewayConfig config = new ConfigLoader(name -> switch (name) {
             case "PROVIDER_KEY" -> PROVIDER_KEY;
