@@ -20,10 +20,18 @@ final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--event-loops", defaultValue = "1", description = "Event loops (default ${DEFAULT-VALUE}).")
     int eventLoops;
 
+    @Option(names = "--slow-model", description = "A model whose streams send one event every --chunk-delay-ms (long streams,"
+            + " for bench/streams.sh); other models answer at once.")
+    String slowModel;
+
+    @Option(names = "--chunk-delay-ms", defaultValue = "250", description = "The slow model's wait between events (default ${DEFAULT-VALUE}).")
+    long chunkDelayMs;
+
     @Override
     public Integer call() throws Exception {
         Vertx vertx = VertxRuntime.create(eventLoops);
         ProviderSimulator sim = ProviderSimulator.start(vertx, host, port, false).toCompletionStage().toCompletableFuture().get();
+        if (slowModel != null) sim.behaveAlways(slowModel, dev.switchboard.simulator.SimBehaviour.longSlowStream(chunkDelayMs, 1));
         System.err.println("simulator: OpenAI wire format on " + Launch.httpUrl(host, sim.port()) + "/v1");
         new CountDownLatch(1).await();
         return 0;
