@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 public final class SseFrames {
     private SseFrames() {}
 
+    public static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
     public static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     public static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 }

@@ -20,6 +20,7 @@ public interface StreamEncoder {
 
     /** Appends a relayed event (one {@link #relays} took) to {@code out}: as a data-only SSE event, by default. */
     default void appendRelayed(Buffer out, dev.switchboard.model.RelayedEvent e) {
+        if (e.event() != null) out.appendBytes(SseFrames.EVENT).appendString(e.event()).appendByte((byte) '\n');
         out.appendBytes(SseFrames.DATA).appendBytes(e.data(), e.offset(), e.length()).appendBytes(SseFrames.EVENT_END);
     }
 

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  *
  * <p>The bytes are valid only during the call that hands the event over: they are written (copied) or dropped there.
  *
- * @param dialect      which dialect the bytes are in ({@link #OPENAI_CHAT})
+ * @param dialect      which dialect the bytes are in ({@link #OPENAI_CHAT}, {@link RawJson#ANTHROPIC})
+ * @param event        the SSE event name to write ({@code event:} line), or null for a data-only event
  * @param data         the event's data field; bytes {@code [offset, offset + length)}
  * @param id           the answer's id, on the stream's first relayed event only (else null)
  * @param model        the model that served, on the stream's first relayed event only (else null)
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  *                      asked for it, so the encoder of a client that did not leaves these bytes out
  * @param usageNullTo   where that member ends (exclusive), or -1
  */
-public record RelayedEvent(String dialect, byte[] data, int offset, int length, String id, String model,
+public record RelayedEvent(String dialect, String event, byte[] data, int offset, int length, String id, String model,
                            String finishReason, int outputChars, int usageNullFrom, int usageNullTo,
                            Supplier<ChatChunk> canonical) {
     /** OpenAI's chat-completion chunks ({@code data: {...}} events). */

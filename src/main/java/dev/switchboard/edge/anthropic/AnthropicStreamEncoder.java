@@ -45,6 +45,16 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         return copy;
     }
 
+    /** An Anthropic upstream's text deltas come as sent (the events around them as raw trees, see {@link #chunk}). */
+    @Override
+    public boolean relays(String dialect) { return RawJson.ANTHROPIC.equals(dialect); }
+
+    @Override
+    public void appendRelayed(Buffer out, dev.switchboard.model.RelayedEvent e) {
+        if (passthrough == null) passthrough = true;
+        StreamEncoder.super.appendRelayed(out, e);
+    }
+
     @Override
     public Buffer chunk(ChatChunk c) {
         if (passthrough == null) passthrough = c.raw() != null && c.raw().is(RawJson.ANTHROPIC);

@@ -8,6 +8,7 @@ import dev.switchboard.model.RawJson;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.Json;
 import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.SseRelay;
 import dev.switchboard.provider.UpstreamHttp;
@@ -30,6 +31,8 @@ final class AnthropicStream extends SseRelay {
     private int toolIndex = -1;
     private boolean blockIsTool;
     private final KeyScrubber.Run textRun = textRun();
+    /** A text the relay's scan already ran through {@link #textRun} (and masked): the tree path must not scan it again. */
+    private String scannedText;
 
     AnthropicStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
                     String fallbackModel, String secret) {
@@ -37,6 +40,48 @@ final class AnthropicStream extends SseRelay {
         this.deploymentId = deploymentId;
         this.model = fallbackModel;
         this.secret = secret;
+    }
+
+    @Override
+    protected String relayDialect() { return RawJson.ANTHROPIC; }
+
+    /**
+     * To an Anthropic-dialect client a text delta (most of a stream's events) is relayed as the upstream sent it, read
+     * only by {@link AnthropicDeltaScan}; every other event, and a delta whose text continues a key run, goes through the
+     * tree as before.
+     */
+    @Override
+    protected void onEvent(String event, byte[] data, int offset, int length) {
+        if (relaying()) {
+            String text = AnthropicDeltaScan.text(data, offset, length);
+            if (text != null) {
+                String masked = textRun.next(text);
+                if (masked == text) {
+                    relay(new dev.switchboard.model.RelayedEvent(RawJson.ANTHROPIC, event == null ? "content_block_delta" : event,
+                            data, offset, length, null, null, null, text.length(), -1, -1, canonicalDelta(data, offset, length, text)));
+                    return;
+                }
+                scannedText = masked;
+            }
+        }
+        super.onEvent(event, data, offset, length);
+    }
+
+    /** The relayed delta as the chunk the tree path would have made, decoded only if a stage asks. */
+    private java.util.function.Supplier<ChatChunk> canonicalDelta(byte[] data, int offset, int length, String text) {
+        ChatChunk[] made = new ChatChunk[1];
+        return () -> {
+            if (made[0] == null) {
+                JsonNode n;
+                try {
+                    n = Json.MAPPER.readTree(data, offset, length);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e); // the scan read it whole: cannot happen
+                }
+                made[0] = delta(new Delta(null, text, null, null, null), null, new RawJson(RawJson.ANTHROPIC, n));
+            }
+            return made[0];
+        };
     }
 
     @Override
@@ -112,7 +157,8 @@ final class AnthropicStream extends SseRelay {
      */
     private String text(com.fasterxml.jackson.databind.node.ObjectNode holder, String field) {
         String t = holder.path(field).asText();
-        String masked = textRun.next(t);
+        String masked = scannedText != null ? scannedText : textRun.next(t);
+        scannedText = null;
         if (masked != t) holder.put(field, masked);
         return masked;
     }

@@ -81,7 +81,7 @@ final class OpenAiStream extends SseRelay {
         OpenAiChunkScan s = scan;
         if (s.finishReason != null) sawFinishReason = true;
         ChatChunk[] decoded = new ChatChunk[1];
-        RelayedEvent e = new RelayedEvent(RelayedEvent.OPENAI_CHAT, data, offset, length, s.id, s.model, s.finishReason,
+        RelayedEvent e = new RelayedEvent(RelayedEvent.OPENAI_CHAT, null, data, offset, length, s.id, s.model, s.finishReason,
                 s.outputChars, s.usageNullFrom, s.usageNullTo, () -> {
                     if (decoded[0] == null) {
                         try {
