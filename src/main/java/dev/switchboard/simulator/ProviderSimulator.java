@@ -38,6 +38,8 @@ public final class ProviderSimulator {
     private final AtomicInteger arrivals = new AtomicInteger();
     private final AtomicInteger abandoned = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger mostOpenConnections = new AtomicInteger();
     private final java.util.Set<io.vertx.core.http.HttpVersion> versions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private boolean tls;
     private volatile String requiredKey;
@@ -61,7 +63,7 @@ public final class ProviderSimulator {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true));
         server.requestHandler(req -> self[0].handle(req));
         self[0] = new ProviderSimulator(vertx, server, record);
-        server.connectionHandler(c -> self[0].connections.incrementAndGet());
+        server.connectionHandler(c -> self[0].connected(c));
         return server.listen(port, host).map(s -> self[0]);
     }
 
@@ -81,12 +83,21 @@ public final class ProviderSimulator {
         server.requestHandler(req -> self[0].handle(req));
         self[0] = new ProviderSimulator(vertx, server, record);
         self[0].tls = true;
-        server.connectionHandler(c -> self[0].connections.incrementAndGet());
+        server.connectionHandler(c -> self[0].connected(c));
         return server.listen(port, host).map(s -> self[0]);
     }
 
-    /** Connections clients opened to the simulator so far: how many streams shared one shows in HTTP/2 tests. */
+    private void connected(io.vertx.core.http.HttpConnection c) {
+        connections.incrementAndGet();
+        mostOpenConnections.accumulateAndGet(openConnections.incrementAndGet(), Math::max);
+        c.closeHandler(v -> openConnections.decrementAndGet());
+    }
+
+    /** Connections clients opened to the simulator so far. */
     public int connections() { return connections.get(); }
+
+    /** The most connections open at once so far: how many streams shared one shows in HTTP/2 tests. */
+    public int mostOpenConnections() { return mostOpenConnections.get(); }
 
     /** The HTTP versions requests arrived in. */
     public java.util.Set<io.vertx.core.http.HttpVersion> versions() { return versions; }
