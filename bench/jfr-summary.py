@@ -83,7 +83,11 @@ print("\nallocation (sampled weight), top sites: class @ first frame of ours")
 for (cls, site), b in w.most_common(30):
     print(f"  {100*b/max(wtot,1):5.1f}%  {cls} @ {site}")
 
+def ms(v):
+    num, unit = v.split(" ")[0], v.split(" ")[-1]
+    return float(num) * {"ns": 1e-6, "us": 1e-3, "ms": 1, "s": 1000}.get(unit, 1)
 pauses = [e for e in events("jdk.GarbageCollection")]
-print(f"\nGC: {len(pauses)} collections in the window")
-for e in pauses[:3]:
-    print("  ", e.get("name"), e.get("cause"), "sum of pauses", e.get("sumOfPauses"), "longest", e.get("longestPause"))
+total_ms = sum(ms(e.get("sumOfPauses", "0 ms")) for e in pauses)
+print(f"\nGC: {len(pauses)} collections in the window, pauses {total_ms:.1f} ms in all = {1000*total_ms/max(reqs,1):.1f} us/request")
+for e in sorted(pauses, key=lambda e: -ms(e.get("sumOfPauses", "0 ms")))[:4]:
+    print("  ", e.get("name"), e.get("cause"), "pause", e.get("sumOfPauses"))

@@ -8,6 +8,7 @@
 # Allocation per request and CPU shares are what to compare between commits on a busy machine; the req/s is not.
 #
 #   bench/profile.sh                 # master key, default settings (request log on)
+#   PROFILE_MODE=unique / miss bench/profile.sh   # (x) of bench/run.sh: unique questions without / through the exact cache
 #   PROFILE_MODE=full bench/profile.sh   # the "full" row of bench/run.sh: virtual key, exact cache (every request a
 #                                        # miss), ledger, request log, every request traced to a local OTLP sink
 # Knobs: SWITCHBOARD_JAR, PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE).
@@ -48,6 +49,10 @@ taskset -c 0 "$J" ${PROFILE_JAVA_OPTS:-} -jar "$JAR" serve --config "$work/confi
 gw=$!; pids+=("$gw")
 for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$GW/health/readiness" && break; sleep 0.25; done
 auth=$MASTER model=bench unique=0
+case "$MODE" in
+  unique) unique=1 ;;                    # every question different, through the alias without a cache: (x)'s baseline
+  miss) model=bench-cached unique=1 ;;   # every question different through the exact-cached alias: each a miss, stored
+esac
 if [ "$MODE" = full ]; then
   auth=$(curl -s -H "authorization: Bearer $MASTER" -H 'content-type: application/json' \
     -d '{"key_alias":"profile","models":["bench-cached"],"max_budget":1000000,"budget_duration":"30d","rpm_limit":1000000000000,"tpm_limit":1000000000000000}' \
