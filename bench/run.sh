@@ -514,17 +514,20 @@ EOF
   BENCH_MODEL=bench-cached BENCH_AUTH=$fkey BENCH_STREAM=0 BENCH_UNIQUE=1 \
     bg_wait "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"$((FULL_WARMUP + WARMUP))s" --timeout 5s -s "$here/post.lua" "$gw_url" || true
   local spans0 spans1
-  spans0=$(curl -s --max-time 5 "http://127.0.0.1:$full_port/metrics" | awk '/^switchboard_trace_spans_exported_total/ {print $2}')
+  # /metrics needs the master key; the dropped counter has a reason label, so its lines are summed
+  metric() { curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$full_port/metrics" \
+    | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.0f", s }'; }
+  spans0=$(metric switchboard_trace_spans_exported_total)
   f="$work/wrk.out"
   BENCH_MODEL=bench-cached BENCH_AUTH=$fkey BENCH_STREAM=0 BENCH_UNIQUE=1 measured "f.full" "(f) full ($placement)" "$f" \
     "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency -s "$here/post.lua" "$gw_url"
   line=$(grep '^BENCH_RESULT' "$f") || die "no BENCH_RESULT line from wrk"
   rps[f.full]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
   errs[f.full]=$(( $(kv errors_connect " $line") + $(kv errors_read " $line") + $(kv errors_write " $line") + $(kv errors_status " $line") + $(kv errors_timeout " $line") ))
-  spans1=$(curl -s --max-time 5 "http://127.0.0.1:$full_port/metrics" | awk '/^switchboard_trace_spans_exported_total/ {print $2}')
+  spans1=$(metric switchboard_trace_spans_exported_total)
   local full_spans full_dropped
   full_spans=$(awk -v a="${spans0:-0}" -v b="${spans1:-0}" 'BEGIN { printf "%.0f", b - a }')
-  full_dropped=$(curl -s --max-time 5 "http://127.0.0.1:$full_port/metrics" | awk '/^switchboard_trace_spans_dropped_total/ {print $2}')
+  full_dropped=$(metric switchboard_trace_spans_dropped_total)
   log "[$placement]     ${rps[f.full]} req/s, ${errs[f.full]} errors, $full_spans spans exported; ${cpu[f.full]}"
 
   stop_all
