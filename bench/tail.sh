@@ -5,7 +5,7 @@
 # doing when they were due.
 #   bench/tail.sh                    # 1,000 req/s for 15 s
 #   TAIL_RATE=5000 bench/tail.sh
-# Knobs: SWITCHBOARD_JAR, TAIL_RATE=1000, TAIL_SECONDS=15, TAIL_WARMUP=40, TAIL_JAVA_OPTS (gateway JVM options),
+# Knobs: TAIL_TMP (where the store goes; /dev/shm takes the disk out), SWITCHBOARD_JAR, TAIL_RATE=1000, TAIL_SECONDS=15, TAIL_WARMUP=40, TAIL_JAVA_OPTS (gateway JVM options),
 #        TAIL_GENERAL_SETTINGS (one more line under general_settings), TAIL_OUT (default bench/results/tail).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,7 +16,7 @@ JAR="${SWITCHBOARD_JAR:-$root/target/switchboard.jar}"
 RATE="${TAIL_RATE:-1000}" SECS="${TAIL_SECONDS:-15}" WARM="${TAIL_WARMUP:-40}"
 OUT="${TAIL_OUT:-$here/results/tail}"
 mkdir -p "$OUT"
-work="$(mktemp -d /tmp/switchboard-tail.XXXXXX)"
+work="$(mktemp -d "${TAIL_TMP:-/tmp}/switchboard-tail.XXXXXX")"  # TAIL_TMP=/dev/shm: the store on tmpfs, no disk I/O
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
