@@ -63,9 +63,14 @@ public final class UpstreamHttp {
     private static final long QUEUE_LOG_EVERY_NANOS = 60_000_000_000L;
     private final KeyScrubber scrubber;
     private final dev.switchboard.model.BufferBudget buffers;
-    /** Connections that have carried a request: a failure on one of these may be a stale keep-alive connection. */
     /** Requests waiting for a pooled connection (the pool is at its per-host limit): what the metric shows as queued. */
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Connections that have carried a request: a failure on one of these may be a stale keep-alive connection. Marked on
+     * the connection's Netty channel (an attribute: lock-free, gone with the channel); the locked weak set is only for a
+     * connection that is not a Vert.x {@code ConnectionBase} (none today). The set alone put a lock on every request.
+     */
+    private static final io.netty.util.AttributeKey<Boolean> USED = io.netty.util.AttributeKey.valueOf("switchboard.upstream.used");
     private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost) {
@@ -216,7 +221,7 @@ public final class UpstreamHttp {
             int stillWaiting = waiting.decrementAndGet();
             if (System.nanoTime() - asked > QUEUED_NANOS) queued(endpoint, stillWaiting);
         }).compose(req -> {
-            boolean reused = !used.add(req.connection());
+            boolean reused = !firstUse(req.connection());
             // the body again for a re-send: what went out may have been consumed by the connection that failed
             Buffer again = mayResend && reused && body != null ? body.copy() : null;
             Runnable off = call.cancellation().onCancel(() -> reset(req));
@@ -259,6 +264,14 @@ public final class UpstreamHttp {
                 + " = {} x upstream_http2_streams_per_connection = {}, or fewer streams if the server allows fewer)",
                 endpoint.display(), stillWaiting, settings.maxConnectionsPerHost(), settings.http2ConnectionsPerHost(),
                 settings.http2StreamsPerConnection());
+    }
+
+    /** True the first time a connection carries a request. */
+    private boolean firstUse(HttpConnection conn) {
+        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            return base.channel().attr(USED).setIfAbsent(Boolean.TRUE) == null;
+        }
+        return used.add(conn);
     }
 
     private static void reset(HttpClientRequest req) {
