@@ -63,7 +63,7 @@ public final class TestGateway implements AutoCloseable {
     private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
                                      dev.switchboard.observe.Tracing tracing, java.util.Map<String, String> extraEnv) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-        return start(vertx, await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true)), configTemplate, timeouts, tracing);
+        return start(vertx, await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true)), configTemplate, timeouts, tracing, extraEnv);
     }
 
     /**
@@ -75,18 +75,18 @@ public final class TestGateway implements AutoCloseable {
     public static TestGateway startTls(String configTemplate, io.vertx.core.net.KeyCertOptions keyCert, boolean record) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         return start(vertx, await(ProviderSimulator.startTls(vertx, "127.0.0.1", 0, record, keyCert)), configTemplate,
-                EdgeServer.ClientTimeouts.DEFAULT, null);
+                EdgeServer.ClientTimeouts.DEFAULT, null, java.util.Map.of());
     }
 
     /** In front of a plain-HTTP simulator that keeps no record of requests (tests that send thousands). */
     public static TestGateway startUnrecorded(String configTemplate) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         return start(vertx, await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false)), configTemplate,
-                EdgeServer.ClientTimeouts.DEFAULT, null);
+                EdgeServer.ClientTimeouts.DEFAULT, null, java.util.Map.of());
     }
 
     private static TestGateway start(Vertx vertx, ProviderSimulator sim, String configTemplate, EdgeServer.ClientTimeouts timeouts,
-                                     dev.switchboard.observe.Tracing tracing) {
+                                     dev.switchboard.observe.Tracing tracing, java.util.Map<String, String> extraEnv) {
         String yaml = configTemplate.replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
         java.util.function.Function<String, String> env = name -> extraEnv.containsKey(name) ? extraEnv.get(name) : switch (name) {
             case "PROVIDER_KEY" -> PROVIDER_KEY;
