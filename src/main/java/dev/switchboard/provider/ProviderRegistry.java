@@ -23,10 +23,22 @@ public final class ProviderRegistry {
     public static ProviderRegistry standard() {
         return new ProviderRegistry(List.of(
                 new OpenAiCompatibleFactory(),
+                dev.switchboard.provider.openai.LongTailFlavors.factory(),
                 new AnthropicProviderFactory(),
                 new GeminiProviderFactory(),
                 new MockProviderFactory()));
     }
+
+    /**
+     * LiteLLM prefixes Switchboard knows and does not serve, with why and what to use instead: a config naming one
+     * stops with this, never falls back to openai/ as a model without a known prefix would.
+     */
+    private static final Map<String, String> UNSUPPORTED = Map.of(
+            "text-completion-openai", "OpenAI's legacy /v1/completions API (prompt in, text out) has no chat form to translate. "
+                    + "Fix: use openai/<model> with a chat model, or text-completion models through a server's chat endpoint.",
+            "sagemaker", "AWS SageMaker endpoints (SigV4-signed, a body per container) are not implemented. "
+                    + "Fix: serve the model behind an OpenAI-compatible server (hosted_vllm/ or openai_compatible/ with api_base), "
+                    + "or use bedrock/.");
 
     public java.util.Set<String> prefixes() { return byPrefix.keySet(); }
 
@@ -52,6 +64,11 @@ public final class ProviderRegistry {
     /** @throws IllegalArgumentException naming the line and the known prefixes when the prefix is unknown */
     public Provider create(Deployment d, ProviderContext ctx) {
         ProviderFactory f = byPrefix.get(d.provider());
+        String unsupported = UNSUPPORTED.get(d.provider());
+        if (f == null && unsupported != null) {
+            throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "': provider '"
+                    + d.provider() + "/' (model " + d.id() + ") is not supported by Switchboard: " + unsupported);
+        }
         if (f == null) {
             throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias()
                     + "': unknown provider '" + d.provider() + "' in model " + d.id()

@@ -183,7 +183,8 @@ public final class ProviderSimulator {
 
     private void route(HttpServerRequest req, Buffer body, SimBehaviour behaviour) {
         HttpServerResponse resp = req.response();
-        String path = req.path();
+        String quirks = SimQuirks.service(req.path()); // an OpenAI-compatible service that is not quite OpenAI
+        String path = quirks == null ? req.path() : SimQuirks.path(req.path());
         if (req.method().name().equals("GET") && path.equals("/v1/models")) {
             json(resp, 200, new JsonObject().put("object", "list").put("data", new JsonArray()
                     .add(new JsonObject().put("id", "gpt-4o-mini").put("object", "model").put("created", 1721172741).put("owned_by", "system"))));
@@ -226,8 +227,9 @@ public final class ProviderSimulator {
             fault(resp, behaviour);
             return;
         }
+        if (SimQuirks.refused(quirks, json, resp)) return;
         switch (path) {
-            case "/v1/chat/completions" -> chat(resp, json, behaviour);
+            case "/v1/chat/completions" -> chat(resp, json, behaviour, quirks);
             case "/v1/responses" -> responses(resp, json, behaviour);
             case "/v1/embeddings" -> embeddings(resp, json);
             default -> error(resp, 404, "Invalid URL (" + req.method() + " " + path + ")", "invalid_request_error", null, null);
@@ -253,7 +255,7 @@ public final class ProviderSimulator {
         json(resp, 200, ResponsesSim.response(req, id, model, "completed", ResponsesSim.output(reply, searched, id), reply, 0));
     }
 
-    private void chat(HttpServerResponse resp, JsonObject req, SimBehaviour behaviour) {
+    private void chat(HttpServerResponse resp, JsonObject req, SimBehaviour behaviour, String quirks) {
         String invalid = SimValidation.chat(req);
         if (invalid != null) {
             error(resp, 400, invalid, "invalid_request_error", null, null);
@@ -265,10 +267,11 @@ public final class ProviderSimulator {
         String model = servedModel(req.getString("model"));
         int cached = promptCache.cachedTokens(req.getString("model"), req.getJsonArray("messages"), reply.promptTokens());
         if (Boolean.TRUE.equals(req.getBoolean("stream"))) {
-            boolean usage = req.getJsonObject("stream_options") != null
+            boolean usage = SimQuirks.usageUnasked(quirks) || req.getJsonObject("stream_options") != null
                     && Boolean.TRUE.equals(req.getJsonObject("stream_options").getBoolean("include_usage"));
-            new SimStream(vertx, resp, SimStream.dataFrames(SimChunks.of(reply, id, created, model, usage, cached,
-                    req.containsKey("prediction"))), behaviour,
+            java.util.List<String> events = SimChunks.of(reply, id, created, model, usage, cached, req.containsKey("prediction"));
+            if (SimQuirks.usageUnasked(quirks)) events = SimQuirks.usageOnLastChunk(events);
+            new SimStream(vertx, resp, SimStream.dataFrames(events), behaviour,
                     cancelledStreams, completedStreams).start();
             return;
         }

@@ -1,31 +1,53 @@
 package dev.switchboard.provider.openai;
 
 import dev.switchboard.config.Deployment;
+import dev.switchboard.config.Secret;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderContext;
 import dev.switchboard.provider.ProviderFactory;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
-/** Serves every prefix in {@link OpenAiFlavor#ALL}. */
+/** Serves the prefixes of one flavor table: {@link OpenAiFlavor#CORE} by default, or {@link LongTailFlavors#ALL}. */
 public final class OpenAiCompatibleFactory implements ProviderFactory {
+    private final Map<String, OpenAiFlavor> flavors;
+
+    public OpenAiCompatibleFactory() { this(OpenAiFlavor.CORE); }
+
+    OpenAiCompatibleFactory(Map<String, OpenAiFlavor> flavors) { this.flavors = flavors; }
+
     @Override
-    public Set<String> prefixes() { return OpenAiFlavor.ALL.keySet(); }
+    public Set<String> prefixes() { return flavors.keySet(); }
 
     @Override
     public String defaultBaseUrl(String prefix) {
-        OpenAiFlavor flavor = OpenAiFlavor.ALL.get(prefix);
+        OpenAiFlavor flavor = flavors.get(prefix);
         return flavor == null ? null : flavor.defaultBase();
     }
 
     @Override
     public String keyEnv(String prefix) {
-        OpenAiFlavor flavor = OpenAiFlavor.ALL.get(prefix);
+        OpenAiFlavor flavor = flavors.get(prefix);
         return flavor == null ? null : flavor.keyEnv();
+    }
+
+    /** Its {@code api_key}, else the first of the flavor's variables that is set (HF_TOKEN, then HUGGINGFACE_API_KEY, …). */
+    @Override
+    public Secret key(Deployment d, Function<String, String> env) {
+        if (d.apiKey() != null) return d.apiKey();
+        OpenAiFlavor flavor = flavors.get(d.provider());
+        if (flavor == null) return null;
+        for (String name : flavor.keyEnvs()) {
+            String value = env.apply(name);
+            if (value != null && !value.isBlank()) return new Secret(value);
+        }
+        return null;
     }
 
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
-        OpenAiFlavor flavor = OpenAiFlavor.ALL.get(d.provider());
+        OpenAiFlavor flavor = flavors.get(d.provider());
         if (d.apiBase() == null && flavor.defaultBase() == null) {
             throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "': "
                     + d.provider() + "/ has no default address. Fix: set litellm_params.api_base to the server's "

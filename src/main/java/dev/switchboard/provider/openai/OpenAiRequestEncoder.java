@@ -29,6 +29,7 @@ final class OpenAiRequestEncoder {
     }
 
     Buffer chat(ChatRequest r, boolean stream) {
+        flavor.check(r, deployment.id());
         return Json.write(g -> {
             g.writeStartObject();
             g.writeStringField("model", deployment.model());
@@ -71,10 +72,13 @@ final class OpenAiRequestEncoder {
             if (stream) {
                 g.writeBooleanField("stream", true);
                 // Always ask for usage: the gateway needs it for accounting even when the client did not ask;
-                // the edge drops the usage chunk for clients that did not request it.
-                g.writeObjectFieldStart("stream_options");
-                g.writeBooleanField("include_usage", true);
-                g.writeEndObject();
+                // the edge drops the usage chunk for clients that did not request it. A service that refuses the field
+                // (Mistral) reports usage in its last chunk unasked.
+                if (flavor.streamOptions()) {
+                    g.writeObjectFieldStart("stream_options");
+                    g.writeBooleanField("include_usage", true);
+                    g.writeEndObject();
+                }
             }
             for (Map.Entry<String, JsonNode> e : r.extra().entrySet()) {
                 g.writeFieldName(e.getKey());

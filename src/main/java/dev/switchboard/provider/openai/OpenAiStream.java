@@ -124,6 +124,15 @@ final class OpenAiStream extends SseRelay {
             return;
         }
         for (ChunkChoice c : chunk.choices()) if (c.finishReason() != null) sawFinishReason = true;
+        if (chunk.usage() != null && !chunk.choices().isEmpty()) {
+            // Mistral (and other servers) put the usage on the chunk that finishes; OpenAI's clients expect it on a
+            // last chunk of its own with no choices, which is also the one the edge drops for clients that did not ask
+            emit(toolCalls.normalize(scrubText(new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), null,
+                    chunk.systemFingerprint(), chunk.serviceTier(), null), mask)));
+            emit(new ChatChunk(chunk.id(), chunk.created(), chunk.model(), java.util.List.of(), chunk.usage(),
+                    chunk.systemFingerprint(), chunk.serviceTier(), null));
+            return;
+        }
         emit(toolCalls.normalize(scrubText(chunk, mask)));
     }
 

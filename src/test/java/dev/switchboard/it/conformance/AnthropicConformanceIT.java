@@ -10,6 +10,6 @@ class AnthropicConformanceIT extends ProviderConformanceIT {
     protected ConformanceSubject subject() {
         return ConformanceSubject.of("anthropic/claude-sonnet-4-5", "api_base: ${SIM_ROOT}", "api_key: os.environ/ANTHROPIC_PROVIDER_KEY")
                 .key(TestGateway.ANTHROPIC_PROVIDER_KEY)
-                .can(STREAMING, TOOLS, IMAGES, CACHE_READ_TOKENS, CACHE_WRITE_TOKENS, REASONING, UPSTREAM_ERRORS, CONTENT_POLICY_ERRORS);
+                .can(STREAMING, TOOLS, FORCED_TOOL_CHOICE, IMAGES, CACHE_READ_TOKENS, CACHE_WRITE_TOKENS, REASONING, UPSTREAM_ERRORS, CONTENT_POLICY_ERRORS);
     }
 }

@@ -10,6 +10,11 @@ public enum Capability {
     STREAMING,
     /** Function tools: a call, the result sent back, and (with {@link #STREAMING}) streamed call arguments. */
     TOOLS,
+    /**
+     * {@code tool_choice} may demand a call ("required" / Anthropic's "any"); without it the suite offers tools with
+     * "auto" (Zhipu's GLM takes "auto" only), which the simulated model answers with a call all the same.
+     */
+    FORCED_TOOL_CHOICE,
     /** Image parts reach the model (the simulator says how many images it saw). */
     IMAGES,
     /** {@code /v1/embeddings} through an embedding deployment of the same provider. */

@@ -47,9 +47,9 @@ final class ConformanceRequests {
     }
 
     /** Tools offered and one demanded, so every provider (the mock included) calls it. */
-    static ChatCompletionCreateParams.Builder openAiToolCall(String alias) {
+    static ChatCompletionCreateParams.Builder openAiToolCall(String alias, boolean forced) {
         return openAi(alias, "What is the weather in Paris?").addTool(openAiWeather())
-                .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED);
+                .toolChoice(forced ? ChatCompletionToolChoiceOption.Auto.REQUIRED : ChatCompletionToolChoiceOption.Auto.AUTO);
     }
 
     static Tool anthropicWeather() {
@@ -59,9 +59,9 @@ final class ConformanceRequests {
                         .required(List.of("location")).build()).build();
     }
 
-    static MessageCreateParams.Builder anthropicToolCall(String alias) {
-        return anthropic(alias, "What is the weather in Paris?").addTool(anthropicWeather())
-                .toolChoice(ToolChoiceAny.builder().build());
+    static MessageCreateParams.Builder anthropicToolCall(String alias, boolean forced) {
+        MessageCreateParams.Builder b = anthropic(alias, "What is the weather in Paris?").addTool(anthropicWeather());
+        return forced ? b.toolChoice(ToolChoiceAny.builder().build()) : b.toolChoice(com.anthropic.models.messages.ToolChoiceAuto.builder().build());
     }
 
     static ChatCompletionCreateParams openAiImage(String alias) {

@@ -10,6 +10,6 @@ class GeminiConformanceIT extends ProviderConformanceIT {
     protected ConformanceSubject subject() {
         return ConformanceSubject.of("gemini/gemini-2.5-flash", "api_base: ${SIM_ROOT}", "api_key: os.environ/GEMINI_PROVIDER_KEY")
                 .key(TestGateway.GEMINI_PROVIDER_KEY)
-                .can(STREAMING, TOOLS, IMAGES, CACHE_READ_TOKENS, UPSTREAM_ERRORS);
+                .can(STREAMING, TOOLS, FORCED_TOOL_CHOICE, IMAGES, CACHE_READ_TOKENS, UPSTREAM_ERRORS);
     }
 }

@@ -8,6 +8,6 @@ class MockConformanceIT extends ProviderConformanceIT {
     protected ConformanceSubject subject() {
         return ConformanceSubject.of("mock/mock-model").embeddings("mock/mock-embedder")
                 .modelInfo("input_cost_per_token: 0.000001", "output_cost_per_token: 0.000002")
-                .can(STREAMING, TOOLS);
+                .can(STREAMING, TOOLS, FORCED_TOOL_CHOICE);
     }
 }

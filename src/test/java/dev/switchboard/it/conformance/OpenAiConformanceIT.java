@@ -10,6 +10,6 @@ class OpenAiConformanceIT extends ProviderConformanceIT {
     protected ConformanceSubject subject() {
         return ConformanceSubject.of("openai/gpt-4o-mini", "api_base: ${SIM}", "api_key: os.environ/PROVIDER_KEY")
                 .key(TestGateway.PROVIDER_KEY).embeddings("openai/text-embedding-3-small")
-                .can(STREAMING, TOOLS, IMAGES, CACHE_READ_TOKENS, UPSTREAM_ERRORS, CONTENT_POLICY_ERRORS);
+                .can(STREAMING, TOOLS, FORCED_TOOL_CHOICE, IMAGES, CACHE_READ_TOKENS, UPSTREAM_ERRORS, CONTENT_POLICY_ERRORS);
     }
 }

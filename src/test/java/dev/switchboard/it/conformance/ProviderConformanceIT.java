@@ -183,7 +183,7 @@ public abstract class ProviderConformanceIT {
     @Test
     void toolRoundTripFromTheOpenAiDialect() {
         need(Capability.TOOLS);
-        ChatCompletion first = openai.chat().completions().create(openAiToolCall(SUBJECT).build());
+        ChatCompletion first = openai.chat().completions().create(openAiToolCall(SUBJECT, forced()).build());
         assertThat(first.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
         ChatCompletionMessageFunctionToolCall call = first.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
         assertThat(call.function().name()).isEqualTo("get_weather");
@@ -202,7 +202,7 @@ public abstract class ProviderConformanceIT {
     @Test
     void toolRoundTripFromTheAnthropicDialect() {
         need(Capability.TOOLS);
-        Message first = anthropic.messages().create(anthropicToolCall(SUBJECT).build());
+        Message first = anthropic.messages().create(anthropicToolCall(SUBJECT, forced()).build());
         assertThat(first.stopReason()).contains(StopReason.TOOL_USE);
         ToolUseBlock use = first.content().stream().filter(ContentBlock::isToolUse).findFirst().orElseThrow().asToolUse();
         assertThat(use.name()).isEqualTo("get_weather");
@@ -223,7 +223,7 @@ public abstract class ProviderConformanceIT {
         List<String> names = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         List<String> finish = new ArrayList<>();
-        try (var s = openai.chat().completions().createStreaming(openAiToolCall(SUBJECT).build())) {
+        try (var s = openai.chat().completions().createStreaming(openAiToolCall(SUBJECT, forced()).build())) {
             s.stream().forEach(c -> c.choices().forEach(ch -> {
                 ch.delta().toolCalls().ifPresent(tcs -> tcs.forEach(tc -> {
                     tc.id().ifPresent(ids::add);
@@ -244,7 +244,7 @@ public abstract class ProviderConformanceIT {
         need(Capability.TOOLS);
         need(Capability.STREAMING);
         MessageAccumulator acc = MessageAccumulator.create();
-        try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(anthropicToolCall(SUBJECT).build())) {
+        try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(anthropicToolCall(SUBJECT, forced()).build())) {
             s.stream().forEach(acc::accumulate);
         }
         List<ToolUseBlock> uses = acc.message().content().stream().filter(ContentBlock::isToolUse).map(ContentBlock::asToolUse).toList();
@@ -429,6 +429,8 @@ public abstract class ProviderConformanceIT {
     }
 
     // ---- helpers ----
+
+    private boolean forced() { return subject.has(Capability.FORCED_TOOL_CHOICE); }
 
     private void assertNoKey(String text) {
         if (subject.key() != null) assertThat(text).doesNotContain(subject.key());

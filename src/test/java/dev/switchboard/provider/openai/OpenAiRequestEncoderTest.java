@@ -22,7 +22,7 @@ class OpenAiRequestEncoderTest {
     }
 
     private static JsonNode encode(String provider, ChatRequest r, boolean stream) throws Exception {
-        return M.readTree(new OpenAiRequestEncoder(deployment(provider), OpenAiFlavor.ALL.get(provider)).chat(r, stream).getBytes());
+        return M.readTree(new OpenAiRequestEncoder(deployment(provider), OpenAiFlavor.CORE.get(provider)).chat(r, stream).getBytes());
     }
 
     private static ChatRequest request(List<Message> messages, Map<String, String> metadata, Map<String, JsonNode> extra) {
