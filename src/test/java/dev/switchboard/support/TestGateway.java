@@ -49,21 +49,38 @@ public final class TestGateway implements AutoCloseable {
 
     private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
                                      dev.switchboard.observe.Tracing tracing) {
+        return start(configTemplate, timeouts, tracing, sim -> java.util.Map.of());
+    }
+
+    /**
+     * With the simulator prepared before the gateway starts (an Entra token endpoint, say): {@code prepare} returns
+     * values that replace {@code ${NAME}} in the config and that the gateway also sees as environment variables.
+     */
+    public static TestGateway start(String configTemplate,
+                                    java.util.function.Function<ProviderSimulator, java.util.Map<String, String>> prepare) {
+        return start(configTemplate, EdgeServer.ClientTimeouts.DEFAULT, null, prepare);
+    }
+
+    private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
+                                     dev.switchboard.observe.Tracing tracing,
+                                     java.util.function.Function<ProviderSimulator, java.util.Map<String, String>> prepare) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
+        java.util.Map<String, String> extra = prepare.apply(sim);
         String yaml = configTemplate.replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
+        for (var e : extra.entrySet()) yaml = yaml.replace("${" + e.getKey() + "}", e.getValue());
         GatewayConfig config = new ConfigLoader(name -> switch (name) {
             case "PROVIDER_KEY" -> PROVIDER_KEY;
             case "MASTER_KEY" -> MASTER_KEY;
             case "ANTHROPIC_PROVIDER_KEY" -> ANTHROPIC_PROVIDER_KEY;
             case "GEMINI_PROVIDER_KEY" -> GEMINI_PROVIDER_KEY;
-            default -> System.getenv(name);
+            default -> extra.containsKey(name) ? extra.get(name) : System.getenv(name);
         }).parse(yaml);
         if (config.general().databaseUrl() == null
                 && config.general().databasePath().equals(dev.switchboard.config.GeneralSettings.DEFAULT_DATABASE_PATH)) {
             config = config.withGeneral(config.general().withDatabasePath(tempDatabase()));
         }
-        Gateway gateway = Gateway.create(vertx, config, System::getenv, tracing);
+        Gateway gateway = Gateway.create(vertx, config, name -> extra.containsKey(name) ? extra.get(name) : System.getenv(name), tracing);
         EdgeServer server = await(EdgeServer.start(vertx, gateway, "127.0.0.1", 0, 2, timeouts));
         return new TestGateway(vertx, sim, gateway, server);
     }
