@@ -71,11 +71,11 @@ public final class AzureSim {
     }
 
     /** The request's JSON body when it passes Azure's checks (credential, path, api-version, deployment), else null (answered). */
-    JsonObject admit(HttpServerRequest req, io.vertx.core.buffer.Buffer body) {
+    JsonObject admit(HttpServerRequest req, io.vertx.core.buffer.Buffer body, String simulatorKey) {
         HttpServerResponse resp = req.response();
         String path = req.path();
         boolean models = path.startsWith("/models/");
-        if (!authorized(req, models)) return null;
+        if (!authorized(req, models, requiredKey != null ? requiredKey : simulatorKey)) return null;
         String version = req.getParam("api-version");
         Route r = Route.of(path);
         if (r == null) {
@@ -111,7 +111,7 @@ public final class AzureSim {
         return json;
     }
 
-    private boolean authorized(HttpServerRequest req, boolean models) {
+    private boolean authorized(HttpServerRequest req, boolean models, String requiredKey) {
         String key = req.getHeader("api-key");
         String auth = req.getHeader("authorization");
         if (key != null && !key.isEmpty()) {
@@ -139,13 +139,7 @@ public final class AzureSim {
             return;
         }
         if (behaviour.blockReason() != null && !COMPLETION_FILTERED.equals(behaviour.blockReason())) {
-            resp.setStatusCode(400).putHeader("content-type", "application/json").end(new JsonObject().put("error", new JsonObject()
-                    .put("message", "The response was filtered due to the prompt triggering Azure OpenAI's content management "
-                            + "policy. Please modify your prompt and retry. To learn more about our content filtering policies "
-                            + "please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766")
-                    .put("type", null).put("param", "prompt").put("code", "content_filter").put("status", 400)
-                    .put("innererror", new JsonObject().put("code", "ResponsibleAIPolicyViolation")
-                            .put("content_filter_result", filterResults("violence")))).toBuffer());
+            promptFiltered(resp);
             return;
         }
         String invalid = SimValidation.chat(json);
@@ -220,6 +214,17 @@ public final class AzureSim {
         return r;
     }
 
+    /** A prompt the content filter refused, as Azure answers it. */
+    private static void promptFiltered(HttpServerResponse resp) {
+        resp.setStatusCode(400).putHeader("content-type", "application/json").end(new JsonObject().put("error", new JsonObject()
+                .put("message", "The response was filtered due to the prompt triggering Azure OpenAI's content management "
+                        + "policy. Please modify your prompt and retry. To learn more about our content filtering policies "
+                        + "please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766")
+                .put("type", null).put("param", "prompt").put("code", "content_filter").put("status", 400)
+                .put("innererror", new JsonObject().put("code", "ResponsibleAIPolicyViolation")
+                        .put("content_filter_result", filterResults("violence")))).toBuffer());
+    }
+
     private static void fault(HttpServerResponse resp, SimBehaviour b, String version) {
         if (b.retryAfterSeconds() > 0) resp.putHeader("retry-after", Long.toString(b.retryAfterSeconds()));
         switch (b.status()) {
@@ -227,9 +232,19 @@ public final class AzureSim {
                     + version + " have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after "
                     + b.retryAfterSeconds() + " seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to "
                     + "further increase the default rate limit.");
-            case 400 -> ProviderSimulator.error(resp, 400, "This model's maximum context length is 128000 tokens. However, your "
-                    + "messages resulted in 130000 tokens. Please reduce the length of the messages.", "invalid_request_error",
-                    "messages", "context_length_exceeded");
+            case 400 -> {
+                switch (b.errorOr400()) {
+                    case SimBehaviour.CONTENT_POLICY -> promptFiltered(resp);
+                    case SimBehaviour.INVALID_REQUEST -> ProviderSimulator.error(resp, 400, "Invalid 'messages': empty array. "
+                            + "Expected an array with minimum length 1, but got an empty array instead.", "invalid_request_error",
+                            "messages", "empty_array");
+                    default -> ProviderSimulator.error(resp, 400, "This model's maximum context length is 128000 tokens. However, "
+                            + "your messages resulted in 130000 tokens. Please reduce the length of the messages.",
+                            "invalid_request_error", "messages", "context_length_exceeded");
+                }
+            }
+            case 401 -> error(resp, 401, "401", "Access denied due to invalid subscription key or wrong API endpoint. Make sure "
+                    + "to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.");
             case 503 -> error(resp, 503, "ServiceUnavailable", "The service is temporarily unable to process your request. Please try again later.");
             default -> error(resp, b.status(), "InternalServerError", "The server had an error processing your request. Sorry about that!");
         }

@@ -278,7 +278,7 @@ class AzureIT {
         HttpResponse<String> plain = chat(hello("az"));
         assertThat(plain.statusCode()).isEqualTo(400);
         JsonObject e = new JsonObject(plain.body()).getJsonObject("error");
-        assertThat(e.getString("code")).isEqualTo("content_filter");
+        assertThat(e.getString("code")).isEqualTo("content_policy_violation");
         assertThat(e.getString("message")).contains("content management policy").contains("violence (high)");
     }
 
@@ -292,7 +292,7 @@ class AzureIT {
         gw.simulator.enqueue(SimBehaviour.completionFiltered());
         HttpResponse<String> plain = chat(hello("az"));
         assertThat(plain.statusCode()).isEqualTo(400);
-        assertThat(new JsonObject(plain.body()).getJsonObject("error").getString("code")).isEqualTo("content_filter");
+        assertThat(new JsonObject(plain.body()).getJsonObject("error").getString("code")).isEqualTo("content_policy_violation");
 
         gw.simulator.enqueue(SimBehaviour.completionFiltered());
         HttpResponse<String> s = chat("{\"model\":\"az\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");

@@ -17,13 +17,14 @@ import java.util.Map;
  * Azure's errors: OpenAI's {@code {"error":{…}}} envelope, where {@code code} is often the status as text ("401",
  * "429") or a name ({@code DeploymentNotFound}), and a prompt stopped by the content filter is a 400 with
  * {@code code: content_filter} and {@code innererror: {code: ResponsibleAIPolicyViolation, content_filter_result:
- * {hate: {filtered, severity}, …}}}. That 400 keeps {@code content_filter} as its code, which the router reads as a
- * content-policy failure (so {@code content_policy_fallbacks} apply), and its message names the categories that
- * were filtered. A completion the filter stopped ({@code finish_reason: content_filter}) in a whole answer is the
+ * {hate: {filtered, severity}, …}}}. That 400 gets OpenAI's code for the same failure,
+ * {@code content_policy_violation}, which the router reads as a content-policy failure (so
+ * {@code content_policy_fallbacks} apply), and its message names Azure's code and the categories filtered. A completion the filter stopped ({@code finish_reason: content_filter}) in a whole answer is the
  * same failure: the caller would otherwise receive a cut answer as a success.
  */
 final class AzureErrorDecoder {
     static final String CONTENT_FILTER = "content_filter";
+    static final String POLICY_CODE = "content_policy_violation";
 
     private AzureErrorDecoder() {}
 
@@ -44,9 +45,11 @@ final class AzureErrorDecoder {
         if (code != null && code.chars().allMatch(Character::isDigit)) code = null; // the status again, as text
         JsonNode inner = e.path("innererror");
         if (CONTENT_FILTER.equals(code) || "ResponsibleAIPolicyViolation".equals(Json.text(inner, "code"))) {
-            code = CONTENT_FILTER;
+            // OpenAI's code for the same failure, so an OpenAI-dialect client needs no Azure special case
+            code = POLICY_CODE;
             String which = filtered(inner.path("content_filter_result"));
-            if (!which.isEmpty()) message = (message == null ? "Filtered by Azure's content filter." : message) + " Filtered: " + which + ".";
+            message = (message == null ? "Filtered by Azure's content filter." : message) + " (Azure content_filter"
+                    + (which.isEmpty() ? "" : ": " + which) + ")";
         }
         return UpstreamErrors.fromStatus(status, message, Json.text(e, "type"), Json.text(e, "param"), code, retryAfter,
                 deploymentId, secret);
@@ -70,7 +73,7 @@ final class AzureErrorDecoder {
             if (c.finishReason() == FinishReason.CONTENT_FILTER) {
                 return io.vertx.core.Future.failedFuture(new GatewayException(ErrorKind.BAD_REQUEST, 400, "The response from " + deploymentId + " was filtered "
                         + "due to the completion triggering Azure OpenAI's content management policy (finish_reason: "
-                        + "content_filter).", null, CONTENT_FILTER, "invalid_request_error", null));
+                        + "content_filter).", null, POLICY_CODE, "invalid_request_error", null));
             }
         }
         return io.vertx.core.Future.succeededFuture(r);
