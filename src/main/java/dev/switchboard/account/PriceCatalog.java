@@ -77,9 +77,24 @@ public final class PriceCatalog {
     public PriceLookup lookup(String provider, String model, Map<String, Object> modelInfo) {
         String prov = provider == null ? "" : provider.trim().toLowerCase(Locale.ROOT);
         String id = model == null ? "" : model.trim().toLowerCase(Locale.ROOT);
+        // LiteLLM's model_info.base_model: a deployment named by its user (azure/my-gpt4o) priced as the model it runs
+        // (azure/gpt-4o, or gpt-4o); an Azure deployment of an OpenAI model costs what OpenAI lists when the catalog has
+        // no Azure row for it
+        if (modelInfo != null && modelInfo.get("base_model") instanceof String base && !base.isBlank()) {
+            String b = base.trim().toLowerCase(Locale.ROOT);
+            int slash = b.indexOf('/');
+            if (slash > 0) {
+                prov = b.substring(0, slash);
+                id = b.substring(slash + 1);
+            } else {
+                id = b;
+            }
+            if (!providers.containsKey(prov) && (prov.equals("azure") || prov.equals("azure_ai"))) prov = "openai";
+        }
         ModelInfoPrices info = ModelInfoPrices.of(modelInfo);
         if (resolved.size() > 10_000) resolved.clear(); // ids come from the config; this only bounds a misuse
-        CatalogReader.Entry entry = resolved.computeIfAbsent(prov + "/" + id, k -> Optional.ofNullable(find(prov, id))).orElse(null);
+        String fp = prov, fid = id;
+        CatalogReader.Entry entry = resolved.computeIfAbsent(prov + "/" + id, k -> Optional.ofNullable(find(fp, fid))).orElse(null);
         ModelPrice price;
         if (entry != null) {
             price = info.touchesPrice() ? info.applyTo(entry.price(), entry.price().source() + " + model_info") : entry.price();

@@ -36,7 +36,10 @@ public final class ConfigLoader {
             "mock_fault_rate", "temperature", "top_p");
     private static final Set<String> OTHER_PARAMS = Set.of(
             "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points", "cache",
-            "region_name", "custom_llm_provider");
+            "region_name", "custom_llm_provider",
+            // Azure (azure/, azure_ai/): Entra ID credentials as LiteLLM names them
+            "azure_ad_token", "tenant_id", "client_id", "client_secret", "azure_scope", "azure_authority_host",
+            "azure_username", "azure_password");
     private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb",
             "allowed_hosts", "cors_allowed_origins", "max_buffered_mb", "otel", "request_log",
             "upstream_max_connections_per_host", "upstream_http2", "upstream_http2_connections_per_host",

@@ -177,8 +177,7 @@ public final class Gateway {
     private static KeyScrubber providerKeyScrubber(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
         List<String> keys = new ArrayList<>();
         for (Deployment d : config.deployments()) {
-            Secret key = registry.key(d, env);
-            if (key != null) keys.add(key.reveal());
+            for (Secret s : registry.secrets(d, env)) keys.add(s.reveal());
         }
         return KeyScrubber.of(keys);
     }
@@ -219,8 +218,7 @@ public final class Gateway {
     private static List<String> secrets(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
         List<String> out = new ArrayList<>();
         for (Deployment d : config.deployments()) {
-            Secret k = registry.key(d, env);
-            if (k != null) out.add(k.reveal());
+            for (Secret s : registry.secrets(d, env)) out.add(s.reveal());
         }
         if (config.general().masterKey() != null) out.add(config.general().masterKey().reveal());
         return out;

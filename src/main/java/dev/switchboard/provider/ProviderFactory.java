@@ -32,4 +32,13 @@ public interface ProviderFactory {
         String value = name == null ? null : env.apply(name);
         return value == null || value.isBlank() ? null : new dev.switchboard.config.Secret(value);
     }
+
+    /**
+     * Every secret a deployment holds, to keep out of logs, answers and stored text: its {@link #key}, and for
+     * providers that sign in with more (a client secret, a cloud's secret key) those too.
+     */
+    default java.util.List<dev.switchboard.config.Secret> secrets(Deployment d, java.util.function.Function<String, String> env) {
+        dev.switchboard.config.Secret k = key(d, env);
+        return k == null ? java.util.List.of() : java.util.List.of(k);
+    }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.provider;
 
 import dev.switchboard.config.Deployment;
 import dev.switchboard.provider.anthropic.AnthropicProviderFactory;
+import dev.switchboard.provider.azure.AzureProviderFactory;
 import dev.switchboard.provider.gemini.GeminiProviderFactory;
 import dev.switchboard.provider.mock.MockProviderFactory;
 import dev.switchboard.provider.openai.OpenAiCompatibleFactory;
@@ -26,6 +27,7 @@ public final class ProviderRegistry {
                 dev.switchboard.provider.openai.LongTailFlavors.factory(),
                 new AnthropicProviderFactory(),
                 new GeminiProviderFactory(),
+                new AzureProviderFactory(),
                 new MockProviderFactory()));
     }
 
@@ -59,6 +61,12 @@ public final class ProviderRegistry {
     public dev.switchboard.config.Secret key(Deployment d, java.util.function.Function<String, String> env) {
         ProviderFactory f = byPrefix.get(d.provider());
         return f == null ? null : f.key(d, env);
+    }
+
+    /** Every secret the deployment holds (see {@link ProviderFactory#secrets}); empty for an unknown prefix. */
+    public List<dev.switchboard.config.Secret> secrets(Deployment d, java.util.function.Function<String, String> env) {
+        ProviderFactory f = byPrefix.get(d.provider());
+        return f == null ? List.of() : f.secrets(d, env);
     }
 
     /** @throws IllegalArgumentException naming the line and the known prefixes when the prefix is unknown */

@@ -45,6 +45,7 @@ public final class ProviderSimulator {
     private volatile String requiredKey;
     private final AnthropicSim anthropic;
     private final GeminiSim gemini;
+    private final AzureSim azure;
 
     /** One request as the simulator saw it. */
     public record Received(String path, MultiMap headers, JsonObject body) {}
@@ -55,6 +56,7 @@ public final class ProviderSimulator {
         this.record = record;
         this.anthropic = new AnthropicSim(vertx, promptCache, cancelledStreams, completedStreams);
         this.gemini = new GeminiSim(vertx, promptCache, cancelledStreams, completedStreams);
+        this.azure = new AzureSim(vertx, cancelledStreams, completedStreams, this::embeddings);
     }
 
     /** @param record keep every request for {@link #received()} (tests); off for long benchmark runs */
@@ -122,6 +124,7 @@ public final class ProviderSimulator {
         abandoned.set(0);
         requiredKey = null;
         promptCache.clear();
+        azure.reset();
     }
 
     /** The next request (one per call, in order) behaves like this. */
@@ -150,7 +153,10 @@ public final class ProviderSimulator {
      */
     public int abandoned() { return abandoned.get(); }
 
-    public Future<Void> close() { return server.close(); }
+    /** Azure OpenAI's and Azure AI Foundry's paths, credentials and token endpoint (see {@link AzureSim}). */
+    public AzureSim azure() { return azure; }
+
+    public Future<Void> close() { return azure.close().eventually(() -> server.close()); }
 
     private void handle(HttpServerRequest req) {
         arrivals.incrementAndGet();
@@ -195,6 +201,14 @@ public final class ProviderSimulator {
             if (json == null) return;
             if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
             anthropic.messages(resp, json, behaviour);
+            return;
+        }
+        if (AzureSim.owns(path)) {
+            JsonObject json = azure.admit(req, body, requiredKey);
+            if (json == null) return;
+            // with its query: the api-version is part of what Azure is asked
+            if (record) received.add(new Received(req.uri(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
+            azure.serve(req, json, behaviour);
             return;
         }
         if (path.startsWith("/v1beta/models/") && path.contains(":")) {

@@ -55,4 +55,7 @@ public record SimBehaviour(int status, long retryAfterSeconds, long firstByteDel
 
     /** @param reason Gemini's BlockReason: SAFETY, OTHER, BLOCKLIST, PROHIBITED_CONTENT, IMAGE_SAFETY */
     public static SimBehaviour promptBlocked(String reason) { return new SimBehaviour(0, 0, 0, 0, 0, 1, reason); }
+
+    /** Azure's content filter stops the completion itself: {@code finish_reason: content_filter} (Azure only). */
+    public static SimBehaviour completionFiltered() { return new SimBehaviour(0, 0, 0, 0, 0, 1, AzureSim.COMPLETION_FILTERED); }
 }

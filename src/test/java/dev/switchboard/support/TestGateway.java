@@ -52,18 +52,28 @@ public final class TestGateway implements AutoCloseable {
      * from the environment when the config names none (HUGGINGFACE_API_KEY, …), as a user's shell would set them.
      */
     public static TestGateway start(String configTemplate, java.util.Map<String, String> env) {
-        return start(configTemplate, EdgeServer.ClientTimeouts.DEFAULT, null, env);
+        return start(configTemplate, EdgeServer.ClientTimeouts.DEFAULT, null, sim -> env);
     }
 
     private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
                                      dev.switchboard.observe.Tracing tracing) {
-        return start(configTemplate, timeouts, tracing, java.util.Map.of());
+        return start(configTemplate, timeouts, tracing, sim -> java.util.Map.of());
+    }
+
+    /**
+     * With the simulator prepared before the gateway starts (an Entra token endpoint, say): {@code prepare} returns
+     * values that replace {@code ${NAME}} in the config and that the gateway also sees as environment variables.
+     */
+    public static TestGateway start(String configTemplate,
+                                    java.util.function.Function<ProviderSimulator, java.util.Map<String, String>> prepare) {
+        return start(configTemplate, EdgeServer.ClientTimeouts.DEFAULT, null, prepare);
     }
 
     private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
-                                     dev.switchboard.observe.Tracing tracing, java.util.Map<String, String> extraEnv) {
+                                     dev.switchboard.observe.Tracing tracing,
+                                     java.util.function.Function<ProviderSimulator, java.util.Map<String, String>> prepare) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-        return start(vertx, await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true)), configTemplate, timeouts, tracing, extraEnv);
+        return start(vertx, await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true)), configTemplate, timeouts, tracing, prepare);
     }
 
     /**
@@ -75,20 +85,23 @@ public final class TestGateway implements AutoCloseable {
     public static TestGateway startTls(String configTemplate, io.vertx.core.net.KeyCertOptions keyCert, boolean record) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         return start(vertx, await(ProviderSimulator.startTls(vertx, "127.0.0.1", 0, record, keyCert)), configTemplate,
-                EdgeServer.ClientTimeouts.DEFAULT, null, java.util.Map.of());
+                EdgeServer.ClientTimeouts.DEFAULT, null, s -> java.util.Map.of());
     }
 
     /** In front of a plain-HTTP simulator that keeps no record of requests (tests that send thousands). */
     public static TestGateway startUnrecorded(String configTemplate) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         return start(vertx, await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false)), configTemplate,
-                EdgeServer.ClientTimeouts.DEFAULT, null, java.util.Map.of());
+                EdgeServer.ClientTimeouts.DEFAULT, null, s -> java.util.Map.of());
     }
 
     private static TestGateway start(Vertx vertx, ProviderSimulator sim, String configTemplate, EdgeServer.ClientTimeouts timeouts,
-                                     dev.switchboard.observe.Tracing tracing, java.util.Map<String, String> extraEnv) {
+                                     dev.switchboard.observe.Tracing tracing,
+                                     java.util.function.Function<ProviderSimulator, java.util.Map<String, String>> prepare) {
+        java.util.Map<String, String> extra = prepare.apply(sim);
         String yaml = configTemplate.replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
-        java.util.function.Function<String, String> env = name -> extraEnv.containsKey(name) ? extraEnv.get(name) : switch (name) {
+        for (var e : extra.entrySet()) yaml = yaml.replace("${" + e.getKey() + "}", e.getValue());
+        java.util.function.Function<String, String> env = name -> extra.containsKey(name) ? extra.get(name) : switch (name) {
             case "PROVIDER_KEY" -> PROVIDER_KEY;
             case "MASTER_KEY" -> MASTER_KEY;
             case "ANTHROPIC_PROVIDER_KEY" -> ANTHROPIC_PROVIDER_KEY;
@@ -100,7 +113,7 @@ public final class TestGateway implements AutoCloseable {
                 && config.general().databasePath().equals(dev.switchboard.config.GeneralSettings.DEFAULT_DATABASE_PATH)) {
             config = config.withGeneral(config.general().withDatabasePath(tempDatabase()));
         }
-        Gateway gateway = Gateway.create(vertx, config, extraEnv.isEmpty() ? System::getenv : env, tracing);
+        Gateway gateway = Gateway.create(vertx, config, extra.isEmpty() ? System::getenv : env, tracing);
         EdgeServer server = await(EdgeServer.start(vertx, gateway, "127.0.0.1", 0, 2, timeouts));
         return new TestGateway(vertx, sim, gateway, server);
     }

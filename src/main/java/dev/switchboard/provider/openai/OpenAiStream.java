@@ -123,6 +123,8 @@ final class OpenAiStream extends SseRelay {
             fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + deploymentId + " sent a stream event that is not JSON."));
             return;
         }
+        // Azure's first event carries only prompt_filter_results (no choices, no usage): nothing for the client
+        if (chunk.choices().isEmpty() && chunk.usage() == null) return;
         for (ChunkChoice c : chunk.choices()) if (c.finishReason() != null) sawFinishReason = true;
         if (chunk.usage() != null && !chunk.choices().isEmpty()) {
             // Mistral (and other servers) put the usage on the chunk that finishes; OpenAI's clients expect it on a
