@@ -36,7 +36,10 @@ public final class ConfigLoader {
             "mock_fault_rate", "temperature", "top_p");
     private static final Set<String> OTHER_PARAMS = Set.of(
             "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points", "cache",
-            "region_name", "custom_llm_provider");
+            "region_name", "custom_llm_provider",
+            // AWS Bedrock, as LiteLLM reads them (provider.bedrock.BedrockAuth)
+            "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region_name", "aws_profile_name",
+            "aws_bedrock_runtime_endpoint", "aws_role_name", "aws_session_name", "aws_web_identity_token", "aws_sts_endpoint");
     private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb",
             "allowed_hosts", "cors_allowed_origins", "max_buffered_mb", "otel", "request_log");
     /**

@@ -2,6 +2,7 @@ package dev.switchboard.provider;
 
 import dev.switchboard.config.Deployment;
 import dev.switchboard.provider.anthropic.AnthropicProviderFactory;
+import dev.switchboard.provider.bedrock.BedrockProviderFactory;
 import dev.switchboard.provider.gemini.GeminiProviderFactory;
 import dev.switchboard.provider.mock.MockProviderFactory;
 import dev.switchboard.provider.openai.OpenAiCompatibleFactory;
@@ -25,6 +26,7 @@ public final class ProviderRegistry {
                 new OpenAiCompatibleFactory(),
                 new AnthropicProviderFactory(),
                 new GeminiProviderFactory(),
+                new BedrockProviderFactory(),
                 new MockProviderFactory()));
     }
 
