@@ -40,6 +40,7 @@ public final class ProviderSimulator {
     private volatile String requiredKey;
     private final AnthropicSim anthropic;
     private final GeminiSim gemini;
+    private final BedrockSim bedrock;
 
     /** One request as the simulator saw it. */
     public record Received(String path, MultiMap headers, JsonObject body) {}
@@ -50,6 +51,7 @@ public final class ProviderSimulator {
         this.record = record;
         this.anthropic = new AnthropicSim(vertx, promptCache, cancelledStreams, completedStreams);
         this.gemini = new GeminiSim(vertx, promptCache, cancelledStreams, completedStreams);
+        this.bedrock = new BedrockSim(vertx, promptCache, cancelledStreams, completedStreams);
     }
 
     /** @param record keep every request for {@link #received()} (tests); off for long benchmark runs */
@@ -81,6 +83,8 @@ public final class ProviderSimulator {
         abandoned.set(0);
         requiredKey = null;
         promptCache.clear();
+        bedrock.auth.clear();
+        bedrock.nextStreamException.set(null);
     }
 
     /** The next request (one per call, in order) behaves like this. */
@@ -91,6 +95,21 @@ public final class ProviderSimulator {
 
     /** Every request for this upstream model id behaves like this until {@link #reset}; null: normal again. */
     public void behaveAlways(String model, SimBehaviour behaviour) { behaviours.standing(model, behaviour); }
+
+    /**
+     * Bedrock: accept SigV4 signatures made with this access key and secret (and, when not null, only with this session
+     * token). The simulator always knows {@link #BEDROCK_ACCESS_KEY} / {@link #BEDROCK_SECRET}.
+     */
+    public void allowAws(String accessKey, String secret, String sessionToken) { bedrock.auth.allow(accessKey, secret, sessionToken); }
+
+    /** Bedrock: accept this Bedrock API key as a bearer token. */
+    public void allowBedrockApiKey(String key) { bedrock.auth.allowBearer(key); }
+
+    /** Bedrock: the next ConverseStream ends after two events with an exception frame of this type (throttlingException, …). */
+    public void failNextBedrockStream(String exceptionType) { bedrock.nextStreamException.set(exceptionType); }
+
+    public static final String BEDROCK_ACCESS_KEY = BedrockSimAuth.DEFAULT_ACCESS_KEY;
+    public static final String BEDROCK_SECRET = BedrockSimAuth.DEFAULT_SECRET;
 
     /** Answer 401 unless the request carries exactly this key. */
     public void requireKey(String key) { requiredKey = key; }
@@ -119,7 +138,7 @@ public final class ProviderSimulator {
             if (!begun[0] && !resp.ended()) abandoned.incrementAndGet();
         });
         req.body().onSuccess(body -> {
-            SimBehaviour behaviour = behaviours.next(() -> modelOf(body));
+            SimBehaviour behaviour = behaviours.next(() -> req.path().startsWith("/model/") ? BedrockSim.modelOf(req.path()) : modelOf(body));
             Runnable route = () -> {
                 if (resp.closed()) return; // the client gave up during the slow first byte: nobody to answer
                 begun[0] = true;
@@ -152,6 +171,13 @@ public final class ProviderSimulator {
             if (json == null) return;
             if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
             anthropic.messages(resp, json, behaviour);
+            return;
+        }
+        if (path.startsWith("/model/") && req.method().name().equals("POST")) {
+            JsonObject json = bedrock.admit(req, body);
+            if (json == null) return;
+            if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
+            bedrock.handle(req, json, behaviour);
             return;
         }
         if (path.startsWith("/v1beta/models/") && path.contains(":")) {

@@ -47,6 +47,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider {
     private final String modelPath;
     private final BedrockRequestEncoder encoder;
     private final String secret;
+    private final List<dev.switchboard.model.CacheInjectionPoint> injectionPoints;
 
     BedrockProvider(Deployment d, BedrockAuth auth, UpstreamHttp http, Vertx vertx) {
         this.deployment = d;
@@ -61,7 +62,12 @@ final class BedrockProvider implements Provider, EmbeddingProvider {
         this.modelPath = "/model/" + SdkHttpUtils.urlEncode(modelId);
         this.encoder = new BedrockRequestEncoder(d, modelId);
         this.secret = auth.secretKey() == null ? null : auth.secretKey().reveal();
+        // LiteLLM's cache_control_injection_points, on models that cache: the breakpoints become cachePoint blocks
+        this.injectionPoints = BedrockModels.cachesPrompts(modelId) ? d.cacheInjectionPoints() : List.of();
     }
+
+    @Override
+    public List<dev.switchboard.model.CacheInjectionPoint> injectedBreakpoints() { return injectionPoints; }
 
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
@@ -131,7 +137,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider {
 
     private Buffer body(ChatRequest request) {
         dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
-        return buffer(encoder.encode(request));
+        return buffer(encoder.encode(dev.switchboard.model.CacheInjectionPoint.apply(injectionPoints, request)));
     }
 
     private static Buffer buffer(ObjectNode json) {
