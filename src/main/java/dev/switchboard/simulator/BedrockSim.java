@@ -30,7 +30,8 @@ import software.amazon.awssdk.eventstream.Message;
  * <p>Faults by {@link SimBehaviour#status()}: 429 ThrottlingException, 400 ValidationException (the context-length
  * wording), 403 AccessDeniedException, 404 ResourceNotFoundException, 408 ModelTimeoutException, 424
  * ModelErrorException, 425 ModelNotReadyException (answered as AWS does, with 429), 503
- * ServiceUnavailableException, anything else InternalServerException.
+ * ServiceUnavailableException, 401 UnrecognizedClientException (AWS's 403), anything else InternalServerException. A
+ * {@code retry-after} is sent when the behaviour names one.
  */
 final class BedrockSim {
     private static final Set<String> CONVERSE_FIELDS = Set.of("messages", "system", "inferenceConfig", "toolConfig",
@@ -62,8 +63,9 @@ final class BedrockSim {
     }
 
     /** The body when the request is authentic and JSON; otherwise the refusal has been answered and null returned. */
-    JsonObject admit(HttpServerRequest req, Buffer body) {
-        BedrockSimAuth.Refusal refused = auth.check(req, body);
+    /** @param requiredKey when set, the secret the request must be signed with (or the bearer key it must carry) */
+    JsonObject admit(HttpServerRequest req, Buffer body, String requiredKey) {
+        BedrockSimAuth.Refusal refused = auth.check(req, body, requiredKey);
         if (refused != null) {
             error(req.response(), 403, refused.type(), refused.message());
             return null;
@@ -299,9 +301,14 @@ final class BedrockSim {
     }
 
     private static void fault(HttpServerResponse resp, SimBehaviour b) {
+        if (b.retryAfterSeconds() > 0) resp.putHeader("retry-after", Long.toString(b.retryAfterSeconds()));
         switch (b.status()) {
             case 429 -> error(resp, 429, "ThrottlingException", "Too many requests, please wait before trying again.");
-            case 400 -> error(resp, 400, "ValidationException", "Input is too long for requested model.");
+            // Bedrock has no content-policy error: a guardrail answers 200 with stopReason guardrail_intervened
+            case 400 -> error(resp, 400, "ValidationException", SimBehaviour.INVALID_REQUEST.equals(b.error())
+                    ? "The provided request is not valid: inferenceConfig.temperature must be between 0 and 1."
+                    : "Input is too long for requested model.");
+            case 401 -> error(resp, 403, "UnrecognizedClientException", "The security token included in the request is invalid.");
             case 403 -> error(resp, 403, "AccessDeniedException", "You don't have access to the model with the specified model ID.");
             case 404 -> error(resp, 404, "ResourceNotFoundException", "Could not resolve the foundation model from the provided model identifier.");
             case 408 -> error(resp, 408, "ModelTimeoutException", "Model has timed out in processing the request. Try your request again.");

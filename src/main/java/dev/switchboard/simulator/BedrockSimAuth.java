@@ -59,11 +59,12 @@ final class BedrockSimAuth {
     record Refusal(String type, String message) {}
 
     /** @return null when the request is authentic */
-    Refusal check(HttpServerRequest req, Buffer body) {
+    Refusal check(HttpServerRequest req, Buffer body, String requiredKey) {
         String auth = req.getHeader("authorization");
         if (auth == null || auth.isBlank()) return new Refusal("MissingAuthenticationTokenException", "Missing Authentication Token");
         if (auth.startsWith("Bearer ")) {
-            return bearerKeys.containsKey(auth.substring(7)) ? null
+            String bearer = auth.substring(7);
+            return (requiredKey != null ? requiredKey.equals(bearer) : bearerKeys.containsKey(bearer)) ? null
                     : new Refusal("UnrecognizedClientException", "Invalid API Key format: Must start with pre-defined prefix");
         }
         Matcher m = AUTH.matcher(auth);
@@ -87,7 +88,8 @@ final class BedrockSimAuth {
             return new Refusal("InvalidSignatureException", "Signature expired: " + date + " is now earlier than "
                     + AMZ_DATE.format(Instant.now().minus(Duration.ofMinutes(15))) + ".");
         }
-        String expected = resign(req, body, m, known.secret, token, at);
+        // a test's required key is the secret the signature must have been made with
+        String expected = resign(req, body, m, requiredKey != null ? requiredKey : known.secret, token, at);
         if (!auth.equals(expected)) {
             return new Refusal("InvalidSignatureException", "The request signature we calculated does not match the signature"
                     + " you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation"

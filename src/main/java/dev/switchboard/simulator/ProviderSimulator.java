@@ -174,7 +174,7 @@ public final class ProviderSimulator {
             return;
         }
         if (path.startsWith("/model/") && req.method().name().equals("POST")) {
-            JsonObject json = bedrock.admit(req, body);
+            JsonObject json = bedrock.admit(req, body, requiredKey);
             if (json == null) return;
             if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
             bedrock.handle(req, json, behaviour);
