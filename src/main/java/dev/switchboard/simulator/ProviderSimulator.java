@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * validation and error shapes, and injected faults (429 with retry-after, 5xx, a slow first byte, a stream
  * cut in the middle). It records what it received, so tests can assert on what the gateway sent upstream.
  * Anthropic's {@code /v1/messages} is served by {@link AnthropicSim} and Gemini's {@code /v1beta/models/…}
- * by {@link GeminiSim}, with the same faults.
+ * by {@link GeminiSim}, AWS Bedrock's {@code /model/{id}/converse|converse-stream|invoke} (SigV4-verified) by
+ * {@link BedrockSim}, with the same faults.
  */
 public final class ProviderSimulator {
     private final HttpServer server;

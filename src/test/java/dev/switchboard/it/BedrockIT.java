@@ -356,6 +356,17 @@ class BedrockIT {
     }
 
     @Test
+    void responseFormatBecomesAnInstructionWithItsSchema() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"city\","
+                        + "\"schema\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"where?\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String instruction = gw.simulator.last().body().getJsonArray("system").getJsonObject(0).getString("text");
+        assertThat(instruction).contains("JSON object").contains("\"city\":{\"type\":\"string\"}");
+    }
+
+    @Test
     void imagesAndDocumentsAsBytes() {
         String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
         String pdf = java.util.Base64.getEncoder().encodeToString("%PDF-1.4 1 0 obj << /Type /Page >> endobj".getBytes());

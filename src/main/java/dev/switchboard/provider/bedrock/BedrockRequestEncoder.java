@@ -82,6 +82,7 @@ final class BedrockRequestEncoder {
                 }
             }
         }
+        jsonInstruction(system, r);
         if (!system.isEmpty()) body.set("system", system);
         toolConfig(body, r, toolBlocks);
         inferenceConfig(body, r);
@@ -146,6 +147,17 @@ final class BedrockRequestEncoder {
             r.stop().forEach(s::add);
         }
         if (!c.isEmpty()) body.set("inferenceConfig", c);
+    }
+
+    /**
+     * Converse has no JSON mode: {@code response_format} becomes a system instruction (with the schema, when one was
+     * given), so the request is not silently answered in free text; the model is asked, not constrained.
+     */
+    private static void jsonInstruction(ArrayNode system, ChatRequest r) {
+        if (r.responseFormat() == null || "text".equals(r.responseFormat().type())) return;
+        JsonNode schema = r.responseFormat().jsonSchema() == null ? null : r.responseFormat().jsonSchema().get("schema");
+        system.addObject().put("text", "Respond with one JSON object and nothing else (no prose, no code fences)."
+                + (schema == null ? "" : " It must conform to this JSON Schema: " + schema));
     }
 
     /** Model-specific fields Converse passes to the model as they are. */
