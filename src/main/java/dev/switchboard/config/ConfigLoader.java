@@ -39,7 +39,10 @@ public final class ConfigLoader {
             "region_name", "custom_llm_provider",
             // Azure (azure/, azure_ai/): Entra ID credentials as LiteLLM names them
             "azure_ad_token", "tenant_id", "client_id", "client_secret", "azure_scope", "azure_authority_host",
-            "azure_username", "azure_password");
+            "azure_username", "azure_password",
+            // AWS Bedrock, as LiteLLM reads them (provider.bedrock.BedrockAuth)
+            "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region_name", "aws_profile_name",
+            "aws_bedrock_runtime_endpoint", "aws_role_name", "aws_session_name", "aws_web_identity_token", "aws_sts_endpoint");
     private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb",
             "allowed_hosts", "cors_allowed_origins", "max_buffered_mb", "otel", "request_log",
             "upstream_max_connections_per_host", "upstream_http2", "upstream_http2_connections_per_host",

@@ -3,6 +3,7 @@ package dev.switchboard.provider;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.provider.anthropic.AnthropicProviderFactory;
 import dev.switchboard.provider.azure.AzureProviderFactory;
+import dev.switchboard.provider.bedrock.BedrockProviderFactory;
 import dev.switchboard.provider.gemini.GeminiProviderFactory;
 import dev.switchboard.provider.mock.MockProviderFactory;
 import dev.switchboard.provider.openai.OpenAiCompatibleFactory;
@@ -28,6 +29,7 @@ public final class ProviderRegistry {
                 new AnthropicProviderFactory(),
                 new GeminiProviderFactory(),
                 new AzureProviderFactory(),
+                new BedrockProviderFactory(),
                 new MockProviderFactory()));
     }
 

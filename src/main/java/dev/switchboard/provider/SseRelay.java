@@ -57,12 +57,28 @@ public abstract class SseRelay implements ChatStream {
     /** Whether an upstream body that simply ends (no end marker) is a complete answer, e.g. a finish reason was seen. */
     protected abstract boolean completeAtEndOfBody();
 
+    /** Cuts the upstream's bytes into events, each handed to the listener with its name and its data. */
+    protected interface Framing {
+        /** @throws RuntimeException when the bytes cannot be framed (too large, corrupt): the stream fails */
+        void feed(io.vertx.core.buffer.Buffer bytes);
+    }
+
+    /**
+     * How this provider's stream is framed: server-sent events unless a subclass says otherwise (Bedrock's binary
+     * {@code application/vnd.amazon.eventstream}). Everything else (pause and resume, scrubbing, cancel, cut
+     * detection) is the same for every framing.
+     */
+    protected Framing framing(SseParser.RangeListener events) {
+        SseParser parser = new SseParser(events);
+        return parser::feed;
+    }
+
     @Override
     public final void start(ChunkSink sink) {
         this.sink = sink;
         String dialect = relayDialect();
         relaying = dialect != null && sink.takesRelayed(dialect);
-        SseParser parser = new SseParser((String event, byte[] data, int offset, int length) -> {
+        Framing parser = framing((String event, byte[] data, int offset, int length) -> {
             if (finished) return;
             // the read's own copy of the bytes: masked before anything decodes, relays or logs them
             scrubber.scrubInPlace(data, offset, offset + length);
@@ -75,6 +91,10 @@ public abstract class SseRelay implements ChatStream {
             } catch (SseParser.TooLarge e) {
                 fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display() + " sent " + e.getMessage()
                         + "; the gateway stopped reading the stream."));
+                return;
+            } catch (RuntimeException e) {
+                fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display() + " sent a stream frame that"
+                        + " could not be read (" + e.getClass().getSimpleName() + "); the gateway stopped reading the stream."));
                 return;
             }
             if (!finished) sink.flush(); // everything this read carried goes out in one write

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * validation and error shapes, and injected faults (429 with retry-after, 5xx, a slow first byte, a stream
  * cut in the middle). It records what it received, so tests can assert on what the gateway sent upstream.
  * Anthropic's {@code /v1/messages} is served by {@link AnthropicSim} and Gemini's {@code /v1beta/models/…}
- * by {@link GeminiSim}, with the same faults.
+ * by {@link GeminiSim}, AWS Bedrock's {@code /model/{id}/converse|converse-stream|invoke} (SigV4-verified) by
+ * {@link BedrockSim}, with the same faults.
  */
 public final class ProviderSimulator {
     private final HttpServer server;
@@ -46,6 +47,7 @@ public final class ProviderSimulator {
     private final AnthropicSim anthropic;
     private final GeminiSim gemini;
     private final AzureSim azure;
+    private final BedrockSim bedrock;
 
     /** One request as the simulator saw it. */
     public record Received(String path, MultiMap headers, JsonObject body) {}
@@ -57,6 +59,7 @@ public final class ProviderSimulator {
         this.anthropic = new AnthropicSim(vertx, promptCache, cancelledStreams, completedStreams);
         this.gemini = new GeminiSim(vertx, promptCache, cancelledStreams, completedStreams);
         this.azure = new AzureSim(vertx, cancelledStreams, completedStreams, this::embeddings);
+        this.bedrock = new BedrockSim(vertx, promptCache, cancelledStreams, completedStreams);
     }
 
     /** @param record keep every request for {@link #received()} (tests); off for long benchmark runs */
@@ -125,6 +128,8 @@ public final class ProviderSimulator {
         requiredKey = null;
         promptCache.clear();
         azure.reset();
+        bedrock.auth.clear();
+        bedrock.nextStreamException.set(null);
     }
 
     /** The next request (one per call, in order) behaves like this. */
@@ -135,6 +140,21 @@ public final class ProviderSimulator {
 
     /** Every request for this upstream model id behaves like this until {@link #reset}; null: normal again. */
     public void behaveAlways(String model, SimBehaviour behaviour) { behaviours.standing(model, behaviour); }
+
+    /**
+     * Bedrock: accept SigV4 signatures made with this access key and secret (and, when not null, only with this session
+     * token). The simulator always knows {@link #BEDROCK_ACCESS_KEY} / {@link #BEDROCK_SECRET}.
+     */
+    public void allowAws(String accessKey, String secret, String sessionToken) { bedrock.auth.allow(accessKey, secret, sessionToken); }
+
+    /** Bedrock: accept this Bedrock API key as a bearer token. */
+    public void allowBedrockApiKey(String key) { bedrock.auth.allowBearer(key); }
+
+    /** Bedrock: the next ConverseStream ends after two events with an exception frame of this type (throttlingException, …). */
+    public void failNextBedrockStream(String exceptionType) { bedrock.nextStreamException.set(exceptionType); }
+
+    public static final String BEDROCK_ACCESS_KEY = BedrockSimAuth.DEFAULT_ACCESS_KEY;
+    public static final String BEDROCK_SECRET = BedrockSimAuth.DEFAULT_SECRET;
 
     /** Answer 401 unless the request carries exactly this key. */
     public void requireKey(String key) { requiredKey = key; }
@@ -167,7 +187,7 @@ public final class ProviderSimulator {
             if (!begun[0] && !resp.ended()) abandoned.incrementAndGet();
         });
         req.body().onSuccess(body -> {
-            SimBehaviour behaviour = behaviours.next(() -> modelOf(body));
+            SimBehaviour behaviour = behaviours.next(() -> req.path().startsWith("/model/") ? BedrockSim.modelOf(req.path()) : modelOf(body));
             Runnable route = () -> {
                 if (resp.closed()) return; // the client gave up during the slow first byte: nobody to answer
                 begun[0] = true;
@@ -209,6 +229,13 @@ public final class ProviderSimulator {
             // with its query: the api-version is part of what Azure is asked
             if (record) received.add(new Received(req.uri(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
             azure.serve(req, json, behaviour);
+            return;
+        }
+        if (path.startsWith("/model/") && req.method().name().equals("POST")) {
+            JsonObject json = bedrock.admit(req, body, requiredKey);
+            if (json == null) return;
+            if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
+            bedrock.handle(req, json, behaviour);
             return;
         }
         if (path.startsWith("/v1beta/models/") && path.contains(":")) {

@@ -135,7 +135,8 @@ class PriceCatalogTest {
         }
         assertThat(catalog.lookup("anthropic", "claude-nonexistent-9", null).unpricedReason())
                 .contains("anthropic/claude-nonexistent-9", "not in the price catalog", "@pydantic/genai-prices");
-        assertThat(catalog.lookup("bedrock", "x", null).unpricedReason()).contains("no price catalog for provider 'bedrock'");
+        // bedrock has a catalog now (issue #14); sagemaker endpoints are the customer's own models
+        assertThat(catalog.lookup("sagemaker", "x", null).unpricedReason()).contains("no price catalog for provider 'sagemaker'");
     }
 
     @Test

@@ -30,7 +30,7 @@ public final class OpenAiWire {
      *               {@code openai} (OpenAI's own models, Azure OpenAI) or {@code openai_compatible}
      */
     public OpenAiWire(Deployment d, String flavor) {
-        OpenAiFlavor f = OpenAiFlavor.ALL.get(flavor);
+        OpenAiFlavor f = OpenAiFlavor.CORE.get(flavor);
         if (f == null) throw new IllegalArgumentException("no OpenAI flavor " + flavor);
         this.deployment = d;
         this.encoder = new OpenAiRequestEncoder(d, f);

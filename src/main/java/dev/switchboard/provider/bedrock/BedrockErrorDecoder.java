@@ -1,0 +1,91 @@
+package dev.switchboard.provider.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.Json;
+import dev.switchboard.provider.UpstreamErrors;
+import io.vertx.core.buffer.Buffer;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Bedrock's errors → ours. An error answer names its exception in the {@code x-amzn-ErrorType} header
+ * ({@code ValidationException:http://internal.amazon.com/…}) with {@code {"message": …}} as the body; inside a
+ * ConverseStream it is an event of message type {@code exception} whose {@code :exception-type} names it
+ * ({@code throttlingException}, …). Both end here, so a name maps to the same status wherever it came from.
+ */
+final class BedrockErrorDecoder {
+    /** Bedrock's and its models' wordings for a prompt that does not fit the context window. */
+    private static final Pattern CONTEXT = Pattern.compile("input is too long|prompt is too long|too many (?:input )?tokens"
+            + "|context (?:window|length)|maximum context|exceeds? the (?:model's )?(?:max|maximum)(?:imum)? (?:input|context|token)");
+
+    private BedrockErrorDecoder() {}
+
+    static GatewayException decode(int status, String errorTypeHeader, Buffer body, Long retryAfter, String deploymentId,
+                                   String secret) {
+        String type = errorTypeHeader == null ? null : errorTypeHeader.split(":", 2)[0];
+        String message;
+        try {
+            JsonNode n = Json.read(body);
+            message = Json.text(n, "message") != null ? Json.text(n, "message") : Json.text(n, "Message");
+            if (type == null) type = Json.text(n, "__type");
+            if (type != null && type.contains("#")) type = type.substring(type.indexOf('#') + 1);
+        } catch (Exception notJson) {
+            if (type == null) return UpstreamErrors.fromPlainBody(status, body, retryAfter, deploymentId, secret);
+            message = body.length() > 500 ? body.getString(0, 500) : body.toString();
+        }
+        return of(status, type, message, retryAfter, deploymentId, secret);
+    }
+
+    /** An exception event of a ConverseStream (sent after the 200): its status follows from its name. */
+    static GatewayException midStream(String exceptionType, byte[] payload, String deploymentId, String secret) {
+        String message;
+        try {
+            message = Json.text(Json.read(payload), "message");
+        } catch (Exception notJson) {
+            message = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String type = exceptionType.isEmpty() ? exceptionType
+                : Character.toUpperCase(exceptionType.charAt(0)) + exceptionType.substring(1); // throttlingException → ThrottlingException
+        int status = switch (type) {
+            case "ThrottlingException" -> 429;
+            case "ValidationException" -> 400;
+            case "ServiceUnavailableException" -> 503;
+            default -> 500; // ModelStreamErrorException, InternalServerException, anything new
+        };
+        return of(status, type, message, null, deploymentId, secret);
+    }
+
+    private static GatewayException of(int status, String type, String message, Long retryAfter, String deploymentId,
+                                       String secret) {
+        String code = null;
+        int effective = status;
+        if (type != null) {
+            switch (type) {
+                case "ThrottlingException", "ServiceQuotaExceededException" -> {
+                    effective = 429;
+                    code = "rate_limit_exceeded";
+                }
+                // The model is being loaded (AWS answers 429): not our rate, a provider that is not ready; retried.
+                case "ModelNotReadyException" -> effective = 503;
+                case "ServiceUnavailableException" -> effective = 503;
+                // The key or signature is wrong (AWS answers 403): the deployment's credentials, as a 401 of every provider.
+                case "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
+                     "ExpiredTokenException", "MissingAuthenticationTokenException", "InvalidClientTokenId" -> {
+                    effective = 401;
+                    code = "invalid_aws_credentials";
+                }
+                case "AccessDeniedException" -> effective = 403;
+                case "ResourceNotFoundException" -> effective = 404;
+                case "ModelTimeoutException" -> effective = 504;
+                case "ModelErrorException", "ModelStreamErrorException", "InternalServerException" -> effective = 502;
+                case "ValidationException" -> {
+                    if (message != null && CONTEXT.matcher(message.toLowerCase(Locale.ROOT)).find()) code = "context_length_exceeded";
+                }
+                default -> { }
+            }
+        }
+        String text = message == null || message.isBlank() ? type : type == null ? message : type + ": " + message;
+        return UpstreamErrors.fromStatus(effective, text, type, null, code, retryAfter, deploymentId, secret);
+    }
+}

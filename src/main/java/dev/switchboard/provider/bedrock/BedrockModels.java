@@ -1,0 +1,79 @@
+package dev.switchboard.provider.bedrock;
+
+import dev.switchboard.model.FinishReason;
+import java.util.Locale;
+
+/**
+ * Bedrock's quirk table: how LiteLLM's model strings map to a Bedrock model id, what each model family accepts
+ * through the Converse API, and the stop reasons. Data beside the adapter, so the encoder asks rather than
+ * switching on names.
+ */
+final class BedrockModels {
+    private BedrockModels() {}
+
+    /** LiteLLM's default when no region is configured anywhere. */
+    static final String DEFAULT_REGION = "us-west-2";
+
+    /**
+     * The Bedrock model id of a {@code bedrock/…} model: LiteLLM's route prefixes {@code converse/} and
+     * {@code invoke/} are dropped (both are served by the Converse API here, which takes every chat model).
+     */
+    static String modelId(String model) {
+        for (String route : new String[] {"converse/", "invoke/", "converse_like/"}) {
+            if (model.startsWith(route)) return model.substring(route.length());
+        }
+        return model;
+    }
+
+    /**
+     * The model's family, as Bedrock's ids name it after an optional cross-region prefix ({@code us.}, {@code eu.},
+     * {@code apac.}, {@code global.}): anthropic, meta, amazon, mistral, cohere, ai21, deepseek, …
+     */
+    static String family(String modelId) {
+        String id = modelId.toLowerCase(Locale.ROOT);
+        if (id.startsWith("arn:")) {
+            int slash = id.lastIndexOf('/');
+            id = slash < 0 ? id : id.substring(slash + 1);
+        }
+        String[] parts = id.split("\\.");
+        if (parts.length > 2 && parts[0].length() <= 6 && !parts[0].equals("amazon") && !parts[0].equals("meta")) {
+            return parts[1]; // us.anthropic.claude-…, eu.meta.llama…, global.anthropic.…
+        }
+        return parts[0];
+    }
+
+    /** Prompt caching ({@code cachePoint} blocks) exists for Claude and Nova models on Bedrock. */
+    static boolean cachesPrompts(String modelId) {
+        String f = family(modelId);
+        String id = modelId.toLowerCase(Locale.ROOT);
+        return f.equals("anthropic") || (f.equals("amazon") && id.contains("nova"));
+    }
+
+    /** Whether {@code toolChoice} may say {@code any} / name a tool: Claude, Nova and Mistral Large only, per AWS. */
+    static boolean forcesTools(String modelId) {
+        String f = family(modelId);
+        return f.equals("anthropic") || f.equals("amazon") || f.equals("mistral");
+    }
+
+    /** Which embedding body an InvokeModel call takes, or null for a model that is not a known embedder. */
+    static String embeddingKind(String modelId) {
+        String id = modelId.toLowerCase(Locale.ROOT);
+        if (id.contains("titan-embed")) return "titan";
+        if (id.contains("cohere.embed")) return "cohere";
+        return null;
+    }
+
+    /**
+     * Converse's stopReason → OpenAI's. {@code guardrail_intervened} and {@code content_filtered} are filters;
+     * {@code model_context_window_exceeded} ran out of room, which OpenAI calls length.
+     */
+    static FinishReason finishReason(String stopReason) {
+        if (stopReason == null) return FinishReason.STOP;
+        return switch (stopReason) {
+            case "tool_use" -> FinishReason.TOOL_CALLS;
+            case "max_tokens", "model_context_window_exceeded" -> FinishReason.LENGTH;
+            case "guardrail_intervened", "content_filtered" -> FinishReason.CONTENT_FILTER;
+            default -> FinishReason.STOP; // end_turn, stop_sequence, and anything new
+        };
+    }
+}

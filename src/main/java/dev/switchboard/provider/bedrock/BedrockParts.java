@@ -1,0 +1,100 @@
+package dev.switchboard.provider.bedrock;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.Attachments;
+import java.util.Map;
+
+/**
+ * One user content part → a Converse content block: text, an {@code image} (bytes from a data URL, or an
+ * {@code s3://} location), a {@code document} (PDF, text, CSV, HTML, Markdown, Word, Excel, by its bytes). Converse
+ * fetches no http URLs and hears no audio; those, an OpenAI {@code file_id} and part types it has no block for are
+ * a 400 naming the part, never dropped.
+ */
+final class BedrockParts {
+    private static final Map<String, String> IMAGE_FORMATS = Map.of("image/png", "png", "image/jpeg", "jpeg", "image/jpg", "jpeg",
+            "image/gif", "gif", "image/webp", "webp");
+    private static final Map<String, String> DOCUMENT_FORMATS = Map.ofEntries(
+            Map.entry("application/pdf", "pdf"), Map.entry("text/plain", "txt"), Map.entry("text/csv", "csv"),
+            Map.entry("text/html", "html"), Map.entry("text/markdown", "md"), Map.entry("application/msword", "doc"),
+            Map.entry("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+            Map.entry("application/vnd.ms-excel", "xls"),
+            Map.entry("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"));
+
+    private BedrockParts() {}
+
+    static void add(ArrayNode content, ContentPart p) {
+        switch (p) {
+            case ContentPart.Text t -> {
+                if (!t.text().isBlank()) content.addObject().put("text", t.text()); // Converse refuses blank text blocks
+            }
+            case ContentPart.Image i -> content.add(image(i));
+            case ContentPart.File f -> content.add(file(f, content.size()));
+            case ContentPart.Audio a -> {
+                String at = Attachments.where(a.param());
+                throw GatewayException.badRequest(at + " is audio; Bedrock's Converse API takes no audio input.", at);
+            }
+            case ContentPart.Other o -> {
+                String at = Attachments.where(o.param());
+                throw GatewayException.badRequest(at + " is a '" + o.type() + "' part, which Bedrock's Converse API has no"
+                        + " block for.", at);
+            }
+        }
+    }
+
+    private static ObjectNode image(ContentPart.Image i) {
+        ObjectNode block = content();
+        ObjectNode image = block.putObject("image");
+        if (i.url() != null && i.url().startsWith("s3://")) {
+            String ext = i.url().substring(i.url().lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+            image.put("format", ext.equals("jpg") ? "jpeg" : ext).putObject("source").putObject("s3Location").put("uri", i.url());
+            return block;
+        }
+        Attachments.DataUrl data = Attachments.DataUrl.parse(i.url());
+        if (data == null) {
+            throw GatewayException.badRequest("An image by http URL cannot be sent to Bedrock, whose Converse API takes image"
+                    + " bytes or an s3:// location only. Fix: send the image as a data URL (data:image/png;base64,…).", "messages");
+        }
+        String format = IMAGE_FORMATS.get(data.mediaType());
+        if (format == null) {
+            throw GatewayException.badRequest("An image of type " + data.mediaType() + " cannot be sent to Bedrock (PNG, JPEG,"
+                    + " GIF and WebP only).", "messages");
+        }
+        image.put("format", format).putObject("source").put("bytes", data.base64());
+        return block;
+    }
+
+    private static ObjectNode file(ContentPart.File f, int position) {
+        Attachments.DataUrl data = Attachments.inline(f, "Bedrock");
+        String type = data.mediaType();
+        ObjectNode block = content();
+        String imageFormat = IMAGE_FORMATS.get(type);
+        if (imageFormat != null) {
+            block.putObject("image").put("format", imageFormat).putObject("source").put("bytes", data.base64());
+            return block;
+        }
+        String format = DOCUMENT_FORMATS.get(type);
+        if (format == null) {
+            String at = Attachments.where(f.param());
+            throw GatewayException.badRequest(at + " is a " + type + " file; Bedrock reads PDF, text, CSV, HTML, Markdown,"
+                    + " Word, Excel and image files only.", at);
+        }
+        block.putObject("document").put("format", format).put("name", name(f.filename(), position))
+                .putObject("source").put("bytes", data.base64());
+        return block;
+    }
+
+    /**
+     * Converse wants a document name of letters, digits, single spaces, hyphens, parentheses and square brackets;
+     * the file name without its extension, reduced to those, else a name made from the block's position.
+     */
+    static String name(String filename, int position) {
+        String base = filename == null ? "" : filename.replaceFirst("\\.[A-Za-z0-9]{1,5}$", "");
+        String clean = base.replaceAll("[^A-Za-z0-9\\s\\-()\\[\\]]", " ").replaceAll("\\s+", " ").trim();
+        return clean.isEmpty() ? "document " + (position + 1) : clean;
+    }
+
+    private static ObjectNode content() { return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(); }
+}

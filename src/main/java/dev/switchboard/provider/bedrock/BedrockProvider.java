@@ -1,0 +1,181 @@
+package dev.switchboard.provider.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.config.Deployment;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.EmbeddingRequest;
+import dev.switchboard.model.EmbeddingResponse;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.CallOptions;
+import dev.switchboard.provider.EmbeddingProvider;
+import dev.switchboard.provider.Json;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.RetryAfter;
+import dev.switchboard.provider.UpstreamAnswers;
+import dev.switchboard.provider.UpstreamHttp;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
+
+/**
+ * AWS Bedrock's runtime API: {@code POST /model/{modelId}/converse} and {@code /converse-stream} for chat,
+ * {@code /invoke} for embeddings, each signed with SigV4 (or carrying a Bedrock API key as a bearer token). The call
+ * itself goes through the gateway's own {@link UpstreamHttp}, like every provider's, so timeouts, cancellation,
+ * pooling and key scrubbing are the same; only the signature comes from the AWS SDK.
+ */
+final class BedrockProvider implements Provider, EmbeddingProvider {
+    private static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
+
+    private final Deployment deployment;
+    private final BedrockAuth auth;
+    private final BedrockCredentials credentials;
+    private final UpstreamHttp http;
+    private final UpstreamHttp.Endpoint endpoint;
+    private final String modelId;
+    private final String modelPath;
+    private final BedrockRequestEncoder encoder;
+    private final String secret;
+    private final List<dev.switchboard.model.CacheInjectionPoint> injectionPoints;
+
+    BedrockProvider(Deployment d, BedrockAuth auth, UpstreamHttp http, Vertx vertx) {
+        this.deployment = d;
+        this.auth = auth;
+        this.credentials = auth.credentials(vertx, d.id());
+        this.http = http;
+        String base = d.apiBase() != null ? d.apiBase() : d.stringParam("aws_bedrock_runtime_endpoint") != null
+                ? d.stringParam("aws_bedrock_runtime_endpoint") : "https://bedrock-runtime." + auth.region() + ".amazonaws.com";
+        this.endpoint = UpstreamHttp.Endpoint.parse(base, d.id());
+        this.modelId = BedrockModels.modelId(d.model());
+        // The id goes into the path percent-encoded (an ARN or a version suffix has ':' and '/'), as the AWS SDKs send it.
+        this.modelPath = "/model/" + SdkHttpUtils.urlEncode(modelId);
+        this.encoder = new BedrockRequestEncoder(d, modelId);
+        this.secret = auth.secretKey() == null ? null : auth.secretKey().reveal();
+        // LiteLLM's cache_control_injection_points, on models that cache: the breakpoints become cachePoint blocks
+        this.injectionPoints = BedrockModels.cachesPrompts(modelId) ? d.cacheInjectionPoints() : List.of();
+    }
+
+    @Override
+    public List<dev.switchboard.model.CacheInjectionPoint> injectedBreakpoints() { return injectionPoints; }
+
+    @Override
+    public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
+        return UpstreamAnswers.encodeThen(() -> body(request), body -> send("/converse", "application/json", body,
+                options.timeoutOr(deployment.timeout()), options)
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                        b -> BedrockResponseDecoder.response(Json.read(b), modelId))));
+    }
+
+    @Override
+    public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
+        return UpstreamAnswers.encodeThen(() -> body(request), body -> send("/converse-stream", EVENT_STREAM, body,
+                options.timeoutOr(deployment.streamIdleTimeout()), options)
+                .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                        () -> new BedrockStream(resp, endpoint, http.scrubber(), deployment.id(), modelId, secret))));
+    }
+
+    @Override
+    public Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
+        String kind = BedrockModels.embeddingKind(modelId);
+        if (kind == null) {
+            return Future.failedFuture(GatewayException.badRequest(deployment.id() + " is not an embedding model Switchboard"
+                    + " knows on Bedrock (Titan Text Embeddings, Cohere Embed).", "model"));
+        }
+        List<String> texts;
+        try {
+            texts = BedrockEmbeddings.texts(request);
+            if (kind.equals("cohere")) {
+                return invoke(BedrockEmbeddings.cohere(texts, request), options).map(r -> cohere(r.body(), r.inputTokens()));
+            }
+            List<Future<Invoked>> calls = new ArrayList<>();
+            for (String t : texts) calls.add(invoke(BedrockEmbeddings.titan(t, request, modelId), options));
+            return Future.all(calls).map(all -> {
+                List<EmbeddingResponse.Item> items = new ArrayList<>();
+                int tokens = 0;
+                for (int i = 0; i < calls.size(); i++) {
+                    JsonNode n = calls.get(i).result().body();
+                    items.add(new EmbeddingResponse.Item(i, n.get("embedding")));
+                    tokens += n.path("inputTextTokenCount").asInt();
+                }
+                return new EmbeddingResponse(modelId, items, new Usage(tokens, 0, 0, 0, 0));
+            });
+        } catch (GatewayException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private EmbeddingResponse cohere(JsonNode n, int tokens) {
+        List<EmbeddingResponse.Item> items = new ArrayList<>();
+        JsonNode embeddings = n.path("embeddings");
+        if (embeddings.isObject()) embeddings = embeddings.path("float"); // embedding_types asked: by type
+        for (JsonNode e : embeddings) items.add(new EmbeddingResponse.Item(items.size(), e));
+        return new EmbeddingResponse(modelId, items, new Usage(tokens, 0, 0, 0, 0));
+    }
+
+    /** An InvokeModel answer and the input token count Bedrock reports in its header. */
+    private record Invoked(JsonNode body, int inputTokens) {}
+
+    private Future<Invoked> invoke(ObjectNode body, CallOptions options) {
+        return send("/invoke", "application/json", buffer(body), options.timeoutOr(deployment.timeout()), options)
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(), b -> {
+                    JsonNode n = Json.read(b);
+                    String count = resp.getHeader("X-Amzn-Bedrock-Input-Token-Count");
+                    return new Invoked(n, count == null ? 0 : Integer.parseInt(count.trim()));
+                }));
+    }
+
+    private Buffer body(ChatRequest request) {
+        dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
+        return buffer(encoder.encode(dev.switchboard.model.CacheInjectionPoint.apply(injectionPoints, request)));
+    }
+
+    private static Buffer buffer(ObjectNode json) {
+        try {
+            return Buffer.buffer(Json.MAPPER.writeValueAsBytes(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree we built always serializes
+        }
+    }
+
+    /**
+     * Signs (once the credentials are at hand; a cached lookup, or a worker's for the first call) and sends. The
+     * deployment's extra headers go on after signing, unsigned, as the SDK's own user agent does.
+     */
+    private Future<HttpClientResponse> send(String action, String accept, Buffer body, Duration timeout, CallOptions options) {
+        String path = endpoint.pathFor(modelPath + action);
+        Map<String, String> signed = new LinkedHashMap<>();
+        signed.put("content-type", "application/json");
+        signed.put("accept", accept);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        signed.forEach(headers::set);
+        headers.set("user-agent", "switchboard/0.1");
+        if (auth.bearerToken() != null) {
+            headers.set("authorization", "Bearer " + auth.bearerToken());
+            deployment.headers().forEach(headers::set);
+            return http.send(endpoint, path, headers, body, timeout, options);
+        }
+        return credentials.current().compose(id -> {
+            int q = path.indexOf('?');
+            BedrockSigner.sign(headers, id, auth.region(), endpoint.ssl(), endpoint.host(), endpoint.port(),
+                    q < 0 ? path : path.substring(0, q), signed, body.getBytes());
+            deployment.headers().forEach(headers::set);
+            return http.send(endpoint, path, headers, body, timeout, options);
+        });
+    }
+
+    private GatewayException error(HttpClientResponse resp, Buffer body) {
+        return BedrockErrorDecoder.decode(resp.statusCode(), resp.getHeader("x-amzn-ErrorType"), body, RetryAfter.of(resp),
+                deployment.id(), secret);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.switchboard.provider.bedrock;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.config.Secret;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.ProviderContext;
+import dev.switchboard.provider.ProviderFactory;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * {@code bedrock/<model id>} (also {@code bedrock/converse/…} and {@code bedrock/invoke/…}): AWS Bedrock's runtime
+ * API in the deployment's region, signed with SigV4 from the credentials {@link BedrockAuth} finds.
+ */
+public final class BedrockProviderFactory implements ProviderFactory {
+    @Override
+    public Set<String> prefixes() { return Set.of("bedrock"); }
+
+    /**
+     * The secret the deployment's requests are made with (the secret access key, or a Bedrock API key), so the
+     * gateway scrubs it from whatever comes back and from logs like every provider key; null when the credentials
+     * come from a profile or the instance, which the gateway never sees before a request.
+     */
+    @Override
+    public Secret key(Deployment d, Function<String, String> env) {
+        try {
+            return BedrockAuth.of(d, env).secretKey();
+        } catch (IllegalArgumentException e) {
+            return null; // reported by create()
+        }
+    }
+
+    @Override
+    public Provider create(Deployment d, ProviderContext ctx) {
+        for (String unsupported : new String[] {"aws_role_name", "aws_web_identity_token", "aws_sts_endpoint"}) {
+            if (d.params().containsKey(unsupported)) {
+                throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id()
+                        + ") sets " + unsupported + ": assuming an IAM role through STS is not supported by Switchboard."
+                        + " Fix: give the role's temporary credentials as aws_access_key_id, aws_secret_access_key and"
+                        + " aws_session_token, in a profile (aws_profile_name) or in the AWS environment variables.");
+            }
+        }
+        return new BedrockProvider(d, BedrockAuth.of(d, ctx.env()), ctx.http(), ctx.vertx());
+    }
+}

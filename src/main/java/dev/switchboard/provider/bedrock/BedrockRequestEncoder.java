@@ -1,0 +1,208 @@
+package dev.switchboard.provider.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.config.Deployment;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Tool;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.provider.Json;
+import java.util.Map;
+
+/**
+ * Canonical request → the Converse API's body: system and developer messages to {@code system} blocks, turns to
+ * {@code messages} (tool results as {@code toolResult} blocks of a user turn, consecutive turns of one role merged,
+ * as Converse wants roles to alternate), tool calls to {@code toolUse} blocks, tools to {@code toolConfig}, sampling
+ * to {@code inferenceConfig}, and what only a model family understands ({@code top_k}, Claude's {@code thinking}) to
+ * {@code additionalModelRequestFields}. A {@code cache_control} marker becomes a {@code cachePoint} block right after
+ * the block it marks, for models that cache (Claude, Nova); others do not get it. User content parts:
+ * {@link BedrockParts}.
+ */
+final class BedrockRequestEncoder {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** Claude's thinking budgets for OpenAI's reasoning_effort, the same as the Anthropic provider's. */
+    private static final Map<String, Integer> THINKING_BUDGET = Map.of("low", 1024, "medium", 2048, "high", 4096);
+
+    private final Deployment deployment;
+    private final String modelId;
+    private final boolean caches;
+
+    BedrockRequestEncoder(Deployment deployment, String modelId) {
+        this.deployment = deployment;
+        this.modelId = modelId;
+        this.caches = BedrockModels.cachesPrompts(modelId);
+    }
+
+    ObjectNode encode(ChatRequest r) {
+        ObjectNode body = F.objectNode();
+        ArrayNode system = F.arrayNode();
+        ArrayNode messages = body.putArray("messages");
+        boolean toolBlocks = false;
+        for (Message m : r.messages()) {
+            switch (m.role()) {
+                case SYSTEM, DEVELOPER -> {
+                    for (ContentPart p : m.content()) {
+                        if (p instanceof ContentPart.Text t && !t.text().isEmpty()) {
+                            system.addObject().put("text", t.text());
+                            cachePoint(system, t.cacheControl());
+                        }
+                    }
+                }
+                case USER -> {
+                    ArrayNode content = turn(messages, "user");
+                    for (ContentPart p : m.content()) {
+                        BedrockParts.add(content, p);
+                        cachePoint(content, p.cacheControl());
+                    }
+                }
+                case ASSISTANT -> {
+                    ArrayNode content = turn(messages, "assistant");
+                    for (ContentPart p : m.content()) {
+                        if (p instanceof ContentPart.Text t && !t.text().isBlank()) { // Converse refuses blank text blocks
+                            content.addObject().put("text", t.text());
+                            cachePoint(content, t.cacheControl());
+                        }
+                    }
+                    for (ToolCall c : m.toolCalls()) {
+                        toolBlocks = true;
+                        content.addObject().putObject("toolUse").put("toolUseId", c.id()).put("name", c.name()).set("input", input(c));
+                    }
+                }
+                case TOOL -> {
+                    toolBlocks = true;
+                    ArrayNode content = turn(messages, "user");
+                    ObjectNode result = content.addObject().putObject("toolResult").put("toolUseId", m.toolCallId());
+                    result.putArray("content").addObject().put("text", m.textContent());
+                    for (ContentPart p : m.content()) cachePoint(content, p.cacheControl());
+                }
+            }
+        }
+        jsonInstruction(system, r);
+        if (!system.isEmpty()) body.set("system", system);
+        toolConfig(body, r, toolBlocks);
+        inferenceConfig(body, r);
+        additionalFields(body, r);
+        return body;
+    }
+
+    /**
+     * Tools and the choice among them. Converse has no "none": with {@code tool_choice: none} the tools are still
+     * described (a conversation holding toolUse blocks must carry a toolConfig) but none is forced. A conversation
+     * with tool blocks and no tools at all gets each used tool declared with an open schema, which Bedrock requires
+     * (LiteLLM adds a placeholder tool for the same reason).
+     */
+    private void toolConfig(ObjectNode body, ChatRequest r, boolean toolBlocks) {
+        if (r.tools().isEmpty() && !toolBlocks) return;
+        ObjectNode config = body.putObject("toolConfig");
+        ArrayNode tools = config.putArray("tools");
+        for (Tool t : r.tools()) {
+            ObjectNode spec = tools.addObject().putObject("toolSpec").put("name", t.name());
+            if (t.description() != null && !t.description().isEmpty()) spec.put("description", t.description());
+            JsonNode schema = t.parameters() != null && t.parameters().isObject() ? t.parameters()
+                    : F.objectNode().put("type", "object").set("properties", F.objectNode());
+            spec.putObject("inputSchema").set("json", schema);
+            cachePoint(tools, t.cacheControl());
+        }
+        if (r.tools().isEmpty()) {
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            for (Message m : r.messages()) for (ToolCall c : m.toolCalls()) names.add(c.name());
+            for (String name : names) {
+                tools.addObject().putObject("toolSpec").put("name", name).putObject("inputSchema").putObject("json")
+                        .put("type", "object");
+            }
+            if (tools.isEmpty()) body.remove("toolConfig"); // only tool results, no calls: nothing to declare
+            return;
+        }
+        if (r.toolChoice() == null) return;
+        switch (r.toolChoice().mode()) {
+            case AUTO -> config.putObject("toolChoice").putObject("auto");
+            case NONE -> { } // no "none" in Converse: described, not forced
+            case REQUIRED -> forced(config, F.objectNode().set("any", F.objectNode()));
+            case FUNCTION -> forced(config, F.objectNode().set("tool", F.objectNode().put("name", r.toolChoice().functionName())));
+        }
+    }
+
+    private void forced(ObjectNode config, ObjectNode choice) {
+        if (!BedrockModels.forcesTools(modelId)) {
+            throw GatewayException.badRequest("tool_choice 'required' or a named function is not supported by " + modelId
+                    + " on Bedrock (only Anthropic Claude, Amazon Nova and Mistral Large models take it). Fix: use tool_choice"
+                    + " 'auto'.", "tool_choice");
+        }
+        config.set("toolChoice", choice);
+    }
+
+    private void inferenceConfig(ObjectNode body, ChatRequest r) {
+        ObjectNode c = F.objectNode();
+        Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
+        if (limit != null) c.put("maxTokens", limit);
+        if (r.temperature() != null) c.put("temperature", r.temperature());
+        if (r.topP() != null) c.put("topP", r.topP());
+        if (!r.stop().isEmpty()) {
+            ArrayNode s = c.putArray("stopSequences");
+            r.stop().forEach(s::add);
+        }
+        if (!c.isEmpty()) body.set("inferenceConfig", c);
+    }
+
+    /**
+     * Converse has no JSON mode: {@code response_format} becomes a system instruction (with the schema, when one was
+     * given), so the request is not silently answered in free text; the model is asked, not constrained.
+     */
+    private static void jsonInstruction(ArrayNode system, ChatRequest r) {
+        if (r.responseFormat() == null || "text".equals(r.responseFormat().type())) return;
+        JsonNode schema = r.responseFormat().jsonSchema() == null ? null : r.responseFormat().jsonSchema().get("schema");
+        system.addObject().put("text", "Respond with one JSON object and nothing else (no prose, no code fences)."
+                + (schema == null ? "" : " It must conform to this JSON Schema: " + schema));
+    }
+
+    /** Model-specific fields Converse passes to the model as they are. */
+    private void additionalFields(ObjectNode body, ChatRequest r) {
+        ObjectNode extra = F.objectNode();
+        JsonNode topK = r.extra().get("top_k");
+        if (topK != null && topK.isNumber()) extra.set("top_k", topK);
+        if ("anthropic".equals(BedrockModels.family(modelId))) {
+            JsonNode thinking = r.extra().get("thinking");
+            JsonNode effort = r.extra().get("reasoning_effort");
+            if (thinking != null && thinking.isObject()) extra.set("thinking", thinking);
+            else if (effort != null && THINKING_BUDGET.containsKey(effort.asText())) {
+                extra.putObject("thinking").put("type", "enabled").put("budget_tokens", THINKING_BUDGET.get(effort.asText()));
+            }
+        }
+        JsonNode own = r.extra().get("additionalModelRequestFields");
+        if (own != null && own.isObject()) extra.setAll((ObjectNode) own);
+        if (!extra.isEmpty()) body.set("additionalModelRequestFields", extra);
+    }
+
+    /**
+     * A {@code cachePoint} after the block just written, when it carried a marker and the model caches; Anthropic's
+     * one-hour lifetime ({@code ttl: "1h"}) is carried as the cache point's {@code ttl}.
+     */
+    private void cachePoint(ArrayNode blocks, JsonNode cacheControl) {
+        if (!caches || cacheControl == null || cacheControl.isNull() || blocks.isEmpty()) return;
+        ObjectNode point = blocks.addObject().putObject("cachePoint").put("type", "default");
+        if ("1h".equals(Json.text(cacheControl, "ttl"))) point.put("ttl", "1h");
+    }
+
+    private static ArrayNode turn(ArrayNode messages, String role) {
+        if (!messages.isEmpty()) {
+            JsonNode last = messages.get(messages.size() - 1);
+            if (role.equals(last.path("role").asText())) return (ArrayNode) last.get("content");
+        }
+        return messages.addObject().put("role", role).putArray("content");
+    }
+
+    private static JsonNode input(ToolCall c) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(c.arguments() == null || c.arguments().isBlank() ? "{}" : c.arguments());
+            if (n.isObject()) return n;
+        } catch (Exception ignored) {
+            // reported below
+        }
+        throw GatewayException.badRequest("Tool call " + c.id() + " has arguments that are not a JSON object.", "messages");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.switchboard.provider.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.AnswerShape;
+import dev.switchboard.provider.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Converse answer → canonical: {@code text} blocks joined, {@code toolUse} blocks as tool calls (their input
+ * as JSON text), {@code reasoningContent} as reasoning, {@code stopReason} mapped ({@link BedrockModels}), usage
+ * with the prompt-cache counts. Converse gives no response id; the gateway makes one.
+ */
+final class BedrockResponseDecoder {
+    private BedrockResponseDecoder() {}
+
+    static ChatResponse response(JsonNode n, String model) throws AnswerShape.Wrong {
+        JsonNode message = n.path("output").path("message");
+        if (!message.path("content").isArray()) throw new AnswerShape.Wrong("output.message.content is not a list");
+        StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode b : message.get("content")) {
+            if (b.has("text")) text.append(b.get("text").asText());
+            else if (b.has("toolUse")) {
+                JsonNode t = b.get("toolUse");
+                calls.add(new ToolCall(Json.text(t, "toolUseId"), Json.text(t, "name"), t.has("input") ? t.get("input").toString() : "{}"));
+            } else if (b.has("reasoningContent")) {
+                String r = Json.text(b.get("reasoningContent").path("reasoningText"), "text");
+                if (r != null) reasoning.append(r);
+            }
+        }
+        Message m = new Message(Role.ASSISTANT, calls.isEmpty() || text.length() > 0 ? List.of(ContentPart.Text.of(text.toString())) : List.of(),
+                null, calls, null, reasoning.length() > 0 ? reasoning.toString() : null, null);
+        FinishReason finish = BedrockModels.finishReason(Json.text(n, "stopReason"));
+        return new ChatResponse(newId(),
+                System.currentTimeMillis() / 1000, model, List.of(new Choice(0, m, finish, null)), usage(n.get("usage")), null, null);
+    }
+
+    /** Converse answers carry no id (only the x-amzn-RequestId header): one of ours, in OpenAI's style. */
+    static String newId() {
+        return "chatcmpl-bedrock-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    }
+
+    /**
+     * Converse's {@code inputTokens} are the uncached ones (as Anthropic's input_tokens); the canonical prompt count
+     * includes reads and writes, as OpenAI's does, so the three are added.
+     */
+    static Usage usage(JsonNode u) {
+        if (u == null || !u.isObject()) return null;
+        int read = u.path("cacheReadInputTokens").asInt();
+        int write = u.path("cacheWriteInputTokens").asInt();
+        return new Usage(u.path("inputTokens").asInt() + read + write, u.path("outputTokens").asInt(), read, write, 0);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.switchboard.provider.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.Delta;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.ToolCallDelta;
+import dev.switchboard.model.Usage;
+import dev.switchboard.provider.Json;
+import dev.switchboard.provider.KeyScrubber;
+import dev.switchboard.provider.SseParser;
+import dev.switchboard.provider.SseRelay;
+import dev.switchboard.provider.UpstreamHttp;
+import io.vertx.core.http.HttpClientResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.eventstream.HeaderValue;
+import software.amazon.awssdk.eventstream.Message;
+import software.amazon.awssdk.eventstream.MessageDecoder;
+
+/**
+ * ConverseStream's {@code application/vnd.amazon.eventstream} answer → canonical chunks as each frame arrives. Frames
+ * are cut and CRC-checked by the AWS SDK's event-stream decoder; the relay (pause/resume, cancel, key scrubbing, cut
+ * detection) is the same {@link SseRelay} as every provider's, with this framing instead of SSE. Events:
+ * {@code messageStart} (role), {@code contentBlockStart} (a tool call's id and name), {@code contentBlockDelta}
+ * (text, tool input, reasoning), {@code contentBlockStop}, {@code messageStop} (the stop reason), {@code metadata}
+ * (usage; the last event). An {@code exception} frame ({@code throttlingException}, {@code validationException},
+ * {@code modelStreamErrorException}, …) fails the stream with its mapped error.
+ */
+final class BedrockStream extends SseRelay {
+    static final String EXCEPTION = "exception:";
+    static final String ERROR = "error:";
+
+    private final String deploymentId;
+    private final String model;
+    private final String secret;
+    private final String id = BedrockResponseDecoder.newId();
+    private final long created = System.currentTimeMillis() / 1000;
+    private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    private final KeyScrubber.Run textRun = textRun();
+    private boolean started;
+    private boolean stopped;
+    private boolean complete;
+    private boolean toolCalls;
+
+    BedrockStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
+                  String model, String secret) {
+        super(upstream, endpoint, scrubber);
+        this.deploymentId = deploymentId;
+        this.model = model;
+        this.secret = secret;
+    }
+
+    /** Binary event-stream frames: each decoded message reaches {@link #onEvent} as its event type and payload. */
+    @Override
+    protected Framing framing(SseParser.RangeListener events) {
+        MessageDecoder decoder = new MessageDecoder(m -> {
+            byte[] payload = m.getPayload();
+            events.onEvent(name(m), payload, 0, payload.length);
+        });
+        return bytes -> decoder.feed(bytes.getBytes());
+    }
+
+    /** The event type of an {@code event} frame; {@code exception:<type>} or {@code error:<code>} for failures. */
+    static String name(Message m) {
+        Map<String, HeaderValue> h = m.getHeaders();
+        String kind = header(h, ":message-type");
+        if ("exception".equals(kind)) return EXCEPTION + header(h, ":exception-type");
+        if ("error".equals(kind)) return ERROR + header(h, ":error-code") + ":" + header(h, ":error-message");
+        return header(h, ":event-type");
+    }
+
+    private static String header(Map<String, HeaderValue> h, String name) {
+        HeaderValue v = h.get(name);
+        return v == null ? "" : v.getString();
+    }
+
+    @Override
+    protected void onEvent(String event, byte[] data) {
+        if (event.startsWith(EXCEPTION)) {
+            fail(BedrockErrorDecoder.midStream(event.substring(EXCEPTION.length()), data, deploymentId, secret));
+            return;
+        }
+        if (event.startsWith(ERROR)) {
+            String rest = event.substring(ERROR.length());
+            int colon = rest.indexOf(':');
+            fail(BedrockErrorDecoder.midStream(colon < 0 ? rest : rest.substring(0, colon),
+                    (colon < 0 ? "" : rest.substring(colon + 1)).getBytes(StandardCharsets.UTF_8), deploymentId, secret));
+            return;
+        }
+        JsonNode n = json(data);
+        if (n == null) return;
+        switch (event) {
+            case "messageStart" -> start();
+            case "contentBlockStart" -> {
+                start();
+                JsonNode tool = n.path("start").path("toolUse");
+                if (tool.isObject()) {
+                    int index = toolIndexByBlock.size();
+                    toolIndexByBlock.put(n.path("contentBlockIndex").asInt(), index);
+                    toolCalls = true;
+                    emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(index, Json.text(tool, "toolUseId"),
+                            Json.text(tool, "name"), ""))), null));
+                }
+            }
+            case "contentBlockDelta" -> {
+                start();
+                JsonNode d = n.path("delta");
+                if (d.has("text")) {
+                    emit(delta(new Delta(null, textRun.next(d.get("text").asText()), null, null, null), null));
+                } else if (d.has("toolUse")) {
+                    Integer index = toolIndexByBlock.get(n.path("contentBlockIndex").asInt());
+                    emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(index == null ? 0 : index, null, null,
+                            d.get("toolUse").path("input").asText()))), null));
+                } else if (d.path("reasoningContent").has("text")) {
+                    emit(delta(new Delta(null, null, d.get("reasoningContent").get("text").asText(), null, null), null));
+                }
+                // a reasoning signature, citations, and delta kinds added later carry nothing canonical
+            }
+            case "messageStop" -> {
+                start();
+                stopped = true;
+                FinishReason finish = BedrockModels.finishReason(Json.text(n, "stopReason"));
+                emit(delta(Delta.EMPTY, toolCalls && finish == FinishReason.STOP ? FinishReason.TOOL_CALLS : finish));
+            }
+            case "metadata" -> {
+                Usage usage = BedrockResponseDecoder.usage(n.get("usage"));
+                if (usage != null) emit(new ChatChunk(id, created, model, List.of(), usage, null, null));
+                complete = stopped;
+                if (complete) finish();
+            }
+            default -> { } // contentBlockStop, and event types added later
+        }
+    }
+
+    /** The role chunk, once, before any content: content null, since the turn may be only tool calls. */
+    private void start() {
+        if (started) return;
+        started = true;
+        emit(delta(new Delta(Role.ASSISTANT, null, null, null, null), null));
+    }
+
+    private ChatChunk delta(Delta d, FinishReason finish) {
+        return new ChatChunk(id, created, model, List.of(new ChunkChoice(0, d, finish, null)), null, null, null);
+    }
+
+    /** Metadata follows messageStop; a body that ends after messageStop without it still ended its message. */
+    @Override
+    protected boolean completeAtEndOfBody() { return complete || stopped; }
+}

@@ -1,0 +1,334 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.eventstream.HeaderValue;
+import software.amazon.awssdk.eventstream.Message;
+
+/**
+ * AWS Bedrock's runtime API as the simulator speaks it: {@code POST /model/{modelId}/converse} (JSON),
+ * {@code /converse-stream} (the binary {@code application/vnd.amazon.eventstream}: messageStart, contentBlockStart /
+ * Delta / Stop, messageStop, metadata, and exception frames) and {@code /invoke} for Titan and Cohere embeddings,
+ * SigV4-verified ({@link BedrockSimAuth}). Errors are AWS's: the exception's name in {@code x-amzn-ErrorType} and
+ * {@code {"message"}} as the body. Prompt caching follows {@code cachePoint} blocks (Claude and Nova models only): a
+ * prefix of 1024+ tokens up to the last cache point is written, then read.
+ *
+ * <p>Faults by {@link SimBehaviour#status()}: 429 ThrottlingException, 400 ValidationException (the context-length
+ * wording), 403 AccessDeniedException, 404 ResourceNotFoundException, 408 ModelTimeoutException, 424
+ * ModelErrorException, 425 ModelNotReadyException (answered as AWS does, with 429), 503
+ * ServiceUnavailableException, 401 UnrecognizedClientException (AWS's 403), anything else InternalServerException. A
+ * {@code retry-after} is sent when the behaviour names one.
+ */
+final class BedrockSim {
+    private static final Set<String> CONVERSE_FIELDS = Set.of("messages", "system", "inferenceConfig", "toolConfig",
+            "guardrailConfig", "additionalModelRequestFields", "additionalModelResponseFieldPaths", "promptVariables",
+            "requestMetadata", "performanceConfig");
+    private static final Set<String> BLOCK_TYPES = Set.of("text", "image", "document", "video", "toolUse", "toolResult",
+            "guardContent", "cachePoint", "reasoningContent", "citationsContent");
+
+    private final Vertx vertx;
+    private final SimPromptCache cache;
+    private final AtomicInteger cancelled;
+    private final AtomicInteger completed;
+    final BedrockSimAuth auth = new BedrockSimAuth();
+    /** The exception frame the next stream ends with, after its first events; null for none. */
+    final AtomicReference<String> nextStreamException = new AtomicReference<>();
+
+    BedrockSim(Vertx vertx, SimPromptCache cache, AtomicInteger cancelled, AtomicInteger completed) {
+        this.vertx = vertx;
+        this.cache = cache;
+        this.cancelled = cancelled;
+        this.completed = completed;
+    }
+
+    /** The model id of a {@code /model/{id}/…} path, percent-decoded; null for another path. */
+    static String modelOf(String path) {
+        if (!path.startsWith("/model/")) return null;
+        int end = path.lastIndexOf('/');
+        return end <= 7 ? null : URLDecoder.decode(path.substring(7, end), StandardCharsets.UTF_8);
+    }
+
+    /** The body when the request is authentic and JSON; otherwise the refusal has been answered and null returned. */
+    /** @param requiredKey when set, the secret the request must be signed with (or the bearer key it must carry) */
+    JsonObject admit(HttpServerRequest req, Buffer body, String requiredKey) {
+        BedrockSimAuth.Refusal refused = auth.check(req, body, requiredKey);
+        if (refused != null) {
+            error(req.response(), 403, refused.type(), refused.message());
+            return null;
+        }
+        try {
+            return body.toJsonObject();
+        } catch (RuntimeException e) {
+            error(req.response(), 400, "ValidationException", "Malformed input request, please reformat your input and try again.");
+            return null;
+        }
+    }
+
+    void handle(HttpServerRequest req, JsonObject body, SimBehaviour behaviour) {
+        HttpServerResponse resp = req.response();
+        String path = req.path();
+        String model = modelOf(path);
+        String action = path.substring(path.lastIndexOf('/') + 1);
+        if (behaviour.status() != 0) {
+            fault(resp, behaviour);
+            return;
+        }
+        switch (action) {
+            case "converse", "converse-stream" -> converse(resp, model, body, behaviour, action.equals("converse-stream"));
+            case "invoke" -> invoke(resp, model, body);
+            default -> error(resp, 404, "UnknownOperationException", null);
+        }
+    }
+
+    private void converse(HttpServerResponse resp, String model, JsonObject body, SimBehaviour behaviour, boolean stream) {
+        String invalid = BedrockSimValidation.converse(body, model, CONVERSE_FIELDS, BLOCK_TYPES);
+        if (invalid != null) {
+            error(resp, 400, "ValidationException", invalid);
+            return;
+        }
+        SimReply reply = SimReply.to(asOpenAi(body), behaviour.streamRepeat());
+        JsonObject usage = usage(body, model, reply);
+        String stop = reply.toolName() != null ? "tool_use" : reply.truncated() ? "max_tokens" : "end_turn";
+        if (stream) {
+            new BedrockSimStream(vertx, resp, events(reply, stop, usage), behaviour, nextStreamException.getAndSet(null),
+                    cancelled, completed).start();
+            return;
+        }
+        JsonArray content = new JsonArray();
+        if (reply.toolName() != null) {
+            content.add(new JsonObject().put("toolUse", new JsonObject().put("toolUseId", "tooluse_sim0001")
+                    .put("name", reply.toolName()).put("input", new JsonObject(reply.toolArguments()))));
+        } else {
+            content.add(new JsonObject().put("text", reply.text()));
+        }
+        json(resp, 200, new JsonObject()
+                .put("output", new JsonObject().put("message", new JsonObject().put("role", "assistant").put("content", content)))
+                .put("stopReason", stop).put("usage", usage)
+                .put("metrics", new JsonObject().put("latencyMs", 42)));
+    }
+
+    /** The frames of a ConverseStream answer, each with AWS's padding field {@code p}. */
+    private static List<Buffer> events(SimReply reply, String stop, JsonObject usage) {
+        List<Buffer> out = new ArrayList<>();
+        out.add(frame("messageStart", new JsonObject().put("role", "assistant")));
+        if (reply.toolName() != null) {
+            out.add(frame("contentBlockStart", new JsonObject().put("contentBlockIndex", 0).put("start", new JsonObject()
+                    .put("toolUse", new JsonObject().put("toolUseId", "tooluse_sim0001").put("name", reply.toolName())))));
+            String args = reply.toolArguments();
+            int half = args.length() / 2;
+            for (String piece : new String[] {args.substring(0, half), args.substring(half)}) {
+                out.add(frame("contentBlockDelta", new JsonObject().put("contentBlockIndex", 0)
+                        .put("delta", new JsonObject().put("toolUse", new JsonObject().put("input", piece)))));
+            }
+        } else {
+            for (String piece : reply.text().split("(?<= )")) {
+                out.add(frame("contentBlockDelta", new JsonObject().put("contentBlockIndex", 0)
+                        .put("delta", new JsonObject().put("text", piece))));
+            }
+        }
+        out.add(frame("contentBlockStop", new JsonObject().put("contentBlockIndex", 0)));
+        out.add(frame("messageStop", new JsonObject().put("stopReason", stop)));
+        out.add(frame("metadata", new JsonObject().put("usage", usage).put("metrics", new JsonObject().put("latencyMs", 42))));
+        return out;
+    }
+
+    static Buffer frame(String eventType, JsonObject payload) {
+        Map<String, HeaderValue> h = new LinkedHashMap<>();
+        h.put(":event-type", HeaderValue.fromString(eventType));
+        h.put(":content-type", HeaderValue.fromString("application/json"));
+        h.put(":message-type", HeaderValue.fromString("event"));
+        payload.put("p", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ".substring(0, 1 + payload.encode().length() % 30));
+        return bytes(new Message(h, payload.toBuffer().getBytes()));
+    }
+
+    static Buffer exceptionFrame(String exceptionType, String message) {
+        Map<String, HeaderValue> h = new LinkedHashMap<>();
+        h.put(":exception-type", HeaderValue.fromString(exceptionType));
+        h.put(":content-type", HeaderValue.fromString("application/json"));
+        h.put(":message-type", HeaderValue.fromString("exception"));
+        return bytes(new Message(h, new JsonObject().put("message", message).toBuffer().getBytes()));
+    }
+
+    private static Buffer bytes(Message m) {
+        java.nio.ByteBuffer b = m.toByteBuffer();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return Buffer.buffer(out);
+    }
+
+    /**
+     * Bedrock's usage: {@code inputTokens} without the cached part, the cache read or write beside it, and the total
+     * of all four.
+     */
+    private JsonObject usage(JsonObject body, String model, SimReply reply) {
+        String prefix = BedrockSimValidation.cachedPrefix(body);
+        int prefixTokens = prefix == null ? 0 : SimPromptCache.tokens(prefix);
+        int total = Math.max(reply.promptTokens(), prefixTokens + 4);
+        int read = 0, write = 0;
+        if (prefixTokens >= SimPromptCache.MIN_TOKENS) {
+            if (cache.readOrWrite("bedrock:" + model + ":" + prefix)) read = prefixTokens;
+            else write = prefixTokens;
+        }
+        return new JsonObject().put("inputTokens", total - read - write).put("outputTokens", reply.completionTokens())
+                .put("totalTokens", total + reply.completionTokens())
+                .put("cacheReadInputTokens", read).put("cacheWriteInputTokens", write);
+    }
+
+    /** Titan ({@code inputText}) and Cohere ({@code texts}) embeddings, InvokeModel's bodies. */
+    private void invoke(HttpServerResponse resp, String model, JsonObject body) {
+        if (model.contains("titan-embed")) {
+            String text = body.getString("inputText");
+            if (text == null || text.isEmpty()) {
+                error(resp, 400, "ValidationException", "Malformed input request: #: required key [inputText] not found, please reformat your input and try again.");
+                return;
+            }
+            for (String k : body.fieldNames()) {
+                if (!Set.of("inputText", "dimensions", "normalize", "embeddingTypes").contains(k)) {
+                    error(resp, 400, "ValidationException", "Malformed input request: #: extraneous key [" + k + "] is not permitted, please reformat your input and try again.");
+                    return;
+                }
+            }
+            int dims = body.getInteger("dimensions", 1024);
+            if (dims != 256 && dims != 512 && dims != 1024) {
+                error(resp, 400, "ValidationException", "Malformed input request: #/dimensions: " + dims + " is not a valid enum value, please reformat your input and try again.");
+                return;
+            }
+            JsonArray v = new JsonArray();
+            for (float f : vector(text, dims)) v.add(f);
+            json(resp, 200, new JsonObject().put("embedding", v).put("inputTextTokenCount", SimReply.tokens(text)));
+            return;
+        }
+        if (model.contains("cohere.embed")) {
+            JsonArray texts = body.getJsonArray("texts");
+            if (texts == null || body.getString("input_type") == null) {
+                error(resp, 400, "ValidationException", "Malformed input request: #: required key [" + (texts == null ? "texts" : "input_type")
+                        + "] not found, please reformat your input and try again.");
+                return;
+            }
+            JsonArray all = new JsonArray();
+            int tokens = 0;
+            for (Object t : texts) {
+                JsonArray v = new JsonArray();
+                for (float f : vector(t.toString(), 1024)) v.add(f);
+                all.add(v);
+                tokens += SimReply.tokens(t.toString());
+            }
+            resp.putHeader("X-Amzn-Bedrock-Input-Token-Count", Integer.toString(tokens));
+            json(resp, 200, new JsonObject().put("embeddings", all).put("id", UUID.randomUUID().toString())
+                    .put("response_type", "embeddings_floats").put("texts", texts));
+            return;
+        }
+        error(resp, 400, "ValidationException", "The provided model identifier is invalid.");
+    }
+
+    private static float[] vector(String text, int dims) {
+        float[] v = new float[dims];
+        long seed = text.hashCode();
+        for (int i = 0; i < dims; i++) {
+            seed = seed * 6364136223846793005L + 1442695040888963407L;
+            v[i] = (float) (((seed >>> 11) / (double) (1L << 53)) * 2 - 1);
+        }
+        return v;
+    }
+
+    /** The Converse request reshaped for the shared reply logic. */
+    private static JsonObject asOpenAi(JsonObject body) {
+        JsonArray messages = new JsonArray();
+        for (Object s : body.getJsonArray("system", new JsonArray())) {
+            String text = ((JsonObject) s).getString("text");
+            if (text != null) messages.add(new JsonObject().put("role", "system").put("content", text));
+        }
+        for (Object o : body.getJsonArray("messages")) {
+            JsonObject m = (JsonObject) o;
+            String role = m.getString("role");
+            JsonArray parts = new JsonArray();
+            for (Object b : m.getJsonArray("content")) {
+                JsonObject block = (JsonObject) b;
+                if (block.containsKey("text")) parts.add(new JsonObject().put("type", "text").put("text", block.getString("text")));
+                if (block.containsKey("image")) parts.add(new JsonObject().put("type", "image_url"));
+                if (block.containsKey("document")) {
+                    JsonObject d = block.getJsonObject("document");
+                    String mime = "txt".equals(d.getString("format")) ? "text/plain" : "application/" + d.getString("format");
+                    parts.add(new JsonObject().put("type", "file").put("file", new JsonObject().put("file_data", "data:" + mime
+                            + ";base64," + d.getJsonObject("source").getString("bytes"))));
+                }
+                if (block.containsKey("toolResult")) {
+                    role = "tool";
+                    StringBuilder sb = new StringBuilder();
+                    for (Object c : block.getJsonObject("toolResult").getJsonArray("content", new JsonArray())) {
+                        JsonObject cj = (JsonObject) c;
+                        sb.append(cj.containsKey("text") ? cj.getString("text") : String.valueOf(cj.getValue("json")));
+                    }
+                    parts.add(new JsonObject().put("type", "text").put("text", sb.toString()));
+                }
+            }
+            messages.add(new JsonObject().put("role", role).put("content", parts));
+        }
+        JsonObject out = new JsonObject().put("messages", messages);
+        JsonObject inference = body.getJsonObject("inferenceConfig");
+        if (inference != null && inference.getValue("maxTokens") instanceof Number n) out.put("max_tokens", n);
+        JsonObject toolConfig = body.getJsonObject("toolConfig");
+        if (toolConfig != null) {
+            JsonArray fns = new JsonArray();
+            for (Object t : toolConfig.getJsonArray("tools", new JsonArray())) {
+                JsonObject spec = ((JsonObject) t).getJsonObject("toolSpec");
+                if (spec == null) continue; // a cachePoint among the tools
+                fns.add(new JsonObject().put("type", "function").put("function", new JsonObject().put("name", spec.getString("name"))
+                        .put("parameters", spec.getJsonObject("inputSchema").getJsonObject("json"))));
+            }
+            if (!fns.isEmpty()) out.put("tools", fns);
+            JsonObject choice = toolConfig.getJsonObject("toolChoice");
+            if (choice != null && choice.containsKey("tool")) {
+                out.put("tool_choice", new JsonObject().put("type", "function")
+                        .put("function", new JsonObject().put("name", choice.getJsonObject("tool").getString("name"))));
+            }
+        }
+        return out;
+    }
+
+    private static void fault(HttpServerResponse resp, SimBehaviour b) {
+        if (b.retryAfterSeconds() > 0) resp.putHeader("retry-after", Long.toString(b.retryAfterSeconds()));
+        switch (b.status()) {
+            case 429 -> error(resp, 429, "ThrottlingException", "Too many requests, please wait before trying again.");
+            // Bedrock has no content-policy error: a guardrail answers 200 with stopReason guardrail_intervened
+            case 400 -> error(resp, 400, "ValidationException", SimBehaviour.INVALID_REQUEST.equals(b.error())
+                    ? "The provided request is not valid: inferenceConfig.temperature must be between 0 and 1."
+                    : "Input is too long for requested model.");
+            case 401 -> error(resp, 403, "UnrecognizedClientException", "The security token included in the request is invalid.");
+            case 403 -> error(resp, 403, "AccessDeniedException", "You don't have access to the model with the specified model ID.");
+            case 404 -> error(resp, 404, "ResourceNotFoundException", "Could not resolve the foundation model from the provided model identifier.");
+            case 408 -> error(resp, 408, "ModelTimeoutException", "Model has timed out in processing the request. Try your request again.");
+            case 424 -> error(resp, 424, "ModelErrorException", "The system encountered an unexpected error during processing. Try your request again.");
+            case 425 -> error(resp, 429, "ModelNotReadyException", "Model is not ready for inference. Wait and try your request again.");
+            case 503 -> error(resp, 503, "ServiceUnavailableException", "Bedrock is unable to process your request.");
+            default -> error(resp, b.status(), "InternalServerException", "The server encountered an internal error while processing the request.");
+        }
+    }
+
+    /** AWS's JSON error: the exception's name (with its namespace) in x-amzn-ErrorType, {"message"} as the body. */
+    static void error(HttpServerResponse resp, int status, String type, String message) {
+        resp.setStatusCode(status).putHeader("content-type", "application/json")
+                .putHeader("x-amzn-ErrorType", type + ":http://internal.amazon.com/coral/com.amazon.bedrock/")
+                .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
+                .end(new JsonObject().put("message", message).toBuffer());
+    }
+
+    private static void json(HttpServerResponse resp, int status, JsonObject body) {
+        resp.setStatusCode(status).putHeader("content-type", "application/json")
+                .putHeader("x-amzn-RequestId", UUID.randomUUID().toString()).end(body.toBuffer());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/** Converse's request checks, in Bedrock's ValidationException wording, and the prefix a cache point caches. */
+final class BedrockSimValidation {
+    private BedrockSimValidation() {}
+
+    static String converse(JsonObject body, String model, Set<String> fields, Set<String> blockTypes) {
+        for (String k : body.fieldNames()) {
+            if (!fields.contains(k)) return "Malformed input request: extraneous key [" + k + "] is not permitted, please reformat your input and try again.";
+        }
+        if (!(body.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+            return "A conversation must start with a user message. Try again with a conversation that starts with a user message.";
+        }
+        boolean toolBlocks = false;
+        String previous = null;
+        int cachePoints = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            if (!(messages.getValue(i) instanceof JsonObject m)) return "Malformed input request: messages." + i + " is not an object.";
+            String role = m.getString("role");
+            if (!"user".equals(role) && !"assistant".equals(role)) {
+                return "1 validation error detected: Value '" + role + "' at 'messages." + (i + 1) + ".member.role' failed to satisfy"
+                        + " constraint: Member must satisfy enum value set: [user, assistant]";
+            }
+            if (i == 0 && !"user".equals(role)) {
+                return "A conversation must start with a user message. Try again with a conversation that starts with a user message.";
+            }
+            if (role.equals(previous)) {
+                return "A conversation must alternate between user and assistant roles. Make sure the conversation alternates"
+                        + " between user and assistant roles and try again.";
+            }
+            previous = role;
+            if (!(m.getValue("content") instanceof JsonArray content) || content.isEmpty()) {
+                return "The content field in the Message object at messages." + i + " is empty. Add a ContentBlock object to the"
+                        + " content field and try again.";
+            }
+            for (int c = 0; c < content.size(); c++) {
+                if (!(content.getValue(c) instanceof JsonObject block) || block.size() != 1
+                        || !blockTypes.contains(block.fieldNames().iterator().next())) {
+                    return "Malformed input request: messages." + i + ".content." + c + " must be a ContentBlock with exactly one"
+                            + " member, please reformat your input and try again.";
+                }
+                if (block.containsKey("text") && (!(block.getValue("text") instanceof String t) || t.isBlank())) {
+                    return "The text field in the ContentBlock object at messages." + i + ".content." + c + " is blank. Add text"
+                            + " to the text field, and try again.";
+                }
+                if (block.containsKey("toolUse") || block.containsKey("toolResult")) toolBlocks = true;
+                if (block.containsKey("toolUse") && !"assistant".equals(role)) {
+                    return "The model returned the following errors: messages." + i + ".content." + c + ": toolUse blocks are only"
+                            + " allowed in assistant messages.";
+                }
+                if (block.containsKey("cachePoint")) cachePoints++;
+            }
+        }
+        for (Object s : body.getJsonArray("system", new JsonArray())) if (((JsonObject) s).containsKey("cachePoint")) cachePoints++;
+        JsonObject toolConfig = body.getJsonObject("toolConfig");
+        if (toolConfig != null) {
+            for (Object t : toolConfig.getJsonArray("tools", new JsonArray())) {
+                JsonObject tool = (JsonObject) t;
+                if (tool.containsKey("cachePoint")) cachePoints++;
+                else if (tool.getJsonObject("toolSpec") == null || tool.getJsonObject("toolSpec").getJsonObject("inputSchema") == null) {
+                    return "Malformed input request: toolConfig.tools must hold toolSpec objects with a name and an inputSchema.";
+                }
+            }
+        }
+        if (toolBlocks && toolConfig == null) {
+            return "The toolConfig field must be defined when using toolUse and toolResult content blocks.";
+        }
+        if (cachePoints > 0 && !caches(model)) {
+            return "You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.";
+        }
+        if (cachePoints > 4) return "A maximum of 4 blocks with cache_control may be provided. Found " + cachePoints + ".";
+        return null;
+    }
+
+    /** Claude and Nova models take cache points on Bedrock. */
+    static boolean caches(String model) {
+        return model.contains("anthropic.") || model.contains("amazon.nova");
+    }
+
+    /**
+     * Everything up to the last cache point, in the order Bedrock caches it (tools, system, messages), as text to count
+     * and compare; null when there is none.
+     */
+    static String cachedPrefix(JsonObject body) {
+        StringBuilder sb = new StringBuilder();
+        int end = -1;
+        JsonObject toolConfig = body.getJsonObject("toolConfig");
+        if (toolConfig != null) for (Object t : toolConfig.getJsonArray("tools", new JsonArray())) end = append(sb, (JsonObject) t, end);
+        for (Object s : body.getJsonArray("system", new JsonArray())) end = append(sb, (JsonObject) s, end);
+        for (Object m : body.getJsonArray("messages")) {
+            for (Object b : ((JsonObject) m).getJsonArray("content")) end = append(sb, (JsonObject) b, end);
+        }
+        return end < 0 ? null : sb.substring(0, end);
+    }
+
+    private static int append(StringBuilder sb, JsonObject block, int end) {
+        if (block.containsKey("cachePoint")) return sb.length();
+        sb.append(block.encode());
+        return end;
+    }
+}

@@ -1,0 +1,406 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import dev.switchboard.simulator.ProviderSimulator;
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bedrock/ provider against the simulator's Bedrock runtime (which verifies every SigV4 signature with the AWS
+ * SDK's signer): the OpenAI and Anthropic SDKs in, Converse and ConverseStream's binary event stream out, tools,
+ * prompt caching with cachePoint blocks, errors and embeddings.
+ */
+class BedrockIT {
+    static final String CLAUDE = "us.anthropic.claude-3-5-sonnet-20241022-v2:0";
+    static final String WRONG_SECRET = "not/the+secret0000000000000000000000000";
+    static TestGateway gw;
+    static OpenAIClient client;
+    static AnthropicClient anthropic;
+
+    @BeforeAll
+    static void start() {
+        String keys = "aws_access_key_id: " + ProviderSimulator.BEDROCK_ACCESS_KEY + ", aws_secret_access_key: \""
+                + ProviderSimulator.BEDROCK_SECRET + "\", aws_region_name: us-east-1, api_base: \"${SIM_ROOT}\"";
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: claude
+                    litellm_params: { model: bedrock/%1$s, %2$s }
+                  - model_name: claude-cached
+                    litellm_params:
+                      model: bedrock/converse/anthropic.claude-3-7-sonnet-20250219-v1:0
+                      aws_access_key_id: %3$s
+                      aws_secret_access_key: "%4$s"
+                      aws_region_name: us-east-1
+                      api_base: "${SIM_ROOT}"
+                      cache_control_injection_points: [{location: message, role: system}]
+                  - model_name: llama
+                    litellm_params: { model: bedrock/meta.llama3-1-70b-instruct-v1:0, %2$s }
+                  - model_name: nova
+                    litellm_params: { model: bedrock/invoke/us.amazon.nova-pro-v1:0, %2$s }
+                  - model_name: wrong-secret
+                    litellm_params: { model: bedrock/%1$s, aws_access_key_id: %3$s, aws_secret_access_key: "%5$s", api_base: "${SIM_ROOT}" }
+                  - model_name: temporary
+                    litellm_params: { model: bedrock/%1$s, aws_access_key_id: ASIATEMPORARY0000001, aws_secret_access_key: "temp/secret0000000000000000000000000000", aws_session_token: "FwoGZXIvYXdzEXAMPLETOKEN", api_base: "${SIM_ROOT}" }
+                  - model_name: api-key
+                    litellm_params: { model: bedrock/%1$s, api_key: bedrock-api-key-ABSKexample0001, api_base: "${SIM_ROOT}" }
+                  - model_name: titan
+                    litellm_params: { model: bedrock/amazon.titan-embed-text-v2:0, %2$s }
+                  - model_name: cohere-embed
+                    litellm_params: { model: bedrock/cohere.embed-english-v3, %2$s }
+                  - model_name: small
+                    litellm_params: { model: bedrock/anthropic.claude-3-haiku-20240307-v1:0, %2$s }
+                  - model_name: big
+                    litellm_params: { model: bedrock/%1$s, %2$s }
+                router_settings:
+                  num_retries: 0
+                  context_window_fallbacks: [{ small: [big] }]
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """.formatted(CLAUDE, keys, ProviderSimulator.BEDROCK_ACCESS_KEY, ProviderSimulator.BEDROCK_SECRET, WRONG_SECRET));
+        client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        anthropic.close();
+        gw.close();
+    }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    private static ChatCompletionFunctionTool weather() {
+        return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
+                .description("The weather in a city")
+                .parameters(FunctionParameters.builder().putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of("location", Map.of("type", "string")))).build())
+                .build()).build();
+    }
+
+    @Test
+    void converseSignedWithSigV4() {
+        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("claude")
+                .addSystemMessage("Be brief.").addUserMessage("hello bedrock").temperature(0.2).maxCompletionTokens(200)
+                .stop("END").build());
+        assertThat(c.choices().get(0).message().content().orElseThrow()).isEqualTo("Hello from the simulator! You said: hello bedrock");
+        assertThat(c.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+        assertThat(c.model()).isEqualTo(CLAUDE);
+        assertThat(c.usage().orElseThrow().promptTokens()).isPositive();
+        ProviderSimulator.Received seen = gw.simulator.last();
+        // the model id percent-encoded in the path, as the AWS SDKs send it
+        assertThat(seen.path()).isEqualTo("/model/us.anthropic.claude-3-5-sonnet-20241022-v2%3A0/converse");
+        assertThat(seen.headers().get("authorization")).startsWith("AWS4-HMAC-SHA256 Credential=" + ProviderSimulator.BEDROCK_ACCESS_KEY + "/")
+                .contains("/us-east-1/bedrock/aws4_request").contains("SignedHeaders=accept;content-type;host;x-amz-content-sha256;x-amz-date");
+        JsonObject body = seen.body();
+        assertThat(body.getJsonArray("system")).isEqualTo(new JsonArray().add(new JsonObject().put("text", "Be brief.")));
+        assertThat(body.getJsonArray("messages").getJsonObject(0)).isEqualTo(new JsonObject().put("role", "user")
+                .put("content", new JsonArray().add(new JsonObject().put("text", "hello bedrock"))));
+        assertThat(body.getJsonObject("inferenceConfig")).isEqualTo(new JsonObject().put("maxTokens", 200).put("temperature", 0.2)
+                .put("stopSequences", new JsonArray().add("END")));
+    }
+
+    @Test
+    void converseStreamDecodesTheBinaryEventStream() {
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                .model("claude").addUserMessage("stream it please").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+            s.stream().forEach(chunks::add);
+        }
+        StringBuilder text = new StringBuilder();
+        chunks.forEach(ch -> ch.choices().forEach(choice -> choice.delta().content().ifPresent(text::append)));
+        assertThat(text.toString()).isEqualTo("Hello from the simulator! You said: stream it please");
+        assertThat(chunks.stream().filter(ch -> !ch.choices().isEmpty()).map(ch -> ch.choices().get(0).finishReason())
+                .flatMap(java.util.Optional::stream).toList()).containsExactly(ChatCompletionChunk.Choice.FinishReason.STOP);
+        assertThat(chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens()).isPositive();
+        assertThat(gw.simulator.last().path()).endsWith("/converse-stream");
+        assertThat(gw.simulator.last().headers().get("accept")).isEqualTo("application/vnd.amazon.eventstream");
+    }
+
+    @Test
+    void toolLoopStreamAndNot() {
+        ChatCompletion first = client.chat().completions().create(ChatCompletionCreateParams.builder().model("claude")
+                .addUserMessage("weather in Paris?").addTool(weather())
+                .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build());
+        ChatCompletionMessageFunctionToolCall call = first.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
+        assertThat(first.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+        assertThat(call.function().name()).isEqualTo("get_weather");
+        assertThat(new JsonObject(call.function().arguments())).isEqualTo(new JsonObject().put("location", "Paris"));
+        JsonObject toolConfig = gw.simulator.last().body().getJsonObject("toolConfig");
+        assertThat(toolConfig.getJsonObject("toolChoice")).isEqualTo(new JsonObject().put("any", new JsonObject()));
+        assertThat(toolConfig.getJsonArray("tools").getJsonObject(0).getJsonObject("toolSpec").getString("name")).isEqualTo("get_weather");
+
+        ChatCompletion second = client.chat().completions().create(ChatCompletionCreateParams.builder().model("claude")
+                .addUserMessage("weather in Paris?").addTool(weather())
+                .addMessage(ChatCompletionAssistantMessageParam.builder().addToolCall(call).build())
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content("sunny, 21C").build()).build());
+        assertThat(second.choices().get(0).message().content().orElseThrow()).isEqualTo("The tool returned: sunny, 21C");
+        JsonArray messages = gw.simulator.last().body().getJsonArray("messages");
+        assertThat(messages.getJsonObject(1).getJsonArray("content").getJsonObject(0).getJsonObject("toolUse").getString("toolUseId"))
+                .isEqualTo(call.id());
+        assertThat(messages.getJsonObject(2).getString("role")).isEqualTo("user");
+        assertThat(messages.getJsonObject(2).getJsonArray("content").getJsonObject(0).getJsonObject("toolResult").getString("toolUseId"))
+                .isEqualTo(call.id());
+
+        StringBuilder args = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        ChatCompletionChunk.Choice.FinishReason[] finish = new ChatCompletionChunk.Choice.FinishReason[1];
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                .model("claude").addUserMessage("weather?").addTool(weather()).build())) {
+            s.stream().forEach(ch -> ch.choices().forEach(choice -> {
+                choice.delta().toolCalls().ifPresent(tcs -> tcs.forEach(tc -> {
+                    tc.function().flatMap(f -> f.name()).ifPresent(names::add);
+                    tc.function().flatMap(f -> f.arguments()).ifPresent(args::append);
+                }));
+                choice.finishReason().ifPresent(f -> finish[0] = f);
+            }));
+        }
+        assertThat(names).containsExactly("get_weather");
+        assertThat(new JsonObject(args.toString())).isEqualTo(new JsonObject().put("location", "Paris"));
+        assertThat(finish[0]).isEqualTo(ChatCompletionChunk.Choice.FinishReason.TOOL_CALLS);
+    }
+
+    @Test
+    void anthropicDialectStreamAndNot() {
+        com.anthropic.models.messages.Message m = anthropic.messages().create(MessageCreateParams.builder().model("claude")
+                .maxTokens(300).system("Be brief.").addUserMessage("hi from claude code").build());
+        assertThat(m.content().get(0).asText().text()).isEqualTo("Hello from the simulator! You said: hi from claude code");
+        assertThat(m.usage().inputTokens()).isPositive();
+        assertThat(gw.simulator.last().body().getJsonObject("inferenceConfig").getInteger("maxTokens")).isEqualTo(300);
+
+        StringBuilder text = new StringBuilder();
+        List<String> types = new ArrayList<>();
+        try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(
+                MessageCreateParams.builder().model("claude").maxTokens(300).addUserMessage("stream to anthropic").build())) {
+            s.stream().forEach(e -> {
+                types.add(e.isMessageStart() ? "message_start" : e.isMessageStop() ? "message_stop" : e.isMessageDelta() ? "message_delta" : "other");
+                e.contentBlockDelta().ifPresent(d -> d.delta().text().ifPresent(t -> text.append(t.text())));
+            });
+        }
+        assertThat(text.toString()).isEqualTo("Hello from the simulator! You said: stream to anthropic");
+        assertThat(types.get(0)).isEqualTo("message_start");
+        assertThat(types.get(types.size() - 1)).isEqualTo("message_stop");
+    }
+
+    @Test
+    void aWrongSecretIsRefusedByTheSignatureCheck() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"wrong-secret\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).contains("InvalidSignatureException").contains("signature we calculated does not match")
+                .doesNotContain(WRONG_SECRET);
+    }
+
+    @Test
+    void sessionTokensAndBedrockApiKeys() {
+        HttpResponse<String> refused = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"temporary\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("UnrecognizedClientException");
+        gw.simulator.allowAws("ASIATEMPORARY0000001", "temp/secret0000000000000000000000000000", "FwoGZXIvYXdzEXAMPLETOKEN");
+        HttpResponse<String> ok = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"temporary\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(gw.simulator.last().headers().get("x-amz-security-token")).isEqualTo("FwoGZXIvYXdzEXAMPLETOKEN");
+
+        gw.simulator.allowBedrockApiKey("bedrock-api-key-ABSKexample0001");
+        HttpResponse<String> bearer = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"api-key\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(bearer.statusCode()).isEqualTo(200);
+        assertThat(gw.simulator.last().headers().get("authorization")).isEqualTo("Bearer bedrock-api-key-ABSKexample0001");
+    }
+
+    @Test
+    void errorsMapped() {
+        gw.simulator.enqueue(SimBehaviour.rateLimited(3));
+        HttpResponse<String> throttled = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.body()).contains("Too many requests");
+
+        gw.simulator.enqueue(SimBehaviour.status(425)); // the simulator's ModelNotReadyException (AWS's 429)
+        HttpResponse<String> notReady = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(notReady.body()).contains("ModelNotReadyException");
+
+        gw.simulator.enqueue(SimBehaviour.status(403));
+        HttpResponse<String> denied = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(denied.statusCode()).isEqualTo(403);
+
+        gw.simulator.enqueue(SimBehaviour.status(503));
+        HttpResponse<String> unavailable = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(unavailable.statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void contextLengthFallsBack() {
+        gw.simulator.enqueue("anthropic.claude-3-haiku-20240307-v1:0", SimBehaviour.status(400)); // "Input is too long"
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"small\",\"messages\":[{\"role\":\"user\",\"content\":\"a very long prompt\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-switchboard-route").orElseThrow()).isEqualTo("fallback:context_window");
+        assertThat(r.headers().firstValue("x-switchboard-model").orElseThrow()).isEqualTo("bedrock/" + CLAUDE);
+    }
+
+    @Test
+    void anExceptionInsideTheStreamFailsIt() {
+        gw.simulator.failNextBedrockStream("modelStreamErrorException");
+        assertThatThrownBy(() -> {
+            try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                    .model("claude").addUserMessage("this will break").build())) {
+                s.stream().forEach(ch -> { });
+            }
+        }).hasMessageContaining("ModelStreamErrorException");
+    }
+
+    @Test
+    void promptCachingWithCachePoints() {
+        String longSystem = "You are a careful assistant. ".repeat(200); // over 1024 tokens
+        String body = new JsonObject().put("model", "claude").put("messages", new JsonArray()
+                .add(new JsonObject().put("role", "system").put("content", new JsonArray().add(new JsonObject().put("type", "text")
+                        .put("text", longSystem).put("cache_control", new JsonObject().put("type", "ephemeral")))))
+                .add(new JsonObject().put("role", "user").put("content", "first question"))).encode();
+        HttpResponse<String> first = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("system").getJsonObject(1))
+                .isEqualTo(new JsonObject().put("cachePoint", new JsonObject().put("type", "default")));
+        JsonObject firstUsage = new JsonObject(first.body()).getJsonObject("usage");
+        assertThat(firstUsage.getInteger("cache_creation_input_tokens")).isGreaterThan(1024);
+
+        HttpResponse<String> second = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body.replace("first question", "second"));
+        JsonObject usage = new JsonObject(second.body()).getJsonObject("usage");
+        assertThat(usage.getJsonObject("prompt_tokens_details").getInteger("cached_tokens")).isGreaterThan(1024);
+        assertThat(usage.getInteger("prompt_tokens")).isGreaterThan(usage.getJsonObject("prompt_tokens_details").getInteger("cached_tokens"));
+
+        // Anthropic dialect: the same marker, the read reported in Anthropic's fields
+        String anthropicBody = new JsonObject().put("model", "claude").put("max_tokens", 100).put("system", new JsonArray()
+                .add(new JsonObject().put("type", "text").put("text", longSystem).put("cache_control", new JsonObject().put("type", "ephemeral"))))
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "third"))).encode();
+        HttpResponse<String> third = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, anthropicBody, "anthropic-version", "2023-06-01");
+        assertThat(third.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(third.body()).getJsonObject("usage").getInteger("cache_read_input_tokens")).isGreaterThan(1024);
+    }
+
+    @Test
+    void injectionPointsBecomeCachePoints() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude-cached\",\"messages\":[{\"role\":\"system\",\"content\":\"Stable rules.\"},{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(gw.simulator.last().path()).isEqualTo("/model/anthropic.claude-3-7-sonnet-20250219-v1%3A0/converse");
+        assertThat(gw.simulator.last().body().getJsonArray("system")).isEqualTo(new JsonArray()
+                .add(new JsonObject().put("text", "Stable rules.")).add(new JsonObject().put("cachePoint", new JsonObject().put("type", "default"))));
+    }
+
+    @Test
+    void otherFamilies() {
+        // Llama takes no cache points (Bedrock would refuse them) and no forced tool choice
+        String marked = "{\"model\":\"llama\",\"messages\":[{\"role\":\"system\",\"content\":\"Rules.\",\"cache_control\":{\"type\":\"ephemeral\"}},"
+                + "{\"role\":\"user\",\"content\":\"hi llama\"}]}";
+        HttpResponse<String> llama = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, marked);
+        assertThat(llama.statusCode()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("system")).isEqualTo(new JsonArray().add(new JsonObject().put("text", "Rules.")));
+        HttpResponse<String> forced = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"llama\",\"tool_choice\":\"required\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}}],"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(forced.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(forced.body()).getJsonObject("error").getString("param")).isEqualTo("tool_choice");
+
+        // bedrock/invoke/… is served through Converse too; Nova takes cache points
+        HttpResponse<String> nova = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, marked.replace("llama", "nova"));
+        assertThat(nova.statusCode()).isEqualTo(200);
+        assertThat(gw.simulator.last().path()).isEqualTo("/model/us.amazon.nova-pro-v1%3A0/converse");
+        assertThat(gw.simulator.last().body().getJsonArray("system").size()).isEqualTo(2);
+
+        // an http image URL cannot reach Converse: a 400 that says what to do
+        HttpResponse<String> image = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/cat.png\"}}]}]}");
+        assertThat(image.statusCode()).isEqualTo(400);
+        assertThat(image.body()).contains("data URL");
+    }
+
+    @Test
+    void responseFormatBecomesAnInstructionWithItsSchema() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"city\","
+                        + "\"schema\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"where?\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String instruction = gw.simulator.last().body().getJsonArray("system").getJsonObject(0).getString("text");
+        assertThat(instruction).contains("JSON object").contains("\"city\":{\"type\":\"string\"}");
+    }
+
+    @Test
+    void imagesAndDocumentsAsBytes() {
+        String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+        String pdf = java.util.Base64.getEncoder().encodeToString("%PDF-1.4 1 0 obj << /Type /Page >> endobj".getBytes());
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, new JsonObject().put("model", "claude")
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", new JsonArray()
+                        .add(new JsonObject().put("type", "text").put("text", "what is this?"))
+                        .add(new JsonObject().put("type", "image_url").put("image_url", new JsonObject().put("url", "data:image/png;base64," + png)))
+                        .add(new JsonObject().put("type", "file").put("file", new JsonObject().put("filename", "report_2024.pdf")
+                                .put("file_data", "data:application/pdf;base64," + pdf)))))).encode());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"))
+                .startsWith("I see 1 image and 1 document.");
+        JsonArray content = gw.simulator.last().body().getJsonArray("messages").getJsonObject(0).getJsonArray("content");
+        assertThat(content.getJsonObject(1).getJsonObject("image")).isEqualTo(new JsonObject().put("format", "png")
+                .put("source", new JsonObject().put("bytes", png)));
+        assertThat(content.getJsonObject(2).getJsonObject("document").getString("name")).isEqualTo("report 2024");
+        assertThat(content.getJsonObject(2).getJsonObject("document").getString("format")).isEqualTo("pdf");
+    }
+
+    @Test
+    void titanAndCohereEmbeddings() {
+        var titan = client.embeddings().create(EmbeddingCreateParams.builder().model("titan")
+                .inputOfArrayOfStrings(List.of("one", "two words")).dimensions(256).build());
+        assertThat(titan.data()).hasSize(2);
+        assertThat(titan.data().get(1).embedding()).hasSize(256);
+        assertThat(titan.usage().promptTokens()).isEqualTo(1 + 3);
+        assertThat(gw.simulator.last().path()).isEqualTo("/model/amazon.titan-embed-text-v2%3A0/invoke");
+        assertThat(gw.simulator.last().body().getBoolean("normalize")).isTrue();
+
+        var cohere = client.embeddings().create(EmbeddingCreateParams.builder().model("cohere-embed")
+                .inputOfArrayOfStrings(List.of("alpha", "beta", "gamma")).build());
+        assertThat(cohere.data()).hasSize(3);
+        assertThat(cohere.data().get(0).embedding()).hasSize(1024);
+        assertThat(cohere.usage().promptTokens()).isEqualTo(2 + 1 + 2);
+        assertThat(gw.simulator.last().body().getString("input_type")).isEqualTo("search_document");
+    }
+}

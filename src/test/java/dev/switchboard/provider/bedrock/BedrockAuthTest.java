@@ -1,0 +1,125 @@
+package dev.switchboard.provider.bedrock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/** Region and credential sources as LiteLLM reads them, and credentials resolved on a worker, then from the cache. */
+class BedrockAuthTest {
+    private static Deployment deployment(Map<String, Object> params, String apiKey) {
+        return new Deployment("a", "bedrock", "anthropic.claude-3-haiku-20240307-v1:0", null,
+                apiKey == null ? null : new dev.switchboard.config.Secret(apiKey), null, null, null, Map.of(), params, Map.of(), 3);
+    }
+
+    @Test
+    void regionAndStaticKeys() {
+        BedrockAuth a = BedrockAuth.of(deployment(Map.of("aws_access_key_id", "AKIA1", "aws_secret_access_key", "s3cret",
+                "aws_session_token", "tok", "aws_region_name", "eu-central-1"), null), n -> null);
+        assertThat(a.region()).isEqualTo("eu-central-1");
+        assertThat(a.secretKey().reveal()).isEqualTo("s3cret");
+        assertThat(a.provider().resolveCredentials()).isInstanceOf(AwsSessionCredentials.class);
+        BedrockAuth env = BedrockAuth.of(deployment(Map.of(), null), Map.of("AWS_REGION", "ap-south-1", "AWS_ACCESS_KEY_ID", "AKIA2",
+                "AWS_SECRET_ACCESS_KEY", "envsecret")::get);
+        assertThat(env.region()).isEqualTo("ap-south-1");
+        assertThat(env.provider().resolveCredentials().accessKeyId()).isEqualTo("AKIA2");
+        assertThat(BedrockAuth.of(deployment(Map.of(), null), n -> null).region()).isEqualTo("us-west-2");
+        assertThat(BedrockAuth.of(deployment(Map.of(), "ABSK-key"), n -> null).bearerToken()).isEqualTo("ABSK-key");
+        assertThatThrownBy(() -> BedrockAuth.of(deployment(Map.of("aws_access_key_id", "AKIA1"), null), n -> null))
+                .hasMessageContaining("line 3").hasMessageContaining("aws_secret_access_key");
+    }
+
+    @Test
+    void namedProfileFromTheSharedCredentialsFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("credentials");
+        Files.writeString(file, "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = d\n\n"
+                + "[team]\naws_access_key_id = AKIATEAM\naws_secret_access_key = teamsecret\n");
+        BedrockAuth a = BedrockAuth.of(deployment(Map.of("aws_profile_name", "team"), null),
+                Map.of("AWS_SHARED_CREDENTIALS_FILE", file.toString())::get);
+        assertThat(a.blocking()).isTrue();
+        assertThat(a.secretKey()).isNull(); // never seen before a request: nothing to scrub yet
+        AwsCredentials c = a.provider().resolveCredentials();
+        assertThat(c.accessKeyId()).isEqualTo("AKIATEAM");
+        assertThat(c.secretAccessKey()).isEqualTo("teamsecret");
+    }
+
+    @Test
+    void resolvedOnAWorkerOnceThenFromTheCache() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            AtomicInteger calls = new AtomicInteger();
+            AtomicReference<String> thread = new AtomicReference<>();
+            AwsCredentialsProvider slow = () -> {
+                calls.incrementAndGet();
+                thread.set(Thread.currentThread().getName());
+                return AwsBasicCredentials.create("AKIASLOW", "slow");
+            };
+            BedrockCredentials creds = new BedrockCredentials(vertx, slow, true, "bedrock/x", System::currentTimeMillis);
+            Context loop = vertx.getOrCreateContext();
+            java.util.concurrent.CompletableFuture<AwsCredentialsIdentity> first = new java.util.concurrent.CompletableFuture<>();
+            loop.runOnContext(v -> creds.current().onComplete(ar -> first.complete(ar.result())));
+            assertThat(first.get(5, TimeUnit.SECONDS).accessKeyId()).isEqualTo("AKIASLOW");
+            assertThat(thread.get()).contains("worker").doesNotContain("eventloop");
+            java.util.concurrent.CompletableFuture<Boolean> second = new java.util.concurrent.CompletableFuture<>();
+            loop.runOnContext(v -> second.complete(creds.current().isComplete())); // answered at once, from the cache
+            assertThat(second.get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(calls.get()).isEqualTo(1);
+
+            BedrockCredentials none = new BedrockCredentials(vertx, () -> { throw new IllegalStateException("Unable to load credentials from any of the providers in the chain"); },
+                    true, "bedrock/x", System::currentTimeMillis);
+            java.util.concurrent.CompletableFuture<Throwable> failure = new java.util.concurrent.CompletableFuture<>();
+            none.current().onComplete(ar -> failure.complete(ar.cause()));
+            assertThat(failure.get(5, TimeUnit.SECONDS)).isInstanceOf(GatewayException.class)
+                    .hasMessageContaining("No AWS credentials for bedrock/x").hasMessageContaining("Unable to load credentials");
+            assertThat(((GatewayException) failure.get()).status()).isEqualTo(401);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void modelIdsAndFamilies() {
+        assertThat(BedrockModels.modelId("converse/us.anthropic.claude-3-5-sonnet-20241022-v2:0")).isEqualTo("us.anthropic.claude-3-5-sonnet-20241022-v2:0");
+        assertThat(BedrockModels.modelId("invoke/anthropic.claude-3-haiku-20240307-v1:0")).isEqualTo("anthropic.claude-3-haiku-20240307-v1:0");
+        assertThat(BedrockModels.family("us.anthropic.claude-3-5-sonnet-20241022-v2:0")).isEqualTo("anthropic");
+        assertThat(BedrockModels.family("global.anthropic.claude-sonnet-4-5-20250929-v1:0")).isEqualTo("anthropic");
+        assertThat(BedrockModels.family("meta.llama3-1-70b-instruct-v1:0")).isEqualTo("meta");
+        assertThat(BedrockModels.family("us.meta.llama3-2-90b-instruct-v1:0")).isEqualTo("meta");
+        assertThat(BedrockModels.family("amazon.nova-pro-v1:0")).isEqualTo("amazon");
+        assertThat(BedrockModels.family("mistral.mistral-large-2407-v1:0")).isEqualTo("mistral");
+        assertThat(BedrockModels.cachesPrompts("us.amazon.nova-pro-v1:0")).isTrue();
+        assertThat(BedrockModels.cachesPrompts("meta.llama3-1-70b-instruct-v1:0")).isFalse();
+        assertThat(BedrockParts.name("report_2024 (final).pdf", 0)).isEqualTo("report 2024 (final)");
+        assertThat(BedrockParts.name("!!!.pdf", 1)).isEqualTo("document 2");
+    }
+
+    @Test
+    void errorsMapped() {
+        io.vertx.core.buffer.Buffer msg = io.vertx.core.buffer.Buffer.buffer("{\"message\":\"Input is too long for requested model.\"}");
+        GatewayException ctx = BedrockErrorDecoder.decode(400, "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/", msg, null, "d", null);
+        assertThat(ctx.status()).isEqualTo(400);
+        assertThat(ctx.code()).isEqualTo("context_length_exceeded");
+        assertThat(BedrockErrorDecoder.decode(429, "ThrottlingException", io.vertx.core.buffer.Buffer.buffer("{\"message\":\"slow down\"}"), 2L, "d", null).status()).isEqualTo(429);
+        assertThat(BedrockErrorDecoder.decode(429, "ModelNotReadyException", io.vertx.core.buffer.Buffer.buffer("{\"message\":\"x\"}"), null, "d", null).status()).isEqualTo(503);
+        assertThat(BedrockErrorDecoder.midStream("throttlingException", "{\"message\":\"x\"}".getBytes(), "d", null).status()).isEqualTo(429);
+        assertThat(BedrockErrorDecoder.midStream("validationException", "{\"message\":\"prompt is too long: 300000 tokens > 200000 maximum\"}".getBytes(), "d", null).code())
+                .isEqualTo("context_length_exceeded");
+    }
+}
