@@ -34,7 +34,7 @@ public final class ProviderRegistry {
     public String baseUrl(Deployment d) {
         if (d.apiBase() != null) return d.apiBase();
         ProviderFactory f = byPrefix.get(d.provider());
-        return f == null ? null : f.defaultBaseUrl(d.provider());
+        return f == null ? null : f.defaultBaseUrl(d);
     }
 
     /** The environment variable a deployment without {@code api_key} takes its key from (OPENAI_API_KEY, …); null for none. */
