@@ -5,6 +5,7 @@ import dev.switchboard.provider.anthropic.AnthropicProviderFactory;
 import dev.switchboard.provider.gemini.GeminiProviderFactory;
 import dev.switchboard.provider.mock.MockProviderFactory;
 import dev.switchboard.provider.openai.OpenAiCompatibleFactory;
+import dev.switchboard.provider.vertex.VertexProviderFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +26,8 @@ public final class ProviderRegistry {
                 new OpenAiCompatibleFactory(),
                 new AnthropicProviderFactory(),
                 new GeminiProviderFactory(),
-                new MockProviderFactory()));
+                new MockProviderFactory(),
+                new VertexProviderFactory()));
     }
 
     public java.util.Set<String> prefixes() { return byPrefix.keySet(); }

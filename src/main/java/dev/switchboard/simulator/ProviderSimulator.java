@@ -40,6 +40,8 @@ public final class ProviderSimulator {
     private volatile String requiredKey;
     private final AnthropicSim anthropic;
     private final GeminiSim gemini;
+    private final VertexTokenSim vertexTokens = new VertexTokenSim();
+    private final VertexSim vertex;
 
     /** One request as the simulator saw it. */
     public record Received(String path, MultiMap headers, JsonObject body) {}
@@ -50,6 +52,7 @@ public final class ProviderSimulator {
         this.record = record;
         this.anthropic = new AnthropicSim(vertx, promptCache, cancelledStreams, completedStreams);
         this.gemini = new GeminiSim(vertx, promptCache, cancelledStreams, completedStreams);
+        this.vertex = new VertexSim(gemini, anthropic, vertexTokens);
     }
 
     /** @param record keep every request for {@link #received()} (tests); off for long benchmark runs */
@@ -81,7 +84,26 @@ public final class ProviderSimulator {
         abandoned.set(0);
         requiredKey = null;
         promptCache.clear();
+        vertexTokens.clear();
     }
+
+    /**
+     * Vertex AI: the token endpoint ({@code POST /token}, a service account's {@code token_uri}) accepts JWT assertions
+     * of this account signed with the private key of {@code key}, and the Vertex paths accept the tokens it issues.
+     */
+    public void trustServiceAccount(String clientEmail, java.security.PublicKey key) { vertexTokens.trust(clientEmail, key); }
+
+    /** How long the access tokens issued from now on live (Google's: 3599 s). */
+    public void vertexTokenLifetime(java.time.Duration lifetime) { vertexTokens.lifetimeSeconds(lifetime.toSeconds()); }
+
+    /** Every access token issued so far stops working (Vertex answers 401 UNAUTHENTICATED, ACCESS_TOKEN_EXPIRED). */
+    public void expireVertexTokens() { vertexTokens.expireAll(); }
+
+    /** Access tokens the token endpoint has issued since the last {@link #reset}. */
+    public int vertexTokenGrants() { return vertexTokens.grants(); }
+
+    /** The URL to write as a service account's {@code token_uri}. */
+    public String tokenUri() { return rootUrl() + "/token"; }
 
     /** The next request (one per call, in order) behaves like this. */
     public void enqueue(SimBehaviour behaviour) { behaviours.enqueue(behaviour); }
@@ -119,7 +141,7 @@ public final class ProviderSimulator {
             if (!begun[0] && !resp.ended()) abandoned.incrementAndGet();
         });
         req.body().onSuccess(body -> {
-            SimBehaviour behaviour = behaviours.next(() -> modelOf(body));
+            SimBehaviour behaviour = behaviours.next(() -> VertexSim.modelOf(req.path()) != null ? VertexSim.modelOf(req.path()) : modelOf(body));
             Runnable route = () -> {
                 if (resp.closed()) return; // the client gave up during the slow first byte: nobody to answer
                 begun[0] = true;
@@ -152,6 +174,17 @@ public final class ProviderSimulator {
             if (json == null) return;
             if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
             anthropic.messages(resp, json, behaviour);
+            return;
+        }
+        if (path.equals("/token") && req.method().name().equals("POST")) {
+            vertexTokens.handle(req, body);
+            return;
+        }
+        if (path.startsWith("/v1/projects/")) {
+            JsonObject json = vertex.admit(req, body);
+            if (json == null) return;
+            if (record) received.add(new Received(req.uri(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
+            vertex.handle(req, json, behaviour);
             return;
         }
         if (path.startsWith("/v1beta/models/") && path.contains(":")) {
