@@ -20,4 +20,10 @@ public interface UpstreamAuth {
      *     issuer could not be reached)
      */
     Future<MultiMap> sign(MultiMap headers);
+
+    /**
+     * The upstream answered 401 to credentials {@link #sign} gave: a cached token the issuer revoked or let expire
+     * early is dropped, so the next request gets a fresh one instead of the same refusal until the cache's own expiry.
+     */
+    default void refused() {}
 }

@@ -42,8 +42,8 @@ final class VertexTokenSim {
 
     int grants() { return grants.get(); }
 
+    /** Counters and lifetime back to normal; issued tokens stay valid (a gateway under test still holds them). */
     void clear() {
-        issued.clear();
         grants.set(0);
         lifetimeSeconds = 3599;
     }

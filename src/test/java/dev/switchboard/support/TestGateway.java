@@ -49,21 +49,37 @@ public final class TestGateway implements AutoCloseable {
 
     private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
                                      dev.switchboard.observe.Tracing tracing) {
+        return start(sim -> configTemplate, java.util.Map.of(), timeouts, tracing);
+    }
+
+    /**
+     * With a config written once the simulator runs (for files that name its URL, such as a service account's
+     * {@code token_uri}) and environment variables that both the config's {@code os.environ/} and the providers see.
+     */
+    public static TestGateway start(java.util.function.Function<ProviderSimulator, String> configTemplate,
+                                    java.util.Map<String, String> env) {
+        return start(configTemplate, env, EdgeServer.ClientTimeouts.DEFAULT, null);
+    }
+
+    private static TestGateway start(java.util.function.Function<ProviderSimulator, String> configTemplate,
+                                     java.util.Map<String, String> extraEnv, EdgeServer.ClientTimeouts timeouts,
+                                     dev.switchboard.observe.Tracing tracing) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
-        String yaml = configTemplate.replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
+        String yaml = configTemplate.apply(sim).replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
+        java.util.function.Function<String, String> env = name -> extraEnv.containsKey(name) ? extraEnv.get(name) : System.getenv(name);
         GatewayConfig config = new ConfigLoader(name -> switch (name) {
             case "PROVIDER_KEY" -> PROVIDER_KEY;
             case "MASTER_KEY" -> MASTER_KEY;
             case "ANTHROPIC_PROVIDER_KEY" -> ANTHROPIC_PROVIDER_KEY;
             case "GEMINI_PROVIDER_KEY" -> GEMINI_PROVIDER_KEY;
-            default -> System.getenv(name);
+            default -> env.apply(name);
         }).parse(yaml);
         if (config.general().databaseUrl() == null
                 && config.general().databasePath().equals(dev.switchboard.config.GeneralSettings.DEFAULT_DATABASE_PATH)) {
             config = config.withGeneral(config.general().withDatabasePath(tempDatabase()));
         }
-        Gateway gateway = Gateway.create(vertx, config, System::getenv, tracing);
+        Gateway gateway = Gateway.create(vertx, config, env::apply, tracing);
         EdgeServer server = await(EdgeServer.start(vertx, gateway, "127.0.0.1", 0, 2, timeouts));
         return new TestGateway(vertx, sim, gateway, server);
     }

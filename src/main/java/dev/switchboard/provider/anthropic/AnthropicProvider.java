@@ -108,6 +108,7 @@ final class AnthropicProvider implements Provider {
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
+        if (resp.statusCode() == 401) target.auth().refused();
         return target.errors().decode(resp, body);
     }
 }

@@ -74,6 +74,7 @@ final class GeminiProvider implements Provider {
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
+        if (resp.statusCode() == 401) auth.refused();
         return GeminiErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), deployment.id(), secret);
     }
 

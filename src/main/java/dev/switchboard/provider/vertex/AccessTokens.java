@@ -53,6 +53,11 @@ final class AccessTokens implements UpstreamAuth {
         return token().map(header -> headers.set("authorization", header));
     }
 
+    @Override
+    public void refused() {
+        current = null; // Vertex refused it (revoked, expired early): the next request fetches a new one
+    }
+
     /** {@code Bearer <token>}, from the cache when it is usable. */
     Future<String> token() {
         Token t = current;

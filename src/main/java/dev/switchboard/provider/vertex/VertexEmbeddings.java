@@ -48,7 +48,10 @@ final class VertexEmbeddings {
     Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request), body -> auth.sign(MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders))
                 .compose(h -> http.send(endpoint, path, h, body, options.timeoutOr(deployment.timeout()), options))
-                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), VertexErrors.forGoogle(deployment.id()),
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), (r, b) -> {
+                    if (r.statusCode() == 401) auth.refused();
+                    return VertexErrors.forGoogle(deployment.id()).decode(r, b);
+                },
                         http.scrubber(), b -> response(Json.read(b)))));
     }
 
