@@ -136,17 +136,22 @@ public final class ConfigLoader {
             return out;
         }
         List<Node> entries = w.sequence(list, "model_list");
+        // litellm_settings.vertex_project / vertex_location: LiteLLM's "one location for all Vertex models", whose
+        // example lists bare Gemini names
+        boolean vertexSettings = top.get("litellm_settings") instanceof org.yaml.snakeyaml.nodes.MappingNode m
+                && m.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k
+                && VERTEX_DEFAULTS.contains(k.getValue()));
         if (entries.isEmpty() && !(list instanceof org.yaml.snakeyaml.nodes.ScalarNode)) {
             w.error(list, "model_list", "is empty. Fix: add at least one entry with model_name and litellm_params.model.");
         }
         for (int i = 0; i < entries.size(); i++) {
-            Deployment d = readEntry(w, entries.get(i), "model_list[" + i + "]", failedAliases);
+            Deployment d = readEntry(w, entries.get(i), "model_list[" + i + "]", failedAliases, vertexSettings);
             if (d != null) out.add(d);
         }
         return out;
     }
 
-    private Deployment readEntry(YamlWalker w, Node entry, String path, Set<String> failedAliases) {
+    private Deployment readEntry(YamlWalker w, Node entry, String path, Set<String> failedAliases, boolean vertexSettings) {
         int errorsBefore = w.errors.size();
         Map<String, Node> e = w.mapping(entry, path);
         e.forEach((k, v) -> {
@@ -213,7 +218,8 @@ public final class ConfigLoader {
         int slash = full.indexOf('/');
         // Like LiteLLM, a model without a provider prefix is an OpenAI model.
         // LiteLLM sends its bare Gemini and Claude names to Vertex AI; a bare name with Vertex's settings is one of those.
-        boolean vertexParams = params.keySet().stream().anyMatch(k -> k.startsWith("vertex_"));
+        boolean vertexParams = params.keySet().stream().anyMatch(k -> k.startsWith("vertex_"))
+                || vertexSettings && full.startsWith("gemini-");
         String provider = slash > 0 ? full.substring(0, slash) : vertexParams ? "vertex_ai" : "openai";
         String model = slash > 0 ? full.substring(slash + 1) : full;
         return new Deployment(alias, provider, model, apiBase, apiKey == null ? null : new Secret(apiKey),
