@@ -47,6 +47,14 @@ public final class TestGateway implements AutoCloseable {
         return start(configTemplate, EdgeServer.ClientTimeouts.DEFAULT, tracing);
     }
 
+    /**
+     * With extra environment variables, seen by {@code os.environ/} references and by providers that read their key
+     * from the environment when the config names none (HUGGINGFACE_API_KEY, …), as a user's shell would set them.
+     */
+    public static TestGateway start(String configTemplate, java.util.Map<String, String> env) {
+        return start(sim -> configTemplate, env, EdgeServer.ClientTimeouts.DEFAULT, null);
+    }
+
     private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
                                      dev.switchboard.observe.Tracing tracing) {
         return start(sim -> configTemplate, java.util.Map.of(), timeouts, tracing);
@@ -67,19 +75,19 @@ public final class TestGateway implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
         String yaml = configTemplate.apply(sim).replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
-        java.util.function.Function<String, String> env = name -> extraEnv.containsKey(name) ? extraEnv.get(name) : System.getenv(name);
-        GatewayConfig config = new ConfigLoader(name -> switch (name) {
+        java.util.function.Function<String, String> env = name -> extraEnv.containsKey(name) ? extraEnv.get(name) : switch (name) {
             case "PROVIDER_KEY" -> PROVIDER_KEY;
             case "MASTER_KEY" -> MASTER_KEY;
             case "ANTHROPIC_PROVIDER_KEY" -> ANTHROPIC_PROVIDER_KEY;
             case "GEMINI_PROVIDER_KEY" -> GEMINI_PROVIDER_KEY;
-            default -> env.apply(name);
-        }).parse(yaml);
+            default -> System.getenv(name);
+        };
+        GatewayConfig config = new ConfigLoader(env).parse(yaml);
         if (config.general().databaseUrl() == null
                 && config.general().databasePath().equals(dev.switchboard.config.GeneralSettings.DEFAULT_DATABASE_PATH)) {
             config = config.withGeneral(config.general().withDatabasePath(tempDatabase()));
         }
-        Gateway gateway = Gateway.create(vertx, config, env::apply, tracing);
+        Gateway gateway = Gateway.create(vertx, config, extraEnv.isEmpty() ? System::getenv : env::apply, tracing);
         EdgeServer server = await(EdgeServer.start(vertx, gateway, "127.0.0.1", 0, 2, timeouts));
         return new TestGateway(vertx, sim, gateway, server);
     }
