@@ -141,6 +141,11 @@ public final class ProviderSimulator {
             if (!begun[0] && !resp.ended()) abandoned.incrementAndGet();
         });
         req.body().onSuccess(body -> {
+            if (req.path().equals("/token") && req.method().name().equals("POST")) {
+                // Google's token endpoint is not the model: injected faults and delays are for the next model call
+                SimGuard.run(req.path(), resp, () -> vertexTokens.handle(req, body));
+                return;
+            }
             SimBehaviour behaviour = behaviours.next(() -> VertexSim.modelOf(req.path()) != null ? VertexSim.modelOf(req.path()) : modelOf(body));
             Runnable route = () -> {
                 if (resp.closed()) return; // the client gave up during the slow first byte: nobody to answer
@@ -174,10 +179,6 @@ public final class ProviderSimulator {
             if (json == null) return;
             if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
             anthropic.messages(resp, json, behaviour);
-            return;
-        }
-        if (path.equals("/token") && req.method().name().equals("POST")) {
-            vertexTokens.handle(req, body);
             return;
         }
         if (path.startsWith("/v1/projects/")) {

@@ -86,9 +86,14 @@ final class VertexSim {
 
     private void claude(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour, String model, boolean stream) {
         if (behaviour.status() == 429) {
-            GeminiSim.error(resp, 429, "RESOURCE_EXHAUSTED", "Quota exceeded for aiplatform.googleapis.com/"
+            JsonObject e = new JsonObject().put("code", 429).put("message", "Quota exceeded for aiplatform.googleapis.com/"
                     + "online_prediction_input_tokens_per_minute_per_base_model with base model: anthropic-" + model
-                    + ". Please submit a quota increase request.");
+                    + ". Please submit a quota increase request.").put("status", "RESOURCE_EXHAUSTED");
+            if (behaviour.retryAfterSeconds() > 0) {
+                e.put("details", new JsonArray().add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+                        .put("retryDelay", behaviour.retryAfterSeconds() + "s")));
+            }
+            resp.setStatusCode(429).putHeader("content-type", "application/json; charset=UTF-8").end(new JsonObject().put("error", e).toBuffer());
             return;
         }
         if (!ANTHROPIC_VERSION.equals(body.getValue("anthropic_version"))) {
