@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 public final class PriceCatalog {
 
     /** Prefixes of models we host ourselves: no list price exists, only one that model_info gives. */
+    /** Google Cloud's Vertex AI, priced from the Anthropic and Gemini lists (see {@link #find}). */
+    private static final String VERTEX = "vertex_ai";
     private static final Set<String> SELF_HOSTED = Set.of("ollama", "hosted_vllm", "openai_compatible", "mock");
     private static final Pattern COMPACT_DATE =
             Pattern.compile("-(20\\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])(?=-|:|$)");
@@ -107,6 +109,11 @@ public final class PriceCatalog {
     }
 
     private CatalogReader.Entry find(String provider, String id) {
+        if (provider.equals(VERTEX)) {
+            // Vertex AI lists Claude and Gemini at the first-party prices (LiteLLM prices vertex_ai/ models the same);
+            // Claude's ids carry their date after an @ (claude-sonnet-4-5@20250929)
+            return id.startsWith("claude") ? find("anthropic", id.replace('@', '-')) : find("gemini", id);
+        }
         List<CatalogReader.Entry> entries = providers.get(provider);
         if (entries == null || id.isEmpty()) return null;
         CatalogReader.Entry hit = first(entries, id);
@@ -130,12 +137,12 @@ public final class PriceCatalog {
                     + " and " + provider + "/" + id + " has no catalog price to complete it; " + fix;
         }
         if (SELF_HOSTED.contains(provider)) return provider + " models run on your own servers and have no list price; " + fix;
-        if (!providers.containsKey(provider)) return "no price catalog for provider '" + provider + "'; " + fix;
+        if (!providers.containsKey(provider) && !provider.equals(VERTEX)) return "no price catalog for provider '" + provider + "'; " + fix;
         return provider + "/" + id + " is not in the price catalog (" + source + "); " + fix;
     }
 
     private static boolean isAnthropic(String provider, String id) {
-        return provider.equals("anthropic") || provider.equals("openrouter") && id.startsWith("anthropic/");
+        return provider.equals("anthropic") || provider.equals(VERTEX) && id.startsWith("claude") || provider.equals("openrouter") && id.startsWith("anthropic/");
     }
 
     /** Anthropic's cache multipliers of the input price, for prices that do not give cache prices themselves. */

@@ -37,12 +37,16 @@ public final class ConfigLoader {
     private static final Set<String> OTHER_PARAMS = Set.of(
             "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points", "cache",
             "region_name", "custom_llm_provider",
+            // Vertex AI (provider.vertex), as LiteLLM names them
+            "vertex_project", "vertex_location", "vertex_credentials", "vertex_ai_project", "vertex_ai_location", "vertex_ai_credentials",
             // Azure (azure/, azure_ai/): Entra ID credentials as LiteLLM names them
             "azure_ad_token", "tenant_id", "client_id", "client_secret", "azure_scope", "azure_authority_host",
             "azure_username", "azure_password",
             // AWS Bedrock, as LiteLLM reads them (provider.bedrock.BedrockAuth)
             "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region_name", "aws_profile_name",
             "aws_bedrock_runtime_endpoint", "aws_role_name", "aws_session_name", "aws_web_identity_token", "aws_sts_endpoint");
+    /** LiteLLM's "one location for all Vertex models": litellm_settings values every deployment without its own takes. */
+    private static final Set<String> VERTEX_DEFAULTS = Set.of("vertex_project", "vertex_location");
     private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb",
             "allowed_hosts", "cors_allowed_origins", "max_buffered_mb", "otel", "request_log",
             "upstream_max_connections_per_host", "upstream_http2", "upstream_http2_connections_per_host",
@@ -61,7 +65,7 @@ public final class ConfigLoader {
             "cache", "cache_params", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
             "num_retries", "request_timeout", "drop_params", "set_verbose", "json_logs", "success_callback",
             "failure_callback", "callbacks", "redact_messages_in_exceptions", "turn_off_message_logging",
-            "max_budget", "budget_duration", "response_retention");
+            "max_budget", "budget_duration", "response_retention", "vertex_project", "vertex_location");
 
     private final Function<String, String> env;
 
@@ -112,7 +116,23 @@ public final class ConfigLoader {
         Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), "litellm_settings", LITELLM_KEYS, routing);
 
         if (!w.errors.isEmpty()) throw new ConfigException(w.errors);
-        return new GatewayConfig(List.copyOf(deployments), general, router, litellm, List.copyOf(w.warnings));
+        return new GatewayConfig(List.copyOf(withVertexDefaults(deployments, litellm)), general, router, litellm, List.copyOf(w.warnings));
+    }
+
+    /** {@code litellm_settings.vertex_project} / {@code vertex_location} into every deployment that sets neither spelling itself. */
+    private static List<Deployment> withVertexDefaults(List<Deployment> deployments, Map<String, Object> litellm) {
+        if (VERTEX_DEFAULTS.stream().noneMatch(litellm::containsKey)) return deployments;
+        List<Deployment> out = new ArrayList<>();
+        for (Deployment d : deployments) {
+            Map<String, Object> params = new LinkedHashMap<>(d.params());
+            for (String k : VERTEX_DEFAULTS) {
+                String ai = k.replace("vertex_", "vertex_ai_");
+                if (litellm.get(k) != null && !params.containsKey(k) && !params.containsKey(ai)) params.put(k, litellm.get(k).toString());
+            }
+            out.add(new Deployment(d.alias(), d.provider(), d.model(), d.apiBase(), d.apiKey(), d.timeout(), d.streamTimeout(),
+                    d.maxTokens(), d.headers(), params, d.modelInfo(), d.line()));
+        }
+        return out;
     }
 
     /** @param failedAliases collects the model_names of entries that did not load (their errors are reported) */
@@ -125,17 +145,22 @@ public final class ConfigLoader {
             return out;
         }
         List<Node> entries = w.sequence(list, "model_list");
+        // litellm_settings.vertex_project / vertex_location: LiteLLM's "one location for all Vertex models", whose
+        // example lists bare Gemini names
+        boolean vertexSettings = top.get("litellm_settings") instanceof org.yaml.snakeyaml.nodes.MappingNode m
+                && m.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k
+                && VERTEX_DEFAULTS.contains(k.getValue()));
         if (entries.isEmpty() && !(list instanceof org.yaml.snakeyaml.nodes.ScalarNode)) {
             w.error(list, "model_list", "is empty. Fix: add at least one entry with model_name and litellm_params.model.");
         }
         for (int i = 0; i < entries.size(); i++) {
-            Deployment d = readEntry(w, entries.get(i), "model_list[" + i + "]", failedAliases);
+            Deployment d = readEntry(w, entries.get(i), "model_list[" + i + "]", failedAliases, vertexSettings);
             if (d != null) out.add(d);
         }
         return out;
     }
 
-    private Deployment readEntry(YamlWalker w, Node entry, String path, Set<String> failedAliases) {
+    private Deployment readEntry(YamlWalker w, Node entry, String path, Set<String> failedAliases, boolean vertexSettings) {
         int errorsBefore = w.errors.size();
         Map<String, Node> e = w.mapping(entry, path);
         e.forEach((k, v) -> {
@@ -201,7 +226,10 @@ public final class ConfigLoader {
 
         int slash = full.indexOf('/');
         // Like LiteLLM, a model without a provider prefix is an OpenAI model.
-        String provider = slash > 0 ? full.substring(0, slash) : "openai";
+        // LiteLLM sends its bare Gemini and Claude names to Vertex AI; a bare name with Vertex's settings is one of those.
+        boolean vertexParams = params.keySet().stream().anyMatch(k -> k.startsWith("vertex_"))
+                || vertexSettings && full.startsWith("gemini-");
+        String provider = slash > 0 ? full.substring(0, slash) : vertexParams ? "vertex_ai" : "openai";
         String model = slash > 0 ? full.substring(slash + 1) : full;
         return new Deployment(alias, provider, model, apiBase, apiKey == null ? null : new Secret(apiKey),
                 seconds(timeout), seconds(streamTimeout), maxTokens, Map.copyOf(headers), params, info,

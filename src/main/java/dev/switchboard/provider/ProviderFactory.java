@@ -19,6 +19,12 @@ public interface ProviderFactory {
      */
     default String defaultBaseUrl(String prefix) { return null; }
 
+    /**
+     * Where this deployment goes when it has no {@code api_base}, for providers whose address depends on more than the
+     * prefix (Vertex AI's host is per location); by default {@link #defaultBaseUrl(String)}.
+     */
+    default String defaultBaseUrl(Deployment d) { return defaultBaseUrl(d.provider()); }
+
     /** The environment variable a deployment with this prefix and no {@code api_key} takes its key from; null for none. */
     default String keyEnv(String prefix) { return null; }
 

@@ -7,6 +7,7 @@ import dev.switchboard.provider.bedrock.BedrockProviderFactory;
 import dev.switchboard.provider.gemini.GeminiProviderFactory;
 import dev.switchboard.provider.mock.MockProviderFactory;
 import dev.switchboard.provider.openai.OpenAiCompatibleFactory;
+import dev.switchboard.provider.vertex.VertexProviderFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,7 +31,8 @@ public final class ProviderRegistry {
                 new GeminiProviderFactory(),
                 new AzureProviderFactory(),
                 new BedrockProviderFactory(),
-                new MockProviderFactory()));
+                new MockProviderFactory(),
+                new VertexProviderFactory()));
     }
 
     /**
@@ -50,7 +52,7 @@ public final class ProviderRegistry {
     public String baseUrl(Deployment d) {
         if (d.apiBase() != null) return d.apiBase();
         ProviderFactory f = byPrefix.get(d.provider());
-        return f == null ? null : f.defaultBaseUrl(d.provider());
+        return f == null ? null : f.defaultBaseUrl(d);
     }
 
     /** The environment variable a deployment without {@code api_key} takes its key from (OPENAI_API_KEY, …); null for none. */

@@ -54,10 +54,14 @@ final class GeminiSim {
     }
 
     void generate(HttpServerRequest req, JsonObject body, SimBehaviour behaviour) {
-        HttpServerResponse resp = req.response();
         String path = req.path();
-        String model = path.substring("/v1beta/models/".length(), path.lastIndexOf(':'));
-        boolean stream = path.endsWith(":streamGenerateContent");
+        generate(req, body, behaviour, path.substring("/v1beta/models/".length(), path.lastIndexOf(':')),
+                path.endsWith(":streamGenerateContent"));
+    }
+
+    /** The same GenerateContent on another host of it (Vertex AI), whose path names the model elsewhere. */
+    void generate(HttpServerRequest req, JsonObject body, SimBehaviour behaviour, String model, boolean stream) {
+        HttpServerResponse resp = req.response();
         if (behaviour.status() != 0) {
             switch (behaviour.status()) {
                 case 429 -> resp.setStatusCode(429).putHeader("content-type", "application/json; charset=UTF-8")

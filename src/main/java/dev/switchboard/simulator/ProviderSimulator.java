@@ -48,6 +48,8 @@ public final class ProviderSimulator {
     private final GeminiSim gemini;
     private final AzureSim azure;
     private final BedrockSim bedrock;
+    private final VertexTokenSim vertexTokens = new VertexTokenSim();
+    private final VertexSim vertex;
 
     /** One request as the simulator saw it. */
     public record Received(String path, MultiMap headers, JsonObject body) {}
@@ -60,6 +62,7 @@ public final class ProviderSimulator {
         this.gemini = new GeminiSim(vertx, promptCache, cancelledStreams, completedStreams);
         this.azure = new AzureSim(vertx, cancelledStreams, completedStreams, this::embeddings);
         this.bedrock = new BedrockSim(vertx, promptCache, cancelledStreams, completedStreams);
+        this.vertex = new VertexSim(gemini, anthropic, vertexTokens);
     }
 
     /** @param record keep every request for {@link #received()} (tests); off for long benchmark runs */
@@ -130,6 +133,32 @@ public final class ProviderSimulator {
         azure.reset();
         bedrock.auth.clear();
         bedrock.nextStreamException.set(null);
+        vertexTokens.clear();
+    }
+
+    /**
+     * Vertex AI: the token endpoint ({@code POST /token}, a service account's {@code token_uri}) accepts JWT assertions
+     * of this account signed with the private key of {@code key}, and the Vertex paths accept the tokens it issues.
+     */
+    public void trustServiceAccount(String clientEmail, java.security.PublicKey key) { vertexTokens.trust(clientEmail, key); }
+
+    /** How long the access tokens issued from now on live (Google's: 3599 s). */
+    public void vertexTokenLifetime(java.time.Duration lifetime) { vertexTokens.lifetimeSeconds(lifetime.toSeconds()); }
+
+    /** Every access token issued so far stops working (Vertex answers 401 UNAUTHENTICATED, ACCESS_TOKEN_EXPIRED). */
+    public void expireVertexTokens() { vertexTokens.expireAll(); }
+
+    /** Access tokens the token endpoint has issued since the last {@link #reset}. */
+    public int vertexTokenGrants() { return vertexTokens.grants(); }
+
+    /** The URL to write as a service account's {@code token_uri}. */
+    public String tokenUri() { return rootUrl() + "/token"; }
+
+    /** The model a request asks for: in the path for Bedrock and Vertex, in the body elsewhere. */
+    private static String requestedModel(String path, Buffer body) {
+        if (path.startsWith("/model/")) return BedrockSim.modelOf(path);
+        String vertexModel = VertexSim.modelOf(path);
+        return vertexModel != null ? vertexModel : modelOf(body);
     }
 
     /** The next request (one per call, in order) behaves like this. */
@@ -187,7 +216,12 @@ public final class ProviderSimulator {
             if (!begun[0] && !resp.ended()) abandoned.incrementAndGet();
         });
         req.body().onSuccess(body -> {
-            SimBehaviour behaviour = behaviours.next(() -> req.path().startsWith("/model/") ? BedrockSim.modelOf(req.path()) : modelOf(body));
+            if (req.path().equals("/token") && req.method().name().equals("POST")) {
+                // Google's token endpoint is not the model: injected faults and delays are for the next model call
+                SimGuard.run(req.path(), resp, () -> vertexTokens.handle(req, body));
+                return;
+            }
+            SimBehaviour behaviour = behaviours.next(() -> requestedModel(req.path(), body));
             Runnable route = () -> {
                 if (resp.closed()) return; // the client gave up during the slow first byte: nobody to answer
                 begun[0] = true;
@@ -236,6 +270,13 @@ public final class ProviderSimulator {
             if (json == null) return;
             if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
             bedrock.handle(req, json, behaviour);
+            return;
+        }
+        if (path.startsWith("/v1/projects/")) {
+            JsonObject json = vertex.admit(req, body);
+            if (json == null) return;
+            if (record) received.add(new Received(req.uri(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
+            vertex.handle(req, json, behaviour);
             return;
         }
         if (path.startsWith("/v1beta/models/") && path.contains(":")) {

@@ -33,7 +33,7 @@ final class SimGuard {
         if (path.equals("/v1/messages")) {
             AnthropicSim.error(resp, status, bad ? "invalid_request_error" : "api_error",
                     bad ? "There was an issue with your request body: a field has the wrong type" : "Internal server error");
-        } else if (path.startsWith("/v1beta/")) {
+        } else if (path.startsWith("/v1beta/") || path.startsWith("/v1/projects/")) {
             GeminiSim.error(resp, status, bad ? "INVALID_ARGUMENT" : "INTERNAL",
                     bad ? "Invalid JSON payload received. A field has the wrong type." : "An internal error has occurred.");
         } else {

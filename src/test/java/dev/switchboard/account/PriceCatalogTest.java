@@ -47,6 +47,21 @@ class PriceCatalogTest {
     }
 
     @Test
+    void vertexAiTakesTheFirstPartyPricesOfClaudeAndGemini() {
+        for (String id : new String[] {"claude-sonnet-4-5@20250929", "claude-sonnet-4-5"}) {
+            ModelPrice p = priced("vertex_ai", id);
+            assertPerMillion(p.inputPerToken(), 3);
+            assertPerMillion(p.outputPerToken(), 15);
+            assertPerMillion(p.cacheWrite5mPerToken(), 3.75);
+        }
+        ModelPrice flash = priced("vertex_ai", "gemini-2.5-flash");
+        ModelPrice studio = priced("gemini", "gemini-2.5-flash");
+        assertThat(flash.inputPerToken()).isEqualTo(studio.inputPerToken());
+        assertThat(flash.outputPerToken()).isEqualTo(studio.outputPerToken());
+        assertThat(catalog.lookup("vertex_ai", "claude-made-up-9", null).unpricedReason()).contains("not in the price catalog");
+    }
+
+    @Test
     void anthropicWithCachePricesAndDatedAndLatestIds() {
         for (String id : new String[] {"claude-sonnet-4-5", "claude-sonnet-4-5-20250929"}) {
             ModelPrice p = priced("anthropic", id);

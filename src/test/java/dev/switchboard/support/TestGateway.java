@@ -77,6 +77,17 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /**
+     * With a config written once the simulator runs (for files that name its URL, such as a service account's
+     * {@code token_uri}) and environment variables that both the config's {@code os.environ/} and the providers see.
+     */
+    public static TestGateway start(java.util.function.Function<ProviderSimulator, String> configTemplate,
+                                    java.util.Map<String, String> env) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
+        return start(vertx, sim, configTemplate.apply(sim), EdgeServer.ClientTimeouts.DEFAULT, null, s -> env);
+    }
+
+    /**
      * In front of a simulator that answers over HTTPS with HTTP/2 offered by ALPN, with {@code keyCert} as its
      * certificate; {@code ${SIM}} and {@code ${SIM_ROOT}} are its https://localhost URLs.
      *

@@ -7,10 +7,10 @@ import dev.switchboard.provider.UpstreamErrors;
 import io.vertx.core.buffer.Buffer;
 
 /** Reads Anthropic's error shape, {@code {"type":"error","error":{"type","message"}}}, as a status or as a stream event. */
-final class AnthropicErrorDecoder {
+public final class AnthropicErrorDecoder {
     private AnthropicErrorDecoder() {}
 
-    static GatewayException decode(int status, Buffer body, Long retryAfter, String deploymentId, String secret) {
+    public static GatewayException decode(int status, Buffer body, Long retryAfter, String deploymentId, String secret) {
         try {
             return fromBody(status, Json.read(body), retryAfter, deploymentId, secret);
         } catch (Exception notJson) {

@@ -14,6 +14,7 @@ import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.RetryAfter;
 import dev.switchboard.provider.UpstreamAnswers;
+import dev.switchboard.provider.UpstreamAuth;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -22,26 +23,40 @@ import io.vertx.core.http.HttpClientResponse;
 import java.time.Duration;
 import java.util.List;
 
-/** Anthropic's Messages API ({@code POST /v1/messages}, key in {@code x-api-key}). */
+/**
+ * Anthropic's Messages API ({@code POST /v1/messages}, key in {@code x-api-key}), or the same body elsewhere (Claude on
+ * Vertex AI) through an {@link AnthropicTarget}.
+ */
 final class AnthropicProvider implements Provider {
     private final Deployment deployment;
     private final UpstreamHttp http;
+    private final AnthropicTarget target;
     private final UpstreamHttp.Endpoint endpoint;
-    private final MultiMap baseHeaders;
     private final String secret;
     private final AnthropicRequestEncoder encoder;
     private final List<CacheInjectionPoint> injectionPoints;
     private final AnthropicCacheInjector injector;
 
-    AnthropicProvider(Deployment d, Secret key, UpstreamHttp http) {
+    AnthropicProvider(Deployment d, AnthropicTarget target, UpstreamHttp http) {
         this.deployment = d;
         this.http = http;
-        this.endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : AnthropicModels.DEFAULT_BASE, d.id());
-        this.secret = key == null ? null : key.reveal();
+        this.target = target;
+        this.endpoint = target.endpoint();
+        this.secret = target.secret();
         this.encoder = new AnthropicRequestEncoder(d);
         this.injectionPoints = d.cacheInjectionPoints();
         this.injector = new AnthropicCacheInjector(injectionPoints);
-        this.baseHeaders = UpstreamHttp.baseHeaders(d.headers(), "x-api-key", secret).set("anthropic-version", AnthropicModels.API_VERSION);
+    }
+
+    /** Anthropic's own API: the deployment's api_base (or Anthropic's), {@code /v1/messages}, key in {@code x-api-key}. */
+    static AnthropicTarget direct(Deployment d, Secret key) {
+        UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : AnthropicModels.DEFAULT_BASE, d.id());
+        String secret = key == null ? null : key.reveal();
+        String path = endpoint.pathFor("/v1/messages");
+        return new AnthropicTarget(endpoint, path, path,
+                UpstreamHttp.baseHeaders(d.headers(), "x-api-key", secret).set("anthropic-version", AnthropicModels.API_VERSION),
+                UpstreamAuth.NONE, secret, body -> body,
+                (resp, body) -> AnthropicErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), d.id(), secret));
     }
 
     @Override
@@ -73,6 +88,7 @@ final class AnthropicProvider implements Provider {
         // messages included: the same ones the cache lint saw); a raw Anthropic body in its own JSON.
         ObjectNode json = encoder.encode(rawBody ? request : CacheInjectionPoint.apply(injectionPoints, request), stream);
         if (rawBody) injector.apply(json);
+        json = target.adjust().apply(json);
         try {
             return Buffer.buffer(Json.MAPPER.writeValueAsBytes(json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -82,15 +98,17 @@ final class AnthropicProvider implements Provider {
 
     private Future<HttpClientResponse> send(ChatRequest request, Buffer body, String accept, Duration timeout,
                                             CallOptions options) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders).set("accept", accept);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(target.baseHeaders()).set("accept", accept);
         if (request.raw() != null) {
             String beta = request.raw().headers().get("anthropic-beta");
             if (beta != null) headers.set("anthropic-beta", beta); // the client's beta features, passed on
         }
-        return http.send(endpoint, endpoint.pathFor("/v1/messages"), headers, body, timeout, options);
+        String path = "text/event-stream".equals(accept) ? target.streamPath() : target.chatPath();
+        return target.auth().sign(headers).compose(signed -> http.send(endpoint, path, signed, body, timeout, options));
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
-        return AnthropicErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), deployment.id(), secret);
+        if (resp.statusCode() == 401) target.auth().refused();
+        return target.errors().decode(resp, body);
     }
 }

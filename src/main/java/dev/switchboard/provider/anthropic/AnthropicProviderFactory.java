@@ -19,6 +19,15 @@ public final class AnthropicProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
-        return new AnthropicProvider(d, key(d, ctx.env()), ctx.http());
+        return new AnthropicProvider(d, AnthropicProvider.direct(d, key(d, ctx.env())), ctx.http());
+    }
+
+    /**
+     * The Anthropic translation against another host of the Messages API (Claude on Vertex AI, from
+     * {@code provider.vertex}): the same encoder, decoder, stream and prompt-cache injection, with the target's paths,
+     * credentials, body adjustment and error reading.
+     */
+    public static Provider onTarget(Deployment d, AnthropicTarget target, dev.switchboard.provider.UpstreamHttp http) {
+        return new AnthropicProvider(d, target, http);
     }
 }

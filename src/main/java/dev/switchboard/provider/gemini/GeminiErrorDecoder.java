@@ -12,10 +12,10 @@ import io.vertx.core.buffer.Buffer;
  * {@code retryDelay} ("30s") becomes retry-after, and an ErrorInfo detail with reason {@code API_KEY_INVALID}
  * (Google's answer to a wrong key, status 400) becomes an authentication error.
  */
-final class GeminiErrorDecoder {
+public final class GeminiErrorDecoder {
     private GeminiErrorDecoder() {}
 
-    static GatewayException decode(int status, Buffer body, Long retryAfterHeader, String deploymentId, String secret) {
+    public static GatewayException decode(int status, Buffer body, Long retryAfterHeader, String deploymentId, String secret) {
         try {
             return fromBody(status, Json.read(body), retryAfterHeader, deploymentId, secret);
         } catch (Exception notJson) {

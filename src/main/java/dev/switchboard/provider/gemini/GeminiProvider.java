@@ -11,6 +11,7 @@ import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.RetryAfter;
 import dev.switchboard.provider.UpstreamAnswers;
+import dev.switchboard.provider.UpstreamAuth;
 import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -18,7 +19,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import java.time.Duration;
 
-/** Google AI Studio's Gemini API: {@code generateContent} / {@code streamGenerateContent?alt=sse}, key in {@code x-goog-api-key}. */
+/**
+ * Google's Gemini API: {@code generateContent} / {@code streamGenerateContent?alt=sse}, on AI Studio (key in
+ * {@code x-goog-api-key}) or, through {@link GeminiProviderFactory#onTarget}, on Vertex AI.
+ */
 final class GeminiProvider implements Provider {
     static final String DEFAULT_BASE = "https://generativelanguage.googleapis.com";
 
@@ -26,22 +30,33 @@ final class GeminiProvider implements Provider {
     private final UpstreamHttp http;
     private final UpstreamHttp.Endpoint endpoint;
     private final MultiMap baseHeaders;
+    private final UpstreamAuth auth;
     private final String secret;
     private final GeminiRequestEncoder encoder;
     private final String chatPath;
     private final String streamPath;
 
-    GeminiProvider(Deployment d, Secret key, UpstreamHttp http) {
+    GeminiProvider(Deployment d, GeminiTarget target, UpstreamHttp http) {
         this.deployment = d;
         this.http = http;
-        this.endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : DEFAULT_BASE, d.id());
-        this.secret = key == null ? null : key.reveal();
+        this.endpoint = target.endpoint();
+        this.secret = target.secret();
         this.encoder = new GeminiRequestEncoder(d);
+        this.chatPath = target.chatPath();
+        this.streamPath = target.streamPath();
+        this.baseHeaders = target.baseHeaders();
+        this.auth = target.auth();
+    }
+
+    /** AI Studio: the deployment's api_base (or Google's), {@code /v1beta/models/…}, the key in {@code x-goog-api-key}. */
+    static GeminiTarget aiStudio(Deployment d, Secret key) {
+        UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : DEFAULT_BASE, d.id());
+        String secret = key == null ? null : key.reveal();
         // An api_base may already name the API version (…/v1beta); otherwise v1beta, as Google's SDKs use.
         String versioned = endpoint.pathPrefix().matches(".*/v1(beta\\d*|alpha)?$") ? "" : "/v1beta";
-        this.chatPath = endpoint.pathFor(versioned + "/models/" + d.model() + ":generateContent");
-        this.streamPath = endpoint.pathFor(versioned + "/models/" + d.model() + ":streamGenerateContent") + "?alt=sse";
-        this.baseHeaders = UpstreamHttp.baseHeaders(d.headers(), "x-goog-api-key", secret);
+        return new GeminiTarget(endpoint, endpoint.pathFor(versioned + "/models/" + d.model() + ":generateContent"),
+                endpoint.pathFor(versioned + "/models/" + d.model() + ":streamGenerateContent") + "?alt=sse",
+                UpstreamHttp.baseHeaders(d.headers(), "x-goog-api-key", secret), UpstreamAuth.NONE, secret);
     }
 
     @Override
@@ -59,6 +74,7 @@ final class GeminiProvider implements Provider {
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
+        if (resp.statusCode() == 401) auth.refused();
         return GeminiErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), deployment.id(), secret);
     }
 
@@ -72,6 +88,7 @@ final class GeminiProvider implements Provider {
     }
 
     private Future<HttpClientResponse> send(String path, Buffer body, Duration timeout, CallOptions options) {
-        return http.send(endpoint, path, MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders), body, timeout, options);
+        return auth.sign(MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders))
+                .compose(headers -> http.send(endpoint, path, headers, body, timeout, options));
     }
 }

@@ -21,6 +21,14 @@ public final class GeminiProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
-        return new GeminiProvider(d, key(d, ctx.env()), ctx.http());
+        return new GeminiProvider(d, GeminiProvider.aiStudio(d, key(d, ctx.env())), ctx.http());
+    }
+
+    /**
+     * The Gemini translation against another host of the same API (Vertex AI, from {@code provider.vertex}): the same
+     * encoder, decoder, stream and error decoder, with the target's paths and credentials.
+     */
+    public static Provider onTarget(Deployment d, GeminiTarget target, dev.switchboard.provider.UpstreamHttp http) {
+        return new GeminiProvider(d, target, http);
     }
 }

@@ -67,11 +67,20 @@ public abstract class ProviderConformanceIT {
     /** The provider under test: its deployment, key and capabilities. */
     protected abstract ConformanceSubject subject();
 
+    /**
+     * Runs once the simulator is up, before the gateway reads the config: for a provider whose credentials the simulator
+     * must know first (Vertex AI's service account, whose public key verifies the token requests).
+     */
+    protected void prepare(dev.switchboard.simulator.ProviderSimulator sim) {}
+
     @BeforeEach
     void openAndReset() {
         if (gw == null) {
             subject = subject();
-            gw = subject.env().isEmpty() ? TestGateway.start(subject.config()) : TestGateway.start(subject.config(), subject.env());
+            gw = TestGateway.start(sim -> {
+                prepare(sim);
+                return subject.config();
+            }, subject.env());
             openai = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
             anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
         }

@@ -1,0 +1,76 @@
+package dev.switchboard.provider.vertex;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.provider.Provider;
+import dev.switchboard.provider.ProviderContext;
+import dev.switchboard.provider.ProviderFactory;
+import dev.switchboard.provider.UpstreamHttp;
+import dev.switchboard.provider.anthropic.AnthropicProviderFactory;
+import dev.switchboard.provider.anthropic.AnthropicTarget;
+import dev.switchboard.provider.gemini.GeminiProviderFactory;
+import dev.switchboard.provider.gemini.GeminiTarget;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code vertex_ai/<model>}: Google Cloud's Vertex AI. Gemini models go through the Gemini provider's translation and
+ * Claude models through the Anthropic provider's, each pointed at Vertex's URLs with bearer tokens from the
+ * deployment's Google credentials ({@link AccessTokens}); text-embedding models are served by {@link VertexEmbeddings}.
+ * Deployments that use the same credentials share one token cache.
+ */
+public final class VertexProviderFactory implements ProviderFactory {
+    /** What Vertex expects in the body of a Claude request (the URL names the model, so the body has none). */
+    static final String ANTHROPIC_VERSION = "vertex-2023-10-16";
+
+    private final Map<String, AccessTokens> tokensBySource = new ConcurrentHashMap<>();
+
+    @Override
+    public Set<String> prefixes() { return Set.of("vertex_ai"); }
+
+    @Override
+    public String defaultBaseUrl(Deployment d) {
+        try {
+            return VertexUrls.host(VertexSettings.from(d, System::getenv).location());
+        } catch (IllegalArgumentException invalid) {
+            return null; // create() reports it with its line
+        }
+    }
+
+    @Override
+    public Provider create(Deployment d, ProviderContext ctx) {
+        VertexSettings settings = VertexSettings.from(d, ctx.env());
+        VertexPublisher publisher = VertexPublisher.of(d);
+        VertexCredentials credentials = VertexCredentials.resolve(d, settings.credentials(), ctx.env());
+        String project = settings.project() != null ? settings.project() : credentials.projectId();
+        if (project == null) {
+            throw VertexSettings.problem(d, "no Google Cloud project: neither vertex_project, " + VertexSettings.PROJECT_ENV
+                    + " nor the credentials name one", "add vertex_project: <your project id> to litellm_params");
+        }
+        AccessTokens tokens = tokensBySource.computeIfAbsent(sourceKey(settings, ctx),
+                k -> new AccessTokens(ctx.vertx(), credentials, d.id(), System::currentTimeMillis));
+        UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse(
+                d.apiBase() != null ? d.apiBase() : VertexUrls.host(settings.location()), d.id());
+        String model = endpoint.pathFor(VertexUrls.modelPath(project, settings.location(), publisher.path, d.model()));
+        // Only the deployment's extra_headers and the content type: the token is added per request.
+        var headers = UpstreamHttp.baseHeaders(d.headers(), "authorization", null);
+        if (publisher == VertexPublisher.ANTHROPIC) {
+            return AnthropicProviderFactory.onTarget(d, new AnthropicTarget(endpoint, model + ":rawPredict", model + ":streamRawPredict",
+                    headers, tokens, null, body -> {
+                        body.remove("model");
+                        body.put("anthropic_version", ANTHROPIC_VERSION);
+                        return body;
+                    }, VertexErrors.forClaude(d.id())), ctx.http());
+        }
+        Provider gemini = GeminiProviderFactory.onTarget(d, new GeminiTarget(endpoint, model + ":generateContent",
+                model + ":streamGenerateContent?alt=sse", headers, tokens, null), ctx.http());
+        return new VertexGoogleModel(gemini, new VertexEmbeddings(d, endpoint, model + ":predict", headers, tokens, ctx.http()));
+    }
+
+    /** One token cache per credentials: the vertex_credentials value, or the application-default file (or lookup). */
+    private static String sourceKey(VertexSettings s, ProviderContext ctx) {
+        if (s.credentials() != null) return "value:" + s.credentials();
+        String adc = ctx.env().apply(VertexCredentials.ADC_ENV);
+        return adc == null || adc.isBlank() ? "adc" : "adc:" + adc.trim();
+    }
+}

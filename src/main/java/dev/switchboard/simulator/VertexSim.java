@@ -1,0 +1,162 @@
+package dev.switchboard.simulator;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Vertex AI as the simulator speaks it: {@code /v1/projects/{project}/locations/{location}/publishers/{publisher}/models/
+ * {model}:{method}} behind an OAuth bearer token that {@link VertexTokenSim} issued (missing, unknown or expired: Google's
+ * 401 UNAUTHENTICATED). Google's models take GenerateContent ({@link GeminiSim}: {@code :generateContent},
+ * {@code :streamGenerateContent?alt=sse}) and {@code :predict} for text embeddings; Anthropic's take the Messages body
+ * ({@link AnthropicSim}) on {@code :rawPredict} / {@code :streamRawPredict}, with {@code anthropic_version:
+ * "vertex-2023-10-16"} in the body and no {@code model} (the URL names it). Quota errors of Claude come in Google's
+ * shape (RESOURCE_EXHAUSTED), the model's own refusals in Anthropic's, as on Vertex.
+ */
+final class VertexSim {
+    static final Pattern PATH = Pattern.compile(
+            "/v1/projects/([^/]+)/locations/([^/]+)/publishers/([^/]+)/models/([^/:]+):([A-Za-z]+)");
+    static final String ANTHROPIC_VERSION = "vertex-2023-10-16";
+    private final GeminiSim gemini;
+    private final AnthropicSim anthropic;
+    private final VertexTokenSim tokens;
+
+    VertexSim(GeminiSim gemini, AnthropicSim anthropic, VertexTokenSim tokens) {
+        this.gemini = gemini;
+        this.anthropic = anthropic;
+        this.tokens = tokens;
+    }
+
+    /** The model a Vertex path names, for per-model behaviours; null for another path. */
+    static String modelOf(String path) {
+        Matcher m = PATH.matcher(path);
+        return m.matches() ? m.group(4) : null;
+    }
+
+    /** @return the parsed body when the token and the path are good (the caller records it), else null (answered) */
+    JsonObject admit(HttpServerRequest req, Buffer body) {
+        HttpServerResponse resp = req.response();
+        String auth = req.getHeader("authorization");
+        if (auth == null || !auth.startsWith("Bearer ")) {
+            unauthenticated(resp, "Request is missing required authentication credential. Expected OAuth 2 access token, login "
+                    + "cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+                    "CREDENTIALS_MISSING");
+            return null;
+        }
+        String refusal = tokens.refusal(auth.substring(7));
+        if (refusal != null) {
+            unauthenticated(resp, "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie "
+                    + "or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+                    refusal);
+            return null;
+        }
+        Matcher m = PATH.matcher(req.path());
+        if (!m.matches()) {
+            GeminiSim.error(resp, 404, "NOT_FOUND", "The requested URL " + req.path() + " was not found on this server.");
+            return null;
+        }
+        try {
+            return body.toJsonObject();
+        } catch (RuntimeException e) {
+            GeminiSim.error(resp, 400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+            return null;
+        }
+    }
+
+    void handle(HttpServerRequest req, JsonObject body, SimBehaviour behaviour) {
+        HttpServerResponse resp = req.response();
+        Matcher m = PATH.matcher(req.path());
+        m.matches();
+        String publisher = m.group(3);
+        String model = m.group(4);
+        String method = m.group(5);
+        switch (publisher + ":" + method) {
+            case "google:generateContent" -> gemini.generate(req, body, behaviour, model, false);
+            case "google:streamGenerateContent" -> gemini.generate(req, body, behaviour, model, true);
+            case "google:predict" -> predict(resp, body, behaviour);
+            case "anthropic:rawPredict", "anthropic:streamRawPredict" -> claude(resp, body, behaviour, model, method.startsWith("stream"));
+            default -> GeminiSim.error(resp, 404, "NOT_FOUND", "Publisher Model `projects/" + m.group(1) + "/locations/" + m.group(2)
+                    + "/publishers/" + publisher + "/models/" + model + "` was not found or your project does not have access to it.");
+        }
+    }
+
+    private void claude(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour, String model, boolean stream) {
+        if (behaviour.status() == 429) {
+            JsonObject e = new JsonObject().put("code", 429).put("message", "Quota exceeded for aiplatform.googleapis.com/"
+                    + "online_prediction_input_tokens_per_minute_per_base_model with base model: anthropic-" + model
+                    + ". Please submit a quota increase request.").put("status", "RESOURCE_EXHAUSTED");
+            if (behaviour.retryAfterSeconds() > 0) {
+                e.put("details", new JsonArray().add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+                        .put("retryDelay", behaviour.retryAfterSeconds() + "s")));
+            }
+            resp.setStatusCode(429).putHeader("content-type", "application/json; charset=UTF-8").end(new JsonObject().put("error", e).toBuffer());
+            return;
+        }
+        if (!ANTHROPIC_VERSION.equals(body.getValue("anthropic_version"))) {
+            AnthropicSim.error(resp, 400, "invalid_request_error", "anthropic_version: Input should be '" + ANTHROPIC_VERSION + "'");
+            return;
+        }
+        if (body.containsKey("model")) {
+            AnthropicSim.error(resp, 400, "invalid_request_error", "model: Extra inputs are not permitted");
+            return;
+        }
+        if (stream != Boolean.TRUE.equals(body.getValue("stream"))) {
+            AnthropicSim.error(resp, 400, "invalid_request_error", stream ? "streamRawPredict requires \"stream\": true"
+                    : "rawPredict does not stream: send \"stream\": true to streamRawPredict");
+            return;
+        }
+        JsonObject copy = body.copy();
+        copy.remove("anthropic_version");
+        anthropic.messages(resp, copy.put("model", model), behaviour);
+    }
+
+    /** Text embeddings: {@code instances[].content} → {@code predictions[].embeddings.values}, 768 dimensions unless asked. */
+    private static void predict(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour) {
+        if (behaviour.status() != 0) {
+            GeminiSim.error(resp, behaviour.status(), behaviour.status() == 429 ? "RESOURCE_EXHAUSTED" : "INTERNAL",
+                    behaviour.status() == 429 ? "Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model."
+                            : "Internal error encountered.");
+            return;
+        }
+        if (!(body.getValue("instances") instanceof JsonArray instances) || instances.isEmpty()) {
+            GeminiSim.error(resp, 400, "INVALID_ARGUMENT", "Invalid JSON payload received. `instances` is required.");
+            return;
+        }
+        JsonObject parameters = body.getJsonObject("parameters", new JsonObject());
+        int dims = parameters.getValue("outputDimensionality") instanceof Number n ? n.intValue() : 768;
+        JsonArray predictions = new JsonArray();
+        int characters = 0;
+        for (Object o : instances) {
+            if (!(o instanceof JsonObject instance) || !(instance.getValue("content") instanceof String text)) {
+                GeminiSim.error(resp, 400, "INVALID_ARGUMENT", "Invalid JSON payload received. Each instance needs a string `content`.");
+                return;
+            }
+            JsonArray values = new JsonArray();
+            long seed = text.hashCode();
+            for (int i = 0; i < dims; i++) {
+                seed = seed * 6364136223846793005L + 1442695040888963407L;
+                values.add((float) (((seed >>> 11) / (double) (1L << 53)) * 2 - 1));
+            }
+            predictions.add(new JsonObject().put("embeddings", new JsonObject().put("values", values)
+                    .put("statistics", new JsonObject().put("truncated", false).put("token_count", SimReply.tokens(text)))));
+            characters += text.length();
+        }
+        resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").end(new JsonObject()
+                .put("predictions", predictions).put("metadata", new JsonObject().put("billableCharacterCount", characters)).toBuffer());
+    }
+
+    private static void unauthenticated(HttpServerResponse resp, String message, String reason) {
+        JsonObject e = new JsonObject().put("code", 401).put("message", message).put("status", "UNAUTHENTICATED")
+                .put("details", new JsonArray().add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.ErrorInfo")
+                        .put("reason", reason).put("domain", "googleapis.com")
+                        .put("metadata", new JsonObject().put("service", "aiplatform.googleapis.com")
+                                .put("method", "google.cloud.aiplatform.v1.PredictionService.GenerateContent"))));
+        resp.setStatusCode(401).putHeader("content-type", "application/json; charset=UTF-8")
+                .putHeader("www-authenticate", "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"")
+                .end(new JsonObject().put("error", e).toBuffer());
+    }
+}

@@ -1,0 +1,255 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.errors.RateLimitException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import dev.switchboard.simulator.ProviderSimulator;
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.ServiceAccount;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * vertex_ai/ against the simulator's Vertex AI, from both inbound dialects: Gemini and Claude on Vertex's URLs, bearer
+ * tokens that google-auth-library obtains from the simulator's token endpoint with a service account made for the test
+ * (a real RS256 JWT, verified there), credentials as a file, as inline JSON through os.environ/, and as
+ * application-default credentials (GOOGLE_APPLICATION_CREDENTIALS); Google's errors mapped.
+ */
+class VertexIT {
+    static TestGateway gw;
+    static OpenAIClient client;
+    static AnthropicClient anthropic;
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("vertex-it-");
+        dir.toFile().deleteOnExit();
+        Map<String, String> env = new java.util.concurrent.ConcurrentHashMap<>(Map.of("VERTEXAI_LOCATION", "europe-west4"));
+        gw = TestGateway.start(sim -> {
+            ServiceAccount sa = ServiceAccount.create("switchboard", "sa-project", sim.tokenUri());
+            ServiceAccount other = ServiceAccount.create("claude-runner", "other-project", sim.tokenUri());
+            ServiceAccount adc = ServiceAccount.create("adc", "adc-project", sim.tokenUri());
+            sim.trustServiceAccount(sa.email(), sa.publicKey());
+            sim.trustServiceAccount(other.email(), other.publicKey());
+            sim.trustServiceAccount(adc.email(), adc.publicKey());
+            Path file = sa.write(dir, "sa.json");
+            Path rotated = sa.withForeignKey().write(dir, "rotated.json");
+            env.put("GOOGLE_APPLICATION_CREDENTIALS", adc.write(dir, "adc.json").toString());
+            env.put("VERTEX_SA_JSON", other.json());
+            return """
+                    model_list:
+                      - model_name: vgemini
+                        litellm_params:
+                          model: vertex_ai/gemini-2.5-flash
+                          vertex_project: my-project
+                          vertex_location: us-central1
+                          vertex_credentials: %s
+                          api_base: ${SIM_ROOT}
+                      - model_name: vglobal
+                        litellm_params:
+                          model: vertex_ai/gemini-2.5-pro
+                          vertex_location: global
+                          vertex_credentials: %s
+                          api_base: ${SIM_ROOT}
+                      - model_name: vclaude
+                        litellm_params:
+                          model: vertex_ai/claude-sonnet-4-5@20250929
+                          vertex_ai_project: claude-project
+                          vertex_ai_location: us-east5
+                          vertex_credentials: os.environ/VERTEX_SA_JSON
+                          api_base: ${SIM_ROOT}
+                      - model_name: vembed
+                        litellm_params:
+                          model: vertex_ai/text-embedding-005
+                          api_base: ${SIM_ROOT}
+                      - model_name: vrotated
+                        litellm_params:
+                          model: vertex_ai/gemini-2.5-flash
+                          vertex_project: my-project
+                          vertex_credentials: %s
+                          api_base: ${SIM_ROOT}
+                    router_settings:
+                      num_retries: 0
+                    general_settings:
+                      master_key: os.environ/MASTER_KEY
+                    """.formatted(file, file, rotated);
+        }, env);
+        client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        anthropic.close();
+        gw.close();
+    }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    private static ChatCompletion ask(String model, String text) {
+        return client.chat().completions().create(ChatCompletionCreateParams.builder().model(model).addUserMessage(text).build());
+    }
+
+    private static String streamed(String model, String text) {
+        StringBuilder out = new StringBuilder();
+        try (var s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder().model(model)
+                .addUserMessage(text).streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+            s.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(out::append)));
+        }
+        return out.toString();
+    }
+
+    @Test
+    void geminiOnVertexUrlsWithABearerToken() {
+        assertThat(ask("vgemini", "hello vertex").choices().get(0).message().content().orElseThrow())
+                .isEqualTo("Hello from the simulator! You said: hello vertex");
+        ProviderSimulator.Received seen = gw.simulator.last();
+        assertThat(seen.path()).isEqualTo("/v1/projects/my-project/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent");
+        assertThat(seen.headers().get("authorization")).startsWith("Bearer ya29.sim");
+        assertThat(seen.headers().get("x-goog-api-key")).isNull();
+        assertThat(seen.body().getJsonArray("contents").getJsonObject(0).getString("role")).isEqualTo("user");
+
+        assertThat(streamed("vgemini", "stream it")).isEqualTo("Hello from the simulator! You said: stream it");
+        assertThat(gw.simulator.last().path())
+                .isEqualTo("/v1/projects/my-project/locations/us-central1/publishers/google/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
+
+        // no vertex_project: the service account's project_id; location global
+        assertThat(ask("vglobal", "global?").choices().get(0).message().content().orElseThrow()).endsWith("global?");
+        assertThat(gw.simulator.last().path()).isEqualTo("/v1/projects/sa-project/locations/global/publishers/google/models/gemini-2.5-pro:generateContent");
+    }
+
+    @Test
+    void claudeOnVertexFromBothDialects() {
+        assertThat(ask("vclaude", "hello claude").choices().get(0).message().content().orElseThrow())
+                .isEqualTo("Hello from the simulator! You said: hello claude");
+        ProviderSimulator.Received seen = gw.simulator.last();
+        assertThat(seen.path()).isEqualTo("/v1/projects/claude-project/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict");
+        assertThat(seen.body().getString("anthropic_version")).isEqualTo("vertex-2023-10-16");
+        assertThat(seen.body().containsKey("model")).isFalse();
+        assertThat(seen.body().getInteger("max_tokens")).isEqualTo(64_000);
+        assertThat(seen.headers().get("authorization")).startsWith("Bearer ya29.sim");
+        assertThat(seen.headers().get("x-api-key")).isNull();
+        assertThat(streamed("vclaude", "stream claude")).isEqualTo("Hello from the simulator! You said: stream claude");
+        assertThat(gw.simulator.last().path()).endsWith("/publishers/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict");
+        assertThat(gw.simulator.last().body().getBoolean("stream")).isTrue();
+
+        // Anthropic's dialect: the body passes through, only model out and anthropic_version in
+        Message m = anthropic.messages().create(MessageCreateParams.builder().model("vclaude").maxTokens(200)
+                .addUserMessage("from the anthropic sdk").putAdditionalBodyProperty("future_field", com.anthropic.core.JsonValue.from("kept")).build());
+        assertThat(m.content().get(0).text().orElseThrow().text()).isEqualTo("Hello from the simulator! You said: from the anthropic sdk");
+        assertThat(gw.simulator.last().body().getString("future_field")).isEqualTo("kept");
+        assertThat(gw.simulator.last().body().containsKey("model")).isFalse();
+        MessageAccumulator acc = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(MessageCreateParams.builder()
+                .model("vclaude").maxTokens(200).addUserMessage("stream via anthropic").build())) {
+            s.stream().forEach(acc::accumulate);
+        }
+        assertThat(acc.message().content().get(0).text().orElseThrow().text()).isEqualTo("Hello from the simulator! You said: stream via anthropic");
+        // Anthropic's dialect to Gemini on Vertex: translated
+        Message g = anthropic.messages().create(MessageCreateParams.builder().model("vgemini").maxTokens(200).addUserMessage("to gemini").build());
+        assertThat(g.content().get(0).text().orElseThrow().text()).isEqualTo("Hello from the simulator! You said: to gemini");
+    }
+
+    @Test
+    void toolsOnBothPublishers() {
+        ChatCompletionFunctionTool weather = ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
+                .parameters(FunctionParameters.builder().putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of("location", Map.of("type", "string")))).build()).build()).build();
+        for (String alias : List.of("vgemini", "vclaude")) {
+            ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model(alias)
+                    .addUserMessage("weather?").addTool(weather).build());
+            var call = c.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
+            assertThat(call.function().name()).as(alias).isEqualTo("get_weather");
+            assertThat(new JsonObject(call.function().arguments()).getString("location")).isEqualTo("Paris");
+            assertThat(c.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+        }
+    }
+
+    @Test
+    void oneTokenPerCredentialsReusedUntilItNearsExpiry() {
+        ask("vgemini", "one");
+        ask("vglobal", "two"); // the same service account file: the same cached token
+        streamed("vgemini", "three");
+        int fetched = gw.simulator.vertexTokenGrants();
+        assertThat(fetched).as("tokens fetched for three requests (none when an earlier test already fetched it)").isLessThanOrEqualTo(1);
+        // a token Vertex no longer accepts: a 401 in the caller's dialect, then a fresh token for the next request
+        gw.simulator.expireVertexTokens();
+        assertThatThrownBy(() -> ask("vgemini", "after expiry")).isInstanceOf(UnauthorizedException.class)
+                .hasMessageContaining("invalid authentication credentials");
+        assertThat(ask("vgemini", "again").choices().get(0).message().content().orElseThrow()).endsWith("again");
+        assertThat(ask("vglobal", "and again").choices()).hasSize(1);
+        assertThat(gw.simulator.vertexTokenGrants()).isEqualTo(fetched + 1);
+    }
+
+    @Test
+    void aKeyGoogleDoesNotKnowIsA401InBothDialects() {
+        assertThatThrownBy(() -> ask("vrotated", "hi")).isInstanceOf(UnauthorizedException.class)
+                .hasMessageContaining("Invalid JWT Signature").hasMessageNotContaining("PRIVATE KEY");
+        assertThatThrownBy(() -> anthropic.messages().create(MessageCreateParams.builder().model("vrotated").maxTokens(10)
+                .addUserMessage("hi").build())).isInstanceOf(com.anthropic.errors.UnauthorizedException.class);
+    }
+
+    @Test
+    void googleErrorsMapped() {
+        gw.simulator.enqueue("gemini-2.5-flash", SimBehaviour.rateLimited(7));
+        assertThatThrownBy(() -> ask("vgemini", "quota")).isInstanceOf(RateLimitException.class);
+        // Claude's quota refusal comes in Google's shape, its overload in Anthropic's
+        gw.simulator.enqueue("claude-sonnet-4-5@20250929", SimBehaviour.status(429));
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"vclaude\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(r.body()).contains("Quota exceeded");
+        gw.simulator.enqueue("claude-sonnet-4-5@20250929", SimBehaviour.status(529));
+        r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"vclaude\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void embeddingsOnPredictWithApplicationDefaultCredentials() {
+        CreateEmbeddingResponse e = client.embeddings().create(EmbeddingCreateParams.builder().model("vembed")
+                .input(EmbeddingCreateParams.Input.ofArrayOfStrings(List.of("one", "two"))).dimensions(16).build());
+        assertThat(e.data()).hasSize(2);
+        assertThat(e.data().get(0).embedding()).hasSize(16);
+        ProviderSimulator.Received seen = gw.simulator.last();
+        // no vertex_project / vertex_location: the ADC file's project, VERTEXAI_LOCATION
+        assertThat(seen.path()).isEqualTo("/v1/projects/adc-project/locations/europe-west4/publishers/google/models/text-embedding-005:predict");
+        assertThat(seen.body().getJsonArray("instances").getJsonObject(1).getString("content")).isEqualTo("two");
+        assertThat(seen.body().getJsonObject("parameters").getInteger("outputDimensionality")).isEqualTo(16);
+    }
+}
