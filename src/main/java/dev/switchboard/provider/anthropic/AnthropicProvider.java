@@ -36,7 +36,7 @@ final class AnthropicProvider implements Provider {
     AnthropicProvider(Deployment d, Secret key, UpstreamHttp http) {
         this.deployment = d;
         this.http = http;
-        this.endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : AnthropicModels.DEFAULT_BASE, d.id());
+        this.endpoint = UpstreamHttp.Endpoint.parse(AnthropicModels.base(d.apiBase()), d.id());
         this.secret = key == null ? null : key.reveal();
         this.encoder = new AnthropicRequestEncoder(d);
         this.injectionPoints = d.cacheInjectionPoints();
