@@ -226,8 +226,8 @@ final class RoutingKeys {
 
     private void knownAlias(Node at, String path, String alias) {
         if (!isServedName(alias)) {
-            w.error(at, path, "'" + alias + "' is not a model_name of model_list, a model_info.id or a model_group_alias."
-                    + " Fix: use one of " + aliases + ".");
+            w.error(at, path, "'" + alias + "' is not a model_name of model_list"
+                    + (otherNames.isEmpty() ? "" : ", a model_info.id or a model_group_alias") + ". Fix: use one of " + aliases + ".");
         }
     }
 

@@ -24,6 +24,6 @@ public record GroupAlias(String target, boolean hidden) {
                 out.put(name.toString(), new GroupAlias(value.toString(), false));
             }
         });
-        return Map.copyOf(out);
+        return java.util.Collections.unmodifiableMap(out); // config order: /v1/models lists them so
     }
 }
