@@ -159,6 +159,7 @@ public final class Gateway {
             http.close();
             throw e;
         }
+        PromptTokens.preload(); // off the event loops: see its comment
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices));
         ResponseCache cache = responseCache(vertx, config, router, metering);
