@@ -60,6 +60,12 @@ public final class PriceCatalog {
         }
     }
 
+    /** The model ids the catalog knows for a provider prefix, in catalog order; empty for a provider it has none of. */
+    public List<String> modelIds(String provider) {
+        List<CatalogReader.Entry> entries = providers.get(provider);
+        return entries == null ? List.of() : entries.stream().map(CatalogReader.Entry::id).toList();
+    }
+
     /** Where the prices come from, e.g. "@pydantic/genai-prices 0.1.8 (MIT), refreshed 2026-11-30". */
     public String source() { return source; }
 

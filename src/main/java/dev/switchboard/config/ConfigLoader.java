@@ -111,7 +111,8 @@ public final class ConfigLoader {
         Set<String> failedAliases = new java.util.LinkedHashSet<>();
         List<Deployment> deployments = readModelList(w, top, failedAliases);
         GeneralSettings general = readGeneral(w, top.get("general_settings"));
-        RoutingKeys routing = new RoutingKeys(w, aliases(deployments), failedAliases);
+        RoutingKeys routing = new RoutingKeys(w, aliases(deployments), failedAliases)
+                .withOtherNames(deployments, top.get("router_settings"));
         Map<String, Object> router = readRecognised(w, top.get("router_settings"), "router_settings", ROUTER_KEYS, routing);
         Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), "litellm_settings", LITELLM_KEYS, routing);
 
@@ -219,17 +220,22 @@ public final class ConfigLoader {
             w.error(p.get("api_base") != null ? p.get("api_base") : p.get("base_url"), pp + ".api_base",
                     "'" + apiBase + "' is not an http(s) URL. Fix: write it like https://host/v1.");
         }
+        if (full != null && alias != null && full.contains("*") && !alias.contains("*")) {
+            w.error(p.get("model"), pp + ".model", "'" + full + "' has a * but model_name '" + alias + "' has none, so nothing"
+                    + " would fill it in. Fix: give model_name the pattern too (model_name: \"*\" or \"" + full + "\"), or name one model.");
+        }
         if (w.errors.size() > errorsBefore || alias == null || full == null) {
             if (alias != null) failedAliases.add(alias);
             return null;
         }
 
         int slash = full.indexOf('/');
-        // Like LiteLLM, a model without a provider prefix is an OpenAI model.
+        // Like LiteLLM, a model without a provider prefix is an OpenAI model; a bare wildcard (model: "*") has no
+        // provider until a request names the model (see Deployment#wildcard).
         // LiteLLM sends its bare Gemini and Claude names to Vertex AI; a bare name with Vertex's settings is one of those.
         boolean vertexParams = params.keySet().stream().anyMatch(k -> k.startsWith("vertex_"))
                 || vertexSettings && full.startsWith("gemini-");
-        String provider = slash > 0 ? full.substring(0, slash) : vertexParams ? "vertex_ai" : "openai";
+        String provider = slash > 0 ? full.substring(0, slash) : full.contains("*") ? "" : vertexParams ? "vertex_ai" : "openai";
         String model = slash > 0 ? full.substring(slash + 1) : full;
         return new Deployment(alias, provider, model, apiBase, apiKey == null ? null : new Secret(apiKey),
                 seconds(timeout), seconds(streamTimeout), maxTokens, Map.copyOf(headers), params, info,

@@ -34,7 +34,14 @@ public record Deployment(
         int line) {
 
     /** How logs, headers and the model list name this deployment: {@code provider/model}. */
-    public String id() { return provider + "/" + model; }
+    public String id() { return provider.isEmpty() ? model : provider + "/" + model; }
+
+    /**
+     * A wildcard entry ({@code model_name: "*"}, {@code "anthropic/*"}, {@code "claude-*"}): it serves every requested
+     * name its pattern matches, with the model its {@code model} makes of that name; its {@code provider} is empty when
+     * {@code model} is a bare {@code *} (the provider then comes from the requested name).
+     */
+    public boolean wildcard() { return alias.indexOf('*') >= 0; }
 
     /** The wait allowed between streamed events: {@code stream_timeout}, else {@code timeout}. */
     public Duration streamIdleTimeout() { return streamTimeout != null ? streamTimeout : timeout; }

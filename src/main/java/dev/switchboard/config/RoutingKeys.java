@@ -25,6 +25,11 @@ final class RoutingKeys {
     private final YamlWalker w;
     private final Set<String> aliases;
     private final Set<String> failedAliases;
+    /** Other names a request (and so a fallback) may use: deployment ids and model_group_alias names. */
+    private final Set<String> otherNames = new java.util.LinkedHashSet<>();
+    private final Set<String> groupAliasNames = new java.util.HashSet<>();
+    /** The model_names with a {@code *}, as patterns a name may match. */
+    private final List<java.util.regex.Pattern> wildcards = new java.util.ArrayList<>();
 
     /**
      * @param aliases       the model_names of the entries that loaded
@@ -35,6 +40,49 @@ final class RoutingKeys {
         this.w = w;
         this.aliases = aliases;
         this.failedAliases = failedAliases;
+        for (String a : aliases) if (a.indexOf('*') >= 0) wildcards.add(glob(a));
+    }
+
+    /**
+     * Names besides the model_names that fallbacks and aliases may point at: each deployment's {@code model_info.id}
+     * and the names of {@code router_settings.model_group_alias}, read before the keys that may name them are checked.
+     */
+    RoutingKeys withOtherNames(List<Deployment> deployments, Node routerSettings) {
+        Map<String, String> lineOfId = new java.util.HashMap<>();
+        for (Deployment d : deployments) {
+            Object id = d.modelInfo().get("id");
+            if (id == null) continue;
+            String first = lineOfId.putIfAbsent(id.toString(), String.valueOf(d.line()));
+            if (first != null) {
+                w.errors.add("line " + d.line() + ": model_list entry '" + d.alias() + "': model_info.id '" + id
+                        + "' is already the id of the entry at line " + first + ". Fix: give every deployment its own id.");
+            }
+            otherNames.add(id.toString());
+        }
+        if (routerSettings instanceof org.yaml.snakeyaml.nodes.MappingNode m) {
+            for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k && k.getValue().equals("model_group_alias")
+                        && t.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode aliasesNode) {
+                    for (org.yaml.snakeyaml.nodes.NodeTuple a : aliasesNode.getValue()) {
+                        if (a.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode name) {
+                            otherNames.add(name.getValue());
+                            groupAliasNames.add(name.getValue());
+                        }
+                    }
+                }
+            }
+        }
+        return this;
+    }
+
+    /** A model_name pattern ({@code claude-*}) as a regex over whole names, {@code *} matching anything. */
+    static java.util.regex.Pattern glob(String pattern) {
+        StringBuilder re = new StringBuilder();
+        for (String part : pattern.split("\\*", -1)) {
+            if (!re.isEmpty()) re.append(".*");
+            re.append(java.util.regex.Pattern.quote(part));
+        }
+        return java.util.regex.Pattern.compile(re.toString(), java.util.regex.Pattern.DOTALL);
     }
 
     /** Reports what is wrong with one recognised key; keys it does not know about are left alone. */
@@ -54,7 +102,60 @@ final class RoutingKeys {
             fallbacks(value, path);
         } else if (key.equals("auto_router")) {
             autoRouter(value, path);
+        } else if (key.equals("model_group_alias")) {
+            groupAliases(value, path);
         }
+    }
+
+    /**
+     * LiteLLM's {@code model_group_alias}: {@code {gpt-4: gpt-4o}} or {@code {gpt-4: {model: gpt-4o, hidden: true}}};
+     * the target must be a name the gateway serves.
+     */
+    private void groupAliases(Node value, String path) {
+        String example = " Fix: write e.g. model_group_alias: {gpt-4: gpt-4o} or {gpt-4: {model: gpt-4o, hidden: true}}.";
+        w.mapping(value, path).forEach((name, v) -> {
+            String ap = path + "." + name;
+            String target;
+            if (v instanceof org.yaml.snakeyaml.nodes.MappingNode) {
+                Map<String, Node> form = w.mapping(v, ap);
+                form.forEach((k, fv) -> {
+                    if (!k.equals("model") && !k.equals("hidden")) w.warn(fv, ap + "." + k, "unknown key, ignored. Known: [model, hidden].");
+                });
+                if (form.containsKey("hidden")) w.bool(form.get("hidden"), ap + ".hidden");
+                if (!form.containsKey("model")) {
+                    w.error(v, ap, "the mapping form needs model: <the model_name it stands for>." + example);
+                    return;
+                }
+                target = w.string(form.get("model"), ap + ".model");
+                v = form.get("model");
+            } else if (v instanceof org.yaml.snakeyaml.nodes.ScalarNode) {
+                target = w.string(v, ap);
+            } else {
+                w.error(v, ap, "must be a model_name or {model: <model_name>, hidden: true}." + example);
+                return;
+            }
+            if (target == null) return;
+            if (target.equals(name)) {
+                w.error(v, ap, "'" + name + "' is an alias of itself." + example);
+            } else if (!aliases.contains(target) && !failedAliases.contains(target) && !matchesWildcard(target)
+                    && !(otherNames.contains(target) && !isGroupAliasName(target))) {
+                w.error(v, ap, "'" + target + "' is not a model_name of model_list (an alias must point at one, not at another alias)."
+                        + " Fix: use one of " + aliases + ".");
+            }
+            if (aliases.contains(name)) {
+                w.warn(v, ap, "'" + name + "' is also a model_name: requests for it go to '" + target
+                        + "' (LiteLLM looks aliases up first), so that model_name's entries serve only its own fallbacks.");
+            }
+        });
+    }
+
+    private boolean isGroupAliasName(String name) {
+        return groupAliasNames.contains(name);
+    }
+
+    private boolean matchesWildcard(String name) {
+        for (java.util.regex.Pattern p : wildcards) if (p.matcher(name).matches()) return true;
+        return false;
     }
 
     /** LiteLLM's shape: a list of one-key mappings, {@code [{smart: [sonnet, gpt]}, {cheap: [smart]}]}. */
@@ -118,9 +219,15 @@ final class RoutingKeys {
         return aliases.contains(alias) || failedAliases.contains(alias);
     }
 
+    /** A name a request may use: a model_name, a deployment id, a group alias, or a name a wildcard serves. */
+    private boolean isServedName(String alias) {
+        return isModelName(alias) || otherNames.contains(alias) || matchesWildcard(alias);
+    }
+
     private void knownAlias(Node at, String path, String alias) {
-        if (!isModelName(alias)) {
-            w.error(at, path, "'" + alias + "' is not a model_name of model_list. Fix: use one of " + aliases + ".");
+        if (!isServedName(alias)) {
+            w.error(at, path, "'" + alias + "' is not a model_name of model_list"
+                    + (otherNames.isEmpty() ? "" : ", a model_info.id or a model_group_alias") + ". Fix: use one of " + aliases + ".");
         }
     }
 

@@ -15,14 +15,13 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
      * (a virtual key sees only the models its allowlist names, as in its model list).
      */
     public String knownAlias(String alias, dev.switchboard.model.Caller caller) {
-        java.util.Set<String> aliases = aliasesFor(caller);
-        if (!aliases.contains(alias)) throw dev.switchboard.model.GatewayException.modelNotFound(alias, aliases);
-        return alias;
+        if (gateway.serves(alias) && (!caller.virtualKey() || gateway.allows(caller, alias))) return alias;
+        throw dev.switchboard.model.GatewayException.modelNotFound(alias, aliasesFor(caller));
     }
 
     /** The aliases the caller may use, in config order: all of them, or a virtual key's allowlist. */
     public java.util.Set<String> aliasesFor(dev.switchboard.model.Caller caller) {
-        java.util.Set<String> all = gateway.aliases();
+        java.util.Set<String> all = gateway.listedModels();
         if (!caller.virtualKey()) return all;
         java.util.Set<String> out = new java.util.LinkedHashSet<>();
         for (String a : all) if (gateway.allows(caller, a)) out.add(a);

@@ -39,19 +39,43 @@ final class DeploymentPrices {
         Cost asHit() { return new Cost(0, priced, nanos); }
     }
 
-    private final Map<String, Priced> byId = new HashMap<>();
+    /** Concurrent: a wildcard-served model is added by the event loop of its first request ({@link #add}). */
+    private final Map<String, Priced> byId = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> unpriced = new ArrayList<>();
+    private final PriceCatalog catalog;
 
     DeploymentPrices(PriceCatalog catalog, List<Target> targets) {
+        this.catalog = catalog;
         for (Target t : targets) {
             Deployment d = t.deployment();
             if (byId.containsKey(d.id())) continue; // the same provider/model twice: the first entry's price serves both
-            PriceLookup lookup = catalog.lookup(d.provider(), d.model(), d.modelInfo());
-            byId.put(d.id(), new Priced(d.provider(), lookup, outputLimit(d, t.provider().outputLimitWhenUnset(), lookup)));
-            if (!lookup.priced() && !d.provider().equals("mock")) {
-                unpriced.add("'" + d.alias() + "' (" + d.id() + "): " + lookup.unpricedReason());
+            Priced p = price(t, catalog.lookup(d.provider(), d.model(), d.modelInfo()));
+            byId.put(d.id(), p);
+            if (!p.lookup().priced() && !d.provider().equals("mock")) {
+                unpriced.add("'" + d.alias() + "' (" + d.id() + "): " + p.lookup().unpricedReason());
             }
         }
+    }
+
+    /**
+     * A deployment a wildcard made for a requested model: priced by the catalog for that real model id (with the
+     * wildcard entry's model_info on top), once; an unknown id stays unpriced (cost 0, as any unpriced deployment).
+     */
+    void add(Target t) {
+        byId.computeIfAbsent(t.deployment().id(), k -> {
+            Deployment d = t.deployment();
+            PriceLookup lookup;
+            try {
+                lookup = catalog.lookup(d.provider(), d.model(), d.modelInfo());
+            } catch (IllegalArgumentException e) { // checked at start for the entry; here only as a guard
+                lookup = PriceLookup.unpriced(e.getMessage());
+            }
+            return price(t, lookup);
+        });
+    }
+
+    private static Priced price(Target t, PriceLookup lookup) {
+        return new Priced(t.deployment().provider(), lookup, outputLimit(t.deployment(), t.provider().outputLimitWhenUnset(), lookup));
     }
 
     private static int outputLimit(Deployment d, Integer providerDefault, PriceLookup lookup) {

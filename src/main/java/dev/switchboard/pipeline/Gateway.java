@@ -107,10 +107,17 @@ public final class Gateway {
                 providerKeyScrubber(config, registry, env));
         ProviderContext ctx = new ProviderContext(vertx, http, env);
         List<Target> targets = new ArrayList<>();
+        List<Deployment> wildcardEntries = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Deployment d : config.deployments()) {
             try {
-                targets.add(new Target(d, registry.create(d, ctx)));
+                if (d.wildcard()) {
+                    wildcardEntries.add(d);
+                    // A provider prefix is known now: its base URL and the like are checked at start, with a stand-in model.
+                    if (!d.provider().isEmpty()) registry.create(WildcardModels.withModel(d, "wildcard-check"), ctx);
+                } else {
+                    targets.add(new Target(d, registry.create(d, ctx)));
+                }
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
@@ -136,9 +143,11 @@ public final class Gateway {
         }
         SpendLedger ledger = new SpendLedger(db, LEDGER_FLUSH_MILLIS);
         Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env));
+        DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
         ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters),
                 ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger),
-                        new ObservedAttempts(observe.observer())));
+                        new ObservedAttempts(observe.observer())),
+                new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add));
         Governance governance;
         try {
             governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings()),
@@ -151,7 +160,6 @@ public final class Gateway {
             http.close();
             throw e;
         }
-        DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
         PromptTokens.preload(); // off the event loops: see its comment
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices));
@@ -176,7 +184,7 @@ public final class Gateway {
      */
     private static KeyScrubber providerKeyScrubber(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
         List<String> keys = new ArrayList<>();
-        for (Deployment d : config.deployments()) {
+        for (Deployment d : WildcardModels.keyHolders(config.deployments(), registry.prefixes())) {
             for (Secret s : registry.secrets(d, env)) keys.add(s.reveal());
         }
         return KeyScrubber.of(keys);
@@ -217,7 +225,7 @@ public final class Gateway {
     /** Every provider key the deployments carry, and the master key: never to be kept in a log row or a span. */
     private static List<String> secrets(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
         List<String> out = new ArrayList<>();
-        for (Deployment d : config.deployments()) {
+        for (Deployment d : WildcardModels.keyHolders(config.deployments(), registry.prefixes())) {
             for (Secret s : registry.secrets(d, env)) out.add(s.reveal());
         }
         if (config.general().masterKey() != null) out.add(config.general().masterKey().reveal());
@@ -403,6 +411,19 @@ public final class Gateway {
 
     /** The aliases apps can ask for, in config order. */
     public java.util.Set<String> aliases() { return router.aliases(); }
+
+    /**
+     * What {@code /v1/models} lists: the model_names, visible {@code model_group_alias} names, each wildcard pattern and
+     * the catalog's models it serves, the auto alias.
+     */
+    public java.util.Set<String> listedModels() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>(router.listed());
+        out.addAll(WildcardModels.listed(router.wildcards(), PriceCatalog.bundled()));
+        return out;
+    }
+
+    /** Whether a request for this model name is served: a model_name, group alias, deployment id or wildcard match. */
+    public boolean serves(String model) { return router.serves(model); }
 
     public Future<Void> close() { return http.close(); }
 }

@@ -25,6 +25,15 @@ public interface ProviderFactory {
      */
     default String defaultBaseUrl(Deployment d) { return defaultBaseUrl(d.provider()); }
 
+    /**
+     * The base URL a deployment's requests really go to: its {@code api_base} as this provider reads it (LiteLLM's
+     * documented forms, e.g. Ollama's server root, are turned into the base the provider's paths are added to), else
+     * {@link #defaultBaseUrl}; null when there is none.
+     */
+    default String baseUrl(Deployment d) {
+        return d.apiBase() != null ? d.apiBase() : defaultBaseUrl(d);
+    }
+
     /** The environment variable a deployment with this prefix and no {@code api_key} takes its key from; null for none. */
     default String keyEnv(String prefix) { return null; }
 

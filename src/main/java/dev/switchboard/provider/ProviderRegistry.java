@@ -50,9 +50,8 @@ public final class ProviderRegistry {
 
     /** The base URL a deployment is sent to: its {@code api_base}, else its provider's default; null if none. */
     public String baseUrl(Deployment d) {
-        if (d.apiBase() != null) return d.apiBase();
         ProviderFactory f = byPrefix.get(d.provider());
-        return f == null ? null : f.defaultBaseUrl(d);
+        return f == null ? d.apiBase() : f.baseUrl(d);
     }
 
     /** The environment variable a deployment without {@code api_key} takes its key from (OPENAI_API_KEY, …); null for none. */

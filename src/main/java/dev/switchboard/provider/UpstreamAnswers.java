@@ -53,7 +53,7 @@ public final class UpstreamAnswers {
                 .recover(t -> Future.failedFuture(UpstreamErrors.scrubbed(t, scrubber)))
                 .compose(raw -> {
                     Buffer body = scrubber.buffer(raw);
-                    if (resp.statusCode() != 200) return Future.failedFuture(errors.decode(resp, body));
+                    if (resp.statusCode() != 200) return Future.failedFuture(WrongAddress.explain(resp, body, endpoint, errors.decode(resp, body)));
                     try {
                         return Future.succeededFuture(decode.decode(body.getBytes()));
                     } catch (Exception e) {
@@ -85,7 +85,10 @@ public final class UpstreamAnswers {
             BufferBudget.Lease lease = buffers.lease();
             return BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease)
                     .recover(t -> Future.failedFuture(UpstreamErrors.scrubbed(t, scrubber)))
-                    .compose(b -> Future.<ChatStream>failedFuture(errors.decode(resp, scrubber.buffer(b))))
+                    .compose(b -> {
+                        Buffer body = scrubber.buffer(b);
+                        return Future.<ChatStream>failedFuture(WrongAddress.explain(resp, body, endpoint, errors.decode(resp, body)));
+                    })
                     .andThen(ar -> lease.close());
         }
         return Future.succeededFuture(stream.get());

@@ -46,14 +46,15 @@ final class CallEngine {
     record Call<T>(boolean streaming, BiFunction<Target, CallOptions, Future<T>> start, BiFunction<T, Attempt, T> settle) {}
 
     private final Vertx vertx;
-    private final Map<String, ModelGroup> groups;
+    /** A name (alias, deployment id, group alias, wildcard-served name) → its group; null when nothing serves it. */
+    private final java.util.function.Function<String, ModelGroup> groups;
     private final RouterSettings settings;
     private final RouterMetrics metrics;
     private final RandomGenerator random;
     private final LongSupplier clock;
     private final AttemptListener attempts;
 
-    CallEngine(Vertx vertx, Map<String, ModelGroup> groups, RouterSettings settings, RouterMetrics metrics,
+    CallEngine(Vertx vertx, java.util.function.Function<String, ModelGroup> groups, RouterSettings settings, RouterMetrics metrics,
                RandomGenerator random, LongSupplier clock, AttemptListener attempts) {
         this.attempts = attempts;
         this.vertx = vertx;
@@ -116,7 +117,18 @@ final class CallEngine {
 
         void group(String alias, String route) {
             if (over()) return;
-            this.group = groups.get(alias);
+            ModelGroup g;
+            try {
+                g = groups.apply(alias);
+            } catch (GatewayException e) { // a fallback to a wildcard-served name the wildcard cannot serve
+                promise.tryFail(e);
+                return;
+            }
+            if (g == null) {
+                promise.tryFail(GatewayException.modelNotFound(alias, java.util.List.of()));
+                return;
+            }
+            this.group = g;
             this.route = route;
             this.retry = 0;
             tried.clear();

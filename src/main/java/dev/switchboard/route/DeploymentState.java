@@ -14,7 +14,8 @@ final class DeploymentState {
 
     final Target target;
     final CircuitBreaker breaker;
-    final UsageWindow usage = new UsageWindow();
+    /** Shared by the copies of one wildcard deployment: its rpm/tpm cover every model it serves, as in LiteLLM. */
+    final UsageWindow usage;
     final AtomicInteger inFlight = new AtomicInteger();
     /** Milliseconds to the answer (to the first byte for streams); NaN until the first sample. */
     private volatile double latencyMs = Double.NaN;
@@ -28,7 +29,12 @@ final class DeploymentState {
     final double pricePerToken;
 
     DeploymentState(Target target, CircuitBreaker breaker) {
+        this(target, breaker, new UsageWindow());
+    }
+
+    DeploymentState(Target target, CircuitBreaker breaker, UsageWindow usage) {
         this.target = target;
+        this.usage = usage;
         this.breaker = breaker;
         Deployment d = target.deployment();
         this.rpm = doubleOrNull(d.numberParam("rpm"));

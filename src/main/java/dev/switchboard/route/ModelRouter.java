@@ -33,6 +33,8 @@ public final class ModelRouter {
     public static final String PRIMARY = "primary";
 
     private final Map<String, ModelGroup> groups;
+    /** Every name a request may use: deployment ids, group aliases, model_names, wildcard patterns. */
+    private final ModelNames names;
     private final RouterSettings settings;
     private final CallEngine engine;
     private final AutoTier auto;
@@ -47,6 +49,15 @@ public final class ModelRouter {
     /** @param attempts told of every attempt that failed, for the ledger's "which provider hiccuped" rows */
     public ModelRouter(Vertx vertx, List<Target> targets, RouterSettings settings, RouterMetrics metrics,
                        RandomGenerator random, AttemptListener attempts) {
+        this(vertx, targets, settings, metrics, random, attempts, WildcardTargets.NONE);
+    }
+
+    /**
+     * @param targets   the deployments of model_names without a {@code *}
+     * @param wildcards the entries whose model_name has a {@code *}, and how to serve the names they match
+     */
+    public ModelRouter(Vertx vertx, List<Target> targets, RouterSettings settings, RouterMetrics metrics,
+                       RandomGenerator random, AttemptListener attempts, WildcardTargets wildcards) {
         this.settings = settings;
         RoutingStrategy strategy = RoutingStrategy.named(settings.strategy());
         PromptAffinity affinity = settings.promptCacheAffinity() ? new PromptAffinity() : null;
@@ -58,7 +69,10 @@ public final class ModelRouter {
         Map<String, ModelGroup> g = new LinkedHashMap<>();
         byAlias.forEach((alias, members) -> g.put(alias, new ModelGroup(alias, members, strategy, affinity, random)));
         this.groups = Collections.unmodifiableMap(g);
-        this.engine = new CallEngine(vertx, groups, settings, metrics, random, clock, attempts);
+        this.names = new ModelNames(groups, settings.groupAliases(), wildcards,
+                (alias, members) -> new ModelGroup(alias, members, strategy, affinity, random),
+                () -> new CircuitBreaker(settings.allowedFails(), settings.cooldown().toNanos()));
+        this.engine = new CallEngine(vertx, names::resolve, settings, metrics, random, clock, attempts);
         AutoRouterSettings a = settings.auto();
         this.auto = a == null ? null : new AutoTier(a, a.classifier() ? new TierClassifier(a.classifierAlias(),
                 a.cacheSize(), this::classifierCall) : null, metrics);
@@ -95,6 +109,28 @@ public final class ModelRouter {
     }
 
     /**
+     * The names {@code /v1/models} lists: the model_names, the group aliases that are not hidden, each wildcard
+     * pattern as written ({@code anthropic/*}), the auto alias last. Deployment ids are not listed (as in LiteLLM).
+     */
+    public Set<String> listed() {
+        Set<String> out = names.listed();
+        if (auto != null) out.add(auto.alias());
+        return out;
+    }
+
+    /** Whether a request for this name would be served (a model_name, a group alias, a deployment id, a wildcard match). */
+    public boolean serves(String name) {
+        return names.serves(name) || auto != null && auto.alias().equals(name);
+    }
+
+    /** Each wildcard pattern with the {@code provider/model} patterns of its deployments, in the order they are tried. */
+    public Map<String, List<String>> wildcards() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (WildcardRoute r : names.wildcards()) out.put(r.pattern, r.templates.stream().map(ModelNames::templateModel).toList());
+        return out;
+    }
+
+    /**
      * Every deployment that may serve this request, for the worst case a budget reserves: the groups of its alias (both
      * tiers of the auto alias, unless the request fixes one), of its {@code models} array, and of every fallback list
      * of its alias (error, context window, content policy), unless the request turned fallbacks off. Unknown aliases
@@ -120,7 +156,7 @@ public final class ModelRouter {
         }
         List<Target> out = new ArrayList<>();
         for (String a : aliases) {
-            ModelGroup g = groups.get(a);
+            ModelGroup g = names.resolve(a);
             if (g != null) for (DeploymentState m : g.members) out.add(m.target);
         }
         return out;
@@ -169,12 +205,14 @@ public final class ModelRouter {
 
     private <T> Future<Answer<T>> run(CallContext ctx, String alias, RequestControls controls, RequestFacts facts,
                                       CallEngine.Call<T> call) {
-        if (!groups.containsKey(alias)) {
-            return Future.failedFuture(GatewayException.modelNotFound(alias, aliases()));
+        ModelGroup group = names.resolve(alias);
+        if (group == null) {
+            return Future.failedFuture(GatewayException.modelNotFound(alias, listed()));
         }
         requireKnown(controls.models(), "models");
         if (controls.fallbacks() != null) requireKnown(controls.fallbacks(), "fallbacks");
-        RoutePlan plan = new RoutePlan(alias, controls.models(), controls.fallbacks(), !controls.fallbacksOff(), settings);
+        RoutePlan plan = new RoutePlan(alias, controls.models(), controls.fallbacks(), !controls.fallbacksOff(), settings)
+                .servedBy(group.alias);
         return engine.run(ctx, plan, facts, controls, call);
     }
 
@@ -206,9 +244,9 @@ public final class ModelRouter {
 
     private void requireKnown(List<String> aliases, String field) {
         for (String a : aliases) {
-            if (!groups.containsKey(a)) {
+            if (names.resolve(a) == null) {
                 throw GatewayException.badRequest("'" + field + "' names '" + a + "', which is not a model on this "
-                        + "gateway. Known models: " + String.join(", ", groups.keySet()) + ".", field);
+                        + "gateway. Known models: " + String.join(", ", listed()) + ".", field);
             }
         }
     }

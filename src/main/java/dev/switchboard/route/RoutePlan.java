@@ -18,6 +18,8 @@ final class RoutePlan {
     private final List<String> requestFallbacks;
     private final boolean enabled;
     private final Set<String> visited = new HashSet<>();
+    /** The model_name of the group the primary name reached, when it is another name; else null. */
+    private String servedBy;
 
     /** The next alias to try and why. */
     record Step(String alias, FallbackReason reason) {}
@@ -38,6 +40,13 @@ final class RoutePlan {
 
     String primary() { return primary; }
 
+    /** The group the primary name reached is called {@code name} (a group alias or id reaches another group). */
+    RoutePlan servedBy(String name) {
+        this.servedBy = name;
+        visited.add(name);
+        return this;
+    }
+
     /** Takes the next alias for a failure of this reason; null when the chain is exhausted. */
     Step next(FallbackReason reason) {
         Step s = peek(reason);
@@ -48,11 +57,20 @@ final class RoutePlan {
     /** Whether {@link #next} would find an alias, without taking it. */
     boolean hasNext(FallbackReason reason) { return peek(reason) != null; }
 
+    /**
+     * The configured list of the name the client asked for; when it has none and that name is another name of a
+     * group (a {@code model_group_alias}, a deployment id), the list of the group's model_name.
+     */
+    private List<String> configuredFor(FallbackReason reason) {
+        List<String> own = settings.fallbacksFor(reason, primary);
+        return own.isEmpty() && servedBy != null && !servedBy.equals(primary) ? settings.fallbacksFor(reason, servedBy) : own;
+    }
+
     private Step peek(FallbackReason reason) {
         if (!enabled) return null;
         for (String m : models) if (!visited.contains(m)) return new Step(m, FallbackReason.MODELS_ARRAY);
         List<String> configured = reason == FallbackReason.ERROR && requestFallbacks != null
-                ? requestFallbacks : settings.fallbacksFor(reason, primary);
+                ? requestFallbacks : configuredFor(reason);
         for (String a : configured) if (!visited.contains(a)) return new Step(a, reason);
         return null;
     }

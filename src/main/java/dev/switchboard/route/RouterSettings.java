@@ -26,11 +26,12 @@ import java.util.Set;
  * @param fallbacks         per reason, alias → the aliases to try in order
  * @param promptCacheAffinity keep requests with the same cacheable prefix on one deployment of a group
  * @param auto              the cost-tier router, or null when not configured
+ * @param groupAliases      {@code model_group_alias}: requested name → the name that serves it
  */
 public record RouterSettings(String strategy, int numRetries, int allowedFails, Duration cooldown,
                              Duration minRetryWait, Duration backoffBase, Duration timeout, Duration streamTimeout,
                              Map<FallbackReason, Map<String, List<String>>> fallbacks, boolean promptCacheAffinity,
-                             AutoRouterSettings auto) {
+                             AutoRouterSettings auto, Map<String, GroupAlias> groupAliases) {
     public static final String DEFAULT_STRATEGY = "simple-shuffle";
     public static final int DEFAULT_NUM_RETRIES = 2;
     public static final int DEFAULT_ALLOWED_FAILS = 3;
@@ -64,7 +65,8 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 s.seconds(s.get("stream_timeout"), null),
                 Map.copyOf(fallbacks),
                 flag(s.get("prompt_cache_affinity"), true),
-                s.get("auto_router") instanceof Map<?, ?> m ? AutoRouterSettings.from(m) : null);
+                s.get("auto_router") instanceof Map<?, ?> m ? AutoRouterSettings.from(m) : null,
+                GroupAlias.from(router.get("model_group_alias")));
     }
 
     /** The fallback list of {@code alias} for {@code reason}; empty when none is configured. */

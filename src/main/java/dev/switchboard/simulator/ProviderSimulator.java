@@ -44,6 +44,8 @@ public final class ProviderSimulator {
     private final java.util.Set<io.vertx.core.http.HttpVersion> versions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private boolean tls;
     private volatile String requiredKey;
+    /** Playing Ollama (see {@link #playOllama}). */
+    private volatile boolean ollama;
     private final AnthropicSim anthropic;
     private final GeminiSim gemini;
     private final AzureSim azure;
@@ -129,6 +131,7 @@ public final class ProviderSimulator {
         arrivals.set(0);
         abandoned.set(0);
         requiredKey = null;
+        ollama = false;
         promptCache.clear();
         azure.reset();
         bedrock.auth.clear();
@@ -184,6 +187,13 @@ public final class ProviderSimulator {
 
     public static final String BEDROCK_ACCESS_KEY = BedrockSimAuth.DEFAULT_ACCESS_KEY;
     public static final String BEDROCK_SECRET = BedrockSimAuth.DEFAULT_SECRET;
+
+    /**
+     * Play Ollama's server until {@link #reset}: its OpenAI-compatible API ({@code /v1/chat/completions},
+     * {@code /v1/embeddings}, OpenAI's wire format as Ollama documents it) takes no key, and a path it does not serve
+     * gets its router's plain-text {@code 404 page not found}, as a real Ollama answers.
+     */
+    public void playOllama() { ollama = true; }
 
     /** Answer 401 unless the request carries exactly this key. */
     public void requireKey(String key) { requiredKey = key; }
@@ -241,6 +251,9 @@ public final class ProviderSimulator {
         }
     }
 
+    /** What Ollama's OpenAI compatibility serves (POST), of what this simulator speaks. */
+    private static final java.util.Set<String> OLLAMA_PATHS = java.util.Set.of("/v1/chat/completions", "/v1/embeddings");
+
     private void route(HttpServerRequest req, Buffer body, SimBehaviour behaviour) {
         HttpServerResponse resp = req.response();
         String quirks = SimQuirks.service(req.path()); // an OpenAI-compatible service that is not quite OpenAI
@@ -286,7 +299,13 @@ public final class ProviderSimulator {
             gemini.generate(req, json, behaviour);
             return;
         }
+        if (ollama && !OLLAMA_PATHS.contains(path)) {
+            if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), new JsonObject()));
+            resp.setStatusCode(404).putHeader("content-type", "text/plain").end("404 page not found");
+            return;
+        }
         String auth = req.getHeader("authorization");
+        if (ollama && auth == null) auth = "Bearer ollama"; // Ollama takes no key (and ignores one)
         if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= 7) {
             error(resp, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header "
                     + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "invalid_request_error", null, null);

@@ -11,6 +11,19 @@ import java.util.Map;
 final class AnthropicModels {
     static final String API_VERSION = "2023-06-01";
     static final String DEFAULT_BASE = "https://api.anthropic.com";
+
+    /**
+     * The base {@code /v1/messages} is added to. LiteLLM adds it unless api_base already ends with it, so both
+     * {@code https://api.anthropic.com} and {@code https://api.anthropic.com/v1/messages} work; a base ending in
+     * {@code /v1} (which LiteLLM would turn into {@code /v1/v1/messages}, a 404) is read as meaning the same API.
+     */
+    static String base(String apiBase) {
+        String b = apiBase == null ? DEFAULT_BASE : apiBase;
+        while (b.endsWith("/")) b = b.substring(0, b.length() - 1);
+        if (b.endsWith("/v1/messages")) b = b.substring(0, b.length() - "/v1/messages".length());
+        else if (b.endsWith("/v1")) b = b.substring(0, b.length() - "/v1".length());
+        return b;
+    }
     static final String KEY_ENV = "ANTHROPIC_API_KEY";
     static final int FALLBACK_MAX_TOKENS = 4096;
 

@@ -50,7 +50,7 @@ final class AnthropicProvider implements Provider {
 
     /** Anthropic's own API: the deployment's api_base (or Anthropic's), {@code /v1/messages}, key in {@code x-api-key}. */
     static AnthropicTarget direct(Deployment d, Secret key) {
-        UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : AnthropicModels.DEFAULT_BASE, d.id());
+        UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse(AnthropicModels.base(d.apiBase()), d.id());
         String secret = key == null ? null : key.reveal();
         String path = endpoint.pathFor("/v1/messages");
         return new AnthropicTarget(endpoint, path, path,

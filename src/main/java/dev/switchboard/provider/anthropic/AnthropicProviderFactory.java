@@ -15,6 +15,9 @@ public final class AnthropicProviderFactory implements ProviderFactory {
     public String defaultBaseUrl(String prefix) { return AnthropicModels.DEFAULT_BASE; }
 
     @Override
+    public String baseUrl(Deployment d) { return AnthropicModels.base(d.apiBase()); }
+
+    @Override
     public String keyEnv(String prefix) { return AnthropicModels.KEY_ENV; }
 
     @Override

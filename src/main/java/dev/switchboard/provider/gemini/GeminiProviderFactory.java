@@ -21,6 +21,16 @@ public final class GeminiProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
+        String b = d.apiBase() == null ? "" : d.apiBase().replaceAll("/+$", "");
+        // Google's OpenAI-compatible endpoint, or a full model URL, given as a gemini/ base: the gateway adds
+        // /models/<model>:generateContent itself (LiteLLM: {api_base}/models/{model}:{endpoint}).
+        if (b.endsWith("/openai") || b.contains("/models/") || b.endsWith("/models")) {
+            throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "': api_base '"
+                    + d.apiBase() + "' is not a base for gemini/, which calls Google's own API and adds /models/" + d.model()
+                    + ":generateContent to api_base. Fix: api_base: " + b.replaceAll("(/openai|/models.*)$", "")
+                    + " (or leave it out for " + GeminiProvider.DEFAULT_BASE + "); for Google's OpenAI-compatible endpoint use "
+                    + "openai_compatible/" + d.model() + " with that api_base.");
+        }
         return new GeminiProvider(d, GeminiProvider.aiStudio(d, key(d, ctx.env())), ctx.http());
     }
 

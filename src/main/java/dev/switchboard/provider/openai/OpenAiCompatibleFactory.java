@@ -23,7 +23,13 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
     @Override
     public String defaultBaseUrl(String prefix) {
         OpenAiFlavor flavor = flavors.get(prefix);
-        return flavor == null ? null : flavor.defaultBase();
+        return flavor == null ? null : flavor.baseUrl(null);
+    }
+
+    @Override
+    public String baseUrl(Deployment d) {
+        OpenAiFlavor flavor = flavors.get(d.provider());
+        return flavor == null ? d.apiBase() : flavor.baseUrl(d.apiBase());
     }
 
     @Override
@@ -52,6 +58,10 @@ public final class OpenAiCompatibleFactory implements ProviderFactory {
             throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "': "
                     + d.provider() + "/ has no default address. Fix: set litellm_params.api_base to the server's "
                     + "OpenAI-compatible base URL, e.g. http://localhost:8000/v1.");
+        }
+        String wrong = flavor.wrongBase(d.apiBase());
+        if (wrong != null) {
+            throw new IllegalArgumentException("line " + d.line() + ": model_list entry '" + d.alias() + "': " + wrong);
         }
         return new OpenAiCompatibleProvider(d, flavor, key(d, ctx.env()), ctx.http());
     }

@@ -39,7 +39,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     OpenAiCompatibleProvider(Deployment d, OpenAiFlavor flavor, Secret key, UpstreamHttp http) {
         this.deployment = d;
         this.http = http;
-        this.endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : flavor.defaultBase(), d.id());
+        this.endpoint = UpstreamHttp.Endpoint.parse(flavor.baseUrl(d.apiBase()), d.id());
         this.secret = key == null ? null : key.reveal();
         this.encoder = new OpenAiRequestEncoder(d, flavor);
         this.decoder = new OpenAiResponseDecoder(d.model());

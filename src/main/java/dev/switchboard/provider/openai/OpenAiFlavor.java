@@ -23,34 +23,45 @@ import java.util.Set;
  *                             …): a request that sets one is a 400 naming the field and the provider, before any call
  * @param toolChoiceAutoOnly   the service takes {@code tool_choice} "auto" only: "auto" and "none" are sent, anything
  *                             else is a 400 naming it
+ * @param serverRoot           true when api_base is the server's root, as LiteLLM documents it for Ollama
+ *                             ({@code http://localhost:11434}), and the OpenAI-compatible API lives under its
+ *                             {@code /v1}; false when api_base is the OpenAI-compatible base itself, used as given
+ *                             (LiteLLM's OpenAI client adds {@code /chat/completions} to it)
  */
 record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boolean keepsOutputFieldName,
-                    boolean forwardsCacheControl, boolean streamOptions, Set<String> refuses, boolean toolChoiceAutoOnly) {
+                    boolean forwardsCacheControl, boolean streamOptions, Set<String> refuses, boolean toolChoiceAutoOnly,
+                    boolean serverRoot) {
 
     /** A plain OpenAI-compatible row: max_tokens, no cache_control, stream_options sent, nothing refused. */
     static OpenAiFlavor of(String prefix, String defaultBase, String... keyEnvs) {
-        return new OpenAiFlavor(prefix, defaultBase, List.of(keyEnvs), false, false, true, Set.of(), false);
+        return new OpenAiFlavor(prefix, defaultBase, List.of(keyEnvs), false, false, true, Set.of(), false, false);
     }
 
     OpenAiFlavor keepingOutputField() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, true, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, true, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly, serverRoot);
     }
 
     OpenAiFlavor forwardingCacheControl() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, true, streamOptions, refuses, toolChoiceAutoOnly);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, true, streamOptions, refuses, toolChoiceAutoOnly, serverRoot);
     }
 
     OpenAiFlavor withoutStreamOptions() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, false, refuses, toolChoiceAutoOnly);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, false, refuses, toolChoiceAutoOnly, serverRoot);
     }
 
     OpenAiFlavor refusing(String... fields) {
         return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions,
-                Set.of(fields), toolChoiceAutoOnly);
+                Set.of(fields), toolChoiceAutoOnly, serverRoot);
     }
 
     OpenAiFlavor autoToolChoiceOnly() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses, true);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses, true, serverRoot);
+    }
+
+    /** api_base is the server's root (Ollama, as LiteLLM documents it); see {@link #baseUrl}. */
+    OpenAiFlavor atServerRoot() {
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses,
+                toolChoiceAutoOnly, true);
     }
 
     /** The variable {@code check} names for a deployment without a key (the first LiteLLM reads); null for none. */
@@ -76,11 +87,53 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
 
     static final Map<String, OpenAiFlavor> CORE = Map.of(
             "openai", of("openai", "https://api.openai.com/v1", "OPENAI_API_KEY").keepingOutputField(),
-            "ollama", of("ollama", "http://localhost:11434/v1"),
+            "ollama", of("ollama", "http://localhost:11434").atServerRoot(),
+            "ollama_chat", of("ollama_chat", "http://localhost:11434").atServerRoot(),
             "openrouter", of("openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY").keepingOutputField().forwardingCacheControl(),
             "groq", of("groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY"),
             "deepseek", of("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY"),
             "together_ai", of("together_ai", "https://api.together.xyz/v1", "TOGETHERAI_API_KEY"),
             "hosted_vllm", of("hosted_vllm", null),
             "openai_compatible", of("openai_compatible", null));
+
+    /**
+     * The OpenAI-compatible base URL requests go to ({@code /chat/completions}, {@code /embeddings} are added):
+     * {@code api_base} (or the default) as given, or for a server-root flavor (Ollama) the root with the paths
+     * LiteLLM accepts on it taken off ({@code /api/chat}, {@code /api/generate}) and {@code /v1} added, unless it
+     * already ends in {@code /v1} (Switchboard's earlier form, and Ollama's own documented OpenAI base). Null when
+     * there is neither.
+     */
+    String baseUrl(String apiBase) {
+        String b = apiBase != null ? apiBase : defaultBase;
+        if (b == null) return null;
+        while (b.endsWith("/")) b = b.substring(0, b.length() - 1);
+        if (!serverRoot) return b;
+        for (String native_ : new String[] {"/api/chat", "/api/generate", "/api"}) {
+            if (b.endsWith(native_)) {
+                b = b.substring(0, b.length() - native_.length());
+                break;
+            }
+        }
+        return b.endsWith("/v1") ? b : b + "/v1";
+    }
+
+    /**
+     * Why an api_base cannot be meant as this flavor's base, or null: a full endpoint URL pasted in its place, to
+     * which the gateway (as LiteLLM) would add the endpoint's path a second time.
+     */
+    String wrongBase(String apiBase) {
+        if (apiBase == null) return null;
+        String b = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
+        for (String endpoint : new String[] {"/chat/completions", "/completions", "/embeddings", "/responses", "/messages"}) {
+            if (b.endsWith(endpoint)) {
+                String base = b.substring(0, b.length() - endpoint.length());
+                if (base.endsWith("/v1") && endpoint.equals("/messages")) base = base.substring(0, base.length() - 3);
+                return "api_base '" + apiBase + "' is a full endpoint URL, and the gateway adds '" + endpoint
+                        + "' (and the other endpoints' paths) to api_base itself. Fix: api_base: " + (serverRoot
+                        ? base.replaceAll("/v1$", "") + " (the server's root, as LiteLLM documents for " + prefix + "/)"
+                        : base + " (the base the OpenAI-compatible paths hang off, usually ending in /v1)") + ".";
+            }
+        }
+        return null;
+    }
 }

@@ -1,0 +1,164 @@
+package dev.switchboard.route;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.switchboard.config.Deployment;
+import dev.switchboard.model.GatewayException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * Which model group a requested name reaches, in LiteLLM's order: a deployment's {@code model_info.id} (that one
+ * deployment), then a {@code model_group_alias}, then a {@code model_name}, then the most specific wildcard pattern
+ * that matches the whole name. A name a wildcard serves gets its own group, made at its first request and kept
+ * (at most {@link #MAX_SERVED} names, least recently used out), so its deployments keep their breakers and
+ * latency between requests.
+ */
+final class ModelNames {
+    /** Names served through wildcards kept at once: bounds what a client inventing model names can make us hold. */
+    static final int MAX_SERVED = 1_000;
+
+    private final Map<String, ModelGroup> exact;
+    private final Map<String, ModelGroup> byId;
+    private final Map<String, GroupAlias> groupAliases;
+    private final List<WildcardRoute> wildcards;
+    private final WildcardTargets source;
+    private final BiFunction<String, List<DeploymentState>, ModelGroup> newGroup;
+    private final java.util.function.Supplier<CircuitBreaker> newBreaker;
+    /** One usage window per wildcard entry, shared by every model it serves. */
+    private final Map<Deployment, UsageWindow> windows = new java.util.IdentityHashMap<>();
+    private final Cache<String, ModelGroup> served = Caffeine.newBuilder().maximumSize(MAX_SERVED).build();
+
+    ModelNames(Map<String, ModelGroup> exact, Map<String, GroupAlias> groupAliases, WildcardTargets source,
+               BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, java.util.function.Supplier<CircuitBreaker> newBreaker) {
+        this.exact = exact;
+        this.groupAliases = groupAliases;
+        this.source = source;
+        this.newGroup = newGroup;
+        this.newBreaker = newBreaker;
+        Map<String, ModelGroup> ids = new LinkedHashMap<>();
+        for (ModelGroup g : exact.values()) {
+            for (DeploymentState m : g.members) {
+                String id = deploymentId(m.target.deployment());
+                if (id != null) ids.putIfAbsent(id, newGroup.apply(id, List.of(m)));
+            }
+        }
+        this.byId = Collections.unmodifiableMap(ids);
+        Map<String, List<Deployment>> byPattern = new LinkedHashMap<>();
+        for (Deployment d : source.templates()) {
+            byPattern.computeIfAbsent(d.alias(), k -> new ArrayList<>()).add(d);
+            windows.put(d, new UsageWindow());
+        }
+        List<WildcardRoute> routes = new ArrayList<>();
+        byPattern.forEach((p, ds) -> routes.add(new WildcardRoute(p, ds)));
+        routes.sort(WildcardRoute.MOST_SPECIFIC_FIRST);
+        this.wildcards = List.copyOf(routes);
+    }
+
+    /** {@code model_info.id} of a deployment, or null. */
+    static String deploymentId(Deployment d) {
+        Object id = d.modelInfo().get("id");
+        return id == null || id.toString().isBlank() ? null : id.toString();
+    }
+
+    /**
+     * The group that serves {@code name}, or null when nothing does.
+     *
+     * @throws GatewayException 400 when a wildcard matches but the model it names has no provider here
+     */
+    ModelGroup resolve(String name) {
+        if (name == null) return null;
+        ModelGroup g = byId.get(name);
+        if (g != null) return g;
+        GroupAlias alias = groupAliases.get(name);
+        if (alias != null && !alias.target().equals(name)) {
+            ModelGroup target = resolveWithoutAlias(alias.target());
+            if (target != null) return target;
+        }
+        return resolveWithoutAlias(name);
+    }
+
+    /** Whether a request for {@code name} would find a group (without making one). */
+    boolean serves(String name) {
+        if (name == null) return false;
+        if (byId.containsKey(name) || exact.containsKey(name) || served.getIfPresent(name) != null) return true;
+        GroupAlias alias = groupAliases.get(name);
+        if (alias != null && (byId.containsKey(alias.target()) || exact.containsKey(alias.target()) || matching(alias.target()) != null)) return true;
+        return matching(name) != null;
+    }
+
+    private ModelGroup resolveWithoutAlias(String name) {
+        ModelGroup g = byId.get(name);
+        if (g == null) g = exact.get(name);
+        if (g != null) return g;
+        g = served.getIfPresent(name);
+        if (g != null) return g;
+        WildcardRoute route = matching(name);
+        if (route == null) return null;
+        return served.get(name, n -> materialise(route, n));
+    }
+
+    /** The most specific wildcard that matches the whole name, or null. */
+    WildcardRoute matching(String name) {
+        for (WildcardRoute r : wildcards) if (r.match(name) != null) return r;
+        return null;
+    }
+
+    private ModelGroup materialise(WildcardRoute route, String name) {
+        List<String> segments = route.match(name);
+        List<DeploymentState> members = new ArrayList<>();
+        for (Deployment t : route.templates) {
+            String full = WildcardRoute.substitute(templateModel(t), segments, name);
+            Deployment concrete = served(t, name, full);
+            dev.switchboard.provider.Provider p;
+            try {
+                p = source.providers().apply(concrete);
+            } catch (IllegalArgumentException e) {
+                throw GatewayException.badRequest("The model '" + name + "' matches the wildcard '" + route.pattern
+                        + "' (line " + t.line() + "), which would send it to '" + full + "', but '" + concrete.provider()
+                        + "' is not a provider this gateway has. Ask for a model of a provider it has, e.g. openai/… or anthropic/….", "model");
+            }
+            Target target = new Target(concrete, p);
+            source.onNew().accept(target);
+            members.add(new DeploymentState(target, newBreaker.get(), windows.get(t)));
+        }
+        return newGroup.apply(name, members);
+    }
+
+    /** A wildcard entry's {@code model} as written: {@code openai/*}, or a bare {@code *} (no provider yet). */
+    static String templateModel(Deployment t) {
+        return t.provider().isEmpty() ? t.model() : t.provider() + "/" + t.model();
+    }
+
+    /**
+     * The wildcard entry with its model replaced: alias = the requested name; provider = the prefix of {@code full}
+     * when it has one, else the family the name belongs to (LiteLLM infers the provider of a bare model name too).
+     */
+    static Deployment served(Deployment template, String requested, String full) {
+        int slash = full.indexOf('/');
+        String provider = slash > 0 ? full.substring(0, slash) : ModelFamilies.providerOf(full);
+        String model = slash > 0 ? full.substring(slash + 1) : full;
+        return new Deployment(requested, provider, model, template.apiBase(), template.apiKey(), template.timeout(),
+                template.streamTimeout(), template.maxTokens(), template.headers(), template.params(), template.modelInfo(),
+                template.line());
+    }
+
+    /** The names {@code /v1/models} lists: model_names, visible group aliases, wildcard patterns; config order. */
+    Set<String> listed() {
+        Set<String> out = new LinkedHashSet<>(exact.keySet());
+        groupAliases.forEach((n, a) -> { if (!a.hidden()) out.add(n); });
+        for (Deployment t : source.templates()) out.add(t.alias());
+        return out;
+    }
+
+    /** Every group configured at start (model_names and deployment ids), for the deployments' live state. */
+    Map<String, ModelGroup> exact() { return exact; }
+
+    List<WildcardRoute> wildcards() { return wildcards; }
+}

@@ -1,0 +1,23 @@
+package dev.switchboard.route;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.provider.Provider;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * What the router needs to serve wildcard {@code model_name}s: the wildcard entries of the model list, a way to
+ * make the provider of one concrete model (the registry's), and who to tell about each new deployment (its price
+ * is looked up then, since the model id is known only when a request names it).
+ *
+ * @param templates the model_list entries whose model_name has a {@code *}
+ * @param providers makes a concrete deployment's provider; throws IllegalArgumentException when it cannot (an
+ *                  unknown provider prefix)
+ * @param onNew     told of each deployment made for a requested name, before it serves
+ */
+public record WildcardTargets(List<Deployment> templates, Function<Deployment, Provider> providers, Consumer<Target> onNew) {
+    public static final WildcardTargets NONE = new WildcardTargets(List.of(), d -> {
+        throw new IllegalArgumentException("no wildcard routes");
+    }, t -> { });
+}

@@ -1,0 +1,115 @@
+package dev.switchboard.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.model.GatewayException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Which group a requested name reaches: ids, group aliases, model_names, wildcards by specificity. */
+class ModelNamesTest {
+    private final List<Target> made = new ArrayList<>();
+
+    private static Deployment entry(String alias, String provider, String model, Map<String, Object> info) {
+        return new Deployment(alias, provider, model, null, null, null, null, null, Map.of(), Map.of(), info, 1);
+    }
+
+    private ModelNames names(List<Deployment> exact, List<Deployment> wildcards, Map<String, GroupAlias> aliases) {
+        RoutingStrategy strategy = RoutingStrategy.named("simple-shuffle");
+        Random random = new Random(1);
+        Map<String, List<DeploymentState>> byAlias = new LinkedHashMap<>();
+        for (Deployment d : exact) {
+            byAlias.computeIfAbsent(d.alias(), k -> new ArrayList<>())
+                    .add(new DeploymentState(new FakeProvider(d).target(), new CircuitBreaker(3, 1_000_000_000L)));
+        }
+        Map<String, ModelGroup> groups = new LinkedHashMap<>();
+        byAlias.forEach((a, m) -> groups.put(a, new ModelGroup(a, m, strategy, null, random::nextLong)));
+        return new ModelNames(groups, aliases, new WildcardTargets(wildcards, d -> {
+            if (d.provider().equals("nosuch")) throw new IllegalArgumentException("unknown provider");
+            return new FakeProvider(d);
+        }, made::add), (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), () -> new CircuitBreaker(3, 1_000_000_000L));
+    }
+
+    private static String servedModel(ModelGroup g) { return g.members.get(0).target.deployment().id(); }
+
+    @Test
+    void exactNamesWinOverPatternsAndLongerPatternsOverShorter() {
+        ModelNames n = names(List.of(entry("claude-exact", "anthropic", "claude-opus-4-1", Map.of())),
+                List.of(entry("*", "openai", "*", Map.of()), entry("claude-*", "anthropic", "claude-*", Map.of()),
+                        entry("claude-sonnet-*", "anthropic", "sonnet-pinned", Map.of())),
+                Map.of());
+        assertThat(servedModel(n.resolve("claude-exact"))).isEqualTo("anthropic/claude-opus-4-1");
+        assertThat(servedModel(n.resolve("claude-haiku-4-5"))).isEqualTo("anthropic/claude-haiku-4-5");
+        assertThat(servedModel(n.resolve("claude-sonnet-4-5"))).as("the longer pattern; a model without * is used as it is")
+                .isEqualTo("anthropic/sonnet-pinned");
+        assertThat(servedModel(n.resolve("gpt-4o"))).isEqualTo("openai/gpt-4o");
+        assertThat(n.resolve("claude-haiku-4-5").alias).as("the group is named as requested").isEqualTo("claude-haiku-4-5");
+        assertThat(n.resolve("claude-haiku-4-5")).as("made once, then kept").isSameAs(n.resolve("claude-haiku-4-5"));
+        assertThat(made).extracting(t -> t.deployment().id())
+                .containsExactly("anthropic/claude-haiku-4-5", "anthropic/sonnet-pinned", "openai/gpt-4o");
+    }
+
+    @Test
+    void providerWildcardsAndBareStarsTakeTheProviderFromTheName() {
+        ModelNames n = names(List.of(), List.of(entry("anthropic/*", "anthropic", "*", Map.of()), entry("*", "", "*", Map.of())), Map.of());
+        assertThat(servedModel(n.resolve("anthropic/claude-haiku-4-5"))).isEqualTo("anthropic/claude-haiku-4-5");
+        assertThat(servedModel(n.resolve("gemini/gemini-2.5-flash"))).isEqualTo("gemini/gemini-2.5-flash");
+        assertThat(servedModel(n.resolve("claude-opus-4-1"))).as("a bare claude name is Anthropic's").isEqualTo("anthropic/claude-opus-4-1");
+        assertThat(servedModel(n.resolve("gpt-4o-mini"))).isEqualTo("openai/gpt-4o-mini");
+        assertThatThrownBy(() -> n.resolve("nosuch/model")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("matches the wildcard '*'").hasMessageContaining("'nosuch' is not a provider");
+    }
+
+    @Test
+    void noWildcardMeansUnknownNamesAreNotServed() {
+        ModelNames n = names(List.of(entry("gpt", "openai", "gpt-4o", Map.of())), List.of(entry("claude-*", "anthropic", "claude-*", Map.of())), Map.of());
+        assertThat(n.resolve("gpt-4o")).isNull();
+        assertThat(n.resolve("xclaude-3")).as("a pattern matches the whole name, from its start").isNull();
+        assertThat(n.serves("claude-3")).isTrue();
+        assertThat(n.serves("mistral")).isFalse();
+    }
+
+    @Test
+    void idsAndGroupAliasesComeFirst() {
+        Deployment a = entry("gpt", "openai", "gpt-4o", Map.of("id", "gpt-east"));
+        Deployment b = entry("gpt", "openai", "gpt-4o-mini", Map.of("id", "gpt-west"));
+        ModelNames n = names(List.of(a, b, entry("cheap", "openai", "gpt-4o-mini", Map.of())), List.of(entry("*", "openai", "*", Map.of())),
+                Map.of("gpt-4", new GroupAlias("gpt", false), "secret", new GroupAlias("cheap", true),
+                        "cheap", new GroupAlias("gpt", false), "pinned", new GroupAlias("gpt-west", false)));
+        assertThat(n.resolve("gpt").members).hasSize(2);
+        assertThat(n.resolve("gpt-east").members).extracting(m -> m.target.deployment().model()).containsExactly("gpt-4o");
+        assertThat(n.resolve("gpt-west").members).extracting(m -> m.target.deployment().model()).containsExactly("gpt-4o-mini");
+        assertThat(n.resolve("gpt-east").members.get(0)).as("the id's group shares the deployment's state")
+                .isSameAs(n.resolve("gpt").members.get(0));
+        assertThat(n.resolve("gpt-4")).isSameAs(n.resolve("gpt"));
+        assertThat(n.resolve("cheap")).as("an alias is looked up before a model_name, as in LiteLLM").isSameAs(n.resolve("gpt"));
+        assertThat(n.resolve("pinned")).isSameAs(n.resolve("gpt-west"));
+        assertThat(n.listed()).containsExactlyInAnyOrder("gpt", "cheap", "gpt-4", "pinned", "*").doesNotContain("secret", "gpt-east");
+    }
+
+    @Test
+    void specificityFollowsLiteLlmsEscapedRegexLength() {
+        assertThat(WildcardRoute.pythonRegex("claude-*")).isEqualTo("claude\\-(.*)");
+        assertThat(WildcardRoute.pythonRegex("anthropic/*")).isEqualTo("anthropic/(.*)");
+        List<WildcardRoute> routes = new ArrayList<>(List.of(new WildcardRoute("*", List.of()), new WildcardRoute("gpt-*", List.of()),
+                new WildcardRoute("openai/*", List.of()), new WildcardRoute("gpt-4o-*", List.of())));
+        routes.sort(WildcardRoute.MOST_SPECIFIC_FIRST);
+        assertThat(routes).extracting(r -> r.pattern).containsExactly("gpt-4o-*", "openai/*", "gpt-*", "*");
+    }
+
+    @Test
+    void substitutionFillsEachStarInTurn() {
+        assertThat(WildcardRoute.substitute("openai/*", List.of("gpt-4o"), "gpt-4o")).isEqualTo("openai/gpt-4o");
+        assertThat(WildcardRoute.substitute("openai/fo::*::static::*", List.of("hi", "there"), "x")).isEqualTo("openai/fo::hi::static::there");
+        assertThat(WildcardRoute.substitute("bedrock/meta.llama3*", List.of("a", "b"), "a-meta.llama3-b"))
+                .as("more segments than stars: the requested name itself, LiteLLM's rule").isEqualTo("a-meta.llama3-b");
+        assertThat(WildcardRoute.substitute("anthropic/claude-opus-4-1", List.of("x"), "x")).isEqualTo("anthropic/claude-opus-4-1");
+        assertThat(new WildcardRoute("llmengine/fo::*::static::*", List.of()).match("llmengine/fo::a::static::b")).containsExactly("a", "b");
+    }
+}
