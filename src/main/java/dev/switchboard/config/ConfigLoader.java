@@ -25,36 +25,6 @@ public final class ConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of(
             "model_list", "router_settings", "litellm_settings", "general_settings", "environment_variables");
-    private static final Set<String> ENTRY_KEYS = Set.of("model_name", "litellm_params", "model_info");
-    /** litellm_params keys we read into Deployment fields. */
-    private static final Set<String> TYPED_PARAMS = Set.of(
-            "model", "api_key", "api_base", "base_url", "timeout", "stream_timeout", "max_tokens",
-            "extra_headers", "headers");
-    /** litellm_params keys kept in Deployment.params for the stages that read them (numbers unless noted). */
-    private static final Set<String> NUMBER_PARAMS = Set.of(
-            "rpm", "tpm", "weight", "order", "max_retries", "mock_latency_ms", "mock_chunk_delay_ms",
-            "mock_fault_rate", "temperature", "top_p");
-    private static final Set<String> OTHER_PARAMS = Set.of(
-            "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points", "cache",
-            "region_name", "custom_llm_provider");
-    private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb",
-            "allowed_hosts", "cors_allowed_origins", "max_buffered_mb", "otel", "request_log");
-    /**
-     * router_settings keys: LiteLLM's, plus Switchboard's {@code prompt_cache_affinity}, {@code retry_backoff},
-     * {@code stream_timeout} and {@code auto_router}. The routing ones are checked by {@link RoutingKeys}; the
-     * rest (redis_*, model_group_alias, enable_pre_call_checks) are accepted for compatibility.
-     */
-    private static final Set<String> ROUTER_KEYS = Set.of(
-            "routing_strategy", "num_retries", "allowed_fails", "cooldown_time", "fallbacks",
-            "context_window_fallbacks", "content_policy_fallbacks", "timeout", "stream_timeout", "retry_after",
-            "retry_backoff", "prompt_cache_affinity", "model_group_alias", "enable_pre_call_checks", "redis_host",
-            "redis_port", "redis_password", "auto_router");
-    private static final Set<String> LITELLM_KEYS = Set.of(
-            "cache", "cache_params", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
-            "num_retries", "request_timeout", "drop_params", "set_verbose", "json_logs", "success_callback",
-            "failure_callback", "callbacks", "redact_messages_in_exceptions", "turn_off_message_logging",
-            "max_budget", "budget_duration", "response_retention");
-
     private final Function<String, String> env;
 
     public ConfigLoader(Function<String, String> env) { this.env = env; }
@@ -87,9 +57,17 @@ public final class ConfigLoader {
         if (root == null) {
             throw new ConfigException(List.of("line 1: the config is empty. Fix: add a model_list (see the README)."));
         }
+        Yaml11 yaml = new Yaml11();
+        try {
+            yaml.flattenMerges(root);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new ConfigException(List.of("line " + line + ": a merge key (<<) " + e.getProblem()
+                    + ". Fix: merge a mapping anchor, <<: *name, or a list of them, <<: [*a, *b]."));
+        }
         // environment_variables (LiteLLM) set values that os.environ/ references see, ahead of the process env.
         Map<String, String> declared = new HashMap<>();
-        YamlWalker w = new YamlWalker(name -> declared.containsKey(name) ? declared.get(name) : env.apply(name));
+        YamlWalker w = new YamlWalker(name -> declared.containsKey(name) ? declared.get(name) : env.apply(name), yaml);
         Map<String, Node> top = w.mapping(root, "(top level)");
         declared.putAll(w.stringMap(top.get("environment_variables"), "environment_variables"));
         top.forEach((k, v) -> {
@@ -100,8 +78,9 @@ public final class ConfigLoader {
         List<Deployment> deployments = readModelList(w, top, failedAliases);
         GeneralSettings general = readGeneral(w, top.get("general_settings"));
         RoutingKeys routing = new RoutingKeys(w, aliases(deployments), failedAliases);
-        Map<String, Object> router = readRecognised(w, top.get("router_settings"), "router_settings", ROUTER_KEYS, routing);
-        Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), "litellm_settings", LITELLM_KEYS, routing);
+        Map<String, Object> router = readRecognised(w, top.get("router_settings"), LiteLlmKeys.ROUTER, routing);
+        Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), LiteLlmKeys.LITELLM, routing);
+        w.flushUnsupported();
 
         if (!w.errors.isEmpty()) throw new ConfigException(w.errors);
         return new GatewayConfig(List.copyOf(deployments), general, router, litellm, List.copyOf(w.warnings));
@@ -120,90 +99,21 @@ public final class ConfigLoader {
         if (entries.isEmpty() && !(list instanceof org.yaml.snakeyaml.nodes.ScalarNode)) {
             w.error(list, "model_list", "is empty. Fix: add at least one entry with model_name and litellm_params.model.");
         }
+        Map<String, Node> router = w.mapping(top.get("router_settings"), "router_settings");
+        Node defaults = router.get("default_litellm_params");
+        DeploymentReader reader = new DeploymentReader(w, w.mapping(defaults, "router_settings.default_litellm_params"),
+                "router_settings.default_litellm_params");
         for (int i = 0; i < entries.size(); i++) {
-            Deployment d = readEntry(w, entries.get(i), "model_list[" + i + "]", failedAliases);
+            Deployment d = reader.read(entries.get(i), "model_list[" + i + "]", failedAliases);
             if (d != null) out.add(d);
         }
         return out;
     }
 
-    private Deployment readEntry(YamlWalker w, Node entry, String path, Set<String> failedAliases) {
-        int errorsBefore = w.errors.size();
-        Map<String, Node> e = w.mapping(entry, path);
-        e.forEach((k, v) -> {
-            if (!ENTRY_KEYS.contains(k)) w.warn(v, path + "." + k, "unknown key, ignored. Known: " + ENTRY_KEYS + ".");
-        });
-        String alias = w.string(e.get("model_name"), path + ".model_name");
-        if (alias == null && !e.containsKey("model_name")) {
-            w.error(entry, path + ".model_name", "missing. Fix: add model_name: <the alias apps will ask for>.");
-        }
-        Node paramsNode = e.get("litellm_params");
-        String pp = path + ".litellm_params";
-        if (paramsNode == null) {
-            w.error(entry, pp, "missing. Fix: add litellm_params with at least model: provider/model-id.");
-            if (alias != null) failedAliases.add(alias);
-            return null;
-        }
-        Map<String, Node> p = w.mapping(paramsNode, pp);
-        String full = w.string(p.get("model"), pp + ".model");
-        if (full == null && !p.containsKey("model")) {
-            w.error(paramsNode, pp + ".model", "missing. Fix: add model: provider/model-id, e.g. openai/gpt-4o-mini.");
-        }
-        String apiKey = w.string(p.get("api_key"), pp + ".api_key");
-        String apiBase = w.string(p.containsKey("api_base") ? p.get("api_base") : p.get("base_url"), pp + ".api_base");
-        Double timeout = w.number(p.get("timeout"), pp + ".timeout");
-        Double streamTimeout = w.number(p.get("stream_timeout"), pp + ".stream_timeout");
-        Integer maxTokens = w.integer(p.get("max_tokens"), pp + ".max_tokens");
-        Map<String, String> headers = new LinkedHashMap<>(w.stringMap(p.get("headers"), pp + ".headers"));
-        headers.putAll(w.stringMap(p.get("extra_headers"), pp + ".extra_headers"));
-
-        Map<String, Object> params = new LinkedHashMap<>();
-        p.forEach((k, v) -> {
-            String kp = pp + "." + k;
-            if (TYPED_PARAMS.contains(k)) return;
-            if (NUMBER_PARAMS.contains(k)) {
-                Double n = w.number(v, kp);
-                if (n != null) params.put(k, n);
-            } else if (OTHER_PARAMS.contains(k)) {
-                params.put(k, w.plain(v, kp));
-            } else {
-                w.warn(v, kp, "unknown litellm_params key, ignored.");
-            }
-        });
-        checkInjectionPoints(w, p.get("cache_control_injection_points"), pp + ".cache_control_injection_points",
-                params.get("cache_control_injection_points"));
-        Map<String, Object> info = new LinkedHashMap<>();
-        w.mapping(e.get("model_info"), path + ".model_info").forEach((k, v) -> {
-            String kp = path + ".model_info." + k;
-            if (k.endsWith("_cost_per_token") || k.endsWith("_token_cost") || k.startsWith("max_")) {
-                Double n = w.number(v, kp);
-                if (n != null) info.put(k, n);
-            } else {
-                info.put(k, w.plain(v, kp));
-            }
-        });
-        if (apiBase != null && !apiBase.startsWith("http://") && !apiBase.startsWith("https://")) {
-            w.error(p.get("api_base") != null ? p.get("api_base") : p.get("base_url"), pp + ".api_base",
-                    "'" + apiBase + "' is not an http(s) URL. Fix: write it like https://host/v1.");
-        }
-        if (w.errors.size() > errorsBefore || alias == null || full == null) {
-            if (alias != null) failedAliases.add(alias);
-            return null;
-        }
-
-        int slash = full.indexOf('/');
-        // Like LiteLLM, a model without a provider prefix is an OpenAI model.
-        String provider = slash > 0 ? full.substring(0, slash) : "openai";
-        String model = slash > 0 ? full.substring(slash + 1) : full;
-        return new Deployment(alias, provider, model, apiBase, apiKey == null ? null : new Secret(apiKey),
-                seconds(timeout), seconds(streamTimeout), maxTokens, Map.copyOf(headers), params, info,
-                YamlWalker.line(entry));
-    }
-
     private static final List<String> INJECTION_ROLES = List.of("system", "developer", "user", "assistant", "tool");
 
     /** LiteLLM's {@code [{location: message, role: system}, {location: message, index: -1}]}; anything else is an error. */
-    private static void checkInjectionPoints(YamlWalker w, Node node, String path, Object value) {
+    static void checkInjectionPoints(YamlWalker w, Node node, String path, Object value) {
         if (node == null) return;
         String example = " Fix: write e.g. [{location: message, role: system}, {location: message, index: -1}].";
         if (!(value instanceof List<?> list)) {
@@ -234,9 +144,7 @@ public final class ConfigLoader {
 
     private GeneralSettings readGeneral(YamlWalker w, Node node) {
         Map<String, Node> g = w.mapping(node, "general_settings");
-        g.forEach((k, v) -> {
-            if (!GENERAL_KEYS.contains(k)) w.warn(v, "general_settings." + k, "not used by Switchboard, ignored.");
-        });
+        g.forEach((k, v) -> known(w, LiteLlmKeys.GENERAL, k, v));
         String master = w.string(g.get("master_key"), "general_settings.master_key");
         String db = w.string(g.get("database_url"), "general_settings.database_url");
         String dbPath = w.string(g.get("database_path"), "general_settings.database_path");
@@ -311,14 +219,28 @@ public final class ConfigLoader {
         return out;
     }
 
-    private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, Set<String> known,
-                                               RoutingKeys routing) {
+    /**
+     * Looks a section's key up in {@link LiteLlmKeys}: unknown and not-supported keys are warnings, refused ones errors;
+     * true when the key is applied.
+     */
+    static boolean known(YamlWalker w, String section, String k, Node v) {
+        KeyRule rule = LiteLlmKeys.find(section, k);
+        if (rule == null) {
+            w.warn(v, section + "." + k, "unknown key (LiteLLM documents none of that name), ignored.");
+            return false;
+        }
+        switch (rule.state()) {
+            case WARNED -> w.unsupported(v, section + "." + k, rule.note());
+            case REFUSED -> w.error(v, section + "." + k, "not supported: " + rule.note() + ".");
+            case APPLIED -> { return true; }
+        }
+        return false;
+    }
+
+    private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, RoutingKeys routing) {
         Map<String, Object> out = new LinkedHashMap<>();
         w.mapping(node, section).forEach((k, v) -> {
-            if (!known.contains(k)) {
-                w.warn(v, section + "." + k, "unknown key, ignored.");
-                return;
-            }
+            if (!known(w, section, k, v)) return;
             int errorsBefore = w.errors.size();
             routing.check(section + "." + k, k, v);
             if (section.equals("litellm_settings")) {
@@ -409,9 +331,5 @@ public final class ConfigLoader {
         Set<String> out = new java.util.LinkedHashSet<>();
         for (Deployment d : deployments) out.add(d.alias());
         return out;
-    }
-
-    private static Duration seconds(Double s) {
-        return s == null ? null : Duration.ofMillis((long) (s * 1000));
     }
 }

@@ -48,8 +48,15 @@ final class RoutingKeys {
             w.integer(value, path);
         } else if (SECONDS.contains(key)) {
             nonNegative(value, path);
-        } else if (key.equals("prompt_cache_affinity")) {
+        } else if (key.equals("prompt_cache_affinity") || key.equals("disable_cooldowns")) {
             w.bool(value, path);
+        } else if (key.equals("default_fallbacks")) {
+            // LiteLLM's shape: a plain list of model_names tried for any model_name without fallbacks of its own.
+            List<Node> targets = w.sequence(value, path);
+            for (int j = 0; j < targets.size(); j++) {
+                String to = w.string(targets.get(j), path + "[" + j + "]");
+                if (to != null) knownAlias(targets.get(j), path + "[" + j + "]", to);
+            }
         } else if (FALLBACK_KEYS.contains(key)) {
             fallbacks(value, path);
         } else if (key.equals("auto_router")) {
