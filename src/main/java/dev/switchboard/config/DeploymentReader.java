@@ -41,7 +41,7 @@ final class DeploymentReader {
         int errorsBefore = w.errors.size();
         Map<String, Node> e = w.mapping(entry, path);
         e.forEach((k, v) -> {
-            if (!ENTRY_KEYS.contains(k)) w.warn(v, path + "." + k, "unknown key, ignored. Known: " + ENTRY_KEYS + ".");
+            if (!ENTRY_KEYS.contains(k)) w.warn(v, path + "." + k, "unknown key, ignored. Known: " + new java.util.TreeSet<>(ENTRY_KEYS) + ".");
         });
         String alias = w.string(e.get("model_name"), path + ".model_name");
         if (alias == null && !e.containsKey("model_name")) {
