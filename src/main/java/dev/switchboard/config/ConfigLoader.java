@@ -25,6 +25,11 @@ public final class ConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of(
             "model_list", "router_settings", "litellm_settings", "general_settings", "environment_variables");
+    /** LiteLLM's other top-level sections, for features Switchboard does not have: one warning each. */
+    private static final Set<String> OTHER_LITELLM_TOP_KEYS = Set.of("finetune_settings", "files_settings", "callback_settings",
+            "mcp_servers", "assistant_settings", "search_tools", "vector_store_registry", "pass_through_endpoints", "prompts",
+            "guardrail_settings", "mcp_tool_permissions", "agent_list", "model_group_settings", "policies", "policy_attachments");
+
     private final Function<String, String> env;
 
     public ConfigLoader(Function<String, String> env) { this.env = env; }
@@ -71,7 +76,18 @@ public final class ConfigLoader {
         Map<String, Node> top = w.mapping(root, "(top level)");
         declared.putAll(w.stringMap(top.get("environment_variables"), "environment_variables"));
         top.forEach((k, v) -> {
-            if (!TOP_KEYS.contains(k)) w.warn(v, k, "unknown top-level key, ignored. Known: " + TOP_KEYS + ".");
+            if (TOP_KEYS.contains(k) || k.equals("credential_list")) return;
+            if (k.equals("guardrails")) {
+                w.error(v, k, "not supported: guardrails are not in Switchboard; requests would reach providers unchecked. "
+                        + "Fix: remove them only if you accept that.");
+            } else if (k.equals("include")) {
+                w.error(v, k, "not supported: include (other config files) is not read; their models would be missing. "
+                        + "Fix: put their model_list entries into this file.");
+            } else if (OTHER_LITELLM_TOP_KEYS.contains(k)) {
+                w.unsupported(v, k, "LiteLLM's " + k + " (files, fine-tuning, MCP, assistants, pass-through, callbacks) is not in Switchboard");
+            } else {
+                w.warn(v, k, "unknown top-level key, ignored. Known: " + new java.util.TreeSet<>(TOP_KEYS) + ".");
+            }
         });
 
         Set<String> failedAliases = new java.util.LinkedHashSet<>();
@@ -102,7 +118,7 @@ public final class ConfigLoader {
         Map<String, Node> router = w.mapping(top.get("router_settings"), "router_settings");
         Node defaults = router.get("default_litellm_params");
         DeploymentReader reader = new DeploymentReader(w, w.mapping(defaults, "router_settings.default_litellm_params"),
-                "router_settings.default_litellm_params");
+                "router_settings.default_litellm_params", credentials(w, top.get("credential_list")));
         for (int i = 0; i < entries.size(); i++) {
             Deployment d = reader.read(entries.get(i), "model_list[" + i + "]", failedAliases);
             if (d != null) out.add(d);
@@ -113,6 +129,23 @@ public final class ConfigLoader {
     private static final List<String> INJECTION_ROLES = List.of("system", "developer", "user", "assistant", "tool");
 
     /** LiteLLM's {@code [{location: message, role: system}, {location: message, index: -1}]}; anything else is an error. */
+    /** LiteLLM's {@code credential_list}: {@code [{credential_name, credential_values: {api_key, api_base, …}}]}. */
+    private static Map<String, Map<String, Node>> credentials(YamlWalker w, Node list) {
+        Map<String, Map<String, Node>> out = new LinkedHashMap<>();
+        List<Node> items = w.sequence(list, "credential_list");
+        for (int i = 0; i < items.size(); i++) {
+            String ip = "credential_list[" + i + "]";
+            Map<String, Node> c = w.mapping(items.get(i), ip);
+            String name = w.string(c.get("credential_name"), ip + ".credential_name");
+            if (name == null) {
+                w.error(items.get(i), ip + ".credential_name", "missing. Fix: name the credential, e.g. credential_name: default_azure.");
+                continue;
+            }
+            out.put(name, w.mapping(c.get("credential_values"), ip + ".credential_values"));
+        }
+        return out;
+    }
+
     static void checkInjectionPoints(YamlWalker w, Node node, String path, Object value) {
         if (node == null) return;
         String example = " Fix: write e.g. [{location: message, role: system}, {location: message, index: -1}].";
@@ -249,9 +282,19 @@ public final class ConfigLoader {
                 if (k.equals("cache")) w.bool(v, section + ".cache");
             }
             // A wrong value is reported once, by the check, and not read again.
-            if (w.errors.size() == errorsBefore) out.put(k, w.plain(v, section + "." + k));
+            if (w.errors.size() == errorsBefore) out.put(k, standIn(w.plain(v, section + "." + k), k));
         });
         return out;
+    }
+
+    /** {@code cache_params} with a stand-in type for one Switchboard lacks (see {@link #CACHE_STAND_INS}). */
+    @SuppressWarnings("unchecked")
+    private static Object standIn(Object value, String key) {
+        if (!key.equals("cache_params") || !(value instanceof Map<?, ?> m) || !(m.get("type") instanceof String t)
+                || !CACHE_STAND_INS.containsKey(t)) return value;
+        Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) m);
+        copy.put("type", CACHE_STAND_INS.get(t));
+        return copy;
     }
 
     /** The global cap over every key: {@code max_budget} (USD, ≥ 0) and {@code budget_duration} (its reset period). */
@@ -270,6 +313,9 @@ public final class ConfigLoader {
     }
 
     private static final Set<String> CACHE_TYPES = Set.of("local", "redis", "semantic", "redis-semantic");
+    /** LiteLLM's cache types Switchboard lacks, and the type that serves in their place. */
+    private static final Map<String, String> CACHE_STAND_INS = Map.of("disk", "local", "s3", "local", "gcs", "local",
+            "qdrant-semantic", "semantic");
     private static final Set<String> CACHE_PARAMS = Set.of("type", "ttl", "namespace", "supported_call_types", "host", "port",
             "password", "url", "max_size_mb", "timeout", "similarity_threshold", "embedder", "max_false_hit_rate", "mode",
             "verify", "verify_threshold", "max_entries", "default_in_memory_ttl", "default_in_redis_ttl", "embed_threads",
@@ -286,9 +332,14 @@ public final class ConfigLoader {
                 w.warn(v, kp, "unknown cache_params key, ignored. Known: " + new java.util.TreeSet<>(CACHE_PARAMS) + ".");
             } else if (k.equals("type")) {
                 String t = w.string(v, kp);
-                if (t != null && !CACHE_TYPES.contains(t)) {
+                if (t != null && CACHE_STAND_INS.containsKey(t)) {
+                    // The answers a cache serves do not depend on where it keeps them: LiteLLM's disk, s3 and gcs caches
+                    // become the in-process one, qdrant-semantic the in-process semantic one, with a warning.
+                    w.warn(v, kp, "'" + t + "' is not a cache Switchboard has; its " + CACHE_STAND_INS.get(t)
+                            + " cache serves instead (entries are neither persisted nor shared between instances).");
+                } else if (t != null && !CACHE_TYPES.contains(t)) {
                     w.error(v, kp, "'" + t + "' is not a cache type Switchboard has. Fix: use one of " + new java.util.TreeSet<>(CACHE_TYPES)
-                            + " (LiteLLM's s3, gcs and disk caches are not available).");
+                            + " (LiteLLM's disk, s3 and gcs caches become local, qdrant-semantic becomes semantic).");
                 }
             } else if (Set.of("ttl", "port", "max_size_mb", "timeout", "max_entries", "embed_threads").contains(k)) {
                 Double d = w.number(v, kp);

@@ -28,12 +28,17 @@ final class DeploymentReader {
     private final YamlWalker w;
     private final Map<String, Node> defaults;
     private final String defaultsSource;
+    private final Map<String, Map<String, Node>> credentials;
 
-    /** @param defaults {@code router_settings.default_litellm_params}, empty when absent */
-    DeploymentReader(YamlWalker w, Map<String, Node> defaults, String defaultsSource) {
+    /**
+     * @param defaults    {@code router_settings.default_litellm_params}, empty when absent
+     * @param credentials LiteLLM's top-level {@code credential_list}: each credential_name's credential_values
+     */
+    DeploymentReader(YamlWalker w, Map<String, Node> defaults, String defaultsSource, Map<String, Map<String, Node>> credentials) {
         this.w = w;
         this.defaults = defaults;
         this.defaultsSource = defaultsSource;
+        this.credentials = credentials;
     }
 
     /** @param failedAliases collects the model_names of entries that did not load (their errors are reported) */
@@ -70,6 +75,23 @@ final class DeploymentReader {
             }
         });
 
+        // litellm_credential_name: the named credential_list entry's values fill what the entry does not set.
+        Node credName = p.get("litellm_credential_name");
+        if (credName != null) {
+            String cn = w.string(credName, pp + ".litellm_credential_name");
+            Map<String, Node> cred = cn == null ? null : credentials.get(cn);
+            if (cn != null && cred == null) {
+                w.error(credName, pp + ".litellm_credential_name", "'" + cn + "' is not a credential_name of credential_list. "
+                        + "Fix: use one of " + credentials.keySet() + ", or set api_key here.");
+            } else if (cred != null) {
+                cred.forEach((k, v) -> {
+                    if (!p.containsKey(k)) {
+                        p.put(k, v);
+                        sources.put(k, "credential_list '" + cn + "' (" + w.source(v) + ")");
+                    }
+                });
+            }
+        }
         String full = w.string(p.get("model"), pp + ".model");
         if (full == null && !p.containsKey("model")) {
             w.error(paramsNode, pp + ".model", "missing. Fix: add model: provider/model-id, e.g. openai/gpt-4o-mini.");
@@ -106,7 +128,7 @@ final class DeploymentReader {
             if (!applies(rule, v, kp)) return;
             switch (k) {
                 case "model", "api_key", "api_base", "base_url", "timeout", "stream_timeout", "max_tokens",
-                     "extra_headers", "headers" -> { } // read above
+                     "extra_headers", "headers", "litellm_credential_name" -> { } // read above
                 default -> {
                     if (LiteLlmKeys.PRICE_KEYS.contains(k)) {
                         // LiteLLM's custom pricing lives in litellm_params; it wins over model_info's.
@@ -115,6 +137,9 @@ final class DeploymentReader {
                             info.put(k, n);
                             sources.put("model_info." + k, sources.get(k) + " (litellm_params." + k + ")");
                         }
+                    } else if (k.equals("custom_user_agent")) {
+                        String ua = w.string(v, kp);
+                        if (ua != null && !ua.isBlank()) headers.putIfAbsent("User-Agent", ua);
                     } else if (NUMBERS.contains(k)) {
                         Double n = w.number(v, kp);
                         if (n != null) params.put(k, n);
@@ -136,7 +161,10 @@ final class DeploymentReader {
         if (full != null) {
             provider = ProviderInference.infer(full, w.string(p.get("custom_llm_provider"), pp + ".custom_llm_provider"),
                     info.get("litellm_provider") instanceof String s ? s : null);
-            if (provider == null) {
+            if (provider == null && full.contains("*")) {
+                w.error(p.get("model"), pp + ".model", "not supported: a model of any provider ('" + full + "', LiteLLM's "
+                        + "wildcard without a provider) is not in this build. Fix: write provider/" + full + ", e.g. openai/*.");
+            } else if (provider == null) {
                 w.error(p.get("model"), pp + ".model", "cannot tell the provider of '" + full + "' (LiteLLM refuses it too: "
                         + "\"LLM Provider NOT provided\"). Fix: write provider/" + full + ", e.g. openai/" + full
                         + " with api_base for an OpenAI-compatible server, or set custom_llm_provider.");

@@ -24,7 +24,7 @@ public final class LiteLlmKeys {
 
     /** LiteLLM's price keys, read from litellm_params (its custom-pricing docs) as from model_info. */
     public static final List<String> PRICE_KEYS = List.of("input_cost_per_token", "output_cost_per_token",
-            "input_cost_per_second", "output_cost_per_second", "cache_read_input_token_cost",
+            "cache_read_input_token_cost",
             "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
 
     static {
@@ -40,8 +40,10 @@ public final class LiteLlmKeys {
         w(PARAMS, "max_retries", "the router retries per model group (router_settings.num_retries); a per-deployment count is not supported");
         a(PARAMS, "organization", "OpenAI-Organization header on openai/ deployments; warned on others");
         a(PARAMS, "custom_llm_provider", "the provider of a model without a prefix");
+        a(PARAMS, "custom_user_agent", "the User-Agent header sent upstream (extra_headers' User-Agent wins)");
         for (String k : REQUEST_DEFAULTS) a(PARAMS, k, "a default of every request to this deployment; the request's own value wins");
         for (String k : PRICE_KEYS) a(PARAMS, k, "the deployment's price (cost, budgets, cost routing); wins over model_info");
+        w(PARAMS, "input_cost_per_second output_cost_per_second", "per-second prices are not supported; the deployment is priced per token (catalog or *_cost_per_token)");
         a(PARAMS, "cache_control_injection_points", "Anthropic prompt-caching breakpoints");
         a(PARAMS, "api_version", "read by azure/ deployments (issue #14); warned on others");
         a(PARAMS, "region_name aws_region_name aws_access_key_id aws_secret_access_key aws_session_token aws_role_name "
@@ -55,8 +57,9 @@ public final class LiteLlmKeys {
         w(PARAMS, "max_budget budget_duration", "per-deployment budgets are not supported; use key budgets or litellm_settings.max_budget");
         w(PARAMS, "use_in_pass_through use_litellm_proxy merge_reasoning_content_in_choices configurable_clientside_auth_params "
                 + "input_cost_per_pixel output_cost_per_pixel litellm_trace_id mock_timeout stream", "not supported");
+        w(PARAMS, "initial_prompt_value roles final_prompt_value bos_token eos_token", "prompt templates are for text-completion models; not supported");
         w(PARAMS, "tpm_limit_type rpm_limit_type", "not supported: rpm/tpm are counted per instance");
-        r(PARAMS, "litellm_credential_name", "credential_list is not supported; the deployment would have no key. Fix: set api_key: os.environ/VAR");
+        a(PARAMS, "litellm_credential_name", "the top-level credential_list entry of that name fills api_key, api_base, api_version, … the entry does not set");
         r(PARAMS, "azure_ad_token azure_ad_token_provider tenant_id client_id client_secret azure_username azure_password",
                 "Azure AD sign-in is not supported; the deployment would have no key. Fix: set api_key");
         r(PARAMS, "guardrails", "guardrails are not supported; the deployment would run without them");
@@ -66,12 +69,14 @@ public final class LiteLlmKeys {
         a(INFO, "cache_creation_input_token_cost_above_1hr input_cost_per_audio_token output_cost_per_audio_token "
                 + "input_cost_per_token_above_* output_cost_per_token_above_* cache_read_input_token_cost_above_*",
                 "the deployment's price");
+        w(INFO, "input_cost_per_second output_cost_per_second", "per-second prices are not supported; the deployment is priced per token (catalog or *_cost_per_token)");
         a(INFO, "max_tokens max_output_tokens", "the output limit assumed for budget reservations");
         a(INFO, "max_input_tokens", "the context window of the price");
         a(INFO, "litellm_provider", "the provider of a model without a prefix");
         w(INFO, "id", "not used as a deployment id by this build (fallbacks name model_names)");
         w(INFO, "mode base_model description metadata tier team_id db_model health_check_model health_check_timeout "
                 + "health_check_max_tokens supports_* supported_openai_params", "informational in LiteLLM (/model/info, health checks); not used");
+        w(INFO, "supported_environments custom_tokenizer", "not supported: every model is served in every environment");
         w(INFO, "access_groups", "access groups are not supported; give keys model_names instead");
 
         // ---- router_settings ----
@@ -109,7 +114,7 @@ public final class LiteLlmKeys {
                 + "enable_key_alias_format_validation disable_copilot_system_to_assistant default_team_settings "
                 + "upperbound_key_generate_params default_key_generate_params max_end_user_budget max_internal_user_budget "
                 + "internal_user_budget_duration public_teams tag_budget_config max_parallel_requests default_internal_user_params "
-                + "enable_loadbalancing_on_batch_endpoints", "not supported");
+                + "enable_loadbalancing_on_batch_endpoints telemetry", "not supported");
         r(LITELLM, "guardrails", "guardrails are not supported; requests would reach providers unchecked");
 
         // ---- general_settings ----

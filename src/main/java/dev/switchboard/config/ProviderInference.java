@@ -56,6 +56,7 @@ final class ProviderInference {
             return new Result(customProvider, model, "litellm_params.custom_llm_provider");
         }
         if (prefix != null) return new Result(prefix, full.substring(slash + 1), "the model's prefix");
+        if (full.contains("*")) return null; // a bare wildcard names no provider; the caller says what to write
         if (infoProvider != null && !infoProvider.isBlank()) {
             return new Result(normalise(infoProvider), full, "model_info.litellm_provider");
         }

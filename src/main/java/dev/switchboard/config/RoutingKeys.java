@@ -122,7 +122,12 @@ final class RoutingKeys {
     }
 
     private boolean isModelName(String alias) {
-        return aliases.contains(alias) || failedAliases.contains(alias);
+        if (aliases.contains(alias) || failedAliases.contains(alias)) return true;
+        // A name a wildcard entry (model_name: "*", "anthropic/*", "gpt-*") covers is a model_name too, as in LiteLLM.
+        for (String a : aliases) {
+            if (a.endsWith("*") && alias.startsWith(a.substring(0, a.length() - 1))) return true;
+        }
+        return false;
     }
 
     private void knownAlias(Node at, String path, String alias) {

@@ -204,8 +204,31 @@ class LiteLlmCompatTest {
                 general_settings:
                   allowed_ips: [10.0.0.1]
                 """));
-        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 3: model_list[0].litellm_params.litellm_credential_name: not supported: credential_list"))
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 3: model_list[0].litellm_params.litellm_credential_name: 'default_azure' "
+                        + "is not a credential_name of credential_list"))
                 .anyMatch(p -> p.startsWith("line 5: general_settings.allowed_ips: not supported: IP allow-lists"));
+    }
+
+    @Test
+    void aNamedCredentialFillsKeyAndBaseAndACacheLiteLlmHasBecomesOursWithAWarning() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/gpt-4o, litellm_credential_name: shared}
+                credential_list:
+                  - credential_name: shared
+                    credential_values: {api_key: os.environ/OPENAI_API_KEY, api_base: "https://example.test/v1"}
+                    credential_info: {description: team}
+                litellm_settings:
+                  cache: true
+                  cache_params: {type: disk, ttl: 60}
+                """);
+        Deployment d = c.deployments().get(0);
+        assertThat(d.apiKey().reveal()).isEqualTo("sk-test-abcdefghijklmnop");
+        assertThat(d.apiBase()).isEqualTo("https://example.test/v1");
+        assertThat(d.sources().get("api_base")).isEqualTo("credential_list 'shared' (line 6)");
+        assertThat(c.litellmSettings().get("cache_params")).isEqualTo(Map.of("type", "local", "ttl", 60L));
+        assertThat(c.warnings()).anyMatch(w -> w.startsWith("line 11: litellm_settings.cache_params.type: 'disk' is not a cache Switchboard has"));
     }
 
     @Test
