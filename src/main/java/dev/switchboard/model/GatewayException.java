@@ -61,4 +61,46 @@ public final class GatewayException extends RuntimeException {
     public String upstreamType() { return upstreamType; }
 
     public Long retryAfterSeconds() { return retryAfterSeconds; }
+
+    /**
+     * Anthropic's error types and the status each stands for: an upstream's type is Anthropic's only when it is
+     * one of these and agrees with the status (an OpenAI server's 401 says {@code invalid_request_error}, which to an
+     * Anthropic client would mean a bad request).
+     */
+    private static final java.util.Map<String, Integer> ANTHROPIC_TYPES = java.util.Map.ofEntries(
+            java.util.Map.entry("invalid_request_error", 400), java.util.Map.entry("authentication_error", 401),
+            java.util.Map.entry("billing_error", 402), java.util.Map.entry("permission_error", 403),
+            java.util.Map.entry("not_found_error", 404), java.util.Map.entry("request_too_large", 413),
+            java.util.Map.entry("rate_limit_error", 429), java.util.Map.entry("api_error", 500),
+            java.util.Map.entry("overloaded_error", 503), java.util.Map.entry("timeout_error", 504));
+
+    /** Anthropic's names that OpenAI's API never uses: an OpenAI-dialect caller gets its kind's type instead. */
+    private static final java.util.Set<String> ANTHROPIC_ONLY = java.util.Set.of("api_error", "overloaded_error",
+            "not_found_error", "request_too_large", "timeout_error", "billing_error");
+
+    /**
+     * The {@code type} an OpenAI-dialect caller sees: the upstream's own where an OpenAI-style server sent it
+     * (OpenAI's {@code requests}, {@code insufficient_quota}, …, passed through), never another dialect's (Google's
+     * {@code INVALID_ARGUMENT}, Anthropic's {@code api_error}): those get the kind's type.
+     */
+    public String openAiType() {
+        if (upstreamType == null || upstreamType.isEmpty() || ANTHROPIC_ONLY.contains(upstreamType)
+                || !upstreamType.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+            return kind.openAiType();
+        }
+        if (ANTHROPIC_TYPES.containsKey(upstreamType) && kind.status() != ANTHROPIC_TYPES.get(upstreamType)
+                && !upstreamType.equals("invalid_request_error")) {
+            return kind.openAiType(); // e.g. Anthropic's rate_limit_error on a 5xx: the kind decides
+        }
+        return upstreamType;
+    }
+
+    /** The {@code type} an Anthropic-dialect caller sees: the upstream's own when it is Anthropic's for this status, else the kind's. */
+    public String anthropicType() {
+        Integer typeStatus = upstreamType == null ? null : ANTHROPIC_TYPES.get(upstreamType);
+        if (typeStatus == null) return kind.anthropicType();
+        boolean agrees = typeStatus == status || (typeStatus == 503 && kind == ErrorKind.UNAVAILABLE)
+                || (typeStatus == 500 && status >= 500) || (typeStatus == 400 && status == 400);
+        return agrees ? upstreamType : kind.anthropicType();
+    }
 }

@@ -261,7 +261,15 @@ final class AnthropicSim {
         switch (b.status()) {
             case 529 -> error(resp, 529, "overloaded_error", "Overloaded");
             case 429 -> error(resp, 429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit");
-            case 400 -> error(resp, 400, "invalid_request_error", "prompt is too long: 210000 tokens > 200000 maximum");
+            case 400 -> {
+                switch (b.errorOr400()) {
+                    // what Anthropic answers when its filter stops an output (e.g. reproducing copyrighted text)
+                    case SimBehaviour.CONTENT_POLICY -> error(resp, 400, "invalid_request_error", "Output blocked by content filtering policy");
+                    case SimBehaviour.INVALID_REQUEST -> error(resp, 400, "invalid_request_error", "messages: at least one message is required");
+                    default -> error(resp, 400, "invalid_request_error", "prompt is too long: 210000 tokens > 200000 maximum");
+                }
+            }
+            case 401 -> error(resp, 401, "authentication_error", "invalid x-api-key");
             default -> error(resp, b.status(), "api_error", "Internal server error");
         }
     }

@@ -66,7 +66,16 @@ final class GeminiSim {
                                 .put("details", new JsonArray().add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
                                         .put("retryDelay", behaviour.retryAfterSeconds() + "s")))).toBuffer());
                 case 503 -> error(resp, 503, "UNAVAILABLE", "The model is overloaded. Please try again later.");
-                case 400 -> error(resp, 400, "INVALID_ARGUMENT", "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).");
+                case 400 -> {
+                    // Gemini has no content-policy error: it answers 200 with promptFeedback.blockReason (promptBlocked)
+                    if (SimBehaviour.INVALID_REQUEST.equals(behaviour.error())) {
+                        error(resp, 400, "INVALID_ARGUMENT", "* GenerateContentRequest.contents: contents is not specified\n");
+                    } else {
+                        error(resp, 400, "INVALID_ARGUMENT", "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).");
+                    }
+                }
+                case 401 -> error(resp, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access "
+                        + "token, login cookie or other valid authentication credential.");
                 default -> error(resp, behaviour.status(), "INTERNAL", "An internal error has occurred.");
             }
             return;

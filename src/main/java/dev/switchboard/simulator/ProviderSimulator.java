@@ -308,8 +308,19 @@ public final class ProviderSimulator {
         switch (b.status()) {
             case 429 -> error(resp, 429, "Rate limit reached for requests. Please try again in " + b.retryAfterSeconds() + "s.",
                     "requests", null, "rate_limit_exceeded");
-            case 400 -> error(resp, 400, "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
-                    "invalid_request_error", "messages", "context_length_exceeded");
+            case 400 -> {
+                switch (b.errorOr400()) {
+                    case SimBehaviour.CONTENT_POLICY -> error(resp, 400, "Your request was rejected as a result of our safety system. "
+                            + "Your prompt may contain text that is not allowed by our safety system.", "invalid_request_error", null,
+                            "content_policy_violation");
+                    case SimBehaviour.INVALID_REQUEST -> error(resp, 400, "Invalid 'messages': empty array. Expected an array with "
+                            + "minimum length 1, but got an empty array instead.", "invalid_request_error", "messages", "empty_array");
+                    default -> error(resp, 400, "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+                            "invalid_request_error", "messages", "context_length_exceeded");
+                }
+            }
+            case 401 -> error(resp, 401, "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "invalid_request_error", null, "invalid_api_key");
             case 503 -> error(resp, 503, "The engine is currently overloaded, please try again later.", "server_error", null, null);
             default -> error(resp, b.status(), "The server had an error while processing your request. Sorry about that!",
                     "server_error", null, null);

@@ -11,10 +11,33 @@ package dev.switchboard.simulator;
  * @param streamRepeat      repeat the answer text this many times (a long stream, for cancellation tests)
  * @param blockReason       non-null: refuse the prompt itself with this reason (so far only Gemini plays it:
  *                          {@code promptFeedback.blockReason} and no candidates)
+ * @param error             which 400 an error status of 400 plays, in each provider's own words: null or
+ *                          {@link #CONTEXT_LENGTH} (the prompt is too long), {@link #CONTENT_POLICY} (the provider's
+ *                          safety system refused it), {@link #INVALID_REQUEST} (a plain invalid-request error)
  */
 public record SimBehaviour(int status, long retryAfterSeconds, long firstByteDelayMs, long chunkDelayMs,
-                           int cutAfterChunks, int streamRepeat, String blockReason) {
-    public static final SimBehaviour NORMAL = new SimBehaviour(0, 0, 0, 0, 0, 1, null);
+                           int cutAfterChunks, int streamRepeat, String blockReason, String error) {
+    public static final String CONTEXT_LENGTH = "context_length";
+    public static final String CONTENT_POLICY = "content_policy";
+    public static final String INVALID_REQUEST = "invalid_request";
+    public static final SimBehaviour NORMAL = new SimBehaviour(0, 0, 0, 0, 0, 1, null, null);
+
+    public SimBehaviour(int status, long retryAfterSeconds, long firstByteDelayMs, long chunkDelayMs,
+                        int cutAfterChunks, int streamRepeat, String blockReason) {
+        this(status, retryAfterSeconds, firstByteDelayMs, chunkDelayMs, cutAfterChunks, streamRepeat, blockReason, null);
+    }
+
+    /** A 400 whose body says the prompt is over the context window (what {@code status(400)} also plays). */
+    public static SimBehaviour contextLength() { return new SimBehaviour(400, 0, 0, 0, 0, 1, null, CONTEXT_LENGTH); }
+
+    /** A 400 from the provider's safety system (OpenAI's content_policy_violation, Anthropic's content filtering policy). */
+    public static SimBehaviour contentPolicy() { return new SimBehaviour(400, 0, 0, 0, 0, 1, null, CONTENT_POLICY); }
+
+    /** A plain invalid-request 400, about neither the context window nor content. */
+    public static SimBehaviour invalidRequest() { return new SimBehaviour(400, 0, 0, 0, 0, 1, null, INVALID_REQUEST); }
+
+    /** The kind of 400 this behaviour plays (context length unless told otherwise). */
+    public String errorOr400() { return error == null ? CONTEXT_LENGTH : error; }
 
     public static SimBehaviour status(int status) { return new SimBehaviour(status, 0, 0, 0, 0, 1, null); }
 

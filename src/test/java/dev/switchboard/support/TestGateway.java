@@ -47,23 +47,37 @@ public final class TestGateway implements AutoCloseable {
         return start(configTemplate, EdgeServer.ClientTimeouts.DEFAULT, tracing);
     }
 
+    /**
+     * With extra environment variables, seen by {@code os.environ/} references and by providers that read their key
+     * from the environment when the config names none (HUGGINGFACE_API_KEY, …), as a user's shell would set them.
+     */
+    public static TestGateway start(String configTemplate, java.util.Map<String, String> env) {
+        return start(configTemplate, EdgeServer.ClientTimeouts.DEFAULT, null, env);
+    }
+
     private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
                                      dev.switchboard.observe.Tracing tracing) {
+        return start(configTemplate, timeouts, tracing, java.util.Map.of());
+    }
+
+    private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
+                                     dev.switchboard.observe.Tracing tracing, java.util.Map<String, String> extraEnv) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
         String yaml = configTemplate.replace("${SIM}", sim.baseUrl()).replace("${SIM_ROOT}", sim.rootUrl());
-        GatewayConfig config = new ConfigLoader(name -> switch (name) {
+        java.util.function.Function<String, String> env = name -> extraEnv.containsKey(name) ? extraEnv.get(name) : switch (name) {
             case "PROVIDER_KEY" -> PROVIDER_KEY;
             case "MASTER_KEY" -> MASTER_KEY;
             case "ANTHROPIC_PROVIDER_KEY" -> ANTHROPIC_PROVIDER_KEY;
             case "GEMINI_PROVIDER_KEY" -> GEMINI_PROVIDER_KEY;
             default -> System.getenv(name);
-        }).parse(yaml);
+        };
+        GatewayConfig config = new ConfigLoader(env).parse(yaml);
         if (config.general().databaseUrl() == null
                 && config.general().databasePath().equals(dev.switchboard.config.GeneralSettings.DEFAULT_DATABASE_PATH)) {
             config = config.withGeneral(config.general().withDatabasePath(tempDatabase()));
         }
-        Gateway gateway = Gateway.create(vertx, config, System::getenv, tracing);
+        Gateway gateway = Gateway.create(vertx, config, extraEnv.isEmpty() ? System::getenv : env, tracing);
         EdgeServer server = await(EdgeServer.start(vertx, gateway, "127.0.0.1", 0, 2, timeouts));
         return new TestGateway(vertx, sim, gateway, server);
     }

@@ -19,6 +19,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -53,6 +55,14 @@ public final class SemanticCache implements AutoCloseable {
     private final Cache<String, float[]> embeddings;
     private final Cache<String, Boolean> verdicts;
     private final ConcurrentHashMap<String, NamespaceIndex> indexes = new ConcurrentHashMap<>();
+    /**
+     * Counts flushes ({@link #clear}, {@link #forgetNamespace}). A {@link #remember} stamps the count when it is
+     * asked and stores nothing if a flush came before its embedding finished: an answer given before a flush must
+     * not reappear after it. The read lock lets remembers store side by side; a flush takes the write lock, so no
+     * store can pass the check and land after the flush has emptied the index.
+     */
+    private final AtomicLong flushes = new AtomicLong();
+    private final ReentrantReadWriteLock flushLock = new ReentrantReadWriteLock();
     private final LongAdder hits = new LongAdder(), misses = new LongAdder(), skipped = new LongAdder();
     private final LongAdder guarded = new LongAdder(), verifications = new LongAdder(), refutations = new LongAdder();
 
@@ -119,20 +129,28 @@ public final class SemanticCache implements AutoCloseable {
 
     /** Stores the answer to {@code question} (asked in {@code contextHash}) under {@code answer.entryId()}. */
     public Future<Void> remember(String namespace, String contextHash, String question, CachedAnswer answer) {
+        long stamp = flushes.get();
         return offPool(Vertx.currentContext(), () -> {
             float[] v = embed(question);
-            SemanticEntry e = new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer);
-            indexes.computeIfAbsent(namespace, k -> new NamespaceIndex()).add(e.id, contextHash, v);
-            entries.put(e.id, e);
+            flushLock.readLock().lock();
+            try {
+                if (flushes.get() != stamp) return null; // flushed while embedding: the answer is from before
+                store(new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer), v);
+            } finally {
+                flushLock.readLock().unlock();
+            }
             return null;
         });
     }
 
+    private void store(SemanticEntry e, float[] unitVector) {
+        indexes.computeIfAbsent(e.namespace, k -> new NamespaceIndex()).add(e.id, e.context, unitVector);
+        entries.put(e.id, e);
+    }
+
     /** Stores an already embedded question (the bench fills 100,000 entries without embedding each). */
     void rememberEmbedded(String namespace, String contextHash, String question, float[] unitVector, CachedAnswer answer) {
-        SemanticEntry e = new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer);
-        indexes.computeIfAbsent(namespace, k -> new NamespaceIndex()).add(e.id, contextHash, unitVector);
-        entries.put(e.id, e);
+        store(new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer), unitVector);
     }
 
     /** Removes one entry. @return 1 when it was there */
@@ -145,22 +163,34 @@ public final class SemanticCache implements AutoCloseable {
 
     /** Removes a namespace's entries. @return how many */
     public int forgetNamespace(String namespace) {
-        int n = 0;
-        for (SemanticEntry e : List.copyOf(entries.asMap().values())) {
-            if (e.namespace.equals(namespace) && entries.asMap().remove(e.id) != null) n++;
+        flushLock.writeLock().lock();
+        try {
+            flushes.incrementAndGet(); // also drops other namespaces' remembers in flight: a cache may forget
+            int n = 0;
+            for (SemanticEntry e : List.copyOf(entries.asMap().values())) {
+                if (e.namespace.equals(namespace) && entries.asMap().remove(e.id) != null) n++;
+            }
+            NamespaceIndex idx = indexes.remove(namespace);
+            if (idx != null) idx.close();
+            return n;
+        } finally {
+            flushLock.writeLock().unlock();
         }
-        NamespaceIndex idx = indexes.remove(namespace);
-        if (idx != null) idx.close();
-        return n;
     }
 
     /** Removes everything. @return how many entries there were */
     public int clear() {
-        int n = (int) entries.estimatedSize();
-        entries.asMap().clear();
-        indexes.values().forEach(NamespaceIndex::close);
-        indexes.clear();
-        return n;
+        flushLock.writeLock().lock();
+        try {
+            flushes.incrementAndGet();
+            int n = (int) entries.estimatedSize();
+            entries.asMap().clear();
+            indexes.values().forEach(NamespaceIndex::close);
+            indexes.clear();
+            return n;
+        } finally {
+            flushLock.writeLock().unlock();
+        }
     }
 
     public Stats stats() {

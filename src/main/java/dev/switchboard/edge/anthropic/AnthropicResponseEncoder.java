@@ -118,15 +118,9 @@ public final class AnthropicResponseEncoder {
         return json(errorBody(e));
     }
 
-    /** Anthropic's error types: an upstream Anthropic error keeps its own, anything else gets its kind's. */
-    private static final java.util.Set<String> ANTHROPIC_ERROR_TYPES = java.util.Set.of("invalid_request_error",
-            "authentication_error", "permission_error", "not_found_error", "request_too_large", "rate_limit_error",
-            "api_error", "overloaded_error", "timeout_error", "billing_error");
-
     /** {@code {"type":"error","error":{"type","message"}}}, as a body and as the stream's error event. */
     static ObjectNode errorBody(GatewayException e) {
-        String type = e.upstreamType() != null && ANTHROPIC_ERROR_TYPES.contains(e.upstreamType())
-                ? e.upstreamType() : e.kind().anthropicType();
+        String type = e.anthropicType(); // an upstream Anthropic error keeps its own, anything else gets its kind's
         ObjectNode n = F.objectNode().put("type", "error");
         n.putObject("error").put("type", type).put("message", e.getMessage() == null ? "error" : e.getMessage());
         return n;

@@ -252,7 +252,7 @@ public final class OpenAiResponseEncoder {
         g.writeStartObject();
         g.writeObjectFieldStart("error");
         g.writeStringField("message", e.getMessage() == null ? "Unknown error" : e.getMessage());
-        g.writeStringField("type", e.upstreamType() != null ? e.upstreamType() : e.kind().openAiType());
+        g.writeStringField("type", e.openAiType());
         if (e.param() == null) g.writeNullField("param"); else g.writeStringField("param", e.param());
         if (e.code() == null) g.writeNullField("code"); else g.writeStringField("code", e.code());
         g.writeEndObject();

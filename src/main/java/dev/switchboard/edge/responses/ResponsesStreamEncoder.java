@@ -248,7 +248,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 .put("message", e.getMessage() == null ? "Unknown error" : e.getMessage());
         if (e.param() == null) err.putNull("param");
         else err.put("param", e.param());
-        ObjectNode inner = err.deepCopy().put("type", e.upstreamType() != null ? e.upstreamType() : e.kind().openAiType());
+        ObjectNode inner = err.deepCopy().put("type", e.openAiType());
         err.set("error", inner);
         event("error", err);
         return take();

@@ -48,6 +48,9 @@ final class AnthropicErrorDecoder {
     /** OpenAI-style codes the router and clients know, from Anthropic's type and message. */
     private static String codeFor(String type, String message) {
         if (message != null && message.contains("prompt is too long")) return "context_length_exceeded";
+        // "Output blocked by content filtering policy": OpenAI's code for a safety refusal, so clients and
+        // content_policy_fallbacks see one code whichever provider refused
+        if (message != null && message.contains("content filtering policy")) return "content_policy_violation";
         if ("rate_limit_error".equals(type)) return "rate_limit_exceeded";
         return null;
     }

@@ -130,4 +130,24 @@ class SemanticCacheTest {
             assertThat(await(first)).isEmpty();
         }
     }
+
+    @Test
+    void anAnswerStillEmbeddingWhenTheCacheIsFlushedIsNotStoredAfterTheFlush() throws Exception {
+        Words w = new Words();
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), w, null)) {
+            w.block = new CountDownLatch(1);
+            Future<Void> late = c.remember("ns", "ctx", "what is the capital of france", answer("before-flush"));
+            Thread.sleep(50); // the remember is now embedding, held by the latch
+            c.clear();
+            w.block.countDown();
+            w.block = null;
+            await(late);
+            assertThat(await(c.lookup("ns", "ctx", "what is the capital of france"))).as("flushed answer back").isEmpty();
+            assertThat(c.stats().entries()).isZero();
+
+            await(c.remember("ns", "ctx", "what is the capital of france", answer("after-flush")));
+            assertThat(await(c.lookup("ns", "ctx", "what is the capital of france")).map(SemanticMatch::entryId))
+                    .as("remembers asked after the flush are kept").contains("after-flush");
+        }
+    }
 }
