@@ -228,7 +228,7 @@ class LiteLlmCompatTest {
         assertThat(d.apiBase()).isEqualTo("https://example.test/v1");
         assertThat(d.sources().get("api_base")).isEqualTo("credential_list 'shared' (line 6)");
         assertThat(c.litellmSettings().get("cache_params")).isEqualTo(Map.of("type", "local", "ttl", 60L));
-        assertThat(c.warnings()).anyMatch(w -> w.startsWith("line 11: litellm_settings.cache_params.type: 'disk' is not a cache Switchboard has"));
+        assertThat(c.warnings()).anyMatch(w -> w.startsWith("line 10: litellm_settings.cache_params.type: 'disk' is not a cache Switchboard has"));
     }
 
     @Test
