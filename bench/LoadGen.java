@@ -73,7 +73,8 @@ public final class LoadGen {
         switch (mode) {
             case "rate" -> rate(addr, request, Double.parseDouble(arg(args, "rate", "1000")),
                     Double.parseDouble(arg(args, "warmup-s", "3")), Double.parseDouble(arg(args, "duration-s", "10")),
-                    Integer.parseInt(arg(args, "connections", "32")), 1000L * Long.parseLong(arg(args, "spin-us", "0")));
+                    Integer.parseInt(arg(args, "connections", "32")), 1000L * Long.parseLong(arg(args, "spin-us", "0")),
+                    arg(args, "trace", ""));
             case "ttfb" -> ttfb(addr, request, Integer.parseInt(arg(args, "warmup", "300")),
                     Integer.parseInt(arg(args, "count", "1000")));
             default -> throw new IllegalArgumentException("unknown mode " + mode);
@@ -286,6 +287,7 @@ public final class LoadGen {
     static final class Stats {
         final long measureFrom; // request index from which samples count (after warm-up)
         final long[] latency, service, lag;
+        final long[] sentAt; // intended send time (System.nanoTime) of each measured request, for --trace
         final AtomicInteger n = new AtomicInteger();
         final AtomicLong errors = new AtomicLong(), completed = new AtomicLong();
         volatile Exception fatal;
@@ -293,6 +295,7 @@ public final class LoadGen {
         Stats(long measureFrom, int capacity) {
             this.measureFrom = measureFrom;
             latency = new long[capacity];
+            sentAt = new long[capacity];
             service = new long[capacity];
             lag = new long[capacity];
         }
@@ -303,6 +306,7 @@ public final class LoadGen {
             if (code < 200 || code > 299) { errors.incrementAndGet(); return; }
             int i = n.getAndIncrement();
             if (i >= latency.length) return;
+            sentAt[i] = intended;
             latency[i] = done - intended;
             service[i] = done - sent;
             lag[i] = sent - intended;
@@ -310,7 +314,7 @@ public final class LoadGen {
     }
 
     private static void rate(InetSocketAddress addr, byte[] request, double rate, double warmupS, double durationS,
-                             int connections, long spinNanos) throws Exception {
+                             int connections, long spinNanos, String trace) throws Exception {
         long period = Math.round(1e9 / rate);
         long warmupN = Math.round(warmupS * rate), measureN = Math.round(durationS * rate), total = warmupN + measureN;
         Stats stats = new Stats(warmupN, (int) measureN);
@@ -349,6 +353,14 @@ public final class LoadGen {
         for (Worker w : workers) { w.stop = true; LockSupport.unpark(w); w.conn.close(); }
 
         int n = Math.min(stats.n.get(), stats.latency.length);
+        if (!trace.isEmpty()) {
+            // --trace FILE: each measured request's intended send time (epoch microseconds) and latency (microseconds),
+            // to line up the slow ones with a JFR recording of the gateway (GC pauses, its threads' activity)
+            long epochOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+            try (var out = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(java.nio.file.Path.of(trace)))) {
+                for (int i = 0; i < n; i++) out.println((stats.sentAt[i] + epochOffsetNanos) / 1000 + " " + stats.latency[i] / 1000);
+            }
+        }
         long[] lat = Arrays.copyOf(stats.latency, n), svc = Arrays.copyOf(stats.service, n), lag = Arrays.copyOf(stats.lag, n);
         Arrays.sort(lat);
         Arrays.sort(svc);

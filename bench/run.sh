@@ -10,6 +10,10 @@
 #   (x) exact cache: the non-stream throughput of (a) with every question different (so every request is a miss, then
 #       stored), through an alias with the exact cache on ("bench-cached") beside the same deployment without it:
 #       uncached, cached, uncached again; the ratio is to the mean of the two uncached windows (target: within 5 %)
+#   (f) full: every layer on at once, non-stream, ratio to direct: a virtual key, an exact-cached alias with every
+#       question different (all misses, each stored), the spend ledger and the request log (on by default), every request
+#       traced to a local OTLP sink (bench/OtlpSink.java); in a second gateway started after (c) (tracing is process-wide),
+#       with BENCH_FULL_WARMUP=30 seconds of its own JIT warm-up
 #
 # It starts the simulator and the gateway itself on free loopback ports, waits until both answer, runs
 # everything, stops what it started (also on Ctrl-C or an error) and prints a Markdown table, also written to
@@ -55,6 +59,7 @@ root="$(dirname "$here")"
 DURATION="${BENCH_DURATION:-10}"
 WARMUP="${BENCH_WARMUP:-2}"
 JIT_WARMUP="${BENCH_JIT_WARMUP:-50}"
+FULL_WARMUP="${BENCH_FULL_WARMUP:-30}"
 STEADY_MAX="${BENCH_STEADY_MAX:-60}"
 STEADY_SLICE="${BENCH_STEADY_SLICE:-4}"
 CONNS="${BENCH_CONNECTIONS:-64}"
@@ -75,6 +80,7 @@ T_ADD_P99=1.0        # ms added at 1,000 req/s
 T_ADD_TTFB=1.0       # ms added to the first streamed chunk, p50
 T_VK_RATIO=0.90      # (v) virtual-key throughput / master-key throughput, non-stream and stream
 T_MISS_RATIO=0.95    # (x) cache-miss throughput through a cached alias / the same without the cache, non-stream
+T_FULL_RATIO=0.6     # (f) every layer on (virtual key, exact cache misses, ledger, request log, traces) / direct, non-stream
 MASTER_KEY="sk-bench-master-$(date +%s)-$$"   # the gateway's master key in this run (loopback only)
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -480,8 +486,53 @@ EOF
   vk_spend=$(curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$gw_port/key/info?key=$vkey" \
     | sed -n 's/.*"spend":\([0-9.eE+-]*\).*/\1/p')
 
+  # ---------------- (f) "full": every layer on at once, in a second gateway (tracing is process-wide)
+  # A virtual key (budget, limits, allowlist), the exact cache on with every question different (each request a miss
+  # that is then stored), the spend ledger and the request log (both on by default) and every request traced to a
+  # local OTLP sink (bench/OtlpSink.java, on the load core). The main gateway is stopped first; this one gets its own
+  # JIT warm-up (BENCH_FULL_WARMUP seconds) before the same 2 s + 10 s of wrk.
+  kill -TERM "$gw_pid" 2>/dev/null || true; wait "$gw_pid" 2>/dev/null || true
+  local sink_port full_port full_pid sink_pid
+  sink_port=$(pick_port 4060 20) || die "no free port from 4060"
+  full_port=$gw_port
+  "${load_pin[@]}" "$JAVA" "$here/OtlpSink.java" "$sink_port" >"$work/sink.log" 2>&1 &
+  sink_pid=$!; pids+=("$sink_pid")
+  sed -e "s#^  database_path: .*#  database_path: $work/gateway-full-$placement.db#" "$work/config.yaml" >"$work/config-full.yaml"
+  printf '  otel: { endpoint: "http://127.0.0.1:%s", schedule_delay_ms: 200 }\n' "$sink_port" >>"$work/config-full.yaml"
+  # shellcheck disable=SC2086
+  "${gw_pin[@]}" "$JAVA" $JAVA_OPTS_EXTRA -jar "$JAR" serve --config "$work/config-full.yaml" --host 127.0.0.1 --port "$full_port" \
+      "${gw_loops[@]}" >"$work/gateway-full.log" 2>&1 &
+  full_pid=$!; pids+=("$full_pid")
+  wait_http gateway-full "$full_pid" "http://127.0.0.1:$full_port/health/readiness"
+  local fkey
+  out=$(curl -s --max-time 10 -H 'content-type: application/json' -H "authorization: Bearer $MASTER_KEY" \
+    -d "$(sed 's/"models":\["bench"\]/"models":["bench-cached"]/' <<<"$vk_body")" "http://127.0.0.1:$full_port/key/generate" || true)
+  fkey=$(sed -n 's/.*"key":"\(sk-sb-[^"]*\)".*/\1/p' <<<"$out")
+  [ -n "$fkey" ] || { echo "$out" >&2; die "(f): POST /key/generate did not return a key"; }
+  gw_pid=$full_pid   # measured() accounts the CPU of the gateway under test
+  log "[$placement] (f) full: JIT warm-up ${FULL_WARMUP}s, then ${WARMUP}s + ${DURATION}s at $CONNS connections"
+  BENCH_MODEL=bench-cached BENCH_AUTH=$fkey BENCH_STREAM=0 BENCH_UNIQUE=1 \
+    bg_wait "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"$((FULL_WARMUP + WARMUP))s" --timeout 5s -s "$here/post.lua" "$gw_url" || true
+  local spans0 spans1
+  # /metrics needs the master key; the dropped counter has a reason label, so its lines are summed
+  metric() { curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$full_port/metrics" \
+    | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.0f", s }'; }
+  spans0=$(metric switchboard_trace_spans_exported_total)
+  f="$work/wrk.out"
+  BENCH_MODEL=bench-cached BENCH_AUTH=$fkey BENCH_STREAM=0 BENCH_UNIQUE=1 measured "f.full" "(f) full ($placement)" "$f" \
+    "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency -s "$here/post.lua" "$gw_url"
+  line=$(grep '^BENCH_RESULT' "$f") || die "no BENCH_RESULT line from wrk"
+  rps[f.full]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+  errs[f.full]=$(( $(kv errors_connect " $line") + $(kv errors_read " $line") + $(kv errors_write " $line") + $(kv errors_status " $line") + $(kv errors_timeout " $line") ))
+  spans1=$(metric switchboard_trace_spans_exported_total)
+  local full_spans full_dropped
+  full_spans=$(awk -v a="${spans0:-0}" -v b="${spans1:-0}" 'BEGIN { printf "%.0f", b - a }')
+  full_dropped=$(metric switchboard_trace_spans_dropped_total)
+  log "[$placement]     ${rps[f.full]} req/s, ${errs[f.full]} errors, $full_spans spans exported; ${cpu[f.full]}"
+
   stop_all
-  { echo "=== gateway log"; cat "$work/gateway.log"; echo; echo "=== simulator log"; cat "$work/simulator.log"; } >>"$raw"
+  { echo "=== gateway log"; cat "$work/gateway.log"; echo; echo "=== gateway (full) log"; cat "$work/gateway-full.log"; echo
+    echo "=== simulator log"; cat "$work/simulator.log"; } >>"$raw"
 
   # ---------------- table
   local ms_d50 ms_g50 ms_d99 ms_g99 add50 add99 t_d t_g add_t ok
@@ -524,13 +575,14 @@ EOF
   d6=$(flag a.gateway.nonstream a.gateway-vk.nonstream a.gateway-again.nonstream)
   d7=$(flag a.gateway.stream a.gateway-vk.stream a.gateway-again.stream)
   local d8; d8=$(flag x.uncached x.cached x.uncached-again)
+  local d9; d9=$(flag a.direct.nonstream f.full)
   d3=$(flag b.direct b.gateway); d4=$d3; d5=$(flag c.direct c.gateway)
   local lagged=""
   for k in direct gateway; do
     awk -v l="$(kv lag_p99_us "${lat[$k]}")" -v m="$LAG_LIMIT_US" 'BEGIN { exit !(l > m) }' && lagged=" ‡"
   done
   d4="$d4$lagged"
-  [ -n "$d1$d2$d3$d5$d6$d7$d8" ] && any_disturbed="
+  [ -n "$d1$d2$d3$d5$d6$d7$d8$d9" ] && any_disturbed="
 - ⚠ = other processes used more than ${OTHER_LIMIT}% of a core during that measurement (see the CPU lines): the number is disturbed; rerun on a quiet machine."
   [ -n "$lagged" ] && any_disturbed+="
 - ‡ = the generator's send lag p99 was above ${LAG_LIMIT_US} us in (b) (its core was disturbed): the p99 row is noisy; rerun."
@@ -542,7 +594,11 @@ EOF
   v5=$(verdict "$(awk -v r="$vk_n" -v t=$T_VK_RATIO 'BEGIN { print (r >= t) }')")
   v6=$(verdict "$(awk -v r="$vk_s" -v t=$T_VK_RATIO 'BEGIN { print (r >= t) }')")
   v7=$(verdict "$(awk -v r="$miss_x" -v t=$T_MISS_RATIO 'BEGIN { print (r >= t) }')")
-  for v in "$v1" "$v2" "$v3" "$v4" "$v5" "$v6" "$v7"; do [ "$v" = pass ] || failed_targets=$((failed_targets + 1)); done
+  local full_d full_g v8
+  full_d=$(calc %.2f "${rps[f.full]}/${rps[direct.nonstream]}"); full_g=$(calc %.2f "${rps[f.full]}/${rps[gateway.nonstream]}")
+  v8=$(verdict "$(awk -v r="$full_d" -v t=$T_FULL_RATIO 'BEGIN { print (r >= t) }')")
+  [ "${errs[f.full]}" -gt 0 ] && e_note+=" f.full: ${errs[f.full]} wrk errors;"
+  for v in "$v1" "$v2" "$v3" "$v4" "$v5" "$v6" "$v7" "$v8"; do [ "$v" = pass ] || failed_targets=$((failed_targets + 1)); done
 
   local desc
   if [ "$placement" = pinned ]; then
@@ -564,6 +620,7 @@ EOF
 | (v) throughput, non-stream, virtual key | — | $(fmt_int "${rps[gateway-vk.nonstream]}") req/s | ×$vk_n of master key | ≥ ×$T_VK_RATIO of master key | $v5$d6 |
 | (v) throughput, stream, virtual key | — | $(fmt_int "${rps[gateway-vk.stream]}") req/s | ×$vk_s of master key | ≥ ×$T_VK_RATIO of master key | $v6$d7 |
 | (x) throughput, non-stream, every request a miss through an exact-cached alias | — | $(fmt_int "${rps[x.cached]}") req/s | ×$miss_x of the alias without cache | ≥ ×$T_MISS_RATIO | $v7$d8 |
+| (f) throughput, non-stream, full: virtual key + exact cache (misses) + ledger + request log + traces | $(fmt_int "${rps[direct.nonstream]}") req/s | $(fmt_int "${rps[f.full]}") req/s | ×$full_d of direct (×$full_g of (a) gateway) | ≥ ×$T_FULL_RATIO of direct | $v8$d9 |
 
 - before (a), the steady check of the gateway's non-stream throughput: $steady_note
 - (a) gateway non-stream: ${cpu[a.gateway.nonstream]}
@@ -573,6 +630,7 @@ EOF
 - (v) master key in the windows before / after the virtual key's: non-stream $(fmt_int "${rps[gateway.nonstream]}") / $(fmt_int "${rps[gateway-again.nonstream]}") req/s (drift ${drift_n} %), stream $(fmt_int "${rps[gateway.stream]}") / $(fmt_int "${rps[gateway-again.stream]}") req/s (drift ${drift_s} %); the ratio is to their mean. The virtual key spent \$${vk_spend:-?} in this run, every call priced, reserved and settled.
 - (x) the same deployment without the cache, unique questions, before / after: $(fmt_int "${rps[x.uncached]}") / $(fmt_int "${rps[x.uncached-again]}") req/s (drift ${drift_x} %); every cached-alias request was a miss and was stored (the cache's hit count did not move).
 - (x) cached alias: ${cpu[x.cached]}
+- (f) full, in a second gateway with every request traced (OTLP to bench/OtlpSink.java on the load core; $full_spans spans exported in the window, ${full_dropped:-0} dropped since its start): ${cpu[f.full]}
 - (v) virtual key non-stream: ${cpu[a.gateway-vk.nonstream]}
 - (v) virtual key stream: ${cpu[a.gateway-vk.stream]}
 - (b) gateway at $(fmt_int "$RATE") req/s: ${cpu[b.gateway]} (window includes the generator's start and warm-up)

@@ -95,14 +95,36 @@ public final class CostCalculator {
 
     public static double usd(long nanos) { return nanos / 1e9; }
 
+    /**
+     * The same price object is asked for on every call of a deployment: a slot per identity hash answers it without
+     * hashing the record (its generated hashCode walks every field, tiers included: 1.7 % of a request's CPU in the
+     * profile of docs/architecture.md, "Performance notes"). A slot holds the last price that landed in it; a miss
+     * falls through to the map.
+     */
+    private static final java.util.concurrent.atomic.AtomicReferenceArray<Slot> SLOTS = new java.util.concurrent.atomic.AtomicReferenceArray<>(64);
+
+    private record Slot(ModelPrice price, Rates[] rates) {}
+
     private static Rates rates(ModelPrice price, ModelPrice.Tier tier) {
-        Rates[] all = RATES.computeIfAbsent(price, p -> {
+        int i = System.identityHashCode(price) & (SLOTS.length() - 1);
+        Slot slot = SLOTS.get(i);
+        Rates[] all;
+        if (slot != null && slot.price() == price) {
+            all = slot.rates();
+        } else {
+            all = ratesOf(price);
+            SLOTS.set(i, new Slot(price, all));
+        }
+        return tier == null ? all[0] : all[price.tiers().indexOf(tier) + 1];
+    }
+
+    private static Rates[] ratesOf(ModelPrice price) {
+        return RATES.computeIfAbsent(price, p -> {
             Rates[] r = new Rates[p.tiers().size() + 1];
             r[0] = Rates.of(p, null);
             for (int i = 0; i < p.tiers().size(); i++) r[i + 1] = Rates.of(p, p.tiers().get(i));
             return r;
         });
-        return tier == null ? all[0] : all[price.tiers().indexOf(tier) + 1];
     }
 
     private static long nonNeg(int n) { return Math.max(0, n); }

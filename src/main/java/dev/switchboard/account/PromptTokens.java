@@ -47,6 +47,25 @@ public final class PromptTokens {
 
     public PromptTokens() {}
 
+    /**
+     * Loads the o200k tables now, on a background thread, so that no request ever waits for them. They were loaded on
+     * first use, and the first use of a gateway without budgets is the first call whose client leaves mid-answer (its
+     * prompt is estimated for the ledger): that call loaded them on its event loop, a stall of half a second or more
+     * for every request on that loop, and the tables' few hundred thousand fresh objects then lengthened the next young
+     * GC pauses (docs/architecture.md, "Performance notes"). A count asked for before the load ends waits for it.
+     */
+    public static void preload() {
+        Thread t = new Thread(() -> {
+            try {
+                O200k.ENCODING.countTokensOrdinary("warm");
+            } catch (RuntimeException | Error e) {
+                // a first count on a request will fail the same way and report it there
+            }
+        }, "switchboard-tokenizer-load");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Tokens of plain text (o200k_base); special-token text such as {@code <|endoftext|>} counts as ordinary text. */
     public int count(String text) {
         return text == null || text.isEmpty() ? 0 : O200k.ENCODING.countTokensOrdinary(text);

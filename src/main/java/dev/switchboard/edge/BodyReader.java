@@ -48,11 +48,6 @@ public final class BodyReader {
         Promise<Buffer> promise = Promise.promise();
         long initial = declared == null ? 1024 : Math.min(Long.parseLong(declared.trim()), MAX_INITIAL_CAPACITY);
         Buffer body = Buffer.buffer((int) Math.max(initial, 16));
-        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
-        long timer = vertx.setTimer(deadlineMillis, t -> promise.tryFail(new GatewayException(ErrorKind.BAD_REQUEST, 408,
-                "The request body did not arrive within "
-                + (deadlineMillis % 1000 == 0 ? deadlineMillis / 1000 + " s." : deadlineMillis + " ms."), null, "request_timeout", null, null)));
-        promise.future().onComplete(ar -> vertx.cancelTimer(timer));
         req.handler(chunk -> {
             if (promise.future().isComplete()) return;
             if (body.length() + chunk.length() > maxBytes) {
@@ -71,6 +66,14 @@ public final class BodyReader {
                 // the HTTP decoder's own complaint (a bad chunk size, …): the client's fault, not ours
                 : GatewayException.badRequest("The request body could not be read: " + t.getMessage(), null)));
         req.resume();
+        // One timer per event loop for every body's deadline (BodyDeadlines), not one per request.
+        if (!promise.future().isComplete()) {
+            BodyDeadlines.Entry deadline = BodyDeadlines.current(io.vertx.core.Vertx.currentContext().owner()).add(deadlineMillis,
+                    () -> promise.tryFail(new GatewayException(ErrorKind.BAD_REQUEST, 408, "The request body did not arrive within "
+                            + (deadlineMillis % 1000 == 0 ? deadlineMillis / 1000 + " s." : deadlineMillis + " ms."), null,
+                            "request_timeout", null, null)));
+            promise.future().onComplete(ar -> deadline.done());
+        }
         return promise.future();
     }
 

@@ -103,8 +103,22 @@ final class BrowserGuard {
                 && "navigate".equalsIgnoreCase(req.getHeader("sec-fetch-mode"));
     }
 
-        boolean hostAllowed(String hostHeader) {
+    /**
+     * The last Host header let through. Clients send the same one on every request, so the check below (which
+     * lowercases, splits and parses) runs once per distinct value instead of once per request; a racy read of a stale
+     * value only costs a full check.
+     */
+    private volatile String lastAllowedHost;
+
+    boolean hostAllowed(String hostHeader) {
         if (anyHost) return true;
+        if (hostHeader.equals(lastAllowedHost)) return true;
+        boolean ok = checkHost(hostHeader);
+        if (ok) lastAllowedHost = hostHeader;
+        return ok;
+    }
+
+    private boolean checkHost(String hostHeader) {
         String h = hostHeader.trim().toLowerCase(Locale.ROOT);
         String name;
         if (h.startsWith("[")) {
@@ -128,17 +142,33 @@ final class BrowserGuard {
 
     /** {@code :N} with N a port number. */
     private static boolean port(String colonAndDigits) {
-        String d = colonAndDigits.substring(1);
-        return !d.isEmpty() && d.length() <= 5 && d.chars().allMatch(c -> c >= '0' && c <= '9') && Integer.parseInt(d) <= 65535;
+        return number(colonAndDigits, 1, colonAndDigits.length(), 5, 65535);
     }
 
-    private static boolean ipv4Literal(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) return false;
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(p) > 255) return false;
+    /** Four dot-separated decimal numbers of 1-3 digits, each at most 255 (a character loop: no split, no streams). */
+    static boolean ipv4Literal(String s) {
+        int start = 0;
+        for (int part = 0; part < 4; part++) {
+            int end = s.indexOf('.', start);
+            if (part < 3 ? end < 0 : end >= 0) return false;
+            if (part == 3) end = s.length();
+            if (!number(s, start, end, 3, 255)) return false;
+            start = end + 1;
         }
         return true;
+    }
+
+    /** s[from, to) is 1 to maxDigits ASCII digits whose value is at most max. */
+    private static boolean number(String s, int from, int to, int maxDigits, int max) {
+        int len = to - from;
+        if (len < 1 || len > maxDigits) return false;
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return false;
+            v = v * 10 + (c - '0');
+        }
+        return v <= max;
     }
 
     private static boolean ipv6Literal(String s) {
@@ -167,6 +197,7 @@ final class BrowserGuard {
     /** {@code application/json}, with parameters allowed (a charset, if any, must be UTF-8: we read nothing else). */
     static boolean isJson(String contentType) {
         if (contentType == null) return false;
+        if (contentType.equalsIgnoreCase("application/json")) return true; // what nearly every client sends: no split
         String[] parts = contentType.split(";");
         if (!parts[0].trim().equalsIgnoreCase("application/json")) return false;
         for (int i = 1; i < parts.length; i++) {

@@ -34,7 +34,8 @@ import java.util.function.BiFunction;
 final class FramingErrors extends ChannelDuplexHandler {
     private final BiFunction<String, GatewayException, Buffer> errorBody;
     private final RequestIds ids;
-    private String path;
+    /** The current request's URI; its path is cut out only when an error is answered (not on every request). */
+    private String uri;
     private boolean responseStarted;
 
     /** @param errorBody the error JSON in the dialect of a request path */
@@ -55,7 +56,7 @@ final class FramingErrors extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof HttpRequest req) {
-            path = pathOf(req.uri());
+            uri = req.uri();
             responseStarted = false;
             HttpVersion v = req.protocolVersion();
             if (req.decoderResult().isSuccess() && v != HttpVersion.HTTP_1_1 && v != HttpVersion.HTTP_1_0) {
@@ -86,6 +87,7 @@ final class FramingErrors extends ChannelDuplexHandler {
 
     private void answer(ChannelHandlerContext ctx, int status, GatewayException e) {
         responseStarted = true;
+        String path = pathOf(uri);
         Buffer body = errorBody.apply(path, e);
         String id = ids.next();
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * {@code _total} / {@code _seconds}): requests, latency and time-to-first-token histograms, tokens, cost, cache hits
  * and dollars saved per layer, attempt errors per provider and deployment, and gauges refreshed at each scrape
  * (cooldowns, requests in flight per deployment, budget left per key). Meters are looked up once per label set and
- * kept, so recording a call is a map read and a few atomic adds.
+ * kept, so recording a call is a map read or two and a few atomic adds.
  */
 public final class GatewayMetrics {
     public static final String REQUESTS = "switchboard.requests";
@@ -60,26 +60,89 @@ public final class GatewayMetrics {
 
     public MeterRegistry registry() { return registry; }
 
+    /**
+     * The meters of one alias, found with one map read per served call (the alias's name): its timers, token
+     * counters, and its request and cost counters by the rest of their labels. Looking each meter up by its whole label
+     * list (13 strings hashed and compared for the request counter alone) was 2.4 % of a request's CPU in the profile
+     * of docs/architecture.md ("Performance notes").
+     */
+    private final class ModelMeters {
+        final String model;
+        final Timer duration;
+        final Counter[] tokens = new Counter[TOKEN_TYPES.length];
+        volatile Timer ttft;
+        final ConcurrentHashMap<RequestLabels, Counter> requests = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, Counter> cost = new ConcurrentHashMap<>();
+
+        ModelMeters(String model) {
+            this.model = model;
+            this.duration = timer(DURATION, "Time from a request's arrival to its last byte", LATENCY_BUCKETS, "model", model);
+        }
+
+        Counter tokens(int type) {
+            Counter c = tokens[type];
+            if (c == null) {
+                c = counter(TOKENS, "Tokens by alias and type (input includes cached_input)", "model", model, "type", TOKEN_TYPES[type]);
+                tokens[type] = c; // the same meter whoever wins: the registry keeps one per label set
+            }
+            return c;
+        }
+
+        Timer ttft() {
+            Timer t = ttft;
+            if (t == null) ttft = t = timer(TTFT, "Time from a streamed request's arrival to its first token", TTFT_BUCKETS, "model", model);
+            return t;
+        }
+    }
+
+    /** The request counter's labels besides the alias; its hash is worked out once. */
+    private record RequestLabels(String deployment, String route, String cache, int status, String key, int hash) {
+        RequestLabels(String deployment, String route, String cache, int status, String key) {
+            this(deployment, route, cache, status, key,
+                    (((deployment.hashCode() * 31 + route.hashCode()) * 31 + cache.hashCode()) * 31 + status) * 31 + key.hashCode());
+        }
+
+        @Override public int hashCode() { return hash; }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof RequestLabels r && r.hash == hash && r.status == status && r.deployment.equals(deployment)
+                    && r.route.equals(route) && r.cache.equals(cache) && r.key.equals(key);
+        }
+    }
+
+    private static final String[] TOKEN_TYPES = {"input", "output", "cached_input", "reasoning"};
+    private final ConcurrentHashMap<String, ModelMeters> byModel = new ConcurrentHashMap<>();
+
+    private ModelMeters meters(String model) {
+        ModelMeters m = byModel.get(model);
+        return m != null ? m : byModel.computeIfAbsent(model, ModelMeters::new);
+    }
+
     /** A served call (attempt 0 of the ledger): counted, timed, its tokens, cost and cache savings added. */
     public void served(CallOutcome o) {
         String model = nz(o.requestedModel());
         String key = keyLabel(o.keyId(), o.keyAlias());
-        counter(REQUESTS, "Requests by alias, serving deployment, route, cache status and HTTP status", "model", model,
-                "deployment", nz(o.deployment()), "route", routeLabel(o.route()), "cache", nz(o.cacheStatus()),
-                "status", Integer.toString(o.status()), "key", key).increment();
-        if (o.latencyMs() != null) {
-            timer(DURATION, "Time from a request's arrival to its last byte", LATENCY_BUCKETS, "model", model)
-                    .record(o.latencyMs(), TimeUnit.MILLISECONDS);
+        ModelMeters m = meters(model);
+        RequestLabels labels = new RequestLabels(nz(o.deployment()), routeLabel(o.route()), nz(o.cacheStatus()), o.status(), key);
+        Counter requests = m.requests.get(labels);
+        if (requests == null) {
+            requests = m.requests.computeIfAbsent(labels, l -> counter(REQUESTS,
+                    "Requests by alias, serving deployment, route, cache status and HTTP status", "model", model,
+                    "deployment", l.deployment(), "route", l.route(), "cache", l.cache(), "status", Integer.toString(l.status()),
+                    "key", l.key()));
         }
-        if (o.ttftMs() != null) {
-            timer(TTFT, "Time from a streamed request's arrival to its first token", TTFT_BUCKETS, "model", model)
-                    .record(o.ttftMs(), TimeUnit.MILLISECONDS);
+        requests.increment();
+        if (o.latencyMs() != null) m.duration.record(o.latencyMs(), TimeUnit.MILLISECONDS);
+        if (o.ttftMs() != null) m.ttft().record(o.ttftMs(), TimeUnit.MILLISECONDS);
+        if (o.promptTokens() > 0) m.tokens(0).increment(o.promptTokens());
+        if (o.completionTokens() > 0) m.tokens(1).increment(o.completionTokens());
+        if (o.cacheReadTokens() > 0) m.tokens(2).increment(o.cacheReadTokens());
+        if (o.reasoningTokens() > 0) m.tokens(3).increment(o.reasoningTokens());
+        if (o.costNanos() != 0) {
+            Counter cost = m.cost.get(key);
+            if (cost == null) cost = m.cost.computeIfAbsent(key, k -> counter(COST, "US dollars spent, by alias and key", "model", model, "key", k));
+            cost.increment(o.costNanos() / 1e9);
         }
-        tokens(model, "input", o.promptTokens());
-        tokens(model, "output", o.completionTokens());
-        tokens(model, "cached_input", o.cacheReadTokens());
-        tokens(model, "reasoning", o.reasoningTokens());
-        if (o.costNanos() != 0) counter(COST, "US dollars spent, by alias and key", "model", model, "key", key).increment(o.costNanos() / 1e9);
         String layer = switch (nz(o.cacheStatus())) {
             case "hit-exact" -> "exact";
             case "hit-semantic" -> "semantic";
@@ -133,10 +196,6 @@ public final class GatewayMetrics {
     public <T> void functionCounter(String name, String description, T source, java.util.function.ToDoubleFunction<T> f,
                                     String... tags) {
         FunctionCounter.builder(name, source, f).description(description).tags(tags).register(registry);
-    }
-
-    private void tokens(String model, String type, long n) {
-        if (n > 0) counter(TOKENS, "Tokens by alias and type (input includes cached_input)", "model", model, "type", type).increment(n);
     }
 
     private Counter counter(String name, String description, String... tags) {

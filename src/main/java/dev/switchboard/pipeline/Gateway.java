@@ -151,6 +151,7 @@ public final class Gateway {
             throw e;
         }
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
+        PromptTokens.preload(); // off the event loops: see its comment
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices));
         ResponseCache cache = responseCache(vertx, config, router, metering);

@@ -54,9 +54,14 @@ public final class UpstreamHttp {
     private final HttpClientAgent client;
     private final KeyScrubber scrubber;
     private final dev.switchboard.model.BufferBudget buffers;
-    /** Connections that have carried a request: a failure on one of these may be a stale keep-alive connection. */
     /** Requests waiting for a pooled connection (the pool is at its per-host limit): what the metric shows as queued. */
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Connections that have carried a request: a failure on one of these may be a stale keep-alive connection. Marked on
+     * the connection's Netty channel (an attribute: lock-free, gone with the channel); the locked weak set is only for a
+     * connection that is not a Vert.x {@code ConnectionBase} (none today). The set alone put a lock on every request.
+     */
+    private static final io.netty.util.AttributeKey<Boolean> USED = io.netty.util.AttributeKey.valueOf("switchboard.upstream.used");
     private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost) {
@@ -176,7 +181,7 @@ public final class UpstreamHttp {
         waiting.incrementAndGet();
         // client.request completes when the pool hands a connection over: until then the request waits in its queue
         return client.request(ro).onComplete(ar -> waiting.decrementAndGet()).compose(req -> {
-            boolean reused = !used.add(req.connection());
+            boolean reused = !firstUse(req.connection());
             // the body again for a re-send: what went out may have been consumed by the connection that failed
             Buffer again = mayResend && reused && body != null ? body.copy() : null;
             Runnable off = call.cancellation().onCancel(() -> reset(req));
@@ -206,6 +211,14 @@ public final class UpstreamHttp {
                 return Future.failedFuture(t);
             });
         });
+    }
+
+    /** True the first time a connection carries a request. */
+    private boolean firstUse(HttpConnection conn) {
+        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            return base.channel().attr(USED).setIfAbsent(Boolean.TRUE) == null;
+        }
+        return used.add(conn);
     }
 
     private static void reset(HttpClientRequest req) {

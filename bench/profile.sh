@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Where a non-stream request's CPU and memory go: a JFR recording of the gateway under wrk load, pinned like
+# bench/run.sh (gateway alone on CPU 0, one event loop; simulator and wrk on CPU 1), then a summary:
+#   - requests served in the recorded window and the bytes allocated per request (JFR's per-thread allocation
+#     counters, jdk.ThreadAllocationStatistics, summed over all threads: independent of the load and the machine)
+#   - the top frames by CPU share, self and inclusive (jdk.ExecutionSample every 1 ms, one event loop)
+#   - the top allocation sites (jdk.ObjectAllocationSample), GC pauses
+# Allocation per request and CPU shares are what to compare between commits on a busy machine; the req/s is not.
+#
+#   bench/profile.sh                 # master key, default settings (request log on)
+#   PROFILE_MODE=unique / miss bench/profile.sh   # (x) of bench/run.sh: unique questions without / through the exact cache
+#   PROFILE_MODE=full bench/profile.sh   # the "full" row of bench/run.sh: virtual key, exact cache (every request a
+#                                        # miss), ledger, request log, every request traced to a local OTLP sink
+# Knobs: SWITCHBOARD_JAR, PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+source "$root/scripts/jdk.sh"
+J="$JAVA_HOME/bin/java"
+JAR="${SWITCHBOARD_JAR:-$root/target/switchboard.jar}"
+MODE="${PROFILE_MODE:-plain}"
+WARM="${PROFILE_WARMUP:-40}"
+SECS="${PROFILE_SECONDS:-20}"
+OUT="${PROFILE_OUT:-$here/results/profile-$MODE}"
+mkdir -p "$OUT"
+work="$(mktemp -d /tmp/switchboard-profile.XXXXXX)"
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+SIM=4461 GW=4462 SINK=4463 MASTER=sk-profile-master-1234567890
+cat >"$work/config.yaml" <<YAML
+model_list:
+  - model_name: bench
+    litellm_params: { model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:$SIM/v1", api_key: sk-bench }
+  - model_name: bench-cached
+    litellm_params: { model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:$SIM/v1", api_key: sk-bench, cache: true }
+general_settings:
+  database_path: $work/g.db
+  master_key: $MASTER
+YAML
+if [ "$MODE" = full ]; then
+  echo "  otel: { endpoint: \"http://127.0.0.1:$SINK\" }" >>"$work/config.yaml"
+  taskset -c 1 "$J" "$here/OtlpSink.java" "$SINK" >"$work/sink.log" 2>&1 & pids+=($!)
+fi
+taskset -c 1 "$J" -jar "$JAR" simulator --host 127.0.0.1 --port $SIM --event-loops 1 >"$work/sim.log" 2>&1 & pids+=($!)
+taskset -c 0 "$J" ${PROFILE_JAVA_OPTS:-} -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port $GW \
+  --event-loops 1 >"$work/gw.log" 2>&1 &
+gw=$!; pids+=("$gw")
+for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$GW/health/readiness" && break; sleep 0.25; done
+auth=$MASTER model=bench unique=0
+case "$MODE" in
+  unique) unique=1 ;;                    # every question different, through the alias without a cache: (x)'s baseline
+  miss) model=bench-cached unique=1 ;;   # every question different through the exact-cached alias: each a miss, stored
+esac
+if [ "$MODE" = full ]; then
+  auth=$(curl -s -H "authorization: Bearer $MASTER" -H 'content-type: application/json' \
+    -d '{"key_alias":"profile","models":["bench-cached"],"max_budget":1000000,"budget_duration":"30d","rpm_limit":1000000000000,"tpm_limit":1000000000000000}' \
+    "http://127.0.0.1:$GW/key/generate" | sed -n 's/.*"key":"\(sk-sb-[^"]*\)".*/\1/p')
+  model=bench-cached unique=1
+fi
+export BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=0 BENCH_UNIQUE=$unique
+taskset -c 1 wrk -t1 -c64 -d"${WARM}s" -s "$here/post.lua" "http://127.0.0.1:$GW/v1/chat/completions" >/dev/null
+rec="$OUT/recording.jfr"
+"$JAVA_HOME/bin/jcmd" "$gw" JFR.start name=profile settings=profile filename="$rec" \
+  'jdk.ExecutionSample#period=1ms' 'jdk.ThreadAllocationStatistics#period=1s' 'jdk.ObjectAllocationSample#throttle=300/s' >/dev/null
+# CPU time per thread of the gateway (utime + stime from /proc, in clock ticks), before and after the window: native
+# code (SQLite), the GC and the JIT included, which JFR's execution samples do not see
+threads() { for t in /proc/"$gw"/task/*; do printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" \
+  "$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "$t/stat" 2>/dev/null)"; done; }
+threads >"$OUT/cpu-before.tsv"
+taskset -c 1 wrk -t1 -c64 -d"${SECS}s" -s "$here/post.lua" "http://127.0.0.1:$GW/v1/chat/completions" >"$OUT/wrk.txt"
+threads >"$OUT/cpu-after.tsv"
+"$JAVA_HOME/bin/jcmd" "$gw" JFR.stop name=profile >/dev/null
+reqs=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")
+python3 "$here/jfr-summary.py" "$rec" "$reqs" "$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")" | tee "$OUT/summary.txt"
+awk -F'\t' -v clk="$(getconf CLK_TCK)" -v n="$reqs" 'NR == FNR { b[$1] += $2; next } { a[$1] += $2 }
+  END { for (t in a) { d = (a[t] - b[t]) / clk * 1e6 / n; tot += d; if (d >= 0.5) printf "  %8.1f us/req  %s\n", d, t }
+        printf "  %8.1f us/req  all threads of the gateway (CPU time / requests)\n", tot }' \
+  "$OUT/cpu-before.tsv" "$OUT/cpu-after.tsv" | sort -rn | tee -a "$OUT/summary.txt"
+echo "(load average during the run: $(cut -d' ' -f1-3 /proc/loadavg); recording: $rec)"
