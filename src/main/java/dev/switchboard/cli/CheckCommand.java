@@ -19,6 +19,10 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Path to config.yaml.")
     Path config;
 
+    @Option(names = "--explain", description = "For each deployment, print the settings it runs with and where each "
+            + "came from (file line, merge key <<, default_litellm_params, environment, default).")
+    boolean explain;
+
     @Override
     public Integer call() {
         GatewayConfig cfg;
@@ -72,6 +76,10 @@ final class CheckCommand implements Callable<Integer> {
         System.out.println("  prices: " + prices);
         unpriced.forEach(u -> System.out.println("  unpriced: " + u + " (its calls cost $0; set model_info.input_cost_per_token "
                 + "and output_cost_per_token to price it)"));
+        if (explain) {
+            System.out.println("  effective settings (value, then where it came from):");
+            ConfigExplainer.print(System.out, cfg, models);
+        }
         cfg.warnings().forEach(w -> System.out.println("  warning: " + w));
         warnings.forEach(w -> System.out.println("  warning: " + w));
         return 0;

@@ -25,47 +25,12 @@ public final class ConfigLoader {
 
     private static final Set<String> TOP_KEYS = Set.of(
             "model_list", "router_settings", "litellm_settings", "general_settings", "environment_variables");
-    private static final Set<String> ENTRY_KEYS = Set.of("model_name", "litellm_params", "model_info");
-    /** litellm_params keys we read into Deployment fields. */
-    private static final Set<String> TYPED_PARAMS = Set.of(
-            "model", "api_key", "api_base", "base_url", "timeout", "stream_timeout", "max_tokens",
-            "extra_headers", "headers");
-    /** litellm_params keys kept in Deployment.params for the stages that read them (numbers unless noted). */
-    private static final Set<String> NUMBER_PARAMS = Set.of(
-            "rpm", "tpm", "weight", "order", "max_retries", "mock_latency_ms", "mock_chunk_delay_ms",
-            "mock_fault_rate", "temperature", "top_p");
-    private static final Set<String> OTHER_PARAMS = Set.of(
-            "mock_response", "mock_fault", "organization", "api_version", "cache_control_injection_points", "cache",
-            "region_name", "custom_llm_provider",
-            // Vertex AI (provider.vertex), as LiteLLM names them
-            "vertex_project", "vertex_location", "vertex_credentials", "vertex_ai_project", "vertex_ai_location", "vertex_ai_credentials",
-            // Azure (azure/, azure_ai/): Entra ID credentials as LiteLLM names them
-            "azure_ad_token", "tenant_id", "client_id", "client_secret", "azure_scope", "azure_authority_host",
-            "azure_username", "azure_password",
-            // AWS Bedrock, as LiteLLM reads them (provider.bedrock.BedrockAuth)
-            "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region_name", "aws_profile_name",
-            "aws_bedrock_runtime_endpoint", "aws_role_name", "aws_session_name", "aws_web_identity_token", "aws_sts_endpoint");
     /** LiteLLM's "one location for all Vertex models": litellm_settings values every deployment without its own takes. */
     private static final Set<String> VERTEX_DEFAULTS = Set.of("vertex_project", "vertex_location");
-    private static final Set<String> GENERAL_KEYS = Set.of("master_key", "database_url", "database_path", "max_request_size_mb",
-            "allowed_hosts", "cors_allowed_origins", "max_buffered_mb", "otel", "request_log",
-            "upstream_max_connections_per_host", "upstream_http2", "upstream_http2_connections_per_host",
-            "upstream_http2_streams_per_connection", "upstream_ca_file");
-    /**
-     * router_settings keys: LiteLLM's, plus Switchboard's {@code prompt_cache_affinity}, {@code retry_backoff},
-     * {@code stream_timeout} and {@code auto_router}. The routing ones are checked by {@link RoutingKeys}; the
-     * rest (redis_*, model_group_alias, enable_pre_call_checks) are accepted for compatibility.
-     */
-    private static final Set<String> ROUTER_KEYS = Set.of(
-            "routing_strategy", "num_retries", "allowed_fails", "cooldown_time", "fallbacks",
-            "context_window_fallbacks", "content_policy_fallbacks", "timeout", "stream_timeout", "retry_after",
-            "retry_backoff", "prompt_cache_affinity", "model_group_alias", "enable_pre_call_checks", "redis_host",
-            "redis_port", "redis_password", "auto_router");
-    private static final Set<String> LITELLM_KEYS = Set.of(
-            "cache", "cache_params", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
-            "num_retries", "request_timeout", "drop_params", "set_verbose", "json_logs", "success_callback",
-            "failure_callback", "callbacks", "redact_messages_in_exceptions", "turn_off_message_logging",
-            "max_budget", "budget_duration", "response_retention", "vertex_project", "vertex_location");
+    /** LiteLLM's other top-level sections, for features Switchboard does not have: one warning each. */
+    private static final Set<String> OTHER_LITELLM_TOP_KEYS = Set.of("finetune_settings", "files_settings", "callback_settings",
+            "mcp_servers", "assistant_settings", "search_tools", "vector_store_registry", "pass_through_endpoints", "prompts",
+            "guardrail_settings", "mcp_tool_permissions", "agent_list", "model_group_settings", "policies", "policy_attachments");
 
     private final Function<String, String> env;
 
@@ -99,13 +64,32 @@ public final class ConfigLoader {
         if (root == null) {
             throw new ConfigException(List.of("line 1: the config is empty. Fix: add a model_list (see the README)."));
         }
+        Yaml11 yaml = new Yaml11();
+        try {
+            yaml.flattenMerges(root);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new ConfigException(List.of("line " + line + ": a merge key (<<) " + e.getProblem()
+                    + ". Fix: merge a mapping anchor, <<: *name, or a list of them, <<: [*a, *b]."));
+        }
         // environment_variables (LiteLLM) set values that os.environ/ references see, ahead of the process env.
         Map<String, String> declared = new HashMap<>();
-        YamlWalker w = new YamlWalker(name -> declared.containsKey(name) ? declared.get(name) : env.apply(name));
+        YamlWalker w = new YamlWalker(name -> declared.containsKey(name) ? declared.get(name) : env.apply(name), yaml);
         Map<String, Node> top = w.mapping(root, "(top level)");
         declared.putAll(w.stringMap(top.get("environment_variables"), "environment_variables"));
         top.forEach((k, v) -> {
-            if (!TOP_KEYS.contains(k)) w.warn(v, k, "unknown top-level key, ignored. Known: " + TOP_KEYS + ".");
+            if (TOP_KEYS.contains(k) || k.equals("credential_list")) return;
+            if (k.equals("guardrails")) {
+                w.error(v, k, "not supported: guardrails are not in Switchboard; requests would reach providers unchecked. "
+                        + "Fix: remove them only if you accept that.");
+            } else if (k.equals("include")) {
+                w.error(v, k, "not supported: include (other config files) is not read; their models would be missing. "
+                        + "Fix: put their model_list entries into this file.");
+            } else if (OTHER_LITELLM_TOP_KEYS.contains(k)) {
+                w.unsupported(v, k, "LiteLLM's " + k + " (files, fine-tuning, MCP, assistants, pass-through, callbacks) is not in Switchboard");
+            } else {
+                w.warn(v, k, "unknown top-level key, ignored. Known: " + new java.util.TreeSet<>(TOP_KEYS) + ".");
+            }
         });
 
         Set<String> failedAliases = new java.util.LinkedHashSet<>();
@@ -113,8 +97,9 @@ public final class ConfigLoader {
         GeneralSettings general = readGeneral(w, top.get("general_settings"));
         RoutingKeys routing = new RoutingKeys(w, aliases(deployments), failedAliases)
                 .withOtherNames(deployments, top.get("router_settings"));
-        Map<String, Object> router = readRecognised(w, top.get("router_settings"), "router_settings", ROUTER_KEYS, routing);
-        Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), "litellm_settings", LITELLM_KEYS, routing);
+        Map<String, Object> router = readRecognised(w, top.get("router_settings"), LiteLlmKeys.ROUTER, routing);
+        Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), LiteLlmKeys.LITELLM, routing);
+        w.flushUnsupported();
 
         if (!w.errors.isEmpty()) throw new ConfigException(w.errors);
         return new GatewayConfig(List.copyOf(withVertexDefaults(deployments, litellm)), general, router, litellm, List.copyOf(w.warnings));
@@ -131,7 +116,7 @@ public final class ConfigLoader {
                 if (litellm.get(k) != null && !params.containsKey(k) && !params.containsKey(ai)) params.put(k, litellm.get(k).toString());
             }
             out.add(new Deployment(d.alias(), d.provider(), d.model(), d.apiBase(), d.apiKey(), d.timeout(), d.streamTimeout(),
-                    d.maxTokens(), d.headers(), params, d.modelInfo(), d.line()));
+                    d.maxTokens(), d.headers(), params, d.modelInfo(), d.line(), d.sources()));
         }
         return out;
     }
@@ -146,106 +131,41 @@ public final class ConfigLoader {
             return out;
         }
         List<Node> entries = w.sequence(list, "model_list");
-        // litellm_settings.vertex_project / vertex_location: LiteLLM's "one location for all Vertex models", whose
-        // example lists bare Gemini names
-        boolean vertexSettings = top.get("litellm_settings") instanceof org.yaml.snakeyaml.nodes.MappingNode m
-                && m.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k
-                && VERTEX_DEFAULTS.contains(k.getValue()));
         if (entries.isEmpty() && !(list instanceof org.yaml.snakeyaml.nodes.ScalarNode)) {
             w.error(list, "model_list", "is empty. Fix: add at least one entry with model_name and litellm_params.model.");
         }
+        Map<String, Node> router = w.mapping(top.get("router_settings"), "router_settings");
+        Node defaults = router.get("default_litellm_params");
+        DeploymentReader reader = new DeploymentReader(w, w.mapping(defaults, "router_settings.default_litellm_params"),
+                "router_settings.default_litellm_params", credentials(w, top.get("credential_list")));
         for (int i = 0; i < entries.size(); i++) {
-            Deployment d = readEntry(w, entries.get(i), "model_list[" + i + "]", failedAliases, vertexSettings);
+            Deployment d = reader.read(entries.get(i), "model_list[" + i + "]", failedAliases);
             if (d != null) out.add(d);
         }
         return out;
     }
 
-    private Deployment readEntry(YamlWalker w, Node entry, String path, Set<String> failedAliases, boolean vertexSettings) {
-        int errorsBefore = w.errors.size();
-        Map<String, Node> e = w.mapping(entry, path);
-        e.forEach((k, v) -> {
-            if (!ENTRY_KEYS.contains(k)) w.warn(v, path + "." + k, "unknown key, ignored. Known: " + ENTRY_KEYS + ".");
-        });
-        String alias = w.string(e.get("model_name"), path + ".model_name");
-        if (alias == null && !e.containsKey("model_name")) {
-            w.error(entry, path + ".model_name", "missing. Fix: add model_name: <the alias apps will ask for>.");
-        }
-        Node paramsNode = e.get("litellm_params");
-        String pp = path + ".litellm_params";
-        if (paramsNode == null) {
-            w.error(entry, pp, "missing. Fix: add litellm_params with at least model: provider/model-id.");
-            if (alias != null) failedAliases.add(alias);
-            return null;
-        }
-        Map<String, Node> p = w.mapping(paramsNode, pp);
-        String full = w.string(p.get("model"), pp + ".model");
-        if (full == null && !p.containsKey("model")) {
-            w.error(paramsNode, pp + ".model", "missing. Fix: add model: provider/model-id, e.g. openai/gpt-4o-mini.");
-        }
-        String apiKey = w.string(p.get("api_key"), pp + ".api_key");
-        String apiBase = w.string(p.containsKey("api_base") ? p.get("api_base") : p.get("base_url"), pp + ".api_base");
-        Double timeout = w.number(p.get("timeout"), pp + ".timeout");
-        Double streamTimeout = w.number(p.get("stream_timeout"), pp + ".stream_timeout");
-        Integer maxTokens = w.integer(p.get("max_tokens"), pp + ".max_tokens");
-        Map<String, String> headers = new LinkedHashMap<>(w.stringMap(p.get("headers"), pp + ".headers"));
-        headers.putAll(w.stringMap(p.get("extra_headers"), pp + ".extra_headers"));
-
-        Map<String, Object> params = new LinkedHashMap<>();
-        p.forEach((k, v) -> {
-            String kp = pp + "." + k;
-            if (TYPED_PARAMS.contains(k)) return;
-            if (NUMBER_PARAMS.contains(k)) {
-                Double n = w.number(v, kp);
-                if (n != null) params.put(k, n);
-            } else if (OTHER_PARAMS.contains(k)) {
-                params.put(k, w.plain(v, kp));
-            } else {
-                w.warn(v, kp, "unknown litellm_params key, ignored.");
-            }
-        });
-        checkInjectionPoints(w, p.get("cache_control_injection_points"), pp + ".cache_control_injection_points",
-                params.get("cache_control_injection_points"));
-        Map<String, Object> info = new LinkedHashMap<>();
-        w.mapping(e.get("model_info"), path + ".model_info").forEach((k, v) -> {
-            String kp = path + ".model_info." + k;
-            if (k.endsWith("_cost_per_token") || k.endsWith("_token_cost") || k.startsWith("max_")) {
-                Double n = w.number(v, kp);
-                if (n != null) info.put(k, n);
-            } else {
-                info.put(k, w.plain(v, kp));
-            }
-        });
-        if (apiBase != null && !apiBase.startsWith("http://") && !apiBase.startsWith("https://")) {
-            w.error(p.get("api_base") != null ? p.get("api_base") : p.get("base_url"), pp + ".api_base",
-                    "'" + apiBase + "' is not an http(s) URL. Fix: write it like https://host/v1.");
-        }
-        if (full != null && alias != null && full.contains("*") && !alias.contains("*")) {
-            w.error(p.get("model"), pp + ".model", "'" + full + "' has a * but model_name '" + alias + "' has none, so nothing"
-                    + " would fill it in. Fix: give model_name the pattern too (model_name: \"*\" or \"" + full + "\"), or name one model.");
-        }
-        if (w.errors.size() > errorsBefore || alias == null || full == null) {
-            if (alias != null) failedAliases.add(alias);
-            return null;
-        }
-
-        int slash = full.indexOf('/');
-        // Like LiteLLM, a model without a provider prefix is an OpenAI model; a bare wildcard (model: "*") has no
-        // provider until a request names the model (see Deployment#wildcard).
-        // LiteLLM sends its bare Gemini and Claude names to Vertex AI; a bare name with Vertex's settings is one of those.
-        boolean vertexParams = params.keySet().stream().anyMatch(k -> k.startsWith("vertex_"))
-                || vertexSettings && full.startsWith("gemini-");
-        String provider = slash > 0 ? full.substring(0, slash) : full.contains("*") ? "" : vertexParams ? "vertex_ai" : "openai";
-        String model = slash > 0 ? full.substring(slash + 1) : full;
-        return new Deployment(alias, provider, model, apiBase, apiKey == null ? null : new Secret(apiKey),
-                seconds(timeout), seconds(streamTimeout), maxTokens, Map.copyOf(headers), params, info,
-                YamlWalker.line(entry));
-    }
-
     private static final List<String> INJECTION_ROLES = List.of("system", "developer", "user", "assistant", "tool");
 
     /** LiteLLM's {@code [{location: message, role: system}, {location: message, index: -1}]}; anything else is an error. */
-    private static void checkInjectionPoints(YamlWalker w, Node node, String path, Object value) {
+    /** LiteLLM's {@code credential_list}: {@code [{credential_name, credential_values: {api_key, api_base, …}}]}. */
+    private static Map<String, Map<String, Node>> credentials(YamlWalker w, Node list) {
+        Map<String, Map<String, Node>> out = new LinkedHashMap<>();
+        List<Node> items = w.sequence(list, "credential_list");
+        for (int i = 0; i < items.size(); i++) {
+            String ip = "credential_list[" + i + "]";
+            Map<String, Node> c = w.mapping(items.get(i), ip);
+            String name = w.string(c.get("credential_name"), ip + ".credential_name");
+            if (name == null) {
+                w.error(items.get(i), ip + ".credential_name", "missing. Fix: name the credential, e.g. credential_name: default_azure.");
+                continue;
+            }
+            out.put(name, w.mapping(c.get("credential_values"), ip + ".credential_values"));
+        }
+        return out;
+    }
+
+    static void checkInjectionPoints(YamlWalker w, Node node, String path, Object value) {
         if (node == null) return;
         String example = " Fix: write e.g. [{location: message, role: system}, {location: message, index: -1}].";
         if (!(value instanceof List<?> list)) {
@@ -276,9 +196,7 @@ public final class ConfigLoader {
 
     private GeneralSettings readGeneral(YamlWalker w, Node node) {
         Map<String, Node> g = w.mapping(node, "general_settings");
-        g.forEach((k, v) -> {
-            if (!GENERAL_KEYS.contains(k)) w.warn(v, "general_settings." + k, "not used by Switchboard, ignored.");
-        });
+        g.forEach((k, v) -> known(w, LiteLlmKeys.GENERAL, k, v));
         String master = w.string(g.get("master_key"), "general_settings.master_key");
         String db = w.string(g.get("database_url"), "general_settings.database_url");
         String dbPath = w.string(g.get("database_path"), "general_settings.database_path");
@@ -384,14 +302,28 @@ public final class ConfigLoader {
         return out;
     }
 
-    private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, Set<String> known,
-                                               RoutingKeys routing) {
+    /**
+     * Looks a section's key up in {@link LiteLlmKeys}: unknown and not-supported keys are warnings, refused ones errors;
+     * true when the key is applied.
+     */
+    static boolean known(YamlWalker w, String section, String k, Node v) {
+        KeyRule rule = LiteLlmKeys.find(section, k);
+        if (rule == null) {
+            w.warn(v, section + "." + k, "unknown key (LiteLLM documents none of that name), ignored.");
+            return false;
+        }
+        switch (rule.state()) {
+            case WARNED -> w.unsupported(v, section + "." + k, rule.note());
+            case REFUSED -> w.error(v, section + "." + k, "not supported: " + rule.note() + ".");
+            case APPLIED -> { return true; }
+        }
+        return false;
+    }
+
+    private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, RoutingKeys routing) {
         Map<String, Object> out = new LinkedHashMap<>();
         w.mapping(node, section).forEach((k, v) -> {
-            if (!known.contains(k)) {
-                w.warn(v, section + "." + k, "unknown key, ignored.");
-                return;
-            }
+            if (!known(w, section, k, v)) return;
             int errorsBefore = w.errors.size();
             routing.check(section + "." + k, k, v);
             if (section.equals("litellm_settings")) {
@@ -400,9 +332,19 @@ public final class ConfigLoader {
                 if (k.equals("cache")) w.bool(v, section + ".cache");
             }
             // A wrong value is reported once, by the check, and not read again.
-            if (w.errors.size() == errorsBefore) out.put(k, w.plain(v, section + "." + k));
+            if (w.errors.size() == errorsBefore) out.put(k, standIn(w.plain(v, section + "." + k), k));
         });
         return out;
+    }
+
+    /** {@code cache_params} with a stand-in type for one Switchboard lacks (see {@link #CACHE_STAND_INS}). */
+    @SuppressWarnings("unchecked")
+    private static Object standIn(Object value, String key) {
+        if (!key.equals("cache_params") || !(value instanceof Map<?, ?> m) || !(m.get("type") instanceof String t)
+                || !CACHE_STAND_INS.containsKey(t)) return value;
+        Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) m);
+        copy.put("type", CACHE_STAND_INS.get(t));
+        return copy;
     }
 
     /** The global cap over every key: {@code max_budget} (USD, ≥ 0) and {@code budget_duration} (its reset period). */
@@ -421,6 +363,9 @@ public final class ConfigLoader {
     }
 
     private static final Set<String> CACHE_TYPES = Set.of("local", "redis", "semantic", "redis-semantic");
+    /** LiteLLM's cache types Switchboard lacks, and the type that serves in their place. */
+    private static final Map<String, String> CACHE_STAND_INS = Map.of("disk", "local", "s3", "local", "gcs", "local",
+            "qdrant-semantic", "semantic");
     private static final Set<String> CACHE_PARAMS = Set.of("type", "ttl", "namespace", "supported_call_types", "host", "port",
             "password", "url", "max_size_mb", "timeout", "similarity_threshold", "embedder", "max_false_hit_rate", "mode",
             "verify", "verify_threshold", "max_entries", "default_in_memory_ttl", "default_in_redis_ttl", "embed_threads",
@@ -437,9 +382,14 @@ public final class ConfigLoader {
                 w.warn(v, kp, "unknown cache_params key, ignored. Known: " + new java.util.TreeSet<>(CACHE_PARAMS) + ".");
             } else if (k.equals("type")) {
                 String t = w.string(v, kp);
-                if (t != null && !CACHE_TYPES.contains(t)) {
+                if (t != null && CACHE_STAND_INS.containsKey(t)) {
+                    // The answers a cache serves do not depend on where it keeps them: LiteLLM's disk, s3 and gcs caches
+                    // become the in-process one, qdrant-semantic the in-process semantic one, with a warning.
+                    w.warn(v, kp, "'" + t + "' is not a cache Switchboard has; its " + CACHE_STAND_INS.get(t)
+                            + " cache serves instead (entries are neither persisted nor shared between instances).");
+                } else if (t != null && !CACHE_TYPES.contains(t)) {
                     w.error(v, kp, "'" + t + "' is not a cache type Switchboard has. Fix: use one of " + new java.util.TreeSet<>(CACHE_TYPES)
-                            + " (LiteLLM's s3, gcs and disk caches are not available).");
+                            + " (LiteLLM's disk, s3 and gcs caches become local, qdrant-semantic becomes semantic).");
                 }
             } else if (Set.of("ttl", "port", "max_size_mb", "timeout", "max_entries", "embed_threads").contains(k)) {
                 Double d = w.number(v, kp);
@@ -482,9 +432,5 @@ public final class ConfigLoader {
         Set<String> out = new java.util.LinkedHashSet<>();
         for (Deployment d : deployments) out.add(d.alias());
         return out;
-    }
-
-    private static Duration seconds(Double s) {
-        return s == null ? null : Duration.ofMillis((long) (s * 1000));
     }
 }

@@ -18,6 +18,9 @@ import java.util.Map;
  * @param params        the other {@code litellm_params} (rpm, tpm, weight, order, mock_* …), plain Java values
  * @param modelInfo     {@code model_info}, plain Java values (prices, context window)
  * @param line          1-based line of the entry in the config file, for messages
+ * @param sources       where each effective setting came from (litellm_params and model_info keys, {@code provider}):
+ *                      "line 12", "line 4, merged by << at line 12", "router_settings.default_litellm_params (line 30)";
+ *                      for {@code check --explain}
  */
 public record Deployment(
         String alias,
@@ -31,7 +34,20 @@ public record Deployment(
         Map<String, String> headers,
         Map<String, Object> params,
         Map<String, Object> modelInfo,
-        int line) {
+        int line,
+        Map<String, String> sources) {
+
+    public Deployment {
+        sources = sources == null ? Map.of() : sources;
+    }
+
+    /** A deployment written in code (tests, the demo): no sources to explain. */
+    public Deployment(String alias, String provider, String model, String apiBase, Secret apiKey, Duration timeout,
+                      Duration streamTimeout, Integer maxTokens, Map<String, String> headers, Map<String, Object> params,
+                      Map<String, Object> modelInfo, int line) {
+        this(alias, provider, model, apiBase, apiKey, timeout, streamTimeout, maxTokens, headers, params, modelInfo, line,
+                Map.of());
+    }
 
     /** How logs, headers and the model list name this deployment: {@code provider/model}. */
     public String id() { return provider.isEmpty() ? model : provider + "/" + model; }

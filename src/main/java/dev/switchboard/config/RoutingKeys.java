@@ -96,8 +96,15 @@ final class RoutingKeys {
             w.integer(value, path);
         } else if (SECONDS.contains(key)) {
             nonNegative(value, path);
-        } else if (key.equals("prompt_cache_affinity")) {
+        } else if (key.equals("prompt_cache_affinity") || key.equals("disable_cooldowns")) {
             w.bool(value, path);
+        } else if (key.equals("default_fallbacks")) {
+            // LiteLLM's shape: a plain list of model_names tried for any model_name without fallbacks of its own.
+            List<Node> targets = w.sequence(value, path);
+            for (int j = 0; j < targets.size(); j++) {
+                String to = w.string(targets.get(j), path + "[" + j + "]");
+                if (to != null) knownAlias(targets.get(j), path + "[" + j + "]", to);
+            }
         } else if (FALLBACK_KEYS.contains(key)) {
             fallbacks(value, path);
         } else if (key.equals("auto_router")) {
@@ -216,7 +223,12 @@ final class RoutingKeys {
     }
 
     private boolean isModelName(String alias) {
-        return aliases.contains(alias) || failedAliases.contains(alias);
+        if (aliases.contains(alias) || failedAliases.contains(alias)) return true;
+        // A name a wildcard entry (model_name: "*", "anthropic/*", "gpt-*") covers is a model_name too, as in LiteLLM.
+        for (String a : aliases) {
+            if (a.endsWith("*") && alias.startsWith(a.substring(0, a.length() - 1))) return true;
+        }
+        return false;
     }
 
     /** A name a request may use: a model_name, a deployment id, a group alias, or a name a wildcard serves. */

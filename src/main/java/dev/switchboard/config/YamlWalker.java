@@ -20,19 +20,50 @@ final class YamlWalker {
     static final String ENV_PREFIX = "os.environ/";
 
     private final Function<String, String> env;
+    private final Yaml11 yaml;
     final List<String> errors = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
 
-    YamlWalker(Function<String, String> env) { this.env = env; }
+    YamlWalker(Function<String, String> env) { this(env, new Yaml11()); }
+
+    /** @param yaml the constructor that flattened this tree's merge keys (it knows which values were merged) */
+    YamlWalker(Function<String, String> env, Yaml11 yaml) {
+        this.env = env;
+        this.yaml = yaml;
+    }
 
     static int line(Node n) { return n.getStartMark().getLine() + 1; }
 
+    /** Where a value was written: its line, and the {@code <<} that merged it in when it came from an anchor. */
+    String source(Node n) {
+        Integer merged = yaml.mergedAt(n);
+        return "line " + line(n) + (merged == null ? "" : ", merged by << at line " + merged);
+    }
+
     void error(Node at, String path, String message) {
-        errors.add("line " + line(at) + ": " + path + ": " + message);
+        errors.add(source(at) + ": " + path + ": " + message);
     }
 
     void warn(Node at, String path, String message) {
-        warnings.add("line " + line(at) + ": " + path + ": " + message);
+        warnings.add(source(at) + ": " + path + ": " + message);
+    }
+
+    /** Lines of each key reported as not supported, gathered so a key used by many entries is one warning. */
+    private final Map<String, List<Integer>> unsupported = new LinkedHashMap<>();
+    private final Map<String, String> unsupportedWhy = new LinkedHashMap<>();
+
+    /** A documented key Switchboard does not support: one warning per key (all its lines), see {@link #flushUnsupported}. */
+    void unsupported(Node at, String key, String why) {
+        unsupported.computeIfAbsent(key, k -> new ArrayList<>()).add(line(at));
+        unsupportedWhy.put(key, why);
+    }
+
+    /** Turns the gathered not-supported keys into warnings: {@code line 4, 9: model_info.mode: not supported, ignored: …}. */
+    void flushUnsupported() {
+        unsupported.forEach((key, lines) -> warnings.add((lines.size() == 1 ? "line " : "lines ")
+                + lines.stream().distinct().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ": " + key
+                + ": not supported, ignored: " + unsupportedWhy.get(key) + "."));
+        unsupported.clear();
     }
 
     /** The entries of a mapping in file order, or empty after reporting an error when it is not one. */
@@ -66,7 +97,12 @@ final class YamlWalker {
         }
         String v = s.getValue();
         if (v.startsWith(ENV_PREFIX)) {
-            String var = v.substring(ENV_PREFIX.length());
+            String var = v.substring(ENV_PREFIX.length()).trim();
+            if (var.isEmpty()) {
+                error(n, path, "'" + v + "' names no environment variable. Fix: write os.environ/VARIABLE_NAME, "
+                        + "e.g. os.environ/OPENAI_API_KEY, or remove " + path + ".");
+                return null;
+            }
             String resolved = env.apply(var);
             if (resolved == null || resolved.isEmpty()) {
                 error(n, path, "environment variable " + var + " is not set. Fix: export " + var
@@ -80,6 +116,8 @@ final class YamlWalker {
 
     /** A number (ints and decimals; an {@code os.environ/VAR} holding a number also counts). */
     Double number(Node n, String path) {
+        // YAML 1.1 numbers as PyYAML reads them (20_000, 0x1F, 1_000.5): SnakeYAML's own constructors.
+        if (n instanceof ScalarNode sc && yaml.scalar(sc) instanceof Number num) return num.doubleValue();
         String s = string(n, path);
         if (s == null) return null;
         try {
@@ -94,13 +132,14 @@ final class YamlWalker {
         Double d = number(n, path);
         if (d == null) return null;
         if (d != Math.rint(d) || d < 0 || d > Integer.MAX_VALUE) {
-            error(n, path, "expected a whole number of 0 or more, found " + ((ScalarNode) n).getValue() + ".");
+            error(n, path, "expected a whole number of 0 or more, found " + (n instanceof ScalarNode sc ? sc.getValue() : d) + ".");
             return null;
         }
         return d.intValue();
     }
 
     Boolean bool(Node n, String path) {
+        if (n instanceof ScalarNode sc && yaml.scalar(sc) instanceof Boolean b) return b;
         String s = string(n, path);
         if (s == null) return null;
         return switch (s.trim().toLowerCase()) {
@@ -137,14 +176,10 @@ final class YamlWalker {
             return out;
         }
         ScalarNode s = (ScalarNode) n;
-        Tag tag = s.getTag();
-        if (Tag.INT.equals(tag)) {
-            try { return Long.parseLong(s.getValue()); } catch (NumberFormatException e) { return s.getValue(); }
-        }
-        if (Tag.FLOAT.equals(tag)) {
-            try { return Double.parseDouble(s.getValue()); } catch (NumberFormatException e) { return s.getValue(); }
-        }
-        if (Tag.BOOL.equals(tag)) return bool(n, path);
+        Object v = yaml.scalar(s);
+        if (v instanceof java.math.BigInteger big) return big.doubleValue();
+        if (v instanceof Integer i) return i.longValue();
+        if (v != null) return v;
         return string(n, path);
     }
 

@@ -223,11 +223,11 @@ public final class ModelRouter {
     }
 
     private CallEngine.Call<ChatResponse> chatCall(ChatRequest request) {
-        return new CallEngine.Call<>(false, (t, o) -> t.provider().chat(request, o), this::ended);
+        return new CallEngine.Call<>(false, (t, o) -> t.provider().chat(DeploymentDefaults.apply(request, t.deployment()), o), this::ended);
     }
 
     private CallEngine.Call<ChatStream> streamCall(ChatRequest request) {
-        return new CallEngine.Call<>(true, (t, o) -> t.provider().stream(request, o),
+        return new CallEngine.Call<>(true, (t, o) -> t.provider().stream(DeploymentDefaults.apply(request, t.deployment()), o),
                 (stream, attempt) -> new TrackedStream(stream, attempt, clock));
     }
 

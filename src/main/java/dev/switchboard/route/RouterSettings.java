@@ -51,6 +51,13 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
         Settings s = new Settings(router, litellm);
         Map<FallbackReason, Map<String, List<String>>> fallbacks = new EnumMap<>(FallbackReason.class);
         fallbacks.put(FallbackReason.ERROR, s.fallbacks("fallbacks"));
+        // default_fallbacks (LiteLLM): the error fallbacks of every model_name that has none of its own, under "*".
+        List<String> defaults = s.list("default_fallbacks");
+        if (!defaults.isEmpty()) {
+            Map<String, List<String>> withDefault = new LinkedHashMap<>(fallbacks.get(FallbackReason.ERROR));
+            withDefault.putIfAbsent(DEFAULT_FALLBACKS_KEY, defaults);
+            fallbacks.put(FallbackReason.ERROR, Map.copyOf(withDefault));
+        }
         fallbacks.put(FallbackReason.CONTEXT_WINDOW, s.fallbacks("context_window_fallbacks"));
         fallbacks.put(FallbackReason.CONTENT_POLICY, s.fallbacks("content_policy_fallbacks"));
         Object timeout = s.get("timeout") != null ? s.get("timeout") : s.get("request_timeout");
@@ -58,7 +65,8 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 s.get("routing_strategy") == null ? DEFAULT_STRATEGY : s.get("routing_strategy").toString(),
                 s.integer("num_retries", DEFAULT_NUM_RETRIES),
                 s.integer("allowed_fails", DEFAULT_ALLOWED_FAILS),
-                s.seconds(s.get("cooldown_time"), DEFAULT_COOLDOWN),
+                // disable_cooldowns (LiteLLM): failures are still counted, but a cooldown lasts no time.
+                flag(s.get("disable_cooldowns"), false) ? Duration.ZERO : s.seconds(s.get("cooldown_time"), DEFAULT_COOLDOWN),
                 s.seconds(s.get("retry_after"), Duration.ZERO),
                 s.seconds(s.get("retry_backoff"), DEFAULT_BACKOFF),
                 s.seconds(timeout, null),
@@ -69,10 +77,21 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 GroupAlias.from(router.get("model_group_alias")));
     }
 
-    /** The fallback list of {@code alias} for {@code reason}; empty when none is configured. */
+    /** Where {@code default_fallbacks} is kept among the error fallbacks: no model_name can be "*" there. */
+    static final String DEFAULT_FALLBACKS_KEY = "*";
+
+    /**
+     * The fallback list of {@code alias} for {@code reason}; empty when none is configured. An alias without error
+     * fallbacks of its own gets {@code default_fallbacks} (less itself), as in LiteLLM.
+     */
     public List<String> fallbacksFor(FallbackReason reason, String alias) {
         Map<String, List<String>> byAlias = fallbacks.get(reason);
-        return byAlias == null ? List.of() : byAlias.getOrDefault(alias, List.of());
+        if (byAlias == null) return List.of();
+        List<String> own = byAlias.get(alias);
+        if (own != null) return own;
+        List<String> dflt = byAlias.get(DEFAULT_FALLBACKS_KEY);
+        if (dflt == null || reason != FallbackReason.ERROR) return List.of();
+        return dflt.stream().filter(a -> !a.equals(alias)).toList();
     }
 
     /** A yes/no setting: a YAML boolean, or text the config loader accepted (true/yes/on, false/no/off). */
@@ -98,6 +117,13 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
 
         Duration seconds(Object v, Duration dflt) {
             return v == null ? dflt : Duration.ofMillis(Math.round(Double.parseDouble(v.toString()) * 1000));
+        }
+
+        /** A plain list of names (default_fallbacks), router_settings' first. */
+        List<String> list(String key) {
+            Object v = get(key);
+            if (!(v instanceof List<?> l)) return List.of();
+            return l.stream().map(Object::toString).toList();
         }
 
         /** Both sections' lists merged per alias, router_settings' entries first, each alias once. */

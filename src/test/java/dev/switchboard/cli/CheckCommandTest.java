@@ -15,6 +15,10 @@ class CheckCommandTest {
     Path dir;
 
     private String run(String yaml, int expectedExit) throws Exception {
+        return run(yaml, expectedExit, new String[0]);
+    }
+
+    private String run(String yaml, int expectedExit, String... extra) throws Exception {
         Path f = dir.resolve("config.yaml");
         // check opens the store: keep it in the test's directory, not the working directory
         String db = "database_path: \"" + dir.resolve("check.db") + "\"";
@@ -25,12 +29,45 @@ class CheckCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true));
         try {
-            int code = new CommandLine(new Main()).execute("check", "--config", f.toString());
+            String[] args = new String[3 + extra.length];
+            args[0] = "check";
+            args[1] = "--config";
+            args[2] = f.toString();
+            System.arraycopy(extra, 0, args, 3, extra.length);
+            int code = new CommandLine(new Main()).execute(args);
             assertThat(code).as(out.toString()).isEqualTo(expectedExit);
         } finally {
             System.setOut(old);
         }
         return out.toString();
+    }
+
+    @Test
+    void explainSaysWhereEachSettingCameFrom() throws Exception {
+        String out = run("""
+                common: &common
+                  api_key: sk-openai-secret-value-7890
+                  timeout: 20_000
+                model_list:
+                  - model_name: smart
+                    litellm_params:
+                      <<: *common
+                      model: claude-sonnet-4-5
+                      custom_llm_provider: anthropic
+                      temperature: 0.2
+                  - model_name: cheap
+                    litellm_params: { model: openai/gpt-4o-mini }
+                router_settings:
+                  default_litellm_params: { top_p: 0.5 }
+                """, 0, "--explain");
+        assertThat(out).contains("smart (line 5): anthropic/claude-sonnet-4-5")
+                .containsPattern("provider +anthropic +litellm_params.custom_llm_provider, line 9")
+                .containsPattern("api_key +\\*+7890 +line 2, merged by << at line 7")
+                .containsPattern("timeout +20000 s +line 3, merged by << at line 7")
+                .containsPattern("temperature \\(request default\\) +0.2 +line 10")
+                .containsPattern("top_p \\(request default\\) +0.5 +router_settings.default_litellm_params \\(line 14\\)")
+                .containsPattern("api_key +\\*+ +environment OPENAI_API_KEY|api_key +- +none");
+        assertThat(out).doesNotContain("sk-openai-secret");
     }
 
     @Test

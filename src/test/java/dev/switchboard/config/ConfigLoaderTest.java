@@ -235,10 +235,10 @@ class ConfigLoaderTest {
                 surprise: true
                 """);
         assertThat(c.warnings()).containsExactlyInAnyOrder(
-                "line 5: model_list[0].litellm_params.temprature: unknown litellm_params key, ignored.",
-                "line 6: model_list[0].extra: unknown key, ignored. Known: " + java.util.Set.of("model_name", "litellm_params", "model_info") + ".",
-                "line 7: surprise: unknown top-level key, ignored. Known: " + java.util.Set.of(
-                        "model_list", "router_settings", "litellm_settings", "general_settings", "environment_variables") + ".");
+                "line 5: model_list[0].litellm_params.temprature: unknown key (LiteLLM documents none of that name), ignored.",
+                "line 6: model_list[0].extra: unknown key, ignored. Known: [litellm_params, model_info, model_name, rpm, tpm].",
+                "line 7: surprise: unknown top-level key, ignored. Known: [environment_variables, general_settings, litellm_settings, "
+                        + "model_list, router_settings].");
     }
 
     @Test

@@ -1,0 +1,80 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.LiteLlmKeys;
+import dev.switchboard.pipeline.ServedModel;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code switchboard check --explain}: for each deployment, the settings it will run with and where each came from
+ * (a file line, a merge key, {@code router_settings.default_litellm_params}, the environment, a default), so a config
+ * carried over from LiteLLM can be read as Switchboard reads it. Keys are masked.
+ */
+final class ConfigExplainer {
+    private static final String ROW = "      %-26s %-44s %s%n";
+
+    private ConfigExplainer() {}
+
+    static void print(PrintStream out, GatewayConfig cfg, List<ServedModel> served) {
+        List<ServedModel> unmatched = new ArrayList<>(served);
+        for (Deployment d : cfg.deployments()) {
+            ServedModel m = take(unmatched, d);
+            out.println("  " + d.alias() + " (line " + d.line() + "): " + d.id());
+            Map<String, String> src = d.sources();
+            row(out, "provider", d.provider(), src.getOrDefault("provider", "the model's prefix"));
+            row(out, "model sent upstream", d.model(), src.get("model"));
+            row(out, "api_base", m == null || m.baseUrl() == null ? "-" : m.baseUrl(),
+                    d.apiBase() != null ? src.get("api_base") : "the provider's default");
+            String keySource = m == null || m.keySource() == null ? "none"
+                    : m.keySource().equals("api_key") ? src.get("api_key") : "environment " + m.keySource() + " (the provider's default variable)";
+            row(out, "api_key", m == null || m.apiKey() == null ? "-" : m.apiKey().masked(), keySource);
+            row(out, "timeout", d.timeout() != null ? seconds(d.timeout()) : routerValue(cfg, "timeout", "request_timeout", "600 s"),
+                    d.timeout() != null ? src.get("timeout") : routerSource(cfg, "timeout", "request_timeout"));
+            row(out, "stream_timeout", d.streamTimeout() != null ? seconds(d.streamTimeout())
+                            : routerValue(cfg, "stream_timeout", null, "the timeout"),
+                    d.streamTimeout() != null ? src.get("stream_timeout") : routerSource(cfg, "stream_timeout", null));
+            if (d.maxTokens() != null) row(out, "max_tokens (request default)", String.valueOf(d.maxTokens()), src.get("max_tokens"));
+            d.headers().forEach((k, v) -> row(out, "header " + k, k.toLowerCase().contains("key") || k.toLowerCase().contains("auth")
+                    ? "(hidden)" : v, src.getOrDefault("organization", src.getOrDefault("extra_headers", src.get("headers")))));
+            d.params().forEach((k, v) -> {
+                String what = LiteLlmKeys.REQUEST_DEFAULTS.contains(k) ? k + " (request default)" : k;
+                row(out, what, String.valueOf(v), src.get(k));
+            });
+            d.modelInfo().forEach((k, v) -> row(out, "model_info." + k, String.valueOf(v), src.get("model_info." + k)));
+        }
+    }
+
+    private static ServedModel take(List<ServedModel> served, Deployment d) {
+        for (int i = 0; i < served.size(); i++) {
+            ServedModel m = served.get(i);
+            if (m.alias().equals(d.alias()) && m.servedBy().equals(d.id())) return served.remove(i);
+        }
+        return null;
+    }
+
+    private static String routerValue(GatewayConfig cfg, String key, String litellmKey, String dflt) {
+        Object v = cfg.routerSettings().get(key);
+        if (v == null) v = cfg.litellmSettings().get(key);
+        if (v == null && litellmKey != null) v = cfg.litellmSettings().get(litellmKey);
+        return v == null ? dflt : v + " s";
+    }
+
+    private static String routerSource(GatewayConfig cfg, String key, String litellmKey) {
+        if (cfg.routerSettings().get(key) != null) return "router_settings." + key;
+        if (cfg.litellmSettings().get(key) != null) return "litellm_settings." + key;
+        if (litellmKey != null && cfg.litellmSettings().get(litellmKey) != null) return "litellm_settings." + litellmKey;
+        return "default";
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return (d.toMillis() % 1000 == 0 ? String.valueOf(d.toSeconds()) : String.valueOf(d.toMillis() / 1000.0)) + " s";
+    }
+
+    private static void row(PrintStream out, String key, String value, String source) {
+        out.printf(ROW, key, value.length() > 44 ? value.substring(0, 41) + "..." : value, source == null ? "" : source);
+    }
+}

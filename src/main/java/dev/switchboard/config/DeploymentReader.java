@@ -1,0 +1,235 @@
+package dev.switchboard.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads one {@code model_list} entry into a {@link Deployment}. Every {@code litellm_params} and {@code model_info}
+ * key goes through {@link LiteLlmKeys}: applied, warned as not supported, or refused; none is read and dropped.
+ * {@code router_settings.default_litellm_params} fills the keys an entry does not set, as LiteLLM's router does.
+ */
+final class DeploymentReader {
+    /** LiteLLM also reads {@code tpm}/{@code rpm} beside litellm_params (its older form). */
+    private static final Set<String> ENTRY_KEYS = Set.of("model_name", "litellm_params", "model_info", "tpm", "rpm");
+    private static final Set<String> NUMBERS = Set.of("rpm", "tpm", "weight", "order", "mock_latency_ms",
+            "mock_chunk_delay_ms", "mock_fault_rate", "temperature", "top_p", "presence_penalty", "frequency_penalty",
+            "top_k", "n", "seed", "top_logprobs");
+    private static final Set<String> AZURE_PROVIDERS = Set.of("azure", "azure_ai", "azure_text");
+    /** Keys only some providers read (the #14 providers); on any other provider they are warned. */
+    private static final Map<String, Set<String>> PROVIDER_KEYS = Map.of(
+            "api_version", AZURE_PROVIDERS,
+            "azure_ad_token", AZURE_PROVIDERS, "tenant_id", AZURE_PROVIDERS, "client_id", AZURE_PROVIDERS,
+            "client_secret", AZURE_PROVIDERS, "azure_scope", AZURE_PROVIDERS, "azure_authority_host", AZURE_PROVIDERS);
+    private static final Set<String> VERTEX_PROVIDERS = Set.of("vertex_ai", "vertex_ai_beta");
+    private static final Set<String> AWS_PROVIDERS = Set.of("bedrock", "sagemaker", "sagemaker_chat");
+
+    private final YamlWalker w;
+    private final Map<String, Node> defaults;
+    private final String defaultsSource;
+    private final Map<String, Map<String, Node>> credentials;
+
+    /**
+     * @param defaults    {@code router_settings.default_litellm_params}, empty when absent
+     * @param credentials LiteLLM's top-level {@code credential_list}: each credential_name's credential_values
+     */
+    DeploymentReader(YamlWalker w, Map<String, Node> defaults, String defaultsSource, Map<String, Map<String, Node>> credentials) {
+        this.w = w;
+        this.defaults = defaults;
+        this.defaultsSource = defaultsSource;
+        this.credentials = credentials;
+    }
+
+    /** @param failedAliases collects the model_names of entries that did not load (their errors are reported) */
+    Deployment read(Node entry, String path, Set<String> failedAliases) {
+        int errorsBefore = w.errors.size();
+        Map<String, Node> e = w.mapping(entry, path);
+        e.forEach((k, v) -> {
+            if (!ENTRY_KEYS.contains(k)) w.warn(v, path + "." + k, "unknown key, ignored. Known: " + new java.util.TreeSet<>(ENTRY_KEYS) + ".");
+        });
+        String alias = w.string(e.get("model_name"), path + ".model_name");
+        if (alias == null && !e.containsKey("model_name")) {
+            w.error(entry, path + ".model_name", "missing. Fix: add model_name: <the alias apps will ask for>.");
+        }
+        Node paramsNode = e.get("litellm_params");
+        String pp = path + ".litellm_params";
+        if (paramsNode == null) {
+            w.error(entry, pp, "missing. Fix: add litellm_params with at least model: provider/model-id.");
+            if (alias != null) failedAliases.add(alias);
+            return null;
+        }
+        Map<String, Node> p = new LinkedHashMap<>(w.mapping(paramsNode, pp));
+        Map<String, String> sources = new LinkedHashMap<>();
+        p.forEach((k, v) -> sources.put(k, w.source(v)));
+        for (String k : new String[] {"tpm", "rpm"}) {
+            if (e.containsKey(k) && !p.containsKey(k)) {
+                p.put(k, e.get(k));
+                sources.put(k, w.source(e.get(k)) + " (beside litellm_params)");
+            }
+        }
+        defaults.forEach((k, v) -> {
+            if (!p.containsKey(k)) {
+                p.put(k, v);
+                sources.put(k, defaultsSource + " (" + w.source(v) + ")");
+            }
+        });
+
+        // litellm_credential_name: the named credential_list entry's values fill what the entry does not set.
+        Node credName = p.get("litellm_credential_name");
+        if (credName != null) {
+            String cn = w.string(credName, pp + ".litellm_credential_name");
+            Map<String, Node> cred = cn == null ? null : credentials.get(cn);
+            if (cn != null && cred == null) {
+                w.error(credName, pp + ".litellm_credential_name", "'" + cn + "' is not a credential_name of credential_list. "
+                        + "Fix: use one of " + credentials.keySet() + ", or set api_key here.");
+            } else if (cred != null) {
+                cred.forEach((k, v) -> {
+                    if (!p.containsKey(k)) {
+                        p.put(k, v);
+                        sources.put(k, "credential_list '" + cn + "' (" + w.source(v) + ")");
+                    }
+                });
+            }
+        }
+        String full = w.string(p.get("model"), pp + ".model");
+        if (full == null && !p.containsKey("model")) {
+            w.error(paramsNode, pp + ".model", "missing. Fix: add model: provider/model-id, e.g. openai/gpt-4o-mini.");
+        }
+        String apiKey = w.string(p.get("api_key"), pp + ".api_key");
+        Node baseNode = p.containsKey("api_base") ? p.get("api_base") : p.get("base_url");
+        String apiBase = w.string(baseNode, pp + ".api_base");
+        if (!p.containsKey("api_base") && p.containsKey("base_url")) sources.put("api_base", sources.get("base_url"));
+        Double timeout = w.number(p.get("timeout"), pp + ".timeout");
+        Double streamTimeout = w.number(p.get("stream_timeout"), pp + ".stream_timeout");
+        Integer maxTokens = w.integer(p.get("max_tokens"), pp + ".max_tokens");
+        Map<String, String> headers = new LinkedHashMap<>(w.stringMap(p.get("headers"), pp + ".headers"));
+        headers.putAll(w.stringMap(p.get("extra_headers"), pp + ".extra_headers"));
+
+        Map<String, Object> info = new LinkedHashMap<>();
+        w.mapping(e.get("model_info"), path + ".model_info").forEach((k, v) -> {
+            String kp = path + ".model_info." + k;
+            KeyRule rule = LiteLlmKeys.find(LiteLlmKeys.INFO, k);
+            if (!applies(rule, v, kp)) return;
+            sources.put("model_info." + k, w.source(v));
+            if (k.contains("cost") || k.startsWith("max_")) {
+                Double n = w.number(v, kp);
+                if (n != null) info.put(k, n);
+            } else {
+                info.put(k, w.plain(v, kp));
+            }
+        });
+
+        Map<String, Object> params = new LinkedHashMap<>();
+        Map<String, Node> providerSpecific = new LinkedHashMap<>();
+        p.forEach((k, v) -> {
+            String kp = pp + "." + k;
+            KeyRule rule = LiteLlmKeys.find(LiteLlmKeys.PARAMS, k);
+            if (!applies(rule, v, kp)) return;
+            switch (k) {
+                case "model", "api_key", "api_base", "base_url", "timeout", "stream_timeout", "max_tokens",
+                     "extra_headers", "headers", "litellm_credential_name" -> { } // read above
+                default -> {
+                    if (LiteLlmKeys.PRICE_KEYS.contains(k)) {
+                        // LiteLLM's custom pricing lives in litellm_params; it wins over model_info's.
+                        Double n = w.number(v, kp);
+                        if (n != null) {
+                            info.put(k, n);
+                            sources.put("model_info." + k, sources.get(k) + " (litellm_params." + k + ")");
+                        }
+                    } else if (k.equals("custom_user_agent")) {
+                        String ua = w.string(v, kp);
+                        if (ua != null && !ua.isBlank()) headers.putIfAbsent("User-Agent", ua);
+                    } else if (NUMBERS.contains(k)) {
+                        Double n = w.number(v, kp);
+                        if (n != null) params.put(k, n);
+                    } else if (PROVIDER_KEYS.containsKey(k) || k.equals("organization") || k.equals("region_name")
+                            || k.startsWith("aws_") || k.startsWith("vertex_")) {
+                        providerSpecific.put(k, v);
+                    } else {
+                        params.put(k, w.plain(v, kp));
+                    }
+                }
+            }
+        });
+        ConfigLoader.checkInjectionPoints(w, p.get("cache_control_injection_points"), pp + ".cache_control_injection_points",
+                params.get("cache_control_injection_points"));
+        if (full != null && alias != null && full.contains("*") && !alias.contains("*")) {
+            w.error(p.get("model"), pp + ".model", "'" + full + "' has a * but model_name '" + alias + "' has none, so nothing"
+                    + " would fill it in. Fix: give model_name the pattern too (model_name: \"*\" or \"" + full + "\"), or name one model.");
+        }
+        if (apiBase != null && !apiBase.startsWith("http://") && !apiBase.startsWith("https://")) {
+            w.error(baseNode, pp + ".api_base", "'" + apiBase + "' is not an http(s) URL. Fix: write it like https://host/v1.");
+        }
+        ProviderInference.Result provider = null;
+        if (full != null) {
+            provider = ProviderInference.infer(full, w.string(p.get("custom_llm_provider"), pp + ".custom_llm_provider"),
+                    info.get("litellm_provider") instanceof String s ? s : null);
+            if (provider == null && full.contains("*")) {
+                // LiteLLM's wildcard without a provider (model: "*"): each requested name brings its own (Deployment#wildcard)
+                provider = new ProviderInference.Result("", full, "a wildcard: the provider comes from each requested name");
+            } else if (provider == null) {
+                w.error(p.get("model"), pp + ".model", "cannot tell the provider of '" + full + "' (LiteLLM refuses it too: "
+                        + "\"LLM Provider NOT provided\"). Fix: write provider/" + full + ", e.g. openai/" + full
+                        + " with api_base for an OpenAI-compatible server, or set custom_llm_provider.");
+            }
+        }
+        if (w.errors.size() > errorsBefore || alias == null || full == null || provider == null) {
+            if (alias != null) failedAliases.add(alias);
+            return null;
+        }
+        sources.put("provider", provider.how() + (p.containsKey("custom_llm_provider") ? ", " + sources.get("custom_llm_provider")
+                : info.containsKey("litellm_provider") && provider.how().startsWith("model_info") ? ", " + sources.get("model_info.litellm_provider")
+                : ", " + sources.get("model")));
+        String prov = provider.provider();
+        providerSpecific.forEach((k, v) -> providerKey(prov, k, v, pp + "." + k, params, headers));
+        return new Deployment(alias, provider.provider(), provider.model(), apiBase, apiKey == null ? null : new Secret(apiKey),
+                seconds(timeout), seconds(streamTimeout), maxTokens, Map.copyOf(headers), params, info,
+                YamlWalker.line(entry), Map.copyOf(sources));
+    }
+
+    /** Reports a warned, refused or unknown key; true when the key is applied and should be read. */
+    private boolean applies(KeyRule rule, Node v, String kp) {
+        if (rule == null) {
+            w.warn(v, kp, "unknown key (LiteLLM documents none of that name), ignored.");
+            return false;
+        }
+        return switch (rule.state()) {
+            case APPLIED -> true;
+            case WARNED -> {
+                w.unsupported(v, kp.replaceFirst("^model_list\\[\\d+]\\.", ""), rule.note());
+                yield false;
+            }
+            case REFUSED -> {
+                w.error(v, kp, "not supported: " + rule.note() + ".");
+                yield false;
+            }
+        };
+    }
+
+    /** A key only some providers read: kept for them, warned (naming the provider) on others. */
+    private void providerKey(String provider, String k, Node v, String kp, Map<String, Object> params, Map<String, String> headers) {
+        if (k.equals("organization")) {
+            String org = w.string(v, kp);
+            if (provider.equals("openai")) {
+                if (org != null && !org.isBlank()) headers.putIfAbsent("OpenAI-Organization", org);
+            } else {
+                w.warn(v, kp, "not used: organization is sent only to openai/ deployments, this one is " + provider + "/.");
+            }
+            return;
+        }
+        Set<String> readers = k.startsWith("aws_") || k.equals("region_name") ? AWS_PROVIDERS
+                : k.startsWith("vertex_") ? VERTEX_PROVIDERS : PROVIDER_KEYS.get(k);
+        if (readers.contains(provider)) {
+            params.put(k, w.plain(v, kp));
+        } else {
+            w.warn(v, kp, "not used: " + k + " is read by " + new java.util.TreeSet<>(readers) + " deployments, this one is "
+                    + provider + "/.");
+        }
+    }
+
+    private static Duration seconds(Double s) {
+        return s == null ? null : Duration.ofMillis((long) (s * 1000));
+    }
+}

@@ -1,0 +1,179 @@
+package dev.switchboard.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one table of every key LiteLLM documents for {@code litellm_params}, {@code model_info},
+ * {@code router_settings}, {@code litellm_settings} and {@code general_settings} (its docs' proxy/config_settings,
+ * completion/input and router reference pages), plus Switchboard's own keys, each with its {@link KeyState}.
+ * The loader warns or refuses from it, the README's key table lists it (a test holds the two together), and
+ * {@code check --explain} names it. Adding a key is one line here.
+ */
+public final class LiteLlmKeys {
+    public static final String PARAMS = "litellm_params", INFO = "model_info", ROUTER = "router_settings",
+            LITELLM = "litellm_settings", GENERAL = "general_settings";
+
+    private static final List<KeyRule> RULES = new ArrayList<>();
+
+    /** Request parameters a deployment may set: defaults a request's own value overrides (LiteLLM merges them so). */
+    public static final List<String> REQUEST_DEFAULTS = List.of("temperature", "top_p", "seed", "stop",
+            "max_completion_tokens", "presence_penalty", "frequency_penalty", "n", "logit_bias", "response_format",
+            "reasoning_effort", "thinking", "top_k", "user", "logprobs", "top_logprobs", "parallel_tool_calls",
+            "verbosity", "extra_body");
+
+    /** LiteLLM's price keys, read from litellm_params (its custom-pricing docs) as from model_info. */
+    public static final List<String> PRICE_KEYS = List.of("input_cost_per_token", "output_cost_per_token",
+            "cache_read_input_token_cost",
+            "cache_creation_input_token_cost", "output_cost_per_reasoning_token");
+
+    static {
+        // ---- litellm_params ----
+        a(PARAMS, "model", "provider/model-id; without a prefix the provider is inferred (custom_llm_provider, model_info.litellm_provider, model family)");
+        a(PARAMS, "api_key", "sent as the provider's key; os.environ/VAR resolved");
+        a(PARAMS, "api_base base_url", "where requests go (the provider's documented base)");
+        a(PARAMS, "timeout", "seconds for a non-streamed answer and to a stream's first byte, then 504");
+        a(PARAMS, "stream_timeout", "seconds between streamed events (default: timeout)");
+        a(PARAMS, "max_tokens", "output limit when the request sets none");
+        a(PARAMS, "extra_headers headers", "headers sent upstream");
+        a(PARAMS, "rpm tpm weight order", "used by the router (limits, weighted shuffle, order)");
+        w(PARAMS, "max_retries", "the router retries per model group (router_settings.num_retries); a per-deployment count is not supported");
+        a(PARAMS, "organization", "OpenAI-Organization header on openai/ deployments; warned on others");
+        a(PARAMS, "custom_llm_provider", "the provider of a model without a prefix");
+        a(PARAMS, "custom_user_agent", "the User-Agent header sent upstream (extra_headers' User-Agent wins)");
+        for (String k : REQUEST_DEFAULTS) a(PARAMS, k, "a default of every request to this deployment; the request's own value wins");
+        for (String k : PRICE_KEYS) a(PARAMS, k, "the deployment's price (cost, budgets, cost routing); wins over model_info");
+        w(PARAMS, "input_cost_per_second output_cost_per_second", "per-second prices are not supported; the deployment is priced per token (catalog or *_cost_per_token)");
+        a(PARAMS, "cache_control_injection_points", "Anthropic prompt-caching breakpoints");
+        a(PARAMS, "api_version", "read by azure/ and azure_ai/ deployments; warned on others");
+        a(PARAMS, "region_name aws_region_name aws_access_key_id aws_secret_access_key aws_session_token aws_role_name "
+                + "aws_session_name aws_profile_name aws_bedrock_runtime_endpoint aws_web_identity_token aws_sts_endpoint",
+                "read by bedrock/ deployments (role assumption through STS is refused there); warned on others");
+        a(PARAMS, "vertex_project vertex_location vertex_credentials vertex_ai_project vertex_ai_location vertex_ai_credentials",
+                "read by vertex_ai/ deployments; warned on others");
+        a(PARAMS, "mock_response mock_latency_ms mock_chunk_delay_ms mock_fault mock_fault_rate", "mock/ answers (Switchboard's, like LiteLLM's mock_response)");
+        a(PARAMS, "cache", "Switchboard's: per-deployment response-cache opt-out");
+        w(PARAMS, "drop_params additional_drop_params", "Switchboard translates each parameter for its provider; nothing is dropped on request");
+        w(PARAMS, "tags", "tag-based routing is not supported; every deployment of a model_name serves");
+        w(PARAMS, "max_budget budget_duration", "per-deployment budgets are not supported; use key budgets or litellm_settings.max_budget");
+        w(PARAMS, "use_in_pass_through use_litellm_proxy merge_reasoning_content_in_choices configurable_clientside_auth_params "
+                + "input_cost_per_pixel output_cost_per_pixel litellm_trace_id mock_timeout stream", "not supported");
+        w(PARAMS, "initial_prompt_value roles final_prompt_value bos_token eos_token", "prompt templates are for text-completion models; not supported");
+        w(PARAMS, "tpm_limit_type rpm_limit_type", "not supported: rpm/tpm are counted per instance");
+        a(PARAMS, "litellm_credential_name", "the top-level credential_list entry of that name fills api_key, api_base, api_version, … the entry does not set");
+        a(PARAMS, "azure_ad_token tenant_id client_id client_secret azure_scope azure_authority_host",
+                "Entra ID sign-in of azure/ deployments (a token, or client credentials through azure-identity); warned on others");
+        r(PARAMS, "azure_ad_token_provider azure_username azure_password",
+                "Azure sign-in by a token provider or a user's password is not supported; the deployment would have no key. "
+                        + "Fix: set api_key, azure_ad_token, or tenant_id + client_id + client_secret");
+        r(PARAMS, "guardrails", "guardrails are not supported; the deployment would run without them");
+
+        // ---- model_info ----
+        for (String k : PRICE_KEYS) a(INFO, k, "the deployment's price (cost, budgets, cost routing)");
+        a(INFO, "cache_creation_input_token_cost_above_1hr input_cost_per_audio_token output_cost_per_audio_token "
+                + "input_cost_per_token_above_* output_cost_per_token_above_* cache_read_input_token_cost_above_*",
+                "the deployment's price");
+        w(INFO, "input_cost_per_second output_cost_per_second", "per-second prices are not supported; the deployment is priced per token (catalog or *_cost_per_token)");
+        a(INFO, "max_tokens max_output_tokens", "the output limit assumed for budget reservations");
+        a(INFO, "max_input_tokens", "the context window of the price");
+        a(INFO, "litellm_provider", "the provider of a model without a prefix");
+        a(INFO, "id", "the deployment's id: a request or a fallback may name it to reach this one deployment");
+        a(INFO, "base_model", "the catalog model an azure/ deployment (named by its user) is priced as");
+        w(INFO, "mode description metadata tier team_id db_model health_check_model health_check_timeout "
+                + "health_check_max_tokens supports_* supported_openai_params", "informational in LiteLLM (/model/info, health checks); not used");
+        w(INFO, "supported_environments custom_tokenizer", "not supported: every model is served in every environment");
+        w(INFO, "access_groups", "access groups are not supported; give keys model_names instead");
+
+        // ---- router_settings ----
+        a(ROUTER, "routing_strategy", "simple-shuffle, least-busy, latency-based-routing, usage-based-routing(-v2), cost-based-routing");
+        a(ROUTER, "num_retries allowed_fails cooldown_time retry_after timeout stream_timeout", "as in LiteLLM (see Retries and cooldowns)");
+        a(ROUTER, "fallbacks context_window_fallbacks content_policy_fallbacks", "fallback chains per reason");
+        a(ROUTER, "default_fallbacks", "fallbacks of every model_name that has none of its own");
+        a(ROUTER, "disable_cooldowns", "no deployment is cooled down");
+        a(ROUTER, "default_litellm_params", "litellm_params every deployment gets unless it sets its own");
+        a(ROUTER, "model_group_alias", "other names of a model_name ({alias: name} or {alias: {model: name, hidden: true}})");
+        a(ROUTER, "retry_backoff prompt_cache_affinity auto_router", "Switchboard's (see Routing)");
+        w(ROUTER, "redis_host redis_port redis_password redis_url redis_db cache_kwargs", "router state (rpm/tpm, cooldowns) is per instance; Redis is not used for it");
+        w(ROUTER, "enable_pre_call_checks optional_pre_call_checks", "pre-call context-window checks are not done; context_window_fallbacks handle the provider's refusal");
+        w(ROUTER, "routing_strategy_args retry_policy allowed_fails_policy model_group_retry_policy max_fallbacks "
+                + "default_max_parallel_requests default_priority polling_interval caching_groups cache_responses client_ttl "
+                + "debug_level set_verbose enable_tag_filtering tag_filtering_match_any provider_budget_config "
+                + "ignore_invalid_deployments search_tools guardrail_list deployment_affinity_ttl_seconds "
+                + "router_general_settings alerting_config assistants_config", "not supported");
+
+        // ---- litellm_settings ----
+        a(LITELLM, "num_retries request_timeout allowed_fails cooldown_time fallbacks context_window_fallbacks "
+                + "content_policy_fallbacks default_fallbacks", "routing keys, as under router_settings (router_settings wins)");
+        a(LITELLM, "cache cache_params", "the response cache (local, redis, semantic)");
+        a(LITELLM, "max_budget budget_duration", "a global budget over every key");
+        a(LITELLM, "vertex_project vertex_location", "the Vertex project and location of every vertex_ai/ deployment that sets none");
+        a(LITELLM, "response_retention", "Switchboard's: how long /v1/responses answers are kept");
+        w(LITELLM, "drop_params modify_params", "Switchboard translates each parameter for its provider; nothing is dropped on request");
+        w(LITELLM, "set_verbose json_logs", "Switchboard logs in its own format");
+        w(LITELLM, "success_callback failure_callback callbacks service_callbacks langfuse_default_tags callback_settings",
+                "callbacks are not supported; traces go to general_settings.otel (OTLP)");
+        w(LITELLM, "turn_off_message_logging redact_messages_in_exceptions redact_user_api_key_info",
+                "set general_settings.request_log.policy (off, redacted) instead");
+        w(LITELLM, "force_ipv4 enable_preview_features mcp_aliases disable_end_user_cost_tracking "
+                + "disable_end_user_cost_tracking_prometheus_only key_generation_settings disable_add_transform_inline_image_block "
+                + "use_chat_completions_url_for_anthropic_messages disable_hf_tokenizer_download enable_json_schema_validation "
+                + "enable_key_alias_format_validation disable_copilot_system_to_assistant default_team_settings "
+                + "upperbound_key_generate_params default_key_generate_params max_end_user_budget max_internal_user_budget "
+                + "internal_user_budget_duration public_teams tag_budget_config max_parallel_requests default_internal_user_params "
+                + "enable_loadbalancing_on_batch_endpoints telemetry", "not supported");
+        r(LITELLM, "guardrails", "guardrails are not supported; requests would reach providers unchecked");
+
+        // ---- general_settings ----
+        a(GENERAL, "master_key", "the admin key; clients send it as Bearer");
+        a(GENERAL, "database_url", "PostgreSQL (else the embedded SQLite file)");
+        a(GENERAL, "max_request_size_mb", "larger bodies get 413");
+        a(GENERAL, "database_path allowed_hosts cors_allowed_origins max_buffered_mb otel request_log "
+                + "upstream_max_connections_per_host upstream_http2 upstream_http2_connections_per_host "
+                + "upstream_http2_streams_per_connection upstream_ca_file", "Switchboard's (see their sections)");
+        w(GENERAL, "store_model_in_db supported_db_objects", "models come only from the config file");
+        w(GENERAL, "database_connection_pool_limit database_connection_timeout allow_requests_on_db_unavailable "
+                + "disable_spend_logs disable_spend_updates disable_master_key_return disable_retry_on_max_parallel_request_limit_error "
+                + "disable_reset_budget disable_adding_master_key_hash_to_db disable_responses_id_security enforce_user_param "
+                + "reject_clientside_metadata_tags key_management_system key_management_settings maximum_spend_logs_retention_period "
+                + "maximum_spend_logs_retention_interval user_mcp_management_mode max_parallel_requests global_max_parallel_requests "
+                + "infer_model_from_keys background_health_checks health_check_interval health_check_details alerting "
+                + "alerting_threshold alert_types alerting_args alert_to_webhook_url use_client_credentials_pass_through_routes "
+                + "public_routes enforced_params use_x_forwarded_for service_account_settings image_generation_model "
+                + "embedding_model moderation_model completion_model store_prompts_in_spend_logs max_response_size_mb "
+                + "proxy_budget_rescheduler_min_time proxy_budget_rescheduler_max_time proxy_batch_write_at "
+                + "proxy_batch_polling_interval default_team_disabled allow_user_auth user_api_key_cache_ttl "
+                + "disable_prisma_schema_update litellm_key_header_name ui_access_mode litellm_license spend_report_frequency "
+                + "forward_openai_org_id forward_client_headers_to_llm_api use_azure_key_vault use_google_kms "
+                + "allow_client_side_credentials pass_through_endpoints", "not supported");
+        r(GENERAL, "custom_auth custom_sso custom_key_generate enable_jwt_auth litellm_jwtauth enable_oauth2_auth "
+                + "enable_oauth2_proxy_auth oauth2_config_mappings admin_only_routes allowed_routes",
+                "custom and JWT/OAuth2 auth are not supported; clients of this config could not sign in. Fix: use the master key and virtual keys");
+        r(GENERAL, "allowed_ips", "IP allow-lists are not supported; the gateway would accept every address. Fix: bind to a private address (--host)");
+    }
+
+    private LiteLlmKeys() {}
+
+    private static void add(String section, String keys, KeyState s, String note) {
+        for (String k : keys.split(" ")) RULES.add(new KeyRule(section, k, s, note));
+    }
+
+    private static void a(String section, String keys, String note) { add(section, keys, KeyState.APPLIED, note); }
+
+    private static void w(String section, String keys, String note) { add(section, keys, KeyState.WARNED, note); }
+
+    private static void r(String section, String keys, String note) { add(section, keys, KeyState.REFUSED, note); }
+
+    /** The rule for a key of a section, or null when LiteLLM documents no such key (a typo: warned as unknown). */
+    public static KeyRule find(String section, String key) {
+        KeyRule wildcard = null;
+        for (KeyRule r : RULES) {
+            if (!r.section().equals(section)) continue;
+            if (r.key().equals(key)) return r;
+            if (wildcard == null && r.matches(key)) wildcard = r;
+        }
+        return wildcard;
+    }
+
+    /** Every rule in table order. */
+    public static List<KeyRule> all() { return List.copyOf(RULES); }
+}

@@ -1,0 +1,80 @@
+package dev.switchboard.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * YAML read as LiteLLM reads it: PyYAML's {@code safe_load}, which is YAML 1.1. SnakeYAML is a YAML 1.1 library
+ * too, so rather than re-implementing the rules this borrows its own constructor for the two places where the
+ * node tree (kept for line numbers) is not enough:
+ * <ul>
+ *   <li>merge keys ({@code <<: *anchor}, {@code <<: [*a, *b]}): flattened in place with SnakeYAML's
+ *       {@code flattenMapping}, keys written beside the merge winning, as in PyYAML. Which values came from a merge,
+ *       and the line of that {@code <<}, is remembered for {@code check --explain};</li>
+ *   <li>scalar values: {@code 20_000}, {@code 0x1F}, {@code 1_000.5}, {@code .inf}, {@code yes}/{@code off} are
+ *       constructed by SnakeYAML's own int, float and bool constructors, the same YAML 1.1 rules PyYAML has.</li>
+ * </ul>
+ */
+final class Yaml11 extends SafeConstructor {
+    /** A value node merged into a mapping, and the line of the {@code <<} that brought it. */
+    private final Map<Node, Integer> mergedAt = new IdentityHashMap<>();
+
+    Yaml11() { super(new LoaderOptions()); }
+
+    /** Flattens every merge key under {@code root}, depth first (a merged block may itself merge another). */
+    void flattenMerges(Node root) {
+        flatten(root, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private void flatten(Node n, Set<Node> seen) {
+        if (n == null || !seen.add(n)) return;
+        if (n instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                flatten(t.getKeyNode(), seen);
+                flatten(t.getValueNode(), seen);
+            }
+            int mergeLine = -1;
+            Set<Node> explicit = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (NodeTuple t : m.getValue()) {
+                if (Tag.MERGE.equals(t.getKeyNode().getTag())) mergeLine = YamlWalker.line(t.getKeyNode());
+                else explicit.add(t.getValueNode());
+            }
+            if (mergeLine < 0) return;
+            m.setMerged(true);
+            flattenMapping(m);
+            for (NodeTuple t : m.getValue()) {
+                if (!explicit.contains(t.getValueNode())) mergedAt.putIfAbsent(t.getValueNode(), mergeLine);
+            }
+        } else if (n instanceof SequenceNode s) {
+            for (Node c : new ArrayList<>(s.getValue())) flatten(c, seen);
+        }
+    }
+
+    /** The line of the {@code <<} that merged this value into its mapping, or null when it was written there. */
+    Integer mergedAt(Node value) { return mergedAt.get(value); }
+
+    /**
+     * The YAML 1.1 value of a scalar tagged int, float or bool (Long/BigInteger, Double, Boolean); null for other tags
+     * or a form SnakeYAML cannot construct.
+     */
+    Object scalar(ScalarNode s) {
+        Tag tag = s.getTag();
+        if (!Tag.INT.equals(tag) && !Tag.FLOAT.equals(tag) && !Tag.BOOL.equals(tag)) return null;
+        try {
+            return constructObject(s);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

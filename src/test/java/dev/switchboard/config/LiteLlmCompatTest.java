@@ -1,0 +1,263 @@
+package dev.switchboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** LiteLLM's reading of a config: YAML 1.1 as PyYAML reads it, the key table, provider inference. */
+class LiteLlmCompatTest {
+    private final ConfigLoader loader = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-test-abcdefghijklmnop",
+            "AZURE_KEY", "az-key-0123456789")::get);
+
+    private static ConfigException refused(Runnable r) {
+        try {
+            r.run();
+        } catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("the config loaded");
+    }
+
+    @Test
+    void mergeKeysBringTheAnchorsValuesAndAnEntryOverridesThem() {
+        GatewayConfig c = loader.parse("""
+                common: &common
+                  api_key: os.environ/OPENAI_API_KEY
+                  api_base: https://example.test/v1
+                  timeout: 20_000
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      <<: *common
+                      model: openai/gpt-4o
+                  - model_name: b
+                    litellm_params:
+                      <<: *common
+                      model: openai/gpt-4o-mini
+                      api_base: https://other.test/v1
+                      timeout: 30
+                """);
+        Deployment a = c.deployments().get(0), b = c.deployments().get(1);
+        assertThat(a.apiKey().reveal()).isEqualTo("sk-test-abcdefghijklmnop");
+        assertThat(a.apiBase()).isEqualTo("https://example.test/v1");
+        assertThat(a.timeout()).isEqualTo(Duration.ofSeconds(20_000));
+        assertThat(a.sources().get("api_base")).isEqualTo("line 3, merged by << at line 8");
+        assertThat(b.apiBase()).isEqualTo("https://other.test/v1");
+        assertThat(b.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(b.sources().get("api_base")).isEqualTo("line 14");
+        assertThat(c.warnings()).noneMatch(w -> w.contains("<<"));
+    }
+
+    @Test
+    void mergeOfAListOfAnchorsTakesTheFirstAnchorsValue() {
+        GatewayConfig c = loader.parse("""
+                x: &x {rpm: 10}
+                y: &y {rpm: 20, tpm: 1_000}
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: mock/a
+                      <<: [*x, *y]
+                """);
+        assertThat(c.deployments().get(0).params()).containsEntry("rpm", 10.0).containsEntry("tpm", 1000.0);
+    }
+
+    @Test
+    void yaml11NumbersAndBooleansReadAsPyYamlReadsThem() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: mock/a, tpm: 20_000, rpm: 0x10, temperature: 0.5}
+                router_settings:
+                  prompt_cache_affinity: off
+                  disable_cooldowns: yes
+                litellm_settings:
+                  cache: no
+                """);
+        assertThat(c.deployments().get(0).params()).containsEntry("tpm", 20000.0).containsEntry("rpm", 16.0);
+        assertThat(c.routerSettings()).containsEntry("prompt_cache_affinity", false).containsEntry("disable_cooldowns", true);
+        assertThat(c.litellmSettings()).containsEntry("cache", false);
+    }
+
+    @Test
+    void anErrorInAMergedValueNamesBothLines() {
+        ConfigException e = refused(() -> loader.parse("""
+                common: &common
+                  timeout: soon
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      <<: *common
+                      model: mock/a
+                """));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 2, merged by << at line 6: model_list[0].litellm_params.timeout: expected a number"));
+    }
+
+    @Test
+    void anEnvironmentReferenceWithoutANameSaysSo() {
+        ConfigException e = refused(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/gpt-4o, api_key: os.environ/}
+                """));
+        assertThat(e.problems()).containsExactly("line 3: model_list[0].litellm_params.api_key: 'os.environ/' names no environment "
+                + "variable. Fix: write os.environ/VARIABLE_NAME, e.g. os.environ/OPENAI_API_KEY, or remove model_list[0].litellm_params.api_key.");
+    }
+
+    @Test
+    void providersAreInferredAsLiteLlmInfersThem() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: claude-sonnet-4-5}
+                  - model_name: b
+                    litellm_params: {model: us.anthropic.claude-sonnet-4-5-20250929-v1:0}
+                  - model_name: c
+                    litellm_params: {model: my-sonnet, custom_llm_provider: anthropic}
+                  - model_name: d
+                    litellm_params: {model: some-model}
+                    model_info: {litellm_provider: bedrock_converse}
+                  - model_name: e
+                    litellm_params: {model: gpt-4o}
+                  - model_name: f
+                    litellm_params: {model: o3-mini}
+                  - model_name: g
+                    litellm_params: {model: anthropic/claude-3-haiku, custom_llm_provider: anthropic}
+                  - model_name: h
+                    litellm_params: {model: meta.llama3-1-70b-instruct-v1:0}
+                  - model_name: i
+                    litellm_params: {model: gemini-2.5-flash}
+                """);
+        assertThat(c.deployments()).extracting(Deployment::id).containsExactly(
+                "anthropic/claude-sonnet-4-5", "bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic/my-sonnet",
+                "bedrock/some-model", "openai/gpt-4o", "openai/o3-mini", "anthropic/claude-3-haiku",
+                "bedrock/meta.llama3-1-70b-instruct-v1:0", "vertex_ai/gemini-2.5-flash");
+        assertThat(c.deployments().get(2).sources().get("provider")).isEqualTo("litellm_params.custom_llm_provider, line 7");
+        assertThat(c.deployments().get(0).sources().get("provider")).startsWith("the model family (anthropic");
+    }
+
+    @Test
+    void aBareNameOfNoKnownFamilyIsRefusedNotSentToOpenAi() {
+        ConfigException e = refused(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: my-local-model, api_base: http://localhost:8000/v1}
+                """));
+        assertThat(e.problems()).singleElement().asString().startsWith("line 3: model_list[0].litellm_params.model: cannot tell the "
+                + "provider of 'my-local-model'").contains("openai/my-local-model");
+    }
+
+    @Test
+    void requestParametersAndPricesInLitellmParamsAreKept() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: openai/gpt-4o
+                      temperature: 0.2
+                      stop: ["END"]
+                      reasoning_effort: low
+                      thinking: {type: enabled, budget_tokens: 1024}
+                      input_cost_per_token: 0.000001
+                      output_cost_per_token: 0.000002
+                      organization: org-123
+                    model_info: {input_cost_per_token: 0.5}
+                """);
+        Deployment d = c.deployments().get(0);
+        assertThat(d.params()).containsEntry("temperature", 0.2).containsEntry("reasoning_effort", "low")
+                .containsEntry("stop", java.util.List.of("END")).containsKey("thinking");
+        assertThat(d.modelInfo()).containsEntry("input_cost_per_token", 0.000001).containsEntry("output_cost_per_token", 0.000002);
+        assertThat(d.headers()).containsEntry("OpenAI-Organization", "org-123");
+        assertThat(c.warnings()).isEmpty();
+    }
+
+    @Test
+    void notSupportedKeysAreOneWarningEachAndRefusedKeysStopTheLoad() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/gpt-4o, drop_params: true, api_version: "2024-02-01", max_retries: 3}
+                    model_info: {mode: chat}
+                  - model_name: b
+                    litellm_params: {model: anthropic/claude-3-haiku, organization: org-1}
+                    model_info: {mode: chat}
+                litellm_settings:
+                  success_callback: [langfuse]
+                  allowed_fails: 2
+                """);
+        assertThat(c.warnings()).contains(
+                "lines 4, 7: model_info.mode: not supported, ignored: informational in LiteLLM (/model/info, health checks); not used.",
+                "line 3: litellm_params.drop_params: not supported, ignored: Switchboard translates each parameter for its provider; nothing is dropped on request.",
+                "line 6: model_list[1].litellm_params.organization: not used: organization is sent only to openai/ deployments, this one is anthropic/.")
+                .anyMatch(w -> w.startsWith("line 3: model_list[0].litellm_params.api_version: not used: api_version is read by [azure"))
+                .anyMatch(w -> w.startsWith("line 3: litellm_params.max_retries: not supported"))
+                .anyMatch(w -> w.startsWith("line 9: litellm_settings.success_callback: not supported"));
+        assertThat(c.litellmSettings()).containsEntry("allowed_fails", 2L);
+
+        ConfigException e = refused(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/gpt-4o, litellm_credential_name: default_azure}
+                general_settings:
+                  allowed_ips: [10.0.0.1]
+                """));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 3: model_list[0].litellm_params.litellm_credential_name: 'default_azure' "
+                        + "is not a credential_name of credential_list"))
+                .anyMatch(p -> p.startsWith("line 5: general_settings.allowed_ips: not supported: IP allow-lists"));
+    }
+
+    @Test
+    void aNamedCredentialFillsKeyAndBaseAndACacheLiteLlmHasBecomesOursWithAWarning() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/gpt-4o, litellm_credential_name: shared}
+                credential_list:
+                  - credential_name: shared
+                    credential_values: {api_key: os.environ/OPENAI_API_KEY, api_base: "https://example.test/v1"}
+                    credential_info: {description: team}
+                litellm_settings:
+                  cache: true
+                  cache_params: {type: disk, ttl: 60}
+                """);
+        Deployment d = c.deployments().get(0);
+        assertThat(d.apiKey().reveal()).isEqualTo("sk-test-abcdefghijklmnop");
+        assertThat(d.apiBase()).isEqualTo("https://example.test/v1");
+        assertThat(d.sources().get("api_base")).isEqualTo("credential_list 'shared' (line 6)");
+        assertThat(c.litellmSettings().get("cache_params")).isEqualTo(Map.of("type", "local", "ttl", 60L));
+        assertThat(c.warnings()).anyMatch(w -> w.startsWith("line 10: litellm_settings.cache_params.type: 'disk' is not a cache Switchboard has"));
+    }
+
+    @Test
+    void defaultLitellmParamsFillWhatAnEntryLeavesOut() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: mock/a}
+                  - model_name: b
+                    litellm_params: {model: mock/b, temperature: 0.9}
+                router_settings:
+                  default_litellm_params: {temperature: 0.1, timeout: 5}
+                  default_fallbacks: [b]
+                """);
+        assertThat(c.deployments().get(0).params()).containsEntry("temperature", 0.1);
+        assertThat(c.deployments().get(0).timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.deployments().get(0).sources().get("temperature")).isEqualTo("router_settings.default_litellm_params (line 7)");
+        assertThat(c.deployments().get(1).params()).containsEntry("temperature", 0.9);
+        assertThat(dev.switchboard.route.RouterSettings.from(c).fallbacksFor(dev.switchboard.route.FallbackReason.ERROR, "a"))
+                .containsExactly("b");
+    }
+
+    @Test
+    void everyKeyOfTheTableIsInTheReadmeWithItsState() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        for (KeyRule r : LiteLlmKeys.all()) {
+            String state = switch (r.state()) { case APPLIED -> "applied"; case WARNED -> "warned"; case REFUSED -> "refused"; };
+            assertThat(readme).as(r.section() + "." + r.key())
+                    .containsPattern("\\| `" + r.section() + "` \\| [^\\n]*`" + java.util.regex.Pattern.quote(r.key()) + "`[^\\n]*\\| " + state + " \\|");
+        }
+    }
+}
