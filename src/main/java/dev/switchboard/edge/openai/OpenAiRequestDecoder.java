@@ -284,13 +284,10 @@ public final class OpenAiRequestDecoder {
     private static ToolChoice toolChoice(JsonNode c) {
         if (c == null || c.isNull()) return null;
         if (c.isTextual()) {
-            return switch (c.textValue()) {
-                case "auto" -> ToolChoice.of(ToolChoice.Mode.AUTO);
-                case "none" -> ToolChoice.of(ToolChoice.Mode.NONE);
-                case "required" -> ToolChoice.of(ToolChoice.Mode.REQUIRED);
-                default -> throw GatewayException.badRequest("Invalid value for 'tool_choice': '" + c.textValue()
-                        + "'. Supported: 'auto', 'none', 'required' or {\"type\":\"function\",\"function\":{\"name\":…}}.", "tool_choice");
-            };
+            ToolChoice named = ToolChoice.named(c.textValue());
+            if (named != null) return named;
+            throw GatewayException.badRequest("Invalid value for 'tool_choice': '" + c.textValue()
+                    + "'. Supported: 'auto', 'none', 'required' or {\"type\":\"function\",\"function\":{\"name\":…}}.", "tool_choice");
         }
         if (c.isObject() && c.path("function").isObject()) {
             return ToolChoice.function(requiredString(c.get("function"), "name", "tool_choice.function.name"));

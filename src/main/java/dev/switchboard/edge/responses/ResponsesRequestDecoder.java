@@ -172,13 +172,10 @@ final class ResponsesRequestDecoder {
     private static ToolChoice toolChoice(JsonNode c, List<String[]> builtIn) {
         if (c == null || c.isNull()) return null;
         if (c.isTextual()) {
-            return switch (c.textValue()) {
-                case "auto" -> ToolChoice.of(ToolChoice.Mode.AUTO);
-                case "none" -> ToolChoice.of(ToolChoice.Mode.NONE);
-                case "required" -> ToolChoice.of(ToolChoice.Mode.REQUIRED);
-                default -> throw GatewayException.badRequest("Invalid value for 'tool_choice': '" + c.textValue()
-                        + "'. Supported: 'auto', 'none', 'required' or {\"type\":\"function\",\"name\":…}.", "tool_choice");
-            };
+            ToolChoice named = ToolChoice.named(c.textValue());
+            if (named != null) return named;
+            throw GatewayException.badRequest("Invalid value for 'tool_choice': '" + c.textValue()
+                    + "'. Supported: 'auto', 'none', 'required' or {\"type\":\"function\",\"name\":…}.", "tool_choice");
         }
         if (!c.isObject()) throw GatewayException.badRequest("'tool_choice' must be a string or an object.", "tool_choice");
         String type = Fields.requiredString(c, "type", "tool_choice.type");
