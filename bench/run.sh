@@ -72,6 +72,9 @@ PLACEMENT="${BENCH_PLACEMENT:-pinned}"
 GW_CPU="${BENCH_GATEWAY_CPU:-0}"
 LOAD_CPU="${BENCH_LOAD_CPU:-1}"
 JAVA_OPTS_EXTRA="${BENCH_JAVA_OPTS:-}"
+# The gateway runs with ./switchboard's default JVM options (heap, GC: scripts/jvm-opts.sh), then BENCH_JAVA_OPTS.
+source "$root/scripts/jvm-opts.sh"
+GW_JAVA_OPTS="$(switchboard_jvm_opts "$JAVA_OPTS_EXTRA") $JAVA_OPTS_EXTRA"
 
 # Targets.
 T_THROUGHPUT=20000   # req/s, non-stream, through the gateway
@@ -317,7 +320,7 @@ EOF
       >"$work/simulator.log" 2>&1 &
   local sim_pid=$!; pids+=("$sim_pid")
   # shellcheck disable=SC2086
-  "${gw_pin[@]}" "$JAVA" $JAVA_OPTS_EXTRA -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port "$gw_port" \
+  "${gw_pin[@]}" "$JAVA" $GW_JAVA_OPTS -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port "$gw_port" \
       "${gw_loops[@]}" >"$work/gateway.log" 2>&1 &
   local gw_pid=$!; pids+=("$gw_pid")
   wait_http simulator "$sim_pid" "http://127.0.0.1:$sim_port/v1/models"
@@ -500,7 +503,7 @@ EOF
   sed -e "s#^  database_path: .*#  database_path: $work/gateway-full-$placement.db#" "$work/config.yaml" >"$work/config-full.yaml"
   printf '  otel: { endpoint: "http://127.0.0.1:%s", schedule_delay_ms: 200 }\n' "$sink_port" >>"$work/config-full.yaml"
   # shellcheck disable=SC2086
-  "${gw_pin[@]}" "$JAVA" $JAVA_OPTS_EXTRA -jar "$JAR" serve --config "$work/config-full.yaml" --host 127.0.0.1 --port "$full_port" \
+  "${gw_pin[@]}" "$JAVA" $GW_JAVA_OPTS -jar "$JAR" serve --config "$work/config-full.yaml" --host 127.0.0.1 --port "$full_port" \
       "${gw_loops[@]}" >"$work/gateway-full.log" 2>&1 &
   full_pid=$!; pids+=("$full_pid")
   wait_http gateway-full "$full_pid" "http://127.0.0.1:$full_port/health/readiness"
