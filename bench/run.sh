@@ -72,9 +72,9 @@ PLACEMENT="${BENCH_PLACEMENT:-pinned}"
 GW_CPU="${BENCH_GATEWAY_CPU:-0}"
 LOAD_CPU="${BENCH_LOAD_CPU:-1}"
 JAVA_OPTS_EXTRA="${BENCH_JAVA_OPTS:-}"
-# The gateway runs with ./switchboard's default JVM options (heap, GC: scripts/jvm-opts.sh), then BENCH_JAVA_OPTS.
+# The gateway runs with ./switchboard's default JVM options for the CPUs it is given (heap, GC: scripts/jvm-opts.sh),
+# then BENCH_JAVA_OPTS; set in run_suite, per placement.
 source "$root/scripts/jvm-opts.sh"
-GW_JAVA_OPTS="$(switchboard_jvm_opts "$JAVA_OPTS_EXTRA") $JAVA_OPTS_EXTRA"
 
 # Targets.
 T_THROUGHPUT=20000   # req/s, non-stream, through the gateway
@@ -314,6 +314,8 @@ general_settings:
   database_path: $work/gateway-$placement.db
 ${BENCH_GENERAL_SETTINGS:+  $BENCH_GENERAL_SETTINGS}
 EOF
+  GW_JAVA_OPTS="$(switchboard_jvm_opts "$JAVA_OPTS_EXTRA" "$("${gw_pin[@]}" nproc)") $JAVA_OPTS_EXTRA"
+  log "[$placement] gateway JVM options: $GW_JAVA_OPTS"
   log "[$placement] simulator on :$sim_port ${load_pin[*]:-(not pinned)}, gateway on :$gw_port ${gw_pin[*]:-(not pinned)} ${gw_loops[*]:-}"
   # shellcheck disable=SC2086
   "${load_pin[@]}" "$JAVA" $JAVA_OPTS_EXTRA -jar "$JAR" simulator --host 127.0.0.1 --port "$sim_port" --event-loops 1 \
