@@ -150,7 +150,7 @@ public final class Gateway {
                 new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add));
         Governance governance;
         try {
-            governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings()),
+            governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings(), config.general().jwtAuth()),
                     config.general().masterKey() == null ? null : config.general().masterKey()::matches,
                     new LocalRateLimiter(), System::currentTimeMillis);
         } catch (RuntimeException e) {
