@@ -71,7 +71,9 @@ final class CheckCommand implements Callable<Integer> {
                     m.baseUrl() == null ? "-" : m.baseUrl(), m.apiKey() == null ? "-"
                             : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
         }
-        System.out.println("  master key: " + (cfg.general().masterKey() == null ? "none (loopback only)" : cfg.general().masterKey().masked()));
+        System.out.println("  master key: " + (cfg.general().masterKey() != null ? cfg.general().masterKey().masked()
+                : cfg.general().jwtAuthEnabled() ? "none (JWT auth: every caller needs a token or a virtual key)" : "none (loopback only)"));
+        if (cfg.general().jwtAuthEnabled()) System.out.println("  JWT auth: keys from " + jwtUrls(cfg.general().jwtAuth()));
         System.out.println("  store: " + store);
         System.out.println("  prices: " + prices);
         unpriced.forEach(u -> System.out.println("  unpriced: " + u + " (its calls cost $0; set model_info.input_cost_per_token "
@@ -83,5 +85,16 @@ final class CheckCommand implements Callable<Integer> {
         cfg.warnings().forEach(w -> System.out.println("  warning: " + w));
         warnings.forEach(w -> System.out.println("  warning: " + w));
         return 0;
+    }
+
+    /** Every JWKS or discovery URL the JWT settings name (the global one and each issuer's). */
+    @SuppressWarnings("unchecked")
+    private static java.util.List<String> jwtUrls(java.util.Map<String, Object> jwt) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Object i : (java.util.List<Object>) jwt.getOrDefault("issuers", java.util.List.of())) {
+            out.addAll((java.util.List<String>) ((java.util.Map<String, Object>) i).get("jwks_urls"));
+        }
+        if (jwt.get("global") instanceof java.util.Map<?, ?> g) out.addAll((java.util.List<String>) g.get("jwks_urls"));
+        return out;
     }
 }
