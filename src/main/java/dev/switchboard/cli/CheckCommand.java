@@ -36,6 +36,7 @@ final class CheckCommand implements Callable<Integer> {
         // The gateway is built (and closed at once) because only the providers know whether a deployment can
         // be served and where it really goes; the model list is read from it, not from the raw config.
         List<ServedModel> models;
+        java.util.Map<String, List<String>> wildcards;
         Set<String> aliases;
         List<String> warnings;
         List<String> unpriced;
@@ -46,6 +47,7 @@ final class CheckCommand implements Callable<Integer> {
             // Opening the store checks that it can be reached (and brings its schema up to date).
             Gateway gateway = Gateway.create(vertx, cfg, System::getenv);
             models = gateway.models();
+            wildcards = gateway.wildcardsServed();
             aliases = gateway.aliases();
             warnings = gateway.warnings();
             unpriced = gateway.unpriced();
@@ -71,6 +73,10 @@ final class CheckCommand implements Callable<Integer> {
                     m.baseUrl() == null ? "-" : m.baseUrl(), m.apiKey() == null ? "-"
                             : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
         }
+        wildcards.forEach((pattern, lines) -> {
+            System.out.println("  wildcard \"" + pattern + "\" serves:");
+            lines.forEach(l -> System.out.println("    " + l));
+        });
         System.out.println("  master key: " + (cfg.general().masterKey() != null ? cfg.general().masterKey().masked()
                 : cfg.general().jwtAuthEnabled() ? "none (JWT auth: every caller needs a token or a virtual key)" : "none (loopback only)"));
         if (cfg.general().jwtAuthEnabled()) System.out.println("  JWT auth: keys from " + jwtUrls(cfg.general().jwtAuth()));

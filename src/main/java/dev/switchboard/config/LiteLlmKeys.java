@@ -37,7 +37,7 @@ public final class LiteLlmKeys {
         a(PARAMS, "max_tokens", "output limit when the request sets none");
         a(PARAMS, "extra_headers headers", "headers sent upstream");
         a(PARAMS, "rpm tpm weight order", "used by the router (limits, weighted shuffle, order)");
-        w(PARAMS, "max_retries", "the router retries per model group (router_settings.num_retries); a per-deployment count is not supported");
+        a(PARAMS, "max_retries", "retries of this deployment itself on a transient failure (429, 5xx, timeout), as LiteLLM's per-deployment OpenAI client makes them, before the router's num_retries and fallbacks (default 0)");
         a(PARAMS, "organization", "OpenAI-Organization header on openai/ deployments; warned on others");
         a(PARAMS, "custom_llm_provider", "the provider of a model without a prefix");
         a(PARAMS, "custom_user_agent", "the User-Agent header sent upstream (extra_headers' User-Agent wins)");

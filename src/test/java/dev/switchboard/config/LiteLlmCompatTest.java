@@ -193,9 +193,10 @@ class LiteLlmCompatTest {
                 "line 3: litellm_params.drop_params: not supported, ignored: Switchboard translates each parameter for its provider; nothing is dropped on request.",
                 "line 6: model_list[1].litellm_params.organization: not used: organization is sent only to openai/ deployments, this one is anthropic/.")
                 .anyMatch(w -> w.startsWith("line 3: model_list[0].litellm_params.api_version: not used: api_version is read by [azure"))
-                .anyMatch(w -> w.startsWith("line 3: litellm_params.max_retries: not supported"))
+                .noneMatch(w -> w.contains("max_retries"))
                 .anyMatch(w -> w.startsWith("line 9: litellm_settings.success_callback: not supported"));
         assertThat(c.litellmSettings()).containsEntry("allowed_fails", 2L);
+        assertThat(c.deployments().get(0).params()).as("max_retries is applied (route.DeploymentRetries)").containsEntry("max_retries", 3.0);
 
         ConfigException e = refused(() -> loader.parse("""
                 model_list:
