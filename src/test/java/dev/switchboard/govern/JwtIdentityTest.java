@@ -172,6 +172,30 @@ class JwtIdentityTest {
     }
 
     @Test
+    void aVerifiedTokenIsRememberedOnlyWhileItIsValidAndItsKeyIsStillServed() throws Exception {
+        RSAKey old = new RSAKeyGenerator(2048).keyID("old").generate();
+        RSAKey fresh = new RSAKeyGenerator(2048).keyID("new").generate();
+        String[] jwks = {new JWKSet(old.toPublicJWK()).toString()};
+        long[] now = {1_800_000_000_000L};
+        JwksKeys keys = new JwksKeys(url -> jwks[0]);
+        JwtSettings s = JwtSettings.from(settings("user_id_jwt_field", "sub"));
+        keys.refresh(s.global().jwksUrls());
+        JwtAuthenticator a = new JwtAuthenticator(s, keys, () -> now[0]);
+        String token = sign(old, "old", new JWTClaimsSet.Builder().issuer("https://idp").audience("app").subject("u")
+                .expirationTime(new Date(now[0] + 60_000)).build());
+        assertThat(a.authenticate(token).id()).isEqualTo("user:u");
+        assertThat(a.authenticate(token).id()).as("remembered").isEqualTo("user:u");
+
+        now[0] += 61_000;
+        assertThatThrownBy(() -> a.authenticate(token)).as("expired while remembered").hasMessageContaining("Token Expired");
+
+        now[0] -= 61_000;
+        jwks[0] = new JWKSet(fresh.toPublicJWK()).toString(); // the provider rotated its key out
+        keys.refresh(s.global().jwksUrls());
+        assertThatThrownBy(() -> a.authenticate(token)).as("its key is gone").hasMessageContaining("No signing key with kid 'old'");
+    }
+
+    @Test
     void withoutKeysATokenIsA503AndOnlyAsymmetricAlgorithmsAreAccepted() throws Exception {
         JwtSettings s = JwtSettings.from(settings());
         JwksKeys none = new JwksKeys(url -> { throw new java.io.IOException("connection refused"); });
