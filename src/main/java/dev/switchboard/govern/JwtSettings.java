@@ -61,7 +61,8 @@ public record JwtSettings(List<Issuer> issuers, Issuer global, double publicKeyT
             roles.add(new RoleMapping(r.get("jwt_role"), r.get("litellm_role"), true));
         }
         Map<String, List<String>> scopes = null;
-        if (Boolean.TRUE.equals(m.get("enforce_scope_based_access"))) {
+        // LiteLLM's check_scope_based_access returns at once when no scope_mappings are configured
+        if (Boolean.TRUE.equals(m.get("enforce_scope_based_access")) && m.get("scope_mappings") instanceof List<?> l && !l.isEmpty()) {
             scopes = new LinkedHashMap<>();
             for (Map<String, Object> s : (List<Map<String, Object>>) m.getOrDefault("scope_mappings", List.of())) {
                 scopes.computeIfAbsent((String) s.get("scope"), k -> new ArrayList<>()).addAll((List<String>) s.get("models"));

@@ -100,6 +100,8 @@ class JwtIdentityTest {
         assertThat(caller(s, Map.of("scope", "api.gpt other")).models()).containsExactly("gpt", "gpt-mini");
         assertThat(caller(s, Map.of("scope", "unrelated")).models()).isEmpty();
         assertThat(caller(s, Map.of("scope", "litellm_proxy_admin")).models()).as("an admin is not restricted").isNull();
+        assertThat(caller(settings("enforce_scope_based_access", true), Map.of("scope", "x")).models())
+                .as("no scope_mappings: nothing to enforce, as in LiteLLM").isNull();
     }
 
     // ---- the token itself: signature, kid, expiry, audience, issuer ----
