@@ -121,7 +121,8 @@ public final class LiteLlmKeys {
                 + "upperbound_key_generate_params default_key_generate_params max_end_user_budget max_internal_user_budget "
                 + "internal_user_budget_duration public_teams tag_budget_config max_parallel_requests default_internal_user_params "
                 + "enable_loadbalancing_on_batch_endpoints telemetry", "not supported");
-        r(LITELLM, "guardrails", "guardrails are not supported; requests would reach providers unchecked");
+        r(LITELLM, "guardrails", "LiteLLM's old litellm_settings.guardrails (callbacks) are not supported; requests would reach "
+                + "providers unchecked. Fix: write them in the top-level guardrails: list");
 
         // ---- general_settings ----
         a(GENERAL, "master_key", "the admin key; clients send it as Bearer");
@@ -149,6 +150,7 @@ public final class LiteLlmKeys {
                 + "enable_oauth2_proxy_auth oauth2_config_mappings admin_only_routes allowed_routes",
                 "custom and JWT/OAuth2 auth are not supported; clients of this config could not sign in. Fix: use the master key and virtual keys");
         r(GENERAL, "allowed_ips", "IP allow-lists are not supported; the gateway would accept every address. Fix: bind to a private address (--host)");
+        RULES.addAll(GuardrailKeys.RULES); // the guardrails: list (its own class, see there)
     }
 
     private LiteLlmKeys() {}
