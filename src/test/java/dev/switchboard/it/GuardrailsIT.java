@@ -332,6 +332,21 @@ class GuardrailsIT {
     }
 
     @Test
+    void anthropicMetadataGuardrailsSelectAndNeverReachAnthropic() {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"forbidden\"}],"
+                        + "\"metadata\":{\"user_id\":\"u1\",\"guardrails\":[\"bedrock-pre\"]}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+        assertThat(providerCalls()).isZero();
+        HttpResponse<String> ok = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"fine\"}],"
+                        + "\"metadata\":{\"user_id\":\"u1\",\"guardrails\":[\"bedrock-pre\"]}}");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("metadata").encode()).isEqualTo("{\"user_id\":\"u1\"}");
+    }
+
+    @Test
     void aGuardrailNobodyConfiguredIsRefused() {
         HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                 "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"guardrails\":[\"no-such-guard\"]}");

@@ -73,13 +73,15 @@ public final class GuardrailStage implements Stage {
     public ChatHandler wrap(ChatHandler next) {
         return new ChatHandler() {
             @Override
-            public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
+            public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest original) {
+                ChatRequest request = original;
                 Plan p;
                 try {
                     p = plan(request);
                 } catch (GatewayException e) {
                     return Future.failedFuture(e);
                 }
+                request = Requested.stripped(request);
                 if (p.empty()) return next.chat(ctx, request);
                 Map<String, String> header = Map.of(APPLIED_HEADER, p.applied());
                 return pre(ctx, request, p.pre)
@@ -91,13 +93,15 @@ public final class GuardrailStage implements Stage {
             }
 
             @Override
-            public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
+            public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest original) {
+                ChatRequest request = original;
                 Plan p;
                 try {
                     p = plan(request);
                 } catch (GatewayException e) {
                     return Future.failedFuture(e);
                 }
+                request = Requested.stripped(request);
                 if (p.empty()) return next.stream(ctx, request);
                 Map<String, String> header = Map.of(APPLIED_HEADER, p.applied());
                 return pre(ctx, request, p.pre)

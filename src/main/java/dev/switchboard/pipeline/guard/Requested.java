@@ -23,6 +23,9 @@ final class Requested {
         JsonNode body = r.extra().get(FIELD);
         if (body != null) add(body, out, FIELD);
         String meta = r.metadata().get(FIELD);
+        if (meta == null && r.raw() != null && r.raw().body().path("metadata").has(FIELD)) {
+            meta = r.raw().body().path("metadata").get(FIELD).toString(); // a raw dialect's metadata (Anthropic's)
+        }
         if (meta != null) {
             JsonNode n;
             try {
@@ -39,6 +42,22 @@ final class Requested {
             }
         }
         return out;
+    }
+
+    /**
+     * The request without {@code metadata.guardrails} in its raw body: Anthropic's API refuses metadata fields other
+     * than user_id, and the raw body is what an Anthropic provider is sent.
+     */
+    static ChatRequest stripped(ChatRequest r) {
+        if (r.raw() == null || !(r.raw().body() instanceof com.fasterxml.jackson.databind.node.ObjectNode body)
+                || !(body.get("metadata") instanceof com.fasterxml.jackson.databind.node.ObjectNode m) || !m.has(FIELD)) return r;
+        com.fasterxml.jackson.databind.node.ObjectNode copy = body.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode meta = (com.fasterxml.jackson.databind.node.ObjectNode) copy.get("metadata");
+        meta.remove(FIELD);
+        if (meta.isEmpty()) copy.remove("metadata");
+        return new ChatRequest(r.model(), r.messages(), r.tools(), r.toolChoice(), r.parallelToolCalls(), r.responseFormat(),
+                r.temperature(), r.topP(), r.maxTokens(), r.maxCompletionTokens(), r.stop(), r.seed(), r.user(), r.metadata(),
+                r.stream(), r.includeUsage(), r.extra(), new dev.switchboard.model.RawJson(r.raw().dialect(), copy, r.raw().headers()));
     }
 
     private static void add(JsonNode n, Set<String> out, String param) {
