@@ -121,7 +121,8 @@ public final class LiteLlmKeys {
                 + "upperbound_key_generate_params default_key_generate_params max_end_user_budget max_internal_user_budget "
                 + "internal_user_budget_duration public_teams tag_budget_config max_parallel_requests default_internal_user_params "
                 + "enable_loadbalancing_on_batch_endpoints telemetry", "not supported");
-        r(LITELLM, "guardrails", "guardrails are not supported; requests would reach providers unchecked");
+        r(LITELLM, "guardrails", "LiteLLM's old litellm_settings.guardrails (callbacks) are not supported; requests would reach "
+                + "providers unchecked. Fix: write them in the top-level guardrails: list");
 
         // ---- general_settings ----
         a(GENERAL, "master_key", "the admin key; clients send it as Bearer");
@@ -174,6 +175,7 @@ public final class LiteLlmKeys {
         r(JWT, "enforce_team_based_model_access", "teams' model lists live in LiteLLM's database; Switchboard has no teams, so every team could use every model");
         r(JWT, "virtual_key_claim_field", "JWT to virtual key mapping is not supported; the mapped key's budget and limits would not apply");
         r(GENERAL, "allowed_ips", "IP allow-lists are not supported; the gateway would accept every address. Fix: bind to a private address (--host)");
+        RULES.addAll(GuardrailKeys.RULES); // the guardrails: list (its own class, see there)
     }
 
     private LiteLlmKeys() {}

@@ -169,7 +169,9 @@ public final class Gateway {
                 responseRetentionMillis(config), System::currentTimeMillis);
         Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices, cache, observe, responses);
         List<String> warnings = new ArrayList<>();
-        return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer())),
+        dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
+        return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
+                        guardrails.stage()),
                 servedModels(config, registry, settings, env, warnings), warnings, store);
     }
 
@@ -187,6 +189,7 @@ public final class Gateway {
         for (Deployment d : WildcardModels.keyHolders(config.deployments(), registry.prefixes())) {
             for (Secret s : registry.secrets(d, env)) keys.add(s.reveal());
         }
+        keys.addAll(dev.switchboard.pipeline.guard.Guardrails.secrets(config.guardrails(), env));
         return KeyScrubber.of(keys);
     }
 
@@ -212,11 +215,14 @@ public final class Gateway {
     /**
      * The stages between the edge and the router, outermost first: observation (so its trace and log row cover the whole
      * call), the prompt-cache lint, the spend stage, and the response cache when some alias is cached (inside the spend
-     * stage, so a hit is governed and recorded, at cost 0), with the observer's two marks around the cache.
+     * stage, so a hit is governed and recorded, at cost 0), with the observer's two marks around the cache. The guardrail
+     * stage sits between the spend stage and the cache: a block is admitted and recorded, and a pre_call block never
+     * reaches the cache or a provider.
      */
-    private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache, ObserveStage observe) {
+    private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache, ObserveStage observe,
+                                      Stage guardrails) {
         List<Stage> out = new ArrayList<>(List.of(observe, new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
-                new SpendStage(metering), observe.admitted()));
+                new SpendStage(metering), observe.admitted(), guardrails));
         if (cache.cachesAnything()) out.add(new CacheStage(cache));
         out.add(observe.routing());
         return out;
@@ -229,6 +235,7 @@ public final class Gateway {
             for (Secret s : registry.secrets(d, env)) out.add(s.reveal());
         }
         if (config.general().masterKey() != null) out.add(config.general().masterKey().reveal());
+        out.addAll(dev.switchboard.pipeline.guard.Guardrails.secrets(config.guardrails(), env));
         return out;
     }
 
