@@ -94,8 +94,9 @@ final class AccessTokens implements UpstreamAuth {
             AccessToken token = credentials.refreshAccessToken();
             long now = clock.getAsLong();
             long expires = token.getExpirationTime() == null ? now + Duration.ofHours(1).toMillis() : token.getExpirationTime().getTime();
-            // Refresh 5 minutes early, or halfway for a token that lives less than 10 minutes.
-            long refreshAt = Math.max(now, Math.min(expires - REFRESH_BEFORE.toMillis(), now + (expires - now) / 2));
+            // Refresh 5 minutes early, or halfway for a token that lives less than 10 minutes: the later of the two
+            // (the earlier one would refresh an hour's token after 30 minutes).
+            long refreshAt = Math.max(now, Math.max(expires - REFRESH_BEFORE.toMillis(), now + (expires - now) / 2));
             log.debug("vertex_ai: new access token for {} ({}), valid {} s", owner, source.description(), (expires - now) / 1000);
             return new Token("Bearer " + token.getTokenValue(), expires, refreshAt);
         } catch (Exception e) {
