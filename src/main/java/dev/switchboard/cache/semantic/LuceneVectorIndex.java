@@ -30,6 +30,8 @@ final class LuceneVectorIndex implements VectorIndex {
     static final VectorIndex.Factory FACTORY = namespace -> new LuceneVectorIndex();
 
     private static final String ID = "id", CONTEXT = "ctx", VECTOR = "v";
+    /** Candidates the graph search keeps (its beam): recall against exact search rises with it, and so does the cost. */
+    static final int EF = 40;
 
     private final IndexWriter writer;
     private final SearcherManager searchers;
@@ -86,7 +88,9 @@ final class LuceneVectorIndex implements VectorIndex {
             }
             IndexSearcher s = searchers.acquire();
             try {
-                List<Hit> hits = search(s, new KnnFloatVectorQuery(VECTOR, unitVector, k * 2), k * 2);
+                // Lucene's HNSW beam is the k it is asked for: 8 found the exact nearest 58 % of the time with 100,000
+                // entries, a beam of EF (pgvector's default ef_search) finds more (README, "Latency and memory").
+                List<Hit> hits = search(s, new KnnFloatVectorQuery(VECTOR, unitVector, Math.max(EF, k * 2)), k * 2);
                 List<Hit> same = new ArrayList<>(k);
                 for (Hit h : hits) if (same.size() < k && inContext.test(h.id())) same.add(h);
                 if (!same.isEmpty() || hits.isEmpty()) return same;

@@ -7,13 +7,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -24,9 +25,9 @@ import java.util.function.Predicate;
  * its table, and a table whose lock can be taken has no owner.
  *
  * <p>The entries (answers, TTL, the bound) stay in {@link SemanticCache}, as with Lucene; this only finds ids. One
- * connection, used under this object's lock, only from the semantic cache's pool threads: writes are queued (a delete
- * comes from an eviction or an admin call, possibly on an event loop, which must never wait on the database) and
- * applied in order before the next search, or in batches of {@value #BATCH} adds. A hit whose entry is already gone is
+ * connection, used under this object's lock, only from the semantic cache's pool threads: writes are queued without
+ * the lock (a delete comes from an eviction or an admin call, possibly on an event loop, which must never wait on the
+ * database) and applied in order before the next search, or in batches of {@value #BATCH} adds. A hit whose entry is already gone is
  * skipped by the cache, so a late delete is harmless.
  */
 public final class PgVectorStore implements VectorIndex.Factory {
@@ -36,7 +37,9 @@ public final class PgVectorStore implements VectorIndex.Factory {
     private final Connection db;
     private final String table;
     private final int dimensions;
-    private final ArrayDeque<Op> pending = new ArrayDeque<>();
+    /** Writes not yet applied, in order; queued without the lock, so a delete never waits for a query to finish. */
+    private final ConcurrentLinkedQueue<Op> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingAdds = new AtomicInteger();
     private boolean indexed;
 
     /** A queued write: an add, a delete (no vector), or a namespace's removal (no id either). */
@@ -130,9 +133,14 @@ public final class PgVectorStore implements VectorIndex.Factory {
     @Override
     public VectorIndex open(String namespace) { return new Namespace(namespace); }
 
-    private synchronized void enqueue(Op op) {
+    /** Queues a write; an add that fills a batch applies it (adds come from the cache's pool, never an event loop). */
+    private void enqueue(Op op) {
         pending.add(op);
-        if (pending.size() >= BATCH) flushQuietly();
+        if (op.vector != null && pendingAdds.incrementAndGet() >= BATCH) {
+            synchronized (this) {
+                flushQuietly();
+            }
+        }
     }
 
     private void flushQuietly() {
@@ -143,9 +151,10 @@ public final class PgVectorStore implements VectorIndex.Factory {
         }
     }
 
-    /** Applies the queued writes in order, adds batched, in one transaction. */
+    /** Applies the queued writes in order, adds batched, in one transaction. Under the lock. */
     private void flush() throws SQLException {
         if (pending.isEmpty()) return;
+        pendingAdds.set(0);
         db.setAutoCommit(false);
         try (PreparedStatement add = db.prepareStatement("INSERT INTO " + table + " (id, ns, ctx, v) VALUES (?, ?, ?, ?::vector) "
                 + "ON CONFLICT (id) DO UPDATE SET ns = excluded.ns, ctx = excluded.ctx, v = excluded.v");
@@ -203,10 +212,7 @@ public final class PgVectorStore implements VectorIndex.Factory {
         }
     }
 
-    private synchronized void dropNamespace(String namespace) {
-        pending.removeIf(op -> op.namespace.equals(namespace));
-        pending.add(new Op(namespace, null, null, null)); // id null: the whole namespace
-    }
+    private void dropNamespace(String namespace) { pending.add(new Op(namespace, null, null, null)); }
 
     private String literal(float[] v) {
         if (v.length != dimensions) throw new IllegalArgumentException("pgvector: a vector of " + v.length + " dimensions, not " + dimensions);

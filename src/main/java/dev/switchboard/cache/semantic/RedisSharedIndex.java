@@ -142,11 +142,18 @@ public final class RedisSharedIndex implements SharedIndex {
                         .arg("STREAMS").arg(stream).arg(cursor)))
                 .onSuccess(r -> {
                     List<Shared> ops = parse(r);
-                    if (ops.isEmpty()) readNext();
-                    else applier.execute(() -> {
-                        apply(ops);
-                        vertx.runOnContext(v -> readNext());
-                    });
+                    if (ops.isEmpty()) {
+                        readNext();
+                        return;
+                    }
+                    try {
+                        applier.execute(() -> {
+                            apply(ops);
+                            vertx.runOnContext(v -> readNext());
+                        });
+                    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                        // closed meanwhile: nothing more to apply
+                    }
                 })
                 .onFailure(e -> {
                     if (closed) return;

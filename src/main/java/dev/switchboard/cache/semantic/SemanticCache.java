@@ -179,7 +179,7 @@ public final class SemanticCache implements AutoCloseable {
      * entry already here (this gateway's own, coming back) or expired is skipped. Called off the event loops.
      */
     public void applyShared(String namespace, String contextHash, String question, float[] unitVector, CachedAnswer answer) {
-        if (answer.expired(System.currentTimeMillis()) || entries.getIfPresent(answer.entryId()) != null) return;
+        if (answer.expired(System.currentTimeMillis()) || entries.policy().getIfPresentQuietly(answer.entryId()) != null) return;
         flushLock.readLock().lock();
         try {
             store(new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer), unitVector);
