@@ -228,7 +228,7 @@ public final class ConfigLoader {
                 hostList(w, g.get("allowed_hosts"), "general_settings.allowed_hosts"),
                 originList(w, g.get("cors_allowed_origins"), "general_settings.cors_allowed_origins"), buffered,
                 ObservabilityKeys.otel(w, g.get("otel")), ObservabilityKeys.requestLog(w, g.get("request_log")),
-                upstream(w, g));
+                upstream(w, g), JwtAuthKeys.read(w, g));
     }
 
     /** {@code upstream_*}: the connection pool per upstream host, HTTP/2, extra CAs. */

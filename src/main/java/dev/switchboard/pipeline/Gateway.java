@@ -150,7 +150,7 @@ public final class Gateway {
                 new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add));
         Governance governance;
         try {
-            governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings()),
+            governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings(), config.general().jwtAuth()),
                     config.general().masterKey() == null ? null : config.general().masterKey()::matches,
                     new LocalRateLimiter(), System::currentTimeMillis);
         } catch (RuntimeException e) {
@@ -241,7 +241,8 @@ public final class Gateway {
 
     /**
      * The response cache: {@code litellm_settings.cache: true} caches every alias but those whose deployment says
-     * {@code cache: false}; without it, only aliases whose deployment says {@code cache: true}.
+     * {@code cache: false}; without it, only aliases whose deployment says {@code cache: true}. A deployment id, a
+     * model_group_alias and a name a wildcard serves are cached as the entry that serves them is.
      */
     private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, ModelRouter router, Metering metering) {
         java.util.Set<String> aliases = router.aliases();
@@ -253,12 +254,16 @@ public final class Gateway {
             if (Boolean.TRUE.equals(flag)) on.add(d.alias());
             if (Boolean.FALSE.equals(flag)) off.add(d.alias());
         }
-        if (s.enabled()) on.addAll(aliases);
+        if (s.enabled()) {
+            on.addAll(aliases);
+            // wildcard entries too ("*", "anthropic/*"): the names they serve are cached as their entry is (router::entryOf)
+            for (Deployment d : config.deployments()) on.add(d.alias());
+        }
         on.removeAll(off);
         dev.switchboard.cache.semantic.SemanticCache semantic = s.semantic() && !on.isEmpty()
                 ? SemanticWiring.create(vertx, s, router, metering, config.general().databaseUrl()) : null;
         ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)
-                : ResponseCache.storeFor(vertx, s), semantic, on, System::currentTimeMillis);
+                : ResponseCache.storeFor(vertx, s), semantic, on, router::entryOf, System::currentTimeMillis);
         if (!on.isEmpty()) {
             org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {} for {} (ttl {} s, namespace {})",
                     cache.store().describe(), on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'");
@@ -420,6 +425,11 @@ public final class Gateway {
         java.util.Set<String> out = new java.util.LinkedHashSet<>(router.listed());
         out.addAll(WildcardModels.listed(router.wildcards(), PriceCatalog.bundled()));
         return out;
+    }
+
+    /** Each wildcard pattern with what it serves, for {@code check}. */
+    public java.util.Map<String, java.util.List<String>> wildcardsServed() {
+        return WildcardModels.described(router.wildcards(), PriceCatalog.bundled());
     }
 
     /** Whether a request for this model name is served: a model_name, group alias, deployment id or wildcard match. */
