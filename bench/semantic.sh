@@ -5,10 +5,14 @@
 #      bench/data/qqp-calibrate.jsonl holds the other 6,000): the per-threshold table, what each guard adds, grey-zone
 #      verification (the pair's label stands in for the verifier model) and the online mode at max_false_hit_rate 0.01.
 #   2. the same table for all-minilm-l6-v2-q, the faster model (no verification / online runs).
-#   3. switchboard cache bench: lookup p50/p99 with 100,000 entries and memory an entry, for both models.
+#   3. switchboard cache bench: lookup p50/p99 with 100,000 entries, memory an entry and the index's recall against exact
+#      search, for both models; then Lucene's index and pgvector's interleaved (Lucene, pgvector, Lucene, pgvector: the
+#      machine's load moves between runs), with the load average printed before each.
+#      pgvector mode needs PostgreSQL with the vector extension: PGVECTOR_URL (default
+#      jdbc:postgresql://127.0.0.1:5432/test?user=postgres); PGVECTOR_URL=none skips it.
 #
 # Uses target/switchboard.jar (built with Maven if missing; run under the team's lock on a shared machine:
-#   flock /tmp/switchboard-mvn.lock bench/semantic.sh). About 10 minutes on 2 cores.
+#   flock /tmp/switchboard-mvn.lock bench/semantic.sh). About 25 minutes on 2 cores (10 without pgvector).
 # Output: bench/results/semantic.md (git-ignored).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,4 +34,16 @@ run() { java -Xmx2g --add-modules jdk.incubator.vector -jar "$jar" "$@" 2> >(gre
   run cache bench --pairs "$here/data/qqp-heldout.jsonl" --entries 100000 --lookups 1000
   run cache bench --pairs "$here/data/qqp-heldout.jsonl" --entries 100000 --lookups 1000 --embedder all-minilm-l6-v2-q
   echo '```'
+  pg="${PGVECTOR_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}"
+  if [ "$pg" != none ]; then
+    echo; echo '## Lucene vs pgvector, interleaved, 100,000 entries (BGE small)'; echo '```'
+    for round in 1 2; do
+      for index in lucene pgvector; do
+        echo "--- $index, round $round, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+        if [ "$index" = pgvector ]; then extra=(--pgvector "$pg"); else extra=(); fi
+        run cache bench --pairs "$here/data/qqp-heldout.jsonl" --entries 100000 --lookups 1000 "${extra[@]}"
+      done
+    done
+    echo '```'
+  fi
 } | tee "$out"

@@ -66,7 +66,7 @@ final class CacheCommand implements Callable<Integer> {
 
     /** {@code switchboard cache bench}: the semantic lookup's latency with many entries, and the memory an entry takes. */
     @Command(name = "bench", mixinStandardHelpOptions = true, version = Main.VERSION,
-            description = "Semantic lookup latency (embed + HNSW search + guards) with N entries in one namespace, and memory an entry.")
+            description = "Semantic lookup latency (embed + HNSW search + guards) with N entries in one namespace, memory an entry, and the index's recall against exact search.")
     static final class Bench implements Callable<Integer> {
         @Option(names = "--pairs", required = true, paramLabel = "FILE.jsonl", description = "Questions to store and ask (the pairs' texts).")
         Path pairs;
@@ -76,6 +76,9 @@ final class CacheCommand implements Callable<Integer> {
         int lookups;
         @Option(names = "--embedder", paramLabel = "NAME", description = "An in-process embedder (default: the shipped default).")
         String embedder;
+        @Option(names = "--pgvector", paramLabel = "JDBC_URL",
+                description = "Measure pgvector's HNSW in this PostgreSQL (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres) instead of Lucene's.")
+        String pgvector;
 
         @Override
         public Integer call() throws Exception {
@@ -84,7 +87,7 @@ final class CacheCommand implements Callable<Integer> {
                 System.err.println("switchboard cache bench: unknown embedder '" + name + "'; known: " + CacheEvaluation.embedders());
                 return 2;
             }
-            CacheEvaluation.bench(CacheEvaluation.read(pairs), name, entries, lookups, System.out);
+            CacheEvaluation.bench(CacheEvaluation.read(pairs), name, entries, lookups, pgvector, System.out);
             return 0;
         }
     }

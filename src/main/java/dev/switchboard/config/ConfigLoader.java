@@ -374,7 +374,7 @@ public final class ConfigLoader {
     private static final Set<String> CACHE_PARAMS = Set.of("type", "ttl", "namespace", "supported_call_types", "host", "port",
             "password", "url", "max_size_mb", "timeout", "similarity_threshold", "embedder", "max_false_hit_rate", "mode",
             "verify", "verify_threshold", "max_entries", "default_in_memory_ttl", "default_in_redis_ttl", "embed_threads",
-            "semantic_serves");
+            "semantic_serves", "index_name", "semantic_index");
     private static final Set<String> SEMANTIC_EMBEDDERS = Set.of("bge-small-en-v15-q", "all-minilm-l6-v2-q");
     private static final Set<String> SEMANTIC_SERVES = Set.of("temperature", "tools", "images");
 
@@ -418,6 +418,17 @@ public final class ConfigLoader {
                 if (e != null && !SEMANTIC_EMBEDDERS.contains(e) && !(e.startsWith("alias:") && e.length() > 6)) {
                     w.error(v, kp, "'" + e + "' is not an embedder. Fix: one of " + new java.util.TreeSet<>(SEMANTIC_EMBEDDERS)
                             + " (in process), or alias:<model_name> of an embedding model in model_list.");
+                }
+            } else if (k.equals("index_name")) {
+                String n = w.string(v, kp);
+                if (n != null && !n.matches("[A-Za-z0-9_.:-]{1,64}")) {
+                    w.error(v, kp, "'" + n + "' is not an index name. Fix: 1 to 64 letters, digits, '_', '.', ':' or '-'.");
+                }
+            } else if (k.equals("semantic_index")) {
+                String n = w.string(v, kp);
+                if (n != null && !n.equals("lucene") && !n.equals("pgvector")) {
+                    w.error(v, kp, "'" + n + "' is not a vector index. Fix: lucene (in memory, the default) or pgvector (the "
+                            + "PostgreSQL of database_url, with the vector extension).");
                 }
             } else if (k.equals("verify")) {
                 if (!(v instanceof org.yaml.snakeyaml.nodes.ScalarNode)) w.error(v, kp, "must be the model_name of a cheap chat model, or false.");

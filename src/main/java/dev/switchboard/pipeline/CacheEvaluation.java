@@ -28,9 +28,12 @@ public final class CacheEvaluation {
     /** @throws IllegalArgumentException naming the file and line of a malformed pair */
     public static Pairs read(Path pairs) throws IOException { return new Pairs(PairEvaluation.read(pairs)); }
 
-    /** {@code switchboard cache bench}: lookup latency with {@code entries} entries, and memory an entry. */
-    public static void bench(Pairs pairs, String embedder, int entries, int lookups, PrintStream out) {
-        dev.switchboard.cache.semantic.SemanticBench.run(OnnxEmbedder.load(embedder), pairs.list(), entries, lookups, out);
+    /**
+     * {@code switchboard cache bench}: lookup latency with {@code entries} entries, memory an entry, and the index's recall;
+     * {@code pgvectorUrl} null measures Lucene's index, else pgvector's at that JDBC URL.
+     */
+    public static void bench(Pairs pairs, String embedder, int entries, int lookups, String pgvectorUrl, PrintStream out) {
+        dev.switchboard.cache.semantic.SemanticBench.run(OnnxEmbedder.load(embedder), pairs.list(), entries, lookups, pgvectorUrl, out);
     }
 
     /** Prints the evaluation of {@code pairs} to {@code out}, reporting embedded pairs to {@code progress}. */

@@ -268,7 +268,7 @@ public final class Gateway {
         }
         on.removeAll(off);
         dev.switchboard.cache.semantic.SemanticCache semantic = s.semantic() && !on.isEmpty()
-                ? SemanticWiring.create(vertx, s, router, metering) : null;
+                ? SemanticWiring.create(vertx, s, router, metering, config.general().databaseUrl()) : null;
         ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)
                 : ResponseCache.storeFor(vertx, s), semantic, on, router::entryOf, System::currentTimeMillis);
         if (!on.isEmpty()) {

@@ -3,6 +3,9 @@ package dev.switchboard.pipeline;
 import dev.switchboard.cache.CacheSettings;
 import dev.switchboard.cache.semantic.Embedder;
 import dev.switchboard.cache.semantic.OnnxEmbedder;
+import dev.switchboard.cache.semantic.PgVectorStore;
+import dev.switchboard.store.DatabaseLocation;
+import dev.switchboard.cache.semantic.RedisSharedIndex;
 import dev.switchboard.cache.semantic.SemanticCache;
 import dev.switchboard.cache.semantic.SemanticSettings;
 import dev.switchboard.route.ModelRouter;
@@ -13,19 +16,55 @@ import org.slf4j.LoggerFactory;
 final class SemanticWiring {
     private SemanticWiring() {}
 
-    static SemanticCache create(Vertx vertx, CacheSettings cache, ModelRouter router, Metering metering) {
+    /**
+     * {@code semantic_index: pgvector}: the vectors in the store's PostgreSQL. Lucene's index serves instead, with a
+     * warning, when the store is SQLite, the embedder's size is not known before its first call (an alias), or PostgreSQL
+     * lacks the extension: a cache option never stops the gateway.
+     */
+    private static PgVectorStore pgvector(String databaseUrl, Embedder embedder) {
+        var log = LoggerFactory.getLogger("switchboard.cache");
+        if (databaseUrl == null || databaseUrl.isBlank()) {
+            log.warn("semantic cache: semantic_index: pgvector needs the store in PostgreSQL (general_settings.database_url); "
+                    + "Lucene's in-memory index serves instead");
+            return null;
+        }
+        if (embedder.dimensions() <= 0) {
+            log.warn("semantic cache: semantic_index: pgvector needs an in-process embedder (its vector size); Lucene's index serves instead");
+            return null;
+        }
+        DatabaseLocation at = DatabaseLocation.postgres(databaseUrl);
+        try {
+            return new PgVectorStore(at.jdbcUrl(), at.properties(), embedder.dimensions());
+        } catch (java.sql.SQLException e) {
+            log.warn("semantic cache: pgvector is not usable in {} ({}); Lucene's in-memory index serves instead. Fix: install "
+                    + "postgresql-15-pgvector (or build pgvector) and let the gateway's user CREATE EXTENSION vector", at.description(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** @param databaseUrl the store's {@code database_url} (PostgreSQL), or null (SQLite): where pgvector would live */
+    static SemanticCache create(Vertx vertx, CacheSettings cache, ModelRouter router, Metering metering, String databaseUrl) {
         SemanticSettings s = SemanticSettings.from(cache.params(), cache.ttlSeconds());
         Embedder embedder = s.embedder().startsWith(AliasEmbedder.PREFIX)
                 ? new AliasEmbedder(vertx, s.embedder().substring(AliasEmbedder.PREFIX.length()), router, metering)
                 : OnnxEmbedder.load(s.embedder());
         RouterVerifier verifier = s.verifyAlias() == null ? null : new RouterVerifier(s.verifyAlias(), router, metering);
-        SemanticCache c = SemanticCache.create(s, embedder, verifier);
+        PgVectorStore pg = "pgvector".equals(cache.params().get("semantic_index")) ? pgvector(databaseUrl, embedder) : null;
+        SemanticCache c = pg == null ? SemanticCache.create(s, embedder, verifier) : SemanticCache.create(s, embedder, verifier, pg);
+        if (cache.redis()) {
+            // redis-semantic: every gateway on this Redis shares its semantic entries (and flushes) through a stream
+            Object index = cache.params().get("index_name");
+            RedisSharedIndex.start(vertx, cache.redisUrl(), cache.redisDescription(), cache.redisTimeoutMillis(),
+                    index == null ? null : index.toString(), s.maxEntries(), c);
+        }
         var st = c.stats();
         LoggerFactory.getLogger("switchboard.cache").info(
                 "semantic cache: {} threshold {}{}{}{}, at most {} entries", embedder.name(), st.threshold(),
                 verifier == null ? "" : ", verified by '" + s.verifyAlias() + "' from " + st.greyThreshold(),
                 s.maxFalseHitRate() == null ? "" : ", online mode (max_false_hit_rate " + s.maxFalseHitRate() + ")",
                 s.shadow() ? ", SHADOW mode (logged, never served)" : "", s.maxEntries());
+        if (pg != null) LoggerFactory.getLogger("switchboard.cache").info("semantic cache: vectors in pgvector, table {}", pg.table());
+        if (c.sharedWith() != null) LoggerFactory.getLogger("switchboard.cache").info("semantic cache: entries shared through the {}", c.sharedWith());
         return c;
     }
 }

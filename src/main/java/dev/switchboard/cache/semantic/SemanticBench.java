@@ -27,6 +27,14 @@ public final class SemanticBench {
     private SemanticBench() {}
 
     public static void run(Embedder embedder, List<LabeledPair> pairs, int entries, int lookups, PrintStream out) {
+        run(embedder, pairs, entries, lookups, null, out);
+    }
+
+    /**
+     * @param pgvectorUrl null: Lucene's HNSW in memory (the default index); else a JDBC URL of a PostgreSQL with pgvector,
+     *                    whose index is filled in bulk and built once filled (the build time is printed)
+     */
+    public static void run(Embedder embedder, List<LabeledPair> pairs, int entries, int lookups, String pgvectorUrl, PrintStream out) {
         List<String> stored = new ArrayList<>(), asked = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) (i % 5 == 0 ? asked : stored).add(i % 2 == 0 ? pairs.get(i).a() : pairs.get(i).b());
         int real = Math.min(stored.size(), Math.min(entries, 4_000));
@@ -39,7 +47,17 @@ public final class SemanticBench {
         long before = usedHeap(rt);
         Random rnd = new Random(7);
         long t0 = System.nanoTime();
-        try (SemanticCache cache = SemanticCache.create(s, embedder, null)) {
+        PgVectorStore pg = null;
+        if (pgvectorUrl != null) {
+            try {
+                pg = new PgVectorStore(pgvectorUrl, null, null, base.get(0).length, false);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("pgvector at " + pgvectorUrl + ": " + e.getMessage(), e);
+            }
+        }
+        out.printf(Locale.ROOT, "index: %s%n", pg == null ? "lucene (in memory)" : "pgvector (" + pg.table() + ")");
+        List<float[]> all = new ArrayList<>(entries);
+        try (SemanticCache cache = pg == null ? SemanticCache.create(s, embedder, null) : SemanticCache.create(s, embedder, null, pg)) {
             for (int i = 0; i < entries; i++) {
                 float[] v = base.get(i % real);
                 if (i >= real) {
@@ -47,9 +65,21 @@ public final class SemanticBench {
                     for (int d = 0; d < v.length; d++) v[d] += (float) (rnd.nextGaussian() * 0.02);
                     Embedder.normalize(v);
                 }
+                all.add(v);
                 String id = String.format(Locale.ROOT, "%064x", i);
                 cache.rememberEmbedded("bench", "ctx", stored.get(i % real), v, new CachedAnswer(id, "bench", 0, Long.MAX_VALUE,
                         "openai/gpt-4o-mini", answer(i)));
+            }
+            if (pg != null) {
+                long b = System.nanoTime();
+                cache.index("bench").nearest("ctx", base.get(0), 1, id -> true); // applies the queued inserts
+                long inserted = System.nanoTime();
+                try {
+                    pg.buildIndex();
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                out.printf(Locale.ROOT, "pgvector: inserts %.1f s, HNSW build %.1f s%n", (inserted - b) / 1e9, (System.nanoTime() - inserted) / 1e9);
             }
             long fill = System.nanoTime() - t0;
             long after = usedHeap(rt);
@@ -73,7 +103,46 @@ public final class SemanticBench {
             out.printf(Locale.ROOT, "lookup, new question (embed + search + guards): p50 %.2f ms  p99 %.2f ms  (%d lookups)%n",
                     pct(fresh, 50), pct(fresh, 99), n);
             out.printf(Locale.ROOT, "lookup, embedding cached (search + guards):      p50 %.2f ms  p99 %.2f ms%n", pct(search, 50), pct(search, 99));
+            recall(cache.index("bench"), embedder, asked.subList(200, 200 + Math.min(200, n)), all, out);
         }
+    }
+
+    /**
+     * Recall of the index against exact search: for each question, the share of the exact 4 nearest entries (brute
+     * force over every vector) that the index's search returns (recall@4), and how often its first is the exact first.
+     */
+    private static void recall(VectorIndex index, Embedder embedder, List<String> questions, List<float[]> all, PrintStream out) {
+        int k = 4, found = 0, firsts = 0, close = 0;
+        for (String q : questions) {
+            float[] v = embedder.embed(q);
+            int[] best = new int[k];
+            double[] score = new double[k];
+            Arrays.fill(score, Double.NEGATIVE_INFINITY);
+            for (int i = 0; i < all.size(); i++) {
+                double d = dot(v, all.get(i));
+                if (d <= score[k - 1]) continue;
+                int j = k - 1;
+                while (j > 0 && score[j - 1] < d) { score[j] = score[j - 1]; best[j] = best[j - 1]; j--; }
+                score[j] = d;
+                best[j] = i;
+            }
+            java.util.Set<String> exact = new java.util.HashSet<>();
+            for (int b : best) exact.add(String.format(Locale.ROOT, "%064x", b));
+            List<VectorIndex.Hit> hits = index.nearest("ctx", v, k, id -> true);
+            for (VectorIndex.Hit h : hits) if (exact.contains(h.id())) found++;
+            if (!hits.isEmpty() && hits.get(0).id().equals(String.format(Locale.ROOT, "%064x", best[0]))) firsts++;
+            // what matters to a cache: whether the best similarity it sees is the best there is (a near-tie is as good)
+            if (!hits.isEmpty() && hits.get(0).similarity() >= score[0] - 0.005) close++;
+        }
+        out.printf(Locale.ROOT, "recall against exact search (%d questions): recall@4 %.3f, first hit exact %.3f, first hit within "
+                        + "0.005 of the best similarity %.3f%n", questions.size(), (double) found / (k * questions.size()),
+                (double) firsts / questions.size(), (double) close / questions.size());
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
     }
 
     private static ChatResponse answer(int i) {

@@ -46,6 +46,7 @@ public final class SemanticCache implements AutoCloseable {
     private final Embedder embedder;
     private final Verifier verifier;
     private final QuestionGuards guards;
+    private final VectorIndex.Factory indexFactory;
     private final double threshold;
     private final double grey;
     private final OnlineThresholds online;
@@ -54,7 +55,9 @@ public final class SemanticCache implements AutoCloseable {
     private final Cache<String, SemanticEntry> entries;
     private final Cache<String, float[]> embeddings;
     private final Cache<String, Boolean> verdicts;
-    private final ConcurrentHashMap<String, NamespaceIndex> indexes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, VectorIndex> indexes = new ConcurrentHashMap<>();
+    /** Other gateways' view of this cache ({@code redis-semantic}), or null: entries stay in this process. */
+    private volatile SharedIndex shared;
     /**
      * Counts flushes ({@link #clear}, {@link #forgetNamespace}). A {@link #remember} stamps the count when it is
      * asked and stores nothing if a flush came before its embedding finished: an answer given before a flush must
@@ -70,8 +73,9 @@ public final class SemanticCache implements AutoCloseable {
     public record Stats(long entries, long hits, long misses, long skippedBusy, long guarded, long verifications,
                         long refuted, double threshold, double greyThreshold, String embedder) {}
 
-    private SemanticCache(SemanticSettings s, Embedder embedder, Verifier verifier, QuestionGuards guards) {
+    private SemanticCache(SemanticSettings s, Embedder embedder, Verifier verifier, QuestionGuards guards, VectorIndex.Factory indexes) {
         this.settings = s;
+        this.indexFactory = indexes;
         this.embedder = embedder;
         this.verifier = verifier;
         this.guards = guards;
@@ -102,12 +106,17 @@ public final class SemanticCache implements AutoCloseable {
 
     /** A semantic cache over {@code embedder}; {@code verifier} may be null (no grey zone, no online mode). */
     public static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier) {
-        return new SemanticCache(s, embedder, verifier, QuestionGuards.all());
+        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), LuceneVectorIndex.FACTORY);
+    }
+
+    /** The same over another vector index (pgvector: {@link PgVectorStore}); the cache closes the factory. */
+    public static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier, PgVectorStore indexes) {
+        return new SemanticCache(s, embedder, verifier, QuestionGuards.all(), indexes);
     }
 
     /** The same with chosen guards ({@code cache eval} measures what each adds). */
     public static SemanticCache create(SemanticSettings s, Embedder embedder, Verifier verifier, QuestionGuards guards) {
-        return new SemanticCache(s, embedder, verifier, guards);
+        return new SemanticCache(s, embedder, verifier, guards, LuceneVectorIndex.FACTORY);
     }
 
     public SemanticSettings settings() { return settings; }
@@ -127,9 +136,30 @@ public final class SemanticCache implements AutoCloseable {
         });
     }
 
-    /** Stores the answer to {@code question} (asked in {@code contextHash}) under {@code answer.entryId()}. */
+    /** Shares this cache's entries and flushes with other gateways from now on (the cache closes it). */
+    public void share(SharedIndex index) { this.shared = index; }
+
+    /** The vector index: {@code lucene} or {@code pgvector}. */
+    public String indexName() { return indexFactory.name(); }
+
+    /** Where entries are shared with other gateways, or null (this process only). */
+    public String sharedWith() {
+        SharedIndex sharing = shared;
+        return sharing == null ? null : sharing.describe();
+    }
+
+    /** The embedder's name: a shared entry embedded by another model is not comparable and is skipped. */
+    public String embedderName() { return embedder.name(); }
+
+    /**
+     * Stores the answer to {@code question} (asked in {@code contextHash}) under {@code answer.entryId()}, and shares it
+     * when the cache is shared. Stored here at once, so this gateway's next lookup finds it; others get it through the
+     * {@link SharedIndex}.
+     */
     public Future<Void> remember(String namespace, String contextHash, String question, CachedAnswer answer) {
         long stamp = flushes.get();
+        SharedIndex sharing = shared;
+        String seen = sharing == null ? null : sharing.cursor();
         return offPool(Vertx.currentContext(), () -> {
             float[] v = embed(question);
             flushLock.readLock().lock();
@@ -139,12 +169,27 @@ public final class SemanticCache implements AutoCloseable {
             } finally {
                 flushLock.readLock().unlock();
             }
+            if (sharing != null) sharing.added(namespace, contextHash, question, v, answer, seen);
             return null;
         });
     }
 
+    /**
+     * Stores an entry another gateway shared (the {@link SharedIndex} has checked it against the shared flushes). An
+     * entry already here (this gateway's own, coming back) or expired is skipped. Called off the event loops.
+     */
+    public void applyShared(String namespace, String contextHash, String question, float[] unitVector, CachedAnswer answer) {
+        if (answer.expired(System.currentTimeMillis()) || entries.policy().getIfPresentQuietly(answer.entryId()) != null) return;
+        flushLock.readLock().lock();
+        try {
+            store(new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer), unitVector);
+        } finally {
+            flushLock.readLock().unlock();
+        }
+    }
+
     private void store(SemanticEntry e, float[] unitVector) {
-        indexes.computeIfAbsent(e.namespace, k -> new NamespaceIndex()).add(e.id, e.context, unitVector);
+        indexes.computeIfAbsent(e.namespace, k -> indexFactory.open(k)).add(e.id, e.context, unitVector);
         entries.put(e.id, e);
     }
 
@@ -153,16 +198,30 @@ public final class SemanticCache implements AutoCloseable {
         store(new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer), unitVector);
     }
 
-    /** Removes one entry. @return 1 when it was there */
+    /** Removes one entry, on every gateway when shared. @return 1 when it was here */
     public int forget(String entryId) {
+        SharedIndex sharing = shared;
+        if (sharing != null) sharing.forgot(entryId);
+        return applyForget(entryId);
+    }
+
+    /** Removes one entry here (another gateway asked). @return 1 when it was here */
+    public int applyForget(String entryId) {
         SemanticEntry e = entries.asMap().remove(entryId);
         if (e == null) return 0;
         unindex(e);
         return 1;
     }
 
-    /** Removes a namespace's entries. @return how many */
+    /** Removes a namespace's entries, on every gateway when shared. @return how many were here */
     public int forgetNamespace(String namespace) {
+        SharedIndex sharing = shared;
+        if (sharing != null) sharing.forgotNamespace(namespace);
+        return applyForgetNamespace(namespace);
+    }
+
+    /** Removes a namespace's entries here (another gateway asked). @return how many */
+    public int applyForgetNamespace(String namespace) {
         flushLock.writeLock().lock();
         try {
             flushes.incrementAndGet(); // also drops other namespaces' remembers in flight: a cache may forget
@@ -170,7 +229,7 @@ public final class SemanticCache implements AutoCloseable {
             for (SemanticEntry e : List.copyOf(entries.asMap().values())) {
                 if (e.namespace.equals(namespace) && entries.asMap().remove(e.id) != null) n++;
             }
-            NamespaceIndex idx = indexes.remove(namespace);
+            VectorIndex idx = indexes.remove(namespace);
             if (idx != null) idx.close();
             return n;
         } finally {
@@ -178,14 +237,21 @@ public final class SemanticCache implements AutoCloseable {
         }
     }
 
-    /** Removes everything. @return how many entries there were */
+    /** Removes everything, on every gateway when shared. @return how many entries were here */
     public int clear() {
+        SharedIndex sharing = shared;
+        if (sharing != null) sharing.cleared();
+        return applyClear();
+    }
+
+    /** Removes everything here (another gateway asked). @return how many entries there were */
+    public int applyClear() {
         flushLock.writeLock().lock();
         try {
             flushes.incrementAndGet();
             int n = (int) entries.estimatedSize();
             entries.asMap().clear();
-            indexes.values().forEach(NamespaceIndex::close);
+            indexes.values().forEach(VectorIndex::close);
             indexes.clear();
             return n;
         } finally {
@@ -199,31 +265,37 @@ public final class SemanticCache implements AutoCloseable {
                 refutations.sum(), online != null ? online.currentThreshold() : threshold, grey, embedder.name());
     }
 
+    /** A namespace's index, or null (the bench measures its recall). */
+    VectorIndex index(String namespace) { return indexes.get(namespace); }
+
     /** Segments over all namespaces' indexes (for the bench). */
     int segments() {
         int n = 0;
-        for (NamespaceIndex i : indexes.values()) n += i.segments();
+        for (VectorIndex i : indexes.values()) n += i.segments();
         return n;
     }
 
     /** Bytes the vector indexes hold, for the memory-per-entry figure. */
     public long indexBytes() {
         long b = 0;
-        for (NamespaceIndex i : indexes.values()) b += i.ramBytes();
+        for (VectorIndex i : indexes.values()) b += i.ramBytes();
         return b;
     }
 
     @Override
     public void close() {
+        SharedIndex sharing = shared;
+        if (sharing != null) sharing.close();
         pool.shutdownNow();
-        indexes.values().forEach(NamespaceIndex::close);
+        indexes.values().forEach(VectorIndex::close);
+        indexFactory.close();
     }
 
     /** A stored question near the one asked, that passed the guards. */
     private record Candidate(SemanticEntry entry, double similarity) {}
 
     private List<Candidate> candidates(String namespace, String contextHash, String question) {
-        NamespaceIndex idx = indexes.get(namespace);
+        VectorIndex idx = indexes.get(namespace);
         float[] v = embed(question);
         if (idx == null) return List.of();
         List<Candidate> out = new ArrayList<>();
@@ -231,7 +303,7 @@ public final class SemanticCache implements AutoCloseable {
             SemanticEntry e = entries.policy().getIfPresentQuietly(id); // not a use: LRU order stays
             return e != null && e.context.equals(contextHash);
         };
-        for (NamespaceIndex.Hit h : idx.nearest(contextHash, v, CANDIDATES, inContext)) {
+        for (VectorIndex.Hit h : idx.nearest(contextHash, v, CANDIDATES, inContext)) {
             if (h.similarity() < grey) break;
             SemanticEntry e = entries.getIfPresent(h.id());
             if (e == null || !e.context.equals(contextHash) || !e.namespace.equals(namespace)) continue;
@@ -301,7 +373,7 @@ public final class SemanticCache implements AutoCloseable {
     }
 
     private void unindex(SemanticEntry e) {
-        NamespaceIndex idx = indexes.get(e.namespace);
+        VectorIndex idx = indexes.get(e.namespace);
         if (idx != null) idx.delete(e.id);
     }
 

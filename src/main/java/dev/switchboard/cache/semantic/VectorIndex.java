@@ -1,0 +1,42 @@
+package dev.switchboard.cache.semantic;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * One namespace's question vectors: what the semantic cache searches. Two implementations: {@link LuceneVectorIndex}
+ * (HNSW in this process's memory, the default) and {@link PgVectorStore}'s (pgvector's HNSW in PostgreSQL). The
+ * entries themselves (answers, contexts, TTL and bound) stay in {@link SemanticCache}; an index only finds ids, and a
+ * hit whose entry is gone is skipped, so a delete may land late without harm.
+ */
+interface VectorIndex extends AutoCloseable {
+    /** A candidate: the entry's id and the cosine similarity of its question to the one asked. */
+    record Hit(String id, double similarity) {}
+
+    /** Opens the index of one namespace. */
+    interface Factory extends AutoCloseable {
+        VectorIndex open(String namespace);
+
+        /** {@code lucene} or {@code pgvector}, for {@code /cache/ping}. */
+        default String name() { return "lucene"; }
+
+        @Override
+        default void close() {}
+    }
+
+    void add(String id, String context, float[] unitVector);
+
+    void delete(String id);
+
+    /** The {@code k} nearest questions asked in {@code context}, best first; {@code inContext} checks an id's context. */
+    List<Hit> nearest(String context, float[] unitVector, int k, Predicate<String> inContext);
+
+    /** Graphs searched per query (the bench reports it), or -1 when unknown. */
+    default int segments() { return -1; }
+
+    /** Bytes this process holds for the index (0 when it lives elsewhere). */
+    default long ramBytes() { return 0; }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,125 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.LogCapture;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The semantic cache shared by two gateways on one Redis ({@code type: redis-semantic}; {@code services} profile: Redis 7
+ * on 127.0.0.1:6379): a question answered through gateway A is a semantic hit for its paraphrase on gateway B, asked
+ * with the official OpenAI SDK; a DELETE through A removes it on B; and a Redis that does not answer costs only the
+ * sharing (and the exact cache), never a request. Each run uses its own index name and namespace, so runs on a shared
+ * Redis never see each other's entries.
+ */
+@Tag("services")
+class SharedSemanticCacheIT {
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final String Q = "How can I make a good cup of coffee?";
+    private static final String PARAPHRASE = "How do I make a good cup of coffee?";
+
+    private static String config(String redis) {
+        return TestGateway.simModels("gpt=gpt-4o-mini") + """
+                router_settings: { num_retries: 0 }
+                litellm_settings:
+                  cache: true
+                  cache_params: { type: redis-semantic, %s, ttl: 600, namespace: shared-%s, index_name: it-%s, timeout: 0.2 }
+                general_settings: { master_key: os.environ/MASTER_KEY }
+                """.formatted(redis, RUN, RUN);
+    }
+
+    private static long semanticEntries(TestGateway g) {
+        return new Admin(g).getOk("/cache/ping").getJsonObject("semantic").getLong("entries");
+    }
+
+    private static OpenAIClient client(TestGateway g) {
+        return OpenAIOkHttpClient.builder().baseUrl(g.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+    }
+
+    private static String ask(OpenAIClient c, String question) {
+        var r = c.chat().completions().withRawResponse().create(ChatCompletionCreateParams.builder().model("gpt")
+                .addSystemMessage("Be brief.").addUserMessage(question).build());
+        r.parse();
+        return r.headers().values("x-switchboard-cache").get(0);
+    }
+
+    /** This run's stream goes with it (a stream is capped, but runs would leave one each). */
+    @org.junit.jupiter.api.AfterAll
+    static void dropTheStream() {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", 6379)) {
+            s.setSoTimeout(2_000);
+            s.getOutputStream().write(("DEL sb:semantic:it-" + RUN + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getInputStream().read();
+        } catch (java.io.IOException ignored) {
+            // Redis is gone: nothing to drop
+        }
+    }
+
+    @Test
+    void aParaphraseAnsweredThroughOneGatewayIsASemanticHitOnTheOtherUntilDeleted() {
+        try (TestGateway a = TestGateway.start(config("host: 127.0.0.1, port: 6379"));
+             TestGateway b = TestGateway.start(config("host: 127.0.0.1, port: 6379"))) {
+            OpenAIClient viaA = client(a), viaB = client(b);
+            try {
+                assertThat(new Admin(b).getOk("/cache/ping").getJsonObject("semantic").getString("shared"))
+                        .isEqualTo("Redis stream sb:semantic:it-" + RUN + " at 127.0.0.1:6379");
+                assertThat(ask(viaA, Q)).isEqualTo("miss");
+                await().atMost(Duration.ofSeconds(15)).until(() -> semanticEntries(b) == 1); // B read it from the stream
+                int calls = b.simulator.received().size();
+                var hit = viaB.chat().completions().withRawResponse().create(ChatCompletionCreateParams.builder().model("gpt")
+                        .addSystemMessage("Be brief.").addUserMessage(PARAPHRASE).build());
+                assertThat(hit.headers().values("x-switchboard-cache")).containsExactly("hit-semantic");
+                assertThat(hit.parse().choices().get(0).message().content()).isPresent();
+                assertThat(b.simulator.received().size()).as("B never called its provider for the paraphrase").isEqualTo(calls);
+                String entry = hit.headers().values("x-switchboard-cache-entry").get(0);
+
+                // DELETE through A: the entry goes on B too
+                HttpResponse<String> del = Http.send(HttpRequest.newBuilder(URI.create(a.baseUrl() + "/cache/entries/" + entry))
+                        .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+                assertThat(new JsonObject(del.body()).getInteger("deleted")).isEqualTo(1);
+                await().atMost(Duration.ofSeconds(15)).until(() -> semanticEntries(b) == 0);
+                assertThat(ask(viaB, PARAPHRASE)).isEqualTo("miss");
+
+                // a namespace flush through B empties A as well
+                await().atMost(Duration.ofSeconds(15)).until(() -> semanticEntries(a) == 1); // B's fresh answer reached A
+                Http.send(HttpRequest.newBuilder(URI.create(b.baseUrl() + "/cache/namespaces/shared-" + RUN))
+                        .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+                await().atMost(Duration.ofSeconds(15)).until(() -> semanticEntries(a) == 0);
+                assertThat(ask(viaA, "How should I make a good cup of coffee?")).isEqualTo("miss");
+            } finally {
+                viaA.close();
+                viaB.close();
+            }
+        }
+    }
+
+    @Test
+    void aRedisThatDoesNotAnswerCostsOnlyTheSharing() {
+        try (LogCapture log = LogCapture.of("switchboard.cache");
+             TestGateway gw = TestGateway.start(config("host: 127.0.0.1, port: 1"))) {
+            OpenAIClient c = client(gw);
+            try {
+                assertThat(ask(c, Q)).isEqualTo("miss");
+                await().atMost(Duration.ofSeconds(15)).until(() -> semanticEntries(gw) == 1); // kept in this gateway
+                assertThat(ask(c, PARAPHRASE)).as("still a semantic cache, of its own").isEqualTo("hit-semantic");
+            } finally {
+                c.close();
+            }
+            assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN") && l.contains("semantic entries stay in this gateway"));
+        }
+    }
+}
