@@ -17,6 +17,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 source "$root/scripts/jdk.sh"
+source "$root/scripts/jvm-opts.sh"  # the gateway gets ./switchboard's default JVM options, then PROFILE_JAVA_OPTS
 J="$JAVA_HOME/bin/java"
 JAR="${SWITCHBOARD_JAR:-$root/target/switchboard.jar}"
 MODE="${PROFILE_MODE:-plain}"
@@ -45,7 +46,7 @@ if [ "$MODE" = full ]; then
   taskset -c 1 "$J" "$here/OtlpSink.java" "$SINK" >"$work/sink.log" 2>&1 & pids+=($!)
 fi
 taskset -c 1 "$J" -jar "$JAR" simulator --host 127.0.0.1 --port $SIM --event-loops 1 >"$work/sim.log" 2>&1 & pids+=($!)
-taskset -c 0 "$J" ${PROFILE_JAVA_OPTS:-} -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port $GW \
+taskset -c 0 "$J" $(switchboard_jvm_opts "${PROFILE_JAVA_OPTS:-}" 1) ${PROFILE_JAVA_OPTS:-} -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port $GW \
   --event-loops 1 >"$work/gw.log" 2>&1 &
 gw=$!; pids+=("$gw")
 for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$GW/health/readiness" && break; sleep 0.25; done

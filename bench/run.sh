@@ -75,6 +75,9 @@ PLACEMENT="${BENCH_PLACEMENT:-pinned}"
 GW_CPU="${BENCH_GATEWAY_CPU:-0}"
 LOAD_CPU="${BENCH_LOAD_CPU:-1}"
 JAVA_OPTS_EXTRA="${BENCH_JAVA_OPTS:-}"
+# The gateway runs with ./switchboard's default JVM options for the CPUs it is given (heap, GC: scripts/jvm-opts.sh),
+# then BENCH_JAVA_OPTS; set in run_suite, per placement.
+source "$root/scripts/jvm-opts.sh"
 
 # Targets.
 T_THROUGHPUT=20000   # req/s, non-stream, through the gateway
@@ -314,13 +317,15 @@ general_settings:
   database_path: $work/gateway-$placement.db
 ${BENCH_GENERAL_SETTINGS:+  $BENCH_GENERAL_SETTINGS}
 EOF
+  GW_JAVA_OPTS="$(switchboard_jvm_opts "$JAVA_OPTS_EXTRA" "$("${gw_pin[@]}" nproc)") $JAVA_OPTS_EXTRA"
+  log "[$placement] gateway JVM options: $GW_JAVA_OPTS"
   log "[$placement] simulator on :$sim_port ${load_pin[*]:-(not pinned)}, gateway on :$gw_port ${gw_pin[*]:-(not pinned)} ${gw_loops[*]:-}"
   # shellcheck disable=SC2086
   "${load_pin[@]}" "$JAVA" $JAVA_OPTS_EXTRA -jar "$JAR" simulator --host 127.0.0.1 --port "$sim_port" --event-loops 1 \
       >"$work/simulator.log" 2>&1 &
   local sim_pid=$!; pids+=("$sim_pid")
   # shellcheck disable=SC2086
-  "${gw_pin[@]}" "$JAVA" $JAVA_OPTS_EXTRA -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port "$gw_port" \
+  "${gw_pin[@]}" "$JAVA" $GW_JAVA_OPTS -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port "$gw_port" \
       "${gw_loops[@]}" >"$work/gateway.log" 2>&1 &
   local gw_pid=$!; pids+=("$gw_pid")
   wait_http simulator "$sim_pid" "http://127.0.0.1:$sim_port/v1/models"
@@ -503,7 +508,7 @@ EOF
   sed -e "s#^  database_path: .*#  database_path: $work/gateway-full-$placement.db#" "$work/config.yaml" >"$work/config-full.yaml"
   printf '  otel: { endpoint: "http://127.0.0.1:%s", schedule_delay_ms: 200 }\n' "$sink_port" >>"$work/config-full.yaml"
   # shellcheck disable=SC2086
-  "${gw_pin[@]}" "$JAVA" $JAVA_OPTS_EXTRA -jar "$JAR" serve --config "$work/config-full.yaml" --host 127.0.0.1 --port "$full_port" \
+  "${gw_pin[@]}" "$JAVA" $GW_JAVA_OPTS -jar "$JAR" serve --config "$work/config-full.yaml" --host 127.0.0.1 --port "$full_port" \
       "${gw_loops[@]}" >"$work/gateway-full.log" 2>&1 &
   full_pid=$!; pids+=("$full_pid")
   wait_http gateway-full "$full_pid" "http://127.0.0.1:$full_port/health/readiness"

@@ -9,7 +9,8 @@
 #   It reports: peak RSS (target <= 512 MiB), live heap at the baseline and at the end (target: flat, within 10 %
 #   or 16 MiB), streams completed and failed, and how much longer than the upstream made it wait a stream took.
 #
-# The gateway runs as ./switchboard runs it (-Xmx1g unless SWITCHBOARD_HEAP says otherwise), with default settings:
+# The gateway runs as ./switchboard runs it (scripts/jvm-opts.sh: -Xmx1g unless SWITCHBOARD_HEAP says otherwise, the GC),
+# then STREAMS_JAVA_OPTS (e.g. -XX:NativeMemoryTracking=summary: the raw log then shows where the RSS goes), with default settings:
 #   no per-host limit below 2,000 (general_settings.upstream_max_connections_per_host is 2048 by default).
 # Knobs: STREAMS_N, STREAMS_SOAK, STREAMS_WARMUP=60, STREAMS_CHUNK_MS, SWITCHBOARD_HEAP=1g, SWITCHBOARD_JAR.
 # Output: a Markdown table on stdout and in bench/results/streams-latest.md; raw samples in bench/results/raw-streams-*.log.
@@ -22,7 +23,6 @@ N="${STREAMS_N:-2000}"
 SOAK="${STREAMS_SOAK:-300}"
 WARMUP="${STREAMS_WARMUP:-60}"
 CHUNK_MS="${STREAMS_CHUNK_MS:-250}"
-HEAP="${SWITCHBOARD_HEAP:-1g}"
 T_RSS_MIB=512
 
 log() { printf '[streams %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -30,6 +30,7 @@ die() { log "ERROR: $*"; exit 1; }
 
 # shellcheck source=../scripts/jdk.sh
 source "$root/scripts/jdk.sh"
+source "$root/scripts/jvm-opts.sh"  # the gateway runs with ./switchboard's default JVM options (SWITCHBOARD_HEAP included)
 JAVA="$JAVA_HOME/bin/java"
 JCMD="$JAVA_HOME/bin/jcmd"
 [ -x "$JCMD" ] || die "no jcmd in $JAVA_HOME"
@@ -77,11 +78,12 @@ general_settings:
   database_path: $work/switchboard.db
 YAML
 
-log "simulator on :$sim_port (gpt-slow: one event every $CHUNK_MS ms), gateway on :$gw_port (-Xmx$HEAP)"
+gw_jvm="$(switchboard_jvm_opts "${STREAMS_JAVA_OPTS:-}") ${STREAMS_JAVA_OPTS:-}"
+log "simulator on :$sim_port (gpt-slow: one event every $CHUNK_MS ms), gateway on :$gw_port (JVM: $gw_jvm)"
 "$JAVA" -jar "$JAR" simulator --host 127.0.0.1 --port "$sim_port" --event-loops 2 --slow-model gpt-slow \
     --chunk-delay-ms "$CHUNK_MS" >"$work/simulator.log" 2>&1 &
 sim_pid=$!; pids+=("$sim_pid")
-"$JAVA" "-Xmx$HEAP" -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port "$gw_port" >"$work/gateway.log" 2>&1 &
+"$JAVA" $gw_jvm -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port "$gw_port" >"$work/gateway.log" 2>&1 &
 gw_pid=$!; pids+=("$gw_pid")
 wait_http simulator "$sim_pid" "http://127.0.0.1:$sim_port/v1/models"
 wait_http gateway "$gw_pid" "http://127.0.0.1:$gw_port/health/liveliness"
@@ -103,7 +105,9 @@ while kill -0 "$load_pid" 2>/dev/null; do
   if [ $((t % 30)) -eq 0 ] && [ "$t" -ge "$WARMUP" ] && [ "$t" -lt "$SOAK" ]; then
     "$JCMD" "$gw_pid" GC.run >/dev/null 2>&1 || true
     # "garbage-first heap   total 1048576K, used 123456K" (G1) or the serial/parallel equivalents: the used figure
-    heap=$("$JCMD" "$gw_pid" GC.heap_info 2>/dev/null | grep -m1 -o 'used [0-9]*K' | tr -dc '0-9')
+    # ZGC says "used 55M": both read as KiB
+    heap=$("$JCMD" "$gw_pid" GC.heap_info 2>/dev/null | grep -m1 -oE 'used [0-9]+[KM]' \
+      | awk '{ v = $2 + 0; if ($2 ~ /M$/) v *= 1024; print v }' || true)
     [ -z "$heap_base" ] && heap_base=$heap
     heap_last=$heap
   fi
@@ -111,8 +115,11 @@ while kill -0 "$load_pid" 2>/dev/null; do
   log "t=${t}s RSS $((rss / 1024)) MiB${heap:+, live heap $((heap / 1024)) MiB}; $(tail -1 "$work/load.log")"
 done
 wait "$load_pid" || true
+# with STREAMS_JAVA_OPTS=-XX:NativeMemoryTracking=summary: where the RSS goes (heap, threads, code, GC, Netty's direct)
+"$JCMD" "$gw_pid" VM.native_memory summary 2>/dev/null | grep -E '^(Total|-  *(Java Heap|Class|Thread|Code|GC|Internal|Other|Symbol|Metaspace|Arena|Native Memory|Shared))' >"$work/nmt.txt" || true
+echo "RSS at that moment: $(ps -o rss= -p "$gw_pid" | tr -d ' ') KiB (the part above NMT's committed total is malloc: SQLite, Netty's native transport, glibc's arenas)" >>"$work/nmt.txt"
 
-{ echo "=== samples"; cat "$work/samples.log"; echo "=== load"; cat "$work/load.log"; echo "=== gateway log"; cat "$work/gateway.log"; } >"$raw"
+{ echo "=== samples"; cat "$work/samples.log"; echo "=== load"; cat "$work/load.log"; echo "=== native memory"; cat "$work/nmt.txt"; echo "=== gateway log"; cat "$work/gateway.log"; } >"$raw"
 total=$(grep '^total' "$work/load.log" || echo "total completed=? failed=?")
 # the 10 s slices after the warm-up (the first ones hold the ramp: 2,000 connections opened at once on a cold JVM)
 steady_slices=$(awk -v w="$WARMUP" '/^t=/ { t = substr($1, 3) + 0; if (t > w) print }' "$work/load.log")
@@ -134,7 +141,7 @@ table=$(cat <<MD
 | | figure | target |
 |---|---:|---|
 | streams held open at once | $N (one event every $CHUNK_MS ms) | 2,000 |
-| gateway RSS, peak (after the ${WARMUP} s warm-up) | $rss_mib MiB ($rss_steady_mib MiB), -Xmx$HEAP | ≤ $T_RSS_MIB MiB: $verdict_rss |
+| gateway RSS, peak (after the ${WARMUP} s warm-up) | $rss_mib MiB ($rss_steady_mib MiB), JVM: ${gw_jvm% } | ≤ $T_RSS_MIB MiB: $verdict_rss |
 | live heap after full GC, at ${WARMUP} s → end of a ${SOAK} s soak | $heap_line | flat |
 | streams completed / failed | $(sed 's/total //' <<<"$total") | no failures |
 | beyond the upstream's own waits after the warm-up, worst 10 s slice: p99 / max | ${p99:-?} ms / ${worst:-?} ms | no queue (a queued stream waits a whole stream, ~2.5 s) |

@@ -29,6 +29,8 @@ public final class ResponseCache {
     private final CacheSettings settings;
     private final ExactCache store;
     private final Set<String> cachedAliases;
+    /** The configured model_name (or wildcard pattern) that serves a requested name: ids, group aliases, wildcards. */
+    private final java.util.function.UnaryOperator<String> entryOf;
     private final LongSupplier clock;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -56,11 +58,29 @@ public final class ResponseCache {
     /** @param semantic the semantic cache, or null */
     public ResponseCache(CacheSettings settings, ExactCache store, SemanticCache semantic, Set<String> cachedAliases,
                          LongSupplier clockMillis) {
+        this(settings, store, semantic, cachedAliases, name -> name, clockMillis);
+    }
+
+    /**
+     * @param entryOf the model_name or wildcard pattern of the config entry that serves a requested name (a deployment
+     *                id, a model_group_alias or a name a wildcard serves is cached as that entry is), the name itself
+     *                when it is a model_name, null when nothing serves it
+     */
+    public ResponseCache(CacheSettings settings, ExactCache store, SemanticCache semantic, Set<String> cachedAliases,
+                         java.util.function.UnaryOperator<String> entryOf, LongSupplier clockMillis) {
         this.settings = settings;
         this.store = store;
         this.semantic = semantic;
         this.cachedAliases = Set.copyOf(cachedAliases);
+        this.entryOf = entryOf;
         this.clock = clockMillis;
+    }
+
+    /** Whether answers for this requested name are cached: its serving entry's model_name is. */
+    private boolean cached(String name) {
+        if (cachedAliases.contains(name)) return true;
+        String entry = name == null ? null : entryOf.apply(name);
+        return entry != null && cachedAliases.contains(entry);
     }
 
     /** The semantic cache, or null when the cache type is not {@code semantic} / {@code redis-semantic}. */
@@ -86,7 +106,7 @@ public final class ResponseCache {
      */
     public Plan plan(CallContext ctx, ChatRequest request, String cacheControlHeader) {
         CacheControls controls = CacheControls.parse(request.extra().get("cache"), cacheControlHeader);
-        if (!cachedAliases.contains(request.model()) || !settings.chat()) return null;
+        if (!settings.chat() || !cached(request.model())) return null;
         controls.checkAllowed(ctx.caller().allowedCacheControls(), ctx.caller().admin());
         String ns = controls.namespace() != null ? controls.namespace()
                 : settings.namespace() != null ? settings.namespace() : ctx.caller().id();

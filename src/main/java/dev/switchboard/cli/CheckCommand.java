@@ -36,6 +36,7 @@ final class CheckCommand implements Callable<Integer> {
         // The gateway is built (and closed at once) because only the providers know whether a deployment can
         // be served and where it really goes; the model list is read from it, not from the raw config.
         List<ServedModel> models;
+        java.util.Map<String, List<String>> wildcards;
         Set<String> aliases;
         List<String> warnings;
         List<String> unpriced;
@@ -46,6 +47,7 @@ final class CheckCommand implements Callable<Integer> {
             // Opening the store checks that it can be reached (and brings its schema up to date).
             Gateway gateway = Gateway.create(vertx, cfg, System::getenv);
             models = gateway.models();
+            wildcards = gateway.wildcardsServed();
             aliases = gateway.aliases();
             warnings = gateway.warnings();
             unpriced = gateway.unpriced();
@@ -71,7 +73,13 @@ final class CheckCommand implements Callable<Integer> {
                     m.baseUrl() == null ? "-" : m.baseUrl(), m.apiKey() == null ? "-"
                             : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
         }
-        System.out.println("  master key: " + (cfg.general().masterKey() == null ? "none (loopback only)" : cfg.general().masterKey().masked()));
+        wildcards.forEach((pattern, lines) -> {
+            System.out.println("  wildcard \"" + pattern + "\" serves:");
+            lines.forEach(l -> System.out.println("    " + l));
+        });
+        System.out.println("  master key: " + (cfg.general().masterKey() != null ? cfg.general().masterKey().masked()
+                : cfg.general().jwtAuthEnabled() ? "none (JWT auth: every caller needs a token or a virtual key)" : "none (loopback only)"));
+        if (cfg.general().jwtAuthEnabled()) System.out.println("  JWT auth: keys from " + jwtUrls(cfg.general().jwtAuth()));
         System.out.println("  store: " + store);
         System.out.println("  prices: " + prices);
         unpriced.forEach(u -> System.out.println("  unpriced: " + u + " (its calls cost $0; set model_info.input_cost_per_token "
@@ -83,5 +91,16 @@ final class CheckCommand implements Callable<Integer> {
         cfg.warnings().forEach(w -> System.out.println("  warning: " + w));
         warnings.forEach(w -> System.out.println("  warning: " + w));
         return 0;
+    }
+
+    /** Every JWKS or discovery URL the JWT settings name (the global one and each issuer's). */
+    @SuppressWarnings("unchecked")
+    private static java.util.List<String> jwtUrls(java.util.Map<String, Object> jwt) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Object i : (java.util.List<Object>) jwt.getOrDefault("issuers", java.util.List.of())) {
+            out.addAll((java.util.List<String>) ((java.util.Map<String, Object>) i).get("jwks_urls"));
+        }
+        if (jwt.get("global") instanceof java.util.Map<?, ?> g) out.addAll((java.util.List<String>) g.get("jwks_urls"));
+        return out;
     }
 }

@@ -34,7 +34,8 @@ final class Launch {
         }
         config.warnings().forEach(w -> log.warn("config: {}", w));
         boolean loopback = isLoopback(host);
-        if (config.general().masterKey() == null && !loopback) {
+        // JWT auth also requires a key of every caller (a token, or a virtual key), so the network is safe without a master key.
+        if (config.general().masterKey() == null && !config.general().jwtAuthEnabled() && !loopback) {
             System.err.println("Refusing to listen on " + host + " without a master key: anyone on the network could "
                     + "spend your provider credits. Fix: set general_settings.master_key: os.environ/SWITCHBOARD_MASTER_KEY, "
                     + "or listen on 127.0.0.1 (the default).");
@@ -64,7 +65,7 @@ final class Launch {
             vertx.close();
             return 1;
         }
-        if (config.general().masterKey() == null) {
+        if (config.general().masterKey() == null && !config.general().jwtAuthEnabled()) {
             log.warn("No general_settings.master_key: accepting requests without a key, on loopback ({}) only.", host);
         }
         log.info("Switchboard listening on {} ({} event loop(s), {} transport) with {} model(s):",

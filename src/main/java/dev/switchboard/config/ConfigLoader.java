@@ -30,7 +30,7 @@ public final class ConfigLoader {
     /** LiteLLM's other top-level sections, for features Switchboard does not have: one warning each. */
     private static final Set<String> OTHER_LITELLM_TOP_KEYS = Set.of("finetune_settings", "files_settings", "callback_settings",
             "mcp_servers", "assistant_settings", "search_tools", "vector_store_registry", "pass_through_endpoints", "prompts",
-            "guardrail_settings", "mcp_tool_permissions", "agent_list", "model_group_settings", "policies", "policy_attachments");
+            "guardrail_settings", "mcp_tool_permissions", "agent_list", "model_group_settings");
 
     private final Function<String, String> env;
 
@@ -80,8 +80,11 @@ public final class ConfigLoader {
         top.forEach((k, v) -> {
             if (TOP_KEYS.contains(k) || k.equals("credential_list")) return;
             if (k.equals("guardrails")) {
-                w.error(v, k, "not supported: guardrails are not in Switchboard; requests would reach providers unchecked. "
-                        + "Fix: remove them only if you accept that.");
+                return; // read below
+            } else if (k.equals("policies") || k.equals("policy_attachments")) {
+                w.error(v, k, "not supported: LiteLLM's guardrail policies are not in Switchboard; requests to the models they "
+                        + "attach would reach providers without their guardrails. Fix: set default_on on the guardrails, or "
+                        + "have clients ask for them (guardrails: [...] in the request).");
             } else if (k.equals("include")) {
                 w.error(v, k, "not supported: include (other config files) is not read; their models would be missing. "
                         + "Fix: put their model_list entries into this file.");
@@ -99,10 +102,12 @@ public final class ConfigLoader {
                 .withOtherNames(deployments, top.get("router_settings"));
         Map<String, Object> router = readRecognised(w, top.get("router_settings"), LiteLlmKeys.ROUTER, routing);
         Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), LiteLlmKeys.LITELLM, routing);
+        List<GuardrailConfig> guardrails = new GuardrailReader(w).read(top.get("guardrails"));
         w.flushUnsupported();
 
         if (!w.errors.isEmpty()) throw new ConfigException(w.errors);
-        return new GatewayConfig(List.copyOf(withVertexDefaults(deployments, litellm)), general, router, litellm, List.copyOf(w.warnings));
+        return new GatewayConfig(List.copyOf(withVertexDefaults(deployments, litellm)), general, router, litellm, List.copyOf(w.warnings),
+                guardrails);
     }
 
     /** {@code litellm_settings.vertex_project} / {@code vertex_location} into every deployment that sets neither spelling itself. */
@@ -228,7 +233,7 @@ public final class ConfigLoader {
                 hostList(w, g.get("allowed_hosts"), "general_settings.allowed_hosts"),
                 originList(w, g.get("cors_allowed_origins"), "general_settings.cors_allowed_origins"), buffered,
                 ObservabilityKeys.otel(w, g.get("otel")), ObservabilityKeys.requestLog(w, g.get("request_log")),
-                upstream(w, g));
+                upstream(w, g), JwtAuthKeys.read(w, g));
     }
 
     /** {@code upstream_*}: the connection pool per upstream host, HTTP/2, extra CAs. */

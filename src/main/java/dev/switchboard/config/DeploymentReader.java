@@ -16,7 +16,7 @@ final class DeploymentReader {
     private static final Set<String> ENTRY_KEYS = Set.of("model_name", "litellm_params", "model_info", "tpm", "rpm");
     private static final Set<String> NUMBERS = Set.of("rpm", "tpm", "weight", "order", "mock_latency_ms",
             "mock_chunk_delay_ms", "mock_fault_rate", "temperature", "top_p", "presence_penalty", "frequency_penalty",
-            "top_k", "n", "seed", "top_logprobs");
+            "top_k", "n", "seed", "top_logprobs", "max_retries");
     private static final Set<String> AZURE_PROVIDERS = Set.of("azure", "azure_ai", "azure_text");
     /** Keys only some providers read (the #14 providers); on any other provider they are warned. */
     private static final Map<String, Set<String>> PROVIDER_KEYS = Map.of(

@@ -17,11 +17,14 @@ package dev.switchboard.config;
  * @param otel               {@code general_settings.otel} as plain values (validated; env refs resolved), empty when absent
  * @param requestLog         {@code general_settings.request_log} as plain values (validated), empty when absent
  * @param upstream           how upstreams are connected to ({@code upstream_*}: connections per host, HTTP/2, CAs)
+ * @param jwtAuth            JWT auth ({@code enable_jwt_auth} + {@code litellm_jwtauth}) as plain values (validated, the
+ *                           environment's JWT_* read), empty when off
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
                               long maxBufferedBytes, java.util.Map<String, Object> otel,
-                              java.util.Map<String, Object> requestLog, UpstreamSettings upstream) {
+                              java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
+                              java.util.Map<String, Object> jwtAuth) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
 
@@ -33,7 +36,20 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         requestLog = requestLog == null ? java.util.Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requestLog));
         if (upstream == null) upstream = UpstreamSettings.DEFAULTS;
+        jwtAuth = jwtAuth == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jwtAuth));
     }
+
+    /** Without JWT auth. */
+    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
+                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
+                           long maxBufferedBytes, java.util.Map<String, Object> otel,
+                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream) {
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
+                requestLog, upstream, null);
+    }
+
+    /** True when callers may sign in with a JWT. */
+    public boolean jwtAuthEnabled() { return !jwtAuth.isEmpty(); }
 
     /** Without the observability settings (tracing off, the request log's defaults). */
     public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
@@ -59,6 +75,6 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes, otel, requestLog, upstream);
+                maxBufferedBytes, otel, requestLog, upstream, jwtAuth);
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class LiteLlmKeys {
     public static final String PARAMS = "litellm_params", INFO = "model_info", ROUTER = "router_settings",
-            LITELLM = "litellm_settings", GENERAL = "general_settings";
+            LITELLM = "litellm_settings", GENERAL = "general_settings", JWT = "general_settings.litellm_jwtauth";
 
     private static final List<KeyRule> RULES = new ArrayList<>();
 
@@ -37,7 +37,7 @@ public final class LiteLlmKeys {
         a(PARAMS, "max_tokens", "output limit when the request sets none");
         a(PARAMS, "extra_headers headers", "headers sent upstream");
         a(PARAMS, "rpm tpm weight order", "used by the router (limits, weighted shuffle, order)");
-        w(PARAMS, "max_retries", "the router retries per model group (router_settings.num_retries); a per-deployment count is not supported");
+        a(PARAMS, "max_retries", "retries of this deployment itself on a transient failure (429, 5xx, timeout), as LiteLLM's per-deployment OpenAI client makes them, before the router's num_retries and fallbacks (default 0)");
         a(PARAMS, "organization", "OpenAI-Organization header on openai/ deployments; warned on others");
         a(PARAMS, "custom_llm_provider", "the provider of a model without a prefix");
         a(PARAMS, "custom_user_agent", "the User-Agent header sent upstream (extra_headers' User-Agent wins)");
@@ -121,7 +121,8 @@ public final class LiteLlmKeys {
                 + "upperbound_key_generate_params default_key_generate_params max_end_user_budget max_internal_user_budget "
                 + "internal_user_budget_duration public_teams tag_budget_config max_parallel_requests default_internal_user_params "
                 + "enable_loadbalancing_on_batch_endpoints telemetry", "not supported");
-        r(LITELLM, "guardrails", "guardrails are not supported; requests would reach providers unchecked");
+        r(LITELLM, "guardrails", "LiteLLM's old litellm_settings.guardrails (callbacks) are not supported; requests would reach "
+                + "providers unchecked. Fix: write them in the top-level guardrails: list");
 
         // ---- general_settings ----
         a(GENERAL, "master_key", "the admin key; clients send it as Bearer");
@@ -145,10 +146,36 @@ public final class LiteLlmKeys {
                 + "disable_prisma_schema_update litellm_key_header_name ui_access_mode litellm_license spend_report_frequency "
                 + "forward_openai_org_id forward_client_headers_to_llm_api use_azure_key_vault use_google_kms "
                 + "allow_client_side_credentials pass_through_endpoints", "not supported");
-        r(GENERAL, "custom_auth custom_sso custom_key_generate enable_jwt_auth litellm_jwtauth enable_oauth2_auth "
+        a(GENERAL, "enable_jwt_auth litellm_jwtauth", "JWT auth: a bearer JWT signed by your identity provider's keys signs a caller in (see JWT auth)");
+        r(GENERAL, "custom_auth custom_sso custom_key_generate enable_oauth2_auth "
                 + "enable_oauth2_proxy_auth oauth2_config_mappings admin_only_routes allowed_routes",
-                "custom and JWT/OAuth2 auth are not supported; clients of this config could not sign in. Fix: use the master key and virtual keys");
+                "custom and OAuth2 auth are not supported; clients of this config could not sign in. Fix: use the master key, virtual keys or JWT auth");
+        r(GENERAL, "role_permissions", "role-based model and route permissions are not enforced; a JWT role would reach more than configured. Fix: use litellm_jwtauth.scope_mappings");
+
+        // ---- general_settings.litellm_jwtauth (LiteLLM's LiteLLM_JWTAuth and its JWT reference docs) ----
+        a(JWT, "public_key_url audience issuer", "Switchboard's, as LiteLLM's Okta example writes them: the JWKS (or .well-known/openid-configuration) URL(s), comma-separated, the accepted audience(s) and the issuer; LiteLLM's JWT_PUBLIC_KEY_URL, JWT_AUDIENCE, JWT_ISSUER are read when these are not set");
+        a(JWT, "issuers", "trusted issuers, each with its audience, jwks_url (else the issuer's discovery document) and claim fields; a token is matched by its iss");
+        a(JWT, "public_key_ttl", "seconds between refreshes of the signing keys (default 600), fetched off the request path");
+        a(JWT, "admin_jwt_scope", "the scope that makes a token an admin (default litellm_proxy_admin): the master key's routes");
+        a(JWT, "user_id_jwt_field user_email_jwt_field team_id_jwt_field team_ids_jwt_field team_id_default org_id_jwt_field end_user_id_jwt_field object_id_jwt_field",
+                "claims (dot paths) that name the caller in the ledger: user id as key, email as alias, team:/org:/end_user: tags");
+        a(JWT, "roles_jwt_field role_mappings jwt_litellm_role_map user_roles_jwt_field user_allowed_roles",
+                "token roles mapped to LiteLLM's: proxy_admin is an admin, team and internal_user are callers of the model routes");
+        a(JWT, "scope_mappings enforce_scope_based_access", "a token may use only the models its scopes map to (403 otherwise)");
+        a(JWT, "enforce_rbac", "a token that maps to no admin, team or user role is refused (403)");
+        a(JWT, "user_allowed_email_domain", "a token whose email is of another domain is refused (403)");
+        a(JWT, "user_id_upsert team_id_upsert", "always so: Switchboard keeps no user or team tables, so every valid token's user and team are accepted");
+        w(JWT, "public_key_stale_ttl", "the last keys fetched stay in use while the identity provider is unreachable, with no stale limit");
+        w(JWT, "upsert_sso_user_to_team sync_user_role_and_teams team_alias_jwt_field org_alias_jwt_field team_claim_fallback "
+                + "oidc_userinfo_enabled oidc_userinfo_endpoint oidc_userinfo_cache_ttl routing_overrides agent_id_jwt_field "
+                + "virtual_key_mapping_cache_ttl", "not supported: identity comes from the token's own claims");
+        r(JWT, "custom_validate", "a Python function cannot run in Switchboard; tokens would be accepted without its check");
+        r(JWT, "admin_allowed_routes team_allowed_routes public_allowed_routes",
+                "route lists are not enforced (an admin token reaches every route, other tokens the model routes); a token would reach more than configured");
+        r(JWT, "enforce_team_based_model_access", "teams' model lists live in LiteLLM's database; Switchboard has no teams, so every team could use every model");
+        r(JWT, "virtual_key_claim_field", "JWT to virtual key mapping is not supported; the mapped key's budget and limits would not apply");
         r(GENERAL, "allowed_ips", "IP allow-lists are not supported; the gateway would accept every address. Fix: bind to a private address (--host)");
+        RULES.addAll(GuardrailKeys.RULES); // the guardrails: list (its own class, see there)
     }
 
     private LiteLlmKeys() {}

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * guessed to be OpenAI's: LiteLLM refuses it ("LLM Provider NOT provided") and so does the loader.
  * Whether the provider is registered is the provider registry's question, asked when the gateway is built.
  */
-final class ProviderInference {
+public final class ProviderInference {
     /** provider, upstream model id, and how the provider was found (for messages and {@code check --explain}). */
     record Result(String provider, String model, String how) {}
 
@@ -32,6 +32,15 @@ final class ProviderInference {
             Map.entry(Pattern.compile("deepseek-(?:chat|reasoner|coder)"), "deepseek"));
 
     private ProviderInference() {}
+
+    /**
+     * The provider of a bare model name by its family alone ({@code claude-…} → anthropic, {@code gemini-…} → vertex_ai),
+     * as a {@code model: "*"} wildcard passes names on; null for a name of no known family (LiteLLM refuses it).
+     */
+    public static String familyOf(String bareModel) {
+        Result r = infer(bareModel, null, null);
+        return r == null ? null : r.provider();
+    }
 
     /** LiteLLM's price-map provider names ({@code vertex_ai-language-models}, {@code bedrock_converse}) as prefixes. */
     static String normalise(String p) {

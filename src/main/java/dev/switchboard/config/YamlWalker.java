@@ -34,6 +34,12 @@ final class YamlWalker {
 
     static int line(Node n) { return n.getStartMark().getLine() + 1; }
 
+    /** An environment variable as {@code os.environ/} references see it ({@code environment_variables} first); null when unset. */
+    String env(String name) {
+        String v = env.apply(name);
+        return v == null || v.isBlank() ? null : v;
+    }
+
     /** Where a value was written: its line, and the {@code <<} that merged it in when it came from an anchor. */
     String source(Node n) {
         Integer merged = yaml.mergedAt(n);

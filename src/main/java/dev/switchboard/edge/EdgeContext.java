@@ -15,17 +15,22 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
      * (a virtual key sees only the models its allowlist names, as in its model list).
      */
     public String knownAlias(String alias, dev.switchboard.model.Caller caller) {
-        if (gateway.serves(alias) && (!caller.virtualKey() || gateway.allows(caller, alias))) return alias;
+        if (gateway.serves(alias) && (!restricted(caller) || gateway.allows(caller, alias))) return alias;
         throw dev.switchboard.model.GatewayException.modelNotFound(alias, aliasesFor(caller));
     }
 
     /** The aliases the caller may use, in config order: all of them, or a virtual key's allowlist. */
     public java.util.Set<String> aliasesFor(dev.switchboard.model.Caller caller) {
         java.util.Set<String> all = gateway.listedModels();
-        if (!caller.virtualKey()) return all;
+        if (!restricted(caller)) return all;
         java.util.Set<String> out = new java.util.LinkedHashSet<>();
         for (String a : all) if (gateway.allows(caller, a)) out.add(a);
         return out;
+    }
+
+    /** A virtual key (its allowlist) or a JWT whose scopes name its models. */
+    private static boolean restricted(dev.switchboard.model.Caller caller) {
+        return caller.virtualKey() || caller.modelsRestricted();
     }
 
     /** The client's {@code x-switchboard-*} headers as {@link dev.switchboard.model.CallContext#hints()}. */

@@ -12,18 +12,27 @@ import java.util.function.Predicate;
  * key, a virtual key (looked up by its SHA-256 in memory), or nobody — allowed only when no master key is configured
  * (the server is then loopback-only). An unknown, blocked or expired key is a 401 that says which. A key in
  * Switchboard's own format ({@code sk-sb-…}) that is not known is refused even without a master key: a revoked key
- * must stop working, not fall back to anonymous.
+ * must stop working, not fall back to anonymous. With JWT auth on, a presented JWT (three dot-separated parts) is
+ * verified by {@link JwtAuthenticator}; the master key and virtual keys keep working beside it, and a gateway with
+ * JWT auth always requires a key.
  */
 public final class Authenticator {
     private final Predicate<String> isMasterKey;
     private final KeyRegistry keys;
     private final LongSupplier clockMillis;
+    private final JwtAuthenticator jwt;
 
     /** @param isMasterKey null when no master key is configured */
     Authenticator(Predicate<String> isMasterKey, KeyRegistry keys, LongSupplier clockMillis) {
+        this(isMasterKey, keys, clockMillis, null);
+    }
+
+    /** @param jwt null when JWT auth is off */
+    Authenticator(Predicate<String> isMasterKey, KeyRegistry keys, LongSupplier clockMillis, JwtAuthenticator jwt) {
         this.isMasterKey = isMasterKey;
         this.keys = keys;
         this.clockMillis = clockMillis;
+        this.jwt = jwt;
     }
 
     /** Master key only (no virtual keys), for tools that need no store. */
@@ -31,15 +40,16 @@ public final class Authenticator {
         return new Authenticator(isMasterKey, new KeyRegistry(), System::currentTimeMillis);
     }
 
-    public boolean required() { return isMasterKey != null; }
+    public boolean required() { return isMasterKey != null || jwt != null; }
 
     /** @throws GatewayException 401 naming what is wrong with the key */
     public Caller authenticate(String presentedKey) {
         if (presentedKey == null || presentedKey.isEmpty()) {
-            if (isMasterKey == null) return Caller.ANONYMOUS;
+            if (!required()) return Caller.ANONYMOUS;
             throw unauthorized("No API key provided. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
         }
         if (isMasterKey != null && isMasterKey.test(presentedKey)) return Caller.MASTER;
+        if (jwt != null && JwtAuthenticator.looksLikeJwt(presentedKey)) return jwt.authenticate(presentedKey);
         KeyState state = presentedKey.startsWith("sk-") ? keys.byToken(KeySecrets.hash(presentedKey)) : null;
         if (state != null) {
             KeyState.Version v = state.version();
@@ -50,9 +60,9 @@ public final class Authenticator {
             }
             return v.caller();
         }
-        if (isMasterKey == null && !presentedKey.startsWith(KeySecrets.PREFIX)) return Caller.ANONYMOUS;
-        throw unauthorized("Incorrect API key provided: it is not the master key or a known virtual key (it may have been "
-                + "deleted or rotated).");
+        if (!required() && !presentedKey.startsWith(KeySecrets.PREFIX)) return Caller.ANONYMOUS;
+        throw unauthorized("Incorrect API key provided: it is not the master key" + (jwt != null ? ", a JWT" : "")
+                + " or a known virtual key (it may have been deleted or rotated).");
     }
 
     private static String named(VirtualKey k) {

@@ -9,15 +9,23 @@ import dev.switchboard.model.DurationSpec;
  *
  * @param globalMaxBudget null for no global cap
  * @param globalPeriod    null for a cap that never resets
+ * @param jwt             JWT auth, or null when off
  */
-public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod) {
-    public static final GovernSettings NONE = new GovernSettings(null, null);
+public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt) {
+    public static final GovernSettings NONE = new GovernSettings(null, null, null);
+
+    public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod) { this(globalMaxBudget, globalPeriod, null); }
 
     /** From {@code litellm_settings} as the config loader keeps it (already validated). */
     public static GovernSettings from(java.util.Map<String, Object> litellmSettings) {
+        return from(litellmSettings, java.util.Map.of());
+    }
+
+    /** @param jwtAuth {@code general_settings}' JWT auth as the config loader keeps it (empty when off) */
+    public static GovernSettings from(java.util.Map<String, Object> litellmSettings, java.util.Map<String, Object> jwtAuth) {
         Object max = litellmSettings.get("max_budget");
         Object period = litellmSettings.get("budget_duration");
         return new GovernSettings(max instanceof Number n ? n.doubleValue() : max instanceof String s ? Double.valueOf(s) : null,
-                period == null ? null : DurationSpec.parse(period.toString()));
+                period == null ? null : DurationSpec.parse(period.toString()), JwtSettings.from(jwtAuth));
     }
 }

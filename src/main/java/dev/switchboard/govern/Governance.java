@@ -46,7 +46,8 @@ public final class Governance {
                     settings.globalPeriod() == null ? "" : " per " + settings.globalPeriod(), Governor.usd(global.snapshot(now).spentNanos()));
         }
         if (registry.size() > 0) log.info("{} virtual key(s) loaded", registry.size());
-        return new Governance(new Authenticator(isMasterKey, registry, clockMillis), new Governor(registry, limiter, global, clockMillis),
+        JwtAuthenticator jwt = settings.jwt() == null ? null : JwtAuthenticator.start(vertx, settings.jwt(), JwksKeys.overHttp(), clockMillis);
+        return new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt), new Governor(registry, limiter, global, clockMillis),
                 new KeyAdmin(vertx, store, registry, limiter, clockMillis), registry);
     }
 
@@ -77,6 +78,7 @@ public final class Governance {
 
     /** Whether {@code alias} is a model the caller may use (for filtering {@code /v1/models}). */
     public boolean allows(dev.switchboard.model.Caller caller, String alias) {
+        if (caller.modelsRestricted()) return caller.models().contains(alias);
         if (!caller.virtualKey()) return true;
         KeyState s = registry.byId(caller.id());
         return s != null && s.version().allowlist().allows(alias);

@@ -47,6 +47,7 @@ public final class Governor {
             if (key == null) throw new GatewayException(ErrorKind.AUTHENTICATION, 401, "This key was deleted.", null, "invalid_api_key", null, null);
             checkModels(key.version(), aliases);
         }
+        if (caller.modelsRestricted()) checkScopeModels(caller, aliases);
         RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : key.version().limits();
         RateLimiter.Permit permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
                 limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
@@ -103,6 +104,17 @@ public final class Governor {
             if (alias != null && !v.allowlist().allows(alias)) {
                 throw new GatewayException(ErrorKind.PERMISSION, 403, "This key may not use model '" + LogSafe.text(alias)
                         + "'. Allowed models: " + String.join(", ", v.allowlist().entries()) + ".", "model", "model_not_allowed", null, null);
+            }
+        }
+    }
+
+    /** A JWT's {@code scope_mappings}: exact model names, as LiteLLM compares them (no wildcards). */
+    private static void checkScopeModels(Caller caller, List<String> aliases) {
+        for (String alias : aliases) {
+            if (alias != null && !caller.models().contains(alias)) {
+                throw new GatewayException(ErrorKind.PERMISSION, 403, "This token's scopes do not allow model '" + LogSafe.text(alias)
+                        + "'. Allowed models: " + (caller.models().isEmpty() ? "none" : String.join(", ", caller.models())) + ".",
+                        "model", "model_not_allowed", null, null);
             }
         }
     }

@@ -183,6 +183,8 @@ public final class KeyAdmin {
      */
     public String keyId(String ref) {
         if (ref.startsWith("key_") || ref.equals("master") || ref.equals("anonymous")) return ref;
+        // JWT callers (govern.JwtIdentity): spend is filed under user:<id>, team:<id> or jwt:<sub>
+        if (ref.startsWith("user:") || ref.startsWith("team:") || ref.startsWith("jwt:") || ref.equals("jwt")) return ref;
         return resolve(ref).key().keyId();
     }
 

@@ -12,20 +12,39 @@ import java.util.List;
  * @param autoTier the tier the key's {@code auto} requests get when no rule decides, or null for the configured default
  * @param allowedCacheControls the per-request cache controls the key may use ({@code allowed_cache_controls}), or null
  *                 for the default (all but {@code namespace})
+ * @param models   the only model names this caller may use (a JWT's {@code scope_mappings}; exact names), or null when
+ *                 this record does not restrict them (a virtual key's allowlist is govern's, by its id)
  */
-public record Caller(String id, boolean admin, String alias, List<String> tags, String autoTier, List<String> allowedCacheControls) {
+public record Caller(String id, boolean admin, String alias, List<String> tags, String autoTier, List<String> allowedCacheControls,
+                     List<String> models) {
     public static final Caller ANONYMOUS = new Caller("anonymous", true, null, List.of(), null, null);
     public static final Caller MASTER = new Caller("master", true, null, List.of(), null, null);
 
     public Caller {
         tags = tags == null ? List.of() : List.copyOf(tags);
         allowedCacheControls = allowedCacheControls == null ? null : List.copyOf(allowedCacheControls);
+        models = models == null ? null : List.copyOf(models);
+    }
+
+    public Caller(String id, boolean admin, String alias, List<String> tags, String autoTier, List<String> allowedCacheControls) {
+        this(id, admin, alias, tags, autoTier, allowedCacheControls, null);
     }
 
     /** A caller holding a virtual key. */
     public static Caller virtualKey(String keyId, String alias, List<String> tags, String autoTier, List<String> allowedCacheControls) {
         return new Caller(keyId, false, alias, tags, autoTier, allowedCacheControls);
     }
+
+    /**
+     * A caller signed in by a JWT: {@code id} is {@code user:<id>}, {@code team:<id>} or {@code jwt:<sub>} (never
+     * {@code key_…}), so the ledger attributes its calls and {@code /spend} groups them.
+     */
+    public static Caller jwt(String id, boolean admin, String alias, List<String> tags, List<String> models) {
+        return new Caller(id, admin, alias, tags, null, null, models);
+    }
+
+    /** True when {@link #models} restricts this caller. */
+    public boolean modelsRestricted() { return models != null; }
 
     /** True for a virtual key (not the master key, not anonymous). */
     public boolean virtualKey() { return id.startsWith("key_") && !admin; }

@@ -76,11 +76,11 @@ public record ChatRequest(
 
     /**
      * Body fields that steer the gateway rather than the model (LiteLLM's and OpenRouter's names): routing
-     * controls, read by the router, and {@code cache} (LiteLLM's per-request cache controls), read by the cache
-     * stage. Never sent upstream: dialect decoders put them in {@code extra} and the router strips them.
+     * controls, read by the router, {@code cache} (LiteLLM's per-request cache controls), read by the cache
+     * stage, and {@code guardrails} (LiteLLM's per-request guardrails), read by the guardrail stage. Never sent upstream: dialect decoders put them in {@code extra} and the router strips them.
      */
     public static final java.util.Set<String> ROUTING_CONTROL_FIELDS =
-            java.util.Set.of("models", "fallbacks", "num_retries", "timeout", "stream_timeout", "cache");
+            java.util.Set.of("models", "fallbacks", "num_retries", "timeout", "stream_timeout", "cache", "guardrails");
 
     /** The output-token limit the client asked for under either of OpenAI's names, or null. */
     public Integer outputTokenLimit() {

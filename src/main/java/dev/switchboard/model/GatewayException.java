@@ -13,6 +13,7 @@ public final class GatewayException extends RuntimeException {
     private final String upstreamType;
     private final Long retryAfterSeconds;
     private java.util.Map<String, String> headers = java.util.Map.of();
+    private GuardrailBlock block;
 
     public GatewayException(ErrorKind kind, int status, String message, String param, String code,
                             String upstreamType, Long retryAfterSeconds) {
@@ -44,8 +45,20 @@ public final class GatewayException extends RuntimeException {
     public GatewayException withHeaders(java.util.Map<String, String> extra) {
         GatewayException e = new GatewayException(kind, status, getMessage(), param, code, upstreamType, retryAfterSeconds);
         e.headers = java.util.Map.copyOf(extra);
+        e.block = block;
         return e;
     }
+
+    /** The same failure marked as a guardrail's block (see {@link GuardrailBlock}). */
+    public GatewayException blockedBy(GuardrailBlock b) {
+        GatewayException e = new GatewayException(kind, status, getMessage(), param, code, upstreamType, retryAfterSeconds);
+        e.headers = headers;
+        e.block = b;
+        return e;
+    }
+
+    /** The guardrail block this failure is, or null for any other failure. */
+    public GuardrailBlock block() { return block; }
 
     /** Response headers to send with this error (empty for most). */
     public java.util.Map<String, String> headers() { return headers; }

@@ -85,6 +85,7 @@ public final class RequestObserver {
     public int inFlight() { return inFlight.size(); }
 
     static String errorType(Throwable t) {
+        if (t instanceof GatewayException g && g.block() != null) return dev.switchboard.model.GuardrailBlock.ERROR_TYPE;
         if (t instanceof GatewayException g) return g.upstreamType() != null ? g.upstreamType() : g.kind().openAiType();
         return "internal_error";
     }

@@ -150,7 +150,7 @@ public final class Gateway {
                 new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add));
         Governance governance;
         try {
-            governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings()),
+            governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings(), config.general().jwtAuth()),
                     config.general().masterKey() == null ? null : config.general().masterKey()::matches,
                     new LocalRateLimiter(), System::currentTimeMillis);
         } catch (RuntimeException e) {
@@ -169,7 +169,9 @@ public final class Gateway {
                 responseRetentionMillis(config), System::currentTimeMillis);
         Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices, cache, observe, responses);
         List<String> warnings = new ArrayList<>();
-        return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer())),
+        dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
+        return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
+                        guardrails.stage()),
                 servedModels(config, registry, settings, env, warnings), warnings, store);
     }
 
@@ -187,6 +189,7 @@ public final class Gateway {
         for (Deployment d : WildcardModels.keyHolders(config.deployments(), registry.prefixes())) {
             for (Secret s : registry.secrets(d, env)) keys.add(s.reveal());
         }
+        keys.addAll(dev.switchboard.pipeline.guard.Guardrails.secrets(config.guardrails(), env));
         return KeyScrubber.of(keys);
     }
 
@@ -212,11 +215,14 @@ public final class Gateway {
     /**
      * The stages between the edge and the router, outermost first: observation (so its trace and log row cover the whole
      * call), the prompt-cache lint, the spend stage, and the response cache when some alias is cached (inside the spend
-     * stage, so a hit is governed and recorded, at cost 0), with the observer's two marks around the cache.
+     * stage, so a hit is governed and recorded, at cost 0), with the observer's two marks around the cache. The guardrail
+     * stage sits between the spend stage and the cache: a block is admitted and recorded, and a pre_call block never
+     * reaches the cache or a provider.
      */
-    private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache, ObserveStage observe) {
+    private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache, ObserveStage observe,
+                                      Stage guardrails) {
         List<Stage> out = new ArrayList<>(List.of(observe, new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
-                new SpendStage(metering), observe.admitted()));
+                new SpendStage(metering), observe.admitted(), guardrails));
         if (cache.cachesAnything()) out.add(new CacheStage(cache));
         out.add(observe.routing());
         return out;
@@ -229,6 +235,7 @@ public final class Gateway {
             for (Secret s : registry.secrets(d, env)) out.add(s.reveal());
         }
         if (config.general().masterKey() != null) out.add(config.general().masterKey().reveal());
+        out.addAll(dev.switchboard.pipeline.guard.Guardrails.secrets(config.guardrails(), env));
         return out;
     }
 
@@ -241,7 +248,8 @@ public final class Gateway {
 
     /**
      * The response cache: {@code litellm_settings.cache: true} caches every alias but those whose deployment says
-     * {@code cache: false}; without it, only aliases whose deployment says {@code cache: true}.
+     * {@code cache: false}; without it, only aliases whose deployment says {@code cache: true}. A deployment id, a
+     * model_group_alias and a name a wildcard serves are cached as the entry that serves them is.
      */
     private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, ModelRouter router, Metering metering) {
         java.util.Set<String> aliases = router.aliases();
@@ -253,12 +261,16 @@ public final class Gateway {
             if (Boolean.TRUE.equals(flag)) on.add(d.alias());
             if (Boolean.FALSE.equals(flag)) off.add(d.alias());
         }
-        if (s.enabled()) on.addAll(aliases);
+        if (s.enabled()) {
+            on.addAll(aliases);
+            // wildcard entries too ("*", "anthropic/*"): the names they serve are cached as their entry is (router::entryOf)
+            for (Deployment d : config.deployments()) on.add(d.alias());
+        }
         on.removeAll(off);
         dev.switchboard.cache.semantic.SemanticCache semantic = s.semantic() && !on.isEmpty()
                 ? SemanticWiring.create(vertx, s, router, metering) : null;
         ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)
-                : ResponseCache.storeFor(vertx, s), semantic, on, System::currentTimeMillis);
+                : ResponseCache.storeFor(vertx, s), semantic, on, router::entryOf, System::currentTimeMillis);
         if (!on.isEmpty()) {
             org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {} for {} (ttl {} s, namespace {})",
                     cache.store().describe(), on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'");
@@ -420,6 +432,11 @@ public final class Gateway {
         java.util.Set<String> out = new java.util.LinkedHashSet<>(router.listed());
         out.addAll(WildcardModels.listed(router.wildcards(), PriceCatalog.bundled()));
         return out;
+    }
+
+    /** Each wildcard pattern with what it serves, for {@code check}. */
+    public java.util.Map<String, java.util.List<String>> wildcardsServed() {
+        return WildcardModels.described(router.wildcards(), PriceCatalog.bundled());
     }
 
     /** Whether a request for this model name is served: a model_name, group alias, deployment id or wildcard match. */

@@ -150,6 +150,10 @@ final class MeteredCall {
      * estimate (marked estimated); a call that never reached an upstream is recorded at 0.
      */
     void failed(Throwable error) {
+        if (error instanceof GatewayException g && g.block() != null) {
+            blocked(g);
+            return;
+        }
         if (!Cancellation.isClientClosed(error)) {
             admission.release();
             return;
@@ -163,6 +167,24 @@ final class MeteredCall {
         }
         Usage usage = estimate(called, 0);
         record(a, usage, true, settle(a, usage), null, ErrorKind.CLIENT_CLOSED.status(), CLIENT_CLOSED_TYPE);
+    }
+
+    /**
+     * A guardrail blocked the call: it goes in the ledger with the guardrail's status and {@code guardrail_blocked}, at
+     * cost 0 when no provider was called (pre_call), else priced on what that provider reported (post_call, during_call;
+     * the gateway's estimate when it reported nothing): the provider bills a call whose answer the client never got.
+     */
+    private void blocked(GatewayException g) {
+        dev.switchboard.model.GuardrailBlock b = g.block();
+        Answer<Void> a = new Answer<>(null, b.deployment(), null, null);
+        if (b.deployment() == null) {
+            admission.release();
+            record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, g.status(), dev.switchboard.model.GuardrailBlock.ERROR_TYPE);
+            return;
+        }
+        boolean estimated = b.usage() == null;
+        Usage usage = estimated ? estimate(b.deployment(), 0) : b.usage();
+        record(a, usage, estimated, settle(a, usage), null, g.status(), dev.switchboard.model.GuardrailBlock.ERROR_TYPE);
     }
 
     /** The error type a call whose client left is recorded with. */
@@ -209,6 +231,7 @@ final class MeteredCall {
     static int status(Throwable t) { return t instanceof GatewayException g ? g.status() : 500; }
 
     static String errorType(Throwable t) {
+        if (t instanceof GatewayException g && g.block() != null) return dev.switchboard.model.GuardrailBlock.ERROR_TYPE;
         if (t instanceof GatewayException g) return g.upstreamType() != null ? g.upstreamType() : g.kind().openAiType();
         return "internal_error";
     }

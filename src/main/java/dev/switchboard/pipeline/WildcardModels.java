@@ -71,6 +71,34 @@ final class WildcardModels {
     }
 
     /**
+     * For {@code check}: each wildcard pattern with what it serves, one line each: its deployments' model patterns,
+     * then the catalog models a request may name through it (as {@code /v1/models} lists them), or for a bare
+     * {@code model: "*"} the model families whose provider is inferred (config.ProviderInference, LiteLLM's order).
+     */
+    static Map<String, List<String>> described(Map<String, List<String>> wildcards, PriceCatalog catalog) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        wildcards.forEach((pattern, models) -> {
+            List<String> lines = new ArrayList<>();
+            for (String model : models) {
+                if (model.indexOf('/') > 0) {
+                    Set<String> names = new LinkedHashSet<>(listed(Map.of(pattern, List.of(model)), catalog));
+                    names.remove(pattern);
+                    lines.add(model + ": " + (names.isEmpty() ? "any name the pattern matches (no catalog model does)"
+                            : names.size() + " catalog model(s), e.g. " + String.join(", ", names.stream().limit(5).toList())
+                            + " (and any other name the pattern matches)"));
+                } else {
+                    lines.add(model + ": any model of a known family, its provider inferred as LiteLLM does (claude-* anthropic, "
+                            + "gpt-*/o1/o3/o4/text-embedding-* openai, gemini-* vertex_ai, command-* cohere, mistral-* mistral, "
+                            + "deepseek-chat deepseek, Bedrock ids bedrock; provider/model names their provider), each with "
+                            + "that provider's key from the environment when the entry sets none");
+                }
+            }
+            out.put(pattern, lines);
+        });
+        return out;
+    }
+
+    /**
      * The name a client would ask for to reach {@code id}: the pattern's {@code *} filled with what the model
      * pattern's {@code *} matched in the id (one star each side, the common shape); null for other shapes.
      */

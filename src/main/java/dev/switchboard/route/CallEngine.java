@@ -86,6 +86,8 @@ final class CallEngine {
         private ModelGroup group;
         private String route;
         private int retry;
+        /** Retries of the deployment in {@link #current} itself (its {@code max_retries}), reset at each new pick. */
+        private int deploymentRetry;
         private int attemptCount;
         /** The attempt in flight, or the last one made; null before the first. */
         private Attempt current;
@@ -139,6 +141,7 @@ final class CallEngine {
             if (over()) return;
             long now = clock.getAsLong();
             ModelGroup.Pick pick = group.select(facts, tried, now);
+            deploymentRetry = 0;
             if (pick != null) send(pick);
             else noneAvailable(now);
         }
@@ -214,6 +217,17 @@ final class CallEngine {
             }
             reportFailed(attempt, error, now);
             FailurePolicy.Verdict verdict = FailurePolicy.classify(error);
+            if (verdict.retry() && deploymentRetry < DeploymentRetries.of(attempt.state.target.deployment())) {
+                // LiteLLM hands max_retries to the deployment's own OpenAI client, which retries the same deployment
+                // before the router sees a failure: so no cooldown counting here, only the final failure counts.
+                attempt.end(null, now);
+                deploymentRetry++;
+                long wait = DeploymentRetries.waitNanos(deploymentRetry, error, random);
+                log.info("request {}: max_retries {} of deployment {} in {} ms after: {}", ctx.requestId(), deploymentRetry,
+                        attempt.state.id(), wait / 1_000_000, LogSafe.message(error));
+                later(wait, () -> send(new ModelGroup.Pick(attempt.state, false, 0)));
+                return;
+            }
             if (attempt.failed(error, verdict, now)) {
                 metrics.cooldown(attempt.state.id());
                 log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));

@@ -84,6 +84,30 @@ final class ModelNames {
         return resolveWithoutAlias(name);
     }
 
+    /**
+     * The config entry that serves {@code name}, by its model_name (a wildcard entry by its pattern), in
+     * {@link #resolve}'s order; null when nothing does. Makes no group: the cache and check ask it.
+     */
+    String entryOf(String name) {
+        if (name == null) return null;
+        ModelGroup g = byId.get(name);
+        if (g != null) return g.members.get(0).target.deployment().alias();
+        GroupAlias alias = groupAliases.get(name);
+        if (alias != null && !alias.target().equals(name)) {
+            String target = entryWithoutAlias(alias.target());
+            if (target != null) return target;
+        }
+        return entryWithoutAlias(name);
+    }
+
+    private String entryWithoutAlias(String name) {
+        ModelGroup g = byId.get(name);
+        if (g != null) return g.members.get(0).target.deployment().alias();
+        if (exact.containsKey(name)) return name;
+        WildcardRoute route = matching(name);
+        return route == null ? null : route.pattern;
+    }
+
     /** Whether a request for {@code name} would find a group (without making one). */
     boolean serves(String name) {
         if (name == null) return false;
@@ -138,11 +162,17 @@ final class ModelNames {
 
     /**
      * The wildcard entry with its model replaced: alias = the requested name; provider = the prefix of {@code full}
-     * when it has one, else the family the name belongs to (LiteLLM infers the provider of a bare model name too).
+     * when it has one, else the family the name belongs to, found as the loader finds it for a model without a prefix
+     * ({@code config.ProviderInference}, LiteLLM's get_llm_provider order), and a 400 for a name of no known family.
      */
     static Deployment served(Deployment template, String requested, String full) {
         int slash = full.indexOf('/');
-        String provider = slash > 0 ? full.substring(0, slash) : ModelFamilies.providerOf(full);
+        String provider = slash > 0 ? full.substring(0, slash) : dev.switchboard.config.ProviderInference.familyOf(full);
+        if (provider == null) {
+            throw GatewayException.badRequest("The model '" + requested + "' matches the wildcard '" + template.alias() + "' (line "
+                    + template.line() + "), whose model is a bare *, but '" + full + "' is of no model family a provider can be "
+                    + "told from (LiteLLM: \"LLM Provider NOT provided\"). Ask for provider/model, e.g. openai/" + full + ".", "model");
+        }
         String model = slash > 0 ? full.substring(slash + 1) : full;
         return new Deployment(requested, provider, model, template.apiBase(), template.apiKey(), template.timeout(),
                 template.streamTimeout(), template.maxTokens(), template.headers(), template.params(), template.modelInfo(),

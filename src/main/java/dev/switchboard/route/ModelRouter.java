@@ -118,6 +118,9 @@ public final class ModelRouter {
         return out;
     }
 
+    /** The model_name (or wildcard pattern) of the config entry that serves a requested name; null for none. */
+    public String entryOf(String name) { return names.entryOf(name); }
+
     /** Whether a request for this name would be served (a model_name, a group alias, a deployment id, a wildcard match). */
     public boolean serves(String name) {
         return names.serves(name) || auto != null && auto.alias().equals(name);

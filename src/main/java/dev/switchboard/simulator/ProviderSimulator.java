@@ -52,6 +52,7 @@ public final class ProviderSimulator {
     private final BedrockSim bedrock;
     private final VertexTokenSim vertexTokens = new VertexTokenSim();
     private final VertexSim vertex;
+    private final GuardrailSim guardrails;
 
     /** One request as the simulator saw it. */
     public record Received(String path, MultiMap headers, JsonObject body) {}
@@ -65,6 +66,7 @@ public final class ProviderSimulator {
         this.azure = new AzureSim(vertx, cancelledStreams, completedStreams, this::embeddings);
         this.bedrock = new BedrockSim(vertx, promptCache, cancelledStreams, completedStreams);
         this.vertex = new VertexSim(gemini, anthropic, vertexTokens);
+        this.guardrails = new GuardrailSim(bedrock.auth);
     }
 
     /** @param record keep every request for {@link #received()} (tests); off for long benchmark runs */
@@ -231,6 +233,12 @@ public final class ProviderSimulator {
                 SimGuard.run(req.path(), resp, () -> vertexTokens.handle(req, body));
                 return;
             }
+            if (GuardrailSim.owns(req.path())) {
+                // a guardrail service is not the model: injected faults and delays are for the next model call
+                if (record) received.add(new Received(req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), jsonOrEmpty(body)));
+                SimGuard.run(req.path(), resp, () -> guardrails.handle(req, body));
+                return;
+            }
             SimBehaviour behaviour = behaviours.next(() -> requestedModel(req.path(), body));
             Runnable route = () -> {
                 if (resp.closed()) return; // the client gave up during the slow first byte: nobody to answer
@@ -241,6 +249,20 @@ public final class ProviderSimulator {
             else route.run();
         });
     }
+
+    private static JsonObject jsonOrEmpty(Buffer body) {
+        try {
+            return body.length() == 0 ? new JsonObject() : body.toJsonObject();
+        } catch (RuntimeException e) {
+            return new JsonObject();
+        }
+    }
+
+    /** Calls the guardrail services (Bedrock ApplyGuardrail, Aporia, Lakera) received. */
+    public int guardrailCalls() { return guardrails.calls(); }
+
+    /** Text a simulated guardrail service flags. */
+    public static final String GUARDRAIL_TRIGGER = GuardrailSim.TRIGGER;
 
     /** The request's {@code model}, to pick a per-model behaviour; null when the body is not a JSON object. */
     private static String modelOf(Buffer body) {

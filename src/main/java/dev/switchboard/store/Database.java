@@ -24,12 +24,17 @@ public final class Database implements AutoCloseable {
 
     public enum Kind { SQLITE, POSTGRESQL }
 
+    /** How often the SQLite WAL is checkpointed off the writers' commits ({@link WalCheckpointer}). */
+    public static final long DEFAULT_CHECKPOINT_MILLIS = 1_000;
+
     private final DatabaseLocation location;
     private final HikariDataSource pool;
+    private final WalCheckpointer checkpointer;
 
-    private Database(DatabaseLocation location, HikariDataSource pool) {
+    private Database(DatabaseLocation location, HikariDataSource pool, WalCheckpointer checkpointer) {
         this.location = location;
         this.pool = pool;
+        this.checkpointer = checkpointer;
     }
 
     /**
@@ -40,10 +45,19 @@ public final class Database implements AutoCloseable {
      * @throws StoreException naming the path or URL (never its password) and the fix
      */
     public static Database open(String databaseUrl, String databasePath) {
+        // the system property is the benchmarks' A/B switch (bench/tail.sh, docs/architecture.md), not a setting
+        return open(databaseUrl, databasePath, Long.getLong("switchboard.sqlite.checkpoint_ms", DEFAULT_CHECKPOINT_MILLIS));
+    }
+
+    /**
+     * @param checkpointMillis SQLite only: the period of the WAL checkpoints taken on a thread of their own
+     *                         ({@link WalCheckpointer}); 0 leaves them to SQLite, inside the commit that fills 1,000 pages
+     */
+    public static Database open(String databaseUrl, String databasePath, long checkpointMillis) {
         DatabaseLocation where = databaseUrl != null ? DatabaseLocation.postgres(databaseUrl) : DatabaseLocation.sqlite(databasePath);
         HikariDataSource pool;
         try {
-            pool = new HikariDataSource(poolConfig(where));
+            pool = new HikariDataSource(poolConfig(where, checkpointMillis > 0));
         } catch (RuntimeException e) {
             throw new StoreException(cannotOpen(where, e), e);
         }
@@ -54,10 +68,11 @@ public final class Database implements AutoCloseable {
             throw new StoreException(cannotOpen(where, e), e);
         }
         log.info("store: {}", where.description());
-        return new Database(where, pool);
+        boolean ownCheckpoints = where.kind() == Kind.SQLITE && checkpointMillis > 0;
+        return new Database(where, pool, ownCheckpoints ? new WalCheckpointer(pool, checkpointMillis) : null);
     }
 
-    private static HikariConfig poolConfig(DatabaseLocation where) {
+    private static HikariConfig poolConfig(DatabaseLocation where, boolean ownCheckpoints) {
         HikariConfig c = new HikariConfig();
         c.setPoolName("switchboard-store");
         c.setConnectionTimeout(5_000);
@@ -70,6 +85,8 @@ public final class Database implements AutoCloseable {
             SQLiteDataSource ds = new SQLiteDataSource(sqlite);
             ds.setUrl(where.jdbcUrl());
             c.setDataSource(ds);
+            // per connection: no commit checkpoints; WalCheckpointer takes them on its own thread
+            if (ownCheckpoints) c.setConnectionInitSql("PRAGMA wal_autocheckpoint=0");
             c.setMaximumPoolSize(4); // one writer at a time anyway; a few for reports beside it
         } else {
             c.setJdbcUrl(where.jdbcUrl());
@@ -141,8 +158,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Runs one WAL checkpoint now when this store takes its own (tests). @return frames left in the WAL, -1 on failure */
+    long checkpointNow() { return checkpointer == null ? 0 : checkpointer.checkpoint(); }
+
     @Override
-    public void close() { pool.close(); }
+    public void close() {
+        if (checkpointer != null) checkpointer.close();
+        pool.close();
+    }
 
     /** JDBC work inside {@link #transaction}. */
     @FunctionalInterface

@@ -43,6 +43,19 @@ class CheckCommandTest {
     }
 
     @Test
+    void checkSaysWhatEachWildcardServes() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: "anthropic/*"
+                    litellm_params: { model: "anthropic/*", api_key: sk-ant-test-0123456789 }
+                  - model_name: "*"
+                    litellm_params: { model: "*" }
+                """, 0);
+        assertThat(out).contains("wildcard \"anthropic/*\" serves:").containsPattern("anthropic/\\*: \\d+ catalog model\\(s\\), e.g. anthropic/claude-")
+                .contains("wildcard \"*\" serves:").contains("any model of a known family");
+    }
+
+    @Test
     void explainSaysWhereEachSettingCameFrom() throws Exception {
         String out = run("""
                 common: &common

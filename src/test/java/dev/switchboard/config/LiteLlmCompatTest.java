@@ -193,9 +193,10 @@ class LiteLlmCompatTest {
                 "line 3: litellm_params.drop_params: not supported, ignored: Switchboard translates each parameter for its provider; nothing is dropped on request.",
                 "line 6: model_list[1].litellm_params.organization: not used: organization is sent only to openai/ deployments, this one is anthropic/.")
                 .anyMatch(w -> w.startsWith("line 3: model_list[0].litellm_params.api_version: not used: api_version is read by [azure"))
-                .anyMatch(w -> w.startsWith("line 3: litellm_params.max_retries: not supported"))
+                .noneMatch(w -> w.contains("max_retries"))
                 .anyMatch(w -> w.startsWith("line 9: litellm_settings.success_callback: not supported"));
         assertThat(c.litellmSettings()).containsEntry("allowed_fails", 2L);
+        assertThat(c.deployments().get(0).params()).as("max_retries is applied (route.DeploymentRetries)").containsEntry("max_retries", 3.0);
 
         ConfigException e = refused(() -> loader.parse("""
                 model_list:
@@ -249,6 +250,62 @@ class LiteLlmCompatTest {
         assertThat(c.deployments().get(1).params()).containsEntry("temperature", 0.9);
         assertThat(dev.switchboard.route.RouterSettings.from(c).fallbacksFor(dev.switchboard.route.FallbackReason.ERROR, "a"))
                 .containsExactly("b");
+    }
+
+    private static final String JWT_MODEL = """
+            model_list:
+              - model_name: gpt
+                litellm_params: { model: openai/gpt-4o, api_key: os.environ/OPENAI_API_KEY }
+            general_settings:
+              enable_jwt_auth: true
+            """;
+
+    @Test
+    void jwtAuthReadsLiteLlmsEnvironmentOrItsOwnKeysAndRefusesWhatItCannotEnforce() {
+        ConfigLoader withEnv = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-test-abcdefghijklmnop",
+                "JWT_PUBLIC_KEY_URL", "https://a.test/jwks, https://b.test/.well-known/openid-configuration",
+                "JWT_AUDIENCE", "api://gw")::get);
+        Map<String, Object> jwt = withEnv.parse(JWT_MODEL).general().jwtAuth();
+        @SuppressWarnings("unchecked") Map<String, Object> global = (Map<String, Object>) jwt.get("global");
+        assertThat(global.get("jwks_urls")).isEqualTo(java.util.List.of("https://a.test/jwks", "https://b.test/.well-known/openid-configuration"));
+        assertThat(global.get("audiences")).isEqualTo(java.util.List.of("api://gw"));
+        assertThat(global.get("issuer")).isNull();
+
+        // no keys anywhere: refused with the fix
+        assertThat(refused(() -> loader.parse(JWT_MODEL)).getMessage()).contains("JWT_PUBLIC_KEY_URL");
+        // the keys of litellm_jwtauth win; per-issuer entries default to the issuer's discovery document
+        Map<String, Object> own = withEnv.parse(JWT_MODEL + """
+                  litellm_jwtauth:
+                    public_key_url: https://idp.test/keys
+                    issuers:
+                      - issuer: https://kc.test/realms/r
+                        audience: gw
+                        team_id_jwt_field: azp
+                """).general().jwtAuth();
+        @SuppressWarnings("unchecked") Map<String, Object> first = ((java.util.List<Map<String, Object>>) own.get("issuers")).get(0);
+        assertThat(first.get("jwks_urls")).isEqualTo(java.util.List.of("https://kc.test/realms/r/.well-known/openid-configuration"));
+        assertThat(first.get("team_id_jwt_field")).isEqualTo("azp");
+        assertThat(((Map<?, ?>) own.get("global")).get("jwks_urls")).isEqualTo(java.util.List.of("https://idp.test/keys"));
+
+        // refused keys and wrong values name themselves; warned ones load
+        String routes = refused(() -> withEnv.parse(JWT_MODEL + """
+                  litellm_jwtauth:
+                    admin_allowed_routes: ["/v1/embeddings"]
+                    role_mappings: [{role: a, internal_role: superuser}]
+                """)).getMessage();
+        assertThat(routes).contains("general_settings.litellm_jwtauth.admin_allowed_routes: not supported: route lists")
+                .contains("'superuser' is not one of LiteLLM's roles");
+        GatewayConfig warned = withEnv.parse(JWT_MODEL + """
+                  litellm_jwtauth:
+                    sync_user_role_and_teams: true
+                """);
+        assertThat(warned.warnings()).anyMatch(w -> w.contains("litellm_jwtauth.sync_user_role_and_teams: not supported"));
+        // without enable_jwt_auth the block is not read, as in LiteLLM
+        GatewayConfig off = loader.parse(JWT_MODEL.replace("enable_jwt_auth: true", "enable_jwt_auth: false") + """
+                  litellm_jwtauth:
+                    user_id_jwt_field: sub
+                """);
+        assertThat(off.general().jwtAuthEnabled()).isFalse();
     }
 
     @Test

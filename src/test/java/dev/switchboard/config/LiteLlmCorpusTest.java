@@ -27,8 +27,11 @@ class LiteLlmCorpusTest {
             ? "postgresql://user:pw@127.0.0.1:5432/db"
             : name.contains("API_BASE") || name.endsWith("_BASE") ? "http://127.0.0.1:9/v1" : "dummy-" + name.toLowerCase();
 
-    /** The least share of configs with registered providers that must load (today's level; the target is 0.95). */
-    private static final double ACCEPTED_FLOOR = 0.85;
+    /**
+     * The least share of configs with registered providers that must load (today's level, 40 of 42 since JWT auth and
+     * guardrails load; the issue's target is 0.95). The two refusals left run Python code: custom auth, guardrail classes.
+     */
+    private static final double ACCEPTED_FLOOR = 0.95;
 
     enum Outcome { ACCEPTED, REFUSED_PROVIDER, REFUSED_FEATURE, PENDING, UNEXPECTED }
 
@@ -108,9 +111,8 @@ class LiteLlmCorpusTest {
         assertThat(results).as(report.toString()).noneMatch(r -> r.outcome() == Outcome.UNEXPECTED);
         long supported = accepted + feature + pending;
         assertThat(supported).as(report.toString()).isPositive();
-        // The target is 95 %; what keeps it lower is refusals chosen on purpose (custom/JWT auth, guardrails:
-        // ignoring them would change who gets in or what is checked). This floor is today's level, so a regression
-        // fails; the README gives the numbers.
+        // The target, 95 %, is the floor: the refusals left run Python code (custom auth, guardrail classes),
+        // which Switchboard cannot; ignoring them would change who gets in or what is checked. The README gives the numbers.
         assertThat((double) accepted / supported).as(report.toString()).isGreaterThanOrEqualTo(ACCEPTED_FLOOR);
     }
 }

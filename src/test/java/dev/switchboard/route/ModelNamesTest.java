@@ -64,6 +64,26 @@ class ModelNamesTest {
         assertThat(servedModel(n.resolve("gpt-4o-mini"))).isEqualTo("openai/gpt-4o-mini");
         assertThatThrownBy(() -> n.resolve("nosuch/model")).isInstanceOf(GatewayException.class)
                 .hasMessageContaining("matches the wildcard '*'").hasMessageContaining("'nosuch' is not a provider");
+        // the loader's inference (LiteLLM's get_llm_provider), not a guess: gemini-* is Vertex AI, Bedrock ids are Bedrock,
+        // and a name of no family is refused rather than sent to OpenAI
+        assertThat(servedModel(n.resolve("gemini-2.5-pro"))).isEqualTo("vertex_ai/gemini-2.5-pro");
+        assertThat(servedModel(n.resolve("us.anthropic.claude-sonnet-4-5-v1:0"))).isEqualTo("bedrock/us.anthropic.claude-sonnet-4-5-v1:0");
+        assertThat(servedModel(n.resolve("mistral-large-latest"))).isEqualTo("mistral/mistral-large-latest");
+        assertThatThrownBy(() -> n.resolve("my-llama")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("LLM Provider NOT provided").hasMessageContaining("openai/my-llama");
+    }
+
+    @Test
+    void theEntryServingANameIsItsModelNameOrPattern() {
+        Deployment a = entry("gpt", "openai", "gpt-4o", Map.of("id", "gpt-east"));
+        ModelNames n = names(List.of(a), List.of(entry("claude-*", "anthropic", "claude-*", Map.of())),
+                Map.of("smart", new GroupAlias("gpt", false), "sonnet", new GroupAlias("claude-sonnet-4-5", true)));
+        assertThat(n.entryOf("gpt")).isEqualTo("gpt");
+        assertThat(n.entryOf("gpt-east")).isEqualTo("gpt");
+        assertThat(n.entryOf("smart")).isEqualTo("gpt");
+        assertThat(n.entryOf("claude-haiku-4-5")).isEqualTo("claude-*");
+        assertThat(n.entryOf("sonnet")).isEqualTo("claude-*");
+        assertThat(n.entryOf("mistral")).isNull();
     }
 
     @Test

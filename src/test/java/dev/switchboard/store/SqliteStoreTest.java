@@ -34,6 +34,57 @@ class SqliteStoreTest extends StoreContract {
     }
 
     @Test
+    void commitsLeaveTheWalToTheCheckpointerWhichCopiesItBackAndKeepsEveryRow() throws Exception {
+        // a period longer than the test: only checkpointNow() checkpoints
+        Database db = track(Database.open(null, dir.resolve("ckpt.db").toString(), 3_600_000));
+        Path wal = dir.resolve("ckpt.db-wal");
+        db.transaction(c -> c.createStatement().executeUpdate("CREATE TABLE t (id INTEGER PRIMARY KEY, pad TEXT)"));
+        String pad = "x".repeat(2_000);
+        // ~6 MB of commits in 100 transactions: SQLite's own trigger (1,000 pages, 4 MB) would have checkpointed and
+        // started the WAL over; with wal_autocheckpoint=0 no commit does, so the WAL holds all of it
+        for (int i = 0; i < 100; i++) {
+            db.transaction(c -> {
+                try (var ps = c.prepareStatement("INSERT INTO t (pad) VALUES (?)")) {
+                    for (int j = 0; j < 30; j++) {
+                        ps.setString(1, pad);
+                        ps.addBatch();
+                    }
+                    return ps.executeBatch();
+                }
+            });
+        }
+        assertThat(Files.size(wal)).isGreaterThan(5_000_000L);
+        long left = db.checkpointNow();
+        assertThat(left).isZero(); // every frame copied back into the database file
+        long walAfter = Files.size(wal);
+        // the next commit starts the WAL from its beginning instead of growing it
+        db.transaction(c -> c.createStatement().executeUpdate("INSERT INTO t (pad) VALUES ('y')"));
+        assertThat(Files.size(wal)).isEqualTo(walAfter);
+        db.close();
+        Database again = track(Database.open(null, dir.resolve("ckpt.db").toString()));
+        int rows = again.transaction(c -> {
+            try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM t")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+        assertThat(rows).isEqualTo(3_001);
+    }
+
+    @Test
+    void sqlitesOwnCheckpointsStayAvailableWithAPeriodOfZero() throws Exception {
+        Database db = track(Database.open(null, dir.resolve("auto.db").toString(), 0));
+        int limit = db.transaction(c -> {
+            try (var rs = c.createStatement().executeQuery("PRAGMA wal_autocheckpoint")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+        assertThat(limit).isEqualTo(1_000);
+        assertThat(db.checkpointNow()).isZero();
+    }
+
+    @Test
     void aPathThatCannotBeOpenedIsAClearErrorNamingIt() {
         String path = dir.resolve("no-such-dir/sub/switchboard.db").toString();
         assertThatThrownBy(() -> Database.open(null, path))

@@ -1,0 +1,34 @@
+# The gateway's default JVM options, in one place for ./switchboard and the bench scripts (source it, then
+# `switchboard_jvm_opts "$USER_OPTS" [CPUS]` prints the defaults that USER_OPTS does not already set, for a JVM that
+# will see CPUS processors (default: nproc here, so run it under the same taskset); JAVA_HOME must be set).
+# Why each one, with the measurements: docs/architecture.md "Performance notes", 2026-12-01 09:30 (issue #15).
+switchboard_jvm_opts() {
+  local user="${1:-}" cpus="${2:-$(nproc 2>/dev/null || echo 2)}" out=()
+  # (the result is split on spaces by its callers: no option here may contain one)
+  # A bounded heap (the JVM's own is a quarter of the machine's RAM): SWITCHBOARD_HEAP sets it, and an -Xmx or
+  # MaxRAMPercentage of your own wins. It is the ceiling, not what the gateway holds: the gateway bounds what it
+  # buffers across requests to half of it (general_settings.max_buffered_mb overrides), and the in-memory response
+  # cache (256 MiB by default when on) lives in it too.
+  if [[ "$user" != *-Xmx* && "$user" != *MaxRAMPercentage* && "$user" != *-XX:MaxRAM=* ]]; then
+    out+=("-Xmx${SWITCHBOARD_HEAP:-1g}")
+  fi
+  # Two or more CPUs: generational ZGC, unless you chose a collector (-XX:+Use...GC). Measured with 2,000 streams open
+  # (unpinned, 2 CPUs): peak RSS 457 MiB against 655-683 MiB with G1, which the JVM picks on 2+ CPUs and which grows
+  # its heap towards the ceiling (and 498-546 MiB with Serial); and no stop-the-world young pauses (Serial's were
+  # 12-33 ms at 1,000 req/s). SoftMaxHeapSize: ZGC collects to stay near it and grows past it only when the live data
+  # needs more (up to -Xmx), so a gateway holding little stays small.
+  # One CPU (a pinned gateway, a 1-CPU container): the JVM's own choice, Serial. A concurrent collector needs a core
+  # the event loop is not using: G1 with a 5 ms pause target on one pinned core fell over (p50 1 s at 1,000 req/s).
+  if [[ "$user" != *-XX:+Use*GC* && "$cpus" -ge 2 ]]; then
+    out+=("-XX:+UseZGC")
+    # JDK 21-22: ZGC is single-generation unless asked; 23+ is generational only (and warns about the flag from 24)
+    local v
+    v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${JAVA_HOME:-/nonexistent}/release" 2>/dev/null)"
+    [[ "$v" == 21 || "$v" == 22 ]] && out+=("-XX:+ZGenerational")
+    # only beside the default 1 GiB ceiling: with a heap of your own, ZGC's own soft limit (the ceiling) applies
+    if [[ "$user" != *SoftMaxHeapSize* && "$user" != *-Xmx* && -z "${SWITCHBOARD_HEAP:-}" ]]; then
+      out+=("-XX:SoftMaxHeapSize=256m")
+    fi
+  fi
+  echo "${out[@]}"
+}

@@ -1,0 +1,16 @@
+package dev.switchboard.model;
+
+/**
+ * Why a call was refused by a guardrail, carried on its {@link GatewayException} so the spend stage can put the call
+ * in the ledger as blocked (a refusal by governance is not recorded; a guardrail's is, like LiteLLM's spend log row of a
+ * blocked request) and price what the provider was already paid for.
+ *
+ * @param guardrail  the {@code guardrail_name} that blocked
+ * @param mode       {@code pre_call}, {@code during_call} or {@code post_call}
+ * @param deployment the deployment that had been called ({@code provider/model}), or null when none was (pre_call)
+ * @param usage      the usage that call reported, or null when it reported none (the gateway then estimates)
+ */
+public record GuardrailBlock(String guardrail, String mode, String deployment, Usage usage) {
+    /** The error type blocked calls are recorded with in the ledger and the request log. */
+    public static final String ERROR_TYPE = "guardrail_blocked";
+}

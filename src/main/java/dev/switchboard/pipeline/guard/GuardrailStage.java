@@ -1,0 +1,182 @@
+package dev.switchboard.pipeline.guard;
+
+import dev.switchboard.cache.StreamReplay;
+import dev.switchboard.config.GuardrailConfig;
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.GuardrailBlock;
+import dev.switchboard.model.Usage;
+import dev.switchboard.pipeline.ChatHandler;
+import dev.switchboard.pipeline.Stage;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * LiteLLM's guardrails as one pipeline stage, inside the spend stage (a blocked call is admitted first, as LiteLLM
+ * authenticates before its hooks, and goes in the ledger as blocked) and outside the cache (a pre_call block never
+ * reaches it; a cached answer is checked like a fresh one). Per request it runs the guardrails that are
+ * {@code default_on} or asked for ({@link Requested}), in config order:
+ * <ul>
+ *   <li>pre_call, one after another, before anything else: a block answers at once and no provider is called;</li>
+ *   <li>during_call beside the provider call; the answer waits for them (LiteLLM's asyncio.gather), and a block
+ *       discards it (the call is still paid for and recorded);</li>
+ *   <li>post_call on the answer. A stream is read whole first, checked, then replayed (what LiteLLM's streaming
+ *       iterator hooks do), so a streamed block is a clean error before the first byte, not a broken stream.</li>
+ * </ul>
+ * The guardrails that ran are named in {@code x-litellm-applied-guardrails}, as LiteLLM names them.
+ */
+public final class GuardrailStage implements Stage {
+    public static final String APPLIED_HEADER = "x-litellm-applied-guardrails";
+
+    private final List<Guardrail> guardrails;
+    private final Set<String> names;
+
+    GuardrailStage(List<Guardrail> guardrails) {
+        this.guardrails = List.copyOf(guardrails);
+        this.names = new java.util.LinkedHashSet<>(guardrails.stream().map(Guardrail::name).toList());
+    }
+
+    /** The plan of one request: which guardrails run at which moment. */
+    private record Plan(List<Guardrail> pre, List<Guardrail> during, List<Guardrail> post) {
+        boolean empty() { return pre.isEmpty() && during.isEmpty() && post.isEmpty(); }
+
+        String applied() {
+            Set<String> out = new java.util.LinkedHashSet<>();
+            for (List<Guardrail> l : List.of(pre, during, post)) for (Guardrail g : l) out.add(g.name());
+            return String.join(",", out);
+        }
+    }
+
+    /** LiteLLM's should_run_guardrail: default_on runs on its modes; otherwise only when the request asks for it. */
+    private Plan plan(ChatRequest r) {
+        Set<String> asked = Requested.of(r, names);
+        List<Guardrail> pre = new ArrayList<>(), during = new ArrayList<>(), post = new ArrayList<>();
+        for (Guardrail g : guardrails) {
+            GuardrailConfig c = g.config();
+            if (!c.defaultOn() && !asked.contains(c.name())) continue;
+            if (c.runsOn(GuardrailConfig.PRE_CALL)) pre.add(g);
+            if (c.runsOn(GuardrailConfig.DURING_CALL)) during.add(g);
+            if (c.runsOn(GuardrailConfig.POST_CALL)) post.add(g);
+        }
+        return new Plan(pre, during, post);
+    }
+
+    @Override
+    public ChatHandler wrap(ChatHandler next) {
+        return new ChatHandler() {
+            @Override
+            public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest original) {
+                ChatRequest request = original;
+                Plan p;
+                try {
+                    p = plan(request);
+                } catch (GatewayException e) {
+                    return Future.failedFuture(e);
+                }
+                request = Requested.stripped(request);
+                if (p.empty()) return next.chat(ctx, request);
+                Map<String, String> header = Map.of(APPLIED_HEADER, p.applied());
+                return pre(ctx, request, p.pre)
+                        .compose(req -> during(ctx, req, p.during, next.chat(ctx, req), a -> a.deployment(), a -> a.body().usage(), a -> { })
+                                .compose(a -> post(ctx, req, p.post, a.body(), a.deployment())
+                                        .map(checked -> new Answer<>(checked, a.deployment(), a.route(), a.cache(), a.tier(), a.headers()))))
+                        .map(a -> a.withHeaders(header))
+                        .recover(t -> Future.failedFuture(withHeader(t, header)));
+            }
+
+            @Override
+            public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest original) {
+                ChatRequest request = original;
+                Plan p;
+                try {
+                    p = plan(request);
+                } catch (GatewayException e) {
+                    return Future.failedFuture(e);
+                }
+                request = Requested.stripped(request);
+                if (p.empty()) return next.stream(ctx, request);
+                Map<String, String> header = Map.of(APPLIED_HEADER, p.applied());
+                return pre(ctx, request, p.pre)
+                        .compose(req -> during(ctx, req, p.during, next.stream(ctx, req), Answer::deployment, a -> null,
+                                a -> a.body().cancel())
+                                .compose(a -> p.post.isEmpty() ? Future.succeededFuture(a) : StreamCollector.collect(a.body())
+                                        .compose(whole -> post(ctx, req, p.post, whole, a.deployment()))
+                                        .map(checked -> new Answer<ChatStream>(new StreamReplay(checked), a.deployment(), a.route(),
+                                                a.cache(), a.tier(), a.headers()))))
+                        .map(a -> a.withHeaders(header))
+                        .recover(t -> Future.failedFuture(withHeader(t, header)));
+            }
+        };
+    }
+
+    private static Throwable withHeader(Throwable t, Map<String, String> header) {
+        if (!(t instanceof GatewayException g) || g.block() == null) return t;
+        Map<String, String> h = new java.util.LinkedHashMap<>(g.headers());
+        h.putAll(header);
+        return g.withHeaders(h);
+    }
+
+    /** pre_call guardrails in order, each seeing the request the one before let through. */
+    private static Future<ChatRequest> pre(CallContext ctx, ChatRequest request, List<Guardrail> pre) {
+        Future<ChatRequest> f = Future.succeededFuture(request);
+        for (Guardrail g : pre) {
+            f = f.compose(r -> g.input(ctx, r, GuardrailConfig.PRE_CALL)
+                    .recover(t -> Future.failedFuture(marked(t, g, GuardrailConfig.PRE_CALL, null, null))));
+        }
+        return f;
+    }
+
+    /**
+     * The provider call with the during_call guardrails beside it: both finish before anything goes on. A guardrail's
+     * block wins over the call's answer (which is discarded, and released via {@code discard}); a failed call fails as
+     * it would have.
+     */
+    private static <T> Future<Answer<T>> during(CallContext ctx, ChatRequest request, List<Guardrail> during,
+                                                Future<Answer<T>> call, Function<Answer<T>, String> deployment,
+                                                Function<Answer<T>, Usage> usage, java.util.function.Consumer<Answer<T>> discard) {
+        if (during.isEmpty()) return call;
+        List<Future<ChatRequest>> checks = new ArrayList<>();
+        for (Guardrail g : during) checks.add(g.input(ctx, request, GuardrailConfig.DURING_CALL));
+        List<Future<?>> all = new ArrayList<>(checks);
+        all.add(call);
+        return Future.join(all).transform(ignored -> {
+            for (int i = 0; i < checks.size(); i++) {
+                Future<ChatRequest> c = checks.get(i);
+                if (c.failed()) {
+                    Answer<T> a = call.succeeded() ? call.result() : null;
+                    if (a != null) discard.accept(a);
+                    return Future.failedFuture(marked(c.cause(), during.get(i), GuardrailConfig.DURING_CALL,
+                            a == null ? null : deployment.apply(a), a == null ? null : usage.apply(a)));
+                }
+            }
+            return call;
+        });
+    }
+
+    /** post_call guardrails in order on the answer, each seeing the answer the one before let through. */
+    private static Future<ChatResponse> post(CallContext ctx, ChatRequest request, List<Guardrail> post, ChatResponse answer,
+                                             String deployment) {
+        Future<ChatResponse> f = Future.succeededFuture(answer);
+        for (Guardrail g : post) {
+            f = f.compose(a -> g.output(ctx, request, a)
+                    .recover(t -> Future.failedFuture(marked(t, g, GuardrailConfig.POST_CALL, deployment, answer.usage()))));
+        }
+        return f;
+    }
+
+    /** A block gets its mode and the call that was made (for the ledger); other failures pass unchanged. */
+    private static Throwable marked(Throwable t, Guardrail g, String mode, String deployment, Usage usage) {
+        if (t instanceof GatewayException e && e.block() != null) {
+            return e.blockedBy(new GuardrailBlock(g.name(), mode, deployment, usage));
+        }
+        return t;
+    }
+}

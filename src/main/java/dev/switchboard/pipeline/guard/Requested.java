@@ -1,0 +1,75 @@
+package dev.switchboard.pipeline.guard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.GatewayException;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The guardrails a request asks for, read where LiteLLM reads them: the body's {@code guardrails} (which LiteLLM moves
+ * into metadata) and {@code metadata.guardrails}. Each is a list of names, of {@code {name: {extra_body: …}}} objects, or
+ * one such object; a name counts as asked for whatever its value (LiteLLM's check is "is the name in it"). A name no
+ * guardrail has is refused (400): a typo must not quietly skip a check the client wanted.
+ */
+final class Requested {
+    static final String FIELD = "guardrails";
+
+    private Requested() {}
+
+    static Set<String> of(ChatRequest r, Collection<String> configured) {
+        Set<String> out = new LinkedHashSet<>();
+        JsonNode body = r.extra().get(FIELD);
+        if (body != null) add(body, out, FIELD);
+        String meta = r.metadata().get(FIELD);
+        if (meta == null && r.raw() != null && r.raw().body().path("metadata").has(FIELD)) {
+            meta = r.raw().body().path("metadata").get(FIELD).toString(); // a raw dialect's metadata (Anthropic's)
+        }
+        if (meta != null) {
+            JsonNode n;
+            try {
+                n = Blocks.JSON.readTree(meta);
+            } catch (Exception e) {
+                n = Blocks.JSON.getNodeFactory().textNode(meta);
+            }
+            add(n, out, "metadata." + FIELD);
+        }
+        for (String name : out) {
+            if (!configured.contains(name)) {
+                throw GatewayException.badRequest("Guardrail '" + name + "' is not configured on this gateway. Configured guardrails: "
+                        + (configured.isEmpty() ? "none" : String.join(", ", configured)) + ".", FIELD);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The request without {@code metadata.guardrails} in its raw body: Anthropic's API refuses metadata fields other
+     * than user_id, and the raw body is what an Anthropic provider is sent.
+     */
+    static ChatRequest stripped(ChatRequest r) {
+        if (r.raw() == null || !(r.raw().body() instanceof com.fasterxml.jackson.databind.node.ObjectNode body)
+                || !(body.get("metadata") instanceof com.fasterxml.jackson.databind.node.ObjectNode m) || !m.has(FIELD)) return r;
+        com.fasterxml.jackson.databind.node.ObjectNode copy = body.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode meta = (com.fasterxml.jackson.databind.node.ObjectNode) copy.get("metadata");
+        meta.remove(FIELD);
+        if (meta.isEmpty()) copy.remove("metadata");
+        return new ChatRequest(r.model(), r.messages(), r.tools(), r.toolChoice(), r.parallelToolCalls(), r.responseFormat(),
+                r.temperature(), r.topP(), r.maxTokens(), r.maxCompletionTokens(), r.stop(), r.seed(), r.user(), r.metadata(),
+                r.stream(), r.includeUsage(), r.extra(), new dev.switchboard.model.RawJson(r.raw().dialect(), copy, r.raw().headers()));
+    }
+
+    private static void add(JsonNode n, Set<String> out, String param) {
+        if (n == null || n.isNull()) return;
+        if (n.isTextual()) out.add(n.textValue());
+        else if (n.isObject()) n.fieldNames().forEachRemaining(out::add);
+        else if (n.isArray()) {
+            for (JsonNode item : n) {
+                if (item.isTextual()) out.add(item.textValue());
+                else if (item.isObject()) item.fieldNames().forEachRemaining(out::add);
+                else throw GatewayException.badRequest("'" + param + "' must list guardrail names.", param);
+            }
+        } else throw GatewayException.badRequest("'" + param + "' must be a list of guardrail names.", param);
+    }
+}

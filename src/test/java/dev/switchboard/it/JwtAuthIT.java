@@ -1,0 +1,193 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * JWT auth as LiteLLM's Okta example configures it, through real sockets: an identity provider (a small Vert.x server
+ * in this test) serves its OpenID discovery document and its JWKS; the gateway follows the one to the other, and the
+ * official OpenAI and Anthropic SDKs call it with tokens signed by the provider's key. Bad tokens are 401s in each
+ * dialect, an admin token reaches the admin API, calls are in the ledger under the token's user and team, and the
+ * master key and virtual keys keep working beside JWTs.
+ */
+class JwtAuthIT {
+    static final String ISSUER = "https://idp.example.test/oauth2/default";
+    static RSAKey idpKey;
+    static RSAKey otherKey;
+    static Vertx idpVertx;
+    static HttpServer idp;
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        idpKey = new RSAKeyGenerator(2048).keyID("idp-key-1").generate();
+        otherKey = new RSAKeyGenerator(2048).keyID("idp-key-1").generate(); // same kid, another key: a forgery
+        idpVertx = Vertx.vertx();
+        String jwks = new JWKSet(idpKey.toPublicJWK()).toString();
+        idp = idpVertx.createHttpServer().requestHandler(req -> {
+            String base = "http://127.0.0.1:" + req.localAddress().port();
+            switch (req.path()) {
+                case "/oauth2/default/.well-known/openid-configuration" -> req.response().putHeader("content-type", "application/json")
+                        .end(new JsonObject().put("issuer", ISSUER).put("jwks_uri", base + "/oauth2/default/v1/keys").encode());
+                case "/oauth2/default/v1/keys" -> req.response().putHeader("content-type", "application/json").end(jwks);
+                default -> req.response().setStatusCode(404).end();
+            }
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String discovery = "http://127.0.0.1:" + idp.actualPort() + "/oauth2/default/.well-known/openid-configuration";
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                  enable_jwt_auth: true
+                  litellm_jwtauth:
+                    public_key_url: "%s"
+                    user_id_jwt_field: "sub"
+                    user_email_jwt_field: "email"
+                    team_ids_jwt_field: "groups"
+                    audience: "switchboard-client"
+                    issuer: "%s"
+                    roles_jwt_field: "groups"
+                    role_mappings:
+                      - role: "litellm-admins"
+                        internal_role: "proxy_admin"
+                      - role: "litellm-users"
+                        internal_role: "internal_user"
+                """.formatted(discovery, ISSUER));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gw != null) gw.close();
+        if (idpVertx != null) idpVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    static String token(RSAKey key, Consumer<JWTClaimsSet.Builder> claims) throws Exception {
+        JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().issuer(ISSUER).audience("switchboard-client")
+                .subject("alice").claim("email", "alice@example.com").claim("groups", List.of("litellm-users", "research"))
+                .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 300_000));
+        claims.accept(b);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), b.build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    static String userToken() throws Exception { return token(idpKey, b -> {}); }
+
+    private static ChatCompletion chat(String key) {
+        OpenAIClient openai = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(key).maxRetries(0).build();
+        try {
+            return openai.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt").addUserMessage("hi").build());
+        } finally {
+            openai.close();
+        }
+    }
+
+    @Test
+    void theOpenAiSdkCallsWithATokenAndTheLedgerFilesTheCallUnderItsUserAndTeams() throws Exception {
+        ChatCompletion answer = chat(userToken());
+        assertThat(answer.choices()).isNotEmpty();
+
+        Admin admin = new Admin(gw);
+        JsonArray rows = admin.getOk("/spend/logs?key=user:alice").getJsonArray("data");
+        assertThat(rows).isNotEmpty();
+        JsonObject row = rows.getJsonObject(0);
+        assertThat(row.getString("key_id")).isEqualTo("user:alice");
+        assertThat(row.getString("key_alias")).isEqualTo("alice@example.com");
+        assertThat(row.getJsonArray("request_tags").getList()).contains("team:litellm-users", "team:research");
+        assertThat(Double.parseDouble(row.getValue("spend").toString())).isGreaterThan(0);
+        // "which team spent it": the report grouped by tag has the team
+        JsonArray byTag = admin.getOk("/global/spend/report?group_by=tag").getJsonArray("groups");
+        assertThat(byTag.stream().map(g -> ((JsonObject) g).getString("group")).toList()).contains("team:research");
+    }
+
+    @Test
+    void theAnthropicSdkSignsInWithATokenToo() throws Exception {
+        AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(userToken()).maxRetries(0).build();
+        try {
+            var message = anthropic.messages().create(MessageCreateParams.builder().model("claude").maxTokens(20).addUserMessage("hi").build());
+            assertThat(message.content()).isNotEmpty();
+        } finally {
+            anthropic.close();
+        }
+    }
+
+    @Test
+    void aForgedExpiredOrForeignTokenIsA401InBothDialects() throws Exception {
+        gw.simulator.reset();
+        String forged = token(otherKey, b -> {});
+        String expired = token(idpKey, b -> b.expirationTime(new Date(System.currentTimeMillis() - 60_000)));
+        String foreign = token(idpKey, b -> b.audience("another-app"));
+        String otherIssuer = token(idpKey, b -> b.issuer("https://evil.example.test"));
+        String unsigned = new com.nimbusds.jwt.PlainJWT(new JWTClaimsSet.Builder().subject("alice").build()).serialize() + "x";
+        for (String[] c : new String[][] {{forged, "signature is not valid"}, {expired, "Token Expired"},
+                {foreign, "audience"}, {otherIssuer, "issuer"}, {unsigned, "JWT"}}) {
+            assertThatThrownBy(() -> chat(c[0])).as(c[1]).isInstanceOf(UnauthorizedException.class).hasMessageContaining(c[1]);
+            AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(c[0]).maxRetries(0).build();
+            try {
+                assertThatThrownBy(() -> anthropic.messages().create(MessageCreateParams.builder().model("claude").maxTokens(20)
+                        .addUserMessage("hi").build())).as(c[1]).isInstanceOf(com.anthropic.errors.UnauthorizedException.class)
+                        .hasMessageContaining(c[1]);
+            } finally {
+                anthropic.close();
+            }
+        }
+        assertThat(gw.simulator.received()).as("nothing reached a provider").isEmpty();
+    }
+
+    @Test
+    void anAdminRoleReachesTheAdminApiAndAUserRoleDoesNot() throws Exception {
+        String adminToken = token(idpKey, b -> b.subject("bob").claim("groups", List.of("litellm-admins")));
+        HttpResponse<String> generated = Http.post(gw.baseUrl() + "/key/generate", adminToken, "{\"key_alias\":\"from-jwt-admin\"}");
+        assertThat(generated.statusCode()).as(generated.body()).isEqualTo(200);
+        HttpResponse<String> refused = Http.post(gw.baseUrl() + "/key/generate", userToken(), "{\"key_alias\":\"nope\"}");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        // the admin scope works as LiteLLM's default admin_jwt_scope
+        String scoped = token(idpKey, b -> b.subject("carol").claim("groups", List.of()).claim("scope", "openid litellm_proxy_admin"));
+        assertThat(Http.get(gw.baseUrl() + "/key/list", scoped).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theMasterKeyAndVirtualKeysKeepWorkingBesideTokens() throws Exception {
+        assertThat(chat(TestGateway.MASTER_KEY).choices()).isNotEmpty();
+        String key = new Admin(gw).generate(new JsonObject().put("key_alias", "beside-jwt")).getString("key");
+        assertThat(chat(key).choices()).isNotEmpty();
+        assertThatThrownBy(() -> chat("sk-not-a-key")).isInstanceOf(UnauthorizedException.class);
+    }
+}
