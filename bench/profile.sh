@@ -9,6 +9,7 @@
 #
 #   bench/profile.sh                 # master key, default settings (request log on)
 #   PROFILE_MODE=unique / miss bench/profile.sh   # (x) of bench/run.sh: unique questions without / through the exact cache
+#   PROFILE_MODE=stream bench/profile.sh # (a)'s stream row: master key, every request a whole stream (per "request" = per stream)
 #   PROFILE_MODE=full bench/profile.sh   # the "full" row of bench/run.sh: virtual key, exact cache (every request a
 #                                        # miss), ledger, request log, every request traced to a local OTLP sink
 # Knobs: SWITCHBOARD_JAR, PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE).
@@ -49,8 +50,9 @@ taskset -c 0 "$J" $(switchboard_jvm_opts "${PROFILE_JAVA_OPTS:-}" 1) ${PROFILE_J
   --event-loops 1 >"$work/gw.log" 2>&1 &
 gw=$!; pids+=("$gw")
 for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$GW/health/readiness" && break; sleep 0.25; done
-auth=$MASTER model=bench unique=0
+auth=$MASTER model=bench unique=0 stream=0
 case "$MODE" in
+  stream) stream=1 ;;                    # (a)'s stream row: every request a whole SSE stream, same-dialect (the byte relay)
   unique) unique=1 ;;                    # every question different, through the alias without a cache: (x)'s baseline
   miss) model=bench-cached unique=1 ;;   # every question different through the exact-cached alias: each a miss, stored
 esac
@@ -60,7 +62,7 @@ if [ "$MODE" = full ]; then
     "http://127.0.0.1:$GW/key/generate" | sed -n 's/.*"key":"\(sk-sb-[^"]*\)".*/\1/p')
   model=bench-cached unique=1
 fi
-export BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=0 BENCH_UNIQUE=$unique
+export BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream BENCH_UNIQUE=$unique
 taskset -c 1 wrk -t1 -c64 -d"${WARM}s" -s "$here/post.lua" "http://127.0.0.1:$GW/v1/chat/completions" >/dev/null
 rec="$OUT/recording.jfr"
 "$JAVA_HOME/bin/jcmd" "$gw" JFR.start name=profile settings=profile filename="$rec" \

@@ -13,7 +13,8 @@
 #   (f) full: every layer on at once, non-stream, ratio to direct: a virtual key, an exact-cached alias with every
 #       question different (all misses, each stored), the spend ledger and the request log (on by default), every request
 #       traced to a local OTLP sink (bench/OtlpSink.java); in a second gateway started after (c) (tracing is process-wide),
-#       with BENCH_FULL_WARMUP=30 seconds of its own JIT warm-up
+#       with BENCH_FULL_WARMUP=30 seconds of its own JIT warm-up, then its own steady check (at most
+#       BENCH_FULL_STEADY_MAX=90 seconds of BENCH_STEADY_SLICE-second slices, until one is within 10 % of the one before)
 #
 # It starts the simulator and the gateway itself on free loopback ports, waits until both answer, runs
 # everything, stops what it started (also on Ctrl-C or an error) and prints a Markdown table, also written to
@@ -60,6 +61,8 @@ DURATION="${BENCH_DURATION:-10}"
 WARMUP="${BENCH_WARMUP:-2}"
 JIT_WARMUP="${BENCH_JIT_WARMUP:-50}"
 FULL_WARMUP="${BENCH_FULL_WARMUP:-30}"
+FULL_STEADY_MAX="${BENCH_FULL_STEADY_MAX:-90}"
+full_steady_note=""
 STEADY_MAX="${BENCH_STEADY_MAX:-60}"
 STEADY_SLICE="${BENCH_STEADY_SLICE:-4}"
 CONNS="${BENCH_CONNECTIONS:-64}"
@@ -518,6 +521,28 @@ EOF
   log "[$placement] (f) full: JIT warm-up ${FULL_WARMUP}s, then ${WARMUP}s + ${DURATION}s at $CONNS connections"
   BENCH_MODEL=bench-cached BENCH_AUTH=$fkey BENCH_STREAM=0 BENCH_UNIQUE=1 \
     bg_wait "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"$((FULL_WARMUP + WARMUP))s" --timeout 5s -s "$here/post.lua" "$gw_url" || true
+  # The same steady check as before (a): this JVM has more code to compile than the main one (tracing, the cache), and
+  # after 30 s it was still at its cold speed (1.4k req/s, the first 30 s of any gateway of this build: the ×0.06 of
+  # 2026-12-01 07:30 was that). Slices of the full load until the last is within 10 % of the one before.
+  local fl_rps=() fl_steady="" fl_spent=0 fl_i=0
+  while [ "$fl_spent" -lt "$FULL_STEADY_MAX" ]; do
+    wait_quiet
+    BENCH_MODEL=bench-cached BENCH_AUTH=$fkey BENCH_STREAM=0 BENCH_UNIQUE=1 bg_wait_out "$work/steady.out" \
+      "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${STEADY_SLICE}s" --timeout 5s -s "$here/post.lua" "$gw_url" \
+      || { cat "$work/steady.out" >&2; die "(f) steady check: wrk failed"; }
+    line=$(grep '^BENCH_RESULT' "$work/steady.out") || die "no BENCH_RESULT line from wrk"
+    fl_rps[fl_i]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+    fl_spent=$((fl_spent + STEADY_SLICE)); fl_i=$((fl_i + 1))
+    if [ "$fl_i" -ge 3 ] && awk -v a="${fl_rps[fl_i-1]}" -v b="${fl_rps[fl_i-2]}" 'BEGIN { exit !(a >= 0.9 * b && a <= 1.1 * b) }'; then
+      fl_steady=1; break
+    fi
+  done
+  full_steady_note="slices of ${STEADY_SLICE}s: $(for r in "${fl_rps[@]}"; do printf '%s ' "$(fmt_int "$r")"; done | sed 's/ $//; s/ / \/ /g') req/s"
+  if [ "$FULL_STEADY_MAX" -le 0 ]; then full_steady_note="skipped (BENCH_FULL_STEADY_MAX=0)"
+  elif [ -n "$fl_steady" ]; then full_steady_note="steady after ${FULL_WARMUP}s + ${fl_spent}s ($full_steady_note)"
+  else full_steady_note="⚠ still not steady after ${FULL_WARMUP}s + ${fl_spent}s ($full_steady_note): the (f) row may be low; raise BENCH_FULL_WARMUP"; fi
+  log "[$placement] (f) steady check: $full_steady_note"
+  echo "=== (f) steady check ($placement): $full_steady_note" >>"$raw"
   local spans0 spans1
   # /metrics needs the master key; the dropped counter has a reason label, so its lines are summed
   metric() { curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$full_port/metrics" \
@@ -635,6 +660,7 @@ EOF
 - (v) master key in the windows before / after the virtual key's: non-stream $(fmt_int "${rps[gateway.nonstream]}") / $(fmt_int "${rps[gateway-again.nonstream]}") req/s (drift ${drift_n} %), stream $(fmt_int "${rps[gateway.stream]}") / $(fmt_int "${rps[gateway-again.stream]}") req/s (drift ${drift_s} %); the ratio is to their mean. The virtual key spent \$${vk_spend:-?} in this run, every call priced, reserved and settled.
 - (x) the same deployment without the cache, unique questions, before / after: $(fmt_int "${rps[x.uncached]}") / $(fmt_int "${rps[x.uncached-again]}") req/s (drift ${drift_x} %); every cached-alias request was a miss and was stored (the cache's hit count did not move).
 - (x) cached alias: ${cpu[x.cached]}
+- (f) full, its steady check after ${FULL_WARMUP}s of warm-up: $full_steady_note
 - (f) full, in a second gateway with every request traced (OTLP to bench/OtlpSink.java on the load core; $full_spans spans exported in the window, ${full_dropped:-0} dropped since its start): ${cpu[f.full]}
 - (v) virtual key non-stream: ${cpu[a.gateway-vk.nonstream]}
 - (v) virtual key stream: ${cpu[a.gateway-vk.stream]}

@@ -56,14 +56,15 @@ public final class CostCalculator {
         long audioOut = r.outputAudio == null ? 0 : Math.min(nonNeg(usage.details().audioCompletionTokens()), completion);
         long reasoning = Math.min(nonNeg(usage.reasoningTokens()), completion - audioOut);
 
-        BigDecimal usd = r.input.multiply(BigDecimal.valueOf(uncached - audioIn))
-                .add(times(r.inputAudio, audioIn))
-                .add(r.cacheRead.multiply(BigDecimal.valueOf(reads)))
-                .add(r.write5m.multiply(BigDecimal.valueOf(writes - writes1h)))
-                .add(r.write1h.multiply(BigDecimal.valueOf(writes1h)))
-                .add(r.output.multiply(BigDecimal.valueOf(completion - audioOut - reasoning)))
-                .add(r.reasoning.multiply(BigDecimal.valueOf(reasoning)))
-                .add(times(r.outputAudio, audioOut));
+        long[] counts = {uncached - audioIn, audioIn, reads, writes - writes1h, writes1h, completion - audioOut - reasoning,
+                reasoning, audioOut};
+        return r.fixed != null ? r.fixed.nanos(counts, r) : exactNanos(r, counts);
+    }
+
+    /** The same sum in BigDecimal: for rates with no short fixed-point form, and sums past a long (see {@link Fixed}). */
+    private static long exactNanos(Rates r, long[] counts) {
+        BigDecimal usd = BigDecimal.ZERO;
+        for (int i = 0; i < counts.length; i++) usd = usd.add(times(r.rate(i), counts[i]));
         return toNanos(usd);
     }
 
@@ -141,7 +142,21 @@ public final class CostCalculator {
 
     /** Per-token prices for one tier (or the base), with every fallback of the class comment resolved. */
     private record Rates(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal write5m, BigDecimal write1h,
-                         BigDecimal reasoning, BigDecimal inputAudio, BigDecimal outputAudio) {
+                         BigDecimal reasoning, BigDecimal inputAudio, BigDecimal outputAudio, Fixed fixed) {
+
+        Rates(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal write5m, BigDecimal write1h,
+              BigDecimal reasoning, BigDecimal inputAudio, BigDecimal outputAudio) {
+            this(input, output, cacheRead, write5m, write1h, reasoning, inputAudio, outputAudio,
+                    Fixed.of(input, inputAudio, cacheRead, write5m, write1h, output, reasoning, outputAudio));
+        }
+
+        /** The rate of {@code costNanos}'s i-th count (the order of {@link Fixed#units}); null for audio priced as text. */
+        BigDecimal rate(int i) {
+            return switch (i) {
+                case 0 -> input; case 1 -> inputAudio; case 2 -> cacheRead; case 3 -> write5m; case 4 -> write1h;
+                case 5 -> output; case 6 -> reasoning; default -> outputAudio;
+            };
+        }
 
         static Rates of(ModelPrice p, ModelPrice.Tier tier) {
             BigDecimal baseIn = dec(p.inputPerToken()), baseOut = dec(p.outputPerToken());
@@ -168,6 +183,63 @@ public final class CostCalculator {
         private static BigDecimal scaled(double price, BigDecimal scale) {
             BigDecimal d = dec(price);
             return scale.compareTo(BigDecimal.ONE) == 0 ? d : d.multiply(scale, MathContext.DECIMAL128);
+        }
+    }
+
+    /**
+     * A tier's rates as whole multiples of 10^-scale USD ({@code units}), so a call is priced with long arithmetic: the
+     * same exact sum as the BigDecimal one, rounded up to nano-dollars the same way, without a dozen BigDecimal objects
+     * per call. Catalog prices are short decimals (1.5E-7 is 15 × 10^-8); a rate with a long expansion (a tier-scaled
+     * price divided in DECIMAL128) or a sum past a long falls back to BigDecimal.
+     *
+     * <p>Why it matters: BigDecimal's add/multiply/setScale inlined into the accounting path made it one of the largest
+     * methods C2 compiled (34-50 kB per compilation, recompiled after every deopt), on the gateway's own core
+     * (docs/architecture.md, "Performance notes").
+     */
+    private record Fixed(long[] units, int scale, long divisor, long multiplier) {
+        /** Enough for any price a catalog writes with a double; 10^(27-9) still fits a long divisor. */
+        private static final int MAX_SCALE = 27;
+        private static final long MAX_UNIT = 1L << 40;
+
+        /** The rates in costNanos' order (null: no such price, its count is 0); null when one has no short form. */
+        static Fixed of(BigDecimal... rates) {
+            int scale = 0;
+            for (BigDecimal r : rates) {
+                if (r == null) continue;
+                if (r.signum() < 0) return null;
+                scale = Math.max(scale, r.stripTrailingZeros().scale());
+            }
+            if (scale > MAX_SCALE) return null;
+            long[] units = new long[rates.length];
+            for (int i = 0; i < rates.length; i++) {
+                if (rates[i] == null) continue;
+                BigDecimal u = rates[i].movePointRight(scale); // a whole number: scale is at least the rate's own
+                if (u.compareTo(BigDecimal.valueOf(MAX_UNIT)) >= 0) return null;
+                units[i] = u.longValueExact();
+            }
+            // usd = sum / 10^scale, so nanos = sum * 10^(9 - scale): a multiplication, or a division rounded up
+            return scale <= 9 ? new Fixed(units, scale, 1, pow10(9 - scale)) : new Fixed(units, scale, pow10(scale - 9), 1);
+        }
+
+        long nanos(long[] counts, Rates r) {
+            long sum = 0;
+            for (int i = 0; i < units.length; i++) {
+                long c = counts[i];
+                if (c == 0) continue;
+                long u = units[i];
+                long p = Math.multiplyHigh(u, c) == 0 && u * c >= 0 ? u * c : -1; // -1: past a long
+                if (p < 0 || sum > Long.MAX_VALUE - p) return exactNanos(r, counts);
+                sum += p;
+            }
+            if (sum <= 0) return 0;
+            if (divisor != 1) return Math.ceilDiv(sum, divisor);
+            return sum > Long.MAX_VALUE / multiplier ? Long.MAX_VALUE : sum * multiplier;
+        }
+
+        private static long pow10(int n) {
+            long p = 1;
+            for (int i = 0; i < n; i++) p *= 10;
+            return p;
         }
     }
 }

@@ -26,12 +26,22 @@ import java.util.function.Supplier;
  *                      gateway always asks the upstream for usage, and OpenAI writes this member only for clients that
  *                      asked for it, so the encoder of a client that did not leaves these bytes out
  * @param usageNullTo   where that member ends (exclusive), or -1
+ * @param texts        the answer text (content, not reasoning) this event adds, in order, as the provider's scan read
+ *                     it; null when it was not read (then {@link #chunk()} has it). A request log that keeps the
+ *                     completion reads these instead of decoding every event: with the default log policy (content kept,
+ *                     truncated) that decode was most of what the relay was meant to save. Valid during the call only.
  */
 public record RelayedEvent(String dialect, String event, byte[] data, int offset, int length, String id, String model,
                            String finishReason, int outputChars, int usageNullFrom, int usageNullTo,
-                           Supplier<ChatChunk> canonical) {
+                           Supplier<ChatChunk> canonical, java.util.List<String> texts) {
     /** OpenAI's chat-completion chunks ({@code data: {...}} events). */
     public static final String OPENAI_CHAT = "openai-chat";
+
+    /** An event whose texts were not read. */
+    public RelayedEvent(String dialect, String event, byte[] data, int offset, int length, String id, String model,
+                        String finishReason, int outputChars, int usageNullFrom, int usageNullTo, Supplier<ChatChunk> canonical) {
+        this(dialect, event, data, offset, length, id, model, finishReason, outputChars, usageNullFrom, usageNullTo, canonical, null);
+    }
 
     /** The event as a canonical chunk, decoded now (for stages and clients that need all of it). */
     public ChatChunk chunk() { return canonical.get(); }

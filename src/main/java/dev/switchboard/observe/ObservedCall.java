@@ -187,13 +187,19 @@ public final class ObservedCall {
     }
 
     /**
-     * A relayed event: its facts are read without decoding it, unless the log keeps the completion, which needs the
-     * text (then it is decoded, as {@link #chunk} reads it).
+     * A relayed event: its facts are read without decoding it. A log that keeps the completion takes the event's texts
+     * as the provider's scan read them ({@link dev.switchboard.model.RelayedEvent#texts}), or decodes an event whose
+     * texts were not read (as {@link #chunk} reads it).
      */
     public void relayed(dev.switchboard.model.RelayedEvent e) {
         if (completion != null) {
-            chunk(e.chunk());
-            return;
+            if (e.texts() == null) {
+                chunk(e.chunk());
+                return;
+            }
+            if (completion.length() <= Math.min(policy.limit(), MAX_COMPLETION_CHARS)) {
+                for (String t : e.texts()) completion.append(t);
+            }
         }
         chunks++;
         if (responseId == null) responseId = e.id();

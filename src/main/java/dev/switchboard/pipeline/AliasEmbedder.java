@@ -43,7 +43,7 @@ final class AliasEmbedder implements Embedder {
         CallContext ctx = new CallContext("embed-" + UUID.randomUUID(), new Caller(RouterVerifier.CALLER, true, null, List.of(), null, null),
                 System.nanoTime(), Map.of());
         Promise<JsonNode> p = Promise.promise();
-        vertx.runOnContext(v -> MeteredCall.around(() -> metering.beginEmbedding(ctx, r), () -> router.embed(ctx, r), MeteredCall::embedded)
+        vertx.runOnContext(v -> MeteredCall.around(() -> metering.beginEmbedding(ctx, r), () -> router.embed(ctx, r), MeteredCall.Embedded::new)
                 .map(a -> a.body().data().get(0).embedding()).onComplete(p));
         JsonNode e;
         try {

@@ -344,7 +344,7 @@ public final class Gateway {
     /** Embeddings: governed and accounted like chat (call type {@code embedding} in the ledger), then routed. */
     public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest request) {
         return MeteredCall.around(() -> store.metering().beginEmbedding(ctx, request), () -> router.embed(ctx, request),
-                MeteredCall::embedded);
+                MeteredCall.Embedded::new);
     }
 
     /**

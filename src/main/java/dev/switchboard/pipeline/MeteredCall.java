@@ -10,10 +10,11 @@ import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Usage;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -48,24 +49,68 @@ final class MeteredCall {
     }
 
     /**
-     * Admits the call ({@code begin}, which fails with the refusal), makes it, and settles it: the answer through
-     * {@code served}, a failure by returning the reservation.
+     * Admits the call ({@code begin}, which fails with the refusal), makes it, and settles it with {@code settle}'s
+     * callback ({@link Served}, {@link Streamed}, {@link Embedded}): the answer priced, a failure by returning the
+     * reservation.
      */
     static <T> Future<Answer<T>> around(Supplier<MeteredCall> begin, Supplier<Future<Answer<T>>> call,
-                                        BiFunction<MeteredCall, Answer<T>, Answer<T>> served) {
+                                        Function<MeteredCall, Settle<T>> settle) {
         MeteredCall m;
         try {
             m = begin.get();
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        return call.get().transform(ar -> {
-            if (ar.failed()) {
-                m.failed(ar.cause());
-                return Future.failedFuture(ar.cause());
-            }
-            return Future.succeededFuture(served.apply(m, ar.result()));
-        });
+        return call.get().transform(settle.apply(m));
+    }
+
+    /**
+     * The callback that settles a call when its answer or failure arrives. One final class per kind of answer, not a
+     * lambda calling a {@code BiFunction}: each is compiled on its own with one settle path in it, where one shared
+     * lambda saw every kind at its call site (the JIT's class_check deoptimisations and 50 kB recompilations of the
+     * accounting path, docs/architecture.md "Performance notes").
+     */
+    abstract static sealed class Settle<T> implements Function<AsyncResult<Answer<T>>, Future<Answer<T>>>
+            permits Served, Streamed, Embedded {
+        final MeteredCall m;
+
+        Settle(MeteredCall m) { this.m = m; }
+
+        /** A call that failed returns its reservation (or is recorded, when its client left): see {@link #failed}. */
+        final Future<Answer<T>> failure(Throwable cause) {
+            m.failed(cause);
+            return Future.failedFuture(cause);
+        }
+    }
+
+    /** A complete chat answer: {@link #served}. */
+    static final class Served extends Settle<ChatResponse> {
+        Served(MeteredCall m) { super(m); }
+
+        @Override
+        public Future<Answer<ChatResponse>> apply(AsyncResult<Answer<ChatResponse>> ar) {
+            return ar.succeeded() ? Future.succeededFuture(m.served(ar.result())) : failure(ar.cause());
+        }
+    }
+
+    /** A stream: {@link #streamed}. */
+    static final class Streamed extends Settle<ChatStream> {
+        Streamed(MeteredCall m) { super(m); }
+
+        @Override
+        public Future<Answer<ChatStream>> apply(AsyncResult<Answer<ChatStream>> ar) {
+            return ar.succeeded() ? Future.succeededFuture(m.streamed(ar.result())) : failure(ar.cause());
+        }
+    }
+
+    /** Embeddings: {@link #embedded}. */
+    static final class Embedded extends Settle<dev.switchboard.model.EmbeddingResponse> {
+        Embedded(MeteredCall m) { super(m); }
+
+        @Override
+        public Future<Answer<dev.switchboard.model.EmbeddingResponse>> apply(AsyncResult<Answer<dev.switchboard.model.EmbeddingResponse>> ar) {
+            return ar.succeeded() ? Future.succeededFuture(m.embedded(ar.result())) : failure(ar.cause());
+        }
     }
 
     /** A complete answer: priced, settled, recorded, and annotated. */

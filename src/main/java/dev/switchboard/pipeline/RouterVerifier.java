@@ -40,7 +40,7 @@ final class RouterVerifier implements Verifier {
                 null, null, null, null, 0.0, null, 3, null, null, null, null, null, false, true, Map.of());
         CallContext ctx = new CallContext("verify-" + UUID.randomUUID(), new Caller(CALLER, true, null, List.of(), null, null),
                 System.nanoTime(), Map.of());
-        return MeteredCall.around(() -> metering.begin(ctx, r, "cache_verify"), () -> router.chat(ctx, r), MeteredCall::served)
+        return MeteredCall.around(() -> metering.begin(ctx, r, "cache_verify"), () -> router.chat(ctx, r), MeteredCall.Served::new)
                 .map(a -> {
                     var choices = a.body().choices();
                     String text = choices.isEmpty() || choices.get(0).message() == null ? "" : choices.get(0).message().textContent();

@@ -24,13 +24,13 @@ final class SpendStage implements Stage {
             @Override
             public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
                 return MeteredCall.around(() -> metering.begin(ctx, request, "chat"), () -> next.chat(ctx, request),
-                        MeteredCall::served);
+                        MeteredCall.Served::new);
             }
 
             @Override
             public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
                 return MeteredCall.around(() -> metering.begin(ctx, request, "stream"), () -> next.stream(ctx, request),
-                        MeteredCall::streamed);
+                        MeteredCall.Streamed::new);
             }
         };
     }

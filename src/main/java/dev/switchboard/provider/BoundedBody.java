@@ -28,15 +28,30 @@ final class BoundedBody {
      * @param lease the gateway-wide {@link BufferBudget} share this body grows in; past the bound the answer is a 503
      *     naming the cause and the upstream request is reset. The caller closes the lease once the body is decoded.
      */
+    private static final long PRESIZE_MAX = 64 * 1024;
+
+    /** A Content-Length of digits only (below 10^18), else -1 (none, or not a number: the reading bounds it anyway). */
+    static long declaredLength(String declared) {
+        if (declared == null || declared.isEmpty() || declared.length() >= 19) return -1;
+        long n = 0;
+        for (int i = 0; i < declared.length(); i++) {
+            char c = declared.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
     static Future<Buffer> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, int maxBytes, BufferBudget.Lease lease) {
         Promise<Buffer> done = Promise.promise();
-        String declared = resp.getHeader("content-length");
-        if (declared != null && declared.chars().allMatch(Character::isDigit) && declared.length() < 19
-                && Long.parseLong(declared) > maxBytes) {
+        long declared = declaredLength(resp.getHeader("content-length"));
+        if (declared > maxBytes) {
             resp.request().reset(); // refused before a byte is read
             return Future.failedFuture(tooLarge(endpoint, maxBytes));
         }
-        Buffer body = Buffer.buffer();
+        // sized for a small declared length, so the chunks are appended without growing (and copying) the buffer again;
+        // a large one grows as bytes arrive, so memory is only taken for bytes the buffer budget has counted
+        Buffer body = declared > 0 && declared <= PRESIZE_MAX ? Buffer.buffer((int) declared) : Buffer.buffer();
         resp.handler(chunk -> {
             if (done.future().isComplete()) return;
             if (body.length() + chunk.length() > maxBytes) {

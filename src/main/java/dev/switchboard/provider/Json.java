@@ -27,7 +27,16 @@ public final class Json {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Buffer.buffer(out.toByteArray());
+        return wrap(out.toByteArray());
+    }
+
+    /**
+     * Bytes as a Buffer without a copy ({@code Buffer.buffer(byte[])} copies them into a new heap buffer): an unpooled
+     * heap wrapper, which needs no release (Vert.x writes it through an unreleasable slice). The caller gives the array
+     * up: it must not change it afterwards.
+     */
+    public static Buffer wrap(byte[] bytes) {
+        return io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(bytes));
     }
 
     public interface IOConsumer<T> {

@@ -140,7 +140,7 @@ public final class KeyScrubber {
     public Buffer buffer(Buffer body) {
         if (size == 0 || body == null) return body;
         byte[] bytes = body.getBytes();
-        return scrubInPlace(bytes) ? Buffer.buffer(bytes) : body;
+        return scrubInPlace(bytes) ? Json.wrap(bytes) : body;
     }
 
     /** {@code text} with every key run masked (the same instance when there is none). */

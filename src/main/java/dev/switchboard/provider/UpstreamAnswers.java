@@ -52,10 +52,12 @@ public final class UpstreamAnswers {
         return BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease)
                 .recover(t -> Future.failedFuture(UpstreamErrors.scrubbed(t, scrubber)))
                 .compose(raw -> {
-                    Buffer body = scrubber.buffer(raw);
+                    // one copy of the answer, scrubbed in place, for the decoder and (wrapped) for an error's text
+                    byte[] bytes = raw.getBytes();
+                    Buffer body = scrubber.scrubInPlace(bytes) ? Json.wrap(bytes) : raw;
                     if (resp.statusCode() != 200) return Future.failedFuture(WrongAddress.explain(resp, body, endpoint, errors.decode(resp, body)));
                     try {
-                        return Future.succeededFuture(decode.decode(body.getBytes()));
+                        return Future.succeededFuture(decode.decode(bytes));
                     } catch (Exception e) {
                         return Future.failedFuture(undecodable(resp, body, endpoint, errors, e));
                     }

@@ -94,6 +94,39 @@ class CostCalculatorTest {
         assertThat(CostCalculator.costNanos(tiny, new Usage(1, 0, 0, 0, 0))).isEqualTo(1L); // 0.1 nanos
     }
 
+    /**
+     * The long arithmetic of the usual path against the plain BigDecimal sum (input, cache reads and writes, output and
+     * reasoning at their decimal prices, rounded up once), for random catalog-like prices and counts up to the int range,
+     * where the sum passes a long and the BigDecimal fallback takes over.
+     */
+    @Test
+    void fixedPointSumIsTheExactDecimalSum() {
+        Random rnd = new Random(15);
+        double[] prices = {1.5e-7, 6e-7, 2.5e-6, 1e-5, 7.5e-5, 1.234e-7, 3.7e-9, 1e-10, 0.0, 1.25e-6, 3e-3, 0.5};
+        for (int i = 0; i < 20_000; i++) {
+            double in = prices[rnd.nextInt(prices.length)], out = prices[rnd.nextInt(prices.length)];
+            double read = prices[rnd.nextInt(prices.length)], write = prices[rnd.nextInt(prices.length)];
+            double reasoning = prices[rnd.nextInt(prices.length)];
+            ModelPrice p = price(in, out, read, write, null, reasoning, null, null, null);
+            int bound = i % 4 == 0 ? Integer.MAX_VALUE : 100_000;
+            int prompt = rnd.nextInt(bound), completion = rnd.nextInt(bound);
+            int reads = rnd.nextInt(prompt / 2 + 1), writes = rnd.nextInt(prompt / 2 + 1), reasoned = rnd.nextInt(completion + 1);
+            java.math.BigDecimal usd = dec(in).multiply(dec(prompt - reads - writes)).add(dec(read).multiply(dec(reads)))
+                    .add(dec(write).multiply(dec(writes))).add(dec(out).multiply(dec(completion - reasoned)))
+                    .add(dec(reasoning).multiply(dec(reasoned)));
+            java.math.BigDecimal nanos = usd.movePointRight(9).setScale(0, java.math.RoundingMode.CEILING);
+            long expected = nanos.compareTo(dec(Long.MAX_VALUE)) > 0 ? Long.MAX_VALUE : nanos.longValue();
+            assertThat(CostCalculator.costNanos(p, new Usage(prompt, completion, reads, writes, reasoned)))
+                    .as("in %s out %s read %s write %s reasoning %s, usage %d/%d/%d/%d/%d", in, out, read, write, reasoning,
+                            prompt, completion, reads, writes, reasoned)
+                    .isEqualTo(expected);
+        }
+    }
+
+    private static java.math.BigDecimal dec(double d) { return java.math.BigDecimal.valueOf(d); }
+
+    private static java.math.BigDecimal dec(long n) { return java.math.BigDecimal.valueOf(n); }
+
     @Test
     void neverNegativeForInconsistentUsage() {
         assertThat(CostCalculator.costNanos(sonnet, new Usage(-5, -3, 10, 10, 50, 99))).isGreaterThanOrEqualTo(0);

@@ -32,6 +32,15 @@ public final class OpenAiResponseEncoder {
         void write(JsonGenerator g) throws IOException;
     }
 
+    /**
+     * The encoded bytes as a Buffer without copying them: {@code Buffer.buffer(byte[])} copies into a new heap buffer,
+     * a second copy of every answer after the one out of the generator's builder. An unpooled heap wrapper needs no
+     * release (Vert.x writes it through an unreleasable slice).
+     */
+    private static Buffer wrap(byte[] bytes) {
+        return io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(bytes));
+    }
+
     private static byte[] json(Writer w) {
         ByteArrayBuilder out = new ByteArrayBuilder(512);
         try (JsonGenerator g = OpenAiRequestDecoder.MAPPER.getFactory().createGenerator(out)) {
@@ -43,7 +52,7 @@ public final class OpenAiResponseEncoder {
     }
 
     public Buffer response(ChatResponse r) {
-        return Buffer.buffer(json(g -> {
+        return wrap(json(g -> {
             g.writeStartObject();
             g.writeStringField("id", r.id() == null ? "chatcmpl-switchboard" : r.id());
             g.writeStringField("object", "chat.completion");
@@ -194,7 +203,7 @@ public final class OpenAiResponseEncoder {
 
     /** @param base64 the client asked for base64 embeddings (see {@link EmbeddingEncoding}) */
     public Buffer embeddings(EmbeddingResponse r, boolean base64) {
-        return Buffer.buffer(json(g -> {
+        return wrap(json(g -> {
             g.writeStartObject();
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
@@ -218,7 +227,7 @@ public final class OpenAiResponseEncoder {
     }
 
     public Buffer models(Collection<String> aliases, long created) {
-        return Buffer.buffer(json(g -> {
+        return wrap(json(g -> {
             g.writeStartObject();
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
@@ -230,7 +239,7 @@ public final class OpenAiResponseEncoder {
 
     /** One alias as OpenAI's Model object ({@code GET /v1/models/{model}}). */
     public Buffer model(String alias, long created) {
-        return Buffer.buffer(json(g -> model(g, alias, created)));
+        return wrap(json(g -> model(g, alias, created)));
     }
 
     private static void model(JsonGenerator g, String alias, long created) throws IOException {
@@ -243,7 +252,7 @@ public final class OpenAiResponseEncoder {
     }
 
     public Buffer error(GatewayException e) {
-        return Buffer.buffer(json(g -> errorObject(g, e)));
+        return wrap(json(g -> errorObject(g, e)));
     }
 
     /** The SSE event that ends a broken stream: the SDKs raise on an event carrying {@code error}. */

@@ -58,7 +58,8 @@ final class AnthropicStream extends SseRelay {
                 String masked = textRun.next(text);
                 if (masked == text) {
                     relay(new dev.switchboard.model.RelayedEvent(RawJson.ANTHROPIC, event == null ? "content_block_delta" : event,
-                            data, offset, length, null, null, null, text.length(), -1, -1, canonicalDelta(data, offset, length, text)));
+                            data, offset, length, null, null, null, text.length(), -1, -1, canonicalDelta(data, offset, length, text),
+                            java.util.List.of(text)));
                     return;
                 }
                 scannedText = masked;

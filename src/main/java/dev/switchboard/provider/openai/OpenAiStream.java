@@ -60,7 +60,7 @@ final class OpenAiStream extends SseRelay {
         }
         if (relaying()) {
             if (scan == null) scan = new OpenAiChunkScan();
-            scan.read(data, offset, length, !identified, scrubsText);
+            scan.read(data, offset, length, !identified, true); // texts: the key-run scan and the request log read them
             if (scan.relayable) {
                 List<String> masked = maskedContents(scan.contents);
                 if (masked == null) {
@@ -91,7 +91,7 @@ final class OpenAiStream extends SseRelay {
                         }
                     }
                     return decoded[0];
-                });
+                }, s.contents);
         identified = true;
         relay(e);
     }
