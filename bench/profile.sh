@@ -12,7 +12,8 @@
 #   PROFILE_MODE=stream bench/profile.sh # (a)'s stream row: master key, every request a whole stream (per "request" = per stream)
 #   PROFILE_MODE=full bench/profile.sh   # the "full" row of bench/run.sh: virtual key, exact cache (every request a
 #                                        # miss), ledger, request log, every request traced to a local OTLP sink
-# Knobs: SWITCHBOARD_JAR, PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE).
+# Knobs: SWITCHBOARD_JAR, PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE),
+# PROFILE_PORT_BASE=4460 (the simulator, gateway and sink listen on the next three ports).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -30,7 +31,8 @@ pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-SIM=4461 GW=4462 SINK=4463 MASTER=sk-profile-master-1234567890
+base=${PROFILE_PORT_BASE:-4460}  # another base lets two profiles run side by side
+SIM=$((base + 1)) GW=$((base + 2)) SINK=$((base + 3)) MASTER=sk-profile-master-1234567890
 cat >"$work/config.yaml" <<YAML
 model_list:
   - model_name: bench

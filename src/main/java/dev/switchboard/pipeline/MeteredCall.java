@@ -121,8 +121,7 @@ final class MeteredCall {
         if (estimated) usage = estimate(a.deployment(), 0);
         DeploymentPrices.Cost cost = settle(a, usage);
         record(a, usage, estimated, cost, null, 200, null);
-        ChatResponse priced = new ChatResponse(r.id(), r.created(), r.model(), r.choices(),
-                r.usage() == null ? null : r.usage().withCost(cost.nanos() / 1e9), r.systemFingerprint(), r.serviceTier(), r.raw());
+        ChatResponse priced = r.withUsage(r.usage() == null ? null : r.usage().withCost(cost.nanos() / 1e9));
         return annotate(new Answer<>(priced, a.deployment(), a.route(), a.cache(), a.tier(), a.headers()), cost);
     }
 

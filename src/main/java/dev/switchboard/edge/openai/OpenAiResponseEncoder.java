@@ -52,6 +52,10 @@ public final class OpenAiResponseEncoder {
     }
 
     public Buffer response(ChatResponse r) {
+        dev.switchboard.model.RelayedAnswer relayed = r.relayed();
+        if (relayed != null && r.usage() != null && relayed.is(dev.switchboard.model.RelayedEvent.OPENAI_CHAT)) {
+            return relayed(relayed, r.usage());
+        }
         return wrap(json(g -> {
             g.writeStartObject();
             g.writeStringField("id", r.id() == null ? "chatcmpl-switchboard" : r.id());
@@ -176,8 +180,28 @@ public final class OpenAiResponseEncoder {
         g.writeEndObject();
     }
 
+    /**
+     * An OpenAI-style upstream's answer as it sent it, but for the usage value, which is the gateway's (the cost, every
+     * detail the encoder always writes): the decoder found the answer in the exact shape {@link #response} writes, so
+     * the client receives what the canonical path would send, without encoding the answer again.
+     */
+    private static Buffer relayed(dev.switchboard.model.RelayedAnswer a, Usage u) {
+        Buffer out = Buffer.buffer(a.end() - a.start() + 384).appendBytes(a.body(), a.start(), a.usageFrom() - a.start());
+        try (JsonGenerator g = OpenAiRequestDecoder.MAPPER.getFactory().createGenerator(new dev.switchboard.edge.BufferOutput(out))) {
+            usageObject(g, u);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.appendBytes(a.body(), a.usageTo(), a.end() - a.usageTo());
+    }
+
     private static void usage(JsonGenerator g, Usage u) throws IOException {
-        g.writeObjectFieldStart("usage");
+        g.writeFieldName("usage");
+        usageObject(g, u);
+    }
+
+    private static void usageObject(JsonGenerator g, Usage u) throws IOException {
+        g.writeStartObject();
         g.writeNumberField("prompt_tokens", u.promptTokens());
         g.writeNumberField("completion_tokens", u.completionTokens());
         g.writeNumberField("total_tokens", u.totalTokens());
