@@ -186,13 +186,17 @@ public final class OpenAiResponseEncoder {
      * the client receives what the canonical path would send, without encoding the answer again.
      */
     private static Buffer relayed(dev.switchboard.model.RelayedAnswer a, Usage u) {
-        Buffer out = Buffer.buffer(a.end() - a.start() + 384).appendBytes(a.body(), a.start(), a.usageFrom() - a.start());
-        try (JsonGenerator g = OpenAiRequestDecoder.MAPPER.getFactory().createGenerator(new dev.switchboard.edge.BufferOutput(out))) {
+        io.netty.buffer.ByteBuf usage = io.netty.buffer.Unpooled.buffer(320);
+        try (JsonGenerator g = OpenAiRequestDecoder.MAPPER.getFactory().createGenerator(
+                (java.io.OutputStream) new io.netty.buffer.ByteBufOutputStream(usage))) {
             usageObject(g, u);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.appendBytes(a.body(), a.usageTo(), a.end() - a.usageTo());
+        // the answer's own bytes are not copied here: the socket write copies the three pieces into one direct buffer
+        return io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(
+                io.netty.buffer.Unpooled.wrappedBuffer(a.body(), a.start(), a.usageFrom() - a.start()), usage,
+                io.netty.buffer.Unpooled.wrappedBuffer(a.body(), a.usageTo(), a.end() - a.usageTo())));
     }
 
     private static void usage(JsonGenerator g, Usage u) throws IOException {
