@@ -5,6 +5,7 @@ import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import java.io.IOException;
@@ -49,20 +50,39 @@ public final class UpstreamAnswers {
     public static <T> Future<T> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, BufferBudget buffers,
                                      ErrorDecoder errors, KeyScrubber scrubber, BodyDecoder<T> decode) {
         BufferBudget.Lease lease = buffers.lease(); // released once the body is decoded (or failed)
-        return BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease)
-                .recover(t -> Future.failedFuture(UpstreamErrors.scrubbed(t, scrubber)))
-                .compose(raw -> {
+        // one promise completed from the body's end, not recover / compose / andThen: three futures less per answer
+        Promise<T> answer = Promise.promise();
+        BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease).onComplete(ar -> {
+            Throwable failure;
+            T decoded = null;
+            try {
+                if (ar.failed()) {
+                    failure = UpstreamErrors.scrubbed(ar.cause(), scrubber);
+                } else {
                     // one copy of the answer, scrubbed in place, for the decoder and (wrapped) for an error's text
+                    Buffer raw = ar.result();
                     byte[] bytes = raw.getBytes();
                     Buffer body = scrubber.scrubInPlace(bytes) ? Json.wrap(bytes) : raw;
-                    if (resp.statusCode() != 200) return Future.failedFuture(WrongAddress.explain(resp, body, endpoint, errors.decode(resp, body)));
-                    try {
-                        return Future.succeededFuture(decode.decode(bytes));
-                    } catch (Exception e) {
-                        return Future.failedFuture(undecodable(resp, body, endpoint, errors, e));
+                    if (resp.statusCode() != 200) {
+                        failure = WrongAddress.explain(resp, body, endpoint, errors.decode(resp, body));
+                    } else {
+                        try {
+                            decoded = decode.decode(bytes);
+                            failure = null;
+                        } catch (Exception e) {
+                            failure = undecodable(resp, body, endpoint, errors, e);
+                        }
                     }
-                })
-                .andThen(ar -> lease.close());
+                }
+            } catch (RuntimeException e) {
+                failure = e; // an error decoder that threw: the call fails, as a compose would have made it
+            } finally {
+                lease.close(); // before the answer goes on, as before: the bytes are decoded (or given up)
+            }
+            if (failure != null) answer.fail(failure);
+            else answer.complete(decoded);
+        });
+        return answer.future();
     }
 
     private static GatewayException undecodable(HttpClientResponse resp, Buffer body, UpstreamHttp.Endpoint endpoint,

@@ -7,6 +7,7 @@ import dev.switchboard.model.LogSafe;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -201,56 +202,77 @@ public final class UpstreamHttp {
                 .setHeaders(headers)
                 .setIdleTimeout((idleTimeout == null ? DEFAULT_TIMEOUT : idleTimeout).toMillis());
         if (body != null) headers.set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length()));
-        return attempt(endpoint, ro, body, call, true).recover(t -> {
-            if (cancellation.cancelled()) {
-                log.debug("request {}: upstream {} reset, the client left", call.requestId(), endpoint.display());
-                return Future.failedFuture(Cancellation.clientClosed());
-            }
-            GatewayException e = (GatewayException) UpstreamErrors.scrubbed(networkFailure(t, endpoint), scrubber);
-            log.warn("request {}: {}", call.requestId(), LogSafe.message(e));
-            return Future.failedFuture(e);
-        });
+        // One promise for the whole call, completed from the callbacks below: the chain of compose / transform / recover
+        // it replaces made four futures (and their listener dispatch) per upstream attempt, on every request.
+        Promise<HttpClientResponse> answer = Promise.promise();
+        attempt(endpoint, ro, body, call, true, answer);
+        return answer.future();
     }
 
-    private Future<HttpClientResponse> attempt(Endpoint endpoint, RequestOptions ro, Buffer body, CallOptions call,
-                                               boolean mayResend) {
+    private void attempt(Endpoint endpoint, RequestOptions ro, Buffer body, CallOptions call, boolean mayResend,
+                         Promise<HttpClientResponse> answer) {
         waiting.incrementAndGet();
         long asked = System.nanoTime();
         // client.request completes when the pool hands a connection over: until then the request waits in its queue
-        return (endpoint.ssl() ? tlsClient : client).request(ro).onComplete(ar -> {
+        (endpoint.ssl() ? tlsClient : client).request(ro).onComplete(ar -> {
             int stillWaiting = waiting.decrementAndGet();
             if (System.nanoTime() - asked > QUEUED_NANOS) queued(endpoint, stillWaiting);
-        }).compose(req -> {
-            boolean reused = !firstUse(req.connection());
-            // the body again for a re-send: what went out may have been consumed by the connection that failed
-            Buffer again = mayResend && reused && body != null ? body.copy() : null;
-            Runnable off = call.cancellation().onCancel(() -> reset(req));
-            // Failures reach the response future below; without a handler Vert.x would also log each at ERROR.
-            req.exceptionHandler(t -> log.debug("request {}: upstream {} request: {}", call.requestId(),
-                    endpoint.display(), describe(t)));
-            Future<HttpClientResponse> sent = body == null ? req.send() : req.send(body);
-            return sent.transform(ar -> {
-                if (ar.succeeded()) {
-                    HttpClientResponse resp = ar.result();
-                    // Until the provider's reader installs its own (BoundedBody, SseRelay); they replace this one.
-                    resp.exceptionHandler(t -> {
-                        if (call.cancellation().cancelled()) return; // our own reset: the client left
-                        log.warn("request {}: upstream {} broke off its answer: {}", call.requestId(), endpoint.display(),
-                                describe(t));
-                    });
-                    resp.end().onComplete(done -> off.run()); // read to the end (or broken): nothing left to reset
-                    return Future.succeededFuture(resp);
-                }
-                off.run();
-                Throwable t = ar.cause();
-                if (mayResend && reused && !call.cancellation().cancelled() && staleConnection(t)) {
-                    log.debug("request {}: upstream {} closed a pooled connection as the request went out ({}); sending"
-                            + " it again on a fresh one", call.requestId(), endpoint.display(), describe(t));
-                    return attempt(endpoint, ro, again, call, false);
-                }
-                return Future.failedFuture(t);
-            });
+            if (ar.failed()) {
+                failed(endpoint, call, ar.cause(), answer);
+                return;
+            }
+            try {
+                send(endpoint, ro, body, call, mayResend, ar.result(), answer);
+            } catch (RuntimeException e) {
+                failed(endpoint, call, e, answer); // what a compose would have turned into a failed future
+            }
         });
+    }
+
+    private void send(Endpoint endpoint, RequestOptions ro, Buffer body, CallOptions call, boolean mayResend,
+                      HttpClientRequest req, Promise<HttpClientResponse> answer) {
+        boolean reused = !firstUse(req.connection());
+        // the body again for a re-send: what went out may have been consumed by the connection that failed
+        Buffer again = mayResend && reused && body != null ? body.copy() : null;
+        Runnable off = call.cancellation().onCancel(() -> reset(req));
+        // Failures reach the response future below; without a handler Vert.x would also log each at ERROR.
+        req.exceptionHandler(t -> log.debug("request {}: upstream {} request: {}", call.requestId(),
+                endpoint.display(), describe(t)));
+        (body == null ? req.send() : req.send(body)).onComplete(ar -> {
+            if (ar.succeeded()) {
+                HttpClientResponse resp = ar.result();
+                // Until the provider's reader installs its own (BoundedBody, SseRelay); they replace this one.
+                resp.exceptionHandler(t -> {
+                    if (call.cancellation().cancelled()) return; // our own reset: the client left
+                    log.warn("request {}: upstream {} broke off its answer: {}", call.requestId(), endpoint.display(),
+                            describe(t));
+                });
+                resp.end().onComplete(done -> off.run()); // read to the end (or broken): nothing left to reset
+                answer.tryComplete(resp);
+                return;
+            }
+            off.run();
+            Throwable t = ar.cause();
+            if (mayResend && reused && !call.cancellation().cancelled() && staleConnection(t)) {
+                log.debug("request {}: upstream {} closed a pooled connection as the request went out ({}); sending"
+                        + " it again on a fresh one", call.requestId(), endpoint.display(), describe(t));
+                attempt(endpoint, ro, again, call, false, answer);
+                return;
+            }
+            failed(endpoint, call, t, answer);
+        });
+    }
+
+    /** The call failed: a cancelled one as the client's leaving, anything else as a scrubbed 502/504, logged once. */
+    private void failed(Endpoint endpoint, CallOptions call, Throwable t, Promise<HttpClientResponse> answer) {
+        if (call.cancellation().cancelled()) {
+            log.debug("request {}: upstream {} reset, the client left", call.requestId(), endpoint.display());
+            answer.tryFail(Cancellation.clientClosed());
+            return;
+        }
+        GatewayException e = (GatewayException) UpstreamErrors.scrubbed(networkFailure(t, endpoint), scrubber);
+        log.warn("request {}: {}", call.requestId(), LogSafe.message(e));
+        answer.tryFail(e);
     }
 
     /** A request waited in the pool's queue: said once a minute at most, with the setting that raises the limit. */
