@@ -73,6 +73,11 @@ public final class UpstreamHttp {
      */
     private static final io.netty.util.AttributeKey<Boolean> USED = io.netty.util.AttributeKey.valueOf("switchboard.upstream.used");
     private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    /** Each event loop's requests waiting for their answer's head (the timeout to the first byte, one timer per list). */
+    private final io.netty.util.concurrent.FastThreadLocal<FirstByteDeadlines> deadlines = new io.netty.util.concurrent.FastThreadLocal<>() {
+        @Override
+        protected FirstByteDeadlines initialValue() { return new FirstByteDeadlines(); }
+    };
 
     public UpstreamHttp(Vertx vertx, int maxConnectionsPerHost) {
         this(vertx, maxConnectionsPerHost, dev.switchboard.model.BufferBudget.unbounded(), KeyScrubber.NONE);
@@ -199,18 +204,18 @@ public final class UpstreamHttp {
                 .setPort(endpoint.port())
                 .setSsl(endpoint.ssl())
                 .setURI(path)
-                .setHeaders(headers)
-                .setIdleTimeout((idleTimeout == null ? DEFAULT_TIMEOUT : idleTimeout).toMillis());
+                .setHeaders(headers); // no idle timeout here: see FirstByteDeadlines
+        long timeoutMillis = Math.max(1, (idleTimeout == null ? DEFAULT_TIMEOUT : idleTimeout).toMillis());
         if (body != null) headers.set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length()));
         // One promise for the whole call, completed from the callbacks below: the chain of compose / transform / recover
         // it replaces made four futures (and their listener dispatch) per upstream attempt, on every request.
         Promise<HttpClientResponse> answer = Promise.promise();
-        attempt(endpoint, ro, body, call, true, answer);
+        attempt(endpoint, ro, body, timeoutMillis, call, true, answer);
         return answer.future();
     }
 
-    private void attempt(Endpoint endpoint, RequestOptions ro, Buffer body, CallOptions call, boolean mayResend,
-                         Promise<HttpClientResponse> answer) {
+    private void attempt(Endpoint endpoint, RequestOptions ro, Buffer body, long timeoutMillis, CallOptions call,
+                         boolean mayResend, Promise<HttpClientResponse> answer) {
         waiting.incrementAndGet();
         long asked = System.nanoTime();
         // client.request completes when the pool hands a connection over: until then the request waits in its queue
@@ -222,15 +227,15 @@ public final class UpstreamHttp {
                 return;
             }
             try {
-                send(endpoint, ro, body, call, mayResend, ar.result(), answer);
+                send(endpoint, ro, body, timeoutMillis, call, mayResend, ar.result(), answer);
             } catch (RuntimeException e) {
                 failed(endpoint, call, e, answer); // what a compose would have turned into a failed future
             }
         });
     }
 
-    private void send(Endpoint endpoint, RequestOptions ro, Buffer body, CallOptions call, boolean mayResend,
-                      HttpClientRequest req, Promise<HttpClientResponse> answer) {
+    private void send(Endpoint endpoint, RequestOptions ro, Buffer body, long timeoutMillis, CallOptions call,
+                      boolean mayResend, HttpClientRequest req, Promise<HttpClientResponse> answer) {
         boolean reused = !firstUse(req.connection());
         // the body again for a re-send: what went out may have been consumed by the connection that failed
         Buffer again = mayResend && reused && body != null ? body.copy() : null;
@@ -238,7 +243,13 @@ public final class UpstreamHttp {
         // Failures reach the response future below; without a handler Vert.x would also log each at ERROR.
         req.exceptionHandler(t -> log.debug("request {}: upstream {} request: {}", call.requestId(),
                 endpoint.display(), describe(t)));
+        // the time to the answer's head is bounded by the event loop's deadline lists; off an event loop, by Vert.x's timer
+        io.vertx.core.internal.ContextInternal context = io.vertx.core.internal.ContextInternal.current();
+        FirstByteDeadlines.Entry deadline = context != null && context.isEventLoopContext() && context.nettyEventLoop().inEventLoop()
+                ? deadlines.get().watch(context, req, timeoutMillis) : null;
+        if (deadline == null) req.idleTimeout(timeoutMillis);
         (body == null ? req.send() : req.send(body)).onComplete(ar -> {
+            if (deadline != null) deadline.done();
             if (ar.succeeded()) {
                 HttpClientResponse resp = ar.result();
                 // Until the provider's reader installs its own (BoundedBody, SseRelay); they replace this one.
@@ -252,11 +263,12 @@ public final class UpstreamHttp {
                 return;
             }
             off.run();
-            Throwable t = ar.cause();
+            Throwable t = deadline != null && deadline.timedOut()
+                    ? new TimeoutException("no answer head within " + timeoutMillis + " ms") : ar.cause();
             if (mayResend && reused && !call.cancellation().cancelled() && staleConnection(t)) {
                 log.debug("request {}: upstream {} closed a pooled connection as the request went out ({}); sending"
                         + " it again on a fresh one", call.requestId(), endpoint.display(), describe(t));
-                attempt(endpoint, ro, again, call, false, answer);
+                attempt(endpoint, ro, again, timeoutMillis, call, false, answer);
                 return;
             }
             failed(endpoint, call, t, answer);

@@ -186,17 +186,16 @@ public final class OpenAiResponseEncoder {
      * the client receives what the canonical path would send, without encoding the answer again.
      */
     private static Buffer relayed(dev.switchboard.model.RelayedAnswer a, Usage u) {
-        io.netty.buffer.ByteBuf usage = io.netty.buffer.Unpooled.buffer(320);
-        try (JsonGenerator g = OpenAiRequestDecoder.MAPPER.getFactory().createGenerator(
-                (java.io.OutputStream) new io.netty.buffer.ByteBufOutputStream(usage))) {
+        // One heap buffer with room for the usage the gateway writes (~300 bytes): copying the answer's few hundred bytes
+        // costs less than a composite of three wrapped pieces, which was measured at a quarter of this method
+        Buffer out = Buffer.buffer(a.end() - a.start() - (a.usageTo() - a.usageFrom()) + 384)
+                .appendBytes(a.body(), a.start(), a.usageFrom() - a.start());
+        try (JsonGenerator g = OpenAiRequestDecoder.MAPPER.getFactory().createGenerator(new dev.switchboard.edge.BufferOutput(out))) {
             usageObject(g, u);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // the answer's own bytes are not copied here: the socket write copies the three pieces into one direct buffer
-        return io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(
-                io.netty.buffer.Unpooled.wrappedBuffer(a.body(), a.start(), a.usageFrom() - a.start()), usage,
-                io.netty.buffer.Unpooled.wrappedBuffer(a.body(), a.usageTo(), a.end() - a.usageTo())));
+        return out.appendBytes(a.body(), a.usageTo(), a.end() - a.usageTo());
     }
 
     private static void usage(JsonGenerator g, Usage u) throws IOException {
