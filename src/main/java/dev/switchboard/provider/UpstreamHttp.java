@@ -179,8 +179,9 @@ public final class UpstreamHttp {
 
     /**
      * Sends a request and completes with the response once its status line and headers arrived; the body is
-     * not read yet. {@code idleTimeout} bounds every wait for bytes, so it is both the time to the first byte
-     * and the longest silence inside a stream (the semantics of LiteLLM's httpx timeout).
+     * not read yet. {@code idleTimeout} bounds the time until the answer's head arrives ({@link FirstByteDeadlines}; it
+     * is what Vert.x 5's request idle timeout bounded too). Note: nothing here bounds a silence inside the body after the
+     * head (LiteLLM's httpx timeout does): Vert.x 5 cancels its request timer when the head arrives.
      */
     public Future<HttpClientResponse> send(Endpoint endpoint, String path, MultiMap headers, Buffer body,
                                            Duration idleTimeout) {
