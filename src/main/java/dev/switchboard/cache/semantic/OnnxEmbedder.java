@@ -1,15 +1,15 @@
 package dev.switchboard.cache.semantic;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * A sentence-embedding model that runs in this process (ONNX Runtime, through LangChain4j's packaged models): the
- * weights ship inside a Maven artifact, so nothing is downloaded at run time. Thresholds measured on
+ * weights ship inside a Maven artifact, so nothing is downloaded at run time; {@link PackagedOnnxModel} loads them with
+ * session options fit for one question at a time. Thresholds measured on
  * {@code qqp-pairs-dev.jsonl} with {@code switchboard cache eval} (README, "Semantic cache").
  */
 public final class OnnxEmbedder implements Embedder {
@@ -20,8 +20,10 @@ public final class OnnxEmbedder implements Embedder {
     private record Model(Supplier<EmbeddingModel> factory, double sure, double sureVerified, double grey) {}
 
     private static final Map<String, Model> MODELS = Map.of(
-            "all-minilm-l6-v2-q", new Model(AllMiniLmL6V2QuantizedEmbeddingModel::new, 0.95, 0.97, 0.86),
-            "bge-small-en-v15-q", new Model(BgeSmallEnV15QuantizedEmbeddingModel::new, 0.96, 0.98, 0.90));
+            "all-minilm-l6-v2-q", new Model(() -> PackagedOnnxModel.load("all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
+                    PoolingMode.MEAN, 384), 0.95, 0.97, 0.86),
+            "bge-small-en-v15-q", new Model(() -> PackagedOnnxModel.load("bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json",
+                    PoolingMode.CLS, 384), 0.96, 0.98, 0.90));
 
     /**
      * The embedder a semantic cache uses when the config names none: BGE small, the one that meets the false-hit figure
@@ -38,7 +40,7 @@ public final class OnnxEmbedder implements Embedder {
     private OnnxEmbedder(String name) {
         this.name = name;
         this.model = MODELS.get(name);
-        // LangChain4j's models take an executor for batches; single texts run on the calling (pool) thread.
+        // single texts run on the calling (pool) thread, and so does ONNX Runtime's work for them (one intra-op thread)
         this.onnx = model.factory().get();
         this.dimensions = onnx.dimension();
     }
