@@ -1,6 +1,5 @@
 package dev.switchboard.cache.semantic;
 
-import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.util.Map;
 import java.util.Set;
@@ -8,8 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * A sentence-embedding model that runs in this process (ONNX Runtime, through LangChain4j's packaged models): the
- * weights ship inside a Maven artifact, so nothing is downloaded at run time; {@link PackagedOnnxModel} loads them with
- * session options fit for one question at a time. Thresholds measured on
+ * weights ship inside a Maven artifact, so nothing is downloaded at run time; {@link PackagedOnnxModel} runs them as fits one
+ * question at a time (one ONNX thread, one tokenizer pass), with LangChain4j's vectors bit for bit. Thresholds measured on
  * {@code qqp-pairs-dev.jsonl} with {@code switchboard cache eval} (README, "Semantic cache").
  */
 public final class OnnxEmbedder implements Embedder {
@@ -17,7 +16,7 @@ public final class OnnxEmbedder implements Embedder {
      * name → (model factory, threshold alone, threshold with a verifier, grey threshold), calibrated with the guards on
      * the first 6,000 pairs of {@code qqp-pairs-dev.jsonl} ({@code bench/data/qqp-calibrate.jsonl}).
      */
-    private record Model(Supplier<EmbeddingModel> factory, double sure, double sureVerified, double grey) {}
+    private record Model(Supplier<PackagedOnnxModel> factory, double sure, double sureVerified, double grey) {}
 
     private static final Map<String, Model> MODELS = Map.of(
             "all-minilm-l6-v2-q", new Model(() -> PackagedOnnxModel.load("all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
@@ -34,7 +33,7 @@ public final class OnnxEmbedder implements Embedder {
 
     private final String name;
     private final Model model;
-    private final EmbeddingModel onnx;
+    private final PackagedOnnxModel onnx;
     private final int dimensions;
 
     private OnnxEmbedder(String name) {
@@ -55,7 +54,7 @@ public final class OnnxEmbedder implements Embedder {
 
     @Override
     public float[] embed(String text) {
-        return Embedder.normalize(onnx.embed(text).content().vector());
+        return Embedder.normalize(onnx.embed(text));
     }
 
     @Override public int dimensions() { return dimensions; }

@@ -22,7 +22,13 @@ class OnnxEmbedderTest {
             "Why is the sky blue during the day but red at sunset, and does the same happen on Mars?",
             "What's 2+2?",
             "Ünïcödé façade naïve café — how do I type these on a US keyboard?",
-            "x".repeat(3_000)); // over 510 tokens: LangChain4j's partition-and-average path
+            "Is 北京 bigger than 東京? 🤔 What about Zürich's ½-price tickets™?",
+            "What does [SEP] mean, and is [CLS] a token or [UNK] [MASK]?",
+            "  leading and trailing spaces\n\tand a tab  ",
+            "a",
+            "Tell me about this: " + "the quick brown fox jumps over the lazy dog ".repeat(25), // ~250 tokens: one-pass limit
+            "Tell me about this: " + "the quick brown fox jumps over the lazy dog ".repeat(40), // ~400 tokens: LangChain4j's path, one part
+            "x ".repeat(1_500)); // over 510 tokens: LangChain4j's split-and-average path
 
     @Test
     void bgeVectorsAreBitForBitLangChain4jsOwn() {
@@ -40,6 +46,12 @@ class OnnxEmbedderTest {
             float[] expected = Embedder.normalize(theirs.embed(q).content().vector());
             assertThat(ours.embed(q)).as(q).containsExactly(expected);
         }
+    }
+
+    @Test
+    void emptyTextFailsAsLangChain4jFails() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxEmbedder.load("bge-small-en-v15-q").embed("   "))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
