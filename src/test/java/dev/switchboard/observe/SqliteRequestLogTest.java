@@ -11,4 +11,26 @@ class SqliteRequestLogTest extends RequestLogStoreContract {
 
     @Override
     Database open() { return Database.open(null, dir.resolve("log.db").toString()); }
+
+    @Override
+    String indexDefinition(java.sql.Connection c, String index) throws java.sql.SQLException {
+        try (var ps = c.prepareStatement("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?")) {
+            ps.setString(1, index);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "";
+            }
+        }
+    }
+
+    @Override
+    String plan(java.sql.Connection c, String sql, String param) throws java.sql.SQLException {
+        StringBuilder b = new StringBuilder();
+        try (var ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+            ps.setString(1, param);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) b.append(rs.getString("detail")).append('\n');
+            }
+        }
+        return b.toString();
+    }
 }
