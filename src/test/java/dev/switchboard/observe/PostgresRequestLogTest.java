@@ -14,14 +14,7 @@ class PostgresRequestLogTest extends RequestLogStoreContract {
     Database open() { return Database.open(url, null); }
 
     @Override
-    String indexDefinition(java.sql.Connection c, String index) throws java.sql.SQLException {
-        try (var ps = c.prepareStatement("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?")) {
-            ps.setString(1, index);
-            try (var rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : "";
-            }
-        }
-    }
+    String indexDefinitionQuery() { return "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?"; }
 
     @Override
     String plan(java.sql.Connection c, String sql, String param) throws java.sql.SQLException {

@@ -16,8 +16,17 @@ abstract class RequestLogStoreContract {
     /** The database's plan of {@code sql} (one {@code ?}, bound to {@code param}), as text. */
     abstract String plan(java.sql.Connection c, String sql, String param) throws java.sql.SQLException;
 
-    /** The SQL of an index as the database keeps it. */
-    abstract String indexDefinition(java.sql.Connection c, String index) throws java.sql.SQLException;
+    /** A query of the database's catalog: the SQL of the index named by its one parameter. */
+    abstract String indexDefinitionQuery();
+
+    private String indexDefinition(java.sql.Connection c, String index) throws java.sql.SQLException {
+        try (var ps = c.prepareStatement(indexDefinitionQuery())) {
+            ps.setString(1, index);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "";
+            }
+        }
+    }
 
     @Test
     void aTraceLookupUsesTheTraceIndexWhichHoldsOnlyTracedRows() throws Exception {

@@ -13,14 +13,7 @@ class SqliteRequestLogTest extends RequestLogStoreContract {
     Database open() { return Database.open(null, dir.resolve("log.db").toString()); }
 
     @Override
-    String indexDefinition(java.sql.Connection c, String index) throws java.sql.SQLException {
-        try (var ps = c.prepareStatement("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?")) {
-            ps.setString(1, index);
-            try (var rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : "";
-            }
-        }
-    }
+    String indexDefinitionQuery() { return "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?"; }
 
     @Override
     String plan(java.sql.Connection c, String sql, String param) throws java.sql.SQLException {
