@@ -52,8 +52,10 @@ final class BoundedBody {
         // sized for a small declared length, so the chunks are appended without growing (and copying) the buffer again;
         // a large one grows as bytes arrive, so memory is only taken for bytes the buffer budget has counted
         Buffer body = declared > 0 && declared <= PRESIZE_MAX ? Buffer.buffer((int) declared) : Buffer.buffer();
+        FirstByteDeadlines.Entry silence = FirstByteDeadlines.claim(resp); // the call's timeout between reads
         resp.handler(chunk -> {
             if (done.future().isComplete()) return;
+            if (silence != null) silence.touch();
             if (body.length() + chunk.length() > maxBytes) {
                 done.tryFail(tooLarge(endpoint, maxBytes)); // first: the reset's own exception must not be the answer
                 resp.request().reset();
@@ -66,7 +68,7 @@ final class BoundedBody {
             }
             body.appendBuffer(chunk);
         });
-        resp.exceptionHandler(t -> done.tryFail(UpstreamHttp.networkFailure(t, endpoint)));
+        resp.exceptionHandler(t -> done.tryFail(UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint)));
         resp.endHandler(v -> done.tryComplete(body));
         return done.future();
     }

@@ -20,6 +20,8 @@ public abstract class SseRelay implements ChatStream {
     private ChunkSink sink;
     private boolean finished;
     private boolean relaying;
+    /** The upstream's deadline between reads ({@code stream_timeout}); paused while we hold the upstream paused. */
+    private final FirstByteDeadlines.Entry silence;
 
     /** @param scrubber every event's data is scanned for key runs before the subclass reads it */
     protected SseRelay(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber) {
@@ -27,6 +29,8 @@ public abstract class SseRelay implements ChatStream {
         this.endpoint = endpoint;
         this.scrubber = scrubber;
         upstream.pause(); // nothing flows until start(): the caller sends its headers first
+        silence = FirstByteDeadlines.claim(upstream);
+        if (silence != null) silence.pause();
         // Until start() installs the relay's own handler, a failure has no one to tell: a stream cancelled before it
         // started (the client left between the upstream's headers and its own) resets the request, and without a
         // handler Vert.x logs that reset at ERROR as an unhandled exception (found by FuzzIT).
@@ -86,6 +90,7 @@ public abstract class SseRelay implements ChatStream {
         });
         upstream.handler(buf -> {
             if (finished) return; // bytes already in flight after a fail or cancel
+            if (silence != null) silence.touch();
             try {
                 parser.feed(buf);
             } catch (SseParser.TooLarge e) {
@@ -99,13 +104,24 @@ public abstract class SseRelay implements ChatStream {
             }
             if (!finished) sink.flush(); // everything this read carried goes out in one write
         });
-        upstream.exceptionHandler(t -> fail((GatewayException) UpstreamErrors.scrubbed(UpstreamHttp.networkFailure(t, endpoint), scrubber)));
+        upstream.exceptionHandler(t -> fail((GatewayException) UpstreamErrors.scrubbed(
+                UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint), scrubber)));
         upstream.endHandler(v -> {
             if (finished) return;
             if (completeAtEndOfBody()) finish();
             else fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display()
                     + " ended the stream before it was complete."));
         });
+        resumeUpstream();
+    }
+
+    private void pauseUpstream() {
+        upstream.pause();
+        if (silence != null) silence.pause();
+    }
+
+    private void resumeUpstream() {
+        if (silence != null) silence.resume();
         upstream.resume();
     }
 
@@ -113,8 +129,8 @@ public abstract class SseRelay implements ChatStream {
         if (finished) return;
         sink.chunk(chunk);
         if (sink.writeQueueFull()) {
-            upstream.pause();
-            sink.drainHandler(upstream::resume);
+            pauseUpstream();
+            sink.drainHandler(this::resumeUpstream);
         }
     }
 
@@ -123,8 +139,8 @@ public abstract class SseRelay implements ChatStream {
         if (finished) return;
         sink.relayed(event);
         if (sink.writeQueueFull()) {
-            upstream.pause();
-            sink.drainHandler(upstream::resume);
+            pauseUpstream();
+            sink.drainHandler(this::resumeUpstream);
         }
     }
 

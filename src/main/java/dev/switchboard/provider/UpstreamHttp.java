@@ -179,9 +179,9 @@ public final class UpstreamHttp {
 
     /**
      * Sends a request and completes with the response once its status line and headers arrived; the body is
-     * not read yet. {@code idleTimeout} bounds the time until the answer's head arrives ({@link FirstByteDeadlines}; it
-     * is what Vert.x 5's request idle timeout bounded too). Note: nothing here bounds a silence inside the body after the
-     * head (LiteLLM's httpx timeout does): Vert.x 5 cancels its request timer when the head arrives.
+     * not read yet. {@code idleTimeout} bounds the time until the answer's head arrives and, for a body read by
+     * {@link BoundedBody} or {@link SseRelay}, every silence inside it ({@link FirstByteDeadlines}; Vert.x 5's own
+     * request timer stops at the head).
      */
     public Future<HttpClientResponse> send(Endpoint endpoint, String path, MultiMap headers, Buffer body,
                                            Duration idleTimeout) {
@@ -250,7 +250,7 @@ public final class UpstreamHttp {
                 ? deadlines.get().watch(context, req, timeoutMillis) : null;
         if (deadline == null) req.idleTimeout(timeoutMillis);
         (body == null ? req.send() : req.send(body)).onComplete(ar -> {
-            if (deadline != null) deadline.done();
+            if (deadline != null && ar.failed()) deadline.done();
             if (ar.succeeded()) {
                 HttpClientResponse resp = ar.result();
                 // Until the provider's reader installs its own (BoundedBody, SseRelay); they replace this one.
@@ -259,8 +259,12 @@ public final class UpstreamHttp {
                     log.warn("request {}: upstream {} broke off its answer: {}", call.requestId(), endpoint.display(),
                             describe(t));
                 });
-                resp.end().onComplete(done -> off.run()); // read to the end (or broken): nothing left to reset
-                answer.tryComplete(resp);
+                resp.end().onComplete(done -> { // read to the end (or broken): nothing left to reset or time
+                    off.run();
+                    if (deadline != null) deadline.done();
+                });
+                if (deadline == null) answer.tryComplete(resp);
+                else FirstByteDeadlines.headArrived(deadline, () -> answer.tryComplete(resp)); // the body's reader claims it
                 return;
             }
             off.run();

@@ -114,6 +114,30 @@ class UpstreamFaultsIT {
     }
 
     @Test
+    void streamThatFallsSilentMidwayEndsWithATimeoutErrorEvent() {
+        // one event, then 3 s of silence: over the deployment's 2 s (stream_timeout defaults to timeout)
+        gw.simulator.enqueue(SimBehaviour.longSlowStream(3_000, 1));
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, STREAM);
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<String> data = Http.sseData(r.body());
+        assertThat(data).doesNotContain("[DONE]");
+        String last = data.get(data.size() - 1);
+        OpenAiSchemas.assertValid("ErrorResponse", last);
+        assertThat(new JsonObject(last).getJsonObject("error").getString("message")).contains("did not answer in time");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(1_900L, 2_900L);
+    }
+
+    @Test
+    void slowStreamWithinTheTimeoutBetweenEventsCompletes() {
+        // an event every 700 ms, longer than the 2 s timeout in all: each silence is what counts
+        gw.simulator.enqueue(SimBehaviour.longSlowStream(700, 1));
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, STREAM);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Http.sseData(r.body())).contains("[DONE]");
+    }
+
+    @Test
     void streamCutMidwayRaisesInTheSdk() {
         gw.simulator.enqueue(SimBehaviour.cutAfter(3));
         OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();

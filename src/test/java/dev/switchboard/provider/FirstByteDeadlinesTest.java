@@ -37,6 +37,16 @@ class FirstByteDeadlinesTest {
         upstream = vertx.createHttpServer().requestHandler(req -> {
             if (req.path().startsWith("/v1/slow/")) {
                 vertx.setTimer(Long.parseLong(req.path().substring("/v1/slow/".length())), t -> req.response().end("{}"));
+            } else if (req.path().equals("/v1/stall")) { // the head and a first piece of the body, then nothing
+                req.response().setChunked(true).write("{\"a\":");
+            } else if (req.path().startsWith("/v1/drip/")) { // a piece every N ms, 6 pieces: longer than the timeout in all
+                long every = Long.parseLong(req.path().substring("/v1/drip/".length()));
+                req.response().setChunked(true).write("[");
+                int[] left = {5};
+                vertx.setPeriodic(every, id -> {
+                    if (--left[0] > 0) req.response().write("1,");
+                    else { vertx.cancelTimer(id); req.response().end("1]"); }
+                });
             }
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         http = new UpstreamHttp(vertx, 16);
@@ -57,6 +67,22 @@ class FirstByteDeadlinesTest {
             http.send(endpoint, endpoint.pathFor(path), MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{}"),
                             Duration.ofMillis(timeoutMillis), new CallOptions(Duration.ofMillis(timeoutMillis)))
                     .compose(HttpClientResponse::body)
+                    .onComplete(ar -> {
+                        if (ar.succeeded()) out.complete((System.nanoTime() - t0) / 1_000_000);
+                        else out.completeExceptionally(ar.cause());
+                    });
+        });
+        return out;
+    }
+
+    /** As {@link #send}, with the body read by {@link BoundedBody}, which bounds each silence inside it. */
+    private CompletableFuture<Long> read(String path, long timeoutMillis) {
+        CompletableFuture<Long> out = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> {
+            long t0 = System.nanoTime();
+            http.send(endpoint, endpoint.pathFor(path), MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{}"),
+                            Duration.ofMillis(timeoutMillis), new CallOptions(Duration.ofMillis(timeoutMillis)))
+                    .compose(resp -> BoundedBody.read(resp, endpoint))
                     .onComplete(ar -> {
                         if (ar.succeeded()) out.complete((System.nanoTime() - t0) / 1_000_000);
                         else out.completeExceptionally(ar.cause());
@@ -106,5 +132,21 @@ class FirstByteDeadlinesTest {
         // a later request on the same lists still works both ways
         assertThat(send("/slow/10", 300).get(5, TimeUnit.SECONDS)).isLessThan(300L);
         assertThat(failure(send("/silent", 100))).isInstanceOf(GatewayException.class);
+    }
+
+    @Test
+    void anUpstreamSilentInsideItsBodyIsATimeoutToo() throws Exception {
+        long t0 = System.nanoTime();
+        Throwable t = failure(read("/stall", 300));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(t).isInstanceOf(GatewayException.class);
+        assertThat(((GatewayException) t).kind()).as(t.getMessage()).isEqualTo(ErrorKind.TIMEOUT);
+        assertThat(ms).isBetween(290L, 3_000L);
+    }
+
+    @Test
+    void aBodyThatKeepsComingIsNotCutByTheTimeoutBetweenReads() throws Exception {
+        // six pieces 150 ms apart: 750 ms in all, each gap well inside the 400 ms timeout
+        assertThat(read("/drip/150", 400).get(5, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(700L);
     }
 }
