@@ -32,6 +32,7 @@ final class LedgerStore {
                 for (SpendRecord r : rows) {
                     bind(ps, r);
                     ps.addBatch();
+                    if (r.tags().isEmpty()) continue; // most rows: no set per row on the writer
                     for (String tag : new LinkedHashSet<>(r.tags())) {
                         tags.setString(1, r.requestId());
                         tags.setInt(2, r.attempt());

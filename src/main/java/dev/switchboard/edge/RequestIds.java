@@ -2,13 +2,21 @@ package dev.switchboard.edge;
 
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.util.function.LongSupplier;
 
 /**
- * Request ids that tell nobody anything: 128 bits from a {@link SecureRandom} each ({@code req_} and 32 hex digits).
- * The earlier ids (a per-process prefix and a counter) let anyone who made two calls learn how many others the
- * gateway served in between. An id is the ledger's {@code request_id} (with the attempt, its primary key), so it
- * must also never repeat: 128 random bits make a collision as likely as none at all.
+ * Request ids that tell nobody anything they did not know: {@code req_}, the time the id was made (milliseconds since
+ * the epoch, 12 hex digits) and 80 bits from a {@link SecureRandom} (20 hex digits), like a UUIDv7. The earlier ids
+ * (a per-process prefix and a counter) let anyone who made two calls learn how many others the gateway served in
+ * between; the time tells a caller only when its own call was made. An id is the ledger's {@code request_id} (with the
+ * attempt, its primary key) and the request log's, so it must never repeat: two ids of the same millisecond share 80
+ * random bits with a chance of 2^-80.
+ *
+ * <p>Why the time first: the ids are the keys of the ledger's and the request log's primary-key indexes, and an index
+ * whose keys arrive in random order has each inserted row land on a different page once the table is large, so every
+ * writer commit rewrote about one 4 KB index page per row (WAL and checkpoint alike): 70 % of the store threads' CPU per
+ * request (docs/architecture.md, "Performance notes", 2026-12-01 11:30). Ids that grow with time append to the index's
+ * last pages.
  *
  * <p>One generator per thread (event loops), each {@code SHA1PRNG} seeded from the system's entropy on its first
  * use (a CSPRNG: the collisions found in SHA-1 say nothing about predicting its output). The platform default
@@ -17,13 +25,32 @@ import java.util.HexFormat;
  * took 730-910 ns).
  */
 public final class RequestIds {
-    private static final HexFormat HEX = HexFormat.of();
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(RequestIds::generator);
+    private static final int TIME_DIGITS = 12;
+    private static final int RANDOM_BYTES = 10;
+
+    private final LongSupplier clock;
+
+    public RequestIds() { this(System::currentTimeMillis); }
+
+    RequestIds(LongSupplier clock) { this.clock = clock; }
 
     public String next() {
-        byte[] b = new byte[16];
+        byte[] b = new byte[RANDOM_BYTES];
         RANDOM.get().nextBytes(b);
-        return "req_" + HEX.formatHex(b);
+        char[] id = new char[4 + TIME_DIGITS + 2 * RANDOM_BYTES];
+        id[0] = 'r';
+        id[1] = 'e';
+        id[2] = 'q';
+        id[3] = '_';
+        long millis = clock.getAsLong();
+        for (int i = 4 + TIME_DIGITS - 1; i >= 4; i--, millis >>>= 4) id[i] = DIGITS[(int) (millis & 0xf)];
+        for (int i = 0, at = 4 + TIME_DIGITS; i < RANDOM_BYTES; i++) {
+            id[at++] = DIGITS[(b[i] >> 4) & 0xf];
+            id[at++] = DIGITS[b[i] & 0xf];
+        }
+        return new String(id);
     }
 
     private static SecureRandom generator() {

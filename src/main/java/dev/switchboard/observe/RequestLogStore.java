@@ -189,6 +189,7 @@ public final class RequestLogStore {
     }
 
     private static String tagsJson(List<String> tags) {
+        if (tags.isEmpty()) return "[]"; // most rows: no Jackson generator per row on the writer
         try {
             return JSON.writeValueAsString(tags);
         } catch (Exception e) {

@@ -13,6 +13,41 @@ abstract class RequestLogStoreContract {
 
     abstract Database open();
 
+    /** The database's plan of {@code sql} (one {@code ?}, bound to {@code param}), as text. */
+    abstract String plan(java.sql.Connection c, String sql, String param) throws java.sql.SQLException;
+
+    /** A query of the database's catalog: the SQL of the index named by its one parameter. */
+    abstract String indexDefinitionQuery();
+
+    private String indexDefinition(java.sql.Connection c, String index) throws java.sql.SQLException {
+        try (var ps = c.prepareStatement(indexDefinitionQuery())) {
+            ps.setString(1, index);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "";
+            }
+        }
+    }
+
+    @Test
+    void aTraceLookupUsesTheTraceIndexWhichHoldsOnlyTracedRows() throws Exception {
+        try (Database db = open()) {
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            log.record(row("req_t", 1_000, "key_a", "0af7651916cd43dd8448eb211c80319c", null, 200, "primary", "p"));
+            log.record(row("req_u", 2_000, "key_a", null, null, 200, "primary", "p"));
+            log.flush();
+            try (java.sql.Connection c = db.connection()) {
+                assertThat(indexDefinition(c, "request_log_trace")).containsIgnoringCase("WHERE").containsIgnoringCase("trace_id IS NOT NULL");
+                // V6 made the index partial (untraced rows cost the writer no index insert); an equality lookup must
+                // still be answered from it
+                assertThat(plan(c, "SELECT request_id FROM request_log WHERE trace_id = ?", "0af7651916cd43dd8448eb211c80319c"))
+                        .contains("request_log_trace");
+            }
+            assertThat(ids(log.store().find(q(null, "0af7651916cd43dd8448eb211c80319c", null, null, null, null), 1, 10)))
+                    .containsExactly("req_t");
+            log.close();
+        }
+    }
+
     static RequestLogEntry row(String id, long endedAt, String keyId, String traceId, String session, int status, String route,
                                String prompt, String... tags) {
         return new RequestLogEntry(id, endedAt - 40, endedAt, keyId, keyId == null ? null : keyId + "-app", "chat", "gpt",

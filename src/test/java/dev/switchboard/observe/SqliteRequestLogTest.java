@@ -11,4 +11,19 @@ class SqliteRequestLogTest extends RequestLogStoreContract {
 
     @Override
     Database open() { return Database.open(null, dir.resolve("log.db").toString()); }
+
+    @Override
+    String indexDefinitionQuery() { return "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?"; }
+
+    @Override
+    String plan(java.sql.Connection c, String sql, String param) throws java.sql.SQLException {
+        StringBuilder b = new StringBuilder();
+        try (var ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+            ps.setString(1, param);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) b.append(rs.getString("detail")).append('\n');
+            }
+        }
+        return b.toString();
+    }
 }

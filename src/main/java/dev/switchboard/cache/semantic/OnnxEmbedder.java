@@ -1,15 +1,14 @@
 package dev.switchboard.cache.semantic;
 
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * A sentence-embedding model that runs in this process (ONNX Runtime, through LangChain4j's packaged models): the
- * weights ship inside a Maven artifact, so nothing is downloaded at run time. Thresholds measured on
+ * weights ship inside a Maven artifact, so nothing is downloaded at run time; {@link PackagedOnnxModel} runs them as fits one
+ * question at a time (one ONNX thread, one tokenizer pass), with LangChain4j's vectors bit for bit. Thresholds measured on
  * {@code qqp-pairs-dev.jsonl} with {@code switchboard cache eval} (README, "Semantic cache").
  */
 public final class OnnxEmbedder implements Embedder {
@@ -17,11 +16,13 @@ public final class OnnxEmbedder implements Embedder {
      * name → (model factory, threshold alone, threshold with a verifier, grey threshold), calibrated with the guards on
      * the first 6,000 pairs of {@code qqp-pairs-dev.jsonl} ({@code bench/data/qqp-calibrate.jsonl}).
      */
-    private record Model(Supplier<EmbeddingModel> factory, double sure, double sureVerified, double grey) {}
+    private record Model(Supplier<PackagedOnnxModel> factory, double sure, double sureVerified, double grey) {}
 
     private static final Map<String, Model> MODELS = Map.of(
-            "all-minilm-l6-v2-q", new Model(AllMiniLmL6V2QuantizedEmbeddingModel::new, 0.95, 0.97, 0.86),
-            "bge-small-en-v15-q", new Model(BgeSmallEnV15QuantizedEmbeddingModel::new, 0.96, 0.98, 0.90));
+            "all-minilm-l6-v2-q", new Model(() -> PackagedOnnxModel.load("all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
+                    PoolingMode.MEAN, 384), 0.95, 0.97, 0.86),
+            "bge-small-en-v15-q", new Model(() -> PackagedOnnxModel.load("bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json",
+                    PoolingMode.CLS, 384), 0.96, 0.98, 0.90));
 
     /**
      * The embedder a semantic cache uses when the config names none: BGE small, the one that meets the false-hit figure
@@ -32,13 +33,13 @@ public final class OnnxEmbedder implements Embedder {
 
     private final String name;
     private final Model model;
-    private final EmbeddingModel onnx;
+    private final PackagedOnnxModel onnx;
     private final int dimensions;
 
     private OnnxEmbedder(String name) {
         this.name = name;
         this.model = MODELS.get(name);
-        // LangChain4j's models take an executor for batches; single texts run on the calling (pool) thread.
+        // single texts run on the calling (pool) thread, and so does ONNX Runtime's work for them (one intra-op thread)
         this.onnx = model.factory().get();
         this.dimensions = onnx.dimension();
     }
@@ -53,7 +54,7 @@ public final class OnnxEmbedder implements Embedder {
 
     @Override
     public float[] embed(String text) {
-        return Embedder.normalize(onnx.embed(text).content().vector());
+        return Embedder.normalize(onnx.embed(text));
     }
 
     @Override public int dimensions() { return dimensions; }

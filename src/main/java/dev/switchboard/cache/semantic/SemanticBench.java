@@ -91,11 +91,15 @@ public final class SemanticBench {
             for (String q : asked.subList(0, Math.min(200, asked.size()))) await(() -> cache.lookup("bench", "ctx", q));
             int n = Math.min(lookups, asked.size() - 200);
             long[] fresh = new long[n], search = new long[n];
+            boolean[] collected = new boolean[n]; // a GC ran during this new-question lookup
+            long gcCount0 = gcCount(), gcMillis0 = gcMillis();
             for (int i = 0; i < n; i++) {
                 String q = asked.get(200 + i);
+                long gcBefore = gcCount();
                 long a = System.nanoTime();
                 await(() -> cache.lookup("bench", "ctx", q));
                 fresh[i] = System.nanoTime() - a;
+                collected[i] = gcCount() != gcBefore;
                 a = System.nanoTime();
                 await(() -> cache.lookup("bench", "ctx", q)); // the same text again: its embedding is cached, only the search runs
                 search[i] = System.nanoTime() - a;
@@ -103,6 +107,11 @@ public final class SemanticBench {
             out.printf(Locale.ROOT, "lookup, new question (embed + search + guards): p50 %.2f ms  p99 %.2f ms  (%d lookups)%n",
                     pct(fresh, 50), pct(fresh, 99), n);
             out.printf(Locale.ROOT, "lookup, embedding cached (search + guards):      p50 %.2f ms  p99 %.2f ms%n", pct(search, 50), pct(search, 99));
+            // where the tail comes from: a lookup that a GC pause fell into, or not
+            long[] calm = java.util.stream.IntStream.range(0, n).filter(i -> !collected[i]).mapToLong(i -> fresh[i]).toArray();
+            out.printf(Locale.ROOT, "GC during the timed lookups: %d collections, %d ms in all; %d new-question lookups overlapped one; "
+                            + "the others: p50 %.2f ms  p99 %.2f ms%n", gcCount() - gcCount0, gcMillis() - gcMillis0, n - calm.length,
+                    calm.length == 0 ? Double.NaN : pct(calm, 50), calm.length == 0 ? Double.NaN : pct(calm, 99));
             recall(cache.index("bench"), embedder, asked.subList(200, 200 + Math.min(200, n)), all, out);
         }
     }
@@ -149,6 +158,18 @@ public final class SemanticBench {
         String text = ("Answer " + i + ": ") + "x".repeat(600);
         return new ChatResponse("chatcmpl-" + i, 0, "gpt-4o-mini", List.of(new Choice(0, Message.text(Role.ASSISTANT, text),
                 FinishReason.STOP, null)), new Usage(20, 150, 0, 0, 0, 0), null, null);
+    }
+
+    private static long gcCount() {
+        long c = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) c += Math.max(0, gc.getCollectionCount());
+        return c;
+    }
+
+    private static long gcMillis() {
+        long t = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) t += Math.max(0, gc.getCollectionTime());
+        return t;
     }
 
     private static long usedHeap(Runtime rt) {

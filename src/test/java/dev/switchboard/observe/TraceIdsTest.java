@@ -1,0 +1,34 @@
+package dev.switchboard.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TraceIdsTest {
+
+    @Test
+    void aGeneratedTraceIdStartsWithTheEpochSecond() {
+        TraceIds ids = new TraceIds(() -> 1_764_590_123_456L);
+        String id = ids.generateTraceId();
+        assertThat(id).matches("[0-9a-f]{32}");
+        assertThat(Long.parseLong(id.substring(0, 8), 16)).isEqualTo(1_764_590_123L);
+    }
+
+    @Test
+    void theRestIsRandom() {
+        TraceIds ids = new TraceIds(() -> 1_764_590_123_456L);
+        Set<String> tails = new HashSet<>();
+        for (int i = 0; i < 1_000; i++) tails.add(ids.generateTraceId().substring(8));
+        assertThat(tails).hasSize(1_000);
+    }
+
+    @Test
+    void aClientsTraceIdIsKeptAsItIs() {
+        TraceIds ids = new TraceIds(() -> 1_764_590_123_456L);
+        String chosen = "0af7651916cd43dd8448eb211c80319c";
+        assertThat(ids.withTraceId(chosen, ids::generateTraceId)).isEqualTo(chosen);
+        assertThat(ids.generateTraceId()).startsWith(Long.toHexString(1_764_590_123L));
+    }
+}
