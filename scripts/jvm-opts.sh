@@ -19,6 +19,16 @@ switchboard_jvm_opts() {
   # needs more (up to -Xmx), so a gateway holding little stays small.
   # One CPU (a pinned gateway, a 1-CPU container): the JVM's own choice, Serial. A concurrent collector needs a core
   # the event loop is not using: G1 with a 5 ms pause target on one pinned core fell over (p50 1 s at 1,000 req/s).
+  # One CPU, also: no metaspace-triggered full collection. The JVM's first metaspace threshold is ~21 MB and the gateway's
+  # classes take ~36 MB, so Serial ran a stop-the-world full GC ("Metadata GC Threshold") while starting and again when
+  # classes loaded later (a JFR recording started, a feature's first use): 130-740 ms each on the event loop's core in
+  # bench/tail.sh, two per run. A 64 MiB threshold is only a trigger (nothing is reserved) and leaves them out.
+  # Measured and left alone (docs/architecture.md, "2026-12-01 11:30"): a larger young generation (-Xmn256m: half the
+  # young pauses, but each copied more survivors), ZGC and G1 on the one core (their concurrent work competes with the
+  # event loop).
+  if [[ "$cpus" -lt 2 && "$user" != *MetaspaceSize* ]]; then
+    out+=("-XX:MetaspaceSize=64m")
+  fi
   if [[ "$user" != *-XX:+Use*GC* && "$cpus" -ge 2 ]]; then
     out+=("-XX:+UseZGC")
     # JDK 21-22: ZGC is single-generation unless asked; 23+ is generational only (and warns about the flag from 24)
