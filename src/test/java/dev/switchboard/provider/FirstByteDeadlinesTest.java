@@ -61,12 +61,17 @@ class FirstByteDeadlinesTest {
 
     /** Sends from an event loop, as the gateway does; completes with the elapsed milliseconds or the failure. */
     private CompletableFuture<Long> send(String path, long timeoutMillis) {
+        return send(path, timeoutMillis, HttpClientResponse::body);
+    }
+
+    private CompletableFuture<Long> send(String path, long timeoutMillis,
+                                         java.util.function.Function<HttpClientResponse, Future<Buffer>> body) {
         CompletableFuture<Long> out = new CompletableFuture<>();
         vertx.getOrCreateContext().runOnContext(v -> {
             long t0 = System.nanoTime();
             http.send(endpoint, endpoint.pathFor(path), MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{}"),
                             Duration.ofMillis(timeoutMillis), new CallOptions(Duration.ofMillis(timeoutMillis)))
-                    .compose(HttpClientResponse::body)
+                    .compose(body)
                     .onComplete(ar -> {
                         if (ar.succeeded()) out.complete((System.nanoTime() - t0) / 1_000_000);
                         else out.completeExceptionally(ar.cause());
@@ -77,18 +82,7 @@ class FirstByteDeadlinesTest {
 
     /** As {@link #send}, with the body read by {@link BoundedBody}, which bounds each silence inside it. */
     private CompletableFuture<Long> read(String path, long timeoutMillis) {
-        CompletableFuture<Long> out = new CompletableFuture<>();
-        vertx.getOrCreateContext().runOnContext(v -> {
-            long t0 = System.nanoTime();
-            http.send(endpoint, endpoint.pathFor(path), MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{}"),
-                            Duration.ofMillis(timeoutMillis), new CallOptions(Duration.ofMillis(timeoutMillis)))
-                    .compose(resp -> BoundedBody.read(resp, endpoint))
-                    .onComplete(ar -> {
-                        if (ar.succeeded()) out.complete((System.nanoTime() - t0) / 1_000_000);
-                        else out.completeExceptionally(ar.cause());
-                    });
-        });
-        return out;
+        return send(path, timeoutMillis, resp -> BoundedBody.read(resp, endpoint));
     }
 
     private static Throwable failure(CompletableFuture<Long> f) throws Exception {
