@@ -2,7 +2,6 @@ package dev.switchboard.cache;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +15,9 @@ import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.Usage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,7 +38,9 @@ public final class CachedAnswerCodec {
      * pays this on its request path (the entry is kept as these bytes), so no intermediate tree is built.
      */
     public static byte[] encode(CachedAnswer a) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(512); JsonGenerator g = FACTORY.createGenerator(out)) {
+        Out out = OUT.get();
+        out.len = 0;
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", VERSION);
             g.writeStringField("entry", a.entryId());
@@ -57,16 +60,58 @@ public final class CachedAnswerCodec {
             if (r.usage() != null) usage(g, r.usage());
             if (r.raw() != null) {
                 g.writeStringField("raw_dialect", r.raw().dialect());
-                g.writeFieldName("raw");
-                g.writeTree(r.raw().body());
+                tree(g, "raw", r.raw().body());
             }
             g.writeEndObject();
             g.flush();
-            return out.toByteArray();
+            return out.copy();
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        } finally {
+            out.release();
         }
     }
+
+    /** A member whose value is a JSON tree; a JSON null (as a decoder keeps {@code "logprobs": null}) without the mapper. */
+    private static void tree(JsonGenerator g, String name, JsonNode n) throws IOException {
+        if (n.isNull()) {
+            g.writeNullField(name);
+        } else {
+            g.writeFieldName(name);
+            g.writeTree(n);
+        }
+    }
+
+    /**
+     * The encoder's output, one growable buffer per thread, reused: the generator flushes into it (once, for an
+     * ordinary answer) and the entry is a single exact-size copy of it, where a fresh builder allocated, grew and copied.
+     */
+    private static final class Out extends OutputStream {
+        private static final int KEEP = 64 << 10; // a thread keeps at most this much between entries
+        private byte[] buf = new byte[4096];
+        private int len;
+
+        @Override
+        public void write(int b) {
+            if (len == buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
+            buf[len++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int n) {
+            if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+            System.arraycopy(b, off, buf, len, n);
+            len += n;
+        }
+
+        byte[] copy() { return Arrays.copyOf(buf, len); }
+
+        void release() {
+            if (buf.length > KEEP) buf = new byte[4096];
+        }
+    }
+
+    private static final ThreadLocal<Out> OUT = ThreadLocal.withInitial(Out::new);
 
     /** @return the answer, or null when the bytes are not an entry this version can read (a miss) */
     public static CachedAnswer decode(byte[] bytes) {
@@ -89,10 +134,7 @@ public final class CachedAnswerCodec {
         g.writeStartObject();
         g.writeNumberField("index", c.index());
         g.writeStringField("finish", c.finishReason() == null ? null : c.finishReason().wire());
-        if (c.logprobs() != null) {
-            g.writeFieldName("logprobs");
-            g.writeTree(c.logprobs());
-        }
+        if (c.logprobs() != null) tree(g, "logprobs", c.logprobs());
         Message m = c.message();
         g.writeObjectFieldStart("message");
         g.writeStringField("role", m.role().wire());
@@ -111,10 +153,7 @@ public final class CachedAnswerCodec {
             g.writeEndObject();
         }
         g.writeEndArray();
-        if (m.extra() != null) {
-            g.writeFieldName("extra");
-            g.writeTree(m.extra());
-        }
+        if (m.extra() != null) tree(g, "extra", m.extra());
         g.writeEndObject();
         g.writeEndObject();
     }

@@ -143,7 +143,8 @@ public final class RequestFingerprint {
         g.writeEndArray();
         g.writeObject(r.seed());
         g.writeStartObject();
-        for (Map.Entry<String, JsonNode> e : new TreeMap<>(r.extra()).entrySet()) {
+        Map<String, JsonNode> extra = r.extra().isEmpty() ? Map.of() : new TreeMap<>(r.extra()); // most requests: none
+        for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
             if (IGNORED.contains(e.getKey())) continue;
             g.writeFieldName(e.getKey());
             g.writeTree(e.getValue());
