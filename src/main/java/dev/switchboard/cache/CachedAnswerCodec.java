@@ -72,13 +72,47 @@ public final class CachedAnswerCodec {
         }
     }
 
-    /** A member whose value is a JSON tree; a JSON null (as a decoder keeps {@code "logprobs": null}) without the mapper. */
+    /** A member whose value is a JSON tree. */
     private static void tree(JsonGenerator g, String name, JsonNode n) throws IOException {
-        if (n.isNull()) {
-            g.writeNullField(name);
-        } else {
-            g.writeFieldName(name);
-            g.writeTree(n);
+        g.writeFieldName(name);
+        node(g, n);
+    }
+
+    /**
+     * A JSON tree, written node by node as the mapper's own serialization does (its default features): the mapper's
+     * {@code writeTree} builds a serializer provider per call, and nearly every answer carries a small tree (a
+     * message's {@code annotations}, say), so a miss paid that on every store.
+     */
+    private static void node(JsonGenerator g, JsonNode n) throws IOException {
+        switch (n.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                for (var it = n.fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    g.writeFieldName(e.getKey());
+                    node(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (JsonNode e : n) node(g, e);
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(n.textValue());
+            case BOOLEAN -> g.writeBoolean(n.booleanValue());
+            case NULL, MISSING -> g.writeNull();
+            case NUMBER -> {
+                switch (n.numberType()) {
+                    case INT -> g.writeNumber(n.intValue());
+                    case LONG -> g.writeNumber(n.longValue());
+                    case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+                    case FLOAT -> g.writeNumber(n.floatValue());
+                    case DOUBLE -> g.writeNumber(n.doubleValue());
+                    default -> g.writeNumber(n.decimalValue());
+                }
+            }
+            default -> g.writeTree(n); // binary, POJO: not what a decoded answer holds
         }
     }
 

@@ -84,11 +84,12 @@ class ExactCacheTest {
         assertThat(CachedAnswerCodec.decode("not json".getBytes())).isNull();
     }
 
-    /** An answer with every part an entry keeps: a tool call, reasoning, logprobs, a message's extra, a raw body. */
+    /** An answer with every part an entry keeps: a tool call, reasoning, logprobs, a message's extra (every JSON kind), a raw body. */
     private static ChatResponse fullAnswer() throws Exception {
         Message m = new Message(Role.ASSISTANT, List.of(ContentPart.Text.of("Paris")), null,
                 List.of(new ToolCall("call_1", "lookup", "{\"q\":\"x\"}")), null, "thinking…", null,
-                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree("{\"audio\":{\"id\":\"a1\"}}"));
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+                        "{\"audio\":{\"id\":\"a1\"},\"annotations\":[],\"n\":[1,2.5,12345678901,true,null,\"é\"]}"));
         return new ChatResponse("chatcmpl-1", 1_700_000_000L, "gpt-4o-mini",
                 List.of(new Choice(0, m, FinishReason.STOP, JSON.readTree("{\"content\":[]}"))),
                 new Usage(12, 5, 2, 0, 1), "fp_1", "default", new RawJson("anthropic", JSON.readTree("{\"type\":\"message\"}")));
@@ -102,7 +103,8 @@ class ExactCacheTest {
                 + "\"fingerprint\":\"fp_1\",\"tier\":\"default\",\"choices\":[{\"index\":0,\"finish\":\"stop\","
                 + "\"logprobs\":{\"content\":[]},\"message\":{\"role\":\"assistant\",\"text\":\"Paris\",\"reasoning\":\"thinking…\","
                 + "\"refusal\":null,\"has_text\":true,\"tool_calls\":[{\"id\":\"call_1\",\"name\":\"lookup\","
-                + "\"arguments\":\"{\\\"q\\\":\\\"x\\\"}\"}],\"extra\":{\"audio\":{\"id\":\"a1\"}}}}],"
+                + "\"arguments\":\"{\\\"q\\\":\\\"x\\\"}\"}],\"extra\":{\"audio\":{\"id\":\"a1\"},"
+                + "\"annotations\":[],\"n\":[1,2.5,12345678901,true,null,\"é\"]}}}],"
                 + "\"usage\":{\"prompt\":12,\"completion\":5,\"cache_read\":2,\"cache_write\":0,\"reasoning\":1,"
                 + "\"cache_write_1h\":0,\"audio_prompt\":0,\"audio_completion\":0,\"accepted_prediction\":0,"
                 + "\"rejected_prediction\":0},\"raw_dialect\":\"anthropic\",\"raw\":{\"type\":\"message\"}}";
