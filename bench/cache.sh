@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the exact response cache costs on the request path: JMH micro-benchmarks of the real objects (bench/jmh,
-# ExactCacheBench): ResponseCache over the in-memory store (LocalExactCache) holding 10,000 answers.
+# ExactCacheBench): ResponseCache over the in-memory Caffeine store (LocalExactCache) holding 10,000 answers.
 #
 #   (f) exact lookup, hit     plan (controls + SHA-256 fingerprint of the whole request) + lookup: target p50 <= 50 us
 #   (g) exact lookup, miss    the same for a request that is not stored (every miss pays it before its call)
@@ -41,7 +41,7 @@ $ncpu CPUs; JMH 1.37 SampleTime, $FORKS fork, $WI × $ITIME warm-up + $IT × $IT
 ${rows}
 $verdict_line
 
-- the cache holds 10,000 answers of a short chat; evictions run on the caller (as in the gateway)
+- the cache holds 10,000 answers of a short chat; Caffeine's maintenance runs on the caller (as in the gateway)
 - other processes: ${other}% of a core during the run$note
 EOF
 )
