@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * What the exact response cache costs on the request path, on the real objects: {@link ResponseCache} over the
- * in-memory {@link LocalExactCache} (Caffeine) that a config with {@code litellm_settings.cache: true} builds, filled
+ * in-memory {@link LocalExactCache} that a config with {@code litellm_settings.cache: true} builds, filled
  * with 10,000 answers, and the request decoded by the OpenAI decoder the edge uses.
  *
  * <ul>
@@ -96,7 +96,7 @@ public class ExactCacheBench {
     private long stores;
     private final ChatResponse fresh = answer(-1);
 
-    /** A miss's other half: its answer stored under a key not seen before (encoded, weighed, put; evictions included). */
+    /** A miss's other half: its answer stored under a key not seen before (encoded, put; evictions included). */
     @Benchmark
     public ResponseCache.Plan store() {
         ResponseCache.Plan p = cache.plan(ctx, absent, null);
