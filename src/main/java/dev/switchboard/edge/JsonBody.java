@@ -26,7 +26,6 @@ public final class JsonBody {
     public static final int MAX_DEPTH = 512;
     private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
             .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-            .recyclerPool(dev.switchboard.model.JsonRecyclers.POOL)
             .build());
     /** Built once: ObjectMapper.readTree re-derives its configuration on every call (see provider.Json). */
     private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);

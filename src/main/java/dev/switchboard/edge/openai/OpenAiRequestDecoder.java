@@ -29,7 +29,7 @@ import java.util.Set;
  * kept in {@code extra} and reach OpenAI-compatible providers unchanged.
  */
 public final class OpenAiRequestDecoder {
-    static final ObjectMapper MAPPER = new ObjectMapper(dev.switchboard.model.JsonRecyclers.factory());
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static final Set<String> CHAT_FIELDS = Set.of("model", "messages", "tools", "tool_choice",
             "parallel_tool_calls", "response_format", "temperature", "top_p", "max_tokens",

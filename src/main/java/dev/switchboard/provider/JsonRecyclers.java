@@ -1,4 +1,4 @@
-package dev.switchboard.model;
+package dev.switchboard.provider;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.util.BufferRecycler;
@@ -12,11 +12,12 @@ import java.lang.ref.SoftReference;
  * where Jackson's default pool (a {@code ThreadLocal} lookup for each parser and generator, several a request) was
  * 1.1 % of a non-stream request's event loop. The same rule otherwise: one recycler a thread, softly held, so the
  * collector may still take a thread's buffers back under memory pressure; off an event loop Netty falls back to a
- * {@code ThreadLocal}, which is what Jackson's pool does anyway.
+ * {@code ThreadLocal}, which is what Jackson's pool does anyway. Used by the provider codecs' {@link Json#MAPPER}
+ * (the edge's codecs cannot use this package, and {@code model} may not use Netty: they keep Jackson's pool).
  */
-public final class JsonRecyclers extends RecyclerPool.ThreadLocalPoolBase<BufferRecycler> {
+final class JsonRecyclers extends RecyclerPool.ThreadLocalPoolBase<BufferRecycler> {
     private static final long serialVersionUID = 1L;
-    public static final JsonRecyclers POOL = new JsonRecyclers();
+    static final JsonRecyclers POOL = new JsonRecyclers();
     private static final FastThreadLocal<SoftReference<BufferRecycler>> RECYCLERS = new FastThreadLocal<>();
 
     private JsonRecyclers() {}
@@ -33,7 +34,7 @@ public final class JsonRecyclers extends RecyclerPool.ThreadLocalPoolBase<Buffer
     }
 
     /** A factory on this pool, for the codecs of every request. */
-    public static JsonFactory factory() {
+    static JsonFactory factory() {
         return JsonFactory.builder().recyclerPool(POOL).build();
     }
 }
