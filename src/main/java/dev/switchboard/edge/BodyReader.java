@@ -37,7 +37,7 @@ public final class BodyReader {
      *     bound refuses them the answer is its 503. The caller closes the lease when the body is no longer needed.
      */
     public static Future<Buffer> read(HttpServerRequest req, long maxBytes, long deadlineMillis, BufferBudget.Lease lease) {
-        String declared = req.getHeader("content-length");
+        String declared = req.getHeader(RequestHeaderNames.CONTENT_LENGTH);
         if (declared != null) {
             try {
                 if (Long.parseLong(declared.trim()) > maxBytes) return Future.failedFuture(tooLarge(maxBytes));

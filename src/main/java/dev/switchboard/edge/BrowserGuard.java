@@ -52,15 +52,15 @@ final class BrowserGuard {
      * {@code jsonPost} says whether the path takes a JSON body.
      */
     Verdict check(HttpServerRequest req, boolean jsonPost) {
-        String host = req.getHeader("host");
+        String host = req.getHeader(RequestHeaderNames.HOST);
         if (host != null && !hostAllowed(host)) {
             throw new GatewayException(ErrorKind.PERMISSION, 403, "Host '" + printable(host) + "' is not served here: the "
                     + "gateway answers to localhost, IP addresses and the names in general_settings.allowed_hosts, so "
                     + "that a web page cannot reach it through a DNS name re-pointed at this machine. Fix: add the name "
                     + "to general_settings.allowed_hosts.", null, "host_not_allowed", null, null);
         }
-        String origin = req.getHeader("origin");
-        String site = req.getHeader("sec-fetch-site");
+        String origin = req.getHeader(RequestHeaderNames.ORIGIN);
+        String site = req.getHeader(RequestHeaderNames.SEC_FETCH_SITE);
         boolean crossSite = site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")
                 && !linkFollowed(req, origin);
         boolean foreignOrigin = origin != null && !sameOrigin(origin, host);
@@ -73,8 +73,8 @@ final class BrowserGuard {
             }
             HttpServerResponse resp = req.response();
             resp.putHeader("access-control-allow-origin", origin).putHeader("vary", "Origin");
-            if (req.method() == HttpMethod.OPTIONS && req.getHeader("access-control-request-method") != null) {
-                String asked = req.getHeader("access-control-request-headers");
+            if (req.method() == HttpMethod.OPTIONS && req.getHeader(RequestHeaderNames.ACCESS_CONTROL_REQUEST_METHOD) != null) {
+                String asked = req.getHeader(RequestHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
                 resp.putHeader("access-control-allow-methods", "GET, POST, DELETE, OPTIONS")
                         .putHeader("access-control-max-age", "600");
                 if (asked != null && ForwardedHeaders.clean(asked)) resp.putHeader("access-control-allow-headers", asked);
@@ -85,7 +85,7 @@ final class BrowserGuard {
         }
         // No Content-Type at all is read as JSON: scripts and plain HTTP clients omit it, and a browser never sends a
         // body without one across origins unless the Origin rule above has already refused it.
-        String type = req.getHeader("content-type");
+        String type = req.getHeader(RequestHeaderNames.CONTENT_TYPE);
         if (jsonPost && type != null && hasBody(req) && !isJson(type)) {
             throw new GatewayException(ErrorKind.BAD_REQUEST, 415, "Unsupported content type '" + printable(type)
                     + "': the body must be JSON, sent with Content-Type: application/json.", null, "unsupported_media_type",
@@ -100,7 +100,7 @@ final class BrowserGuard {
      */
     private static boolean linkFollowed(HttpServerRequest req, String origin) {
         return origin == null && (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)
-                && "navigate".equalsIgnoreCase(req.getHeader("sec-fetch-mode"));
+                && "navigate".equalsIgnoreCase(req.getHeader(RequestHeaderNames.SEC_FETCH_MODE));
     }
 
     /**
@@ -189,8 +189,8 @@ final class BrowserGuard {
     }
 
     private static boolean hasBody(HttpServerRequest req) {
-        if (req.getHeader("transfer-encoding") != null) return true;
-        String length = req.getHeader("content-length");
+        if (req.getHeader(RequestHeaderNames.TRANSFER_ENCODING) != null) return true;
+        String length = req.getHeader(RequestHeaderNames.CONTENT_LENGTH);
         return length != null && !length.trim().equals("0");
     }
 

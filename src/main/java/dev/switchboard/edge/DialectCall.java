@@ -24,7 +24,7 @@ public final class DialectCall {
     private final EdgeContext edge;
     private final Function<GatewayException, Buffer> errorBody;
     private final Function<GatewayException, Buffer> errorEvent;
-    private final String dialectRequestIdHeader;
+    private final CharSequence dialectRequestIdHeader;
 
     /**
      * @param errorBody  the dialect's error JSON, answered with the error's status
@@ -37,13 +37,13 @@ public final class DialectCall {
         this.edge = edge;
         this.errorBody = errorBody;
         this.errorEvent = errorEvent;
-        this.dialectRequestIdHeader = dialectRequestIdHeader;
+        this.dialectRequestIdHeader = dialectRequestIdHeader == null ? null : SwitchboardHeaders.optimized(dialectRequestIdHeader);
     }
 
     /** Gives the answer its request id, in Switchboard's header and in the one the dialect's SDKs read. */
     public String identify(HttpServerResponse resp) {
         String requestId = edge.requestIds().next();
-        resp.putHeader(SwitchboardHeaders.REQUEST_ID, requestId);
+        resp.putHeader(SwitchboardHeaders.REQUEST_ID_NAME, requestId);
         if (dialectRequestIdHeader != null) resp.putHeader(dialectRequestIdHeader, requestId);
         return requestId;
     }

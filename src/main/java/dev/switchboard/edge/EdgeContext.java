@@ -44,7 +44,7 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
             }
         }
         // The HTTP Cache-Control header is a per-request cache control too (the response cache reads it as a hint)
-        String cacheControl = req.getHeader("cache-control");
+        String cacheControl = req.getHeader(RequestHeaderNames.CACHE_CONTROL);
         if (cacheControl != null) {
             if (out == null) out = new java.util.HashMap<>();
             out.put("cache-control", cacheControl);
@@ -64,11 +64,11 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
 
     /** The key a client presents: {@code Authorization: Bearer …} (OpenAI) or {@code x-api-key} (Anthropic). */
     public static String presentedKey(HttpServerRequest req) {
-        String auth = req.getHeader("authorization");
+        String auth = req.getHeader(RequestHeaderNames.AUTHORIZATION);
         if (auth != null) {
             String a = auth.trim();
             return a.regionMatches(true, 0, "Bearer ", 0, 7) ? a.substring(7).trim() : a;
         }
-        return req.getHeader("x-api-key");
+        return req.getHeader(RequestHeaderNames.X_API_KEY);
     }
 }

@@ -27,7 +27,8 @@ final class PromptText {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
             for (Message m : r.messages()) {
-                if (out.getBuffer().length() > limit) break;
+                // what was written, without a flush per message (the flush's copy was half of this method's time)
+                if (out.getBuffer().length() + g.getOutputBuffered() > limit) break;
                 g.writeStartObject();
                 g.writeStringField("role", m.role().wire());
                 g.writeStringField("content", text(m));
@@ -42,7 +43,6 @@ final class PromptText {
                     g.writeEndArray();
                 }
                 g.writeEndObject();
-                g.flush();
             }
             g.writeEndArray();
         } catch (IOException e) {

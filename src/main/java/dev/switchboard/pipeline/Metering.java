@@ -11,7 +11,6 @@ import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.route.ModelRouter;
 import dev.switchboard.route.Target;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -161,6 +160,6 @@ final class Metering {
 
     /** USD for a header or body: plain decimal, no exponent, at most 9 decimals. */
     static String usd(long nanos) {
-        return BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
+        return dev.switchboard.model.PlainDecimal.ofNanos(nanos);
     }
 }

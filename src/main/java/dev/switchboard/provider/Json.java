@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
  * tree on the hot path) and null-safe reads from a parsed tree.
  */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonRecyclers.factory());
     /** A prebuilt reader: readTree through ObjectMapper re-derives its configuration on every call. */
     private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
 

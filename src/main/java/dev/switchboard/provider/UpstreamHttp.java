@@ -179,7 +179,8 @@ public final class UpstreamHttp {
 
     /**
      * Sends a request and completes with the response once its status line and headers arrived; the body is
-     * not read yet. {@code idleTimeout} bounds the time until the answer's head arrives and, for a body read by
+     * not read yet. {@code headers} are only read (a deployment may pass the same map to every call); the
+     * Content-Length is the body's. {@code idleTimeout} bounds the time until the answer's head arrives and, for a body read by
      * {@link BoundedBody} or {@link SseRelay}, every silence inside it ({@link FirstByteDeadlines}; Vert.x 5's own
      * request timer stops at the head).
      */
@@ -207,7 +208,6 @@ public final class UpstreamHttp {
                 .setURI(path)
                 .setHeaders(headers); // no idle timeout here: see FirstByteDeadlines
         long timeoutMillis = Math.max(1, (idleTimeout == null ? DEFAULT_TIMEOUT : idleTimeout).toMillis());
-        if (body != null) headers.set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length()));
         // One promise for the whole call, completed from the callbacks below: the chain of compose / transform / recover
         // it replaces made four futures (and their listener dispatch) per upstream attempt, on every request.
         Promise<HttpClientResponse> answer = Promise.promise();
@@ -238,8 +238,9 @@ public final class UpstreamHttp {
     private void send(Endpoint endpoint, RequestOptions ro, Buffer body, long timeoutMillis, CallOptions call,
                       boolean mayResend, HttpClientRequest req, Promise<HttpClientResponse> answer) {
         boolean reused = !firstUse(req.connection());
-        // the body again for a re-send: what went out may have been consumed by the connection that failed
-        Buffer again = mayResend && reused && body != null ? body.copy() : null;
+        // on the request's own headers (Vert.x copied the given ones into them), so a caller's map is never written and
+        // a deployment's headers can be one map for all its calls; set, not left to Vert.x, so a forwarded length is replaced
+        if (body != null) req.headers().set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length()));
         Runnable off = call.cancellation().onCancel(() -> reset(req));
         // Failures reach the response future below; without a handler Vert.x would also log each at ERROR.
         req.exceptionHandler(t -> log.debug("request {}: upstream {} request: {}", call.requestId(),
@@ -273,7 +274,8 @@ public final class UpstreamHttp {
             if (mayResend && reused && !call.cancellation().cancelled() && staleConnection(t)) {
                 log.debug("request {}: upstream {} closed a pooled connection as the request went out ({}); sending"
                         + " it again on a fresh one", call.requestId(), endpoint.display(), describe(t));
-                attempt(endpoint, ro, again, timeoutMillis, call, false, answer);
+                // the same body: Vert.x writes a slice of it (BufferInternal.getByteBuf), never consuming or releasing it
+                attempt(endpoint, ro, body, timeoutMillis, call, false, answer);
                 return;
             }
             failed(endpoint, call, t, answer);

@@ -13,6 +13,8 @@ final class DeploymentState {
     private static final double EWMA_ALPHA = 0.3;
 
     final Target target;
+    /** The deployment's id, made once: {@code Deployment.id()} concatenates provider and model on every call (1.4 % of a request). */
+    private final String id;
     final CircuitBreaker breaker;
     /** Shared by the copies of one wildcard deployment: its rpm/tpm cover every model it serves, as in LiteLLM. */
     final UsageWindow usage;
@@ -37,6 +39,7 @@ final class DeploymentState {
         this.usage = usage;
         this.breaker = breaker;
         Deployment d = target.deployment();
+        this.id = d.id();
         this.rpm = doubleOrNull(d.numberParam("rpm"));
         this.tpm = doubleOrNull(d.numberParam("tpm"));
         // LiteLLM's simple-shuffle weighs by weight, else rpm, else tpm.
@@ -50,7 +53,7 @@ final class DeploymentState {
                 : in instanceof Number i ? i.doubleValue() : Double.NaN;
     }
 
-    String id() { return target.deployment().id(); }
+    String id() { return id; }
 
     double latencyMs() { return latencyMs; }
 

@@ -52,6 +52,34 @@ class KeyScrubberTest {
     }
 
     @Test
+    void theByteScanMasksExactlyWhatTheCharacterScanMasks() {
+        // two scans of one rule (bytes for bodies and events, characters for text): random texts of key pieces, their
+        // case changed, and breaks must come out the same both ways, and the bytes outside the range untouched
+        java.util.SplittableRandom r = new java.util.SplittableRandom(15);
+        String alphabet = KEY + OTHER + " \"\\{}:,.-_é";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder t = new StringBuilder();
+            int len = r.nextInt(0, 60);
+            while (t.length() < len) {
+                if (r.nextInt(3) == 0) {
+                    String k = r.nextBoolean() ? KEY : OTHER;
+                    int a = r.nextInt(k.length());
+                    String piece = k.substring(a, r.nextInt(a, k.length()) + 1);
+                    t.append(r.nextBoolean() ? piece : piece.toUpperCase());
+                } else {
+                    t.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+            }
+            String text = t.toString().replace('é', '~'); // ASCII: one byte per character
+            byte[] padded = ("ab" + text + "cd").getBytes(StandardCharsets.US_ASCII);
+            boolean masked = BOTH.scrubInPlace(padded, 2, padded.length - 2);
+            String expected = BOTH.text(text);
+            assertThat(new String(padded, StandardCharsets.US_ASCII)).as(text).isEqualTo("ab" + expected + "cd");
+            assertThat(masked).as(text).isEqualTo(!expected.equals(text));
+        }
+    }
+
+    @Test
     void noKeysMeansNothingIsScanned() {
         assertThat(KeyScrubber.NONE.isEmpty()).isTrue();
         assertThat(KeyScrubber.of(List.of("short")).isEmpty()).isTrue(); // under 8 characters: not scanned for

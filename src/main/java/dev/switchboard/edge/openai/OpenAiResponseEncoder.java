@@ -223,7 +223,7 @@ public final class OpenAiResponseEncoder {
         // What the call cost in USD, where OpenRouter puts it, so a streaming client learns it in the last chunk.
         if (u.cost() != null) {
             g.writeFieldName("cost");
-            g.writeNumber(java.math.BigDecimal.valueOf(u.cost()).toPlainString()); // 0.00000825, not 8.25E-6
+            g.writeNumber(dev.switchboard.model.PlainDecimal.of(u.cost())); // 0.00000825, not 8.25E-6
         }
         g.writeEndObject();
     }

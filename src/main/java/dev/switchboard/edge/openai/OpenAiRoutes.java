@@ -72,7 +72,7 @@ public final class OpenAiRoutes {
                 return;
             }
             SwitchboardHeaders.apply(resp, ar.result());
-            resp.putHeader("content-type", JSON).end(encoder.response(ar.result().body()));
+            resp.putHeader(SwitchboardHeaders.CONTENT_TYPE, SwitchboardHeaders.JSON).end(encoder.response(ar.result().body()));
         });
     }
 

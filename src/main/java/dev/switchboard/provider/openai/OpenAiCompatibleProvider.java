@@ -26,7 +26,9 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     private final Deployment deployment;
     private final UpstreamHttp http;
     private final UpstreamHttp.Endpoint endpoint;
-    private final MultiMap baseHeaders;
+    /** The headers of a call that reads JSON and of one that reads a stream: built once, only read after (UpstreamHttp). */
+    private final MultiMap jsonHeaders;
+    private final MultiMap streamHeaders;
     private final String secret;
     private final OpenAiRequestEncoder encoder;
     private final OpenAiResponseDecoder decoder;
@@ -47,11 +49,17 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.timeout = d.timeout();
         this.streamTimeout = d.streamIdleTimeout();
         this.responsesApi = flavor.prefix().equals("openai");
-        this.baseHeaders = UpstreamHttp.baseHeaders(d.headers(), "authorization", secret == null ? null : "Bearer " + secret);
+        MultiMap base = UpstreamHttp.baseHeaders(d.headers(), "authorization", secret == null ? null : "Bearer " + secret);
+        this.jsonHeaders = MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "application/json");
+        this.streamHeaders = MultiMap.caseInsensitiveMultiMap().addAll(base).set("accept", "text/event-stream");
     }
 
     private MultiMap headers(String accept) {
-        return MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders).set("accept", accept);
+        return switch (accept) {
+            case "application/json" -> jsonHeaders;
+            case "text/event-stream" -> streamHeaders;
+            default -> MultiMap.caseInsensitiveMultiMap().addAll(jsonHeaders).set("accept", accept);
+        };
     }
 
     @Override
