@@ -85,7 +85,7 @@ final class OpenAiChunkByteScan {
         if (peek() != '{') throw OUTSIDE;
         pos++;
         int seen = 0; // one bit per member read below: a repeated one is Jackson's to read
-        if (firstMember()) {
+        if (first('}')) {
             do {
                 int keyStart = pos;
                 int bit = key();
@@ -113,18 +113,10 @@ final class OpenAiChunkByteScan {
                     case 16 -> { // choices
                         if (peek() != '[') return false;
                         pos++;
-                        ws();
-                        if (peek() == ']') pos++;
-                        else {
-                            while (true) {
+                        if (first(']')) {
+                            do {
                                 if (peek() != '{' || !choice()) return false;
-                                ws();
-                                byte c = peek();
-                                pos++;
-                                if (c == ']') break;
-                                if (c != ',') throw OUTSIDE;
-                                ws();
-                            }
+                            } while (next(']'));
                         }
                     }
                     case 32 -> { // usage: only null is relayed (priced, or dropped for a client that did not ask)
@@ -136,7 +128,7 @@ final class OpenAiChunkByteScan {
                     }
                     default -> skipValue(1);
                 }
-            } while (nextMember());
+            } while (next('}'));
         }
         return (seen & 31) == 31;
     }
@@ -155,7 +147,7 @@ final class OpenAiChunkByteScan {
     private boolean choice() {
         pos++; // {
         int seen = 0;
-        if (firstMember()) {
+        if (first('}')) {
             do {
                 int bit = choiceKey();
                 if ((seen & bit) != 0) throw OUTSIDE;
@@ -177,7 +169,7 @@ final class OpenAiChunkByteScan {
                     }
                     default -> skipValue(3);
                 }
-            } while (nextMember());
+            } while (next('}'));
         }
         return seen == 7;
     }
@@ -197,7 +189,7 @@ final class OpenAiChunkByteScan {
     private boolean delta() {
         pos++; // {
         int seen = 0;
-        if (firstMember()) {
+        if (first('}')) {
             do {
                 int from = nameStart();
                 int to = nameEnd();
@@ -237,7 +229,7 @@ final class OpenAiChunkByteScan {
                     case 16 -> { return false; } // tool-call pieces are normalised; reasoning is another server's name
                     default -> skipValue(4);
                 }
-            } while (nextMember());
+            } while (next('}'));
         }
         return true;
     }
@@ -250,22 +242,25 @@ final class OpenAiChunkByteScan {
 
     // ---- JSON, the strict subset ----
 
-    /** After an object's {: whether a member follows (at its name's quote) or the object is empty (consumed). */
-    private boolean firstMember() {
+    /**
+     * After an object's { or an array's [: whether a member or element follows (at its first byte), or the object or
+     * array is empty (its {@code close} consumed).
+     */
+    private boolean first(char close) {
         ws();
-        if (peek() == '}') {
+        if (peek() == close) {
             pos++;
             return false;
         }
         return true;
     }
 
-    /** After a member's value: true at the next member's name, false past the object's }. */
-    private boolean nextMember() {
+    /** After a member's value or an element: true at the next one's first byte, false past {@code close}. */
+    private boolean next(char close) {
         ws();
         byte c = peek();
         pos++;
-        if (c == '}') return false;
+        if (c == close) return false;
         if (c != ',') throw OUTSIDE;
         ws();
         return true;
@@ -470,30 +465,20 @@ final class OpenAiChunkByteScan {
             case '"' -> string();
             case '{' -> {
                 pos++;
-                if (firstMember()) {
+                if (first('}')) {
                     do {
                         if (peek() != '"') throw OUTSIDE;
                         string();
                         colon();
                         skipValue(depth + 1);
-                    } while (nextMember());
+                    } while (next('}'));
                 }
             }
             case '[' -> {
                 pos++;
-                ws();
-                if (peek() == ']') {
-                    pos++;
-                    return;
-                }
-                while (true) {
-                    skipValue(depth + 1);
-                    ws();
-                    byte d = peek();
-                    pos++;
-                    if (d == ']') return;
-                    if (d != ',') throw OUTSIDE;
-                    ws();
+                if (first(']')) {
+                    do skipValue(depth + 1);
+                    while (next(']'));
                 }
             }
             case 'n' -> { if (!literal(NULL)) throw OUTSIDE; }
