@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # What the exact response cache costs on the request path: JMH micro-benchmarks of the real objects (bench/jmh,
-# ExactCacheBench): ResponseCache over the in-memory Caffeine store holding 10,000 answers.
+# ExactCacheBench): ResponseCache over the in-memory Caffeine store (LocalExactCache) holding 10,000 answers.
 #
 #   (f) exact lookup, hit     plan (controls + SHA-256 fingerprint of the whole request) + lookup: target p50 <= 50 us
 #   (g) exact lookup, miss    the same for a request that is not stored (every miss pays it before its call)
 #   (h) fingerprint           the plan alone
-#   (i) store                 a miss's answer stored under a new key: plan, weigh, put (Caffeine's evictions included)
+#   (i) store                 a miss's answer stored under a new key: plan, encode, put (evictions included)
 #
 # Same machinery and knobs as bench/governance.sh (bench/jmh-common.sh). Output: a Markdown table on stdout, also in
 # bench/results/cache.md; raw JMH output in bench/results/raw-cache.log. About a minute after the builds.
@@ -23,10 +23,10 @@ source "$here/jmh-common.sh"
 
 # ------------------------------------------------------------------ table
 declare -A what=(
-  [lookupHit]="(f) exact lookup, hit: plan (fingerprint) + Caffeine get"
+  [lookupHit]="(f) exact lookup, hit: plan (fingerprint) + get (decode)"
   [lookupMiss]="(g) exact lookup, miss"
   [fingerprint]="(h) the plan alone (controls + SHA-256 of the normalized request)"
-  [store]="(i) a miss's answer stored (plan + weigh + put, evictions included)"
+  [store]="(i) a miss's answer stored (plan + encode + put, evictions included)"
 )
 jmh_rows lookupHit lookupMiss fingerprint store
 jmh_verdict lookupHit "the exact lookup (f)" "(f)"

@@ -1,8 +1,9 @@
 package dev.switchboard.cache;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.Choice;
@@ -14,7 +15,9 @@ import dev.switchboard.model.Role;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.Usage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,30 +27,125 @@ import java.util.List;
  */
 public final class CachedAnswerCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The mapper's factory: its generators write the entry's JSON trees (logprobs, extra, raw) too. */
+    private static final JsonFactory FACTORY = JSON.getFactory();
     private static final int VERSION = 1;
 
     private CachedAnswerCodec() {}
 
+    /**
+     * The entry's bytes, written by a streaming generator straight into one array: a miss through the in-memory cache
+     * pays this on its request path (the entry is kept as these bytes), so no intermediate tree is built.
+     */
     public static byte[] encode(CachedAnswer a) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("v", VERSION).put("entry", a.entryId()).put("ns", a.namespace()).put("created", a.createdAtMillis())
-                .put("expires", a.expiresAtMillis()).put("deployment", a.deployment());
-        ChatResponse r = a.response();
-        o.put("id", r.id()).put("created_s", r.created()).put("model", r.model())
-                .put("fingerprint", r.systemFingerprint()).put("tier", r.serviceTier());
-        ArrayNode choices = o.putArray("choices");
-        for (Choice c : r.choices()) choices.add(choice(c));
-        if (r.usage() != null) o.set("usage", usage(r.usage()));
-        if (r.raw() != null) {
-            o.put("raw_dialect", r.raw().dialect());
-            o.set("raw", r.raw().body());
-        }
-        try {
-            return JSON.writeValueAsBytes(o);
+        Out out = OUT.get();
+        out.len = 0;
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("v", VERSION);
+            g.writeStringField("entry", a.entryId());
+            g.writeStringField("ns", a.namespace());
+            g.writeNumberField("created", a.createdAtMillis());
+            g.writeNumberField("expires", a.expiresAtMillis());
+            g.writeStringField("deployment", a.deployment());
+            ChatResponse r = a.response();
+            g.writeStringField("id", r.id());
+            g.writeNumberField("created_s", r.created());
+            g.writeStringField("model", r.model());
+            g.writeStringField("fingerprint", r.systemFingerprint());
+            g.writeStringField("tier", r.serviceTier());
+            g.writeArrayFieldStart("choices");
+            for (Choice c : r.choices()) choice(g, c);
+            g.writeEndArray();
+            if (r.usage() != null) usage(g, r.usage());
+            if (r.raw() != null) {
+                g.writeStringField("raw_dialect", r.raw().dialect());
+                tree(g, "raw", r.raw().body());
+            }
+            g.writeEndObject();
+            g.flush();
+            return out.copy();
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        } finally {
+            out.release();
         }
     }
+
+    /** A member whose value is a JSON tree. */
+    private static void tree(JsonGenerator g, String name, JsonNode n) throws IOException {
+        g.writeFieldName(name);
+        node(g, n);
+    }
+
+    /**
+     * A JSON tree, written node by node as the mapper's own serialization does (its default features): the mapper's
+     * {@code writeTree} builds a serializer provider per call, and nearly every answer carries a small tree (a
+     * message's {@code annotations}, say), so a miss paid that on every store.
+     */
+    private static void node(JsonGenerator g, JsonNode n) throws IOException {
+        switch (n.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                for (var it = n.fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    g.writeFieldName(e.getKey());
+                    node(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (JsonNode e : n) node(g, e);
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(n.textValue());
+            case BOOLEAN -> g.writeBoolean(n.booleanValue());
+            case NULL, MISSING -> g.writeNull();
+            case NUMBER -> {
+                switch (n.numberType()) {
+                    case INT -> g.writeNumber(n.intValue());
+                    case LONG -> g.writeNumber(n.longValue());
+                    case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+                    case FLOAT -> g.writeNumber(n.floatValue());
+                    case DOUBLE -> g.writeNumber(n.doubleValue());
+                    default -> g.writeNumber(n.decimalValue());
+                }
+            }
+            default -> g.writeTree(n); // binary, POJO: not what a decoded answer holds
+        }
+    }
+
+    /**
+     * The encoder's output, one growable buffer per thread, reused: the generator flushes into it (once, for an
+     * ordinary answer) and the entry is a single exact-size copy of it, where a fresh builder allocated, grew and copied.
+     */
+    private static final class Out extends OutputStream {
+        private static final int KEEP = 64 << 10; // a thread keeps at most this much between entries
+        private byte[] buf = new byte[4096];
+        private int len;
+
+        @Override
+        public void write(int b) {
+            if (len == buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
+            buf[len++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int n) {
+            if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+            System.arraycopy(b, off, buf, len, n);
+            len += n;
+        }
+
+        byte[] copy() { return Arrays.copyOf(buf, len); }
+
+        void release() {
+            if (buf.length > KEEP) buf = new byte[4096];
+        }
+    }
+
+    private static final ThreadLocal<Out> OUT = ThreadLocal.withInitial(Out::new);
 
     /** @return the answer, or null when the bytes are not an entry this version can read (a miss) */
     public static CachedAnswer decode(byte[] bytes) {
@@ -66,18 +164,32 @@ public final class CachedAnswerCodec {
         }
     }
 
-    private static ObjectNode choice(Choice c) {
-        ObjectNode o = JSON.createObjectNode().put("index", c.index())
-                .put("finish", c.finishReason() == null ? null : c.finishReason().wire());
-        if (c.logprobs() != null) o.set("logprobs", c.logprobs());
+    private static void choice(JsonGenerator g, Choice c) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("index", c.index());
+        g.writeStringField("finish", c.finishReason() == null ? null : c.finishReason().wire());
+        if (c.logprobs() != null) tree(g, "logprobs", c.logprobs());
         Message m = c.message();
-        ObjectNode mo = o.putObject("message").put("role", m.role().wire()).put("text", m.textContent())
-                .put("reasoning", m.reasoning()).put("refusal", m.refusal());
-        mo.put("has_text", m.content().stream().anyMatch(p -> p instanceof ContentPart.Text));
-        ArrayNode calls = mo.putArray("tool_calls");
-        for (ToolCall t : m.toolCalls()) calls.addObject().put("id", t.id()).put("name", t.name()).put("arguments", t.arguments());
-        if (m.extra() != null) mo.set("extra", m.extra());
-        return o;
+        g.writeObjectFieldStart("message");
+        g.writeStringField("role", m.role().wire());
+        g.writeStringField("text", m.textContent());
+        g.writeStringField("reasoning", m.reasoning());
+        g.writeStringField("refusal", m.refusal());
+        boolean hasText = false;
+        for (ContentPart p : m.content()) hasText |= p instanceof ContentPart.Text;
+        g.writeBooleanField("has_text", hasText);
+        g.writeArrayFieldStart("tool_calls");
+        for (ToolCall t : m.toolCalls()) {
+            g.writeStartObject();
+            g.writeStringField("id", t.id());
+            g.writeStringField("name", t.name());
+            g.writeStringField("arguments", t.arguments());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        if (m.extra() != null) tree(g, "extra", m.extra());
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     private static Choice choice(JsonNode o) {
@@ -91,14 +203,20 @@ public final class CachedAnswerCodec {
         return new Choice(o.path("index").asInt(), m, FinishReason.fromWire(text(o, "finish")), o.get("logprobs"));
     }
 
-    private static ObjectNode usage(Usage u) {
-        ObjectNode o = JSON.createObjectNode().put("prompt", u.promptTokens()).put("completion", u.completionTokens())
-                .put("cache_read", u.cacheReadTokens()).put("cache_write", u.cacheWriteTokens())
-                .put("reasoning", u.reasoningTokens()).put("cache_write_1h", u.cacheWrite1hTokens());
+    private static void usage(JsonGenerator g, Usage u) throws IOException {
+        g.writeObjectFieldStart("usage");
+        g.writeNumberField("prompt", u.promptTokens());
+        g.writeNumberField("completion", u.completionTokens());
+        g.writeNumberField("cache_read", u.cacheReadTokens());
+        g.writeNumberField("cache_write", u.cacheWriteTokens());
+        g.writeNumberField("reasoning", u.reasoningTokens());
+        g.writeNumberField("cache_write_1h", u.cacheWrite1hTokens());
         Usage.Details d = u.details();
-        o.put("audio_prompt", d.audioPromptTokens()).put("audio_completion", d.audioCompletionTokens())
-                .put("accepted_prediction", d.acceptedPredictionTokens()).put("rejected_prediction", d.rejectedPredictionTokens());
-        return o;
+        g.writeNumberField("audio_prompt", d.audioPromptTokens());
+        g.writeNumberField("audio_completion", d.audioCompletionTokens());
+        g.writeNumberField("accepted_prediction", d.acceptedPredictionTokens());
+        g.writeNumberField("rejected_prediction", d.rejectedPredictionTokens());
+        g.writeEndObject();
     }
 
     private static Usage usage(JsonNode o) {

@@ -8,11 +8,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The exact cache in this process: Caffeine, bounded by the entries' estimated heap size ({@link AnswerWeight}, so a
- * few huge answers cannot crowd memory) and by each entry's own expiry (its TTL: the configured one, or the request's {@code cache.ttl}).
+ * The exact cache in this process: Caffeine, bounded by the entries' size (so a few huge answers cannot crowd memory)
+ * and by each entry's own expiry (its TTL: the configured one, or the request's {@code cache.ttl}).
+ *
+ * <p>An entry is kept as its encoded bytes ({@link CachedAnswerCodec}, the format the Redis store keeps), decoded on a
+ * hit: one array per entry instead of the answer's tree of a few dozen small objects. Every young collection copies
+ * whatever was stored since the one before, so the tree made a miss through the cache pay in GC far more than the
+ * encoding costs (issue #9's (x) row); the bytes are also the entry's exact size, where the tree's was an estimate.
  */
 public final class LocalExactCache implements ExactCache {
-    private record Stored(CachedAnswer answer, int bytes) {}
+    /** Per entry besides its bytes: the key (64 hex characters), this record, the Caffeine node, the timestamps. */
+    private static final int ENTRY_OVERHEAD = 256;
+
+    private record Stored(String namespace, long expiresAtMillis, byte[] bytes) {
+        boolean expired(long nowMillis) { return nowMillis >= expiresAtMillis; }
+    }
 
     private final Cache<String, Stored> entries;
     private final long maxBytes;
@@ -24,7 +34,7 @@ public final class LocalExactCache implements ExactCache {
         this.entries = Caffeine.newBuilder()
                 .executor(Runnable::run) // evictions on the caller's thread: bounded and deterministic, no pool hop
                 .maximumWeight(maxBytes)
-                .weigher((String k, Stored s) -> s.bytes())
+                .weigher((String k, Stored s) -> ENTRY_OVERHEAD + s.bytes().length)
                 .expireAfter(new Expiry<String, Stored>() {
                     @Override
                     public long expireAfterCreate(String k, Stored s, long now) { return nanosLeft(s); }
@@ -39,21 +49,21 @@ public final class LocalExactCache implements ExactCache {
     }
 
     private long nanosLeft(Stored s) {
-        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, s.answer().expiresAtMillis() - clock.getAsLong()));
+        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, s.expiresAtMillis() - clock.getAsLong()));
     }
 
     @Override
     public Future<CachedAnswer> get(String namespace, String entryId) {
         Stored s = entries.getIfPresent(entryId);
-        if (s == null || s.answer().expired(clock.getAsLong()) || !s.answer().namespace().equals(namespace)) {
+        if (s == null || s.expired(clock.getAsLong()) || !s.namespace().equals(namespace)) {
             return Future.succeededFuture();
         }
-        return Future.succeededFuture(s.answer());
+        return Future.succeededFuture(CachedAnswerCodec.decode(s.bytes())); // null (a miss) if it cannot be read
     }
 
     @Override
     public Future<Void> put(CachedAnswer answer) {
-        entries.put(answer.entryId(), new Stored(answer, AnswerWeight.of(answer)));
+        entries.put(answer.entryId(), new Stored(answer.namespace(), answer.expiresAtMillis(), CachedAnswerCodec.encode(answer)));
         return Future.succeededFuture();
     }
 
@@ -66,7 +76,7 @@ public final class LocalExactCache implements ExactCache {
     public Future<Integer> deleteNamespace(String namespace) {
         int[] n = {0};
         entries.asMap().entrySet().removeIf(e -> {
-            boolean match = e.getValue().answer().namespace().equals(namespace);
+            boolean match = e.getValue().namespace().equals(namespace);
             if (match) n[0]++;
             return match;
         });

@@ -35,6 +35,17 @@ public final class RequestFingerprint {
     static final Set<String> IGNORED = Set.of("stream", "stream_options", "user", "metadata", "cache", "models", "fallbacks",
             "num_retries", "timeout", "stream_timeout", "model");
     private static final JsonFactory JSON = new ObjectMapper().getFactory();
+    /**
+     * One digest per thread (the event loops), reset by each {@code digest()}: {@code MessageDigest.getInstance} looks
+     * the provider up and allocates the engine on every call, a cost every request through a cached alias paid.
+     */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 
     private RequestFingerprint() {}
 
@@ -56,12 +67,8 @@ public final class RequestFingerprint {
     }
 
     private static String digest(String namespace, ChatRequest r, boolean withoutLastUserText) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = SHA256.get();
+        sha.reset(); // a digest an exception left half-fed must not leak into this one
         try (JsonGenerator g = JSON.createGenerator(new DigestStream(sha))) {
             g.writeStartArray();
             g.writeString(namespace);
@@ -136,7 +143,8 @@ public final class RequestFingerprint {
         g.writeEndArray();
         g.writeObject(r.seed());
         g.writeStartObject();
-        for (Map.Entry<String, JsonNode> e : new TreeMap<>(r.extra()).entrySet()) {
+        Map<String, JsonNode> extra = r.extra().isEmpty() ? Map.of() : new TreeMap<>(r.extra()); // most requests: none
+        for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
             if (IGNORED.contains(e.getKey())) continue;
             g.writeFieldName(e.getKey());
             g.writeTree(e.getValue());

@@ -166,7 +166,7 @@ public final class ResponseCache {
     /** Stores a fresh answer when it may be (see the class comment); never fails the request. */
     public void store(Plan plan, String deployment, String route, ChatResponse r) {
         if (plan.controls().noStore() || !"primary".equals(route) || !storable(r)) return;
-        r = r.withoutRelay(); // the upstream's bytes are for this answer's client only: the cache weighs what it keeps
+        r = r.withoutRelay(); // the upstream's bytes are for this answer's client only: no store keeps them
         long now = clock.getAsLong();
         long ttl = plan.controls().ttlSeconds() != null ? plan.controls().ttlSeconds() : settings.ttlSeconds();
         CachedAnswer a = new CachedAnswer(plan.entryId(), plan.namespace(), now, now + ttl * 1000, deployment, r);

@@ -51,6 +51,13 @@ public final class ObservedCall {
     private String finishReason;
     private String responseId;
     private String responseModel;
+    /**
+     * The prompt and completion as the log policy keeps them (scrubbed), once rendered for the root span: the request
+     * log's row, built later on its writer thread (after {@link #finish}, through the log's queue), takes them as they
+     * are instead of rendering and scrubbing both again.
+     */
+    private String keptPrompt;
+    private String keptCompletion;
 
     ObservedCall(RequestObserver observer, CallContext ctx, ChatRequest request, String callType, List<String> tags,
                  LogPolicy policy, ClientTrace client) {
@@ -308,8 +315,8 @@ public final class ObservedCall {
         }
         s.setAttribute(GenAi.LOG_POLICY, policy.label());
         if (observer.tracing().settings().captureContent() && policy.keepsContent()) {
-            s.setAttribute(GenAi.LF_INPUT, observer.scrubber().scrub(policy.apply(PromptText.prompt(request, policy.limit()))));
-            if (completionText != null) s.setAttribute(GenAi.LF_OUTPUT, observer.scrubber().scrub(policy.apply(completionText)));
+            s.setAttribute(GenAi.LF_INPUT, keptPrompt = keptPrompt());
+            if (completionText != null) s.setAttribute(GenAi.LF_OUTPUT, keptCompletion = keptCompletion());
         }
         if (status != 200) {
             if (errorType != null) s.setAttribute(GenAi.ERROR_TYPE, errorType);
@@ -326,8 +333,9 @@ public final class ObservedCall {
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(endedNanos - ctx.startedNanos());
         Long ttft = o != null && o.ttftMs() != null ? o.ttftMs()
                 : firstTokenNanos == null ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - ctx.startedNanos());
-        String prompt = policy.keepsContent() ? observer.scrubber().scrub(policy.apply(PromptText.prompt(request, policy.limit()))) : null;
-        String completionKept = policy.keepsContent() && completionText != null ? observer.scrubber().scrub(policy.apply(completionText)) : null;
+        String prompt = !policy.keepsContent() ? null : keptPrompt != null ? keptPrompt : keptPrompt();
+        String completionKept = !policy.keepsContent() || completionText == null ? null
+                : keptCompletion != null ? keptCompletion : keptCompletion();
         return new RequestLogEntry(ctx.requestId(), startedAtMillis, startedAtMillis + latencyMs, ctx.caller().id(),
                 ctx.caller().alias(), callType, request.model(), answer == null ? null : answer.deployment(),
                 answer == null ? null : answer.route(), answer == null ? null : answer.tier(), answer == null ? null : answer.cache(),
@@ -336,6 +344,10 @@ public final class ObservedCall {
                 ttft, traceId(), root == null ? null : root.getSpanContext().getSpanId(), client.sessionId(),
                 client.generationName(), tags, policy.label(), prompt, completionKept);
     }
+
+    private String keptPrompt() { return observer.scrubber().scrub(policy.apply(PromptText.prompt(request, policy.limit()))); }
+
+    private String keptCompletion() { return observer.scrubber().scrub(policy.apply(completionText)); }
 
     boolean hasOutcome() { return outcome != null; }
 

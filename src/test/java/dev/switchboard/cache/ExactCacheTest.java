@@ -84,6 +84,63 @@ class ExactCacheTest {
         assertThat(CachedAnswerCodec.decode("not json".getBytes())).isNull();
     }
 
+    /** An answer with every part an entry keeps: a tool call, reasoning, logprobs, a message's extra (every JSON kind), a raw body. */
+    private static ChatResponse fullAnswer() throws Exception {
+        Message m = new Message(Role.ASSISTANT, List.of(ContentPart.Text.of("Paris")), null,
+                List.of(new ToolCall("call_1", "lookup", "{\"q\":\"x\"}")), null, "thinking…", null,
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+                        "{\"audio\":{\"id\":\"a1\"},\"annotations\":[],\"n\":[1,2.5,12345678901,true,null,\"é\"]}"));
+        return new ChatResponse("chatcmpl-1", 1_700_000_000L, "gpt-4o-mini",
+                List.of(new Choice(0, m, FinishReason.STOP, JSON.readTree("{\"content\":[]}"))),
+                new Usage(12, 5, 2, 0, 1), "fp_1", "default", new RawJson("anthropic", JSON.readTree("{\"type\":\"message\"}")));
+    }
+
+    @Test
+    void theStreamingEncoderWritesTheV1BytesTheTreeEncoderWrote() throws Exception {
+        // the bytes the earlier (tree) encoder wrote for this entry: Redis entries written before keep reading, and after
+        String v1 = "{\"v\":1,\"entry\":\"" + "e".repeat(64) + "\",\"ns\":\"ns\",\"created\":1,\"expires\":2,"
+                + "\"deployment\":\"openai/gpt-4o-mini\",\"id\":\"chatcmpl-1\",\"created_s\":1700000000,\"model\":\"gpt-4o-mini\","
+                + "\"fingerprint\":\"fp_1\",\"tier\":\"default\",\"choices\":[{\"index\":0,\"finish\":\"stop\","
+                + "\"logprobs\":{\"content\":[]},\"message\":{\"role\":\"assistant\",\"text\":\"Paris\",\"reasoning\":\"thinking…\","
+                + "\"refusal\":null,\"has_text\":true,\"tool_calls\":[{\"id\":\"call_1\",\"name\":\"lookup\","
+                + "\"arguments\":\"{\\\"q\\\":\\\"x\\\"}\"}],\"extra\":{\"audio\":{\"id\":\"a1\"},"
+                + "\"annotations\":[],\"n\":[1,2.5,12345678901,true,null,\"é\"]}}}],"
+                + "\"usage\":{\"prompt\":12,\"completion\":5,\"cache_read\":2,\"cache_write\":0,\"reasoning\":1,"
+                + "\"cache_write_1h\":0,\"audio_prompt\":0,\"audio_completion\":0,\"accepted_prediction\":0,"
+                + "\"rejected_prediction\":0},\"raw_dialect\":\"anthropic\",\"raw\":{\"type\":\"message\"}}";
+        CachedAnswer a = new CachedAnswer("e".repeat(64), "ns", 1, 2, "openai/gpt-4o-mini", fullAnswer());
+        assertThat(new String(CachedAnswerCodec.encode(a), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(v1);
+        assertThat(CachedAnswerCodec.decode(v1.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(a);
+    }
+
+    @Test
+    void theLocalStoreStaysWithinItsBoundInBytes() {
+        AtomicLong now = new AtomicLong(1_000);
+        LocalExactCache store = new LocalExactCache(64 << 10, now::get);
+        java.util.function.IntFunction<String> id = i -> String.format("%064d", i);
+        int entryBytes = CachedAnswerCodec.encode(new CachedAnswer(id.apply(0), "ns", 0, 0, "d", answer())).length;
+        for (int i = 0; i < 500; i++) { // about a hundred fit in 64 KiB
+            store.put(new CachedAnswer(id.apply(i), "ns", now.get(), now.get() + 60_000, "d", answer()));
+        }
+        int kept = 0;
+        for (int i = 0; i < 500; i++) if (store.get("ns", id.apply(i)).result() != null) kept++;
+        assertThat(kept).as("entries kept").isPositive().isLessThanOrEqualTo((64 << 10) / entryBytes);
+        assertThat(store.deleteNamespace("ns").result()).isEqualTo(kept);
+        assertThat(store.get("ns", id.apply(499)).result()).isNull();
+    }
+
+    @Test
+    void theLocalStoreKeepsBytesAndAnswersWithAnEqualCopy() throws Exception {
+        AtomicLong now = new AtomicLong(1_000);
+        LocalExactCache store = new LocalExactCache(1 << 20, now::get);
+        CachedAnswer a = new CachedAnswer("f".repeat(64), "ns", now.get(), now.get() + 5_000, "openai/gpt-4o-mini", fullAnswer());
+        store.put(a);
+        CachedAnswer hit = store.get("ns", "f".repeat(64)).result();
+        assertThat(hit).isEqualTo(a).isNotSameAs(a);
+        assertThat(hit.response().choices().get(0).message().extra()).as("each hit its own tree: a stage may change it")
+                .isNotSameAs(a.response().choices().get(0).message().extra());
+    }
+
     @Test
     void aReplayedStreamRecordsBackToTheSameAnswer() {
         List<ChatChunk> seen = new ArrayList<>();

@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
@@ -20,6 +24,7 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * One namespace's vectors in an in-memory Lucene index: HNSW over the question embeddings, filtered by the context
@@ -50,7 +55,8 @@ final class LuceneVectorIndex implements VectorIndex {
     @Override
     public void add(String id, String context, float[] unitVector) {
         Document d = new Document();
-        d.add(new StringField(ID, id, Field.Store.YES));
+        d.add(new StringField(ID, id, Field.Store.NO)); // the term that updates and deletes find
+        d.add(new BinaryDocValuesField(ID, new BytesRef(id))); // what a hit reads back (see idOf)
         d.add(new StringField(CONTEXT, context, Field.Store.NO));
         // Unit vectors: the dot product is the cosine, and Lucene scores DOT_PRODUCT as (1 + dot) / 2.
         d.add(new KnnFloatVectorField(VECTOR, unitVector, VectorSimilarityFunction.DOT_PRODUCT));
@@ -106,9 +112,20 @@ final class LuceneVectorIndex implements VectorIndex {
     private static List<Hit> search(IndexSearcher s, KnnFloatVectorQuery q, int k) throws IOException {
         TopDocs top = s.search(q, k);
         List<Hit> out = new ArrayList<>(top.scoreDocs.length);
-        var stored = s.storedFields();
-        for (ScoreDoc sd : top.scoreDocs) out.add(new Hit(stored.document(sd.doc).get(ID), 2 * sd.score - 1));
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        for (ScoreDoc sd : top.scoreDocs) out.add(new Hit(idOf(leaves, sd.doc), 2 * sd.score - 1));
         return out;
+    }
+
+    /**
+     * A hit's entry id, from the id's doc values: a stored field would decompress a block of documents for each hit
+     * (63 against 10 µs for a search's 8 hits, measured on 100,000 SHA-256 ids; docs/architecture.md, 2026-12-01 14:40).
+     */
+    private static String idOf(List<LeafReaderContext> leaves, int doc) throws IOException {
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        BinaryDocValues ids = leaf.reader().getBinaryDocValues(ID);
+        if (ids == null || !ids.advanceExact(doc - leaf.docBase)) throw new IllegalStateException("indexed vector without an id");
+        return ids.binaryValue().utf8ToString();
     }
 
     /** Segments in the index now (the bench reports it: every segment is a graph of its own to search). */

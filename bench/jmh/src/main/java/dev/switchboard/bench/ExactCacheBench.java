@@ -96,7 +96,7 @@ public class ExactCacheBench {
     private long stores;
     private final ChatResponse fresh = answer(-1);
 
-    /** A miss's other half: its answer stored under a key not seen before (encoded, weighed, put; evictions included). */
+    /** A miss's other half: its answer stored under a key not seen before (encoded, put; evictions included). */
     @Benchmark
     public ResponseCache.Plan store() {
         ResponseCache.Plan p = cache.plan(ctx, absent, null);
