@@ -5,17 +5,27 @@ import dev.switchboard.model.ChunkSink;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.ContextInternal;
 
 /**
- * The one SSE writer every dialect uses: encodes each chunk with the dialect's encoder and writes each batch
- * the producer flushes (one upstream read's worth, never the whole answer), exposes the response's write queue as backpressure, and ends a broken stream
- * with the dialect's error event instead of its clean terminator.
+ * The one SSE writer every dialect uses: encodes each chunk with the dialect's encoder, writes what the producer
+ * flushed once the event loop's current round of reads is over (see {@link #flush}), exposes the response's write
+ * queue as backpressure, and ends a broken stream with the dialect's error event instead of its clean terminator.
  */
 public final class SseSink implements ChunkSink {
+    /**
+     * Flushed bytes past this go out at once rather than at the end of the loop's round: one round's reads of a fast
+     * upstream are not held back in one buffer, and the response's write queue (the backpressure) sees them soon.
+     */
+    static final int WRITE_AT_ONCE = 16 * 1024;
+
     private final HttpServerResponse resp;
     private final StreamEncoder encoder;
+    private final Runnable writeFlushed = this::writeFlushed;
     private Buffer pending;
     private boolean ended;
+    /** A write of what was flushed is queued on the event loop and has not run yet. */
+    private boolean writeQueued;
 
     public SseSink(HttpServerResponse resp, StreamEncoder encoder) {
         this.resp = resp;
@@ -42,12 +52,38 @@ public final class SseSink implements ChunkSink {
         encoder.appendRelayed(pending, e);
     }
 
+    /**
+     * Every event handed to the producer by one read of the upstream's HTTP chunks would otherwise be one write, one
+     * trip down the server's pipeline and one syscall: Netty hands over each HTTP chunk in its own call, and an
+     * upstream writes each event as a chunk of its own. The write is instead queued on the event loop, behind the
+     * reads it is processing now (Netty runs queued tasks once the ready channels are read), so all the events this
+     * round of reads brought go out together. No event waits for a later read: the task runs in the same turn of
+     * the loop, before it waits for I/O again. Off an event loop (no round of reads to wait for) it writes at once.
+     */
     @Override
     public void flush() {
         if (pending == null || resp.closed()) return;
+        if (writeQueued) {
+            if (pending.length() >= WRITE_AT_ONCE) writeFlushed();
+            return;
+        }
+        ContextInternal context = ContextInternal.current();
+        if (pending.length() >= WRITE_AT_ONCE || context == null || !context.isEventLoopContext()
+                || !context.nettyEventLoop().inEventLoop()) {
+            writeFlushed();
+            return;
+        }
+        writeQueued = true;
+        context.nettyEventLoop().execute(writeFlushed);
+    }
+
+    /** Writes what is pending; the stream's end or failure may have taken it already (it goes out with the end). */
+    private void writeFlushed() {
+        writeQueued = false;
         Buffer out = pending;
+        if (out == null || ended) return;
         pending = null;
-        resp.write(out);
+        if (!resp.closed()) resp.write(out);
     }
 
     @Override

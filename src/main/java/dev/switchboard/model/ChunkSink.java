@@ -18,9 +18,10 @@ public interface ChunkSink {
     default void relayed(RelayedEvent event) { chunk(event.chunk()); }
 
     /**
-     * Sends what the chunks so far produced. Producers call it after each batch they received (one upstream
-     * read often holds many events), so the client gets one write and one syscall per batch, not per event.
-     * Decorators must pass it on.
+     * Sends what the chunks so far produced, at the latest once the event loop's current round of reads is over (a
+     * sink may gather the batches of several reads into one write, never holding one back for a later read).
+     * Producers call it after each batch they received (one upstream read often holds many events), so the client
+     * gets one write and one syscall per batch at most, not per event. Decorators must pass it on.
      */
     void flush();
 

@@ -112,17 +112,13 @@ public final class KeyScrubber {
     public boolean scrubInPlace(byte[] b, int from, int to) {
         if (size == 0) return false;
         long w = 0;
-        int run = 0;
         int maskedTo = from;
         boolean found = false;
         for (int i = from; i < to; i++) {
-            int c = fold[b[i] & 0xff];
-            if (c == 0) {
-                run = 0;
-                continue;
-            }
-            w = (w << 8) | c;
-            if (++run >= MIN_RUN && contains(w)) {
+            // a byte no key has rolls in as 0: the window holds a run of 8 key characters exactly when none of its
+            // bytes is 0 (no indexed window has one), a test without a branch per byte on what the text holds
+            w = (w << 8) | fold[b[i] & 0xff];
+            if (((w - 0x0101010101010101L) & ~w & 0x8080808080808080L) == 0 && contains(w)) {
                 for (int j = Math.max(i - (MIN_RUN - 1), maskedTo); j <= i; j++) b[j] = MASK;
                 maskedTo = i + 1;
                 found = true;

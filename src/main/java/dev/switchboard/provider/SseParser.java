@@ -9,7 +9,7 @@ import java.util.Arrays;
  * Splits a server-sent-events byte stream into events as the bytes arrive, however the network cut them.
  * Follows the SSE spec's field rules: {@code event:} and {@code data:} lines (several data lines joined with
  * a newline), comments ({@code :}) ignored, events ended by a blank line, LF or CRLF line ends. It works on
- * the raw bytes (one copy out of the network buffer, none per byte) and hands each event's data over as
+ * the raw bytes (in the read's own heap copy when the buffer has one, else one copy of it) and hands each event's data over as
  * UTF-8 bytes, which Jackson parses faster than a String.
  */
 public final class SseParser {
@@ -75,10 +75,24 @@ public final class SseParser {
 
     /** @throws TooLarge when a line or an event passes the limit; the stream cannot go on after that */
     public void feed(Buffer chunk) {
-        byte[] in = chunk.getBytes();
+        byte[] in;
+        int from;
+        int to;
+        io.netty.buffer.ByteBuf backing = chunk instanceof io.vertx.core.internal.buffer.BufferInternal b ? b.getByteBuf() : null;
+        if (backing != null && backing.hasArray()) {
+            // the read's bytes where they are: an HTTP client's chunk is a heap copy of the network's bytes already,
+            // made for this one handler, so a second copy per read (and its garbage) buys nothing
+            in = backing.array();
+            from = backing.arrayOffset() + backing.readerIndex();
+            to = from + backing.readableBytes();
+        } else {
+            in = chunk.getBytes();
+            from = 0;
+            to = in.length;
+        }
         current = in;
-        int start = 0;
-        for (int i = 0; i < in.length; i++) {
+        int start = from;
+        for (int i = from; i < to; i++) {
             if (in[i] != '\n') continue;
             if (pendingLength == 0) {
                 line(in, start, i > start && in[i - 1] == '\r' ? i - 1 : i);
@@ -91,7 +105,7 @@ public final class SseParser {
             }
             start = i + 1;
         }
-        if (start < in.length) append(in, start, in.length);
+        if (start < to) append(in, start, to);
         if (single != null) spill(); // the event goes on in a later read, whose bytes are another array
         current = null;
         if (pending.length > 64 * 1024 && pendingLength == 0) pending = new byte[0]; // a one-off long line's room is not kept

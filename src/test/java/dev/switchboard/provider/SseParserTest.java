@@ -22,6 +22,18 @@ class SseParserTest {
         assertThat(events).containsExactly("{\"a\":1}", "{\"b\":\"é\"}", "[DONE]");
     }
 
+    /** A read that is a window into a larger array (a slice) is read in place from its own offset to its own end. */
+    @Test
+    void aSlicedReadIsReadWithinItsBounds() {
+        String around = "data: {\"not\":1}\n\n";
+        String stream = "data: {\"a\":1}\n\ndata: {\"b\"";
+        Buffer whole = Buffer.buffer(around + stream + around);
+        parser.feed(whole.slice(around.length(), around.length() + stream.length()));
+        parser.feed(Buffer.buffer(":2}\n\n").slice(0, 5));
+        parser.feed(Buffer.buffer("xx\nyy").slice(2, 3));
+        assertThat(events).containsExactly("{\"a\":1}", "{\"b\":2}");
+    }
+
     @Test
     void crlfEventNamesCommentsAndMultiLineData() {
         parser.feed(Buffer.buffer(": ping\r\n\r\nevent: message_start\r\ndata: {\"x\":1}\r\n\r\ndata: line1\ndata: line2\n\nid: 7\ndata:nospace\n\n"));

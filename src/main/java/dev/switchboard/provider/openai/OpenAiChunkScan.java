@@ -13,7 +13,8 @@ import java.util.List;
  * Reads an OpenAI-style stream chunk only as far as the gateway needs when the chunk is relayed as sent to an
  * OpenAI-dialect client: whether it can be relayed at all, the answer text it adds (for the key-run scan across
  * events and the output estimate), its finish reason, and the id and model once per stream. No canonical chunk, no
- * tree: one pass of Jackson's streaming parser, skipping what is not read.
+ * tree: one pass over its bytes ({@link OpenAiChunkByteScan}), or of Jackson's streaming parser for a chunk outside the
+ * subset that pass reads, skipping what is not read.
  *
  * <p>A chunk can be relayed when it already has the exact shape the gateway's own encoder would write
  * ({@code id}, {@code object}, {@code created}, a non-empty {@code model}, {@code choices} each with an {@code index},
@@ -38,16 +39,14 @@ final class OpenAiChunkScan {
      * Where the chunk's {@code "usage":null} member, with one comma beside it, begins and ends in the array read
      * (absolute offsets), or -1: the bytes a client that did not ask for usage must not get.
      */
-    int usageNullFrom;
-    int usageNullTo;
+    int usageNullFrom = -1;
+    int usageNullTo = -1;
     /** Each choice's content text, in order, when asked for (the key-run scan needs the text); else empty. */
     final List<String> contents = new ArrayList<>(1);
+    /** Reads the common chunk from its bytes; the Jackson walk below reads what it leaves (see its class). */
+    private final OpenAiChunkByteScan bytes = new OpenAiChunkByteScan();
 
-    /**
-     * @param identity read the id and model as strings (else only checked)
-     * @param texts    collect the content strings (else only counted)
-     */
-    void read(byte[] b, int off, int len, boolean identity, boolean texts) {
+    private void reset() {
         relayable = false;
         id = null;
         model = null;
@@ -56,6 +55,25 @@ final class OpenAiChunkScan {
         usageNullFrom = -1;
         usageNullTo = -1;
         contents.clear();
+    }
+
+    /**
+     * @param identity read the id and model as strings (else only checked)
+     * @param texts    collect the content strings (else only counted)
+     */
+    void read(byte[] b, int off, int len, boolean identity, boolean texts) {
+        reset();
+        int fast = bytes.read(this, b, off, len, identity, texts);
+        if (fast != OpenAiChunkByteScan.UNSURE) {
+            relayable = fast == OpenAiChunkByteScan.RELAYABLE;
+            return;
+        }
+        walk(b, off, len, identity, texts);
+    }
+
+    /** The chunk read with Jackson's streaming parser: what the byte scan leaves, and its reference in tests. */
+    void walk(byte[] b, int off, int len, boolean identity, boolean texts) {
+        reset(); // what the byte scan found before it gave up
         try (JsonParser p = FACTORY.createParser(b, off, len)) {
             relayable = top(p, b, off, off + len, identity, texts);
         } catch (IOException | RuntimeException e) {
@@ -110,7 +128,7 @@ final class OpenAiChunkScan {
     }
 
     /** The member's bytes with the comma before it, or (when it is the first member) the comma after it. */
-    private void usageNullMember(byte[] b, int start, int end, int from, int to) {
+    void usageNullMember(byte[] b, int start, int end, int from, int to) {
         if (start < from || end > to || end <= start) return;
         int i = start - 1;
         while (i >= from && isSpace(b[i])) i--;

@@ -1,0 +1,138 @@
+package dev.switchboard.provider.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The byte scan against Jackson's walk, its reference: on every chunk it reads (not {@link OpenAiChunkByteScan#UNSURE})
+ * it finds exactly what the walk finds, on chunks as providers write them and on thousands of damaged copies.
+ */
+class OpenAiChunkByteScanTest {
+    private static final String PREFIX = "xx"; // inside a larger read, as in the SSE parser's buffer
+
+    private static String chunk(String delta, String finish, String tail) {
+        return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1733000000,\"model\":\"gpt-4o\","
+                + "\"system_fingerprint\":\"fp_1\",\"choices\":[{\"index\":0,\"delta\":" + delta
+                + ",\"logprobs\":null,\"finish_reason\":" + finish + "}]" + tail + "}";
+    }
+
+    private static final List<String> CHUNKS = List.of(
+            chunk("{\"role\":\"assistant\",\"content\":\"\"}", "null", ",\"usage\":null"),
+            chunk("{\"content\":\"Hello\"}", "null", ""),
+            chunk("{\"content\":\"h\\u00e9llo \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\"}", "null", ""),
+            chunk("{\"content\":\"héllo wörld — 日本語 😀\"}", "null", ""),
+            chunk("{\"content\":\"\\ud83d\\ude00 and é\\n\"}", "null", ""),
+            chunk("{\"reasoning_content\":\"think 😀\",\"content\":null}", "null", ""),
+            chunk("{\"refusal\":\"no\"}", "\"content_filter\"", ""),
+            chunk("{}", "\"stop\"", ",\"usage\":null,\"service_tier\":\"default\",\"obfuscation\":\"abc\""),
+            chunk("{}", "\"length\"", ""),
+            chunk("{\"content\":\"a\",\"extra\":{\"x\":[1,2.5,-3e4,true,false,null,{\"y\":\"z\"}]}}", "null", ""),
+            chunk("{\"content\":\"a\"}", "\"eos\"", ""),
+            chunk("{\"role\":\"model\"}", "null", ""),
+            chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]}", "null", ""),
+            chunk("{\"reasoning\":\"r\"}", "null", ""),
+            chunk("{\"content\":[{\"type\":\"text\",\"text\":\"a\"}]}", "null", ""),
+            chunk("{\"content\":\"a\",\"content\":\"b\"}", "null", ""), // repeated: Jackson's to read
+            chunk("{\"content\":\"a\"}", "null", ",\"error\":{\"message\":\"boom\"}"),
+            chunk("{\"content\":\"a\"}", "null", ",\"usage\":{\"prompt_tokens\":1}"),
+            chunk("{\"content\":\"a\"}", "null", "").replace("\"model\":\"gpt-4o\"", "\"model\":\"\""),
+            chunk("{\"content\":\"a\"}", "null", "").replace(",\"finish_reason\":null", ""),
+            chunk("{\"content\":\"a\"}", "null", "").replace("1733000000", "-1.5E+3"),
+            " { \"usage\" : null , \"id\" : \"c\" , \"object\" : \"o\" , \"created\" : 0 , \"model\" : \"m\" , \"choices\" : [ ] } \n",
+            "{\"id\":\"c\",\"object\":\"o\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"},"
+                    + "\"finish_reason\":null},{\"index\":1,\"delta\":{\"content\":\"b\"},\"finish_reason\":\"stop\"}]}",
+            "{\"id\":\"c\\u0041\",\"object\":\"o\",\"created\":1,\"model\":\"m\\/x\",\"choices\":[]}",
+            "{\"error\":{\"message\":\"overloaded\"}}",
+            "{}", "[]", "null", "not json", "");
+
+    @Test
+    void chunksAsProvidersWriteThemReadAsJacksonReadsThem() {
+        int read = 0;
+        for (String json : CHUNKS) {
+            for (boolean identity : new boolean[] {true, false}) {
+                for (boolean texts : new boolean[] {true, false}) {
+                    if (same(bytes(json), PREFIX.length(), json.getBytes(StandardCharsets.UTF_8).length, identity, texts)) read++;
+                }
+            }
+        }
+        assertThat(read).as("chunks the byte scan read itself").isGreaterThan(CHUNKS.size() * 2);
+    }
+
+    @Test
+    void theCommonChunksAreReadWithoutJackson() {
+        OpenAiChunkByteScan fast = new OpenAiChunkByteScan();
+        OpenAiChunkScan out = new OpenAiChunkScan();
+        for (int i = 0; i < 10; i++) {
+            byte[] b = bytes(CHUNKS.get(i));
+            assertThat(fast.read(out, b, PREFIX.length(), b.length - 2 * PREFIX.length(), true, true)).as(CHUNKS.get(i))
+                    .isEqualTo(OpenAiChunkByteScan.RELAYABLE);
+        }
+    }
+
+    @Test
+    void damagedChunksNeverReadOtherwiseThanJacksonReadsThem() {
+        Random r = new Random(42);
+        String alphabet = "{}[]:,\"\\ u0e9-.+Etrufalsn\n\u00e9\u00ff";
+        int read = 0;
+        for (int n = 0; n < 20_000; n++) {
+            byte[] b = CHUNKS.get(r.nextInt(CHUNKS.size())).getBytes(StandardCharsets.UTF_8);
+            List<Byte> bs = new ArrayList<>();
+            for (byte x : b) bs.add(x);
+            for (int k = 1 + r.nextInt(3); k > 0 && !bs.isEmpty(); k--) {
+                int at = r.nextInt(bs.size());
+                switch (r.nextInt(4)) {
+                    case 0 -> bs.remove(at);
+                    case 1 -> bs.add(at, (byte) alphabet.charAt(r.nextInt(alphabet.length())));
+                    case 2 -> bs.set(at, (byte) alphabet.charAt(r.nextInt(alphabet.length())));
+                    default -> bs.set(at, (byte) r.nextInt(256));
+                }
+            }
+            byte[] in = new byte[bs.size() + 2 * PREFIX.length()];
+            for (int i = 0; i < bs.size(); i++) in[PREFIX.length() + i] = bs.get(i);
+            if (same(in, PREFIX.length(), bs.size(), r.nextBoolean(), r.nextBoolean())) read++;
+        }
+        assertThat(read).isGreaterThan(1000);
+    }
+
+    @Test
+    void deepOrLongValuesAreLeftToJackson() {
+        String deep = chunk("{\"x\":" + "[".repeat(40) + "]".repeat(40) + "}", "null", "");
+        String longNumber = chunk("{}", "null", ",\"n\":" + "1".repeat(100));
+        for (String json : List.of(deep, longNumber)) {
+            byte[] b = bytes(json);
+            assertThat(new OpenAiChunkByteScan().read(new OpenAiChunkScan(), b, PREFIX.length(), b.length - 2 * PREFIX.length(), true, true))
+                    .isEqualTo(OpenAiChunkByteScan.UNSURE);
+            assertThat(same(b, PREFIX.length(), b.length - 2 * PREFIX.length(), true, true)).isFalse();
+        }
+    }
+
+    private static byte[] bytes(String json) {
+        return (PREFIX + json + "yy").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Asserts the byte scan agrees with Jackson's walk; true when the byte scan read the chunk itself. */
+    private static boolean same(byte[] b, int off, int len, boolean identity, boolean texts) {
+        OpenAiChunkScan fast = new OpenAiChunkScan();
+        int verdict = new OpenAiChunkByteScan().read(fast, b, off, len, identity, texts);
+        OpenAiChunkScan walk = new OpenAiChunkScan();
+        walk.walk(b, off, len, identity, texts);
+        String what = new String(b, off, len, StandardCharsets.UTF_8);
+        if (verdict == OpenAiChunkByteScan.UNSURE) return false;
+        assertThat(verdict == OpenAiChunkByteScan.RELAYABLE).as("relayable: %s", what).isEqualTo(walk.relayable);
+        if (walk.relayable) {
+            assertThat(fast.id).as("id: %s", what).isEqualTo(walk.id);
+            assertThat(fast.model).as("model: %s", what).isEqualTo(walk.model);
+            assertThat(fast.finishReason).as("finish reason: %s", what).isEqualTo(walk.finishReason);
+            assertThat(fast.outputChars).as("output chars: %s", what).isEqualTo(walk.outputChars);
+            assertThat(fast.contents).as("contents: %s", what).isEqualTo(walk.contents);
+            assertThat(fast.usageNullFrom).as("usage from: %s", what).isEqualTo(walk.usageNullFrom);
+            assertThat(fast.usageNullTo).as("usage to: %s", what).isEqualTo(walk.usageNullTo);
+        }
+        return true;
+    }
+}
