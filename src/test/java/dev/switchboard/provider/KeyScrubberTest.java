@@ -132,27 +132,4 @@ class KeyScrubberTest {
         String plain = "nothing";
         assertThat(BOTH.run().next(plain)).isSameAs(plain);
     }
-
-    /** The byte scan (windows tested for a byte no key has) masks exactly what the character scan (runs counted) does. */
-    @Test
-    void bytesInPlaceAreMaskedExactlyAsTheTextIs() {
-        java.util.Random r = new java.util.Random(7);
-        String pieces = KEY + OTHER + " \"{}:,-_.xyzXYZ";
-        for (int n = 0; n < 20_000; n++) {
-            StringBuilder sb = new StringBuilder();
-            for (int k = r.nextInt(60); k > 0; k--) {
-                if (r.nextInt(4) == 0) {
-                    String key = r.nextBoolean() ? KEY : OTHER;
-                    int from = r.nextInt(key.length());
-                    sb.append(key, from, from + r.nextInt(key.length() - from + 1));
-                } else {
-                    sb.append(pieces.charAt(r.nextInt(pieces.length())));
-                }
-            }
-            String text = r.nextBoolean() ? sb.toString() : sb.toString().toUpperCase();
-            byte[] b = ("<<" + text + ">>").getBytes(StandardCharsets.US_ASCII);
-            BOTH.scrubInPlace(b, 2, b.length - 2);
-            assertThat(new String(b, 2, b.length - 4, StandardCharsets.US_ASCII)).as(text).isEqualTo(BOTH.text(text));
-        }
-    }
 }
