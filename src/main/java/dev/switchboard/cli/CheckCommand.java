@@ -42,7 +42,15 @@ final class CheckCommand implements Callable<Integer> {
         List<String> unpriced;
         String store;
         String prices;
-        Vertx vertx = VertxRuntime.create(1);
+        Vertx vertx;
+        try {
+            vertx = VertxRuntime.create(1, cfg.general().eventLoopTransport());
+        } catch (IllegalStateException e) {
+            System.out.println("INVALID " + config + ":");
+            System.out.println("  error: " + e.getMessage());
+            return 1;
+        }
+        String transport = VertxRuntime.transportName(vertx);
         try {
             // Opening the store checks that it can be reached (and brings its schema up to date).
             Gateway gateway = Gateway.create(vertx, cfg, System::getenv);
@@ -81,6 +89,8 @@ final class CheckCommand implements Callable<Integer> {
                 : cfg.general().jwtAuthEnabled() ? "none (JWT auth: every caller needs a token or a virtual key)" : "none (loopback only)"));
         if (cfg.general().jwtAuthEnabled()) System.out.println("  JWT auth: keys from " + jwtUrls(cfg.general().jwtAuth()));
         System.out.println("  store: " + store);
+        System.out.println("  event loop transport: " + transport + " (event_loop_transport: "
+                + cfg.general().eventLoopTransport().configName() + ")");
         System.out.println("  prices: " + prices);
         unpriced.forEach(u -> System.out.println("  unpriced: " + u + " (its calls cost $0; set model_info.input_cost_per_token "
                 + "and output_cost_per_token to price it)"));

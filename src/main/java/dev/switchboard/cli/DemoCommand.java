@@ -30,7 +30,8 @@ final class DemoCommand implements Callable<Integer> {
             config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         int loops = Runtime.getRuntime().availableProcessors();
-        Vertx vertx = VertxRuntime.create(loops);
+        // The bundled config leaves event_loop_transport at auto, and the simulator shares the gateway's Vert.x.
+        Vertx vertx = VertxRuntime.create(loops, dev.switchboard.config.EventLoopTransport.AUTO);
         ProviderSimulator sim = ProviderSimulator.start(vertx, "127.0.0.1", 0, false)
                 .toCompletionStage().toCompletableFuture().get();
         String simBase = sim.baseUrl();

@@ -42,7 +42,14 @@ final class Launch {
             return 2;
         }
         int loops = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
-        Vertx vertx = existing != null ? existing : VertxRuntime.create(loops);
+        Vertx vertx;
+        try {
+            vertx = existing != null ? existing : VertxRuntime.create(loops, config.general().eventLoopTransport());
+        } catch (IllegalStateException e) {
+            // An explicit event_loop_transport this machine refuses: the message names the reason and the fix.
+            System.err.println("Config error:\n  " + e.getMessage());
+            return 2;
+        }
         Gateway gateway;
         try {
             gateway = Gateway.create(vertx, config, env);
@@ -69,7 +76,7 @@ final class Launch {
             log.warn("No general_settings.master_key: accepting requests without a key, on loopback ({}) only.", host);
         }
         log.info("Switchboard listening on {} ({} event loop(s), {} transport) with {} model(s):",
-                httpUrl(host, server.port()) + "/v1", loops, vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
+                httpUrl(host, server.port()) + "/v1", loops, VertxRuntime.transportName(vertx),
                 gateway.aliases().size());
         modelLines(gateway).forEach(line -> log.info("  {}", line));
         gateway.warnings().forEach(w -> log.warn("config: {}", w));

@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.config.EventLoopTransport;
 import dev.switchboard.simulator.ProviderSimulator;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
@@ -27,9 +28,24 @@ final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--chunk-delay-ms", defaultValue = "250", description = "The slow model's wait between events (default ${DEFAULT-VALUE}).")
     long chunkDelayMs;
 
+    @Option(names = "--transport", defaultValue = "auto", description = "Event loop transport: auto (io_uring, else epoll, "
+            + "else NIO, as the gateway's general_settings.event_loop_transport), io_uring, epoll or nio (default ${DEFAULT-VALUE}).")
+    String transport;
+
     @Override
     public Integer call() throws Exception {
-        Vertx vertx = VertxRuntime.create(eventLoops);
+        EventLoopTransport t = EventLoopTransport.parse(transport);
+        if (t == null) {
+            System.err.println("--transport " + transport + " is not a transport. Fix: use one of " + EventLoopTransport.configNames() + ".");
+            return 2;
+        }
+        Vertx vertx;
+        try {
+            vertx = VertxRuntime.create(eventLoops, t);
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage().replace("general_settings.event_loop_transport is", "--transport"));
+            return 2;
+        }
         ProviderSimulator sim = ProviderSimulator.start(vertx, host, port, false).toCompletionStage().toCompletableFuture().get();
         if (slowModel != null) sim.behaveAlways(slowModel, dev.switchboard.simulator.SimBehaviour.longSlowStream(chunkDelayMs, 1));
         System.err.println("simulator: OpenAI wire format on " + Launch.httpUrl(host, sim.port()) + "/v1");

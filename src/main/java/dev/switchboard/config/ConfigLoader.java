@@ -233,7 +233,20 @@ public final class ConfigLoader {
                 hostList(w, g.get("allowed_hosts"), "general_settings.allowed_hosts"),
                 originList(w, g.get("cors_allowed_origins"), "general_settings.cors_allowed_origins"), buffered,
                 ObservabilityKeys.otel(w, g.get("otel")), ObservabilityKeys.requestLog(w, g.get("request_log")),
-                upstream(w, g), JwtAuthKeys.read(w, g));
+                upstream(w, g), JwtAuthKeys.read(w, g), eventLoopTransport(w, g.get("event_loop_transport")));
+    }
+
+    /** {@code event_loop_transport}: auto (absent), io_uring, epoll or nio. Whether the machine has it is checked at start. */
+    private static EventLoopTransport eventLoopTransport(YamlWalker w, Node node) {
+        String text = w.string(node, "general_settings.event_loop_transport");
+        if (text == null || text.isBlank()) return EventLoopTransport.AUTO;
+        EventLoopTransport t = EventLoopTransport.parse(text);
+        if (t == null) {
+            w.error(node, "general_settings.event_loop_transport", "'" + text + "' is not a transport. Fix: use one of "
+                    + EventLoopTransport.configNames() + ", or leave it out for auto (io_uring, else epoll, else NIO).");
+            return EventLoopTransport.AUTO;
+        }
+        return t;
     }
 
     /** {@code upstream_*}: the connection pool per upstream host, HTTP/2, extra CAs. */

@@ -19,12 +19,13 @@ package dev.switchboard.config;
  * @param upstream           how upstreams are connected to ({@code upstream_*}: connections per host, HTTP/2, CAs)
  * @param jwtAuth            JWT auth ({@code enable_jwt_auth} + {@code litellm_jwtauth}) as plain values (validated, the
  *                           environment's JWT_* read), empty when off
+ * @param eventLoopTransport the socket transport the event loops run on ({@code event_loop_transport}; default auto)
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
                               long maxBufferedBytes, java.util.Map<String, Object> otel,
                               java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
-                              java.util.Map<String, Object> jwtAuth) {
+                              java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
 
@@ -37,6 +38,17 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(requestLog));
         if (upstream == null) upstream = UpstreamSettings.DEFAULTS;
         jwtAuth = jwtAuth == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jwtAuth));
+        if (eventLoopTransport == null) eventLoopTransport = EventLoopTransport.AUTO;
+    }
+
+    /** With the transport chosen automatically. */
+    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
+                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
+                           long maxBufferedBytes, java.util.Map<String, Object> otel,
+                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
+                           java.util.Map<String, Object> jwtAuth) {
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
+                requestLog, upstream, jwtAuth, null);
     }
 
     /** Without JWT auth. */
@@ -75,6 +87,6 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes, otel, requestLog, upstream, jwtAuth);
+                maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport);
     }
 }

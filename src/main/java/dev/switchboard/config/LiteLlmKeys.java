@@ -130,7 +130,7 @@ public final class LiteLlmKeys {
         a(GENERAL, "max_request_size_mb", "larger bodies get 413");
         a(GENERAL, "database_path allowed_hosts cors_allowed_origins max_buffered_mb otel request_log "
                 + "upstream_max_connections_per_host upstream_http2 upstream_http2_connections_per_host "
-                + "upstream_http2_streams_per_connection upstream_ca_file", "Switchboard's (see their sections)");
+                + "upstream_http2_streams_per_connection upstream_ca_file event_loop_transport", "Switchboard's (see their sections)");
         w(GENERAL, "store_model_in_db supported_db_objects", "models come only from the config file");
         w(GENERAL, "database_connection_pool_limit database_connection_timeout allow_requests_on_db_unavailable "
                 + "disable_spend_logs disable_spend_updates disable_master_key_return disable_retry_on_max_parallel_request_limit_error "

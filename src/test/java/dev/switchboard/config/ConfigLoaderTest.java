@@ -121,6 +121,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theEventLoopTransportIsAutoUnlessNamedAndAnUnknownOneIsAnError() {
+        String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
+        assertThat(loader.parse(models).general().eventLoopTransport()).isEqualTo(EventLoopTransport.AUTO);
+        assertThat(loader.parse(models + "general_settings: { event_loop_transport: epoll }\n").general().eventLoopTransport())
+                .isEqualTo(EventLoopTransport.EPOLL);
+        assertThat(loader.parse(models + "general_settings: { event_loop_transport: io_uring }\n").general().eventLoopTransport())
+                .isEqualTo(EventLoopTransport.IO_URING);
+        assertThat(loader.parse(models + "general_settings: { event_loop_transport: nio }\n").warnings()).isEmpty();
+        assertThatThrownBy(() -> loader.parse(models + "general_settings: { event_loop_transport: kqueue }\n"))
+                .hasMessageContaining("line 4: general_settings.event_loop_transport: 'kqueue' is not a transport. "
+                        + "Fix: use one of [auto, io_uring, epoll, nio]");
+    }
+
+    @Test
     void requestSizeLimitMayBeAFractionOfAMibButNotZero() {
         String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
         assertThat(loader.parse(models + "general_settings: { max_request_size_mb: 0.001 }\n").general().maxRequestBytes())

@@ -43,11 +43,18 @@ public final class GatewayProcess implements AutoCloseable {
      * @param log where the process's stdout and stderr go (appended, so a restart keeps the first run's lines)
      */
     public static GatewayProcess start(Path config, Map<String, String> env, Path log) {
+        return start(config, env, log, List.of());
+    }
+
+    /** With extra JVM options ({@code -Dio.netty.transport.noNative=true}: a machine without native transports). */
+    public static GatewayProcess start(Path config, Map<String, String> env, Path log, List<String> jvmOptions) {
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "serve",
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "serve",
                 "--config", config.toString(), "--port", Integer.toString(port)));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
