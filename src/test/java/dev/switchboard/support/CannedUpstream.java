@@ -34,7 +34,7 @@ public final class CannedUpstream implements AutoCloseable {
                 .listen(0, "127.0.0.1"));
     }
 
-    public static CannedUpstream start() { return new CannedUpstream(Vertx.vertx()); }
+    public static CannedUpstream start() { return new CannedUpstream(TestGateway.vertx(new io.vertx.core.VertxOptions())); }
 
     public String rootUrl() { return "http://127.0.0.1:" + server.actualPort(); }
 

@@ -25,7 +25,7 @@ public final class KeyEchoUpstream implements AutoCloseable {
     }
 
     public static KeyEchoUpstream start() {
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = TestGateway.vertx(new io.vertx.core.VertxOptions());
         HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> answer(req, b.toString())));
         return new KeyEchoUpstream(vertx, TestGateway.await(server.listen(0, "127.0.0.1")));
     }

@@ -72,7 +72,7 @@ public final class TestGateway implements AutoCloseable {
     private static TestGateway start(String configTemplate, EdgeServer.ClientTimeouts timeouts,
                                      dev.switchboard.observe.Tracing tracing,
                                      java.util.function.Function<ProviderSimulator, java.util.Map<String, String>> prepare) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        Vertx vertx = vertx();
         return start(vertx, await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true)), configTemplate, timeouts, tracing, prepare);
     }
 
@@ -82,7 +82,7 @@ public final class TestGateway implements AutoCloseable {
      */
     public static TestGateway start(java.util.function.Function<ProviderSimulator, String> configTemplate,
                                     java.util.Map<String, String> env) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        Vertx vertx = vertx();
         ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
         return start(vertx, sim, configTemplate.apply(sim), EdgeServer.ClientTimeouts.DEFAULT, null, s -> env);
     }
@@ -94,16 +94,29 @@ public final class TestGateway implements AutoCloseable {
      * @param record keep every request (off for tests that send thousands)
      */
     public static TestGateway startTls(String configTemplate, io.vertx.core.net.KeyCertOptions keyCert, boolean record) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        Vertx vertx = vertx();
         return start(vertx, await(ProviderSimulator.startTls(vertx, "127.0.0.1", 0, record, keyCert)), configTemplate,
                 EdgeServer.ClientTimeouts.DEFAULT, null, s -> java.util.Map.of());
     }
 
     /** In front of a plain-HTTP simulator that keeps no record of requests (tests that send thousands). */
     public static TestGateway startUnrecorded(String configTemplate) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        Vertx vertx = vertx();
         return start(vertx, await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false)), configTemplate,
                 EdgeServer.ClientTimeouts.DEFAULT, null, s -> java.util.Map.of());
+    }
+
+    /**
+     * The gateway's and the simulator's Vert.x, built where the commands build theirs, on the transport production's
+     * default picks (io_uring where the machine allows it), so the suite runs on what a gateway runs on.
+     */
+    private static Vertx vertx() {
+        return vertx(new VertxOptions().setEventLoopPoolSize(2));
+    }
+
+    /** Vert.x with {@code options} on the default transport, for the test upstreams that stand beside the gateway. */
+    public static Vertx vertx(VertxOptions options) {
+        return dev.switchboard.cli.VertxRuntime.create(options, dev.switchboard.config.EventLoopTransport.AUTO);
     }
 
     private static TestGateway start(Vertx vertx, ProviderSimulator sim, String configTemplate, EdgeServer.ClientTimeouts timeouts,
