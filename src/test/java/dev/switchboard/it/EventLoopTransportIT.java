@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * serves a request and a stream over real sockets (client to gateway, gateway to the simulator), the startup log names it,
  * and the process holds the kernel objects of that transport and not another's. {@code -Dio.netty.transport.noNative=true}
  * stands in for a machine that refuses native transports (Docker's seccomp profile refuses io_uring the same way): auto
- * falls back and says why, an explicit io_uring stops the start.
+ * falls back to NIO and says why, an explicit io_uring stops the start.
  */
 class EventLoopTransportIT {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -71,13 +71,23 @@ class EventLoopTransportIT {
     }
 
     @Test
-    void autoRunsOnIoUringWhereTheMachineAllowsIt() throws Exception {
+    void ioUringNamedServesRequestsAndStreamsOnIoUring() throws Exception {
         assumeThat(Transport.IO_URING.available()).as("io_uring on this machine").isTrue();
+        Path log = dir.resolve("gateway.log");
+        try (GatewayProcess gw = GatewayProcess.start(config("io_uring"), env(), log)) {
+            servesARequestAndAStream(gw);
+            assertThat(Files.readString(log)).contains("on io_uring (event_loop_transport: io_uring)");
+            assertThat(anonInodes(gw.pid())).anyMatch(f -> f.contains("io_uring")).noneMatch(f -> f.contains("eventpoll"));
+        }
+    }
+
+    @Test
+    void autoRunsOnEpoll() throws Exception {
         Path log = dir.resolve("gateway.log");
         try (GatewayProcess gw = GatewayProcess.start(config("auto"), env(), log)) {
             servesARequestAndAStream(gw);
-            assertThat(Files.readString(log)).contains("on io_uring (event_loop_transport: auto)");
-            assertThat(anonInodes(gw.pid())).anyMatch(f -> f.contains("io_uring"));
+            assertThat(Files.readString(log)).contains("on epoll (event_loop_transport: auto; io_uring ");
+            assertThat(anonInodes(gw.pid())).anyMatch(f -> f.contains("eventpoll")).noneMatch(f -> f.contains("io_uring"));
         }
     }
 
@@ -86,8 +96,8 @@ class EventLoopTransportIT {
         Path log = dir.resolve("gateway.log");
         try (GatewayProcess gw = GatewayProcess.start(config("auto"), env(), log, List.of(NO_NATIVE))) {
             servesARequestAndAStream(gw);
-            assertThat(Files.readString(log)).contains("on nio (event_loop_transport: auto; io_uring unavailable: "
-                    + "Native transport was explicit disabled with -Dio.netty.transport.noNative=true; epoll unavailable:");
+            assertThat(Files.readString(log)).contains("on nio (event_loop_transport: auto; epoll unavailable: "
+                    + "Native transport was explicit disabled with -Dio.netty.transport.noNative=true; io_uring unavailable:");
         }
     }
 

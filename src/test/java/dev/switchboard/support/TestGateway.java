@@ -114,10 +114,17 @@ public final class TestGateway implements AutoCloseable {
         return vertx(new VertxOptions().setEventLoopPoolSize(2));
     }
 
-    /** Vert.x with {@code options} on the default transport, for the test upstreams that stand beside the gateway. */
+    /**
+     * Vert.x with {@code options} on the default transport, for the test upstreams that stand beside the gateway;
+     * {@code -Dswitchboard.test.transport=epoll} (or any {@code event_loop_transport} value) runs the suite on another.
+     */
     public static Vertx vertx(VertxOptions options) {
-        return dev.switchboard.cli.VertxRuntime.create(options, dev.switchboard.config.EventLoopTransport.AUTO);
+        return dev.switchboard.cli.VertxRuntime.create(options, TRANSPORT);
     }
+
+    private static final dev.switchboard.config.EventLoopTransport TRANSPORT = java.util.Objects.requireNonNull(
+            dev.switchboard.config.EventLoopTransport.parse(System.getProperty("switchboard.test.transport", "auto")),
+            "-Dswitchboard.test.transport: auto, io_uring, epoll or nio");
 
     private static TestGateway start(Vertx vertx, ProviderSimulator sim, String configTemplate, EdgeServer.ClientTimeouts timeouts,
                                      dev.switchboard.observe.Tracing tracing,
