@@ -37,7 +37,19 @@ public final class CachedAnswerCodec {
      * The entry's bytes, written by a streaming generator straight into one array: a miss through the in-memory cache
      * pays this on its request path (the entry is kept as these bytes), so no intermediate tree is built.
      */
-    public static byte[] encode(CachedAnswer a) {
+    public static byte[] encode(CachedAnswer a) { return encode(a, (buf, len) -> Arrays.copyOf(buf, len)); }
+
+    /** What an encoded entry becomes: its bytes are {@code buf[0, len)}, valid only during the call (the buffer is reused). */
+    @FunctionalInterface
+    interface Sink<T> {
+        T take(byte[] buf, int len);
+    }
+
+    /**
+     * The entry's bytes, handed to {@code sink} straight from the encoder's reused buffer: the in-memory store copies
+     * them off the heap ({@link OffHeapBytes}) with no intermediate array.
+     */
+    static <T> T encode(CachedAnswer a, Sink<T> sink) {
         Out out = OUT.get();
         out.len = 0;
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
@@ -64,7 +76,7 @@ public final class CachedAnswerCodec {
             }
             g.writeEndObject();
             g.flush();
-            return out.copy();
+            return sink.take(out.buf, out.len);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } finally {
@@ -137,8 +149,6 @@ public final class CachedAnswerCodec {
             System.arraycopy(b, off, buf, len, n);
             len += n;
         }
-
-        byte[] copy() { return Arrays.copyOf(buf, len); }
 
         void release() {
             if (buf.length > KEEP) buf = new byte[4096];
