@@ -35,7 +35,8 @@ class TracingIT {
 
     @BeforeAll
     static void start() {
-        tracing = Tracing.to(spans, new TraceSettings("memory", Map.of(), "switchboard-test", 2048, 512, 50, 1000, true));
+        tracing = Tracing.to(spans, new TraceSettings("memory", Map.of(), "switchboard-test", 2048, 512, 50, 1000, true, 1.0,
+                true)); // stage_spans: true, so the stages' spans are checked too (OtlpExportIT checks the default shape)
         gw = TestGateway.start(TestGateway.simModels("primary=primary-model", "backup=backup-model") + """
                   - model_name: cached
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, cache: true }
