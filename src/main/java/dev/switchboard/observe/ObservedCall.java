@@ -315,7 +315,8 @@ public final class ObservedCall {
             s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + (o.promptTokens() - o.cacheReadTokens()) + ",\"output\":"
                     + o.completionTokens() + ",\"cache_read_input_tokens\":" + o.cacheReadTokens() + ",\"total\":"
                     + (o.promptTokens() + o.completionTokens()) + "}");
-            s.setAttribute(GenAi.LF_COST, "{\"total\":" + java.math.BigDecimal.valueOf(o.costNanos(), 9).stripTrailingZeros().toPlainString() + "}");
+            // the ledger's nano-dollars as plain dollars, without a BigDecimal (the same text: PlainDecimalTest)
+            s.setAttribute(GenAi.LF_COST, "{\"total\":" + dev.switchboard.model.PlainDecimal.ofNanos(o.costNanos()) + "}");
         }
         s.setAttribute(GenAi.LOG_POLICY, policy.label());
         if (observer.tracing().settings().captureContent() && policy.keepsContent()) {
