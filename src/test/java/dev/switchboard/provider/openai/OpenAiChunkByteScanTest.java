@@ -100,6 +100,69 @@ class OpenAiChunkByteScanTest {
     }
 
     @Test
+    void aStreamsChunksReadAsEachAloneReadsThem() {
+        // one scanner takes up its state where a chunk repeats the last one's start: on streams of chunks that repeat,
+        // change their text, get damaged anywhere (inside the repeated start too) or change altogether, each chunk must
+        // be read exactly as a fresh scanner reads it alone, and as Jackson's walk where the scan reads it
+        Random r = new Random(7);
+        String alphabet = "{}[]:,\"\\ u0e9-.+Etrufalsn\n\u00e9\u00ff";
+        int resumedReads = 0;
+        for (int stream = 0; stream < 2_000; stream++) {
+            OpenAiChunkByteScan scanner = new OpenAiChunkByteScan();
+            byte[] previous = CHUNKS.get(r.nextInt(12)).getBytes(StandardCharsets.UTF_8);
+            for (int n = 0; n < 10; n++) {
+                byte[] chunk = switch (r.nextInt(6)) {
+                    case 0 -> previous;
+                    case 1 -> CHUNKS.get(r.nextInt(CHUNKS.size())).getBytes(StandardCharsets.UTF_8);
+                    case 2, 3 -> damaged(r, previous, alphabet);
+                    default -> new String(previous, StandardCharsets.UTF_8).replaceFirst("\"content\":\"[^\"]*\"",
+                            "\"content\":\"" + "abc é".substring(0, r.nextInt(6)) + "\"").getBytes(StandardCharsets.UTF_8);
+                };
+                byte[] in = new byte[chunk.length + 2 * PREFIX.length()];
+                System.arraycopy(chunk, 0, in, PREFIX.length(), chunk.length);
+                boolean identity = n == 0 || r.nextInt(4) == 0;
+                boolean texts = r.nextBoolean();
+                OpenAiChunkScan inStream = new OpenAiChunkScan();
+                int verdict = scanner.read(inStream, in, PREFIX.length(), chunk.length, identity, texts);
+                OpenAiChunkScan alone = new OpenAiChunkScan();
+                int expected = new OpenAiChunkByteScan().read(alone, in, PREFIX.length(), chunk.length, identity, texts);
+                String what = new String(chunk, StandardCharsets.UTF_8);
+                assertThat(verdict).as("verdict: %s", what).isEqualTo(expected);
+                if (expected != OpenAiChunkByteScan.UNSURE) {
+                    assertThat(inStream.id).as("id: %s", what).isEqualTo(alone.id);
+                    assertThat(inStream.model).as("model: %s", what).isEqualTo(alone.model);
+                    assertThat(inStream.finishReason).as("finish reason: %s", what).isEqualTo(alone.finishReason);
+                    assertThat(inStream.outputChars).as("output chars: %s", what).isEqualTo(alone.outputChars);
+                    assertThat(inStream.contents).as("contents: %s", what).isEqualTo(alone.contents);
+                    assertThat(inStream.usageNullFrom).as("usage from: %s", what).isEqualTo(alone.usageNullFrom);
+                    assertThat(inStream.usageNullTo).as("usage to: %s", what).isEqualTo(alone.usageNullTo);
+                    same(in, PREFIX.length(), chunk.length, identity, texts); // and Jackson's walk agrees
+                }
+                if (scanner.resumedLast()) resumedReads++;
+                previous = chunk;
+            }
+        }
+        assertThat(resumedReads).as("reads that took up a repeated start").isGreaterThan(5_000);
+    }
+
+    private static byte[] damaged(Random r, byte[] b, String alphabet) {
+        List<Byte> bs = new ArrayList<>();
+        for (byte x : b) bs.add(x);
+        for (int k = 1 + r.nextInt(3); k > 0 && !bs.isEmpty(); k--) {
+            int at = r.nextInt(bs.size());
+            switch (r.nextInt(4)) {
+                case 0 -> bs.remove(at);
+                case 1 -> bs.add(at, (byte) alphabet.charAt(r.nextInt(alphabet.length())));
+                case 2 -> bs.set(at, (byte) alphabet.charAt(r.nextInt(alphabet.length())));
+                default -> bs.set(at, (byte) r.nextInt(256));
+            }
+        }
+        byte[] out = new byte[bs.size()];
+        for (int i = 0; i < out.length; i++) out[i] = bs.get(i);
+        return out;
+    }
+
+    @Test
     void deepOrLongValuesAreLeftToJackson() {
         String deep = chunk("{\"x\":" + "[".repeat(40) + "]".repeat(40) + "}", "null", "");
         String longNumber = chunk("{}", "null", ",\"n\":" + "1".repeat(100));
