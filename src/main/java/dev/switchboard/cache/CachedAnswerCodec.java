@@ -2,6 +2,7 @@ package dev.switchboard.cache;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,6 +31,44 @@ public final class CachedAnswerCodec {
     /** The mapper's factory: its generators write the entry's JSON trees (logprobs, extra, raw) too. */
     private static final JsonFactory FACTORY = JSON.getFactory();
     private static final int VERSION = 1;
+    /** The entry's member names, encoded once: a name written from a String is re-encoded character by character per entry. */
+    private static final SerializedString F_ENTRY = new SerializedString("entry");
+    private static final SerializedString F_NS = new SerializedString("ns");
+    private static final SerializedString F_DEPLOYMENT = new SerializedString("deployment");
+    private static final SerializedString F_ID = new SerializedString("id");
+    private static final SerializedString F_MODEL = new SerializedString("model");
+    private static final SerializedString F_FINGERPRINT = new SerializedString("fingerprint");
+    private static final SerializedString F_TIER = new SerializedString("tier");
+    private static final SerializedString F_RAW_DIALECT = new SerializedString("raw_dialect");
+    private static final SerializedString F_FINISH = new SerializedString("finish");
+    private static final SerializedString F_ROLE = new SerializedString("role");
+    private static final SerializedString F_TEXT = new SerializedString("text");
+    private static final SerializedString F_REASONING = new SerializedString("reasoning");
+    private static final SerializedString F_REFUSAL = new SerializedString("refusal");
+    private static final SerializedString F_NAME = new SerializedString("name");
+    private static final SerializedString F_ARGUMENTS = new SerializedString("arguments");
+    private static final SerializedString F_V = new SerializedString("v");
+    private static final SerializedString F_CREATED = new SerializedString("created");
+    private static final SerializedString F_EXPIRES = new SerializedString("expires");
+    private static final SerializedString F_CREATED_S = new SerializedString("created_s");
+    private static final SerializedString F_INDEX = new SerializedString("index");
+    private static final SerializedString F_PROMPT = new SerializedString("prompt");
+    private static final SerializedString F_COMPLETION = new SerializedString("completion");
+    private static final SerializedString F_CACHE_READ = new SerializedString("cache_read");
+    private static final SerializedString F_CACHE_WRITE = new SerializedString("cache_write");
+    private static final SerializedString F_CACHE_WRITE_1H = new SerializedString("cache_write_1h");
+    private static final SerializedString F_AUDIO_PROMPT = new SerializedString("audio_prompt");
+    private static final SerializedString F_AUDIO_COMPLETION = new SerializedString("audio_completion");
+    private static final SerializedString F_ACCEPTED_PREDICTION = new SerializedString("accepted_prediction");
+    private static final SerializedString F_REJECTED_PREDICTION = new SerializedString("rejected_prediction");
+    private static final SerializedString F_HAS_TEXT = new SerializedString("has_text");
+    private static final SerializedString F_CHOICES = new SerializedString("choices");
+    private static final SerializedString F_TOOL_CALLS = new SerializedString("tool_calls");
+    private static final SerializedString F_MESSAGE = new SerializedString("message");
+    private static final SerializedString F_USAGE = new SerializedString("usage");
+    private static final SerializedString F_RAW = new SerializedString("raw");
+    private static final SerializedString F_LOGPROBS = new SerializedString("logprobs");
+    private static final SerializedString F_EXTRA = new SerializedString("extra");
 
     private CachedAnswerCodec() {}
 
@@ -37,34 +76,59 @@ public final class CachedAnswerCodec {
      * The entry's bytes, written by a streaming generator straight into one array: a miss through the in-memory cache
      * pays this on its request path (the entry is kept as these bytes), so no intermediate tree is built.
      */
-    public static byte[] encode(CachedAnswer a) {
+    public static byte[] encode(CachedAnswer a) { return encode(a, (buf, len) -> Arrays.copyOf(buf, len)); }
+
+    /** What an encoded entry becomes: its bytes are {@code buf[0, len)}, valid only during the call (the buffer is reused). */
+    @FunctionalInterface
+    interface Sink<T> {
+        T take(byte[] buf, int len);
+    }
+
+    /**
+     * The entry's bytes, handed to {@code sink} straight from the encoder's reused buffer: the in-memory store copies
+     * them off the heap ({@link OffHeapBytes}) with no intermediate array.
+     */
+    static <T> T encode(CachedAnswer a, Sink<T> sink) {
         Out out = OUT.get();
         out.len = 0;
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
-            g.writeNumberField("v", VERSION);
-            g.writeStringField("entry", a.entryId());
-            g.writeStringField("ns", a.namespace());
-            g.writeNumberField("created", a.createdAtMillis());
-            g.writeNumberField("expires", a.expiresAtMillis());
-            g.writeStringField("deployment", a.deployment());
+            g.writeFieldName(F_V);
+            g.writeNumber(VERSION);
+            g.writeFieldName(F_ENTRY);
+            g.writeString(a.entryId());
+            g.writeFieldName(F_NS);
+            g.writeString(a.namespace());
+            g.writeFieldName(F_CREATED);
+            g.writeNumber(a.createdAtMillis());
+            g.writeFieldName(F_EXPIRES);
+            g.writeNumber(a.expiresAtMillis());
+            g.writeFieldName(F_DEPLOYMENT);
+            g.writeString(a.deployment());
             ChatResponse r = a.response();
-            g.writeStringField("id", r.id());
-            g.writeNumberField("created_s", r.created());
-            g.writeStringField("model", r.model());
-            g.writeStringField("fingerprint", r.systemFingerprint());
-            g.writeStringField("tier", r.serviceTier());
-            g.writeArrayFieldStart("choices");
+            g.writeFieldName(F_ID);
+            g.writeString(r.id());
+            g.writeFieldName(F_CREATED_S);
+            g.writeNumber(r.created());
+            g.writeFieldName(F_MODEL);
+            g.writeString(r.model());
+            g.writeFieldName(F_FINGERPRINT);
+            g.writeString(r.systemFingerprint());
+            g.writeFieldName(F_TIER);
+            g.writeString(r.serviceTier());
+            g.writeFieldName(F_CHOICES);
+            g.writeStartArray();
             for (Choice c : r.choices()) choice(g, c);
             g.writeEndArray();
             if (r.usage() != null) usage(g, r.usage());
             if (r.raw() != null) {
-                g.writeStringField("raw_dialect", r.raw().dialect());
-                tree(g, "raw", r.raw().body());
+                g.writeFieldName(F_RAW_DIALECT);
+                g.writeString(r.raw().dialect());
+                tree(g, F_RAW, r.raw().body());
             }
             g.writeEndObject();
             g.flush();
-            return out.copy();
+            return sink.take(out.buf, out.len);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } finally {
@@ -73,7 +137,7 @@ public final class CachedAnswerCodec {
     }
 
     /** A member whose value is a JSON tree. */
-    private static void tree(JsonGenerator g, String name, JsonNode n) throws IOException {
+    private static void tree(JsonGenerator g, SerializedString name, JsonNode n) throws IOException {
         g.writeFieldName(name);
         node(g, n);
     }
@@ -138,8 +202,6 @@ public final class CachedAnswerCodec {
             len += n;
         }
 
-        byte[] copy() { return Arrays.copyOf(buf, len); }
-
         void release() {
             if (buf.length > KEEP) buf = new byte[4096];
         }
@@ -166,28 +228,40 @@ public final class CachedAnswerCodec {
 
     private static void choice(JsonGenerator g, Choice c) throws IOException {
         g.writeStartObject();
-        g.writeNumberField("index", c.index());
-        g.writeStringField("finish", c.finishReason() == null ? null : c.finishReason().wire());
-        if (c.logprobs() != null) tree(g, "logprobs", c.logprobs());
+        g.writeFieldName(F_INDEX);
+        g.writeNumber(c.index());
+        g.writeFieldName(F_FINISH);
+        g.writeString(c.finishReason() == null ? null : c.finishReason().wire());
+        if (c.logprobs() != null) tree(g, F_LOGPROBS, c.logprobs());
         Message m = c.message();
-        g.writeObjectFieldStart("message");
-        g.writeStringField("role", m.role().wire());
-        g.writeStringField("text", m.textContent());
-        g.writeStringField("reasoning", m.reasoning());
-        g.writeStringField("refusal", m.refusal());
+        g.writeFieldName(F_MESSAGE);
+        g.writeStartObject();
+        g.writeFieldName(F_ROLE);
+        g.writeString(m.role().wire());
+        g.writeFieldName(F_TEXT);
+        g.writeString(m.textContent());
+        g.writeFieldName(F_REASONING);
+        g.writeString(m.reasoning());
+        g.writeFieldName(F_REFUSAL);
+        g.writeString(m.refusal());
         boolean hasText = false;
         for (ContentPart p : m.content()) hasText |= p instanceof ContentPart.Text;
-        g.writeBooleanField("has_text", hasText);
-        g.writeArrayFieldStart("tool_calls");
+        g.writeFieldName(F_HAS_TEXT);
+        g.writeBoolean(hasText);
+        g.writeFieldName(F_TOOL_CALLS);
+        g.writeStartArray();
         for (ToolCall t : m.toolCalls()) {
             g.writeStartObject();
-            g.writeStringField("id", t.id());
-            g.writeStringField("name", t.name());
-            g.writeStringField("arguments", t.arguments());
+            g.writeFieldName(F_ID);
+            g.writeString(t.id());
+            g.writeFieldName(F_NAME);
+            g.writeString(t.name());
+            g.writeFieldName(F_ARGUMENTS);
+            g.writeString(t.arguments());
             g.writeEndObject();
         }
         g.writeEndArray();
-        if (m.extra() != null) tree(g, "extra", m.extra());
+        if (m.extra() != null) tree(g, F_EXTRA, m.extra());
         g.writeEndObject();
         g.writeEndObject();
     }
@@ -204,18 +278,29 @@ public final class CachedAnswerCodec {
     }
 
     private static void usage(JsonGenerator g, Usage u) throws IOException {
-        g.writeObjectFieldStart("usage");
-        g.writeNumberField("prompt", u.promptTokens());
-        g.writeNumberField("completion", u.completionTokens());
-        g.writeNumberField("cache_read", u.cacheReadTokens());
-        g.writeNumberField("cache_write", u.cacheWriteTokens());
-        g.writeNumberField("reasoning", u.reasoningTokens());
-        g.writeNumberField("cache_write_1h", u.cacheWrite1hTokens());
+        g.writeFieldName(F_USAGE);
+        g.writeStartObject();
+        g.writeFieldName(F_PROMPT);
+        g.writeNumber(u.promptTokens());
+        g.writeFieldName(F_COMPLETION);
+        g.writeNumber(u.completionTokens());
+        g.writeFieldName(F_CACHE_READ);
+        g.writeNumber(u.cacheReadTokens());
+        g.writeFieldName(F_CACHE_WRITE);
+        g.writeNumber(u.cacheWriteTokens());
+        g.writeFieldName(F_REASONING);
+        g.writeNumber(u.reasoningTokens());
+        g.writeFieldName(F_CACHE_WRITE_1H);
+        g.writeNumber(u.cacheWrite1hTokens());
         Usage.Details d = u.details();
-        g.writeNumberField("audio_prompt", d.audioPromptTokens());
-        g.writeNumberField("audio_completion", d.audioCompletionTokens());
-        g.writeNumberField("accepted_prediction", d.acceptedPredictionTokens());
-        g.writeNumberField("rejected_prediction", d.rejectedPredictionTokens());
+        g.writeFieldName(F_AUDIO_PROMPT);
+        g.writeNumber(d.audioPromptTokens());
+        g.writeFieldName(F_AUDIO_COMPLETION);
+        g.writeNumber(d.audioCompletionTokens());
+        g.writeFieldName(F_ACCEPTED_PREDICTION);
+        g.writeNumber(d.acceptedPredictionTokens());
+        g.writeFieldName(F_REJECTED_PREDICTION);
+        g.writeNumber(d.rejectedPredictionTokens());
         g.writeEndObject();
     }
 

@@ -14,7 +14,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 final class ObservabilityKeys {
     static final Set<String> OTEL_KEYS = Set.of("endpoint", "headers", "service_name", "max_queue_size", "max_export_batch_size",
-            "schedule_delay_ms", "export_timeout_ms", "capture_content", "enabled", "sample_rate");
+            "schedule_delay_ms", "export_timeout_ms", "capture_content", "enabled", "sample_rate", "stage_spans");
     static final Set<String> LOG_KEYS = Set.of("policy", "keys", "redact_patterns", "retention_days", "purge_interval_minutes",
             "enabled");
     private static final Pattern POLICY = Pattern.compile("full|off|redacted|truncated(:[1-9][0-9]{0,8})?");
@@ -45,7 +45,7 @@ final class ObservabilityKeys {
                     Integer n = w.integer(v, kp);
                     if (n != null && n < 1) w.error(v, kp, "must be 1 or more, found " + n + ".");
                 }
-                case "capture_content", "enabled" -> w.bool(v, kp);
+                case "capture_content", "enabled", "stage_spans" -> w.bool(v, kp);
                 case "sample_rate" -> {
                     Double d = w.number(v, kp);
                     if (d != null && !(d > 0 && d <= 1)) w.error(v, kp, "must be more than 0 and at most 1, found " + d + ".");

@@ -27,6 +27,8 @@ public record LogPolicy(Mode mode, int limit, List<Pattern> patterns) {
             Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._\\-]{16,}"));
     public static final LogPolicy DEFAULT = new LogPolicy(Mode.TRUNCATED, DEFAULT_LIMIT, List.of());
     public static final LogPolicy OFF = new LogPolicy(Mode.OFF, 0, List.of());
+    /** The default policy's label, built once: {@link #label} is asked for every row and every traced request. */
+    private static final String DEFAULT_LABEL = "truncated:" + DEFAULT_LIMIT;
 
     public LogPolicy {
         patterns = List.copyOf(patterns);
@@ -80,7 +82,7 @@ public record LogPolicy(Mode mode, int limit, List<Pattern> patterns) {
     public String label() {
         return switch (mode) {
             case FULL -> "full";
-            case TRUNCATED -> "truncated:" + limit;
+            case TRUNCATED -> limit == DEFAULT_LIMIT ? DEFAULT_LABEL : "truncated:" + limit;
             case REDACTED -> "redacted";
             case OFF -> "off";
         };

@@ -36,6 +36,8 @@ public final class ObservedCall {
     private final AtomicBoolean finished = new AtomicBoolean();
 
     private final Span root;
+    /** {@link TraceSettings#stageSpans}: the admission, cache-lookup and route spans are made */
+    private final boolean stageSpans;
     private Span admission;
     private Span cache;
     private Span route;
@@ -72,6 +74,7 @@ public final class ObservedCall {
         Tracing t = observer.tracing();
         if (t == null) {
             root = null;
+            stageSpans = false;
             return;
         }
         String name = client.generationName() != null ? client.generationName() : "chat " + request.model();
@@ -86,7 +89,8 @@ public final class ObservedCall {
         else builder.setNoParent();
         root = client.parent() == null && client.traceId() != null
                 ? t.ids().withTraceId(client.traceId(), builder::startSpan) : builder.startSpan();
-        admission = child("switchboard.auth_and_limits", ctx.startedNanos(), root);
+        stageSpans = t.settings().stageSpans();
+        if (stageSpans) admission = child("switchboard.auth_and_limits", ctx.startedNanos(), root);
     }
 
     String requestId() { return ctx.requestId(); }
@@ -102,7 +106,7 @@ public final class ObservedCall {
         long now = System.nanoTime();
         end(admission, now);
         admission = null;
-        if (root != null && observer.cacheStage()) cache = child("switchboard.cache_lookup", now, root);
+        if (stageSpans && observer.cacheStage()) cache = child("switchboard.cache_lookup", now, root);
     }
 
     /** The cache (if any) missed: the router decides now. */
@@ -113,7 +117,7 @@ public final class ObservedCall {
             end(cache, now);
             cache = null;
         }
-        if (root != null) route = child("switchboard.route", now, root).setAttribute(GenAi.REQUEST_MODEL, request.model());
+        if (stageSpans) route = child("switchboard.route", now, root).setAttribute(GenAi.REQUEST_MODEL, request.model());
     }
 
     /** One provider attempt ended; {@code error} null when it answered. */
@@ -311,7 +315,8 @@ public final class ObservedCall {
             s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + (o.promptTokens() - o.cacheReadTokens()) + ",\"output\":"
                     + o.completionTokens() + ",\"cache_read_input_tokens\":" + o.cacheReadTokens() + ",\"total\":"
                     + (o.promptTokens() + o.completionTokens()) + "}");
-            s.setAttribute(GenAi.LF_COST, "{\"total\":" + java.math.BigDecimal.valueOf(o.costNanos(), 9).stripTrailingZeros().toPlainString() + "}");
+            // the ledger's nano-dollars as plain dollars, without a BigDecimal (the same text: PlainDecimalTest)
+            s.setAttribute(GenAi.LF_COST, "{\"total\":" + dev.switchboard.model.PlainDecimal.ofNanos(o.costNanos()) + "}");
         }
         s.setAttribute(GenAi.LOG_POLICY, policy.label());
         if (observer.tracing().settings().captureContent() && policy.keepsContent()) {

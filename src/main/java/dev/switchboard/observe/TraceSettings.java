@@ -16,17 +16,23 @@ import java.util.function.Function;
  * @param captureContent whether the root span carries the prompt and completion ({@code langfuse.observation.input /
  *                       output}), as the caller's log policy allows
  * @param sampleRate     the share of requests traced when the client's traceparent does not decide (1 = all)
+ * @param stageSpans     whether the gateway's own stages (authentication and limits, the cache lookup, the routing
+ *                       decision) get a child span each ({@code stage_spans}, off by default: each is a few tens of
+ *                       microseconds that the root's own attributes already describe — route, tier, deployment, cache —
+ *                       and three more spans to build, queue and export per request, about 6 µs of the gateway's core);
+ *                       the root, the provider attempts and the stream always get theirs
  */
 public record TraceSettings(String endpoint, Map<String, String> headers, String serviceName, int maxQueueSize,
                             int maxExportBatchSize, long scheduleDelayMillis, long exportTimeoutMillis, boolean captureContent,
-                            double sampleRate) {
-    public static final TraceSettings OFF = new TraceSettings(null, Map.of(), "switchboard", 2048, 512, 1000, 10_000, true, 1.0);
+                            double sampleRate, boolean stageSpans) {
+    public static final TraceSettings OFF = new TraceSettings(null, Map.of(), "switchboard", 2048, 512, 1000, 10_000, true, 1.0,
+            false);
 
-    /** Every request traced ({@code sample_rate} 1). */
+    /** Every request traced ({@code sample_rate} 1), no stage spans (the defaults). */
     public TraceSettings(String endpoint, Map<String, String> headers, String serviceName, int maxQueueSize,
                          int maxExportBatchSize, long scheduleDelayMillis, long exportTimeoutMillis, boolean captureContent) {
         this(endpoint, headers, serviceName, maxQueueSize, maxExportBatchSize, scheduleDelayMillis, exportTimeoutMillis,
-                captureContent, 1.0);
+                captureContent, 1.0, false);
     }
 
     public TraceSettings {
@@ -66,7 +72,8 @@ public record TraceSettings(String endpoint, Map<String, String> headers, String
                 integer(otel.get("max_queue_size"), 2048), integer(otel.get("max_export_batch_size"), 512),
                 integer(otel.get("schedule_delay_ms"), 1000), integer(otel.get("export_timeout_ms"), 10_000),
                 !Boolean.FALSE.equals(otel.get("capture_content")),
-                otel.get("sample_rate") instanceof Number n ? n.doubleValue() : 1.0);
+                otel.get("sample_rate") instanceof Number n ? n.doubleValue() : 1.0,
+                Boolean.TRUE.equals(otel.get("stage_spans")));
     }
 
     /** A base URL gets OTLP/HTTP's {@code /v1/traces} (as the OTel SDKs do with {@code OTEL_EXPORTER_OTLP_ENDPOINT}). */

@@ -21,6 +21,7 @@ class ObservabilityKeysTest {
                     endpoint: https://cloud.langfuse.com/api/public/otel
                     headers: { Authorization: os.environ/LANGFUSE_AUTH }
                     max_queue_size: 4096
+                    stage_spans: true
                   request_log:
                     policy: truncated:500
                     keys: { billing: "off", support: full }
@@ -28,7 +29,8 @@ class ObservabilityKeysTest {
                     retention_days: 14
                 """);
         assertThat(c.general().otel()).containsEntry("endpoint", "https://cloud.langfuse.com/api/public/otel")
-                .containsEntry("headers", Map.of("Authorization", "Basic cGs6c2s=")).containsEntry("max_queue_size", 4096L);
+                .containsEntry("headers", Map.of("Authorization", "Basic cGs6c2s=")).containsEntry("max_queue_size", 4096L)
+                .containsEntry("stage_spans", true);
         assertThat(c.general().requestLog()).containsEntry("policy", "truncated:500").containsEntry("retention_days", 14L)
                 .containsEntry("keys", Map.of("billing", "off", "support", "full"));
         assertThat(c.warnings()).isEmpty();

@@ -35,7 +35,8 @@ class TracingIT {
 
     @BeforeAll
     static void start() {
-        tracing = Tracing.to(spans, new TraceSettings("memory", Map.of(), "switchboard-test", 2048, 512, 50, 1000, true));
+        tracing = Tracing.to(spans, new TraceSettings("memory", Map.of(), "switchboard-test", 2048, 512, 50, 1000, true, 1.0,
+                true)); // stage_spans: true, so the stages' spans are checked too (OtlpExportIT checks the default shape)
         gw = TestGateway.start(TestGateway.simModels("primary=primary-model", "backup=backup-model") + """
                   - model_name: cached
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, cache: true }
@@ -123,6 +124,10 @@ class TracingIT {
         assertThat(str(root, "user.id")).isEqualTo("alice");
         assertThat(new JsonObject(str(root, "langfuse.observation.usage_details")).getLong("output"))
                 .isEqualTo(body.getJsonObject("usage").getLong("completion_tokens"));
+        // the cost as plain decimal text, the same figure as the answer's cost header
+        assertThat(str(root, "langfuse.observation.cost_details")).doesNotContain("E").matches("\\{\"total\":[0-9.]+}");
+        assertThat(new BigDecimal(new JsonObject(str(root, "langfuse.observation.cost_details")).getValue("total").toString()))
+                .isEqualByComparingTo(new BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow()));
         assertThat(str(root, "langfuse.observation.input")).contains("say hello");
         assertThat(str(root, "langfuse.observation.output"))
                 .isEqualTo(body.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"));

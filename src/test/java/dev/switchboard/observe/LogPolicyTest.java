@@ -86,5 +86,7 @@ class LogPolicyTest {
         assertThat(TraceSettings.from(Map.of("endpoint", "http://c:4318", "sample_rate", 0.25), null, n -> null).sampleRate())
                 .isEqualTo(0.25);
         assertThat(configured.sampleRate()).isEqualTo(1.0);
+        assertThat(configured.stageSpans()).as("the stages' spans are asked for").isFalse();
+        assertThat(TraceSettings.from(Map.of("endpoint", "http://c:4318", "stage_spans", true), null, n -> null).stageSpans()).isTrue();
     }
 }

@@ -1,0 +1,110 @@
+package dev.switchboard.cache;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One exact-cache entry's encoded bytes, kept in pooled direct memory (Netty's allocator) instead of a {@code byte[]} on
+ * the Java heap. Why: every miss through the in-memory cache stores an answer, and on the heap each stored array survived
+ * the young collection after it was made, was copied and promoted, and died later in the old generation when it was
+ * evicted: 5-7 µs of collector work a miss on the pinned bench (docs/architecture.md, "2026-12-01 14:30"). Off the heap,
+ * the collector sees this small handle and Netty's buffer object, not the bytes.
+ *
+ * <p>Memory comes back only through {@link #free()} (the cache's removal listener calls it: eviction, expiry, replacement,
+ * removal, {@code clear}); a handle dropped without it leaks its block, which Netty's leak detector reports. A reader and
+ * the eviction can race on two event loops, so the block is reference counted here: the cache holds one reference,
+ * {@link #read()} takes another for the length of its copy, and the block goes back to the pool when the last one is
+ * dropped. Once the count reached zero it never rises again ({@link #read()} answers null), so no reader can see memory
+ * the pool has handed to someone else. Netty's own count is not used for this: a released pooled buffer object is
+ * recycled for other allocations, so retaining a stale one could succeed on someone else's bytes.
+ */
+final class OffHeapBytes {
+    /**
+     * The cache's own pool, apart from the one Netty's I/O uses: entries live for minutes to hours, I/O buffers for
+     * microseconds, and sharing chunks would let one long-lived entry pin a chunk that I/O otherwise would give back.
+     */
+    private static final PooledByteBufAllocator POOL = new PooledByteBufAllocator(true);
+    private static final VarHandle REFS, FREED;
+
+    static {
+        try {
+            REFS = MethodHandles.lookup().findVarHandle(OffHeapBytes.class, "refs", int.class);
+            FREED = MethodHandles.lookup().findVarHandle(OffHeapBytes.class, "freed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ByteBuf block;
+    private final int length;
+    private final int footprint;
+    @SuppressWarnings("unused") // through REFS
+    private volatile int refs = 1; // the owner's (the cache's) reference
+    @SuppressWarnings("unused") // through FREED
+    private volatile boolean freed;
+
+    private OffHeapBytes(ByteBuf block, int length) {
+        this.block = block;
+        this.length = length;
+        this.footprint = block.writerIndex() + block.maxFastWritableBytes(); // read once: after the release, the object is recycled
+    }
+
+    /**
+     * A copy of {@code src[0, len)} off the heap.
+     *
+     * @throws OutOfMemoryError when the direct memory limit ({@code -XX:MaxDirectMemorySize}, by default {@code -Xmx})
+     *                          is reached: the caller stores nothing
+     */
+    static OffHeapBytes copyOf(byte[] src, int len) {
+        ByteBuf b = POOL.directBuffer(len); // no capacity bound: the size class shows in maxFastWritableBytes
+        try {
+            b.writeBytes(src, 0, len);
+        } catch (RuntimeException e) {
+            b.release();
+            throw e;
+        }
+        return new OffHeapBytes(b, len);
+    }
+
+    /** The entry's length in bytes. */
+    int length() { return length; }
+
+    /**
+     * The direct memory this block takes: the pool hands out size classes (1,024, 1,280, 1,536 … bytes), so up to a
+     * quarter more than {@link #length()}. What the cache's size bound counts.
+     */
+    int footprint() { return footprint; }
+
+    /** A heap copy of the bytes, or null when the block was freed (the entry was evicted while it was being read). */
+    byte[] read() {
+        if (!retain()) return null;
+        try {
+            byte[] out = new byte[length];
+            block.getBytes(0, out, 0, length);
+            return out;
+        } finally {
+            release();
+        }
+    }
+
+    /** Drops the owner's reference: the block returns to the pool now, or when the last reader is done. Idempotent. */
+    void free() {
+        if (FREED.compareAndSet(this, false, true)) release();
+    }
+
+    /** Whether the block went back to the pool (tests). */
+    boolean released() { return (int) REFS.getVolatile(this) == 0; }
+
+    private boolean retain() {
+        for (int r = (int) REFS.getVolatile(this); r > 0; r = (int) REFS.getVolatile(this)) {
+            if (REFS.compareAndSet(this, r, r + 1)) return true;
+        }
+        return false;
+    }
+
+    private void release() {
+        if ((int) REFS.getAndAdd(this, -1) == 1) block.release();
+    }
+}

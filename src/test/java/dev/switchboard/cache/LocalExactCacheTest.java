@@ -1,0 +1,139 @@
+package dev.switchboard.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.Choice;
+import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.Usage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory store's entries off the heap: every way out of the cache gives the block back, and no hit is wrong. */
+class LocalExactCacheTest {
+    private static String id(int i) { return String.format("%064d", i); }
+
+    /** An answer that names its entry, so a hit with another entry's bytes would show. */
+    private static CachedAnswer entry(int i, long now) {
+        Message m = Message.text(Role.ASSISTANT, "the answer to question " + i);
+        ChatResponse r = new ChatResponse("chatcmpl-" + i, 1_700_000_000L, "gpt-4o-mini",
+                List.of(new Choice(0, m, FinishReason.STOP, null)), new Usage(10, i % 100, 0, 0, 0), null, null);
+        return new CachedAnswer(id(i), "ns", now, now + 60_000, "openai/gpt-4o-mini", r);
+    }
+
+    private static String text(CachedAnswer a) {
+        return ((ContentPart.Text) a.response().choices().get(0).message().content().get(0)).text();
+    }
+
+    @Test
+    void everyWayOutOfTheCacheGivesTheBlockBack() {
+        AtomicLong now = new AtomicLong(1_000);
+        LocalExactCache store = new LocalExactCache(1 << 20, now::get);
+        store.put(entry(1, now.get()));
+        long one = store.offHeapBytes();
+        assertThat(one).as("one entry's block").isPositive();
+        store.put(entry(1, now.get())); // replaced: the old block is freed
+        assertThat(store.offHeapBytes()).isEqualTo(one);
+        assertThat(store.delete(id(1)).result()).isEqualTo(1);
+        assertThat(store.offHeapBytes()).as("removed").isZero();
+        for (int i = 0; i < 10; i++) store.put(entry(i, now.get()));
+        assertThat(store.deleteNamespace("ns").result()).isEqualTo(10);
+        assertThat(store.offHeapBytes()).as("a namespace removed").isZero();
+        for (int i = 0; i < 10; i++) store.put(entry(i, now.get()));
+        assertThat(store.clear().result()).isEqualTo(10);
+        assertThat(store.offHeapBytes()).as("cleared").isZero();
+        for (int i = 0; i < 10; i++) store.put(entry(i, now.get()));
+        store.close();
+        assertThat(store.offHeapBytes()).as("closed").isZero();
+        store.put(entry(3, now.get()));
+        assertThat(store.offHeapBytes()).as("a store after the close keeps nothing").isZero();
+        assertThat(store.get("ns", id(3)).result()).isNull();
+    }
+
+    /** Caffeine expires on its own clock (the JVM's nanoTime, in wheel buckets of about a second): a real, short TTL. */
+    @Test
+    void anExpiredEntrysBlockIsGivenBack() throws Exception {
+        LocalExactCache store = new LocalExactCache(1 << 20, System::currentTimeMillis);
+        long now = System.currentTimeMillis();
+        CachedAnswer a = entry(1, now);
+        store.put(new CachedAnswer(a.entryId(), a.namespace(), now, now + 1, a.deployment(), a.response()));
+        assertThat(store.offHeapBytes()).isPositive();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (store.offHeapBytes() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            store.put(entry(2, System.currentTimeMillis())); // a write runs the maintenance, which expires entries
+            store.delete(id(2));
+        }
+        assertThat(store.offHeapBytes()).as("the expired entry's block").isZero();
+    }
+
+    @Test
+    void theBoundCountsTheBlocksAndTheHeapPart() {
+        AtomicLong now = new AtomicLong(1_000);
+        long bound = 64 << 10;
+        LocalExactCache store = new LocalExactCache(bound, now::get);
+        for (int i = 0; i < 2_000; i++) store.put(entry(i, now.get()));
+        long blocks = store.offHeapBytes();
+        int kept = 0;
+        for (int i = 0; i < 2_000; i++) if (store.get("ns", id(i)).result() != null) kept++;
+        assertThat(kept).isPositive();
+        assertThat(blocks + (long) kept * LocalExactCache.ENTRY_OVERHEAD).isLessThanOrEqualTo(bound);
+        assertThat(store.clear().result()).isEqualTo(kept);
+        assertThat(store.offHeapBytes()).isZero();
+    }
+
+    /**
+     * Event loops storing, reading and evicting at once in a cache far too small for them: every hit is its own entry's
+     * answer (a block freed and handed to another entry while a hit read it would show as another question's answer),
+     * and when all is done the blocks the store holds are exactly its entries'.
+     */
+    @Test
+    void concurrentStoresReadsAndEvictionsNeverServeAnotherEntry() throws Exception {
+        LocalExactCache store = new LocalExactCache(32 << 10, System::currentTimeMillis); // a few dozen entries
+        int threads = 4, ops = 20_000, keys = 400;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger hits = new AtomicInteger(), wrong = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                    for (int n = 0; n < ops; n++) {
+                        int k = rnd.nextInt(keys);
+                        if (rnd.nextBoolean()) {
+                            store.put(entry(k, System.currentTimeMillis()));
+                        } else {
+                            CachedAnswer a = store.get("ns", id(k)).result();
+                            if (a == null) continue;
+                            hits.incrementAndGet();
+                            if (!a.entryId().equals(id(k)) || !text(a).equals("the answer to question " + k)) wrong.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(wrong.get()).as("hits that served another entry's answer").isZero();
+        assertThat(hits.get()).isPositive();
+        int live = store.clear().result();
+        assertThat(live).isPositive();
+        assertThat(store.offHeapBytes()).as("every block given back").isZero();
+    }
+}
