@@ -2,6 +2,7 @@
 --   BENCH_MODEL   model name in the body (gateway alias "bench", or "gpt-4o-mini" direct)
 --   BENCH_STREAM  "1" to send "stream":true (SSE response)
 --   BENCH_AUTH    optional bearer token (the simulator needs one; the gateway without master_key does not)
+--   BENCH_DIALECT "anthropic" for an Anthropic Messages body (POST it to /v1/messages); OpenAI's chat body otherwise
 --   BENCH_UNIQUE  "1" to make every request's question different (a run nonce, the thread and a counter), so that
 --                 every request through a cached alias is a miss that is then stored: what a miss costs
 local model = os.getenv("BENCH_MODEL") or "bench"
@@ -12,6 +13,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 if auth and auth ~= "" then wrk.headers["Authorization"] = "Bearer " .. auth end
 wrk.body = '{"model":"' .. model .. '",' .. (stream and '"stream":true,' or '')
+        .. (os.getenv("BENCH_DIALECT") == "anthropic" and '"max_tokens":256,' or '')
         .. '"messages":[{"role":"user","content":"hi"}]}'
 
 if os.getenv("BENCH_UNIQUE") == "1" then

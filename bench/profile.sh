@@ -10,6 +10,8 @@
 #   bench/profile.sh                 # master key, default settings (request log on)
 #   PROFILE_MODE=unique / miss bench/profile.sh   # (x) of bench/run.sh: unique questions without / through the exact cache
 #   PROFILE_MODE=stream bench/profile.sh # (a)'s stream row: master key, every request a whole stream (per "request" = per stream)
+#   PROFILE_MODE=anthropic bench/profile.sh # a translated stream: an Anthropic client (/v1/messages, stream) through the
+#                                        # same OpenAI-style upstream, so every event is decoded and encoded again
 #   PROFILE_MODE=full bench/profile.sh   # the "full" row of bench/run.sh: virtual key, exact cache (every request a
 #                                        # miss), ledger, request log, every request traced to a local OTLP sink
 # Knobs: SWITCHBOARD_JAR, PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE),
@@ -52,9 +54,10 @@ taskset -c 0 "$J" $(switchboard_jvm_opts "${PROFILE_JAVA_OPTS:-}" 1) ${PROFILE_J
   --event-loops 1 >"$work/gw.log" 2>&1 &
 gw=$!; pids+=("$gw")
 for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$GW/health/readiness" && break; sleep 0.25; done
-auth=$MASTER model=bench unique=0 stream=0
+auth=$MASTER model=bench unique=0 stream=0 path=/v1/chat/completions dialect=openai
 case "$MODE" in
   stream) stream=1 ;;                    # (a)'s stream row: every request a whole SSE stream, same-dialect (the byte relay)
+  anthropic) stream=1 path=/v1/messages dialect=anthropic ;; # the same stream translated for an Anthropic client
   unique) unique=1 ;;                    # every question different, through the alias without a cache: (x)'s baseline
   miss) model=bench-cached unique=1 ;;   # every question different through the exact-cached alias: each a miss, stored
 esac
@@ -64,8 +67,8 @@ if [ "$MODE" = full ]; then
     "http://127.0.0.1:$GW/key/generate" | sed -n 's/.*"key":"\(sk-sb-[^"]*\)".*/\1/p')
   model=bench-cached unique=1
 fi
-export BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream BENCH_UNIQUE=$unique
-taskset -c 1 wrk -t1 -c64 -d"${WARM}s" -s "$here/post.lua" "http://127.0.0.1:$GW/v1/chat/completions" >/dev/null
+export BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream BENCH_UNIQUE=$unique BENCH_DIALECT=$dialect
+taskset -c 1 wrk -t1 -c64 -d"${WARM}s" -s "$here/post.lua" "http://127.0.0.1:$GW$path" >/dev/null
 rec="$OUT/recording.jfr"
 "$JAVA_HOME/bin/jcmd" "$gw" JFR.start name=profile settings=profile filename="$rec" \
   'jdk.ExecutionSample#period=1ms' 'jdk.ThreadAllocationStatistics#period=1s' 'jdk.ObjectAllocationSample#throttle=300/s' >/dev/null
@@ -74,7 +77,7 @@ rec="$OUT/recording.jfr"
 threads() { for t in /proc/"$gw"/task/*; do printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" \
   "$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "$t/stat" 2>/dev/null)"; done; }
 threads >"$OUT/cpu-before.tsv"
-taskset -c 1 wrk -t1 -c64 -d"${SECS}s" -s "$here/post.lua" "http://127.0.0.1:$GW/v1/chat/completions" >"$OUT/wrk.txt"
+taskset -c 1 wrk -t1 -c64 -d"${SECS}s" -s "$here/post.lua" "http://127.0.0.1:$GW$path" >"$OUT/wrk.txt"
 threads >"$OUT/cpu-after.tsv"
 "$JAVA_HOME/bin/jcmd" "$gw" JFR.stop name=profile >/dev/null
 reqs=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")

@@ -11,6 +11,11 @@ import io.vertx.core.internal.ContextInternal;
  * The one SSE writer every dialect uses: encodes each chunk with the dialect's encoder, writes what the producer
  * flushed once the event loop's current round of reads is over (see {@link #flush}), exposes the response's write
  * queue as backpressure, and ends a broken stream with the dialect's error event instead of its clean terminator.
+ *
+ * <p>What a round of reads brought is gathered in a pooled direct buffer ({@link PooledBatch}), not a heap one: the
+ * socket write needs direct memory, so a heap batch was copied once more by the transport and left as garbage (a
+ * fifth of a relayed stream's allocation). Vert.x writes a buffer it did not allocate as an unreleasable view, so the
+ * batch is released here, once the write is done or dropped.
  */
 public final class SseSink implements ChunkSink {
     /**
@@ -22,23 +27,32 @@ public final class SseSink implements ChunkSink {
     private final HttpServerResponse resp;
     private final StreamEncoder encoder;
     private final Runnable writeFlushed = this::writeFlushed;
-    private Buffer pending;
+    /** What was appended since the last write; pooled, so every path that drops it releases it. */
+    private PooledBatch pending;
     private boolean ended;
     /** A write of what was flushed is queued on the event loop and has not run yet. */
     private boolean writeQueued;
 
+    /** Makes the batch of one round of reads, given the bytes it must hold at least (a test counts them). */
+    private final java.util.function.IntFunction<PooledBatch> batches;
+
     public SseSink(HttpServerResponse resp, StreamEncoder encoder) {
+        this(resp, encoder, PooledBatch::of);
+    }
+
+    SseSink(HttpServerResponse resp, StreamEncoder encoder, java.util.function.IntFunction<PooledBatch> batches) {
         this.resp = resp;
         this.encoder = encoder;
+        this.batches = batches;
     }
 
     @Override
     public void chunk(ChatChunk chunk) {
-        if (ended || resp.closed()) return;
+        if (ended || gone()) return;
         Buffer b = encoder.chunk(chunk);
         if (b == null) return;
-        if (pending == null) pending = b;
-        else pending.appendBuffer(b);
+        if (pending == null) pending = batches.apply(b.length());
+        pending.buffer().appendBuffer(b);
     }
 
     @Override
@@ -47,9 +61,9 @@ public final class SseSink implements ChunkSink {
     /** The upstream's event bytes, copied once, straight into this read's batch (the encoder frames them). */
     @Override
     public void relayed(dev.switchboard.model.RelayedEvent e) {
-        if (ended || resp.closed()) return;
-        if (pending == null) pending = Buffer.buffer(Math.max(1024, 2 * (e.length() + 8)));
-        encoder.appendRelayed(pending, e);
+        if (ended || gone()) return;
+        if (pending == null) pending = batches.apply(e.length() + 16);
+        encoder.appendRelayed(pending.buffer(), e);
     }
 
     /**
@@ -62,7 +76,7 @@ public final class SseSink implements ChunkSink {
      */
     @Override
     public void flush() {
-        if (pending == null || resp.closed()) return;
+        if (pending == null || gone()) return;
         if (writeQueued) {
             if (pending.length() >= WRITE_AT_ONCE) writeFlushed();
             return;
@@ -80,34 +94,47 @@ public final class SseSink implements ChunkSink {
     /** Writes what is pending; the stream's end or failure may have taken it already (it goes out with the end). */
     private void writeFlushed() {
         writeQueued = false;
-        Buffer out = pending;
-        if (out == null || ended) return;
+        PooledBatch out = pending;
+        if (out == null || ended || gone()) return;
         pending = null;
-        if (!resp.closed()) resp.write(out);
+        out.releaseWhenDone(() -> resp.write(out.buffer()));
+    }
+
+    /** Whether the client is gone; what is pending then is released (its bytes can go nowhere). */
+    private boolean gone() {
+        if (!resp.closed()) return false;
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+        return true;
     }
 
     @Override
     public void end() {
-        if (ended || resp.closed()) return;
+        if (ended || gone()) return;
         ended = true;
         endWith(encoder.end());
     }
 
     @Override
     public void fail(GatewayException error) {
-        if (ended || resp.closed()) return;
+        if (ended || gone()) return;
         ended = true;
         endWith(encoder.error(error));
     }
 
     /** What is pending, the closing event and the end of the body go out in one write (one syscall, not three). */
     private void endWith(Buffer closing) {
-        Buffer out = pending;
+        PooledBatch out = pending;
         pending = null;
-        if (out == null) out = closing;
-        else if (closing != null) out.appendBuffer(closing);
-        if (out == null) resp.end();
-        else resp.end(out);
+        if (out == null) {
+            if (closing == null) resp.end();
+            else resp.end(closing);
+            return;
+        }
+        if (closing != null) out.buffer().appendBuffer(closing);
+        out.releaseWhenDone(() -> resp.end(out.buffer()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,54 @@ public final class KeyScrubber {
             }
         }
         return found;
+    }
+
+    /**
+     * A masker for one stream's events, one after the other: the same masking as {@link #scrubInPlace(byte[], int, int)}
+     * on each event, but an event's leading bytes that repeat the last clean event's are not scanned again.
+     */
+    public Events events() { return new Events(); }
+
+    /**
+     * See {@link #events()}. A stream's events mostly repeat their start: each OpenAI chunk opens with the same id,
+     * object, created, model, service tier and fingerprint (about 200 of its 280 bytes), each Anthropic text delta with
+     * the same type and index. Whether a window of 8 bytes is a key's depends on those 8 bytes only, so in an event that
+     * begins with the same {@code p} bytes as the last event the scan found clean, no window lying within those bytes
+     * can match: the scan starts at the first window that reaches byte {@code p}. The common start is found with
+     * {@link Arrays#mismatch}, which compares many bytes per instruction, where the scan rolls one byte at a time.
+     * One per stream, not thread-safe (a stream's events come in order).
+     */
+    public final class Events {
+        /** Longer starts are not kept: an event's repeated start is its first few hundred bytes. */
+        static final int KEPT = 512;
+        /** The start of the last event found clean, {@code lastLength} bytes of it; none after an event that was masked. */
+        private byte[] last;
+        private int lastLength;
+
+        private Events() {}
+
+        /** Masks key runs in {@code b[from, to)} in place, as {@link #scrubInPlace(byte[], int, int)}; true when something was. */
+        public boolean scrub(byte[] b, int from, int to) {
+            if (size == 0) return false;
+            int start = from;
+            int same = 0;
+            if (lastLength >= MIN_RUN) {
+                int differ = Arrays.mismatch(b, from, to, last, 0, lastLength);
+                same = differ < 0 ? Math.min(to - from, lastLength) : differ;
+                if (same >= MIN_RUN) start = from + same - (MIN_RUN - 1); // the first window that reaches a new byte
+            }
+            if (scrubInPlace(b, start, to)) {
+                lastLength = 0; // its bytes now hold masks: not a clean start to compare with
+                return true;
+            }
+            // made once, at the first event's size: a longer event later is kept as far as it fits, which is all a
+            // comparison of starts needs
+            if (last == null) last = new byte[Math.min(KEPT, Math.max(to - from, 64))];
+            int keep = Math.min(to - from, last.length);
+            if (keep > same) System.arraycopy(b, from + same, last, same, keep - same); // the same start is there already
+            lastLength = keep;
+            return false;
+        }
     }
 
     /** Masks key runs in {@code b} in place; true when something was masked. */

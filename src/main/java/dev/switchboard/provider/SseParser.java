@@ -2,6 +2,9 @@ package dev.switchboard.provider;
 
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -92,8 +95,7 @@ public final class SseParser {
         }
         current = in;
         int start = from;
-        for (int i = from; i < to; i++) {
-            if (in[i] != '\n') continue;
+        for (int i = newline(in, from, to); i < to; i = newline(in, i + 1, to)) {
             if (pendingLength == 0) {
                 line(in, start, i > start && in[i - 1] == '\r' ? i - 1 : i);
             } else {
@@ -109,6 +111,28 @@ public final class SseParser {
         if (single != null) spill(); // the event goes on in a later read, whose bytes are another array
         current = null;
         if (pending.length > 64 * 1024 && pendingLength == 0) pending = new byte[0]; // a one-off long line's room is not kept
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LF = 0x0a0a0a0a0a0a0a0aL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The index of the first line feed in {@code in[from, to)}, or {@code to}: eight bytes per step (a byte equal to
+     * LF is a zero byte of the word XOR LF, and the lowest byte flagged by the zero-byte test is the first zero byte;
+     * the test can flag bytes above a true one, never below), the last few one at a time. Every byte of every read
+     * passes through here.
+     */
+    static int newline(byte[] in, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(in, i) ^ LF;
+            long zeros = (x - ONES) & ~x & HIGHS;
+            if (zeros != 0) return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+        }
+        for (; i < to; i++) if (in[i] == '\n') return i;
+        return to;
     }
 
     private void append(byte[] in, int from, int to) {

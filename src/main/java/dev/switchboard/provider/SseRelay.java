@@ -82,10 +82,11 @@ public abstract class SseRelay implements ChatStream {
         this.sink = sink;
         String dialect = relayDialect();
         relaying = dialect != null && sink.takesRelayed(dialect);
+        KeyScrubber.Events masks = scrubber.events(); // skips the start an event repeats from the last clean one
         Framing parser = framing((String event, byte[] data, int offset, int length) -> {
             if (finished) return;
             // the read's own copy of the bytes: masked before anything decodes, relays or logs them
-            scrubber.scrubInPlace(data, offset, offset + length);
+            masks.scrub(data, offset, offset + length);
             onEvent(event, data, offset, length);
         });
         upstream.handler(buf -> {

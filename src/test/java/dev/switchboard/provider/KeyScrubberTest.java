@@ -80,6 +80,74 @@ class KeyScrubberTest {
     }
 
     @Test
+    void aStreamsEventsAreMaskedExactlyAsEachAlone() {
+        // the per-stream scan skips the start an event repeats from the last clean one: on streams of events that
+        // repeat, change, shorten, grow past the kept start and carry key pieces (in the repeated start, across its end,
+        // after it), every event must come out as the whole-event scan makes it, with the same answer
+        java.util.SplittableRandom r = new java.util.SplittableRandom(151);
+        String alphabet = KEY + OTHER + " \"\\{}:,.-_~";
+        for (int stream = 0; stream < 3_000; stream++) {
+            KeyScrubber.Events events = BOTH.events();
+            byte[] previous = randomText(r, alphabet, r.nextInt(0, 700)).getBytes(StandardCharsets.US_ASCII);
+            for (int n = 0; n < 12; n++) {
+                byte[] event = mutate(r, previous, alphabet);
+                if (r.nextInt(4) == 0) {
+                    // the edge: the last event had up to 7 of a key's characters and then a break; this one goes on
+                    // with the key's next character, so the first window to mask ends on the first byte that differs
+                    String k = r.nextBoolean() ? KEY : OTHER;
+                    int a = r.nextInt(k.length() - 8);
+                    int j = r.nextInt(1, 8);
+                    String base = new String(previous, StandardCharsets.US_ASCII);
+                    base = base.substring(0, r.nextInt(base.length() + 1));
+                    boolean upper = r.nextBoolean();
+                    String before = base + k.substring(a, a + j) + "~";
+                    String piece = k.substring(a, r.nextInt(a + 8, k.length() + 1));
+                    event = ((n & 1) == 0 ? before : base + (upper ? piece.toUpperCase() : piece)).getBytes(StandardCharsets.US_ASCII);
+                }
+                int pad = r.nextInt(0, 5);
+                byte[] a = new byte[event.length + 2 * pad];
+                System.arraycopy(event, 0, a, pad, event.length);
+                byte[] b = a.clone();
+                boolean alone = BOTH.scrubInPlace(a, pad, pad + event.length);
+                boolean inStream = events.scrub(b, pad, pad + event.length);
+                assertThat(b).as("stream %d event %d: %s", stream, n, new String(event, StandardCharsets.US_ASCII)).isEqualTo(a);
+                assertThat(inStream).isEqualTo(alone);
+                previous = event;
+            }
+        }
+    }
+
+    private static String randomText(java.util.SplittableRandom r, String alphabet, int len) {
+        StringBuilder t = new StringBuilder();
+        while (t.length() < len) {
+            if (r.nextInt(12) == 0) t.append(keyPiece(r));
+            else t.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return t.toString();
+    }
+
+    private static String keyPiece(java.util.SplittableRandom r) {
+        String k = r.nextBoolean() ? KEY : OTHER;
+        int a = r.nextInt(k.length());
+        String piece = k.substring(a, r.nextInt(a, k.length()) + 1);
+        return r.nextBoolean() ? piece : piece.toUpperCase();
+    }
+
+    /** The next event of a stream: mostly the last one's start and a new end, sometimes another change. */
+    private static byte[] mutate(java.util.SplittableRandom r, byte[] previous, String alphabet) {
+        String p = new String(previous, StandardCharsets.US_ASCII);
+        int cut = p.isEmpty() ? 0 : r.nextInt(p.length() + 1);
+        String out = switch (r.nextInt(6)) {
+            case 0 -> p; // the same event again
+            case 1 -> p.substring(0, cut); // a shorter one
+            case 2 -> p.substring(0, cut) + keyPiece(r) + p.substring(cut); // a key piece inside the repeated start
+            case 3 -> randomText(r, alphabet, r.nextInt(0, 700)); // something else altogether
+            default -> p.substring(0, cut) + randomText(r, alphabet, r.nextInt(0, 120)); // the usual: same start, new end
+        };
+        return out.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void noKeysMeansNothingIsScanned() {
         assertThat(KeyScrubber.NONE.isEmpty()).isTrue();
         assertThat(KeyScrubber.of(List.of("short")).isEmpty()).isTrue(); // under 8 characters: not scanned for

@@ -94,4 +94,41 @@ class SseParserTest {
         parser.feed(Buffer.buffer("\n"));
         assertThat(events).containsExactly("{\"a\":1}");
     }
+
+    @Test
+    void theWordAtATimeLineSearchFindsWhatAByteAtATimeSearchFinds() {
+        // bytes next to LF in value or in bits (0x0b, 0x09, 0x8a, 0x00, 0xff) make the zero-byte test's edge cases
+        byte[] near = {'\n', 0x0b, 0x09, (byte) 0x8a, 0x00, (byte) 0xff, 'a', '\r', 0x1a, 0x4a};
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1512);
+        for (int n = 0; n < 50_000; n++) {
+            byte[] b = new byte[r.nextInt(0, 40)];
+            int density = r.nextInt(1, 30);
+            for (int i = 0; i < b.length; i++) b[i] = r.nextInt(density) == 0 ? (byte) '\n' : near[r.nextInt(1, near.length)];
+            int from = b.length == 0 ? 0 : r.nextInt(b.length + 1);
+            int to = r.nextInt(from, b.length + 1);
+            int expected = to;
+            for (int i = from; i < to; i++) if (b[i] == '\n') { expected = i; break; }
+            assertThat(SseParser.newline(b, from, to)).as("%s [%d, %d)", Arrays.toString(b), from, to).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void eventsAreTheSameHoweverTheBytesAreCut() {
+        String stream = "data: {\"a\":1}\n\nevent: x\ndata: two\ndata: lines\n\n: comment\ndata:{\"b\":2}\r\n\r\n"
+                + "data: " + "y".repeat(100) + "\n\n";
+        List<String> whole = new ArrayList<>();
+        new SseParser((event, data) -> whole.add(event + "|" + new String(data))).feed(Buffer.buffer(stream));
+        assertThat(whole).hasSize(4);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int n = 0; n < 2_000; n++) {
+            List<String> cut = new ArrayList<>();
+            SseParser p = new SseParser((event, data) -> cut.add(event + "|" + new String(data)));
+            for (int i = 0; i < stream.length(); ) {
+                int j = Math.min(stream.length(), i + r.nextInt(1, 30));
+                p.feed(Buffer.buffer(stream.substring(i, j)));
+                i = j;
+            }
+            assertThat(cut).isEqualTo(whole);
+        }
+    }
 }

@@ -53,7 +53,8 @@ final class OpenAiChunkByteScan {
     private boolean strEscaped;
     private boolean strAscii;
     private int strUnits;
-    private char[] chars = new char[64];
+    /** For texts with escapes only (rare in a stream), so made on the first one: most streams never need it. */
+    private char[] chars;
 
     /**
      * Reads {@code b[off, off + len)} into {@code out} (whose fields the caller reset).
@@ -67,27 +68,109 @@ final class OpenAiChunkByteScan {
         this.out = out;
         this.identity = identity;
         this.texts = texts;
+        int resume = resumePoint(b, off, len, identity);
         try {
-            if (!top(off)) return NOT;
+            if (!top(off, resume)) return NOT;
             ws();
             if (pos != end) return UNSURE; // bytes after the chunk: Jackson's walk reads them as it always did
             return RELAYABLE;
         } catch (Unsure e) {
             return UNSURE;
         } finally {
+            remember(b, off, len);
             this.b = null;
             this.out = null;
         }
     }
 
-    private boolean top(int from) {
-        ws();
-        if (peek() != '{') throw OUTSIDE;
-        pos++;
-        int seen = 0; // one bit per member read below: a repeated one is Jackson's to read
-        if (first('}')) {
+    // ---- the start a stream's chunks repeat ----
+    //
+    // Every chunk of a stream opens with the same id, object, created, model, service tier and fingerprint, about 200
+    // of the 280 bytes of a text delta. What the scan knows when it reaches a top-level member's name depends only on
+    // the bytes up to and including that name's first byte (every byte read before it lies there), so in a chunk that
+    // begins with the same bytes as the last one, the scan takes up its state at the last such member within them
+    // instead of reading them again. Only members before choices and usage are marks: the state there is the members
+    // seen and, when asked for, the id and model read, nothing of what choices and usage set.
+
+    /** Marks kept per chunk; a chunk has a handful of members before its choices. */
+    private static final int MARKS = 16;
+    /** Longer starts are not kept: what repeats is the first few hundred bytes. */
+    private static final int KEPT = 512;
+    /** The last chunk's first bytes; {@code lastLength} of them are kept. */
+    private byte[] last;
+    private int lastLength;
+    /** Where each mark's member name began (from the chunk's start) and the members seen before it. */
+    private final int[] markAt = new int[MARKS];
+    private final int[] markSeen = new int[MARKS];
+    private int marks;
+    /** Whether the last chunk was read with its id and model, and what they were (for marks after them). */
+    private boolean markIdentity;
+    private String markId;
+    private String markModel;
+    /** The mark this read takes up (an index), or -1. */
+    private int resumed;
+
+    /** The index of the last mark within the start this chunk shares with the last one, or -1 (read from the start). */
+    private int resumePoint(byte[] b, int off, int len, boolean identity) {
+        resumed = -1;
+        if (marks == 0 || (identity && !markIdentity)) return -1;
+        int differ = Arrays.mismatch(b, off, off + len, last, 0, lastLength);
+        int same = differ < 0 ? Math.min(len, lastLength) : differ;
+        int k = marks - 1;
+        while (k >= 0 && markAt[k] >= same) k--; // the mark's own first byte must be the same too
+        return resumed = k;
+    }
+
+    /** Whether the last read took up a repeated start (for tests). */
+    boolean resumedLast() { return resumed >= 0; }
+
+    private void mark(int at, int seen) {
+        if (marks == MARKS) return;
+        markAt[marks] = at;
+        markSeen[marks] = seen;
+        marks++;
+    }
+
+    /** Keeps this chunk's start and what the scan read of it, for the next chunk. */
+    private void remember(byte[] b, int off, int len) {
+        // made once, at the first chunk's size: a longer chunk later (the usage chunk) is kept as far as it fits, which
+        // is all a comparison of starts needs
+        if (last == null) last = new byte[Math.min(KEPT, Math.max(len, 128))];
+        int keep = Math.min(len, last.length);
+        // the bytes before the mark taken up are the last chunk's too: only the rest is copied
+        int from = resumed >= 0 ? markAt[resumed] : 0;
+        if (keep > from) System.arraycopy(b, off + from, last, from, keep - from);
+        lastLength = keep;
+        markIdentity = identity;
+        markId = identity ? out.id : null;
+        markModel = identity ? out.model : null;
+    }
+
+    private boolean top(int from, int resume) {
+        int seen; // one bit per member read below: a repeated one is Jackson's to read
+        boolean members;
+        if (resume >= 0) {
+            // the same bytes as the last chunk up to this member's name: its state there, not a second reading
+            pos = from + markAt[resume];
+            seen = markSeen[resume];
+            if (identity) {
+                if ((seen & 1) != 0) out.id = markId;
+                if ((seen & 8) != 0) out.model = markModel;
+            }
+            marks = resume; // the marks before it stand; it and the later ones are made again below
+            members = true;
+        } else {
+            marks = 0;
+            ws();
+            if (peek() != '{') throw OUTSIDE;
+            pos++;
+            seen = 0;
+            members = first('}');
+        }
+        if (members) {
             do {
                 int keyStart = pos;
+                if ((seen & (16 | 32)) == 0) mark(keyStart - from, seen);
                 int bit = key();
                 if ((seen & bit) != 0) throw OUTSIDE;
                 seen |= bit;
@@ -372,7 +455,7 @@ final class OpenAiChunkByteScan {
         if (!strEscaped) {
             return new String(b, strFrom, strTo - strFrom, strAscii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         }
-        if (chars.length < strUnits) chars = new char[Math.max(strUnits, chars.length * 2)];
+        if (chars == null || chars.length < strUnits) chars = new char[Math.max(strUnits, chars == null ? 64 : chars.length * 2)];
         char[] o = chars;
         int n = 0;
         for (int i = strFrom; i < strTo; ) {

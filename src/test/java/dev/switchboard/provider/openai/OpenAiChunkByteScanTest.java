@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
  */
 class OpenAiChunkByteScanTest {
     private static final String PREFIX = "xx"; // inside a larger read, as in the SSE parser's buffer
+    /** What damaged copies are made of: JSON's structure, escapes, literals' letters, bytes of UTF-8. */
+    private static final String DAMAGE = "{}[]:,\"\\ u0e9-.+Etrufalsn\n\u00e9\u00ff";
 
     private static String chunk(String delta, String finish, String tail) {
         return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1733000000,\"model\":\"gpt-4o\","
@@ -77,26 +79,75 @@ class OpenAiChunkByteScanTest {
     @Test
     void damagedChunksNeverReadOtherwiseThanJacksonReadsThem() {
         Random r = new Random(42);
-        String alphabet = "{}[]:,\"\\ u0e9-.+Etrufalsn\n\u00e9\u00ff";
         int read = 0;
         for (int n = 0; n < 20_000; n++) {
-            byte[] b = CHUNKS.get(r.nextInt(CHUNKS.size())).getBytes(StandardCharsets.UTF_8);
-            List<Byte> bs = new ArrayList<>();
-            for (byte x : b) bs.add(x);
-            for (int k = 1 + r.nextInt(3); k > 0 && !bs.isEmpty(); k--) {
-                int at = r.nextInt(bs.size());
-                switch (r.nextInt(4)) {
-                    case 0 -> bs.remove(at);
-                    case 1 -> bs.add(at, (byte) alphabet.charAt(r.nextInt(alphabet.length())));
-                    case 2 -> bs.set(at, (byte) alphabet.charAt(r.nextInt(alphabet.length())));
-                    default -> bs.set(at, (byte) r.nextInt(256));
-                }
-            }
-            byte[] in = new byte[bs.size() + 2 * PREFIX.length()];
-            for (int i = 0; i < bs.size(); i++) in[PREFIX.length() + i] = bs.get(i);
-            if (same(in, PREFIX.length(), bs.size(), r.nextBoolean(), r.nextBoolean())) read++;
+            byte[] d = damaged(r, CHUNKS.get(r.nextInt(CHUNKS.size())).getBytes(StandardCharsets.UTF_8), DAMAGE);
+            if (same(inRead(d), PREFIX.length(), d.length, r.nextBoolean(), r.nextBoolean())) read++;
         }
         assertThat(read).isGreaterThan(1000);
+    }
+
+    @Test
+    void aStreamsChunksReadAsEachAloneReadsThem() {
+        // one scanner takes up its state where a chunk repeats the last one's start: on streams of chunks that repeat,
+        // change their text, get damaged anywhere (inside the repeated start too) or change altogether, each chunk must
+        // be read exactly as a fresh scanner reads it alone, and as Jackson's walk where the scan reads it
+        Random r = new Random(7);
+        int resumedReads = 0;
+        for (int stream = 0; stream < 2_000; stream++) {
+            OpenAiChunkByteScan scanner = new OpenAiChunkByteScan();
+            byte[] previous = CHUNKS.get(r.nextInt(12)).getBytes(StandardCharsets.UTF_8);
+            for (int n = 0; n < 10; n++) {
+                byte[] chunk = switch (r.nextInt(6)) {
+                    case 0 -> previous;
+                    case 1 -> CHUNKS.get(r.nextInt(CHUNKS.size())).getBytes(StandardCharsets.UTF_8);
+                    case 2, 3 -> damaged(r, previous, DAMAGE);
+                    default -> new String(previous, StandardCharsets.UTF_8).replaceFirst("\"content\":\"[^\"]*\"",
+                            "\"content\":\"" + "abc é".substring(0, r.nextInt(6)) + "\"").getBytes(StandardCharsets.UTF_8);
+                };
+                byte[] in = inRead(chunk);
+                boolean identity = n == 0 || r.nextInt(4) == 0;
+                boolean texts = r.nextBoolean();
+                OpenAiChunkScan inStream = new OpenAiChunkScan();
+                int verdict = scanner.read(inStream, in, PREFIX.length(), chunk.length, identity, texts);
+                OpenAiChunkScan alone = new OpenAiChunkScan();
+                int expected = new OpenAiChunkByteScan().read(alone, in, PREFIX.length(), chunk.length, identity, texts);
+                String what = new String(chunk, StandardCharsets.UTF_8);
+                assertThat(verdict).as("verdict: %s", what).isEqualTo(expected);
+                if (expected != OpenAiChunkByteScan.UNSURE) {
+                    sameFindings(inStream, alone, what);
+                    same(in, PREFIX.length(), chunk.length, identity, texts); // and Jackson's walk agrees
+                }
+                if (scanner.resumedLast()) resumedReads++;
+                previous = chunk;
+            }
+        }
+        assertThat(resumedReads).as("reads that took up a repeated start").isGreaterThan(5_000);
+    }
+
+    /** The chunk inside a larger read, at {@code PREFIX.length()}, as in the SSE parser's buffer. */
+    private static byte[] inRead(byte[] chunk) {
+        byte[] in = new byte[chunk.length + 2 * PREFIX.length()];
+        System.arraycopy(chunk, 0, in, PREFIX.length(), chunk.length);
+        return in;
+    }
+
+    /** {@code b} with one to three bytes removed, inserted or replaced. */
+    private static byte[] damaged(Random r, byte[] b, String alphabet) {
+        List<Byte> bs = new ArrayList<>();
+        for (byte x : b) bs.add(x);
+        for (int k = 1 + r.nextInt(3); k > 0 && !bs.isEmpty(); k--) {
+            int at = r.nextInt(bs.size());
+            switch (r.nextInt(4)) {
+                case 0 -> bs.remove(at);
+                case 1 -> bs.add(at, (byte) alphabet.charAt(r.nextInt(alphabet.length())));
+                case 2 -> bs.set(at, (byte) alphabet.charAt(r.nextInt(alphabet.length())));
+                default -> bs.set(at, (byte) r.nextInt(256));
+            }
+        }
+        byte[] out = new byte[bs.size()];
+        for (int i = 0; i < out.length; i++) out[i] = bs.get(i);
+        return out;
     }
 
     @Test
@@ -125,14 +176,18 @@ class OpenAiChunkByteScanTest {
         if (verdict == OpenAiChunkByteScan.UNSURE) return false;
         assertThat(verdict == OpenAiChunkByteScan.RELAYABLE).as("relayable: %s", what).isEqualTo(walk.relayable);
         if (walk.relayable) {
-            assertThat(fast.id).as("id: %s", what).isEqualTo(walk.id);
-            assertThat(fast.model).as("model: %s", what).isEqualTo(walk.model);
-            assertThat(fast.finishReason).as("finish reason: %s", what).isEqualTo(walk.finishReason);
-            assertThat(fast.outputChars).as("output chars: %s", what).isEqualTo(walk.outputChars);
-            assertThat(fast.contents).as("contents: %s", what).isEqualTo(walk.contents);
-            assertThat(fast.usageNullFrom).as("usage from: %s", what).isEqualTo(walk.usageNullFrom);
-            assertThat(fast.usageNullTo).as("usage to: %s", what).isEqualTo(walk.usageNullTo);
+            sameFindings(fast, walk, what);
         }
         return true;
+    }
+
+    private static void sameFindings(OpenAiChunkScan actual, OpenAiChunkScan expected, String what) {
+        assertThat(actual.id).as("id: %s", what).isEqualTo(expected.id);
+        assertThat(actual.model).as("model: %s", what).isEqualTo(expected.model);
+        assertThat(actual.finishReason).as("finish reason: %s", what).isEqualTo(expected.finishReason);
+        assertThat(actual.outputChars).as("output chars: %s", what).isEqualTo(expected.outputChars);
+        assertThat(actual.contents).as("contents: %s", what).isEqualTo(expected.contents);
+        assertThat(actual.usageNullFrom).as("usage from: %s", what).isEqualTo(expected.usageNullFrom);
+        assertThat(actual.usageNullTo).as("usage to: %s", what).isEqualTo(expected.usageNullTo);
     }
 }
