@@ -36,6 +36,8 @@
 #   BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_JAVA_OPTS (extra JVM options for gateway+simulator),
 #   BENCH_GENERAL_SETTINGS (one more YAML line under general_settings, e.g. 'request_log: { enabled: false }' or
 #   'otel: { endpoint: http://127.0.0.1:4318 }', to measure what observability costs: bench/README.md),
+#   BENCH_TRANSPORT=auto (event loops' transport for gateway AND simulator, so the direct column moves with it:
+#   auto | io_uring | epoll | nio; general_settings.event_loop_transport and the simulator's --transport),
 #   BENCH_QUIET_WAIT=60 (seconds, in total, to wait for other busy processes, e.g. a Maven build, to finish,
 #   and to repeat disturbed measurements), BENCH_STEADY_MAX=60 BENCH_STEADY_SLICE=4 (the steady check, below).
 #
@@ -315,6 +317,7 @@ model_list:
 general_settings:
   master_key: $MASTER_KEY
   database_path: $work/gateway-$placement.db
+  event_loop_transport: ${BENCH_TRANSPORT:-auto}
 ${BENCH_GENERAL_SETTINGS:+  $BENCH_GENERAL_SETTINGS}
 EOF
   GW_JAVA_OPTS="$(switchboard_jvm_opts "$JAVA_OPTS_EXTRA" "$("${gw_pin[@]}" nproc)") $JAVA_OPTS_EXTRA"
@@ -322,6 +325,7 @@ EOF
   log "[$placement] simulator on :$sim_port ${load_pin[*]:-(not pinned)}, gateway on :$gw_port ${gw_pin[*]:-(not pinned)} ${gw_loops[*]:-}"
   # shellcheck disable=SC2086
   "${load_pin[@]}" "$JAVA" $JAVA_OPTS_EXTRA -jar "$JAR" simulator --host 127.0.0.1 --port "$sim_port" --event-loops 1 \
+      --transport "${BENCH_TRANSPORT:-auto}" \
       >"$work/simulator.log" 2>&1 &
   local sim_pid=$!; pids+=("$sim_pid")
   # shellcheck disable=SC2086
