@@ -27,19 +27,35 @@ public final class LocalExactCache implements ExactCache {
      */
     static final int ENTRY_OVERHEAD = 400; // measured: 404 bytes of heap an entry, 100,000 entries
 
-    private record Stored(String namespace, long expiresAtMillis, OffHeapBytes bytes) {
+    /**
+     * Decodes an answer kept as the upstream's bytes ({@link RelayEntry}) in their dialect, e.g. OpenAI's chat completion;
+     * throws when the bytes are not one. The pipeline gives it, from the providers' decoders (the cache may not use them).
+     */
+    @FunctionalInterface
+    public interface RelayReader {
+        dev.switchboard.model.ChatResponse read(String dialect, byte[] json, int length) throws Exception;
+    }
+
+    /** @param deployment who answered; kept here (a reference to the deployment's own id) for entries kept as relayed bytes */
+    private record Stored(String namespace, long expiresAtMillis, String deployment, OffHeapBytes bytes) {
         boolean expired(long nowMillis) { return nowMillis >= expiresAtMillis; }
     }
 
     private final Cache<String, Stored> entries;
     private final long maxBytes;
     private final LongSupplier clock;
+    /** Null: every entry is kept in the codec's encoding. */
+    private final RelayReader relays;
     private volatile boolean closed;
     /** Direct memory the live entries hold (their blocks' footprints), for {@link #describe()} and the tests. */
     private final java.util.concurrent.atomic.LongAdder offHeap = new java.util.concurrent.atomic.LongAdder();
 
-    public LocalExactCache(long maxBytes, LongSupplier clockMillis) {
+    public LocalExactCache(long maxBytes, LongSupplier clockMillis) { this(maxBytes, clockMillis, null); }
+
+    /** @param relays decodes entries kept as the upstream's bytes; null keeps every entry in the codec's encoding */
+    public LocalExactCache(long maxBytes, LongSupplier clockMillis, RelayReader relays) {
         this.maxBytes = maxBytes;
+        this.relays = relays;
         this.clock = clockMillis;
         this.entries = Caffeine.newBuilder()
                 .executor(Runnable::run) // evictions on the caller's thread: bounded and deterministic, no pool hop
@@ -75,7 +91,11 @@ public final class LocalExactCache implements ExactCache {
             return Future.succeededFuture();
         }
         byte[] bytes = s.bytes().read(); // null: evicted (and freed) since the lookup
-        return Future.succeededFuture(bytes == null ? null : CachedAnswerCodec.decode(bytes)); // null (a miss) if unreadable
+        if (bytes == null) return Future.succeededFuture();
+        CachedAnswer a = relays != null && RelayEntry.isOne(bytes)
+                ? RelayEntry.read(bytes, entryId, s.namespace(), s.expiresAtMillis(), s.deployment(), relays)
+                : CachedAnswerCodec.decode(bytes);
+        return Future.succeededFuture(a); // null (a miss) if unreadable
     }
 
     @Override
@@ -83,12 +103,14 @@ public final class LocalExactCache implements ExactCache {
         if (closed) return Future.succeededFuture();
         OffHeapBytes bytes;
         try {
-            bytes = CachedAnswerCodec.encode(answer, OffHeapBytes::copyOf);
+            // the upstream's bytes when the answer carries them (no encoding), else the codec's
+            bytes = relays != null && RelayEntry.fits(answer.response()) ? RelayEntry.write(answer)
+                    : CachedAnswerCodec.encode(answer, OffHeapBytes::copyOf);
         } catch (OutOfMemoryError e) { // the direct memory limit: this answer is not stored, the request goes on
             return Future.failedFuture(new IllegalStateException("no direct memory left for the entry: " + e.getMessage(), e));
         }
         offHeap.add(bytes.footprint());
-        entries.put(answer.entryId(), new Stored(answer.namespace(), answer.expiresAtMillis(), bytes));
+        entries.put(answer.entryId(), new Stored(answer.namespace(), answer.expiresAtMillis(), answer.deployment(), bytes));
         if (closed) entries.invalidate(answer.entryId()); // closed meanwhile: give the block back
         return Future.succeededFuture();
     }

@@ -68,6 +68,18 @@ final class OffHeapBytes {
         return new OffHeapBytes(b, len);
     }
 
+    /** A copy of {@code src[off, off + len)} followed by {@code tail[0, tailLen)}, off the heap; as {@link #copyOf(byte[], int)}. */
+    static OffHeapBytes copyOf(byte[] src, int off, int len, byte[] tail, int tailLen) {
+        ByteBuf b = POOL.directBuffer(len + tailLen);
+        try {
+            b.writeBytes(src, off, len).writeBytes(tail, 0, tailLen);
+        } catch (RuntimeException e) {
+            b.release();
+            throw e;
+        }
+        return new OffHeapBytes(b, len + tailLen);
+    }
+
     /** The entry's length in bytes. */
     int length() { return length; }
 

@@ -87,9 +87,9 @@ public final class ResponseCache {
     public SemanticCache semantic() { return semantic; }
 
     /** The exact store the settings name: Redis, or this process's memory. */
-    public static ExactCache storeFor(Vertx vertx, CacheSettings s) {
+    public static ExactCache storeFor(Vertx vertx, CacheSettings s, LocalExactCache.RelayReader relays) {
         return s.redis() ? new RedisExactCache(vertx, s.redisUrl(), s.redisDescription(), s.redisTimeoutMillis())
-                : new LocalExactCache(s.maxBytes(), System::currentTimeMillis);
+                : new LocalExactCache(s.maxBytes(), System::currentTimeMillis, relays);
     }
 
     public CacheSettings settings() { return settings; }
@@ -166,13 +166,16 @@ public final class ResponseCache {
     /** Stores a fresh answer when it may be (see the class comment); never fails the request. */
     public void store(Plan plan, String deployment, String route, ChatResponse r) {
         if (plan.controls().noStore() || !"primary".equals(route) || !storable(r)) return;
-        r = r.withoutRelay(); // the upstream's bytes are for this answer's client only: no store keeps them
         long now = clock.getAsLong();
         long ttl = plan.controls().ttlSeconds() != null ? plan.controls().ttlSeconds() : settings.ttlSeconds();
+        // with the upstream's bytes, if any: the in-memory store keeps (and weighs) those instead of encoding the answer
         CachedAnswer a = new CachedAnswer(plan.entryId(), plan.namespace(), now, now + ttl * 1000, deployment, r);
         store.put(a).onSuccess(v -> stores.increment())
                 .onFailure(e -> log.warn("cache: could not store entry {}: {}", plan.entryId(), e.getMessage()));
-        if (semantic != null && plan.semantic()) semantic.remember(plan.namespace(), plan.contextHash(), plan.question(), a);
+        if (semantic != null && plan.semantic()) { // its entries hold the records: without the bytes, held and not weighed
+            a = new CachedAnswer(a.entryId(), a.namespace(), now, a.expiresAtMillis(), deployment, r.withoutRelay());
+            semantic.remember(plan.namespace(), plan.contextHash(), plan.question(), a);
+        }
     }
 
     static boolean storable(ChatResponse r) {

@@ -270,7 +270,7 @@ public final class Gateway {
         dev.switchboard.cache.semantic.SemanticCache semantic = s.semantic() && !on.isEmpty()
                 ? SemanticWiring.create(vertx, s, router, metering, config.general().databaseUrl()) : null;
         ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)
-                : ResponseCache.storeFor(vertx, s), semantic, on, router::entryOf, System::currentTimeMillis);
+                : ResponseCache.storeFor(vertx, s, dev.switchboard.provider.ProviderRegistry::relayedAnswer), semantic, on, router::entryOf, System::currentTimeMillis);
         if (!on.isEmpty()) {
             org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {} for {} (ttl {} s, namespace {})",
                     cache.store().describe(), on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'");

@@ -48,6 +48,18 @@ public final class ProviderRegistry {
 
     public java.util.Set<String> prefixes() { return byPrefix.keySet(); }
 
+    /**
+     * A whole answer kept as the bytes an upstream sent in a client dialect's exact shape ({@link
+     * dev.switchboard.model.RelayedAnswer}), decoded again by that dialect's decoder: the response cache keeps such
+     * answers as their bytes and asks here on a hit.
+     *
+     * @throws IllegalArgumentException for a dialect no provider relays; {@link java.io.IOException} for bytes that are not an answer
+     */
+    public static dev.switchboard.model.ChatResponse relayedAnswer(String dialect, byte[] json, int length) throws java.io.IOException {
+        if (!dev.switchboard.model.RelayedEvent.OPENAI_CHAT.equals(dialect)) throw new IllegalArgumentException(dialect);
+        return dev.switchboard.provider.openai.OpenAiAnswerBytes.decode(json, length);
+    }
+
     /** The base URL a deployment is sent to: its {@code api_base}, else its provider's default; null if none. */
     public String baseUrl(Deployment d) {
         ProviderFactory f = byPrefix.get(d.provider());

@@ -80,6 +80,52 @@ class LocalExactCacheTest {
         assertThat(store.offHeapBytes()).as("the expired entry's block").isZero();
     }
 
+    /**
+     * An answer that carries the upstream's bytes is kept as those bytes (only the answer's part of the body) and read
+     * back through the reader: same entry, times, deployment, and the usage the stage had, not the bytes' own.
+     */
+    @Test
+    void anAnswerWithTheUpstreamsBytesIsKeptAsThemAndReadBackThroughTheReader() {
+        String answer = "{\"id\":\"chatcmpl-9\",\"usage\":{\"prompt_tokens\":1}}";
+        byte[] body = ("  " + answer + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int usageFrom = 2 + answer.indexOf("{\"prompt"), usageTo = 2 + answer.length() - 1;
+        var rel = new dev.switchboard.model.RelayedAnswer(dev.switchboard.model.RelayedEvent.OPENAI_CHAT, body, 2, usageFrom, usageTo,
+                2 + answer.length());
+        ChatResponse canonical = entry(9, 0).response();
+        Usage stageUsage = new Usage(7, 8, 1, 0, 2, 0, new Usage.Details(3, 0, 4, 0));
+        ChatResponse r = new ChatResponse(canonical.id(), canonical.created(), canonical.model(), canonical.choices(),
+                stageUsage, null, null, null, rel);
+        List<String> read = new ArrayList<>();
+        LocalExactCache store = new LocalExactCache(1 << 20, () -> 1_000, (dialect, json, length) -> {
+            read.add(dialect + " " + new String(json, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+            return new ChatResponse(canonical.id(), canonical.created(), canonical.model(), canonical.choices(), new Usage(1, 0, 0, 0, 0),
+                    null, null, null, new dev.switchboard.model.RelayedAnswer(dialect, json, 0, usageFrom - 2, usageTo - 2, length));
+        });
+        store.put(new CachedAnswer(id(9), "ns", 900, 60_000, "openai/gpt-4o-mini", r));
+        assertThat(store.offHeapBytes()).as("the answer's bytes and the trailer, in one size class").isLessThan(512);
+        CachedAnswer hit = store.get("ns", id(9)).result();
+        assertThat(read).containsExactly("openai-chat " + answer);
+        assertThat(hit.entryId()).isEqualTo(id(9));
+        assertThat(hit.namespace()).isEqualTo("ns");
+        assertThat(hit.createdAtMillis()).isEqualTo(900);
+        assertThat(hit.expiresAtMillis()).isEqualTo(60_000);
+        assertThat(hit.deployment()).isEqualTo("openai/gpt-4o-mini");
+        assertThat(hit.response().usage()).isEqualTo(stageUsage);
+        assertThat(hit.response().relayed()).as("relayed again to an OpenAI client").isNotNull();
+        assertThat(text(hit)).isEqualTo("the answer to question 9");
+
+        LocalExactCache broken = new LocalExactCache(1 << 20, () -> 1_000, (dialect, json, length) -> {
+            throw new java.io.IOException("not an answer");
+        });
+        broken.put(new CachedAnswer(id(9), "ns", 900, 60_000, "openai/gpt-4o-mini", r));
+        assertThat(broken.get("ns", id(9)).result()).as("bytes that do not decode are a miss").isNull();
+        // without a reader (and in Redis) the answer is kept in the codec's encoding, its records as they were
+        LocalExactCache plain = new LocalExactCache(1 << 20, () -> 1_000);
+        plain.put(new CachedAnswer(id(9), "ns", 900, 60_000, "openai/gpt-4o-mini", r));
+        assertThat(plain.get("ns", id(9)).result().response().usage()).isEqualTo(stageUsage);
+        assertThat(read).hasSize(1);
+    }
+
     @Test
     void theBoundCountsTheBlocksAndTheHeapPart() {
         AtomicLong now = new AtomicLong(1_000);

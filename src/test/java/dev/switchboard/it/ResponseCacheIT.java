@@ -98,6 +98,35 @@ class ResponseCacheIT {
         assertThat(row.getDouble("saved")).isEqualTo(Double.parseDouble(first.headers().firstValue("x-switchboard-cost").orElseThrow()));
     }
 
+    /**
+     * The in-memory store keeps an answer that came in OpenAI's exact shape as the upstream's bytes, not encoded again:
+     * its hit must be the same answer, for a plain request (the same body but the usage's cost) and as a replayed stream.
+     */
+    @Test
+    void anAnswerKeptAsTheUpstreamsBytesIsServedAsTheMissWasAndReplayedAsAStream() {
+        String q = ask("gpt", "Keep my bytes, please");
+        HttpResponse<String> first = chat(key, q);
+        HttpResponse<String> second = chat(key, q);
+        assertThat(second.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        JsonObject a = new JsonObject(first.body()), b = new JsonObject(second.body());
+        assertThat(a.getJsonObject("usage").remove("cost")).isNotNull();
+        assertThat(b.getJsonObject("usage").remove("cost")).isNotNull();
+        assertThat(b).isEqualTo(a);
+        HttpResponse<String> streamed = chat(key, "{\"model\":\"gpt\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Keep my bytes, please\"}]}");
+        assertThat(streamed.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        StringBuilder text = new StringBuilder();
+        for (String e : Http.sseData(streamed.body())) {
+            if (e.equals("[DONE]")) continue;
+            OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", e);
+            for (Object c : new JsonObject(e).getJsonArray("choices")) {
+                String t = ((JsonObject) c).getJsonObject("delta").getString("content");
+                if (t != null) text.append(t);
+            }
+        }
+        assertThat(text.toString()).isEqualTo(a.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"));
+        assertThat(upstreamCalls()).isEqualTo(1);
+    }
+
     @Test
     void anythingThatCouldChangeTheAnswerIsAMiss() {
         String base = "{\"model\":\"gpt\",\"messages\":[{\"role\":\"system\",\"content\":\"Be terse.\"},{\"role\":\"user\",\"content\":\"Hi\"}]";

@@ -49,8 +49,11 @@ final class OpenAiChatDecoder {
      * (see {@link ExactShape}), the answer also carries its bytes to relay to an OpenAI-dialect client: checked in the
      * same pass, so the relay costs no second parse. {@code json} must not be changed afterwards.
      */
-    ChatResponse response(byte[] json) throws IOException {
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+    ChatResponse response(byte[] json) throws IOException { return response(json, json.length); }
+
+    /** {@link #response(byte[])} of the bytes {@code json[0, length)}. */
+    ChatResponse response(byte[] json, int length) throws IOException {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(json, 0, length)) {
             ExactShape exact = new ExactShape();
             Top top = top(p, false, exact);
             if (!top.sawChoices) throw new AnswerShape.Wrong("no `choices` array");

@@ -1,0 +1,74 @@
+package dev.switchboard.cache;
+
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.RelayedAnswer;
+import dev.switchboard.model.RelayedEvent;
+import dev.switchboard.model.Usage;
+import java.nio.ByteBuffer;
+
+/**
+ * An in-memory exact-cache entry kept as the upstream's own answer: when a non-streamed answer came in a client
+ * dialect's exact shape ({@link RelayedAnswer}: the bytes the client was sent, but for the usage), the entry is those
+ * bytes plus a small binary trailer, instead of the {@link CachedAnswerCodec} encoding. Why: a miss through the cache
+ * paid ~3 µs on its event loop encoding an answer it already had as bytes (issue #9's (x) row; docs/architecture.md,
+ * "2026-12-01 19:30"). A hit decodes the bytes with the dialect's own decoder ({@link LocalExactCache.RelayReader}, given by the pipeline,
+ * which may use the providers): the same canonical answer the miss had, with its relay, so an OpenAI-dialect client's
+ * hit is written from the bytes again, and any other client (Anthropic, a stream replay) gets the canonical records.
+ *
+ * <p>Layout: {@code answer bytes | created (8) | usage: present (1), 10 counts (4 each) | dialect (1) | TAG (1)}. The
+ * codec's entries are one JSON object, so their last byte is '}', never {@link #TAG}. The usage is kept apart because
+ * the bytes' own usage is the upstream's and a stage may have replaced it ({@link ChatResponse#withUsage}); its cost
+ * is not kept (a stored answer is priced again when it is served, as the codec's entries are).
+ */
+final class RelayEntry {
+    /** The last byte of a relay entry. */
+    static final byte TAG = 1;
+    private static final byte OPENAI_CHAT = 1;
+    static final int TRAILER = 8 + 1 + 10 * 4 + 1 + 1;
+
+    private RelayEntry() {}
+
+    /** Whether the answer can be kept this way: it carries the upstream's bytes in a dialect a reader decodes. */
+    static boolean fits(ChatResponse r) {
+        return r.relayed() != null && r.raw() == null && r.relayed().is(RelayedEvent.OPENAI_CHAT);
+    }
+
+    /** The entry, off the heap: the answer's bytes as the upstream sent them, then the trailer. */
+    static OffHeapBytes write(CachedAnswer a) {
+        RelayedAnswer rel = a.response().relayed();
+        ByteBuffer t = TRAILERS.get().clear();
+        t.putLong(a.createdAtMillis());
+        Usage u = a.response().usage();
+        t.put((byte) (u == null ? 0 : 1));
+        if (u == null) u = Usage.ZERO;
+        t.putInt(u.promptTokens()).putInt(u.completionTokens()).putInt(u.cacheReadTokens()).putInt(u.cacheWriteTokens())
+                .putInt(u.reasoningTokens()).putInt(u.cacheWrite1hTokens());
+        Usage.Details d = u.details();
+        t.putInt(d.audioPromptTokens()).putInt(d.audioCompletionTokens()).putInt(d.acceptedPredictionTokens())
+                .putInt(d.rejectedPredictionTokens());
+        t.put(OPENAI_CHAT).put(TAG);
+        return OffHeapBytes.copyOf(rel.body(), rel.start(), rel.end() - rel.start(), t.array(), TRAILER);
+    }
+
+    static boolean isOne(byte[] bytes) { return bytes.length > TRAILER && bytes[bytes.length - 1] == TAG; }
+
+    /** The stored answer, or null (a miss) when its bytes do not decode. */
+    static CachedAnswer read(byte[] bytes, String entryId, String namespace, long expiresAtMillis, String deployment,
+                             LocalExactCache.RelayReader reader) {
+        int len = bytes.length - TRAILER;
+        ByteBuffer t = ByteBuffer.wrap(bytes, len, TRAILER);
+        long created = t.getLong();
+        boolean hasUsage = t.get() == 1;
+        Usage u = new Usage(t.getInt(), t.getInt(), t.getInt(), t.getInt(), t.getInt(), t.getInt(),
+                new Usage.Details(t.getInt(), t.getInt(), t.getInt(), t.getInt()));
+        if (t.get() != OPENAI_CHAT) return null;
+        try {
+            ChatResponse r = reader.read(RelayedEvent.OPENAI_CHAT, bytes, len);
+            return new CachedAnswer(entryId, namespace, created, expiresAtMillis, deployment, r.withUsage(hasUsage ? u : null));
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static final ThreadLocal<ByteBuffer> TRAILERS = ThreadLocal.withInitial(() -> ByteBuffer.allocate(TRAILER));
+}
