@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * dialect's exact shape ({@link RelayedAnswer}: the bytes the client was sent, but for the usage), the entry is those
  * bytes plus a small binary trailer, instead of the {@link CachedAnswerCodec} encoding. Why: a miss through the cache
  * paid ~3 µs on its event loop encoding an answer it already had as bytes (issue #9's (x) row; docs/architecture.md,
- * "2026-12-01 19:30"). A hit decodes the bytes with the dialect's own decoder ({@link LocalExactCache.RelayReader}, given by the pipeline,
+ * "2026-12-01 20:10"). A hit decodes the bytes with the dialect's own decoder ({@link LocalExactCache.RelayReader}, given by the pipeline,
  * which may use the providers): the same canonical answer the miss had, with its relay, so an OpenAI-dialect client's
  * hit is written from the bytes again, and any other client (Anthropic, a stream replay) gets the canonical records.
  *
