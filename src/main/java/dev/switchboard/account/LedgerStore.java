@@ -1,9 +1,9 @@
 package dev.switchboard.account;
 
 import dev.switchboard.store.Database;
+import dev.switchboard.store.SparseInsert;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -13,10 +13,10 @@ import java.util.List;
  * ({@link RollupWriter}) are updated in the same transaction, so they always equal the rows they sum.
  */
 final class LedgerStore {
-    private static final String INSERT = "INSERT INTO spend_logs (request_id, attempt, started_at, ended_at, key_id, key_alias, "
-            + "end_user, call_type, requested_model, deployment, route, tier, cache_status, prompt_tokens, completion_tokens, "
-            + "cache_read_tokens, cache_write_tokens, reasoning_tokens, usage_estimated, cost_nanos, saved_nanos, priced, latency_ms, "
-            + "ttft_ms, status, error_type) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+    private static final String[] COLUMNS = {"request_id", "attempt", "started_at", "ended_at", "key_id", "key_alias",
+        "end_user", "call_type", "requested_model", "deployment", "route", "tier", "cache_status", "prompt_tokens",
+        "completion_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "usage_estimated", "cost_nanos",
+        "saved_nanos", "priced", "latency_ms", "ttft_ms", "status", "error_type"};
     // ON CONFLICT DO NOTHING (SQLite 3.24+ and PostgreSQL alike): a batch retried after a commit whose answer was lost
     // writes nothing twice.
     private static final String INSERT_TAG = "INSERT INTO spend_tags (request_id, attempt, tag, ended_at) VALUES (?,?,?,?) "
@@ -28,11 +28,13 @@ final class LedgerStore {
 
     void insert(List<SpendRecord> rows) {
         db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSERT); PreparedStatement tags = c.prepareStatement(INSERT_TAG)) {
+            try (SparseInsert ps = new SparseInsert(c, "spend_logs", COLUMNS, "ON CONFLICT DO NOTHING");
+                 PreparedStatement tags = c.prepareStatement(INSERT_TAG)) {
+                boolean tagged = false;
                 for (SpendRecord r : rows) {
                     bind(ps, r);
-                    ps.addBatch();
                     if (r.tags().isEmpty()) continue; // most rows: no set per row on the writer
+                    tagged = true;
                     for (String tag : new LinkedHashSet<>(r.tags())) {
                         tags.setString(1, r.requestId());
                         tags.setInt(2, r.attempt());
@@ -41,8 +43,8 @@ final class LedgerStore {
                         tags.addBatch();
                     }
                 }
-                int[] added = ps.executeBatch();
-                tags.executeBatch();
+                int[] added = ps.execute();
+                if (tagged) tags.executeBatch();
                 RollupWriter.add(c, inserted(rows, added));
             }
             return null;
@@ -82,38 +84,14 @@ final class LedgerStore {
         return refused;
     }
 
-    private static void bind(PreparedStatement ps, SpendRecord r) throws SQLException {
-        ps.setString(1, r.requestId());
-        ps.setInt(2, r.attempt());
-        ps.setLong(3, r.startedAt());
-        ps.setLong(4, r.endedAt());
-        ps.setString(5, r.keyId());
-        ps.setString(6, cut(r.keyAlias(), 255));
-        ps.setString(7, cut(r.endUser(), 255));
-        ps.setString(8, r.callType());
-        ps.setString(9, cut(r.requestedModel(), 255));
-        ps.setString(10, cut(r.deployment(), 255));
-        ps.setString(11, cut(r.route(), 64));
-        ps.setString(12, cut(r.tier(), 128));
-        ps.setString(13, r.cacheStatus());
-        ps.setLong(14, r.promptTokens());
-        ps.setLong(15, r.completionTokens());
-        ps.setLong(16, r.cacheReadTokens());
-        ps.setLong(17, r.cacheWriteTokens());
-        ps.setLong(18, r.reasoningTokens());
-        ps.setBoolean(19, r.usageEstimated());
-        ps.setLong(20, r.costNanos());
-        ps.setLong(21, r.savedNanos());
-        ps.setBoolean(22, r.priced());
-        setLong(ps, 23, r.latencyMs());
-        setLong(ps, 24, r.ttftMs());
-        ps.setInt(25, r.status());
-        ps.setString(26, cut(r.errorType(), 64));
-    }
-
-    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
-        if (v == null) ps.setNull(i, Types.BIGINT);
-        else ps.setLong(i, v);
+    private static void bind(SparseInsert ps, SpendRecord r) throws SQLException {
+        ps.text(r.requestId()).integer(r.attempt()).number(r.startedAt()).number(r.endedAt()).text(r.keyId())
+                .text(cut(r.keyAlias(), 255)).text(cut(r.endUser(), 255)).text(r.callType()).text(cut(r.requestedModel(), 255))
+                .text(cut(r.deployment(), 255)).text(cut(r.route(), 64)).text(cut(r.tier(), 128)).text(r.cacheStatus())
+                .number(r.promptTokens()).number(r.completionTokens()).number(r.cacheReadTokens()).number(r.cacheWriteTokens())
+                .number(r.reasoningTokens()).flag(r.usageEstimated()).number(r.costNanos()).number(r.savedNanos())
+                .flag(r.priced()).number(r.latencyMs()).number(r.ttftMs()).integer(r.status()).text(cut(r.errorType(), 64));
+        ps.add();
     }
 
     /**

@@ -2,10 +2,10 @@ package dev.switchboard.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.store.Database;
+import dev.switchboard.store.SparseInsert;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +19,7 @@ public final class RequestLogStore {
             + "deployment, route, tier, cache_status, status, error_type, error_message, prompt_tokens, completion_tokens, "
             + "cached_tokens, cost_nanos, latency_ms, ttft_ms, trace_id, span_id, session_id, generation_name, tags, log_policy, "
             + "prompt, completion";
-    private static final String INSERT = "INSERT INTO request_log (" + COLUMNS + ") VALUES "
-            + "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+    private static final String[] COLUMN_LIST = COLUMNS.split(", ");
 
     private final Database db;
 
@@ -28,12 +27,9 @@ public final class RequestLogStore {
 
     void insert(List<RequestLogEntry> rows) {
         db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                for (RequestLogEntry r : rows) {
-                    bind(ps, r);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+            try (SparseInsert ps = new SparseInsert(c, "request_log", COLUMN_LIST, "ON CONFLICT DO NOTHING")) {
+                for (RequestLogEntry r : rows) bind(ps, r);
+                ps.execute();
             }
             return null;
         });
@@ -138,35 +134,16 @@ public final class RequestLogStore {
         return i;
     }
 
-    private static void bind(PreparedStatement ps, RequestLogEntry r) throws SQLException {
-        ps.setString(1, r.requestId());
-        ps.setLong(2, r.startedAt());
-        ps.setLong(3, r.endedAt());
-        ps.setString(4, cut(r.keyId(), 40));
-        ps.setString(5, cut(r.keyAlias(), 255));
-        ps.setString(6, cut(r.callType(), 16));
-        ps.setString(7, cut(r.requestedModel(), 255));
-        ps.setString(8, cut(r.deployment(), 255));
-        ps.setString(9, cut(r.route(), 64));
-        ps.setString(10, cut(r.tier(), 128));
-        ps.setString(11, cut(r.cacheStatus(), 16));
-        ps.setInt(12, r.status());
-        ps.setString(13, cut(r.errorType(), 64));
-        ps.setString(14, cut(r.errorMessage(), 4000));
-        ps.setLong(15, r.promptTokens());
-        ps.setLong(16, r.completionTokens());
-        ps.setLong(17, r.cachedTokens());
-        ps.setLong(18, r.costNanos());
-        setLong(ps, 19, r.latencyMs());
-        setLong(ps, 20, r.ttftMs());
-        ps.setString(21, r.traceId());
-        ps.setString(22, r.spanId());
-        ps.setString(23, cut(r.sessionId(), 255));
-        ps.setString(24, cut(r.generationName(), 255));
-        ps.setString(25, cut(tagsJson(r.tags()), Integer.MAX_VALUE));
-        ps.setString(26, r.logPolicy());
-        ps.setString(27, cut(r.prompt(), Integer.MAX_VALUE));
-        ps.setString(28, cut(r.completion(), Integer.MAX_VALUE));
+    private static void bind(SparseInsert ps, RequestLogEntry r) throws SQLException {
+        ps.text(r.requestId()).number(r.startedAt()).number(r.endedAt()).text(cut(r.keyId(), 40)).text(cut(r.keyAlias(), 255))
+                .text(cut(r.callType(), 16)).text(cut(r.requestedModel(), 255)).text(cut(r.deployment(), 255))
+                .text(cut(r.route(), 64)).text(cut(r.tier(), 128)).text(cut(r.cacheStatus(), 16)).integer(r.status())
+                .text(cut(r.errorType(), 64)).text(cut(r.errorMessage(), 4000)).number(r.promptTokens())
+                .number(r.completionTokens()).number(r.cachedTokens()).number(r.costNanos()).number(r.latencyMs())
+                .number(r.ttftMs()).text(r.traceId()).text(r.spanId()).text(cut(r.sessionId(), 255))
+                .text(cut(r.generationName(), 255)).text(cut(tagsJson(r.tags()), Integer.MAX_VALUE)).text(r.logPolicy())
+                .text(cut(r.prompt(), Integer.MAX_VALUE)).text(cut(r.completion(), Integer.MAX_VALUE));
+        ps.add();
     }
 
     private static RequestLogEntry read(ResultSet rs) throws SQLException {
@@ -176,11 +153,6 @@ public final class RequestLogStore {
                 rs.getLong(18), nullableLong(rs, 19), nullableLong(rs, 20), rs.getString(21), rs.getString(22),
                 rs.getString(23), rs.getString(24), tags(rs.getString(25)), rs.getString(26), rs.getString(27),
                 rs.getString(28));
-    }
-
-    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
-        if (v == null) ps.setNull(i, Types.BIGINT);
-        else ps.setLong(i, v);
     }
 
     private static Long nullableLong(ResultSet rs, int col) throws SQLException {

@@ -101,6 +101,30 @@ abstract class RollupContract {
     }
 
     @Test
+    void rowsThatShareTheirStringsInRunsAreSummedByTheirOwnDayAndGroup() {
+        // the writer adds a row to the previous row's sums when its fields are the same objects: rows of one key in runs
+        // (interned strings, as a gateway's rows carry), crossing days, statuses and attempts inside a run
+        List<SpendRecord> rows = new ArrayList<>();
+        for (SpendRecord r : rows(6_000, 3)) {
+            rows.add(new SpendRecord(r.requestId(), r.attempt(), r.startedAt(), r.endedAt(), intern(r.keyId()), intern(r.keyAlias()),
+                    null, r.callType(), intern(r.requestedModel()), intern(r.deployment()), intern(r.route()), null,
+                    intern(r.cacheStatus()), r.promptTokens(), r.completionTokens(), r.cacheReadTokens(), 0, 0, false,
+                    r.costNanos(), r.savedNanos(), true, r.latencyMs(), null, r.status(), null, List.of()));
+        }
+        rows.sort(java.util.Comparator.comparing(SpendRecord::keyId).thenComparing(SpendRecord::deployment));
+        try (Database db = open()) {
+            SpendLedger ledger = new SpendLedger(db, 60_000);
+            rows.forEach(ledger::record);
+            assertThat(ledger.flush()).isTrue();
+            assertThat(query(db, DAILY)).hasSizeGreaterThan(100).isEqualTo(query(db, DAILY_FROM_LEDGER));
+            assertThat(query(db, LATENCY)).isNotEmpty().isEqualTo(latencyOf(rows));
+            ledger.close();
+        }
+    }
+
+    private static String intern(String s) { return s == null ? null : s.intern(); }
+
+    @Test
     void theMigrationsBackfillBuildsTheSameRollupsAsTheWriter() throws Exception {
         try (Database db = open()) {
             SpendLedger ledger = new SpendLedger(db, 60_000);
