@@ -21,6 +21,10 @@ import java.util.function.Function;
  */
 record TransportChoice(Transport transport, String name, String why) {
 
+    static {
+        NettyDefaults.apply(); // before anything below asks Netty whether io_uring is there (Netty reads them then)
+    }
+
     /** What Vert.x reports: null when {@code t} can be used here, else why not. */
     static final Function<Transport, Throwable> VERTX = t -> t.available() ? null : orUnknown(t.unavailabilityCause());
 
