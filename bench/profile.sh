@@ -15,7 +15,8 @@
 #   PROFILE_MODE=full bench/profile.sh   # the "full" row of bench/run.sh: virtual key, exact cache (every request a
 #                                        # miss), ledger, request log, every request traced to a local OTLP sink
 # Knobs: SWITCHBOARD_JAR, PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE),
-# PROFILE_PORT_BASE=4460 (the simulator, gateway and sink listen on the next three ports).
+# PROFILE_PORT_BASE=4460 (the simulator, gateway and sink listen on the next three ports), PROFILE_TRANSPORT=auto (the
+# gateway's event_loop_transport only: the simulator stays on auto, so what moves is the gateway's CPU).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -44,6 +45,7 @@ model_list:
 general_settings:
   database_path: $work/g.db
   master_key: $MASTER
+  event_loop_transport: ${PROFILE_TRANSPORT:-auto}
 YAML
 if [ "$MODE" = full ]; then
   echo "  otel: { endpoint: \"http://127.0.0.1:$SINK\" }" >>"$work/config.yaml"

@@ -15,6 +15,10 @@ import picocli.CommandLine.HelpCommand;
 public final class Main implements Runnable {
     static final String VERSION = "switchboard 0.1.0";
 
+    static {
+        NettyDefaults.apply(); // before any command touches Vert.x, whose transport classes load Netty's
+    }
+
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).execute(args);
         if (code != 0) System.exit(code);

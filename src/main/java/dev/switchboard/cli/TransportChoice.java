@@ -7,9 +7,10 @@ import java.util.function.Function;
 /**
  * Which socket transport the event loops run on, from {@code general_settings.event_loop_transport} and what this machine
  * allows. {@code auto} takes epoll, else NIO; io_uring (fewer system calls a request) runs only when named: on Netty
- * 4.2.9 the suite found connections closed under it that epoll keeps, and on 4.2.18 (the pom's) a Vert.x instance that
- * never finishes closing after malformed requests (docs/architecture.md, "the event loops on io_uring" and "Netty
- * 4.2.18 under Vert.x 5.0.7"). Under auto the log line still says whether io_uring would be there and, if not, why: Docker's default
+ * 4.2.9 the suite found connections closed under it that epoll keeps, and on 4.2.18 (the pom's) a client's reset after
+ * its first bytes was lost, which {@link NettyDefaults} works around (docs/architecture.md, "the event loops on
+ * io_uring", "Netty 4.2.18 under Vert.x 5.0.7", "io_uring: a reset after the first bytes"); whether auto takes io_uring
+ * now is the measurements' call. Under auto the log line still says whether io_uring would be there and, if not, why: Docker's default
  * seccomp profile refuses {@code io_uring_setup}, kernels before 5.14 lack what Netty needs, some hosts switch it off
  * ({@code kernel.io_uring_disabled}). A transport named explicitly that the machine refuses stops the start instead:
  * whoever wrote {@code io_uring} measured or needs it, and a gateway quietly on another transport would hide that the
@@ -20,6 +21,10 @@ import java.util.function.Function;
  * @param why       how it was chosen, for the startup log (the setting, and under auto what was passed over and why)
  */
 record TransportChoice(Transport transport, String name, String why) {
+
+    static {
+        NettyDefaults.apply(); // before anything below asks Netty whether io_uring is there (Netty reads them then)
+    }
 
     /** What Vert.x reports: null when {@code t} can be used here, else why not. */
     static final Function<Transport, Throwable> VERTX = t -> t.available() ? null : orUnknown(t.unavailabilityCause());

@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import dev.switchboard.config.EventLoopTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,15 @@ public final class VertxRuntime {
         TransportChoice choice = TransportChoice.decide(transport, TransportChoice.VERTX);
         log.info("Event loops: {} on {} ({})", options.getEventLoopPoolSize(), choice.name(), choice.why());
         return Vertx.builder().with(options).withTransport(choice.transport()).build();
+    }
+
+    /** Whether this machine can run {@code transport} (asked through {@link TransportChoice}, which sets Netty's io_uring options first). */
+    public static boolean available(EventLoopTransport transport) {
+        return switch (transport) {
+            case AUTO, NIO -> true;
+            case EPOLL -> TransportChoice.VERTX.apply(Transport.EPOLL) == null;
+            case IO_URING -> TransportChoice.VERTX.apply(Transport.IO_URING) == null;
+        };
     }
 
     /** The transport a Vert.x instance runs on, as the config spells it (for the startup line). */

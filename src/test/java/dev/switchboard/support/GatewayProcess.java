@@ -92,6 +92,8 @@ public final class GatewayProcess implements AutoCloseable {
 
     public String baseUrl() { return "http://127.0.0.1:" + port; }
 
+    public int port() { return port; }
+
     public String v1() { return baseUrl() + "/v1"; }
 
     public long pid() { return process.pid(); }
