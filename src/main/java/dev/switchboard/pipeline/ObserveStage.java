@@ -77,6 +77,7 @@ final class ObserveStage implements Stage {
     }
 
     private Stage mark(java.util.function.Consumer<ObservedCall> at) {
+        if (!observer.stageSpans()) return next -> next; // the marks only make the stage spans
         return next -> new ChatHandler() {
             @Override
             public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
