@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.model.ChatChunk;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * left to the decoder.
  */
 class OpenAiUsageChunkByteScanTest {
-    private static final String PREFIX = "xx";
+    private static final String PREFIX = OpenAiChunkByteScanTest.PREFIX;
     private static final String DAMAGE = "{}[]:,\"\\ u0e9-.+Etrufalsn\n\u00e9\u00ff";
     private static final OpenAiChatDecoder DECODER = new OpenAiChatDecoder("fallback-model");
 
@@ -71,7 +70,7 @@ class OpenAiUsageChunkByteScanTest {
         int read = 0;
         for (int n = 0; n < 20_000; n++) {
             byte[] d = CHUNKS.get(r.nextInt(6)).getBytes(StandardCharsets.UTF_8);
-            for (int k = 1 + r.nextInt(2); k > 0; k--) d = damaged(r, d);
+            d = OpenAiChunkByteScanTest.damaged(r, d, DAMAGE); // one to three bytes removed, inserted or replaced
             if (same(d)) read++;
         }
         assertThat(read).isGreaterThan(1000);
@@ -98,7 +97,7 @@ class OpenAiUsageChunkByteScanTest {
 
     /** Asserts the byte scan's usage chunk is the decoder's; true when the byte scan read it itself. */
     private static boolean same(byte[] json) {
-        byte[] b = inRead(json);
+        byte[] b = OpenAiChunkByteScanTest.inRead(json);
         ChatChunk fast = new OpenAiChunkByteScan().usageChunk(b, PREFIX.length(), json.length, DECODER.fallbackModel());
         if (fast == null) return false;
         String what = new String(json, StandardCharsets.UTF_8);
@@ -116,27 +115,5 @@ class OpenAiUsageChunkByteScanTest {
 
     private static byte[] bytes(String json) {
         return (PREFIX + json + "yy").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] inRead(byte[] chunk) {
-        byte[] in = new byte[chunk.length + 2 * PREFIX.length()];
-        System.arraycopy(chunk, 0, in, PREFIX.length(), chunk.length);
-        return in;
-    }
-
-    private static byte[] damaged(Random r, byte[] b) {
-        List<Byte> bs = new ArrayList<>();
-        for (byte x : b) bs.add(x);
-        if (bs.isEmpty()) return b;
-        int at = r.nextInt(bs.size());
-        switch (r.nextInt(4)) {
-            case 0 -> bs.remove(at);
-            case 1 -> bs.add(at, (byte) DAMAGE.charAt(r.nextInt(DAMAGE.length())));
-            case 2 -> bs.set(at, (byte) DAMAGE.charAt(r.nextInt(DAMAGE.length())));
-            default -> bs.set(at, (byte) r.nextInt(256));
-        }
-        byte[] out = new byte[bs.size()];
-        for (int i = 0; i < out.length; i++) out[i] = bs.get(i);
-        return out;
     }
 }
