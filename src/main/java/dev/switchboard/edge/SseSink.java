@@ -48,7 +48,7 @@ public final class SseSink implements ChunkSink {
 
     @Override
     public void chunk(ChatChunk chunk) {
-        if (ended || gone()) return;
+        if (ended || pending == null && gone()) return; // see relayed
         Buffer b = encoder.chunk(chunk);
         if (b == null) return;
         if (pending == null) pending = batches.apply(b.length());
@@ -61,7 +61,9 @@ public final class SseSink implements ChunkSink {
     /** The upstream's event bytes, copied once, straight into this read's batch (the encoder frames them). */
     @Override
     public void relayed(dev.switchboard.model.RelayedEvent e) {
-        if (ended || gone()) return;
+        // Whether the client is gone is asked when a batch begins, not for every event (Vert.x answers under the
+        // connection's lock): a batch begun is written or released by the flush, end or failure that follows it.
+        if (ended || pending == null && gone()) return;
         if (pending == null) pending = batches.apply(e.length() + 16);
         encoder.appendRelayed(pending.buffer(), e);
     }

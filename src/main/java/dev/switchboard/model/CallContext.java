@@ -1,6 +1,7 @@
 package dev.switchboard.model;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Who is calling and the request's identity, handed to every stage.
@@ -13,20 +14,63 @@ import java.util.Map;
  *                     overrides that stages read (timeout, retries, fallbacks, tier)
  * @param cancellation cancelled by the edge when the client leaves before its answer is complete: the router
  *                     stops retrying and falling back, the upstream request in flight is reset
+ * @param carried      what a stage attached to this call for hooks further on that see only the context
+ *                     ({@link #attach}, {@link #attached})
  */
 public record CallContext(String requestId, Caller caller, long startedNanos, Map<String, String> hints,
-                          Cancellation cancellation) {
+                          Cancellation cancellation, Carried carried) {
     public static final String HINT_PREFIX = "x-switchboard-";
 
     public CallContext {
         hints = hints == null ? Map.of() : hints;
         cancellation = cancellation == null ? Cancellation.NEVER : cancellation;
+        carried = carried == null ? new Carried() : carried;
+    }
+
+    public CallContext(String requestId, Caller caller, long startedNanos, Map<String, String> hints, Cancellation cancellation) {
+        this(requestId, caller, startedNanos, hints, cancellation, null);
     }
 
     /** A call nobody cancels (internal calls, tests). */
     public CallContext(String requestId, Caller caller, long startedNanos, Map<String, String> hints) {
-        this(requestId, caller, startedNanos, hints, Cancellation.NEVER);
+        this(requestId, caller, startedNanos, hints, Cancellation.NEVER, null);
     }
 
     public String hint(String name) { return hints.get(name); }
+
+    /** Attaches a value to this call under {@code key} (replacing any before it). */
+    public <T> void attach(Key<T> key, T value) { carried.put(key.index, value); }
+
+    /** The value attached under {@code key}, or null. */
+    public <T> T attached(Key<T> key) { return key.type.cast(carried.get(key.index)); }
+
+    /**
+     * A name for one kind of value carried with a call. A hook shared by every call (the router's attempt listener,
+     * the ledger's row listener) finds its call's state here with an array read, where a map keyed by request id cost
+     * a hash of the id, a probe that misses the cache, and a node per call. Keys are made once, as constants.
+     */
+    public static final class Key<T> {
+        private static final AtomicInteger NEXT = new AtomicInteger();
+        private final int index = NEXT.getAndIncrement();
+        private final Class<T> type;
+
+        public Key(Class<T> type) { this.type = type; }
+    }
+
+    /**
+     * The values attached to one call, by key index. Attached on the call's path before the context is handed on and
+     * read after it (the futures and tasks that carry a call between threads publish what was attached before).
+     */
+    public static final class Carried {
+        private Object[] values = new Object[2];
+
+        Carried() {}
+
+        void put(int index, Object value) {
+            if (index >= values.length) values = java.util.Arrays.copyOf(values, Math.max(index + 1, values.length * 2));
+            values[index] = value;
+        }
+
+        Object get(int index) { return index < values.length ? values[index] : null; }
+    }
 }

@@ -210,7 +210,7 @@ final class MeteredCall {
     void record(Answer<?> a, Usage u, boolean estimated, DeploymentPrices.Cost cost, Long ttftMs, int status, String errorType) {
         long now = System.currentTimeMillis();
         long elapsedMs = (System.nanoTime() - ctx.startedNanos()) / 1_000_000;
-        m.record(new SpendRecord(ctx.requestId(), 0, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
+        m.record(ctx, new SpendRecord(ctx.requestId(), 0, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
                 endUser, callType, requestedModel, a.deployment(), a.route(), a.tier(), a.cache(),
                 u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(), u == null ? 0 : u.cacheReadTokens(),
                 u == null ? 0 : u.cacheWriteTokens(), u == null ? 0 : u.reasoningTokens(), estimated, cost.nanos(), cost.savedNanos(),

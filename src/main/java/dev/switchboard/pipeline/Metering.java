@@ -31,14 +31,14 @@ final class Metering {
     final ModelRouter router;
     final SpendLedger ledger;
     /** Told of every row after the ledger (the observer: metrics, request log, trace). */
-    private final java.util.function.Consumer<dev.switchboard.account.SpendRecord> observer;
+    private final java.util.function.BiConsumer<CallContext, dev.switchboard.account.SpendRecord> observer;
 
     Metering(Governor governor, DeploymentPrices prices, PromptTokens tokens, ModelRouter router, SpendLedger ledger) {
-        this(governor, prices, tokens, router, ledger, r -> {});
+        this(governor, prices, tokens, router, ledger, (ctx, r) -> {});
     }
 
     Metering(Governor governor, DeploymentPrices prices, PromptTokens tokens, ModelRouter router, SpendLedger ledger,
-             java.util.function.Consumer<dev.switchboard.account.SpendRecord> observer) {
+             java.util.function.BiConsumer<CallContext, dev.switchboard.account.SpendRecord> observer) {
         this.governor = governor;
         this.prices = prices;
         this.tokens = tokens;
@@ -47,11 +47,11 @@ final class Metering {
         this.observer = observer;
     }
 
-    /** A row to the ledger (queued), then to the observer. */
-    void record(dev.switchboard.account.SpendRecord r) {
+    /** A row to the ledger (queued), then to the observer (which finds its call through the context). */
+    void record(CallContext ctx, dev.switchboard.account.SpendRecord r) {
         ledger.record(r);
         try {
-            observer.accept(r);
+            observer.accept(ctx, r);
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger("switchboard.observe").error("request {}: the observer failed", r.requestId(), e);
         }

@@ -18,7 +18,7 @@ import io.vertx.core.Future;
  * Two marks placed further in ({@link #admitted()}, after the spend stage, and {@link #routing()}, just before the
  * router) tell it when governance let the call through and when the cache missed, which is what splits the trace
  * into its authentication-and-limits, cache and routing spans; the router's attempt hooks and the spend stage's
- * priced outcome reach it through {@link RequestObserver} by request id.
+ * priced outcome reach it through {@link RequestObserver}, which finds the call attached to the context.
  */
 final class ObserveStage implements Stage {
     private final RequestObserver observer;
@@ -77,17 +77,18 @@ final class ObserveStage implements Stage {
     }
 
     private Stage mark(java.util.function.Consumer<ObservedCall> at) {
+        if (!observer.stageSpans()) return next -> next; // the marks only make the stage spans
         return next -> new ChatHandler() {
             @Override
             public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
-                ObservedCall c = observer.find(ctx.requestId());
+                ObservedCall c = observer.find(ctx);
                 if (c != null) at.accept(c);
                 return next.chat(ctx, request);
             }
 
             @Override
             public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
-                ObservedCall c = observer.find(ctx.requestId());
+                ObservedCall c = observer.find(ctx);
                 if (c != null) at.accept(c);
                 return next.stream(ctx, request);
             }

@@ -4,14 +4,15 @@ import dev.switchboard.account.SpendRecord;
 import dev.switchboard.model.Usage;
 import dev.switchboard.observe.CallOutcome;
 import dev.switchboard.observe.RequestObserver;
-import java.util.function.Consumer;
+import dev.switchboard.model.CallContext;
+import java.util.function.BiConsumer;
 
 /**
  * Each served call's ledger row (attempt 0), handed to the observer as the call's outcome, so metrics, the request log
  * and the trace show the ledger's own numbers; with what the provider's prompt cache saved (the cached prompt tokens
  * priced as uncached, minus what they cost), which only the prices here can tell.
  */
-final class ObservedSpend implements Consumer<SpendRecord> {
+final class ObservedSpend implements BiConsumer<CallContext, SpendRecord> {
     private final RequestObserver observer;
     private final DeploymentPrices prices;
 
@@ -21,7 +22,7 @@ final class ObservedSpend implements Consumer<SpendRecord> {
     }
 
     @Override
-    public void accept(SpendRecord r) {
+    public void accept(CallContext ctx, SpendRecord r) {
         if (r.attempt() != 0) return;
         long promptCacheSaved = 0;
         if (r.cacheReadTokens() > 0 && r.deployment() != null && (r.cacheStatus() == null || !r.cacheStatus().startsWith("hit"))) {
@@ -29,7 +30,7 @@ final class ObservedSpend implements Consumer<SpendRecord> {
                     clamp(r.reasoningTokens()));
             promptCacheSaved = Math.max(0, prices.cost(r.deployment(), uncached).nanos() - r.costNanos());
         }
-        observer.outcome(new CallOutcome(r.requestId(), r.callType(), r.keyId(), r.keyAlias(), r.requestedModel(), r.deployment(),
+        observer.outcome(ctx, new CallOutcome(r.requestId(), r.callType(), r.keyId(), r.keyAlias(), r.requestedModel(), r.deployment(),
                 r.route(), r.tier(), r.cacheStatus(), r.promptTokens(), r.completionTokens(), r.cacheReadTokens(),
                 r.cacheWriteTokens(), r.reasoningTokens(), r.costNanos(), r.savedNanos(), promptCacheSaved, r.latencyMs(),
                 r.ttftMs(), r.status(), r.errorType(), r.tags()));

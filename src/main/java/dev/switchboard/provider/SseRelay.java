@@ -103,7 +103,15 @@ public abstract class SseRelay implements ChatStream {
                         + " could not be read (" + e.getClass().getSimpleName() + "); the gateway stopped reading the stream."));
                 return;
             }
-            if (!finished) sink.flush(); // everything this read carried goes out in one write
+            if (finished) return;
+            sink.flush(); // everything this read carried goes out in one write
+            // Backpressure once a read, not once an event: the sink writes only at a flush, so its queue cannot fill
+            // between the events of one read, and a pause stops the next read, not the events of this one (the
+            // parser hands them all over anyway). Asking per event cost two of Vert.x's locked calls an event.
+            if (sink.writeQueueFull()) {
+                pauseUpstream();
+                sink.drainHandler(this::resumeUpstream);
+            }
         });
         upstream.exceptionHandler(t -> fail((GatewayException) UpstreamErrors.scrubbed(
                 UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint), scrubber)));
@@ -126,23 +134,16 @@ public abstract class SseRelay implements ChatStream {
         upstream.resume();
     }
 
+    /** Hands one decoded chunk on; the upstream handler asks for backpressure after the read. */
     protected final void emit(ChatChunk chunk) {
         if (finished) return;
         sink.chunk(chunk);
-        if (sink.writeQueueFull()) {
-            pauseUpstream();
-            sink.drainHandler(this::resumeUpstream);
-        }
     }
 
     /** Hands one event on as the upstream sent it; only while {@link #relaying()}. */
     protected final void relay(dev.switchboard.model.RelayedEvent event) {
         if (finished) return;
         sink.relayed(event);
-        if (sink.writeQueueFull()) {
-            pauseUpstream();
-            sink.drainHandler(this::resumeUpstream);
-        }
     }
 
     protected final void finish() {

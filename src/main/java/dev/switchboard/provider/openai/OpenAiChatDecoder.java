@@ -44,6 +44,9 @@ final class OpenAiChatDecoder {
 
     OpenAiChatDecoder(String fallbackModel) { this.fallbackModel = fallbackModel; }
 
+    /** The model a chunk or answer without one (or with an empty one) is said to come from. */
+    String fallbackModel() { return fallbackModel; }
+
     /**
      * A whole answer. When it is in the exact shape {@link dev.switchboard.edge.openai.OpenAiResponseEncoder} would write
      * (see {@link ExactShape}), the answer also carries its bytes to relay to an OpenAI-dialect client: checked in the

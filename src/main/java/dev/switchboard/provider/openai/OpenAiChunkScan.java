@@ -71,6 +71,11 @@ final class OpenAiChunkScan {
         walk(b, off, len, identity, texts);
     }
 
+    /** The usage chunk as the canonical decoder decodes it, read from its bytes; null when the decoder must read it. */
+    dev.switchboard.model.ChatChunk usageChunk(byte[] b, int off, int len, String fallbackModel) {
+        return bytes.usageChunk(b, off, len, fallbackModel);
+    }
+
     /** The chunk read with Jackson's streaming parser: what the byte scan leaves, and its reference in tests. */
     void walk(byte[] b, int off, int len, boolean identity, boolean texts) {
         reset(); // what the byte scan found before it gave up

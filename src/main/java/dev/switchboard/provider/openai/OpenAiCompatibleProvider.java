@@ -37,9 +37,12 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     private final Duration streamTimeout;
     /** OpenAI itself (not the compatible servers): Responses-API requests are passed through to its /responses. */
     private final boolean responsesApi;
+    /** {@link Deployment#id()}, made once: it concatenates, and every stream names its deployment. */
+    private final String deploymentId;
 
     OpenAiCompatibleProvider(Deployment d, OpenAiFlavor flavor, Secret key, UpstreamHttp http) {
         this.deployment = d;
+        this.deploymentId = d.id();
         this.http = http;
         this.endpoint = UpstreamHttp.Endpoint.parse(flavor.baseUrl(d.apiBase()), d.id());
         this.secret = key == null ? null : key.reveal();
@@ -77,11 +80,11 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         if (passesThrough(request)) {
             return post("/responses", responsesBody(request, true), "text/event-stream", options.timeoutOr(streamTimeout), options)
                     .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
-                            () -> new OpenAiResponsesStream(resp, endpoint, http.scrubber(), deployment.id(), deployment.model(), secret)));
+                            () -> new OpenAiResponsesStream(resp, endpoint, http.scrubber(), deploymentId, deployment.model(), secret)));
         }
         return UpstreamAnswers.encodeThen(() -> chatBody(request, true), body -> post("/chat/completions", body, "text/event-stream",
                 options.timeoutOr(streamTimeout), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
-                        () -> new OpenAiStream(resp, chatDecoder, endpoint, http.scrubber(), deployment.id(), secret))));
+                        () -> new OpenAiStream(resp, chatDecoder, endpoint, http.scrubber(), deploymentId, secret))));
     }
 
     /** A Responses-API request to OpenAI goes to its own endpoint as the client wrote it. */
@@ -100,7 +103,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
 
     /** The chat body; a Responses-API request with a built-in tool cannot be translated to it (400 naming the tool). */
     private Buffer chatBody(ChatRequest request, boolean stream) {
-        dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
+        dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deploymentId);
         return encoder.chat(request, stream);
     }
 
@@ -119,6 +122,6 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {
-        return OpenAiErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), deployment.id(), secret);
+        return OpenAiErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), deploymentId, secret);
     }
 }

@@ -96,6 +96,15 @@ final class OpenAiStream extends SseRelay {
         relay(e);
     }
 
+    /**
+     * The chunk read from its bytes when it is the usage chunk (it follows the finish reason, so nothing before the
+     * finish is tried), or null: the decoder reads it, as it reads every other chunk it decodes.
+     */
+    private ChatChunk usageChunk(byte[] data, int offset, int length) {
+        if (scan == null) scan = new OpenAiChunkScan();
+        return scan.usageChunk(data, offset, length, decoder.fallbackModel());
+    }
+
     /** The texts with key runs that continue across events masked, or null when none changed (the common case). */
     private List<String> maskedContents(List<String> contents) {
         if (!scrubsText) return null;
@@ -110,9 +119,9 @@ final class OpenAiStream extends SseRelay {
     }
 
     private void decodeAndEmit(byte[] data, int offset, int length, UnaryOperator<String> mask) {
-        ChatChunk chunk;
+        ChatChunk chunk = sawFinishReason ? usageChunk(data, offset, length) : null;
         try {
-            chunk = decoder.chunk(data, offset, length);
+            if (chunk == null) chunk = decoder.chunk(data, offset, length);
         } catch (OpenAiChatDecoder.ErrorEvent e) {
             fail(OpenAiErrorDecoder.midStream(e.error, deploymentId, secret));
             return;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * it finds exactly what the walk finds, on chunks as providers write them and on thousands of damaged copies.
  */
 class OpenAiChunkByteScanTest {
-    private static final String PREFIX = "xx"; // inside a larger read, as in the SSE parser's buffer
+    static final String PREFIX = "xx"; // inside a larger read, as in the SSE parser's buffer
     /** What damaged copies are made of: JSON's structure, escapes, literals' letters, bytes of UTF-8. */
     private static final String DAMAGE = "{}[]:,\"\\ u0e9-.+Etrufalsn\n\u00e9\u00ff";
 
@@ -126,14 +126,14 @@ class OpenAiChunkByteScanTest {
     }
 
     /** The chunk inside a larger read, at {@code PREFIX.length()}, as in the SSE parser's buffer. */
-    private static byte[] inRead(byte[] chunk) {
+    static byte[] inRead(byte[] chunk) {
         byte[] in = new byte[chunk.length + 2 * PREFIX.length()];
         System.arraycopy(chunk, 0, in, PREFIX.length(), chunk.length);
         return in;
     }
 
     /** {@code b} with one to three bytes removed, inserted or replaced. */
-    private static byte[] damaged(Random r, byte[] b, String alphabet) {
+    static byte[] damaged(Random r, byte[] b, String alphabet) {
         List<Byte> bs = new ArrayList<>();
         for (byte x : b) bs.add(x);
         for (int k = 1 + r.nextInt(3); k > 0 && !bs.isEmpty(); k--) {
