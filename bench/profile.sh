@@ -15,7 +15,8 @@
 #   PROFILE_MODE=full bench/profile.sh   # the "full" row of bench/run.sh: virtual key, exact cache (every request a
 #                                        # miss), ledger, request log, every request traced to a local OTLP sink
 # Knobs: SWITCHBOARD_JAR, PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE),
-# PROFILE_PORT_BASE=4460 (the simulator, gateway and sink listen on the next three ports).
+# PROFILE_PORT_BASE=4460 (the simulator, gateway and sink listen on the next three ports), PROFILE_OTEL (full mode: more
+# keys for general_settings.otel, e.g. PROFILE_OTEL="max_export_batch_size: 2048").
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -46,7 +47,7 @@ general_settings:
   master_key: $MASTER
 YAML
 if [ "$MODE" = full ]; then
-  echo "  otel: { endpoint: \"http://127.0.0.1:$SINK\" }" >>"$work/config.yaml"
+  echo "  otel: { endpoint: \"http://127.0.0.1:$SINK\"${PROFILE_OTEL:+, $PROFILE_OTEL} }" >>"$work/config.yaml"
   taskset -c 1 "$J" "$here/OtlpSink.java" "$SINK" >"$work/sink.log" 2>&1 & pids+=($!)
 fi
 taskset -c 1 "$J" -jar "$JAR" simulator --host 127.0.0.1 --port $SIM --event-loops 1 >"$work/sim.log" 2>&1 & pids+=($!)
