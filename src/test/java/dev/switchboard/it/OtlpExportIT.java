@@ -35,14 +35,7 @@ class OtlpExportIT {
     @Test
     void spansArriveAtTheCollectorAsOtlpProtobufWithTheConfiguredHeaders() throws Exception {
         List<Received> received = new CopyOnWriteArrayList<>();
-        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        collector.createContext("/", ex -> {
-            received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("content-type"),
-                    ex.getRequestHeaders().getFirst("authorization"), ex.getRequestBody().readAllBytes()));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        collector.start();
+        HttpServer collector = collector(received);
         try (TestGateway gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
                 general_settings:
                   master_key: os.environ/MASTER_KEY
@@ -128,13 +121,7 @@ class OtlpExportIT {
     @Test
     void aBatchLargerThanMaxExportBytesReachesTheCollectorInPostsWithinIt() throws Exception {
         List<Received> received = new CopyOnWriteArrayList<>();
-        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        collector.createContext("/", ex -> {
-            received.add(new Received(ex.getRequestURI().getPath(), null, null, ex.getRequestBody().readAllBytes()));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        collector.start();
+        HttpServer collector = collector(received);
         try (TestGateway gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
                 general_settings:
                   master_key: os.environ/MASTER_KEY
@@ -161,6 +148,19 @@ class OtlpExportIT {
         } finally {
             collector.stop(0);
         }
+    }
+
+    /** A collector that answers 200 to every post and keeps what it got. */
+    static HttpServer collector(List<Received> received) throws java.io.IOException {
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/", ex -> {
+            received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("content-type"),
+                    ex.getRequestHeaders().getFirst("authorization"), ex.getRequestBody().readAllBytes()));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        collector.start();
+        return collector;
     }
 
     static List<Span> spans(List<Received> received) {
