@@ -141,7 +141,7 @@ class OtlpExportIT {
             assertThat(received.size()).isGreaterThan(2);
             // "about": the cap is the spans' estimated size; each post adds its resource and scope (a few hundred bytes)
             for (Received rec : received) assertThat(rec.body().length).isLessThanOrEqualTo(8000 + 1000);
-            assertThat(spans(received).stream().filter(s -> attr(s, "langfuse.observation.input").contains("日本")).count())
+            assertThat(spans(received).stream().filter(s -> String.valueOf(attr(s, "langfuse.observation.input")).contains("日本")).count())
                     .isEqualTo(10);
             String metrics = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
             assertThat(MetricsIT.value(metrics, "switchboard_trace_spans_exported_total")).isEqualTo(20.0);
