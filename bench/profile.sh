@@ -16,7 +16,8 @@
 #                                        # miss), ledger, request log, every request traced to a local OTLP sink
 # Knobs: SWITCHBOARD_JAR, PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE),
 # PROFILE_PORT_BASE=4460 (the simulator, gateway and sink listen on the next three ports), PROFILE_TRANSPORT=auto (the
-# gateway's event_loop_transport only: the simulator stays on auto, so what moves is the gateway's CPU).
+# gateway's event_loop_transport only: the simulator stays on auto, so what moves is the gateway's CPU), PROFILE_OTEL
+# (full mode: more keys for general_settings.otel, e.g. PROFILE_OTEL="max_export_batch_size: 2048").
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -48,7 +49,7 @@ general_settings:
   event_loop_transport: ${PROFILE_TRANSPORT:-auto}
 YAML
 if [ "$MODE" = full ]; then
-  echo "  otel: { endpoint: \"http://127.0.0.1:$SINK\" }" >>"$work/config.yaml"
+  echo "  otel: { endpoint: \"http://127.0.0.1:$SINK\"${PROFILE_OTEL:+, $PROFILE_OTEL} }" >>"$work/config.yaml"
   taskset -c 1 "$J" "$here/OtlpSink.java" "$SINK" >"$work/sink.log" 2>&1 & pids+=($!)
 fi
 taskset -c 1 "$J" -jar "$JAR" simulator --host 127.0.0.1 --port $SIM --event-loops 1 >"$work/sim.log" 2>&1 & pids+=($!)

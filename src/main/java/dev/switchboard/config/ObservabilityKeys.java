@@ -14,7 +14,8 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 final class ObservabilityKeys {
     static final Set<String> OTEL_KEYS = Set.of("endpoint", "headers", "service_name", "max_queue_size", "max_export_batch_size",
-            "schedule_delay_ms", "export_timeout_ms", "capture_content", "enabled", "sample_rate", "stage_spans");
+            "schedule_delay_ms", "export_timeout_ms", "capture_content", "enabled", "sample_rate", "stage_spans",
+            "max_export_bytes");
     static final Set<String> LOG_KEYS = Set.of("policy", "keys", "redact_patterns", "retention_days", "purge_interval_minutes",
             "enabled");
     private static final Pattern POLICY = Pattern.compile("full|off|redacted|truncated(:[1-9][0-9]{0,8})?");
@@ -41,7 +42,7 @@ final class ObservabilityKeys {
                     else w.string(v, kp);
                 }
                 case "service_name" -> w.string(v, kp);
-                case "max_queue_size", "max_export_batch_size", "schedule_delay_ms", "export_timeout_ms" -> {
+                case "max_queue_size", "max_export_batch_size", "schedule_delay_ms", "export_timeout_ms", "max_export_bytes" -> {
                     Integer n = w.integer(v, kp);
                     if (n != null && n < 1) w.error(v, kp, "must be 1 or more, found " + n + ".");
                 }

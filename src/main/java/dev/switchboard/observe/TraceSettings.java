@@ -21,12 +21,28 @@ import java.util.function.Function;
  *                       microseconds that the root's own attributes already describe — route, tier, deployment, cache —
  *                       and three more spans to build, queue and export per request, about 6 µs of the gateway's core);
  *                       the root, the provider attempts and the stream always get theirs
+ * @param maxExportBatchSize spans a post carries at most (default 1024: each post costs a fixed few hundred
+ *                       microseconds of the gateway's CPU in the SDK and the JDK HttpClient, which at 512 was most of
+ *                       the export's cost)
+ * @param maxExportBytes about how many bytes a post carries at most ({@code max_export_bytes}, default 1,000,000, what
+ *                       hosted collectors take): a larger batch goes out as several posts, one after the other
  */
 public record TraceSettings(String endpoint, Map<String, String> headers, String serviceName, int maxQueueSize,
                             int maxExportBatchSize, long scheduleDelayMillis, long exportTimeoutMillis, boolean captureContent,
-                            double sampleRate, boolean stageSpans) {
-    public static final TraceSettings OFF = new TraceSettings(null, Map.of(), "switchboard", 2048, 512, 1000, 10_000, true, 1.0,
-            false);
+                            double sampleRate, boolean stageSpans, long maxExportBytes) {
+    static final int DEFAULT_QUEUE = 4096;
+    static final int DEFAULT_BATCH = 1024;
+    static final long DEFAULT_EXPORT_BYTES = 1_000_000;
+    public static final TraceSettings OFF = new TraceSettings(null, Map.of(), "switchboard", DEFAULT_QUEUE, DEFAULT_BATCH,
+            1000, 10_000, true, 1.0, false, DEFAULT_EXPORT_BYTES);
+
+    /** With posts of at most {@value #DEFAULT_EXPORT_BYTES} bytes (the default). */
+    public TraceSettings(String endpoint, Map<String, String> headers, String serviceName, int maxQueueSize,
+                         int maxExportBatchSize, long scheduleDelayMillis, long exportTimeoutMillis, boolean captureContent,
+                         double sampleRate, boolean stageSpans) {
+        this(endpoint, headers, serviceName, maxQueueSize, maxExportBatchSize, scheduleDelayMillis, exportTimeoutMillis,
+                captureContent, sampleRate, stageSpans, DEFAULT_EXPORT_BYTES);
+    }
 
     /** Every request traced ({@code sample_rate} 1), no stage spans (the defaults). */
     public TraceSettings(String endpoint, Map<String, String> headers, String serviceName, int maxQueueSize,
@@ -69,11 +85,12 @@ public record TraceSettings(String endpoint, Map<String, String> headers, String
         String service = str(otel.get("service_name"));
         if (service == null) service = firstSet(env, "OTEL_SERVICE_NAME");
         return new TraceSettings(endpoint, headers, service == null ? "switchboard" : service,
-                integer(otel.get("max_queue_size"), 2048), integer(otel.get("max_export_batch_size"), 512),
+                integer(otel.get("max_queue_size"), DEFAULT_QUEUE), integer(otel.get("max_export_batch_size"), DEFAULT_BATCH),
                 integer(otel.get("schedule_delay_ms"), 1000), integer(otel.get("export_timeout_ms"), 10_000),
                 !Boolean.FALSE.equals(otel.get("capture_content")),
                 otel.get("sample_rate") instanceof Number n ? n.doubleValue() : 1.0,
-                Boolean.TRUE.equals(otel.get("stage_spans")));
+                Boolean.TRUE.equals(otel.get("stage_spans")),
+                otel.get("max_export_bytes") instanceof Number b ? b.longValue() : DEFAULT_EXPORT_BYTES);
     }
 
     /** A base URL gets OTLP/HTTP's {@code /v1/traces} (as the OTel SDKs do with {@code OTEL_EXPORTER_OTLP_ENDPOINT}). */

@@ -37,7 +37,7 @@ public final class Tracing implements AutoCloseable {
         this.dropped = new DroppedSpans();
         this.exporter = new CountingExporter(exporter);
         this.sdkMeters = SdkMeterProvider.builder().registerMetricReader(dropped).build();
-        BatchSpanProcessor batch = BatchSpanProcessor.builder(this.exporter)
+        BatchSpanProcessor batch = BatchSpanProcessor.builder(new ByteCappedExporter(this.exporter, settings.maxExportBytes()))
                 .setMaxQueueSize(settings.maxQueueSize())
                 .setMaxExportBatchSize(Math.min(settings.maxExportBatchSize(), settings.maxQueueSize()))
                 .setScheduleDelay(Duration.ofMillis(settings.scheduleDelayMillis()))

@@ -35,14 +35,7 @@ class OtlpExportIT {
     @Test
     void spansArriveAtTheCollectorAsOtlpProtobufWithTheConfiguredHeaders() throws Exception {
         List<Received> received = new CopyOnWriteArrayList<>();
-        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        collector.createContext("/", ex -> {
-            received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("content-type"),
-                    ex.getRequestHeaders().getFirst("authorization"), ex.getRequestBody().readAllBytes()));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        collector.start();
+        HttpServer collector = collector(received);
         try (TestGateway gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
                 general_settings:
                   master_key: os.environ/MASTER_KEY
@@ -123,6 +116,51 @@ class OtlpExportIT {
             release.countDown();
             gw.close();
         }
+    }
+
+    @Test
+    void aBatchLargerThanMaxExportBytesReachesTheCollectorInPostsWithinIt() throws Exception {
+        List<Received> received = new CopyOnWriteArrayList<>();
+        HttpServer collector = collector(received);
+        try (TestGateway gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                  otel:
+                    endpoint: http://127.0.0.1:%d
+                    schedule_delay_ms: 2000
+                    max_export_bytes: 8000
+                """.formatted(collector.getAddress().getPort()))) {
+            String prompt = "Grüße aus 日本, ".repeat(100); // about 1,900 bytes of UTF-8 on each root span
+            for (int i = 0; i < 10; i++) {
+                HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                        "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + i + "\"}]}");
+                assertThat(r.statusCode()).isEqualTo(200);
+            }
+            // ten roots and ten attempts, one batch (they came within the schedule delay) of about 25 KB: several posts
+            await().atMost(Duration.ofSeconds(15)).until(() -> spans(received).size() == 20);
+            assertThat(received.size()).isGreaterThan(2);
+            // "about": the cap is the spans' estimated size; each post adds its resource and scope (a few hundred bytes)
+            for (Received rec : received) assertThat(rec.body().length).isLessThanOrEqualTo(8000 + 1000);
+            assertThat(spans(received).stream().filter(s -> String.valueOf(attr(s, "langfuse.observation.input")).contains("日本")).count())
+                    .isEqualTo(10);
+            String metrics = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+            assertThat(MetricsIT.value(metrics, "switchboard_trace_spans_exported_total")).isEqualTo(20.0);
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    /** A collector that answers 200 to every post and keeps what it got. */
+    static HttpServer collector(List<Received> received) throws java.io.IOException {
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/", ex -> {
+            received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("content-type"),
+                    ex.getRequestHeaders().getFirst("authorization"), ex.getRequestBody().readAllBytes()));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        collector.start();
+        return collector;
     }
 
     static List<Span> spans(List<Received> received) {
