@@ -19,6 +19,10 @@ import java.lang.invoke.VarHandle;
  * dropped. Once the count reached zero it never rises again ({@link #read()} answers null), so no reader can see memory
  * the pool has handed to someone else. Netty's own count is not used for this: a released pooled buffer object is
  * recycled for other allocations, so retaining a stale one could succeed on someone else's bytes.
+ *
+ * <p>The handle is also the cache's value: the entry's namespace, expiry and deployment ride here rather than in a record
+ * of their own around it, one young object (and one reference written) fewer for each miss the cache stores (issue #9's
+ * (x) row, docs/architecture.md "2026-12-01 22:40").
  */
 final class OffHeapBytes {
     /**
@@ -40,14 +44,20 @@ final class OffHeapBytes {
     private final ByteBuf block;
     private final int length;
     private final int footprint;
+    private final String namespace;
+    private final long expiresAtMillis;
+    private final String deployment;
     @SuppressWarnings("unused") // through REFS
     private volatile int refs = 1; // the owner's (the cache's) reference
     @SuppressWarnings("unused") // through FREED
     private volatile boolean freed;
 
-    private OffHeapBytes(ByteBuf block, int length) {
+    private OffHeapBytes(ByteBuf block, int length, String namespace, long expiresAtMillis, String deployment) {
         this.block = block;
         this.length = length;
+        this.namespace = namespace;
+        this.expiresAtMillis = expiresAtMillis;
+        this.deployment = deployment;
         this.footprint = block.writerIndex() + block.maxFastWritableBytes(); // read once: after the release, the object is recycled
     }
 
@@ -57,7 +67,12 @@ final class OffHeapBytes {
      * @throws OutOfMemoryError when the direct memory limit ({@code -XX:MaxDirectMemorySize}, by default {@code -Xmx})
      *                          is reached: the caller stores nothing
      */
-    static OffHeapBytes copyOf(byte[] src, int len) {
+    static OffHeapBytes copyOf(byte[] src, int len) { return copyOf(src, len, null, Long.MAX_VALUE, null); }
+
+    /**
+     * As {@link #copyOf(byte[], int)}, for a cache entry: its namespace, when it expires, and the deployment that answered.
+     */
+    static OffHeapBytes copyOf(byte[] src, int len, String namespace, long expiresAtMillis, String deployment) {
         ByteBuf b = POOL.directBuffer(len); // no capacity bound: the size class shows in maxFastWritableBytes
         try {
             b.writeBytes(src, 0, len);
@@ -65,11 +80,12 @@ final class OffHeapBytes {
             b.release();
             throw e;
         }
-        return new OffHeapBytes(b, len);
+        return new OffHeapBytes(b, len, namespace, expiresAtMillis, deployment);
     }
 
     /** A copy of {@code src[off, off + len)} followed by {@code tail[0, tailLen)}, off the heap; as {@link #copyOf(byte[], int)}. */
-    static OffHeapBytes copyOf(byte[] src, int off, int len, byte[] tail, int tailLen) {
+    static OffHeapBytes copyOf(byte[] src, int off, int len, byte[] tail, int tailLen, String namespace, long expiresAtMillis,
+                               String deployment) {
         ByteBuf b = POOL.directBuffer(len + tailLen);
         try {
             b.writeBytes(src, off, len).writeBytes(tail, 0, tailLen);
@@ -77,8 +93,19 @@ final class OffHeapBytes {
             b.release();
             throw e;
         }
-        return new OffHeapBytes(b, len + tailLen);
+        return new OffHeapBytes(b, len + tailLen, namespace, expiresAtMillis, deployment);
     }
+
+    /** The entry's namespace (null for a bare block). */
+    String namespace() { return namespace; }
+
+    /** When the entry expires, epoch milliseconds. */
+    long expiresAtMillis() { return expiresAtMillis; }
+
+    /** Who answered, {@code provider/model}: a reference to the deployment's own id. */
+    String deployment() { return deployment; }
+
+    boolean expired(long nowMillis) { return nowMillis >= expiresAtMillis; }
 
     /** The entry's length in bytes. */
     int length() { return length; }
