@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * and by each entry's own expiry (its TTL: the configured one, or the request's {@code cache.ttl}).
  *
  * <p>An entry is kept as its encoded bytes ({@link CachedAnswerCodec}, the format the Redis store keeps), decoded on a
- * hit, and those bytes live off the Java heap ({@link OffHeapBytes}, pooled direct memory): Caffeine holds the key and a
+ * hit, and those bytes live off the Java heap ({@link OffHeapBytes}, native memory from the cache's own {@link BlockPool}): Caffeine holds the key and a
  * small handle. Every young collection copies whatever was stored since the one before, so an answer's tree made a miss
  * through the cache pay in GC far more than the encoding costs (issue #9's (x) row), and even one array per entry
  * survived, was copied and promoted, and died in the old generation. The block is freed by Caffeine's removal listener
@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
 public final class LocalExactCache implements ExactCache {
     /**
      * Heap per entry besides its bytes: the key ({@link EntryKey}, 48 bytes), Caffeine's node and the map's, the
-     * {@link OffHeapBytes} handle (with the entry's namespace, expiry and deployment) and Netty's buffer object; counted
+     * {@link OffHeapBytes} handle (with the entry's namespace, expiry and deployment and the block's address); counted
      * in the bound so that many small entries cannot fill the heap either.
      */
     static final int ENTRY_OVERHEAD = 400; // measured: 404 bytes of heap an entry with a hex String key and a record (100,000 entries); fewer now, still counted as 400
