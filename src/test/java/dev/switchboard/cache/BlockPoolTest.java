@@ -11,11 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** The exact cache's native blocks: size classes, no two live blocks overlapping, and memory back when a chunk empties. */
 class BlockPoolTest {
-    private static byte[] pattern(int n, int seed) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) b[i] = (byte) (i * 31 + seed);
-        return b;
-    }
+    private static byte[] pattern(int n, int seed) { return OffHeapBytesTest.pattern(n, seed); }
 
     @Test
     void sizeClassesAreQuarterStepsAndEachClassItsOwnSize() {
