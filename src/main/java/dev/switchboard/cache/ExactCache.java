@@ -14,6 +14,21 @@ public interface ExactCache {
     /** Stores (or replaces) an entry until its {@code expiresAtMillis}. */
     Future<Void> put(CachedAnswer answer);
 
+    /**
+     * {@link #get(String, String)} by the key itself: the in-memory store never needs its hex form for a lookup; the
+     * others ask with {@link EntryKey#hex()}.
+     */
+    default Future<CachedAnswer> get(String namespace, EntryKey key) { return get(namespace, key.hex()); }
+
+    /**
+     * {@link #put(CachedAnswer)} from the answer's parts: the in-memory store keeps an answer that carries the upstream's
+     * bytes without ever making the key's hex form; the others store the {@link CachedAnswer} with it.
+     */
+    default Future<Void> put(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
+                             dev.switchboard.model.ChatResponse response) {
+        return put(new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, response));
+    }
+
     /** Removes one entry, in whatever namespace. @return how many were removed */
     Future<Integer> delete(String entryId);
 

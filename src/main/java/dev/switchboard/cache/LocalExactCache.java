@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * and by each entry's own expiry (its TTL: the configured one, or the request's {@code cache.ttl}).
  *
  * <p>An entry is kept as its encoded bytes ({@link CachedAnswerCodec}, the format the Redis store keeps), decoded on a
- * hit, and those bytes live off the Java heap ({@link OffHeapBytes}, pooled direct memory): Caffeine holds the key and a
+ * hit, and those bytes live off the Java heap ({@link OffHeapBytes}, native memory from the cache's own {@link BlockPool}): Caffeine holds the key and a
  * small handle. Every young collection copies whatever was stored since the one before, so an answer's tree made a miss
  * through the cache pay in GC far more than the encoding costs (issue #9's (x) row), and even one array per entry
  * survived, was copied and promoted, and died in the old generation. The block is freed by Caffeine's removal listener
@@ -21,11 +21,11 @@ import java.util.function.LongSupplier;
  */
 public final class LocalExactCache implements ExactCache {
     /**
-     * Heap per entry besides its bytes: the key (64 hex characters, 104 bytes), Caffeine's node and the map's, this
-     * record, the {@link OffHeapBytes} handle and Netty's buffer object; counted in the bound so that many small entries
-     * cannot fill the heap either.
+     * Heap per entry besides its bytes: the key ({@link EntryKey}, 48 bytes), Caffeine's node and the map's, the
+     * {@link OffHeapBytes} handle (with the entry's namespace, expiry and deployment and the block's address); counted
+     * in the bound so that many small entries cannot fill the heap either.
      */
-    static final int ENTRY_OVERHEAD = 400; // measured: 404 bytes of heap an entry, 100,000 entries
+    static final int ENTRY_OVERHEAD = 400; // measured: 404 bytes of heap an entry with a hex String key and a record (100,000 entries); fewer now, still counted as 400
 
     /**
      * Decodes an answer kept as the upstream's bytes ({@link RelayEntry}) in their dialect, e.g. OpenAI's chat completion;
@@ -36,12 +36,11 @@ public final class LocalExactCache implements ExactCache {
         dev.switchboard.model.ChatResponse read(String dialect, byte[] json, int length) throws Exception;
     }
 
-    /** @param deployment who answered; kept here (a reference to the deployment's own id) for entries kept as relayed bytes */
-    private record Stored(String namespace, long expiresAtMillis, String deployment, OffHeapBytes bytes) {
-        boolean expired(long nowMillis) { return nowMillis >= expiresAtMillis; }
-    }
-
-    private final Cache<String, Stored> entries;
+    /**
+     * Keyed by the digest itself ({@link EntryKey}, four longs), not its 64-character hex String; the value is the block's
+     * handle, which carries the entry's namespace, expiry and deployment too (no record around it).
+     */
+    private final Cache<EntryKey, OffHeapBytes> entries;
     private final long maxBytes;
     private final LongSupplier clock;
     /** Null: every entry is kept in the codec's encoding. */
@@ -60,71 +59,110 @@ public final class LocalExactCache implements ExactCache {
         this.entries = Caffeine.newBuilder()
                 .executor(Runnable::run) // evictions on the caller's thread: bounded and deterministic, no pool hop
                 .maximumWeight(maxBytes)
-                .weigher((String k, Stored s) -> ENTRY_OVERHEAD + s.bytes().footprint())
+                .weigher((EntryKey k, OffHeapBytes s) -> ENTRY_OVERHEAD + s.footprint())
                 // every way out of the cache (evicted, expired, replaced, removed, cleared) gives the block back
-                .removalListener((String k, Stored s, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                .removalListener((EntryKey k, OffHeapBytes s, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
                     if (s == null) return;
-                    offHeap.add(-s.bytes().footprint());
-                    s.bytes().free();
+                    offHeap.add(-s.footprint());
+                    s.free();
                 })
-                .expireAfter(new Expiry<String, Stored>() {
+                .expireAfter(new Expiry<EntryKey, OffHeapBytes>() {
                     @Override
-                    public long expireAfterCreate(String k, Stored s, long now) { return nanosLeft(s); }
+                    public long expireAfterCreate(EntryKey k, OffHeapBytes s, long now) { return nanosLeft(s); }
 
                     @Override
-                    public long expireAfterUpdate(String k, Stored s, long now, long current) { return nanosLeft(s); }
+                    public long expireAfterUpdate(EntryKey k, OffHeapBytes s, long now, long current) { return nanosLeft(s); }
 
                     @Override
-                    public long expireAfterRead(String k, Stored s, long now, long current) { return current; }
+                    public long expireAfterRead(EntryKey k, OffHeapBytes s, long now, long current) { return current; }
                 })
                 .build();
     }
 
-    private long nanosLeft(Stored s) {
+    private long nanosLeft(OffHeapBytes s) {
         return TimeUnit.MILLISECONDS.toNanos(Math.max(0, s.expiresAtMillis() - clock.getAsLong()));
     }
 
     @Override
     public Future<CachedAnswer> get(String namespace, String entryId) {
-        Stored s = entries.getIfPresent(entryId);
+        EntryKey key = EntryKey.parse(entryId);
+        return key == null ? Future.succeededFuture() : get(namespace, key);
+    }
+
+    @Override
+    public Future<CachedAnswer> get(String namespace, EntryKey key) {
+        OffHeapBytes s = entries.getIfPresent(key);
         if (s == null || s.expired(clock.getAsLong()) || !s.namespace().equals(namespace)) {
             return Future.succeededFuture();
         }
-        byte[] bytes = s.bytes().read(); // null: evicted (and freed) since the lookup
+        byte[] bytes = s.read(); // null: evicted (and freed) since the lookup
         if (bytes == null) return Future.succeededFuture();
+        // the asker's key gives the hex (a young object), not the stored one: no write into an entry the old generation holds
         CachedAnswer a = relays != null && RelayEntry.isOne(bytes)
-                ? RelayEntry.read(bytes, entryId, s.namespace(), s.expiresAtMillis(), s.deployment(), relays)
+                ? RelayEntry.read(bytes, key.hex(), s.namespace(), s.expiresAtMillis(), s.deployment(), relays)
                 : CachedAnswerCodec.decode(bytes);
         return Future.succeededFuture(a); // null (a miss) if unreadable
     }
 
     @Override
     public Future<Void> put(CachedAnswer answer) {
+        EntryKey key = EntryKey.parse(answer.entryId());
+        if (key == null) return Future.failedFuture(new IllegalArgumentException("not an entry id: " + answer.entryId()));
+        return put(key, answer);
+    }
+
+    @Override
+    public Future<Void> put(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
+                            dev.switchboard.model.ChatResponse response) {
+        if (closed) return Future.succeededFuture();
+        if (relays != null && RelayEntry.fits(response)) { // the upstream's bytes: no encoding, and no hex key
+            OffHeapBytes bytes;
+            try {
+                bytes = RelayEntry.write(namespace, createdAtMillis, expiresAtMillis, deployment, response);
+            } catch (OutOfMemoryError e) {
+                return noDirectMemory(e);
+            }
+            return keep(key, bytes);
+        }
+        return put(key, new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, response));
+    }
+
+    private Future<Void> put(EntryKey key, CachedAnswer answer) {
         if (closed) return Future.succeededFuture();
         OffHeapBytes bytes;
         try {
             // the upstream's bytes when the answer carries them (no encoding), else the codec's
             bytes = relays != null && RelayEntry.fits(answer.response()) ? RelayEntry.write(answer)
-                    : CachedAnswerCodec.encode(answer, OffHeapBytes::copyOf);
+                    : CachedAnswerCodec.encode(answer, (buf, len) -> OffHeapBytes.copyOf(buf, len, answer.namespace(),
+                            answer.expiresAtMillis(), answer.deployment()));
         } catch (OutOfMemoryError e) { // the direct memory limit: this answer is not stored, the request goes on
-            return Future.failedFuture(new IllegalStateException("no direct memory left for the entry: " + e.getMessage(), e));
+            return noDirectMemory(e);
         }
+        return keep(key, bytes);
+    }
+
+    private static Future<Void> noDirectMemory(OutOfMemoryError e) {
+        return Future.failedFuture(new IllegalStateException("no direct memory left for the entry: " + e.getMessage(), e));
+    }
+
+    private Future<Void> keep(EntryKey key, OffHeapBytes bytes) {
         offHeap.add(bytes.footprint());
-        entries.put(answer.entryId(), new Stored(answer.namespace(), answer.expiresAtMillis(), answer.deployment(), bytes));
-        if (closed) entries.invalidate(answer.entryId()); // closed meanwhile: give the block back
+        entries.put(key, bytes);
+        if (closed) entries.invalidate(key); // closed meanwhile: give the block back
         return Future.succeededFuture();
     }
 
     @Override
     public Future<Integer> delete(String entryId) {
-        return Future.succeededFuture(entries.asMap().remove(entryId) == null ? 0 : 1);
+        EntryKey key = EntryKey.parse(entryId);
+        return Future.succeededFuture(key == null || entries.asMap().remove(key) == null ? 0 : 1);
     }
 
     @Override
     public Future<Integer> deleteNamespace(String namespace) {
         int[] n = {0};
         entries.asMap().entrySet().removeIf(e -> {
-            boolean match = e.getValue().namespace().equals(namespace);
+            boolean match = namespace.equals(e.getValue().namespace());
             if (match) n[0]++;
             return match;
         });

@@ -1,31 +1,32 @@
 package dev.switchboard.cache;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One exact-cache entry's encoded bytes, kept in pooled direct memory (Netty's allocator) instead of a {@code byte[]} on
- * the Java heap. Why: every miss through the in-memory cache stores an answer, and on the heap each stored array survived
+ * One exact-cache entry's encoded bytes, kept in native memory ({@link BlockPool}: a block addressed by a {@code long},
+ * no buffer object) instead of a {@code byte[]} on the Java heap. Why: every miss through the in-memory cache stores an answer, and on the heap each stored array survived
  * the young collection after it was made, was copied and promoted, and died later in the old generation when it was
  * evicted: 5-7 µs of collector work a miss on the pinned bench (docs/architecture.md, "2026-12-01 14:30"). Off the heap,
- * the collector sees this small handle and Netty's buffer object, not the bytes.
+ * the collector sees this small handle, not the bytes.
  *
  * <p>Memory comes back only through {@link #free()} (the cache's removal listener calls it: eviction, expiry, replacement,
- * removal, {@code clear}); a handle dropped without it leaks its block, which Netty's leak detector reports. A reader and
+ * removal, {@code clear}); a handle dropped without it leaks its block. A reader and
  * the eviction can race on two event loops, so the block is reference counted here: the cache holds one reference,
  * {@link #read()} takes another for the length of its copy, and the block goes back to the pool when the last one is
  * dropped. Once the count reached zero it never rises again ({@link #read()} answers null), so no reader can see memory
- * the pool has handed to someone else. Netty's own count is not used for this: a released pooled buffer object is
- * recycled for other allocations, so retaining a stale one could succeed on someone else's bytes.
+ * the pool has handed to someone else (the pool hands a freed block out again at once).
+ *
+ * <p>The handle is also the cache's value: the entry's namespace, expiry and deployment ride here rather than in a record
+ * of their own around it, one young object (and one reference written) fewer for each miss the cache stores (issue #9's
+ * (x) row, docs/architecture.md "2026-12-01 22:40").
  */
 final class OffHeapBytes {
     /**
      * The cache's own pool, apart from the one Netty's I/O uses: entries live for minutes to hours, I/O buffers for
      * microseconds, and sharing chunks would let one long-lived entry pin a chunk that I/O otherwise would give back.
      */
-    private static final PooledByteBufAllocator POOL = new PooledByteBufAllocator(true);
+    private static final BlockPool POOL = BlockPool.SHARED;
     private static final VarHandle REFS, FREED;
 
     static {
@@ -37,18 +38,24 @@ final class OffHeapBytes {
         }
     }
 
-    private final ByteBuf block;
+    private final long block;
     private final int length;
     private final int footprint;
+    private final String namespace;
+    private final long expiresAtMillis;
+    private final String deployment;
     @SuppressWarnings("unused") // through REFS
     private volatile int refs = 1; // the owner's (the cache's) reference
     @SuppressWarnings("unused") // through FREED
     private volatile boolean freed;
 
-    private OffHeapBytes(ByteBuf block, int length) {
+    private OffHeapBytes(long block, int length, String namespace, long expiresAtMillis, String deployment) {
         this.block = block;
         this.length = length;
-        this.footprint = block.writerIndex() + block.maxFastWritableBytes(); // read once: after the release, the object is recycled
+        this.namespace = namespace;
+        this.expiresAtMillis = expiresAtMillis;
+        this.deployment = deployment;
+        this.footprint = BlockPool.footprint(length);
     }
 
     /**
@@ -57,34 +64,52 @@ final class OffHeapBytes {
      * @throws OutOfMemoryError when the direct memory limit ({@code -XX:MaxDirectMemorySize}, by default {@code -Xmx})
      *                          is reached: the caller stores nothing
      */
-    static OffHeapBytes copyOf(byte[] src, int len) {
-        ByteBuf b = POOL.directBuffer(len); // no capacity bound: the size class shows in maxFastWritableBytes
+    static OffHeapBytes copyOf(byte[] src, int len) { return copyOf(src, len, null, Long.MAX_VALUE, null); }
+
+    /**
+     * As {@link #copyOf(byte[], int)}, for a cache entry: its namespace, when it expires, and the deployment that answered.
+     */
+    static OffHeapBytes copyOf(byte[] src, int len, String namespace, long expiresAtMillis, String deployment) {
+        long b = POOL.allocate(len);
         try {
-            b.writeBytes(src, 0, len);
+            POOL.write(b, 0, src, 0, len);
         } catch (RuntimeException e) {
-            b.release();
+            POOL.free(b);
             throw e;
         }
-        return new OffHeapBytes(b, len);
+        return new OffHeapBytes(b, len, namespace, expiresAtMillis, deployment);
     }
 
     /** A copy of {@code src[off, off + len)} followed by {@code tail[0, tailLen)}, off the heap; as {@link #copyOf(byte[], int)}. */
-    static OffHeapBytes copyOf(byte[] src, int off, int len, byte[] tail, int tailLen) {
-        ByteBuf b = POOL.directBuffer(len + tailLen);
+    static OffHeapBytes copyOf(byte[] src, int off, int len, byte[] tail, int tailLen, String namespace, long expiresAtMillis,
+                               String deployment) {
+        long b = POOL.allocate(len + tailLen);
         try {
-            b.writeBytes(src, off, len).writeBytes(tail, 0, tailLen);
+            POOL.write(b, 0, src, off, len);
+            POOL.write(b, len, tail, 0, tailLen);
         } catch (RuntimeException e) {
-            b.release();
+            POOL.free(b);
             throw e;
         }
-        return new OffHeapBytes(b, len + tailLen);
+        return new OffHeapBytes(b, len + tailLen, namespace, expiresAtMillis, deployment);
     }
+
+    /** The entry's namespace (null for a bare block). */
+    String namespace() { return namespace; }
+
+    /** When the entry expires, epoch milliseconds. */
+    long expiresAtMillis() { return expiresAtMillis; }
+
+    /** Who answered, {@code provider/model}: a reference to the deployment's own id. */
+    String deployment() { return deployment; }
+
+    boolean expired(long nowMillis) { return nowMillis >= expiresAtMillis; }
 
     /** The entry's length in bytes. */
     int length() { return length; }
 
     /**
-     * The direct memory this block takes: the pool hands out size classes (1,024, 1,280, 1,536 … bytes), so up to a
+     * The native memory this block takes: the pool hands out size classes (1,024, 1,280, 1,536 … bytes), so up to a
      * quarter more than {@link #length()}. What the cache's size bound counts.
      */
     int footprint() { return footprint; }
@@ -94,7 +119,7 @@ final class OffHeapBytes {
         if (!retain()) return null;
         try {
             byte[] out = new byte[length];
-            block.getBytes(0, out, 0, length);
+            POOL.read(block, out, length);
             return out;
         } finally {
             release();
@@ -117,6 +142,6 @@ final class OffHeapBytes {
     }
 
     private void release() {
-        if ((int) REFS.getAndAdd(this, -1) == 1) block.release();
+        if ((int) REFS.getAndAdd(this, -1) == 1) POOL.free(block);
     }
 }

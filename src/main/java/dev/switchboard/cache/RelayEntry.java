@@ -35,10 +35,15 @@ final class RelayEntry {
 
     /** The entry, off the heap: the answer's bytes as the upstream sent them, then the trailer. */
     static OffHeapBytes write(CachedAnswer a) {
-        RelayedAnswer rel = a.response().relayed();
+        return write(a.namespace(), a.createdAtMillis(), a.expiresAtMillis(), a.deployment(), a.response());
+    }
+
+    /** As {@link #write(CachedAnswer)}, from the answer's parts (no entry id: the cache's key is not needed here). */
+    static OffHeapBytes write(String namespace, long createdAtMillis, long expiresAtMillis, String deployment, ChatResponse r) {
+        RelayedAnswer rel = r.relayed();
         ByteBuffer t = TRAILERS.get().clear();
-        t.putLong(a.createdAtMillis());
-        Usage u = a.response().usage();
+        t.putLong(createdAtMillis);
+        Usage u = r.usage();
         t.put((byte) (u == null ? 0 : 1));
         if (u == null) u = Usage.ZERO;
         t.putInt(u.promptTokens()).putInt(u.completionTokens()).putInt(u.cacheReadTokens()).putInt(u.cacheWriteTokens())
@@ -47,7 +52,8 @@ final class RelayEntry {
         t.putInt(d.audioPromptTokens()).putInt(d.audioCompletionTokens()).putInt(d.acceptedPredictionTokens())
                 .putInt(d.rejectedPredictionTokens());
         t.put(OPENAI_CHAT).put(TAG);
-        return OffHeapBytes.copyOf(rel.body(), rel.start(), rel.end() - rel.start(), t.array(), TRAILER);
+        return OffHeapBytes.copyOf(rel.body(), rel.start(), rel.end() - rel.start(), t.array(), TRAILER, namespace, expiresAtMillis,
+                deployment);
     }
 
     static boolean isOne(byte[] bytes) { return bytes.length > TRAILER && bytes[bytes.length - 1] == TAG; }

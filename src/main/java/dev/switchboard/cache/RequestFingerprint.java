@@ -49,11 +49,14 @@ public final class RequestFingerprint {
 
     private RequestFingerprint() {}
 
-    /** The exact-cache key: namespace + alias + the whole question. */
-    public static String exact(String namespace, ChatRequest r) { return digest(namespace, r, false); }
+    /** The exact-cache key: namespace + alias + the whole question, as hex ({@link #exactKey}'s {@link EntryKey#hex()}). */
+    public static String exact(String namespace, ChatRequest r) { return exactKey(namespace, r).hex(); }
+
+    /** The exact-cache key as the in-memory store keeps it: no hex String until something asks for one. */
+    public static EntryKey exactKey(String namespace, ChatRequest r) { return EntryKey.of(digest(namespace, r, false)); }
 
     /** The semantic cache's context: namespace + alias + everything but the last user turn's text. */
-    public static String context(String namespace, ChatRequest r) { return digest(namespace, r, true); }
+    public static String context(String namespace, ChatRequest r) { return HexFormat.of().formatHex(digest(namespace, r, true)); }
 
     /** The text of the last user turn (what the semantic cache compares by meaning), or null when there is none. */
     public static String lastUserText(ChatRequest r) {
@@ -66,7 +69,7 @@ public final class RequestFingerprint {
         return -1;
     }
 
-    private static String digest(String namespace, ChatRequest r, boolean withoutLastUserText) {
+    private static byte[] digest(String namespace, ChatRequest r, boolean withoutLastUserText) {
         MessageDigest sha = SHA256.get();
         sha.reset(); // a digest an exception left half-fed must not leak into this one
         try (JsonGenerator g = JSON.createGenerator(new DigestStream(sha))) {
@@ -79,7 +82,7 @@ public final class RequestFingerprint {
         } catch (IOException e) {
             throw new IllegalStateException(e); // cannot happen: the stream only digests
         }
-        return HexFormat.of().formatHex(sha.digest());
+        return sha.digest();
     }
 
     /** An Anthropic-dialect body, as the client wrote it, minus the ignored fields; the blanked turn's content as null. */

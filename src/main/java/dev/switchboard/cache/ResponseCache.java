@@ -44,8 +44,11 @@ public final class ResponseCache {
      * One request's cache decision: its namespace and key, and its controls; for the semantic cache, the context hash
      * and the last user turn's text, or null when the request stays out of it.
      */
-    public record Plan(String namespace, String entryId, CacheControls controls, String contextHash, String question) {
-        public Plan(String namespace, String entryId, CacheControls controls) { this(namespace, entryId, controls, null, null); }
+    public record Plan(String namespace, EntryKey key, CacheControls controls, String contextHash, String question) {
+        public Plan(String namespace, EntryKey key, CacheControls controls) { this(namespace, key, controls, null, null); }
+
+        /** The key's hex form: what Redis, the semantic cache and {@code x-switchboard-cache-entry} use. */
+        public String entryId() { return key.hex(); }
 
         public boolean semantic() { return question != null; }
     }
@@ -110,7 +113,7 @@ public final class ResponseCache {
         controls.checkAllowed(ctx.caller().allowedCacheControls(), ctx.caller().admin());
         String ns = controls.namespace() != null ? controls.namespace()
                 : settings.namespace() != null ? settings.namespace() : ctx.caller().id();
-        String exact = RequestFingerprint.exact(ns, request);
+        EntryKey exact = RequestFingerprint.exactKey(ns, request);
         if (!semanticMay(ctx, request, controls)) return new Plan(ns, exact, controls);
         return new Plan(ns, exact, controls, RequestFingerprint.context(ns, request), RequestFingerprint.lastUserText(request));
     }
@@ -155,7 +158,7 @@ public final class ResponseCache {
     /** The entry that answers the plan, or null (absent, too old for {@code s-maxage}, or {@code no-cache}). */
     public Future<CachedAnswer> lookup(Plan plan) {
         if (plan.controls().noCache()) return Future.succeededFuture();
-        return store.get(plan.namespace(), plan.entryId()).map(a -> {
+        return store.get(plan.namespace(), plan.key()).map(a -> {
             Long maxAge = plan.controls().maxAgeSeconds();
             CachedAnswer fresh = a != null && (maxAge == null || a.ageSeconds(clock.getAsLong()) <= maxAge) ? a : null;
             (fresh == null ? misses : hits).increment();
@@ -169,11 +172,11 @@ public final class ResponseCache {
         long now = clock.getAsLong();
         long ttl = plan.controls().ttlSeconds() != null ? plan.controls().ttlSeconds() : settings.ttlSeconds();
         // with the upstream's bytes, if any: the in-memory store keeps (and weighs) those instead of encoding the answer
-        CachedAnswer a = new CachedAnswer(plan.entryId(), plan.namespace(), now, now + ttl * 1000, deployment, r);
-        store.put(a).onSuccess(v -> stores.increment())
+        // the key as it is: the in-memory store keeps such an answer without ever making the key's hex form
+        store.put(plan.key(), plan.namespace(), now, now + ttl * 1000, deployment, r).onSuccess(v -> stores.increment())
                 .onFailure(e -> log.warn("cache: could not store entry {}: {}", plan.entryId(), e.getMessage()));
         if (semantic != null && plan.semantic()) { // its entries hold the records: without the bytes, held and not weighed
-            a = new CachedAnswer(a.entryId(), a.namespace(), now, a.expiresAtMillis(), deployment, r.withoutRelay());
+            CachedAnswer a = new CachedAnswer(plan.entryId(), plan.namespace(), now, now + ttl * 1000, deployment, r.withoutRelay());
             semantic.remember(plan.namespace(), plan.contextHash(), plan.question(), a);
         }
     }

@@ -24,12 +24,21 @@ public final class SwitchboardHeaders {
     static final CharSequence REQUEST_ID_NAME = optimized(REQUEST_ID);
     public static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.CONTENT_TYPE;
     public static final CharSequence JSON = optimized("application/json");
+    /** A stream's head: its content type and {@code cache-control: no-cache}, the same for every dialect's stream. */
+    public static final CharSequence EVENT_STREAM = optimized("text/event-stream");
+    public static final CharSequence CACHE_CONTROL = io.vertx.core.http.HttpHeaders.CACHE_CONTROL;
+    public static final CharSequence NO_CACHE = optimized("no-cache");
 
     private SwitchboardHeaders() {}
 
     /** A header name or value made once, for headers set on every answer (see {@link #MODEL_NAME}). */
     public static CharSequence optimized(String s) {
         return io.vertx.core.http.HttpHeaders.createOptimized(s);
+    }
+
+    /** Marks the answer as a stream of server-sent events (chunked, never cached by a proxy). */
+    public static HttpServerResponse eventStream(HttpServerResponse resp) {
+        return resp.setChunked(true).putHeader(CONTENT_TYPE, EVENT_STREAM).putHeader(CACHE_CONTROL, NO_CACHE);
     }
 
     public static void apply(HttpServerResponse resp, Answer<?> answer) {

@@ -81,7 +81,7 @@ public final class SseParser {
         byte[] in;
         int from;
         int to;
-        io.netty.buffer.ByteBuf backing = chunk instanceof io.vertx.core.internal.buffer.BufferInternal b ? b.getByteBuf() : null;
+        io.netty.buffer.ByteBuf backing = backing(chunk);
         if (backing != null && backing.hasArray()) {
             // the read's bytes where they are: an HTTP client's chunk is a heap copy of the network's bytes already,
             // made for this one handler, so a second copy per read (and its garbage) buys nothing
@@ -111,6 +111,16 @@ public final class SseParser {
         if (single != null) spill(); // the event goes on in a later read, whose bytes are another array
         current = null;
         if (pending.length > 64 * 1024 && pendingLength == 0) pending = new byte[0]; // a one-off long line's room is not kept
+    }
+
+    /**
+     * The Netty buffer behind a Vert.x buffer, read here and not kept: {@code BufferImpl.byteBuf()} is the buffer itself,
+     * where {@code getByteBuf()} makes a slice (and for a pooled one an unreleasable wrapper) on every call, an object or
+     * two per upstream read for bytes that are only read in place.
+     */
+    static io.netty.buffer.ByteBuf backing(Buffer chunk) {
+        if (chunk instanceof io.vertx.core.buffer.impl.BufferImpl b) return b.byteBuf();
+        return chunk instanceof io.vertx.core.internal.buffer.BufferInternal b ? b.getByteBuf() : null;
     }
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -132,8 +132,11 @@ public final class UpstreamHttp {
                 .with(pool)
                 // An idle pooled connection the upstream resets has no request to report to: without this handler
                 // Vert.x logs it at ERROR. A request on the connection learns of it through its own handlers.
-                .withConnectHandler(conn -> conn.exceptionHandler(t -> log.debug("upstream connection to {}: {}",
-                        conn.remoteAddress(), describe(t))))
+                .withConnectHandler(conn -> {
+                    conn.exceptionHandler(t -> log.debug("upstream connection to {}: {}", conn.remoteAddress(), describe(t)));
+                    // one body piece per round of reads for Vert.x, not one per HTTP chunk (HTTP/1.x connections only)
+                    if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) UpstreamChunks.install(base.channel().pipeline());
+                })
                 .build();
     }
 

@@ -39,6 +39,19 @@ class ExactCacheTest {
         return List.of(Message.text(Role.SYSTEM, system), Message.text(Role.USER, user));
     }
 
+    /**
+     * The key's hex form is what Redis keys entries by, shared by several gateways and kept across upgrades: pinned to the
+     * value main computed before the key became four longs, so a change of the form (which would turn every shared entry
+     * into a miss once) fails here.
+     */
+    @Test
+    void theKeysHexFormIsTheOneRedisEntriesAlreadyHave() {
+        ChatRequest r = req(chat("s", "q"), null, Map.of(), false, null);
+        assertThat(RequestFingerprint.exact("ns", r)).isEqualTo("4c8f769b4b15639132205e5d0e4cbe9593008f89c89cce7112f10930aa2312b3");
+        assertThat(RequestFingerprint.exactKey("ns", r)).isEqualTo(EntryKey.parse(RequestFingerprint.exact("ns", r)));
+        assertThat(RequestFingerprint.exactKey("ns", r).hex()).isEqualTo(RequestFingerprint.exact("ns", r));
+    }
+
     @Test
     void theKeyCoversEveryFieldThatCanChangeTheAnswerAndNothingElse() {
         String k = RequestFingerprint.exact("ns", req(chat("s", "q"), null, Map.of(), false, null));

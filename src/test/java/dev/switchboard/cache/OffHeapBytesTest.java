@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class OffHeapBytesTest {
-    private static byte[] pattern(int n, int seed) {
+    static byte[] pattern(int n, int seed) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) b[i] = (byte) (i * 31 + seed);
         return b;

@@ -110,7 +110,7 @@ public final class AnthropicRoutes {
                 return;
             }
             SwitchboardHeaders.apply(resp, answer);
-            resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+            dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
             ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
             stream.start(new SseSink(resp, new AnthropicStreamEncoder()));
         });

@@ -83,9 +83,7 @@ public final class OpenAiRoutes {
             return;
         }
         SwitchboardHeaders.apply(resp, answer);
-        resp.setChunked(true)
-                .putHeader("content-type", "text/event-stream")
-                .putHeader("cache-control", "no-cache");
+        SwitchboardHeaders.eventStream(resp);
         ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
         stream.start(new SseSink(resp, new StreamEncoder() {
             @Override public Buffer chunk(ChatChunk c) { return encoder.chunkEvent(c, includeUsage); }

@@ -134,7 +134,7 @@ public final class ResponsesRoutes {
             ResponsesStreamEncoder encoder = new ResponsesStreamEncoder(id, createdMillis / 1000, servedModel(answer.deployment()),
                     req, response -> store(ctx, req, history, id, createdMillis, response));
             SwitchboardHeaders.apply(resp, answer);
-            resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+            dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
             ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
             stream.start(new SseSink(resp, encoder));
         });

@@ -34,6 +34,7 @@ final class OpenAiStream extends SseRelay {
     private OpenAiChunkScan scan;
     /** The id and served model went out with an earlier relayed event: later ones need not read them. */
     private boolean identified;
+    private LazyChunk lazy;
 
     OpenAiStream(HttpClientResponse upstream, OpenAiChatDecoder decoder, UpstreamHttp.Endpoint endpoint,
                  KeyScrubber scrubber, String deploymentId, String secret) {
@@ -80,20 +81,48 @@ final class OpenAiStream extends SseRelay {
     private void relayAsSent(byte[] data, int offset, int length) {
         OpenAiChunkScan s = scan;
         if (s.finishReason != null) sawFinishReason = true;
-        ChatChunk[] decoded = new ChatChunk[1];
+        if (lazy == null) lazy = new LazyChunk();
+        lazy.of(data, offset, length);
         RelayedEvent e = new RelayedEvent(RelayedEvent.OPENAI_CHAT, null, data, offset, length, s.id, s.model, s.finishReason,
-                s.outputChars, s.usageNullFrom, s.usageNullTo, () -> {
-                    if (decoded[0] == null) {
-                        try {
-                            decoded[0] = decoder.chunk(data, offset, length);
-                        } catch (java.io.IOException ex) {
-                            throw new java.io.UncheckedIOException(ex); // the scan read it whole: cannot happen
-                        }
-                    }
-                    return decoded[0];
-                }, s.contents);
+                s.outputChars, s.usageNullFrom, s.usageNullTo, lazy, s.contents);
         identified = true;
-        relay(e);
+        try {
+            relay(e);
+        } finally {
+            lazy.of(null, 0, 0); // the event's bytes are the read's: nothing decodes them after the call
+        }
+    }
+
+    /**
+     * The relayed event's canonical chunk, decoded when a stage first asks ({@link RelayedEvent#chunk()}), once. One per
+     * stream, re-aimed at each event: an event is valid during the call that hands it over only (every stage that asks,
+     * asks then), so a lambda and its holder per event were garbage.
+     */
+    private final class LazyChunk implements java.util.function.Supplier<ChatChunk> {
+        private byte[] data;
+        private int offset;
+        private int length;
+        private ChatChunk decoded;
+
+        void of(byte[] data, int offset, int length) {
+            this.data = data;
+            this.offset = offset;
+            this.length = length;
+            decoded = null;
+        }
+
+        @Override
+        public ChatChunk get() {
+            if (data == null) throw new IllegalStateException("a relayed event read after the call that handed it over");
+            if (decoded == null) {
+                try {
+                    decoded = decoder.chunk(data, offset, length);
+                } catch (java.io.IOException ex) {
+                    throw new java.io.UncheckedIOException(ex); // the scan read it whole: cannot happen
+                }
+            }
+            return decoded;
+        }
     }
 
     /**
