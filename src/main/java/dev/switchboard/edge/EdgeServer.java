@@ -116,6 +116,7 @@ public final class EdgeServer {
                     .invalidRequestHandler(EdgeRouter.invalidRequests(edge))
                     .connectionHandler(conn -> {
                         FramingErrors.install(conn, EdgeRouter.errorBodies(), edge.requestIds());
+                        IoUringCloseGuard.install(conn);
                         guard.opened(conn);
                     })
                     .requestHandler(req -> {
