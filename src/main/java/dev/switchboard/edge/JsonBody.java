@@ -53,22 +53,32 @@ public final class JsonBody {
      * field we forward without reading it (an unknown field, a tool schema) would reach the provider changed.
      */
     public static List<Object> nonFinitePath(JsonNode root) {
-        Deque<Object> path = new ArrayDeque<>();
-        return find(root, path) ? new ArrayList<>(path) : null;
+        return nonFinitePath(root, null);
     }
 
-    private static boolean find(JsonNode n, Deque<Object> path) {
+    /**
+     * {@link #nonFinitePath(JsonNode)}, and in the same walk the number of object members in the whole tree into
+     * {@code fields[0]} (when there is no such number): fewer than the body's keys means a key came twice, and the tree
+     * kept only its last value.
+     */
+    public static List<Object> nonFinitePath(JsonNode root, int[] fields) {
+        Deque<Object> path = new ArrayDeque<>();
+        return find(root, path, fields) ? new ArrayList<>(path) : null;
+    }
+
+    private static boolean find(JsonNode n, Deque<Object> path, int[] fields) {
         if (n.isNumber()) return !n.isIntegralNumber() && !Double.isFinite(n.doubleValue());
         if (n.isObject()) {
+            if (fields != null) fields[0] += n.size();
             for (Map.Entry<String, JsonNode> e : n.properties()) {
                 path.addLast(e.getKey());
-                if (find(e.getValue(), path)) return true;
+                if (find(e.getValue(), path, fields)) return true;
                 path.removeLast();
             }
         } else if (n.isArray()) {
             for (int i = 0; i < n.size(); i++) {
                 path.addLast(i);
-                if (find(n.get(i), path)) return true;
+                if (find(n.get(i), path, fields)) return true;
                 path.removeLast();
             }
         }
