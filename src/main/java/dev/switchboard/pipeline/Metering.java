@@ -136,10 +136,11 @@ final class Metering {
      * by commas) and the {@code x-switchboard-tags} header (commas), each once.
      */
     static List<String> tags(CallContext ctx, Map<String, String> metadata) {
-        Set<String> out = new LinkedHashSet<>(ctx.caller().tags());
         String meta = metadata.get("tags");
-        if (meta != null) addTags(out, meta);
         String header = ctx.hint("tags");
+        if (meta == null && header == null && ctx.caller().tags().isEmpty()) return List.of(); // most calls: no set to build
+        Set<String> out = new LinkedHashSet<>(ctx.caller().tags());
+        if (meta != null) addTags(out, meta);
         if (header != null) addTags(out, header);
         return List.copyOf(out);
     }
