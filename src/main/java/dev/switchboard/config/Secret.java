@@ -7,8 +7,13 @@ package dev.switchboard.config;
  */
 public final class Secret {
     private final String value;
+    /** The value's UTF-8 bytes, made once: {@link #matches} runs for every request with the master key. */
+    private final byte[] bytes;
 
-    public Secret(String value) { this.value = value; }
+    public Secret(String value) {
+        this.value = value;
+        this.bytes = value == null ? null : value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     public String reveal() { return value; }
 
@@ -19,9 +24,8 @@ public final class Secret {
 
     /** Constant-time comparison, so a key cannot be guessed by timing. */
     public boolean matches(String candidate) {
-        return candidate != null && java.security.MessageDigest.isEqual(
-                value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return candidate != null && bytes != null && java.security.MessageDigest.isEqual(
+                bytes, candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override

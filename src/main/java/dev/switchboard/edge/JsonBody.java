@@ -5,9 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -53,25 +51,42 @@ public final class JsonBody {
      * field we forward without reading it (an unknown field, a tool schema) would reach the provider changed.
      */
     public static List<Object> nonFinitePath(JsonNode root) {
-        Deque<Object> path = new ArrayDeque<>();
-        return find(root, path) ? new ArrayList<>(path) : null;
+        return nonFinitePath(root, null);
     }
 
-    private static boolean find(JsonNode n, Deque<Object> path) {
-        if (n.isNumber()) return !n.isIntegralNumber() && !Double.isFinite(n.doubleValue());
+    /**
+     * {@link #nonFinitePath(JsonNode)}, and in the same walk the number of object members in the whole tree into
+     * {@code fields[0]} (when there is no such number): fewer than the body's keys means a key came twice, and the tree
+     * kept only its last value.
+     */
+    public static List<Object> nonFinitePath(JsonNode root, int[] fields) {
+        List<Object> reversed = find(root, fields);
+        if (reversed == null) return null;
+        java.util.Collections.reverse(reversed);
+        return reversed;
+    }
+
+    /** The path to the first non-finite number, innermost step first (built on the way out: nothing allocated when there is none). */
+    private static List<Object> find(JsonNode n, int[] fields) {
+        if (n.isNumber()) return !n.isIntegralNumber() && !Double.isFinite(n.doubleValue()) ? new ArrayList<>() : null;
         if (n.isObject()) {
+            if (fields != null) fields[0] += n.size();
             for (Map.Entry<String, JsonNode> e : n.properties()) {
-                path.addLast(e.getKey());
-                if (find(e.getValue(), path)) return true;
-                path.removeLast();
+                List<Object> p = find(e.getValue(), fields);
+                if (p != null) {
+                    p.add(e.getKey());
+                    return p;
+                }
             }
         } else if (n.isArray()) {
             for (int i = 0; i < n.size(); i++) {
-                path.addLast(i);
-                if (find(n.get(i), path)) return true;
-                path.removeLast();
+                List<Object> p = find(n.get(i), fields);
+                if (p != null) {
+                    p.add(i);
+                    return p;
+                }
             }
         }
-        return false;
+        return null;
     }
 }

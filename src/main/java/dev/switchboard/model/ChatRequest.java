@@ -12,6 +12,8 @@ import java.util.Map;
  * the same dialect receives them on day one and a provider of another dialect ignores them.
  * {@code model} is the alias the client asked for; the deployment decides the upstream model.
  * {@code raw} is the client's original body when its dialect is carried raw (Anthropic), else null.
+ * {@code relay} is the OpenAI edge's note that the client's own bytes may go to an OpenAI-style provider
+ * ({@link RelayedRequest}); null on every request built from other fields.
  */
 public record ChatRequest(
         String model,
@@ -31,7 +33,8 @@ public record ChatRequest(
         boolean stream,
         boolean includeUsage,
         Map<String, JsonNode> extra,
-        RawJson raw) {
+        RawJson raw,
+        RelayedRequest relay) {
 
     /** A request with no raw original (decoded from a dialect that is not carried raw). */
     public ChatRequest(String model, List<Message> messages, List<Tool> tools, ToolChoice toolChoice,
@@ -39,7 +42,17 @@ public record ChatRequest(
                        Integer maxTokens, Integer maxCompletionTokens, List<String> stop, Long seed, String user,
                        Map<String, String> metadata, boolean stream, boolean includeUsage, Map<String, JsonNode> extra) {
         this(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature, topP, maxTokens,
-                maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, null);
+                maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, null, null);
+    }
+
+    /** A request built from fields (a copy with a change, another dialect's decoding): never relayed as bytes. */
+    public ChatRequest(String model, List<Message> messages, List<Tool> tools, ToolChoice toolChoice,
+                       Boolean parallelToolCalls, ResponseFormat responseFormat, Double temperature, Double topP,
+                       Integer maxTokens, Integer maxCompletionTokens, List<String> stop, Long seed, String user,
+                       Map<String, String> metadata, boolean stream, boolean includeUsage, Map<String, JsonNode> extra,
+                       RawJson raw) {
+        this(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature, topP, maxTokens,
+                maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw, null);
     }
 
     public ChatRequest {
@@ -61,17 +74,19 @@ public record ChatRequest(
                 newRaw = new RawJson(raw.dialect(), copy, raw.headers());
             }
         }
+        // the client's bytes stay sendable only when nothing was taken out (the router strips its controls)
+        RelayedRequest keep = relay != null && newExtra.equals(extra) ? relay : null;
         return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature,
-                topP, maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, newExtra, newRaw);
+                topP, maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, newExtra, newRaw, keep);
     }
 
     /**
      * The same request with other messages. {@code raw} is kept as it is: a provider that sends the raw body
-     * (same dialect) must make the same change there itself.
+     * (same dialect) must make the same change there itself. {@code relay} is dropped: the client's bytes no longer say it.
      */
     public ChatRequest withMessages(List<Message> newMessages) {
         return new ChatRequest(model, newMessages, tools, toolChoice, parallelToolCalls, responseFormat, temperature,
-                topP, maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw);
+                topP, maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw, null);
     }
 
     /**

@@ -205,4 +205,40 @@ class DialectFidelityIT {
         HttpResponse<String> other = Http.post(gw.baseUrl() + "/v2/messages", TestGateway.MASTER_KEY, "{}");
         assertThat(new JsonObject(other.body()).getJsonObject("error").getString("message")).doesNotContain("/v1 twice");
     }
+
+    /**
+     * An OpenAI body to an OpenAI-style provider goes as the client wrote it (the request relay): the upstream sees
+     * the client's integer temperature, which the canonical encoding writes as 1.0, and only model replaced; a body the
+     * encoding changes (a string stop) arrives in the encoding's form, and a stream still asks for usage.
+     */
+    @Test
+    void anOpenAiBodyReachesAnOpenAiProviderAsWritten() {
+        String body = "{ \"messages\": [ {\"role\":\"user\", \"content\":\"h\\u00e9\", \"x_note\":{\"k\":[1,null]}} ],"
+                + " \"model\":\"gpt\", \"temperature\": 1, \"logit_bias\": {\"50256\": -100}, \"n\": 1 }";
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject sent = gw.simulator.last().body();
+        JsonObject expected = new JsonObject(body).put("model", "gpt-4o-mini");
+        assertThat(sent).isEqualTo(expected);
+        assertThat(sent.getValue("temperature")).isInstanceOf(Integer.class); // the client's bytes, not a re-encoding
+        assertThat(sent.getJsonArray("messages").getJsonObject(0).getString("content")).isEqualTo("h\u00e9");
+
+        gw.simulator.reset();
+        r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"temperature\":1,\"stop\":\"END\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        sent = gw.simulator.last().body();
+        assertThat(sent.getJsonArray("stop")).isEqualTo(new JsonArray().add("END"));
+        assertThat(sent.getValue("temperature")).isInstanceOf(Double.class); // the canonical encoding
+
+        gw.simulator.reset();
+        r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"stream\":true,\"temperature\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        sent = gw.simulator.last().body();
+        assertThat(sent.getValue("temperature")).isInstanceOf(Integer.class);
+        assertThat(sent.getBoolean("stream")).isTrue();
+        assertThat(sent.getJsonObject("stream_options")).isEqualTo(new JsonObject().put("include_usage", true));
+        assertThat(sent.getString("model")).isEqualTo("gpt-4o-mini");
+    }
 }

@@ -41,7 +41,9 @@ public final class OpenAiRequestDecoder {
     private static final Set<String> EMBEDDING_FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
 
     public ChatRequest chat(Buffer body) {
-        ObjectNode n = object(body);
+        byte[] bytes = body.getBytes();
+        int[] fields = new int[1];
+        ObjectNode n = object(bytes, fields);
         String model = requiredString(n, "model");
         JsonNode msgs = n.get("messages");
         if (msgs == null || msgs.isNull()) throw GatewayException.badRequest("Missing required parameter: 'messages'.", "messages");
@@ -74,7 +76,14 @@ public final class OpenAiRequestDecoder {
                 metadata(n.get("metadata")),
                 stream,
                 includeUsage,
-                extra(n, CHAT_FIELDS));
+                extra(n, CHAT_FIELDS),
+                null,
+                RequestRelayShape.of(bytes, n, fields[0]));
+    }
+
+    /** A top-level chat field the decoder reads into the canonical record (the rest go to {@code extra}). */
+    static boolean isModelled(String field) {
+        return CHAT_FIELDS.contains(field);
     }
 
     public EmbeddingRequest embeddings(Buffer body) {
@@ -97,9 +106,14 @@ public final class OpenAiRequestDecoder {
     }
 
     private static ObjectNode object(Buffer body) {
+        return object(body.getBytes(), null);
+    }
+
+    /** The body as an object; {@code fields[0]} gets the number of object members in the whole tree when given. */
+    private static ObjectNode object(byte[] body, int[] fields) {
         JsonNode n;
         try {
-            n = dev.switchboard.edge.JsonBody.read(body.getBytes());
+            n = dev.switchboard.edge.JsonBody.read(body);
         } catch (JsonProcessingException e) {
             throw GatewayException.badRequest("We could not parse the JSON body of your request: "
                     + dev.switchboard.edge.JsonSyntax.describe(e) + ". The API expects a JSON object.", null);
@@ -108,7 +122,7 @@ public final class OpenAiRequestDecoder {
         }
         if (n == null || n.isMissingNode()) throw GatewayException.badRequest("The request body is empty; the API expects a JSON object.", null);
         if (!(n instanceof ObjectNode o)) throw GatewayException.badRequest("The request body must be a JSON object.", null);
-        List<Object> nonFinite = dev.switchboard.edge.JsonBody.nonFinitePath(o);
+        List<Object> nonFinite = dev.switchboard.edge.JsonBody.nonFinitePath(o, fields);
         if (nonFinite != null) throw OpenAiNumbers.notFinite(param(nonFinite));
         return o;
     }

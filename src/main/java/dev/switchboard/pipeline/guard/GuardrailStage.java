@@ -55,9 +55,12 @@ public final class GuardrailStage implements Stage {
         }
     }
 
+    private static final Plan NONE = new Plan(List.of(), List.of(), List.of());
+
     /** LiteLLM's should_run_guardrail: default_on runs on its modes; otherwise only when the request asks for it. */
     private Plan plan(ChatRequest r) {
         Set<String> asked = Requested.of(r, names);
+        if (guardrails.isEmpty()) return NONE; // the stage without guardrails: the 400 above for a request that names one
         List<Guardrail> pre = new ArrayList<>(), during = new ArrayList<>(), post = new ArrayList<>();
         for (Guardrail g : guardrails) {
             GuardrailConfig c = g.config();

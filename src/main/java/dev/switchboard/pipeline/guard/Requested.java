@@ -19,13 +19,14 @@ final class Requested {
     private Requested() {}
 
     static Set<String> of(ChatRequest r, Collection<String> configured) {
-        Set<String> out = new LinkedHashSet<>();
         JsonNode body = r.extra().get(FIELD);
-        if (body != null) add(body, out, FIELD);
         String meta = r.metadata().get(FIELD);
         if (meta == null && r.raw() != null && r.raw().body().path("metadata").has(FIELD)) {
             meta = r.raw().body().path("metadata").get(FIELD).toString(); // a raw dialect's metadata (Anthropic's)
         }
+        if (body == null && meta == null) return Set.of(); // most requests ask for none
+        Set<String> out = new LinkedHashSet<>();
+        if (body != null) add(body, out, FIELD);
         if (meta != null) {
             JsonNode n;
             try {

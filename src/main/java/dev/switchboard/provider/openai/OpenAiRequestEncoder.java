@@ -8,6 +8,7 @@ import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.Message;
+import dev.switchboard.model.RelayedRequest;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.ToolChoice;
@@ -15,21 +16,81 @@ import dev.switchboard.provider.Json;
 import dev.switchboard.provider.ToolCallIds;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 /** Canonical request → OpenAI's chat/completions and embeddings JSON, written in one streaming pass. */
 final class OpenAiRequestEncoder {
+    private static final byte[] STREAM = ",\"stream\":true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STREAM_OPTIONS = ",\"stream_options\":{\"include_usage\":true}".getBytes(StandardCharsets.US_ASCII);
+
     private final Deployment deployment;
     private final OpenAiFlavor flavor;
+    /** {@code {"model":"…"} without its closing brace: how every relayed body starts. */
+    private final byte[] modelMember;
 
     OpenAiRequestEncoder(Deployment deployment, OpenAiFlavor flavor) {
         this.deployment = deployment;
         this.flavor = flavor;
+        byte[] m = Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("model", deployment.model());
+            g.writeEndObject();
+        }).getBytes();
+        this.modelMember = java.util.Arrays.copyOf(m, m.length - 1);
     }
 
     Buffer chat(ChatRequest r, boolean stream) {
         flavor.check(r, deployment.id());
+        Buffer relayed = relay(r, stream);
+        return relayed != null ? relayed : canonical(r, stream);
+    }
+
+    /**
+     * The client's own OpenAI body with this deployment's {@code model} (and a stream's {@code stream} and
+     * {@code stream_options}, as {@link #canonical} writes them), when the edge found every other member to be what
+     * the canonical encoding would write back ({@link RelayedRequest}) and this deployment writes the same output-token
+     * field; null otherwise. {@code OpenAiRequestRelayTest}: JSON-equal to {@link #canonical} whenever it is not null.
+     */
+    Buffer relay(ChatRequest r, boolean stream) {
+        RelayedRequest q = r.relay();
+        if (q == null || r.raw() != null) return null;
+        if (q.outputLimit() == RelayedRequest.NO_LIMIT) {
+            if (deployment.maxTokens() != null) return null; // the encoder adds the deployment's limit
+        } else if ((q.outputLimit() == RelayedRequest.MAX_COMPLETION_TOKENS) != completionField(r)) {
+            return null; // the encoder renames the field for this service
+        }
+        for (Message m : r.messages()) {
+            // a carried Gemini signature is cut off the ids (see ToolCallIds)
+            if (m.toolCallId() != null && m.toolCallId().contains(ToolCallIds.SIGNATURE_SEPARATOR)) return null;
+            for (ToolCall c : m.toolCalls()) if (c.id().contains(ToolCallIds.SIGNATURE_SEPARATOR)) return null;
+        }
+        byte[] b = q.body();
+        int[] spans = q.spans();
+        int size = modelMember.length + q.memberBytes() + spans.length / 2 + 1;
+        if (stream) size += STREAM.length + (flavor.streamOptions() ? STREAM_OPTIONS.length : 0);
+        byte[] out = new byte[size];
+        System.arraycopy(modelMember, 0, out, 0, modelMember.length);
+        int at = modelMember.length;
+        if (stream) {
+            System.arraycopy(STREAM, 0, out, at, STREAM.length);
+            at += STREAM.length;
+            if (flavor.streamOptions()) {
+                System.arraycopy(STREAM_OPTIONS, 0, out, at, STREAM_OPTIONS.length);
+                at += STREAM_OPTIONS.length;
+            }
+        }
+        for (int i = 0; i < spans.length; i += 2) {
+            out[at++] = ',';
+            System.arraycopy(b, spans[i], out, at, spans[i + 1] - spans[i]);
+            at += spans[i + 1] - spans[i];
+        }
+        out[at] = '}';
+        return Json.wrap(out);
+    }
+
+    Buffer canonical(ChatRequest r, boolean stream) {
         return Json.write(g -> {
             g.writeStartObject();
             g.writeStringField("model", deployment.model());
@@ -91,9 +152,13 @@ final class OpenAiRequestEncoder {
     private void outputLimit(JsonGenerator g, ChatRequest r) throws IOException {
         Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
         if (limit == null) return;
-        boolean completionField = flavor.keepsOutputFieldName()
+        g.writeNumberField(completionField(r) ? "max_completion_tokens" : "max_tokens", limit);
+    }
+
+    /** Whether the output-token limit goes as {@code max_completion_tokens} (else {@code max_tokens}). */
+    private boolean completionField(ChatRequest r) {
+        return flavor.keepsOutputFieldName()
                 && (r.maxCompletionTokens() != null || (r.maxTokens() == null && "openai".equals(flavor.prefix())));
-        g.writeNumberField(completionField ? "max_completion_tokens" : "max_tokens", limit);
     }
 
     private void message(JsonGenerator g, Message m, boolean foreignParts) throws IOException {
