@@ -29,22 +29,24 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>The JDK HttpClient costs tens of microseconds and several thread hand-offs per request, which would be
  *       measured as "latency" and adds noise at exactly the scale (0.1 ms) the gateway target is about.</li>
  * </ul>
- * So this program speaks just enough HTTP/1.1 over plain blocking sockets: the request bytes are prepared once,
- * the response is parsed in place (status line, content-length or chunked body), connections are kept alive.
+ * So this program speaks just enough HTTP/1.1 itself: the request bytes are prepared once, the response is parsed in
+ * place (status line, content-length or chunked body), connections are kept alive.
  *
  * <h2>Modes</h2>
  * <b>rate</b>: open-loop constant rate. A scheduler thread fixes the intended send time of request i as
  * {@code start + i / rate} and, at that instant, writes the request on an idle keep-alive connection (or, if all
- * connections are busy, queues it; the first connection to free up sends it). Each connection has a reader thread
- * that records {@code now - intended send time}: waiting in the queue, a late send, a slow answer all count, so a
- * stall of the system under test shows up in the percentiles instead of being omitted. It also prints the
+ * connections are busy, queues it; the first connection to free up sends it). One selector thread reads all the
+ * connections (non-blocking) and records {@code now - intended send time}: waiting in the queue, a late send, a slow
+ * answer all count, so a stall of the system under test shows up in the percentiles instead of being omitted.
+ * Nothing is allocated per request (a reader thread per connection and string parsing cost the shared load core
+ * about half again as much at 10,000 req/s, and the generator fell behind: docs/architecture.md). It also prints the
  * send lag (actual send - intended send: the scheduler's own lateness, plus waiting for a free connection when
  * all are busy) and the service time (from the actual send), so you can check that the generator kept its
  * schedule. Checked: a 200 ms SIGSTOP of the simulator during a 5 s run at 1,000 req/s gives p99 166 ms and
  * max 209 ms here (about 200 requests were due during the stall), while the service time p99 stays at 6 ms,
- * which is what a closed-loop tool would have reported.
+ * which is what a closed-loop tool would have reported. It prints its own CPU while it sent the measured requests.
  * <p>
- * <b>ttfb</b>: sequential streaming requests on one keep-alive connection; for each, the time from writing the
+ * <b>ttfb</b>: sequential streaming requests on one keep-alive blocking connection; for each, the time from writing the
  * request to receiving the bytes that hold the first SSE {@code data:} line (time to first streamed chunk), and to
  * the end of the stream.
  * <p>
