@@ -25,15 +25,8 @@ pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 MASTER=sk-latency-master-1234567890
-cat >"$work/config.yaml" <<YAML
-model_list:
-  - model_name: bench
-    litellm_params: { model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:$SIM/v1", api_key: sk-bench }
-general_settings:
-  database_path: $work/g.db
-  master_key: $MASTER
-${LAT_GENERAL_SETTINGS:+  $LAT_GENERAL_SETTINGS}
-YAML
+source "$here/gateway-config.sh"
+gateway_config "$work" "$SIM" "$MASTER" "${LAT_GENERAL_SETTINGS:-}" >"$work/config.yaml"
 gw_pin=(taskset -c 0) load_pin=(taskset -c 1)
 "${load_pin[@]}" "$J" -jar "$JAR" simulator --host 127.0.0.1 --port "$SIM" --event-loops 1 >"$work/sim.log" 2>&1 & pids+=($!)
 sim=$!
