@@ -3,13 +3,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,22 +29,24 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>The JDK HttpClient costs tens of microseconds and several thread hand-offs per request, which would be
  *       measured as "latency" and adds noise at exactly the scale (0.1 ms) the gateway target is about.</li>
  * </ul>
- * So this program speaks just enough HTTP/1.1 over plain blocking sockets: the request bytes are prepared once,
- * the response is parsed in place (status line, content-length or chunked body), connections are kept alive.
+ * So this program speaks just enough HTTP/1.1 itself: the request bytes are prepared once, the response is parsed in
+ * place (status line, content-length or chunked body), connections are kept alive.
  *
  * <h2>Modes</h2>
  * <b>rate</b>: open-loop constant rate. A scheduler thread fixes the intended send time of request i as
  * {@code start + i / rate} and, at that instant, writes the request on an idle keep-alive connection (or, if all
- * connections are busy, queues it; the first connection to free up sends it). Each connection has a reader thread
- * that records {@code now - intended send time}: waiting in the queue, a late send, a slow answer all count, so a
- * stall of the system under test shows up in the percentiles instead of being omitted. It also prints the
+ * connections are busy, queues it; the first connection to free up sends it). One selector thread reads all the
+ * connections (non-blocking) and records {@code now - intended send time}: waiting in the queue, a late send, a slow
+ * answer all count, so a stall of the system under test shows up in the percentiles instead of being omitted.
+ * Nothing is allocated per request (a reader thread per connection and string parsing cost the shared load core
+ * about half again as much at 10,000 req/s, and the generator fell behind: docs/architecture.md). It also prints the
  * send lag (actual send - intended send: the scheduler's own lateness, plus waiting for a free connection when
  * all are busy) and the service time (from the actual send), so you can check that the generator kept its
  * schedule. Checked: a 200 ms SIGSTOP of the simulator during a 5 s run at 1,000 req/s gives p99 166 ms and
  * max 209 ms here (about 200 requests were due during the stall), while the service time p99 stays at 6 ms,
- * which is what a closed-loop tool would have reported.
+ * which is what a closed-loop tool would have reported. It prints its own CPU while it sent the measured requests.
  * <p>
- * <b>ttfb</b>: sequential streaming requests on one keep-alive connection; for each, the time from writing the
+ * <b>ttfb</b>: sequential streaming requests on one keep-alive blocking connection; for each, the time from writing the
  * request to receiving the bytes that hold the first SSE {@code data:} line (time to first streamed chunk), and to
  * the end of the stream.
  * <p>
@@ -210,77 +214,205 @@ public final class LoadGen {
 
     // ---------------------------------------------------------------- rate mode (open loop)
 
-    private static final Object LOCK = new Object();
-    private static final ArrayDeque<Worker> idle = new ArrayDeque<>();
-    private static final ArrayDeque<long[]> backlog = new ArrayDeque<>(); // {intended, index}
+    /**
+     * One keep-alive connection of rate mode: a non-blocking channel read by the selector thread. Its request is
+     * written by whoever dispatches it (the scheduler, or the selector thread taking a queued request), in place from
+     * the prepared bytes; its answer is parsed in place by {@link Parser}. Nothing is allocated per request.
+     */
+    static final class Channel {
+        final int id;
+        SocketChannel ch;
+        SelectionKey key;
+        final ByteBuffer out;        // a view of the prepared request (its own position)
+        final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024);
+        final Parser parser = new Parser();
+        volatile long intended, index, sentAt; // of the request in flight (sentAt < 0: its write failed)
 
-    static final class Worker extends Thread {
-        final InetSocketAddress addr;
-        final byte[] request;
-        final Stats stats;
-        Conn conn;
-        volatile long intended = -1, sentAt, index;
-        final Object signal = new Object();
-        volatile boolean hasWork, stop;
-
-        Worker(InetSocketAddress addr, byte[] request, Stats stats, int n) throws IOException {
-            super("conn-" + n);
-            setDaemon(true);
-            this.addr = addr;
-            this.request = request;
-            this.stats = stats;
-            this.conn = new Conn(addr);
+        Channel(int id, ByteBuffer request) {
+            this.id = id;
+            this.out = request.duplicate();
         }
 
-        /** Called by whoever dispatches: write now, on the caller's thread, then wake the reader. */
+        void open(InetSocketAddress addr, Selector selector) throws IOException {
+            ch = SocketChannel.open();
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.socket().connect(addr, 5_000);
+            ch.configureBlocking(false);
+            key = ch.register(selector, SelectionKey.OP_READ, this);
+            in.clear();
+            parser.reset();
+        }
+
+        void close() {
+            try { if (ch != null) ch.close(); } catch (IOException ignored) { }
+        }
+
+        /** Writes the whole request (a few hundred bytes into an idle connection's empty send buffer: one write). */
         void send(long intendedNanos, long idx) {
             intended = intendedNanos;
             index = idx;
+            sentAt = System.nanoTime(); // before the write: the answer may be read before the write returns
             try {
-                sentAt = System.nanoTime();
-                conn.out.write(request);
-                conn.out.flush();
+                out.rewind();
+                while (out.hasRemaining()) if (ch.write(out) == 0) Thread.onSpinWait();
             } catch (IOException e) {
-                sentAt = -1; // the reader reconnects and resends
+                sentAt = -1; // the selector thread sees the connection fail, reconnects and sends again
             }
-            hasWork = true;
-            LockSupport.unpark(this);
+        }
+    }
+
+    /**
+     * An HTTP/1.1 response parsed in place, incrementally, from a connection's input buffer: the status code, then
+     * content-length or chunked framing. {@link #feed} consumes what it can and says when a response is complete.
+     */
+    static final class Parser {
+        private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] CONNECTION = "connection:".getBytes(StandardCharsets.US_ASCII);
+        private static final int STATUS = 0, HEADER = 1, BODY = 2, CHUNK_SIZE = 3, CHUNK_DATA = 4, CHUNK_END = 5, TRAILER = 6;
+        int state, code;
+        long remaining, length;
+        boolean chunked, close;
+
+        void reset() {
+            state = STATUS;
+            code = 0;
+            length = -1;
+            remaining = 0;
+            chunked = close = false;
         }
 
-        @Override
-        public void run() {
-            while (!stop) {
-                if (!hasWork) {
-                    LockSupport.parkNanos(50_000_000L);
-                    continue;
-                }
-                hasWork = false;
-                long t = intended, idx = index;
-                int code;
-                try {
-                    if (sentAt < 0) { // the write failed: reconnect and send again (the latency keeps counting)
-                        conn.close();
-                        conn = new Conn(addr);
-                        sentAt = System.nanoTime();
-                        conn.out.write(request);
-                        conn.out.flush();
+        /** Consumes bytes of b from its position; true when a whole response has been read (the rest stays in b). */
+        boolean feed(ByteBuffer b) throws IOException {
+            while (true) {
+                switch (state) {
+                    case BODY, CHUNK_DATA -> {
+                        int take = (int) Math.min(remaining, b.remaining());
+                        b.position(b.position() + take);
+                        remaining -= take;
+                        if (remaining > 0) return false;
+                        if (state == BODY) return true;
+                        state = CHUNK_END;
                     }
-                    code = conn.response(null);
-                } catch (IOException e) {
-                    code = -1;
-                    conn.close();
-                    try { conn = new Conn(addr); } catch (IOException e2) { stats.fatal = e2; return; }
+                    default -> {
+                        int eol = -1;
+                        for (int i = b.position(); i < b.limit(); i++) if (b.get(i) == '\n') { eol = i; break; }
+                        if (eol < 0) {
+                            if (b.position() == 0 && b.limit() == b.capacity()) throw new IOException("header line too long");
+                            return false;
+                        }
+                        int from = b.position(), to = eol; // the line, without CR LF
+                        if (to > from && b.get(to - 1) == '\r') to--;
+                        b.position(eol + 1);
+                        if (line(b, from, to)) return true;
+                    }
                 }
-                long done = System.nanoTime();
-                stats.record(idx, t, sentAt, done, code);
-                // next: a queued request, or back to the idle pool
-                long[] next;
-                synchronized (LOCK) {
-                    next = backlog.poll();
-                    if (next == null) idle.push(this);
-                }
-                if (next != null) send(next[0], next[1]);
             }
+        }
+
+        /** One line in the current state; true when it ends the response. */
+        private boolean line(ByteBuffer b, int from, int to) throws IOException {
+            switch (state) {
+                case STATUS -> {
+                    if (to - from < 12 || b.get(from) != 'H' || b.get(from + 5) != '1') throw new IOException("bad status line");
+                    code = (b.get(from + 9) - '0') * 100 + (b.get(from + 10) - '0') * 10 + (b.get(from + 11) - '0');
+                    state = HEADER;
+                }
+                case HEADER -> {
+                    if (to == from) {
+                        if (close) throw new IOException("server closed the connection (connection: close)");
+                        if (chunked) { state = CHUNK_SIZE; return false; }
+                        if (length < 0) throw new IOException("response without content-length or chunked encoding");
+                        remaining = length;
+                        state = BODY;
+                        return remaining == 0;
+                    }
+                    int v;
+                    if ((v = name(b, from, to, CONTENT_LENGTH)) >= 0) length = number(b, v, to, 10);
+                    else if ((v = name(b, from, to, TRANSFER_ENCODING)) >= 0) chunked = contains(b, v, to, "chunked");
+                    else if ((v = name(b, from, to, CONNECTION)) >= 0) close = contains(b, v, to, "close");
+                }
+                case CHUNK_SIZE -> {
+                    int end = from;
+                    while (end < to && b.get(end) != ';') end++;
+                    remaining = number(b, from, end, 16);
+                    state = remaining == 0 ? TRAILER : CHUNK_DATA;
+                }
+                case CHUNK_END -> state = CHUNK_SIZE;
+                case TRAILER -> { if (to == from) return true; }
+                default -> throw new IllegalStateException();
+            }
+            return false;
+        }
+
+        /** The index after "name:" when the line starts with it (case-insensitive), else -1. */
+        private static int name(ByteBuffer b, int from, int to, byte[] name) {
+            if (to - from < name.length) return -1;
+            for (int i = 0; i < name.length; i++) if ((b.get(from + i) | 0x20) != name[i] && name[i] != ':') return -1;
+            return b.get(from + name.length - 1) == ':' ? from + name.length : -1;
+        }
+
+        private static long number(ByteBuffer b, int from, int to, int radix) throws IOException {
+            long n = 0;
+            boolean any = false;
+            for (int i = from; i < to; i++) {
+                int d = Character.digit(b.get(i), radix);
+                if (d >= 0) { n = n * radix + d; any = true; }
+                else if (b.get(i) != ' ' && b.get(i) != '\t') throw new IOException("bad number in response head");
+            }
+            if (!any) throw new IOException("empty number in response head");
+            return n;
+        }
+
+        private static boolean contains(ByteBuffer b, int from, int to, String word) {
+            outer:
+            for (int i = from; i + word.length() <= to; i++) {
+                for (int j = 0; j < word.length(); j++) if ((b.get(i + j) | 0x20) != word.charAt(j)) continue outer;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Idle connections and queued requests, shared by the scheduler and the selector thread under one lock:
+     * a stack of idle connections and a ring of (intended time, index) pairs, so nothing is allocated per request.
+     */
+    static final class Dispatch {
+        final Channel[] idle;
+        int idleN;
+        long[] ring = new long[2 * 1024];
+        int head, size, queuedMax;
+
+        Dispatch(int connections) { idle = new Channel[connections]; }
+
+        /** The scheduler: an idle connection to send on, or null when the request was queued. */
+        synchronized Channel take(long intended, long idx) {
+            if (idleN > 0) return idle[--idleN];
+            if (2 * (size + 1) > ring.length) grow();
+            int at = (head + 2 * size) % ring.length;
+            ring[at] = intended;
+            ring[at + 1] = idx;
+            size++;
+            queuedMax = Math.max(queuedMax, size);
+            return null;
+        }
+
+        /** The selector thread, when c's answer is in: true and next[] filled when a queued request takes c. */
+        synchronized boolean release(Channel c, long[] next) {
+            if (size == 0) { idle[idleN++] = c; return false; }
+            next[0] = ring[head];
+            next[1] = ring[head + 1];
+            head = (head + 2) % ring.length;
+            size--;
+            return true;
+        }
+
+        private void grow() {
+            long[] r = new long[ring.length * 2];
+            for (int i = 0; i < 2 * size; i++) r[i] = ring[(head + i) % ring.length];
+            ring = r;
+            head = 0;
         }
     }
 
@@ -288,8 +420,9 @@ public final class LoadGen {
         final long measureFrom; // request index from which samples count (after warm-up)
         final long[] latency, service, lag;
         final long[] sentAt; // intended send time (System.nanoTime) of each measured request, for --trace
-        final AtomicInteger n = new AtomicInteger();
-        final AtomicLong errors = new AtomicLong(), completed = new AtomicLong();
+        int n; // written by the selector thread only
+        long errors;
+        volatile long completed;
         volatile Exception fatal;
 
         Stats(long measureFrom, int capacity) {
@@ -301,15 +434,81 @@ public final class LoadGen {
         }
 
         void record(long idx, long intended, long sent, long done, int code) {
-            completed.incrementAndGet();
+            completed = completed + 1; // one writer
             if (idx < measureFrom) return;
-            if (code < 200 || code > 299) { errors.incrementAndGet(); return; }
-            int i = n.getAndIncrement();
+            if (code < 200 || code > 299) { errors++; return; }
+            int i = n++;
             if (i >= latency.length) return;
             sentAt[i] = intended;
             latency[i] = done - intended;
             service[i] = done - sent;
             lag[i] = sent - intended;
+        }
+    }
+
+    /**
+     * The selector thread: reads every connection's answers, notes when each one completed, records it and hands the
+     * connection to a queued request or back to the idle stack. A failed connection is reopened and its request
+     * sent again (its latency keeps counting from the intended time).
+     */
+    static final class Reader extends Thread {
+        final Selector selector;
+        final InetSocketAddress addr;
+        final Dispatch dispatch;
+        final Stats stats;
+        final long[] next = new long[2];
+        volatile boolean stop;
+
+        Reader(Selector selector, InetSocketAddress addr, Dispatch dispatch, Stats stats) {
+            super("selector");
+            setDaemon(true);
+            this.selector = selector;
+            this.addr = addr;
+            this.dispatch = dispatch;
+            this.stats = stats;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!stop) selector.select(this::ready, 100);
+            } catch (IOException | RuntimeException e) {
+                stats.fatal = e instanceof IOException io ? io : new IOException(e);
+            }
+        }
+
+        private void ready(SelectionKey key) {
+            Channel c = (Channel) key.attachment();
+            int code;
+            try {
+                int n = c.ch.read(c.in);
+                if (n < 0) throw new IOException("connection closed by server");
+                if (c.sentAt == 0 && c.intended == 0) return; // nothing in flight (not expected)
+                c.in.flip();
+                boolean done = c.parser.feed(c.in);
+                c.in.compact();
+                if (!done) return;
+                code = c.parser.code;
+                c.parser.reset();
+            } catch (IOException e) {
+                code = -1;
+                c.key.cancel();
+                c.close();
+                try {
+                    selector.selectNow(); // deregisters the cancelled key
+                    c.open(addr, selector);
+                } catch (IOException e2) {
+                    stats.fatal = e2;
+                    return;
+                }
+            }
+            long now = System.nanoTime();
+            long intended = c.intended, idx = c.index, sent = c.sentAt;
+            if (sent < 0 && code > 0) code = -1;
+            stats.record(idx, intended, sent < 0 ? now : sent, now, code);
+            c.intended = 0;
+            c.sentAt = 0;
+            if (dispatch.release(c, next)) c.send(next[0], next[1]);
         }
     }
 
@@ -323,41 +522,47 @@ public final class LoadGen {
         spinNanos = Math.min(spinNanos, period / 10);
         long warmupN = Math.round(warmupS * rate), measureN = Math.round(durationS * rate), total = warmupN + measureN;
         Stats stats = new Stats(warmupN, (int) measureN);
-        Worker[] workers = new Worker[connections];
+        ByteBuffer prepared = ByteBuffer.allocateDirect(request.length).put(request).flip();
+        Selector selector = Selector.open();
+        Dispatch dispatch = new Dispatch(connections);
+        Channel[] channels = new Channel[connections];
         for (int i = 0; i < connections; i++) {
-            workers[i] = new Worker(addr, request, stats, i);
-            idle.push(workers[i]);
-            workers[i].start();
+            channels[i] = new Channel(i, prepared);
+            channels[i].open(addr, selector);
+            dispatch.idle[dispatch.idleN++] = channels[i];
         }
+        Reader reader = new Reader(selector, addr, dispatch, stats);
+        reader.start();
         Thread.currentThread().setPriority(Thread.MAX_PRIORITY);
         long start = System.nanoTime() + 20_000_000L;
-        long queuedMax = 0;
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = 0, wall0 = 0;
         for (long i = 0; i < total; i++) {
             long t = start + i * period;
+            if (i == warmupN) { cpu0 = os.getProcessCpuTime(); wall0 = System.nanoTime(); }
             // Sleep until shortly before the intended time, then spin (parkNanos alone wakes ~50-100 us late).
             for (long d; (d = t - System.nanoTime()) > 0; ) {
                 if (d > spinNanos) LockSupport.parkNanos(d - spinNanos);
                 else Thread.onSpinWait();
             }
-            Worker w;
-            synchronized (LOCK) {
-                w = idle.poll();
-                if (w == null) {
-                    backlog.add(new long[] {t, i});
-                    queuedMax = Math.max(queuedMax, backlog.size());
-                }
-            }
-            if (w != null) w.send(t, i);
+            Channel c = dispatch.take(t, i);
+            if (c != null) c.send(t, i);
             if (stats.fatal != null) throw stats.fatal;
         }
         long end = start + total * period;
+        // the generator's own CPU (all its threads) while it sent the measured requests, in % of one core
+        double genCpu = 100.0 * (os.getProcessCpuTime() - cpu0) / Math.max(1, System.nanoTime() - wall0);
         // bounded drain: every scheduled request gets up to 10 s to finish
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (stats.completed.get() < total && System.nanoTime() < deadline) Thread.sleep(5);
-        long incomplete = total - stats.completed.get();
-        for (Worker w : workers) { w.stop = true; LockSupport.unpark(w); w.conn.close(); }
+        while (stats.completed < total && System.nanoTime() < deadline && stats.fatal == null) Thread.sleep(5);
+        long incomplete = total - stats.completed;
+        reader.stop = true;
+        reader.join(1_000);
+        for (Channel c : channels) c.close();
+        long queuedMax;
+        synchronized (dispatch) { queuedMax = dispatch.queuedMax; }
 
-        int n = Math.min(stats.n.get(), stats.latency.length);
+        int n = Math.min(stats.n, stats.latency.length);
         if (!trace.isEmpty()) {
             // --trace FILE: each measured request's intended send time (epoch microseconds) and latency (microseconds),
             // to line up the slow ones with a JFR recording of the gateway (GC pauses, its threads' activity)
@@ -372,15 +577,16 @@ public final class LoadGen {
         Arrays.sort(lag);
         double achieved = measureN / ((end - (start + warmupN * period)) / 1e9);
         System.out.printf(Locale.ROOT, "open-loop %.0f req/s for %.0f s (+%.0f s warm-up), %d connections: %d ok, %d errors, %d incomplete, max queued %d%n",
-                rate, durationS, warmupS, connections, n, stats.errors.get(), incomplete, queuedMax);
+                rate, durationS, warmupS, connections, n, stats.errors, incomplete, queuedMax);
         System.out.printf(Locale.ROOT, "  latency from intended send: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n",
                 us(pct(lat, 50)), us(pct(lat, 90)), us(pct(lat, 99)), us(pct(lat, 99.9)), us(pct(lat, 100)));
         System.out.printf(Locale.ROOT, "  service time (from actual send): p50 %s  p99 %s%n", us(pct(svc, 50)), us(pct(svc, 99)));
         System.out.printf(Locale.ROOT, "  send lag (scheduler lateness + waiting for a free connection): p50 %s  p99 %s  max %s%n", us(pct(lag, 50)), us(pct(lag, 99)), us(pct(lag, 100)));
-        System.out.printf(Locale.ROOT, "RESULT mode=rate ok=%d errors=%d incomplete=%d achieved_rps=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f svc_p50_us=%.1f svc_p99_us=%.1f lag_p50_us=%.1f lag_p99_us=%.1f lag_max_us=%.1f queued_max=%d%n",
-                n, stats.errors.get(), incomplete, achieved, pct(lat, 50) / 1e3, pct(lat, 90) / 1e3, pct(lat, 99) / 1e3,
+        System.out.printf(Locale.ROOT, "  generator CPU while sending the measured requests: %.1f %% of a core%n", genCpu);
+        System.out.printf(Locale.ROOT, "RESULT mode=rate ok=%d errors=%d incomplete=%d achieved_rps=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f svc_p50_us=%.1f svc_p99_us=%.1f lag_p50_us=%.1f lag_p99_us=%.1f lag_max_us=%.1f queued_max=%d gen_cpu_pct=%.1f%n",
+                n, stats.errors, incomplete, achieved, pct(lat, 50) / 1e3, pct(lat, 90) / 1e3, pct(lat, 99) / 1e3,
                 pct(lat, 99.9) / 1e3, pct(lat, 100) / 1e3, pct(svc, 50) / 1e3, pct(svc, 99) / 1e3,
-                pct(lag, 50) / 1e3, pct(lag, 99) / 1e3, pct(lag, 100) / 1e3, queuedMax);
+                pct(lag, 50) / 1e3, pct(lag, 99) / 1e3, pct(lag, 100) / 1e3, queuedMax, genCpu);
         System.exit(n == 0 ? 1 : 0);
     }
 

@@ -27,15 +27,8 @@ pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 SIM=4471 GW=4472 MASTER=sk-tail-master-1234567890
-cat >"$work/config.yaml" <<YAML
-model_list:
-  - model_name: bench
-    litellm_params: { model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:$SIM/v1", api_key: sk-bench }
-general_settings:
-  database_path: $work/g.db
-  master_key: $MASTER
-${TAIL_GENERAL_SETTINGS:+  $TAIL_GENERAL_SETTINGS}
-YAML
+source "$here/gateway-config.sh"
+gateway_config "$work" "$SIM" "$MASTER" "${TAIL_GENERAL_SETTINGS:-}" >"$work/config.yaml"
 PLACEMENT="${TAIL_PLACEMENT:-pinned}"
 if [ "$PLACEMENT" = pinned ]; then gw_pin=(taskset -c 0) load_pin=(taskset -c 1) loops=1 wrk_threads=1
 else gw_pin=() load_pin=() loops="$(nproc)" wrk_threads=2; fi
