@@ -95,9 +95,10 @@ public final class DialectCall {
                     return;
                 }
                 // Vert.x keeps a connection open after an answer unless the *request* asked to close it, and would go
-                // on reading the unread body: close it ourselves once the error has been written.
+                // on reading the unread body: end it ourselves once the error has been written, reading away what the
+                // client still sends so that it sees the answer, not a reset (LingeringClose).
                 resp.putHeader("connection", "close");
-                fail(resp, ar.cause()).onComplete(v -> req.connection().close());
+                fail(resp, ar.cause()).onComplete(v -> LingeringClose.after(req.connection()));
                 return;
             }
             try (lease) {

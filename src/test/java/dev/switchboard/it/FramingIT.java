@@ -106,6 +106,29 @@ class FramingIT {
     }
 
     @Test
+    void aClientStillSendingItsBodyGetsThe413NotAReset() throws Exception {
+        // A client that writes its whole body before it reads (as most do): closing with its bytes unread made the
+        // kernel answer with a reset, which could beat the 413 to the client (broken pipe instead of the answer).
+        // LingeringClose reads the rest away, so every write goes through and the answer is read whole.
+        for (int round = 0; round < 3; round++) {
+            try (Socket s = new Socket("127.0.0.1", gw.server.port())) {
+                s.setSoTimeout(10_000);
+                byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+                int chunks = 256; // 16 MiB against the 10 KiB limit: more than both sockets' buffers hold
+                var out = s.getOutputStream();
+                out.write(("POST /v1/chat/completions HTTP/1.1\r\n" + JSON_HOST + "Content-Length: " + (chunks * chunk.length)
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < chunks; i++) out.write(chunk); // throws on a reset
+                out.flush();
+                Exchange r = RawHttp.readUntilClosed(s, System.nanoTime());
+                assertThat(r.status()).isEqualTo(413);
+                assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("limit is");
+                assertThat(r.closed()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void a408ClosesTheConnectionRightAfterTheAnswer() throws IOException {
         try (Socket s = new Socket("127.0.0.1", gw.server.port())) {
             s.setSoTimeout(4000);
