@@ -35,15 +35,8 @@ public final class VertxRuntime {
      */
     public static Vertx create(VertxOptions options, EventLoopTransport transport) {
         TransportChoice choice = TransportChoice.decide(transport, TransportChoice.VERTX);
-        Transport t = choice.transport();
-        long spin = SpinningEpoll.spinNanos();
-        String spinNote = "";
-        if (spin > 0 && "epoll".equals(choice.name())) {
-            t = SpinningEpoll.transport(spin);
-            spinNote = "; polling " + spin / 1_000 + " us before blocking (-D" + SpinningEpoll.PROPERTY + ")";
-        }
-        log.info("Event loops: {} on {} ({}{})", options.getEventLoopPoolSize(), choice.name(), choice.why(), spinNote);
-        return Vertx.builder().with(options).withTransport(t).build();
+        log.info("Event loops: {} on {} ({})", options.getEventLoopPoolSize(), choice.name(), choice.why());
+        return Vertx.builder().with(options).withTransport(choice.transport()).build();
     }
 
     /** Whether this machine can run {@code transport} (asked through {@link TransportChoice}, which sets Netty's io_uring options first). */
