@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
  * and by each entry's own expiry (its TTL: the configured one, or the request's {@code cache.ttl}).
  *
  * <p>An entry is kept as its encoded bytes ({@link CachedAnswerCodec}, the format the Redis store keeps), decoded on a
- * hit, and those bytes live off the Java heap ({@link OffHeapBytes}, native memory from the cache's own {@link BlockPool}): Caffeine holds the key and a
- * small handle. Every young collection copies whatever was stored since the one before, so an answer's tree made a miss
+ * hit, and those bytes live off the Java heap ({@link OffHeapBytes}, native memory from the cache's own {@link BlockPool}): Caffeine holds a small handle
+ * that is the entry's key too. Every young collection copies whatever was stored since the one before, so an answer's tree made a miss
  * through the cache pay in GC far more than the encoding costs (issue #9's (x) row), and even one array per entry
  * survived, was copied and promoted, and died in the old generation. The block is freed by Caffeine's removal listener
  * (eviction, expiry, replacement, removal, {@code clear}); a hit that races the eviction copies the bytes out under a
