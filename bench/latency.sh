@@ -9,7 +9,7 @@
 #   options), LAT_GENERAL_SETTINGS (one more line under general_settings), LAT_LOADGEN (LoadGen.java files to use instead
 #   of this directory's, space-separated: each rate and column runs with each in turn, to compare generators), LAT_TARGETS="direct gateway" (which columns; "direct" alone skips
 #   the gateway's warm-up), LAT_TRANSPORT (the gateway's event_loop_transport: auto, epoll, io_uring; the simulator
-#   stays on its default so the direct column does not change), LAT_TRACE=DIR (each run's latencies by intended send
+#   stays on BENCH_SIMULATOR_TRANSPORT so the direct column does not change), LAT_TRACE=DIR (each run's latencies by intended send
 #   time into DIR, and a JFR recording of the gateway during each gateway run, lined up by bench/tail-summary.py:
 #   DIR/<column>-<rate>-r<round>.{txt,jfr,summary}; the recording costs the gateway's core some CPU; LAT_JFR=0 keeps
 #   the latencies only). Each line also gives the CPU seconds the generator (JVM start included), the gateway and
