@@ -8,7 +8,11 @@
 #   LAT_GEN_WARMUP=3, LAT_WARMUP=40 (seconds of wrk on both paths first), LAT_ROUNDS=1, LAT_JAVA_OPTS (gateway JVM
 #   options), LAT_GENERAL_SETTINGS (one more line under general_settings), LAT_LOADGEN (LoadGen.java files to use instead
 #   of this directory's, space-separated: each rate and column runs with each in turn, to compare generators), LAT_TARGETS="direct gateway" (which columns; "direct" alone skips
-#   the gateway's warm-up). Each line also gives the CPU seconds the generator (JVM start included), the gateway and
+#   the gateway's warm-up), LAT_TRANSPORT (the gateway's event_loop_transport: auto, epoll, io_uring; the simulator
+#   stays on BENCH_SIMULATOR_TRANSPORT so the direct column does not change), LAT_TRACE=DIR (each run's latencies by intended send
+#   time into DIR, and a JFR recording of the gateway during each gateway run, lined up by bench/tail-summary.py:
+#   DIR/<column>-<rate>-r<round>.{txt,jfr,summary}; the recording costs the gateway's core some CPU; LAT_JFR=0 keeps
+#   the latencies only). Each line also gives the CPU seconds the generator (JVM start included), the gateway and
 #   the simulator used during that run, and the load average.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,7 +30,11 @@ cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || 
 trap cleanup EXIT
 MASTER=sk-latency-master-1234567890
 source "$here/gateway-config.sh"
-gateway_config "$work" "$SIM" "$MASTER" "${LAT_GENERAL_SETTINGS:-}" >"$work/config.yaml"
+extra="${LAT_GENERAL_SETTINGS:-}"
+[ -z "${LAT_TRANSPORT:-}" ] || extra="event_loop_transport: $LAT_TRANSPORT${extra:+$'\n'  $extra}"
+gateway_config "$work" "$SIM" "$MASTER" "$extra" >"$work/config.yaml"
+TRACE="${LAT_TRACE:-}"
+[ -z "$TRACE" ] || mkdir -p "$TRACE"
 gw_pin=(taskset -c 0) load_pin=(taskset -c 1)
 "${load_pin[@]}" "$J" -jar "$JAR" simulator --host 127.0.0.1 --port "$SIM" --event-loops 1 \
   --transport "${BENCH_SIMULATOR_TRANSPORT:-epoll}" >"$work/sim.log" 2>&1 & pids+=($!)
@@ -38,6 +46,7 @@ echo "gateway JVM options: ${gw_opts[*]} ${LAT_JAVA_OPTS:-}"
 gw=$!; pids+=("$gw")
 for _ in $(seq 1 160); do curl -sf -o /dev/null "http://127.0.0.1:$GW/health/readiness" && break; sleep 0.25; done
 curl -sf -o /dev/null "http://127.0.0.1:$GW/health/readiness" || { cat "$work/gw.log"; exit 1; }
+grep -im1 'transport' "$work/gw.log" || true
 TARGETS="${LAT_TARGETS:-direct gateway}"
 [[ " $TARGETS " != *" gateway "* ]] || BENCH_MODEL=bench BENCH_AUTH=$MASTER BENCH_STREAM=0 "${load_pin[@]}" wrk -t1 -c64 -d"${WARM}s" -s "$here/post.lua" \
   "http://127.0.0.1:$GW/v1/chat/completions" >/dev/null
@@ -47,12 +56,17 @@ gens=(${LAT_LOADGEN:-$here/LoadGen.java})
 for g in "${!gens[@]}"; do "$JAVA_HOME/bin/javac" -d "$work/lg$g" "${gens[$g]}"; done
 ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 run() { # name url model auth rate
-  local t0 g0 s0 out
+  local t0 g0 s0 out tr=() name="$1-$5-r$round-g$gi"
+  [ -z "$TRACE" ] || tr=(--trace "$TRACE/$name.txt")
+  [ -z "$TRACE" ] || [ "$1" != gateway ] || [ "${LAT_JFR:-1}" = 0 ] || "$JAVA_HOME/bin/jcmd" "$gw" JFR.start name=lat settings=profile \
+    filename="$TRACE/$name.jfr" 'jdk.ExecutionSample#period=1ms' 'jdk.NativeMethodSample#period=1ms' \
+    'jdk.SafepointBegin#enabled=true' 'jdk.SafepointBegin#threshold=0ms' 'jdk.ThreadPark#threshold=1ms' \
+    'jdk.JavaMonitorEnter#threshold=1ms' >/dev/null
   g0=$(ticks "$gw"); s0=$(ticks "$sim")
   out=$(/usr/bin/time -f 'GENCPU %U %S' "${load_pin[@]}" "$J" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms256m -Xmx256m \
     -cp "$work/lg$gi" LoadGen rate --url "$2" --auth "$4" \
     --body '{"model":"'"$3"'","messages":[{"role":"user","content":"hi"}]}' --rate "$5" --warmup-s "$GWARM" \
-    --duration-s "$SECS" --connections 32 --spin-us 100 2>&1)
+    --duration-s "$SECS" --connections 32 --spin-us 100 "${tr[@]}" 2>&1)
   local r; r=$(grep '^RESULT' <<<"$out")
   local gen; gen=$(awk '/^GENCPU/ {printf "%.2f", $2 + $3}' <<<"$out")
   printf '%-7s %s %5s req/s  p50 %7s  p99 %8s  p99.9 %8s us  lag p50 %6s p99 %7s us  gen %s %% (window), %s s CPU, gw %s s, sim %s s  (load %s)\n' \
@@ -62,6 +76,10 @@ run() { # name url model auth rate
     "$(awk -v a="$g0" -v b="$(ticks "$gw")" 'BEGIN {printf "%.2f", (b - a) / 100}')" \
     "$(awk -v a="$s0" -v b="$(ticks "$sim")" 'BEGIN {printf "%.2f", (b - a) / 100}')" "$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$r" >>"$work/results.txt"
+  if [ -n "$TRACE" ] && [ "$1" = gateway ] && [ "${LAT_JFR:-1}" != 0 ]; then
+    "$JAVA_HOME/bin/jcmd" "$gw" JFR.stop name=lat >/dev/null
+    python3 "$here/tail-summary.py" "$TRACE/$name.jfr" "$TRACE/$name.txt" >"$TRACE/$name.summary" 2>&1 || true
+  fi
 }
 for round in $(seq 1 "$ROUNDS"); do
   for rate in $RATES; do for gi in "${!gens[@]}"; do

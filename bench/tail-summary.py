@@ -29,7 +29,7 @@ pauses = [(us(e["values"]["startTime"]), dur_us(e["values"]["duration"]), "GC " 
 safepoints = [(us(e["values"]["startTime"]), dur_us(e["values"]["duration"]), "safepoint")
               for e in events("jdk.SafepointBegin") if dur_us(e["values"]["duration"]) > 200]
 samples = []
-IDLE = ("Unsafe.park", "epoll", "accept", "Object.wait", "Thread.sleep", "socketRead", "NioSocketImpl", "poll0")
+IDLE = ("Unsafe.park", "epoll", "ioUringEnter", "accept", "Object.wait", "Thread.sleep", "socketRead", "NioSocketImpl", "poll0")
 for e in events("jdk.ExecutionSample,jdk.NativeMethodSample"):
     v = e["values"]
     t = v.get("sampledThread") or {}

@@ -65,4 +65,23 @@ class BodyDeadlinesTest {
         }
         assertThat(body.get()).as("the body a completed entry's callback captured").isNull();
     }
+
+    @Test
+    void completedBodiesLeaveTheQueueBeforeTheirDeadline() throws Exception {
+        io.vertx.core.Context ctx = vertx.getOrCreateContext();
+        AtomicInteger expired = new AtomicInteger();
+        int[] sizes = onLoop(ctx, () -> {
+            BodyDeadlines d = BodyDeadlines.current(vertx);
+            BodyDeadlines.Entry slow = d.add(60_000, expired::incrementAndGet); // a body still arriving
+            for (int i = 0; i < 1_000; i++) d.add(60_000, expired::incrementAndGet).done();
+            int behindSlow = d.queued();
+            slow.done();
+            for (int i = 0; i < 1_000; i++) d.add(60_000, expired::incrementAndGet).done();
+            return new int[] {behindSlow, d.queued()};
+        });
+        // behind a body still arriving, completed ones wait (the queue is in deadline order); once it completes, they go
+        assertThat(sizes[0]).isEqualTo(1_001);
+        assertThat(sizes[1]).isEqualTo(1);
+        assertThat(expired).hasValue(0);
+    }
 }
