@@ -77,6 +77,19 @@ public final class BodyReader {
         return promise.future();
     }
 
+    /**
+     * A body's bytes as one array: the buffer's own when it holds exactly the body (it was sized by the request's
+     * Content-Length, the usual case), else a copy. For a body read here, which nothing writes to once it is whole.
+     */
+    public static byte[] bytes(Buffer body) {
+        if (body instanceof io.vertx.core.internal.buffer.BufferInternal b) {
+            io.netty.buffer.ByteBuf buf = b.getByteBuf();
+            if (buf.hasArray() && buf.arrayOffset() == 0 && buf.readerIndex() == 0
+                    && buf.array().length == body.length()) return buf.array();
+        }
+        return body.getBytes();
+    }
+
     private static GatewayException tooLarge(long max) {
         return new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, 413, "Request body too large: the limit is "
                 + size(max) + " (general_settings.max_request_size_mb).", null,

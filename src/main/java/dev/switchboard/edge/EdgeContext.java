@@ -36,11 +36,11 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
     /** The client's {@code x-switchboard-*} headers as {@link dev.switchboard.model.CallContext#hints()}. */
     public static java.util.Map<String, String> hints(HttpServerRequest req) {
         java.util.Map<String, String> out = null;
-        for (java.util.Map.Entry<String, String> h : req.headers()) {
-            String name = h.getKey();
-            if (name.length() > 14 && name.regionMatches(true, 0, dev.switchboard.model.CallContext.HINT_PREFIX, 0, 14)) {
+        for (java.util.Map.Entry<CharSequence, CharSequence> h : RequestHeaderNames.entries(req.headers())) {
+            CharSequence name = h.getKey();
+            if (name.length() > 14 && io.netty.util.AsciiString.regionMatches(name, true, 0, dev.switchboard.model.CallContext.HINT_PREFIX, 0, 14)) {
                 if (out == null) out = new java.util.HashMap<>();
-                out.put(name.substring(14).toLowerCase(java.util.Locale.ROOT), h.getValue());
+                out.put(name.toString().substring(14).toLowerCase(java.util.Locale.ROOT), h.getValue().toString());
             }
         }
         // The HTTP Cache-Control header is a per-request cache control too (the response cache reads it as a hint)

@@ -19,10 +19,10 @@ final class ForwardedHeaders {
     private ForwardedHeaders() {}
 
     static void check(HttpServerRequest req) {
-        for (Map.Entry<String, String> h : req.headers()) {
+        for (Map.Entry<CharSequence, CharSequence> h : RequestHeaderNames.entries(req.headers())) {
             if (!forwarded(h.getKey())) continue; // most headers: no allocation on this path
-            String name = h.getKey().toLowerCase(Locale.ROOT);
-            String value = h.getValue();
+            String name = h.getKey().toString().toLowerCase(Locale.ROOT);
+            String value = h.getValue().toString();
             if (value.length() > MAX_LENGTH) {
                 throw GatewayException.badRequest("Header " + name + " is " + value.length() + " characters long; the limit is "
                         + MAX_LENGTH + ".", null);
@@ -34,10 +34,11 @@ final class ForwardedHeaders {
         }
     }
 
-    static boolean forwarded(String name) {
-        return name.regionMatches(true, 0, "anthropic-", 0, 10) || name.regionMatches(true, 0, "openai-", 0, 7)
-                || name.regionMatches(true, 0, "x-switchboard-", 0, 14) || name.equalsIgnoreCase("cache-control")
-                || name.equalsIgnoreCase("origin");
+    static boolean forwarded(CharSequence name) {
+        return RequestHeaderNames.startsWith(name, "anthropic-") || RequestHeaderNames.startsWith(name, "openai-")
+                || RequestHeaderNames.startsWith(name, "x-switchboard-")
+                || io.netty.util.AsciiString.contentEqualsIgnoreCase(name, "cache-control")
+                || io.netty.util.AsciiString.contentEqualsIgnoreCase(name, "origin");
     }
 
     /** No control characters other than a tab (what an HTTP field value may hold). */

@@ -33,6 +33,11 @@ final class PooledBatch {
         return new PooledBatch(VertxByteBufAllocator.POOLED_ALLOCATOR.directBuffer(Math.max(INITIAL, hint)));
     }
 
+    /** A batch of about {@code size} bytes (a whole answer), without the stream's minimum. */
+    static PooledBatch sized(int size) {
+        return new PooledBatch(VertxByteBufAllocator.POOLED_ALLOCATOR.directBuffer(size));
+    }
+
     /** The batch as a Vert.x buffer, to append to and to write; not to be kept past the write. */
     Buffer buffer() { return buffer; }
 

@@ -20,4 +20,20 @@ final class RequestHeaderNames {
     static final CharSequence X_API_KEY = SwitchboardHeaders.optimized("x-api-key");
 
     private RequestHeaderNames() {}
+
+    /**
+     * A request's headers as they are stored, for a walk over all of them: Vert.x's HTTP/1.x map iterates its own entries
+     * this way, where its {@code Map.Entry<String, String>} iterator wraps each entry and turns a name Netty decoded as an
+     * {@code AsciiString} (the common ones) into a new String. Other maps (HTTP/2's) are walked as strings.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Iterable<java.util.Map.Entry<CharSequence, CharSequence>> entries(io.vertx.core.MultiMap headers) {
+        if (headers instanceof io.netty.handler.codec.http.HttpHeaders netty) return netty::iteratorCharSequence;
+        return (Iterable) headers;
+    }
+
+    /** Whether {@code name} starts with {@code prefix} (lower case), ignoring the case of ASCII letters. */
+    static boolean startsWith(CharSequence name, String prefix) {
+        return io.netty.util.AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length());
+    }
 }

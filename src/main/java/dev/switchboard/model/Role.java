@@ -4,6 +4,9 @@ package dev.switchboard.model;
 public enum Role {
     SYSTEM("system"), DEVELOPER("developer"), USER("user"), ASSISTANT("assistant"), TOOL("tool");
 
+    /** {@code values()} clones its array on every call; a role is looked up for every message. */
+    private static final Role[] ALL = values();
+
     private final String wire;
 
     Role(String wire) { this.wire = wire; }
@@ -12,7 +15,7 @@ public enum Role {
 
     /** @return the role for an OpenAI-style name, or null when there is none. */
     public static Role fromWire(String name) {
-        for (Role r : values()) if (r.wire.equals(name)) return r;
+        for (Role r : ALL) if (r.wire.equals(name)) return r;
         return null;
     }
 }

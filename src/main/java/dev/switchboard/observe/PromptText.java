@@ -53,6 +53,11 @@ final class PromptText {
 
     static String completion(ChatResponse r) {
         if (r == null || r.choices().isEmpty()) return "";
+        if (r.choices().size() == 1) { // the usual answer: its one text as it is, without a builder's two copies
+            Message only = r.choices().get(0).message();
+            if (only == null) return "";
+            if (only.toolCalls().isEmpty()) return text(only);
+        }
         StringBuilder b = new StringBuilder();
         for (Choice c : r.choices()) {
             Message m = c.message();

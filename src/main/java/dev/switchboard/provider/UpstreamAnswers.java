@@ -61,7 +61,7 @@ public final class UpstreamAnswers {
                 } else {
                     // one copy of the answer, scrubbed in place, for the decoder and (wrapped) for an error's text
                     Buffer raw = ar.result();
-                    byte[] bytes = raw.getBytes();
+                    byte[] bytes = exactBytes(raw);
                     Buffer body = scrubber.scrubInPlace(bytes) ? Json.wrap(bytes) : raw;
                     if (resp.statusCode() != 200) {
                         failure = WrongAddress.explain(resp, body, endpoint, errors.decode(resp, body));
@@ -83,6 +83,20 @@ public final class UpstreamAnswers {
             else answer.complete(decoded);
         });
         return answer.future();
+    }
+
+    /**
+     * The body's bytes as one array: the buffer's own when it holds exactly the body (it was sized by the answer's
+     * Content-Length, the usual case), else a copy. The buffer is this read's alone, so scrubbing the array in place
+     * scrubs the buffer too.
+     */
+    static byte[] exactBytes(Buffer raw) {
+        if (raw instanceof io.vertx.core.internal.buffer.BufferInternal b) {
+            io.netty.buffer.ByteBuf bytes = b.getByteBuf();
+            if (bytes.hasArray() && bytes.arrayOffset() == 0 && bytes.readerIndex() == 0
+                    && bytes.array().length == raw.length()) return bytes.array();
+        }
+        return raw.getBytes();
     }
 
     private static GatewayException undecodable(HttpClientResponse resp, Buffer body, UpstreamHttp.Endpoint endpoint,

@@ -41,7 +41,7 @@ public final class OpenAiRequestDecoder {
     private static final Set<String> EMBEDDING_FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
 
     public ChatRequest chat(Buffer body) {
-        byte[] bytes = body.getBytes();
+        byte[] bytes = dev.switchboard.edge.BodyReader.bytes(body); // the relay keeps them: no one writes to the body after
         int[] fields = new int[1];
         ObjectNode n = object(bytes, fields);
         String model = requiredString(n, "model");

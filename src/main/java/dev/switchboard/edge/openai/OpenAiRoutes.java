@@ -2,6 +2,7 @@ package dev.switchboard.edge.openai;
 
 import dev.switchboard.edge.DialectCall;
 import dev.switchboard.edge.EdgeContext;
+import dev.switchboard.edge.PooledAnswer;
 import dev.switchboard.edge.SseSink;
 import dev.switchboard.edge.StreamEncoder;
 import dev.switchboard.edge.SwitchboardHeaders;
@@ -10,6 +11,7 @@ import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.buffer.Buffer;
@@ -72,7 +74,13 @@ public final class OpenAiRoutes {
                 return;
             }
             SwitchboardHeaders.apply(resp, ar.result());
-            resp.putHeader(SwitchboardHeaders.CONTENT_TYPE, SwitchboardHeaders.JSON).end(encoder.response(ar.result().body()));
+            resp.putHeader(SwitchboardHeaders.CONTENT_TYPE, SwitchboardHeaders.JSON);
+            ChatResponse answer = ar.result().body();
+            if (OpenAiResponseEncoder.relays(answer)) { // the upstream's bytes: straight into pooled direct memory
+                PooledAnswer.end(resp, OpenAiResponseEncoder.relayedSize(answer), out -> OpenAiResponseEncoder.relayedInto(out, answer));
+            } else {
+                resp.end(encoder.response(answer));
+            }
         });
     }
 
