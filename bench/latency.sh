@@ -28,7 +28,8 @@ MASTER=sk-latency-master-1234567890
 source "$here/gateway-config.sh"
 gateway_config "$work" "$SIM" "$MASTER" "${LAT_GENERAL_SETTINGS:-}" >"$work/config.yaml"
 gw_pin=(taskset -c 0) load_pin=(taskset -c 1)
-"${load_pin[@]}" "$J" -jar "$JAR" simulator --host 127.0.0.1 --port "$SIM" --event-loops 1 >"$work/sim.log" 2>&1 & pids+=($!)
+"${load_pin[@]}" "$J" -jar "$JAR" simulator --host 127.0.0.1 --port "$SIM" --event-loops 1 \
+  --transport "${BENCH_SIMULATOR_TRANSPORT:-epoll}" >"$work/sim.log" 2>&1 & pids+=($!)
 sim=$!
 read -r -a gw_opts <<<"$(switchboard_jvm_opts "${LAT_JAVA_OPTS:-}" "$("${gw_pin[@]}" nproc)")"
 echo "gateway JVM options: ${gw_opts[*]} ${LAT_JAVA_OPTS:-}"

@@ -16,7 +16,7 @@
 #                                        # miss), ledger, request log, every request traced to a local OTLP sink
 # Knobs: SWITCHBOARD_JAR, PROFILE_WARMUP=40, PROFILE_SECONDS=20, PROFILE_OUT (default bench/results/profile-MODE),
 # PROFILE_PORT_BASE=4460 (the simulator, gateway and sink listen on the next three ports), PROFILE_TRANSPORT=auto (the
-# gateway's event_loop_transport only: the simulator stays on auto, so what moves is the gateway's CPU), PROFILE_OTEL
+# gateway's event_loop_transport only: the simulator stays on BENCH_SIMULATOR_TRANSPORT=epoll, so what moves is the gateway's CPU), PROFILE_OTEL
 # (full mode: more keys for general_settings.otel, e.g. PROFILE_OTEL="max_export_batch_size: 2048").
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -52,7 +52,8 @@ if [ "$MODE" = full ]; then
   echo "  otel: { endpoint: \"http://127.0.0.1:$SINK\"${PROFILE_OTEL:+, $PROFILE_OTEL} }" >>"$work/config.yaml"
   taskset -c 1 "$J" "$here/OtlpSink.java" "$SINK" >"$work/sink.log" 2>&1 & pids+=($!)
 fi
-taskset -c 1 "$J" -jar "$JAR" simulator --host 127.0.0.1 --port $SIM --event-loops 1 >"$work/sim.log" 2>&1 & pids+=($!)
+taskset -c 1 "$J" -jar "$JAR" simulator --host 127.0.0.1 --port $SIM --event-loops 1 \
+  --transport "${BENCH_SIMULATOR_TRANSPORT:-epoll}" >"$work/sim.log" 2>&1 & pids+=($!)
 taskset -c 0 "$J" $(switchboard_jvm_opts "${PROFILE_JAVA_OPTS:-}" 1) ${PROFILE_JAVA_OPTS:-} -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port $GW \
   --event-loops 1 >"$work/gw.log" 2>&1 &
 gw=$!; pids+=("$gw")

@@ -37,8 +37,9 @@
 #   BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_JAVA_OPTS (extra JVM options for gateway+simulator),
 #   BENCH_GENERAL_SETTINGS (one more YAML line under general_settings, e.g. 'request_log: { enabled: false }' or
 #   'otel: { endpoint: http://127.0.0.1:4318 }', to measure what observability costs: bench/README.md),
-#   BENCH_TRANSPORT=auto (event loops' transport for gateway AND simulator, so the direct column moves with it:
-#   auto | io_uring | epoll | nio; general_settings.event_loop_transport and the simulator's --transport),
+#   BENCH_TRANSPORT=auto (the gateway's general_settings.event_loop_transport: auto | io_uring | epoll | nio),
+#   BENCH_SIMULATOR_TRANSPORT=epoll (the simulator's --transport, i.e. the direct column's upstream: epoll keeps the
+#   direct column comparable with every run before io_uring became auto's first choice; io_uring raises it),
 #   BENCH_QUIET_WAIT=60 (seconds, in total, to wait for other busy processes, e.g. a Maven build, to finish,
 #   and to repeat disturbed measurements), BENCH_STEADY_MAX=60 BENCH_STEADY_SLICE=4 (the steady check, below).
 #
@@ -327,7 +328,7 @@ EOF
   log "[$placement] simulator on :$sim_port ${load_pin[*]:-(not pinned)}, gateway on :$gw_port ${gw_pin[*]:-(not pinned)} ${gw_loops[*]:-}"
   # shellcheck disable=SC2086
   "${load_pin[@]}" "$JAVA" $JAVA_OPTS_EXTRA -jar "$JAR" simulator --host 127.0.0.1 --port "$sim_port" --event-loops 1 \
-      --transport "${BENCH_TRANSPORT:-auto}" \
+      --transport "${BENCH_SIMULATOR_TRANSPORT:-epoll}" \
       >"$work/simulator.log" 2>&1 &
   local sim_pid=$!; pids+=("$sim_pid")
   # shellcheck disable=SC2086
@@ -336,6 +337,11 @@ EOF
   local gw_pid=$!; pids+=("$gw_pid")
   wait_http simulator "$sim_pid" "http://127.0.0.1:$sim_port/v1/models"
   wait_http gateway "$gw_pid" "http://127.0.0.1:$gw_port/health/readiness"
+
+  # Which transport each side runs on, as its startup line says (the gateway's follows BENCH_TRANSPORT, default auto).
+  local loops_note
+  loops_note="gateway: $(grep -o 'Event loops: .*' "$work/gateway.log" | head -1); simulator: $(grep -o 'Event loops: .*' "$work/simulator.log" | head -1)"
+  log "[$placement] $loops_note"
 
   local direct_url="http://127.0.0.1:$sim_port/v1/chat/completions" gw_url="http://127.0.0.1:$gw_port/v1/chat/completions"
   local body_direct='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
@@ -687,6 +693,7 @@ EOF
 | (x) throughput, non-stream, every request a miss through an exact-cached alias | — | $(fmt_int "${rps[x.cached]}") req/s | ×$miss_x of the alias without cache | ≥ ×$T_MISS_RATIO | $v7$d8 |
 | (f) throughput, non-stream, full: virtual key + exact cache (misses) + ledger + request log + traces | $(fmt_int "${rps[direct.nonstream]}") req/s | $(fmt_int "${rps[f.full]}") req/s | ×$full_d of direct (×$full_g of (a) gateway) | ≥ ×$T_FULL_RATIO of direct | $v8$d9 |
 
+- event loops: $loops_note
 - before (a), the steady check of the gateway's non-stream throughput: $steady_note
 - (a) gateway non-stream: ${cpu[a.gateway.nonstream]}
 - (a) direct non-stream: ${cpu[a.direct.nonstream]}

@@ -81,7 +81,7 @@ YAML
 gw_jvm="$(switchboard_jvm_opts "${STREAMS_JAVA_OPTS:-}") ${STREAMS_JAVA_OPTS:-}"
 log "simulator on :$sim_port (gpt-slow: one event every $CHUNK_MS ms), gateway on :$gw_port (JVM: $gw_jvm)"
 "$JAVA" -jar "$JAR" simulator --host 127.0.0.1 --port "$sim_port" --event-loops 2 --slow-model gpt-slow \
-    --chunk-delay-ms "$CHUNK_MS" >"$work/simulator.log" 2>&1 &
+    --chunk-delay-ms "$CHUNK_MS" --transport "${BENCH_SIMULATOR_TRANSPORT:-epoll}" >"$work/simulator.log" 2>&1 &
 sim_pid=$!; pids+=("$sim_pid")
 "$JAVA" $gw_jvm -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port "$gw_port" >"$work/gateway.log" 2>&1 &
 gw_pid=$!; pids+=("$gw_pid")

@@ -32,7 +32,8 @@ gateway_config "$work" "$SIM" "$MASTER" "${TAIL_GENERAL_SETTINGS:-}" >"$work/con
 PLACEMENT="${TAIL_PLACEMENT:-pinned}"
 if [ "$PLACEMENT" = pinned ]; then gw_pin=(taskset -c 0) load_pin=(taskset -c 1) loops=1 wrk_threads=1
 else gw_pin=() load_pin=() loops="$(nproc)" wrk_threads=2; fi
-"${load_pin[@]}" "$J" -jar "$JAR" simulator --host 127.0.0.1 --port $SIM --event-loops 1 >"$work/sim.log" 2>&1 & pids+=($!)
+"${load_pin[@]}" "$J" -jar "$JAR" simulator --host 127.0.0.1 --port $SIM --event-loops 1 \
+  --transport "${BENCH_SIMULATOR_TRANSPORT:-epoll}" >"$work/sim.log" 2>&1 & pids+=($!)
 read -r -a gw_opts <<<"$(switchboard_jvm_opts "${TAIL_JAVA_OPTS:-}" "$("${gw_pin[@]}" nproc)")"
 echo "gateway: $PLACEMENT, JVM options: ${gw_opts[*]} ${TAIL_JAVA_OPTS:-}"
 "${gw_pin[@]}" "$J" "${gw_opts[@]}" ${TAIL_JAVA_OPTS:-} -jar "$JAR" serve --config "$work/config.yaml" --host 127.0.0.1 --port $GW \

@@ -9,13 +9,20 @@ import java.util.HexFormat;
  * and its array (two young objects that lived as long as the entry) and hashed and compared 64 characters; this is one
  * object, its hash a long's bits (a SHA-256 is uniform already) and its equals four comparisons (issue #9's (x) row,
  * docs/architecture.md "2026-12-01 22:40").
+ *
+ * <p>Not final for one subclass only: the in-memory store's entry ({@link OffHeapBytes}) is its own key, so Caffeine
+ * holds one object an entry where it held a key and a handle (docs/architecture.md "2026-12-02 01:30"). Equality and
+ * the hash are the four longs' whatever the class, so a bare key finds the entry.
  */
-public final class EntryKey {
+public sealed class EntryKey permits OffHeapBytes {
     private static final HexFormat HEX = HexFormat.of();
 
     private final long a, b, c, d;
     /** The hex form once made; a racy cache of an immutable String (a thread that misses it makes an equal one). */
     private String hex;
+
+    /** The same key, for an entry that is its own key ({@link OffHeapBytes}). */
+    EntryKey(EntryKey k) { this(k.a, k.b, k.c, k.d); }
 
     private EntryKey(long a, long b, long c, long d) {
         this.a = a;
@@ -45,19 +52,22 @@ public final class EntryKey {
     }
 
     /** The 64 lower-case hex digits of the digest: the format Redis's keys and every earlier entry id have. */
-    public String hex() {
+    public final String hex() {
         String h = hex;
         if (h == null) hex = h = HEX.toHexDigits(a) + HEX.toHexDigits(b) + HEX.toHexDigits(c) + HEX.toHexDigits(d);
         return h;
     }
 
+    /** No digest: the key of a bare block ({@link OffHeapBytes#copyOf(byte[], int)}), which no cache holds. */
+    static final EntryKey NONE = new EntryKey(0, 0, 0, 0);
+
     @Override
-    public boolean equals(Object o) {
+    public final boolean equals(Object o) {
         return o instanceof EntryKey k && k.a == a && k.b == b && k.c == c && k.d == d;
     }
 
     @Override
-    public int hashCode() { return (int) (a ^ (a >>> 32)); }
+    public final int hashCode() { return (int) (a ^ (a >>> 32)); }
 
     @Override
     public String toString() { return hex(); }

@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
  * and by each entry's own expiry (its TTL: the configured one, or the request's {@code cache.ttl}).
  *
  * <p>An entry is kept as its encoded bytes ({@link CachedAnswerCodec}, the format the Redis store keeps), decoded on a
- * hit, and those bytes live off the Java heap ({@link OffHeapBytes}, native memory from the cache's own {@link BlockPool}): Caffeine holds the key and a
- * small handle. Every young collection copies whatever was stored since the one before, so an answer's tree made a miss
+ * hit, and those bytes live off the Java heap ({@link OffHeapBytes}, native memory from the cache's own {@link BlockPool}): Caffeine holds a small handle
+ * that is the entry's key too. Every young collection copies whatever was stored since the one before, so an answer's tree made a miss
  * through the cache pay in GC far more than the encoding costs (issue #9's (x) row), and even one array per entry
  * survived, was copied and promoted, and died in the old generation. The block is freed by Caffeine's removal listener
  * (eviction, expiry, replacement, removal, {@code clear}); a hit that races the eviction copies the bytes out under a
@@ -38,7 +38,8 @@ public final class LocalExactCache implements ExactCache {
 
     /**
      * Keyed by the digest itself ({@link EntryKey}, four longs), not its 64-character hex String; the value is the block's
-     * handle, which carries the entry's namespace, expiry and deployment too (no record around it).
+     * handle, which carries the entry's namespace, expiry and deployment too (no record around it), and is the key as
+     * well ({@link OffHeapBytes} is an {@link EntryKey}): a lookup's bare key finds it.
      */
     private final Cache<EntryKey, OffHeapBytes> entries;
     private final long maxBytes;
@@ -118,11 +119,11 @@ public final class LocalExactCache implements ExactCache {
         if (relays != null && RelayEntry.fits(response)) { // the upstream's bytes: no encoding, and no hex key
             OffHeapBytes bytes;
             try {
-                bytes = RelayEntry.write(namespace, createdAtMillis, expiresAtMillis, deployment, response);
+                bytes = RelayEntry.write(key, namespace, createdAtMillis, expiresAtMillis, deployment, response);
             } catch (OutOfMemoryError e) {
                 return noDirectMemory(e);
             }
-            return keep(key, bytes);
+            return keep(bytes);
         }
         return put(key, new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, response));
     }
@@ -132,23 +133,27 @@ public final class LocalExactCache implements ExactCache {
         OffHeapBytes bytes;
         try {
             // the upstream's bytes when the answer carries them (no encoding), else the codec's
-            bytes = relays != null && RelayEntry.fits(answer.response()) ? RelayEntry.write(answer)
-                    : CachedAnswerCodec.encode(answer, (buf, len) -> OffHeapBytes.copyOf(buf, len, answer.namespace(),
+            bytes = relays != null && RelayEntry.fits(answer.response()) ? RelayEntry.write(key, answer)
+                    : CachedAnswerCodec.encode(answer, (buf, len) -> OffHeapBytes.copyOf(key, buf, len, answer.namespace(),
                             answer.expiresAtMillis(), answer.deployment()));
         } catch (OutOfMemoryError e) { // the direct memory limit: this answer is not stored, the request goes on
             return noDirectMemory(e);
         }
-        return keep(key, bytes);
+        return keep(bytes);
     }
 
     private static Future<Void> noDirectMemory(OutOfMemoryError e) {
         return Future.failedFuture(new IllegalStateException("no direct memory left for the entry: " + e.getMessage(), e));
     }
 
-    private Future<Void> keep(EntryKey key, OffHeapBytes bytes) {
-        offHeap.add(bytes.footprint());
-        entries.put(key, bytes);
-        if (closed) entries.invalidate(key); // closed meanwhile: give the block back
+    /**
+     * The entry is its own key (it carries the key's four longs): one object an entry, not a key and a handle. Replacing
+     * an entry leaves Caffeine's first key object in place, an equal one whose block is freed: only its longs are used.
+     */
+    private Future<Void> keep(OffHeapBytes entry) {
+        offHeap.add(entry.footprint());
+        entries.put(entry, entry);
+        if (closed) entries.invalidate(entry); // closed meanwhile: give the block back
         return Future.succeededFuture();
     }
 

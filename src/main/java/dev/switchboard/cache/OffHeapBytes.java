@@ -19,9 +19,12 @@ import java.lang.invoke.VarHandle;
  *
  * <p>The handle is also the cache's value: the entry's namespace, expiry and deployment ride here rather than in a record
  * of their own around it, one young object (and one reference written) fewer for each miss the cache stores (issue #9's
- * (x) row, docs/architecture.md "2026-12-01 22:40").
+ * (x) row, docs/architecture.md "2026-12-01 22:40"). And it is the entry's key too ({@link EntryKey}'s four longs): the
+ * cache keeps it as both key and value, one object an entry instead of two, so a miss makes one object fewer that the
+ * next young collection copies, and the eviction that follows touches one cold object fewer (docs/architecture.md
+ * "2026-12-02 01:30").
  */
-final class OffHeapBytes {
+final class OffHeapBytes extends EntryKey {
     /**
      * The cache's own pool, apart from the one Netty's I/O uses: entries live for minutes to hours, I/O buffers for
      * microseconds, and sharing chunks would let one long-lived entry pin a chunk that I/O otherwise would give back.
@@ -49,7 +52,8 @@ final class OffHeapBytes {
     @SuppressWarnings("unused") // through FREED
     private volatile boolean freed;
 
-    private OffHeapBytes(long block, int length, String namespace, long expiresAtMillis, String deployment) {
+    private OffHeapBytes(EntryKey key, long block, int length, String namespace, long expiresAtMillis, String deployment) {
+        super(key);
         this.block = block;
         this.length = length;
         this.namespace = namespace;
@@ -64,12 +68,13 @@ final class OffHeapBytes {
      * @throws OutOfMemoryError when the direct memory limit ({@code -XX:MaxDirectMemorySize}, by default {@code -Xmx})
      *                          is reached: the caller stores nothing
      */
-    static OffHeapBytes copyOf(byte[] src, int len) { return copyOf(src, len, null, Long.MAX_VALUE, null); }
+    static OffHeapBytes copyOf(byte[] src, int len) { return copyOf(EntryKey.NONE, src, len, null, Long.MAX_VALUE, null); }
 
     /**
-     * As {@link #copyOf(byte[], int)}, for a cache entry: its namespace, when it expires, and the deployment that answered.
+     * As {@link #copyOf(byte[], int)}, for a cache entry: its key, its namespace, when it expires, and the deployment that
+     * answered.
      */
-    static OffHeapBytes copyOf(byte[] src, int len, String namespace, long expiresAtMillis, String deployment) {
+    static OffHeapBytes copyOf(EntryKey key, byte[] src, int len, String namespace, long expiresAtMillis, String deployment) {
         long b = POOL.allocate(len);
         try {
             POOL.write(b, 0, src, 0, len);
@@ -77,12 +82,12 @@ final class OffHeapBytes {
             POOL.free(b);
             throw e;
         }
-        return new OffHeapBytes(b, len, namespace, expiresAtMillis, deployment);
+        return new OffHeapBytes(key, b, len, namespace, expiresAtMillis, deployment);
     }
 
     /** A copy of {@code src[off, off + len)} followed by {@code tail[0, tailLen)}, off the heap; as {@link #copyOf(byte[], int)}. */
-    static OffHeapBytes copyOf(byte[] src, int off, int len, byte[] tail, int tailLen, String namespace, long expiresAtMillis,
-                               String deployment) {
+    static OffHeapBytes copyOf(EntryKey key, byte[] src, int off, int len, byte[] tail, int tailLen, String namespace,
+                               long expiresAtMillis, String deployment) {
         long b = POOL.allocate(len + tailLen);
         try {
             POOL.write(b, 0, src, off, len);
@@ -91,7 +96,7 @@ final class OffHeapBytes {
             POOL.free(b);
             throw e;
         }
-        return new OffHeapBytes(b, len + tailLen, namespace, expiresAtMillis, deployment);
+        return new OffHeapBytes(key, b, len + tailLen, namespace, expiresAtMillis, deployment);
     }
 
     /** The entry's namespace (null for a bare block). */

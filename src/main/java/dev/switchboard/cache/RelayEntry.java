@@ -33,13 +33,14 @@ final class RelayEntry {
         return r.relayed() != null && r.raw() == null && r.relayed().is(RelayedEvent.OPENAI_CHAT);
     }
 
-    /** The entry, off the heap: the answer's bytes as the upstream sent them, then the trailer. */
-    static OffHeapBytes write(CachedAnswer a) {
-        return write(a.namespace(), a.createdAtMillis(), a.expiresAtMillis(), a.deployment(), a.response());
+    /** The entry under {@code key}, off the heap: the answer's bytes as the upstream sent them, then the trailer. */
+    static OffHeapBytes write(EntryKey key, CachedAnswer a) {
+        return write(key, a.namespace(), a.createdAtMillis(), a.expiresAtMillis(), a.deployment(), a.response());
     }
 
-    /** As {@link #write(CachedAnswer)}, from the answer's parts (no entry id: the cache's key is not needed here). */
-    static OffHeapBytes write(String namespace, long createdAtMillis, long expiresAtMillis, String deployment, ChatResponse r) {
+    /** As {@link #write(EntryKey, CachedAnswer)}, from the answer's parts. */
+    static OffHeapBytes write(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
+                              ChatResponse r) {
         RelayedAnswer rel = r.relayed();
         ByteBuffer t = TRAILERS.get().clear();
         t.putLong(createdAtMillis);
@@ -52,7 +53,7 @@ final class RelayEntry {
         t.putInt(d.audioPromptTokens()).putInt(d.audioCompletionTokens()).putInt(d.acceptedPredictionTokens())
                 .putInt(d.rejectedPredictionTokens());
         t.put(OPENAI_CHAT).put(TAG);
-        return OffHeapBytes.copyOf(rel.body(), rel.start(), rel.end() - rel.start(), t.array(), TRAILER, namespace, expiresAtMillis,
+        return OffHeapBytes.copyOf(key, rel.body(), rel.start(), rel.end() - rel.start(), t.array(), TRAILER, namespace, expiresAtMillis,
                 deployment);
     }
 

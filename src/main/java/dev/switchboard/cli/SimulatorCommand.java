@@ -28,7 +28,7 @@ final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--chunk-delay-ms", defaultValue = "250", description = "The slow model's wait between events (default ${DEFAULT-VALUE}).")
     long chunkDelayMs;
 
-    @Option(names = "--transport", defaultValue = "auto", description = "Event loop transport: auto (epoll, else NIO, as the "
+    @Option(names = "--transport", defaultValue = "auto", description = "Event loop transport: auto (io_uring, else epoll, else NIO, as the "
             + "gateway's general_settings.event_loop_transport), io_uring, epoll or nio (default ${DEFAULT-VALUE}).")
     String transport;
 

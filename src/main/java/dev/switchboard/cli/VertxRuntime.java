@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place a Vert.x instance is built: on the socket transport {@link TransportChoice} picks from
  * {@code general_settings.event_loop_transport}, logged once. Vert.x 5's own {@code preferNativeTransport} takes epoll
- * whenever epoll is there, so io_uring has to be asked for by name ({@code withTransport}). The commands
+ * whenever epoll is there, so the transport chosen is passed explicitly ({@code withTransport}). The commands
  * also switch off the per-request bookkeeping Vert.x's own benchmarks switch off — header-name re-validation (we only send
  * headers we built), context timings and the thread-context class loader swap.
  */

@@ -243,7 +243,7 @@ public final class ConfigLoader {
         EventLoopTransport t = EventLoopTransport.parse(text);
         if (t == null) {
             w.error(node, "general_settings.event_loop_transport", "'" + text + "' is not a transport. Fix: use one of "
-                    + EventLoopTransport.configNames() + ", or leave it out for auto (epoll, else NIO).");
+                    + EventLoopTransport.configNames() + ", or leave it out for auto (io_uring, else epoll, else NIO).");
             return EventLoopTransport.AUTO;
         }
         return t;

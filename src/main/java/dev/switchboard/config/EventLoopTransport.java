@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * {@code general_settings.event_loop_transport}: which of Netty's socket transports the event loops run on. {@code auto}
- * takes epoll, else NIO; io_uring runs only when named; a named transport the machine cannot give fails the start.
+ * takes io_uring, else epoll, else NIO; a named transport the machine cannot give fails the start.
  */
 public enum EventLoopTransport {
     AUTO, IO_URING, EPOLL, NIO;

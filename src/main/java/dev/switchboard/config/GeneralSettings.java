@@ -19,7 +19,7 @@ package dev.switchboard.config;
  * @param upstream           how upstreams are connected to ({@code upstream_*}: connections per host, HTTP/2, CAs)
  * @param jwtAuth            JWT auth ({@code enable_jwt_auth} + {@code litellm_jwtauth}) as plain values (validated, the
  *                           environment's JWT_* read), empty when off
- * @param eventLoopTransport the socket transport the event loops run on ({@code event_loop_transport}; default auto: epoll, else NIO)
+ * @param eventLoopTransport the socket transport the event loops run on ({@code event_loop_transport}; default auto: io_uring, else epoll, else NIO)
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,

@@ -38,4 +38,22 @@ class EntryKeyTest {
         assertThat(new LocalExactCache(1 << 20, () -> 0).get("ns", "not-an-entry-id").result()).isNull();
         assertThat(new LocalExactCache(1 << 20, () -> 0).delete("not-an-entry-id").result()).isZero();
     }
+
+    /** The store keeps each entry as its own key: a bare key (a lookup's) and the entry are equal both ways. */
+    @Test
+    void anEntryIsEqualToItsBareKeyBothWays() {
+        byte[] d = new byte[32];
+        new Random(7).nextBytes(d);
+        EntryKey k = EntryKey.of(d);
+        OffHeapBytes e = OffHeapBytes.copyOf(k, new byte[] {1, 2, 3}, 3, "ns", Long.MAX_VALUE, "openai/x");
+        try {
+            assertThat(e).isEqualTo(k).hasSameHashCodeAs(k);
+            assertThat(k).isEqualTo(e);
+            assertThat(e.hex()).isEqualTo(k.hex());
+            d[0] ^= 1;
+            assertThat(EntryKey.of(d)).isNotEqualTo(e);
+        } finally {
+            e.free();
+        }
+    }
 }

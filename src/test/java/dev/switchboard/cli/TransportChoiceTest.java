@@ -23,17 +23,18 @@ class TransportChoiceTest {
     private static final Function<Transport, Throwable> NIO_ONLY = t -> t == Transport.NIO ? null : NOT_LINUX;
 
     @Test
-    void autoTakesEpollAndSaysIoUringIsThereWhenNamed() {
+    void autoTakesIoUringWhereTheMachineAllowsIt() {
         TransportChoice c = TransportChoice.decide(EventLoopTransport.AUTO, ALL);
-        assertThat(c.transport()).isSameAs(Transport.EPOLL);
-        assertThat(c.name()).isEqualTo("epoll");
-        assertThat(c.why()).isEqualTo("event_loop_transport: auto; io_uring available, used only when named");
+        assertThat(c.transport()).isSameAs(Transport.IO_URING);
+        assertThat(c.name()).isEqualTo("io_uring");
+        assertThat(c.why()).isEqualTo("event_loop_transport: auto");
     }
 
     @Test
-    void autoSaysWhyIoUringIsNotThere() {
+    void autoTakesEpollWhereIoUringIsRefusedAndSaysWhy() {
         TransportChoice c = TransportChoice.decide(EventLoopTransport.AUTO, NO_URING);
         assertThat(c.transport()).isSameAs(Transport.EPOLL);
+        assertThat(c.name()).isEqualTo("epoll");
         assertThat(c.why()).isEqualTo("event_loop_transport: auto; io_uring unavailable: "
                 + "io_uring_setup(...) failed: Operation not permitted");
     }
@@ -42,8 +43,8 @@ class TransportChoiceTest {
     void autoFallsBackToNioWithoutNativeTransports() {
         TransportChoice c = TransportChoice.decide(EventLoopTransport.AUTO, NIO_ONLY);
         assertThat(c.transport()).isSameAs(Transport.NIO);
-        assertThat(c.why()).isEqualTo("event_loop_transport: auto; epoll unavailable: Only supported on Linux; "
-                + "io_uring unavailable: Only supported on Linux");
+        assertThat(c.why()).isEqualTo("event_loop_transport: auto; io_uring unavailable: Only supported on Linux; "
+                + "epoll unavailable: Only supported on Linux");
     }
 
     @Test
@@ -121,7 +122,7 @@ class TransportChoiceTest {
         } finally {
             vertx.close();
         }
-        // Whatever auto picks on this machine (epoll on Linux) is what the instance runs on.
+        // Whatever auto picks on this machine (io_uring on a Linux that allows it) is what the instance runs on.
         String picked = TransportChoice.decide(EventLoopTransport.AUTO, TransportChoice.VERTX).name();
         vertx = VertxRuntime.create(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1), EventLoopTransport.AUTO);
         try {

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,12 +21,17 @@ import org.junit.jupiter.api.Test;
 class UpstreamQueueTest {
     Vertx vertx;
     HttpServer slow;
+    /** Counted down when the first request reaches the server: from then on it holds the only connection. */
+    final CountDownLatch received = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        // answers each request after 400 ms, so a one-connection pool holds the others back meanwhile
-        slow = vertx.createHttpServer().requestHandler(req -> vertx.setTimer(400, t -> req.response().end("{}")))
+        // answers each request after 1 s, so a one-connection pool holds the others back meanwhile
+        slow = vertx.createHttpServer().requestHandler(req -> {
+            received.countDown();
+            vertx.setTimer(1_000, t -> req.response().end("{}"));
+        })
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
@@ -44,7 +50,8 @@ class UpstreamQueueTest {
             answers.add(http.send(endpoint, endpoint.pathFor("/chat/completions"), MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("{}"),
                     Duration.ofSeconds(5), new CallOptions(Duration.ofSeconds(5))).compose(HttpClientResponse::body));
         }
-        Thread.sleep(200);
+        // not a fixed sleep: on a loaded machine the first connect took longer than one, and three were still waiting
+        assertThat(received.await(5, TimeUnit.SECONDS)).as("the first request reached the server").isTrue();
         assertThat(http.waitingForConnection()).as("one request on the only connection, two waiting").isEqualTo(2);
         for (Future<Buffer> a : answers) a.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(http.waitingForConnection()).isZero();

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Fills a store with a month of made-up but plausible traffic before a gateway opens it, through the real ledger
  * writer (so the rollups are built as in production): four apps with keys and budgets, three providers, exact cache
- * hits, provider prompt-cache reads, fallbacks and failed attempts, spread over the last 30 days. For the dashboard's
+ * hits, provider prompt-cache reads, fallbacks and failed attempts, spread over the last 29 days. For the dashboard's
  * load-time figure on a large ledger and its screenshot.
  */
 public final class LedgerSeed {
@@ -32,7 +32,10 @@ public final class LedgerSeed {
             SpendLedger ledger = new SpendLedger(db, 60_000);
             for (int i = 0; i < calls; i++) {
                 int app = i % APPS.length;
-                int daysAgo = (i / APPS.length) % 30;
+                // 0-28 whole days and up to an hour back: the dashboard's 30 days start at midnight UTC 29 days ago, so a
+                // row 29 days and an hour back fell outside them when the test ran between 00:00 and 01:00 UTC, and the
+                // dashboard then rightly counted fewer hits than were seeded.
+                int daysAgo = (i / APPS.length) % 29;
                 long ended = nowMillis - daysAgo * 86_400_000L - (i % 3_600) * 1_000L;
                 String dep = DEPLOYMENTS[(i / 7) % DEPLOYMENTS.length];
                 boolean hit = i % 9 == 0;
