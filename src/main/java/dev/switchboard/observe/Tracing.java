@@ -56,14 +56,8 @@ public final class Tracing implements AutoCloseable {
         this.epochOffsetNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - System.nanoTime();
     }
 
-    /** Export over OTLP/HTTP (protobuf) to {@code settings.endpoint()} with its headers, through the JDK's HttpClient. */
-    public static Tracing otlp(TraceSettings settings) { return otlp(settings, null); }
-
-    /**
-     * Export over OTLP/HTTP (protobuf) to {@code settings.endpoint()} with its headers; with {@code vertx}, the posts go
-     * through its HTTP client ({@link VertxHttpSender}), else through the SDK's default sender, the JDK's HttpClient.
-     */
-    public static Tracing otlp(TraceSettings settings, io.vertx.core.Vertx vertx) {
+    /** Export over OTLP/HTTP (protobuf) to {@code settings.endpoint()} with its headers. */
+    public static Tracing otlp(TraceSettings settings) {
         var b = OtlpHttpSpanExporter.builder()
                 .setEndpoint(settings.endpoint())
                 .setTimeout(Duration.ofMillis(settings.exportTimeoutMillis()))
@@ -71,23 +65,9 @@ public final class Tracing implements AutoCloseable {
                 // marshal each batch into reused buffers: fewer allocations on the export thread
                 .setMemoryMode(io.opentelemetry.sdk.common.export.MemoryMode.REUSABLE_DATA);
         settings.headers().forEach(b::addHeader);
-        if (vertx != null) b.setComponentLoader(senderOn(vertx));
         LoggerFactory.getLogger("switchboard.tracing").info("tracing: OTLP/HTTP to {} (headers: {})", settings.endpoint(),
                 settings.headers().keySet());
         return new Tracing(b.build(), settings);
-    }
-
-    /** The SDK's service loading, with {@link VertxHttpSender} as the one HTTP sender it finds. */
-    static io.opentelemetry.common.ComponentLoader senderOn(io.vertx.core.Vertx vertx) {
-        var classpath = io.opentelemetry.common.ComponentLoader.forClassLoader(Tracing.class.getClassLoader());
-        io.opentelemetry.sdk.common.export.HttpSenderProvider ours = config -> new VertxHttpSender(vertx, config);
-        return new io.opentelemetry.common.ComponentLoader() {
-            @Override
-            @SuppressWarnings("unchecked")
-            public <T> Iterable<T> load(Class<T> spi) {
-                return spi == io.opentelemetry.sdk.common.export.HttpSenderProvider.class ? java.util.List.of((T) ours) : classpath.load(spi);
-            }
-        };
     }
 
     /** Spans to any exporter (tests: the SDK's InMemorySpanExporter). */

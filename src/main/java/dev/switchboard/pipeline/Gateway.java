@@ -142,7 +142,7 @@ public final class Gateway {
             throw new IllegalStateException(e.getMessage(), e);
         }
         SpendLedger ledger = new SpendLedger(db, LEDGER_FLUSH_MILLIS);
-        Observability observe = Observability.open(vertx, config, env, db, meters, tracing, secrets(config, registry, env));
+        Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env));
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
         ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters),
                 ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger),

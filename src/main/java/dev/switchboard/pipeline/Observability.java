@@ -25,14 +25,13 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
     static final long LOG_FLUSH_MILLIS = 1_000;
 
     /**
-     * @param vertx   the OTLP exporter's posts go through its HTTP client
      * @param tracing spans go here instead of where the config says (tests); null for the config's
      * @param secrets provider keys and the master key: taken out of whatever the log and traces keep
      */
-    static Observability open(io.vertx.core.Vertx vertx, GatewayConfig config, Function<String, String> env, Database db,
-                              PrometheusMeterRegistry registry, Tracing tracing, List<String> secrets) {
+    static Observability open(GatewayConfig config, Function<String, String> env, Database db, PrometheusMeterRegistry registry,
+                              Tracing tracing, List<String> secrets) {
         TraceSettings ts = TraceSettings.from(config.general().otel(), config.litellmSettings().get("callbacks"), env);
-        Tracing t = tracing != null ? tracing : ts.enabled() ? Tracing.otlp(ts, vertx) : null;
+        Tracing t = tracing != null ? tracing : ts.enabled() ? Tracing.otlp(ts) : null;
         RequestLogSettings ls = RequestLogSettings.from(config.general().requestLog());
         RequestLog log = ls.enabled() ? new RequestLog(db, ls, LOG_FLUSH_MILLIS, System::currentTimeMillis) : null;
         GatewayMetrics metrics = new GatewayMetrics(registry);
