@@ -56,7 +56,10 @@ public final class Tracing implements AutoCloseable {
         this.epochOffsetNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - System.nanoTime();
     }
 
-    /** Export over OTLP/HTTP (protobuf) to {@code settings.endpoint()} with its headers. */
+    /**
+     * Export over OTLP/HTTP (protobuf) to {@code settings.endpoint()} with its headers, the posts on a Vert.x instance of
+     * the exporter's own ({@link VertxHttpSender}), closed when this is.
+     */
     public static Tracing otlp(TraceSettings settings) {
         var b = OtlpHttpSpanExporter.builder()
                 .setEndpoint(settings.endpoint())
@@ -65,9 +68,26 @@ public final class Tracing implements AutoCloseable {
                 // marshal each batch into reused buffers: fewer allocations on the export thread
                 .setMemoryMode(io.opentelemetry.sdk.common.export.MemoryMode.REUSABLE_DATA);
         settings.headers().forEach(b::addHeader);
+        b.setComponentLoader(ownSender());
         LoggerFactory.getLogger("switchboard.tracing").info("tracing: OTLP/HTTP to {} (headers: {})", settings.endpoint(),
                 settings.headers().keySet());
         return new Tracing(b.build(), settings);
+    }
+
+    /**
+     * The SDK's service loading, with {@link VertxHttpSender} as the one HTTP sender it finds (no service file: the JDK
+     * sender stays the default for anything else that builds an exporter).
+     */
+    static io.opentelemetry.common.ComponentLoader ownSender() {
+        var classpath = io.opentelemetry.common.ComponentLoader.forClassLoader(Tracing.class.getClassLoader());
+        io.opentelemetry.sdk.common.export.HttpSenderProvider ours = VertxHttpSender::new;
+        return new io.opentelemetry.common.ComponentLoader() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> Iterable<T> load(Class<T> spi) {
+                return spi == io.opentelemetry.sdk.common.export.HttpSenderProvider.class ? java.util.List.of((T) ours) : classpath.load(spi);
+            }
+        };
     }
 
     /** Spans to any exporter (tests: the SDK's InMemorySpanExporter). */

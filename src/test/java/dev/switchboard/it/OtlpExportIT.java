@@ -150,6 +150,54 @@ class OtlpExportIT {
         }
     }
 
+    @Test
+    void spansStillQueuedAtShutdownReachTheCollectorBeforeTheGatewayHasClosed() throws Exception {
+        List<Received> received = new CopyOnWriteArrayList<>();
+        HttpServer collector = collector(received);
+        try {
+            TestGateway gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
+                    general_settings:
+                      master_key: os.environ/MASTER_KEY
+                      otel:
+                        endpoint: http://127.0.0.1:%d
+                        schedule_delay_ms: 600000
+                    """.formatted(collector.getAddress().getPort()));
+            assertThat(otlpThreads()).as("the exporter's own event loop").isNotEmpty();
+            for (int i = 0; i < 30; i++) {
+                HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                        "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"last words " + i + "\"}]}");
+                assertThat(r.statusCode()).isEqualTo(200);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> gw.gateway.observedInFlight() == 0);
+            assertThat(received).as("a batch neither full nor due: nothing sent yet").isEmpty();
+            gw.close();
+            // the last export is done when close returns: 30 roots and 30 attempts, none lost
+            assertThat(spans(received)).hasSize(60);
+            assertThat(spans(received).stream().filter(s -> String.valueOf(attr(s, "langfuse.observation.input")).contains("last words"))
+                    .count()).isEqualTo(30);
+            await().atMost(Duration.ofSeconds(5)).until(() -> otlpThreads().isEmpty());
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    @Test
+    void aGatewayWithoutAnExportHasNoExportThreads() {
+        await().atMost(Duration.ofSeconds(5)).until(() -> otlpThreads().isEmpty()); // an earlier test's, ending
+        try (TestGateway gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """)) {
+            assertThat(gw.gateway.tracing()).isNull();
+            assertThat(otlpThreads()).isEmpty();
+        }
+    }
+
+    /** The OTLP sender's own threads ({@code switchboard-otlp-*}) alive now. */
+    static List<Thread> otlpThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("switchboard-otlp-")).toList();
+    }
+
     /** A collector that answers 200 to every post and keeps what it got. */
     static HttpServer collector(List<Received> received) throws java.io.IOException {
         HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
