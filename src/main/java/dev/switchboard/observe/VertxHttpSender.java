@@ -59,17 +59,22 @@ final class VertxHttpSender implements HttpSender {
     private VertxHttpSender(Vertx vertx, HttpSenderConfig config) {
         this.vertx = vertx;
         this.config = config;
-        URI u = config.getEndpoint();
-        boolean ssl = "https".equalsIgnoreCase(u.getScheme());
-        String path = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
-                + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-        this.target = new RequestOptions().setMethod(HttpMethod.POST).setHost(u.getHost())
-                .setPort(u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80).setSsl(ssl).setURI(path);
-        this.timeoutNanos = config.getTimeout().toNanos();
-        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.getConnectTimeout().toMillis()))
-                .setVerifyHost(true); // the JDK's CAs, as the JDK sender's default SSL context
-        this.client = vertx.httpClientBuilder().with(options).with(new PoolOptions().setHttp1MaxSize(2)).build();
+        try {
+            URI u = config.getEndpoint();
+            boolean ssl = "https".equalsIgnoreCase(u.getScheme());
+            String path = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
+                    + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+            this.target = new RequestOptions().setMethod(HttpMethod.POST).setHost(u.getHost())
+                    .setPort(u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80).setSsl(ssl).setURI(path);
+            this.timeoutNanos = config.getTimeout().toNanos();
+            HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                    .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.getConnectTimeout().toMillis()))
+                    .setVerifyHost(true); // the JDK's CAs, as the JDK sender's default SSL context
+            this.client = vertx.httpClientBuilder().with(options).with(new PoolOptions().setHttp1MaxSize(2)).build();
+        } catch (RuntimeException e) {
+            vertx.close(); // no sender, so no threads left behind
+            throw e;
+        }
     }
 
     @Override
