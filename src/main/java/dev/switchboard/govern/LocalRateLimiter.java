@@ -34,6 +34,8 @@ public final class LocalRateLimiter implements RateLimiter {
         private double tokens = Double.NaN;
         private long last;
         private long inFlight;
+        /** The texts of the limits last asked with (under this state's lock) */
+        private LimitTexts texts;
 
         State(long now) { this.last = now; }
 
@@ -54,24 +56,18 @@ public final class LocalRateLimiter implements RateLimiter {
             if (l.rpm() != null) requests -= 1;
             if (l.tpm() != null) tokens -= estimated;
             inFlight++;
-            Map<String, String> headers = headers(l);
-            return new Permit() {
-                private boolean released;
-
-                @Override
-                public void release(long actualTokens, long nowNanos) {
-                    synchronized (State.this) {
-                        if (released) return;
-                        released = true;
-                        inFlight--;
-                        if (l.tpm() != null && actualTokens >= 0) tokens -= actualTokens - estimated;
-                    }
-                }
-
-                @Override
-                public Map<String, String> headers() { return headers; }
-            };
+            // what remains, as the headers will say it; written out when the answer's headers are made
+            return new LimitPermit(this, texts(l), estimated, remaining(requests), remaining(tokens));
         }
+
+        /** The limits' own texts, made once per limits (a key's version), not per request. */
+        private LimitTexts texts(Limits l) {
+            LimitTexts t = texts;
+            if (t == null || t.limits != l) texts = t = new LimitTexts(l);
+            return t;
+        }
+
+        private static long remaining(double left) { return Math.max(0, (long) Math.floor(left)); }
 
         private void refill(Limits l, long now) {
             double minutes = Math.max(0, now - last) / NANOS_PER_MINUTE;
@@ -82,14 +78,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
         private Map<String, String> headers(Limits l) {
             Map<String, String> h = new LinkedHashMap<>();
-            if (l.rpm() != null) {
-                h.put("x-ratelimit-limit-requests", Long.toString(l.rpm()));
-                h.put("x-ratelimit-remaining-requests", Long.toString(Math.max(0, (long) Math.floor(requests))));
-            }
-            if (l.tpm() != null) {
-                h.put("x-ratelimit-limit-tokens", Long.toString(l.tpm()));
-                h.put("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, (long) Math.floor(tokens))));
-            }
+            texts(l).put(h, remaining(requests), remaining(tokens));
             return h;
         }
 
@@ -98,5 +87,68 @@ public final class LocalRateLimiter implements RateLimiter {
             return new GatewayException(ErrorKind.RATE_LIMIT, 429, "Rate limit exceeded for this key: " + why
                     + " Retry after " + wait + " s.", null, "rate_limit_exceeded", null, wait).withHeaders(headers(l));
         }
+    }
+
+    /** A key's limits with their numbers as header text. */
+    private static final class LimitTexts {
+        final Limits limits;
+        final String rpm;
+        final String tpm;
+
+        LimitTexts(Limits l) {
+            this.limits = l;
+            this.rpm = l.rpm() == null ? null : Long.toString(l.rpm());
+            this.tpm = l.tpm() == null ? null : Long.toString(l.tpm());
+        }
+
+        /** The {@code x-ratelimit-*} headers of these limits with what remains of each, in their order. */
+        void put(Map<String, String> into, long remainingRequests, long remainingTokens) {
+            if (rpm != null) {
+                into.put("x-ratelimit-limit-requests", rpm);
+                into.put("x-ratelimit-remaining-requests", Long.toString(remainingRequests));
+            }
+            if (tpm != null) {
+                into.put("x-ratelimit-limit-tokens", tpm);
+                into.put("x-ratelimit-remaining-tokens", Long.toString(remainingTokens));
+            }
+        }
+    }
+
+    /** One admitted request: its estimate (corrected when it is released) and what remained when it was admitted. */
+    private static final class LimitPermit implements Permit {
+        private final State state;
+        private final LimitTexts texts;
+        private final long estimated;
+        private final long remainingRequests;
+        private final long remainingTokens;
+        private boolean released;
+
+        LimitPermit(State state, LimitTexts texts, long estimated, long remainingRequests, long remainingTokens) {
+            this.state = state;
+            this.texts = texts;
+            this.estimated = estimated;
+            this.remainingRequests = remainingRequests;
+            this.remainingTokens = remainingTokens;
+        }
+
+        @Override
+        public void release(long actualTokens, long nowNanos) {
+            synchronized (state) {
+                if (released) return;
+                released = true;
+                state.inFlight--;
+                if (texts.limits.tpm() != null && actualTokens >= 0) state.tokens -= actualTokens - estimated;
+            }
+        }
+
+        @Override
+        public Map<String, String> headers() {
+            Map<String, String> h = new LinkedHashMap<>();
+            putHeaders(h);
+            return h;
+        }
+
+        @Override
+        public void putHeaders(Map<String, String> into) { texts.put(into, remainingRequests, remainingTokens); }
     }
 }
