@@ -57,17 +57,49 @@ public final class LocalRateLimiter implements RateLimiter {
             if (l.tpm() != null) tokens -= estimated;
             inFlight++;
             // what remains, as the headers will say it; written out when the answer's headers are made
-            return new LimitPermit(this, texts(l), estimated, remaining(requests), remaining(tokens));
+            return new LimitPermit(new Remaining(texts(l), remaining(requests), remaining(tokens)), estimated);
         }
 
         /** The limits' own texts, made once per limits (a key's version), not per request. */
         private LimitTexts texts(Limits l) {
             LimitTexts t = texts;
-            if (t == null || t.limits != l) texts = t = new LimitTexts(l);
+            if (t == null || t.limits() != l) texts = t = LimitTexts.of(l);
             return t;
         }
 
         private static long remaining(double left) { return Math.max(0, (long) Math.floor(left)); }
+
+        /** One admitted request: its estimate (corrected when it is released) and what remained when it was admitted. */
+        private final class LimitPermit implements Permit {
+            private final Remaining remaining;
+            private final long estimated;
+            private boolean released;
+
+            LimitPermit(Remaining remaining, long estimated) {
+                this.remaining = remaining;
+                this.estimated = estimated;
+            }
+
+            @Override
+            public void release(long actualTokens, long nowNanos) {
+                synchronized (State.this) {
+                    if (released) return;
+                    released = true;
+                    inFlight--;
+                    if (remaining.texts().limits().tpm() != null && actualTokens >= 0) tokens -= actualTokens - estimated;
+                }
+            }
+
+            @Override
+            public Map<String, String> headers() {
+                Map<String, String> h = new LinkedHashMap<>();
+                remaining.put(h);
+                return h;
+            }
+
+            @Override
+            public void putHeaders(Map<String, String> into) { remaining.put(into); }
+        }
 
         private void refill(Limits l, long now) {
             double minutes = Math.max(0, now - last) / NANOS_PER_MINUTE;
@@ -78,7 +110,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
         private Map<String, String> headers(Limits l) {
             Map<String, String> h = new LinkedHashMap<>();
-            texts(l).put(h, remaining(requests), remaining(tokens));
+            new Remaining(texts(l), remaining(requests), remaining(tokens)).put(h);
             return h;
         }
 
@@ -90,65 +122,24 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     /** A key's limits with their numbers as header text. */
-    private static final class LimitTexts {
-        final Limits limits;
-        final String rpm;
-        final String tpm;
-
-        LimitTexts(Limits l) {
-            this.limits = l;
-            this.rpm = l.rpm() == null ? null : Long.toString(l.rpm());
-            this.tpm = l.tpm() == null ? null : Long.toString(l.tpm());
-        }
-
-        /** The {@code x-ratelimit-*} headers of these limits with what remains of each, in their order. */
-        void put(Map<String, String> into, long remainingRequests, long remainingTokens) {
-            if (rpm != null) {
-                into.put("x-ratelimit-limit-requests", rpm);
-                into.put("x-ratelimit-remaining-requests", Long.toString(remainingRequests));
-            }
-            if (tpm != null) {
-                into.put("x-ratelimit-limit-tokens", tpm);
-                into.put("x-ratelimit-remaining-tokens", Long.toString(remainingTokens));
-            }
+    private record LimitTexts(Limits limits, String rpm, String tpm) {
+        static LimitTexts of(Limits l) {
+            return new LimitTexts(l, l.rpm() == null ? null : Long.toString(l.rpm()), l.tpm() == null ? null : Long.toString(l.tpm()));
         }
     }
 
-    /** One admitted request: its estimate (corrected when it is released) and what remained when it was admitted. */
-    private static final class LimitPermit implements Permit {
-        private final State state;
-        private final LimitTexts texts;
-        private final long estimated;
-        private final long remainingRequests;
-        private final long remainingTokens;
-        private boolean released;
-
-        LimitPermit(State state, LimitTexts texts, long estimated, long remainingRequests, long remainingTokens) {
-            this.state = state;
-            this.texts = texts;
-            this.estimated = estimated;
-            this.remainingRequests = remainingRequests;
-            this.remainingTokens = remainingTokens;
-        }
-
-        @Override
-        public void release(long actualTokens, long nowNanos) {
-            synchronized (state) {
-                if (released) return;
-                released = true;
-                state.inFlight--;
-                if (texts.limits.tpm() != null && actualTokens >= 0) state.tokens -= actualTokens - estimated;
+    /** What remained of a key's limits when a request was admitted (or refused), as its headers say it. */
+    private record Remaining(LimitTexts texts, long requests, long tokens) {
+        /** The {@code x-ratelimit-*} headers of the key's limits, in their order. */
+        void put(Map<String, String> into) {
+            if (texts.rpm() != null) {
+                into.put("x-ratelimit-limit-requests", texts.rpm());
+                into.put("x-ratelimit-remaining-requests", Long.toString(requests));
+            }
+            if (texts.tpm() != null) {
+                into.put("x-ratelimit-limit-tokens", texts.tpm());
+                into.put("x-ratelimit-remaining-tokens", Long.toString(tokens));
             }
         }
-
-        @Override
-        public Map<String, String> headers() {
-            Map<String, String> h = new LinkedHashMap<>();
-            putHeaders(h);
-            return h;
-        }
-
-        @Override
-        public void putHeaders(Map<String, String> into) { texts.put(into, remainingRequests, remainingTokens); }
     }
 }
