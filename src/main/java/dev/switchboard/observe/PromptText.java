@@ -22,11 +22,13 @@ final class PromptText {
 
     private PromptText() {}
 
-    static String prompt(ChatRequest r, int limit) {
+    static String prompt(ChatRequest r, int limit) { return prompt(r.messages(), limit); }
+
+    static String prompt(java.util.List<Message> messages, int limit) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
-            for (Message m : r.messages()) {
+            for (Message m : messages) {
                 // what was written, without a flush per message (the flush's copy was half of this method's time)
                 if (out.getBuffer().length() + g.getOutputBuffered() > limit) break;
                 g.writeStartObject();
