@@ -334,22 +334,24 @@ public final class ObservedCall {
         end(s, now);
     }
 
-    /** The request log's row; built on the log's writer thread (the prompt is rendered there). */
-    RequestLogEntry entry(int status, String errorType, String errorMessage, long endedNanos) {
+    /**
+     * The request log's row, taken now (the call has finished: its outcome, answer and spans are final) in its compact
+     * form, which keeps the request's messages and the answer's text but not the call: the prompt is rendered, and the
+     * policy and the scrubbing applied, on the log's writer thread ({@link LogRow#get}).
+     */
+    LogRow row(int status, String errorType, String errorMessage, long endedNanos) {
         CallOutcome o = outcome;
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(endedNanos - ctx.startedNanos());
         Long ttft = o != null && o.ttftMs() != null ? o.ttftMs()
                 : firstTokenNanos == null ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - ctx.startedNanos());
-        String prompt = !policy.keepsContent() ? null : keptPrompt != null ? keptPrompt : keptPrompt();
-        String completionKept = !policy.keepsContent() || completionText == null ? null
-                : keptCompletion != null ? keptCompletion : keptCompletion();
-        return new RequestLogEntry(ctx.requestId(), startedAtMillis, startedAtMillis + latencyMs, ctx.caller().id(),
+        RequestLogEntry row = new RequestLogEntry(ctx.requestId(), startedAtMillis, startedAtMillis + latencyMs, ctx.caller().id(),
                 ctx.caller().alias(), callType, request.model(), answer == null ? null : answer.deployment(),
                 answer == null ? null : answer.route(), answer == null ? null : answer.tier(), answer == null ? null : answer.cache(),
                 status, errorType, errorMessage, o == null ? 0 : o.promptTokens(), o == null ? 0 : o.completionTokens(),
                 o == null ? 0 : o.cacheReadTokens(), o == null ? 0 : o.costNanos(), o != null && o.latencyMs() != null ? o.latencyMs() : latencyMs,
                 ttft, traceId(), root == null ? null : root.getSpanContext().getSpanId(), client.sessionId(),
-                client.generationName(), tags, policy.label(), prompt, completionKept);
+                client.generationName(), tags, policy.label(), null, null);
+        return new LogRow(row, policy, observer.scrubber(), request.messages(), keptPrompt, completionText, keptCompletion);
     }
 
     private String keptPrompt() { return observer.scrubber().scrub(policy.apply(PromptText.prompt(request, policy.limit()))); }

@@ -7,6 +7,7 @@ import dev.switchboard.model.Choice;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.ToolCall;
+import java.util.List;
 
 /**
  * A request's messages and an answer's message as the text the request log and a trace keep: the messages as a JSON
@@ -19,14 +20,16 @@ final class PromptText {
 
     private PromptText() {}
 
-    static String prompt(ChatRequest r, int limit) {
+    static String prompt(ChatRequest r, int limit) { return prompt(r.messages(), limit); }
+
+    static String prompt(List<Message> messages, int limit) {
         // The JSON Jackson's generator wrote here before, written straight into one builder with Jackson's own string
         // escaping: a generator, its recycled buffers, a StringWriter's synchronized buffer and a copy at close were
         // about 2 % of a traced request's event loop (PromptTextTest holds the text to the generator's).
-        StringBuilder b = new StringBuilder(sizeHint(r, limit));
+        StringBuilder b = new StringBuilder(sizeHint(messages, limit));
         b.append('[');
         boolean first = true;
-        for (Message m : r.messages()) {
+        for (Message m : messages) {
             if (b.length() > limit) break; // what was written so far, before this message's separator
             if (!first) b.append(',');
             first = false;
@@ -65,9 +68,9 @@ final class PromptText {
     }
 
     /** The rendered length for a prompt of plain texts, within what {@code limit} lets be rendered. */
-    private static int sizeHint(ChatRequest r, int limit) {
+    private static int sizeHint(List<Message> messages, int limit) {
         long n = 2;
-        for (Message m : r.messages()) {
+        for (Message m : messages) {
             n += 32;
             for (ContentPart p : m.content()) if (p instanceof ContentPart.Text t && t.text() != null) n += t.text().length() + 1;
             if (n > limit) break;
