@@ -25,10 +25,11 @@ import java.util.function.LongSupplier;
  * took 730-910 ns).
  */
 public final class RequestIds {
-    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(RequestIds::generator);
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final ThreadLocal<Generator> GENERATOR = ThreadLocal.withInitial(Generator::new);
     private static final int TIME_DIGITS = 12;
     private static final int RANDOM_BYTES = 10;
+    private static final int LENGTH = 4 + TIME_DIGITS + 2 * RANDOM_BYTES;
 
     private final LongSupplier clock;
 
@@ -37,20 +38,32 @@ public final class RequestIds {
     RequestIds(LongSupplier clock) { this.clock = clock; }
 
     public String next() {
-        byte[] b = new byte[RANDOM_BYTES];
-        RANDOM.get().nextBytes(b);
-        char[] id = new char[4 + TIME_DIGITS + 2 * RANDOM_BYTES];
-        id[0] = 'r';
-        id[1] = 'e';
-        id[2] = 'q';
-        id[3] = '_';
+        Generator g = GENERATOR.get();
+        byte[] b = g.random;
+        g.prng.nextBytes(b);
+        byte[] id = g.id; // its first four bytes are "req_" already
         long millis = clock.getAsLong();
         for (int i = 4 + TIME_DIGITS - 1; i >= 4; i--, millis >>>= 4) id[i] = DIGITS[(int) (millis & 0xf)];
         for (int i = 0, at = 4 + TIME_DIGITS; i < RANDOM_BYTES; i++) {
             id[at++] = DIGITS[(b[i] >> 4) & 0xf];
             id[at++] = DIGITS[b[i] & 0xf];
         }
-        return new String(id);
+        // the id's one allocation: a Latin-1 String copies the bytes as they are (the thread's arrays are used again)
+        return new String(id, 0, LENGTH, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** A thread's generator and the arrays an id is made in (ids are made on event loops, a few per request). */
+    private static final class Generator {
+        final SecureRandom prng = generator();
+        final byte[] random = new byte[RANDOM_BYTES];
+        final byte[] id = new byte[LENGTH];
+
+        Generator() {
+            id[0] = 'r';
+            id[1] = 'e';
+            id[2] = 'q';
+            id[3] = '_';
+        }
     }
 
     private static SecureRandom generator() {

@@ -52,4 +52,7 @@ public final class Admission {
 
     /** {@code x-ratelimit-*} headers for the answer. */
     public Map<String, String> headers() { return permit.headers(); }
+
+    /** {@link #headers()} added to {@code into}, in their order. */
+    public void putHeaders(Map<String, String> into) { permit.putHeaders(into); }
 }

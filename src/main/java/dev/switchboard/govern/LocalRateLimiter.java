@@ -34,6 +34,8 @@ public final class LocalRateLimiter implements RateLimiter {
         private double tokens = Double.NaN;
         private long last;
         private long inFlight;
+        /** The texts of the limits last asked with (under this state's lock) */
+        private LimitTexts texts;
 
         State(long now) { this.last = now; }
 
@@ -54,23 +56,49 @@ public final class LocalRateLimiter implements RateLimiter {
             if (l.rpm() != null) requests -= 1;
             if (l.tpm() != null) tokens -= estimated;
             inFlight++;
-            Map<String, String> headers = headers(l);
-            return new Permit() {
-                private boolean released;
+            // what remains, as the headers will say it; written out when the answer's headers are made
+            return new LimitPermit(new Remaining(texts(l), remaining(requests), remaining(tokens)), estimated);
+        }
 
-                @Override
-                public void release(long actualTokens, long nowNanos) {
-                    synchronized (State.this) {
-                        if (released) return;
-                        released = true;
-                        inFlight--;
-                        if (l.tpm() != null && actualTokens >= 0) tokens -= actualTokens - estimated;
-                    }
+        /** The limits' own texts, made once per limits (a key's version), not per request. */
+        private LimitTexts texts(Limits l) {
+            LimitTexts t = texts;
+            if (t == null || t.limits() != l) texts = t = LimitTexts.of(l);
+            return t;
+        }
+
+        private static long remaining(double left) { return Math.max(0, (long) Math.floor(left)); }
+
+        /** One admitted request: its estimate (corrected when it is released) and what remained when it was admitted. */
+        private final class LimitPermit implements Permit {
+            private final Remaining remaining;
+            private final long estimated;
+            private boolean released;
+
+            LimitPermit(Remaining remaining, long estimated) {
+                this.remaining = remaining;
+                this.estimated = estimated;
+            }
+
+            @Override
+            public void release(long actualTokens, long nowNanos) {
+                synchronized (State.this) {
+                    if (released) return;
+                    released = true;
+                    inFlight--;
+                    if (remaining.texts().limits().tpm() != null && actualTokens >= 0) tokens -= actualTokens - estimated;
                 }
+            }
 
-                @Override
-                public Map<String, String> headers() { return headers; }
-            };
+            @Override
+            public Map<String, String> headers() {
+                Map<String, String> h = new LinkedHashMap<>();
+                remaining.put(h);
+                return h;
+            }
+
+            @Override
+            public void putHeaders(Map<String, String> into) { remaining.put(into); }
         }
 
         private void refill(Limits l, long now) {
@@ -82,14 +110,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
         private Map<String, String> headers(Limits l) {
             Map<String, String> h = new LinkedHashMap<>();
-            if (l.rpm() != null) {
-                h.put("x-ratelimit-limit-requests", Long.toString(l.rpm()));
-                h.put("x-ratelimit-remaining-requests", Long.toString(Math.max(0, (long) Math.floor(requests))));
-            }
-            if (l.tpm() != null) {
-                h.put("x-ratelimit-limit-tokens", Long.toString(l.tpm()));
-                h.put("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, (long) Math.floor(tokens))));
-            }
+            new Remaining(texts(l), remaining(requests), remaining(tokens)).put(h);
             return h;
         }
 
@@ -97,6 +118,28 @@ public final class LocalRateLimiter implements RateLimiter {
             long wait = Math.max(1, retryAfterSeconds);
             return new GatewayException(ErrorKind.RATE_LIMIT, 429, "Rate limit exceeded for this key: " + why
                     + " Retry after " + wait + " s.", null, "rate_limit_exceeded", null, wait).withHeaders(headers(l));
+        }
+    }
+
+    /** A key's limits with their numbers as header text. */
+    private record LimitTexts(Limits limits, String rpm, String tpm) {
+        static LimitTexts of(Limits l) {
+            return new LimitTexts(l, l.rpm() == null ? null : Long.toString(l.rpm()), l.tpm() == null ? null : Long.toString(l.tpm()));
+        }
+    }
+
+    /** What remained of a key's limits when a request was admitted (or refused), as its headers say it. */
+    private record Remaining(LimitTexts texts, long requests, long tokens) {
+        /** The {@code x-ratelimit-*} headers of the key's limits, in their order. */
+        void put(Map<String, String> into) {
+            if (texts.rpm() != null) {
+                into.put("x-ratelimit-limit-requests", texts.rpm());
+                into.put("x-ratelimit-remaining-requests", Long.toString(requests));
+            }
+            if (texts.tpm() != null) {
+                into.put("x-ratelimit-limit-tokens", texts.tpm());
+                into.put("x-ratelimit-remaining-tokens", Long.toString(tokens));
+            }
         }
     }
 }

@@ -9,17 +9,21 @@ import java.util.regex.Pattern;
  */
 final class ModelAllowlist {
     private final List<String> entries;
+    /** The entries without a wildcard: an alias matches one exactly when it is equal to it */
+    private final java.util.Set<String> exact;
+    /** The entries with one, as patterns */
     private final List<Pattern> patterns;
     private final boolean all;
 
     ModelAllowlist(List<String> entries) {
         this.entries = List.copyOf(entries);
         this.all = entries.isEmpty() || entries.contains("*");
-        this.patterns = entries.stream().map(ModelAllowlist::compile).toList();
+        this.exact = java.util.Set.copyOf(entries.stream().filter(e -> e.indexOf('*') < 0).toList());
+        this.patterns = entries.stream().filter(e -> e.indexOf('*') >= 0).map(ModelAllowlist::compile).toList();
     }
 
     boolean allows(String alias) {
-        if (all) return true;
+        if (all || exact.contains(alias)) return true; // an entry's quoted pattern matches its own text and nothing else
         for (Pattern p : patterns) if (p.matcher(alias).matches()) return true;
         return false;
     }

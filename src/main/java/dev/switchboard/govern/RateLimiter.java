@@ -37,5 +37,8 @@ public interface RateLimiter {
 
         /** {@code x-ratelimit-*} headers for the answer (what remains of each limit the key has). */
         Map<String, String> headers();
+
+        /** {@link #headers()} added to {@code into}, in their order, without a map of their own. */
+        default void putHeaders(Map<String, String> into) { into.putAll(headers()); }
     }
 }

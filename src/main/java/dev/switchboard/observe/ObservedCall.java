@@ -9,6 +9,7 @@ import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.ToolCallDelta;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -77,7 +78,7 @@ public final class ObservedCall {
             stageSpans = false;
             return;
         }
-        String name = client.generationName() != null ? client.generationName() : "chat " + request.model();
+        String name = client.generationName() != null ? client.generationName() : t.names().root(request.model());
         var builder = t.tracer().spanBuilder(name).setSpanKind(SpanKind.SERVER)
                 .setStartTimestamp(t.epochNanos(ctx.startedNanos()), TimeUnit.NANOSECONDS)
                 .setAttribute(GenAi.OPERATION, "chat")
@@ -127,12 +128,13 @@ public final class ObservedCall {
         lastAttemptAlias = alias;
         if (root == null) return;
         long now = System.nanoTime();
-        int slash = deployment.indexOf('/');
-        String model = slash > 0 ? deployment.substring(slash + 1) : deployment;
-        Span s = child("chat " + model, now - latencyNanos, route != null ? route : root);
-        s.setAttribute(GenAi.OPERATION, "chat")
-                .setAttribute(GenAi.PROVIDER, slash > 0 ? deployment.substring(0, slash) : deployment)
-                .setAttribute(GenAi.REQUEST_MODEL, model)
+        SpanNames.Deployment d = observer.tracing().names().deployment(deployment);
+        // Started and ended at once, so every attribute goes on the builder: one map filled before the span exists,
+        // not a lock taken on the live span for each
+        SpanBuilder b = childBuilder(d.spanName(), now - latencyNanos, route != null ? route : root)
+                .setAttribute(GenAi.OPERATION, "chat")
+                .setAttribute(GenAi.PROVIDER, d.provider())
+                .setAttribute(GenAi.REQUEST_MODEL, d.model())
                 .setAttribute(GenAi.DEPLOYMENT, deployment)
                 .setAttribute(GenAi.ALIAS, alias)
                 .setAttribute(GenAi.ATTEMPT, (long) ordinal)
@@ -140,13 +142,14 @@ public final class ObservedCall {
                 .setAttribute(GenAi.LATENCY_MS, latencyNanos / 1e6);
         if (error != null) {
             int status = error instanceof GatewayException g ? g.status() : 500;
-            s.setAttribute(GenAi.HTTP_STATUS, (long) status)
+            Span s = b.setAttribute(GenAi.HTTP_STATUS, (long) status)
                     .setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error))
-                    .setStatus(StatusCode.ERROR, observer.scrubber().scrub(String.valueOf(error.getMessage())));
+                    .startSpan();
+            s.setStatus(StatusCode.ERROR, observer.scrubber().scrub(String.valueOf(error.getMessage())));
+            end(s, now);
         } else {
-            s.setAttribute(GenAi.HTTP_STATUS, 200L);
+            end(b.setAttribute(GenAi.HTTP_STATUS, 200L).startSpan(), now);
         }
-        end(s, now);
     }
 
     /** The spend stage priced the served call (for a stream: when its usage passed, or when it ended). */
@@ -296,10 +299,9 @@ public final class ObservedCall {
             s.setAttribute(GenAi.ROUTE, answer.route()).setAttribute(GenAi.CACHE, answer.cache());
             if (answer.tier() != null) s.setAttribute(GenAi.TIER, answer.tier());
             if (answer.deployment() != null) {
-                String d = answer.deployment();
-                int slash = d.indexOf('/');
-                s.setAttribute(GenAi.PROVIDER, slash > 0 ? d.substring(0, slash) : d).setAttribute(GenAi.DEPLOYMENT, d);
-                String model = responseModel != null ? responseModel : slash > 0 ? d.substring(slash + 1) : d;
+                SpanNames.Deployment d = observer.tracing().names().deployment(answer.deployment());
+                s.setAttribute(GenAi.PROVIDER, d.provider()).setAttribute(GenAi.DEPLOYMENT, answer.deployment());
+                String model = responseModel != null ? responseModel : d.model();
                 s.setAttribute(GenAi.RESPONSE_MODEL, model).setAttribute(GenAi.LF_MODEL, model);
             }
         }
@@ -332,22 +334,24 @@ public final class ObservedCall {
         end(s, now);
     }
 
-    /** The request log's row; built on the log's writer thread (the prompt is rendered there). */
-    RequestLogEntry entry(int status, String errorType, String errorMessage, long endedNanos) {
+    /**
+     * The request log's row, taken now (the call has finished: its outcome, answer and spans are final) in its compact
+     * form, which keeps the request's messages and the answer's text but not the call: the prompt is rendered, and the
+     * policy and the scrubbing applied, on the log's writer thread ({@link LogRow#get}).
+     */
+    LogRow row(int status, String errorType, String errorMessage, long endedNanos) {
         CallOutcome o = outcome;
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(endedNanos - ctx.startedNanos());
         Long ttft = o != null && o.ttftMs() != null ? o.ttftMs()
                 : firstTokenNanos == null ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - ctx.startedNanos());
-        String prompt = !policy.keepsContent() ? null : keptPrompt != null ? keptPrompt : keptPrompt();
-        String completionKept = !policy.keepsContent() || completionText == null ? null
-                : keptCompletion != null ? keptCompletion : keptCompletion();
-        return new RequestLogEntry(ctx.requestId(), startedAtMillis, startedAtMillis + latencyMs, ctx.caller().id(),
+        RequestLogEntry row = new RequestLogEntry(ctx.requestId(), startedAtMillis, startedAtMillis + latencyMs, ctx.caller().id(),
                 ctx.caller().alias(), callType, request.model(), answer == null ? null : answer.deployment(),
                 answer == null ? null : answer.route(), answer == null ? null : answer.tier(), answer == null ? null : answer.cache(),
                 status, errorType, errorMessage, o == null ? 0 : o.promptTokens(), o == null ? 0 : o.completionTokens(),
                 o == null ? 0 : o.cacheReadTokens(), o == null ? 0 : o.costNanos(), o != null && o.latencyMs() != null ? o.latencyMs() : latencyMs,
                 ttft, traceId(), root == null ? null : root.getSpanContext().getSpanId(), client.sessionId(),
-                client.generationName(), tags, policy.label(), prompt, completionKept);
+                client.generationName(), tags, policy.label(), null, null);
+        return new LogRow(row, policy, observer.scrubber(), request.messages(), keptPrompt, completionText, keptCompletion);
     }
 
     private String keptPrompt() { return observer.scrubber().scrub(policy.apply(PromptText.prompt(request, policy.limit()))); }
@@ -360,10 +364,12 @@ public final class ObservedCall {
 
     String requestedModel() { return request.model(); }
 
-    private Span child(String name, long startNanos, Span parent) {
+    private Span child(String name, long startNanos, Span parent) { return childBuilder(name, startNanos, parent).startSpan(); }
+
+    private SpanBuilder childBuilder(String name, long startNanos, Span parent) {
         Tracing t = observer.tracing();
         return t.tracer().spanBuilder(name).setParent(Context.root().with(parent))
-                .setStartTimestamp(t.epochNanos(startNanos), TimeUnit.NANOSECONDS).startSpan();
+                .setStartTimestamp(t.epochNanos(startNanos), TimeUnit.NANOSECONDS);
     }
 
     private void end(Span s, long nanos) {

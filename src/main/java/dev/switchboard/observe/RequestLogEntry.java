@@ -23,4 +23,11 @@ public record RequestLogEntry(String requestId, long startedAt, long endedAt, St
     public RequestLogEntry {
         tags = tags == null ? List.of() : List.copyOf(tags);
     }
+
+    /** This row with the prompt and completion as the policy keeps them. */
+    public RequestLogEntry withContent(String prompt, String completion) {
+        return new RequestLogEntry(requestId, startedAt, endedAt, keyId, keyAlias, callType, requestedModel, deployment, route,
+                tier, cacheStatus, status, errorType, errorMessage, promptTokens, completionTokens, cachedTokens, costNanos,
+                latencyMs, ttftMs, traceId, spanId, sessionId, generationName, tags, logPolicy, prompt, completion);
+    }
 }

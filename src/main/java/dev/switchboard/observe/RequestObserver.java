@@ -76,7 +76,15 @@ public final class RequestObserver {
     void finished(ObservedCall call, int status, String errorType, String message, long endedNanos) {
         inFlight.decrement();
         if (!call.hasOutcome()) metrics.failed(call.requestedModel(), call.ctx().caller().id(), call.ctx().caller().alias(), status);
-        if (log != null) log.record(() -> call.entry(status, errorType, message, endedNanos));
+        if (log == null) return;
+        LogRow row;
+        try {
+            row = call.row(status, errorType, message, endedNanos);
+        } catch (RuntimeException e) { // as when the writer built the row: that row is dropped and counted, the call goes on
+            log.record(() -> { throw e; });
+            return;
+        }
+        log.record(row);
     }
 
     Tracing tracing() { return tracing; }

@@ -25,6 +25,7 @@ public final class Tracing implements AutoCloseable {
     private final SdkMeterProvider sdkMeters;
     private final Tracer tracer;
     private final TraceIds ids;
+    private final SpanNames names = new SpanNames();
     private final DroppedSpans dropped;
     private final CountingExporter exporter;
     private final TraceSettings settings;
@@ -96,6 +97,8 @@ public final class Tracing implements AutoCloseable {
     Tracer tracer() { return tracer; }
 
     TraceIds ids() { return ids; }
+
+    SpanNames names() { return names; }
 
     TraceSettings settings() { return settings; }
 

@@ -217,13 +217,16 @@ final class MeteredCall {
                 cost.priced(), elapsedMs, ttftMs, status, errorType, tags));
     }
 
+    /**
+     * The answer's headers, then its cost, then the key's {@code x-ratelimit-*}: written into one new map (the rate
+     * limits' own map and a second copy of both were 1.5 % of a virtual key's event loop).
+     */
     private <T> Answer<T> annotate(Answer<T> a, DeploymentPrices.Cost cost) {
-        Map<String, String> rateLimits = admission.headers();
-        if (rateLimits.isEmpty()) return a.withHeader(COST_HEADER, Metering.usd(cost.nanos()));
-        Map<String, String> h = new java.util.LinkedHashMap<>(rateLimits.size() + 1);
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        h.putAll(a.headers());
         h.put(COST_HEADER, Metering.usd(cost.nanos()));
-        h.putAll(rateLimits);
-        return a.withHeaders(h);
+        admission.putHeaders(h);
+        return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(), h);
     }
 
     /** The status and type a failure is recorded with. */

@@ -49,14 +49,51 @@ final class BoundedBody {
             resp.request().reset(); // refused before a byte is read
             return Future.failedFuture(tooLarge(endpoint, maxBytes));
         }
-        // sized for a small declared length, so the chunks are appended without growing (and copying) the buffer again;
-        // a large one grows as bytes arrive, so memory is only taken for bytes the buffer budget has counted
-        Buffer body = declared > 0 && declared <= PRESIZE_MAX ? Buffer.buffer((int) declared) : Buffer.buffer();
         FirstByteDeadlines.Entry silence = FirstByteDeadlines.claim(resp); // the call's timeout between reads
-        resp.handler(chunk -> {
+        Reader reader = new Reader(resp, endpoint, maxBytes, lease, declared, silence, done);
+        resp.handler(reader);
+        resp.exceptionHandler(t -> done.tryFail(UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint)));
+        resp.endHandler(v -> done.tryComplete(reader.body()));
+        return done.future();
+    }
+
+    /**
+     * The body's reader. The usual answer (a Content-Length and all of it in one read) arrives as one piece that holds
+     * exactly the body: that piece is the body, kept as it came (Vert.x's own heap copy, which no one else holds), not
+     * copied into a buffer of our own. Otherwise the pieces are appended into one buffer, sized for a small declared
+     * length so they are appended without growing (and copying) it again; a large one grows as bytes arrive, so memory
+     * is only taken for bytes the buffer budget has counted.
+     */
+    private static final class Reader implements io.vertx.core.Handler<Buffer> {
+        private final HttpClientResponse resp;
+        private final UpstreamHttp.Endpoint endpoint;
+        private final int maxBytes;
+        private final BufferBudget.Lease lease;
+        private final long declared;
+        private final FirstByteDeadlines.Entry silence;
+        private final Promise<Buffer> done;
+        /** What arrived so far: null before the first piece; the first piece itself while it is the only one. */
+        private Buffer body;
+        /** Whether {@link #body} is a buffer of our own that further pieces are appended to. */
+        private boolean appending;
+
+        Reader(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, int maxBytes, BufferBudget.Lease lease, long declared,
+               FirstByteDeadlines.Entry silence, Promise<Buffer> done) {
+            this.resp = resp;
+            this.endpoint = endpoint;
+            this.maxBytes = maxBytes;
+            this.lease = lease;
+            this.declared = declared;
+            this.silence = silence;
+            this.done = done;
+        }
+
+        @Override
+        public void handle(Buffer chunk) {
             if (done.future().isComplete()) return;
             if (silence != null) silence.touch();
-            if (body.length() + chunk.length() > maxBytes) {
+            int have = body == null ? 0 : body.length();
+            if (have + chunk.length() > maxBytes) {
                 done.tryFail(tooLarge(endpoint, maxBytes)); // first: the reset's own exception must not be the answer
                 resp.request().reset();
                 return;
@@ -66,11 +103,22 @@ final class BoundedBody {
                 resp.request().reset();
                 return;
             }
+            if (body == null && chunk.length() == declared) { // the whole body in one piece: it is the body
+                body = chunk;
+                return;
+            }
+            if (!appending) {
+                Buffer own = declared > 0 && declared <= PRESIZE_MAX ? Buffer.buffer((int) Math.max(declared, have + chunk.length()))
+                        : Buffer.buffer();
+                if (body != null) own.appendBuffer(body);
+                body = own;
+                appending = true;
+            }
             body.appendBuffer(chunk);
-        });
-        resp.exceptionHandler(t -> done.tryFail(UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint)));
-        resp.endHandler(v -> done.tryComplete(body));
-        return done.future();
+        }
+
+        /** The body read (empty when no byte came). */
+        Buffer body() { return body == null ? Buffer.buffer() : body; }
     }
 
     private static GatewayException tooLarge(UpstreamHttp.Endpoint endpoint, int maxBytes) {

@@ -2,8 +2,11 @@ package dev.switchboard.govern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.switchboard.model.GatewayException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LocalRateLimiterTest {
@@ -47,6 +50,27 @@ class LocalRateLimiterTest {
         a.release(1, 0); // twice is once
         limiter.acquire("k", l, 1, 0);
         assertThatThrownBy(() -> limiter.acquire("k", l, 1, 0)).isInstanceOf(GatewayException.class);
+    }
+
+    @Test
+    void headersSayWhatRemainedWhenAdmittedInTheirOrder() {
+        RateLimiter.Limits l = new RateLimiter.Limits(10L, 1000L, null);
+        RateLimiter.Permit a = limiter.acquire("k", l, 100, 0);
+        RateLimiter.Permit b = limiter.acquire("k", l, 50, 0);
+        a.release(500, 0); // later changes do not move what an admitted request was told
+        assertThat(a.headers()).containsExactly(entry("x-ratelimit-limit-requests", "10"), entry("x-ratelimit-remaining-requests", "9"),
+                entry("x-ratelimit-limit-tokens", "1000"), entry("x-ratelimit-remaining-tokens", "900"));
+        Map<String, String> into = new LinkedHashMap<>();
+        into.put("x-switchboard-cost", "0.1");
+        b.putHeaders(into);
+        assertThat(into).containsExactly(entry("x-switchboard-cost", "0.1"), entry("x-ratelimit-limit-requests", "10"),
+                entry("x-ratelimit-remaining-requests", "8"), entry("x-ratelimit-limit-tokens", "1000"),
+                entry("x-ratelimit-remaining-tokens", "850"));
+        assertThat(b.headers()).isEqualTo(Map.copyOf(into.entrySet().stream().skip(1)
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
+        // the key's limits changed (a new version): the new numbers, and only the limits it has now
+        assertThat(limiter.acquire("k", new RateLimiter.Limits(20L, null, null), 1, 0).headers())
+                .containsExactly(entry("x-ratelimit-limit-requests", "20"), entry("x-ratelimit-remaining-requests", "7"));
     }
 
     @Test

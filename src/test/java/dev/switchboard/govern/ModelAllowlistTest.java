@@ -19,4 +19,17 @@ class ModelAllowlistTest {
         assertThat(new ModelAllowlist(List.of()).allows("anything")).isTrue();
         assertThat(new ModelAllowlist(List.of("*")).allows("anything")).isTrue();
     }
+
+    @Test
+    void anExactEntryMatchesItsOwnTextOnly() {
+        ModelAllowlist l = new ModelAllowlist(List.of("a.b", "x\\Ey", "Claude", "c(1)+", "gpt-*"));
+        assertThat(l.allows("a.b")).isTrue();
+        assertThat(l.allows("x\\Ey")).isTrue();
+        assertThat(l.allows("c(1)+")).isTrue();
+        assertThat(l.allows("claude")).as("case counts").isFalse();
+        assertThat(l.allows("a.b ")).isFalse();
+        assertThat(l.allows("c1")).isFalse();
+        assertThat(l.allows("gpt-")).as("a wildcard matches nothing too").isTrue();
+        assertThat(new ModelAllowlist(List.of("gpt-*")).allows("gpt-\nx")).as("as the pattern did: no line ends").isFalse();
+    }
 }

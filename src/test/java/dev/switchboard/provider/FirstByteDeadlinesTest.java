@@ -35,7 +35,18 @@ class FirstByteDeadlinesTest {
         vertx = Vertx.vertx();
         // "/silent" never answers; "/slow/N" answers after N ms
         upstream = vertx.createHttpServer().requestHandler(req -> {
-            if (req.path().startsWith("/v1/slow/")) {
+            if (req.path().equals("/v1/whole")) { // BoundedBody's cases: one body, arriving in different ways
+                req.response().end(BODY);
+            } else if (req.path().equals("/v1/pieces")) { // a Content-Length, the body in three writes some time apart
+                req.response().putHeader("content-length", Integer.toString(BODY.length())).write(BODY.substring(0, 10));
+                vertx.setTimer(30, t -> req.response().write(BODY.substring(10, 500)));
+                vertx.setTimer(60, t -> req.response().end(BODY.substring(500)));
+            } else if (req.path().equals("/v1/chunked")) {
+                req.response().setChunked(true).write(BODY.substring(0, 100));
+                vertx.setTimer(30, t -> req.response().end(BODY.substring(100)));
+            } else if (req.path().equals("/v1/empty")) {
+                req.response().end();
+            } else if (req.path().startsWith("/v1/slow/")) {
                 vertx.setTimer(Long.parseLong(req.path().substring("/v1/slow/".length())), t -> req.response().end("{}"));
             } else if (req.path().equals("/v1/stall")) { // the head and a first piece of the body, then nothing
                 req.response().setChunked(true).write("{\"a\":");
@@ -83,6 +94,35 @@ class FirstByteDeadlinesTest {
     /** As {@link #send}, with the body read by {@link BoundedBody}, which bounds each silence inside it. */
     private CompletableFuture<Long> read(String path, long timeoutMillis) {
         return send(path, timeoutMillis, resp -> BoundedBody.read(resp, endpoint));
+    }
+
+    static final String BODY = "{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"" + "abc".repeat(300) + "\"}}]}";
+
+    /** The body {@link BoundedBody} read; its bytes are exactly the body (what UpstreamAnswers scrubs in place). */
+    private String body(String path) throws Exception {
+        CompletableFuture<Buffer> out = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> http.send(endpoint, endpoint.pathFor(path), MultiMap.caseInsensitiveMultiMap(),
+                        Buffer.buffer("{}"), Duration.ofSeconds(5), new CallOptions(Duration.ofSeconds(5)))
+                .compose(resp -> BoundedBody.read(resp, endpoint))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) out.complete(ar.result());
+                    else out.completeExceptionally(ar.cause());
+                }));
+        Buffer b = out.get(10, TimeUnit.SECONDS);
+        assertThat(UpstreamAnswers.exactBytes(b)).hasSize(b.length());
+        return b.toString();
+    }
+
+    /**
+     * BoundedBody reads the same bytes however the body arrives: whole in one piece with a Content-Length (kept as the
+     * piece came, not copied), in several pieces with a Content-Length, chunked without one, and empty.
+     */
+    @Test
+    void aBodyIsReadTheSameHoweverItArrives() throws Exception {
+        assertThat(body("/whole")).isEqualTo(BODY);
+        assertThat(body("/pieces")).isEqualTo(BODY);
+        assertThat(body("/chunked")).isEqualTo(BODY);
+        assertThat(body("/empty")).isEmpty();
     }
 
     private static Throwable failure(CompletableFuture<Long> f) throws Exception {

@@ -25,7 +25,10 @@ import java.time.Duration;
 final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     private final Deployment deployment;
     private final UpstreamHttp http;
+    private static final String CHAT = "/chat/completions";
     private final UpstreamHttp.Endpoint endpoint;
+    /** The chat path on this deployment's server, made once: every chat call sends to it. */
+    private final String chatPath;
     /** The headers of a call that reads JSON and of one that reads a stream: built once, only read after (UpstreamHttp). */
     private final MultiMap jsonHeaders;
     private final MultiMap streamHeaders;
@@ -45,6 +48,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.deploymentId = d.id();
         this.http = http;
         this.endpoint = UpstreamHttp.Endpoint.parse(flavor.baseUrl(d.apiBase()), d.id());
+        this.chatPath = endpoint.pathFor(CHAT);
         this.secret = key == null ? null : key.reveal();
         this.encoder = new OpenAiRequestEncoder(d, flavor);
         this.decoder = new OpenAiResponseDecoder(d.model());
@@ -71,7 +75,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
             return post("/responses", responsesBody(request, false), "application/json", options.timeoutOr(timeout), options)
                     .compose(resp -> read(resp, b -> OpenAiResponsesDecoder.response(Json.read(b), deployment.model())));
         }
-        return UpstreamAnswers.encodeThen(() -> chatBody(request, false), body -> post("/chat/completions", body, "application/json",
+        return UpstreamAnswers.encodeThen(() -> chatBody(request, false), body -> post(CHAT, body, "application/json",
                 options.timeoutOr(timeout), options).compose(resp -> read(resp, chatDecoder::response)));
     }
 
@@ -82,7 +86,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
                     .compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
                             () -> new OpenAiResponsesStream(resp, endpoint, http.scrubber(), deploymentId, deployment.model(), secret)));
         }
-        return UpstreamAnswers.encodeThen(() -> chatBody(request, true), body -> post("/chat/completions", body, "text/event-stream",
+        return UpstreamAnswers.encodeThen(() -> chatBody(request, true), body -> post(CHAT, body, "text/event-stream",
                 options.timeoutOr(streamTimeout), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
                         () -> new OpenAiStream(resp, chatDecoder, endpoint, http.scrubber(), deploymentId, secret))));
     }
@@ -114,7 +118,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     }
 
     private Future<HttpClientResponse> post(String path, Buffer body, String accept, Duration idle, CallOptions options) {
-        return http.send(endpoint, endpoint.pathFor(path), headers(accept), body, idle, options);
+        return http.send(endpoint, CHAT.equals(path) ? chatPath : endpoint.pathFor(path), headers(accept), body, idle, options);
     }
 
     private <T> Future<T> read(HttpClientResponse resp, UpstreamAnswers.BodyDecoder<T> decode) {

@@ -1,0 +1,59 @@
+package dev.switchboard.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A queued row renders on the writer what the row built from the whole call rendered: the prompt and completion as the
+ * policy keeps them, scrubbed; the trace's renderings when there are some; nothing for {@code off}.
+ */
+class LogRowTest {
+    static final List<Message> MESSAGES = List.of(Message.text(Role.SYSTEM, "be brief"),
+            Message.text(Role.USER, "my key is sk-abcdefghijklmnopqrstuvwxyz and the secret s3cr3t-value"));
+    static final SecretScrubber SCRUBBER = new SecretScrubber(List.of("s3cr3t-value"));
+
+    static RequestLogEntry bare(LogPolicy p) {
+        return new RequestLogEntry("r1", 1, 2, "k", "alias", "chat", "m", "openai/x", "primary", null, "miss", 200, null, null,
+                3, 4, 0, 5, 1L, null, null, null, null, null, List.of("t"), p.label(), null, null);
+    }
+
+    @Test
+    void thePromptAndCompletionAreRenderedAsThePolicyKeepsThem() {
+        for (LogPolicy p : List.of(LogPolicy.DEFAULT, LogPolicy.parse("truncated:20", List.of()), LogPolicy.parse("full", List.of()),
+                LogPolicy.parse("redacted", List.of(Pattern.compile("brief"))))) {
+            RequestLogEntry e = new LogRow(bare(p), p, SCRUBBER, MESSAGES, null, "the answer, s3cr3t-value", null).get();
+            assertThat(e.prompt()).as(p.label()).isEqualTo(SCRUBBER.scrub(p.apply(PromptText.prompt(MESSAGES, p.limit()))));
+            assertThat(e.completion()).as(p.label()).isEqualTo(SCRUBBER.scrub(p.apply("the answer, s3cr3t-value")));
+            assertThat(e.prompt()).doesNotContain("s3cr3t-value");
+            assertThat(e.withContent(null, null)).isEqualTo(bare(p));
+        }
+    }
+
+    @Test
+    void theTracesRenderingsAreTakenAsTheyAre() {
+        RequestLogEntry e = new LogRow(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, SCRUBBER, MESSAGES, "kept prompt", "raw",
+                "kept completion").get();
+        assertThat(e.prompt()).isEqualTo("kept prompt");
+        assertThat(e.completion()).isEqualTo("kept completion");
+    }
+
+    @Test
+    void offKeepsNeither() {
+        RequestLogEntry e = new LogRow(bare(LogPolicy.OFF), LogPolicy.OFF, SCRUBBER, MESSAGES, null, "answer", null).get();
+        assertThat(e.prompt()).isNull();
+        assertThat(e.completion()).isNull();
+        assertThat(e).isEqualTo(bare(LogPolicy.OFF));
+    }
+
+    @Test
+    void noAnswerTextIsNoCompletion() {
+        RequestLogEntry e = new LogRow(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, SCRUBBER, MESSAGES, null, null, null).get();
+        assertThat(e.completion()).isNull();
+        assertThat(e.prompt()).startsWith("[{\"role\":\"system\"");
+    }
+}
