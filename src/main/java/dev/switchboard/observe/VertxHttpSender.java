@@ -48,6 +48,14 @@ final class VertxHttpSender implements HttpSender {
     private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
 
     private final Vertx vertx;
+    /**
+     * The instance's event-loop context, where every attempt runs. A request made from another thread (the batch
+     * processor's) has its futures' continuations queued as tasks on the loop, and a small answer can arrive and end
+     * before the continuation that sets the response's handlers runs: Vert.x then refuses the handlers
+     * ({@code IllegalStateException}) and the batch is lost. On the context, the response's future completes in the
+     * read that delivers its head, so the handlers are set before its body is handled.
+     */
+    private final io.vertx.core.Context context;
     private final HttpClientAgent client;
     private final HttpSenderConfig config;
     private final RequestOptions target;
@@ -60,6 +68,7 @@ final class VertxHttpSender implements HttpSender {
         this.vertx = vertx;
         this.config = config;
         try {
+            this.context = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
             URI u = config.getEndpoint();
             boolean ssl = "https".equalsIgnoreCase(u.getScheme());
             String path = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
@@ -117,7 +126,8 @@ final class VertxHttpSender implements HttpSender {
         if (config.getCompressor() != null) ro.putHeader("content-encoding", config.getCompressor().getEncoding());
         RetryPolicy policy = config.getRetryPolicy();
         long deadline = System.nanoTime() + timeoutNanos;
-        new Attempt(ro, body, policy, deadline, onResponse, onError).run();
+        Attempt attempt = new Attempt(ro, body, policy, deadline, onResponse, onError);
+        context.runOnContext(v -> attempt.run());
     }
 
     /** One post and its retries. */
@@ -144,6 +154,7 @@ final class VertxHttpSender implements HttpSender {
             this.nextBackoffNanos = policy == null ? 0 : policy.getInitialBackoff().toNanos();
         }
 
+        /** One attempt; on {@link #context} (see there why). */
         void run() {
             attempts++;
             long left = deadline - System.nanoTime();
@@ -176,7 +187,7 @@ final class VertxHttpSender implements HttpSender {
                     : ThreadLocalRandom.current().nextLong(Math.max(1, current));
             nextBackoffNanos = (long) (current * policy.getBackoffMultiplier());
             if (System.nanoTime() + sleep >= deadline) return false;
-            vertx.setTimer(Math.max(1, sleep / 1_000_000), t -> run());
+            vertx.setTimer(Math.max(1, sleep / 1_000_000), t -> run()); // called on the context: so is the timer
             return true;
         }
 
