@@ -90,8 +90,8 @@ awk -F'\t' -v clk="$(getconf CLK_TCK)" -v n="$reqs" 'NR == FNR { b[$1] += $2; ne
   END { for (t in a) { d = (a[t] - b[t]) / clk * 1e6 / n; tot += d; if (d >= 0.5) printf "  %8.1f us/req  %s\n", d, t }
         printf "  %8.1f us/req  all threads of the gateway (CPU time / requests)\n", tot }' \
   "$OUT/cpu-before.tsv" "$OUT/cpu-after.tsv" | sort -rn | tee -a "$OUT/summary.txt"
-if [ "$MODE" = full ]; then  # spans the BatchSpanProcessor had no room for since the start (warm-up included)
-  echo "spans dropped since the start (queue full): $(curl -s -H "authorization: Bearer $MASTER" "http://127.0.0.1:$GW/metrics" |
+if [ "$MODE" = full ]; then  # spans lost since the start (warm-up included): no room in the queue, or a failed export
+  echo "spans lost since the start (queue full or export failed): $(curl -s -H "authorization: Bearer $MASTER" "http://127.0.0.1:$GW/metrics" |
     awk '/^switchboard_trace_spans_dropped_total/ { s += $2 } END { printf "%d", s }')" | tee -a "$OUT/summary.txt"
 fi
 echo "(load average during the run: $(cut -d' ' -f1-3 /proc/loadavg); recording: $rec)"

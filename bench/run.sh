@@ -705,7 +705,7 @@ EOF
 - (x) the same deployment without the cache, unique questions, before / after: $(fmt_int "${rps[x.uncached]}") / $(fmt_int "${rps[x.uncached-again]}") req/s (drift ${drift_x} %); every cached-alias request was a miss and was stored (the cache's hit count did not move).
 - (x) cached alias: ${cpu[x.cached]}
 - (f) full, its steady check after ${FULL_WARMUP}s of warm-up: $full_steady_note
-- (f) full, in a second gateway with every request traced (OTLP to bench/OtlpSink.java on the load core; $full_spans spans exported in the window, ${full_dropped:-0} dropped since its start): ${cpu[f.full]}
+- (f) full, in a second gateway with every request traced (OTLP to bench/OtlpSink.java on the load core; $full_spans spans exported in the window, ${full_dropped:-0} lost since its start (queue full or export failed)): ${cpu[f.full]}
 - (v) virtual key non-stream: ${cpu[a.gateway-vk.nonstream]}
 - (v) virtual key stream: ${cpu[a.gateway-vk.stream]}
 - (b) gateway at $(fmt_int "$RATE") req/s: ${cpu[b.gateway]} (window includes the generator's start and warm-up)$hi_notes
