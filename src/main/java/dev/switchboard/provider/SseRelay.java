@@ -28,13 +28,35 @@ public abstract class SseRelay implements ChatStream {
         this.upstream = upstream;
         this.endpoint = endpoint;
         this.scrubber = scrubber;
-        upstream.pause(); // nothing flows until start(): the caller sends its headers first
         silence = FirstByteDeadlines.claim(upstream);
         if (silence != null) silence.pause();
         // Until start() installs the relay's own handler, a failure has no one to tell: a stream cancelled before it
         // started (the client left between the upstream's headers and its own) resets the request, and without a
         // handler Vert.x logs that reset at ERROR as an unhandled exception (found by FuzzIT).
         upstream.exceptionHandler(t -> { });
+        // Nothing is relayed until start(): the caller sends its headers first. start() follows the upstream's head in
+        // the same call almost always, before any body byte is handed over (UpstreamChunks hands a read's body on at its
+        // end), so the upstream is not paused up front: Vert.x's resume schedules a task on the event loop (a drain of
+        // its queue) for every stream. A body piece that does come first is held and pauses the upstream (Vert.x then
+        // holds the rest and the end, as a pause up front did); an end that comes first (an empty body) is noted.
+        upstream.handler(this::early);
+        upstream.endHandler(v -> endedEarly = true);
+    }
+
+    /** Body bytes that arrived before {@link #start}, in order; null almost always. */
+    private java.util.List<io.vertx.core.buffer.Buffer> early;
+    /** The upstream was paused because body bytes arrived before {@link #start}. */
+    private boolean pausedEarly;
+    /** The upstream's body ended before {@link #start} (its handlers can no longer be set). */
+    private boolean endedEarly;
+
+    private void early(io.vertx.core.buffer.Buffer piece) {
+        if (early == null) early = new java.util.ArrayList<>(2);
+        early.add(piece);
+        if (!pausedEarly) {
+            pausedEarly = true;
+            upstream.pause();
+        }
     }
 
     /** One SSE event from the upstream; implementations call {@link #emit}, {@link #finish} or {@link #fail}. */
@@ -89,7 +111,7 @@ public abstract class SseRelay implements ChatStream {
             masks.scrub(data, offset, offset + length);
             onEvent(event, data, offset, length);
         });
-        upstream.handler(buf -> {
+        io.vertx.core.Handler<io.vertx.core.buffer.Buffer> body = buf -> {
             if (finished) return; // bytes already in flight after a fail or cancel
             if (silence != null) silence.touch();
             try {
@@ -112,16 +134,31 @@ public abstract class SseRelay implements ChatStream {
                 pauseUpstream();
                 sink.drainHandler(this::resumeUpstream);
             }
-        });
-        upstream.exceptionHandler(t -> fail((GatewayException) UpstreamErrors.scrubbed(
-                UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint), scrubber)));
-        upstream.endHandler(v -> {
+        };
+        io.vertx.core.Handler<Void> end = v -> {
             if (finished) return;
             if (completeAtEndOfBody()) finish();
             else fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display()
                     + " ended the stream before it was complete."));
-        });
-        resumeUpstream();
+        };
+        if (!endedEarly) { // an ended response takes no handlers (Vert.x refuses them): nothing more can come
+            upstream.handler(body);
+            upstream.exceptionHandler(t -> fail((GatewayException) UpstreamErrors.scrubbed(
+                    UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint), scrubber)));
+            upstream.endHandler(end);
+        }
+        if (!endedEarly) {
+            if (silence != null) silence.resume();
+            // Vert.x hands what it held over in a task of its own, after the held pieces below; those may pause the
+            // upstream again (a slow client), which this resume must not undo
+            if (pausedEarly) upstream.resume();
+        }
+        if (early != null) { // what came before start, in order
+            java.util.List<io.vertx.core.buffer.Buffer> held = early;
+            early = null;
+            for (io.vertx.core.buffer.Buffer piece : held) body.handle(piece);
+        }
+        if (endedEarly) end.handle(null);
     }
 
     private void pauseUpstream() {
