@@ -146,8 +146,6 @@ public abstract class SseRelay implements ChatStream {
             upstream.exceptionHandler(t -> fail((GatewayException) UpstreamErrors.scrubbed(
                     UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint), scrubber)));
             upstream.endHandler(end);
-        }
-        if (!endedEarly) {
             if (silence != null) silence.resume();
             // Vert.x hands what it held over in a task of its own, after the held pieces below; those may pause the
             // upstream again (a slow client), which this resume must not undo
