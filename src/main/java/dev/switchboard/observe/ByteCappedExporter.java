@@ -17,7 +17,8 @@ import java.util.List;
  *
  * <p>The size is an estimate from the spans' own text (names, attribute keys and values, events) plus a fixed
  * overhead per span and per attribute for ids, times and protobuf framing; long strings are counted in UTF-8 bytes,
- * short ones in characters. Runs on the batch processor's thread, one pass over each span's attributes.
+ * short ones in characters. Taken where each span ends ({@link SizedSpans}), else here on the batch processor's
+ * thread, one pass over each span's attributes.
  */
 final class ByteCappedExporter implements SpanExporter {
     /** ids, times, kind, status, flags and framing of one span, about what the OTLP marshaler writes */
@@ -39,7 +40,8 @@ final class ByteCappedExporter implements SpanExporter {
         long[] sizes = new long[spans.size()];
         long total = 0;
         int i = 0;
-        for (SpanData s : spans) total += sizes[i++] = estimate(s);
+        // sized where each span ended (SizedSpans), while its data was in the cache; any other span here
+        for (SpanData s : spans) total += sizes[i++] = s instanceof SizedSpans.Sized z ? z.bytes : estimate(s);
         if (total <= maxBytes) return inner.export(spans); // the usual case: one post, no copy
         List<List<SpanData>> parts = new ArrayList<>();
         List<SpanData> part = new ArrayList<>();

@@ -51,7 +51,7 @@ public final class Tracing implements AutoCloseable {
                 .setIdGenerator(ids)
                 .setSampler(Sampler.parentBased(settings.sampleRate() >= 1 ? Sampler.alwaysOn()
                         : Sampler.traceIdRatioBased(settings.sampleRate())))
-                .addSpanProcessor(batch)
+                .addSpanProcessor(new SizedSpans(batch)) // each span's export size taken where it ends
                 .build();
         this.tracer = provider.get("dev.switchboard", Tracing.class.getPackage().getImplementationVersion());
         this.epochOffsetNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - System.nanoTime();
