@@ -9,7 +9,9 @@
 #       in the same run; the ratio is to the mean of the two master-key windows (target: within 10 %)
 #   (x) exact cache: the non-stream throughput of (a) with every question different (so every request is a miss, then
 #       stored), through an alias with the exact cache on ("bench-cached") beside the same deployment without it:
-#       uncached, cached, uncached again; the ratio is to the mean of the two uncached windows (target: within 5 %)
+#       BENCH_X_ROUNDS=3 cached windows, each between two uncached ones (uncached, cached, uncached, cached, …,
+#       uncached); each cached window's ratio is to the mean of its two neighbours, and the figure is the median of
+#       those ratios, so one disturbed window or a drift does not decide it (target: within 5 %)
 #   (f) full: every layer on at once, non-stream, ratio to direct: a virtual key, an exact-cached alias with every
 #       question different (all misses, each stored), the spend ledger and the request log (on by default), every request
 #       traced to a local OTLP sink (bench/OtlpSink.java); in a second gateway started after (c) (tracing is process-wide),
@@ -41,7 +43,8 @@
 #   BENCH_SIMULATOR_TRANSPORT=epoll (the simulator's --transport, i.e. the direct column's upstream: epoll keeps the
 #   direct column comparable with every run before io_uring became auto's first choice; io_uring raises it),
 #   BENCH_QUIET_WAIT=60 (seconds, in total, to wait for other busy processes, e.g. a Maven build, to finish,
-#   and to repeat disturbed measurements), BENCH_STEADY_MAX=60 BENCH_STEADY_SLICE=4 (the steady check, below).
+#   and to repeat disturbed measurements), BENCH_STEADY_MAX=60 BENCH_STEADY_SLICE=4 (the steady check, below),
+#   BENCH_X_ROUNDS=3 ((x)'s cached windows, each between two uncached ones).
 #
 # Other processes: before each measurement the script waits (bounded) until the machine is idle, and after
 # it compares the CPU the machine used with the CPU of gateway + simulator + generator. A measurement during
@@ -69,6 +72,7 @@ FULL_STEADY_MAX="${BENCH_FULL_STEADY_MAX:-90}"
 full_steady_note=""
 STEADY_MAX="${BENCH_STEADY_MAX:-60}"
 STEADY_SLICE="${BENCH_STEADY_SLICE:-4}"
+X_ROUNDS="${BENCH_X_ROUNDS:-3}"
 CONNS="${BENCH_CONNECTIONS:-64}"
 RATE="${BENCH_RATE:-1000}"
 RATE_HIGH="${BENCH_RATE_HIGH:-10000}"
@@ -452,13 +456,19 @@ EOF
   # ---------------- (x) a miss through an exact-cached alias: every question different, non-stream
   local hits0 hits1
   hits0=$(curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$gw_port/cache/ping" | sed -n 's/.*"hits":\([0-9]*\).*/\1/p')
-  for target in uncached cached uncached-again; do
-    model=bench; [ "$target" = cached ] && model=bench-cached
-    log "[$placement] (x) $target (every question different): warm-up ${WARMUP}s, then ${DURATION}s at $CONNS connections"
+  # BENCH_X_ROUNDS cached windows, each between two uncached ones (u0 c0 u1 c1 … uN): the ratio is the median of the
+  # rounds' ratios, each to the mean of its two neighbours, so one disturbed or drifting window does not decide it
+  local xw=() xi
+  for ((xi = 0; xi < X_ROUNDS; xi++)); do xw+=("u$xi" "c$xi"); done
+  xw+=("u$X_ROUNDS")
+  for target in "${xw[@]}"; do
+    local what=uncached
+    model=bench; [[ "$target" == c* ]] && { model=bench-cached; what=cached; }
+    log "[$placement] (x) $what, window $target (every question different): warm-up ${WARMUP}s, then ${DURATION}s at $CONNS connections"
     BENCH_MODEL=$model BENCH_AUTH=$MASTER_KEY BENCH_STREAM=0 BENCH_UNIQUE=1 \
       bg_wait "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${WARMUP}s" --timeout 5s -s "$here/post.lua" "$gw_url" || true
     f="$work/wrk.out"
-    BENCH_MODEL=$model BENCH_AUTH=$MASTER_KEY BENCH_STREAM=0 BENCH_UNIQUE=1 measured "x.$target" "(x) $target ($placement)" "$f" \
+    BENCH_MODEL=$model BENCH_AUTH=$MASTER_KEY BENCH_STREAM=0 BENCH_UNIQUE=1 measured "x.$target" "(x) $what $target ($placement)" "$f" \
       "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency -s "$here/post.lua" "$gw_url"
     line=$(grep '^BENCH_RESULT' "$f") || die "no BENCH_RESULT line from wrk"
     rps[x.$target]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
@@ -624,13 +634,20 @@ EOF
   drift_n=$(calc %+.0f "100*(${rps[gateway-again.nonstream]}-${rps[gateway.nonstream]})/${rps[gateway.nonstream]}")
   drift_s=$(calc %+.0f "100*(${rps[gateway-again.stream]}-${rps[gateway.stream]})/${rps[gateway.stream]}")
   # (x): the cached alias's misses against the mean of the uncached windows before and after
-  local m_x miss_x drift_x
-  m_x=$(calc %.0f "(${rps[x.uncached]}+${rps[x.uncached-again]})/2")
-  miss_x=$(calc %.2f "${rps[x.cached]}/$m_x")
-  drift_x=$(calc %+.0f "100*(${rps[x.uncached-again]}-${rps[x.uncached]})/${rps[x.uncached]}")
+  local miss_x x_rounds="" x_ratios=() x_keys=() x_cached_sum=0 xi
+  for ((xi = 0; xi < X_ROUNDS; xi++)); do
+    local u0=${rps[x.u$xi]} u1=${rps[x.u$((xi + 1))]} c=${rps[x.c$xi]}
+    local r; r=$(calc %.4f "$c/(($u0+$u1)/2)")
+    x_ratios+=("$r"); x_cached_sum=$((x_cached_sum + c))
+    x_rounds+="${x_rounds:+; }round $((xi + 1)): cached $(fmt_int "$c") req/s against $(fmt_int "$u0") / $(fmt_int "$u1") uncached (drift $(calc %+.0f "100*($u1-$u0)/$u0") %), ×$(calc %.2f "$r")"
+    x_keys+=("x.u$xi" "x.c$xi")
+  done
+  x_keys+=("x.u$X_ROUNDS")
+  miss_x=$(printf '%s\n' "${x_ratios[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+  rps[x.cached]=$((x_cached_sum / X_ROUNDS))
   local e_note=""
   for k in direct.nonstream gateway.nonstream gateway-vk.nonstream gateway-again.nonstream \
-      direct.stream gateway.stream gateway-vk.stream gateway-again.stream x.uncached x.cached x.uncached-again; do
+      direct.stream gateway.stream gateway-vk.stream gateway-again.stream "${x_keys[@]}"; do
     [ "${errs[$k]}" -gt 0 ] && e_note+=" ${k}: ${errs[$k]} wrk errors;"
   done
   for k in direct gateway; do
@@ -646,7 +663,7 @@ EOF
   local d6 d7
   d6=$(flag a.gateway.nonstream a.gateway-vk.nonstream a.gateway-again.nonstream)
   d7=$(flag a.gateway.stream a.gateway-vk.stream a.gateway-again.stream)
-  local d8; d8=$(flag x.uncached x.cached x.uncached-again)
+  local d8; d8=$(flag "${x_keys[@]}")
   local d9; d9=$(flag a.direct.nonstream f.full)
   d3=$(flag b.direct b.gateway); d4=$d3; d5=$(flag c.direct c.gateway)
   local lagged=""
@@ -692,7 +709,7 @@ EOF
 | (c) first streamed chunk p50 (sequential) | $t_d ms | $t_g ms | $add_t ms | added ≤ $T_ADD_TTFB ms | $v4$d5 |
 | (v) throughput, non-stream, virtual key | — | $(fmt_int "${rps[gateway-vk.nonstream]}") req/s | ×$vk_n of master key | ≥ ×$T_VK_RATIO of master key | $v5$d6 |
 | (v) throughput, stream, virtual key | — | $(fmt_int "${rps[gateway-vk.stream]}") req/s | ×$vk_s of master key | ≥ ×$T_VK_RATIO of master key | $v6$d7 |
-| (x) throughput, non-stream, every request a miss through an exact-cached alias | — | $(fmt_int "${rps[x.cached]}") req/s | ×$miss_x of the alias without cache | ≥ ×$T_MISS_RATIO | $v7$d8 |
+| (x) throughput, non-stream, every request a miss through an exact-cached alias | — | $(fmt_int "${rps[x.cached]}") req/s (mean of $X_ROUNDS) | ×$miss_x of the alias without cache (median of $X_ROUNDS rounds) | ≥ ×$T_MISS_RATIO | $v7$d8 |
 | (f) throughput, non-stream, full: virtual key + exact cache (misses) + ledger + request log + traces | $(fmt_int "${rps[direct.nonstream]}") req/s | $(fmt_int "${rps[f.full]}") req/s | ×$full_d of direct (×$full_g of (a) gateway) | ≥ ×$T_FULL_RATIO of direct | $v8$d9 |
 
 - event loops: $loops_note
@@ -702,8 +719,8 @@ EOF
 - (a) gateway stream: ${cpu[a.gateway.stream]}
 - (a) direct stream: ${cpu[a.direct.stream]}
 - (v) master key in the windows before / after the virtual key's: non-stream $(fmt_int "${rps[gateway.nonstream]}") / $(fmt_int "${rps[gateway-again.nonstream]}") req/s (drift ${drift_n} %), stream $(fmt_int "${rps[gateway.stream]}") / $(fmt_int "${rps[gateway-again.stream]}") req/s (drift ${drift_s} %); the ratio is to their mean. The virtual key spent \$${vk_spend:-?} in this run, every call priced, reserved and settled.
-- (x) the same deployment without the cache, unique questions, before / after: $(fmt_int "${rps[x.uncached]}") / $(fmt_int "${rps[x.uncached-again]}") req/s (drift ${drift_x} %); every cached-alias request was a miss and was stored (the cache's hit count did not move).
-- (x) cached alias: ${cpu[x.cached]}
+- (x) each cached window against the mean of the uncached windows before and after it: $x_rounds; every cached-alias request was a miss and was stored (the cache's hit count did not move).
+- (x) cached alias, first window: ${cpu[x.c0]}
 - (f) full, its steady check after ${FULL_WARMUP}s of warm-up: $full_steady_note
 - (f) full, in a second gateway with every request traced (OTLP to bench/OtlpSink.java on the load core; $full_spans spans exported in the window, ${full_dropped:-0} lost since its start (queue full or export failed)): ${cpu[f.full]}
 - (v) virtual key non-stream: ${cpu[a.gateway-vk.nonstream]}
