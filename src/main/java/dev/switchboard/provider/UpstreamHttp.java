@@ -238,12 +238,27 @@ public final class UpstreamHttp {
         });
     }
 
+    /** The Content-Length values below 16 KiB, each made once: a request body's length is nearly always one of them. */
+    private static final io.netty.util.AsciiString[] LENGTHS = new io.netty.util.AsciiString[16_384];
+
+    /**
+     * {@code n} as the Content-Length header's text: a shared {@code AsciiString} (which keeps its own String for
+     * Vert.x's copy into Netty's headers) where {@code Integer.toString} made a new one a request. Two event loops
+     * may both make one slot's value: equal, immutable, either kept.
+     */
+    static CharSequence contentLength(int n) {
+        if (n < 0 || n >= LENGTHS.length) return Integer.toString(n);
+        io.netty.util.AsciiString s = LENGTHS[n];
+        if (s == null) LENGTHS[n] = s = io.netty.util.AsciiString.cached(Integer.toString(n));
+        return s;
+    }
+
     private void send(Endpoint endpoint, RequestOptions ro, Buffer body, long timeoutMillis, CallOptions call,
                       boolean mayResend, HttpClientRequest req, Promise<HttpClientResponse> answer) {
         boolean reused = !firstUse(req.connection());
         // on the request's own headers (Vert.x copied the given ones into them), so a caller's map is never written and
         // a deployment's headers can be one map for all its calls; set, not left to Vert.x, so a forwarded length is replaced
-        if (body != null) req.headers().set(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length()));
+        if (body != null) req.headers().set(HttpHeaderNames.CONTENT_LENGTH, contentLength(body.length()));
         Runnable off = call.cancellation().onCancel(() -> reset(req));
         // Failures reach the response future below; without a handler Vert.x would also log each at ERROR.
         req.exceptionHandler(t -> log.debug("request {}: upstream {} request: {}", call.requestId(),

@@ -12,9 +12,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
@@ -82,7 +82,11 @@ final class CallEngine {
         private final RequestFacts facts;
         private final RequestControls controls;
         private final Call<T> call;
-        private final Set<DeploymentState> tried = new HashSet<>();
+        /**
+         * The group's deployments this request has tried (a list: a handful at most, one on most requests, where a
+         * HashSet was four objects a request).
+         */
+        private final List<DeploymentState> tried = new ArrayList<>(2);
         private ModelGroup group;
         private String route;
         private int retry;
@@ -165,7 +169,7 @@ final class CallEngine {
         }
 
         private void send(ModelGroup.Pick pick) {
-            tried.add(pick.state());
+            if (!tried.contains(pick.state())) tried.add(pick.state());
             attemptCount++;
             Target target = pick.state().target;
             Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), clock.getAsLong());

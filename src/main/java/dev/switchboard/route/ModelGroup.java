@@ -1,8 +1,8 @@
 package dev.switchboard.route;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -31,12 +31,14 @@ final class ModelGroup {
     }
 
     /** A deployment admitted for one attempt, or null when every member is cooling down or at its limits. */
-    Pick select(RequestFacts facts, Set<DeploymentState> tried, long now) {
+    Pick select(RequestFacts facts, Collection<DeploymentState> tried, long now) {
         List<DeploymentState> open = new ArrayList<>(members.size());
         for (DeploymentState m : members) if (m.breaker.available(now) && fits(m, facts, now)) open.add(m);
-        List<DeploymentState> untried = new ArrayList<>(open.size());
-        for (DeploymentState m : open) if (!tried.contains(m)) untried.add(m);
-        if (!untried.isEmpty()) open = untried;
+        if (!tried.isEmpty()) { // a request's first attempt has tried nothing: every open member is untried
+            List<DeploymentState> untried = new ArrayList<>(open.size());
+            for (DeploymentState m : open) if (!tried.contains(m)) untried.add(m);
+            if (!untried.isEmpty()) open = untried;
+        }
         for (DeploymentState m : open) {
             if (!m.breaker.closed() && m.breaker.admit(now) == CircuitBreaker.Admission.PROBE) return admit(m, true, facts, now);
         }
@@ -99,9 +101,13 @@ final class ModelGroup {
         return s != null && open.contains(s) ? s : null;
     }
 
+    /** The members of the lowest {@code order}: {@code open} itself (a list of the caller's own) when that is all of them. */
     private static List<DeploymentState> bestOrder(List<DeploymentState> open) {
         double best = Double.POSITIVE_INFINITY;
         for (DeploymentState m : open) best = Math.min(best, m.order);
+        boolean all = true;
+        for (DeploymentState m : open) all &= m.order == best;
+        if (all) return open;
         List<DeploymentState> out = new ArrayList<>(open.size());
         for (DeploymentState m : open) if (m.order == best) out.add(m);
         return out;

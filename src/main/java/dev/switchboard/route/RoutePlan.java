@@ -17,7 +17,8 @@ final class RoutePlan {
     private final RouterSettings settings;
     private final List<String> requestFallbacks;
     private final boolean enabled;
-    private final Set<String> visited = new HashSet<>();
+    /** The aliases visited besides the primary; made at the first other one (most requests visit only the primary). */
+    private Set<String> visited;
     /** The model_name of the group the primary name reached, when it is another name; else null. */
     private String servedBy;
 
@@ -35,7 +36,16 @@ final class RoutePlan {
         this.requestFallbacks = requestFallbacks;
         this.enabled = enabled;
         this.settings = settings;
-        visited.add(primary);
+    }
+
+    private boolean visited(String alias) {
+        return java.util.Objects.equals(primary, alias) || visited != null && visited.contains(alias);
+    }
+
+    private void visit(String alias) {
+        if (visited(alias)) return;
+        if (visited == null) visited = new HashSet<>();
+        visited.add(alias);
     }
 
     String primary() { return primary; }
@@ -43,14 +53,14 @@ final class RoutePlan {
     /** The group the primary name reached is called {@code name} (a group alias or id reaches another group). */
     RoutePlan servedBy(String name) {
         this.servedBy = name;
-        visited.add(name);
+        visit(name);
         return this;
     }
 
     /** Takes the next alias for a failure of this reason; null when the chain is exhausted. */
     Step next(FallbackReason reason) {
         Step s = peek(reason);
-        if (s != null) visited.add(s.alias());
+        if (s != null) visit(s.alias());
         return s;
     }
 
@@ -68,10 +78,10 @@ final class RoutePlan {
 
     private Step peek(FallbackReason reason) {
         if (!enabled) return null;
-        for (String m : models) if (!visited.contains(m)) return new Step(m, FallbackReason.MODELS_ARRAY);
+        for (String m : models) if (!visited(m)) return new Step(m, FallbackReason.MODELS_ARRAY);
         List<String> configured = reason == FallbackReason.ERROR && requestFallbacks != null
                 ? requestFallbacks : configuredFor(reason);
-        for (String a : configured) if (!visited.contains(a)) return new Step(a, reason);
+        for (String a : configured) if (!visited(a)) return new Step(a, reason);
         return null;
     }
 }

@@ -26,12 +26,15 @@ final class OpenAiRequestEncoder {
     private static final byte[] STREAM_OPTIONS = ",\"stream_options\":{\"include_usage\":true}".getBytes(StandardCharsets.US_ASCII);
 
     private final Deployment deployment;
+    /** {@link Deployment#id()}, which concatenates on every call: made once, as {@code DeploymentState} does. */
+    private final String deploymentId;
     private final OpenAiFlavor flavor;
     /** {@code {"model":"…"} without its closing brace: how every relayed body starts. */
     private final byte[] modelMember;
 
     OpenAiRequestEncoder(Deployment deployment, OpenAiFlavor flavor) {
         this.deployment = deployment;
+        this.deploymentId = deployment.id();
         this.flavor = flavor;
         byte[] m = Json.write(g -> {
             g.writeStartObject();
@@ -42,7 +45,7 @@ final class OpenAiRequestEncoder {
     }
 
     Buffer chat(ChatRequest r, boolean stream) {
-        flavor.check(r, deployment.id());
+        flavor.check(r, deploymentId);
         Buffer relayed = relay(r, stream);
         return relayed != null ? relayed : canonical(r, stream);
     }
@@ -231,7 +234,7 @@ final class OpenAiRequestEncoder {
                     if (foreignParts) {
                         String at = dev.switchboard.provider.Attachments.where(o.param());
                         throw GatewayException.badRequest(at + ": a content block of type '" + o.type() + "' cannot be "
-                                + "translated for " + deployment.id() + ", an OpenAI-style provider.", at);
+                                + "translated for " + deploymentId + ", an OpenAI-style provider.", at);
                     }
                     g.writeTree(o.raw());
                 }
