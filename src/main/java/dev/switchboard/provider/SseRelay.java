@@ -5,7 +5,11 @@ import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.ChunkSink;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Relays one upstream SSE stream into a {@link ChunkSink}: events are decoded by the provider's subclass and
@@ -22,6 +26,12 @@ public abstract class SseRelay implements ChatStream {
     private boolean relaying;
     /** The upstream's deadline between reads ({@code stream_timeout}); paused while we hold the upstream paused. */
     private final FirstByteDeadlines.Entry silence;
+    /** Body bytes that arrived before {@link #start}, in order; null almost always. */
+    private List<Buffer> early;
+    /** The upstream was paused because body bytes arrived before {@link #start}. */
+    private boolean pausedEarly;
+    /** The upstream's body ended before {@link #start} (its handlers can no longer be set). */
+    private boolean endedEarly;
 
     /** @param scrubber every event's data is scanned for key runs before the subclass reads it */
     protected SseRelay(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber) {
@@ -43,15 +53,8 @@ public abstract class SseRelay implements ChatStream {
         upstream.endHandler(v -> endedEarly = true);
     }
 
-    /** Body bytes that arrived before {@link #start}, in order; null almost always. */
-    private java.util.List<io.vertx.core.buffer.Buffer> early;
-    /** The upstream was paused because body bytes arrived before {@link #start}. */
-    private boolean pausedEarly;
-    /** The upstream's body ended before {@link #start} (its handlers can no longer be set). */
-    private boolean endedEarly;
-
-    private void early(io.vertx.core.buffer.Buffer piece) {
-        if (early == null) early = new java.util.ArrayList<>(2);
+    private void early(Buffer piece) {
+        if (early == null) early = new ArrayList<>(2);
         early.add(piece);
         if (!pausedEarly) {
             pausedEarly = true;
@@ -86,7 +89,7 @@ public abstract class SseRelay implements ChatStream {
     /** Cuts the upstream's bytes into events, each handed to the listener with its name and its data. */
     protected interface Framing {
         /** @throws RuntimeException when the bytes cannot be framed (too large, corrupt): the stream fails */
-        void feed(io.vertx.core.buffer.Buffer bytes);
+        void feed(Buffer bytes);
     }
 
     /**
@@ -111,7 +114,7 @@ public abstract class SseRelay implements ChatStream {
             masks.scrub(data, offset, offset + length);
             onEvent(event, data, offset, length);
         });
-        io.vertx.core.Handler<io.vertx.core.buffer.Buffer> body = buf -> {
+        Handler<Buffer> body = buf -> {
             if (finished) return; // bytes already in flight after a fail or cancel
             if (silence != null) silence.touch();
             try {
@@ -135,7 +138,7 @@ public abstract class SseRelay implements ChatStream {
                 sink.drainHandler(this::resumeUpstream);
             }
         };
-        io.vertx.core.Handler<Void> end = v -> {
+        Handler<Void> end = v -> {
             if (finished) return;
             if (completeAtEndOfBody()) finish();
             else fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display()
@@ -152,9 +155,9 @@ public abstract class SseRelay implements ChatStream {
             if (pausedEarly) upstream.resume();
         }
         if (early != null) { // what came before start, in order
-            java.util.List<io.vertx.core.buffer.Buffer> held = early;
+            List<Buffer> held = early;
             early = null;
-            for (io.vertx.core.buffer.Buffer piece : held) body.handle(piece);
+            for (Buffer piece : held) body.handle(piece);
         }
         if (endedEarly) end.handle(null);
     }
