@@ -2,6 +2,7 @@ package dev.switchboard.provider.openai;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.ChatChunk;
@@ -41,6 +42,12 @@ final class OpenAiChatDecoder {
     }
 
     private final String fallbackModel;
+    /**
+     * The last {@code model}, {@code system_fingerprint} and {@code service_tier} strings read: a deployment's answers
+     * repeat them, so one whose characters match is taken instead of a new String. Written without a lock by the event
+     * loops sharing this decoder: each is a whole immutable String, and a stale one only means a new String is built.
+     */
+    private String lastModel, lastFingerprint, lastTier;
 
     OpenAiChatDecoder(String fallbackModel) { this.fallbackModel = fallbackModel; }
 
@@ -58,12 +65,10 @@ final class OpenAiChatDecoder {
     ChatResponse response(byte[] json, int length) throws IOException {
         try (JsonParser p = Json.MAPPER.getFactory().createParser(json, 0, length)) {
             ExactShape exact = new ExactShape();
-            Top top = top(p, false, exact);
+            Top top = top(p, false, exact, json, 0, length);
             if (!top.sawChoices) throw new AnswerShape.Wrong("no `choices` array");
-            List<Choice> choices = new ArrayList<>(top.choices.size());
-            for (Object c : top.choices) choices.add((Choice) c);
-            return new ChatResponse(top.id, top.created, top.model(), choices, top.usage, top.fingerprint, top.tier, null,
-                    exact.relay(json));
+            return new ChatResponse(top.id, top.created(), top.model(), top.choices(), top.usage, top.fingerprint, top.tier,
+                    null, exact.relay(json));
         }
     }
 
@@ -106,17 +111,16 @@ final class OpenAiChatDecoder {
     /** {@link #chunk(byte[])} of the bytes {@code json[offset, offset + length)}. */
     ChatChunk chunk(byte[] json, int offset, int length) throws IOException {
         try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
-            Top top = top(p, true, null);
+            Top top = top(p, true, null, json, offset, offset + length);
             if (!top.sawChoices && top.usage == null) throw new AnswerShape.Wrong("a chunk with neither `choices` nor `usage`");
-            List<ChunkChoice> choices = new ArrayList<>(top.choices.size());
-            for (Object c : top.choices) choices.add((ChunkChoice) c);
-            return new ChatChunk(top.id, top.created, top.model(), choices, top.usage, top.fingerprint, top.tier);
+            return new ChatChunk(top.id, top.created(), top.model(), top.choices(), top.usage, top.fingerprint, top.tier);
         }
     }
 
     private final class Top {
         String id;
-        long created = System.currentTimeMillis() / 1000;
+        long created;
+        boolean sawCreated;
         String model;
         String fingerprint;
         String tier;
@@ -125,10 +129,20 @@ final class OpenAiChatDecoder {
         boolean sawChoices;
 
         String model() { return model == null || model.isEmpty() ? fallbackModel : model; }
+
+        /** {@code created}, or (none, or not a number) now. */
+        long created() { return sawCreated ? created : System.currentTimeMillis() / 1000; }
+
+        /** The choices as the list they were read into (all {@link Choice} or all {@link ChunkChoice}). */
+        @SuppressWarnings("unchecked")
+        <T> List<T> choices() { return (List<T>) (List<?>) choices; }
     }
 
-    /** @param x the exact-shape check of a whole answer, or null (a stream chunk) */
-    private Top top(JsonParser p, boolean chunk, ExactShape x) throws IOException {
+    /**
+     * @param x the exact-shape check of a whole answer, or null (a stream chunk)
+     * @param json the bytes the parser reads, {@code [base, end)} (the parser's byte offsets count from {@code base})
+     */
+    private Top top(JsonParser p, boolean chunk, ExactShape x, byte[] json, int base, int end) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) throw new AnswerShape.Wrong("not a JSON object");
         if (x != null) x.start = (int) p.currentTokenLocation().getByteOffset();
         Top t = new Top();
@@ -141,19 +155,22 @@ final class OpenAiChatDecoder {
                     if (x != null) { x.field(ExactShape.ID); x.require(v == JsonToken.VALUE_STRING); }
                 }
                 case "created" -> {
-                    if (v.isNumeric()) t.created = p.getLongValue();
+                    if (v.isNumeric()) {
+                        t.created = p.getLongValue();
+                        t.sawCreated = true;
+                    }
                     if (x != null) { x.field(ExactShape.CREATED); x.require(v == JsonToken.VALUE_NUMBER_INT); }
                 }
                 case "model" -> {
-                    t.model = string(p, "`model`");
+                    t.model = v == JsonToken.VALUE_STRING ? (lastModel = reuse(p, lastModel)) : string(p, "`model`");
                     if (x != null) { x.field(ExactShape.MODEL); x.require(t.model != null && !t.model.isEmpty()); }
                 }
                 case "system_fingerprint" -> {
-                    t.fingerprint = text(p);
+                    t.fingerprint = v == JsonToken.VALUE_STRING ? (lastFingerprint = reuse(p, lastFingerprint)) : text(p);
                     if (x != null) { x.field(ExactShape.FINGERPRINT); x.require(v == JsonToken.VALUE_STRING); }
                 }
                 case "service_tier" -> {
-                    t.tier = text(p);
+                    t.tier = v == JsonToken.VALUE_STRING ? (lastTier = reuse(p, lastTier)) : text(p);
                     if (x != null) { x.field(ExactShape.TIER); x.require(v == JsonToken.VALUE_STRING); }
                 }
                 case "usage" -> {
@@ -170,7 +187,7 @@ final class OpenAiChatDecoder {
                     if (v != JsonToken.START_ARRAY) throw new AnswerShape.Wrong("`choices` is not an array");
                     t.sawChoices = true;
                     if (x != null) x.field(ExactShape.CHOICES);
-                    while (p.nextToken() == JsonToken.START_OBJECT) t.choices.add(chunk ? chunkChoice(p) : choice(p, t.choices.size(), x));
+                    while (p.nextToken() == JsonToken.START_OBJECT) t.choices.add(chunk ? chunkChoice(p, json, base, end) : choice(p, t.choices.size(), x, json, base, end));
                     if (p.currentToken() != JsonToken.END_ARRAY) throw new AnswerShape.Wrong("a choice is not an object");
                 }
                 case "error" -> {
@@ -180,7 +197,7 @@ final class OpenAiChatDecoder {
                 case "object" -> {
                     if (x != null) {
                         x.field(ExactShape.OBJECT);
-                        x.require(v == JsonToken.VALUE_STRING && "chat.completion".equals(p.getText()));
+                        x.require(v == JsonToken.VALUE_STRING && is(p, "chat.completion"));
                     }
                     p.skipChildren();
                 }
@@ -194,7 +211,7 @@ final class OpenAiChatDecoder {
         return t;
     }
 
-    private static Choice choice(JsonParser p, int position, ExactShape x) throws IOException {
+    private static Choice choice(JsonParser p, int position, ExactShape x, byte[] json, int base, int end) throws IOException {
         int index = position;
         Message message = null;
         FinishReason finish = null;
@@ -211,13 +228,18 @@ final class OpenAiChatDecoder {
                 }
                 case "message" -> {
                     if (v != JsonToken.START_OBJECT) throw new AnswerShape.Wrong("a choice's `message` is not an object");
-                    message = message(p, x);
+                    message = message(p, x, json, base, end);
                     bit = 2;
                 }
                 case "finish_reason" -> {
-                    String wire = string(p, "`finish_reason`");
-                    finish = FinishReason.fromWire(wire);
-                    bit = finish != null && finish.wire().equals(wire) ? 4 : 16; // an unknown reason is written as "stop"
+                    finish = v == JsonToken.VALUE_STRING ? known(p) : null;
+                    if (finish != null) {
+                        bit = 4;
+                    } else {
+                        String wire = string(p, "`finish_reason`");
+                        finish = FinishReason.fromWire(wire);
+                        bit = finish != null && finish.wire().equals(wire) ? 4 : 16; // an unknown reason is written as "stop"
+                    }
                 }
                 case "logprobs" -> {
                     logprobs = v == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
@@ -236,7 +258,7 @@ final class OpenAiChatDecoder {
         return new Choice(index, message, finish, logprobs);
     }
 
-    private static Message message(JsonParser p, ExactShape x) throws IOException {
+    private static Message message(JsonParser p, ExactShape x, byte[] json, int base, int end) throws IOException {
         String content = null, refusal = null, reasoning = null;
         List<ToolCall> calls = List.of();
         ObjectNode extra = null;
@@ -273,11 +295,11 @@ final class OpenAiChatDecoder {
                     }
                 }
                 case "role" -> {
-                    bit = v == JsonToken.VALUE_STRING && "assistant".equals(p.getText()) ? 1 : 32;
+                    bit = v == JsonToken.VALUE_STRING && is(p, "assistant") ? 1 : 32;
                     p.skipChildren();
                 }
                 default -> {
-                    extra = keep(extra, f, p, v);
+                    extra = keep(extra, f, p, v, json, base, end);
                     bit = v == JsonToken.VALUE_NULL ? 32 : 0; // kept and written as sent; a null is left out
                 }
             }
@@ -298,11 +320,45 @@ final class OpenAiChatDecoder {
      * A field we do not model (annotations with url citations, audio, function_call, a server's own fields),
      * kept as sent so an OpenAI-dialect client receives it; nulls are not worth keeping.
      */
-    private static ObjectNode keep(ObjectNode extra, String field, JsonParser p, JsonToken v) throws IOException {
+    private static ObjectNode keep(ObjectNode extra, String field, JsonParser p, JsonToken v, byte[] json, int base, int end)
+            throws IOException {
         if (v == JsonToken.VALUE_NULL) return extra;
         ObjectNode out = extra != null ? extra : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        out.set(field, p.readValueAsTree());
+        out.set(field, tree(p, v, json, base, end));
         return out;
+    }
+
+    private static final JsonNodeFactory NODES = Json.MAPPER.getDeserializationConfig().getNodeFactory();
+
+    /**
+     * The value the parser is at as a tree, what {@code p.readValueAsTree()} returns: the common values (a string, a
+     * boolean, an empty array such as OpenAI's {@code "annotations": []}, an empty object) built here, without the
+     * databind context (and type lookups) every {@code readValueAsTree} sets up; anything else through databind.
+     */
+    private static JsonNode tree(JsonParser p, JsonToken v, byte[] json, int base, int end) throws IOException {
+        switch (v) {
+            case VALUE_STRING -> { return NODES.textNode(p.getText()); }
+            case VALUE_TRUE -> { return NODES.booleanNode(true); }
+            case VALUE_FALSE -> { return NODES.booleanNode(false); }
+            case START_ARRAY, START_OBJECT -> {
+                if (closesNext(json, base + (int) p.currentTokenLocation().getByteOffset() + 1, end,
+                        v == JsonToken.START_ARRAY ? ']' : '}')) {
+                    p.nextToken(); // the closing bracket: the parser checks it as usual
+                    return v == JsonToken.START_ARRAY ? NODES.arrayNode() : NODES.objectNode();
+                }
+                return p.readValueAsTree();
+            }
+            default -> { return p.readValueAsTree(); }
+        }
+    }
+
+    /** Whether the next byte in {@code [i, end)} that is not JSON whitespace is {@code close}. */
+    private static boolean closesNext(byte[] json, int i, int end, char close) {
+        for (; i < end; i++) {
+            byte b = json[i];
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') return b == close;
+        }
+        return false;
     }
 
     private static List<ToolCall> toolCalls(JsonParser p, ExactCalls exact) throws IOException {
@@ -322,7 +378,7 @@ final class OpenAiChatDecoder {
                     fn = function(p, v, exact);
                     bit = v == JsonToken.START_OBJECT ? 4 : 8;
                 } else {
-                    bit = f.equals("type") && v == JsonToken.VALUE_STRING && "function".equals(p.getText()) ? 2 : 8;
+                    bit = f.equals("type") && v == JsonToken.VALUE_STRING && is(p, "function") ? 2 : 8;
                     p.skipChildren();
                 }
                 if (exact != null && ((seen & bit) != 0 || bit == 8)) exact.ok = false;
@@ -335,7 +391,7 @@ final class OpenAiChatDecoder {
         return out;
     }
 
-    private static ChunkChoice chunkChoice(JsonParser p) throws IOException {
+    private static ChunkChoice chunkChoice(JsonParser p, byte[] json, int base, int end) throws IOException {
         int index = 0;
         Delta delta = Delta.EMPTY;
         FinishReason finish = null;
@@ -347,9 +403,12 @@ final class OpenAiChatDecoder {
                 case "index" -> { if (v.isNumeric()) index = p.getIntValue(); }
                 case "delta" -> {
                     if (v != JsonToken.START_OBJECT && v != JsonToken.VALUE_NULL) throw new AnswerShape.Wrong("a choice's `delta` is not an object");
-                    if (v == JsonToken.START_OBJECT) delta = delta(p);
+                    if (v == JsonToken.START_OBJECT) delta = delta(p, json, base, end);
                 }
-                case "finish_reason" -> finish = FinishReason.fromWire(string(p, "`finish_reason`"));
+                case "finish_reason" -> {
+                    finish = v == JsonToken.VALUE_STRING ? known(p) : null;
+                    if (finish == null) finish = FinishReason.fromWire(string(p, "`finish_reason`"));
+                }
                 case "logprobs" -> logprobs = v == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
                 default -> p.skipChildren();
             }
@@ -357,7 +416,7 @@ final class OpenAiChatDecoder {
         return new ChunkChoice(index, delta, finish, logprobs);
     }
 
-    private static Delta delta(JsonParser p) throws IOException {
+    private static Delta delta(JsonParser p, byte[] json, int base, int end) throws IOException {
         Role role = null;
         String content = null, refusal = null, reasoning = null;
         List<ToolCallDelta> calls = List.of();
@@ -372,7 +431,7 @@ final class OpenAiChatDecoder {
                 case "reasoning_content" -> reasoning = text(p);
                 case "reasoning" -> { if (reasoning == null) reasoning = text(p); else p.skipChildren(); }
                 case "tool_calls" -> calls = v == JsonToken.START_ARRAY ? toolCallDeltas(p) : nullOrWrong(p, "`tool_calls`");
-                default -> extra = keep(extra, f, p, v);
+                default -> extra = keep(extra, f, p, v, json, base, end);
             }
         }
         return new Delta(role, content, reasoning, refusal, calls, extra);
@@ -436,41 +495,77 @@ final class OpenAiChatDecoder {
         return new Function(name, args);
     }
 
-    private static final List<String> PROMPT_DETAILS = List.of("cached_tokens", "audio_tokens");
-    private static final List<String> COMPLETION_DETAILS = List.of("reasoning_tokens", "audio_tokens",
-            "accepted_prediction_tokens", "rejected_prediction_tokens");
-
     private static Usage usage(JsonParser p) throws IOException {
         int prompt = 0, completion = 0;
-        int[] promptDetails = new int[PROMPT_DETAILS.size()];
-        int[] completionDetails = new int[COMPLETION_DETAILS.size()];
+        int cached = 0, promptAudio = 0; // prompt_tokens_details
+        int reasoning = 0, completionAudio = 0, accepted = 0, rejected = 0; // completion_tokens_details
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken v = p.nextToken();
             switch (f) {
                 case "prompt_tokens" -> prompt = v.isNumeric() ? p.getIntValue() : 0;
                 case "completion_tokens" -> completion = v.isNumeric() ? p.getIntValue() : 0;
-                case "prompt_tokens_details" -> fields(p, v, PROMPT_DETAILS, promptDetails);
-                case "completion_tokens_details" -> fields(p, v, COMPLETION_DETAILS, completionDetails);
+                case "prompt_tokens_details" -> {
+                    if (v != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    // the named integer fields (a null or other value leaves them as they were)
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String g = p.currentName();
+                        if (!p.nextToken().isNumeric()) p.skipChildren();
+                        else if (g.equals("cached_tokens")) cached = p.getIntValue();
+                        else if (g.equals("audio_tokens")) promptAudio = p.getIntValue();
+                    }
+                }
+                case "completion_tokens_details" -> {
+                    if (v != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String g = p.currentName();
+                        if (!p.nextToken().isNumeric()) {
+                            p.skipChildren();
+                            continue;
+                        }
+                        switch (g) {
+                            case "reasoning_tokens" -> reasoning = p.getIntValue();
+                            case "audio_tokens" -> completionAudio = p.getIntValue();
+                            case "accepted_prediction_tokens" -> accepted = p.getIntValue();
+                            case "rejected_prediction_tokens" -> rejected = p.getIntValue();
+                            default -> { }
+                        }
+                    }
+                }
                 default -> p.skipChildren();
             }
         }
-        return new Usage(prompt, completion, promptDetails[0], 0, completionDetails[0], 0, new Usage.Details(
-                promptDetails[1], completionDetails[1], completionDetails[2], completionDetails[3]));
+        return new Usage(prompt, completion, cached, 0, reasoning, 0, new Usage.Details(promptAudio, completionAudio,
+                accepted, rejected));
     }
 
-    /** The named integer fields of the object the parser is at (a null or other value leaves them 0). */
-    private static void fields(JsonParser p, JsonToken v, List<String> names, int[] out) throws IOException {
-        if (v != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            int i = names.indexOf(p.currentName());
-            JsonToken t = p.nextToken();
-            if (i >= 0 && t.isNumeric()) out[i] = p.getIntValue();
-            else p.skipChildren();
-        }
+    private static final FinishReason[] FINISH_REASONS = FinishReason.values();
+
+    /** The finish reason whose wire name the string value at the parser is, or null (no String is built). */
+    private static FinishReason known(JsonParser p) throws IOException {
+        for (FinishReason r : FINISH_REASONS) if (is(p, r.wire())) return r;
+        return null;
+    }
+
+    /** Whether the string value at the parser is {@code s}, compared in the parser's buffer (no String is built). */
+    private static boolean is(JsonParser p, String s) throws IOException {
+        int n = p.getTextLength();
+        if (n != s.length()) return false;
+        char[] c = p.getTextCharacters();
+        int o = p.getTextOffset();
+        for (int i = 0; i < n; i++) if (c[o + i] != s.charAt(i)) return false;
+        return true;
+    }
+
+    /** The string value at the parser: {@code last} when it has the same characters, else a new String. */
+    private static String reuse(JsonParser p, String last) throws IOException {
+        return last != null && is(p, last) ? last : p.getText();
     }
 
     /** A string value, null for null; any other value as its JSON text. */
