@@ -117,7 +117,10 @@ class OpenAiChatDecoderDifferentialTest {
     /** Every kind of value a field can meet, to put in every place. */
     static final List<String> VALUES = List.of("null", "true", "false", "0", "-1", "3.25", "1e400", "99999999999999999999",
             "\"\"", "\"s\\u00e9\\n\"", "[]", "[ ]", "{}", "{ }", "[1,\"a\",null]", "{\"k\":[{}]}", "\"stop\"", "\"assistant\"",
-            "\"function\"", "\"chat.completion\"");
+            "\"function\"", "\"chat.completion\"",
+            // near misses of the values compared in place or reused from the answer before
+            "\"chat.completioN\"", "\"stoP\"", "\"lengtH\"", "\"assistanT\"", "\"functioN\"", "\"gpt-4o-mini-2024-07-1X\"",
+            "\"gpt-4o-mini-2024-07-18\"", "\"fp_sim000X\"", "\"defaulT\"", "\"default\"");
 
     @Test
     void answersDecodeExactlyAsTheReferenceDoes() throws Exception {
