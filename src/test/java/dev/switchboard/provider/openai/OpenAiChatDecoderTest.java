@@ -13,9 +13,8 @@ import org.junit.jupiter.api.Test;
 class OpenAiChatDecoderTest {
     private final OpenAiChatDecoder decoder = new OpenAiChatDecoder("fallback-model");
 
-    @Test
-    void aFullAnswerWithEverythingOpenAiAndCompatibleServersSend() throws Exception {
-        ChatResponse r = decoder.response("""
+    /** Everything OpenAI and compatible servers send in one answer (also in the differential test's corpus). */
+    static final String FULL_ANSWER = """
                 {"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-4o-2024-08-06",
                  "unknown":{"nested":[1,{"x":2}]},
                  "choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":null,"annotations":[],
@@ -24,7 +23,11 @@ class OpenAiChatDecoderTest {
                    "logprobs":{"content":[]},"finish_reason":"tool_calls"}],
                  "usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15,
                    "prompt_tokens_details":{"cached_tokens":4,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":2}},
-                 "system_fingerprint":"fp_1","service_tier":"default"}""".getBytes(StandardCharsets.UTF_8));
+                 "system_fingerprint":"fp_1","service_tier":"default"}""";
+
+    @Test
+    void aFullAnswerWithEverythingOpenAiAndCompatibleServersSend() throws Exception {
+        ChatResponse r = decoder.response(FULL_ANSWER.getBytes(StandardCharsets.UTF_8));
         assertThat(r.model()).isEqualTo("gpt-4o-2024-08-06");
         assertThat(r.created()).isEqualTo(1700000000L);
         var c = r.choices().get(0);
