@@ -81,6 +81,9 @@ public final class OpenAiRequestDecoder {
                 RequestRelayShape.of(bytes, n, fields[0]));
     }
 
+    /** The top-level chat fields the decoder reads into the canonical record. */
+    static Set<String> chatFields() { return CHAT_FIELDS; }
+
     /** A top-level chat field the decoder reads into the canonical record (the rest go to {@code extra}). */
     static boolean isModelled(String field) {
         return CHAT_FIELDS.contains(field);
