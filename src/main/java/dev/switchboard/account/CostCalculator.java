@@ -56,9 +56,13 @@ public final class CostCalculator {
         long audioOut = r.outputAudio == null ? 0 : Math.min(nonNeg(usage.details().audioCompletionTokens()), completion);
         long reasoning = Math.min(nonNeg(usage.reasoningTokens()), completion - audioOut);
 
-        long[] counts = {uncached - audioIn, audioIn, reads, writes - writes1h, writes1h, completion - audioOut - reasoning,
-                reasoning, audioOut};
-        return r.fixed != null ? r.fixed.nanos(counts, r) : exactNanos(r, counts);
+        long c0 = uncached - audioIn, c3 = writes - writes1h, c5 = completion - audioOut - reasoning;
+        if (r.fixed != null) {
+            // the counts as arguments, not an array a call (the array only for the exact sum, which keeps it)
+            long n = r.fixed.nanos(c0, audioIn, reads, c3, writes1h, c5, reasoning, audioOut);
+            if (n >= 0) return n;
+        }
+        return exactNanos(r, new long[] {c0, audioIn, reads, c3, writes1h, c5, reasoning, audioOut});
     }
 
     /** The same sum in BigDecimal: for rates with no short fixed-point form, and sums past a long (see {@link Fixed}). */
@@ -221,19 +225,24 @@ public final class CostCalculator {
             return scale <= 9 ? new Fixed(units, scale, 1, pow10(9 - scale)) : new Fixed(units, scale, pow10(scale - 9), 1);
         }
 
-        long nanos(long[] counts, Rates r) {
-            long sum = 0;
-            for (int i = 0; i < units.length; i++) {
-                long c = counts[i];
-                if (c == 0) continue;
-                long u = units[i];
-                long p = Math.multiplyHigh(u, c) == 0 && u * c >= 0 ? u * c : -1; // -1: past a long
-                if (p < 0 || sum > Long.MAX_VALUE - p) return exactNanos(r, counts);
-                sum += p;
-            }
-            if (sum <= 0) return 0;
+        /**
+         * The call's nanos from its counts in costNanos' order, or -1 when a product or the sum is past a long (the
+         * caller then takes the exact sum). Counts and units are never negative, so neither is a sum that fits.
+         */
+        long nanos(long c0, long c1, long c2, long c3, long c4, long c5, long c6, long c7) {
+            long sum = add(add(add(add(add(add(add(add(0, 0, c0), 1, c1), 2, c2), 3, c3), 4, c4), 5, c5), 6, c6), 7, c7);
+            if (sum < 0) return -1;
+            if (sum == 0) return 0;
             if (divisor != 1) return Math.ceilDiv(sum, divisor);
             return sum > Long.MAX_VALUE / multiplier ? Long.MAX_VALUE : sum * multiplier;
+        }
+
+        /** {@code sum} plus count c at the i-th unit; -1 when sum is -1 already or the result is past a long. */
+        private long add(long sum, int i, long c) {
+            if (sum < 0 || c == 0) return sum;
+            long u = units[i];
+            long p = Math.multiplyHigh(u, c) == 0 && u * c >= 0 ? u * c : -1; // -1: past a long
+            return p < 0 || sum > Long.MAX_VALUE - p ? -1 : sum + p;
         }
 
         private static long pow10(int n) {

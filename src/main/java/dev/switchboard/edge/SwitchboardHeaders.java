@@ -22,6 +22,8 @@ public final class SwitchboardHeaders {
     static final CharSequence CACHE_NAME = optimized(CACHE);
     static final CharSequence TIER_NAME = optimized(TIER);
     static final CharSequence REQUEST_ID_NAME = optimized(REQUEST_ID);
+    /** The cost header every priced answer carries (its stage header map holds the name as a String). */
+    static final CharSequence COST_NAME = optimized(COST);
     public static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.CONTENT_TYPE;
     public static final CharSequence JSON = optimized("application/json");
     /** A stream's head: its content type and {@code cache-control: no-cache}, the same for every dialect's stream. */
@@ -46,6 +48,6 @@ public final class SwitchboardHeaders {
         resp.putHeader(ROUTE_NAME, answer.route());
         resp.putHeader(CACHE_NAME, answer.cache());
         if (answer.tier() != null) resp.putHeader(TIER_NAME, answer.tier());
-        answer.headers().forEach(resp::putHeader);
+        answer.headers().forEach((name, value) -> resp.putHeader(COST.equals(name) ? COST_NAME : name, value));
     }
 }

@@ -53,6 +53,9 @@ public final class Admission {
     /** {@code x-ratelimit-*} headers for the answer. */
     public Map<String, String> headers() { return permit.headers(); }
 
+    /** False when {@link #headers()} is surely empty (a key without rate limits), without building them. */
+    public boolean mayHaveHeaders() { return permit != RateLimiter.Permit.NONE; }
+
     /** {@link #headers()} added to {@code into}, in their order. */
     public void putHeaders(Map<String, String> into) { permit.putHeaders(into); }
 }

@@ -41,11 +41,15 @@ record ClientTrace(Context parent, String traceId, String sessionId, String gene
                 traceId = sc.getTraceId();
             }
         }
+        if (parent == null && meta.isEmpty()) return NONE; // the usual call: nothing placed, one record for all
         String metaTrace = blankToNull(meta.get("trace_id"));
         if (traceId == null && metaTrace != null) traceId = TraceIds.fromClient(metaTrace);
         return new ClientTrace(parent, traceId, blankToNull(meta.get("session_id")), blankToNull(meta.get("generation_name")),
                 blankToNull(meta.get("trace_name")));
     }
+
+    /** A call the client placed nowhere: what {@link #of} built for it before, every field null. */
+    static final ClientTrace NONE = new ClientTrace(null, null, null, null, null);
 
     private static String blankToNull(String s) { return s == null || s.isBlank() ? null : s.strip(); }
 }

@@ -222,6 +222,12 @@ final class MeteredCall {
      * limits' own map and a second copy of both were 1.5 % of a virtual key's event loop).
      */
     private <T> Answer<T> annotate(Answer<T> a, DeploymentPrices.Cost cost) {
+        if (a.headers().isEmpty() && !admission.mayHaveHeaders()) {
+            // the usual answer (no stage headers, no rate limits): its one header in a map of one, not a LinkedHashMap
+            // a request; what the map below would hold, in the same order
+            return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(),
+                    java.util.Collections.singletonMap(COST_HEADER, Metering.usd(cost.nanos())));
+        }
         Map<String, String> h = new java.util.LinkedHashMap<>();
         h.putAll(a.headers());
         h.put(COST_HEADER, Metering.usd(cost.nanos()));

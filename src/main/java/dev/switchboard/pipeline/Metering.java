@@ -59,12 +59,11 @@ final class Metering {
 
     /** @throws dev.switchboard.model.GatewayException the refusal, in the caller's dialect */
     MeteredCall begin(CallContext ctx, ChatRequest request, String callType) {
-        RequestWorstCase worst = new RequestWorstCase(request, () -> router.reachable(ctx, request.model(), request.extra()),
-                prices, tokens);
-        Admission admission = governor.admit(ctx.caller(), requestedAliases(request.model(), request.extra()), worst,
-                () -> roughTokens(request));
+        RequestWorstCase worst = new RequestWorstCase(request, router, ctx, prices, tokens);
+        // the worst case is also the tpm estimate and the prompt estimate: no lambda of its own for either a request
+        Admission admission = governor.admit(ctx.caller(), requestedAliases(request.model(), request.extra()), worst, worst);
         return new MeteredCall(this, ctx, request.model(), request.user(), tags(ctx, request.metadata()), callType, admission,
-                worst::promptEstimate);
+                worst);
     }
 
     /** Embeddings: the worst case is the input (bounded by its UTF-8 bytes, or its token count) at the input price. */
@@ -125,7 +124,7 @@ final class Metering {
     }
 
     /** A quick token estimate for the tpm limit (characters / 4), corrected by the real usage afterwards. */
-    private static long roughTokens(ChatRequest r) {
+    static long roughTokens(ChatRequest r) {
         long chars = 0;
         for (var m : r.messages()) for (var p : m.content()) if (p instanceof dev.switchboard.model.ContentPart.Text t) chars += t.text().length();
         return Math.max(1, chars / 4);

@@ -14,9 +14,10 @@ import java.util.List;
  * on Anthropic) plus the request's output limit (or the model's) at the output price. The prompt is bounded without a
  * tokenizer first (a token is at least one UTF-8 byte); the tokenizer counts it only when that bound does not fit.
  */
-final class RequestWorstCase implements WorstCase {
+final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunction<String>, java.util.function.LongSupplier {
     private final ChatRequest request;
-    private final java.util.function.Supplier<List<Target>> reachable;
+    private final dev.switchboard.route.ModelRouter router;
+    private final dev.switchboard.model.CallContext ctx;
     private final DeploymentPrices prices;
     private final PromptTokens tokens;
     private List<Target> targets;
@@ -24,20 +25,21 @@ final class RequestWorstCase implements WorstCase {
     private int bound = -1;
 
     /**
-     * @param reachable the deployments the request may reach; asked only when a budget needs the worst case (a caller
-     *                  without one never pays for it)
+     * @param router asked for the deployments the request may reach only when a budget needs the worst case (a caller
+     *               without one never pays for it)
      */
-    RequestWorstCase(ChatRequest request, java.util.function.Supplier<List<Target>> reachable, DeploymentPrices prices,
-                     PromptTokens tokens) {
+    RequestWorstCase(ChatRequest request, dev.switchboard.route.ModelRouter router, dev.switchboard.model.CallContext ctx,
+                     DeploymentPrices prices, PromptTokens tokens) {
         this.request = request;
-        this.reachable = reachable;
+        this.router = router;
+        this.ctx = ctx;
         this.prices = prices;
         this.tokens = tokens;
     }
 
     private List<Target> targets() {
         if (targets == null) {
-            targets = reachable.get();
+            targets = router.reachable(ctx, request.model(), request.extra());
             cacheWrites = mayWriteCache(request, targets);
         }
         return targets;
@@ -68,6 +70,14 @@ final class RequestWorstCase implements WorstCase {
     int promptEstimate(String provider) {
         return Math.min(promptBound(), tokens.estimate(request, provider));
     }
+
+    /** {@link #promptEstimate}, as the metered call asks for it (this object, not a method reference a call). */
+    @Override
+    public int applyAsInt(String provider) { return promptEstimate(provider); }
+
+    /** The quick token estimate for the tpm limit (see {@link Metering#roughTokens}), asked only for a key with one. */
+    @Override
+    public long getAsLong() { return Metering.roughTokens(request); }
 
     private int promptBound() {
         if (bound < 0) bound = tokens.upperBound(request);

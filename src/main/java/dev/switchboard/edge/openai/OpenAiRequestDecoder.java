@@ -81,6 +81,9 @@ public final class OpenAiRequestDecoder {
                 RequestRelayShape.of(bytes, n, fields[0]));
     }
 
+    /** The top-level chat fields the decoder reads into the canonical record. */
+    static Set<String> chatFields() { return CHAT_FIELDS; }
+
     /** A top-level chat field the decoder reads into the canonical record (the rest go to {@code extra}). */
     static boolean isModelled(String field) {
         return CHAT_FIELDS.contains(field);
@@ -139,13 +142,14 @@ public final class OpenAiRequestDecoder {
 
     private static Message message(JsonNode m, String path) {
         if (!m.isObject()) throw GatewayException.badRequest(path + " must be an object with a 'role'.", path);
-        String roleName = requiredString(m, "role", path + ".role");
+        String roleName = requiredString(m, "role", path, ".role");
         Role role = Role.fromWire(roleName);
         if (role == null) {
             throw GatewayException.badRequest("Invalid value for '" + path + ".role': '" + roleName
                     + "'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", path + ".role");
         }
-        List<ToolCall> toolCalls = toolCalls(m.get("tool_calls"), path + ".tool_calls");
+        JsonNode calls = m.get("tool_calls");
+        List<ToolCall> toolCalls = calls == null || calls.isNull() ? List.of() : toolCalls(calls, path + ".tool_calls");
         JsonNode c = m.get("content");
         List<ContentPart> content;
         if (c == null || c.isNull()) {
@@ -162,7 +166,7 @@ public final class OpenAiRequestDecoder {
             throw GatewayException.badRequest("'" + path + ".content' must be a string or an array of content parts.",
                     path + ".content");
         }
-        String toolCallId = optionalString(m, "tool_call_id", path + ".tool_call_id");
+        String toolCallId = optionalString(m, "tool_call_id", path, ".tool_call_id");
         if (role == Role.TOOL && toolCallId == null) {
             throw GatewayException.badRequest("Missing required parameter: '" + path + ".tool_call_id'.", path + ".tool_call_id");
         }
@@ -179,9 +183,9 @@ public final class OpenAiRequestDecoder {
             if (extra == null) extra = MAPPER.createObjectNode();
             extra.set(f.getKey(), f.getValue());
         }
-        return new Message(role, content, optionalString(m, "name", path + ".name"), toolCalls, toolCallId,
-                optionalString(m, "reasoning_content", path + ".reasoning_content"),
-                optionalString(m, "refusal", path + ".refusal"), extra);
+        return new Message(role, content, optionalString(m, "name", path, ".name"), toolCalls, toolCallId,
+                optionalString(m, "reasoning_content", path, ".reasoning_content"),
+                optionalString(m, "refusal", path, ".refusal"), extra);
     }
 
     /**
@@ -206,11 +210,11 @@ public final class OpenAiRequestDecoder {
 
     private static ContentPart part(JsonNode p, String path) {
         if (!p.isObject()) throw GatewayException.badRequest("'" + path + "' must be an object with a 'type'.", path);
-        String type = requiredString(p, "type", path + ".type");
+        String type = requiredString(p, "type", path, ".type");
         JsonNode cache = p.get("cache_control");
         switch (type) {
             case "text" -> {
-                return new ContentPart.Text(requiredString(p, "text", path + ".text"), cache);
+                return new ContentPart.Text(requiredString(p, "text", path, ".text"), cache);
             }
             case "image_url" -> {
                 JsonNode iu = p.get("image_url");
@@ -263,8 +267,8 @@ public final class OpenAiRequestDecoder {
             if (!t.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object.", p);
             JsonNode f = t.get("function");
             if (f == null || !f.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".function'.", p + ".function");
-            out.add(new ToolCall(requiredString(t, "id", p + ".id"), requiredString(f, "name", p + ".function.name"),
-                    optionalString(f, "arguments", p + ".function.arguments")));
+            out.add(new ToolCall(requiredString(t, "id", p, ".id"), requiredString(f, "name", p, ".function.name"),
+                    optionalString(f, "arguments", p, ".function.arguments")));
         }
         return out;
     }
@@ -362,19 +366,37 @@ public final class OpenAiRequestDecoder {
 
     private static String requiredString(JsonNode n, String field) { return requiredString(n, field, field); }
 
-    private static String requiredString(JsonNode n, String field, String path) {
+    private static String requiredString(JsonNode n, String field, String path) { return requiredString(n, field, path, ""); }
+
+    /**
+     * A required string whose location in an error is {@code prefix + suffix}: the two are joined only for the error,
+     * not for every field of every message (those concatenations were 1.6 % of a plain request's bytes).
+     */
+    private static String requiredString(JsonNode n, String field, String prefix, String suffix) {
         JsonNode v = n.get(field);
-        if (v == null || v.isNull()) throw GatewayException.badRequest("Missing required parameter: '" + path + "'.", path);
-        if (!v.isTextual()) throw GatewayException.badRequest("Invalid type for '" + path + "': expected a string, but got " + kind(v) + ".", path);
+        if (v == null || v.isNull()) {
+            String path = prefix + suffix;
+            throw GatewayException.badRequest("Missing required parameter: '" + path + "'.", path);
+        }
+        if (!v.isTextual()) {
+            String path = prefix + suffix;
+            throw GatewayException.badRequest("Invalid type for '" + path + "': expected a string, but got " + kind(v) + ".", path);
+        }
         return v.textValue();
     }
 
     private static String optionalString(JsonNode n, String field) { return optionalString(n, field, field); }
 
-    private static String optionalString(JsonNode n, String field, String path) {
+    private static String optionalString(JsonNode n, String field, String path) { return optionalString(n, field, path, ""); }
+
+    /** An optional string whose location in an error is {@code prefix + suffix} (see the required one). */
+    private static String optionalString(JsonNode n, String field, String prefix, String suffix) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw GatewayException.badRequest("Invalid type for '" + path + "': expected a string, but got " + kind(v) + ".", path);
+        if (!v.isTextual()) {
+            String path = prefix + suffix;
+            throw GatewayException.badRequest("Invalid type for '" + path + "': expected a string, but got " + kind(v) + ".", path);
+        }
         return v.textValue();
     }
 

@@ -189,7 +189,23 @@ final class RequestRelayShape {
     /** A top-level key without escapes, or null (an escaped key could spell a modelled one). */
     private static String key(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) if (b[i] == '\\' || b[i] < 0) return null;
-        return new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String known = known(b, from, to);
+        return known != null ? known : new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The chat fields the decoder models, made once: a body's keys are nearly always among them. */
+    private static final String[] KNOWN = OpenAiRequestDecoder.chatFields().toArray(String[]::new);
+
+    /** The known field these ASCII bytes spell, or null (then the key is a new String, as every key was before). */
+    static String known(byte[] b, int from, int to) {
+        int length = to - from;
+        next:
+        for (String k : KNOWN) {
+            if (k.length() != length) continue;
+            for (int i = 0; i < length; i++) if (b[from + i] != k.charAt(i)) continue next;
+            return k;
+        }
+        return null;
     }
 
     private static int ws(byte[] b, int i) {

@@ -82,4 +82,47 @@ class OpenAiRequestDecoderTest {
         assertThatThrownBy(() -> chat("[{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"AA==\"}}]}]"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.param()).isEqualTo("messages[0].content[0].input_audio.format"));
     }
+
+    /**
+     * Every field whose error location is now joined only when the error is thrown (not for every message): each
+     * message and param exactly as the eagerly built paths gave them.
+     */
+    @Test
+    void eachMessageFieldsErrorNamesItsExactLocation() {
+        String[][] cases = {
+                {"[{\"content\":\"x\"}]", "Missing required parameter: 'messages[0].role'.", "messages[0].role"},
+                {"[{\"role\":\"user\",\"content\":\"x\"},{\"role\":1,\"content\":\"x\"}]",
+                        "Invalid type for 'messages[1].role': expected a string, but got an integer.", "messages[1].role"},
+                {"[{\"role\":\"tool\",\"content\":\"x\",\"tool_call_id\":true}]",
+                        "Invalid type for 'messages[0].tool_call_id': expected a string, but got a boolean.", "messages[0].tool_call_id"},
+                {"[{\"role\":\"user\",\"content\":\"x\",\"name\":[]}]",
+                        "Invalid type for 'messages[0].name': expected a string, but got an array.", "messages[0].name"},
+                {"[{\"role\":\"assistant\",\"content\":\"x\",\"reasoning_content\":{}}]",
+                        "Invalid type for 'messages[0].reasoning_content': expected a string, but got an object.", "messages[0].reasoning_content"},
+                {"[{\"role\":\"assistant\",\"content\":\"x\",\"refusal\":2.5}]",
+                        "Invalid type for 'messages[0].refusal': expected a string, but got a number.", "messages[0].refusal"},
+                {"[{\"role\":\"user\",\"content\":[{\"text\":\"a\"}]}]",
+                        "Missing required parameter: 'messages[0].content[0].type'.", "messages[0].content[0].type"},
+                {"[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"text\",\"text\":null}]}]",
+                        "Missing required parameter: 'messages[0].content[1].text'.", "messages[0].content[1].text"},
+                {"[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":{}}]",
+                        "'messages[0].tool_calls' must be an array.", "messages[0].tool_calls"},
+                {"[{\"role\":\"assistant\",\"tool_calls\":[{\"function\":{\"name\":\"f\"}}]}]",
+                        "Missing required parameter: 'messages[0].tool_calls[0].id'.", "messages[0].tool_calls[0].id"},
+                {"[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"function\":{\"name\":7}}]}]",
+                        "Invalid type for 'messages[0].tool_calls[0].function.name': expected a string, but got an integer.",
+                        "messages[0].tool_calls[0].function.name"},
+                {"[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"function\":{\"name\":\"f\",\"arguments\":{}}}]}]",
+                        "Invalid type for 'messages[0].tool_calls[0].function.arguments': expected a string, but got an object.",
+                        "messages[0].tool_calls[0].function.arguments"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> chat(c[0])).as(c[0]).isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.getMessage()).isEqualTo(c[1]);
+                assertThat(e.param()).isEqualTo(c[2]);
+            });
+        }
+        Message m = chat("[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":null}]").messages().get(0);
+        assertThat(m.toolCalls()).as("a null tool_calls is no calls, as before").isEmpty();
+    }
 }
