@@ -10,7 +10,6 @@ import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Usage;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -61,25 +60,37 @@ final class MeteredCall {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        return call.get().transform(settle.apply(m));
+        Future<Answer<T>> answer = call.get();
+        Settle<T> s = settle.apply(m);
+        answer.onComplete(s);
+        return s.out.future();
     }
 
     /**
-     * The callback that settles a call when its answer or failure arrives. One final class per kind of answer, not a
-     * lambda calling a {@code BiFunction}: each is compiled on its own with one settle path in it, where one shared
-     * lambda saw every kind at its call site (the JIT's class_check deoptimisations and 50 kB recompilations of the
-     * accounting path, docs/architecture.md "Performance notes").
+     * The callback that settles a call when its answer or failure arrives, and completes the call's future with the
+     * settled answer (a listener and a promise: the {@code transform} it replaces made a succeeded future more and
+     * dispatched to it, on every call). What the settling throws fails the call, as the transform did. One final class
+     * per kind of answer, not a lambda calling a {@code BiFunction}: each is compiled on its own with one settle path in
+     * it, where one shared lambda saw every kind at its call site (the JIT's class_check deoptimisations and 50 kB
+     * recompilations of the accounting path, docs/architecture.md "Performance notes").
      */
-    abstract static sealed class Settle<T> implements Function<AsyncResult<Answer<T>>, Future<Answer<T>>>
+    abstract static sealed class Settle<T> implements io.vertx.core.Completable<Answer<T>>
             permits Served, Streamed, Embedded {
         final MeteredCall m;
+        /** The call's answer, settled. */
+        final io.vertx.core.Promise<Answer<T>> out = io.vertx.core.Promise.promise();
 
         Settle(MeteredCall m) { this.m = m; }
 
         /** A call that failed returns its reservation (or is recorded, when its client left): see {@link #failed}. */
-        final Future<Answer<T>> failure(Throwable cause) {
-            m.failed(cause);
-            return Future.failedFuture(cause);
+        final void failure(Throwable cause) {
+            try {
+                m.failed(cause);
+            } catch (Throwable t) {
+                out.fail(t);
+                return;
+            }
+            out.fail(cause);
         }
     }
 
@@ -88,8 +99,19 @@ final class MeteredCall {
         Served(MeteredCall m) { super(m); }
 
         @Override
-        public Future<Answer<ChatResponse>> apply(AsyncResult<Answer<ChatResponse>> ar) {
-            return ar.succeeded() ? Future.succeededFuture(m.served(ar.result())) : failure(ar.cause());
+        public void complete(Answer<ChatResponse> a, Throwable failure) {
+            if (failure != null) {
+                failure(failure);
+                return;
+            }
+            Answer<ChatResponse> settled;
+            try {
+                settled = m.served(a);
+            } catch (Throwable t) {
+                out.fail(t);
+                return;
+            }
+            out.complete(settled);
         }
     }
 
@@ -98,8 +120,19 @@ final class MeteredCall {
         Streamed(MeteredCall m) { super(m); }
 
         @Override
-        public Future<Answer<ChatStream>> apply(AsyncResult<Answer<ChatStream>> ar) {
-            return ar.succeeded() ? Future.succeededFuture(m.streamed(ar.result())) : failure(ar.cause());
+        public void complete(Answer<ChatStream> a, Throwable failure) {
+            if (failure != null) {
+                failure(failure);
+                return;
+            }
+            Answer<ChatStream> settled;
+            try {
+                settled = m.streamed(a);
+            } catch (Throwable t) {
+                out.fail(t);
+                return;
+            }
+            out.complete(settled);
         }
     }
 
@@ -108,8 +141,19 @@ final class MeteredCall {
         Embedded(MeteredCall m) { super(m); }
 
         @Override
-        public Future<Answer<dev.switchboard.model.EmbeddingResponse>> apply(AsyncResult<Answer<dev.switchboard.model.EmbeddingResponse>> ar) {
-            return ar.succeeded() ? Future.succeededFuture(m.embedded(ar.result())) : failure(ar.cause());
+        public void complete(Answer<dev.switchboard.model.EmbeddingResponse> a, Throwable failure) {
+            if (failure != null) {
+                failure(failure);
+                return;
+            }
+            Answer<dev.switchboard.model.EmbeddingResponse> settled;
+            try {
+                settled = m.embedded(a);
+            } catch (Throwable t) {
+                out.fail(t);
+                return;
+            }
+            out.complete(settled);
         }
     }
 

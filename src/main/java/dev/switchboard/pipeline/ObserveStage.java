@@ -11,6 +11,7 @@ import dev.switchboard.model.GatewayException;
 import dev.switchboard.observe.ObservedCall;
 import dev.switchboard.observe.RequestObserver;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 
 /**
  * DESIGN's observe step, as the outermost stage so that its root span and its request-log row cover the whole call:
@@ -31,31 +32,51 @@ final class ObserveStage implements Stage {
             @Override
             public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
                 ObservedCall call = observer.begin(ctx, request, "chat", Metering.tags(ctx, request.metadata()));
-                return next.chat(ctx, request).transform(ar -> {
-                    if (ar.failed()) {
-                        call.failed(ar.cause());
-                        return Future.failedFuture(ar.cause());
-                    }
-                    call.answered(ar.result());
-                    return Future.succeededFuture(withTraceId(ar.result(), call));
-                });
+                return observed(next.chat(ctx, request), call, ObserveStage::answered);
             }
 
             @Override
             public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
                 ObservedCall call = observer.begin(ctx, request, "stream", Metering.tags(ctx, request.metadata()));
-                return next.stream(ctx, request).transform(ar -> {
-                    if (ar.failed()) {
-                        call.failed(ar.cause());
-                        return Future.failedFuture(ar.cause());
-                    }
-                    Answer<ChatStream> a = ar.result();
-                    call.streaming(a);
-                    return Future.succeededFuture(withTraceId(new Answer<>(new Watched(a.body(), call), a.deployment(), a.route(),
-                            a.cache(), a.tier(), a.headers()), call));
-                });
+                return observed(next.stream(ctx, request), call, ObserveStage::streaming);
             }
         };
+    }
+
+    /**
+     * The call's answer once the observer saw it ({@code seen}) or its failure ({@link ObservedCall#failed}): a listener
+     * and a promise, where a {@code transform} made a succeeded future more and dispatched to it on every call. What the
+     * observer throws fails the call, as it did in the transform.
+     */
+    static <T> Future<Answer<T>> observed(Future<Answer<T>> answer, ObservedCall call,
+                                          java.util.function.BiFunction<ObservedCall, Answer<T>, Answer<T>> seen) {
+        Promise<Answer<T>> out = Promise.promise();
+        answer.onComplete((a, failure) -> {
+            Throwable error = failure;
+            Answer<T> passed = null;
+            try {
+                if (failure != null) call.failed(failure);
+                else passed = seen.apply(call, a);
+            } catch (Throwable t) {
+                error = t;
+            }
+            if (error != null) out.fail(error);
+            else out.complete(passed);
+        });
+        return out.future();
+    }
+
+    /** A complete answer, seen: what {@link #observed} passes on. */
+    private static Answer<ChatResponse> answered(ObservedCall call, Answer<ChatResponse> a) {
+        call.answered(a);
+        return withTraceId(a, call);
+    }
+
+    /** A stream's start, seen: the stream passed on is watched to its end. */
+    private static Answer<ChatStream> streaming(ObservedCall call, Answer<ChatStream> a) {
+        call.streaming(a);
+        return withTraceId(new Answer<>(new Watched(a.body(), call), a.deployment(), a.route(), a.cache(), a.tier(), a.headers()),
+                call);
     }
 
     /** The answer's {@code x-switchboard-trace-id}, when the call is in a trace: where to find it in a collector. */

@@ -44,17 +44,28 @@ final class BoundedBody {
 
     static Future<Buffer> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, int maxBytes, BufferBudget.Lease lease) {
         Promise<Buffer> done = Promise.promise();
+        read(resp, endpoint, maxBytes, lease, done);
+        return done.future();
+    }
+
+    /**
+     * {@link #read(HttpClientResponse, UpstreamHttp.Endpoint, int, BufferBudget.Lease)} with the body or the failure
+     * handed to {@code then} once (the first outcome; what comes after it is ignored, as a promise's tryComplete /
+     * tryFail did), where a caller that only passed the body on made a promise and a listener of its own per answer.
+     */
+    static void read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, int maxBytes, BufferBudget.Lease lease,
+                     io.vertx.core.Completable<Buffer> then) {
         long declared = declaredLength(resp.getHeader("content-length"));
         if (declared > maxBytes) {
             resp.request().reset(); // refused before a byte is read
-            return Future.failedFuture(tooLarge(endpoint, maxBytes));
+            then.fail(tooLarge(endpoint, maxBytes));
+            return;
         }
         FirstByteDeadlines.Entry silence = FirstByteDeadlines.claim(resp); // the call's timeout between reads
-        Reader reader = new Reader(resp, endpoint, maxBytes, lease, declared, silence, done);
+        Reader reader = new Reader(resp, endpoint, maxBytes, lease, declared, silence, then);
         resp.handler(reader);
-        resp.exceptionHandler(t -> done.tryFail(UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint)));
-        resp.endHandler(v -> done.tryComplete(reader.body()));
-        return done.future();
+        resp.exceptionHandler(t -> reader.fail(UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint)));
+        resp.endHandler(v -> reader.end());
     }
 
     /**
@@ -71,14 +82,16 @@ final class BoundedBody {
         private final BufferBudget.Lease lease;
         private final long declared;
         private final FirstByteDeadlines.Entry silence;
-        private final Promise<Buffer> done;
+        private final io.vertx.core.Completable<Buffer> done;
+        /** Whether the outcome was handed on: nothing after it counts. */
+        private boolean finished;
         /** What arrived so far: null before the first piece; the first piece itself while it is the only one. */
         private Buffer body;
         /** Whether {@link #body} is a buffer of our own that further pieces are appended to. */
         private boolean appending;
 
         Reader(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, int maxBytes, BufferBudget.Lease lease, long declared,
-               FirstByteDeadlines.Entry silence, Promise<Buffer> done) {
+               FirstByteDeadlines.Entry silence, io.vertx.core.Completable<Buffer> done) {
             this.resp = resp;
             this.endpoint = endpoint;
             this.maxBytes = maxBytes;
@@ -90,16 +103,16 @@ final class BoundedBody {
 
         @Override
         public void handle(Buffer chunk) {
-            if (done.future().isComplete()) return;
+            if (finished) return;
             if (silence != null) silence.touch();
             int have = body == null ? 0 : body.length();
             if (have + chunk.length() > maxBytes) {
-                done.tryFail(tooLarge(endpoint, maxBytes)); // first: the reset's own exception must not be the answer
+                fail(tooLarge(endpoint, maxBytes)); // first: the reset's own exception must not be the answer
                 resp.request().reset();
                 return;
             }
             if (!lease.grow(chunk.length())) {
-                done.tryFail(lease.budget().exhausted("an answer of " + endpoint.display()));
+                fail(lease.budget().exhausted("an answer of " + endpoint.display()));
                 resp.request().reset();
                 return;
             }
@@ -119,6 +132,20 @@ final class BoundedBody {
 
         /** The body read (empty when no byte came). */
         Buffer body() { return body == null ? Buffer.buffer() : body; }
+
+        /** The body ended: it is the outcome, unless a failure came first. */
+        void end() {
+            if (finished) return;
+            finished = true;
+            done.succeed(body());
+        }
+
+        /** The read failed: the outcome, unless one came first. */
+        void fail(Throwable failure) {
+            if (finished) return;
+            finished = true;
+            done.fail(failure);
+        }
     }
 
     private static GatewayException tooLarge(UpstreamHttp.Endpoint endpoint, int maxBytes) {

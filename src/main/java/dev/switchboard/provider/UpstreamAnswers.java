@@ -49,18 +49,47 @@ public final class UpstreamAnswers {
      */
     public static <T> Future<T> read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, BufferBudget buffers,
                                      ErrorDecoder errors, KeyScrubber scrubber, BodyDecoder<T> decode) {
-        BufferBudget.Lease lease = buffers.lease(); // released once the body is decoded (or failed)
-        // one promise completed from the body's end, not recover / compose / andThen: three futures less per answer
         Promise<T> answer = Promise.promise();
-        BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease).onComplete(ar -> {
+        read(resp, endpoint, buffers, errors, scrubber, decode, answer);
+        return answer.future();
+    }
+
+    /**
+     * {@link #read(HttpClientResponse, UpstreamHttp.Endpoint, BufferBudget, ErrorDecoder, KeyScrubber, BodyDecoder)}
+     * of the answer {@code sent} completes with: the call's one future, where {@code sent.compose(resp -> read(…))} made a
+     * composition and the body's own promise besides, each completed and listened to on every answer. A failure of
+     * {@code sent}, or anything {@code read} throws, fails it as the compose did.
+     */
+    public static <T> Future<T> readAnswer(Future<HttpClientResponse> sent, UpstreamHttp.Endpoint endpoint, BufferBudget buffers,
+                                           ErrorDecoder errors, KeyScrubber scrubber, BodyDecoder<T> decode) {
+        Promise<T> answer = Promise.promise();
+        sent.onComplete((resp, failure) -> {
+            if (failure != null) {
+                answer.fail(failure);
+                return;
+            }
+            try {
+                read(resp, endpoint, buffers, errors, scrubber, decode, answer);
+            } catch (RuntimeException e) {
+                // what the compose turned into the failure; thrown on when the answer was out already (a listener's own)
+                if (!answer.tryFail(e)) throw e;
+            }
+        });
+        return answer.future();
+    }
+
+    private static <T> void read(HttpClientResponse resp, UpstreamHttp.Endpoint endpoint, BufferBudget buffers,
+                                 ErrorDecoder errors, KeyScrubber scrubber, BodyDecoder<T> decode, Promise<T> answer) {
+        BufferBudget.Lease lease = buffers.lease(); // released once the body is decoded (or failed)
+        // the body's outcome decoded straight into the answer: no recover / compose / andThen, and no promise of its own
+        BoundedBody.read(resp, endpoint, BoundedBody.MAX_BYTES, lease, (raw, readFailure) -> {
             Throwable failure;
             T decoded = null;
             try {
-                if (ar.failed()) {
-                    failure = UpstreamErrors.scrubbed(ar.cause(), scrubber);
+                if (readFailure != null) {
+                    failure = UpstreamErrors.scrubbed(readFailure, scrubber);
                 } else {
                     // one copy of the answer, scrubbed in place, for the decoder and (wrapped) for an error's text
-                    Buffer raw = ar.result();
                     byte[] bytes = exactBytes(raw);
                     Buffer body = scrubber.scrubInPlace(bytes) ? Json.wrap(bytes) : raw;
                     if (resp.statusCode() != 200) {
@@ -82,7 +111,6 @@ public final class UpstreamAnswers {
             if (failure != null) answer.fail(failure);
             else answer.complete(decoded);
         });
-        return answer.future();
     }
 
     /**

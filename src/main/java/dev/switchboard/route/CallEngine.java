@@ -69,8 +69,11 @@ final class CallEngine {
         Run<T> run = new Run<>(ctx, plan, facts, controls, call);
         Runnable off = ctx.cancellation().onCancel(run::clientLeft);
         Future<Answer<T>> answer = run.promise.future();
-        answer.onComplete(ar -> off.run());
-        if (!answer.isComplete()) run.group(plan.primary(), ModelRouter.PRIMARY);
+        if (answer.isComplete()) off.run(); // the client had left already
+        else {
+            run.off = off;
+            run.group(plan.primary(), ModelRouter.PRIMARY);
+        }
         return answer;
     }
 
@@ -95,6 +98,11 @@ final class CallEngine {
         private int attemptCount;
         /** The attempt in flight, or the last one made; null before the first. */
         private Attempt current;
+        /**
+         * Unregisters {@link #clientLeft} from the cancellation: run by {@link #complete} / {@link #fail} as the run ends,
+         * before the answer goes on (where a listener on the run's future was one more dispatch on every request).
+         */
+        private Runnable off;
 
         Run(CallContext ctx, RoutePlan plan, RequestFacts facts, RequestControls controls, Call<T> call) {
             this.ctx = ctx;
@@ -106,9 +114,30 @@ final class CallEngine {
 
         /** The client left: the run ends now; the attempt in flight, if any, is reset and ends in {@link #failed}. */
         void clientLeft() {
-            if (promise.tryFail(clientClosed())) {
+            if (fail(clientClosed())) {
                 log.debug("request {}: the client left; no further attempt, retry or fallback", ctx.requestId());
             }
+        }
+
+        /** The run's answer, unless it is over already. */
+        private boolean complete(Answer<T> answer) {
+            if (!ended()) return false;
+            return promise.tryComplete(answer);
+        }
+
+        /** The run's failure, unless it is over already. */
+        private boolean fail(Throwable error) {
+            if (!ended()) return false;
+            return promise.tryFail(error);
+        }
+
+        /** False when the run is over; else it ends now: the cancellation's listener is taken off first. */
+        private boolean ended() {
+            if (promise.future().isComplete()) return false;
+            Runnable o = off;
+            off = null;
+            if (o != null) o.run();
+            return true;
         }
 
         /** Whether the run is over (the client left): nothing more may be tried. */
@@ -127,11 +156,11 @@ final class CallEngine {
             try {
                 g = groups.apply(alias);
             } catch (GatewayException e) { // a fallback to a wildcard-served name the wildcard cannot serve
-                promise.tryFail(e);
+                fail(e);
                 return;
             }
             if (g == null) {
-                promise.tryFail(GatewayException.modelNotFound(alias, java.util.List.of()));
+                fail(GatewayException.modelNotFound(alias, java.util.List.of()));
                 return;
             }
             this.group = g;
@@ -206,10 +235,10 @@ final class CallEngine {
                 settled = call.settle().apply(body, attempt);
             } catch (RuntimeException e) {
                 attempt.end(null, clock.getAsLong());
-                promise.tryFail(e);
+                fail(e);
                 return;
             }
-            promise.tryComplete(new Answer<>(settled, attempt.state.id(), route, "miss"));
+            complete(new Answer<>(settled, attempt.state.id(), route, "miss"));
         }
 
         private void failed(Attempt attempt, Throwable error) {
@@ -253,7 +282,7 @@ final class CallEngine {
                     return;
                 }
             }
-            if (verdict.fallback() == null) promise.tryFail(error);
+            if (verdict.fallback() == null) fail(error);
             else groupFailed(error, verdict.fallback());
         }
 
@@ -264,7 +293,7 @@ final class CallEngine {
         private void groupFailed(Throwable error, FallbackReason reason) {
             RoutePlan.Step next = reason == null ? null : plan.next(reason);
             if (next == null) {
-                promise.tryFail(error);
+                fail(error);
                 return;
             }
             metrics.fallback(plan.primary(), next.reason(), next.alias());

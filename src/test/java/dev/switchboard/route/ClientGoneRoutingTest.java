@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -81,5 +82,69 @@ class ClientGoneRoutingTest {
         Future<Answer<ChatResponse>> f = r.chat(ctx(Cancellation.create()), FakeProvider.ask("main", "hi"));
         assertThat(f.succeeded()).isTrue();
         assertThat(f.result().deployment()).isEqualTo("fake/a");
+    }
+
+    /** The listeners the cancellation holds now (its own field: nothing else tells). */
+    @SuppressWarnings("unchecked")
+    private static int listeners(Cancellation c) throws Exception {
+        java.lang.reflect.Field f = Cancellation.class.getDeclaredField("listeners");
+        f.setAccessible(true);
+        synchronized (c) {
+            List<Runnable> l = (List<Runnable>) f.get(c);
+            return l == null ? 0 : l.size();
+        }
+    }
+
+    /** The listeners left when the answer's own first listener runs, and the answer. */
+    private static List<Object> seenAtTheEnd(Future<Answer<ChatResponse>> f, Cancellation c) {
+        List<Object> seen = new ArrayList<>();
+        f.onComplete(ar -> {
+            try {
+                seen.add(listeners(c));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            seen.add(ar.succeeded() ? ar.result().deployment() : ar.cause());
+        });
+        return seen;
+    }
+
+    // A run takes its listener off the client's cancellation as it ends, before its answer goes on (the run does it
+    // itself where a listener on its future did it): whatever way it ends, nothing of it is left on the cancellation.
+
+    @Test
+    void anAnsweredRunLeavesNothingOnTheCancellation() throws Exception {
+        FakeProvider p = new FakeProvider(FakeProvider.deployment("main", "a", Map.of(), Map.of()));
+        Cancellation c = Cancellation.create();
+        Future<Answer<ChatResponse>> f = router(List.of(p), Map.of()).chat(ctx(c), FakeProvider.ask("main", "hi"));
+        List<Object> seen = seenAtTheEnd(f, c);
+        assertThat(seen).containsExactly(0, "fake/a");
+        c.cancel(); // the client leaves after its answer: nothing to stop
+        assertThat(f.succeeded()).isTrue();
+    }
+
+    @Test
+    void aFailedRunLeavesNothingOnTheCancellation() throws Exception {
+        FakeProvider p = new FakeProvider(FakeProvider.deployment("main", "a", Map.of(), Map.of()));
+        GatewayException bad = GatewayException.of(ErrorKind.BAD_REQUEST, "no");
+        p.failure = () -> bad;
+        Cancellation c = Cancellation.create();
+        Future<Answer<ChatResponse>> f = router(List.of(p), Map.of()).chat(ctx(c), FakeProvider.ask("main", "hi"));
+        assertThat(f.cause()).isSameAs(bad);
+        assertThat(listeners(c)).isZero();
+    }
+
+    @Test
+    void aRunTheClientLeftEndsAt499AndLeavesNothing() throws Exception {
+        FakeProvider p = new FakeProvider(FakeProvider.deployment("main", "a", Map.of(), Map.of()));
+        p.failure = () -> GatewayException.of(ErrorKind.UPSTREAM, "down");
+        Cancellation c = Cancellation.create();
+        Future<Answer<ChatResponse>> f = router(List.of(p), Map.of("num_retries", 3L, "retry_backoff", 5.0,
+                "allowed_fails", 100L)).chat(ctx(c), FakeProvider.ask("main", "hi"));
+        assertThat(f.isComplete()).as("waiting to retry").isFalse();
+        assertThat(listeners(c)).isEqualTo(1);
+        c.cancel();
+        assertThat(((GatewayException) f.cause()).status()).isEqualTo(499);
+        assertThat(listeners(c)).isZero();
     }
 }

@@ -72,11 +72,11 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         if (passesThrough(request)) {
-            return post("/responses", responsesBody(request, false), "application/json", options.timeoutOr(timeout), options)
-                    .compose(resp -> read(resp, b -> OpenAiResponsesDecoder.response(Json.read(b), deployment.model())));
+            return read(post("/responses", responsesBody(request, false), "application/json", options.timeoutOr(timeout), options),
+                    b -> OpenAiResponsesDecoder.response(Json.read(b), deployment.model()));
         }
-        return UpstreamAnswers.encodeThen(() -> chatBody(request, false), body -> post(CHAT, body, "application/json",
-                options.timeoutOr(timeout), options).compose(resp -> read(resp, chatDecoder::response)));
+        return UpstreamAnswers.encodeThen(() -> chatBody(request, false), body -> read(post(CHAT, body, "application/json",
+                options.timeoutOr(timeout), options), chatDecoder::response));
     }
 
     @Override
@@ -113,16 +113,17 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
 
     @Override
     public Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
-        return post("/embeddings", encoder.embeddings(request), "application/json", options.timeoutOr(timeout), options)
-                .compose(resp -> read(resp, body -> decoder.embeddings(Json.read(body))));
+        return read(post("/embeddings", encoder.embeddings(request), "application/json", options.timeoutOr(timeout), options),
+                body -> decoder.embeddings(Json.read(body)));
     }
 
     private Future<HttpClientResponse> post(String path, Buffer body, String accept, Duration idle, CallOptions options) {
         return http.send(endpoint, CHAT.equals(path) ? chatPath : endpoint.pathFor(path), headers(accept), body, idle, options);
     }
 
-    private <T> Future<T> read(HttpClientResponse resp, UpstreamAnswers.BodyDecoder<T> decode) {
-        return UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(), decode);
+    /** The answer {@code sent} brings, read and decoded: one future for the call (see {@link UpstreamAnswers#readAnswer}). */
+    private <T> Future<T> read(Future<HttpClientResponse> sent, UpstreamAnswers.BodyDecoder<T> decode) {
+        return UpstreamAnswers.readAnswer(sent, endpoint, http.buffers(), this::error, http.scrubber(), decode);
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {

@@ -1,0 +1,70 @@
+package dev.switchboard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.govern.Admission;
+import dev.switchboard.model.Answer;
+import dev.switchboard.model.CallContext;
+import dev.switchboard.model.Caller;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link MeteredCall#around}'s outcome as the {@code transform} it replaced gave it: a failure passed on as it is
+ * once the reservation is returned, what the settling throws as the call's failure, and a listener's own exception
+ * thrown on to whoever completed the call.
+ */
+class MeteredCallTest {
+    /** A call with no metering behind it: settling an answer or recording a row throws (a settle that fails). */
+    private static MeteredCall unmetered() {
+        CallContext ctx = new CallContext("req_m", Caller.ANONYMOUS, System.nanoTime(), Map.of());
+        return new MeteredCall(null, ctx, "m", null, List.of(), "chat", Admission.NONE, provider -> 1);
+    }
+
+    @Test
+    void aFailureIsPassedOnAsItIs() {
+        GatewayException down = GatewayException.of(ErrorKind.UPSTREAM, "down");
+        Future<Answer<ChatResponse>> f = MeteredCall.around(MeteredCallTest::unmetered, () -> Future.failedFuture(down),
+                MeteredCall.Served::new);
+        assertThat(f.cause()).isSameAs(down);
+    }
+
+    @Test
+    void whatSettlingThrowsIsTheCallsFailure() {
+        Answer<ChatResponse> a = new Answer<>(null, "fake/a", null, "miss");
+        Future<Answer<ChatResponse>> f = MeteredCall.around(MeteredCallTest::unmetered, () -> Future.succeededFuture(a),
+                MeteredCall.Served::new);
+        assertThat(f.failed()).isTrue();
+        assertThat(f.cause()).isInstanceOf(NullPointerException.class);
+        // a client that left is recorded: with no metering that throws too, and is the failure instead of the 499
+        Future<Answer<ChatResponse>> gone = MeteredCall.around(MeteredCallTest::unmetered,
+                () -> Future.failedFuture(dev.switchboard.model.Cancellation.clientClosed()), MeteredCall.Served::new);
+        assertThat(gone.cause()).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void aRefusalAtTheStartIsTheFailureAndNoCallIsMade() {
+        GatewayException refused = GatewayException.of(ErrorKind.RATE_LIMIT, "over");
+        Future<Answer<ChatResponse>> f = MeteredCall.around(() -> { throw refused; },
+                () -> { throw new AssertionError("no call"); }, MeteredCall.Served::new);
+        assertThat(f.cause()).isSameAs(refused);
+    }
+
+    @Test
+    void aListenerThatThrowsIsNotSwallowed() {
+        Promise<Answer<ChatResponse>> call = Promise.promise();
+        Future<Answer<ChatResponse>> f = MeteredCall.around(MeteredCallTest::unmetered, call::future, MeteredCall.Served::new);
+        IllegalStateException boom = new IllegalStateException("a listener's own");
+        f.onComplete(ar -> { throw boom; });
+        GatewayException down = GatewayException.of(ErrorKind.UPSTREAM, "down");
+        assertThatThrownBy(() -> call.fail(down)).isSameAs(boom);
+        assertThat(f.cause()).isSameAs(down);
+    }
+}
