@@ -121,18 +121,18 @@ final class CallEngine {
 
         /** The run's answer, unless it is over already. */
         private boolean complete(Answer<T> answer) {
-            if (!ended()) return false;
+            if (!endNow()) return false;
             return promise.tryComplete(answer);
         }
 
         /** The run's failure, unless it is over already. */
         private boolean fail(Throwable error) {
-            if (!ended()) return false;
+            if (!endNow()) return false;
             return promise.tryFail(error);
         }
 
-        /** False when the run is over; else it ends now: the cancellation's listener is taken off first. */
-        private boolean ended() {
+        /** Ends the run now (the cancellation's listener taken off first); false when it was over already. */
+        private boolean endNow() {
             if (promise.future().isComplete()) return false;
             Runnable o = off;
             off = null;
