@@ -61,8 +61,19 @@ final class OpenAiChatDecoder {
      */
     ChatResponse response(byte[] json) throws IOException { return response(json, json.length); }
 
-    /** {@link #response(byte[])} of the bytes {@code json[0, length)}. */
+    /**
+     * {@link #response(byte[])} of the bytes {@code json[0, length)}: read from the bytes when the answer is in the
+     * shape OpenAI and the simulator send ({@link OpenAiAnswerByteScan}: no parser object, the same records), else
+     * with Jackson.
+     */
     ChatResponse response(byte[] json, int length) throws IOException {
+        ChatResponse scanned = new OpenAiAnswerByteScan(lastModel, lastFingerprint, lastTier).read(json, length);
+        if (scanned != null) {
+            lastModel = scanned.model();
+            if (scanned.systemFingerprint() != null) lastFingerprint = scanned.systemFingerprint();
+            if (scanned.serviceTier() != null) lastTier = scanned.serviceTier();
+            return scanned;
+        }
         try (JsonParser p = Json.MAPPER.getFactory().createParser(json, 0, length)) {
             ExactShape exact = new ExactShape();
             Top top = top(p, false, exact, json, 0, length);
