@@ -3,6 +3,8 @@ package dev.switchboard.provider.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.RelayedAnswer;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
@@ -149,6 +151,7 @@ class OpenAiChatDecoderDifferentialTest {
             }
         }
         assertThat(compared).isGreaterThan(1000);
+        assertThat(scanned).as("answers of the corpus read from their bytes").isGreaterThan(100);
     }
 
     /** {@code base} with the value of each occurrence of {@code "field":} replaced by {@code value}, one at a time. */
@@ -194,8 +197,213 @@ class OpenAiChatDecoderDifferentialTest {
             String actual = outcome(() -> decoder.response(bytes, length));
             if (attempt == 0 && !expected.equals(actual)) continue;
             assertThat(actual).as(what).isEqualTo(expected);
+            compareScan(what, bytes, length, expected);
             return;
         }
+    }
+
+    /** Answers the byte scan read (the rest went to Jackson); the tests below check it reads the common shapes. */
+    private int scanned;
+
+    /**
+     * The byte scan alone, when it reads the answer: the reference's records, field by field, with no repeated strings
+     * to reuse, with the right ones, and with near misses of them (one character short, one different).
+     */
+    private void compareScan(String what, byte[] bytes, int length, String expected) {
+        String[][] lasts = {{null, null, null}, {"gpt-4o-mini-2024-07-18", "fp_sim0001", "default"},
+                {"gpt-4o-mini-2024-07-1", "fp_sim000", "defaul"}, {"gpt-4o-mini-2024-07-1X", "fp_sim000X", "defaulT"}};
+        int read = 0;
+        for (String[] last : lasts) {
+            ChatResponse r = new OpenAiAnswerByteScan(last[0], last[1], last[2]).read(bytes, length);
+            if (r == null) continue;
+            assertThat(describe(r)).as("%s, scanned (last strings %s)", what, Arrays.toString(last)).isEqualTo(expected);
+            read++;
+        }
+        assertThat(read).as("%s: read whatever strings the scan may reuse, or never", what).isIn(0, lasts.length);
+        if (read > 0) scanned++;
+    }
+
+    /** Whether the byte scan reads {@code json} (and, by {@link #compareAnswer}, into the reference's records). */
+    private boolean scans(String json) throws Exception {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        int before = scanned;
+        compareAnswer(json, bytes, bytes.length);
+        return scanned > before;
+    }
+
+    /** OpenAI's answer as the API sends it (pretty-printed, two-space indent), with escapes and unicode in its text. */
+    static final String OPENAI = """
+            {
+              "id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT",
+              "object": "chat.completion",
+              "created": 1741569952,
+              "model": "gpt-4.1-2025-04-14",
+              "choices": [
+                {
+                  "index": 0,
+                  "message": {
+                    "role": "assistant",
+                    "content": "Hello! How can I assist you today?\\n\\n- \\"one\\"\\n- caf\\u00e9 \u00e9\u4e2d\ud83d\ude00",
+                    "refusal": null,
+                    "annotations": []
+                  },
+                  "logprobs": null,
+                  "finish_reason": "stop"
+                }
+              ],
+              "usage": {
+                "prompt_tokens": 19,
+                "completion_tokens": 10,
+                "total_tokens": 29,
+                "prompt_tokens_details": {
+                  "cached_tokens": 0,
+                  "audio_tokens": 0
+                },
+                "completion_tokens_details": {
+                  "reasoning_tokens": 0,
+                  "audio_tokens": 0,
+                  "accepted_prediction_tokens": 0,
+                  "rejected_prediction_tokens": 0
+                }
+              },
+              "service_tier": "default",
+              "system_fingerprint": "fp_fc9f1d7035"
+            }
+            """;
+
+    /** The simulator's tool-call answer without the search model's citations (a non-empty kept array is databind's). */
+    static final String SIM_TOOLS = SIM_TOOLS_SEARCH.replaceFirst("\"annotations\":\\[\\{.*?\\}\\}\\]", "\"annotations\":[]");
+
+    @Test
+    void theCommonShapesAreReadFromTheirBytesIntoTheReferencesRecords() throws Exception {
+        assertThat(SIM_TOOLS).contains("\"annotations\":[],\"tool_calls\"");
+        List<String> common = new ArrayList<>(List.of(SIM, SIM_TOOLS, OPENAI,
+                OPENAI.replace("\n", "\r\n").replace("  ", "\t"), // other white space
+                " \n" + SIM + " \n\t", // white space around the answer
+                SIM.replace(",\"", " , \"").replace(":", " :\n\t").replace("{", "{ ").replace("}", " }"),
+                reordered(SIM), reordered(SIM_TOOLS), reordered(OPENAI),
+                SIM.replace("\"system_fingerprint\":\"fp_sim0001\"", "\"system_fingerprint\":null"), // read, not relayed
+                SIM.replace("\"service_tier\":\"default\",", ""), // none: relayed all the same
+                SIM.replace("\"refusal\":null", "\"refusal\":\"I can\\u2019t \\\"help\\\" \\ud83d\\ude00\"")
+                        .replace("\"content\":\"Hello! How can I help you today?\"", "\"content\":null"),
+                SIM.replace("Hello!", "\\ud800 lone \\udfff, \\/ \\b\\f\\n\\r\\t \\u0000 \u00ff\u0800\uffff"),
+                SIM.replace("\"annotations\":[]", "\"annotations\":[ ],\"x_t\":true,\"x_f\":false,\"x_s\":\"\",\"x_o\":{ }"),
+                SIM.replace("\"refusal\":null", "\"refusal\":null,\"reasoning_content\":\"thinking\\n\""),
+                SIM.replace("\"annotations\":[]", "\"annotations\":[],\"tool_calls\":[]"),
+                SIM.replace("1764660000", "999999999999999999").replace("\"index\":0", "\"index\":2147483647")
+                        .replace("\"prompt_tokens\":12", "\"prompt_tokens\":-2147483648")
+                        .replace("\"cached_tokens\":0", "\"cached_tokens\":-0"),
+                SIM.replace("\"choices\":[{", "\"choices\":[{\"index\":1,\"message\":{\"role\":\"assistant\",\"content\":\"\","
+                        + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"length\"},{"), // two choices
+                SIM.replaceFirst("\"choices\":\\[.*\\],\"usage\"", "\"choices\":[],\"usage\""), // none
+                SIM.replace("\"total_tokens\":21", "\"total_tokens\":21,\"cost\":{\"usd\":[0.1,1e-3,null,true]},\"prompt_tokens\":13"),
+                SIM.replace("\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0}",
+                        "\"prompt_tokens_details\":null,\"prompt_tokens_details\":{\"cached_tokens\":5,\"x\":\"y\",\"cached_tokens\":6}")));
+        for (FinishReason r : FinishReason.values()) common.add(SIM.replace("\"stop\"", "\"" + r.wire() + "\""));
+        for (String json : common) assertThat(scans(json)).as("read from its bytes: %s", json).isTrue();
+    }
+
+    @Test
+    void nearMissesGoToJackson() throws Exception {
+        List<String> others = new ArrayList<>(List.of(
+                "\uFEFF" + SIM, SIM + "x", SIM + "{}", SIM.substring(0, SIM.length() - 1),
+                SIM_TOOLS_SEARCH, OpenAiChatDecoderTest.FULL_ANSWER, RICH, LAX,
+                SIM.replace("1764660000", "1000000000000000000"), // 19 digits: Jackson's
+                SIM.replace("1764660000", "1.76466E9"), SIM.replace("1764660000", "01"),
+                SIM.replace("\"index\":0", "\"index\":2147483648"), SIM.replace("\"index\":0", "\"index\":0.0"),
+                SIM.replace("\"prompt_tokens\":12", "\"prompt_tokens\":12.0"),
+                SIM.replace("\"prompt_tokens\":12", "\"prompt_tokens\":null"),
+                SIM.replace("\"cached_tokens\":0", "\"cached_tokens\":\"0\""),
+                SIM.replace("\"object\":\"chat.completion\"", "\"object\":\"chat.completio\\u006e\""),
+                SIM.replace("\"role\":\"assistant\"", "\"role\":\"assistan\\u0074\""),
+                SIM.replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"sto\\u0070\""),
+                SIM.replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"end_turn\""),
+                SIM.replace("\"model\":", "\"mode\\u006c\":"),
+                SIM.replace("\"model\":\"gpt-4o-mini-2024-07-18\"", "\"model\":\"\""),
+                SIM.replace("\"id\":", "\"x_id\":\"1\",\"id\":"), SIM.replace("\"usage\":{", "\"usage\":null,\"x\":{"),
+                SIM.replace("\"logprobs\":null", "\"logprobs\":{\"content\":[]}"),
+                SIM.replace("\"annotations\":[]", "\"annotations\":[],\"annotations\":[]"),
+                SIM.replace("\"annotations\":[]", "\"annotations\":[],\"audio\":null"),
+                SIM.replace("\"annotations\":[]", "\"annotations\":[],\"reasoning\":\"r\""),
+                SIM.replace("\"annotations\":[]", "\"annotations\":[],\"x_n\":1"),
+                SIM.replace("\"content\":\"Hello! How can I help you today?\"", "\"content\":[{\"type\":\"text\",\"text\":\"a\"}]"),
+                SIM.replace("\"created\":1764660000,", ""),
+                SIM.replace("\"system_fingerprint\"", "\"error\":null,\"system_fingerprint\""),
+                SIM_TOOLS.replace("\"type\":\"function\"", "\"type\":\"function\",\"index\":0"),
+                SIM_TOOLS.replace("\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"", "\"arguments\":{\"city\":\"Paris\"}"),
+                // a name longer than the scan reads (Jackson's own limit is far beyond)
+                SIM.replace("\"prompt_tokens_details\":{", "\"prompt_tokens_details\":{\"" + "x".repeat(OpenAiJsonBytes.MAX_NAME + 1) + "\":1,")));
+        for (String json : others) assertThat(scans(json)).as("left to Jackson: %s", json).isFalse();
+        // bytes no String can carry: invalid UTF-8, an encoded surrogate, an overlong form, a control character
+        byte[] sim = SIM.getBytes(StandardCharsets.UTF_8);
+        int at = SIM.indexOf("Hello");
+        for (byte[] bad : List.of(new byte[] {(byte) 0xC3}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xFF}, new byte[] {0x1F})) {
+            byte[] json = new byte[sim.length + bad.length];
+            System.arraycopy(sim, 0, json, 0, at);
+            System.arraycopy(bad, 0, json, at, bad.length);
+            System.arraycopy(sim, at, json, at + bad.length, sim.length - at);
+            int before = scanned;
+            compareAnswer(Arrays.toString(bad), json, json.length);
+            assertThat(scanned).as("left to Jackson: %s", Arrays.toString(bad)).isEqualTo(before);
+        }
+    }
+
+    /** 12,000 damaged copies of the common answers (bytes changed, dropped, doubled), read as the reference reads them. */
+    @Test
+    void damagedAnswersReadAsTheReferenceReadsThem() throws Exception {
+        java.util.Random random = new java.util.Random(15);
+        byte[] alphabet = "{}[]\",:\\ \n0123456789-+.eEnulltruefalsexyz\u00e9".getBytes(StandardCharsets.UTF_8);
+        List<byte[]> bases = new ArrayList<>();
+        for (String json : List.of(SIM, SIM_TOOLS, OPENAI)) bases.add(json.getBytes(StandardCharsets.UTF_8));
+        int read = 0;
+        for (int n = 0; n < 12_000; n++) {
+            byte[] json = bases.get(n % bases.size()).clone();
+            for (int k = 1 + random.nextInt(2); k > 0; k--) {
+                int i = random.nextInt(json.length);
+                switch (random.nextInt(4)) {
+                    case 0 -> json[i] = alphabet[random.nextInt(alphabet.length)];
+                    case 1 -> json[i] = (byte) random.nextInt(256);
+                    case 2 -> { // a byte dropped
+                        byte[] shorter = new byte[json.length - 1];
+                        System.arraycopy(json, 0, shorter, 0, i);
+                        System.arraycopy(json, i + 1, shorter, i, json.length - i - 1);
+                        json = shorter;
+                    }
+                    default -> { // a byte doubled
+                        byte[] longer = new byte[json.length + 1];
+                        System.arraycopy(json, 0, longer, 0, i + 1);
+                        System.arraycopy(json, i, longer, i + 1, json.length - i);
+                        json = longer;
+                    }
+                }
+            }
+            int before = scanned;
+            byte[] damaged = json;
+            compareAnswer("damaged #" + n + ": " + new String(damaged, StandardCharsets.UTF_8), damaged, damaged.length);
+            if (scanned > before) read++;
+        }
+        assertThat(read).as("damaged copies the scan still read (a digit, a letter in a string)").isGreaterThan(500);
+    }
+
+    /** {@code json} with the members of every object in reverse order (written compactly by Jackson). */
+    private static String reordered(String json) throws Exception {
+        return reverse(dev.switchboard.provider.Json.MAPPER.readTree(json)).toString();
+    }
+
+    private static JsonNode reverse(JsonNode n) {
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            for (JsonNode e : n) out.add(reverse(e));
+            return out;
+        }
+        if (!n.isObject()) return n;
+        List<Map.Entry<String, JsonNode>> members = new ArrayList<>();
+        n.fields().forEachRemaining(members::add);
+        java.util.Collections.reverse(members);
+        com.fasterxml.jackson.databind.node.ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        for (Map.Entry<String, JsonNode> e : members) out.set(e.getKey(), reverse(e.getValue()));
+        return out;
     }
 
     private void compareChunk(String what, byte[] bytes) throws Exception {
