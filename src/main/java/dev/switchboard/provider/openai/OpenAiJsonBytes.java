@@ -269,6 +269,10 @@ abstract class OpenAiJsonBytes {
         if (!strEscaped) {
             return new String(b, strFrom, strTo - strFrom, strAscii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         }
+        if (strAscii) {
+            String latin1 = latin1Text();
+            if (latin1 != null) return latin1;
+        }
         if (chars == null || chars.length < strUnits) chars = new char[Math.max(strUnits, chars == null ? 64 : chars.length * 2)];
         char[] o = chars;
         int n = 0;
@@ -281,14 +285,7 @@ abstract class OpenAiJsonBytes {
                     i += 6;
                     continue;
                 }
-                o[n++] = switch (e) {
-                    case 'b' -> '\b';
-                    case 'f' -> '\f';
-                    case 'n' -> '\n';
-                    case 'r' -> '\r';
-                    case 't' -> '\t';
-                    default -> (char) e; // " \ /
-                };
+                o[n++] = unescaped(e);
                 i += 2;
             } else if (c < 0x80) {
                 o[n++] = (char) c;
@@ -307,6 +304,46 @@ abstract class OpenAiJsonBytes {
             }
         }
         return new String(o, 0, n);
+    }
+
+    /**
+     * The last string read when it is ASCII with escapes of characters below U+0100 only (an answer's text with its
+     * {@code \n} and {@code \"}): the runs between escapes copied as they are, into the one byte per character
+     * a Latin-1 String keeps; null when an escape is of a wider character.
+     */
+    private String latin1Text() {
+        byte[] o = new byte[strUnits];
+        int n = 0;
+        for (int i = strFrom; i < strTo; ) {
+            int run = i;
+            while (run < strTo && b[run] != '\\') run++;
+            System.arraycopy(b, i, o, n, run - i);
+            n += run - i;
+            if (run == strTo) break;
+            byte e = b[run + 1];
+            if (e == 'u') {
+                int c = hex(b[run + 2]) << 12 | hex(b[run + 3]) << 8 | hex(b[run + 4]) << 4 | hex(b[run + 5]);
+                if (c > 0xFF) return null;
+                o[n++] = (byte) c;
+                i = run + 6;
+            } else {
+                o[n++] = (byte) unescaped(e);
+                i = run + 2;
+            }
+        }
+        return new String(o, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The character a two-character escape {@code \e} stands for. */
+    private static char unescaped(byte e) {
+        return switch (e) {
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            default -> (char) e; // " \ /
+        };
     }
 
     static int hex(byte c) {
