@@ -126,10 +126,8 @@ final class OpenAiAnswerByteScan extends OpenAiJsonBytes {
     }
 
     private List<Choice> choices() {
-        if (peek() != '[') throw OUTSIDE;
-        pos++;
         List<Choice> out = new ArrayList<>(1); // the decoder's list type: the records compare equal to the letter
-        if (first(']')) {
+        if (open('[', ']')) {
             do out.add(choice());
             while (next(']'));
         }
@@ -138,13 +136,11 @@ final class OpenAiAnswerByteScan extends OpenAiJsonBytes {
 
     /** A choice with index, message, logprobs null and a known finish reason, each once, nothing else. */
     private Choice choice() {
-        if (peek() != '{') throw OUTSIDE;
-        pos++;
         int index = 0;
         Message message = null;
         FinishReason finish = null;
         int seen = 0;
-        if (first('}')) {
+        if (open('{', '}')) {
             do {
                 int from = nameStart();
                 int to = nameEnd();
@@ -180,13 +176,11 @@ final class OpenAiAnswerByteScan extends OpenAiJsonBytes {
      * {@code []} or {@code {}} (anything else, a null included, is Jackson's).
      */
     private Message message() {
-        if (peek() != '{') throw OUTSIDE;
-        pos++;
         String content = null, refusal = null, reasoning = null;
         List<ToolCall> calls = List.of();
         ObjectNode extra = null;
         int seen = 0;
-        if (first('}')) {
+        if (open('{', '}')) {
             do {
                 int from = nameStart();
                 int to = nameEnd();
@@ -235,10 +229,8 @@ final class OpenAiAnswerByteScan extends OpenAiJsonBytes {
 
     /** Tool calls, each exactly id, type "function" and a function of a name and arguments, all strings. */
     private List<ToolCall> toolCalls() {
-        if (peek() != '[') throw OUTSIDE;
-        pos++;
         List<ToolCall> out = new ArrayList<>(1);
-        if (first(']')) {
+        if (open('[', ']')) {
             do out.add(toolCall());
             while (next(']'));
         }
@@ -246,11 +238,9 @@ final class OpenAiAnswerByteScan extends OpenAiJsonBytes {
     }
 
     private ToolCall toolCall() {
-        if (peek() != '{') throw OUTSIDE;
-        pos++;
         String id = null, name = null, arguments = null;
         int seen = 0;
-        if (first('}')) {
+        if (open('{', '}')) {
             do {
                 int from = nameStart();
                 int to = nameEnd();
@@ -262,10 +252,8 @@ final class OpenAiAnswerByteScan extends OpenAiJsonBytes {
                     case 1 -> id = stringText();
                     case 2 -> expectWord(FUNCTION);
                     default -> {
-                        if (peek() != '{') throw OUTSIDE;
-                        pos++;
                         int fn = 0;
-                        if (first('}')) {
+                        if (open('{', '}')) {
                             do {
                                 int f = nameStart();
                                 int t = nameEnd();

@@ -145,6 +145,13 @@ abstract class OpenAiJsonBytes {
 
     // ---- JSON, the strict subset ----
 
+    /** An object or array that must begin here: past its {@code open}, whether a member or element follows (see {@link #first}). */
+    final boolean open(char open, char close) {
+        if (peek() != open) throw OUTSIDE;
+        pos++;
+        return first(close);
+    }
+
     /**
      * After an object's { or an array's [: whether a member or element follows (at its first byte), or the object or
      * array is empty (its {@code close} consumed).
