@@ -647,7 +647,7 @@ EOF
   done
   spans1=$(metric switchboard_trace_spans_exported_total)
   local full_spans full_dropped
-  full_spans="?"; [ "$spans0" != "?" ] && [ "$spans1" != "?" ] && full_spans=$((spans1 - spans0))
+  full_spans="?"; [ "$spans0" != "?" ] && [ "$spans1" != "?" ] && full_spans=$(fmt_int $((spans1 - spans0)))
   full_dropped=$(metric switchboard_trace_spans_dropped_total)
   log "[$placement]     (f) $full_spans spans exported during the rounds, ${full_dropped:-0} lost since the full gateway started"
 
