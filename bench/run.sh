@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Switchboard benchmark: the same load direct to the OpenAI simulator and through the gateway, in one run.
 #
-#   (a) highest throughput at 64 connections (wrk, closed loop), non-stream and stream, gateway/direct ratio
+#   (a) highest throughput at 64 connections (wrk, closed loop), non-stream and stream, gateway/direct ratio, in
+#       BENCH_A_ROUNDS=3 rounds for each: direct, gateway, direct, gateway, …, direct; each gateway window's ratio is to
+#       the mean of the direct windows on either side, and the figure is the median of those ratios, so one low or high
+#       window does not decide it (single windows of this VM drift by 20-30 %: docs/architecture.md, 2026-12-02 12:30)
 #   (b) latency the gateway adds at a fixed 1,000 req/s (bench/LoadGen.java, open loop), p50 and p99
 #   (c) time to the first streamed chunk (first SSE "data:" line), p50, sequential requests
 #   (v) governance: the throughput of (a) through the gateway with a virtual key (a budget, rpm/tpm limits, an
 #       allowlist; made with POST /key/generate) beside the master key's: master key, virtual key, master key again
-#       in the same run; the ratio is to the mean of the two master-key windows (target: within 10 %)
+#       in the same run, right after (a)'s rounds: (a)'s last gateway window, the virtual key, the master key again;
+#       the ratio is to the mean of the two master-key windows (target: within 10 %)
 #   (x) exact cache: the non-stream throughput of (a) with every question different (so every request is a miss, then
 #       stored), through an alias with the exact cache on ("bench-cached") beside the same deployment without it:
 #       BENCH_X_ROUNDS=3 cached windows, each between two uncached ones (uncached, cached, uncached, cached, …,
@@ -16,7 +20,9 @@
 #       question different (all misses, each stored), the spend ledger and the request log (on by default), every request
 #       traced to a local OTLP sink (bench/OtlpSink.java); in a second gateway started after (c) (tracing is process-wide),
 #       with BENCH_FULL_WARMUP=30 seconds of its own JIT warm-up, then its own steady check (at most
-#       BENCH_FULL_STEADY_MAX=90 seconds of BENCH_STEADY_SLICE-second slices, until one is within 10 % of the one before)
+#       BENCH_FULL_STEADY_MAX=90 seconds of BENCH_STEADY_SLICE-second slices, until one is within 10 % of the one before),
+#       then BENCH_F_ROUNDS=3 rounds as (a)'s: direct, full, direct, …, direct (the direct load goes to the same simulator
+#       while the full gateway idles; never both at once), median of the full windows' ratios to their direct neighbours
 #
 # It starts the simulator and the gateway itself on free loopback ports, waits until both answer, runs
 # everything, stops what it started (also on Ctrl-C or an error) and prints a Markdown table, also written to
@@ -44,7 +50,8 @@
 #   direct column comparable with every run before io_uring became auto's first choice; io_uring raises it),
 #   BENCH_QUIET_WAIT=60 (seconds, in total, to wait for other busy processes, e.g. a Maven build, to finish,
 #   and to repeat disturbed measurements), BENCH_STEADY_MAX=60 BENCH_STEADY_SLICE=4 (the steady check, below),
-#   BENCH_X_ROUNDS=3 ((x)'s cached windows, each between two uncached ones).
+#   BENCH_X_ROUNDS=3 ((x)'s cached windows, each between two uncached ones), BENCH_A_ROUNDS=3 BENCH_F_ROUNDS=3 ((a)'s
+#   gateway windows, for non-stream and for stream, and (f)'s full windows, each between two direct ones).
 #
 # Other processes: before each measurement the script waits (bounded) until the machine is idle, and after
 # it compares the CPU the machine used with the CPU of gateway + simulator + generator. A measurement during
@@ -73,6 +80,8 @@ full_steady_note=""
 STEADY_MAX="${BENCH_STEADY_MAX:-60}"
 STEADY_SLICE="${BENCH_STEADY_SLICE:-4}"
 X_ROUNDS="${BENCH_X_ROUNDS:-3}"
+A_ROUNDS="${BENCH_A_ROUNDS:-3}"
+F_ROUNDS="${BENCH_F_ROUNDS:-3}"
 CONNS="${BENCH_CONNECTIONS:-64}"
 RATE="${BENCH_RATE:-1000}"
 RATE_HIGH="${BENCH_RATE_HIGH:-10000}"
@@ -103,6 +112,9 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 case "$PLACEMENT" in pinned|unpinned|both) ;; *) die "BENCH_PLACEMENT must be pinned, unpinned or both" ;; esac
+for n in "$X_ROUNDS" "$A_ROUNDS" "$F_ROUNDS"; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "BENCH_X_ROUNDS, BENCH_A_ROUNDS and BENCH_F_ROUNDS must be whole numbers ≥ 1"
+done
 
 # ------------------------------------------------------------------ tools
 # A JDK >= 21 (the project's own picker: JAVA_HOME if new enough, else the newest in /usr/lib/jvm).
@@ -292,6 +304,54 @@ fmt_int() { awk -v v="$1" 'BEGIN { s = sprintf("%.0f", v); o = ""; while (length
 kv() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2" | head -1; }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 verdict() { awk -v ok="$1" 'BEGIN { print (ok ? "pass" : "**FAIL**") }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }    # A ÷ B, 0 when B is 0
+drift() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.0f", (a > 0) ? 100 * (b - a) / a : 0 }'; }   # A → B in %
+# flag KEY...: " ⚠" when other processes took more than OTHER_LIMIT % of a core during one of these measurements
+flag() { local k m=""; for k; do [ "${other[$k]:-0}" -gt "$OTHER_LIMIT" ] && m=" ⚠"; done; echo "$m"; }
+
+# wrk_window KEY LABEL URL MODEL AUTH STREAM UNIQUE: one throughput window as (a), (v), (x) and (f) measure it: WARMUP
+# seconds of wrk (not counted), then DURATION seconds through measured() (cpu[KEY], other[KEY]); requests per second and
+# wrk's errors go to rps[KEY] and errs[KEY]. It reads run_suite's locals (placement, load_pin, wrk_threads, the arrays).
+wrk_window() {
+  local key=$1 label=$2 url=$3 model=$4 auth=$5 stream=$6 unique=$7 f="$work/wrk.out" line
+  BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream BENCH_UNIQUE=$unique \
+    bg_wait "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${WARMUP}s" --timeout 5s -s "$here/post.lua" "$url" || true
+  BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream BENCH_UNIQUE=$unique measured "$key" "$label" "$f" \
+    "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency -s "$here/post.lua" "$url"
+  line=$(grep '^BENCH_RESULT' "$f") || die "no BENCH_RESULT line from wrk"
+  rps[$key]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+  errs[$key]=$(( $(kv errors_connect " $line") + $(kv errors_read " $line") + $(kv errors_write " $line") + $(kv errors_status " $line") + $(kv errors_timeout " $line") ))
+  log "[$placement]     ${rps[$key]} req/s, ${errs[$key]} errors; ${cpu[$key]}"
+}
+
+# rounds_ratio BASE TEST N BASE_NAME TEST_NAME: the windows BASE0 TEST0 BASE1 TEST1 … BASE<N> (keys of rps[] and
+# other[]), each TEST<i> divided by the mean of BASE<i> and BASE<i+1>, its two neighbours, so that a drift of the machine
+# across the row cancels and one odd window does not decide it. Sets, for the caller (who declares them local):
+#   r_median  the median of the N ratios (%.2f)
+#   r_mid     the round whose ratio is the median (for an even N the lower middle one): the table shows its windows
+#   r_base    the mean of that round's two BASE windows
+#   r_notes   every round: "round 1: TEST_NAME … req/s against … / … BASE_NAME (drift …), ×…", " ⚠" when a window was disturbed
+#   r_flag    " ⚠" when any window of the row was disturbed
+#   r_keys    every window's key, in the order measured
+rounds_ratio() {
+  local base=$1 test=$2 n=$3 bname=$4 tname=$5 i b0 b1 t r ratios="" sorted
+  r_notes="" r_keys=()
+  for ((i = 0; i < n; i++)); do
+    b0=${rps[$base$i]} b1=${rps[$base$((i + 1))]} t=${rps[$test$i]}
+    r=$(awk -v t="$t" -v a="$b0" -v b="$b1" 'BEGIN { m = (a + b) / 2; printf "%.4f", (m > 0) ? t / m : 0 }')
+    ratios+="$r $i"$'\n'
+    r_notes+="${r_notes:+; }round $((i + 1)): $tname $(fmt_int "$t") req/s against $(fmt_int "$b0") / $(fmt_int "$b1") $bname"
+    r_notes+=" (drift $(drift "$b0" "$b1") %), ×$(calc %.2f "$r")"
+    r_notes+="$(flag "$base$i" "$test$i" "$base$((i + 1))")"
+    r_keys+=("$base$i" "$test$i")
+  done
+  r_keys+=("$base$n")
+  r_flag=$(flag "${r_keys[@]}")
+  sorted=$(sort -g <<<"${ratios%$'\n'}")
+  read -r r_median r_mid < <(awk -v n="$n" '{ v[NR] = $1; k[NR] = $2 }
+    END { m = int((n + 1) / 2); printf "%.2f %d\n", (n % 2) ? v[m] : (v[m] + v[m + 1]) / 2, k[m] }' <<<"$sorted")
+  r_base=$(calc %.0f "(${rps[$base$r_mid]}+${rps[$base$((r_mid + 1))]})/2")
+}
 
 failed_targets=0
 tables=()
@@ -429,27 +489,24 @@ EOF
   echo "=== steady check ($placement): $steady_note" >>"$raw"
 
   # ---------------- (a) throughput: wrk, closed loop, CONNS connections
-  local target mode f line
-  # (v) rides along: after the master key ("gateway"), the virtual key ("gateway-vk"), then the master key again
-  # ("gateway-again"), so that a drift of the gateway's speed during the run (it keeps compiling) cancels in the ratio.
+  # For each of non-stream and stream, A_ROUNDS gateway windows, each between two direct ones (d0 g0 d1 g1 … dN): the
+  # ratio is the median of the rounds' ratios (rounds_ratio). (v) rides along right after: the virtual key ("vk"), then
+  # the master key again ("again"); its ratio is to the mean of the last gateway window and that one, so that a drift of
+  # the gateway's speed during the run (it keeps compiling) cancels.
+  local target mode i aw
   for mode in nonstream stream; do
-    for target in direct gateway gateway-vk gateway-again; do
+    stream=0; [ "$mode" = stream ] && stream=1
+    aw=(); for ((i = 0; i < A_ROUNDS; i++)); do aw+=("d$i" "g$i"); done
+    aw+=("d$A_ROUNDS" vk again)
+    for target in "${aw[@]}"; do
       case "$target" in
-        direct) url=$direct_url model=gpt-4o-mini auth=sk-bench ;;
-        gateway-vk) url=$gw_url model=bench auth=$vkey ;;
-        *) url=$gw_url model=bench auth=$MASTER_KEY ;;
+        d*) url=$direct_url model=gpt-4o-mini auth=sk-bench name=direct ;;
+        vk) url=$gw_url model=bench auth=$vkey name="virtual key" ;;
+        again) url=$gw_url model=bench auth=$MASTER_KEY name="gateway again" ;;
+        *) url=$gw_url model=bench auth=$MASTER_KEY name=gateway ;;
       esac
-      stream=0; [ "$mode" = stream ] && stream=1
-      log "[$placement] (a) $target $mode: warm-up ${WARMUP}s, then ${DURATION}s at $CONNS connections"
-      BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream \
-        bg_wait "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${WARMUP}s" --timeout 5s -s "$here/post.lua" "$url" || true
-      f="$work/wrk.out"
-      BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream measured "a.$target.$mode" "(a) $target $mode ($placement)" "$f" \
-        "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency -s "$here/post.lua" "$url"
-      line=$(grep '^BENCH_RESULT' "$f") || die "no BENCH_RESULT line from wrk"
-      rps[$target.$mode]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
-      errs[$target.$mode]=$(( $(kv errors_connect " $line") + $(kv errors_read " $line") + $(kv errors_write " $line") + $(kv errors_status " $line") + $(kv errors_timeout " $line") ))
-      log "[$placement]     ${rps[$target.$mode]} req/s, ${errs[$target.$mode]} errors; ${cpu[a.$target.$mode]}"
+      log "[$placement] (a) $name $mode, window $target: warm-up ${WARMUP}s, then ${DURATION}s at $CONNS connections"
+      wrk_window "a.$mode.$target" "(a) $name $mode, window $target ($placement)" "$url" "$model" "$auth" "$stream" 0
     done
   done
 
@@ -465,15 +522,7 @@ EOF
     local what=uncached
     model=bench; [[ "$target" == c* ]] && { model=bench-cached; what=cached; }
     log "[$placement] (x) $what, window $target (every question different): warm-up ${WARMUP}s, then ${DURATION}s at $CONNS connections"
-    BENCH_MODEL=$model BENCH_AUTH=$MASTER_KEY BENCH_STREAM=0 BENCH_UNIQUE=1 \
-      bg_wait "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${WARMUP}s" --timeout 5s -s "$here/post.lua" "$gw_url" || true
-    f="$work/wrk.out"
-    BENCH_MODEL=$model BENCH_AUTH=$MASTER_KEY BENCH_STREAM=0 BENCH_UNIQUE=1 measured "x.$target" "(x) $what $target ($placement)" "$f" \
-      "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency -s "$here/post.lua" "$gw_url"
-    line=$(grep '^BENCH_RESULT' "$f") || die "no BENCH_RESULT line from wrk"
-    rps[x.$target]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
-    errs[x.$target]=$(( $(kv errors_connect " $line") + $(kv errors_read " $line") + $(kv errors_write " $line") + $(kv errors_status " $line") + $(kv errors_timeout " $line") ))
-    log "[$placement]     ${rps[x.$target]} req/s, ${errs[x.$target]} errors; ${cpu[x.$target]}"
+    wrk_window "x.$target" "(x) $what $target ($placement)" "$gw_url" "$model" "$MASTER_KEY" 0 1
   done
   # every one of them was a miss: the cache's hit count did not move
   hits1=$(curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$gw_port/cache/ping" | sed -n 's/.*"hits":\([0-9]*\).*/\1/p')
@@ -528,7 +577,7 @@ EOF
   # A virtual key (budget, limits, allowlist), the exact cache on with every question different (each request a miss
   # that is then stored), the spend ledger and the request log (both on by default) and every request traced to a
   # local OTLP sink (bench/OtlpSink.java, on the load core). The main gateway is stopped first; this one gets its own
-  # JIT warm-up (BENCH_FULL_WARMUP seconds) before the same 2 s + 10 s of wrk.
+  # JIT warm-up (BENCH_FULL_WARMUP seconds) and steady check before the same rounds as (a)'s non-stream.
   kill -TERM "$gw_pid" 2>/dev/null || true; wait "$gw_pid" 2>/dev/null || true
   local sink_port full_port full_pid sink_pid
   sink_port=$(pick_port 4060 20) || die "no free port from 4060"
@@ -548,7 +597,7 @@ EOF
   fkey=$(sed -n 's/.*"key":"\(sk-sb-[^"]*\)".*/\1/p' <<<"$out")
   [ -n "$fkey" ] || { echo "$out" >&2; die "(f): POST /key/generate did not return a key"; }
   gw_pid=$full_pid   # measured() accounts the CPU of the gateway under test
-  log "[$placement] (f) full: JIT warm-up ${FULL_WARMUP}s, then ${WARMUP}s + ${DURATION}s at $CONNS connections"
+  log "[$placement] (f) full: JIT warm-up ${FULL_WARMUP}s, the steady check, then $F_ROUNDS rounds of ${WARMUP}s + ${DURATION}s at $CONNS connections"
   BENCH_MODEL=bench-cached BENCH_AUTH=$fkey BENCH_STREAM=0 BENCH_UNIQUE=1 \
     bg_wait "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"$((FULL_WARMUP + WARMUP))s" --timeout 5s -s "$here/post.lua" "$gw_url" || true
   # The same steady check as before (a): this JVM has more code to compile than the main one (tracing, the cache), and
@@ -574,21 +623,33 @@ EOF
   log "[$placement] (f) steady check: $full_steady_note"
   echo "=== (f) steady check ($placement): $full_steady_note" >>"$raw"
   local spans0 spans1
-  # /metrics needs the master key; the dropped counter has a reason label, so its lines are summed
-  metric() { curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$full_port/metrics" \
-    | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.0f", s }'; }
+  # /metrics needs the master key; the dropped counter has a reason label, so its lines are summed. "?" when the gateway
+  # did not answer within 5 s (a starved core), so that the table never shows a count it did not read.
+  metric() { local m
+    m=$(curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$full_port/metrics") || { echo "?"; return 0; }
+    awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.0f", s }' <<<"$m"; }
+  # F_ROUNDS full windows, each between two direct ones (d0 f0 d1 f1 … dN), as (a): the direct load goes to the same
+  # simulator while the full gateway idles, one after the other, never at once. The span counters are read before the
+  # first window and after the last (a direct one: the last full window's spans have been exported by then), so the
+  # lost count covers every full window.
   spans0=$(metric switchboard_trace_spans_exported_total)
-  f="$work/wrk.out"
-  BENCH_MODEL=bench-cached BENCH_AUTH=$fkey BENCH_STREAM=0 BENCH_UNIQUE=1 measured "f.full" "(f) full ($placement)" "$f" \
-    "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency -s "$here/post.lua" "$gw_url"
-  line=$(grep '^BENCH_RESULT' "$f") || die "no BENCH_RESULT line from wrk"
-  rps[f.full]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
-  errs[f.full]=$(( $(kv errors_connect " $line") + $(kv errors_read " $line") + $(kv errors_write " $line") + $(kv errors_status " $line") + $(kv errors_timeout " $line") ))
+  local fw=()
+  for ((i = 0; i < F_ROUNDS; i++)); do fw+=("d$i" "f$i"); done
+  fw+=("d$F_ROUNDS")
+  for target in "${fw[@]}"; do
+    name=full; [[ "$target" == d* ]] && name=direct
+    log "[$placement] (f) $name, window $target: warm-up ${WARMUP}s, then ${DURATION}s at $CONNS connections"
+    if [ "$name" = direct ]; then
+      wrk_window "f.$target" "(f) direct, window $target ($placement)" "$direct_url" gpt-4o-mini sk-bench 0 0
+    else
+      wrk_window "f.$target" "(f) full, window $target ($placement)" "$gw_url" bench-cached "$fkey" 0 1
+    fi
+  done
   spans1=$(metric switchboard_trace_spans_exported_total)
   local full_spans full_dropped
-  full_spans=$(awk -v a="${spans0:-0}" -v b="${spans1:-0}" 'BEGIN { printf "%.0f", b - a }')
+  full_spans="?"; [ "$spans0" != "?" ] && [ "$spans1" != "?" ] && full_spans=$(fmt_int $((spans1 - spans0)))
   full_dropped=$(metric switchboard_trace_spans_dropped_total)
-  log "[$placement]     ${rps[f.full]} req/s, ${errs[f.full]} errors, $full_spans spans exported; ${cpu[f.full]}"
+  log "[$placement]     (f) $full_spans spans exported during the rounds, ${full_dropped:-0} lost since the full gateway started"
 
   stop_all
   { echo "=== gateway log"; cat "$work/gateway.log"; echo; echo "=== gateway (full) log"; cat "$work/gateway-full.log"; echo
@@ -623,31 +684,35 @@ EOF
   fi
   t_d=$(calc %.3f "$(kv p50_us "${ttfb[direct]}")/1000"); t_g=$(calc %.3f "$(kv p50_us "${ttfb[gateway]}")/1000")
   add_t=$(calc %+.3f "$t_g-$t_d")
-  local ratio_n ratio_s
-  ratio_n=$(calc %.2f "${rps[gateway.nonstream]}/${rps[direct.nonstream]}")
-  ratio_s=$(calc %.2f "${rps[gateway.stream]}/${rps[direct.stream]}")
-  # (v): the virtual key against the mean of the master-key windows before and after it
-  local m_n m_s vk_n vk_s drift_n drift_s
-  m_n=$(calc %.0f "(${rps[gateway.nonstream]}+${rps[gateway-again.nonstream]})/2")
-  m_s=$(calc %.0f "(${rps[gateway.stream]}+${rps[gateway-again.stream]})/2")
-  vk_n=$(calc %.2f "${rps[gateway-vk.nonstream]}/$m_n"); vk_s=$(calc %.2f "${rps[gateway-vk.stream]}/$m_s")
-  drift_n=$(calc %+.0f "100*(${rps[gateway-again.nonstream]}-${rps[gateway.nonstream]})/${rps[gateway.nonstream]}")
-  drift_s=$(calc %+.0f "100*(${rps[gateway-again.stream]}-${rps[gateway.stream]})/${rps[gateway.stream]}")
-  # (x): the cached alias's misses against the mean of the uncached windows before and after
-  local miss_x x_rounds="" x_ratios=() x_keys=() x_cached_sum=0 xi
-  for ((xi = 0; xi < X_ROUNDS; xi++)); do
-    local u0=${rps[x.u$xi]} u1=${rps[x.u$((xi + 1))]} c=${rps[x.c$xi]}
-    local r; r=$(calc %.4f "$c/(($u0+$u1)/2)")
-    x_ratios+=("$r"); x_cached_sum=$((x_cached_sum + c))
-    x_rounds+="${x_rounds:+; }round $((xi + 1)): cached $(fmt_int "$c") req/s against $(fmt_int "$u0") / $(fmt_int "$u1") uncached (drift $(calc %+.0f "100*($u1-$u0)/$u0") %), ×$(calc %.2f "$r")"
-    x_keys+=("x.u$xi" "x.c$xi")
-  done
-  x_keys+=("x.u$X_ROUNDS")
-  miss_x=$(printf '%s\n' "${x_ratios[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+  # (a), (x), (f): rounds, each test window against the mean of its two neighbours, the median of the rounds
+  local r_median r_mid r_base r_notes r_flag r_keys=()
+  local ratio_n an_mid an_base an_notes d1 an_keys
+  rounds_ratio a.nonstream.d a.nonstream.g "$A_ROUNDS" direct gateway
+  ratio_n=$r_median an_mid=$r_mid an_base=$r_base an_notes=$r_notes d1=$r_flag an_keys=("${r_keys[@]}")
+  local ratio_s as_mid as_base as_notes d2 as_keys
+  rounds_ratio a.stream.d a.stream.g "$A_ROUNDS" direct gateway
+  ratio_s=$r_median as_mid=$r_mid as_base=$r_base as_notes=$r_notes d2=$r_flag as_keys=("${r_keys[@]}")
+  local miss_x x_rounds d8 x_keys x_cached_sum=0 xi
+  rounds_ratio x.u x.c "$X_ROUNDS" uncached cached
+  miss_x=$r_median x_rounds=$r_notes d8=$r_flag x_keys=("${r_keys[@]}")
+  for ((xi = 0; xi < X_ROUNDS; xi++)); do x_cached_sum=$((x_cached_sum + ${rps[x.c$xi]})); done
   rps[x.cached]=$((x_cached_sum / X_ROUNDS))
+  local full_d f_mid f_base f_notes d9 f_keys full_g
+  rounds_ratio f.d f.f "$F_ROUNDS" direct full
+  full_d=$r_median f_mid=$r_mid f_base=$r_base f_notes=$r_notes d9=$r_flag f_keys=("${r_keys[@]}")
+  full_g=$(ratio "${rps[f.f$f_mid]}" "${rps[a.nonstream.g$an_mid]}")
+  # (v): the virtual key against the mean of the master-key windows before it ((a)'s last gateway window) and after it
+  local v_keys=() m_n m_s vk_n vk_s drift_n drift_s last=$((A_ROUNDS - 1))
+  for mode in nonstream stream; do v_keys+=("a.$mode.g$last" "a.$mode.vk" "a.$mode.again"); done
+  m_n=$(calc %.0f "(${rps[a.nonstream.g$last]}+${rps[a.nonstream.again]})/2")
+  m_s=$(calc %.0f "(${rps[a.stream.g$last]}+${rps[a.stream.again]})/2")
+  vk_n=$(ratio "${rps[a.nonstream.vk]}" "$m_n"); vk_s=$(ratio "${rps[a.stream.vk]}" "$m_s")
+  drift_n=$(drift "${rps[a.nonstream.g$last]}" "${rps[a.nonstream.again]}")
+  drift_s=$(drift "${rps[a.stream.g$last]}" "${rps[a.stream.again]}")
+  local mid_even=""; [ $((A_ROUNDS % 2)) = 0 ] && mid_even=", the lower middle one of an even number"
   local e_note=""
-  for k in direct.nonstream gateway.nonstream gateway-vk.nonstream gateway-again.nonstream \
-      direct.stream gateway.stream gateway-vk.stream gateway-again.stream "${x_keys[@]}"; do
+  for k in "${an_keys[@]}" "${as_keys[@]}" a.nonstream.vk a.nonstream.again a.stream.vk a.stream.again \
+      "${x_keys[@]}" "${f_keys[@]}"; do
     [ "${errs[$k]}" -gt 0 ] && e_note+=" ${k}: ${errs[$k]} wrk errors;"
   done
   for k in direct gateway; do
@@ -657,14 +722,8 @@ EOF
     [ "$le" -gt 0 ] && e_note+=" (c) $k: $le failed streams;"
   done
 
-  local d1 d2 d3 d4 d5 any_disturbed=""
-  flag() { local k m=""; for k; do [ "${other[$k]:-0}" -gt "$OTHER_LIMIT" ] && m=" ⚠"; done; echo "$m"; }
-  d1=$(flag a.direct.nonstream a.gateway.nonstream); d2=$(flag a.direct.stream a.gateway.stream)
-  local d6 d7
-  d6=$(flag a.gateway.nonstream a.gateway-vk.nonstream a.gateway-again.nonstream)
-  d7=$(flag a.gateway.stream a.gateway-vk.stream a.gateway-again.stream)
-  local d8; d8=$(flag "${x_keys[@]}")
-  local d9; d9=$(flag a.direct.nonstream f.full)
+  local d3 d4 d5 d6 d7 any_disturbed=""
+  d6=$(flag "${v_keys[@]:0:3}"); d7=$(flag "${v_keys[@]:3:3}")
   d3=$(flag b.direct b.gateway); d4=$d3; d5=$(flag c.direct c.gateway)
   local lagged=""
   for k in direct gateway; do
@@ -684,10 +743,7 @@ EOF
   v5=$(verdict "$(awk -v r="$vk_n" -v t=$T_VK_RATIO 'BEGIN { print (r >= t) }')")
   v6=$(verdict "$(awk -v r="$vk_s" -v t=$T_VK_RATIO 'BEGIN { print (r >= t) }')")
   v7=$(verdict "$(awk -v r="$miss_x" -v t=$T_MISS_RATIO 'BEGIN { print (r >= t) }')")
-  local full_d full_g v8
-  full_d=$(calc %.2f "${rps[f.full]}/${rps[direct.nonstream]}"); full_g=$(calc %.2f "${rps[f.full]}/${rps[gateway.nonstream]}")
-  v8=$(verdict "$(awk -v r="$full_d" -v t=$T_FULL_RATIO 'BEGIN { print (r >= t) }')")
-  [ "${errs[f.full]}" -gt 0 ] && e_note+=" f.full: ${errs[f.full]} wrk errors;"
+  local v8; v8=$(verdict "$(awk -v r="$full_d" -v t=$T_FULL_RATIO 'BEGIN { print (r >= t) }')")
   for v in "$v1" "$v2" "$v3" "$v4" "$v5" "$v6" "$v7" "$v8" "$v9"; do [ "$v" = pass ] || failed_targets=$((failed_targets + 1)); done
 
   local desc
@@ -702,29 +758,32 @@ EOF
 
 | measurement | direct | through gateway | ratio / added | target | |
 |---|---:|---:|---:|---|---|
-| (a) throughput, non-stream, $CONNS connections | $(fmt_int "${rps[direct.nonstream]}") req/s | $(fmt_int "${rps[gateway.nonstream]}") req/s | ×$ratio_n | ≥ ×$T_NONSTREAM_RATIO of direct | $v1$d1 |
-| (a) throughput, stream, $CONNS connections | $(fmt_int "${rps[direct.stream]}") req/s | $(fmt_int "${rps[gateway.stream]}") req/s | ×$ratio_s | ≥ ×$T_STREAM_RATIO of direct | $v9$d2 |
+| (a) throughput, non-stream, $CONNS connections | $(fmt_int "$an_base") req/s | $(fmt_int "${rps[a.nonstream.g$an_mid]}") req/s | ×$ratio_n (median of $A_ROUNDS rounds) | ≥ ×$T_NONSTREAM_RATIO of direct | $v1$d1 |
+| (a) throughput, stream, $CONNS connections | $(fmt_int "$as_base") req/s | $(fmt_int "${rps[a.stream.g$as_mid]}") req/s | ×$ratio_s (median of $A_ROUNDS rounds) | ≥ ×$T_STREAM_RATIO of direct | $v9$d2 |
 | (b) latency p50 at $(fmt_int "$RATE") req/s (open loop) | $ms_d50 ms | $ms_g50 ms | $add50 ms | added ≤ $T_ADD_P50 ms | $v2$d3 |
 | (b) latency p99 at $(fmt_int "$RATE") req/s (open loop) | $ms_d99 ms | $ms_g99 ms | $add99 ms | added ≤ $T_ADD_P99 ms | $v3$d4 |$hi_rows
 | (c) first streamed chunk p50 (sequential) | $t_d ms | $t_g ms | $add_t ms | added ≤ $T_ADD_TTFB ms | $v4$d5 |
-| (v) throughput, non-stream, virtual key | — | $(fmt_int "${rps[gateway-vk.nonstream]}") req/s | ×$vk_n of master key | ≥ ×$T_VK_RATIO of master key | $v5$d6 |
-| (v) throughput, stream, virtual key | — | $(fmt_int "${rps[gateway-vk.stream]}") req/s | ×$vk_s of master key | ≥ ×$T_VK_RATIO of master key | $v6$d7 |
+| (v) throughput, non-stream, virtual key | — | $(fmt_int "${rps[a.nonstream.vk]}") req/s | ×$vk_n of master key | ≥ ×$T_VK_RATIO of master key | $v5$d6 |
+| (v) throughput, stream, virtual key | — | $(fmt_int "${rps[a.stream.vk]}") req/s | ×$vk_s of master key | ≥ ×$T_VK_RATIO of master key | $v6$d7 |
 | (x) throughput, non-stream, every request a miss through an exact-cached alias | — | $(fmt_int "${rps[x.cached]}") req/s (mean of $X_ROUNDS) | ×$miss_x of the alias without cache (median of $X_ROUNDS rounds) | ≥ ×$T_MISS_RATIO | $v7$d8 |
-| (f) throughput, non-stream, full: virtual key + exact cache (misses) + ledger + request log + traces | $(fmt_int "${rps[direct.nonstream]}") req/s | $(fmt_int "${rps[f.full]}") req/s | ×$full_d of direct (×$full_g of (a) gateway) | ≥ ×$T_FULL_RATIO of direct | $v8$d9 |
+| (f) throughput, non-stream, full: virtual key + exact cache (misses) + ledger + request log + traces | $(fmt_int "$f_base") req/s | $(fmt_int "${rps[f.f$f_mid]}") req/s | ×$full_d of direct (median of $F_ROUNDS rounds; ×$full_g of (a) gateway) | ≥ ×$T_FULL_RATIO of direct | $v8$d9 |
 
 - event loops: $loops_note
 - before (a), the steady check of the gateway's non-stream throughput: $steady_note
-- (a) gateway non-stream: ${cpu[a.gateway.nonstream]}
-- (a) direct non-stream: ${cpu[a.direct.nonstream]}
-- (a) gateway stream: ${cpu[a.gateway.stream]}
-- (a) direct stream: ${cpu[a.direct.stream]}
-- (v) master key in the windows before / after the virtual key's: non-stream $(fmt_int "${rps[gateway.nonstream]}") / $(fmt_int "${rps[gateway-again.nonstream]}") req/s (drift ${drift_n} %), stream $(fmt_int "${rps[gateway.stream]}") / $(fmt_int "${rps[gateway-again.stream]}") req/s (drift ${drift_s} %); the ratio is to their mean. The virtual key spent \$${vk_spend:-?} in this run, every call priced, reserved and settled.
+- (a) non-stream, each gateway window against the mean of the direct windows before and after it: $an_notes. The row shows round $((an_mid + 1))'s windows (the median round$mid_even): its gateway window and the mean of its two direct ones.
+- (a) stream, the same: $as_notes. The row shows round $((as_mid + 1))'s.
+- (a) gateway non-stream, round $((an_mid + 1)): ${cpu[a.nonstream.g$an_mid]}
+- (a) direct non-stream, the window before it: ${cpu[a.nonstream.d$an_mid]}
+- (a) gateway stream, round $((as_mid + 1)): ${cpu[a.stream.g$as_mid]}
+- (a) direct stream, the window before it: ${cpu[a.stream.d$as_mid]}
+- (v) master key in (a)'s last gateway window and in the window after the virtual key's (between them: (a)'s last direct window and the virtual key's): non-stream $(fmt_int "${rps[a.nonstream.g$last]}") / $(fmt_int "${rps[a.nonstream.again]}") req/s (drift ${drift_n} %), stream $(fmt_int "${rps[a.stream.g$last]}") / $(fmt_int "${rps[a.stream.again]}") req/s (drift ${drift_s} %); the ratio is to their mean. The virtual key spent \$${vk_spend:-?} in this run, every call priced, reserved and settled.
 - (x) each cached window against the mean of the uncached windows before and after it: $x_rounds; every cached-alias request was a miss and was stored (the cache's hit count did not move).
 - (x) cached alias, first window: ${cpu[x.c0]}
 - (f) full, its steady check after ${FULL_WARMUP}s of warm-up: $full_steady_note
-- (f) full, in a second gateway with every request traced (OTLP to bench/OtlpSink.java on the load core; $full_spans spans exported in the window, ${full_dropped:-0} lost since its start (queue full or export failed)): ${cpu[f.full]}
-- (v) virtual key non-stream: ${cpu[a.gateway-vk.nonstream]}
-- (v) virtual key stream: ${cpu[a.gateway-vk.stream]}
+- (f) each full window against the mean of the direct windows before and after it (the same simulator, the full gateway idle meanwhile): $f_notes. The row shows round $((f_mid + 1))'s.
+- (f) full, in a second gateway with every request traced (OTLP to bench/OtlpSink.java on the load core; $full_spans spans exported during the rounds, ${full_dropped:-0} lost since its start (queue full or export failed)), round $((f_mid + 1)): ${cpu[f.f$f_mid]}
+- (v) virtual key non-stream: ${cpu[a.nonstream.vk]}
+- (v) virtual key stream: ${cpu[a.stream.vk]}
 - (b) gateway at $(fmt_int "$RATE") req/s: ${cpu[b.gateway]} (window includes the generator's start and warm-up)$hi_notes
 - (b) generator send lag p99 (its own lateness; included in both columns, as is any queueing): direct $(calc %.3f "$(kv lag_p99_us "${lat[direct]}")/1000") ms, gateway $(calc %.3f "$(kv lag_p99_us "${lat[gateway]}")/1000") ms; p99.9 direct $(calc %.3f "$(kv p999_us "${lat[direct]}")/1000") ms, gateway $(calc %.3f "$(kv p999_us "${lat[gateway]}")/1000") ms
 - (c) whole stream p50: direct $(calc %.3f "$(kv whole_p50_us "${ttfb[direct]}")/1000") ms, gateway $(calc %.3f "$(kv whole_p50_us "${ttfb[gateway]}")/1000") ms
@@ -746,7 +805,7 @@ report=$(cat <<EOF
 
 Jar: \`$JAR\` (built $(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC')), commit $commit${dirty:+ (working tree has changes)}; $("$JAVA" -version 2>&1 | head -1);
 $ncpu CPUs ($(uname -r)); wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'); run took ${elapsed}s.
-JIT warm-up ${JIT_WARMUP}s of load on fresh JVMs, then the steady check (below each table); (a) wrk, ${WARMUP}s warm-up + ${DURATION}s; (b) bench/LoadGen.java open loop, ${LAT_WARMUP}s warm-up + ${LAT_DURATION}s;
+JIT warm-up ${JIT_WARMUP}s of load on fresh JVMs, then the steady check (below each table); (a), (v), (x), (f) wrk, ${WARMUP}s warm-up + ${DURATION}s a window, (a) in $A_ROUNDS rounds, (x) in $X_ROUNDS, (f) in $F_ROUNDS; (b) bench/LoadGen.java open loop, ${LAT_WARMUP}s warm-up + ${LAT_DURATION}s;
 (c) bench/LoadGen.java, $TTFB_WARMUP warm-up + $TTFB_COUNT sequential streams. Raw output: bench/results/raw-*.log.
 
 $(printf '%s\n\n' "${tables[@]}")
