@@ -16,6 +16,9 @@
 #       BENCH_X_ROUNDS=3 cached windows, each between two uncached ones (uncached, cached, uncached, cached, …,
 #       uncached); each cached window's ratio is to the mean of its two neighbours, and the figure is the median of
 #       those ratios, so one disturbed window or a drift does not decide it (target: within 5 %)
+#       Before the rounds the cache is filled: unique questions through the cached alias in BENCH_STEADY_SLICE-second
+#       slices until it has stored more entries than it holds (full, evicting) and a slice is within 10 % of the one
+#       before, at most BENCH_X_FILL_MAX=90 seconds; a gateway that has run a while has a full cache
 #   (f) full: every layer on at once, non-stream, ratio to direct: a virtual key, an exact-cached alias with every
 #       question different (all misses, each stored), the spend ledger and the request log (on by default), every request
 #       traced to a local OTLP sink (bench/OtlpSink.java); in a second gateway started after (c) (tracing is process-wide),
@@ -80,6 +83,8 @@ full_steady_note=""
 STEADY_MAX="${BENCH_STEADY_MAX:-60}"
 STEADY_SLICE="${BENCH_STEADY_SLICE:-4}"
 X_ROUNDS="${BENCH_X_ROUNDS:-3}"
+X_FILL_MAX="${BENCH_X_FILL_MAX:-90}"
+x_fill_note=""
 A_ROUNDS="${BENCH_A_ROUNDS:-3}"
 F_ROUNDS="${BENCH_F_ROUNDS:-3}"
 CONNS="${BENCH_CONNECTIONS:-64}"
@@ -512,6 +517,34 @@ EOF
 
   # ---------------- (x) a miss through an exact-cached alias: every question different, non-stream
   local hits0 hits1
+  # The cache filled first: unique questions through the cached alias until it is full and evicting (it has stored more
+  # entries than it holds) and a slice's throughput is within 10 % of the one before, at most BENCH_X_FILL_MAX seconds.
+  # Without it the rounds began with a cache that the JIT warm-up had filled only part-way: the first cached window
+  # compiled the eviction's code (123 compilations in it in the 14:11 run of 2026-12-02) and the rounds changed
+  # regime (no evictions, then one a miss) half-way through; a gateway that has run for a while is full.
+  local xf_rps=() xf_spent=0 xf_i=0 xf_ping xf_entries xf_stores xf_ok=""
+  while [ "$xf_spent" -lt "$X_FILL_MAX" ]; do
+    wait_quiet
+    BENCH_MODEL=bench-cached BENCH_AUTH=$MASTER_KEY BENCH_STREAM=0 BENCH_UNIQUE=1 bg_wait_out "$work/xfill.out" \
+      "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${STEADY_SLICE}s" --timeout 5s -s "$here/post.lua" "$gw_url" \
+      || { cat "$work/xfill.out" >&2; die "(x) fill: wrk failed"; }
+    line=$(grep '^BENCH_RESULT' "$work/xfill.out") || die "no BENCH_RESULT line from wrk"
+    xf_rps[xf_i]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+    xf_spent=$((xf_spent + STEADY_SLICE)); xf_i=$((xf_i + 1))
+    xf_ping=$(curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$gw_port/cache/ping" || true)
+    xf_entries=$(sed -n 's/.*MiB, \([0-9]*\) entries now.*/\1/p' <<<"$xf_ping")
+    xf_stores=$(sed -n 's/.*"stores":\([0-9]*\).*/\1/p' <<<"$xf_ping")
+    if [ "$xf_i" -ge 2 ] && [ -n "$xf_entries" ] && [ -n "$xf_stores" ] && [ "$xf_stores" -gt "$xf_entries" ] \
+        && awk -v a="${xf_rps[xf_i-1]}" -v b="${xf_rps[xf_i-2]}" 'BEGIN { exit !(a >= 0.9 * b && a <= 1.1 * b) }'; then
+      xf_ok=1; break
+    fi
+  done
+  x_fill_note="slices of ${STEADY_SLICE}s: $(for r in "${xf_rps[@]}"; do printf '%s ' "$(fmt_int "$r")"; done | sed 's/ $//; s/ / \/ /g') req/s; the cache then held $(fmt_int "${xf_entries:-0}") entries after $(fmt_int "${xf_stores:-0}") stores"
+  if [ "$X_FILL_MAX" -le 0 ]; then x_fill_note="skipped (BENCH_X_FILL_MAX=0)"
+  elif [ -n "$xf_ok" ]; then x_fill_note="full and steady after ${xf_spent}s ($x_fill_note)"
+  else x_fill_note="⚠ not full and steady after ${xf_spent}s ($x_fill_note): raise BENCH_X_FILL_MAX"; fi
+  log "[$placement] (x) fill: $x_fill_note"
+  echo "=== (x) fill ($placement): $x_fill_note" >>"$raw"
   hits0=$(curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$gw_port/cache/ping" | sed -n 's/.*"hits":\([0-9]*\).*/\1/p')
   # BENCH_X_ROUNDS cached windows, each between two uncached ones (u0 c0 u1 c1 … uN): the ratio is the median of the
   # rounds' ratios, each to the mean of its two neighbours, so one disturbed or drifting window does not decide it
@@ -777,6 +810,7 @@ EOF
 - (a) gateway stream, round $((as_mid + 1)): ${cpu[a.stream.g$as_mid]}
 - (a) direct stream, the window before it: ${cpu[a.stream.d$as_mid]}
 - (v) master key in (a)'s last gateway window and in the window after the virtual key's (between them: (a)'s last direct window and the virtual key's): non-stream $(fmt_int "${rps[a.nonstream.g$last]}") / $(fmt_int "${rps[a.nonstream.again]}") req/s (drift ${drift_n} %), stream $(fmt_int "${rps[a.stream.g$last]}") / $(fmt_int "${rps[a.stream.again]}") req/s (drift ${drift_s} %); the ratio is to their mean. The virtual key spent \$${vk_spend:-?} in this run, every call priced, reserved and settled.
+- (x) before its rounds, the cache filled by unique questions through the cached alias: $x_fill_note
 - (x) each cached window against the mean of the uncached windows before and after it: $x_rounds; every cached-alias request was a miss and was stored (the cache's hit count did not move).
 - (x) cached alias, first window: ${cpu[x.c0]}
 - (f) full, its steady check after ${FULL_WARMUP}s of warm-up: $full_steady_note
