@@ -329,6 +329,19 @@ wrk_window() {
   log "[$placement]     ${rps[$key]} req/s, ${errs[$key]} errors; ${cpu[$key]}"
 }
 
+# slice_rps OUT WHAT MODEL AUTH UNIQUE URL: one BENCH_STEADY_SLICE-second slice of non-stream load (the steady checks and
+# (x)'s fill), after waiting for a quiet machine; sets s_rps to its req/s (in this shell, not a subshell: the quiet
+# budget and the child to kill on Ctrl-C are this shell's)
+slice_rps() {
+  local out=$1 what=$2 model=$3 auth=$4 unique=$5 url=$6 line
+  wait_quiet
+  BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=0 BENCH_UNIQUE=$unique bg_wait_out "$out" \
+    "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${STEADY_SLICE}s" --timeout 5s -s "$here/post.lua" "$url" \
+    || { cat "$out" >&2; die "$what: wrk failed"; }
+  line=$(grep '^BENCH_RESULT' "$out") || die "no BENCH_RESULT line from wrk"
+  s_rps=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+}
+
 # rounds_ratio BASE TEST N BASE_NAME TEST_NAME: the windows BASE0 TEST0 BASE1 TEST1 … BASE<N> (keys of rps[] and
 # other[]), each TEST<i> divided by the mean of BASE<i> and BASE<i+1>, its two neighbours, so that a drift of the machine
 # across the row cancels and one odd window does not decide it. Sets, for the caller (who declares them local):
@@ -473,12 +486,7 @@ EOF
   local sl_rps=() sl_key steady="" spent=0 i=0 line
   while [ "$spent" -lt "$STEADY_MAX" ]; do
     if [ $((i % 2)) = 0 ]; then sl_key=$MASTER_KEY; else sl_key=$vkey; fi
-    wait_quiet
-    BENCH_MODEL=bench BENCH_AUTH=$sl_key BENCH_STREAM=0 bg_wait_out "$work/steady.out" \
-      "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${STEADY_SLICE}s" --timeout 5s -s "$here/post.lua" "$gw_url" \
-      || { cat "$work/steady.out" >&2; die "steady check: wrk failed"; }
-    line=$(grep '^BENCH_RESULT' "$work/steady.out") || die "no BENCH_RESULT line from wrk"
-    sl_rps[i]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+    slice_rps "$work/steady.out" "steady check" bench "$sl_key" 0 "$gw_url"; sl_rps[i]=$s_rps
     spent=$((spent + STEADY_SLICE)); i=$((i + 1))
     if [ "$i" -ge 4 ] && awk -v a="${sl_rps[i-1]}" -v b="${sl_rps[i-3]}" -v c="${sl_rps[i-2]}" -v d="${sl_rps[i-4]}" \
         'BEGIN { exit !(a >= 0.9 * b && a <= 1.1 * b && c >= 0.9 * d && c <= 1.1 * d) }'; then
@@ -524,12 +532,7 @@ EOF
   # regime (no evictions, then one a miss) half-way through; a gateway that has run for a while is full.
   local xf_rps=() xf_spent=0 xf_i=0 xf_ping xf_entries xf_stores xf_ok=""
   while [ "$xf_spent" -lt "$X_FILL_MAX" ]; do
-    wait_quiet
-    BENCH_MODEL=bench-cached BENCH_AUTH=$MASTER_KEY BENCH_STREAM=0 BENCH_UNIQUE=1 bg_wait_out "$work/xfill.out" \
-      "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${STEADY_SLICE}s" --timeout 5s -s "$here/post.lua" "$gw_url" \
-      || { cat "$work/xfill.out" >&2; die "(x) fill: wrk failed"; }
-    line=$(grep '^BENCH_RESULT' "$work/xfill.out") || die "no BENCH_RESULT line from wrk"
-    xf_rps[xf_i]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+    slice_rps "$work/xfill.out" "(x) fill" bench-cached "$MASTER_KEY" 1 "$gw_url"; xf_rps[xf_i]=$s_rps
     xf_spent=$((xf_spent + STEADY_SLICE)); xf_i=$((xf_i + 1))
     xf_ping=$(curl -s --max-time 5 -H "authorization: Bearer $MASTER_KEY" "http://127.0.0.1:$gw_port/cache/ping" || true)
     xf_entries=$(sed -n 's/.*MiB, \([0-9]*\) entries now.*/\1/p' <<<"$xf_ping")
@@ -638,12 +641,7 @@ EOF
   # 2026-12-01 07:30 was that). Slices of the full load until the last is within 10 % of the one before.
   local fl_rps=() fl_steady="" fl_spent=0 fl_i=0
   while [ "$fl_spent" -lt "$FULL_STEADY_MAX" ]; do
-    wait_quiet
-    BENCH_MODEL=bench-cached BENCH_AUTH=$fkey BENCH_STREAM=0 BENCH_UNIQUE=1 bg_wait_out "$work/steady.out" \
-      "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${STEADY_SLICE}s" --timeout 5s -s "$here/post.lua" "$gw_url" \
-      || { cat "$work/steady.out" >&2; die "(f) steady check: wrk failed"; }
-    line=$(grep '^BENCH_RESULT' "$work/steady.out") || die "no BENCH_RESULT line from wrk"
-    fl_rps[fl_i]=$(awk -v r="$(kv requests " $line")" -v d="$(kv duration_us " $line")" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+    slice_rps "$work/steady.out" "(f) steady check" bench-cached "$fkey" 1 "$gw_url"; fl_rps[fl_i]=$s_rps
     fl_spent=$((fl_spent + STEADY_SLICE)); fl_i=$((fl_i + 1))
     if [ "$fl_i" -ge 3 ] && awk -v a="${fl_rps[fl_i-1]}" -v b="${fl_rps[fl_i-2]}" 'BEGIN { exit !(a >= 0.9 * b && a <= 1.1 * b) }'; then
       fl_steady=1; break
