@@ -19,10 +19,10 @@ import java.util.Map;
  * search misses all but the first.
  *
  * <p>How: every 8-character window of every key, ASCII-lower-cased, is exactly one {@code long} (8 bytes), kept in
- * an open-addressing set. The scan rolls the last 8 bytes of the text into a {@code long} (one shift and one or
- * per byte), looks it up only once 8 consecutive bytes that occur in some key were seen, and on a hit overwrites
- * those 8 bytes with {@code *} (same length, so JSON stays valid and offsets stay put). Overlapping hits join, so a
- * fragment of any length ≥ 8 is masked whole. No hashing collisions are possible (the {@code long} is the window
+ * an open-addressing set. The byte scan hops over the text until it finds 8 consecutive bytes that occur in some
+ * key, rolls the last 8 bytes of such a run into a {@code long} (one shift and one or per byte), looks each
+ * window of the run up, and on a hit overwrites those 8 bytes with {@code *} (same length, so JSON stays valid and
+ * offsets stay put). Overlapping hits join, so a fragment of any length ≥ 8 is masked whole. No hashing collisions are possible (the {@code long} is the window
  * itself). The cost on the stream path is in the README ({@code bench/keyscrub.sh}).
  *
  * <p>Limits, on purpose: windows holding a byte outside printable ASCII, a quote or a backslash are not indexed
@@ -109,21 +109,51 @@ public final class KeyScrubber {
         }
     }
 
-    /** Masks key runs in {@code b[from, to)} in place; true when something was masked. */
+    /**
+     * Masks key runs in {@code b[from, to)} in place; true when something was masked.
+     *
+     * <p>A window can only be a key's when none of its 8 bytes folds to 0, so the scan hops: it looks at the last byte
+     * of the next window first and, finding a byte no key has, skips every window that holds it (up to 8 at once, as a
+     * Boyer-Moore-Horspool search skips on a mismatched character); only where 8 key characters stand together does it
+     * roll a {@code long} and look windows up, each in turn, as the byte-by-byte scan did. Answers are mostly bytes
+     * that break a run (spaces, quotes, punctuation, letters no key has), so most bytes are never read; each byte is
+     * read at most once while hopping ({@code checked}) and once more if a run of 8 includes it.
+     */
     public boolean scrubInPlace(byte[] b, int from, int to) {
         if (size == 0) return false;
-        long w = 0;
+        byte[] f = fold;
         int maskedTo = from;
         boolean found = false;
-        for (int i = from; i < to; i++) {
-            // a byte no key has rolls in as 0: the window holds a run of 8 key characters exactly when none of its
-            // bytes is 0 (no indexed window has one), a test without a branch per byte on what the text holds
-            w = (w << 8) | fold[b[i] & 0xff];
-            if (((w - 0x0101010101010101L) & ~w & 0x8080808080808080L) == 0 && contains(w)) {
-                for (int j = Math.max(i - (MIN_RUN - 1), maskedTo); j <= i; j++) b[j] = MASK;
-                maskedTo = i + 1;
-                found = true;
+        int start = from; // the first byte of the next window that may be a key's
+        int checked = from; // b[start, checked) all fold to non-zero (read while hopping)
+        while (to - start >= MIN_RUN) {
+            int end = start + (MIN_RUN - 1);
+            // the rightmost byte of the window no key has, read from its end back to what is known already
+            int q = end;
+            while (q >= checked && f[b[q] & 0xff] != 0) q--;
+            if (q >= checked) {
+                // every window that holds b[q] is out: the next begins after it; b(q, end] are key characters
+                start = q + 1;
+                checked = end + 1;
+                continue;
             }
+            // b[start, end] are 8 key characters: roll the windows of this run as the byte-by-byte scan does
+            long w = 0;
+            for (int i = start; i < end; i++) w = (w << 8) | f[b[i] & 0xff];
+            int i = end;
+            int c;
+            while (i < to && (c = f[b[i] & 0xff]) != 0) {
+                w = (w << 8) | c;
+                if (contains(w)) {
+                    for (int j = Math.max(i - (MIN_RUN - 1), maskedTo); j <= i; j++) b[j] = MASK;
+                    maskedTo = i + 1;
+                    found = true;
+                }
+                i++;
+            }
+            // b[i] (when i < to) is no key's: no later window may hold it
+            start = i + 1;
+            checked = start;
         }
         return found;
     }
