@@ -22,8 +22,9 @@ import java.util.Map;
  * an open-addressing set. The byte scan hops over the text until it finds 8 consecutive bytes that occur in some
  * key, rolls the last 8 bytes of such a run into a {@code long} (one shift and one or per byte), looks each
  * window of the run up, and on a hit overwrites those 8 bytes with {@code *} (same length, so JSON stays valid and
- * offsets stay put). Overlapping hits join, so a fragment of any length ≥ 8 is masked whole. No hashing collisions are possible (the {@code long} is the window
- * itself). The cost on the stream path is in the README ({@code bench/keyscrub.sh}).
+ * offsets stay put). Overlapping hits join, so a fragment of any length ≥ 8 is masked whole. No hashing collisions
+ * are possible (the {@code long} is the window itself). The cost on the stream path is in the README
+ * ({@code bench/keyscrub.sh}).
  *
  * <p>Limits, on purpose: windows holding a byte outside printable ASCII, a quote or a backslash are not indexed
  * (inside a JSON string those are escaped, so the raw window never appears; real keys have none); a key shorter
@@ -115,9 +116,10 @@ public final class KeyScrubber {
      * <p>A window can only be a key's when none of its 8 bytes folds to 0, so the scan hops: it looks at the last byte
      * of the next window first and, finding a byte no key has, skips every window that holds it (up to 8 at once, as a
      * Boyer-Moore-Horspool search skips on a mismatched character); only where 8 key characters stand together does it
-     * roll a {@code long} and look windows up, each in turn, as the byte-by-byte scan did. Answers are mostly bytes
-     * that break a run (spaces, quotes, punctuation, letters no key has), so most bytes are never read; each byte is
-     * read at most once while hopping ({@code checked}) and once more if a run of 8 includes it.
+     * roll a {@code long} and look windows up, each in turn, as the byte-by-byte scan did. Text breaks into short runs
+     * (spaces, quotes, punctuation; with few keys, letters no key has), so many bytes are never read and words of up
+     * to 7 characters are never looked up; each byte is read at most once while hopping ({@code checked}) and once
+     * more if a run of 8 includes it.
      */
     public boolean scrubInPlace(byte[] b, int from, int to) {
         if (size == 0) return false;
