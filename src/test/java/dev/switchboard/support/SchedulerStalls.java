@@ -15,6 +15,8 @@ public final class SchedulerStalls implements AutoCloseable {
     private static final long SLACK_NANOS = 2_000_000;
 
     private final AtomicLong stalledNanos = new AtomicLong();
+    /** Each stall as {its end, its length}, both ns, for {@link #millisBetween}. */
+    private final java.util.Queue<long[]> stalls = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Thread sleeper;
     private volatile boolean stopped;
 
@@ -34,13 +36,27 @@ public final class SchedulerStalls implements AutoCloseable {
         while (!stopped) {
             long before = System.nanoTime();
             LockSupport.parkNanos(PARK_NANOS);
-            long over = System.nanoTime() - before - PARK_NANOS;
-            if (over > SLACK_NANOS) stalledNanos.addAndGet(over);
+            long after = System.nanoTime();
+            long over = after - before - PARK_NANOS;
+            if (over > SLACK_NANOS) {
+                stalledNanos.addAndGet(over);
+                stalls.add(new long[] {after, over});
+            }
         }
     }
 
     /** The time this JVM's sleeper thread was denied the CPU since {@link #start()}, in ms. */
     public long millis() { return stalledNanos.get() / 1_000_000; }
+
+    /** The part of the stalls since {@link #start()} that fell between two {@link System#nanoTime()} readings, in ms. */
+    public long millisBetween(long fromNanos, long toNanos) {
+        long sum = 0;
+        for (long[] s : stalls) {
+            long from = Math.max(fromNanos, s[0] - s[1]), to = Math.min(toNanos, s[0]);
+            if (to > from) sum += to - from;
+        }
+        return sum / 1_000_000;
+    }
 
     @Override
     public void close() {
