@@ -8,7 +8,7 @@
 #   LAT_GEN_WARMUP=3, LAT_WARMUP=40 (seconds of wrk on both paths first), LAT_ROUNDS=1, LAT_JAVA_OPTS (gateway JVM
 #   options), LAT_GENERAL_SETTINGS (one more line under general_settings), LAT_LOADGEN (LoadGen.java files to use instead
 #   of this directory's, space-separated: each rate and column runs with each in turn, to compare generators), LAT_TARGETS="direct gateway" (which columns; "direct" alone skips
-#   the gateway's warm-up), LAT_TRANSPORT (the gateway's event_loop_transport: auto, epoll, io_uring; the simulator
+#   the gateway's warm-up; "netty" and "vertx" add the bare relays of bench/floor.sh, pinned as the gateway, on the next ports), LAT_TRANSPORT (the gateway's event_loop_transport: auto, epoll, io_uring; the simulator
 #   stays on BENCH_SIMULATOR_TRANSPORT so the direct column does not change), LAT_TRACE=DIR (each run's latencies by intended send
 #   time into DIR, and a JFR recording of the gateway during each gateway run, lined up by bench/tail-summary.py:
 #   DIR/<column>-<rate>-r<round>.{txt,jfr,summary}; the recording costs the gateway's core some CPU; LAT_JFR=0 keeps
@@ -48,6 +48,17 @@ for _ in $(seq 1 160); do curl -sf -o /dev/null "http://127.0.0.1:$GW/health/rea
 curl -sf -o /dev/null "http://127.0.0.1:$GW/health/readiness" || { cat "$work/gw.log"; exit 1; }
 grep -im1 'transport' "$work/gw.log" || true
 TARGETS="${LAT_TARGETS:-direct gateway}"
+# the floors of bench/floor.sh (a bare relay on Netty alone, or on Vert.x's server and client), placed as the gateway
+floors=()
+for f in netty vertx; do
+  [[ " $TARGETS " == *" $f "* ]] || continue
+  if [ "$f" = netty ]; then port=$((GW + 1)) src="$here/NettyFloor.java"; else port=$((GW + 2)) src="$here/ProxyFloor.java"; fi
+  "${gw_pin[@]}" "$J" "${gw_opts[@]}" -cp "$JAR" "$src" "$port" "$SIM" "${LAT_TRANSPORT:-io_uring}" >"$work/$f.log" 2>&1 &
+  pids+=($!); floors+=("$f:$port")
+  for _ in $(seq 1 160); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.25; done
+  BENCH_MODEL=gpt-4o-mini BENCH_AUTH=sk-bench BENCH_STREAM=0 "${load_pin[@]}" wrk -t1 -c64 -d"${WARM}s" -s "$here/post.lua" \
+    "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+done
 [[ " $TARGETS " != *" gateway "* ]] || BENCH_MODEL=bench BENCH_AUTH=$MASTER BENCH_STREAM=0 "${load_pin[@]}" wrk -t1 -c64 -d"${WARM}s" -s "$here/post.lua" \
   "http://127.0.0.1:$GW/v1/chat/completions" >/dev/null
 BENCH_MODEL=gpt-4o-mini BENCH_AUTH=sk-bench BENCH_STREAM=0 "${load_pin[@]}" wrk -t1 -c64 -d"$(( WARM / 4 + 1 ))s" \
@@ -84,6 +95,7 @@ run() { # name url model auth rate
 for round in $(seq 1 "$ROUNDS"); do
   for rate in $RATES; do for gi in "${!gens[@]}"; do
     [[ " $TARGETS " != *" direct "* ]] || run direct "http://127.0.0.1:$SIM/v1/chat/completions" gpt-4o-mini sk-bench "$rate"
+    for f in "${floors[@]}"; do run "${f%%:*}" "http://127.0.0.1:${f#*:}/v1/chat/completions" gpt-4o-mini sk-bench "$rate"; done
     [[ " $TARGETS " != *" gateway "* ]] || run gateway "http://127.0.0.1:$GW/v1/chat/completions" bench "$MASTER" "$rate"
   done; done
 done

@@ -54,7 +54,8 @@
 #   BENCH_QUIET_WAIT=60 (seconds, in total, to wait for other busy processes, e.g. a Maven build, to finish,
 #   and to repeat disturbed measurements), BENCH_STEADY_MAX=60 BENCH_STEADY_SLICE=4 (the steady check, below),
 #   BENCH_X_ROUNDS=3 ((x)'s cached windows, each between two uncached ones), BENCH_A_ROUNDS=3 BENCH_F_ROUNDS=3 ((a)'s
-#   gateway windows, for non-stream and for stream, and (f)'s full windows, each between two direct ones).
+#   gateway windows, for non-stream and for stream, and (f)'s full windows, each between two direct ones),
+#   BENCH_FLOOR=1 (0 leaves out (a)'s floor windows: bench/NettyFloor.java, a bare relay on Netty, placed as the gateway).
 #
 # Other processes: before each measurement the script waits (bounded) until the machine is idle, and after
 # it compares the CPU the machine used with the CPU of gateway + simulator + generator. A measurement during
@@ -87,6 +88,7 @@ X_FILL_MAX="${BENCH_X_FILL_MAX:-90}"
 x_fill_note=""
 A_ROUNDS="${BENCH_A_ROUNDS:-3}"
 F_ROUNDS="${BENCH_F_ROUNDS:-3}"
+FLOOR="${BENCH_FLOOR:-1}"
 CONNS="${BENCH_CONNECTIONS:-64}"
 RATE="${BENCH_RATE:-1000}"
 RATE_HIGH="${BENCH_RATE_HIGH:-10000}"
@@ -373,6 +375,10 @@ rounds_ratio() {
 
 failed_targets=0
 tables=()
+# The floor's windows count the floor's process where the gateway's would be (its CPU line, the JIT count, and what
+# "other processes" used), so measured() neither flags nor repeats them for the floor's own CPU.
+as_floor() { gw_real_pid=$gw_pid; gw_pid=$floor_pid; }
+as_gateway() { gw_pid=$gw_real_pid; }
 
 run_suite() {
   local placement=$1 raw="$results/raw-$1.log"
@@ -420,6 +426,23 @@ EOF
   local gw_pid=$!; pids+=("$gw_pid")
   wait_http simulator "$sim_pid" "http://127.0.0.1:$sim_port/v1/models"
   wait_http gateway "$gw_pid" "http://127.0.0.1:$gw_port/health/readiness"
+  # The floor for (a) non-stream: a bare relay on Netty (no Vert.x, no gateway code) to the same simulator, placed and
+  # run as the gateway (its JVM options, one event loop): the most a JVM proxy reaches here, so the table can say how
+  # much of the gap to direct is the gateway's own work. Measured in (a)'s non-stream rounds, next to the gateway.
+  local floor_pid="" floor_port="" floor_url=""
+  if [ "$FLOOR" = 1 ]; then
+    floor_port=$(pick_port 4060 20) || die "no free port from 4060"
+    # shellcheck disable=SC2086
+    "${gw_pin[@]}" "$JAVA" $GW_JAVA_OPTS -cp "$JAR" "$here/NettyFloor.java" "$floor_port" "$sim_port" \
+        "$([ "${BENCH_TRANSPORT:-auto}" = epoll ] && echo epoll || echo io_uring)" >"$work/floor.log" 2>&1 &
+    floor_pid=$!; pids+=("$floor_pid")
+    local fi_
+    for fi_ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$floor_port") 2>/dev/null && break; sleep 0.25; done
+    floor_url="http://127.0.0.1:$floor_port/v1/chat/completions"
+    out=$(curl -s --max-time 5 -w '\n%{http_code}' -H 'content-type: application/json' -H 'authorization: Bearer sk-bench' \
+        -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}' "$floor_url" || true)
+    [ "$(tail -1 <<<"$out")" = 200 ] || { cat "$work/floor.log" >&2; echo "$out" >&2; die "the floor (bench/NettyFloor.java) did not relay a request"; }
+  fi
 
   # Which transport each side runs on, as its startup line says (the gateway's follows BENCH_TRANSPORT, default auto).
   local loops_note
@@ -471,15 +494,18 @@ EOF
   # (the gateway's share is split between the master key and the virtual key: the same code, plus governance)
   for spec in "20|gateway|$gw_url|bench|$MASTER_KEY|0" "20|gateway-vk|$gw_url|bench|$vkey|0" "20|gateway|$gw_url|bench|$MASTER_KEY|1" \
       "15|gateway-vk|$gw_url|bench|$vkey|1" "5|gateway-cached|$gw_url|bench-cached|$MASTER_KEY|0" \
-      "10|direct|$direct_url|gpt-4o-mini|sk-bench|0" "10|direct|$direct_url|gpt-4o-mini|sk-bench|1"; do
+      "10|direct|$direct_url|gpt-4o-mini|sk-bench|0" "10|direct|$direct_url|gpt-4o-mini|sk-bench|1" \
+      ${floor_url:+"15|floor|$floor_url|gpt-4o-mini|sk-bench|0"}; do
     IFS='|' read -r w name url model auth stream <<<"$spec"
     local unique=0; [ "$name" = gateway-cached ] && unique=1
     w=$(( JIT_WARMUP * w / 100 )); [ "$w" -ge 1 ] || continue
     log "[$placement] JIT warm-up: $name stream=$stream for ${w}s"
     # through measured(): it waits for a quiet machine and repeats the step if other processes took the CPU
+    [ "$name" = floor ] && as_floor
     BENCH_MODEL=$model BENCH_AUTH=$auth BENCH_STREAM=$stream BENCH_UNIQUE=$unique measured "warm.$name.$stream" \
       "JIT warm-up $name stream=$stream ($placement)" "$work/warm.out" \
       "${load_pin[@]}" wrk -t"$wrk_threads" -c"$CONNS" -d"${w}s" --timeout 5s -s "$here/post.lua" "$url"
+    [ "$name" = floor ] && as_gateway
   done
 
   # ---------------- steady check: the gateway's non-stream throughput has stopped climbing (nothing measured)
@@ -509,17 +535,21 @@ EOF
   local target mode i aw
   for mode in nonstream stream; do
     stream=0; [ "$mode" = stream ] && stream=1
-    aw=(); for ((i = 0; i < A_ROUNDS; i++)); do aw+=("d$i" "g$i"); done
+    # non-stream with the floor: d0 g0 n0 d1 g1 n1 … dN (each gateway and floor window next to a direct one)
+    aw=(); for ((i = 0; i < A_ROUNDS; i++)); do aw+=("d$i" "g$i"); [ "$mode" = nonstream ] && [ -n "$floor_url" ] && aw+=("n$i"); done
     aw+=("d$A_ROUNDS" vk again)
     for target in "${aw[@]}"; do
       case "$target" in
         d*) url=$direct_url model=gpt-4o-mini auth=sk-bench name=direct ;;
         vk) url=$gw_url model=bench auth=$vkey name="virtual key" ;;
         again) url=$gw_url model=bench auth=$MASTER_KEY name="gateway again" ;;
+        n*) url=$floor_url model=gpt-4o-mini auth=sk-bench name=floor ;;
         *) url=$gw_url model=bench auth=$MASTER_KEY name=gateway ;;
       esac
       log "[$placement] (a) $name $mode, window $target: warm-up ${WARMUP}s, then ${DURATION}s at $CONNS connections"
+      [ "$name" = floor ] && as_floor
       wrk_window "a.$mode.$target" "(a) $name $mode, window $target ($placement)" "$url" "$model" "$auth" "$stream" 0
+      [ "$name" = floor ] && as_gateway
     done
   done
 
@@ -720,6 +750,15 @@ EOF
   local ratio_n an_mid an_base an_notes d1 an_keys
   rounds_ratio a.nonstream.d a.nonstream.g "$A_ROUNDS" direct gateway
   ratio_n=$r_median an_mid=$r_mid an_base=$r_base an_notes=$r_notes d1=$r_flag an_keys=("${r_keys[@]}")
+  local ratio_floor="" floor_mid floor_notes d10="" floor_keys=() floor_row="" floor_note=""
+  if [ -n "$floor_url" ]; then
+    rounds_ratio a.nonstream.d a.nonstream.n "$A_ROUNDS" direct floor
+    ratio_floor=$r_median floor_mid=$r_mid floor_notes=$r_notes d10=$r_flag floor_keys=("${r_keys[@]}")
+    floor_row="
+| (a0) the floor: a bare relay on Netty (bench/NettyFloor.java, placed as the gateway), non-stream | $(fmt_int "$r_base") req/s | $(fmt_int "${rps[a.nonstream.n$floor_mid]}") req/s | ×$ratio_floor of direct (median of $A_ROUNDS rounds); the gateway ×$(calc %.2f "$ratio_n/$ratio_floor") of the floor | — (what any JVM proxy reaches here) | $d10 |"
+    floor_note="
+- (a0) the floor, non-stream: $floor_notes. ${cpu[a.nonstream.n$floor_mid]:-} (\"gateway\" in that CPU line is the floor's process)"
+  fi
   local ratio_s as_mid as_base as_notes d2 as_keys
   rounds_ratio a.stream.d a.stream.g "$A_ROUNDS" direct gateway
   ratio_s=$r_median as_mid=$r_mid as_base=$r_base as_notes=$r_notes d2=$r_flag as_keys=("${r_keys[@]}")
@@ -742,7 +781,7 @@ EOF
   drift_s=$(drift "${rps[a.stream.g$last]}" "${rps[a.stream.again]}")
   local mid_even=""; [ $((A_ROUNDS % 2)) = 0 ] && mid_even=", the lower middle one of an even number"
   local e_note=""
-  for k in "${an_keys[@]}" "${as_keys[@]}" a.nonstream.vk a.nonstream.again a.stream.vk a.stream.again \
+  for k in "${an_keys[@]}" "${floor_keys[@]}" "${as_keys[@]}" a.nonstream.vk a.nonstream.again a.stream.vk a.stream.again \
       "${x_keys[@]}" "${f_keys[@]}"; do
     [ "${errs[$k]}" -gt 0 ] && e_note+=" ${k}: ${errs[$k]} wrk errors;"
   done
@@ -761,7 +800,7 @@ EOF
     awk -v l="$(kv lag_p99_us "${lat[$k]}")" -v m="$LAG_LIMIT_US" 'BEGIN { exit !(l > m) }' && lagged=" ‡"
   done
   d4="$d4$lagged"
-  [ -n "$d1$d2$d3$d5$d6$d7$d8$d9" ] && any_disturbed="
+  [ -n "$d1$d2$d3$d5$d6$d7$d8$d9$d10" ] && any_disturbed="
 - ⚠ = other processes used more than ${OTHER_LIMIT}% of a core during that measurement (see the CPU lines): the number is disturbed; rerun on a quiet machine."
   [ -n "$lagged" ] && any_disturbed+="
 - ‡ = the generator's send lag p99 was above ${LAG_LIMIT_US} us in (b) (its core was disturbed): the p99 row is noisy; rerun."
@@ -789,7 +828,7 @@ EOF
 
 | measurement | direct | through gateway | ratio / added | target | |
 |---|---:|---:|---:|---|---|
-| (a) throughput, non-stream, $CONNS connections | $(fmt_int "$an_base") req/s | $(fmt_int "${rps[a.nonstream.g$an_mid]}") req/s | ×$ratio_n (median of $A_ROUNDS rounds) | ≥ ×$T_NONSTREAM_RATIO of direct | $v1$d1 |
+| (a) throughput, non-stream, $CONNS connections | $(fmt_int "$an_base") req/s | $(fmt_int "${rps[a.nonstream.g$an_mid]}") req/s | ×$ratio_n (median of $A_ROUNDS rounds) | ≥ ×$T_NONSTREAM_RATIO of direct | $v1$d1 |$floor_row
 | (a) throughput, stream, $CONNS connections | $(fmt_int "$as_base") req/s | $(fmt_int "${rps[a.stream.g$as_mid]}") req/s | ×$ratio_s (median of $A_ROUNDS rounds) | ≥ ×$T_STREAM_RATIO of direct | $v9$d2 |
 | (b) latency p50 at $(fmt_int "$RATE") req/s (open loop) | $ms_d50 ms | $ms_g50 ms | $add50 ms | added ≤ $T_ADD_P50 ms | $v2$d3 |
 | (b) latency p99 at $(fmt_int "$RATE") req/s (open loop) | $ms_d99 ms | $ms_g99 ms | $add99 ms | added ≤ $T_ADD_P99 ms | $v3$d4 |$hi_rows
@@ -802,7 +841,7 @@ EOF
 - event loops: $loops_note
 - before (a), the steady check of the gateway's non-stream throughput: $steady_note
 - (a) non-stream, each gateway window against the mean of the direct windows before and after it: $an_notes. The row shows round $((an_mid + 1))'s windows (the median round$mid_even): its gateway window and the mean of its two direct ones.
-- (a) stream, the same: $as_notes. The row shows round $((as_mid + 1))'s.
+- (a) stream, the same: $as_notes. The row shows round $((as_mid + 1))'s.$floor_note
 - (a) gateway non-stream, round $((an_mid + 1)): ${cpu[a.nonstream.g$an_mid]}
 - (a) direct non-stream, the window before it: ${cpu[a.nonstream.d$an_mid]}
 - (a) gateway stream, round $((as_mid + 1)): ${cpu[a.stream.g$as_mid]}
