@@ -43,6 +43,8 @@ public final class ProviderSimulator {
     private final AtomicInteger mostOpenConnections = new AtomicInteger();
     private final java.util.Set<io.vertx.core.http.HttpVersion> versions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private boolean tls;
+    /** Each OpenAI chat stream's start and end by its id, once {@link #timeStreams} turned it on; else null. */
+    private volatile java.util.Map<String, StreamSpan> streamSpans;
     private volatile String requiredKey;
     /** Playing Ollama (see {@link #playOllama}). */
     private volatile boolean ollama;
@@ -122,6 +124,25 @@ public final class ProviderSimulator {
     public String rootUrl() { return (tls ? "https://localhost:" : "http://127.0.0.1:") + port(); }
 
     public List<Received> received() { return received; }
+
+    /** When an answer's stream started here (its request arrived) and ended, {@link System#nanoTime()}. */
+    public record StreamSpan(long startNanos, long endNanos) {
+        /** What this upstream made its client wait, its own timers' lateness included. */
+        public long millis() { return (endNanos - startNanos) / 1_000_000; }
+    }
+
+    /**
+     * From now on, notes when each OpenAI chat stream started and ended here, for {@link #streamSpan}: what this
+     * upstream really made a client wait (its events are chained timers, each late by whatever else its event loop
+     * was doing), and which streams it had open at once. Off unless asked (a bench's millions of streams would fill it).
+     */
+    public void timeStreams() { streamSpans = new java.util.concurrent.ConcurrentHashMap<>(); }
+
+    /** The chat stream with this {@code id} (see {@link #timeStreams}), or null if not seen ending. */
+    public StreamSpan streamSpan(String id) {
+        java.util.Map<String, StreamSpan> timed = streamSpans;
+        return timed == null ? null : timed.get(id);
+    }
 
     public Received last() { return received.isEmpty() ? null : received.get(received.size() - 1); }
 
@@ -385,7 +406,8 @@ public final class ProviderSimulator {
             return;
         }
         SimReply reply = SimReply.to(req, behaviour.streamRepeat());
-        String id = "chatcmpl-sim" + Long.toHexString(System.nanoTime());
+        long began = System.nanoTime();
+        String id = "chatcmpl-sim" + Long.toHexString(began);
         long created = System.currentTimeMillis() / 1000;
         String model = servedModel(req.getString("model"));
         int cached = promptCache.cachedTokens(req.getString("model"), req.getJsonArray("messages"), reply.promptTokens());
@@ -394,8 +416,11 @@ public final class ProviderSimulator {
                     && Boolean.TRUE.equals(req.getJsonObject("stream_options").getBoolean("include_usage"));
             java.util.List<String> events = SimChunks.of(reply, id, created, model, usage, cached, req.containsKey("prediction"));
             if (SimQuirks.usageUnasked(quirks)) events = SimQuirks.usageOnLastChunk(events);
-            new SimStream(vertx, resp, SimStream.dataFrames(events), behaviour,
-                    cancelledStreams, completedStreams).start();
+            SimStream stream = new SimStream(vertx, resp, SimStream.dataFrames(events), behaviour, cancelledStreams,
+                    completedStreams);
+            java.util.Map<String, StreamSpan> timed = streamSpans;
+            if (timed != null) stream.onEnd(() -> timed.put(id, new StreamSpan(began, System.nanoTime())));
+            stream.start();
             return;
         }
         JsonObject message = new JsonObject().put("role", "assistant").put("content", reply.text()).putNull("refusal")

@@ -26,6 +26,7 @@ final class SimStream {
     private final AtomicInteger completed;
     private int sent;
     private boolean done;
+    private Runnable onEnd;
 
     SimStream(Vertx vertx, HttpServerResponse resp, List<String> events, SimBehaviour behaviour,
               AtomicInteger cancelled, AtomicInteger completed) {
@@ -35,6 +36,12 @@ final class SimStream {
         this.behaviour = behaviour;
         this.cancelled = cancelled;
         this.completed = completed;
+    }
+
+    /** Runs {@code r} when the last event was written and the response ended (not when it was cut or cancelled). */
+    SimStream onEnd(Runnable r) {
+        onEnd = r;
+        return this;
     }
 
     void start() {
@@ -65,6 +72,7 @@ final class SimStream {
             done = true;
             completed.incrementAndGet();
             resp.end();
+            if (onEnd != null) onEnd.run();
         }
     }
 }
