@@ -3,6 +3,7 @@ package dev.switchboard.bench;
 import dev.switchboard.cache.CacheSettings;
 import dev.switchboard.cache.CachedAnswer;
 import dev.switchboard.cache.LocalExactCache;
+import dev.switchboard.cache.EntryKey;
 import dev.switchboard.cache.ResponseCache;
 import dev.switchboard.edge.openai.OpenAiRequestDecoder;
 import dev.switchboard.model.CallContext;
@@ -100,7 +101,10 @@ public class ExactCacheBench {
     @Benchmark
     public ResponseCache.Plan store() {
         ResponseCache.Plan p = cache.plan(ctx, absent, null);
-        ResponseCache.Plan unique = new ResponseCache.Plan(p.namespace(), p.entryId() + (stores++), p.controls());
+        // the same key but for its last 16 hex digits, the store's counter: a key never seen before, every call
+        String hex = p.key().hex();
+        ResponseCache.Plan unique = new ResponseCache.Plan(p.namespace(),
+                EntryKey.parse(hex.substring(0, 48) + java.util.HexFormat.of().toHexDigits(stores++)), p.controls());
         cache.store(unique, "openai/gpt-4o-mini", "primary", fresh);
         return unique;
     }
