@@ -755,7 +755,7 @@ EOF
     rounds_ratio a.nonstream.d a.nonstream.n "$A_ROUNDS" direct floor
     ratio_floor=$r_median floor_mid=$r_mid floor_notes=$r_notes d10=$r_flag floor_keys=("${r_keys[@]}")
     floor_row="
-| (a0) the floor: a bare relay on Netty (bench/NettyFloor.java, placed as the gateway), non-stream | $(fmt_int "$r_base") req/s | $(fmt_int "${rps[a.nonstream.n$floor_mid]}") req/s | ×$ratio_floor of direct (median of $A_ROUNDS rounds); the gateway ×$(calc %.2f "$ratio_n/$ratio_floor") of the floor | — (what any JVM proxy reaches here) | $d10 |"
+| (a0) the floor: a bare relay on Netty (bench/NettyFloor.java, placed as the gateway), non-stream | $(fmt_int "$r_base") req/s | $(fmt_int "${rps[a.nonstream.n$floor_mid]}") req/s | ×$ratio_floor of direct (median of $A_ROUNDS rounds); the gateway ×$(calc %.2f "$ratio_n/$ratio_floor") of the floor | — (context: see the floor's CPU line for which core limited it) | $d10 |"
     floor_note="
 - (a0) the floor, non-stream: $floor_notes. ${cpu[a.nonstream.n$floor_mid]:-} (\"gateway\" in that CPU line is the floor's process)"
   fi
