@@ -16,6 +16,51 @@ final class SimChunks {
     static List<String> of(SimReply reply, String id, long created, String model, boolean includeUsage, int cachedTokens,
                            boolean predicted) {
         List<String> events = new ArrayList<>();
+        if (reply.toolName() != null && model.startsWith("parallel-")) {
+            parallelCalls(events, reply, id, created, model, includeUsage);
+        } else {
+            oneCallOrText(events, reply, id, created, model, includeUsage);
+        }
+        events.add(chunk(id, created, model, new JsonObject(), reply.toolName() != null ? "tool_calls" : reply.truncated() ? "length" : "stop", includeUsage));
+        if (includeUsage) {
+            events.add(base(id, created, model).put("choices", new JsonArray()).put("usage", usage(reply, cachedTokens, predicted)).encode());
+        }
+        events.add("[DONE]");
+        return events;
+    }
+
+    /**
+     * Two parallel calls of the asked tool (ids call_sim001 and call_sim002), streamed as OpenAI-compatible servers
+     * other than OpenAI have been seen to: {@code parallel-interleaved-*} models alternate the two calls' pieces by
+     * {@code index}; {@code parallel-noindex-*} models send each call whole in its own chunk without {@code index}.
+     */
+    private static void parallelCalls(List<String> events, SimReply reply, String id, long created, String model, boolean includeUsage) {
+        events.add(chunk(id, created, model, new JsonObject().put("role", "assistant").putNull("content").putNull("refusal"), null, includeUsage));
+        String args = reply.toolArguments();
+        if (model.startsWith("parallel-noindex-")) {
+            for (int call = 1; call <= 2; call++) {
+                JsonObject c = new JsonObject().put("id", "call_sim00" + call).put("type", "function")
+                        .put("function", new JsonObject().put("name", reply.toolName()).put("arguments", args));
+                events.add(chunk(id, created, model, new JsonObject().put("tool_calls", new JsonArray().add(c)), null, includeUsage));
+            }
+            return;
+        }
+        for (int i = -8; i < args.length(); i += 8) {
+            for (int call = 0; call < 2; call++) {
+                JsonObject c = new JsonObject().put("index", call);
+                JsonObject fn = new JsonObject();
+                if (i < 0) {
+                    c.put("id", "call_sim00" + (call + 1)).put("type", "function");
+                    fn.put("name", reply.toolName()).put("arguments", "");
+                } else {
+                    fn.put("arguments", args.substring(i, Math.min(args.length(), i + 8)));
+                }
+                events.add(chunk(id, created, model, new JsonObject().put("tool_calls", new JsonArray().add(c.put("function", fn))), null, includeUsage));
+            }
+        }
+    }
+
+    private static void oneCallOrText(List<String> events, SimReply reply, String id, long created, String model, boolean includeUsage) {
         JsonObject first = new JsonObject().put("role", "assistant").put("content", reply.toolName() == null ? "" : null).putNull("refusal");
         if (reply.toolName() != null) {
             first.put("tool_calls", new JsonArray().add(new JsonObject().put("index", 0).put("id", "call_sim001")
@@ -43,12 +88,6 @@ final class SimChunks {
                 events.add(chunk(id, created, model, new JsonObject().put("annotations", annotations), null, includeUsage));
             }
         }
-        events.add(chunk(id, created, model, new JsonObject(), reply.toolName() != null ? "tool_calls" : reply.truncated() ? "length" : "stop", includeUsage));
-        if (includeUsage) {
-            events.add(base(id, created, model).put("choices", new JsonArray()).put("usage", usage(reply, cachedTokens, predicted)).encode());
-        }
-        events.add("[DONE]");
-        return events;
     }
 
     private static String chunk(String id, long created, String model, JsonObject delta, String finish, boolean includeUsage) {

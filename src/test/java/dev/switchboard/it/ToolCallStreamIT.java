@@ -11,6 +11,16 @@ import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolUseBlock;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.helpers.ChatCompletionAccumulator;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
@@ -22,16 +32,22 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Upstreams that repeat a tool call's id and name on every streamed piece (DeepSeek, Qwen, Fireworks; the
- * simulator does so for deepseek-* models) still reach clients in OpenAI's shape: id and name once per call.
+ * simulator does so for deepseek-* models) still reach clients in OpenAI's shape: id and name once per call. Two
+ * parallel calls whose pieces interleave by index (simulator: parallel-interleaved-*), or that come whole without
+ * an index (parallel-noindex-*), reach both dialects' SDKs as two calls, each with its own id, name and arguments.
  */
 class ToolCallStreamIT {
     static TestGateway gw;
 
     @BeforeAll
-    static void start() { gw = TestGateway.start(TestGateway.simModels("ds=deepseek-chat")); }
+    static void start() {
+        gw = TestGateway.start(TestGateway.simModels("ds=deepseek-chat", "pi=parallel-interleaved-gpt", "pn=parallel-noindex-gpt"));
+    }
 
     @AfterAll
     static void stop() { gw.close(); }
@@ -68,14 +84,75 @@ class ToolCallStreamIT {
         assertThat(new JsonObject(args.toString()).getString("location")).isEqualTo("Paris");
     }
 
+    /** The Anthropic SDK's form of the tool the simulator calls. */
+    private static Tool weatherTool() {
+        return Tool.builder().name("get_weather").description("Weather for a city")
+                .inputSchema(Tool.InputSchema.builder().properties(JsonValue.from(Map.of("location", Map.of("type", "string")))).build())
+                .build();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pi", "pn"})
+    void parallelCallsReachTheOpenAiSdkAsTwoCalls(String alias) {
+        OpenAIClient openai = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey("any").maxRetries(0).build();
+        try {
+            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+            ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(alias).addUserMessage("weather in Paris?")
+                    .addTool(ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
+                            .parameters(FunctionParameters.builder().putAdditionalProperty("type", com.openai.core.JsonValue.from("object"))
+                                    .putAdditionalProperty("properties", com.openai.core.JsonValue.from(Map.of("location", Map.of("type", "string"))))
+                                    .build())
+                            .build()).build())
+                    .build();
+            try (com.openai.core.http.StreamResponse<ChatCompletionChunk> s = openai.chat().completions().createStreaming(params)) {
+                s.stream().forEach(acc::accumulate);
+            }
+            List<ChatCompletionMessageToolCall> calls = acc.chatCompletion().choices().get(0).message().toolCalls().orElseThrow();
+            assertThat(calls).hasSize(2);
+            assertThat(calls.stream().map(c -> c.asFunction().id()).toList()).containsExactly("call_sim001", "call_sim002");
+            for (ChatCompletionMessageToolCall c : calls) {
+                assertThat(c.asFunction().function().name()).isEqualTo("get_weather");
+                assertThat(new JsonObject(c.asFunction().function().arguments()).getString("location")).isEqualTo("Paris");
+            }
+        } finally {
+            openai.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pi", "pn"})
+    void parallelCallsReachTheAnthropicSdkAsOneBlockEach(String alias) {
+        AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey("any").maxRetries(0).build();
+        try {
+            Tool weather = weatherTool();
+            MessageAccumulator acc = MessageAccumulator.create();
+            List<String> order = new ArrayList<>();
+            try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(MessageCreateParams.builder()
+                    .model(alias).maxTokens(256).addUserMessage("weather in Paris?").addTool(weather).build())) {
+                s.stream().forEach(e -> {
+                    acc.accumulate(e);
+                    e.contentBlockStart().ifPresent(b -> order.add("start " + b.index()));
+                    e.contentBlockStop().ifPresent(b -> order.add("stop " + b.index()));
+                });
+            }
+            // Anthropic's blocks come one after another: each stopped before the next starts
+            assertThat(order).containsExactly("start 0", "stop 0", "start 1", "stop 1");
+            List<ToolUseBlock> toolUses = acc.message().content().stream().flatMap(b -> b.toolUse().stream()).toList();
+            assertThat(toolUses.stream().map(ToolUseBlock::id).toList()).containsExactly("call_sim001", "call_sim002");
+            for (ToolUseBlock t : toolUses) {
+                assertThat(t.name()).isEqualTo("get_weather");
+                assertThat(t._input().toString()).contains("Paris");
+            }
+        } finally {
+            anthropic.close();
+        }
+    }
+
     @Test
     void anthropicDialectGetsOneToolUseBlockPerCall() {
         AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey("any").maxRetries(0).build();
         try {
-            Tool weather = Tool.builder().name("get_weather").description("Weather for a city")
-                    .inputSchema(Tool.InputSchema.builder()
-                            .properties(JsonValue.from(Map.of("location", Map.of("type", "string")))).build())
-                    .build();
+            Tool weather = weatherTool();
             MessageAccumulator acc = MessageAccumulator.create();
             try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(MessageCreateParams.builder()
                     .model("ds").maxTokens(256).addUserMessage("weather in Paris?").addTool(weather).build())) {

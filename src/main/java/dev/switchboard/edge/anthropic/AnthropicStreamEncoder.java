@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
  * message_stop.
  */
 final class AnthropicStreamEncoder implements StreamEncoder {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AnthropicStreamEncoder.class);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private enum Block { NONE, TEXT, THINKING, TOOL }
@@ -31,7 +32,13 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     private boolean started;
     private Block open = Block.NONE;
     private int index = -1;
-    private int openToolIndex = -1;
+    /** The tool call streaming in the open tool_use block (when {@code open} is TOOL). */
+    private HeldCall liveTool = new HeldCall(-1);
+    /** Calls held back while another streams, by the upstream's index, in the order they began. */
+    private final java.util.Map<Integer, HeldCall> heldTools = new java.util.LinkedHashMap<>(2);
+    /** Tool indexes whose blocks are closed. */
+    private final java.util.Set<Integer> emittedTools = new java.util.HashSet<>(2);
+    private int lateToolPieces;
     private FinishReason finish;
     private Usage usage;
     private String id;
@@ -77,30 +84,130 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             if (ch.index() != 0) continue; // Anthropic has one choice
             Delta d = ch.delta();
             if (d.reasoning() != null && !d.reasoning().isEmpty()) {
+                flushTools(out);
                 open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
                 out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", d.reasoning())));
             }
             if (d.content() != null && !d.content().isEmpty()) {
+                flushTools(out);
                 open(out, Block.TEXT, F.objectNode().put("type", "text").put("text", ""));
                 out.appendBuffer(delta(F.objectNode().put("type", "text_delta").put("text", d.content())));
             }
-            for (ToolCallDelta t : d.toolCalls()) {
-                // A new tool_use block for each tool call (by index), never one per piece of a call.
-                if (open != Block.TOOL || t.index() != openToolIndex) {
-                    ObjectNode block = F.objectNode().put("type", "tool_use").put("id", t.id() == null ? "toolu_" + t.index() : t.id())
-                            .put("name", t.name() == null ? "" : t.name());
-                    block.putObject("input");
-                    close(out);
-                    open(out, Block.TOOL, block);
-                    openToolIndex = t.index();
-                }
-                if (t.argumentsFragment() != null && !t.argumentsFragment().isEmpty()) {
-                    out.appendBuffer(delta(F.objectNode().put("type", "input_json_delta").put("partial_json", t.argumentsFragment())));
-                }
-            }
+            for (ToolCallDelta t : d.toolCalls()) toolPiece(out, t);
             if (ch.finishReason() != null) finish = ch.finishReason();
         }
         return out.length() == 0 ? null : out;
+    }
+
+    /**
+     * One piece of a tool call. Anthropic's blocks come one after another, while OpenAI's chunks may interleave the
+     * pieces of parallel calls by {@code index} (OpenAI itself sends them one call after the other). So one call at a
+     * time streams live in its tool_use block; a piece of another call while the live one is unfinished is held back,
+     * and the held calls follow, each as one whole block, when the live one's block can close: before text or
+     * thinking, and at the end. A live call whose arguments already form a whole JSON value is finished (nothing can
+     * follow a whole value), so calls sent one after the other all stream live, as before.
+     */
+    private void toolPiece(Buffer out, ToolCallDelta t) {
+        String args = t.argumentsFragment();
+        if (open == Block.TOOL && t.index() == liveTool.index) {
+            liveTool.args.feed(args);
+            if (args != null && !args.isEmpty()) out.appendBuffer(inputDelta(args));
+            return;
+        }
+        if (emittedTools.contains(t.index())) {
+            // Its block is closed: an upstream that sent more of a call after other content. Nothing correct can be
+            // sent for it now; the count shows in the log line at the end.
+            lateToolPieces++;
+            return;
+        }
+        HeldCall held = heldTools.get(t.index());
+        if (held == null && (open != Block.TOOL || liveTool.args.whole()) && heldTools.isEmpty()) {
+            if (open == Block.TOOL) emittedTools.add(liveTool.index);
+            close(out);
+            liveTool = new HeldCall(t.index());
+            liveTool.take(t);
+            open(out, Block.TOOL, toolUse(liveTool));
+            if (args != null && !args.isEmpty()) out.appendBuffer(inputDelta(args));
+            return;
+        }
+        if (held == null) heldTools.put(t.index(), held = new HeldCall(t.index()));
+        held.take(t);
+    }
+
+    /** Closes the live tool block, then sends every held call as one whole block, in the order they began. */
+    private void flushTools(Buffer out) {
+        if (open != Block.TOOL && heldTools.isEmpty()) return;
+        if (open == Block.TOOL) emittedTools.add(liveTool.index);
+        close(out);
+        for (HeldCall h : heldTools.values()) {
+            open(out, Block.TOOL, toolUse(h));
+            if (h.text.length() > 0) out.appendBuffer(inputDelta(h.text.toString()));
+            close(out);
+            emittedTools.add(h.index);
+        }
+        heldTools.clear();
+    }
+
+    private static ObjectNode toolUse(HeldCall c) {
+        ObjectNode block = F.objectNode().put("type", "tool_use").put("id", c.id == null ? "toolu_" + c.index : c.id)
+                .put("name", c.name == null ? "" : c.name);
+        block.putObject("input");
+        return block;
+    }
+
+    private Buffer inputDelta(String partialJson) {
+        return delta(F.objectNode().put("type", "input_json_delta").put("partial_json", partialJson));
+    }
+
+    /** A tool call as its pieces arrive: the first id and name, the arguments so far (sent whole when it was held back). */
+    private static final class HeldCall {
+        final int index;
+        String id;
+        String name;
+        final StringBuilder text = new StringBuilder();
+        final JsonProgress args = new JsonProgress();
+
+        HeldCall(int index) { this.index = index; }
+
+        void take(ToolCallDelta t) {
+            if (id == null) id = t.id();
+            if (name == null) name = t.name();
+            String a = t.argumentsFragment();
+            if (a != null) {
+                text.append(a);
+                args.feed(a);
+            }
+        }
+    }
+
+    /** Whether text fed piece by piece is one whole JSON object or array so far (strings and escapes skipped). */
+    static final class JsonProgress {
+        private int depth;
+        private boolean inString;
+        private boolean escaped;
+        private boolean whole;
+
+        void feed(String s) {
+            if (s == null) return;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (inString) {
+                    if (escaped) escaped = false;
+                    else if (c == '\\') escaped = true;
+                    else if (c == '"') inString = false;
+                    continue;
+                }
+                switch (c) {
+                    case '"' -> { inString = true; whole = false; }
+                    case '{', '[' -> { depth++; whole = false; }
+                    case '}', ']' -> { depth--; whole = depth == 0; }
+                    case ' ', '\t', '\n', '\r' -> { }
+                    default -> whole = false;
+                }
+            }
+        }
+
+        boolean whole() { return whole; }
     }
 
     /** Opens a block of this kind unless one is open already (a new tool block is opened by the caller). */
@@ -131,7 +238,12 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     public Buffer end() {
         if (Boolean.TRUE.equals(passthrough)) return null; // message_stop was relayed
         Buffer out = Buffer.buffer();
+        flushTools(out);
         close(out);
+        if (lateToolPieces > 0) {
+            log.warn("a streamed answer sent {} piece(s) of a tool call after the call's block had closed (after text or "
+                    + "thinking); an Anthropic client cannot receive them", lateToolPieces);
+        }
         ObjectNode md = F.objectNode().put("type", "message_delta");
         md.putObject("delta").put("stop_reason", AnthropicResponseEncoder.stopReason(finish)).putNull("stop_sequence");
         md.set("usage", AnthropicResponseEncoder.usage(usage == null ? Usage.ZERO : usage));

@@ -5,19 +5,24 @@ import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.Delta;
 import dev.switchboard.model.ToolCallDelta;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Gives a stream's tool calls OpenAI's shape, which the canonical model promises ({@link ToolCallDelta}: id and
- * name on a call's first piece only). DeepSeek, Qwen/DashScope and Fireworks repeat the id (sometimes as "")
- * and the name on every piece; passed on, the OpenAI SDKs' accumulators would concatenate them
- * ("call_1call_1…") and an Anthropic-dialect client would see one tool_use block per piece. One per stream.
+ * name on a call's first piece only, one index a call). DeepSeek, Qwen/DashScope and Fireworks repeat the id
+ * (sometimes as "") and the name on every piece; passed on, the OpenAI SDKs' accumulators would concatenate them
+ * ("call_1call_1…") and an Anthropic-dialect client would see one tool_use block per piece. Some OpenAI-compatible
+ * servers send each parallel call whole in its own chunk without {@code index} (so each reads as index 0): a piece
+ * with another id under an index already taken is another call, and gets the next free index instead of being
+ * merged into the first. Indexes are given in the order calls begin, so a well-behaved upstream's stay as they are.
+ * One per stream.
  */
 final class ToolCallDeltaNormalizer {
-    /** (choice index, tool-call index) pairs already started, packed into a long. */
-    private final Set<Long> started = new HashSet<>();
+    /** Per choice index: the calls begun so far. */
+    private final Map<Integer, Calls> choices = new HashMap<>(2);
 
     ChatChunk normalize(ChatChunk c) {
         List<ChunkChoice> choices = null;
@@ -36,18 +41,32 @@ final class ToolCallDeltaNormalizer {
 
     /** The same list when nothing changes (the common case: no tool calls, or a well-behaved upstream). */
     private List<ToolCallDelta> normalize(int choice, List<ToolCallDelta> calls) {
+        if (calls.isEmpty()) return calls;
+        Calls begun = choices.computeIfAbsent(choice, k -> new Calls());
         List<ToolCallDelta> out = calls;
         for (int i = 0; i < calls.size(); i++) {
             ToolCallDelta t = calls.get(i);
-            boolean first = started.add(((long) choice << 32) | (t.index() & 0xffffffffL));
-            String id = first ? emptyToNull(t.id()) : null;
+            String id = emptyToNull(t.id());
+            Call known = begun.byUpstreamIndex.get(t.index());
+            boolean first = known == null || (id != null && known.id != null && !id.equals(known.id));
+            if (first) begun.byUpstreamIndex.put(t.index(), known = new Call(begun.next++, id));
+            String outId = first ? id : null;
             String name = first ? emptyToNull(t.name()) : null;
-            if (java.util.Objects.equals(id, t.id()) && java.util.Objects.equals(name, t.name())) continue;
+            if (known.index == t.index() && Objects.equals(outId, t.id()) && Objects.equals(name, t.name())) continue;
             if (out == calls) out = new ArrayList<>(calls);
-            out.set(i, new ToolCallDelta(t.index(), id, name, t.argumentsFragment()));
+            out.set(i, new ToolCallDelta(known.index, outId, name, t.argumentsFragment()));
         }
         return out;
     }
 
     private static String emptyToNull(String s) { return s == null || s.isEmpty() ? null : s; }
+
+    /** One choice's calls: the upstream's index → the call it currently names, and the next index to give. */
+    private static final class Calls {
+        final Map<Integer, Call> byUpstreamIndex = new HashMap<>(4);
+        int next;
+    }
+
+    /** @param index the index the call goes on with; @param id its id, null when its first piece had none */
+    private record Call(int index, String id) {}
 }

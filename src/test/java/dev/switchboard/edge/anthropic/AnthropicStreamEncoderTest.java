@@ -1,0 +1,107 @@
+package dev.switchboard.edge.anthropic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.model.ChatChunk;
+import dev.switchboard.model.ChunkChoice;
+import dev.switchboard.model.Delta;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.ToolCallDelta;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Tool calls from OpenAI-shaped chunks into Anthropic's one-block-after-another events. */
+class AnthropicStreamEncoderTest {
+
+    private static ChatChunk calls(ToolCallDelta... pieces) {
+        return new ChatChunk("chatcmpl-1", 1, "m", List.of(new ChunkChoice(0, new Delta(null, null, null, null, List.of(pieces)), null, null)),
+                null, null, null);
+    }
+
+    private static ChatChunk text(String t) {
+        return new ChatChunk("chatcmpl-1", 1, "m", List.of(new ChunkChoice(0, new Delta(null, t, null, null, List.of()), null, null)),
+                null, null, null);
+    }
+
+    private static ChatChunk finish() {
+        return new ChatChunk("chatcmpl-1", 1, "m", List.of(new ChunkChoice(0, Delta.EMPTY, FinishReason.TOOL_CALLS, null)), null, null, null);
+    }
+
+    /** Each event as "type index [partial json]", in order; one list per encoder call, so a test sees when each left. */
+    private static List<String> events(Buffer b) {
+        List<String> out = new ArrayList<>();
+        if (b == null) return out;
+        for (String block : b.toString().split("\n\n")) {
+            String data = block.substring(block.indexOf("data: ") + 6);
+            JsonObject e = new JsonObject(data);
+            String line = e.getString("type");
+            if (e.containsKey("index")) line += " " + e.getInteger("index");
+            JsonObject cb = e.getJsonObject("content_block");
+            if (cb != null && cb.containsKey("id")) line += " " + cb.getString("id") + " " + cb.getString("name");
+            JsonObject d = e.getJsonObject("delta");
+            if (d != null && d.containsKey("partial_json")) line += " " + d.getString("partial_json");
+            out.add(line);
+        }
+        return out;
+    }
+
+    @Test
+    void callsSentOneAfterTheOtherEachStreamLive() {
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        events(enc.chunk(calls(new ToolCallDelta(0, "call_a", "f", ""))));
+        assertThat(events(enc.chunk(calls(new ToolCallDelta(0, null, null, "{\"x\":1}"))))).containsExactly("content_block_delta 0 {\"x\":1}");
+        // the first call's arguments are a whole object: the second call's block follows at once and streams
+        assertThat(events(enc.chunk(calls(new ToolCallDelta(1, "call_b", "g", "{\"y\""))))).containsExactly(
+                "content_block_stop 0", "content_block_start 1 call_b g", "content_block_delta 1 {\"y\"");
+        assertThat(events(enc.chunk(calls(new ToolCallDelta(1, null, null, ":2}"))))).containsExactly("content_block_delta 1 :2}");
+        enc.chunk(finish());
+        assertThat(events(enc.end())).containsExactly("content_block_stop 1", "message_delta", "message_stop");
+    }
+
+    @Test
+    void interleavedPiecesOfParallelCallsBecomeOneWholeBlockEach() {
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        List<String> all = new ArrayList<>();
+        all.addAll(events(enc.chunk(calls(new ToolCallDelta(0, "call_a", "f", "{\"city\":")))));
+        all.addAll(events(enc.chunk(calls(new ToolCallDelta(1, "call_b", "g", "{\"tz\"")))));
+        all.addAll(events(enc.chunk(calls(new ToolCallDelta(0, null, null, "\"Paris\"}")))));
+        all.addAll(events(enc.chunk(calls(new ToolCallDelta(1, null, null, ":\"CET\"}")))));
+        all.addAll(events(enc.chunk(finish())));
+        all.addAll(events(enc.end()));
+        assertThat(all).containsExactly("message_start", "content_block_start 0 call_a f", "content_block_delta 0 {\"city\":",
+                "content_block_delta 0 \"Paris\"}", "content_block_stop 0",
+                "content_block_start 1 call_b g", "content_block_delta 1 {\"tz\":\"CET\"}", "content_block_stop 1",
+                "message_delta", "message_stop");
+    }
+
+    @Test
+    void heldCallsGoOutBeforeText() {
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        List<String> all = new ArrayList<>();
+        all.addAll(events(enc.chunk(calls(new ToolCallDelta(0, "call_a", "f", "{\"a\":"), new ToolCallDelta(1, "call_b", "g", "{}")))));
+        all.addAll(events(enc.chunk(calls(new ToolCallDelta(0, null, null, "1}")))));
+        all.addAll(events(enc.chunk(text("done"))));
+        assertThat(all).containsExactly("message_start", "content_block_start 0 call_a f", "content_block_delta 0 {\"a\":",
+                "content_block_delta 0 1}", "content_block_stop 0", "content_block_start 1 call_b g", "content_block_delta 1 {}",
+                "content_block_stop 1", "content_block_start 2", "content_block_delta 2");
+    }
+
+    @Test
+    void jsonProgressKnowsAWholeValueAcrossPieces() {
+        AnthropicStreamEncoder.JsonProgress p = new AnthropicStreamEncoder.JsonProgress();
+        p.feed("{\"a\":\"}\\\"");
+        assertThat(p.whole()).isFalse(); // the brace and the escaped quote are inside a string
+        p.feed("\",\"b\":[1,{\"c\":2}]");
+        assertThat(p.whole()).isFalse();
+        p.feed("} ");
+        assertThat(p.whole()).isTrue();
+        p.feed("x");
+        assertThat(p.whole()).as("anything after a whole value").isFalse();
+        AnthropicStreamEncoder.JsonProgress empty = new AnthropicStreamEncoder.JsonProgress();
+        empty.feed("");
+        assertThat(empty.whole()).isFalse();
+    }
+}
