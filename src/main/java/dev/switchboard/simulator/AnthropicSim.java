@@ -52,11 +52,16 @@ final class AnthropicSim {
     }
 
     void messages(HttpServerResponse resp, JsonObject req, SimBehaviour behaviour) {
+        messages(resp, req, behaviour, null);
+    }
+
+    /** @param betaHeader the request's {@code anthropic-beta} header, null when absent */
+    void messages(HttpServerResponse resp, JsonObject req, SimBehaviour behaviour, String betaHeader) {
         if (behaviour.status() != 0) {
             fault(resp, behaviour);
             return;
         }
-        String invalid = validate(req);
+        String invalid = validate(req, betaHeader);
         if (invalid != null) {
             error(resp, 400, "invalid_request_error", invalid);
             return;
@@ -92,11 +97,11 @@ final class AnthropicSim {
         return req.getValue("thinking") instanceof JsonObject t && "enabled".equals(t.getValue("type"));
     }
 
-    private static String validate(JsonObject req) {
+    private static String validate(JsonObject req, String betaHeader) {
         if (!(req.getValue("model") instanceof String)) return "model: Field required";
         if (!(req.getValue("max_tokens") instanceof Number)) return "max_tokens: Field required";
         if (!(req.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) return "messages: Field required";
-        String params = AnthropicSimParams.check(req);
+        String params = AnthropicSimParams.check(req, betaHeader);
         if (params != null) return params;
         for (int i = 0; i < messages.size(); i++) {
             if (!(messages.getValue(i) instanceof JsonObject m)) return "messages." + i + ": Input should be a valid dictionary";

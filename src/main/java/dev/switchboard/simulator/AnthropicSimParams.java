@@ -12,11 +12,12 @@ final class AnthropicSimParams {
     private AnthropicSimParams() {}
 
     /** @return the API's error message, or null */
-    static String check(JsonObject req) {
+    static String check(JsonObject req, String betaHeader) {
         Object thinking = req.getValue("thinking");
         if (thinking != null) {
             if (!(thinking instanceof JsonObject t)) return "thinking: Input should be a valid dictionary or object to extract fields from";
-            String invalid = thinking(t, req.getValue("max_tokens"));
+            // interleaved thinking: the budget is the whole turn's and may exceed max_tokens
+            String invalid = thinking(t, interleaved(betaHeader) ? null : req.getValue("max_tokens"));
             if (invalid != null) return invalid;
         }
         Object stream = req.getValue("stream");
@@ -57,6 +58,12 @@ final class AnthropicSimParams {
             if (!extra.equals("type") && !extra.equals("schema")) return "output_config.format.json_schema." + extra + ": Extra inputs are not permitted";
         }
         return null;
+    }
+
+    private static boolean interleaved(String betaHeader) {
+        if (betaHeader == null) return false;
+        for (String beta : betaHeader.split(",")) if (beta.trim().startsWith("interleaved-thinking-")) return true;
+        return false;
     }
 
     private static String thinking(JsonObject t, Object maxTokens) {

@@ -310,7 +310,7 @@ public final class ProviderSimulator {
             JsonObject json = anthropic.admit(req, body, requiredKey);
             if (json == null) return;
             if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
-            anthropic.messages(resp, json, behaviour);
+            anthropic.messages(resp, json, behaviour, req.getHeader("anthropic-beta"));
             return;
         }
         if (AzureSim.owns(path)) {

@@ -100,6 +100,38 @@ class AnthropicBadInputIT {
         assertThat(gw.simulator.last().body().getJsonObject("thinking")).isEqualTo(new JsonObject(thinking));
     }
 
+    /**
+     * Interleaved thinking (the beta Claude Code sends) makes budget_tokens the whole turn's budget, which Anthropic
+     * lets exceed max_tokens: the same body that is a 400 without the beta goes through with it, on every provider.
+     */
+    @Test
+    void interleavedThinkingLetsTheBudgetExceedMaxTokens() {
+        String fields = "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":4096}"; // max_tokens is 2048
+        for (String alias : new String[] {"claude", "gpt", "gemini"}) {
+            assertThat(error(Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(alias, fields))))
+                    .as(alias).contains("`max_tokens` must be greater than `thinking.budget_tokens`");
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(alias, fields),
+                    "anthropic-beta", "claude-code-20250219, interleaved-thinking-2025-05-14");
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+        }
+        JsonObject relayed = gw.simulator.received().stream().filter(q -> q.path().equals("/v1/messages")).findFirst().orElseThrow().body();
+        assertThat(relayed.getJsonObject("thinking").getInteger("budget_tokens")).isEqualTo(4096);
+    }
+
+    /** A Claude conversation's reasoning blocks (thinking, redacted_thinking) are left out for another provider, not refused. */
+    @Test
+    void reasoningBlocksInTheHistoryAreLeftOutForAnotherProvider() {
+        String body = """
+                {"model":"gpt","max_tokens":100,"messages":[{"role":"user","content":"hi"},
+                 {"role":"assistant","content":[{"type":"thinking","thinking":"t","signature":"s"},
+                  {"type":"redacted_thinking","data":"ENCRYPTED"},{"type":"text","text":"the answer"}]},
+                 {"role":"user","content":"more"}]}""";
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String sent = gw.simulator.last().body().encode();
+        assertThat(sent).contains("the answer").doesNotContain("redacted_thinking").doesNotContain("ENCRYPTED");
+    }
+
     /** @return the error message, after checking the status and Anthropic's error shape */
     private static String error(HttpResponse<String> r) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);

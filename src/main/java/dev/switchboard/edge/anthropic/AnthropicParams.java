@@ -19,10 +19,13 @@ final class AnthropicParams {
 
     private AnthropicParams() {}
 
-    /** @param maxTokens the request's max_tokens, null when absent (count_tokens) */
-    static void check(ObjectNode n, Integer maxTokens) {
+    /**
+     * @param maxTokens   the request's max_tokens, null when absent (count_tokens)
+     * @param interleaved the client sent the interleaved-thinking beta ({@link #interleavedThinking})
+     */
+    static void check(ObjectNode n, Integer maxTokens, boolean interleaved) {
         finiteEverywhere(n);
-        thinking(n.get("thinking"), maxTokens);
+        thinking(n.get("thinking"), interleaved ? null : maxTokens);
         JsonNode metadata = n.get("metadata");
         if (metadata != null && !metadata.isNull()) {
             if (!metadata.isObject()) throw bad("metadata: Input should be a valid dictionary", "metadata");
@@ -49,8 +52,21 @@ final class AnthropicParams {
     }
 
     /**
+     * Whether an {@code anthropic-beta} header (a comma-separated list) turns on interleaved thinking
+     * ({@code interleaved-thinking-2025-05-14}, which Claude Code sends). With it Anthropic lets {@code budget_tokens}
+     * exceed {@code max_tokens}: the budget is then the whole turn's, across the thinking blocks between tool calls
+     * (extended thinking docs, "Interleaved thinking"), so the budget-below-max_tokens check does not apply.
+     */
+    static boolean interleavedThinking(String betaHeader) {
+        if (betaHeader == null) return false;
+        for (String beta : betaHeader.split(",")) if (beta.trim().startsWith("interleaved-thinking-")) return true;
+        return false;
+    }
+
+    /**
      * thinking is a union tagged by {@code type}: {@code enabled} with an integer {@code budget_tokens} of at least
-     * 1024 and below max_tokens, {@code disabled}, or {@code adaptive} (Claude 4.6 and later, which Claude Code sends).
+     * 1024 and below max_tokens (unless {@code maxTokens} is null: count_tokens, or interleaved thinking),
+     * {@code disabled}, or {@code adaptive} (Claude 4.6 and later, which Claude Code sends).
      */
     private static void thinking(JsonNode t, Integer maxTokens) {
         if (t == null || t.isNull()) return;

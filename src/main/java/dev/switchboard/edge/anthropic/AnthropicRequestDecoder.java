@@ -49,7 +49,7 @@ public final class AnthropicRequestDecoder {
         // Anthropic's max_tokens limits the output only: OpenAI's max_completion_tokens, not its deprecated
         // max_tokens, which o-series and newer OpenAI models reject.
         Integer outputLimit = maxTokens == null || maxTokens.isNull() ? null : maxTokens.intValue();
-        AnthropicParams.check(n, outputLimit);
+        AnthropicParams.check(n, outputLimit, AnthropicParams.interleavedThinking(dialectHeaders.get("anthropic-beta")));
         JsonNode msgs = n.get("messages");
         if (msgs == null || !msgs.isArray() || msgs.isEmpty()) throw bad("messages: Field required (a non-empty list)", "messages");
         List<Message> messages = new ArrayList<>();
@@ -128,6 +128,10 @@ public final class AnthropicRequestDecoder {
                         toolInput(b, bp)));
                 case "tool_result" -> out.add(toolResult(b, bp));
                 case "thinking" -> thinking.append(b.path("thinking").asText());
+                // Encrypted reasoning only Anthropic can read: an Anthropic deployment gets the raw body with it; any
+                // other provider has no form for it and goes without, as it goes without a thinking block's signature
+                // (refusing it would turn a fallback from Claude into a 400).
+                case "redacted_thinking" -> { }
                 default -> parts.add(new ContentPart.Other(type, (ObjectNode) b, bp));
             }
         }
