@@ -138,6 +138,25 @@ class PromptCachingIT {
         assertThat(gw.simulator.last().headers().get("anthropic-beta")).isEqualTo("prompt-caching-2024-07-31,extended-cache-ttl-2025-04-11");
     }
 
+    /**
+     * reasoning_effort's thinking budget fits under the client's output limit, which is not raised: thinking tokens are
+     * part of the output on both APIs, and the limit is what a key's budget reserved for the call.
+     */
+    @Test
+    void reasoningEffortNeverRaisesTheClientsOutputLimit() {
+        HttpResponse<String> ok = Http.post(gw.v1() + "/chat/completions", null,
+                "{\"model\":\"claude\",\"reasoning_effort\":\"high\",\"max_completion_tokens\":2000,\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.getInteger("max_tokens")).isEqualTo(2000);
+        assertThat(sent.getJsonObject("thinking").getInteger("budget_tokens")).isEqualTo(1999);
+        HttpResponse<String> tooSmall = Http.post(gw.v1() + "/chat/completions", null,
+                "{\"model\":\"claude\",\"reasoning_effort\":\"low\",\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}");
+        assertThat(tooSmall.statusCode()).as(tooSmall.body()).isEqualTo(400);
+        assertThat(new JsonObject(tooSmall.body()).getJsonObject("error").getString("message"))
+                .contains("reasoning_effort 'low' needs an output limit above 1024");
+    }
+
     @Test
     void thinkingBlocksAreKeptBothWays() {
         // OpenAI dialect: reasoning_effort becomes Anthropic thinking, the thinking comes back as reasoning_content

@@ -88,6 +88,9 @@ final class AnthropicRequestEncoder {
         return body;
     }
 
+    /** Anthropic's smallest thinking budget. */
+    static final int MIN_THINKING_BUDGET = 1024;
+
     /** Anthropic fields an OpenAI-dialect client may send through (LiteLLM accepts these too). */
     private static void anthropicOnlyExtras(ObjectNode body, Map<String, JsonNode> extra) {
         if (extra.get("thinking") != null) body.set("thinking", extra.get("thinking"));
@@ -101,8 +104,16 @@ final class AnthropicRequestEncoder {
                 default -> 0;
             };
             if (budget > 0) {
-                body.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
-                if (body.path("max_tokens").asInt() <= budget) body.put("max_tokens", budget + 1024);
+                // Thinking tokens are part of Anthropic's max_tokens, as reasoning tokens are part of OpenAI's
+                // max_completion_tokens: the budget fits under the output limit, which is never raised (the limit is
+                // the client's cap and the worst case a key's budget reserved for the call).
+                int limit = body.path("max_tokens").asInt();
+                if (limit <= MIN_THINKING_BUDGET) {
+                    throw GatewayException.badRequest("reasoning_effort '" + effort.asText() + "' needs an output limit above "
+                            + MIN_THINKING_BUDGET + " tokens on this model (Anthropic's smallest thinking budget, part of the "
+                            + "output): max_completion_tokens is " + limit, "max_completion_tokens");
+                }
+                body.putObject("thinking").put("type", "enabled").put("budget_tokens", Math.min(budget, limit - 1));
             }
         }
     }
