@@ -157,6 +157,34 @@ class PromptCachingIT {
                 .contains("reasoning_effort 'low' needs an output limit above 1024");
     }
 
+    /**
+     * An OpenAI-dialect client gets Claude's signed thinking as LiteLLM's thinking_blocks, streamed or not, and sending
+     * them back in the assistant turn of a tool loop puts the signed block first in that turn, as Anthropic requires.
+     */
+    @Test
+    void signedThinkingRoundTripsThroughTheOpenAiDialect() {
+        JsonObject r = new JsonObject(Http.post(gw.v1() + "/chat/completions", null,
+                "{\"model\":\"claude\",\"reasoning_effort\":\"low\",\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}").body());
+        JsonArray blocks = r.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getJsonArray("thinking_blocks");
+        assertThat(blocks.encode()).isEqualTo("[{\"type\":\"thinking\",\"thinking\":\"Let me think about that.\",\"signature\":\"sig_sim_EqQBCgIYAhIM\"}]");
+        String stream = Http.post(gw.v1() + "/chat/completions", null,
+                "{\"model\":\"claude\",\"stream\":true,\"reasoning_effort\":\"low\",\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}").body();
+        assertThat(stream).contains("\"thinking_blocks\":[{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"sig_sim_EqQBCgIYAhIM\"}]");
+
+        HttpResponse<String> next = Http.post(gw.v1() + "/chat/completions", null, """
+                {"model":"claude","reasoning_effort":"low","messages":[{"role":"user","content":"weather?"},
+                 {"role":"assistant","content":null,"reasoning_content":"hmm",
+                  "thinking_blocks":[{"type":"thinking","thinking":"hmm","signature":"sig_1"},{"type":"redacted_thinking","data":"ENC"}],
+                  "tool_calls":[{"id":"toolu_A","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},
+                 {"role":"tool","tool_call_id":"toolu_A","content":"20C"}],
+                 "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]}""");
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        JsonArray turn = gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).getJsonArray("content");
+        assertThat(turn.getJsonObject(0).encode()).isEqualTo("{\"type\":\"thinking\",\"thinking\":\"hmm\",\"signature\":\"sig_1\"}");
+        assertThat(turn.getJsonObject(1).encode()).isEqualTo("{\"type\":\"redacted_thinking\",\"data\":\"ENC\"}");
+        assertThat(turn.getJsonObject(2).getString("type")).isEqualTo("tool_use");
+    }
+
     @Test
     void thinkingBlocksAreKeptBothWays() {
         // OpenAI dialect: reasoning_effort becomes Anthropic thinking, the thinking comes back as reasoning_content

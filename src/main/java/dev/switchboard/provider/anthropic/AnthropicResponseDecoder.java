@@ -1,6 +1,9 @@
 package dev.switchboard.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.Choice;
 import dev.switchboard.model.ContentPart;
@@ -24,20 +27,38 @@ final class AnthropicResponseDecoder {
         StringBuilder text = new StringBuilder();
         StringBuilder thinking = new StringBuilder();
         List<ToolCall> calls = new ArrayList<>();
+        ArrayNode signed = null;
         for (JsonNode b : n.path("content")) {
             switch (b.path("type").asText()) {
                 case "text" -> text.append(b.path("text").asText());
-                case "thinking" -> thinking.append(b.path("thinking").asText());
+                case "thinking" -> {
+                    thinking.append(b.path("thinking").asText());
+                    signed = thinkingBlock(signed, b, "thinking", "signature");
+                }
+                case "redacted_thinking" -> signed = thinkingBlock(signed, b, "data");
                 case "tool_use" -> calls.add(new ToolCall(b.path("id").asText(), b.path("name").asText(),
                         b.path("input").isMissingNode() ? "{}" : b.get("input").toString()));
-                default -> { } // redacted_thinking, server tool blocks: kept only in the raw body
+                default -> { } // server tool blocks: kept only in the raw body
             }
         }
+        ObjectNode extra = signed == null ? null : JsonNodeFactory.instance.objectNode().set("thinking_blocks", signed);
         Message m = new Message(Role.ASSISTANT, calls.isEmpty() || text.length() > 0 ? List.of(ContentPart.Text.of(text.toString())) : List.of(),
-                null, calls, null, thinking.length() > 0 ? thinking.toString() : null, null);
+                null, calls, null, thinking.length() > 0 ? thinking.toString() : null, null, extra);
         return new ChatResponse(Json.text(n, "id"), System.currentTimeMillis() / 1000, Json.text(n, "model"),
                 List.of(new Choice(0, m, AnthropicModels.finishReason(Json.text(n, "stop_reason")), null)),
                 usage(n.get("usage"), null), null, null, new RawJson(RawJson.ANTHROPIC, n));
+    }
+
+    /**
+     * A thinking or redacted_thinking block with its own fields, for an OpenAI-dialect answer's {@code thinking_blocks}
+     * (LiteLLM's field): the client sends them back in the assistant turn, and Anthropic needs the signed block back in a
+     * tool loop with thinking on ({@link AnthropicRequestEncoder}).
+     */
+    static ArrayNode thinkingBlock(ArrayNode into, JsonNode block, String... fields) {
+        ArrayNode out = into == null ? JsonNodeFactory.instance.arrayNode() : into;
+        ObjectNode b = out.addObject().put("type", block.path("type").asText());
+        for (String f : fields) b.put(f, block.path(f).asText());
+        return out;
     }
 
     /**

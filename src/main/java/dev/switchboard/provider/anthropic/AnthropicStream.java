@@ -1,6 +1,8 @@
 package dev.switchboard.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.Delta;
@@ -118,6 +120,8 @@ final class AnthropicStream extends SseRelay {
                     toolIndex++;
                     emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(toolIndex,
                             b.path("id").asText(), b.path("name").asText(), ""))), null, raw));
+                } else if ("redacted_thinking".equals(b.path("type").asText())) {
+                    emit(delta(thinkingBlocks(AnthropicResponseDecoder.thinkingBlock(null, b, "data")), null, raw));
                 } else if ("text".equals(b.path("type").asText()) && !b.path("text").asText().isEmpty()) {
                     emit(delta(new Delta(null, text((com.fasterxml.jackson.databind.node.ObjectNode) b, "text"), null, null, null), null, raw));
                 } else {
@@ -132,7 +136,10 @@ final class AnthropicStream extends SseRelay {
                     case "thinking_delta" -> emit(delta(new Delta(null, null, d.path("thinking").asText(), null, null), null, raw));
                     case "input_json_delta" -> emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(
                             Math.max(toolIndex, 0), null, null, d.path("partial_json").asText()))), null, raw));
-                    default -> emit(rawOnly(raw)); // signature_delta, citations_delta
+                    // the signed block's signature, for an OpenAI-dialect client's thinking_blocks (its text came as reasoning)
+                    case "signature_delta" -> emit(delta(thinkingBlocks(JsonNodeFactory.instance.arrayNode().addObject()
+                            .put("type", "thinking").put("thinking", "").put("signature", d.path("signature").asText())), null, raw));
+                    default -> emit(rawOnly(raw)); // citations_delta
                 }
             }
             case "message_delta" -> {
@@ -150,6 +157,12 @@ final class AnthropicStream extends SseRelay {
             case "error" -> fail(AnthropicErrorDecoder.midStream(n, deploymentId, secret));
             default -> emit(rawOnly(raw)); // ping, content_block_stop, and event types added later (scrubbed there)
         }
+    }
+
+    /** A delta carrying only {@code thinking_blocks} (LiteLLM's streamed form: the signature in its own piece). */
+    private static Delta thinkingBlocks(JsonNode blocks) {
+        ArrayNode list = blocks.isArray() ? (ArrayNode) blocks : JsonNodeFactory.instance.arrayNode().add(blocks);
+        return new Delta(null, null, null, null, null, JsonNodeFactory.instance.objectNode().set("thinking_blocks", list));
     }
 
     /**
