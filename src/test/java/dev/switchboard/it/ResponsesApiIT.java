@@ -18,6 +18,8 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseOutputMessage;
+import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.WebSearchTool;
 import dev.switchboard.simulator.SimBehaviour;
@@ -260,6 +262,21 @@ class ResponsesApiIT {
         String args = events.stream().filter(e -> e.functionCallArgumentsDone().isPresent())
                 .map(e -> e.functionCallArgumentsDone().get().arguments()).findFirst().orElseThrow();
         assertThat(args).isEqualTo(functionCall(done).arguments());
+    }
+
+    /** An answer cut by max_output_tokens: the response is incomplete, and so is its message item, streamed or not. */
+    @ParameterizedTest
+    @ValueSource(strings = {"claude", "gemini"})
+    void anAnswerCutShortLeavesItsMessageItemIncomplete(String alias) {
+        Response r = client.responses().create(ResponseCreateParams.builder().model(alias).input("Tell me a long story.")
+                .maxOutputTokens(3L).build());
+        assertThat(r.status()).contains(ResponseStatus.INCOMPLETE);
+        assertThat(r.output().get(r.output().size() - 1).asMessage().status()).isEqualTo(ResponseOutputMessage.Status.INCOMPLETE);
+        HttpResponse<String> s = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"" + alias + "\",\"input\":\"Tell me a long story.\",\"max_output_tokens\":3,\"stream\":true}");
+        String done = java.util.Arrays.stream(s.body().split("\n")).filter(l -> l.contains("\"response.output_item.done\""))
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(new JsonObject(done.substring(done.indexOf('{'))).getJsonObject("item").getString("status")).isEqualTo("incomplete");
     }
 
     @Test

@@ -121,20 +121,26 @@ final class ResponseObject {
         return o;
     }
 
-    /** The output items of a whole answer: its reasoning, its message (text or refusal), then its function calls. */
-    static ArrayNode output(Message m, ResponsesRequest req) {
+    /**
+     * The output items of a whole answer: its reasoning, its message (text or refusal), then its function calls.
+     *
+     * @param status the response's status: an answer cut short ({@code incomplete}) leaves its message and calls
+     *               incomplete too, as OpenAI marks them
+     */
+    static ArrayNode output(Message m, ResponsesRequest req, String status) {
+        String itemStatus = "incomplete".equals(status) ? "incomplete" : "completed";
         ArrayNode out = F.arrayNode();
         if (m.reasoning() != null && !m.reasoning().isEmpty()) out.add(reasoningItem(itemId("rs_"), m.reasoning()));
         String text = m.textContent();
         if (!text.isEmpty() || m.refusal() != null) {
-            ObjectNode msg = messageItem(itemId("msg_"), "completed");
+            ObjectNode msg = messageItem(itemId("msg_"), itemStatus);
             ArrayNode content = (ArrayNode) msg.get("content");
             if (!text.isEmpty()) content.add(outputText(text));
             if (m.refusal() != null) content.add(refusal(m.refusal()));
             out.add(msg);
         }
         for (ToolCall c : m.toolCalls()) {
-            out.add(functionCall(itemId("fc_"), c.id(), req.split(c.name()), c.arguments() == null ? "" : c.arguments(), "completed"));
+            out.add(functionCall(itemId("fc_"), c.id(), req.split(c.name()), c.arguments() == null ? "" : c.arguments(), itemStatus));
         }
         return out;
     }

@@ -109,7 +109,7 @@ public final class ResponsesRoutes {
             Choice choice = r.choices().isEmpty() ? null : r.choices().get(0);
             Message m = choice == null ? Message.text(dev.switchboard.model.Role.ASSISTANT, "") : choice.message();
             String status = ResponseObject.status(choice == null ? null : choice.finishReason());
-            ObjectNode response = ResponseObject.build(id, createdMillis / 1000, r.model(), status, ResponseObject.output(m, req),
+            ObjectNode response = ResponseObject.build(id, createdMillis / 1000, r.model(), status, ResponseObject.output(m, req, status),
                     r.usage() == null ? Usage.ZERO : r.usage(), req,
                     status.equals("incomplete") ? ResponseObject.incompleteReason(choice.finishReason()) : null, null);
             store(ctx, req, history, id, createdMillis, response);

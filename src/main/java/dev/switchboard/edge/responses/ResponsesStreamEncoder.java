@@ -162,6 +162,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     /** Closes the open item: its done events, then {@code response.output_item.done}; the item joins the output. */
     private void close() {
         String t = text.toString();
+        // an item closed once the answer was cut short (its finish already read: the end) is the one cut
+        String itemStatus = ResponseObject.status(finish);
         ObjectNode done;
         switch (open) {
             case NONE -> { return; }
@@ -176,18 +178,18 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 e.putArray("logprobs");
                 event("response.output_text.done", e);
                 event("response.content_part.done", item().put("content_index", 0).set("part", ResponseObject.outputText(t)));
-                done = ResponseObject.messageItem(itemId, "completed");
+                done = ResponseObject.messageItem(itemId, itemStatus);
                 ((ArrayNode) done.get("content")).add(ResponseObject.outputText(t));
             }
             case REFUSAL -> {
                 event("response.refusal.done", item().put("content_index", 0).put("refusal", t));
                 event("response.content_part.done", item().put("content_index", 0).set("part", ResponseObject.refusal(t)));
-                done = ResponseObject.messageItem(itemId, "completed");
+                done = ResponseObject.messageItem(itemId, itemStatus);
                 ((ArrayNode) done.get("content")).add(ResponseObject.refusal(t));
             }
             case TOOL -> {
                 event("response.function_call_arguments.done", item().put("name", req.split(toolName)[1]).put("arguments", t));
-                done = ResponseObject.functionCall(itemId, callId, req.split(toolName), t, "completed");
+                done = ResponseObject.functionCall(itemId, callId, req.split(toolName), t, itemStatus);
             }
             default -> throw new IllegalStateException();
         }
