@@ -19,6 +19,18 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         throw dev.switchboard.model.GatewayException.modelNotFound(alias, aliasesFor(caller));
     }
 
+    /**
+     * The alias of a call that reaches no model ({@code count_tokens}), answered as a call would be: 404 when no
+     * deployment serves it, 403 when it is served but the caller's key or token may not use it.
+     */
+    public String usableAlias(String alias, dev.switchboard.model.Caller caller) {
+        if (!gateway.serves(alias)) throw dev.switchboard.model.GatewayException.modelNotFound(alias, aliasesFor(caller));
+        if (restricted(caller) && !gateway.allows(caller, alias)) {
+            throw dev.switchboard.model.GatewayException.modelNotAllowed(alias, aliasesFor(caller));
+        }
+        return alias;
+    }
+
     /** The aliases the caller may use, in config order: all of them, or a virtual key's allowlist. */
     public java.util.Set<String> aliasesFor(dev.switchboard.model.Caller caller) {
         java.util.Set<String> all = gateway.listedModels();

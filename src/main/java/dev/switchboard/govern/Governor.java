@@ -102,8 +102,7 @@ public final class Governor {
     private static void checkModels(KeyState.Version v, List<String> aliases) {
         for (String alias : aliases) {
             if (alias != null && !v.allowlist().allows(alias)) {
-                throw new GatewayException(ErrorKind.PERMISSION, 403, "This key may not use model '" + LogSafe.text(alias)
-                        + "'. Allowed models: " + String.join(", ", v.allowlist().entries()) + ".", "model", "model_not_allowed", null, null);
+                throw GatewayException.modelNotAllowed(alias, v.allowlist().entries());
             }
         }
     }

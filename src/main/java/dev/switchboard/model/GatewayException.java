@@ -37,6 +37,12 @@ public final class GatewayException extends RuntimeException {
                 "model", "model_not_found", null, null);
     }
 
+    /** A virtual key's allowlist leaves this alias out: 403, for a call and for count_tokens alike. */
+    public static GatewayException modelNotAllowed(String alias, java.util.Collection<String> allowed) {
+        return new GatewayException(ErrorKind.PERMISSION, 403, "This key may not use model '" + LogSafe.text(alias)
+                + "'. Allowed models: " + String.join(", ", allowed) + ".", "model", "model_not_allowed", null, null);
+    }
+
     public static GatewayException badRequest(String message, String param) {
         return new GatewayException(ErrorKind.BAD_REQUEST, 400, message, param, null, null, null);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -128,6 +129,15 @@ class VirtualKeysIT {
                     .addUserMessage("not mine").build()))
                     .isInstanceOf(com.anthropic.errors.PermissionDeniedException.class)
                     .hasMessageContaining("may not use model 'gpt-big'").hasMessageContaining("Allowed models: claude, gpt");
+            // count_tokens answers as a call would: 403 for a model outside the allowlist, 404 for one that does not exist
+            assertThat(claude.messages().countTokens(MessageCountTokensParams.builder().model("claude").addUserMessage("hi").build())
+                    .inputTokens()).isPositive();
+            assertThatThrownBy(() -> claude.messages().countTokens(MessageCountTokensParams.builder().model("gpt-big")
+                    .addUserMessage("not mine").build()))
+                    .isInstanceOf(com.anthropic.errors.PermissionDeniedException.class).hasMessageContaining("may not use model 'gpt-big'");
+            assertThatThrownBy(() -> claude.messages().countTokens(MessageCountTokensParams.builder().model("no-such-model")
+                    .addUserMessage("?").build()))
+                    .isInstanceOf(com.anthropic.errors.NotFoundException.class);
             assertThat(admin.info(key).getDouble("spend")).isPositive();
         } finally {
             claude.close();

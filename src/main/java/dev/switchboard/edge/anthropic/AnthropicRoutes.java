@@ -80,7 +80,7 @@ public final class AnthropicRoutes {
         call.begin(req, (ctx, body) -> {
             if (countOnly) {
                 ChatRequest request = decoder.countTokens(body, dialectHeaders);
-                edge.knownAlias(request.model(), ctx.caller());
+                edge.usableAlias(request.model(), ctx.caller());
                 resp.putHeader("content-type", JSON).end("{\"input_tokens\":" + estimateTokens(request) + "}");
                 return;
             }
