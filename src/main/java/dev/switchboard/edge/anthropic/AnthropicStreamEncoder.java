@@ -224,6 +224,11 @@ final class AnthropicStreamEncoder implements StreamEncoder {
 
     private void close(Buffer out) {
         if (open == Block.NONE) return;
+        if (open == Block.THINKING) {
+            // Anthropic ends a thinking block with its signature_delta; a translated provider's reasoning has no
+            // signature, so it is empty, as in a translated non-stream answer, and the SDKs' blocks get the field
+            out.appendBuffer(delta(F.objectNode().put("type", "signature_delta").put("signature", "")));
+        }
         out.appendBuffer(event("content_block_stop", F.objectNode().put("type", "content_block_stop").put("index", index)));
         open = Block.NONE;
     }

@@ -90,6 +90,16 @@ class AnthropicStreamEncoderTest {
     }
 
     @Test
+    void aTranslatedThinkingBlockEndsWithAnEmptySignatureAsANonStreamAnswerHasOne() {
+        AnthropicStreamEncoder enc = new AnthropicStreamEncoder();
+        enc.chunk(new ChatChunk("chatcmpl-1", 1, "m", List.of(new ChunkChoice(0, new Delta(null, null, "hmm", null, List.of()), null, null)),
+                null, null, null));
+        Buffer next = enc.chunk(text("answer"));
+        assertThat(events(next)).containsExactly("content_block_delta 0", "content_block_stop 0", "content_block_start 1", "content_block_delta 1");
+        assertThat(next.toString()).contains("{\"type\":\"signature_delta\",\"signature\":\"\"}");
+    }
+
+    @Test
     void jsonProgressKnowsAWholeValueAcrossPieces() {
         AnthropicStreamEncoder.JsonProgress p = new AnthropicStreamEncoder.JsonProgress();
         p.feed("{\"a\":\"}\\\"");
