@@ -35,6 +35,28 @@ public record Message(
         return new Message(role, List.of(ContentPart.Text.of(text)), null, null, null, null, null);
     }
 
+    /**
+     * What an assistant turn refused with: its {@code refusal}, or its {@code refusal} content parts joined (the two
+     * forms OpenAI's SDKs put in the history); null when there is none. A provider without a refusal field is given it
+     * as the turn's text, so the turn is neither empty nor sent in OpenAI's shape.
+     */
+    public String refusalText() {
+        if (refusal != null && !refusal.isEmpty()) return refusal;
+        StringBuilder sb = null;
+        for (ContentPart p : content) {
+            if (p instanceof ContentPart.Other o && "refusal".equals(o.type()) && o.raw().path("refusal").isTextual()) {
+                if (sb == null) sb = new StringBuilder();
+                sb.append(o.raw().get("refusal").textValue());
+            }
+        }
+        return sb == null || sb.isEmpty() ? null : sb.toString();
+    }
+
+    /** A refusal content part ({@link #refusalText}), which translating providers take as text, not as a part. */
+    public static boolean isRefusalPart(ContentPart p) {
+        return p instanceof ContentPart.Other o && "refusal".equals(o.type());
+    }
+
     /** All text parts joined; the empty string when there are none. */
     public String textContent() {
         if (content.size() == 1 && content.get(0) instanceof ContentPart.Text t) return t.text();

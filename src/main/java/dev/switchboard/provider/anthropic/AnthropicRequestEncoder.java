@@ -149,7 +149,12 @@ final class AnthropicRequestEncoder {
 
     private static void assistant(ArrayNode blocks, Message m) {
         thinkingBlocks(blocks, m);
-        for (ContentPart p : m.content()) if (!(p instanceof ContentPart.Text t) || !t.text().isEmpty()) addPart(blocks, p);
+        for (ContentPart p : m.content()) {
+            if (Message.isRefusalPart(p)) continue; // as text, below
+            if (!(p instanceof ContentPart.Text t) || !t.text().isEmpty()) addPart(blocks, p);
+        }
+        String refused = m.refusalText();
+        if (refused != null) blocks.addObject().put("type", "text").put("text", refused);
         for (ToolCall c : m.toolCalls()) {
             // a Gemini thoughtSignature carried in the id means nothing here (see ToolCallIds)
             ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", ToolCallIds.withoutSignature(c.id()))

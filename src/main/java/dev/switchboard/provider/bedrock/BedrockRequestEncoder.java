@@ -68,6 +68,8 @@ final class BedrockRequestEncoder {
                             cachePoint(content, t.cacheControl());
                         }
                     }
+                    String refused = m.refusalText();
+                    if (refused != null && !refused.isBlank()) content.addObject().put("text", refused);
                     for (ToolCall c : m.toolCalls()) {
                         toolBlocks = true;
                         content.addObject().putObject("toolUse").put("toolUseId", c.id()).put("name", c.name()).set("input", input(c));

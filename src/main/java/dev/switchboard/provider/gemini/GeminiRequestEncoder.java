@@ -49,6 +49,8 @@ final class GeminiRequestEncoder {
                     ArrayNode parts = turn(contents, "model");
                     String text = m.textContent();
                     if (!text.isEmpty()) parts.addObject().put("text", text);
+                    String refused = m.refusalText();
+                    if (refused != null) parts.addObject().put("text", refused);
                     for (ToolCall c : m.toolCalls()) {
                         callNames.put(ToolCallIds.withoutSignature(c.id()), c.name());
                         ObjectNode part = parts.addObject();
