@@ -137,8 +137,11 @@ final class AnthropicStream extends SseRelay {
                     case "input_json_delta" -> emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(
                             Math.max(toolIndex, 0), null, null, d.path("partial_json").asText()))), null, raw));
                     // the signed block's signature, for an OpenAI-dialect client's thinking_blocks (its text came as reasoning)
-                    case "signature_delta" -> emit(delta(thinkingBlocks(JsonNodeFactory.instance.arrayNode().addObject()
-                            .put("type", "thinking").put("thinking", "").put("signature", d.path("signature").asText())), null, raw));
+                    case "signature_delta" -> {
+                        ArrayNode signed = JsonNodeFactory.instance.arrayNode();
+                        signed.addObject().put("type", "thinking").put("thinking", "").put("signature", d.path("signature").asText());
+                        emit(delta(thinkingBlocks(signed), null, raw));
+                    }
                     default -> emit(rawOnly(raw)); // citations_delta
                 }
             }
@@ -160,9 +163,8 @@ final class AnthropicStream extends SseRelay {
     }
 
     /** A delta carrying only {@code thinking_blocks} (LiteLLM's streamed form: the signature in its own piece). */
-    private static Delta thinkingBlocks(JsonNode blocks) {
-        ArrayNode list = blocks.isArray() ? (ArrayNode) blocks : JsonNodeFactory.instance.arrayNode().add(blocks);
-        return new Delta(null, null, null, null, null, JsonNodeFactory.instance.objectNode().set("thinking_blocks", list));
+    private static Delta thinkingBlocks(ArrayNode blocks) {
+        return new Delta(null, null, null, null, null, JsonNodeFactory.instance.objectNode().set("thinking_blocks", blocks));
     }
 
     /**
