@@ -347,7 +347,7 @@ public final class ConfigLoader {
             if (section.equals("litellm_settings")) {
                 checkBudgetKey(w, section + "." + k, k, v);
                 if (k.equals("cache_params")) checkCacheParams(w, v);
-                if (k.equals("cache")) w.bool(v, section + ".cache");
+                if (k.equals("cache") || k.equals("drop_params")) w.bool(v, section + "." + k);
             }
             // A wrong value is reported once, by the check, and not read again.
             if (w.errors.size() == errorsBefore) out.put(k, standIn(w.plain(v, section + "." + k), k));

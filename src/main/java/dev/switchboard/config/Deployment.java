@@ -77,6 +77,20 @@ public record Deployment(
         return java.util.List.copyOf(out);
     }
 
+    /** {@code drop_params}: drop the OpenAI parameters this deployment's provider cannot honour; null when unset. */
+    public Boolean dropParams() {
+        Object v = params.get("drop_params");
+        return v instanceof Boolean b ? b : v instanceof String s ? Boolean.valueOf(s.trim()) : null;
+    }
+
+    /** {@code additional_drop_params}: top-level request fields never sent to this deployment; empty when unset. */
+    public java.util.List<String> additionalDropParams() {
+        if (!(params.get("additional_drop_params") instanceof java.util.List<?> l)) return java.util.List.of();
+        java.util.List<String> out = new java.util.ArrayList<>(l.size());
+        for (Object o : l) out.add(String.valueOf(o));
+        return out;
+    }
+
     public Number numberParam(String key) {
         return params.get(key) instanceof Number n ? n : null;
     }

@@ -2,6 +2,7 @@ package dev.switchboard.config;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.nodes.Node;
@@ -141,6 +142,15 @@ final class DeploymentReader {
                     } else if (k.equals("custom_user_agent")) {
                         String ua = w.string(v, kp);
                         if (ua != null && !ua.isBlank()) headers.putIfAbsent("User-Agent", ua);
+                    } else if (k.equals("drop_params")) {
+                        Boolean b = w.bool(v, kp);
+                        if (b != null) params.put(k, b);
+                    } else if (k.equals("additional_drop_params")) {
+                        if (!(w.plain(v, kp) instanceof List<?> l) || l.stream().anyMatch(o -> !(o instanceof String))) {
+                            w.error(v, kp, "expected a list of request field names, e.g. [temperature, seed].");
+                        } else {
+                            params.put(k, List.copyOf(l));
+                        }
                     } else if (NUMBERS.contains(k)) {
                         Double n = w.number(v, kp);
                         if (n != null) params.put(k, n);

@@ -53,8 +53,8 @@ public final class LiteLlmKeys {
                 "read by vertex_ai/ deployments; warned on others");
         a(PARAMS, "mock_response mock_latency_ms mock_chunk_delay_ms mock_fault mock_fault_rate", "mock/ answers (Switchboard's, like LiteLLM's mock_response)");
         a(PARAMS, "cache", "Switchboard's: per-deployment response-cache opt-out");
-        w(PARAMS, "drop_params additional_drop_params", "Switchboard translates each parameter for its provider; nothing is dropped on request (but a few OpenAI "
-            + "parameters with no Anthropic or Gemini counterpart are left out today: see the README, Providers → Anthropic, \"Known gap\")");
+        a(PARAMS, "drop_params", "drop the OpenAI parameters this deployment's provider has no counterpart for (seed, n, logprobs, …) instead of answering 400; the request's own drop_params wins");
+        a(PARAMS, "additional_drop_params", "request fields never sent to this deployment (top-level names, e.g. [temperature])");
         w(PARAMS, "tags", "tag-based routing is not supported; every deployment of a model_name serves");
         w(PARAMS, "max_budget budget_duration", "per-deployment budgets are not supported; use key budgets or litellm_settings.max_budget");
         w(PARAMS, "use_in_pass_through use_litellm_proxy merge_reasoning_content_in_choices configurable_clientside_auth_params "
@@ -109,8 +109,8 @@ public final class LiteLlmKeys {
         a(LITELLM, "max_budget budget_duration", "a global budget over every key");
         a(LITELLM, "vertex_project vertex_location", "the Vertex project and location of every vertex_ai/ deployment that sets none");
         a(LITELLM, "response_retention", "Switchboard's: how long /v1/responses answers are kept");
-        w(LITELLM, "drop_params modify_params", "Switchboard translates each parameter for its provider; nothing is dropped on request (but a few OpenAI "
-            + "parameters with no Anthropic or Gemini counterpart are left out today: see the README, Providers → Anthropic, \"Known gap\")");
+        a(LITELLM, "drop_params", "drop_params of every deployment that sets none: parameters a provider has no counterpart for are dropped, not refused");
+        w(LITELLM, "modify_params", "Switchboard fixes up what each provider requires (alternating turns, empty messages) without it");
         w(LITELLM, "set_verbose json_logs", "Switchboard logs in its own format");
         w(LITELLM, "success_callback failure_callback callbacks service_callbacks langfuse_default_tags callback_settings",
                 "callbacks are not supported; traces go to general_settings.otel (OTLP)");

@@ -90,12 +90,42 @@ public record ChatRequest(
     }
 
     /**
+     * The same request without the named top-level fields (OpenAI's names: a modelled field such as {@code seed} or
+     * {@code temperature} is cleared, any other is taken out of {@code extra}, and out of a raw same-dialect body):
+     * what {@code drop_params} and {@code additional_drop_params} send. Never relayed as the client's bytes.
+     */
+    public ChatRequest without(java.util.Collection<String> fields) {
+        if (fields.isEmpty()) return this;
+        Map<String, JsonNode> newExtra = new java.util.LinkedHashMap<>(extra);
+        newExtra.keySet().removeAll(fields);
+        RawJson newRaw = raw;
+        if (raw != null && raw.body() instanceof com.fasterxml.jackson.databind.node.ObjectNode body
+                && fields.stream().anyMatch(body::has)) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = body.deepCopy();
+            copy.remove(fields);
+            newRaw = new RawJson(raw.dialect(), copy, raw.headers());
+        }
+        boolean noTools = fields.contains("tools");
+        return new ChatRequest(model, messages, noTools ? List.of() : tools,
+                noTools || fields.contains("tool_choice") ? null : toolChoice,
+                noTools || fields.contains("parallel_tool_calls") ? null : parallelToolCalls,
+                fields.contains("response_format") ? null : responseFormat,
+                fields.contains("temperature") ? null : temperature, fields.contains("top_p") ? null : topP,
+                fields.contains("max_tokens") ? null : maxTokens,
+                fields.contains("max_completion_tokens") ? null : maxCompletionTokens,
+                fields.contains("stop") ? List.of() : stop, fields.contains("seed") ? null : seed,
+                fields.contains("user") ? null : user, fields.contains("metadata") ? Map.of() : metadata, stream,
+                includeUsage, java.util.Collections.unmodifiableMap(newExtra), newRaw, null);
+    }
+
+    /**
      * Body fields that steer the gateway rather than the model (LiteLLM's and OpenRouter's names): routing
-     * controls, read by the router, {@code cache} (LiteLLM's per-request cache controls), read by the cache
+     * controls and {@code drop_params} (LiteLLM's per-request switch), read by the router, {@code cache} (LiteLLM's per-request cache controls), read by the cache
      * stage, and {@code guardrails} (LiteLLM's per-request guardrails), read by the guardrail stage. Never sent upstream: dialect decoders put them in {@code extra} and the router strips them.
      */
     public static final java.util.Set<String> ROUTING_CONTROL_FIELDS =
-            java.util.Set.of("models", "fallbacks", "num_retries", "timeout", "stream_timeout", "cache", "guardrails");
+            java.util.Set.of("models", "fallbacks", "num_retries", "timeout", "stream_timeout", "cache", "guardrails",
+                    "drop_params");
 
     /** The output-token limit the client asked for under either of OpenAI's names, or null. */
     public Integer outputTokenLimit() {

@@ -33,4 +33,11 @@ public interface Provider {
      * the model's own maximum.
      */
     default Integer outputLimitWhenUnset() { return null; }
+
+    /**
+     * OpenAI chat parameters this provider cannot honour ({@link UnsupportedParams}): the router refuses a request
+     * that sets one to a value that matters, or drops it under {@code drop_params}. Empty for providers that take
+     * OpenAI's parameters as they are.
+     */
+    default java.util.Set<String> unsupportedParams() { return java.util.Set.of(); }
 }

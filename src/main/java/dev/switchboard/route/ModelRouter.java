@@ -189,13 +189,13 @@ public final class ModelRouter {
 
     /** Chat and stream: strip the routing fields, let the auto alias pick a tier, then run the plan. */
     private <T> Future<Answer<T>> chatLike(CallContext ctx, ChatRequest request,
-                                           java.util.function.Function<ChatRequest, CallEngine.Call<T>> callFor) {
+                                           java.util.function.BiFunction<ChatRequest, Boolean, CallEngine.Call<T>> callFor) {
         try {
             RequestControls controls = RequestControls.from(ctx.hints(), request.extra());
             ChatRequest clean = controls == RequestControls.NONE ? request
                     : request.withExtra(RequestControls.strip(request.extra()));
             RequestFacts facts = RequestFacts.of(clean);
-            CallEngine.Call<T> call = callFor.apply(clean);
+            CallEngine.Call<T> call = callFor.apply(clean, controls.dropParams());
             if (auto != null && auto.alias().equals(request.model())) {
                 return auto.decide(ctx, clean, controls, facts).compose(d ->
                         run(ctx, d.alias(), controls, facts, call).map(a -> a.withTier(d.header())));
@@ -221,16 +221,19 @@ public final class ModelRouter {
 
     /** The classifier's own call: the classifier alias with its retries, no fallbacks, no tier. */
     private Future<ChatResponse> classifierCall(CallContext ctx, ChatRequest question) {
-        RequestControls noFallbacks = new RequestControls(null, null, null, true, null, List.of(), null);
-        return run(ctx, question.model(), noFallbacks, RequestFacts.of(question), chatCall(question)).map(Answer::body);
+        RequestControls noFallbacks = new RequestControls(null, null, null, true, null, List.of(), null, null);
+        return run(ctx, question.model(), noFallbacks, RequestFacts.of(question), chatCall(question, null)).map(Answer::body);
     }
 
-    private CallEngine.Call<ChatResponse> chatCall(ChatRequest request) {
-        return new CallEngine.Call<>(false, (t, o) -> t.provider().chat(DeploymentDefaults.apply(request, t.deployment()), o), this::ended);
+    /** @param drop the request's {@code drop_params}, or null (see {@link DeploymentParams}) */
+    private CallEngine.Call<ChatResponse> chatCall(ChatRequest request, Boolean drop) {
+        return new CallEngine.Call<>(false, (t, o) -> t.provider().chat(
+                DeploymentParams.fit(request, t, drop, settings.dropParams(), o.requestId()), o), this::ended);
     }
 
-    private CallEngine.Call<ChatStream> streamCall(ChatRequest request) {
-        return new CallEngine.Call<>(true, (t, o) -> t.provider().stream(DeploymentDefaults.apply(request, t.deployment()), o),
+    private CallEngine.Call<ChatStream> streamCall(ChatRequest request, Boolean drop) {
+        return new CallEngine.Call<>(true, (t, o) -> t.provider().stream(
+                DeploymentParams.fit(request, t, drop, settings.dropParams(), o.requestId()), o),
                 (stream, attempt) -> new TrackedStream(stream, attempt, clock));
     }
 

@@ -27,13 +27,14 @@ import java.util.Set;
  * @param fallbacks     the request's own error-fallback aliases replacing the configured ones, or null
  * @param models        the request's {@code models} array, tried in order after the primary
  * @param tier          {@code cheap} or {@code smart} for the auto alias, or null to let it decide
+ * @param dropParams    the request's {@code drop_params} (LiteLLM's), or null: the deployment's or the config's decides
  */
 record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetries, boolean fallbacksOff,
-                       List<String> fallbacks, List<String> models, String tier) {
+                       List<String> fallbacks, List<String> models, String tier, Boolean dropParams) {
     static final Set<String> BODY_FIELDS = ChatRequest.ROUTING_CONTROL_FIELDS;
     static final int MAX_RETRIES = 10;
 
-    static final RequestControls NONE = new RequestControls(null, null, null, false, null, List.of(), null);
+    static final RequestControls NONE = new RequestControls(null, null, null, false, null, List.of(), null, null);
 
     static RequestControls from(Map<String, String> hints, Map<String, JsonNode> body) {
         if (hints.isEmpty() && !containsAny(body)) return NONE;
@@ -67,7 +68,12 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
             throw GatewayException.badRequest("x-switchboard-tier must be cheap or smart, found '" + tier + "'.",
                     "x-switchboard-tier");
         }
-        return new RequestControls(timeout, streamTimeout, retries, off, fallbacks, models, tier);
+        JsonNode drop = body.get("drop_params");
+        if (drop != null && !drop.isNull() && !drop.isBoolean()) {
+            throw GatewayException.badRequest("'drop_params' must be true or false.", "drop_params");
+        }
+        Boolean dropParams = drop == null || drop.isNull() ? null : drop.booleanValue();
+        return new RequestControls(timeout, streamTimeout, retries, off, fallbacks, models, tier, dropParams);
     }
 
     /** The body without its routing fields; the same map when it has none (the common case: no copy). */

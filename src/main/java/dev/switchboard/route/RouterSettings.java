@@ -27,11 +27,13 @@ import java.util.Set;
  * @param promptCacheAffinity keep requests with the same cacheable prefix on one deployment of a group
  * @param auto              the cost-tier router, or null when not configured
  * @param groupAliases      {@code model_group_alias}: requested name → the name that serves it
+ * @param dropParams        {@code drop_params}: drop what a provider cannot honour rather than refuse it, for every
+ *                          deployment that does not say otherwise (see DeploymentParams)
  */
 public record RouterSettings(String strategy, int numRetries, int allowedFails, Duration cooldown,
                              Duration minRetryWait, Duration backoffBase, Duration timeout, Duration streamTimeout,
                              Map<FallbackReason, Map<String, List<String>>> fallbacks, boolean promptCacheAffinity,
-                             AutoRouterSettings auto, Map<String, GroupAlias> groupAliases) {
+                             AutoRouterSettings auto, Map<String, GroupAlias> groupAliases, boolean dropParams) {
     public static final String DEFAULT_STRATEGY = "simple-shuffle";
     public static final int DEFAULT_NUM_RETRIES = 2;
     public static final int DEFAULT_ALLOWED_FAILS = 3;
@@ -74,7 +76,8 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 Map.copyOf(fallbacks),
                 flag(s.get("prompt_cache_affinity"), true),
                 s.get("auto_router") instanceof Map<?, ?> m ? AutoRouterSettings.from(m) : null,
-                GroupAlias.from(router.get("model_group_alias")));
+                GroupAlias.from(router.get("model_group_alias")),
+                flag(s.get("drop_params"), false));
     }
 
     /** Where {@code default_fallbacks} is kept among the error fallbacks: no model_name can be "*" there. */

@@ -108,12 +108,23 @@ final class GeminiSim {
         }
         String signature = GeminiSimSignatures.signs(model) ? GeminiSimSignatures.issue(responseId) : null;
         if (stream) {
-            new SimStream(vertx, resp, SimStream.dataFrames(chunks(reply, signature, model, responseId, usage)), behaviour, cancelled,
-                    completed).start();
+            List<String> chunks = chunks(reply, signature, model, responseId, usage);
+            if (thinks(body)) {
+                chunks.add(0, response(new JsonArray().add(new JsonObject().put("text", THOUGHT).put("thought", true)), null, model,
+                        responseId, new JsonObject().put("promptTokenCount", usage.getInteger("promptTokenCount"))
+                                .put("totalTokenCount", usage.getInteger("promptTokenCount"))).encode());
+            }
+            new SimStream(vertx, resp, SimStream.dataFrames(chunks), behaviour, cancelled, completed).start();
             return;
         }
+        JsonArray parts = parts(reply, signature);
+        if (thinks(body)) {
+            parts = new JsonArray().add(new JsonObject().put("text", THOUGHT).put("thought", true)).addAll(parts);
+            usage.put("thoughtsTokenCount", SimPromptCache.tokens(THOUGHT))
+                    .put("totalTokenCount", usage.getInteger("totalTokenCount") + SimPromptCache.tokens(THOUGHT));
+        }
         resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8")
-                .end(response(parts(reply, signature), finish(reply), model, responseId, usage).toBuffer());
+                .end(response(parts, finish(reply), model, responseId, usage).toBuffer());
     }
 
     /**
@@ -154,6 +165,8 @@ final class GeminiSim {
         }
         String mime = GeminiSimParts.unsupportedMimeType(contents);
         if (mime != null) return mime;
+        String thinking = thinkingProblem(body.getJsonObject("generationConfig"));
+        if (thinking != null) return thinking;
         JsonArray tools = body.getJsonArray("tools");
         if (tools != null) {
             for (Object t : tools) {
@@ -172,6 +185,29 @@ final class GeminiSim {
             }
         }
         return null;
+    }
+
+    /** What Gemini says of a thinkingConfig it refuses: both a budget and a level, or a level it does not know. */
+    private static String thinkingProblem(JsonObject generation) {
+        JsonObject t = generation == null ? null : generation.getJsonObject("thinkingConfig");
+        if (t == null) return null;
+        if (t.containsKey("thinkingBudget") && t.containsKey("thinkingLevel")) {
+            return "You can only set only one of thinking budget and thinking level.";
+        }
+        Object level = t.getValue("thinkingLevel");
+        if (level != null && !List.of("minimal", "low", "medium", "high").contains(String.valueOf(level).toLowerCase())) {
+            return "Invalid value at 'generation_config.thinking_config.thinking_level' (type.googleapis.com/google.ai.generativelanguage.v1beta.ThinkingConfig.ThinkingLevel), \"" + level + "\"";
+        }
+        return null;
+    }
+
+    /** The thought summary a request that asked for one gets first (includeThoughts, and thinking not turned off). */
+    static final String THOUGHT = "Weighing the question before answering.";
+
+    private static boolean thinks(JsonObject body) {
+        JsonObject g = body.getJsonObject("generationConfig");
+        JsonObject t = g == null ? null : g.getJsonObject("thinkingConfig");
+        return t != null && Boolean.TRUE.equals(t.getBoolean("includeThoughts")) && !Integer.valueOf(0).equals(t.getInteger("thinkingBudget"));
     }
 
     /** Gemini's finishReason: MAX_TOKENS when the answer hit maxOutputTokens. */

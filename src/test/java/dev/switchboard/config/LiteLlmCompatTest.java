@@ -190,13 +190,14 @@ class LiteLlmCompatTest {
                 """);
         assertThat(c.warnings()).contains(
                 "lines 4, 7: model_info.mode: not supported, ignored: informational in LiteLLM (/model/info, health checks); not used.",
-                "line 3: litellm_params.drop_params: not supported, ignored: Switchboard translates each parameter for its provider; nothing is dropped on request (but a few OpenAI parameters with no Anthropic or Gemini counterpart are left out today: see the README, Providers → Anthropic, \"Known gap\").",
                 "line 6: model_list[1].litellm_params.organization: not used: organization is sent only to openai/ deployments, this one is anthropic/.")
                 .anyMatch(w -> w.startsWith("line 3: model_list[0].litellm_params.api_version: not used: api_version is read by [azure"))
                 .noneMatch(w -> w.contains("max_retries"))
+                .noneMatch(w -> w.contains("drop_params"))
                 .anyMatch(w -> w.startsWith("line 9: litellm_settings.success_callback: not supported"));
         assertThat(c.litellmSettings()).containsEntry("allowed_fails", 2L);
         assertThat(c.deployments().get(0).params()).as("max_retries is applied (route.DeploymentRetries)").containsEntry("max_retries", 3.0);
+        assertThat(c.deployments().get(0).dropParams()).as("drop_params is applied (route.DeploymentParams)").isTrue();
 
         ConfigException e = refused(() -> loader.parse("""
                 model_list:

@@ -81,6 +81,9 @@ final class AnthropicProvider implements Provider {
     @Override
     public Integer outputLimitWhenUnset() { return AnthropicModels.defaultMaxTokens(deployment.model()); }
 
+    @Override
+    public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.ANTHROPIC; }
+
     private Buffer body(ChatRequest request, boolean stream) {
         dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
         boolean rawBody = request.raw() != null && request.raw().is(RawJson.ANTHROPIC);

@@ -70,6 +70,9 @@ final class BedrockProvider implements Provider, EmbeddingProvider {
     public List<dev.switchboard.model.CacheInjectionPoint> injectedBreakpoints() { return injectionPoints; }
 
     @Override
+    public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.BEDROCK_CONVERSE; }
+
+    @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request), body -> send("/converse", "application/json", body,
                 options.timeoutOr(deployment.timeout()), options)

@@ -48,6 +48,9 @@ final class GeminiProvider implements Provider {
         this.auth = target.auth();
     }
 
+    @Override
+    public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.GEMINI; }
+
     /** AI Studio: the deployment's api_base (or Google's), {@code /v1beta/models/…}, the key in {@code x-goog-api-key}. */
     static GeminiTarget aiStudio(Deployment d, Secret key) {
         UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : DEFAULT_BASE, d.id());

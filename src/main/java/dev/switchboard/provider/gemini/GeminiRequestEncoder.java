@@ -119,7 +119,52 @@ final class GeminiRequestEncoder {
         copy(r.extra(), "presence_penalty", g, "presencePenalty");
         copy(r.extra(), "frequency_penalty", g, "frequencyPenalty");
         copy(r.extra(), "top_k", g, "topK");
+        ObjectNode thinking = thinkingConfig(r.extra(), deployment.model());
+        if (thinking != null) g.set("thinkingConfig", thinking);
         if (!g.isEmpty()) body.set("generationConfig", g);
+    }
+
+    /**
+     * OpenAI's {@code reasoning_effort} (or an Anthropic-style {@code thinking} object, as LiteLLM accepts it) as Gemini's
+     * {@code thinkingConfig}, in Google's own OpenAI-compatibility mapping: Gemini 3 takes a {@code thinkingLevel}
+     * (3 Pro knows only low and high), Gemini 2.5 a {@code thinkingBudget} (low 1,024, medium 8,192, high 24,576
+     * tokens; none 0). {@code includeThoughts}, so the thought summary comes back as the answer's reasoning. Null when
+     * the request asks for neither, or names an effort Gemini has no counterpart for (the model's default applies).
+     */
+    static ObjectNode thinkingConfig(Map<String, JsonNode> extra, String model) {
+        JsonNode thinking = extra.get("thinking");
+        if (thinking != null && thinking.isObject()) {
+            String type = thinking.path("type").asText();
+            if (type.equals("disabled")) return F.objectNode().put("thinkingBudget", 0);
+            if (type.equals("enabled") && thinking.path("budget_tokens").canConvertToInt()) {
+                return F.objectNode().put("thinkingBudget", thinking.path("budget_tokens").asInt()).put("includeThoughts", true);
+            }
+            return null;
+        }
+        JsonNode effort = extra.get("reasoning_effort");
+        if (effort == null || !effort.isTextual()) return null;
+        String e = effort.asText();
+        if (model.startsWith("gemini-3")) {
+            boolean pro = model.startsWith("gemini-3-pro") || model.startsWith("gemini-3.0-pro");
+            String level = switch (e) {
+                case "none", "minimal" -> pro ? "low" : "minimal";
+                case "low" -> "low";
+                case "medium" -> pro ? "high" : "medium";
+                case "high", "xhigh" -> "high";
+                default -> null;
+            };
+            return level == null ? null : F.objectNode().put("thinkingLevel", level).put("includeThoughts", !e.equals("none"));
+        }
+        int budget = switch (e) {
+            case "none" -> 0;
+            case "minimal", "low" -> 1024;
+            case "medium" -> 8192;
+            case "high", "xhigh" -> 24576;
+            default -> -2;
+        };
+        if (budget == -2) return null;
+        return budget == 0 ? F.objectNode().put("thinkingBudget", 0)
+                : F.objectNode().put("thinkingBudget", budget).put("includeThoughts", true);
     }
 
     private static void copy(Map<String, JsonNode> extra, String from, ObjectNode to, String field) {

@@ -34,6 +34,8 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     private final MultiMap streamHeaders;
     private final String secret;
     private final OpenAiRequestEncoder encoder;
+    /** The fields this service rejects ({@link OpenAiFlavor#refuses}). */
+    private final java.util.Set<String> refuses;
     private final OpenAiResponseDecoder decoder;
     private final OpenAiChatDecoder chatDecoder;
     private final Duration timeout;
@@ -51,6 +53,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.chatPath = endpoint.pathFor(CHAT);
         this.secret = key == null ? null : key.reveal();
         this.encoder = new OpenAiRequestEncoder(d, flavor);
+        this.refuses = flavor.refuses();
         this.decoder = new OpenAiResponseDecoder(d.model());
         this.chatDecoder = new OpenAiChatDecoder(d.model());
         this.timeout = d.timeout();
@@ -68,6 +71,9 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
             default -> MultiMap.caseInsensitiveMultiMap().addAll(jsonHeaders).set("accept", accept);
         };
     }
+
+    @Override
+    public java.util.Set<String> unsupportedParams() { return refuses; }
 
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {

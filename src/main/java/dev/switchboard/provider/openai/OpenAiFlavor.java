@@ -20,7 +20,8 @@ import java.util.Set;
  * @param streamOptions        false where the service refuses {@code stream_options} (it reports usage in its last
  *                             chunk unasked), so the gateway does not send it
  * @param refuses              request fields the service rejects ({@code tools}, {@code parallel_tool_calls}, {@code n},
- *                             …): a request that sets one is a 400 naming the field and the provider, before any call
+ *                             …): the provider's {@code unsupportedParams}, refused (a 400 naming the field, before any
+ *                             call) or dropped under {@code drop_params} by the router
  * @param toolChoiceAutoOnly   the service takes {@code tool_choice} "auto" only: "auto" and "none" are sent, anything
  *                             else is a 400 naming it
  * @param serverRoot           true when api_base is the server's root, as LiteLLM documents it for Ollama
@@ -68,21 +69,14 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
     String keyEnv() { return keyEnvs.isEmpty() ? null : keyEnvs.get(0); }
 
     /**
-     * @throws GatewayException 400 naming the field when the request sets one this service rejects, so the client
-     *     learns it at once instead of from the service's own 422, and nothing is dropped silently
+     * @throws GatewayException 400 when the service takes tool_choice "auto" only and the request asks for more. The
+     *     fields in {@link #refuses} are the router's to refuse or drop (DeploymentParams, {@code drop_params}).
      */
     void check(ChatRequest r, String deploymentId) {
-        if (refuses.isEmpty() && !toolChoiceAutoOnly) return;
-        String field = null;
-        if (refuses.contains("tools") && !r.tools().isEmpty()) field = "tools";
-        else if (refuses.contains("parallel_tool_calls") && r.parallelToolCalls() != null) field = "parallel_tool_calls";
-        else if (toolChoiceAutoOnly && r.toolChoice() != null && r.toolChoice().mode() != ToolChoice.Mode.AUTO
-                && r.toolChoice().mode() != ToolChoice.Mode.NONE) field = "tool_choice";
-        else for (String f : r.extra().keySet()) if (refuses.contains(f)) { field = f; break; }
-        if (field == null) return;
-        String what = field.equals("tool_choice") ? "tool_choice other than \"auto\"" : "'" + field + "'";
-        throw GatewayException.badRequest(prefix + "/ does not accept " + what + " (deployment " + deploymentId
-                + "). Fix: leave it out, or send this request to an alias served by another provider.", field);
+        if (!toolChoiceAutoOnly || r.toolChoice() == null) return;
+        if (r.toolChoice().mode() == ToolChoice.Mode.AUTO || r.toolChoice().mode() == ToolChoice.Mode.NONE) return;
+        throw GatewayException.badRequest(prefix + "/ does not accept tool_choice other than \"auto\" (deployment " + deploymentId
+                + "). Fix: leave it out, or send this request to an alias served by another provider.", "tool_choice");
     }
 
     static final Map<String, OpenAiFlavor> CORE = Map.of(

@@ -35,4 +35,7 @@ final class VertexGoogleModel implements Provider, EmbeddingProvider {
 
     @Override
     public Integer outputLimitWhenUnset() { return gemini.outputLimitWhenUnset(); }
+
+    @Override
+    public java.util.Set<String> unsupportedParams() { return gemini.unsupportedParams(); }
 }

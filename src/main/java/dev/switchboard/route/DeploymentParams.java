@@ -1,0 +1,78 @@
+package dev.switchboard.route;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.UnsupportedParams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request one attempt sends to one deployment: its {@link DeploymentDefaults}, less its
+ * {@code additional_drop_params}, less the parameters its provider cannot honour ({@link UnsupportedParams}). Such a
+ * parameter set to a value that changes the answer is a 400 naming it (LiteLLM's {@code UnsupportedParamsError}),
+ * unless {@code drop_params} is on: the request's own {@code drop_params}, else the deployment's, else
+ * {@code litellm_settings.drop_params}. Nothing is dropped unseen: the first drop of each field on each deployment is a
+ * WARN line, every one a DEBUG line.
+ *
+ * <p>Per attempt, so one request may keep its {@code seed} on an OpenAI deployment and be refused (or have it dropped)
+ * on an Anthropic one of the same group or of a fallback.
+ */
+final class DeploymentParams {
+    private static final Logger log = LoggerFactory.getLogger(DeploymentParams.class);
+    /** deployment id + field: the drops already warned about (a handful of entries: deployments × fields). */
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+    private DeploymentParams() {}
+
+    /**
+     * @param requestDrop the request's {@code drop_params}, or null when it sets none
+     * @param globalDrop  {@code litellm_settings.drop_params}
+     * @throws GatewayException 400 naming the first parameter the provider cannot honour, when not dropping
+     */
+    static ChatRequest fit(ChatRequest request, Target t, Boolean requestDrop, boolean globalDrop, String requestId) {
+        Deployment d = t.deployment();
+        ChatRequest r = DeploymentDefaults.apply(request, d);
+        List<String> always = d.additionalDropParams();
+        if (!always.isEmpty()) {
+            List<String> set = new ArrayList<>();
+            for (String f : always) if (UnsupportedParams.present(r, f)) set.add(f);
+            if (!set.isEmpty()) {
+                log.debug("request {}: {} dropped for {} (additional_drop_params)", requestId, set, d.id());
+                r = r.without(set);
+            }
+        }
+        List<String> unsupported = UnsupportedParams.setIn(r, t.provider().unsupportedParams());
+        if (unsupported.isEmpty()) return r;
+        boolean drop = requestDrop != null ? requestDrop : d.dropParams() != null ? d.dropParams() : globalDrop;
+        if (!drop) {
+            for (String f : unsupported) {
+                if (UnsupportedParams.matters(r, f)) throw refused(f, request, d);
+            }
+        }
+        for (String f : unsupported) {
+            if (!UnsupportedParams.matters(r, f)) continue;
+            if (WARNED.add(d.id() + " " + f)) {
+                log.warn("drop_params: '{}' is dropped for {}, which has no counterpart for it (the first such drop on this"
+                        + " deployment; the next are DEBUG lines)", f, d.id());
+            } else {
+                log.debug("request {}: drop_params: '{}' dropped for {}", requestId, f, d.id());
+            }
+        }
+        return r.without(unsupported);
+    }
+
+    private static GatewayException refused(String field, ChatRequest asked, Deployment d) {
+        String provider = d.provider().isEmpty() ? d.id() : d.provider() + "/";
+        String from = UnsupportedParams.present(asked, field) ? "'" + field + "'"
+                : "'" + field + "' (a default of the deployment's litellm_params, line " + d.line() + ")";
+        return GatewayException.badRequest(provider + " does not accept " + from + " (deployment " + d.id()
+                + "): it has no counterpart for it, so the answer could not honour it. Fix: leave it out, or let the gateway drop it: \"drop_params\": true"
+                + " in the request, drop_params: true in this deployment's litellm_params, or in litellm_settings"
+                + " for every deployment.", field);
+    }
+}

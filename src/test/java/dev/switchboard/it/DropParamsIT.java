@@ -1,0 +1,176 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.errors.BadRequestException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OpenAI parameters a provider has no counterpart for, from the official OpenAI SDK: refused with a 400 naming the
+ * field before any call (LiteLLM's UnsupportedParamsError), dropped under {@code drop_params} (the request's, the
+ * deployment's, litellm_settings'), OpenAI's own defaults passed quietly, {@code additional_drop_params} never sent,
+ * and Gemini's thinking asked for with {@code reasoning_effort}.
+ */
+class DropParamsIT {
+    /** The thought summary the Gemini simulator answers first when thoughts are asked for (GeminiSim.THOUGHT). */
+    private static final String GEMINI_THOUGHT = "Weighing the question before answering.";
+    static TestGateway gw;
+    static OpenAIClient client;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: claude-lenient
+                    litellm_params: { model: anthropic/claude-haiku-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY, drop_params: true }
+                  - model_name: claude-seeded
+                    litellm_params: { model: anthropic/claude-haiku-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY, seed: 7 }
+                  - model_name: gemini
+                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: gemini3
+                    litellm_params: { model: gemini/gemini-3-pro-preview, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: reasoner
+                    litellm_params: { model: openai/o4-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, additional_drop_params: [temperature] }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """);
+        client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        gw.close();
+    }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    private static ChatCompletionCreateParams.Builder ask(String model) {
+        return ChatCompletionCreateParams.builder().model(model).addUserMessage("hello there").maxCompletionTokens(200);
+    }
+
+    @Test
+    void aParameterClaudeCannotHonourIsA400NamingItBeforeAnyCall() {
+        int before = gw.simulator.arrivals();
+        assertThatThrownBy(() -> client.chat().completions().create(ask("claude").seed(42).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.param()).hasValue("seed");
+                    assertThat(e.getMessage()).contains("anthropic/ does not accept 'seed'").contains("drop_params");
+                });
+        assertThatThrownBy(() -> client.chat().completions().create(ask("claude").n(2).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).hasValue("n"));
+        assertThatThrownBy(() -> client.chat().completions().create(ask("claude").logprobs(true).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).hasValue("logprobs"));
+        assertThatThrownBy(() -> client.chat().completions().createStreaming(ask("claude").presencePenalty(0.5).build())
+                .stream().count())
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).hasValue("presence_penalty"));
+        assertThat(gw.simulator.arrivals()).as("refused before any call").isEqualTo(before);
+    }
+
+    @Test
+    void openAisOwnDefaultsSentExplicitlyPassAndAreNotSentOn() {
+        ChatCompletion c = client.chat().completions().create(ask("claude").n(1).logprobs(false).presencePenalty(0)
+                .frequencyPenalty(0).build());
+        assertThat(c.choices()).hasSize(1);
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.fieldNames()).doesNotContain("n", "logprobs", "presence_penalty", "frequency_penalty");
+    }
+
+    @Test
+    void dropParamsOnTheRequestTheDeploymentOrTheConfigDropsThem() {
+        ChatCompletion asked = client.chat().completions().create(ask("claude").seed(42).n(2)
+                .putAdditionalBodyProperty("drop_params", JsonValue.from(true)).build());
+        assertThat(asked.choices()).hasSize(1);
+        assertThat(gw.simulator.last().body().fieldNames()).doesNotContain("seed", "n", "drop_params");
+
+        ChatCompletion lenient = client.chat().completions().create(ask("claude-lenient").seed(42).logprobs(true).build());
+        assertThat(lenient.choices().get(0).message().content()).isPresent();
+        assertThat(gw.simulator.last().body().fieldNames()).doesNotContain("seed", "logprobs");
+
+        assertThatThrownBy(() -> client.chat().completions().create(ask("claude-lenient").seed(42)
+                .putAdditionalBodyProperty("drop_params", JsonValue.from(false)).build()))
+                .as("the request's own drop_params wins over the deployment's")
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).hasValue("seed"));
+
+        HttpResponse<String> wrong = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"drop_params\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(wrong.body()).getJsonObject("error").getString("param")).isEqualTo("drop_params");
+
+        try (TestGateway lenientAll = TestGateway.start("""
+                model_list:
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: strict
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY, drop_params: false }
+                litellm_settings:
+                  drop_params: true
+                """)) {
+            String body = "{\"model\":\"%s\",\"seed\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            HttpResponse<String> dropped = Http.post(lenientAll.v1() + "/chat/completions", null, body.formatted("claude"));
+            assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
+            assertThat(lenientAll.simulator.last().body().containsKey("seed")).isFalse();
+            HttpResponse<String> strict = Http.post(lenientAll.v1() + "/chat/completions", null, body.formatted("strict"));
+            assertThat(strict.statusCode()).as("the deployment's drop_params wins over litellm_settings'").isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aDeploymentDefaultTheProviderCannotHonourIsNamedAsTheDeployments() {
+        assertThatThrownBy(() -> client.chat().completions().create(ask("claude-seeded").build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage())
+                        .contains("'seed' (a default of the deployment's litellm_params, line"));
+    }
+
+    @Test
+    void geminiTakesSeedAndNButNotLogprobs() {
+        client.chat().completions().create(ask("gemini").seed(42).build());
+        assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getLong("seed")).isEqualTo(42L);
+        assertThatThrownBy(() -> client.chat().completions().create(ask("gemini").logprobs(true).topLogprobs(3).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).hasValue("logprobs"));
+    }
+
+    @Test
+    void additionalDropParamsAreNeverSentToThatDeployment() {
+        client.chat().completions().create(ask("reasoner").temperature(0.3).topP(0.9).build());
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.containsKey("temperature")).isFalse();
+        assertThat(sent.getDouble("top_p")).isEqualTo(0.9);
+    }
+
+    @Test
+    void reasoningEffortAsksGeminiToThinkAndTheThoughtComesBackAsReasoning() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini\",\"reasoning_effort\":\"medium\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject thinking = gw.simulator.last().body().getJsonObject("generationConfig").getJsonObject("thinkingConfig");
+        assertThat(thinking.getInteger("thinkingBudget")).isEqualTo(8192);
+        assertThat(thinking.getBoolean("includeThoughts")).isTrue();
+        JsonObject message = new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+        assertThat(message.getString("reasoning_content")).isEqualTo(GEMINI_THOUGHT);
+        assertThat(message.getString("content")).doesNotContain(GEMINI_THOUGHT);
+
+        Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini3\",\"reasoning_effort\":\"medium\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        thinking = gw.simulator.last().body().getJsonObject("generationConfig").getJsonObject("thinkingConfig");
+        assertThat(thinking.getString("thinkingLevel")).as("3 Pro knows low and high").isEqualTo("high");
+        assertThat(thinking.containsKey("thinkingBudget")).isFalse();
+    }
+}
