@@ -97,6 +97,28 @@ final class AnthropicSim {
         return req.getValue("thinking") instanceof JsonObject t && "enabled".equals(t.getValue("type"));
     }
 
+    /**
+     * Anthropic's rule for a tool loop with thinking on: the last assistant turn, when it called tools, must start with
+     * its (signed) thinking block, which the client hands back; its words, or null when the request keeps the rule.
+     */
+    private static String unsignedToolTurn(JsonArray messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonObject m = messages.getJsonObject(i);
+            if (!"assistant".equals(m.getString("role"))) continue;
+            if (!(m.getValue("content") instanceof JsonArray blocks) || blocks.isEmpty()) return null;
+            boolean calls = false;
+            for (int b = 0; b < blocks.size(); b++) calls |= "tool_use".equals(blocks.getJsonObject(b).getString("type"));
+            String first = blocks.getJsonObject(0).getString("type");
+            if (!calls || "thinking".equals(first) || "redacted_thinking".equals(first)) return null;
+            return "messages." + i + ".content.0.type: Expected `thinking` or `redacted_thinking`, but found `" + first + "`. When "
+                    + "`thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost "
+                    + "set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To "
+                    + "avoid this requirement, disable `thinking`. Please consult our documentation at "
+                    + "https://docs.claude.com/en/docs/build-with-claude/extended-thinking";
+        }
+        return null;
+    }
+
     private static String validate(JsonObject req, String betaHeader) {
         if (!(req.getValue("model") instanceof String)) return "model: Field required";
         if (!(req.getValue("max_tokens") instanceof Number)) return "max_tokens: Field required";
@@ -127,6 +149,10 @@ final class AnthropicSim {
             } else if (!(c instanceof String)) {
                 return "messages." + i + ".content: Input should be a valid list";
             }
+        }
+        if (thinks(req)) {
+            String unsigned = unsignedToolTurn(messages);
+            if (unsigned != null) return unsigned;
         }
         Object system = req.getValue("system");
         if (system != null && !(system instanceof String) && !(system instanceof JsonArray)) return "system: Input should be a valid list";

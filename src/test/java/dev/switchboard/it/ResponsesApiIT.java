@@ -444,6 +444,68 @@ class ResponsesApiIT {
         assertThat(gw.simulator.last().body().getJsonObject("thinking").getString("type")).isEqualTo("enabled");
     }
 
+    /**
+     * A tool loop with thinking on against Claude: Anthropic wants the turn's signed thinking block back first in the
+     * assistant turn (the simulator refuses the second turn without it, as Anthropic does). The gateway carries the
+     * blocks in the reasoning item's encrypted_content: kept in a stored conversation, and shown to a stateless client
+     * that asks for reasoning.encrypted_content, which hands the item back.
+     */
+    @Test
+    void aToolLoopWithThinkingOnAgainstClaudeHandsTheSignedThinkingBack() {
+        Response first = client.responses().create(ResponseCreateParams.builder().model("claude").input("weather in Paris?")
+                .reasoning(Reasoning.builder().effort(ReasoningEffort.LOW).build()).addTool(weather()).build());
+        assertThat(first.output().get(0).asReasoning().encryptedContent()).as("not asked for: not shown").isEmpty();
+        ResponseFunctionToolCall call = functionCall(first);
+        Response second = client.responses().create(ResponseCreateParams.builder().model("claude").previousResponseId(first.id())
+                .reasoning(Reasoning.builder().effort(ReasoningEffort.LOW).build())
+                .inputOfResponse(List.of(ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                        .callId(call.callId()).output("rainy").build())))
+                .addTool(weather()).build());
+        assertThat(text(second)).isEqualTo("The tool returned: rainy");
+        JsonArray turn = gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).getJsonArray("content");
+        assertThat(turn.getJsonObject(0).getString("type")).isEqualTo("thinking");
+        assertThat(turn.getJsonObject(0).getString("signature")).isEqualTo("sig_sim_EqQBCgIYAhIM");
+        assertThat(turn.getJsonObject(0).getString("thinking")).isEqualTo("Let me think about that.");
+        assertThat(client.responses().retrieve(first.id()).output().get(0).asReasoning().encryptedContent())
+                .as("a stored response reads as it was answered").isEmpty();
+
+        // Stateless and streamed, as Codex: include the encrypted content, send the items back.
+        HttpResponse<String> streamed = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"claude","input":"weather in Paris?","stream":true,"store":false,"reasoning":{"effort":"low"},
+                 "include":["reasoning.encrypted_content"],"tools":[{"type":"function","name":"get_weather",
+                 "parameters":{"type":"object","properties":{"location":{"type":"string"}}}}]}""");
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+        validatedEvents(streamed.body());
+        JsonArray items = new JsonArray();
+        for (String line : streamed.body().split("\n")) {
+            if (!line.startsWith("data: ")) continue;
+            JsonObject e = new JsonObject(line.substring(6));
+            if ("response.output_item.done".equals(e.getString("type"))) items.add(e.getJsonObject("item"));
+        }
+        JsonObject reasoning = items.getJsonObject(0);
+        assertThat(reasoning.getString("type")).isEqualTo("reasoning");
+        assertThat(reasoning.getString("encrypted_content")).isNotEmpty();
+        JsonObject fc = items.stream().map(JsonObject.class::cast).filter(i -> "function_call".equals(i.getString("type")))
+                .findFirst().orElseThrow();
+        JsonArray input = new JsonArray().add(new JsonObject().put("role", "user").put("content", "weather in Paris?"))
+                .add(reasoning).add(fc)
+                .add(new JsonObject().put("type", "function_call_output").put("call_id", fc.getString("call_id")).put("output", "sunny"));
+        HttpResponse<String> next = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", "claude")
+                .put("store", false).put("reasoning", new JsonObject().put("effort", "low")).put("input", input)
+                .put("tools", new JsonArray().add(new JsonObject().put("type", "function").put("name", "get_weather")
+                        .put("parameters", new JsonObject().put("type", "object")))).encode());
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        JsonObject signed = gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).getJsonArray("content").getJsonObject(0);
+        assertThat(signed.encode()).isEqualTo("{\"type\":\"thinking\",\"thinking\":\"Let me think about that.\",\"signature\":\"sig_sim_EqQBCgIYAhIM\"}");
+
+        // Without the item, Anthropic's own refusal comes back (the rule the carried blocks satisfy).
+        input.remove(1);
+        HttpResponse<String> unsigned = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", "claude")
+                .put("store", false).put("reasoning", new JsonObject().put("effort", "low")).put("input", input).encode());
+        assertThat(unsigned.statusCode()).isEqualTo(400);
+        assertThat(unsigned.body()).contains("must start with a thinking block");
+    }
+
     @Test
     void aBrokenStreamEndsInFailureThatTheSdkRaises() {
         gw.simulator.enqueue(SimBehaviour.cutAfter(2));

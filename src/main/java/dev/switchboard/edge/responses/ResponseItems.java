@@ -17,7 +17,9 @@ import java.util.List;
  * text and the function calls that follow it become one assistant message with tool calls (Anthropic and
  * Gemini want them in one turn), a {@code function_call_output} becomes a tool message. {@code reasoning}
  * items and the calls of OpenAI's built-in tools ({@code web_search_call}, …) are accepted and left out: their summaries are the model's notes, and the providers behind the
- * translation cannot take back another model's (or even their own, unsigned) reasoning.
+ * translation cannot take back another model's (or even their own, unsigned) reasoning. The exception is a reasoning
+ * item whose {@code encrypted_content} holds Claude's signed thinking ({@link SignedReasoning}): its blocks become the
+ * next assistant turn's {@code thinking_blocks}, which the Anthropic encoder sends back first in that turn.
  * Each error names the item in the caller's spelling ({@code input[2].content[0].image_url}).
  */
 final class ResponseItems {
@@ -25,13 +27,20 @@ final class ResponseItems {
 
     static List<Message> toMessages(ArrayNode items, String path) {
         List<Message> out = new ArrayList<>(items.size());
+        // Claude's signed thinking from a reasoning item, for the assistant turn that follows it (SignedReasoning)
+        ArrayNode signed = null;
         for (int i = 0; i < items.size(); i++) {
             String p = path + "[" + i + "]";
             JsonNode item = items.get(i);
             if (!item.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object (an input item).", p);
             String type = Fields.optionalString(item, "type", p + ".type");
             if (type == null || type.equals("message")) {
-                out.add(message(item, p));
+                Message m = message(item, p);
+                if (signed != null && m.role() == Role.ASSISTANT) {
+                    m = withThinking(m, signed);
+                    signed = null;
+                }
+                out.add(m);
                 continue;
             }
             switch (type) {
@@ -42,14 +51,21 @@ final class ResponseItems {
                     ToolCall call = new ToolCall(Fields.requiredString(item, "call_id", p + ".call_id"), name,
                             Fields.optionalString(item, "arguments", p + ".arguments"));
                     Message last = out.isEmpty() ? null : out.get(out.size() - 1);
+                    Message turn;
                     if (last != null && last.role() == Role.ASSISTANT) {
                         List<ToolCall> calls = new ArrayList<>(last.toolCalls());
                         calls.add(call);
-                        out.set(out.size() - 1, new Message(Role.ASSISTANT, last.content(), null, calls, null, last.reasoning(),
-                                last.refusal()));
+                        turn = new Message(Role.ASSISTANT, last.content(), null, calls, null, last.reasoning(), last.refusal(),
+                                last.extra());
+                        out.remove(out.size() - 1);
                     } else {
-                        out.add(new Message(Role.ASSISTANT, List.of(), null, List.of(call), null, null, null));
+                        turn = new Message(Role.ASSISTANT, List.of(), null, List.of(call), null, null, null);
                     }
+                    if (signed != null) {
+                        turn = withThinking(turn, signed);
+                        signed = null;
+                    }
+                    out.add(turn);
                 }
                 case "function_call_output" -> {
                     String callId = Fields.requiredString(item, "call_id", p + ".call_id");
@@ -66,7 +82,14 @@ final class ResponseItems {
                     }
                     out.add(new Message(Role.TOOL, content, null, null, callId, null, null));
                 }
-                case "reasoning" -> { /* accepted, not carried: see the class comment */ }
+                case "reasoning" -> {
+                    // accepted; carried only when it holds Claude's signed blocks (see the class comment)
+                    ArrayNode blocks = SignedReasoning.decode(item.get("encrypted_content"));
+                    if (blocks != null) {
+                        if (signed == null) signed = JsonNodeFactory.instance.arrayNode();
+                        signed.addAll(blocks);
+                    }
+                }
                 case "item_reference" -> throw GatewayException.badRequest("'" + p + "': item references are not supported by "
                         + "this gateway; send the item itself, or continue with previous_response_id.", p + ".type");
                 default -> {
@@ -82,6 +105,15 @@ final class ResponseItems {
             }
         }
         return out;
+    }
+
+    /** The assistant turn with these signed blocks first among its {@code thinking_blocks} (Anthropic wants them first). */
+    private static Message withThinking(Message m, ArrayNode blocks) {
+        ObjectNode extra = m.extra() == null ? JsonNodeFactory.instance.objectNode() : m.extra().deepCopy();
+        ArrayNode all = blocks.deepCopy();
+        if (extra.get("thinking_blocks") instanceof ArrayNode given) all.addAll(given);
+        extra.set("thinking_blocks", all);
+        return new Message(m.role(), m.content(), m.name(), m.toolCalls(), m.toolCallId(), m.reasoning(), m.refusal(), extra);
     }
 
     private static Message message(JsonNode item, String p) {

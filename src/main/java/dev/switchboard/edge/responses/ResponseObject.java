@@ -130,7 +130,13 @@ final class ResponseObject {
     static ArrayNode output(Message m, ResponsesRequest req, String status) {
         String itemStatus = "incomplete".equals(status) ? "incomplete" : "completed";
         ArrayNode out = F.arrayNode();
-        if (m.reasoning() != null && !m.reasoning().isEmpty()) out.add(reasoningItem(itemId("rs_"), m.reasoning()));
+        JsonNode signed = m.extra() == null ? null : m.extra().get("thinking_blocks");
+        if (m.reasoning() != null && !m.reasoning().isEmpty() || signed instanceof ArrayNode) {
+            ObjectNode reasoning = reasoningItem(itemId("rs_"), m.reasoning() == null || m.reasoning().isEmpty() ? null : m.reasoning());
+            // Claude's signed blocks, for the next turn of a tool loop (SignedReasoning)
+            if (signed instanceof ArrayNode blocks && !blocks.isEmpty()) reasoning.put("encrypted_content", SignedReasoning.encode(blocks));
+            out.add(reasoning);
+        }
         String text = m.textContent();
         if (!text.isEmpty() || m.refusal() != null) {
             ObjectNode msg = messageItem(itemId("msg_"), itemStatus);

@@ -114,7 +114,8 @@ public final class ResponsesRoutes {
                     status.equals("incomplete") ? ResponseObject.incompleteReason(choice.finishReason()) : null, null);
             store(ctx, req, history, id, createdMillis, response);
             SwitchboardHeaders.apply(resp, ar.result());
-            resp.putHeader("content-type", JSON).end(Buffer.buffer(response.toString()));
+            resp.putHeader("content-type", JSON).end(Buffer.buffer(
+                    SignedReasoning.visibleResponse(response, SignedReasoning.wanted(req)).toString()));
         });
     }
 
@@ -150,6 +151,7 @@ public final class ResponsesRoutes {
     /**
      * Keeps the answer unless the client said {@code store: false}: the Response object, and the conversation a
      * next turn continues (the previous one, this input, this output; instructions are not carried, as OpenAI does).
+     * {@code response} is the whole answer, Claude's signed reasoning included ({@link SignedReasoning}).
      */
     private void store(CallContext ctx, ResponsesRequest req, ArrayNode history, String id, long createdMillis, ObjectNode response) {
         if (!req.store()) return;
@@ -157,8 +159,9 @@ public final class ResponsesRoutes {
         if (history != null) conversation.addAll(history);
         conversation.addAll(req.input());
         conversation.addAll((ArrayNode) response.get("output"));
+        // the conversation keeps Claude's signed reasoning for the next turn; GET shows what the client was shown
         stored().save(new StoredResponse(id, ctx.caller().id(), createdMillis, stored().expiresAt(createdMillis),
-                response.toString(), conversation.toString()));
+                SignedReasoning.visibleResponse(response, SignedReasoning.wanted(req)).toString(), conversation.toString()));
     }
 
     /** {@code GET} (the stored Response object) or {@code DELETE} of a response the caller created. */

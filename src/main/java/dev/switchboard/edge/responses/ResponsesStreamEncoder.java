@@ -56,6 +56,12 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     private Boolean passThrough;
     private boolean started;
     private ObjectNode relayedResponse;
+    /** Claude's signed blocks of the open reasoning item, for its {@code encrypted_content} ({@link SignedReasoning}). */
+    private ArrayNode signed;
+    /** Where in {@link #text} the thinking block being signed began (a streamed signature comes without its text). */
+    private int blockStart;
+    /** Whether the client asked for {@code reasoning.encrypted_content}: else its events leave it out (the store keeps it). */
+    private final boolean wanted;
 
     /**
      * @param model       the model named until the first chunk names the one that serves
@@ -67,6 +73,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         this.model = model;
         this.req = req;
         this.onCompleted = onCompleted;
+        this.wanted = SignedReasoning.wanted(req);
     }
 
     /** {@code response.created} and {@code response.in_progress}, before the first event of a translated stream. */
@@ -107,11 +114,27 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                     text.append(d.refusal());
                     event("response.refusal.delta", item().put("content_index", 0).put("delta", d.refusal()));
                 }
+                if (d.extra() != null && d.extra().get("thinking_blocks") instanceof ArrayNode blocks) signed(blocks);
                 for (ToolCallDelta t : d.toolCalls()) toolCall(t);
             }
             if (ch.finishReason() != null) finish = ch.finishReason();
         }
         return take();
+    }
+
+    /** A streamed signature (its block's text came as reasoning deltas) or a whole redacted block, for the open reasoning item. */
+    private void signed(ArrayNode blocks) {
+        ensure(Kind.REASONING);
+        if (signed == null) signed = F.arrayNode();
+        for (com.fasterxml.jackson.databind.JsonNode b : blocks) {
+            if (!(b instanceof ObjectNode block)) continue;
+            ObjectNode copy = block.deepCopy();
+            if ("thinking".equals(copy.path("type").asText()) && copy.path("thinking").asText("").isEmpty()) {
+                copy.put("thinking", text.substring(blockStart));
+            }
+            signed.add(copy);
+        }
+        blockStart = text.length();
     }
 
     private void toolCall(ToolCallDelta t) {
@@ -142,6 +165,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         open = kind;
         outputIndex = output.size();
         text.setLength(0);
+        blockStart = 0;
         switch (kind) {
             case REASONING -> {
                 itemId = ResponseObject.itemId("rs_");
@@ -172,6 +196,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 event("response.reasoning_summary_part.done", item().put("summary_index", 0)
                         .set("part", F.objectNode().put("type", "summary_text").put("text", t)));
                 done = ResponseObject.reasoningItem(itemId, t);
+                if (signed != null && !signed.isEmpty()) done.put("encrypted_content", SignedReasoning.encode(signed));
+                signed = null;
             }
             case TEXT -> {
                 ObjectNode e = item().put("content_index", 0).put("text", t);
@@ -194,7 +220,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             default -> throw new IllegalStateException();
         }
         ObjectNode e = F.objectNode().put("output_index", outputIndex);
-        e.set("item", done);
+        e.set("item", SignedReasoning.visible(done, wanted));
         event("response.output_item.done", e);
         output.add(done);
         open = Kind.NONE;
@@ -236,7 +262,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         close();
         String status = ResponseObject.status(finish);
         ObjectNode response = snapshot(status, usage == null ? Usage.ZERO : usage, null);
-        event(status.equals("completed") ? "response.completed" : "response.incomplete", F.objectNode().set("response", response));
+        event(status.equals("completed") ? "response.completed" : "response.incomplete",
+                F.objectNode().set("response", SignedReasoning.visibleResponse(response, wanted)));
         onCompleted.accept(response);
         return take();
     }
@@ -245,7 +272,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     public Buffer error(GatewayException e) {
         out = null;
         if (!Boolean.TRUE.equals(passThrough)) start();
-        event("response.failed", F.objectNode().set("response", snapshot("failed", usage, e)));
+        event("response.failed", F.objectNode().set("response", SignedReasoning.visibleResponse(snapshot("failed", usage, e), wanted)));
         ObjectNode err = F.objectNode().put("code", e.code() != null ? e.code() : e.kind().openAiType())
                 .put("message", e.getMessage() == null ? "Unknown error" : e.getMessage());
         if (e.param() == null) err.putNull("param");

@@ -188,6 +188,8 @@ final class OpenAiRequestEncoder {
         Json.writeIfNotNull(g, "tool_call_id", ToolCallIds.withoutSignature(m.toolCallId()));
         if (m.extra() != null) {
             for (Map.Entry<String, JsonNode> e : m.extra().properties()) {
+                // Claude's signed thinking (LiteLLM's field, or carried by a Responses conversation): Anthropic's alone
+                if (e.getKey().equals("thinking_blocks")) continue;
                 g.writeFieldName(e.getKey());
                 g.writeTree(e.getValue());
             }
