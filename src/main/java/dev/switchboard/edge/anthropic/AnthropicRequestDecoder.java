@@ -155,7 +155,18 @@ public final class AnthropicRequestDecoder {
         List<ContentPart> parts = new ArrayList<>();
         if (content != null && content.isTextual()) parts.add(ContentPart.Text.of(content.textValue()));
         else if (content != null && content.isArray()) {
-            for (JsonNode x : content) if ("text".equals(x.path("type").asText())) parts.add(new ContentPart.Text(x.path("text").asText(), x.get("cache_control")));
+            // text, and the images and documents a tool returned (a screenshot, a file it read): each provider's
+            // encoder puts them where it can take them (see the README, "images in a tool result")
+            for (int i = 0; i < content.size(); i++) {
+                JsonNode x = content.get(i);
+                String xp = path + ".content." + i;
+                switch (x.path("type").asText()) {
+                    case "text" -> parts.add(new ContentPart.Text(x.path("text").asText(), x.get("cache_control")));
+                    case "image" -> parts.add(image(x, xp));
+                    case "document" -> parts.add(document((ObjectNode) x, xp));
+                    default -> { } // search_result and newer blocks: Anthropic's own (an Anthropic deployment gets the raw body)
+                }
+            }
         }
         if (b.path("is_error").asBoolean(false)) parts.add(0, ContentPart.Text.of("Error: "));
         return new Message(Role.TOOL, parts, null, null, id, null, null);

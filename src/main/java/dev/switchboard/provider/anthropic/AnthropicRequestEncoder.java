@@ -201,8 +201,8 @@ final class AnthropicRequestEncoder {
 
     private static ObjectNode toolResult(Message m) {
         ObjectNode r = F.objectNode().put("type", "tool_result").put("tool_use_id", ToolCallIds.withoutSignature(m.toolCallId()));
-        boolean cached = m.content().stream().anyMatch(p -> p instanceof ContentPart.Text t && t.cacheControl() != null);
-        if (!cached) {
+        boolean blocks = m.content().stream().anyMatch(p -> !(p instanceof ContentPart.Text t) || t.cacheControl() != null);
+        if (!blocks) {
             r.put("content", m.textContent());
         } else {
             ArrayNode content = r.putArray("content");

@@ -79,7 +79,10 @@ final class BedrockRequestEncoder {
                     toolBlocks = true;
                     ArrayNode content = turn(messages, "user");
                     ObjectNode result = content.addObject().putObject("toolResult").put("toolUseId", m.toolCallId());
-                    result.putArray("content").addObject().put("text", m.textContent());
+                    ArrayNode resultContent = result.putArray("content");
+                    resultContent.addObject().put("text", m.textContent());
+                    // images and documents the tool returned: Converse's toolResult takes them as blocks of its own
+                    for (ContentPart p : m.content()) if (!(p instanceof ContentPart.Text)) BedrockParts.add(resultContent, p);
                     for (ContentPart p : m.content()) cachePoint(content, p.cacheControl());
                 }
             }

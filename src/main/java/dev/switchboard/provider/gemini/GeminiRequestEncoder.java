@@ -71,6 +71,8 @@ final class GeminiRequestEncoder {
                     }
                     fr.put("name", name);
                     fr.putObject("response").put("content", m.textContent());
+                    // images and files the tool returned: parts of the same user turn, after its functionResponse
+                    for (ContentPart p : m.content()) if (!(p instanceof ContentPart.Text)) GeminiParts.add(parts, p);
                 }
             }
         }

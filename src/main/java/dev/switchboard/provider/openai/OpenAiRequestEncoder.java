@@ -101,7 +101,16 @@ final class OpenAiRequestEncoder {
             // A part we could not translate is passed on as the client wrote it when the client speaks OpenAI's
             // dialect (the server may know it); an Anthropic-shaped block would only confuse an OpenAI-style server.
             boolean foreignParts = r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC);
-            for (Message m : r.messages()) message(g, m, foreignParts);
+            ToolAttachments attachments = new ToolAttachments();
+            for (Message m : r.messages()) {
+                if (m.role() == dev.switchboard.model.Role.TOOL && attachments.take(m)) {
+                    message(g, attachments.textOnly(m), foreignParts);
+                    continue;
+                }
+                writeAttachments(g, attachments, foreignParts);
+                message(g, m, foreignParts);
+            }
+            writeAttachments(g, attachments, foreignParts);
             g.writeEndArray();
             if (!r.tools().isEmpty()) {
                 g.writeArrayFieldStart("tools");
@@ -156,6 +165,12 @@ final class OpenAiRequestEncoder {
         Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
         if (limit == null) return;
         g.writeNumberField(completionField(r) ? "max_completion_tokens" : "max_tokens", limit);
+    }
+
+    /** The user turn holding what the tool results just written returned besides text, if any (see {@link ToolAttachments}). */
+    private void writeAttachments(JsonGenerator g, ToolAttachments attachments, boolean foreignParts) throws IOException {
+        Message turn = attachments.drain();
+        if (turn != null) message(g, turn, foreignParts);
     }
 
     /** Whether the output-token limit goes as {@code max_completion_tokens} (else {@code max_tokens}). */
