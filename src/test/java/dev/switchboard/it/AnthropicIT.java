@@ -363,6 +363,21 @@ class AnthropicIT {
         assertThatThrownBy(() -> anthropic.models().retrieve("nope")).isInstanceOf(com.anthropic.errors.NotFoundException.class);
         // without anthropic-version the same route answers OpenAI's shape
         assertThat(new JsonObject(Http.get(gw.v1() + "/models", TestGateway.MASTER_KEY).body()).getString("object")).isEqualTo("list");
+
+        // Anthropic's paging: limit, after_id, before_id, has_more; the SDK's auto-pager walks every page
+        List<String> all = models.stream().map(com.anthropic.models.models.ModelInfo::id).toList();
+        com.anthropic.models.models.ModelListPage first = anthropic.models().list(
+                com.anthropic.models.models.ModelListParams.builder().limit(1L).build());
+        assertThat(first.data()).extracting(com.anthropic.models.models.ModelInfo::id).containsExactly(all.get(0));
+        assertThat(first.hasNextPage()).isEqualTo(all.size() > 1);
+        List<String> walked = new java.util.ArrayList<>();
+        first.autoPager().forEach(m -> walked.add(m.id()));
+        assertThat(walked).isEqualTo(all);
+        com.anthropic.models.models.ModelListPage before = anthropic.models().list(com.anthropic.models.models.ModelListParams
+                .builder().limit(1L).beforeId(all.get(all.size() - 1)).build());
+        assertThat(before.data()).extracting(com.anthropic.models.models.ModelInfo::id).containsExactly(all.get(all.size() - 2));
+        assertThatThrownBy(() -> anthropic.models().list(com.anthropic.models.models.ModelListParams.builder().limit(0L).build()))
+                .isInstanceOf(com.anthropic.errors.BadRequestException.class).hasMessageContaining("limit");
     }
 
     @Test

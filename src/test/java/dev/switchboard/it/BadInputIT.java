@@ -55,6 +55,8 @@ class BadInputIT {
             "stream not boolean|{\"model\":\"gpt\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|stream",
             "tool without name|{\"model\":\"gpt\",\"tools\":[{\"type\":\"function\",\"function\":{}}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|tools[0].function.name",
             "bad tool_choice|{\"model\":\"gpt\",\"tool_choice\":\"sometimes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|tool_choice",
+            "tool_choice required without tools|{\"model\":\"gpt\",\"tool_choice\":\"required\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|tool_choice",
+            "tool_choice naming no tool|{\"model\":\"gpt\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"g\"}},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|tool_choice",
             "tool message without id|{\"model\":\"gpt\",\"messages\":[{\"role\":\"tool\",\"content\":\"r\"}]}|messages[0].tool_call_id",
             "bad image url|{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"file:///etc/passwd\"}}]}]}|messages[0].content[0].image_url.url",
             "bad response_format|{\"model\":\"gpt\",\"response_format\":{\"type\":\"yaml\"},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|response_format.type",

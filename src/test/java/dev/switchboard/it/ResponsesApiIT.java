@@ -506,6 +506,34 @@ class ResponsesApiIT {
         assertThat(unsigned.body()).contains("must start with a thinking block");
     }
 
+    /** {@code GET /v1/responses/{id}?stream=true}: the stored answer replayed as the event stream, resumable. */
+    @ParameterizedTest
+    @ValueSource(strings = {"claude", "gpt"})
+    void aStoredResponseReplaysAsItsEventStream(String alias) {
+        Response text = client.responses().create(ResponseCreateParams.builder().model(alias).input("hello replay").build());
+        List<com.openai.models.responses.ResponseStreamEvent> events = new java.util.ArrayList<>();
+        try (var s = client.responses().retrieveStreaming(text.id())) {
+            s.stream().forEach(events::add);
+        }
+        assertThat(events.get(0).isCreated()).isTrue();
+        com.openai.models.responses.ResponseStreamEvent last = events.get(events.size() - 1);
+        assertThat(last.isCompleted()).isTrue();
+        assertThat(text(last.asCompleted().response())).isEqualTo(text(text)).startsWith("Hello from the simulator!");
+        String delta = events.stream().filter(com.openai.models.responses.ResponseStreamEvent::isOutputTextDelta)
+                .map(e -> e.asOutputTextDelta().delta()).reduce("", String::concat);
+        assertThat(delta).isEqualTo(text(text));
+
+        Response tool = client.responses().create(ResponseCreateParams.builder().model(alias).input("weather in Paris?")
+                .addTool(weather()).build());
+        HttpResponse<String> raw = Http.get(gw.v1() + "/responses/" + tool.id() + "?stream=true", TestGateway.MASTER_KEY);
+        assertThat(raw.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+        assertThat(validatedEvents(raw.body())).contains("response.function_call_arguments.done", "response.completed");
+        HttpResponse<String> resumed = Http.get(gw.v1() + "/responses/" + tool.id() + "?stream=true&starting_after=2",
+                TestGateway.MASTER_KEY);
+        assertThat(resumed.body()).doesNotContain("\"sequence_number\":2}").contains("\"sequence_number\":3");
+        assertThat(resumed.body()).doesNotContain("response.created");
+    }
+
     @Test
     void aBrokenStreamEndsInFailureThatTheSdkRaises() {
         gw.simulator.enqueue(SimBehaviour.cutAfter(2));

@@ -92,15 +92,53 @@ public final class AnthropicResponseEncoder {
         return o;
     }
 
-    /** The aliases as Anthropic's model list: {@code {"data":[ModelInfo…],"has_more":false,"first_id","last_id"}}. */
-    public Buffer models(java.util.Collection<String> aliases, long created) {
+    /**
+     * The aliases as Anthropic's model list, one page of it as Anthropic pages: {@code limit} (1 to 1,000, default 20)
+     * entries after {@code after_id} or before {@code before_id}, {@code {"data":[ModelInfo…],"has_more","first_id",
+     * "last_id"}}. The Anthropic SDKs' auto-pagination follows {@code has_more} with {@code after_id}.
+     *
+     * @throws dev.switchboard.model.GatewayException 400 naming the query parameter that is wrong
+     */
+    public Buffer models(java.util.Collection<String> aliases, long created, io.vertx.core.MultiMap query) {
+        List<String> all = List.copyOf(aliases);
+        int limit = 20;
+        String l = query.get("limit");
+        if (l != null) {
+            try {
+                limit = Integer.parseInt(l.trim());
+            } catch (NumberFormatException e) {
+                throw dev.switchboard.model.GatewayException.badRequest("limit: Input should be a valid integer, unable to parse "
+                        + "string as an integer", "limit");
+            }
+            if (limit < 1 || limit > 1000) {
+                throw dev.switchboard.model.GatewayException.badRequest("limit: Input should be " + (limit < 1
+                        ? "greater than or equal to 1" : "less than or equal to 1000"), "limit");
+            }
+        }
+        String after = query.get("after_id");
+        String before = query.get("before_id");
+        // the ids between the cursors (an id this caller does not have leaves nothing on that side)
+        int lo = after == null ? 0 : all.indexOf(after) < 0 ? all.size() : all.indexOf(after) + 1;
+        int hi = before == null ? all.size() : Math.max(0, all.indexOf(before));
+        int from;
+        int to;
+        boolean more;
+        if (before != null && after == null) { // the page just before before_id
+            to = hi;
+            from = Math.max(lo, to - limit);
+            more = from > lo;
+        } else {
+            from = lo;
+            to = Math.max(from, Math.min(hi, from + limit));
+            more = to < hi;
+        }
+        List<String> page = all.subList(Math.min(from, all.size()), Math.min(Math.max(from, to), all.size()));
         ObjectNode list = F.objectNode();
         ArrayNode data = list.putArray("data");
-        for (String a : aliases) data.add(modelInfo(a, created));
-        list.put("has_more", false);
-        List<String> ids = List.copyOf(aliases);
-        if (ids.isEmpty()) list.putNull("first_id").putNull("last_id");
-        else list.put("first_id", ids.get(0)).put("last_id", ids.get(ids.size() - 1));
+        for (String a : page) data.add(modelInfo(a, created));
+        list.put("has_more", more);
+        if (page.isEmpty()) list.putNull("first_id").putNull("last_id");
+        else list.put("first_id", page.get(0)).put("last_id", page.get(page.size() - 1));
         return json(list);
     }
 

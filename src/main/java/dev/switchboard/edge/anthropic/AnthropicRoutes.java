@@ -53,7 +53,8 @@ public final class AnthropicRoutes {
     public void mountModels(Router router) {
         router.get("/v1/models").handler(rc -> {
             if (rc.request().getHeader("anthropic-version") == null) rc.next();
-            else call.read(rc.request(), caller -> encoder.models(edge.aliasesFor(caller), edge.startedEpochSeconds()));
+            else call.read(rc.request(), caller -> encoder.models(edge.aliasesFor(caller), edge.startedEpochSeconds(),
+                    rc.request().params()));
         });
         router.getWithRegex("/v1/models/(?<model>.+)").handler(rc -> {
             if (rc.request().getHeader("anthropic-version") == null) {

@@ -58,12 +58,14 @@ public final class OpenAiRequestDecoder {
             throw GatewayException.badRequest("'stream_options' must be an object.", "stream_options");
         }
         boolean includeUsage = streamOptions != null && bool(streamOptions, "include_usage", false);
+        List<Tool> tools = tools(n.get("tools"));
+        ToolChoice toolChoice = checkedToolChoice(toolChoice(n.get("tool_choice")), tools);
 
         return new ChatRequest(
                 model,
                 messages,
-                tools(n.get("tools")),
-                toolChoice(n.get("tool_choice")),
+                tools,
+                toolChoice,
                 optionalBool(n, "parallel_tool_calls"),
                 responseFormat(n.get("response_format")),
                 OpenAiNumbers.number(n, "temperature"),
@@ -297,6 +299,24 @@ public final class OpenAiRequestDecoder {
                     optionalBool(f, "strict"), t.get("cache_control")));
         }
         return out;
+    }
+
+    /**
+     * A tool choice that cannot be honoured is OpenAI's 400, before any provider sees it (Anthropic and Gemini would
+     * answer in their own words, or not at all): a tool required, or one named, without tools, or a name that is not
+     * among them. {@code auto} and {@code none} without tools ask for what happens anyway and pass.
+     */
+    private static ToolChoice checkedToolChoice(ToolChoice c, List<Tool> tools) {
+        if (c == null || c.mode() == ToolChoice.Mode.AUTO || c.mode() == ToolChoice.Mode.NONE) return c;
+        if (tools.isEmpty()) {
+            throw GatewayException.badRequest("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are "
+                    + "specified.", "tool_choice");
+        }
+        if (c.mode() == ToolChoice.Mode.FUNCTION && tools.stream().noneMatch(t -> t.name().equals(c.functionName()))) {
+            throw GatewayException.badRequest("Invalid value for 'tool_choice': no function named '" + c.functionName()
+                    + "' in 'tools'.", "tool_choice");
+        }
+        return c;
     }
 
     private static ToolChoice toolChoice(JsonNode c) {

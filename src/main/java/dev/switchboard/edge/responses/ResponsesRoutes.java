@@ -186,10 +186,31 @@ public final class ResponsesRoutes {
             });
             return;
         }
+        boolean stream = "true".equalsIgnoreCase(req.getParam("stream"));
+        int startingAfter;
+        try {
+            String after = req.getParam("starting_after");
+            startingAfter = after == null ? -1 : Integer.parseInt(after.trim());
+        } catch (NumberFormatException e) {
+            call.fail(resp, GatewayException.badRequest("'starting_after' must be an event's sequence_number.", "starting_after"));
+            return;
+        }
         stored().find(id, caller.id()).onComplete(ar -> {
             if (ar.failed()) call.fail(resp, ar.cause());
             else if (ar.result() == null) call.fail(resp, notFound);
-            else resp.putHeader("content-type", JSON).end(ar.result().body());
+            else if (!stream) resp.putHeader("content-type", JSON).end(ar.result().body());
+            else {
+                // the stored answer as the event stream the SDKs' retrieve(stream=True) reads (StoredStreamReplay)
+                ObjectNode response;
+                try {
+                    response = (ObjectNode) MAPPER.readTree(ar.result().body());
+                } catch (java.io.IOException e) {
+                    call.fail(resp, e);
+                    return;
+                }
+                dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
+                resp.end(StoredStreamReplay.events(response, startingAfter));
+            }
         });
     }
 
