@@ -42,6 +42,34 @@ public final class StreamRecorder implements ChunkSink {
         final TreeMap<Integer, String[]> calls = new TreeMap<>(); // index → {id, name, arguments}
         FinishReason finish;
         com.fasterxml.jackson.databind.node.ObjectNode extra;
+        /** Where in {@link #reasoning} the thinking block being signed began (a streamed signature comes without its text). */
+        int blockStart;
+
+        /**
+         * A delta's unmodelled fields into the answer's: later values win, but {@code thinking_blocks} pieces add up, a
+         * signature-only piece taking the reasoning streamed since the last block as its text, so the recorded answer
+         * holds whole signed blocks (what the cache replays and a client hands back to Claude).
+         */
+        void extra(com.fasterxml.jackson.databind.node.ObjectNode d) {
+            if (extra == null) extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            for (var f : d.properties()) {
+                if (!f.getKey().equals("thinking_blocks") || !f.getValue().isArray()) {
+                    extra.set(f.getKey(), f.getValue());
+                    continue;
+                }
+                com.fasterxml.jackson.databind.node.ArrayNode all = extra.withArray("thinking_blocks");
+                for (com.fasterxml.jackson.databind.JsonNode b : f.getValue()) {
+                    com.fasterxml.jackson.databind.JsonNode block = b;
+                    if ("thinking".equals(b.path("type").asText()) && b.path("thinking").asText("").isEmpty()
+                            && b instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                        String text = reasoning == null ? "" : reasoning.substring(Math.min(blockStart, reasoning.length()));
+                        block = o.deepCopy().put("thinking", text);
+                    }
+                    if ("thinking".equals(b.path("type").asText())) blockStart = reasoning == null ? 0 : reasoning.length();
+                    all.add(block);
+                }
+            }
+        }
     }
 
     public StreamRecorder(ChunkSink next, Consumer<ChatResponse> onComplete) {
@@ -84,7 +112,7 @@ public final class StreamRecorder implements ChunkSink {
                 }
                 if (d.reasoning() != null) (p.reasoning == null ? p.reasoning = new StringBuilder() : p.reasoning).append(d.reasoning());
                 if (d.refusal() != null) (p.refusal == null ? p.refusal = new StringBuilder() : p.refusal).append(d.refusal());
-                if (d.extra() != null) p.extra = d.extra();
+                if (d.extra() != null) p.extra(d.extra());
                 for (ToolCallDelta t : d.toolCalls()) {
                     String[] call = p.calls.computeIfAbsent(t.index(), k -> new String[] {null, null, ""});
                     if (t.id() != null) call[0] = t.id();

@@ -44,10 +44,29 @@ public final class StreamReplay implements ChatStream {
             Message m = choice.message();
             int i = choice.index();
             out.add(chunk(i, new Delta(Role.ASSISTANT, null, null, null, List.of()), null));
-            if (m.reasoning() != null) out.add(chunk(i, new Delta(null, null, m.reasoning(), null, List.of()), null));
+            com.fasterxml.jackson.databind.node.ObjectNode extra = m.extra();
+            if (extra != null && extra.get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode blocks) {
+                // Claude's signed blocks as a live stream gives them: each block's text as reasoning, then its signature
+                // in a piece of its own (the encoders end the block with it); the blocks' text is the reasoning
+                for (com.fasterxml.jackson.databind.JsonNode b : blocks) {
+                    com.fasterxml.jackson.databind.JsonNode piece = b;
+                    if ("thinking".equals(b.path("type").asText()) && b instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                        String thought = o.path("thinking").asText("");
+                        if (!thought.isEmpty()) out.add(chunk(i, new Delta(null, null, thought, null, List.of()), null));
+                        piece = o.deepCopy().put("thinking", "");
+                    }
+                    out.add(chunk(i, new Delta(null, null, null, null, List.of(),
+                            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                                    .set("thinking_blocks", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(piece))), null));
+                }
+                extra = extra.deepCopy();
+                extra.remove("thinking_blocks");
+            } else if (m.reasoning() != null) {
+                out.add(chunk(i, new Delta(null, null, m.reasoning(), null, List.of()), null));
+            }
             if (m.refusal() != null) out.add(chunk(i, new Delta(null, null, null, m.refusal(), List.of()), null));
             String text = m.textContent();
-            if (!text.isEmpty()) out.add(chunk(i, new Delta(null, text, null, null, List.of(), m.extra()), null));
+            if (!text.isEmpty()) out.add(chunk(i, new Delta(null, text, null, null, List.of(), extra), null));
             List<ToolCall> calls = m.toolCalls();
             for (int t = 0; t < calls.size(); t++) {
                 ToolCall call = calls.get(t);

@@ -99,11 +99,20 @@ public record ChatRequest(
         Map<String, JsonNode> newExtra = new java.util.LinkedHashMap<>(extra);
         newExtra.keySet().removeAll(fields);
         RawJson newRaw = raw;
-        if (raw != null && raw.body() instanceof com.fasterxml.jackson.databind.node.ObjectNode body
-                && fields.stream().anyMatch(body::has)) {
-            com.fasterxml.jackson.databind.node.ObjectNode copy = body.deepCopy();
-            copy.remove(fields);
-            newRaw = new RawJson(raw.dialect(), copy, raw.headers());
+        if (raw != null && raw.body() instanceof com.fasterxml.jackson.databind.node.ObjectNode body) {
+            // the raw body is in its own dialect: the same fields under that dialect's names
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (String f : fields) {
+                names.add(f);
+                String theirs = (raw.is(RawJson.ANTHROPIC) ? ANTHROPIC_NAMES : raw.is(RawJson.OPENAI_RESPONSES) ? RESPONSES_NAMES
+                        : Map.<String, String>of()).get(f);
+                if (theirs != null) names.add(theirs);
+            }
+            if (names.stream().anyMatch(body::has)) {
+                com.fasterxml.jackson.databind.node.ObjectNode copy = body.deepCopy();
+                copy.remove(names);
+                newRaw = new RawJson(raw.dialect(), copy, raw.headers());
+            }
         }
         boolean noTools = fields.contains("tools");
         return new ChatRequest(model, messages, noTools ? List.of() : tools,
@@ -118,6 +127,12 @@ public record ChatRequest(
                 includeUsage, java.util.Collections.unmodifiableMap(newExtra), newRaw, null);
     }
 
+    /** OpenAI's name → the Anthropic Messages body's, where they differ (for {@link #without}). */
+    private static final Map<String, String> ANTHROPIC_NAMES = Map.of("stop", "stop_sequences", "user", "metadata");
+    /** OpenAI's name → the Responses body's, where they differ (for {@link #without}). */
+    private static final Map<String, String> RESPONSES_NAMES = Map.of("max_completion_tokens", "max_output_tokens",
+            "max_tokens", "max_output_tokens", "reasoning_effort", "reasoning", "response_format", "text");
+
     /**
      * Body fields that steer the gateway rather than the model (LiteLLM's and OpenRouter's names): routing
      * controls and {@code drop_params} (LiteLLM's per-request switch), read by the router, {@code cache} (LiteLLM's per-request cache controls), read by the cache
@@ -126,6 +141,18 @@ public record ChatRequest(
     public static final java.util.Set<String> ROUTING_CONTROL_FIELDS =
             java.util.Set.of("models", "fallbacks", "num_retries", "timeout", "stream_timeout", "cache", "guardrails",
                     "drop_params");
+
+    /**
+     * An Anthropic request field ({@code thinking}, {@code top_k}) whichever dialect sent it: from {@code extra} (an
+     * OpenAI-dialect client, as LiteLLM accepts them), else from an Anthropic-dialect client's raw body, whose
+     * Anthropic-only fields stay out of {@code extra} so they never reach an OpenAI-style server. For the providers that
+     * serve Claude or its like in another wire format (Bedrock, Gemini's thinking); null when neither has it.
+     */
+    public JsonNode anthropicField(String name) {
+        JsonNode v = extra.get(name);
+        if (v != null || raw == null || !raw.is(RawJson.ANTHROPIC)) return v;
+        return raw.body().get(name);
+    }
 
     /** The output-token limit the client asked for under either of OpenAI's names, or null. */
     public Integer outputTokenLimit() {

@@ -11,7 +11,8 @@ import java.util.Set;
  * {@code logprobs: true}, {@code presence_penalty: 0.5}) cannot be honoured: the router refuses the request with a 400
  * naming it, as LiteLLM's {@code UnsupportedParamsError} does, unless {@code drop_params} asked for it to be dropped.
  * A value that asks for what the provider does anyway ({@code n: 1}, {@code logprobs: false}, a penalty of 0, an empty
- * {@code logit_bias}, {@code modalities: ["text"]}, JSON null) is taken out without a word: refusing it would break
+ * {@code logit_bias}, {@code modalities: ["text"]}, {@code parallel_tool_calls: true}, {@code tool_choice: "auto"} or
+ * {@code "none"}, {@code store: false}, JSON null) is taken out without a word: refusing it would break
  * clients that send OpenAI's defaults explicitly, and sending it on would break services that reject the field itself.
  */
 public final class UnsupportedParams {
@@ -53,6 +54,14 @@ public final class UnsupportedParams {
      */
     public static boolean matters(ChatRequest r, String field) {
         if (!present(r, field)) return false;
+        switch (field) { // modelled fields whose OpenAI default asks for nothing
+            case "parallel_tool_calls" -> { return !Boolean.TRUE.equals(r.parallelToolCalls()); }
+            case "tool_choice" -> {
+                return r.toolChoice().mode() != dev.switchboard.model.ToolChoice.Mode.AUTO
+                        && r.toolChoice().mode() != dev.switchboard.model.ToolChoice.Mode.NONE;
+            }
+            default -> { }
+        }
         JsonNode v = r.extra().get(field);
         if (v == null) return true; // a modelled field (seed, tools, …): any value matters
         if (v.isNull()) return false;
@@ -62,6 +71,7 @@ public final class UnsupportedParams {
             case "top_logprobs", "presence_penalty", "frequency_penalty" -> !(v.isNumber() && v.doubleValue() == 0);
             case "logit_bias" -> !(v.isObject() && v.isEmpty());
             case "modalities" -> !(v.isArray() && (v.isEmpty() || v.size() == 1 && "text".equals(v.get(0).asText())));
+            case "store" -> !(v.isBoolean() && !v.booleanValue()); // not kept: what every other service does anyway
             default -> true;
         };
     }

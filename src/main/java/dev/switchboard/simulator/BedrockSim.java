@@ -100,15 +100,27 @@ final class BedrockSim {
             error(resp, 400, "ValidationException", invalid);
             return;
         }
+        boolean thinking = thinks(body, model);
+        if (thinking) {
+            String unsigned = unsignedToolTurn(body.getJsonArray("messages"));
+            if (unsigned != null) {
+                error(resp, 400, "ValidationException", unsigned);
+                return;
+            }
+        }
         SimReply reply = SimReply.to(asOpenAi(body), behaviour.streamRepeat());
         JsonObject usage = usage(body, model, reply);
         String stop = reply.toolName() != null ? "tool_use" : reply.truncated() ? "max_tokens" : "end_turn";
         if (stream) {
-            new BedrockSimStream(vertx, resp, events(reply, stop, usage), behaviour, nextStreamException.getAndSet(null),
+            new BedrockSimStream(vertx, resp, events(reply, stop, usage, thinking), behaviour, nextStreamException.getAndSet(null),
                     cancelled, completed).start();
             return;
         }
         JsonArray content = new JsonArray();
+        if (thinking) {
+            content.add(new JsonObject().put("reasoningContent", new JsonObject().put("reasoningText",
+                    new JsonObject().put("text", AnthropicSim.THOUGHT).put("signature", AnthropicSim.SIGNATURE))));
+        }
         if (reply.toolName() != null) {
             content.add(new JsonObject().put("toolUse", new JsonObject().put("toolUseId", "tooluse_sim0001")
                     .put("name", reply.toolName()).put("input", new JsonObject(reply.toolArguments()))));
@@ -121,26 +133,62 @@ final class BedrockSim {
                 .put("metrics", new JsonObject().put("latencyMs", 42)));
     }
 
+    /** Claude on Bedrock with {@code additionalModelRequestFields.thinking} enabled: the answer starts with signed reasoning. */
+    private static boolean thinks(JsonObject body, String model) {
+        JsonObject extra = body.getJsonObject("additionalModelRequestFields");
+        return model.contains("anthropic.claude") && extra != null && extra.getValue("thinking") instanceof JsonObject t
+                && "enabled".equals(t.getValue("type"));
+    }
+
+    /**
+     * Claude's rule for a tool loop with thinking on, as Bedrock passes it on: the last assistant turn, when it used
+     * tools, starts with its reasoningContent; its words, or null.
+     */
+    private static String unsignedToolTurn(JsonArray messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonObject m = messages.getJsonObject(i);
+            if (!"assistant".equals(m.getString("role"))) continue;
+            JsonArray blocks = m.getJsonArray("content", new JsonArray());
+            boolean uses = blocks.stream().anyMatch(b -> ((JsonObject) b).containsKey("toolUse"));
+            if (!uses || blocks.getJsonObject(0).containsKey("reasoningContent")) return null;
+            return "The model returned the following errors: messages." + i + ".content.0.type: Expected `thinking` or "
+                    + "`redacted_thinking`, but found `" + (blocks.getJsonObject(0).containsKey("text") ? "text" : "tool_use")
+                    + "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding "
+                    + "the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from "
+                    + "previous turns. To avoid this requirement, disable `thinking`.";
+        }
+        return null;
+    }
+
     /** The frames of a ConverseStream answer, each with AWS's padding field {@code p}. */
-    private static List<Buffer> events(SimReply reply, String stop, JsonObject usage) {
+    private static List<Buffer> events(SimReply reply, String stop, JsonObject usage, boolean thinking) {
         List<Buffer> out = new ArrayList<>();
         out.add(frame("messageStart", new JsonObject().put("role", "assistant")));
+        int at = 0;
+        if (thinking) {
+            out.add(frame("contentBlockDelta", new JsonObject().put("contentBlockIndex", 0).put("delta", new JsonObject()
+                    .put("reasoningContent", new JsonObject().put("text", AnthropicSim.THOUGHT)))));
+            out.add(frame("contentBlockDelta", new JsonObject().put("contentBlockIndex", 0).put("delta", new JsonObject()
+                    .put("reasoningContent", new JsonObject().put("signature", AnthropicSim.SIGNATURE)))));
+            out.add(frame("contentBlockStop", new JsonObject().put("contentBlockIndex", 0)));
+            at = 1;
+        }
         if (reply.toolName() != null) {
-            out.add(frame("contentBlockStart", new JsonObject().put("contentBlockIndex", 0).put("start", new JsonObject()
+            out.add(frame("contentBlockStart", new JsonObject().put("contentBlockIndex", at).put("start", new JsonObject()
                     .put("toolUse", new JsonObject().put("toolUseId", "tooluse_sim0001").put("name", reply.toolName())))));
             String args = reply.toolArguments();
             int half = args.length() / 2;
             for (String piece : new String[] {args.substring(0, half), args.substring(half)}) {
-                out.add(frame("contentBlockDelta", new JsonObject().put("contentBlockIndex", 0)
+                out.add(frame("contentBlockDelta", new JsonObject().put("contentBlockIndex", at)
                         .put("delta", new JsonObject().put("toolUse", new JsonObject().put("input", piece)))));
             }
         } else {
             for (String piece : reply.text().split("(?<= )")) {
-                out.add(frame("contentBlockDelta", new JsonObject().put("contentBlockIndex", 0)
+                out.add(frame("contentBlockDelta", new JsonObject().put("contentBlockIndex", at)
                         .put("delta", new JsonObject().put("text", piece))));
             }
         }
-        out.add(frame("contentBlockStop", new JsonObject().put("contentBlockIndex", 0)));
+        out.add(frame("contentBlockStop", new JsonObject().put("contentBlockIndex", at)));
         out.add(frame("messageStop", new JsonObject().put("stopReason", stop)));
         out.add(frame("metadata", new JsonObject().put("usage", usage).put("metrics", new JsonObject().put("latencyMs", 42))));
         return out;

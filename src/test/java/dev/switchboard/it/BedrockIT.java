@@ -194,6 +194,65 @@ class BedrockIT {
         assertThat(finish[0]).isEqualTo(ChatCompletionChunk.Choice.FinishReason.TOOL_CALLS);
     }
 
+    /**
+     * Claude on Bedrock with thinking on, in a tool loop: the signed reasoning comes back (LiteLLM's thinking_blocks to
+     * an OpenAI client, thinking blocks with their signature to an Anthropic one, streamed too) and goes back first in
+     * the assistant turn as reasoningContent, which the simulator, as Claude, requires.
+     */
+    @Test
+    void signedThinkingRoundTripsThroughConverseFromBothDialects() {
+        String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]";
+        JsonObject first = new JsonObject(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"max_completion_tokens\":3000,\"reasoning_effort\":\"low\",\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"weather in Paris?\"}]," + tools + "}").body());
+        JsonObject message = first.getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+        assertThat(message.getJsonArray("thinking_blocks").encode())
+                .isEqualTo("[{\"type\":\"thinking\",\"thinking\":\"Let me think about that.\",\"signature\":\"sig_sim_EqQBCgIYAhIM\"}]");
+        String callId = message.getJsonArray("tool_calls").getJsonObject(0).getString("id");
+        String next = "{\"model\":\"claude\",\"max_completion_tokens\":3000,\"reasoning_effort\":\"low\",\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"weather in Paris?\"},%s,"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"" + callId + "\",\"content\":\"sunny\"}]," + tools + "}";
+        HttpResponse<String> second = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, next.formatted(message.encode()));
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        JsonObject turn = gw.simulator.last().body().getJsonArray("messages").getJsonObject(1);
+        assertThat(turn.getJsonArray("content").getJsonObject(0).encode()).isEqualTo(
+                "{\"reasoningContent\":{\"reasoningText\":{\"text\":\"Let me think about that.\",\"signature\":\"sig_sim_EqQBCgIYAhIM\"}}}");
+        message.remove("thinking_blocks");
+        HttpResponse<String> unsigned = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, next.formatted(message.encode()));
+        assertThat(unsigned.statusCode()).as("Claude's own rule, through Bedrock").isEqualTo(400);
+        assertThat(unsigned.body()).contains("must start with a thinking block");
+
+        String stream = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"stream\":true,\"max_completion_tokens\":3000,\"reasoning_effort\":\"low\","
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}").body();
+        assertThat(stream).contains("\"thinking_blocks\":[{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"sig_sim_EqQBCgIYAhIM\"}]");
+
+        // Claude Code's shape: Anthropic's dialect in, its thinking blocks signed, streamed or not, and handed back
+        String anthropicTools = "\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\"}}]";
+        String ask = "{\"model\":\"claude\",\"max_tokens\":3000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + anthropicTools + ",\"messages\":[{\"role\":\"user\",\"content\":\"weather in Paris?\"}]%s}";
+        JsonObject a = new JsonObject(Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, ask.formatted(""),
+                "anthropic-version", "2023-06-01").body());
+        JsonObject block = a.getJsonArray("content").getJsonObject(0);
+        assertThat(block.getString("type")).isEqualTo("thinking");
+        assertThat(block.getString("signature")).isEqualTo("sig_sim_EqQBCgIYAhIM");
+        String events = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, ask.formatted(",\"stream\":true"),
+                "anthropic-version", "2023-06-01").body();
+        assertThat(events).contains("\"signature_delta\",\"signature\":\"sig_sim_EqQBCgIYAhIM\"")
+                .doesNotContain("\"signature\":\"\"");
+        JsonObject use = a.getJsonArray("content").stream().map(JsonObject.class::cast)
+                .filter(b -> "tool_use".equals(b.getString("type"))).findFirst().orElseThrow();
+        String loop = "{\"model\":\"claude\",\"max_tokens\":3000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + anthropicTools + ",\"messages\":[{\"role\":\"user\",\"content\":\"weather in Paris?\"},"
+                + "{\"role\":\"assistant\",\"content\":" + a.getJsonArray("content").encode() + "},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"" + use.getString("id")
+                + "\",\"content\":\"sunny\"}]}]}";
+        HttpResponse<String> looped = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, loop, "anthropic-version", "2023-06-01");
+        assertThat(looped.statusCode()).as(looped.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).getJsonArray("content").getJsonObject(0)
+                .getJsonObject("reasoningContent").getJsonObject("reasoningText").getString("signature")).isEqualTo("sig_sim_EqQBCgIYAhIM");
+    }
+
     @Test
     void anthropicDialectStreamAndNot() {
         com.anthropic.models.messages.Message m = anthropic.messages().create(MessageCreateParams.builder().model("claude")

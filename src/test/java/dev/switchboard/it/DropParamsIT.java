@@ -44,6 +44,8 @@ class DropParamsIT {
                     litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
                   - model_name: gemini3
                     litellm_params: { model: gemini/gemini-3-pro-preview, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: gemini2
+                    litellm_params: { model: gemini/gemini-2.0-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
                   - model_name: reasoner
                     litellm_params: { model: openai/o4-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, additional_drop_params: [temperature] }
                 general_settings:
@@ -172,5 +174,26 @@ class DropParamsIT {
         thinking = gw.simulator.last().body().getJsonObject("generationConfig").getJsonObject("thinkingConfig");
         assertThat(thinking.getString("thinkingLevel")).as("3 Pro knows low and high").isEqualTo("high");
         assertThat(thinking.containsKey("thinkingBudget")).isFalse();
+
+        Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini\",\"reasoning_effort\":\"high\",\"max_completion_tokens\":500,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getJsonObject("thinkingConfig").getInteger("thinkingBudget"))
+                .as("thinking counts toward maxOutputTokens: the budget fits under the client's limit").isEqualTo(499);
+
+        HttpResponse<String> old = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini2\",\"reasoning_effort\":\"low\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(old.statusCode()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("generationConfig", new JsonObject()).containsKey("thinkingConfig"))
+                .as("a model that does not think gets no thinkingConfig").isFalse();
+
+        // Claude Code's own form, from the Anthropic dialect
+        HttpResponse<String> claudeCode = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"gemini\",\"max_tokens\":4000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2000},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "anthropic-version", "2023-06-01");
+        assertThat(claudeCode.statusCode()).as(claudeCode.body()).isEqualTo(200);
+        thinking = gw.simulator.last().body().getJsonObject("generationConfig").getJsonObject("thinkingConfig");
+        assertThat(thinking.getInteger("thinkingBudget")).isEqualTo(2000);
+        assertThat(new JsonObject(claudeCode.body()).getJsonArray("content").getJsonObject(0).getString("thinking"))
+                .isEqualTo(GEMINI_THOUGHT);
     }
 }

@@ -74,6 +74,30 @@ class ResponseCacheIT {
 
     private static int upstreamCalls() { return gw.simulator.received().size(); }
 
+    /**
+     * Claude's signed thinking survives the cache: a streamed answer is recorded with whole signed blocks (the stream
+     * gives the signature without its text), and a hit, streamed or not, gives them back as the live answer did, so a
+     * client's next tool-loop turn still has the signature Claude requires.
+     */
+    @Test
+    void signedThinkingIsRecordedWholeAndReplayedWithItsSignature() {
+        String body = "{\"model\":\"claude\",\"reasoning_effort\":\"low\",%s\"messages\":[{\"role\":\"user\",\"content\":\"weather in Paris?\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]}";
+        String live = chat(TestGateway.MASTER_KEY, body.formatted("\"stream\":true,")).body();
+        assertThat(live).contains("\"signature\":\"sig_sim_EqQBCgIYAhIM\"");
+        HttpResponse<String> hit = chat(TestGateway.MASTER_KEY, body.formatted(""));
+        assertThat(hit.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        JsonObject message = new JsonObject(hit.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+        assertThat(message.getJsonArray("thinking_blocks").encode())
+                .isEqualTo("[{\"type\":\"thinking\",\"thinking\":\"Let me think about that.\",\"signature\":\"sig_sim_EqQBCgIYAhIM\"}]");
+        assertThat(message.getJsonArray("tool_calls")).hasSize(1);
+        HttpResponse<String> streamedHit = chat(TestGateway.MASTER_KEY, body.formatted("\"stream\":true,"));
+        assertThat(streamedHit.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        assertThat(streamedHit.body()).contains("\"reasoning_content\":\"Let me think about that.\"")
+                .contains("\"thinking_blocks\":[{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"sig_sim_EqQBCgIYAhIM\"}]");
+        assertThat(upstreamCalls()).isEqualTo(1);
+    }
+
     @Test
     void aRepeatIsAnsweredFromTheCacheWithNoProviderCallAtZeroCost() throws Exception {
         HttpResponse<String> first = chat(key, ask("gpt", "What is the capital of France?"));

@@ -72,6 +72,28 @@ class ToolResultAttachmentsIT {
     }
 
     @Test
+    void parallelToolResultsStayTogetherBeforeTheAttachments() {
+        String body = """
+                {"model":"gpt","max_tokens":200,
+                 "tools":[{"name":"screenshot","input_schema":{"type":"object"}},{"name":"clock","input_schema":{"type":"object"}}],
+                 "messages":[{"role":"user","content":"what is on my screen, and the time?"},
+                  {"role":"assistant","content":[{"type":"tool_use","id":"toolu_01","name":"screenshot","input":{}},
+                                                 {"type":"tool_use","id":"toolu_02","name":"clock","input":{}}]},
+                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01","content":[
+                    {"type":"image","source":{"type":"base64","media_type":"image/png","data":"%s"}}]},
+                   {"type":"tool_result","tool_use_id":"toolu_02","content":"12:00"}]}]}""".formatted(PNG);
+        HttpResponse<String> r = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, body, "anthropic-version", "2023-06-01");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonArray messages = gw.simulator.last().body().getJsonArray("messages");
+        assertThat(messages.stream().map(m -> ((JsonObject) m).getString("role")).toList())
+                .as("OpenAI wants every tool message right after the assistant turn that called them")
+                .containsExactly("user", "assistant", "tool", "tool", "user");
+        assertThat(messages.getJsonObject(2).getString("content")).isEqualTo("(the result is in the attachments that follow)");
+        assertThat(messages.getJsonObject(3).getString("content")).isEqualTo("12:00");
+        assertThat(messages.getJsonObject(4).getJsonArray("content").getJsonObject(1).getString("type")).isEqualTo("image_url");
+    }
+
+    @Test
     void geminiGetsTheImageInTheFunctionResponsesTurn() {
         JsonArray contents = send("gemini").getJsonArray("contents");
         JsonArray parts = contents.getJsonObject(2).getJsonArray("parts");

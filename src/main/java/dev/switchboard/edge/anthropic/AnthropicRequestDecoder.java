@@ -26,6 +26,7 @@ import java.util.Map;
  * an Anthropic deployment receives it unchanged.
  */
 public final class AnthropicRequestDecoder {
+    private static final com.fasterxml.jackson.databind.node.JsonNodeFactory F = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     public ChatRequest messages(Buffer body, Map<String, String> dialectHeaders) {
@@ -116,6 +117,9 @@ public final class AnthropicRequestDecoder {
         List<ContentPart> parts = new ArrayList<>();
         List<ToolCall> calls = new ArrayList<>();
         StringBuilder thinking = new StringBuilder();
+        // Claude's signed thinking and redacted blocks, as LiteLLM's thinking_blocks: Claude served in another wire
+        // format (Bedrock) wants them back in a tool loop with thinking on
+        com.fasterxml.jackson.databind.node.ArrayNode signed = null;
         for (int i = 0; i < c.size(); i++) {
             JsonNode b = c.get(i);
             String bp = path + ".content." + i;
@@ -127,18 +131,33 @@ public final class AnthropicRequestDecoder {
                 case "tool_use" -> calls.add(new ToolCall(requiredString(b, "id", bp + ".id"), requiredString(b, "name", bp + ".name"),
                         toolInput(b, bp)));
                 case "tool_result" -> out.add(toolResult(b, bp));
-                case "thinking" -> thinking.append(b.path("thinking").asText());
-                // Encrypted reasoning only Anthropic can read: an Anthropic deployment gets the raw body with it; any
-                // other provider has no form for it and goes without, as it goes without a thinking block's signature
-                // (refusing it would turn a fallback from Claude into a 400).
-                case "redacted_thinking" -> { }
+                case "thinking" -> {
+                    thinking.append(b.path("thinking").asText());
+                    if (b.path("signature").isTextual() && !b.get("signature").textValue().isEmpty()) {
+                        signed = signed(signed).add(F.objectNode().put("type", "thinking")
+                                .put("thinking", b.path("thinking").asText()).put("signature", b.get("signature").textValue()));
+                    }
+                }
+                // Encrypted reasoning only Claude can read: an Anthropic deployment gets the raw body with it, Claude on
+                // Bedrock gets it back from the assistant turn's thinking_blocks; any other provider goes without, as
+                // it goes without a thinking block's signature (refusing it would turn a fallback from Claude into a 400).
+                case "redacted_thinking" -> {
+                    if (b.path("data").isTextual()) {
+                        signed = signed(signed).add(F.objectNode().put("type", "redacted_thinking").put("data", b.get("data").textValue()));
+                    }
+                }
                 default -> parts.add(new ContentPart.Other(type, (ObjectNode) b, bp));
             }
         }
         if (!parts.isEmpty() || !calls.isEmpty()) {
+            ObjectNode extra = signed == null || role.equals("user") ? null : F.objectNode().set("thinking_blocks", signed);
             out.add(new Message(role.equals("user") ? Role.USER : Role.ASSISTANT, parts, null, calls, null,
-                    thinking.length() > 0 ? thinking.toString() : null, null));
+                    thinking.length() > 0 ? thinking.toString() : null, null, extra));
         }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ArrayNode signed(com.fasterxml.jackson.databind.node.ArrayNode so) {
+        return so != null ? so : F.arrayNode();
     }
 
     /** A tool_use block's input is a required object; a missing or other one is not sent on as {@code {}}. */

@@ -38,8 +38,14 @@ public final class AnthropicResponseEncoder {
         m.put("model", r.model());
         ArrayNode content = m.putArray("content");
         if (c != null) {
-            if (c.message().reasoning() != null) content.addObject().put("type", "thinking")
-                    .put("thinking", c.message().reasoning()).put("signature", "");
+            com.fasterxml.jackson.databind.JsonNode signed = c.message().extra() == null ? null
+                    : c.message().extra().get("thinking_blocks");
+            if (signed instanceof ArrayNode blocks && !blocks.isEmpty()) {
+                // Claude's own signed blocks, from a provider that serves Claude in another wire format (Bedrock)
+                for (com.fasterxml.jackson.databind.JsonNode b : blocks) content.add(b.deepCopy());
+            } else if (c.message().reasoning() != null) {
+                content.addObject().put("type", "thinking").put("thinking", c.message().reasoning()).put("signature", "");
+            }
             String text = c.message().textContent();
             // No empty text block: Anthropic answers an empty turn with content [], and rejects an empty text
             // block when a client sends this message back in its next request.

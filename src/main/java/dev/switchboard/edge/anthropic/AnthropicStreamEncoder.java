@@ -26,11 +26,13 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AnthropicStreamEncoder.class);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private enum Block { NONE, TEXT, THINKING, TOOL }
+    private enum Block { NONE, TEXT, THINKING, REDACTED, TOOL }
 
     private Boolean passthrough;
     private boolean started;
     private Block open = Block.NONE;
+    /** The open thinking block got its provider's signature (Claude served in another wire format): no empty one at its end. */
+    private boolean signed;
     private int index = -1;
     /** The tool call streaming in the open tool_use block (when {@code open} is TOOL). */
     private HeldCall liveTool = new HeldCall(-1);
@@ -87,6 +89,10 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                 flushTools(out);
                 open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
                 out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", d.reasoning())));
+            }
+            if (d.extra() != null && d.extra().get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode blocks) {
+                flushTools(out);
+                signedThinking(out, blocks);
             }
             if (d.content() != null && !d.content().isEmpty()) {
                 flushTools(out);
@@ -222,13 +228,41 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         out.appendBuffer(event("content_block_start", e));
     }
 
+    /**
+     * Claude's own signature (or redacted block) from a provider that serves Claude in another wire format (Bedrock):
+     * the open thinking block ends with that signature_delta, a redacted block is a block of its own, so a client that
+     * hands the blocks back in its next turn keeps a tool loop with thinking on working.
+     */
+    private void signedThinking(Buffer out, com.fasterxml.jackson.databind.node.ArrayNode blocks) {
+        for (com.fasterxml.jackson.databind.JsonNode b : blocks) {
+            String type = b.path("type").asText();
+            if (type.equals("thinking") && b.path("signature").isTextual()) {
+                // the block's text streamed before as reasoning when a thinking block is open; else it comes whole here
+                boolean streamed = open == Block.THINKING;
+                open(out, Block.THINKING, F.objectNode().put("type", "thinking").put("thinking", ""));
+                String text = b.path("thinking").asText("");
+                if (!streamed && !text.isEmpty()) {
+                    out.appendBuffer(delta(F.objectNode().put("type", "thinking_delta").put("thinking", text)));
+                }
+                out.appendBuffer(delta(F.objectNode().put("type", "signature_delta").put("signature", b.get("signature").textValue())));
+                signed = true;
+                close(out);
+            } else if (type.equals("redacted_thinking") && b.path("data").isTextual()) {
+                close(out);
+                open(out, Block.REDACTED, F.objectNode().put("type", "redacted_thinking").put("data", b.get("data").textValue()));
+                close(out);
+            }
+        }
+    }
+
     private void close(Buffer out) {
         if (open == Block.NONE) return;
-        if (open == Block.THINKING) {
+        if (open == Block.THINKING && !signed) {
             // Anthropic ends a thinking block with its signature_delta; a translated provider's reasoning has no
             // signature, so it is empty, as in a translated non-stream answer, and the SDKs' blocks get the field
             out.appendBuffer(delta(F.objectNode().put("type", "signature_delta").put("signature", "")));
         }
+        signed = false;
         out.appendBuffer(event("content_block_stop", F.objectNode().put("type", "content_block_stop").put("index", index)));
         open = Block.NONE;
     }

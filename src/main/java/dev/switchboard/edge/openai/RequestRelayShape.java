@@ -132,7 +132,12 @@ final class RequestRelayShape {
                     } else if (v.isArray()) {
                         if (v.isEmpty()) return false;
                         if (v.size() == 1 && "text".equals(v.get(0).path("type").textValue())) return false; // goes as a string
-                        for (JsonNode p : v) if (!part(p)) return false;
+                        boolean tool = "tool".equals(m.path("role").textValue());
+                        for (JsonNode p : v) {
+                            if (!part(p)) return false;
+                            // an image or file a tool returned moves to a user turn after it (ToolAttachments)
+                            if (tool && !"text".equals(p.path("type").textValue())) return false;
+                        }
                     }
                 }
                 case "name", "refusal", "tool_call_id" -> { if (v.isNull()) return false; }
@@ -140,7 +145,8 @@ final class RequestRelayShape {
                     if (!hasCalls) return false;
                     for (JsonNode c : v) if (!toolCall(c)) return false;
                 }
-                case "reasoning_content", "cache_control" -> { return false; } // dropped, or moved onto a part
+                // dropped (thinking_blocks are Claude's alone), or moved onto a part
+                case "reasoning_content", "thinking_blocks", "cache_control" -> { return false; }
                 default -> { } // an unknown field: carried as it is
             }
         }

@@ -36,10 +36,8 @@ final class ResponseItems {
             String type = Fields.optionalString(item, "type", p + ".type");
             if (type == null || type.equals("message")) {
                 Message m = message(item, p);
-                if (signed != null && m.role() == Role.ASSISTANT) {
-                    m = withThinking(m, signed);
-                    signed = null;
-                }
+                if (signed != null && m.role() == Role.ASSISTANT) m = withThinking(m, signed);
+                signed = null; // they belong to the assistant turn right after them, or to none
                 out.add(m);
                 continue;
             }
@@ -81,6 +79,7 @@ final class ResponseItems {
                         throw GatewayException.badRequest("'" + p + ".output' must be a string or an array of content parts.", p + ".output");
                     }
                     out.add(new Message(Role.TOOL, content, null, null, callId, null, null));
+                    signed = null;
                 }
                 case "reasoning" -> {
                     // accepted; carried only when it holds Claude's signed blocks (see the class comment)

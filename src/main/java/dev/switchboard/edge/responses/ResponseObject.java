@@ -131,7 +131,7 @@ final class ResponseObject {
         String itemStatus = "incomplete".equals(status) ? "incomplete" : "completed";
         ArrayNode out = F.arrayNode();
         JsonNode signed = m.extra() == null ? null : m.extra().get("thinking_blocks");
-        if (m.reasoning() != null && !m.reasoning().isEmpty() || signed instanceof ArrayNode) {
+        if (m.reasoning() != null && !m.reasoning().isEmpty() || signed instanceof ArrayNode a && !a.isEmpty()) {
             ObjectNode reasoning = reasoningItem(itemId("rs_"), m.reasoning() == null || m.reasoning().isEmpty() ? null : m.reasoning());
             // Claude's signed blocks, for the next turn of a tool loop (SignedReasoning)
             if (signed instanceof ArrayNode blocks && !blocks.isEmpty()) reasoning.put("encrypted_content", SignedReasoning.encode(blocks));

@@ -102,6 +102,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                     text.append(d.reasoning());
                     event("response.reasoning_summary_text.delta", item().put("summary_index", 0).put("delta", d.reasoning()));
                 }
+                // the signature ends the reasoning it signs: before any text of the same delta opens a message item
+                if (d.extra() != null && d.extra().get("thinking_blocks") instanceof ArrayNode blocks) signed(blocks);
                 if (d.content() != null && !d.content().isEmpty()) {
                     ensure(Kind.TEXT);
                     text.append(d.content());
@@ -114,7 +116,6 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                     text.append(d.refusal());
                     event("response.refusal.delta", item().put("content_index", 0).put("delta", d.refusal()));
                 }
-                if (d.extra() != null && d.extra().get("thinking_blocks") instanceof ArrayNode blocks) signed(blocks);
                 for (ToolCallDelta t : d.toolCalls()) toolCall(t);
             }
             if (ch.finishReason() != null) finish = ch.finishReason();
@@ -124,17 +125,19 @@ final class ResponsesStreamEncoder implements StreamEncoder {
 
     /** A streamed signature (its block's text came as reasoning deltas) or a whole redacted block, for the open reasoning item. */
     private void signed(ArrayNode blocks) {
-        ensure(Kind.REASONING);
-        if (signed == null) signed = F.arrayNode();
         for (com.fasterxml.jackson.databind.JsonNode b : blocks) {
             if (!(b instanceof ObjectNode block)) continue;
+            String type = block.path("type").asText();
+            // only what Claude can take back: a signed thinking block, or a redacted one (an unsigned piece is not)
+            boolean signedThinking = type.equals("thinking") && !block.path("signature").asText("").isEmpty();
+            if (!signedThinking && !(type.equals("redacted_thinking") && block.path("data").isTextual())) continue;
+            ensure(Kind.REASONING);
+            if (signed == null) signed = F.arrayNode();
             ObjectNode copy = block.deepCopy();
-            if ("thinking".equals(copy.path("type").asText()) && copy.path("thinking").asText("").isEmpty()) {
-                copy.put("thinking", text.substring(blockStart));
-            }
+            if (signedThinking && copy.path("thinking").asText("").isEmpty()) copy.put("thinking", text.substring(blockStart));
             signed.add(copy);
+            if (signedThinking) blockStart = text.length();
         }
-        blockStart = text.length();
     }
 
     private void toolCall(ToolCallDelta t) {

@@ -62,6 +62,8 @@ final class BedrockRequestEncoder {
                 }
                 case ASSISTANT -> {
                     ArrayNode content = turn(messages, "assistant");
+                    // Claude's signed thinking first in the turn, as Anthropic requires in a tool loop with thinking on
+                    if ("anthropic".equals(BedrockModels.family(modelId))) BedrockThinking.addBlocks(content, m);
                     for (ContentPart p : m.content()) {
                         if (p instanceof ContentPart.Text t && !t.text().isBlank()) { // Converse refuses blank text blocks
                             content.addObject().put("text", t.text());
@@ -80,7 +82,9 @@ final class BedrockRequestEncoder {
                     ArrayNode content = turn(messages, "user");
                     ObjectNode result = content.addObject().putObject("toolResult").put("toolUseId", m.toolCallId());
                     ArrayNode resultContent = result.putArray("content");
-                    resultContent.addObject().put("text", m.textContent());
+                    String text = m.textContent();
+                    boolean media = m.content().stream().anyMatch(p -> !(p instanceof ContentPart.Text));
+                    if (!media || !text.isBlank()) resultContent.addObject().put("text", text); // Converse refuses blank text blocks
                     // images and documents the tool returned: Converse's toolResult takes them as blocks of its own
                     for (ContentPart p : m.content()) if (!(p instanceof ContentPart.Text)) BedrockParts.add(resultContent, p);
                     for (ContentPart p : m.content()) cachePoint(content, p.cacheControl());
@@ -168,10 +172,10 @@ final class BedrockRequestEncoder {
     /** Model-specific fields Converse passes to the model as they are. */
     private void additionalFields(ObjectNode body, ChatRequest r) {
         ObjectNode extra = F.objectNode();
-        JsonNode topK = r.extra().get("top_k");
+        JsonNode topK = r.anthropicField("top_k");
         if (topK != null && topK.isNumber()) extra.set("top_k", topK);
         if ("anthropic".equals(BedrockModels.family(modelId))) {
-            JsonNode thinking = r.extra().get("thinking");
+            JsonNode thinking = r.anthropicField("thinking");
             JsonNode effort = r.extra().get("reasoning_effort");
             if (thinking != null && thinking.isObject()) extra.set("thinking", thinking);
             else if (effort != null && THINKING_BUDGET.containsKey(effort.asText())) {

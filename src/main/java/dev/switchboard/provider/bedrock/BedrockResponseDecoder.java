@@ -1,6 +1,9 @@
 package dev.switchboard.provider.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.Choice;
 import dev.switchboard.model.ContentPart;
@@ -28,6 +31,7 @@ final class BedrockResponseDecoder {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         List<ToolCall> calls = new ArrayList<>();
+        ArrayNode signed = null;
         for (JsonNode b : message.get("content")) {
             if (b.has("text")) text.append(b.get("text").asText());
             else if (b.has("toolUse")) {
@@ -36,10 +40,17 @@ final class BedrockResponseDecoder {
             } else if (b.has("reasoningContent")) {
                 String r = Json.text(b.get("reasoningContent").path("reasoningText"), "text");
                 if (r != null) reasoning.append(r);
+                ObjectNode block = BedrockThinking.block(b.get("reasoningContent"));
+                if (block != null) {
+                    if (signed == null) signed = JsonNodeFactory.instance.arrayNode();
+                    signed.add(block);
+                }
             }
         }
+        // Claude's signed thinking as LiteLLM's thinking_blocks, for the next turn of a tool loop (BedrockThinking)
+        ObjectNode extra = signed == null ? null : JsonNodeFactory.instance.objectNode().set("thinking_blocks", signed);
         Message m = new Message(Role.ASSISTANT, calls.isEmpty() || text.length() > 0 ? List.of(ContentPart.Text.of(text.toString())) : List.of(),
-                null, calls, null, reasoning.length() > 0 ? reasoning.toString() : null, null);
+                null, calls, null, reasoning.length() > 0 ? reasoning.toString() : null, null, extra);
         FinishReason finish = BedrockModels.finishReason(Json.text(n, "stopReason"));
         return new ChatResponse(newId(),
                 System.currentTimeMillis() / 1000, model, List.of(new Choice(0, m, finish, null)), usage(n.get("usage")), null, null);

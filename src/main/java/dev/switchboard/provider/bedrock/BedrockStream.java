@@ -1,6 +1,8 @@
 package dev.switchboard.provider.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.Delta;
@@ -118,8 +120,13 @@ final class BedrockStream extends SseRelay {
                             d.get("toolUse").path("input").asText()))), null));
                 } else if (d.path("reasoningContent").has("text")) {
                     emit(delta(new Delta(null, null, d.get("reasoningContent").get("text").asText(), null, null), null));
+                } else if (d.has("reasoningContent")) {
+                    // a signature (its block's text came before) or a redacted block: thinking_blocks, as the Anthropic stream gives them
+                    ArrayNode signed = BedrockThinking.streamed(d.get("reasoningContent"));
+                    if (signed != null) emit(delta(new Delta(null, null, null, null, null,
+                            JsonNodeFactory.instance.objectNode().set("thinking_blocks", signed)), null));
                 }
-                // a reasoning signature, citations, and delta kinds added later carry nothing canonical
+                // citations, and delta kinds added later, carry nothing canonical
             }
             case "messageStop" -> {
                 start();

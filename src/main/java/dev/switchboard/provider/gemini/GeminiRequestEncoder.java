@@ -121,7 +121,13 @@ final class GeminiRequestEncoder {
         copy(r.extra(), "presence_penalty", g, "presencePenalty");
         copy(r.extra(), "frequency_penalty", g, "frequencyPenalty");
         copy(r.extra(), "top_k", g, "topK");
-        ObjectNode thinking = thinkingConfig(r.extra(), deployment.model());
+        Map<String, JsonNode> asked = r.extra();
+        JsonNode anthropicThinking = r.anthropicField("thinking"); // Claude Code's thinking, as an Anthropic client sends it
+        if (anthropicThinking != null && !asked.containsKey("thinking")) {
+            asked = new HashMap<>(asked);
+            asked.put("thinking", anthropicThinking);
+        }
+        ObjectNode thinking = thinkingConfig(asked, deployment.model(), limit);
         if (thinking != null) g.set("thinkingConfig", thinking);
         if (!g.isEmpty()) body.set("generationConfig", g);
     }
@@ -133,11 +139,25 @@ final class GeminiRequestEncoder {
      * tokens; none 0). {@code includeThoughts}, so the thought summary comes back as the answer's reasoning. Null when
      * the request asks for neither, or names an effort Gemini has no counterpart for (the model's default applies).
      */
-    static ObjectNode thinkingConfig(Map<String, JsonNode> extra, String model) {
+    static ObjectNode thinkingConfig(Map<String, JsonNode> extra, String model, Integer limit) {
+        // only the thinking models take a thinkingConfig (2.0 and Gemma refuse one)
+        if (!model.startsWith("gemini-2.5") && !model.startsWith("gemini-3")) return null;
+        ObjectNode config = thinkingConfig(extra, model);
+        // Thinking counts toward maxOutputTokens, as Anthropic's budget toward max_tokens: the budget fits under the
+        // client's limit, which is never raised (the same rule as the Anthropic encoder's).
+        if (config != null && limit != null && config.path("thinkingBudget").asInt(0) >= limit) {
+            config.put("thinkingBudget", Math.max(0, limit - 1));
+        }
+        return config;
+    }
+
+    private static ObjectNode thinkingConfig(Map<String, JsonNode> extra, String model) {
+        // 2.5 Pro cannot turn thinking off: its smallest budget (128) stands for "none"
+        int off = model.startsWith("gemini-2.5-pro") ? 128 : 0;
         JsonNode thinking = extra.get("thinking");
         if (thinking != null && thinking.isObject()) {
             String type = thinking.path("type").asText();
-            if (type.equals("disabled")) return F.objectNode().put("thinkingBudget", 0);
+            if (type.equals("disabled")) return F.objectNode().put("thinkingBudget", off);
             if (type.equals("enabled") && thinking.path("budget_tokens").canConvertToInt()) {
                 return F.objectNode().put("thinkingBudget", thinking.path("budget_tokens").asInt()).put("includeThoughts", true);
             }
@@ -158,14 +178,14 @@ final class GeminiRequestEncoder {
             return level == null ? null : F.objectNode().put("thinkingLevel", level).put("includeThoughts", !e.equals("none"));
         }
         int budget = switch (e) {
-            case "none" -> 0;
+            case "none" -> off;
             case "minimal", "low" -> 1024;
             case "medium" -> 8192;
             case "high", "xhigh" -> 24576;
             default -> -2;
         };
         if (budget == -2) return null;
-        return budget == 0 ? F.objectNode().put("thinkingBudget", 0)
+        return e.equals("none") ? F.objectNode().put("thinkingBudget", budget)
                 : F.objectNode().put("thinkingBudget", budget).put("includeThoughts", true);
     }
 

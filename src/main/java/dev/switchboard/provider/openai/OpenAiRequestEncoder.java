@@ -101,10 +101,13 @@ final class OpenAiRequestEncoder {
             // A part we could not translate is passed on as the client wrote it when the client speaks OpenAI's
             // dialect (the server may know it); an Anthropic-shaped block would only confuse an OpenAI-style server.
             boolean foreignParts = r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC);
-            ToolAttachments attachments = new ToolAttachments();
+            ToolAttachments attachments = null; // made at the first tool message: most requests have none
             for (Message m : r.messages()) {
-                if (m.role() == dev.switchboard.model.Role.TOOL && attachments.take(m)) {
-                    message(g, attachments.textOnly(m), foreignParts);
+                if (m.role() == dev.switchboard.model.Role.TOOL) {
+                    // every tool message of a turn first (OpenAI wants them right after their assistant turn), then
+                    // what they returned besides text
+                    if (attachments == null) attachments = new ToolAttachments();
+                    message(g, attachments.take(m) ? attachments.textOnly(m) : m, foreignParts);
                     continue;
                 }
                 writeAttachments(g, attachments, foreignParts);
@@ -169,7 +172,7 @@ final class OpenAiRequestEncoder {
 
     /** The user turn holding what the tool results just written returned besides text, if any (see {@link ToolAttachments}). */
     private void writeAttachments(JsonGenerator g, ToolAttachments attachments, boolean foreignParts) throws IOException {
-        Message turn = attachments.drain();
+        Message turn = attachments == null ? null : attachments.drain();
         if (turn != null) message(g, turn, foreignParts);
     }
 

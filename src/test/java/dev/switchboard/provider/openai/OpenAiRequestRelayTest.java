@@ -72,6 +72,13 @@ class OpenAiRequestRelayTest {
 
     static final List<String> NOT_RELAYABLE = List.of(
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stop\":\"END\"}",
+            // Claude's signed thinking is not sent to an OpenAI-style server; an image a tool returned moves to a user turn
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"assistant\",\"content\":\"x\",\"thinking_blocks\":[{\"type\":\"thinking\","
+                    + "\"thinking\":\"t\",\"signature\":\"s\"}]},{\"role\":\"user\",\"content\":\"y\"}]}",
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"shot\"},{\"role\":\"assistant\",\"content\":null,"
+                    + "\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},"
+                    + "{\"role\":\"tool\",\"tool_call_id\":\"c\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},"
+                    + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://x/y.png\"}}]}]}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"lone part\"}]}]}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"assistant\",\"content\":\"x\",\"reasoning_content\":\"r\"},{\"role\":\"user\",\"content\":\"y\"}]}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"x\",\"cache_control\":{\"type\":\"ephemeral\"}}]}",
