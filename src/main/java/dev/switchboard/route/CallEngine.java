@@ -96,6 +96,8 @@ final class CallEngine {
         /** Retries of the deployment in {@link #current} itself (its {@code max_retries}), reset at each new pick. */
         private int deploymentRetry;
         private int attemptCount;
+        /** Attempts of the current group its deployments' providers refused before any call (see {@link #cannotServe}). */
+        private int refusedInGroup;
         /** The attempt in flight, or the last one made; null before the first. */
         private Attempt current;
         /**
@@ -166,6 +168,7 @@ final class CallEngine {
             this.group = g;
             this.route = route;
             this.retry = 0;
+            this.refusedInGroup = 0;
             tried.clear();
             attempt();
         }
@@ -249,6 +252,10 @@ final class CallEngine {
                 return;
             }
             reportFailed(attempt, error, now);
+            if (error instanceof GatewayException g && DeploymentParams.CODE.equals(g.code())) {
+                cannotServe(attempt, g, now);
+                return;
+            }
             FailurePolicy.Verdict verdict = FailurePolicy.classify(error);
             if (verdict.retry() && deploymentRetry < DeploymentRetries.of(attempt.state.target.deployment())) {
                 // LiteLLM hands max_retries to the deployment's own OpenAI client, which retries the same deployment
@@ -284,6 +291,25 @@ final class CallEngine {
             }
             if (verdict.fallback() == null) fail(error);
             else groupFailed(error, verdict.fallback());
+        }
+
+        /**
+         * The deployment's provider cannot honour a parameter of the request (DeploymentParams): nothing was sent, the
+         * deployment is fine. Another deployment of the group is tried at once (no backoff, no retry counted: a group
+         * mixing providers serves the request on one that can), then the error fallbacks; the 400 naming the parameter
+         * is the answer only when none of them can serve it.
+         */
+        private void cannotServe(Attempt attempt, GatewayException error, long now) {
+            attempt.end(null, now);
+            // an untried member the group would pick now (a cooling one could make the pick fall back on this one
+            // again); bounded by the group's size, whatever the pick does
+            if (++refusedInGroup < group.members.size()) for (DeploymentState m : group.members) {
+                if (!tried.contains(m) && m.breaker.available(now)) {
+                    attempt();
+                    return;
+                }
+            }
+            groupFailed(error, FallbackReason.ERROR);
         }
 
         private void groupFailed(GatewayException error) {

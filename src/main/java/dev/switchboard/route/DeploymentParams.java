@@ -20,12 +20,15 @@ import org.slf4j.LoggerFactory;
  * WARN line, every one a DEBUG line.
  *
  * <p>Per attempt, so one request may keep its {@code seed} on an OpenAI deployment and be refused (or have it dropped)
- * on an Anthropic one of the same group or of a fallback.
+ * on an Anthropic one of the same group or of a fallback. A refused attempt is not the request's end: the router tries
+ * the group's other deployments, then the error fallbacks, and answers the 400 only when none of them can serve it.
  */
 final class DeploymentParams {
     private static final Logger log = LoggerFactory.getLogger(DeploymentParams.class);
     /** deployment id + field: the drops already warned about (a handful of entries: deployments × fields). */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+    /** The refusal's error code: the router tries the request elsewhere before answering it ({@code CallEngine}). */
+    static final String CODE = "unsupported_params";
 
     private DeploymentParams() {}
 
@@ -70,9 +73,9 @@ final class DeploymentParams {
         String provider = d.provider().isEmpty() ? d.id() : d.provider() + "/";
         String from = UnsupportedParams.present(asked, field) ? "'" + field + "'"
                 : "'" + field + "' (a default of the deployment's litellm_params, line " + d.line() + ")";
-        return GatewayException.badRequest(provider + " does not accept " + from + " (deployment " + d.id()
-                + "): it has no counterpart for it, so the answer could not honour it. Fix: leave it out, or let the gateway drop it: \"drop_params\": true"
-                + " in the request, drop_params: true in this deployment's litellm_params, or in litellm_settings"
-                + " for every deployment.", field);
+        return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, provider + " does not accept " + from
+                + " (deployment " + d.id() + "): it has no counterpart for it, so the answer could not honour it. Fix: leave it"
+                + " out, or let the gateway drop it: \"drop_params\": true in the request, drop_params: true in this deployment's"
+                + " litellm_params, or in litellm_settings for every deployment.", field, CODE, null, null);
     }
 }

@@ -44,10 +44,20 @@ class DropParamsIT {
                     litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
                   - model_name: gemini3
                     litellm_params: { model: gemini/gemini-3-pro-preview, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: mixed
+                    litellm_params: { model: anthropic/claude-haiku-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: mixed
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: claude-then-gpt
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4.1, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                   - model_name: gemini2
                     litellm_params: { model: gemini/gemini-2.0-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
                   - model_name: reasoner
                     litellm_params: { model: openai/o4-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, additional_drop_params: [temperature] }
+                router_settings:
+                  fallbacks: [{ claude-then-gpt: [gpt] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """);
@@ -132,6 +142,34 @@ class DropParamsIT {
             HttpResponse<String> strict = Http.post(lenientAll.v1() + "/chat/completions", null, body.formatted("strict"));
             assertThat(strict.statusCode()).as("the deployment's drop_params wins over litellm_settings'").isEqualTo(400);
         }
+    }
+
+    /**
+     * A deployment that cannot honour a parameter is not the request's end: another deployment of the group serves it,
+     * else an error fallback (marked as one); the 400 comes only when none can.
+     */
+    @Test
+    void aDeploymentThatCannotHonourAParameterPassesTheRequestOn() {
+        for (int i = 0; i < 8; i++) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"mixed\",\"seed\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
+            assertThat(gw.simulator.last().body().getLong("seed")).isEqualTo(5L);
+        }
+        HttpResponse<String> fell = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude-then-gpt\",\"seed\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(fell.statusCode()).as(fell.body()).isEqualTo(200);
+        assertThat(fell.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
+        assertThat(fell.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4.1");
+        HttpResponse<String> none = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"mixed\",\"logprobs\":true,\"fallbacks\":[\"claude\"],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(none.statusCode()).as("OpenAI takes logprobs: served").isEqualTo(200);
+        HttpResponse<String> nobody = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"seed\":5,\"fallbacks\":[\"claude-lenient\"],\"drop_params\":false,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(nobody.statusCode()).as("nobody can: the 400 naming it").isEqualTo(400);
+        assertThat(new JsonObject(nobody.body()).getJsonObject("error").getString("code")).isEqualTo("unsupported_params");
     }
 
     @Test
