@@ -127,6 +127,17 @@ public record ChatRequest(
                 includeUsage, java.util.Collections.unmodifiableMap(newExtra), newRaw, null);
     }
 
+    /**
+     * The same request with OpenAI's {@code allowed_tools} choice made plain for a provider that has no such choice: only
+     * the allowed tools offered, and the choice's mode (auto or required) among them. Never relayed as the client's bytes.
+     */
+    public ChatRequest withAllowedToolsOnly() {
+        if (toolChoice == null || toolChoice.allowed() == null) return this;
+        List<Tool> offered = tools.stream().filter(t -> toolChoice.allowed().contains(t.name())).toList();
+        return new ChatRequest(model, messages, offered, ToolChoice.of(toolChoice.mode()), parallelToolCalls, responseFormat,
+                temperature, topP, maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw, null);
+    }
+
     /** OpenAI's name → the Anthropic Messages body's, where they differ (for {@link #without}). */
     private static final Map<String, String> ANTHROPIC_NAMES = Map.of("stop", "stop_sequences", "user", "metadata");
     /** OpenAI's name → the Responses body's, where they differ (for {@link #without}). */

@@ -1,12 +1,28 @@
 package dev.switchboard.model;
 
-/** How the model may use tools: auto, none, required, or one named function. */
-public record ToolChoice(Mode mode, String functionName) {
+import java.util.List;
+
+/**
+ * How the model may use tools: auto, none, required, or one named function; and, for OpenAI's {@code allowed_tools}
+ * choice, the tools it may use this turn ({@code allowed}: the names, with mode auto or required), while {@code tools}
+ * keeps the whole list (so OpenAI's prompt cache keeps its prefix). A provider without such a choice gets the list
+ * narrowed to them instead (route.DeploymentParams).
+ */
+public record ToolChoice(Mode mode, String functionName, List<String> allowed) {
     public enum Mode { AUTO, NONE, REQUIRED, FUNCTION }
+
+    public ToolChoice {
+        allowed = allowed == null ? null : List.copyOf(allowed);
+    }
+
+    public ToolChoice(Mode mode, String functionName) { this(mode, functionName, null); }
 
     public static ToolChoice of(Mode mode) { return new ToolChoice(mode, null); }
 
     public static ToolChoice function(String name) { return new ToolChoice(Mode.FUNCTION, name); }
+
+    /** OpenAI's {@code allowed_tools}: {@code mode} auto or required, among these tools only. */
+    public static ToolChoice allowedTools(Mode mode, List<String> names) { return new ToolChoice(mode, null, names); }
 
     /** OpenAI's string forms ({@code auto}, {@code none}, {@code required}), shared by Chat Completions and Responses; null for any other. */
     public static ToolChoice named(String value) {

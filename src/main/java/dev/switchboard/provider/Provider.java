@@ -40,4 +40,10 @@ public interface Provider {
      * OpenAI's parameters as they are.
      */
     default java.util.Set<String> unsupportedParams() { return java.util.Set.of(); }
+
+    /**
+     * Whether the provider takes OpenAI's {@code allowed_tools} tool choice itself (OpenAI, Azure OpenAI); for any other
+     * the router narrows {@code tools} to the allowed ones (route.DeploymentParams).
+     */
+    default boolean takesAllowedTools() { return false; }
 }

@@ -39,7 +39,9 @@ public final class ResponsesBuiltInTools {
             }
         }
         JsonNode choice = request.raw().body().path("tool_choice");
-        if (choice.isObject() && !choice.path("type").asText("").equals("function")) {
+        // a function, or allowed_tools among function tools (the decoder sent one naming a built-in tool here as built-in)
+        if (choice.isObject() && !choice.path("type").asText("").equals("function")
+                && !(choice.path("type").asText("").equals("allowed_tools") && request.toolChoice() != null)) {
             throw GatewayException.badRequest("The tool_choice '" + choice.path("type").asText() + "' cannot run on " + deploymentId
                     + ": only OpenAI's own Responses API runs built-in tools.", "tool_choice.type");
         }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The request one attempt sends to one deployment: its {@link DeploymentDefaults}, less its
- * {@code additional_drop_params}, less the parameters its provider cannot honour ({@link UnsupportedParams}). Such a
+ * {@code additional_drop_params}, OpenAI's {@code allowed_tools} choice as the allowed tools alone for a provider
+ * without that choice, less the parameters its provider cannot honour ({@link UnsupportedParams}). Such a
  * parameter set to a value that changes the answer is a 400 naming it (LiteLLM's {@code UnsupportedParamsError}),
  * unless {@code drop_params} is on: the request's own {@code drop_params}, else the deployment's, else
  * {@code litellm_settings.drop_params}. Nothing is dropped unseen: the first drop of each field on each deployment is a
@@ -48,6 +49,9 @@ final class DeploymentParams {
                 log.debug("request {}: {} dropped for {} (additional_drop_params)", requestId, set, d.id());
                 r = r.without(set);
             }
+        }
+        if (r.toolChoice() != null && r.toolChoice().allowed() != null && !t.provider().takesAllowedTools()) {
+            r = r.withAllowedToolsOnly(); // OpenAI's allowed_tools, for a provider without it: only those tools offered
         }
         List<String> unsupported = UnsupportedParams.setIn(r, t.provider().unsupportedParams());
         if (unsupported.isEmpty()) return r;

@@ -43,8 +43,14 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
         Object choice = req.getValue("tool_choice");
         if (tools != null && !tools.isEmpty() && !"none".equals(choice) && !"tool".equals(lastRole)) {
             JsonObject fn = tools.getJsonObject(0).getJsonObject("function");
-            if (choice instanceof JsonObject named) {
-                String wanted = named.getJsonObject("function").getString("name");
+            // a named function, or OpenAI's allowed_tools (the first of them)
+            String wanted = null;
+            if (choice instanceof JsonObject named && named.getJsonObject("function") != null) {
+                wanted = named.getJsonObject("function").getString("name");
+            } else if (choice instanceof JsonObject allowed && allowed.getJsonObject("allowed_tools") != null) {
+                wanted = allowed.getJsonObject("allowed_tools").getJsonArray("tools").getJsonObject(0).getJsonObject("function").getString("name");
+            }
+            if (wanted != null) {
                 for (int i = 0; i < tools.size(); i++) {
                     JsonObject f = tools.getJsonObject(i).getJsonObject("function");
                     if (wanted.equals(f.getString("name"))) fn = f;

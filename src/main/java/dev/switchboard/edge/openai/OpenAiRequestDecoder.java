@@ -307,7 +307,7 @@ public final class OpenAiRequestDecoder {
      * among them. {@code auto} and {@code none} without tools ask for what happens anyway and pass.
      */
     private static ToolChoice checkedToolChoice(ToolChoice c, List<Tool> tools) {
-        if (c == null || c.mode() == ToolChoice.Mode.AUTO || c.mode() == ToolChoice.Mode.NONE) return c;
+        if (c == null || (c.mode() == ToolChoice.Mode.AUTO || c.mode() == ToolChoice.Mode.NONE) && c.allowed() == null) return c;
         if (tools.isEmpty()) {
             throw GatewayException.badRequest("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are "
                     + "specified.", "tool_choice");
@@ -315,6 +315,14 @@ public final class OpenAiRequestDecoder {
         if (c.mode() == ToolChoice.Mode.FUNCTION && tools.stream().noneMatch(t -> t.name().equals(c.functionName()))) {
             throw GatewayException.badRequest("Invalid value for 'tool_choice': no function named '" + c.functionName()
                     + "' in 'tools'.", "tool_choice");
+        }
+        if (c.allowed() != null) {
+            for (String name : c.allowed()) {
+                if (tools.stream().noneMatch(t -> t.name().equals(name))) {
+                    throw GatewayException.badRequest("Invalid value for 'tool_choice.allowed_tools': no function named '" + name
+                            + "' in 'tools'.", "tool_choice.allowed_tools.tools");
+                }
+            }
         }
         return c;
     }
@@ -329,6 +337,32 @@ public final class OpenAiRequestDecoder {
         }
         if (c.isObject() && c.path("function").isObject()) {
             return ToolChoice.function(requiredString(c.get("function"), "name", "tool_choice.function.name"));
+        }
+        if (c.isObject() && "allowed_tools".equals(c.path("type").textValue())) {
+            // {"type":"allowed_tools","allowed_tools":{"mode":"auto"|"required","tools":[{"type":"function","function":{"name"}}]}}
+            JsonNode a = c.get("allowed_tools");
+            if (a == null || !a.isObject()) throw GatewayException.badRequest("Missing required parameter: 'tool_choice.allowed_tools'.", "tool_choice.allowed_tools");
+            String mode = requiredString(a, "mode", "tool_choice.allowed_tools.mode");
+            ToolChoice.Mode m = switch (mode) {
+                case "auto" -> ToolChoice.Mode.AUTO;
+                case "required" -> ToolChoice.Mode.REQUIRED;
+                default -> throw GatewayException.badRequest("Invalid value for 'tool_choice.allowed_tools.mode': '" + mode
+                        + "'. Supported values are: 'auto' and 'required'.", "tool_choice.allowed_tools.mode");
+            };
+            JsonNode list = a.get("tools");
+            if (list == null || !list.isArray() || list.isEmpty()) {
+                throw GatewayException.badRequest("'tool_choice.allowed_tools.tools' must be a non-empty array of tools.", "tool_choice.allowed_tools.tools");
+            }
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String p = "tool_choice.allowed_tools.tools[" + i + "]";
+                JsonNode f = list.get(i).get("function");
+                if (!"function".equals(list.get(i).path("type").textValue()) || f == null || !f.isObject()) {
+                    throw GatewayException.badRequest("'" + p + "' must be {\"type\":\"function\",\"function\":{\"name\":…}}.", p);
+                }
+                names.add(requiredString(f, "name", p + ".function.name"));
+            }
+            return ToolChoice.allowedTools(m, names);
         }
         throw GatewayException.badRequest("'tool_choice' must be 'auto', 'none', 'required' or a function object.", "tool_choice");
     }

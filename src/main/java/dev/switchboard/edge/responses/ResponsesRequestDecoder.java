@@ -181,8 +181,28 @@ final class ResponsesRequestDecoder {
         String type = Fields.requiredString(c, "type", "tool_choice.type");
         if (type.equals("function")) return ToolChoice.function(Fields.requiredString(c, "name", "tool_choice.name"));
         if (type.equals("allowed_tools")) {
-            throw GatewayException.badRequest("tool_choice of type 'allowed_tools' is not supported by this gateway; list only "
-                    + "the allowed tools in 'tools'.", "tool_choice.type");
+            // {"type":"allowed_tools","mode":"auto"|"required","tools":[{"type":"function","name"}, …]}
+            String mode = Fields.requiredString(c, "mode", "tool_choice.mode");
+            ToolChoice.Mode m = switch (mode) {
+                case "auto" -> ToolChoice.Mode.AUTO;
+                case "required" -> ToolChoice.Mode.REQUIRED;
+                default -> throw GatewayException.badRequest("Invalid value for 'tool_choice.mode': '" + mode
+                        + "'. Supported values are: 'auto' and 'required'.", "tool_choice.mode");
+            };
+            JsonNode list = c.get("tools");
+            if (list == null || !list.isArray() || list.isEmpty()) {
+                throw GatewayException.badRequest("'tool_choice.tools' must be a non-empty array of tools.", "tool_choice.tools");
+            }
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode t = list.get(i);
+                if (!"function".equals(t.path("type").textValue())) { // a built-in tool among them: OpenAI's own API only
+                    builtIn.add(new String[] {t.path("type").asText("?"), "tool_choice.tools[" + i + "].type"});
+                    return null;
+                }
+                names.add(Fields.requiredString(t, "name", "tool_choice.tools[" + i + "].name"));
+            }
+            return ToolChoice.allowedTools(m, names);
         }
         builtIn.add(new String[] {type, "tool_choice.type"});
         return null;

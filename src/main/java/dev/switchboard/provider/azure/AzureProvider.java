@@ -43,6 +43,10 @@ final class AzureProvider implements Provider, EmbeddingProvider {
         this.http = http;
     }
 
+    /** Azure OpenAI serves OpenAI's models with OpenAI's request shape, allowed_tools included; Foundry's others may not. */
+    @Override
+    public boolean takesAllowedTools() { return "azure".equals(deployment.provider()); }
+
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> wire.chatBody(request, false), body ->

@@ -75,6 +75,10 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public java.util.Set<String> unsupportedParams() { return refuses; }
 
+    /** OpenAI itself; the compatible servers do not know {@code allowed_tools}. */
+    @Override
+    public boolean takesAllowedTools() { return responsesApi; }
+
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         if (passesThrough(request)) {

@@ -297,6 +297,25 @@ final class OpenAiRequestEncoder {
     }
 
     private static void toolChoice(JsonGenerator g, ToolChoice c) throws IOException {
+        if (c.allowed() != null) { // OpenAI's allowed_tools, as the client wrote it
+            g.writeObjectFieldStart("tool_choice");
+            g.writeStringField("type", "allowed_tools");
+            g.writeObjectFieldStart("allowed_tools");
+            g.writeStringField("mode", c.mode() == ToolChoice.Mode.REQUIRED ? "required" : "auto");
+            g.writeArrayFieldStart("tools");
+            for (String name : c.allowed()) {
+                g.writeStartObject();
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", name);
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndObject();
+            return;
+        }
         switch (c.mode()) {
             case AUTO -> g.writeStringField("tool_choice", "auto");
             case NONE -> g.writeStringField("tool_choice", "none");
