@@ -24,6 +24,16 @@ public record ToolChoice(Mode mode, String functionName, List<String> allowed) {
     /** OpenAI's {@code allowed_tools}: {@code mode} auto or required, among these tools only. */
     public static ToolChoice allowedTools(Mode mode, List<String> names) { return new ToolChoice(mode, null, names); }
 
+    /** An {@code allowed_tools} choice's {@code mode} ({@code auto} or {@code required}); a 400 naming {@code param} else. */
+    public static Mode allowedMode(String mode, String param) {
+        return switch (mode) {
+            case "auto" -> Mode.AUTO;
+            case "required" -> Mode.REQUIRED;
+            default -> throw GatewayException.badRequest("Invalid value for '" + param + "': '" + mode
+                    + "'. Supported values are: 'auto' and 'required'.", param);
+        };
+    }
+
     /** OpenAI's string forms ({@code auto}, {@code none}, {@code required}), shared by Chat Completions and Responses; null for any other. */
     public static ToolChoice named(String value) {
         return switch (value) {

@@ -343,12 +343,7 @@ public final class OpenAiRequestDecoder {
             JsonNode a = c.get("allowed_tools");
             if (a == null || !a.isObject()) throw GatewayException.badRequest("Missing required parameter: 'tool_choice.allowed_tools'.", "tool_choice.allowed_tools");
             String mode = requiredString(a, "mode", "tool_choice.allowed_tools.mode");
-            ToolChoice.Mode m = switch (mode) {
-                case "auto" -> ToolChoice.Mode.AUTO;
-                case "required" -> ToolChoice.Mode.REQUIRED;
-                default -> throw GatewayException.badRequest("Invalid value for 'tool_choice.allowed_tools.mode': '" + mode
-                        + "'. Supported values are: 'auto' and 'required'.", "tool_choice.allowed_tools.mode");
-            };
+            ToolChoice.Mode m = ToolChoice.allowedMode(mode, "tool_choice.allowed_tools.mode");
             JsonNode list = a.get("tools");
             if (list == null || !list.isArray() || list.isEmpty()) {
                 throw GatewayException.badRequest("'tool_choice.allowed_tools.tools' must be a non-empty array of tools.", "tool_choice.allowed_tools.tools");

@@ -183,12 +183,7 @@ final class ResponsesRequestDecoder {
         if (type.equals("allowed_tools")) {
             // {"type":"allowed_tools","mode":"auto"|"required","tools":[{"type":"function","name"}, …]}
             String mode = Fields.requiredString(c, "mode", "tool_choice.mode");
-            ToolChoice.Mode m = switch (mode) {
-                case "auto" -> ToolChoice.Mode.AUTO;
-                case "required" -> ToolChoice.Mode.REQUIRED;
-                default -> throw GatewayException.badRequest("Invalid value for 'tool_choice.mode': '" + mode
-                        + "'. Supported values are: 'auto' and 'required'.", "tool_choice.mode");
-            };
+            ToolChoice.Mode m = ToolChoice.allowedMode(mode, "tool_choice.mode");
             JsonNode list = c.get("tools");
             if (list == null || !list.isArray() || list.isEmpty()) {
                 throw GatewayException.badRequest("'tool_choice.tools' must be a non-empty array of tools.", "tool_choice.tools");

@@ -166,24 +166,13 @@ final class AnthropicRequestEncoder {
     /**
      * An OpenAI-dialect assistant turn's {@code thinking_blocks} (LiteLLM's field: Claude's signed thinking and
      * redacted_thinking blocks, which the gateway's answers carry too) go back first in the turn, as Anthropic wants
-     * them: with thinking on, a turn that called tools must start with its signed thinking block. Only the two
-     * block types, with their own fields; anything else there is refused, not forwarded.
+     * them: with thinking on, a turn that called tools must start with its signed thinking block (checked by
+     * {@link dev.switchboard.model.ThinkingBlocks}).
      */
     private static void thinkingBlocks(ArrayNode blocks, Message m) {
-        JsonNode given = m.extra() == null ? null : m.extra().get("thinking_blocks");
-        if (given == null || given.isNull()) return;
-        if (!given.isArray()) throw GatewayException.badRequest("thinking_blocks must be a list of thinking blocks", "messages");
-        for (JsonNode b : given) {
-            String type = b.path("type").asText();
-            if (type.equals("thinking") && b.path("thinking").isTextual() && b.path("signature").isTextual()) {
-                blocks.addObject().put("type", "thinking").put("thinking", b.get("thinking").textValue())
-                        .put("signature", b.get("signature").textValue());
-            } else if (type.equals("redacted_thinking") && b.path("data").isTextual()) {
-                blocks.addObject().put("type", "redacted_thinking").put("data", b.get("data").textValue());
-            } else {
-                throw GatewayException.badRequest("thinking_blocks: each must be {\"type\":\"thinking\",\"thinking\",\"signature\"} "
-                        + "or {\"type\":\"redacted_thinking\",\"data\"}, as the answer gave them", "messages");
-            }
+        for (dev.switchboard.model.ThinkingBlocks.Block b : dev.switchboard.model.ThinkingBlocks.of(m)) {
+            if (b.redacted()) blocks.addObject().put("type", "redacted_thinking").put("data", b.redactedData());
+            else blocks.addObject().put("type", "thinking").put("thinking", b.thinking()).put("signature", b.signature());
         }
     }
 

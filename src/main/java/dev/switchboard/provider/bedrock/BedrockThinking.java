@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
+import dev.switchboard.model.ThinkingBlocks;
 
 /**
  * Claude's signed thinking through Converse, both ways. Converse gives it as {@code reasoningContent} blocks
@@ -49,19 +49,12 @@ final class BedrockThinking {
 
     /** An assistant turn's {@code thinking_blocks} as Converse's {@code reasoningContent} blocks, added to its content. */
     static void addBlocks(ArrayNode content, Message m) {
-        JsonNode given = m.extra() == null ? null : m.extra().get("thinking_blocks");
-        if (given == null || given.isNull()) return;
-        if (!given.isArray()) throw GatewayException.badRequest("thinking_blocks must be a list of thinking blocks", "messages");
-        for (JsonNode b : given) {
-            String type = b.path("type").asText();
-            if (type.equals("thinking") && b.path("thinking").isTextual() && b.path("signature").isTextual()) {
-                content.addObject().putObject("reasoningContent").putObject("reasoningText")
-                        .put("text", b.get("thinking").textValue()).put("signature", b.get("signature").textValue());
-            } else if (type.equals("redacted_thinking") && b.path("data").isTextual()) {
-                content.addObject().putObject("reasoningContent").put("redactedContent", b.get("data").textValue());
+        for (ThinkingBlocks.Block b : ThinkingBlocks.of(m)) {
+            if (b.redacted()) {
+                content.addObject().putObject("reasoningContent").put("redactedContent", b.redactedData());
             } else {
-                throw GatewayException.badRequest("thinking_blocks: each must be {\"type\":\"thinking\",\"thinking\",\"signature\"} "
-                        + "or {\"type\":\"redacted_thinking\",\"data\"}, as the answer gave them", "messages");
+                content.addObject().putObject("reasoningContent").putObject("reasoningText")
+                        .put("text", b.thinking()).put("signature", b.signature());
             }
         }
     }
