@@ -32,6 +32,11 @@ public final class StoredResponses {
     private final long retentionMillis;
     private final LongSupplier clock;
     private final Cache<String, StoredResponse> recent;
+    /** Output items of the recent answers by item id, for {@code item_reference} inputs (see {@link #findItems}). */
+    private final Cache<String, StoredItem> items;
+
+    /** One output item as it was answered (its JSON), whose it is and until when. */
+    private record StoredItem(String owner, long expiresAt, String json) {}
 
     public StoredResponses(Vertx vertx, ResponseRows rows, long retentionMillis, LongSupplier clock) {
         this.rows = rows;
@@ -39,6 +44,7 @@ public final class StoredResponses {
         this.clock = clock;
         this.worker = vertx.createSharedWorkerExecutor("switchboard-responses", 1);
         this.recent = Caffeine.newBuilder().maximumSize(RECENT).executor(Runnable::run).build();
+        this.items = Caffeine.newBuilder().maximumSize(RECENT * 4L).executor(Runnable::run).build();
         vertx.setPeriodic(1_000, PURGE_EVERY_MILLIS, id -> purge());
     }
 
@@ -55,6 +61,43 @@ public final class StoredResponses {
             rows.insert(r);
             return null;
         }, true).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
+    }
+
+    /**
+     * Keeps an answer's output items by their ids, for a later request that names them by {@code item_reference}
+     * (the Vercel AI SDK's default with {@code store: true}): in memory; older ones are found in the table.
+     */
+    public void indexItems(String owner, long expiresAt, com.fasterxml.jackson.databind.node.ArrayNode output) {
+        for (com.fasterxml.jackson.databind.JsonNode item : output) {
+            String id = item.path("id").asText(null);
+            if (id != null && !id.isEmpty()) items.put(id, new StoredItem(owner, expiresAt, item.toString()));
+        }
+    }
+
+    /**
+     * The owner's unexpired items with these ids (id → item JSON); an id no stored answer of the owner holds is missing
+     * from the map. Memory first; the rest from the table, on the worker.
+     */
+    public Future<java.util.Map<String, String>> findItems(java.util.Collection<String> ids, String owner) {
+        long now = clock.getAsLong();
+        java.util.Map<String, String> found = new java.util.HashMap<>();
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (String id : ids) {
+            StoredItem i = items.getIfPresent(id);
+            if (i != null && i.owner().equals(owner) && i.expiresAt() > now) found.put(id, i.json());
+            else missing.add(id);
+        }
+        if (missing.isEmpty()) return Future.succeededFuture(found);
+        return worker.executeBlocking(() -> {
+            for (String id : missing) {
+                String conversation = rows.conversationWithItem(id, owner, now);
+                if (conversation == null) continue;
+                for (com.fasterxml.jackson.databind.JsonNode item : new com.fasterxml.jackson.databind.ObjectMapper().readTree(conversation)) {
+                    if (id.equals(item.path("id").asText(null))) found.put(id, item.toString());
+                }
+            }
+            return found;
+        }, true);
     }
 
     /** The owner's unexpired answer, or null. */

@@ -47,6 +47,25 @@ public final class ResponseRows {
         });
     }
 
+    /**
+     * The newest unexpired conversation of {@code owner} that holds an item with this id (an {@code item_reference}
+     * the memory index no longer has), or null. The id is matched in the stored text, then checked on the items.
+     */
+    public String conversationWithItem(String itemId, String owner, long nowMillis) {
+        String like = "%\"id\":\"" + itemId.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "\"%";
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT conversation FROM responses WHERE key_id = ? AND expires_at > ? "
+                    + "AND conversation LIKE ? ESCAPE '!' ORDER BY created_at DESC LIMIT 1")) {
+                ps.setString(1, owner);
+                ps.setLong(2, nowMillis);
+                ps.setString(3, like);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
     /** Deletes the owner's row; true when there was one (expired rows count as absent). */
     public boolean delete(String id, String owner, long nowMillis) {
         return db.transaction(c -> delete(c, "DELETE FROM responses WHERE response_id = ? AND key_id = ? AND expires_at > ?",

@@ -534,6 +534,33 @@ class ResponsesApiIT {
         assertThat(resumed.body()).doesNotContain("response.created");
     }
 
+    /**
+     * Item references (the Vercel AI SDK's default with store: true: earlier output items sent back as
+     * {"type":"item_reference","id":…}) are resolved from the answers this key stored, for every provider.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"claude", "gemini", "gpt"})
+    void itemReferencesAreResolvedFromStoredAnswers(String alias) {
+        Response first = client.responses().create(ResponseCreateParams.builder().model(alias).input("weather in Paris?")
+                .addTool(weather()).build());
+        ResponseFunctionToolCall call = functionCall(first);
+        String itemId = first.output().stream().filter(ResponseOutputItem::isFunctionCall).findFirst().orElseThrow()
+                .asFunctionCall().id().orElseThrow();
+        HttpResponse<String> second = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject().put("model", alias)
+                .put("input", new JsonArray().add(new JsonObject().put("role", "user").put("content", "weather in Paris?"))
+                        .add(new JsonObject().put("type", "item_reference").put("id", itemId))
+                        .add(new JsonObject().put("type", "function_call_output").put("call_id", call.callId()).put("output", "misty")))
+                .put("tools", new JsonArray().add(new JsonObject().put("type", "function").put("name", "get_weather")
+                        .put("parameters", new JsonObject().put("type", "object")))).encode());
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        assertThat(second.body()).contains("The tool returned: misty");
+
+        HttpResponse<String> unknown = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"%s","input":[{"type":"item_reference","id":"msg_nobody_stored_this"}]}""".formatted(alias));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(new JsonObject(unknown.body()).getJsonObject("error").getString("param")).isEqualTo("input[0].id");
+    }
+
     @Test
     void aBrokenStreamEndsInFailureThatTheSdkRaises() {
         gw.simulator.enqueue(SimBehaviour.cutAfter(2));

@@ -89,8 +89,9 @@ final class ResponseItems {
                         signed.addAll(blocks);
                     }
                 }
-                case "item_reference" -> throw GatewayException.badRequest("'" + p + "': item references are not supported by "
-                        + "this gateway; send the item itself, or continue with previous_response_id.", p + ".type");
+                // resolved before decoding (ResponsesRoutes): one left here was not found in time, or is not the input's
+                case "item_reference" -> throw GatewayException.badRequest("'" + p + "': an item reference here cannot be "
+                        + "resolved; send the item itself, or continue with previous_response_id.", p + ".type");
                 default -> {
                     // A built-in tool's call or result (web_search_call, file_search_call, …) from an earlier turn that
                     // OpenAI served: the request as written still reaches OpenAI; a translation leaves it out, as the

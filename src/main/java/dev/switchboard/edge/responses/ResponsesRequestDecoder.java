@@ -37,7 +37,52 @@ final class ResponsesRequestDecoder {
     private static final Set<String> PASSED = Set.of("service_tier", "prompt_cache_key", "safety_identifier");
 
     ResponsesRequest decode(Buffer body) {
-        ObjectNode n = object(body);
+        return decode(object(body));
+    }
+
+    /** The request body as a JSON object: a 400 in OpenAI's words when it is not one. */
+    ObjectNode parse(Buffer body) {
+        return object(body);
+    }
+
+    /**
+     * The ids of the {@code item_reference} items of the input ({@code {"type":"item_reference","id":"msg_…"}}, which
+     * the Vercel AI SDK sends for earlier output items when it stores responses); empty when there are none.
+     */
+    static List<String> itemReferences(ObjectNode n) {
+        JsonNode input = n.get("input");
+        if (input == null || !input.isArray()) return List.of();
+        List<String> ids = new ArrayList<>();
+        for (JsonNode item : input) {
+            if ("item_reference".equals(item.path("type").textValue()) && item.path("id").isTextual()) ids.add(item.get("id").textValue());
+        }
+        return ids;
+    }
+
+    /**
+     * Each {@code item_reference} replaced by the stored item it names ({@code found}: id → item JSON), as OpenAI resolves
+     * them; a 400 naming the first one no stored answer of this caller holds.
+     */
+    static void resolveReferences(ObjectNode n, Map<String, String> found) {
+        ArrayNode input = (ArrayNode) n.get("input");
+        for (int i = 0; i < input.size(); i++) {
+            JsonNode item = input.get(i);
+            if (!"item_reference".equals(item.path("type").textValue())) continue;
+            String json = found.get(item.path("id").asText());
+            if (json == null) {
+                throw new GatewayException(dev.switchboard.model.ErrorKind.NOT_FOUND, 404, "Item with id '" + item.path("id").asText()
+                        + "' not found: a reference must name an output item of a response this key stored (store: true) that has"
+                        + " not expired.", "input[" + i + "].id", "not_found", null, null);
+            }
+            try {
+                input.set(i, new com.fasterxml.jackson.databind.ObjectMapper().readTree(json));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    ResponsesRequest decode(ObjectNode n) {
         String model = Fields.requiredString(n, "model", "model");
         for (String unsupported : new String[] {"conversation", "prompt"}) {
             if (n.hasNonNull(unsupported)) {

@@ -62,7 +62,25 @@ public final class ResponsesRoutes {
     private StoredResponses stored() { return edge.gateway().responses(); }
 
     private void create(HttpServerResponse resp, CallContext ctx, Buffer body) {
-        ResponsesRequest req = decoder.decode(body);
+        ObjectNode n = decoder.parse(body);
+        List<String> references = ResponsesRequestDecoder.itemReferences(n);
+        if (references.isEmpty()) {
+            create(resp, ctx, decoder.decode(n));
+            return;
+        }
+        // item references name output items of responses this key stored: replaced by them before anything else
+        stored().findItems(references, ctx.caller().id()).onComplete(ar -> {
+            try {
+                if (ar.failed()) throw ar.cause();
+                ResponsesRequestDecoder.resolveReferences(n, ar.result());
+                create(resp, ctx, decoder.decode(n));
+            } catch (Throwable t) {
+                call.fail(resp, t);
+            }
+        });
+    }
+
+    private void create(HttpServerResponse resp, CallContext ctx, ResponsesRequest req) {
         Future<StoredResponse> previous = req.previousResponseId() == null ? Future.succeededFuture(null)
                 : stored().find(req.previousResponseId(), ctx.caller().id());
         previous.onComplete(ar -> {
@@ -159,6 +177,7 @@ public final class ResponsesRoutes {
         if (history != null) conversation.addAll(history);
         conversation.addAll(req.input());
         conversation.addAll((ArrayNode) response.get("output"));
+        stored().indexItems(ctx.caller().id(), stored().expiresAt(createdMillis), (ArrayNode) response.get("output"));
         // the conversation keeps Claude's signed reasoning for the next turn; GET shows what the client was shown
         stored().save(new StoredResponse(id, ctx.caller().id(), createdMillis, stored().expiresAt(createdMillis),
                 SignedReasoning.visibleResponse(response, SignedReasoning.wanted(req)).toString(), conversation.toString()));
