@@ -35,6 +35,12 @@ public final class ThinkingBlocks {
                         + "or {\"type\":\"redacted_thinking\",\"data\"}, as the answer gave them", "messages");
             }
         }
+        // A streamed answer gives a block's text as reasoning and its signature in a piece of its own; a client that keeps
+        // only the last piece hands back the one block with an empty text, and the turn's reasoning beside it: together
+        // they are the block Claude signed.
+        if (out.size() == 1 && !out.get(0).redacted() && out.get(0).thinking().isEmpty() && m.reasoning() != null) {
+            out.set(0, new Block(m.reasoning(), out.get(0).signature(), null));
+        }
         return out;
     }
 }

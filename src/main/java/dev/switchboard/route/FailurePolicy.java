@@ -41,10 +41,6 @@ final class FailurePolicy {
     /** The gateway's own buffer bound refused the answer: the deployment is fine, and any other would be refused too. */
     private static final Verdict GATEWAY_FULL = new Verdict(false, Cooldown.NONE, null);
 
-    /** Wordings providers use when the prompt is too long (OpenAI, Anthropic, Gemini, vLLM, Ollama). */
-    private static final Pattern CONTEXT_WORDS = Pattern.compile(
-            "maximum context length|context window|context_length|prompt is too long|too many tokens"
-                    + "|input is too long|exceeds the (?:maximum|max) (?:number of )?tokens");
     /** Wordings of content-policy refusals (OpenAI, Azure's content filter, Anthropic, Gemini safety). */
     private static final Pattern POLICY_WORDS = Pattern.compile(
             "content (?:management )?policy|content filter|content_filter|safety system|blocked by safety");
@@ -70,10 +66,7 @@ final class FailurePolicy {
         };
     }
 
-    static boolean isContextWindow(GatewayException e) {
-        return "context_length_exceeded".equals(e.code()) || "string_above_max_length".equals(e.code())
-                || matches(CONTEXT_WORDS, e.getMessage());
-    }
+    static boolean isContextWindow(GatewayException e) { return e.isContextWindow(); }
 
     static boolean isContentPolicy(GatewayException e) {
         return "content_policy_violation".equals(e.code()) || "content_filter".equals(e.code())

@@ -423,8 +423,10 @@ public final class ProviderSimulator {
             stream.start();
             return;
         }
-        JsonObject message = new JsonObject().put("role", "assistant").put("content", reply.text()).putNull("refusal")
-                .put("annotations", SimChunks.annotations(model, reply.text()));
+        JsonObject message = model.startsWith(SimChunks.REFUSER)
+                ? new JsonObject().put("role", "assistant").putNull("content").put("refusal", SimChunks.REFUSAL).put("annotations", new JsonArray())
+                : new JsonObject().put("role", "assistant").put("content", reply.text()).putNull("refusal")
+                        .put("annotations", SimChunks.annotations(model, reply.text()));
         if (reply.toolName() != null) {
             message.put("tool_calls", new JsonArray().add(new JsonObject().put("id", "call_sim001").put("type", "function")
                     .put("function", new JsonObject().put("name", reply.toolName()).put("arguments", reply.toolArguments()))));

@@ -7,6 +7,10 @@ import java.util.List;
 
 /** The SSE event sequence OpenAI sends for a reply: role, content or tool-call pieces, finish, usage, [DONE]. */
 final class SimChunks {
+    /** Models whose name starts so answer with a refusal ({@code message.refusal}, no content), as OpenAI's do. */
+    static final String REFUSER = "refuser-";
+    static final String REFUSAL = "I'm sorry, but I can't help with that.";
+
     private SimChunks() {}
 
     /**
@@ -16,6 +20,16 @@ final class SimChunks {
     static List<String> of(SimReply reply, String id, long created, String model, boolean includeUsage, int cachedTokens,
                            boolean predicted) {
         List<String> events = new ArrayList<>();
+        if (model.startsWith(REFUSER)) { // a refusal, streamed as OpenAI streams one: refusal pieces, no content
+            events.add(chunk(id, created, model, new JsonObject().put("role", "assistant").putNull("content").put("refusal", ""), null, includeUsage));
+            for (String piece : REFUSAL.split("(?<= )")) events.add(chunk(id, created, model, new JsonObject().put("refusal", piece), null, includeUsage));
+            events.add(chunk(id, created, model, new JsonObject(), "stop", includeUsage));
+            if (includeUsage) {
+                events.add(base(id, created, model).put("choices", new JsonArray()).put("usage", usage(reply, cachedTokens, predicted)).encode());
+            }
+            events.add("[DONE]");
+            return events;
+        }
         if (reply.toolName() != null && model.startsWith("parallel-")) {
             parallelCalls(events, reply, id, created, model, includeUsage);
         } else {

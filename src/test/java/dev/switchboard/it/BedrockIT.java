@@ -219,8 +219,12 @@ class BedrockIT {
                 "{\"reasoningContent\":{\"reasoningText\":{\"text\":\"Let me think about that.\",\"signature\":\"sig_sim_EqQBCgIYAhIM\"}}}");
         message.remove("thinking_blocks");
         HttpResponse<String> unsigned = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, next.formatted(message.encode()));
-        assertThat(unsigned.statusCode()).as("Claude's own rule, through Bedrock").isEqualTo(400);
-        assertThat(unsigned.body()).contains("must start with a thinking block");
+        assertThat(unsigned.statusCode()).as("reasoning_effort leaves thinking off where Claude would refuse it").isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("additionalModelRequestFields", new JsonObject()).containsKey("thinking")).isFalse();
+        HttpResponse<String> explicit = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, next.formatted(message.encode())
+                .replace("\"reasoning_effort\":\"low\"", "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}"));
+        assertThat(explicit.statusCode()).as("an explicit thinking is sent as asked: Claude's own rule, through Bedrock").isEqualTo(400);
+        assertThat(explicit.body()).contains("must start with a thinking block");
 
         String stream = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                 "{\"model\":\"claude\",\"stream\":true,\"max_completion_tokens\":3000,\"reasoning_effort\":\"low\","

@@ -32,6 +32,14 @@ final class AnthropicParams {
             JsonNode user = metadata.get("user_id");
             if (user != null && !user.isNull() && !user.isTextual()) throw bad("metadata.user_id: Input should be a valid string", "metadata.user_id");
         }
+        // Anthropic's ranges, so temperature 5 is Anthropic's 400 whichever provider serves the alias
+        for (String f : new String[] {"temperature", "top_p"}) {
+            JsonNode v = n.get(f);
+            if (v == null || v.isNull()) continue;
+            if (!v.isNumber()) throw bad(f + ": Input should be a valid number", f);
+            if (v.doubleValue() < 0) throw bad(f + ": Input should be greater than or equal to 0", f);
+            if (v.doubleValue() > 1) throw bad(f + ": Input should be less than or equal to 1", f);
+        }
         JsonNode topK = n.get("top_k");
         if (topK != null && !topK.isNull()) {
             if (!topK.isIntegralNumber() || !topK.canConvertToInt()) throw bad("top_k: Input should be a valid integer", "top_k");

@@ -50,12 +50,16 @@ public final class AnthropicResponseEncoder {
             // No empty text block: Anthropic answers an empty turn with content [], and rejects an empty text
             // block when a client sends this message back in its next request.
             if (!text.isEmpty()) content.addObject().put("type", "text").put("text", text);
+            // An OpenAI-style refusal is Claude's: its words as text, and stop_reason refusal (below)
+            String refused = c.message().refusal();
+            if (refused != null && !refused.isEmpty()) content.addObject().put("type", "text").put("text", refused);
             for (ToolCall t : c.message().toolCalls()) {
                 ObjectNode use = content.addObject().put("type", "tool_use").put("id", t.id()).put("name", t.name());
                 use.set("input", input(t.arguments()));
             }
         }
-        m.put("stop_reason", stopReason(c == null ? null : c.finishReason()));
+        boolean refusal = c != null && c.message().refusal() != null && !c.message().refusal().isEmpty();
+        m.put("stop_reason", refusal ? "refusal" : stopReason(c == null ? null : c.finishReason()));
         m.putNull("stop_sequence");
         m.set("usage", usage(r.usage() == null ? Usage.ZERO : r.usage()));
         return json(m);
@@ -165,8 +169,14 @@ public final class AnthropicResponseEncoder {
     /** {@code {"type":"error","error":{"type","message"}}}, as a body and as the stream's error event. */
     static ObjectNode errorBody(GatewayException e) {
         String type = e.anthropicType(); // an upstream Anthropic error keeps its own, anything else gets its kind's
+        String message = e.getMessage() == null ? "error" : e.getMessage();
+        // Anthropic's own words for a prompt over the context window, which Claude Code compacts its conversation on,
+        // whichever provider said it in its own
+        if (e.isContextWindow() && !message.toLowerCase(java.util.Locale.ROOT).contains("prompt is too long")) {
+            message = "prompt is too long: " + message;
+        }
         ObjectNode n = F.objectNode().put("type", "error");
-        n.putObject("error").put("type", type).put("message", e.getMessage() == null ? "error" : e.getMessage());
+        n.putObject("error").put("type", type).put("message", message);
         return n;
     }
 

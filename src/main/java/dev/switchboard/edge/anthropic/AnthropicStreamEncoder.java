@@ -42,6 +42,8 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     private final java.util.Set<Integer> emittedTools = new java.util.HashSet<>(2);
     private int lateToolPieces;
     private FinishReason finish;
+    /** The answer refused (an OpenAI-style refusal): Anthropic's stop_reason says so. */
+    private boolean refused;
     private Usage usage;
     private String id;
     private String model;
@@ -98,6 +100,12 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                 flushTools(out);
                 open(out, Block.TEXT, F.objectNode().put("type", "text").put("text", ""));
                 out.appendBuffer(delta(F.objectNode().put("type", "text_delta").put("text", d.content())));
+            }
+            if (d.refusal() != null && !d.refusal().isEmpty()) { // an OpenAI-style refusal: its words as text, stop_reason refusal
+                refused = true;
+                flushTools(out);
+                open(out, Block.TEXT, F.objectNode().put("type", "text").put("text", ""));
+                out.appendBuffer(delta(F.objectNode().put("type", "text_delta").put("text", d.refusal())));
             }
             for (ToolCallDelta t : d.toolCalls()) toolPiece(out, t);
             if (ch.finishReason() != null) finish = ch.finishReason();
@@ -284,7 +292,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                     + "thinking); an Anthropic client cannot receive them", lateToolPieces);
         }
         ObjectNode md = F.objectNode().put("type", "message_delta");
-        md.putObject("delta").put("stop_reason", AnthropicResponseEncoder.stopReason(finish)).putNull("stop_sequence");
+        md.putObject("delta").put("stop_reason", refused ? "refusal" : AnthropicResponseEncoder.stopReason(finish)).putNull("stop_sequence");
         md.set("usage", AnthropicResponseEncoder.usage(usage == null ? Usage.ZERO : usage));
         out.appendBuffer(event("message_delta", md));
         out.appendBuffer(event("message_stop", F.objectNode().put("type", "message_stop")));

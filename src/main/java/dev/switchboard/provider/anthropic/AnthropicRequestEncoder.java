@@ -83,38 +83,20 @@ final class AnthropicRequestEncoder {
             r.stop().forEach(stops::add);
         }
         if (r.user() != null) body.putObject("metadata").put("user_id", r.user());
-        anthropicOnlyExtras(body, r.extra());
+        anthropicOnlyExtras(body, r);
         if (stream) body.put("stream", true);
         return body;
     }
 
-    /** Anthropic's smallest thinking budget. */
-    static final int MIN_THINKING_BUDGET = 1024;
 
     /** Anthropic fields an OpenAI-dialect client may send through (LiteLLM accepts these too). */
-    private static void anthropicOnlyExtras(ObjectNode body, Map<String, JsonNode> extra) {
+    private static void anthropicOnlyExtras(ObjectNode body, ChatRequest r) {
+        Map<String, JsonNode> extra = r.extra();
         if (extra.get("thinking") != null) body.set("thinking", extra.get("thinking"));
         if (extra.get("top_k") != null) body.set("top_k", extra.get("top_k"));
-        JsonNode effort = extra.get("reasoning_effort");
-        if (effort != null && !body.has("thinking")) {
-            int budget = switch (effort.asText()) {
-                case "low" -> 1024;
-                case "medium" -> 2048;
-                case "high" -> 4096;
-                default -> 0;
-            };
-            if (budget > 0) {
-                // Thinking tokens are part of Anthropic's max_tokens, as reasoning tokens are part of OpenAI's
-                // max_completion_tokens: the budget fits under the output limit, which is never raised (the limit is
-                // the client's cap and the worst case a key's budget reserved for the call).
-                int limit = body.path("max_tokens").asInt();
-                if (limit <= MIN_THINKING_BUDGET) {
-                    throw GatewayException.badRequest("reasoning_effort '" + effort.asText() + "' needs an output limit above "
-                            + MIN_THINKING_BUDGET + " tokens on this model (Anthropic's smallest thinking budget, part of the "
-                            + "output): max_completion_tokens is " + limit, "max_completion_tokens");
-                }
-                body.putObject("thinking").put("type", "enabled").put("budget_tokens", Math.min(budget, limit - 1));
-            }
+        if (!body.has("thinking")) {
+            ObjectNode thinking = dev.switchboard.provider.ClaudeThinking.forEffort(r, body.path("max_tokens").asInt());
+            if (thinking != null) body.set("thinking", thinking);
         }
     }
 

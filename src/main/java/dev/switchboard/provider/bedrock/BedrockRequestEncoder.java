@@ -25,8 +25,6 @@ import java.util.Map;
  */
 final class BedrockRequestEncoder {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    /** Claude's thinking budgets for OpenAI's reasoning_effort, the same as the Anthropic provider's. */
-    private static final Map<String, Integer> THINKING_BUDGET = Map.of("low", 1024, "medium", 2048, "high", 4096);
 
     private final Deployment deployment;
     private final String modelId;
@@ -81,12 +79,14 @@ final class BedrockRequestEncoder {
                     toolBlocks = true;
                     ArrayNode content = turn(messages, "user");
                     ObjectNode result = content.addObject().putObject("toolResult").put("toolUseId", m.toolCallId());
+                    // a block per text block (joined, they ran together), and the images and documents the tool returned:
+                    // Converse's toolResult takes them all as blocks of its own; it refuses blank text blocks
                     ArrayNode resultContent = result.putArray("content");
-                    String text = m.textContent();
-                    boolean media = m.content().stream().anyMatch(p -> !(p instanceof ContentPart.Text));
-                    if (!media || !text.isBlank()) resultContent.addObject().put("text", text); // Converse refuses blank text blocks
-                    // images and documents the tool returned: Converse's toolResult takes them as blocks of its own
-                    for (ContentPart p : m.content()) if (!(p instanceof ContentPart.Text)) BedrockParts.add(resultContent, p);
+                    for (ContentPart p : m.content()) {
+                        if (!(p instanceof ContentPart.Text t)) BedrockParts.add(resultContent, p);
+                        else if (!t.text().isBlank()) resultContent.addObject().put("text", t.text());
+                    }
+                    if (resultContent.isEmpty()) resultContent.addObject().put("text", m.textContent());
                     for (ContentPart p : m.content()) cachePoint(content, p.cacheControl());
                 }
             }
@@ -173,13 +173,18 @@ final class BedrockRequestEncoder {
     private void additionalFields(ObjectNode body, ChatRequest r) {
         ObjectNode extra = F.objectNode();
         JsonNode topK = r.anthropicField("top_k");
-        if (topK != null && topK.isNumber()) extra.set("top_k", topK);
+        if (topK != null && topK.isNumber()) {
+            // Nova reads it from its own inferenceConfig (Amazon's Nova docs); Claude and the others as top_k
+            if ("amazon".equals(BedrockModels.family(modelId))) extra.putObject("inferenceConfig").set("topK", topK);
+            else extra.set("top_k", topK);
+        }
         if ("anthropic".equals(BedrockModels.family(modelId))) {
             JsonNode thinking = r.anthropicField("thinking");
-            JsonNode effort = r.extra().get("reasoning_effort");
             if (thinking != null && thinking.isObject()) extra.set("thinking", thinking);
-            else if (effort != null && THINKING_BUDGET.containsKey(effort.asText())) {
-                extra.putObject("thinking").put("type", "enabled").put("budget_tokens", THINKING_BUDGET.get(effort.asText()));
+            else {
+                Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
+                ObjectNode effort = dev.switchboard.provider.ClaudeThinking.forEffort(r, limit);
+                if (effort != null) extra.set("thinking", effort);
             }
         }
         JsonNode own = r.extra().get("additionalModelRequestFields");

@@ -37,9 +37,10 @@ final class GeminiRequestEncoder {
         Map<String, String> callNames = new HashMap<>();
         for (Message m : r.messages()) {
             switch (m.role()) {
-                case SYSTEM, DEVELOPER -> {
-                    String text = m.textContent();
-                    if (!text.isEmpty()) system.addObject().put("text", text);
+                case SYSTEM, DEVELOPER -> { // a part per text block: joined, "Line one." and "Line two." ran together
+                    for (ContentPart p : m.content()) {
+                        if (p instanceof ContentPart.Text t && !t.text().isEmpty()) system.addObject().put("text", t.text());
+                    }
                 }
                 case USER -> {
                     ArrayNode parts = turn(contents, "user");
@@ -70,7 +71,7 @@ final class GeminiRequestEncoder {
                                 + "' has no matching assistant tool call; Gemini needs the function's name.", "messages");
                     }
                     fr.put("name", name);
-                    fr.putObject("response").put("content", m.textContent());
+                    fr.putObject("response").put("content", joinedText(m));
                     // images and files the tool returned: parts of the same user turn, after its functionResponse
                     for (ContentPart p : m.content()) if (!(p instanceof ContentPart.Text)) GeminiParts.add(parts, p);
                 }
@@ -120,7 +121,8 @@ final class GeminiRequestEncoder {
         copy(r.extra(), "n", g, "candidateCount");
         copy(r.extra(), "presence_penalty", g, "presencePenalty");
         copy(r.extra(), "frequency_penalty", g, "frequencyPenalty");
-        copy(r.extra(), "top_k", g, "topK");
+        JsonNode topK = r.anthropicField("top_k"); // Claude Code's top_k, as an Anthropic client sends it, too
+        if (topK != null && topK.isNumber()) g.set("topK", topK);
         Map<String, JsonNode> asked = r.extra();
         JsonNode anthropicThinking = r.anthropicField("thinking"); // Claude Code's thinking, as an Anthropic client sends it
         if (anthropicThinking != null && !asked.containsKey("thinking")) {
@@ -147,6 +149,12 @@ final class GeminiRequestEncoder {
         // client's limit, which is never raised (the same rule as the Anthropic encoder's).
         if (config != null && limit != null && config.path("thinkingBudget").asInt(0) >= limit) {
             config.put("thinkingBudget", Math.max(0, limit - 1));
+        }
+        // and within the model's own range (Google's thinking docs): 2.5 Pro 128-32,768, Flash 0-24,576, Flash-Lite 512-24,576
+        if (config != null && config.has("thinkingBudget") && config.get("thinkingBudget").asInt() > 0) {
+            int max = model.startsWith("gemini-2.5-pro") ? 32_768 : 24_576;
+            int min = model.startsWith("gemini-2.5-pro") ? 128 : model.startsWith("gemini-2.5-flash-lite") ? 512 : 0;
+            config.put("thinkingBudget", Math.max(min, Math.min(max, config.get("thinkingBudget").asInt())));
         }
         return config;
     }
@@ -187,6 +195,17 @@ final class GeminiRequestEncoder {
         if (budget == -2) return null;
         return e.equals("none") ? F.objectNode().put("thinkingBudget", budget)
                 : F.objectNode().put("thinkingBudget", budget).put("includeThoughts", true);
+    }
+
+    /** A tool result's text blocks, a line apart (as separate blocks they never ran together). */
+    static String joinedText(Message m) {
+        StringBuilder b = new StringBuilder();
+        for (ContentPart p : m.content()) {
+            if (!(p instanceof ContentPart.Text t)) continue;
+            if (b.length() > 0 && !t.text().isEmpty()) b.append('\n');
+            b.append(t.text());
+        }
+        return b.toString();
     }
 
     private static void copy(Map<String, JsonNode> extra, String from, ObjectNode to, String field) {

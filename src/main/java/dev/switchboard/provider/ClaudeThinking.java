@@ -1,0 +1,71 @@
+package dev.switchboard.provider;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import dev.switchboard.model.ThinkingBlocks;
+import dev.switchboard.model.ToolChoice;
+
+/**
+ * OpenAI's {@code reasoning_effort} as Claude's extended thinking, one rule for every provider that serves Claude
+ * (Anthropic's API, Vertex, Bedrock). Budgets 1,024 / 2,048 / 4,096 for low / medium / high; thinking tokens are part of
+ * Claude's {@code max_tokens} as reasoning tokens are part of OpenAI's {@code max_completion_tokens}, so the budget fits
+ * under the output limit, which is never raised (it is the client's cap and the worst case a key's budget reserved).
+ *
+ * <p>{@code reasoning_effort} is a request for reasoning, not a demand for Claude's thinking block, so thinking is left
+ * off where Claude would refuse the request with it: a tool choice that forces tool use ("Thinking may not be enabled
+ * when tool_choice forces tool use"), or a tool loop whose last assistant turn comes back without its signed thinking
+ * block ("a final assistant message must start with a thinking block"), which every OpenAI-dialect client but a
+ * LiteLLM-aware one does (LiteLLM drops thinking there too, with {@code modify_params}). An explicit {@code thinking}
+ * is the client's own and is sent as asked.
+ */
+public final class ClaudeThinking {
+    /** Anthropic's smallest thinking budget. */
+    public static final int MIN_BUDGET = 1024;
+
+    private ClaudeThinking() {}
+
+    /**
+     * The {@code thinking} object for the request's {@code reasoning_effort}, or null for none.
+     *
+     * @param limit the output limit the request will carry, or null when none is sent (the model's own)
+     * @throws GatewayException 400 when the limit leaves no room for Anthropic's smallest budget
+     */
+    public static ObjectNode forEffort(ChatRequest r, Integer limit) {
+        com.fasterxml.jackson.databind.JsonNode effort = r.extra().get("reasoning_effort");
+        if (effort == null || !effort.isTextual()) return null;
+        int budget = switch (effort.asText()) {
+            case "low" -> 1024;
+            case "medium" -> 2048;
+            case "high" -> 4096;
+            default -> 0;
+        };
+        if (budget == 0 || !fits(r)) return null;
+        if (limit != null) {
+            if (limit <= MIN_BUDGET) {
+                throw GatewayException.badRequest("reasoning_effort '" + effort.asText() + "' needs an output limit above "
+                        + MIN_BUDGET + " tokens on this model (Anthropic's smallest thinking budget, part of the output): the "
+                        + "limit is " + limit, "max_completion_tokens");
+            }
+            budget = Math.min(budget, limit - 1);
+        }
+        return JsonNodeFactory.instance.objectNode().put("type", "enabled").put("budget_tokens", budget);
+    }
+
+    /** Whether Claude takes the request with thinking on (see the class comment). */
+    static boolean fits(ChatRequest r) {
+        ToolChoice c = r.toolChoice();
+        if (c != null && !r.tools().isEmpty() && (c.mode() == ToolChoice.Mode.REQUIRED || c.mode() == ToolChoice.Mode.FUNCTION)) {
+            return false;
+        }
+        for (int i = r.messages().size() - 1; i >= 0; i--) {
+            Message m = r.messages().get(i);
+            if (m.role() != Role.ASSISTANT) continue;
+            return m.toolCalls().isEmpty() || !ThinkingBlocks.of(m).isEmpty();
+        }
+        return true;
+    }
+}

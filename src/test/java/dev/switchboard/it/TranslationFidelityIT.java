@@ -1,0 +1,154 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.simulator.ProviderSimulator;
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What black-box reviews with the official Anthropic and OpenAI clients found the translation losing or mangling
+ * (2026-12-03): an OpenAI refusal, text blocks run together, top_k, a thinking budget outside Gemini's range, the
+ * wording Claude Code compacts on, Anthropic's parameter ranges, and reasoning_effort where Claude would refuse thinking.
+ */
+class TranslationFidelityIT {
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        String aws = "aws_access_key_id: " + ProviderSimulator.BEDROCK_ACCESS_KEY + ", aws_secret_access_key: \""
+                + ProviderSimulator.BEDROCK_SECRET + "\", aws_region_name: us-east-1, api_base: \"${SIM_ROOT}\"";
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: refuser
+                    litellm_params: { model: openai/refuser-1, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: gemini
+                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: bedrock-claude
+                    litellm_params: { model: bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0, %1$s }
+                  - model_name: nova
+                    litellm_params: { model: bedrock/us.amazon.nova-pro-v1:0, %1$s }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """.formatted(aws));
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    private static HttpResponse<String> messages(String body) {
+        return Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, body, "anthropic-version", "2023-06-01");
+    }
+
+    private static HttpResponse<String> chat(String body) {
+        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+    }
+
+    @Test
+    void anOpenAiRefusalReachesAnAnthropicClientAsARefusal() {
+        JsonObject m = new JsonObject(messages("{\"model\":\"refuser\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").body());
+        assertThat(m.getString("stop_reason")).isEqualTo("refusal");
+        assertThat(m.getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("I'm sorry, but I can't help with that.");
+        String events = messages("{\"model\":\"refuser\",\"max_tokens\":100,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").body();
+        assertThat(events).contains("\"text_delta\",\"text\":\"I'm \"").contains("\"stop_reason\":\"refusal\"");
+    }
+
+    @Test
+    void textBlocksStayApartForGeminiAndBedrock() {
+        messages("""
+                {"model":"gemini","max_tokens":100,"top_k":7,"system":[{"type":"text","text":"Line one."},{"type":"text","text":"Line two."}],
+                 "tools":[{"name":"f","input_schema":{"type":"object"}}],
+                 "messages":[{"role":"user","content":"go"},{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]},
+                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"line A"},{"type":"text","text":"line B"}]}]}]}""");
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.getJsonObject("systemInstruction").getJsonArray("parts").encode())
+                .isEqualTo("[{\"text\":\"Line one.\"},{\"text\":\"Line two.\"}]");
+        assertThat(sent.getJsonArray("contents").getJsonObject(2).getJsonArray("parts").getJsonObject(0).getJsonObject("functionResponse")
+                .getJsonObject("response").getString("content")).isEqualTo("line A\nline B");
+        assertThat(sent.getJsonObject("generationConfig").getInteger("topK")).as("Claude Code's top_k").isEqualTo(7);
+
+        HttpResponse<String> bedrock = messages("""
+                {"model":"bedrock-claude","max_tokens":100,"tools":[{"name":"f","input_schema":{"type":"object"}}],
+                 "messages":[{"role":"user","content":"go"},{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]},
+                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"line A"},{"type":"text","text":"line B"}]}]}]}""");
+        assertThat(bedrock.statusCode()).as(bedrock.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages").getJsonObject(2).getJsonArray("content").getJsonObject(0)
+                .getJsonObject("toolResult").getJsonArray("content").encode()).isEqualTo("[{\"text\":\"line A\"},{\"text\":\"line B\"}]");
+
+        messages("{\"model\":\"nova\",\"max_tokens\":100,\"top_k\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(gw.simulator.last().body().getJsonObject("additionalModelRequestFields").encode())
+                .as("Nova reads topK from its own inferenceConfig").isEqualTo("{\"inferenceConfig\":{\"topK\":5}}");
+    }
+
+    @Test
+    void claudeCodesThinkingBudgetFitsGeminisRange() {
+        messages("{\"model\":\"gemini\",\"max_tokens\":64000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":31999},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getJsonObject("thinkingConfig").getInteger("thinkingBudget"))
+                .as("2.5 Flash thinks at most 24,576 tokens").isEqualTo(24576);
+    }
+
+    @Test
+    void aContextOverflowIsWordedAsAnthropicsForAnAnthropicClient() {
+        gw.simulator.enqueue(SimBehaviour.contextLength());
+        HttpResponse<String> r = messages("{\"model\":\"gpt\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).startsWith("prompt is too long: ");
+    }
+
+    @Test
+    void anthropicsParameterRangesHoldWhateverServesTheAlias() {
+        HttpResponse<String> r = messages("{\"model\":\"gpt\",\"max_tokens\":100,\"temperature\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("temperature: Input should be less than or equal to 1");
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    @Test
+    void reasoningEffortLeavesThinkingOffWhereClaudeWouldRefuseIt() {
+        String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]";
+        // a forced tool choice
+        HttpResponse<String> forced = chat("{\"model\":\"claude\",\"reasoning_effort\":\"low\",\"tool_choice\":\"required\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}]," + tools + "}");
+        assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().containsKey("thinking")).isFalse();
+        // a tool loop whose assistant turn came back without its signed block (what OpenAI clients send)
+        String loop = "{\"model\":\"%s\",\"reasoning_effort\":\"low\",\"max_completion_tokens\":3000,\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"weather?\"},{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"toolu_A\","
+                + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"toolu_A\",\"content\":\"20C\"}]," + tools + "}";
+        for (String alias : new String[] {"claude", "bedrock-claude"}) {
+            HttpResponse<String> r = chat(loop.formatted(alias));
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+        }
+        // the same with the block, emptied by a client that kept only the stream's last piece, and the turn's reasoning
+        HttpResponse<String> emptied = chat(("{\"model\":\"claude\",\"reasoning_effort\":\"low\",\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"weather?\"},{\"role\":\"assistant\",\"content\":null,\"reasoning_content\":\"Let me think.\","
+                + "\"thinking_blocks\":[{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"sig_9\"}],\"tool_calls\":[{\"id\":\"toolu_A\","
+                + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"toolu_A\",\"content\":\"20C\"}]," + tools + "}"));
+        assertThat(emptied.statusCode()).as(emptied.body()).isEqualTo(200);
+        JsonObject block = gw.simulator.last().body().getJsonArray("messages").getJsonObject(1).getJsonArray("content").getJsonObject(0);
+        assertThat(block.encode()).isEqualTo("{\"type\":\"thinking\",\"thinking\":\"Let me think.\",\"signature\":\"sig_9\"}");
+        assertThat(gw.simulator.last().body().getJsonObject("thinking").getString("type")).isEqualTo("enabled");
+        // Bedrock: the budget fits under the output limit, as on Anthropic's API
+        chat("{\"model\":\"bedrock-claude\",\"reasoning_effort\":\"high\",\"max_completion_tokens\":2000,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(gw.simulator.last().body().getJsonObject("additionalModelRequestFields").getJsonObject("thinking")
+                .getInteger("budget_tokens")).isEqualTo(1999);
+    }
+}
