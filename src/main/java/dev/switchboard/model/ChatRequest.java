@@ -138,6 +138,30 @@ public record ChatRequest(
                 temperature, topP, maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw, null);
     }
 
+    /**
+     * The same request with every tool name over {@link ToolNames#LIMIT} shortened ({@link ToolNames#shorten}): the
+     * tools, the tool choice, and the calls in the history. Never relayed as the client's bytes.
+     */
+    public ChatRequest withShortToolNames() {
+        if (!ToolNames.anyTooLong(tools)) return this;
+        List<Tool> t = tools.stream().map(x -> new Tool(ToolNames.shorten(x.name()), x.description(), x.parameters(), x.strict(),
+                x.cacheControl())).toList();
+        ToolChoice c = toolChoice == null ? null : new ToolChoice(toolChoice.mode(),
+                toolChoice.functionName() == null ? null : ToolNames.shorten(toolChoice.functionName()),
+                toolChoice.allowed() == null ? null : toolChoice.allowed().stream().map(ToolNames::shorten).toList());
+        List<Message> m = new java.util.ArrayList<>(messages.size());
+        for (Message x : messages) {
+            if (x.toolCalls().isEmpty()) {
+                m.add(x);
+                continue;
+            }
+            List<ToolCall> calls = x.toolCalls().stream().map(k -> new ToolCall(k.id(), ToolNames.shorten(k.name()), k.arguments())).toList();
+            m.add(new Message(x.role(), x.content(), x.name(), calls, x.toolCallId(), x.reasoning(), x.refusal(), x.extra()));
+        }
+        return new ChatRequest(model, m, t, c, parallelToolCalls, responseFormat, temperature, topP, maxTokens,
+                maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw, null);
+    }
+
     /** OpenAI's name → the Anthropic Messages body's, where they differ (for {@link #without}). */
     private static final Map<String, String> ANTHROPIC_NAMES = Map.of("stop", "stop_sequences", "user", "metadata");
     /** OpenAI's name → the Responses body's, where they differ (for {@link #without}). */

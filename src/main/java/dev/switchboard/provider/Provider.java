@@ -46,4 +46,10 @@ public interface Provider {
      * the router narrows {@code tools} to the allowed ones (route.DeploymentParams).
      */
     default boolean takesAllowedTools() { return false; }
+
+    /**
+     * Whether tool names must fit {@link dev.switchboard.model.ToolNames#LIMIT} (OpenAI-style servers, Gemini, Bedrock);
+     * false where longer ones are taken (Anthropic).
+     */
+    default boolean limitsToolNames() { return false; }
 }

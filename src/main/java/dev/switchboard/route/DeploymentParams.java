@@ -50,6 +50,11 @@ final class DeploymentParams {
                 r = r.without(set);
             }
         }
+        // Claude Code's long MCP tool names for a provider that takes 64 characters at most: shortened, and restored in
+        // the Anthropic dialect's answer (the only dialect whose answers are always re-encoded, so always restored)
+        if (t.provider().limitsToolNames() && r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)) {
+            r = r.withShortToolNames();
+        }
         if (r.toolChoice() != null && r.toolChoice().allowed() != null && !t.provider().takesAllowedTools()) {
             r = r.withAllowedToolsOnly(); // OpenAI's allowed_tools, for a provider without it: only those tools offered
         }

@@ -34,6 +34,11 @@ final class SimValidation {
                 if (!(list.getValue(i) instanceof JsonObject t) || !(t.getValue("function") instanceof JsonObject)) {
                     return "Missing required parameter: 'tools[" + i + "].function'.";
                 }
+                String name = t.getJsonObject("function").getString("name", "");
+                if (name.length() > 64) {
+                    return "Invalid 'tools[" + i + "].function.name': string too long. Expected a string with maximum length 64, "
+                            + "but got a string with length " + name.length() + " instead.";
+                }
             }
         }
         if (req.containsKey("stream_options") && !Boolean.TRUE.equals(req.getBoolean("stream"))) {

@@ -95,6 +95,24 @@ class TranslationFidelityIT {
                 .as("Nova reads topK from its own inferenceConfig").isEqualTo("{\"inferenceConfig\":{\"topK\":5}}");
     }
 
+    /** Claude Code's long MCP tool names: shortened for a provider that takes 64 characters, restored in the answer. */
+    @Test
+    void longToolNamesAreShortenedForTheProviderAndRestoredForTheClient() {
+        String name = "mcp__a_rather_long_server_name_for_the_company_wiki__search_weather_pages_by_title";
+        String body = "{\"model\":\"%s\",\"max_tokens\":100,%s\"tools\":[{\"name\":\"" + name + "\",\"input_schema\":{\"type\":\"object\","
+                + "\"properties\":{\"q\":{\"type\":\"string\"}}}}],\"messages\":[{\"role\":\"user\",\"content\":\"weather in Paris?\"}]}";
+        for (String alias : new String[] {"gpt", "gemini"}) {
+            JsonObject m = new JsonObject(messages(body.formatted(alias, "")).body());
+            JsonObject use = m.getJsonArray("content").stream().map(JsonObject.class::cast)
+                    .filter(b -> "tool_use".equals(b.getString("type"))).findFirst().orElseThrow();
+            assertThat(use.getString("name")).as(alias).isEqualTo(name);
+            String events = messages(body.formatted(alias, "\"stream\":true,")).body();
+            assertThat(events).as(alias).contains("\"name\":\"" + name + "\"");
+        }
+        String sent = gw.simulator.last().body().encode();
+        assertThat(sent).doesNotContain(name).contains(name.substring(0, 55) + "_");
+    }
+
     @Test
     void claudeCodesThinkingBudgetFitsGeminisRange() {
         messages("{\"model\":\"gemini\",\"max_tokens\":64000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":31999},"

@@ -21,7 +21,10 @@ import java.util.List;
 public final class AnthropicResponseEncoder {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    public Buffer response(ChatResponse r) {
+    public Buffer response(ChatResponse r) { return response(r, java.util.List.of()); }
+
+    /** @param tools the request's tools: a shortened name in the answer is given back as the client's own ({@code ToolNames}) */
+    public Buffer response(ChatResponse r, java.util.List<dev.switchboard.model.Tool> tools) {
         if (r.raw() != null && r.raw().is(RawJson.ANTHROPIC)) {
             if (r.usage() == null || r.usage().cost() == null || !(r.raw().body().get("usage") instanceof ObjectNode)) {
                 return json(r.raw().body());
@@ -54,7 +57,8 @@ public final class AnthropicResponseEncoder {
             String refused = c.message().refusal();
             if (refused != null && !refused.isEmpty()) content.addObject().put("type", "text").put("text", refused);
             for (ToolCall t : c.message().toolCalls()) {
-                ObjectNode use = content.addObject().put("type", "tool_use").put("id", t.id()).put("name", t.name());
+                ObjectNode use = content.addObject().put("type", "tool_use").put("id", t.id())
+                        .put("name", dev.switchboard.model.ToolNames.restore(t.name(), tools));
                 use.set("input", input(t.arguments()));
             }
         }

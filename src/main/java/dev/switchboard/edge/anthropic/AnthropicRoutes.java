@@ -93,7 +93,7 @@ public final class AnthropicRoutes {
                     return;
                 }
                 SwitchboardHeaders.apply(resp, r.result());
-                resp.putHeader("content-type", JSON).end(encoder.response(r.result().body()));
+                resp.putHeader("content-type", JSON).end(encoder.response(r.result().body(), request.tools()));
             });
         });
     }
@@ -113,7 +113,7 @@ public final class AnthropicRoutes {
             SwitchboardHeaders.apply(resp, answer);
             dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
             ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
-            stream.start(new SseSink(resp, new AnthropicStreamEncoder()));
+            stream.start(new SseSink(resp, new AnthropicStreamEncoder(request.tools())));
         });
     }
 

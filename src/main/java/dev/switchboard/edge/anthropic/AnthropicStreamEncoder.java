@@ -30,6 +30,13 @@ final class AnthropicStreamEncoder implements StreamEncoder {
 
     private Boolean passthrough;
     private boolean started;
+    /** The request's tools: a shortened name in the answer is given back as the client's own. */
+    private final java.util.List<dev.switchboard.model.Tool> tools;
+
+    public AnthropicStreamEncoder() { this(java.util.List.of()); }
+
+    public AnthropicStreamEncoder(java.util.List<dev.switchboard.model.Tool> tools) { this.tools = tools; }
+
     private Block open = Block.NONE;
     /** The open thinking block got its provider's signature (Claude served in another wire format): no empty one at its end. */
     private boolean signed;
@@ -162,9 +169,10 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         heldTools.clear();
     }
 
-    private static ObjectNode toolUse(HeldCall c) {
+    private ObjectNode toolUse(HeldCall c) {
+        // the client's own name, where the provider was given a shortened one (ToolNames)
         ObjectNode block = F.objectNode().put("type", "tool_use").put("id", c.id == null ? "toolu_" + c.index : c.id)
-                .put("name", c.name == null ? "" : c.name);
+                .put("name", c.name == null ? "" : dev.switchboard.model.ToolNames.restore(c.name, tools));
         block.putObject("input");
         return block;
     }

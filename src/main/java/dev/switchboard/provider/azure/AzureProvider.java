@@ -43,6 +43,9 @@ final class AzureProvider implements Provider, EmbeddingProvider {
         this.http = http;
     }
 
+    @Override
+    public boolean limitsToolNames() { return true; }
+
     /** Azure OpenAI serves OpenAI's models with OpenAI's request shape, allowed_tools included; Foundry's others may not. */
     @Override
     public boolean takesAllowedTools() { return "azure".equals(deployment.provider()); }

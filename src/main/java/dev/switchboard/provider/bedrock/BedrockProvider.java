@@ -70,6 +70,9 @@ final class BedrockProvider implements Provider, EmbeddingProvider {
     public List<dev.switchboard.model.CacheInjectionPoint> injectedBreakpoints() { return injectionPoints; }
 
     @Override
+    public boolean limitsToolNames() { return true; }
+
+    @Override
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.BEDROCK_CONVERSE; }
 
     @Override

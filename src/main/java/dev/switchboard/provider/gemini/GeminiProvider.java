@@ -49,6 +49,9 @@ final class GeminiProvider implements Provider {
     }
 
     @Override
+    public boolean limitsToolNames() { return true; }
+
+    @Override
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.GEMINI; }
 
     /** AI Studio: the deployment's api_base (or Google's), {@code /v1beta/models/…}, the key in {@code x-goog-api-key}. */

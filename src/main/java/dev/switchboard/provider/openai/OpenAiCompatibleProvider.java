@@ -75,6 +75,9 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public java.util.Set<String> unsupportedParams() { return refuses; }
 
+    @Override
+    public boolean limitsToolNames() { return true; }
+
     /** OpenAI itself; the compatible servers do not know {@code allowed_tools}. */
     @Override
     public boolean takesAllowedTools() { return responsesApi; }

@@ -38,4 +38,7 @@ final class VertexGoogleModel implements Provider, EmbeddingProvider {
 
     @Override
     public java.util.Set<String> unsupportedParams() { return gemini.unsupportedParams(); }
+
+    @Override
+    public boolean limitsToolNames() { return true; }
 }
