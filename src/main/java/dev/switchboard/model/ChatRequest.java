@@ -162,6 +162,12 @@ public record ChatRequest(
                 maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw, null);
     }
 
+    /** The same request with this output limit (as {@code max_completion_tokens}); the raw body keeps its own. */
+    public ChatRequest withOutputLimit(int limit) {
+        return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature, topP, null,
+                limit, stop, seed, user, metadata, stream, includeUsage, extra, raw, null);
+    }
+
     /** OpenAI's name → the Anthropic Messages body's, where they differ (for {@link #without}). */
     private static final Map<String, String> ANTHROPIC_NAMES = Map.of("stop", "stop_sequences", "user", "metadata");
     /** OpenAI's name → the Responses body's, where they differ (for {@link #without}). */

@@ -87,6 +87,13 @@ final class DeploymentPrices {
 
     Priced of(String deploymentId) { return byId.get(deploymentId); }
 
+    /** The deployment model's own output limit (the catalog's, or its model_info's max_output_tokens); 0 when unknown. */
+    int outputCeiling(String deploymentId) {
+        Priced p = byId.get(deploymentId);
+        if (p == null || !p.lookup().priced() || p.lookup().price().maxOutputTokens() == null) return 0;
+        return p.lookup().price().maxOutputTokens();
+    }
+
     /** What {@code usage} cost on the deployment that served; unpriced (0) for one without a price. */
     Cost cost(String deploymentId, Usage usage) {
         Priced p = byId.get(deploymentId);

@@ -148,6 +148,7 @@ public final class Gateway {
                 ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger),
                         new ObservedAttempts(observe.observer())),
                 new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add));
+        router.outputCeilings(prices::outputCeiling);
         Governance governance;
         try {
             governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings(), config.general().jwtAuth()),

@@ -39,8 +39,22 @@ final class DeploymentParams {
      * @throws GatewayException 400 naming the first parameter the provider cannot honour, when not dropping
      */
     static ChatRequest fit(ChatRequest request, Target t, Boolean requestDrop, boolean globalDrop, String requestId) {
+        return fit(request, t, requestDrop, globalDrop, requestId, 0);
+    }
+
+    /**
+     * @param outputCeiling the deployment model's own output limit (0 when unknown): an Anthropic client's
+     *                      {@code max_tokens} above it is lowered to it for another provider's model (Claude Code asks
+     *                      32,000 or 64,000, which gpt-4o-mini, at 16,384, refuses); Claude itself gets the client's bytes
+     */
+    static ChatRequest fit(ChatRequest request, Target t, Boolean requestDrop, boolean globalDrop, String requestId,
+                           int outputCeiling) {
         Deployment d = t.deployment();
         ChatRequest r = DeploymentDefaults.apply(request, d);
+        if (outputCeiling > 0 && r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)
+                && r.outputTokenLimit() != null && r.outputTokenLimit() > outputCeiling) {
+            r = r.withOutputLimit(outputCeiling);
+        }
         List<String> always = d.additionalDropParams();
         if (!always.isEmpty()) {
             List<String> set = new ArrayList<>();

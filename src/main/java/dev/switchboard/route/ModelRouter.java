@@ -225,15 +225,24 @@ public final class ModelRouter {
         return run(ctx, question.model(), noFallbacks, RequestFacts.of(question), chatCall(question, null)).map(Answer::body);
     }
 
+    /**
+     * Each deployment's model's own output limit (deployment id → tokens, 0 when unknown), for an Anthropic client's
+     * {@code max_tokens} on another provider's model (see {@link DeploymentParams}); set by the pipeline, which prices
+     * the deployments.
+     */
+    private volatile java.util.function.ToIntFunction<String> outputCeilings = id -> 0;
+
+    public void outputCeilings(java.util.function.ToIntFunction<String> ceilings) { this.outputCeilings = ceilings; }
+
     /** @param drop the request's {@code drop_params}, or null (see {@link DeploymentParams}) */
     private CallEngine.Call<ChatResponse> chatCall(ChatRequest request, Boolean drop) {
-        return new CallEngine.Call<>(false, (t, o) -> t.provider().chat(
-                DeploymentParams.fit(request, t, drop, settings.dropParams(), o.requestId()), o), this::ended);
+        return new CallEngine.Call<>(false, (t, o) -> t.provider().chat(DeploymentParams.fit(request, t, drop, settings.dropParams(),
+                o.requestId(), outputCeilings.applyAsInt(t.deployment().id())), o), this::ended);
     }
 
     private CallEngine.Call<ChatStream> streamCall(ChatRequest request, Boolean drop) {
-        return new CallEngine.Call<>(true, (t, o) -> t.provider().stream(
-                DeploymentParams.fit(request, t, drop, settings.dropParams(), o.requestId()), o),
+        return new CallEngine.Call<>(true, (t, o) -> t.provider().stream(DeploymentParams.fit(request, t, drop, settings.dropParams(),
+                o.requestId(), outputCeilings.applyAsInt(t.deployment().id())), o),
                 (stream, attempt) -> new TrackedStream(stream, attempt, clock));
     }
 

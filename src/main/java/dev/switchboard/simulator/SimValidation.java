@@ -44,6 +44,12 @@ final class SimValidation {
         if (req.containsKey("stream_options") && !Boolean.TRUE.equals(req.getBoolean("stream"))) {
             return "The 'stream_options' parameter is only allowed when 'stream' is enabled.";
         }
+        // gpt-4o and gpt-4o-mini write at most 16,384 tokens, and OpenAI refuses a larger limit in these words
+        Object limit = req.containsKey("max_completion_tokens") ? req.getValue("max_completion_tokens") : req.getValue("max_tokens");
+        if (limit instanceof Number n && n.longValue() > 16_384 && String.valueOf(req.getValue("model")).startsWith("gpt-4o")) {
+            return "max_tokens is too large: " + n + ". This model supports at most 16384 completion tokens, whereas you provided "
+                    + n + ".";
+        }
         if (req.containsKey("max_tokens") && req.containsKey("max_completion_tokens")) {
             return "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.";
         }

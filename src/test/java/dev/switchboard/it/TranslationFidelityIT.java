@@ -113,6 +113,16 @@ class TranslationFidelityIT {
         assertThat(sent).doesNotContain(name).contains(name.substring(0, 55) + "_");
     }
 
+    /** Claude Code's max_tokens (32,000 or 64,000) on a model that writes less: lowered to the model's own limit. */
+    @Test
+    void anAnthropicClientsMaxTokensFitsTheServingModel() {
+        HttpResponse<String> r = messages("{\"model\":\"gpt\",\"max_tokens\":64000,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getInteger("max_completion_tokens")).as("gpt-4o-mini's own, from the catalog").isEqualTo(16384);
+        HttpResponse<String> direct = chat("{\"model\":\"gpt\",\"max_completion_tokens\":64000,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(direct.statusCode()).as("an OpenAI client's own limit is its own: OpenAI's answer").isEqualTo(400);
+    }
+
     @Test
     void claudeCodesThinkingBudgetFitsGeminisRange() {
         messages("{\"model\":\"gemini\",\"max_tokens\":64000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":31999},"
