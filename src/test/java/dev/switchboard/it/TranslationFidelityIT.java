@@ -38,6 +38,8 @@ class TranslationFidelityIT {
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                   - model_name: bedrock-claude
                     litellm_params: { model: bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0, %1$s }
+                  - model_name: o4
+                    litellm_params: { model: openai/o4-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                   - model_name: nova
                     litellm_params: { model: bedrock/us.amazon.nova-pro-v1:0, %1$s }
                 general_settings:
@@ -121,6 +123,30 @@ class TranslationFidelityIT {
         assertThat(gw.simulator.last().body().getInteger("max_completion_tokens")).as("gpt-4o-mini's own, from the catalog").isEqualTo(16384);
         HttpResponse<String> direct = chat("{\"model\":\"gpt\",\"max_completion_tokens\":64000,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertThat(direct.statusCode()).as("an OpenAI client's own limit is its own: OpenAI's answer").isEqualTo(400);
+    }
+
+    /** Claude Code's thinking toggle on OpenAI's reasoning models is a reasoning_effort; other models get nothing of it. */
+    @Test
+    void anAnthropicClientsThinkingIsAReasoningEffortForOpenAisReasoningModels() {
+        String body = "{\"model\":\"%s\",\"max_tokens\":10000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":%d},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        messages(body.formatted("o4", 4000));
+        assertThat(gw.simulator.last().body().getString("reasoning_effort")).isEqualTo("medium");
+        messages(body.formatted("o4", 31999).replace("10000", "40000"));
+        assertThat(gw.simulator.last().body().getString("reasoning_effort")).isEqualTo("high");
+        messages(body.formatted("gpt", 4000));
+        assertThat(gw.simulator.last().body().containsKey("reasoning_effort")).as("gpt-4o-mini does not reason").isFalse();
+        assertThat(gw.simulator.last().body().containsKey("thinking")).isFalse();
+    }
+
+    /** Bedrock has no tool_choice none: without tool blocks in the conversation, the tools are left out instead. */
+    @Test
+    void bedrocksNoneLeavesTheToolsOut() {
+        HttpResponse<String> r = chat("{\"model\":\"bedrock-claude\",\"tool_choice\":\"none\",\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().containsKey("toolConfig")).isFalse();
+        assertThat(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").containsKey("tool_calls")).isFalse();
     }
 
     @Test

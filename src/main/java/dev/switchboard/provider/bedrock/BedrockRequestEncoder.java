@@ -100,13 +100,17 @@ final class BedrockRequestEncoder {
     }
 
     /**
-     * Tools and the choice among them. Converse has no "none": with {@code tool_choice: none} the tools are still
-     * described (a conversation holding toolUse blocks must carry a toolConfig) but none is forced. A conversation
+     * Tools and the choice among them. Converse has no "none": with {@code tool_choice: none} the tools are left out
+     * when the conversation holds no tool blocks, else still described (a conversation holding toolUse blocks must
+     * carry a toolConfig) but none is forced. A conversation
      * with tool blocks and no tools at all gets each used tool declared with an open schema, which Bedrock requires
      * (LiteLLM adds a placeholder tool for the same reason).
      */
     private void toolConfig(ObjectNode body, ChatRequest r, boolean toolBlocks) {
         if (r.tools().isEmpty() && !toolBlocks) return;
+        // "none" in a conversation without tool blocks: no tools described, so none can be called (with tool blocks
+        // Bedrock requires the toolConfig, and they stay described, not forced)
+        if (!toolBlocks && r.toolChoice() != null && r.toolChoice().mode() == dev.switchboard.model.ToolChoice.Mode.NONE) return;
         ObjectNode config = body.putObject("toolConfig");
         ArrayNode tools = config.putArray("tools");
         for (Tool t : r.tools()) {

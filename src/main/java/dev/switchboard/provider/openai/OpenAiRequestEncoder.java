@@ -160,8 +160,27 @@ final class OpenAiRequestEncoder {
                 g.writeFieldName(e.getKey());
                 g.writeTree(e.getValue());
             }
+            String effort = effortForThinking(r);
+            if (effort != null) g.writeStringField("reasoning_effort", effort);
             g.writeEndObject();
         });
+    }
+
+    /**
+     * An Anthropic client's {@code thinking} (Claude Code's thinking toggle) as {@code reasoning_effort} for OpenAI's
+     * reasoning models (o-series, gpt-5), which reason anyway and take an effort, not a budget: up to 2,048 tokens low,
+     * up to 8,192 medium, more high. Null for other models (gpt-4o refuses the field) or without thinking; an
+     * OpenAI-dialect client writes {@code reasoning_effort} itself.
+     */
+    private String effortForThinking(ChatRequest r) {
+        if (r.raw() == null || !r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC) || r.extra().containsKey("reasoning_effort")) return null;
+        JsonNode thinking = r.anthropicField("thinking");
+        if (thinking == null || !"enabled".equals(thinking.path("type").asText())) return null;
+        String m = deployment.model();
+        boolean reasons = m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("gpt-5");
+        if (!reasons) return null;
+        int budget = thinking.path("budget_tokens").asInt(0);
+        return budget <= 2048 ? "low" : budget <= 8192 ? "medium" : "high";
     }
 
     private void outputLimit(JsonGenerator g, ChatRequest r) throws IOException {
