@@ -106,6 +106,16 @@ final class GeminiSim {
             blocked(req, stream, behaviour, model, responseId, usage.getInteger("promptTokenCount"));
             return;
         }
+        if (model.startsWith("malformed-")) { // the model wrote an invalid function call: no content, that finishReason
+            JsonObject candidate = new JsonObject().put("content", new JsonObject().put("parts", new JsonArray()).put("role", "model"))
+                    .put("finishReason", "MALFORMED_FUNCTION_CALL").put("finishMessage", "Malformed function call: get_weather(city=)")
+                    .put("index", 0);
+            JsonObject answer = new JsonObject().put("candidates", new JsonArray().add(candidate)).put("usageMetadata", usage)
+                    .put("modelVersion", model).put("responseId", responseId);
+            if (stream) new SimStream(vertx, resp, SimStream.dataFrames(List.of(answer.encode())), behaviour, cancelled, completed).start();
+            else resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").end(answer.toBuffer());
+            return;
+        }
         String signature = GeminiSimSignatures.signs(model) ? GeminiSimSignatures.issue(responseId) : null;
         if (stream) {
             List<String> chunks = chunks(reply, signature, model, responseId, usage);

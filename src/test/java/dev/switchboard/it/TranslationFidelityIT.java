@@ -38,6 +38,8 @@ class TranslationFidelityIT {
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                   - model_name: bedrock-claude
                     litellm_params: { model: bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0, %1$s }
+                  - model_name: gemini-malformed
+                    litellm_params: { model: gemini/malformed-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
                   - model_name: o4
                     litellm_params: { model: openai/o4-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                   - model_name: nova
@@ -130,8 +132,9 @@ class TranslationFidelityIT {
     void anAnthropicClientsThinkingIsAReasoningEffortForOpenAisReasoningModels() {
         String body = "{\"model\":\"%s\",\"max_tokens\":10000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":%d},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
-        messages(body.formatted("o4", 4000));
+        messages(body.formatted("o4", 4000).replace("\"messages\"", "\"temperature\":1,\"messages\""));
         assertThat(gw.simulator.last().body().getString("reasoning_effort")).isEqualTo("medium");
+        assertThat(gw.simulator.last().body().containsKey("temperature")).as("reasoning models take only the default").isFalse();
         messages(body.formatted("o4", 31999).replace("10000", "40000"));
         assertThat(gw.simulator.last().body().getString("reasoning_effort")).isEqualTo("high");
         messages(body.formatted("gpt", 4000));
@@ -147,6 +150,16 @@ class TranslationFidelityIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(gw.simulator.last().body().containsKey("toolConfig")).isFalse();
         assertThat(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").containsKey("tool_calls")).isFalse();
+    }
+
+    /** Gemini's MALFORMED_FUNCTION_CALL is a failure (retried, then a 502; an error event when streamed), not an empty answer. */
+    @Test
+    void aMalformedGeminiFunctionCallIsAnUpstreamFailure() {
+        HttpResponse<String> r = chat("{\"model\":\"gemini-malformed\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).contains("MALFORMED_FUNCTION_CALL").contains("get_weather(city=)");
+        String events = messages("{\"model\":\"gemini-malformed\",\"max_tokens\":100,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").body();
+        assertThat(events).contains("event: error").contains("MALFORMED_FUNCTION_CALL").doesNotContain("message_stop");
     }
 
     @Test

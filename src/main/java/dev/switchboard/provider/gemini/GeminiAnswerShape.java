@@ -19,6 +19,11 @@ final class GeminiAnswerShape {
     /** @return {@code n}, checked; @throws AnswerShape.Wrong naming the first thing missing or mistyped */
     static JsonNode response(JsonNode n) throws AnswerShape.Wrong {
         check(n, false);
+        for (JsonNode c : n.path("candidates")) {
+            if (GeminiResponseDecoder.MALFORMED.equals(c.path("finishReason").asText())) {
+                throw new AnswerShape.Wrong(GeminiResponseDecoder.malformed(c)); // see MALFORMED: a 502, retried
+            }
+        }
         return n;
     }
 

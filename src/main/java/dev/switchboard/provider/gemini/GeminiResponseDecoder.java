@@ -74,6 +74,17 @@ final class GeminiResponseDecoder {
      * Gemini finishReason → OpenAI's. Every value of Google's FinishReason enum that means "filtered" (text and
      * image safety, recitation, blocklists, prohibited content, SPII; Vertex's MODEL_ARMOR) is content_filter.
      */
+    /**
+     * Gemini's "the function call the model wrote is invalid": no answer at all (an empty turn ending normally
+     * misled the client), but an upstream failure, which the router retries (a new try usually gives a valid call).
+     */
+    static final String MALFORMED = "MALFORMED_FUNCTION_CALL";
+
+    static String malformed(JsonNode candidate) {
+        String message = Json.text(candidate, "finishMessage");
+        return "finishReason " + MALFORMED + " (the function call the model wrote was invalid" + (message == null ? "" : ": " + message) + ")";
+    }
+
     static FinishReason finishReason(String r) {
         if (r == null || r.equals("FINISH_REASON_UNSPECIFIED")) return null;
         return switch (r) {

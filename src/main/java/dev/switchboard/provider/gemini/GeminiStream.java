@@ -85,6 +85,10 @@ final class GeminiStream extends SseRelay {
             emit(chunk(model, new Delta(null, text.length() > 0 ? textRun.next(text.toString()) : null,
                     thought.length() > 0 ? thought.toString() : null, null, calls), null, null));
         }
+        if (GeminiResponseDecoder.MALFORMED.equals(Json.text(candidate, "finishReason"))) {
+            failShape(GeminiResponseDecoder.malformed(candidate)); // an error event, never a clean empty finish
+            return;
+        }
         FinishReason finish = GeminiResponseDecoder.finishReason(Json.text(candidate, "finishReason"));
         if (finish != null && !finished) finish(model, toolIndex > 0 ? FinishReason.TOOL_CALLS : finish, n);
     }

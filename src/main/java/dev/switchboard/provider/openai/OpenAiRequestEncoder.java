@@ -128,8 +128,12 @@ final class OpenAiRequestEncoder {
                 Json.writeIfNotNull(g, "json_schema", r.responseFormat().jsonSchema());
                 g.writeEndObject();
             }
-            Json.writeIfNotNull(g, "temperature", r.temperature());
-            Json.writeIfNotNull(g, "top_p", r.topP());
+            // OpenAI's reasoning models take neither (only the default): an Anthropic client (Claude Code sends
+            // temperature) does not know it is talking to one; an OpenAI client's own values go as it wrote them
+            if (!(fromAnthropic(r) && reasoningModel())) {
+                Json.writeIfNotNull(g, "temperature", r.temperature());
+                Json.writeIfNotNull(g, "top_p", r.topP());
+            }
             outputLimit(g, r);
             if (!r.stop().isEmpty()) {
                 g.writeArrayFieldStart("stop");
@@ -173,14 +177,22 @@ final class OpenAiRequestEncoder {
      * OpenAI-dialect client writes {@code reasoning_effort} itself.
      */
     private String effortForThinking(ChatRequest r) {
-        if (r.raw() == null || !r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC) || r.extra().containsKey("reasoning_effort")) return null;
+        if (!fromAnthropic(r) || r.extra().containsKey("reasoning_effort")) return null;
         JsonNode thinking = r.anthropicField("thinking");
         if (thinking == null || !"enabled".equals(thinking.path("type").asText())) return null;
-        String m = deployment.model();
-        boolean reasons = m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("gpt-5");
-        if (!reasons) return null;
+        if (!reasoningModel()) return null;
         int budget = thinking.path("budget_tokens").asInt(0);
         return budget <= 2048 ? "low" : budget <= 8192 ? "medium" : "high";
+    }
+
+    private static boolean fromAnthropic(ChatRequest r) {
+        return r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC);
+    }
+
+    /** OpenAI's reasoning models (o-series, gpt-5): an effort instead of a budget, no temperature or top_p of one's own. */
+    private boolean reasoningModel() {
+        String m = deployment.model();
+        return m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("gpt-5");
     }
 
     private void outputLimit(JsonGenerator g, ChatRequest r) throws IOException {
