@@ -180,6 +180,17 @@ class DropParamsIT {
     }
 
     @Test
+    void theResponsesApisLogprobsAreRefusedWhereChatsAre() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"input\":\"hi\",\"include\":[\"message.output_text.logprobs\"],\"top_logprobs\":2}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("unsupported_params");
+        HttpResponse<String> dropped = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"input\":\"hi\",\"top_logprobs\":2,\"drop_params\":true}");
+        assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
+    }
+
+    @Test
     void geminiTakesSeedAndNButNotLogprobs() {
         client.chat().completions().create(ask("gemini").seed(42).build());
         assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getLong("seed")).isEqualTo(42L);

@@ -109,6 +109,15 @@ final class ResponsesRequestDecoder {
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (PASSED.contains(e.getKey()) || ChatRequest.ROUTING_CONTROL_FIELDS.contains(e.getKey())) extra.put(e.getKey(), e.getValue());
         }
+        // log probabilities, asked as the Responses API asks them, are chat's: a provider without them refuses them
+        // (or drops them under drop_params) as it does chat's, instead of answering without them unsaid
+        if (n.hasNonNull("top_logprobs")) extra.put("top_logprobs", n.get("top_logprobs"));
+        JsonNode include = n.get("include");
+        if (include != null && include.isArray()) {
+            for (JsonNode i : include) {
+                if ("message.output_text.logprobs".equals(i.asText())) extra.put("logprobs", JsonNodeFactory.instance.booleanNode(true));
+            }
+        }
         ObjectNode echo = JsonNodeFactory.instance.objectNode();
         for (String f : ECHOED) if (n.has(f) && !n.get(f).isNull()) echo.set(f, n.get(f));
         List<String[]> builtIn = new ArrayList<>();
