@@ -26,6 +26,8 @@ public final class StoredResponses {
     /** Answers kept in memory besides the table: the recent ones a tool loop continues. */
     private static final int RECENT = 10_000;
     private static final long PURGE_EVERY_MILLIS = 3_600_000;
+    /** The characters of output items kept in memory for item references (16 Mi: about 32 MiB); older ones come from the table. */
+    private static final long ITEM_CHARS = 16L << 20;
 
     private final ResponseRows rows;
     private final WorkerExecutor worker;
@@ -44,7 +46,9 @@ public final class StoredResponses {
         this.clock = clock;
         this.worker = vertx.createSharedWorkerExecutor("switchboard-responses", 1);
         this.recent = Caffeine.newBuilder().maximumSize(RECENT).executor(Runnable::run).build();
-        this.items = Caffeine.newBuilder().maximumSize(RECENT * 4L).executor(Runnable::run).build();
+        // bounded by their text (about 2 bytes a char), not their count: one answer's message can be long
+        this.items = Caffeine.newBuilder().maximumWeight(ITEM_CHARS).weigher((String k, StoredItem v) -> v.json().length() + k.length())
+                .executor(Runnable::run).build();
         vertx.setPeriodic(1_000, PURGE_EVERY_MILLIS, id -> purge());
     }
 

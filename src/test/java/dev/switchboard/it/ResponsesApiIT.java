@@ -429,6 +429,16 @@ class ResponsesApiIT {
     }
 
     @Test
+    void aReasoningEffortWithNoRoomIsA400InTheResponsesApisOwnNames() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"input\":\"think\",\"max_output_tokens\":1000,\"reasoning\":{\"effort\":\"low\"}}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(e.getString("param")).isEqualTo("max_output_tokens");
+        assertThat(e.getString("message")).startsWith("reasoning.effort 'low' needs an output limit above 1024");
+    }
+
+    @Test
     void reasoningEffortGivesReasoningSummaryEvents() {
         HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
                 {"model":"claude","input":"think","stream":true,"reasoning":{"effort":"high"}}""");
