@@ -78,12 +78,12 @@ class TranslationFidelityIT {
                 {"model":"gemini","max_tokens":100,"top_k":7,"system":[{"type":"text","text":"Line one."},{"type":"text","text":"Line two."}],
                  "tools":[{"name":"f","input_schema":{"type":"object"}}],
                  "messages":[{"role":"user","content":"go"},{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]},
-                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"line A"},{"type":"text","text":"line B"}]}]}]}""");
+                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","is_error":true,"content":[{"type":"text","text":"line A"},{"type":"text","text":"line B"}]}]}]}""");
         JsonObject sent = gw.simulator.last().body();
         assertThat(sent.getJsonObject("systemInstruction").getJsonArray("parts").encode())
                 .isEqualTo("[{\"text\":\"Line one.\"},{\"text\":\"Line two.\"}]");
         assertThat(sent.getJsonArray("contents").getJsonObject(2).getJsonArray("parts").getJsonObject(0).getJsonObject("functionResponse")
-                .getJsonObject("response").getString("content")).isEqualTo("line A\nline B");
+                .getJsonObject("response").getString("content")).isEqualTo("Error: line A\nline B");
         assertThat(sent.getJsonObject("generationConfig").getInteger("topK")).as("Claude Code's top_k").isEqualTo(7);
 
         HttpResponse<String> bedrock = messages("""

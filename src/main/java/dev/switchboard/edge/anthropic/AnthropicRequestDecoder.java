@@ -187,7 +187,10 @@ public final class AnthropicRequestDecoder {
                 }
             }
         }
-        if (b.path("is_error").asBoolean(false)) parts.add(0, ContentPart.Text.of("Error: "));
+        if (b.path("is_error").asBoolean(false)) { // the prefix on the result's first text, not a text of its own
+            if (!parts.isEmpty() && parts.get(0) instanceof ContentPart.Text t) parts.set(0, new ContentPart.Text("Error: " + t.text(), t.cacheControl()));
+            else parts.add(0, ContentPart.Text.of("Error: "));
+        }
         return new Message(Role.TOOL, parts, null, null, id, null, null);
     }
 
