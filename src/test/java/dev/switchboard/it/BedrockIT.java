@@ -52,8 +52,7 @@ class BedrockIT {
 
     @BeforeAll
     static void start() {
-        String keys = "aws_access_key_id: " + ProviderSimulator.BEDROCK_ACCESS_KEY + ", aws_secret_access_key: \""
-                + ProviderSimulator.BEDROCK_SECRET + "\", aws_region_name: us-east-1, api_base: \"${SIM_ROOT}\"";
+        String keys = TestGateway.BEDROCK_PARAMS;
         gw = TestGateway.start("""
                 model_list:
                   - model_name: claude

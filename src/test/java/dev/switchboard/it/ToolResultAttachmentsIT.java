@@ -2,7 +2,6 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.simulator.ProviderSimulator;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonArray;
@@ -24,8 +23,7 @@ class ToolResultAttachmentsIT {
 
     @BeforeAll
     static void start() {
-        String aws = "aws_access_key_id: " + ProviderSimulator.BEDROCK_ACCESS_KEY + ", aws_secret_access_key: \""
-                + ProviderSimulator.BEDROCK_SECRET + "\", aws_region_name: us-east-1, api_base: \"${SIM_ROOT}\"";
+        String aws = TestGateway.BEDROCK_PARAMS;
         gw = TestGateway.start("""
                 model_list:
                   - model_name: gpt

@@ -20,6 +20,9 @@ public final class TestGateway implements AutoCloseable {
     public static final String MASTER_KEY = "sk-master-test-key-9876543210";
     public static final String ANTHROPIC_PROVIDER_KEY = "sk-ant-provider-secret-fedcba9876";
     public static final String GEMINI_PROVIDER_KEY = "gemini-provider-secret-abc123xyz";
+    /** A bedrock/ deployment's litellm_params besides its model: the simulator's AWS keys, its region and address. */
+    public static final String BEDROCK_PARAMS = "aws_access_key_id: " + ProviderSimulator.BEDROCK_ACCESS_KEY
+            + ", aws_secret_access_key: \"" + ProviderSimulator.BEDROCK_SECRET + "\", aws_region_name: us-east-1, api_base: \"${SIM_ROOT}\"";
 
     public final Vertx vertx;
     public final ProviderSimulator simulator;
