@@ -26,6 +26,8 @@ public final class StoredResponses {
     /** Answers kept in memory besides the table: the recent ones a tool loop continues. */
     private static final int RECENT = 10_000;
     private static final long PURGE_EVERY_MILLIS = 3_600_000;
+    /** Reads a stored conversation for an item reference the memory index no longer has (one mapper, made once). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
     /** The characters of output items kept in memory for item references (16 Mi: about 32 MiB); older ones come from the table. */
     private static final long ITEM_CHARS = 16L << 20;
 
@@ -96,7 +98,7 @@ public final class StoredResponses {
             for (String id : missing) {
                 String conversation = rows.conversationWithItem(id, owner, now);
                 if (conversation == null) continue;
-                for (com.fasterxml.jackson.databind.JsonNode item : new com.fasterxml.jackson.databind.ObjectMapper().readTree(conversation)) {
+                for (com.fasterxml.jackson.databind.JsonNode item : MAPPER.readTree(conversation)) {
                     if (id.equals(item.path("id").asText(null))) found.put(id, item.toString());
                 }
             }

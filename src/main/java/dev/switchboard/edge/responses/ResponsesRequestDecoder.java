@@ -29,6 +29,8 @@ import java.util.Set;
  * naming them (see {@code provider.ResponsesBuiltInTools}).
  */
 final class ResponsesRequestDecoder {
+    /** Reads the stored items that replace item references (one mapper, made once). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper ITEMS = new com.fasterxml.jackson.databind.ObjectMapper();
     /** Fields the Response object repeats from the request, when the client sent them. */
     private static final List<String> ECHOED = List.of("instructions", "previous_response_id", "tools", "tool_choice",
             "parallel_tool_calls", "text", "temperature", "top_p", "max_output_tokens", "reasoning", "metadata", "user",
@@ -75,7 +77,7 @@ final class ResponsesRequestDecoder {
                         + " not expired.", "input[" + i + "].id", "not_found", null, null);
             }
             try {
-                input.set(i, new com.fasterxml.jackson.databind.ObjectMapper().readTree(json));
+                input.set(i, ITEMS.readTree(json));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
