@@ -31,7 +31,7 @@ class PgVectorStoreTest {
     static void pgvectorIsThere() {
         if (PgVectorStore.available(URL, USER, null)) return;
         String msg = "pgvector is not installed in the PostgreSQL at " + URL + " (CREATE EXTENSION vector failed, or PostgreSQL does not answer): "
-                + "apt-get install postgresql-15-pgvector, or build it (see .ci/run)";
+                + "apt-get install postgresql-15-pgvector, or build third_party/pgvector-0.8.1 (see .ci/run)";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError(msg + "; .ci/run installs it, CI must not skip this test.");
         System.err.println("\n*** SKIPPED *** " + msg + "\n");
         Assumptions.abort(msg);
