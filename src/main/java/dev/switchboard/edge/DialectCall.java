@@ -24,6 +24,7 @@ public final class DialectCall {
     private final EdgeContext edge;
     private final Function<GatewayException, Buffer> errorBody;
     private final Function<GatewayException, Buffer> errorEvent;
+    private final java.util.function.ToIntFunction<GatewayException> errorStatus;
     private final CharSequence dialectRequestIdHeader;
 
     /**
@@ -34,9 +35,17 @@ public final class DialectCall {
      */
     public DialectCall(EdgeContext edge, Function<GatewayException, Buffer> errorBody,
                        Function<GatewayException, Buffer> errorEvent, String dialectRequestIdHeader) {
+        this(edge, errorBody, errorEvent, GatewayException::status, dialectRequestIdHeader);
+    }
+
+    /** @param errorStatus the status an error answers with in this dialect (Anthropic's 529 for an overload) */
+    public DialectCall(EdgeContext edge, Function<GatewayException, Buffer> errorBody,
+                       Function<GatewayException, Buffer> errorEvent,
+                       java.util.function.ToIntFunction<GatewayException> errorStatus, String dialectRequestIdHeader) {
         this.edge = edge;
         this.errorBody = errorBody;
         this.errorEvent = errorEvent;
+        this.errorStatus = errorStatus;
         this.dialectRequestIdHeader = dialectRequestIdHeader == null ? null : SwitchboardHeaders.optimized(dialectRequestIdHeader);
     }
 
@@ -120,7 +129,7 @@ public final class DialectCall {
         if (resp.headWritten()) {
             return !resp.ended() && !resp.closed() ? resp.end(errorEvent.apply(e)) : io.vertx.core.Future.succeededFuture();
         }
-        resp.setStatusCode(e.status()).putHeader("content-type", "application/json");
+        resp.setStatusCode(errorStatus.applyAsInt(e)).putHeader("content-type", "application/json");
         if (e.retryAfterSeconds() != null) resp.putHeader("retry-after", Long.toString(e.retryAfterSeconds()));
         e.headers().forEach(resp::putHeader);
         return resp.closed() ? io.vertx.core.Future.succeededFuture() : resp.end(errorBody.apply(e));

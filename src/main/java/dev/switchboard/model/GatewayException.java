@@ -70,6 +70,14 @@ public final class GatewayException extends RuntimeException {
         return e;
     }
 
+    /** The same failure in other words: a dialect's names for the fields its message and param name. */
+    public GatewayException renamed(String message, String newParam) {
+        GatewayException e = new GatewayException(kind, status, message, newParam, code, upstreamType, retryAfterSeconds);
+        e.headers = headers;
+        e.block = block;
+        return e;
+    }
+
     /** The same failure marked as a guardrail's block (see {@link GuardrailBlock}). */
     public GatewayException blockedBy(GuardrailBlock b) {
         GatewayException e = new GatewayException(kind, status, getMessage(), param, code, upstreamType, retryAfterSeconds);
@@ -127,6 +135,15 @@ public final class GatewayException extends RuntimeException {
             return kind.openAiType(); // e.g. Anthropic's rate_limit_error on a 5xx: the kind decides
         }
         return upstreamType;
+    }
+
+    /**
+     * The status an Anthropic-dialect caller sees: Anthropic's 529 for an upstream's {@code overloaded_error} (Claude
+     * on Anthropic, Vertex or a fallback of them), which Anthropic's clients show and retry as they do Anthropic's own;
+     * every other failure's {@link #status()}. OpenAI-dialect callers get 503 for it, a status their SDKs know.
+     */
+    public int anthropicStatus() {
+        return kind == ErrorKind.UNAVAILABLE && "overloaded_error".equals(upstreamType) ? 529 : status;
     }
 
     /** The {@code type} an Anthropic-dialect caller sees: the upstream's own when it is Anthropic's for this status, else the kind's. */

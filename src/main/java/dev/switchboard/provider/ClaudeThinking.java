@@ -46,11 +46,10 @@ public final class ClaudeThinking {
         if (budget == 0 || !fits(r)) return null;
         if (limit != null) {
             if (limit <= MIN_BUDGET) {
-                // named as the client's dialect names them (a Responses client sent reasoning.effort and max_output_tokens)
-                boolean responses = r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.OPENAI_RESPONSES);
-                throw GatewayException.badRequest((responses ? "reasoning.effort" : "reasoning_effort") + " '" + effort.asText()
+                // in chat's names; the Responses edge renames them (reasoning.effort, max_output_tokens) for its clients
+                throw GatewayException.badRequest("reasoning_effort '" + effort.asText()
                         + "' needs an output limit above " + MIN_BUDGET + " tokens on this model (Anthropic's smallest thinking "
-                        + "budget, part of the output): the limit is " + limit, responses ? "max_output_tokens" : "max_completion_tokens");
+                        + "budget, part of the output): the limit is " + limit, "max_completion_tokens");
             }
             budget = Math.min(budget, limit - 1);
         }

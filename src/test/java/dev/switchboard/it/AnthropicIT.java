@@ -246,7 +246,14 @@ class AnthropicIT {
         gw.simulator.enqueue(SimBehaviour.status(529));
         assertThatThrownBy(() -> anthropic.messages().create(ask("claude", "x").build()))
                 .isInstanceOf(com.anthropic.errors.AnthropicServiceException.class)
-                .hasMessageContaining("overloaded");
+                .hasMessageContaining("overloaded")
+                .satisfies(t -> assertThat(((com.anthropic.errors.AnthropicServiceException) t).statusCode()).isEqualTo(529));
+        // Anthropic's own status for an overload reaches its clients; OpenAI's get 503, a status their SDKs know
+        gw.simulator.enqueue(SimBehaviour.status(529));
+        HttpResponse<String> raw = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(raw.statusCode()).isEqualTo(529);
+        assertThat(new JsonObject(raw.body()).getJsonObject("error").getString("type")).isEqualTo("overloaded_error");
         gw.simulator.enqueue(SimBehaviour.status(529));
         HttpResponse<String> viaOpenAi = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                 "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");

@@ -436,6 +436,17 @@ class ResponsesApiIT {
         JsonObject e = new JsonObject(r.body()).getJsonObject("error");
         assertThat(e.getString("param")).isEqualTo("max_output_tokens");
         assertThat(e.getString("message")).startsWith("reasoning.effort 'low' needs an output limit above 1024");
+
+        // continued by previous_response_id (served from the rebuilt conversation, no Responses body left): the same names
+        Response first = client.responses().create(ResponseCreateParams.builder().model("claude").input("hello").build());
+        r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"claude","input":"think","previous_response_id":"%s","max_output_tokens":1000,"reasoning":{"effort":"low"}}"""
+                .formatted(first.id()));
+        assertThat(r.statusCode()).isEqualTo(400);
+        e = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(e.getString("param")).isEqualTo("max_output_tokens");
+        assertThat(e.getString("message")).startsWith("reasoning.effort 'low' needs an output limit above 1024")
+                .doesNotContain("max_completion_tokens");
     }
 
     @Test

@@ -34,7 +34,8 @@ public final class AnthropicRoutes {
 
     public AnthropicRoutes(EdgeContext edge) {
         this.edge = edge;
-        this.call = new DialectCall(edge, encoder::error, e -> new AnthropicStreamEncoder().error(e), "request-id");
+        this.call = new DialectCall(edge, encoder::error, e -> new AnthropicStreamEncoder().error(e),
+                GatewayException::anthropicStatus, "request-id");
     }
 
     /** The dialect's call helper (errors in Anthropic's shape with its request-id header). */

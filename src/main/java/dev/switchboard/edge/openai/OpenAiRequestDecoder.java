@@ -41,9 +41,21 @@ public final class OpenAiRequestDecoder {
     private static final Set<String> EMBEDDING_FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
 
     public ChatRequest chat(Buffer body) {
+        return chatCall(body).request();
+    }
+
+    /**
+     * A decoded chat request, and whether its client asked with the deprecated {@code functions} (its answer then goes
+     * back in that shape, see {@link LegacyFunctions}).
+     */
+    public record Chat(ChatRequest request, boolean legacyFunctions) {}
+
+    public Chat chatCall(Buffer body) {
         byte[] bytes = dev.switchboard.edge.BodyReader.bytes(body); // the relay keeps them: no one writes to the body after
         int[] fields = new int[1];
         ObjectNode n = object(bytes, fields);
+        boolean rewritten = LegacyFunctions.present(n);
+        boolean legacyFunctions = rewritten && LegacyFunctions.rewrite(n);
         String model = requiredString(n, "model");
         JsonNode msgs = n.get("messages");
         if (msgs == null || msgs.isNull()) throw GatewayException.badRequest("Missing required parameter: 'messages'.", "messages");
@@ -61,7 +73,7 @@ public final class OpenAiRequestDecoder {
         List<Tool> tools = tools(n.get("tools"));
         ToolChoice toolChoice = checkedToolChoice(toolChoice(n.get("tool_choice")), tools);
 
-        return new ChatRequest(
+        return new Chat(new ChatRequest(
                 model,
                 messages,
                 tools,
@@ -80,7 +92,7 @@ public final class OpenAiRequestDecoder {
                 includeUsage,
                 extra(n, CHAT_FIELDS),
                 null,
-                RequestRelayShape.of(bytes, n, fields[0]));
+                rewritten ? null : RequestRelayShape.of(bytes, n, fields[0])), legacyFunctions); // rewritten: not the client's bytes
     }
 
     /** The top-level chat fields the decoder reads into the canonical record. */

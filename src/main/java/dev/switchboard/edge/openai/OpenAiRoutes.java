@@ -60,11 +60,13 @@ public final class OpenAiRoutes {
     }
 
     private void chat(HttpServerResponse resp, CallContext ctx, Buffer body) {
-        ChatRequest request = decoder.chat(body);
+        OpenAiRequestDecoder.Chat decoded = decoder.chatCall(body);
+        ChatRequest request = decoded.request();
+        boolean legacy = decoded.legacyFunctions(); // asked with the deprecated functions: answered in their shape
         if (request.stream()) {
             edge.gateway().chat().stream(ctx, request).onComplete(ar -> {
                 if (ar.failed()) call.fail(resp, ar.cause());
-                else relay(resp, ctx, ar.result(), request.includeUsage());
+                else relay(resp, ctx, ar.result(), request.includeUsage(), legacy);
             });
             return;
         }
@@ -75,7 +77,7 @@ public final class OpenAiRoutes {
             }
             SwitchboardHeaders.apply(resp, ar.result());
             resp.putHeader(SwitchboardHeaders.CONTENT_TYPE, SwitchboardHeaders.JSON);
-            ChatResponse answer = ar.result().body();
+            ChatResponse answer = legacy ? LegacyFunctions.answer(ar.result().body()) : ar.result().body();
             if (OpenAiResponseEncoder.relays(answer)) { // the upstream's bytes: straight into pooled direct memory
                 PooledAnswer.end(resp, OpenAiResponseEncoder.relayedSize(answer), out -> OpenAiResponseEncoder.relayedInto(out, answer));
             } else {
@@ -84,7 +86,8 @@ public final class OpenAiRoutes {
         });
     }
 
-    private void relay(HttpServerResponse resp, CallContext ctx, Answer<ChatStream> answer, boolean includeUsage) {
+    private void relay(HttpServerResponse resp, CallContext ctx, Answer<ChatStream> answer, boolean includeUsage,
+                       boolean legacy) {
         ChatStream stream = answer.body();
         if (resp.closed()) {
             stream.cancel(); // the client left while the upstream was still answering
@@ -94,9 +97,13 @@ public final class OpenAiRoutes {
         SwitchboardHeaders.eventStream(resp);
         ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
         stream.start(new SseSink(resp, new StreamEncoder() {
-            @Override public Buffer chunk(ChatChunk c) { return encoder.chunkEvent(c, includeUsage); }
+            @Override public Buffer chunk(ChatChunk c) {
+                return encoder.chunkEvent(legacy ? LegacyFunctions.chunk(c) : c, includeUsage);
+            }
             // an OpenAI-style upstream's chunks in OpenAI's exact shape go as sent; never the usage chunk (see OpenAiStream)
-            @Override public boolean relays(String dialect) { return dev.switchboard.model.RelayedEvent.OPENAI_CHAT.equals(dialect); }
+            @Override public boolean relays(String dialect) {
+                return !legacy && dev.switchboard.model.RelayedEvent.OPENAI_CHAT.equals(dialect);
+            }
             @Override public void appendRelayed(Buffer out, dev.switchboard.model.RelayedEvent e) {
                 if (includeUsage || e.usageNullFrom() < 0) {
                     StreamEncoder.super.appendRelayed(out, e);

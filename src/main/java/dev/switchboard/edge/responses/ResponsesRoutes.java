@@ -48,7 +48,8 @@ public final class ResponsesRoutes {
 
     public ResponsesRoutes(EdgeContext edge) {
         this.edge = edge;
-        this.call = new DialectCall(edge, errors::error, errors::errorEvent, "x-request-id");
+        this.call = new DialectCall(edge, e -> errors.error(ResponsesErrorNames.of(e)),
+                e -> errors.errorEvent(ResponsesErrorNames.of(e)), "x-request-id");
     }
 
     public void mount(Router router) {
