@@ -56,6 +56,40 @@ public final class ClaudeThinking {
         return JsonNodeFactory.instance.objectNode().put("type", "enabled").put("budget_tokens", budget);
     }
 
+    /**
+     * Whether an OpenAI-dialect request turns Claude's thinking on: its own {@code thinking} (LiteLLM's parameter) not
+     * disabled, or a {@code reasoning_effort} that {@link #forEffort} makes a budget of. An Anthropic client's own
+     * {@code thinking} is not here (it is not in {@code extra}): its request reaches Claude as it sent it.
+     */
+    static boolean thinks(ChatRequest r) {
+        com.fasterxml.jackson.databind.JsonNode own = r.extra().get("thinking");
+        if (own != null) return own.isObject() && !"disabled".equals(own.path("type").asText());
+        com.fasterxml.jackson.databind.JsonNode effort = r.extra().get("reasoning_effort");
+        if (effort == null || !effort.isTextual()) return false;
+        String e = effort.asText();
+        return (e.equals("low") || e.equals("medium") || e.equals("high")) && fits(r);
+    }
+
+    /** The least {@code top_p} Claude takes with thinking on. */
+    static final double MIN_TOP_P = 0.95;
+
+    /**
+     * The sampling parameters Claude refuses with thinking on ("temperature may only be set to 1 when thinking is
+     * enabled"; {@code top_p} from 0.95 to 1; no {@code top_k}), which the request sets, for a request whose thinking
+     * the gateway turns on ({@link #thinks}): the router refuses them by name, or drops them under {@code drop_params},
+     * before Claude sees them. Empty when thinking stays off or none of them is set.
+     */
+    public static java.util.List<String> samplingRefused(ChatRequest r) {
+        if (r.temperature() == null && r.topP() == null && !r.extra().containsKey("top_k")) return java.util.List.of();
+        if (!thinks(r)) return java.util.List.of();
+        java.util.List<String> out = new java.util.ArrayList<>(1);
+        if (r.temperature() != null && r.temperature() != 1.0) out.add("temperature");
+        if (r.topP() != null && r.topP() < MIN_TOP_P) out.add("top_p");
+        com.fasterxml.jackson.databind.JsonNode topK = r.extra().get("top_k");
+        if (topK != null && !topK.isNull()) out.add("top_k");
+        return out;
+    }
+
     /** Whether Claude takes the request with thinking on (see the class comment). */
     static boolean fits(ChatRequest r) {
         ToolChoice c = r.toolChoice();

@@ -73,23 +73,48 @@ final class DeploymentParams {
             r = r.withAllowedToolsOnly(); // OpenAI's allowed_tools, for a provider without it: only those tools offered
         }
         List<String> unsupported = UnsupportedParams.setIn(r, t.provider().unsupportedParams());
-        if (unsupported.isEmpty()) return r;
+        List<String> together = t.provider().refusedTogether(r); // e.g. Claude's temperature with thinking on
+        if (unsupported.isEmpty() && together.isEmpty()) return r;
         boolean drop = requestDrop != null ? requestDrop : d.dropParams() != null ? d.dropParams() : globalDrop;
         if (!drop) {
             for (String f : unsupported) {
                 if (UnsupportedParams.matters(r, f)) throw refused(f, request, d);
             }
+            if (!together.isEmpty()) throw refusedWithThinking(together.get(0), request, d);
         }
         for (String f : unsupported) {
-            if (!UnsupportedParams.matters(r, f)) continue;
-            if (WARNED.add(d.id() + " " + f)) {
-                log.warn("drop_params: '{}' is dropped for {}, which has no counterpart for it (the first such drop on this"
-                        + " deployment; the next are DEBUG lines)", f, d.id());
-            } else {
-                log.debug("request {}: drop_params: '{}' dropped for {}", requestId, f, d.id());
-            }
+            if (UnsupportedParams.matters(r, f)) warnDropped(f, d, requestId, "which has no counterpart for it");
         }
-        return r.without(unsupported);
+        for (String f : together) warnDropped(f, d, requestId, "whose model refuses it with the thinking this request turns on");
+        if (together.isEmpty()) return r.without(unsupported);
+        List<String> all = new ArrayList<>(unsupported);
+        all.addAll(together);
+        return r.without(all);
+    }
+
+    private static void warnDropped(String f, Deployment d, String requestId, String why) {
+        if (WARNED.add(d.id() + " " + f)) {
+            log.warn("drop_params: '{}' is dropped for {}, {} (the first such drop on this deployment; the next are DEBUG"
+                    + " lines)", f, d.id(), why);
+        } else {
+            log.debug("request {}: drop_params: '{}' dropped for {}", requestId, f, d.id());
+        }
+    }
+
+    /** Claude with thinking on takes temperature 1 only, top_p from 0.95, no top_k (Anthropic's extended thinking docs). */
+    private static GatewayException refusedWithThinking(String field, ChatRequest asked, Deployment d) {
+        String from = UnsupportedParams.present(asked, field) ? "'" + field + "'"
+                : "'" + field + "' (a default of the deployment's litellm_params, line " + d.line() + ")";
+        String allowed = switch (field) {
+            case "temperature" -> "takes temperature 1 only";
+            case "top_p" -> "takes top_p from 0.95 to 1 only";
+            default -> "takes no " + field;
+        };
+        return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, "Claude " + allowed + " with thinking on,"
+                + " which this request turns on (reasoning_effort or thinking), so " + from + " cannot be honoured (deployment "
+                + d.id() + "). Fix: leave it out, leave thinking off, or let the gateway drop it: \"drop_params\": true in the"
+                + " request, drop_params: true in this deployment's litellm_params, or in litellm_settings for every deployment.",
+                field, CODE, null, null);
     }
 
     private static GatewayException refused(String field, ChatRequest asked, Deployment d) {

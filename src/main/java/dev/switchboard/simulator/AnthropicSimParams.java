@@ -19,6 +19,10 @@ final class AnthropicSimParams {
             // interleaved thinking: the budget is the whole turn's and may exceed max_tokens
             String invalid = thinking(t, interleaved(betaHeader) ? null : req.getValue("max_tokens"));
             if (invalid != null) return invalid;
+            if (!"disabled".equals(t.getValue("type"))) {
+                invalid = samplingWithThinking(req);
+                if (invalid != null) return invalid;
+            }
         }
         Object stream = req.getValue("stream");
         if (stream != null && !(stream instanceof Boolean)) return "stream: Input should be a valid boolean";
@@ -57,6 +61,19 @@ final class AnthropicSimParams {
         for (String extra : f.fieldNames()) {
             if (!extra.equals("type") && !extra.equals("schema")) return "output_config.format.json_schema." + extra + ": Extra inputs are not permitted";
         }
+        return null;
+    }
+
+    /** Extended thinking's feature compatibility: temperature 1 only, top_p from 0.95, no top_k. */
+    private static String samplingWithThinking(JsonObject req) {
+        String docs = " Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#feature-compatibility";
+        if (req.getValue("temperature") instanceof Number t && t.doubleValue() != 1.0) {
+            return "`temperature` may only be set to 1 when thinking is enabled." + docs;
+        }
+        if (req.getValue("top_p") instanceof Number p && p.doubleValue() < 0.95) {
+            return "`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled." + docs;
+        }
+        if (req.getValue("top_k") != null) return "`top_k` must be unset when thinking is enabled." + docs;
         return null;
     }
 

@@ -225,6 +225,13 @@ class BedrockIT {
         assertThat(explicit.statusCode()).as("an explicit thinking is sent as asked: Claude's own rule, through Bedrock").isEqualTo(400);
         assertThat(explicit.body()).contains("must start with a thinking block");
 
+        // Claude's sampling rule with the thinking reasoning_effort turns on holds on Bedrock too (DropParamsIT has the rest)
+        HttpResponse<String> warm = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"max_completion_tokens\":3000,\"reasoning_effort\":\"low\",\"temperature\":0.3,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}");
+        assertThat(warm.statusCode()).as(warm.body()).isEqualTo(400);
+        assertThat(new JsonObject(warm.body()).getJsonObject("error").getString("param")).isEqualTo("temperature");
+
         String stream = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                 "{\"model\":\"claude\",\"stream\":true,\"max_completion_tokens\":3000,\"reasoning_effort\":\"low\","
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}").body();

@@ -245,4 +245,57 @@ class DropParamsIT {
         assertThat(new JsonObject(claudeCode.body()).getJsonArray("content").getJsonObject(0).getString("thinking"))
                 .isEqualTo(GEMINI_THOUGHT);
     }
+
+    /**
+     * Claude with thinking on takes temperature 1 only, top_p from 0.95, no top_k. When the gateway turns thinking on for
+     * an OpenAI client (reasoning_effort, or LiteLLM's thinking), the conflict is the gateway's to name before the call, and
+     * drop_params drops the sampling parameter; an Anthropic client's own thinking reaches Claude as sent.
+     */
+    @Test
+    void claudesSamplingParametersWithTheThinkingARequestTurnsOnAreRefusedOrDropped() {
+        int before = gw.simulator.arrivals();
+        assertThatThrownBy(() -> client.chat().completions().create(ask("claude").maxCompletionTokens(3000).temperature(0.2)
+                .reasoningEffort(com.openai.models.ReasoningEffort.LOW).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.param()).hasValue("temperature");
+                    assertThat(e.code()).hasValue("unsupported_params");
+                    assertThat(e.getMessage()).contains("Claude takes temperature 1 only with thinking on").contains("drop_params");
+                });
+        HttpResponse<String> topP = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"claude\","
+                + "\"max_completion_tokens\":3000,\"top_p\":0.5,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(topP.statusCode()).as(topP.body()).isEqualTo(400);
+        assertThat(new JsonObject(topP.body()).getJsonObject("error").getString("param")).isEqualTo("top_p");
+        assertThat(gw.simulator.arrivals()).as("refused before any call").isEqualTo(before);
+
+        ChatCompletion dropped = client.chat().completions().create(ask("claude").maxCompletionTokens(3000).temperature(0.2)
+                .topP(0.97).reasoningEffort(com.openai.models.ReasoningEffort.LOW)
+                .putAdditionalBodyProperty("drop_params", JsonValue.from(true)).build());
+        assertThat(dropped.choices().get(0).message().content()).isPresent();
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.getJsonObject("thinking").getString("type")).isEqualTo("enabled");
+        assertThat(sent.fieldNames()).doesNotContain("temperature");
+        assertThat(sent.getDouble("top_p")).as("0.97 is allowed with thinking: kept").isEqualTo(0.97);
+
+        // temperature 1, or thinking left off (no effort; a forced tool choice), keep the temperature as sent
+        client.chat().completions().create(ask("claude").maxCompletionTokens(3000).temperature(1.0)
+                .reasoningEffort(com.openai.models.ReasoningEffort.LOW).build());
+        assertThat(gw.simulator.last().body().getDouble("temperature")).isEqualTo(1.0);
+        client.chat().completions().create(ask("claude").temperature(0.2).build());
+        assertThat(gw.simulator.last().body().getDouble("temperature")).isEqualTo(0.2);
+        HttpResponse<String> forced = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"claude\","
+                + "\"max_completion_tokens\":3000,\"temperature\":0.2,\"reasoning_effort\":\"low\",\"tool_choice\":\"required\","
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}}],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().fieldNames()).contains("temperature").doesNotContain("thinking");
+
+        // an Anthropic client's own thinking with a temperature: Claude's own 400, as without the gateway
+        HttpResponse<String> own = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"max_tokens\":4000,\"temperature\":0.5,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2000},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "anthropic-version", "2023-06-01");
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(400);
+        assertThat(new JsonObject(own.body()).getJsonObject("error").getString("message"))
+                .startsWith("`temperature` may only be set to 1 when thinking is enabled.");
+    }
 }

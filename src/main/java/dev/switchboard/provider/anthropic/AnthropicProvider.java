@@ -84,6 +84,9 @@ final class AnthropicProvider implements Provider {
     @Override
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.ANTHROPIC; }
 
+    @Override
+    public java.util.List<String> refusedTogether(ChatRequest r) { return dev.switchboard.provider.ClaudeThinking.samplingRefused(r); }
+
     private Buffer body(ChatRequest request, boolean stream) {
         dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
         boolean rawBody = request.raw() != null && request.raw().is(RawJson.ANTHROPIC);

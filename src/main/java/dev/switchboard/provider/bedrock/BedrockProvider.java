@@ -76,6 +76,12 @@ final class BedrockProvider implements Provider, EmbeddingProvider {
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.BEDROCK_CONVERSE; }
 
     @Override
+    public java.util.List<String> refusedTogether(ChatRequest r) {
+        return "anthropic".equals(BedrockModels.family(modelId)) ? dev.switchboard.provider.ClaudeThinking.samplingRefused(r)
+                : java.util.List.of();
+    }
+
+    @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request), body -> send("/converse", "application/json", body,
                 options.timeoutOr(deployment.timeout()), options)

@@ -1,0 +1,39 @@
+package dev.switchboard.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.Message;
+import dev.switchboard.model.Role;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClaudeThinkingTest {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private static ChatRequest ask(Double temperature, Double topP, Map<String, JsonNode> extra) {
+        return new ChatRequest("m", List.of(Message.text(Role.USER, "hi")), List.of(), null, null, null, temperature, topP,
+                null, 3000, List.of(), null, null, Map.of(), false, false, extra);
+    }
+
+    @Test
+    void samplingParametersClaudeRefusesWithTheThinkingTheRequestTurnsOn() {
+        Map<String, JsonNode> effort = Map.of("reasoning_effort", F.textNode("high"));
+        assertThat(ClaudeThinking.samplingRefused(ask(0.2, 0.5, effort))).containsExactly("temperature", "top_p");
+        assertThat(ClaudeThinking.samplingRefused(ask(1.0, 0.95, effort))).as("what thinking allows").isEmpty();
+        assertThat(ClaudeThinking.samplingRefused(ask(null, null, Map.of("reasoning_effort", F.textNode("low"),
+                "top_k", F.numberNode(5))))).containsExactly("top_k");
+        assertThat(ClaudeThinking.samplingRefused(ask(0.2, null, Map.of("thinking",
+                F.objectNode().put("type", "enabled").put("budget_tokens", 1024))))).containsExactly("temperature");
+    }
+
+    @Test
+    void nothingIsRefusedWhenThinkingStaysOff() {
+        assertThat(ClaudeThinking.samplingRefused(ask(0.2, 0.5, Map.of()))).isEmpty();
+        assertThat(ClaudeThinking.samplingRefused(ask(0.2, null, Map.of("reasoning_effort", F.textNode("minimal"))))).isEmpty();
+        assertThat(ClaudeThinking.samplingRefused(ask(0.2, null, Map.of("thinking", F.objectNode().put("type", "disabled"))))).isEmpty();
+    }
+}
