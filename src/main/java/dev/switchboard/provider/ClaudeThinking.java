@@ -79,14 +79,17 @@ public final class ClaudeThinking {
      * the gateway turns on ({@link #thinks}): the router refuses them by name, or drops them under {@code drop_params},
      * before Claude sees them. Empty when thinking stays off or none of them is set.
      */
-    public static java.util.List<String> samplingRefused(ChatRequest r) {
+    public static java.util.List<ParamConflict> samplingConflicts(ChatRequest r) {
         if (r.temperature() == null && r.topP() == null && !r.extra().containsKey("top_k")) return java.util.List.of();
         if (!thinks(r)) return java.util.List.of();
-        java.util.List<String> out = new java.util.ArrayList<>(1);
-        if (r.temperature() != null && r.temperature() != 1.0) out.add("temperature");
-        if (r.topP() != null && r.topP() < MIN_TOP_P) out.add("top_p");
+        java.util.List<ParamConflict> out = new java.util.ArrayList<>(1);
+        String turnedOn = " with thinking on, which this request turns on (reasoning_effort or thinking)";
+        if (r.temperature() != null && r.temperature() != 1.0) {
+            out.add(new ParamConflict("temperature", "Claude takes temperature 1 only" + turnedOn));
+        }
+        if (r.topP() != null && r.topP() < MIN_TOP_P) out.add(new ParamConflict("top_p", "Claude takes top_p from 0.95 to 1 only" + turnedOn));
         com.fasterxml.jackson.databind.JsonNode topK = r.extra().get("top_k");
-        if (topK != null && !topK.isNull()) out.add("top_k");
+        if (topK != null && !topK.isNull()) out.add(new ParamConflict("top_k", "Claude takes no top_k" + turnedOn));
         return out;
     }
 

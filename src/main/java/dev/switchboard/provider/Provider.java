@@ -42,11 +42,13 @@ public interface Provider {
     default java.util.Set<String> unsupportedParams() { return java.util.Set.of(); }
 
     /**
-     * Parameters this request sets that the provider's model refuses in combination with another the request sets:
-     * Claude's sampling parameters with the thinking the request turns on ({@link ClaudeThinking#samplingRefused}).
-     * The router treats them as {@link #unsupportedParams}: a 400 naming the first, or dropped under {@code drop_params}.
+     * Parameters this request sets that the provider's model refuses beside something else the request asks for
+     * ({@link ParamConflict}): Claude's sampling parameters with the thinking the request turns on
+     * ({@link ClaudeThinking#samplingConflicts}), Bedrock's {@code tool_choice: "none"} in a conversation with tool
+     * calls. The router treats them as {@link #unsupportedParams}: a 400 naming the first, or dropped under
+     * {@code drop_params}.
      */
-    default List<String> refusedTogether(ChatRequest r) { return List.of(); }
+    default List<ParamConflict> conflicts(ChatRequest r) { return List.of(); }
 
     /**
      * Whether the provider takes OpenAI's {@code allowed_tools} tool choice itself (OpenAI, Azure OpenAI); for any other

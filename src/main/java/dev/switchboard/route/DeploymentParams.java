@@ -3,6 +3,7 @@ package dev.switchboard.route;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.ParamConflict;
 import dev.switchboard.provider.UnsupportedParams;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,22 +74,22 @@ final class DeploymentParams {
             r = r.withAllowedToolsOnly(); // OpenAI's allowed_tools, for a provider without it: only those tools offered
         }
         List<String> unsupported = UnsupportedParams.setIn(r, t.provider().unsupportedParams());
-        List<String> together = t.provider().refusedTogether(r); // e.g. Claude's temperature with thinking on
-        if (unsupported.isEmpty() && together.isEmpty()) return r;
+        List<ParamConflict> conflicts = t.provider().conflicts(r); // e.g. Claude's temperature with thinking on
+        if (unsupported.isEmpty() && conflicts.isEmpty()) return r;
         boolean drop = requestDrop != null ? requestDrop : d.dropParams() != null ? d.dropParams() : globalDrop;
         if (!drop) {
             for (String f : unsupported) {
                 if (UnsupportedParams.matters(r, f)) throw refused(f, request, d);
             }
-            if (!together.isEmpty()) throw refusedWithThinking(together.get(0), request, d);
+            if (!conflicts.isEmpty()) throw refused(conflicts.get(0), request, d);
         }
         for (String f : unsupported) {
             if (UnsupportedParams.matters(r, f)) warnDropped(f, d, requestId, "which has no counterpart for it");
         }
-        for (String f : together) warnDropped(f, d, requestId, "whose model refuses it with the thinking this request turns on");
-        if (together.isEmpty()) return r.without(unsupported);
+        for (ParamConflict c : conflicts) warnDropped(c.field(), d, requestId, "which refuses it here: " + c.why());
+        if (conflicts.isEmpty()) return r.without(unsupported);
         List<String> all = new ArrayList<>(unsupported);
-        all.addAll(together);
+        for (ParamConflict c : conflicts) all.add(c.field());
         return r.without(all);
     }
 
@@ -101,20 +102,14 @@ final class DeploymentParams {
         }
     }
 
-    /** Claude with thinking on takes temperature 1 only, top_p from 0.95, no top_k (Anthropic's extended thinking docs). */
-    private static GatewayException refusedWithThinking(String field, ChatRequest asked, Deployment d) {
-        String from = UnsupportedParams.present(asked, field) ? "'" + field + "'"
-                : "'" + field + "' (a default of the deployment's litellm_params, line " + d.line() + ")";
-        String allowed = switch (field) {
-            case "temperature" -> "takes temperature 1 only";
-            case "top_p" -> "takes top_p from 0.95 to 1 only";
-            default -> "takes no " + field;
-        };
-        return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, "Claude " + allowed + " with thinking on,"
-                + " which this request turns on (reasoning_effort or thinking), so " + from + " cannot be honoured (deployment "
-                + d.id() + "). Fix: leave it out, leave thinking off, or let the gateway drop it: \"drop_params\": true in the"
-                + " request, drop_params: true in this deployment's litellm_params, or in litellm_settings for every deployment.",
-                field, CODE, null, null);
+    /** A parameter the model refuses beside another the request sets ({@link ParamConflict}). */
+    private static GatewayException refused(ParamConflict c, ChatRequest asked, Deployment d) {
+        String from = UnsupportedParams.present(asked, c.field()) ? "'" + c.field() + "'"
+                : "'" + c.field() + "' (a default of the deployment's litellm_params, line " + d.line() + ")";
+        return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, c.why() + ", so " + from
+                + " cannot be honoured (deployment " + d.id() + "). Fix: leave it out, or let the gateway drop it: \"drop_params\":"
+                + " true in the request, drop_params: true in this deployment's litellm_params, or in litellm_settings for every"
+                + " deployment.", c.field(), CODE, null, null);
     }
 
     private static GatewayException refused(String field, ChatRequest asked, Deployment d) {

@@ -140,7 +140,7 @@ class TranslationFidelityIT {
         assertThat(gw.simulator.last().body().containsKey("thinking")).isFalse();
     }
 
-    /** Bedrock has no tool_choice none: without tool blocks in the conversation, the tools are left out instead. */
+    /** Bedrock has no tool_choice none: without tool blocks in the conversation, the tools are left out instead; with them, refused or dropped. */
     @Test
     void bedrocksNoneLeavesTheToolsOut() {
         HttpResponse<String> r = chat("{\"model\":\"bedrock-claude\",\"tool_choice\":\"none\",\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}],"
@@ -148,6 +148,26 @@ class TranslationFidelityIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(gw.simulator.last().body().containsKey("toolConfig")).isFalse();
         assertThat(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").containsKey("tool_calls")).isFalse();
+
+        // with tool calls in the conversation the tools must be described, so "none" cannot be kept: a 400 naming it
+        // (LiteLLM's answer too), or, under drop_params, the tools described and no choice forced
+        String loop = "{\"model\":\"bedrock-claude\",\"tool_choice\":\"none\",%s\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"t1\",\"type\":\"function\",\"function\":"
+                + "{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"t1\",\"content\":\"sunny\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]}";
+        int before = gw.simulator.arrivals();
+        HttpResponse<String> refused = chat(loop.formatted(""));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        JsonObject e = new JsonObject(refused.body()).getJsonObject("error");
+        assertThat(e.getString("param")).isEqualTo("tool_choice");
+        assertThat(e.getString("code")).isEqualTo("unsupported_params");
+        assertThat(e.getString("message")).startsWith("Bedrock's Converse has no tool_choice 'none'");
+        assertThat(gw.simulator.arrivals()).isEqualTo(before);
+        HttpResponse<String> dropped = chat(loop.formatted("\"drop_params\":true,"));
+        assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
+        JsonObject config = gw.simulator.last().body().getJsonObject("toolConfig");
+        assertThat(config.getJsonArray("tools")).hasSize(1);
+        assertThat(config.containsKey("toolChoice")).isFalse();
     }
 
     /** Gemini's MALFORMED_FUNCTION_CALL is a failure (retried, then a 502; an error event when streamed), not an empty answer. */

@@ -19,21 +19,27 @@ class ClaudeThinkingTest {
                 null, 3000, List.of(), null, null, Map.of(), false, false, extra);
     }
 
+    private static List<String> refused(ChatRequest r) {
+        return ClaudeThinking.samplingConflicts(r).stream().map(ParamConflict::field).toList();
+    }
+
     @Test
     void samplingParametersClaudeRefusesWithTheThinkingTheRequestTurnsOn() {
         Map<String, JsonNode> effort = Map.of("reasoning_effort", F.textNode("high"));
-        assertThat(ClaudeThinking.samplingRefused(ask(0.2, 0.5, effort))).containsExactly("temperature", "top_p");
-        assertThat(ClaudeThinking.samplingRefused(ask(1.0, 0.95, effort))).as("what thinking allows").isEmpty();
-        assertThat(ClaudeThinking.samplingRefused(ask(null, null, Map.of("reasoning_effort", F.textNode("low"),
-                "top_k", F.numberNode(5))))).containsExactly("top_k");
-        assertThat(ClaudeThinking.samplingRefused(ask(0.2, null, Map.of("thinking",
-                F.objectNode().put("type", "enabled").put("budget_tokens", 1024))))).containsExactly("temperature");
+        assertThat(refused(ask(0.2, 0.5, effort))).containsExactly("temperature", "top_p");
+        assertThat(ClaudeThinking.samplingConflicts(ask(0.2, null, effort)).get(0).why())
+                .startsWith("Claude takes temperature 1 only with thinking on");
+        assertThat(refused(ask(1.0, 0.95, effort))).as("what thinking allows").isEmpty();
+        assertThat(refused(ask(null, null, Map.of("reasoning_effort", F.textNode("low"), "top_k", F.numberNode(5)))))
+                .containsExactly("top_k");
+        assertThat(refused(ask(0.2, null, Map.of("thinking", F.objectNode().put("type", "enabled").put("budget_tokens", 1024)))))
+                .containsExactly("temperature");
     }
 
     @Test
     void nothingIsRefusedWhenThinkingStaysOff() {
-        assertThat(ClaudeThinking.samplingRefused(ask(0.2, 0.5, Map.of()))).isEmpty();
-        assertThat(ClaudeThinking.samplingRefused(ask(0.2, null, Map.of("reasoning_effort", F.textNode("minimal"))))).isEmpty();
-        assertThat(ClaudeThinking.samplingRefused(ask(0.2, null, Map.of("thinking", F.objectNode().put("type", "disabled"))))).isEmpty();
+        assertThat(refused(ask(0.2, 0.5, Map.of()))).isEmpty();
+        assertThat(refused(ask(0.2, null, Map.of("reasoning_effort", F.textNode("minimal"))))).isEmpty();
+        assertThat(refused(ask(0.2, null, Map.of("thinking", F.objectNode().put("type", "disabled"))))).isEmpty();
     }
 }

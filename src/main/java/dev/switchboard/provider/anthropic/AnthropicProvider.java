@@ -85,7 +85,9 @@ final class AnthropicProvider implements Provider {
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.ANTHROPIC; }
 
     @Override
-    public java.util.List<String> refusedTogether(ChatRequest r) { return dev.switchboard.provider.ClaudeThinking.samplingRefused(r); }
+    public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {
+        return dev.switchboard.provider.ClaudeThinking.samplingConflicts(r);
+    }
 
     private Buffer body(ChatRequest request, boolean stream) {
         dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());

@@ -76,9 +76,14 @@ final class BedrockProvider implements Provider, EmbeddingProvider {
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.BEDROCK_CONVERSE; }
 
     @Override
-    public java.util.List<String> refusedTogether(ChatRequest r) {
-        return "anthropic".equals(BedrockModels.family(modelId)) ? dev.switchboard.provider.ClaudeThinking.samplingRefused(r)
-                : java.util.List.of();
+    public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {
+        dev.switchboard.provider.ParamConflict none = BedrockRequestEncoder.noneWithToolCalls(r);
+        java.util.List<dev.switchboard.provider.ParamConflict> claude = "anthropic".equals(BedrockModels.family(modelId))
+                ? dev.switchboard.provider.ClaudeThinking.samplingConflicts(r) : java.util.List.of();
+        if (none == null) return claude;
+        java.util.List<dev.switchboard.provider.ParamConflict> all = new java.util.ArrayList<>(claude);
+        all.add(none);
+        return all;
     }
 
     @Override

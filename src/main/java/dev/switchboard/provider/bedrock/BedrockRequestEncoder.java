@@ -100,6 +100,25 @@ final class BedrockRequestEncoder {
     }
 
     /**
+     * {@code tool_choice: "none"} where Converse cannot honour it: the conversation holds tool calls (or tool results
+     * and tools), so the tools must be described (Bedrock refuses tool blocks without a toolConfig) and, Converse having
+     * no "none", the model may call one. The router refuses it by name, as LiteLLM does, or under {@code drop_params}
+     * drops the choice: the tools described, none forced. Null where "none" is honoured (no tool blocks: no tools described).
+     */
+    static dev.switchboard.provider.ParamConflict noneWithToolCalls(ChatRequest r) {
+        if (r.toolChoice() == null || r.toolChoice().mode() != dev.switchboard.model.ToolChoice.Mode.NONE) return null;
+        boolean calls = false;
+        boolean results = false;
+        for (Message m : r.messages()) {
+            if (!m.toolCalls().isEmpty()) calls = true;
+            if (m.role() == dev.switchboard.model.Role.TOOL) results = true;
+        }
+        if (!calls && !(results && !r.tools().isEmpty())) return null;
+        return new dev.switchboard.provider.ParamConflict("tool_choice", "Bedrock's Converse has no tool_choice 'none', and"
+                + " a conversation holding tool calls must describe its tools to it, so the model could call one");
+    }
+
+    /**
      * Tools and the choice among them. Converse has no "none": with {@code tool_choice: none} the tools are left out
      * when the conversation holds no tool blocks, else still described (a conversation holding toolUse blocks must
      * carry a toolConfig) but none is forced. A conversation
