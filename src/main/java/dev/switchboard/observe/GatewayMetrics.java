@@ -151,8 +151,7 @@ public final class GatewayMetrics {
             RequestLabels labels = new RequestLabels(deployment, route, cache, o.status(), key);
             requests = m.requests.get(labels);
             if (requests == null) {
-                requests = m.requests.computeIfAbsent(labels, x -> counter(REQUESTS,
-                        "Requests by alias, serving deployment, route, cache status and HTTP status", "model", model,
+                requests = m.requests.computeIfAbsent(labels, x -> counter(REQUESTS, REQUESTS_HELP, "model", model,
                         "deployment", x.deployment(), "route", x.route(), "cache", x.cache(), "status", Integer.toString(x.status()),
                         "key", x.key()));
             }
@@ -192,13 +191,27 @@ public final class GatewayMetrics {
         }
     }
 
-    /** A request that failed before any answer (refused, or every attempt failed). */
-    public void failed(String requestedModel, String keyId, String keyAlias, int status) {
-        counter(REQUESTS, null, "model", nz(requestedModel), "deployment", "none", "route", "none", "cache", "none",
+    private static final String REQUESTS_HELP = "Requests by alias, serving deployment, route, cache status and HTTP status";
+
+    /**
+     * A request that failed before any answer (refused, or every attempt failed), timed like a served one: a timeout is
+     * the slowest request of all, and a latency alert must see it.
+     *
+     * @param latencyMs from arrival to the error's answer; null for none (not timed)
+     */
+    public void failed(String requestedModel, String keyId, String keyAlias, int status, Long latencyMs) {
+        String model = nz(requestedModel);
+        counter(REQUESTS, REQUESTS_HELP, "model", model, "deployment", "none", "route", "none", "cache", "none",
                 "status", Integer.toString(status), "key", keyLabel(keyId, keyAlias)).increment();
+        if (latencyMs != null) meters(model).duration.record(latencyMs, TimeUnit.MILLISECONDS);
     }
 
-    /** One failed attempt at a deployment (a retry or a fallback followed, or the request failed). */
+    /**
+     * One failed attempt at a deployment (a retry or a fallback followed, or the request failed).
+     *
+     * @param errorType the gateway's own type for the failure's kind (a fixed set), never an upstream's own words: a
+     *                  provider that puts ids in its error types would grow a series per failure
+     */
     public void attemptFailed(String deployment, int status, String errorType) {
         int slash = deployment == null ? -1 : deployment.indexOf('/');
         counter(ATTEMPT_ERRORS, "Failed provider attempts by provider, deployment, status and error type",

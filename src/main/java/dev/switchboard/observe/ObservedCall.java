@@ -44,6 +44,8 @@ public final class ObservedCall {
     private Span route;
     private Span stream;
     private String lastAttemptAlias;
+    /** The deployment of the last attempt that failed: a failed request's log row names where it failed. */
+    private String lastFailedDeployment;
 
     private CallOutcome outcome;
     private Answer<?> answer;
@@ -121,6 +123,9 @@ public final class ObservedCall {
         if (stageSpans) route = child("switchboard.route", now, root).setAttribute(GenAi.REQUEST_MODEL, request.model());
     }
 
+    /** An attempt failed (with or without tracing): the deployment a failed request's row names. */
+    void attemptFailedAt(String deployment) { lastFailedDeployment = deployment; }
+
     /** One provider attempt ended; {@code error} null when it answered. */
     void attempt(int ordinal, String alias, String deployment, String routeTaken, Throwable error, long latencyNanos) {
         String reason = ordinal <= 1 ? "first" : alias.equals(lastAttemptAlias) ? "retry"
@@ -132,6 +137,7 @@ public final class ObservedCall {
         // Started and ended at once, so every attribute goes on the builder: one map filled before the span exists,
         // not a lock taken on the live span for each
         SpanBuilder b = childBuilder(d.spanName(), now - latencyNanos, route != null ? route : root)
+                .setSpanKind(SpanKind.CLIENT) // a call to a remote model: the GenAI conventions' kind for an inference span
                 .setAttribute(GenAi.OPERATION, "chat")
                 .setAttribute(GenAi.PROVIDER, d.provider())
                 .setAttribute(GenAi.REQUEST_MODEL, d.model())
@@ -345,7 +351,7 @@ public final class ObservedCall {
         Long ttft = o != null && o.ttftMs() != null ? o.ttftMs()
                 : firstTokenNanos == null ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - ctx.startedNanos());
         RequestLogEntry row = new RequestLogEntry(ctx.requestId(), startedAtMillis, startedAtMillis + latencyMs, ctx.caller().id(),
-                ctx.caller().alias(), callType, request.model(), answer == null ? null : answer.deployment(),
+                ctx.caller().alias(), callType, request.model(), answer == null ? lastFailedDeployment : answer.deployment(),
                 answer == null ? null : answer.route(), answer == null ? null : answer.tier(), answer == null ? null : answer.cache(),
                 status, errorType, errorMessage, o == null ? 0 : o.promptTokens(), o == null ? 0 : o.completionTokens(),
                 o == null ? 0 : o.cacheReadTokens(), o == null ? 0 : o.costNanos(), o != null && o.latencyMs() != null ? o.latencyMs() : latencyMs,

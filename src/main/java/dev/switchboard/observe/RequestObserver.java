@@ -51,10 +51,14 @@ public final class RequestObserver {
 
     /** From the router: an attempt failed (metrics by provider and deployment; a span under the request). */
     public void attemptFailed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
-        metrics.attemptFailed(deployment, error instanceof GatewayException g ? g.status() : 500, errorType(error));
-        if (tracing == null) return; // an attempt is a span and nothing else: see attemptAnswered
+        // a client that left is not a provider's failure (the dashboard's provider errors leave it out too)
+        if (!dev.switchboard.model.Cancellation.isClientClosed(error)) {
+            metrics.attemptFailed(deployment, error instanceof GatewayException g ? g.status() : 500, metricErrorType(error));
+        }
         ObservedCall c = ctx.attached(CALL);
-        if (c != null) c.attempt(ordinal, alias, deployment, null, error, latencyNanos);
+        if (c == null) return;
+        c.attemptFailedAt(deployment); // the failure path only: the success path never touches the cold call here
+        if (tracing != null) c.attempt(ordinal, alias, deployment, null, error, latencyNanos);
     }
 
     /** From the router: an attempt answered. */
@@ -75,7 +79,10 @@ public final class RequestObserver {
 
     void finished(ObservedCall call, int status, String errorType, String message, long endedNanos) {
         inFlight.decrement();
-        if (!call.hasOutcome()) metrics.failed(call.requestedModel(), call.ctx().caller().id(), call.ctx().caller().alias(), status);
+        if (!call.hasOutcome()) {
+            metrics.failed(call.requestedModel(), call.ctx().caller().id(), call.ctx().caller().alias(), status,
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(endedNanos - call.ctx().startedNanos()));
+        }
         if (log == null) return;
         LogRow row;
         try {
@@ -103,6 +110,13 @@ public final class RequestObserver {
 
     /** Requests being observed now (tests: 0 once traffic has ended, so nothing leaks). */
     public int inFlight() { return inFlight.intValue(); }
+
+    /** The error type a metric label takes: the gateway's own for the failure's kind (a fixed set), never the upstream's. */
+    static String metricErrorType(Throwable t) {
+        if (t instanceof GatewayException g && g.block() != null) return dev.switchboard.model.GuardrailBlock.ERROR_TYPE;
+        if (t instanceof GatewayException g) return g.kind().openAiType();
+        return "internal_error";
+    }
 
     static String errorType(Throwable t) {
         if (t instanceof GatewayException g && g.block() != null) return dev.switchboard.model.GuardrailBlock.ERROR_TYPE;

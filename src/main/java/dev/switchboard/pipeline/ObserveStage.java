@@ -55,8 +55,12 @@ final class ObserveStage implements Stage {
             Throwable error = failure;
             Answer<T> passed = null;
             try {
-                if (failure != null) call.failed(failure);
-                else passed = seen.apply(call, a);
+                if (failure != null) {
+                    call.failed(failure);
+                    error = withTraceId(failure, call);
+                } else {
+                    passed = seen.apply(call, a);
+                }
             } catch (Throwable t) {
                 error = t;
             }
@@ -86,6 +90,16 @@ final class ObserveStage implements Stage {
     }
 
     static final String TRACE_ID_HEADER = "x-switchboard-trace-id";
+
+    /** An error answer carries the trace id too: a failure is when its trace is looked for most. */
+    static Throwable withTraceId(Throwable t, ObservedCall call) {
+        if (!(t instanceof dev.switchboard.model.GatewayException g)) return t;
+        String traceId = call.traceId();
+        if (traceId == null) return t;
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(g.headers());
+        headers.put(TRACE_ID_HEADER, traceId);
+        return g.withHeaders(headers);
+    }
 
     /** The mark after governance: the call was admitted. */
     Stage admitted() {

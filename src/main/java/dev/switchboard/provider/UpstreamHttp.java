@@ -334,7 +334,10 @@ public final class UpstreamHttp {
     }
 
     private static void reset(HttpClientRequest req) {
-        req.reset(); // HTTP/1.1: closes the connection, the upstream sees the client go and stops generating
+        // HTTP/1.1: closes the connection, the upstream sees the client go and stops generating. The cause rides on the
+        // reset, so a stream's reader that already took the answer over (SseRelay, BoundedBody) fails it as the client's
+        // leaving (499, no cooldown), not as the upstream breaking off (502)
+        req.reset(0, Cancellation.clientClosed());
     }
 
     /**
@@ -361,6 +364,7 @@ public final class UpstreamHttp {
     /** Maps an I/O failure to what the caller sees; never includes request headers (they hold the key). */
     public static GatewayException networkFailure(Throwable t, Endpoint endpoint) {
         if (t instanceof GatewayException g) return g;
+        if (t.getCause() instanceof GatewayException g && Cancellation.isClientClosed(g)) return g; // our reset: the client left
         if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
             return GatewayException.of(ErrorKind.TIMEOUT, "Upstream " + endpoint.display() + " did not answer in time.");
         }

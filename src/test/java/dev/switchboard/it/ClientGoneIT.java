@@ -100,6 +100,51 @@ class ClientGoneIT {
         }
     }
 
+    /**
+     * A client that leaves in the middle of a stream from a real provider (the user pressing Stop): the call is 499
+     * with its attempt, not an upstream failure, and the deployment is not cooled down for it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"openai", "anthropic"})
+    void aClientThatLeavesMidStreamIsA499NotAnUpstreamFailure(String dialect) throws Exception {
+        boolean anthropic = dialect.equals("anthropic");
+        String model = anthropic ? "claude" : "gpt";
+        gw.simulator.enqueue(SimBehaviour.longSlowStream(200, 50));
+        String body = anthropic
+                ? "{\"model\":\"claude\",\"max_tokens\":500,\"stream\":true,\"metadata\":{\"user_id\":\"mid\"},\"messages\":[{\"role\":\"user\",\"content\":\"mid\"}]}"
+                : "{\"model\":\"gpt\",\"stream\":true,\"user\":\"mid\",\"messages\":[{\"role\":\"user\",\"content\":\"mid\"}]}";
+        String path = anthropic ? "/v1/messages" : "/v1/chat/completions";
+        try (Socket client = new Socket("127.0.0.1", gw.server.port())) {
+            OutputStream out = client.getOutputStream();
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            out.write(("POST " + path + " HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n"
+                    + "authorization: Bearer " + TestGateway.MASTER_KEY + "\r\ncontent-length: " + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            java.io.InputStream in = client.getInputStream();
+            byte[] buf = new byte[8192];
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().contains("data: ")) { // the head and the first event(s): the stream is under way
+                int n = in.read(buf);
+                if (n < 0) break;
+                seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+            assertThat(seen.toString()).startsWith("HTTP/1.1 200");
+            Thread.sleep(300);
+        } // the client goes away mid-stream
+        JsonObject call = await().atMost(Duration.ofSeconds(5)).until(() -> rows().stream()
+                .filter(o -> o.getInteger("attempt") == 0 && model.equals(o.getString("model")) && "stream".equals(o.getString("call_type"))
+                        && o.getInteger("status") != 200).findFirst().orElse(null), r -> r != null);
+        assertThat(call.getInteger("status")).as(call.encode()).isEqualTo(499);
+        assertThat(call.getString("error_type")).isEqualTo("client_closed");
+        // the attempt answered (the stream was under way): no failed attempt for it, nothing for the breaker to count
+        assertThat(attempt(call.getString("request_id"))).isNull();
+        String metrics = dev.switchboard.support.Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+        assertThat(metrics.lines().filter(l -> l.startsWith("switchboard_attempt_errors_total") && l.contains("status=\"502\"")))
+                .as("no upstream failure counted").isEmpty();
+    }
+
     /** This case's call row (the alias and call type are unique to each case), or null while not written yet. */
     private static JsonObject call(String model, String callType) {
         return rows().stream().filter(o -> o.getInteger("attempt") == 0 && model.equals(o.getString("model"))

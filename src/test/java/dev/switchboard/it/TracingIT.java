@@ -139,7 +139,7 @@ class TracingIT {
         assertThat(route.getParentSpanId()).isEqualTo(root.getSpanId());
         assertThat(attempt.getParentSpanId()).isEqualTo(route.getSpanId());
         assertThat(str(route, "switchboard.route")).isEqualTo("primary");
-        assertThat(attempt.getKind()).isEqualTo(SpanKind.INTERNAL);
+        assertThat(attempt.getKind()).isEqualTo(SpanKind.CLIENT);
         assertThat(str(attempt, "gen_ai.provider.name")).isEqualTo("openai");
         assertThat(num(attempt, "http.response.status_code")).isEqualTo(200);
         assertThat(str(attempt, "switchboard.attempt.reason")).isEqualTo("first");

@@ -164,6 +164,16 @@ class UpstreamShapeIT {
         }
     }
 
+    /** The Responses API passed through to an OpenAI-style server whose 200 is not a Response object: a 502, never a hang. */
+    @Test
+    void aResponsesAnswerWithoutOutputIsA502() {
+        String tag = up.json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}");
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, "{\"model\":\"o\",\"input\":\"" + tag + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains(deployment("o")).contains("output");
+    }
+
     @Test
     void aGoodAnswerStillPasses() {
         String tag = up.json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"shape-o\",\"choices\":[{\"index\":0,"

@@ -116,26 +116,35 @@ public final class ResponsesRoutes {
                 call.fail(resp, ar.cause());
                 return;
             }
-            ChatResponse r = ar.result().body();
-            if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.OPENAI_RESPONSES)) {
-                // OpenAI's own answer, passed back as it wrote it, under the gateway's id (stored under it too)
-                ObjectNode passed = ((ObjectNode) r.raw().body()).deepCopy().put("id", id);
-                store(ctx, req, history, id, createdMillis, passed);
-                SwitchboardHeaders.apply(resp, ar.result());
-                resp.putHeader("content-type", JSON).end(Buffer.buffer(passed.toString()));
-                return;
+            try {
+                respond(resp, ctx, req, history, id, createdMillis, ar.result());
+            } catch (RuntimeException e) { // answered (a 500 naming the request id), never left hanging
+                call.fail(resp, e);
             }
-            Choice choice = r.choices().isEmpty() ? null : r.choices().get(0);
-            Message m = choice == null ? Message.text(dev.switchboard.model.Role.ASSISTANT, "") : choice.message();
-            String status = ResponseObject.status(choice == null ? null : choice.finishReason());
-            ObjectNode response = ResponseObject.build(id, createdMillis / 1000, r.model(), status, ResponseObject.output(m, req, status),
-                    r.usage() == null ? Usage.ZERO : r.usage(), req,
-                    status.equals("incomplete") ? ResponseObject.incompleteReason(choice.finishReason()) : null, null);
-            store(ctx, req, history, id, createdMillis, response);
-            SwitchboardHeaders.apply(resp, ar.result());
-            resp.putHeader("content-type", JSON).end(Buffer.buffer(
-                    SignedReasoning.visibleResponse(response, SignedReasoning.wanted(req)).toString()));
         });
+    }
+
+    private void respond(HttpServerResponse resp, CallContext ctx, ResponsesRequest req, ArrayNode history, String id,
+                         long createdMillis, Answer<ChatResponse> answer) {
+        ChatResponse r = answer.body();
+        if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.OPENAI_RESPONSES)) {
+            // OpenAI's own answer, passed back as it wrote it, under the gateway's id (stored under it too)
+            ObjectNode passed = ((ObjectNode) r.raw().body()).deepCopy().put("id", id);
+            store(ctx, req, history, id, createdMillis, passed);
+            SwitchboardHeaders.apply(resp, answer);
+            resp.putHeader("content-type", JSON).end(Buffer.buffer(passed.toString()));
+            return;
+        }
+        Choice choice = r.choices().isEmpty() ? null : r.choices().get(0);
+        Message m = choice == null ? Message.text(dev.switchboard.model.Role.ASSISTANT, "") : choice.message();
+        String status = ResponseObject.status(choice == null ? null : choice.finishReason());
+        ObjectNode response = ResponseObject.build(id, createdMillis / 1000, r.model(), status, ResponseObject.output(m, req, status),
+                r.usage() == null ? Usage.ZERO : r.usage(), req,
+                status.equals("incomplete") ? ResponseObject.incompleteReason(choice.finishReason()) : null, null);
+        store(ctx, req, history, id, createdMillis, response);
+        SwitchboardHeaders.apply(resp, answer);
+        resp.putHeader("content-type", JSON).end(Buffer.buffer(
+                SignedReasoning.visibleResponse(response, SignedReasoning.wanted(req)).toString()));
     }
 
     private void stream(HttpServerResponse resp, CallContext ctx, ResponsesRequest req, ChatRequest chat, ArrayNode history,

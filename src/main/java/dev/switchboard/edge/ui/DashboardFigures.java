@@ -235,7 +235,7 @@ final class DashboardFigures {
 
     /**
      * Provider errors per day and deployment: failed attempts (each was retried or fell back) and calls that ended in
-     * an error. A 429 puts its deployment in cooldown at once, so those are counted apart; cooldowns since the
+     * an error, but for the calls a client left (499). A 429 puts its deployment in cooldown at once, so those are counted apart; cooldowns since the
      * gateway started come from the router's counter.
      */
     private ObjectNode errors(List<Daily> rows, long from, int days) {
@@ -243,7 +243,8 @@ final class DashboardFigures {
         Map<String, Map<Integer, Long>> byStatus = new TreeMap<>();
         long rateLimited = 0, total = 0;
         for (Daily d : rows) {
-            if (d.status() < 400) continue;
+            // 499: the client hung up, which says nothing about the provider
+            if (d.status() < 400 || d.status() == 499) continue;
             String dep = d.deployment().isEmpty() ? "(none)" : d.deployment();
             perDeployment.computeIfAbsent(dep, x -> new long[days])[(int) (d.day() - from)] += d.requests();
             byStatus.computeIfAbsent(dep, x -> new TreeMap<>()).merge(d.status(), d.requests(), Long::sum);

@@ -20,7 +20,10 @@ import java.util.List;
 final class OpenAiResponsesDecoder {
     private OpenAiResponsesDecoder() {}
 
-    static ChatResponse response(JsonNode body, String fallbackModel) {
+    /** @throws dev.switchboard.provider.AnswerShape.Wrong when the 200 is not a Response object (no {@code output} array) */
+    static ChatResponse response(JsonNode body, String fallbackModel) throws dev.switchboard.provider.AnswerShape.Wrong {
+        dev.switchboard.provider.AnswerShape.require(body != null && body.path("output").isArray(),
+                "no 'output' array (not a Responses API object)");
         List<ToolCall> calls = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
