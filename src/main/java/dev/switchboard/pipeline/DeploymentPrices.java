@@ -113,11 +113,19 @@ final class DeploymentPrices {
 
     /** The worst case of one call to the deployment: 0 when it is unpriced (it costs nothing the gateway can count). */
     long worstCase(String deploymentId, int promptTokens, Integer requestOutputLimit, boolean cacheWrites) {
+        return worstCase(deploymentId, promptTokens, requestOutputLimit, cacheWrites, 1);
+    }
+
+    /**
+     * @param choices the answers the request asks for ({@code n}): each may run to the output limit, the prompt is paid
+     *                once (as OpenAI bills it)
+     */
+    long worstCase(String deploymentId, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices) {
         Priced p = byId.get(deploymentId);
         if (p == null || !p.lookup().priced()) return 0;
         ModelPrice price = p.lookup().price();
-        int output = requestOutputLimit != null ? requestOutputLimit : p.defaultOutputLimit();
-        return CostCalculator.worstCaseNanos(price, promptTokens, output, cacheWrites);
+        long output = (long) (requestOutputLimit != null ? requestOutputLimit : p.defaultOutputLimit()) * Math.max(1, choices);
+        return CostCalculator.worstCaseNanos(price, promptTokens, (int) Math.min(Integer.MAX_VALUE, output), cacheWrites);
     }
 
     /** Deployments with no price, each with the reason (for the start log, {@code check} and the spend report). */

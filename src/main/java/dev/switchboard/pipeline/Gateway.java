@@ -162,6 +162,7 @@ public final class Gateway {
             throw e;
         }
         PromptTokens.preload(); // off the event loops: see its comment
+        router.modelAccess(governance::allows); // no fallback around a key's allowlist
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices));
         ResponseCache cache = responseCache(vertx, config, router, metering);

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The most a chat request can cost: over every deployment that may serve it (its alias's group, the auto alias's
  * tiers, its fallbacks), the prompt at the highest input price that can apply (a cache write costs more than input
- * on Anthropic) plus the request's output limit (or the model's) at the output price. The prompt is bounded without a
+ * on Anthropic) plus the request's output limit (or the model's) at the output price, for each of its {@code n} answers. The prompt is bounded without a
  * tokenizer first (a token is at least one UTF-8 byte); the tokenizer counts it only when that bound does not fit.
  */
 final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunction<String>, java.util.function.LongSupplier {
@@ -49,7 +49,8 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
     public long boundNanos() {
         int prompt = promptBound();
         long worst = 0;
-        for (Target t : targets()) worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites));
+        int n = choices(request);
+        for (Target t : targets()) worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites, n));
         return worst;
     }
 
@@ -61,7 +62,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         for (Target t : targets()) {
             String provider = t.deployment().provider();
             int prompt = byProvider.computeIfAbsent(provider, p -> Math.min(bound, tokens.estimate(request, p)));
-            worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites));
+            worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites, choices(request)));
         }
         return worst;
     }
@@ -78,6 +79,16 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
     /** The quick token estimate for the tpm limit (see {@link Metering#roughTokens}), asked only for a key with one. */
     @Override
     public long getAsLong() { return Metering.roughTokens(request); }
+
+    /**
+     * The answers the request asks for: OpenAI's {@code n} (1 to 128), each of which may run to the output limit; a
+     * provider without {@code n} refuses it or drops it, so counting it here only ever reserves more, never less.
+     */
+    static int choices(ChatRequest r) {
+        com.fasterxml.jackson.databind.JsonNode n = r.extra().get("n");
+        if (n == null || !n.canConvertToInt()) return 1;
+        return Math.clamp(n.asInt(), 1, 128);
+    }
 
     private int promptBound() {
         if (bound < 0) bound = tokens.upperBound(request);

@@ -214,8 +214,9 @@ public final class ModelRouter {
         }
         requireKnown(controls.models(), "models");
         if (controls.fallbacks() != null) requireKnown(controls.fallbacks(), "fallbacks");
+        java.util.function.BiPredicate<dev.switchboard.model.Caller, String> access = modelAccess;
         RoutePlan plan = new RoutePlan(alias, controls.models(), controls.fallbacks(), !controls.fallbacksOff(), settings)
-                .servedBy(group.alias);
+                .servedBy(group.alias).allowing(a -> access.test(ctx.caller(), a));
         return engine.run(ctx, plan, facts, controls, call);
     }
 
@@ -230,6 +231,12 @@ public final class ModelRouter {
      * {@code max_tokens} on another provider's model (see {@link DeploymentParams}); set by the pipeline, which prices
      * the deployments.
      */
+    /** Which aliases a caller may use (a virtual key's allowlist, a JWT's scopes); set by the pipeline, which owns keys. */
+    private volatile java.util.function.BiPredicate<dev.switchboard.model.Caller, String> modelAccess = (c, a) -> true;
+
+    /** Fallbacks and a request's {@code models} / {@code fallbacks} lists reach only aliases the caller may use. */
+    public void modelAccess(java.util.function.BiPredicate<dev.switchboard.model.Caller, String> access) { this.modelAccess = access; }
+
     private volatile java.util.function.ToIntFunction<String> outputCeilings = id -> 0;
 
     public void outputCeilings(java.util.function.ToIntFunction<String> ceilings) { this.outputCeilings = ceilings; }

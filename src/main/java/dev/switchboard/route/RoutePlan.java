@@ -21,6 +21,8 @@ final class RoutePlan {
     private Set<String> visited;
     /** The model_name of the group the primary name reached, when it is another name; else null. */
     private String servedBy;
+    /** Whether the caller may use an alias: a fallback it may not is passed over, never a way around its allowlist. */
+    private java.util.function.Predicate<String> allowed = a -> true;
 
     /** The next alias to try and why. */
     record Step(String alias, FallbackReason reason) {}
@@ -50,6 +52,16 @@ final class RoutePlan {
 
     String primary() { return primary; }
 
+    /**
+     * Only aliases the caller may use: a virtual key limited to {@code fb} is not served by {@code fb}'s fallback
+     * {@code pricey}, nor by a {@code models} or {@code fallbacks} list in its request (LiteLLM checks fallbacks against
+     * the key's models too). The primary was checked by the edge.
+     */
+    RoutePlan allowing(java.util.function.Predicate<String> allowed) {
+        this.allowed = allowed;
+        return this;
+    }
+
     /** The group the primary name reached is called {@code name} (a group alias or id reaches another group). */
     RoutePlan servedBy(String name) {
         this.servedBy = name;
@@ -78,10 +90,10 @@ final class RoutePlan {
 
     private Step peek(FallbackReason reason) {
         if (!enabled) return null;
-        for (String m : models) if (!visited(m)) return new Step(m, FallbackReason.MODELS_ARRAY);
+        for (String m : models) if (!visited(m) && allowed.test(m)) return new Step(m, FallbackReason.MODELS_ARRAY);
         List<String> configured = reason == FallbackReason.ERROR && requestFallbacks != null
                 ? requestFallbacks : configuredFor(reason);
-        for (String a : configured) if (!visited(a)) return new Step(a, reason);
+        for (String a : configured) if (!visited(a) && allowed.test(a)) return new Step(a, reason);
         return null;
     }
 }

@@ -78,6 +78,20 @@ class BudgetsIT {
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}");
     }
 
+    /** Each of {@code n} answers may run to the output limit: the worst case counts them all (OpenAI bills each). */
+    @Test
+    void theWorstCaseCountsEveryAnswerNAsksFor() {
+        String key = key(new JsonObject().put("key_alias", "n-answers").put("max_budget", 0.005)); // 50 tokens: $0.001 each
+        String body = "{\"model\":\"gpt\",\"max_tokens\":50,%s\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}";
+        int before = gw.simulator.arrivals();
+        HttpResponse<String> ten = Http.post(gw.v1() + "/chat/completions", key, body.formatted("\"n\":10,"));
+        assertThat(ten.statusCode()).as(ten.body()).isEqualTo(400);
+        assertThat(new JsonObject(ten.body()).getJsonObject("error").getString("code")).isEqualTo("budget_exceeded");
+        assertThat(gw.simulator.arrivals()).as("refused before any call").isEqualTo(before);
+        assertThat(Http.post(gw.v1() + "/chat/completions", key, body.formatted("\"n\":2,")).statusCode()).isEqualTo(200);
+        assertThat(Http.post(gw.v1() + "/chat/completions", key, body.formatted("")).statusCode()).isEqualTo(200);
+    }
+
     @Test
     void aRequestThatCouldOverrunTheBudgetIsRefusedBeforeAnyUpstreamCallInBothDialectsAndInStreams() {
         String key = key(new JsonObject().put("key_alias", "broke").put("max_budget", 0.0000001));

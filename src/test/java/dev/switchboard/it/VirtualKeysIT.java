@@ -38,7 +38,7 @@ class VirtualKeysIT {
 
     @BeforeAll
     static void start() {
-        gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini", "gpt-big=gpt-4o") + """
+        gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini", "gpt-big=gpt-4o", "flaky=flaky-model") + """
                   - model_name: claude
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                   - model_name: embedder
@@ -52,10 +52,12 @@ class VirtualKeysIT {
                 router_settings:
                   num_retries: 0
                   auto_router: { alias: auto }
+                  fallbacks: [{ flaky: [smart] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """);
         admin = new Admin(gw);
+        gw.simulator.behaveAlways("flaky-model", dev.switchboard.simulator.SimBehaviour.status(500));
     }
 
     @AfterAll
@@ -163,6 +165,23 @@ class VirtualKeysIT {
                 "{\"model\":\"gpt\",\"models\":[\"smart\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("'smart'");
+    }
+
+    /** A configured fallback is no way around a key's allowlist (LiteLLM's enforce_fallback_model_access). */
+    @Test
+    void aFallbackTheKeyMayNotUseIsPassedOver() {
+        String body = "{\"model\":\"flaky\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        HttpResponse<String> master = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        assertThat(master.statusCode()).as(master.body()).isEqualTo(200);
+        assertThat(master.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
+        String key = newKey("flaky-only", "models", new JsonArray().add("flaky")).getString("key");
+        HttpResponse<String> limited = Http.post(gw.v1() + "/chat/completions", key, body);
+        assertThat(limited.statusCode()).as("smart is not this key's: the primary's failure is the answer").isEqualTo(502);
+        assertThat(limited.headers().firstValue("x-switchboard-model")).isEmpty();
+        String both = newKey("flaky-and-smart", "models", new JsonArray().add("flaky").add("smart")).getString("key");
+        HttpResponse<String> allowed = Http.post(gw.v1() + "/chat/completions", both, body);
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().firstValue("x-switchboard-model")).hasValue("mock/smart-model");
     }
 
     @Test
