@@ -19,6 +19,10 @@ public final class Governance {
     private final Governor governor;
     private final KeyAdmin admin;
     private final KeyRegistry registry;
+    /** How often each gateway takes in the key changes other gateways on the same database made. */
+    public static final long KEY_SYNC_MILLIS = 2_000;
+    private long syncTimer = -1;
+    private Vertx vertx;
 
     private Governance(Authenticator authenticator, Governor governor, KeyAdmin admin, KeyRegistry registry) {
         this.authenticator = authenticator;
@@ -47,8 +51,19 @@ public final class Governance {
         }
         if (registry.size() > 0) log.info("{} virtual key(s) loaded", registry.size());
         JwtAuthenticator jwt = settings.jwt() == null ? null : JwtAuthenticator.start(vertx, settings.jwt(), JwksKeys.overHttp(), clockMillis);
-        return new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt), new Governor(registry, limiter, global, clockMillis),
-                new KeyAdmin(vertx, store, registry, limiter, clockMillis), registry);
+        Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
+                new Governor(registry, limiter, global, clockMillis), new KeyAdmin(vertx, store, registry, limiter, clockMillis), registry);
+        g.vertx = vertx;
+        // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes
+        g.syncTimer = vertx.setPeriodic(KEY_SYNC_MILLIS, id -> g.admin.syncFromStore().onFailure(e ->
+                log.warn("could not read the keys other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString())));
+        return g;
+    }
+
+    /** Stops taking in other gateways' key changes (before the store closes). */
+    public void close() {
+        if (syncTimer >= 0) vertx.cancelTimer(syncTimer);
+        syncTimer = -1;
     }
 
     public Authenticator authenticator() { return authenticator; }

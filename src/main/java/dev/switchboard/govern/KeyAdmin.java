@@ -188,6 +188,51 @@ public final class KeyAdmin {
         return resolve(ref).key().keyId();
     }
 
+    /** A sync from the store is queued or running: the next tick is skipped rather than queued behind it. */
+    private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Takes in what other gateways on the same database changed: keys they made (with their spend this period), updated,
+     * blocked, rotated or deleted. On the admin worker, so it never races this gateway's own changes (each is in the
+     * store before the registry); nothing on the request path waits for it. {@link Governance} calls it every
+     * {@link Governance#KEY_SYNC_MILLIS}.
+     */
+    Future<Integer> syncFromStore() {
+        if (!syncing.compareAndSet(false, true)) return Future.succeededFuture(0);
+        return this.<Integer>change(() -> {
+            try {
+                long now = clock.getAsLong();
+                List<VirtualKey> stored = store.all();
+                Set<String> ids = new java.util.HashSet<>();
+                int changed = 0;
+                for (VirtualKey k : stored) {
+                    ids.add(k.keyId());
+                    KeyState s = registry.byId(k.keyId());
+                    if (s == null) {
+                        long periodStart = k.budgetDuration() == null ? k.budgetAnchor() : k.budgetDuration().periodStart(k.budgetAnchor(), now);
+                        registry.put(k, store.spentSince(k.keyId(), periodStart), now);
+                        log.info("key {} made by another gateway on this database, taken in", k.keyId());
+                        changed++;
+                    } else if (!k.equals(s.key())) {
+                        registry.put(k, 0, now);
+                        log.info("key {} changed by another gateway on this database, taken in", k.keyId());
+                        changed++;
+                    }
+                }
+                for (KeyState s : registry.all()) {
+                    if (ids.contains(s.key().keyId())) continue;
+                    registry.remove(s.key().keyId());
+                    limiter.forget(s.key().keyId());
+                    log.info("key {} deleted by another gateway on this database", s.key().keyId());
+                    changed++;
+                }
+                return changed;
+            } finally {
+                syncing.set(false);
+            }
+        });
+    }
+
     private <T> Future<T> change(Supplier<T> work) {
         return worker.executeBlocking(work::get, true);
     }

@@ -408,6 +408,7 @@ public final class Gateway {
      * before the Vert.x instance closes.
      */
     public void shutdown() {
+        store.governance().close();
         store.cache().store().close();
         store.responses().drain();
         if (store.cache().semantic() != null) store.cache().semantic().close();
