@@ -61,7 +61,16 @@ public final class Tracing implements AutoCloseable {
      * Export over OTLP/HTTP (protobuf) to {@code settings.endpoint()} with its headers, the posts on a Vert.x instance of
      * the exporter's own ({@link VertxHttpSender}), closed when this is.
      */
+    /**
+     * The OTel exporter's own java.util.logging logger, silenced: it prints a multi-line SEVERE stack trace to stdout for
+     * every failed export, outside the gateway's log format, where {@link CountingExporter} already says it in one WARN
+     * line of the gateway's own and counts the spans lost. Held here: JUL keeps its loggers weakly, and a collected one
+     * would forget the level.
+     */
+    private static final java.util.logging.Logger OTEL_EXPORTER_JUL = java.util.logging.Logger.getLogger("io.opentelemetry.exporter");
+
     public static Tracing otlp(TraceSettings settings) {
+        OTEL_EXPORTER_JUL.setLevel(java.util.logging.Level.OFF);
         var b = OtlpHttpSpanExporter.builder()
                 .setEndpoint(settings.endpoint())
                 .setTimeout(Duration.ofMillis(settings.exportTimeoutMillis()))

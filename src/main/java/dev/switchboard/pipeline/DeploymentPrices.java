@@ -128,6 +128,18 @@ final class DeploymentPrices {
         return CostCalculator.worstCaseNanos(price, promptTokens, (int) Math.min(Integer.MAX_VALUE, output), cacheWrites);
     }
 
+    /** The price a deployment is charged at, or null when it is unpriced (or unknown). */
+    ModelPrice price(String deploymentId) {
+        Priced p = byId.get(deploymentId);
+        return p == null || !p.lookup().priced() ? null : p.lookup().price();
+    }
+
+    /** The output limit a request without one gets on the deployment; 0 when unknown. */
+    int defaultOutputLimit(String deploymentId) {
+        Priced p = byId.get(deploymentId);
+        return p == null ? 0 : p.defaultOutputLimit();
+    }
+
     /** Deployments with no price, each with the reason (for the start log, {@code check} and the spend report). */
     List<String> unpriced() { return List.copyOf(unpriced); }
 }

@@ -418,6 +418,20 @@ public final class Gateway {
         http.close();
     }
 
+    /**
+     * Every configured deployment, wildcard entries included, for {@code /model/info}: in config order, with the price
+     * and the output limit the gateway uses for it.
+     */
+    public List<DeploymentInfo> deploymentInfo() {
+        List<DeploymentInfo> out = new ArrayList<>();
+        for (Deployment d : config.deployments()) {
+            out.add(new DeploymentInfo(d.alias(), d.id(), d.provider(), d.model(), d.apiBase(),
+                    d.modelInfo() == null ? Map.of() : d.modelInfo(), store.prices().price(d.id()),
+                    store.prices().defaultOutputLimit(d.id())));
+        }
+        return out;
+    }
+
     /** What answers each alias, for the model list of {@code serve} and {@code check}. */
     public List<ServedModel> models() { return models; }
 

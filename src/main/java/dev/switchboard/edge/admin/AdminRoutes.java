@@ -54,6 +54,7 @@ public final class AdminRoutes {
     }
 
     public void mount(Router router) {
+        mountModelInfo(router);
         post(router, "/key/generate", (caller, body) -> edge.gateway().keys().generate(body));
         post(router, "/key/update", (caller, body) -> edge.gateway().keys().update(body));
         post(router, "/key/delete", (caller, body) -> edge.gateway().keys().delete(body));
@@ -150,6 +151,26 @@ public final class AdminRoutes {
      * {@code x-switchboard-cache-entry}), and LiteLLM's {@code POST /cache/delete {"keys": [...]}} and
      * {@code POST /cache/flushall}.
      */
+    /**
+     * LiteLLM's {@code GET /model/info} (also under {@code /v1}): every deployment as {@code {model_name, litellm_params,
+     * model_info}}, its key never shown, {@code model_info} with the price and limits the gateway charges and reserves with
+     * besides the config's own fields; {@code ?litellm_model_id=} picks one by its id.
+     */
+    private void mountModelInfo(Router router) {
+        for (String path : new String[] {"/model/info", "/v1/model/info"}) {
+            get(router, path, rc -> {
+                String only = rc.request().getParam("litellm_model_id");
+                ObjectNode out = SpendJson.JSON.createObjectNode();
+                var data = out.putArray("data");
+                for (dev.switchboard.pipeline.DeploymentInfo d : edge.gateway().deploymentInfo()) {
+                    ObjectNode entry = ModelInfoJson.entry(d);
+                    if (only == null || only.equals(entry.path("model_info").path("id").asText())) data.add(entry);
+                }
+                return Future.succeededFuture(out);
+            });
+        }
+    }
+
     private void mountCache(Router router) {
         get(router, "/cache/ping", rc -> edge.gateway().cacheAdmin().status());
         router.delete("/cache").handler(rc -> admin(rc, false, (c, b) -> deleted(edge.gateway().cacheAdmin().clear())));

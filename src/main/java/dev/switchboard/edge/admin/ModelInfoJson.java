@@ -1,0 +1,52 @@
+package dev.switchboard.edge.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.account.ModelPrice;
+import dev.switchboard.pipeline.DeploymentInfo;
+import java.util.Map;
+
+/** One {@code /model/info} entry in LiteLLM's shape. */
+final class ModelInfoJson {
+    private ModelInfoJson() {}
+
+    static ObjectNode entry(DeploymentInfo d) {
+        ObjectNode e = SpendJson.JSON.createObjectNode();
+        e.put("model_name", d.alias());
+        ObjectNode params = e.putObject("litellm_params");
+        params.put("model", d.id());
+        if (d.apiBase() != null) params.put("api_base", withoutSecrets(d.apiBase()));
+        ObjectNode info = e.putObject("model_info");
+        Object ownId = d.modelInfo().get("id");
+        info.put("id", ownId != null ? ownId.toString() : d.id());
+        info.put("db_model", false);
+        info.put("key", d.model());
+        info.put("litellm_provider", d.provider().isEmpty() ? null : d.provider());
+        info.put("mode", "chat");
+        ModelPrice p = d.price();
+        if (d.outputLimit() > 0) info.put("max_tokens", d.outputLimit());
+        if (p != null) {
+            info.put("input_cost_per_token", p.inputPerToken());
+            info.put("output_cost_per_token", p.outputPerToken());
+            if (p.cacheReadPerToken() != null) info.put("cache_read_input_token_cost", p.cacheReadPerToken());
+            if (p.cacheWrite5mPerToken() != null) info.put("cache_creation_input_token_cost", p.cacheWrite5mPerToken());
+            if (p.maxOutputTokens() != null) info.put("max_output_tokens", p.maxOutputTokens());
+            if (p.contextWindow() != null) info.put("max_input_tokens", p.contextWindow());
+        }
+        // the config's own model_info fields (mode, description, supports_*, …) as written, over the catalog's
+        for (Map.Entry<String, Object> f : d.modelInfo().entrySet()) {
+            info.set(f.getKey(), SpendJson.JSON.valueToTree(f.getValue()));
+        }
+        return e;
+    }
+
+    /** The base URL without a user part or a query, where a key could ride ({@code https://u:k@host}, {@code ?key=}). */
+    static String withoutSecrets(String url) {
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (u.getHost() == null) return u.getScheme() == null ? "(not shown)" : u.getScheme() + ":(not shown)";
+            return new java.net.URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), null, null).toString();
+        } catch (java.net.URISyntaxException e) {
+            return "(not shown)";
+        }
+    }
+}
