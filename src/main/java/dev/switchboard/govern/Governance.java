@@ -52,7 +52,7 @@ public final class Governance {
         if (registry.size() > 0) log.info("{} virtual key(s) loaded", registry.size());
         JwtAuthenticator jwt = settings.jwt() == null ? null : JwtAuthenticator.start(vertx, settings.jwt(), JwksKeys.overHttp(), clockMillis);
         Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
-                new Governor(registry, limiter, global, clockMillis), new KeyAdmin(vertx, store, registry, limiter, clockMillis), registry);
+                new Governor(registry, limiter, global, clockMillis), new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry);
         g.vertx = vertx;
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes
         g.syncTimer = vertx.setPeriodic(KEY_SYNC_MILLIS, id -> g.admin.syncFromStore().onFailure(e ->

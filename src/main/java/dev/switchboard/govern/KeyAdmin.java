@@ -31,7 +31,16 @@ public final class KeyAdmin {
     private final LongSupplier clock;
     private final WorkerExecutor worker;
 
+    /** The master key's test, for a chosen secret; null when no master key is configured. */
+    private final java.util.function.Predicate<String> isMasterKey;
+
     KeyAdmin(Vertx vertx, KeyStore store, KeyRegistry registry, RateLimiter limiter, LongSupplier clock) {
+        this(vertx, store, registry, limiter, clock, null);
+    }
+
+    KeyAdmin(Vertx vertx, KeyStore store, KeyRegistry registry, RateLimiter limiter, LongSupplier clock,
+             java.util.function.Predicate<String> isMasterKey) {
+        this.isMasterKey = isMasterKey;
         this.store = store;
         this.registry = registry;
         this.limiter = limiter;
@@ -42,12 +51,18 @@ public final class KeyAdmin {
     /** {@code POST /key/generate}: a new key; its secret is in this answer and nowhere else, ever. */
     public Future<ObjectNode> generate(ObjectNode body) {
         return change(() -> {
-            KeyFields.onlyKnown(body, KeyFields.SETTABLE);
+            KeyFields.onlyKnown(body, GENERATE_FIELDS);
             long now = clock.getAsLong();
-            String secret = KeySecrets.newKey();
+            String chosen = chosenSecret(body);
+            String secret = chosen != null ? chosen : KeySecrets.newKey();
             VirtualKey blank = new VirtualKey(KeySecrets.newKeyId(), KeySecrets.hash(secret), KeySecrets.mask(secret), null,
                     List.of(), null, null, null, now, null, null, null, null, null, null, List.of(), false, now, now, null);
-            VirtualKey key = KeyFields.apply(blank, body, now);
+            ObjectNode fields = body;
+            if (chosen != null) {
+                fields = body.deepCopy();
+                fields.remove("key");
+            }
+            VirtualKey key = KeyFields.apply(blank, fields, now);
             requireFreeAlias(key.alias(), null);
             store.insert(key);
             registry.put(key, 0, now);
@@ -188,6 +203,32 @@ public final class KeyAdmin {
         return resolve(ref).key().keyId();
     }
 
+    /** generate's fields: the settable ones, and {@code key}, a secret of the caller's own (LiteLLM's). */
+    private static final Set<String> GENERATE_FIELDS = with(KeyFields.SETTABLE, "key");
+
+    /**
+     * LiteLLM's {@code key} on {@code /key/generate}: the caller's own secret, so keys handed out by a LiteLLM proxy keep
+     * working after the move. It must start with {@code sk-} (LiteLLM's rule) and be long enough not to be guessed; the
+     * master key and a secret another key has are refused. Null when the body has none (a new one is made).
+     */
+    private String chosenSecret(ObjectNode body) {
+        com.fasterxml.jackson.databind.JsonNode k = body.get("key");
+        if (k == null || k.isNull()) return null;
+        if (!k.isTextual()) throw GatewayException.badRequest("'key' must be a string: the key's own secret, starting with 'sk-'.", "key");
+        String secret = k.textValue();
+        if (!secret.startsWith("sk-") || secret.length() < 20 || secret.length() > 200
+                || !secret.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw GatewayException.badRequest("'key' must start with 'sk-' and have 20 to 200 visible ASCII characters, no spaces.", "key");
+        }
+        if (isMasterKey != null && isMasterKey.test(secret)) {
+            throw GatewayException.badRequest("'key' is the master key; choose another secret.", "key");
+        }
+        if (registry.byToken(KeySecrets.hash(secret)) != null) {
+            throw GatewayException.badRequest("Another key already has this secret; choose another.", "key");
+        }
+        return secret;
+    }
+
     /** A sync from the store is queued or running: the next tick is skipped rather than queued behind it. */
     private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -213,7 +254,7 @@ public final class KeyAdmin {
                         registry.put(k, store.spentSince(k.keyId(), periodStart), now);
                         log.info("key {} made by another gateway on this database, taken in", k.keyId());
                         changed++;
-                    } else if (!k.equals(s.key())) {
+                    } else if (changedElsewhere(k, s.key())) {
                         registry.put(k, 0, now);
                         log.info("key {} changed by another gateway on this database, taken in", k.keyId());
                         changed++;
@@ -231,6 +272,15 @@ public final class KeyAdmin {
                 syncing.set(false);
             }
         });
+    }
+
+    /**
+     * Whether the stored row is a change the registry has not seen: every change stamps {@code updated_at} (rotation and
+     * blocking included), compared with the token and the block so two changes in one millisecond are seen too. Not
+     * the whole record: a stored row reads back with its JSON fields re-parsed, unequal to the written one though the same.
+     */
+    private static boolean changedElsewhere(VirtualKey stored, VirtualKey known) {
+        return stored.updatedAt() != known.updatedAt() || !stored.token().equals(known.token()) || stored.blocked() != known.blocked();
     }
 
     private <T> Future<T> change(Supplier<T> work) {

@@ -3,8 +3,8 @@ package dev.switchboard.observe;
 import java.util.List;
 
 /**
- * Takes the gateway's own provider keys out of any text the request log or a trace keeps, whatever the log policy: a
- * client may paste one into a prompt, or a model may repeat it. Exact matches only (the keys are known); case
+ * Takes the gateway's own provider keys, and any Switchboard virtual key, out of any text the request log or a trace
+ * keeps, whatever the log policy: a client may paste one into a prompt, or a model may repeat it. Exact matches only (the keys are known); case
  * insensitive, as some servers upper-case what they quote.
  */
 public final class SecretScrubber {
@@ -18,8 +18,17 @@ public final class SecretScrubber {
         this.secrets = secrets.stream().filter(s -> s != null && s.length() >= 8).distinct().toList();
     }
 
+    /**
+     * A Switchboard virtual key ({@code sk-sb-} and 43 base64url characters, govern.KeySecrets): whoever's it is, a key
+     * quoted in a prompt or an answer is a credential, and the log and traces (often sent to a third party) must not
+     * hold it. A pattern, since no gateway knows every key's secret (it keeps their hashes).
+     */
+    private static final java.util.regex.Pattern VIRTUAL_KEY = java.util.regex.Pattern.compile("sk-sb-[A-Za-z0-9_-]{20,}");
+
     public String scrub(String text) {
-        if (text == null || secrets.isEmpty()) return text;
+        if (text == null) return null;
+        if (text.contains("sk-sb-")) text = VIRTUAL_KEY.matcher(text).replaceAll(MASK);
+        if (secrets.isEmpty()) return text;
         String out = text;
         for (String s : secrets) {
             if (containsIgnoreCase(out, s)) out = replaceIgnoreCase(out, s);

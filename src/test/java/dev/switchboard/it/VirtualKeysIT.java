@@ -167,6 +167,22 @@ class VirtualKeysIT {
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("'smart'");
     }
 
+    /** LiteLLM's key of one's own: a key a LiteLLM proxy handed out keeps working after the move. */
+    @Test
+    void aKeyMayBeGivenItsOwnSecret() {
+        String mine = "sk-litellm-handed-out-0123456789";
+        JsonObject made = newKey("migrated", "key", mine, "models", new JsonArray().add("gpt"));
+        assertThat(made.getString("key")).isEqualTo(mine);
+        assertThat(made.getString("key_name")).isEqualTo("sk-lit...6789");
+        assertThat(Http.post(gw.v1() + "/chat/completions", mine,
+                "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").statusCode()).isEqualTo(200);
+        for (Object bad : new Object[] {"sb-no-prefix-0123456789abc", "sk-short", 42, mine, TestGateway.MASTER_KEY}) {
+            HttpResponse<String> r = admin.post("/key/generate", new JsonObject().put("key", bad));
+            assertThat(r.statusCode()).as(String.valueOf(bad)).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("key");
+        }
+    }
+
     /** A configured fallback is no way around a key's allowlist (LiteLLM's enforce_fallback_model_access). */
     @Test
     void aFallbackTheKeyMayNotUseIsPassedOver() {

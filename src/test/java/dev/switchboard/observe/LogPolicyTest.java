@@ -64,6 +64,13 @@ class LogPolicyTest {
     }
 
     @Test
+    void anySwitchboardVirtualKeyIsScrubbedToo() {
+        String key = "sk-sb-" + "Zq3_x-9AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+        assertThat(SecretScrubber.NONE.scrub("use " + key + ", please")).isEqualTo("use [REDACTED], please");
+        assertThat(SecretScrubber.NONE.scrub("the prefix sk-sb- alone, or sk-sb-short")).isEqualTo("the prefix sk-sb- alone, or sk-sb-short");
+    }
+
+    @Test
     void aClientTraceIdBecomesAnOpenTelemetryTraceId() {
         assertThat(TraceIds.fromClient("0AF7651916CD43DD8448EB211C80319C")).isEqualTo("0af7651916cd43dd8448eb211c80319c");
         assertThat(TraceIds.fromClient("3f2504e0-4f89-11d3-9a0c-0305e82c3301")).isEqualTo("3f2504e04f8911d39a0c0305e82c3301");
