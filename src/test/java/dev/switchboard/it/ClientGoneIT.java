@@ -9,7 +9,6 @@ import dev.switchboard.support.LogCapture;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -69,14 +68,7 @@ class ClientGoneIT {
         String path = anthropic ? "/v1/messages" : "/v1/chat/completions";
         try (LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
             long left;
-            try (Socket client = new Socket("127.0.0.1", gw.server.port())) {
-                OutputStream out = client.getOutputStream();
-                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                out.write(("POST " + path + " HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n"
-                        + "authorization: Bearer " + TestGateway.MASTER_KEY + "\r\ncontent-length: " + bytes.length + "\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.write(bytes);
-                out.flush();
+            try (Socket client = dev.switchboard.support.RawPost.open(gw, path, body)) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> gw.simulator.arrivals() == 1);
                 left = System.nanoTime();
             } // the client goes away, not a byte of the answer seen
@@ -114,14 +106,7 @@ class ClientGoneIT {
                 ? "{\"model\":\"claude\",\"max_tokens\":500,\"stream\":true,\"metadata\":{\"user_id\":\"mid\"},\"messages\":[{\"role\":\"user\",\"content\":\"mid\"}]}"
                 : "{\"model\":\"gpt\",\"stream\":true,\"user\":\"mid\",\"messages\":[{\"role\":\"user\",\"content\":\"mid\"}]}";
         String path = anthropic ? "/v1/messages" : "/v1/chat/completions";
-        try (Socket client = new Socket("127.0.0.1", gw.server.port())) {
-            OutputStream out = client.getOutputStream();
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            out.write(("POST " + path + " HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n"
-                    + "authorization: Bearer " + TestGateway.MASTER_KEY + "\r\ncontent-length: " + bytes.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
-            out.flush();
+        try (Socket client = dev.switchboard.support.RawPost.open(gw, path, body)) {
             java.io.InputStream in = client.getInputStream();
             byte[] buf = new byte[8192];
             StringBuilder seen = new StringBuilder();

@@ -69,13 +69,8 @@ class ObservedFailuresIT {
         Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"broken\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         gw.simulator.enqueue("slow-model", SimBehaviour.slowFirstByte(5_000));
         int before = gw.simulator.arrivals();
-        byte[] body = "{\"model\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"leave\"}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try (java.net.Socket client = new java.net.Socket("127.0.0.1", gw.server.port())) {
-            var out = client.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\nauthorization: Bearer "
-                    + TestGateway.MASTER_KEY + "\r\ncontent-length: " + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
+        try (java.net.Socket client = dev.switchboard.support.RawPost.open(gw, "/v1/chat/completions",
+                "{\"model\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"leave\"}]}")) {
             await().atMost(Duration.ofSeconds(5)).until(() -> gw.simulator.arrivals() > before);
         } // gone before the answer
         await().atMost(Duration.ofSeconds(5)).until(() -> Http.get(gw.baseUrl() + "/spend/logs?model=slow", TestGateway.MASTER_KEY)
