@@ -14,6 +14,8 @@ public final class GatewayException extends RuntimeException {
     private final Long retryAfterSeconds;
     private java.util.Map<String, String> headers = java.util.Map.of();
     private GuardrailBlock block;
+    /** The provider's own HTTP status when it failed with a 5xx (500 behind our 502), else 0. */
+    private int upstreamStatus;
 
     public GatewayException(ErrorKind kind, int status, String message, String param, String code,
                             String upstreamType, Long retryAfterSeconds) {
@@ -67,6 +69,7 @@ public final class GatewayException extends RuntimeException {
         GatewayException e = new GatewayException(kind, status, getMessage(), param, code, upstreamType, retryAfterSeconds);
         e.headers = java.util.Map.copyOf(extra);
         e.block = block;
+        e.upstreamStatus = upstreamStatus;
         return e;
     }
 
@@ -75,14 +78,28 @@ public final class GatewayException extends RuntimeException {
         GatewayException e = new GatewayException(kind, status, message, newParam, code, upstreamType, retryAfterSeconds);
         e.headers = headers;
         e.block = block;
+        e.upstreamStatus = upstreamStatus;
         return e;
     }
+
+    /** This failure, noting the provider's own status behind it (an upstream 500 the client sees as 502). */
+    public GatewayException fromUpstream(int providerStatus) {
+        this.upstreamStatus = providerStatus;
+        return this;
+    }
+
+    /**
+     * The status an attempt's records keep (the ledger's attempt rows, the attempt metric and span): the provider's own
+     * for an upstream 5xx, so "which provider hiccuped" tells a 500 from a 502 or a 529; else {@link #status()}.
+     */
+    public int attemptStatus() { return upstreamStatus > 0 ? upstreamStatus : status; }
 
     /** The same failure marked as a guardrail's block (see {@link GuardrailBlock}). */
     public GatewayException blockedBy(GuardrailBlock b) {
         GatewayException e = new GatewayException(kind, status, getMessage(), param, code, upstreamType, retryAfterSeconds);
         e.headers = headers;
         e.block = b;
+        e.upstreamStatus = upstreamStatus;
         return e;
     }
 

@@ -147,7 +147,7 @@ public final class ObservedCall {
                 .setAttribute(GenAi.ATTEMPT_REASON, reason)
                 .setAttribute(GenAi.LATENCY_MS, latencyNanos / 1e6);
         if (error != null) {
-            int status = error instanceof GatewayException g ? g.status() : 500;
+            int status = error instanceof GatewayException g ? g.attemptStatus() : 500; // the provider's own
             Span s = b.setAttribute(GenAi.HTTP_STATUS, (long) status)
                     .setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error))
                     .startSpan();

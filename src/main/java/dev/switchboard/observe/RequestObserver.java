@@ -53,7 +53,7 @@ public final class RequestObserver {
     public void attemptFailed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
         // a client that left is not a provider's failure (the dashboard's provider errors leave it out too)
         if (!dev.switchboard.model.Cancellation.isClientClosed(error)) {
-            metrics.attemptFailed(deployment, error instanceof GatewayException g ? g.status() : 500, metricErrorType(error));
+            metrics.attemptFailed(deployment, error instanceof GatewayException g ? g.attemptStatus() : 500, metricErrorType(error));
         }
         ObservedCall c = ctx.attached(CALL);
         if (c == null) return;

@@ -21,7 +21,7 @@ final class LedgerAttempts implements AttemptListener {
         long elapsedMs = (System.nanoTime() - ctx.startedNanos()) / 1_000_000;
         ledger.record(new SpendRecord(ctx.requestId(), ordinal, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
                 null, "attempt", alias, deployment, null, null, null, 0, 0, 0, 0, 0, false, 0, 0, true,
-                latencyNanos / 1_000_000, null, MeteredCall.status(error), MeteredCall.errorType(error),
+                latencyNanos / 1_000_000, null, error instanceof dev.switchboard.model.GatewayException g ? g.attemptStatus() : 500, MeteredCall.errorType(error),
                 ctx.caller().tags()));
     }
 }

@@ -37,14 +37,14 @@ public final class UpstreamErrors {
         }
         if (status == 503 || status == 529) {
             return new GatewayException(ErrorKind.UNAVAILABLE, 503, "Upstream " + deploymentId
-                    + " is overloaded (HTTP " + status + "): " + msg, null, code, type, retry);
+                    + " is overloaded (HTTP " + status + "): " + msg, null, code, type, retry).fromUpstream(status);
         }
         if (status == 504) {
             return new GatewayException(ErrorKind.TIMEOUT, 504, "Upstream " + deploymentId
-                    + " timed out (HTTP 504): " + msg, null, code, type, retry);
+                    + " timed out (HTTP 504): " + msg, null, code, type, retry).fromUpstream(status);
         }
         return new GatewayException(ErrorKind.UPSTREAM, 502, "Upstream " + deploymentId + " failed (HTTP "
-                + status + "): " + msg, null, code, type, retry);
+                + status + "): " + msg, null, code, type, retry).fromUpstream(status);
     }
 
     /** An error body that is not JSON, as the message: scrubbed first, then cut (so no cut can split the key). */

@@ -108,7 +108,7 @@ class MetricsIT {
     @Test
     void providerErrorsCooldownsAndConnectionsPerDeployment() {
         assertThat(value(metrics, "switchboard_attempt_errors_total", "provider", "openai", "deployment", "openai/primary-model",
-                "status", "502")).isEqualTo(1);
+                "status", "500")).as("the provider's own status").isEqualTo(1);
         assertThat(value(metrics, "switchboard_deployment_cooldown", "deployment", "openai/primary-model")).isEqualTo(1);
         assertThat(value(metrics, "switchboard_deployment_cooldown", "deployment", "openai/backup-model")).isZero();
         assertThat(sampleCount(metrics, "switchboard_upstream_requests_in_flight", "deployment", "openai/backup-model")).isEqualTo(1);
