@@ -37,10 +37,7 @@ public final class Governance {
         KeyStore store = new KeyStore(db);
         KeyRegistry registry = new KeyRegistry();
         long now = clockMillis.getAsLong();
-        for (VirtualKey k : store.all()) {
-            long periodStart = k.budgetDuration() == null ? k.budgetAnchor() : k.budgetDuration().periodStart(k.budgetAnchor(), now);
-            registry.put(k, store.spentSince(k.keyId(), periodStart), now);
-        }
+        for (VirtualKey k : store.all()) registry.put(k, store.spentThisPeriod(k, now), now);
         Budget global = null;
         if (settings.globalMaxBudget() != null) {
             long start = settings.globalPeriod() == null ? 0 : settings.globalPeriod().periodStart(0, now);

@@ -51,7 +51,7 @@ public final class KeyAdmin {
     /** {@code POST /key/generate}: a new key; its secret is in this answer and nowhere else, ever. */
     public Future<ObjectNode> generate(ObjectNode body) {
         return change(() -> {
-            KeyFields.onlyKnown(body, GENERATE_FIELDS);
+            KeyFields.onlyKnown(body, UPDATE_FIELDS); // the settable fields and key (generate: a secret of the caller's own)
             long now = clock.getAsLong();
             String chosen = chosenSecret(body);
             String secret = chosen != null ? chosen : KeySecrets.newKey();
@@ -203,9 +203,6 @@ public final class KeyAdmin {
         return resolve(ref).key().keyId();
     }
 
-    /** generate's fields: the settable ones, and {@code key}, a secret of the caller's own (LiteLLM's). */
-    private static final Set<String> GENERATE_FIELDS = with(KeyFields.SETTABLE, "key");
-
     /**
      * LiteLLM's {@code key} on {@code /key/generate}: the caller's own secret, so keys handed out by a LiteLLM proxy keep
      * working after the move. It must start with {@code sk-} (LiteLLM's rule) and be long enough not to be guessed; the
@@ -250,8 +247,7 @@ public final class KeyAdmin {
                     ids.add(k.keyId());
                     KeyState s = registry.byId(k.keyId());
                     if (s == null) {
-                        long periodStart = k.budgetDuration() == null ? k.budgetAnchor() : k.budgetDuration().periodStart(k.budgetAnchor(), now);
-                        registry.put(k, store.spentSince(k.keyId(), periodStart), now);
+                        registry.put(k, store.spentThisPeriod(k, now), now);
                         log.info("key {} made by another gateway on this database, taken in", k.keyId());
                         changed++;
                     } else if (changedElsewhere(k, s.key())) {

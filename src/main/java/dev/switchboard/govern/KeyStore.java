@@ -80,6 +80,12 @@ final class KeyStore {
     }
 
     /** What the ledger holds for one key (or, with a null id, for every call) from {@code sinceMillis} on, in nanos. */
+    /** What the key spent in its budget period holding {@code nowMillis} (for ever, without a duration), from the ledger. */
+    long spentThisPeriod(VirtualKey k, long nowMillis) {
+        long periodStart = k.budgetDuration() == null ? k.budgetAnchor() : k.budgetDuration().periodStart(k.budgetAnchor(), nowMillis);
+        return spentSince(k.keyId(), periodStart);
+    }
+
     long spentSince(String keyId, long sinceMillis) {
         return db.transaction(c -> spentSince(c, keyId, sinceMillis));
     }

@@ -59,10 +59,11 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         int bound = promptBound();
         long worst = 0;
         java.util.Map<String, Integer> byProvider = new java.util.HashMap<>();
+        int n = choices(request);
         for (Target t : targets()) {
             String provider = t.deployment().provider();
             int prompt = byProvider.computeIfAbsent(provider, p -> Math.min(bound, tokens.estimate(request, p)));
-            worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites, choices(request)));
+            worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites, n));
         }
         return worst;
     }

@@ -102,23 +102,27 @@ final class DeploymentParams {
         }
     }
 
+    /** How every refusal of a parameter ends: the two ways out. */
+    private static final String FIX = " Fix: leave it out, or let the gateway drop it: \"drop_params\": true in the request,"
+            + " drop_params: true in this deployment's litellm_params, or in litellm_settings for every deployment.";
+
     /** A parameter the model refuses beside another the request sets ({@link ParamConflict}). */
     private static GatewayException refused(ParamConflict c, ChatRequest asked, Deployment d) {
-        String from = UnsupportedParams.present(asked, c.field()) ? "'" + c.field() + "'"
-                : "'" + c.field() + "' (a default of the deployment's litellm_params, line " + d.line() + ")";
-        return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, c.why() + ", so " + from
-                + " cannot be honoured (deployment " + d.id() + "). Fix: leave it out, or let the gateway drop it: \"drop_params\":"
-                + " true in the request, drop_params: true in this deployment's litellm_params, or in litellm_settings for every"
-                + " deployment.", c.field(), CODE, null, null);
+        return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, c.why() + ", so " + named(c.field(), asked, d)
+                + " cannot be honoured (deployment " + d.id() + ")." + FIX, c.field(), CODE, null, null);
     }
 
     private static GatewayException refused(String field, ChatRequest asked, Deployment d) {
         String provider = d.provider().isEmpty() ? d.id() : d.provider() + "/";
-        String from = UnsupportedParams.present(asked, field) ? "'" + field + "'"
+        return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, provider + " does not accept "
+                + named(field, asked, d)
+                + " (deployment " + d.id() + "): it has no counterpart for it, so the answer could not honour it." + FIX,
+                field, CODE, null, null);
+    }
+
+    /** The field as the error names it: the request's own, or a default the deployment's config line set. */
+    private static String named(String field, ChatRequest asked, Deployment d) {
+        return UnsupportedParams.present(asked, field) ? "'" + field + "'"
                 : "'" + field + "' (a default of the deployment's litellm_params, line " + d.line() + ")";
-        return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, provider + " does not accept " + from
-                + " (deployment " + d.id() + "): it has no counterpart for it, so the answer could not honour it. Fix: leave it"
-                + " out, or let the gateway drop it: \"drop_params\": true in the request, drop_params: true in this deployment's"
-                + " litellm_params, or in litellm_settings for every deployment.", field, CODE, null, null);
     }
 }
