@@ -26,8 +26,9 @@ final class LedgerStore {
 
     LedgerStore(Database db) { this.db = db; }
 
-    void insert(List<SpendRecord> rows) {
-        db.transaction(c -> {
+    /** @return the rows the batch added (a row written before, by a batch retried after a lost commit, is not) */
+    List<SpendRecord> insert(List<SpendRecord> rows) {
+        return db.transaction(c -> {
             try (SparseInsert ps = new SparseInsert(c, "spend_logs", COLUMNS, "ON CONFLICT DO NOTHING");
                  PreparedStatement tags = c.prepareStatement(INSERT_TAG)) {
                 boolean tagged = false;
@@ -45,9 +46,10 @@ final class LedgerStore {
                 }
                 int[] added = ps.execute();
                 if (tagged) tags.executeBatch();
-                RollupWriter.add(c, inserted(rows, added));
+                List<SpendRecord> inserted = inserted(rows, added);
+                RollupWriter.add(c, inserted);
+                return inserted;
             }
-            return null;
         });
     }
 
@@ -66,15 +68,16 @@ final class LedgerStore {
     /**
      * Each row in its own transaction, after a batch failed.
      *
+     * @param added gets the rows that went in
      * @return the rows the database refused (empty when all went in)
      * @throws RuntimeException when not one row could be written (the store itself is failing)
      */
-    List<SpendRecord> insertEach(List<SpendRecord> rows) {
+    List<SpendRecord> insertEach(List<SpendRecord> rows, List<SpendRecord> added) {
         List<SpendRecord> refused = new java.util.ArrayList<>();
         RuntimeException last = null;
         for (SpendRecord r : rows) {
             try {
-                insert(List.of(r));
+                added.addAll(insert(List.of(r)));
             } catch (RuntimeException e) {
                 refused.add(r);
                 last = e;

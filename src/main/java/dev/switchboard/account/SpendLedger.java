@@ -33,6 +33,8 @@ public final class SpendLedger implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closed;
     private long failingSince;
+    /** Told of each batch's new rows once committed, on the writer's thread (the shared budgets' grants); or null. */
+    private volatile java.util.function.Consumer<List<SpendRecord>> onWritten;
 
     public SpendLedger(Database db, long flushMillis) {
         this.store = new LedgerStore(db);
@@ -71,6 +73,23 @@ public final class SpendLedger implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells {@code listener} of the rows each batch added, after its commit, on the writer's thread (it may block
+     * briefly; what it throws is logged, the rows stay written).
+     */
+    public void onWritten(java.util.function.Consumer<List<SpendRecord>> listener) { this.onWritten = listener; }
+
+    private void written(List<SpendRecord> rows) {
+        java.util.function.Consumer<List<SpendRecord>> l = onWritten;
+        if (l == null || rows.isEmpty()) return;
+        try {
+            l.accept(rows);
+        } catch (RuntimeException e) {
+            log.warn("ledger: {} rows written; telling the budgets' grants failed (they count the rows twice until the "
+                    + "period ends, which errs on the safe side): {}", rows.size(), e.toString());
+        }
+    }
+
     /** Rows queued and not yet written. */
     public long pending() { return queued.get() + retry.size(); }
 
@@ -99,8 +118,9 @@ public final class SpendLedger implements AutoCloseable {
             }
             if (batch.isEmpty()) return true;
             try {
-                store.insert(batch);
+                List<SpendRecord> added = store.insert(batch);
                 written.addAndGet(batch.size());
+                written(added);
                 if (failingSince != 0) {
                     log.info("ledger: the store answers again; {} rows written", batch.size());
                     failingSince = 0;
@@ -118,8 +138,10 @@ public final class SpendLedger implements AutoCloseable {
      */
     private boolean writeOneByOne(List<SpendRecord> batch, RuntimeException batchError) {
         try {
-            List<SpendRecord> refused = store.insertEach(batch);
+            List<SpendRecord> added = new ArrayList<>();
+            List<SpendRecord> refused = store.insertEach(batch, added);
             written.addAndGet(batch.size() - refused.size());
+            written(added);
             for (SpendRecord r : refused) {
                 dropped.incrementAndGet();
                 log.error("ledger: the store refused the row of request {} (attempt {}, key {}, cost {} nano-USD); dropped: {}",

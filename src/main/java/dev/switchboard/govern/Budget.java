@@ -11,9 +11,21 @@ import dev.switchboard.model.DurationSpec;
  * <p>With a period ({@code budget_duration}) the spend starts again at 0 at each period boundary (counted from the
  * anchor, see {@link DurationSpec#periodStart}); reservations in flight carry over and settle into the period in which
  * they end, which is also how the ledger attributes them (by {@code ended_at}).
+ *
+ * <p>When several gateways may share the budget (one database), a budget has a {@link Grant}: the part of the budget
+ * this gateway may spend this period, taken from the database by {@link SharedBudgets}. A call then also has to fit in
+ * the grant; when it does not, {@link #tryReserve} answers {@link Reserve#NEEDS_GRANT} and the caller asks for more.
  */
 final class Budget {
     static final long NO_LIMIT = Long.MAX_VALUE;
+
+    /** What {@link #tryReserve} did. */
+    enum Reserve {
+        TAKEN,
+        REFUSED,
+        /** The budget has room as far as this gateway knows, its grant has not: ask {@link SharedBudgets} for more. */
+        NEEDS_GRANT
+    }
 
     private volatile long maxNanos;
     private long softNanos;
@@ -24,9 +36,17 @@ final class Budget {
     private long spent;
     private long reserved;
     private boolean softWarned;
+    /** Null when the budget is this gateway's alone (no database shared with others, or no limit). */
+    private final Grant grant;
 
     /** @param maxNanos {@link #NO_LIMIT} for none; @param period null for a budget that never resets */
     Budget(long maxNanos, long softNanos, DurationSpec period, long anchor, long spentInPeriod, long nowMillis) {
+        this(maxNanos, softNanos, period, anchor, spentInPeriod, nowMillis, null);
+    }
+
+    /** @param grant the grant this budget's calls must also fit in (several gateways), or null */
+    Budget(long maxNanos, long softNanos, DurationSpec period, long anchor, long spentInPeriod, long nowMillis, Grant grant) {
+        this.grant = grant;
         this.anchor = anchor;
         configure(maxNanos, softNanos, period, anchor, nowMillis);
         this.spent = spentInPeriod;
@@ -53,10 +73,27 @@ final class Budget {
 
     /** Takes {@code nanos} from what is left; false (and nothing taken) when it does not fit. */
     synchronized boolean tryReserve(long nanos, long nowMillis) {
+        return reserve(nanos, nowMillis) == Reserve.TAKEN;
+    }
+
+    /**
+     * Takes {@code nanos} from what is left when it fits in the budget and, when shared, in this gateway's grant (whose
+     * lease must be current). Nothing is taken unless the answer is {@link Reserve#TAKEN}.
+     */
+    synchronized Reserve reserve(long nanos, long nowMillis) {
         roll(nowMillis);
-        if (maxNanos != NO_LIMIT && (nanos > maxNanos || spent + reserved > maxNanos - nanos)) return false;
+        if (maxNanos != NO_LIMIT && (nanos > maxNanos || spent + reserved > maxNanos - nanos)) return Reserve.REFUSED;
+        if (grant != null && maxNanos != NO_LIMIT) {
+            grant.align(periodStart);
+            long short_ = grant.spent + reserved + nanos - grant.granted;
+            if (short_ > 0 || nowMillis >= grant.validUntil) {
+                // a store that just said there is no more is not asked again for a while (a burst of refusals)
+                if (nowMillis < grant.memoUntil && short_ > grant.memoFree) return Reserve.REFUSED;
+                return Reserve.NEEDS_GRANT;
+            }
+        }
         reserved += nanos;
-        return true;
+        return Reserve.TAKEN;
     }
 
     /**
@@ -68,11 +105,105 @@ final class Budget {
         roll(nowMillis);
         reserved = Math.max(0, reserved - reservedNanos);
         spent += costNanos;
+        if (grant != null) {
+            grant.align(periodStart);
+            grant.spent += costNanos;
+        }
         if (!softWarned && softNanos != NO_LIMIT && spent >= softNanos) {
             softWarned = true;
             return true;
         }
         return false;
+    }
+
+    /**
+     * What a refusal can say is left: the budget as this gateway knows it and, when shared, its grant plus what the
+     * store had free when last asked.
+     */
+    synchronized long left(long nowMillis) {
+        roll(nowMillis);
+        long left = Math.max(0, maxNanos - spent - reserved);
+        if (grant == null || maxNanos == NO_LIMIT) return left;
+        grant.align(periodStart);
+        long free = Math.max(0, grant.granted - grant.spent - reserved) + (nowMillis < grant.memoUntil ? grant.memoFree : 0);
+        return Math.min(left, free);
+    }
+
+    Grant grant() { return grant; }
+
+    /**
+     * This period's spend as far as this gateway knows it: its own view, or, when shared, what the ledger held at the
+     * last grant taken (other gateways' spend included) if that is more.
+     */
+    synchronized long spentKnown(long nowMillis) {
+        roll(nowMillis);
+        if (grant == null) return spent;
+        grant.align(periodStart);
+        return Math.max(spent, grant.seenSpent);
+    }
+
+    /** The period of the grant row this gateway holds in the store, or {@link Grant#NONE}. */
+    synchronized long rowPeriod() { return grant.rowPeriod; }
+
+    /** The state an acquisition starts from, read in one step. */
+    synchronized GrantAsk ask(long nanos, long nowMillis) {
+        roll(nowMillis);
+        grant.align(periodStart);
+        return new GrantAsk(periodStart, maxNanos, grant.spent + reserved + nanos - grant.granted, grant.spent + reserved);
+    }
+
+    /**
+     * @param periodStart the period the grant is for
+     * @param need        how much more grant the call needs (0 or less: none, the lease only wants renewing)
+     * @param used        this gateway's spend this period plus its reservations in flight
+     */
+    record GrantAsk(long periodStart, long maxNanos, long need, long used) {}
+
+    /** Adds what the store granted for {@code periodStart} (dropped when the period has moved on meanwhile). */
+    synchronized void granted(long periodStart, long give, long maxAtGrant, long validUntil, long ledgerSpent) {
+        if (grant.period != periodStart) return;
+        grant.seenSpent = ledgerSpent;
+        grant.granted += give;
+        grant.maxAtGrant = maxAtGrant;
+        grant.rowPeriod = periodStart;
+        grant.memoUntil = 0;
+        grant.validUntil = validUntil;
+    }
+
+    /** The store had {@code free} left, not enough: refusals need not ask it again until {@code untilMillis}. */
+    synchronized void exhausted(long periodStart, long free, long untilMillis, long validUntil, long ledgerSpent) {
+        if (grant.period != periodStart) return;
+        grant.seenSpent = ledgerSpent;
+        grant.memoFree = free;
+        grant.memoUntil = untilMillis;
+        grant.rowPeriod = periodStart;
+        grant.validUntil = validUntil;
+    }
+
+    /** The heartbeat wrote this budget's row: other gateways count the grant until the lease runs out. */
+    synchronized void renewed(long periodStart, long validUntil) {
+        if (grant.rowPeriod == periodStart) grant.validUntil = validUntil;
+    }
+
+    /**
+     * For the heartbeat: this gateway's use of its grant, after giving back what it does not use when another gateway
+     * waits for it or the budget's limit changed (the grant is taken again on the next call, against the new limit).
+     *
+     * @return null when this gateway holds no grant row
+     */
+    synchronized Grant.Beat beat(boolean othersWait, long nowMillis) {
+        roll(nowMillis);
+        if (grant.rowPeriod == Grant.NONE) return null;
+        long oldRow = grant.rowPeriod;
+        grant.align(periodStart);
+        if (oldRow != periodStart) {
+            grant.rowPeriod = Grant.NONE;
+            return new Grant.Beat(grant.scope, oldRow, -1, -1, true);
+        }
+        long used = grant.spent + reserved;
+        boolean trim = (othersWait || grant.maxAtGrant != maxNanos) && grant.granted > used;
+        if (trim) grant.granted = used;
+        return new Grant.Beat(grant.scope, periodStart, used, trim ? used : -1, false);
     }
 
     synchronized Snapshot snapshot(long nowMillis) {
@@ -95,6 +226,53 @@ final class Budget {
      * @param resetsAt   epoch ms of the next reset, null when the budget never resets
      */
     record Snapshot(long spentNanos, long reservedNanos, Long maxNanos, long periodStart, Long resetsAt) {}
+
+    /**
+     * This gateway's share of a budget several gateways serve (guarded by its budget's lock): what it may spend this
+     * period ({@code granted}) and what it has spent of it. The budget's limit holds across gateways because the grants
+     * of one period never add up to more than the limit less what the ledger already holds ({@link SharedBudgets}).
+     */
+    static final class Grant {
+        static final long NONE = Long.MIN_VALUE;
+        final String scope;
+        long period = NONE;
+        long granted;
+        long spent;
+        long maxAtGrant;
+        /** The period of the row this gateway holds in the store, or {@link #NONE}. */
+        long rowPeriod = NONE;
+        long memoUntil;
+        long memoFree;
+        /** The ledger's spend this period at the last grant taken (for what a refusal says was spent). */
+        long seenSpent;
+        /**
+         * Until when calls may be admitted on the grant: half a lease after its row was last written, so that no other
+         * gateway can take its row for a dead one's (and give its grant away) while this one still spends it.
+         */
+        long validUntil;
+        /** The acquisition running for this budget, shared by the calls that wait for it (its broker's lock). */
+        io.vertx.core.Future<Void> pending;
+
+        Grant(String scope) { this.scope = scope; }
+
+        /** A new period starts with nothing granted and nothing spent of it. */
+        void align(long periodStart) {
+            if (period == periodStart) return;
+            period = periodStart;
+            granted = 0;
+            spent = 0;
+            memoUntil = 0;
+            seenSpent = 0;
+        }
+
+        /**
+         * One row's heartbeat.
+         *
+         * @param used       spend and reservations, or -1 for a row to delete
+         * @param newGranted the grant after giving back, or -1 when unchanged
+         */
+        record Beat(String scope, long periodStart, long used, long newGranted, boolean delete) {}
+    }
 
     static long nanos(Double usd) {
         if (usd == null) return NO_LIMIT;

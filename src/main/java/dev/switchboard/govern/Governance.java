@@ -24,43 +24,77 @@ public final class Governance {
     private long syncTimer = -1;
     private Vertx vertx;
 
-    private Governance(Authenticator authenticator, Governor governor, KeyAdmin admin, KeyRegistry registry) {
+    private final SharedBudgets shared;
+
+    private Governance(Authenticator authenticator, Governor governor, KeyAdmin admin, KeyRegistry registry, SharedBudgets shared) {
         this.authenticator = authenticator;
         this.governor = governor;
         this.admin = admin;
         this.registry = registry;
+        this.shared = shared;
     }
 
     /** @param isMasterKey null when no master key is configured */
     public static Governance open(Vertx vertx, Database db, GovernSettings settings, Predicate<String> isMasterKey,
                                   RateLimiter limiter, LongSupplier clockMillis) {
         KeyStore store = new KeyStore(db);
-        KeyRegistry registry = new KeyRegistry();
+        // Budgets are always spent out of grants in the store: whether another gateway shares it cannot be known
+        // beforehand (one alone takes a whole budget's grant with its first call, and never asks again that period).
+        KeyRegistry registry = new KeyRegistry(true);
         long now = clockMillis.getAsLong();
         for (VirtualKey k : store.all()) registry.put(k, store.spentThisPeriod(k, now), now);
         Budget global = null;
         if (settings.globalMaxBudget() != null) {
             long start = settings.globalPeriod() == null ? 0 : settings.globalPeriod().periodStart(0, now);
             global = new Budget(Budget.nanos(settings.globalMaxBudget()), Budget.NO_LIMIT, settings.globalPeriod(), 0,
-                    store.spentSince(null, start), now);
+                    store.spentSince(null, start), now, new Budget.Grant(SharedBudgets.GLOBAL));
             log.info("global budget: ${}{}, ${} spent this period", settings.globalMaxBudget(),
                     settings.globalPeriod() == null ? "" : " per " + settings.globalPeriod(), Governor.usd(global.snapshot(now).spentNanos()));
         }
         if (registry.size() > 0) log.info("{} virtual key(s) loaded", registry.size());
         JwtAuthenticator jwt = settings.jwt() == null ? null : JwtAuthenticator.start(vertx, settings.jwt(), JwksKeys.overHttp(), clockMillis);
+        SharedBudgets shared = new SharedBudgets(db, vertx, registry, global, clockMillis, SharedBudgets.LEASE_MILLIS);
         Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
-                new Governor(registry, limiter, global, clockMillis), new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry);
+                new Governor(registry, limiter, global, clockMillis, shared),
+                new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared);
         g.vertx = vertx;
-        // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes
-        g.syncTimer = vertx.setPeriodic(KEY_SYNC_MILLIS, id -> g.admin.syncFromStore().onFailure(e ->
-                log.warn("could not read the keys other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString())));
+        // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and
+        // keep their grants of shared budgets alive (giving back what another gateway waits for)
+        g.syncTimer = vertx.setPeriodic(KEY_SYNC_MILLIS, id -> {
+            g.admin.syncFromStore().onFailure(e ->
+                    log.warn("could not read the keys other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
+            vertx.executeBlocking(() -> {
+                shared.heartbeat();
+                return null;
+            }, false).onFailure(e -> log.warn("could not renew this gateway's budget grants in the store (next try in {} ms): {}",
+                    KEY_SYNC_MILLIS, e.toString()));
+        });
         return g;
     }
 
-    /** Stops taking in other gateways' key changes (before the store closes). */
+    /** Stops taking in other gateways' key changes and renewing grants (before the store closes). */
     public void close() {
         if (syncTimer >= 0) vertx.cancelTimer(syncTimer);
         syncTimer = -1;
+    }
+
+    /** Whether the ledger's writer should tell {@link #credit} what it wrote (this gateway holds budget grants). */
+    public boolean wantsCredits() { return shared.holdsAny(); }
+
+    /** After the ledger committed these rows: the grants they were spent from stop counting them twice. Blocks. */
+    public void credit(java.util.List<FlushedSpend> rows) { shared.credit(rows); }
+
+    /**
+     * At shutdown, once the ledger has written its last rows: this gateway's grants are given back, so that other
+     * gateways on the store can spend them at once. Blocks.
+     */
+    public void releaseGrants() {
+        try {
+            shared.release();
+        } catch (RuntimeException e) {
+            log.warn("could not give back this gateway's budget grants (other gateways take them over in {} s): {}",
+                    SharedBudgets.LEASE_MILLIS / 1000, e.toString());
+        }
     }
 
     public Authenticator authenticator() { return authenticator; }

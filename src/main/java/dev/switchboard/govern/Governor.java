@@ -25,13 +25,20 @@ public final class Governor {
     private final RateLimiter limiter;
     private final Budget global;
     private final LongSupplier clockMillis;
+    /** Grants of the budgets shared with other gateways on the store, or null when budgets are this gateway's alone. */
+    private final SharedBudgets shared;
 
     /** @param global the cap over every key ({@code litellm_settings.max_budget}), or null */
     Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis) {
+        this(keys, limiter, global, clockMillis, null);
+    }
+
+    Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis, SharedBudgets shared) {
         this.keys = keys;
         this.limiter = limiter;
         this.global = global;
         this.clockMillis = clockMillis;
+        this.shared = shared;
     }
 
     /**
@@ -39,6 +46,7 @@ public final class Governor {
      * @param worstCase       what the call can cost at most; asked only when a budget applies
      * @param estimatedTokens the request's token estimate for tpm, asked only for a key with a tpm limit
      * @throws GatewayException when the caller may not make this call now
+     * @throws BudgetPending    when a budget shared with other gateways needs a larger grant first (nothing is held)
      */
     public Admission admit(Caller caller, List<String> aliases, WorstCase worstCase, java.util.function.LongSupplier estimatedTokens) {
         KeyState key = null;
@@ -60,12 +68,17 @@ public final class Governor {
         long bound = worstCase.boundNanos();
         long headroom = Math.min(headroom(keyBudget, now), headroom(globalBudget, now));
         long reserve = bound <= headroom / BOUND_SHARE ? bound : worstCase.exactNanos();
-        String refusedBy = reserve(keyBudget, globalBudget, reserve, now);
-        if (refusedBy != null) {
-            permit.release(0, System.nanoTime());
-            throw budgetExceeded(refusedBy.equals("key") ? keyBudget : globalBudget, refusedBy, reserve, now);
+        Budget.Reserve k = keyBudget == null ? Budget.Reserve.TAKEN : keyBudget.reserve(reserve, now);
+        Budget.Reserve g = k != Budget.Reserve.TAKEN || globalBudget == null ? Budget.Reserve.TAKEN : globalBudget.reserve(reserve, now);
+        if (k == Budget.Reserve.TAKEN && g == Budget.Reserve.TAKEN) {
+            return new Admission(this, key, keyBudget != null, global, globalBudget != null, reserve, permit);
         }
-        return new Admission(this, key, keyBudget != null, global, globalBudget != null, reserve, permit);
+        permit.release(0, System.nanoTime());
+        if (k == Budget.Reserve.TAKEN && keyBudget != null) keyBudget.settle(reserve, 0, now); // the global budget said no: undo the key's
+        Budget which = k != Budget.Reserve.TAKEN ? keyBudget : globalBudget;
+        Budget.Reserve answer = k != Budget.Reserve.TAKEN ? k : g;
+        if (answer == Budget.Reserve.NEEDS_GRANT) throw new BudgetPending(shared.acquire(which, reserve));
+        throw budgetExceeded(which, which == keyBudget ? "key" : "global", reserve, now);
     }
 
     /** What is left of a budget after its spend and the reservations in flight; unlimited for none. */
@@ -73,16 +86,6 @@ public final class Governor {
         if (b == null) return Long.MAX_VALUE;
         Budget.Snapshot s = b.snapshot(now);
         return Math.max(0, s.maxNanos() - s.spentNanos() - s.reservedNanos());
-    }
-
-    /** Reserves in the key's budget, then the global one (undoing the first when the second refuses). */
-    private static String reserve(Budget keyBudget, Budget globalBudget, long nanos, long now) {
-        if (keyBudget != null && !keyBudget.tryReserve(nanos, now)) return "key";
-        if (globalBudget != null && !globalBudget.tryReserve(nanos, now)) {
-            if (keyBudget != null) keyBudget.settle(nanos, 0, now);
-            return "global";
-        }
-        return null;
     }
 
     /** Every key's spend is tracked (for /key/info), limited or not; reservations are returned where they were taken. */
@@ -121,9 +124,9 @@ public final class Governor {
     /** LiteLLM's message first (scripts match on it), then what was left and what the request needed. */
     private static GatewayException budgetExceeded(Budget b, String which, long needed, long now) {
         Budget.Snapshot s = b.snapshot(now);
-        long left = Math.max(0, s.maxNanos() - s.spentNanos() - s.reservedNanos());
+        long left = b.left(now);
         String scope = which.equals("key") ? "this key's budget" : "the gateway's global budget";
-        String message = "Budget has been exceeded! Current cost: " + usd(s.spentNanos()) + ", Max budget: " + usd(s.maxNanos())
+        String message = "Budget has been exceeded! Current cost: " + usd(b.spentKnown(now)) + ", Max budget: " + usd(s.maxNanos())
                 + ". This request could cost up to $" + usd(needed) + " and " + scope + " has $" + usd(left) + " left"
                 + (s.reservedNanos() > 0 ? " ($" + usd(s.reservedNanos()) + " is held by calls in flight)" : "")
                 + (s.resetsAt() == null ? "." : "; it resets at " + java.time.Instant.ofEpochMilli(s.resetsAt()) + ".")

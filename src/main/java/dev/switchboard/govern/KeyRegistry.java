@@ -13,6 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class KeyRegistry {
     private final Map<String, KeyState> byToken = new ConcurrentHashMap<>();
     private final Map<String, KeyState> byId = new ConcurrentHashMap<>();
+    /** Whether keys' budgets are shared with other gateways on the same store (spent out of grants). */
+    private final boolean sharedBudgets;
+
+    KeyRegistry() { this(false); }
+
+    KeyRegistry(boolean sharedBudgets) { this.sharedBudgets = sharedBudgets; }
 
     KeyState byToken(String token) { return byToken.get(token); }
 
@@ -27,7 +33,7 @@ final class KeyRegistry {
     void put(VirtualKey key, long spentInPeriod, long nowMillis) {
         KeyState existing = byId.get(key.keyId());
         if (existing == null) {
-            KeyState s = new KeyState(key, spentInPeriod, nowMillis);
+            KeyState s = new KeyState(key, spentInPeriod, nowMillis, sharedBudgets);
             byId.put(key.keyId(), s);
             byToken.put(key.token(), s);
             return;

@@ -19,10 +19,13 @@ final class KeyState {
         }
     }
 
-    KeyState(VirtualKey key, long spentInPeriod, long nowMillis) {
+    KeyState(VirtualKey key, long spentInPeriod, long nowMillis) { this(key, spentInPeriod, nowMillis, false); }
+
+    /** @param shared whether other gateways may serve this key too (its budget then spends out of a grant) */
+    KeyState(VirtualKey key, long spentInPeriod, long nowMillis, boolean shared) {
         this.version = Version.of(key);
         this.budget = new Budget(Budget.nanos(key.maxBudget()), Budget.nanos(key.softBudget()), key.budgetDuration(),
-                key.budgetAnchor(), spentInPeriod, nowMillis);
+                key.budgetAnchor(), spentInPeriod, nowMillis, shared ? new Budget.Grant(key.keyId()) : null);
     }
 
     Version version() { return version; }

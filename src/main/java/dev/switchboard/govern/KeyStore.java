@@ -90,7 +90,7 @@ final class KeyStore {
         return db.transaction(c -> spentSince(c, keyId, sinceMillis));
     }
 
-    private static long spentSince(Connection c, String keyId, long sinceMillis) throws SQLException {
+    static long spentSince(Connection c, String keyId, long sinceMillis) throws SQLException {
         String sql = "SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE ended_at >= ?" + (keyId == null ? "" : " AND key_id = ?");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, sinceMillis);

@@ -161,6 +161,13 @@ public final class Gateway {
             http.close();
             throw e;
         }
+        Governance grants = governance;
+        ledger.onWritten(rows -> { // the shared budgets' grants stop counting what the ledger now holds
+            if (!grants.wantsCredits()) return;
+            List<dev.switchboard.govern.FlushedSpend> spent = new ArrayList<>(rows.size());
+            for (var r : rows) if (r.costNanos() > 0) spent.add(new dev.switchboard.govern.FlushedSpend(r.keyId(), r.endedAt(), r.costNanos()));
+            grants.credit(spent);
+        });
         PromptTokens.preload(); // off the event loops: see its comment
         router.modelAccess(governance::allows); // no fallback around a key's allowlist
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
@@ -352,12 +359,20 @@ public final class Gateway {
     /**
      * For benchmarks ({@code bench/jmh}): the governance check alone, without the upstream call. Admits the chat
      * request exactly as the spend stage does (reachable deployments, worst case, allowlist, rate limits, budget
-     * reservation; the refusal is thrown), then settles it to {@code usage} priced on {@code deployment} (a
+     * reservation; the refusal is thrown; a shared budget's grant is waited for), then settles it to {@code usage} priced on {@code deployment} (a
      * {@code provider/model} id). Nothing is written to the ledger. Returns the nano-dollars that were reserved.
      */
     public long governanceCheck(CallContext ctx, dev.switchboard.model.ChatRequest request, String deployment,
                                 dev.switchboard.model.Usage usage) {
-        MeteredCall call = store.metering().begin(ctx, request, "chat");
+        MeteredCall call;
+        while (true) {
+            try {
+                call = store.metering().begin(ctx, request, "chat");
+                break;
+            } catch (dev.switchboard.govern.BudgetPending p) { // the budget's first grant (a benchmark thread may wait)
+                p.ready().toCompletionStage().toCompletableFuture().join();
+            }
+        }
         call.settle(new Answer<>(null, deployment, "primary", "miss"), usage);
         return call.admission.reservedNanos();
     }
@@ -414,6 +429,7 @@ public final class Gateway {
         if (store.cache().semantic() != null) store.cache().semantic().close();
         store.observe().close();
         store.ledger().close();
+        store.governance().releaseGrants(); // after the ledger's last rows: the ledger then holds all this gateway spent
         store.db().close();
         http.close();
     }

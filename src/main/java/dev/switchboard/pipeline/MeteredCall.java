@@ -54,9 +54,16 @@ final class MeteredCall {
      */
     static <T> Future<Answer<T>> around(Supplier<MeteredCall> begin, Supplier<Future<Answer<T>>> call,
                                         Function<MeteredCall, Settle<T>> settle) {
+        return around(begin, call, settle, 0);
+    }
+
+    private static <T> Future<Answer<T>> around(Supplier<MeteredCall> begin, Supplier<Future<Answer<T>>> call,
+                                                Function<MeteredCall, Settle<T>> settle, int waits) {
         MeteredCall m;
         try {
             m = begin.get();
+        } catch (dev.switchboard.govern.BudgetPending p) {
+            return afterGrant(p, begin, call, settle, waits);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -64,6 +71,27 @@ final class MeteredCall {
         Settle<T> s = settle.apply(m);
         answer.onComplete(s);
         return s.out.future();
+    }
+
+    /**
+     * A budget shared with other gateways needs a larger grant before the call can be admitted (the first call of a
+     * period, or a gateway's grant used up): admitted again, on the call's own context, once the grant is taken.
+     */
+    private static <T> Future<Answer<T>> afterGrant(dev.switchboard.govern.BudgetPending p, Supplier<MeteredCall> begin,
+                                                    Supplier<Future<Answer<T>>> call, Function<MeteredCall, Settle<T>> settle,
+                                                    int waits) {
+        if (waits >= dev.switchboard.govern.BudgetPending.MAX_WAITS) return Future.failedFuture(dev.switchboard.govern.BudgetPending.contended());
+        io.vertx.core.Context here = io.vertx.core.Vertx.currentContext();
+        io.vertx.core.Promise<Answer<T>> out = io.vertx.core.Promise.promise();
+        p.ready().onComplete(ar -> {
+            Runnable again = () -> {
+                if (ar.failed()) out.fail(ar.cause());
+                else around(begin, call, settle, waits + 1).onComplete(out);
+            };
+            if (here != null) here.runOnContext(v -> again.run());
+            else again.run();
+        });
+        return out.future();
     }
 
     /**

@@ -1,0 +1,9 @@
+package dev.switchboard.govern;
+
+/**
+ * One ledger row the ledger's writer has committed, as the shared budgets need it ({@link Governance#credit}): whose
+ * it is, when it ended (which period it counts in) and what it cost.
+ *
+ * @param keyId null for a call without a virtual key
+ */
+public record FlushedSpend(String keyId, long endedAt, long costNanos) {}

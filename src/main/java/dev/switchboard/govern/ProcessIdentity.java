@@ -1,0 +1,49 @@
+package dev.switchboard.govern;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Which process a budget grant belongs to (host, pid, when the process started), so that a gateway restarted after a
+ * crash on the same host need not wait a whole lease for its predecessor's grants: a process of this host that no
+ * longer runs (its pid is gone, or now belongs to a process started at another time) holds nothing.
+ */
+record ProcessIdentity(String host, long pid, long startMillis) {
+    static final ProcessIdentity SELF = of(ProcessHandle.current());
+
+    private static ProcessIdentity of(ProcessHandle p) {
+        return new ProcessIdentity(hostName(), p.pid(), p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
+    }
+
+    /** Whether the process a row names surely runs no more: it was on this host and its pid is gone or reused. */
+    boolean knowsGone(String rowHost, long rowPid, long rowStart) {
+        if (!host.equals(rowHost)) return false; // another host's processes are not ours to see
+        if (rowPid == pid && rowStart == startMillis) return false; // this process
+        Optional<ProcessHandle> p = ProcessHandle.of(rowPid);
+        if (p.isEmpty() || !p.get().isAlive()) return true;
+        Optional<java.time.Instant> started = p.get().info().startInstant();
+        return started.isPresent() && rowStart != 0 && started.get().toEpochMilli() != rowStart;
+    }
+
+    /** The kernel's host name (no DNS lookup, unlike InetAddress.getLocalHost()), cut to the column's width. */
+    private static String hostName() {
+        String h = null;
+        try {
+            Path kernel = Path.of("/proc/sys/kernel/hostname");
+            if (Files.isReadable(kernel)) h = Files.readString(kernel).strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            h = null;
+        }
+        if (h == null || h.isEmpty()) h = System.getenv("HOSTNAME");
+        if (h == null || h.isEmpty()) h = System.getenv("COMPUTERNAME");
+        if (h == null || h.isEmpty()) {
+            try {
+                h = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                h = "unknown";
+            }
+        }
+        return h.length() <= 255 ? h : h.substring(0, 255);
+    }
+}

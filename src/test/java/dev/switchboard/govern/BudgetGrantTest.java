@@ -1,0 +1,95 @@
+package dev.switchboard.govern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.model.DurationSpec;
+import org.junit.jupiter.api.Test;
+
+/** A budget shared with other gateways: calls fit in this gateway's grant, which the store hands out (SharedBudgets). */
+class BudgetGrantTest {
+    private static Budget shared(long max, DurationSpec period) {
+        return new Budget(max, Budget.NO_LIMIT, period, 0, 0, 0, new Budget.Grant("key-1"));
+    }
+
+    @Test
+    void aCallNeedsAGrantFirstAndThenFitsInIt() {
+        Budget b = shared(1_000, null);
+        assertThat(b.reserve(300, 0)).as("nothing granted yet").isEqualTo(Budget.Reserve.NEEDS_GRANT);
+        Budget.GrantAsk ask = b.ask(300, 0);
+        assertThat(ask.need()).isEqualTo(300);
+        b.granted(ask.periodStart(), 500, 1_000, 10_000, 0);
+        assertThat(b.reserve(300, 1)).isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(b.reserve(300, 1)).as("300 held + 300 > the grant of 500").isEqualTo(Budget.Reserve.NEEDS_GRANT);
+        assertThat(b.ask(300, 1).need()).isEqualTo(100);
+        b.settle(300, 100, 2);
+        assertThat(b.reserve(300, 2)).as("100 spent + 300 fits in 500").isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(b.reserve(2_000, 2)).as("more than the budget itself: refused outright").isEqualTo(Budget.Reserve.REFUSED);
+    }
+
+    @Test
+    void aGrantIsOnlyGoodWhileItsLeaseIsRenewed() {
+        Budget b = shared(1_000, null);
+        b.granted(b.ask(100, 0).periodStart(), 1_000, 1_000, 5_000, 0);
+        assertThat(b.reserve(100, 4_999)).isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(b.reserve(100, 5_000)).as("the row may pass for a dead gateway's soon").isEqualTo(Budget.Reserve.NEEDS_GRANT);
+        assertThat(b.ask(100, 5_000).need()).as("the grant itself suffices: only the lease is renewed").isLessThanOrEqualTo(0);
+        b.renewed(0, 9_000);
+        assertThat(b.reserve(100, 5_001)).isEqualTo(Budget.Reserve.TAKEN);
+    }
+
+    @Test
+    void whenTheStoreSaysThereIsNoMoreRefusalsAreDecidedInMemoryForAWhile() {
+        Budget b = shared(1_000, null);
+        b.exhausted(b.ask(400, 0).periodStart(), 150, 1_000, 30_000, 850);
+        assertThat(b.reserve(400, 10)).as("needs 400, the store had 150").isEqualTo(Budget.Reserve.REFUSED);
+        assertThat(b.left(10)).isEqualTo(150);
+        assertThat(b.spentKnown(10)).as("what the ledger held, other gateways' spend included").isEqualTo(850);
+        assertThat(b.reserve(100, 10)).as("100 may still be had").isEqualTo(Budget.Reserve.NEEDS_GRANT);
+        assertThat(b.reserve(400, 1_000)).as("the memo is over: ask the store again").isEqualTo(Budget.Reserve.NEEDS_GRANT);
+    }
+
+    @Test
+    void theHeartbeatGivesBackWhatIsUnusedWhenAnotherGatewayWaitsOrTheLimitChanged() {
+        Budget b = shared(1_000, null);
+        b.granted(b.ask(100, 0).periodStart(), 1_000, 1_000, 30_000, 0);
+        assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
+        b.settle(100, 60, 2);
+        assertThat(b.reserve(200, 3)).isEqualTo(Budget.Reserve.TAKEN);
+        Budget.Grant.Beat quiet = b.beat(false, 4);
+        assertThat(quiet.used()).isEqualTo(260);
+        assertThat(quiet.newGranted()).as("nobody waits: kept").isEqualTo(-1);
+        Budget.Grant.Beat asked = b.beat(true, 5);
+        assertThat(asked.newGranted()).as("spent 60 + 200 in flight").isEqualTo(260);
+        assertThat(b.reserve(1, 6)).isEqualTo(Budget.Reserve.NEEDS_GRANT);
+        b.settle(200, 0, 7);
+        b.granted(0, 500, 1_000, 30_000, 0);
+        b.configure(400, Budget.NO_LIMIT, null, 0, 8);
+        assertThat(b.beat(false, 9).newGranted()).as("a new limit: the grant is taken again against it").isEqualTo(60);
+    }
+
+    @Test
+    void aNewPeriodStartsWithNoGrantAndItsOldRowIsDropped() {
+        DurationSpec day = DurationSpec.parse("1d");
+        Budget b = shared(1_000, day);
+        long p0 = b.ask(100, 1_000).periodStart();
+        b.granted(p0, 1_000, 1_000, Long.MAX_VALUE, 0);
+        assertThat(b.reserve(100, 1_000)).isEqualTo(Budget.Reserve.TAKEN);
+        long nextDay = p0 + 86_400_000L + 1;
+        Budget.Grant.Beat beat = b.beat(false, nextDay);
+        assertThat(beat.delete()).isTrue();
+        assertThat(beat.periodStart()).isEqualTo(p0);
+        assertThat(b.rowPeriod()).isEqualTo(Budget.Grant.NONE);
+        Budget.GrantAsk ask = b.ask(50, nextDay);
+        assertThat(ask.periodStart()).isGreaterThan(p0);
+        assertThat(ask.need()).as("the call still in flight from yesterday settles into today: its 100 needs grant too").isEqualTo(150);
+    }
+
+    @Test
+    void aBudgetOfItsOwnNeverAsksForAGrant() {
+        Budget b = new Budget(1_000, Budget.NO_LIMIT, null, 0, 0, 0);
+        assertThat(b.reserve(600, 0)).isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(b.reserve(600, 0)).isEqualTo(Budget.Reserve.REFUSED);
+        Budget unlimited = new Budget(Budget.NO_LIMIT, Budget.NO_LIMIT, null, 0, 0, 0, new Budget.Grant("key-2"));
+        assertThat(unlimited.reserve(600, 0)).as("no limit, nothing to share").isEqualTo(Budget.Reserve.TAKEN);
+    }
+}

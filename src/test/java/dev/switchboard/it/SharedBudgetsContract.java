@@ -1,0 +1,155 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two gateways on one database serving one budget: together they never spend more than it (each would, alone, serve
+ * what the whole budget allows), and what one does not use the other can spend. Run once per database.
+ */
+abstract class SharedBudgetsContract {
+    /** The {@code general_settings} lines that choose the one database both gateways use. */
+    abstract String databaseSettings();
+
+    /** $10 / $40 per million tokens; a ~150-token prompt and max_tokens 60: a worst case of ~$0.0043, two fit in $0.01. */
+    private String yaml(String extra) {
+        return TestGateway.simModels("pricey=gpt-4o") + """
+                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00004 }
+                router_settings: { num_retries: 0 }
+                """ + extra + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """ + databaseSettings();
+    }
+
+    private static final String PROMPT = "Summarise the following notes about the quarterly planning meeting and list the decisions. ".repeat(8);
+    private static final String BODY = "{\"model\":\"pricey\",\"max_tokens\":60,\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]}";
+    private static final BigDecimal BUDGET = new BigDecimal("0.01");
+
+    @Test
+    void twoGatewaysAtOnceNeverSpendPastTheKeysBudget() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml("")); TestGateway b = TestGateway.start(yaml(""))) {
+            a.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            b.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            Admin admin = new Admin(a);
+            JsonObject k = admin.generate(new JsonObject().put("key_alias", "two-gateway-agent").put("max_budget", 0.01));
+            String key = k.getString("key");
+            Admin adminB = new Admin(b);
+            await("the key made on A is known to B").atMost(Duration.ofSeconds(8))
+                    .until(() -> adminB.get("/key/info?key=" + key).statusCode() == 200);
+
+            Tally t = fire(List.of(a, b), key, 25);
+            System.out.printf("%s, a key: %s%n", getClass().getSimpleName(), t);
+            assertThat(t.served).as("alone, each gateway would serve 2: together they may not").isBetween(1, 2);
+            assertThat(t.refused).isEqualTo(50 - t.served);
+            BigDecimal ledger = ledger(admin, "&key=" + k.getString("key_id"));
+            assertThat(ledger).isEqualByComparingTo(t.charged).isLessThanOrEqualTo(BUDGET);
+        }
+    }
+
+    @Test
+    void theGlobalBudgetHoldsAcrossGatewaysToo() throws Exception {
+        String global = "litellm_settings: { max_budget: 0.01, budget_duration: 1mo }\n";
+        try (TestGateway a = TestGateway.start(yaml(global)); TestGateway b = TestGateway.start(yaml(global))) {
+            a.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            b.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            Tally t = fire(List.of(a, b), TestGateway.MASTER_KEY, 10);
+            System.out.printf("%s, the global budget: %s%n", getClass().getSimpleName(), t);
+            assertThat(t.served).isBetween(1, 2);
+            assertThat(ledger(new Admin(a), "")).isEqualByComparingTo(t.charged).isLessThanOrEqualTo(BUDGET);
+        }
+    }
+
+    @Test
+    void whatOneGatewayDoesNotUseTheOtherCanSpend() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml("")); TestGateway b = TestGateway.start(yaml(""))) {
+            Admin admin = new Admin(a);
+            JsonObject k = admin.generate(new JsonObject().put("key_alias", "moves-between-gateways").put("max_budget", 0.01));
+            String key = k.getString("key");
+            Admin adminB = new Admin(b);
+            await("the key made on A is known to B").atMost(Duration.ofSeconds(8))
+                    .until(() -> adminB.get("/key/info?key=" + key).statusCode() == 200);
+            // A alone takes the whole budget as its grant with its first call...
+            HttpResponse<String> first = Http.post(a.v1() + "/chat/completions", key, BODY);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+            // ...and gives back what it does not use when B asks (at its next heartbeat, within about 2 s)
+            long t0 = System.nanoTime();
+            HttpResponse<String> second = Http.post(b.v1() + "/chat/completions", key, BODY);
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+            System.out.printf("%s: B waited %d ms for A's unused grant%n", getClass().getSimpleName(), waitedMs);
+            // a third call fits nowhere: $0.01 less two calls' spend is under a call's worst case
+            for (TestGateway g : List.of(a, b)) {
+                HttpResponse<String> r = Http.post(g.v1() + "/chat/completions", key, BODY);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+                assertThat(new JsonObject(r.body()).getJsonObject("error").getString("type")).isEqualTo("budget_exceeded");
+            }
+            BigDecimal charged = new BigDecimal(first.headers().firstValue("x-switchboard-cost").orElseThrow())
+                    .add(new BigDecimal(second.headers().firstValue("x-switchboard-cost").orElseThrow()));
+            assertThat(ledger(admin, "&key=" + k.getString("key_id"))).isEqualByComparingTo(charged).isLessThanOrEqualTo(BUDGET);
+        }
+    }
+
+    /** What a burst of calls through several gateways came to. */
+    record Tally(int served, int refused, BigDecimal charged, String firstRefusal) {}
+
+    /** {@code perGateway} calls through each gateway, all at once; every answer is a 200 or the budget's 400. */
+    private static Tally fire(List<TestGateway> gateways, String key, int perGateway) throws Exception {
+        int n = perGateway * gateways.size();
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TestGateway g = gateways.get(i % gateways.size());
+            calls.add(pool.submit(() -> {
+                go.await();
+                return Http.post(g.v1() + "/chat/completions", key, BODY);
+            }));
+        }
+        go.countDown();
+        int served = 0;
+        int refused = 0;
+        BigDecimal charged = BigDecimal.ZERO;
+        String firstRefusal = null;
+        for (Future<HttpResponse<String>> f : calls) {
+            HttpResponse<String> r = f.get();
+            if (r.statusCode() == 200) {
+                served++;
+                charged = charged.add(new BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow()));
+                continue;
+            }
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("type")).isEqualTo("budget_exceeded");
+            refused++;
+            if (firstRefusal == null) firstRefusal = error.getString("message");
+        }
+        pool.shutdown();
+        return new Tally(served, refused, charged, firstRefusal);
+    }
+
+    /** The ledger's spend (every row, or one key's with {@code "&key=ID"}). */
+    private static BigDecimal ledger(Admin admin, String filter) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (Object o : admin.getOk("/spend/logs?page_size=1000" + filter).getJsonArray("data")) {
+            sum = sum.add(new BigDecimal(((JsonObject) o).getValue("spend").toString()));
+        }
+        return sum;
+    }
+}
