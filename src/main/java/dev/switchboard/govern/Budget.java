@@ -145,25 +145,43 @@ final class Budget {
     /** The period of the grant row this gateway holds in the store, or {@link Grant#NONE}. */
     synchronized long rowPeriod() { return grant.rowPeriod; }
 
+    /**
+     * The earliest {@code ended_at} of a ledger row that counts against the grant row: the row's period start, or, for
+     * a period that followed another, {@code skewMillis} later (a call settles into its budget at one instant and its
+     * ledger row says another, a few milliseconds apart: a row that ended just after a period began may have settled
+     * into the period before). {@link Grant#NONE} when no row is held.
+     */
+    synchronized long creditFrom(long skewMillis) {
+        long row = grant.rowPeriod;
+        if (row == Grant.NONE || period == null || row == anchor) return row;
+        return row + skewMillis;
+    }
+
     /** The state an acquisition starts from, read in one step. */
     synchronized GrantAsk ask(long nanos, long nowMillis) {
         roll(nowMillis);
         grant.align(periodStart);
-        return new GrantAsk(periodStart, maxNanos, grant.spent + reserved + nanos - grant.granted, grant.spent + reserved);
+        return new GrantAsk(periodStart, maxNanos, grant.spent + reserved + nanos - grant.granted, grant.spent + reserved,
+                reserved, grant.granted);
     }
 
     /**
      * @param periodStart the period the grant is for
      * @param need        how much more grant the call needs (0 or less: none, the lease only wants renewing)
      * @param used        this gateway's spend this period plus its reservations in flight
+     * @param reserved    its reservations in flight alone (they may end in the next period)
+     * @param granted     its grant as it stands
      */
-    record GrantAsk(long periodStart, long maxNanos, long need, long used) {}
+    record GrantAsk(long periodStart, long maxNanos, long need, long used, long reserved, long granted) {}
 
-    /** Adds what the store granted for {@code periodStart} (dropped when the period has moved on meanwhile). */
-    synchronized void granted(long periodStart, long give, long maxAtGrant, long validUntil, long ledgerSpent) {
+    /**
+     * The grant the store now shows for {@code periodStart} (dropped when the period has moved on meanwhile). Only
+     * {@link SharedBudgets} changes a grant, one change at a time, so the value it wrote is the value to hold.
+     */
+    synchronized void granted(long periodStart, long grantedNanos, long maxAtGrant, long validUntil, long ledgerSpent) {
         if (grant.period != periodStart) return;
         grant.seenSpent = ledgerSpent;
-        grant.granted += give;
+        grant.granted = grantedNanos;
         grant.maxAtGrant = maxAtGrant;
         grant.rowPeriod = periodStart;
         grant.memoUntil = 0;
@@ -171,9 +189,10 @@ final class Budget {
     }
 
     /** The store had {@code free} left, not enough: refusals need not ask it again until {@code untilMillis}. */
-    synchronized void exhausted(long periodStart, long free, long untilMillis, long validUntil, long ledgerSpent) {
+    synchronized void exhausted(long periodStart, long grantedNanos, long free, long untilMillis, long validUntil, long ledgerSpent) {
         if (grant.period != periodStart) return;
         grant.seenSpent = ledgerSpent;
+        grant.granted = grantedNanos;
         grant.memoFree = free;
         grant.memoUntil = untilMillis;
         grant.rowPeriod = periodStart;
@@ -186,24 +205,31 @@ final class Budget {
     }
 
     /**
-     * For the heartbeat: this gateway's use of its grant, after giving back what it does not use when another gateway
-     * waits for it or the budget's limit changed (the grant is taken again on the next call, against the new limit).
+     * For the heartbeat, under the budget's lock: what this gateway's row should now say. The unused part of the grant
+     * is given back when another gateway waits for it or the budget's limit changed (the grant is taken again on the next
+     * call, against the new limit); {@code lost} (the row was deleted: other gateways took this one for gone) keeps only
+     * what is spent or in flight. When a new period has begun, the old row is to be dropped, and the new period's row
+     * claims the calls still in flight, which will settle into it.
      *
      * @return null when this gateway holds no grant row
      */
-    synchronized Grant.Beat beat(boolean othersWait, long nowMillis) {
+    synchronized Grant.Beat beat(boolean othersWait, boolean lost, long nowMillis) {
         roll(nowMillis);
         if (grant.rowPeriod == Grant.NONE) return null;
         long oldRow = grant.rowPeriod;
         grant.align(periodStart);
         if (oldRow != periodStart) {
-            grant.rowPeriod = Grant.NONE;
-            return new Grant.Beat(grant.scope, oldRow, -1, -1, true);
+            if (reserved == 0) {
+                grant.rowPeriod = Grant.NONE;
+                return new Grant.Beat(grant.scope, Grant.NONE, 0, 0, 0, oldRow);
+            }
+            grant.granted = reserved;
+            grant.rowPeriod = periodStart;
+            return new Grant.Beat(grant.scope, periodStart, reserved, reserved, reserved, oldRow);
         }
         long used = grant.spent + reserved;
-        boolean trim = (othersWait || grant.maxAtGrant != maxNanos) && grant.granted > used;
-        if (trim) grant.granted = used;
-        return new Grant.Beat(grant.scope, periodStart, used, trim ? used : -1, false);
+        if ((lost || othersWait || grant.maxAtGrant != maxNanos) && grant.granted > used) grant.granted = used;
+        return new Grant.Beat(grant.scope, periodStart, used, reserved, grant.granted, Grant.NONE);
     }
 
     synchronized Snapshot snapshot(long nowMillis) {
@@ -266,12 +292,15 @@ final class Budget {
         }
 
         /**
-         * One row's heartbeat.
+         * One budget's heartbeat.
          *
-         * @param used       spend and reservations, or -1 for a row to delete
-         * @param newGranted the grant after giving back, or -1 when unchanged
+         * @param periodStart the period of the row to write, or {@link #NONE} for none
+         * @param granted     the grant the row is to show (this gateway's, after giving back)
+         * @param dropPeriod  the period of an older row of this gateway's to delete, or {@link #NONE}
          */
-        record Beat(String scope, long periodStart, long used, long newGranted, boolean delete) {}
+        record Beat(String scope, long periodStart, long used, long reserved, long granted, long dropPeriod) {
+            boolean writes() { return periodStart != NONE; }
+        }
     }
 
     static long nanos(Double usd) {

@@ -56,12 +56,32 @@ public final class Governor {
             checkModels(key.version(), aliases);
         }
         if (caller.modelsRestricted()) checkScopeModels(caller, aliases);
-        RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : key.version().limits();
-        RateLimiter.Permit permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
-                limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
         Budget keyBudget = key != null && key.budget.limited() ? key.budget : null;
         Budget globalBudget = global != null && global.limited() ? global : null;
-        if (keyBudget == null && globalBudget == null) return new Admission(this, key, false, global, false, 0, permit);
+        // the budgets before the rate limits: a call that waits for a shared budget's grant (and is admitted again
+        // after) or is refused for its budget takes no request from the key's rpm
+        long reserve = keyBudget == null && globalBudget == null ? 0 : reserveBudgets(keyBudget, globalBudget, worstCase);
+        RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : key.version().limits();
+        RateLimiter.Permit permit;
+        try {
+            permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
+                    limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
+        } catch (RuntimeException e) {
+            long now = clockMillis.getAsLong();
+            if (keyBudget != null) keyBudget.settle(reserve, 0, now);
+            if (globalBudget != null) globalBudget.settle(reserve, 0, now);
+            throw e;
+        }
+        return new Admission(this, key, keyBudget != null, global, globalBudget != null, reserve, permit);
+    }
+
+    /**
+     * Reserves the call's worst case in the key's budget and the global one (either may be null, not both): both or
+     * neither.
+     *
+     * @return what was reserved in each
+     */
+    private long reserveBudgets(Budget keyBudget, Budget globalBudget, WorstCase worstCase) {
         long now = clockMillis.getAsLong();
         // The bound needs no tokenizer but can be a few times the real worst case: take it only while it is a small
         // part of what is left, so it never crowds out concurrent calls near the end of a budget.
@@ -70,10 +90,7 @@ public final class Governor {
         long reserve = bound <= headroom / BOUND_SHARE ? bound : worstCase.exactNanos();
         Budget.Reserve k = keyBudget == null ? Budget.Reserve.TAKEN : keyBudget.reserve(reserve, now);
         Budget.Reserve g = k != Budget.Reserve.TAKEN || globalBudget == null ? Budget.Reserve.TAKEN : globalBudget.reserve(reserve, now);
-        if (k == Budget.Reserve.TAKEN && g == Budget.Reserve.TAKEN) {
-            return new Admission(this, key, keyBudget != null, global, globalBudget != null, reserve, permit);
-        }
-        permit.release(0, System.nanoTime());
+        if (k == Budget.Reserve.TAKEN && g == Budget.Reserve.TAKEN) return reserve;
         if (k == Budget.Reserve.TAKEN && keyBudget != null) keyBudget.settle(reserve, 0, now); // the global budget said no: undo the key's
         Budget which = k != Budget.Reserve.TAKEN ? keyBudget : globalBudget;
         Budget.Reserve answer = k != Budget.Reserve.TAKEN ? k : g;

@@ -7,13 +7,36 @@ import java.util.Optional;
 /**
  * Which process a budget grant belongs to (host, pid, when the process started), so that a gateway restarted after a
  * crash on the same host need not wait a whole lease for its predecessor's grants: a process of this host that no
- * longer runs (its pid is gone, or now belongs to a process started at another time) holds nothing.
+ * longer runs (its pid is gone, or now belongs to a process started at another time) holds nothing. "This host" is
+ * the host name, the kernel's boot id and the pid namespace together: two containers, or two machines, that share a
+ * host name do not share pids, and a pid means something only where both are the same.
  */
 record ProcessIdentity(String host, long pid, long startMillis) {
     static final ProcessIdentity SELF = of(ProcessHandle.current());
 
     private static ProcessIdentity of(ProcessHandle p) {
-        return new ProcessIdentity(hostName(), p.pid(), p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
+        String where = hostName() + "|" + firstLine("/proc/sys/kernel/random/boot_id") + "|" + pidNamespace();
+        return new ProcessIdentity(where.length() <= 255 ? where : where.substring(0, 255), p.pid(),
+                p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
+    }
+
+    private static String firstLine(String path) {
+        try {
+            Path p = Path.of(path);
+            return Files.isReadable(p) ? Files.readString(p).strip() : "";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** {@code pid:[4026531836]} on Linux: processes in other pid namespaces see other pids. */
+    private static String pidNamespace() {
+        try {
+            Path ns = Path.of("/proc/self/ns/pid");
+            return Files.exists(ns) ? Files.readSymbolicLink(ns).toString() : "";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** Whether the process a row names surely runs no more: it was on this host and its pid is gone or reused. */
@@ -26,15 +49,9 @@ record ProcessIdentity(String host, long pid, long startMillis) {
         return started.isPresent() && rowStart != 0 && started.get().toEpochMilli() != rowStart;
     }
 
-    /** The kernel's host name (no DNS lookup, unlike InetAddress.getLocalHost()), cut to the column's width. */
+    /** The kernel's host name (no DNS lookup, unlike InetAddress.getLocalHost()). */
     private static String hostName() {
-        String h = null;
-        try {
-            Path kernel = Path.of("/proc/sys/kernel/hostname");
-            if (Files.isReadable(kernel)) h = Files.readString(kernel).strip();
-        } catch (java.io.IOException | RuntimeException e) {
-            h = null;
-        }
+        String h = firstLine("/proc/sys/kernel/hostname");
         if (h == null || h.isEmpty()) h = System.getenv("HOSTNAME");
         if (h == null || h.isEmpty()) h = System.getenv("COMPUTERNAME");
         if (h == null || h.isEmpty()) {
@@ -44,6 +61,6 @@ record ProcessIdentity(String host, long pid, long startMillis) {
                 h = "unknown";
             }
         }
-        return h.length() <= 255 ? h : h.substring(0, 255);
+        return h.length() <= 128 ? h : h.substring(0, 128);
     }
 }

@@ -61,6 +61,14 @@ final class SharedBudgets {
      * a live gateway elsewhere whose host has the same name (and a pid that means nothing here) safe: it beats.
      */
     static final long GONE_QUIET_MILLIS = 2 * Governance.KEY_SYNC_MILLIS + 500;
+    private static final long CLEANUP_LOCK = "switchboard.budget_grants.cleanup".hashCode() * 0x9E3779B97F4A7C15L;
+    /**
+     * A ledger row is credited to a grant of a period that followed another only when it ended this long after the
+     * period began: a call's budget settles at one instant and its row says another, a few milliseconds apart, and a
+     * row whose call settled into the previous period must not be taken off this one's grant (not crediting it only
+     * counts it twice, which errs on the safe side).
+     */
+    static final long SETTLE_SKEW_MILLIS = 2_000;
     /** The scope of the global budget ({@code litellm_settings.max_budget}); keys' scopes are their ids. */
     static final String GLOBAL = "*";
 
@@ -111,21 +119,36 @@ final class SharedBudgets {
             synchronized (g) {
                 g.pending = null;
             }
-            if (ar.succeeded()) {
-                p.complete();
-            } else {
-                log.warn("budget {}: could not take a grant from the store: {}", budget.grant().scope, ar.cause().toString());
+            if (ar.failed()) {
+                log.warn("budget {}: could not take a grant from the store: {}", g.scope, ar.cause().toString());
                 p.fail(storeUnreachable());
+            } else if (ar.result() == Outcome.CONTENDED) {
+                p.fail(BudgetPending.contended());
+            } else {
+                p.complete();
             }
         });
     }
 
-    enum Outcome { GRANTED, EXHAUSTED, WAIT }
+    enum Outcome {
+        GRANTED,
+        /** Not enough is free, and no other gateway holds unused grant that could make it so: the call is refused. */
+        EXHAUSTED,
+        /** Other gateways hold unused grant: they are asked for it (wanted_nanos); ask again in a second. */
+        WAIT,
+        /** Still waiting after the last round: others hold grant they do not give back (gone, or using it): a 503. */
+        CONTENDED
+    }
 
     /** What one acquisition decided, applied to the budget once its transaction committed. */
-    private record Decision(Outcome outcome, long give, long free, long ledgerSpent) {}
+    private record Decision(Outcome outcome, long granted, long free, long ledgerSpent) {}
 
-    /** One transaction: how much is free of the budget this period, and this gateway's grant raised from it. */
+    /**
+     * One transaction: how much is free of the budget this period, and this gateway's grant raised from it. Blocks.
+     * Reads the grants before the ledger: on PostgreSQL each statement sees what was committed when it began, and a
+     * batch's credit commits after its rows, so rows whose credit was seen are seen too (the other order could miss
+     * spend that was neither in the sum nor in a grant).
+     */
     private synchronized Outcome acquireOnce(Budget budget, long nanos, boolean lastRound) {
         long now = clockMillis.getAsLong();
         Budget.GrantAsk ask = budget.ask(nanos, now);
@@ -133,40 +156,28 @@ final class SharedBudgets {
         Decision d = db.transaction(c -> {
             lock(c, scope);
             upsertOwnRow(c, scope, ask, now);
+            Rows rows = rows(c, scope, ask.periodStart(), now);
             long ledgerSpent = KeyStore.spentSince(c, GLOBAL.equals(scope) ? null : scope, ask.periodStart());
-            long committed = ledgerSpent;
-            int live = 0;
-            long othersUnused = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT gateway_id, granted_nanos, flushed_nanos, used_nanos, "
-                    + "heartbeat_at, host, pid, process_start FROM budget_grants WHERE scope = ? AND period_start = ?")) {
-                ps.setString(1, scope);
-                ps.setLong(2, ask.periodStart());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        // a gateway that is gone: its spend is in the ledger (as far as it was written)
-                        if (gone(rs.getLong(5), rs.getString(6), rs.getLong(7), rs.getLong(8), now)) continue;
-                        live++;
-                        long granted = rs.getLong(2);
-                        committed += Math.max(0, granted - rs.getLong(3));
-                        if (!gatewayId.equals(rs.getString(1))) othersUnused += Math.max(0, granted - rs.getLong(4));
-                    }
-                }
-            }
+            // This gateway's row as it should stand: its grant, unless the store lost it (other gateways took this one
+            // for gone and deleted its row, which the upsert then made anew with nothing granted): then only what is
+            // spent and in flight is claimed, and the rest is no longer this gateway's to spend.
+            long own = rows.ownGranted >= ask.granted() ? ask.granted() : Math.min(ask.granted(), Math.max(rows.ownGranted, ask.used()));
+            long committed = ledgerSpent + rows.othersOutstanding + Math.max(0, own - rows.ownFlushed);
             long free = Math.max(0, ask.maxNanos() - committed);
-            long need = ask.need();
+            long need = ask.need() - (ask.granted() - own);
             Decision decision;
             if (need <= 0) {
-                decision = new Decision(Outcome.GRANTED, 0, free, ledgerSpent); // the lease only: renewed by the upsert
+                decision = new Decision(Outcome.GRANTED, own, free, ledgerSpent); // the lease only: renewed by the upsert
             } else if (free >= need) {
-                decision = new Decision(Outcome.GRANTED, Math.min(free, Math.max(need, free / Math.max(1, live))), free, ledgerSpent);
-            } else if (!lastRound && free + othersUnused >= need) {
-                decision = new Decision(Outcome.WAIT, 0, free, ledgerSpent);
+                decision = new Decision(Outcome.GRANTED, own + Math.min(free, Math.max(need, free / rows.live)), free, ledgerSpent);
+            } else if (free + rows.othersUnused >= need) {
+                decision = new Decision(lastRound ? Outcome.CONTENDED : Outcome.WAIT, own, free, ledgerSpent);
             } else {
-                decision = new Decision(Outcome.EXHAUSTED, 0, free, ledgerSpent);
+                decision = new Decision(Outcome.EXHAUSTED, own, free, ledgerSpent);
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET granted_nanos = granted_nanos + ?, "
-                    + "wanted_nanos = ? WHERE scope = ? AND period_start = ? AND gateway_id = ?")) {
-                ps.setLong(1, decision.give());
+            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET granted_nanos = ?, wanted_nanos = ? "
+                    + "WHERE scope = ? AND period_start = ? AND gateway_id = ?")) {
+                ps.setLong(1, decision.granted());
                 ps.setLong(2, decision.outcome() == Outcome.WAIT ? need : 0);
                 ps.setString(3, scope);
                 ps.setLong(4, ask.periodStart());
@@ -178,9 +189,68 @@ final class SharedBudgets {
         // only once committed: a grant the store does not show would let this gateway spend what others may take
         everHeld = true;
         long validUntil = now + leaseMillis / 2;
-        if (d.outcome() == Outcome.EXHAUSTED) budget.exhausted(ask.periodStart(), d.free(), now + MEMO_MILLIS, validUntil, d.ledgerSpent());
-        else budget.granted(ask.periodStart(), d.give(), ask.maxNanos(), validUntil, d.ledgerSpent());
+        if (d.outcome() == Outcome.EXHAUSTED) {
+            budget.exhausted(ask.periodStart(), d.granted(), d.free(), now + MEMO_MILLIS, validUntil, d.ledgerSpent());
+        } else {
+            budget.granted(ask.periodStart(), d.granted(), ask.maxNanos(), validUntil, d.ledgerSpent());
+        }
         return d.outcome();
+    }
+
+    /**
+     * The grant rows of a budget as an acquisition counts them: every live gateway's row of this period (granted less
+     * what of it the ledger holds); and, for a live gateway that has no row of this period yet but one of an earlier
+     * period, the calls it had in flight there, which will settle into this period (it writes its row for this period,
+     * claiming them, at its next heartbeat).
+     */
+    private static final class Rows {
+        long othersOutstanding;
+        long othersUnused;
+        long ownGranted;
+        long ownFlushed;
+        int live = 1; // this gateway
+    }
+
+    private Rows rows(Connection c, String scope, long periodStart, long now) throws SQLException {
+        Rows out = new Rows();
+        Map<String, Long> earlierInFlight = new HashMap<>();
+        Set<String> current = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT gateway_id, period_start, granted_nanos, flushed_nanos, "
+                + "used_nanos, reserved_nanos, heartbeat_at, host, pid, process_start FROM budget_grants WHERE scope = ? "
+                + "AND period_start <= ? ORDER BY period_start")) {
+            ps.setString(1, scope);
+            ps.setLong(2, periodStart);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String gateway = rs.getString(1);
+                    boolean mine = gatewayId.equals(gateway);
+                    if (rs.getLong(2) < periodStart) {
+                        // ordered by period: the latest earlier row of each gateway wins
+                        if (!mine && !gone(rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getLong(10), now)) {
+                            earlierInFlight.put(gateway, rs.getLong(6));
+                        }
+                        continue;
+                    }
+                    long granted = rs.getLong(3);
+                    long flushed = rs.getLong(4);
+                    if (mine) {
+                        out.ownGranted = granted;
+                        out.ownFlushed = flushed;
+                        continue;
+                    }
+                    // a gateway that is gone: its spend is in the ledger (as far as it was written)
+                    if (gone(rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getLong(10), now)) continue;
+                    current.add(gateway);
+                    out.live++;
+                    out.othersOutstanding += Math.max(0, Math.max(granted, rs.getLong(5)) - flushed);
+                    out.othersUnused += Math.max(0, granted - rs.getLong(5));
+                }
+            }
+        }
+        for (Map.Entry<String, Long> e : earlierInFlight.entrySet()) {
+            if (!current.contains(e.getKey())) out.othersOutstanding += e.getValue();
+        }
+        return out;
     }
 
     /** Whether a row's gateway is gone: no heartbeat for a lease, or a process of this host that runs no more. */
@@ -198,28 +268,42 @@ final class SharedBudgets {
         }
     }
 
+    private static final String INSERT_ROW = "INSERT INTO budget_grants (scope, period_start, gateway_id, granted_nanos, "
+            + "flushed_nanos, used_nanos, reserved_nanos, wanted_nanos, heartbeat_at, host, pid, process_start) "
+            + "VALUES (?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (scope, period_start, gateway_id) DO UPDATE SET ";
+    /** A new row with nothing granted, or the existing one's use and heartbeat (an acquisition's first write). */
+    private static final String UPSERT_USE = INSERT_ROW + "used_nanos = excluded.used_nanos, "
+            + "reserved_nanos = excluded.reserved_nanos, heartbeat_at = excluded.heartbeat_at";
+    /** The row as this gateway holds it, grant included (the heartbeat's write: made anew if it was lost). */
+    private static final String UPSERT_ALL = UPSERT_USE + ", granted_nanos = excluded.granted_nanos";
+
+    private void bindRow(PreparedStatement ps, String scope, long periodStart, long granted, long used, long reserved,
+                         long now) throws SQLException {
+        ps.setString(1, scope);
+        ps.setLong(2, periodStart);
+        ps.setString(3, gatewayId);
+        ps.setLong(4, granted);
+        ps.setLong(5, Math.max(0, used));
+        ps.setLong(6, Math.max(0, reserved));
+        ps.setLong(7, now);
+        ps.setString(8, ProcessIdentity.SELF.host());
+        ps.setLong(9, ProcessIdentity.SELF.pid());
+        ps.setLong(10, ProcessIdentity.SELF.startMillis());
+    }
+
     private void upsertOwnRow(Connection c, String scope, Budget.GrantAsk ask, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO budget_grants (scope, period_start, gateway_id, "
-                + "granted_nanos, flushed_nanos, used_nanos, wanted_nanos, heartbeat_at, host, pid, process_start) "
-                + "VALUES (?, ?, ?, 0, 0, ?, 0, ?, ?, ?, ?) "
-                + "ON CONFLICT (scope, period_start, gateway_id) DO UPDATE SET used_nanos = excluded.used_nanos, "
-                + "heartbeat_at = excluded.heartbeat_at")) {
-            ps.setString(1, scope);
-            ps.setLong(2, ask.periodStart());
-            ps.setString(3, gatewayId);
-            ps.setLong(4, Math.max(0, ask.used()));
-            ps.setLong(5, now);
-            ps.setString(6, ProcessIdentity.SELF.host());
-            ps.setLong(7, ProcessIdentity.SELF.pid());
-            ps.setLong(8, ProcessIdentity.SELF.startMillis());
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_USE)) {
+            bindRow(ps, scope, ask.periodStart(), 0, ask.used(), ask.reserved(), now);
             ps.executeUpdate();
         }
     }
 
     /**
      * Every {@link Governance#KEY_SYNC_MILLIS}, on a worker: renews this gateway's rows (so the others keep counting its
-     * grants), reports what it uses of each, gives back the unused part where another gateway waits or the limit
-     * changed, drops its rows of past periods, and deletes the rows of gateways that are gone. Blocks.
+     * grants) with what it uses of each and its grant as it holds it (giving back the unused part where another
+     * gateway waits or the limit changed; a row the store lost is made anew with only what is spent and in flight),
+     * moves its rows to a new period (claiming the calls still in flight there), and deletes the rows of gateways that
+     * are gone. Each row is written whole, so a beat that failed is made good by the next. Blocks.
      */
     synchronized void heartbeat() {
         List<Budget> held = held();
@@ -228,44 +312,49 @@ final class SharedBudgets {
         List<Budget> beaten = new ArrayList<>();
         List<Budget.Grant.Beat> beats = new ArrayList<>();
         db.transaction(c -> {
+            // a write first: SQLite then holds its write lock for the whole beat (a read first could not upgrade)
+            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET heartbeat_at = ? WHERE gateway_id = ?")) {
+                ps.setLong(1, now);
+                ps.setString(2, gatewayId);
+                ps.executeUpdate();
+            }
+            Set<String> present = new HashSet<>();
             Set<String> contested = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT scope FROM budget_grants WHERE gateway_id <> ? "
-                    + "AND wanted_nanos > 0 AND heartbeat_at >= ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT scope, period_start, gateway_id, wanted_nanos, heartbeat_at "
+                    + "FROM budget_grants WHERE gateway_id = ? OR (wanted_nanos > 0 AND heartbeat_at >= ?)")) {
                 ps.setString(1, gatewayId);
                 ps.setLong(2, now - leaseMillis);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) contested.add(rs.getString(1));
+                    while (rs.next()) {
+                        if (gatewayId.equals(rs.getString(3))) present.add(rs.getString(1) + "@" + rs.getLong(2));
+                        else contested.add(rs.getString(1));
+                    }
                 }
             }
-            try (PreparedStatement keep = c.prepareStatement("UPDATE budget_grants SET heartbeat_at = ?, used_nanos = ?, "
-                    + "granted_nanos = CASE WHEN ? >= 0 THEN ? ELSE granted_nanos END WHERE scope = ? AND period_start = ? "
-                    + "AND gateway_id = ?");
+            try (PreparedStatement write = c.prepareStatement(UPSERT_ALL);
                  PreparedStatement drop = c.prepareStatement("DELETE FROM budget_grants WHERE scope = ? AND period_start = ? "
                     + "AND gateway_id = ?")) {
                 for (Budget b : held) {
-                    Budget.Grant.Beat beat = b.beat(contested.contains(b.grant().scope), now);
+                    String scope = b.grant().scope;
+                    boolean lost = !present.contains(scope + "@" + b.rowPeriod());
+                    if (lost) log.warn("budget {}: this gateway's grant row was gone from the store (taken for a gateway "
+                            + "that is gone); it now claims only what it spent and has in flight", scope);
+                    Budget.Grant.Beat beat = b.beat(contested.contains(scope), lost, now);
                     if (beat == null) continue;
-                    if (beat.newGranted() >= 0) log.debug("budget {}: unused grant given back to another gateway", beat.scope());
-                    if (beat.delete()) {
-                        drop.setString(1, beat.scope());
-                        drop.setLong(2, beat.periodStart());
+                    if (beat.dropPeriod() != Budget.Grant.NONE) {
+                        drop.setString(1, scope);
+                        drop.setLong(2, beat.dropPeriod());
                         drop.setString(3, gatewayId);
                         drop.addBatch();
-                        continue;
                     }
-                    keep.setLong(1, now);
-                    keep.setLong(2, beat.used());
-                    keep.setLong(3, beat.newGranted());
-                    keep.setLong(4, beat.newGranted());
-                    keep.setString(5, beat.scope());
-                    keep.setLong(6, beat.periodStart());
-                    keep.setString(7, gatewayId);
-                    keep.addBatch();
+                    if (!beat.writes()) continue;
+                    bindRow(write, scope, beat.periodStart(), beat.granted(), beat.used(), beat.reserved(), now);
+                    write.addBatch();
                     beaten.add(b);
                     beats.add(beat);
                 }
-                keep.executeBatch();
                 drop.executeBatch();
+                write.executeBatch();
             }
             deleteGone(c, now);
             return null;
@@ -275,6 +364,15 @@ final class SharedBudgets {
 
     /** The rows of gateways that are gone (see {@link #gone}). */
     private void deleteGone(Connection c, long now) throws SQLException {
+        if (db.kind() == Database.Kind.POSTGRESQL) {
+            // one gateway at a time deletes others' rows (two deleting the same rows in another order could deadlock)
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                ps.setLong(1, CLEANUP_LOCK);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) return;
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE heartbeat_at < ?")) {
             ps.setLong(1, now - leaseMillis);
             ps.executeUpdate();
@@ -337,9 +435,9 @@ final class SharedBudgets {
     }
 
     private static void add(Map<Budget, Long> byBudget, Budget b, FlushedSpend r) {
-        long row = b.rowPeriod();
+        long from = b.creditFrom(SETTLE_SKEW_MILLIS);
         // a row belongs to the period in which it ended; rows of an earlier period are not this grant's
-        if (row == Budget.Grant.NONE || r.endedAt() < row) return;
+        if (from == Budget.Grant.NONE || r.endedAt() < from) return;
         byBudget.merge(b, r.costNanos(), Long::sum);
     }
 

@@ -429,7 +429,9 @@ public final class Gateway {
         if (store.cache().semantic() != null) store.cache().semantic().close();
         store.observe().close();
         store.ledger().close();
-        store.governance().releaseGrants(); // after the ledger's last rows: the ledger then holds all this gateway spent
+        // after the ledger's last rows, and only when they are all in: the ledger then holds all this gateway spent
+        // (rows it could not write stay covered by its grants until their lease ends)
+        if (store.ledger().pending() == 0) store.governance().releaseGrants();
         store.db().close();
         http.close();
     }

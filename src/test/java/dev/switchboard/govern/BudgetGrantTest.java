@@ -40,7 +40,7 @@ class BudgetGrantTest {
     @Test
     void whenTheStoreSaysThereIsNoMoreRefusalsAreDecidedInMemoryForAWhile() {
         Budget b = shared(1_000, null);
-        b.exhausted(b.ask(400, 0).periodStart(), 150, 1_000, 30_000, 850);
+        b.exhausted(b.ask(400, 0).periodStart(), 0, 150, 1_000, 30_000, 850);
         assertThat(b.reserve(400, 10)).as("needs 400, the store had 150").isEqualTo(Budget.Reserve.REFUSED);
         assertThat(b.left(10)).isEqualTo(150);
         assertThat(b.spentKnown(10)).as("what the ledger held, other gateways' spend included").isEqualTo(850);
@@ -55,16 +55,27 @@ class BudgetGrantTest {
         assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
         b.settle(100, 60, 2);
         assertThat(b.reserve(200, 3)).isEqualTo(Budget.Reserve.TAKEN);
-        Budget.Grant.Beat quiet = b.beat(false, 4);
+        Budget.Grant.Beat quiet = b.beat(false, false, 4);
         assertThat(quiet.used()).isEqualTo(260);
-        assertThat(quiet.newGranted()).as("nobody waits: kept").isEqualTo(-1);
-        Budget.Grant.Beat asked = b.beat(true, 5);
-        assertThat(asked.newGranted()).as("spent 60 + 200 in flight").isEqualTo(260);
+        assertThat(quiet.reserved()).isEqualTo(200);
+        assertThat(quiet.granted()).as("nobody waits: kept").isEqualTo(1_000);
+        Budget.Grant.Beat asked = b.beat(true, false, 5);
+        assertThat(asked.granted()).as("spent 60 + 200 in flight").isEqualTo(260);
         assertThat(b.reserve(1, 6)).isEqualTo(Budget.Reserve.NEEDS_GRANT);
         b.settle(200, 0, 7);
         b.granted(0, 500, 1_000, 30_000, 0);
         b.configure(400, Budget.NO_LIMIT, null, 0, 8);
-        assertThat(b.beat(false, 9).newGranted()).as("a new limit: the grant is taken again against it").isEqualTo(60);
+        assertThat(b.beat(false, false, 9).granted()).as("a new limit: the grant is taken again against it").isEqualTo(60);
+    }
+
+    @Test
+    void aRowTheStoreLostClaimsOnlyWhatIsSpentAndInFlight() {
+        Budget b = shared(1_000, null);
+        b.granted(b.ask(100, 0).periodStart(), 900, 1_000, 30_000, 0);
+        assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
+        Budget.Grant.Beat beat = b.beat(false, true, 2);
+        assertThat(beat.granted()).as("others took this gateway for gone and may have given its grant away").isEqualTo(100);
+        assertThat(beat.writes()).isTrue();
     }
 
     @Test
@@ -75,13 +86,18 @@ class BudgetGrantTest {
         b.granted(p0, 1_000, 1_000, Long.MAX_VALUE, 0);
         assertThat(b.reserve(100, 1_000)).isEqualTo(Budget.Reserve.TAKEN);
         long nextDay = p0 + 86_400_000L + 1;
-        Budget.Grant.Beat beat = b.beat(false, nextDay);
-        assertThat(beat.delete()).isTrue();
-        assertThat(beat.periodStart()).isEqualTo(p0);
-        assertThat(b.rowPeriod()).isEqualTo(Budget.Grant.NONE);
+        Budget.Grant.Beat beat = b.beat(false, false, nextDay);
+        assertThat(beat.dropPeriod()).isEqualTo(p0);
+        assertThat(beat.periodStart()).as("the new period's row claims the call still in flight").isGreaterThan(p0);
+        assertThat(beat.granted()).isEqualTo(100);
+        assertThat(b.rowPeriod()).isEqualTo(beat.periodStart());
         Budget.GrantAsk ask = b.ask(50, nextDay);
-        assertThat(ask.periodStart()).isGreaterThan(p0);
-        assertThat(ask.need()).as("the call still in flight from yesterday settles into today: its 100 needs grant too").isEqualTo(150);
+        assertThat(ask.need()).as("the call in flight is covered by the claim; the new one needs 50").isEqualTo(50);
+        b.settle(100, 80, nextDay + 1);
+        long dayAfter = nextDay + 86_400_000L;
+        Budget.Grant.Beat quiet = b.beat(false, false, dayAfter);
+        assertThat(quiet.writes()).as("nothing in flight: no row for the next period until a call needs one").isFalse();
+        assertThat(b.rowPeriod()).isEqualTo(Budget.Grant.NONE);
     }
 
     @Test

@@ -252,6 +252,16 @@ class BudgetsIT {
     }
 
     @Test
+    void waitingForTheBudgetsFirstGrantTakesNothingFromTheRateLimit() {
+        // the first call of a period waits for its budget's grant in the store and is admitted again: one request of rpm
+        String k = key(new JsonObject().put("key_alias", "one-a-minute").put("max_budget", 1.0).put("rpm_limit", 1));
+        HttpResponse<String> first = chat(k, "gpt", false);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        HttpResponse<String> second = chat(k, "gpt", false);
+        assertThat(second.statusCode()).as("the rpm limit itself still holds").isEqualTo(429);
+    }
+
+    @Test
     void theGlobalBudgetCapsEveryCallerTheMasterKeyIncluded() {
         try (TestGateway capped = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + "    " + PRICES + """
 
