@@ -79,6 +79,12 @@ final class KeysCommand implements Runnable {
         Map<String, String> metadata;
         @Option(names = "--blocked", arity = "0..1", paramLabel = "true|false", description = "blocked: refuse every request.")
         Boolean blocked;
+        @Option(names = "--user-id", paramLabel = "ID", converter = Text.class,
+                description = "user_id: whom the key is for (its calls are tagged user:ID).")
+        JsonNode userId;
+        @Option(names = "--team-id", paramLabel = "ID", converter = Text.class,
+                description = "team_id: the team it is for (its calls are tagged team:ID).")
+        JsonNode teamId;
 
         /** The fields given on the command line, and only those: a field left out keeps its value on update. */
         ObjectNode body() {
@@ -96,6 +102,8 @@ final class KeysCommand implements Runnable {
             put(b, "auto_tier", autoTier);
             if (metadata != null) metadata.forEach(b.putObject("metadata")::put);
             if (blocked != null) b.put("blocked", blocked);
+            put(b, "user_id", userId);
+            put(b, "team_id", teamId);
             return b;
         }
 

@@ -56,7 +56,7 @@ public final class KeyAdmin {
             String chosen = chosenSecret(body);
             String secret = chosen != null ? chosen : KeySecrets.newKey();
             VirtualKey blank = new VirtualKey(KeySecrets.newKeyId(), KeySecrets.hash(secret), KeySecrets.mask(secret), null,
-                    List.of(), null, null, null, now, null, null, null, null, null, null, List.of(), false, now, now, null);
+                    List.of(), null, null, null, now, null, null, null, null, null, null, List.of(), false, now, now, null, null, null);
             ObjectNode fields = body;
             if (chosen != null) {
                 fields = body.deepCopy();
@@ -175,10 +175,17 @@ public final class KeyAdmin {
     }
 
     /** {@code GET /key/list}: tokens by default (LiteLLM's answer), whole keys with {@code return_full_object}. */
-    public ObjectNode list(int page, int size, String alias, boolean full) {
+    public ObjectNode list(int page, int size, String alias, boolean full) { return list(page, size, alias, null, null, full); }
+
+    /**
+     * {@code GET /key/list}, filtered as LiteLLM filters it ({@code key_alias}, {@code user_id}, {@code team_id}: each
+     * null for any).
+     */
+    public ObjectNode list(int page, int size, String alias, String userId, String teamId, boolean full) {
         if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
         if (size < 1 || size > 1000) throw GatewayException.badRequest("'size' must be between 1 and 1000.", "size");
-        List<KeyState> all = registry.all().stream().filter(s -> alias == null || alias.equals(s.key().alias())).toList();
+        List<KeyState> all = registry.all().stream().filter(s -> (alias == null || alias.equals(s.key().alias()))
+                && (userId == null || userId.equals(s.key().userId())) && (teamId == null || teamId.equals(s.key().teamId()))).toList();
         long now = clock.getAsLong();
         ObjectNode out = KeyJson.mapper().createObjectNode();
         var keys = out.putArray("keys");

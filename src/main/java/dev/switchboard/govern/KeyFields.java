@@ -18,7 +18,7 @@ import java.util.TreeSet;
 final class KeyFields {
     static final Set<String> SETTABLE = Set.of("key_alias", "models", "max_budget", "soft_budget", "budget_duration",
             "duration", "rpm_limit", "tpm_limit", "max_parallel_requests", "metadata", "tags", "blocked", "auto_tier",
-            "allowed_cache_controls");
+            "allowed_cache_controls", "user_id", "team_id");
     static final Set<String> CACHE_CONTROLS = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace");
     static final Set<String> TIERS = Set.of("cheap", "smart");
 
@@ -93,8 +93,10 @@ final class KeyFields {
                 }
             }
         }
+        String user = b.has("user_id") ? text(b, "user_id", 255) : base.userId();
+        String team = b.has("team_id") ? text(b, "team_id", 255) : base.teamId();
         return new VirtualKey(base.keyId(), base.token(), base.keyName(), alias, models, max, soft, period, anchor, expires,
-                rpm, tpm, parallel, tier, metadata, tags, blocked, base.createdAt(), nowMillis, cacheControls);
+                rpm, tpm, parallel, tier, metadata, tags, blocked, base.createdAt(), nowMillis, cacheControls, user, team);
     }
 
     /** The key named by {@code field}: a string, required. */

@@ -24,13 +24,15 @@ final class KeyJson {
         o.put("token", k.token());
         o.put("key_name", k.keyName());
         o.put("key_alias", k.alias());
+        o.put("user_id", k.userId());
+        o.put("team_id", k.teamId());
         var models = o.putArray("models");
         k.models().forEach(models::add);
         putMoney(o, "max_budget", k.maxBudget());
         putMoney(o, "soft_budget", k.softBudget());
         o.put("budget_duration", k.budgetDuration() == null ? null : k.budgetDuration().text());
         o.put("budget_reset_at", iso(b.resetsAt()));
-        o.put("spend", usd(b.spentNanos()));
+        o.put("spend", usd(s.budget.spentKnown(nowMillis)));
         o.put("reserved_spend", usd(b.reservedNanos()));
         o.put("expires", iso(k.expiresAt()));
         o.put("expired", k.expired(nowMillis));

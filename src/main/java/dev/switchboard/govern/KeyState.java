@@ -14,7 +14,7 @@ final class KeyState {
     /** One consistent version of everything derived from the stored key, swapped whole on update. */
     record Version(VirtualKey key, Caller caller, ModelAllowlist allowlist, RateLimiter.Limits limits) {
         static Version of(VirtualKey k) {
-            return new Version(k, Caller.virtualKey(k.keyId(), k.alias(), k.tags(), k.autoTier(), k.allowedCacheControls()),
+            return new Version(k, Caller.virtualKey(k.keyId(), k.alias(), k.callTags(), k.autoTier(), k.allowedCacheControls()),
                     new ModelAllowlist(k.models()), new RateLimiter.Limits(k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests()));
         }
     }

@@ -22,7 +22,7 @@ final class KeyStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "key_id, token, key_name, key_alias, models, max_budget, soft_budget, "
             + "budget_duration, budget_anchor, expires_at, rpm_limit, tpm_limit, max_parallel_requests, auto_tier, "
-            + "metadata, tags, blocked, created_at, updated_at, allowed_cache_controls";
+            + "metadata, tags, blocked, created_at, updated_at, allowed_cache_controls, user_id, team_id";
 
     private final Database db;
 
@@ -42,7 +42,7 @@ final class KeyStore {
     void insert(VirtualKey k) {
         db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO virtual_keys (" + COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 bind(ps, k);
                 ps.executeUpdate();
             }
@@ -56,9 +56,9 @@ final class KeyStore {
             try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET key_id=?, token=?, key_name=?, key_alias=?, "
                     + "models=?, max_budget=?, soft_budget=?, budget_duration=?, budget_anchor=?, expires_at=?, rpm_limit=?, "
                     + "tpm_limit=?, max_parallel_requests=?, auto_tier=?, metadata=?, tags=?, blocked=?, created_at=?, "
-                    + "updated_at=?, allowed_cache_controls=? WHERE key_id=?")) {
+                    + "updated_at=?, allowed_cache_controls=?, user_id=?, team_id=? WHERE key_id=?")) {
                 bind(ps, k);
-                ps.setString(21, k.keyId());
+                ps.setString(23, k.keyId());
                 if (ps.executeUpdate() != 1) throw new SQLException("key " + k.keyId() + " is not in the store");
             }
             return null;
@@ -79,7 +79,6 @@ final class KeyStore {
         });
     }
 
-    /** What the ledger holds for one key (or, with a null id, for every call) from {@code sinceMillis} on, in nanos. */
     /** What the key spent in its budget period holding {@code nowMillis} (for ever, without a duration), from the ledger. */
     long spentThisPeriod(VirtualKey k, long nowMillis) {
         long periodStart = k.budgetDuration() == null ? k.budgetAnchor() : k.budgetDuration().periodStart(k.budgetAnchor(), nowMillis);
@@ -123,6 +122,8 @@ final class KeyStore {
         ps.setLong(18, k.createdAt());
         ps.setLong(19, k.updatedAt());
         ps.setString(20, k.allowedCacheControls() == null ? null : json(k.allowedCacheControls()));
+        ps.setString(21, k.userId());
+        ps.setString(22, k.teamId());
     }
 
     private static VirtualKey read(ResultSet rs) throws SQLException {
@@ -135,7 +136,8 @@ final class KeyStore {
                 getLong(rs, "max_parallel_requests"), rs.getString("auto_tier"),
                 meta instanceof ObjectNode o ? o : JSON.createObjectNode(), strings(rs.getString("tags")),
                 rs.getBoolean("blocked"), rs.getLong("created_at"), rs.getLong("updated_at"),
-                rs.getString("allowed_cache_controls") == null ? null : strings(rs.getString("allowed_cache_controls")));
+                rs.getString("allowed_cache_controls") == null ? null : strings(rs.getString("allowed_cache_controls")),
+                rs.getString("user_id"), rs.getString("team_id"));
     }
 
     private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {

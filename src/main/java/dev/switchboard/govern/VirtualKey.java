@@ -20,12 +20,14 @@ import java.util.List;
  * @param autoTier       the tier ({@code cheap} / {@code smart}) its {@code auto} requests get when no rule decides
  * @param tags           added to every call it makes
  * @param allowedCacheControls the per-request cache controls it may use, or null for the default (all but namespace)
+ * @param userId         LiteLLM's {@code user_id}: whom the key is for (a label; its calls are tagged {@code user:<id>}), or null
+ * @param teamId         LiteLLM's {@code team_id}: the team it is for (a label; its calls are tagged {@code team:<id>}), or null
  */
 public record VirtualKey(String keyId, String token, String keyName, String alias, List<String> models,
                          Double maxBudget, Double softBudget, DurationSpec budgetDuration, long budgetAnchor,
                          Long expiresAt, Long rpmLimit, Long tpmLimit, Long maxParallelRequests, String autoTier,
                          ObjectNode metadata, List<String> tags, boolean blocked, long createdAt, long updatedAt,
-                         List<String> allowedCacheControls) {
+                         List<String> allowedCacheControls, String userId, String teamId) {
     public VirtualKey {
         models = models == null ? List.of() : List.copyOf(models);
         tags = tags == null ? List.of() : List.copyOf(tags);
@@ -35,13 +37,24 @@ public record VirtualKey(String keyId, String token, String keyName, String alia
     /** The same key with a new secret (rotation): everything else stays. */
     public VirtualKey withSecret(String token, String keyName, long nowMillis) {
         return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, expiresAt,
-                rpmLimit, tpmLimit, maxParallelRequests, autoTier, metadata, tags, blocked, createdAt, nowMillis, allowedCacheControls);
+                rpmLimit, tpmLimit, maxParallelRequests, autoTier, metadata, tags, blocked, createdAt, nowMillis, allowedCacheControls,
+                userId, teamId);
     }
 
     /** The same key, blocked or unblocked. */
     public VirtualKey withBlocked(boolean b, long nowMillis) {
         return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, expiresAt,
-                rpmLimit, tpmLimit, maxParallelRequests, autoTier, metadata, tags, b, createdAt, nowMillis, allowedCacheControls);
+                rpmLimit, tpmLimit, maxParallelRequests, autoTier, metadata, tags, b, createdAt, nowMillis, allowedCacheControls,
+                userId, teamId);
+    }
+
+    /** The tags its calls carry: its own, then {@code user:<user_id>} and {@code team:<team_id>} when set. */
+    public List<String> callTags() {
+        if (userId == null && teamId == null) return tags;
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(tags);
+        if (userId != null) all.add("user:" + userId);
+        if (teamId != null) all.add("team:" + teamId);
+        return List.copyOf(all);
     }
 
     public boolean expired(long nowMillis) { return expiresAt != null && nowMillis >= expiresAt; }

@@ -137,11 +137,14 @@ class KeysCommandTest {
 
     @Test
     void jsonPrintsTheGatewaysAnswer() throws Exception {
-        JsonNode created = JSON.readTree(ok(keys("create", "--json", "--alias", "cli-json", "--expires", "90d", "--auto-tier", "cheap"))
+        JsonNode created = JSON.readTree(ok(keys("create", "--json", "--alias", "cli-json", "--expires", "90d", "--auto-tier", "cheap",
+                "--user-id", "alice", "--team-id", "research"))
                 .out());
         assertThat(created.path("key").asText()).startsWith("sk-sb-");
         assertThat(created.path("key_alias").asText()).isEqualTo("cli-json");
         assertThat(created.path("auto_tier").asText()).isEqualTo("cheap");
+        assertThat(created.path("user_id").asText()).isEqualTo("alice");
+        assertThat(created.path("team_id").asText()).isEqualTo("research");
         assertThat(created.path("expires").isTextual()).isTrue();
         JsonNode list = JSON.readTree(ok(keys("list", "--json")).out());
         assertThat(list.path("keys").findValuesAsText("key_alias")).contains("cli-json");

@@ -300,7 +300,8 @@ class VirtualKeysIT {
 
     @Test
     void badAdminInputIsA400NamingTheField() {
-        assertBad("/key/generate", "{\"key_alias\":\"x1\",\"team_id\":\"t\"}", "team_id");
+        assertBad("/key/generate", "{\"key_alias\":\"x1\",\"team_id\":[\"t\"]}", "team_id");
+        assertBad("/key/generate", "{\"key_alias\":\"x1\",\"aliases\":{\"gpt-4\":\"gpt\"}}", "aliases");
         assertBad("/key/generate", "{\"max_budget\":\"five\"}", "max_budget");
         assertBad("/key/generate", "{\"max_budget\":-1}", "max_budget");
         assertBad("/key/generate", "{\"soft_budget\":1e999}", null);
@@ -358,6 +359,35 @@ class VirtualKeysIT {
         String plain = newKey("default-tier").getString("key");
         assertThat(Http.post(gw.v1() + "/chat/completions", plain, chat("auto")).headers().firstValue("x-switchboard-tier"))
                 .hasValue("cheap; reason=default");
+    }
+
+    @Test
+    void litellmsUserIdAndTeamIdAreLabelsTheListFiltersOnAndEveryCallIsTaggedWith() {
+        JsonObject k = newKey("alice-laptop", "user_id", "alice@example.com", "team_id", "research", "tags", new JsonArray().add("laptop"));
+        assertThat(k.getString("user_id")).isEqualTo("alice@example.com");
+        assertThat(k.getString("team_id")).isEqualTo("research");
+        newKey("bob-ci", "user_id", "bob", "team_id", "research");
+        assertThat(admin.getOk("/key/list?team_id=research").getInteger("total_count")).isEqualTo(2);
+        JsonObject alice = admin.getOk("/key/list?user_id=alice@example.com&return_full_object=true");
+        assertThat(alice.getInteger("total_count")).isEqualTo(1);
+        assertThat(alice.getJsonArray("keys").getJsonObject(0).getString("key_alias")).isEqualTo("alice-laptop");
+
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", k.getString("key"),
+                "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        JsonObject row = admin.getOk("/spend/logs?key=" + k.getString("key_id")).getJsonArray("data").stream()
+                .map(JsonObject.class::cast).filter(o -> o.getString("request_id").equals(id)).findFirst().orElseThrow();
+        assertThat(row.getJsonArray("request_tags").getList()).containsExactlyInAnyOrder("laptop", "user:alice@example.com", "team:research");
+        assertThat(admin.getOk("/spend/logs?tag=team:research").getJsonArray("data")).isNotEmpty();
+
+        JsonObject moved = Admin.ok(admin.post("/key/update", new JsonObject().put("key", k.getString("key")).putNull("team_id")));
+        assertThat(moved.getValue("team_id")).isNull();
+        assertThat(moved.getString("user_id")).as("a field left out keeps its value").isEqualTo("alice@example.com");
+        assertThat(admin.getOk("/key/list?team_id=research").getInteger("total_count")).isEqualTo(1);
+        HttpResponse<String> bad = admin.post("/key/update", new JsonObject().put("key", k.getString("key")).put("user_id", 42));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("user_id");
     }
 
     @Test

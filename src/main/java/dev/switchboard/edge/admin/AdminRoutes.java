@@ -80,10 +80,10 @@ public final class AdminRoutes {
         });
         mountCache(router);
         get(router, "/key/list", rc -> {
-            onlyParams(rc.request(), Set.of("page", "size", "key_alias", "return_full_object"));
+            onlyParams(rc.request(), Set.of("page", "size", "key_alias", "user_id", "team_id", "return_full_object"));
             HttpServerRequest q = rc.request();
             return Future.succeededFuture(edge.gateway().keys().list(intParam(q, "page", 1), intParam(q, "size", 100),
-                    q.getParam("key_alias"), boolParam(q, "return_full_object")));
+                    q.getParam("key_alias"), q.getParam("user_id"), q.getParam("team_id"), boolParam(q, "return_full_object")));
         });
         get(router, "/spend/logs", rc -> {
             HttpServerRequest q = rc.request();
