@@ -162,7 +162,7 @@ final class Budget {
         roll(nowMillis);
         grant.align(periodStart);
         return new GrantAsk(periodStart, maxNanos, grant.spent + reserved + nanos - grant.granted, grant.spent + reserved,
-                reserved, grant.granted);
+                reserved, grant.granted, grant.rowPeriod);
     }
 
     /**
@@ -171,8 +171,9 @@ final class Budget {
      * @param used        this gateway's spend this period plus its reservations in flight
      * @param reserved    its reservations in flight alone (they may end in the next period)
      * @param granted     its grant as it stands
+     * @param rowPeriod   the period of the row it holds now ({@link Grant#NONE} for none): an earlier one is dropped
      */
-    record GrantAsk(long periodStart, long maxNanos, long need, long used, long reserved, long granted) {}
+    record GrantAsk(long periodStart, long maxNanos, long need, long used, long reserved, long granted, long rowPeriod) {}
 
     /**
      * The grant the store now shows for {@code periodStart} (dropped when the period has moved on meanwhile). Only
@@ -219,13 +220,15 @@ final class Budget {
         long oldRow = grant.rowPeriod;
         grant.align(periodStart);
         if (oldRow != periodStart) {
-            if (reserved == 0) {
+            if (reserved == 0 && grant.spent == 0) {
                 grant.rowPeriod = Grant.NONE;
                 return new Grant.Beat(grant.scope, Grant.NONE, 0, 0, 0, oldRow);
             }
-            grant.granted = reserved;
+            // what settled into the new period since it began, and what is still in flight, is this row's claim
+            long used = grant.spent + reserved;
+            grant.granted = used;
             grant.rowPeriod = periodStart;
-            return new Grant.Beat(grant.scope, periodStart, reserved, reserved, reserved, oldRow);
+            return new Grant.Beat(grant.scope, periodStart, used, reserved, used, oldRow);
         }
         long used = grant.spent + reserved;
         if ((lost || othersWait || grant.maxAtGrant != maxNanos) && grant.granted > used) grant.granted = used;

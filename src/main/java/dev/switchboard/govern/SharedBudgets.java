@@ -80,6 +80,8 @@ final class SharedBudgets {
     private final long leaseMillis;
     final String gatewayId = UUID.randomUUID().toString().replace("-", "");
     private volatile boolean everHeld;
+    /** Set by {@link #release}: no heartbeat or acquisition writes a row after it. */
+    private boolean closed;
 
     /** @param global the global budget when it is limited and shared, else null */
     SharedBudgets(Database db, Vertx vertx, KeyRegistry keys, Budget global, LongSupplier clockMillis, long leaseMillis) {
@@ -150,12 +152,23 @@ final class SharedBudgets {
      * spend that was neither in the sum nor in a grant).
      */
     private synchronized Outcome acquireOnce(Budget budget, long nanos, boolean lastRound) {
+        if (closed) throw storeUnreachable();
         long now = clockMillis.getAsLong();
         Budget.GrantAsk ask = budget.ask(nanos, now);
         String scope = budget.grant().scope;
         Decision d = db.transaction(c -> {
             lock(c, scope);
             upsertOwnRow(c, scope, ask, now);
+            if (ask.rowPeriod() != Budget.Grant.NONE && ask.rowPeriod() < ask.periodStart()) {
+                // a new period: this gateway's row of the one before goes (its calls in flight are in ask.used())
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE scope = ? AND gateway_id = ? "
+                        + "AND period_start < ?")) {
+                    ps.setString(1, scope);
+                    ps.setString(2, gatewayId);
+                    ps.setLong(3, ask.periodStart());
+                    ps.executeUpdate();
+                }
+            }
             Rows rows = rows(c, scope, ask.periodStart(), now);
             long ledgerSpent = KeyStore.spentSince(c, GLOBAL.equals(scope) ? null : scope, ask.periodStart());
             // This gateway's row as it should stand: its grant, unless the store lost it (other gateways took this one
@@ -225,9 +238,11 @@ final class SharedBudgets {
                     String gateway = rs.getString(1);
                     boolean mine = gatewayId.equals(gateway);
                     if (rs.getLong(2) < periodStart) {
-                        // ordered by period: the latest earlier row of each gateway wins
+                        // ordered by period: the latest earlier row of each gateway wins. Its reserved_nanos is as old as
+                        // its last write, and it may have admitted more since, within its grant: all of what it could
+                        // still spend counts, until it writes its row of this period (at its next heartbeat)
                         if (!mine && !gone(rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getLong(10), now)) {
-                            earlierInFlight.put(gateway, rs.getLong(6));
+                            earlierInFlight.put(gateway, Math.max(0, Math.max(rs.getLong(3), rs.getLong(5)) - rs.getLong(4)));
                         }
                         continue;
                     }
@@ -248,7 +263,9 @@ final class SharedBudgets {
             }
         }
         for (Map.Entry<String, Long> e : earlierInFlight.entrySet()) {
-            if (!current.contains(e.getKey())) out.othersOutstanding += e.getValue();
+            if (current.contains(e.getKey())) continue;
+            out.othersOutstanding += e.getValue();
+            out.othersUnused += e.getValue(); // worth waiting for: it claims only what it uses at its next heartbeat
         }
         return out;
     }
@@ -306,16 +323,18 @@ final class SharedBudgets {
      * are gone. Each row is written whole, so a beat that failed is made good by the next. Blocks.
      */
     synchronized void heartbeat() {
+        if (closed) return;
         List<Budget> held = held();
         if (held.isEmpty()) return;
         long now = clockMillis.getAsLong();
         List<Budget> beaten = new ArrayList<>();
         List<Budget.Grant.Beat> beats = new ArrayList<>();
         db.transaction(c -> {
-            // a write first: SQLite then holds its write lock for the whole beat (a read first could not upgrade)
-            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET heartbeat_at = ? WHERE gateway_id = ?")) {
-                ps.setLong(1, now);
-                ps.setString(2, gatewayId);
+            // a write first: SQLite then holds its write lock for the whole beat (a read first could not upgrade); it
+            // deletes this gateway's rows of budgets it no longer holds (a key deleted, a period left behind)
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? AND heartbeat_at < ?")) {
+                ps.setString(1, gatewayId);
+                ps.setLong(2, now - GONE_QUIET_MILLIS);
                 ps.executeUpdate();
             }
             Set<String> present = new HashSet<>();
@@ -443,6 +462,7 @@ final class SharedBudgets {
 
     /** At shutdown, after the ledger's last rows are written: this gateway's grants stop counting at once. Blocks. */
     synchronized void release() {
+        closed = true;
         db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ?")) {
                 ps.setString(1, gatewayId);

@@ -51,6 +51,12 @@ public interface Provider {
     default List<ParamConflict> conflicts(ChatRequest r) { return List.of(); }
 
     /**
+     * Whether Anthropic's own tools and MCP connector in an Anthropic-dialect request reach the model
+     * ({@link AnthropicServerTools}): Claude through the Messages API only.
+     */
+    default boolean runsAnthropicServerTools() { return false; }
+
+    /**
      * Whether the provider takes OpenAI's {@code allowed_tools} tool choice itself (OpenAI, Azure OpenAI); for any other
      * the router narrows {@code tools} to the allowed ones (route.DeploymentParams).
      */

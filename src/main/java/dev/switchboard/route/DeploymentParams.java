@@ -3,6 +3,7 @@ package dev.switchboard.route;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.AnthropicServerTools;
 import dev.switchboard.provider.ParamConflict;
 import dev.switchboard.provider.UnsupportedParams;
 import java.util.ArrayList;
@@ -75,8 +76,15 @@ final class DeploymentParams {
         }
         List<String> unsupported = UnsupportedParams.setIn(r, t.provider().unsupportedParams());
         List<ParamConflict> conflicts = t.provider().conflicts(r); // e.g. Claude's temperature with thinking on
-        if (unsupported.isEmpty() && conflicts.isEmpty()) return r;
+        String[] anthropicTool = t.provider().runsAnthropicServerTools() ? null : AnthropicServerTools.first(r);
+        if (unsupported.isEmpty() && conflicts.isEmpty() && anthropicTool == null) return r;
         boolean drop = requestDrop != null ? requestDrop : d.dropParams() != null ? d.dropParams() : globalDrop;
+        if (anthropicTool != null) {
+            // the translated request holds none of them already: dropping is only saying so
+            if (!drop) throw refusedAnthropicTool(anthropicTool, d);
+            warnDropped(anthropicTool[0], d, requestId, "which cannot run Anthropic's own tools");
+        }
+        if (unsupported.isEmpty() && conflicts.isEmpty()) return r;
         if (!drop) {
             for (String f : unsupported) {
                 if (UnsupportedParams.matters(r, f)) throw refused(f, request, d);
@@ -118,6 +126,15 @@ final class DeploymentParams {
                 + named(field, asked, d)
                 + " (deployment " + d.id() + "): it has no counterpart for it, so the answer could not honour it." + FIX,
                 field, CODE, null, null);
+    }
+
+    /** One of Anthropic's own tools (or its MCP connector) for a deployment that is not Claude on the Messages API. */
+    private static GatewayException refusedAnthropicTool(String[] tool, Deployment d) {
+        return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, "Anthropic runs " + tool[1]
+                + " itself, for Claude through its Messages API; deployment " + d.id() + " cannot, so the answer could not use it."
+                + " Fix: ask an alias served by Claude (anthropic/ or vertex_ai/ claude models), or leave it out, or let the gateway"
+                + " serve the request without it: \"drop_params\": true in the request, drop_params: true in this deployment's"
+                + " litellm_params, or in litellm_settings for every deployment.", tool[0], CODE, null, null);
     }
 
     /** The field as the error names it: the request's own, or a default the deployment's config line set. */

@@ -160,6 +160,13 @@ final class AnthropicSim {
         if (tools != null) {
             for (int i = 0; i < tools.size(); i++) {
                 if (!(tools.getValue(i) instanceof JsonObject tool)) return "tools." + i + ": Input should be a valid dictionary";
+                // Anthropic's own tools (web_search_20250305, bash_20250124, text_editor_20250728, …) have a dated type and
+                // a fixed name instead of a schema, as the API documents them
+                String type = tool.getString("type", "");
+                if (type.matches("[a-z_]+_\\d{8}")) {
+                    if (!(tool.getValue("name") instanceof String)) return "tools." + i + ".name: Field required";
+                    continue;
+                }
                 if (!(tool.getValue("input_schema") instanceof JsonObject)) return "tools." + i + ".input_schema: Field required";
             }
         }

@@ -247,6 +247,43 @@ class DropParamsIT {
     }
 
     /**
+     * Anthropic's own tools (a server tool such as web search, an Anthropic-defined client tool, the MCP connector) run
+     * only for Claude through the Messages API: for any other deployment they are a 400 naming the tool, in the Anthropic
+     * dialect, or, under drop_params, the request is served without them; they were left out silently before.
+     */
+    @Test
+    void anthropicsOwnToolsAreRefusedByNameWhereOnlyClaudeRunsThemOrDroppedUnderDropParams() {
+        String body = "{\"model\":\"%s\",\"max_tokens\":200,%s\"tools\":[{\"name\":\"lookup\",\"input_schema\":{\"type\":\"object\"}},"
+                + "{\"type\":\"web_search_20250305\",\"name\":\"web_search\",\"max_uses\":3}],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"what happened today?\"}]}";
+        HttpResponse<String> refused = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, body.formatted("gpt", ""),
+                "anthropic-version", "2023-06-01");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        JsonObject error = new JsonObject(refused.body()).getJsonObject("error");
+        assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(error.getString("message")).contains("web_search_20250305").contains("tools[1]").contains("openai/gpt-4.1")
+                .contains("drop_params");
+        assertThat(gw.simulator.received()).as("refused before any call").isEmpty();
+
+        HttpResponse<String> dropped = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY,
+                body.formatted("gpt", "\"drop_params\":true,"), "anthropic-version", "2023-06-01");
+        assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("tools")).as("the function tool only").hasSize(1);
+
+        HttpResponse<String> claude = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, body.formatted("claude", ""),
+                "anthropic-version", "2023-06-01");
+        assertThat(claude.statusCode()).as(claude.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("tools").getJsonObject(1).getString("type"))
+                .as("Claude gets the client's tools as sent").isEqualTo("web_search_20250305");
+
+        HttpResponse<String> mcp = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, "{\"model\":\"gemini\",\"max_tokens\":200,"
+                + "\"mcp_servers\":[{\"type\":\"url\",\"url\":\"https://mcp.example.com/sse\",\"name\":\"example\"}],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "anthropic-version", "2023-06-01");
+        assertThat(mcp.statusCode()).as(mcp.body()).isEqualTo(400);
+        assertThat(new JsonObject(mcp.body()).getJsonObject("error").getString("message")).contains("mcp_servers");
+    }
+
+    /**
      * Claude with thinking on takes temperature 1 only, top_p from 0.95, no top_k. When the gateway turns thinking on for
      * an OpenAI client (reasoning_effort, or LiteLLM's thinking), the conflict is the gateway's to name before the call, and
      * drop_params drops the sampling parameter; an Anthropic client's own thinking reaches Claude as sent.

@@ -85,6 +85,9 @@ final class AnthropicProvider implements Provider {
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.ANTHROPIC; }
 
     @Override
+    public boolean runsAnthropicServerTools() { return true; } // the client's body goes as written
+
+    @Override
     public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {
         return dev.switchboard.provider.ClaudeThinking.samplingConflicts(r);
     }
