@@ -41,9 +41,15 @@ public final class Admission {
      * @param costNanos    what the call cost (0 for a failure that cost nothing)
      * @param actualTokens its total tokens for the tpm limit, or -1 when unknown
      */
-    public void settle(long costNanos, long actualTokens) {
+    public void settle(long costNanos, long actualTokens) { settle(costNanos, actualTokens, -1); }
+
+    /**
+     * @param atMillis the instant the call ended, as its ledger row will say ({@code ended_at}), so that the budget and
+     *                 the ledger put it in the same period; -1 for the governor's clock now
+     */
+    public void settle(long costNanos, long actualTokens, long atMillis) {
         if (!settled.compareAndSet(false, true) || governor == null) return;
-        governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, costNanos);
+        governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, costNanos, atMillis);
         permit.release(actualTokens, System.nanoTime());
     }
 

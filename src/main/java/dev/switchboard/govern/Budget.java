@@ -145,18 +145,6 @@ final class Budget {
     /** The period of the grant row this gateway holds in the store, or {@link Grant#NONE}. */
     synchronized long rowPeriod() { return grant.rowPeriod; }
 
-    /**
-     * The earliest {@code ended_at} of a ledger row that counts against the grant row: the row's period start, or, for
-     * a period that followed another, {@code skewMillis} later (a call settles into its budget at one instant and its
-     * ledger row says another, a few milliseconds apart: a row that ended just after a period began may have settled
-     * into the period before). {@link Grant#NONE} when no row is held.
-     */
-    synchronized long creditFrom(long skewMillis) {
-        long row = grant.rowPeriod;
-        if (row == Grant.NONE || period == null || row == anchor) return row;
-        return row + skewMillis;
-    }
-
     /** The state an acquisition starts from, read in one step. */
     synchronized GrantAsk ask(long nanos, long nowMillis) {
         roll(nowMillis);

@@ -106,8 +106,8 @@ public final class Governor {
     }
 
     /** Every key's spend is tracked (for /key/info), limited or not; reservations are returned where they were taken. */
-    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, long costNanos) {
-        long now = clockMillis.getAsLong();
+    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, long costNanos, long atMillis) {
+        long now = atMillis >= 0 ? atMillis : clockMillis.getAsLong();
         if (key != null) {
             if (key.budget.settle(keyReserved, costNanos, now)) softBudgetReached(key, now);
             if (keyReserved > 0 && costNanos > keyReserved) overran(key.key().keyId(), keyReserved, costNanos);

@@ -62,13 +62,6 @@ final class SharedBudgets {
      */
     static final long GONE_QUIET_MILLIS = 2 * Governance.KEY_SYNC_MILLIS + 500;
     private static final long CLEANUP_LOCK = "switchboard.budget_grants.cleanup".hashCode() * 0x9E3779B97F4A7C15L;
-    /**
-     * A ledger row is credited to a grant of a period that followed another only when it ended this long after the
-     * period began: a call's budget settles at one instant and its row says another, a few milliseconds apart, and a
-     * row whose call settled into the previous period must not be taken off this one's grant (not crediting it only
-     * counts it twice, which errs on the safe side).
-     */
-    static final long SETTLE_SKEW_MILLIS = 2_000;
     /** The scope of the global budget ({@code litellm_settings.max_budget}); keys' scopes are their ids. */
     static final String GLOBAL = "*";
 
@@ -454,9 +447,10 @@ final class SharedBudgets {
     }
 
     private static void add(Map<Budget, Long> byBudget, Budget b, FlushedSpend r) {
-        long from = b.creditFrom(SETTLE_SKEW_MILLIS);
-        // a row belongs to the period in which it ended; rows of an earlier period are not this grant's
-        if (from == Budget.Grant.NONE || r.endedAt() < from) return;
+        long row = b.rowPeriod();
+        // a row belongs to the period in which it ended (its budget settled at that same instant: MeteredCall); rows of
+        // an earlier period are not this grant's
+        if (row == Budget.Grant.NONE || r.endedAt() < row) return;
         byBudget.merge(b, r.costNanos(), Long::sum);
     }
 

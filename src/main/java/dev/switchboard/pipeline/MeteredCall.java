@@ -265,10 +265,14 @@ final class MeteredCall {
      * Prices usage on the deployment that served and settles the reservation to it. A cache hit costs 0 (and saved
      * the price of its answer); its tokens still count for tpm, as the model's answer they are.
      */
+    /** When {@link #settle} settled the budget (epoch ms), 0 before. */
+    private long settledAt;
+
     DeploymentPrices.Cost settle(Answer<?> a, Usage usage) {
         DeploymentPrices.Cost cost = m.prices.cost(a.deployment(), usage);
         if (a.cache() != null && a.cache().startsWith("hit")) cost = cost.asHit();
-        admission.settle(cost.nanos(), usage == null ? -1 : usage.totalTokens());
+        settledAt = System.currentTimeMillis();
+        admission.settle(cost.nanos(), usage == null ? -1 : usage.totalTokens(), settledAt);
         return cost;
     }
 
@@ -280,7 +284,8 @@ final class MeteredCall {
     }
 
     void record(Answer<?> a, Usage u, boolean estimated, DeploymentPrices.Cost cost, Long ttftMs, int status, String errorType) {
-        long now = System.currentTimeMillis();
+        // the instant the budget settled at, when it did: the row's ended_at puts the call in the same budget period
+        long now = settledAt > 0 ? settledAt : System.currentTimeMillis();
         long elapsedMs = (System.nanoTime() - ctx.startedNanos()) / 1_000_000;
         m.record(ctx, new SpendRecord(ctx.requestId(), 0, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
                 endUser, callType, requestedModel, a.deployment(), a.route(), a.tier(), a.cache(),

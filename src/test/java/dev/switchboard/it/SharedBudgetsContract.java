@@ -106,6 +106,36 @@ abstract class SharedBudgetsContract {
         }
     }
 
+    @Test
+    void aNewPeriodStartsWithTheWholeBudgetForEveryGateway() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml("")); TestGateway b = TestGateway.start(yaml(""))) {
+            Admin admin = new Admin(a);
+            // periods of 20 s: long enough for a few calls in one, short enough to wait for the next
+            JsonObject k = admin.generate(new JsonObject().put("key_alias", "per-period").put("max_budget", 0.01)
+                    .put("budget_duration", "20s"));
+            String key = k.getString("key");
+            Admin adminB = new Admin(b);
+            await("the key made on A is known to B").atMost(Duration.ofSeconds(8))
+                    .until(() -> adminB.get("/key/info?key=" + key).statusCode() == 200);
+            assertThat(Http.post(a.v1() + "/chat/completions", key, BODY).statusCode()).isEqualTo(200);
+            assertThat(Http.post(a.v1() + "/chat/completions", key, BODY).statusCode()).isEqualTo(200);
+            assertThat(Http.post(b.v1() + "/chat/completions", key, BODY).statusCode()).as("this period is spent").isEqualTo(400);
+
+            java.time.Instant reset = java.time.Instant.parse(admin.info(key).getString("budget_reset_at"));
+            Thread.sleep(Math.max(0, java.time.Duration.between(java.time.Instant.now(), reset).toMillis()) + 200);
+            // the next period: B first (A's grant of the last one is given up at A's next heartbeat), then A, then no more
+            HttpResponse<String> onB = Http.post(b.v1() + "/chat/completions", key, BODY);
+            assertThat(onB.statusCode()).as(onB.body()).isEqualTo(200);
+            HttpResponse<String> onA = Http.post(a.v1() + "/chat/completions", key, BODY);
+            assertThat(onA.statusCode()).as(onA.body()).isEqualTo(200);
+            for (TestGateway g : List.of(a, b)) {
+                HttpResponse<String> r = Http.post(g.v1() + "/chat/completions", key, BODY);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            }
+            assertThat(java.time.Instant.now()).as("all in one period").isBefore(reset.plusSeconds(20));
+        }
+    }
+
     /** What a burst of calls through several gateways came to. */
     record Tally(int served, int refused, BigDecimal charged, String firstRefusal) {}
 
