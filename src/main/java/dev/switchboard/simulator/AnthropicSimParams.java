@@ -24,6 +24,10 @@ final class AnthropicSimParams {
                 if (invalid != null) return invalid;
             }
         }
+        if (req.getValue("temperature") != null && req.getValue("top_p") != null
+                && req.getString("model", "").matches(".*claude-(opus-4-[1-9]|sonnet-4-[5-9]|haiku-4-[5-9]|(opus|sonnet|haiku)-[5-9]).*")) {
+            return "`temperature` and `top_p` cannot both be specified for this model. Please use only one.";
+        }
         Object stream = req.getValue("stream");
         if (stream != null && !(stream instanceof Boolean)) return "stream: Input should be a valid boolean";
         Object metadata = req.getValue("metadata");

@@ -247,6 +247,28 @@ class DropParamsIT {
     }
 
     /**
+     * Claude from Opus 4.1 and Sonnet / Haiku 4.5 on takes temperature or top_p, not both (its 400: "`temperature` and
+     * `top_p` cannot both be specified for this model"): named before any call, or top_p dropped under drop_params.
+     */
+    @Test
+    void newerClaudeTakesTemperatureOrTopPNotBoth() {
+        long before = gw.simulator.arrivals();
+        assertThatThrownBy(() -> client.chat().completions().create(ask("claude").temperature(0.3).topP(0.9).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.param()).hasValue("top_p");
+                    assertThat(e.code()).hasValue("unsupported_params");
+                    assertThat(e.getMessage()).contains("Claude Sonnet 4.5 takes temperature or top_p, not both").contains("drop_params");
+                });
+        assertThat(gw.simulator.arrivals()).as("refused before any call").isEqualTo(before);
+        client.chat().completions().create(ask("claude-lenient").temperature(0.3).topP(0.9).build());
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.getDouble("temperature")).isEqualTo(0.3);
+        assertThat(sent.fieldNames()).as("drop_params: top_p dropped, temperature kept").doesNotContain("top_p");
+        client.chat().completions().create(ask("claude").topP(0.9).build());
+        assertThat(gw.simulator.last().body().getDouble("top_p")).as("one of the two: as sent").isEqualTo(0.9);
+    }
+
+    /**
      * Anthropic's own tools (a server tool such as web search, an Anthropic-defined client tool, the MCP connector) run
      * only for Claude through the Messages API: for any other deployment they are a 400 naming the tool, in the Anthropic
      * dialect, or, under drop_params, the request is served without them; they were left out silently before.

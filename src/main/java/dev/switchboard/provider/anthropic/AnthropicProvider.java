@@ -89,7 +89,7 @@ final class AnthropicProvider implements Provider {
 
     @Override
     public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {
-        return dev.switchboard.provider.ClaudeThinking.samplingConflicts(r);
+        return dev.switchboard.provider.ClaudeSampling.conflicts(r, deployment.model());
     }
 
     private Buffer body(ChatRequest request, boolean stream) {

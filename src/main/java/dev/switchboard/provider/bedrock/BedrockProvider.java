@@ -79,7 +79,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider {
     public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {
         dev.switchboard.provider.ParamConflict none = BedrockRequestEncoder.noneWithToolCalls(r);
         java.util.List<dev.switchboard.provider.ParamConflict> claude = "anthropic".equals(BedrockModels.family(modelId))
-                ? dev.switchboard.provider.ClaudeThinking.samplingConflicts(r) : java.util.List.of();
+                ? dev.switchboard.provider.ClaudeSampling.conflicts(r, modelId) : java.util.List.of();
         if (none == null) return claude;
         java.util.List<dev.switchboard.provider.ParamConflict> all = new java.util.ArrayList<>(claude);
         all.add(none);
