@@ -50,9 +50,7 @@ abstract class SharedBudgetsContract {
             Admin admin = new Admin(a);
             JsonObject k = admin.generate(new JsonObject().put("key_alias", "two-gateway-agent").put("max_budget", 0.01));
             String key = k.getString("key");
-            Admin adminB = new Admin(b);
-            await("the key made on A is known to B").atMost(Duration.ofSeconds(8))
-                    .until(() -> adminB.get("/key/info?key=" + key).statusCode() == 200);
+            awaitKnown(b, key);
 
             Tally t = fire(List.of(a, b), key, 25);
             System.out.printf("%s, a key: %s%n", getClass().getSimpleName(), t);
@@ -82,9 +80,7 @@ abstract class SharedBudgetsContract {
             Admin admin = new Admin(a);
             JsonObject k = admin.generate(new JsonObject().put("key_alias", "moves-between-gateways").put("max_budget", 0.01));
             String key = k.getString("key");
-            Admin adminB = new Admin(b);
-            await("the key made on A is known to B").atMost(Duration.ofSeconds(8))
-                    .until(() -> adminB.get("/key/info?key=" + key).statusCode() == 200);
+            awaitKnown(b, key);
             // A alone takes the whole budget as its grant with its first call...
             HttpResponse<String> first = Http.post(a.v1() + "/chat/completions", key, BODY);
             assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
@@ -114,9 +110,7 @@ abstract class SharedBudgetsContract {
             JsonObject k = admin.generate(new JsonObject().put("key_alias", "per-period").put("max_budget", 0.01)
                     .put("budget_duration", "20s"));
             String key = k.getString("key");
-            Admin adminB = new Admin(b);
-            await("the key made on A is known to B").atMost(Duration.ofSeconds(8))
-                    .until(() -> adminB.get("/key/info?key=" + key).statusCode() == 200);
+            awaitKnown(b, key);
             assertThat(Http.post(a.v1() + "/chat/completions", key, BODY).statusCode()).isEqualTo(200);
             assertThat(Http.post(a.v1() + "/chat/completions", key, BODY).statusCode()).isEqualTo(200);
             assertThat(Http.post(b.v1() + "/chat/completions", key, BODY).statusCode()).as("this period is spent").isEqualTo(400);
@@ -134,6 +128,13 @@ abstract class SharedBudgetsContract {
             }
             assertThat(java.time.Instant.now()).as("all in one period").isBefore(reset.plusSeconds(20));
         }
+    }
+
+    /** Until the other gateway has taken in the key made on the first (the key sync, every 2 s). */
+    private static void awaitKnown(TestGateway other, String key) {
+        Admin admin = new Admin(other);
+        await("the key made on A is known to B").atMost(Duration.ofSeconds(8))
+                .until(() -> admin.get("/key/info?key=" + key).statusCode() == 200);
     }
 
     /** What a burst of calls through several gateways came to. */
