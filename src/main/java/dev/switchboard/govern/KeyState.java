@@ -19,8 +19,6 @@ final class KeyState {
         }
     }
 
-    KeyState(VirtualKey key, long spentInPeriod, long nowMillis) { this(key, spentInPeriod, nowMillis, false); }
-
     /** @param shared whether other gateways may serve this key too (its budget then spends out of a grant) */
     KeyState(VirtualKey key, long spentInPeriod, long nowMillis, boolean shared) {
         this.version = Version.of(key);
