@@ -324,10 +324,12 @@ final class SharedBudgets {
         List<Budget.Grant.Beat> beats = new ArrayList<>();
         db.transaction(c -> {
             // a write first: SQLite then holds its write lock for the whole beat (a read first could not upgrade); it
-            // deletes this gateway's rows of budgets it no longer holds (a key deleted, a period left behind)
+            // deletes this gateway's rows of budgets it no longer holds (a key deleted). Half a lease: a held row is
+            // written every beat, and one not written for that long is no longer admitted on (Grant.validUntil), so a
+            // late beat never deletes a row it still holds
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? AND heartbeat_at < ?")) {
                 ps.setString(1, gatewayId);
-                ps.setLong(2, now - GONE_QUIET_MILLIS);
+                ps.setLong(2, now - leaseMillis / 2);
                 ps.executeUpdate();
             }
             Set<String> present = new HashSet<>();
