@@ -85,8 +85,8 @@ public final class SpendLedger implements AutoCloseable {
         try {
             l.accept(rows);
         } catch (RuntimeException e) {
-            log.warn("ledger: {} rows written; telling the budgets' grants failed (they count the rows twice until the "
-                    + "period ends, which errs on the safe side): {}", rows.size(), e.toString());
+            log.warn("ledger: {} rows written; telling the budgets' grants failed (tried again with the next batch; until "
+                    + "then the rows count twice, which errs on the safe side): {}", rows.size(), e.toString());
         }
     }
 

@@ -145,6 +145,18 @@ final class Budget {
     /** The period of the grant row this gateway holds in the store, or {@link Grant#NONE}. */
     synchronized long rowPeriod() { return grant.rowPeriod; }
 
+    /** The start of the budget period holding {@code atMillis} (the anchor, for a budget that never resets). */
+    synchronized long periodOf(long atMillis) { return period == null ? anchor : period.periodStart(anchor, atMillis); }
+
+    /** The start of the budget period now. */
+    synchronized long currentPeriodStart(long nowMillis) {
+        roll(nowMillis);
+        return periodStart;
+    }
+
+    /** What calls in flight hold of it now. */
+    synchronized long reservedNow() { return reserved; }
+
     /** The state an acquisition starts from, read in one step. */
     synchronized GrantAsk ask(long nanos, long nowMillis) {
         roll(nowMillis);

@@ -170,7 +170,7 @@ final class SharedBudgets {
             long own = rows.ownGranted >= ask.granted() ? ask.granted() : Math.min(ask.granted(), Math.max(rows.ownGranted, ask.used()));
             long committed = ledgerSpent + rows.othersOutstanding + Math.max(0, own - rows.ownFlushed);
             long free = Math.max(0, ask.maxNanos() - committed);
-            long need = ask.need() - (ask.granted() - own);
+            long need = ask.need() + (ask.granted() - own); // a lost row: the grant to top up is own, not ours
             Decision decision;
             if (need <= 0) {
                 decision = new Decision(Outcome.GRANTED, own, free, ledgerSpent); // the lease only: renewed by the upsert
@@ -284,8 +284,12 @@ final class SharedBudgets {
     /** A new row with nothing granted, or the existing one's use and heartbeat (an acquisition's first write). */
     private static final String UPSERT_USE = INSERT_ROW + "used_nanos = excluded.used_nanos, "
             + "reserved_nanos = excluded.reserved_nanos, heartbeat_at = excluded.heartbeat_at";
-    /** The row as this gateway holds it, grant included (the heartbeat's write: made anew if it was lost). */
-    private static final String UPSERT_ALL = UPSERT_USE + ", granted_nanos = excluded.granted_nanos";
+    /**
+     * The row as this gateway holds it, grant included (the heartbeat's write: made anew if it was lost); its
+     * {@code wanted_nanos} is kept only while an acquisition for the budget is running (the 11th parameter, 1 or 0).
+     */
+    private static final String UPSERT_ALL = UPSERT_USE + ", granted_nanos = excluded.granted_nanos, "
+            + "wanted_nanos = CASE WHEN ? = 1 THEN budget_grants.wanted_nanos ELSE 0 END";
 
     private void bindRow(PreparedStatement ps, String scope, long periodStart, long granted, long used, long reserved,
                          long now) throws SQLException {
@@ -363,6 +367,11 @@ final class SharedBudgets {
                     }
                     if (!beat.writes()) continue;
                     bindRow(write, scope, beat.periodStart(), beat.granted(), beat.used(), beat.reserved(), now);
+                    boolean waiting;
+                    synchronized (b.grant()) {
+                        waiting = b.grant().pending != null;
+                    }
+                    write.setInt(11, waiting ? 1 : 0);
                     write.addBatch();
                     beaten.add(b);
                     beats.add(beat);
@@ -374,6 +383,7 @@ final class SharedBudgets {
             return null;
         });
         for (int i = 0; i < beaten.size(); i++) beaten.get(i).renewed(beats.get(i).periodStart(), now + leaseMillis / 2);
+        writeCredits(); // the spend of a period whose row this beat wrote, or that a failed credit left
     }
 
     /** The rows of gateways that are gone (see {@link #gone}). */
@@ -416,49 +426,81 @@ final class SharedBudgets {
     /** Whether this gateway ever took a grant: only then do the ledger's batches need crediting. */
     boolean holdsAny() { return everHeld; }
 
+    /** Spend the ledger holds, not yet credited to a grant row: by budget and by the period it ended in. */
+    private record CreditKey(Budget budget, long periodStart) {}
+
+    private final Map<CreditKey, Long> uncredited = new HashMap<>();
+
     /**
-     * After the ledger committed {@code rows} (on its writer's thread): each held grant's {@code flushed_nanos} grows by
-     * what the rows of its period added to the ledger, so that it stops counting twice. Blocks.
+     * After the ledger committed {@code rows} (on its writer's thread): each grant row's {@code flushed_nanos} grows by
+     * what the rows of its period added to the ledger, so that it stops counting twice. A row of a period whose grant
+     * row this gateway has not written yet (the first seconds of a period), and a credit the store refused, wait for
+     * the next credit or heartbeat; credits of a period gone by are dropped. Blocks.
      */
     synchronized void credit(List<FlushedSpend> rows) {
-        Map<Budget, Long> byBudget = new HashMap<>();
         for (FlushedSpend r : rows) {
             if (r.costNanos() <= 0) continue;
             if (r.keyId() != null) {
                 KeyState k = keys.byId(r.keyId());
-                if (k != null) add(byBudget, k.budget, r);
+                if (k != null && k.budget.grant() != null) add(k.budget, r);
             }
-            if (global != null) add(byBudget, global, r);
+            if (global != null) add(global, r);
         }
-        if (byBudget.isEmpty()) return;
-        db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET flushed_nanos = flushed_nanos + ? "
-                    + "WHERE scope = ? AND period_start = ? AND gateway_id = ?")) {
-                for (Map.Entry<Budget, Long> e : byBudget.entrySet()) {
-                    Budget.Grant g = e.getKey().grant();
-                    ps.setLong(1, e.getValue());
-                    ps.setString(2, g.scope);
-                    ps.setLong(3, e.getKey().rowPeriod());
-                    ps.setString(4, gatewayId);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
+        writeCredits();
     }
 
-    private static void add(Map<Budget, Long> byBudget, Budget b, FlushedSpend r) {
-        long row = b.rowPeriod();
-        // a row belongs to the period in which it ended (its budget settled at that same instant: MeteredCall); rows of
-        // an earlier period are not this grant's
-        if (row == Budget.Grant.NONE || r.endedAt() < row) return;
-        byBudget.merge(b, r.costNanos(), Long::sum);
+    /** Under this object's lock: a row's spend, waiting for its grant row. */
+    private void add(Budget b, FlushedSpend r) {
+        // a call belongs to the period in which it ended (its budget settled at that same instant: MeteredCall)
+        uncredited.merge(new CreditKey(b, b.periodOf(r.endedAt())), r.costNanos(), Long::sum);
+    }
+
+    /** Under this object's lock: the credits whose grant row exists, in one transaction. */
+    private void writeCredits() {
+        if (uncredited.isEmpty()) return;
+        Map<CreditKey, Long> now = new HashMap<>();
+        for (var it = uncredited.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            long row = e.getKey().budget().rowPeriod();
+            if (row == e.getKey().periodStart()) {
+                now.put(e.getKey(), e.getValue());
+                it.remove();
+            } else if (e.getKey().periodStart() < e.getKey().budget().currentPeriodStart(clockMillis.getAsLong())) {
+                it.remove(); // a period gone by: no acquisition counts it any more
+            }
+        }
+        if (now.isEmpty()) return;
+        try {
+            db.transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET flushed_nanos = flushed_nanos + ? "
+                        + "WHERE scope = ? AND period_start = ? AND gateway_id = ?")) {
+                    for (Map.Entry<CreditKey, Long> e : now.entrySet()) {
+                        ps.setLong(1, e.getValue());
+                        ps.setString(2, e.getKey().budget().grant().scope);
+                        ps.setLong(3, e.getKey().periodStart());
+                        ps.setString(4, gatewayId);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            now.forEach((k, v) -> uncredited.merge(k, v, Long::sum)); // tried again with the next batch or heartbeat
+            throw e;
+        }
     }
 
     /** At shutdown, after the ledger's last rows are written: this gateway's grants stop counting at once. Blocks. */
     synchronized void release() {
         closed = true;
+        for (Budget b : held()) {
+            if (b.reservedNow() > 0) {
+                log.warn("budget grants not given back at shutdown: calls still in flight hold them (they lapse with the "
+                        + "lease, in {} s)", leaseMillis / 1000);
+                return;
+            }
+        }
         db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ?")) {
                 ps.setString(1, gatewayId);
