@@ -51,6 +51,9 @@ final class KeyRegistry {
         if (s != null) byToken.remove(s.key().token());
     }
 
+    /** Every key, in no order (for a walk over all of them, not a listing). */
+    java.util.Collection<KeyState> states() { return java.util.Collections.unmodifiableCollection(byId.values()); }
+
     /** Every key, newest first. */
     List<KeyState> all() {
         List<KeyState> out = new ArrayList<>(byId.values());

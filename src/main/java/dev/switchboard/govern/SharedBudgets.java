@@ -512,7 +512,7 @@ final class SharedBudgets {
 
     private List<Budget> budgets() {
         List<Budget> out = new ArrayList<>();
-        for (KeyState k : keys.all()) if (k.budget.grant() != null) out.add(k.budget);
+        for (KeyState k : keys.states()) if (k.budget.grant() != null) out.add(k.budget); // no sort every heartbeat
         if (global != null) out.add(global);
         return out;
     }
