@@ -115,6 +115,9 @@ try {
   // ------------------------------------------------------------ keys: create with a budget, listed, block
   await page.click('nav a[data-tab="keys"]');
   await page.waitForSelector('#table-keys tr[data-key-alias="alpha"]');
+  const alphaRow = await text(page, '#table-keys tr[data-key-alias="alpha"]');
+  check('a key shows whom it is for and its own model aliases', alphaRow.includes('ada@example.com · team research')
+    && alphaRow.includes('gpt, slow; gpt-4 → gpt'), alphaRow);
   await page.fill('#key-form input[name="key_alias"]', 'weekend-app');
   await page.fill('#key-form input[name="max_budget"]', '25');
   await page.fill('#key-form input[name="models"]', 'gpt');

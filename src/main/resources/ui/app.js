@@ -192,14 +192,22 @@ async function showRequest(id) {
 async function loadKeys() {
   const r = await api('/ui/api/keys');
   fill('table-keys', r.keys.length ? r.keys.map((k) => el('tr', { 'data-key-alias': k.key_alias || '', 'data-blocked': k.blocked },
-    el('td', {}, k.key_alias || ''), el('td', {}, el('code', {}, k.key_name)), el('td', {}, k.models.length ? k.models.join(', ') : 'all'),
+    el('td', {}, k.key_alias || ''), el('td', {}, el('code', {}, k.key_name)),
+    el('td', {}, [k.user_id, k.team_id && 'team ' + k.team_id].filter(Boolean).join(' · ')),
+    el('td', {}, modelsText(k)),
     el('td', {}, k.max_budget == null ? 'none' : usd(k.max_budget) + (k.budget_duration ? ' / ' + k.budget_duration : '')),
     el('td', {}, usd(k.spend)), el('td', { class: k.blocked ? 'bad' : '' }, k.blocked ? 'blocked' : 'active'),
     el('td', { class: 'actions' },
       el('button', { type: 'button', class: 'block', onclick: () => keyOp(k.blocked ? 'unblock' : 'block', { key: k.key_id }) }, k.blocked ? 'Unblock' : 'Block'),
       el('button', { type: 'button', class: 'regenerate', onclick: () => keyOp('regenerate', { key: k.key_id }) }, 'Regenerate'),
       el('button', { type: 'button', class: 'delete', onclick: () => confirm('Delete key ' + (k.key_alias || k.key_name) + '?') && keyOp('delete', { keys: [k.key_id] }) }, 'Delete'))))
-    : [empty(7, 'No virtual keys yet.')]);
+    : [empty(8, 'No virtual keys yet.')]);
+}
+
+// the allowlist, then the key's own aliases (LiteLLM's): "cheap, embedder; gpt-4 → cheap"
+function modelsText(k) {
+  const aliases = Object.entries(k.aliases || {}).map(([from, to]) => from + ' → ' + to);
+  return (k.models.length ? k.models.join(', ') : 'all') + (aliases.length ? '; ' + aliases.join(', ') : '');
 }
 
 async function keyOp(op, body) {

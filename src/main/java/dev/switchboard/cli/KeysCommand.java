@@ -85,6 +85,11 @@ final class KeysCommand implements Runnable {
         @Option(names = "--team-id", paramLabel = "ID", converter = Text.class,
                 description = "team_id: the team it is for (its calls are tagged team:ID).")
         JsonNode teamId;
+        @Option(names = "--model-alias", paramLabel = "NAME=MODEL",
+                description = "aliases (repeatable): the key's calls for NAME go to MODEL; on update the whole set is replaced.")
+        Map<String, String> modelAliases;
+        @Option(names = "--no-model-aliases", description = "aliases: none (on update, removes the key's aliases).")
+        boolean noModelAliases;
 
         /** The fields given on the command line, and only those: a field left out keeps its value on update. */
         ObjectNode body() {
@@ -104,6 +109,8 @@ final class KeysCommand implements Runnable {
             if (blocked != null) b.put("blocked", blocked);
             put(b, "user_id", userId);
             put(b, "team_id", teamId);
+            if (noModelAliases) b.putNull("aliases");
+            else if (modelAliases != null) modelAliases.forEach(b.putObject("aliases")::put);
             return b;
         }
 
@@ -310,6 +317,7 @@ final class KeysCommand implements Runnable {
             String shown = MONEY.contains(n) ? Table.usd(v, n.endsWith("budget") ? 2 : 4)
                     : TIMES.contains(n) ? Table.time(v)
                     : n.equals("models") ? models(k)
+                    : n.equals("aliases") ? aliases(v)
                     : n.equals("metadata") && v.isEmpty() ? null : Table.text(v);
             lines.add(new String[] {n, orDash(shown)});
         });
@@ -324,6 +332,14 @@ final class KeysCommand implements Runnable {
 
     private static String models(JsonNode k) {
         return k.path("models").isEmpty() ? "all" : Table.text(k.path("models"));
+    }
+
+    /** {@code gpt-4 -> cheap, o1 -> smart}; null (shown as a dash) for none. */
+    private static String aliases(JsonNode v) {
+        if (v.isEmpty()) return null;
+        List<String> out = new ArrayList<>();
+        v.properties().forEach(e -> out.add(e.getKey() + " -> " + e.getValue().asText()));
+        return String.join(", ", out);
     }
 
     private static String status(JsonNode k) {

@@ -12,11 +12,17 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
 
     /**
      * The alias when this gateway serves it to this caller; else 404 {@code model_not_found}, listing the ones it does
-     * (a virtual key sees only the models its allowlist names, as in its model list).
+     * (a virtual key sees only the models its allowlist names, as in its model list). A virtual key's own alias is known
+     * when the model it leads to is.
      */
     public String knownAlias(String alias, dev.switchboard.model.Caller caller) {
-        if (gateway.serves(alias) && (!restricted(caller) || gateway.allows(caller, alias))) return alias;
+        if (usable(alias, caller)) return alias;
         throw dev.switchboard.model.GatewayException.modelNotFound(alias, aliasesFor(caller));
+    }
+
+    private boolean usable(String alias, dev.switchboard.model.Caller caller) {
+        String to = caller.modelFor(alias);
+        return gateway.serves(to) && (!restricted(caller) || gateway.allows(caller, to));
     }
 
     /**
@@ -24,19 +30,24 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
      * deployment serves it, 403 when it is served but the caller's key or token may not use it.
      */
     public String usableAlias(String alias, dev.switchboard.model.Caller caller) {
-        if (!gateway.serves(alias)) throw dev.switchboard.model.GatewayException.modelNotFound(alias, aliasesFor(caller));
-        if (restricted(caller) && !gateway.allows(caller, alias)) {
+        String to = caller.modelFor(alias); // a virtual key's own alias: the model it leads to is what is checked
+        if (!gateway.serves(to)) throw dev.switchboard.model.GatewayException.modelNotFound(alias, aliasesFor(caller));
+        if (restricted(caller) && !gateway.allows(caller, to)) {
             throw dev.switchboard.model.GatewayException.modelNotAllowed(alias, aliasesFor(caller));
         }
         return alias;
     }
 
-    /** The aliases the caller may use, in config order: all of them, or a virtual key's allowlist. */
+    /**
+     * The aliases the caller may use, in config order: all of them, or a virtual key's allowlist; then a virtual key's
+     * own aliases (in the key's order) whose models it may use, so a client that picks from the list finds them.
+     */
     public java.util.Set<String> aliasesFor(dev.switchboard.model.Caller caller) {
         java.util.Set<String> all = gateway.listedModels();
-        if (!restricted(caller)) return all;
+        if (!restricted(caller) && caller.modelAliases().isEmpty()) return all;
         java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        for (String a : all) if (gateway.allows(caller, a)) out.add(a);
+        for (String a : all) if (!restricted(caller) || gateway.allows(caller, a)) out.add(a);
+        for (String a : caller.modelAliases().keySet()) if (usable(a, caller)) out.add(a);
         return out;
     }
 

@@ -18,7 +18,7 @@ import java.util.TreeSet;
 final class KeyFields {
     static final Set<String> SETTABLE = Set.of("key_alias", "models", "max_budget", "soft_budget", "budget_duration",
             "duration", "rpm_limit", "tpm_limit", "max_parallel_requests", "metadata", "tags", "blocked", "auto_tier",
-            "allowed_cache_controls", "user_id", "team_id");
+            "allowed_cache_controls", "user_id", "team_id", "aliases");
     static final Set<String> CACHE_CONTROLS = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace");
     static final Set<String> TIERS = Set.of("cheap", "smart");
 
@@ -95,8 +95,9 @@ final class KeyFields {
         }
         String user = b.has("user_id") ? text(b, "user_id", 255) : base.userId();
         String team = b.has("team_id") ? text(b, "team_id", 255) : base.teamId();
+        java.util.Map<String, String> aliases = b.has("aliases") ? modelAliases(b, "aliases") : base.aliases();
         return new VirtualKey(base.keyId(), base.token(), base.keyName(), alias, models, max, soft, period, anchor, expires,
-                rpm, tpm, parallel, tier, metadata, tags, blocked, base.createdAt(), nowMillis, cacheControls, user, team);
+                rpm, tpm, parallel, tier, metadata, tags, blocked, base.createdAt(), nowMillis, cacheControls, user, team, aliases);
     }
 
     /** The key named by {@code field}: a string, required. */
@@ -134,6 +135,35 @@ final class KeyFields {
             if (!e.isTextual() || e.textValue().isBlank()) throw wrongType(f + "[" + i + "]", "a non-empty string");
             out.add(e.textValue().strip());
         }
+        return out;
+    }
+
+    /**
+     * LiteLLM's per-key {@code aliases}: an object from the model name a client asks for to the model the key's calls go
+     * to. One step only (a target is never looked up again, as in LiteLLM), so a name mapped to itself is refused as a
+     * mistake rather than kept as a no-op.
+     */
+    private static java.util.Map<String, String> modelAliases(ObjectNode b, String f) {
+        JsonNode v = b.get(f);
+        if (v.isNull()) return java.util.Map.of();
+        if (!v.isObject()) throw wrongType(f, "an object from a model name to the model to call instead");
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (var it = v.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String from = e.getKey().strip();
+            String path = f + "." + e.getKey();
+            if (from.isEmpty()) throw GatewayException.badRequest("'" + f + "' has an empty model name.", f);
+            if (from.length() > 255) throw GatewayException.badRequest("'" + path + "' is longer than 255 characters.", path);
+            JsonNode to = e.getValue();
+            if (!to.isTextual() || to.textValue().isBlank()) throw wrongType(path, "a non-empty model name");
+            String target = to.textValue().strip();
+            if (target.length() > 255) throw GatewayException.badRequest("'" + path + "' is longer than 255 characters.", path);
+            if (target.equals(from)) {
+                throw GatewayException.badRequest("'" + path + "' maps '" + from + "' to itself; leave it out instead.", path);
+            }
+            out.put(from, target);
+        }
+        if (out.size() > 1000) throw GatewayException.badRequest("'" + f + "' has more than 1000 entries.", f);
         return out;
     }
 

@@ -28,6 +28,8 @@ final class KeyJson {
         o.put("team_id", k.teamId());
         var models = o.putArray("models");
         k.models().forEach(models::add);
+        ObjectNode aliases = o.putObject("aliases");
+        k.aliases().forEach(aliases::put);
         putMoney(o, "max_budget", k.maxBudget());
         putMoney(o, "soft_budget", k.softBudget());
         o.put("budget_duration", k.budgetDuration() == null ? null : k.budgetDuration().text());

@@ -14,8 +14,8 @@ final class KeyState {
     /** One consistent version of everything derived from the stored key, swapped whole on update. */
     record Version(VirtualKey key, Caller caller, ModelAllowlist allowlist, RateLimiter.Limits limits) {
         static Version of(VirtualKey k) {
-            return new Version(k, Caller.virtualKey(k.keyId(), k.alias(), k.callTags(), k.autoTier(), k.allowedCacheControls()),
-                    new ModelAllowlist(k.models()), new RateLimiter.Limits(k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests()));
+            return new Version(k, Caller.virtualKey(k.keyId(), k.alias(), k.callTags(), k.autoTier(), k.allowedCacheControls(),
+                    k.aliases()), new ModelAllowlist(k.models(), k.aliases()), new RateLimiter.Limits(k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests()));
         }
     }
 

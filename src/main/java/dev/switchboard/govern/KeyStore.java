@@ -22,7 +22,7 @@ final class KeyStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "key_id, token, key_name, key_alias, models, max_budget, soft_budget, "
             + "budget_duration, budget_anchor, expires_at, rpm_limit, tpm_limit, max_parallel_requests, auto_tier, "
-            + "metadata, tags, blocked, created_at, updated_at, allowed_cache_controls, user_id, team_id";
+            + "metadata, tags, blocked, created_at, updated_at, allowed_cache_controls, user_id, team_id, aliases";
 
     private final Database db;
 
@@ -42,7 +42,7 @@ final class KeyStore {
     void insert(VirtualKey k) {
         db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO virtual_keys (" + COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 bind(ps, k);
                 ps.executeUpdate();
             }
@@ -56,9 +56,9 @@ final class KeyStore {
             try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET key_id=?, token=?, key_name=?, key_alias=?, "
                     + "models=?, max_budget=?, soft_budget=?, budget_duration=?, budget_anchor=?, expires_at=?, rpm_limit=?, "
                     + "tpm_limit=?, max_parallel_requests=?, auto_tier=?, metadata=?, tags=?, blocked=?, created_at=?, "
-                    + "updated_at=?, allowed_cache_controls=?, user_id=?, team_id=? WHERE key_id=?")) {
+                    + "updated_at=?, allowed_cache_controls=?, user_id=?, team_id=?, aliases=? WHERE key_id=?")) {
                 bind(ps, k);
-                ps.setString(23, k.keyId());
+                ps.setString(24, k.keyId());
                 if (ps.executeUpdate() != 1) throw new SQLException("key " + k.keyId() + " is not in the store");
             }
             return null;
@@ -124,6 +124,7 @@ final class KeyStore {
         ps.setString(20, k.allowedCacheControls() == null ? null : json(k.allowedCacheControls()));
         ps.setString(21, k.userId());
         ps.setString(22, k.teamId());
+        ps.setString(23, k.aliases().isEmpty() ? null : json(k.aliases()));
     }
 
     private static VirtualKey read(ResultSet rs) throws SQLException {
@@ -137,7 +138,16 @@ final class KeyStore {
                 meta instanceof ObjectNode o ? o : JSON.createObjectNode(), strings(rs.getString("tags")),
                 rs.getBoolean("blocked"), rs.getLong("created_at"), rs.getLong("updated_at"),
                 rs.getString("allowed_cache_controls") == null ? null : strings(rs.getString("allowed_cache_controls")),
-                rs.getString("user_id"), rs.getString("team_id"));
+                rs.getString("user_id"), rs.getString("team_id"), aliases(rs.getString("aliases")));
+    }
+
+    /** The stored aliases object; a row that holds anything else (hand-edited) reads as none. */
+    private static java.util.Map<String, String> aliases(String s) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (parse(s) instanceof ObjectNode o) {
+            o.fields().forEachRemaining(e -> { if (e.getValue().isTextual()) out.put(e.getKey(), e.getValue().textValue()); });
+        }
+        return out;
     }
 
     private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {

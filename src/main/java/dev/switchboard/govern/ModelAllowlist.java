@@ -6,6 +6,11 @@ import java.util.regex.Pattern;
 /**
  * A key's {@code models}: exact aliases, {@code *} wildcards ({@code gpt-*}, {@code openai/*}, {@code *} for all)
  * and {@code auto}. Empty allows every model, as in LiteLLM. Compiled once per key version.
+ *
+ * <p>The key's own {@code aliases} are applied before the check, so it sees the model a call goes to. That target is
+ * allowed when the list names it, or names the alias that leads to it: LiteLLM's documentation lists the target
+ * ({@code models: ["my-free-tier"], aliases: {"gpt-3.5-turbo": "my-free-tier"}}) while its code checks the name asked
+ * for, and a key written either way works the same here.
  */
 final class ModelAllowlist {
     private final List<String> entries;
@@ -15,11 +20,25 @@ final class ModelAllowlist {
     private final List<Pattern> patterns;
     private final boolean all;
 
-    ModelAllowlist(List<String> entries) {
+    ModelAllowlist(List<String> entries) { this(entries, java.util.Map.of()); }
+
+    /** @param modelAliases the key's aliases (asked-for name → target); a target whose name is listed is allowed too */
+    ModelAllowlist(List<String> entries, java.util.Map<String, String> modelAliases) {
         this.entries = List.copyOf(entries);
         this.all = entries.isEmpty() || entries.contains("*");
-        this.exact = java.util.Set.copyOf(entries.stream().filter(e -> e.indexOf('*') < 0).toList());
         this.patterns = entries.stream().filter(e -> e.indexOf('*') >= 0).map(ModelAllowlist::compile).toList();
+        java.util.Set<String> listed = java.util.Set.copyOf(entries.stream().filter(e -> e.indexOf('*') < 0).toList());
+        java.util.Set<String> exactNames = new java.util.HashSet<>(listed);
+        if (!all) { // by the list as written: a target another alias made allowed does not open its own alias's target
+            for (var a : modelAliases.entrySet()) if (listed(listed, patterns, a.getKey())) exactNames.add(a.getValue());
+        }
+        this.exact = java.util.Set.copyOf(exactNames);
+    }
+
+    private static boolean listed(java.util.Set<String> exact, List<Pattern> patterns, String alias) {
+        if (exact.contains(alias)) return true;
+        for (Pattern p : patterns) if (p.matcher(alias).matches()) return true;
+        return false;
     }
 
     boolean allows(String alias) {

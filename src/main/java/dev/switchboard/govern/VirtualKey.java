@@ -2,7 +2,9 @@ package dev.switchboard.govern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.DurationSpec;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A virtual key as stored: who an app is and what it may do. The secret is not here, only its hash.
@@ -22,13 +24,16 @@ import java.util.List;
  * @param allowedCacheControls the per-request cache controls it may use, or null for the default (all but namespace)
  * @param userId         LiteLLM's {@code user_id}: whom the key is for (a label; its calls are tagged {@code user:<id>}), or null
  * @param teamId         LiteLLM's {@code team_id}: the team it is for (a label; its calls are tagged {@code team:<id>}), or null
+ * @param aliases        LiteLLM's per-key {@code aliases}: a model name its clients ask for → the model its calls go to
+ *                       instead (in the order given); empty for none
  */
 public record VirtualKey(String keyId, String token, String keyName, String alias, List<String> models,
                          Double maxBudget, Double softBudget, DurationSpec budgetDuration, long budgetAnchor,
                          Long expiresAt, Long rpmLimit, Long tpmLimit, Long maxParallelRequests, String autoTier,
                          ObjectNode metadata, List<String> tags, boolean blocked, long createdAt, long updatedAt,
-                         List<String> allowedCacheControls, String userId, String teamId) {
+                         List<String> allowedCacheControls, String userId, String teamId, Map<String, String> aliases) {
     public VirtualKey {
+        aliases = aliases == null || aliases.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(aliases));
         models = models == null ? List.of() : List.copyOf(models);
         tags = tags == null ? List.of() : List.copyOf(tags);
         allowedCacheControls = allowedCacheControls == null ? null : List.copyOf(allowedCacheControls);
@@ -38,14 +43,14 @@ public record VirtualKey(String keyId, String token, String keyName, String alia
     public VirtualKey withSecret(String token, String keyName, long nowMillis) {
         return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, expiresAt,
                 rpmLimit, tpmLimit, maxParallelRequests, autoTier, metadata, tags, blocked, createdAt, nowMillis, allowedCacheControls,
-                userId, teamId);
+                userId, teamId, aliases);
     }
 
     /** The same key, blocked or unblocked. */
     public VirtualKey withBlocked(boolean b, long nowMillis) {
         return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, expiresAt,
                 rpmLimit, tpmLimit, maxParallelRequests, autoTier, metadata, tags, b, createdAt, nowMillis, allowedCacheControls,
-                userId, teamId);
+                userId, teamId, aliases);
     }
 
     /** The tags its calls carry: its own, then {@code user:<user_id>} and {@code team:<team_id>} when set. */

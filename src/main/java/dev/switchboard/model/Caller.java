@@ -1,6 +1,7 @@
 package dev.switchboard.model;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * An authenticated caller. {@code id} names it in logs and spend: {@code master}, {@code anonymous} (no master key
@@ -14,9 +15,11 @@ import java.util.List;
  *                 for the default (all but {@code namespace})
  * @param models   the only model names this caller may use (a JWT's {@code scope_mappings}; exact names), or null when
  *                 this record does not restrict them (a virtual key's allowlist is govern's, by its id)
+ * @param modelAliases a virtual key's {@code aliases} (LiteLLM's): a model name asked for → the model called instead;
+ *                 empty for every other caller
  */
 public record Caller(String id, boolean admin, String alias, List<String> tags, String autoTier, List<String> allowedCacheControls,
-                     List<String> models) {
+                     List<String> models, Map<String, String> modelAliases) {
     public static final Caller ANONYMOUS = new Caller("anonymous", true, null, List.of(), null, null);
     public static final Caller MASTER = new Caller("master", true, null, List.of(), null, null);
 
@@ -24,15 +27,27 @@ public record Caller(String id, boolean admin, String alias, List<String> tags, 
         tags = tags == null ? List.of() : List.copyOf(tags);
         allowedCacheControls = allowedCacheControls == null ? null : List.copyOf(allowedCacheControls);
         models = models == null ? null : List.copyOf(models);
+        modelAliases = modelAliases == null ? Map.of() : modelAliases;
     }
 
     public Caller(String id, boolean admin, String alias, List<String> tags, String autoTier, List<String> allowedCacheControls) {
-        this(id, admin, alias, tags, autoTier, allowedCacheControls, null);
+        this(id, admin, alias, tags, autoTier, allowedCacheControls, null, Map.of());
     }
 
-    /** A caller holding a virtual key. */
-    public static Caller virtualKey(String keyId, String alias, List<String> tags, String autoTier, List<String> allowedCacheControls) {
-        return new Caller(keyId, false, alias, tags, autoTier, allowedCacheControls);
+    /** A caller holding a virtual key; {@code modelAliases} as the key keeps them (an unmodifiable, ordered map). */
+    public static Caller virtualKey(String keyId, String alias, List<String> tags, String autoTier, List<String> allowedCacheControls,
+                                    Map<String, String> modelAliases) {
+        return new Caller(keyId, false, alias, tags, autoTier, allowedCacheControls, null, modelAliases);
+    }
+
+    /**
+     * The model this caller's request for {@code requested} goes to: the key's alias for it, else {@code requested}.
+     * One lookup, never a chain (LiteLLM's rule); the alias is applied before anything else reads the model.
+     */
+    public String modelFor(String requested) {
+        if (requested == null || modelAliases.isEmpty()) return requested;
+        String to = modelAliases.get(requested);
+        return to == null ? requested : to;
     }
 
     /**
@@ -40,7 +55,7 @@ public record Caller(String id, boolean admin, String alias, List<String> tags, 
      * {@code key_…}), so the ledger attributes its calls and {@code /spend} groups them.
      */
     public static Caller jwt(String id, boolean admin, String alias, List<String> tags, List<String> models) {
-        return new Caller(id, admin, alias, tags, null, null, models);
+        return new Caller(id, admin, alias, tags, null, null, models, Map.of());
     }
 
     /** True when {@link #models} restricts this caller. */

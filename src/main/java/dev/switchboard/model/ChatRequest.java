@@ -162,6 +162,15 @@ public record ChatRequest(
                 maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw, null);
     }
 
+    /**
+     * The same request for another model (a virtual key's alias). The raw body and the relay stay: the gateway writes
+     * {@code model} into whatever it sends upstream, so they never carry the client's name further.
+     */
+    public ChatRequest withModel(String newModel) {
+        return new ChatRequest(newModel, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature, topP,
+                maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw, relay);
+    }
+
     /** The same request with this output limit (as {@code max_completion_tokens}); the raw body keeps its own. */
     public ChatRequest withOutputLimit(int limit) {
         return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature, topP, null,

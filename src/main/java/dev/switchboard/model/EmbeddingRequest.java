@@ -10,6 +10,11 @@ public record EmbeddingRequest(String model, JsonNode input, String encodingForm
         extra = extra == null ? Map.of() : extra;
     }
 
+    /** The same request for another model (a virtual key's alias). */
+    public EmbeddingRequest withModel(String newModel) {
+        return new EmbeddingRequest(newModel, input, encodingFormat, dimensions, user, extra);
+    }
+
     /** The same request with other {@code extra} fields (the router strips its own controls from them). */
     public EmbeddingRequest withExtra(Map<String, JsonNode> newExtra) {
         return new EmbeddingRequest(model, input, encodingFormat, dimensions, user, newExtra);

@@ -230,7 +230,7 @@ public final class Gateway {
      */
     private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache, ObserveStage observe,
                                       Stage guardrails) {
-        List<Stage> out = new ArrayList<>(List.of(observe, new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
+        List<Stage> out = new ArrayList<>(List.of(new KeyAliasStage(), observe, new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
                 new SpendStage(metering), observe.admitted(), guardrails));
         if (cache.cachesAnything()) out.add(new CacheStage(cache));
         out.add(observe.routing());
@@ -351,7 +351,9 @@ public final class Gateway {
     public int observedInFlight() { return store.observe().observer().inFlight(); }
 
     /** Embeddings: governed and accounted like chat (call type {@code embedding} in the ledger), then routed. */
-    public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest request) {
+    public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest asked) {
+        String model = ctx.caller().modelFor(asked.model()); // a virtual key's alias, as for chat (KeyAliasStage)
+        EmbeddingRequest request = model == asked.model() ? asked : asked.withModel(model);
         return MeteredCall.around(() -> store.metering().beginEmbedding(ctx, request), () -> router.embed(ctx, request),
                 MeteredCall.Embedded::new);
     }

@@ -115,10 +115,13 @@ class KeysCommandTest {
         assertThat(ok(keys("unblock", key)).out()).startsWith("unblocked key 'cli-notes'");
         assertThat(chat(key)).isEqualTo(200);
 
-        Run updated = ok(keys("update", "cli-notes", "--budget", "10", "--period", "none", "--models", ""));
+        assertThat(info.out()).containsPattern("aliases +-");
+        Run updated = ok(keys("update", "cli-notes", "--budget", "10", "--period", "none", "--models", "",
+                "--model-alias", "gpt-4=gpt", "--model-alias", "o1=mock"));
         assertThat(updated.out()).startsWith("updated key 'cli-notes'");
         assertThat(ok(keys("info", "cli-notes")).out()).containsPattern("max_budget +\\$10\\.00")
-                .containsPattern("budget_duration +-").containsPattern("models +all");
+                .containsPattern("budget_duration +-").containsPattern("models +all").containsPattern("aliases +gpt-4 -> gpt, o1 -> mock");
+        assertThat(ok(keys("update", "cli-notes", "--no-model-aliases")).out()).containsPattern("aliases +-");
 
         Run regenerated = ok(keys("regenerate", "cli-notes"));
         String fresh = secretIn(regenerated.out());

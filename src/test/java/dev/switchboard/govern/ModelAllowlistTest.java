@@ -32,4 +32,20 @@ class ModelAllowlistTest {
         assertThat(l.allows("gpt-")).as("a wildcard matches nothing too").isTrue();
         assertThat(new ModelAllowlist(List.of("gpt-*")).allows("gpt-\nx")).as("as the pattern did: no line ends").isFalse();
     }
+
+    @Test
+    void aKeysAliasOpensItsTargetOnlyWhenTheListNamesTheAliasAndNeverByAChain() {
+        java.util.Map<String, String> aliases = new java.util.LinkedHashMap<>();
+        aliases.put("gpt-4", "cheap");     // named by the list: its target is allowed
+        aliases.put("gpt-3*x", "never");   // a name that is not listed
+        aliases.put("cheap", "smart");     // 'cheap' is allowed only as another alias's target: no chain to 'smart'
+        aliases.put("gpt-9", "big");       // named by a wildcard entry
+        ModelAllowlist l = new ModelAllowlist(List.of("gpt-4", "gpt-9*"), aliases);
+        assertThat(l.allows("cheap")).isTrue();
+        assertThat(l.allows("big")).isTrue();
+        assertThat(l.allows("never")).isFalse();
+        assertThat(l.allows("smart")).isFalse();
+        assertThat(l.allows("gpt-4")).as("the list as written still holds").isTrue();
+        assertThat(new ModelAllowlist(List.of(), aliases).allows("anything")).isTrue();
+    }
 }

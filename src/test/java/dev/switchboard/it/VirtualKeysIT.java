@@ -301,7 +301,9 @@ class VirtualKeysIT {
     @Test
     void badAdminInputIsA400NamingTheField() {
         assertBad("/key/generate", "{\"key_alias\":\"x1\",\"team_id\":[\"t\"]}", "team_id");
-        assertBad("/key/generate", "{\"key_alias\":\"x1\",\"aliases\":{\"gpt-4\":\"gpt\"}}", "aliases");
+        assertBad("/key/generate", "{\"key_alias\":\"x1\",\"aliases\":[\"gpt-4\"]}", "aliases");
+        assertBad("/key/generate", "{\"key_alias\":\"x1\",\"aliases\":{\"gpt-4\":3}}", "aliases.gpt-4");
+        assertBad("/key/generate", "{\"key_alias\":\"x1\",\"aliases\":{\"gpt\":\"gpt\"}}", "aliases.gpt");
         assertBad("/key/generate", "{\"max_budget\":\"five\"}", "max_budget");
         assertBad("/key/generate", "{\"max_budget\":-1}", "max_budget");
         assertBad("/key/generate", "{\"soft_budget\":1e999}", null);
@@ -388,6 +390,75 @@ class VirtualKeysIT {
         HttpResponse<String> bad = admin.post("/key/update", new JsonObject().put("key", k.getString("key")).put("user_id", 42));
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("user_id");
+    }
+
+    /**
+     * LiteLLM's per-key aliases ("upgrade/downgrade models"): the app keeps asking for the name it knows, the key sends
+     * the call to the model the admin chose, through every SDK and endpoint, and only that key.
+     */
+    @Test
+    void aKeysOwnAliasesSendItsCallsToTheModelItChoosesThroughEveryEndpoint() {
+        JsonObject k = newKey("downgraded", "models", new JsonArray().add("cheap").add("embedder"), "aliases", new JsonObject()
+                .put("gpt-4", "cheap").put("claude-opus-4-1", "cheap").put("text-embedding-ada-002", "embedder").put("fancy", "smart"));
+        assertThat(k.getJsonObject("aliases").getMap()).containsExactly(java.util.Map.entry("gpt-4", "cheap"),
+                java.util.Map.entry("claude-opus-4-1", "cheap"), java.util.Map.entry("text-embedding-ada-002", "embedder"),
+                java.util.Map.entry("fancy", "smart"));
+        String key = k.getString("key");
+        OpenAIClient app = openai(key);
+        AnthropicClient claude = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(key).maxRetries(0).build();
+        try {
+            HttpResponseFor<ChatCompletion> r = app.chat().completions().withRawResponse().create(ask("gpt-4"));
+            assertThat(r.headers().values("x-switchboard-model")).containsExactly("mock/cheap-model");
+            assertThat(r.parse().choices()).hasSize(1);
+            HttpResponse<String> streamed = Http.post(gw.v1() + "/chat/completions", key,
+                    "{\"model\":\"gpt-4\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+            assertThat(streamed.statusCode()).isEqualTo(200);
+            assertThat(streamed.headers().firstValue("x-switchboard-model")).hasValue("mock/cheap-model");
+            assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
+            HttpResponse<String> responses = Http.post(gw.v1() + "/responses", key, "{\"model\":\"gpt-4\",\"input\":\"hi\"}");
+            assertThat(responses.statusCode()).as(responses.body()).isEqualTo(200);
+            assertThat(responses.headers().firstValue("x-switchboard-model")).hasValue("mock/cheap-model");
+            Message m = claude.messages().create(MessageCreateParams.builder().model("claude-opus-4-1").maxTokens(64)
+                    .addUserMessage("via an alias").build());
+            assertThat(m.content()).isNotEmpty();
+            assertThat(claude.messages().countTokens(MessageCountTokensParams.builder().model("claude-opus-4-1")
+                    .addUserMessage("hi").build()).inputTokens()).isPositive();
+            var e = app.embeddings().withRawResponse().create(EmbeddingCreateParams.builder().model("text-embedding-ada-002")
+                    .input("embed me").build());
+            assertThat(e.headers().values("x-switchboard-model")).containsExactly("openai/text-embedding-3-small");
+            // the model list shows the names the key may ask for: its allowlist, then its aliases that lead somewhere it may go
+            assertThat(app.models().list().data().stream().map(x -> x.id()).toList())
+                    .containsExactly("embedder", "cheap", "gpt-4", "claude-opus-4-1", "text-embedding-ada-002");
+            assertThat(app.models().retrieve(com.openai.models.models.ModelRetrieveParams.builder().model("gpt-4").build()).id())
+                    .isEqualTo("gpt-4");
+            // an alias is no way around the allowlist: 'smart' is not the key's
+            assertThatThrownBy(() -> app.chat().completions().create(ask("fancy")))
+                    .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("'smart'");
+        } finally {
+            app.close();
+            claude.close();
+        }
+        // the ledger names the model the calls went to (as LiteLLM's logs name the model group)
+        JsonArray rows = admin.getOk("/spend/logs?key=" + k.getString("key_id")).getJsonArray("data");
+        assertThat(rows.stream().map(JsonObject.class::cast).map(o -> o.getString("model")).distinct().toList())
+                .containsExactlyInAnyOrder("cheap", "embedder");
+        // only this key: another key asking for gpt-4 gets the 404 any unknown name gets
+        assertThat(Http.post(gw.v1() + "/chat/completions", newKey("plain-app").getString("key"), chat("gpt-4")).statusCode())
+                .isEqualTo(404);
+        // a key whose allowlist names the alias rather than its target (LiteLLM's code checks the name asked for)
+        String named = newKey("named", "models", new JsonArray().add("gpt-4"), "aliases", new JsonObject().put("gpt-4", "gpt-big"))
+                .getString("key");
+        HttpResponse<String> up = Http.post(gw.v1() + "/chat/completions", named, chat("gpt-4"));
+        assertThat(up.statusCode()).isEqualTo(200);
+        assertThat(up.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o");
+        // an update replaces the aliases; null removes them, at once
+        Admin.ok(admin.post("/key/update", new JsonObject().put("key", key).put("aliases", new JsonObject().put("gpt-4", "embedder"))));
+        assertThat(admin.info(key).getJsonObject("aliases").getMap()).containsExactly(java.util.Map.entry("gpt-4", "embedder"));
+        Admin.ok(admin.post("/key/update", new JsonObject().put("key", key).putNull("aliases")));
+        assertThat(admin.info(key).getJsonObject("aliases").isEmpty()).isTrue();
+        HttpResponse<String> gone = Http.post(gw.v1() + "/chat/completions", key, chat("gpt-4"));
+        assertThat(gone.statusCode()).as("gpt-4 is now a name the allowlist does not hold").isEqualTo(403);
+        assertThat(gone.body()).contains("may not use model 'gpt-4'");
     }
 
     @Test

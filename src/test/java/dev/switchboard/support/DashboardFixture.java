@@ -55,7 +55,8 @@ public final class DashboardFixture {
     public static DashboardFixture send(TestGateway gw) {
         Admin admin = new Admin(gw);
         JsonObject alpha = admin.generate(new JsonObject().put("key_alias", "alpha").put("max_budget", 10)
-                .put("budget_duration", "30d").put("models", new JsonArray().add("gpt").add("slow")));
+                .put("budget_duration", "30d").put("models", new JsonArray().add("gpt").add("slow"))
+                .put("user_id", "ada@example.com").put("team_id", "research").put("aliases", new JsonObject().put("gpt-4", "gpt")));
         JsonObject beta = admin.generate(new JsonObject().put("key_alias", "beta"));
         gw.simulator.behaveAlways("slow-model", SimBehaviour.slowFirstByte(SLOW_MS));
         OpenAIClient a = client(gw, alpha.getString("key"));
