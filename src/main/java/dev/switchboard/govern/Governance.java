@@ -25,13 +25,16 @@ public final class Governance {
     private Vertx vertx;
 
     private final SharedBudgets shared;
+    private final SharedRateLimits sharedLimits;
 
-    private Governance(Authenticator authenticator, Governor governor, KeyAdmin admin, KeyRegistry registry, SharedBudgets shared) {
+    private Governance(Authenticator authenticator, Governor governor, KeyAdmin admin, KeyRegistry registry, SharedBudgets shared,
+                       SharedRateLimits sharedLimits) {
         this.authenticator = authenticator;
         this.governor = governor;
         this.admin = admin;
         this.registry = registry;
         this.shared = shared;
+        this.sharedLimits = sharedLimits;
     }
 
     /** @param isMasterKey null when no master key is configured */
@@ -54,9 +57,11 @@ public final class Governance {
         if (registry.size() > 0) log.info("{} virtual key(s) loaded", registry.size());
         JwtAuthenticator jwt = settings.jwt() == null ? null : JwtAuthenticator.start(vertx, settings.jwt(), JwksKeys.overHttp(), clockMillis);
         SharedBudgets shared = new SharedBudgets(db, vertx, registry, global, clockMillis, SharedBudgets.LEASE_MILLIS);
+        SharedRateLimits sharedLimits = new SharedRateLimits(db, limiter, registry, clockMillis, shared.gatewayId);
+        sharedLimits.sync(); // at start: what other gateways took before this one is its baseline, not its business
         Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
                 new Governor(registry, limiter, global, clockMillis, shared),
-                new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared);
+                new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
         g.vertx = vertx;
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and
         // keep their grants of shared budgets alive (giving back what another gateway waits for)
@@ -67,6 +72,12 @@ public final class Governance {
                 shared.heartbeat();
                 return null;
             }, false).onFailure(e -> log.warn("could not renew this gateway's budget grants in the store (next try in {} ms): {}",
+                    KEY_SYNC_MILLIS, e.toString()));
+            // and share what each key took of its rate limits with the other gateways, taking off what they took
+            vertx.executeBlocking(() -> {
+                sharedLimits.sync();
+                return null;
+            }, false).onFailure(e -> log.warn("could not share this gateway's rate-limit use through the store (next try in {} ms): {}",
                     KEY_SYNC_MILLIS, e.toString()));
         });
         return g;
@@ -94,6 +105,16 @@ public final class Governance {
         } catch (RuntimeException e) {
             log.warn("could not give back this gateway's budget grants (other gateways take them over in {} s): {}",
                     SharedBudgets.LEASE_MILLIS / 1000, e.toString());
+        }
+    }
+
+    /** At shutdown: this gateway's rate-limit rows are removed from the store. Blocks. */
+    public void releaseRateLimits() {
+        try {
+            sharedLimits.release();
+        } catch (RuntimeException e) {
+            log.warn("could not remove this gateway's rate-limit rows (deleted by the others in {} s): {}",
+                    SharedRateLimits.LEASE_MILLIS / 1000, e.toString());
         }
     }
 

@@ -14,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>tpm takes the request's estimated tokens up front and is corrected by the real usage when the call ends. As in
  * LiteLLM, a request is admitted while the bucket is not empty, and its tokens may take it below zero: the next
  * requests then wait until it has refilled.
+ *
+ * <p>Other gateways on the same store take their use off these buckets ({@link #othersUsed}, every few seconds), so
+ * each gateway's buckets hold what the key has left across all of them, late by at most one sync.
  */
 public final class LocalRateLimiter implements RateLimiter {
     private static final double NANOS_PER_MINUTE = 60e9;
@@ -29,11 +32,29 @@ public final class LocalRateLimiter implements RateLimiter {
     @Override
     public void forget(String keyId) { states.remove(keyId); }
 
+    @Override
+    public java.util.List<Usage> usage() {
+        java.util.List<Usage> out = new java.util.ArrayList<>();
+        states.forEach((id, s) -> out.add(s.usage(id)));
+        return out;
+    }
+
+    @Override
+    public void othersUsed(String keyId, Limits limits, long requests, long tokens, long othersInFlight, long nowNanos) {
+        if (!limits.any() && othersInFlight == 0 && !states.containsKey(keyId)) return;
+        states.computeIfAbsent(keyId, k -> new State(nowNanos)).othersUsed(limits, requests, tokens, othersInFlight, nowNanos);
+    }
+
     private static final class State {
         private double requests = Double.NaN;
         private double tokens = Double.NaN;
         private long last;
         private long inFlight;
+        /** Other gateways' calls of this key in flight, as of the last sync */
+        private long othersInFlight;
+        /** What this gateway took since it started (for the other gateways): requests admitted, tokens net of corrections */
+        private long takenRequests;
+        private long takenTokens;
         /** The texts of the limits last asked with (under this state's lock) */
         private LimitTexts texts;
 
@@ -41,9 +62,10 @@ public final class LocalRateLimiter implements RateLimiter {
 
         synchronized Permit acquire(Limits l, long estimated, long now) {
             refill(l, now);
-            if (l.maxParallel() != null && inFlight >= l.maxParallel()) {
-                throw refused("max_parallel_requests (" + l.maxParallel() + ") reached: " + inFlight + " requests of this key "
-                        + "are in flight.", 1, l);
+            if (l.maxParallel() != null && inFlight + othersInFlight >= l.maxParallel()) {
+                throw refused("max_parallel_requests (" + l.maxParallel() + ") reached: " + (inFlight + othersInFlight)
+                        + " requests of this key are in flight" + (othersInFlight == 0 ? "" : " (" + othersInFlight
+                        + " of them on other gateways)") + ".", 1, l);
             }
             if (l.rpm() != null && requests < 1) {
                 long wait = (long) Math.ceil((1 - requests) * NANOS_PER_MINUTE / l.rpm() / 1e9);
@@ -56,6 +78,8 @@ public final class LocalRateLimiter implements RateLimiter {
             if (l.rpm() != null) requests -= 1;
             if (l.tpm() != null) tokens -= estimated;
             inFlight++;
+            takenRequests++;
+            takenTokens += estimated;
             // what remains, as the headers will say it; written out when the answer's headers are made
             return new LimitPermit(new Remaining(texts(l), remaining(requests), remaining(tokens)), estimated);
         }
@@ -86,7 +110,10 @@ public final class LocalRateLimiter implements RateLimiter {
                     if (released) return;
                     released = true;
                     inFlight--;
-                    if (remaining.texts().limits().tpm() != null && actualTokens >= 0) tokens -= actualTokens - estimated;
+                    if (remaining.texts().limits().tpm() != null && actualTokens >= 0) {
+                        tokens -= actualTokens - estimated;
+                        takenTokens += actualTokens - estimated;
+                    }
                 }
             }
 
@@ -101,9 +128,23 @@ public final class LocalRateLimiter implements RateLimiter {
             public void putHeaders(Map<String, String> into) { remaining.put(into); }
         }
 
+        synchronized Usage usage(String keyId) { return new Usage(keyId, takenRequests, takenTokens, inFlight); }
+
+        /**
+         * Another gateway's use, taken off as if it had been admitted here (refilled first, so it decays at the key's
+         * rate like this gateway's own); never below minus a whole limit, so a burst several gateways let through
+         * before they heard of each other costs at most a minute's wait.
+         */
+        synchronized void othersUsed(Limits l, long usedRequests, long usedTokens, long inFlightElsewhere, long now) {
+            refill(l, now);
+            if (l.rpm() != null) requests = Math.max(-l.rpm(), requests - usedRequests);
+            if (l.tpm() != null) tokens = Math.min(l.tpm(), Math.max(-l.tpm(), tokens - usedTokens)); // a correction may give back
+            othersInFlight = inFlightElsewhere;
+        }
+
         private void refill(Limits l, long now) {
             double minutes = Math.max(0, now - last) / NANOS_PER_MINUTE;
-            last = now;
+            last = Math.max(last, now); // the sync's clock read may be older than a request's
             if (l.rpm() != null) requests = Double.isNaN(requests) ? l.rpm() : Math.min(l.rpm(), requests + minutes * l.rpm());
             if (l.tpm() != null) tokens = Double.isNaN(tokens) ? l.tpm() : Math.min(l.tpm(), tokens + minutes * l.tpm());
         }

@@ -3,8 +3,9 @@ package dev.switchboard.govern;
 import java.util.Map;
 
 /**
- * Per-key request, token and concurrency limits. The gateway runs {@link LocalRateLimiter} (in memory, one
- * gateway); sharing limits across several gateways (Redis) is another implementation of this interface.
+ * Per-key request, token and concurrency limits, checked in memory ({@link LocalRateLimiter}). Several gateways on one
+ * database share them through {@link SharedRateLimits}, which publishes what this one took ({@link #usage}) and
+ * takes off what the others took ({@link #othersUsed}) every {@link Governance#KEY_SYNC_MILLIS}.
  */
 public interface RateLimiter {
 
@@ -24,6 +25,21 @@ public interface RateLimiter {
 
     /** Forgets a deleted key's state. */
     void forget(String keyId);
+
+    /**
+     * What this gateway took of one key's limits since it started: requests admitted, tokens taken (estimates, then
+     * corrected by the real usage; it may fall), and calls in flight now.
+     */
+    record Usage(String keyId, long requests, long tokens, long inFlight) {}
+
+    /** Every key this gateway has served under a limit, as {@link Usage}. */
+    default java.util.List<Usage> usage() { return java.util.List.of(); }
+
+    /**
+     * What other gateways on the store took of a key's limits since they last said: taken off this gateway's buckets
+     * now (never below minus a whole limit), and their calls in flight, counted against {@code max_parallel_requests}.
+     */
+    default void othersUsed(String keyId, Limits limits, long requests, long tokens, long othersInFlight, long nowNanos) {}
 
     /** An admitted request: released exactly once, with its real token count when known. */
     interface Permit {

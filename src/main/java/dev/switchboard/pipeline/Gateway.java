@@ -434,6 +434,7 @@ public final class Gateway {
         // after the ledger's last rows, and only when they are all in: the ledger then holds all this gateway spent
         // (rows it could not write stay covered by its grants until their lease ends)
         if (store.ledger().pending() == 0) store.governance().releaseGrants();
+        store.governance().releaseRateLimits();
         store.db().close();
         http.close();
     }
