@@ -57,7 +57,7 @@ public final class Governance {
         if (registry.size() > 0) log.info("{} virtual key(s) loaded", registry.size());
         JwtAuthenticator jwt = settings.jwt() == null ? null : JwtAuthenticator.start(vertx, settings.jwt(), JwksKeys.overHttp(), clockMillis);
         SharedBudgets shared = new SharedBudgets(db, vertx, registry, global, clockMillis, SharedBudgets.LEASE_MILLIS);
-        SharedRateLimits sharedLimits = new SharedRateLimits(db, limiter, registry, clockMillis, shared.gatewayId);
+        SharedRateLimits sharedLimits = new SharedRateLimits(db, limiter, registry, clockMillis, System::nanoTime, shared.gatewayId);
         sharedLimits.sync(); // at start: what other gateways took before this one is its baseline, not its business
         Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
                 new Governor(registry, limiter, global, clockMillis, shared),

@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * LiteLLM, a request is admitted while the bucket is not empty, and its tokens may take it below zero: the next
  * requests then wait until it has refilled.
  *
- * <p>Other gateways on the same store take their use off these buckets ({@link #othersUsed}, every few seconds), so
- * each gateway's buckets hold what the key has left across all of them, late by at most one sync.
+ * <p>Other gateways on the same store take their rpm and tpm use off these buckets ({@link #othersUsed}, every few
+ * seconds), so each gateway's buckets hold what the key has left across all of them, late by a sync. The in-flight
+ * count is this gateway's own ({@link SharedRateLimits} says why).
  */
 public final class LocalRateLimiter implements RateLimiter {
     private static final double NANOS_PER_MINUTE = 60e9;
@@ -40,9 +41,9 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     @Override
-    public void othersUsed(String keyId, Limits limits, long requests, long tokens, long othersInFlight, long nowNanos) {
-        if (!limits.any() && othersInFlight == 0 && !states.containsKey(keyId)) return;
-        states.computeIfAbsent(keyId, k -> new State(nowNanos)).othersUsed(limits, requests, tokens, othersInFlight, nowNanos);
+    public void othersUsed(String keyId, Limits limits, long requests, long tokens, long nowNanos) {
+        if (limits.rpm() == null && limits.tpm() == null) return;
+        states.computeIfAbsent(keyId, k -> new State(nowNanos)).othersUsed(limits, requests, tokens, nowNanos);
     }
 
     private static final class State {
@@ -50,8 +51,6 @@ public final class LocalRateLimiter implements RateLimiter {
         private double tokens = Double.NaN;
         private long last;
         private long inFlight;
-        /** Other gateways' calls of this key in flight, as of the last sync */
-        private long othersInFlight;
         /** What this gateway took since it started (for the other gateways): requests admitted, tokens net of corrections */
         private long takenRequests;
         private long takenTokens;
@@ -62,10 +61,9 @@ public final class LocalRateLimiter implements RateLimiter {
 
         synchronized Permit acquire(Limits l, long estimated, long now) {
             refill(l, now);
-            if (l.maxParallel() != null && inFlight + othersInFlight >= l.maxParallel()) {
-                throw refused("max_parallel_requests (" + l.maxParallel() + ") reached: " + (inFlight + othersInFlight)
-                        + " requests of this key are in flight" + (othersInFlight == 0 ? "" : " (" + othersInFlight
-                        + " of them on other gateways)") + ".", 1, l);
+            if (l.maxParallel() != null && inFlight >= l.maxParallel()) {
+                throw refused("max_parallel_requests (" + l.maxParallel() + ") reached: " + inFlight + " requests of this key "
+                        + "are in flight.", 1, l);
             }
             if (l.rpm() != null && requests < 1) {
                 long wait = (long) Math.ceil((1 - requests) * NANOS_PER_MINUTE / l.rpm() / 1e9);
@@ -128,18 +126,23 @@ public final class LocalRateLimiter implements RateLimiter {
             public void putHeaders(Map<String, String> into) { remaining.put(into); }
         }
 
-        synchronized Usage usage(String keyId) { return new Usage(keyId, takenRequests, takenTokens, inFlight); }
+        synchronized Usage usage(String keyId) { return new Usage(keyId, takenRequests, takenTokens); }
 
         /**
          * Another gateway's use, taken off as if it had been admitted here (refilled first, so it decays at the key's
-         * rate like this gateway's own); never below minus a whole limit, so a burst several gateways let through
-         * before they heard of each other costs at most a minute's wait.
+         * rate like this gateway's own). A debit stops at minus a whole limit, so a burst several gateways let through
+         * before they heard of each other costs about a minute's wait; it never lifts a bucket this gateway's own calls
+         * took lower (one call far over tpm), and a correction gives tokens back up to the limit.
          */
-        synchronized void othersUsed(Limits l, long usedRequests, long usedTokens, long inFlightElsewhere, long now) {
+        synchronized void othersUsed(Limits l, long usedRequests, long usedTokens, long now) {
             refill(l, now);
-            if (l.rpm() != null) requests = Math.max(-l.rpm(), requests - usedRequests);
-            if (l.tpm() != null) tokens = Math.min(l.tpm(), Math.max(-l.tpm(), tokens - usedTokens)); // a correction may give back
-            othersInFlight = inFlightElsewhere;
+            if (l.rpm() != null) requests = debit(requests, usedRequests, l.rpm());
+            if (l.tpm() != null) tokens = debit(tokens, usedTokens, l.tpm());
+        }
+
+        private static double debit(double bucket, long used, long limit) {
+            if (used < 0) return Math.min(limit, bucket - used);
+            return Math.max(Math.min(bucket, -limit), bucket - used);
         }
 
         private void refill(Limits l, long now) {

@@ -27,19 +27,19 @@ public interface RateLimiter {
     void forget(String keyId);
 
     /**
-     * What this gateway took of one key's limits since it started: requests admitted, tokens taken (estimates, then
-     * corrected by the real usage; it may fall), and calls in flight now.
+     * What this gateway took of one key's limits since it started: requests admitted and tokens taken (estimates, then
+     * corrected by the real usage; it may fall).
      */
-    record Usage(String keyId, long requests, long tokens, long inFlight) {}
+    record Usage(String keyId, long requests, long tokens) {}
 
     /** Every key this gateway has served under a limit, as {@link Usage}. */
     default java.util.List<Usage> usage() { return java.util.List.of(); }
 
     /**
-     * What other gateways on the store took of a key's limits since they last said: taken off this gateway's buckets
-     * now (never below minus a whole limit), and their calls in flight, counted against {@code max_parallel_requests}.
+     * What other gateways on the store took of a key's rpm and tpm since they last said: taken off this gateway's
+     * buckets now (a debit never takes a bucket below minus a whole limit; a correction may give tokens back).
      */
-    default void othersUsed(String keyId, Limits limits, long requests, long tokens, long othersInFlight, long nowNanos) {}
+    default void othersUsed(String keyId, Limits limits, long requests, long tokens, long nowNanos) {}
 
     /** An admitted request: released exactly once, with its real token count when known. */
     interface Permit {
