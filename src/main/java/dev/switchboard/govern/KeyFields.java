@@ -147,12 +147,13 @@ final class KeyFields {
         JsonNode v = b.get(f);
         if (v.isNull()) return java.util.Map.of();
         if (!v.isObject()) throw wrongType(f, "an object from a model name to the model to call instead");
+        if (v.size() > 1000) throw GatewayException.badRequest("'" + f + "' has more than 1000 entries.", f);
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         for (var it = v.fields(); it.hasNext(); ) {
             var e = it.next();
-            String from = e.getKey().strip();
+            String from = e.getKey(); // as written: it is matched against the model a request names, exactly
             String path = f + "." + e.getKey();
-            if (from.isEmpty()) throw GatewayException.badRequest("'" + f + "' has an empty model name.", f);
+            if (from.isBlank()) throw GatewayException.badRequest("'" + f + "' has an empty model name.", f);
             if (from.length() > 255) throw GatewayException.badRequest("'" + path + "' is longer than 255 characters.", path);
             JsonNode to = e.getValue();
             if (!to.isTextual() || to.textValue().isBlank()) throw wrongType(path, "a non-empty model name");
@@ -163,7 +164,6 @@ final class KeyFields {
             }
             out.put(from, target);
         }
-        if (out.size() > 1000) throw GatewayException.badRequest("'" + f + "' has more than 1000 entries.", f);
         return out;
     }
 

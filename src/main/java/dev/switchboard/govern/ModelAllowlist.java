@@ -31,6 +31,9 @@ final class ModelAllowlist {
         java.util.Set<String> exactNames = new java.util.HashSet<>(listed);
         if (!all) { // by the list as written: a target another alias made allowed does not open its own alias's target
             for (var a : modelAliases.entrySet()) if (listed(listed, patterns, a.getKey())) exactNames.add(a.getValue());
+            // a name listed only to allow its alias is not the model of that name: the key's calls can never ask for
+            // it (they go to the target), and a configured fallback must not reach it either
+            for (String from : modelAliases.keySet()) if (!modelAliases.containsValue(from)) exactNames.remove(from);
         }
         this.exact = java.util.Set.copyOf(exactNames);
     }

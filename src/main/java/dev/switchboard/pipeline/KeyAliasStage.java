@@ -5,13 +5,19 @@ import dev.switchboard.model.CallContext;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.vertx.core.Future;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A virtual key's own model aliases (LiteLLM's per-key {@code aliases}): the request's {@code model} becomes the model
  * the key maps it to, before any other stage reads it — so the allowlist, the budget's worst case, the cache's key,
  * routing, the ledger and the trace all see the model the call really goes to, as in LiteLLM, where the rewrite comes
- * before the pre-call hooks. The outermost stage; a key without aliases costs one empty-map check.
+ * before the pre-call hooks. The request's {@code models} and {@code fallbacks} lists are mapped the same way. The
+ * outermost stage; a key without aliases costs one empty-map check.
  */
 final class KeyAliasStage implements Stage {
     @Override
@@ -30,7 +36,33 @@ final class KeyAliasStage implements Stage {
     }
 
     static ChatRequest aliased(CallContext ctx, ChatRequest request) {
-        String to = ctx.caller().modelFor(request.model());
-        return to == request.model() ? request : request.withModel(to);
+        var caller = ctx.caller();
+        if (caller.modelAliases().isEmpty()) return request;
+        String to = caller.modelFor(request.model());
+        ChatRequest out = to == request.model() ? request : request.withModel(to);
+        // the request's own model lists (LiteLLM's models and fallbacks) name models the same way: the same names go
+        // to the same targets, so an alias is no way around the key's choice when the first model fails
+        var extra = request.extra();
+        JsonNode models = aliasedList(caller, extra.get("models"));
+        JsonNode fallbacks = aliasedList(caller, extra.get("fallbacks"));
+        if (models == null && fallbacks == null) return out;
+        Map<String, JsonNode> newExtra = new LinkedHashMap<>(extra);
+        if (models != null) newExtra.put("models", models);
+        if (fallbacks != null) newExtra.put("fallbacks", fallbacks);
+        return out.withExtra(newExtra);
+    }
+
+    /** {@code list} with each name the caller's key aliases replaced, or null when it names none of them (or is no list). */
+    private static JsonNode aliasedList(dev.switchboard.model.Caller caller, JsonNode list) {
+        if (list == null || !list.isArray()) return null;
+        ArrayNode out = null;
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode e = list.get(i);
+            String to = e.isTextual() ? caller.modelFor(e.textValue()) : null;
+            if (to == null || to == e.textValue()) continue;
+            if (out == null) out = ((ArrayNode) list).deepCopy();
+            out.set(i, TextNode.valueOf(to));
+        }
+        return out;
     }
 }

@@ -40,12 +40,14 @@ class ModelAllowlistTest {
         aliases.put("gpt-3*x", "never");   // a name that is not listed
         aliases.put("cheap", "smart");     // 'cheap' is allowed only as another alias's target: no chain to 'smart'
         aliases.put("gpt-9", "big");       // named by a wildcard entry
-        ModelAllowlist l = new ModelAllowlist(List.of("gpt-4", "gpt-9*"), aliases);
+        ModelAllowlist l = new ModelAllowlist(List.of("gpt-4", "gpt-9*", "claude"), aliases);
         assertThat(l.allows("cheap")).isTrue();
         assertThat(l.allows("big")).isTrue();
         assertThat(l.allows("never")).isFalse();
         assertThat(l.allows("smart")).isFalse();
-        assertThat(l.allows("gpt-4")).as("the list as written still holds").isTrue();
+        assertThat(l.allows("gpt-4")).as("listed only to allow its alias: not the model of that name (a fallback to it)").isFalse();
+        assertThat(l.allows("claude")).as("the rest of the list holds").isTrue();
+        assertThat(l.allows("cheap")).as("a name that is also a target stays").isTrue();
         assertThat(new ModelAllowlist(List.of(), aliases).allows("anything")).isTrue();
     }
 }
