@@ -11,21 +11,30 @@ package dev.switchboard.account;
  * @param toMillis exclusive
  * @param requestIds only these requests (the request log's matches for a trace or a session, or one request id); null
  *                   does not filter, an empty set matches nothing
+ * @param moreTags   tags the call must carry besides {@code tag} (LiteLLM's {@code user_id} / {@code team_id} filters:
+ *                   {@code user:<id>}, {@code team:<id>}); empty does not filter
+ * @param minCostNanos inclusive, or null; @param maxCostNanos inclusive, or null (LiteLLM's {@code min_spend} / {@code max_spend})
  */
 public record SpendQuery(String keyId, String keyAlias, String tag, String model, Long fromMillis, Long toMillis,
-                         java.util.Set<String> requestIds) {
+                         java.util.Set<String> requestIds, java.util.List<String> moreTags, Long minCostNanos, Long maxCostNanos) {
     public static final SpendQuery ALL = new SpendQuery(null, null, null, null, null, null);
 
     public SpendQuery {
         requestIds = requestIds == null ? null : java.util.Set.copyOf(requestIds);
+        moreTags = moreTags == null ? java.util.List.of() : java.util.List.copyOf(moreTags);
     }
 
     public SpendQuery(String keyId, String keyAlias, String tag, String model, Long fromMillis, Long toMillis) {
-        this(keyId, keyAlias, tag, model, fromMillis, toMillis, null);
+        this(keyId, keyAlias, tag, model, fromMillis, toMillis, null, null, null, null);
     }
 
     /** The same filters, narrowed to these requests. */
     public SpendQuery withRequestIds(java.util.Set<String> ids) {
-        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, ids);
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, ids, moreTags, minCostNanos, maxCostNanos);
+    }
+
+    /** The same filters, narrowed to calls carrying these tags too and costing between these bounds (null: no bound). */
+    public SpendQuery withTagsAndCost(java.util.List<String> tags, Long minNanos, Long maxNanos) {
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, tags, minNanos, maxNanos);
     }
 }

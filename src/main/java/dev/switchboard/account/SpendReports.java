@@ -138,6 +138,13 @@ public final class SpendReports {
                     + ".attempt AND x.tag = ?)");
             params.add(q.tag());
         }
+        for (String t : q.moreTags()) {
+            parts.add("EXISTS (SELECT 1 FROM spend_tags x WHERE x.request_id = " + s + ".request_id AND x.attempt = " + s
+                    + ".attempt AND x.tag = ?)");
+            params.add(t);
+        }
+        if (q.minCostNanos() != null) { parts.add(s + ".cost_nanos >= ?"); params.add(q.minCostNanos()); }
+        if (q.maxCostNanos() != null) { parts.add(s + ".cost_nanos <= ?"); params.add(q.maxCostNanos()); }
         if (q.fromMillis() != null) { parts.add(s + ".ended_at >= ?"); params.add(q.fromMillis()); }
         if (q.toMillis() != null) { parts.add(s + ".ended_at < ?"); params.add(q.toMillis()); }
         if (q.requestIds() != null) {

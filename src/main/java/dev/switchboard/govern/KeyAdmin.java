@@ -199,6 +199,12 @@ public final class KeyAdmin {
         return out;
     }
 
+    /** The current token hash (SHA-256) of the key with this id, or null (the master key, a deleted key). */
+    public String token(String keyId) {
+        KeyState s = keyId == null ? null : registry.byId(keyId);
+        return s == null ? null : s.key().token();
+    }
+
     /**
      * The key id a spend filter names: a {@code key_…} id (also of a deleted key), {@code master}, {@code anonymous},
      * or a key, token hash or alias of a key that exists.

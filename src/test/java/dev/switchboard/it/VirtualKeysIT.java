@@ -392,6 +392,43 @@ class VirtualKeysIT {
         assertThat(bad.body()).contains("user_id");
     }
 
+    /** LiteLLM's /spend/logs/v2, as tools written against LiteLLM read it: its dates, filters, envelope and row fields. */
+    @Test
+    void litellmsSpendLogsV2AnswersToolsWrittenAgainstLiteLlm() {
+        JsonObject k = newKey("v2-reader", "user_id", "carol", "team_id", "ops");
+        String key = k.getString("key");
+        for (String model : List.of("gpt", "gpt-big")) {
+            assertThat(Http.post(gw.v1() + "/chat/completions", key, chat(model)).statusCode()).isEqualTo(200);
+        }
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
+        String window = "&start_date=" + f.format(java.time.Instant.now().minusSeconds(3600)).replace(" ", "%20")
+                + "&end_date=" + f.format(java.time.Instant.now().plusSeconds(60)).replace(" ", "%20");
+        JsonObject page = admin.getOk("/spend/logs/v2?api_key=" + k.getString("token") + window
+                + "&page=1&page_size=100&sort_by=startTime&sort_order=desc");
+        assertThat(page.getInteger("total")).isEqualTo(2);
+        assertThat(page.getInteger("total_pages")).isEqualTo(1);
+        JsonObject newest = page.getJsonArray("data").getJsonObject(0);
+        assertThat(newest.getString("api_key")).isEqualTo(k.getString("token"));
+        assertThat(newest.getString("user")).isEqualTo("carol");
+        assertThat(newest.getString("team_id")).isEqualTo("ops");
+        assertThat(newest.getString("model_group")).isEqualTo("gpt-big");
+        assertThat(newest.getJsonObject("metadata").getString("user_api_key_alias")).isEqualTo("v2-reader");
+        assertThat(newest.getString("startTime")).isNotNull();
+        // LiteLLM's user_id / team_id filters, and its spend bounds: the gpt-big call costs more than the gpt one
+        assertThat(admin.getOk("/spend/logs/v2?user_id=carol&team_id=ops" + window).getInteger("total")).isEqualTo(2);
+        assertThat(admin.getOk("/spend/logs/v2?user_id=carol&team_id=nobody" + window).getInteger("total")).isZero();
+        double cheapest = page.getJsonArray("data").stream().map(JsonObject.class::cast).mapToDouble(o -> o.getDouble("spend")).min().orElseThrow();
+        JsonObject dear = admin.getOk("/spend/logs/v2?user_id=carol&min_spend=" + java.math.BigDecimal.valueOf(cheapest).add(new java.math.BigDecimal("1e-9")).toPlainString());
+        assertThat(dear.getJsonArray("data").stream().map(JsonObject.class::cast).map(o -> o.getString("model_group")).toList()).containsExactly("gpt-big");
+        assertThat(admin.getOk("/spend/logs/v2?user_id=carol&max_spend=" + cheapest).getInteger("total")).isEqualTo(1);
+        // what it cannot honour is a 400 naming the parameter, never a silently different answer
+        assertThat(admin.get("/spend/logs/v2?sort_order=asc").body()).contains("sort_order");
+        assertThat(admin.get("/spend/logs/v2?sort_by=spend").body()).contains("sort_by");
+        assertThat(admin.get("/spend/logs/v2?min_spend=-1").statusCode()).isEqualTo(400);
+        assertThat(admin.get("/spend/logs/v2?start_date=2026-13-01%2000:00:00").body()).contains("start_date");
+        assertThat(Http.get(gw.baseUrl() + "/spend/logs/v2", key).statusCode()).as("the master key's route").isEqualTo(403);
+    }
+
     /**
      * LiteLLM's per-key aliases ("upgrade/downgrade models"): the app keeps asking for the name it knows, the key sends
      * the call to the model the admin chose, through every SDK and endpoint, and only that key.
@@ -431,6 +468,11 @@ class VirtualKeysIT {
                     .containsExactly("embedder", "cheap", "gpt-4", "claude-opus-4-1", "text-embedding-ada-002");
             assertThat(app.models().retrieve(com.openai.models.models.ModelRetrieveParams.builder().model("gpt-4").build()).id())
                     .isEqualTo("gpt-4");
+            // the request's own models / fallbacks lists are aliased too
+            HttpResponse<String> listed = Http.post(gw.v1() + "/chat/completions", key,
+                    "{\"model\":\"gpt-4\",\"models\":[\"gpt-4\"],\"fallbacks\":[\"gpt-4\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+            assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+            assertThat(listed.headers().firstValue("x-switchboard-model")).hasValue("mock/cheap-model");
             // an alias is no way around the allowlist: 'smart' is not the key's
             assertThatThrownBy(() -> app.chat().completions().create(ask("fancy")))
                     .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("'smart'");

@@ -22,7 +22,9 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -36,7 +38,9 @@ import java.util.function.Function;
 public final class AdminRoutes {
     private static final ObjectWriter WRITER = SpendJson.JSON.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     private static final Set<String> LOG_PARAMS = Set.of("key", "api_key", "key_alias", "tag", "model", "start_date",
-            "end_date", "since", "page", "page_size", "request_id", "trace_id", "session_id", "include_log");
+            "end_date", "since", "page", "page_size", "request_id", "trace_id", "session_id", "include_log", "user_id", "team_id",
+            "min_spend", "max_spend");
+    private static final Set<String> LOG_PARAMS_V2 = union(LOG_PARAMS, Set.of("sort_by", "sort_order"));
     /** At most this many requests of one trace or session narrow /spend/logs. */
     private static final int MAX_TRACE_REQUESTS = 10_000;
     private static final Set<String> REPORT_PARAMS = Set.of("group_by", "key", "api_key", "key_alias", "tag", "model",
@@ -85,36 +89,9 @@ public final class AdminRoutes {
             return Future.succeededFuture(edge.gateway().keys().list(intParam(q, "page", 1), intParam(q, "size", 100),
                     q.getParam("key_alias"), q.getParam("user_id"), q.getParam("team_id"), boolParam(q, "return_full_object")));
         });
-        get(router, "/spend/logs", rc -> {
-            HttpServerRequest q = rc.request();
-            onlyParams(q, LOG_PARAMS);
-            SpendQuery spendQuery = query(q);
-            int page = intParam(q, "page", 1);
-            int size = intParam(q, "page_size", 50);
-            boolean includeLog = boolParam(q, "include_log");
-            if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
-            if (size < 1 || size > 1000) throw GatewayException.badRequest("'page_size' must be between 1 and 1000.", "page_size");
-            return vertx.executeBlocking(() -> {
-                SpendQuery query = narrowed(spendQuery, q);
-                SpendReports.Page p = edge.gateway().spend().logs(query, page, size);
-                ObjectNode out = SpendJson.JSON.createObjectNode();
-                var data = out.putArray("data");
-                p.rows().forEach(r -> {
-                    ObjectNode row = SpendJson.row(r);
-                    if (includeLog && r.attempt() == 0) {
-                        var entry = edge.gateway().requestLog(r.requestId());
-                        if (entry == null) row.putNull("request_log");
-                        else row.set("request_log", ObserveRoutes.json(entry));
-                    }
-                    data.add(row);
-                });
-                out.put("total", p.total());
-                out.put("page", p.page());
-                out.put("page_size", p.pageSize());
-                out.put("total_pages", (p.total() + p.pageSize() - 1) / p.pageSize());
-                return out;
-            }, false);
-        });
+        get(router, "/spend/logs", rc -> spendLogs(rc.request(), false));
+        // LiteLLM's paged spend logs, which tools written against LiteLLM read: the same rows, LiteLLM's fields added
+        get(router, "/spend/logs/v2", rc -> spendLogs(rc.request(), true));
         get(router, "/global/spend/report", rc -> {
             HttpServerRequest q = rc.request();
             onlyParams(q, REPORT_PARAMS);
@@ -143,6 +120,77 @@ public final class AdminRoutes {
                 return out;
             }, false);
         });
+    }
+
+    /**
+     * {@code /spend/logs} (and LiteLLM's {@code /spend/logs/v2}: its {@code sort_by} / {@code sort_order} are accepted for
+     * the one order served, newest first, and each row also carries LiteLLM's {@code api_key}, {@code user},
+     * {@code team_id}, {@code model_group} and {@code metadata.user_api_key_alias}).
+     */
+    private Future<ObjectNode> spendLogs(HttpServerRequest q, boolean v2) {
+        onlyParams(q, v2 ? LOG_PARAMS_V2 : LOG_PARAMS);
+        if (v2) newestFirstOnly(q);
+        SpendQuery spendQuery = query(q).withTagsAndCost(userAndTeamTags(q), nanos(q, "min_spend"), nanos(q, "max_spend"));
+        int page = intParam(q, "page", 1);
+        int size = intParam(q, "page_size", 50);
+        boolean includeLog = boolParam(q, "include_log");
+        if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
+        if (size < 1 || size > 1000) throw GatewayException.badRequest("'page_size' must be between 1 and 1000.", "page_size");
+        return vertx.executeBlocking(() -> {
+            SpendQuery query = narrowed(spendQuery, q);
+            SpendReports.Page p = edge.gateway().spend().logs(query, page, size);
+            ObjectNode out = SpendJson.JSON.createObjectNode();
+            var data = out.putArray("data");
+            Map<String, String> tokens = new java.util.HashMap<>();
+            p.rows().forEach(r -> {
+                ObjectNode row = SpendJson.row(r);
+                if (v2) SpendJson.addLiteLlmFields(row, r, tokens.computeIfAbsent(r.keyId(), edge.gateway().keys()::token));
+                if (includeLog && r.attempt() == 0) {
+                    var entry = edge.gateway().requestLog(r.requestId());
+                    if (entry == null) row.putNull("request_log");
+                    else row.set("request_log", ObserveRoutes.json(entry));
+                }
+                data.add(row);
+            });
+            out.put("total", p.total());
+            out.put("page", p.page());
+            out.put("page_size", p.pageSize());
+            out.put("total_pages", (p.total() + p.pageSize() - 1) / p.pageSize());
+            return out;
+        }, false);
+    }
+
+    /** LiteLLM's {@code user_id} and {@code team_id} filters: the tags a key's calls carry ({@code VirtualKey.callTags}). */
+    private static List<String> userAndTeamTags(HttpServerRequest q) {
+        List<String> tags = new java.util.ArrayList<>();
+        if (q.getParam("user_id") != null) tags.add("user:" + q.getParam("user_id"));
+        if (q.getParam("team_id") != null) tags.add("team:" + q.getParam("team_id"));
+        return tags;
+    }
+
+    /** US dollars in a query parameter as nano-dollars, or null when absent. */
+    private static Long nanos(HttpServerRequest q, String name) {
+        String v = q.getParam(name);
+        if (v == null) return null;
+        try {
+            java.math.BigDecimal usd = new java.math.BigDecimal(v.strip());
+            if (usd.signum() < 0) throw new NumberFormatException();
+            return usd.movePointRight(9).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw GatewayException.badRequest("'" + name + "' must be an amount of US dollars (0 or more), found '" + v + "'.", name);
+        }
+    }
+
+    /** LiteLLM's sort parameters: the ledger is read newest first, by the time each call ended (LiteLLM's default order). */
+    private static void newestFirstOnly(HttpServerRequest q) {
+        String by = q.getParam("sort_by");
+        String order = q.getParam("sort_order");
+        if (by != null && !by.equals("startTime") && !by.equals("endTime")) {
+            throw GatewayException.badRequest("'sort_by' may only be startTime or endTime (newest first), found '" + by + "'.", "sort_by");
+        }
+        if (order != null && !order.equalsIgnoreCase("desc")) {
+            throw GatewayException.badRequest("'sort_order' may only be desc: the logs are served newest first.", "sort_order");
+        }
     }
 
     /**
@@ -306,6 +354,12 @@ public final class AdminRoutes {
         } catch (IllegalArgumentException e) {
             throw GatewayException.badRequest("'group_by' must be key, tag, model, alias or day, found '" + v + "'.", "group_by");
         }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new java.util.HashSet<>(a);
+        out.addAll(b);
+        return Set.copyOf(out);
     }
 
     private static int intParam(HttpServerRequest q, String name, int dflt) {

@@ -47,6 +47,25 @@ public final class SpendJson {
         return o;
     }
 
+    /**
+     * LiteLLM's names for what a row already says, for tools written against its {@code /spend/logs/v2}: {@code api_key}
+     * (the key's token hash, as LiteLLM stores it; null for the master key or a deleted key), {@code user} and
+     * {@code team_id} (from the call's {@code user:} / {@code team:} tags), {@code model_group} (the alias asked for) and
+     * {@code metadata.user_api_key_alias}.
+     */
+    static void addLiteLlmFields(ObjectNode o, SpendRecord r, String token) {
+        o.put("api_key", token);
+        o.put("user", tagValue(r, "user:"));
+        o.put("team_id", tagValue(r, "team:"));
+        o.put("model_group", r.requestedModel());
+        o.putObject("metadata").put("user_api_key_alias", r.keyAlias());
+    }
+
+    private static String tagValue(SpendRecord r, String prefix) {
+        for (String t : r.tags()) if (t.startsWith(prefix)) return t.substring(prefix.length());
+        return null;
+    }
+
     static ObjectNode total(SpendReports.Total t, SpendReports.GroupBy by) {
         ObjectNode o = JSON.createObjectNode();
         o.put("group", t.group());

@@ -47,10 +47,14 @@ record TimeRange(Long fromMillis, Long toMillis) {
                 LocalDate day = LocalDate.parse(v);
                 return (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
             }
+            if (v.length() == 19 && v.charAt(10) == ' ') { // LiteLLM's "2026-11-30 12:00:00" (UTC; an end includes its second)
+                long at = java.time.LocalDateTime.parse(v.replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
+                return end ? at + 1_000 : at;
+            }
             return Instant.parse(v).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw GatewayException.badRequest("'" + field + "' must be a date (2026-11-30) or an ISO-8601 time "
-                    + "(2026-11-30T12:00:00Z), found '" + v + "'.", field);
+            throw GatewayException.badRequest("'" + field + "' must be a date (2026-11-30), an ISO-8601 time "
+                    + "(2026-11-30T12:00:00Z) or LiteLLM's UTC time (2026-11-30 12:00:00), found '" + v + "'.", field);
         }
     }
 
