@@ -72,6 +72,8 @@ final class SharedBudgets {
     private final LongSupplier clockMillis;
     private final long leaseMillis;
     final String gatewayId = UUID.randomUUID().toString().replace("-", "");
+    /** On SQLite: this gateway's lock beside the store, and whether another's is still held (a crashed one's is not) */
+    private final GatewayLocks locks;
     private volatile boolean everHeld;
     /** Set by {@link #release}: no heartbeat or acquisition writes a row after it. */
     private boolean closed;
@@ -84,6 +86,7 @@ final class SharedBudgets {
         this.global = global;
         this.clockMillis = clockMillis;
         this.leaseMillis = leaseMillis;
+        this.locks = db.sqliteFile() == null ? GatewayLocks.NONE : GatewayLocks.hold(db.sqliteFile(), gatewayId);
     }
 
     /**
@@ -234,7 +237,7 @@ final class SharedBudgets {
                         // ordered by period: the latest earlier row of each gateway wins. Its reserved_nanos is as old as
                         // its last write, and it may have admitted more since, within its grant: all of what it could
                         // still spend counts, until it writes its row of this period (at its next heartbeat)
-                        if (!mine && !gone(rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getLong(10), now)) {
+                        if (!mine && !gone(gateway, rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getLong(10), now)) {
                             earlierInFlight.put(gateway, Math.max(0, Math.max(rs.getLong(3), rs.getLong(5)) - rs.getLong(4)));
                         }
                         continue;
@@ -247,7 +250,7 @@ final class SharedBudgets {
                         continue;
                     }
                     // a gateway that is gone: its spend is in the ledger (as far as it was written)
-                    if (gone(rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getLong(10), now)) continue;
+                    if (gone(gateway, rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getLong(10), now)) continue;
                     current.add(gateway);
                     out.live++;
                     out.othersOutstanding += Math.max(0, Math.max(granted, rs.getLong(5)) - flushed);
@@ -263,10 +266,14 @@ final class SharedBudgets {
         return out;
     }
 
-    /** Whether a row's gateway is gone: no heartbeat for a lease, or a process of this host that runs no more. */
-    private boolean gone(long heartbeatAt, String host, long pid, long processStart, long now) {
+    /**
+     * Whether a row's gateway is gone: no heartbeat for a lease, or, after two missed heartbeats, a process of this
+     * host that runs no more or (SQLite) a gateway whose lock beside the store no process holds.
+     */
+    private boolean gone(String gateway, long heartbeatAt, String host, long pid, long processStart, long now) {
         if (heartbeatAt < now - leaseMillis) return true;
-        return heartbeatAt < now - GONE_QUIET_MILLIS && ProcessIdentity.SELF.knowsGone(host, pid, processStart);
+        return heartbeatAt < now - GONE_QUIET_MILLIS
+                && (ProcessIdentity.SELF.knowsGone(host, pid, processStart) || locks.knowsGone(gateway));
     }
 
     /** Only one gateway at a time works out a budget's grants: PostgreSQL's advisory lock, SQLite's write lock. */
@@ -402,14 +409,14 @@ final class SharedBudgets {
             ps.executeUpdate();
         }
         Set<String> gone = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT gateway_id, pid, process_start FROM budget_grants "
-                + "WHERE host = ? AND heartbeat_at < ? AND gateway_id <> ?")) {
-            ps.setString(1, ProcessIdentity.SELF.host());
-            ps.setLong(2, now - GONE_QUIET_MILLIS);
-            ps.setString(3, gatewayId);
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT gateway_id, host, pid, process_start FROM budget_grants "
+                + "WHERE heartbeat_at < ? AND gateway_id <> ?")) {
+            ps.setLong(1, now - GONE_QUIET_MILLIS);
+            ps.setString(2, gatewayId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (ProcessIdentity.SELF.knowsGone(ProcessIdentity.SELF.host(), rs.getLong(2), rs.getLong(3))) gone.add(rs.getString(1));
+                    String id = rs.getString(1);
+                    if (ProcessIdentity.SELF.knowsGone(rs.getString(2), rs.getLong(3), rs.getLong(4)) || locks.knowsGone(id)) gone.add(id);
                 }
             }
         }
@@ -421,6 +428,7 @@ final class SharedBudgets {
             }
             ps.executeBatch();
         }
+        for (String id : gone) locks.forget(id); // after the commit would be tidier; a file left behind is swept later
     }
 
     /** Whether this gateway ever took a grant: only then do the ledger's batches need crediting. */
@@ -494,6 +502,7 @@ final class SharedBudgets {
     /** At shutdown, after the ledger's last rows are written: this gateway's grants stop counting at once. Blocks. */
     synchronized void release() {
         closed = true;
+        locks.close();
         for (Budget b : held()) {
             if (b.reservedNow() > 0) {
                 log.warn("budget grants not given back at shutdown: calls still in flight hold them (they lapse with the "

@@ -125,6 +125,11 @@ public final class Database implements AutoCloseable {
     /** {@code SQLite at /abs/path} or {@code PostgreSQL at host:5432/db}: safe to log and show. */
     public String description() { return location.description(); }
 
+    /** The SQLite file, or null for PostgreSQL. */
+    public java.nio.file.Path sqliteFile() {
+        return location.kind() == Kind.SQLITE ? java.nio.file.Path.of(location.jdbcUrl().substring("jdbc:sqlite:".length())) : null;
+    }
+
     public DataSource dataSource() { return pool; }
 
     /** A pooled connection; the caller closes it (try-with-resources). Blocks. */
