@@ -80,11 +80,16 @@ final class GatewayLocks {
         return false;
     }
 
-    /** After a gone gateway's rows are deleted: its file too (it has nothing left to say). */
+    /**
+     * After a gone gateway's rows are deleted (whichever check found it gone): its file too, unless a process still
+     * holds it (it has nothing left to say; a file left behind is swept at a later start).
+     */
     void forget(String id) {
-        if (dir == null || !gone.remove(id)) return;
+        if (dir == null || id.equals(gatewayId) || HELD.contains(id) || !ID.matcher(id).matches()) return;
+        gone.remove(id);
+        Path f = dir.resolve(id + ".lock");
         try {
-            Files.deleteIfExists(dir.resolve(id + ".lock"));
+            if (unheld(f)) Files.deleteIfExists(f);
         } catch (IOException | RuntimeException e) {
             // the next sweep takes it
         }
