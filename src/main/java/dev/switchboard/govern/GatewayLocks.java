@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * ({@code <store>-gateways/<gateway id>.lock}) for as long as it runs, and the kernel drops the lock when the process
  * ends, however it ends ({@code kill -9}, the OOM killer, a container restarted with a new pid namespace, where the pid
  * checks of {@link ProcessIdentity} cannot see the old process). A file that can be locked belongs to a gateway that is
- * gone; one that is locked, or missing, says nothing (another host, an older version: the lease decides). Only for
- * SQLite: a store every gateway reaches through the same kernel; PostgreSQL's gateways may be anywhere.
+ * gone; one that is locked, or missing, says nothing (an older version: the lease decides). Only for SQLite, and only
+ * for rows of this kernel (the caller compares boot ids): a network filesystem may keep each machine's locks to itself,
+ * and a live gateway taken for gone would have its grant handed out again. PostgreSQL's gateways may be anywhere.
  *
  * <p>POSIX locks belong to the process, and closing any channel on a file drops all of the process's locks on it, so a
  * gateway never opens the lock file of another gateway in its own JVM (tests run several): {@link #HELD} knows them.
@@ -47,26 +48,27 @@ final class GatewayLocks {
 
     /**
      * This gateway's lock beside the SQLite file {@code store}, held until {@link #close}; {@link #NONE} (knows nothing)
-     * when the directory cannot be written. Files of gateways that are gone are swept first.
+     * when the directory cannot be written.
      */
     static GatewayLocks hold(Path store, String gatewayId) {
         Path dir = store.resolveSibling(store.getFileName() + "-gateways");
+        HELD.add(gatewayId); // before the file exists: no gateway of this JVM ever opens it
+        FileChannel ch = null;
         try {
             Files.createDirectories(dir);
-            sweep(dir);
-            Path file = dir.resolve(gatewayId + ".lock");
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            ch = FileChannel.open(dir.resolve(gatewayId + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock l = ch.tryLock();
-            if (l == null) {
-                ch.close();
-                return NONE;
-            }
-            HELD.add(gatewayId);
-            return new GatewayLocks(dir, gatewayId, ch, l);
+            if (l != null) return new GatewayLocks(dir, gatewayId, ch, l);
         } catch (IOException | RuntimeException e) {
             log.info("no gateway lock beside the store ({}): a crashed gateway's grants are known gone by its lease or pid", e.toString());
-            return NONE;
         }
+        try {
+            if (ch != null) ch.close();
+        } catch (IOException e) {
+            // nothing held
+        }
+        HELD.remove(gatewayId);
+        return NONE;
     }
 
     /** Whether the gateway {@code id} surely runs no more: its lock file exists and no process holds it. */
@@ -109,30 +111,42 @@ final class GatewayLocks {
         }
     }
 
-    /** Whether a lock file exists and no process holds its lock. */
+    /**
+     * Whether a lock file exists and no process holds its lock. Checked again after the lock is had: a gateway that stops
+     * deletes its file before it lets the lock go, so a file deleted between our open and our lock (a lock on a file
+     * nobody can name any more) is not taken for a crashed gateway's. Ids are never reused, so a path that still exists
+     * names the file that was locked.
+     */
     private static boolean unheld(Path file) {
         if (!Files.exists(file)) return false;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             FileLock l = ch.tryLock();
             if (l == null) return false;
-            l.release();
-            return true;
+            try {
+                return Files.exists(file);
+            } finally {
+                l.release();
+            }
         } catch (IOException | RuntimeException e) { // OverlappingFileLockException: this JVM holds it
             return false;
         }
     }
 
-    /** The files of gateways that are gone and hold no rows any more (their rows went with the lease): deleted. */
-    private static void sweep(Path dir) throws IOException {
+    /**
+     * Files of gateways that are gone and that no row names any more (their rows went with the lease, or were deleted
+     * when they were found gone): deleted. Run by a gateway that holds grants, now and then.
+     */
+    void sweep(Set<String> idsWithRows) {
+        if (dir == null) return;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.lock")) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 String id = name.substring(0, name.length() - ".lock".length());
-                if (!ID.matcher(id).matches() || HELD.contains(id)) continue;
-                // only files no row can name any more: older than a lease (a gone gateway's rows go after it at the latest)
-                if (Files.getLastModifiedTime(f).toMillis() > System.currentTimeMillis() - 2 * SharedBudgets.LEASE_MILLIS) continue;
+                if (!ID.matcher(id).matches() || HELD.contains(id) || idsWithRows.contains(id)) continue;
                 if (unheld(f)) Files.deleteIfExists(f);
             }
+        } catch (IOException | RuntimeException e) {
+            // next time
         }
     }
 }

@@ -49,6 +49,20 @@ record ProcessIdentity(String host, long pid, long startMillis) {
         return started.isPresent() && rowStart != 0 && started.get().toEpochMilli() != rowStart;
     }
 
+    /**
+     * Whether a row's host identity names this kernel (the same boot id; containers of one machine share it, other
+     * machines do not). False when either side has no boot id to compare.
+     */
+    boolean sameKernel(String rowHost) {
+        String mine = bootId(host);
+        return !mine.isEmpty() && mine.equals(bootId(rowHost));
+    }
+
+    private static String bootId(String identity) {
+        String[] parts = identity == null ? new String[0] : identity.split("\\|", -1);
+        return parts.length >= 3 ? parts[1] : "";
+    }
+
     /** The kernel's host name (no DNS lookup, unlike InetAddress.getLocalHost()). */
     private static String hostName() {
         String h = firstLine("/proc/sys/kernel/hostname");

@@ -75,6 +75,7 @@ final class SharedBudgets {
     /** On SQLite: this gateway's lock beside the store, and whether another's is still held (a crashed one's is not) */
     private final GatewayLocks locks;
     private volatile boolean everHeld;
+    private long lastSweep;
     /** Set by {@link #release}: no heartbeat or acquisition writes a row after it. */
     private boolean closed;
 
@@ -273,7 +274,7 @@ final class SharedBudgets {
     private boolean gone(String gateway, long heartbeatAt, String host, long pid, long processStart, long now) {
         if (heartbeatAt < now - leaseMillis) return true;
         return heartbeatAt < now - GONE_QUIET_MILLIS
-                && (ProcessIdentity.SELF.knowsGone(host, pid, processStart) || locks.knowsGone(gateway));
+                && (ProcessIdentity.SELF.knowsGone(host, pid, processStart) || lockSaysGone(gateway, host));
     }
 
     /** Only one gateway at a time works out a budget's grants: PostgreSQL's advisory lock, SQLite's write lock. */
@@ -333,7 +334,7 @@ final class SharedBudgets {
         long now = clockMillis.getAsLong();
         List<Budget> beaten = new ArrayList<>();
         List<Budget.Grant.Beat> beats = new ArrayList<>();
-        db.transaction(c -> {
+        Set<String> goneIds = db.transaction(c -> {
             // a write first: SQLite then holds its write lock for the whole beat (a read first could not upgrade); it
             // deletes this gateway's rows of budgets it no longer holds (a key deleted). Half a lease: a held row is
             // written every beat, and one not written for that long is no longer admitted on (Grant.validUntil), so a
@@ -386,21 +387,38 @@ final class SharedBudgets {
                 drop.executeBatch();
                 write.executeBatch();
             }
-            deleteGone(c, now);
-            return null;
+            return deleteGone(c, now);
         });
+        // after the commit: a gone gateway's lock file goes only once its rows have
+        for (String id : goneIds) locks.forget(id);
+        if (now - lastSweep >= leaseMillis) {
+            lastSweep = now;
+            locks.sweep(gatewaysWithRows());
+        }
         for (int i = 0; i < beaten.size(); i++) beaten.get(i).renewed(beats.get(i).periodStart(), now + leaseMillis / 2);
         writeCredits(); // the spend of a period whose row this beat wrote, or that a failed credit left
     }
 
-    /** The rows of gateways that are gone (see {@link #gone}). */
-    private void deleteGone(Connection c, long now) throws SQLException {
+    /** The ids of the gateways that hold rows (a lock file no row names is swept). Blocks. */
+    private Set<String> gatewaysWithRows() {
+        return db.transaction(c -> {
+            Set<String> ids = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT gateway_id FROM budget_grants");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) ids.add(rs.getString(1));
+            }
+            return ids;
+        });
+    }
+
+    /** Deletes the rows of gateways that are gone (see {@link #gone}); returns those found gone by their pid or lock. */
+    private Set<String> deleteGone(Connection c, long now) throws SQLException {
         if (db.kind() == Database.Kind.POSTGRESQL) {
             // one gateway at a time deletes others' rows (two deleting the same rows in another order could deadlock)
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
                 ps.setLong(1, CLEANUP_LOCK);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !rs.getBoolean(1)) return;
+                    if (!rs.next() || !rs.getBoolean(1)) return Set.of();
                 }
             }
         }
@@ -416,11 +434,12 @@ final class SharedBudgets {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString(1);
-                    if (ProcessIdentity.SELF.knowsGone(rs.getString(2), rs.getLong(3), rs.getLong(4)) || locks.knowsGone(id)) gone.add(id);
+                    if (ProcessIdentity.SELF.knowsGone(rs.getString(2), rs.getLong(3), rs.getLong(4))
+                            || lockSaysGone(id, rs.getString(2))) gone.add(id);
                 }
             }
         }
-        if (gone.isEmpty()) return;
+        if (gone.isEmpty()) return gone;
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ?")) {
             for (String id : gone) {
                 ps.setString(1, id);
@@ -428,7 +447,16 @@ final class SharedBudgets {
             }
             ps.executeBatch();
         }
-        for (String id : gone) locks.forget(id); // after the commit would be tidier; a file left behind is swept later
+        return gone;
+    }
+
+    /**
+     * Whether a gateway's lock beside the store says it is gone: only for a row of this kernel (the same boot id: the
+     * containers of one machine share it), since a lock taken on another machine may not be seen here at all (a
+     * network filesystem whose locks are local), and a live gateway taken for gone would have its grant handed out again.
+     */
+    private boolean lockSaysGone(String gateway, String host) {
+        return ProcessIdentity.SELF.sameKernel(host) && locks.knowsGone(gateway);
     }
 
     /** Whether this gateway ever took a grant: only then do the ledger's batches need crediting. */
@@ -502,7 +530,6 @@ final class SharedBudgets {
     /** At shutdown, after the ledger's last rows are written: this gateway's grants stop counting at once. Blocks. */
     synchronized void release() {
         closed = true;
-        locks.close();
         for (Budget b : held()) {
             if (b.reservedNow() > 0) {
                 log.warn("budget grants not given back at shutdown: calls still in flight hold them (they lapse with the "
@@ -517,6 +544,8 @@ final class SharedBudgets {
             }
             return null;
         });
+        // only now: while rows of this gateway exist its lock must stand (the process's end releases it otherwise)
+        locks.close();
     }
 
     private List<Budget> budgets() {
