@@ -413,15 +413,7 @@ final class SharedBudgets {
 
     /** Deletes the rows of gateways that are gone (see {@link #gone}); returns those found gone by their pid or lock. */
     private Set<String> deleteGone(Connection c, long now) throws SQLException {
-        if (db.kind() == Database.Kind.POSTGRESQL) {
-            // one gateway at a time deletes others' rows (two deleting the same rows in another order could deadlock)
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                ps.setLong(1, CLEANUP_LOCK);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !rs.getBoolean(1)) return Set.of();
-                }
-            }
-        }
+        if (!db.tryTransactionLock(c, CLEANUP_LOCK)) return Set.of(); // another gateway cleans up now
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE heartbeat_at < ?")) {
             ps.setLong(1, now - leaseMillis);
             ps.executeUpdate();

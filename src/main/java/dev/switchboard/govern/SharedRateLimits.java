@@ -229,14 +229,7 @@ final class SharedRateLimits {
 
     /** Rows of gateways gone for a lease. On PostgreSQL one gateway at a time (two deleting the same rows could deadlock). */
     private void deleteGone(Connection c, long now) throws SQLException {
-        if (db.kind() == Database.Kind.POSTGRESQL) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                ps.setLong(1, CLEANUP_LOCK);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !rs.getBoolean(1)) return;
-                }
-            }
-        }
+        if (!db.tryTransactionLock(c, CLEANUP_LOCK)) return; // another gateway cleans up now
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM rate_usage WHERE written_at < ?")) {
             ps.setLong(1, now - LEASE_MILLIS);
             ps.executeUpdate();

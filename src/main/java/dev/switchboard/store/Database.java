@@ -125,6 +125,21 @@ public final class Database implements AutoCloseable {
     /** {@code SQLite at /abs/path} or {@code PostgreSQL at host:5432/db}: safe to log and show. */
     public String description() { return location.description(); }
 
+    /**
+     * For work only one gateway at a time should do in its transaction (deleting others' rows: two doing it in another
+     * order could deadlock): PostgreSQL's transaction-scoped advisory lock on {@code key}, false when another holds it;
+     * always true on SQLite, whose write lock already lets one transaction write at a time.
+     */
+    public boolean tryTransactionLock(Connection c, long key) throws SQLException {
+        if (kind() != Kind.POSTGRESQL) return true;
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            ps.setLong(1, key);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     /** The SQLite file, or null for PostgreSQL. */
     public java.nio.file.Path sqliteFile() {
         return location.kind() == Kind.SQLITE ? java.nio.file.Path.of(location.jdbcUrl().substring("jdbc:sqlite:".length())) : null;
