@@ -36,6 +36,9 @@ public record CallContext(String requestId, Caller caller, long startedNanos, Ma
         this(requestId, caller, startedNanos, hints, Cancellation.NEVER, null);
     }
 
+    /** The model the client named, when its virtual key's alias replaced it (the trace says both); absent otherwise. */
+    public static final Key<String> ASKED_MODEL = new Key<>(String.class);
+
     public String hint(String name) { return hints.get(name); }
 
     /** Attaches a value to this call under {@code key} (replacing any before it). */

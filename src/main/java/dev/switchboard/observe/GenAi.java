@@ -48,6 +48,8 @@ final class GenAi {
     static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("switchboard.request_id");
     static final AttributeKey<String> KEY_ID = AttributeKey.stringKey("switchboard.key_id");
     static final AttributeKey<String> KEY_ALIAS = AttributeKey.stringKey("switchboard.key_alias");
+    /** The model the client named when its key's own alias sent the call to another ({@code gen_ai.request.model}) */
+    static final AttributeKey<String> MODEL_ASKED = AttributeKey.stringKey("switchboard.model_asked");
     static final AttributeKey<List<String>> TAGS = AttributeKey.stringArrayKey("switchboard.tags");
     static final AttributeKey<String> ROUTE = AttributeKey.stringKey("switchboard.route");
     static final AttributeKey<String> TIER = AttributeKey.stringKey("switchboard.tier");

@@ -88,6 +88,8 @@ public final class ObservedCall {
                 .setAttribute(GenAi.REQUEST_ID, ctx.requestId())
                 .setAttribute(GenAi.KEY_ID, ctx.caller().id())
                 .setAttribute(GenAi.LF_TYPE, "generation");
+        String asked = ctx.attached(CallContext.ASKED_MODEL);
+        if (asked != null) builder.setAttribute(GenAi.MODEL_ASKED, asked);
         if (client.parent() != null) builder.setParent(client.parent());
         else builder.setNoParent();
         root = client.parent() == null && client.traceId() != null

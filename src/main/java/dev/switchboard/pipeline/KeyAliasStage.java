@@ -39,7 +39,11 @@ final class KeyAliasStage implements Stage {
         var caller = ctx.caller();
         if (caller.modelAliases().isEmpty()) return request;
         String to = caller.modelFor(request.model());
-        ChatRequest out = to == request.model() ? request : request.withModel(to);
+        ChatRequest out = request;
+        if (to != request.model()) {
+            ctx.attach(CallContext.ASKED_MODEL, request.model()); // the trace names what was asked as well as the target
+            out = request.withModel(to);
+        }
         // the request's own model lists (LiteLLM's models and fallbacks) name models the same way: the same names go
         // to the same targets, so an alias is no way around the key's choice when the first model fails
         var extra = request.extra();

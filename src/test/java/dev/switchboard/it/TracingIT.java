@@ -151,6 +151,24 @@ class TracingIT {
         assertNoSecret(trace);
     }
 
+    /** A virtual key's own alias: the trace names the model the call went to and the name the client asked for. */
+    @Test
+    void aKeysAliasIsInTheTraceAsAskedAndAsServed() {
+        String key = new dev.switchboard.support.Admin(gw).generate(new JsonObject().put("key_alias", "traced-alias")
+                .put("aliases", new JsonObject().put("gpt-4", "primary"))).getString("key");
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        SpanData root = root(trace(id), id);
+        assertThat(str(root, "gen_ai.request.model")).isEqualTo("primary");
+        assertThat(str(root, "switchboard.model_asked")).isEqualTo("gpt-4");
+        HttpResponse<String> plain = Http.post(gw.v1() + "/chat/completions", key,
+                "{\"model\":\"primary\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        String plainId = plain.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        assertThat(str(root(trace(plainId), plainId), "switchboard.model_asked")).as("no alias, no attribute").isNull();
+    }
+
     @Test
     void aFallbackShowsTheFailedAttemptAndTheFallbackThatServed() {
         gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
