@@ -68,6 +68,12 @@ class TracingIT {
         return all.stream().filter(s -> s.getTraceId().equals(root.getTraceId())).toList();
     }
 
+    /** A request's root span once the exporter has it (a busy machine may export it a moment after the answer). */
+    static SpanData exportedRoot(String requestId) {
+        return org.awaitility.Awaitility.await("the root span of " + requestId).atMost(Duration.ofSeconds(10))
+                .ignoreExceptions().until(() -> root(trace(requestId), requestId), java.util.Objects::nonNull);
+    }
+
     static SpanData root(List<SpanData> trace, String requestId) {
         return trace.stream().filter(s -> requestId.equals(s.getAttributes().get(REQUEST_ID))).findFirst().orElseThrow();
     }
@@ -160,13 +166,14 @@ class TracingIT {
                 "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(r.statusCode()).isEqualTo(200);
         String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
-        SpanData root = root(trace(id), id);
+        SpanData root = exportedRoot(id);
         assertThat(str(root, "gen_ai.request.model")).isEqualTo("primary");
         assertThat(str(root, "switchboard.model_asked")).isEqualTo("gpt-4");
         HttpResponse<String> plain = Http.post(gw.v1() + "/chat/completions", key,
                 "{\"model\":\"primary\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(plain.statusCode()).isEqualTo(200);
         String plainId = plain.headers().firstValue("x-switchboard-request-id").orElseThrow();
-        assertThat(str(root(trace(plainId), plainId), "switchboard.model_asked")).as("no alias, no attribute").isNull();
+        assertThat(str(exportedRoot(plainId), "switchboard.model_asked")).as("no alias, no attribute").isNull();
     }
 
     @Test
