@@ -1,6 +1,7 @@
 package dev.switchboard.account;
 
 import dev.switchboard.store.Database;
+import dev.switchboard.store.LogColumns;
 import dev.switchboard.store.SparseInsert;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,12 +12,33 @@ import java.util.List;
  * Writes ledger rows in batches, one transaction per batch (a batch is in the ledger whole or not at all), or one row
  * at a time when a batch fails, so that one row the database refuses cannot hold back the others. The daily rollups
  * ({@link RollupWriter}) are updated in the same transaction, so they always equal the rows they sum.
+ *
+ * <p>A served call's row carries the request log's columns when its part joined it ({@link SpendLedger.Entry}); a
+ * request-log row the log wrote first (its part came too late to join, migration V11) is taken over: the ledger's
+ * columns replace its own and it becomes money ({@code in_ledger}). A row already in the ledger (a batch retried after
+ * a lost commit) is left alone and not counted again.
  */
 final class LedgerStore {
     private static final String[] COLUMNS = {"request_id", "attempt", "started_at", "ended_at", "key_id", "key_alias",
         "end_user", "call_type", "requested_model", "deployment", "route", "tier", "cache_status", "prompt_tokens",
         "completion_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "usage_estimated", "cost_nanos",
         "saved_nanos", "priced", "latency_ms", "ttft_ms", "status", "error_type"};
+    private static final String[] ALL_COLUMNS = all();
+    /** Insert, or take over a log-only row of the same request and attempt; a ledger row already there stays as it is. */
+    private static final String UPSERT = upsert();
+
+    private static String[] all() {
+        String[] all = java.util.Arrays.copyOf(COLUMNS, COLUMNS.length + 1 + LogColumns.NAMES.length);
+        all[COLUMNS.length] = "in_log";
+        System.arraycopy(LogColumns.NAMES, 0, all, COLUMNS.length + 1, LogColumns.NAMES.length);
+        return all;
+    }
+
+    private static String upsert() {
+        StringBuilder sb = new StringBuilder("ON CONFLICT (request_id, attempt) DO UPDATE SET ");
+        for (int i = 2; i < COLUMNS.length; i++) sb.append(COLUMNS[i]).append(" = excluded.").append(COLUMNS[i]).append(", ");
+        return sb.append("in_ledger = TRUE WHERE spend_logs.in_ledger = FALSE").toString();
+    }
     // ON CONFLICT DO NOTHING (SQLite 3.24+ and PostgreSQL alike): a batch retried after a commit whose answer was lost
     // writes nothing twice.
     private static final String INSERT_TAG = "INSERT INTO spend_tags (request_id, attempt, tag, ended_at) VALUES (?,?,?,?) "
@@ -27,13 +49,16 @@ final class LedgerStore {
     LedgerStore(Database db) { this.db = db; }
 
     /** @return the rows the batch added (a row written before, by a batch retried after a lost commit, is not) */
-    List<SpendRecord> insert(List<SpendRecord> rows) {
+    List<SpendRecord> insert(List<SpendLedger.Entry> entries) {
         return db.transaction(c -> {
-            try (SparseInsert ps = new SparseInsert(c, "spend_logs", COLUMNS, "ON CONFLICT DO NOTHING");
+            try (SparseInsert ps = new SparseInsert(c, "spend_logs", ALL_COLUMNS, UPSERT);
                  PreparedStatement tags = c.prepareStatement(INSERT_TAG)) {
                 boolean tagged = false;
-                for (SpendRecord r : rows) {
-                    bind(ps, r);
+                List<SpendRecord> rows = new java.util.ArrayList<>(entries.size());
+                for (SpendLedger.Entry e : entries) {
+                    SpendRecord r = e.record;
+                    rows.add(r);
+                    bind(ps, r, e.columns);
                     if (r.tags().isEmpty()) continue; // most rows: no set per row on the writer
                     tagged = true;
                     for (String tag : new LinkedHashSet<>(r.tags())) {
@@ -54,8 +79,9 @@ final class LedgerStore {
     }
 
     /**
-     * The rows an insert added: ON CONFLICT DO NOTHING reports 0 for a row already there (a batch written again), which
-     * the rollups must not count twice. A driver that reports no count ({@code SUCCESS_NO_INFO}, PostgreSQL with
+     * The rows an insert added to the ledger: the upsert reports 0 for a ledger row already there (a batch written
+     * again after a lost commit; its WHERE leaves the row alone), which the rollups must not count twice, and 1 for a
+     * new row or a log-only row it took over. A driver that reports no count ({@code SUCCESS_NO_INFO}, PostgreSQL with
      * {@code reWriteBatchedInserts}) is taken at its word that the row went in.
      */
     private static List<SpendRecord> inserted(List<SpendRecord> rows, int[] added) {
@@ -72,10 +98,10 @@ final class LedgerStore {
      * @return the rows the database refused (empty when all went in)
      * @throws RuntimeException when not one row could be written (the store itself is failing)
      */
-    List<SpendRecord> insertEach(List<SpendRecord> rows, List<SpendRecord> added) {
-        List<SpendRecord> refused = new java.util.ArrayList<>();
+    List<SpendLedger.Entry> insertEach(List<SpendLedger.Entry> rows, List<SpendRecord> added) {
+        List<SpendLedger.Entry> refused = new java.util.ArrayList<>();
         RuntimeException last = null;
-        for (SpendRecord r : rows) {
+        for (SpendLedger.Entry r : rows) {
             try {
                 added.addAll(insert(List.of(r)));
             } catch (RuntimeException e) {
@@ -87,13 +113,16 @@ final class LedgerStore {
         return refused;
     }
 
-    private static void bind(SparseInsert ps, SpendRecord r) throws SQLException {
+    private static void bind(SparseInsert ps, SpendRecord r, LogColumns log) throws SQLException {
         ps.text(r.requestId()).integer(r.attempt()).number(r.startedAt()).number(r.endedAt()).text(r.keyId())
                 .text(cut(r.keyAlias(), 255)).text(cut(r.endUser(), 255)).text(r.callType()).text(cut(r.requestedModel(), 255))
                 .text(cut(r.deployment(), 255)).text(cut(r.route(), 64)).text(cut(r.tier(), 128)).text(r.cacheStatus())
                 .number(r.promptTokens()).number(r.completionTokens()).number(r.cacheReadTokens()).number(r.cacheWriteTokens())
                 .number(r.reasoningTokens()).flag(r.usageEstimated()).number(r.costNanos()).number(r.savedNanos())
                 .flag(r.priced()).number(r.latencyMs()).number(r.ttftMs()).integer(r.status()).text(cut(r.errorType(), 64));
+        ps.flagIfTrue(log != null);
+        if (log != null) log.bind(ps);
+        else for (int i = 0; i < LogColumns.NAMES.length; i++) ps.text(null);
         ps.add();
     }
 
@@ -102,9 +131,5 @@ final class LedgerStore {
      * PostgreSQL refuses a NUL character in text, so a client's {@code "user": "a\u0000b"} would otherwise keep its
      * call out of the ledger (and out of its budget after a restart).
      */
-    static String cut(String s, int max) {
-        if (s == null) return null;
-        String clean = s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
-        return clean.length() <= max ? clean : clean.substring(0, max);
-    }
+    static String cut(String s, int max) { return LogColumns.cut(s, max); }
 }

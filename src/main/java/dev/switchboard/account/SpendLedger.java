@@ -1,11 +1,16 @@
 package dev.switchboard.account;
 
 import dev.switchboard.store.Database;
+import dev.switchboard.store.JoinableRow;
+import dev.switchboard.store.LogColumns;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,20 +21,28 @@ import org.slf4j.LoggerFactory;
  * flush interval plus the batch being written. A failed write keeps its rows and is tried again (every failure
  * logged), so a database hiccup delays rows but loses none; only a store unreachable for so long that more than
  * {@value #MAX_PENDING} rows pile up drops rows, each one counted and logged.
+ *
+ * <p>A served call's row may carry the request log's part of the same request ({@link JoinableRow}): one
+ * {@code spend_logs} row a request instead of a ledger row and a log row (migration V11). At most
+ * {@value #MAX_LOG_PARTS} rows waiting for the store take a part (a prompt can be large); past that the request log
+ * writes its row itself, under its own bound.
  */
 public final class SpendLedger implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("switchboard.ledger");
     static final int MAX_PENDING = 1_000_000;
     private static final int BATCH = 5_000;
+    static final int MAX_LOG_PARTS = 50_000;
 
     private final LedgerStore store;
     private final long flushMillis;
-    private final ConcurrentLinkedQueue<SpendRecord> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong logPartsWritten = new AtomicLong();
+    private final AtomicLong logPartsDropped = new AtomicLong();
     private final ReentrantLock writing = new ReentrantLock();
-    private final List<SpendRecord> retry = new ArrayList<>();
+    private final List<Entry> retry = new ArrayList<>();
     private final Thread writer;
     private volatile boolean closed;
     private long failingSince;
@@ -43,24 +56,73 @@ public final class SpendLedger implements AutoCloseable {
         writer.start();
     }
 
-    /** Queues a row; never blocks and never fails. */
-    public void record(SpendRecord r) {
+    /**
+     * Queues a row; never blocks and never fails.
+     *
+     * @return the queued row, which the request log's part of the same request may join; or a row that takes no part
+     *         when this one was not queued
+     */
+    public JoinableRow record(SpendRecord r) {
         if (closed) {
             log.error("ledger closed: row of request {} not written", r.requestId());
             dropped.incrementAndGet();
-            return;
+            return NOT_QUEUED;
         }
         if (queued.get() >= MAX_PENDING) {
             if (dropped.incrementAndGet() % 10_000 == 1) {
                 log.error("ledger: {} rows wait for the store, which has failed since {}; dropping rows ({} so far)",
                         queued.get(), java.time.Instant.ofEpochMilli(failingSince), dropped.get());
             }
-            return;
+            return NOT_QUEUED;
         }
-        queue.add(r);
+        Entry e = new Entry(r);
+        queue.add(e);
         if (queued.incrementAndGet() >= BATCH) java.util.concurrent.locks.LockSupport.unpark(writer);
         // A row that raced close()'s final flush would sit in the queue for ever: write it now.
         if (closed) flush();
+        return e;
+    }
+
+    private static final JoinableRow NOT_QUEUED = part -> false;
+    /** An entry's part once the writer took it (a part offered after that is written by the request log itself). */
+    private static final Supplier<LogColumns> TAKEN = () -> null;
+    private static final VarHandle PART;
+
+    static {
+        try {
+            PART = MethodHandles.lookup().findVarHandle(Entry.class, "part", Supplier.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A queued row and the request log's part that joined it. */
+    final class Entry implements JoinableRow {
+        final SpendRecord record;
+        /** null: open; a supplier: joined; {@link #TAKEN}: the writer took the row without a part. */
+        @SuppressWarnings("unused") private volatile Supplier<LogColumns> part;
+        /** The part as rendered by the writer (kept for a retried batch), or null. */
+        LogColumns columns;
+
+        Entry(SpendRecord record) { this.record = record; }
+
+        @Override
+        public boolean join(Supplier<LogColumns> p) {
+            return record.attempt() == 0 && queued.get() < MAX_LOG_PARTS && PART.compareAndSet(this, (Supplier<LogColumns>) null, p);
+        }
+
+        /** On the writer, once: closes the row to parts and renders the one that joined (a failure loses only the part). */
+        void take() {
+            @SuppressWarnings("unchecked") Supplier<LogColumns> p = (Supplier<LogColumns>) PART.getAndSet(this, TAKEN);
+            if (p == null || p == TAKEN) return;
+            try {
+                columns = p.get();
+            } catch (RuntimeException e) {
+                logPartsDropped.incrementAndGet();
+                log.error("request log: the row of request {} could not be built; its ledger row is written without it",
+                        record.requestId(), e);
+            }
+        }
     }
 
     /** Writes every row queued before this call; blocks (worker threads, shutdown, tests). @return false if the store failed */
@@ -97,6 +159,12 @@ public final class SpendLedger implements AutoCloseable {
 
     public long dropped() { return dropped.get(); }
 
+    /** Request-log parts written with their ledger rows. */
+    public long logPartsWritten() { return logPartsWritten.get(); }
+
+    /** Request-log parts lost because they could not be built. */
+    public long logPartsDropped() { return logPartsDropped.get(); }
+
     private void run() {
         while (!closed) {
             java.util.concurrent.locks.LockSupport.parkNanos(flushMillis * 1_000_000L);
@@ -109,17 +177,19 @@ public final class SpendLedger implements AutoCloseable {
     /** Under {@link #writing}: the rows of earlier failed writes first, then the queue, batch by batch. */
     private boolean writeAll() {
         while (true) {
-            List<SpendRecord> batch = new ArrayList<>(retry);
+            List<Entry> batch = new ArrayList<>(retry);
             retry.clear();
-            SpendRecord r;
+            Entry r;
             while (batch.size() < BATCH && (r = queue.poll()) != null) {
                 queued.decrementAndGet();
+                r.take();
                 batch.add(r);
             }
             if (batch.isEmpty()) return true;
             try {
                 List<SpendRecord> added = store.insert(batch);
                 written.addAndGet(batch.size());
+                countParts(batch);
                 written(added);
                 if (failingSince != 0) {
                     log.info("ledger: the store answers again; {} rows written", batch.size());
@@ -136,13 +206,17 @@ public final class SpendLedger implements AutoCloseable {
      * logged one by one and dropped, so they cannot block the ledger; when no row goes in, the store is failing and
      * the whole batch is kept to try again.
      */
-    private boolean writeOneByOne(List<SpendRecord> batch, RuntimeException batchError) {
+    private boolean writeOneByOne(List<Entry> batch, RuntimeException batchError) {
         try {
             List<SpendRecord> added = new ArrayList<>();
-            List<SpendRecord> refused = store.insertEach(batch, added);
+            List<Entry> refused = store.insertEach(batch, added);
             written.addAndGet(batch.size() - refused.size());
+            List<Entry> in = new ArrayList<>(batch);
+            in.removeAll(refused);
+            countParts(in);
             written(added);
-            for (SpendRecord r : refused) {
+            for (Entry e : refused) {
+                SpendRecord r = e.record;
                 dropped.incrementAndGet();
                 log.error("ledger: the store refused the row of request {} (attempt {}, key {}, cost {} nano-USD); dropped: {}",
                         r.requestId(), r.attempt(), r.keyId(), r.costNanos(), batchError.getMessage());
@@ -154,6 +228,12 @@ public final class SpendLedger implements AutoCloseable {
             log.error("ledger: writing {} rows failed, kept to try again: {}", batch.size(), e.getMessage());
             return false;
         }
+    }
+
+    private void countParts(List<Entry> rows) {
+        long n = 0;
+        for (Entry e : rows) if (e.columns != null) n++;
+        if (n > 0) logPartsWritten.addAndGet(n);
     }
 
     /** Stops the writer and writes what is left. */

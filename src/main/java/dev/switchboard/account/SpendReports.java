@@ -64,7 +64,7 @@ public final class SpendReports {
         ledger.flush();
         return db.transaction(c -> {
             List<SpendRecord> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM spend_logs WHERE request_id = ? ORDER BY attempt")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM spend_logs WHERE request_id = ? AND in_ledger = TRUE ORDER BY attempt")) {
                 ps.setString(1, requestId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) rows.add(read(rs));
@@ -126,6 +126,7 @@ public final class SpendReports {
     private static Where where(SpendQuery q, String s) {
         List<String> parts = new ArrayList<>();
         List<Object> params = new ArrayList<>();
+        parts.add(s + ".in_ledger = TRUE"); // not a request-log row without money (migration V11)
         if (q.keyId() != null) { parts.add(s + ".key_id = ?"); params.add(q.keyId()); }
         if (q.keyAlias() != null) { parts.add(s + ".key_alias = ?"); params.add(q.keyAlias()); }
         if (q.model() != null) {
@@ -154,7 +155,7 @@ public final class SpendReports {
                 params.addAll(new java.util.TreeSet<>(q.requestIds()));
             }
         }
-        return new Where(parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts), params);
+        return new Where(" WHERE " + String.join(" AND ", parts), params);
     }
 
     private static SpendRecord read(ResultSet rs) throws SQLException {

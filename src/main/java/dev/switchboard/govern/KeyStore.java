@@ -90,7 +90,7 @@ final class KeyStore {
     }
 
     static long spentSince(Connection c, String keyId, long sinceMillis) throws SQLException {
-        String sql = "SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE ended_at >= ?" + (keyId == null ? "" : " AND key_id = ?");
+        String sql = "SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE ended_at >= ? AND in_ledger = TRUE" + (keyId == null ? "" : " AND key_id = ?");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, sinceMillis);
             if (keyId != null) ps.setString(2, keyId);

@@ -47,4 +47,9 @@ final class LogRow implements Supplier<RequestLogEntry> {
                 : completionText == null ? null : scrubber.scrub(policy.apply(completionText));
         return row.withContent(prompt, completion);
     }
+
+    /** The row's own columns, rendered as {@link #get} renders them: the part that joins the request's ledger row. */
+    java.util.function.Supplier<dev.switchboard.store.LogColumns> columns() {
+        return () -> RequestLogStore.columns(get());
+    }
 }

@@ -48,6 +48,7 @@ public final class ObservedCall {
     private String lastFailedDeployment;
 
     private CallOutcome outcome;
+    private dev.switchboard.store.JoinableRow ledgerRow;
     private Answer<?> answer;
     private StringBuilder completion;
     private String completionText;
@@ -161,7 +162,13 @@ public final class ObservedCall {
     }
 
     /** The spend stage priced the served call (for a stream: when its usage passed, or when it ended). */
-    void outcome(CallOutcome o) { this.outcome = o; }
+    void outcome(CallOutcome o, dev.switchboard.store.JoinableRow ledgerRow) {
+        this.outcome = o;
+        this.ledgerRow = ledgerRow;
+    }
+
+    /** The served call's ledger row, which the log's row joins (one row a request), or null. */
+    dev.switchboard.store.JoinableRow ledgerRow() { return ledgerRow; }
 
     /** A complete (not streamed) answer. */
     public void answered(Answer<ChatResponse> a) {

@@ -2,6 +2,7 @@ package dev.switchboard.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.store.Database;
+import dev.switchboard.store.LogColumns;
 import dev.switchboard.store.SparseInsert;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,16 +11,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The request log's table: batch inserts (one transaction per batch; a row already there is left alone, so a batch
- * retried after a lost commit writes nothing twice), reads by id and by filter, and the retention purge. Blocking.
+ * The request log, which is the {@code spend_logs} rows marked {@code in_log} (migration V11: one row a request, the
+ * ledger's row of a served call carries the log's columns, written by the ledger's writer). What is written here are
+ * the rows whose part did not join a ledger row: requests with no ledger row of their own (refused before they were
+ * metered, or every attempt failed), and the rare part that came after the ledger's writer took its row. Each is an
+ * upsert: it adds the log's columns to the request's ledger row when that is there, else it is a row of its own, not
+ * money ({@code in_ledger} false), which a ledger row written later takes over. Batches are one transaction each; a batch
+ * retried after a lost commit writes the same values again. Reads by id and by filter, and the retention purge. Blocking.
  */
 public final class RequestLogStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "request_id, started_at, ended_at, key_id, key_alias, call_type, requested_model, "
             + "deployment, route, tier, cache_status, status, error_type, error_message, prompt_tokens, completion_tokens, "
-            + "cached_tokens, cost_nanos, latency_ms, ttft_ms, trace_id, span_id, session_id, generation_name, tags, log_policy, "
+            + "cache_read_tokens, cost_nanos, latency_ms, ttft_ms, trace_id, span_id, session_id, generation_name, tags, log_policy, "
             + "prompt, completion";
-    private static final String[] COLUMN_LIST = COLUMNS.split(", ");
+    /** A log-only row: the ledger's NOT NULL columns it has no value for are 0 / false, and it is not money. */
+    private static final String[] INSERT_COLUMNS = ("request_id, attempt, started_at, ended_at, key_id, key_alias, call_type, "
+            + "requested_model, deployment, route, tier, cache_status, status, error_type, prompt_tokens, completion_tokens, "
+            + "cache_read_tokens, cache_write_tokens, reasoning_tokens, usage_estimated, cost_nanos, saved_nanos, priced, "
+            + "latency_ms, ttft_ms, in_ledger, in_log, " + String.join(", ", LogColumns.NAMES)).split(", ");
+    private static final String UPSERT = "ON CONFLICT (request_id, attempt) DO UPDATE SET " + LogColumns.updateFromExcluded();
+    /** The rows that are the request log (a request's row is its attempt 0). */
+    private static final String LOGGED = "attempt = 0 AND in_log = TRUE";
 
     private final Database db;
 
@@ -27,7 +40,7 @@ public final class RequestLogStore {
 
     void insert(List<RequestLogEntry> rows) {
         db.transaction(c -> {
-            try (SparseInsert ps = new SparseInsert(c, "request_log", COLUMN_LIST, "ON CONFLICT DO NOTHING")) {
+            try (SparseInsert ps = new SparseInsert(c, "spend_logs", INSERT_COLUMNS, UPSERT)) {
                 for (RequestLogEntry r : rows) bind(ps, r);
                 ps.execute();
             }
@@ -35,20 +48,32 @@ public final class RequestLogStore {
         });
     }
 
-    /** Deletes rows that ended before {@code cutoffMillis}. @return how many */
+    /**
+     * Takes the rows that ended before {@code cutoffMillis} out of the log: a row that is only a log row is deleted, a
+     * ledger row loses the log's columns (its money stays). @return how many
+     */
     int purge(long cutoffMillis) {
         return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM request_log WHERE ended_at < ?")) {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM spend_logs WHERE ended_at < ? AND in_log = TRUE "
+                    + "AND in_ledger = FALSE")) {
                 ps.setLong(1, cutoffMillis);
-                return ps.executeUpdate();
+                n = ps.executeUpdate();
             }
+            StringBuilder clear = new StringBuilder("UPDATE spend_logs SET in_log = FALSE");
+            for (String col : LogColumns.NAMES) clear.append(", ").append(col).append(" = NULL");
+            try (PreparedStatement ps = c.prepareStatement(clear + " WHERE ended_at < ? AND in_log = TRUE")) {
+                ps.setLong(1, cutoffMillis);
+                n += ps.executeUpdate();
+            }
+            return n;
         });
     }
 
     /** The row of one request, or null. */
     public RequestLogEntry get(String requestId) {
         return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM request_log WHERE request_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM spend_logs WHERE request_id = ? AND " + LOGGED)) {
                 ps.setString(1, requestId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? read(rs) : null;
@@ -63,11 +88,12 @@ public final class RequestLogStore {
     public Page find(RequestLogQuery q, int page, int pageSize) {
         return db.transaction(c -> {
             List<String> parts = new ArrayList<>();
+            parts.add(LOGGED);
             List<Object> params = new ArrayList<>();
             where(q, parts, params);
-            String where = parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
+            String where = " WHERE " + String.join(" AND ", parts);
             long total;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM request_log" + where)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM spend_logs" + where)) {
                 bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -75,7 +101,7 @@ public final class RequestLogStore {
                 }
             }
             List<RequestLogEntry> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM request_log" + where
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM spend_logs" + where
                     + " ORDER BY ended_at DESC, request_id DESC LIMIT ? OFFSET ?")) {
                 int i = bind(ps, params);
                 ps.setInt(i, pageSize);
@@ -135,15 +161,20 @@ public final class RequestLogStore {
     }
 
     private static void bind(SparseInsert ps, RequestLogEntry r) throws SQLException {
-        ps.text(r.requestId()).number(r.startedAt()).number(r.endedAt()).text(cut(r.keyId(), 40)).text(cut(r.keyAlias(), 255))
-                .text(cut(r.callType(), 16)).text(cut(r.requestedModel(), 255)).text(cut(r.deployment(), 255))
-                .text(cut(r.route(), 64)).text(cut(r.tier(), 128)).text(cut(r.cacheStatus(), 16)).integer(r.status())
-                .text(cut(r.errorType(), 64)).text(cut(r.errorMessage(), 4000)).number(r.promptTokens())
-                .number(r.completionTokens()).number(r.cachedTokens()).number(r.costNanos()).number(r.latencyMs())
-                .number(r.ttftMs()).text(r.traceId()).text(r.spanId()).text(cut(r.sessionId(), 255))
-                .text(cut(r.generationName(), 255)).text(cut(tagsJson(r.tags()), Integer.MAX_VALUE)).text(r.logPolicy())
-                .text(cut(r.prompt(), Integer.MAX_VALUE)).text(cut(r.completion(), Integer.MAX_VALUE));
+        ps.text(r.requestId()).integer(0).number(r.startedAt()).number(r.endedAt()).text(cut(r.keyId(), 40))
+                .text(cut(r.keyAlias(), 255)).text(cut(r.callType(), 16)).text(cut(r.requestedModel(), 255))
+                .text(cut(r.deployment(), 255)).text(cut(r.route(), 64)).text(cut(r.tier(), 128)).text(cut(r.cacheStatus(), 16))
+                .integer(r.status()).text(cut(r.errorType(), 64)).number(r.promptTokens()).number(r.completionTokens())
+                .number(r.cachedTokens()).number(0).number(0).flag(false).number(r.costNanos()).number(0).flag(false)
+                .number(r.latencyMs()).number(r.ttftMs()).flag(false).flag(true);
+        columns(r).bind(ps);
         ps.add();
+    }
+
+    /** The row's own columns (those a ledger row does not have). */
+    static LogColumns columns(RequestLogEntry r) {
+        return new LogColumns(r.errorMessage(), r.traceId(), r.spanId(), r.sessionId(), r.generationName(), tagsJson(r.tags()),
+                r.logPolicy(), r.prompt(), r.completion());
     }
 
     private static RequestLogEntry read(ResultSet rs) throws SQLException {
@@ -160,8 +191,9 @@ public final class RequestLogStore {
         return rs.wasNull() ? null : v;
     }
 
+    /** The tags as a JSON list; null when there are none (read back as none). */
     private static String tagsJson(List<String> tags) {
-        if (tags.isEmpty()) return "[]"; // most rows: no Jackson generator per row on the writer
+        if (tags.isEmpty()) return null; // most rows: no Jackson generator per row on the writer, and no bind
         try {
             return JSON.writeValueAsString(tags);
         } catch (Exception e) {
@@ -187,10 +219,6 @@ public final class RequestLogStore {
     }
 
     /** Storable on both databases: within the column's width, and no NUL (PostgreSQL refuses it in text). */
-    static String cut(String s, int max) {
-        if (s == null) return null;
-        String clean = s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
-        return clean.length() <= max ? clean : clean.substring(0, max);
-    }
+    static String cut(String s, int max) { return LogColumns.cut(s, max); }
 
 }

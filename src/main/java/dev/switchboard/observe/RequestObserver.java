@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The observe stage's entry point: {@link #begin} starts observing a chat request (its spans, when tracing is on),
  * the router's attempt hooks and the spend stage's priced outcome reach the request through its context (the call is
- * attached to it), and when it ends its row goes to the request log (queued) and its numbers to the metrics. Nothing here blocks or does I/O: spans go to a
+ * attached to it), and when it ends its row goes to the request log (queued: with its ledger row when it has one) and its
+ * numbers to the metrics. Nothing here blocks or does I/O: spans go to a
  * bounded queue, log rows to the log's queue.
  */
 public final class RequestObserver {
@@ -70,11 +71,16 @@ public final class RequestObserver {
         if (c != null) c.attempt(ordinal, alias, deployment, route, null, latencyNanos);
     }
 
-    /** From the spend stage: a served call, priced (chat, stream or embedding). */
-    public void outcome(CallContext ctx, CallOutcome o) {
+    /**
+     * From the spend stage: a served call, priced (chat, stream or embedding).
+     *
+     * @param ledgerRow its queued ledger row, which the request log's row joins when the call finishes (one row a
+     *                  request), or null
+     */
+    public void outcome(CallContext ctx, CallOutcome o, dev.switchboard.store.JoinableRow ledgerRow) {
         metrics.served(o);
         ObservedCall c = ctx.attached(CALL);
-        if (c != null) c.outcome(o);
+        if (c != null) c.outcome(o, ledgerRow);
     }
 
     void finished(ObservedCall call, int status, String errorType, String message, long endedNanos) {
@@ -91,6 +97,9 @@ public final class RequestObserver {
             log.record(() -> { throw e; });
             return;
         }
+        // the usual call: its log row is written with its ledger row, by the ledger's writer (one row a request)
+        dev.switchboard.store.JoinableRow ledgerRow = call.ledgerRow();
+        if (ledgerRow != null && ledgerRow.join(row.columns())) return;
         log.record(row);
     }
 

@@ -142,7 +142,7 @@ public final class Gateway {
             throw new IllegalStateException(e.getMessage(), e);
         }
         SpendLedger ledger = new SpendLedger(db, LEDGER_FLUSH_MILLIS);
-        Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env));
+        Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env), ledger);
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
         ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters),
                 ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger),
@@ -325,11 +325,14 @@ public final class Gateway {
     /** The Prometheus text format's content type. */
     public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    /** The request log's row of one request, or null (written first: the log's queue is flushed). Blocking. */
+    /**
+     * The request log's row of one request, or null (written first: the ledger's queue, whose rows carry most of the
+     * log's, and the log's own are flushed). Blocking.
+     */
     public RequestLogEntry requestLog(String requestId) {
         RequestLog log = store.observe().log();
         if (log == null) return null;
-        log.flush();
+        flushRequestLog(log);
         return log.store().get(requestId);
     }
 
@@ -337,8 +340,14 @@ public final class Gateway {
     public RequestLogStore.Page requestLogs(RequestLogQuery q, int page, int pageSize) {
         RequestLog log = store.observe().log();
         if (log == null) return new RequestLogStore.Page(List.of(), 0, page, pageSize);
-        log.flush();
+        flushRequestLog(log);
         return log.store().find(q, page, pageSize);
+    }
+
+    /** Writes every request-log row queued so far: with the ledger's rows (one row a request), then the log's own. */
+    private void flushRequestLog(RequestLog log) {
+        store.ledger().flush();
+        log.flush();
     }
 
     /** The tracer, or null when tracing is off. */

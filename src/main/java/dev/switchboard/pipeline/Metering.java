@@ -31,14 +31,20 @@ final class Metering {
     final ModelRouter router;
     final SpendLedger ledger;
     /** Told of every row after the ledger (the observer: metrics, request log, trace). */
-    private final java.util.function.BiConsumer<CallContext, dev.switchboard.account.SpendRecord> observer;
+    private final RowObserver observer;
+
+    /** Told of each ledger row once it is queued. */
+    interface RowObserver {
+        /** @param queued the queued row, which the request log's part of the same request may join */
+        void observe(CallContext ctx, dev.switchboard.account.SpendRecord r, dev.switchboard.store.JoinableRow queued);
+    }
 
     Metering(Governor governor, DeploymentPrices prices, PromptTokens tokens, ModelRouter router, SpendLedger ledger) {
-        this(governor, prices, tokens, router, ledger, (ctx, r) -> {});
+        this(governor, prices, tokens, router, ledger, (ctx, r, queued) -> {});
     }
 
     Metering(Governor governor, DeploymentPrices prices, PromptTokens tokens, ModelRouter router, SpendLedger ledger,
-             java.util.function.BiConsumer<CallContext, dev.switchboard.account.SpendRecord> observer) {
+             RowObserver observer) {
         this.governor = governor;
         this.prices = prices;
         this.tokens = tokens;
@@ -49,9 +55,9 @@ final class Metering {
 
     /** A row to the ledger (queued), then to the observer (which finds its call through the context). */
     void record(CallContext ctx, dev.switchboard.account.SpendRecord r) {
-        ledger.record(r);
+        dev.switchboard.store.JoinableRow queued = ledger.record(r);
         try {
-            observer.accept(ctx, r);
+            observer.observe(ctx, r, queued);
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger("switchboard.observe").error("request {}: the observer failed", r.requestId(), e);
         }

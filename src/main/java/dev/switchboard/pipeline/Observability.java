@@ -1,5 +1,6 @@
 package dev.switchboard.pipeline;
 
+import dev.switchboard.account.SpendLedger;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.observe.GatewayMetrics;
 import dev.switchboard.observe.RequestLog;
@@ -27,9 +28,10 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
     /**
      * @param tracing spans go here instead of where the config says (tests); null for the config's
      * @param secrets provider keys and the master key: taken out of whatever the log and traces keep
+     * @param ledger  writes most request-log rows, with their ledger rows (its counts are the log's too)
      */
     static Observability open(GatewayConfig config, Function<String, String> env, Database db, PrometheusMeterRegistry registry,
-                              Tracing tracing, List<String> secrets) {
+                              Tracing tracing, List<String> secrets, SpendLedger ledger) {
         TraceSettings ts = TraceSettings.from(config.general().otel(), config.litellmSettings().get("callbacks"), env);
         Tracing t = tracing != null ? tracing : ts.enabled() ? Tracing.otlp(ts) : null;
         RequestLogSettings ls = RequestLogSettings.from(config.general().requestLog());
@@ -42,9 +44,11 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
             metrics.functionCounter("switchboard.trace.spans.exported", "Spans the collector accepted", t, Tracing::exportedSpans);
         }
         if (log != null) {
-            metrics.functionCounter("switchboard.request.log.written", "Request-log rows written", log, RequestLog::written);
+            // most rows are written by the ledger's writer, with their ledger rows (one row a request)
+            metrics.functionCounter("switchboard.request.log.written", "Request-log rows written", log,
+                    l -> l.written() + ledger.logPartsWritten());
             metrics.functionCounter("switchboard.request.log.dropped", "Request-log rows dropped (store down too long)", log,
-                    RequestLog::dropped);
+                    l -> l.dropped() + ledger.logPartsDropped());
             metrics.functionCounter("switchboard.request.log.purged", "Request-log rows deleted by the retention purge", log,
                     RequestLog::purged);
         }

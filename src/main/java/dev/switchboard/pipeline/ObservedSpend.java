@@ -5,14 +5,14 @@ import dev.switchboard.model.Usage;
 import dev.switchboard.observe.CallOutcome;
 import dev.switchboard.observe.RequestObserver;
 import dev.switchboard.model.CallContext;
-import java.util.function.BiConsumer;
+import dev.switchboard.store.JoinableRow;
 
 /**
  * Each served call's ledger row (attempt 0), handed to the observer as the call's outcome, so metrics, the request log
- * and the trace show the ledger's own numbers; with what the provider's prompt cache saved (the cached prompt tokens
+ * and the trace show the ledger's own numbers (and the request log's row joins the queued ledger row: one row a request); with what the provider's prompt cache saved (the cached prompt tokens
  * priced as uncached, minus what they cost), which only the prices here can tell.
  */
-final class ObservedSpend implements BiConsumer<CallContext, SpendRecord> {
+final class ObservedSpend implements Metering.RowObserver {
     private final RequestObserver observer;
     private final DeploymentPrices prices;
 
@@ -22,7 +22,7 @@ final class ObservedSpend implements BiConsumer<CallContext, SpendRecord> {
     }
 
     @Override
-    public void accept(CallContext ctx, SpendRecord r) {
+    public void observe(CallContext ctx, SpendRecord r, JoinableRow queued) {
         if (r.attempt() != 0) return;
         long promptCacheSaved = 0;
         if (r.cacheReadTokens() > 0 && r.deployment() != null && (r.cacheStatus() == null || !r.cacheStatus().startsWith("hit"))) {
@@ -33,7 +33,7 @@ final class ObservedSpend implements BiConsumer<CallContext, SpendRecord> {
         observer.outcome(ctx, new CallOutcome(r.requestId(), r.callType(), r.keyId(), r.keyAlias(), r.requestedModel(), r.deployment(),
                 r.route(), r.tier(), r.cacheStatus(), r.promptTokens(), r.completionTokens(), r.cacheReadTokens(),
                 r.cacheWriteTokens(), r.reasoningTokens(), r.costNanos(), r.savedNanos(), promptCacheSaved, r.latencyMs(),
-                r.ttftMs(), r.status(), r.errorType(), r.tags()));
+                r.ttftMs(), r.status(), r.errorType(), r.tags()), queued);
     }
 
     private static int clamp(long n) { return (int) Math.min(Integer.MAX_VALUE, n); }

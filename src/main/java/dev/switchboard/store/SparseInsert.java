@@ -83,6 +83,14 @@ public final class SparseInsert implements AutoCloseable {
         return this;
     }
 
+    /** A boolean column given only when true; when false the row leaves it out (it takes the column's default, FALSE). */
+    public SparseInsert flagIfTrue(boolean v) {
+        kinds[at] = v ? BOOL : 0;
+        numbers[at] = 1;
+        texts[at++] = null;
+        return this;
+    }
+
     /** Ends the staged row: binds its values to the statement of its NULL columns and adds it to that batch. */
     public void add() throws SQLException {
         if (at != columns.length) throw new IllegalStateException(at + " values for " + columns.length + " columns");

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The request log end to end: each log policy (per key alias, and the default) applied to what a real call stored,
  * {@code GET /logs/{id}} for the master key and the owning key only, {@code /logs} and {@code /spend/logs} filters, a
- * stream's completion, a failed call, provider keys never stored, and the background retention purge.
+ * stream's completion, a failed call, provider keys never stored, the background retention purge, and a request as one
+ * row of the store (the log's columns in the ledger's row).
  */
 class RequestLogIT {
     static TestGateway gw;
@@ -187,6 +188,56 @@ class RequestLogIT {
         JsonObject byId = Admin.ok(Http.get(gw.baseUrl() + "/spend/logs?request_id=" + b, TestGateway.MASTER_KEY));
         assertThat(byId.getJsonArray("data")).hasSize(1);
         assertThat(byId.getJsonArray("data").getJsonObject(0).containsKey("request_log")).isFalse();
+    }
+
+    /** {@code in_ledger, in_log} of each of a request's rows in the store, by attempt. */
+    static java.util.List<String> storeRows(String db, String requestId) throws java.sql.SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             var ps = c.prepareStatement("SELECT attempt, in_ledger, in_log FROM spend_logs WHERE request_id = ? ORDER BY attempt")) {
+            ps.setString(1, requestId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1) + ":" + (rs.getBoolean(2) ? "ledger" : "-") + "+" + (rs.getBoolean(3) ? "log" : "-"));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aServedRequestIsOneRowInTheStoreAndAFailedOneNoMoney() throws Exception {
+        String db = TestGateway.tempDatabase();
+        try (TestGateway one = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini", "down=down-model") + """
+                router_settings:
+                  num_retries: 0
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                  database_path: "%s"
+                """.formatted(db))) {
+            com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder().baseUrl(one.v1())
+                    .apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+            var raw = client.chat().completions().withRawResponse().create(
+                    com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("gpt").addUserMessage("one row").build());
+            String served = raw.headers().values("x-switchboard-request-id").get(0);
+            String cost = raw.headers().values("x-switchboard-cost").get(0);
+            assertThat(raw.parse().choices()).isNotEmpty();
+            one.simulator.behaveAlways("down-model", SimBehaviour.status(500));
+            String failed = id(Http.post(one.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"down\",\"messages\":[{\"role\":\"user\",\"content\":\"fail\"}]}"));
+            // reading the log writes what the ledger's and the log's writers still hold
+            JsonObject servedRow = new JsonObject(Http.get(one.baseUrl() + "/logs/" + served, TestGateway.MASTER_KEY).body());
+            assertThat(servedRow.getString("prompt")).contains("one row");
+            assertThat(new java.math.BigDecimal(servedRow.getValue("spend").toString())).isEqualByComparingTo(new java.math.BigDecimal(cost));
+            assertThat(Http.get(one.baseUrl() + "/logs/" + failed, TestGateway.MASTER_KEY).statusCode()).isEqualTo(200);
+            // the served call: one row, money and log; the failed one: its failed attempt is money (cost 0), its log row not
+            assertThat(storeRows(db, served)).containsExactly("0:ledger+log");
+            assertThat(storeRows(db, failed)).containsExactly("0:-+log", "1:ledger+-");
+            assertThat(Admin.ok(Http.get(one.baseUrl() + "/spend/logs?request_id=" + failed, TestGateway.MASTER_KEY))
+                    .getJsonArray("data")).hasSize(1);
+            String metrics = Http.get(one.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+            assertThat(MetricsIT.value(metrics, "switchboard_request_log_written_total")).isEqualTo(2);
+        }
     }
 
     @Test

@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The request log's table on each database: rows written in batches and read back whole, filters, the retention purge. */
+/**
+ * The request log on each database: rows written in batches and read back whole, filters, the retention purge; and,
+ * since the log's rows are the ledger's (migration V11, one row a request), how a log row and a ledger row of one request
+ * become one row whichever comes first, and what the migration did with the old table's rows.
+ */
 abstract class RequestLogStoreContract {
     static final long DAY = 86_400_000L;
 
@@ -36,11 +40,11 @@ abstract class RequestLogStoreContract {
             log.record(row("req_u", 2_000, "key_a", null, null, 200, "primary", "p"));
             log.flush();
             try (java.sql.Connection c = db.connection()) {
-                assertThat(indexDefinition(c, "request_log_trace")).containsIgnoringCase("WHERE").containsIgnoringCase("trace_id IS NOT NULL");
-                // V6 made the index partial (untraced rows cost the writer no index insert); an equality lookup must
-                // still be answered from it
-                assertThat(plan(c, "SELECT request_id FROM request_log WHERE trace_id = ?", "0af7651916cd43dd8448eb211c80319c"))
-                        .contains("request_log_trace");
+                assertThat(indexDefinition(c, "spend_logs_trace")).containsIgnoringCase("WHERE").containsIgnoringCase("trace_id IS NOT NULL");
+                // the index is partial (untraced rows cost the writer no index insert); an equality lookup must still be
+                // answered from it
+                assertThat(plan(c, "SELECT request_id FROM spend_logs WHERE trace_id = ?", "0af7651916cd43dd8448eb211c80319c"))
+                        .contains("spend_logs_trace");
             }
             assertThat(ids(log.store().find(q(null, "0af7651916cd43dd8448eb211c80319c", null, null, null, null), 1, 10)))
                     .containsExactly("req_t");
@@ -125,6 +129,223 @@ abstract class RequestLogStoreContract {
             assertThat(log.purged()).isEqualTo(2);
             log.close();
         }
+    }
+
+    static dev.switchboard.account.SpendRecord ledgerRow(String id, int attempt, long endedAt, String keyId, long costNanos) {
+        return new dev.switchboard.account.SpendRecord(id, attempt, endedAt - 30, endedAt, keyId, keyId + "-app", null, "chat", "gpt",
+                "openai/gpt-4o-mini", "primary", null, "miss", 100, 50, 20, 0, 0, false, costNanos, 0, true, 30L, null,
+                attempt == 0 ? 200 : 502, attempt == 0 ? null : "server_error", List.of("team-a"));
+    }
+
+    /** The log's part of a request, as its observed call offers it to the ledger row. */
+    static java.util.function.Supplier<dev.switchboard.store.LogColumns> part(String traceId, String prompt) {
+        return () -> new dev.switchboard.store.LogColumns(null, traceId, "00f067aa0ba902b7", "s1", "gen", "[\"team-a\"]", "full",
+                prompt, "the answer");
+    }
+
+    static long spent(Database db, String keyId) {
+        return db.transaction(c -> {
+            try (var ps = c.prepareStatement("SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE in_ledger = TRUE AND key_id = ?")) {
+                ps.setString(1, keyId);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    static long rowsOf(Database db, String requestId) {
+        return db.transaction(c -> {
+            try (var ps = c.prepareStatement("SELECT COUNT(*) FROM spend_logs WHERE request_id = ?")) {
+                ps.setString(1, requestId);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Test
+    void aServedCallsLogPartIsWrittenWithItsLedgerRowAsOneRow() {
+        try (Database db = open()) {
+            var ledger = new dev.switchboard.account.SpendLedger(db, 60_000);
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            var failed = ledger.record(ledgerRow("req_j", 1, 5_000, "key_a", 0));
+            var served = ledger.record(ledgerRow("req_j", 0, 5_000, "key_a", 777));
+            assertThat(failed.join(part(null, "x"))).isFalse(); // a failed attempt's row is not the request's
+            assertThat(served.join(part("4bf92f3577b34da6a3ce929d0e0e4736", "the prompt"))).isTrue();
+            assertThat(served.join(part(null, "again"))).isFalse(); // one part a row
+            assertThat(ledger.flush()).isTrue();
+            assertThat(ledger.logPartsWritten()).isEqualTo(1);
+            assertThat(rowsOf(db, "req_j")).isEqualTo(2); // the served call and its failed attempt: no third row for the log
+            RequestLogEntry e = log.store().get("req_j");
+            assertThat(e.prompt()).isEqualTo("the prompt");
+            assertThat(e.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(e.costNanos()).isEqualTo(777); // the ledger's numbers
+            assertThat(e.cachedTokens()).isEqualTo(20);
+            assertThat(e.tags()).containsExactly("team-a");
+            assertThat(ids(log.store().find(q(null, "4bf92f3577b34da6a3ce929d0e0e4736", null, null, null, null), 1, 10)))
+                    .containsExactly("req_j");
+            // once the writer has taken a row, a part comes too late and is the log's to write
+            var late = ledger.record(ledgerRow("req_late", 0, 6_000, "key_a", 100));
+            assertThat(ledger.flush()).isTrue();
+            assertThat(late.join(part(null, "late prompt"))).isFalse();
+            log.close();
+            ledger.close();
+        }
+    }
+
+    @Test
+    void aLogRowAndALedgerRowOfOneRequestAreOneRowWhicheverIsWrittenFirst() {
+        try (Database db = open()) {
+            var ledger = new dev.switchboard.account.SpendLedger(db, 60_000);
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            // the ledger's row first, the log's part (too late to join) after: the part lands on the ledger's row
+            ledger.record(ledgerRow("first_ledger", 0, 7_000, "key_a", 500));
+            assertThat(ledger.flush()).isTrue();
+            log.record(row("first_ledger", 7_000, "key_a", null, "s9", 200, "primary", "p1"));
+            assertThat(log.flush()).isTrue();
+            assertThat(rowsOf(db, "first_ledger")).isEqualTo(1);
+            assertThat(log.store().get("first_ledger").prompt()).isEqualTo("p1");
+            assertThat(log.store().get("first_ledger").costNanos()).isEqualTo(500); // the ledger's, not the log's 1234
+            // the log's row first: it is no money until the ledger's row takes it over
+            log.record(row("first_log", 8_000, "key_b", null, "s9", 200, "primary", "p2"));
+            assertThat(log.flush()).isTrue();
+            assertThat(spent(db, "key_b")).isZero();
+            var reports = new dev.switchboard.account.SpendReports(db, ledger);
+            assertThat(reports.request("first_log")).isEmpty();
+            ledger.record(ledgerRow("first_log", 0, 8_000, "key_b", 300));
+            assertThat(ledger.flush()).isTrue();
+            assertThat(rowsOf(db, "first_log")).isEqualTo(1);
+            assertThat(spent(db, "key_b")).isEqualTo(300);
+            assertThat(reports.request("first_log")).hasSize(1);
+            assertThat(log.store().get("first_log").prompt()).isEqualTo("p2");
+            // the same ledger row again (a batch retried after a lost commit) changes nothing and is not counted again
+            ledger.record(ledgerRow("first_log", 0, 8_000, "key_b", 300));
+            assertThat(ledger.flush()).isTrue();
+            assertThat(spent(db, "key_b")).isEqualTo(300);
+            assertThat(reports.totals(dev.switchboard.account.SpendQuery.ALL, dev.switchboard.account.SpendReports.GroupBy.KEY)
+                    .stream().filter(t -> t.group().equals("key_b")).findFirst().orElseThrow().requests()).isEqualTo(1);
+            log.close();
+            ledger.close();
+        }
+    }
+
+    @Test
+    void whileBothWritersRunEveryRequestIsOneRowWithItsMoneyAndItsLog() throws Exception {
+        try (Database db = open()) {
+            var ledger = new dev.switchboard.account.SpendLedger(db, 60_000);
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            int n = 3_000;
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            // both writers write as often as they can while the rows come in, so some parts join their rows and some
+            // come after the ledger's writer took them
+            Thread writers = Thread.ofPlatform().start(() -> {
+                while (!done.get()) {
+                    ledger.flush();
+                    log.flush();
+                }
+            });
+            int late = 0;
+            for (int i = 0; i < n; i++) {
+                String id = "race_" + i;
+                var queued = ledger.record(ledgerRow(id, 0, 20_000 + i, "key_r", 10));
+                if (i % 3 == 0) Thread.onSpinWait();
+                if (!queued.join(part(null, "prompt " + i))) {
+                    late++;
+                    log.record(row(id, 20_000 + i, "key_r", null, null, 200, "primary", "prompt " + i));
+                }
+            }
+            done.set(true);
+            writers.join();
+            assertThat(ledger.flush()).isTrue();
+            assertThat(log.flush()).isTrue();
+            assertThat(spent(db, "key_r")).isEqualTo(10L * n);
+            assertThat(log.store().find(q("key_r", null, null, null, null, null), 1, 1).total()).isEqualTo(n);
+            assertThat(ledger.logPartsWritten() + log.written()).isEqualTo(n);
+            assertThat(log.written()).isEqualTo(late);
+            for (int i = 0; i < n; i += 97) {
+                assertThat(rowsOf(db, "race_" + i)).isEqualTo(1);
+                assertThat(log.store().get("race_" + i).prompt()).isEqualTo("prompt " + i);
+                assertThat(log.store().get("race_" + i).costNanos()).isEqualTo(10);
+            }
+            log.close();
+            ledger.close();
+        }
+    }
+
+    @Test
+    void theRetentionPurgeTakesALedgerRowOutOfTheLogAndKeepsItsMoney() {
+        try (Database db = open()) {
+            AtomicLong now = new AtomicLong(100 * DAY);
+            var ledger = new dev.switchboard.account.SpendLedger(db, 60_000);
+            RequestLogSettings settings = new RequestLogSettings(true, LogPolicy.DEFAULT, java.util.Map.of(), 7, 3_600_000);
+            RequestLog log = new RequestLog(db, settings, 60_000, now::get);
+            assertThat(ledger.record(ledgerRow("old_paid", 0, 100 * DAY - 8 * DAY, "key_a", 900)).join(part(null, "secret prompt")))
+                    .isTrue();
+            assertThat(ledger.flush()).isTrue();
+            log.record(row("old_refused", 100 * DAY - 8 * DAY, "key_a", null, null, 401, "primary", "p"));
+            log.flush();
+            assertThat(log.purge()).isEqualTo(2);
+            assertThat(log.store().get("old_paid")).isNull();
+            assertThat(log.store().get("old_refused")).isNull();
+            assertThat(rowsOf(db, "old_refused")).isZero();
+            assertThat(spent(db, "key_a")).isEqualTo(900);
+            String prompt = db.transaction(c -> {
+                try (var st = c.createStatement(); var rs = st.executeQuery("SELECT prompt FROM spend_logs WHERE request_id = 'old_paid'")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            });
+            assertThat(prompt).isNull();
+            log.close();
+            ledger.close();
+        }
+    }
+
+    @Test
+    void theMigrationMovesTheOldTablesRowsIntoTheLedgersRows() throws Exception {
+        String v3 = resource("/db/migration/V3__request_log.sql");
+        String v11 = resource("/db/migration/V11__one_row_a_request.sql");
+        try (Database db = open()) {
+            var ledger = new dev.switchboard.account.SpendLedger(db, 60_000);
+            ledger.record(ledgerRow("paid", 0, 9_000, "key_a", 400));
+            assertThat(ledger.flush()).isTrue();
+            db.transaction(c -> {
+                try (java.sql.Statement st = c.createStatement()) {
+                    for (String stmt : statements(v3)) if (stmt.startsWith("CREATE TABLE")) st.execute(stmt);
+                    st.execute("INSERT INTO request_log (request_id, started_at, ended_at, key_id, call_type, status, prompt_tokens, "
+                            + "completion_tokens, cached_tokens, cost_nanos, trace_id, tags, log_policy, prompt, completion) VALUES "
+                            + "('paid', 8990, 9000, 'key_a', 'chat', 200, 100, 50, 20, 400, 'aaaabbbbccccddddaaaabbbbccccdddd', "
+                            + "'[\"t\"]', 'full', 'the prompt', 'the answer'), "
+                            + "('refused', 9990, 10000, NULL, 'chat', 401, 0, 0, 0, 0, NULL, '[]', 'full', 'p', NULL)");
+                    for (String stmt : statements(v11)) {
+                        if (stmt.startsWith("UPDATE") || stmt.startsWith("INSERT") || stmt.startsWith("DROP")) st.execute(stmt);
+                    }
+                }
+                return null;
+            });
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            assertThat(rowsOf(db, "paid")).isEqualTo(1);
+            assertThat(log.store().get("paid").prompt()).isEqualTo("the prompt");
+            assertThat(log.store().get("paid").tags()).containsExactly("t");
+            assertThat(log.store().get("refused").status()).isEqualTo(401);
+            assertThat(ids(log.store().find(RequestLogQuery.ALL, 1, 10))).containsExactly("refused", "paid");
+            assertThat(spent(db, "key_a")).isEqualTo(400);
+            log.close();
+            ledger.close();
+        }
+    }
+
+    private static String resource(String path) throws java.io.IOException {
+        return new String(RequestLogStoreContract.class.getResourceAsStream(path).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A migration's statements, comments taken out. */
+    private static List<String> statements(String sql) {
+        return java.util.Arrays.stream(sql.replaceAll("(?m)^--.*$", "").split(";")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     static RequestLogQuery q(String key, String trace, String session, String status, String route, String tag) {
