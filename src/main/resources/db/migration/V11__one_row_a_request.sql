@@ -19,11 +19,15 @@ ALTER TABLE spend_logs ADD COLUMN tags TEXT;
 ALTER TABLE spend_logs ADD COLUMN log_policy VARCHAR(32);
 ALTER TABLE spend_logs ADD COLUMN prompt TEXT;
 ALTER TABLE spend_logs ADD COLUMN completion TEXT;
+-- How the request ended for its client when that is not the ledger row's status (a stream whose client left, or that
+-- broke, after its usage was recorded): the log reads COALESCE(log_status, status).
+ALTER TABLE spend_logs ADD COLUMN log_status INTEGER;
+ALTER TABLE spend_logs ADD COLUMN log_error_type VARCHAR(64);
 
 -- The request log's rows join their ledger rows (UPDATE … FROM: PostgreSQL, and SQLite from 3.33)…
 UPDATE spend_logs SET in_log = TRUE, error_message = r.error_message, trace_id = r.trace_id, span_id = r.span_id,
     session_id = r.session_id, generation_name = r.generation_name, tags = r.tags, log_policy = r.log_policy,
-    prompt = r.prompt, completion = r.completion
+    prompt = r.prompt, completion = r.completion, log_status = r.status, log_error_type = r.error_type
 FROM request_log r
 WHERE r.request_id = spend_logs.request_id AND spend_logs.attempt = 0;
 
@@ -43,3 +47,6 @@ DROP TABLE request_log;
 
 -- A trace's requests (the only lookup by trace id), from a partial index: untraced rows (the default) add nothing to it.
 CREATE INDEX spend_logs_trace ON spend_logs (trace_id) WHERE trace_id IS NOT NULL;
+-- The log's rows by time (what request_log_ended was): its newest-first pages and counts, and the retention purge,
+-- read only the rows in the log, not the ledger's whole history.
+CREATE INDEX spend_logs_log_ended ON spend_logs (ended_at) WHERE in_log = TRUE;

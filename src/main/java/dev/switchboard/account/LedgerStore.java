@@ -19,7 +19,8 @@ import java.util.List;
  * a lost commit) is left alone and not counted again.
  */
 final class LedgerStore {
-    private static final String[] COLUMNS = {"request_id", "attempt", "started_at", "ended_at", "key_id", "key_alias",
+    /** The ledger's own columns of {@code spend_logs} (its readers select these, not the request log's prompts). */
+    static final String[] COLUMNS = {"request_id", "attempt", "started_at", "ended_at", "key_id", "key_alias",
         "end_user", "call_type", "requested_model", "deployment", "route", "tier", "cache_status", "prompt_tokens",
         "completion_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "usage_estimated", "cost_nanos",
         "saved_nanos", "priced", "latency_ms", "ttft_ms", "status", "error_type"};
@@ -50,6 +51,15 @@ final class LedgerStore {
 
     /** @return the rows the batch added (a row written before, by a batch retried after a lost commit, is not) */
     List<SpendRecord> insert(List<SpendLedger.Entry> entries) {
+        db.spendRowsLock().lock(); // the request log's writer upserts these rows too (Database.spendRowsLock)
+        try {
+            return insertLocked(entries);
+        } finally {
+            db.spendRowsLock().unlock();
+        }
+    }
+
+    private List<SpendRecord> insertLocked(List<SpendLedger.Entry> entries) {
         return db.transaction(c -> {
             try (SparseInsert ps = new SparseInsert(c, "spend_logs", ALL_COLUMNS, UPSERT);
                  PreparedStatement tags = c.prepareStatement(INSERT_TAG)) {
@@ -92,24 +102,53 @@ final class LedgerStore {
     }
 
     /**
-     * Each row in its own transaction, after a batch failed.
+     * Each row in its own transaction, after a batch failed. A row that fails for a reason that may pass (the store
+     * busy or locked, a deadlock, a lost connection: {@link Database#isTransient}) is kept to try again, never taken as
+     * refused; a row that fails with its request-log part is tried once more without it (the money matters, the part
+     * is lost and counted), since a value in the log's columns must not keep a call out of the ledger.
      *
      * @param added gets the rows that went in
+     * @param kept  gets the rows to try again later
+     * @param partsLost gets the rows written without the part they carried
      * @return the rows the database refused (empty when all went in)
      * @throws RuntimeException when not one row could be written (the store itself is failing)
      */
-    List<SpendLedger.Entry> insertEach(List<SpendLedger.Entry> rows, List<SpendRecord> added) {
+    List<SpendLedger.Entry> insertEach(List<SpendLedger.Entry> rows, List<SpendRecord> added, List<SpendLedger.Entry> kept,
+                                       List<SpendLedger.Entry> partsLost) {
         List<SpendLedger.Entry> refused = new java.util.ArrayList<>();
         RuntimeException last = null;
+        boolean anyIn = false;
         for (SpendLedger.Entry r : rows) {
             try {
                 added.addAll(insert(List.of(r)));
+                anyIn = true;
             } catch (RuntimeException e) {
-                refused.add(r);
                 last = e;
+                if (Database.isTransient(e)) {
+                    kept.add(r);
+                    continue;
+                }
+                if (r.columns != null) {
+                    LogColumns part = r.columns;
+                    r.columns = null;
+                    try {
+                        added.addAll(insert(List.of(r)));
+                        anyIn = true;
+                        partsLost.add(r);
+                        continue;
+                    } catch (RuntimeException again) {
+                        r.columns = part;
+                        last = again;
+                        if (Database.isTransient(again)) {
+                            kept.add(r);
+                            continue;
+                        }
+                    }
+                }
+                refused.add(r);
             }
         }
-        if (refused.size() == rows.size() && last != null) throw last;
+        if (!anyIn && last != null) throw last;
         return refused;
     }
 

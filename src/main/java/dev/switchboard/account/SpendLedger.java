@@ -203,23 +203,38 @@ public final class SpendLedger implements AutoCloseable {
 
     /**
      * After a failed batch: row by row. Rows the database refuses while it takes others (a value it cannot store) are
-     * logged one by one and dropped, so they cannot block the ledger; when no row goes in, the store is failing and
-     * the whole batch is kept to try again.
+     * logged one by one and dropped, so they cannot block the ledger (a row refused with its request-log part is
+     * written without it first); rows that failed for a reason that may pass (busy, deadlock, connection) are kept to
+     * try again; when no row goes in, the store is failing and the whole batch is kept to try again.
      */
     private boolean writeOneByOne(List<Entry> batch, RuntimeException batchError) {
         try {
             List<SpendRecord> added = new ArrayList<>();
-            List<Entry> refused = store.insertEach(batch, added);
-            written.addAndGet(batch.size() - refused.size());
+            List<Entry> kept = new ArrayList<>();
+            List<Entry> partsLost = new ArrayList<>();
+            List<Entry> refused = store.insertEach(batch, added, kept, partsLost);
+            written.addAndGet(batch.size() - refused.size() - kept.size());
             List<Entry> in = new ArrayList<>(batch);
             in.removeAll(refused);
+            in.removeAll(kept);
             countParts(in);
             written(added);
+            for (Entry e : partsLost) {
+                logPartsDropped.incrementAndGet();
+                log.error("request log: the store refused the log columns of request {}; its ledger row is written without them: {}",
+                        e.record.requestId(), batchError.getMessage());
+            }
             for (Entry e : refused) {
                 SpendRecord r = e.record;
                 dropped.incrementAndGet();
+                if (e.columns != null) logPartsDropped.incrementAndGet();
                 log.error("ledger: the store refused the row of request {} (attempt {}, key {}, cost {} nano-USD); dropped: {}",
                         r.requestId(), r.attempt(), r.keyId(), r.costNanos(), batchError.getMessage());
+            }
+            if (!kept.isEmpty()) {
+                retry.addAll(kept);
+                log.warn("ledger: {} rows met a busy or failing store; kept to try again: {}", kept.size(), batchError.getMessage());
+                return false;
             }
             return true;
         } catch (RuntimeException e) {

@@ -27,6 +27,9 @@ public final class SpendReports {
     private final Database db;
     private final SpendLedger ledger;
 
+    /** The ledger's columns only: since V11 a row also holds the request log's prompt and completion, read by the log. */
+    private static final String LEDGER_COLUMNS = "s." + String.join(", s.", LedgerStore.COLUMNS);
+
     public SpendReports(Database db, SpendLedger ledger) {
         this.db = db;
         this.ledger = ledger;
@@ -45,7 +48,7 @@ public final class SpendReports {
                 }
             }
             List<SpendRecord> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM spend_logs s" + w.sql
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + LEDGER_COLUMNS + " FROM spend_logs s" + w.sql
                     + " ORDER BY s.ended_at DESC, s.request_id DESC, s.attempt DESC LIMIT ? OFFSET ?")) {
                 int i = w.bind(ps, 1);
                 ps.setInt(i, pageSize);
@@ -64,7 +67,7 @@ public final class SpendReports {
         ledger.flush();
         return db.transaction(c -> {
             List<SpendRecord> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM spend_logs WHERE request_id = ? AND in_ledger = TRUE ORDER BY attempt")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + LEDGER_COLUMNS + " FROM spend_logs s WHERE s.request_id = ? AND s.in_ledger = TRUE ORDER BY s.attempt")) {
                 ps.setString(1, requestId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) rows.add(read(rs));

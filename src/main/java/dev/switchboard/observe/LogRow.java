@@ -48,8 +48,12 @@ final class LogRow implements Supplier<RequestLogEntry> {
         return row.withContent(prompt, completion);
     }
 
-    /** The row's own columns, rendered as {@link #get} renders them: the part that joins the request's ledger row. */
-    java.util.function.Supplier<dev.switchboard.store.LogColumns> columns() {
-        return () -> RequestLogStore.columns(get());
+    /**
+     * The row's own columns, rendered as {@link #get} renders them: the part that joins the request's ledger row.
+     *
+     * @param statusDiffers whether the call ended otherwise than its ledger row says (then the part says how)
+     */
+    java.util.function.Supplier<dev.switchboard.store.LogColumns> columns(boolean statusDiffers) {
+        return () -> RequestLogStore.columns(get(), statusDiffers);
     }
 }

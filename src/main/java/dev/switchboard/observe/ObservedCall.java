@@ -167,6 +167,15 @@ public final class ObservedCall {
         this.ledgerRow = ledgerRow;
     }
 
+    /**
+     * Whether the call ended otherwise than its ledger row says: a stream records its row when its usage arrives, and
+     * its client may still leave, or the stream break, after that.
+     */
+    boolean endedOtherwise(int status, String errorType) {
+        CallOutcome o = outcome;
+        return o != null && (o.status() != status || !java.util.Objects.equals(o.errorType(), errorType));
+    }
+
     /** The served call's ledger row, which the log's row joins (one row a request), or null. */
     dev.switchboard.store.JoinableRow ledgerRow() { return ledgerRow; }
 

@@ -22,8 +22,8 @@ import java.util.List;
 public final class RequestLogStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "request_id, started_at, ended_at, key_id, key_alias, call_type, requested_model, "
-            + "deployment, route, tier, cache_status, status, error_type, error_message, prompt_tokens, completion_tokens, "
-            + "cache_read_tokens, cost_nanos, latency_ms, ttft_ms, trace_id, span_id, session_id, generation_name, tags, log_policy, "
+            + "deployment, route, tier, cache_status, " + Status.STATUS + ", " + Status.ERROR_TYPE + ", error_message, prompt_tokens, "
+            + "completion_tokens, cache_read_tokens, cost_nanos, latency_ms, ttft_ms, trace_id, span_id, session_id, generation_name, tags, log_policy, "
             + "prompt, completion";
     /** A log-only row: the ledger's NOT NULL columns it has no value for are 0 / false, and it is not money. */
     private static final String[] INSERT_COLUMNS = ("request_id, attempt, started_at, ended_at, key_id, key_alias, call_type, "
@@ -34,11 +34,26 @@ public final class RequestLogStore {
     /** The rows that are the request log (a request's row is its attempt 0). */
     private static final String LOGGED = "attempt = 0 AND in_log = TRUE";
 
+    /** How a request ended for its client: the log's own status when it differs from the ledger row's ({@link LogColumns}). */
+    private static final class Status {
+        static final String STATUS = "COALESCE(log_status, status)";
+        static final String ERROR_TYPE = "CASE WHEN log_status IS NULL THEN error_type ELSE log_error_type END";
+    }
+
     private final Database db;
 
     public RequestLogStore(Database db) { this.db = db; }
 
     void insert(List<RequestLogEntry> rows) {
+        db.spendRowsLock().lock(); // the ledger's writer upserts these rows too (Database.spendRowsLock)
+        try {
+            insertLocked(rows);
+        } finally {
+            db.spendRowsLock().unlock();
+        }
+    }
+
+    private void insertLocked(List<RequestLogEntry> rows) {
         db.transaction(c -> {
             try (SparseInsert ps = new SparseInsert(c, "spend_logs", INSERT_COLUMNS, UPSERT)) {
                 for (RequestLogEntry r : rows) bind(ps, r);
@@ -53,6 +68,15 @@ public final class RequestLogStore {
      * ledger row loses the log's columns (its money stays). @return how many
      */
     int purge(long cutoffMillis) {
+        db.spendRowsLock().lock();
+        try {
+            return purgeLocked(cutoffMillis);
+        } finally {
+            db.spendRowsLock().unlock();
+        }
+    }
+
+    private int purgeLocked(long cutoffMillis) {
         return db.transaction(c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM spend_logs WHERE ended_at < ? AND in_log = TRUE "
@@ -127,9 +151,9 @@ public final class RequestLogStore {
         }
         if (q.status() != null) {
             switch (q.status()) {
-                case "ok" -> parts.add("status = 200");
-                case "error" -> parts.add("status <> 200");
-                default -> { parts.add("status = ?"); params.add((long) Integer.parseInt(q.status())); }
+                case "ok" -> parts.add(Status.STATUS + " = 200");
+                case "error" -> parts.add(Status.STATUS + " <> 200");
+                default -> { parts.add(Status.STATUS + " = ?"); params.add((long) Integer.parseInt(q.status())); }
             }
         }
         if (q.route() != null) {
@@ -167,14 +191,20 @@ public final class RequestLogStore {
                 .integer(r.status()).text(cut(r.errorType(), 64)).number(r.promptTokens()).number(r.completionTokens())
                 .number(r.cachedTokens()).number(0).number(0).flag(false).number(r.costNanos()).number(0).flag(false)
                 .number(r.latencyMs()).number(r.ttftMs()).flag(false).flag(true);
-        columns(r).bind(ps);
+        // a part on its own carries its status: it may land on a ledger row whose status is not how the call ended
+        columns(r, true).bind(ps);
         ps.add();
     }
 
-    /** The row's own columns (those a ledger row does not have). */
-    static LogColumns columns(RequestLogEntry r) {
+    /**
+     * The row's own columns (those a ledger row does not have).
+     *
+     * @param withStatus whether they carry the row's status and error type (when the ledger row's differ, or may)
+     */
+    static LogColumns columns(RequestLogEntry r, boolean withStatus) {
         return new LogColumns(r.errorMessage(), r.traceId(), r.spanId(), r.sessionId(), r.generationName(), tagsJson(r.tags()),
-                r.logPolicy(), r.prompt(), r.completion());
+                r.logPolicy(), r.prompt(), r.completion(), withStatus ? Integer.valueOf(r.status()) : null,
+                withStatus ? r.errorType() : null);
     }
 
     private static RequestLogEntry read(ResultSet rs) throws SQLException {

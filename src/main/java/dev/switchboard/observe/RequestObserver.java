@@ -99,7 +99,7 @@ public final class RequestObserver {
         }
         // the usual call: its log row is written with its ledger row, by the ledger's writer (one row a request)
         dev.switchboard.store.JoinableRow ledgerRow = call.ledgerRow();
-        if (ledgerRow != null && ledgerRow.join(row.columns())) return;
+        if (ledgerRow != null && ledgerRow.join(row.columns(call.endedOtherwise(status, errorType)))) return;
         log.record(row);
     }
 

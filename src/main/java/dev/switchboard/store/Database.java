@@ -169,6 +169,36 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Taken by every writer of {@code spend_logs} around its transaction (the ledger's and the request log's): since one
+     * row a request (V11) both upsert the same rows, and two PostgreSQL transactions upserting the same rows in
+     * opposite orders deadlock (one is aborted). Only this process's writers touch its requests' rows, so a lock in the
+     * process is enough; on SQLite, whose writers take turns anyway, it turns the file lock's busy waits into a queue.
+     */
+    public java.util.concurrent.locks.ReentrantLock spendRowsLock() { return spendRowsLock; }
+
+    private final java.util.concurrent.locks.ReentrantLock spendRowsLock = new java.util.concurrent.locks.ReentrantLock();
+
+    /**
+     * Whether a failure may pass if the same work is tried again: the database was busy or locked (SQLite), a deadlock or
+     * a serialization failure (SQLSTATE class 40), or the connection failed (class 08). A writer keeps such work to try
+     * again instead of taking it as refused.
+     */
+    public static boolean isTransient(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof org.sqlite.SQLiteException e) {
+                int primary = e.getResultCode().code & 0xff;
+                if (primary == 5 || primary == 6) return true; // SQLITE_BUSY, SQLITE_LOCKED
+            }
+            if (c instanceof SQLException e && e.getSQLState() != null
+                    && (e.getSQLState().startsWith("40") || e.getSQLState().startsWith("08"))) {
+                return true;
+            }
+            if (c instanceof java.sql.SQLTransientException) return true;
+        }
+        return false;
+    }
+
     /** Whether a trivial query answers within a second, for {@code /health/readiness}. Blocks. */
     public boolean ping() {
         try (Connection c = pool.getConnection()) {

@@ -5,14 +5,18 @@ package dev.switchboard.store;
  * ledger row carries besides its money when the request log keeps the call. The ledger's writer ({@code account}) and
  * the request log ({@code observe}) both write them, so they live here, beside the table's other shared helpers.
  *
- * @param tagsJson the call's tags as a JSON list, or null when it has none
+ * @param tagsJson  the call's tags as a JSON list, or null when it has none
  * @param logPolicy the policy applied ({@code full}, {@code truncated:N}, {@code redacted}, {@code off})
+ * @param status    how the request ended for its client, when that is not the ledger row's status (a stream whose client
+ *                  left, or that broke, after its usage was recorded), else null: the row's own {@code status} says it
+ * @param errorType the error type with {@link #status}; read only when {@code status} is set
  */
 public record LogColumns(String errorMessage, String traceId, String spanId, String sessionId, String generationName,
-                         String tagsJson, String logPolicy, String prompt, String completion) {
+                         String tagsJson, String logPolicy, String prompt, String completion, Integer status,
+                         String errorType) {
     /** The columns, in the order {@link #bind} gives their values. */
     public static final String[] NAMES = {"error_message", "trace_id", "span_id", "session_id", "generation_name", "tags",
-        "log_policy", "prompt", "completion"};
+        "log_policy", "prompt", "completion", "log_status", "log_error_type"};
 
     /**
      * {@code col = excluded.col, …} for an upsert that sets these columns from the row it tried to insert, and marks the
@@ -28,7 +32,7 @@ public record LogColumns(String errorMessage, String traceId, String spanId, Str
     public void bind(SparseInsert ps) {
         ps.text(cut(errorMessage, 4000)).text(traceId).text(spanId).text(cut(sessionId, 255)).text(cut(generationName, 255))
                 .text(cut(tagsJson, Integer.MAX_VALUE)).text(logPolicy).text(cut(prompt, Integer.MAX_VALUE))
-                .text(cut(completion, Integer.MAX_VALUE));
+                .text(cut(completion, Integer.MAX_VALUE)).integer(status).text(cut(errorType, 64));
     }
 
     /**

@@ -67,6 +67,16 @@ public final class SparseInsert implements AutoCloseable {
         return this;
     }
 
+    /** A nullable integer column. */
+    public SparseInsert integer(Integer v) {
+        if (v == null) {
+            kinds[at] = 0;
+            texts[at++] = null;
+            return this;
+        }
+        return integer(v.intValue());
+    }
+
     /** A nullable number. */
     public SparseInsert number(Long v) {
         if (v == null) {

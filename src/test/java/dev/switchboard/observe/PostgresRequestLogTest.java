@@ -1,5 +1,7 @@
 package dev.switchboard.observe;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.switchboard.store.Database;
 import dev.switchboard.support.Postgres;
 import org.junit.jupiter.api.AfterEach;
@@ -36,4 +38,25 @@ class PostgresRequestLogTest extends RequestLogStoreContract {
 
     @AfterEach
     void dropSchema() { Postgres.drop(url); }
+
+    /** PostgreSQL enforces the columns' widths (SQLite does not): a log value it refuses must not keep the money out. */
+    @org.junit.jupiter.api.Test
+    void aLogPartTheDatabaseRefusesIsDroppedAndItsLedgerRowWritten() {
+        try (Database db = open()) {
+            var ledger = new dev.switchboard.account.SpendLedger(db, 60_000);
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            ledger.record(ledgerRow("fine", 0, 13_000, "key_w", 5)).join(part(null, "ok"));
+            // a trace id longer than the column's 32 characters: the batch fails, then the row alone without its part
+            ledger.record(ledgerRow("too_wide", 0, 13_001, "key_w", 7)).join(part("x".repeat(40), "lost"));
+            assertThat(ledger.flush()).isTrue();
+            assertThat(spent(db, "key_w")).isEqualTo(12);
+            assertThat(ledger.dropped()).isZero();
+            assertThat(ledger.logPartsDropped()).isEqualTo(1);
+            assertThat(ledger.logPartsWritten()).isEqualTo(1);
+            assertThat(log.store().get("fine").prompt()).isEqualTo("ok");
+            assertThat(log.store().get("too_wide")).isNull();
+            log.close();
+            ledger.close();
+        }
+    }
 }

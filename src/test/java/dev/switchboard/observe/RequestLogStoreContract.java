@@ -78,9 +78,10 @@ abstract class RequestLogStoreContract {
             assertThat(e.cachedTokens()).isEqualTo(3);
             assertThat(log.store().get("req_missing")).isNull();
             // the same row again (a batch retried after a lost commit) is stored once
-            log.record(row("req_1", 10_000, "key_a", null, null, 500, "primary", "x"));
+            log.record(row("req_1", 10_000, "key_a", "4bf92f3577b34da6a3ce929d0e0e4736", "s1", 200, "primary", prompt, "a", "b"));
             assertThat(log.flush()).isTrue();
-            assertThat(log.store().get("req_1").status()).isEqualTo(200);
+            assertThat(rowsOf(db, "req_1")).isEqualTo(1);
+            assertThat(log.store().get("req_1")).isEqualTo(e);
             log.close();
         }
     }
@@ -140,7 +141,36 @@ abstract class RequestLogStoreContract {
     /** The log's part of a request, as its observed call offers it to the ledger row. */
     static java.util.function.Supplier<dev.switchboard.store.LogColumns> part(String traceId, String prompt) {
         return () -> new dev.switchboard.store.LogColumns(null, traceId, "00f067aa0ba902b7", "s1", "gen", "[\"team-a\"]", "full",
-                prompt, "the answer");
+                prompt, "the answer", null, null);
+    }
+
+    @Test
+    void aCallThatEndedOtherwiseThanItsLedgerRowSaysIsLoggedAsItEnded() {
+        try (Database db = open()) {
+            var ledger = new dev.switchboard.account.SpendLedger(db, 60_000);
+            RequestLog log = new RequestLog(db, RequestLogSettings.DEFAULT, 60_000, System::currentTimeMillis);
+            // a stream's ledger row is recorded (200) when its usage arrives; its client then left before the end
+            assertThat(ledger.record(ledgerRow("left", 0, 11_000, "key_s", 50)).join(() -> new dev.switchboard.store.LogColumns(
+                    "the client closed the connection", null, null, null, null, null, "full", "p", "partial", 499, "client_closed")))
+                    .isTrue();
+            // and a late part on its own says how its call ended too
+            ledger.record(ledgerRow("broke", 0, 12_000, "key_s", 60));
+            assertThat(ledger.flush()).isTrue();
+            log.record(row("broke", 12_000, "key_s", null, null, 502, "primary", "p"));
+            assertThat(log.flush()).isTrue();
+            assertThat(log.store().get("left").status()).isEqualTo(499);
+            assertThat(log.store().get("left").errorType()).isEqualTo("client_closed");
+            assertThat(log.store().get("broke").status()).isEqualTo(502);
+            assertThat(log.store().get("broke").errorType()).isEqualTo("server_error");
+            assertThat(ids(log.store().find(q("key_s", null, null, "error", null, null), 1, 10))).containsExactly("broke", "left");
+            // the ledger keeps its own: the call was paid for in full
+            var reports = new dev.switchboard.account.SpendReports(db, ledger);
+            assertThat(reports.request("left").get(0).status()).isEqualTo(200);
+            assertThat(reports.request("broke").get(0).status()).isEqualTo(200);
+            assertThat(spent(db, "key_s")).isEqualTo(110);
+            log.close();
+            ledger.close();
+        }
     }
 
     static long spent(Database db, String keyId) {

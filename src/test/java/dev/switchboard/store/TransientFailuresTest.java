@@ -1,0 +1,32 @@
+package dev.switchboard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/** Which store failures a writer keeps its rows for (they may pass), and which mean the row itself was refused. */
+class TransientFailuresTest {
+    private static RuntimeException wrapped(Throwable cause) { return new StoreException("store (test): failed", cause); }
+
+    @Test
+    void busyLockedDeadlockSerializationAndLostConnectionsMayPass() {
+        assertThat(Database.isTransient(wrapped(new SQLiteException("database is locked", SQLiteErrorCode.SQLITE_BUSY)))).isTrue();
+        assertThat(Database.isTransient(wrapped(new SQLiteException("busy", SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT)))).isTrue();
+        assertThat(Database.isTransient(wrapped(new SQLiteException("locked", SQLiteErrorCode.SQLITE_LOCKED)))).isTrue();
+        assertThat(Database.isTransient(wrapped(new SQLException("deadlock detected", "40P01")))).isTrue();
+        assertThat(Database.isTransient(wrapped(new SQLException("could not serialize access", "40001")))).isTrue();
+        assertThat(Database.isTransient(wrapped(new SQLException("connection failure", "08006")))).isTrue();
+        assertThat(Database.isTransient(wrapped(new java.sql.SQLTransientConnectionException("pool timeout")))).isTrue();
+    }
+
+    @Test
+    void aValueTheDatabaseRefusesDoesNot() {
+        assertThat(Database.isTransient(wrapped(new SQLiteException("NOT NULL constraint failed", SQLiteErrorCode.SQLITE_CONSTRAINT_NOTNULL))))
+                .isFalse();
+        assertThat(Database.isTransient(wrapped(new SQLException("value too long for type character varying(32)", "22001")))).isFalse();
+        assertThat(Database.isTransient(new IllegalStateException("a bug"))).isFalse();
+    }
+}
