@@ -210,10 +210,10 @@ public final class ModelRouter {
                                       CallEngine.Call<T> call) {
         ModelGroup group = names.resolve(alias);
         if (group == null) {
-            return Future.failedFuture(GatewayException.modelNotFound(alias, listed()));
+            return Future.failedFuture(GatewayException.modelNotFound(alias, listedFor(ctx.caller())));
         }
-        requireKnown(controls.models(), "models");
-        if (controls.fallbacks() != null) requireKnown(controls.fallbacks(), "fallbacks");
+        requireKnown(ctx, controls.models(), "models");
+        if (controls.fallbacks() != null) requireKnown(ctx, controls.fallbacks(), "fallbacks");
         java.util.function.BiPredicate<dev.switchboard.model.Caller, String> access = modelAccess;
         RoutePlan plan = new RoutePlan(alias, controls.models(), controls.fallbacks(), !controls.fallbacksOff(), settings)
                 .servedBy(group.alias).allowing(a -> access.test(ctx.caller(), a));
@@ -264,12 +264,23 @@ public final class ModelRouter {
         return body;
     }
 
-    private void requireKnown(List<String> aliases, String field) {
+    private void requireKnown(CallContext ctx, List<String> aliases, String field) {
         for (String a : aliases) {
             if (names.resolve(a) == null) {
                 throw GatewayException.badRequest("'" + field + "' names '" + a + "', which is not a model on this "
-                        + "gateway. Known models: " + String.join(", ", listed()) + ".", field);
+                        + "gateway. Known models: " + String.join(", ", listedFor(ctx.caller())) + ".", field);
             }
         }
+    }
+
+    /**
+     * What an error about an unknown name lists for this caller: the listed names its key may use (a key restricted to
+     * two models is not told of the others, as its {@code /v1/models} does not list them).
+     */
+    private Set<String> listedFor(dev.switchboard.model.Caller caller) {
+        java.util.function.BiPredicate<dev.switchboard.model.Caller, String> access = modelAccess;
+        Set<String> out = new LinkedHashSet<>();
+        for (String name : listed()) if (access.test(caller, name)) out.add(name);
+        return out;
     }
 }

@@ -157,6 +157,10 @@ class VirtualKeysIT {
                     .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("Allowed models: gpt*, auto");
             List<String> listed = app.models().list().data().stream().map(m -> m.id()).toList();
             assertThat(listed).containsExactly("gpt", "gpt-big", "auto");
+            // a name the allowlist lets through that is no model: the 404 names what this key may use, not every model
+            assertThatThrownBy(() -> app.chat().completions().create(ask("gpt-nope")))
+                    .isInstanceOf(com.openai.errors.NotFoundException.class)
+                    .hasMessageContaining("Known models: gpt, gpt-big, auto.").hasMessageNotContaining("cheap");
         } finally {
             app.close();
         }
