@@ -174,21 +174,18 @@ abstract class RequestLogStoreContract {
     }
 
     static long spent(Database db, String keyId) {
-        return db.transaction(c -> {
-            try (var ps = c.prepareStatement("SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE in_ledger = TRUE AND key_id = ?")) {
-                ps.setString(1, keyId);
-                try (var rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return single(db, "SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE in_ledger = TRUE AND key_id = ?", keyId);
     }
 
     static long rowsOf(Database db, String requestId) {
+        return single(db, "SELECT COUNT(*) FROM spend_logs WHERE request_id = ?", requestId);
+    }
+
+    /** The one number a query with one text parameter answers. */
+    private static long single(Database db, String sql, String param) {
         return db.transaction(c -> {
-            try (var ps = c.prepareStatement("SELECT COUNT(*) FROM spend_logs WHERE request_id = ?")) {
-                ps.setString(1, requestId);
+            try (var ps = c.prepareStatement(sql)) {
+                ps.setString(1, param);
                 try (var rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
