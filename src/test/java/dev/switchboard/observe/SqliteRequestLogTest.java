@@ -26,4 +26,15 @@ class SqliteRequestLogTest extends RequestLogStoreContract {
         }
         return b.toString();
     }
+
+    /** The log's reads and purge walk the log's own partial index, not the ledger's whole history (SQLite's plans). */
+    @org.junit.jupiter.api.Test
+    void theLogsPagesAndPurgeReadTheLogsOwnIndex() throws Exception {
+        try (Database db = open(); java.sql.Connection c = db.connection()) {
+            org.assertj.core.api.Assertions.assertThat(plan(c, "SELECT COUNT(*) FROM spend_logs WHERE attempt = 0 AND in_log = TRUE "
+                    + "AND ended_at >= CAST(? AS INTEGER)", "5")).contains("spend_logs_log_ended");
+            org.assertj.core.api.Assertions.assertThat(plan(c, "DELETE FROM spend_logs WHERE ended_at < CAST(? AS INTEGER) "
+                    + "AND in_log = TRUE AND in_ledger = FALSE", "5")).contains("spend_logs_log_ended");
+        }
+    }
 }
