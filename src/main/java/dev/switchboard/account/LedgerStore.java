@@ -119,37 +119,33 @@ final class LedgerStore {
         RuntimeException last = null;
         boolean anyIn = false;
         for (SpendLedger.Entry r : rows) {
-            try {
-                added.addAll(insert(List.of(r)));
-                anyIn = true;
-            } catch (RuntimeException e) {
-                last = e;
-                if (Database.isTransient(e)) {
-                    kept.add(r);
-                    continue;
-                }
-                if (r.columns != null) {
-                    LogColumns part = r.columns;
-                    r.columns = null;
-                    try {
-                        added.addAll(insert(List.of(r)));
-                        anyIn = true;
-                        partsLost.add(r);
-                        continue;
-                    } catch (RuntimeException again) {
-                        r.columns = part;
-                        last = again;
-                        if (Database.isTransient(again)) {
-                            kept.add(r);
-                            continue;
-                        }
-                    }
-                }
-                refused.add(r);
+            RuntimeException e = tryInsert(r, added);
+            if (e != null && !Database.isTransient(e) && r.columns != null) { // once more without the log's part
+                LogColumns part = r.columns;
+                r.columns = null;
+                e = tryInsert(r, added);
+                if (e == null) partsLost.add(r);
+                else r.columns = part;
             }
+            if (e == null) {
+                anyIn = true;
+                continue;
+            }
+            last = e;
+            (Database.isTransient(e) ? kept : refused).add(r);
         }
         if (!anyIn && last != null) throw last;
         return refused;
+    }
+
+    /** One row in its own transaction. @return null when it went in, else why not */
+    private RuntimeException tryInsert(SpendLedger.Entry r, List<SpendRecord> added) {
+        try {
+            added.addAll(insert(List.of(r)));
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
     }
 
     private static void bind(SparseInsert ps, SpendRecord r, LogColumns log) throws SQLException {
