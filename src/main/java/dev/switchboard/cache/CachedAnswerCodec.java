@@ -64,6 +64,7 @@ public final class CachedAnswerCodec {
     private static final SerializedString F_HAS_TEXT = new SerializedString("has_text");
     private static final SerializedString F_CHOICES = new SerializedString("choices");
     private static final SerializedString F_TOOL_CALLS = new SerializedString("tool_calls");
+    private static final SerializedString F_CUSTOM = new SerializedString("custom");
     private static final SerializedString F_MESSAGE = new SerializedString("message");
     private static final SerializedString F_USAGE = new SerializedString("usage");
     private static final SerializedString F_RAW = new SerializedString("raw");
@@ -258,6 +259,10 @@ public final class CachedAnswerCodec {
             g.writeString(t.name());
             g.writeFieldName(F_ARGUMENTS);
             g.writeString(t.arguments());
+            if (t.custom()) { // a custom tool's call (its arguments are its input text); absent for a function's
+                g.writeFieldName(F_CUSTOM);
+                g.writeBoolean(true);
+            }
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -269,7 +274,7 @@ public final class CachedAnswerCodec {
     private static Choice choice(JsonNode o) {
         JsonNode mo = o.path("message");
         List<ToolCall> calls = new ArrayList<>();
-        for (JsonNode t : mo.path("tool_calls")) calls.add(new ToolCall(text(t, "id"), text(t, "name"), text(t, "arguments")));
+        for (JsonNode t : mo.path("tool_calls")) calls.add(new ToolCall(text(t, "id"), text(t, "name"), text(t, "arguments"), t.path("custom").asBoolean(false)));
         List<ContentPart> content = mo.path("has_text").asBoolean() ? List.of(ContentPart.Text.of(mo.path("text").asText()))
                 : List.of();
         Message m = new Message(Role.fromWire(mo.path("role").asText("assistant")), content, null, calls, null,

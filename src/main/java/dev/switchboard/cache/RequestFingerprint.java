@@ -131,6 +131,7 @@ public final class RequestFingerprint {
             tree(g, t.parameters());
             g.writeObject(t.strict());
             tree(g, t.cacheControl());
+            if (t.custom()) tree(g, t.customFormat()); // only for custom tools: a function's key is as it always was
             g.writeEndArray();
         }
         g.writeEndArray();
@@ -195,6 +196,7 @@ public final class RequestFingerprint {
             g.writeString(c.id());
             g.writeString(c.name());
             g.writeString(c.arguments());
+            if (c.custom()) g.writeString("custom"); // only for a custom tool's call: a function call's key is unchanged
         }
         g.writeEndArray();
         tree(g, m.extra());

@@ -39,7 +39,7 @@ public final class StreamRecorder implements ChunkSink {
         StringBuilder reasoning;
         StringBuilder refusal;
         boolean hasText;
-        final TreeMap<Integer, String[]> calls = new TreeMap<>(); // index → {id, name, arguments}
+        final TreeMap<Integer, String[]> calls = new TreeMap<>(); // index → {id, name, arguments, "custom" or null}
         FinishReason finish;
         com.fasterxml.jackson.databind.node.ObjectNode extra;
         /** Where in {@link #reasoning} the thinking block being signed began (a streamed signature comes without its text). */
@@ -114,7 +114,8 @@ public final class StreamRecorder implements ChunkSink {
                 if (d.refusal() != null) (p.refusal == null ? p.refusal = new StringBuilder() : p.refusal).append(d.refusal());
                 if (d.extra() != null) p.extra(d.extra());
                 for (ToolCallDelta t : d.toolCalls()) {
-                    String[] call = p.calls.computeIfAbsent(t.index(), k -> new String[] {null, null, ""});
+                    String[] call = p.calls.computeIfAbsent(t.index(), k -> new String[] {null, null, "", null});
+                    if (t.custom()) call[3] = "custom"; // a custom tool's call: its input text
                     if (t.id() != null) call[0] = t.id();
                     if (t.name() != null) call[1] = t.name();
                     if (t.argumentsFragment() != null) call[2] += t.argumentsFragment();
@@ -146,7 +147,7 @@ public final class StreamRecorder implements ChunkSink {
         List<Choice> out = new ArrayList<>();
         choices.forEach((index, p) -> {
             List<ToolCall> calls = new ArrayList<>();
-            p.calls.values().forEach(c -> calls.add(new ToolCall(c[0], c[1], c[2])));
+            p.calls.values().forEach(c -> calls.add(new ToolCall(c[0], c[1], c[2], c[3] != null)));
             List<ContentPart> content = p.hasText ? List.of(ContentPart.Text.of(p.text.toString())) : List.of();
             Message m = new Message(Role.ASSISTANT, content, null, calls, null, p.reasoning == null ? null : p.reasoning.toString(),
                     p.refusal == null ? null : p.refusal.toString(), p.extra);

@@ -70,7 +70,7 @@ public final class StreamReplay implements ChatStream {
             List<ToolCall> calls = m.toolCalls();
             for (int t = 0; t < calls.size(); t++) {
                 ToolCall call = calls.get(t);
-                out.add(chunk(i, new Delta(null, null, null, null, List.of(new ToolCallDelta(t, call.id(), call.name(), call.arguments()))), null));
+                out.add(chunk(i, new Delta(null, null, null, null, List.of(new ToolCallDelta(t, call.id(), call.name(), call.arguments(), call.custom()))), null));
             }
             out.add(chunk(i, Delta.EMPTY, choice.finishReason()));
         }

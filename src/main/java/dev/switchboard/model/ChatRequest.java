@@ -144,8 +144,7 @@ public record ChatRequest(
      */
     public ChatRequest withShortToolNames() {
         if (!ToolNames.anyTooLong(tools)) return this;
-        List<Tool> t = tools.stream().map(x -> new Tool(ToolNames.shorten(x.name()), x.description(), x.parameters(), x.strict(),
-                x.cacheControl())).toList();
+        List<Tool> t = tools.stream().map(x -> x.withName(ToolNames.shorten(x.name()))).toList();
         ToolChoice c = toolChoice == null ? null : new ToolChoice(toolChoice.mode(),
                 toolChoice.functionName() == null ? null : ToolNames.shorten(toolChoice.functionName()),
                 toolChoice.allowed() == null ? null : toolChoice.allowed().stream().map(ToolNames::shorten).toList());
@@ -155,11 +154,17 @@ public record ChatRequest(
                 m.add(x);
                 continue;
             }
-            List<ToolCall> calls = x.toolCalls().stream().map(k -> new ToolCall(k.id(), ToolNames.shorten(k.name()), k.arguments())).toList();
+            List<ToolCall> calls = x.toolCalls().stream().map(k -> k.withName(ToolNames.shorten(k.name()))).toList();
             m.add(new Message(x.role(), x.content(), x.name(), calls, x.toolCallId(), x.reasoning(), x.refusal(), x.extra()));
         }
         return new ChatRequest(model, m, t, c, parallelToolCalls, responseFormat, temperature, topP, maxTokens,
                 maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw, null);
+    }
+
+    /** The same request with other tools and messages (a translation for a provider). Never relayed as the client's bytes. */
+    public ChatRequest withToolsAndMessages(List<Tool> newTools, List<Message> newMessages) {
+        return new ChatRequest(model, newMessages, newTools, toolChoice, parallelToolCalls, responseFormat, temperature, topP,
+                maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw, null);
     }
 
     /**

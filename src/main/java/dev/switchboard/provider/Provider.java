@@ -63,6 +63,13 @@ public interface Provider {
     default boolean takesAllowedTools() { return false; }
 
     /**
+     * Whether the provider takes OpenAI's custom (free-form) tools itself (OpenAI, Azure OpenAI); for any other the router
+     * offers each as a function of one string, {@code input}, and gives its calls back as custom calls
+     * (route.CustomToolsAsFunctions).
+     */
+    default boolean takesCustomTools() { return false; }
+
+    /**
      * Whether tool names must fit {@link dev.switchboard.model.ToolNames#LIMIT} (OpenAI-style servers, Gemini, Bedrock);
      * false where longer ones are taken (Anthropic).
      */

@@ -66,6 +66,8 @@ final class DeploymentParams {
                 r = r.without(set);
             }
         }
+        // OpenAI's custom tools, for a provider without them: functions of one string (given back as custom calls by the router)
+        if (!t.provider().takesCustomTools()) r = CustomToolsAsFunctions.asFunctions(r);
         // Claude Code's long MCP tool names for a provider that takes 64 characters at most: shortened, and restored in
         // the Anthropic dialect's answer (the only dialect whose answers are always re-encoded, so always restored)
         if (t.provider().limitsToolNames() && r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)) {

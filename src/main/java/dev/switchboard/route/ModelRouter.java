@@ -243,14 +243,21 @@ public final class ModelRouter {
 
     /** @param drop the request's {@code drop_params}, or null (see {@link DeploymentParams}) */
     private CallEngine.Call<ChatResponse> chatCall(ChatRequest request, Boolean drop) {
-        return new CallEngine.Call<>(false, (t, o) -> t.provider().chat(DeploymentParams.fit(request, t, drop, settings.dropParams(),
-                o.requestId(), outputCeilings.applyAsInt(t.deployment().id())), o), this::ended);
+        java.util.Set<String> custom = CustomToolsAsFunctions.customNames(request); // offered as functions where not taken
+        return new CallEngine.Call<>(false, (t, o) -> {
+            Future<ChatResponse> answer = t.provider().chat(DeploymentParams.fit(request, t, drop, settings.dropParams(),
+                    o.requestId(), outputCeilings.applyAsInt(t.deployment().id())), o);
+            return custom.isEmpty() || t.provider().takesCustomTools() ? answer : answer.map(a -> CustomToolsAsFunctions.restore(a, custom));
+        }, this::ended);
     }
 
     private CallEngine.Call<ChatStream> streamCall(ChatRequest request, Boolean drop) {
-        return new CallEngine.Call<>(true, (t, o) -> t.provider().stream(DeploymentParams.fit(request, t, drop, settings.dropParams(),
-                o.requestId(), outputCeilings.applyAsInt(t.deployment().id())), o),
-                (stream, attempt) -> new TrackedStream(stream, attempt, clock));
+        java.util.Set<String> custom = CustomToolsAsFunctions.customNames(request);
+        return new CallEngine.Call<>(true, (t, o) -> {
+            Future<ChatStream> stream = t.provider().stream(DeploymentParams.fit(request, t, drop, settings.dropParams(),
+                    o.requestId(), outputCeilings.applyAsInt(t.deployment().id())), o);
+            return custom.isEmpty() || t.provider().takesCustomTools() ? stream : stream.map(s -> CustomToolInputSink.restoring(s, custom));
+        }, (stream, attempt) -> new TrackedStream(stream, attempt, clock));
     }
 
     /** A complete answer ends its attempt at once; its usage corrects the tpm estimate. */

@@ -266,7 +266,7 @@ final class AnthropicSim {
             String args = reply.toolArguments();
             for (int i = 0; i < args.length(); i += 8) {
                 out.add(event("content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", index)
-                        .put("delta", new JsonObject().put("type", "input_json_delta").put("partial_json", args.substring(i, Math.min(args.length(), i + 8))))));
+                        .put("delta", new JsonObject().put("type", "input_json_delta").put("partial_json", SimChunks.piece(args, i)))));
             }
         } else {
             out.add(event("content_block_start", new JsonObject().put("type", "content_block_start").put("index", index)

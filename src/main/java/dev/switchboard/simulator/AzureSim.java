@@ -160,10 +160,7 @@ public final class AzureSim {
             return;
         }
         JsonObject message = new JsonObject().put("role", "assistant").put("content", reply.text()).putNull("refusal");
-        if (reply.toolName() != null) {
-            message.put("tool_calls", new JsonArray().add(new JsonObject().put("id", "call_azsim01").put("type", "function")
-                    .put("function", new JsonObject().put("name", reply.toolName()).put("arguments", reply.toolArguments()))));
-        }
+        if (reply.toolName() != null) message.put("tool_calls", new JsonArray().add(SimChunks.toolCall(reply, "call_azsim01")));
         String finish = filtered ? "content_filter" : reply.toolName() != null ? "tool_calls" : reply.truncated() ? "length" : "stop";
         resp.putHeader("content-type", "application/json").end(new JsonObject()
                 .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)

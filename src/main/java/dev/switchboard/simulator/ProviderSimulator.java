@@ -427,10 +427,7 @@ public final class ProviderSimulator {
                 ? new JsonObject().put("role", "assistant").putNull("content").put("refusal", SimChunks.REFUSAL).put("annotations", new JsonArray())
                 : new JsonObject().put("role", "assistant").put("content", reply.text()).putNull("refusal")
                         .put("annotations", SimChunks.annotations(model, reply.text()));
-        if (reply.toolName() != null) {
-            message.put("tool_calls", new JsonArray().add(new JsonObject().put("id", "call_sim001").put("type", "function")
-                    .put("function", new JsonObject().put("name", reply.toolName()).put("arguments", reply.toolArguments()))));
-        }
+        if (reply.toolName() != null) message.put("tool_calls", new JsonArray().add(SimChunks.toolCall(reply, "call_sim001")));
         json(resp, 200, new JsonObject()
                 .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
                 .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)

@@ -30,7 +30,7 @@ final class SimChunks {
             events.add("[DONE]");
             return events;
         }
-        if (reply.toolName() != null && model.startsWith("parallel-")) {
+        if (reply.toolName() != null && model.startsWith("parallel-") && !reply.customTool()) {
             parallelCalls(events, reply, id, created, model, includeUsage);
         } else {
             oneCallOrText(events, reply, id, created, model, includeUsage);
@@ -67,14 +67,57 @@ final class SimChunks {
                     c.put("id", "call_sim00" + (call + 1)).put("type", "function");
                     fn.put("name", reply.toolName()).put("arguments", "");
                 } else {
-                    fn.put("arguments", args.substring(i, Math.min(args.length(), i + 8)));
+                    fn.put("arguments", SimChunks.piece(args, i));
                 }
                 events.add(chunk(id, created, model, new JsonObject().put("tool_calls", new JsonArray().add(c.put("function", fn))), null, includeUsage));
             }
         }
     }
 
+    /**
+     * The 8 characters of {@code s} from {@code i}, one fewer or more where that would cut a character outside the BMP in
+     * two (a streamed piece is always whole characters). Callers step by 8 from a piece's start: a piece that took one
+     * more character leaves the next one starting on its low surrogate, so a piece never starts on one either.
+     */
+    static String piece(String s, int i) {
+        int from = i > 0 && Character.isLowSurrogate(s.charAt(i)) ? i + 1 : i;
+        int to = Math.min(s.length(), i + 8);
+        if (to < s.length() && Character.isLowSurrogate(s.charAt(to))) to++;
+        return from >= to ? "" : s.substring(from, to);
+    }
+
+    /**
+     * A whole tool call, as a chat completion's message holds it: a function's name and JSON arguments, or a custom
+     * tool's name and input text ({@code {"type":"custom","custom":{"name","input"}}}).
+     */
+    static JsonObject toolCall(SimReply reply, String callId) {
+        String kind = reply.customTool() ? "custom" : "function";
+        return new JsonObject().put("id", callId).put("type", kind).put(kind, new JsonObject().put("name", reply.toolName())
+                .put(reply.customTool() ? "input" : "arguments", reply.toolArguments()));
+    }
+
+    /**
+     * A custom tool's call streamed as OpenAI does (its published chunk schema has only functions; the pieces are seen
+     * as {@code {"index","id","type":"custom","custom":{"name","input"}}}, then {@code {"index","custom":{"input"}}}).
+     */
+    private static void customCall(List<String> events, SimReply reply, String id, long created, String model, boolean includeUsage) {
+        String input = reply.toolArguments();
+        JsonObject first = new JsonObject().put("role", "assistant").putNull("content").putNull("refusal").put("tool_calls",
+                new JsonArray().add(new JsonObject().put("index", 0).put("id", "call_sim001").put("type", "custom")
+                        .put("custom", new JsonObject().put("name", reply.toolName()).put("input", ""))));
+        events.add(chunk(id, created, model, first, null, includeUsage));
+        for (int i = 0; i < input.length(); i += 8) {
+            JsonObject piece = new JsonObject().put("index", 0)
+                    .put("custom", new JsonObject().put("input", SimChunks.piece(input, i)));
+            events.add(chunk(id, created, model, new JsonObject().put("tool_calls", new JsonArray().add(piece)), null, includeUsage));
+        }
+    }
+
     private static void oneCallOrText(List<String> events, SimReply reply, String id, long created, String model, boolean includeUsage) {
+        if (reply.customTool()) {
+            customCall(events, reply, id, created, model, includeUsage);
+            return;
+        }
         JsonObject first = new JsonObject().put("role", "assistant").put("content", reply.toolName() == null ? "" : null).putNull("refusal");
         if (reply.toolName() != null) {
             first.put("tool_calls", new JsonArray().add(new JsonObject().put("index", 0).put("id", "call_sim001")
@@ -88,7 +131,7 @@ final class SimChunks {
             for (int i = 0; i < args.length(); i += 8) {
                 JsonObject call = new JsonObject().put("index", 0);
                 if (repeatsIds) call.put("id", "call_sim001").put("type", "function");
-                JsonObject fn = new JsonObject().put("arguments", args.substring(i, Math.min(args.length(), i + 8)));
+                JsonObject fn = new JsonObject().put("arguments", SimChunks.piece(args, i));
                 if (repeatsIds) fn.put("name", reply.toolName());
                 JsonObject d = new JsonObject().put("tool_calls", new JsonArray().add(call.put("function", fn)));
                 events.add(chunk(id, created, model, d, null, includeUsage));

@@ -10,7 +10,19 @@ import io.vertx.core.json.JsonObject;
  * Like a real model, the text stops at the request's output limit ({@code max_completion_tokens}, else
  * {@code max_tokens}); {@code truncated} says it did, so each API reports its "length" stop reason.
  */
-record SimReply(String text, String toolName, String toolArguments, int promptTokens, int completionTokens, boolean truncated) {
+record SimReply(String text, String toolName, String toolArguments, int promptTokens, int completionTokens, boolean truncated,
+                boolean customTool) {
+
+    /**
+     * What the model writes to a custom (free-form) tool, and to a string parameter named {@code input} (a custom tool
+     * offered as a function by the gateway): several lines, quotes, a backslash and a character outside the BMP, so the
+     * text survives only a correct translation both ways.
+     */
+    static final String FREE_FORM_INPUT = "*** Begin Patch\n*** Add File: hello.txt\n+Hello, \"world\" \\ 🌍\n*** End Patch";
+
+    SimReply(String text, String toolName, String toolArguments, int promptTokens, int completionTokens, boolean truncated) {
+        this(text, toolName, toolArguments, promptTokens, completionTokens, truncated, false);
+    }
 
     static SimReply to(JsonObject req, int repeat) {
         JsonArray messages = req.getJsonArray("messages");
@@ -42,22 +54,22 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
         JsonArray tools = req.getJsonArray("tools");
         Object choice = req.getValue("tool_choice");
         if (tools != null && !tools.isEmpty() && !"none".equals(choice) && !"tool".equals(lastRole)) {
-            JsonObject fn = tools.getJsonObject(0).getJsonObject("function");
-            // a named function, or OpenAI's allowed_tools (the first of them)
+            JsonObject tool = tools.getJsonObject(0);
+            // a named function or custom tool, or OpenAI's allowed_tools (the first of them)
             String wanted = null;
-            if (choice instanceof JsonObject named && named.getJsonObject("function") != null) {
-                wanted = named.getJsonObject("function").getString("name");
+            if (choice instanceof JsonObject named && (named.getJsonObject("function") != null || named.getJsonObject("custom") != null)) {
+                wanted = named(named);
             } else if (choice instanceof JsonObject allowed && allowed.getJsonObject("allowed_tools") != null) {
-                wanted = allowed.getJsonObject("allowed_tools").getJsonArray("tools").getJsonObject(0).getJsonObject("function").getString("name");
+                wanted = named(allowed.getJsonObject("allowed_tools").getJsonArray("tools").getJsonObject(0));
             }
             if (wanted != null) {
                 for (int i = 0; i < tools.size(); i++) {
-                    JsonObject f = tools.getJsonObject(i).getJsonObject("function");
-                    if (wanted.equals(f.getString("name"))) fn = f;
+                    if (wanted.equals(named(tools.getJsonObject(i)))) tool = tools.getJsonObject(i);
                 }
             }
-            String args = sampleArguments(fn.getJsonObject("parameters")).encode();
-            return new SimReply(null, fn.getString("name"), args, promptTokens + 20 * tools.size(), tokens(args) + 5, false);
+            boolean custom = "custom".equals(tool.getString("type"));
+            String args = custom ? FREE_FORM_INPUT : sampleArguments(tool.getJsonObject("function").getJsonObject("parameters")).encode();
+            return new SimReply(null, named(tool), args, promptTokens + 20 * tools.size(), tokens(args) + 5, false, custom);
         }
         String text = "tool".equals(lastRole) ? "The tool returned: " + lastContent
                 : attachments.describe() + "Hello from the simulator! You said: " + lastUser;
@@ -68,6 +80,12 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
             return new SimReply(text, null, null, promptTokens, Math.min(limit, tokens(text)), true);
         }
         return new SimReply(text, null, null, promptTokens, tokens(text), false);
+    }
+
+    /** The name of a tool, or of a tool choice: a function's, or a custom tool's. */
+    private static String named(JsonObject t) {
+        JsonObject inner = t.getJsonObject("custom".equals(t.getString("type")) ? "custom" : "function");
+        return inner == null ? null : inner.getString("name");
     }
 
     /** The request's output limit in OpenAI's names (the Anthropic and Gemini simulators translate theirs). */
@@ -88,7 +106,8 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
                 case "boolean" -> true;
                 case "array" -> new JsonArray();
                 case "object" -> new JsonObject();
-                default -> p.getJsonArray("enum") != null ? p.getJsonArray("enum").getValue(0) : "Paris";
+                default -> p.getJsonArray("enum") != null ? p.getJsonArray("enum").getValue(0)
+                        : e.getKey().equals("input") ? FREE_FORM_INPUT : "Paris";
             };
             out.put(e.getKey(), v);
         });

@@ -31,12 +31,14 @@ final class SimValidation {
         if (tools != null && !(tools instanceof JsonArray)) return "Invalid type for 'tools': expected an array, but got " + kind(tools) + " instead.";
         if (tools instanceof JsonArray list) {
             for (int i = 0; i < list.size(); i++) {
-                if (!(list.getValue(i) instanceof JsonObject t) || !(t.getValue("function") instanceof JsonObject)) {
-                    return "Missing required parameter: 'tools[" + i + "].function'.";
+                // a function, or a custom (free-form) tool: {"type":"custom","custom":{"name","description","format"}}
+                String kind = list.getValue(i) instanceof JsonObject o && "custom".equals(o.getValue("type")) ? "custom" : "function";
+                if (!(list.getValue(i) instanceof JsonObject t) || !(t.getValue(kind) instanceof JsonObject)) {
+                    return "Missing required parameter: 'tools[" + i + "]." + kind + "'.";
                 }
-                String name = t.getJsonObject("function").getString("name", "");
+                String name = t.getJsonObject(kind).getString("name", "");
                 if (name.length() > 64) {
-                    return "Invalid 'tools[" + i + "].function.name': string too long. Expected a string with maximum length 64, "
+                    return "Invalid 'tools[" + i + "]." + kind + ".name': string too long. Expected a string with maximum length 64, "
                             + "but got a string with length " + name.length() + " instead.";
                 }
             }

@@ -16,6 +16,7 @@ import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.RawJson;
 import dev.switchboard.model.Role;
+import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.Usage;
 import java.util.ArrayList;
@@ -95,6 +96,22 @@ class ExactCacheTest {
         assertThat(back).isEqualTo(a);
         assertThat(CachedAnswerCodec.decode("{\"v\":99}".getBytes())).isNull();
         assertThat(CachedAnswerCodec.decode("not json".getBytes())).isNull();
+    }
+
+    @Test
+    void aCustomToolsCallStaysCustomAndChangesTheKey() {
+        Message m = new Message(Role.ASSISTANT, List.of(), null, List.of(new ToolCall("call_1", "apply_patch", "*** Begin Patch\n", true)),
+                null, null, null);
+        ChatResponse r = new ChatResponse("chatcmpl-1", 1L, "gpt-5", List.of(new Choice(0, m, FinishReason.TOOL_CALLS, null)),
+                new Usage(12, 5, 0, 0, 0), null, null);
+        CachedAnswer a = new CachedAnswer("e".repeat(64), "ns", 1, 2, "openai/gpt-5", r);
+        assertThat(CachedAnswerCodec.decode(CachedAnswerCodec.encode(a))).isEqualTo(a);
+        // a custom tool and a function of the same name and description are different requests
+        com.fasterxml.jackson.databind.node.ObjectNode text = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("type", "text");
+        ChatRequest fn = new ChatRequest("gpt", chat("s", "q"), List.of(new Tool("apply_patch", "d", null, null, null)), null, null,
+                null, null, null, null, null, null, null, null, Map.of(), false, false, Map.of());
+        ChatRequest custom = fn.withToolsAndMessages(List.of(new Tool("apply_patch", "d", null, null, null, text)), fn.messages());
+        assertThat(RequestFingerprint.exact("n", fn)).isNotEqualTo(RequestFingerprint.exact("n", custom));
     }
 
     /** An answer with every part an entry keeps: a tool call, reasoning, logprobs, a message's extra (every JSON kind), a raw body. */

@@ -3,6 +3,7 @@ package dev.switchboard.edge.openai;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ContentPart;
@@ -279,6 +280,13 @@ public final class OpenAiRequestDecoder {
             JsonNode t = arr.get(i);
             String p = path + "[" + i + "]";
             if (!t.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object.", p);
+            if ("custom".equals(t.path("type").textValue())) { // a custom (free-form) tool's call: its input is text
+                JsonNode c = t.get("custom");
+                if (c == null || !c.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".custom'.", p + ".custom");
+                out.add(new ToolCall(requiredString(t, "id", p, ".id"), requiredString(c, "name", p, ".custom.name"),
+                        optionalString(c, "input", p, ".custom.input"), true));
+                continue;
+            }
             JsonNode f = t.get("function");
             if (f == null || !f.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".function'.", p + ".function");
             out.add(new ToolCall(requiredString(t, "id", p, ".id"), requiredString(f, "name", p, ".function.name"),
@@ -296,8 +304,12 @@ public final class OpenAiRequestDecoder {
             JsonNode t = arr.get(i);
             if (!t.isObject()) throw GatewayException.badRequest("'" + p + "' must be an object.", p);
             String type = optionalString(t, "type", p + ".type");
+            if ("custom".equals(type)) {
+                out.add(customTool(t, p));
+                continue;
+            }
             if (type != null && !type.equals("function")) {
-                throw GatewayException.badRequest("Invalid value for '" + p + ".type': '" + type + "'. Supported: 'function'.", p + ".type");
+                throw GatewayException.badRequest("Invalid value for '" + p + ".type': '" + type + "'. Supported: 'function' and 'custom'.", p + ".type");
             }
             JsonNode f = t.get("function");
             if (f == null || !f.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".function'.", p + ".function");
@@ -311,6 +323,39 @@ public final class OpenAiRequestDecoder {
                     optionalBool(f, "strict"), t.get("cache_control")));
         }
         return out;
+    }
+
+    /**
+     * OpenAI's custom (free-form) tool, {@code {"type":"custom","custom":{"name","description","format"}}}: the model
+     * answers it with text, unconstrained ({@code format} {@code {"type":"text"}}, the default) or following a Lark or
+     * regex grammar ({@code {"type":"grammar","grammar":{"definition","syntax"}}}).
+     */
+    private static Tool customTool(JsonNode t, String p) {
+        JsonNode c = t.get("custom");
+        if (c == null || !c.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".custom'.", p + ".custom");
+        String name = requiredString(c, "name", p + ".custom.name");
+        JsonNode format = c.get("format");
+        if (format == null || format.isNull()) {
+            format = JsonNodeFactory.instance.objectNode().put("type", "text");
+        } else {
+            String fp = p + ".custom.format";
+            if (!format.isObject()) throw GatewayException.badRequest("'" + fp + "' must be an object.", fp);
+            String type = requiredString(format, "type", fp + ".type");
+            if (type.equals("grammar")) {
+                JsonNode g = format.get("grammar");
+                if (g == null || !g.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + fp + ".grammar'.", fp + ".grammar");
+                requiredString(g, "definition", fp + ".grammar.definition");
+                String syntax = requiredString(g, "syntax", fp + ".grammar.syntax");
+                if (!syntax.equals("lark") && !syntax.equals("regex")) {
+                    throw GatewayException.badRequest("Invalid value for '" + fp + ".grammar.syntax': '" + syntax
+                            + "'. Supported values are: 'lark' and 'regex'.", fp + ".grammar.syntax");
+                }
+            } else if (!type.equals("text")) {
+                throw GatewayException.badRequest("Invalid value for '" + fp + ".type': '" + type
+                        + "'. Supported values are: 'text' and 'grammar'.", fp + ".type");
+            }
+        }
+        return new Tool(name, optionalString(c, "description", p + ".custom.description"), null, null, t.get("cache_control"), format);
     }
 
     /**
@@ -350,6 +395,11 @@ public final class OpenAiRequestDecoder {
         if (c.isObject() && c.path("function").isObject()) {
             return ToolChoice.function(requiredString(c.get("function"), "name", "tool_choice.function.name"));
         }
+        if (c.isObject() && "custom".equals(c.path("type").textValue())) { // {"type":"custom","custom":{"name"}}
+            JsonNode named = c.get("custom");
+            if (named == null || !named.isObject()) throw GatewayException.badRequest("Missing required parameter: 'tool_choice.custom'.", "tool_choice.custom");
+            return ToolChoice.function(requiredString(named, "name", "tool_choice.custom.name"));
+        }
         if (c.isObject() && "allowed_tools".equals(c.path("type").textValue())) {
             // {"type":"allowed_tools","allowed_tools":{"mode":"auto"|"required","tools":[{"type":"function","function":{"name"}}]}}
             JsonNode a = c.get("allowed_tools");
@@ -363,11 +413,13 @@ public final class OpenAiRequestDecoder {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
                 String p = "tool_choice.allowed_tools.tools[" + i + "]";
-                JsonNode f = list.get(i).get("function");
-                if (!"function".equals(list.get(i).path("type").textValue()) || f == null || !f.isObject()) {
-                    throw GatewayException.badRequest("'" + p + "' must be {\"type\":\"function\",\"function\":{\"name\":…}}.", p);
+                String type = list.get(i).path("type").textValue();
+                JsonNode f = list.get(i).get("custom".equals(type) ? "custom" : "function");
+                if (!("function".equals(type) || "custom".equals(type)) || f == null || !f.isObject()) {
+                    throw GatewayException.badRequest("'" + p + "' must be {\"type\":\"function\",\"function\":{\"name\":…}} or "
+                            + "{\"type\":\"custom\",\"custom\":{\"name\":…}}.", p);
                 }
-                names.add(requiredString(f, "name", p + ".function.name"));
+                names.add(requiredString(f, "name", p + "." + type + ".name"));
             }
             return ToolChoice.allowedTools(m, names);
         }

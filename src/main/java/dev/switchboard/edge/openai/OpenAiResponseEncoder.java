@@ -183,10 +183,17 @@ public final class OpenAiResponseEncoder {
             for (ToolCall t : m.toolCalls()) {
                 g.writeStartObject();
                 g.writeStringField("id", t.id());
-                g.writeStringField("type", "function");
-                g.writeObjectFieldStart("function");
-                g.writeStringField("name", t.name());
-                g.writeStringField("arguments", t.arguments() == null ? "" : t.arguments());
+                if (t.custom()) { // a custom (free-form) tool's call: its input text
+                    g.writeStringField("type", "custom");
+                    g.writeObjectFieldStart("custom");
+                    g.writeStringField("name", t.name());
+                    g.writeStringField("input", t.arguments() == null ? "" : t.arguments());
+                } else {
+                    g.writeStringField("type", "function");
+                    g.writeObjectFieldStart("function");
+                    g.writeStringField("name", t.name());
+                    g.writeStringField("arguments", t.arguments() == null ? "" : t.arguments());
+                }
                 g.writeEndObject();
                 g.writeEndObject();
             }
@@ -254,13 +261,15 @@ public final class OpenAiResponseEncoder {
             for (ToolCallDelta t : d.toolCalls()) {
                 g.writeStartObject();
                 g.writeNumberField("index", t.index());
+                String type = t.custom() ? "custom" : "function";
                 if (t.id() != null) {
                     g.writeStringField("id", t.id());
-                    g.writeStringField("type", "function");
+                    g.writeStringField("type", type);
                 }
-                g.writeObjectFieldStart("function");
+                // a custom tool's piece: {"custom":{"name","input"}}, as OpenAI streams them (its spec has no schema for it)
+                g.writeObjectFieldStart(type);
                 if (t.name() != null) g.writeStringField("name", t.name());
-                g.writeStringField("arguments", t.argumentsFragment() == null ? "" : t.argumentsFragment());
+                g.writeStringField(t.custom() ? "input" : "arguments", t.argumentsFragment() == null ? "" : t.argumentsFragment());
                 g.writeEndObject();
                 g.writeEndObject();
             }

@@ -50,6 +50,10 @@ final class AzureProvider implements Provider, EmbeddingProvider {
     @Override
     public boolean takesAllowedTools() { return "azure".equals(deployment.provider()); }
 
+    /** Azure OpenAI serves OpenAI's models, custom tools included; Foundry's others may not. */
+    @Override
+    public boolean takesCustomTools() { return "azure".equals(deployment.provider()); }
+
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> wire.chatBody(request, false), body ->

@@ -377,6 +377,7 @@ final class OpenAiChatDecoder {
         while (p.nextToken() == JsonToken.START_OBJECT) {
             String id = null;
             Function fn = Function.NONE;
+            boolean custom = false;
             int seen = 0; // id 1, type 2, function 4
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
@@ -388,6 +389,10 @@ final class OpenAiChatDecoder {
                 } else if (f.equals("function")) {
                     fn = function(p, v, exact);
                     bit = v == JsonToken.START_OBJECT ? 4 : 8;
+                } else if (f.equals("custom")) { // a custom (free-form) tool's call: {"name", "input"}
+                    fn = custom(p, v);
+                    custom = true;
+                    bit = 8; // not the shape the relay checks: the edge encodes the answer
                 } else {
                     bit = f.equals("type") && v == JsonToken.VALUE_STRING && is(p, "function") ? 2 : 8;
                     p.skipChildren();
@@ -396,7 +401,7 @@ final class OpenAiChatDecoder {
                 seen |= bit;
             }
             if (exact != null && (seen != 7 || fn.name() == null || fn.arguments() == null)) exact.ok = false;
-            out.add(new ToolCall(id, fn.name(), fn.arguments()));
+            out.add(new ToolCall(id, fn.name(), fn.arguments(), custom));
         }
         if (p.currentToken() != JsonToken.END_ARRAY && exact != null) exact.ok = false;
         return out;
@@ -454,6 +459,7 @@ final class OpenAiChatDecoder {
             int index = out.size();
             String id = null;
             Function fn = Function.NONE;
+            boolean custom = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 JsonToken v = p.nextToken();
@@ -461,10 +467,14 @@ final class OpenAiChatDecoder {
                     case "index" -> { if (v.isNumeric()) index = p.getIntValue(); }
                     case "id" -> id = text(p);
                     case "function" -> fn = function(p, v);
+                    case "custom" -> { // a piece of a custom tool's call: {"name", "input"}, each possibly absent
+                        fn = custom(p, v);
+                        custom = true;
+                    }
                     default -> p.skipChildren();
                 }
             }
-            out.add(new ToolCallDelta(index, id, fn.name(), fn.arguments()));
+            out.add(new ToolCallDelta(index, id, fn.name(), fn.arguments(), custom));
         }
         return out;
     }
@@ -476,6 +486,23 @@ final class OpenAiChatDecoder {
 
     private static Function function(JsonParser p, JsonToken v) throws IOException {
         return function(p, v, null);
+    }
+
+    /** A custom tool's call, {@code {"name", "input"}}: its input text in the place of a function's arguments. */
+    private static Function custom(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return Function.NONE;
+        }
+        String name = null, input = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String g = p.currentName();
+            p.nextToken();
+            if (g.equals("name")) name = text(p);
+            else if (g.equals("input")) input = text(p);
+            else p.skipChildren();
+        }
+        return new Function(name, input);
     }
 
     /** @param exact cleared unless the function is exactly a string name and string arguments, once each */

@@ -82,6 +82,10 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public boolean takesAllowedTools() { return responsesApi; }
 
+    /** OpenAI itself; the compatible servers (vLLM, Ollama, OpenRouter, ...) do not know custom tools. */
+    @Override
+    public boolean takesCustomTools() { return responsesApi; }
+
     @Override
     public Future<ChatResponse> chat(ChatRequest request, CallOptions options) {
         if (passesThrough(request)) {

@@ -120,7 +120,7 @@ final class OpenAiRequestEncoder {
                 for (Tool t : r.tools()) tool(g, t);
                 g.writeEndArray();
             }
-            if (r.toolChoice() != null) toolChoice(g, r.toolChoice());
+            if (r.toolChoice() != null) toolChoice(g, r.toolChoice(), r.tools());
             if (r.parallelToolCalls() != null) g.writeBooleanField("parallel_tool_calls", r.parallelToolCalls());
             if (r.responseFormat() != null) {
                 g.writeObjectFieldStart("response_format");
@@ -225,10 +225,17 @@ final class OpenAiRequestEncoder {
                 g.writeStartObject();
                 // without a carried Gemini thoughtSignature: OpenAI refuses ids over 40 characters (see ToolCallIds)
                 g.writeStringField("id", ToolCallIds.withoutSignature(c.id()));
-                g.writeStringField("type", "function");
-                g.writeObjectFieldStart("function");
-                g.writeStringField("name", c.name());
-                g.writeStringField("arguments", c.arguments() == null ? "{}" : c.arguments());
+                if (c.custom()) { // a custom tool's call (only providers that take custom tools get one, see route.CustomTools)
+                    g.writeStringField("type", "custom");
+                    g.writeObjectFieldStart("custom");
+                    g.writeStringField("name", c.name());
+                    g.writeStringField("input", c.arguments() == null ? "" : c.arguments());
+                } else {
+                    g.writeStringField("type", "function");
+                    g.writeObjectFieldStart("function");
+                    g.writeStringField("name", c.name());
+                    g.writeStringField("arguments", c.arguments() == null ? "{}" : c.arguments());
+                }
                 g.writeEndObject();
                 g.writeEndObject();
             }
@@ -316,6 +323,18 @@ final class OpenAiRequestEncoder {
 
     private void tool(JsonGenerator g, Tool t) throws IOException {
         g.writeStartObject();
+        if (t.custom()) { // OpenAI's custom (free-form) tool, as the client wrote it
+            g.writeStringField("type", "custom");
+            g.writeObjectFieldStart("custom");
+            g.writeStringField("name", t.name());
+            Json.writeIfNotNull(g, "description", t.description());
+            g.writeFieldName("format");
+            g.writeTree(t.customFormat());
+            g.writeEndObject();
+            cacheControl(g, t.cacheControl());
+            g.writeEndObject();
+            return;
+        }
         g.writeStringField("type", "function");
         g.writeObjectFieldStart("function");
         g.writeStringField("name", t.name());
@@ -327,7 +346,13 @@ final class OpenAiRequestEncoder {
         g.writeEndObject();
     }
 
-    private static void toolChoice(JsonGenerator g, ToolChoice c) throws IOException {
+    /** Whether the tool {@code name} is one of {@code tools}' custom tools (named as such in a tool choice). */
+    private static boolean isCustom(String name, List<Tool> tools) {
+        for (Tool t : tools) if (t.custom() && t.name().equals(name)) return true;
+        return false;
+    }
+
+    private static void toolChoice(JsonGenerator g, ToolChoice c, List<Tool> tools) throws IOException {
         if (c.allowed() != null) { // OpenAI's allowed_tools, as the client wrote it
             g.writeObjectFieldStart("tool_choice");
             g.writeStringField("type", "allowed_tools");
@@ -335,9 +360,10 @@ final class OpenAiRequestEncoder {
             g.writeStringField("mode", c.mode() == ToolChoice.Mode.REQUIRED ? "required" : "auto");
             g.writeArrayFieldStart("tools");
             for (String name : c.allowed()) {
+                String type = isCustom(name, tools) ? "custom" : "function";
                 g.writeStartObject();
-                g.writeStringField("type", "function");
-                g.writeObjectFieldStart("function");
+                g.writeStringField("type", type);
+                g.writeObjectFieldStart(type);
                 g.writeStringField("name", name);
                 g.writeEndObject();
                 g.writeEndObject();
@@ -352,9 +378,10 @@ final class OpenAiRequestEncoder {
             case NONE -> g.writeStringField("tool_choice", "none");
             case REQUIRED -> g.writeStringField("tool_choice", "required");
             case FUNCTION -> {
+                String type = isCustom(c.functionName(), tools) ? "custom" : "function";
                 g.writeObjectFieldStart("tool_choice");
-                g.writeStringField("type", "function");
-                g.writeObjectFieldStart("function");
+                g.writeStringField("type", type);
+                g.writeObjectFieldStart(type);
                 g.writeStringField("name", c.functionName());
                 g.writeEndObject();
                 g.writeEndObject();

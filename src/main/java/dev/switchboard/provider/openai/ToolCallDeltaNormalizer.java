@@ -54,7 +54,7 @@ final class ToolCallDeltaNormalizer {
             String name = first ? emptyToNull(t.name()) : null;
             if (known.index == t.index() && Objects.equals(outId, t.id()) && Objects.equals(name, t.name())) continue;
             if (out == calls) out = new ArrayList<>(calls);
-            out.set(i, new ToolCallDelta(known.index, outId, name, t.argumentsFragment()));
+            out.set(i, new ToolCallDelta(known.index, outId, name, t.argumentsFragment(), t.custom()));
         }
         return out;
     }
