@@ -13,7 +13,7 @@ import dev.switchboard.model.RawJson;
 public final class ResponsesBuiltInTools {
     private ResponsesBuiltInTools() {}
 
-    /** @throws GatewayException 400 when the request is a Responses-API one with a tool that is not a function */
+    /** @throws GatewayException 400 when the request is a Responses-API one with a tool that is neither a function nor custom */
     public static void refuse(ChatRequest request, String deploymentId) {
         if (request.raw() == null || !request.raw().is(RawJson.OPENAI_RESPONSES)) return;
         JsonNode tools = request.raw().body().path("tools");
@@ -32,7 +32,8 @@ public final class ResponsesBuiltInTools {
                 }
                 continue;
             }
-            if (!type.equals("function")) {
+            // a custom tool is translated too (the router offers it as a function where it is not taken as it is)
+            if (!type.equals("function") && !type.equals("custom")) {
                 throw GatewayException.badRequest("The built-in tool '" + type + "' (tools[" + i + "]) cannot run on " + deploymentId
                         + ": only OpenAI's own Responses API runs built-in tools. Use an alias served by OpenAI, or function tools.",
                         "tools[" + i + "].type");
@@ -40,7 +41,7 @@ public final class ResponsesBuiltInTools {
         }
         JsonNode choice = request.raw().body().path("tool_choice");
         // a function, or allowed_tools among function tools (the decoder sent one naming a built-in tool here as built-in)
-        if (choice.isObject() && !choice.path("type").asText("").equals("function")
+        if (choice.isObject() && !choice.path("type").asText("").equals("function") && !choice.path("type").asText("").equals("custom")
                 && !(choice.path("type").asText("").equals("allowed_tools") && request.toolChoice() != null)) {
             throw GatewayException.badRequest("The tool_choice '" + choice.path("type").asText() + "' cannot run on " + deploymentId
                     + ": only OpenAI's own Responses API runs built-in tools.", "tool_choice.type");

@@ -35,8 +35,9 @@ final class ResponsesSim {
                 String type = item.getString("type", "message");
                 switch (type) {
                     case "message" -> messages.add(new JsonObject().put("role", item.getString("role")).put("content", text(item.getValue("content"))));
-                    case "function_call_output" -> messages.add(new JsonObject().put("role", "tool").put("content", text(item.getValue("output"))));
-                    case "function_call" -> messages.add(new JsonObject().put("role", "assistant").put("content", ""));
+                    case "function_call_output", "custom_tool_call_output" ->
+                            messages.add(new JsonObject().put("role", "tool").put("content", text(item.getValue("output"))));
+                    case "function_call", "custom_tool_call" -> messages.add(new JsonObject().put("role", "assistant").put("content", ""));
                     default -> { }
                 }
             }
@@ -48,6 +49,8 @@ final class ResponsesSim {
                 if ("function".equals(t.getString("type"))) {
                     tools.add(new JsonObject().put("type", "function").put("function", new JsonObject().put("name", t.getString("name"))
                             .put("parameters", t.getJsonObject("parameters"))));
+                } else if ("custom".equals(t.getString("type"))) { // a custom tool: answered with free-form text
+                    tools.add(new JsonObject().put("type", "custom").put("custom", new JsonObject().put("name", t.getString("name"))));
                 }
             }
         }
@@ -77,7 +80,10 @@ final class ResponsesSim {
         JsonArray out = new JsonArray();
         if (searched) out.add(new JsonObject().put("id", "ws_" + id).put("type", "web_search_call").put("status", "completed")
                 .put("action", new JsonObject().put("type", "search").put("query", "simulated search")));
-        if (reply.toolName() != null) {
+        if (reply.toolName() != null && reply.customTool()) {
+            out.add(new JsonObject().put("id", "ctc_" + id).put("type", "custom_tool_call").put("call_id", "call_sim001")
+                    .put("name", reply.toolName()).put("input", reply.toolArguments()));
+        } else if (reply.toolName() != null) {
             out.add(new JsonObject().put("id", "fc_" + id).put("type", "function_call").put("status", "completed")
                     .put("call_id", "call_sim001").put("name", reply.toolName()).put("arguments", reply.toolArguments()));
         } else {
@@ -147,6 +153,17 @@ final class ResponsesSim {
                             .put("output_index", i).put("delta", item.getString("arguments")));
                     events.add(new JsonObject().put("type", "response.function_call_arguments.done").put("item_id", itemId)
                             .put("output_index", i).put("name", item.getString("name")).put("arguments", item.getString("arguments")));
+                }
+                case "custom_tool_call" -> {
+                    events.add(new JsonObject().put("type", "response.output_item.added").put("output_index", i)
+                            .put("item", item.copy().put("input", "")));
+                    String input = item.getString("input");
+                    for (int at = 0; at < input.length(); at += 8) {
+                        events.add(new JsonObject().put("type", "response.custom_tool_call_input.delta").put("item_id", itemId)
+                                .put("output_index", i).put("delta", SimChunks.piece(input, at)));
+                    }
+                    events.add(new JsonObject().put("type", "response.custom_tool_call_input.done").put("item_id", itemId)
+                            .put("output_index", i).put("input", input));
                 }
                 default -> events.add(new JsonObject().put("type", "response.output_item.added").put("output_index", i)
                         .put("item", item.copy().put("status", "in_progress")));

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Responses items → canonical messages. Items are a flat list where chat has nested messages: an assistant's
  * text and the function calls that follow it become one assistant message with tool calls (Anthropic and
- * Gemini want them in one turn), a {@code function_call_output} becomes a tool message. {@code reasoning}
+ * Gemini want them in one turn), a {@code function_call_output} becomes a tool message; a custom tool's
+ * {@code custom_tool_call} and {@code custom_tool_call_output} likewise. {@code reasoning}
  * items and the calls of OpenAI's built-in tools ({@code web_search_call}, …) are accepted and left out: their summaries are the model's notes, and the providers behind the
  * translation cannot take back another model's (or even their own, unsigned) reasoning. The exception is a reasoning
  * item whose {@code encrypted_content} holds Claude's signed thinking ({@link SignedReasoning}): its blocks become the
@@ -42,12 +43,13 @@ final class ResponseItems {
                 continue;
             }
             switch (type) {
-                case "function_call" -> {
+                case "function_call", "custom_tool_call" -> {
                     String name = Fields.requiredString(item, "name", p + ".name");
                     String namespace = Fields.optionalString(item, "namespace", p + ".namespace");
                     if (namespace != null) name = ResponsesRequest.flatName(namespace, name);
+                    boolean custom = type.equals("custom_tool_call"); // a custom tool's call: its input is text
                     ToolCall call = new ToolCall(Fields.requiredString(item, "call_id", p + ".call_id"), name,
-                            Fields.optionalString(item, "arguments", p + ".arguments"));
+                            Fields.optionalString(item, custom ? "input" : "arguments", p + (custom ? ".input" : ".arguments")), custom);
                     Message last = out.isEmpty() ? null : out.get(out.size() - 1);
                     Message turn;
                     if (last != null && last.role() == Role.ASSISTANT) {
@@ -65,7 +67,7 @@ final class ResponseItems {
                     }
                     out.add(turn);
                 }
-                case "function_call_output" -> {
+                case "function_call_output", "custom_tool_call_output" -> {
                     String callId = Fields.requiredString(item, "call_id", p + ".call_id");
                     JsonNode output = item.get("output");
                     List<ContentPart> content;

@@ -146,7 +146,9 @@ final class ResponseObject {
             out.add(msg);
         }
         for (ToolCall c : m.toolCalls()) {
-            out.add(functionCall(itemId("fc_"), c.id(), req.split(c.name()), c.arguments() == null ? "" : c.arguments(), itemStatus));
+            String args = c.arguments() == null ? "" : c.arguments();
+            out.add(c.custom() ? customToolCall(itemId("ctc_"), c.id(), req.split(c.name()), args)
+                    : functionCall(itemId("fc_"), c.id(), req.split(c.name()), args, itemStatus));
         }
         return out;
     }
@@ -173,6 +175,13 @@ final class ResponseObject {
 
     static ObjectNode refusal(String text) {
         return F.objectNode().put("type", "refusal").put("refusal", text);
+    }
+
+    /** A custom tool's call, as the spec's ResponseCustomToolCall: its input text in the place of arguments, no status. */
+    static ObjectNode customToolCall(String id, String callId, String[] name, String input) {
+        ObjectNode o = F.objectNode().put("id", id).put("type", "custom_tool_call").put("call_id", callId).put("name", name[1]);
+        if (name[0] != null) o.put("namespace", name[0]);
+        return o.put("input", input);
     }
 
     /** @param name {namespace or null, name}, from {@link ResponsesRequest#split} */

@@ -166,6 +166,10 @@ final class ResponsesRequestDecoder {
                 namespace(t, p, out, builtIn, namespaced);
                 continue;
             }
+            if (type.equals("custom")) {
+                out.add(customTool(t, p));
+                continue;
+            }
             if (!type.equals("function")) {
                 builtIn.add(new String[] {type, p + ".type"});
                 continue;
@@ -207,10 +211,57 @@ final class ResponsesRequestDecoder {
         }
     }
 
+    /**
+     * OpenAI's custom (free-form) tool, {@code {"type":"custom","name","description","format"}}, whose {@code format} is
+     * {@code {"type":"text"}} (the default) or a grammar, {@code {"type":"grammar","syntax","definition"}}: kept in chat
+     * completions' shape ({@link Tool#customFormat}), where the grammar's fields are nested in {@code grammar}.
+     */
+    private static Tool customTool(JsonNode t, String p) {
+        String name = Fields.requiredString(t, "name", p + ".name");
+        JsonNode format = t.get("format");
+        ObjectNode canonical = JsonNodeFactory.instance.objectNode();
+        if (format == null || format.isNull()) {
+            canonical.put("type", "text");
+        } else {
+            String fp = p + ".format";
+            if (!format.isObject()) throw GatewayException.badRequest("'" + fp + "' must be an object.", fp);
+            String type = Fields.requiredString(format, "type", fp + ".type");
+            if (type.equals("grammar")) {
+                String definition = Fields.requiredString(format, "definition", fp + ".definition");
+                String syntax = Fields.requiredString(format, "syntax", fp + ".syntax");
+                if (!syntax.equals("lark") && !syntax.equals("regex")) {
+                    throw GatewayException.badRequest("Invalid value for '" + fp + ".syntax': '" + syntax
+                            + "'. Supported values are: 'lark' and 'regex'.", fp + ".syntax");
+                }
+                canonical.put("type", "grammar").putObject("grammar").put("definition", definition).put("syntax", syntax);
+            } else if (type.equals("text")) {
+                canonical.put("type", "text");
+            } else {
+                throw GatewayException.badRequest("Invalid value for '" + fp + ".type': '" + type
+                        + "'. Supported values are: 'text' and 'grammar'.", fp + ".type");
+            }
+        }
+        return new Tool(name, Fields.optionalString(t, "description", p + ".description"), null, null, null, canonical);
+    }
+
+    /** A custom tool's format as the Responses API writes it: a grammar's fields beside its type, not nested. */
+    static ObjectNode responsesFormat(JsonNode chatFormat) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode().put("type", chatFormat.path("type").asText("text"));
+        JsonNode g = chatFormat.path("grammar");
+        if (g.isObject()) out.put("syntax", g.path("syntax").asText()).put("definition", g.path("definition").asText());
+        return out;
+    }
+
     /** The tools as the Response object lists them: every field of the spec's FunctionTool, null where not given. */
     private static ArrayNode echoTools(List<Tool> tools) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (Tool t : tools) {
+            if (t.custom()) { // the spec's CustomTool
+                ObjectNode o = out.addObject().put("type", "custom").put("name", t.name());
+                if (t.description() != null) o.put("description", t.description());
+                o.set("format", responsesFormat(t.customFormat()));
+                continue;
+            }
             ObjectNode o = out.addObject().put("type", "function").put("name", t.name());
             if (t.description() == null) o.putNull("description"); else o.put("description", t.description());
             if (t.parameters() == null) o.putNull("parameters"); else o.set("parameters", t.parameters());
@@ -235,7 +286,8 @@ final class ResponsesRequestDecoder {
         }
         if (!c.isObject()) throw GatewayException.badRequest("'tool_choice' must be a string or an object.", "tool_choice");
         String type = Fields.requiredString(c, "type", "tool_choice.type");
-        if (type.equals("function")) return ToolChoice.function(Fields.requiredString(c, "name", "tool_choice.name"));
+        // a function, or a custom tool ({"type":"custom","name"}): a name among the tools either way
+        if (type.equals("function") || type.equals("custom")) return ToolChoice.function(Fields.requiredString(c, "name", "tool_choice.name"));
         if (type.equals("allowed_tools")) {
             // {"type":"allowed_tools","mode":"auto"|"required","tools":[{"type":"function","name"}, …]}
             String mode = Fields.requiredString(c, "mode", "tool_choice.mode");
@@ -247,7 +299,8 @@ final class ResponsesRequestDecoder {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
                 JsonNode t = list.get(i);
-                if (!"function".equals(t.path("type").textValue())) { // a built-in tool among them: OpenAI's own API only
+                String kind = t.path("type").textValue();
+                if (!"function".equals(kind) && !"custom".equals(kind)) { // a built-in tool among them: OpenAI's own API only
                     builtIn.add(new String[] {t.path("type").asText("?"), "tool_choice.tools[" + i + "].type"});
                     return null;
                 }

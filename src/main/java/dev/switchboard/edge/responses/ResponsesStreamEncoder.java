@@ -50,6 +50,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     private int toolIndex = -1;
     private String callId;
     private String toolName;
+    /** Whether the open tool item is a custom tool's call (its pieces are input text, not JSON arguments). */
+    private boolean customCall;
     private Usage usage;
     private FinishReason finish;
     /** null until the first chunk: true when the upstream is OpenAI's Responses API, whose own events are relayed. */
@@ -147,17 +149,20 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             toolIndex = t.index();
             callId = t.id() != null ? t.id() : ResponseObject.itemId("call_");
             toolName = t.name() == null ? "" : t.name();
-            itemId = ResponseObject.itemId("fc_");
+            customCall = t.custom();
+            itemId = ResponseObject.itemId(customCall ? "ctc_" : "fc_");
             outputIndex = output.size();
             text.setLength(0);
-            added(ResponseObject.functionCall(itemId, callId, req.split(toolName), "", "in_progress"));
+            added(customCall ? ResponseObject.customToolCall(itemId, callId, req.split(toolName), "")
+                    : ResponseObject.functionCall(itemId, callId, req.split(toolName), "", "in_progress"));
         } else if (t.name() != null && toolName.isEmpty()) {
             toolName = t.name();
         }
         String fragment = t.argumentsFragment();
         if (fragment != null && !fragment.isEmpty()) {
             text.append(fragment);
-            event("response.function_call_arguments.delta", item().put("delta", fragment));
+            event(customCall ? "response.custom_tool_call_input.delta" : "response.function_call_arguments.delta",
+                    item().put("delta", fragment));
         }
     }
 
@@ -217,8 +222,13 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 ((ArrayNode) done.get("content")).add(ResponseObject.refusal(t));
             }
             case TOOL -> {
-                event("response.function_call_arguments.done", item().put("name", req.split(toolName)[1]).put("arguments", t));
-                done = ResponseObject.functionCall(itemId, callId, req.split(toolName), t, itemStatus);
+                if (customCall) {
+                    event("response.custom_tool_call_input.done", item().put("input", t));
+                    done = ResponseObject.customToolCall(itemId, callId, req.split(toolName), t);
+                } else {
+                    event("response.function_call_arguments.done", item().put("name", req.split(toolName)[1]).put("arguments", t));
+                    done = ResponseObject.functionCall(itemId, callId, req.split(toolName), t, itemStatus);
+                }
             }
             default -> throw new IllegalStateException();
         }

@@ -82,6 +82,13 @@ final class StoredStreamReplay {
                 event("response.function_call_arguments.done", about(id, index).put("name", item.path("name").asText())
                         .put("arguments", args));
             }
+            case "custom_tool_call" -> {
+                opened.put("input", "");
+                added(index, opened);
+                String input = item.path("input").asText();
+                event("response.custom_tool_call_input.delta", about(id, index).put("delta", input));
+                event("response.custom_tool_call_input.done", about(id, index).put("input", input));
+            }
             case "reasoning" -> {
                 opened.putArray("summary");
                 added(index, opened);

@@ -38,6 +38,8 @@ final class OpenAiResponsesDecoder {
                 }
                 case "function_call" -> calls.add(new ToolCall(item.path("call_id").asText(), item.path("name").asText(),
                         item.path("arguments").asText("")));
+                case "custom_tool_call" -> calls.add(new ToolCall(item.path("call_id").asText(), item.path("name").asText(),
+                        item.path("input").asText(""), true));
                 case "reasoning" -> {
                     for (JsonNode s : item.path("summary")) reasoning.append(s.path("text").asText());
                 }

@@ -59,16 +59,19 @@ final class OpenAiResponsesStream extends SseRelay {
             case "response.refusal.delta" -> emit(delta(new Delta(null, null, null, e.path("delta").asText(), null), raw));
             case "response.output_item.added" -> {
                 JsonNode item = e.path("item");
-                if (item.path("type").asText().equals("function_call")) {
+                String kind = item.path("type").asText();
+                if (kind.equals("function_call") || kind.equals("custom_tool_call")) {
                     toolIndex++;
                     emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(toolIndex, item.path("call_id").asText(),
-                            item.path("name").asText(), ""))), raw));
+                            item.path("name").asText(), "", kind.equals("custom_tool_call")))), raw));
                 } else {
                     emit(chunk(List.of(), null, raw));
                 }
             }
             case "response.function_call_arguments.delta" -> emit(delta(new Delta(null, null, null, null,
                     List.of(new ToolCallDelta(Math.max(0, toolIndex), null, null, e.path("delta").asText()))), raw));
+            case "response.custom_tool_call_input.delta" -> emit(delta(new Delta(null, null, null, null,
+                    List.of(new ToolCallDelta(Math.max(0, toolIndex), null, null, e.path("delta").asText(), true))), raw));
             case "response.completed", "response.incomplete" -> {
                 completed = true;
                 emit(chunk(List.of(new ChunkChoice(0, Delta.EMPTY, OpenAiResponsesDecoder.finish(response, toolIndex >= 0), null)), null, null));
