@@ -17,7 +17,7 @@ import java.util.Set;
  * A streamed answer's calls of custom tools offered as functions ({@link CustomToolsAsFunctions}) given back as custom
  * calls: a call of one of those names becomes a custom call whose pieces are its input's text, read out of the
  * function's streamed arguments as they come ({@link InputValueDecoder}). Arguments in another shape are kept whole and
- * given as one piece before the choice's finish (or the stream's end). It takes no relayed events: the upstream's
+ * given as one piece when it is due: before the next call begins, the choice's finish, or the stream's end. It takes no relayed events: the upstream's
  * bytes hold the function calls, so the canonical chunks are re-encoded.
  */
 final class CustomToolInputSink implements ChunkSink {
@@ -62,7 +62,7 @@ final class CustomToolInputSink implements ChunkSink {
         for (int i = 0; i < c.choices().size(); i++) {
             ChunkChoice ch = c.choices().get(i);
             List<ToolCallDelta> restored = restore(ch.index(), ch.delta().toolCalls());
-            List<ToolCallDelta> held = ch.finishReason() != null ? heldInputs(ch.index()) : List.of();
+            List<ToolCallDelta> held = ch.finishReason() != null ? heldInputs(ch.index(), -1) : List.of();
             if (restored == ch.delta().toolCalls() && held.isEmpty()) continue;
             if (choices == null) choices = new ArrayList<>(c.choices());
             Delta d = ch.delta();
@@ -83,40 +83,50 @@ final class CustomToolInputSink implements ChunkSink {
         sink.chunk(new ChatChunk(c.id(), c.created(), c.model(), choices, c.usage(), c.systemFingerprint(), c.serviceTier(), null));
     }
 
-    /** The same list when none of the pieces is a custom tool's. */
+    /** The same list when none of the pieces is a custom tool's, and no call kept whole is due. */
     private List<ToolCallDelta> restore(int choice, List<ToolCallDelta> pieces) {
-        List<ToolCallDelta> out = pieces;
+        List<ToolCallDelta> out = null;
         for (int i = 0; i < pieces.size(); i++) {
             ToolCallDelta t = pieces.get(i);
+            boolean head = t.id() != null || t.name() != null;
+            // providers stream calls one after another: a call kept whole is given before the next call begins, so a
+            // client (or the Responses encoder, which opens one item a call) sees each call's pieces together
+            List<ToolCallDelta> due = head ? heldInputs(choice, t.index()) : List.of();
             long key = ((long) choice << 32) | (t.index() & 0xffffffffL);
             Call call = calls.get(key);
-            if (call == null) {
-                if (t.custom() || t.name() == null || !custom.contains(t.name())) continue;
-                calls.put(key, call = new Call(t.index()));
+            if (call == null && (t.custom() || t.name() == null || !custom.contains(t.name()))) {
+                if (!due.isEmpty()) {
+                    if (out == null) out = new ArrayList<>(pieces.subList(0, i));
+                    out.addAll(due);
+                }
+                if (out != null) out.add(t);
+                continue;
             }
-            if (out == pieces) out = new ArrayList<>(pieces);
+            if (call == null) calls.put(key, call = new Call(t.index()));
+            if (out == null) out = new ArrayList<>(pieces.subList(0, i));
+            out.addAll(due);
             String fragment = t.argumentsFragment();
             if (fragment != null && !call.given) call.arguments.append(fragment);
             String text = call.decoder.feed(fragment);
-            if (t.id() != null || t.name() != null) {
-                out.set(i, new ToolCallDelta(t.index(), t.id(), t.name(), text == null ? "" : text, true)); // the call's head
+            if (head) {
+                out.add(new ToolCallDelta(t.index(), t.id(), t.name(), text == null ? "" : text, true)); // the call's head
             } else if (text != null && !text.isEmpty()) {
-                out.set(i, new ToolCallDelta(t.index(), null, null, text, true));
-            } else {
-                out.set(i, null); // nothing of the input yet (or kept whole until the finish)
-            }
+                out.add(new ToolCallDelta(t.index(), null, null, text, true));
+            } // else: nothing of the input yet (or kept whole until it is due)
             if (call.decoder.started()) call.arguments.setLength(0); // read as it comes: no need to keep it
         }
-        if (out != pieces) out.removeIf(java.util.Objects::isNull);
-        return out;
+        return out == null ? pieces : out;
     }
 
-    /** A choice's custom calls whose arguments were not {@code {"input": "…"}}: each given whole, once, at its finish. */
-    private List<ToolCallDelta> heldInputs(int choice) {
+    /**
+     * A choice's custom calls whose arguments were not {@code {"input": "…"}}, but the one at {@code except}: each given
+     * whole, once, when it is due (another call begins, the choice finishes, the stream ends).
+     */
+    private List<ToolCallDelta> heldInputs(int choice, int except) {
         List<ToolCallDelta> out = List.of();
         for (Map.Entry<Long, Call> e : calls.entrySet()) {
             Call call = e.getValue();
-            if ((int) (e.getKey() >> 32) != choice || call.given || call.decoder.started()) continue;
+            if ((int) (e.getKey() >> 32) != choice || call.index == except || call.given || call.decoder.started()) continue;
             call.given = true;
             if (out.isEmpty()) out = new ArrayList<>(2);
             out.add(new ToolCallDelta(call.index, null, null, CustomToolsAsFunctions.input(call.arguments.toString()), true));
@@ -137,7 +147,7 @@ final class CustomToolInputSink implements ChunkSink {
         for (Long key : calls.keySet()) {
             int choice = (int) (key >> 32);
             if (!byChoice.containsKey(choice)) {
-                List<ToolCallDelta> held = heldInputs(choice);
+                List<ToolCallDelta> held = heldInputs(choice, -1);
                 if (!held.isEmpty()) byChoice.put(choice, held);
             }
         }

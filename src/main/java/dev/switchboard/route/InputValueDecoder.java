@@ -21,6 +21,8 @@ final class InputValueDecoder {
     private State state = State.PREFIX;
     private final StringBuilder prefix = new StringBuilder();
     private final StringBuilder hex = new StringBuilder(4);
+    /** The escape being read ({@code \\}, {@code \\u} and its digits so far): written as it was if it turns out broken. */
+    private final StringBuilder escape = new StringBuilder(6);
     /** A high surrogate held back until its low half arrives, so no piece ends inside a character. */
     private char pendingHigh;
 
@@ -57,7 +59,11 @@ final class InputValueDecoder {
             char c = piece.charAt(i);
             switch (state) {
                 case VALUE -> {
-                    if (c == '\\') state = State.ESCAPE;
+                    if (c == '\\') {
+                        state = State.ESCAPE;
+                        escape.setLength(0);
+                        escape.append(c);
+                    }
                     else if (c == '"') state = State.DONE;
                     else out.append(c);
                 }
@@ -73,6 +79,7 @@ final class InputValueDecoder {
                         case 'u' -> {
                             state = State.UNICODE;
                             hex.setLength(0);
+                            escape.append(c);
                         }
                         default -> state = State.FAILED;
                     }
@@ -83,6 +90,7 @@ final class InputValueDecoder {
                         break;
                     }
                     hex.append(c);
+                    escape.append(c);
                     if (hex.length() == 4) {
                         out.append((char) Integer.parseInt(hex.toString(), 16));
                         state = State.VALUE;
@@ -93,7 +101,8 @@ final class InputValueDecoder {
         }
         if (state == State.FAILED) { // inside the value: the rest goes as the model wrote it
             state = State.RAW;
-            return out.append(piece, i - 1, piece.length()).toString(); // from the character it could not read
+            // the broken escape as written, then the piece from the character it could not read
+            return out.append(escape).append(piece, i - 1, piece.length()).toString();
         }
         int n = out.length();
         if (n > 0 && Character.isHighSurrogate(out.charAt(n - 1)) && state != State.DONE) {

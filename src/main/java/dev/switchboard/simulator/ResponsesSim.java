@@ -81,7 +81,7 @@ final class ResponsesSim {
         if (searched) out.add(new JsonObject().put("id", "ws_" + id).put("type", "web_search_call").put("status", "completed")
                 .put("action", new JsonObject().put("type", "search").put("query", "simulated search")));
         if (reply.toolName() != null && reply.customTool()) {
-            out.add(new JsonObject().put("id", "ctc_" + id).put("type", "custom_tool_call").put("call_id", "call_sim001")
+            out.add(new JsonObject().put("id", "ctc_" + id).put("type", "custom_tool_call").put("status", "completed").put("call_id", "call_sim001")
                     .put("name", reply.toolName()).put("input", reply.toolArguments()));
         } else if (reply.toolName() != null) {
             out.add(new JsonObject().put("id", "fc_" + id).put("type", "function_call").put("status", "completed")
@@ -156,7 +156,7 @@ final class ResponsesSim {
                 }
                 case "custom_tool_call" -> {
                     events.add(new JsonObject().put("type", "response.output_item.added").put("output_index", i)
-                            .put("item", item.copy().put("input", "")));
+                            .put("item", item.copy().put("input", "").put("status", "in_progress")));
                     String input = item.getString("input");
                     for (int at = 0; at < input.length(); at += 8) {
                         events.add(new JsonObject().put("type", "response.custom_tool_call_input.delta").put("item_id", itemId)

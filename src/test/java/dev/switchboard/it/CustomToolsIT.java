@@ -196,6 +196,20 @@ class CustomToolsIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "claude"})
+    void aHistoryAsPythonsSdkWritesIt(String alias) {
+        // messages before tools, and the assistant turn with "content": null, as the Python SDK sends it back
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """
+                {"model":"%s","messages":[{"role":"user","content":"add hello.txt"},
+                 {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"custom","custom":{"name":"apply_patch","input":"x"}}]},
+                 {"role":"tool","tool_call_id":"call_1","content":"Done!"}],
+                 "tools":[{"type":"custom","custom":{"name":"apply_patch"}}]}""".formatted(alias));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"))
+                .isEqualTo("The tool returned: Done!");
+    }
+
     @Test
     void aCustomToolCanBeChosenByName() {
         HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """

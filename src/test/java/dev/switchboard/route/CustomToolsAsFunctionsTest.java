@@ -72,8 +72,23 @@ class CustomToolsAsFunctionsTest {
     @Test
     void aBrokenEscapeInsideTheValuePassesTheRestAsWritten() {
         InputValueDecoder d = new InputValueDecoder();
-        assertThat(d.feed("{\"input\":\"ab\\qcd")).isEqualTo("abqcd");
+        assertThat(d.feed("{\"input\":\"ab\\qcd")).isEqualTo("ab\\qcd");
         assertThat(d.feed("\"}")).isEqualTo("\"}");
+        InputValueDecoder split = new InputValueDecoder(); // an escape begun in one piece and broken in the next
+        assertThat(split.feed("{\"input\":\"ab\\u12")).isEqualTo("ab");
+        assertThat(split.feed("zz\"}")).isEqualTo("\\u12zz\"}");
+    }
+
+    @Test
+    void aCallKeptWholeIsGivenBeforeTheNextCallBegins() {
+        List<ChatChunk> in = List.of(chunk(new ToolCallDelta(0, "c1", "apply_patch", "{\"path\":\"x\"}")),
+                chunk(new ToolCallDelta(1, "c2", "apply_patch", "{\"input\":\"y\"}")),
+                new ChatChunk("id", 1, "m", List.of(new ChunkChoice(0, Delta.EMPTY, FinishReason.TOOL_CALLS, null)), null, null, null));
+        List<ToolCallDelta> pieces = new ArrayList<>();
+        for (ChatChunk c : run(in, Set.of("apply_patch"))) for (ChunkChoice ch : c.choices()) pieces.addAll(ch.delta().toolCalls());
+        assertThat(pieces).containsExactly(new ToolCallDelta(0, "c1", "apply_patch", "", true),
+                new ToolCallDelta(0, null, null, "x", true), // call 0's input, whole, before call 1 begins
+                new ToolCallDelta(1, "c2", "apply_patch", "y", true));
     }
 
     @Test

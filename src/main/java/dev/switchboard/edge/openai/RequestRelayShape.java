@@ -167,7 +167,8 @@ final class RequestRelayShape {
     }
 
     private static boolean toolCall(JsonNode c) {
-        JsonNode f = c.get("function");
+        // a custom tool's call ({"type":"custom","custom":{…}}) has no function: never relayed, the encoder writes it
+        if (!(c.get("function") instanceof ObjectNode f)) return false;
         JsonNode args = f.get("arguments");
         return c.size() == 3 && "function".equals(c.path("type").textValue())
                 && f.size() == 2 && args != null && args.isTextual();

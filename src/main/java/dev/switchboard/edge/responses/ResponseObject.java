@@ -147,7 +147,7 @@ final class ResponseObject {
         }
         for (ToolCall c : m.toolCalls()) {
             String args = c.arguments() == null ? "" : c.arguments();
-            out.add(c.custom() ? customToolCall(itemId("ctc_"), c.id(), req.split(c.name()), args)
+            out.add(c.custom() ? customToolCall(itemId("ctc_"), c.id(), req.split(c.name()), args, itemStatus)
                     : functionCall(itemId("fc_"), c.id(), req.split(c.name()), args, itemStatus));
         }
         return out;
@@ -177,9 +177,13 @@ final class ResponseObject {
         return F.objectNode().put("type", "refusal").put("refusal", text);
     }
 
-    /** A custom tool's call, as the spec's ResponseCustomToolCall: its input text in the place of arguments, no status. */
-    static ObjectNode customToolCall(String id, String callId, String[] name, String input) {
-        ObjectNode o = F.objectNode().put("id", id).put("type", "custom_tool_call").put("call_id", callId).put("name", name[1]);
+    /**
+     * A custom tool's call, as the spec's ResponseCustomToolCall (its input text in the place of arguments), with the
+     * {@code status} OpenAI's items carry though the spec leaves it out.
+     */
+    static ObjectNode customToolCall(String id, String callId, String[] name, String input, String status) {
+        ObjectNode o = F.objectNode().put("id", id).put("type", "custom_tool_call").put("status", status).put("call_id", callId)
+                .put("name", name[1]);
         if (name[0] != null) o.put("namespace", name[0]);
         return o.put("input", input);
     }

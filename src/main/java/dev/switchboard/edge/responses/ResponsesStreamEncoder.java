@@ -153,7 +153,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             itemId = ResponseObject.itemId(customCall ? "ctc_" : "fc_");
             outputIndex = output.size();
             text.setLength(0);
-            added(customCall ? ResponseObject.customToolCall(itemId, callId, req.split(toolName), "")
+            added(customCall ? ResponseObject.customToolCall(itemId, callId, req.split(toolName), "", "in_progress")
                     : ResponseObject.functionCall(itemId, callId, req.split(toolName), "", "in_progress"));
         } else if (t.name() != null && toolName.isEmpty()) {
             toolName = t.name();
@@ -224,7 +224,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             case TOOL -> {
                 if (customCall) {
                     event("response.custom_tool_call_input.done", item().put("input", t));
-                    done = ResponseObject.customToolCall(itemId, callId, req.split(toolName), t);
+                    done = ResponseObject.customToolCall(itemId, callId, req.split(toolName), t, itemStatus);
                 } else {
                     event("response.function_call_arguments.done", item().put("name", req.split(toolName)[1]).put("arguments", t));
                     done = ResponseObject.functionCall(itemId, callId, req.split(toolName), t, itemStatus);

@@ -377,7 +377,8 @@ final class OpenAiChatDecoder {
         while (p.nextToken() == JsonToken.START_OBJECT) {
             String id = null;
             Function fn = Function.NONE;
-            boolean custom = false;
+            Function customFn = null; // a "custom" member with a name or an input
+            boolean typeCustom = false;
             int seen = 0; // id 1, type 2, function 4
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
@@ -389,11 +390,14 @@ final class OpenAiChatDecoder {
                 } else if (f.equals("function")) {
                     fn = function(p, v, exact);
                     bit = v == JsonToken.START_OBJECT ? 4 : 8;
-                } else if (f.equals("custom")) { // a custom (free-form) tool's call: {"name", "input"}
-                    fn = custom(p, v);
-                    custom = true;
+                } else if (f.equals("custom") && v == JsonToken.START_OBJECT) { // a custom tool's call: {"name", "input"}
+                    Function c = custom(p, v);
+                    if (c.name() != null || c.arguments() != null) { // servers that echo "custom": {} on function calls: ignored
+                        customFn = c;
+                    }
                     bit = 8; // not the shape the relay checks: the edge encodes the answer
                 } else {
+                    if (f.equals("type") && v == JsonToken.VALUE_STRING && is(p, "custom")) typeCustom = true;
                     bit = f.equals("type") && v == JsonToken.VALUE_STRING && is(p, "function") ? 2 : 8;
                     p.skipChildren();
                 }
@@ -401,6 +405,9 @@ final class OpenAiChatDecoder {
                 seen |= bit;
             }
             if (exact != null && (seen != 7 || fn.name() == null || fn.arguments() == null)) exact.ok = false;
+            // a custom call says so by its type, or has a custom member and no function (a server that leaves out type)
+            boolean custom = customFn != null && (typeCustom || (seen & 4) == 0);
+            if (custom) fn = customFn;
             out.add(new ToolCall(id, fn.name(), fn.arguments(), custom));
         }
         if (p.currentToken() != JsonToken.END_ARRAY && exact != null) exact.ok = false;
@@ -459,21 +466,32 @@ final class OpenAiChatDecoder {
             int index = out.size();
             String id = null;
             Function fn = Function.NONE;
-            boolean custom = false;
+            Function customFn = null; // a "custom" member with a name or an input
+            boolean typeCustom = false, hasFunction = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String f = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (f) {
                     case "index" -> { if (v.isNumeric()) index = p.getIntValue(); }
                     case "id" -> id = text(p);
-                    case "function" -> fn = function(p, v);
+                    case "function" -> {
+                        fn = function(p, v);
+                        hasFunction = v == JsonToken.START_OBJECT;
+                    }
                     case "custom" -> { // a piece of a custom tool's call: {"name", "input"}, each possibly absent
-                        fn = custom(p, v);
-                        custom = true;
+                        Function c = custom(p, v);
+                        if (c.name() != null || c.arguments() != null) customFn = c; // "custom": {} echoed on a function: ignored
+                    }
+                    case "type" -> {
+                        typeCustom = v == JsonToken.VALUE_STRING && is(p, "custom");
+                        p.skipChildren();
                     }
                     default -> p.skipChildren();
                 }
             }
+            // later pieces carry only "custom": {"input"}; a function's pieces never a custom member with content
+            boolean custom = customFn != null && (typeCustom || !hasFunction);
+            if (custom) fn = customFn;
             out.add(new ToolCallDelta(index, id, fn.name(), fn.arguments(), custom));
         }
         return out;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ToolCallDelta;
+import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.Role;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +44,31 @@ class OpenAiChatDecoderTest {
         assertThat(r.usage().cacheReadTokens()).isEqualTo(4);
         assertThat(r.usage().reasoningTokens()).isEqualTo(2);
         assertThat(r.systemFingerprint()).isEqualTo("fp_1");
+    }
+
+    @Test
+    void aCustomToolsCallIsTheOneTypedCustomNotAFunctionWithAnEmptyCustomMember() throws Exception {
+        ChatResponse r = decoder.response("""
+                {"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant",
+                 "content":null,"tool_calls":[{"id":"c1","type":"custom","custom":{"name":"apply_patch","input":"*** Begin"}},
+                 {"id":"c2","type":"function","function":{"name":"read","arguments":"{}"},"custom":{}},
+                 {"id":"c3","type":"function","function":{"name":"ls","arguments":"{}"},"custom":null}]},"finish_reason":"tool_calls"}]}"""
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(r.choices().get(0).message().toolCalls()).containsExactly(new ToolCall("c1", "apply_patch", "*** Begin", true),
+                new ToolCall("c2", "read", "{}"), new ToolCall("c3", "ls", "{}"));
+        // streamed: the head says custom, later pieces carry only the custom member; a function piece with "custom": {}
+        // (servers that echo it) stays the function's
+        ChatChunk head = decoder.chunk("""
+                {"id":"x","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1","type":"custom",
+                 "custom":{"name":"apply_patch","input":""}}]}}]}""".getBytes(StandardCharsets.UTF_8));
+        ChatChunk piece = decoder.chunk("""
+                {"id":"x","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"custom":{"input":"+hi"}}]}}]}""".getBytes(StandardCharsets.UTF_8));
+        ChatChunk fn = decoder.chunk("""
+                {"id":"x","choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"c2","type":"function",
+                 "function":{"name":"read","arguments":""},"custom":{}}]}}]}""".getBytes(StandardCharsets.UTF_8));
+        assertThat(head.choices().get(0).delta().toolCalls()).containsExactly(new ToolCallDelta(0, "c1", "apply_patch", "", true));
+        assertThat(piece.choices().get(0).delta().toolCalls()).containsExactly(new ToolCallDelta(0, null, null, "+hi", true));
+        assertThat(fn.choices().get(0).delta().toolCalls()).containsExactly(new ToolCallDelta(1, "c2", "read", "", false));
     }
 
     @Test
