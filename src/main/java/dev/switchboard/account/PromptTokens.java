@@ -139,7 +139,9 @@ public final class PromptTokens {
         if (!request.tools().isEmpty()) {
             text += TOOLS_FRAME;
             for (Tool tool : request.tools()) {
-                text += PER_TOOL + size(measure, tool.name()) + size(measure, tool.description()) + json(measure, tool.parameters());
+                // a custom tool's format (a grammar can be long): the model reads it, as OpenAI's own or in the description
+                text += PER_TOOL + size(measure, tool.name()) + size(measure, tool.description()) + json(measure, tool.parameters())
+                        + (tool.custom() ? json(measure, tool.customFormat()) : 0);
             }
         }
         if (request.responseFormat() != null) text += json(measure, request.responseFormat().jsonSchema());

@@ -64,6 +64,7 @@ final class PrefixHash {
         for (int k = 0; k < count; k++) {
             Tool t = tools.get(k);
             add("tool").add(t.name()).add(t.description()).add(t.parameters() == null ? null : t.parameters().toString());
+            if (t.custom()) add(t.customFormat().toString()); // only for custom tools: a function's hash is unchanged
         }
     }
 

@@ -70,6 +70,15 @@ class PromptTokensTest {
     }
 
     @Test
+    void aCustomToolsGrammarCounts() throws Exception {
+        Message m = Message.text(Role.USER, "hi");
+        ChatRequest text = request(List.of(m), List.of(new Tool("apply_patch", null, null, null, null, JSON.readTree("{\"type\":\"text\"}"))));
+        ChatRequest grammar = request(List.of(m), List.of(new Tool("apply_patch", null, null, null, null, JSON.readTree(
+                "{\"type\":\"grammar\",\"grammar\":{\"syntax\":\"lark\",\"definition\":\"" + "start: line+ ".repeat(50) + "\"}}"))));
+        assertThat(tokens.estimate(grammar, "anthropic") - tokens.estimate(text, "anthropic")).isGreaterThan(100);
+    }
+
+    @Test
     void theEstimateIsNeverUnderATokenPerFourCharacters() {
         String digits = "1234567890".repeat(40);   // o200k: 3 digits a token, above the floor
         String prose = "The quarterly planning meeting decided three things. ".repeat(20); // o200k: ~5 characters a token
