@@ -34,6 +34,18 @@ public record ToolChoice(Mode mode, String functionName, List<String> allowed) {
         };
     }
 
+    /** The first tool this choice names (its function, or one of its allowed tools) that is not among {@code tools}; null if none. */
+    public String unknownName(List<Tool> tools) {
+        if (functionName != null && !named(functionName, tools)) return functionName;
+        if (allowed != null) for (String n : allowed) if (!named(n, tools)) return n;
+        return null;
+    }
+
+    private static boolean named(String name, List<Tool> tools) {
+        for (Tool t : tools) if (t.name().equals(name)) return true;
+        return false;
+    }
+
     /** OpenAI's string forms ({@code auto}, {@code none}, {@code required}), shared by Chat Completions and Responses; null for any other. */
     public static ToolChoice named(String value) {
         return switch (value) {

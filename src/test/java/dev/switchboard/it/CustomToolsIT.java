@@ -57,6 +57,8 @@ class CustomToolsIT {
                     litellm_params: { model: azure/my-gpt5, api_base: "${SIM_ROOT}/", api_version: "2024-10-21", api_key: os.environ/PROVIDER_KEY }
                   - model_name: vllm
                     litellm_params: { model: hosted_vllm/llama-3.1-8b, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: interleaved
+                    litellm_params: { model: hosted_vllm/parallel-interleaved-llama, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                 router_settings:
                   num_retries: 0
                 general_settings:
@@ -351,5 +353,48 @@ class CustomToolsIT {
                 {"model":"claude","input":"hi","tools":[{"type":"custom","name":"word","format":{"type":"grammar","syntax":"pcre","definition":"x"}}]}""");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("param")).isEqualTo("tools[0].format.syntax");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"type\":\"custom\",\"name\":\"apply_patch\"}",
+            "{\"type\":\"function\",\"name\":\"apply_patch\",\"parameters\":{\"type\":\"object\",\"properties\":{\"input\":{\"type\":\"string\"}}}}"})
+    void parallelCallsWhosePiecesInterleaveAreOneItemEach(String tool) {
+        // an OpenAI-compatible server that streams two parallel calls' pieces alternately (the simulator's
+        // parallel-interleaved-* models): each call is its own item, whole
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"interleaved","stream":true,"input":"add hello.txt","tools":[%s]}""".formatted(tool));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<JsonObject> done = new ArrayList<>();
+        java.util.Map<Integer, StringBuilder> deltas = new java.util.TreeMap<>();
+        for (String data : Http.sseData(r.body())) {
+            JsonObject e = new JsonObject(data);
+            String type = e.getString("type");
+            if (type.equals("response.output_item.done")) done.add(e.getJsonObject("item"));
+            if (type.endsWith("_call_input.delta") || type.endsWith("_arguments.delta")) {
+                deltas.computeIfAbsent(e.getInteger("output_index"), k -> new StringBuilder()).append(e.getString("delta"));
+            }
+        }
+        boolean custom = tool.contains("custom");
+        String whole = custom ? INPUT : new JsonObject().put("input", INPUT).encode();
+        assertThat(done).as(r.body()).hasSize(2);
+        for (JsonObject item : done) {
+            assertThat(item.getString("type")).isEqualTo(custom ? "custom_tool_call" : "function_call");
+            assertThat(item.getString("name")).isEqualTo("apply_patch");
+            assertThat(item.getString(custom ? "input" : "arguments")).isEqualTo(whole);
+        }
+        assertThat(done.get(0).getString("call_id")).isNotEqualTo(done.get(1).getString("call_id"));
+        assertThat(deltas.values()).extracting(StringBuilder::toString).containsExactly(whole, whole);
+        JsonObject completed = new JsonObject(Http.sseData(r.body()).get(Http.sseData(r.body()).size() - 1));
+        assertThat(completed.getJsonObject("response").getJsonArray("output")).hasSize(2);
+    }
+
+    @Test
+    void aResponsesToolChoiceNamingNoOfferedToolIsAFourHundred() {
+        for (String choice : new String[] {"{\"type\":\"custom\",\"name\":\"nope\"}", "{\"type\":\"function\",\"name\":\"nope\"}"}) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                    {"model":"claude","input":"hi","tools":[{"type":"custom","name":"apply_patch"}],"tool_choice":%s}""".formatted(choice));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("tool_choice");
+        }
     }
 }

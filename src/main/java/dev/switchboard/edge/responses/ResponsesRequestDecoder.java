@@ -127,6 +127,12 @@ final class ResponsesRequestDecoder {
         List<Tool> tools = tools(n.get("tools"), builtIn, namespaced);
         ToolChoice toolChoice = toolChoice(n.get("tool_choice"), builtIn);
         if (echo.has("tools") && builtIn.isEmpty() && namespaced.isEmpty()) echo.set("tools", echoTools(tools));
+        // a choice naming a tool that is not offered is OpenAI's 400, before any provider sees it (Claude would be told to
+        // call a tool it does not have); with built-in or namespaced tools, OpenAI's own API judges the name
+        String unknown = toolChoice == null || !builtIn.isEmpty() || !namespaced.isEmpty() ? null : toolChoice.unknownName(tools);
+        if (unknown != null) {
+            throw GatewayException.badRequest("Invalid value for 'tool_choice': no tool named '" + unknown + "' in 'tools'.", "tool_choice");
+        }
         if (!builtIn.isEmpty() && previous != null) {
             // The gateway rebuilds a continued conversation itself and translates it: only function tools survive that.
             throw builtInTool(builtIn.get(0)[0], builtIn.get(0)[1]);

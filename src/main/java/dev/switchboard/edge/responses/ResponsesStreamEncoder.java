@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * Canonical chunks → the Responses API's typed event stream, for one response. Chat streams deltas of one message;
  * Responses streams output items, each opened ({@code response.output_item.added}, a content or summary part added),
  * filled ({@code *.delta}) and closed ({@code *.done}, {@code response.output_item.done}) in turn, so this keeps
- * the item that is open and closes it when a delta of another kind (reasoning → text → a function call → the
- * next function call) arrives. Every event carries the next {@code sequence_number}, from 0.
+ * the item that is open and closes it when a delta of another kind (reasoning → text → function calls) arrives;
+ * calls streamed side by side (parallel calls whose pieces interleave) are items open side by side, each piece
+ * going to its call's item by its index. Every event carries the next {@code sequence_number}, from 0.
  *
  * <p>A stream that breaks ends with {@code response.failed} and then an {@code error} event whose data also holds
  * an {@code error} object, which is what the OpenAI SDKs raise on (Python and Node by the event name, Java by the
@@ -47,11 +48,32 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     private String itemId;
     private int outputIndex = -1;
     private final StringBuilder text = new StringBuilder();
-    private int toolIndex = -1;
-    private String callId;
-    private String toolName;
-    /** Whether the open tool item is a custom tool's call (its pieces are input text, not JSON arguments). */
-    private boolean customCall;
+    /**
+     * The calls being streamed, by their index in the chat stream, each its own item (kind {@link Kind#TOOL}): an
+     * OpenAI-compatible server may interleave parallel calls' pieces, and each piece goes to its call's item. They are
+     * closed together, in the order they opened, when the choice finishes or an item of another kind opens.
+     */
+    private final java.util.LinkedHashMap<Integer, ToolItem> tools = new java.util.LinkedHashMap<>();
+
+    /** One function or custom call's item while it streams. */
+    private static final class ToolItem {
+        final String itemId;
+        final String callId;
+        final boolean custom;
+        final int outputIndex;
+        String name;
+        final StringBuilder arguments = new StringBuilder();
+
+        ToolItem(String itemId, String callId, String name, boolean custom, int outputIndex) {
+            this.itemId = itemId;
+            this.callId = callId;
+            this.name = name;
+            this.custom = custom;
+            this.outputIndex = outputIndex;
+        }
+
+        ObjectNode about() { return F.objectNode().put("item_id", itemId).put("output_index", outputIndex); }
+    }
     private Usage usage;
     private FinishReason finish;
     /** null until the first chunk: true when the upstream is OpenAI's Responses API, whose own events are relayed. */
@@ -143,27 +165,49 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     }
 
     private void toolCall(ToolCallDelta t) {
-        if (open != Kind.TOOL || t.index() != toolIndex || (t.id() != null && !t.id().equals(callId))) {
-            close();
+        ToolItem call = tools.get(t.index());
+        if (open != Kind.TOOL || call == null || (t.id() != null && !t.id().equals(call.callId))) {
+            // another kind's item, or a new call where one was, is closed first; a call that begins while others stream
+            // leaves them open (an OpenAI-compatible server may interleave parallel calls' pieces: each goes to its item)
+            if (open != Kind.TOOL || call != null) close();
             open = Kind.TOOL;
-            toolIndex = t.index();
-            callId = t.id() != null ? t.id() : ResponseObject.itemId("call_");
-            toolName = t.name() == null ? "" : t.name();
-            customCall = t.custom();
-            itemId = ResponseObject.itemId(customCall ? "ctc_" : "fc_");
-            outputIndex = output.size();
-            text.setLength(0);
-            added(customCall ? ResponseObject.customToolCall(itemId, callId, req.split(toolName), "", "in_progress")
-                    : ResponseObject.functionCall(itemId, callId, req.split(toolName), "", "in_progress"));
-        } else if (t.name() != null && toolName.isEmpty()) {
-            toolName = t.name();
+            String callId = t.id() != null ? t.id() : ResponseObject.itemId("call_");
+            String name = t.name() == null ? "" : t.name();
+            call = new ToolItem(ResponseObject.itemId(t.custom() ? "ctc_" : "fc_"), callId, name, t.custom(), output.size() + tools.size());
+            tools.put(t.index(), call);
+            ObjectNode e = F.objectNode().put("output_index", call.outputIndex);
+            e.set("item", t.custom() ? ResponseObject.customToolCall(call.itemId, callId, req.split(name), "", "in_progress")
+                    : ResponseObject.functionCall(call.itemId, callId, req.split(name), "", "in_progress"));
+            event("response.output_item.added", e);
+        } else if (t.name() != null && call.name.isEmpty()) {
+            call.name = t.name();
         }
         String fragment = t.argumentsFragment();
         if (fragment != null && !fragment.isEmpty()) {
-            text.append(fragment);
-            event(customCall ? "response.custom_tool_call_input.delta" : "response.function_call_arguments.delta",
-                    item().put("delta", fragment));
+            call.arguments.append(fragment);
+            event(call.custom ? "response.custom_tool_call_input.delta" : "response.function_call_arguments.delta",
+                    call.about().put("delta", fragment));
         }
+    }
+
+    /** Closes the open calls' items, in the order they opened: their done events, and each joins the output. */
+    private void closeTools(String itemStatus) {
+        for (ToolItem call : tools.values()) {
+            String args = call.arguments.toString();
+            ObjectNode done;
+            if (call.custom) {
+                event("response.custom_tool_call_input.done", call.about().put("input", args));
+                done = ResponseObject.customToolCall(call.itemId, call.callId, req.split(call.name), args, itemStatus);
+            } else {
+                event("response.function_call_arguments.done", call.about().put("name", req.split(call.name)[1]).put("arguments", args));
+                done = ResponseObject.functionCall(call.itemId, call.callId, req.split(call.name), args, itemStatus);
+            }
+            ObjectNode e = F.objectNode().put("output_index", call.outputIndex);
+            e.set("item", done);
+            event("response.output_item.done", e);
+            output.add(done);
+        }
+        tools.clear();
     }
 
     /** Opens an item of {@code kind} unless one is open, closing the item of another kind first. */
@@ -222,13 +266,10 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 ((ArrayNode) done.get("content")).add(ResponseObject.refusal(t));
             }
             case TOOL -> {
-                if (customCall) {
-                    event("response.custom_tool_call_input.done", item().put("input", t));
-                    done = ResponseObject.customToolCall(itemId, callId, req.split(toolName), t, itemStatus);
-                } else {
-                    event("response.function_call_arguments.done", item().put("name", req.split(toolName)[1]).put("arguments", t));
-                    done = ResponseObject.functionCall(itemId, callId, req.split(toolName), t, itemStatus);
-                }
+                closeTools(itemStatus);
+                open = Kind.NONE;
+                text.setLength(0);
+                return;
             }
             default -> throw new IllegalStateException();
         }
