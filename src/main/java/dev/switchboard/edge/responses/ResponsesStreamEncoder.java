@@ -175,10 +175,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             String name = t.name() == null ? "" : t.name();
             call = new ToolItem(ResponseObject.itemId(t.custom() ? "ctc_" : "fc_"), callId, name, t.custom(), output.size() + tools.size());
             tools.put(t.index(), call);
-            ObjectNode e = F.objectNode().put("output_index", call.outputIndex);
-            e.set("item", t.custom() ? ResponseObject.customToolCall(call.itemId, callId, req.split(name), "", "in_progress")
+            added(call.outputIndex, t.custom() ? ResponseObject.customToolCall(call.itemId, callId, req.split(name), "", "in_progress")
                     : ResponseObject.functionCall(call.itemId, callId, req.split(name), "", "in_progress"));
-            event("response.output_item.added", e);
         } else if (t.name() != null && call.name.isEmpty()) {
             call.name = t.name();
         }
@@ -202,10 +200,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                 event("response.function_call_arguments.done", call.about().put("name", req.split(call.name)[1]).put("arguments", args));
                 done = ResponseObject.functionCall(call.itemId, call.callId, req.split(call.name), args, itemStatus);
             }
-            ObjectNode e = F.objectNode().put("output_index", call.outputIndex);
-            e.set("item", done);
-            event("response.output_item.done", e);
-            output.add(done);
+            done(call.outputIndex, done);
         }
         tools.clear();
     }
@@ -273,10 +268,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             }
             default -> throw new IllegalStateException();
         }
-        ObjectNode e = F.objectNode().put("output_index", outputIndex);
-        e.set("item", SignedReasoning.visible(done, wanted));
-        event("response.output_item.done", e);
-        output.add(done);
+        done(outputIndex, done);
         open = Kind.NONE;
         text.setLength(0);
     }
@@ -347,10 +339,20 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         return F.objectNode().put("item_id", itemId).put("output_index", outputIndex);
     }
 
-    private void added(ObjectNode item) {
-        ObjectNode e = F.objectNode().put("output_index", outputIndex);
+    private void added(ObjectNode item) { added(outputIndex, item); }
+
+    private void added(int index, ObjectNode item) {
+        ObjectNode e = F.objectNode().put("output_index", index);
         e.set("item", item);
         event("response.output_item.added", e);
+    }
+
+    /** {@code response.output_item.done} for the item at {@code index} (its signed reasoning as the client asked), which joins the output. */
+    private void done(int index, ObjectNode item) {
+        ObjectNode e = F.objectNode().put("output_index", index);
+        e.set("item", SignedReasoning.visible(item, wanted));
+        event("response.output_item.done", e);
+        output.add(item);
     }
 
     /** Appends one SSE event: its type in the body (first) and on the event line, and the next sequence number. */
