@@ -38,6 +38,28 @@ public final class StoredResponses {
     private final Cache<String, StoredResponse> recent;
     /** Output items of the recent answers by item id, for {@code item_reference} inputs (see {@link #findItems}). */
     private final Cache<String, StoredItem> items;
+    private final BackgroundRuns background = new BackgroundRuns();
+    /**
+     * How long a streamed background response's events stay to be resumed after it ended (OpenAI keeps each event at
+     * least ten minutes); a stream still running is never dropped for its age.
+     */
+    public static final long EVENTS_KEPT_MILLIS = 10 * 60_000;
+    /** The event streams of streamed background responses, running or ended less than {@link #EVENTS_KEPT_MILLIS} ago. */
+    private final Cache<String, BackgroundEvents> events = Caffeine.newBuilder().maximumSize(RECENT)
+            .expireAfter(new com.github.benmanes.caffeine.cache.Expiry<String, BackgroundEvents>() {
+                @Override
+                public long expireAfterCreate(String id, BackgroundEvents e, long now) { return keep(e); }
+
+                @Override
+                public long expireAfterUpdate(String id, BackgroundEvents e, long now, long current) { return keep(e); }
+
+                @Override
+                public long expireAfterRead(String id, BackgroundEvents e, long now, long current) { return current; }
+
+                private long keep(BackgroundEvents e) {
+                    return e.ended() ? TimeUnit.MILLISECONDS.toNanos(EVENTS_KEPT_MILLIS) : Long.MAX_VALUE;
+                }
+            }).executor(Runnable::run).build();
 
     /** One output item as it was answered (its JSON), whose it is and until when. */
     private record StoredItem(String owner, long expiresAt, String json) {}
@@ -59,6 +81,42 @@ public final class StoredResponses {
 
     /** The time a response created now expires at. */
     public long expiresAt(long createdMillis) { return createdMillis + retentionMillis; }
+
+    /** A new event stream for a streamed background response. */
+    public BackgroundEvents openEvents(String id, String owner) {
+        BackgroundEvents e = new BackgroundEvents(owner);
+        events.put(id, e);
+        return e;
+    }
+
+    /** Ends a background response's event stream; it is kept {@link #EVENTS_KEPT_MILLIS} from now. */
+    public void endEvents(String id, BackgroundEvents e) {
+        e.end();
+        if (events.getIfPresent(id) == e) {
+            events.policy().expireVariably().ifPresent(p -> p.setExpiresAfter(id, java.time.Duration.ofMillis(EVENTS_KEPT_MILLIS)));
+        }
+    }
+
+    /** The owner's background event stream with this id, when this gateway still has it; else null. */
+    public BackgroundEvents findEvents(String id, String owner) {
+        BackgroundEvents e = events.getIfPresent(id);
+        return e != null && e.owner().equals(owner) ? e : null;
+    }
+
+    /** The background responses this gateway is answering now. */
+    public BackgroundRuns background() { return background; }
+
+    /**
+     * Writes a newer state of an answer saved before (a background response's progress or end): in memory at once,
+     * in the table on the worker, after the save it follows (one worker, in order).
+     */
+    public void replace(StoredResponse r) {
+        recent.put(r.id(), r);
+        worker.executeBlocking(() -> {
+            rows.update(r);
+            return null;
+        }, true).onFailure(e -> log.warn("response {} could not be updated: {}", r.id(), e.getMessage()));
+    }
 
     /** Keeps an answer: in memory at once, in the table on the worker. */
     public void save(StoredResponse r) {
@@ -133,6 +191,9 @@ public final class StoredResponses {
 
     /** Waits (blocking) until every queued write is done: for shutdown. */
     void drain() {
+        // background responses still running end as failed (the record says the gateway stopped), written before the
+        // worker is drained; their calls are cancelled
+        background.stopAll(this::replace);
         try {
             worker.executeBlocking(() -> null, true).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -30,6 +30,20 @@ public final class ResponseRows {
         });
     }
 
+    /** Writes a newer body and conversation of a stored row (a background response's end); no row, no change. */
+    public void update(StoredResponse r) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE responses SET body = ?, conversation = ? WHERE response_id = ? "
+                    + "AND key_id = ?")) {
+                ps.setString(1, r.body());
+                ps.setString(2, r.conversation());
+                ps.setString(3, r.id());
+                ps.setString(4, r.owner());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** The row when it exists, belongs to {@code owner} and has not expired at {@code nowMillis}; else null. */
     public StoredResponse find(String id, String owner, long nowMillis) {
         return db.transaction(c -> {

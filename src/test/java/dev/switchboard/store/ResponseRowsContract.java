@@ -27,4 +27,24 @@ abstract class ResponseRowsContract {
             db.close();
         }
     }
+
+    /** A background response's end replaces its row (body and conversation), for its owner only. */
+    @Test
+    void anUpdateReplacesTheOwnersRow() {
+        Database db = open();
+        try {
+            ResponseRows rows = new ResponseRows(db);
+            rows.insert(new StoredResponse("resp_u", "key_a", 1_000, 10_000, "{\"status\":\"in_progress\"}", "[]"));
+            rows.update(new StoredResponse("resp_u", "key_b", 1_000, 10_000, "{\"status\":\"cancelled\"}", "[]"));
+            assertThat(rows.find("resp_u", "key_a", 5_000).body()).as("another owner changes nothing").contains("in_progress");
+            rows.update(new StoredResponse("resp_u", "key_a", 1_000, 10_000, "{\"status\":\"completed\"}", "[{\"id\":\"msg\"}]"));
+            StoredResponse r = rows.find("resp_u", "key_a", 5_000);
+            assertThat(r.body()).contains("completed");
+            assertThat(r.conversation()).contains("msg");
+            rows.update(new StoredResponse("resp_none", "key_a", 1_000, 10_000, "{}", "[]")); // no row: no change, no error
+            assertThat(rows.find("resp_none", "key_a", 5_000)).isNull();
+        } finally {
+            db.close();
+        }
+    }
 }

@@ -38,7 +38,7 @@ final class ResponseObject {
     }
 
     /**
-     * @param status      completed, incomplete, in_progress or failed
+     * @param status      completed, incomplete, in_progress, failed, or (background responses) queued or cancelled
      * @param usage       null while in progress
      * @param incomplete  why an incomplete response stopped (max_output_tokens, content_filter), else null
      * @param error       why a failed response failed, else null
@@ -51,6 +51,7 @@ final class ResponseObject {
         r.put("object", "response");
         r.put("created_at", createdAt);
         r.put("status", status);
+        r.put("background", req.background());
         if (status.equals("completed")) r.put("completed_at", System.currentTimeMillis() / 1000);
         else r.putNull("completed_at");
         if (error == null) r.putNull("error");

@@ -20,6 +20,7 @@ import java.util.Map;
  * {@code store}, and the request's own fields as written, which the Response object echoes back.
  *
  * @param input  the input as a list of items (a string input is one user message item)
+ * @param background {@code background: true}: the gateway runs the call without the client and keeps its answer
  * @param namespaced the function tools of namespace tools: canonical name ({@code ns__name}) → {namespace, name}
  * @param inputMessages the same input as canonical messages (converted once, when it was checked)
  * @param echo   the request fields the Response object repeats (tools, tool_choice, text, reasoning, …), as sent
@@ -36,6 +37,7 @@ record ResponsesRequest(
         String previousResponseId,
         boolean store,
         boolean stream,
+        boolean background,
         List<Tool> tools,
         ToolChoice toolChoice,
         Boolean parallelToolCalls,

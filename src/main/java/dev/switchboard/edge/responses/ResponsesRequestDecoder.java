@@ -92,14 +92,19 @@ final class ResponsesRequestDecoder {
                         + "kept by OpenAI); send the input itself, or continue with previous_response_id.", unsupported);
             }
         }
-        if (Boolean.TRUE.equals(Fields.optionalBool(n, "background", "background"))) {
-            throw GatewayException.badRequest("'background: true' is not supported by this gateway; stream the response "
-                    + "instead.", "background");
-        }
-        ArrayNode input = input(n.get("input"));
+        // Background mode is the gateway's own (ResponsesRoutes runs the call detached from the client): the provider is
+        // asked for an ordinary answer, so the field does not reach OpenAI's API with the request passed as written.
+        boolean background = Boolean.TRUE.equals(Fields.optionalBool(n, "background", "background"));
+        n.remove("background");
+        // every input item gets an id when it is stored (input_items lists them by it); the request as written keeps none
+        ArrayNode input = InputItems.identified(input(n.get("input")));
         String instructions = Fields.optionalString(n, "instructions", "instructions");
         String previous = Fields.optionalString(n, "previous_response_id", "previous_response_id");
         Boolean store = Fields.optionalBool(n, "store", "store");
+        if (background && Boolean.FALSE.equals(store)) {
+            throw new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, "'background: true' needs 'store: "
+                    + "true': a background response is read back by its id.", "background", "unsupported_parameter", null, null);
+        }
         boolean stream = Boolean.TRUE.equals(Fields.optionalBool(n, "stream", "stream"));
 
         Map<String, JsonNode> extra = new HashMap<>();
@@ -139,7 +144,7 @@ final class ResponsesRequestDecoder {
         }
 
         return new ResponsesRequest(model, input, ResponseItems.toMessages(input, "input"), namespaced, instructions, previous,
-                store == null || store, stream, tools, toolChoice,
+                store == null || store, stream, background, tools, toolChoice,
                 Fields.optionalBool(n, "parallel_tool_calls", "parallel_tool_calls"), format(n.get("text")),
                 OpenAiNumbers.number(n, "temperature"), OpenAiNumbers.number(n, "top_p"),
                 OpenAiNumbers.positiveInt(n, "max_output_tokens"), Fields.optionalString(n, "user", "user"),

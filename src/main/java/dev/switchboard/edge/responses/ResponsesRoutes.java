@@ -45,11 +45,13 @@ public final class ResponsesRoutes {
     private final ResponsesRequestDecoder decoder = new ResponsesRequestDecoder();
     private final OpenAiResponseEncoder errors = new OpenAiResponseEncoder();
     private final DialectCall call;
+    private final BackgroundResponses background;
 
     public ResponsesRoutes(EdgeContext edge) {
         this.edge = edge;
         this.call = new DialectCall(edge, e -> errors.error(ResponsesErrorNames.of(e)),
                 e -> errors.errorEvent(ResponsesErrorNames.of(e)), "x-request-id");
+        this.background = new BackgroundResponses(edge);
     }
 
     public void mount(Router router) {
@@ -57,6 +59,8 @@ public final class ResponsesRoutes {
             router.post(prefix + "/responses").handler(rc -> call.begin(rc.request(), (ctx, body) -> create(rc.response(), ctx, body)));
             router.get(prefix + "/responses/:id").handler(rc -> read(rc.request(), rc.pathParam("id"), false));
             router.delete(prefix + "/responses/:id").handler(rc -> read(rc.request(), rc.pathParam("id"), true));
+            router.post(prefix + "/responses/:id/cancel").handler(rc -> cancel(rc.request(), rc.pathParam("id")));
+            router.get(prefix + "/responses/:id/input_items").handler(rc -> inputItems(rc.request(), rc.pathParam("id")));
         }
     }
 
@@ -91,7 +95,12 @@ public final class ResponsesRoutes {
                 ChatRequest chat = req.toChat(history);
                 String id = ResponseObject.newResponseId();
                 long createdMillis = System.currentTimeMillis();
-                if (req.stream()) stream(resp, ctx, req, chat, history, id, createdMillis);
+                // an alias the caller cannot use is refused now, not in the background
+                if (req.background()) edge.usableAlias(req.model(), ctx.caller());
+                if (req.background() && req.stream()) {
+                    background.startStream(resp, ctx, req, chat, history, id, createdMillis, e -> call.fail(resp, e));
+                } else if (req.background()) background.start(resp, ctx, req, chat, history, id, createdMillis);
+                else if (req.stream()) stream(resp, ctx, req, chat, history, id, createdMillis);
                 else answer(resp, ctx, req, chat, history, id, createdMillis);
             } catch (Throwable t) {
                 call.fail(resp, t);
@@ -126,25 +135,28 @@ public final class ResponsesRoutes {
 
     private void respond(HttpServerResponse resp, CallContext ctx, ResponsesRequest req, ArrayNode history, String id,
                          long createdMillis, Answer<ChatResponse> answer) {
-        ChatResponse r = answer.body();
-        if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.OPENAI_RESPONSES)) {
-            // OpenAI's own answer, passed back as it wrote it, under the gateway's id (stored under it too)
-            ObjectNode passed = ((ObjectNode) r.raw().body()).deepCopy().put("id", id);
-            store(ctx, req, history, id, createdMillis, passed);
-            SwitchboardHeaders.apply(resp, answer);
-            resp.putHeader("content-type", JSON).end(Buffer.buffer(passed.toString()));
-            return;
-        }
-        Choice choice = r.choices().isEmpty() ? null : r.choices().get(0);
-        Message m = choice == null ? Message.text(dev.switchboard.model.Role.ASSISTANT, "") : choice.message();
-        String status = ResponseObject.status(choice == null ? null : choice.finishReason());
-        ObjectNode response = ResponseObject.build(id, createdMillis / 1000, r.model(), status, ResponseObject.output(m, req, status),
-                r.usage() == null ? Usage.ZERO : r.usage(), req,
-                status.equals("incomplete") ? ResponseObject.incompleteReason(choice.finishReason()) : null, null);
+        ObjectNode response = finished(req, id, createdMillis, answer.body());
         store(ctx, req, history, id, createdMillis, response);
         SwitchboardHeaders.apply(resp, answer);
         resp.putHeader("content-type", JSON).end(Buffer.buffer(
                 SignedReasoning.visibleResponse(response, SignedReasoning.wanted(req)).toString()));
+    }
+
+    /** The whole Response object of a non-stream answer, Claude's signed reasoning included ({@link SignedReasoning}). */
+    static ObjectNode finished(ResponsesRequest req, String id, long createdMillis, ChatResponse r) {
+        if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.OPENAI_RESPONSES)) {
+            // OpenAI's own answer, passed back as it wrote it, under the gateway's id (stored under it too); the gateway
+            // ran a background response itself, so OpenAI's copy says background: false
+            ObjectNode passed = ((ObjectNode) r.raw().body()).deepCopy().put("id", id);
+            if (req.background()) passed.put("background", true);
+            return passed;
+        }
+        Choice choice = r.choices().isEmpty() ? null : r.choices().get(0);
+        Message m = choice == null ? Message.text(dev.switchboard.model.Role.ASSISTANT, "") : choice.message();
+        String status = ResponseObject.status(choice == null ? null : choice.finishReason());
+        return ResponseObject.build(id, createdMillis / 1000, r.model(), status, ResponseObject.output(m, req, status),
+                r.usage() == null ? Usage.ZERO : r.usage(), req,
+                status.equals("incomplete") ? ResponseObject.incompleteReason(choice.finishReason()) : null, null);
     }
 
     private void stream(HttpServerResponse resp, CallContext ctx, ResponsesRequest req, ChatRequest chat, ArrayNode history,
@@ -170,7 +182,7 @@ public final class ResponsesRoutes {
     }
 
     /** The upstream model of a {@code provider/model} deployment id, named until the first chunk names it. */
-    private static String servedModel(String deployment) {
+    static String servedModel(String deployment) {
         if (deployment == null) return "unknown";
         int slash = deployment.indexOf('/');
         return slash < 0 ? deployment : deployment.substring(slash + 1);
@@ -183,30 +195,125 @@ public final class ResponsesRoutes {
      */
     private void store(CallContext ctx, ResponsesRequest req, ArrayNode history, String id, long createdMillis, ObjectNode response) {
         if (!req.store()) return;
+        stored().save(record(stored(), ctx.caller().id(), req, history, id, createdMillis, response));
+    }
+
+    /**
+     * The stored record of an answer: the Response object as the client was shown it, and the conversation a next turn
+     * continues (which keeps Claude's signed reasoning). Its output items are indexed for item references.
+     */
+    static StoredResponse record(StoredResponses stored, String owner, ResponsesRequest req, ArrayNode history, String id,
+                                 long createdMillis, ObjectNode response) {
+        ArrayNode output = (ArrayNode) response.get("output");
+        stored.indexItems(owner, stored.expiresAt(createdMillis), output);
+        return new StoredResponse(id, owner, createdMillis, stored.expiresAt(createdMillis),
+                SignedReasoning.visibleResponse(response, SignedReasoning.wanted(req)).toString(),
+                conversation(history, req, output).toString());
+    }
+
+    /** The previous conversation, this input, then this output (null for none yet). */
+    static ArrayNode conversation(ArrayNode history, ResponsesRequest req, ArrayNode output) {
         ArrayNode conversation = MAPPER.createArrayNode();
         if (history != null) conversation.addAll(history);
         conversation.addAll(req.input());
-        conversation.addAll((ArrayNode) response.get("output"));
-        stored().indexItems(ctx.caller().id(), stored().expiresAt(createdMillis), (ArrayNode) response.get("output"));
-        // the conversation keeps Claude's signed reasoning for the next turn; GET shows what the client was shown
-        stored().save(new StoredResponse(id, ctx.caller().id(), createdMillis, stored().expiresAt(createdMillis),
-                SignedReasoning.visibleResponse(response, SignedReasoning.wanted(req)).toString(), conversation.toString()));
+        if (output != null) conversation.addAll(output);
+        return conversation;
+    }
+
+    /** The caller of a request on a stored response, or null when its failure has been answered. */
+    private Caller caller(HttpServerRequest req) {
+        call.identify(req.response());
+        try {
+            return edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
+        } catch (Throwable t) {
+            call.fail(req.response(), t);
+            return null;
+        }
+    }
+
+    private static GatewayException notFound(String id) {
+        return new GatewayException(ErrorKind.NOT_FOUND, 404, "Response with id '" + id + "' not found.", null, "not_found", null, null);
+    }
+
+    static ObjectNode parse(String json) {
+        try {
+            return (ObjectNode) MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored response is not JSON", e);
+        }
+    }
+
+    /** {@code POST /v1/responses/{id}/cancel} ({@link BackgroundResponses#cancel}). */
+    private void cancel(HttpServerRequest req, String id) {
+        HttpServerResponse resp = req.response();
+        Caller caller = caller(req);
+        if (caller == null) return;
+        stored().find(id, caller.id()).onComplete(ar -> {
+            try {
+                if (ar.failed()) throw ar.cause();
+                if (ar.result() == null) throw notFound(id);
+                ObjectNode answer = background.cancel(ar.result(), parse(ar.result().body()));
+                resp.putHeader("content-type", JSON).end(Buffer.buffer(answer.toString()));
+            } catch (Throwable t) {
+                call.fail(resp, t);
+            }
+        });
+    }
+
+    /** {@code GET /v1/responses/{id}/input_items}: a page of the items the response was generated from ({@link InputItems}). */
+    private void inputItems(HttpServerRequest req, String id) {
+        HttpServerResponse resp = req.response();
+        Caller caller = caller(req);
+        if (caller == null) return;
+        int limit;
+        boolean ascending;
+        try {
+            String l = req.getParam("limit");
+            try {
+                limit = l == null ? InputItems.DEFAULT_LIMIT : Integer.parseInt(l.trim());
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > InputItems.MAX_LIMIT) {
+                throw GatewayException.badRequest("Invalid 'limit': it must be an integer from 1 to " + InputItems.MAX_LIMIT + ".", "limit");
+            }
+            String order = req.getParam("order");
+            if (order != null && !order.equals("asc") && !order.equals("desc")) {
+                throw GatewayException.badRequest("Invalid value for 'order': '" + order + "'. Supported values are: 'asc' and 'desc'.", "order");
+            }
+            ascending = "asc".equals(order);
+        } catch (GatewayException e) {
+            call.fail(resp, e);
+            return;
+        }
+        int pageSize = limit;
+        String after = req.getParam("after");
+        stored().find(id, caller.id()).onComplete(ar -> {
+            try {
+                if (ar.failed()) throw ar.cause();
+                if (ar.result() == null) throw notFound(id);
+                ArrayNode conversation = (ArrayNode) MAPPER.readTree(ar.result().conversation());
+                int outputs = parse(ar.result().body()).path("output").size();
+                ObjectNode page = InputItems.page(id, InputItems.before(conversation, outputs), ascending, pageSize, after);
+                resp.putHeader("content-type", JSON).end(Buffer.buffer(page.toString()));
+            } catch (Throwable t) {
+                call.fail(resp, t);
+            }
+        });
     }
 
     /** {@code GET} (the stored Response object) or {@code DELETE} of a response the caller created. */
     private void read(HttpServerRequest req, String id, boolean delete) {
         HttpServerResponse resp = req.response();
-        call.identify(resp);
-        Caller caller;
-        try {
-            caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
-        } catch (Throwable t) {
-            call.fail(resp, t);
-            return;
-        }
-        GatewayException notFound = new GatewayException(ErrorKind.NOT_FOUND, 404, "Response with id '" + id + "' not found.",
-                null, "not_found", null, null);
+        Caller caller = caller(req);
+        if (caller == null) return;
+        GatewayException notFound = notFound(id);
         if (delete) {
+            if (stored().background().find(id, caller.id()) != null) { // as OpenAI: cancel it, or wait for its end
+                call.fail(resp, new GatewayException(ErrorKind.BAD_REQUEST, 400, "Cannot delete an in-flight response.", "response_id",
+                        null, null, null));
+                return;
+            }
             stored().delete(id, caller.id()).onComplete(ar -> {
                 if (ar.failed()) call.fail(resp, ar.cause());
                 else if (!ar.result()) call.fail(resp, notFound);
@@ -229,14 +336,29 @@ public final class ResponsesRoutes {
             else if (ar.result() == null) call.fail(resp, notFound);
             else if (!stream) resp.putHeader("content-type", JSON).end(ar.result().body());
             else {
-                // the stored answer as the event stream the SDKs' retrieve(stream=True) reads (StoredStreamReplay)
+                // a streamed background response's own events while this gateway has them (running, or ended in the last
+                // ten minutes): the same sequence numbers the stream had, so that starting_after resumes it
+                dev.switchboard.pipeline.BackgroundEvents events = stored().findEvents(id, caller.id());
+                if (events != null) {
+                    dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
+                    EventFollower.follow(resp, events, EventFollower.firstAfter(events, startingAfter));
+                    return;
+                }
                 ObjectNode response;
                 try {
-                    response = (ObjectNode) MAPPER.readTree(ar.result().body());
-                } catch (java.io.IOException e) {
+                    response = parse(ar.result().body());
+                } catch (RuntimeException e) {
                     call.fail(resp, e);
                     return;
                 }
+                String status = response.path("status").asText();
+                if (status.equals("queued") || status.equals("in_progress")) {
+                    call.fail(resp, GatewayException.badRequest("Response '" + id + "' is in progress and has no event stream here "
+                            + "(it was created without 'stream: true', or by another gateway): read it with GET /v1/responses/"
+                            + id + " until it is done.", "stream"));
+                    return;
+                }
+                // the stored answer as the event stream the SDKs' retrieve(stream=True) reads (StoredStreamReplay)
                 dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
                 resp.end(StoredStreamReplay.events(response, startingAfter));
             }

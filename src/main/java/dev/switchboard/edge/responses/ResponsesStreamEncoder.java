@@ -282,6 +282,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         ObjectNode e = c.raw().body().deepCopy();
         if (e.get("response") instanceof ObjectNode r) {
             r.put("id", id);
+            if (req.background()) r.put("background", true); // the gateway runs it in the background, OpenAI does not
             String type = e.path("type").asText();
             if (type.equals("response.completed") || type.equals("response.incomplete")) relayedResponse = r;
         }
@@ -326,6 +327,19 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         ObjectNode inner = err.deepCopy().put("type", e.openAiType());
         err.set("error", inner);
         event("error", err);
+        return take();
+    }
+
+    /**
+     * The end of a background stream that was cancelled: {@code response.failed} holding the response as cancelled
+     * (no output), as OpenAI ends one; its call is being stopped.
+     */
+    Buffer cancelled() {
+        out = null;
+        if (!Boolean.TRUE.equals(passThrough)) start();
+        ObjectNode response = snapshot("cancelled", usage, null);
+        response.set("output", F.arrayNode());
+        event("response.failed", F.objectNode().set("response", response));
         return take();
     }
 

@@ -1,0 +1,94 @@
+package dev.switchboard.edge.responses;
+
+import dev.switchboard.pipeline.BackgroundEvents;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * One client following a streamed background response's events ({@link BackgroundEvents}) from a position: what is
+ * there is written at once, what comes later as it comes, and the answer ends after the last event. A client that
+ * reads slowly is written to as its write queue drains (the events wait in the log, not in its queue); one that leaves
+ * is forgotten, and the response goes on.
+ */
+final class EventFollower implements Runnable {
+    private final HttpServerResponse resp;
+    private final BackgroundEvents events;
+    private int next;
+    private boolean done;
+    private boolean waitingForDrain;
+
+    private EventFollower(HttpServerResponse resp, BackgroundEvents events, int from) {
+        this.resp = resp;
+        this.events = events;
+        this.next = from;
+    }
+
+    /** Starts writing {@code events} from index {@code from} to {@code resp} (whose SSE head is set). */
+    static void follow(HttpServerResponse resp, BackgroundEvents events, int from) {
+        EventFollower f = new EventFollower(resp, events, from);
+        events.listen(f);
+        resp.closeHandler(v -> f.stop());
+        f.run();
+    }
+
+    /** The index of the first event whose {@code sequence_number} is above {@code startingAfter} (-1: from the start). */
+    static int firstAfter(BackgroundEvents events, int startingAfter) {
+        java.util.List<Buffer> all = events.all();
+        for (int i = 0; i < all.size(); i++) {
+            if (sequenceNumber(all.get(i)) > startingAfter) return i;
+        }
+        return all.size();
+    }
+
+    private static long sequenceNumber(Buffer event) {
+        String s = event.toString(java.nio.charset.StandardCharsets.UTF_8);
+        int at = s.indexOf("\"sequence_number\":");
+        if (at < 0) return Long.MAX_VALUE; // an event without one (none of ours) goes with those after it
+        int i = at + "\"sequence_number\":".length();
+        while (i < s.length() && s.charAt(i) == ' ') i++;
+        int start = i;
+        while (i < s.length() && Character.isDigit(s.charAt(i))) i++;
+        return i == start ? Long.MAX_VALUE : Long.parseLong(s.substring(start, i));
+    }
+
+    @Override
+    public synchronized void run() {
+        if (done || waitingForDrain) return;
+        if (resp.closed()) {
+            stop();
+            return;
+        }
+        BackgroundEvents.Since since = events.since(next);
+        if (!since.events().isEmpty()) {
+            Buffer out = Buffer.buffer();
+            for (Buffer e : since.events()) out.appendBuffer(e);
+            next += since.events().size();
+            if (since.ended()) {
+                done = true;
+                events.unlisten(this);
+                resp.end(out);
+                return;
+            }
+            resp.write(out);
+        } else if (since.ended()) {
+            done = true;
+            events.unlisten(this);
+            resp.end();
+            return;
+        }
+        if (resp.writeQueueFull()) {
+            waitingForDrain = true;
+            resp.drainHandler(v -> {
+                synchronized (this) {
+                    waitingForDrain = false;
+                }
+                run();
+            });
+        }
+    }
+
+    private synchronized void stop() {
+        done = true;
+        events.unlisten(this);
+    }
+}
