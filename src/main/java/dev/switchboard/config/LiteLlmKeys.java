@@ -95,7 +95,8 @@ public final class LiteLlmKeys {
         a(ROUTER, "model_group_alias", "other names of a model_name ({alias: name} or {alias: {model: name, hidden: true}})");
         a(ROUTER, "retry_backoff prompt_cache_affinity auto_router", "Switchboard's (see Routing)");
         w(ROUTER, "redis_host redis_port redis_password redis_url redis_db cache_kwargs", "router state (rpm/tpm, cooldowns) is per instance; Redis is not used for it");
-        w(ROUTER, "enable_pre_call_checks optional_pre_call_checks", "pre-call context-window checks are not done; context_window_fallbacks handle the provider's refusal");
+        a(ROUTER, "enable_pre_call_checks", "a deployment whose context window is smaller than the prompt is not called (see Routing)");
+        w(ROUTER, "optional_pre_call_checks", "LiteLLM's optional pre-call checks (prompt caching, router budgets, …) are not done");
         w(ROUTER, "routing_strategy_args retry_policy allowed_fails_policy model_group_retry_policy max_fallbacks "
                 + "default_max_parallel_requests default_priority polling_interval caching_groups cache_responses client_ttl "
                 + "debug_level set_verbose enable_tag_filtering tag_filtering_match_any provider_budget_config "

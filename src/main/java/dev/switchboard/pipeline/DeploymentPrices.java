@@ -24,7 +24,8 @@ final class DeploymentPrices {
     static final int UNKNOWN_OUTPUT_LIMIT = 32_768;
 
     /** One deployment: its provider prefix, price lookup, and the output limit when the request sets none. */
-    record Priced(String provider, PriceLookup lookup, int defaultOutputLimit) {}
+    /** @param contextWindow the model's context window in tokens (model_info's max_input_tokens, else the catalog's); 0 unknown */
+    record Priced(String provider, PriceLookup lookup, int defaultOutputLimit, int contextWindow) {}
 
     /**
      * A priced call: what it cost in nano-dollars, whether the deployment had a price at all, and what a cache hit
@@ -75,7 +76,21 @@ final class DeploymentPrices {
     }
 
     private static Priced price(Target t, PriceLookup lookup) {
-        return new Priced(t.deployment().provider(), lookup, outputLimit(t.deployment(), t.provider().outputLimitWhenUnset(), lookup));
+        return new Priced(t.deployment().provider(), lookup, outputLimit(t.deployment(), t.provider().outputLimitWhenUnset(), lookup),
+                contextWindow(t.deployment(), lookup));
+    }
+
+    /** model_info's max_input_tokens (also for a model the catalog does not price), else the catalog's window; 0 unknown. */
+    private static int contextWindow(Deployment d, PriceLookup lookup) {
+        Object given = d.modelInfo() == null ? null : d.modelInfo().get("max_input_tokens");
+        if (given != null) {
+            try {
+                return (int) Math.min(Integer.MAX_VALUE, Math.max(0, Double.parseDouble(given.toString())));
+            } catch (NumberFormatException e) {
+                return 0; // the config check reports it; an unknown window is never enforced
+            }
+        }
+        return lookup.priced() && lookup.price().contextWindow() != null ? lookup.price().contextWindow() : 0;
     }
 
     private static int outputLimit(Deployment d, Integer providerDefault, PriceLookup lookup) {
@@ -92,6 +107,12 @@ final class DeploymentPrices {
         Priced p = byId.get(deploymentId);
         if (p == null || !p.lookup().priced() || p.lookup().price().maxOutputTokens() == null) return 0;
         return p.lookup().price().maxOutputTokens();
+    }
+
+    /** The deployment model's context window (its model_info's, else the catalog's max_input_tokens); 0 when unknown. */
+    int contextWindow(String deploymentId) {
+        Priced p = byId.get(deploymentId);
+        return p == null ? 0 : p.contextWindow();
     }
 
     /** What {@code usage} cost on the deployment that served; unpriced (0) for one without a price. */

@@ -149,6 +149,8 @@ public final class Gateway {
                         new ObservedAttempts(observe.observer())),
                 new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add));
         router.outputCeilings(prices::outputCeiling);
+        PromptTokens contextTokens = new PromptTokens();
+        router.contextWindows(prices::contextWindow, r -> contextTokens.estimate(r, "openai")); // as LiteLLM counts, with OpenAI's tokenizer
         Governance governance;
         try {
             governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings(), config.general().jwtAuth()),

@@ -182,8 +182,14 @@ final class CallEngine {
             else noneAvailable(now);
         }
 
-        /** Every deployment is cooling down or at its limits. */
+        /** Every deployment is cooling down or at its limits, or too small for the prompt (the pre-call check). */
         private void noneAvailable(long now) {
+            GatewayException tooLong = facts.contextRefusal(group);
+            if (tooLong != null) { // nothing is called: the context-window fallbacks, as for a provider's refusal
+                log.info("request {}: no deployment of '{}' takes the prompt: {}", ctx.requestId(), group.alias, tooLong.getMessage());
+                groupFailed(tooLong, FallbackReason.CONTEXT_WINDOW);
+                return;
+            }
             if (group.atCapacity(facts, now)) {
                 long retryAfter = Math.max(1, UsageWindow.nanosToNextMinute(now) / 1_000_000_000L);
                 groupFailed(new GatewayException(ErrorKind.RATE_LIMIT, 429, "Every deployment of '" + group.alias
@@ -197,7 +203,7 @@ final class CallEngine {
             }
             // Nowhere else to go: a cooldown steers traffic to alternatives but never refuses or delays a
             // request on its own (only a retry waits, see failed()).
-            send(group.lastResort());
+            send(group.lastResort(facts));
         }
 
         private void send(ModelGroup.Pick pick) {

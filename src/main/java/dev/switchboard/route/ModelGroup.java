@@ -33,7 +33,9 @@ final class ModelGroup {
     /** A deployment admitted for one attempt, or null when every member is cooling down or at its limits. */
     Pick select(RequestFacts facts, Collection<DeploymentState> tried, long now) {
         List<DeploymentState> open = new ArrayList<>(members.size());
-        for (DeploymentState m : members) if (m.breaker.available(now) && fits(m, facts, now)) open.add(m);
+        for (DeploymentState m : members) {
+            if (m.breaker.available(now) && fits(m, facts, now) && facts.fitsContext(m)) open.add(m);
+        }
         if (!tried.isEmpty()) { // a request's first attempt has tried nothing: every open member is untried
             List<DeploymentState> untried = new ArrayList<>(open.size());
             for (DeploymentState m : open) if (!tried.contains(m)) untried.add(m);
@@ -77,10 +79,13 @@ final class ModelGroup {
      * The member whose cooldown ends first, for when every member is cooling down and there is nowhere else to
      * go: a cooldown only steers traffic to alternatives, it never refuses a request on its own.
      */
-    Pick lastResort() {
-        DeploymentState best = members.get(0);
-        for (DeploymentState m : members) if (m.breaker.openUntil() < best.breaker.openUntil()) best = m;
-        return new Pick(best, true, 0); // its outcome decides its breaker, like a probe
+    Pick lastResort(RequestFacts facts) {
+        DeploymentState best = null;
+        for (DeploymentState m : members) {
+            if (!facts.fitsContext(m)) continue; // the caller checked that one does
+            if (best == null || m.breaker.openUntil() < best.breaker.openUntil()) best = m;
+        }
+        return new Pick(best == null ? members.get(0) : best, true, 0); // its outcome decides its breaker, like a probe
     }
 
     private boolean fits(DeploymentState m, RequestFacts facts, long now) {

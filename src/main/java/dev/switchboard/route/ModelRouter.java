@@ -194,7 +194,7 @@ public final class ModelRouter {
             RequestControls controls = RequestControls.from(ctx.hints(), request.extra());
             ChatRequest clean = controls == RequestControls.NONE ? request
                     : request.withExtra(RequestControls.strip(request.extra()));
-            RequestFacts facts = RequestFacts.of(clean);
+            RequestFacts facts = RequestFacts.of(clean).checkingContext(contextCheck);
             CallEngine.Call<T> call = callFor.apply(clean, controls.dropParams());
             if (auto != null && auto.alias().equals(request.model())) {
                 return auto.decide(ctx, clean, controls, facts).compose(d ->
@@ -240,6 +240,18 @@ public final class ModelRouter {
     private volatile java.util.function.ToIntFunction<String> outputCeilings = id -> 0;
 
     public void outputCeilings(java.util.function.ToIntFunction<String> ceilings) { this.outputCeilings = ceilings; }
+
+    /** The pre-call context check, when {@code enable_pre_call_checks} is on and {@link #contextWindows} was given. */
+    private volatile ContextCheck contextCheck;
+
+    /**
+     * What {@code enable_pre_call_checks} needs: each deployment's context window (0 when unknown) and a request's
+     * prompt tokens. Without the setting they are not used.
+     */
+    public void contextWindows(java.util.function.ToIntFunction<String> windows,
+                               java.util.function.ToLongFunction<ChatRequest> promptTokens) {
+        this.contextCheck = settings.preCallChecks() ? new ContextCheck(windows, promptTokens) : null;
+    }
 
     /** @param drop the request's {@code drop_params}, or null (see {@link DeploymentParams}) */
     private CallEngine.Call<ChatResponse> chatCall(ChatRequest request, Boolean drop) {

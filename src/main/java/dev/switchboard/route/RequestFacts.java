@@ -3,18 +3,23 @@ package dev.switchboard.route;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ContentPart;
 import dev.switchboard.model.EmbeddingRequest;
+import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Tool;
 
 /**
  * What routing needs to know about one request, computed at most once and only when asked: the hash of its
- * cacheable prefix (affinity) and an estimate of its prompt tokens (tpm limits, the auto tier).
+ * cacheable prefix (affinity), an estimate of its prompt tokens (tpm limits, the auto tier), and, with the pre-call
+ * checks on, which deployments' context windows take it ({@link ContextCheck}).
  */
 final class RequestFacts {
     private final ChatRequest chat;
     private final EmbeddingRequest embedding;
     private long prefix = -1;
     private long tokens = -1;
+    /** The pre-call context check, or null when it is off (and always for embeddings). */
+    private ContextCheck context;
+    private long promptTokens = -1;
 
     private RequestFacts(ChatRequest chat, EmbeddingRequest embedding) {
         this.chat = chat;
@@ -24,6 +29,36 @@ final class RequestFacts {
     static RequestFacts of(ChatRequest r) { return new RequestFacts(r, null); }
 
     static RequestFacts of(EmbeddingRequest r) { return new RequestFacts(null, r); }
+
+    /** Turns the pre-call context check on for this request (a chat request; null leaves it off). */
+    RequestFacts checkingContext(ContextCheck check) {
+        if (chat != null) this.context = check;
+        return this;
+    }
+
+    /** Whether deployment {@code m} may be called: its context window takes the prompt, or it is unknown, or no check. */
+    boolean fitsContext(DeploymentState m) {
+        if (context == null) return true;
+        int window = context.window(m);
+        return window <= 0 || promptTokens() <= window;
+    }
+
+    /** The check's failure for a group none of whose deployments takes the prompt; null when some may be called. */
+    GatewayException contextRefusal(ModelGroup group) {
+        if (context == null) return null;
+        int largest = 0;
+        for (DeploymentState m : group.members) {
+            if (fitsContext(m)) return null;
+            largest = Math.max(largest, context.window(m));
+        }
+        return ContextCheck.tooLong(group.alias, promptTokens(), largest);
+    }
+
+    /** The prompt's tokens as the check counts them (once a request). */
+    private long promptTokens() {
+        if (promptTokens < 0) promptTokens = context.tokens(chat);
+        return promptTokens;
+    }
 
     /** {@link PrefixHash#NONE} when the request has no cacheable prefix (embeddings never have one). */
     long prefixHash() {

@@ -29,11 +29,14 @@ import java.util.Set;
  * @param groupAliases      {@code model_group_alias}: requested name → the name that serves it
  * @param dropParams        {@code drop_params}: drop what a provider cannot honour rather than refuse it, for every
  *                          deployment that does not say otherwise (see DeploymentParams)
+ * @param preCallChecks     {@code enable_pre_call_checks}: a deployment whose context window is smaller than the prompt
+ *                          is not called ({@link ContextCheck})
  */
 public record RouterSettings(String strategy, int numRetries, int allowedFails, Duration cooldown,
                              Duration minRetryWait, Duration backoffBase, Duration timeout, Duration streamTimeout,
                              Map<FallbackReason, Map<String, List<String>>> fallbacks, boolean promptCacheAffinity,
-                             AutoRouterSettings auto, Map<String, GroupAlias> groupAliases, boolean dropParams) {
+                             AutoRouterSettings auto, Map<String, GroupAlias> groupAliases, boolean dropParams,
+                             boolean preCallChecks) {
     public static final String DEFAULT_STRATEGY = "simple-shuffle";
     public static final int DEFAULT_NUM_RETRIES = 2;
     public static final int DEFAULT_ALLOWED_FAILS = 3;
@@ -77,7 +80,8 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 flag(s.get("prompt_cache_affinity"), true),
                 s.get("auto_router") instanceof Map<?, ?> m ? AutoRouterSettings.from(m) : null,
                 GroupAlias.from(router.get("model_group_alias")),
-                flag(s.get("drop_params"), false));
+                flag(s.get("drop_params"), false),
+                flag(s.get("enable_pre_call_checks"), false));
     }
 
     /** Where {@code default_fallbacks} is kept among the error fallbacks: no model_name can be "*" there. */

@@ -1,0 +1,44 @@
+package dev.switchboard.route;
+
+import dev.switchboard.model.ChatRequest;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * LiteLLM's {@code enable_pre_call_checks}: a deployment whose context window (its {@code max_input_tokens}: the
+ * model_info's, else the price catalog's) is smaller than the request's prompt is not called. The group's other
+ * deployments serve it; when none is large enough the group fails as a provider's context-window refusal would, so
+ * {@code context_window_fallbacks} take over without a call being spent on a certain refusal.
+ *
+ * <p>The prompt is counted as LiteLLM's {@code token_counter} counts it, with OpenAI's tokenizer for every provider
+ * (here o200k_base). A provider whose tokenizer counts more (Claude's, by 10-30 % on English) may still refuse a prompt
+ * near its window; that refusal then goes to the same fallbacks, as without the check. A deployment whose window is
+ * unknown is always called.
+ */
+final class ContextCheck {
+    private final ToIntFunction<String> windows;
+    private final ToLongFunction<ChatRequest> tokens;
+
+    /**
+     * @param windows deployment id → its context window in tokens; 0 when unknown
+     * @param tokens  a request's prompt tokens
+     */
+    ContextCheck(ToIntFunction<String> windows, ToLongFunction<ChatRequest> tokens) {
+        this.windows = windows;
+        this.tokens = tokens;
+    }
+
+    int window(DeploymentState m) { return windows.applyAsInt(m.id()); }
+
+    long tokens(ChatRequest r) { return tokens.applyAsLong(r); }
+
+    /** The failure of a group none of whose deployments can take the prompt: a context-window refusal. */
+    static GatewayException tooLong(String alias, long prompt, int largest) {
+        return new GatewayException(ErrorKind.BAD_REQUEST, 400, "This request's prompt (about " + prompt + " tokens) is longer "
+                + "than the context window of every deployment of '" + alias + "' (the largest takes " + largest
+                + " tokens); no deployment was called (router_settings.enable_pre_call_checks).", "messages",
+                "context_length_exceeded", null, null);
+    }
+}
