@@ -361,6 +361,15 @@ public final class Gateway {
     /** Requests being observed now (0 once traffic has ended). */
     public int observedInFlight() { return store.observe().observer().inFlight(); }
 
+    /**
+     * A request's prompt tokens as its alias's model counts them (Anthropic's {@code count_tokens}), or null when no
+     * deployment of the alias counts (the edge estimates). Free and unmetered, as the providers' own count endpoints are.
+     */
+    public Future<Integer> countTokens(CallContext ctx, dev.switchboard.model.ChatRequest asked) {
+        String model = ctx.caller().modelFor(asked.model()); // a virtual key's alias, as for chat (KeyAliasStage)
+        return router.countTokens(ctx, model.equals(asked.model()) ? asked : asked.withModel(model));
+    }
+
     /** Embeddings: governed and accounted like chat (call type {@code embedding} in the ledger), then routed. */
     public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest asked) {
         String model = ctx.caller().modelFor(asked.model()); // a virtual key's alias, as for chat (KeyAliasStage)

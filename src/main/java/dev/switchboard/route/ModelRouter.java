@@ -241,6 +241,29 @@ public final class ModelRouter {
 
     public void outputCeilings(java.util.function.ToIntFunction<String> ceilings) { this.outputCeilings = ceilings; }
 
+    /**
+     * The prompt tokens of a request as the first deployment of its alias whose provider counts them says
+     * ({@link dev.switchboard.provider.TokenCounter}: Anthropic's {@code count_tokens}); null when none of them counts.
+     * Not a call: no retry, fallback, cooldown or ledger row (Anthropic does not bill it). An unknown alias is null too
+     * (the edge has already answered 404 for it).
+     */
+    public Future<Integer> countTokens(CallContext ctx, ChatRequest request) {
+        ModelGroup group;
+        try {
+            group = names.resolve(request.model());
+        } catch (GatewayException e) {
+            return Future.succeededFuture(null);
+        }
+        if (group == null) return Future.succeededFuture(null);
+        for (DeploymentState m : group.members) {
+            if (m.target.provider() instanceof dev.switchboard.provider.TokenCounter counter) {
+                return counter.countTokens(request, dev.switchboard.provider.CallOptions.DEFAULT.forRequest(ctx.requestId(),
+                        ctx.cancellation()));
+            }
+        }
+        return Future.succeededFuture(null);
+    }
+
     /** The pre-call context check, when {@code enable_pre_call_checks} is on and {@link #contextWindows} was given. */
     private volatile ContextCheck contextCheck;
 

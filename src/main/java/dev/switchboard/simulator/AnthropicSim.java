@@ -89,6 +89,35 @@ final class AnthropicSim {
                         .putNull("stop_sequence").put("usage", usage).toBuffer());
     }
 
+    /** The fields {@code count_tokens} takes: the prompt's. Anything else is Anthropic's 400 ("Extra inputs are not permitted"). */
+    private static final java.util.Set<String> COUNTED = java.util.Set.of("model", "messages", "system", "tools", "tool_choice",
+            "thinking", "mcp_servers");
+
+    /** {@code POST /v1/messages/count_tokens}: {@code {"input_tokens": N}}, N as a call's usage would count the prompt. */
+    void countTokens(HttpServerResponse resp, JsonObject req, SimBehaviour behaviour) {
+        if (behaviour.status() != 0) {
+            fault(resp, behaviour);
+            return;
+        }
+        for (String field : req.fieldNames()) {
+            if (!COUNTED.contains(field)) {
+                error(resp, 400, "invalid_request_error", field + ": Extra inputs are not permitted");
+                return;
+            }
+        }
+        if (!(req.getValue("model") instanceof String)) {
+            error(resp, 400, "invalid_request_error", "model: Field required");
+            return;
+        }
+        if (!(req.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+            error(resp, 400, "invalid_request_error", "messages: Field required");
+            return;
+        }
+        int tokens = SimReply.to(asOpenAi(req.copy().put("max_tokens", 1)), 1).promptTokens();
+        resp.setStatusCode(200).putHeader("content-type", "application/json")
+                .end(new JsonObject().put("input_tokens", tokens).toBuffer());
+    }
+
     static final String THOUGHT = "Let me think about that.";
     static final String SIGNATURE = "sig_sim_EqQBCgIYAhIM";
 

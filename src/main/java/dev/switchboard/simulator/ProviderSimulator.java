@@ -306,6 +306,13 @@ public final class ProviderSimulator {
                     .add(new JsonObject().put("id", "gpt-4o-mini").put("object", "model").put("created", 1721172741).put("owned_by", "system"))));
             return;
         }
+        if (path.equals("/v1/messages/count_tokens")) {
+            JsonObject json = anthropic.admit(req, body, requiredKey);
+            if (json == null) return;
+            if (record) received.add(new Received(path, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), json));
+            anthropic.countTokens(resp, json, behaviour);
+            return;
+        }
         if (path.equals("/v1/messages")) {
             JsonObject json = anthropic.admit(req, body, requiredKey);
             if (json == null) return;

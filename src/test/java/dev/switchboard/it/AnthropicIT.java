@@ -348,12 +348,32 @@ class AnthropicIT {
     }
 
     @Test
-    void countTokensIsAnsweredToTheSdkWithoutMaxTokens() {
-        // count_tokens takes no max_tokens (Anthropic's API and SDK send none)
+    void countTokensIsAnthropicsOwnCountForClaudeAndTheEstimateElsewhere() {
+        // count_tokens takes no max_tokens (Anthropic's API and SDK send none); for Claude it is Anthropic's own count
         com.anthropic.models.messages.MessageTokensCount count = anthropic.messages().countTokens(
-                com.anthropic.models.messages.MessageCountTokensParams.builder().model("claude")
+                com.anthropic.models.messages.MessageCountTokensParams.builder().model("claude").system("Be brief.")
                         .addUserMessage("abcd".repeat(100)).build());
-        assertThat(count.inputTokens()).isEqualTo(100);
+        ProviderSimulator.Received asked = gw.simulator.last();
+        assertThat(asked.path()).isEqualTo("/v1/messages/count_tokens");
+        assertThat(asked.body().fieldNames()).containsExactlyInAnyOrder("model", "messages", "system");
+        assertThat(asked.body().getString("model")).isEqualTo("claude-sonnet-4-5");
+        long called = anthropic.messages().create(com.anthropic.models.messages.MessageCreateParams.builder().model("claude")
+                .maxTokens(20).system("Be brief.").addUserMessage("abcd".repeat(100)).build()).usage().inputTokens();
+        assertThat(count.inputTokens()).as("the count a call's usage has").isEqualTo(called);
+        HttpResponse<String> raw = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "anthropic-version", "2023-06-01");
+        assertThat(raw.headers().firstValue("x-switchboard-token-count")).hasValue("provider");
+
+        // no deployment that counts (OpenAI's), or Anthropic's count failing: the local estimate, four characters a token
+        assertThat(anthropic.messages().countTokens(com.anthropic.models.messages.MessageCountTokensParams.builder().model("gpt")
+                .addUserMessage("abcd".repeat(100)).build()).inputTokens()).isEqualTo(100);
+        gw.simulator.enqueue(SimBehaviour.status(500));
+        HttpResponse<String> failed = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "abcd".repeat(100) + "\"}]}",
+                "anthropic-version", "2023-06-01");
+        assertThat(failed.statusCode()).isEqualTo(200);
+        assertThat(failed.headers().firstValue("x-switchboard-token-count")).hasValue("estimate");
+        assertThat(new JsonObject(failed.body()).getInteger("input_tokens")).isEqualTo(100);
         assertThatThrownBy(() -> anthropic.messages().countTokens(com.anthropic.models.messages.MessageCountTokensParams.builder()
                 .model("no-such-model").addUserMessage("hi").build()))
                 .isInstanceOf(com.anthropic.errors.NotFoundException.class).hasMessageContaining("no-such-model");

@@ -25,6 +25,7 @@ import java.util.Map;
  * points Claude Code at any configured model. Errors use Anthropic's shape.
  */
 public final class AnthropicRoutes {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AnthropicRoutes.class);
     private static final String JSON = "application/json";
 
     private final EdgeContext edge;
@@ -83,7 +84,7 @@ public final class AnthropicRoutes {
             if (countOnly) {
                 ChatRequest request = decoder.countTokens(body, dialectHeaders);
                 edge.usableAlias(request.model(), ctx.caller());
-                resp.putHeader("content-type", JSON).end("{\"input_tokens\":" + estimateTokens(request) + "}");
+                countTokens(resp, ctx, request);
                 return;
             }
             ChatRequest request = decoder.messages(body, dialectHeaders);
@@ -119,8 +120,32 @@ public final class AnthropicRoutes {
     }
 
     /**
+     * {@code count_tokens}: Anthropic's own count when the alias has an Anthropic deployment (Claude Code decides when to
+     * compact on it), else the local estimate; also the estimate when Anthropic's count fails, since a count is advice
+     * and must not fail a client that would call anyway. {@code x-switchboard-token-count} says which it is.
+     */
+    private void countTokens(HttpServerResponse resp, CallContext ctx, ChatRequest request) {
+        io.vertx.core.Future<Integer> counted;
+        try {
+            counted = edge.gateway().countTokens(ctx, request);
+        } catch (RuntimeException e) {
+            counted = io.vertx.core.Future.failedFuture(e);
+        }
+        counted.onComplete(ar -> {
+            boolean byProvider = ar.succeeded() && ar.result() != null;
+            if (ar.failed()) {
+                log.info("request {}: the provider's token count failed, answering the estimate: {}", ctx.requestId(),
+                        dev.switchboard.model.LogSafe.message(ar.cause()));
+            }
+            int tokens = byProvider ? ar.result() : estimateTokens(request);
+            resp.putHeader("content-type", JSON).putHeader("x-switchboard-token-count", byProvider ? "provider" : "estimate")
+                    .end("{\"input_tokens\":" + tokens + "}");
+        });
+    }
+
+    /**
      * count_tokens answered locally: about four characters a token over the text, tool schemas and system
-     * prompt. An estimate (Claude Code uses it to decide when to compact), not the provider's exact count.
+     * prompt. An estimate, not the provider's exact count.
      */
     static int estimateTokens(ChatRequest r) {
         long chars = 0;

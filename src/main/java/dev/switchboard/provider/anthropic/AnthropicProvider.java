@@ -27,7 +27,7 @@ import java.util.List;
  * Anthropic's Messages API ({@code POST /v1/messages}, key in {@code x-api-key}), or the same body elsewhere (Claude on
  * Vertex AI) through an {@link AnthropicTarget}.
  */
-final class AnthropicProvider implements Provider {
+final class AnthropicProvider implements Provider, dev.switchboard.provider.TokenCounter {
     private final Deployment deployment;
     private final UpstreamHttp http;
     private final AnthropicTarget target;
@@ -56,7 +56,8 @@ final class AnthropicProvider implements Provider {
         return new AnthropicTarget(endpoint, path, path,
                 UpstreamHttp.baseHeaders(d.headers(), "x-api-key", secret).set("anthropic-version", AnthropicModels.API_VERSION),
                 UpstreamAuth.NONE, secret, body -> body,
-                (resp, body) -> AnthropicErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), d.id(), secret));
+                (resp, body) -> AnthropicErrorDecoder.decode(resp.statusCode(), body, RetryAfter.of(resp), d.id(), secret),
+                endpoint.pathFor("/v1/messages/count_tokens"));
     }
 
     @Override
@@ -73,6 +74,34 @@ final class AnthropicProvider implements Provider {
                 options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(),
                 this::error, http.scrubber(), () -> new AnthropicStream(resp, endpoint, http.scrubber(), deployment.id(),
                 deployment.model(), secret))));
+    }
+
+    /**
+     * Anthropic's {@code count_tokens}: the request encoded as for a call, less the fields that endpoint refuses (it
+     * takes the prompt's: model, messages, system, tools, tool_choice, thinking, mcp_servers); free, and not a call.
+     */
+    @Override
+    public Future<Integer> countTokens(ChatRequest request, CallOptions options) {
+        if (target.countPath() == null) return Future.succeededFuture(null);
+        return UpstreamAnswers.encodeThen(() -> countBody(request), body -> {
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(target.baseHeaders()).set("accept", "application/json");
+            if (request.raw() != null && request.raw().headers().get("anthropic-beta") != null) {
+                headers.set("anthropic-beta", request.raw().headers().get("anthropic-beta"));
+            }
+            return target.auth().sign(headers).compose(signed -> http.send(endpoint, target.countPath(), signed, body,
+                            options.timeoutOr(deployment.timeout()), options))
+                    .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                            b -> Json.read(b).path("input_tokens").asInt()));
+        });
+    }
+
+    private static final java.util.Set<String> COUNTED = java.util.Set.of("model", "messages", "system", "tools", "tool_choice",
+            "thinking", "mcp_servers");
+
+    private Buffer countBody(ChatRequest request) {
+        ObjectNode json = encoded(request, false);
+        json.retain(COUNTED);
+        return serialized(json);
     }
 
     @Override
@@ -92,19 +121,24 @@ final class AnthropicProvider implements Provider {
         return dev.switchboard.provider.ClaudeSampling.conflicts(r, deployment.model());
     }
 
-    private Buffer body(ChatRequest request, boolean stream) {
+    private Buffer body(ChatRequest request, boolean stream) { return serialized(encoded(request, stream)); }
+
+    private static Buffer serialized(ObjectNode json) {
+        try {
+            return Buffer.buffer(Json.MAPPER.writeValueAsBytes(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree we built always serializes
+        }
+    }
+
+    private ObjectNode encoded(ChatRequest request, boolean stream) {
         dev.switchboard.provider.ResponsesBuiltInTools.refuse(request, deployment.id());
         boolean rawBody = request.raw() != null && request.raw().is(RawJson.ANTHROPIC);
         // A translated request gets its breakpoints on the canonical messages (LiteLLM's indexes, system
         // messages included: the same ones the cache lint saw); a raw Anthropic body in its own JSON.
         ObjectNode json = encoder.encode(rawBody ? request : CacheInjectionPoint.apply(injectionPoints, request), stream);
         if (rawBody) injector.apply(json);
-        json = target.adjust().apply(json);
-        try {
-            return Buffer.buffer(Json.MAPPER.writeValueAsBytes(json));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e); // a tree we built always serializes
-        }
+        return target.adjust().apply(json);
     }
 
     private Future<HttpClientResponse> send(ChatRequest request, Buffer body, String accept, Duration timeout,

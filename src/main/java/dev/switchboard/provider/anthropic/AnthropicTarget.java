@@ -21,7 +21,13 @@ import java.util.function.UnaryOperator;
  * @param secret      the fixed key, scrubbed from error messages; null when there is none
  * @param adjust      the last change to each encoded body (identity for Anthropic's API)
  * @param errors      how a non-200 answer is read (Vertex answers its own failures in Google's shape)
+ * @param countPath   the path of {@code count_tokens}; null where the gateway does not use one (Vertex)
  */
 public record AnthropicTarget(UpstreamHttp.Endpoint endpoint, String chatPath, String streamPath, MultiMap baseHeaders,
                               UpstreamAuth auth, String secret, UnaryOperator<ObjectNode> adjust,
-                              UpstreamAnswers.ErrorDecoder errors) {}
+                              UpstreamAnswers.ErrorDecoder errors, String countPath) {
+    public AnthropicTarget(UpstreamHttp.Endpoint endpoint, String chatPath, String streamPath, MultiMap baseHeaders,
+                           UpstreamAuth auth, String secret, UnaryOperator<ObjectNode> adjust, UpstreamAnswers.ErrorDecoder errors) {
+        this(endpoint, chatPath, streamPath, baseHeaders, auth, secret, adjust, errors, null);
+    }
+}
