@@ -88,8 +88,21 @@ final class Launch {
             // Stop taking requests and let those in flight finish (their ledger rows are queued as they end), then
             // write what the ledger still holds, then let Vert.x go.
             log.info("Stopping: finishing requests in flight (at most {} s), then writing the ledger", EdgeServer.DRAIN.toSeconds());
-            server.close().toCompletionStage().toCompletableFuture()
-                    .orTimeout(EdgeServer.DRAIN.toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+            java.util.concurrent.CompletableFuture<Void> closing = server.close().toCompletionStage().toCompletableFuture();
+            // Background responses get the drain's time to finish too, less a margin in which those still running are
+            // ended (failed, "the gateway stopped"), so that their streams' clients get a last event before the drain
+            // closes their connections.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(EdgeServer.DRAIN.toSeconds() - 3);
+            try {
+                closing.get(EdgeServer.DRAIN.toSeconds() - 3, java.util.concurrent.TimeUnit.SECONDS);
+                while (gateway.backgroundResponsesRunning() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // the drain is still waiting: for the streams of background responses, among others
+            }
+            gateway.stopBackgroundResponses();
+            closing.orTimeout(EdgeServer.DRAIN.toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
             gateway.shutdown();
             vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
                     .exceptionally(e -> null).join();

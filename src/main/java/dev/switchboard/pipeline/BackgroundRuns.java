@@ -70,14 +70,13 @@ public final class BackgroundRuns {
 
     /**
      * The gateway is stopping: every run not settled yet is settled as stopped, its record handed to {@code store},
-     * and its call cancelled.
+     * and its call cancelled. Runs stay registered until their calls have ended ({@link #finish}).
      */
     void stopAll(java.util.function.Consumer<StoredResponse> store) {
         for (Run run : runs.values()) {
             StoredResponse stopped = run.stopped().get();
             if (run.settle(stopped)) store.accept(stopped);
-            run.cancellation().cancel();
+            run.cancellation().cancel(); // its call ends, and its own end forgets it (finish)
         }
-        runs.clear();
     }
 }

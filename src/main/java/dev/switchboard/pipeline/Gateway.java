@@ -352,6 +352,15 @@ public final class Gateway {
         log.flush();
     }
 
+    /**
+     * Ends the background responses still running (failed, saying the gateway stopped; their streams end with
+     * {@code response.failed}) and cancels their calls. Blocking, at most a few seconds: for shutdown.
+     */
+    public void stopBackgroundResponses() { store.responses().stopBackground(); }
+
+    /** How many background responses this gateway is answering now. */
+    public int backgroundResponsesRunning() { return store.responses().background().size(); }
+
     /** The tracer, or null when tracing is off. */
     public Tracing tracing() { return store.observe().tracing(); }
 
@@ -445,6 +454,7 @@ public final class Gateway {
      * before the Vert.x instance closes.
      */
     public void shutdown() {
+        store.responses().stopBackground(); // before the stores their calls settle against close
         store.governance().close();
         store.cache().store().close();
         store.responses().drain();

@@ -44,8 +44,13 @@ public final class StoredResponses {
      * least ten minutes); a stream still running is never dropped for its age.
      */
     public static final long EVENTS_KEPT_MILLIS = 10 * 60_000;
+    /**
+     * The most event streams kept (running or recently ended; the oldest go first): a stream holds every event it sent,
+     * about twice its answer's size, so a thousand long answers are a few hundred MiB at most.
+     */
+    static final int EVENT_STREAMS = 1_000;
     /** The event streams of streamed background responses, running or ended less than {@link #EVENTS_KEPT_MILLIS} ago. */
-    private final Cache<String, BackgroundEvents> events = Caffeine.newBuilder().maximumSize(RECENT)
+    private final Cache<String, BackgroundEvents> events = Caffeine.newBuilder().maximumSize(EVENT_STREAMS)
             .expireAfter(new com.github.benmanes.caffeine.cache.Expiry<String, BackgroundEvents>() {
                 @Override
                 public long expireAfterCreate(String id, BackgroundEvents e, long now) { return keep(e); }
@@ -164,6 +169,12 @@ public final class StoredResponses {
         }, true);
     }
 
+    /** The owner's answer as this gateway holds it in memory now (the newest state of a background response), or null. */
+    public StoredResponse inMemory(String id, String owner) {
+        StoredResponse r = recent.getIfPresent(id);
+        return r != null && r.owner().equals(owner) ? r : null;
+    }
+
     /** The owner's unexpired answer, or null. */
     public Future<StoredResponse> find(String id, String owner) {
         long now = clock.getAsLong();
@@ -189,11 +200,27 @@ public final class StoredResponses {
                 .onFailure(e -> log.warn("purging expired stored responses failed: {}", e.getMessage()));
     }
 
+    /**
+     * Ends the background responses still running as failed (the record says the gateway stopped) and cancels their
+     * calls, then waits (blocking, at most two seconds) for those calls to end, so that their streams' followers get
+     * their last event and every record is queued before the worker drains. For shutdown; may run more than once.
+     */
+    public void stopBackground() {
+        background.stopAll(this::replace);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (background.size() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Waits (blocking) until every queued write is done: for shutdown. */
     void drain() {
-        // background responses still running end as failed (the record says the gateway stopped), written before the
-        // worker is drained; their calls are cancelled
-        background.stopAll(this::replace);
+        stopBackground();
         try {
             worker.executeBlocking(() -> null, true).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

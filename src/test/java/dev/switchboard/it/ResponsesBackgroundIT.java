@@ -106,6 +106,7 @@ class ResponsesBackgroundIT {
         Response done = awaitEnd(queued.id());
         assertThat(done.status()).hasValue(ResponseStatus.COMPLETED);
         assertThat(done.background()).hasValue(true);
+        assertThat(done.createdAt()).as("the time it was created, not answered").isEqualTo(queued.createdAt());
         assertThat(ResponsesApiIT.text(done)).isEqualTo("Hello from the simulator! You said: hello background");
         assertThat(done.usage().orElseThrow().outputTokens()).isPositive();
         OpenAiSchemas.assertValid("Response", Http.get(gw.v1() + "/responses/" + queued.id(), TestGateway.MASTER_KEY).body());
@@ -147,6 +148,11 @@ class ResponsesBackgroundIT {
         assertThat(deleting.statusCode()).isEqualTo(400);
         assertThat(deleting.body()).contains("Cannot delete an in-flight response.");
 
+        HttpResponse<String> continuing = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"%s","input":"next","previous_response_id":"%s"}""".formatted(alias, queued.id()));
+        assertThat(continuing.statusCode()).isEqualTo(400);
+        assertThat(continuing.body()).contains("still in_progress");
+
         Response cancelled = client.responses().cancel(queued.id());
         cancelled.validate();
         assertThat(cancelled.status()).hasValue(ResponseStatus.CANCELLED);
@@ -165,6 +171,10 @@ class ResponsesBackgroundIT {
                 .getJsonObject(0);
         assertThat(row.getInteger("status")).as(row.encode()).isEqualTo(499);
         assertThat(client.responses().retrieve(queued.id()).status()).hasValue(ResponseStatus.CANCELLED);
+        // played back, a cancelled response ends as its stream would have: response.failed, holding it cancelled
+        List<String> replay = ResponsesApiIT.validatedEvents(Http.get(gw.v1() + "/responses/" + queued.id() + "?stream=true",
+                TestGateway.MASTER_KEY).body());
+        assertThat(replay.get(replay.size() - 1)).isEqualTo("response.failed");
         // deleting it now is allowed
         assertThat(send("DELETE", "/responses/" + queued.id(), null).statusCode()).isEqualTo(200);
     }
@@ -186,7 +196,7 @@ class ResponsesBackgroundIT {
 
     /** A gateway that stops while a background response runs leaves it failed, saying so, not in progress for ever. */
     @Test
-    void aBackgroundResponseStillRunningWhenTheGatewayStopsEndsFailed() {
+    void aBackgroundResponseStillRunningWhenTheGatewayStopsEndsFailed() throws Exception {
         String db = TestGateway.tempDatabase();
         String config = TestGateway.simModels("gpt=gpt-4o-mini") + """
                 general_settings:
@@ -194,13 +204,25 @@ class ResponsesBackgroundIT {
                   database_path: "%s"
                 """.formatted(db);
         String id;
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> follower;
         try (TestGateway one = TestGateway.start(config)) {
             one.simulator.behaveAlways("gpt-4o-mini", SimBehaviour.slowFirstByte(5_000));
             HttpResponse<String> r = Http.post(one.v1() + "/responses", TestGateway.MASTER_KEY, """
                     {"model":"gpt","input":"slow","background":true}""");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             id = new JsonObject(r.body()).getString("id");
+            // and a streamed one, whose client is still reading when the gateway stops
+            follower = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(one.v1() + "/responses"))
+                    .header("authorization", "Bearer " + TestGateway.MASTER_KEY).header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt\",\"input\":\"slow\",\"stream\":true,"
+                            + "\"background\":true}")).build(), HttpResponse.BodyHandlers.ofString());
+            sleep(300);
         }
+        String streamed = follower.get(5, java.util.concurrent.TimeUnit.SECONDS).body();
+        List<String> types = ResponsesApiIT.validatedEvents(streamed);
+        assertThat(types.get(0)).isEqualTo("response.created");
+        assertThat(types.subList(types.size() - 2, types.size())).containsExactly("response.failed", "error");
+        assertThat(streamed).contains("gateway stopped");
         try (TestGateway two = TestGateway.start(config)) {
             HttpResponse<String> r = Http.get(two.v1() + "/responses/" + id, TestGateway.MASTER_KEY);
             OpenAiSchemas.assertValid("Response", r.body());
@@ -247,6 +269,11 @@ class ResponsesBackgroundIT {
             }
             id = first.get(0).getJsonObject("response").getString("id");
             assertThat(first.get(0).getJsonObject("response").getBoolean("background")).isTrue();
+            // the response exists before any provider answered: created (queued) first, then in progress
+            assertThat(first.get(0).getString("type")).isEqualTo("response.created");
+            assertThat(first.get(0).getJsonObject("response").getString("status")).isEqualTo("queued");
+            assertThat(first.get(1).getString("type")).isEqualTo("response.in_progress");
+            assertThat(first.stream().filter(e -> e.getString("type").equals("response.created"))).hasSize(1);
         } // the client leaves mid-stream
         int seen = first.get(first.size() - 1).getInteger("sequence_number");
 
@@ -308,7 +335,54 @@ class ResponsesBackgroundIT {
             sleep(300);
             assertThat(gw.simulator.cancelledStreams()).isEqualTo(1); // the upstream stream was reset
             assertThat(client.responses().retrieve(id).status()).hasValue(ResponseStatus.CANCELLED);
+            // a cancel is the caller's choice, not the deployment's failure: 499, as a client leaving
+            String requestId = live.headers().firstValue("x-request-id").orElseThrow();
+            JsonObject row = new dev.switchboard.support.Admin(gw).getOk("/spend/logs?request_id=" + requestId).getJsonArray("data")
+                    .getJsonObject(0);
+            assertThat(row.getInteger("status")).as(row.encode()).isEqualTo(499);
         }
+    }
+
+    /**
+     * A streamed background response whose call fails before its answer starts, or is cancelled then, still ends its
+     * stream properly: the client has its id from the first event, and the last is response.failed.
+     */
+    @Test
+    void aStreamedBackgroundResponseThatEndsBeforeItsAnswerStartsEndsItsStream() throws Exception {
+        gw.simulator.behaveAlways("claude-sonnet-4-5", SimBehaviour.status(500));
+        HttpResponse<String> failed = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                {"model":"claude","input":"x","stream":true,"background":true}""");
+        assertThat(failed.statusCode()).isEqualTo(200);
+        List<String> types = ResponsesApiIT.validatedEvents(failed.body());
+        assertThat(types.get(0)).isEqualTo("response.created");
+        assertThat(types.subList(types.size() - 2, types.size())).containsExactly("response.failed", "error");
+        String id = new JsonObject(Http.sseData(failed.body()).get(0)).getJsonObject("response").getString("id");
+        assertThat(awaitEnd(id).status()).hasValue(ResponseStatus.FAILED);
+
+        gw.simulator.behaveAlways("claude-sonnet-4-5", SimBehaviour.slowFirstByte(1_500));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest post = HttpRequest.newBuilder(URI.create(gw.v1() + "/responses"))
+                .header("authorization", "Bearer " + TestGateway.MASTER_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"model":"claude","input":"x","stream":true,"background":true}""")).build();
+        HttpResponse<java.io.InputStream> live = http.send(post, HttpResponse.BodyHandlers.ofInputStream());
+        StringBuilder body = new StringBuilder();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(live.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                body.append(line).append('\n');
+                if (line.startsWith("data: ") && body.indexOf("response.created") >= 0 && body.indexOf("cancel-sent") < 0) {
+                    String created = new JsonObject(line.substring(6)).getJsonObject("response").getString("id");
+                    assertThat(client.responses().cancel(created).status()).hasValue(ResponseStatus.CANCELLED);
+                    body.append("cancel-sent\n\n");
+                }
+            }
+        }
+        String events = body.toString().replace("cancel-sent\n\n", "");
+        List<String> cancelledTypes = ResponsesApiIT.validatedEvents(events);
+        assertThat(cancelledTypes.get(cancelledTypes.size() - 1)).isEqualTo("response.failed");
+        List<String> data = Http.sseData(events);
+        assertThat(new JsonObject(data.get(data.size() - 1)).getJsonObject("response").getString("status")).isEqualTo("cancelled");
     }
 
     @Test

@@ -33,13 +33,18 @@ class BackgroundRunsTest {
         BackgroundRuns runs = new BackgroundRuns();
         Cancellation running = Cancellation.create();
         Cancellation answered = Cancellation.create();
-        runs.start("resp_1", "key", running, () -> record("resp_1", "failed"));
+        BackgroundRuns.Run stopped = runs.start("resp_1", "key", running, () -> record("resp_1", "failed"));
         BackgroundRuns.Run done = runs.start("resp_2", "key", answered, () -> record("resp_2", "failed"));
         done.settle(record("resp_2", "completed")); // answered, its record being written
         List<StoredResponse> stored = new ArrayList<>();
         runs.stopAll(stored::add);
         assertThat(stored).extracting(StoredResponse::id).containsExactly("resp_1");
         assertThat(running.cancelled()).isTrue();
+        assertThat(stopped.cancelled()).as("stopped, not cancelled by its caller").isFalse();
+        // each stays registered until its call has ended
+        assertThat(runs.size()).isEqualTo(2);
+        runs.finish(stopped);
+        runs.finish(done);
         assertThat(runs.size()).isZero();
     }
 }

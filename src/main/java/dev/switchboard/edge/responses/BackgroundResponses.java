@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.edge.EdgeContext;
+import dev.switchboard.model.Answer;
 import dev.switchboard.model.CallContext;
+import dev.switchboard.model.ChatResponse;
+import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.Cancellation;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ErrorKind;
@@ -13,6 +16,7 @@ import dev.switchboard.model.StoredResponse;
 import dev.switchboard.pipeline.BackgroundEvents;
 import dev.switchboard.pipeline.BackgroundRuns;
 import dev.switchboard.pipeline.StoredResponses;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -28,6 +32,7 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class BackgroundResponses {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BackgroundResponses.class);
     static final String STOPPED = "The gateway stopped before this background response was complete; create it again.";
 
     private final EdgeContext edge;
@@ -48,62 +53,86 @@ final class BackgroundResponses {
         Cancellation cancellation = Cancellation.create();
         BackgroundRuns.Run run = register(ctx, req, history, id, createdMillis, queued, cancellation);
         resp.putHeader("content-type", "application/json").end(Buffer.buffer(queued.toString()));
+        String owner = ctx.caller().id();
+        Future<Answer<ChatResponse>> answered;
         try {
-            edge.gateway().chat().chat(detached(ctx, cancellation), chat).onComplete(ar -> {
-                ObjectNode end = ar.succeeded() ? ResponsesRoutes.finished(req, id, createdMillis, ar.result().body())
-                        : failed(req, id, createdMillis, ar.cause());
-                settle(run, ResponsesRoutes.record(stored(), ctx.caller().id(), req, history, id, createdMillis, end));
-            });
+            answered = edge.gateway().chat().chat(detached(ctx, cancellation), chat);
         } catch (RuntimeException e) {
-            settle(run, ResponsesRoutes.record(stored(), ctx.caller().id(), req, history, id, createdMillis,
-                    failed(req, id, createdMillis, e)));
+            answered = Future.failedFuture(e);
         }
+        answered.onComplete(ar -> settleSafely(run, req, history, id, createdMillis, owner, () -> ar.succeeded()
+                ? ResponsesRoutes.finished(req, id, createdMillis, ar.result().body()) : failed(req, id, createdMillis, ar.cause())));
     }
 
     /**
-     * Starts a streamed background response: its events go to {@link BackgroundEvents}, which this client follows from
-     * the first and others may resume; the call goes on when the client leaves. A call refused before its stream
-     * begins (a budget, a limit, every deployment failing) is answered with its error status, as a stream is, and the
-     * stored response says failed.
-     *
-     * @param fail answers a failure in the dialect's error shape
+     * Starts a streamed background response. The client gets {@code response.created} (the response {@code queued}, its
+     * id) at once, before any provider is asked; the events go to {@link BackgroundEvents}, which this client follows
+     * from the first and others may resume, and the call goes on when the client leaves. A failure before the answer
+     * starts (a budget, a limit, every deployment failing) ends the stream with {@code response.failed}, as OpenAI ends a
+     * response that failed after it was created, and the stored response says failed.
      */
     void startStream(HttpServerResponse resp, CallContext ctx, ResponsesRequest req, ChatRequest chat, ArrayNode history,
-                     String id, long createdMillis, java.util.function.Consumer<Throwable> fail) {
+                     String id, long createdMillis) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext(); // the client's connection's event loop
         ObjectNode queued = ResponseObject.build(id, createdMillis / 1000, req.model(), "queued", F.arrayNode(), null, req, null, null);
         Cancellation cancellation = Cancellation.create();
         BackgroundRuns.Run run = register(ctx, req, history, id, createdMillis, queued, cancellation);
         String owner = ctx.caller().id();
-        java.util.function.Consumer<Throwable> failed = e -> settle(run, ResponsesRoutes.record(stored(), owner, req, history, id,
-                createdMillis, failed(req, id, createdMillis, e)));
-        io.vertx.core.Future<dev.switchboard.model.Answer<dev.switchboard.model.ChatStream>> started;
+        BackgroundEvents events = stored().openEvents(id, owner);
+        ResponsesStreamEncoder encoder = new ResponsesStreamEncoder(id, createdMillis / 1000, req.model(), req,
+                response -> settleSafely(run, req, history, id, createdMillis, owner, () -> response));
+        BackgroundStream sink = new BackgroundStream(encoder, events, run, STOPPED_ERROR,
+                e -> settleSafely(run, req, history, id, createdMillis, owner, () -> failed(req, id, createdMillis, e)),
+                () -> {
+                    stored().endEvents(id, events);
+                    stored().background().finish(run);
+                });
+        sink.begin();
+        dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
+        EventFollower.follow(context, resp, events, 0);
+        Future<Answer<ChatStream>> started;
         try {
             started = edge.gateway().chat().stream(detached(ctx, cancellation), chat);
         } catch (RuntimeException e) {
-            failed.accept(e);
-            fail.accept(e);
-            return;
+            started = Future.failedFuture(e);
         }
         started.onComplete(ar -> {
             if (ar.failed()) {
-                failed.accept(ar.cause());
-                fail.accept(ar.cause());
+                sink.fail(ar.cause() instanceof GatewayException g ? g : internal(ar.cause()));
                 return;
             }
-            dev.switchboard.model.Answer<dev.switchboard.model.ChatStream> answer = ar.result();
-            BackgroundEvents events = stored().openEvents(id, owner);
-            ResponsesStreamEncoder encoder = new ResponsesStreamEncoder(id, createdMillis / 1000,
-                    ResponsesRoutes.servedModel(answer.deployment()), req,
-                    response -> settle(run, ResponsesRoutes.record(stored(), owner, req, history, id, createdMillis, response)));
-            BackgroundStream sink = new BackgroundStream(encoder, events, run, e -> failed.accept(e), () -> {
-                stored().endEvents(id, events);
-                stored().background().finish(run);
+            ChatStream stream = ar.result().body();
+            // a cancel (or the gateway's stop) ends the stream as the client's leaving ends any other: the upstream is
+            // reset and the attempt settles as 499, not as the deployment's failure
+            cancellation.onCancel(() -> {
+                stream.cancel(); // a cancelled stream delivers nothing more, not even its end: the sink is ended here
+                sink.fail(Cancellation.clientClosed(null));
             });
-            dev.switchboard.edge.SwitchboardHeaders.apply(resp, answer);
-            dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
-            EventFollower.follow(resp, events, 0);
-            answer.body().start(sink);
+            stream.start(sink);
         });
+    }
+
+    /** The error a stopped gateway leaves on its background responses. */
+    static final GatewayException STOPPED_ERROR = GatewayException.of(ErrorKind.INTERNAL, STOPPED);
+
+    private static GatewayException internal(Throwable t) {
+        log.error("a background response failed unexpectedly", t);
+        return GatewayException.of(ErrorKind.INTERNAL, "Internal error in the gateway; see the gateway log.");
+    }
+
+    /**
+     * Stores the run's end as {@code end} builds it; if building it throws, the end stored is a failure (the response must
+     * not stay in progress for ever).
+     */
+    private void settleSafely(BackgroundRuns.Run run, ResponsesRequest req, ArrayNode history, String id, long createdMillis,
+                              String owner, java.util.function.Supplier<ObjectNode> end) {
+        StoredResponse record;
+        try {
+            record = ResponsesRoutes.record(stored(), owner, req, history, id, createdMillis, end.get());
+        } catch (RuntimeException e) {
+            record = ResponsesRoutes.record(stored(), owner, req, history, id, createdMillis, failed(req, id, createdMillis, internal(e)));
+        }
+        settle(run, record);
     }
 
     /**
@@ -117,9 +146,8 @@ final class BackgroundResponses {
         ObjectNode inProgress = queued.deepCopy().put("status", "in_progress");
         long expires = stored().expiresAt(createdMillis);
         stored().save(new StoredResponse(id, owner, createdMillis, expires, inProgress.toString(), conversation));
-        GatewayException stopped = GatewayException.of(ErrorKind.INTERNAL, STOPPED);
         return stored().background().start(id, owner, cancellation, () -> new StoredResponse(id, owner, createdMillis, expires,
-                failed(req, id, createdMillis, stopped).toString(), conversation));
+                failed(req, id, createdMillis, STOPPED_ERROR).toString(), conversation));
     }
 
     /** Stores the run's end unless a cancel or the gateway's stop settled it first. */
@@ -157,6 +185,10 @@ final class BackgroundResponses {
         StoredResponse record = new StoredResponse(found.id(), found.owner(), found.createdAt(), found.expiresAt(),
                 cancelled.toString(), found.conversation());
         BackgroundRuns.Run run = stored().background().find(found.id(), found.owner());
+        StoredResponse now = run == null ? stored().inMemory(found.id(), found.owner()) : null;
+        if (now != null && now != found && !now.body().equals(found.body())) {
+            return cancel(now, ResponsesRoutes.parse(now.body())); // it ended since it was read: answer as its end says
+        }
         if (run == null) {
             // not answered by this gateway: one that stopped without writing its end (a crash), or another gateway on
             // the same database, whose call runs on and whose end then replaces this

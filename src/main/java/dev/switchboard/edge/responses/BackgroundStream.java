@@ -21,25 +21,34 @@ final class BackgroundStream implements ChunkSink {
     private final ResponsesStreamEncoder encoder;
     private final BackgroundEvents events;
     private final BackgroundRuns.Run run;
+    private final GatewayException stopped;
     private final Consumer<GatewayException> onFailed;
     private final Runnable onEnded;
     private boolean ended;
 
     /**
-     * @param onFailed stores the failed response (the stream broke, and no cancel came first)
-     * @param onEnded  after the last event: the event stream's retention starts
+     * @param stopped  the error the stream ends with when the gateway's stop settled the run
+     * @param onFailed stores the failed response (the stream broke, and no cancel or stop came first)
+     * @param onEnded  after the last event: the event stream's retention starts, the run is forgotten
      */
-    BackgroundStream(ResponsesStreamEncoder encoder, BackgroundEvents events, BackgroundRuns.Run run,
+    BackgroundStream(ResponsesStreamEncoder encoder, BackgroundEvents events, BackgroundRuns.Run run, GatewayException stopped,
                      Consumer<GatewayException> onFailed, Runnable onEnded) {
         this.encoder = encoder;
         this.events = events;
         this.run = run;
+        this.stopped = stopped;
         this.onFailed = onFailed;
         this.onEnded = onEnded;
     }
 
+    /** The first event ({@code response.created}, queued), before any provider is asked. */
+    synchronized void begin() {
+        append(encoder.queued());
+        events.publish();
+    }
+
     @Override
-    public void chunk(ChatChunk chunk) {
+    public synchronized void chunk(ChatChunk chunk) {
         if (!ended) append(encoder.chunk(chunk));
     }
 
@@ -48,27 +57,36 @@ final class BackgroundStream implements ChunkSink {
 
     @Override
     public void end() {
-        if (ended) return;
-        ended = true;
-        append(cancelled() ? encoder.cancelled() : encoder.end()); // the encoder's end stores the final response
-        onEnded.run();
+        synchronized (this) {
+            if (ended) return;
+            ended = true;
+            try {
+                append(run.cancelled() ? encoder.cancelled() : encoder.end()); // the encoder's end stores the final response
+            } finally {
+                onEnded.run();
+            }
+        }
     }
 
     @Override
     public void fail(GatewayException error) {
-        if (ended) return;
-        ended = true;
-        if (cancelled()) {
-            append(encoder.cancelled());
-        } else {
-            append(encoder.error(error));
-            onFailed.accept(error);
+        synchronized (this) {
+            if (ended) return;
+            ended = true;
+            try {
+                if (run.cancelled()) {
+                    append(encoder.cancelled());
+                } else if (run.terminal() != null) { // the gateway's stop settled it, and cut its call
+                    append(encoder.error(stopped));
+                } else {
+                    append(encoder.error(error));
+                    onFailed.accept(error);
+                }
+            } finally {
+                onEnded.run();
+            }
         }
-        onEnded.run();
     }
-
-    /** Whether a cancel settled the run (its call is being stopped, its end is the cancelled response). */
-    private boolean cancelled() { return run.cancelled(); }
 
     @Override
     public boolean writeQueueFull() { return false; }

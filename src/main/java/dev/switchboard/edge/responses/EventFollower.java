@@ -8,9 +8,9 @@ import io.vertx.core.http.HttpServerResponse;
  * One client following a streamed background response's events ({@link BackgroundEvents}) from a position: what is
  * there is written at once, what comes later as it comes, and the answer ends after the last event. A client that
  * reads slowly is written to as its write queue drains (the events wait in the log, not in its queue); one that leaves
- * is forgotten, and the response goes on.
+ * is forgotten, and the response goes on. Not thread-safe by itself: it runs on its connection's event loop only.
  */
-final class EventFollower implements Runnable {
+final class EventFollower {
     private final HttpServerResponse resp;
     private final BackgroundEvents events;
     private int next;
@@ -23,13 +23,25 @@ final class EventFollower implements Runnable {
         this.next = from;
     }
 
-    /** Starts writing {@code events} from index {@code from} to {@code resp} (whose SSE head is set). */
-    static void follow(HttpServerResponse resp, BackgroundEvents events, int from) {
+    /**
+     * Starts writing {@code events} from index {@code from} to {@code resp} (whose SSE head is set). Everything the
+     * follower does runs on {@code context}, the event loop of the client's connection: the producer's news arrive on
+     * the upstream's loop, and a response (its write-queue checks, its drain and end handlers) belongs to its own.
+     */
+    static void follow(io.vertx.core.Context context, HttpServerResponse resp, BackgroundEvents events, int from) {
         EventFollower f = new EventFollower(resp, events, from);
-        events.listen(f);
+        Runnable onNews = () -> {
+            if (io.vertx.core.Vertx.currentContext() == context) f.run();
+            else context.runOnContext(v -> f.run());
+        };
+        f.listener = onNews;
+        events.listen(onNews);
         resp.closeHandler(v -> f.stop());
-        f.run();
+        onNews.run();
     }
+
+    /** What the events call for news (on any thread); unregistered when this follower is done. */
+    private Runnable listener;
 
     /** The index of the first event whose {@code sequence_number} is above {@code startingAfter} (-1: from the start). */
     static int firstAfter(BackgroundEvents events, int startingAfter) {
@@ -51,8 +63,8 @@ final class EventFollower implements Runnable {
         return i == start ? Long.MAX_VALUE : Long.parseLong(s.substring(start, i));
     }
 
-    @Override
-    public synchronized void run() {
+    /** Writes what there is; on the connection's event loop only. */
+    private void run() {
         if (done || waitingForDrain) return;
         if (resp.closed()) {
             stop();
@@ -65,30 +77,28 @@ final class EventFollower implements Runnable {
             next += since.events().size();
             if (since.ended()) {
                 done = true;
-                events.unlisten(this);
+                events.unlisten(listener);
                 resp.end(out);
                 return;
             }
             resp.write(out);
         } else if (since.ended()) {
             done = true;
-            events.unlisten(this);
+            events.unlisten(listener);
             resp.end();
             return;
         }
-        if (resp.writeQueueFull()) {
+        if (resp.writeQueueFull()) { // the drain handler runs on this same loop, so the news cannot slip between
             waitingForDrain = true;
             resp.drainHandler(v -> {
-                synchronized (this) {
-                    waitingForDrain = false;
-                }
+                waitingForDrain = false;
                 run();
             });
         }
     }
 
-    private synchronized void stop() {
+    private void stop() {
         done = true;
-        events.unlisten(this);
+        events.unlisten(listener);
     }
 }

@@ -35,7 +35,9 @@ final class InputItems {
                 continue;
             }
             ObjectNode copy = F.objectNode().put("id", ResponseObject.itemId(prefix(item.path("type").asText("message"))));
-            copy.setAll((ObjectNode) item);
+            item.properties().forEach(e -> {
+                if (!e.getKey().equals("id")) copy.set(e.getKey(), e.getValue()); // an "id": null is replaced, not kept
+            });
             out.add(copy);
         }
         return out;

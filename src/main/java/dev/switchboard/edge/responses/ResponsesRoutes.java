@@ -97,9 +97,7 @@ public final class ResponsesRoutes {
                 long createdMillis = System.currentTimeMillis();
                 // an alias the caller cannot use is refused now, not in the background
                 if (req.background()) edge.usableAlias(req.model(), ctx.caller());
-                if (req.background() && req.stream()) {
-                    background.startStream(resp, ctx, req, chat, history, id, createdMillis, e -> call.fail(resp, e));
-                } else if (req.background()) background.start(resp, ctx, req, chat, history, id, createdMillis);
+                if (req.background() && req.stream()) background.startStream(resp, ctx, req, chat, history, id, createdMillis); else if (req.background()) background.start(resp, ctx, req, chat, history, id, createdMillis);
                 else if (req.stream()) stream(resp, ctx, req, chat, history, id, createdMillis);
                 else answer(resp, ctx, req, chat, history, id, createdMillis);
             } catch (Throwable t) {
@@ -114,6 +112,11 @@ public final class ResponsesRoutes {
         if (previous == null) {
             throw new GatewayException(ErrorKind.NOT_FOUND, 404, "Previous response with id '" + req.previousResponseId()
                     + "' not found.", "previous_response_id", "previous_response_not_found", null, null);
+        }
+        String status = parse(previous.body()).path("status").asText();
+        if (status.equals("queued") || status.equals("in_progress")) { // a background response: its output is not there yet
+            throw GatewayException.badRequest("Previous response with id '" + req.previousResponseId() + "' is still "
+                    + status + "; continue from it once it has completed.", "previous_response_id");
         }
         return (ArrayNode) MAPPER.readTree(previous.conversation());
     }
@@ -148,7 +151,7 @@ public final class ResponsesRoutes {
             // OpenAI's own answer, passed back as it wrote it, under the gateway's id (stored under it too); the gateway
             // ran a background response itself, so OpenAI's copy says background: false
             ObjectNode passed = ((ObjectNode) r.raw().body()).deepCopy().put("id", id);
-            if (req.background()) passed.put("background", true);
+            if (req.background()) passed.put("background", true).put("created_at", createdMillis / 1000);
             return passed;
         }
         Choice choice = r.choices().isEmpty() ? null : r.choices().get(0);
@@ -305,6 +308,7 @@ public final class ResponsesRoutes {
     /** {@code GET} (the stored Response object) or {@code DELETE} of a response the caller created. */
     private void read(HttpServerRequest req, String id, boolean delete) {
         HttpServerResponse resp = req.response();
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext(); // the connection's loop, for a follower
         Caller caller = caller(req);
         if (caller == null) return;
         GatewayException notFound = notFound(id);
@@ -341,7 +345,7 @@ public final class ResponsesRoutes {
                 dev.switchboard.pipeline.BackgroundEvents events = stored().findEvents(id, caller.id());
                 if (events != null) {
                     dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
-                    EventFollower.follow(resp, events, EventFollower.firstAfter(events, startingAfter));
+                    EventFollower.follow(context, resp, events, EventFollower.firstAfter(events, startingAfter));
                     return;
                 }
                 ObjectNode response;

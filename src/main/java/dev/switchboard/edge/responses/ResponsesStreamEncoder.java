@@ -79,6 +79,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     /** null until the first chunk: true when the upstream is OpenAI's Responses API, whose own events are relayed. */
     private Boolean passThrough;
     private boolean started;
+    /** {@link #queued} sent {@code response.created} already (a background stream). */
+    private boolean createdSent;
     private ObjectNode relayedResponse;
     /** Claude's signed blocks of the open reasoning item, for its {@code encrypted_content} ({@link SignedReasoning}). */
     private ArrayNode signed;
@@ -105,8 +107,20 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         if (started) return;
         started = true;
         ObjectNode snapshot = snapshot("in_progress", null, null);
-        event("response.created", F.objectNode().set("response", snapshot));
+        if (!createdSent) event("response.created", F.objectNode().set("response", snapshot));
         event("response.in_progress", F.objectNode().set("response", snapshot));
+    }
+
+    /**
+     * A background stream's first event, before any provider is asked: {@code response.created} with the response
+     * {@code queued}, so the client holds its id at once. {@code response.in_progress} follows when the answer starts;
+     * an upstream's own {@code response.created} is then not relayed, and its events are numbered after this one.
+     */
+    Buffer queued() {
+        out = null;
+        createdSent = true;
+        event("response.created", F.objectNode().set("response", snapshot("queued", null, null)));
+        return take();
     }
 
     @Override
@@ -280,13 +294,18 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     private Buffer relay(ChatChunk c) {
         if (c.raw() == null || !c.raw().is(RawJson.OPENAI_RESPONSES)) return null;
         ObjectNode e = c.raw().body().deepCopy();
+        if (createdSent && "response.created".equals(e.path("type").asText())) return null; // the gateway's went first
         if (e.get("response") instanceof ObjectNode r) {
             r.put("id", id);
-            if (req.background()) r.put("background", true); // the gateway runs it in the background, OpenAI does not
+            if (req.background()) { // the gateway runs it in the background, OpenAI does not: its flag and its time
+                r.put("background", true);
+                r.put("created_at", createdAt);
+            }
             String type = e.path("type").asText();
             if (type.equals("response.completed") || type.equals("response.incomplete")) relayedResponse = r;
         }
-        sequence = e.path("sequence_number").asInt(sequence) + 1;
+        if (createdSent) e.put("sequence_number", sequence++); // after the gateway's own first event
+        else sequence = e.path("sequence_number").asInt(sequence) + 1;
         byte[] json;
         try {
             json = MAPPER.writeValueAsBytes(e);

@@ -44,7 +44,7 @@ final class StoredStreamReplay {
         String status = response.path("status").asText("completed");
         String end = switch (status) {
             case "incomplete" -> "response.incomplete";
-            case "failed" -> "response.failed";
+            case "failed", "cancelled" -> "response.failed"; // a cancelled response ends as OpenAI ends one
             default -> "response.completed";
         };
         event(end, F.objectNode().set("response", response));
