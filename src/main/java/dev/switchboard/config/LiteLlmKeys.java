@@ -83,7 +83,7 @@ public final class LiteLlmKeys {
         w(INFO, "mode description metadata tier team_id db_model health_check_model health_check_timeout "
                 + "health_check_max_tokens supports_* supported_openai_params", "informational in LiteLLM (/model/info, health checks); not used");
         w(INFO, "supported_environments custom_tokenizer", "not supported: every model is served in every environment");
-        w(INFO, "access_groups", "access groups are not supported; give keys model_names instead");
+        a(INFO, "access_groups", "model access groups: a key whose models name a group may use its model_names (see Keys)");
 
         // ---- router_settings ----
         a(ROUTER, "routing_strategy", "simple-shuffle, least-busy, latency-based-routing, usage-based-routing(-v2), cost-based-routing");

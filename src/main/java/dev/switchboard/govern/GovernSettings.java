@@ -11,10 +11,27 @@ import dev.switchboard.model.DurationSpec;
  * @param globalPeriod    null for a cap that never resets
  * @param jwt             JWT auth, or null when off
  */
-public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt) {
+public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt,
+                             java.util.Map<String, java.util.List<String>> accessGroups) {
     public static final GovernSettings NONE = new GovernSettings(null, null, null);
 
+    public GovernSettings {
+        accessGroups = accessGroups == null ? java.util.Map.of() : java.util.Map.copyOf(accessGroups);
+    }
+
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod) { this(globalMaxBudget, globalPeriod, null); }
+
+    public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt) {
+        this(globalMaxBudget, globalPeriod, jwt, null);
+    }
+
+    /**
+     * These settings with LiteLLM's model access groups ({@code model_info.access_groups}): group name → the
+     * model_names in it. A key whose {@code models} names a group may use every model of it.
+     */
+    public GovernSettings withAccessGroups(java.util.Map<String, java.util.List<String>> groups) {
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups);
+    }
 
     /** From {@code litellm_settings} as the config loader keeps it (already validated). */
     public static GovernSettings from(java.util.Map<String, Object> litellmSettings) {

@@ -43,7 +43,7 @@ public final class Governance {
         KeyStore store = new KeyStore(db);
         // Budgets are always spent out of grants in the store: whether another gateway shares it cannot be known
         // beforehand (one alone takes a whole budget's grant with its first call, and never asks again that period).
-        KeyRegistry registry = new KeyRegistry(true);
+        KeyRegistry registry = new KeyRegistry(true, settings.accessGroups());
         long now = clockMillis.getAsLong();
         for (VirtualKey k : store.all()) registry.put(k, store.spentThisPeriod(k, now), now);
         Budget global = null;

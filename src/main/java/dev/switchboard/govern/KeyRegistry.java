@@ -16,9 +16,17 @@ final class KeyRegistry {
     /** Whether keys' budgets are shared with other gateways on the same store (spent out of grants). */
     private final boolean sharedBudgets;
 
+    /** LiteLLM's model access groups: group name → its model_names (keys' allowlists may name a group). */
+    private final Map<String, java.util.List<String>> accessGroups;
+
     KeyRegistry() { this(false); }
 
-    KeyRegistry(boolean sharedBudgets) { this.sharedBudgets = sharedBudgets; }
+    KeyRegistry(boolean sharedBudgets) { this(sharedBudgets, Map.of()); }
+
+    KeyRegistry(boolean sharedBudgets, Map<String, java.util.List<String>> accessGroups) {
+        this.sharedBudgets = sharedBudgets;
+        this.accessGroups = accessGroups;
+    }
 
     KeyState byToken(String token) { return byToken.get(token); }
 
@@ -33,7 +41,7 @@ final class KeyRegistry {
     void put(VirtualKey key, long spentInPeriod, long nowMillis) {
         KeyState existing = byId.get(key.keyId());
         if (existing == null) {
-            KeyState s = new KeyState(key, spentInPeriod, nowMillis, sharedBudgets);
+            KeyState s = new KeyState(key, spentInPeriod, nowMillis, sharedBudgets, accessGroups);
             byId.put(key.keyId(), s);
             byToken.put(key.token(), s);
             return;

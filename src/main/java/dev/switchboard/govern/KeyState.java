@@ -13,15 +13,23 @@ final class KeyState {
 
     /** One consistent version of everything derived from the stored key, swapped whole on update. */
     record Version(VirtualKey key, Caller caller, ModelAllowlist allowlist, RateLimiter.Limits limits) {
-        static Version of(VirtualKey k) {
+        static Version of(VirtualKey k, java.util.Map<String, java.util.List<String>> accessGroups) {
             return new Version(k, Caller.virtualKey(k.keyId(), k.alias(), k.callTags(), k.autoTier(), k.allowedCacheControls(),
-                    k.aliases()), new ModelAllowlist(k.models(), k.aliases()), new RateLimiter.Limits(k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests()));
+                    k.aliases()), new ModelAllowlist(k.models(), k.aliases(), accessGroups),
+                    new RateLimiter.Limits(k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests()));
         }
     }
 
-    /** @param shared whether other gateways may serve this key too (its budget then spends out of a grant) */
-    KeyState(VirtualKey key, long spentInPeriod, long nowMillis, boolean shared) {
-        this.version = Version.of(key);
+    private final java.util.Map<String, java.util.List<String>> accessGroups;
+
+    /**
+     * @param shared       whether other gateways may serve this key too (its budget then spends out of a grant)
+     * @param accessGroups the config's model access groups, which the key's {@code models} may name
+     */
+    KeyState(VirtualKey key, long spentInPeriod, long nowMillis, boolean shared,
+             java.util.Map<String, java.util.List<String>> accessGroups) {
+        this.accessGroups = accessGroups;
+        this.version = Version.of(key, accessGroups);
         this.budget = new Budget(Budget.nanos(key.maxBudget()), Budget.nanos(key.softBudget()), key.budgetDuration(),
                 key.budgetAnchor(), spentInPeriod, nowMillis, shared ? new Budget.Grant(key.keyId()) : null);
     }
@@ -33,6 +41,6 @@ final class KeyState {
     void update(VirtualKey key, long nowMillis) {
         budget.configure(Budget.nanos(key.maxBudget()), Budget.nanos(key.softBudget()), key.budgetDuration(),
                 key.budgetAnchor(), nowMillis);
-        version = Version.of(key);
+        version = Version.of(key, accessGroups);
     }
 }

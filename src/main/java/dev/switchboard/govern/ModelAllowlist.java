@@ -22,9 +22,19 @@ final class ModelAllowlist {
 
     ModelAllowlist(List<String> entries) { this(entries, java.util.Map.of()); }
 
-    /** @param modelAliases the key's aliases (asked-for name → target); a target whose name is listed is allowed too */
-    ModelAllowlist(List<String> entries, java.util.Map<String, String> modelAliases) {
+    ModelAllowlist(List<String> entries, java.util.Map<String, String> modelAliases) { this(entries, modelAliases, java.util.Map.of()); }
+
+    /**
+     * @param modelAliases the key's aliases (asked-for name → target); a target whose name is listed is allowed too
+     * @param accessGroups LiteLLM's model access groups (group → model_names): an entry naming a group allows its models,
+     *                     as if they were listed (a model_name of the group may itself be a wildcard)
+     */
+    ModelAllowlist(List<String> entries, java.util.Map<String, String> modelAliases,
+                   java.util.Map<String, List<String>> accessGroups) {
         this.entries = List.copyOf(entries);
+        List<String> expanded = new java.util.ArrayList<>(entries);
+        for (String e : entries) expanded.addAll(accessGroups.getOrDefault(e, List.of()));
+        entries = expanded;
         this.all = entries.isEmpty() || entries.contains("*");
         this.patterns = entries.stream().filter(e -> e.indexOf('*') >= 0).map(ModelAllowlist::compile).toList();
         java.util.Set<String> listed = java.util.Set.copyOf(entries.stream().filter(e -> e.indexOf('*') < 0).toList());

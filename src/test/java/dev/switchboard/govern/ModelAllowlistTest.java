@@ -21,6 +21,19 @@ class ModelAllowlistTest {
     }
 
     @Test
+    void anAccessGroupOpensItsModelsWildcardsIncluded() {
+        java.util.Map<String, List<String>> groups = java.util.Map.of("beta", List.of("b1", "b2"), "vendors", List.of("anthropic/*"));
+        ModelAllowlist l = new ModelAllowlist(List.of("beta", "vendors", "solo"), java.util.Map.of(), groups);
+        assertThat(l.allows("b1")).isTrue();
+        assertThat(l.allows("b2")).isTrue();
+        assertThat(l.allows("anthropic/claude-haiku-4-5")).isTrue();
+        assertThat(l.allows("solo")).isTrue();
+        assertThat(l.allows("b3")).isFalse();
+        assertThat(l.entries()).as("the list as the key has it").containsExactly("beta", "vendors", "solo");
+        assertThat(new ModelAllowlist(List.of("solo"), java.util.Map.of(), groups).allows("b1")).isFalse();
+    }
+
+    @Test
     void anExactEntryMatchesItsOwnTextOnly() {
         ModelAllowlist l = new ModelAllowlist(List.of("a.b", "x\\Ey", "Claude", "c(1)+", "gpt-*"));
         assertThat(l.allows("a.b")).isTrue();

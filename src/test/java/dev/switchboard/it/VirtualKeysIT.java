@@ -45,10 +45,10 @@ class VirtualKeysIT {
                     litellm_params: { model: openai/text-embedding-3-small, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                   - model_name: cheap
                     litellm_params: { model: mock/cheap-model }
-                    model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 }
+                    model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000002, access_groups: [tier-1] }
                   - model_name: smart
                     litellm_params: { model: mock/smart-model }
-                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
+                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002, access_groups: [tier-1, tier-2] }
                 router_settings:
                   num_retries: 0
                   auto_router: { alias: auto }
@@ -169,6 +169,27 @@ class VirtualKeysIT {
                 "{\"model\":\"gpt\",\"models\":[\"smart\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("'smart'");
+    }
+
+    /** LiteLLM's model access groups: a key whose models name a group may use every model_name that lists it. */
+    @Test
+    void aKeyNamingAnAccessGroupMayUseItsModelsAndNoOther() {
+        String key = newKey("grouped", "models", new JsonArray().add("tier-1")).getString("key");
+        OpenAIClient app = openai(key);
+        try {
+            assertThat(app.chat().completions().create(ask("cheap")).choices()).hasSize(1);
+            assertThat(app.chat().completions().create(ask("smart")).choices()).hasSize(1);
+            assertThatThrownBy(() -> app.chat().completions().create(ask("gpt")))
+                    .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("Allowed models: tier-1");
+            assertThat(app.models().list().data().stream().map(m -> m.id()).toList()).containsExactly("cheap", "smart");
+        } finally {
+            app.close();
+        }
+        String narrow = newKey("grouped-2", "models", new JsonArray().add("tier-2")).getString("key");
+        assertThat(Http.post(gw.v1() + "/chat/completions", narrow, "{\"model\":\"cheap\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"x\"}]}").statusCode()).isEqualTo(403);
+        assertThat(Http.post(gw.v1() + "/chat/completions", narrow, "{\"model\":\"smart\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"x\"}]}").statusCode()).isEqualTo(200);
     }
 
     /** LiteLLM's key of one's own: a key a LiteLLM proxy handed out keeps working after the move. */
