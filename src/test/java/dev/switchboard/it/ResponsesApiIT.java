@@ -602,6 +602,39 @@ class ResponsesApiIT {
         }).isInstanceOf(com.openai.errors.SseException.class);
     }
 
+    /**
+     * {@code POST /v1/responses/input_tokens} (the SDKs' {@code responses.inputTokens.count}): Claude's own count through
+     * Anthropic's count_tokens, OpenAI's tokenizer elsewhere; a conversation continued by previous_response_id counts whole.
+     */
+    @Test
+    void inputTokensCountsWhatACreateWouldSend() {
+        var claude = client.responses().inputTokens().withRawResponse().count(
+                com.openai.models.responses.inputtokens.InputTokenCountParams.builder().model("claude").instructions("Be brief.")
+                        .input("count these words please").build());
+        assertThat(claude.headers().values("x-switchboard-token-count")).containsExactly("provider");
+        long counted = claude.parse().inputTokens();
+        assertThat(gw.simulator.last().path()).isEqualTo("/v1/messages/count_tokens");
+        Response created = client.responses().create(ResponseCreateParams.builder().model("claude").instructions("Be brief.")
+                .input("count these words please").build());
+        assertThat(counted).as("the prompt a call's usage counts").isEqualTo(created.usage().orElseThrow().inputTokens());
+
+        HttpResponse<String> gpt = Http.post(gw.v1() + "/responses/input_tokens", TestGateway.MASTER_KEY, """
+                {"model":"gpt","input":"count these words please"}""");
+        assertThat(gpt.statusCode()).as(gpt.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("TokenCountsResource", gpt.body());
+        assertThat(gpt.headers().firstValue("x-switchboard-token-count")).hasValue("estimate");
+        long alone = new JsonObject(gpt.body()).getLong("input_tokens");
+        assertThat(alone).isBetween(5L, 20L);
+        HttpResponse<String> continued = Http.post(gw.v1() + "/responses/input_tokens", TestGateway.MASTER_KEY, """
+                {"model":"gpt","input":"count these words please","previous_response_id":"%s"}""".formatted(created.id()));
+        assertThat(new JsonObject(continued.body()).getLong("input_tokens")).as("the earlier turns count too").isGreaterThan(alone);
+
+        assertThat(Http.post(gw.v1() + "/responses/input_tokens", TestGateway.MASTER_KEY, """
+                {"model":"nope","input":"x"}""").statusCode()).isEqualTo(404);
+        assertThat(Http.post(gw.v1() + "/responses/input_tokens", TestGateway.MASTER_KEY, """
+                {"model":"gpt","input":"x","previous_response_id":"resp_nobody"}""").statusCode()).isEqualTo(404);
+    }
+
     @Test
     void storedResponsesBelongToTheirCaller() {
         Response mine = client.responses().create(ResponseCreateParams.builder().model("gpt").input("secret").build());

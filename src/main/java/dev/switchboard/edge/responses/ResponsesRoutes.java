@@ -57,6 +57,8 @@ public final class ResponsesRoutes {
     public void mount(Router router) {
         for (String prefix : new String[] {"/v1", ""}) {
             router.post(prefix + "/responses").handler(rc -> call.begin(rc.request(), (ctx, body) -> create(rc.response(), ctx, body)));
+            router.post(prefix + "/responses/input_tokens").handler(rc -> call.begin(rc.request(),
+                    (ctx, body) -> inputTokens(rc.response(), ctx, body)));
             router.get(prefix + "/responses/:id").handler(rc -> read(rc.request(), rc.pathParam("id"), false));
             router.delete(prefix + "/responses/:id").handler(rc -> read(rc.request(), rc.pathParam("id"), true));
             router.post(prefix + "/responses/:id/cancel").handler(rc -> cancel(rc.request(), rc.pathParam("id")));
@@ -105,6 +107,41 @@ public final class ResponsesRoutes {
             }
         });
     }
+
+    /**
+     * {@code POST /v1/responses/input_tokens}: the prompt tokens a create request with this body would send, as the
+     * alias's model counts them when one of its deployments counts (Claude, through Anthropic's {@code count_tokens}),
+     * else OpenAI's tokenizer over the translated request (o200k_base, which OpenAI's current models use). Not a call:
+     * no budget, ledger row or trace. {@code x-switchboard-token-count} says which count it is.
+     */
+    private void inputTokens(HttpServerResponse resp, CallContext ctx, Buffer body) {
+        ObjectNode n = decoder.parse(body);
+        // the count's body has no output settings; a create body's extra fields are accepted and ignored here
+        ResponsesRequest req = decoder.decode(n);
+        edge.usableAlias(req.model(), ctx.caller());
+        Future<StoredResponse> previous = req.previousResponseId() == null ? Future.succeededFuture(null)
+                : stored().find(req.previousResponseId(), ctx.caller().id());
+        previous.compose(p -> {
+            ChatRequest chat;
+            try {
+                chat = req.toChat(history(req, p));
+            } catch (JsonProcessingException e) {
+                return Future.failedFuture(e);
+            }
+            return edge.gateway().countTokens(ctx, chat).recover(e -> Future.succeededFuture(null)) // a count is advice
+                    .map(counted -> counted != null ? new int[] {counted, 1} : new int[] {TOKENS.estimate(chat, "openai"), 0});
+        }).onComplete(ar -> {
+            if (ar.failed()) {
+                call.fail(resp, ar.cause());
+                return;
+            }
+            resp.putHeader("content-type", JSON).putHeader("x-switchboard-token-count", ar.result()[1] == 1 ? "provider" : "estimate")
+                    .end(MAPPER.createObjectNode().put("object", "response.input_tokens").put("input_tokens", ar.result()[0]).toString());
+        });
+    }
+
+    /** OpenAI's tokenizer, for counts no provider gives (its tables load once per process). */
+    private static final dev.switchboard.account.PromptTokens TOKENS = new dev.switchboard.account.PromptTokens();
 
     /** The conversation a previous response leaves, or null when the request continues none. */
     private static ArrayNode history(ResponsesRequest req, StoredResponse previous) throws JsonProcessingException {
