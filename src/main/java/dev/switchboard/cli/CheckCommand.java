@@ -92,8 +92,7 @@ final class CheckCommand implements Callable<Integer> {
         System.out.println("  event loop transport: " + transport + " (event_loop_transport: "
                 + cfg.general().eventLoopTransport().configName() + ")");
         System.out.println("  prices: " + prices);
-        unpriced.forEach(u -> System.out.println("  unpriced: " + u + " (its calls cost $0; set model_info.input_cost_per_token "
-                + "and output_cost_per_token to price it)"));
+        unpriced.forEach(u -> System.out.println("  unpriced: " + u + " (its calls cost $0)")); // the reason says how to price it
         if (explain) {
             System.out.println("  effective settings (value, then where it came from):");
             ConfigExplainer.print(System.out, cfg, models);

@@ -81,8 +81,8 @@ final class Launch {
         modelLines(gateway).forEach(line -> log.info("  {}", line));
         gateway.warnings().forEach(w -> log.warn("config: {}", w));
         log.info("Store: {} (spend ledger written every {} ms)", gateway.storeDescription(), Gateway.LEDGER_FLUSH_MILLIS);
-        gateway.unpriced().forEach(u -> log.warn("unpriced: {} — its calls cost $0 in budgets and reports; set "
-                + "model_info.input_cost_per_token and output_cost_per_token to price it", u));
+        // the reason ends with how to price it
+        gateway.unpriced().forEach(u -> log.warn("unpriced: {} (its calls cost $0 in budgets and reports)", u));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Stop taking requests and let those in flight finish (their ledger rows are queued as they end), then

@@ -55,7 +55,7 @@ public final class LiteLlmKeys {
         a(PARAMS, "cache", "Switchboard's: per-deployment response-cache opt-out");
         a(PARAMS, "drop_params", "drop the OpenAI parameters this deployment's provider has no counterpart for (seed, n, logprobs, …) instead of answering 400; the request's own drop_params wins");
         a(PARAMS, "additional_drop_params", "request fields never sent to this deployment (top-level names, e.g. [temperature])");
-        w(PARAMS, "tags", "tag-based routing is not supported; every deployment of a model_name serves");
+        a(PARAMS, "tags", "the deployment's tags for tag routing (router_settings.enable_tag_filtering; see Routing)");
         w(PARAMS, "max_budget budget_duration", "per-deployment budgets are not supported; use key budgets or litellm_settings.max_budget");
         w(PARAMS, "use_in_pass_through use_litellm_proxy merge_reasoning_content_in_choices configurable_clientside_auth_params "
                 + "input_cost_per_pixel output_cost_per_pixel litellm_trace_id mock_timeout stream", "not supported");
@@ -97,9 +97,10 @@ public final class LiteLlmKeys {
         w(ROUTER, "redis_host redis_port redis_password redis_url redis_db cache_kwargs", "router state (rpm/tpm, cooldowns) is per instance; Redis is not used for it");
         a(ROUTER, "enable_pre_call_checks", "a deployment whose context window is smaller than the prompt is not called (see Routing)");
         w(ROUTER, "optional_pre_call_checks", "LiteLLM's optional pre-call checks (prompt caching, router budgets, …) are not done");
+        a(ROUTER, "enable_tag_filtering tag_filtering_match_any", "deployments chosen by the call's tags (see Routing)");
         w(ROUTER, "routing_strategy_args retry_policy allowed_fails_policy model_group_retry_policy max_fallbacks "
                 + "default_max_parallel_requests default_priority polling_interval caching_groups cache_responses client_ttl "
-                + "debug_level set_verbose enable_tag_filtering tag_filtering_match_any provider_budget_config "
+                + "debug_level set_verbose provider_budget_config "
                 + "ignore_invalid_deployments search_tools guardrail_list deployment_affinity_ttl_seconds "
                 + "router_general_settings alerting_config assistants_config", "not supported");
 

@@ -64,6 +64,10 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
             if (name.length() > 14 && io.netty.util.AsciiString.regionMatches(name, true, 0, dev.switchboard.model.CallContext.HINT_PREFIX, 0, 14)) {
                 if (out == null) out = new java.util.HashMap<>();
                 out.put(name.toString().substring(14).toLowerCase(java.util.Locale.ROOT), h.getValue().toString());
+            } else if (name.length() == 14 && io.netty.util.AsciiString.contentEqualsIgnoreCase(name, LITELLM_TAGS)) {
+                // LiteLLM's x-litellm-tags: the call's tags, as x-switchboard-tags (CallTags)
+                if (out == null) out = new java.util.HashMap<>();
+                out.put(dev.switchboard.model.CallTags.LITELLM_HINT, h.getValue().toString());
             }
         }
         // The HTTP Cache-Control header is a per-request cache control too (the response cache reads it as a hint)
@@ -84,6 +88,7 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
     }
 
     private static final String[] TRACE_HEADERS = {"traceparent", "tracestate"};
+    private static final String LITELLM_TAGS = "x-litellm-tags";
 
     /** The key a client presents: {@code Authorization: Bearer …} (OpenAI) or {@code x-api-key} (Anthropic). */
     public static String presentedKey(HttpServerRequest req) {

@@ -195,7 +195,7 @@ public record ChatRequest(
      */
     public static final java.util.Set<String> ROUTING_CONTROL_FIELDS =
             java.util.Set.of("models", "fallbacks", "num_retries", "timeout", "stream_timeout", "cache", "guardrails",
-                    "drop_params");
+                    "drop_params", "tags");
 
     /**
      * An Anthropic request field ({@code thinking}, {@code top_k}) whichever dialect sent it: from {@code extra} (an

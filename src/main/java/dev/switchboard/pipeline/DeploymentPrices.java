@@ -109,10 +109,23 @@ final class DeploymentPrices {
         return p.lookup().price().maxOutputTokens();
     }
 
-    /** The deployment model's context window (its model_info's, else the catalog's max_input_tokens); 0 when unknown. */
-    int contextWindow(String deploymentId) {
-        Priced p = byId.get(deploymentId);
-        return p == null ? 0 : p.contextWindow();
+    /** Context windows by deployment entry (two entries of one provider/model may give different model_info). */
+    private final Map<Deployment, Integer> windows = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The deployment's context window: its own model_info's max_input_tokens, else the catalog's for its model; 0 when
+     * unknown. Per entry, not per provider/model id: two entries of the same model may set different windows.
+     */
+    int contextWindow(Deployment d) {
+        return windows.computeIfAbsent(d, k -> {
+            PriceLookup lookup;
+            try {
+                lookup = catalog.lookup(k.provider(), k.model(), k.modelInfo());
+            } catch (IllegalArgumentException e) {
+                lookup = PriceLookup.unpriced(e.getMessage());
+            }
+            return contextWindow(k, lookup);
+        });
     }
 
     /** What {@code usage} cost on the deployment that served; unpriced (0) for one without a price. */

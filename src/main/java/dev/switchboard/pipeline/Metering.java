@@ -68,7 +68,7 @@ final class Metering {
         RequestWorstCase worst = new RequestWorstCase(request, router, ctx, prices, tokens);
         // the worst case is also the tpm estimate and the prompt estimate: no lambda of its own for either a request
         Admission admission = governor.admit(ctx.caller(), requestedAliases(request.model(), request.extra()), worst, worst);
-        return new MeteredCall(this, ctx, request.model(), request.user(), tags(ctx, request.metadata()), callType, admission,
+        return new MeteredCall(this, ctx, request.model(), request.user(), tags(ctx, request), callType, admission,
                 worst);
     }
 
@@ -88,7 +88,7 @@ final class Metering {
             public long exactNanos() { return boundNanos(); }
         };
         Admission admission = governor.admit(ctx.caller(), requestedAliases(request.model(), request.extra()), worst, () -> inputBound);
-        return new MeteredCall(this, ctx, request.model(), request.user(), tags(ctx, Map.of()), "embedding", admission,
+        return new MeteredCall(this, ctx, request.model(), request.user(), dev.switchboard.model.CallTags.of(ctx, Map.of(), Map.of()), "embedding", admission,
                 provider -> inputBound);
     }
 
@@ -136,33 +136,9 @@ final class Metering {
         return Math.max(1, chars / 4);
     }
 
-    /**
-     * The call's tags: the key's, then the request's {@code metadata.tags} (LiteLLM's; a JSON list, or text separated
-     * by commas) and the {@code x-switchboard-tags} header (commas), each once.
-     */
-    static List<String> tags(CallContext ctx, Map<String, String> metadata) {
-        String meta = metadata.get("tags");
-        String header = ctx.hint("tags");
-        // most calls: no tags anywhere, and no set, iterator and copy made per call to find that out
-        if (meta == null && header == null && ctx.caller().tags().isEmpty()) return List.of();
-        Set<String> out = new LinkedHashSet<>(ctx.caller().tags());
-        if (meta != null) addTags(out, meta);
-        if (header != null) addTags(out, header);
-        return List.copyOf(out);
-    }
-
-    private static void addTags(Set<String> out, String value) {
-        String v = value.strip();
-        if (v.startsWith("[")) {
-            try {
-                JsonNode list = JSON.readTree(v);
-                list.forEach(t -> { if (t.isTextual() && !t.textValue().isBlank()) out.add(t.textValue().strip()); });
-                return;
-            } catch (Exception e) {
-                // not JSON after all: read as a comma list
-            }
-        }
-        for (String t : v.split(",")) if (!t.isBlank()) out.add(t.strip());
+    /** The call's tags ({@link dev.switchboard.model.CallTags}). */
+    static List<String> tags(CallContext ctx, ChatRequest request) {
+        return dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra());
     }
 
     /** USD for a header or body: plain decimal, no exponent, at most 9 decimals. */

@@ -31,13 +31,13 @@ final class ObserveStage implements Stage {
         return new ChatHandler() {
             @Override
             public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
-                ObservedCall call = observer.begin(ctx, request, "chat", Metering.tags(ctx, request.metadata()));
+                ObservedCall call = observer.begin(ctx, request, "chat", Metering.tags(ctx, request));
                 return observed(next.chat(ctx, request), call, ObserveStage::answered);
             }
 
             @Override
             public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
-                ObservedCall call = observer.begin(ctx, request, "stream", Metering.tags(ctx, request.metadata()));
+                ObservedCall call = observer.begin(ctx, request, "stream", Metering.tags(ctx, request));
                 return observed(next.stream(ctx, request), call, ObserveStage::streaming);
             }
         };

@@ -184,6 +184,11 @@ final class CallEngine {
 
         /** Every deployment is cooling down or at its limits, or too small for the prompt (the pre-call check). */
         private void noneAvailable(long now) {
+            GatewayException untagged = facts.tagRefusal(group);
+            if (untagged != null) { // nothing may serve the request's tags: its answer, no fallback (as LiteLLM's)
+                fail(untagged);
+                return;
+            }
             GatewayException tooLong = facts.contextRefusal(group);
             if (tooLong != null) { // nothing is called: the context-window fallbacks, as for a provider's refusal
                 log.info("request {}: no deployment of '{}' takes the prompt: {}", ctx.requestId(), group.alias, tooLong.getMessage());

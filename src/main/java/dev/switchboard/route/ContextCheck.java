@@ -18,19 +18,19 @@ import java.util.function.ToLongFunction;
  * unknown is always called.
  */
 final class ContextCheck {
-    private final ToIntFunction<String> windows;
+    private final ToIntFunction<dev.switchboard.config.Deployment> windows;
     private final ToLongFunction<ChatRequest> tokens;
 
     /**
-     * @param windows deployment id → its context window in tokens; 0 when unknown
+     * @param windows a deployment entry → its context window in tokens; 0 when unknown
      * @param tokens  a request's prompt tokens
      */
-    ContextCheck(ToIntFunction<String> windows, ToLongFunction<ChatRequest> tokens) {
+    ContextCheck(ToIntFunction<dev.switchboard.config.Deployment> windows, ToLongFunction<ChatRequest> tokens) {
         this.windows = windows;
         this.tokens = tokens;
     }
 
-    int window(DeploymentState m) { return windows.applyAsInt(m.id()); }
+    int window(DeploymentState m) { return windows.applyAsInt(m.target.deployment()); }
 
     long tokens(ChatRequest r) { return tokens.applyAsLong(r); }
 

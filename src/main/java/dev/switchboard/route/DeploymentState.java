@@ -1,5 +1,7 @@
 package dev.switchboard.route;
 
+import java.util.List;
+
 import dev.switchboard.config.Deployment;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,6 +31,8 @@ final class DeploymentState {
     final Double tpm;
     /** Input + output price per token from model_info; NaN when unknown. */
     final double pricePerToken;
+    /** {@code litellm_params.tags}, for tag routing ({@link TagRouting}); empty when none. */
+    final List<String> tags;
 
     DeploymentState(Target target, CircuitBreaker breaker) {
         this(target, breaker, new UsageWindow());
@@ -38,6 +42,9 @@ final class DeploymentState {
         this.target = target;
         this.usage = usage;
         this.breaker = breaker;
+        Object given = target.deployment().params().get("tags");
+        this.tags = given instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+                : given instanceof String one ? List.of(one) : List.of();
         Deployment d = target.deployment();
         this.id = d.id();
         this.rpm = doubleOrNull(d.numberParam("rpm"));

@@ -34,7 +34,7 @@ final class ModelGroup {
     Pick select(RequestFacts facts, Collection<DeploymentState> tried, long now) {
         List<DeploymentState> open = new ArrayList<>(members.size());
         for (DeploymentState m : members) {
-            if (m.breaker.available(now) && fits(m, facts, now) && facts.fitsContext(m)) open.add(m);
+            if (m.breaker.available(now) && fits(m, facts, now) && facts.fitsContext(m) && facts.fitsTags(this, m)) open.add(m);
         }
         if (!tried.isEmpty()) { // a request's first attempt has tried nothing: every open member is untried
             List<DeploymentState> untried = new ArrayList<>(open.size());
@@ -82,7 +82,7 @@ final class ModelGroup {
     Pick lastResort(RequestFacts facts) {
         DeploymentState best = null;
         for (DeploymentState m : members) {
-            if (!facts.fitsContext(m)) continue; // the caller checked that one does
+            if (!facts.fitsContext(m) || !facts.fitsTags(this, m)) continue; // the caller checked that one does
             if (best == null || m.breaker.openUntil() < best.breaker.openUntil()) best = m;
         }
         return new Pick(best == null ? members.get(0) : best, true, 0); // its outcome decides its breaker, like a probe

@@ -59,6 +59,7 @@ public final class ModelRouter {
     public ModelRouter(Vertx vertx, List<Target> targets, RouterSettings settings, RouterMetrics metrics,
                        RandomGenerator random, AttemptListener attempts, WildcardTargets wildcards) {
         this.settings = settings;
+        this.tagRouting = settings.tagFiltering() ? new TagRouting(settings.tagMatchAny()) : null;
         RoutingStrategy strategy = RoutingStrategy.named(settings.strategy());
         PromptAffinity affinity = settings.promptCacheAffinity() ? new PromptAffinity() : null;
         Map<String, List<DeploymentState>> byAlias = new LinkedHashMap<>();
@@ -195,6 +196,7 @@ public final class ModelRouter {
             ChatRequest clean = controls == RequestControls.NONE ? request
                     : request.withExtra(RequestControls.strip(request.extra()));
             RequestFacts facts = RequestFacts.of(clean).checkingContext(contextCheck);
+            if (tagRouting != null) facts.tagged(tagRouting, dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()));
             CallEngine.Call<T> call = callFor.apply(clean, controls.dropParams());
             if (auto != null && auto.alias().equals(request.model())) {
                 return auto.decide(ctx, clean, controls, facts).compose(d ->
@@ -264,6 +266,9 @@ public final class ModelRouter {
         return Future.succeededFuture(null);
     }
 
+    /** Tag routing, when {@code enable_tag_filtering} is on. */
+    private final TagRouting tagRouting;
+
     /** The pre-call context check, when {@code enable_pre_call_checks} is on and {@link #contextWindows} was given. */
     private volatile ContextCheck contextCheck;
 
@@ -271,7 +276,7 @@ public final class ModelRouter {
      * What {@code enable_pre_call_checks} needs: each deployment's context window (0 when unknown) and a request's
      * prompt tokens. Without the setting they are not used.
      */
-    public void contextWindows(java.util.function.ToIntFunction<String> windows,
+    public void contextWindows(java.util.function.ToIntFunction<dev.switchboard.config.Deployment> windows,
                                java.util.function.ToLongFunction<ChatRequest> promptTokens) {
         this.contextCheck = settings.preCallChecks() ? new ContextCheck(windows, promptTokens) : null;
     }

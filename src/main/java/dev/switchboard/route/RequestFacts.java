@@ -6,6 +6,7 @@ import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Tool;
+import java.util.List;
 
 /**
  * What routing needs to know about one request, computed at most once and only when asked: the hash of its
@@ -17,6 +18,13 @@ final class RequestFacts {
     private final EmbeddingRequest embedding;
     private long prefix = -1;
     private long tokens = -1;
+    /** Tag routing and the request's tags, or null when it is off. */
+    private TagRouting tagRouting;
+    private List<String> tags = List.of();
+    /** The group whose eligible members are cached below (a request meets one group, or a few along its fallbacks). */
+    private ModelGroup taggedGroup;
+    private List<DeploymentState> eligible;
+
     /** The pre-call context check, or null when it is off (and always for embeddings). */
     private ContextCheck context;
     private long promptTokens = -1;
@@ -34,6 +42,32 @@ final class RequestFacts {
     RequestFacts checkingContext(ContextCheck check) {
         if (chat != null) this.context = check;
         return this;
+    }
+
+    /** Turns tag routing on for this request, with the call's tags (null routing leaves it off). */
+    RequestFacts tagged(TagRouting routing, List<String> callTags) {
+        this.tagRouting = routing;
+        this.tags = callTags;
+        return this;
+    }
+
+    /** Whether member {@code m} of {@code group} may serve the request's tags (always, with tag routing off). */
+    boolean fitsTags(ModelGroup group, DeploymentState m) {
+        return tagRouting == null || eligible(group).contains(m);
+    }
+
+    /** Tag routing's failure for a group none of whose deployments may serve the request's tags; null otherwise. */
+    GatewayException tagRefusal(ModelGroup group) {
+        if (tagRouting == null || !eligible(group).isEmpty()) return null;
+        return TagRouting.noneTagged(group.alias, tags);
+    }
+
+    private List<DeploymentState> eligible(ModelGroup group) {
+        if (taggedGroup != group) {
+            eligible = tagRouting.eligible(group, tags);
+            taggedGroup = group;
+        }
+        return eligible;
     }
 
     /** Whether deployment {@code m} may be called: its context window takes the prompt, or it is unknown, or no check. */

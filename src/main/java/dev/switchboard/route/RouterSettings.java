@@ -31,12 +31,14 @@ import java.util.Set;
  *                          deployment that does not say otherwise (see DeploymentParams)
  * @param preCallChecks     {@code enable_pre_call_checks}: a deployment whose context window is smaller than the prompt
  *                          is not called ({@link ContextCheck})
+ * @param tagFiltering      {@code enable_tag_filtering}: deployments are chosen by the call's tags ({@link TagRouting})
+ * @param tagMatchAny       {@code tag_filtering_match_any} (default true): a deployment needs one of the tags, else all
  */
 public record RouterSettings(String strategy, int numRetries, int allowedFails, Duration cooldown,
                              Duration minRetryWait, Duration backoffBase, Duration timeout, Duration streamTimeout,
                              Map<FallbackReason, Map<String, List<String>>> fallbacks, boolean promptCacheAffinity,
                              AutoRouterSettings auto, Map<String, GroupAlias> groupAliases, boolean dropParams,
-                             boolean preCallChecks) {
+                             boolean preCallChecks, boolean tagFiltering, boolean tagMatchAny) {
     public static final String DEFAULT_STRATEGY = "simple-shuffle";
     public static final int DEFAULT_NUM_RETRIES = 2;
     public static final int DEFAULT_ALLOWED_FAILS = 3;
@@ -81,7 +83,9 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 s.get("auto_router") instanceof Map<?, ?> m ? AutoRouterSettings.from(m) : null,
                 GroupAlias.from(router.get("model_group_alias")),
                 flag(s.get("drop_params"), false),
-                flag(s.get("enable_pre_call_checks"), false));
+                flag(s.get("enable_pre_call_checks"), false),
+                flag(s.get("enable_tag_filtering"), false),
+                flag(s.get("tag_filtering_match_any"), true));
     }
 
     /** Where {@code default_fallbacks} is kept among the error fallbacks: no model_name can be "*" there. */

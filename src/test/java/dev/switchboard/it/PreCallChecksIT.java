@@ -41,6 +41,9 @@ class PreCallChecksIT {
                   - model_name: solo
                     litellm_params: { model: openai/solo-model, api_base: ${SIM}, api_key: sk-sim }
                     model_info: { max_input_tokens: 50 }
+                  - model_name: twin
+                    litellm_params: { model: openai/big-model, api_base: ${SIM}, api_key: sk-sim }
+                    model_info: { max_input_tokens: 50 }
                   - model_name: catalogued
                     litellm_params: { model: openai/gpt-3.5-turbo, api_base: ${SIM}, api_key: sk-sim }
                 router_settings:
@@ -107,6 +110,20 @@ class PreCallChecksIT {
         assertThat(a.statusCode()).isEqualTo(400);
         assertThat(new JsonObject(a.body()).getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
         assertThat(gw.simulator.arrivals()).isZero();
+    }
+
+    /** Each entry's own window: another entry of the same provider/model (big, unlimited) does not lend it its own. */
+    @Test
+    void theWindowIsTheEntrysOwnAndTheResponsesApiNamesItsInput() {
+        HttpResponse<String> r = chat("twin", LONG);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(chat("big", LONG).statusCode()).isEqualTo(200);
+        HttpResponse<String> responses = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, new JsonObject()
+                .put("model", "solo").put("input", LONG).encode());
+        assertThat(responses.statusCode()).isEqualTo(400);
+        JsonObject e = new JsonObject(responses.body()).getJsonObject("error");
+        assertThat(e.getString("code")).isEqualTo("context_length_exceeded");
+        assertThat(e.getString("param")).isEqualTo("input");
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 final class ResponsesErrorNames {
     /** Chat Completions' name → the Responses API's, for the fields whose names differ. */
     private static final Map<String, String> NAMES = Map.of("max_completion_tokens", "max_output_tokens",
-            "max_tokens", "max_output_tokens", "reasoning_effort", "reasoning.effort", "response_format", "text.format");
+            "max_tokens", "max_output_tokens", "reasoning_effort", "reasoning.effort", "response_format", "text.format",
+            "messages", "input"); // the param only: "messages" in a message's text is left alone
     private static final Pattern CHAT_NAME = Pattern.compile("\\b(max_completion_tokens|max_tokens|reasoning_effort|response_format)\\b");
 
     private ResponsesErrorNames() {}

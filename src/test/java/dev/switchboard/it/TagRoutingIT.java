@@ -1,0 +1,105 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LiteLLM's tag routing ({@code enable_tag_filtering}): the call's tags — the body's {@code tags}, its metadata's,
+ * {@code x-litellm-tags}, a key's — pick the deployments whose {@code litellm_params.tags} match; untagged calls go to
+ * the {@code default} ones; a tagged call nothing matches is a 400. The tags never reach the provider.
+ */
+class TagRoutingIT {
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/free-model, api_base: ${SIM}, api_key: sk-sim, tags: [free] }
+                  - model_name: gpt
+                    litellm_params: { model: openai/paid-model, api_base: ${SIM}, api_key: sk-sim, tags: [paid, teamA] }
+                  - model_name: gpt
+                    litellm_params: { model: openai/default-model, api_base: ${SIM}, api_key: sk-sim, tags: [default] }
+                  - model_name: plain
+                    litellm_params: { model: openai/plain-model, api_base: ${SIM}, api_key: sk-sim }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: ${SIM_ROOT}, api_key: sk-sim, tags: [paid] }
+                router_settings:
+                  enable_tag_filtering: true
+                  num_retries: 0
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @BeforeEach
+    void reset() { gw.simulator.reset(); }
+
+    private static HttpResponse<String> chat(String key, String model, String extra, String... headers) {
+        return Http.post(gw.v1() + "/chat/completions", key, "{\"model\":\"" + model + "\"," + extra
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", headers);
+    }
+
+    private static String served(HttpResponse<String> r) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return r.headers().firstValue("x-switchboard-model").orElseThrow();
+    }
+
+    @Test
+    void eachWayOfTaggingPicksTheDeploymentsWithTheTag() {
+        for (int i = 0; i < 4; i++) {
+            assertThat(served(chat(TestGateway.MASTER_KEY, "gpt", "\"tags\":[\"free\"],"))).isEqualTo("openai/free-model");
+            assertThat(served(chat(TestGateway.MASTER_KEY, "gpt", "\"metadata\":{\"tags\":\"paid\"},"))).isEqualTo("openai/paid-model");
+            assertThat(served(chat(TestGateway.MASTER_KEY, "gpt", "", "x-litellm-tags", "teamA,other"))).isEqualTo("openai/paid-model");
+            assertThat(served(chat(TestGateway.MASTER_KEY, "gpt", ""))).as("untagged: the default ones").isEqualTo("openai/default-model");
+            assertThat(served(chat(TestGateway.MASTER_KEY, "plain", ""))).as("a group without tags serves as ever").isEqualTo("openai/plain-model");
+        }
+        // the tags are the gateway's: no provider sees them
+        gw.simulator.received().forEach(seen -> assertThat(seen.body().fieldNames()).doesNotContain("tags"));
+        assertThat(gw.simulator.received()).allSatisfy(seen -> assertThat(seen.body().encode()).doesNotContain("\"tags\""));
+        // and the spend log has them
+        JsonArray rows = new Admin(gw).getOk("/spend/logs").getJsonArray("data");
+        assertThat(rows.encode()).contains("free", "teamA");
+    }
+
+    @Test
+    void aTaggedCallNoDeploymentMatchesFallsToTheDefaultOnesElseIsRefused() {
+        assertThat(served(chat(TestGateway.MASTER_KEY, "gpt", "\"tags\":[\"nobody\"],"))).isEqualTo("openai/default-model");
+        int before = gw.simulator.arrivals();
+        HttpResponse<String> r = chat(TestGateway.MASTER_KEY, "plain", "\"tags\":[\"paid\"],");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(e.getString("code")).isEqualTo("no_deployments_with_tag_routing");
+        assertThat(e.getString("message")).contains("'plain'").contains("[paid]");
+        assertThat(gw.simulator.arrivals()).as("nothing was called").isEqualTo(before);
+        // the Anthropic dialect too
+        HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, """
+                {"model":"claude","max_tokens":20,"metadata":{"user_id":"u"},"messages":[{"role":"user","content":"hi"}]}""",
+                "x-litellm-tags", "paid", "anthropic-version", "2023-06-01");
+        assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aKeysTagsRouteItsCalls() {
+        String key = new Admin(gw).generate(new JsonObject().put("key_alias", "team-a").put("tags", new JsonArray().add("teamA")))
+                .getString("key");
+        for (int i = 0; i < 3; i++) assertThat(served(chat(key, "gpt", ""))).isEqualTo("openai/paid-model");
+        assertThat(List.of(served(chat(key, "gpt", "\"tags\":[\"free\"],")))).as("any of the call's tags")
+                .containsAnyOf("openai/paid-model", "openai/free-model");
+    }
+}
