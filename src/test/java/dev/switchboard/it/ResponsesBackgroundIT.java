@@ -251,12 +251,8 @@ class ResponsesBackgroundIT {
     @ValueSource(strings = {"gpt", "claude"})
     void aStreamedBackgroundResponseOutlivesItsClientAndResumes(String alias) throws Exception {
         gw.simulator.behaveAlways(model(alias), SimBehaviour.longSlowStream(40, 3));
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest post = HttpRequest.newBuilder(URI.create(gw.v1() + "/responses"))
-                .header("authorization", "Bearer " + TestGateway.MASTER_KEY).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("""
-                        {"model":"%s","input":"a long story","stream":true,"background":true}""".formatted(alias))).build();
-        HttpResponse<java.io.InputStream> live = http.send(post, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> live = liveStream("""
+                        {"model":"%s","input":"a long story","stream":true,"background":true}""".formatted(alias));
         assertThat(live.statusCode()).isEqualTo(200);
         List<JsonObject> first = new ArrayList<>();
         String id;
@@ -308,12 +304,8 @@ class ResponsesBackgroundIT {
     @Test
     void cancellingAStreamedBackgroundResponseEndsItsStreamAsCancelled() throws Exception {
         gw.simulator.behaveAlways("claude-sonnet-4-5", SimBehaviour.longSlowStream(100, 20));
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest post = HttpRequest.newBuilder(URI.create(gw.v1() + "/responses"))
-                .header("authorization", "Bearer " + TestGateway.MASTER_KEY).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("""
-                        {"model":"claude","input":"a very long story","stream":true,"background":true}""")).build();
-        HttpResponse<java.io.InputStream> live = http.send(post, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> live = liveStream("""
+                        {"model":"claude","input":"a very long story","stream":true,"background":true}""");
         StringBuilder body = new StringBuilder();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(live.body(), StandardCharsets.UTF_8))) {
             String line;
@@ -360,12 +352,8 @@ class ResponsesBackgroundIT {
         assertThat(awaitEnd(id).status()).hasValue(ResponseStatus.FAILED);
 
         gw.simulator.behaveAlways("claude-sonnet-4-5", SimBehaviour.slowFirstByte(1_500));
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest post = HttpRequest.newBuilder(URI.create(gw.v1() + "/responses"))
-                .header("authorization", "Bearer " + TestGateway.MASTER_KEY).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("""
-                        {"model":"claude","input":"x","stream":true,"background":true}""")).build();
-        HttpResponse<java.io.InputStream> live = http.send(post, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> live = liveStream("""
+                        {"model":"claude","input":"x","stream":true,"background":true}""");
         StringBuilder body = new StringBuilder();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(live.body(), StandardCharsets.UTF_8))) {
             String line;
@@ -453,6 +441,13 @@ class ResponsesBackgroundIT {
         String otherKey = new dev.switchboard.support.Admin(gw).generate(new JsonObject()).getString("key");
         assertThat(Http.get(gw.v1() + "/responses/" + id + "/input_items", otherKey).statusCode()).isEqualTo(404);
         assertThat(Http.get(gw.v1() + "/responses/" + id + "/input_items", "sk-wrong").statusCode()).isEqualTo(401);
+    }
+
+    /** POSTs a create request and hands back its answer as it streams (the test reads it, or leaves it). */
+    private static HttpResponse<java.io.InputStream> liveStream(String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.v1() + "/responses"))
+                .header("authorization", "Bearer " + TestGateway.MASTER_KEY).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private static HttpResponse<String> send(String method, String path, String body) {
