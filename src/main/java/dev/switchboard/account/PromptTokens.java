@@ -97,6 +97,16 @@ public final class PromptTokens {
     }
 
     /**
+     * The prompt tokens as OpenAI's tokenizer counts the text (o200k_base, no floor, no provider factor) plus OpenAI's
+     * framing and the media estimates: the count a context-window check compares with a window, as LiteLLM's
+     * {@code token_counter} counts (where {@link #estimate} is a budget's cautious figure).
+     */
+    public int contextCount(ChatRequest request) {
+        Tally t = walk(request, this::count, PER_MESSAGE);
+        return (int) Math.min(t.text + REPLY_PRIMING + t.media, Integer.MAX_VALUE);
+    }
+
+    /**
      * An upper bound of the prompt tokens for any provider, without running a tokenizer: every byte-level BPE or
      * SentencePiece token stands for at least one UTF-8 byte, so text counts as its UTF-8 length; framing is
      * doubled (8 a message), Anthropic's tool-use system prompt is added when there are tools, media are estimated

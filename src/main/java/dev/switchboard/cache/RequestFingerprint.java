@@ -33,7 +33,7 @@ import java.util.TreeMap;
 public final class RequestFingerprint {
     /** Body fields that never reach the hash: they steer the gateway or describe the caller, not the question. */
     static final Set<String> IGNORED = Set.of("stream", "stream_options", "user", "metadata", "cache", "models", "fallbacks", "drop_params",
-            "num_retries", "timeout", "stream_timeout", "model");
+            "num_retries", "timeout", "stream_timeout", "model", "tags"); // a body's tags are the call's labels, as metadata's
     private static final JsonFactory JSON = new ObjectMapper().getFactory();
     /**
      * One digest per thread (the event loops), reset by each {@code digest()}: {@code MessageDigest.getInstance} looks

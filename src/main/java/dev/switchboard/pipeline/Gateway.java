@@ -150,7 +150,8 @@ public final class Gateway {
                 new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add));
         router.outputCeilings(prices::outputCeiling);
         PromptTokens contextTokens = new PromptTokens();
-        router.contextWindows(prices::contextWindow, r -> contextTokens.estimate(r, "openai")); // as LiteLLM counts, with OpenAI's tokenizer
+        // as LiteLLM counts, with OpenAI's tokenizer; the tokenizer-free bound first, since most prompts fit by far
+        router.contextWindows(prices::contextWindow, contextTokens::upperBound, contextTokens::contextCount);
         Governance governance;
         try {
             governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings(), config.general().jwtAuth())

@@ -19,18 +19,29 @@ import java.util.function.ToLongFunction;
  */
 final class ContextCheck {
     private final ToIntFunction<dev.switchboard.config.Deployment> windows;
+    private final ToLongFunction<ChatRequest> upperBound;
     private final ToLongFunction<ChatRequest> tokens;
 
     /**
-     * @param windows a deployment entry → its context window in tokens; 0 when unknown
-     * @param tokens  a request's prompt tokens
+     * @param windows    a deployment entry → its context window in tokens; 0 when unknown
+     * @param upperBound a bound of a request's prompt tokens without a tokenizer (one a UTF-8 byte): what fits by it fits
+     * @param tokens     a request's prompt tokens, counted
      */
-    ContextCheck(ToIntFunction<dev.switchboard.config.Deployment> windows, ToLongFunction<ChatRequest> tokens) {
+    ContextCheck(ToIntFunction<dev.switchboard.config.Deployment> windows, ToLongFunction<ChatRequest> upperBound,
+                 ToLongFunction<ChatRequest> tokens) {
         this.windows = windows;
+        this.upperBound = upperBound;
         this.tokens = tokens;
     }
 
-    int window(DeploymentState m) { return windows.applyAsInt(m.target.deployment()); }
+    /** The member's window (looked up once per member, then kept on it). */
+    int window(DeploymentState m) {
+        int w = m.contextWindow;
+        if (w < 0) m.contextWindow = w = Math.max(0, windows.applyAsInt(m.target.deployment()));
+        return w;
+    }
+
+    long upperBound(ChatRequest r) { return upperBound.applyAsLong(r); }
 
     long tokens(ChatRequest r) { return tokens.applyAsLong(r); }
 

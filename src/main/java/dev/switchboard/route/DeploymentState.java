@@ -33,6 +33,8 @@ final class DeploymentState {
     final double pricePerToken;
     /** {@code litellm_params.tags}, for tag routing ({@link TagRouting}); empty when none. */
     final List<String> tags;
+    /** The context window the pre-call check found for it ({@link ContextCheck#window}); -1 until asked. Racy but idempotent. */
+    int contextWindow = -1;
 
     DeploymentState(Target target, CircuitBreaker breaker) {
         this(target, breaker, new UsageWindow());
@@ -44,7 +46,8 @@ final class DeploymentState {
         this.breaker = breaker;
         Object given = target.deployment().params().get("tags");
         this.tags = given instanceof List<?> l ? l.stream().map(String::valueOf).toList()
-                : given instanceof String one ? List.of(one) : List.of();
+                : given instanceof String text ? java.util.Arrays.stream(text.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList()
+                : List.of();
         Deployment d = target.deployment();
         this.id = d.id();
         this.rpm = doubleOrNull(d.numberParam("rpm"));

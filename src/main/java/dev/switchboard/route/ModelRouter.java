@@ -178,7 +178,10 @@ public final class ModelRouter {
         try {
             RequestControls controls = RequestControls.from(ctx.hints(), request.extra());
             EmbeddingRequest clean = request.withExtra(RequestControls.strip(request.extra()));
-            return run(ctx, request.model(), controls, RequestFacts.of(clean), new CallEngine.Call<>(false, (t, o) -> {
+            RequestFacts facts = RequestFacts.of(clean);
+            if (tagRouting != null) facts.tagged(tagRouting, TagRouting.routingTags(dev.switchboard.model.CallTags.of(ctx,
+                    Map.of(), request.extra())));
+            return run(ctx, request.model(), controls, facts, new CallEngine.Call<>(false, (t, o) -> {
                 if (t.provider() instanceof EmbeddingProvider e) return e.embed(clean, o);
                 return Future.failedFuture(GatewayException.badRequest("Model '" + request.model() + "' ("
                         + t.deployment().id() + ") does not support embeddings.", "model"));
@@ -196,7 +199,9 @@ public final class ModelRouter {
             ChatRequest clean = controls == RequestControls.NONE ? request
                     : request.withExtra(RequestControls.strip(request.extra()));
             RequestFacts facts = RequestFacts.of(clean).checkingContext(contextCheck);
-            if (tagRouting != null) facts.tagged(tagRouting, dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()));
+            if (tagRouting != null) {
+                facts.tagged(tagRouting, TagRouting.routingTags(dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra())));
+            }
             CallEngine.Call<T> call = callFor.apply(clean, controls.dropParams());
             if (auto != null && auto.alias().equals(request.model())) {
                 return auto.decide(ctx, clean, controls, facts).compose(d ->
@@ -249,6 +254,9 @@ public final class ModelRouter {
      * Not a call: no retry, fallback, cooldown or ledger row (Anthropic does not bill it). An unknown alias is null too
      * (the edge has already answered 404 for it).
      */
+    /** How long a provider's token count may take before the edge answers its estimate instead. */
+    static final java.time.Duration COUNT_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     public Future<Integer> countTokens(CallContext ctx, ChatRequest request) {
         ModelGroup group;
         try {
@@ -257,10 +265,12 @@ public final class ModelRouter {
             return Future.succeededFuture(null);
         }
         if (group == null) return Future.succeededFuture(null);
+        long now = clock.getAsLong();
         for (DeploymentState m : group.members) {
-            if (m.target.provider() instanceof dev.switchboard.provider.TokenCounter counter) {
-                return counter.countTokens(request, dev.switchboard.provider.CallOptions.DEFAULT.forRequest(ctx.requestId(),
-                        ctx.cancellation()));
+            // one that is cooling down would likely keep the client waiting for nothing: the estimate answers instead
+            if (m.target.provider() instanceof dev.switchboard.provider.TokenCounter counter && m.breaker.available(now)) {
+                return counter.countTokens(request, new dev.switchboard.provider.CallOptions(COUNT_TIMEOUT)
+                        .forRequest(ctx.requestId(), ctx.cancellation()));
             }
         }
         return Future.succeededFuture(null);
@@ -273,12 +283,14 @@ public final class ModelRouter {
     private volatile ContextCheck contextCheck;
 
     /**
-     * What {@code enable_pre_call_checks} needs: each deployment's context window (0 when unknown) and a request's
-     * prompt tokens. Without the setting they are not used.
+     * What {@code enable_pre_call_checks} needs: each deployment's context window (0 when unknown), a tokenizer-free
+     * upper bound of a request's prompt tokens (most prompts fit by it alone) and their count. Without the setting they
+     * are not used.
      */
     public void contextWindows(java.util.function.ToIntFunction<dev.switchboard.config.Deployment> windows,
+                               java.util.function.ToLongFunction<ChatRequest> upperBound,
                                java.util.function.ToLongFunction<ChatRequest> promptTokens) {
-        this.contextCheck = settings.preCallChecks() ? new ContextCheck(windows, promptTokens) : null;
+        this.contextCheck = settings.preCallChecks() ? new ContextCheck(windows, upperBound, promptTokens) : null;
     }
 
     /** @param drop the request's {@code drop_params}, or null (see {@link DeploymentParams}) */

@@ -74,25 +74,33 @@ final class RequestFacts {
     boolean fitsContext(DeploymentState m) {
         if (context == null) return true;
         int window = context.window(m);
-        return window <= 0 || promptTokens() <= window;
+        if (window <= 0) return true;
+        if (bound < 0) bound = context.upperBound(chat); // linear, no tokenizer: nearly every prompt fits by it
+        return bound <= window || promptTokens() <= window;
     }
 
-    /** The check's failure for a group none of whose deployments takes the prompt; null when some may be called. */
+    /**
+     * The check's failure for a group none of whose deployments (those the request's tags allow) takes the prompt; null
+     * when one may be called.
+     */
     GatewayException contextRefusal(ModelGroup group) {
         if (context == null) return null;
         int largest = 0;
         for (DeploymentState m : group.members) {
+            if (!fitsTags(group, m)) continue;
             if (fitsContext(m)) return null;
             largest = Math.max(largest, context.window(m));
         }
         return ContextCheck.tooLong(group.alias, promptTokens(), largest);
     }
 
-    /** The prompt's tokens as the check counts them (once a request). */
+    /** The prompt's tokens as the check counts them (once a request, and only when the bound does not settle it). */
     private long promptTokens() {
         if (promptTokens < 0) promptTokens = context.tokens(chat);
         return promptTokens;
     }
+
+    private long bound = -1;
 
     /** {@link PrefixHash#NONE} when the request has no cacheable prefix (embeddings never have one). */
     long prefixHash() {

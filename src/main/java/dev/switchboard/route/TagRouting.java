@@ -14,6 +14,7 @@ import java.util.List;
  *       either, none (a 400 naming the tags: a request sent to "team A's" deployments must not reach another's);</li>
  *   <li>an untagged request: those tagged {@code default}, or every deployment when none is.</li>
  * </ul>
+ * A group none of whose deployments carries tags serves every request, as without tag routing.
  */
 final class TagRouting {
     static final String DEFAULT = "default";
@@ -21,8 +22,24 @@ final class TagRouting {
 
     TagRouting(boolean matchAny) { this.matchAny = matchAny; }
 
+    /**
+     * The tags that route: the call's, less the labels the gateway adds itself ({@code user:…} and {@code team:…} of a
+     * key, {@code org:…} and {@code end_user:…} of a JWT), which say who called, not where to go.
+     */
+    static List<String> routingTags(List<String> callTags) {
+        if (callTags.isEmpty()) return callTags;
+        List<String> out = new ArrayList<>(callTags.size());
+        for (String t : callTags) {
+            if (!(t.startsWith("user:") || t.startsWith("team:") || t.startsWith("org:") || t.startsWith("end_user:"))) out.add(t);
+        }
+        return out;
+    }
+
     /** The members of {@code group} that may serve a request with {@code tags} (empty: none may). */
     List<DeploymentState> eligible(ModelGroup group, List<String> tags) {
+        boolean anyTagged = false;
+        for (DeploymentState m : group.members) anyTagged |= !m.tags.isEmpty();
+        if (!anyTagged) return group.members; // a model_name without tags serves as without tag routing
         List<DeploymentState> out = new ArrayList<>(group.members.size());
         if (!tags.isEmpty()) {
             for (DeploymentState m : group.members) if (matches(m.tags, tags)) out.add(m);

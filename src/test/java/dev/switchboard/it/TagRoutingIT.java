@@ -80,18 +80,29 @@ class TagRoutingIT {
     @Test
     void aTaggedCallNoDeploymentMatchesFallsToTheDefaultOnesElseIsRefused() {
         assertThat(served(chat(TestGateway.MASTER_KEY, "gpt", "\"tags\":[\"nobody\"],"))).isEqualTo("openai/default-model");
+        // a model_name whose deployments carry no tags serves any call, tagged or not
+        assertThat(served(chat(TestGateway.MASTER_KEY, "plain", "\"tags\":[\"paid\"],"))).isEqualTo("openai/plain-model");
         int before = gw.simulator.arrivals();
-        HttpResponse<String> r = chat(TestGateway.MASTER_KEY, "plain", "\"tags\":[\"paid\"],");
+        HttpResponse<String> r = chat(TestGateway.MASTER_KEY, "claude", "\"tags\":[\"free\"],");
         assertThat(r.statusCode()).isEqualTo(400);
         JsonObject e = new JsonObject(r.body()).getJsonObject("error");
         assertThat(e.getString("code")).isEqualTo("no_deployments_with_tag_routing");
-        assertThat(e.getString("message")).contains("'plain'").contains("[paid]");
+        assertThat(e.getString("message")).contains("'claude'").contains("[free]");
         assertThat(gw.simulator.arrivals()).as("nothing was called").isEqualTo(before);
         // the Anthropic dialect too
         HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, """
                 {"model":"claude","max_tokens":20,"metadata":{"user_id":"u"},"messages":[{"role":"user","content":"hi"}]}""",
                 "x-litellm-tags", "paid", "anthropic-version", "2023-06-01");
         assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
+    }
+
+    /** The labels the gateway adds itself (a key's user:… and team:…) say who called, not where to go. */
+    @Test
+    void aKeysUserAndTeamLabelsDoNotRoute() {
+        String key = new Admin(gw).generate(new JsonObject().put("key_alias", "labelled").put("user_id", "ann").put("team_id", "blue"))
+                .getString("key");
+        assertThat(served(chat(key, "gpt", ""))).isEqualTo("openai/default-model");
+        assertThat(served(chat(key, "claude", ""))).as("no default there: every deployment").isEqualTo("anthropic/claude-sonnet-4-5");
     }
 
     @Test

@@ -69,21 +69,23 @@ public final class ResponsesRoutes {
     private StoredResponses stored() { return edge.gateway().responses(); }
 
     private void create(HttpServerResponse resp, CallContext ctx, Buffer body) {
+        decoded(ctx, body).onComplete(ar -> {
+            if (ar.failed()) call.fail(resp, ar.cause());
+            else create(resp, ctx, ar.result());
+        });
+    }
+
+    /**
+     * The request, its item references replaced by the items they name (output items of responses this key stored)
+     * before anything else; at once when it has none.
+     */
+    private Future<ResponsesRequest> decoded(CallContext ctx, Buffer body) {
         ObjectNode n = decoder.parse(body);
         List<String> references = ResponsesRequestDecoder.itemReferences(n);
-        if (references.isEmpty()) {
-            create(resp, ctx, decoder.decode(n));
-            return;
-        }
-        // item references name output items of responses this key stored: replaced by them before anything else
-        stored().findItems(references, ctx.caller().id()).onComplete(ar -> {
-            try {
-                if (ar.failed()) throw ar.cause();
-                ResponsesRequestDecoder.resolveReferences(n, ar.result());
-                create(resp, ctx, decoder.decode(n));
-            } catch (Throwable t) {
-                call.fail(resp, t);
-            }
+        if (references.isEmpty()) return Future.succeededFuture(decoder.decode(n));
+        return stored().findItems(references, ctx.caller().id()).map(found -> {
+            ResponsesRequestDecoder.resolveReferences(n, found);
+            return decoder.decode(n);
         });
     }
 
@@ -115,21 +117,11 @@ public final class ResponsesRoutes {
      * no budget, ledger row or trace. {@code x-switchboard-token-count} says which count it is.
      */
     private void inputTokens(HttpServerResponse resp, CallContext ctx, Buffer body) {
-        ObjectNode n = decoder.parse(body);
         // the count's body has no output settings; a create body's extra fields are accepted and ignored here
-        ResponsesRequest req = decoder.decode(n);
-        edge.usableAlias(req.model(), ctx.caller());
-        Future<StoredResponse> previous = req.previousResponseId() == null ? Future.succeededFuture(null)
-                : stored().find(req.previousResponseId(), ctx.caller().id());
-        previous.compose(p -> {
-            ChatRequest chat;
-            try {
-                chat = req.toChat(history(req, p));
-            } catch (JsonProcessingException e) {
-                return Future.failedFuture(e);
-            }
-            return edge.gateway().countTokens(ctx, chat).recover(e -> Future.succeededFuture(null)) // a count is advice
-                    .map(counted -> counted != null ? new int[] {counted, 1} : new int[] {TOKENS.estimate(chat, "openai"), 0});
+        decoded(ctx, body).compose(req -> {
+            edge.usableAlias(req.model(), ctx.caller());
+            return (req.previousResponseId() == null ? Future.<StoredResponse>succeededFuture(null)
+                    : stored().find(req.previousResponseId(), ctx.caller().id())).compose(p -> count(ctx, req, p));
         }).onComplete(ar -> {
             if (ar.failed()) {
                 call.fail(resp, ar.cause());
@@ -138,6 +130,18 @@ public final class ResponsesRoutes {
             resp.putHeader("content-type", JSON).putHeader("x-switchboard-token-count", ar.result()[1] == 1 ? "provider" : "estimate")
                     .end(MAPPER.createObjectNode().put("object", "response.input_tokens").put("input_tokens", ar.result()[0]).toString());
         });
+    }
+
+    /** {tokens, 1 when the provider counted them / 0 for the estimate} of the request continuing {@code previous}. */
+    private Future<int[]> count(CallContext ctx, ResponsesRequest req, StoredResponse previous) {
+        ChatRequest chat;
+        try {
+            chat = req.toChat(history(req, previous));
+        } catch (JsonProcessingException e) {
+            return Future.failedFuture(e);
+        }
+        return edge.gateway().countTokens(ctx, chat).recover(e -> Future.succeededFuture(null)) // a count is advice
+                .map(counted -> counted != null ? new int[] {counted, 1} : new int[] {TOKENS.contextCount(chat), 0});
     }
 
     /** OpenAI's tokenizer, for counts no provider gives (its tables load once per process). */

@@ -91,7 +91,12 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
             return target.auth().sign(headers).compose(signed -> http.send(endpoint, target.countPath(), signed, body,
                             options.timeoutOr(deployment.timeout()), options))
                     .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
-                            b -> Json.read(b).path("input_tokens").asInt()));
+                            b -> {
+                                com.fasterxml.jackson.databind.JsonNode n = Json.read(b).get("input_tokens");
+                                // an answer without the count is no count (the caller estimates), not a count of 0
+                                if (n == null || !n.canConvertToInt()) throw new java.io.IOException("no input_tokens in the answer");
+                                return n.intValue();
+                            }));
         });
     }
 
