@@ -36,6 +36,19 @@ public final class CallTags {
         return List.copyOf(out);
     }
 
+    /**
+     * The tags that route (tag routing): the call's, less the labels the gateway adds itself ({@code user:…} and
+     * {@code team:…} of a key, {@code org:…} and {@code end_user:…} of a JWT), which say who called, not where to go.
+     */
+    public static List<String> routing(List<String> callTags) {
+        if (callTags.isEmpty()) return callTags;
+        List<String> out = new java.util.ArrayList<>(callTags.size());
+        for (String t : callTags) {
+            if (!(t.startsWith("user:") || t.startsWith("team:") || t.startsWith("org:") || t.startsWith("end_user:"))) out.add(t);
+        }
+        return out;
+    }
+
     /** The hint under which the edge keeps LiteLLM's {@code x-litellm-tags} header. */
     public static final String LITELLM_HINT = "litellm-tags";
 

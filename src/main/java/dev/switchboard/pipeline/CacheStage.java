@@ -29,8 +29,27 @@ final class CacheStage implements Stage {
     static final String VERIFIED_HEADER = "x-switchboard-cache-verified";
 
     private final ResponseCache cache;
+    /** Tag routing is on: a call with routing tags is not cached (its deployments are its tags', not the alias's). */
+    private final boolean tagRouting;
 
-    CacheStage(ResponseCache cache) { this.cache = cache; }
+    CacheStage(ResponseCache cache) { this(cache, false); }
+
+    CacheStage(ResponseCache cache, boolean tagRouting) {
+        this.cache = cache;
+        this.tagRouting = tagRouting;
+    }
+
+    /**
+     * The call's cache plan; none for a call whose tags route it under tag routing: an answer stored for one set of tags
+     * must not serve another (a "paid" caller a "free" deployment's answer, or a call no deployment may serve).
+     */
+    private ResponseCache.Plan plan(CallContext ctx, ChatRequest request) {
+        if (tagRouting && !dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx, request.metadata(),
+                request.extra())).isEmpty()) {
+            return null;
+        }
+        return cache.plan(ctx, request, ctx.hint(CACHE_CONTROL));
+    }
 
     @Override
     public ChatHandler wrap(ChatHandler next) {
@@ -39,7 +58,7 @@ final class CacheStage implements Stage {
             public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
                 ResponseCache.Plan plan;
                 try {
-                    plan = cache.plan(ctx, request, ctx.hint(CACHE_CONTROL));
+                    plan = plan(ctx, request);
                 } catch (RuntimeException e) {
                     return Future.failedFuture(e);
                 }
@@ -60,7 +79,7 @@ final class CacheStage implements Stage {
             public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
                 ResponseCache.Plan plan;
                 try {
-                    plan = cache.plan(ctx, request, ctx.hint(CACHE_CONTROL));
+                    plan = plan(ctx, request);
                 } catch (RuntimeException e) {
                     return Future.failedFuture(e);
                 }

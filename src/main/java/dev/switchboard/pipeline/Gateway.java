@@ -184,7 +184,7 @@ public final class Gateway {
         List<String> warnings = new ArrayList<>();
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
-                        guardrails.stage()),
+                        guardrails.stage(), settings.tagFiltering()),
                 servedModels(config, registry, settings, env, warnings), warnings, store);
     }
 
@@ -233,10 +233,10 @@ public final class Gateway {
      * reaches the cache or a provider.
      */
     private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache, ObserveStage observe,
-                                      Stage guardrails) {
+                                      Stage guardrails, boolean tagRouting) {
         List<Stage> out = new ArrayList<>(List.of(new KeyAliasStage(), observe, new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
                 new SpendStage(metering), observe.admitted(), guardrails));
-        if (cache.cachesAnything()) out.add(new CacheStage(cache));
+        if (cache.cachesAnything()) out.add(new CacheStage(cache, tagRouting));
         out.add(observe.routing());
         return out;
     }

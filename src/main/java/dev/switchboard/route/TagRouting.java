@@ -22,18 +22,8 @@ final class TagRouting {
 
     TagRouting(boolean matchAny) { this.matchAny = matchAny; }
 
-    /**
-     * The tags that route: the call's, less the labels the gateway adds itself ({@code user:…} and {@code team:…} of a
-     * key, {@code org:…} and {@code end_user:…} of a JWT), which say who called, not where to go.
-     */
-    static List<String> routingTags(List<String> callTags) {
-        if (callTags.isEmpty()) return callTags;
-        List<String> out = new ArrayList<>(callTags.size());
-        for (String t : callTags) {
-            if (!(t.startsWith("user:") || t.startsWith("team:") || t.startsWith("org:") || t.startsWith("end_user:"))) out.add(t);
-        }
-        return out;
-    }
+    /** The tags that route ({@link dev.switchboard.model.CallTags#routing}). */
+    static List<String> routingTags(List<String> callTags) { return dev.switchboard.model.CallTags.routing(callTags); }
 
     /** The members of {@code group} that may serve a request with {@code tags} (empty: none may). */
     List<DeploymentState> eligible(ModelGroup group, List<String> tags) {

@@ -34,6 +34,10 @@ class TagRoutingIT {
                     litellm_params: { model: openai/default-model, api_base: ${SIM}, api_key: sk-sim, tags: [default] }
                   - model_name: plain
                     litellm_params: { model: openai/plain-model, api_base: ${SIM}, api_key: sk-sim }
+                  - model_name: cached
+                    litellm_params: { model: openai/k-free, api_base: ${SIM}, api_key: sk-sim, tags: [free], cache: true }
+                  - model_name: cached
+                    litellm_params: { model: openai/k-paid, api_base: ${SIM}, api_key: sk-sim, tags: [paid], cache: true }
                   - model_name: claude
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: ${SIM_ROOT}, api_key: sk-sim, tags: [paid] }
                 router_settings:
@@ -94,6 +98,20 @@ class TagRoutingIT {
                 {"model":"claude","max_tokens":20,"metadata":{"user_id":"u"},"messages":[{"role":"user","content":"hi"}]}""",
                 "x-litellm-tags", "paid", "anthropic-version", "2023-06-01");
         assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
+    }
+
+    /** An answer stored for one set of tags never serves another: a tagged call skips the response cache. */
+    @Test
+    void theResponseCacheNeverServesOneTagsAnswerToAnother() {
+        HttpResponse<String> free = chat(TestGateway.MASTER_KEY, "cached", "\"tags\":[\"free\"],");
+        assertThat(served(free)).isEqualTo("openai/k-free");
+        HttpResponse<String> paid = chat(TestGateway.MASTER_KEY, "cached", "\"tags\":[\"paid\"],");
+        assertThat(served(paid)).isEqualTo("openai/k-paid");
+        assertThat(paid.headers().firstValue("x-switchboard-cache")).isNotEqualTo(java.util.Optional.of("hit-exact"));
+        assertThat(chat(TestGateway.MASTER_KEY, "cached", "\"tags\":[\"none\"],").statusCode()).as("still refused").isEqualTo(400);
+        // untagged calls all go the same way, and are cached as ever
+        chat(TestGateway.MASTER_KEY, "cached", "");
+        assertThat(chat(TestGateway.MASTER_KEY, "cached", "").headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
     }
 
     /** The labels the gateway adds itself (a key's user:… and team:…) say who called, not where to go. */
