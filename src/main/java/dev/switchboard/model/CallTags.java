@@ -19,6 +19,8 @@ public final class CallTags {
 
     /** @param extra the request's fields beyond the canonical ones (where a body's {@code tags} is); may be empty */
     public static List<String> of(CallContext ctx, Map<String, String> metadata, Map<String, JsonNode> extra) {
+        List<String> known = ctx.attached(GATHERED);
+        if (known != null) return known; // the ledger, the trace, the cache and the router each ask; gathered once
         String meta = metadata.get("tags");
         JsonNode body = extra.get("tags");
         String header = ctx.hint("tags");
@@ -33,8 +35,14 @@ public final class CallTags {
         if (meta != null) add(out, meta);
         if (header != null) add(out, header);
         if (litellm != null) add(out, litellm);
-        return List.copyOf(out);
+        List<String> tags = List.copyOf(out);
+        ctx.attach(GATHERED, tags);
+        return tags;
     }
+
+    /** A call's tags once gathered (only calls that have some: gathering none costs four map reads). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static final CallContext.Key<List<String>> GATHERED = (CallContext.Key) new CallContext.Key<>(List.class);
 
     /**
      * The tags that route (tag routing): the call's, less the labels the gateway adds itself ({@code user:…} and

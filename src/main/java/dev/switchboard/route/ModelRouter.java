@@ -179,7 +179,7 @@ public final class ModelRouter {
             RequestControls controls = RequestControls.from(ctx.hints(), request.extra());
             EmbeddingRequest clean = request.withExtra(RequestControls.strip(request.extra()));
             RequestFacts facts = RequestFacts.of(clean);
-            if (tagRouting != null) facts.tagged(tagRouting, TagRouting.routingTags(dev.switchboard.model.CallTags.of(ctx,
+            if (tagRouting != null) facts.tagged(tagRouting, dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx,
                     Map.of(), request.extra())));
             return run(ctx, request.model(), controls, facts, new CallEngine.Call<>(false, (t, o) -> {
                 if (t.provider() instanceof EmbeddingProvider e) return e.embed(clean, o);
@@ -200,7 +200,7 @@ public final class ModelRouter {
                     : request.withExtra(RequestControls.strip(request.extra()));
             RequestFacts facts = RequestFacts.of(clean).checkingContext(contextCheck);
             if (tagRouting != null) {
-                facts.tagged(tagRouting, TagRouting.routingTags(dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra())));
+                facts.tagged(tagRouting, dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra())));
             }
             CallEngine.Call<T> call = callFor.apply(clean, controls.dropParams());
             if (auto != null && auto.alias().equals(request.model())) {

@@ -22,9 +22,6 @@ final class TagRouting {
 
     TagRouting(boolean matchAny) { this.matchAny = matchAny; }
 
-    /** The tags that route ({@link dev.switchboard.model.CallTags#routing}). */
-    static List<String> routingTags(List<String> callTags) { return dev.switchboard.model.CallTags.routing(callTags); }
-
     /** The members of {@code group} that may serve a request with {@code tags} (empty: none may). */
     List<DeploymentState> eligible(ModelGroup group, List<String> tags) {
         boolean anyTagged = false;

@@ -127,13 +127,16 @@ public final class ResponsesRoutes {
                 call.fail(resp, ar.cause());
                 return;
             }
-            resp.putHeader("content-type", JSON).putHeader("x-switchboard-token-count", ar.result()[1] == 1 ? "provider" : "estimate")
-                    .end(MAPPER.createObjectNode().put("object", "response.input_tokens").put("input_tokens", ar.result()[0]).toString());
+            resp.putHeader("content-type", JSON).putHeader("x-switchboard-token-count", ar.result().byProvider() ? "provider" : "estimate")
+                    .end(MAPPER.createObjectNode().put("object", "response.input_tokens").put("input_tokens", ar.result().tokens()).toString());
         });
     }
 
-    /** {tokens, 1 when the provider counted them / 0 for the estimate} of the request continuing {@code previous}. */
-    private Future<int[]> count(CallContext ctx, ResponsesRequest req, StoredResponse previous) {
+    /** A prompt's tokens, and whether the provider counted them (else the gateway's o200k count). */
+    private record TokenCount(int tokens, boolean byProvider) {}
+
+    /** The prompt tokens of the request continuing {@code previous}. */
+    private Future<TokenCount> count(CallContext ctx, ResponsesRequest req, StoredResponse previous) {
         ChatRequest chat;
         try {
             chat = req.toChat(history(req, previous));
@@ -141,7 +144,7 @@ public final class ResponsesRoutes {
             return Future.failedFuture(e);
         }
         return edge.gateway().countTokens(ctx, chat).recover(e -> Future.succeededFuture(null)) // a count is advice
-                .map(counted -> counted != null ? new int[] {counted, 1} : new int[] {TOKENS.contextCount(chat), 0});
+                .map(counted -> counted != null ? new TokenCount(counted, true) : new TokenCount(TOKENS.contextCount(chat), false));
     }
 
     /** OpenAI's tokenizer, for counts no provider gives (its tables load once per process). */
