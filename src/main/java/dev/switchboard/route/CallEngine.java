@@ -313,9 +313,9 @@ final class CallEngine {
         private void cannotServe(Attempt attempt, GatewayException error, long now) {
             attempt.end(null, now);
             // an untried member the group would pick now (a cooling one could make the pick fall back on this one
-            // again); bounded by the group's size, whatever the pick does
+            // again, and one the request's tags or window rule out is never picked); bounded by the group's size
             if (++refusedInGroup < group.members.size()) for (DeploymentState m : group.members) {
-                if (!tried.contains(m) && m.breaker.available(now)) {
+                if (!tried.contains(m) && m.breaker.available(now) && facts.mayServe(group, m)) {
                     attempt();
                     return;
                 }

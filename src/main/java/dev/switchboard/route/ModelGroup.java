@@ -34,7 +34,7 @@ final class ModelGroup {
     Pick select(RequestFacts facts, Collection<DeploymentState> tried, long now) {
         List<DeploymentState> open = new ArrayList<>(members.size());
         for (DeploymentState m : members) {
-            if (m.breaker.available(now) && fits(m, facts, now) && facts.fitsContext(m) && facts.fitsTags(this, m)) open.add(m);
+            if (m.breaker.available(now) && fits(m, facts, now) && facts.mayServe(this, m)) open.add(m);
         }
         if (!tried.isEmpty()) { // a request's first attempt has tried nothing: every open member is untried
             List<DeploymentState> untried = new ArrayList<>(open.size());
@@ -61,10 +61,14 @@ final class ModelGroup {
         if (affinity != null && facts.prefixHash() != PrefixHash.NONE) affinity.remember(alias, facts.prefixHash(), state);
     }
 
-    /** True when the group is short only because of rpm/tpm limits (usage-based routing), not cooldowns. */
+    /**
+     * True when the group is short only because of rpm/tpm limits (usage-based routing), not cooldowns: some member
+     * that may serve the request (its tags, its window) is up but full. A full member the request could not use
+     * anyway says nothing about why it found none.
+     */
     boolean atCapacity(RequestFacts facts, long now) {
         if (!strategy.enforcesLimits()) return false;
-        for (DeploymentState m : members) if (m.breaker.available(now) && !fits(m, facts, now)) return true;
+        for (DeploymentState m : members) if (m.breaker.available(now) && facts.mayServe(this, m) && !fits(m, facts, now)) return true;
         return false;
     }
 
@@ -82,7 +86,7 @@ final class ModelGroup {
     Pick lastResort(RequestFacts facts) {
         DeploymentState best = null;
         for (DeploymentState m : members) {
-            if (!facts.fitsContext(m) || !facts.fitsTags(this, m)) continue; // the caller checked that one does
+            if (!facts.mayServe(this, m)) continue; // the caller checked that one does
             if (best == null || m.breaker.openUntil() < best.breaker.openUntil()) best = m;
         }
         return new Pick(best == null ? members.get(0) : best, true, 0); // its outcome decides its breaker, like a probe

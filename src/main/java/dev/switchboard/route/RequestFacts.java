@@ -51,6 +51,14 @@ final class RequestFacts {
         return this;
     }
 
+    /**
+     * Whether member {@code m} of {@code group} may serve this request at all: its tags (tag routing) and its context
+     * window (the pre-call check). Every place that looks at a group's members for this request asks this one.
+     */
+    boolean mayServe(ModelGroup group, DeploymentState m) {
+        return fitsContext(m) && fitsTags(group, m);
+    }
+
     /** Whether member {@code m} of {@code group} may serve the request's tags (always, with tag routing off). */
     boolean fitsTags(ModelGroup group, DeploymentState m) {
         return tagRouting == null || eligible(group).contains(m);
