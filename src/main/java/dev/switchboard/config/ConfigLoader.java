@@ -233,7 +233,10 @@ public final class ConfigLoader {
                 hostList(w, g.get("allowed_hosts"), "general_settings.allowed_hosts"),
                 originList(w, g.get("cors_allowed_origins"), "general_settings.cors_allowed_origins"), buffered,
                 ObservabilityKeys.otel(w, g.get("otel")), ObservabilityKeys.requestLog(w, g.get("request_log")),
-                upstream(w, g), JwtAuthKeys.read(w, g), eventLoopTransport(w, g.get("event_loop_transport")));
+                upstream(w, g), JwtAuthKeys.read(w, g), eventLoopTransport(w, g.get("event_loop_transport")),
+                new RequestChecks(Boolean.TRUE.equals(w.bool(g.get("enforce_user_param"), "general_settings.enforce_user_param")),
+                        Boolean.TRUE.equals(w.bool(g.get("reject_clientside_metadata_tags"),
+                                "general_settings.reject_clientside_metadata_tags"))));
     }
 
     /** {@code event_loop_transport}: auto (absent), io_uring, epoll or nio. Whether the machine has it is checked at start. */

@@ -151,6 +151,9 @@ final class DeploymentReader {
                         } else {
                             params.put(k, List.copyOf(l));
                         }
+                    } else if (k.equals("tag_regex")) {
+                        List<String> patterns = tagRegex(w, v, kp);
+                        if (patterns != null) params.put(k, patterns);
                     } else if (NUMBERS.contains(k)) {
                         Double n = w.number(v, kp);
                         if (n != null) params.put(k, n);
@@ -241,5 +244,27 @@ final class DeploymentReader {
 
     private static Duration seconds(Double s) {
         return s == null ? null : Duration.ofMillis((long) (s * 1000));
+    }
+
+    /**
+     * {@code tag_regex}: patterns (one, or a list) searched in {@code "User-Agent: <the client's>"} (LiteLLM's form, e.g.
+     * {@code ^User-Agent: claude-code/}); each must compile, checked here with its line rather than skipped at run time.
+     */
+    private static List<String> tagRegex(YamlWalker w, Node v, String kp) {
+        Object plain = w.plain(v, kp);
+        List<?> given = plain instanceof List<?> l ? l : plain instanceof String one ? List.of(one) : null;
+        if (given == null || given.isEmpty() || given.stream().anyMatch(o -> !(o instanceof String))) {
+            w.error(v, kp, "expected a list of regular expressions, e.g. [\"^User-Agent: claude-code/\"].");
+            return null;
+        }
+        for (Object o : given) {
+            try {
+                java.util.regex.Pattern.compile((String) o);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                w.error(v, kp, "'" + o + "' is not a regular expression: " + e.getDescription() + ". Fix: e.g. \"^User-Agent: claude-code/\".");
+                return null;
+            }
+        }
+        return given.stream().map(String.class::cast).toList();
     }
 }

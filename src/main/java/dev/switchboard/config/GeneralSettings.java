@@ -20,12 +20,14 @@ package dev.switchboard.config;
  * @param jwtAuth            JWT auth ({@code enable_jwt_auth} + {@code litellm_jwtauth}) as plain values (validated, the
  *                           environment's JWT_* read), empty when off
  * @param eventLoopTransport the socket transport the event loops run on ({@code event_loop_transport}; default auto: io_uring, else epoll, else NIO)
+ * @param requestChecks      {@code enforce_user_param} and {@code reject_clientside_metadata_tags}
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
                               long maxBufferedBytes, java.util.Map<String, Object> otel,
                               java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
-                              java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport) {
+                              java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
+                              RequestChecks requestChecks) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
 
@@ -39,6 +41,17 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         if (upstream == null) upstream = UpstreamSettings.DEFAULTS;
         jwtAuth = jwtAuth == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jwtAuth));
         if (eventLoopTransport == null) eventLoopTransport = EventLoopTransport.AUTO;
+        if (requestChecks == null) requestChecks = RequestChecks.NONE;
+    }
+
+    /** Without LiteLLM's request checks. */
+    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
+                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
+                           long maxBufferedBytes, java.util.Map<String, Object> otel,
+                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
+                           java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport) {
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
+                requestLog, upstream, jwtAuth, eventLoopTransport, null);
     }
 
     /** With the transport chosen automatically. */
@@ -87,6 +100,6 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport);
+                maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks);
     }
 }

@@ -56,6 +56,7 @@ public final class LiteLlmKeys {
         a(PARAMS, "drop_params", "drop the OpenAI parameters this deployment's provider has no counterpart for (seed, n, logprobs, …) instead of answering 400; the request's own drop_params wins");
         a(PARAMS, "additional_drop_params", "request fields never sent to this deployment (top-level names, e.g. [temperature])");
         a(PARAMS, "tags", "the deployment's tags for tag routing (router_settings.enable_tag_filtering; see Routing)");
+        a(PARAMS, "tag_regex", "patterns matched against \"User-Agent: <the client's>\" for tag routing (see Routing)");
         w(PARAMS, "max_budget budget_duration", "per-deployment budgets are not supported; use key budgets or litellm_settings.max_budget");
         w(PARAMS, "use_in_pass_through use_litellm_proxy merge_reasoning_content_in_choices configurable_clientside_auth_params "
                 + "input_cost_per_pixel output_cost_per_pixel litellm_trace_id mock_timeout stream", "not supported");
@@ -138,8 +139,8 @@ public final class LiteLlmKeys {
         w(GENERAL, "store_model_in_db supported_db_objects", "models come only from the config file");
         w(GENERAL, "database_connection_pool_limit database_connection_timeout allow_requests_on_db_unavailable "
                 + "disable_spend_logs disable_spend_updates disable_master_key_return disable_retry_on_max_parallel_request_limit_error "
-                + "disable_reset_budget disable_adding_master_key_hash_to_db disable_responses_id_security enforce_user_param "
-                + "reject_clientside_metadata_tags key_management_system key_management_settings maximum_spend_logs_retention_period "
+                + "disable_reset_budget disable_adding_master_key_hash_to_db disable_responses_id_security "
+                + "key_management_system key_management_settings maximum_spend_logs_retention_period "
                 + "maximum_spend_logs_retention_interval user_mcp_management_mode max_parallel_requests global_max_parallel_requests "
                 + "infer_model_from_keys background_health_checks health_check_interval health_check_details alerting "
                 + "alerting_threshold alert_types alerting_args alert_to_webhook_url use_client_credentials_pass_through_routes "
@@ -150,6 +151,8 @@ public final class LiteLlmKeys {
                 + "disable_prisma_schema_update litellm_key_header_name ui_access_mode litellm_license spend_report_frequency "
                 + "forward_openai_org_id forward_client_headers_to_llm_api use_azure_key_vault use_google_kms "
                 + "allow_client_side_credentials pass_through_endpoints", "not supported");
+        a(GENERAL, "enforce_user_param", "a model call without user (an Anthropic body's metadata.user_id, or safety_identifier) is a 400");
+        a(GENERAL, "reject_clientside_metadata_tags", "a request carrying its own tags (metadata.tags, tags, the tag headers) is a 400: tags come from the key");
         a(GENERAL, "enable_jwt_auth litellm_jwtauth", "JWT auth: a bearer JWT signed by your identity provider's keys signs a caller in (see JWT auth)");
         r(GENERAL, "custom_auth custom_sso custom_key_generate enable_oauth2_auth "
                 + "enable_oauth2_proxy_auth oauth2_config_mappings admin_only_routes allowed_routes",

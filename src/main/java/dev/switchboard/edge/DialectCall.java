@@ -111,7 +111,7 @@ public final class DialectCall {
                 return;
             }
             try (lease) {
-                then.accept(new CallContext(requestId, caller, started, EdgeContext.hints(req), cancellation), ar.result());
+                then.accept(new CallContext(requestId, caller, started, EdgeContext.hints(req, edge.gateway().routesByUserAgent()), cancellation), ar.result());
             } catch (Throwable t) {
                 fail(resp, t);
             }

@@ -56,8 +56,11 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         return caller.virtualKey() || caller.modelsRestricted();
     }
 
-    /** The client's {@code x-switchboard-*} headers as {@link dev.switchboard.model.CallContext#hints()}. */
-    public static java.util.Map<String, String> hints(HttpServerRequest req) {
+    /**
+     * The client's {@code x-switchboard-*} headers as {@link dev.switchboard.model.CallContext#hints()}, and its
+     * {@code User-Agent} when {@code userAgent} (tag routing matches it: Gateway#routesByUserAgent).
+     */
+    public static java.util.Map<String, String> hints(HttpServerRequest req, boolean userAgent) {
         java.util.Map<String, String> out = null;
         for (java.util.Map.Entry<CharSequence, CharSequence> h : RequestHeaderNames.entries(req.headers())) {
             CharSequence name = h.getKey();
@@ -75,6 +78,13 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         if (cacheControl != null) {
             if (out == null) out = new java.util.HashMap<>();
             out.put("cache-control", cacheControl);
+        }
+        if (userAgent) {
+            String ua = req.getHeader(io.vertx.core.http.HttpHeaders.USER_AGENT);
+            if (ua != null) {
+                if (out == null) out = new java.util.HashMap<>();
+                out.put(dev.switchboard.model.CallTags.USER_AGENT_HINT, ua);
+            }
         }
         // W3C trace context: the observer continues the client's trace
         for (String name : TRACE_HEADERS) {

@@ -21,20 +21,11 @@ public final class CallTags {
     public static List<String> of(CallContext ctx, Map<String, String> metadata, Map<String, JsonNode> extra) {
         List<String> known = ctx.attached(GATHERED);
         if (known != null) return known; // the ledger, the trace, the cache and the router each ask; gathered once
-        String meta = metadata.get("tags");
-        JsonNode body = extra.get("tags");
-        String header = ctx.hint("tags");
-        String litellm = ctx.hint(LITELLM_HINT);
+        List<Brought> brought = brought(ctx, metadata, extra);
         // most calls: no tags anywhere, and no set, iterator and copy made per call to find that out
-        if (meta == null && body == null && header == null && litellm == null && ctx.caller().tags().isEmpty()) return List.of();
+        if (brought.isEmpty()) return ctx.caller().tags();
         Set<String> out = new LinkedHashSet<>(ctx.caller().tags());
-        if (body != null) {
-            if (body.isArray()) body.forEach(t -> { if (t.isTextual() && !t.textValue().isBlank()) out.add(t.textValue().strip()); });
-            else if (body.isTextual()) add(out, body.textValue());
-        }
-        if (meta != null) add(out, meta);
-        if (header != null) add(out, header);
-        if (litellm != null) add(out, litellm);
+        for (Brought b : brought) out.addAll(b.tags());
         List<String> tags = List.copyOf(out);
         ctx.attach(GATHERED, tags);
         return tags;
@@ -51,11 +42,57 @@ public final class CallTags {
     public static List<String> routing(List<String> callTags) {
         if (callTags.isEmpty()) return callTags;
         List<String> out = new java.util.ArrayList<>(callTags.size());
-        for (String t : callTags) {
-            if (!(t.startsWith("user:") || t.startsWith("team:") || t.startsWith("org:") || t.startsWith("end_user:"))) out.add(t);
-        }
+        for (String t : callTags) if (!identity(t)) out.add(t);
         return out;
     }
+
+    /**
+     * True for a label that says who called ({@code user:…}, {@code team:…}, {@code org:…}, {@code end_user:…}): the
+     * gateway adds these from the key or the JWT, and {@code /spend/logs} reads a call's user and team from them, so a
+     * request may not bring its own (RequestChecksStage).
+     */
+    public static boolean identity(String tag) {
+        return tag.startsWith("user:") || tag.startsWith("team:") || tag.startsWith("org:") || tag.startsWith("end_user:");
+    }
+
+    /** Tags the request itself brought, and where: {@code source} is the body field or header that holds them. */
+    public record Brought(String source, List<String> tags) {}
+
+    /**
+     * The tags the request brought itself, not its key's: the body's {@code tags}, its {@code metadata.tags}, the
+     * {@code x-switchboard-tags} and {@code x-litellm-tags} headers, in that order, each source once; empty for most calls
+     * (four map reads).
+     */
+    public static List<Brought> brought(CallContext ctx, Map<String, String> metadata, Map<String, JsonNode> extra) {
+        String meta = metadata.get("tags");
+        JsonNode body = extra.get("tags");
+        String header = ctx.hint("tags");
+        String litellm = ctx.hint(LITELLM_HINT);
+        if (meta == null && body == null && header == null && litellm == null) return List.of();
+        List<Brought> out = new java.util.ArrayList<>(2);
+        if (body != null) {
+            Set<String> t = new LinkedHashSet<>();
+            if (body.isArray()) body.forEach(n -> { if (n.isTextual() && !n.textValue().isBlank()) t.add(n.textValue().strip()); });
+            else if (body.isTextual()) add(t, body.textValue());
+            out.add(new Brought("tags", List.copyOf(t)));
+        }
+        if (meta != null) out.add(new Brought("metadata.tags", parsed(meta)));
+        if (header != null) out.add(new Brought("x-switchboard-tags", parsed(header)));
+        if (litellm != null) out.add(new Brought("x-litellm-tags", parsed(litellm)));
+        return out;
+    }
+
+    private static List<String> parsed(String value) {
+        Set<String> t = new LinkedHashSet<>();
+        add(t, value);
+        return List.copyOf(t);
+    }
+
+    /**
+     * The hint under which the edge keeps the client's {@code User-Agent}, for tag routing's {@code tag_regex}: only when
+     * tag routing is on and some deployment has one (Gateway#routesByUserAgent), so other calls are spared the copy.
+     */
+    public static final String USER_AGENT_HINT = "user-agent";
 
     /** The hint under which the edge keeps LiteLLM's {@code x-litellm-tags} header. */
     public static final String LITELLM_HINT = "litellm-tags";

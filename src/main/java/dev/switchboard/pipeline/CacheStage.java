@@ -31,21 +31,25 @@ final class CacheStage implements Stage {
     private final ResponseCache cache;
     /** Tag routing is on: a call with routing tags is not cached (its deployments are its tags', not the alias's). */
     private final boolean tagRouting;
+    /** The aliases whose deployments a client's User-Agent chooses among (tag routing's {@code tag_regex}). */
+    private final java.util.function.Predicate<String> routedByUserAgent;
 
-    CacheStage(ResponseCache cache) { this(cache, false); }
+    CacheStage(ResponseCache cache) { this(cache, false, alias -> false); }
 
-    CacheStage(ResponseCache cache, boolean tagRouting) {
+    CacheStage(ResponseCache cache, boolean tagRouting, java.util.function.Predicate<String> routedByUserAgent) {
         this.cache = cache;
         this.tagRouting = tagRouting;
+        this.routedByUserAgent = routedByUserAgent;
     }
 
     /**
-     * The call's cache plan; none for a call whose tags route it under tag routing: an answer stored for one set of tags
-     * must not serve another (a "paid" caller a "free" deployment's answer, or a call no deployment may serve).
+     * The call's cache plan; none for a call whose tags route it under tag routing, nor for one to an alias a client's
+     * User-Agent routes ({@code tag_regex}): an answer stored for one set of tags must not serve another (a "paid" caller
+     * a "free" deployment's answer, or a call no deployment may serve), nor one stored for another client.
      */
     private ResponseCache.Plan plan(CallContext ctx, ChatRequest request) {
-        if (tagRouting && !dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx, request.metadata(),
-                request.extra())).isEmpty()) {
+        if (tagRouting && (!dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx, request.metadata(),
+                request.extra())).isEmpty() || routedByUserAgent.test(request.model()))) {
             return null;
         }
         return cache.plan(ctx, request, ctx.hint(CACHE_CONTROL));

@@ -67,6 +67,7 @@ public final class Gateway {
     private final List<ServedModel> models;
     private final List<String> warnings;
     private final Store store;
+    private final boolean routesByUserAgent;
 
     /** The store and what is built on it, closed together. */
     private record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
@@ -85,6 +86,7 @@ public final class Gateway {
         for (int i = stages.size() - 1; i >= 0; i--) h = stages.get(i).wrap(h);
         this.chat = h;
         this.authenticator = store.governance().authenticator();
+        this.routesByUserAgent = router.tagRouting() && config.deployments().stream().anyMatch(d -> d.params().get("tag_regex") != null);
     }
 
     /**
@@ -184,7 +186,7 @@ public final class Gateway {
         List<String> warnings = new ArrayList<>();
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
-                        guardrails.stage(), settings.tagFiltering()),
+                        guardrails.stage(), settings.tagFiltering(), config.general().requestChecks(), routedByUserAgent(config)),
                 servedModels(config, registry, settings, env, warnings), warnings, store);
     }
 
@@ -226,19 +228,35 @@ public final class Gateway {
     }
 
     /**
-     * The stages between the edge and the router, outermost first: observation (so its trace and log row cover the whole
+     * The stages between the edge and the router, outermost first: what a request may carry (RequestChecksStage: a refusal
+     * is bad input, answered before anything is admitted or recorded), a key's own model aliases, observation (so its trace and log row cover the whole
      * call), the prompt-cache lint, the spend stage, and the response cache when some alias is cached (inside the spend
      * stage, so a hit is governed and recorded, at cost 0), with the observer's two marks around the cache. The guardrail
      * stage sits between the spend stage and the cache: a block is admitted and recorded, and a pre_call block never
      * reaches the cache or a provider.
      */
     private static List<Stage> stages(List<Target> targets, Metering metering, ResponseCache cache, ObserveStage observe,
-                                      Stage guardrails, boolean tagRouting) {
-        List<Stage> out = new ArrayList<>(List.of(new KeyAliasStage(), observe, new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
+                                      Stage guardrails, boolean tagRouting, dev.switchboard.config.RequestChecks checks,
+                                      java.util.function.Predicate<String> routedByUserAgent) {
+        List<Stage> out = new ArrayList<>(List.of(new RequestChecksStage(checks), new KeyAliasStage(), observe, new CacheLintStage(new PromptCacheLint(), injectedBreakpointsByAlias(targets)),
                 new SpendStage(metering), observe.admitted(), guardrails));
-        if (cache.cachesAnything()) out.add(new CacheStage(cache, tagRouting));
+        if (cache.cachesAnything()) out.add(new CacheStage(cache, tagRouting, routedByUserAgent));
         out.add(observe.routing());
         return out;
+    }
+
+    /**
+     * The aliases a client's User-Agent routes (a deployment of theirs has a {@code tag_regex}); every alias when a
+     * wildcard entry has one (the names it serves are not known in advance).
+     */
+    private static java.util.function.Predicate<String> routedByUserAgent(GatewayConfig config) {
+        java.util.Set<String> aliases = new java.util.HashSet<>();
+        for (Deployment d : config.deployments()) {
+            if (d.params().get("tag_regex") == null) continue;
+            if (d.wildcard()) return alias -> true;
+            aliases.add(d.alias());
+        }
+        return aliases.isEmpty() ? alias -> false : aliases::contains;
     }
 
     /** Every provider key the deployments carry, and the master key: never to be kept in a log row or a span. */
@@ -307,6 +325,12 @@ public final class Gateway {
     public dev.switchboard.model.BufferBudget buffers() { return http.buffers(); }
 
     public Authenticator authenticator() { return authenticator; }
+
+    /**
+     * Whether a call's User-Agent may route it: tag routing is on and some deployment has a {@code tag_regex}. Only then
+     * does the edge keep it (under {@code CallTags.USER_AGENT_HINT}); every other call is spared the copy.
+     */
+    public boolean routesByUserAgent() { return routesByUserAgent; }
 
     public ChatHandler chat() { return chat; }
 
@@ -396,6 +420,8 @@ public final class Gateway {
 
     /** Embeddings: governed and accounted like chat (call type {@code embedding} in the ledger), then routed. */
     public Future<Answer<EmbeddingResponse>> embed(CallContext ctx, EmbeddingRequest asked) {
+        dev.switchboard.model.GatewayException refused = RequestChecksStage.refusal(config.general().requestChecks(), ctx, asked);
+        if (refused != null) return Future.failedFuture(refused);
         String model = ctx.caller().modelFor(asked.model()); // a virtual key's alias, as for chat (KeyAliasStage)
         EmbeddingRequest request = model == asked.model() ? asked : asked.withModel(model);
         return MeteredCall.around(() -> store.metering().beginEmbedding(ctx, request), () -> router.embed(ctx, request),

@@ -88,7 +88,7 @@ final class Metering {
             public long exactNanos() { return boundNanos(); }
         };
         Admission admission = governor.admit(ctx.caller(), requestedAliases(request.model(), request.extra()), worst, () -> inputBound);
-        return new MeteredCall(this, ctx, request.model(), request.user(), dev.switchboard.model.CallTags.of(ctx, Map.of(), request.extra()), "embedding", admission,
+        return new MeteredCall(this, ctx, request.model(), request.user(), dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()), "embedding", admission,
                 provider -> inputBound);
     }
 

@@ -33,6 +33,8 @@ final class DeploymentState {
     final double pricePerToken;
     /** {@code litellm_params.tags}, for tag routing ({@link TagRouting}); empty when none. */
     final List<String> tags;
+    /** {@code litellm_params.tag_regex}, searched in {@code "User-Agent: …"} by tag routing; empty when none. */
+    final List<java.util.regex.Pattern> tagRegex;
     /** The context window the pre-call check found for it ({@link ContextCheck#window}); -1 until asked. Racy but idempotent. */
     int contextWindow = -1;
 
@@ -47,6 +49,9 @@ final class DeploymentState {
         Object given = target.deployment().params().get("tags");
         this.tags = given instanceof List<?> l ? l.stream().map(String::valueOf).toList()
                 : given instanceof String text ? java.util.Arrays.stream(text.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList()
+                : List.of();
+        Object regex = target.deployment().params().get("tag_regex"); // a list of valid patterns (DeploymentReader)
+        this.tagRegex = regex instanceof List<?> l ? l.stream().map(o -> java.util.regex.Pattern.compile(String.valueOf(o))).toList()
                 : List.of();
         Deployment d = target.deployment();
         this.id = d.id();

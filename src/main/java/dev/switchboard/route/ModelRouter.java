@@ -119,6 +119,9 @@ public final class ModelRouter {
         return out;
     }
 
+    /** Whether tag routing ({@code enable_tag_filtering}) is on. */
+    public boolean tagRouting() { return tagRouting != null; }
+
     /** The model_name (or wildcard pattern) of the config entry that serves a requested name; null for none. */
     public String entryOf(String name) { return names.entryOf(name); }
 
@@ -180,7 +183,7 @@ public final class ModelRouter {
             EmbeddingRequest clean = request.withExtra(RequestControls.strip(request.extra()));
             RequestFacts facts = RequestFacts.of(clean);
             if (tagRouting != null) facts.tagged(tagRouting, dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx,
-                    Map.of(), request.extra())));
+                    request.metadata(), request.extra())), ctx.hint(dev.switchboard.model.CallTags.USER_AGENT_HINT));
             return run(ctx, request.model(), controls, facts, new CallEngine.Call<>(false, (t, o) -> {
                 if (t.provider() instanceof EmbeddingProvider e) return e.embed(clean, o);
                 return Future.failedFuture(GatewayException.badRequest("Model '" + request.model() + "' ("
@@ -200,7 +203,8 @@ public final class ModelRouter {
                     : request.withExtra(RequestControls.strip(request.extra()));
             RequestFacts facts = RequestFacts.of(clean).checkingContext(contextCheck);
             if (tagRouting != null) {
-                facts.tagged(tagRouting, dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra())));
+                facts.tagged(tagRouting, dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx, request.metadata(),
+                        request.extra())), ctx.hint(dev.switchboard.model.CallTags.USER_AGENT_HINT));
             }
             CallEngine.Call<T> call = callFor.apply(clean, controls.dropParams());
             if (auto != null && auto.alias().equals(request.model())) {

@@ -21,6 +21,8 @@ final class RequestFacts {
     /** Tag routing and the request's tags, or null when it is off. */
     private TagRouting tagRouting;
     private List<String> tags = List.of();
+    /** The client's User-Agent, when tag routing has patterns to match it with (else null). */
+    private String userAgent;
     /** The group whose eligible members are cached below (a request meets one group, or a few along its fallbacks). */
     private ModelGroup taggedGroup;
     private List<DeploymentState> eligible;
@@ -44,10 +46,11 @@ final class RequestFacts {
         return this;
     }
 
-    /** Turns tag routing on for this request, with the call's tags (null routing leaves it off). */
-    RequestFacts tagged(TagRouting routing, List<String> callTags) {
+    /** Turns tag routing on for this request, with the call's tags and its client's User-Agent (null routing leaves it off). */
+    RequestFacts tagged(TagRouting routing, List<String> callTags, String userAgent) {
         this.tagRouting = routing;
         this.tags = callTags;
+        this.userAgent = userAgent;
         return this;
     }
 
@@ -67,12 +70,12 @@ final class RequestFacts {
     /** Tag routing's failure for a group none of whose deployments may serve the request's tags; null otherwise. */
     GatewayException tagRefusal(ModelGroup group) {
         if (tagRouting == null || !eligible(group).isEmpty()) return null;
-        return TagRouting.noneTagged(group.alias, tags);
+        return TagRouting.noneTagged(group.alias, tags, userAgent);
     }
 
     private List<DeploymentState> eligible(ModelGroup group) {
         if (taggedGroup != group) {
-            eligible = tagRouting.eligible(group, tags);
+            eligible = tagRouting.eligible(group, tags, userAgent);
             taggedGroup = group;
         }
         return eligible;

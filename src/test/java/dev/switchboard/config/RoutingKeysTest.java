@@ -109,4 +109,35 @@ class RoutingKeysTest {
                   auto_router: { cheap: only }
                 """)).hasMessageContaining("line 5: router_settings.auto_router: needs a cheap and a smart tier");
     }
+
+    @Test
+    void tagRegexIsAListOfPatternsThatCompile() {
+        GatewayConfig ok = loader.parse("""
+                model_list:
+                  - model_name: agent
+                    litellm_params: { model: mock/a, tag_regex: ["^User-Agent: claude-code/"] }
+                  - model_name: agent
+                    litellm_params: { model: mock/b, tag_regex: "codex" }
+                router_settings:
+                  enable_tag_filtering: true
+                general_settings:
+                  reject_clientside_metadata_tags: true
+                  enforce_user_param: true
+                """);
+        assertThat(ok.warnings()).isEmpty();
+        assertThat(ok.deployments().get(0).params()).containsEntry("tag_regex", List.of("^User-Agent: claude-code/"));
+        assertThat(ok.deployments().get(1).params()).containsEntry("tag_regex", List.of("codex"));
+        assertThat(ok.general().requestChecks()).isEqualTo(new RequestChecks(true, true));
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - model_name: agent
+                    litellm_params: { model: mock/a, tag_regex: ["^User-Agent: (claude"] }
+                  - model_name: agent
+                    litellm_params: { model: mock/b, tag_regex: [1] }
+                """))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).satisfiesExactlyInAnyOrder(
+                        p -> assertThat(p).startsWith("line 3: model_list[0].litellm_params.tag_regex: '^User-Agent: (claude' is not a regular expression: Unclosed group"),
+                        p -> assertThat(p).isEqualTo("line 5: model_list[1].litellm_params.tag_regex: expected a list of regular expressions, e.g. [\"^User-Agent: claude-code/\"].")));
+    }
 }

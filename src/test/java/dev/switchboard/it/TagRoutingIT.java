@@ -40,6 +40,14 @@ class TagRoutingIT {
                     litellm_params: { model: openai/k-paid, api_base: ${SIM}, api_key: sk-sim, tags: [paid], cache: true }
                   - model_name: claude
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: ${SIM_ROOT}, api_key: sk-sim, tags: [paid] }
+                  - model_name: agent
+                    litellm_params: { model: openai/agent-model, api_base: ${SIM}, api_key: sk-sim, tag_regex: ["^User-Agent: claude-code/"] }
+                  - model_name: agent
+                    litellm_params: { model: openai/agent-default, api_base: ${SIM}, api_key: sk-sim, tags: [default] }
+                  - model_name: agent
+                    litellm_params: { model: openai/agent-paid, api_base: ${SIM}, api_key: sk-sim, tags: [paid] }
+                  - model_name: agent-only
+                    litellm_params: { model: openai/agent-only, api_base: ${SIM}, api_key: sk-sim, tag_regex: ["claude-code"], cache: true }
                 router_settings:
                   enable_tag_filtering: true
                   num_retries: 0
@@ -130,5 +138,33 @@ class TagRoutingIT {
         for (int i = 0; i < 3; i++) assertThat(served(chat(key, "gpt", ""))).isEqualTo("openai/paid-model");
         assertThat(List.of(served(chat(key, "gpt", "\"tags\":[\"free\"],")))).as("any of the call's tags")
                 .containsAnyOf("openai/paid-model", "openai/free-model");
+    }
+
+    /** LiteLLM's tag_regex: a deployment whose pattern is found in "User-Agent: <the client's>" serves that client. */
+    @Test
+    void tagRegexRoutesByTheClientsUserAgent() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(served(chat(TestGateway.MASTER_KEY, "agent", "", "User-Agent", "claude-code/2.0.14 (external, cli)")))
+                    .isEqualTo("openai/agent-model");
+            assertThat(served(chat(TestGateway.MASTER_KEY, "agent", "", "User-Agent", "curl/8.0"))).as("no match: the default ones")
+                    .isEqualTo("openai/agent-default");
+            assertThat(served(chat(TestGateway.MASTER_KEY, "agent", "\"tags\":[\"paid\"],", "User-Agent", "curl/8.0")))
+                    .isEqualTo("openai/agent-paid");
+        }
+        assertThat(List.of(served(chat(TestGateway.MASTER_KEY, "agent", "\"tags\":[\"paid\"],", "User-Agent", "claude-code/2.0"))))
+                .as("a tag or the agent: either may serve").containsAnyOf("openai/agent-paid", "openai/agent-model");
+        // a group of patterns only, no default: a client none matches is refused, nothing called
+        int before = gw.simulator.arrivals();
+        HttpResponse<String> r = chat(TestGateway.MASTER_KEY, "agent-only", "", "User-Agent", "curl/8.0");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(e.getString("code")).isEqualTo("no_deployments_with_tag_routing");
+        assertThat(e.getString("message")).contains("'agent-only'").contains("User-Agent 'curl/8.0'");
+        assertThat(gw.simulator.arrivals()).isEqualTo(before);
+        // a call its User-Agent routes is never answered from the response cache (another client's answer)
+        assertThat(served(chat(TestGateway.MASTER_KEY, "agent-only", "", "User-Agent", "claude-code/2.0"))).isEqualTo("openai/agent-only");
+        HttpResponse<String> again = chat(TestGateway.MASTER_KEY, "agent-only", "", "User-Agent", "claude-code/2.0");
+        assertThat(served(again)).isEqualTo("openai/agent-only");
+        assertThat(again.headers().firstValue("x-switchboard-cache")).isNotEqualTo(java.util.Optional.of("hit-exact"));
     }
 }

@@ -63,8 +63,21 @@ public final class AnthropicRequestDecoder {
                 number(n, "temperature"), number(n, "top_p"), null, outputLimit,
                 AnthropicParams.stopSequences(n.get("stop_sequences")), null, n.path("metadata").path("user_id").isTextual()
                         ? n.path("metadata").path("user_id").asText() : null,
-                Map.of(), stream != null && stream.asBoolean(), true, routingControls(n),
+                gatewayMetadata(n), stream != null && stream.asBoolean(), true, routingControls(n),
                 new RawJson(RawJson.ANTHROPIC, n, dialectHeaders));
+    }
+
+    /**
+     * LiteLLM's {@code metadata.tags} (a list, or text separated by commas): the call's tags, as in an OpenAI-dialect body,
+     * taken out of the body (its own JSON, not the client's bytes) since Anthropic's API refuses metadata fields other
+     * than {@code user_id} and the raw body is what an Anthropic provider is sent.
+     */
+    private static Map<String, String> gatewayMetadata(ObjectNode n) {
+        if (!(n.get("metadata") instanceof ObjectNode m) || !m.has("tags")) return Map.of();
+        JsonNode tags = m.remove("tags");
+        if (m.isEmpty()) n.remove("metadata");
+        if (tags.isNull()) return Map.of();
+        return Map.of("tags", tags.isTextual() ? tags.textValue() : tags.toString());
     }
 
     /**

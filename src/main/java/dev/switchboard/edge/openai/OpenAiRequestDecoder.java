@@ -39,7 +39,7 @@ public final class OpenAiRequestDecoder {
             "reasoning_content", "refusal");
     /** The largest {@code dimensions} an embeddings request may ask for. */
     static final int MAX_DIMENSIONS = 65_536;
-    private static final Set<String> EMBEDDING_FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user");
+    private static final Set<String> EMBEDDING_FIELDS = Set.of("model", "input", "encoding_format", "dimensions", "user", "metadata");
 
     public ChatRequest chat(Buffer body) {
         return chatCall(body).request();
@@ -120,7 +120,7 @@ public final class OpenAiRequestDecoder {
                     + MAX_DIMENSIONS + ".", "dimensions");
         }
         return new EmbeddingRequest(model, input, format, dimensions, optionalString(n, "user"),
-                extra(n, EMBEDDING_FIELDS));
+                metadata(n.get("metadata")), extra(n, EMBEDDING_FIELDS));
     }
 
     private static ObjectNode object(Buffer body) {
