@@ -247,6 +247,50 @@ class CustomToolsIT {
         assertThat(syntax.statusCode()).isEqualTo(400);
         assertThat(new JsonObject(syntax.body()).getJsonObject("error").getString("param")).isEqualTo("tools[0].custom.format.grammar.syntax");
         assertThat(gw.simulator.received()).noneMatch(q -> q.body() != null && q.body().encode().contains("ebnf"));
+
+        for (String tool : new String[] {"{\"type\":\"custom\",\"custom\":{\"name\":\"\"}}", "{\"type\":\"function\",\"function\":{\"name\":\"\"}}"}) {
+            HttpResponse<String> empty = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":[" + tool + "]}");
+            assertThat(empty.statusCode()).as(empty.body()).isEqualTo(400);
+            assertThat(new JsonObject(empty.body()).getJsonObject("error").getString("message")).contains("empty string");
+        }
+    }
+
+    /** A tool choice naming a tool by the other kind would be served as a call the client cannot take: OpenAI's 400. */
+    @Test
+    void aToolChoiceOfTheWrongKindIsRefused() {
+        String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_time\"}},"
+                + "{\"type\":\"custom\",\"custom\":{\"name\":\"apply_patch\"}}],";
+        int before = gw.simulator.arrivals();
+        for (String choice : new String[] {
+                "{\"type\":\"custom\",\"custom\":{\"name\":\"get_time\"}}",
+                "{\"type\":\"function\",\"function\":{\"name\":\"apply_patch\"}}",
+                "{\"type\":\"allowed_tools\",\"allowed_tools\":{\"mode\":\"auto\",\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"get_time\"}}]}}"}) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]," + tools + "\"tool_choice\":" + choice + "}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(e.getString("message")).contains("tool in 'tools', not a");
+            assertThat(e.getString("param")).startsWith("tool_choice");
+        }
+        // the Responses API's shapes
+        String rTools = "\"tools\":[{\"type\":\"function\",\"name\":\"get_time\"},{\"type\":\"custom\",\"name\":\"apply_patch\"}],";
+        for (String choice : new String[] {"{\"type\":\"custom\",\"name\":\"get_time\"}",
+                "{\"type\":\"allowed_tools\",\"mode\":\"auto\",\"tools\":[{\"type\":\"function\",\"name\":\"apply_patch\"}]}"}) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"input\":\"hi\"," + rTools + "\"tool_choice\":" + choice + "}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("tool in 'tools', not a");
+        }
+        HttpResponse<String> nameless = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"input\":\"hi\",\"tools\":[{\"type\":\"custom\",\"name\":\"\"}]}");
+        assertThat(nameless.statusCode()).as(nameless.body()).isEqualTo(400);
+        assertThat(new JsonObject(nameless.body()).getJsonObject("error").getString("param")).isEqualTo("tools[0].name");
+        assertThat(gw.simulator.arrivals()).isEqualTo(before);
+        HttpResponse<String> right = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]," + tools
+                        + "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"get_time\"}}}");
+        assertThat(right.statusCode()).as(right.body()).isEqualTo(200);
     }
 
     /** The answer's output text (the Java SDK has no outputText helper). */

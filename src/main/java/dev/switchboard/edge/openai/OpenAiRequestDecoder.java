@@ -73,6 +73,7 @@ public final class OpenAiRequestDecoder {
         boolean includeUsage = streamOptions != null && bool(streamOptions, "include_usage", false);
         List<Tool> tools = tools(n.get("tools"));
         ToolChoice toolChoice = checkedToolChoice(toolChoice(n.get("tool_choice")), tools);
+        checkToolKinds(n.get("tool_choice"), tools);
 
         return new Chat(new ChatRequest(
                 model,
@@ -317,7 +318,7 @@ public final class OpenAiRequestDecoder {
             if (params != null && !params.isNull() && !params.isObject()) {
                 throw GatewayException.badRequest("'" + p + ".function.parameters' must be a JSON Schema object.", p + ".function.parameters");
             }
-            out.add(new Tool(requiredString(f, "name", p + ".function.name"),
+            out.add(new Tool(nonEmptyName(f, p + ".function.name"),
                     optionalString(f, "description", p + ".function.description"),
                     params == null || params.isNull() ? null : params,
                     optionalBool(f, "strict"), t.get("cache_control")));
@@ -333,7 +334,7 @@ public final class OpenAiRequestDecoder {
     private static Tool customTool(JsonNode t, String p) {
         JsonNode c = t.get("custom");
         if (c == null || !c.isObject()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".custom'.", p + ".custom");
-        String name = requiredString(c, "name", p + ".custom.name");
+        String name = nonEmptyName(c, p + ".custom.name");
         JsonNode format = c.get("format");
         if (format == null || format.isNull()) {
             format = JsonNodeFactory.instance.objectNode().put("type", "text");
@@ -356,6 +357,33 @@ public final class OpenAiRequestDecoder {
             }
         }
         return new Tool(name, optionalString(c, "description", p + ".custom.description"), null, null, t.get("cache_control"), format);
+    }
+
+    /** A tool's name: required, and not empty. */
+    private static String nonEmptyName(JsonNode holder, String path) {
+        return dev.switchboard.edge.ToolNames.nonEmpty(requiredString(holder, "name", path), path);
+    }
+
+    /**
+     * A tool choice naming a tool by its kind ({@code {"type":"function",…}} or {@code {"type":"custom",…}}, also in
+     * {@code allowed_tools}) must name a tool of that kind ({@link dev.switchboard.edge.ToolNames#checkKind}).
+     */
+    private static void checkToolKinds(JsonNode choice, List<Tool> tools) {
+        if (choice == null || !choice.isObject()) return;
+        if ("allowed_tools".equals(choice.path("type").textValue())) {
+            JsonNode list = choice.path("allowed_tools").path("tools");
+            for (int i = 0; i < list.size(); i++) {
+                String kind = list.get(i).path("type").textValue();
+                String name = list.get(i).path(kind == null ? "" : kind).path("name").textValue();
+                dev.switchboard.edge.ToolNames.checkKind(kind, name, tools, "tool_choice.allowed_tools.tools[" + i + "]",
+                        "{\"type\":\"%kind\",\"%kind\":{\"name\":\"" + name + "\"}}");
+            }
+            return;
+        }
+        String kind = choice.path("function").isObject() ? "function" : choice.path("type").textValue();
+        String name = choice.path(kind == null ? "" : kind).path("name").textValue();
+        dev.switchboard.edge.ToolNames.checkKind(kind, name, tools, "tool_choice",
+                "{\"type\":\"%kind\",\"%kind\":{\"name\":\"" + name + "\"}}");
     }
 
     /**

@@ -138,6 +138,7 @@ final class ResponsesRequestDecoder {
         if (unknown != null) {
             throw GatewayException.badRequest("Invalid value for 'tool_choice': no tool named '" + unknown + "' in 'tools'.", "tool_choice");
         }
+        checkToolKinds(n.get("tool_choice"), tools);
         if (!builtIn.isEmpty() && previous != null) {
             // The gateway rebuilds a continued conversation itself and translates it: only function tools survive that.
             throw builtInTool(builtIn.get(0)[0], builtIn.get(0)[1]);
@@ -189,10 +190,31 @@ final class ResponsesRequestDecoder {
             if (params != null && !params.isNull() && !params.isObject()) {
                 throw GatewayException.badRequest("'" + p + ".parameters' must be a JSON Schema object.", p + ".parameters");
             }
-            out.add(new Tool(Fields.requiredString(t, "name", p + ".name"), Fields.optionalString(t, "description", p + ".description"),
+            out.add(new Tool(dev.switchboard.edge.ToolNames.nonEmpty(Fields.requiredString(t, "name", p + ".name"), p + ".name"),
+                    Fields.optionalString(t, "description", p + ".description"),
                     params == null || params.isNull() ? null : params, Fields.optionalBool(t, "strict", p + ".strict"), null));
         }
         return out;
+    }
+
+    /**
+     * A tool choice naming a tool by its kind ({@code {"type":"function","name"}} or {@code {"type":"custom","name"}},
+     * also in {@code allowed_tools}) must name a tool of that kind ({@link dev.switchboard.edge.ToolNames#checkKind}).
+     */
+    private static void checkToolKinds(JsonNode choice, List<Tool> tools) {
+        if (choice == null || !choice.isObject()) return;
+        if ("allowed_tools".equals(choice.path("type").textValue())) {
+            JsonNode list = choice.path("tools");
+            for (int i = 0; i < list.size(); i++) {
+                String name = list.get(i).path("name").textValue();
+                dev.switchboard.edge.ToolNames.checkKind(list.get(i).path("type").textValue(), name, tools,
+                        "tool_choice.tools[" + i + "]", "{\"type\":\"%kind\",\"name\":\"" + name + "\"}");
+            }
+            return;
+        }
+        String name = choice.path("name").textValue();
+        dev.switchboard.edge.ToolNames.checkKind(choice.path("type").textValue(), name, tools, "tool_choice",
+                "{\"type\":\"%kind\",\"name\":\"" + name + "\"}");
     }
 
     /**
@@ -213,7 +235,7 @@ final class ResponsesRequestDecoder {
                 builtIn.add(new String[] {type, q + ".type"});
                 continue;
             }
-            String name = Fields.requiredString(f, "name", q + ".name");
+            String name = dev.switchboard.edge.ToolNames.nonEmpty(Fields.requiredString(f, "name", q + ".name"), q + ".name");
             JsonNode params = f.get("parameters");
             String flat = ResponsesRequest.flatName(ns, name);
             namespaced.put(flat, new String[] {ns, name});
@@ -228,7 +250,7 @@ final class ResponsesRequestDecoder {
      * completions' shape ({@link Tool#customFormat}), where the grammar's fields are nested in {@code grammar}.
      */
     private static Tool customTool(JsonNode t, String p) {
-        String name = Fields.requiredString(t, "name", p + ".name");
+        String name = dev.switchboard.edge.ToolNames.nonEmpty(Fields.requiredString(t, "name", p + ".name"), p + ".name");
         JsonNode format = t.get("format");
         ObjectNode canonical = JsonNodeFactory.instance.objectNode();
         if (format == null || format.isNull()) {
