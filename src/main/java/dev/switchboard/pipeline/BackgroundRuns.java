@@ -65,6 +65,9 @@ public final class BackgroundRuns {
     /** Forgets a run once its terminal record is stored. */
     public void finish(Run run) { runs.remove(run.id(), run); }
 
+    /** The runs now, by id (a copy). */
+    java.util.Map<String, Run> snapshot() { return java.util.Map.copyOf(runs); }
+
     /** How many background responses this gateway is answering. */
     public int size() { return runs.size(); }
 

@@ -66,6 +66,17 @@ public final class StoredResponses {
                 }
             }).executor(Runnable::run).build();
 
+    /**
+     * How often this gateway tells the table its background responses still run ({@link ResponseRows#beat}), and looks
+     * whether one was ended elsewhere (a cancel through another gateway on the same database). System property
+     * {@code switchboard.responses.runner_beat_ms} (tests); default 10 s.
+     */
+    private final long beatMillis = Long.getLong("switchboard.responses.runner_beat_ms", 10_000L);
+    /** A runner silent this long is taken for gone (six beats: a slow store or a long pause is not a death). */
+    private final long leaseMillis = 6 * beatMillis;
+    /** What a response whose runner is gone ends as (the Responses dialect's failed object); null: left as stored. */
+    private volatile java.util.function.UnaryOperator<StoredResponse> lostRun;
+
     /** One output item as it was answered (its JSON), whose it is and until when. */
     private record StoredItem(String owner, long expiresAt, String json) {}
 
@@ -79,7 +90,15 @@ public final class StoredResponses {
         this.items = Caffeine.newBuilder().maximumWeight(ITEM_CHARS).weigher((String k, StoredItem v) -> v.json().length() + k.length())
                 .executor(Runnable::run).build();
         vertx.setPeriodic(1_000, PURGE_EVERY_MILLIS, id -> purge());
+        vertx.setPeriodic(beatMillis, id -> beat());
     }
+
+    /**
+     * How a background response whose runner is gone (silent for six beats: a gateway that crashed, or lost the store)
+     * ends when a gateway reads it: {@code failed} maps the stored running response to its failed end. Set by the
+     * Responses API, which knows the object's shape; until then such a response reads as stored.
+     */
+    public void endLostRunsAs(java.util.function.UnaryOperator<StoredResponse> failed) { this.lostRun = failed; }
 
     /** How long an answer is kept (the retention setting), in milliseconds. */
     public long retentionMillis() { return retentionMillis; }
@@ -112,15 +131,70 @@ public final class StoredResponses {
     public BackgroundRuns background() { return background; }
 
     /**
-     * Writes a newer state of an answer saved before (a background response's progress or end): in memory at once,
-     * in the table on the worker, after the save it follows (one worker, in order).
+     * Writes a background response's end, unless another end was written first (a cancel through another gateway, or a
+     * reader that found this gateway silent): in memory at once, in the table on the worker, after the save it follows
+     * (one worker, in order); when the table holds another end, the memory copy becomes that one.
      */
     public void replace(StoredResponse r) {
         recent.put(r.id(), r);
         worker.executeBlocking(() -> {
-            rows.update(r);
+            if (!rows.settle(r)) adoptStored(r.id(), r.owner());
             return null;
         }, true).onFailure(e -> log.warn("response {} could not be updated: {}", r.id(), e.getMessage()));
+    }
+
+    /**
+     * Writes the end of a background response this gateway does not run (a cancel of one running on another gateway, or
+     * left by a crashed one): the record written, or, when another end came first, that end as stored.
+     */
+    public Future<StoredResponse> settleElsewhere(StoredResponse r) {
+        return worker.executeBlocking(() -> {
+            if (rows.settle(r)) {
+                recent.put(r.id(), r);
+                return r;
+            }
+            StoredResponse now = rows.find(r.id(), r.owner(), clock.getAsLong());
+            if (now != null) recent.put(now.id(), now);
+            return now == null ? r : now;
+        }, true);
+    }
+
+    /** The table's copy replaces the memory one (on the worker): it holds the end that was written first. */
+    private void adoptStored(String id, String owner) {
+        StoredResponse stored = rows.find(id, owner, clock.getAsLong());
+        if (stored != null) recent.put(id, stored);
+    }
+
+    /** Keeps a background response as it starts: in memory at once, in the table on the worker, running ({@link #beat}). */
+    public void saveRunning(StoredResponse r) {
+        recent.put(r.id(), r);
+        worker.executeBlocking(() -> {
+            rows.insertRunning(r, clock.getAsLong());
+            return null;
+        }, true).onFailure(e -> log.warn("response {} could not be stored: {}", r.id(), e.getMessage()));
+    }
+
+    /**
+     * Tells the table this gateway's background responses still run, then stops those that were ended elsewhere (a
+     * cancel through another gateway, or a reader that took this gateway for gone): their calls are cancelled and their
+     * stored end is theirs. On the worker, after the writes queued before it.
+     */
+    private void beat() {
+        java.util.Map<String, BackgroundRuns.Run> running = background.snapshot();
+        if (running.isEmpty()) return;
+        long now = clock.getAsLong();
+        worker.executeBlocking(() -> {
+            rows.beat(running.keySet(), now);
+            for (StoredResponse ended : rows.ended(running.keySet())) {
+                BackgroundRuns.Run run = running.get(ended.id());
+                if (run == null || !run.owner().equals(ended.owner()) || !run.cancel(ended)) continue; // it ended here first
+                log.info("background response {} was ended elsewhere ({}); stopping its call here", ended.id(),
+                        ended.body().contains("\"status\":\"cancelled\"") ? "cancelled" : "taken for lost");
+                recent.put(ended.id(), ended);
+                run.cancellation().cancel();
+            }
+            return null;
+        }, true).onFailure(e -> log.warn("background responses: beat not written: {}", e.getMessage()));
     }
 
     /** Keeps an answer: in memory at once, in the table on the worker. */
@@ -175,12 +249,28 @@ public final class StoredResponses {
         return r != null && r.owner().equals(owner) ? r : null;
     }
 
-    /** The owner's unexpired answer, or null. */
+    /**
+     * The owner's unexpired answer, or null. A background response the table says runs, whose runner (another gateway,
+     * or this one before a crash) has been silent for the lease, is ended here as failed ({@link #endLostRunsAs}) and
+     * read so.
+     */
     public Future<StoredResponse> find(String id, String owner) {
         long now = clock.getAsLong();
         StoredResponse r = recent.getIfPresent(id);
         if (r != null) return Future.succeededFuture(r.owner().equals(owner) && r.expiresAt() > now ? r : null);
-        return worker.executeBlocking(() -> rows.find(id, owner, now), true);
+        return worker.executeBlocking(() -> {
+            StoredResponse found = rows.find(id, owner, now);
+            java.util.function.UnaryOperator<StoredResponse> failed = lostRun;
+            if (found == null || failed == null || background.find(id, owner) != null || !rows.runnerSilent(id, now - leaseMillis)) {
+                return found;
+            }
+            StoredResponse end = failed.apply(found);
+            if (rows.settleIfSilent(end, now - leaseMillis)) {
+                log.warn("background response {}: its gateway has not said it runs for {} s; ended as failed", id, leaseMillis / 1000);
+                return end;
+            }
+            return rows.find(id, owner, now); // its runner beat or ended meanwhile
+        }, true);
     }
 
     /** Deletes the owner's answer; true when there was one. */

@@ -7,7 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * The {@code responses} table (V5): stored Responses-API answers. Every method blocks; callers run it off the
+ * The {@code responses} table (V5; V12 its background runners' beats): stored Responses-API answers. Every method blocks; callers run it off the
  * event loop. A row of another owner, or past its expiry, reads as absent.
  */
 public final class ResponseRows {
@@ -30,16 +30,102 @@ public final class ResponseRows {
         });
     }
 
-    /** Writes a newer body and conversation of a stored row (a background response's end); no row, no change. */
-    public void update(StoredResponse r) {
+    /**
+     * Stores a background response as it starts, its runner's first beat {@code beatMillis} ({@link #beat}): until its end
+     * is written ({@link #settle}) it counts as running.
+     */
+    public void insertRunning(StoredResponse r, long beatMillis) {
         db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE responses SET body = ?, conversation = ? WHERE response_id = ? "
-                    + "AND key_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO responses (response_id, key_id, created_at, expires_at, body, "
+                    + "conversation, runner_beat) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, r.id());
+                ps.setString(2, r.owner());
+                ps.setLong(3, r.createdAt());
+                ps.setLong(4, r.expiresAt());
+                ps.setString(5, r.body());
+                ps.setString(6, r.conversation());
+                ps.setLong(7, beatMillis);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Writes a background response's end (its body and conversation) if it is still running: true when this wrote it,
+     * false when another end came first (a cancel through another gateway, or a reader that found its runner gone) or
+     * there is no such row.
+     */
+    public boolean settle(StoredResponse r) {
+        return settle(r, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #settle}, only if its runner has been silent since before {@code silentBefore} (epoch ms): a reader ends so a
+     * response whose gateway is gone, and never one whose runner has just beaten.
+     */
+    public boolean settleIfSilent(StoredResponse r, long silentBefore) {
+        return settle(r, silentBefore);
+    }
+
+    private boolean settle(StoredResponse r, long beatBefore) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE responses SET body = ?, conversation = ?, runner_beat = NULL "
+                    + "WHERE response_id = ? AND key_id = ? AND runner_beat IS NOT NULL AND runner_beat < ?")) {
                 ps.setString(1, r.body());
                 ps.setString(2, r.conversation());
                 ps.setString(3, r.id());
                 ps.setString(4, r.owner());
+                ps.setLong(5, beatBefore);
                 return ps.executeUpdate();
+            }
+        }) > 0;
+    }
+
+    /** The runners of these background responses are alive at {@code nowMillis}; ended ones are left alone. */
+    public void beat(java.util.Collection<String> ids, long nowMillis) {
+        if (ids.isEmpty()) return;
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE responses SET runner_beat = ? WHERE response_id = ? "
+                    + "AND runner_beat IS NOT NULL")) {
+                for (String id : ids) {
+                    ps.setLong(1, nowMillis);
+                    ps.setString(2, id);
+                    ps.addBatch();
+                }
+                return ps.executeBatch().length;
+            }
+        });
+    }
+
+    /** Of these ids, the rows that have ended (no runner any more): each as stored. Ids without a row are left out. */
+    public java.util.List<StoredResponse> ended(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) return java.util.List.of();
+        return db.transaction(c -> {
+            java.util.List<StoredResponse> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT response_id, key_id, created_at, expires_at, body, conversation "
+                    + "FROM responses WHERE response_id = ? AND runner_beat IS NULL")) {
+                for (String id : ids) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) out.add(new StoredResponse(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                                rs.getString(5), rs.getString(6)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Whether this response is running by the table and its runner has been silent since before {@code silentBefore}. */
+    public boolean runnerSilent(String id, long silentBefore) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM responses WHERE response_id = ? AND runner_beat IS NOT NULL "
+                    + "AND runner_beat < ?")) {
+                ps.setString(1, id);
+                ps.setLong(2, silentBefore);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
             }
         });
     }

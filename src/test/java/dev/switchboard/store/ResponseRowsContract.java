@@ -28,21 +28,54 @@ abstract class ResponseRowsContract {
         }
     }
 
-    /** A background response's end replaces its row (body and conversation), for its owner only. */
+    /**
+     * A background response's end replaces its running row (body and conversation), for its owner only, and only once:
+     * the first end written wins (a cancel through another gateway against the runner's own end).
+     */
     @Test
-    void anUpdateReplacesTheOwnersRow() {
+    void theFirstEndOfARunningRowWinsForItsOwnerOnly() {
         Database db = open();
         try {
             ResponseRows rows = new ResponseRows(db);
-            rows.insert(new StoredResponse("resp_u", "key_a", 1_000, 10_000, "{\"status\":\"in_progress\"}", "[]"));
-            rows.update(new StoredResponse("resp_u", "key_b", 1_000, 10_000, "{\"status\":\"cancelled\"}", "[]"));
-            assertThat(rows.find("resp_u", "key_a", 5_000).body()).as("another owner changes nothing").contains("in_progress");
-            rows.update(new StoredResponse("resp_u", "key_a", 1_000, 10_000, "{\"status\":\"completed\"}", "[{\"id\":\"msg\"}]"));
+            rows.insertRunning(new StoredResponse("resp_u", "key_a", 1_000, 10_000, "{\"status\":\"in_progress\"}", "[]"), 1_000);
+            assertThat(rows.settle(new StoredResponse("resp_u", "key_b", 1_000, 10_000, "{\"status\":\"cancelled\"}", "[]")))
+                    .as("another owner changes nothing").isFalse();
+            assertThat(rows.find("resp_u", "key_a", 5_000).body()).contains("in_progress");
+            assertThat(rows.ended(java.util.List.of("resp_u", "resp_none"))).as("still running").isEmpty();
+            assertThat(rows.settle(new StoredResponse("resp_u", "key_a", 1_000, 10_000, "{\"status\":\"cancelled\"}", "[]"))).isTrue();
+            assertThat(rows.settle(new StoredResponse("resp_u", "key_a", 1_000, 10_000, "{\"status\":\"completed\"}",
+                    "[{\"id\":\"msg\"}]"))).as("a second end").isFalse();
             StoredResponse r = rows.find("resp_u", "key_a", 5_000);
-            assertThat(r.body()).contains("completed");
-            assertThat(r.conversation()).contains("msg");
-            rows.update(new StoredResponse("resp_none", "key_a", 1_000, 10_000, "{}", "[]")); // no row: no change, no error
-            assertThat(rows.find("resp_none", "key_a", 5_000)).isNull();
+            assertThat(r.body()).contains("cancelled");
+            assertThat(rows.ended(java.util.List.of("resp_u", "resp_none"))).extracting(StoredResponse::body).containsExactly(r.body());
+            assertThat(rows.settle(new StoredResponse("resp_none", "key_a", 1_000, 10_000, "{}", "[]"))).as("no row").isFalse();
+            rows.insert(new StoredResponse("resp_sync", "key_a", 1_000, 10_000, "{\"status\":\"completed\"}", "[]"));
+            assertThat(rows.settle(new StoredResponse("resp_sync", "key_a", 1_000, 10_000, "{\"status\":\"failed\"}", "[]")))
+                    .as("an answer that never ran in the background has ended").isFalse();
+        } finally {
+            db.close();
+        }
+    }
+
+    /** A runner that beats is alive; one silent since before the lease is ended by a reader, once, and never after a beat. */
+    @Test
+    void aSilentRunnersResponseIsEndedByAReaderAndABeatKeepsItAlive() {
+        Database db = open();
+        try {
+            ResponseRows rows = new ResponseRows(db);
+            rows.insertRunning(new StoredResponse("resp_a", "key_a", 1_000, 100_000, "{\"status\":\"in_progress\"}", "[]"), 1_000);
+            rows.insertRunning(new StoredResponse("resp_b", "key_a", 1_000, 100_000, "{\"status\":\"in_progress\"}", "[]"), 1_000);
+            rows.beat(java.util.List.of("resp_b"), 50_000);
+            assertThat(rows.runnerSilent("resp_a", 40_000)).isTrue();
+            assertThat(rows.runnerSilent("resp_b", 40_000)).as("it beat at 50 s").isFalse();
+            StoredResponse failedB = new StoredResponse("resp_b", "key_a", 1_000, 100_000, "{\"status\":\"failed\"}", "[]");
+            assertThat(rows.settleIfSilent(failedB, 40_000)).isFalse();
+            StoredResponse failedA = new StoredResponse("resp_a", "key_a", 1_000, 100_000, "{\"status\":\"failed\"}", "[]");
+            assertThat(rows.settleIfSilent(failedA, 40_000)).isTrue();
+            assertThat(rows.runnerSilent("resp_a", 40_000)).as("ended: no runner").isFalse();
+            rows.beat(java.util.List.of("resp_a"), 60_000); // a runner back after its row was ended does not revive it
+            assertThat(rows.runnerSilent("resp_a", 70_000)).isFalse();
+            assertThat(rows.find("resp_a", "key_a", 70_000).body()).contains("failed");
         } finally {
             db.close();
         }

@@ -145,7 +145,7 @@ final class BackgroundResponses {
         String conversation = ResponsesRoutes.conversation(history, req, null).toString();
         ObjectNode inProgress = queued.deepCopy().put("status", "in_progress");
         long expires = stored().expiresAt(createdMillis);
-        stored().save(new StoredResponse(id, owner, createdMillis, expires, inProgress.toString(), conversation));
+        stored().saveRunning(new StoredResponse(id, owner, createdMillis, expires, inProgress.toString(), conversation));
         return stored().background().start(id, owner, cancellation, () -> new StoredResponse(id, owner, createdMillis, expires,
                 failed(req, id, createdMillis, STOPPED_ERROR).toString(), conversation));
     }
@@ -163,18 +163,32 @@ final class BackgroundResponses {
         return ResponseObject.build(id, createdMillis / 1000, req.model(), "failed", F.arrayNode(), null, req, null, e);
     }
 
+    /** The error a background response gets when the gateway running it went silent (a crash, or the store lost). */
+    static final GatewayException LOST_ERROR = GatewayException.of(ErrorKind.INTERNAL, "The gateway running this background "
+            + "response stopped before it was complete (it crashed or lost the database); create it again.");
+
+    /** A stored running background response, ended as failed because its gateway is gone (StoredResponses#endLostRunsAs). */
+    static StoredResponse lost(StoredResponse running) {
+        ObjectNode failed = ResponsesRoutes.parse(running.body()).deepCopy().put("status", "failed");
+        failed.set("output", F.arrayNode());
+        failed.putObject("error").put("code", "server_error").put("message", LOST_ERROR.getMessage());
+        return new StoredResponse(running.id(), running.owner(), running.createdAt(), running.expiresAt(), failed.toString(),
+                running.conversation());
+    }
+
     /**
      * {@code POST /v1/responses/{id}/cancel} of a stored response, as OpenAI answers it: a background response still
-     * queued or in progress ends {@code cancelled} with no output (its call stopped when this gateway runs it); a cancelled
-     * one is answered again; any other is a 400 naming why.
+     * queued or in progress ends {@code cancelled} with no output (its call stopped: at once when this gateway runs it,
+     * at its runner's next beat when another gateway on the same database does); a cancelled one is answered again; any
+     * other is a 400 naming why.
      *
      * @return the Response object to answer
      */
-    ObjectNode cancel(StoredResponse found, ObjectNode body) {
+    Future<ObjectNode> cancel(StoredResponse found, ObjectNode body) {
         if (!body.path("background").asBoolean(false)) throw cannot("Cannot cancel a synchronous response.");
         String status = body.path("status").asText();
         switch (status) {
-            case "cancelled" -> { return body; }
+            case "cancelled" -> { return Future.succeededFuture(body); }
             case "queued", "in_progress" -> { }
             case "completed" -> throw cannot("Cannot cancel a completed response.");
             case "failed" -> throw cannot("Cannot cancel a failed response.");
@@ -190,15 +204,15 @@ final class BackgroundResponses {
             return cancel(now, ResponsesRoutes.parse(now.body())); // it ended since it was read: answer as its end says
         }
         if (run == null) {
-            // not answered by this gateway: one that stopped without writing its end (a crash), or another gateway on
-            // the same database, whose call runs on and whose end then replaces this
-            stored().replace(record);
-            return cancelled;
+            // not answered by this gateway: another gateway on the same database runs it (its next beat stops the call), or
+            // one that crashed left it; the first end written wins, and a response that ended meanwhile answers as it ended
+            return stored().settleElsewhere(record).compose(stored -> stored == record ? Future.succeededFuture(cancelled)
+                    : cancel(stored, ResponsesRoutes.parse(stored.body())));
         }
         if (!run.cancel(record)) return cancel(run.terminal(), ResponsesRoutes.parse(run.terminal().body())); // it ended first
         stored().replace(record);
         run.cancellation().cancel();
-        return cancelled;
+        return Future.succeededFuture(cancelled);
     }
 
     private static GatewayException cannot(String message) {

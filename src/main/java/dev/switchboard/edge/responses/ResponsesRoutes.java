@@ -52,6 +52,7 @@ public final class ResponsesRoutes {
         this.call = new DialectCall(edge, e -> errors.error(ResponsesErrorNames.of(e)),
                 e -> errors.errorEvent(ResponsesErrorNames.of(e)), "x-request-id");
         this.background = new BackgroundResponses(edge);
+        edge.gateway().responses().endLostRunsAs(BackgroundResponses::lost);
     }
 
     public void mount(Router router) {
@@ -299,8 +300,10 @@ public final class ResponsesRoutes {
             try {
                 if (ar.failed()) throw ar.cause();
                 if (ar.result() == null) throw notFound(id);
-                ObjectNode answer = background.cancel(ar.result(), parse(ar.result().body()));
-                resp.putHeader("content-type", JSON).end(Buffer.buffer(answer.toString()));
+                background.cancel(ar.result(), parse(ar.result().body())).onComplete(answered -> {
+                    if (answered.failed()) call.fail(resp, answered.cause());
+                    else resp.putHeader("content-type", JSON).end(Buffer.buffer(answered.result().toString()));
+                });
             } catch (Throwable t) {
                 call.fail(resp, t);
             }
