@@ -186,7 +186,7 @@ public final class Gateway {
         List<String> warnings = new ArrayList<>();
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
-                        guardrails.stage(), settings.tagFiltering(), config.general().requestChecks(), routedByUserAgent(config)),
+                        guardrails.stage(), settings.tagFiltering(), config.general().requestChecks(), routedByUserAgent(config, router)),
                 servedModels(config, registry, settings, env, warnings), warnings, store);
     }
 
@@ -246,17 +246,23 @@ public final class Gateway {
     }
 
     /**
-     * The aliases a client's User-Agent routes (a deployment of theirs has a {@code tag_regex}); every alias when a
-     * wildcard entry has one (the names it serves are not known in advance).
+     * Whether a requested name leads to a config entry a client's User-Agent routes (a deployment of it has a
+     * {@code tag_regex}): by the entry it resolves to, so a group alias or a deployment id of such an entry counts too; a
+     * name the router does not resolve (the auto tier) counts when any entry is so routed, and every name does when a
+     * wildcard entry is (the names it serves are not known in advance).
      */
-    private static java.util.function.Predicate<String> routedByUserAgent(GatewayConfig config) {
-        java.util.Set<String> aliases = new java.util.HashSet<>();
+    private static java.util.function.Predicate<String> routedByUserAgent(GatewayConfig config, ModelRouter router) {
+        java.util.Set<String> entries = new java.util.HashSet<>();
         for (Deployment d : config.deployments()) {
             if (d.params().get("tag_regex") == null) continue;
-            if (d.wildcard()) return alias -> true;
-            aliases.add(d.alias());
+            if (d.wildcard()) return name -> true;
+            entries.add(d.alias());
         }
-        return aliases.isEmpty() ? alias -> false : aliases::contains;
+        if (entries.isEmpty()) return name -> false;
+        return name -> {
+            String entry = router.entryOf(name);
+            return entry == null || entries.contains(entry);
+        };
     }
 
     /** Every provider key the deployments carry, and the master key: never to be kept in a log row or a span. */
@@ -416,6 +422,15 @@ public final class Gateway {
         Map<String, List<String>> out = new java.util.LinkedHashMap<>();
         groups.forEach((name, aliases) -> out.put(name, List.copyOf(aliases)));
         return out;
+    }
+
+    /**
+     * What {@link RequestChecksStage} refuses, asked before a call the client will not wait for (a background response):
+     * the refusal is thrown, so it is the client's 400 rather than a failed response.
+     */
+    public void checkRequest(CallContext ctx, dev.switchboard.model.ChatRequest request) {
+        dev.switchboard.model.GatewayException refused = RequestChecksStage.refusal(config.general().requestChecks(), ctx, request);
+        if (refused != null) throw refused;
     }
 
     /** Embeddings: governed and accounted like chat (call type {@code embedding} in the ledger), then routed. */

@@ -49,6 +49,10 @@ final class RequestChecksStage implements Stage {
     }
 
     GatewayException refusal(CallContext ctx, ChatRequest r) {
+        return refusal(checks, ctx, r);
+    }
+
+    static GatewayException refusal(RequestChecks checks, CallContext ctx, ChatRequest r) {
         return refusal(checks, ctx, r.user(), r.metadata(), r.extra());
     }
 

@@ -187,9 +187,13 @@ public final class StoredResponses {
             rows.beat(running.keySet(), now);
             for (StoredResponse ended : rows.ended(running.keySet())) {
                 BackgroundRuns.Run run = running.get(ended.id());
-                if (run == null || !run.owner().equals(ended.owner()) || !run.cancel(ended)) continue; // it ended here first
+                // a cancel ends its stream as cancelled; an end by a reader that took this gateway for gone, as failed
+                boolean cancelled = ended.body().contains("\"status\":\"cancelled\"");
+                if (run == null || !run.owner().equals(ended.owner()) || !(cancelled ? run.cancel(ended) : run.settle(ended))) {
+                    continue; // it ended here first
+                }
                 log.info("background response {} was ended elsewhere ({}); stopping its call here", ended.id(),
-                        ended.body().contains("\"status\":\"cancelled\"") ? "cancelled" : "taken for lost");
+                        cancelled ? "cancelled" : "taken for lost");
                 recent.put(ended.id(), ended);
                 run.cancellation().cancel();
             }
@@ -259,13 +263,12 @@ public final class StoredResponses {
         StoredResponse r = recent.getIfPresent(id);
         if (r != null) return Future.succeededFuture(r.owner().equals(owner) && r.expiresAt() > now ? r : null);
         return worker.executeBlocking(() -> {
-            StoredResponse found = rows.find(id, owner, now);
+            ResponseRows.Found read = rows.findForReader(id, owner, now, leaseMillis);
+            if (read == null) return null;
             java.util.function.UnaryOperator<StoredResponse> failed = lostRun;
-            if (found == null || failed == null || background.find(id, owner) != null || !rows.runnerSilent(id, now - leaseMillis)) {
-                return found;
-            }
-            StoredResponse end = failed.apply(found);
-            if (rows.settleIfSilent(end, now - leaseMillis)) {
+            if (!read.runnerSilent() || failed == null || background.find(id, owner) != null) return read.row();
+            StoredResponse end = failed.apply(read.row());
+            if (rows.settleIfSilent(end, leaseMillis, now)) {
                 log.warn("background response {}: its gateway has not said it runs for {} s; ended as failed", id, leaseMillis / 1000);
                 return end;
             }
@@ -273,13 +276,37 @@ public final class StoredResponses {
         }, true);
     }
 
-    /** Deletes the owner's answer; true when there was one. */
+    /**
+     * Deletes the owner's answer; true when there was one. A background response another gateway is running (its runner
+     * beat within the lease) is not deleted: a 400, as for one running here (its call would run on, its end lost).
+     */
     public Future<Boolean> delete(String id, String owner) {
         long now = clock.getAsLong();
-        StoredResponse r = recent.getIfPresent(id);
-        if (r != null && r.owner().equals(owner)) recent.invalidate(id);
-        boolean inMemory = r != null && r.owner().equals(owner) && r.expiresAt() > now;
-        return worker.executeBlocking(() -> rows.delete(id, owner, now) || inMemory, true);
+        return worker.executeBlocking(() -> {
+            if (rows.runningNow(id, owner, now, leaseMillis)) {
+                throw new dev.switchboard.model.GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400,
+                        IN_FLIGHT, "response_id", null, null, null);
+            }
+            StoredResponse r = recent.getIfPresent(id);
+            if (r != null && r.owner().equals(owner)) recent.invalidate(id);
+            boolean inMemory = r != null && r.owner().equals(owner) && r.expiresAt() > now;
+            return rows.delete(id, owner, now) || inMemory;
+        }, true);
+    }
+
+    /** OpenAI's answer to a DELETE of a background response still running. */
+    public static final String IN_FLIGHT = "Cannot delete an in-flight response.";
+
+    /**
+     * Writes a cancel of a response whose row says it runs without a runner (an earlier version's background response,
+     * which never beat): the record, as stored.
+     */
+    public Future<StoredResponse> overwrite(StoredResponse r) {
+        recent.put(r.id(), r);
+        return worker.executeBlocking(() -> {
+            rows.overwrite(r);
+            return r;
+        }, true);
     }
 
     private void purge() {

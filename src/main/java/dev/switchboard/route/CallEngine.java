@@ -283,7 +283,7 @@ final class CallEngine {
                 metrics.cooldown(attempt.state.id());
                 log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
             }
-            long untilAvailable = group.nanosUntilAvailable(now);
+            long untilAvailable = group.nanosUntilAvailable(facts, now);
             // The group has nothing available now (a cooldown, a 429's retry-after) but the plan has somewhere
             // else to go: go there rather than wait, as noneAvailable() does for a fresh attempt.
             boolean fallBackNow = untilAvailable > 0 && verdict.fallback() != null && plan.hasNext(verdict.fallback());

@@ -72,10 +72,13 @@ final class ModelGroup {
         return false;
     }
 
-    /** Nanos until some member's cooldown ends; 0 when one is available now or already half-open. */
-    long nanosUntilAvailable(long now) {
+    /**
+     * Nanos until the cooldown of some member that may serve the request ends; 0 when one is available now or already
+     * half-open. (Members its tags or window rule out do not count: one of them being up is no reason to wait here.)
+     */
+    long nanosUntilAvailable(RequestFacts facts, long now) {
         long min = Long.MAX_VALUE;
-        for (DeploymentState m : members) min = Math.min(min, m.breaker.nanosUntilHalfOpen(now));
+        for (DeploymentState m : members) if (facts.mayServe(this, m)) min = Math.min(min, m.breaker.nanosUntilHalfOpen(now));
         return min;
     }
 

@@ -70,7 +70,7 @@ final class RequestFacts {
     /** Tag routing's failure for a group none of whose deployments may serve the request's tags; null otherwise. */
     GatewayException tagRefusal(ModelGroup group) {
         if (tagRouting == null || !eligible(group).isEmpty()) return null;
-        return TagRouting.noneTagged(group.alias, tags, userAgent);
+        return TagRouting.noneTagged(group, tags, userAgent);
     }
 
     private List<DeploymentState> eligible(ModelGroup group) {

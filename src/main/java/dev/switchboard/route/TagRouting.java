@@ -16,7 +16,8 @@ import java.util.List;
  *       those without plain tags: a pattern never gets round the strict match); when none is, those tagged
  *       {@code default}; when there are none either, none (a 400 naming the tags: a request sent to "team A's"
  *       deployments must not reach another's);</li>
- *   <li>any other request: those tagged {@code default}, or every deployment when none is.</li>
+ *   <li>any other request (no tags, and no User-Agent or no pattern in the group): those tagged {@code default}, or
+ *       every deployment when none is, as LiteLLM routes it (a pattern steers clients; it is not an access rule).</li>
  * </ul>
  * A group none of whose deployments carries tags or patterns serves every request, as without tag routing.
  */
@@ -41,7 +42,8 @@ final class TagRouting {
         List<DeploymentState> out = new ArrayList<>(group.members.size());
         boolean asked = !tags.isEmpty() || header != null;
         if (asked) {
-            for (DeploymentState m : group.members) if (matches(m.tags, tags) || matchesAgent(m, header)) out.add(m);
+            // a deployment's tags match only a call that has tags (match-all of no tags would be every tagged deployment)
+            for (DeploymentState m : group.members) if ((!tags.isEmpty() && matches(m.tags, tags)) || matchesAgent(m, header)) out.add(m);
             if (!out.isEmpty()) return out;
         }
         for (DeploymentState m : group.members) if (m.tags.contains(DEFAULT)) out.add(m);
@@ -65,7 +67,11 @@ final class TagRouting {
     }
 
     /** The failure of a tagged request that no deployment of the group may serve. */
-    static GatewayException noneTagged(String alias, List<String> tags, String userAgent) {
+    static GatewayException noneTagged(ModelGroup group, List<String> tags, String userAgent) {
+        boolean patterns = false;
+        for (DeploymentState m : group.members) patterns |= !m.tagRegex.isEmpty();
+        if (!patterns) userAgent = null; // this group does not route by it: naming it would mislead
+        String alias = group.alias;
         String what = tags.isEmpty() ? "a tag_regex matching the request's User-Agent '" + userAgent + "'"
                 : "the request's tags " + tags + (userAgent == null ? "" : " or a tag_regex matching its User-Agent");
         return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, "No deployment of '" + alias

@@ -12,8 +12,29 @@ import java.sql.SQLException;
  */
 public final class ResponseRows {
     private final Database db;
+    /** Beats are stamped and judged by PostgreSQL's clock (gateways on several hosts), else by the caller's (one host). */
+    private final boolean databaseClock;
 
-    public ResponseRows(Database db) { this.db = db; }
+    public ResponseRows(Database db) { this(db, true); }
+
+    /** @param databaseClock false: the times callers pass are used on PostgreSQL too (tests that set the clock) */
+    public ResponseRows(Database db, boolean databaseClock) {
+        this.db = db;
+        this.databaseClock = databaseClock;
+    }
+
+    /** A row as a reader finds it, and whether its runner has been silent for the lease (a gateway gone). */
+    public record Found(StoredResponse row, boolean runnerSilent) {}
+
+    /** The time beats are stamped and judged by: PostgreSQL's own clock, else {@code localMillis} (SQLite: one host). */
+    private long now(Connection c, long localMillis) throws SQLException {
+        if (!databaseClock || db.kind() != Database.Kind.POSTGRESQL) return localMillis;
+        try (PreparedStatement ps = c.prepareStatement("SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 
     public void insert(StoredResponse r) {
         db.transaction(c -> {
@@ -44,7 +65,7 @@ public final class ResponseRows {
                 ps.setLong(4, r.expiresAt());
                 ps.setString(5, r.body());
                 ps.setString(6, r.conversation());
-                ps.setLong(7, beatMillis);
+                ps.setLong(7, now(c, beatMillis));
                 return ps.executeUpdate();
             }
         });
@@ -56,39 +77,55 @@ public final class ResponseRows {
      * there is no such row.
      */
     public boolean settle(StoredResponse r) {
-        return settle(r, Long.MAX_VALUE);
+        return db.transaction(c -> settle(c, r, Long.MAX_VALUE)) > 0;
     }
 
     /**
-     * {@link #settle}, only if its runner has been silent since before {@code silentBefore} (epoch ms): a reader ends so a
-     * response whose gateway is gone, and never one whose runner has just beaten.
+     * {@link #settle}, only if its runner has been silent for {@code leaseMillis} (a reader ends so a response whose
+     * gateway is gone, and never one whose runner has just beaten).
      */
-    public boolean settleIfSilent(StoredResponse r, long silentBefore) {
-        return settle(r, silentBefore);
+    public boolean settleIfSilent(StoredResponse r, long leaseMillis, long localMillis) {
+        return db.transaction(c -> settle(c, r, now(c, localMillis) - leaseMillis)) > 0;
     }
 
-    private boolean settle(StoredResponse r, long beatBefore) {
-        return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE responses SET body = ?, conversation = ?, runner_beat = NULL "
-                    + "WHERE response_id = ? AND key_id = ? AND runner_beat IS NOT NULL AND runner_beat < ?")) {
+    private static int settle(Connection c, StoredResponse r, long beatBefore) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE responses SET body = ?, conversation = ?, runner_beat = NULL "
+                + "WHERE response_id = ? AND key_id = ? AND runner_beat IS NOT NULL AND runner_beat < ?")) {
+            ps.setString(1, r.body());
+            ps.setString(2, r.conversation());
+            ps.setString(3, r.id());
+            ps.setString(4, r.owner());
+            ps.setLong(5, beatBefore);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Writes a newer body and conversation of a row that has no runner (a background response an earlier version left
+     * running, which never beat): the owner's only; no row, no change.
+     */
+    public void overwrite(StoredResponse r) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE responses SET body = ?, conversation = ? WHERE response_id = ? "
+                    + "AND key_id = ? AND runner_beat IS NULL")) {
                 ps.setString(1, r.body());
                 ps.setString(2, r.conversation());
                 ps.setString(3, r.id());
                 ps.setString(4, r.owner());
-                ps.setLong(5, beatBefore);
                 return ps.executeUpdate();
             }
-        }) > 0;
+        });
     }
 
     /** The runners of these background responses are alive at {@code nowMillis}; ended ones are left alone. */
     public void beat(java.util.Collection<String> ids, long nowMillis) {
         if (ids.isEmpty()) return;
         db.transaction(c -> {
+            long now = now(c, nowMillis);
             try (PreparedStatement ps = c.prepareStatement("UPDATE responses SET runner_beat = ? WHERE response_id = ? "
                     + "AND runner_beat IS NOT NULL")) {
                 for (String id : ids) {
-                    ps.setLong(1, nowMillis);
+                    ps.setLong(1, now);
                     ps.setString(2, id);
                     ps.addBatch();
                 }
@@ -116,15 +153,38 @@ public final class ResponseRows {
         });
     }
 
-    /** Whether this response is running by the table and its runner has been silent since before {@code silentBefore}. */
-    public boolean runnerSilent(String id, long silentBefore) {
+    /**
+     * The owner's unexpired row as a reader finds it (null when absent), and whether it is a background response whose
+     * runner has been silent for {@code leaseMillis}.
+     */
+    public Found findForReader(String id, String owner, long localMillis, long leaseMillis) {
         return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM responses WHERE response_id = ? AND runner_beat IS NOT NULL "
-                    + "AND runner_beat < ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT response_id, key_id, created_at, expires_at, body, conversation, "
+                    + "runner_beat FROM responses WHERE response_id = ? AND key_id = ? AND expires_at > ?")) {
                 ps.setString(1, id);
-                ps.setLong(2, silentBefore);
+                ps.setString(2, owner);
+                ps.setLong(3, localMillis);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
+                    if (!rs.next()) return null;
+                    StoredResponse row = new StoredResponse(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                            rs.getString(5), rs.getString(6));
+                    long beat = rs.getLong(7);
+                    boolean running = !rs.wasNull();
+                    return new Found(row, running && beat < now(c, localMillis) - leaseMillis);
+                }
+            }
+        });
+    }
+
+    /** Whether the owner's row is a background response whose runner has beaten within {@code leaseMillis}. */
+    public boolean runningNow(String id, String owner, long localMillis, long leaseMillis) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT runner_beat FROM responses WHERE response_id = ? AND key_id = ? "
+                    + "AND runner_beat IS NOT NULL")) {
+                ps.setString(1, id);
+                ps.setString(2, owner);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getLong(1) >= now(c, localMillis) - leaseMillis;
                 }
             }
         });

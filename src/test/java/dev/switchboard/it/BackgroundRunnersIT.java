@@ -56,6 +56,11 @@ class BackgroundRunnersIT {
             String id = startBackground(runner);
             await().atMost(Duration.ofSeconds(3)).until(() -> runner.simulator.arrivals() == 1);
             assertThat(read(other, id).getString("status")).as("the runner beats: not taken for lost").isEqualTo("in_progress");
+            HttpResponse<String> deleted = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(other.v1() + "/responses/" + id))
+                    .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+            assertThat(deleted.statusCode()).as("running on the other gateway: " + deleted.body()).isEqualTo(400);
+            assertThat(new JsonObject(deleted.body()).getJsonObject("error").getString("message"))
+                    .isEqualTo("Cannot delete an in-flight response.");
             HttpResponse<String> cancelled = Http.post(other.v1() + "/responses/" + id + "/cancel", TestGateway.MASTER_KEY, "");
             assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
             assertThat(new JsonObject(cancelled.body()).getString("status")).isEqualTo("cancelled");

@@ -200,6 +200,9 @@ class RequestChecksIT {
             assertThat(error(e).getString("param")).isEqualTo("user");
             HttpResponse<String> r = Http.post(strict.v1() + "/responses", key, "{\"model\":\"gpt\",\"input\":\"hi\"}");
             assertThat(error(r).getString("message")).contains("'user' param not passed in");
+            HttpResponse<String> bg = Http.post(strict.v1() + "/responses", key, "{\"model\":\"gpt\",\"input\":\"hi\",\"background\":true}");
+            assertThat(error(bg).getString("message")).as("a background response is refused before it is queued")
+                    .contains("'user' param not passed in");
             HttpResponse<String> r2 = Http.post(strict.v1() + "/responses", key, "{\"model\":\"gpt\",\"input\":\"hi\",\"user\":\"u\"}");
             assertThat(r2.statusCode()).as(r2.body()).isEqualTo(200);
         } finally {

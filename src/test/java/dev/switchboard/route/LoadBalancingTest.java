@@ -130,4 +130,27 @@ class LoadBalancingTest {
         assertThat(f.result().deployment()).isEqualTo("fake/d1");
         assertThat(p.get(0).calls.get()).as("the free deployment served only its own call").isEqualTo(1);
     }
+
+    private static Future<Answer<ChatResponse>> callWithHints(ModelRouter r, String alias, Map<String, String> hints) {
+        dev.switchboard.model.CallContext ctx = new dev.switchboard.model.CallContext("req_test",
+                dev.switchboard.model.Caller.ANONYMOUS, System.nanoTime(), hints);
+        Future<Answer<ChatResponse>> f = r.chat(ctx, FakeProvider.ask(alias, "hi"));
+        assertThat(f.isComplete()).isTrue();
+        return f;
+    }
+
+    /** tag_regex with tag_filtering_match_any: false: a client without tags never reaches the tagged deployments. */
+    @Test
+    void anUntaggedClientWhoseUserAgentNoPatternMatchesGoesToTheDefaultUnderMatchAll() {
+        List<FakeProvider> p = group("agent", List.of(Map.of("tag_regex", List.of("^User-Agent: claude-code/")),
+                Map.of("tags", List.of("team-a")), Map.of("tags", List.of("default"))), List.of());
+        ModelRouter r = router(p, Map.of("enable_tag_filtering", true, "tag_filtering_match_any", false, "num_retries", 0L));
+        for (int i = 0; i < 20; i++) {
+            assertThat(callWithHints(r, "agent", Map.of("user-agent", "curl/8.0")).result().deployment()).isEqualTo("fake/d2");
+            assertThat(callWithHints(r, "agent", Map.of("user-agent", "claude-code/2.0")).result().deployment()).isEqualTo("fake/d0");
+            assertThat(callWithHints(r, "agent", Map.of("user-agent", "curl/8.0", "tags", "team-a")).result().deployment())
+                    .isEqualTo("fake/d1");
+        }
+        assertThat(p.get(1).calls.get()).as("team A's deployment served only team A's calls").isEqualTo(20);
+    }
 }

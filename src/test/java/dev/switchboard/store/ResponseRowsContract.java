@@ -57,25 +57,48 @@ abstract class ResponseRowsContract {
         }
     }
 
-    /** A runner that beats is alive; one silent since before the lease is ended by a reader, once, and never after a beat. */
+    /** A runner that beats is alive; one silent for the lease is ended by a reader, once, and never after a beat. */
     @Test
     void aSilentRunnersResponseIsEndedByAReaderAndABeatKeepsItAlive() {
         Database db = open();
         try {
-            ResponseRows rows = new ResponseRows(db);
+            ResponseRows rows = new ResponseRows(db, false); // the times given here, on both databases
             rows.insertRunning(new StoredResponse("resp_a", "key_a", 1_000, 100_000, "{\"status\":\"in_progress\"}", "[]"), 1_000);
             rows.insertRunning(new StoredResponse("resp_b", "key_a", 1_000, 100_000, "{\"status\":\"in_progress\"}", "[]"), 1_000);
             rows.beat(java.util.List.of("resp_b"), 50_000);
-            assertThat(rows.runnerSilent("resp_a", 40_000)).isTrue();
-            assertThat(rows.runnerSilent("resp_b", 40_000)).as("it beat at 50 s").isFalse();
+            assertThat(rows.findForReader("resp_a", "key_a", 70_000, 30_000).runnerSilent()).isTrue();
+            assertThat(rows.findForReader("resp_b", "key_a", 70_000, 30_000).runnerSilent()).as("it beat at 50 s").isFalse();
+            assertThat(rows.runningNow("resp_b", "key_a", 70_000, 30_000)).isTrue();
+            assertThat(rows.runningNow("resp_a", "key_a", 70_000, 30_000)).as("silent: not running any more").isFalse();
             StoredResponse failedB = new StoredResponse("resp_b", "key_a", 1_000, 100_000, "{\"status\":\"failed\"}", "[]");
-            assertThat(rows.settleIfSilent(failedB, 40_000)).isFalse();
+            assertThat(rows.settleIfSilent(failedB, 30_000, 70_000)).isFalse();
             StoredResponse failedA = new StoredResponse("resp_a", "key_a", 1_000, 100_000, "{\"status\":\"failed\"}", "[]");
-            assertThat(rows.settleIfSilent(failedA, 40_000)).isTrue();
-            assertThat(rows.runnerSilent("resp_a", 40_000)).as("ended: no runner").isFalse();
-            rows.beat(java.util.List.of("resp_a"), 60_000); // a runner back after its row was ended does not revive it
-            assertThat(rows.runnerSilent("resp_a", 70_000)).isFalse();
-            assertThat(rows.find("resp_a", "key_a", 70_000).body()).contains("failed");
+            assertThat(rows.settleIfSilent(failedA, 30_000, 70_000)).isTrue();
+            assertThat(rows.findForReader("resp_a", "key_a", 70_000, 30_000).runnerSilent()).as("ended: no runner").isFalse();
+            rows.beat(java.util.List.of("resp_a"), 80_000); // a runner back after its row was ended does not revive it
+            assertThat(rows.findForReader("resp_a", "key_a", 90_000, 30_000).runnerSilent()).isFalse();
+            assertThat(rows.findForReader("resp_a", "key_a", 90_000, 30_000).row().body()).contains("failed");
+            assertThat(rows.findForReader("resp_none", "key_a", 90_000, 30_000)).isNull();
+            // a row an earlier version left running (no beat) is overwritten by a cancel, as before
+            rows.insert(new StoredResponse("resp_old", "key_a", 1_000, 100_000, "{\"status\":\"in_progress\"}", "[]"));
+            rows.overwrite(new StoredResponse("resp_old", "key_a", 1_000, 100_000, "{\"status\":\"cancelled\"}", "[]"));
+            assertThat(rows.find("resp_old", "key_a", 90_000).body()).contains("cancelled");
+        } finally {
+            db.close();
+        }
+    }
+
+    /** On PostgreSQL beats are stamped and judged by the database's clock: a gateway whose own clock is off changes nothing. */
+    @Test
+    void onPostgresTheDatabasesClockJudgesBeats() {
+        Database db = open();
+        try {
+            if (db.kind() != Database.Kind.POSTGRESQL) return; // SQLite: one host, one clock
+            ResponseRows rows = new ResponseRows(db);
+            long now = System.currentTimeMillis();
+            rows.insertRunning(new StoredResponse("resp_c", "key_a", now, now + 36_000_000, "{}", "[]"), now - 3_600_000); // an hour slow
+            assertThat(rows.findForReader("resp_c", "key_a", now + 3_600_000, 60_000).runnerSilent())
+                    .as("a reader an hour fast, the runner an hour slow: judged by the database").isFalse();
         } finally {
             db.close();
         }

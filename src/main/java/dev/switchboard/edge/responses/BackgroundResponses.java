@@ -206,8 +206,15 @@ final class BackgroundResponses {
         if (run == null) {
             // not answered by this gateway: another gateway on the same database runs it (its next beat stops the call), or
             // one that crashed left it; the first end written wins, and a response that ended meanwhile answers as it ended
-            return stored().settleElsewhere(record).compose(stored -> stored == record ? Future.succeededFuture(cancelled)
-                    : cancel(stored, ResponsesRoutes.parse(stored.body())));
+            return stored().settleElsewhere(record).compose(stored -> {
+                if (stored == record) return Future.succeededFuture(cancelled);
+                String storedStatus = ResponsesRoutes.parse(stored.body()).path("status").asText();
+                if (storedStatus.equals("queued") || storedStatus.equals("in_progress")) {
+                    // running by its body but without a runner beat (an earlier version's): cancelled as before, unconditionally
+                    return stored().overwrite(record).map(r -> cancelled);
+                }
+                return cancel(stored, ResponsesRoutes.parse(stored.body())); // it ended meanwhile: answer as its end says
+            });
         }
         if (!run.cancel(record)) return cancel(run.terminal(), ResponsesRoutes.parse(run.terminal().body())); // it ended first
         stored().replace(record);

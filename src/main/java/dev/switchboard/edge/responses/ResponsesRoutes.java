@@ -101,7 +101,10 @@ public final class ResponsesRoutes {
                 String id = ResponseObject.newResponseId();
                 long createdMillis = System.currentTimeMillis();
                 // an alias the caller cannot use is refused now, not in the background
-                if (req.background()) edge.usableAlias(req.model(), ctx.caller());
+                if (req.background()) {
+                    edge.usableAlias(req.model(), ctx.caller());
+                    edge.gateway().checkRequest(ctx, chat); // tags and the end user too (RequestChecksStage)
+                }
                 if (req.background() && req.stream()) background.startStream(resp, ctx, req, chat, history, id, createdMillis); else if (req.background()) background.start(resp, ctx, req, chat, history, id, createdMillis);
                 else if (req.stream()) stream(resp, ctx, req, chat, history, id, createdMillis);
                 else answer(resp, ctx, req, chat, history, id, createdMillis);
@@ -361,7 +364,7 @@ public final class ResponsesRoutes {
         GatewayException notFound = notFound(id);
         if (delete) {
             if (stored().background().find(id, caller.id()) != null) { // as OpenAI: cancel it, or wait for its end
-                call.fail(resp, new GatewayException(ErrorKind.BAD_REQUEST, 400, "Cannot delete an in-flight response.", "response_id",
+                call.fail(resp, new GatewayException(ErrorKind.BAD_REQUEST, 400, StoredResponses.IN_FLIGHT, "response_id",
                         null, null, null));
                 return;
             }
