@@ -36,19 +36,9 @@ public final class ResponseRows {
         }
     }
 
+    /** Stores an answer (one that never ran in the background: no runner). */
     public void insert(StoredResponse r) {
-        db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO responses (response_id, key_id, created_at, expires_at, body, "
-                    + "conversation) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, r.id());
-                ps.setString(2, r.owner());
-                ps.setLong(3, r.createdAt());
-                ps.setLong(4, r.expiresAt());
-                ps.setString(5, r.body());
-                ps.setString(6, r.conversation());
-                return ps.executeUpdate();
-            }
-        });
+        insert(r, null);
     }
 
     /**
@@ -56,6 +46,10 @@ public final class ResponseRows {
      * is written ({@link #settle}) it counts as running.
      */
     public void insertRunning(StoredResponse r, long beatMillis) {
+        insert(r, beatMillis);
+    }
+
+    private void insert(StoredResponse r, Long beatMillis) {
         db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO responses (response_id, key_id, created_at, expires_at, body, "
                     + "conversation, runner_beat) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -65,7 +59,8 @@ public final class ResponseRows {
                 ps.setLong(4, r.expiresAt());
                 ps.setString(5, r.body());
                 ps.setString(6, r.conversation());
-                ps.setLong(7, now(c, beatMillis));
+                if (beatMillis == null) ps.setNull(7, java.sql.Types.BIGINT);
+                else ps.setLong(7, now(c, beatMillis));
                 return ps.executeUpdate();
             }
         });
