@@ -139,8 +139,7 @@ public final class ResponseRows {
                 for (String id : ids) {
                     ps.setString(1, id);
                     try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) out.add(new StoredResponse(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                                rs.getString(5), rs.getString(6)));
+                        if (rs.next()) out.add(row(rs));
                     }
                 }
             }
@@ -161,8 +160,7 @@ public final class ResponseRows {
                 ps.setLong(3, localMillis);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) return null;
-                    StoredResponse row = new StoredResponse(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                            rs.getString(5), rs.getString(6));
+                    StoredResponse row = row(rs);
                     long beat = rs.getLong(7);
                     boolean running = !rs.wasNull();
                     return new Found(row, running && beat < now(c, localMillis) - leaseMillis);
@@ -194,9 +192,7 @@ public final class ResponseRows {
                 ps.setString(2, owner);
                 ps.setLong(3, nowMillis);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return null;
-                    return new StoredResponse(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
-                            rs.getString(6));
+                    return rs.next() ? row(rs) : null;
                 }
             }
         });
@@ -244,5 +240,10 @@ public final class ResponseRows {
             ps.setLong(3, now);
             return ps.executeUpdate();
         }
+    }
+
+    /** A row read by {@code SELECT response_id, key_id, created_at, expires_at, body, conversation …}. */
+    private static StoredResponse row(ResultSet rs) throws SQLException {
+        return new StoredResponse(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6));
     }
 }
