@@ -258,6 +258,10 @@ final class DeploymentReader {
             return null;
         }
         for (Object o : given) {
+            if (((String) o).isBlank()) {
+                w.error(v, kp, "an empty pattern matches every client. Fix: e.g. \"^User-Agent: claude-code/\", or leave tag_regex out.");
+                return null;
+            }
             try {
                 java.util.regex.Pattern.compile((String) o);
             } catch (java.util.regex.PatternSyntaxException e) {

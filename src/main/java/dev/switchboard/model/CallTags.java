@@ -52,8 +52,12 @@ public final class CallTags {
      * request may not bring its own (RequestChecksStage).
      */
     public static boolean identity(String tag) {
-        return tag.startsWith("user:") || tag.startsWith("team:") || tag.startsWith("org:") || tag.startsWith("end_user:");
+        // any case: "Team:red" is no identity the gateway reads, but it would stand beside "team:blue" in reports
+        for (String p : IDENTITY_PREFIXES) if (tag.regionMatches(true, 0, p, 0, p.length())) return true;
+        return false;
     }
+
+    private static final String[] IDENTITY_PREFIXES = {"user:", "team:", "org:", "end_user:"};
 
     /** Tags the request itself brought, and where: {@code source} is the body field or header that holds them. */
     public record Brought(String source, List<String> tags) {}

@@ -78,7 +78,9 @@ final class RequestChecksStage implements Stage {
                 }
             }
         }
-        if (checks.enforceUserParam() && user == null && !(extra.get("safety_identifier") instanceof JsonNode s && s.isTextual())) {
+        // an empty name names nobody: the ledger's end user would be empty too
+        if (checks.enforceUserParam() && (user == null || user.isBlank())
+                && !(extra.get("safety_identifier") instanceof JsonNode s && s.isTextual() && !s.textValue().isBlank())) {
             return GatewayException.badRequest("'user' param not passed in. 'enforce_user_param'=True", "user");
         }
         return null;

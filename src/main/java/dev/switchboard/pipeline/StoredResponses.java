@@ -185,6 +185,14 @@ public final class StoredResponses {
         long now = clock.getAsLong();
         worker.executeBlocking(() -> {
             rows.beat(running.keySet(), now);
+            for (String gone : rows.missing(running.keySet())) {
+                // deleted (through another gateway: this one refuses while it runs), or never stored: no end can be kept
+                BackgroundRuns.Run run = running.get(gone);
+                if (!run.settle(run.stopped().get())) continue;
+                log.info("background response {} is no longer stored; stopping its call here", gone);
+                recent.invalidate(gone);
+                run.cancellation().cancel();
+            }
             for (StoredResponse ended : rows.ended(running.keySet())) {
                 BackgroundRuns.Run run = running.get(ended.id());
                 // a cancel ends its stream as cancelled; an end by a reader that took this gateway for gone, as failed
@@ -254,26 +262,58 @@ public final class StoredResponses {
     }
 
     /**
-     * The owner's unexpired answer, or null. A background response the table says runs, whose runner (another gateway,
-     * or this one before a crash) has been silent for the lease, is ended here as failed ({@link #endLostRunsAs}) and
-     * read so.
+     * The owner's unexpired answer, or null: memory first (the tool loop's {@code previous_response_id} reads no row),
+     * else the table ({@link #fromTable}).
      */
     public Future<StoredResponse> find(String id, String owner) {
         long now = clock.getAsLong();
         StoredResponse r = recent.getIfPresent(id);
         if (r != null) return Future.succeededFuture(r.owner().equals(owner) && r.expiresAt() > now ? r : null);
+        return worker.executeBlocking(() -> fromTable(id, owner, now), true);
+    }
+
+    /**
+     * The owner's unexpired answer as the table has it now, or null — for {@code GET}, cancel and input items, so that
+     * what another gateway on the same database did to it (a cancel, a delete, its end) shows here; the memory copy is
+     * brought up to date (or dropped) with it. Memory alone when the table cannot be read. After the writes queued before
+     * it (one worker, in order), so this gateway's own latest state is there.
+     */
+    public Future<StoredResponse> read(String id, String owner) {
+        long now = clock.getAsLong();
         return worker.executeBlocking(() -> {
-            ResponseRows.Found read = rows.findForReader(id, owner, now, leaseMillis);
-            if (read == null) return null;
-            java.util.function.UnaryOperator<StoredResponse> failed = lostRun;
-            if (!read.runnerSilent() || failed == null || background.find(id, owner) != null) return read.row();
-            StoredResponse end = failed.apply(read.row());
-            if (rows.settleIfSilent(end, leaseMillis, now)) {
-                log.warn("background response {}: its gateway has not said it runs for {} s; ended as failed", id, leaseMillis / 1000);
-                return end;
+            StoredResponse r;
+            try {
+                r = fromTable(id, owner, now);
+            } catch (RuntimeException e) {
+                log.warn("response {}: the table could not be read ({}); answering from memory", id, e.getMessage());
+                StoredResponse m = recent.getIfPresent(id);
+                return m != null && m.owner().equals(owner) && m.expiresAt() > now ? m : null;
             }
-            return rows.find(id, owner, now); // its runner beat or ended meanwhile
+            StoredResponse m = recent.getIfPresent(id);
+            if (m != null && m.owner().equals(owner)) {
+                if (r == null) recent.invalidate(id); // deleted, through this gateway or another
+                else recent.put(id, r);
+            }
+            return r;
         }, true);
+    }
+
+    /**
+     * A row as the table has it (on the worker). A background response the table says runs, whose runner (another
+     * gateway, or this one before a crash) has been silent for the lease, is ended here as failed
+     * ({@link #endLostRunsAs}) and read so.
+     */
+    private StoredResponse fromTable(String id, String owner, long now) {
+        ResponseRows.Found read = rows.findForReader(id, owner, now, leaseMillis);
+        if (read == null) return null;
+        java.util.function.UnaryOperator<StoredResponse> failed = lostRun;
+        if (!read.runnerSilent() || failed == null || background.find(id, owner) != null) return read.row();
+        StoredResponse end = failed.apply(read.row());
+        if (rows.settleIfSilent(end, leaseMillis, now)) {
+            log.warn("background response {}: its gateway has not said it runs for {} s; ended as failed", id, leaseMillis / 1000);
+            return end;
+        }
+        return rows.find(id, owner, now); // its runner beat or ended meanwhile
     }
 
     /**

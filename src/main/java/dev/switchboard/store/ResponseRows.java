@@ -169,6 +169,23 @@ public final class ResponseRows {
         });
     }
 
+    /** Of these ids, those that have no row (deleted, or never stored). */
+    public java.util.Set<String> missing(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) return java.util.Set.of();
+        return db.transaction(c -> {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM responses WHERE response_id = ?")) {
+                for (String id : ids) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) out.add(id);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** Whether the owner's row is a background response whose runner has beaten within {@code leaseMillis}. */
     public boolean runningNow(String id, String owner, long localMillis, long leaseMillis) {
         return db.transaction(c -> {

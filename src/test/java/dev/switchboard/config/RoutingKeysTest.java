@@ -134,10 +134,13 @@ class RoutingKeysTest {
                     litellm_params: { model: mock/a, tag_regex: ["^User-Agent: (claude"] }
                   - model_name: agent
                     litellm_params: { model: mock/b, tag_regex: [1] }
+                  - model_name: agent
+                    litellm_params: { model: mock/c, tag_regex: [""] }
                 """))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).satisfiesExactlyInAnyOrder(
                         p -> assertThat(p).startsWith("line 3: model_list[0].litellm_params.tag_regex: '^User-Agent: (claude' is not a regular expression: Unclosed group"),
-                        p -> assertThat(p).isEqualTo("line 5: model_list[1].litellm_params.tag_regex: expected a list of regular expressions, e.g. [\"^User-Agent: claude-code/\"].")));
+                        p -> assertThat(p).isEqualTo("line 5: model_list[1].litellm_params.tag_regex: expected a list of regular expressions, e.g. [\"^User-Agent: claude-code/\"]."),
+                        p -> assertThat(p).startsWith("line 7: model_list[2].litellm_params.tag_regex: an empty pattern matches every client.")));
     }
 }

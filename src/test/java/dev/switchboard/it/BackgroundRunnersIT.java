@@ -64,11 +64,32 @@ class BackgroundRunnersIT {
             HttpResponse<String> cancelled = Http.post(other.v1() + "/responses/" + id + "/cancel", TestGateway.MASTER_KEY, "");
             assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
             assertThat(new JsonObject(cancelled.body()).getString("status")).isEqualTo("cancelled");
+            assertThat(read(runner, id).getString("status")).as("read from the table: cancelled at once").isEqualTo("cancelled");
             // the runner sees it at its next beat and stops the call, long before the upstream's 8 s answer
             await().atMost(Duration.ofSeconds(3)).until(() -> runner.gateway.backgroundResponsesRunning() == 0);
             assertThat(read(runner, id).getString("status")).isEqualTo("cancelled");
             assertThat(read(other, id).getString("status")).isEqualTo("cancelled");
             assertThat(read(other, id).getJsonArray("output")).isEmpty();
+        }
+    }
+
+    /** A response deleted through one gateway is gone on the other too, whose memory held it. */
+    @Test
+    void aDeleteThroughOneGatewayIsSeenByTheOther() {
+        String db = TestGateway.tempDatabase();
+        try (TestGateway creator = TestGateway.start(config(db)); TestGateway other = TestGateway.start(config(db))) {
+            HttpResponse<String> r = Http.post(creator.v1() + "/responses", TestGateway.MASTER_KEY, """
+                    {"model":"gpt","input":"my secret"}""");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            String id = new JsonObject(r.body()).getString("id");
+            assertThat(read(creator, id).getString("status")).isEqualTo("completed");
+            HttpResponse<String> deleted = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(other.v1() + "/responses/" + id))
+                    .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+            assertThat(Http.get(creator.v1() + "/responses/" + id, TestGateway.MASTER_KEY).statusCode()).isEqualTo(404);
+            HttpResponse<String> continued = Http.post(creator.v1() + "/responses", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"input\":\"more\",\"previous_response_id\":\"" + id + "\"}");
+            assertThat(continued.statusCode()).as("its memory copy went with the read: " + continued.body()).isEqualTo(404);
         }
     }
 

@@ -102,6 +102,7 @@ class RequestChecksIT {
         assertThat(error(chat(open, key, "\"metadata\":{\"tags\":\"user:boss\"},")).getString("param")).isEqualTo("metadata.tags");
         assertThat(error(chat(open, key, "", "x-litellm-tags", "org:acme")).getString("param")).isEqualTo("x-litellm-tags");
         assertThat(error(chat(open, key, "", "x-switchboard-tags", "end_user:x")).getString("param")).isEqualTo("x-switchboard-tags");
+        assertThat(error(chat(open, key, "\"tags\":[\"Team:Red\"],")).getString("message")).as("in any case").contains("'Team:Red'");
         // the Anthropic dialect, with Anthropic's error shape, and the embeddings endpoint
         JsonObject a = new JsonObject(messages(open, key, "\"metadata\":{\"tags\":[\"team:red\"]},").body());
         assertThat(a.getString("type")).isEqualTo("error");
@@ -187,6 +188,7 @@ class RequestChecksIT {
             assertThat(noUser.getMessage()).contains("'user' param not passed in. 'enforce_user_param'=True");
             assertThat(openai.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt").addUserMessage("hi")
                     .user("end-user-1").build()).choices()).isNotEmpty();
+            assertThat(error(chat(strict, key, "\"user\":\" \",")).getString("param")).as("a blank user names nobody").isEqualTo("user");
             assertThat(openai.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt").addUserMessage("hi")
                     .putAdditionalBodyProperty("safety_identifier", com.openai.core.JsonValue.from("hashed-user")).build()).choices())
                     .as("OpenAI's newer name for it").isNotEmpty();

@@ -299,7 +299,7 @@ public final class ResponsesRoutes {
         HttpServerResponse resp = req.response();
         Caller caller = caller(req);
         if (caller == null) return;
-        stored().find(id, caller.id()).onComplete(ar -> {
+        stored().read(id, caller.id()).onComplete(ar -> {
             try {
                 if (ar.failed()) throw ar.cause();
                 if (ar.result() == null) throw notFound(id);
@@ -341,7 +341,7 @@ public final class ResponsesRoutes {
         }
         int pageSize = limit;
         String after = req.getParam("after");
-        stored().find(id, caller.id()).onComplete(ar -> {
+        stored().read(id, caller.id()).onComplete(ar -> {
             try {
                 if (ar.failed()) throw ar.cause();
                 if (ar.result() == null) throw notFound(id);
@@ -363,11 +363,8 @@ public final class ResponsesRoutes {
         if (caller == null) return;
         GatewayException notFound = notFound(id);
         if (delete) {
-            if (stored().background().find(id, caller.id()) != null) { // as OpenAI: cancel it, or wait for its end
-                call.fail(resp, new GatewayException(ErrorKind.BAD_REQUEST, 400, StoredResponses.IN_FLIGHT, "response_id",
-                        null, null, null));
-                return;
-            }
+            // a response still running (here, or on another gateway on the same database) is a 400, as OpenAI answers:
+            // cancel it, or wait for its end (StoredResponses.delete asks the table, where every runner beats)
             stored().delete(id, caller.id()).onComplete(ar -> {
                 if (ar.failed()) call.fail(resp, ar.cause());
                 else if (!ar.result()) call.fail(resp, notFound);
@@ -385,7 +382,7 @@ public final class ResponsesRoutes {
             call.fail(resp, GatewayException.badRequest("'starting_after' must be an event's sequence_number.", "starting_after"));
             return;
         }
-        stored().find(id, caller.id()).onComplete(ar -> {
+        stored().read(id, caller.id()).onComplete(ar -> {
             if (ar.failed()) call.fail(resp, ar.cause());
             else if (ar.result() == null) call.fail(resp, notFound);
             else if (!stream) resp.putHeader("content-type", JSON).end(ar.result().body());
