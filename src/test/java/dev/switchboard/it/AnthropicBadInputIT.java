@@ -60,7 +60,11 @@ class AnthropicBadInputIT {
                 Arguments.of("\"top_k\":-1", "top_k: Input should be greater than or equal to 0"),
                 Arguments.of("\"temperature\":1e400", "temperature: Input should be a finite number"),
                 Arguments.of("\"top_p\":-1e400", "top_p: Input should be a finite number"),
-                Arguments.of("\"future_field\":{\"x\":[1e999]}", "future_field.x.0: Input should be a finite number"));
+                Arguments.of("\"future_field\":{\"x\":[1e999]}", "future_field.x.0: Input should be a finite number"),
+                Arguments.of("\"tools\":[{\"name\":\"\",\"input_schema\":{\"type\":\"object\"}}]",
+                        "tools.0.name: String should have at least 1 character"),
+                Arguments.of("\"tools\":[{\"name\":\"a\",\"input_schema\":{\"type\":\"object\"}}],\"tool_choice\":{\"type\":\"tool\",\"name\":\"b\"}",
+                        "tool_choice.name: Tool 'b' is not one of the request's tools"));
     }
 
     @ParameterizedTest(name = "{0}")

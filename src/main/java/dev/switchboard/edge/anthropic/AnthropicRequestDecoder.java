@@ -58,7 +58,10 @@ public final class AnthropicRequestDecoder {
         for (int i = 0; i < msgs.size(); i++) message(msgs.get(i), "messages." + i, messages);
         JsonNode stream = n.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) throw bad("stream: Input should be a valid boolean", "stream");
-        return new ChatRequest(model, messages, tools(n.get("tools")), toolChoice(n.get("tool_choice")),
+        List<Tool> tools = tools(n.get("tools"));
+        ToolChoice choice = toolChoice(n.get("tool_choice"));
+        checkNamedTool(n, tools, choice);
+        return new ChatRequest(model, messages, tools, choice,
                 parallel(n.get("tool_choice")), AnthropicOutputFormat.from(n),
                 number(n, "temperature"), number(n, "top_p"), null, outputLimit,
                 AnthropicParams.stopSequences(n.get("stop_sequences")), null, n.path("metadata").path("user_id").isTextual()
@@ -247,7 +250,9 @@ public final class AnthropicRequestDecoder {
                 continue; // Anthropic server tools (web_search, bash, …) only work on Anthropic: kept in the raw body only
             }
             if (schema == null || !schema.isObject()) throw bad("tools." + i + ".input_schema: Field required", "tools." + i + ".input_schema");
-            out.add(new Tool(requiredString(x, "name", "tools." + i + ".name"),
+            String name = requiredString(x, "name", "tools." + i + ".name");
+            if (name.isEmpty()) throw bad("tools." + i + ".name: String should have at least 1 character", "tools." + i + ".name");
+            out.add(new Tool(name,
                     x.path("description").isTextual() ? x.get("description").asText() : null, schema, null, x.get("cache_control")));
         }
         return out;
@@ -262,6 +267,18 @@ public final class AnthropicRequestDecoder {
             case "tool" -> ToolChoice.function(requiredString(c, "name", "tool_choice.name"));
             default -> throw bad("tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'", "tool_choice.type");
         };
+    }
+
+    /**
+     * {@code tool_choice: {"type":"tool","name"}} must name one of the request's tools: served otherwise, a provider
+     * other than Anthropic would be told to call a tool it was not given. Left to Anthropic when the request has server
+     * tools or MCP servers (whose tools' names only Anthropic knows).
+     */
+    private static void checkNamedTool(ObjectNode n, List<Tool> tools, ToolChoice choice) {
+        if (choice == null || choice.mode() != ToolChoice.Mode.FUNCTION || n.has("mcp_servers")) return;
+        if (n.get("tools") instanceof com.fasterxml.jackson.databind.node.ArrayNode all && all.size() != tools.size()) return;
+        for (Tool t : tools) if (t.name().equals(choice.functionName())) return;
+        throw bad("tool_choice.name: Tool '" + choice.functionName() + "' is not one of the request's tools", "tool_choice.name");
     }
 
     private static Boolean parallel(JsonNode c) {
