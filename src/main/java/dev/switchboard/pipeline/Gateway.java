@@ -425,11 +425,15 @@ public final class Gateway {
     }
 
     /**
-     * What {@link RequestChecksStage} refuses, asked before a call the client will not wait for (a background response):
-     * the refusal is thrown, so it is the client's 400 rather than a failed response.
+     * What {@link RequestChecksStage} and tag routing refuse, asked before a call the client will not wait for (a
+     * background response): the refusal is thrown, so it is the client's 400 rather than a failed response.
      */
     public void checkRequest(CallContext ctx, dev.switchboard.model.ChatRequest request) {
         dev.switchboard.model.GatewayException refused = RequestChecksStage.refusal(config.general().requestChecks(), ctx, request);
+        if (refused == null) { // and tag routing's, for the model the call goes to (a key's alias applied, as KeyAliasStage does)
+            String model = ctx.caller().modelFor(request.model());
+            refused = router.tagRefusal(ctx, model.equals(request.model()) ? request : request.withModel(model));
+        }
         if (refused != null) throw refused;
     }
 

@@ -119,6 +119,19 @@ public final class ModelRouter {
         return out;
     }
 
+    /**
+     * Tag routing's refusal of a request, judged before any call (a background response is refused at once, not queued
+     * and then failed): null when tag routing is off, when the model names no group (its own 404 comes with the call), or
+     * when some deployment of its group may serve the request's tags and client.
+     */
+    public GatewayException tagRefusal(CallContext ctx, ChatRequest request) {
+        if (tagRouting == null) return null;
+        ModelGroup group = names.resolve(request.model());
+        if (group == null) return null;
+        return RequestFacts.of(request).tagged(tagRouting, dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx,
+                request.metadata(), request.extra())), ctx.hint(dev.switchboard.model.CallTags.USER_AGENT_HINT)).tagRefusal(group);
+    }
+
     /** Whether tag routing ({@code enable_tag_filtering}) is on. */
     public boolean tagRouting() { return tagRouting != null; }
 

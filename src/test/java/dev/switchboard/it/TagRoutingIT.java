@@ -101,6 +101,12 @@ class TagRoutingIT {
         assertThat(e.getString("code")).isEqualTo("no_deployments_with_tag_routing");
         assertThat(e.getString("message")).contains("'claude'").contains("[free]");
         assertThat(gw.simulator.arrivals()).as("nothing was called").isEqualTo(before);
+        // a background response is refused at once, not queued and then failed
+        HttpResponse<String> bg = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"input\":\"hi\",\"background\":true,\"metadata\":{\"tags\":\"free\"}}");
+        assertThat(bg.statusCode()).as(bg.body()).isEqualTo(400);
+        assertThat(new JsonObject(bg.body()).getJsonObject("error").getString("code")).isEqualTo("no_deployments_with_tag_routing");
+        assertThat(gw.simulator.arrivals()).isEqualTo(before);
         // the Anthropic dialect too
         HttpResponse<String> a = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, """
                 {"model":"claude","max_tokens":20,"metadata":{"user_id":"u"},"messages":[{"role":"user","content":"hi"}]}""",
