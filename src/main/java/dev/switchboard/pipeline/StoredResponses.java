@@ -32,6 +32,7 @@ public final class StoredResponses {
     private static final long ITEM_CHARS = 16L << 20;
 
     private final ResponseRows rows;
+    private final Vertx vertx;
     private final WorkerExecutor worker;
     private final long retentionMillis;
     private final LongSupplier clock;
@@ -84,6 +85,7 @@ public final class StoredResponses {
         this.rows = rows;
         this.retentionMillis = retentionMillis;
         this.clock = clock;
+        this.vertx = vertx;
         this.worker = vertx.createSharedWorkerExecutor("switchboard-responses", 1);
         this.recent = Caffeine.newBuilder().maximumSize(RECENT).executor(Runnable::run).build();
         // bounded by their text (about 2 bytes a char), not their count: one answer's message can be long
@@ -191,7 +193,7 @@ public final class StoredResponses {
                 if (!run.settle(run.stopped().get())) continue;
                 log.info("background response {} is no longer stored; stopping its call here", gone);
                 recent.invalidate(gone);
-                run.cancellation().cancel();
+                vertx.runOnContext(v -> run.cancellation().cancel()); // on an event loop, as a cancel request's is
             }
             for (StoredResponse ended : rows.ended(running.keySet())) {
                 BackgroundRuns.Run run = running.get(ended.id());
@@ -203,7 +205,7 @@ public final class StoredResponses {
                 log.info("background response {} was ended elsewhere ({}); stopping its call here", ended.id(),
                         cancelled ? "cancelled" : "taken for lost");
                 recent.put(ended.id(), ended);
-                run.cancellation().cancel();
+                vertx.runOnContext(v -> run.cancellation().cancel()); // on an event loop, as a cancel request's is
             }
             return null;
         }, true).onFailure(e -> log.warn("background responses: beat not written: {}", e.getMessage()));
