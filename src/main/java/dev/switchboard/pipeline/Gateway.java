@@ -86,7 +86,7 @@ public final class Gateway {
         for (int i = stages.size() - 1; i >= 0; i--) h = stages.get(i).wrap(h);
         this.chat = h;
         this.authenticator = store.governance().authenticator();
-        this.routesByUserAgent = router.tagRouting() && config.deployments().stream().anyMatch(d -> d.params().get("tag_regex") != null);
+        this.routesByUserAgent = router.tagRouting() && config.deployments().stream().anyMatch(Gateway::routesByPattern);
     }
 
     /**
@@ -254,7 +254,7 @@ public final class Gateway {
     private static java.util.function.Predicate<String> routedByUserAgent(GatewayConfig config, ModelRouter router) {
         java.util.Set<String> entries = new java.util.HashSet<>();
         for (Deployment d : config.deployments()) {
-            if (d.params().get("tag_regex") == null) continue;
+            if (!routesByPattern(d)) continue;
             if (d.wildcard()) return name -> true;
             entries.add(d.alias());
         }
@@ -264,6 +264,9 @@ public final class Gateway {
             return entry == null || entries.contains(entry);
         };
     }
+
+    /** Whether a deployment is chosen by its clients' User-Agent ({@code litellm_params.tag_regex}). */
+    private static boolean routesByPattern(Deployment d) { return d.params().get("tag_regex") != null; }
 
     /** Every provider key the deployments carry, and the master key: never to be kept in a log row or a span. */
     private static List<String> secrets(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {

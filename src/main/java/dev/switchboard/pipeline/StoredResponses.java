@@ -187,7 +187,8 @@ public final class StoredResponses {
         long now = clock.getAsLong();
         worker.executeBlocking(() -> {
             rows.beat(running.keySet(), now);
-            for (String gone : rows.missing(running.keySet())) {
+            ResponseRows.Ends ends = rows.ends(running.keySet());
+            for (String gone : ends.missing()) {
                 // deleted (through another gateway: this one refuses while it runs), or never stored: no end can be kept
                 BackgroundRuns.Run run = running.get(gone);
                 if (!run.settle(run.stopped().get())) continue;
@@ -195,7 +196,7 @@ public final class StoredResponses {
                 recent.invalidate(gone);
                 vertx.runOnContext(v -> run.cancellation().cancel()); // on an event loop, as a cancel request's is
             }
-            for (StoredResponse ended : rows.ended(running.keySet())) {
+            for (StoredResponse ended : ends.ended()) {
                 BackgroundRuns.Run run = running.get(ended.id());
                 // a cancel ends its stream as cancelled; an end by a reader that took this gateway for gone, as failed
                 boolean cancelled = ended.body().contains("\"status\":\"cancelled\"");

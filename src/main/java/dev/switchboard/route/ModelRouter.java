@@ -128,8 +128,14 @@ public final class ModelRouter {
         if (tagRouting == null) return null;
         ModelGroup group = names.resolve(request.model());
         if (group == null) return null;
-        return RequestFacts.of(request).tagged(tagRouting, dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx,
-                request.metadata(), request.extra())), ctx.hint(dev.switchboard.model.CallTags.USER_AGENT_HINT)).tagRefusal(group);
+        return tagged(RequestFacts.of(request), ctx, request.metadata(), request.extra()).tagRefusal(group);
+    }
+
+    /** {@code facts} with tag routing's view of the call: its routing tags and its client's User-Agent (routing is on). */
+    private RequestFacts tagged(RequestFacts facts, CallContext ctx, Map<String, String> metadata,
+                                Map<String, com.fasterxml.jackson.databind.JsonNode> extra) {
+        return facts.tagged(tagRouting, dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx, metadata, extra)),
+                ctx.hint(dev.switchboard.model.CallTags.USER_AGENT_HINT));
     }
 
     /** Whether tag routing ({@code enable_tag_filtering}) is on. */
@@ -195,8 +201,7 @@ public final class ModelRouter {
             RequestControls controls = RequestControls.from(ctx.hints(), request.extra());
             EmbeddingRequest clean = request.withExtra(RequestControls.strip(request.extra()));
             RequestFacts facts = RequestFacts.of(clean);
-            if (tagRouting != null) facts.tagged(tagRouting, dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx,
-                    request.metadata(), request.extra())), ctx.hint(dev.switchboard.model.CallTags.USER_AGENT_HINT));
+            if (tagRouting != null) tagged(facts, ctx, request.metadata(), request.extra());
             return run(ctx, request.model(), controls, facts, new CallEngine.Call<>(false, (t, o) -> {
                 if (t.provider() instanceof EmbeddingProvider e) return e.embed(clean, o);
                 return Future.failedFuture(GatewayException.badRequest("Model '" + request.model() + "' ("
@@ -215,10 +220,7 @@ public final class ModelRouter {
             ChatRequest clean = controls == RequestControls.NONE ? request
                     : request.withExtra(RequestControls.strip(request.extra()));
             RequestFacts facts = RequestFacts.of(clean).checkingContext(contextCheck);
-            if (tagRouting != null) {
-                facts.tagged(tagRouting, dev.switchboard.model.CallTags.routing(dev.switchboard.model.CallTags.of(ctx, request.metadata(),
-                        request.extra())), ctx.hint(dev.switchboard.model.CallTags.USER_AGENT_HINT));
-            }
+            if (tagRouting != null) tagged(facts, ctx, request.metadata(), request.extra());
             CallEngine.Call<T> call = callFor.apply(clean, controls.dropParams());
             if (auto != null && auto.alias().equals(request.model())) {
                 return auto.decide(ctx, clean, controls, facts).compose(d ->

@@ -129,21 +129,33 @@ public final class ResponseRows {
         });
     }
 
-    /** Of these ids, the rows that have ended (no runner any more): each as stored. Ids without a row are left out. */
-    public java.util.List<StoredResponse> ended(java.util.Collection<String> ids) {
-        if (ids.isEmpty()) return java.util.List.of();
+    /** What the table says of a gateway's running responses: those ended (each as stored) and those with no row. */
+    public record Ends(java.util.List<StoredResponse> ended, java.util.Set<String> missing) {}
+
+    /**
+     * Of these ids, the rows that have ended (no runner any more: each as stored) and the ids without a row (deleted, or
+     * never stored); rows still running are in neither. One query an id, in one transaction.
+     */
+    public Ends ends(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) return new Ends(java.util.List.of(), java.util.Set.of());
         return db.transaction(c -> {
-            java.util.List<StoredResponse> out = new java.util.ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT response_id, key_id, created_at, expires_at, body, conversation "
-                    + "FROM responses WHERE response_id = ? AND runner_beat IS NULL")) {
+            java.util.List<StoredResponse> ended = new java.util.ArrayList<>();
+            java.util.Set<String> missing = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT response_id, key_id, created_at, expires_at, body, conversation, "
+                    + "runner_beat FROM responses WHERE response_id = ?")) {
                 for (String id : ids) {
                     ps.setString(1, id);
                     try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) out.add(row(rs));
+                        if (!rs.next()) missing.add(id);
+                        else {
+                            StoredResponse row = row(rs);
+                            rs.getLong(7);
+                            if (rs.wasNull()) ended.add(row);
+                        }
                     }
                 }
             }
-            return out;
+            return new Ends(ended, missing);
         });
     }
 
@@ -166,23 +178,6 @@ public final class ResponseRows {
                     return new Found(row, running && beat < now(c, localMillis) - leaseMillis);
                 }
             }
-        });
-    }
-
-    /** Of these ids, those that have no row (deleted, or never stored). */
-    public java.util.Set<String> missing(java.util.Collection<String> ids) {
-        if (ids.isEmpty()) return java.util.Set.of();
-        return db.transaction(c -> {
-            java.util.Set<String> out = new java.util.HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM responses WHERE response_id = ?")) {
-                for (String id : ids) {
-                    ps.setString(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) out.add(id);
-                    }
-                }
-            }
-            return out;
         });
     }
 

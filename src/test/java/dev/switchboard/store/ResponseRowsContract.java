@@ -41,13 +41,14 @@ abstract class ResponseRowsContract {
             assertThat(rows.settle(new StoredResponse("resp_u", "key_b", 1_000, 10_000, "{\"status\":\"cancelled\"}", "[]")))
                     .as("another owner changes nothing").isFalse();
             assertThat(rows.find("resp_u", "key_a", 5_000).body()).contains("in_progress");
-            assertThat(rows.ended(java.util.List.of("resp_u", "resp_none"))).as("still running").isEmpty();
+            assertThat(rows.ends(java.util.List.of("resp_u", "resp_none")).ended()).as("still running").isEmpty();
+            assertThat(rows.ends(java.util.List.of("resp_u", "resp_none")).missing()).containsExactly("resp_none");
             assertThat(rows.settle(new StoredResponse("resp_u", "key_a", 1_000, 10_000, "{\"status\":\"cancelled\"}", "[]"))).isTrue();
             assertThat(rows.settle(new StoredResponse("resp_u", "key_a", 1_000, 10_000, "{\"status\":\"completed\"}",
                     "[{\"id\":\"msg\"}]"))).as("a second end").isFalse();
             StoredResponse r = rows.find("resp_u", "key_a", 5_000);
             assertThat(r.body()).contains("cancelled");
-            assertThat(rows.ended(java.util.List.of("resp_u", "resp_none"))).extracting(StoredResponse::body).containsExactly(r.body());
+            assertThat(rows.ends(java.util.List.of("resp_u", "resp_none")).ended()).extracting(StoredResponse::body).containsExactly(r.body());
             assertThat(rows.settle(new StoredResponse("resp_none", "key_a", 1_000, 10_000, "{}", "[]"))).as("no row").isFalse();
             rows.insert(new StoredResponse("resp_sync", "key_a", 1_000, 10_000, "{\"status\":\"completed\"}", "[]"));
             assertThat(rows.settle(new StoredResponse("resp_sync", "key_a", 1_000, 10_000, "{\"status\":\"failed\"}", "[]")))
