@@ -41,6 +41,7 @@ public final class CachedAnswerCodec {
     private static final SerializedString F_TIER = new SerializedString("tier");
     private static final SerializedString F_RAW_DIALECT = new SerializedString("raw_dialect");
     private static final SerializedString F_FINISH = new SerializedString("finish");
+    private static final SerializedString F_STOP_SEQUENCE = new SerializedString("stop_sequence");
     private static final SerializedString F_ROLE = new SerializedString("role");
     private static final SerializedString F_TEXT = new SerializedString("text");
     private static final SerializedString F_REASONING = new SerializedString("reasoning");
@@ -233,6 +234,10 @@ public final class CachedAnswerCodec {
         g.writeNumber(c.index());
         g.writeFieldName(F_FINISH);
         g.writeString(c.finishReason() == null ? null : c.finishReason().wire());
+        if (c.stopSequence() != null) {
+            g.writeFieldName(F_STOP_SEQUENCE);
+            g.writeString(c.stopSequence());
+        }
         if (c.logprobs() != null) tree(g, F_LOGPROBS, c.logprobs());
         Message m = c.message();
         g.writeFieldName(F_MESSAGE);
@@ -279,7 +284,8 @@ public final class CachedAnswerCodec {
                 : List.of();
         Message m = new Message(Role.fromWire(mo.path("role").asText("assistant")), content, null, calls, null,
                 text(mo, "reasoning"), text(mo, "refusal"), mo.get("extra") instanceof ObjectNode x ? x : null);
-        return new Choice(o.path("index").asInt(), m, FinishReason.fromWire(text(o, "finish")), o.get("logprobs"));
+        return new Choice(o.path("index").asInt(), m, FinishReason.fromWire(text(o, "finish")), o.get("logprobs"),
+                text(o, "stop_sequence"));
     }
 
     private static void usage(JsonGenerator g, Usage u) throws IOException {

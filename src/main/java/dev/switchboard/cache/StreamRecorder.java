@@ -41,6 +41,7 @@ public final class StreamRecorder implements ChunkSink {
         boolean hasText;
         final TreeMap<Integer, String[]> calls = new TreeMap<>(); // index → {id, name, arguments, "custom" or null}
         FinishReason finish;
+        String stopSequence;
         com.fasterxml.jackson.databind.node.ObjectNode extra;
         /** Where in {@link #reasoning} the thinking block being signed began (a streamed signature comes without its text). */
         int blockStart;
@@ -121,7 +122,10 @@ public final class StreamRecorder implements ChunkSink {
                     if (t.argumentsFragment() != null) call[2] += t.argumentsFragment();
                 }
             }
-            if (ch.finishReason() != null) p.finish = ch.finishReason();
+            if (ch.finishReason() != null) {
+                p.finish = ch.finishReason();
+                p.stopSequence = ch.stopSequence();
+            }
         }
     }
 
@@ -151,7 +155,7 @@ public final class StreamRecorder implements ChunkSink {
             List<ContentPart> content = p.hasText ? List.of(ContentPart.Text.of(p.text.toString())) : List.of();
             Message m = new Message(Role.ASSISTANT, content, null, calls, null, p.reasoning == null ? null : p.reasoning.toString(),
                     p.refusal == null ? null : p.refusal.toString(), p.extra);
-            out.add(new Choice(index, m, p.finish, null));
+            out.add(new Choice(index, m, p.finish, null, p.stopSequence));
         });
         return new ChatResponse(id, created, model, out, usage, fingerprint, serviceTier);
     }

@@ -72,7 +72,8 @@ public final class StreamReplay implements ChatStream {
                 ToolCall call = calls.get(t);
                 out.add(chunk(i, new Delta(null, null, null, null, List.of(new ToolCallDelta(t, call.id(), call.name(), call.arguments(), call.custom()))), null));
             }
-            out.add(chunk(i, Delta.EMPTY, choice.finishReason()));
+            out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(i, Delta.EMPTY, choice.finishReason(), null,
+                    choice.stopSequence())), null, r.systemFingerprint(), r.serviceTier()));
         }
         if (r.usage() != null) out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(), r.usage(), r.systemFingerprint(), r.serviceTier()));
         return out;

@@ -71,8 +71,7 @@ final class CustomToolInputSink implements ChunkSink {
                 all.addAll(held);
                 restored = all;
             }
-            choices.set(i, new ChunkChoice(ch.index(), new Delta(d.role(), d.content(), d.reasoning(), d.refusal(), restored, d.extra()),
-                    ch.finishReason(), ch.logprobs()));
+            choices.set(i, ch.withDelta(new Delta(d.role(), d.content(), d.reasoning(), d.refusal(), restored, d.extra())));
         }
         if (choices == null) {
             sink.chunk(c);

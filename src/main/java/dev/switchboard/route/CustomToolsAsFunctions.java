@@ -93,8 +93,8 @@ final class CustomToolsAsFunctions {
                     .map(c -> !c.custom() && custom.contains(c.name()) ? new ToolCall(c.id(), c.name(), input(c.arguments()), true) : c)
                     .toList();
             if (choices == null) choices = new ArrayList<>(r.choices());
-            choices.set(i, new Choice(ch.index(), new Message(m.role(), m.content(), m.name(), calls, m.toolCallId(), m.reasoning(),
-                    m.refusal(), m.extra()), ch.finishReason(), ch.logprobs()));
+            choices.set(i, ch.withMessage(new Message(m.role(), m.content(), m.name(), calls, m.toolCallId(), m.reasoning(),
+                    m.refusal(), m.extra())));
         }
         if (choices == null) return r;
         // a changed answer: neither the upstream's bytes nor its raw body describe it any more

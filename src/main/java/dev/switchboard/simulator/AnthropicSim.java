@@ -85,8 +85,13 @@ final class AnthropicSim {
         }
         resp.setStatusCode(200).putHeader("content-type", "application/json").putHeader("request-id", "req_sim" + id.substring(7))
                 .end(new JsonObject().put("id", id).put("type", "message").put("role", "assistant").put("model", model)
-                        .put("content", content).put("stop_reason", reply.toolName() != null ? "tool_use" : reply.truncated() ? "max_tokens" : "end_turn")
-                        .putNull("stop_sequence").put("usage", usage).toBuffer());
+                        .put("content", content).put("stop_reason", stopReason(reply))
+                        .put("stop_sequence", reply.stopSequence()).put("usage", usage).toBuffer());
+    }
+
+    /** Anthropic's stop_reason for a reply; {@code stop_sequence} names the sequence beside it. */
+    static String stopReason(SimReply reply) {
+        return reply.toolName() != null ? "tool_use" : reply.truncated() ? "max_tokens" : reply.stopSequence() != null ? "stop_sequence" : "end_turn";
     }
 
     /** The fields {@code count_tokens} takes: the prompt's. Anything else is Anthropic's 400 ("Extra inputs are not permitted"). */
@@ -236,6 +241,7 @@ final class AnthropicSim {
         }
         JsonObject out = new JsonObject().put("messages", messages);
         if (req.getValue("max_tokens") instanceof Number limit) out.put("max_tokens", limit); // the answer stops there
+        if (req.getValue("stop_sequences") instanceof JsonArray stops) out.put("stop", stops); // and at these
         JsonArray tools = req.getJsonArray("tools");
         if (tools != null) {
             JsonArray fns = new JsonArray();
@@ -308,7 +314,7 @@ final class AnthropicSim {
         }
         out.add(event("content_block_stop", new JsonObject().put("type", "content_block_stop").put("index", index)));
         out.add(event("message_delta", new JsonObject().put("type", "message_delta")
-                .put("delta", new JsonObject().put("stop_reason", reply.toolName() != null ? "tool_use" : reply.truncated() ? "max_tokens" : "end_turn").putNull("stop_sequence"))
+                .put("delta", new JsonObject().put("stop_reason", stopReason(reply)).put("stop_sequence", reply.stopSequence()))
                 // cumulative counts, input and cache fields included, as the API sends them today
                 .put("usage", new JsonObject().put("input_tokens", usage.getInteger("input_tokens"))
                         .put("cache_creation_input_tokens", usage.getInteger("cache_creation_input_tokens"))

@@ -110,9 +110,10 @@ final class BedrockSim {
         }
         SimReply reply = SimReply.to(asOpenAi(body), behaviour.streamRepeat());
         JsonObject usage = usage(body, model, reply);
-        String stop = reply.toolName() != null ? "tool_use" : reply.truncated() ? "max_tokens" : "end_turn";
+        String stop = reply.toolName() != null ? "tool_use" : reply.truncated() ? "max_tokens" : reply.stopSequence() != null ? "stop_sequence" : "end_turn";
+        JsonObject said = said(body, model, reply);
         if (stream) {
-            new BedrockSimStream(vertx, resp, events(reply, stop, usage, thinking), behaviour, nextStreamException.getAndSet(null),
+            new BedrockSimStream(vertx, resp, events(reply, stop, said, usage, thinking), behaviour, nextStreamException.getAndSet(null),
                     cancelled, completed).start();
             return;
         }
@@ -127,10 +128,22 @@ final class BedrockSim {
         } else {
             content.add(new JsonObject().put("text", reply.text()));
         }
-        json(resp, 200, new JsonObject()
+        JsonObject answer = new JsonObject()
                 .put("output", new JsonObject().put("message", new JsonObject().put("role", "assistant").put("content", content)))
                 .put("stopReason", stop).put("usage", usage)
-                .put("metrics", new JsonObject().put("latencyMs", 42)));
+                .put("metrics", new JsonObject().put("latencyMs", 42));
+        if (said != null) answer.put("additionalModelResponseFields", said);
+        json(resp, 200, answer);
+    }
+
+    /**
+     * The model's own response fields asked for by {@code additionalModelResponseFieldPaths}: Claude's
+     * {@code /stop_sequence} (the sequence that stopped it, or null); null when nothing was asked.
+     */
+    private static JsonObject said(JsonObject body, String model, SimReply reply) {
+        JsonArray paths = body.getJsonArray("additionalModelResponseFieldPaths");
+        if (paths == null || !model.contains("anthropic.claude") || !paths.contains("/stop_sequence")) return null;
+        return new JsonObject().put("stop_sequence", reply.stopSequence());
     }
 
     /** Claude on Bedrock with {@code additionalModelRequestFields.thinking} enabled: the answer starts with signed reasoning. */
@@ -161,7 +174,7 @@ final class BedrockSim {
     }
 
     /** The frames of a ConverseStream answer, each with AWS's padding field {@code p}. */
-    private static List<Buffer> events(SimReply reply, String stop, JsonObject usage, boolean thinking) {
+    private static List<Buffer> events(SimReply reply, String stop, JsonObject said, JsonObject usage, boolean thinking) {
         List<Buffer> out = new ArrayList<>();
         out.add(frame("messageStart", new JsonObject().put("role", "assistant")));
         int at = 0;
@@ -189,7 +202,9 @@ final class BedrockSim {
             }
         }
         out.add(frame("contentBlockStop", new JsonObject().put("contentBlockIndex", at)));
-        out.add(frame("messageStop", new JsonObject().put("stopReason", stop)));
+        JsonObject messageStop = new JsonObject().put("stopReason", stop);
+        if (said != null) messageStop.put("additionalModelResponseFields", said);
+        out.add(frame("messageStop", messageStop));
         out.add(frame("metadata", new JsonObject().put("usage", usage).put("metrics", new JsonObject().put("latencyMs", 42))));
         return out;
     }
@@ -329,6 +344,7 @@ final class BedrockSim {
         JsonObject out = new JsonObject().put("messages", messages);
         JsonObject inference = body.getJsonObject("inferenceConfig");
         if (inference != null && inference.getValue("maxTokens") instanceof Number n) out.put("max_tokens", n);
+        if (inference != null && inference.getValue("stopSequences") instanceof JsonArray stops) out.put("stop", stops);
         JsonObject toolConfig = body.getJsonObject("toolConfig");
         if (toolConfig != null) {
             JsonArray fns = new JsonArray();

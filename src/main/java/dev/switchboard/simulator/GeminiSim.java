@@ -249,6 +249,7 @@ final class GeminiSim {
         JsonObject out = new JsonObject().put("messages", messages);
         JsonObject generation = body.getJsonObject("generationConfig");
         if (generation != null && generation.getValue("maxOutputTokens") instanceof Number limit) out.put("max_tokens", limit);
+        if (generation != null && generation.getValue("stopSequences") instanceof JsonArray stops) out.put("stop", stops);
         JsonArray tools = body.getJsonArray("tools");
         if (tools != null && !tools.isEmpty()) {
             JsonArray fns = new JsonArray();

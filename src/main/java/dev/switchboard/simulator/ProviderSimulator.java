@@ -412,7 +412,7 @@ public final class ProviderSimulator {
             error(resp, 400, invalid, "invalid_request_error", null, null);
             return;
         }
-        SimReply reply = SimReply.to(req, behaviour.streamRepeat());
+        SimReply reply = SimReply.to(req, behaviour.streamRepeat()).cutByOutputLimit(req);
         long began = System.nanoTime();
         String id = "chatcmpl-sim" + Long.toHexString(began);
         long created = System.currentTimeMillis() / 1000;
@@ -438,7 +438,7 @@ public final class ProviderSimulator {
         json(resp, 200, new JsonObject()
                 .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
                 .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)
-                        .putNull("logprobs").put("finish_reason", reply.toolName() != null ? "tool_calls" : reply.truncated() ? "length" : "stop")))
+                        .putNull("logprobs").put("finish_reason", reply.truncated() ? "length" : reply.toolName() != null ? "tool_calls" : "stop")))
                 .put("usage", SimChunks.usage(reply, cached, req.containsKey("prediction")))
                 .put("service_tier", "default")
                 .put("system_fingerprint", "fp_sim0001"));

@@ -35,7 +35,7 @@ final class SimChunks {
         } else {
             oneCallOrText(events, reply, id, created, model, includeUsage);
         }
-        events.add(chunk(id, created, model, new JsonObject(), reply.toolName() != null ? "tool_calls" : reply.truncated() ? "length" : "stop", includeUsage));
+        events.add(chunk(id, created, model, new JsonObject(), reply.truncated() ? "length" : reply.toolName() != null ? "tool_calls" : "stop", includeUsage));
         if (includeUsage) {
             events.add(base(id, created, model).put("choices", new JsonArray()).put("usage", usage(reply, cachedTokens, predicted)).encode());
         }

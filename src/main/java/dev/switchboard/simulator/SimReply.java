@@ -8,10 +8,17 @@ import io.vertx.core.json.JsonObject;
  * are offered (and not refused) and the conversation does not already end in a tool result, else text that
  * echoes the last user message and says which attachments (images, documents, audio) the request carried.
  * Like a real model, the text stops at the request's output limit ({@code max_completion_tokens}, else
- * {@code max_tokens}); {@code truncated} says it did, so each API reports its "length" stop reason.
+ * {@code max_tokens}); {@code truncated} says it did, so each API reports its "length" stop reason. And it stops
+ * before the first of the request's stop sequences ({@code stop}) its text holds, without it, as OpenAI, Anthropic and
+ * Bedrock do; {@code stopSequence} says which, for the APIs that tell.
  */
 record SimReply(String text, String toolName, String toolArguments, int promptTokens, int completionTokens, boolean truncated,
-                boolean customTool) {
+                boolean customTool, String stopSequence) {
+
+    SimReply(String text, String toolName, String toolArguments, int promptTokens, int completionTokens, boolean truncated,
+             boolean customTool) {
+        this(text, toolName, toolArguments, promptTokens, completionTokens, truncated, customTool, null);
+    }
 
     /**
      * What the model writes to a custom (free-form) tool, and to a string parameter named {@code input} (a custom tool
@@ -74,6 +81,17 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
         String text = "tool".equals(lastRole) ? "The tool returned: " + lastContent
                 : attachments.describe() + "Hello from the simulator! You said: " + lastUser;
         text = text.repeat(Math.max(1, repeat));
+        String stopped = null;
+        int at = text.length();
+        for (String s : stops(req)) {
+            int i = s.isEmpty() ? -1 : text.indexOf(s);
+            if (i >= 0 && i < at) {
+                at = i;
+                stopped = s;
+            }
+        }
+        if (stopped != null) return new SimReply(text.substring(0, at), null, null, promptTokens, tokens(text.substring(0, at)), false,
+                false, stopped);
         Integer limit = outputLimit(req);
         if (limit != null && tokens(text) > limit) {
             text = text.substring(0, Math.min(text.length(), limit * 4));
@@ -82,10 +100,32 @@ record SimReply(String text, String toolName, String toolArguments, int promptTo
         return new SimReply(text, null, null, promptTokens, tokens(text), false);
     }
 
+    /**
+     * This reply as an OpenAI-style model writes it when the output limit stops it in the middle of a function call: the
+     * arguments' first {@code limit × 4} characters (a JSON prefix), finish reason {@code length}. The other APIs' simulators
+     * keep whole calls (Anthropic holds a parameter back until it is whole).
+     */
+    SimReply cutByOutputLimit(JsonObject req) {
+        Integer limit = outputLimit(req);
+        if (toolName == null || customTool || limit == null || completionTokens <= limit) return this;
+        return new SimReply(null, toolName, toolArguments.substring(0, Math.min(toolArguments.length(), limit * 4)), promptTokens,
+                limit, true, false, null);
+    }
+
     /** The name of a tool, or of a tool choice: a function's, or a custom tool's. */
     private static String named(JsonObject t) {
         JsonObject inner = t.getJsonObject("custom".equals(t.getString("type")) ? "custom" : "function");
         return inner == null ? null : inner.getString("name");
+    }
+
+    /** The request's stop sequences in OpenAI's shape ({@code stop}: a string or a list; the other simulators translate theirs). */
+    private static java.util.List<String> stops(JsonObject req) {
+        Object v = req.getValue("stop");
+        if (v instanceof String s) return java.util.List.of(s);
+        if (!(v instanceof JsonArray a)) return java.util.List.of();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Object o : a) if (o instanceof String s) out.add(s);
+        return out;
     }
 
     /** The request's output limit in OpenAI's names (the Anthropic and Gemini simulators translate theirs). */

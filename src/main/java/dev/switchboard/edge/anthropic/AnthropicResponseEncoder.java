@@ -59,12 +59,11 @@ public final class AnthropicResponseEncoder {
             for (ToolCall t : c.message().toolCalls()) {
                 ObjectNode use = content.addObject().put("type", "tool_use").put("id", t.id())
                         .put("name", dev.switchboard.model.ToolNames.restore(t.name(), tools));
-                use.set("input", input(t.arguments()));
+                use.set("input", ToolInput.of(t.arguments()));
             }
         }
         boolean refusal = c != null && c.message().refusal() != null && !c.message().refusal().isEmpty();
-        m.put("stop_reason", refusal ? "refusal" : stopReason(c == null ? null : c.finishReason()));
-        m.putNull("stop_sequence");
+        stop(m, refusal, c == null ? null : c.finishReason(), c == null ? null : c.stopSequence());
         m.set("usage", usage(r.usage() == null ? Usage.ZERO : r.usage()));
         return json(m);
     }
@@ -73,13 +72,16 @@ public final class AnthropicResponseEncoder {
         return id == null ? "msg_switchboard" : id.startsWith("msg_") ? id : "msg_" + id;
     }
 
-    static JsonNode input(String arguments) {
-        try {
-            JsonNode n = AnthropicRequestDecoder.MAPPER.readTree(arguments == null || arguments.isBlank() ? "{}" : arguments);
-            return n.isObject() ? n : F.objectNode();
-        } catch (Exception e) {
-            return F.objectNode(); // the model wrote invalid JSON; Anthropic's shape needs an object
-        }
+    /**
+     * {@code stop_reason} and {@code stop_sequence} into a message or a message_delta's delta: {@code stop_sequence} with
+     * the sequence when the provider said which one stopped a natural end (Anthropic, Claude on Bedrock); OpenAI and
+     * Gemini do not say, and a stop sequence there reads as {@code end_turn}, as from LiteLLM.
+     */
+    static void stop(ObjectNode into, boolean refused, FinishReason f, String stopSequence) {
+        boolean bySequence = !refused && stopSequence != null && (f == null || f == FinishReason.STOP);
+        into.put("stop_reason", refused ? "refusal" : bySequence ? "stop_sequence" : stopReason(f));
+        if (bySequence) into.put("stop_sequence", stopSequence);
+        else into.putNull("stop_sequence");
     }
 
     static String stopReason(FinishReason f) {

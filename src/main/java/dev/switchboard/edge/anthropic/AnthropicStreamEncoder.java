@@ -49,6 +49,8 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     private final java.util.Set<Integer> emittedTools = new java.util.HashSet<>(2);
     private int lateToolPieces;
     private FinishReason finish;
+    /** The stop sequence that ended the answer, when the provider said which ({@code ChunkChoice#stopSequence}). */
+    private String stopSequence;
     /** The answer refused (an OpenAI-style refusal): Anthropic's stop_reason says so. */
     private boolean refused;
     private Usage usage;
@@ -115,7 +117,10 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                 out.appendBuffer(delta(F.objectNode().put("type", "text_delta").put("text", d.refusal())));
             }
             for (ToolCallDelta t : d.toolCalls()) toolPiece(out, t);
-            if (ch.finishReason() != null) finish = ch.finishReason();
+            if (ch.finishReason() != null) {
+                finish = ch.finishReason();
+                stopSequence = ch.stopSequence();
+            }
         }
         return out.length() == 0 ? null : out;
     }
@@ -300,7 +305,8 @@ final class AnthropicStreamEncoder implements StreamEncoder {
                     + "thinking); an Anthropic client cannot receive them", lateToolPieces);
         }
         ObjectNode md = F.objectNode().put("type", "message_delta");
-        md.putObject("delta").put("stop_reason", refused ? "refusal" : AnthropicResponseEncoder.stopReason(finish)).putNull("stop_sequence");
+        ObjectNode delta = md.putObject("delta");
+        AnthropicResponseEncoder.stop(delta, refused, finish, stopSequence);
         md.set("usage", AnthropicResponseEncoder.usage(usage == null ? Usage.ZERO : usage));
         out.appendBuffer(event("message_delta", md));
         out.appendBuffer(event("message_stop", F.objectNode().put("type", "message_stop")));

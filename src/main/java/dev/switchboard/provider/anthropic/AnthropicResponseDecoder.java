@@ -45,8 +45,13 @@ final class AnthropicResponseDecoder {
         Message m = new Message(Role.ASSISTANT, calls.isEmpty() || text.length() > 0 ? List.of(ContentPart.Text.of(text.toString())) : List.of(),
                 null, calls, null, thinking.length() > 0 ? thinking.toString() : null, null, extra);
         return new ChatResponse(Json.text(n, "id"), System.currentTimeMillis() / 1000, Json.text(n, "model"),
-                List.of(new Choice(0, m, AnthropicModels.finishReason(Json.text(n, "stop_reason")), null)),
+                List.of(new Choice(0, m, AnthropicModels.finishReason(Json.text(n, "stop_reason")), null, stopSequence(n))),
                 usage(n.get("usage"), null), null, null, new RawJson(RawJson.ANTHROPIC, n));
+    }
+
+    /** The stop sequence that ended a message or a message_delta's {@code delta}, when {@code stop_reason} says one did. */
+    static String stopSequence(JsonNode n) {
+        return "stop_sequence".equals(Json.text(n, "stop_reason")) ? Json.text(n, "stop_sequence") : null;
     }
 
     /**

@@ -150,7 +150,9 @@ final class AnthropicStream extends SseRelay {
                 String stop = n.path("delta").path("stop_reason").asText(null);
                 // One raw event, two canonical facts: the finish reason, then the usage (as OpenAI orders them). The raw
                 // event rides on the usage chunk, so a stage that prices the usage can put the cost into the event.
-                emit(delta(Delta.EMPTY, AnthropicModels.finishReason(stop == null ? "end_turn" : stop), null));
+                emit(new ChatChunk(id, created, model, List.of(new ChunkChoice(0, Delta.EMPTY, AnthropicModels.finishReason(
+                        stop == null ? "end_turn" : stop), null, AnthropicResponseDecoder.stopSequence(n.path("delta")))),
+                        null, null, null, null));
                 emit(new ChatChunk(id, created, model, List.of(), usage, null, null, raw));
             }
             case "message_stop" -> {

@@ -213,7 +213,16 @@ final class BedrockRequestEncoder {
         JsonNode own = r.extra().get("additionalModelRequestFields");
         if (own != null && own.isObject()) extra.setAll((ObjectNode) own);
         if (!extra.isEmpty()) body.set("additionalModelRequestFields", extra);
+        // Converse's stopReason says "stop_sequence" but not which one; Claude gives it when asked by this path (AWS's
+        // Converse examples), so an Anthropic-dialect client gets its stop_sequence as from Anthropic. Only for Claude:
+        // the path names the model's own response field.
+        if ("anthropic".equals(BedrockModels.family(modelId)) && !r.stop().isEmpty()) {
+            body.putArray("additionalModelResponseFieldPaths").add(STOP_SEQUENCE_PATH);
+        }
     }
+
+    /** The path that asks Claude on Bedrock which stop sequence ended its answer ({@code additionalModelResponseFields.stop_sequence}). */
+    static final String STOP_SEQUENCE_PATH = "/stop_sequence";
 
     /**
      * A {@code cachePoint} after the block just written, when it carried a marker and the model caches; Anthropic's

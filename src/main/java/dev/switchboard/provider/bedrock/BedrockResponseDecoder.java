@@ -25,7 +25,7 @@ import java.util.List;
 final class BedrockResponseDecoder {
     private BedrockResponseDecoder() {}
 
-    static ChatResponse response(JsonNode n, String model) throws AnswerShape.Wrong {
+    static ChatResponse response(JsonNode n, String model, List<String> stops) throws AnswerShape.Wrong {
         JsonNode message = n.path("output").path("message");
         if (!message.path("content").isArray()) throw new AnswerShape.Wrong("output.message.content is not a list");
         StringBuilder text = new StringBuilder();
@@ -53,7 +53,19 @@ final class BedrockResponseDecoder {
                 null, calls, null, reasoning.length() > 0 ? reasoning.toString() : null, null, extra);
         FinishReason finish = BedrockModels.finishReason(Json.text(n, "stopReason"));
         return new ChatResponse(newId(),
-                System.currentTimeMillis() / 1000, model, List.of(new Choice(0, m, finish, null)), usage(n.get("usage")), null, null);
+                System.currentTimeMillis() / 1000, model, List.of(new Choice(0, m, finish, null, stopSequence(n, stops))), usage(n.get("usage")), null, null);
+    }
+
+    /**
+     * Which of the request's stop sequences ended the answer, when {@code stopReason} says one did: Claude's own word for
+     * it ({@code additionalModelResponseFields.stop_sequence}, asked for by {@link BedrockRequestEncoder}), else the
+     * request's only one; null when the request had several and the model did not say (never a guess).
+     */
+    static String stopSequence(JsonNode n, List<String> stops) {
+        if (!"stop_sequence".equals(Json.text(n, "stopReason"))) return null;
+        String said = Json.text(n.path("additionalModelResponseFields"), "stop_sequence");
+        if (said != null) return said;
+        return stops.size() == 1 ? stops.get(0) : null;
     }
 
     /** Converse answers carry no id (only the x-amzn-RequestId header): one of ours, in OpenAI's style. */

@@ -40,6 +40,7 @@ final class BedrockStream extends SseRelay {
     private final String deploymentId;
     private final String model;
     private final String secret;
+    private final List<String> stops;
     private final String id = BedrockResponseDecoder.newId();
     private final long created = System.currentTimeMillis() / 1000;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
@@ -50,11 +51,12 @@ final class BedrockStream extends SseRelay {
     private boolean toolCalls;
 
     BedrockStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
-                  String model, String secret) {
+                  String model, String secret, List<String> stops) {
         super(upstream, endpoint, scrubber);
         this.deploymentId = deploymentId;
         this.model = model;
         this.secret = secret;
+        this.stops = stops;
     }
 
     /** Binary event-stream frames: each decoded message reaches {@link #onEvent} as its event type and payload. */
@@ -132,7 +134,9 @@ final class BedrockStream extends SseRelay {
                 start();
                 stopped = true;
                 FinishReason finish = BedrockModels.finishReason(Json.text(n, "stopReason"));
-                emit(delta(Delta.EMPTY, toolCalls && finish == FinishReason.STOP ? FinishReason.TOOL_CALLS : finish));
+                emit(new ChatChunk(id, created, model, List.of(new ChunkChoice(0, Delta.EMPTY,
+                        toolCalls && finish == FinishReason.STOP ? FinishReason.TOOL_CALLS : finish, null,
+                        BedrockResponseDecoder.stopSequence(n, stops))), null, null, null));
             }
             case "metadata" -> {
                 Usage usage = BedrockResponseDecoder.usage(n.get("usage"));

@@ -186,8 +186,7 @@ final class OpenAiStream extends SseRelay {
             String masked = mask.apply(d.content());
             if (masked == d.content()) continue;
             if (out == null) out = new ArrayList<>(c.choices());
-            out.set(k, new ChunkChoice(ch.index(), new Delta(d.role(), masked, d.reasoning(), d.refusal(),
-                    d.toolCalls(), d.extra()), ch.finishReason(), ch.logprobs()));
+            out.set(k, ch.withDelta(new Delta(d.role(), masked, d.reasoning(), d.refusal(), d.toolCalls(), d.extra())));
         }
         return out == null ? c : new ChatChunk(c.id(), c.created(), c.model(), out, c.usage(), c.systemFingerprint(),
                 c.serviceTier(), c.raw());

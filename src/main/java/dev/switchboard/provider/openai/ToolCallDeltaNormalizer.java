@@ -32,8 +32,7 @@ final class ToolCallDeltaNormalizer {
             if (calls == ch.delta().toolCalls()) continue;
             if (choices == null) choices = new ArrayList<>(c.choices());
             Delta d = ch.delta();
-            choices.set(i, new ChunkChoice(ch.index(), new Delta(d.role(), d.content(), d.reasoning(), d.refusal(), calls, d.extra()),
-                    ch.finishReason(), ch.logprobs()));
+            choices.set(i, ch.withDelta(new Delta(d.role(), d.content(), d.reasoning(), d.refusal(), calls, d.extra())));
         }
         if (choices == null) return c;
         return new ChatChunk(c.id(), c.created(), c.model(), choices, c.usage(), c.systemFingerprint(), c.serviceTier(), c.raw());
