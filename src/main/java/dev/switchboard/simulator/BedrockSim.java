@@ -90,6 +90,7 @@ final class BedrockSim {
         switch (action) {
             case "converse", "converse-stream" -> converse(resp, model, body, behaviour, action.equals("converse-stream"));
             case "invoke" -> invoke(resp, model, body);
+            case "count-tokens" -> countTokens(resp, model, body);
             default -> error(resp, 404, "UnknownOperationException", null);
         }
     }
@@ -237,10 +238,48 @@ final class BedrockSim {
      * Bedrock's usage: {@code inputTokens} without the cached part, the cache read or write beside it, and the total
      * of all four.
      */
+    /** The prompt's tokens as a call's usage counts them, cached and cache-written ones included. */
+    private static int promptTokens(JsonObject body, SimReply reply) {
+        String prefix = BedrockSimValidation.cachedPrefix(body);
+        int prefixTokens = prefix == null ? 0 : SimPromptCache.tokens(prefix);
+        return Math.max(reply.promptTokens(), prefixTokens + 4);
+    }
+
+    /** The fields of CountTokens' {@code input.converse}: a Converse request's prompt. */
+    private static final Set<String> COUNT_FIELDS = Set.of("messages", "system", "toolConfig", "additionalModelRequestFields");
+
+    /**
+     * {@code POST /model/{id}/count-tokens}: {@code {"inputTokens": N}}, N as a Converse call's usage counts the prompt;
+     * Claude models only (a foundation model's id).
+     */
+    private void countTokens(HttpServerResponse resp, String model, JsonObject body) {
+        if (!model.startsWith("anthropic.claude")) {
+            error(resp, 400, "ValidationException", "The provided model doesn't support counting tokens.");
+            return;
+        }
+        for (String k : body.fieldNames()) {
+            if (!"input".equals(k)) {
+                error(resp, 400, "ValidationException", "Malformed input request: extraneous key [" + k + "] is not permitted, please reformat your input and try again.");
+                return;
+            }
+        }
+        if (!(body.getValue("input") instanceof JsonObject input) || !(input.getValue("converse") instanceof JsonObject converse)
+                || input.size() != 1) {
+            error(resp, 400, "ValidationException", "Malformed input request: input must hold exactly one of converse or invokeModel.");
+            return;
+        }
+        String invalid = BedrockSimValidation.converse(converse, model, COUNT_FIELDS, BLOCK_TYPES);
+        if (invalid != null) {
+            error(resp, 400, "ValidationException", invalid);
+            return;
+        }
+        json(resp, 200, new JsonObject().put("inputTokens", promptTokens(converse, SimReply.to(asOpenAi(converse), 1))));
+    }
+
     private JsonObject usage(JsonObject body, String model, SimReply reply) {
         String prefix = BedrockSimValidation.cachedPrefix(body);
         int prefixTokens = prefix == null ? 0 : SimPromptCache.tokens(prefix);
-        int total = Math.max(reply.promptTokens(), prefixTokens + 4);
+        int total = promptTokens(body, reply);
         int read = 0, write = 0;
         if (prefixTokens >= SimPromptCache.MIN_TOKENS) {
             if (cache.readOrWrite("bedrock:" + model + ":" + prefix)) read = prefixTokens;

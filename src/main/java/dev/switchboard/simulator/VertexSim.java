@@ -74,6 +74,10 @@ final class VertexSim {
         String publisher = m.group(3);
         String model = m.group(4);
         String method = m.group(5);
+        if ("anthropic".equals(publisher) && "count-tokens".equals(model) && "rawPredict".equals(method)) {
+            anthropic.countTokens(resp, body, behaviour); // the body names the model, as Anthropic's count_tokens does
+            return;
+        }
         switch (publisher + ":" + method) {
             case "google:generateContent" -> gemini.generate(req, body, behaviour, model, false);
             case "google:streamGenerateContent" -> gemini.generate(req, body, behaviour, model, true);

@@ -286,6 +286,35 @@ class BedrockIT {
     }
 
     @Test
+    void countTokensIsBedrocksOwnCountForClaude() {
+        com.anthropic.models.messages.MessageTokensCount count = anthropic.messages().countTokens(
+                com.anthropic.models.messages.MessageCountTokensParams.builder().model("claude").system("Be brief.")
+                        .addUserMessage("abcd".repeat(100)).build());
+        ProviderSimulator.Received asked = gw.simulator.last();
+        // CountTokens names the foundation model: the cross-region profile's prefix is left out; signed like any call
+        assertThat(asked.path()).isEqualTo("/model/anthropic.claude-3-5-sonnet-20241022-v2%3A0/count-tokens");
+        assertThat(asked.headers().get("authorization")).startsWith("AWS4-HMAC-SHA256 Credential=" + ProviderSimulator.BEDROCK_ACCESS_KEY + "/");
+        JsonObject converse = asked.body().getJsonObject("input").getJsonObject("converse");
+        assertThat(asked.body().fieldNames()).containsExactly("input");
+        assertThat(converse.fieldNames()).containsExactlyInAnyOrder("messages", "system");
+        long called = anthropic.messages().create(MessageCreateParams.builder().model("claude").maxTokens(20).system("Be brief.")
+                .addUserMessage("abcd".repeat(100)).build()).usage().inputTokens();
+        assertThat(count.inputTokens()).as("the count a call's usage has").isEqualTo(called).isNotEqualTo(100);
+        HttpResponse<String> raw = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "anthropic-version", "2023-06-01");
+        assertThat(raw.headers().firstValue("x-switchboard-token-count")).hasValue("provider");
+
+        // other families have no count on Bedrock: the estimate, and no call
+        gw.simulator.reset();
+        HttpResponse<String> llama = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
+                "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "abcd".repeat(100) + "\"}]}",
+                "anthropic-version", "2023-06-01");
+        assertThat(llama.headers().firstValue("x-switchboard-token-count")).hasValue("estimate");
+        assertThat(new JsonObject(llama.body()).getInteger("input_tokens")).isEqualTo(100);
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
+    @Test
     void aWrongSecretIsRefusedByTheSignatureCheck() {
         HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                 "{\"model\":\"wrong-secret\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");

@@ -186,6 +186,26 @@ class VertexIT {
     }
 
     @Test
+    void countTokensIsVertexsOwnCountForClaude() {
+        // Claude Code asks count_tokens before a long conversation: Claude on Vertex counts it (free), not the estimate
+        com.anthropic.models.messages.MessageTokensCount count = anthropic.messages().countTokens(
+                com.anthropic.models.messages.MessageCountTokensParams.builder().model("vclaude").system("Be brief.")
+                        .addUserMessage("abcd".repeat(100)).build());
+        ProviderSimulator.Received asked = gw.simulator.last();
+        assertThat(asked.path()).isEqualTo("/v1/projects/claude-project/locations/us-east5/publishers/anthropic/models/count-tokens:rawPredict");
+        assertThat(asked.body().getString("model")).isEqualTo("claude-sonnet-4-5@20250929");
+        assertThat(asked.body().fieldNames()).containsExactlyInAnyOrder("model", "messages", "system");
+        assertThat(asked.headers().get("authorization")).startsWith("Bearer ya29.sim");
+        long called = anthropic.messages().create(MessageCreateParams.builder().model("vclaude").maxTokens(20).system("Be brief.")
+                .addUserMessage("abcd".repeat(100)).build()).usage().inputTokens();
+        assertThat(count.inputTokens()).as("the count a call's usage has").isEqualTo(called).isNotEqualTo(100);
+        java.net.http.HttpResponse<String> raw = dev.switchboard.support.Http.post(gw.baseUrl() + "/v1/messages/count_tokens",
+                TestGateway.MASTER_KEY, "{\"model\":\"vclaude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "anthropic-version", "2023-06-01");
+        assertThat(raw.headers().firstValue("x-switchboard-token-count")).hasValue("provider");
+    }
+
+    @Test
     void toolsOnBothPublishers() {
         ChatCompletionFunctionTool weather = ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
                 .parameters(FunctionParameters.builder().putAdditionalProperty("type", JsonValue.from("object"))

@@ -106,6 +106,8 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
     private Buffer countBody(ChatRequest request) {
         ObjectNode json = encoded(request, false);
         json.retain(COUNTED);
+        // Vertex's call bodies name no model (the URL does); its count-tokens body does, as Anthropic's does
+        if (!json.has("model")) json.put("model", deployment.model());
         return serialized(json);
     }
 

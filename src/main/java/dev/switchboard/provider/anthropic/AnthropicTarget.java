@@ -21,7 +21,8 @@ import java.util.function.UnaryOperator;
  * @param secret      the fixed key, scrubbed from error messages; null when there is none
  * @param adjust      the last change to each encoded body (identity for Anthropic's API)
  * @param errors      how a non-200 answer is read (Vertex answers its own failures in Google's shape)
- * @param countPath   the path of {@code count_tokens}; null where the gateway does not use one (Vertex)
+ * @param countPath   the path of {@code count_tokens} (Vertex: {@code …/publishers/anthropic/models/count-tokens:rawPredict},
+ *                    the model named in the body); null where there is none
  */
 public record AnthropicTarget(UpstreamHttp.Endpoint endpoint, String chatPath, String streamPath, MultiMap baseHeaders,
                               UpstreamAuth auth, String secret, UnaryOperator<ObjectNode> adjust,

@@ -26,6 +26,16 @@ final class BedrockModels {
     }
 
     /**
+     * The foundation model of an id: a cross-region inference profile's ({@code us.anthropic.claude-…}) without its
+     * prefix; an ARN or a plain id as it is.
+     */
+    static String foundationModel(String modelId) {
+        if (modelId.startsWith("arn:")) return modelId;
+        String[] parts = modelId.split("\\.", 2);
+        return parts.length == 2 && !family(modelId).equals(parts[0]) ? parts[1] : modelId;
+    }
+
+    /**
      * The model's family, as Bedrock's ids name it after an optional cross-region prefix ({@code us.}, {@code eu.},
      * {@code apac.}, {@code global.}): anthropic, meta, amazon, mistral, cohere, ai21, deepseek, …
      */

@@ -35,7 +35,7 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  * itself goes through the gateway's own {@link UpstreamHttp}, like every provider's, so timeouts, cancellation,
  * pooling and key scrubbing are the same; only the signature comes from the AWS SDK.
  */
-final class BedrockProvider implements Provider, EmbeddingProvider {
+final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchboard.provider.TokenCounter {
     private static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
 
     private final Deployment deployment;
@@ -92,6 +92,37 @@ final class BedrockProvider implements Provider, EmbeddingProvider {
                 options.timeoutOr(deployment.timeout()), options)
                 .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
                         b -> BedrockResponseDecoder.response(Json.read(b), modelId, request.stop()))));
+    }
+
+    /**
+     * Bedrock's {@code CountTokens} ({@code POST /model/{id}/count-tokens}) for Claude: the Converse request's prompt
+     * fields (messages, system, toolConfig, additionalModelRequestFields) as {@code input.converse}, the count its
+     * {@code inputTokens}, free. The foundation model's id, without a cross-region prefix ({@code us.}, {@code global.}):
+     * the operation names a foundation model. Other families: null (the caller estimates).
+     */
+    @Override
+    public Future<Integer> countTokens(ChatRequest request, CallOptions options) {
+        if (!"anthropic".equals(BedrockModels.family(modelId))) return Future.succeededFuture(null);
+        return UpstreamAnswers.encodeThen(() -> countBody(request), body -> send("/model/"
+                        + SdkHttpUtils.urlEncode(BedrockModels.foundationModel(modelId)) + "/count-tokens", "application/json", body,
+                options.timeoutOr(deployment.timeout()), options)
+                .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(), b -> {
+                    com.fasterxml.jackson.databind.JsonNode n = Json.read(b).get("inputTokens");
+                    // an answer without the count is no count (the caller estimates), not a count of 0
+                    if (n == null || !n.canConvertToInt()) throw new java.io.IOException("no inputTokens in the answer");
+                    return n.intValue();
+                })));
+    }
+
+    private static final java.util.Set<String> COUNTED = java.util.Set.of("messages", "system", "toolConfig",
+            "additionalModelRequestFields");
+
+    private Buffer countBody(ChatRequest request) {
+        ObjectNode converse = encoder.encode(dev.switchboard.model.CacheInjectionPoint.apply(injectionPoints, request));
+        converse.retain(COUNTED);
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putObject("input").set("converse", converse);
+        return buffer(body);
     }
 
     @Override
@@ -170,7 +201,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider {
      * deployment's extra headers go on after signing, unsigned, as the SDK's own user agent does.
      */
     private Future<HttpClientResponse> send(String action, String accept, Buffer body, Duration timeout, CallOptions options) {
-        String path = endpoint.pathFor(modelPath + action);
+        String path = endpoint.pathFor(action.startsWith("/model/") ? action : modelPath + action);
         Map<String, String> signed = new LinkedHashMap<>();
         signed.put("content-type", "application/json");
         signed.put("accept", accept);

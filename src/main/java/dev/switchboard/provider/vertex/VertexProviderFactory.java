@@ -60,7 +60,10 @@ public final class VertexProviderFactory implements ProviderFactory {
                         body.remove("model");
                         body.put("anthropic_version", ANTHROPIC_VERSION);
                         return body;
-                    }, VertexErrors.forClaude(d.id())), ctx.http());
+                    }, VertexErrors.forClaude(d.id()),
+                    // Claude's count-tokens on Vertex: one publisher-level path, the model named in the body
+                    endpoint.pathFor(VertexUrls.modelPath(project, settings.location(), publisher.path, "count-tokens")) + ":rawPredict"),
+                    ctx.http());
         }
         Provider gemini = GeminiProviderFactory.onTarget(d, new GeminiTarget(endpoint, model + ":generateContent",
                 model + ":streamGenerateContent?alt=sse", headers, tokens, null), ctx.http());
