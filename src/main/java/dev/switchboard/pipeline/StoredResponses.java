@@ -78,8 +78,24 @@ public final class StoredResponses {
     /** What a response whose runner is gone ends as (the Responses dialect's failed object); null: left as stored. */
     private volatile java.util.function.UnaryOperator<StoredResponse> lostRun;
 
-    /** One output item as it was answered (its JSON), whose it is and until when. */
-    private record StoredItem(String owner, long expiresAt, String json) {}
+    /** One output item as it was answered (its JSON), whose it is, the response it came in and until when. */
+    private record StoredItem(String owner, String responseId, long expiresAt, String json) {}
+
+    /**
+     * How often this gateway reads what other gateways on the same database deleted ({@link ResponseRows#deletedSince}),
+     * to forget it here too. System property {@code switchboard.responses.deletions_poll_ms} (tests); default 2 s.
+     */
+    private final long deletionsPollMillis = Long.getLong("switchboard.responses.deletions_poll_ms", 2_000L);
+    /** Each look re-reads this much before the last one: a deletion stamped before its transaction committed is not missed. */
+    static final long DELETIONS_OVERLAP_MILLIS = 10_000;
+    /** How long deletions stay in the table; a gateway that could not read them for longer forgets everything it holds. */
+    static final long DELETIONS_KEPT_MILLIS = 3_600_000;
+    /** From when the next look reads deletions (the deletions' clock), or Long.MIN_VALUE before the first look. */
+    private long deletionsFrom = Long.MIN_VALUE;
+    /** When the deletions were last read (this host's clock). */
+    private long deletionsReadAt;
+    /** The ids the last look found: the overlap brings them again, and they are forgotten once. */
+    private java.util.Set<String> deletionsSeen = java.util.Set.of();
 
     public StoredResponses(Vertx vertx, ResponseRows rows, long retentionMillis, LongSupplier clock) {
         this.rows = rows;
@@ -93,6 +109,44 @@ public final class StoredResponses {
                 .executor(Runnable::run).build();
         vertx.setPeriodic(1_000, PURGE_EVERY_MILLIS, id -> purge());
         vertx.setPeriodic(beatMillis, id -> beat());
+        this.deletionsReadAt = clock.getAsLong();
+        vertx.setPeriodic(deletionsPollMillis, id -> lookForDeletions());
+    }
+
+    /**
+     * Forgets here what was deleted through another gateway on the same database (its memory copy, its output items, its
+     * event stream), so that a conversation deleted there cannot be continued here. On the worker, after the writes queued
+     * before it.
+     */
+    private void lookForDeletions() {
+        long local = clock.getAsLong();
+        worker.executeBlocking(() -> {
+            boolean first = deletionsFrom == Long.MIN_VALUE;
+            if (!first && local - deletionsReadAt > DELETIONS_KEPT_MILLIS - DELETIONS_OVERLAP_MILLIS) {
+                // the table was out of reach for longer than it keeps deletions: some may be gone unseen
+                log.warn("stored responses: deletions unread for {} s; forgetting the {} answers held in memory (the table has them)",
+                        (local - deletionsReadAt) / 1000, recent.estimatedSize());
+                recent.invalidateAll();
+                items.invalidateAll();
+                first = true;
+            }
+            ResponseRows.Deletions d = rows.deletedSince(first ? Long.MIN_VALUE : deletionsFrom, local);
+            java.util.Set<String> fresh = new java.util.HashSet<>(d.ids());
+            fresh.removeAll(deletionsSeen);
+            forget(fresh);
+            deletionsSeen = d.ids();
+            deletionsFrom = d.readAt() - DELETIONS_OVERLAP_MILLIS;
+            deletionsReadAt = local;
+            return null;
+        }, true).onFailure(e -> log.debug("stored responses: deletions not read now: {}", e.getMessage()));
+    }
+
+    /** Drops these responses from memory: their copies, output items and event streams. */
+    private void forget(java.util.Set<String> ids) {
+        if (ids.isEmpty()) return;
+        recent.invalidateAll(ids);
+        events.invalidateAll(ids);
+        items.asMap().values().removeIf(i -> ids.contains(i.responseId()));
     }
 
     /**
@@ -225,10 +279,10 @@ public final class StoredResponses {
      * Keeps an answer's output items by their ids, for a later request that names them by {@code item_reference}
      * (the Vercel AI SDK's default with {@code store: true}): in memory; older ones are found in the table.
      */
-    public void indexItems(String owner, long expiresAt, com.fasterxml.jackson.databind.node.ArrayNode output) {
+    public void indexItems(String owner, String responseId, long expiresAt, com.fasterxml.jackson.databind.node.ArrayNode output) {
         for (com.fasterxml.jackson.databind.JsonNode item : output) {
             String id = item.path("id").asText(null);
-            if (id != null && !id.isEmpty()) items.put(id, new StoredItem(owner, expiresAt, item.toString()));
+            if (id != null && !id.isEmpty()) items.put(id, new StoredItem(owner, responseId, expiresAt, item.toString()));
         }
     }
 
@@ -331,9 +385,11 @@ public final class StoredResponses {
                         IN_FLIGHT, "response_id", null, null, null);
             }
             StoredResponse r = recent.getIfPresent(id);
-            if (r != null && r.owner().equals(owner)) recent.invalidate(id);
             boolean inMemory = r != null && r.owner().equals(owner) && r.expiresAt() > now;
-            return rows.delete(id, owner, now) || inMemory;
+            boolean deleted = rows.delete(id, owner, now);
+            // its output items go too: an item_reference to them is no longer answered from memory
+            if (deleted || inMemory) forget(java.util.Set.of(id));
+            return deleted || inMemory;
         }, true);
     }
 
@@ -355,7 +411,10 @@ public final class StoredResponses {
     private void purge() {
         long now = clock.getAsLong();
         recent.asMap().values().removeIf(r -> r.expiresAt() <= now);
-        worker.executeBlocking(() -> rows.purgeExpired(now), true)
+        worker.executeBlocking(() -> {
+                    rows.purgeDeletions(DELETIONS_KEPT_MILLIS, now);
+                    return rows.purgeExpired(now);
+                }, true)
                 .onSuccess(n -> { if (n > 0) log.info("purged {} expired stored responses", n); })
                 .onFailure(e -> log.warn("purging expired stored responses failed: {}", e.getMessage()));
     }

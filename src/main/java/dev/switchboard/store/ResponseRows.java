@@ -7,7 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * The {@code responses} table (V5; V12 its background runners' beats): stored Responses-API answers. Every method blocks; callers run it off the
+ * The {@code responses} table (V5; V12 its background runners' beats; V13 {@code response_deletions}, what was deleted): stored Responses-API answers. Every method blocks; callers run it off the
  * event loop. A row of another owner, or past its expiry, reads as absent.
  */
 public final class ResponseRows {
@@ -229,10 +229,54 @@ public final class ResponseRows {
         });
     }
 
-    /** Deletes the owner's row; true when there was one (expired rows count as absent). */
+    /**
+     * Deletes the owner's row; true when there was one (expired rows count as absent). The deletion is written down in
+     * the same transaction ({@code response_deletions}), for the other gateways' memory ({@link #deletedSince}).
+     */
     public boolean delete(String id, String owner, long nowMillis) {
-        return db.transaction(c -> delete(c, "DELETE FROM responses WHERE response_id = ? AND key_id = ? AND expires_at > ?",
-                id, owner, nowMillis) > 0);
+        return db.transaction(c -> {
+            if (delete(c, "DELETE FROM responses WHERE response_id = ? AND key_id = ? AND expires_at > ?", id, owner, nowMillis) == 0) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO response_deletions (response_id, deleted_at) VALUES (?, ?) "
+                    + "ON CONFLICT (response_id) DO NOTHING")) {
+                ps.setString(1, id);
+                ps.setLong(2, now(c, nowMillis));
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** The responses deleted at or after a time, and the time that was read at (the next look's start, less an overlap). */
+    public record Deletions(java.util.Set<String> ids, long readAt) {}
+
+    /**
+     * The ids deleted at or after {@code sinceMillis} (any gateway's deletions), and now by the clock deletions are
+     * stamped with (PostgreSQL's there).
+     */
+    public Deletions deletedSince(long sinceMillis, long localMillis) {
+        return db.transaction(c -> {
+            long now = now(c, localMillis);
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT response_id FROM response_deletions WHERE deleted_at >= ?")) {
+                ps.setLong(1, sinceMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) ids.add(rs.getString(1));
+                }
+            }
+            return new Deletions(ids, now);
+        });
+    }
+
+    /** Removes the deletions written before {@code ageMillis} ago by the deletions' clock; returns how many. */
+    public int purgeDeletions(long ageMillis, long localMillis) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM response_deletions WHERE deleted_at < ?")) {
+                ps.setLong(1, now(c, localMillis) - ageMillis);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Removes every expired row; returns how many. */

@@ -22,8 +22,13 @@ import org.junit.jupiter.api.Test;
 class BackgroundRunnersIT {
     private static final String BEAT = "switchboard.responses.runner_beat_ms";
 
+    private static final String DELETIONS = "switchboard.responses.deletions_poll_ms";
+
     @AfterEach
-    void restore() { System.clearProperty(BEAT); }
+    void restore() {
+        System.clearProperty(BEAT);
+        System.clearProperty(DELETIONS);
+    }
 
     private static String config(String db) {
         return TestGateway.simModels("gpt=gpt-4o-mini") + """
@@ -90,6 +95,52 @@ class BackgroundRunnersIT {
             HttpResponse<String> continued = Http.post(creator.v1() + "/responses", TestGateway.MASTER_KEY,
                     "{\"model\":\"gpt\",\"input\":\"more\",\"previous_response_id\":\"" + id + "\"}");
             assertThat(continued.statusCode()).as("its memory copy went with the read: " + continued.body()).isEqualTo(404);
+        }
+    }
+
+    /**
+     * The tool loop's reads (previous_response_id, item_reference) take the memory copy without a row: a delete through
+     * another gateway reaches that memory too, within a look at the table's deletions, without anything read here first.
+     */
+    @Test
+    void aDeleteThroughOneGatewayEndsTheConversationOnTheOtherWithoutARead() {
+        System.setProperty(DELETIONS, "200");
+        String db = TestGateway.tempDatabase();
+        try (TestGateway creator = TestGateway.start(config(db)); TestGateway other = TestGateway.start(config(db))) {
+            HttpResponse<String> r = Http.post(creator.v1() + "/responses", TestGateway.MASTER_KEY, """
+                    {"model":"gpt","input":"my secret"}""");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonObject first = new JsonObject(r.body());
+            String id = first.getString("id");
+            String itemId = first.getJsonArray("output").getJsonObject(0).getString("id");
+            String next = "{\"model\":\"gpt\",\"input\":\"more\",\"previous_response_id\":\"" + id + "\"}";
+            String byItem = "{\"model\":\"gpt\",\"input\":[{\"type\":\"item_reference\",\"id\":\"" + itemId + "\"},"
+                    + "{\"role\":\"user\",\"content\":\"and?\"}],\"store\":false}";
+            assertThat(Http.post(creator.v1() + "/responses", TestGateway.MASTER_KEY, byItem).statusCode()).isEqualTo(200);
+            HttpResponse<String> deleted = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(other.v1() + "/responses/" + id))
+                    .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> Http.post(creator.v1() + "/responses", TestGateway.MASTER_KEY, next)
+                    .statusCode() == 404);
+            HttpResponse<String> referenced = Http.post(creator.v1() + "/responses", TestGateway.MASTER_KEY, byItem);
+            assertThat(referenced.statusCode()).as("its output items went with it: " + referenced.body()).isEqualTo(404);
+        }
+    }
+
+    /** A response deleted through the gateway that holds it: its output items can no longer be referenced either. */
+    @Test
+    void aDeletedResponsesItemsAreGoneToo() {
+        String db = TestGateway.tempDatabase();
+        try (TestGateway gw = TestGateway.start(config(db))) {
+            JsonObject first = new JsonObject(Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, """
+                    {"model":"gpt","input":"remember this"}""").body());
+            String itemId = first.getJsonArray("output").getJsonObject(0).getString("id");
+            String byItem = "{\"model\":\"gpt\",\"input\":[{\"type\":\"item_reference\",\"id\":\"" + itemId + "\"}],\"store\":false}";
+            assertThat(Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, byItem).statusCode()).isEqualTo(200);
+            HttpResponse<String> deleted = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.v1() + "/responses/"
+                    + first.getString("id"))).header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+            assertThat(Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, byItem).statusCode()).isEqualTo(404);
         }
     }
 

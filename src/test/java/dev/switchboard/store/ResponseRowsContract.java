@@ -29,6 +29,34 @@ abstract class ResponseRowsContract {
     }
 
     /**
+     * A delete is written down for the other gateways on the database, once, with the time it happened: a look from a
+     * time on finds it, a look from after it does not, and deletions older than the kept age are purged.
+     */
+    @Test
+    void aDeletionIsWrittenDownForTheOtherGateways() {
+        Database db = open();
+        try {
+            ResponseRows rows = new ResponseRows(db, false); // the times given here, not the server's clock
+            rows.insert(new StoredResponse("resp_del", "key_a", 1_000, 100_000, "{}", "[]"));
+            rows.insert(new StoredResponse("resp_kept", "key_a", 1_000, 100_000, "{}", "[]"));
+            assertThat(rows.delete("resp_del", "key_b", 5_000)).as("another owner's: nothing deleted").isFalse();
+            assertThat(rows.deletedSince(0, 5_000).ids()).isEmpty();
+            assertThat(rows.delete("resp_del", "key_a", 5_000)).isTrue();
+            assertThat(rows.delete("resp_del", "key_a", 6_000)).as("once").isFalse();
+            ResponseRows.Deletions seen = rows.deletedSince(4_000, 7_000);
+            assertThat(seen.ids()).containsExactly("resp_del");
+            assertThat(seen.readAt()).isEqualTo(7_000);
+            assertThat(rows.deletedSince(5_001, 7_000).ids()).isEmpty();
+            assertThat(rows.purgeDeletions(10_000, 12_000)).as("5,000 is not older than 2,000").isZero();
+            assertThat(rows.purgeDeletions(10_000, 16_000)).isEqualTo(1);
+            assertThat(rows.deletedSince(Long.MIN_VALUE, 16_000).ids()).isEmpty();
+            assertThat(rows.find("resp_kept", "key_a", 16_000)).isNotNull();
+        } finally {
+            db.close();
+        }
+    }
+
+    /**
      * A background response's end replaces its running row (body and conversation), for its owner only, and only once:
      * the first end written wins (a cancel through another gateway against the runner's own end).
      */

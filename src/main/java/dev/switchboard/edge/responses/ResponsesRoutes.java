@@ -256,7 +256,7 @@ public final class ResponsesRoutes {
     static StoredResponse record(StoredResponses stored, String owner, ResponsesRequest req, ArrayNode history, String id,
                                  long createdMillis, ObjectNode response) {
         ArrayNode output = (ArrayNode) response.get("output");
-        stored.indexItems(owner, stored.expiresAt(createdMillis), output);
+        stored.indexItems(owner, id, stored.expiresAt(createdMillis), output);
         return new StoredResponse(id, owner, createdMillis, stored.expiresAt(createdMillis),
                 SignedReasoning.visibleResponse(response, SignedReasoning.wanted(req)).toString(),
                 conversation(history, req, output).toString());
