@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * row whose heartbeat is older than {@link #LEASE_MILLIS} belongs to a gateway that is gone: its grant stops counting
  * (its spend is in the ledger, as far as it was written) and the row is deleted; so is, after two missed heartbeats,
  * the row of a process of this host that runs no more ({@link ProcessIdentity}). A gateway stops admitting on a grant
- * half a lease after its row was last written, so that no live gateway's grant is ever taken for a dead one's.
+ * half a lease after its row was last written, so that no live gateway's grant is ever taken for a dead one's. On
+ * PostgreSQL a quiet row whose gateway's session lock nobody holds is deleted the same way ({@link SessionLock}): the
+ * gateway's connection closed with its process, wherever it ran.
  */
 final class SharedBudgets {
     private static final Logger log = LoggerFactory.getLogger("switchboard.budget");
@@ -74,6 +76,10 @@ final class SharedBudgets {
     final String gatewayId = UUID.randomUUID().toString().replace("-", "");
     /** On SQLite: this gateway's lock beside the store, and whether another's is still held (a crashed one's is not) */
     private final GatewayLocks locks;
+    /** On PostgreSQL: this gateway's session lock, which PostgreSQL drops when the gateway's process ends */
+    private final SessionLock sessionLock;
+    /** The session lock's key while it is held (written into this gateway's rows), else null. */
+    private volatile Long heldSessionLock;
     private volatile boolean everHeld;
     private long lastSweep;
     /** Set by {@link #release}: no heartbeat or acquisition writes a row after it. */
@@ -88,6 +94,7 @@ final class SharedBudgets {
         this.clockMillis = clockMillis;
         this.leaseMillis = leaseMillis;
         this.locks = db.sqliteFile() == null ? GatewayLocks.NONE : GatewayLocks.hold(db.sqliteFile(), gatewayId);
+        this.sessionLock = SessionLock.of(db, gatewayId);
     }
 
     /**
@@ -287,14 +294,14 @@ final class SharedBudgets {
     }
 
     private static final String INSERT_ROW = "INSERT INTO budget_grants (scope, period_start, gateway_id, granted_nanos, "
-            + "flushed_nanos, used_nanos, reserved_nanos, wanted_nanos, heartbeat_at, host, pid, process_start) "
-            + "VALUES (?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (scope, period_start, gateway_id) DO UPDATE SET ";
+            + "flushed_nanos, used_nanos, reserved_nanos, wanted_nanos, heartbeat_at, host, pid, process_start, session_lock) "
+            + "VALUES (?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?) ON CONFLICT (scope, period_start, gateway_id) DO UPDATE SET ";
     /** A new row with nothing granted, or the existing one's use and heartbeat (an acquisition's first write). */
     private static final String UPSERT_USE = INSERT_ROW + "used_nanos = excluded.used_nanos, "
-            + "reserved_nanos = excluded.reserved_nanos, heartbeat_at = excluded.heartbeat_at";
+            + "reserved_nanos = excluded.reserved_nanos, heartbeat_at = excluded.heartbeat_at, session_lock = excluded.session_lock";
     /**
      * The row as this gateway holds it, grant included (the heartbeat's write: made anew if it was lost); its
-     * {@code wanted_nanos} is kept only while an acquisition for the budget is running (the 11th parameter, 1 or 0).
+     * {@code wanted_nanos} is kept only while an acquisition for the budget is running (the 12th parameter, 1 or 0).
      */
     private static final String UPSERT_ALL = UPSERT_USE + ", granted_nanos = excluded.granted_nanos, "
             + "wanted_nanos = CASE WHEN ? = 1 THEN budget_grants.wanted_nanos ELSE 0 END";
@@ -311,9 +318,13 @@ final class SharedBudgets {
         ps.setString(8, ProcessIdentity.SELF.host());
         ps.setLong(9, ProcessIdentity.SELF.pid());
         ps.setLong(10, ProcessIdentity.SELF.startMillis());
+        Long lock = heldSessionLock;
+        if (lock == null) ps.setNull(11, java.sql.Types.BIGINT);
+        else ps.setLong(11, lock);
     }
 
     private void upsertOwnRow(Connection c, String scope, Budget.GrantAsk ask, long now) throws SQLException {
+        if (heldSessionLock == null) heldSessionLock = sessionLock.key(); // this gateway's first row: name the lock from the start
         try (PreparedStatement ps = c.prepareStatement(UPSERT_USE)) {
             bindRow(ps, scope, ask.periodStart(), 0, ask.used(), ask.reserved(), now);
             ps.executeUpdate();
@@ -331,6 +342,7 @@ final class SharedBudgets {
         if (closed) return;
         List<Budget> held = held();
         if (held.isEmpty()) return;
+        heldSessionLock = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
         long now = clockMillis.getAsLong();
         List<Budget> beaten = new ArrayList<>();
         List<Budget.Grant.Beat> beats = new ArrayList<>();
@@ -379,7 +391,7 @@ final class SharedBudgets {
                     synchronized (b.grant()) {
                         waiting = b.grant().pending != null;
                     }
-                    write.setInt(11, waiting ? 1 : 0);
+                    write.setInt(12, waiting ? 1 : 0);
                     write.addBatch();
                     beaten.add(b);
                     beats.add(beat);
@@ -419,16 +431,25 @@ final class SharedBudgets {
             ps.executeUpdate();
         }
         Set<String> gone = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT gateway_id, host, pid, process_start FROM budget_grants "
-                + "WHERE heartbeat_at < ? AND gateway_id <> ?")) {
+        Map<String, Long> sessionLocks = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT gateway_id, host, pid, process_start, session_lock "
+                + "FROM budget_grants WHERE heartbeat_at < ? AND gateway_id <> ?")) {
             ps.setLong(1, now - GONE_QUIET_MILLIS);
             ps.setString(2, gatewayId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString(1);
+                    long lock = rs.getLong(5);
+                    if (!rs.wasNull()) sessionLocks.put(id, lock);
                     if (ProcessIdentity.SELF.knowsGone(rs.getString(2), rs.getLong(3), rs.getLong(4))
                             || lockSaysGone(id, rs.getString(2))) gone.add(id);
                 }
+            }
+        }
+        // PostgreSQL: a quiet gateway whose session lock nobody holds ended, wherever it ran (its connection closed)
+        for (Map.Entry<String, Long> e : sessionLocks.entrySet()) {
+            if (!gone.contains(e.getKey()) && db.kind() == Database.Kind.POSTGRESQL && SessionLock.knowsGone(c, e.getValue())) {
+                gone.add(e.getKey());
             }
         }
         if (gone.isEmpty()) return gone;
@@ -538,6 +559,7 @@ final class SharedBudgets {
         });
         // only now: while rows of this gateway exist its lock must stand (the process's end releases it otherwise)
         locks.close();
+        sessionLock.close();
     }
 
     private List<Budget> budgets() {

@@ -147,6 +147,19 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() { return pool; }
 
+    /**
+     * A connection of its own, outside the pool, with the pool's settings: for a session that must last (a PostgreSQL
+     * session lock held for the process's life) without taking one of the pool's few connections for ever. The caller
+     * closes it. Blocks.
+     */
+    public Connection dedicatedConnection() throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.putAll(pool.getDataSourceProperties());
+        if (pool.getUsername() != null) props.setProperty("user", pool.getUsername());
+        if (pool.getPassword() != null) props.setProperty("password", pool.getPassword());
+        return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), props);
+    }
+
     /** A pooled connection; the caller closes it (try-with-resources). Blocks. */
     public Connection connection() throws SQLException { return pool.getConnection(); }
 

@@ -22,6 +22,16 @@ public final class Postgres {
         return SERVER + (SERVER.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
+    /** A JDBC connection to a {@link #freshSchemaUrl()}'s schema (its tables unqualified). The caller closes it. */
+    public static Connection connect(String url) throws java.sql.SQLException {
+        String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+        String base = SERVER.replaceFirst("^postgres(ql)?://", "");
+        String user = base.contains("@") ? base.substring(0, base.indexOf('@')) : "postgres";
+        String hostDb = base.contains("@") ? base.substring(base.indexOf('@') + 1) : base;
+        hostDb = hostDb.contains("?") ? hostDb.substring(0, hostDb.indexOf('?')) : hostDb;
+        return DriverManager.getConnection("jdbc:postgresql://" + hostDb + "?currentSchema=" + schema, user, null);
+    }
+
     /** Drops the schema a {@link #freshSchemaUrl()} named, with everything in it. */
     public static void drop(String url) {
         String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
