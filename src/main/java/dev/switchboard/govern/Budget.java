@@ -117,16 +117,20 @@ final class Budget {
     }
 
     /**
-     * What a refusal can say is left: the budget as this gateway knows it and, when shared, its grant plus what the
-     * store had free when last asked.
+     * What a refusal can say is left: the budget as this gateway knows it (when shared, with the other gateways' spend
+     * the store showed last) and, when the store was asked just now, no more than this gateway's grant plus what the
+     * store had free. A refusal the store was not asked for (a request that could cost more than the whole budget) says
+     * what the budget has, not what this gateway happens to hold (it held nothing before its first call).
      */
     synchronized long left(long nowMillis) {
         roll(nowMillis);
         long left = Math.max(0, maxNanos - spent - reserved);
         if (grant == null || maxNanos == NO_LIMIT) return left;
         grant.align(periodStart);
-        long free = Math.max(0, grant.granted - grant.spent - reserved) + (nowMillis < grant.memoUntil ? grant.memoFree : 0);
-        return Math.min(left, free);
+        long known = Math.max(0, maxNanos - Math.max(spent, grant.seenSpent) - reserved);
+        if (nowMillis >= grant.memoUntil) return known;
+        long free = Math.max(0, grant.granted - grant.spent - reserved) + grant.memoFree;
+        return Math.min(known, free);
     }
 
     Grant grant() { return grant; }

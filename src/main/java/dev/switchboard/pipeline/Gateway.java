@@ -214,7 +214,8 @@ public final class Gateway {
         for (Deployment d : config.deployments()) {
             Secret key = registry.key(d, env);
             String keyEnv = registry.keyEnv(d);
-            String source = key == null ? null : d.apiKey() != null ? "api_key" : keyEnv;
+            // a provider with credentials of its own kind (Bedrock's aws_secret_access_key) names no variable
+            String source = key == null ? null : d.apiKey() != null ? "api_key" : keyEnv != null ? keyEnv : "its credentials";
             if (key == null && keyEnv != null && d.apiBase() == null) {
                 warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "

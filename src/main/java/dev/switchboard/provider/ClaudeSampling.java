@@ -20,6 +20,18 @@ public final class ClaudeSampling {
 
     private ClaudeSampling() {}
 
+    /**
+     * The stop sequences Claude takes, in order and once each: Anthropic (and Bedrock and Vertex for Claude) answer 400 to
+     * an empty or whitespace-only one ("each stop sequence must contain non-whitespace"), which OpenAI-style clients send
+     * ({@code "\n"}, {@code " "}; OpenAI takes them). They are left out, as LiteLLM leaves them out.
+     */
+    public static List<String> stopSequences(List<String> stops) {
+        if (stops.isEmpty()) return stops;
+        List<String> out = new ArrayList<>(stops.size());
+        for (String s : stops) if (!s.isBlank() && !out.contains(s)) out.add(s);
+        return out.size() == stops.size() ? stops : out;
+    }
+
     /** @param model the deployment's model id as its provider names it */
     public static List<ParamConflict> conflicts(ChatRequest r, String model) {
         List<ParamConflict> thinking = ClaudeThinking.samplingConflicts(r);

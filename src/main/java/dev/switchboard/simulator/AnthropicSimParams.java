@@ -38,7 +38,8 @@ final class AnthropicSimParams {
         if (stops != null) {
             if (!(stops instanceof JsonArray list)) return "stop_sequences: Input should be a valid list";
             for (int i = 0; i < list.size(); i++) {
-                if (!(list.getValue(i) instanceof String)) return "stop_sequences." + i + ": Input should be a valid string";
+                if (!(list.getValue(i) instanceof String text)) return "stop_sequences." + i + ": Input should be a valid string";
+                if (text.isBlank()) return "stop_sequences: each stop sequence must contain non-whitespace";
             }
         }
         Object choice = req.getValue("tool_choice");

@@ -97,6 +97,12 @@ final class BedrockSim {
 
     private void converse(HttpServerResponse resp, String model, JsonObject body, SimBehaviour behaviour, boolean stream) {
         String invalid = BedrockSimValidation.converse(body, model, CONVERSE_FIELDS, BLOCK_TYPES);
+        if (invalid == null && model.contains("anthropic.claude") && body.getJsonObject("inferenceConfig") != null
+                && body.getJsonObject("inferenceConfig").getValue("stopSequences") instanceof JsonArray stops
+                && stops.stream().anyMatch(s -> s instanceof String t && t.isBlank())) {
+            // Claude's own check, as Bedrock passes it on
+            invalid = "The model returned the following errors: stop_sequences: each stop sequence must contain non-whitespace";
+        }
         if (invalid != null) {
             error(resp, 400, "ValidationException", invalid);
             return;

@@ -44,6 +44,8 @@ class AnthropicBadInputIT {
                 Arguments.of("\"stop_sequences\":[5,{\"a\":1}]", "stop_sequences.0: Input should be a valid string"),
                 Arguments.of("\"stop_sequences\":[\"ok\",null]", "stop_sequences.1: Input should be a valid string"),
                 Arguments.of("\"stop_sequences\":\"END\"", "stop_sequences: Input should be a valid list"),
+                Arguments.of("\"stop_sequences\":[\"END\",\" \\n\"]", "stop_sequences: each stop sequence must contain non-whitespace"),
+                Arguments.of("\"stop_sequences\":[\"\"]", "stop_sequences: each stop sequence must contain non-whitespace"),
                 Arguments.of("\"thinking\":5", "thinking: Input should be a valid dictionary"),
                 Arguments.of("\"thinking\":\"x\"", "thinking: Input should be a valid dictionary"),
                 Arguments.of("\"thinking\":{}", "thinking: Unable to extract tag using discriminator 'type'"),

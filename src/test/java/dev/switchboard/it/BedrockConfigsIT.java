@@ -91,7 +91,8 @@ class BedrockConfigsIT {
                 System.setOut(old);
             }
             assertThat(code).as(out.toString()).isZero();
-            assertThat(out.toString()).contains(c[0]).contains("****").doesNotContain(ProviderSimulator.BEDROCK_SECRET);
+            assertThat(out.toString()).contains(c[0]).contains("****").doesNotContain(ProviderSimulator.BEDROCK_SECRET)
+                    .doesNotContain("(null)");
         }
     }
 

@@ -115,7 +115,8 @@ class BudgetsIT {
         assertThat(stream.headers().firstValue("content-type")).hasValue("application/json");
         JsonObject error = new JsonObject(stream.body()).getJsonObject("error");
         assertThat(error.getString("type")).isEqualTo("budget_exceeded");
-        assertThat(error.getString("message")).contains("This request could cost up to $");
+        assertThat(error.getString("message")).contains("This request could cost up to $")
+                .as("a new key's whole budget is left (this gateway held no grant of it yet)").contains("has $0.0000001 left");
         // maxRetries(2) above: the SDKs did not retry a 400, and nothing reached a provider
         assertThat(gw.simulator.received()).isEmpty();
     }

@@ -151,6 +151,39 @@ class StopSequenceIT {
         assertThat(c.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
     }
 
+    /**
+     * OpenAI takes a newline or a space as a stop sequence, and OpenAI-style clients send them; Claude refuses an empty or
+     * whitespace-only one with a 400 (Anthropic, and Bedrock and Vertex for Claude). They are left out for Claude, as
+     * LiteLLM leaves them out, and the rest are sent (once each); other models get them all.
+     */
+    @Test
+    void blankStopSequencesAreLeftOutForClaude() {
+        for (String alias : new String[] {"claude", "bedrock-claude"}) {
+            ChatCompletion c = openai.chat().completions().create(ChatCompletionCreateParams.builder().model(alias)
+                    .addUserMessage("stop me").stopOfStrings(List.of("\n", " ", "", "You said", "You said")).build());
+            assertThat(c.choices().get(0).message().content()).as(alias).contains(SAID);
+            JsonObject sent = gw.simulator.last().body();
+            JsonArray stops = alias.equals("claude") ? sent.getJsonArray("stop_sequences")
+                    : sent.getJsonObject("inferenceConfig").getJsonArray("stopSequences");
+            assertThat(stops).as(alias).isEqualTo(new JsonArray().add("You said"));
+        }
+        // only blank ones: none sent, and the answer is whole
+        ChatCompletion whole = openai.chat().completions().create(ChatCompletionCreateParams.builder().model("bedrock-claude")
+                .addUserMessage("stop me").stopOfStrings(List.of("\n")).build());
+        assertThat(whole.choices().get(0).message().content()).contains(SAID + "You said: stop me");
+        assertThat(gw.simulator.last().body().getJsonObject("inferenceConfig", new JsonObject()).containsKey("stopSequences")).isFalse();
+        assertThat(gw.simulator.last().body().containsKey("additionalModelResponseFieldPaths")).isFalse();
+        // Llama takes them: sent as they are
+        openai.chat().completions().create(ChatCompletionCreateParams.builder().model("llama").addUserMessage("stop me")
+                .stopOfStrings(List.of("\n", "You said")).build());
+        assertThat(gw.simulator.last().body().getJsonObject("inferenceConfig").getJsonArray("stopSequences"))
+                .isEqualTo(new JsonArray().add("\n").add("You said"));
+        // the same sequence twice is one sequence: a Bedrock model's stop is named by it
+        Message twice = anthropic.messages().create(ask("llama", "stop me", "You said", "You said"));
+        assertThat(twice.stopReason()).contains(StopReason.STOP_SEQUENCE);
+        assertThat(twice.stopSequence()).contains("You said");
+    }
+
     @Test
     void aCachedAnswerKeepsItsStopSequence() {
         String body = new JsonObject().put("model", "bedrock-claude").put("max_tokens", 256)

@@ -47,13 +47,19 @@ final class AnthropicParams {
         }
     }
 
-    /** stop_sequences: a list of strings; {@code [5, {}]} must not become {@code ["5", ""]}. */
+    /**
+     * stop_sequences: a list of strings; {@code [5, {}]} must not become {@code ["5", ""]}, and an empty or
+     * whitespace-only one is Anthropic's 400, whichever provider serves the alias (Claude's own refuses it).
+     */
     static List<String> stopSequences(JsonNode s) {
         if (s == null || s.isNull()) return List.of();
         if (!s.isArray()) throw bad("stop_sequences: Input should be a valid list", "stop_sequences");
         List<String> out = new ArrayList<>(s.size());
         for (int i = 0; i < s.size(); i++) {
             if (!s.get(i).isTextual()) throw bad("stop_sequences." + i + ": Input should be a valid string", "stop_sequences." + i);
+            if (s.get(i).textValue().isBlank()) {
+                throw bad("stop_sequences: each stop sequence must contain non-whitespace", "stop_sequences." + i);
+            }
             out.add(s.get(i).textValue());
         }
         return out;

@@ -78,9 +78,10 @@ final class AnthropicRequestEncoder {
         toolChoice(body, r);
         if (r.temperature() != null) body.put("temperature", r.temperature());
         if (r.topP() != null) body.put("top_p", r.topP());
-        if (!r.stop().isEmpty()) {
+        java.util.List<String> stopSequences = dev.switchboard.provider.ClaudeSampling.stopSequences(r.stop());
+        if (!stopSequences.isEmpty()) {
             ArrayNode stops = body.putArray("stop_sequences");
-            r.stop().forEach(stops::add);
+            stopSequences.forEach(stops::add);
         }
         if (r.user() != null) body.putObject("metadata").put("user_id", r.user());
         anthropicOnlyExtras(body, r);

@@ -13,6 +13,7 @@ import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.provider.Json;
 import java.util.Map;
+import java.util.List;
 
 /**
  * Canonical request → the Converse API's body: system and developer messages to {@code system} blocks, turns to
@@ -174,9 +175,10 @@ final class BedrockRequestEncoder {
         if (limit != null) c.put("maxTokens", limit);
         if (r.temperature() != null) c.put("temperature", r.temperature());
         if (r.topP() != null) c.put("topP", r.topP());
-        if (!r.stop().isEmpty()) {
+        List<String> stops = stops(modelId, r);
+        if (!stops.isEmpty()) {
             ArrayNode s = c.putArray("stopSequences");
-            r.stop().forEach(s::add);
+            stops.forEach(s::add);
         }
         if (!c.isEmpty()) body.set("inferenceConfig", c);
     }
@@ -216,9 +218,14 @@ final class BedrockRequestEncoder {
         // Converse's stopReason says "stop_sequence" but not which one; Claude gives it when asked by this path (AWS's
         // Converse examples), so an Anthropic-dialect client gets its stop_sequence as from Anthropic. Only for Claude:
         // the path names the model's own response field.
-        if ("anthropic".equals(BedrockModels.family(modelId)) && !r.stop().isEmpty()) {
+        if ("anthropic".equals(BedrockModels.family(modelId)) && !stops(modelId, r).isEmpty()) {
             body.putArray("additionalModelResponseFieldPaths").add(STOP_SEQUENCE_PATH);
         }
+    }
+
+    /** The stop sequences sent to this model: Claude's without the blank ones it refuses ({@code ClaudeSampling}). */
+    static List<String> stops(String modelId, ChatRequest r) {
+        return "anthropic".equals(BedrockModels.family(modelId)) ? dev.switchboard.provider.ClaudeSampling.stopSequences(r.stop()) : r.stop();
     }
 
     /** The path that asks Claude on Bedrock which stop sequence ended its answer ({@code additionalModelResponseFields.stop_sequence}). */

@@ -65,7 +65,7 @@ final class BedrockResponseDecoder {
         if (!"stop_sequence".equals(Json.text(n, "stopReason"))) return null;
         String said = Json.text(n.path("additionalModelResponseFields"), "stop_sequence");
         if (said != null) return said;
-        return stops.size() == 1 ? stops.get(0) : null;
+        return stops.stream().distinct().count() == 1 ? stops.get(0) : null;
     }
 
     /** Converse answers carry no id (only the x-amzn-RequestId header): one of ours, in OpenAI's style. */
