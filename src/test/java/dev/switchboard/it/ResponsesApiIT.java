@@ -592,6 +592,14 @@ class ResponsesApiIT {
         List<String> types = validatedEvents(r.body());
         assertThat(types).doesNotContain("response.completed");
         assertThat(types.subList(types.size() - 2, types.size())).containsExactly("response.failed", "error");
+        // it was created (response.created gave its id): kept as failed, as OpenAI keeps it
+        String id = Http.sseData(r.body()).stream().map(JsonObject::new).filter(e -> "response.created".equals(e.getString("type")))
+                .findFirst().orElseThrow().getJsonObject("response").getString("id");
+        HttpResponse<String> kept = Http.get(gw.v1() + "/responses/" + id, TestGateway.MASTER_KEY);
+        assertThat(kept.statusCode()).as(kept.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("Response", kept.body());
+        assertThat(new JsonObject(kept.body()).getString("status")).isEqualTo("failed");
+        assertThat(new JsonObject(kept.body()).getJsonObject("error").getString("code")).isNotEmpty();
 
         gw.simulator.enqueue(SimBehaviour.cutAfter(2));
         assertThatThrownBy(() -> {

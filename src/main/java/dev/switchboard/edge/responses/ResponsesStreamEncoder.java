@@ -338,7 +338,13 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     public Buffer error(GatewayException e) {
         out = null;
         if (!Boolean.TRUE.equals(passThrough)) start();
-        event("response.failed", F.objectNode().set("response", SignedReasoning.visibleResponse(snapshot("failed", usage, e), wanted)));
+        ObjectNode failed = snapshot("failed", usage, e);
+        event("response.failed", F.objectNode().set("response", SignedReasoning.visibleResponse(failed, wanted)));
+        // created (the client has its id since response.created), so kept as OpenAI keeps it: failed, without the output
+        // cut short (as a failed background response is kept); a next turn continues from before it
+        ObjectNode kept = failed.deepCopy();
+        kept.set("output", F.arrayNode());
+        onCompleted.accept(kept);
         ObjectNode err = F.objectNode().put("code", e.code() != null ? e.code() : e.kind().openAiType())
                 .put("message", e.getMessage() == null ? "Unknown error" : e.getMessage());
         if (e.param() == null) err.putNull("param");
