@@ -141,12 +141,15 @@ public final class StoredResponses {
         }, true).onFailure(e -> log.debug("stored responses: deletions not read now: {}", e.getMessage()));
     }
 
-    /** Drops these responses from memory: their copies, output items and event streams. */
+    /**
+     * Drops these responses from memory: their output items and event streams, then their copies (last: once a response
+     * reads as gone, nothing of it is left to be referenced).
+     */
     private void forget(java.util.Set<String> ids) {
         if (ids.isEmpty()) return;
-        recent.invalidateAll(ids);
-        events.invalidateAll(ids);
         items.asMap().values().removeIf(i -> ids.contains(i.responseId()));
+        events.invalidateAll(ids);
+        recent.invalidateAll(ids);
     }
 
     /**
