@@ -103,6 +103,7 @@ public final class ConfigLoader {
         Map<String, Object> router = readRecognised(w, top.get("router_settings"), LiteLlmKeys.ROUTER, routing);
         Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), LiteLlmKeys.LITELLM, routing);
         List<GuardrailConfig> guardrails = new GuardrailReader(w).read(top.get("guardrails"));
+        general = messageLogging(w, general, top.get("general_settings"), litellm);
         w.flushUnsupported();
 
         if (!w.errors.isEmpty()) throw new ConfigException(w.errors);
@@ -341,6 +342,24 @@ public final class ConfigLoader {
         return false;
     }
 
+    /**
+     * LiteLLM's switches for keeping messages, as the request log's default policy (which traces' content follows too):
+     * {@code litellm_settings.turn_off_message_logging: true} keeps none; else {@code general_settings.
+     * store_prompts_in_spend_logs} keeps them whole (true) or not at all (false). Switchboard's own
+     * {@code request_log.policy}, when set, wins; with none of the three, the default stays {@code truncated:2000}.
+     */
+    private static GeneralSettings messageLogging(YamlWalker w, GeneralSettings general, Node generalNode, Map<String, Object> litellm) {
+        Boolean turnedOff = litellm.get("turn_off_message_logging") instanceof Boolean b ? b : null;
+        Node stored = w.mapping(generalNode, "general_settings").get("store_prompts_in_spend_logs");
+        Boolean store = stored == null ? null : w.bool(stored, "general_settings.store_prompts_in_spend_logs");
+        if (general.requestLog().containsKey("policy")) return general;
+        String policy = Boolean.TRUE.equals(turnedOff) ? "off" : store == null ? null : store ? "full" : "off";
+        if (policy == null) return general;
+        Map<String, Object> log = new LinkedHashMap<>(general.requestLog());
+        log.put("policy", policy);
+        return general.withRequestLog(log);
+    }
+
     private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, RoutingKeys routing) {
         Map<String, Object> out = new LinkedHashMap<>();
         w.mapping(node, section).forEach((k, v) -> {
@@ -350,7 +369,7 @@ public final class ConfigLoader {
             if (section.equals("litellm_settings")) {
                 checkBudgetKey(w, section + "." + k, k, v);
                 if (k.equals("cache_params")) checkCacheParams(w, v);
-                if (k.equals("cache") || k.equals("drop_params")) w.bool(v, section + "." + k);
+                if (k.equals("cache") || k.equals("drop_params") || k.equals("turn_off_message_logging")) w.bool(v, section + "." + k);
             }
             // A wrong value is reported once, by the check, and not read again.
             if (w.errors.size() == errorsBefore) out.put(k, standIn(w.plain(v, section + "." + k), k));

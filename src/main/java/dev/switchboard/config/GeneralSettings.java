@@ -97,6 +97,12 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         return Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
     }
 
+    /** The same settings with another {@code request_log} (LiteLLM's message-logging switches read into it). */
+    public GeneralSettings withRequestLog(java.util.Map<String, Object> log) {
+        return new GeneralSettings(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins,
+                maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks);
+    }
+
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,

@@ -117,7 +117,9 @@ public final class LiteLlmKeys {
         w(LITELLM, "set_verbose json_logs", "Switchboard logs in its own format");
         w(LITELLM, "success_callback failure_callback callbacks service_callbacks langfuse_default_tags callback_settings",
                 "callbacks are not supported; traces go to general_settings.otel (OTLP)");
-        w(LITELLM, "turn_off_message_logging redact_messages_in_exceptions redact_user_api_key_info",
+        a(LITELLM, "turn_off_message_logging", "true: no prompt or completion is kept, in the request log or in traces "
+                + "(request_log.policy off); general_settings.request_log.policy wins when set");
+        w(LITELLM, "redact_messages_in_exceptions redact_user_api_key_info",
                 "set general_settings.request_log.policy (off, redacted) instead");
         w(LITELLM, "force_ipv4 enable_preview_features mcp_aliases disable_end_user_cost_tracking "
                 + "disable_end_user_cost_tracking_prometheus_only key_generation_settings disable_add_transform_inline_image_block "
@@ -145,12 +147,14 @@ public final class LiteLlmKeys {
                 + "infer_model_from_keys background_health_checks health_check_interval health_check_details alerting "
                 + "alerting_threshold alert_types alerting_args alert_to_webhook_url use_client_credentials_pass_through_routes "
                 + "public_routes enforced_params use_x_forwarded_for service_account_settings image_generation_model "
-                + "embedding_model moderation_model completion_model store_prompts_in_spend_logs max_response_size_mb "
+                + "embedding_model moderation_model completion_model max_response_size_mb "
                 + "proxy_budget_rescheduler_min_time proxy_budget_rescheduler_max_time proxy_batch_write_at "
                 + "proxy_batch_polling_interval default_team_disabled allow_user_auth user_api_key_cache_ttl "
                 + "disable_prisma_schema_update litellm_key_header_name ui_access_mode litellm_license spend_report_frequency "
                 + "forward_openai_org_id forward_client_headers_to_llm_api use_azure_key_vault use_google_kms "
                 + "allow_client_side_credentials pass_through_endpoints", "not supported");
+        a(GENERAL, "store_prompts_in_spend_logs", "true: the request log keeps whole prompts and completions (policy full), "
+                + "false: none (off; in traces neither); general_settings.request_log.policy and turn_off_message_logging win");
         a(GENERAL, "enforce_user_param", "a model call without user (an Anthropic body's metadata.user_id, or safety_identifier) is a 400");
         a(GENERAL, "reject_clientside_metadata_tags", "a request carrying its own tags (metadata.tags, tags, the tag headers) is a 400: tags come from the key");
         a(GENERAL, "enable_jwt_auth litellm_jwtauth", "JWT auth: a bearer JWT signed by your identity provider's keys signs a caller in (see JWT auth)");

@@ -120,6 +120,32 @@ class ConfigLoaderTest {
                 .hasMessageContaining("general_settings.max_buffered_mb: must be more than 0");
     }
 
+    /**
+     * LiteLLM's switches for keeping messages are the request log's default policy: a user who turned message logging
+     * off in LiteLLM keeps it off here (it was warned and ignored, prompts were kept truncated).
+     */
+    @Test
+    void liteLlmsMessageLoggingSwitchesSetTheLogPolicy() {
+        String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";
+        GatewayConfig off = loader.parse(models + "litellm_settings: { turn_off_message_logging: true }\n");
+        assertThat(off.general().requestLog().get("policy")).isEqualTo("off");
+        assertThat(off.warnings()).isEmpty();
+        assertThat(loader.parse(models + "litellm_settings: { turn_off_message_logging: false }\n").general().requestLog())
+                .doesNotContainKey("policy");
+        assertThat(loader.parse(models + "general_settings: { store_prompts_in_spend_logs: true }\n").general().requestLog()
+                .get("policy")).isEqualTo("full");
+        assertThat(loader.parse(models + "general_settings: { store_prompts_in_spend_logs: false }\n").general().requestLog()
+                .get("policy")).isEqualTo("off");
+        assertThat(loader.parse(models + "general_settings: { store_prompts_in_spend_logs: true }\n"
+                + "litellm_settings: { turn_off_message_logging: true }\n").general().requestLog().get("policy"))
+                .as("turned off wins").isEqualTo("off");
+        assertThat(loader.parse(models + "general_settings: { request_log: { policy: redacted } }\n"
+                + "litellm_settings: { turn_off_message_logging: true }\n").general().requestLog().get("policy"))
+                .as("Switchboard's own setting wins").isEqualTo("redacted");
+        assertThatThrownBy(() -> loader.parse(models + "litellm_settings: { turn_off_message_logging: maybe }\n"))
+                .hasMessageContaining("litellm_settings.turn_off_message_logging");
+    }
+
     @Test
     void theEventLoopTransportIsAutoUnlessNamedAndAnUnknownOneIsAnError() {
         String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";

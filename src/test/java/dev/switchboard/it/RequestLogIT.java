@@ -106,6 +106,28 @@ class RequestLogIT {
         assertThat(row.getString("completion")).doesNotContain(CARD);
     }
 
+    /** A LiteLLM config that turned message logging off keeps it off: no prompt or completion in the log. */
+    @Test
+    void liteLlmsTurnOffMessageLoggingKeepsNoText() {
+        try (TestGateway quiet = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                litellm_settings:
+                  turn_off_message_logging: true
+                """)) {
+            HttpResponse<String> r = Http.post(quiet.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            HttpResponse<String> logged = Http.get(quiet.baseUrl() + "/logs/" + id(r), TestGateway.MASTER_KEY);
+            assertThat(logged.statusCode()).as(logged.body()).isEqualTo(200);
+            JsonObject row = new JsonObject(logged.body());
+            assertThat(row.getString("log_policy")).isEqualTo("off");
+            assertThat(row.getValue("prompt")).isNull();
+            assertThat(row.getValue("completion")).isNull();
+            assertThat(row.getLong("prompt_tokens")).isPositive();
+        }
+    }
+
     @Test
     void offKeepsNoTextButStillTheNumbers() {
         String k = key("silent-app");
