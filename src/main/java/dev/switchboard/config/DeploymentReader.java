@@ -151,6 +151,20 @@ final class DeploymentReader {
                         } else {
                             params.put(k, List.copyOf(l));
                         }
+                    } else if (k.equals("max_budget")) {
+                        Double usd = w.number(v, kp);
+                        if (usd != null && (usd < 0 || usd.isInfinite() || usd.isNaN())) {
+                            w.error(v, kp, "must be 0 or more (US dollars), found " + usd + ".");
+                        } else if (usd != null) {
+                            params.put(k, usd);
+                        }
+                    } else if (k.equals("budget_duration")) {
+                        String period = w.string(v, kp);
+                        if (period != null && !dev.switchboard.model.DurationSpec.isValid(period)) {
+                            w.error(v, kp, "'" + period + "' is not a duration. Fix: write " + dev.switchboard.model.DurationSpec.FORMS + ".");
+                        } else if (period != null) {
+                            params.put(k, period);
+                        }
                     } else if (k.equals("tag_regex")) {
                         List<String> patterns = tagRegex(w, v, kp);
                         if (patterns != null) params.put(k, patterns);

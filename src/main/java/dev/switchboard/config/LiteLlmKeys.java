@@ -57,7 +57,7 @@ public final class LiteLlmKeys {
         a(PARAMS, "additional_drop_params", "request fields never sent to this deployment (top-level names, e.g. [temperature])");
         a(PARAMS, "tags", "the deployment's tags for tag routing (router_settings.enable_tag_filtering; see Routing)");
         a(PARAMS, "tag_regex", "patterns matched against \"User-Agent: <the client's>\" for tag routing (see Routing)");
-        w(PARAMS, "max_budget budget_duration", "per-deployment budgets are not supported; use key budgets or litellm_settings.max_budget");
+        a(PARAMS, "max_budget budget_duration", "the deployment's budget (US dollars per period): once spent, the router sends its alias's calls to the others, then the fallbacks, else 429 (see Routing, \"Budget routing\")");
         w(PARAMS, "use_in_pass_through use_litellm_proxy merge_reasoning_content_in_choices configurable_clientside_auth_params "
                 + "input_cost_per_pixel output_cost_per_pixel litellm_trace_id mock_timeout stream", "not supported");
         w(PARAMS, "initial_prompt_value roles final_prompt_value bos_token eos_token", "prompt templates are for text-completion models; not supported");
@@ -99,9 +99,10 @@ public final class LiteLlmKeys {
         a(ROUTER, "enable_pre_call_checks", "a deployment whose context window is smaller than the prompt is not called (see Routing)");
         w(ROUTER, "optional_pre_call_checks", "LiteLLM's optional pre-call checks (prompt caching, router budgets, …) are not done");
         a(ROUTER, "enable_tag_filtering tag_filtering_match_any", "deployments chosen by the call's tags (see Routing)");
+        a(ROUTER, "provider_budget_config", "a budget per provider ({openai: {budget_limit: 100, time_period: 1d}}): once spent, its deployments are passed over (see Routing, \"Budget routing\")");
         w(ROUTER, "routing_strategy_args retry_policy allowed_fails_policy model_group_retry_policy max_fallbacks "
                 + "default_max_parallel_requests default_priority polling_interval caching_groups cache_responses client_ttl "
-                + "debug_level set_verbose provider_budget_config "
+                + "debug_level set_verbose "
                 + "ignore_invalid_deployments search_tools guardrail_list deployment_affinity_ttl_seconds "
                 + "router_general_settings alerting_config assistants_config", "not supported");
 

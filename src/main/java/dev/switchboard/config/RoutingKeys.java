@@ -111,7 +111,36 @@ final class RoutingKeys {
             autoRouter(value, path);
         } else if (key.equals("model_group_alias")) {
             groupAliases(value, path);
+        } else if (key.equals("provider_budget_config")) {
+            providerBudgets(value, path);
         }
+    }
+
+    /**
+     * LiteLLM's {@code provider_budget_config}: {@code {openai: {budget_limit: 100, time_period: 1d}, …}}, a budget in US
+     * dollars per provider (the prefix of its deployments' models) over a period.
+     */
+    private void providerBudgets(Node value, String path) {
+        w.mapping(value, path).forEach((provider, cfg) -> {
+            String pp = path + "." + provider;
+            java.util.Map<String, Node> fields = w.mapping(cfg, pp);
+            fields.forEach((k, v) -> {
+                if (!k.equals("budget_limit") && !k.equals("time_period")) {
+                    w.warn(v, pp + "." + k, "is not a provider budget setting (budget_limit, time_period); ignored");
+                }
+            });
+            Double usd = w.number(fields.get("budget_limit"), pp + ".budget_limit");
+            if (fields.get("budget_limit") == null) {
+                w.error(cfg, pp + ".budget_limit", "is missing. Fix: give the budget in US dollars, e.g. budget_limit: 100.");
+            } else if (usd != null && (usd < 0 || usd.isInfinite() || usd.isNaN())) {
+                w.error(fields.get("budget_limit"), pp + ".budget_limit", "must be 0 or more (US dollars), found " + usd + ".");
+            }
+            String period = w.string(fields.get("time_period"), pp + ".time_period");
+            if (period != null && !dev.switchboard.model.DurationSpec.isValid(period)) {
+                w.error(fields.get("time_period"), pp + ".time_period", "'" + period + "' is not a duration. Fix: write "
+                        + dev.switchboard.model.DurationSpec.FORMS + ".");
+            }
+        });
     }
 
     /**

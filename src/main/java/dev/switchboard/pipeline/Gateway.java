@@ -149,7 +149,8 @@ public final class Gateway {
         ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters),
                 ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger),
                         new ObservedAttempts(observe.observer())),
-                new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add));
+                new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add),
+                dev.switchboard.route.SpendCaps.from(config.routerSettings(), config.deployments()));
         router.outputCeilings(prices::outputCeiling);
         PromptTokens contextTokens = new PromptTokens();
         // as LiteLLM counts, with OpenAI's tokenizer; the tokenizer-free bound first, since most prompts fit by far
@@ -182,7 +183,9 @@ public final class Gateway {
         observe.cacheStage().set(cache.cachesAnything());
         StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
                 responseRetentionMillis(config), System::currentTimeMillis);
-        Store store = new Store(db, ledger, governance, new SpendReports(db, ledger), metering, prices, cache, observe, responses);
+        SpendReports reports = new SpendReports(db, ledger);
+        BudgetRoutingSync.start(vertx, router.spendCaps(), reports);
+        Store store = new Store(db, ledger, governance, reports, metering, prices, cache, observe, responses);
         List<String> warnings = new ArrayList<>();
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
@@ -531,6 +534,18 @@ public final class Gateway {
         store.governance().releaseRateLimits();
         store.db().close();
         http.close();
+    }
+
+    /** Budget routing's budgets with this period's spend, providers' first (LiteLLM's {@code /provider/budgets}). */
+    public List<BudgetState> budgets() {
+        long now = System.currentTimeMillis();
+        List<BudgetState> out = new ArrayList<>();
+        for (dev.switchboard.route.SpendCaps.Cap c : router.spendCaps().all()) {
+            long end = c.windowEnd(now);
+            out.add(new BudgetState(c.kind(), c.name(), c.limitUsd(), c.period() == null ? null : c.period().text(),
+                    c.spentNanos(now) / 1e9, end == Long.MAX_VALUE ? null : end));
+        }
+        return out;
     }
 
     /**

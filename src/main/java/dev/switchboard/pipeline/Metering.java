@@ -56,6 +56,7 @@ final class Metering {
     /** A row to the ledger (queued), then to the observer (which finds its call through the context). */
     void record(CallContext ctx, dev.switchboard.account.SpendRecord r) {
         dev.switchboard.store.JoinableRow queued = ledger.record(r);
+        if (router != null) router.spendCaps().spent(r.deployment(), r.costNanos(), r.endedAt()); // budget routing (nothing when none is set)
         try {
             observer.observe(ctx, r, queued);
         } catch (RuntimeException e) {

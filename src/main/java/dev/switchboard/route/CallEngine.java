@@ -195,6 +195,17 @@ final class CallEngine {
                 groupFailed(tooLong, FallbackReason.CONTEXT_WINDOW);
                 return;
             }
+            long wallMillis = System.currentTimeMillis();
+            SpendCaps.Cap spent = group.budgetsSpent(facts, wallMillis);
+            if (spent != null) { // LiteLLM's budget routing: the fallbacks, else its 429
+                long retryAfter = spent.windowEnd(wallMillis) == Long.MAX_VALUE ? 0
+                        : Math.max(1, (spent.windowEnd(wallMillis) - wallMillis + 999) / 1000);
+                groupFailed(new GatewayException(ErrorKind.RATE_LIMIT, 429, "No deployments available - crossed budget for "
+                        + spent.kind() + ": " + SpendCaps.exceeded(spent, wallMillis) + " (model '" + group.alias + "'"
+                        + (retryAfter > 0 ? "; the budget resets in " + retryAfter + " s" : "") + ").", null,
+                        FailurePolicy.NO_BUDGET, null, retryAfter > 0 ? retryAfter : null));
+                return;
+            }
             if (group.atCapacity(facts, now)) {
                 long retryAfter = Math.max(1, UsageWindow.nanosToNextMinute(now) / 1_000_000_000L);
                 groupFailed(new GatewayException(ErrorKind.RATE_LIMIT, 429, "Every deployment of '" + group.alias

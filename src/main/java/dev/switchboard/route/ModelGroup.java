@@ -16,6 +16,8 @@ final class ModelGroup {
     private final RoutingStrategy strategy;
     private final PromptAffinity affinity;
     private final RandomGenerator random;
+    /** The budgets of providers and deployments ({@link SpendCaps#NONE} when none is set). */
+    private final SpendCaps caps;
 
     /** One admitted deployment; {@code probe} marks the half-open trial whose outcome closes or reopens it. */
     record Pick(DeploymentState state, boolean probe, long reservedTokens) {}
@@ -23,6 +25,12 @@ final class ModelGroup {
     /** @param affinity null when prompt-cache affinity is off */
     ModelGroup(String alias, List<DeploymentState> members, RoutingStrategy strategy, PromptAffinity affinity,
                RandomGenerator random) {
+        this(alias, members, strategy, affinity, random, SpendCaps.NONE);
+    }
+
+    ModelGroup(String alias, List<DeploymentState> members, RoutingStrategy strategy, PromptAffinity affinity,
+               RandomGenerator random, SpendCaps caps) {
+        this.caps = caps;
         this.alias = alias;
         this.members = List.copyOf(members);
         this.strategy = strategy;
@@ -33,8 +41,9 @@ final class ModelGroup {
     /** A deployment admitted for one attempt, or null when every member is cooling down or at its limits. */
     Pick select(RequestFacts facts, Collection<DeploymentState> tried, long now) {
         List<DeploymentState> open = new ArrayList<>(members.size());
+        long wallMillis = caps.none() ? 0 : System.currentTimeMillis();
         for (DeploymentState m : members) {
-            if (m.breaker.available(now) && fits(m, facts, now) && facts.mayServe(this, m)) open.add(m);
+            if (m.breaker.available(now) && fits(m, facts, now) && facts.mayServe(this, m) && withinBudget(m, wallMillis)) open.add(m);
         }
         if (!tried.isEmpty()) { // a request's first attempt has tried nothing: every open member is untried
             List<DeploymentState> untried = new ArrayList<>(open.size());
@@ -59,6 +68,27 @@ final class ModelGroup {
     /** A request was served: its prefix now sticks to the deployment that has it in its prompt cache. */
     void served(RequestFacts facts, DeploymentState state) {
         if (affinity != null && facts.prefixHash() != PrefixHash.NONE) affinity.remember(alias, facts.prefixHash(), state);
+    }
+
+    /** Whether neither the deployment's budget nor its provider's is spent this period (always, when none is set). */
+    private boolean withinBudget(DeploymentState m, long wallMillis) {
+        return caps.none() || caps.spentCap(m.id(), wallMillis) == null;
+    }
+
+    /**
+     * The spent budget that rules out every member that may serve the request, when that is why none can: the group's
+     * refusal (LiteLLM's "crossed budget"). Null when some such member is within its budgets, or none is set.
+     */
+    SpendCaps.Cap budgetsSpent(RequestFacts facts, long wallMillis) {
+        if (caps.none()) return null;
+        SpendCaps.Cap first = null;
+        for (DeploymentState m : members) {
+            if (!facts.mayServe(this, m)) continue;
+            SpendCaps.Cap c = caps.spentCap(m.id(), wallMillis);
+            if (c == null) return null;
+            if (first == null) first = c;
+        }
+        return first;
     }
 
     /**
@@ -88,8 +118,10 @@ final class ModelGroup {
      */
     Pick lastResort(RequestFacts facts) {
         DeploymentState best = null;
+        long wallMillis = caps.none() ? 0 : System.currentTimeMillis();
         for (DeploymentState m : members) {
             if (!facts.mayServe(this, m)) continue; // the caller checked that one does
+            if (!withinBudget(m, wallMillis)) continue; // and that one is within its budgets
             if (best == null || m.breaker.openUntil() < best.breaker.openUntil()) best = m;
         }
         return new Pick(best == null ? members.get(0) : best, true, 0); // its outcome decides its breaker, like a probe

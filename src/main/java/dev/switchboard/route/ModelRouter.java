@@ -58,6 +58,13 @@ public final class ModelRouter {
      */
     public ModelRouter(Vertx vertx, List<Target> targets, RouterSettings settings, RouterMetrics metrics,
                        RandomGenerator random, AttemptListener attempts, WildcardTargets wildcards) {
+        this(vertx, targets, settings, metrics, random, attempts, wildcards, SpendCaps.NONE);
+    }
+
+    /** @param caps the budgets of providers and deployments: spent ones are passed over ({@link SpendCaps}) */
+    public ModelRouter(Vertx vertx, List<Target> targets, RouterSettings settings, RouterMetrics metrics,
+                       RandomGenerator random, AttemptListener attempts, WildcardTargets wildcards, SpendCaps caps) {
+        this.caps = caps;
         this.settings = settings;
         this.tagRouting = settings.tagFiltering() ? new TagRouting(settings.tagMatchAny()) : null;
         RoutingStrategy strategy = RoutingStrategy.named(settings.strategy());
@@ -68,10 +75,10 @@ public final class ModelRouter {
                     new CircuitBreaker(settings.allowedFails(), settings.cooldown().toNanos())));
         }
         Map<String, ModelGroup> g = new LinkedHashMap<>();
-        byAlias.forEach((alias, members) -> g.put(alias, new ModelGroup(alias, members, strategy, affinity, random)));
+        byAlias.forEach((alias, members) -> g.put(alias, new ModelGroup(alias, members, strategy, affinity, random, caps)));
         this.groups = Collections.unmodifiableMap(g);
         this.names = new ModelNames(groups, settings.groupAliases(), wildcards,
-                (alias, members) -> new ModelGroup(alias, members, strategy, affinity, random),
+                (alias, members) -> new ModelGroup(alias, members, strategy, affinity, random, caps),
                 () -> new CircuitBreaker(settings.allowedFails(), settings.cooldown().toNanos()));
         this.engine = new CallEngine(vertx, names::resolve, settings, metrics, random, clock, attempts);
         AutoRouterSettings a = settings.auto();
@@ -294,6 +301,12 @@ public final class ModelRouter {
         }
         return Future.succeededFuture(null);
     }
+
+    /** The budgets of providers and deployments (LiteLLM's budget routing); {@link SpendCaps#NONE} when none is set. */
+    private final SpendCaps caps;
+
+    /** The budgets routing passes spent deployments over by: the ledger's spend is counted into them. */
+    public SpendCaps spendCaps() { return caps; }
 
     /** Tag routing, when {@code enable_tag_filtering} is on. */
     private final TagRouting tagRouting;

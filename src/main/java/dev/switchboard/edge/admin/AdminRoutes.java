@@ -59,6 +59,7 @@ public final class AdminRoutes {
 
     public void mount(Router router) {
         mountModelInfo(router);
+        mountBudgets(router);
         post(router, "/key/generate", (caller, body) -> edge.gateway().keys().generate(body));
         post(router, "/key/update", (caller, body) -> edge.gateway().keys().update(body));
         post(router, "/key/delete", (caller, body) -> edge.gateway().keys().delete(body));
@@ -217,6 +218,29 @@ public final class AdminRoutes {
                 return Future.succeededFuture(out);
             });
         }
+    }
+
+    /**
+     * LiteLLM's {@code GET /provider/budgets}: each provider's budget ({@code provider_budget_config}) as
+     * {@code {"providers": {"openai": {"budget_limit", "time_period", "spend", "budget_reset_at"}}}}, and Switchboard's
+     * {@code deployments} beside it (each {@code litellm_params.max_budget}), in the same shape.
+     */
+    private void mountBudgets(Router router) {
+        get(router, "/provider/budgets", rc -> {
+            ObjectNode out = SpendJson.JSON.createObjectNode();
+            ObjectNode providers = out.putObject("providers");
+            ObjectNode deployments = out.putObject("deployments");
+            for (dev.switchboard.pipeline.BudgetState b : edge.gateway().budgets()) {
+                ObjectNode e = (b.kind().equals("provider") ? providers : deployments).putObject(b.name());
+                e.put("budget_limit", java.math.BigDecimal.valueOf(b.limitUsd()));
+                if (b.period() == null) e.putNull("time_period");
+                else e.put("time_period", b.period());
+                e.put("spend", java.math.BigDecimal.valueOf(b.spentUsd()));
+                if (b.resetsAt() == null) e.putNull("budget_reset_at");
+                else e.put("budget_reset_at", java.time.Instant.ofEpochMilli(b.resetsAt()).toString());
+            }
+            return Future.succeededFuture(out);
+        });
     }
 
     private void mountCache(Router router) {

@@ -1,0 +1,212 @@
+package dev.switchboard.route;
+
+import dev.switchboard.config.Deployment;
+import dev.switchboard.model.DurationSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * LiteLLM's budget routing: a budget in US dollars per provider ({@code router_settings.provider_budget_config}) and per
+ * deployment ({@code litellm_params.max_budget} / {@code budget_duration}), each over a period. A deployment whose own
+ * budget or whose provider's budget is spent this period is passed over by the router, like one cooling down: its
+ * alias's other deployments serve, then the fallbacks; a request nothing else can serve is refused (429). A routing
+ * limit, not a hard cap: the calls already under way finish (a key's budget is the hard one).
+ *
+ * <p>Spend is counted by the ledger's deployment id ({@code provider/model}, its provider the part before the slash):
+ * this gateway's served calls as they are metered ({@link #spent}), and, for several gateways on one store, the
+ * ledger's sums read every few seconds ({@link #synced}). Periods follow each other from the epoch (UTC): {@code 1d}
+ * resets at midnight UTC, {@code 1mo} on the first of the month; no period means one that never resets.
+ */
+public final class SpendCaps {
+    public static final SpendCaps NONE = new SpendCaps(Map.of(), Map.of());
+
+    /** One budget: its limit over a period, and what was spent in the current one. */
+    public static final class Cap {
+        final String kind;
+        final String name;
+        final long limitNanos;
+        final DurationSpec period;
+        private long windowStart = Long.MIN_VALUE;
+        /** The ledger's sum for this window when last read (every gateway's written spend). */
+        private long stored;
+        /** This gateway's spend metered since then. */
+        private long local;
+
+        Cap(String kind, String name, long limitNanos, DurationSpec period) {
+            this.kind = kind;
+            this.name = name;
+            this.limitNanos = limitNanos;
+            this.period = period;
+        }
+
+        /** Where the period holding {@code nowMillis} starts (0: a budget that never resets). */
+        public long windowStart(long nowMillis) { return period == null ? 0 : period.periodStart(0, nowMillis); }
+
+        /** When the current period ends; Long.MAX_VALUE for none. */
+        public long windowEnd(long nowMillis) { return period == null ? Long.MAX_VALUE : period.periodEnd(0, nowMillis); }
+
+        private void roll(long nowMillis) {
+            long start = windowStart(nowMillis);
+            if (start != windowStart) {
+                windowStart = start;
+                stored = 0;
+                local = 0;
+            }
+        }
+
+        public synchronized long spentNanos(long nowMillis) {
+            roll(nowMillis);
+            return stored + local;
+        }
+
+        synchronized boolean spent(long nowMillis) {
+            roll(nowMillis);
+            return stored + local >= limitNanos;
+        }
+
+        synchronized void add(long nanos, long nowMillis) {
+            roll(nowMillis);
+            local += nanos;
+        }
+
+        /** The ledger's sum for the window starting at {@code start}, read now: it replaces what was counted so far. */
+        synchronized void synced(long start, long ledgerNanos, long nowMillis) {
+            roll(nowMillis);
+            if (start != windowStart) return; // read for a window that has ended meanwhile
+            stored = ledgerNanos;
+            local = 0;
+        }
+
+        /** {@code provider openai} / {@code deployment openai/gpt-4o}. */
+        public String label() { return kind + " " + name; }
+
+        public String kind() { return kind; }
+
+        public String name() { return name; }
+
+        public double limitUsd() { return limitNanos / 1e9; }
+
+        public DurationSpec period() { return period; }
+    }
+
+    private final Map<String, Cap> byProvider;
+    private final Map<String, Cap> byDeployment;
+    /** The caps of each deployment id seen, its own first: computed once per id. */
+    private final Map<String, List<Cap>> capsOf = new ConcurrentHashMap<>();
+
+    private SpendCaps(Map<String, Cap> byProvider, Map<String, Cap> byDeployment) {
+        this.byProvider = byProvider;
+        this.byDeployment = byDeployment;
+    }
+
+    /**
+     * The caps a config sets: {@code provider_budget_config} (validated by the loader) and each deployment's
+     * {@code max_budget}; {@link #NONE} when it sets none.
+     */
+    public static SpendCaps from(Map<String, Object> routerSettings, Collection<Deployment> deployments) {
+        Map<String, Cap> providers = new LinkedHashMap<>();
+        if (routerSettings.get("provider_budget_config") instanceof Map<?, ?> m) {
+            m.forEach((provider, cfg) -> {
+                if (cfg instanceof Map<?, ?> c && c.get("budget_limit") instanceof Number usd) {
+                    providers.put(String.valueOf(provider), new Cap("provider", String.valueOf(provider), nanos(usd.doubleValue()),
+                            c.get("time_period") == null ? null : DurationSpec.parse(String.valueOf(c.get("time_period")))));
+                }
+            });
+        }
+        Map<String, Cap> own = new LinkedHashMap<>();
+        for (Deployment d : deployments) {
+            if (!(d.params().get("max_budget") instanceof Number usd)) continue;
+            Object period = d.params().get("budget_duration");
+            // two entries of one provider/model share the ledger's id, so they share one budget: the smaller one
+            Cap c = new Cap("deployment", d.id(), nanos(usd.doubleValue()), period == null ? null : DurationSpec.parse(period.toString()));
+            own.merge(d.id(), c, (a, b) -> a.limitNanos <= b.limitNanos ? a : b);
+        }
+        return providers.isEmpty() && own.isEmpty() ? NONE : new SpendCaps(Map.copyOf(providers), Map.copyOf(own));
+    }
+
+    static long nanos(double usd) { return Math.round(usd * 1e9); }
+
+    /** Whether any budget is set: when not, routing asks nothing of this. */
+    public boolean none() { return byProvider.isEmpty() && byDeployment.isEmpty(); }
+
+    /** The provider of a ledger deployment id ({@code provider/model}); null for an id without one. */
+    static String providerOf(String deploymentId) {
+        int slash = deploymentId.indexOf('/');
+        return slash <= 0 ? null : deploymentId.substring(0, slash);
+    }
+
+    private List<Cap> capsOf(String deploymentId) {
+        return capsOf.computeIfAbsent(deploymentId, id -> {
+            List<Cap> out = new ArrayList<>(2);
+            Cap own = byDeployment.get(id);
+            if (own != null) out.add(own);
+            String provider = providerOf(id);
+            Cap p = provider == null ? null : byProvider.get(provider);
+            if (p != null) out.add(p);
+            return List.copyOf(out);
+        });
+    }
+
+    /** The first budget of this deployment (its own, then its provider's) spent this period; null when none is. */
+    Cap spentCap(String deploymentId, long nowMillis) {
+        if (none()) return null;
+        for (Cap c : capsOf(deploymentId)) if (c.spent(nowMillis)) return c;
+        return null;
+    }
+
+    /** A served call's cost, counted against its deployment's budgets. */
+    public void spent(String deploymentId, long costNanos, long nowMillis) {
+        if (none() || deploymentId == null || costNanos <= 0) return;
+        for (Cap c : capsOf(deploymentId)) c.add(costNanos, nowMillis);
+    }
+
+    /** The distinct window starts the budgets have now: the ledger is summed from each ({@link #synced}). */
+    public List<Long> windowStarts(long nowMillis) {
+        List<Long> out = new ArrayList<>();
+        for (Cap c : all()) {
+            long s = c.windowStart(nowMillis);
+            if (!out.contains(s)) out.add(s);
+        }
+        return out;
+    }
+
+    /**
+     * The ledger's spend by deployment id since each window start ({@code sums.get(start).get(deploymentId)}), read
+     * just now: every budget takes its window's sum over its deployments, every gateway's spend included.
+     */
+    public void synced(Map<Long, Map<String, Long>> sums, long nowMillis) {
+        for (Cap c : all()) {
+            long start = c.windowStart(nowMillis);
+            Map<String, Long> byId = sums.get(start);
+            if (byId == null) continue;
+            long total = 0;
+            for (Map.Entry<String, Long> e : byId.entrySet()) {
+                if (c.kind.equals("deployment") ? e.getKey().equals(c.name) : c.name.equals(providerOf(e.getKey()))) total += e.getValue();
+            }
+            c.synced(start, total, nowMillis);
+        }
+    }
+
+    /** Every budget, providers' first. */
+    public List<Cap> all() {
+        List<Cap> out = new ArrayList<>(byProvider.values());
+        out.addAll(byDeployment.values());
+        return out;
+    }
+
+    /** The providers' budgets by provider name (LiteLLM's {@code /provider/budgets}). */
+    public Map<String, Cap> providers() { return byProvider; }
+
+    /** A refusal's words, as LiteLLM's: "Exceeded budget for provider openai: 0.000735 >= 1e-12". */
+    static String exceeded(Cap c, long nowMillis) {
+        return "Exceeded budget for " + c.label() + ": " + plain(c.spentNanos(nowMillis)) + " >= " + plain(c.limitNanos);
+    }
+
+    private static String plain(long nanos) {
+        return java.math.BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
+    }
+}
