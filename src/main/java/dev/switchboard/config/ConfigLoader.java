@@ -237,7 +237,21 @@ public final class ConfigLoader {
                 upstream(w, g), JwtAuthKeys.read(w, g), eventLoopTransport(w, g.get("event_loop_transport")),
                 new RequestChecks(Boolean.TRUE.equals(w.bool(g.get("enforce_user_param"), "general_settings.enforce_user_param")),
                         Boolean.TRUE.equals(w.bool(g.get("reject_clientside_metadata_tags"),
-                                "general_settings.reject_clientside_metadata_tags"))));
+                                "general_settings.reject_clientside_metadata_tags"))),
+                globalMaxParallel(w, g.get("global_max_parallel_requests")));
+    }
+
+    /** {@code global_max_parallel_requests}: a whole number, 1 or more; absent for no limit. */
+    private static Integer globalMaxParallel(YamlWalker w, Node node) {
+        if (node == null) return null;
+        String path = "general_settings.global_max_parallel_requests";
+        Integer n = w.integer(node, path);
+        if (n != null && n < 1) {
+            w.error(node, path, "must be 1 or more, found " + n + ". Fix: give the most model calls this gateway runs at once, "
+                    + "or leave it out for no limit.");
+            return null;
+        }
+        return n;
     }
 
     /** {@code event_loop_transport}: auto (absent), io_uring, epoll or nio. Whether the machine has it is checked at start. */

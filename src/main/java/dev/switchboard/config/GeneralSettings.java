@@ -21,13 +21,15 @@ package dev.switchboard.config;
  *                           environment's JWT_* read), empty when off
  * @param eventLoopTransport the socket transport the event loops run on ({@code event_loop_transport}; default auto: io_uring, else epoll, else NIO)
  * @param requestChecks      {@code enforce_user_param} and {@code reject_clientside_metadata_tags}
+ * @param globalMaxParallelRequests LiteLLM's {@code global_max_parallel_requests}: model calls in flight in this gateway at
+ *                           most (the next is a 429); null for no limit
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
                               long maxBufferedBytes, java.util.Map<String, Object> otel,
                               java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
                               java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
-                              RequestChecks requestChecks) {
+                              RequestChecks requestChecks, Integer globalMaxParallelRequests) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
 
@@ -42,6 +44,16 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         jwtAuth = jwtAuth == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jwtAuth));
         if (eventLoopTransport == null) eventLoopTransport = EventLoopTransport.AUTO;
         if (requestChecks == null) requestChecks = RequestChecks.NONE;
+    }
+
+    /** Without a global limit on calls in flight. */
+    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
+                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
+                           long maxBufferedBytes, java.util.Map<String, Object> otel,
+                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
+                           java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport, RequestChecks requestChecks) {
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
+                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, null);
     }
 
     /** Without LiteLLM's request checks. */
@@ -100,12 +112,12 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     /** The same settings with another {@code request_log} (LiteLLM's message-logging switches read into it). */
     public GeneralSettings withRequestLog(java.util.Map<String, Object> log) {
         return new GeneralSettings(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks);
+                maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests);
     }
 
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks);
+                maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests);
     }
 }

@@ -144,7 +144,7 @@ public final class LiteLlmKeys {
                 + "disable_spend_logs disable_spend_updates disable_master_key_return disable_retry_on_max_parallel_request_limit_error "
                 + "disable_reset_budget disable_adding_master_key_hash_to_db disable_responses_id_security "
                 + "key_management_system key_management_settings maximum_spend_logs_retention_period "
-                + "maximum_spend_logs_retention_interval user_mcp_management_mode max_parallel_requests global_max_parallel_requests "
+                + "maximum_spend_logs_retention_interval user_mcp_management_mode max_parallel_requests "
                 + "infer_model_from_keys background_health_checks health_check_interval health_check_details alerting "
                 + "alerting_threshold alert_types alerting_args alert_to_webhook_url use_client_credentials_pass_through_routes "
                 + "public_routes enforced_params use_x_forwarded_for service_account_settings image_generation_model "
@@ -154,6 +154,7 @@ public final class LiteLlmKeys {
                 + "disable_prisma_schema_update litellm_key_header_name ui_access_mode litellm_license spend_report_frequency "
                 + "forward_openai_org_id forward_client_headers_to_llm_api use_azure_key_vault use_google_kms "
                 + "allow_client_side_credentials pass_through_endpoints", "not supported");
+        a(GENERAL, "global_max_parallel_requests", "the most model calls this gateway runs at once; the next is LiteLLM's 429 (Keys, \"What a key is refused\")");
         a(GENERAL, "store_prompts_in_spend_logs", "true: the request log keeps whole prompts and completions (policy full), "
                 + "false: none (off; in traces neither); general_settings.request_log.policy and turn_off_message_logging win");
         a(GENERAL, "enforce_user_param", "a model call without user (an Anthropic body's metadata.user_id, or safety_identifier) is a 400");

@@ -19,6 +19,8 @@ public final class Admission {
     private final long reservedNanos;
     private final RateLimiter.Permit permit;
     private final AtomicBoolean settled = new AtomicBoolean();
+    /** Whether this call holds a place of the gateway's global limit on calls in flight (given back when it settles). */
+    private volatile boolean globalSlot;
 
     /** @param keyReserved / globalReserved whether {@code reservedNanos} was taken from that budget */
     Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, long reservedNanos,
@@ -49,9 +51,16 @@ public final class Admission {
      */
     public void settle(long costNanos, long actualTokens, long atMillis) {
         if (!settled.compareAndSet(false, true) || governor == null) return;
-        governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, costNanos, atMillis);
-        permit.release(actualTokens, System.nanoTime());
+        try {
+            governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, costNanos, atMillis);
+            permit.release(actualTokens, System.nanoTime());
+        } finally {
+            if (globalSlot) governor.releaseGlobalSlot();
+        }
     }
+
+    /** Set by the governor: this call took a place of the global limit. */
+    void holdsGlobalSlot() { globalSlot = true; }
 
     /** The call failed before it cost anything. */
     public void release() { settle(0, 0); }

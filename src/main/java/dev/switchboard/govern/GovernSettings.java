@@ -12,7 +12,7 @@ import dev.switchboard.model.DurationSpec;
  * @param jwt             JWT auth, or null when off
  */
 public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt,
-                             java.util.Map<String, java.util.List<String>> accessGroups) {
+                             java.util.Map<String, java.util.List<String>> accessGroups, Integer globalMaxParallel) {
     public static final GovernSettings NONE = new GovernSettings(null, null, null);
 
     public GovernSettings {
@@ -22,7 +22,12 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod) { this(globalMaxBudget, globalPeriod, null); }
 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt) {
-        this(globalMaxBudget, globalPeriod, jwt, null);
+        this(globalMaxBudget, globalPeriod, jwt, null, null);
+    }
+
+    /** These settings with LiteLLM's {@code global_max_parallel_requests} (null: no limit). */
+    public GovernSettings withGlobalMaxParallel(Integer max) {
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, accessGroups, max);
     }
 
     /**
@@ -30,7 +35,7 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
      * model_names in it. A key whose {@code models} names a group may use every model of it.
      */
     public GovernSettings withAccessGroups(java.util.Map<String, java.util.List<String>> groups) {
-        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups);
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups, globalMaxParallel);
     }
 
     /** From {@code litellm_settings} as the config loader keeps it (already validated). */

@@ -60,7 +60,7 @@ public final class Governance {
         SharedRateLimits sharedLimits = new SharedRateLimits(db, limiter, registry, clockMillis, System::nanoTime, shared.gatewayId);
         sharedLimits.sync(); // at start: what other gateways took before this one is its baseline, not its business
         Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
-                new Governor(registry, limiter, global, clockMillis, shared),
+                new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel()),
                 new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
         g.vertx = vertx;
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and

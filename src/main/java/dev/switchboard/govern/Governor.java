@@ -34,6 +34,13 @@ public final class Governor {
     }
 
     Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis, SharedBudgets shared) {
+        this(keys, limiter, global, clockMillis, shared, null);
+    }
+
+    /** @param globalMaxParallel LiteLLM's {@code global_max_parallel_requests}: model calls in flight here at most, or null */
+    Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis, SharedBudgets shared,
+             Integer globalMaxParallel) {
+        this.globalMaxParallel = globalMaxParallel == null ? 0 : globalMaxParallel;
         this.keys = keys;
         this.limiter = limiter;
         this.global = global;
@@ -49,6 +56,40 @@ public final class Governor {
      * @throws BudgetPending    when a budget shared with other gateways needs a larger grant first (nothing is held)
      */
     public Admission admit(Caller caller, List<String> aliases, WorstCase worstCase, java.util.function.LongSupplier estimatedTokens) {
+        boolean slot = takeGlobalSlot();
+        try {
+            Admission a = admitWithin(caller, aliases, worstCase, estimatedTokens);
+            if (slot) a.holdsGlobalSlot();
+            return a;
+        } catch (RuntimeException e) {
+            if (slot) releaseGlobalSlot();
+            throw e;
+        }
+    }
+
+    /** The most model calls in flight in this gateway (LiteLLM's {@code global_max_parallel_requests}); 0 for no limit. */
+    private final int globalMaxParallel;
+    private final java.util.concurrent.atomic.AtomicInteger globalInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A place among the calls in flight, when they are limited: false when they are not; LiteLLM's 429 when all are taken. */
+    private boolean takeGlobalSlot() {
+        if (globalMaxParallel == 0) return false;
+        int now = globalInFlight.incrementAndGet();
+        if (now > globalMaxParallel) {
+            globalInFlight.decrementAndGet();
+            throw new GatewayException(ErrorKind.RATE_LIMIT, 429, "Max parallel request limit reached. Hit Global Limit: Limit="
+                    + globalMaxParallel + ", current: " + (now - 1) + " (general_settings.global_max_parallel_requests).", null,
+                    "max_parallel_requests", null, 1L);
+        }
+        return true;
+    }
+
+    void releaseGlobalSlot() { globalInFlight.decrementAndGet(); }
+
+    /** Model calls in flight that hold a place of the global limit (0 when there is none). */
+    public int globalInFlight() { return globalInFlight.get(); }
+
+    private Admission admitWithin(Caller caller, List<String> aliases, WorstCase worstCase, java.util.function.LongSupplier estimatedTokens) {
         KeyState key = null;
         if (caller.virtualKey()) {
             key = keys.byId(caller.id());

@@ -158,7 +158,7 @@ public final class Gateway {
         Governance governance;
         try {
             governance = Governance.open(vertx, db, GovernSettings.from(config.litellmSettings(), config.general().jwtAuth())
-                            .withAccessGroups(accessGroups(config)),
+                            .withAccessGroups(accessGroups(config)).withGlobalMaxParallel(config.general().globalMaxParallelRequests()),
                     config.general().masterKey() == null ? null : config.general().masterKey()::matches,
                     new LocalRateLimiter(), System::currentTimeMillis);
         } catch (RuntimeException e) {
