@@ -100,7 +100,8 @@ public final class LiteLlmKeys {
         w(ROUTER, "optional_pre_call_checks", "LiteLLM's optional pre-call checks (prompt caching, router budgets, …) are not done");
         a(ROUTER, "enable_tag_filtering tag_filtering_match_any", "deployments chosen by the call's tags (see Routing)");
         a(ROUTER, "provider_budget_config", "a budget per provider ({openai: {budget_limit: 100, time_period: 1d}}): once spent, its deployments are passed over (see Routing, \"Budget routing\")");
-        w(ROUTER, "routing_strategy_args retry_policy allowed_fails_policy model_group_retry_policy max_fallbacks "
+        a(ROUTER, "max_fallbacks", "the most other aliases one request moves on to (its models array and the fallbacks together; default 5, as LiteLLM's)");
+        w(ROUTER, "routing_strategy_args retry_policy allowed_fails_policy model_group_retry_policy "
                 + "default_max_parallel_requests default_priority polling_interval caching_groups cache_responses client_ttl "
                 + "debug_level set_verbose "
                 + "ignore_invalid_deployments search_tools guardrail_list deployment_affinity_ttl_seconds "

@@ -21,6 +21,8 @@ final class RoutePlan {
     private Set<String> visited;
     /** The model_name of the group the primary name reached, when it is another name; else null. */
     private String servedBy;
+    /** The other aliases this request has moved on to, against {@code max_fallbacks}. */
+    private int taken;
     /** Whether the caller may use an alias: a fallback it may not is passed over, never a way around its allowlist. */
     private java.util.function.Predicate<String> allowed = a -> true;
 
@@ -72,7 +74,10 @@ final class RoutePlan {
     /** Takes the next alias for a failure of this reason; null when the chain is exhausted. */
     Step next(FallbackReason reason) {
         Step s = peek(reason);
-        if (s != null) visit(s.alias());
+        if (s != null) {
+            visit(s.alias());
+            taken++;
+        }
         return s;
     }
 
@@ -89,7 +94,7 @@ final class RoutePlan {
     }
 
     private Step peek(FallbackReason reason) {
-        if (!enabled) return null;
+        if (!enabled || taken >= settings.maxFallbacks()) return null;
         for (String m : models) if (!visited(m) && allowed.test(m)) return new Step(m, FallbackReason.MODELS_ARRAY);
         List<String> configured = reason == FallbackReason.ERROR && requestFallbacks != null
                 ? requestFallbacks : configuredFor(reason);

@@ -33,17 +33,21 @@ import java.util.Set;
  *                          is not called ({@link ContextCheck})
  * @param tagFiltering      {@code enable_tag_filtering}: deployments are chosen by the call's tags ({@link TagRouting})
  * @param tagMatchAny       {@code tag_filtering_match_any} (default true): a deployment needs one of the tags, else all
+ * @param maxFallbacks      {@code max_fallbacks} (LiteLLM's, default 5): the most other aliases one request moves on to
+ *                          (its {@code models} array and the configured fallbacks together)
  */
 public record RouterSettings(String strategy, int numRetries, int allowedFails, Duration cooldown,
                              Duration minRetryWait, Duration backoffBase, Duration timeout, Duration streamTimeout,
                              Map<FallbackReason, Map<String, List<String>>> fallbacks, boolean promptCacheAffinity,
                              AutoRouterSettings auto, Map<String, GroupAlias> groupAliases, boolean dropParams,
-                             boolean preCallChecks, boolean tagFiltering, boolean tagMatchAny) {
+                             boolean preCallChecks, boolean tagFiltering, boolean tagMatchAny, int maxFallbacks) {
     public static final String DEFAULT_STRATEGY = "simple-shuffle";
     public static final int DEFAULT_NUM_RETRIES = 2;
     public static final int DEFAULT_ALLOWED_FAILS = 3;
     public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(5);
     public static final Duration DEFAULT_BACKOFF = Duration.ofMillis(250);
+    /** LiteLLM's default {@code max_fallbacks}: the most other aliases one request moves on to. */
+    public static final int DEFAULT_MAX_FALLBACKS = 5;
 
     /** Defaults only: no fallbacks, no auto router. */
     public static RouterSettings defaults() {
@@ -85,7 +89,8 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 flag(s.get("drop_params"), false),
                 flag(s.get("enable_pre_call_checks"), false),
                 flag(s.get("enable_tag_filtering"), false),
-                flag(s.get("tag_filtering_match_any"), true));
+                flag(s.get("tag_filtering_match_any"), true),
+                s.integer("max_fallbacks", DEFAULT_MAX_FALLBACKS));
     }
 
     /** Where {@code default_fallbacks} is kept among the error fallbacks: no model_name can be "*" there. */

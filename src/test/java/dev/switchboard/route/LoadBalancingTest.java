@@ -49,6 +49,27 @@ class LoadBalancingTest {
         return f.result();
     }
 
+    /** LiteLLM's max_fallbacks: a chain of seven failing aliases is followed two steps, then the last error answers. */
+    @Test
+    void maxFallbacksStopsAChainOfFailures() {
+        List<FakeProvider> all = new ArrayList<>();
+        List<String> chain = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            FakeProvider p = new FakeProvider(FakeProvider.deployment("a" + i, "m" + i, Map.of(), Map.of()));
+            p.failure = () -> dev.switchboard.model.GatewayException.of(dev.switchboard.model.ErrorKind.UPSTREAM, "down");
+            all.add(p);
+            if (i > 0) chain.add("a" + i);
+        }
+        Map<String, Object> settings = Map.of("num_retries", 0, "fallbacks", List.of(Map.of("a0", chain)), "max_fallbacks", 2);
+        ModelRouter limited = router(all, settings);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(limited, "a0")).hasMessageContaining("down");
+        assertThat(all.stream().mapToInt(p -> p.calls.get()).toArray()).containsExactly(1, 1, 1, 0, 0, 0, 0);
+        all.forEach(p -> p.calls.set(0));
+        ModelRouter byDefault = router(all, Map.of("num_retries", 0, "fallbacks", List.of(Map.of("a0", chain))));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(byDefault, "a0")).hasMessageContaining("down");
+        assertThat(all.stream().mapToInt(p -> p.calls.get()).toArray()).as("LiteLLM's default: 5").containsExactly(1, 1, 1, 1, 1, 1, 0);
+    }
+
     @Test
     void simpleShuffleSpreadsAThousandRequestsWithinFivePercentOfTheWeights() {
         List<FakeProvider> p = group("pool", List.of(Map.of("weight", 1.0), Map.of("weight", 3.0), Map.of("rpm", 6.0)), List.of());
