@@ -101,7 +101,8 @@ public final class LiteLlmKeys {
         a(ROUTER, "enable_tag_filtering tag_filtering_match_any", "deployments chosen by the call's tags (see Routing)");
         a(ROUTER, "provider_budget_config", "a budget per provider ({openai: {budget_limit: 100, time_period: 1d}}): once spent, its deployments are passed over (see Routing, \"Budget routing\")");
         a(ROUTER, "max_fallbacks", "the most other aliases one request moves on to (its models array and the fallbacks together; default 5, as LiteLLM's)");
-        w(ROUTER, "routing_strategy_args retry_policy allowed_fails_policy model_group_retry_policy "
+        a(ROUTER, "retry_policy model_group_retry_policy", "retries by kind of failure (RateLimitErrorRetries, BadRequestErrorRetries, …) in place of num_retries for that kind, for every group or one (see Routing)");
+        w(ROUTER, "routing_strategy_args allowed_fails_policy "
                 + "default_max_parallel_requests default_priority polling_interval caching_groups cache_responses client_ttl "
                 + "debug_level set_verbose "
                 + "ignore_invalid_deployments search_tools guardrail_list deployment_affinity_ttl_seconds "

@@ -113,8 +113,31 @@ final class RoutingKeys {
             groupAliases(value, path);
         } else if (key.equals("provider_budget_config")) {
             providerBudgets(value, path);
+        } else if (key.equals("retry_policy")) {
+            retryPolicy(value, path);
+        } else if (key.equals("model_group_retry_policy")) {
+            w.mapping(value, path).forEach((group, policy) -> {
+                if (!aliases.contains(group)) w.warn(policy, path + "." + group, "names no model_name of this config; ignored");
+                retryPolicy(policy, path + "." + group);
+            });
         }
     }
+
+    /** LiteLLM's retry policy: its kinds ({@code RateLimitErrorRetries}, …), each a count of retries, 0 or more. */
+    private void retryPolicy(Node value, String path) {
+        w.mapping(value, path).forEach((kind, n) -> {
+            if (!RETRY_KINDS.contains(kind)) {
+                w.warn(n, path + "." + kind, "is not one of LiteLLM's retry kinds " + RETRY_KINDS + "; ignored");
+                return;
+            }
+            Integer count = w.integer(n, path + "." + kind);
+            if (count != null && count < 0) w.error(n, path + "." + kind, "must be 0 or more, found " + count + ".");
+        });
+    }
+
+    /** LiteLLM's RetryPolicy fields (route.RetryPolicy reads them). */
+    private static final List<String> RETRY_KINDS = List.of("BadRequestErrorRetries", "AuthenticationErrorRetries",
+            "TimeoutErrorRetries", "RateLimitErrorRetries", "ContentPolicyViolationErrorRetries", "InternalServerErrorRetries");
 
     /**
      * LiteLLM's {@code provider_budget_config}: {@code {openai: {budget_limit: 100, time_period: 1d}, …}}, a budget in US

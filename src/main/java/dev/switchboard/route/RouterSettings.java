@@ -35,12 +35,14 @@ import java.util.Set;
  * @param tagMatchAny       {@code tag_filtering_match_any} (default true): a deployment needs one of the tags, else all
  * @param maxFallbacks      {@code max_fallbacks} (LiteLLM's, default 5): the most other aliases one request moves on to
  *                          (its {@code models} array and the configured fallbacks together)
+ * @param retryPolicy       {@code retry_policy} / {@code model_group_retry_policy}: retries by kind of failure ({@link RetryPolicy})
  */
 public record RouterSettings(String strategy, int numRetries, int allowedFails, Duration cooldown,
                              Duration minRetryWait, Duration backoffBase, Duration timeout, Duration streamTimeout,
                              Map<FallbackReason, Map<String, List<String>>> fallbacks, boolean promptCacheAffinity,
                              AutoRouterSettings auto, Map<String, GroupAlias> groupAliases, boolean dropParams,
-                             boolean preCallChecks, boolean tagFiltering, boolean tagMatchAny, int maxFallbacks) {
+                             boolean preCallChecks, boolean tagFiltering, boolean tagMatchAny, int maxFallbacks,
+                             RetryPolicy retryPolicy) {
     public static final String DEFAULT_STRATEGY = "simple-shuffle";
     public static final int DEFAULT_NUM_RETRIES = 2;
     public static final int DEFAULT_ALLOWED_FAILS = 3;
@@ -90,7 +92,8 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 flag(s.get("enable_pre_call_checks"), false),
                 flag(s.get("enable_tag_filtering"), false),
                 flag(s.get("tag_filtering_match_any"), true),
-                s.integer("max_fallbacks", DEFAULT_MAX_FALLBACKS));
+                s.integer("max_fallbacks", DEFAULT_MAX_FALLBACKS),
+                RetryPolicy.from(router.get("retry_policy"), router.get("model_group_retry_policy")));
     }
 
     /** Where {@code default_fallbacks} is kept among the error fallbacks: no model_name can be "*" there. */

@@ -70,6 +70,31 @@ class LoadBalancingTest {
         assertThat(all.stream().mapToInt(p -> p.calls.get()).toArray()).as("LiteLLM's default: 5").containsExactly(1, 1, 1, 1, 1, 1, 0);
     }
 
+    /**
+     * LiteLLM's retry_policy: a kind it names is retried that many times in place of num_retries, also a 400 the gateway
+     * would not retry by itself; model_group_retry_policy wins for its group; other kinds keep num_retries.
+     */
+    @Test
+    void retryPolicyRetriesEachKindOfFailureAsItSays() {
+        FakeProvider bad = new FakeProvider(FakeProvider.deployment("bad", "m", Map.of(), Map.of()));
+        bad.failure = () -> dev.switchboard.model.GatewayException.badRequest("temperature: out of range", "temperature");
+        FakeProvider down = new FakeProvider(FakeProvider.deployment("down", "m", Map.of(), Map.of()));
+        down.failure = () -> dev.switchboard.model.GatewayException.of(dev.switchboard.model.ErrorKind.UPSTREAM, "down");
+        Map<String, Object> settings = Map.of("num_retries", 1, "retry_backoff", 0, "allowed_fails", 100,
+                "retry_policy", Map.of("BadRequestErrorRetries", 2, "InternalServerErrorRetries", 3),
+                "model_group_retry_policy", Map.of("down", Map.of("InternalServerErrorRetries", 0)));
+        ModelRouter r = router(List.of(bad, down), settings);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(r, "bad")).hasMessageContaining("temperature");
+        assertThat(bad.calls.get()).as("a 400, retried twice as the policy says").isEqualTo(3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(r, "down")).hasMessageContaining("down");
+        assertThat(down.calls.get()).as("its group's own policy: no retry").isEqualTo(1);
+
+        bad.calls.set(0);
+        ModelRouter plain = router(List.of(bad), Map.of("num_retries", 1, "retry_backoff", 0));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(plain, "bad")).hasMessageContaining("temperature");
+        assertThat(bad.calls.get()).as("without a policy a 400 is not retried").isEqualTo(1);
+    }
+
     @Test
     void simpleShuffleSpreadsAThousandRequestsWithinFivePercentOfTheWeights() {
         List<FakeProvider> p = group("pool", List.of(Map.of("weight", 1.0), Map.of("weight", 3.0), Map.of("rpm", 6.0)), List.of());
