@@ -36,15 +36,17 @@ public final class SpendReports {
     }
 
     /**
-     * What the ledger holds by deployment id since a time (ended then or later, served rows: every gateway's written
-     * spend), for budget routing's periods. Does not flush the ledger first: the caller counts its own queued spend.
+     * What the ledger holds by deployment id for calls that ended in {@code [fromMillis, toMillis)} (served rows: every
+     * gateway's written spend), for budget routing's periods. Does not flush the ledger first: the caller counts its own
+     * queued spend.
      */
-    public java.util.Map<String, Long> spentByDeploymentSince(long sinceMillis) {
+    public java.util.Map<String, Long> spentByDeploymentBetween(long fromMillis, long toMillis) {
         return db.transaction(c -> {
             java.util.Map<String, Long> out = new java.util.HashMap<>();
             try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT deployment, COALESCE(SUM(cost_nanos), 0) FROM spend_logs "
-                    + "WHERE ended_at >= ? AND in_ledger = TRUE AND deployment IS NOT NULL GROUP BY deployment")) {
-                ps.setLong(1, sinceMillis);
+                    + "WHERE ended_at >= ? AND ended_at < ? AND in_ledger = TRUE AND deployment IS NOT NULL GROUP BY deployment")) {
+                ps.setLong(1, fromMillis);
+                ps.setLong(2, toMillis);
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
                 }

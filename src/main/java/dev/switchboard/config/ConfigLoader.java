@@ -104,6 +104,7 @@ public final class ConfigLoader {
         Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), LiteLlmKeys.LITELLM, routing);
         List<GuardrailConfig> guardrails = new GuardrailReader(w).read(top.get("guardrails"));
         general = messageLogging(w, general, top.get("general_settings"), litellm);
+        deploymentBudgetWarnings(w, deployments);
         w.flushUnsupported();
 
         if (!w.errors.isEmpty()) throw new ConfigException(w.errors);
@@ -354,6 +355,29 @@ public final class ConfigLoader {
             case APPLIED -> { return true; }
         }
         return false;
+    }
+
+    /**
+     * Budget routing counts spend by the ledger's deployment id ({@code provider/model}): a wildcard entry's
+     * {@code max_budget} names no served model, and entries of the same provider and model share one budget.
+     */
+    private static void deploymentBudgetWarnings(YamlWalker w, List<Deployment> deployments) {
+        Map<String, Deployment> seen = new LinkedHashMap<>();
+        for (Deployment d : deployments) {
+            if (!d.params().containsKey("max_budget")) continue;
+            if (d.wildcard()) {
+                w.warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "': max_budget on a wildcard entry has no "
+                        + "effect (each model it serves is counted by its own provider/model). Fix: set router_settings."
+                        + "provider_budget_config for the provider, or name the model.");
+                continue;
+            }
+            Deployment twin = seen.putIfAbsent(d.id(), d);
+            if (twin != null) {
+                w.warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") shares its provider/model "
+                        + "with line " + twin.line() + ": the ledger counts their spend together, so they share one max_budget "
+                        + "(the smaller).");
+            }
+        }
     }
 
     /**

@@ -17,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * decides). A lost connection (PostgreSQL restarted, a network cut) is noticed at the next heartbeat, which takes the
  * lock again before it writes the rows: the others judge a row gone only when it is also quiet for two beats.
  *
+ * <p>A lock is trusted only on the server that granted it ({@link #serverStart}: {@code pg_postmaster_start_time()}): a
+ * restart or a failover frees every lock, live gateways' included, and their rows then say nothing until the gateways
+ * take their locks again. Behind a pooler that shares server sessions between clients (PgBouncer's transaction or
+ * statement pooling) a session lock means nothing: {@code SWITCHBOARD_PG_SESSION_LOCKS=false} turns them off (the lease
+ * decides, as before).
+ *
  * <p>The counterpart of {@link GatewayLocks} (SQLite's lock files), for gateways that may run on several hosts.
  */
 final class SessionLock {
@@ -26,6 +32,8 @@ final class SessionLock {
     private final Database db;
     private final long key;
     private Connection connection;
+    /** The server's start (epoch ms) when the lock was taken, written beside the key. */
+    private volatile Long serverStart;
 
     private SessionLock(Database db, long key) {
         this.db = db;
@@ -34,7 +42,20 @@ final class SessionLock {
 
     /** This gateway's lock on {@code db} when it is PostgreSQL (taken at the first heartbeat), else {@link #NONE}. */
     static SessionLock of(Database db, String gatewayId) {
-        return db.kind() == Database.Kind.POSTGRESQL ? new SessionLock(db, keyOf(gatewayId)) : NONE;
+        if (db.kind() != Database.Kind.POSTGRESQL || "false".equalsIgnoreCase(System.getenv("SWITCHBOARD_PG_SESSION_LOCKS"))) return NONE;
+        return new SessionLock(db, keyOf(gatewayId));
+    }
+
+    /** The start of the server the lock was taken on (epoch ms), or null when none is held. */
+    Long serverStart() { return serverStart; }
+
+    /** The start of the server {@code c} is connected to (epoch ms): a restart or a failover changes it. */
+    static long serverStart(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT CAST(EXTRACT(EPOCH FROM pg_postmaster_start_time()) * 1000 AS BIGINT)");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** A gateway id's lock key: its first 64 bits (the id is 128 random bits in hex). */
@@ -55,7 +76,10 @@ final class SessionLock {
             try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
                 ps.setLong(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && rs.getBoolean(1)) return key;
+                    if (rs.next() && rs.getBoolean(1)) {
+                        serverStart = serverStart(connection);
+                        return key;
+                    }
                 }
             }
             log.warn("budget grants: this gateway's session lock {} is held by another session; its rows name none", key);
@@ -63,6 +87,7 @@ final class SessionLock {
             log.warn("budget grants: no session lock now ({}); a crash of this gateway would be known by its lease", e.getMessage());
         }
         closeQuietly();
+        serverStart = null;
         return null;
     }
 

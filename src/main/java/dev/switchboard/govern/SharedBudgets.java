@@ -294,14 +294,15 @@ final class SharedBudgets {
     }
 
     private static final String INSERT_ROW = "INSERT INTO budget_grants (scope, period_start, gateway_id, granted_nanos, "
-            + "flushed_nanos, used_nanos, reserved_nanos, wanted_nanos, heartbeat_at, host, pid, process_start, session_lock) "
-            + "VALUES (?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?) ON CONFLICT (scope, period_start, gateway_id) DO UPDATE SET ";
+            + "flushed_nanos, used_nanos, reserved_nanos, wanted_nanos, heartbeat_at, host, pid, process_start, session_lock, "
+            + "session_server) VALUES (?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, period_start, gateway_id) DO UPDATE SET ";
     /** A new row with nothing granted, or the existing one's use and heartbeat (an acquisition's first write). */
     private static final String UPSERT_USE = INSERT_ROW + "used_nanos = excluded.used_nanos, "
-            + "reserved_nanos = excluded.reserved_nanos, heartbeat_at = excluded.heartbeat_at, session_lock = excluded.session_lock";
+            + "reserved_nanos = excluded.reserved_nanos, heartbeat_at = excluded.heartbeat_at, session_lock = excluded.session_lock, "
+            + "session_server = excluded.session_server";
     /**
      * The row as this gateway holds it, grant included (the heartbeat's write: made anew if it was lost); its
-     * {@code wanted_nanos} is kept only while an acquisition for the budget is running (the 12th parameter, 1 or 0).
+     * {@code wanted_nanos} is kept only while an acquisition for the budget is running (the 13th parameter, 1 or 0).
      */
     private static final String UPSERT_ALL = UPSERT_USE + ", granted_nanos = excluded.granted_nanos, "
             + "wanted_nanos = CASE WHEN ? = 1 THEN budget_grants.wanted_nanos ELSE 0 END";
@@ -319,8 +320,14 @@ final class SharedBudgets {
         ps.setLong(9, ProcessIdentity.SELF.pid());
         ps.setLong(10, ProcessIdentity.SELF.startMillis());
         Long lock = heldSessionLock;
-        if (lock == null) ps.setNull(11, java.sql.Types.BIGINT);
-        else ps.setLong(11, lock);
+        Long server = lock == null ? null : sessionLock.serverStart();
+        if (lock == null || server == null) {
+            ps.setNull(11, java.sql.Types.BIGINT);
+            ps.setNull(12, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(11, lock);
+            ps.setLong(12, server);
+        }
     }
 
     private void upsertOwnRow(Connection c, String scope, Budget.GrantAsk ask, long now) throws SQLException {
@@ -391,7 +398,7 @@ final class SharedBudgets {
                     synchronized (b.grant()) {
                         waiting = b.grant().pending != null;
                     }
-                    write.setInt(12, waiting ? 1 : 0);
+                    write.setInt(13, waiting ? 1 : 0);
                     write.addBatch();
                     beaten.add(b);
                     beats.add(beat);
@@ -432,15 +439,19 @@ final class SharedBudgets {
         }
         Set<String> gone = new HashSet<>();
         Map<String, Long> sessionLocks = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT gateway_id, host, pid, process_start, session_lock "
-                + "FROM budget_grants WHERE heartbeat_at < ? AND gateway_id <> ?")) {
+        // a lock is trusted only on the server that granted it: after a restart or a failover every lock is free
+        Long server = db.kind() == Database.Kind.POSTGRESQL && sessionLock != SessionLock.NONE ? SessionLock.serverStart(c) : null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT gateway_id, host, pid, process_start, session_lock, "
+                + "session_server FROM budget_grants WHERE heartbeat_at < ? AND gateway_id <> ?")) {
             ps.setLong(1, now - GONE_QUIET_MILLIS);
             ps.setString(2, gatewayId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString(1);
                     long lock = rs.getLong(5);
-                    if (!rs.wasNull()) sessionLocks.put(id, lock);
+                    boolean named = !rs.wasNull();
+                    long lockServer = rs.getLong(6);
+                    if (named && !rs.wasNull() && server != null && lockServer == server) sessionLocks.put(id, lock);
                     if (ProcessIdentity.SELF.knowsGone(rs.getString(2), rs.getLong(3), rs.getLong(4))
                             || lockSaysGone(id, rs.getString(2))) gone.add(id);
                 }
@@ -448,7 +459,7 @@ final class SharedBudgets {
         }
         // PostgreSQL: a quiet gateway whose session lock nobody holds ended, wherever it ran (its connection closed)
         for (Map.Entry<String, Long> e : sessionLocks.entrySet()) {
-            if (!gone.contains(e.getKey()) && db.kind() == Database.Kind.POSTGRESQL && SessionLock.knowsGone(c, e.getValue())) {
+            if (!gone.contains(e.getKey()) && SessionLock.knowsGone(c, e.getValue())) {
                 gone.add(e.getKey());
             }
         }

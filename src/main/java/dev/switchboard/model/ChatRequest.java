@@ -176,6 +176,12 @@ public record ChatRequest(
                 maxTokens, maxCompletionTokens, stop, seed, user, metadata, stream, includeUsage, extra, raw, relay);
     }
 
+    /** The same request with these stop sequences (a same-dialect relay's bytes no longer apply). */
+    public ChatRequest withStop(List<String> newStop) {
+        return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature, topP,
+                maxTokens, maxCompletionTokens, newStop, seed, user, metadata, stream, includeUsage, extra, raw, null);
+    }
+
     /** The same request with this output limit (as {@code max_completion_tokens}); the raw body keeps its own. */
     public ChatRequest withOutputLimit(int limit) {
         return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature, topP, null,

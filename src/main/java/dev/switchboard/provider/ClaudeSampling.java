@@ -21,19 +21,26 @@ public final class ClaudeSampling {
     private ClaudeSampling() {}
 
     /**
-     * The stop sequences Claude takes, in order and once each: Anthropic (and Bedrock and Vertex for Claude) answer 400 to
-     * an empty or whitespace-only one ("each stop sequence must contain non-whitespace"), which OpenAI-style clients send
-     * ({@code "\n"}, {@code " "}; OpenAI takes them). They are left out, as LiteLLM leaves them out.
+     * A blank stop sequence: Anthropic (and Bedrock and Vertex for Claude) answer 400 to an empty or whitespace-only one
+     * ("each stop sequence must contain non-whitespace"), which OpenAI-style clients send ({@code "\n"}; OpenAI takes it).
+     * A 400 naming {@code stop} before any call, or, under {@code drop_params}, only the blank ones dropped, as LiteLLM does.
      */
-    public static List<String> stopSequences(List<String> stops) {
-        if (stops.isEmpty()) return stops;
-        List<String> out = new ArrayList<>(stops.size());
-        for (String s : stops) if (!s.isBlank() && !out.contains(s)) out.add(s);
-        return out.size() == stops.size() ? stops : out;
+    static ParamConflict blankStops(ChatRequest r) {
+        boolean blank = false;
+        for (String s : r.stop()) blank |= s.isBlank();
+        if (!blank) return null;
+        return new ParamConflict("stop", "Claude refuses an empty or whitespace-only stop sequence, and this request sends one",
+                req -> req.withStop(req.stop().stream().filter(s -> !s.isBlank()).toList()));
     }
 
     /** @param model the deployment's model id as its provider names it */
     public static List<ParamConflict> conflicts(ChatRequest r, String model) {
+        ParamConflict stops = blankStops(r);
+        if (stops != null) {
+            List<ParamConflict> out = new ArrayList<>(conflicts(r.withStop(List.of()), model));
+            out.add(stops);
+            return out;
+        }
         List<ParamConflict> thinking = ClaudeThinking.samplingConflicts(r);
         if (r.temperature() == null || r.topP() == null || !oneOfTwo(model)) return thinking;
         // one of the two already refused (or dropped) for thinking: the other alone is fine

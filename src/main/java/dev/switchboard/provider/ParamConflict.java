@@ -9,5 +9,9 @@ package dev.switchboard.provider;
  * @param field the OpenAI name of the parameter, as {@code ChatRequest.without} takes it
  * @param why   what the model refuses, as the first part of the error's sentence ("Claude takes temperature 1 only
  *              with thinking on, which this request turns on")
+ * @param drop  how {@code drop_params} drops it when less than the whole field goes (Claude's blank stop sequences: only
+ *              those); null drops the field
  */
-public record ParamConflict(String field, String why) {}
+public record ParamConflict(String field, String why, java.util.function.UnaryOperator<dev.switchboard.model.ChatRequest> drop) {
+    public ParamConflict(String field, String why) { this(field, why, null); }
+}

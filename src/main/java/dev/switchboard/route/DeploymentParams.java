@@ -99,8 +99,11 @@ final class DeploymentParams {
         for (ParamConflict c : conflicts) warnDropped(c.field(), d, requestId, "which refuses it here: " + c.why());
         if (conflicts.isEmpty()) return r.without(unsupported);
         List<String> all = new ArrayList<>(unsupported);
-        for (ParamConflict c : conflicts) all.add(c.field());
-        return r.without(all);
+        for (ParamConflict c : conflicts) {
+            if (c.drop() != null) r = c.drop().apply(r); // only what is refused (a blank stop sequence), not the field
+            else all.add(c.field());
+        }
+        return all.isEmpty() ? r : r.without(all);
     }
 
     private static void warnDropped(String f, Deployment d, String requestId, String why) {

@@ -292,14 +292,25 @@ public final class ModelRouter {
         }
         if (group == null) return Future.succeededFuture(null);
         long now = clock.getAsLong();
+        List<dev.switchboard.provider.TokenCounter> counters = new ArrayList<>();
         for (DeploymentState m : group.members) {
             // one that is cooling down would likely keep the client waiting for nothing: the estimate answers instead
-            if (m.target.provider() instanceof dev.switchboard.provider.TokenCounter counter && m.breaker.available(now)) {
-                return counter.countTokens(request, new dev.switchboard.provider.CallOptions(COUNT_TIMEOUT)
-                        .forRequest(ctx.requestId(), ctx.cancellation()));
-            }
+            if (m.target.provider() instanceof dev.switchboard.provider.TokenCounter counter && m.breaker.available(now)) counters.add(counter);
         }
-        return Future.succeededFuture(null);
+        return countWith(counters, 0, ctx, request, null);
+    }
+
+    /**
+     * The first count of these counters in turn: one that cannot count this deployment's model (null: Llama on Bedrock)
+     * or fails (a region without the operation) passes to the next; the last failure when none counted, else null.
+     */
+    private static Future<Integer> countWith(List<dev.switchboard.provider.TokenCounter> counters, int i, CallContext ctx,
+                                             ChatRequest request, Throwable failed) {
+        if (i == counters.size()) return failed == null ? Future.succeededFuture(null) : Future.failedFuture(failed);
+        return counters.get(i).countTokens(request, new dev.switchboard.provider.CallOptions(COUNT_TIMEOUT)
+                        .forRequest(ctx.requestId(), ctx.cancellation()))
+                .transform(ar -> ar.succeeded() && ar.result() != null ? Future.succeededFuture(ar.result())
+                        : countWith(counters, i + 1, ctx, request, ar.failed() ? ar.cause() : failed));
     }
 
     /** The budgets of providers and deployments (LiteLLM's budget routing); {@link SpendCaps#NONE} when none is set. */

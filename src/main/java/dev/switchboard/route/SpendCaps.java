@@ -49,13 +49,19 @@ public final class SpendCaps {
         /** When the current period ends; Long.MAX_VALUE for none. */
         public long windowEnd(long nowMillis) { return period == null ? Long.MAX_VALUE : period.periodEnd(0, nowMillis); }
 
-        private void roll(long nowMillis) {
-            long start = windowStart(nowMillis);
-            if (start != windowStart) {
+        /**
+         * Moves to the period holding {@code atMillis} when it is a later one; true when that is the current period. Only
+         * ever forward: a call that ended before midnight and is metered after it belongs to the period before, and must not
+         * take the counts back there.
+         */
+        private boolean roll(long atMillis) {
+            long start = windowStart(atMillis);
+            if (start > windowStart) {
                 windowStart = start;
                 stored = 0;
                 local = 0;
             }
+            return start == windowStart;
         }
 
         public synchronized long spentNanos(long nowMillis) {
@@ -68,17 +74,26 @@ public final class SpendCaps {
             return stored + local >= limitNanos;
         }
 
-        synchronized void add(long nanos, long nowMillis) {
-            roll(nowMillis);
-            local += nanos;
+        /** A served call's cost, ended at {@code atMillis}: counted when that is in the current period. */
+        synchronized void add(long nanos, long atMillis) {
+            if (roll(atMillis)) local += nanos;
         }
 
-        /** The ledger's sum for the window starting at {@code start}, read now: it replaces what was counted so far. */
-        synchronized void synced(long start, long ledgerNanos, long nowMillis) {
+        /** What this gateway counted itself in the current period so far: the mark a ledger read starts from. */
+        synchronized long mark(long nowMillis) {
             roll(nowMillis);
-            if (start != windowStart) return; // read for a window that has ended meanwhile
+            return local;
+        }
+
+        /**
+         * The ledger's sum for the period starting at {@code start}, read after {@code mark} ({@link #mark}): it replaces
+         * what was counted here before the read began (the ledger has it), and what was counted since stays.
+         */
+        synchronized void synced(long start, long ledgerNanos, long mark, long nowMillis) {
+            roll(nowMillis);
+            if (start != windowStart) return; // read for a period that has ended meanwhile
             stored = ledgerNanos;
-            local = 0;
+            local = Math.max(0, local - mark);
         }
 
         /** {@code provider openai} / {@code deployment openai/gpt-4o}. */
@@ -111,24 +126,40 @@ public final class SpendCaps {
         Map<String, Cap> providers = new LinkedHashMap<>();
         if (routerSettings.get("provider_budget_config") instanceof Map<?, ?> m) {
             m.forEach((provider, cfg) -> {
-                if (cfg instanceof Map<?, ?> c && c.get("budget_limit") instanceof Number usd) {
-                    providers.put(String.valueOf(provider), new Cap("provider", String.valueOf(provider), nanos(usd.doubleValue()),
+                Double usd = cfg instanceof Map<?, ?> c ? usd(c.get("budget_limit")) : null;
+                if (usd != null) {
+                    Map<?, ?> c = (Map<?, ?>) cfg;
+                    providers.put(String.valueOf(provider), new Cap("provider", String.valueOf(provider), nanos(usd),
                             c.get("time_period") == null ? null : DurationSpec.parse(String.valueOf(c.get("time_period")))));
                 }
             });
         }
         Map<String, Cap> own = new LinkedHashMap<>();
         for (Deployment d : deployments) {
-            if (!(d.params().get("max_budget") instanceof Number usd)) continue;
+            Double usd = usd(d.params().get("max_budget"));
+            if (usd == null || d.wildcard()) continue; // a wildcard's served models have ids of their own (the loader warns)
             Object period = d.params().get("budget_duration");
             // two entries of one provider/model share the ledger's id, so they share one budget: the smaller one
-            Cap c = new Cap("deployment", d.id(), nanos(usd.doubleValue()), period == null ? null : DurationSpec.parse(period.toString()));
+            Cap c = new Cap("deployment", d.id(), nanos(usd), period == null ? null : DurationSpec.parse(period.toString()));
             own.merge(d.id(), c, (a, b) -> a.limitNanos <= b.limitNanos ? a : b);
         }
         return providers.isEmpty() && own.isEmpty() ? NONE : new SpendCaps(Map.copyOf(providers), Map.copyOf(own));
     }
 
     static long nanos(double usd) { return Math.round(usd * 1e9); }
+
+    /** A budget in US dollars as the config keeps it: a number, or a number written as a string ("100"); else null. */
+    private static Double usd(Object v) {
+        if (v instanceof Number n) return n.doubleValue();
+        if (v instanceof String s) {
+            try {
+                return Double.parseDouble(s.strip());
+            } catch (NumberFormatException e) {
+                return null; // the loader refused it
+            }
+        }
+        return null;
+    }
 
     /** Whether any budget is set: when not, routing asks nothing of this. */
     public boolean none() { return byProvider.isEmpty() && byDeployment.isEmpty(); }
@@ -174,12 +205,22 @@ public final class SpendCaps {
         return out;
     }
 
+    /** Each budget's mark before a ledger read ({@link Cap#mark}), in the order of {@link #all}. */
+    public long[] marks(long nowMillis) {
+        List<Cap> all = all();
+        long[] out = new long[all.size()];
+        for (int i = 0; i < out.length; i++) out[i] = all.get(i).mark(nowMillis);
+        return out;
+    }
+
     /**
      * The ledger's spend by deployment id since each window start ({@code sums.get(start).get(deploymentId)}), read
-     * just now: every budget takes its window's sum over its deployments, every gateway's spend included.
+     * after {@code marks}: every budget takes its window's sum over its deployments, every gateway's spend included.
      */
-    public void synced(Map<Long, Map<String, Long>> sums, long nowMillis) {
-        for (Cap c : all()) {
+    public void synced(Map<Long, Map<String, Long>> sums, long[] marks, long nowMillis) {
+        List<Cap> all = all();
+        for (int i = 0; i < all.size(); i++) {
+            Cap c = all.get(i);
             long start = c.windowStart(nowMillis);
             Map<String, Long> byId = sums.get(start);
             if (byId == null) continue;
@@ -187,7 +228,7 @@ public final class SpendCaps {
             for (Map.Entry<String, Long> e : byId.entrySet()) {
                 if (c.kind.equals("deployment") ? e.getKey().equals(c.name) : c.name.equals(providerOf(e.getKey()))) total += e.getValue();
             }
-            c.synced(start, total, nowMillis);
+            c.synced(start, total, marks[i], nowMillis);
         }
     }
 

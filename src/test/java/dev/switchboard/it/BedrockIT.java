@@ -83,6 +83,10 @@ class BedrockIT {
                     litellm_params: { model: bedrock/anthropic.claude-3-haiku-20240307-v1:0, %2$s }
                   - model_name: big
                     litellm_params: { model: bedrock/%1$s, %2$s }
+                  - model_name: mixed
+                    litellm_params: { model: bedrock/meta.llama3-1-70b-instruct-v1:0, %2$s, order: 1 }
+                  - model_name: mixed
+                    litellm_params: { model: bedrock/%1$s, %2$s, order: 2 }
                 router_settings:
                   num_retries: 0
                   context_window_fallbacks: [{ small: [big] }]
@@ -312,6 +316,12 @@ class BedrockIT {
         assertThat(llama.headers().firstValue("x-switchboard-token-count")).hasValue("estimate");
         assertThat(new JsonObject(llama.body()).getInteger("input_tokens")).isEqualTo(100);
         assertThat(gw.simulator.received()).isEmpty();
+
+        // an alias whose first deployment cannot count (Llama) is counted by the next that can (Claude)
+        HttpResponse<String> mixed = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
+                "{\"model\":\"mixed\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "anthropic-version", "2023-06-01");
+        assertThat(mixed.headers().firstValue("x-switchboard-token-count")).hasValue("provider");
+        assertThat(gw.simulator.last().path()).endsWith("/count-tokens");
     }
 
     @Test

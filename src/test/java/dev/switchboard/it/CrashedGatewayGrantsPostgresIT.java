@@ -105,6 +105,29 @@ class CrashedGatewayGrantsPostgresIT {
         }
     }
 
+    /**
+     * A lock is trusted only on the server that granted it: after a PostgreSQL restart or failover every lock is free, the
+     * live gateways' too. A crashed gateway whose lock was taken on an earlier server (its row says so) is known by its
+     * lease, not by its free lock.
+     */
+    @Test
+    void aLockTakenOnAnEarlierServerIsNotTrusted() throws Exception {
+        String key;
+        try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {
+            key = budgetedKey(first);
+            otherHost();
+            first.kill9();
+        }
+        try (Connection c = Postgres.connect(url)) {
+            c.createStatement().executeUpdate("UPDATE budget_grants SET session_server = session_server - 60000");
+        }
+        try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
+            HttpResponse<String> r = Http.post(second.v1() + "/chat/completions", key, BODY);
+            assertThat(r.statusCode()).as("its grant still counts (the lease decides): %s", r.body()).isEqualTo(503);
+            assertThat(r.body()).contains("budget_contended");
+        }
+    }
+
     /** The other side: a gateway that is alive but stalled (SIGSTOP, no heartbeat for 7 s) holds its lock and its grant. */
     @Test
     void aStalledGatewayIsNotTakenForGone() throws Exception {

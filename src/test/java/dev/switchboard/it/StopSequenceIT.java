@@ -153,26 +153,30 @@ class StopSequenceIT {
 
     /**
      * OpenAI takes a newline or a space as a stop sequence, and OpenAI-style clients send them; Claude refuses an empty or
-     * whitespace-only one with a 400 (Anthropic, and Bedrock and Vertex for Claude). They are left out for Claude, as
-     * LiteLLM leaves them out, and the rest are sent (once each); other models get them all.
+     * whitespace-only one with a 400 (Anthropic, and Bedrock and Vertex for Claude). As LiteLLM: the gateway's 400 naming
+     * {@code stop} before any call, or, under drop_params, only the blank ones left out; other models get them all.
      */
     @Test
-    void blankStopSequencesAreLeftOutForClaude() {
+    void blankStopSequencesForClaudeAreRefusedOrDroppedUnderDropParams() {
         for (String alias : new String[] {"claude", "bedrock-claude"}) {
+            int before = gw.simulator.received().size();
+            HttpResponse<String> refused = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"" + alias + "\",\"messages\":[{\"role\":\"user\",\"content\":\"stop me\"}],\"stop\":[\"\\n\",\"You said\"]}");
+            assertThat(refused.statusCode()).as(alias + ": " + refused.body()).isEqualTo(400);
+            JsonObject error = new JsonObject(refused.body()).getJsonObject("error");
+            assertThat(error.getString("param")).isEqualTo("stop");
+            assertThat(error.getString("message")).contains("whitespace-only stop sequence").contains("drop_params");
+            assertThat(gw.simulator.received()).as("nothing was called").hasSize(before);
+
             ChatCompletion c = openai.chat().completions().create(ChatCompletionCreateParams.builder().model(alias)
-                    .addUserMessage("stop me").stopOfStrings(List.of("\n", " ", "", "You said", "You said")).build());
+                    .addUserMessage("stop me").stopOfStrings(List.of("\n", " ", "", "You said"))
+                    .putAdditionalBodyProperty("drop_params", com.openai.core.JsonValue.from(true)).build());
             assertThat(c.choices().get(0).message().content()).as(alias).contains(SAID);
             JsonObject sent = gw.simulator.last().body();
             JsonArray stops = alias.equals("claude") ? sent.getJsonArray("stop_sequences")
                     : sent.getJsonObject("inferenceConfig").getJsonArray("stopSequences");
             assertThat(stops).as(alias).isEqualTo(new JsonArray().add("You said"));
         }
-        // only blank ones: none sent, and the answer is whole
-        ChatCompletion whole = openai.chat().completions().create(ChatCompletionCreateParams.builder().model("bedrock-claude")
-                .addUserMessage("stop me").stopOfStrings(List.of("\n")).build());
-        assertThat(whole.choices().get(0).message().content()).contains(SAID + "You said: stop me");
-        assertThat(gw.simulator.last().body().getJsonObject("inferenceConfig", new JsonObject()).containsKey("stopSequences")).isFalse();
-        assertThat(gw.simulator.last().body().containsKey("additionalModelResponseFieldPaths")).isFalse();
         // Llama takes them: sent as they are
         openai.chat().completions().create(ChatCompletionCreateParams.builder().model("llama").addUserMessage("stop me")
                 .stopOfStrings(List.of("\n", "You said")).build());

@@ -51,18 +51,34 @@ class SpendCapsTest {
     }
 
     @Test
-    void theLedgersSumReplacesWhatWasCountedHere() {
-        SpendCaps caps = SpendCaps.from(Map.of("provider_budget_config", Map.of("openai", Map.of("budget_limit", 0.01,
-                "time_period", "1d"))), List.of());
+    void theLedgersSumReplacesWhatWasCountedHereBeforeTheRead() {
+        SpendCaps caps = SpendCaps.from(Map.of("provider_budget_config", Map.of("openai", Map.of("budget_limit", "0.02",
+                "time_period", "1d"))), List.of()); // a number written as a string (or read from os.environ/) counts too
         caps.spent("openai/gpt-4o", 2_000_000, NOON);
         assertThat(caps.windowStarts(NOON)).containsExactly(20_000 * DAY);
+        long[] marks = caps.marks(NOON);
+        caps.spent("openai/gpt-4o", 1_000_000, NOON); // metered while the ledger is read: not in its sum
         // every gateway's written spend: this one's 2 m$ and another's 9 m$, on two models
         caps.synced(Map.of(20_000 * DAY, Map.of("openai/gpt-4o", 5_000_000L, "openai/o3", 6_000_000L,
-                "anthropic/claude-sonnet-4-5", 100_000_000L)), NOON);
+                "anthropic/claude-sonnet-4-5", 100_000_000L)), marks, NOON);
+        assertThat(caps.all().get(0).spentNanos(NOON)).isEqualTo(12_000_000);
+        assertThat(caps.spentCap("openai/gpt-4o", NOON)).isNull();
+        caps.spent("openai/gpt-4o", 8_000_000, NOON);
         assertThat(caps.spentCap("openai/gpt-4o", NOON)).isNotNull();
-        assertThat(caps.all().get(0).spentNanos(NOON)).isEqualTo(11_000_000);
         // a sum read for a period that has ended meanwhile changes nothing
-        caps.synced(Map.of(19_999 * DAY, Map.of("openai/gpt-4o", 50_000_000L)), NOON);
-        assertThat(caps.all().get(0).spentNanos(NOON)).isEqualTo(11_000_000);
+        caps.synced(Map.of(19_999 * DAY, Map.of("openai/gpt-4o", 50_000_000L)), caps.marks(NOON), NOON);
+        assertThat(caps.all().get(0).spentNanos(NOON)).isEqualTo(20_000_000);
+    }
+
+    /** A call that ended before midnight and is metered after it belongs to the day before: it neither counts nor resets. */
+    @Test
+    void aPeriodIsNeverTakenBack() {
+        SpendCaps caps = SpendCaps.from(Map.of("provider_budget_config", Map.of("openai", Map.of("budget_limit", 0.01,
+                "time_period", "1d"))), List.of());
+        long justAfterMidnight = 20_001 * DAY + 1_000;
+        caps.spent("openai/gpt-4o", 10_000_000, justAfterMidnight);
+        caps.spent("openai/gpt-4o", 3_000_000, 20_001 * DAY - 1_000); // ended yesterday
+        assertThat(caps.all().get(0).spentNanos(justAfterMidnight)).isEqualTo(10_000_000);
+        assertThat(caps.spentCap("openai/gpt-4o", justAfterMidnight)).isNotNull();
     }
 }

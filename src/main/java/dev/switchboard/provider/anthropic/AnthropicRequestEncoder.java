@@ -78,10 +78,9 @@ final class AnthropicRequestEncoder {
         toolChoice(body, r);
         if (r.temperature() != null) body.put("temperature", r.temperature());
         if (r.topP() != null) body.put("top_p", r.topP());
-        java.util.List<String> stopSequences = dev.switchboard.provider.ClaudeSampling.stopSequences(r.stop());
-        if (!stopSequences.isEmpty()) {
+        if (!r.stop().isEmpty()) {
             ArrayNode stops = body.putArray("stop_sequences");
-            stopSequences.forEach(stops::add);
+            r.stop().forEach(stops::add);
         }
         if (r.user() != null) body.putObject("metadata").put("user_id", r.user());
         anthropicOnlyExtras(body, r);

@@ -13,7 +13,6 @@ import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.provider.Json;
 import java.util.Map;
-import java.util.List;
 
 /**
  * Canonical request → the Converse API's body: system and developer messages to {@code system} blocks, turns to
@@ -175,10 +174,9 @@ final class BedrockRequestEncoder {
         if (limit != null) c.put("maxTokens", limit);
         if (r.temperature() != null) c.put("temperature", r.temperature());
         if (r.topP() != null) c.put("topP", r.topP());
-        List<String> stops = stops(modelId, r);
-        if (!stops.isEmpty()) {
+        if (!r.stop().isEmpty()) {
             ArrayNode s = c.putArray("stopSequences");
-            stops.forEach(s::add);
+            r.stop().forEach(s::add);
         }
         if (!c.isEmpty()) body.set("inferenceConfig", c);
     }
@@ -218,14 +216,9 @@ final class BedrockRequestEncoder {
         // Converse's stopReason says "stop_sequence" but not which one; Claude gives it when asked by this path (AWS's
         // Converse examples), so an Anthropic-dialect client gets its stop_sequence as from Anthropic. Only for Claude:
         // the path names the model's own response field.
-        if ("anthropic".equals(BedrockModels.family(modelId)) && !stops(modelId, r).isEmpty()) {
+        if ("anthropic".equals(BedrockModels.family(modelId)) && !r.stop().isEmpty()) {
             body.putArray("additionalModelResponseFieldPaths").add(STOP_SEQUENCE_PATH);
         }
-    }
-
-    /** The stop sequences sent to this model: Claude's without the blank ones it refuses ({@code ClaudeSampling}). */
-    static List<String> stops(String modelId, ChatRequest r) {
-        return "anthropic".equals(BedrockModels.family(modelId)) ? dev.switchboard.provider.ClaudeSampling.stopSequences(r.stop()) : r.stop();
     }
 
     /** The path that asks Claude on Bedrock which stop sequence ended its answer ({@code additionalModelResponseFields.stop_sequence}). */
