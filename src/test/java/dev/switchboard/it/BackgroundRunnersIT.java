@@ -113,7 +113,8 @@ class BackgroundRunnersIT {
             JsonObject first = new JsonObject(r.body());
             String id = first.getString("id");
             String itemId = first.getJsonArray("output").getJsonObject(0).getString("id");
-            String next = "{\"model\":\"gpt\",\"input\":\"more\",\"previous_response_id\":\"" + id + "\"}";
+            // not stored: a continuation stored before the deletion reached this gateway would hold the item itself
+            String next = "{\"model\":\"gpt\",\"input\":\"more\",\"store\":false,\"previous_response_id\":\"" + id + "\"}";
             String byItem = "{\"model\":\"gpt\",\"input\":[{\"type\":\"item_reference\",\"id\":\"" + itemId + "\"},"
                     + "{\"role\":\"user\",\"content\":\"and?\"}],\"store\":false}";
             assertThat(Http.post(creator.v1() + "/responses", TestGateway.MASTER_KEY, byItem).statusCode()).isEqualTo(200);
