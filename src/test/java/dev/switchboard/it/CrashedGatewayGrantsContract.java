@@ -1,0 +1,108 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.simulator.ProviderSimulator;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.GatewayProcess;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A gateway that crashes holding a whole budget as its grant, in a process the next gateway cannot check by its pid
+ * (a container restarted, or another host: its rows' host identity is changed), run once per store: the next gateway
+ * knows it is gone from what the store offers (SQLite: its lock file; PostgreSQL: its session lock) and serves the key
+ * within seconds instead of answering 503 {@code budget_contended} for the 60 s lease; a stalled one keeps its grant.
+ */
+abstract class CrashedGatewayGrantsContract {
+    @TempDir
+    Path dir;
+    private Vertx vertx;
+    Path config;
+    final Map<String, String> env = Map.of("MASTER_KEY", TestGateway.MASTER_KEY, "PROVIDER_KEY", TestGateway.PROVIDER_KEY);
+    static final String BODY = "{\"model\":\"gpt\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    /** The config lines that name the store (under general_settings, indented two spaces). */
+    abstract String storeSettings();
+
+    /** Makes the gateway's grant rows look like another container's or host's: no pid check can tell then. */
+    abstract void asIfElsewhere() throws Exception;
+
+    @BeforeEach
+    void startSimulatorAndWriteConfig() throws Exception {
+        vertx = Vertx.vertx();
+        ProviderSimulator sim = TestGateway.await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false));
+        config = dir.resolve("config.yaml");
+        Files.writeString(config, """
+                model_list:
+                  - model_name: gpt
+                    litellm_params:
+                      model: openai/gpt-4o-mini
+                      api_base: "%s"
+                      api_key: os.environ/PROVIDER_KEY
+                router_settings:
+                  num_retries: 0
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                %s""".formatted(sim.baseUrl(), storeSettings()));
+    }
+
+    @AfterEach
+    void stopSimulator() {
+        TestGateway.await(vertx.close());
+    }
+
+    /** A key whose whole budget the gateway holds as its grant (alone on the budget, it took all of it). */
+    static String budgetedKey(GatewayProcess g) {
+        String key = new Admin(g.baseUrl(), TestGateway.MASTER_KEY).generate(new JsonObject().put("key_alias", "crashes")
+                .put("max_budget", 5.0)).getString("key");
+        assertThat(Http.post(g.v1() + "/chat/completions", key, BODY).statusCode()).isEqualTo(200);
+        return key;
+    }
+
+    /** The next gateway's first call with the key, and how long it took: served within seconds, not the lease. */
+    void servedSoonAfterTheRestart(String key, String what) throws Exception {
+        try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = Http.post(second.v1() + "/chat/completions", key, BODY);
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(r.statusCode()).as("%s after %d ms; its log:%n%s", r.body(), waitedMs, second.logTail()).isEqualTo(200);
+            assertThat(waitedMs).as("seconds, not the 60 s lease").isLessThan(15_000);
+            System.out.printf("%s: the key was served %d ms after the restart's first call%n", what, waitedMs);
+        }
+    }
+
+    /** The other side: a gateway that is alive but stalled (SIGSTOP, no heartbeat for 7 s) keeps its grant. */
+    @Test
+    void aStalledGatewayIsNotTakenForGone() throws Exception {
+        try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {
+            String key = budgetedKey(first);
+            asIfElsewhere(); // so that only the store's liveness signal can tell (its pid would too)
+            try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
+                signal(first.pid(), "STOP");
+                try {
+                    HttpResponse<String> r = Http.post(second.v1() + "/chat/completions", key, BODY);
+                    assertThat(r.statusCode()).as("its grant is not handed out while it lives: %s", r.body()).isEqualTo(503);
+                    assertThat(r.body()).contains("budget_contended");
+                } finally {
+                    signal(first.pid(), "CONT");
+                }
+                assertThat(Http.post(first.v1() + "/chat/completions", key, BODY).statusCode()).as("it goes on").isEqualTo(200);
+            }
+        }
+    }
+
+    static void signal(long pid, String sig) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor()).isZero();
+    }
+}
