@@ -104,7 +104,7 @@ public final class ConfigLoader {
         Map<String, Object> litellm = readRecognised(w, top.get("litellm_settings"), LiteLlmKeys.LITELLM, routing);
         List<GuardrailConfig> guardrails = new GuardrailReader(w).read(top.get("guardrails"));
         general = messageLogging(w, general, top.get("general_settings"), litellm);
-        deploymentBudgetWarnings(w, deployments);
+        deploymentBudgetWarnings(w, deployments, router);
         w.flushUnsupported();
 
         if (!w.errors.isEmpty()) throw new ConfigException(w.errors);
@@ -361,9 +361,27 @@ public final class ConfigLoader {
      * Budget routing counts spend by the ledger's deployment id ({@code provider/model}): a wildcard entry's
      * {@code max_budget} names no served model, and entries of the same provider and model share one budget.
      */
-    private static void deploymentBudgetWarnings(YamlWalker w, List<Deployment> deployments) {
+    private static void deploymentBudgetWarnings(YamlWalker w, List<Deployment> deployments, Map<String, Object> router) {
+        if (router.get("provider_budget_config") instanceof Map<?, ?> budgets) {
+            Set<String> providers = new java.util.HashSet<>();
+            boolean anyProvider = false; // a bare "*" entry serves whichever provider a request names
+            for (Deployment d : deployments) {
+                providers.add(d.provider());
+                anyProvider |= d.wildcard() && d.provider().isEmpty();
+            }
+            for (Object p : budgets.keySet()) {
+                if (!anyProvider && !providers.contains(String.valueOf(p))) {
+                    w.warnings.add("router_settings.provider_budget_config." + p + ": no deployment of this config is of provider '"
+                            + p + "' (its models' prefix: " + new java.util.TreeSet<>(providers) + "), so this budget never applies.");
+                }
+            }
+        }
         Map<String, Deployment> seen = new LinkedHashMap<>();
         for (Deployment d : deployments) {
+            if (d.params().containsKey("budget_duration") && !d.params().containsKey("max_budget")) {
+                w.warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "': budget_duration without max_budget does "
+                        + "nothing. Fix: add max_budget (US dollars), or remove budget_duration.");
+            }
             if (!d.params().containsKey("max_budget")) continue;
             if (d.wildcard()) {
                 w.warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "': max_budget on a wildcard entry has no "

@@ -46,8 +46,8 @@ final class BudgetRoutingSync {
             sync.sync();
             long now = System.currentTimeMillis();
             for (SpendCaps.Cap c : caps.all()) {
-                log.info("budget routing: {} ${} per {}, ${} spent this period", c.label(), c.limitUsd(),
-                        c.period() == null ? "all time" : c.period(), c.spentNanos(now) / 1e9);
+                log.info("budget routing: {} ${} per {}, ${} spent this period", c.label(), BudgetState.usd(c.limitNanos()).toPlainString(),
+                        c.period() == null ? "all time" : c.period(), BudgetState.usd(c.spentNanos(now)).toPlainString());
             }
         } catch (RuntimeException e) {
             log.warn("budget routing: this period's spend could not be read ({}); counting from now", e.getMessage());

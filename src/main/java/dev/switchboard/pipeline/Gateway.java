@@ -542,8 +542,8 @@ public final class Gateway {
         List<BudgetState> out = new ArrayList<>();
         for (dev.switchboard.route.SpendCaps.Cap c : router.spendCaps().all()) {
             long end = c.windowEnd(now);
-            out.add(new BudgetState(c.kind(), c.name(), c.limitUsd(), c.period() == null ? null : c.period().text(),
-                    c.spentNanos(now) / 1e9, end == Long.MAX_VALUE ? null : end));
+            out.add(new BudgetState(c.kind(), c.name(), c.limitNanos(), c.period() == null ? null : c.period().text(),
+                    c.spentNanos(now), end == Long.MAX_VALUE ? null : end));
         }
         return out;
     }

@@ -78,6 +78,11 @@ public final class StoredResponses {
     /** What a response whose runner is gone ends as (the Responses dialect's failed object); null: left as stored. */
     private volatile java.util.function.UnaryOperator<StoredResponse> lostRun;
 
+    /** The periodic purge, beat and look for deletions: cancelled at shutdown, before the worker they run on closes. */
+    private final long[] timers = new long[3];
+    /** Set at shutdown: a timer already firing queues nothing more on the closing worker. */
+    private volatile boolean draining;
+
     /** One output item as it was answered (its JSON), whose it is, the response it came in and until when. */
     private record StoredItem(String owner, String responseId, long expiresAt, String json) {}
 
@@ -107,10 +112,10 @@ public final class StoredResponses {
         // bounded by their text (about 2 bytes a char), not their count: one answer's message can be long
         this.items = Caffeine.newBuilder().maximumWeight(ITEM_CHARS).weigher((String k, StoredItem v) -> v.json().length() + k.length())
                 .executor(Runnable::run).build();
-        vertx.setPeriodic(1_000, PURGE_EVERY_MILLIS, id -> purge());
-        vertx.setPeriodic(beatMillis, id -> beat());
+        timers[0] = vertx.setPeriodic(1_000, PURGE_EVERY_MILLIS, id -> purge());
+        timers[1] = vertx.setPeriodic(beatMillis, id -> beat());
         this.deletionsReadAt = clock.getAsLong();
-        vertx.setPeriodic(deletionsPollMillis, id -> lookForDeletions());
+        timers[2] = vertx.setPeriodic(deletionsPollMillis, id -> lookForDeletions());
     }
 
     /**
@@ -119,6 +124,7 @@ public final class StoredResponses {
      * before it.
      */
     private void lookForDeletions() {
+        if (draining) return;
         long local = clock.getAsLong();
         worker.executeBlocking(() -> {
             boolean first = deletionsFrom == Long.MIN_VALUE;
@@ -239,6 +245,7 @@ public final class StoredResponses {
      * stored end is theirs. On the worker, after the writes queued before it.
      */
     private void beat() {
+        if (draining) return;
         java.util.Map<String, BackgroundRuns.Run> running = background.snapshot();
         if (running.isEmpty()) return;
         long now = clock.getAsLong();
@@ -412,6 +419,7 @@ public final class StoredResponses {
     }
 
     private void purge() {
+        if (draining) return;
         long now = clock.getAsLong();
         recent.asMap().values().removeIf(r -> r.expiresAt() <= now);
         worker.executeBlocking(() -> {
@@ -442,6 +450,8 @@ public final class StoredResponses {
 
     /** Waits (blocking) until every queued write is done: for shutdown. */
     void drain() {
+        draining = true;
+        for (long t : timers) vertx.cancelTimer(t); // none of them may queue work on the worker once it is closed
         stopBackground();
         try {
             worker.executeBlocking(() -> null, true).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -298,8 +298,9 @@ final class CallEngine {
             // The group has nothing available now (a cooldown, a 429's retry-after) but the plan has somewhere
             // else to go: go there rather than wait, as noneAvailable() does for a fresh attempt.
             boolean fallBackNow = untilAvailable > 0 && verdict.fallback() != null && plan.hasNext(verdict.fallback());
-            // LiteLLM's retry_policy: the retries of this kind of failure, when it names the kind; else num_retries
-            Integer byPolicy = settings.retryPolicy().retriesFor(group.alias, error);
+            // LiteLLM's retry_policy: the retries of this kind of failure, when it names the kind; else num_retries. The
+            // request's own num_retries (x-switchboard-num-retries) wins over both: it is the most specific.
+            Integer byPolicy = controls.setsRetries() ? null : settings.retryPolicy().retriesFor(group.alias, error);
             boolean retryable = byPolicy != null ? retry < byPolicy : verdict.retry() && retry < controls.retries(settings);
             if (retryable && !fallBackNow) {
                 // Back off, and if the group has nothing available (a 429's retry-after, a cooldown), wait for it.

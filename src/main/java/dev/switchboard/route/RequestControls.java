@@ -86,6 +86,9 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
 
     int retries(RouterSettings s) { return numRetries != null ? numRetries : s.numRetries(); }
 
+    /** Whether the request set its own retries: they win over the config's, retry_policy included. */
+    boolean setsRetries() { return numRetries != null; }
+
     /**
      * The timeout of one attempt on {@code d}: the request's, else the deployment's own (null here, so the
      * provider applies it), else router_settings' default.

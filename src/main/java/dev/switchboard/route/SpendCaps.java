@@ -103,7 +103,7 @@ public final class SpendCaps {
 
         public String name() { return name; }
 
-        public double limitUsd() { return limitNanos / 1e9; }
+        public long limitNanos() { return limitNanos; }
 
         public DurationSpec period() { return period; }
     }

@@ -146,6 +146,26 @@ class ConfigLoaderTest {
                 .hasMessageContaining("litellm_settings.turn_off_message_logging");
     }
 
+    /** Budget routing's settings that could never apply are warned of: a provider no deployment has, a period alone. */
+    @Test
+    void budgetsThatNeverApplyAreWarnedOf() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: openai/gpt-4o, budget_duration: 1d }
+                  - model_name: b
+                    litellm_params: { model: openai/gpt-4o, max_budget: 5 }
+                  - model_name: c
+                    litellm_params: { model: openai/gpt-4o, max_budget: 9 }
+                router_settings:
+                  provider_budget_config: { opnai: { budget_limit: 1, time_period: 1d }, openai: { budget_limit: 2 } }
+                """);
+        assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("provider_budget_config.opnai").contains("never applies"));
+        assertThat(c.warnings()).noneSatisfy(w -> assertThat(w).contains("provider_budget_config.openai"));
+        assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("budget_duration without max_budget"));
+        assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("share one max_budget"));
+    }
+
     @Test
     void theEventLoopTransportIsAutoUnlessNamedAndAnUnknownOneIsAnError() {
         String models = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n";

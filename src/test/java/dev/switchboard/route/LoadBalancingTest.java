@@ -89,6 +89,13 @@ class LoadBalancingTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(r, "down")).hasMessageContaining("down");
         assertThat(down.calls.get()).as("its group's own policy: no retry").isEqualTo(1);
 
+        // the request's own num_retries wins over the policy (the most specific)
+        bad.calls.set(0);
+        Future<Answer<ChatResponse>> own = r.chat(FakeProvider.ctx(), FakeProvider.ask("bad", "hi").withExtra(Map.of("num_retries",
+                com.fasterxml.jackson.databind.node.IntNode.valueOf(0))));
+        assertThat(own.failed()).isTrue();
+        assertThat(bad.calls.get()).as("num_retries 0 in the request: one call").isEqualTo(1);
+
         bad.calls.set(0);
         ModelRouter plain = router(List.of(bad), Map.of("num_retries", 1, "retry_backoff", 0));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(plain, "bad")).hasMessageContaining("temperature");

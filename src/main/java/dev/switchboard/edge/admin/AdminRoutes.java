@@ -232,10 +232,10 @@ public final class AdminRoutes {
             ObjectNode deployments = out.putObject("deployments");
             for (dev.switchboard.pipeline.BudgetState b : edge.gateway().budgets()) {
                 ObjectNode e = (b.kind().equals("provider") ? providers : deployments).putObject(b.name());
-                e.put("budget_limit", java.math.BigDecimal.valueOf(b.limitUsd()));
+                e.put("budget_limit", dev.switchboard.pipeline.BudgetState.usd(b.limitNanos()));
                 if (b.period() == null) e.putNull("time_period");
                 else e.put("time_period", b.period());
-                e.put("spend", java.math.BigDecimal.valueOf(b.spentUsd()));
+                e.put("spend", dev.switchboard.pipeline.BudgetState.usd(b.spentNanos()));
                 if (b.resetsAt() == null) e.putNull("budget_reset_at");
                 else e.put("budget_reset_at", java.time.Instant.ofEpochMilli(b.resetsAt()).toString());
             }
