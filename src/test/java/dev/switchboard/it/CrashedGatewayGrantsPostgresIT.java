@@ -43,14 +43,19 @@ class CrashedGatewayGrantsPostgresIT extends CrashedGatewayGrantsContract {
         }
     }
 
-    @Test
-    void aCrashedGatewaysGrantIsFreedByItsSessionLockNotItsLease() throws Exception {
-        String key;
+    /** A gateway that took a key's whole budget, on what looks like another host, then was killed (kill -9): the key. */
+    private String crashedElsewhereHoldingAKey() throws Exception {
         try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {
-            key = budgetedKey(first);
+            String key = budgetedKey(first);
             asIfElsewhere();
             first.kill9();
+            return key;
         }
+    }
+
+    @Test
+    void aCrashedGatewaysGrantIsFreedByItsSessionLockNotItsLease() throws Exception {
+        String key = crashedElsewhereHoldingAKey();
         servedSoonAfterTheRestart(key, "CrashedGatewayGrantsPostgresIT");
     }
 
@@ -60,12 +65,7 @@ class CrashedGatewayGrantsPostgresIT extends CrashedGatewayGrantsContract {
      */
     @Test
     void aLockTakenOnAnEarlierServerIsNotTrusted() throws Exception {
-        String key;
-        try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {
-            key = budgetedKey(first);
-            asIfElsewhere();
-            first.kill9();
-        }
+        String key = crashedElsewhereHoldingAKey();
         try (Connection c = Postgres.connect(url)) {
             c.createStatement().executeUpdate("UPDATE budget_grants SET session_server = session_server - 60000");
         }
