@@ -17,7 +17,7 @@ final class DeploymentReader {
     private static final Set<String> ENTRY_KEYS = Set.of("model_name", "litellm_params", "model_info", "tpm", "rpm");
     private static final Set<String> NUMBERS = Set.of("rpm", "tpm", "weight", "order", "mock_latency_ms",
             "mock_chunk_delay_ms", "mock_fault_rate", "temperature", "top_p", "presence_penalty", "frequency_penalty",
-            "top_k", "n", "seed", "top_logprobs", "max_retries");
+            "top_k", "n", "seed", "top_logprobs", "max_retries", "cooldown_time");
     private static final Set<String> AZURE_PROVIDERS = Set.of("azure", "azure_ai", "azure_text");
     /** Keys only some providers read (the #14 providers); on any other provider they are warned. */
     private static final Map<String, Set<String>> PROVIDER_KEYS = Map.of(
@@ -114,7 +114,17 @@ final class DeploymentReader {
             KeyRule rule = LiteLlmKeys.find(LiteLlmKeys.INFO, k);
             if (!applies(rule, v, kp)) return;
             sources.put("model_info." + k, w.source(v));
-            if (k.contains("cost") || k.startsWith("max_")) {
+            if (k.equals("allowed_fails_policy")) {
+                RoutingKeys.allowedFailsPolicy(w, v, kp);
+                info.put(k, w.plain(v, kp));
+            } else if (k.equals("allowed_fails")) {
+                Integer n = w.integer(v, kp); // a whole number of 0 or more, or an error
+                if (n != null) info.put(k, n);
+            } else if (k.equals("cooldown_time")) {
+                Double n = w.number(v, kp);
+                if (n != null && (n < 0 || n.isNaN() || n.isInfinite())) w.error(v, kp, "must be 0 or more (seconds), found " + n + ".");
+                else if (n != null) info.put(k, n);
+            } else if (k.contains("cost") || k.startsWith("max_")) {
                 Double n = w.number(v, kp);
                 if (n != null) info.put(k, n);
             } else {
@@ -170,7 +180,11 @@ final class DeploymentReader {
                         if (patterns != null) params.put(k, patterns);
                     } else if (NUMBERS.contains(k)) {
                         Double n = w.number(v, kp);
-                        if (n != null) params.put(k, n);
+                        if (n != null && k.equals("cooldown_time") && !(n >= 0 && n < Double.POSITIVE_INFINITY)) {
+                            w.error(v, kp, "must be 0 or more (seconds), found " + n + ".");
+                        } else if (n != null) {
+                            params.put(k, n);
+                        }
                     } else if (PROVIDER_KEYS.containsKey(k) || k.equals("organization") || k.equals("region_name")
                             || k.startsWith("aws_") || k.startsWith("vertex_")) {
                         providerSpecific.put(k, v);

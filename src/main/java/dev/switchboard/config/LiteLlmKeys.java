@@ -37,6 +37,7 @@ public final class LiteLlmKeys {
         a(PARAMS, "max_tokens", "output limit when the request sets none");
         a(PARAMS, "extra_headers headers", "headers sent upstream");
         a(PARAMS, "rpm tpm weight order", "used by the router (limits, weighted shuffle, order)");
+        a(PARAMS, "cooldown_time", "how long this deployment cools down, over router_settings.cooldown_time (model_info.cooldown_time wins)");
         a(PARAMS, "max_retries", "retries of this deployment itself on a transient failure (429, 5xx, timeout), as LiteLLM's per-deployment OpenAI client makes them, before the router's num_retries and fallbacks (default 0)");
         a(PARAMS, "organization", "OpenAI-Organization header on openai/ deployments; warned on others");
         a(PARAMS, "custom_llm_provider", "the provider of a model without a prefix");
@@ -84,6 +85,8 @@ public final class LiteLlmKeys {
         w(INFO, "mode description metadata tier team_id db_model health_check_model health_check_timeout "
                 + "health_check_max_tokens supports_* supported_openai_params", "informational in LiteLLM (/model/info, health checks); not used");
         w(INFO, "supported_environments custom_tokenizer", "not supported: every model is served in every environment");
+        a(INFO, "allowed_fails allowed_fails_policy cooldown_time", "this deployment's own allowed_fails, allowed_fails_policy "
+                + "(whose kinds also cool it down on failures that would not by themselves, a 400 included) and cooldown_time, over the router's");
         a(INFO, "access_groups", "model access groups: a key whose models name a group may use its model_names (see Keys)");
 
         // ---- router_settings ----
@@ -102,7 +105,8 @@ public final class LiteLlmKeys {
         a(ROUTER, "provider_budget_config", "a budget per provider ({openai: {budget_limit: 100, time_period: 1d}}): once spent, its deployments are passed over (see Routing, \"Budget routing\")");
         a(ROUTER, "max_fallbacks", "the most other aliases one request moves on to (its models array and the fallbacks together; default 5, as LiteLLM's)");
         a(ROUTER, "retry_policy model_group_retry_policy", "retries by kind of failure (RateLimitErrorRetries, BadRequestErrorRetries, …) in place of num_retries for that kind, for every group or one (see Routing)");
-        w(ROUTER, "routing_strategy_args allowed_fails_policy "
+        a(ROUTER, "allowed_fails_policy", "failures allowed by kind (RateLimitErrorAllowedFails, InternalServerErrorAllowedFails, …) in place of allowed_fails for that kind, each kind counted on its own (see Routing, \"Retries and cooldowns\")");
+        w(ROUTER, "routing_strategy_args "
                 + "default_max_parallel_requests default_priority polling_interval caching_groups cache_responses client_ttl "
                 + "debug_level set_verbose "
                 + "ignore_invalid_deployments search_tools guardrail_list deployment_affinity_ttl_seconds "

@@ -115,6 +115,8 @@ final class RoutingKeys {
             providerBudgets(value, path);
         } else if (key.equals("retry_policy")) {
             retryPolicy(value, path);
+        } else if (key.equals("allowed_fails_policy")) {
+            allowedFailsPolicy(w, value, path);
         } else if (key.equals("model_group_retry_policy")) {
             w.mapping(value, path).forEach((group, policy) -> {
                 if (!aliases.contains(group)) w.warn(policy, path + "." + group, "names no model_name of this config; ignored");
@@ -134,6 +136,26 @@ final class RoutingKeys {
             if (count != null && count < 0) w.error(n, path + "." + kind, "must be 0 or more, found " + count + ".");
         });
     }
+
+    /**
+     * LiteLLM's allowed-fails policy ({@code router_settings.allowed_fails_policy}, {@code model_info.allowed_fails_policy}):
+     * its kinds ({@code RateLimitErrorAllowedFails}, …), each a count of failures allowed within a minute, 0 or more.
+     */
+    static void allowedFailsPolicy(YamlWalker w, Node value, String path) {
+        w.mapping(value, path).forEach((kind, n) -> {
+            if (!ALLOWED_FAILS_KINDS.contains(kind)) {
+                w.warn(n, path + "." + kind, "is not one of LiteLLM's allowed-fails kinds " + ALLOWED_FAILS_KINDS + "; ignored");
+                return;
+            }
+            w.integer(n, path + "." + kind); // a whole number of 0 or more, or an error
+        });
+    }
+
+    /** LiteLLM's AllowedFailsPolicy fields (route.AllowedFailsPolicy reads them). */
+    static final List<String> ALLOWED_FAILS_KINDS = List.of("BadRequestErrorAllowedFails", "AuthenticationErrorAllowedFails",
+            "TimeoutErrorAllowedFails", "RateLimitErrorAllowedFails", "ContentPolicyViolationErrorAllowedFails",
+            "InternalServerErrorAllowedFails", "ServiceUnavailableErrorAllowedFails", "BadGatewayErrorAllowedFails",
+            "NotFoundErrorAllowedFails");
 
     /** LiteLLM's RetryPolicy fields (route.RetryPolicy reads them). */
     private static final List<String> RETRY_KINDS = List.of("BadRequestErrorRetries", "AuthenticationErrorRetries",

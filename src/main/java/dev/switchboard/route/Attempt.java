@@ -43,7 +43,7 @@ final class Attempt {
         long retryAfter = error instanceof GatewayException g && g.retryAfterSeconds() != null
                 ? g.retryAfterSeconds() * 1_000_000_000L : 0;
         end(null, now);
-        return state.breaker.failed(verdict.cooldown(), probe, retryAfter, now);
+        return state.breaker.failed(verdict.cooldown(), AllowedFailsPolicy.kindOf(error), probe, retryAfter, now);
     }
 
     /** A stream broke after it started: it counts toward the deployment's cooldown, though nothing can fall back. */

@@ -1,32 +1,59 @@
 package dev.switchboard.route;
 
+import dev.switchboard.config.Deployment;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One deployment's cooldown. Closed: traffic flows and failures are counted; {@code allowed_fails} of them
- * within a minute (or one 429) open it for {@code cooldown_time} (or the provider's {@code retry-after}).
+ * One deployment's cooldown. Closed: traffic flows and failures are counted; more than {@code allowed_fails} of them
+ * within a minute (LiteLLM's rule: that many are allowed, the next one cools it down), or one 429, open it for
+ * {@code cooldown_time} (or the provider's {@code retry-after}). An {@code allowed_fails_policy} gives a kind of failure
+ * a count of its own ({@link AllowedFailsPolicy}); a 429 it names is counted like the rest instead of opening at once.
  * Open: the group skips it. Once the time is up it is half-open: exactly one request probes it; the probe's
  * success closes it, its failure opens it again. Successes touch one atomic read; only failures lock.
  */
 final class CircuitBreaker {
-    private static final long WINDOW_NANOS = 60_000_000_000L;
     private static final long CLOSED = Long.MIN_VALUE;
+    /** The window of failures without a kind of their own in the policy. */
+    private static final String ANY = "";
 
-    private final int allowedFails;
+    /** Failures that open it: one more than {@code allowed_fails}. */
+    private final int threshold;
+    private final AllowedFailsPolicy policy;
     private final long cooldownNanos;
     /** {@link #CLOSED}, or the nanoTime at which the cooldown ends (after which it is half-open). */
     private final AtomicLong openUntil = new AtomicLong(CLOSED);
     private final AtomicBoolean probing = new AtomicBoolean();
-    /** nanoTimes of recent failures, a ring of {@code allowedFails} entries; guarded by {@code this}. */
-    private final long[] failures;
-    private int nextFailure;
-    private int failureCount;
+    /** The last minute's failures, per kind the policy names and {@link #ANY} for the rest; guarded by {@code this}. */
+    private final Map<String, FailureWindow> windows = new HashMap<>(4);
 
+    /** @param allowedFails LiteLLM's {@code allowed_fails}: failures allowed within a minute; the next one opens it */
     CircuitBreaker(int allowedFails, long cooldownNanos) {
-        this.allowedFails = Math.max(1, allowedFails);
+        this(allowedFails, AllowedFailsPolicy.NONE, cooldownNanos);
+    }
+
+    CircuitBreaker(int allowedFails, AllowedFailsPolicy policy, long cooldownNanos) {
+        this.threshold = Math.max(0, allowedFails) + 1;
+        this.policy = policy;
         this.cooldownNanos = cooldownNanos;
-        this.failures = new long[this.allowedFails];
+    }
+
+    /**
+     * A deployment's breaker: the router's {@code allowed_fails}, {@code allowed_fails_policy} and {@code cooldown_time},
+     * each overridden by the deployment's own ({@code model_info.allowed_fails}, {@code model_info.allowed_fails_policy},
+     * {@code model_info.cooldown_time} or {@code litellm_params.cooldown_time}, as LiteLLM reads them).
+     * {@code disable_cooldowns} wins over a deployment's cooldown_time.
+     */
+    static CircuitBreaker of(RouterSettings settings, Deployment d) {
+        Map<String, Object> info = d.modelInfo();
+        int allowed = info.get("allowed_fails") instanceof Number n ? n.intValue() : settings.allowedFails();
+        AllowedFailsPolicy policy = settings.allowedFailsPolicy().overriddenBy(info.get("allowed_fails_policy"));
+        Object own = info.get("cooldown_time") != null ? info.get("cooldown_time") : d.params().get("cooldown_time");
+        long cooldown = !settings.cooldownsDisabled() && own instanceof Number n
+                ? Math.round(n.doubleValue() * 1e9) : settings.cooldown().toNanos();
+        return new CircuitBreaker(allowed, policy, cooldown);
     }
 
     boolean closed() { return openUntil.get() == CLOSED; }
@@ -67,48 +94,55 @@ final class CircuitBreaker {
         if (probe) close();
     }
 
+    /** The deployment failed, of no kind the policy names: {@link #failed(FailurePolicy.Cooldown, String, boolean, long, long)}. */
+    boolean failed(FailurePolicy.Cooldown effect, boolean probe, long retryAfterNanos, long now) {
+        return failed(effect, null, probe, retryAfterNanos, now);
+    }
+
     /**
      * The deployment failed. @return true when this failure opened the breaker (for the log and the metric)
      *
+     * @param kind            LiteLLM's kind of the failure ({@link AllowedFailsPolicy#kindOf}), or null
      * @param retryAfterNanos the provider's retry-after, or 0
      */
-    boolean failed(FailurePolicy.Cooldown effect, boolean probe, long retryAfterNanos, long now) {
+    boolean failed(FailurePolicy.Cooldown effect, String kind, boolean probe, long retryAfterNanos, long now) {
+        long openFor = retryAfterNanos > 0 && effect == FailurePolicy.Cooldown.NOW ? retryAfterNanos : cooldownNanos;
+        Integer allowedOfKind = policy.isEmpty() ? null : policy.allowedFor(kind, effect != FailurePolicy.Cooldown.NONE);
+        if (allowedOfKind != null) {
+            if (probe) return open(now + openFor);
+            return countFailure(kind, allowedOfKind + 1, now) && open(now + openFor);
+        }
         switch (effect) {
             case NONE -> {
                 if (probe) close(); // it answered: the request was at fault, the deployment is fine
                 return false;
             }
             case NOW -> {
-                return open(now + (retryAfterNanos > 0 ? retryAfterNanos : cooldownNanos));
+                return open(now + openFor);
             }
             default -> {
                 if (probe) return open(now + cooldownNanos);
-                return countFailure(now) && open(now + cooldownNanos);
+                return countFailure(ANY, threshold, now) && open(now + cooldownNanos);
             }
         }
     }
 
-    /** Records a failure; true when {@code allowedFails} of them fall within the last minute. */
-    private synchronized boolean countFailure(long now) {
-        failures[nextFailure] = now;
-        nextFailure = (nextFailure + 1) % failures.length;
-        failureCount = Math.min(failureCount + 1, failures.length);
-        if (failureCount < failures.length) return false;
-        long oldest = failures[nextFailure]; // the ring is full: the next slot holds the oldest
-        return now - oldest <= WINDOW_NANOS;
+    /** Records a failure in its window; true when {@code threshold} of them fall within the last minute. */
+    private synchronized boolean countFailure(String window, int threshold, long now) {
+        return windows.computeIfAbsent(window, k -> new FailureWindow()).record(now, threshold);
     }
 
     private synchronized boolean open(long until) {
         boolean wasClosed = openUntil.get() == CLOSED;
         openUntil.set(until);
         probing.set(false);
-        failureCount = 0;
+        windows.values().forEach(FailureWindow::clear);
         return wasClosed;
     }
 
     private synchronized void close() {
         openUntil.set(CLOSED);
         probing.set(false);
-        failureCount = 0;
+        windows.values().forEach(FailureWindow::clear);
     }
 }

@@ -30,13 +30,13 @@ final class ModelNames {
     private final List<WildcardRoute> wildcards;
     private final WildcardTargets source;
     private final BiFunction<String, List<DeploymentState>, ModelGroup> newGroup;
-    private final java.util.function.Supplier<CircuitBreaker> newBreaker;
+    private final java.util.function.Function<Deployment, CircuitBreaker> newBreaker;
     /** One usage window per wildcard entry, shared by every model it serves. */
     private final Map<Deployment, UsageWindow> windows = new java.util.IdentityHashMap<>();
     private final Cache<String, ModelGroup> served = Caffeine.newBuilder().maximumSize(MAX_SERVED).build();
 
     ModelNames(Map<String, ModelGroup> exact, Map<String, GroupAlias> groupAliases, WildcardTargets source,
-               BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, java.util.function.Supplier<CircuitBreaker> newBreaker) {
+               BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, java.util.function.Function<Deployment, CircuitBreaker> newBreaker) {
         this.exact = exact;
         this.groupAliases = groupAliases;
         this.source = source;
@@ -150,7 +150,7 @@ final class ModelNames {
             }
             Target target = new Target(concrete, p);
             source.onNew().accept(target);
-            members.add(new DeploymentState(target, newBreaker.get(), windows.get(t)));
+            members.add(new DeploymentState(target, newBreaker.apply(concrete), windows.get(t)));
         }
         return newGroup.apply(name, members);
     }

@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * @param strategy          {@code routing_strategy}
  * @param numRetries        retries within a model group (each group of a fallback chain gets this budget)
- * @param allowedFails      failures within a minute that cool a deployment down
+ * @param allowedFails      {@code allowed_fails}: failures allowed within a minute; the next one cools a deployment down
  * @param cooldown          how long a cooled-down deployment is skipped
  * @param minRetryWait      {@code retry_after}: the least wait before any retry (LiteLLM's key)
  * @param backoffBase       {@code retry_backoff}: the first retry's backoff; doubles each retry, with jitter
@@ -36,13 +36,15 @@ import java.util.Set;
  * @param maxFallbacks      {@code max_fallbacks} (LiteLLM's, default 5): the most other aliases one request moves on to
  *                          (its {@code models} array and the configured fallbacks together)
  * @param retryPolicy       {@code retry_policy} / {@code model_group_retry_policy}: retries by kind of failure ({@link RetryPolicy})
+ * @param allowedFailsPolicy {@code allowed_fails_policy}: failures allowed by kind before a cooldown ({@link AllowedFailsPolicy})
+ * @param cooldownsDisabled {@code disable_cooldowns}: no cooldown lasts any time, a deployment's own cooldown_time included
  */
 public record RouterSettings(String strategy, int numRetries, int allowedFails, Duration cooldown,
                              Duration minRetryWait, Duration backoffBase, Duration timeout, Duration streamTimeout,
                              Map<FallbackReason, Map<String, List<String>>> fallbacks, boolean promptCacheAffinity,
                              AutoRouterSettings auto, Map<String, GroupAlias> groupAliases, boolean dropParams,
                              boolean preCallChecks, boolean tagFiltering, boolean tagMatchAny, int maxFallbacks,
-                             RetryPolicy retryPolicy) {
+                             RetryPolicy retryPolicy, AllowedFailsPolicy allowedFailsPolicy, boolean cooldownsDisabled) {
     public static final String DEFAULT_STRATEGY = "simple-shuffle";
     public static final int DEFAULT_NUM_RETRIES = 2;
     public static final int DEFAULT_ALLOWED_FAILS = 3;
@@ -93,7 +95,9 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 flag(s.get("enable_tag_filtering"), false),
                 flag(s.get("tag_filtering_match_any"), true),
                 s.integer("max_fallbacks", DEFAULT_MAX_FALLBACKS),
-                RetryPolicy.from(router.get("retry_policy"), router.get("model_group_retry_policy")));
+                RetryPolicy.from(router.get("retry_policy"), router.get("model_group_retry_policy")),
+                AllowedFailsPolicy.from(s.get("allowed_fails_policy")),
+                flag(s.get("disable_cooldowns"), false));
     }
 
     /** Where {@code default_fallbacks} is kept among the error fallbacks: no model_name can be "*" there. */

@@ -143,4 +143,30 @@ class RoutingKeysTest {
                         p -> assertThat(p).isEqualTo("line 5: model_list[1].litellm_params.tag_regex: expected a list of regular expressions, e.g. [\"^User-Agent: claude-code/\"]."),
                         p -> assertThat(p).startsWith("line 7: model_list[2].litellm_params.tag_regex: an empty pattern matches every client.")));
     }
+
+    @Test
+    void allowedFailsPoliciesAreCheckedInTheRouterAndInADeploymentsModelInfo() {
+        GatewayConfig ok = loader.parse("""
+                model_list:
+                  - model_name: cheap
+                    litellm_params: { model: mock/a, cooldown_time: 30 }
+                    model_info: { allowed_fails: 2, cooldown_time: 10, allowed_fails_policy: { BadRequestErrorAllowedFails: 3 } }
+                router_settings:
+                  allowed_fails_policy: { RateLimitErrorAllowedFails: 100, NotFoundErrorAllowedFails: 0, RateLimitErrors: 5 }
+                """);
+        assertThat(ok.warnings()).singleElement().asString().contains("router_settings.allowed_fails_policy.RateLimitErrors")
+                .contains("is not one of LiteLLM's allowed-fails kinds");
+        assertThat(ok.deployments().get(0).modelInfo()).containsEntry("allowed_fails", 2).containsEntry("cooldown_time", 10.0);
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - model_name: cheap
+                    litellm_params: { model: mock/a, cooldown_time: -1 }
+                    model_info: { allowed_fails: -2, allowed_fails_policy: { TimeoutErrorAllowedFails: -1 } }
+                """))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "line 3: model_list[0].litellm_params.cooldown_time: must be 0 or more (seconds), found -1.0.",
+                        "line 4: model_list[0].model_info.allowed_fails: expected a whole number of 0 or more, found -2.",
+                        "line 4: model_list[0].model_info.allowed_fails_policy.TimeoutErrorAllowedFails: expected a whole number of 0 or more, found -1."));
+    }
 }

@@ -107,7 +107,7 @@ class KeyIsolationIT {
                         litellm_params: { model: gemini/gemini-2.5-flash, api_base: "%s", api_key: os.environ/GEMINI_PROVIDER_KEY }
                     router_settings:
                       num_retries: 0
-                      allowed_fails: 1
+                      allowed_fails: 0
                     general_settings:
                       master_key: os.environ/MASTER_KEY
                     """.formatted(root, root, root))) {

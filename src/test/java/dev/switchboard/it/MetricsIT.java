@@ -35,7 +35,7 @@ class MetricsIT {
                     litellm_params: { model: openai/gpt-4o, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                 router_settings:
                   num_retries: 0
-                  allowed_fails: 1
+                  allowed_fails: 0
                   cooldown_time: 600
                   fallbacks: [{ primary: [backup] }]
                 general_settings:

@@ -28,7 +28,7 @@ class RetryCooldownIT {
                 router_settings:
                   num_retries: 1
                   retry_backoff: 0.01
-                  allowed_fails: 1
+                  allowed_fails: 0
                   cooldown_time: 1
                 """);
     }
@@ -99,7 +99,7 @@ class RetryCooldownIT {
 
     @Test
     void aGroupThatWouldHaveToWaitOutACooldownFallsBackAtOnce() {
-        // solo's only deployment fails and cools down (allowed_fails: 1); with somewhere else to go the retry
+        // solo's only deployment fails and cools down (allowed_fails: 0); with somewhere else to go the retry
         // does not wait the cooldown out, the request falls back straight away
         gw.simulator.enqueue("solo-model", SimBehaviour.status(500));
         long t0 = System.nanoTime();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.route.CircuitBreaker.Admission;
 import dev.switchboard.route.FailurePolicy.Cooldown;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
 import org.junit.jupiter.api.Test;
 
 /** Cooldowns on an explicit clock: allowed_fails within a minute, 429s, and the half-open probe. */
@@ -11,8 +13,8 @@ class CircuitBreakerTest {
     private static final long S = 1_000_000_000L;
 
     @Test
-    void opensAfterAllowedFailsWithinAMinuteOnly() {
-        CircuitBreaker b = new CircuitBreaker(3, 5 * S);
+    void opensAtTheFailureAfterTheAllowedOnesWithinAMinuteOnly() {
+        CircuitBreaker b = new CircuitBreaker(2, 5 * S); // LiteLLM's allowed_fails: 2 allowed, the third opens it
         assertThat(b.failed(Cooldown.COUNT, false, 0, 0)).isFalse();
         assertThat(b.failed(Cooldown.COUNT, false, 0, 30 * S)).isFalse();
         assertThat(b.failed(Cooldown.COUNT, false, 0, 61 * S)).as("the first failure is over a minute old").isFalse();
@@ -34,7 +36,7 @@ class CircuitBreakerTest {
 
     @Test
     void halfOpenLetsOneProbeThroughAndItsOutcomeDecides() {
-        CircuitBreaker b = new CircuitBreaker(1, 5 * S);
+        CircuitBreaker b = new CircuitBreaker(0, 5 * S);
         b.failed(Cooldown.COUNT, false, 0, 0);
         assertThat(b.admit(4 * S)).isNull();
         assertThat(b.admit(5 * S)).isEqualTo(Admission.PROBE);
@@ -49,10 +51,94 @@ class CircuitBreakerTest {
 
     @Test
     void aClientErrorOnAProbeClosesIt() {
-        CircuitBreaker b = new CircuitBreaker(1, S);
+        CircuitBreaker b = new CircuitBreaker(0, S);
         b.failed(Cooldown.COUNT, false, 0, 0);
         assertThat(b.admit(S)).isEqualTo(Admission.PROBE);
         b.failed(Cooldown.NONE, true, 0, S);
         assertThat(b.closed()).as("the deployment answered; the request was at fault").isTrue();
+    }
+
+    @Test
+    void allowedFailsZeroOpensAtTheFirstFailureAndOneAtTheSecond() {
+        assertThat(new CircuitBreaker(0, S).failed(Cooldown.COUNT, false, 0, 0)).isTrue();
+        CircuitBreaker one = new CircuitBreaker(1, S);
+        assertThat(one.failed(Cooldown.COUNT, false, 0, 0)).isFalse();
+        assertThat(one.failed(Cooldown.COUNT, false, 0, 1)).isTrue();
+    }
+
+    private static final String RATE = "RateLimitErrorAllowedFails";
+    private static final String SERVER = "InternalServerErrorAllowedFails";
+    private static final String BAD = "BadRequestErrorAllowedFails";
+
+    @Test
+    void aPolicyKindIsCountedOnItsOwnAndA429ItNamesNoLongerOpensAtOnce() {
+        CircuitBreaker b = new CircuitBreaker(0, AllowedFailsPolicy.from(java.util.Map.of(RATE, 2, SERVER, 1)), 5 * S);
+        assertThat(b.failed(Cooldown.NOW, RATE, false, 3 * S, 0)).as("first 429: allowed").isFalse();
+        assertThat(b.failed(Cooldown.COUNT, SERVER, false, 0, S)).as("a 500 counts in its own minute").isFalse();
+        assertThat(b.failed(Cooldown.NOW, RATE, false, 3 * S, 2 * S)).isFalse();
+        assertThat(b.failed(Cooldown.NOW, RATE, false, 3 * S, 3 * S)).as("the third 429 opens it").isTrue();
+        assertThat(b.nanosUntilHalfOpen(3 * S)).as("for the last 429's retry-after").isEqualTo(3 * S);
+    }
+
+    @Test
+    void aKindThePolicyLeavesOutKeepsAllowedFailsAndTheImmediate429() {
+        CircuitBreaker b = new CircuitBreaker(1, AllowedFailsPolicy.from(java.util.Map.of(SERVER, 10)), 5 * S);
+        assertThat(b.failed(Cooldown.COUNT, "TimeoutErrorAllowedFails", false, 0, 0)).isFalse();
+        assertThat(b.failed(Cooldown.COUNT, null, false, 0, S)).as("the second of allowed_fails: 1").isTrue();
+        CircuitBreaker c = new CircuitBreaker(5, AllowedFailsPolicy.from(java.util.Map.of(SERVER, 10)), 5 * S);
+        assertThat(c.failed(Cooldown.NOW, RATE, false, 0, 0)).as("a 429 the policy does not name").isTrue();
+    }
+
+    @Test
+    void theRoutersPolicyNeverCoolsDownOnA400ButADeploymentsOwnOptsItIn() {
+        AllowedFailsPolicy router = AllowedFailsPolicy.from(java.util.Map.of(BAD, 0));
+        CircuitBreaker routerWide = new CircuitBreaker(0, router, 5 * S);
+        assertThat(routerWide.failed(Cooldown.NONE, BAD, false, 0, 0)).isFalse();
+        assertThat(routerWide.closed()).isTrue();
+        CircuitBreaker own = new CircuitBreaker(0, router.overriddenBy(java.util.Map.of(BAD, 1)), 5 * S);
+        assertThat(own.failed(Cooldown.NONE, BAD, false, 0, 0)).isFalse();
+        assertThat(own.failed(Cooldown.NONE, BAD, false, 0, S)).as("the second 400: one allowed").isTrue();
+    }
+
+    @Test
+    void aDeploymentsOwnSettingsWinOverTheRoutersAndDisableCooldownsOverBoth() {
+        RouterSettings settings = RouterSettings.from(java.util.Map.of("allowed_fails", 5, "cooldown_time", 10,
+                "allowed_fails_policy", java.util.Map.of(SERVER, 7)), java.util.Map.of());
+        var d = FakeProvider.deployment("a", "m", java.util.Map.of("cooldown_time", 2.0),
+                java.util.Map.of("allowed_fails", 0, "allowed_fails_policy", java.util.Map.of(SERVER, 0)));
+        CircuitBreaker b = CircuitBreaker.of(settings, d);
+        assertThat(b.failed(Cooldown.COUNT, SERVER, false, 0, 0)).as("its own policy: none allowed").isTrue();
+        assertThat(b.nanosUntilHalfOpen(0)).as("its own cooldown_time").isEqualTo(2 * S);
+        CircuitBreaker plain = CircuitBreaker.of(settings, FakeProvider.deployment("a", "m2", java.util.Map.of(), java.util.Map.of()));
+        for (int i = 0; i < 7; i++) assertThat(plain.failed(Cooldown.COUNT, SERVER, false, 0, i)).isFalse();
+        assertThat(plain.failed(Cooldown.COUNT, SERVER, false, 0, 8)).isTrue();
+        assertThat(plain.nanosUntilHalfOpen(8)).isEqualTo(10 * S);
+        RouterSettings disabled = RouterSettings.from(java.util.Map.of("disable_cooldowns", true), java.util.Map.of());
+        CircuitBreaker off = CircuitBreaker.of(disabled, d);
+        off.failed(Cooldown.COUNT, SERVER, false, 0, 0);
+        assertThat(off.nanosUntilHalfOpen(0)).as("disable_cooldowns wins over cooldown_time").isZero();
+    }
+
+    @Test
+    void failuresAreKindedAsLiteLlmsExceptions() {
+        assertThat(AllowedFailsPolicy.kindOf(GatewayException.of(ErrorKind.UPSTREAM, "refused"))).isEqualTo("BadGatewayErrorAllowedFails");
+        assertThat(AllowedFailsPolicy.kindOf(GatewayException.of(ErrorKind.UNAVAILABLE, "busy"))).isEqualTo("ServiceUnavailableErrorAllowedFails");
+        assertThat(AllowedFailsPolicy.kindOf(GatewayException.of(ErrorKind.INTERNAL, "boom"))).isEqualTo(SERVER);
+        assertThat(AllowedFailsPolicy.kindOf(GatewayException.of(ErrorKind.RATE_LIMIT, "slow down"))).isEqualTo(RATE);
+        assertThat(AllowedFailsPolicy.kindOf(GatewayException.of(ErrorKind.AUTHENTICATION, "bad key"))).isEqualTo("AuthenticationErrorAllowedFails");
+        assertThat(AllowedFailsPolicy.kindOf(GatewayException.of(ErrorKind.PERMISSION, "no"))).isNull();
+        assertThat(AllowedFailsPolicy.kindOf(GatewayException.of(ErrorKind.TIMEOUT, "slow"))).isEqualTo("TimeoutErrorAllowedFails");
+        assertThat(AllowedFailsPolicy.kindOf(GatewayException.of(ErrorKind.NOT_FOUND, "no model"))).isEqualTo("NotFoundErrorAllowedFails");
+        assertThat(AllowedFailsPolicy.kindOf(GatewayException.of(ErrorKind.BAD_REQUEST, "bad"))).isEqualTo(BAD);
+        assertThat(AllowedFailsPolicy.kindOf(GatewayException.of(ErrorKind.BAD_REQUEST, "violates our content policy")))
+                .isEqualTo("ContentPolicyViolationErrorAllowedFails");
+    }
+
+    @Test
+    void aLargeAllowanceCountsWithoutATimestampEach() {
+        CircuitBreaker b = new CircuitBreaker(0, AllowedFailsPolicy.from(java.util.Map.of(RATE, 10_000)), S);
+        for (int i = 0; i < 10_000; i++) assertThat(b.failed(Cooldown.NOW, RATE, false, 0, i * 1000L)).isFalse();
+        assertThat(b.failed(Cooldown.NOW, RATE, false, 0, 10_000_000L)).isTrue();
+        assertThat(b.failed(Cooldown.NOW, RATE, false, 0, 0)).as("already open").isFalse();
     }
 }

@@ -115,7 +115,7 @@ class LoadBalancingTest {
     @Test
     void orderTiersServeFromTheFirstTierUntilItCoolsDown() {
         List<FakeProvider> p = group("tiered", List.of(Map.of("order", 2.0), Map.of("order", 1.0)), List.of());
-        ModelRouter r = router(p, Map.of("allowed_fails", 1L, "cooldown_time", 60L, "num_retries", 1L, "retry_backoff", 0L));
+        ModelRouter r = router(p, Map.of("allowed_fails", 0L, "cooldown_time", 60L, "num_retries", 1L, "retry_backoff", 0L));
         for (int i = 0; i < 20; i++) assertThat(call(r, "tiered").deployment()).isEqualTo("fake/d1");
         p.get(1).failure = () -> GatewayException.of(dev.switchboard.model.ErrorKind.UPSTREAM, "down");
         Answer<ChatResponse> a = call(r, "tiered");

@@ -33,7 +33,7 @@ class ModelNamesTest {
         return new ModelNames(groups, aliases, new WildcardTargets(wildcards, d -> {
             if (d.provider().equals("nosuch")) throw new IllegalArgumentException("unknown provider");
             return new FakeProvider(d);
-        }, made::add), (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), () -> new CircuitBreaker(3, 1_000_000_000L));
+        }, made::add), (a, m) -> new ModelGroup(a, m, strategy, null, random::nextLong), d -> new CircuitBreaker(3, 1_000_000_000L));
     }
 
     private static String servedModel(ModelGroup g) { return g.members.get(0).target.deployment().id(); }
