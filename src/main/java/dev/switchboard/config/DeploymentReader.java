@@ -178,6 +178,10 @@ final class DeploymentReader {
                     } else if (k.equals("tag_regex")) {
                         List<String> patterns = tagRegex(w, v, kp);
                         if (patterns != null) params.put(k, patterns);
+                    } else if (k.equals("max_parallel_requests")) {
+                        Integer n = w.integer(v, kp);
+                        if (n != null && n < 1) w.error(v, kp, "must be 1 or more (calls at once), found " + n + ". Fix: leave it out for no limit.");
+                        else if (n != null) params.put(k, n);
                     } else if (NUMBERS.contains(k)) {
                         Double n = w.number(v, kp);
                         if (n != null && k.equals("cooldown_time") && !(n >= 0 && n < Double.POSITIVE_INFINITY)) {

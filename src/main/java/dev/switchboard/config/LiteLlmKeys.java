@@ -37,6 +37,7 @@ public final class LiteLlmKeys {
         a(PARAMS, "max_tokens", "output limit when the request sets none");
         a(PARAMS, "extra_headers headers", "headers sent upstream");
         a(PARAMS, "rpm tpm weight order", "used by the router (limits, weighted shuffle, order)");
+        a(PARAMS, "max_parallel_requests", "the most calls this deployment serves at once (a stream until it ends); more wait in line for a slot (see Routing, \"Parallel limits\")");
         a(PARAMS, "cooldown_time", "how long this deployment cools down, over router_settings.cooldown_time (model_info.cooldown_time wins)");
         a(PARAMS, "max_retries", "retries of this deployment itself on a transient failure (429, 5xx, timeout), as LiteLLM's per-deployment OpenAI client makes them, before the router's num_retries and fallbacks (default 0)");
         a(PARAMS, "organization", "OpenAI-Organization header on openai/ deployments; warned on others");
@@ -106,8 +107,9 @@ public final class LiteLlmKeys {
         a(ROUTER, "max_fallbacks", "the most other aliases one request moves on to (its models array and the fallbacks together; default 5, as LiteLLM's)");
         a(ROUTER, "retry_policy model_group_retry_policy", "retries by kind of failure (RateLimitErrorRetries, BadRequestErrorRetries, …) in place of num_retries for that kind, for every group or one (see Routing)");
         a(ROUTER, "allowed_fails_policy", "failures allowed by kind (RateLimitErrorAllowedFails, InternalServerErrorAllowedFails, …) in place of allowed_fails for that kind, each kind counted on its own (see Routing, \"Retries and cooldowns\")");
+        a(ROUTER, "default_max_parallel_requests", "the calls at once of every deployment without its own max_parallel_requests; more wait in line (see Routing, \"Parallel limits\")");
         w(ROUTER, "routing_strategy_args "
-                + "default_max_parallel_requests default_priority polling_interval caching_groups cache_responses client_ttl "
+                + "default_priority polling_interval caching_groups cache_responses client_ttl "
                 + "debug_level set_verbose "
                 + "ignore_invalid_deployments search_tools guardrail_list deployment_affinity_ttl_seconds "
                 + "router_general_settings alerting_config assistants_config", "not supported");

@@ -17,7 +17,8 @@ final class RoutingKeys {
     static final Set<String> FALLBACK_KEYS = Set.of("fallbacks", "context_window_fallbacks", "content_policy_fallbacks");
     private static final Set<String> SECONDS = Set.of("cooldown_time", "timeout", "stream_timeout", "retry_after",
             "retry_backoff", "request_timeout");
-    private static final Set<String> COUNTS = Set.of("num_retries", "allowed_fails", "max_fallbacks");
+    private static final Set<String> COUNTS = Set.of("num_retries", "allowed_fails", "max_fallbacks",
+            "default_max_parallel_requests");
     private static final Set<String> TIERS = Set.of("cheap", "smart");
     private static final Set<String> AUTO_KEYS = Set.of("alias", "cheap", "smart", "default_tier", "max_cheap_tokens",
             "smart_keywords", "tools_tier", "classifier", "classifier_model", "classifier_cache_size");

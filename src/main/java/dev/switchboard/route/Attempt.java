@@ -15,13 +15,16 @@ final class Attempt {
     private final boolean probe;
     private final long startedNanos;
     private final long reservedTokens;
+    /** Whether it holds one of the deployment's max_parallel_requests slots, given back at its end. */
+    private final boolean holdsSlot;
     private final AtomicBoolean ended = new AtomicBoolean();
 
     /** @param reservedTokens tokens taken from the usage window at admission (0 when it is not tracked) */
-    Attempt(DeploymentState state, boolean probe, long reservedTokens, long now) {
+    Attempt(DeploymentState state, boolean probe, long reservedTokens, boolean holdsSlot, long now) {
         this.state = state;
         this.probe = probe;
         this.reservedTokens = reservedTokens;
+        this.holdsSlot = holdsSlot;
         this.startedNanos = now;
         state.inFlight.incrementAndGet();
     }
@@ -56,6 +59,7 @@ final class Attempt {
     void end(Usage usage, long now) {
         if (!ended.compareAndSet(false, true)) return;
         state.inFlight.decrementAndGet();
+        if (holdsSlot) state.slots.release(); // a stream's slot is held until it ends, not just to its first byte
         if (reservedTokens > 0 && usage != null) state.usage.correct(now, reservedTokens, usage.totalTokens());
     }
 }

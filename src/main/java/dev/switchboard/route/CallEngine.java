@@ -34,6 +34,7 @@ final class CallEngine {
     private static final Logger log = LoggerFactory.getLogger(CallEngine.class);
     /** The longest a retry waits for a deployment to come back (a provider's retry-after beyond it is not waited out). */
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    private static final long NOT_WAITING = Long.MIN_VALUE;
 
     /**
      * How one kind of call (chat, stream, embeddings) is made, and what happens to its answer.
@@ -98,6 +99,8 @@ final class CallEngine {
         private int attemptCount;
         /** Attempts of the current group its deployments' providers refused before any call (see {@link #cannotServe}). */
         private int refusedInGroup;
+        /** When this request lined up for a max_parallel_requests slot in its current group; {@link #NOT_WAITING} before. */
+        private long waitingSince = NOT_WAITING;
         /** The attempt in flight, or the last one made; null before the first. */
         private Attempt current;
         /**
@@ -169,6 +172,7 @@ final class CallEngine {
             this.route = route;
             this.retry = 0;
             this.refusedInGroup = 0;
+            this.waitingSince = NOT_WAITING;
             tried.clear();
             attempt();
         }
@@ -212,21 +216,84 @@ final class CallEngine {
                         + "' is at its rpm/tpm limit for this minute.", null, FailurePolicy.NO_CAPACITY, null, retryAfter));
                 return;
             }
+            List<DeploymentState> full = group.fullMembers(facts, now);
+            if (!full.isEmpty()) { // LiteLLM's max_parallel_requests: wait in line for a slot, as its semaphore does
+                waitForSlot(full, now);
+                return;
+            }
             if (plan.hasNext(FallbackReason.ERROR)) { // somewhere else to go: do not wait for a cooldown
                 groupFailed(GatewayException.of(ErrorKind.UNAVAILABLE, "Every deployment of '" + group.alias
                         + "' is cooling down after failures."));
                 return;
             }
             // Nowhere else to go: a cooldown steers traffic to alternatives but never refuses or delays a
-            // request on its own (only a retry waits, see failed()).
-            send(group.lastResort(facts));
+            // request on its own (only a retry waits, see failed()). Its max_parallel_requests still hold.
+            ModelGroup.Pick last = group.lastResort(facts);
+            ParallelSlots slots = last.state().slots;
+            if (!slots.limited()) send(last);
+            else if (slots.tryTake()) send(new ModelGroup.Pick(last.state(), true, 0, true));
+            else waitForSlot(List.of(last.state()), now);
+        }
+
+        /**
+         * Every deployment that could serve the request has all its {@code max_parallel_requests} slots taken: the request
+         * lines up at each of them and goes to the first whose slot comes free (handed over, so no newcomer takes it
+         * first), at most {@link #MAX_WAIT} in all; then the group fails as at capacity (its fallbacks, else a 429).
+         */
+        private void waitForSlot(List<DeploymentState> full, long now) {
+            if (waitingSince == NOT_WAITING) {
+                waitingSince = now;
+                metrics.queuedForSlot(group.alias);
+                log.info("request {}: every deployment of '{}' that could serve it is at its max_parallel_requests; "
+                        + "waiting for a slot", ctx.requestId(), group.alias);
+            }
+            long left = MAX_WAIT.toNanos() - (now - waitingSince);
+            if (left <= 0) {
+                groupFailed(new GatewayException(ErrorKind.RATE_LIMIT, 429, "Every deployment of '" + group.alias
+                        + "' was at its max_parallel_requests for " + MAX_WAIT.toSeconds() + " s.", null,
+                        FailurePolicy.NO_CAPACITY, null, 1L));
+                return;
+            }
+            io.vertx.core.Context here = vertx.getOrCreateContext();
+            ModelGroup inLine = group;
+            ParallelSlots.Waiter[] waiter = new ParallelSlots.Waiter[1];
+            long timer = vertx.setTimer(Math.max(1, left / 1_000_000), id -> {
+                if (!waiter[0].cancel()) return; // a slot was handed over first
+                for (DeploymentState m : full) m.slots.leave(waiter[0]);
+                if (!over()) attempt(); // a slot now, or noneAvailable fails it as at capacity
+            });
+            waiter[0] = new ParallelSlots.Waiter(slots -> here.runOnContext(v -> {
+                vertx.cancelTimer(timer);
+                for (DeploymentState d : full) d.slots.leave(waiter[0]);
+                DeploymentState m = null;
+                for (DeploymentState d : full) if (d.slots == slots) m = d;
+                ModelGroup.Pick pick = m == null || over() || group != inLine ? null
+                        : inLine.admitWithSlot(m, facts, clock.getAsLong());
+                if (pick != null) {
+                    send(pick);
+                    return;
+                }
+                slots.release(); // the deployment cooled down meanwhile, or the client left: the slot goes on
+                if (!over()) attempt();
+            }));
+            for (DeploymentState m : full) m.slots.await(waiter[0]);
+        }
+
+        /** {@code max_retries}: the same deployment again, with a slot of its own (else the group's line, as a new request). */
+        private void retrySame(DeploymentState state) {
+            boolean limited = state.slots.limited();
+            if (limited && !state.slots.tryTake()) {
+                attempt();
+                return;
+            }
+            send(new ModelGroup.Pick(state, false, 0, limited));
         }
 
         private void send(ModelGroup.Pick pick) {
             if (!tried.contains(pick.state())) tried.add(pick.state());
             attemptCount++;
             Target target = pick.state().target;
-            Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), clock.getAsLong());
+            Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), pick.holdsSlot(), clock.getAsLong());
             current = attempt;
             Future<T> f;
             try {
@@ -287,7 +354,7 @@ final class CallEngine {
                 long wait = DeploymentRetries.waitNanos(deploymentRetry, error, random);
                 log.info("request {}: max_retries {} of deployment {} in {} ms after: {}", ctx.requestId(), deploymentRetry,
                         attempt.state.id(), wait / 1_000_000, LogSafe.message(error));
-                later(wait, () -> send(new ModelGroup.Pick(attempt.state, false, 0)));
+                later(wait, () -> retrySame(attempt.state));
                 return;
             }
             if (attempt.failed(error, verdict, now)) {

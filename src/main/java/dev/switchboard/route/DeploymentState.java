@@ -21,6 +21,8 @@ final class DeploymentState {
     /** Shared by the copies of one wildcard deployment: its rpm/tpm cover every model it serves, as in LiteLLM. */
     final UsageWindow usage;
     final AtomicInteger inFlight = new AtomicInteger();
+    /** {@code max_parallel_requests}: {@link ParallelSlots#NONE} when unset; shared by the copies of one wildcard deployment. */
+    final ParallelSlots slots;
     /** Milliseconds to the answer (to the first byte for streams); NaN until the first sample. */
     private volatile double latencyMs = Double.NaN;
 
@@ -43,7 +45,12 @@ final class DeploymentState {
     }
 
     DeploymentState(Target target, CircuitBreaker breaker, UsageWindow usage) {
+        this(target, breaker, usage, ParallelSlots.NONE);
+    }
+
+    DeploymentState(Target target, CircuitBreaker breaker, UsageWindow usage, ParallelSlots slots) {
         this.target = target;
+        this.slots = slots;
         this.usage = usage;
         this.breaker = breaker;
         Object given = target.deployment().params().get("tags");

@@ -19,8 +19,11 @@ final class ModelGroup {
     /** The budgets of providers and deployments ({@link SpendCaps#NONE} when none is set). */
     private final SpendCaps caps;
 
-    /** One admitted deployment; {@code probe} marks the half-open trial whose outcome closes or reopens it. */
-    record Pick(DeploymentState state, boolean probe, long reservedTokens) {}
+    /**
+     * One admitted deployment; {@code probe} marks the half-open trial whose outcome closes or reopens it, {@code holdsSlot}
+     * that it took one of the deployment's {@code max_parallel_requests} slots (the attempt gives it back at its end).
+     */
+    record Pick(DeploymentState state, boolean probe, long reservedTokens, boolean holdsSlot) {}
 
     /** @param affinity null when prompt-cache affinity is off */
     ModelGroup(String alias, List<DeploymentState> members, RoutingStrategy strategy, PromptAffinity affinity,
@@ -43,7 +46,8 @@ final class ModelGroup {
         List<DeploymentState> open = new ArrayList<>(members.size());
         long wallMillis = caps.none() ? 0 : System.currentTimeMillis();
         for (DeploymentState m : members) {
-            if (m.breaker.available(now) && fits(m, facts, now) && facts.mayServe(this, m) && withinBudget(m, wallMillis)) open.add(m);
+            if (m.breaker.available(now) && m.slots.open() && fits(m, facts, now) && facts.mayServe(this, m)
+                    && withinBudget(m, wallMillis)) open.add(m);
         }
         if (!tried.isEmpty()) { // a request's first attempt has tried nothing: every open member is untried
             List<DeploymentState> untried = new ArrayList<>(open.size());
@@ -124,7 +128,36 @@ final class ModelGroup {
             if (!withinBudget(m, wallMillis)) continue; // and that one is within its budgets
             if (best == null || m.breaker.openUntil() < best.breaker.openUntil()) best = m;
         }
-        return new Pick(best == null ? members.get(0) : best, true, 0); // its outcome decides its breaker, like a probe
+        return new Pick(best == null ? members.get(0) : best, true, 0, false); // its outcome decides its breaker, like a probe
+    }
+
+    /**
+     * The members that could serve the request now but for their {@code max_parallel_requests} (up, within their limits
+     * and budgets, every slot taken or a line for one): when the group found none, the request lines up for these.
+     */
+    List<DeploymentState> fullMembers(RequestFacts facts, long now) {
+        List<DeploymentState> out = new ArrayList<>();
+        long wallMillis = caps.none() ? 0 : System.currentTimeMillis();
+        for (DeploymentState m : members) {
+            if (m.slots.limited() && !m.slots.open() && m.breaker.available(now) && fits(m, facts, now) && facts.mayServe(this, m)
+                    && withinBudget(m, wallMillis)) out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * Admits {@code m} for a request that was handed one of its slots while it waited: the breaker and the rpm/tpm window
+     * still decide (the slot is the caller's to release when this is null).
+     */
+    Pick admitWithSlot(DeploymentState m, RequestFacts facts, long now) {
+        CircuitBreaker.Admission a = m.breaker.admit(now);
+        if (a == null) return null;
+        boolean probe = a == CircuitBreaker.Admission.PROBE;
+        if (!strategy.enforcesLimits()) return new Pick(m, probe, 0, true);
+        long tokens = facts.estimatedTokens();
+        if (m.usage.tryReserve(now, m.rpm, m.tpm, tokens)) return new Pick(m, probe, Math.max(1, tokens), true);
+        if (probe) m.breaker.releaseProbe();
+        return null;
     }
 
     private boolean fits(DeploymentState m, RequestFacts facts, long now) {
@@ -132,9 +165,15 @@ final class ModelGroup {
     }
 
     private Pick admit(DeploymentState m, boolean probe, RequestFacts facts, long now) {
-        if (!strategy.enforcesLimits()) return new Pick(m, probe, 0);
+        boolean limited = m.slots.limited();
+        if (limited && !m.slots.tryTake()) { // another request took the last slot since the look
+            if (probe) m.breaker.releaseProbe();
+            return null;
+        }
+        if (!strategy.enforcesLimits()) return new Pick(m, probe, 0, limited);
         long tokens = facts.estimatedTokens();
-        if (m.usage.tryReserve(now, m.rpm, m.tpm, tokens)) return new Pick(m, probe, Math.max(1, tokens));
+        if (m.usage.tryReserve(now, m.rpm, m.tpm, tokens)) return new Pick(m, probe, Math.max(1, tokens), limited);
+        if (limited) m.slots.release();
         if (probe) m.breaker.releaseProbe(); // nothing was sent: another request may probe
         return null;
     }

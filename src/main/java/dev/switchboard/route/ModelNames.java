@@ -33,10 +33,19 @@ final class ModelNames {
     private final java.util.function.Function<Deployment, CircuitBreaker> newBreaker;
     /** One usage window per wildcard entry, shared by every model it serves. */
     private final Map<Deployment, UsageWindow> windows = new java.util.IdentityHashMap<>();
+    /** One set of parallel slots per wildcard entry, shared by every model it serves. */
+    private final Map<Deployment, ParallelSlots> slots = new java.util.IdentityHashMap<>();
     private final Cache<String, ModelGroup> served = Caffeine.newBuilder().maximumSize(MAX_SERVED).build();
 
     ModelNames(Map<String, ModelGroup> exact, Map<String, GroupAlias> groupAliases, WildcardTargets source,
                BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, java.util.function.Function<Deployment, CircuitBreaker> newBreaker) {
+        this(exact, groupAliases, source, newGroup, newBreaker, d -> ParallelSlots.NONE);
+    }
+
+    /** @param newSlots a wildcard entry's max_parallel_requests, shared (like its rpm/tpm) by every model it serves */
+    ModelNames(Map<String, ModelGroup> exact, Map<String, GroupAlias> groupAliases, WildcardTargets source,
+               BiFunction<String, List<DeploymentState>, ModelGroup> newGroup, java.util.function.Function<Deployment, CircuitBreaker> newBreaker,
+               java.util.function.Function<Deployment, ParallelSlots> newSlots) {
         this.exact = exact;
         this.groupAliases = groupAliases;
         this.source = source;
@@ -54,6 +63,7 @@ final class ModelNames {
         for (Deployment d : source.templates()) {
             byPattern.computeIfAbsent(d.alias(), k -> new ArrayList<>()).add(d);
             windows.put(d, new UsageWindow());
+            slots.put(d, newSlots.apply(d));
         }
         List<WildcardRoute> routes = new ArrayList<>();
         byPattern.forEach((p, ds) -> routes.add(new WildcardRoute(p, ds)));
@@ -150,7 +160,7 @@ final class ModelNames {
             }
             Target target = new Target(concrete, p);
             source.onNew().accept(target);
-            members.add(new DeploymentState(target, newBreaker.apply(concrete), windows.get(t)));
+            members.add(new DeploymentState(target, newBreaker.apply(concrete), windows.get(t), slots.get(t)));
         }
         return newGroup.apply(name, members);
     }

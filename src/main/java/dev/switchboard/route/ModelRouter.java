@@ -72,14 +72,14 @@ public final class ModelRouter {
         Map<String, List<DeploymentState>> byAlias = new LinkedHashMap<>();
         for (Target t : targets) {
             byAlias.computeIfAbsent(t.deployment().alias(), k -> new ArrayList<>()).add(new DeploymentState(t,
-                    CircuitBreaker.of(settings, t.deployment())));
+                    CircuitBreaker.of(settings, t.deployment()), new UsageWindow(), ParallelSlots.of(settings, t.deployment())));
         }
         Map<String, ModelGroup> g = new LinkedHashMap<>();
         byAlias.forEach((alias, members) -> g.put(alias, new ModelGroup(alias, members, strategy, affinity, random, caps)));
         this.groups = Collections.unmodifiableMap(g);
         this.names = new ModelNames(groups, settings.groupAliases(), wildcards,
                 (alias, members) -> new ModelGroup(alias, members, strategy, affinity, random, caps),
-                d -> CircuitBreaker.of(settings, d));
+                d -> CircuitBreaker.of(settings, d), d -> ParallelSlots.of(settings, d));
         this.engine = new CallEngine(vertx, names::resolve, settings, metrics, random, clock, attempts);
         AutoRouterSettings a = settings.auto();
         this.auto = a == null ? null : new AutoTier(a, a.classifier() ? new TierClassifier(a.classifierAlias(),

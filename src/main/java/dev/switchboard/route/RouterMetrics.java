@@ -6,7 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The router's counters. Micrometer names are dotted; the Prometheus registry (observability issue) renders
  * them as {@code switchboard_fallbacks_total{alias,reason,to}}, {@code switchboard_retries_total{alias}},
- * {@code switchboard_cooldowns_total{deployment}} and {@code switchboard_tier_decisions_total{tier,reason}}.
+ * {@code switchboard_cooldowns_total{deployment}}, {@code switchboard_tier_decisions_total{tier,reason}} and
+ * {@code switchboard_parallel_limit_waits_total{alias}}.
  * All of them count rare events, so looking a counter up per event costs nothing that matters.
  */
 public final class RouterMetrics {
@@ -14,6 +15,7 @@ public final class RouterMetrics {
     public static final String RETRIES = "switchboard.retries";
     public static final String COOLDOWNS = "switchboard.cooldowns";
     public static final String TIER_DECISIONS = "switchboard.tier.decisions";
+    public static final String SLOT_WAITS = "switchboard.parallel.limit.waits";
 
     private final MeterRegistry registry;
 
@@ -32,6 +34,12 @@ public final class RouterMetrics {
     void cooldown(String deployment) {
         Counter.builder(COOLDOWNS).description("Deployments put in cooldown").tags("deployment", deployment)
                 .register(registry).increment();
+    }
+
+    /** A request found every deployment of its group at its max_parallel_requests and lined up for a slot. */
+    void queuedForSlot(String alias) {
+        Counter.builder(SLOT_WAITS).description("Requests that waited for a deployment's max_parallel_requests slot")
+                .tags("alias", alias).register(registry).increment();
     }
 
     /** @param reasonKind the rule that decided (header, tokens, tools, keyword, classifier, default) */

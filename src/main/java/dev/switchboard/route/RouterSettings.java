@@ -38,13 +38,16 @@ import java.util.Set;
  * @param retryPolicy       {@code retry_policy} / {@code model_group_retry_policy}: retries by kind of failure ({@link RetryPolicy})
  * @param allowedFailsPolicy {@code allowed_fails_policy}: failures allowed by kind before a cooldown ({@link AllowedFailsPolicy})
  * @param cooldownsDisabled {@code disable_cooldowns}: no cooldown lasts any time, a deployment's own cooldown_time included
+ * @param defaultMaxParallelRequests {@code default_max_parallel_requests}: the calls at once of a deployment without its
+ *                          own {@code max_parallel_requests} ({@link ParallelSlots}); 0 for no limit
  */
 public record RouterSettings(String strategy, int numRetries, int allowedFails, Duration cooldown,
                              Duration minRetryWait, Duration backoffBase, Duration timeout, Duration streamTimeout,
                              Map<FallbackReason, Map<String, List<String>>> fallbacks, boolean promptCacheAffinity,
                              AutoRouterSettings auto, Map<String, GroupAlias> groupAliases, boolean dropParams,
                              boolean preCallChecks, boolean tagFiltering, boolean tagMatchAny, int maxFallbacks,
-                             RetryPolicy retryPolicy, AllowedFailsPolicy allowedFailsPolicy, boolean cooldownsDisabled) {
+                             RetryPolicy retryPolicy, AllowedFailsPolicy allowedFailsPolicy, boolean cooldownsDisabled,
+                             int defaultMaxParallelRequests) {
     public static final String DEFAULT_STRATEGY = "simple-shuffle";
     public static final int DEFAULT_NUM_RETRIES = 2;
     public static final int DEFAULT_ALLOWED_FAILS = 3;
@@ -97,7 +100,8 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 s.integer("max_fallbacks", DEFAULT_MAX_FALLBACKS),
                 RetryPolicy.from(router.get("retry_policy"), router.get("model_group_retry_policy")),
                 AllowedFailsPolicy.from(s.get("allowed_fails_policy")),
-                flag(s.get("disable_cooldowns"), false));
+                flag(s.get("disable_cooldowns"), false),
+                s.integer("default_max_parallel_requests", 0));
     }
 
     /** Where {@code default_fallbacks} is kept among the error fallbacks: no model_name can be "*" there. */
