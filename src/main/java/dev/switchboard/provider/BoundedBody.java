@@ -112,7 +112,7 @@ final class BoundedBody {
                 return;
             }
             if (!lease.grow(chunk.length())) {
-                fail(lease.budget().exhausted("an answer of " + endpoint.display()));
+                fail(lease.budget().exhausted("an answer of " + endpoint.name()));
                 resp.request().reset();
                 return;
             }
@@ -149,7 +149,7 @@ final class BoundedBody {
     }
 
     private static GatewayException tooLarge(UpstreamHttp.Endpoint endpoint, int maxBytes) {
-        return GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display() + " sent an answer larger than "
+        return GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent an answer larger than "
                 + (maxBytes >> 20) + " MiB; the gateway stopped reading it.");
     }
 }

@@ -120,11 +120,11 @@ public abstract class SseRelay implements ChatStream {
             try {
                 parser.feed(buf);
             } catch (SseParser.TooLarge e) {
-                fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display() + " sent " + e.getMessage()
+                fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent " + e.getMessage()
                         + "; the gateway stopped reading the stream."));
                 return;
             } catch (RuntimeException e) {
-                fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display() + " sent a stream frame that"
+                fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent a stream frame that"
                         + " could not be read (" + e.getClass().getSimpleName() + "); the gateway stopped reading the stream."));
                 return;
             }
@@ -141,7 +141,7 @@ public abstract class SseRelay implements ChatStream {
         Handler<Void> end = v -> {
             if (finished) return;
             if (completeAtEndOfBody()) finish();
-            else fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display()
+            else fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name()
                     + " ended the stream before it was complete."));
         };
         if (!endedEarly) { // an ended response takes no handlers (Vert.x refuses them): nothing more can come
@@ -202,7 +202,7 @@ public abstract class SseRelay implements ChatStream {
         try {
             return Json.read(data);
         } catch (Exception e) {
-            fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display() + " sent a stream event that is not JSON."));
+            fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent a stream event that is not JSON."));
             return null;
         }
     }
@@ -215,7 +215,7 @@ public abstract class SseRelay implements ChatStream {
 
     /** Fails the stream: an event that is JSON but not of the shape the provider's check expects. */
     protected final void failShape(String what) {
-        fail(AnswerShape.event(endpoint.display(), what));
+        fail(AnswerShape.event(endpoint.name(), what));
     }
 
     @Override

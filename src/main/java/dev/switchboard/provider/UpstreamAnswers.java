@@ -136,10 +136,10 @@ public final class UpstreamAnswers {
             n = null;
         }
         if (AnswerShape.isErrorBody(n)) return errors.decode(resp, body);
-        if (e instanceof AnswerShape.Wrong w) return AnswerShape.answer(endpoint.display(), w.getMessage());
-        if (n != null) return AnswerShape.answer(endpoint.display(), "it could not be read (" + n.getNodeType().name().toLowerCase() + ")");
+        if (e instanceof AnswerShape.Wrong w) return AnswerShape.answer(endpoint.name(), w.getMessage());
+        if (n != null) return AnswerShape.answer(endpoint.name(), "it could not be read (" + n.getNodeType().name().toLowerCase() + ")");
         return GatewayException.of(ErrorKind.UPSTREAM,
-                "Upstream " + endpoint.display() + " answered with a body that is not valid JSON.");
+                "Upstream " + endpoint.name() + " answered with a body that is not valid JSON.");
     }
 
     /** A streamed answer: the stream on 200 (nothing read yet), else the decoded (scrubbed) error. */

@@ -147,10 +147,12 @@ public final class UpstreamHttp {
     public dev.switchboard.model.BufferBudget buffers() { return buffers; }
 
     /**
-     * A parsed base URL, prepared once per deployment so no request re-parses it. {@code display} names the
-     * deployment and the server (never the path or query, which could hold a credential) for error messages.
+     * A parsed base URL, prepared once per deployment so no request re-parses it. {@code name} is the deployment
+     * ({@code openai/gpt-4o}), what error messages to clients say; {@code display} adds the server
+     * ({@code openai/gpt-4o (http://10.0.0.5:8000)}, never the path or query, which could hold a credential), for the log
+     * only: an internal address means something to the operator, nothing (and too much) to a client.
      */
-    public record Endpoint(String host, int port, boolean ssl, String pathPrefix, String display) {
+    public record Endpoint(String host, int port, boolean ssl, String pathPrefix, String display, String name) {
         public static Endpoint parse(String baseUrl, String deploymentId) {
             URI u = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
             boolean ssl = "https".equalsIgnoreCase(u.getScheme());
@@ -158,7 +160,7 @@ public final class UpstreamHttp {
             String path = u.getRawPath() == null ? "" : u.getRawPath();
             String query = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
             return new Endpoint(u.getHost(), port, ssl, path + query,
-                    deploymentId + " (" + u.getScheme() + "://" + u.getHost() + ":" + port + ")");
+                    deploymentId + " (" + u.getScheme() + "://" + u.getHost() + ":" + port + ")", deploymentId);
         }
 
         public String pathFor(String suffix) {
@@ -308,7 +310,7 @@ public final class UpstreamHttp {
             return;
         }
         GatewayException e = (GatewayException) UpstreamErrors.scrubbed(networkFailure(t, endpoint), scrubber);
-        log.warn("request {}: {}", call.requestId(), LogSafe.message(e));
+        log.warn("request {}: upstream {}: {}", call.requestId(), endpoint.display(), describe(t)); // the address, for the operator
         answer.tryFail(e);
     }
 
@@ -361,20 +363,44 @@ public final class UpstreamHttp {
     /** The scrubber for every configured provider key: providers run what upstreams send through it. */
     public KeyScrubber scrubber() { return scrubber; }
 
-    /** Maps an I/O failure to what the caller sees; never includes request headers (they hold the key). */
+    /**
+     * Maps an I/O failure to what the caller sees: the deployment and what went wrong, never the server's address (the
+     * log line has it) and never request headers (they hold the key).
+     */
     public static GatewayException networkFailure(Throwable t, Endpoint endpoint) {
         if (t instanceof GatewayException g) return g;
         if (t.getCause() instanceof GatewayException g && Cancellation.isClientClosed(g)) return g; // our reset: the client left
         if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
-            return GatewayException.of(ErrorKind.TIMEOUT, "Upstream " + endpoint.display() + " did not answer in time.");
+            return GatewayException.of(ErrorKind.TIMEOUT, "Upstream " + endpoint.name() + " did not answer in time.");
         }
-        if (t instanceof ConnectException) {
-            return GatewayException.of(ErrorKind.UPSTREAM, "Cannot connect to upstream " + endpoint.display()
-                    + ": " + t.getMessage());
+        if (t instanceof ConnectException || t instanceof java.net.UnknownHostException) {
+            return GatewayException.of(ErrorKind.UPSTREAM, "Cannot connect to upstream " + endpoint.name() + ": "
+                    + withoutAddress(t) + ".");
         }
-        return GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.display() + " failed: "
-                + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()));
+        return GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " failed: " + withoutAddress(t) + ".");
     }
+
+    /**
+     * What an I/O failure says, less the address Netty and the JDK put in it ({@code Connection refused: /10.0.0.5:8000},
+     * {@code Failed to resolve 'gpu-box'}): the kind of failure is the client's business, the server is not.
+     */
+    static String withoutAddress(Throwable t) {
+        if (t instanceof java.net.UnknownHostException) return "the upstream's host name does not resolve";
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) return t.getClass().getSimpleName();
+        int annotated = m.indexOf(": /");
+        if (annotated >= 0) m = m.substring(0, annotated); // Netty's AnnotatedConnectException / SocketException suffix
+        m = ADDRESS.matcher(m).replaceAll("the upstream");
+        return m.strip();
+    }
+
+    /**
+     * An address left in an exception's text: an IPv4 or bracketed IPv6 address (with the {@code host/} Netty puts before
+     * it, a port, a path), or a host name with a port. A bare dotted word is left alone: class names and versions have dots.
+     */
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile(
+            "(?:https?://)?(?:[A-Za-z0-9.-]*/)?(?:\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d+)?|\\[[0-9a-fA-F:]+](?::\\d+)?"
+                    + "|[A-Za-z][A-Za-z0-9.-]*:\\d+)(?:/\\S*)?");
 
     public Future<Void> close() { return Future.join(client.close(), tlsClient.close()).mapEmpty(); }
 

@@ -27,7 +27,7 @@ final class WrongAddress {
         int pq = prefix.indexOf('?');
         if (pq >= 0) prefix = prefix.substring(0, pq);
         String added = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
-        return new GatewayException(decoded.kind(), decoded.status(), "Upstream " + endpoint.display() + " has no endpoint "
+        return new GatewayException(decoded.kind(), decoded.status(), "Upstream " + endpoint.name() + " has no endpoint "
                 + path + " (HTTP 404: " + decoded.getMessage() + "). Its litellm_params.api_base is probably of the wrong form:"
                 + " the gateway adds " + added + " to it. An OpenAI-compatible server's api_base usually ends in /v1"
                 + " (http://host:8000/v1); Ollama's is the server root (http://localhost:11434); Anthropic's is"

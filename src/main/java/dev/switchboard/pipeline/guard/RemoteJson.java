@@ -48,7 +48,7 @@ final class RemoteJson {
         return http.send(endpoint, path, headers, buf, timeout, call)
                 .recover(t -> Future.failedFuture(UpstreamHttp.networkFailure(t, endpoint)))
                 .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(),
-                        (r, b) -> GatewayException.of(ErrorKind.UPSTREAM, "HTTP " + r.statusCode() + " from " + endpoint.display()),
+                        (r, b) -> GatewayException.of(ErrorKind.UPSTREAM, "HTTP " + r.statusCode() + " from " + endpoint.name()),
                         http.scrubber(), b -> Json.read(b)))
                 .recover(t -> Future.failedFuture(Blocks.failedToRespond(guardrail, t)));
     }
