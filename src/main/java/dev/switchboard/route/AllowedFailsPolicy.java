@@ -72,15 +72,30 @@ final class AllowedFailsPolicy {
      * @param coolsDown whether the failure counts toward a cooldown without the policy (FailurePolicy's verdict)
      */
     Integer allowedFor(String kind, boolean coolsDown) {
-        if (kind == null) return null;
-        Integer n = allowed.get(kind);
-        return n != null && (coolsDown || optedIn.contains(kind)) ? n : null;
+        String named = named(kind);
+        if (named == null) return null;
+        return coolsDown || optedIn.contains(named) ? allowed.get(named) : null;
     }
 
-    /** LiteLLM's kind of a failure; null for one none of its kinds names (a 403, the gateway's own refusals). */
+    /**
+     * The kind whose entry applies to a failure of {@code kind}: its own, else, for a content-policy refusal, the bad
+     * request's (LiteLLM's ContentPolicyViolationError is a BadRequestError, and its policy falls through to that
+     * entry); null when the policy names neither. Its failures are counted under that name.
+     */
+    String named(String kind) {
+        if (kind == null) return null;
+        if (allowed.containsKey(kind)) return kind;
+        if (kind.equals("ContentPolicyViolationErrorAllowedFails") && allowed.containsKey("BadRequestErrorAllowedFails")) {
+            return "BadRequestErrorAllowedFails";
+        }
+        return null;
+    }
+
+    /** LiteLLM's kind of a failure; null for one none of its kinds names (a 403, the gateway's own refusals and memory bound). */
     static String kindOf(Throwable error) {
         if (!(error instanceof GatewayException e)) return "InternalServerErrorAllowedFails";
-        if (FailurePolicy.NO_CAPACITY.equals(e.code()) || FailurePolicy.NO_BUDGET.equals(e.code())) return null;
+        if (FailurePolicy.NO_CAPACITY.equals(e.code()) || FailurePolicy.NO_BUDGET.equals(e.code())
+                || dev.switchboard.model.BufferBudget.EXHAUSTED_CODE.equals(e.code())) return null; // the gateway's own
         if (e.attemptStatus() == 408) return "TimeoutErrorAllowedFails";
         return switch (e.kind()) {
             case BAD_REQUEST, PAYLOAD_TOO_LARGE -> FailurePolicy.isContentPolicy(e)

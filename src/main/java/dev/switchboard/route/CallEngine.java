@@ -101,6 +101,8 @@ final class CallEngine {
         private int refusedInGroup;
         /** When this request lined up for a max_parallel_requests slot in its current group; {@link #NOT_WAITING} before. */
         private long waitingSince = NOT_WAITING;
+        /** Its place in line while it waits for a slot; null otherwise. */
+        private SlotWait slotWait;
         /** The attempt in flight, or the last one made; null before the first. */
         private Attempt current;
         /**
@@ -119,6 +121,8 @@ final class CallEngine {
 
         /** The client left: the run ends now; the attempt in flight, if any, is reset and ends in {@link #failed}. */
         void clientLeft() {
+            SlotWait waiting = slotWait;
+            if (waiting != null) waiting.leave(); // out of line now, not when a slot or the minute comes
             if (fail(clientClosed())) {
                 log.debug("request {}: the client left; no further attempt, retry or fallback", ctx.requestId());
             }
@@ -172,7 +176,6 @@ final class CallEngine {
             this.route = route;
             this.retry = 0;
             this.refusedInGroup = 0;
-            this.waitingSince = NOT_WAITING;
             tried.clear();
             attempt();
         }
@@ -210,15 +213,15 @@ final class CallEngine {
                         FailurePolicy.NO_BUDGET, null, retryAfter > 0 ? retryAfter : null));
                 return;
             }
+            List<DeploymentState> full = group.fullMembers(facts, now);
+            if (!full.isEmpty()) { // LiteLLM's max_parallel_requests: wait in line for a slot, as its semaphore does
+                waitForSlot(full, false, now);
+                return;
+            }
             if (group.atCapacity(facts, now)) {
                 long retryAfter = Math.max(1, UsageWindow.nanosToNextMinute(now) / 1_000_000_000L);
                 groupFailed(new GatewayException(ErrorKind.RATE_LIMIT, 429, "Every deployment of '" + group.alias
                         + "' is at its rpm/tpm limit for this minute.", null, FailurePolicy.NO_CAPACITY, null, retryAfter));
-                return;
-            }
-            List<DeploymentState> full = group.fullMembers(facts, now);
-            if (!full.isEmpty()) { // LiteLLM's max_parallel_requests: wait in line for a slot, as its semaphore does
-                waitForSlot(full, now);
                 return;
             }
             if (plan.hasNext(FallbackReason.ERROR)) { // somewhere else to go: do not wait for a cooldown
@@ -231,16 +234,21 @@ final class CallEngine {
             ModelGroup.Pick last = group.lastResort(facts);
             ParallelSlots slots = last.state().slots;
             if (!slots.limited()) send(last);
-            else if (slots.tryTake()) send(new ModelGroup.Pick(last.state(), true, 0, true));
-            else waitForSlot(List.of(last.state()), now);
+            else if (slots.open() && slots.tryTake()) send(new ModelGroup.Pick(last.state(), true, 0, true));
+            else waitForSlot(List.of(last.state()), true, now);
         }
 
         /**
          * Every deployment that could serve the request has all its {@code max_parallel_requests} slots taken: the request
          * lines up at each of them and goes to the first whose slot comes free (handed over, so no newcomer takes it
-         * first), at most {@link #MAX_WAIT} in all; then the group fails as at capacity (its fallbacks, else a 429).
+         * first), at most {@link #MAX_WAIT} in all (fallbacks included); then the group fails as at capacity (its
+         * fallbacks, else a 429). Once a second it looks whether another member came back (a cooldown ended, a new rpm
+         * minute), and if one did it leaves the line for it.
+         *
+         * @param lastResort every member is cooling down and this is the one whose cooldown ends first: a slot handed
+         *                   over is used whatever its breaker says, as {@link ModelGroup#lastResort} is
          */
-        private void waitForSlot(List<DeploymentState> full, long now) {
+        private void waitForSlot(List<DeploymentState> full, boolean lastResort, long now) {
             if (waitingSince == NOT_WAITING) {
                 waitingSince = now;
                 metrics.queuedForSlot(group.alias);
@@ -254,35 +262,71 @@ final class CallEngine {
                         FailurePolicy.NO_CAPACITY, null, 1L));
                 return;
             }
-            io.vertx.core.Context here = vertx.getOrCreateContext();
-            ModelGroup inLine = group;
-            ParallelSlots.Waiter[] waiter = new ParallelSlots.Waiter[1];
-            long timer = vertx.setTimer(Math.max(1, left / 1_000_000), id -> {
-                if (!waiter[0].cancel()) return; // a slot was handed over first
-                for (DeploymentState m : full) m.slots.leave(waiter[0]);
-                if (!over()) attempt(); // a slot now, or noneAvailable fails it as at capacity
-            });
-            waiter[0] = new ParallelSlots.Waiter(slots -> here.runOnContext(v -> {
+            SlotWait w = new SlotWait(full, lastResort, vertx.getOrCreateContext());
+            slotWait = w;
+            w.timer = vertx.setTimer(tickMillis(left), id -> tick(w));
+            for (DeploymentState m : full) m.slots.await(w.waiter); // may be handed a slot at once
+        }
+
+        private static long tickMillis(long leftNanos) { return Math.max(1, Math.min(leftNanos, 1_000_000_000L) / 1_000_000); }
+
+        /** A second in line passed (or the whole wait): go on waiting, or leave the line for an open member or the 429. */
+        private void tick(SlotWait w) {
+            long now = clock.getAsLong();
+            long left = MAX_WAIT.toNanos() - (now - waitingSince);
+            if (left > 0 && !group.anyOpen(facts, now)) {
+                w.timer = vertx.setTimer(tickMillis(left), id -> tick(w));
+                return;
+            }
+            if (!w.leave()) return; // a slot was handed over meanwhile: handedOver runs next
+            if (!over()) attempt(); // the open member, or noneAvailable fails the wait as at capacity
+        }
+
+        /** A slot of {@code slots} was handed to this request (on its own context). */
+        private void handedOver(SlotWait w, ParallelSlots slots) {
+            w.leave();
+            DeploymentState m = null;
+            for (DeploymentState d : w.full) if (d.slots == slots) m = d;
+            if (m == null || over()) { // the client left while it waited: the slot goes on to the next in line
+                slots.release();
+                return;
+            }
+            ModelGroup.Pick pick = w.lastResort ? new ModelGroup.Pick(m, true, 0, true) : group.admitWithSlot(m, facts, clock.getAsLong());
+            if (pick == null) { // it cooled down or reached its rpm meanwhile: the slot goes on, this request looks again
+                slots.release();
+                attempt();
+                return;
+            }
+            send(pick);
+        }
+
+        /** This request's place in the lines of {@code full}, while it waits for a slot. */
+        private final class SlotWait {
+            final List<DeploymentState> full;
+            final boolean lastResort;
+            final ParallelSlots.Waiter waiter;
+            long timer;
+
+            SlotWait(List<DeploymentState> full, boolean lastResort, io.vertx.core.Context here) {
+                this.full = full;
+                this.lastResort = lastResort;
+                this.waiter = new ParallelSlots.Waiter(slots -> here.runOnContext(v -> handedOver(this, slots)));
+            }
+
+            /** Out of every line and its timer off: true when it gave up its place before a slot was handed over. */
+            boolean leave() {
+                boolean first = waiter.cancel();
                 vertx.cancelTimer(timer);
-                for (DeploymentState d : full) d.slots.leave(waiter[0]);
-                DeploymentState m = null;
-                for (DeploymentState d : full) if (d.slots == slots) m = d;
-                ModelGroup.Pick pick = m == null || over() || group != inLine ? null
-                        : inLine.admitWithSlot(m, facts, clock.getAsLong());
-                if (pick != null) {
-                    send(pick);
-                    return;
-                }
-                slots.release(); // the deployment cooled down meanwhile, or the client left: the slot goes on
-                if (!over()) attempt();
-            }));
-            for (DeploymentState m : full) m.slots.await(waiter[0]);
+                for (DeploymentState m : full) m.slots.leave(waiter);
+                if (slotWait == this) slotWait = null;
+                return first;
+            }
         }
 
         /** {@code max_retries}: the same deployment again, with a slot of its own (else the group's line, as a new request). */
         private void retrySame(DeploymentState state) {
             boolean limited = state.slots.limited();
-            if (limited && !state.slots.tryTake()) {
+            if (limited && !(state.slots.open() && state.slots.tryTake())) { // no slot, or a line ahead of it
                 attempt();
                 return;
             }
@@ -290,6 +334,7 @@ final class CallEngine {
         }
 
         private void send(ModelGroup.Pick pick) {
+            waitingSince = NOT_WAITING; // the wait is over; one after this call (a retry) gets its own 60 s
             if (!tried.contains(pick.state())) tried.add(pick.state());
             attemptCount++;
             Target target = pick.state().target;

@@ -109,8 +109,13 @@ final class CircuitBreaker {
         long openFor = retryAfterNanos > 0 && effect == FailurePolicy.Cooldown.NOW ? retryAfterNanos : cooldownNanos;
         Integer allowedOfKind = policy.isEmpty() ? null : policy.allowedFor(kind, effect != FailurePolicy.Cooldown.NONE);
         if (allowedOfKind != null) {
-            if (probe) return open(now + openFor);
-            return countFailure(kind, allowedOfKind + 1, now) && open(now + openFor);
+            if (effect == FailurePolicy.Cooldown.NONE) {
+                // a 400 the deployment's own policy counts: on a probe it still answered, so it is back; the 400 counts
+                if (probe) close();
+            } else if (probe) {
+                return open(now + openFor);
+            }
+            return countFailure(policy.named(kind), allowedOfKind + 1, now) && open(now + openFor);
         }
         switch (effect) {
             case NONE -> {

@@ -45,17 +45,18 @@ final class ModelGroup {
     Pick select(RequestFacts facts, Collection<DeploymentState> tried, long now) {
         List<DeploymentState> open = new ArrayList<>(members.size());
         long wallMillis = caps.none() ? 0 : System.currentTimeMillis();
-        for (DeploymentState m : members) {
-            if (m.breaker.available(now) && m.slots.open() && fits(m, facts, now) && facts.mayServe(this, m)
-                    && withinBudget(m, wallMillis)) open.add(m);
-        }
+        for (DeploymentState m : members) if (m.slots.open() && usable(m, facts, now, wallMillis)) open.add(m);
         if (!tried.isEmpty()) { // a request's first attempt has tried nothing: every open member is untried
             List<DeploymentState> untried = new ArrayList<>(open.size());
             for (DeploymentState m : open) if (!tried.contains(m)) untried.add(m);
             if (!untried.isEmpty()) open = untried;
         }
-        for (DeploymentState m : open) {
-            if (!m.breaker.closed() && m.breaker.admit(now) == CircuitBreaker.Admission.PROBE) return admit(m, true, facts, now);
+        for (java.util.Iterator<DeploymentState> it = open.iterator(); it.hasNext(); ) {
+            DeploymentState m = it.next();
+            if (m.breaker.closed() || m.breaker.admit(now) != CircuitBreaker.Admission.PROBE) continue;
+            Pick probe = admit(m, true, facts, now);
+            if (probe != null) return probe;
+            it.remove(); // its last slot or rpm went to another request meanwhile: the others are still there
         }
         open = bestOrder(open);
         while (!open.isEmpty()) {
@@ -138,11 +139,20 @@ final class ModelGroup {
     List<DeploymentState> fullMembers(RequestFacts facts, long now) {
         List<DeploymentState> out = new ArrayList<>();
         long wallMillis = caps.none() ? 0 : System.currentTimeMillis();
-        for (DeploymentState m : members) {
-            if (m.slots.limited() && !m.slots.open() && m.breaker.available(now) && fits(m, facts, now) && facts.mayServe(this, m)
-                    && withinBudget(m, wallMillis)) out.add(m);
-        }
+        for (DeploymentState m : members) if (m.slots.limited() && !m.slots.open() && usable(m, facts, now, wallMillis)) out.add(m);
         return out;
+    }
+
+    /** Whether {@link #select} would find some member open now: a request waiting in line checks this now and then. */
+    boolean anyOpen(RequestFacts facts, long now) {
+        long wallMillis = caps.none() ? 0 : System.currentTimeMillis();
+        for (DeploymentState m : members) if (m.slots.open() && usable(m, facts, now, wallMillis)) return true;
+        return false;
+    }
+
+    /** Up, within its rpm/tpm, its budgets, and one the request may use (its tags, its context window); slots aside. */
+    private boolean usable(DeploymentState m, RequestFacts facts, long now, long wallMillis) {
+        return m.breaker.available(now) && fits(m, facts, now) && facts.mayServe(this, m) && withinBudget(m, wallMillis);
     }
 
     /**

@@ -36,6 +36,9 @@ class ParallelLimitIT {
                     litellm_params: { model: openai/gpu-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, max_parallel_requests: 2 }
                   - model_name: shared
                     litellm_params: { model: openai/shared-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: solo
+                    litellm_params: { model: openai/solo-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, max_parallel_requests: 1 }
+                    model_info: { allowed_fails: 0, cooldown_time: 60 }
                 router_settings:
                   num_retries: 0
                   default_max_parallel_requests: 1
@@ -102,5 +105,18 @@ class ParallelLimitIT {
         List<ProviderSimulator.StreamSpan> spans = streamsAtOnce("shared", 3);
         assertThat(mostAtOnce(spans)).as("default_max_parallel_requests: 1").isEqualTo(1);
         assertThat(waits("shared")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aCoolingDeploymentServedAsTheLastResortStillServesItsLineOneAtATime() throws Exception {
+        gw.simulator.behaveAlways("solo-model", SimBehaviour.status(500));
+        assertThat(Http.post(gw.v1() + "/chat/completions", null,
+                "{\"model\":\"solo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode())
+                .as("its one failure cools it down for 60 s (its own allowed_fails: 0, cooldown_time: 60)").isEqualTo(502);
+        gw.simulator.behaveAlways("solo-model", SimBehaviour.longSlowStream(30, 1));
+        long t0 = System.nanoTime();
+        List<ProviderSimulator.StreamSpan> spans = streamsAtOnce("solo", 3);
+        assertThat(mostAtOnce(spans)).isEqualTo(1);
+        assertThat((System.nanoTime() - t0) / 1_000_000_000L).as("served in turn, not after the cooldown").isLessThan(30);
     }
 }

@@ -141,4 +141,17 @@ class CircuitBreakerTest {
         assertThat(b.failed(Cooldown.NOW, RATE, false, 0, 10_000_000L)).isTrue();
         assertThat(b.failed(Cooldown.NOW, RATE, false, 0, 0)).as("already open").isFalse();
     }
+
+    @Test
+    void aContentPolicyRefusalFallsThroughToTheBadRequestEntryAndAProbes400ClosesIt() {
+        CircuitBreaker b = new CircuitBreaker(0, AllowedFailsPolicy.NONE.overriddenBy(java.util.Map.of(BAD, 1)), 5 * S);
+        String policy = "ContentPolicyViolationErrorAllowedFails";
+        assertThat(b.failed(Cooldown.NONE, policy, false, 0, 0)).isFalse();
+        assertThat(b.failed(Cooldown.NONE, BAD, false, 0, S)).as("counted with the 400s: the second of one allowed").isTrue();
+        assertThat(b.admit(6 * S)).isEqualTo(Admission.PROBE);
+        assertThat(b.failed(Cooldown.NONE, BAD, true, 0, 6 * S)).as("one 400 allowed: the probe's is the first").isFalse();
+        assertThat(b.closed()).as("the probe was answered: the deployment is back").isTrue();
+        assertThat(AllowedFailsPolicy.kindOf(new GatewayException(ErrorKind.UNAVAILABLE, 503, "full", null,
+                dev.switchboard.model.BufferBudget.EXHAUSTED_CODE, null, null))).as("the gateway's own memory bound").isNull();
+    }
 }
