@@ -239,7 +239,22 @@ public final class ConfigLoader {
                 new RequestChecks(Boolean.TRUE.equals(w.bool(g.get("enforce_user_param"), "general_settings.enforce_user_param")),
                         Boolean.TRUE.equals(w.bool(g.get("reject_clientside_metadata_tags"),
                                 "general_settings.reject_clientside_metadata_tags"))),
-                globalMaxParallel(w, g.get("global_max_parallel_requests")));
+                globalMaxParallel(w, g.get("global_max_parallel_requests")), healthChecks(w, g));
+    }
+
+    /** LiteLLM's {@code background_health_checks}, {@code health_check_interval} (seconds, more than 0) and {@code health_check_details}. */
+    private static HealthCheckSettings healthChecks(YamlWalker w, Map<String, Node> g) {
+        Boolean background = w.bool(g.get("background_health_checks"), "general_settings.background_health_checks");
+        Boolean details = w.bool(g.get("health_check_details"), "general_settings.health_check_details");
+        Double seconds = w.number(g.get("health_check_interval"), "general_settings.health_check_interval");
+        java.time.Duration interval = HealthCheckSettings.DEFAULT_INTERVAL;
+        if (seconds != null && !(seconds >= 1 && seconds < 1e9)) {
+            w.error(g.get("health_check_interval"), "general_settings.health_check_interval", "must be 1 or more (seconds), found "
+                    + seconds + ". Fix: e.g. 300, or leave it out for 300.");
+        } else if (seconds != null) {
+            interval = java.time.Duration.ofMillis(Math.round(seconds * 1000));
+        }
+        return new HealthCheckSettings(Boolean.TRUE.equals(background), interval, !Boolean.FALSE.equals(details));
     }
 
     /** {@code global_max_parallel_requests}: a whole number, 1 or more; absent for no limit. */

@@ -23,13 +23,16 @@ package dev.switchboard.config;
  * @param requestChecks      {@code enforce_user_param} and {@code reject_clientside_metadata_tags}
  * @param globalMaxParallelRequests LiteLLM's {@code global_max_parallel_requests}: model calls in flight in this gateway at
  *                           most (the next is a 429); null for no limit
+ * @param healthChecks      LiteLLM's model health checks ({@code background_health_checks}, {@code health_check_interval},
+ *                          {@code health_check_details})
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
                               long maxBufferedBytes, java.util.Map<String, Object> otel,
                               java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
                               java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
-                              RequestChecks requestChecks, Integer globalMaxParallelRequests) {
+                              RequestChecks requestChecks, Integer globalMaxParallelRequests,
+                              HealthCheckSettings healthChecks) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
 
@@ -44,6 +47,7 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         jwtAuth = jwtAuth == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jwtAuth));
         if (eventLoopTransport == null) eventLoopTransport = EventLoopTransport.AUTO;
         if (requestChecks == null) requestChecks = RequestChecks.NONE;
+        if (healthChecks == null) healthChecks = HealthCheckSettings.DEFAULTS;
     }
 
     /** Without a global limit on calls in flight. */
@@ -53,7 +57,7 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
                            java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
                            java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport, RequestChecks requestChecks) {
         this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
-                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, null);
+                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, null, null);
     }
 
     /** Without LiteLLM's request checks. */
@@ -112,12 +116,13 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     /** The same settings with another {@code request_log} (LiteLLM's message-logging switches read into it). */
     public GeneralSettings withRequestLog(java.util.Map<String, Object> log) {
         return new GeneralSettings(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests);
+                maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks);
     }
 
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests);
+                maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests,
+                healthChecks);
     }
 }

@@ -83,8 +83,9 @@ public final class LiteLlmKeys {
         a(INFO, "litellm_provider", "the provider of a model without a prefix");
         a(INFO, "id", "the deployment's id: a request or a fallback may name it to reach this one deployment");
         a(INFO, "base_model", "the catalog model an azure/ deployment (named by its user) is priced as");
-        w(INFO, "mode description metadata tier team_id db_model health_check_model health_check_timeout "
-                + "health_check_max_tokens supports_* supported_openai_params", "informational in LiteLLM (/model/info, health checks); not used");
+        a(INFO, "mode health_check_model health_check_timeout health_check_max_tokens", "how GET /health checks this deployment: "
+                + "mode chat (default) or embedding, the model a wildcard entry is checked with, the check's timeout (s, default 60) and output limit (default 16)");
+        w(INFO, "description metadata tier team_id db_model supports_* supported_openai_params", "informational in LiteLLM (/model/info); not used");
         w(INFO, "supported_environments custom_tokenizer", "not supported: every model is served in every environment");
         a(INFO, "allowed_fails allowed_fails_policy cooldown_time", "this deployment's own allowed_fails, allowed_fails_policy "
                 + "(whose kinds also cool it down on failures that would not by themselves, a 400 included) and cooldown_time, over the router's");
@@ -153,7 +154,7 @@ public final class LiteLlmKeys {
                 + "disable_reset_budget disable_adding_master_key_hash_to_db disable_responses_id_security "
                 + "key_management_system key_management_settings maximum_spend_logs_retention_period "
                 + "maximum_spend_logs_retention_interval user_mcp_management_mode max_parallel_requests "
-                + "infer_model_from_keys background_health_checks health_check_interval health_check_details alerting "
+                + "infer_model_from_keys alerting "
                 + "alerting_threshold alert_types alerting_args alert_to_webhook_url use_client_credentials_pass_through_routes "
                 + "public_routes enforced_params use_x_forwarded_for service_account_settings image_generation_model "
                 + "embedding_model moderation_model completion_model max_response_size_mb "
@@ -162,6 +163,7 @@ public final class LiteLlmKeys {
                 + "disable_prisma_schema_update litellm_key_header_name ui_access_mode litellm_license spend_report_frequency "
                 + "forward_openai_org_id forward_client_headers_to_llm_api use_azure_key_vault use_google_kms "
                 + "allow_client_side_credentials pass_through_endpoints", "not supported");
+        a(GENERAL, "background_health_checks health_check_interval health_check_details", "model health checks: GET /health calls each deployment, or answers the background checks' last results (see Endpoints, \"Model health checks\")");
         a(GENERAL, "global_max_parallel_requests", "the most model calls this gateway runs at once; the next is LiteLLM's 429 (Keys, \"What a key is refused\")");
         a(GENERAL, "store_prompts_in_spend_logs", "true: the request log keeps whole prompts and completions (policy full), "
                 + "false: none (off; in traces neither); general_settings.request_log.policy and turn_off_message_logging win");

@@ -71,6 +71,7 @@ public final class Gateway {
 
     /** The store and what is built on it, closed together. */
     private record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
+                         HealthChecks health,
                          DeploymentPrices prices, ResponseCache cache, Observability observe, StoredResponses responses) {}
 
     private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
@@ -185,7 +186,9 @@ public final class Gateway {
                 responseRetentionMillis(config), System::currentTimeMillis);
         SpendReports reports = new SpendReports(db, ledger);
         BudgetRoutingSync.start(vertx, router.spendCaps(), reports);
-        Store store = new Store(db, ledger, governance, reports, metering, prices, cache, observe, responses);
+        HealthChecks health = new HealthChecks(vertx, targets, wildcardEntries, router, metering, config.general().healthChecks());
+        health.start();
+        Store store = new Store(db, ledger, governance, reports, metering, health, prices, cache, observe, responses);
         List<String> warnings = new ArrayList<>();
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
@@ -521,6 +524,7 @@ public final class Gateway {
      * before the Vert.x instance closes.
      */
     public void shutdown() {
+        store.health().close();
         store.responses().stopBackground(); // before the stores their calls settle against close
         store.governance().close();
         store.cache().store().close();
@@ -561,6 +565,9 @@ public final class Gateway {
         }
         return out;
     }
+
+    /** LiteLLM's model health checks ({@code GET /health}). */
+    public HealthChecks health() { return store.health(); }
 
     /** What answers each alias, for the model list of {@code serve} and {@code check}. */
     public List<ServedModel> models() { return models; }

@@ -180,19 +180,20 @@ class LiteLlmCompatTest {
                 model_list:
                   - model_name: a
                     litellm_params: {model: openai/gpt-4o, drop_params: true, api_version: "2024-02-01", max_retries: 3}
-                    model_info: {mode: chat}
+                    model_info: {mode: chat, description: first}
                   - model_name: b
                     litellm_params: {model: anthropic/claude-3-haiku, organization: org-1}
-                    model_info: {mode: chat}
+                    model_info: {mode: chat, description: second}
                 litellm_settings:
                   success_callback: [langfuse]
                   allowed_fails: 2
                 """);
         assertThat(c.warnings()).contains(
-                "lines 4, 7: model_info.mode: not supported, ignored: informational in LiteLLM (/model/info, health checks); not used.",
+                "lines 4, 7: model_info.description: not supported, ignored: informational in LiteLLM (/model/info); not used.",
                 "line 6: model_list[1].litellm_params.organization: not used: organization is sent only to openai/ deployments, this one is anthropic/.")
                 .anyMatch(w -> w.startsWith("line 3: model_list[0].litellm_params.api_version: not used: api_version is read by [azure"))
                 .noneMatch(w -> w.contains("max_retries"))
+                .noneMatch(w -> w.contains("model_info.mode")) // read by the health checks (GET /health)
                 .noneMatch(w -> w.contains("drop_params"))
                 .anyMatch(w -> w.startsWith("line 9: litellm_settings.success_callback: not supported"));
         assertThat(c.litellmSettings()).containsEntry("allowed_fails", 2L);

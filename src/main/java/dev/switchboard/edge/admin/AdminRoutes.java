@@ -60,6 +60,7 @@ public final class AdminRoutes {
     public void mount(Router router) {
         mountModelInfo(router);
         mountBudgets(router);
+        mountHealth(router);
         post(router, "/key/generate", (caller, body) -> edge.gateway().keys().generate(body));
         post(router, "/key/update", (caller, body) -> edge.gateway().keys().update(body));
         post(router, "/key/delete", (caller, body) -> edge.gateway().keys().delete(body));
@@ -218,6 +219,40 @@ public final class AdminRoutes {
                 return Future.succeededFuture(out);
             });
         }
+    }
+
+    /**
+     * LiteLLM's {@code GET /health}: a real call to each deployment ({@link dev.switchboard.pipeline.HealthChecks}), or the
+     * background checks' latest results, as {@code {healthy_endpoints, unhealthy_endpoints, healthy_count,
+     * unhealthy_count}}; each endpoint {@code {model, model_name, model_id, api_base, latency_ms, checked_at}} and, when
+     * unhealthy, {@code error}; with {@code health_check_details: false} only {@code model}. {@code ?model=} checks one
+     * model_name, {@code ?model_id=} one deployment.
+     */
+    private void mountHealth(Router router) {
+        get(router, "/health", rc -> {
+            String model = rc.request().getParam("model");
+            String modelId = rc.request().getParam("model_id");
+            boolean details = edge.gateway().health().settings().details();
+            return edge.gateway().health().results(model, modelId).map(results -> {
+                ObjectNode out = SpendJson.JSON.createObjectNode();
+                var healthy = out.putArray("healthy_endpoints");
+                var unhealthy = out.putArray("unhealthy_endpoints");
+                for (dev.switchboard.pipeline.HealthChecks.Result r : results) {
+                    ObjectNode e = (r.healthy() ? healthy : unhealthy).addObject();
+                    e.put("model", r.id());
+                    if (!details) continue;
+                    e.put("model_name", r.alias());
+                    if (r.modelId() != null) e.put("model_id", r.modelId());
+                    if (r.apiBase() != null) e.put("api_base", ModelInfoJson.withoutSecrets(r.apiBase()));
+                    e.put("latency_ms", r.latencyMs());
+                    e.put("checked_at", java.time.Instant.ofEpochMilli(r.checkedAt()).toString());
+                    if (r.error() != null) e.put("error", r.error());
+                }
+                out.put("healthy_count", healthy.size());
+                out.put("unhealthy_count", unhealthy.size());
+                return out;
+            });
+        });
     }
 
     /**

@@ -1,0 +1,119 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.simulator.SimBehaviour;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LiteLLM's {@code GET /health} through a real socket: a real call to each deployment (a chat, or an embedding for
+ * {@code mode: embedding}, a wildcard entry through its {@code health_check_model}), healthy and unhealthy endpoints in
+ * LiteLLM's shape, {@code ?model=}, each check a ledger row, the master key required; then the background checks'
+ * cached answer and {@code health_check_details: false}.
+ */
+class HealthChecksIT {
+    static TestGateway gw;
+
+    private static String entry(String alias, String model, String extra, String modelInfo) {
+        return "  - model_name: \"" + alias + "\"\n    litellm_params: { model: " + model + ", api_base: \"${SIM}\", api_key: "
+                + "os.environ/PROVIDER_KEY" + (extra == null ? "" : ", " + extra) + " }\n"
+                + (modelInfo == null ? "" : "    model_info: " + modelInfo + "\n");
+    }
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start("model_list:\n"
+                + entry("chat", "openai/chat-model", null, "{ id: chat-1, health_check_max_tokens: 3 }")
+                + entry("broken", "openai/broken-model", null, null)
+                + entry("vectors", "openai/embed-model", null, "{ mode: embedding }")
+                + entry("openai/*", "openai/*", null, "{ health_check_model: openai/wild-model }")
+                + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    private static List<JsonObject> received(String model) {
+        return gw.simulator.received().stream().filter(r -> model.equals(r.body().getString("model"))).map(r -> r.body()).toList();
+    }
+
+    private static JsonObject endpoint(JsonArray list, String model) {
+        for (Object o : list) if (((JsonObject) o).getString("model").equals(model)) return (JsonObject) o;
+        throw new AssertionError(model + " not in " + list.encode());
+    }
+
+    @Test
+    void everyDeploymentIsCalledAndSortedIntoHealthyAndUnhealthy() {
+        gw.simulator.behaveAlways("broken-model", SimBehaviour.status(500));
+        JsonObject h = new Admin(gw).getOk("/health");
+        assertThat(h.getInteger("healthy_count")).as(h.encode()).isEqualTo(3);
+        assertThat(h.getInteger("unhealthy_count")).isEqualTo(1);
+        JsonObject chat = endpoint(h.getJsonArray("healthy_endpoints"), "openai/chat-model");
+        assertThat(chat.getString("model_name")).isEqualTo("chat");
+        assertThat(chat.getString("model_id")).isEqualTo("chat-1");
+        assertThat(chat.getString("api_base")).startsWith("http://127.0.0.1:");
+        assertThat(chat.getLong("latency_ms")).isNotNull();
+        endpoint(h.getJsonArray("healthy_endpoints"), "openai/embed-model");
+        endpoint(h.getJsonArray("healthy_endpoints"), "openai/wild-model");
+        JsonObject broken = endpoint(h.getJsonArray("unhealthy_endpoints"), "openai/broken-model");
+        assertThat(broken.getString("error")).contains("500").doesNotContain(TestGateway.PROVIDER_KEY);
+
+        JsonObject ask = received("chat-model").get(0);
+        assertThat(ask.containsKey("max_completion_tokens") ? ask.getInteger("max_completion_tokens") : ask.getInteger("max_tokens"))
+                .as("health_check_max_tokens").isEqualTo(3);
+        assertThat(gw.simulator.received().stream().anyMatch(r -> r.path().endsWith("/embeddings")
+                && "embed-model".equals(r.body().getString("model")))).as("mode: embedding is checked with an embedding").isTrue();
+
+        // each check was a real, billed call: a ledger row of the master key, call_type health_check
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonArray rows = new Admin(gw).getOk("/spend/logs?page_size=1000").getJsonArray("data");
+            long checks = rows.stream().map(o -> (JsonObject) o).filter(r -> "health_check".equals(r.getString("call_type"))).count();
+            assertThat(checks).isGreaterThanOrEqualTo(4);
+        });
+    }
+
+    @Test
+    void oneModelNameOrOneDeploymentAndOnlyForTheMasterKey() {
+        int before = received("broken-model").size();
+        JsonObject h = new Admin(gw).getOk("/health?model=chat");
+        assertThat(h.getInteger("healthy_count") + h.getInteger("unhealthy_count")).isEqualTo(1);
+        endpoint(h.getJsonArray("healthy_endpoints"), "openai/chat-model");
+        assertThat(received("broken-model")).as("only the model asked for is called").hasSize(before);
+        assertThat(new Admin(gw).getOk("/health?model_id=chat-1").getInteger("healthy_count")).isEqualTo(1);
+        assertThat(Http.get(gw.baseUrl() + "/health", null).statusCode()).isEqualTo(401);
+        assertThat(Http.get(gw.baseUrl() + "/health", "sk-wrong").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void backgroundChecksAnswerFromTheLastRunAndDetailsCanBeHidden() {
+        try (TestGateway bg = TestGateway.start("model_list:\n" + entry("solo", "openai/bg-model", null, null) + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                  background_health_checks: true
+                  health_check_interval: 3600
+                  health_check_details: false
+                """)) {
+            Admin admin = new Admin(bg);
+            JsonObject first = admin.getOk("/health");
+            JsonObject second = admin.getOk("/health");
+            assertThat(first.getInteger("healthy_count")).isEqualTo(1);
+            assertThat(second.encode()).isEqualTo(first.encode());
+            assertThat(bg.simulator.received().stream().filter(r -> "bg-model".equals(r.body().getString("model"))).count())
+                    .as("one check at start, none per GET").isEqualTo(1);
+            assertThat(first.getJsonArray("healthy_endpoints").getJsonObject(0).fieldNames()).containsExactly("model");
+        }
+    }
+}
