@@ -55,7 +55,11 @@ public final class EdgeServer {
         dev.switchboard.edge.ui.UiSessions uiSessions = new dev.switchboard.edge.ui.UiSessions(System::currentTimeMillis);
         return vertx.deployVerticle(() -> new ServerVerticle(edge, host, actual, timeouts.idleConnectionMillis(), uiSessions),
                         new DeploymentOptions().setInstances(Math.max(1, instances)))
-                .map(id -> new EdgeServer(vertx, java.util.List.of(id), actual));
+                .map(id -> {
+                    // listening: the background health checks may start (never in `check`, which makes a gateway too)
+                    gateway.health().start();
+                    return new EdgeServer(vertx, java.util.List.of(id), actual);
+                });
     }
 
     private static int freePort(String host) throws java.io.IOException {

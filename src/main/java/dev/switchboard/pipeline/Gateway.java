@@ -186,8 +186,9 @@ public final class Gateway {
                 responseRetentionMillis(config), System::currentTimeMillis);
         SpendReports reports = new SpendReports(db, ledger);
         BudgetRoutingSync.start(vertx, router.spendCaps(), reports);
-        HealthChecks health = new HealthChecks(vertx, targets, wildcardEntries, router, metering, config.general().healthChecks());
-        health.start();
+        // started by the edge once it listens (EdgeServer.start): `switchboard check` makes a gateway too, and must call nothing
+        HealthChecks health = new HealthChecks(vertx, targets, wildcardEntries, router, metering, config.general().healthChecks(),
+                http.scrubber());
         Store store = new Store(db, ledger, governance, reports, metering, health, prices, cache, observe, responses);
         List<String> warnings = new ArrayList<>();
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
@@ -524,7 +525,7 @@ public final class Gateway {
      * before the Vert.x instance closes.
      */
     public void shutdown() {
-        store.health().close();
+        store.health().close(java.time.Duration.ofSeconds(5)); // its checks under way end and queue their rows first
         store.responses().stopBackground(); // before the stores their calls settle against close
         store.governance().close();
         store.cache().store().close();

@@ -75,6 +75,11 @@ final class Metering {
 
     /** Embeddings: the worst case is the input (bounded by its UTF-8 bytes, or its token count) at the input price. */
     MeteredCall beginEmbedding(CallContext ctx, dev.switchboard.model.EmbeddingRequest request) {
+        return beginEmbedding(ctx, request, "embedding");
+    }
+
+    /** @param callType the ledger's call_type ({@code embedding}; {@code health_check} for a health check's) */
+    MeteredCall beginEmbedding(CallContext ctx, dev.switchboard.model.EmbeddingRequest request, String callType) {
         List<Target> targets = router.reachable(ctx, request.model(), request.extra());
         int inputBound = embeddingInputBound(request.input());
         WorstCase worst = new WorstCase() {
@@ -89,7 +94,7 @@ final class Metering {
             public long exactNanos() { return boundNanos(); }
         };
         Admission admission = governor.admit(ctx.caller(), requestedAliases(request.model(), request.extra()), worst, () -> inputBound);
-        return new MeteredCall(this, ctx, request.model(), request.user(), dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()), "embedding", admission,
+        return new MeteredCall(this, ctx, request.model(), request.user(), dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()), callType, admission,
                 provider -> inputBound);
     }
 

@@ -165,6 +165,29 @@ final class ModelNames {
         return newGroup.apply(name, members);
     }
 
+    /**
+     * The deployment {@code entry} (a wildcard entry) makes for {@code name}, by that entry alone: what a health check
+     * of the entry calls ({@code model_info.health_check_model}), whichever other entry would serve the name.
+     *
+     * @throws GatewayException when the entry's pattern does not match the name or its provider cannot serve it
+     */
+    Target wildcardTarget(Deployment entry, String name) {
+        List<String> segments = new WildcardRoute(entry.alias(), List.of(entry)).match(name);
+        if (segments == null) {
+            throw GatewayException.badRequest("'" + name + "' does not match this entry's model_name '" + entry.alias() + "'.", "model");
+        }
+        Deployment concrete = served(entry, name, WildcardRoute.substitute(templateModel(entry), segments, name));
+        dev.switchboard.provider.Provider p;
+        try {
+            p = source.providers().apply(concrete);
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("'" + name + "' would go to '" + concrete.id() + "', which no provider here serves.", "model");
+        }
+        Target t = new Target(concrete, p);
+        source.onNew().accept(t); // priced like the deployments it serves
+        return t;
+    }
+
     /** A wildcard entry's {@code model} as written: {@code openai/*}, or a bare {@code *} (no provider yet). */
     static String templateModel(Deployment t) {
         return t.provider().isEmpty() ? t.model() : t.provider() + "/" + t.model();

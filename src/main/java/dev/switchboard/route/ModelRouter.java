@@ -196,18 +196,12 @@ public final class ModelRouter {
     }
 
     /**
-     * The deployments that serve {@code name} (a model_name, a deployment id, a name a wildcard entry matches: made now
-     * if it is new), for a health check of one of them; empty when nothing serves it.
+     * The deployment wildcard entry {@code entry} makes for {@code name}, for its health check
+     * ({@code model_info.health_check_model}).
      *
-     * @throws GatewayException when a wildcard matches but cannot serve the name
+     * @throws GatewayException when the entry cannot serve the name
      */
-    public List<Target> targetsOf(String name) {
-        ModelGroup g = names.resolve(name);
-        if (g == null) return List.of();
-        List<Target> out = new ArrayList<>(g.members.size());
-        for (DeploymentState m : g.members) out.add(m.target);
-        return out;
-    }
+    public Target wildcardTarget(dev.switchboard.config.Deployment entry, String name) { return names.wildcardTarget(entry, name); }
 
     public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
         return chatLike(ctx, request, this::chatCall);

@@ -77,11 +77,11 @@ class HealthChecksIT {
         assertThat(gw.simulator.received().stream().anyMatch(r -> r.path().endsWith("/embeddings")
                 && "embed-model".equals(r.body().getString("model")))).as("mode: embedding is checked with an embedding").isTrue();
 
-        // each check was a real, billed call: a ledger row of the master key, call_type health_check
+        // each answered check was a real, billed call: a ledger row of the master key, call_type health_check
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonArray rows = new Admin(gw).getOk("/spend/logs?page_size=1000").getJsonArray("data");
-            long checks = rows.stream().map(o -> (JsonObject) o).filter(r -> "health_check".equals(r.getString("call_type"))).count();
-            assertThat(checks).isGreaterThanOrEqualTo(4);
+            List<JsonObject> checks = rows.stream().map(o -> (JsonObject) o).filter(r -> "health_check".equals(r.getString("call_type"))).toList();
+            assertThat(checks).extracting(r -> r.getString("model")).contains("chat", "vectors", "openai/wild-model");
         });
     }
 
@@ -114,6 +114,27 @@ class HealthChecksIT {
             assertThat(bg.simulator.received().stream().filter(r -> "bg-model".equals(r.body().getString("model"))).count())
                     .as("one check at start, none per GET").isEqualTo(1);
             assertThat(first.getJsonArray("healthy_endpoints").getJsonObject(0).fieldNames()).containsExactly("model");
+        }
+    }
+
+    @Test
+    void aCheckPastItsTimeoutAndAWildcardThatCannotBeCheckedAreUnhealthyWithTheirReason() {
+        try (TestGateway other = TestGateway.start("model_list:\n"
+                + entry("slow", "openai/slow-model", null, "{ health_check_timeout: 1 }")
+                + entry("claude-*", "openai/*", null, "{ health_check_model: gpt-4o }")
+                + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """)) {
+            other.simulator.behaveAlways("slow-model", SimBehaviour.slowFirstByte(3_000));
+            long t0 = System.nanoTime();
+            JsonObject h = new Admin(other).getOk("/health");
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("health_check_timeout: 1").isLessThan(2_900);
+            assertThat(h.getInteger("unhealthy_count")).as(h.encode()).isEqualTo(2);
+            assertThat(endpoint(h.getJsonArray("unhealthy_endpoints"), "openai/slow-model").getString("error"))
+                    .contains("did not answer in time");
+            assertThat(endpoint(h.getJsonArray("unhealthy_endpoints"), "claude-*").getString("error"))
+                    .contains("health_check_model 'gpt-4o' cannot be checked");
         }
     }
 }
