@@ -120,6 +120,17 @@ final class DeploymentReader {
             } else if (k.equals("allowed_fails")) {
                 Integer n = w.integer(v, kp); // a whole number of 0 or more, or an error
                 if (n != null) info.put(k, n);
+            } else if (k.equals("health_check_max_tokens")) {
+                Integer n = RoutingKeys.atLeastOne(w, v, kp, "output tokens of a health check");
+                if (n != null) info.put(k, n);
+            } else if (k.equals("health_check_timeout")) {
+                Double n = w.number(v, kp);
+                if (n != null && !(n > 0 && n <= 86_400)) w.error(v, kp, "must be more than 0 and at most 86400 (seconds), found " + n + ".");
+                else if (n != null) info.put(k, n);
+            } else if (k.equals("mode") || k.equals("health_check_model")) {
+                String text = w.string(v, kp);
+                if (text != null && text.isBlank()) w.error(v, kp, "is empty. Fix: write it, or leave it out.");
+                else if (text != null) info.put(k, text);
             } else if (k.equals("cooldown_time")) {
                 Double n = w.number(v, kp);
                 if (n != null && (n < 0 || n.isNaN() || n.isInfinite())) w.error(v, kp, "must be 0 or more (seconds), found " + n + ".");
@@ -179,9 +190,8 @@ final class DeploymentReader {
                         List<String> patterns = tagRegex(w, v, kp);
                         if (patterns != null) params.put(k, patterns);
                     } else if (k.equals("max_parallel_requests")) {
-                        Integer n = w.integer(v, kp);
-                        if (n != null && n < 1) w.error(v, kp, "must be 1 or more (calls at once), found " + n + ". Fix: leave it out for no limit.");
-                        else if (n != null) params.put(k, n);
+                        Integer n = RoutingKeys.atLeastOne(w, v, kp, "calls at once");
+                        if (n != null) params.put(k, n);
                     } else if (NUMBERS.contains(k)) {
                         Double n = w.number(v, kp);
                         if (n != null && k.equals("cooldown_time") && !(n >= 0 && n < Double.POSITIVE_INFINITY)) {

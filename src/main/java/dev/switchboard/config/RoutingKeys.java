@@ -17,8 +17,7 @@ final class RoutingKeys {
     static final Set<String> FALLBACK_KEYS = Set.of("fallbacks", "context_window_fallbacks", "content_policy_fallbacks");
     private static final Set<String> SECONDS = Set.of("cooldown_time", "timeout", "stream_timeout", "retry_after",
             "retry_backoff", "request_timeout");
-    private static final Set<String> COUNTS = Set.of("num_retries", "allowed_fails", "max_fallbacks",
-            "default_max_parallel_requests");
+    private static final Set<String> COUNTS = Set.of("num_retries", "allowed_fails", "max_fallbacks");
     private static final Set<String> TIERS = Set.of("cheap", "smart");
     private static final Set<String> AUTO_KEYS = Set.of("alias", "cheap", "smart", "default_tier", "max_cheap_tokens",
             "smart_keywords", "tools_tier", "classifier", "classifier_model", "classifier_cache_size");
@@ -118,6 +117,8 @@ final class RoutingKeys {
             retryPolicy(value, path);
         } else if (key.equals("allowed_fails_policy")) {
             allowedFailsPolicy(w, value, path);
+        } else if (key.equals("default_max_parallel_requests")) {
+            atLeastOne(w, value, path, "calls at once");
         } else if (key.equals("model_group_retry_policy")) {
             w.mapping(value, path).forEach((group, policy) -> {
                 if (!aliases.contains(group)) w.warn(policy, path + "." + group, "names no model_name of this config; ignored");
@@ -150,6 +151,23 @@ final class RoutingKeys {
             }
             w.integer(n, path + "." + kind); // a whole number of 0 or more, or an error
         });
+    }
+
+    /**
+     * A whole number of 1 or more ({@code max_parallel_requests}, {@code health_check_max_tokens}): 0 would block every
+     * call, so it is refused like a negative one, with the way to say "no limit".
+     *
+     * @return the number, or null when absent or refused (the error is reported)
+     */
+    static Integer atLeastOne(YamlWalker w, Node value, String path, String what) {
+        Double n = w.number(value, path);
+        if (n == null) return null;
+        if (n < 1 || n != Math.floor(n) || n > Integer.MAX_VALUE) {
+            w.error(value, path, "must be a whole number of 1 or more (" + what + "), found " + (n == Math.floor(n) ? String.valueOf(n.longValue()) : n)
+                    + ". Fix: leave it out for the default.");
+            return null;
+        }
+        return n.intValue();
     }
 
     /** LiteLLM's AllowedFailsPolicy fields (route.AllowedFailsPolicy reads them). */

@@ -228,7 +228,8 @@ public final class Gateway {
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
                         + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
             }
-            out.add(new ServedModel(d.alias(), d.id(), registry.baseUrl(d), key, source));
+            // shown by `check` and the start's log: never a key in a user part or query of the URL
+            out.add(new ServedModel(d.alias(), d.id(), dev.switchboard.model.SafeUrl.withoutSecrets(registry.baseUrl(d)), key, source));
         }
         AutoRouterSettings auto = settings.auto();
         if (auto != null) out.add(ServedModel.autoTier(auto.alias(), auto.cheapAlias(), auto.smartAlias()));

@@ -45,7 +45,7 @@ public final class HealthChecks {
     /** LiteLLM's defaults: 60 s a check, 16 tokens of output. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     static final int DEFAULT_MAX_TOKENS = 16;
-    /** A day: a longer health_check_timeout is a mistake, and would overflow the timer's arithmetic. */
+    /** A day: a longer health_check_timeout is a mistake. */
     private static final long MAX_TIMEOUT_MILLIS = 86_400_000L;
     private static final String PROMPT = "ping";
     static final String CALL_TYPE = "health_check";
@@ -55,7 +55,7 @@ public final class HealthChecks {
      *
      * @param alias     the model_name it serves
      * @param id        {@code provider/model}
-     * @param modelId   the config's {@code model_info.id}, or null
+     * @param modelId   the config's {@code model_info.id}, else {@code provider/model}: what {@code ?model_id=} names
      * @param apiBase   where it is sent, as configured (the edge drops its user part and query), or null for the default
      * @param error     why it is unhealthy (its message, scrubbed as every upstream error is); null when healthy
      * @param checkedAt epoch millis
@@ -216,8 +216,10 @@ public final class HealthChecks {
         Cancellation cancel = Cancellation.create();
         inFlight.add(cancel);
         // the provider's timeout bounds the wait for the answer's head and each silence in it; this, the whole check
-        long guard = vertx.setTimer(timeout.toMillis() + 1000, id -> cancel.cancel());
-        CallOptions options = new CallOptions(timeout).forRequest(requestId, cancel);
+        // health_check_timeout bounds the whole check: its end resets the call, which is then a ledger row priced at the
+        // prompt (the provider had it). The deployment's own timeout still applies inside it, as to any call.
+        long guard = vertx.setTimer(timeout.toMillis(), id -> cancel.cancel());
+        CallOptions options = CallOptions.DEFAULT.forRequest(requestId, cancel);
         String deployment = d.id();
         Future<? extends Answer<?>> call;
         if (embedding) {
@@ -242,7 +244,7 @@ public final class HealthChecks {
             vertx.cancelTimer(guard);
             inFlight.remove(cancel);
             long latencyMs = (System.nanoTime() - t0) / 1_000_000;
-            if (ar.succeeded()) return Future.succeededFuture(new Result(c.alias(), d.id(), modelIdOf(d), d.apiBase(), true, latencyMs,
+            if (ar.succeeded()) return Future.succeededFuture(new Result(c.alias(), d.id(), idOf(d), d.apiBase(), true, latencyMs,
                     null, started));
             Throwable failure = ar.cause();
             String why = message(failure, timeout, cancel.cancelled() && !closed);
@@ -273,15 +275,10 @@ public final class HealthChecks {
         return "The check failed inside the gateway (" + t.getClass().getSimpleName() + "); see its log.";
     }
 
-    private static String modelIdOf(Deployment d) {
-        Object id = d.modelInfo().get("id");
-        return id == null ? null : id.toString();
-    }
-
     private Result unhealthy(Checked c, long latencyMs, String error, long checkedAt) {
         Deployment d = c.target() != null ? c.target().deployment() : null;
         return d == null ? new Result(c.alias(), c.alias(), null, null, false, latencyMs, error, checkedAt)
-                : new Result(c.alias(), d.id(), modelIdOf(d), d.apiBase(), false, latencyMs, error, checkedAt);
+                : new Result(c.alias(), d.id(), idOf(d), d.apiBase(), false, latencyMs, error, checkedAt);
     }
 
     /** Ids of the checks' ledger rows: {@code req_}, the time, then 80 random bits, as the edge's request ids are made. */

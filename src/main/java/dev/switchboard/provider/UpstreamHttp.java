@@ -390,9 +390,14 @@ public final class UpstreamHttp {
         if (m == null || m.isBlank()) return t.getClass().getSimpleName();
         int annotated = m.indexOf(": /");
         if (annotated >= 0) m = m.substring(0, annotated); // Netty's AnnotatedConnectException / SocketException suffix
+        m = NATIVE_CALL.matcher(m).replaceFirst(""); // the native transports' syscall, which says nothing to a client
         m = ADDRESS.matcher(m).replaceAll("the upstream");
         return m.strip();
     }
+
+    /** How epoll's and io_uring's errors begin: {@code io_uring connect(..) failed with error(-111): Connection refused}. */
+    private static final java.util.regex.Pattern NATIVE_CALL = java.util.regex.Pattern.compile(
+            "^(?:io_uring )?\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
 
     /**
      * An address left in an exception's text: an IPv4 or bracketed IPv6 address (with the {@code host/} Netty puts before

@@ -166,22 +166,19 @@ final class ModelNames {
     }
 
     /**
-     * The deployment {@code entry} (a wildcard entry) makes for {@code name}, by that entry alone: what a health check
-     * of the entry calls ({@code model_info.health_check_model}), whichever other entry would serve the name.
+     * What a health check of wildcard entry {@code entry} calls: the entry with its model replaced by {@code model}
+     * ({@code model_info.health_check_model}, a {@code litellm_params.model} as LiteLLM reads it: {@code openai/gpt-4o-mini},
+     * or a bare name whose provider is inferred), whichever other entry a request for that name would reach.
      *
-     * @throws GatewayException when the entry's pattern does not match the name or its provider cannot serve it
+     * @throws GatewayException when no provider here serves it
      */
-    Target wildcardTarget(Deployment entry, String name) {
-        List<String> segments = new WildcardRoute(entry.alias(), List.of(entry)).match(name);
-        if (segments == null) {
-            throw GatewayException.badRequest("'" + name + "' does not match this entry's model_name '" + entry.alias() + "'.", "model");
-        }
-        Deployment concrete = served(entry, name, WildcardRoute.substitute(templateModel(entry), segments, name));
+    Target wildcardTarget(Deployment entry, String model) {
+        Deployment concrete = served(entry, model, model);
         dev.switchboard.provider.Provider p;
         try {
             p = source.providers().apply(concrete);
         } catch (IllegalArgumentException e) {
-            throw GatewayException.badRequest("'" + name + "' would go to '" + concrete.id() + "', which no provider here serves.", "model");
+            throw GatewayException.badRequest("'" + model + "' would go to '" + concrete.id() + "', which no provider here serves.", "model");
         }
         Target t = new Target(concrete, p);
         source.onNew().accept(t); // priced like the deployments it serves

@@ -196,12 +196,12 @@ public final class ModelRouter {
     }
 
     /**
-     * The deployment wildcard entry {@code entry} makes for {@code name}, for its health check
-     * ({@code model_info.health_check_model}).
+     * What a health check of wildcard entry {@code entry} calls: the entry with {@code model}
+     * ({@code model_info.health_check_model}, a provider/model) in place of its pattern.
      *
-     * @throws GatewayException when the entry cannot serve the name
+     * @throws GatewayException when no provider here serves it
      */
-    public Target wildcardTarget(dev.switchboard.config.Deployment entry, String name) { return names.wildcardTarget(entry, name); }
+    public Target wildcardTarget(dev.switchboard.config.Deployment entry, String model) { return names.wildcardTarget(entry, model); }
 
     public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
         return chatLike(ctx, request, this::chatCall);

@@ -169,4 +169,25 @@ class RoutingKeysTest {
                         "line 4: model_list[0].model_info.allowed_fails: expected a whole number of 0 or more, found -2.",
                         "line 4: model_list[0].model_info.allowed_fails_policy.TimeoutErrorAllowedFails: expected a whole number of 0 or more, found -1."));
     }
+
+    @Test
+    void parallelLimitsAndHealthCheckSettingsAreOneOrMoreWithTheWayToSayNone() {
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - model_name: cheap
+                    litellm_params: { model: mock/a, max_parallel_requests: -2 }
+                    model_info: { health_check_max_tokens: 0, health_check_timeout: -1 }
+                router_settings:
+                  default_max_parallel_requests: 0
+                """))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "line 3: model_list[0].litellm_params.max_parallel_requests: must be a whole number of 1 or more (calls at once), "
+                                + "found -2. Fix: leave it out for the default.",
+                        "line 4: model_list[0].model_info.health_check_max_tokens: must be a whole number of 1 or more (output tokens of "
+                                + "a health check), found 0. Fix: leave it out for the default.",
+                        "line 4: model_list[0].model_info.health_check_timeout: must be more than 0 and at most 86400 (seconds), found -1.0.",
+                        "line 6: router_settings.default_max_parallel_requests: must be a whole number of 1 or more (calls at once), "
+                                + "found 0. Fix: leave it out for the default."));
+    }
 }

@@ -62,6 +62,8 @@ class HealthChecksIT {
         assertThat(h.getInteger("healthy_count")).as(h.encode()).isEqualTo(3);
         assertThat(h.getInteger("unhealthy_count")).isEqualTo(1);
         JsonObject chat = endpoint(h.getJsonArray("healthy_endpoints"), "openai/chat-model");
+        assertThat(endpoint(h.getJsonArray("unhealthy_endpoints"), "openai/broken-model").getString("model_id"))
+                .as("without model_info.id, the id ?model_id= takes").isEqualTo("openai/broken-model");
         assertThat(chat.getString("model_name")).isEqualTo("chat");
         assertThat(chat.getString("model_id")).isEqualTo("chat-1");
         assertThat(chat.getString("api_base")).startsWith("http://127.0.0.1:");
@@ -121,7 +123,7 @@ class HealthChecksIT {
     void aCheckPastItsTimeoutAndAWildcardThatCannotBeCheckedAreUnhealthyWithTheirReason() {
         try (TestGateway other = TestGateway.start("model_list:\n"
                 + entry("slow", "openai/slow-model", null, "{ health_check_timeout: 1 }")
-                + entry("claude-*", "openai/*", null, "{ health_check_model: gpt-4o }")
+                + entry("claude-*", "openai/*", null, "{ health_check_model: no-family-model }")
                 + """
                 general_settings:
                   master_key: os.environ/MASTER_KEY
@@ -132,9 +134,14 @@ class HealthChecksIT {
             assertThat((System.nanoTime() - t0) / 1_000_000).as("health_check_timeout: 1").isLessThan(2_900);
             assertThat(h.getInteger("unhealthy_count")).as(h.encode()).isEqualTo(2);
             assertThat(endpoint(h.getJsonArray("unhealthy_endpoints"), "openai/slow-model").getString("error"))
-                    .contains("did not answer in time");
+                    .contains("No answer within health_check_timeout (1 s)");
             assertThat(endpoint(h.getJsonArray("unhealthy_endpoints"), "claude-*").getString("error"))
-                    .contains("health_check_model 'gpt-4o' cannot be checked");
+                    .contains("health_check_model 'no-family-model' cannot be checked");
+            // reset by the check's own timeout, after the provider had the prompt: a row, priced at it
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(new Admin(other)
+                    .getOk("/spend/logs?page_size=100").getJsonArray("data").stream().map(o -> (JsonObject) o)
+                    .filter(r -> "health_check".equals(r.getString("call_type")) && "slow".equals(r.getString("model")))
+                    .toList()).singleElement().satisfies(r -> assertThat(r.getInteger("status")).isEqualTo(499)));
         }
     }
 }

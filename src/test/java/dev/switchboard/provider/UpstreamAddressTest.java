@@ -26,6 +26,10 @@ class UpstreamAddressTest {
                 .getMessage()).isEqualTo("Upstream openai/llama failed: Connection reset by peer at the upstream.");
         assertThat(UpstreamHttp.networkFailure(new java.io.IOException("failed to reach gpu-box.internal:11434/api"), GPU)
                 .getMessage()).doesNotContain("gpu-box").doesNotContain("11434");
+        assertThat(UpstreamHttp.networkFailure(new ConnectException("io_uring connect(..) failed with error(-111): Connection refused"),
+                GPU).getMessage()).as("the native transports' syscall").isEqualTo("Cannot connect to upstream openai/llama: Connection refused.");
+        assertThat(UpstreamHttp.networkFailure(new ConnectException("finishConnect(..) failed: Connection refused: /10.0.0.5:8000"),
+                GPU).getMessage()).isEqualTo("Cannot connect to upstream openai/llama: Connection refused.");
         assertThat(UpstreamHttp.networkFailure(new java.io.IOException("java.io.IOException in v1.2.3"), GPU).getMessage())
                 .as("dotted words that are no address stay").contains("java.io.IOException in v1.2.3");
     }

@@ -40,13 +40,5 @@ final class ModelInfoJson {
     }
 
     /** The base URL without a user part or a query, where a key could ride ({@code https://u:k@host}, {@code ?key=}). */
-    static String withoutSecrets(String url) {
-        try {
-            java.net.URI u = new java.net.URI(url);
-            if (u.getHost() == null) return u.getScheme() == null ? "(not shown)" : u.getScheme() + ":(not shown)";
-            return new java.net.URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), null, null).toString();
-        } catch (java.net.URISyntaxException e) {
-            return "(not shown)";
-        }
-    }
+    static String withoutSecrets(String url) { return dev.switchboard.model.SafeUrl.withoutSecrets(url); }
 }
