@@ -38,9 +38,13 @@ final class BudgetRoutingSync {
         this.reports = reports;
     }
 
-    /** Loads this period's spend now (blocking: at start), then keeps it in step. */
-    static void start(Vertx vertx, SpendCaps caps, SpendReports reports) {
-        if (caps.none()) return;
+    /**
+     * Loads this period's spend now (blocking: at start), then keeps it in step.
+     *
+     * @return what stops the reads (the gateway's shutdown runs it before the store closes)
+     */
+    static Runnable start(Vertx vertx, SpendCaps caps, SpendReports reports) {
+        if (caps.none()) return () -> {};
         BudgetRoutingSync sync = new BudgetRoutingSync(caps, reports);
         try {
             sync.sync();
@@ -52,7 +56,7 @@ final class BudgetRoutingSync {
         } catch (RuntimeException e) {
             log.warn("budget routing: this period's spend could not be read ({}); counting from now", e.getMessage());
         }
-        vertx.setPeriodic(SYNC_MILLIS, id -> {
+        long timer = vertx.setPeriodic(SYNC_MILLIS, id -> {
             if (!sync.running.compareAndSet(false, true)) return; // the last read is still under way: no pile-up
             vertx.executeBlocking(() -> {
                 sync.sync();
@@ -62,6 +66,7 @@ final class BudgetRoutingSync {
                 if (ar.failed()) log.debug("budget routing: the ledger was not read now: {}", ar.cause().getMessage());
             });
         });
+        return () -> vertx.cancelTimer(timer);
     }
 
     private void sync() {

@@ -71,7 +71,7 @@ public final class Gateway {
 
     /** The store and what is built on it, closed together. */
     private record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
-                         HealthChecks health,
+                         HealthChecks health, Runnable stopBudgetSync,
                          DeploymentPrices prices, ResponseCache cache, Observability observe, StoredResponses responses) {}
 
     private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
@@ -185,11 +185,11 @@ public final class Gateway {
         StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
                 responseRetentionMillis(config), System::currentTimeMillis);
         SpendReports reports = new SpendReports(db, ledger);
-        BudgetRoutingSync.start(vertx, router.spendCaps(), reports);
+        Runnable stopBudgetSync = BudgetRoutingSync.start(vertx, router.spendCaps(), reports);
         // started by the edge once it listens (EdgeServer.start): `switchboard check` makes a gateway too, and must call nothing
         HealthChecks health = new HealthChecks(vertx, targets, wildcardEntries, router, metering, config.general().healthChecks(),
                 http.scrubber());
-        Store store = new Store(db, ledger, governance, reports, metering, health, prices, cache, observe, responses);
+        Store store = new Store(db, ledger, governance, reports, metering, health, stopBudgetSync, prices, cache, observe, responses);
         List<String> warnings = new ArrayList<>();
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
@@ -527,6 +527,7 @@ public final class Gateway {
      */
     public void shutdown() {
         store.health().close(java.time.Duration.ofSeconds(5)); // its checks under way end and queue their rows first
+        store.stopBudgetSync().run(); // no more reads of the ledger: the store closes below
         store.responses().stopBackground(); // before the stores their calls settle against close
         store.governance().close();
         store.cache().store().close();

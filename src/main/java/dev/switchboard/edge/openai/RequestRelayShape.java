@@ -110,6 +110,7 @@ final class RequestRelayShape {
                 JsonNode store = n.get("store");
                 if (store == null || !store.asBoolean()) yield Fate.SKIP; // OpenAI takes metadata only on stored completions
                 for (JsonNode x : v) if (!x.isTextual()) yield Fate.CHANGED;
+                for (String k : dev.switchboard.model.GatewayMetadata.KEYS) if (v.has(k)) yield Fate.CHANGED; // the gateway's own
                 yield Fate.KEEP;
             }
             default -> Fate.KEEP; // parallel_tool_calls, temperature, top_p, user: validated, written back as they are

@@ -142,12 +142,17 @@ final class OpenAiRequestEncoder {
             }
             Json.writeIfNotNull(g, "seed", r.seed());
             Json.writeIfNotNull(g, "user", r.user());
-            // metadata is Switchboard's (tags, tracing); OpenAI accepts it only for stored completions.
+            // OpenAI takes metadata only for stored completions, and never the gateway's own keys (tags, tracing, guardrails)
             JsonNode store = r.extra().get("store");
             if (!r.metadata().isEmpty() && store != null && store.asBoolean()) {
-                g.writeObjectFieldStart("metadata");
-                for (Map.Entry<String, String> e : r.metadata().entrySet()) g.writeStringField(e.getKey(), e.getValue());
-                g.writeEndObject();
+                boolean open = false;
+                for (Map.Entry<String, String> e : r.metadata().entrySet()) {
+                    if (dev.switchboard.model.GatewayMetadata.KEYS.contains(e.getKey())) continue;
+                    if (!open) g.writeObjectFieldStart("metadata");
+                    open = true;
+                    g.writeStringField(e.getKey(), e.getValue());
+                }
+                if (open) g.writeEndObject();
             }
             if (stream) {
                 g.writeBooleanField("stream", true);

@@ -96,6 +96,7 @@ class OpenAiRequestRelayTest {
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":5,\"max_completion_tokens\":6}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":5.0}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"metadata\":{\"n\":1},\"store\":true}",
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"metadata\":{\"app\":\"a\",\"trace_id\":\"t\"},\"store\":true}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"content\":\"y\"}]}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":1,\"n\":2}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"\\u006e\":1}",
@@ -128,6 +129,18 @@ class OpenAiRequestRelayTest {
             assertThat(r.relay()).as(body).isNull();
             for (OpenAiRequestEncoder e : ENCODERS) assertThat(e.relay(r, false)).as(body).isNull();
         }
+    }
+
+    @Test
+    void aStoredCompletionsMetadataGoesUpstreamWithoutTheGatewaysOwnKeys() throws Exception {
+        ChatRequest r = decode("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"store\":true,"
+                + "\"metadata\":{\"app\":\"a\",\"tags\":\"t1,t2\",\"trace_id\":\"tr\",\"session_id\":\"s\",\"generation_name\":\"g\","
+                + "\"trace_name\":\"n\",\"guardrails\":\"pii\"}}");
+        JsonNode sent = M.readTree(ENCODERS.get(0).chat(r, false).getBytes());
+        assertThat(sent.get("metadata").toString()).isEqualTo("{\"app\":\"a\"}");
+        ChatRequest onlyOurs = decode("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"store\":true,"
+                + "\"metadata\":{\"tags\":\"t1\"}}");
+        assertThat(M.readTree(ENCODERS.get(0).chat(onlyOurs, false).getBytes()).has("metadata")).as("nothing left to send").isFalse();
     }
 
     @Test
