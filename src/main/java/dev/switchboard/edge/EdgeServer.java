@@ -1,5 +1,6 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.model.RequestIds;
 import dev.switchboard.pipeline.Gateway;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -1,5 +1,6 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.model.RequestIds;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import io.netty.buffer.Unpooled;

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  *
  * <p>Why the time first: the request log indexes {@code trace_id}, and keys that arrive in random order put each new row
  * on a different index page once the table is large, so every writer commit rewrote about one 4 KB page per traced
- * row; keys that grow with time append (as {@code edge.RequestIds} does for the request ids).
+ * row; keys that grow with time append (as {@code model.RequestIds} does for the request ids).
  */
 final class TraceIds implements IdGenerator {
     private static final char[] DIGITS = "0123456789abcdef".toCharArray();

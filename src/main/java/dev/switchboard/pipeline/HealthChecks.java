@@ -12,6 +12,7 @@ import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.LogSafe;
 import dev.switchboard.model.Message;
+import dev.switchboard.model.RequestIds;
 import dev.switchboard.model.Role;
 import dev.switchboard.provider.CallOptions;
 import dev.switchboard.provider.EmbeddingProvider;
@@ -209,7 +210,7 @@ public final class HealthChecks {
                 ? Duration.ofMillis(Math.min(Math.round(n.doubleValue() * 1000), MAX_TIMEOUT_MILLIS)) : DEFAULT_TIMEOUT;
         int maxTokens = info.get("health_check_max_tokens") instanceof Number n && n.intValue() > 0 ? n.intValue() : DEFAULT_MAX_TOKENS;
         boolean embedding = "embedding".equals(info.get("mode"));
-        String requestId = HealthIds.next();
+        String requestId = IDS.next();
         CallContext ctx = new CallContext(requestId, Caller.MASTER, System.nanoTime(), Map.of());
         long started = System.currentTimeMillis();
         long t0 = System.nanoTime();
@@ -281,16 +282,6 @@ public final class HealthChecks {
                 : new Result(c.alias(), d.id(), idOf(d), d.apiBase(), false, latencyMs, error, checkedAt);
     }
 
-    /** Ids of the checks' ledger rows: {@code req_}, the time, then 80 random bits, as the edge's request ids are made. */
-    private static final class HealthIds {
-        private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
-        static String next() {
-            byte[] b = new byte[10];
-            RANDOM.nextBytes(b);
-            StringBuilder s = new StringBuilder("req_").append(String.format("%012x", System.currentTimeMillis()));
-            for (byte x : b) s.append(String.format("%02x", x & 0xff));
-            return s.toString();
-        }
-    }
+    /** The checks' request ids, made as the edge makes a request's ({@code req_}, the time, 80 random bits). */
+    private static final RequestIds IDS = new RequestIds();
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.edge;
+package dev.switchboard.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.switchboard.edge;
+package dev.switchboard.model;
 
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
