@@ -10,7 +10,6 @@ import dev.switchboard.support.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -43,18 +42,7 @@ abstract class CrashedGatewayGrantsContract {
         vertx = Vertx.vertx();
         ProviderSimulator sim = TestGateway.await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false));
         config = dir.resolve("config.yaml");
-        Files.writeString(config, """
-                model_list:
-                  - model_name: gpt
-                    litellm_params:
-                      model: openai/gpt-4o-mini
-                      api_base: "%s"
-                      api_key: os.environ/PROVIDER_KEY
-                router_settings:
-                  num_retries: 0
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                %s""".formatted(sim.baseUrl(), storeSettings()));
+        GatewayProcess.writeConfig(config, sim.baseUrl(), storeSettings());
     }
 
     @AfterEach

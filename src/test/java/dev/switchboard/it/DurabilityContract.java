@@ -154,18 +154,7 @@ abstract class DurabilityContract {
 
     private Outcome run(boolean kill9) throws Exception {
         Path config = dir.resolve("config.yaml");
-        Files.writeString(config, """
-                model_list:
-                  - model_name: gpt
-                    litellm_params:
-                      model: openai/gpt-4o-mini
-                      api_base: "%s"
-                      api_key: os.environ/PROVIDER_KEY
-                router_settings:
-                  num_retries: 0
-                general_settings:
-                  master_key: os.environ/MASTER_KEY
-                %s""".formatted(sim.baseUrl(), databaseSettings(dir)));
+        GatewayProcess.writeConfig(config, sim.baseUrl(), databaseSettings(dir));
         Map<String, String> env = Map.of("MASTER_KEY", TestGateway.MASTER_KEY, "PROVIDER_KEY", TestGateway.PROVIDER_KEY);
         Path log = dir.resolve("gateway.log");
 

@@ -46,6 +46,26 @@ public final class GatewayProcess implements AutoCloseable {
         return start(config, env, log, List.of());
     }
 
+    /**
+     * Writes the config the process tests run: one alias, {@code gpt}, served by the simulator at {@code simBaseUrl}
+     * (its key {@code os.environ/PROVIDER_KEY}, no retries), the master key {@code os.environ/MASTER_KEY}, and
+     * {@code storeSettings} (indented lines under {@code general_settings}: where the store is).
+     */
+    public static Path writeConfig(Path file, String simBaseUrl, String storeSettings) throws IOException {
+        return Files.writeString(file, """
+                model_list:
+                  - model_name: gpt
+                    litellm_params:
+                      model: openai/gpt-4o-mini
+                      api_base: "%s"
+                      api_key: os.environ/PROVIDER_KEY
+                router_settings:
+                  num_retries: 0
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                %s""".formatted(simBaseUrl, storeSettings));
+    }
+
     /** With extra JVM options ({@code -Dio.netty.transport.noNative=true}: a machine without native transports). */
     public static GatewayProcess start(Path config, Map<String, String> env, Path log, List<String> jvmOptions) {
         int port = freePort();
