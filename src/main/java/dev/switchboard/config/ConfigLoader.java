@@ -460,7 +460,7 @@ public final class ConfigLoader {
 
     /** The global cap over every key: {@code max_budget} (USD, ≥ 0) and {@code budget_duration} (its reset period). */
     private static void checkBudgetKey(YamlWalker w, String path, String key, Node v) {
-        if (key.equals("max_budget")) {
+        if (key.equals("max_budget") || key.equals("max_end_user_budget")) {
             Double d = w.number(v, path);
             if (d != null && (d < 0 || d.isInfinite() || d.isNaN())) {
                 w.error(v, path, "must be 0 or more (US dollars), found " + d + ".");

@@ -135,9 +135,11 @@ public final class LiteLlmKeys {
                 + "disable_end_user_cost_tracking_prometheus_only key_generation_settings disable_add_transform_inline_image_block "
                 + "use_chat_completions_url_for_anthropic_messages disable_hf_tokenizer_download enable_json_schema_validation "
                 + "enable_key_alias_format_validation disable_copilot_system_to_assistant default_team_settings "
-                + "upperbound_key_generate_params default_key_generate_params max_end_user_budget max_internal_user_budget "
+                + "upperbound_key_generate_params default_key_generate_params max_end_user_budget_id max_internal_user_budget "
                 + "internal_user_budget_duration public_teams tag_budget_config max_parallel_requests default_internal_user_params "
                 + "enable_loadbalancing_on_batch_endpoints telemetry", "not supported");
+        a(LITELLM, "max_end_user_budget", "every end user's budget in USD (the 'user' of a request; for ever), unless their "
+                + "/customer row sets their own: a call that could go over it is refused (400 budget_exceeded)");
         r(LITELLM, "guardrails", "LiteLLM's old litellm_settings.guardrails (callbacks) are not supported; requests would reach "
                 + "providers unchecked. Fix: write them in the top-level guardrails: list");
 

@@ -9,13 +9,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Admission {
     /** For calls nobody governs (tests, internal calls): settles to nothing. */
-    public static final Admission NONE = new Admission(null, null, false, null, false, 0, RateLimiter.Permit.NONE);
+    public static final Admission NONE = new Admission(null, null, false, null, false, null, 0, RateLimiter.Permit.NONE);
 
     private final Governor governor;
     private final KeyState key;
     private final boolean keyReserved;
     private final Budget global;
     private final boolean globalReserved;
+    /** The end user's budget the reservation was also taken from, or null. */
+    private final Budget endUser;
     private final long reservedNanos;
     private final RateLimiter.Permit permit;
     private final AtomicBoolean settled = new AtomicBoolean();
@@ -23,8 +25,9 @@ public final class Admission {
     private volatile boolean globalSlot;
 
     /** @param keyReserved / globalReserved whether {@code reservedNanos} was taken from that budget */
-    Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, long reservedNanos,
-              RateLimiter.Permit permit) {
+    Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, Budget endUser,
+              long reservedNanos, RateLimiter.Permit permit) {
+        this.endUser = endUser;
         this.governor = governor;
         this.key = key;
         this.keyReserved = keyReserved;
@@ -52,7 +55,8 @@ public final class Admission {
     public void settle(long costNanos, long actualTokens, long atMillis) {
         if (!settled.compareAndSet(false, true) || governor == null) return;
         try {
-            governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, costNanos, atMillis);
+            governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, endUser,
+                    endUser != null ? reservedNanos : 0, costNanos, atMillis);
             permit.release(actualTokens, System.nanoTime());
         } finally {
             if (globalSlot) governor.releaseGlobalSlot();

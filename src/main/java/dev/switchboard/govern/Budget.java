@@ -24,7 +24,9 @@ final class Budget {
         TAKEN,
         REFUSED,
         /** The budget has room as far as this gateway knows, its grant has not: ask {@link SharedBudgets} for more. */
-        NEEDS_GRANT
+        NEEDS_GRANT,
+        /** The budget was let go while idle ({@link #retire}): take the end user's budget anew and ask it. */
+        RETIRED
     }
 
     private volatile long maxNanos;
@@ -36,6 +38,9 @@ final class Budget {
     private long spent;
     private long reserved;
     private boolean softWarned;
+    /** When a call last reserved from it (epoch ms): an end user's budget is let go after a while without calls. */
+    private long lastUsed;
+    private boolean retired;
     /** Null when the budget is this gateway's alone (no database shared with others, or no limit). */
     private final Grant grant;
 
@@ -81,7 +86,9 @@ final class Budget {
      * lease must be current). Nothing is taken unless the answer is {@link Reserve#TAKEN}.
      */
     synchronized Reserve reserve(long nanos, long nowMillis) {
+        if (retired) return Reserve.RETIRED;
         roll(nowMillis);
+        lastUsed = nowMillis;
         if (maxNanos != NO_LIMIT && (nanos > maxNanos || spent + reserved > maxNanos - nanos)) return Reserve.REFUSED;
         if (grant != null && maxNanos != NO_LIMIT) {
             grant.align(periodStart);
@@ -160,6 +167,28 @@ final class Budget {
 
     /** What calls in flight hold of it now. */
     synchronized long reservedNow() { return reserved; }
+
+    /**
+     * Lets an idle budget go (an end user's, which is made again by their next call): when no call reserved from it for
+     * {@code idleMillis}, none is in flight, and all it spent of its grant is in the ledger and credited to its row, so
+     * that with the row gone nothing of it is counted twice or not at all. A call that took this budget before it was
+     * let go is told {@link Reserve#RETIRED} and asks again.
+     *
+     * @return null when it stays; else the period of its grant row to delete ({@link Grant#NONE}: none)
+     */
+    synchronized Long retire(long nowMillis, long idleMillis) {
+        if (retired || reserved > 0 || nowMillis - lastUsed < idleMillis) return null;
+        if (grant != null && grant.rowPeriod != Grant.NONE && grant.period == grant.rowPeriod && grant.credited < grant.spent) {
+            return null; // spend not yet credited to the row: deleting the row now would drop it from what is committed
+        }
+        retired = true;
+        return grant == null ? Grant.NONE : grant.rowPeriod;
+    }
+
+    /** After a credit of {@code nanos} to this budget's row of {@code periodStart} committed. */
+    synchronized void credited(long periodStart, long nanos) {
+        if (grant != null && grant.period == periodStart) grant.credited += nanos;
+    }
 
     /** The state an acquisition starts from, read in one step. */
     synchronized GrantAsk ask(long nanos, long nowMillis) {
@@ -278,6 +307,14 @@ final class Budget {
         long memoFree;
         /** The ledger's spend this period at the last grant taken (for what a refusal says was spent). */
         long seenSpent;
+        /** What of {@link #spent} was credited to the row ({@code flushed_nanos}) by this gateway. */
+        long credited;
+        /**
+         * The ledger's rows this budget counts: {@code key_id} or {@code end_user} equal to {@link #ledgerValue}, or every
+         * row (null, the global budget).
+         */
+        final String ledgerColumn;
+        final String ledgerValue;
         /**
          * Until when calls may be admitted on the grant: half a lease after its row was last written, so that no other
          * gateway can take its row for a dead one's (and give its grant away) while this one still spends it.
@@ -286,7 +323,31 @@ final class Budget {
         /** The acquisition running for this budget, shared by the calls that wait for it (its broker's lock). */
         io.vertx.core.Future<Void> pending;
 
-        Grant(String scope) { this.scope = scope; }
+        /** A key's grant (its scope is its id), or the global budget's ({@link SharedBudgets#GLOBAL}). */
+        Grant(String scope) {
+            this(scope, SharedBudgets.GLOBAL.equals(scope) ? null : "key_id", SharedBudgets.GLOBAL.equals(scope) ? null : scope);
+        }
+
+        private Grant(String scope, String ledgerColumn, String ledgerValue) {
+            this.scope = scope;
+            this.ledgerColumn = ledgerColumn;
+            this.ledgerValue = ledgerValue;
+        }
+
+        /**
+         * An end user's grant. Its scope is {@code eu:} and a hash of the id, the same on every gateway, and short enough
+         * for the column whatever the id is (up to 255 characters); the ledger's rows are found by the id itself.
+         */
+        static Grant endUser(String userId) {
+            return new Grant("eu:" + KeySecrets.hash(userId).substring(0, 40), "end_user", userId);
+        }
+
+        /** This budget's spend in the ledger since {@code sinceMillis}. Blocks. */
+        long ledgerSpent(java.sql.Connection c, long sinceMillis) throws java.sql.SQLException {
+            if (ledgerColumn == null) return KeyStore.spentSince(c, null, sinceMillis);
+            if (ledgerColumn.equals("end_user")) return EndUserStore.spentSince(c, ledgerValue, sinceMillis);
+            return KeyStore.spentSince(c, ledgerValue, sinceMillis);
+        }
 
         /** A new period starts with nothing granted and nothing spent of it. */
         void align(long periodStart) {
@@ -296,6 +357,7 @@ final class Budget {
             spent = 0;
             memoUntil = 0;
             seenSpent = 0;
+            credited = 0;
         }
 
         /**

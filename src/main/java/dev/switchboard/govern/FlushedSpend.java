@@ -4,6 +4,7 @@ package dev.switchboard.govern;
  * One ledger row the ledger's writer has committed, as the shared budgets need it ({@link Governance#credit}): whose
  * it is, when it ended (which period it counts in) and what it cost.
  *
- * @param keyId null for a call without a virtual key
+ * @param keyId   null for a call without a virtual key
+ * @param endUser the end user it named (as the ledger holds it), or null
  */
-public record FlushedSpend(String keyId, long endedAt, long costNanos) {}
+public record FlushedSpend(String keyId, String endUser, long endedAt, long costNanos) {}

@@ -10,9 +10,12 @@ import dev.switchboard.model.DurationSpec;
  * @param globalMaxBudget null for no global cap
  * @param globalPeriod    null for a cap that never resets
  * @param jwt             JWT auth, or null when off
+ * @param endUserMaxBudget LiteLLM's {@code max_end_user_budget}: every end user's budget in USD (for ever), unless
+ *                         their {@code /customer} row gives them their own; null for none
  */
 public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt,
-                             java.util.Map<String, java.util.List<String>> accessGroups, Integer globalMaxParallel) {
+                             java.util.Map<String, java.util.List<String>> accessGroups, Integer globalMaxParallel,
+                             Double endUserMaxBudget) {
     public static final GovernSettings NONE = new GovernSettings(null, null, null);
 
     public GovernSettings {
@@ -22,12 +25,12 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod) { this(globalMaxBudget, globalPeriod, null); }
 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt) {
-        this(globalMaxBudget, globalPeriod, jwt, null, null);
+        this(globalMaxBudget, globalPeriod, jwt, null, null, null);
     }
 
     /** These settings with LiteLLM's {@code global_max_parallel_requests} (null: no limit). */
     public GovernSettings withGlobalMaxParallel(Integer max) {
-        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, accessGroups, max);
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, accessGroups, max, endUserMaxBudget);
     }
 
     /**
@@ -35,7 +38,7 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
      * model_names in it. A key whose {@code models} names a group may use every model of it.
      */
     public GovernSettings withAccessGroups(java.util.Map<String, java.util.List<String>> groups) {
-        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups, globalMaxParallel);
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups, globalMaxParallel, endUserMaxBudget);
     }
 
     /** From {@code litellm_settings} as the config loader keeps it (already validated). */
@@ -45,9 +48,12 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
 
     /** @param jwtAuth {@code general_settings}' JWT auth as the config loader keeps it (empty when off) */
     public static GovernSettings from(java.util.Map<String, Object> litellmSettings, java.util.Map<String, Object> jwtAuth) {
-        Object max = litellmSettings.get("max_budget");
         Object period = litellmSettings.get("budget_duration");
-        return new GovernSettings(max instanceof Number n ? n.doubleValue() : max instanceof String s ? Double.valueOf(s) : null,
-                period == null ? null : DurationSpec.parse(period.toString()), JwtSettings.from(jwtAuth));
+        return new GovernSettings(usd(litellmSettings.get("max_budget")), period == null ? null : DurationSpec.parse(period.toString()),
+                JwtSettings.from(jwtAuth), null, null, usd(litellmSettings.get("max_end_user_budget")));
+    }
+
+    private static Double usd(Object v) {
+        return v instanceof Number n ? n.doubleValue() : v instanceof String s ? Double.valueOf(s) : null;
     }
 }

@@ -23,6 +23,7 @@ public final class Governance {
     public static final long KEY_SYNC_MILLIS = 2_000;
     private long syncTimer = -1;
     private Vertx vertx;
+    private EndUserAdmin customers;
 
     private final SharedBudgets shared;
     private final SharedRateLimits sharedLimits;
@@ -56,18 +57,26 @@ public final class Governance {
         }
         if (registry.size() > 0) log.info("{} virtual key(s) loaded", registry.size());
         JwtAuthenticator jwt = settings.jwt() == null ? null : JwtAuthenticator.start(vertx, settings.jwt(), JwksKeys.overHttp(), clockMillis);
-        SharedBudgets shared = new SharedBudgets(db, vertx, registry, global, clockMillis, SharedBudgets.LEASE_MILLIS);
+        EndUserStore endUserStore = new EndUserStore(db);
+        EndUsers endUsers = new EndUsers(Budget.nanos(settings.endUserMaxBudget()));
+        for (EndUser u : endUserStore.all()) endUsers.put(u, now);
+        if (settings.endUserMaxBudget() != null) log.info("every end user's budget: ${} (unless their /customer row says otherwise)", settings.endUserMaxBudget());
+        if (!endUsers.rows().isEmpty()) log.info("{} end user(s) (customers) loaded", endUsers.rows().size());
+        SharedBudgets shared = new SharedBudgets(db, vertx, registry, endUsers, global, clockMillis, SharedBudgets.LEASE_MILLIS);
         SharedRateLimits sharedLimits = new SharedRateLimits(db, limiter, registry, clockMillis, System::nanoTime, shared.gatewayId);
         sharedLimits.sync(); // at start: what other gateways took before this one is its baseline, not its business
         Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
-                new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel()),
+                new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel(), endUsers),
                 new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
         g.vertx = vertx;
+        g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and
         // keep their grants of shared budgets alive (giving back what another gateway waits for)
         g.syncTimer = vertx.setPeriodic(KEY_SYNC_MILLIS, id -> {
             g.admin.syncFromStore().onFailure(e ->
                     log.warn("could not read the keys other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
+            g.customers.syncFromStore().onFailure(e ->
+                    log.warn("could not read the end users other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
             vertx.executeBlocking(() -> {
                 shared.heartbeat();
                 return null;
@@ -123,6 +132,9 @@ public final class Governance {
     public Governor governor() { return governor; }
 
     public KeyAdmin admin() { return admin; }
+
+    /** LiteLLM's {@code /customer/*}: end users' budgets and blocks. */
+    public EndUserAdmin customers() { return customers; }
 
     /**
      * A key's budget for {@code /metrics}: what is left of this period's budget (spend and reservations in flight

@@ -27,6 +27,8 @@ public final class Governor {
     private final LongSupplier clockMillis;
     /** Grants of the budgets shared with other gateways on the store, or null when budgets are this gateway's alone. */
     private final SharedBudgets shared;
+    /** End users' blocks and budgets (LiteLLM's customers); {@link EndUsers#NONE} when there are none. */
+    private final EndUsers endUsers;
 
     /** @param global the cap over every key ({@code litellm_settings.max_budget}), or null */
     Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis) {
@@ -40,6 +42,12 @@ public final class Governor {
     /** @param globalMaxParallel LiteLLM's {@code global_max_parallel_requests}: model calls in flight here at most, or null */
     Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis, SharedBudgets shared,
              Integer globalMaxParallel) {
+        this(keys, limiter, global, clockMillis, shared, globalMaxParallel, EndUsers.NONE);
+    }
+
+    Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis, SharedBudgets shared,
+             Integer globalMaxParallel, EndUsers endUsers) {
+        this.endUsers = endUsers;
         this.globalMaxParallel = globalMaxParallel == null ? 0 : globalMaxParallel;
         this.keys = keys;
         this.limiter = limiter;
@@ -49,16 +57,18 @@ public final class Governor {
     }
 
     /**
+     * @param endUser         the end user the request names ({@code user}), or null
      * @param aliases         the models the request names: its {@code model} and its {@code models} array
      * @param worstCase       what the call can cost at most; asked only when a budget applies
      * @param estimatedTokens the request's token estimate for tpm, asked only for a key with a tpm limit
      * @throws GatewayException when the caller may not make this call now
      * @throws BudgetPending    when a budget shared with other gateways needs a larger grant first (nothing is held)
      */
-    public Admission admit(Caller caller, List<String> aliases, WorstCase worstCase, java.util.function.LongSupplier estimatedTokens) {
+    public Admission admit(Caller caller, String endUser, List<String> aliases, WorstCase worstCase,
+                           java.util.function.LongSupplier estimatedTokens) {
         boolean slot = takeGlobalSlot();
         try {
-            Admission a = admitWithin(caller, aliases, worstCase, estimatedTokens);
+            Admission a = admitWithin(caller, endUser, aliases, worstCase, estimatedTokens);
             if (slot) a.holdsGlobalSlot();
             return a;
         } catch (RuntimeException e) {
@@ -89,7 +99,8 @@ public final class Governor {
     /** Model calls in flight that hold a place of the global limit (0 when there is none). */
     public int globalInFlight() { return globalInFlight.get(); }
 
-    private Admission admitWithin(Caller caller, List<String> aliases, WorstCase worstCase, java.util.function.LongSupplier estimatedTokens) {
+    private Admission admitWithin(Caller caller, String user, List<String> aliases, WorstCase worstCase,
+                                  java.util.function.LongSupplier estimatedTokens) {
         KeyState key = null;
         if (caller.virtualKey()) {
             key = keys.byId(caller.id());
@@ -97,11 +108,23 @@ public final class Governor {
             checkModels(key.version(), aliases);
         }
         if (caller.modelsRestricted()) checkScopeModels(caller, aliases);
+        String endUser = endUsers.active() ? EndUsers.id(user) : null;
+        if (endUser != null) checkNotBlocked(endUser);
         Budget keyBudget = key != null && key.budget.limited() ? key.budget : null;
         Budget globalBudget = global != null && global.limited() ? global : null;
         // the budgets before the rate limits: a call that waits for a shared budget's grant (and is admitted again
         // after) or is refused for its budget takes no request from the key's rpm
-        long reserve = keyBudget == null && globalBudget == null ? 0 : reserveBudgets(keyBudget, globalBudget, worstCase);
+        Budget endUserBudget = null;
+        long reserve = 0;
+        for (int tries = 0; ; tries++) {
+            Budget b = endUser == null ? null : endUsers.budget(endUser, clockMillis.getAsLong());
+            endUserBudget = b != null && b.limited() ? b : null;
+            if (keyBudget == null && globalBudget == null && endUserBudget == null) break;
+            reserve = reserveBudgets(keyBudget, globalBudget, endUserBudget, endUser, worstCase);
+            if (reserve >= 0) break;
+            endUsers.forget(endUser, b); // let go while idle just now: made anew (with a grant from the store) and asked again
+            if (tries == 3) throw new IllegalStateException("end user budget kept being let go");
+        }
         RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : key.version().limits();
         RateLimiter.Permit permit;
         try {
@@ -111,32 +134,47 @@ public final class Governor {
             long now = clockMillis.getAsLong();
             if (keyBudget != null) keyBudget.settle(reserve, 0, now);
             if (globalBudget != null) globalBudget.settle(reserve, 0, now);
+            if (endUserBudget != null) endUserBudget.settle(reserve, 0, now);
             throw e;
         }
-        return new Admission(this, key, keyBudget != null, global, globalBudget != null, reserve, permit);
+        return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, reserve, permit);
+    }
+
+    /** LiteLLM's answer for a blocked end user (its blocked-user check): a 400 naming them. */
+    private void checkNotBlocked(String endUser) {
+        EndUser row = endUsers.row(endUser);
+        if (row != null && row.blocked()) {
+            throw new GatewayException(ErrorKind.BAD_REQUEST, 400, "User blocked from making LLM API Calls. User=" + LogSafe.text(endUser)
+                    + ". Unblock them with POST /customer/unblock.", "user", "end_user_blocked", null, null);
+        }
     }
 
     /**
-     * Reserves the call's worst case in the key's budget and the global one (either may be null, not both): both or
-     * neither.
+     * Reserves the call's worst case in each budget that applies (the key's, the global one, the end user's; at least
+     * one is not null): all of them or none.
      *
-     * @return what was reserved in each
+     * @return what was reserved in each; -1 when the end user's budget was let go meanwhile (nothing is held: ask again)
      */
-    private long reserveBudgets(Budget keyBudget, Budget globalBudget, WorstCase worstCase) {
+    private long reserveBudgets(Budget keyBudget, Budget globalBudget, Budget endUserBudget, String endUser, WorstCase worstCase) {
         long now = clockMillis.getAsLong();
         // The bound needs no tokenizer but can be a few times the real worst case: take it only while it is a small
         // part of what is left, so it never crowds out concurrent calls near the end of a budget.
         long bound = worstCase.boundNanos();
-        long headroom = Math.min(headroom(keyBudget, now), headroom(globalBudget, now));
+        long headroom = Math.min(Math.min(headroom(keyBudget, now), headroom(globalBudget, now)), headroom(endUserBudget, now));
         long reserve = bound <= headroom / BOUND_SHARE ? bound : worstCase.exactNanos();
-        Budget.Reserve k = keyBudget == null ? Budget.Reserve.TAKEN : keyBudget.reserve(reserve, now);
-        Budget.Reserve g = k != Budget.Reserve.TAKEN || globalBudget == null ? Budget.Reserve.TAKEN : globalBudget.reserve(reserve, now);
-        if (k == Budget.Reserve.TAKEN && g == Budget.Reserve.TAKEN) return reserve;
-        if (k == Budget.Reserve.TAKEN && keyBudget != null) keyBudget.settle(reserve, 0, now); // the global budget said no: undo the key's
-        Budget which = k != Budget.Reserve.TAKEN ? keyBudget : globalBudget;
-        Budget.Reserve answer = k != Budget.Reserve.TAKEN ? k : g;
-        if (answer == Budget.Reserve.NEEDS_GRANT) throw new BudgetPending(shared.acquire(which, reserve));
-        throw budgetExceeded(which, which == keyBudget ? "key" : "global", reserve, now);
+        Budget[] order = {keyBudget, endUserBudget, globalBudget};
+        for (int i = 0; i < order.length; i++) {
+            Budget b = order[i];
+            if (b == null) continue;
+            Budget.Reserve r = b.reserve(reserve, now);
+            if (r == Budget.Reserve.TAKEN) continue;
+            for (int j = 0; j < i; j++) if (order[j] != null) order[j].settle(reserve, 0, now); // undo the ones taken
+            if (r == Budget.Reserve.RETIRED) return -1;
+            if (r == Budget.Reserve.NEEDS_GRANT) throw new BudgetPending(shared.acquire(b, reserve));
+            if (b == endUserBudget) throw endUserBudgetExceeded(b, endUser, reserve, now);
+            throw budgetExceeded(b, b == keyBudget ? "key" : "global", reserve, now);
+        }
+        return reserve;
     }
 
     /** What is left of a budget after its spend and the reservations in flight; unlimited for none. */
@@ -147,8 +185,10 @@ public final class Governor {
     }
 
     /** Every key's spend is tracked (for /key/info), limited or not; reservations are returned where they were taken. */
-    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, long costNanos, long atMillis) {
+    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, Budget endUser, long endUserReserved,
+                long costNanos, long atMillis) {
         long now = atMillis >= 0 ? atMillis : clockMillis.getAsLong();
+        if (endUser != null) endUser.settle(endUserReserved, costNanos, now);
         if (key != null) {
             if (key.budget.settle(keyReserved, costNanos, now)) softBudgetReached(key, now);
             if (keyReserved > 0 && costNanos > keyReserved) overran(key.key().keyId(), keyReserved, costNanos);
@@ -177,6 +217,21 @@ public final class Governor {
                         "model", "model_not_allowed", null, null);
             }
         }
+    }
+
+    /**
+     * LiteLLM's message for an end user over budget first ({@code ExceededBudget: End User=… over budget. Spend=…,
+     * Budget=…}: scripts match on it), then what was left and what the request needed.
+     */
+    private static GatewayException endUserBudgetExceeded(Budget b, String endUser, long needed, long now) {
+        Budget.Snapshot s = b.snapshot(now);
+        long left = b.left(now);
+        String message = "ExceededBudget: End User=" + LogSafe.text(endUser) + " over budget. Spend=" + usd(b.spentKnown(now))
+                + ", Budget=" + usd(s.maxNanos()) + ". This request could cost up to $" + usd(needed) + " and the end user's budget has $"
+                + usd(left) + " left" + (s.reservedNanos() > 0 ? " ($" + usd(s.reservedNanos()) + " is held by calls in flight)" : "")
+                + (s.resetsAt() == null ? "." : "; it resets at " + java.time.Instant.ofEpochMilli(s.resetsAt()) + ".")
+                + " A lower max_tokens lowers what a request can cost.";
+        return new GatewayException(ErrorKind.BAD_REQUEST, 400, message, "user", "budget_exceeded", "budget_exceeded", null);
     }
 
     /** LiteLLM's message first (scripts match on it), then what was left and what the request needed. */

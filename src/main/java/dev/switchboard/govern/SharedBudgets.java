@@ -70,6 +70,7 @@ final class SharedBudgets {
     private final Database db;
     private final Vertx vertx;
     private final KeyRegistry keys;
+    private final EndUsers endUsers;
     private final Budget global;
     private final LongSupplier clockMillis;
     private final long leaseMillis;
@@ -87,9 +88,15 @@ final class SharedBudgets {
 
     /** @param global the global budget when it is limited and shared, else null */
     SharedBudgets(Database db, Vertx vertx, KeyRegistry keys, Budget global, LongSupplier clockMillis, long leaseMillis) {
+        this(db, vertx, keys, EndUsers.NONE, global, clockMillis, leaseMillis);
+    }
+
+    SharedBudgets(Database db, Vertx vertx, KeyRegistry keys, EndUsers endUsers, Budget global, LongSupplier clockMillis,
+                  long leaseMillis) {
         this.db = db;
         this.vertx = vertx;
         this.keys = keys;
+        this.endUsers = endUsers;
         this.global = global;
         this.clockMillis = clockMillis;
         this.leaseMillis = leaseMillis;
@@ -174,7 +181,7 @@ final class SharedBudgets {
                 }
             }
             Rows rows = rows(c, scope, ask.periodStart(), now);
-            long ledgerSpent = KeyStore.spentSince(c, GLOBAL.equals(scope) ? null : scope, ask.periodStart());
+            long ledgerSpent = budget.grant().ledgerSpent(c, ask.periodStart());
             // This gateway's row as it should stand: its grant, unless the store lost it (other gateways took this one
             // for gone and deleted its row, which the upsert then made anew with nothing granted): then only what is
             // spent and in flight is claimed, and the rest is no longer this gateway's to spend.
@@ -347,6 +354,7 @@ final class SharedBudgets {
      */
     synchronized void heartbeat() {
         if (closed) return;
+        retireIdleEndUsers();
         List<Budget> held = held();
         if (held.isEmpty()) return;
         heldSessionLock = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
@@ -416,6 +424,29 @@ final class SharedBudgets {
         }
         for (int i = 0; i < beaten.size(); i++) beaten.get(i).renewed(beats.get(i).periodStart(), now + leaseMillis / 2);
         writeCredits(); // the spend of a period whose row this beat wrote, or that a failed credit left
+    }
+
+    /**
+     * End users' budgets without a call for {@link EndUsers#IDLE_MILLIS} are let go (made again by their next call, which
+     * takes a grant from the store), and their grant rows deleted: a gateway that has served a hundred thousand end users
+     * does not renew a hundred thousand rows every beat. Under this object's lock, so no credit runs meanwhile. Blocks.
+     */
+    private void retireIdleEndUsers() {
+        Map<Budget, Long> dropped = endUsers.retireIdle(clockMillis.getAsLong());
+        if (dropped.isEmpty()) return;
+        uncredited.keySet().removeIf(k -> dropped.containsKey(k.budget()));
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE scope = ? AND gateway_id = ?")) {
+                for (Budget b : dropped.keySet()) {
+                    if (dropped.get(b) == Budget.Grant.NONE) continue;
+                    ps.setString(1, b.grant().scope);
+                    ps.setString(2, gatewayId);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
     }
 
     /** The ids of the gateways that hold rows (a lock file no row names is swept). Blocks. */
@@ -504,6 +535,10 @@ final class SharedBudgets {
                 KeyState k = keys.byId(r.keyId());
                 if (k != null && k.budget.grant() != null) add(k.budget, r);
             }
+            if (r.endUser() != null) {
+                Budget b = endUsers.budgetIfHeld(r.endUser());
+                if (b != null && b.grant() != null) add(b, r);
+            }
             if (global != null) add(global, r);
         }
         writeCredits();
@@ -549,6 +584,7 @@ final class SharedBudgets {
             now.forEach((k, v) -> uncredited.merge(k, v, Long::sum)); // tried again with the next batch or heartbeat
             throw e;
         }
+        now.forEach((k, v) -> k.budget().credited(k.periodStart(), v));
     }
 
     /** At shutdown, after the ledger's last rows are written: this gateway's grants stop counting at once. Blocks. */
@@ -576,6 +612,7 @@ final class SharedBudgets {
     private List<Budget> budgets() {
         List<Budget> out = new ArrayList<>();
         for (KeyState k : keys.states()) if (k.budget.grant() != null) out.add(k.budget); // no sort every heartbeat
+        endUsers.addBudgets(out);
         if (global != null) out.add(global);
         return out;
     }

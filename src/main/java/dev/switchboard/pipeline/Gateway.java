@@ -173,7 +173,7 @@ public final class Gateway {
         ledger.onWritten(rows -> { // the shared budgets' grants stop counting what the ledger now holds
             if (!grants.wantsCredits()) return;
             List<dev.switchboard.govern.FlushedSpend> spent = new ArrayList<>(rows.size());
-            for (var r : rows) if (r.costNanos() > 0) spent.add(new dev.switchboard.govern.FlushedSpend(r.keyId(), r.endedAt(), r.costNanos()));
+            for (var r : rows) if (r.costNanos() > 0) spent.add(new dev.switchboard.govern.FlushedSpend(r.keyId(), r.endUser(), r.endedAt(), r.costNanos()));
             grants.credit(spent);
         });
         PromptTokens.preload(); // off the event loops: see its comment
@@ -488,6 +488,9 @@ public final class Gateway {
 
     /** The virtual-key admin API (master key only; the edge checks). */
     public KeyAdmin keys() { return store.governance().admin(); }
+
+    /** LiteLLM's customer (end user) admin API (master key only; the edge checks). */
+    public dev.switchboard.govern.EndUserAdmin customers() { return store.governance().customers(); }
 
     /** Whether the caller may use {@code alias} (its key's allowlist), for filtering the model lists. */
     public boolean allows(dev.switchboard.model.Caller caller, String alias) { return store.governance().allows(caller, alias); }

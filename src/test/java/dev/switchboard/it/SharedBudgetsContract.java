@@ -130,6 +130,38 @@ abstract class SharedBudgetsContract {
         }
     }
 
+    @Test
+    void anEndUsersBudgetHoldsAcrossGatewaysWhateverKeyTheyCallThrough() throws Exception {
+        // every end user may spend $0.01 (LiteLLM's max_end_user_budget); bob got $0.005 of his own on A, which B takes in
+        String settings = "litellm_settings: { max_end_user_budget: 0.01 }\n";
+        try (TestGateway a = TestGateway.start(yaml(settings)); TestGateway b = TestGateway.start(yaml(settings))) {
+            a.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            b.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            Admin admin = new Admin(a);
+            String key = admin.generate(new JsonObject().put("key_alias", "app-with-users")).getString("key");
+            awaitKnown(b, key);
+            String alice = BODY.replace("{\"model\"", "{\"user\":\"alice\",\"model\"");
+            Tally t = fire(List.of(a, b), key, 10, alice);
+            System.out.printf("%s, an end user: %s%n", getClass().getSimpleName(), t);
+            assertThat(t.served).as("alone, each gateway would serve 2: together they may not").isBetween(1, 2);
+            assertThat(t.firstRefusal).startsWith("ExceededBudget: End User=alice over budget.");
+            await("the ledger holds the served calls").atMost(Duration.ofSeconds(5)).until(() ->
+                    new BigDecimal(admin.getOk("/customer/info?end_user_id=alice").getValue("spend").toString()).compareTo(t.charged) == 0);
+            assertThat(t.charged).isLessThanOrEqualTo(BUDGET);
+            // the master key is no way around it either: the budget is the end user's
+            HttpResponse<String> viaMaster = Http.post(b.v1() + "/chat/completions", TestGateway.MASTER_KEY, alice);
+            assertThat(viaMaster.statusCode()).as(viaMaster.body()).isEqualTo(400);
+
+            assertThat(admin.post("/customer/new", new JsonObject().put("user_id", "bob").put("max_budget", 0.005)).statusCode())
+                    .isEqualTo(200);
+            await("B takes in bob's row").atMost(Duration.ofSeconds(8)).until(() ->
+                    new Admin(b).get("/customer/info?end_user_id=bob").statusCode() == 200);
+            Tally bob = fire(List.of(a, b), key, 5, BODY.replace("{\"model\"", "{\"user\":\"bob\",\"model\""));
+            assertThat(bob.served).as("$0.005 holds one call's worst case").isEqualTo(1);
+            assertThat(bob.charged).isLessThanOrEqualTo(new BigDecimal("0.005"));
+        }
+    }
+
     /** Until the other gateway has taken in the key made on the first (the key sync, every 2 s). */
     private static void awaitKnown(TestGateway other, String key) {
         Admin admin = new Admin(other);
@@ -142,6 +174,10 @@ abstract class SharedBudgetsContract {
 
     /** {@code perGateway} calls through each gateway, all at once; every answer is a 200 or the budget's 400. */
     private static Tally fire(List<TestGateway> gateways, String key, int perGateway) throws Exception {
+        return fire(gateways, key, perGateway, BODY);
+    }
+
+    private static Tally fire(List<TestGateway> gateways, String key, int perGateway, String body) throws Exception {
         int n = perGateway * gateways.size();
         ExecutorService pool = Executors.newFixedThreadPool(n);
         CountDownLatch go = new CountDownLatch(1);
@@ -150,7 +186,7 @@ abstract class SharedBudgetsContract {
             TestGateway g = gateways.get(i % gateways.size());
             calls.add(pool.submit(() -> {
                 go.await();
-                return Http.post(g.v1() + "/chat/completions", key, BODY);
+                return Http.post(g.v1() + "/chat/completions", key, body);
             }));
         }
         go.countDown();

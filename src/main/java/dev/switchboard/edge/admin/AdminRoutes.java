@@ -85,6 +85,7 @@ public final class AdminRoutes {
             }
         });
         mountCache(router);
+        mountCustomers(router);
         get(router, "/key/list", rc -> {
             onlyParams(rc.request(), Set.of("page", "size", "key_alias", "user_id", "team_id", "return_full_object"));
             HttpServerRequest q = rc.request();
@@ -299,20 +300,39 @@ public final class AdminRoutes {
         });
     }
 
+    /** LiteLLM's customer (end user) API, under both of its spellings: {@code /customer/*} and {@code /end_user/*}. */
+    private void mountCustomers(Router router) {
+        for (String base : List.of("/customer", "/end_user")) {
+            post(router, base + "/new", (c, b) -> edge.gateway().customers().create(b));
+            post(router, base + "/update", (c, b) -> edge.gateway().customers().update(b));
+            post(router, base + "/delete", (c, b) -> edge.gateway().customers().delete(b));
+            post(router, base + "/block", (c, b) -> edge.gateway().customers().block(b, true));
+            post(router, base + "/unblock", (c, b) -> edge.gateway().customers().block(b, false));
+            get(router, base + "/info", rc -> {
+                onlyParams(rc.request(), Set.of("end_user_id"));
+                return edge.gateway().customers().info(rc.request().getParam("end_user_id"));
+            });
+            get(router, base + "/list", rc -> {
+                onlyParams(rc.request(), Set.of());
+                return edge.gateway().customers().list();
+            });
+        }
+    }
+
     private static Future<ObjectNode> deleted(Future<Integer> n) {
         return n.map(count -> SpendJson.JSON.createObjectNode().put("status", "success").put("deleted", count));
     }
 
-    private void post(Router router, String path, BiFunction<Caller, ObjectNode, Future<ObjectNode>> op) {
+    private void post(Router router, String path, BiFunction<Caller, ObjectNode, Future<? extends JsonNode>> op) {
         router.post(path).handler(rc -> admin(rc, true, op));
     }
 
-    private void get(Router router, String path, Function<RoutingContext, Future<ObjectNode>> op) {
+    private void get(Router router, String path, Function<RoutingContext, Future<? extends JsonNode>> op) {
         router.get(path).handler(rc -> admin(rc, false, (caller, body) -> op.apply(rc)));
     }
 
     /** Request id, the master key, the JSON body (POST), then the operation; every failure in OpenAI's error shape. */
-    private void admin(RoutingContext rc, boolean hasBody, BiFunction<Caller, ObjectNode, Future<ObjectNode>> op) {
+    private void admin(RoutingContext rc, boolean hasBody, BiFunction<Caller, ObjectNode, Future<? extends JsonNode>> op) {
         HttpServerResponse resp = rc.response();
         if (!hasBody) {
             call.identify(resp);
@@ -347,7 +367,7 @@ public final class AdminRoutes {
                 + "manage keys or read spend (it may ask /key/info about itself).", null, "admin_only", null, null);
     }
 
-    private static void answer(HttpServerResponse resp, ObjectNode body) {
+    private static void answer(HttpServerResponse resp, JsonNode body) {
         if (resp.closed()) return;
         try {
             resp.putHeader("content-type", "application/json").end(Buffer.buffer(WRITER.writeValueAsBytes(body)));

@@ -1,0 +1,328 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.DurationSpec;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LiteLLM's customer (end user) API, for the master key: {@code /customer/new}, {@code update}, {@code info},
+ * {@code list}, {@code delete}, {@code block} and {@code unblock} (also spelled {@code /end_user/…}). Like
+ * {@link KeyAdmin}: changes run one at a time on one worker, the store first, then memory, so the request path sees a
+ * block or a new budget with the answer; spend comes from the ledger.
+ */
+public final class EndUserAdmin {
+    private static final Logger log = LoggerFactory.getLogger("switchboard.budget");
+    static final Set<String> SETTABLE = Set.of("alias", "blocked", "max_budget", "budget_duration", "metadata");
+    /** LiteLLM's other customer fields: refused by name, so a copied script learns what is not applied. */
+    private static final Set<String> NOT_SUPPORTED = Set.of("budget_id", "allowed_model_region", "default_model", "tpm_limit",
+            "rpm_limit", "model_max_budget", "max_parallel_requests", "soft_budget", "spend", "budget_reset_at", "object_permission");
+
+    private final EndUserStore store;
+    private final EndUsers endUsers;
+    private final LongSupplier clock;
+    private final WorkerExecutor worker;
+    private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    EndUserAdmin(Vertx vertx, EndUserStore store, EndUsers endUsers, LongSupplier clock) {
+        this.store = store;
+        this.endUsers = endUsers;
+        this.clock = clock;
+        this.worker = vertx.createSharedWorkerExecutor("switchboard-customer-admin", 1);
+    }
+
+    /** {@code POST /customer/new}: LiteLLM's 400 when the end user exists already. */
+    public Future<ObjectNode> create(ObjectNode body) {
+        return change(() -> {
+            onlyKnown(body, with(SETTABLE, "user_id"));
+            String id = userId(body);
+            long now = clock.getAsLong();
+            EndUser u = apply(EndUser.blank(id, now), body, now);
+            if (!store.insert(u)) {
+                throw GatewayException.badRequest("Customer already exists, passed user_id=" + id + ". Please pass a new user_id.", "user_id");
+            }
+            endUsers.put(u, now);
+            log.info("end user {} added: {}", id, fieldsOf(body));
+            return json(u, now);
+        });
+    }
+
+    /** {@code POST /customer/update}: fields left out keep their values. */
+    public Future<ObjectNode> update(ObjectNode body) {
+        return change(() -> {
+            onlyKnown(body, with(SETTABLE, "user_id"));
+            String id = userId(body);
+            EndUser known = existing(id, "user_id");
+            long now = clock.getAsLong();
+            EndUser u = apply(known, body, now);
+            store.upsert(List.of(u));
+            endUsers.put(u, now);
+            log.info("end user {} updated: {}", id, fieldsOf(body));
+            return json(u, now);
+        });
+    }
+
+    /** {@code GET /customer/info?end_user_id=…}: the row with this period's spend. */
+    public Future<ObjectNode> info(String id) {
+        if (id == null || id.isBlank()) {
+            return Future.failedFuture(GatewayException.badRequest("Name the end user: /customer/info?end_user_id=<id>.", "end_user_id"));
+        }
+        return worker.executeBlocking(() -> {
+            long now = clock.getAsLong();
+            EndUser u = endUsers.row(id);
+            // an end user without a row of their own who has called: LiteLLM has a row for them (made by their spend)
+            if (u == null && id.length() <= EndUsers.MAX_ID && store.spentSince(id, 0) > 0) return json(EndUser.blank(id, 0), now);
+            return json(existing(id, "end_user_id"), now);
+        }, false);
+    }
+
+    /** {@code GET /customer/list}: every stored end user (LiteLLM answers a JSON array). */
+    public Future<ArrayNode> list() {
+        return worker.executeBlocking(() -> {
+            long now = clock.getAsLong();
+            ArrayNode out = KeyJson.mapper().createArrayNode();
+            for (EndUser u : endUsers.rows()) out.add(json(u, now));
+            return out;
+        }, false);
+    }
+
+    /** {@code POST /customer/delete} with {@code user_ids}: all of them, or none when one is unknown (LiteLLM's 404). */
+    public Future<ObjectNode> delete(ObjectNode body) {
+        return change(() -> {
+            onlyKnown(body, Set.of("user_ids"));
+            List<String> ids = userIds(body);
+            List<String> missing = ids.stream().filter(id -> endUsers.row(id) == null).toList();
+            if (!missing.isEmpty()) {
+                throw notFound("End User Id(s)=" + String.join(", ", missing) + " do not exist in db", "user_ids");
+            }
+            store.delete(ids);
+            long now = clock.getAsLong();
+            for (String id : ids) endUsers.remove(id, now);
+            log.info("end user(s) deleted: {}", String.join(", ", ids));
+            ObjectNode out = KeyJson.mapper().createObjectNode();
+            out.put("deleted_customers", ids.size());
+            out.put("message", "Successfully deleted customers with ids: " + ids);
+            return out;
+        });
+    }
+
+    /**
+     * {@code POST /customer/block} and {@code /customer/unblock} with {@code user_ids}. Blocking an end user who has no
+     * row makes one (LiteLLM's upsert): a block needs no other setting.
+     */
+    public Future<ObjectNode> block(ObjectNode body, boolean blocked) {
+        return change(() -> {
+            onlyKnown(body, Set.of("user_ids"));
+            List<String> ids = userIds(body);
+            long now = clock.getAsLong();
+            List<EndUser> rows = new ArrayList<>();
+            for (String id : ids) {
+                EndUser known = endUsers.row(id);
+                if (known == null && !blocked) throw notFound("End User Id=" + id + " does not exist in db", "user_ids");
+                rows.add((known == null ? EndUser.blank(id, now) : known).withBlocked(blocked, now));
+            }
+            store.upsert(rows);
+            for (EndUser u : rows) endUsers.put(u, now);
+            log.info("end user(s) {}: {}", blocked ? "blocked" : "unblocked", String.join(", ", ids));
+            ObjectNode out = KeyJson.mapper().createObjectNode();
+            ArrayNode list = out.putArray(blocked ? "blocked_users" : "unblocked_users");
+            for (EndUser u : rows) list.add(json(u, now));
+            return out;
+        });
+    }
+
+    /** Takes in the end users other gateways on the same database added, changed or deleted (every key sync). */
+    Future<Integer> syncFromStore() {
+        if (!syncing.compareAndSet(false, true)) return Future.succeededFuture(0);
+        return this.<Integer>change(() -> {
+            try {
+                long now = clock.getAsLong();
+                int changed = 0;
+                Set<String> ids = new java.util.HashSet<>();
+                for (EndUser stored : store.all()) {
+                    ids.add(stored.userId());
+                    EndUser known = endUsers.row(stored.userId());
+                    if (known == null || known.updatedAt() != stored.updatedAt() || known.blocked() != stored.blocked()) {
+                        endUsers.put(stored, now);
+                        changed++;
+                    }
+                }
+                for (EndUser known : endUsers.rows()) {
+                    if (ids.contains(known.userId())) continue;
+                    endUsers.remove(known.userId(), now);
+                    changed++;
+                }
+                if (changed > 0) log.info("{} end user(s) changed by another gateway on this database, taken in", changed);
+                return changed;
+            } finally {
+                syncing.set(false);
+            }
+        });
+    }
+
+    /** LiteLLM's customer object ({@code LiteLLM_EndUserTable}), with this period's spend from the ledger. Blocks. */
+    private ObjectNode json(EndUser u, long now) {
+        ObjectNode o = KeyJson.mapper().createObjectNode();
+        o.put("user_id", u.userId());
+        o.put("alias", u.alias());
+        long start = endUsers.periodStart(u, now);
+        o.put("spend", usd(store.spentSince(u.userId(), start)));
+        o.putNull("allowed_model_region");
+        o.putNull("default_model");
+        o.putNull("budget_id");
+        long max = endUsers.maxNanosOf(u);
+        if (max == Budget.NO_LIMIT) {
+            o.putNull("litellm_budget_table");
+        } else {
+            ObjectNode b = o.putObject("litellm_budget_table");
+            b.put("max_budget", usd(max));
+            boolean own = u.maxBudget() != null;
+            b.put("budget_duration", own && u.budgetDuration() != null ? u.budgetDuration().text() : null);
+            DurationSpec p = own ? u.budgetDuration() : null;
+            b.put("budget_reset_at", p == null ? null : Instant.ofEpochMilli(p.periodEnd(EndUsers.anchor(u), now)).toString());
+            b.put("default", !own); // Switchboard's: the budget is litellm_settings.max_end_user_budget
+        }
+        o.put("blocked", u.blocked());
+        o.set("metadata", u.metadata());
+        o.put("created_at", Instant.ofEpochMilli(u.createdAt()).toString());
+        o.put("updated_at", Instant.ofEpochMilli(u.updatedAt()).toString());
+        return o;
+    }
+
+    private static EndUser apply(EndUser base, ObjectNode b, long now) {
+        String alias = base.alias();
+        if (b.has("alias")) {
+            JsonNode v = b.get("alias");
+            if (v.isNull()) alias = null;
+            else if (!v.isTextual() || v.textValue().isBlank() || v.textValue().length() > 255) {
+                throw GatewayException.badRequest("'alias' must be a non-empty string of at most 255 characters (or null).", "alias");
+            } else alias = v.textValue().strip();
+        }
+        boolean blocked = base.blocked();
+        if (b.has("blocked")) {
+            if (!b.get("blocked").isBoolean()) throw GatewayException.badRequest("'blocked' must be true or false.", "blocked");
+            blocked = b.get("blocked").booleanValue();
+        }
+        Double max = base.maxBudget();
+        if (b.has("max_budget")) {
+            JsonNode v = b.get("max_budget");
+            if (v.isNull()) max = null;
+            else if (!v.isNumber() || !Double.isFinite(v.doubleValue()) || v.doubleValue() < 0 || v.doubleValue() > 1e9) {
+                throw GatewayException.badRequest("'max_budget' must be a number of US dollars from 0 to 1,000,000,000 (or null "
+                        + "for the default, litellm_settings.max_end_user_budget), found " + v + ".", "max_budget");
+            } else max = v.doubleValue();
+        }
+        DurationSpec period = base.budgetDuration();
+        long anchor = base.budgetAnchor();
+        if (b.has("budget_duration")) {
+            JsonNode v = b.get("budget_duration");
+            if (v.isNull()) period = null;
+            else if (!v.isTextual()) throw GatewayException.badRequest("'budget_duration' must be " + DurationSpec.FORMS + ".", "budget_duration");
+            else {
+                try {
+                    period = DurationSpec.parse(v.textValue());
+                } catch (IllegalArgumentException e) {
+                    throw GatewayException.badRequest("'budget_duration': " + e.getMessage(), "budget_duration");
+                }
+            }
+            // a new period length starts a fresh period now, as a key's does
+            String was = base.budgetDuration() == null ? null : base.budgetDuration().text();
+            if (!java.util.Objects.equals(period == null ? null : period.text(), was)) anchor = now;
+        }
+        if (period != null && max == null) {
+            throw GatewayException.badRequest("'budget_duration' needs a 'max_budget' of the end user's own: the default budget "
+                    + "(litellm_settings.max_end_user_budget) never resets.", "budget_duration");
+        }
+        ObjectNode metadata = base.metadata();
+        if (b.has("metadata")) {
+            JsonNode m = b.get("metadata");
+            if (!m.isNull() && !m.isObject()) throw GatewayException.badRequest("'metadata' must be an object.", "metadata");
+            metadata = m.isNull() ? null : (ObjectNode) m.deepCopy();
+        }
+        return new EndUser(base.userId(), alias, max, period, anchor, blocked, metadata, base.createdAt(), now);
+    }
+
+    private EndUser existing(String id, String param) {
+        EndUser u = endUsers.row(id);
+        if (u == null) throw notFound("End User Id=" + id + " does not exist in db", param);
+        return u;
+    }
+
+    private static String userId(ObjectNode body) {
+        JsonNode v = body.get("user_id");
+        if (v == null || v.isNull()) throw GatewayException.badRequest("'user_id' is required: the end user's id, as requests "
+                + "name it in 'user'.", "user_id");
+        return checkedId(v, "user_id");
+    }
+
+    private static List<String> userIds(ObjectNode body) {
+        JsonNode v = body.get("user_ids");
+        if (v == null || !v.isArray() || v.isEmpty()) {
+            throw GatewayException.badRequest("'user_ids' must list at least one end user id.", "user_ids");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 0; i < v.size(); i++) out.add(checkedId(v.get(i), "user_ids[" + i + "]"));
+        return List.copyOf(out);
+    }
+
+    private static String checkedId(JsonNode v, String param) {
+        if (!v.isTextual() || v.textValue().isEmpty()) throw GatewayException.badRequest("'" + param + "' must be a non-empty string.", param);
+        String id = v.textValue();
+        if (id.length() > EndUsers.MAX_ID) {
+            throw GatewayException.badRequest("'" + param + "' is longer than " + EndUsers.MAX_ID + " characters.", param);
+        }
+        if (id.indexOf('\u0000') >= 0) throw GatewayException.badRequest("'" + param + "' must not contain NUL characters.", param);
+        return id;
+    }
+
+    private static void onlyKnown(ObjectNode body, Set<String> allowed) {
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (allowed.contains(f)) continue;
+            if (NOT_SUPPORTED.contains(f)) {
+                throw GatewayException.badRequest("'" + f + "' is a LiteLLM customer field Switchboard does not apply; leave it out. "
+                        + "Supported: " + new TreeSet<>(allowed) + ".", f);
+            }
+            throw GatewayException.badRequest("Unknown field '" + f + "'. Known fields: " + new TreeSet<>(allowed) + ".", f);
+        }
+    }
+
+    private static GatewayException notFound(String message, String param) {
+        return new GatewayException(ErrorKind.NOT_FOUND, 404, message, param, "not_found", null, null);
+    }
+
+    private static BigDecimal usd(long nanos) { return BigDecimal.valueOf(nanos, 9).stripTrailingZeros(); }
+
+    private static String fieldsOf(ObjectNode body) {
+        List<String> f = new ArrayList<>();
+        body.fieldNames().forEachRemaining(n -> { if (!n.equals("user_id")) f.add(n); });
+        return f.isEmpty() ? "defaults" : String.join(", ", f);
+    }
+
+    private static Set<String> with(Set<String> base, String extra) {
+        Set<String> s = new java.util.HashSet<>(base);
+        s.add(extra);
+        return Set.copyOf(s);
+    }
+
+    private <T> Future<T> change(Supplier<T> work) {
+        return worker.executeBlocking(work::get, true);
+    }
+
+}

@@ -1,0 +1,144 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.DurationSpec;
+import dev.switchboard.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The {@code end_users} table (LiteLLM's customers), and an end user's spend from the ledger. Blocking JDBC: called only
+ * from {@link EndUserAdmin}'s worker, the periodic sync and at start.
+ */
+final class EndUserStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "user_id, alias, max_budget, budget_duration, budget_anchor, blocked, metadata, "
+            + "created_at, updated_at";
+
+    private final Database db;
+
+    EndUserStore(Database db) { this.db = db; }
+
+    List<EndUser> all() {
+        return db.transaction(c -> {
+            List<EndUser> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM end_users");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(read(rs));
+            }
+            return out;
+        });
+    }
+
+    /** @return false when a row with this id exists already (nothing written) */
+    boolean insert(EndUser u) {
+        return db.transaction(c -> {
+            if (exists(c, u.userId())) return false;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO end_users (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
+                bind(ps, u);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** Writes {@code u} over its row, or makes the row (LiteLLM's block of an unknown end user makes one). */
+    void upsert(Collection<EndUser> users) {
+        db.transaction(c -> {
+            for (EndUser u : users) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE end_users SET user_id=?, alias=?, max_budget=?, "
+                        + "budget_duration=?, budget_anchor=?, blocked=?, metadata=?, created_at=?, updated_at=? WHERE user_id=?")) {
+                    bind(ps, u);
+                    ps.setString(10, u.userId());
+                    if (ps.executeUpdate() == 1) continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO end_users (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
+                    bind(ps, u);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    void delete(Collection<String> userIds) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM end_users WHERE user_id = ?")) {
+                for (String id : userIds) {
+                    ps.setString(1, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** The end user's spend in the ledger since {@code sinceMillis} (the start of their budget period). */
+    long spentSince(String userId, long sinceMillis) {
+        return db.transaction(c -> spentSince(c, userId, sinceMillis));
+    }
+
+    static long spentSince(Connection c, String userId, long sinceMillis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE end_user = ? "
+                + "AND ended_at >= ? AND in_ledger = TRUE")) {
+            ps.setString(1, userId);
+            ps.setLong(2, sinceMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM end_users WHERE user_id = ?")) {
+            ps.setString(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, EndUser u) throws SQLException {
+        ps.setString(1, u.userId());
+        ps.setString(2, u.alias());
+        if (u.maxBudget() == null) ps.setNull(3, Types.DOUBLE);
+        else ps.setDouble(3, u.maxBudget());
+        ps.setString(4, u.budgetDuration() == null ? null : u.budgetDuration().text());
+        ps.setLong(5, u.budgetAnchor());
+        ps.setBoolean(6, u.blocked());
+        try {
+            ps.setString(7, u.metadata() == null ? null : JSON.writeValueAsString(u.metadata()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        ps.setLong(8, u.createdAt());
+        ps.setLong(9, u.updatedAt());
+    }
+
+    private static EndUser read(ResultSet rs) throws SQLException {
+        double max = rs.getDouble(3);
+        Double maxBudget = rs.wasNull() ? null : max;
+        String duration = rs.getString(4);
+        String metadata = rs.getString(7);
+        ObjectNode meta = null;
+        if (metadata != null) {
+            try {
+                meta = (ObjectNode) JSON.readTree(metadata);
+            } catch (JsonProcessingException | ClassCastException e) {
+                throw new IllegalStateException("end_users row " + rs.getString(1) + ": metadata is not a JSON object", e);
+            }
+        }
+        return new EndUser(rs.getString(1), rs.getString(2), maxBudget, duration == null ? null : DurationSpec.parse(duration),
+                rs.getLong(5), rs.getBoolean(6), meta, rs.getLong(8), rs.getLong(9));
+    }
+}
