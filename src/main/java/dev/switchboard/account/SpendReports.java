@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ledger's read side: the rows ({@code /spend/logs}) and totals grouped by key, tag, model, alias or day (the
+ * The ledger's read side: the rows ({@code /spend/logs}) and totals grouped by key, tag, model, alias, day or end user (the
  * spend report, {@code switchboard spend}). Every read first writes what the ledger still queues, so a report shows
  * every call answered before it was asked. Blocking: run on a worker thread.
  */
 public final class SpendReports {
     /** What totals can be grouped by. */
-    public enum GroupBy { KEY, TAG, MODEL, ALIAS, DAY }
+    public enum GroupBy { KEY, TAG, MODEL, ALIAS, DAY, END_USER }
 
     /** One group of the report. {@code requests} counts served calls, {@code failedAttempts} attempts that failed. */
     public record Total(String group, String keyAlias, long costNanos, long requests, long failedAttempts, long promptTokens,
@@ -107,6 +107,7 @@ public final class SpendReports {
             case MODEL -> "COALESCE(s.deployment, '(none)')";
             case ALIAS -> "COALESCE(s.requested_model, '(none)')";
             case DAY -> "(s.ended_at / 86400000)";
+            case END_USER -> "COALESCE(s.end_user, '(none)')";
         };
         Where w = where(q, "s");
         String from = by == GroupBy.TAG

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         subcommands = SpendCommand.Logs.class)
 final class SpendCommand implements Callable<Integer> {
     /** Lower case, as typed: picocli checks the value and lists these in the error. */
-    enum By { key, tag, model, alias, day }
+    enum By { key, tag, model, alias, day, end_user }
 
     /** The filters the report and the logs share, under the gateway's parameter names. */
     static final class Filters {
@@ -43,9 +43,9 @@ final class SpendCommand implements Callable<Integer> {
     @Mixin AdminClient.Options gateway;
     @Mixin Filters filters;
 
-    @Option(names = "--by", defaultValue = "key", paramLabel = "key|tag|model|alias|day",
-            description = "Group by the key, the key's tags, the deployment that served, the alias asked for, or the UTC day "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--by", defaultValue = "key", paramLabel = "key|tag|model|alias|day|end_user",
+            description = "Group by the key, the key's tags, the deployment that served, the alias asked for, the UTC day, "
+                    + "or the end user (the request's user) (default: ${DEFAULT-VALUE}).")
     By by;
 
     @Override
@@ -75,6 +75,7 @@ final class SpendCommand implements Callable<Integer> {
             case model -> "DEPLOYMENT";
             case alias -> "MODEL";
             case day -> "DAY (UTC)";
+            case end_user -> "END USER";
         };
         List<String> head = new ArrayList<>(List.of(first));
         if (keys) head.add("KEY ALIAS");

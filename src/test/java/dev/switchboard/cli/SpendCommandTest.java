@@ -25,6 +25,8 @@ class SpendCommandTest {
     static TestGateway gw;
     static String keyId;
     static BigDecimal cost = BigDecimal.ZERO;
+    /** What the first call cost, the one that names an end user ("ada"). */
+    static BigDecimal adaCost;
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,9 +41,12 @@ class SpendCommandTest {
         keyId = JSON.readTree(ok(spend(2, "keys", "info", "--json", "spender")).out()).path("info").path("key_id").asText();
         for (String model : List.of("gpt", "gpt", "local")) {
             HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key, "{\"model\":\"" + model
-                    + "\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}");
+                    + "\",\"max_tokens\":20," + (adaCost == null ? "\"user\":\"ada\"," : "")
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            cost = cost.add(new BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow()));
+            BigDecimal c = new BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow());
+            if (adaCost == null) adaCost = c;
+            cost = cost.add(c);
         }
         assertThat(cost).isPositive();
     }
@@ -74,7 +79,7 @@ class SpendCommandTest {
     }
 
     @Test
-    void byModelAliasTagAndDay() {
+    void byModelAliasTagDayAndEndUser() {
         String byModel = ok(spend(1, "spend", "--by", "model", "--key", keyId)).out();
         assertThat(byModel.lines().findFirst().orElseThrow()).isEqualTo("spend by model, all time");
         assertThat(lineStartingWith(byModel, "openai/gpt-4o-mini")).matches("openai/gpt-4o-mini +\\" + usd(cost) + " +2 .*");
@@ -90,6 +95,11 @@ class SpendCommandTest {
         String byTag = ok(spend(1, "spend", "--by", "tag", "--tag", "team-spend")).out();
         assertThat(lineStartingWith(byTag, "team-spend")).matches("team-spend +\\" + usd(cost) + " +3 .*");
         assertThat(byTag).doesNotContain("TOTAL").contains("(no total: a request with several tags counts under each of them)");
+
+        String byEndUser = ok(spend(1, "spend", "--by", "end_user", "--key", "spender")).out();
+        assertThat(lineStartingWith(byEndUser, "END USER")).isNotNull();
+        assertThat(lineStartingWith(byEndUser, "ada ")).matches("ada +\\" + usd(adaCost) + " +1 .*");
+        assertThat(lineStartingWith(byEndUser, "(none)")).matches("\\(none\\) +\\" + usd(cost.subtract(adaCost)) + " +2 .*");
 
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         assertThat(lineStartingWith(ok(spend(1, "spend", "--by", "day", "--key", "spender")).out(), today))

@@ -113,6 +113,11 @@ class EndUserBudgetsIT {
         assertThat(new BigDecimal(info.getValue("spend").toString())).isEqualByComparingTo(charged);
         assertThat(info.getJsonObject("litellm_budget_table").getValue("max_budget").toString()).isEqualTo("0.003");
         assertThat(info.getJsonObject("litellm_budget_table").getBoolean("default")).isTrue();
+        // which user of the app spent what
+        JsonArray groups = admin.getOk("/global/spend/report?group_by=end_user").getJsonArray("groups");
+        JsonObject doraGroup = groups.stream().map(o -> (JsonObject) o).filter(g -> "dora".equals(g.getString("group"))).findFirst().orElseThrow();
+        assertThat(new BigDecimal(doraGroup.getValue("spend").toString())).isEqualByComparingTo(charged);
+        assertThat(groups.stream().map(o -> ((JsonObject) o).getString("group"))).contains("eve", "(none)");
     }
 
     @Test
@@ -241,7 +246,8 @@ class EndUserBudgetsIT {
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
                 }
             }
-            assertThat(served).as("$0.005 holds four worst cases of ~$0.0011").isBetween(1, 4);
+            // four worst cases of ~$0.0011 fit at once; more as calls settle to their cost (~$0.0003): never all 20
+            assertThat(served).isBetween(4, 16);
             assertThat(charged).isLessThanOrEqualTo(new BigDecimal("0.005"));
         } finally {
             pool.shutdown();
