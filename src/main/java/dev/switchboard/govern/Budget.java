@@ -55,6 +55,7 @@ final class Budget {
         this.anchor = anchor;
         configure(maxNanos, softNanos, period, anchor, nowMillis);
         this.spent = spentInPeriod;
+        this.lastUsed = nowMillis; // a budget just made is not idle
     }
 
     /**
@@ -183,6 +184,29 @@ final class Budget {
         }
         retired = true;
         return grant == null ? Grant.NONE : grant.rowPeriod;
+    }
+
+    /** What this budget settled in {@code periodStart} that was not yet credited to its row (0 for another period). */
+    synchronized long uncreditedSpend(long periodStart) {
+        return grant != null && grant.period == periodStart ? Math.max(0, grant.spent - grant.credited) : 0;
+    }
+
+    /** Gives back a reservation that was never used (an admission undone): no spend, no soft-budget warning. */
+    synchronized void unreserve(long nanos) { reserved = Math.max(0, reserved - nanos); }
+
+    /**
+     * What is left as far as this gateway knows: the limit less this period's spend (the ledger's, other gateways'
+     * included, when the last grant showed more) and the reservations in flight; {@link #NO_LIMIT} for none.
+     */
+    synchronized long headroom(long nowMillis) {
+        if (maxNanos == NO_LIMIT) return NO_LIMIT;
+        roll(nowMillis);
+        long known = spent;
+        if (grant != null) {
+            grant.align(periodStart);
+            known = Math.max(spent, grant.seenSpent);
+        }
+        return Math.max(0, maxNanos - known - reserved);
     }
 
     /** After a credit of {@code nanos} to this budget's row of {@code periodStart} committed. */

@@ -38,14 +38,21 @@ public final class EndUserAdmin {
     private final EndUsers endUsers;
     private final LongSupplier clock;
     private final WorkerExecutor worker;
+    private final Vertx vertx;
     private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Writes what the ledger still queues, before spend is read (set by the pipeline, which owns the ledger). */
+    private volatile Runnable flushLedger = () -> {};
 
     EndUserAdmin(Vertx vertx, EndUserStore store, EndUsers endUsers, LongSupplier clock) {
         this.store = store;
         this.endUsers = endUsers;
         this.clock = clock;
         this.worker = vertx.createSharedWorkerExecutor("switchboard-customer-admin", 1);
+        this.vertx = vertx; // reads run on its worker pool: a long list never holds up changes and the sync
     }
+
+    /** What writes the ledger's queued rows: {@code /customer/info} and {@code list} then show every call that ended. */
+    public void flushLedgerWith(Runnable flush) { this.flushLedger = flush; }
 
     /** {@code POST /customer/new}: LiteLLM's 400 when the end user exists already. */
     public Future<ObjectNode> create(ObjectNode body) {
@@ -63,15 +70,20 @@ public final class EndUserAdmin {
         });
     }
 
-    /** {@code POST /customer/update}: fields left out keep their values. */
+    /**
+     * {@code POST /customer/update}: fields left out keep their values. The row is read from the store in the write's
+     * own transaction, not from memory, which another gateway's change may not have reached yet (its sync runs every 2 s).
+     */
     public Future<ObjectNode> update(ObjectNode body) {
         return change(() -> {
             onlyKnown(body, with(SETTABLE, "user_id"));
             String id = userId(body);
-            EndUser known = existing(id, "user_id");
             long now = clock.getAsLong();
-            EndUser u = apply(known, body, now);
-            store.upsert(List.of(u));
+            EndUser u = store.change(List.of(id), found -> {
+                EndUser known = found.get(id);
+                if (known == null) throw notFound("End User Id=" + id + " does not exist in db", "user_id");
+                return List.of(apply(known, body, now));
+            }).get(id);
             endUsers.put(u, now);
             log.info("end user {} updated: {}", id, fieldsOf(body));
             return json(u, now);
@@ -83,18 +95,21 @@ public final class EndUserAdmin {
         if (id == null || id.isBlank()) {
             return Future.failedFuture(GatewayException.badRequest("Name the end user: /customer/info?end_user_id=<id>.", "end_user_id"));
         }
-        return worker.executeBlocking(() -> {
+        return vertx.executeBlocking(() -> {
+            flushLedger.run();
             long now = clock.getAsLong();
-            EndUser u = endUsers.row(id);
+            EndUser u = store.get(id); // the store: a row another gateway made a moment ago is there, not yet in memory
+            if (u != null) return json(u, now);
             // an end user without a row of their own who has called: LiteLLM has a row for them (made by their spend)
-            if (u == null && id.length() <= EndUsers.MAX_ID && store.spentSince(id, 0) > 0) return json(EndUser.blank(id, 0), now);
-            return json(existing(id, "end_user_id"), now);
+            if (id.length() <= EndUsers.MAX_ID && store.spentSince(id, 0) > 0) return json(EndUser.blank(id, 0), now);
+            throw notFound("End User Id=" + id + " does not exist in db", "end_user_id");
         }, false);
     }
 
     /** {@code GET /customer/list}: every stored end user (LiteLLM answers a JSON array). */
     public Future<ArrayNode> list() {
-        return worker.executeBlocking(() -> {
+        return vertx.executeBlocking(() -> {
+            flushLedger.run();
             long now = clock.getAsLong();
             ArrayNode out = KeyJson.mapper().createArrayNode();
             for (EndUser u : endUsers.rows()) out.add(json(u, now));
@@ -107,11 +122,10 @@ public final class EndUserAdmin {
         return change(() -> {
             onlyKnown(body, Set.of("user_ids"));
             List<String> ids = userIds(body);
-            List<String> missing = ids.stream().filter(id -> endUsers.row(id) == null).toList();
+            List<String> missing = store.deleteAll(ids);
             if (!missing.isEmpty()) {
                 throw notFound("End User Id(s)=" + String.join(", ", missing) + " do not exist in db", "user_ids");
             }
-            store.delete(ids);
             long now = clock.getAsLong();
             for (String id : ids) endUsers.remove(id, now);
             log.info("end user(s) deleted: {}", String.join(", ", ids));
@@ -131,13 +145,15 @@ public final class EndUserAdmin {
             onlyKnown(body, Set.of("user_ids"));
             List<String> ids = userIds(body);
             long now = clock.getAsLong();
-            List<EndUser> rows = new ArrayList<>();
-            for (String id : ids) {
-                EndUser known = endUsers.row(id);
-                if (known == null && !blocked) throw notFound("End User Id=" + id + " does not exist in db", "user_ids");
-                rows.add((known == null ? EndUser.blank(id, now) : known).withBlocked(blocked, now));
-            }
-            store.upsert(rows);
+            java.util.Collection<EndUser> rows = store.change(ids, found -> {
+                List<EndUser> out = new ArrayList<>();
+                for (String id : ids) {
+                    EndUser known = found.get(id);
+                    if (known == null && !blocked) throw notFound("End User Id=" + id + " does not exist in db", "user_ids");
+                    out.add((known == null ? EndUser.blank(id, now) : known).withBlocked(blocked, now));
+                }
+                return out;
+            }).values();
             for (EndUser u : rows) endUsers.put(u, now);
             log.info("end user(s) {}: {}", blocked ? "blocked" : "unblocked", String.join(", ", ids));
             ObjectNode out = KeyJson.mapper().createObjectNode();
@@ -158,7 +174,7 @@ public final class EndUserAdmin {
                 for (EndUser stored : store.all()) {
                     ids.add(stored.userId());
                     EndUser known = endUsers.row(stored.userId());
-                    if (known == null || known.updatedAt() != stored.updatedAt() || known.blocked() != stored.blocked()) {
+                    if (!stored.equals(known)) {
                         endUsers.put(stored, now);
                         changed++;
                     }
@@ -200,8 +216,9 @@ public final class EndUserAdmin {
         }
         o.put("blocked", u.blocked());
         o.set("metadata", u.metadata());
-        o.put("created_at", Instant.ofEpochMilli(u.createdAt()).toString());
-        o.put("updated_at", Instant.ofEpochMilli(u.updatedAt()).toString());
+        // an end user who only spent has no row: no time it was made
+        o.put("created_at", u.createdAt() == 0 ? null : Instant.ofEpochMilli(u.createdAt()).toString());
+        o.put("updated_at", u.updatedAt() == 0 ? null : Instant.ofEpochMilli(u.updatedAt()).toString());
         return o;
     }
 
@@ -258,12 +275,6 @@ public final class EndUserAdmin {
         return new EndUser(base.userId(), alias, max, period, anchor, blocked, metadata, base.createdAt(), now);
     }
 
-    private EndUser existing(String id, String param) {
-        EndUser u = endUsers.row(id);
-        if (u == null) throw notFound("End User Id=" + id + " does not exist in db", param);
-        return u;
-    }
-
     private static String userId(ObjectNode body) {
         JsonNode v = body.get("user_id");
         if (v == null || v.isNull()) throw GatewayException.badRequest("'user_id' is required: the end user's id, as requests "
@@ -282,7 +293,9 @@ public final class EndUserAdmin {
     }
 
     private static String checkedId(JsonNode v, String param) {
-        if (!v.isTextual() || v.textValue().isEmpty()) throw GatewayException.badRequest("'" + param + "' must be a non-empty string.", param);
+        if (!v.isTextual() || v.textValue().isBlank()) {
+            throw GatewayException.badRequest("'" + param + "' must be a string that is not empty or only spaces.", param);
+        }
         String id = v.textValue();
         if (id.length() > EndUsers.MAX_ID) {
             throw GatewayException.badRequest("'" + param + "' is longer than " + EndUsers.MAX_ID + " characters.", param);

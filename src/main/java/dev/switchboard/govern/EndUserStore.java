@@ -38,39 +38,89 @@ final class EndUserStore {
         });
     }
 
-    /** @return false when a row with this id exists already (nothing written) */
-    boolean insert(EndUser u) {
+    /**
+     * The stored rows of these ids (absent ids left out), read for a change in the same transaction that writes it: on
+     * PostgreSQL the rows are locked until it commits, so two gateways changing one end user at once take turns and
+     * neither writes back what the other just changed. Blocks.
+     */
+    java.util.Map<String, EndUser> change(Collection<String> ids, java.util.function.Function<java.util.Map<String, EndUser>,
+            Collection<EndUser>> changes) {
         return db.transaction(c -> {
-            if (exists(c, u.userId())) return false;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO end_users (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
-                bind(ps, u);
-                ps.executeUpdate();
+            java.util.Map<String, EndUser> found = new java.util.LinkedHashMap<>();
+            String lock = db.kind() == Database.Kind.POSTGRESQL ? " FOR UPDATE" : "";
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM end_users WHERE user_id = ?" + lock)) {
+                for (String id : ids) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) found.put(id, read(rs));
+                    }
+                }
             }
-            return true;
+            Collection<EndUser> write = changes.apply(found);
+            if (!write.isEmpty()) upsert(c, write);
+            java.util.Map<String, EndUser> out = new java.util.LinkedHashMap<>();
+            for (EndUser u : write) out.put(u.userId(), u);
+            return out;
         });
     }
 
-    /** Writes {@code u} over its row, or makes the row (LiteLLM's block of an unknown end user makes one). */
-    void upsert(Collection<EndUser> users) {
-        db.transaction(c -> {
-            for (EndUser u : users) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE end_users SET user_id=?, alias=?, max_budget=?, "
-                        + "budget_duration=?, budget_anchor=?, blocked=?, metadata=?, created_at=?, updated_at=? WHERE user_id=?")) {
-                    bind(ps, u);
-                    ps.setString(10, u.userId());
-                    if (ps.executeUpdate() == 1) continue;
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO end_users (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
-                    bind(ps, u);
-                    ps.executeUpdate();
+    /** The stored row of this id, or null. Blocks. */
+    EndUser get(String id) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM end_users WHERE user_id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? read(rs) : null;
                 }
             }
+        });
+    }
+
+    /** @return false when a row with this id exists already (nothing written; another gateway's at the same moment too) */
+    boolean insert(EndUser u) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO end_users (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?) "
+                    + "ON CONFLICT (user_id) DO NOTHING")) {
+                bind(ps, u);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Writes each row over its stored one, or makes it (LiteLLM's block of an unknown end user makes one), in one step. */
+    void upsert(Collection<EndUser> users) {
+        db.transaction(c -> {
+            upsert(c, users);
             return null;
         });
     }
 
-    void delete(Collection<String> userIds) {
-        db.transaction(c -> {
+    private static void upsert(Connection c, Collection<EndUser> users) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO end_users (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?) "
+                    + "ON CONFLICT (user_id) DO UPDATE SET alias = excluded.alias, max_budget = excluded.max_budget, "
+                    + "budget_duration = excluded.budget_duration, budget_anchor = excluded.budget_anchor, blocked = excluded.blocked, "
+                    + "metadata = excluded.metadata, created_at = excluded.created_at, updated_at = excluded.updated_at")) {
+            for (EndUser u : users) {
+                bind(ps, u);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Deletes the rows of these ids when every one of them is stored; else deletes nothing. @return the ids not stored */
+    List<String> deleteAll(Collection<String> userIds) {
+        return db.transaction(c -> {
+            List<String> missing = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM end_users WHERE user_id = ?")) {
+                for (String id : userIds) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) missing.add(id);
+                    }
+                }
+            }
+            if (!missing.isEmpty()) return missing;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM end_users WHERE user_id = ?")) {
                 for (String id : userIds) {
                     ps.setString(1, id);
@@ -78,7 +128,7 @@ final class EndUserStore {
                 }
                 ps.executeBatch();
             }
-            return null;
+            return missing;
         });
     }
 
@@ -95,15 +145,6 @@ final class EndUserStore {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
-            }
-        }
-    }
-
-    private static boolean exists(Connection c, String userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM end_users WHERE user_id = ?")) {
-            ps.setString(1, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
             }
         }
     }

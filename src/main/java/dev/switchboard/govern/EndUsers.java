@@ -61,16 +61,22 @@ final class EndUsers {
     void put(EndUser u, long nowMillis) {
         rows.put(u.userId(), u);
         active = true;
-        Budget b = budgets.get(u.userId());
-        if (b != null) configure(b, u, nowMillis);
+        // under the map's lock for this id: a budget being made now (budget(), from the row it reads in that same lock)
+        // is made either before (and reconfigured here) or after (from the new row): never from the old row and left so
+        budgets.computeIfPresent(u.userId(), (id, b) -> {
+            configure(b, u, nowMillis);
+            return b;
+        });
     }
 
     /** A stored row deleted: the end user has the default budget again. */
     void remove(String id, long nowMillis) {
         rows.remove(id);
         active = defaultMaxNanos != Budget.NO_LIMIT || !rows.isEmpty();
-        Budget b = budgets.get(id);
-        if (b != null) configure(b, null, nowMillis);
+        budgets.computeIfPresent(id, (k, b) -> {
+            configure(b, null, nowMillis);
+            return b;
+        });
     }
 
     /**
@@ -78,13 +84,12 @@ final class EndUsers {
      * and no budget of their own).
      */
     Budget budget(String id, long nowMillis) {
-        EndUser u = rows.get(id);
-        if (maxNanos(u) == Budget.NO_LIMIT) return null;
         Budget b = budgets.get(id);
         if (b != null) return b;
+        if (maxNanos(rows.get(id)) == Budget.NO_LIMIT) return null;
         return budgets.computeIfAbsent(id, k -> {
-            Budget made = new Budget(maxNanos(u), Budget.NO_LIMIT, period(u), anchor(u), 0, nowMillis, Budget.Grant.endUser(k));
-            return made;
+            EndUser u = rows.get(k); // read again under the map's lock for this id: see put()
+            return new Budget(maxNanos(u), Budget.NO_LIMIT, period(u), anchor(u), 0, nowMillis, Budget.Grant.endUser(k));
         });
     }
 

@@ -108,8 +108,17 @@ public final class Governor {
             checkModels(key.version(), aliases);
         }
         if (caller.modelsRestricted()) checkScopeModels(caller, aliases);
-        String endUser = endUsers.active() ? EndUsers.id(user) : null;
-        if (endUser != null) checkNotBlocked(endUser);
+        String endUser = null;
+        if (endUsers.active() && user != null && !user.isEmpty()) {
+            if (user.length() > EndUsers.MAX_ID) {
+                // the ledger keeps 255 characters: longer ids sharing their start would share one budget and one block
+                throw GatewayException.badRequest("'user' is longer than " + EndUsers.MAX_ID + " characters, the most an end "
+                        + "user's id may have while end-user budgets or blocks are set (litellm_settings.max_end_user_budget, "
+                        + "/customer/*). Send a shorter id, such as a hash of it.", "user");
+            }
+            endUser = EndUsers.id(user);
+            checkNotBlocked(endUser);
+        }
         Budget keyBudget = key != null && key.budget.limited() ? key.budget : null;
         Budget globalBudget = global != null && global.limited() ? global : null;
         // the budgets before the rate limits: a call that waits for a shared budget's grant (and is admitted again
@@ -131,10 +140,9 @@ public final class Governor {
             permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
                     limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
         } catch (RuntimeException e) {
-            long now = clockMillis.getAsLong();
-            if (keyBudget != null) keyBudget.settle(reserve, 0, now);
-            if (globalBudget != null) globalBudget.settle(reserve, 0, now);
-            if (endUserBudget != null) endUserBudget.settle(reserve, 0, now);
+            if (keyBudget != null) keyBudget.unreserve(reserve);
+            if (globalBudget != null) globalBudget.unreserve(reserve);
+            if (endUserBudget != null) endUserBudget.unreserve(reserve);
             throw e;
         }
         return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, reserve, permit);
@@ -168,7 +176,7 @@ public final class Governor {
             if (b == null) continue;
             Budget.Reserve r = b.reserve(reserve, now);
             if (r == Budget.Reserve.TAKEN) continue;
-            for (int j = 0; j < i; j++) if (order[j] != null) order[j].settle(reserve, 0, now); // undo the ones taken
+            for (int j = 0; j < i; j++) if (order[j] != null) order[j].unreserve(reserve); // undo the ones taken
             if (r == Budget.Reserve.RETIRED) return -1;
             if (r == Budget.Reserve.NEEDS_GRANT) throw new BudgetPending(shared.acquire(b, reserve));
             if (b == endUserBudget) throw endUserBudgetExceeded(b, endUser, reserve, now);
@@ -177,11 +185,12 @@ public final class Governor {
         return reserve;
     }
 
-    /** What is left of a budget after its spend and the reservations in flight; unlimited for none. */
+    /**
+     * What is left of a budget after its spend (the ledger's too, as the last grant showed it: a budget made anew on this
+     * gateway knows only that) and the reservations in flight; unlimited for none.
+     */
     private static long headroom(Budget b, long now) {
-        if (b == null) return Long.MAX_VALUE;
-        Budget.Snapshot s = b.snapshot(now);
-        return Math.max(0, s.maxNanos() - s.spentNanos() - s.reservedNanos());
+        return b == null ? Long.MAX_VALUE : b.headroom(now);
     }
 
     /** Every key's spend is tracked (for /key/info), limited or not; reservations are returned where they were taken. */

@@ -308,6 +308,11 @@ final class SharedBudgets {
             + "reserved_nanos = excluded.reserved_nanos, heartbeat_at = excluded.heartbeat_at, session_lock = excluded.session_lock, "
             + "session_server = excluded.session_server";
     /**
+     * The first write of a period whose row this gateway does not hold in memory: any row of it the store still has is
+     * stale (an idle end user's row whose delete failed), its grant and credits already given up, so both start at 0.
+     */
+    private static final String UPSERT_FRESH = UPSERT_USE + ", granted_nanos = 0, flushed_nanos = 0, wanted_nanos = 0";
+    /**
      * The row as this gateway holds it, grant included (the heartbeat's write: made anew if it was lost); its
      * {@code wanted_nanos} is kept only while an acquisition for the budget is running (the 13th parameter, 1 or 0).
      */
@@ -339,7 +344,7 @@ final class SharedBudgets {
 
     private void upsertOwnRow(Connection c, String scope, Budget.GrantAsk ask, long now) throws SQLException {
         if (heldSessionLock == null) heldSessionLock = sessionLock.key(); // this gateway's first row: name the lock from the start
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_USE)) {
+        try (PreparedStatement ps = c.prepareStatement(ask.rowPeriod() == ask.periodStart() ? UPSERT_USE : UPSERT_FRESH)) {
             bindRow(ps, scope, ask.periodStart(), 0, ask.used(), ask.reserved(), now);
             ps.executeUpdate();
         }
@@ -435,6 +440,17 @@ final class SharedBudgets {
         Map<Budget, Long> dropped = endUsers.retireIdle(clockMillis.getAsLong());
         if (dropped.isEmpty()) return;
         uncredited.keySet().removeIf(k -> dropped.containsKey(k.budget()));
+        try {
+            deleteRows(dropped);
+        } catch (RuntimeException e) {
+            // the rows stay unrenewed: this gateway's next beats delete them after half a lease, and a budget made anew
+            // meanwhile starts its row from 0 (UPSERT_FRESH); until then they are counted as committed (the safe side)
+            log.warn("could not delete the grant rows of {} idle end user budget(s) (they lapse within {} s): {}", dropped.size(),
+                    leaseMillis / 2000, e.toString());
+        }
+    }
+
+    private void deleteRows(Map<Budget, Long> dropped) {
         db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE scope = ? AND gateway_id = ?")) {
                 for (Budget b : dropped.keySet()) {
@@ -535,13 +551,27 @@ final class SharedBudgets {
                 KeyState k = keys.byId(r.keyId());
                 if (k != null && k.budget.grant() != null) add(k.budget, r);
             }
-            if (r.endUser() != null) {
-                Budget b = endUsers.budgetIfHeld(r.endUser());
-                if (b != null && b.grant() != null) add(b, r);
+            String endUser = EndUsers.id(r.endUser()); // the id as the budget has it (the row's is not cut yet)
+            if (endUser != null) {
+                Budget b = endUsers.budgetIfHeld(endUser);
+                if (b != null && b.grant() != null) addSettled(b, r);
             }
             if (global != null) add(global, r);
         }
         writeCredits();
+    }
+
+    /**
+     * An end user's row: only as much as their budget has settled and not yet had credited. Their calls settle into the
+     * budget only while it is limited, so a call made while it was not (or that began before its limit was set) is in the
+     * ledger but not in the grant's spend: crediting it would make the row claim less than is still outstanding.
+     */
+    private void addSettled(Budget b, FlushedSpend r) {
+        long period = b.periodOf(r.endedAt());
+        CreditKey key = new CreditKey(b, period);
+        long room = b.uncreditedSpend(period) - uncredited.getOrDefault(key, 0L);
+        long cost = Math.min(r.costNanos(), room);
+        if (cost > 0) uncredited.merge(key, cost, Long::sum);
     }
 
     /** Under this object's lock: a row's spend, waiting for its grant row. */

@@ -176,6 +176,7 @@ public final class Gateway {
             for (var r : rows) if (r.costNanos() > 0) spent.add(new dev.switchboard.govern.FlushedSpend(r.keyId(), r.endUser(), r.endedAt(), r.costNanos()));
             grants.credit(spent);
         });
+        governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
         PromptTokens.preload(); // off the event loops: see its comment
         router.modelAccess(governance::allows); // no fallback around a key's allowlist
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,

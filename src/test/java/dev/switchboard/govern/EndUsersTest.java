@@ -36,6 +36,29 @@ class EndUsersTest {
         @Override public long exactNanos() { return 100; }
     };
 
+    /** A worst case whose tokenizer-free bound is three times its exact figure, as a long prompt's is. */
+    private static final WorstCase LOOSE = new WorstCase() {
+        @Override public long boundNanos() { return 90; }
+        @Override public long exactNanos() { return 30; }
+    };
+
+    /** A ledger row of {@code cost} for {@code user}, as another gateway (or this one before a restart) wrote it. */
+    private void ledgerRow(String user, long cost) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO spend_logs (request_id, attempt, started_at, ended_at, "
+                    + "end_user, call_type, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, "
+                    + "usage_estimated, cost_nanos, saved_nanos, priced, status) VALUES (?, 0, ?, ?, ?, 'chat', 1, 1, 0, 0, 0, FALSE, ?, 0, TRUE, 200)")) {
+                ps.setString(1, java.util.UUID.randomUUID().toString());
+                ps.setLong(2, millis.get());
+                ps.setLong(3, millis.get());
+                ps.setString(4, user);
+                ps.setLong(5, cost);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     @BeforeEach
     void open() throws Exception {
         Path dir = Files.createTempDirectory("end-users-");
@@ -121,6 +144,69 @@ class EndUsersTest {
         assertThat(b.retire(millis.get(), EndUsers.IDLE_MILLIS)).isNotNull(); // let go, still in the map: the race
         admit("bob").settle(0, 0);
         assertThat(endUsers.budgetIfHeld("bob")).isNotNull().isNotSameAs(b);
+    }
+
+    @Test
+    void anIdLongerThanTheLedgerHoldsIsRefusedWhileEndUserBudgetsAreOn() {
+        assertThatThrownBy(() -> admit("u".repeat(256))).isInstanceOf(GatewayException.class)
+                .hasMessageStartingWith("'user' is longer than 255 characters");
+    }
+
+    @Test
+    void creditsFindTheBudgetOfAnIdWithANulAndNeverExceedWhatItSettled() throws Exception {
+        String longId = "u\u0000" + "u".repeat(200); // the ledger holds it with the NUL replaced
+        admit(longId).settle(40, 0, millis.get());
+        Budget b = endUsers.budgetIfHeld(EndUsers.id(longId));
+        // the ledger's writer reports the row with the id as the request had it; and a row the budget never settled
+        // (a call made while the end user had no budget) must not be credited to its grant
+        shared.credit(List.of(new FlushedSpend(null, longId, millis.get(), 40), new FlushedSpend(null, longId, millis.get(), 500)));
+        assertThat(b.uncreditedSpend(b.currentPeriodStart(millis.get()))).isZero();
+        long flushed = db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT flushed_nanos FROM budget_grants WHERE scope = ?")) {
+                ps.setString(1, b.grant().scope);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        assertThat(flushed).as("what the budget settled, not what the ledger's rows came to").isEqualTo(40);
+        millis.addAndGet(EndUsers.IDLE_MILLIS + 1);
+        shared.heartbeat();
+        assertThat(endUsers.budgetIfHeld(EndUsers.id(longId))).as("credited, so let go").isNull();
+    }
+
+    @Test
+    void aBudgetMadeAnewKnowsTheLedgersSpendFromItsGrantAndTakesTheExactWorstCaseNearTheEnd() throws Exception {
+        // 950 of 1,000 spent before this gateway made the budget: 50 left, which the exact worst case (30) fits and the
+        // loose bound (90) does not. The first grant tells the budget what the ledger holds; the call is then admitted.
+        ledgerRow("gina", 950);
+        Admission a = null;
+        for (int i = 0; i < BudgetPending.MAX_WAITS && a == null; i++) {
+            try {
+                a = governor.admit(Caller.MASTER, "gina", List.of("m"), LOOSE, () -> 0);
+            } catch (BudgetPending p) {
+                p.ready().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(a).as("admitted on its exact worst case").isNotNull();
+        assertThat(a.reservedNanos()).isEqualTo(30);
+        a.settle(30, 0, millis.get());
+        assertThatThrownBy(() -> admit("gina")).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("Budget=0.000001.").hasMessageContaining("has $0.00000002 left");
+    }
+
+    @Test
+    void aStoredEndUserReadsBackEqualSoTheSyncSeesNoChange() {
+        EndUserStore store = new EndUserStore(db);
+        com.fasterxml.jackson.databind.node.ObjectNode meta = KeyJson.mapper().createObjectNode().put("plan", "pro").put("seats", 3)
+                .put("ratio", 0.25);
+        EndUser u = new EndUser("hal", "Hal", 0.1, dev.switchboard.model.DurationSpec.parse("30d"), 123, true, meta, 1, 2);
+        assertThat(store.insert(u)).isTrue();
+        assertThat(store.insert(u)).as("exists").isFalse();
+        assertThat(store.all()).containsExactly(u);
+        store.upsert(List.of(u.withBlocked(false, 3), EndUser.blank("ida", 4)));
+        assertThat(store.all()).containsExactlyInAnyOrder(u.withBlocked(false, 3), EndUser.blank("ida", 4));
     }
 
     @Test

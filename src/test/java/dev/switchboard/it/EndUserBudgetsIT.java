@@ -222,10 +222,26 @@ class EndUserBudgetsIT {
         assertThat(resetWithoutOwn.body()).contains("'budget_duration' needs a 'max_budget'");
         HttpResponse<String> negative = admin.post("/customer/update", new JsonObject().put("user_id", "ivan").put("max_budget", -1));
         assertThat(negative.statusCode()).isEqualTo(400);
+        assertThat(admin.post("/customer/new", new JsonObject().put("user_id", "   ")).statusCode()).as("blank").isEqualTo(400);
+        assertThat(admin.post("/customer/new", new JsonObject().put("user_id", "x".repeat(256))).statusCode()).isEqualTo(400);
+        HttpResponse<String> tooLong = chat(TestGateway.MASTER_KEY, "x".repeat(256));
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("'user' is longer than 255 characters");
         // a virtual key manages no end users
         String key = admin.generate(new JsonObject().put("key_alias", "eu-not-admin")).getString("key");
         assertThat(Http.post(gw.baseUrl() + "/customer/block", key, "{\"user_ids\":[\"ivan\"]}").statusCode()).isEqualTo(403);
         assertThat(Http.get(gw.baseUrl() + "/customer/list", key).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void anEndUsersRefusalGivesBackWhatTheKeyReserved() {
+        // the key's budget holds two worst cases (~$0.0011 each); each refusal for the end user reserved one first
+        String key = admin.generate(new JsonObject().put("key_alias", "eu-undo").put("max_budget", 0.0025)).getString("key");
+        assertThat(admin.post("/customer/new", new JsonObject().put("user_id", "zed").put("max_budget", 0)).statusCode()).isEqualTo(200);
+        for (int i = 0; i < 10; i++) assertThat(chat(key, "zed").statusCode()).isEqualTo(400);
+        HttpResponse<String> other = chat(key, "yara");
+        assertThat(other.statusCode()).as("the key's budget is whole: " + other.body()).isEqualTo(200);
+        assertThat(chat(key, null).statusCode()).isEqualTo(200);
     }
 
     @Test

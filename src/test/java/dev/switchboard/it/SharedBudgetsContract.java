@@ -154,11 +154,26 @@ abstract class SharedBudgetsContract {
 
             assertThat(admin.post("/customer/new", new JsonObject().put("user_id", "bob").put("max_budget", 0.005)).statusCode())
                     .isEqualTo(200);
+            // /customer/list answers from memory (info reads the store): bob's budget applies on B once B's sync took it in
             await("B takes in bob's row").atMost(Duration.ofSeconds(8)).until(() ->
-                    new Admin(b).get("/customer/info?end_user_id=bob").statusCode() == 200);
+                    new Admin(b).get("/customer/list").body().contains("\"bob\""));
             Tally bob = fire(List.of(a, b), key, 5, BODY.replace("{\"model\"", "{\"user\":\"bob\",\"model\""));
             assertThat(bob.served).as("$0.005 holds one call's worst case").isEqualTo(1);
             assertThat(bob.charged).isLessThanOrEqualTo(new BigDecimal("0.005"));
+
+            // a change on B right after one on A (before B's sync took it in) starts from A's, never undoes it
+            Admin onB = new Admin(b);
+            JsonObject ub = new JsonObject().put("user_ids", new io.vertx.core.json.JsonArray().add("ursula"));
+            assertThat(admin.post("/customer/new", new JsonObject().put("user_id", "ursula")).statusCode()).isEqualTo(200);
+            assertThat(admin.post("/customer/block", ub).statusCode()).isEqualTo(200);
+            HttpResponse<String> update = onB.post("/customer/update", new JsonObject().put("user_id", "ursula")
+                    .put("metadata", new JsonObject().put("plan", "x")));
+            assertThat(update.statusCode()).as(update.body()).isEqualTo(200);
+            assertThat(new JsonObject(update.body()).getBoolean("blocked")).as("A's block stands").isTrue();
+            assertThat(onB.getOk("/customer/info?end_user_id=ursula").getBoolean("blocked")).isTrue();
+            assertThat(admin.post("/customer/delete", ub).statusCode()).isEqualTo(200);
+            assertThat(onB.post("/customer/update", new JsonObject().put("user_id", "ursula").put("alias", "ghost")).statusCode())
+                    .as("deleted on A: not made again by B").isEqualTo(404);
         }
     }
 
