@@ -465,6 +465,12 @@ public final class ConfigLoader {
             if (d != null && (d < 0 || d.isInfinite() || d.isNaN())) {
                 w.error(v, path, "must be 0 or more (US dollars), found " + d + ".");
             }
+        } else if (key.equals("budget_exceeded_status_code")) {
+            Integer status = w.integer(v, path);
+            if (status != null && (status < 400 || status > 499)) {
+                w.error(v, path, "must be a 4xx status (400 to 499), found " + status + ". Fix: 400 (the default), 422 (LiteLLM "
+                        + "v1.104's default) or 429.");
+            }
         } else if (key.equals("budget_duration") || key.equals("response_retention")) {
             String s = w.string(v, path);
             if (s != null && !dev.switchboard.model.DurationSpec.isValid(s)) {

@@ -138,6 +138,8 @@ public final class LiteLlmKeys {
                 + "upperbound_key_generate_params default_key_generate_params max_end_user_budget_id max_internal_user_budget "
                 + "internal_user_budget_duration public_teams tag_budget_config max_parallel_requests default_internal_user_params "
                 + "enable_loadbalancing_on_batch_endpoints telemetry", "not supported");
+        a(LITELLM, "budget_exceeded_status_code", "the HTTP status of a budget refusal (a key's, an end user's, the global one; "
+                + "400 to 499): 400 unless set (LiteLLM v1.104 answers 422 by default, earlier versions 400 or 429)");
         a(LITELLM, "max_end_user_budget", "every end user's budget in USD (the 'user' of a request; for ever), unless their "
                 + "/customer row sets their own: a call that could go over it is refused (400 budget_exceeded)");
         r(LITELLM, "guardrails", "LiteLLM's old litellm_settings.guardrails (callbacks) are not supported; requests would reach "
@@ -151,6 +153,8 @@ public final class LiteLlmKeys {
                 + "upstream_max_connections_per_host upstream_http2 upstream_http2_connections_per_host "
                 + "upstream_http2_streams_per_connection upstream_ca_file event_loop_transport", "Switchboard's (see their sections)");
         w(GENERAL, "store_model_in_db supported_db_objects", "models come only from the config file");
+        w(GENERAL, "user_header_name user_header_mappings", "not supported: the end user comes from x-litellm-customer-id, "
+                + "x-litellm-end-user-id, the body's user or metadata, or a JWT claim");
         w(GENERAL, "database_connection_pool_limit database_connection_timeout allow_requests_on_db_unavailable "
                 + "disable_spend_logs disable_spend_updates disable_master_key_return disable_retry_on_max_parallel_request_limit_error "
                 + "disable_reset_budget disable_adding_master_key_hash_to_db disable_responses_id_security "

@@ -72,6 +72,13 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
                 // LiteLLM's x-litellm-tags: the call's tags, as x-switchboard-tags (CallTags)
                 if (out == null) out = new java.util.HashMap<>();
                 out.put(dev.switchboard.model.CallTags.LITELLM_HINT, h.getValue().toString());
+            } else if (name.length() == 21 && io.netty.util.AsciiString.contentEqualsIgnoreCase(name, LITELLM_CUSTOMER)) {
+                // LiteLLM's end-user headers name whom the call is for (model.EndUserOf); the customer id wins
+                if (out == null) out = new java.util.HashMap<>();
+                out.put(END_USER_HINT, h.getValue().toString());
+            } else if (name.length() == 21 && io.netty.util.AsciiString.contentEqualsIgnoreCase(name, LITELLM_END_USER)) {
+                if (out == null) out = new java.util.HashMap<>();
+                out.putIfAbsent(END_USER_HINT, h.getValue().toString());
             }
         }
         // The HTTP Cache-Control header is a per-request cache control too (the response cache reads it as a hint)
@@ -100,6 +107,10 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
 
     private static final String[] TRACE_HEADERS = {"traceparent", "tracestate"};
     private static final String LITELLM_TAGS = "x-litellm-tags";
+    private static final String LITELLM_CUSTOMER = "x-litellm-customer-id";
+    private static final String LITELLM_END_USER = "x-litellm-end-user-id";
+    /** The hint of the end user a LiteLLM header names ({@link dev.switchboard.model.EndUserOf}). */
+    private static final String END_USER_HINT = dev.switchboard.model.EndUserOf.HINT;
 
     /** The key a client presents: {@code Authorization: Bearer …} (OpenAI) or {@code x-api-key} (Anthropic). */
     public static String presentedKey(HttpServerRequest req) {

@@ -12,10 +12,15 @@ import dev.switchboard.model.DurationSpec;
  * @param jwt             JWT auth, or null when off
  * @param endUserMaxBudget LiteLLM's {@code max_end_user_budget}: every end user's budget in USD (for ever), unless
  *                         their {@code /customer} row gives them their own; null for none
+ * @param budgetExceededStatus LiteLLM's {@code budget_exceeded_status_code}: the HTTP status of a budget refusal (a key's,
+ *                         an end user's, the global one); null for Switchboard's 400
  */
 public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt,
                              java.util.Map<String, java.util.List<String>> accessGroups, Integer globalMaxParallel,
-                             Double endUserMaxBudget) {
+                             Double endUserMaxBudget, Integer budgetExceededStatus) {
+    /** A budget refusal's status unless {@code budget_exceeded_status_code} says otherwise (LiteLLM's before v1.104: 400). */
+    public static final int DEFAULT_BUDGET_STATUS = 400;
+
     public static final GovernSettings NONE = new GovernSettings(null, null, null);
 
     public GovernSettings {
@@ -25,12 +30,12 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod) { this(globalMaxBudget, globalPeriod, null); }
 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt) {
-        this(globalMaxBudget, globalPeriod, jwt, null, null, null);
+        this(globalMaxBudget, globalPeriod, jwt, null, null, null, null);
     }
 
     /** These settings with LiteLLM's {@code global_max_parallel_requests} (null: no limit). */
     public GovernSettings withGlobalMaxParallel(Integer max) {
-        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, accessGroups, max, endUserMaxBudget);
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, accessGroups, max, endUserMaxBudget, budgetExceededStatus);
     }
 
     /**
@@ -38,7 +43,7 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
      * model_names in it. A key whose {@code models} names a group may use every model of it.
      */
     public GovernSettings withAccessGroups(java.util.Map<String, java.util.List<String>> groups) {
-        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups, globalMaxParallel, endUserMaxBudget);
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups, globalMaxParallel, endUserMaxBudget, budgetExceededStatus);
     }
 
     /** From {@code litellm_settings} as the config loader keeps it (already validated). */
@@ -50,8 +55,12 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
     public static GovernSettings from(java.util.Map<String, Object> litellmSettings, java.util.Map<String, Object> jwtAuth) {
         Object period = litellmSettings.get("budget_duration");
         return new GovernSettings(usd(litellmSettings.get("max_budget")), period == null ? null : DurationSpec.parse(period.toString()),
-                JwtSettings.from(jwtAuth), null, null, usd(litellmSettings.get("max_end_user_budget")));
+                JwtSettings.from(jwtAuth), null, null, usd(litellmSettings.get("max_end_user_budget")),
+                litellmSettings.get("budget_exceeded_status_code") instanceof Number n ? n.intValue() : null);
     }
+
+    /** The status of a budget refusal. */
+    public int budgetStatus() { return budgetExceededStatus == null ? DEFAULT_BUDGET_STATUS : budgetExceededStatus; }
 
     private static Double usd(Object v) {
         return v instanceof Number n ? n.doubleValue() : v instanceof String s ? Double.valueOf(s) : null;

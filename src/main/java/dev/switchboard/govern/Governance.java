@@ -69,6 +69,7 @@ public final class Governance {
                 new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel(), endUsers),
                 new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
         g.vertx = vertx;
+        g.governor.budgetStatus(settings.budgetStatus());
         g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and
         // keep their grants of shared budgets alive (giving back what another gateway waits for)

@@ -29,6 +29,8 @@ public final class Governor {
     private final SharedBudgets shared;
     /** End users' blocks and budgets (LiteLLM's customers); {@link EndUsers#NONE} when there are none. */
     private final EndUsers endUsers;
+    /** The HTTP status of a budget refusal (LiteLLM's {@code budget_exceeded_status_code}). */
+    private int budgetStatus = GovernSettings.DEFAULT_BUDGET_STATUS;
 
     /** @param global the cap over every key ({@code litellm_settings.max_budget}), or null */
     Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis) {
@@ -148,6 +150,9 @@ public final class Governor {
         return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, reserve, permit);
     }
 
+    /** LiteLLM's {@code budget_exceeded_status_code}: budget refusals answer with this status (4xx). */
+    void budgetStatus(int status) { this.budgetStatus = status; }
+
     /** LiteLLM's answer for a blocked end user (its blocked-user check): a 400 naming them. */
     private void checkNotBlocked(String endUser) {
         EndUser row = endUsers.row(endUser);
@@ -179,8 +184,8 @@ public final class Governor {
             for (int j = 0; j < i; j++) if (order[j] != null) order[j].unreserve(reserve); // undo the ones taken
             if (r == Budget.Reserve.RETIRED) return -1;
             if (r == Budget.Reserve.NEEDS_GRANT) throw new BudgetPending(shared.acquire(b, reserve));
-            if (b == endUserBudget) throw endUserBudgetExceeded(b, endUser, reserve, now);
-            throw budgetExceeded(b, b == keyBudget ? "key" : "global", reserve, now);
+            if (b == endUserBudget) throw endUserBudgetExceeded(b, endUser, reserve, now, budgetStatus);
+            throw budgetExceeded(b, b == keyBudget ? "key" : "global", reserve, now, budgetStatus);
         }
         return reserve;
     }
@@ -232,7 +237,7 @@ public final class Governor {
      * LiteLLM's message for an end user over budget first ({@code ExceededBudget: End User=… over budget. Spend=…,
      * Budget=…}: scripts match on it), then what was left and what the request needed.
      */
-    private static GatewayException endUserBudgetExceeded(Budget b, String endUser, long needed, long now) {
+    private static GatewayException endUserBudgetExceeded(Budget b, String endUser, long needed, long now, int status) {
         Budget.Snapshot s = b.snapshot(now);
         long left = b.left(now);
         String message = "ExceededBudget: End User=" + LogSafe.text(endUser) + " over budget. Spend=" + usd(b.spentKnown(now))
@@ -240,11 +245,11 @@ public final class Governor {
                 + usd(left) + " left" + (s.reservedNanos() > 0 ? " ($" + usd(s.reservedNanos()) + " is held by calls in flight)" : "")
                 + (s.resetsAt() == null ? "." : "; it resets at " + java.time.Instant.ofEpochMilli(s.resetsAt()) + ".")
                 + " A lower max_tokens lowers what a request can cost.";
-        return new GatewayException(ErrorKind.BAD_REQUEST, 400, message, "user", "budget_exceeded", "budget_exceeded", null);
+        return new GatewayException(ErrorKind.forClientStatus(status), status, message, "user", "budget_exceeded", "budget_exceeded", null);
     }
 
     /** LiteLLM's message first (scripts match on it), then what was left and what the request needed. */
-    private static GatewayException budgetExceeded(Budget b, String which, long needed, long now) {
+    private static GatewayException budgetExceeded(Budget b, String which, long needed, long now, int status) {
         Budget.Snapshot s = b.snapshot(now);
         long left = b.left(now);
         String scope = which.equals("key") ? "this key's budget" : "the gateway's global budget";
@@ -253,7 +258,7 @@ public final class Governor {
                 + (s.reservedNanos() > 0 ? " ($" + usd(s.reservedNanos()) + " is held by calls in flight)" : "")
                 + (s.resetsAt() == null ? "." : "; it resets at " + java.time.Instant.ofEpochMilli(s.resetsAt()) + ".")
                 + " A lower max_tokens lowers what a request can cost.";
-        return new GatewayException(ErrorKind.BAD_REQUEST, 400, message, null, "budget_exceeded", "budget_exceeded", null);
+        return new GatewayException(ErrorKind.forClientStatus(status), status, message, null, "budget_exceeded", "budget_exceeded", null);
     }
 
     private void softBudgetReached(KeyState key, long now) {

@@ -314,7 +314,9 @@ public final class ObservedCall {
                     .setAttribute(GenAi.CONVERSATION_ID, client.sessionId());
         }
         if (client.traceName() != null && client.parent() == null) s.setAttribute(GenAi.LF_TRACE_NAME, client.traceName());
-        if (request.user() != null) s.setAttribute(GenAi.USER_ID, request.user()).setAttribute(GenAi.LF_USER, request.user());
+        // whom the call is for, as the ledger has it (a LiteLLM end-user header or a JWT claim before the body's user)
+        String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
+        if (endUser != null) s.setAttribute(GenAi.USER_ID, endUser).setAttribute(GenAi.LF_USER, endUser);
         Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
         if (maxTokens != null) s.setAttribute(GenAi.MAX_TOKENS, (long) maxTokens);
         if (request.temperature() != null) s.setAttribute(GenAi.TEMPERATURE, request.temperature());

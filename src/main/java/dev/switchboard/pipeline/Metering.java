@@ -68,8 +68,9 @@ final class Metering {
     MeteredCall begin(CallContext ctx, ChatRequest request, String callType) {
         RequestWorstCase worst = new RequestWorstCase(request, router, ctx, prices, tokens);
         // the worst case is also the tpm estimate and the prompt estimate: no lambda of its own for either a request
-        Admission admission = governor.admit(ctx.caller(), request.user(), requestedAliases(request.model(), request.extra()), worst, worst);
-        return new MeteredCall(this, ctx, request.model(), request.user(), tags(ctx, request), callType, admission,
+        String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
+        Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, worst);
+        return new MeteredCall(this, ctx, request.model(), endUser, tags(ctx, request), callType, admission,
                 worst);
     }
 
@@ -93,8 +94,9 @@ final class Metering {
             @Override
             public long exactNanos() { return boundNanos(); }
         };
-        Admission admission = governor.admit(ctx.caller(), request.user(), requestedAliases(request.model(), request.extra()), worst, () -> inputBound);
-        return new MeteredCall(this, ctx, request.model(), request.user(), dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()), callType, admission,
+        String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
+        Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, () -> inputBound);
+        return new MeteredCall(this, ctx, request.model(), endUser, dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()), callType, admission,
                 provider -> inputBound);
     }
 

@@ -213,12 +213,16 @@ class ConfigLoaderTest {
                 litellm_settings:
                   max_budget: -5
                   budget_duration: monthly
+                  max_end_user_budget: -1
+                  budget_exceeded_status_code: 200
                 general_settings:
                   database_url: mysql://db/sb
                 """));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 5: litellm_settings.max_budget: must be 0 or more"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 6: litellm_settings.budget_duration: 'monthly' is not a duration"));
-        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 8: general_settings.database_url: only PostgreSQL URLs"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 7: litellm_settings.max_end_user_budget: must be 0 or more"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 8: litellm_settings.budget_exceeded_status_code: must be a 4xx status"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 10: general_settings.database_url: only PostgreSQL URLs"));
     }
 
     @Test

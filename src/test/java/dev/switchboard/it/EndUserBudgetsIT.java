@@ -234,6 +234,30 @@ class EndUserBudgetsIT {
     }
 
     @Test
+    void theEndUserIsFoundWhereLiteLlmLooksHeadersFirst() {
+        assertThat(admin.post("/customer/block", new JsonObject().put("user_ids", new JsonArray().add("hdr-blocked"))).statusCode())
+                .isEqualTo(200);
+        String body = "{\"model\":\"gpt\",\"max_tokens\":10,%s\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        // an app that cannot change the body names its user in LiteLLM's headers
+        HttpResponse<String> byHeader = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body.formatted(""),
+                "x-litellm-end-user-id", "hdr-blocked");
+        assertThat(byHeader.statusCode()).isEqualTo(400);
+        assertThat(byHeader.body()).contains("User=hdr-blocked");
+        // the customer header wins over the end-user header and over the body's user
+        HttpResponse<String> customer = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                body.formatted("\"user\":\"hdr-blocked\","), "x-litellm-customer-id", "hdr-free", "x-litellm-end-user-id", "hdr-blocked");
+        assertThat(customer.statusCode()).as(customer.body()).isEqualTo(200);
+        // litellm_metadata.user, then metadata.user_id, when the body has no user
+        assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                body.formatted("\"litellm_metadata\":{\"user\":\"hdr-blocked\"},")).statusCode()).isEqualTo(400);
+        assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                body.formatted("\"metadata\":{\"user_id\":\"hdr-blocked\"},")).statusCode()).isEqualTo(400);
+        // the ledger records the end user the header named
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+                admin.get("/customer/info?end_user_id=hdr-free").statusCode() == 200);
+    }
+
+    @Test
     void anEndUsersRefusalGivesBackWhatTheKeyReserved() {
         // the key's budget holds two worst cases (~$0.0011 each); each refusal for the end user reserved one first
         String key = admin.generate(new JsonObject().put("key_alias", "eu-undo").put("max_budget", 0.0025)).getString("key");
