@@ -458,6 +458,12 @@ public final class ConfigLoader {
         return copy;
     }
 
+    /**
+     * What a budget refusal may answer: the client-error statuses LiteLLM's users set. Not 401, 403, 404 or 413, which the
+     * SDKs and the gateway read as another failure, nor 499 (a client that left, in the ledger and the dashboard).
+     */
+    private static final java.util.List<Integer> BUDGET_STATUSES = java.util.List.of(400, 402, 409, 422, 429);
+
     /** The global cap over every key: {@code max_budget} (USD, ≥ 0) and {@code budget_duration} (its reset period). */
     private static void checkBudgetKey(YamlWalker w, String path, String key, Node v) {
         if (key.equals("max_budget") || key.equals("max_end_user_budget")) {
@@ -467,9 +473,9 @@ public final class ConfigLoader {
             }
         } else if (key.equals("budget_exceeded_status_code")) {
             Integer status = w.integer(v, path);
-            if (status != null && (status < 400 || status > 499)) {
-                w.error(v, path, "must be a 4xx status (400 to 499), found " + status + ". Fix: 400 (the default), 422 (LiteLLM "
-                        + "v1.104's default) or 429.");
+            if (status != null && !BUDGET_STATUSES.contains(status)) {
+                w.error(v, path, "must be one of " + BUDGET_STATUSES + ", found " + status + ". Fix: 400 (the default), 422 "
+                        + "(LiteLLM v1.104's default) or 429 (the SDKs retry it).");
             }
         } else if (key.equals("budget_duration") || key.equals("response_retention")) {
             String s = w.string(v, path);

@@ -138,10 +138,11 @@ public final class LiteLlmKeys {
                 + "upperbound_key_generate_params default_key_generate_params max_end_user_budget_id max_internal_user_budget "
                 + "internal_user_budget_duration public_teams tag_budget_config max_parallel_requests default_internal_user_params "
                 + "enable_loadbalancing_on_batch_endpoints telemetry", "not supported");
-        a(LITELLM, "budget_exceeded_status_code", "the HTTP status of a budget refusal (a key's, an end user's, the global one; "
-                + "400 to 499): 400 unless set (LiteLLM v1.104 answers 422 by default, earlier versions 400 or 429)");
+        a(LITELLM, "budget_exceeded_status_code", "the HTTP status of a budget refusal (a key's, an end user's, the global one: "
+                + "400, 402, 409, 422 or 429): 400 unless set (LiteLLM v1.104 answers 422 by default, earlier versions 400 or 429)");
         a(LITELLM, "max_end_user_budget", "every end user's budget in USD (the 'user' of a request; for ever), unless their "
-                + "/customer row sets their own: a call that could go over it is refused (400 budget_exceeded)");
+                + "/customer row sets their own: a call that could go over it is refused (budget_exceeded, 400 unless "
+                + "budget_exceeded_status_code says otherwise)");
         r(LITELLM, "guardrails", "LiteLLM's old litellm_settings.guardrails (callbacks) are not supported; requests would reach "
                 + "providers unchecked. Fix: write them in the top-level guardrails: list");
 

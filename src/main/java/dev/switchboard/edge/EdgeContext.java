@@ -63,22 +63,31 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
      */
     public static java.util.Map<String, String> hints(HttpServerRequest req, boolean userAgent) {
         java.util.Map<String, String> out = null;
+        boolean customer = false;
         for (java.util.Map.Entry<CharSequence, CharSequence> h : RequestHeaderNames.entries(req.headers())) {
             CharSequence name = h.getKey();
             if (name.length() > 14 && io.netty.util.AsciiString.regionMatches(name, true, 0, dev.switchboard.model.CallContext.HINT_PREFIX, 0, 14)) {
+                String hint = name.toString().substring(14).toLowerCase(java.util.Locale.ROOT);
+                if (hint.equals(END_USER_HINT)) continue; // LiteLLM's headers name the end user, not an x-switchboard- one
                 if (out == null) out = new java.util.HashMap<>();
-                out.put(name.toString().substring(14).toLowerCase(java.util.Locale.ROOT), h.getValue().toString());
+                out.put(hint, h.getValue().toString());
             } else if (name.length() == 14 && io.netty.util.AsciiString.contentEqualsIgnoreCase(name, LITELLM_TAGS)) {
                 // LiteLLM's x-litellm-tags: the call's tags, as x-switchboard-tags (CallTags)
                 if (out == null) out = new java.util.HashMap<>();
                 out.put(dev.switchboard.model.CallTags.LITELLM_HINT, h.getValue().toString());
             } else if (name.length() == 21 && io.netty.util.AsciiString.contentEqualsIgnoreCase(name, LITELLM_CUSTOMER)) {
-                // LiteLLM's end-user headers name whom the call is for (model.EndUserOf); the customer id wins
+                // LiteLLM's end-user headers name whom the call is for (model.EndUserOf); a customer id that is not blank
+                // wins, whichever header comes first
+                String v = h.getValue().toString().trim();
+                if (v.isEmpty()) continue;
                 if (out == null) out = new java.util.HashMap<>();
-                out.put(END_USER_HINT, h.getValue().toString());
+                out.put(END_USER_HINT, v);
+                customer = true;
             } else if (name.length() == 21 && io.netty.util.AsciiString.contentEqualsIgnoreCase(name, LITELLM_END_USER)) {
+                String v = h.getValue().toString().trim();
+                if (v.isEmpty() || customer) continue;
                 if (out == null) out = new java.util.HashMap<>();
-                out.putIfAbsent(END_USER_HINT, h.getValue().toString());
+                out.put(END_USER_HINT, v);
             }
         }
         // The HTTP Cache-Control header is a per-request cache control too (the response cache reads it as a hint)

@@ -112,6 +112,9 @@ final class Budget {
     synchronized boolean settle(long reservedNanos, long costNanos, long nowMillis) {
         roll(nowMillis);
         reserved = Math.max(0, reserved - reservedNanos);
+        // a call that ended in the period before (another call rolled the budget since) is in that period's ledger sum,
+        // not in this period's spend or grant
+        if (nowMillis < periodStart) return false;
         spent += costNanos;
         if (grant != null) {
             grant.align(periodStart);

@@ -45,11 +45,13 @@ final class EndUserStore {
      */
     java.util.Map<String, EndUser> change(Collection<String> ids, java.util.function.Function<java.util.Map<String, EndUser>,
             Collection<EndUser>> changes) {
+        List<String> sorted = ids.stream().sorted().distinct().toList(); // one lock order for every gateway: no deadlock
         return db.transaction(c -> {
+            writeFirst(c, sorted.get(0));
             java.util.Map<String, EndUser> found = new java.util.LinkedHashMap<>();
             String lock = db.kind() == Database.Kind.POSTGRESQL ? " FOR UPDATE" : "";
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM end_users WHERE user_id = ?" + lock)) {
-                for (String id : ids) {
+                for (String id : sorted) {
                     ps.setString(1, id);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) found.put(id, read(rs));
@@ -62,6 +64,19 @@ final class EndUserStore {
             for (EndUser u : write) out.put(u.userId(), u);
             return out;
         });
+    }
+
+    /**
+     * On SQLite a transaction that reads first cannot take the write lock once another connection wrote meanwhile (it
+     * fails at once, the busy timeout notwithstanding): a write that changes nothing takes it first, as the budget grants'
+     * heartbeat does. PostgreSQL locks the rows it reads instead (FOR UPDATE).
+     */
+    private void writeFirst(Connection c, String anyId) throws SQLException {
+        if (db.kind() == Database.Kind.POSTGRESQL) return;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE end_users SET updated_at = updated_at WHERE user_id = ?")) {
+            ps.setString(1, anyId);
+            ps.executeUpdate();
+        }
     }
 
     /** The stored row of this id, or null. Blocks. */
@@ -111,6 +126,7 @@ final class EndUserStore {
     /** Deletes the rows of these ids when every one of them is stored; else deletes nothing. @return the ids not stored */
     List<String> deleteAll(Collection<String> userIds) {
         return db.transaction(c -> {
+            writeFirst(c, userIds.iterator().next());
             List<String> missing = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM end_users WHERE user_id = ?")) {
                 for (String id : userIds) {

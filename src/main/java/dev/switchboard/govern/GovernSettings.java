@@ -56,7 +56,13 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
         Object period = litellmSettings.get("budget_duration");
         return new GovernSettings(usd(litellmSettings.get("max_budget")), period == null ? null : DurationSpec.parse(period.toString()),
                 JwtSettings.from(jwtAuth), null, null, usd(litellmSettings.get("max_end_user_budget")),
-                litellmSettings.get("budget_exceeded_status_code") instanceof Number n ? n.intValue() : null);
+                status(litellmSettings.get("budget_exceeded_status_code")));
+    }
+
+    /** A status as the config loader kept it (checked already): a number, or a string of one (quoted, os.environ/). */
+    private static Integer status(Object v) {
+        if (v instanceof Number n) return n.intValue();
+        return v instanceof String s && !s.isBlank() ? Integer.valueOf(s.trim()) : null;
     }
 
     /** The status of a budget refusal. */

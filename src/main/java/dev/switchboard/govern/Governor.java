@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * limits, and does the request's worst case fit in what is left of its budget and of the global one? On yes, the
  * worst case is reserved and an {@link Admission} holds it until the call settles; on no, the answer is the error
  * the SDKs understand: 403 for a model outside the allowlist, 429 with {@code retry-after} for a limit, and
- * LiteLLM's 400 {@code budget_exceeded} (which the OpenAI and Anthropic SDKs do not retry) for a budget.
+ * LiteLLM's 400 {@code budget_exceeded} (which the OpenAI and Anthropic SDKs do not retry) for a budget, or the status
+ * {@code budget_exceeded_status_code} names; LiteLLM's 400 for a blocked end user.
  */
 public final class Governor {
     private static final Logger log = LoggerFactory.getLogger("switchboard.budget");

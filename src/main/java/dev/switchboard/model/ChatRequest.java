@@ -197,11 +197,13 @@ public record ChatRequest(
     /**
      * Body fields that steer the gateway rather than the model (LiteLLM's and OpenRouter's names): routing
      * controls and {@code drop_params} (LiteLLM's per-request switch), read by the router, {@code cache} (LiteLLM's per-request cache controls), read by the cache
-     * stage, and {@code guardrails} (LiteLLM's per-request guardrails), read by the guardrail stage. Never sent upstream: dialect decoders put them in {@code extra} and the router strips them.
+     * stage, {@code guardrails} (LiteLLM's per-request guardrails), read by the guardrail stage, and
+     * {@code litellm_metadata} (LiteLLM's, whose {@code user} names the end user: {@link EndUserOf}). Never sent upstream:
+     * dialect decoders put them in {@code extra} and the router strips them.
      */
     public static final java.util.Set<String> ROUTING_CONTROL_FIELDS =
             java.util.Set.of("models", "fallbacks", "num_retries", "timeout", "stream_timeout", "cache", "guardrails",
-                    "drop_params", "tags");
+                    "drop_params", "tags", "litellm_metadata");
 
     /**
      * An Anthropic request field ({@code thinking}, {@code top_k}) whichever dialect sent it: from {@code extra} (an

@@ -201,6 +201,10 @@ class ConfigLoaderTest {
         assertThat(ok.general().databaseUrl()).isEqualTo("postgresql://u:p@db:5432/sb");
         assertThat(ok.general().databasePath()).isEqualTo("/var/lib/sb.db");
         assertThat(ok.litellmSettings()).containsEntry("budget_duration", "1mo");
+        GatewayConfig status = new ConfigLoader(n -> null).parse(
+                "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\nlitellm_settings: { budget_exceeded_status_code: 429 }\n");
+        assertThat(dev.switchboard.govern.GovernSettings.from(status.litellmSettings()).budgetStatus()).isEqualTo(429);
+        assertThat(dev.switchboard.govern.GovernSettings.from(ok.litellmSettings()).budgetStatus()).as("the default").isEqualTo(400);
         assertThat(ok.warnings()).isEmpty();
         GatewayConfig defaults = new ConfigLoader(n -> null).parse("model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n");
         assertThat(defaults.general().databasePath()).isEqualTo("./switchboard.db");
@@ -221,7 +225,7 @@ class ConfigLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 5: litellm_settings.max_budget: must be 0 or more"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 6: litellm_settings.budget_duration: 'monthly' is not a duration"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 7: litellm_settings.max_end_user_budget: must be 0 or more"));
-        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 8: litellm_settings.budget_exceeded_status_code: must be a 4xx status"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 8: litellm_settings.budget_exceeded_status_code: must be one of [400, 402, 409, 422, 429]"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 10: general_settings.database_url: only PostgreSQL URLs"));
     }
 

@@ -39,7 +39,7 @@ class BudgetStatusCodeIT {
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                     model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
                 litellm_settings:
-                  budget_exceeded_status_code: 422
+                  budget_exceeded_status_code: "422"   # quoted, as os.environ/ values come: read as the number
                   max_end_user_budget: 0
                 general_settings:
                   master_key: os.environ/MASTER_KEY

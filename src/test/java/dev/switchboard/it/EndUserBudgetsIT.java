@@ -252,9 +252,23 @@ class EndUserBudgetsIT {
                 body.formatted("\"litellm_metadata\":{\"user\":\"hdr-blocked\"},")).statusCode()).isEqualTo(400);
         assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                 body.formatted("\"metadata\":{\"user_id\":\"hdr-blocked\"},")).statusCode()).isEqualTo(400);
+        // litellm_metadata is the gateway's: it names the end user in every dialect and never reaches a provider
+        HttpResponse<String> anthropic = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"claude\","
+                + "\"max_tokens\":10,\"litellm_metadata\":{\"user\":\"hdr-blocked\"},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(anthropic.statusCode()).as(anthropic.body()).isEqualTo(400);
+        assertThat(anthropic.body()).contains("User=hdr-blocked");
+        gw.simulator.reset();
+        HttpResponse<String> served = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                body.formatted("\"litellm_metadata\":{\"user\":\"hdr-meta\"},"));
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().containsKey("litellm_metadata")).isFalse();
+        // a blank customer header names nobody: the next place decides
+        assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body.formatted(""),
+                "x-litellm-customer-id", " ", "x-litellm-end-user-id", "hdr-blocked").statusCode()).isEqualTo(400);
         // the ledger records the end user the header named
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
-                admin.get("/customer/info?end_user_id=hdr-free").statusCode() == 200);
+                admin.get("/customer/info?end_user_id=hdr-free").statusCode() == 200
+                && admin.get("/customer/info?end_user_id=hdr-meta").statusCode() == 200);
     }
 
     @Test
