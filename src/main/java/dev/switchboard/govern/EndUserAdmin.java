@@ -112,7 +112,11 @@ public final class EndUserAdmin {
             flushLedger.run();
             long now = clock.getAsLong();
             ArrayNode out = KeyJson.mapper().createArrayNode();
-            for (EndUser u : endUsers.rows()) out.add(json(u, now));
+            // one grouped read for the budgets that never reset; a row with periods reads its own period's sum
+            java.util.Map<String, Long> forEver = store.spentForEverByRow();
+            for (EndUser u : endUsers.rows()) {
+                out.add(endUsers.periodStart(u, now) == 0 ? json(u, now, forEver.getOrDefault(u.userId(), 0L)) : json(u, now));
+            }
             return out;
         }, false);
     }
@@ -145,7 +149,7 @@ public final class EndUserAdmin {
             onlyKnown(body, Set.of("user_ids"));
             List<String> ids = userIds(body);
             long now = clock.getAsLong();
-            java.util.Collection<EndUser> rows = store.change(ids, found -> {
+            java.util.Collection<EndUser> rows = store.change(ids, blocked ? id -> EndUser.blank(id, now) : null, found -> {
                 List<EndUser> out = new ArrayList<>();
                 for (String id : ids) {
                     EndUser known = found.get(id);
@@ -194,11 +198,14 @@ public final class EndUserAdmin {
 
     /** LiteLLM's customer object ({@code LiteLLM_EndUserTable}), with this period's spend from the ledger. Blocks. */
     private ObjectNode json(EndUser u, long now) {
+        return json(u, now, store.spentSince(u.userId(), endUsers.periodStart(u, now)));
+    }
+
+    private ObjectNode json(EndUser u, long now, long spentNanos) {
         ObjectNode o = KeyJson.mapper().createObjectNode();
         o.put("user_id", u.userId());
         o.put("alias", u.alias());
-        long start = endUsers.periodStart(u, now);
-        o.put("spend", usd(store.spentSince(u.userId(), start)));
+        o.put("spend", usd(spentNanos));
         o.putNull("allowed_model_region");
         o.putNull("default_model");
         o.putNull("budget_id");

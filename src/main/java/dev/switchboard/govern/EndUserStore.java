@@ -45,9 +45,29 @@ final class EndUserStore {
      */
     java.util.Map<String, EndUser> change(Collection<String> ids, java.util.function.Function<java.util.Map<String, EndUser>,
             Collection<EndUser>> changes) {
+        return change(ids, null, changes);
+    }
+
+    /**
+     * @param blank the row to make first for an id that has none (LiteLLM's block of an unknown end user), or null: made
+     *              with ON CONFLICT DO NOTHING before the rows are read and locked, so a row another gateway makes at the
+     *              same moment is changed, not overwritten by a blank one (FOR UPDATE locks no row that is not there)
+     */
+    java.util.Map<String, EndUser> change(Collection<String> ids, java.util.function.Function<String, EndUser> blank,
+            java.util.function.Function<java.util.Map<String, EndUser>, Collection<EndUser>> changes) {
         List<String> sorted = ids.stream().sorted().distinct().toList(); // one lock order for every gateway: no deadlock
         return db.transaction(c -> {
             writeFirst(c, sorted.get(0));
+            if (blank != null) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO end_users (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?) "
+                        + "ON CONFLICT (user_id) DO NOTHING")) {
+                    for (String id : sorted) {
+                        bind(ps, blank.apply(id));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
             java.util.Map<String, EndUser> found = new java.util.LinkedHashMap<>();
             String lock = db.kind() == Database.Kind.POSTGRESQL ? " FOR UPDATE" : "";
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM end_users WHERE user_id = ?" + lock)) {
@@ -145,6 +165,22 @@ final class EndUserStore {
                 ps.executeBatch();
             }
             return missing;
+        });
+    }
+
+    /**
+     * The ledger's spend of every end user who has a row, over all time (for the rows whose budget never resets), in one
+     * grouped read. Blocks.
+     */
+    java.util.Map<String, Long> spentForEverByRow() {
+        return db.transaction(c -> {
+            java.util.Map<String, Long> out = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT s.end_user, COALESCE(SUM(s.cost_nanos), 0) FROM spend_logs s "
+                    + "JOIN end_users u ON u.user_id = s.end_user WHERE s.in_ledger = TRUE GROUP BY s.end_user");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+            }
+            return out;
         });
     }
 

@@ -113,6 +113,11 @@ class EndUserBudgetsIT {
         assertThat(new BigDecimal(info.getValue("spend").toString())).isEqualByComparingTo(charged);
         assertThat(info.getJsonObject("litellm_budget_table").getValue("max_budget").toString()).isEqualTo("0.003");
         assertThat(info.getJsonObject("litellm_budget_table").getBoolean("default")).isTrue();
+        // a row made for dora later keeps every cent she spent (the default never resets), in /customer/list too
+        assertThat(admin.post("/customer/new", new JsonObject().put("user_id", "dora").put("alias", "Dora")).statusCode()).isEqualTo(200);
+        JsonObject listed = new JsonArray(admin.get("/customer/list").body()).stream().map(o -> (JsonObject) o)
+                .filter(o -> "dora".equals(o.getString("user_id"))).findFirst().orElseThrow();
+        assertThat(new BigDecimal(listed.getValue("spend").toString())).isEqualByComparingTo(charged);
         // which user of the app spent what
         JsonArray groups = admin.getOk("/global/spend/report?group_by=end_user").getJsonArray("groups");
         JsonObject doraGroup = groups.stream().map(o -> (JsonObject) o).filter(g -> "dora".equals(g.getString("group"))).findFirst().orElseThrow();
