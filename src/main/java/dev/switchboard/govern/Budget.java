@@ -282,17 +282,17 @@ final class Budget {
         if (oldRow != periodStart) {
             if (reserved == 0 && grant.spent == 0) {
                 grant.rowPeriod = Grant.NONE;
-                return new Grant.Beat(grant.scope, Grant.NONE, 0, 0, 0, oldRow);
+                return new Grant.Beat(grant.scope, Grant.NONE, 0, 0, 0, oldRow, 0);
             }
             // what settled into the new period since it began, and what is still in flight, is this row's claim
             long used = grant.spent + reserved;
             grant.granted = used;
             grant.rowPeriod = periodStart;
-            return new Grant.Beat(grant.scope, periodStart, used, reserved, used, oldRow);
+            return new Grant.Beat(grant.scope, periodStart, used, reserved, used, oldRow, 0);
         }
         long used = grant.spent + reserved;
         if ((lost || othersWait || grant.maxAtGrant != maxNanos) && grant.granted > used) grant.granted = used;
-        return new Grant.Beat(grant.scope, periodStart, used, reserved, grant.granted, Grant.NONE);
+        return new Grant.Beat(grant.scope, periodStart, used, reserved, grant.granted, Grant.NONE, grant.credited);
     }
 
     synchronized Snapshot snapshot(long nowMillis) {
@@ -394,7 +394,8 @@ final class Budget {
          * @param granted     the grant the row is to show (this gateway's, after giving back)
          * @param dropPeriod  the period of an older row of this gateway's to delete, or {@link #NONE}
          */
-        record Beat(String scope, long periodStart, long used, long reserved, long granted, long dropPeriod) {
+        /** @param credited what of this period's spend was credited to the row (a lost row is written again with it) */
+        record Beat(String scope, long periodStart, long used, long reserved, long granted, long dropPeriod, long credited) {
             boolean writes() { return periodStart != NONE; }
         }
     }

@@ -391,7 +391,11 @@ final class SharedBudgets {
             }
             try (PreparedStatement write = c.prepareStatement(UPSERT_ALL);
                  PreparedStatement drop = c.prepareStatement("DELETE FROM budget_grants WHERE scope = ? AND period_start = ? "
-                    + "AND gateway_id = ?")) {
+                    + "AND gateway_id = ?");
+                 // a lost row is made again by the upsert with nothing flushed: what of its spend the ledger already holds
+                 // (credited) is flushed, or it would count twice, in the ledger's sum and in the row, for the period
+                 PreparedStatement flushed = c.prepareStatement("UPDATE budget_grants SET flushed_nanos = ? WHERE scope = ? "
+                    + "AND period_start = ? AND gateway_id = ?")) {
                 for (Budget b : held) {
                     String scope = b.grant().scope;
                     boolean lost = !present.contains(scope + "@" + b.rowPeriod());
@@ -413,11 +417,19 @@ final class SharedBudgets {
                     }
                     write.setInt(13, waiting ? 1 : 0);
                     write.addBatch();
+                    if (lost && beat.credited() > 0 && beat.dropPeriod() == Budget.Grant.NONE) {
+                        flushed.setLong(1, beat.credited());
+                        flushed.setString(2, scope);
+                        flushed.setLong(3, beat.periodStart());
+                        flushed.setString(4, gatewayId);
+                        flushed.addBatch();
+                    }
                     beaten.add(b);
                     beats.add(beat);
                 }
                 drop.executeBatch();
                 write.executeBatch();
+                flushed.executeBatch();
             }
             return deleteGone(c, now);
         });

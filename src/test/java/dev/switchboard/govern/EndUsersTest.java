@@ -137,6 +137,33 @@ class EndUsersTest {
     }
 
     @Test
+    void aGrantRowTheStoreLostIsWrittenAgainWithWhatTheLedgerAlreadyHolds() throws Exception {
+        admit("lena").settle(40, 0, millis.get());
+        Budget b = endUsers.budgetIfHeld("lena");
+        shared.credit(List.of(new FlushedSpend(null, "lena", millis.get(), 40)));
+        // other gateways took this one for gone and deleted its row
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE scope = ?")) {
+                ps.setString(1, b.grant().scope);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        shared.heartbeat();
+        long[] row = db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT granted_nanos, flushed_nanos FROM budget_grants WHERE scope = ?")) {
+                ps.setString(1, b.grant().scope);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                }
+            }
+        });
+        assertThat(row[0]).as("it claims what it spent").isEqualTo(40);
+        assertThat(row[1]).as("of which the ledger holds all: nothing outstanding, nothing counted twice").isEqualTo(40);
+    }
+
+    @Test
     void aCallThatTookABudgetBeingLetGoAsksForItAgain() throws Exception {
         admit("bob").settle(0, 0);
         Budget b = endUsers.budgetIfHeld("bob");
