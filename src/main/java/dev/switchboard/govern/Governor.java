@@ -112,7 +112,7 @@ public final class Governor {
         }
         if (caller.modelsRestricted()) checkScopeModels(caller, aliases);
         String endUser = null;
-        if (endUsers.active() && user != null && !user.isEmpty()) {
+        if (endUsers.active() && user != null && !user.isBlank()) {
             if (user.length() > EndUsers.MAX_ID) {
                 // the ledger keeps 255 characters: longer ids sharing their start would share one budget and one block
                 throw GatewayException.badRequest("'user' is longer than " + EndUsers.MAX_ID + " characters, the most an end "

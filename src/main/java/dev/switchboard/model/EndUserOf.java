@@ -19,21 +19,21 @@ public final class EndUserOf {
 
     private EndUserOf() {}
 
-    /** @return null when the call names nobody (an empty name names nobody) */
+    /** @return null when the call names nobody (an empty or blank name names nobody: the next place decides) */
     public static String resolve(CallContext ctx, String user, Map<String, String> metadata, Map<String, JsonNode> extra) {
         List<String> tags = ctx.caller().tags();
         if (!tags.isEmpty()) {
             for (String t : tags) if (t.startsWith(JWT_TAG) && t.length() > JWT_TAG.length()) return t.substring(JWT_TAG.length());
         }
         String header = ctx.hint(HINT);
-        if (header != null && !header.isEmpty()) return header;
-        if (user != null && !user.isEmpty()) return user;
+        if (header != null && !header.isBlank()) return header;
+        if (user != null && !user.isBlank()) return user;
         if (extra.isEmpty() && (metadata == null || metadata.isEmpty())) return null;
         if (extra.get("litellm_metadata") instanceof JsonNode m && m.get("user") instanceof JsonNode u && u.isTextual()
-                && !u.textValue().isEmpty()) return u.textValue();
+                && !u.textValue().isBlank()) return u.textValue();
         String fromMetadata = metadata == null ? null : metadata.get("user_id");
-        if (fromMetadata != null && !fromMetadata.isEmpty()) return fromMetadata;
-        if (extra.get("safety_identifier") instanceof JsonNode s && s.isTextual() && !s.textValue().isEmpty()) return s.textValue();
+        if (fromMetadata != null && !fromMetadata.isBlank()) return fromMetadata;
+        if (extra.get("safety_identifier") instanceof JsonNode s && s.isTextual() && !s.textValue().isBlank()) return s.textValue();
         return null;
     }
 }

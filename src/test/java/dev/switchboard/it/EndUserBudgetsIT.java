@@ -267,6 +267,9 @@ class EndUserBudgetsIT {
                 body.formatted("\"litellm_metadata\":{\"user\":\"hdr-meta\"},"));
         assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
         assertThat(gw.simulator.last().body().containsKey("litellm_metadata")).isFalse();
+        // a blank name names nobody, in the body too: the next place decides
+        assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                body.formatted("\"user\":\"  \",\"litellm_metadata\":{\"user\":\"hdr-blocked\"},")).statusCode()).isEqualTo(400);
         // a blank customer header names nobody: the next place decides
         assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body.formatted(""),
                 "x-litellm-customer-id", " ", "x-litellm-end-user-id", "hdr-blocked").statusCode()).isEqualTo(400);
