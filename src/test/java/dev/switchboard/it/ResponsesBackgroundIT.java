@@ -314,6 +314,9 @@ class ResponsesBackgroundIT {
                 body.append(line).append('\n');
                 if (id == null && line.startsWith("data: ")) {
                     id = new JsonObject(line.substring(6)).getJsonObject("response").getString("id");
+                    // response.created can come before the upstream call has reached the simulator: cancel once it has,
+                    // so that there is an upstream stream to reset (the suite saw this race once in four runs)
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> gw.simulator.arrivals() >= 1);
                     Response cancelled = client.responses().cancel(id);
                     assertThat(cancelled.status()).hasValue(ResponseStatus.CANCELLED);
                 }
