@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndUserAdmin {
     private static final Logger log = LoggerFactory.getLogger("switchboard.budget");
-    static final Set<String> SETTABLE = Set.of("alias", "blocked", "max_budget", "budget_duration", "metadata");
+    /** What {@code /customer/new} and {@code update} take: the settable fields and the id. */
+    private static final Set<String> ROW_FIELDS = Set.of("user_id", "alias", "blocked", "max_budget", "budget_duration", "metadata");
     /** LiteLLM's other customer fields: refused by name, so a copied script learns what is not applied. */
     private static final Set<String> NOT_SUPPORTED = Set.of("budget_id", "allowed_model_region", "default_model", "tpm_limit",
             "rpm_limit", "model_max_budget", "max_parallel_requests", "soft_budget", "spend", "budget_reset_at", "object_permission");
@@ -57,7 +58,7 @@ public final class EndUserAdmin {
     /** {@code POST /customer/new}: LiteLLM's 400 when the end user exists already. */
     public Future<ObjectNode> create(ObjectNode body) {
         return change(() -> {
-            onlyKnown(body, with(SETTABLE, "user_id"));
+            onlyKnown(body, ROW_FIELDS);
             String id = userId(body);
             long now = clock.getAsLong();
             EndUser u = apply(EndUser.blank(id, now), body, now);
@@ -76,7 +77,7 @@ public final class EndUserAdmin {
      */
     public Future<ObjectNode> update(ObjectNode body) {
         return change(() -> {
-            onlyKnown(body, with(SETTABLE, "user_id"));
+            onlyKnown(body, ROW_FIELDS);
             String id = userId(body);
             long now = clock.getAsLong();
             EndUser u = store.change(List.of(id), found -> {
@@ -209,7 +210,7 @@ public final class EndUserAdmin {
         o.putNull("allowed_model_region");
         o.putNull("default_model");
         o.putNull("budget_id");
-        long max = endUsers.maxNanosOf(u);
+        long max = endUsers.maxNanos(u);
         if (max == Budget.NO_LIMIT) {
             o.putNull("litellm_budget_table");
         } else {
@@ -311,16 +312,16 @@ public final class EndUserAdmin {
         return id;
     }
 
+    /** {@link KeyFields#onlyKnown}, after naming LiteLLM's customer fields this API does not apply. */
     private static void onlyKnown(ObjectNode body, Set<String> allowed) {
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (allowed.contains(f)) continue;
-            if (NOT_SUPPORTED.contains(f)) {
+            if (!allowed.contains(f) && NOT_SUPPORTED.contains(f)) {
                 throw GatewayException.badRequest("'" + f + "' is a LiteLLM customer field Switchboard does not apply; leave it out. "
                         + "Supported: " + new TreeSet<>(allowed) + ".", f);
             }
-            throw GatewayException.badRequest("Unknown field '" + f + "'. Known fields: " + new TreeSet<>(allowed) + ".", f);
         }
+        KeyFields.onlyKnown(body, allowed);
     }
 
     private static GatewayException notFound(String message, String param) {
@@ -333,12 +334,6 @@ public final class EndUserAdmin {
         List<String> f = new ArrayList<>();
         body.fieldNames().forEachRemaining(n -> { if (!n.equals("user_id")) f.add(n); });
         return f.isEmpty() ? "defaults" : String.join(", ", f);
-    }
-
-    private static Set<String> with(Set<String> base, String extra) {
-        Set<String> s = new java.util.HashSet<>(base);
-        s.add(extra);
-        return Set.copyOf(s);
     }
 
     private <T> Future<T> change(Supplier<T> work) {

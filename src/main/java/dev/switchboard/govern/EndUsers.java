@@ -45,9 +45,6 @@ final class EndUsers {
 
     boolean active() { return active; }
 
-    /** The default budget in USD nanos, or {@link Budget#NO_LIMIT}. */
-    long defaultMaxNanos() { return defaultMaxNanos; }
-
     EndUser row(String id) { return rows.get(id); }
 
     /** Every stored end user, in id order. */
@@ -120,9 +117,8 @@ final class EndUsers {
         return out;
     }
 
-    int running() { return budgets.size(); }
-
-    private long maxNanos(EndUser u) {
+    /** The end user's budget in nanos: their row's own, else the default; {@link Budget#NO_LIMIT} for none. */
+    long maxNanos(EndUser u) {
         return u != null && u.maxBudget() != null ? Budget.nanos(u.maxBudget()) : defaultMaxNanos;
     }
 
@@ -145,8 +141,6 @@ final class EndUsers {
         return p == null ? 0 : p.periodStart(anchor(u), nowMillis);
     }
 
-    /** Their budget in nanos ({@link Budget#NO_LIMIT} for none) and whether it is the default one. */
-    long maxNanosOf(EndUser u) { return maxNanos(u); }
 
     private void configure(Budget b, EndUser u, long nowMillis) {
         b.configure(maxNanos(u), Budget.NO_LIMIT, period(u), anchor(u), nowMillis);
