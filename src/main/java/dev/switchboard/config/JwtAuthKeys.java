@@ -31,7 +31,7 @@ final class JwtAuthKeys {
             "team_id_jwt_field", "team_ids_jwt_field", "team_id_default", "org_id_jwt_field", "end_user_id_jwt_field",
             "roles_jwt_field", "object_id_jwt_field", "user_roles_jwt_field", "user_allowed_email_domain");
     private static final List<String> BOOL_KEYS = List.of("enforce_scope_based_access", "enforce_rbac", "user_id_upsert",
-            "team_id_upsert");
+            "team_id_upsert", "enforce_team_based_model_access");
 
     private JwtAuthKeys() {}
 

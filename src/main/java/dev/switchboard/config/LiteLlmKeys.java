@@ -202,7 +202,7 @@ public final class LiteLlmKeys {
         r(JWT, "custom_validate", "a Python function cannot run in Switchboard; tokens would be accepted without its check");
         r(JWT, "admin_allowed_routes team_allowed_routes public_allowed_routes",
                 "route lists are not enforced (an admin token reaches every route, other tokens the model routes); a token would reach more than configured");
-        r(JWT, "enforce_team_based_model_access", "teams' model lists live in LiteLLM's database; Switchboard has no teams, so every team could use every model");
+        a(JWT, "enforce_team_based_model_access", "a token's call needs a stored team (/team/new) that may use the model; without it, a token none of whose teams is stored is not held to any team's models");
         r(JWT, "virtual_key_claim_field", "JWT to virtual key mapping is not supported; the mapped key's budget and limits would not apply");
         r(GENERAL, "allowed_ips", "IP allow-lists are not supported; the gateway would accept every address. Fix: bind to a private address (--host)");
         RULES.addAll(GuardrailKeys.RULES); // the guardrails: list (its own class, see there)

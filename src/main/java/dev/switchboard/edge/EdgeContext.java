@@ -52,9 +52,14 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         return out;
     }
 
-    /** A virtual key (its allowlist) or a JWT whose scopes name its models. */
+    /** A virtual key (its allowlist), a JWT whose scopes name its models, or a caller of a team (its models). */
     private static boolean restricted(dev.switchboard.model.Caller caller) {
-        return caller.virtualKey() || caller.modelsRestricted();
+        return caller.virtualKey() || caller.modelsRestricted() || ofATeam(caller);
+    }
+
+    private static boolean ofATeam(dev.switchboard.model.Caller caller) {
+        for (String t : caller.tags()) if (t.startsWith("team:")) return true;
+        return false;
     }
 
     /**

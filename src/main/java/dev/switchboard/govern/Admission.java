@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Admission {
     /** For calls nobody governs (tests, internal calls): settles to nothing. */
-    public static final Admission NONE = new Admission(null, null, false, null, false, null, 0, RateLimiter.Permit.NONE);
+    public static final Admission NONE = new Admission(null, null, false, null, false, null, null, 0, RateLimiter.Permit.NONE);
 
     private final Governor governor;
     private final KeyState key;
@@ -18,6 +18,8 @@ public final class Admission {
     private final boolean globalReserved;
     /** The end user's budget the reservation was also taken from, or null. */
     private final Budget endUser;
+    /** The team's budget the reservation was also taken from, or null. */
+    private final Budget team;
     private final long reservedNanos;
     private final RateLimiter.Permit permit;
     private final AtomicBoolean settled = new AtomicBoolean();
@@ -26,8 +28,9 @@ public final class Admission {
 
     /** @param keyReserved / globalReserved whether {@code reservedNanos} was taken from that budget */
     Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, Budget endUser,
-              long reservedNanos, RateLimiter.Permit permit) {
+              Budget team, long reservedNanos, RateLimiter.Permit permit) {
         this.endUser = endUser;
+        this.team = team;
         this.governor = governor;
         this.key = key;
         this.keyReserved = keyReserved;
@@ -55,8 +58,8 @@ public final class Admission {
     public void settle(long costNanos, long actualTokens, long atMillis) {
         if (!settled.compareAndSet(false, true) || governor == null) return;
         try {
-            governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, endUser,
-                    endUser != null ? reservedNanos : 0, costNanos, atMillis);
+            governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, endUser, team,
+                    reservedNanos, costNanos, atMillis);
             permit.release(actualTokens, System.nanoTime());
         } finally {
             if (globalSlot) governor.releaseGlobalSlot();

@@ -337,8 +337,8 @@ final class Budget {
         /** What of {@link #spent} was credited to the row ({@code flushed_nanos}) by this gateway. */
         long credited;
         /**
-         * The ledger's rows this budget counts: {@code key_id} or {@code end_user} equal to {@link #ledgerValue}, or every
-         * row (null, the global budget).
+         * The ledger's rows this budget counts: {@code key_id} or {@code end_user} equal to {@link #ledgerValue}, the rows
+         * tagged {@code team:} and it ({@code team}), or every row (null, the global budget).
          */
         final String ledgerColumn;
         final String ledgerValue;
@@ -369,10 +369,19 @@ final class Budget {
             return new Grant("eu:" + KeySecrets.hash(userId).substring(0, 40), "end_user", userId);
         }
 
+        /**
+         * A team's grant: {@code tm:} and a hash of the id, as an end user's; the ledger's rows are the calls tagged
+         * {@code team:<id>}.
+         */
+        static Grant team(String teamId) {
+            return new Grant("tm:" + KeySecrets.hash(teamId).substring(0, 40), "team", teamId);
+        }
+
         /** This budget's spend in the ledger since {@code sinceMillis}. Blocks. */
         long ledgerSpent(java.sql.Connection c, long sinceMillis) throws java.sql.SQLException {
             if (ledgerColumn == null) return KeyStore.spentSince(c, null, sinceMillis);
             if (ledgerColumn.equals("end_user")) return EndUserStore.spentSince(c, ledgerValue, sinceMillis);
+            if (ledgerColumn.equals("team")) return TeamStore.spentSince(c, ledgerValue, sinceMillis);
             return KeyStore.spentSince(c, ledgerValue, sinceMillis);
         }
 

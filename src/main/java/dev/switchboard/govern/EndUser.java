@@ -17,7 +17,9 @@ import dev.switchboard.model.DurationSpec;
  * @param metadata       the caller's own data, kept and shown, or null
  */
 public record EndUser(String userId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor,
-                      boolean blocked, ObjectNode metadata, long createdAt, long updatedAt) {
+                      boolean blocked, ObjectNode metadata, long createdAt, long updatedAt) implements BudgetedRow {
+
+    @Override public String id() { return userId; }
 
     /** A row made by {@code /customer/block} for an end user who had none: the defaults, blocked. */
     static EndUser blank(String userId, long nowMillis) {

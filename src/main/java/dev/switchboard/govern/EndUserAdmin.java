@@ -231,56 +231,14 @@ public final class EndUserAdmin {
     }
 
     private static EndUser apply(EndUser base, ObjectNode b, long now) {
-        String alias = base.alias();
-        if (b.has("alias")) {
-            JsonNode v = b.get("alias");
-            if (v.isNull()) alias = null;
-            else if (!v.isTextual() || v.textValue().isBlank() || v.textValue().length() > 255) {
-                throw GatewayException.badRequest("'alias' must be a non-empty string of at most 255 characters (or null).", "alias");
-            } else alias = v.textValue().strip();
-        }
-        boolean blocked = base.blocked();
-        if (b.has("blocked")) {
-            if (!b.get("blocked").isBoolean()) throw GatewayException.badRequest("'blocked' must be true or false.", "blocked");
-            blocked = b.get("blocked").booleanValue();
-        }
-        Double max = base.maxBudget();
-        if (b.has("max_budget")) {
-            JsonNode v = b.get("max_budget");
-            if (v.isNull()) max = null;
-            else if (!v.isNumber() || !Double.isFinite(v.doubleValue()) || v.doubleValue() < 0 || v.doubleValue() > 1e9) {
-                throw GatewayException.badRequest("'max_budget' must be a number of US dollars from 0 to 1,000,000,000 (or null "
-                        + "for the default, litellm_settings.max_end_user_budget), found " + v + ".", "max_budget");
-            } else max = v.doubleValue();
-        }
-        DurationSpec period = base.budgetDuration();
-        long anchor = base.budgetAnchor();
-        if (b.has("budget_duration")) {
-            JsonNode v = b.get("budget_duration");
-            if (v.isNull()) period = null;
-            else if (!v.isTextual()) throw GatewayException.badRequest("'budget_duration' must be " + DurationSpec.FORMS + ".", "budget_duration");
-            else {
-                try {
-                    period = DurationSpec.parse(v.textValue());
-                } catch (IllegalArgumentException e) {
-                    throw GatewayException.badRequest("'budget_duration': " + e.getMessage(), "budget_duration");
-                }
-            }
-            // a new period length starts a fresh period now, as a key's does
-            String was = base.budgetDuration() == null ? null : base.budgetDuration().text();
-            if (!java.util.Objects.equals(period == null ? null : period.text(), was)) anchor = now;
-        }
-        if (period != null && max == null) {
+        Double max = BudgetFields.maxBudget(b, base.maxBudget(), "for the default, litellm_settings.max_end_user_budget");
+        BudgetFields.Period period = BudgetFields.period(b, base.budgetDuration(), base.budgetAnchor(), now);
+        if (period.duration() != null && max == null) {
             throw GatewayException.badRequest("'budget_duration' needs a 'max_budget' of the end user's own: the default budget "
                     + "(litellm_settings.max_end_user_budget) never resets.", "budget_duration");
         }
-        ObjectNode metadata = base.metadata();
-        if (b.has("metadata")) {
-            JsonNode m = b.get("metadata");
-            if (!m.isNull() && !m.isObject()) throw GatewayException.badRequest("'metadata' must be an object.", "metadata");
-            metadata = m.isNull() ? null : (ObjectNode) m.deepCopy();
-        }
-        return new EndUser(base.userId(), alias, max, period, anchor, blocked, metadata, base.createdAt(), now);
+        return new EndUser(base.userId(), BudgetFields.alias(b, "alias", base.alias()), max, period.duration(), period.anchor(),
+                BudgetFields.blocked(b, base.blocked()), BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
     }
 
     private static String userId(ObjectNode body) {

@@ -24,6 +24,7 @@ public final class Governance {
     private long syncTimer = -1;
     private Vertx vertx;
     private EndUserAdmin customers;
+    private TeamAdmin teams;
 
     private final SharedBudgets shared;
     private final SharedRateLimits sharedLimits;
@@ -62,15 +63,21 @@ public final class Governance {
         for (EndUser u : endUserStore.all()) endUsers.put(u, now);
         if (settings.endUserMaxBudget() != null) log.info("every end user's budget: ${} (unless their /customer row says otherwise)", settings.endUserMaxBudget());
         if (!endUsers.rows().isEmpty()) log.info("{} end user(s) (customers) loaded", endUsers.rows().size());
-        SharedBudgets shared = new SharedBudgets(db, vertx, registry, endUsers, global, clockMillis, SharedBudgets.LEASE_MILLIS);
+        TeamStore teamStore = new TeamStore(db);
+        Teams teams = new Teams(settings.accessGroups());
+        for (Team t : teamStore.all()) teams.put(t, now);
+        if (!teams.rows().isEmpty()) log.info("{} team(s) loaded", teams.rows().size());
+        SharedBudgets shared = new SharedBudgets(db, vertx, registry, endUsers, teams, global, clockMillis, SharedBudgets.LEASE_MILLIS);
         SharedRateLimits sharedLimits = new SharedRateLimits(db, limiter, registry, clockMillis, System::nanoTime, shared.gatewayId);
         sharedLimits.sync(); // at start: what other gateways took before this one is its baseline, not its business
         Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
-                new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel(), endUsers),
+                new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel(), endUsers, teams),
                 new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
         g.vertx = vertx;
         g.governor.budgetStatus(settings.budgetStatus());
+        g.governor.enforceTeamModels(settings.jwt() != null && settings.jwt().enforceTeamModels());
         g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
+        g.teams = new TeamAdmin(vertx, teamStore, teams, registry, clockMillis);
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and
         // keep their grants of shared budgets alive (giving back what another gateway waits for)
         g.syncTimer = vertx.setPeriodic(KEY_SYNC_MILLIS, id -> {
@@ -78,6 +85,8 @@ public final class Governance {
                     log.warn("could not read the keys other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
             g.customers.syncFromStore().onFailure(e ->
                     log.warn("could not read the end users other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
+            g.teams.syncFromStore().onFailure(e ->
+                    log.warn("could not read the teams other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
             vertx.executeBlocking(() -> {
                 shared.heartbeat();
                 return null;
@@ -137,6 +146,9 @@ public final class Governance {
     /** LiteLLM's {@code /customer/*}: end users' budgets and blocks. */
     public EndUserAdmin customers() { return customers; }
 
+    /** LiteLLM's {@code /team/*}: teams' budgets, model lists and blocks. */
+    public TeamAdmin teams() { return teams; }
+
     /**
      * A key's budget for {@code /metrics}: what is left of this period's budget (spend and reservations in flight
      * taken off), in nano-dollars.
@@ -156,9 +168,13 @@ public final class Governance {
         return out;
     }
 
-    /** Whether {@code alias} is a model the caller may use (for filtering {@code /v1/models}). */
+    /**
+     * Whether {@code alias} is a model the caller may use (for filtering {@code /v1/models}, and the fallbacks a call may
+     * take): its key's allowlist, a JWT's scopes, and its team's models.
+     */
     public boolean allows(dev.switchboard.model.Caller caller, String alias) {
-        if (caller.modelsRestricted()) return caller.models().contains(alias);
+        if (caller.modelsRestricted() && !caller.models().contains(alias)) return false;
+        if (!governor.teamAllows(caller, alias)) return false;
         if (!caller.virtualKey()) return true;
         KeyState s = registry.byId(caller.id());
         return s != null && s.version().allowlist().allows(alias);

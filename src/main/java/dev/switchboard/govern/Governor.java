@@ -30,6 +30,8 @@ public final class Governor {
     private final SharedBudgets shared;
     /** End users' blocks and budgets (LiteLLM's customers); {@link EndUsers#NONE} when there are none. */
     private final EndUsers endUsers;
+    /** Teams' blocks, model lists and budgets (LiteLLM's {@code /team/*}); inactive while none is stored. */
+    private final Teams teams;
     /** The HTTP status of a budget refusal (LiteLLM's {@code budget_exceeded_status_code}). */
     private int budgetStatus = GovernSettings.DEFAULT_BUDGET_STATUS;
 
@@ -50,7 +52,13 @@ public final class Governor {
 
     Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis, SharedBudgets shared,
              Integer globalMaxParallel, EndUsers endUsers) {
+        this(keys, limiter, global, clockMillis, shared, globalMaxParallel, endUsers, new Teams(java.util.Map.of()));
+    }
+
+    Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis, SharedBudgets shared,
+             Integer globalMaxParallel, EndUsers endUsers, Teams teams) {
         this.endUsers = endUsers;
+        this.teams = teams;
         this.globalMaxParallel = globalMaxParallel == null ? 0 : globalMaxParallel;
         this.keys = keys;
         this.limiter = limiter;
@@ -122,20 +130,28 @@ public final class Governor {
             endUser = EndUsers.id(user);
             checkNotBlocked(endUser);
         }
+        String team = teams.active() || enforceTeamModels ? teamOf(caller, aliases) : null;
+        if (team != null) checkTeam(team, aliases);
         Budget keyBudget = key != null && key.budget.limited() ? key.budget : null;
         Budget globalBudget = global != null && global.limited() ? global : null;
         // the budgets before the rate limits: a call that waits for a shared budget's grant (and is admitted again
         // after) or is refused for its budget takes no request from the key's rpm
         Budget endUserBudget = null;
+        Budget teamBudget = null;
         long reserve = 0;
         for (int tries = 0; ; tries++) {
-            Budget b = endUser == null ? null : endUsers.budget(endUser, clockMillis.getAsLong());
-            endUserBudget = b != null && b.limited() ? b : null;
-            if (keyBudget == null && globalBudget == null && endUserBudget == null) break;
-            reserve = reserveBudgets(keyBudget, globalBudget, endUserBudget, endUser, worstCase);
+            long now = clockMillis.getAsLong();
+            Budget eu = endUser == null ? null : endUsers.budget(endUser, now);
+            endUserBudget = eu != null && eu.limited() ? eu : null;
+            Budget tm = team == null ? null : teams.budget(team, now);
+            teamBudget = tm != null && tm.limited() ? tm : null;
+            if (keyBudget == null && globalBudget == null && endUserBudget == null && teamBudget == null) break;
+            reserve = reserveBudgets(keyBudget, teamBudget, endUserBudget, globalBudget, team, endUser, worstCase);
             if (reserve >= 0) break;
-            endUsers.forget(endUser, b); // let go while idle just now: made anew (with a grant from the store) and asked again
-            if (tries == 3) throw new IllegalStateException("end user budget kept being let go");
+            // let go while idle just now: made anew (with a grant from the store) and asked again
+            if (reserve == RETIRED_END_USER) endUsers.forget(endUser, eu);
+            else teams.forget(team, tm);
+            if (tries == 3) throw new IllegalStateException("an end user's or team's budget kept being let go");
         }
         RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : key.version().limits();
         RateLimiter.Permit permit;
@@ -146,9 +162,10 @@ public final class Governor {
             if (keyBudget != null) keyBudget.unreserve(reserve);
             if (globalBudget != null) globalBudget.unreserve(reserve);
             if (endUserBudget != null) endUserBudget.unreserve(reserve);
+            if (teamBudget != null) teamBudget.unreserve(reserve);
             throw e;
         }
-        return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, reserve, permit);
+        return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, teamBudget, reserve, permit);
     }
 
     /** LiteLLM's {@code budget_exceeded_status_code}: budget refusals answer with this status (4xx). */
@@ -163,32 +180,107 @@ public final class Governor {
         }
     }
 
+    /** What {@link #reserveBudgets} answers when the end user's budget, or the team's, was let go meanwhile. */
+    private static final long RETIRED_END_USER = -1, RETIRED_TEAM = -2;
+
     /**
-     * Reserves the call's worst case in each budget that applies (the key's, the global one, the end user's; at least
-     * one is not null): all of them or none.
+     * Reserves the call's worst case in each budget that applies (the key's, its team's, the end user's, the global
+     * one; at least one is not null): all of them or none.
      *
-     * @return what was reserved in each; -1 when the end user's budget was let go meanwhile (nothing is held: ask again)
+     * @return what was reserved in each; {@link #RETIRED_END_USER} or {@link #RETIRED_TEAM} when that budget was let go
+     *         meanwhile (nothing is held: ask again)
      */
-    private long reserveBudgets(Budget keyBudget, Budget globalBudget, Budget endUserBudget, String endUser, WorstCase worstCase) {
+    private long reserveBudgets(Budget keyBudget, Budget teamBudget, Budget endUserBudget, Budget globalBudget, String team,
+                                String endUser, WorstCase worstCase) {
         long now = clockMillis.getAsLong();
         // The bound needs no tokenizer but can be a few times the real worst case: take it only while it is a small
         // part of what is left, so it never crowds out concurrent calls near the end of a budget.
         long bound = worstCase.boundNanos();
-        long headroom = Math.min(Math.min(headroom(keyBudget, now), headroom(globalBudget, now)), headroom(endUserBudget, now));
+        long headroom = Math.min(Math.min(headroom(keyBudget, now), headroom(globalBudget, now)),
+                Math.min(headroom(endUserBudget, now), headroom(teamBudget, now)));
         long reserve = bound <= headroom / BOUND_SHARE ? bound : worstCase.exactNanos();
-        Budget[] order = {keyBudget, endUserBudget, globalBudget};
+        Budget[] order = {keyBudget, teamBudget, endUserBudget, globalBudget};
         for (int i = 0; i < order.length; i++) {
             Budget b = order[i];
             if (b == null) continue;
             Budget.Reserve r = b.reserve(reserve, now);
             if (r == Budget.Reserve.TAKEN) continue;
             for (int j = 0; j < i; j++) if (order[j] != null) order[j].unreserve(reserve); // undo the ones taken
-            if (r == Budget.Reserve.RETIRED) return -1;
+            if (r == Budget.Reserve.RETIRED) return b == teamBudget ? RETIRED_TEAM : RETIRED_END_USER;
             if (r == Budget.Reserve.NEEDS_GRANT) throw new BudgetPending(shared.acquire(b, reserve));
             if (b == endUserBudget) throw endUserBudgetExceeded(b, endUser, reserve, now, budgetStatus);
+            if (b == teamBudget) throw teamBudgetExceeded(b, team, reserve, now, budgetStatus);
             throw budgetExceeded(b, b == keyBudget ? "key" : "global", reserve, now, budgetStatus);
         }
         return reserve;
+    }
+
+    /**
+     * The team that governs this call ({@link Teams#governing}), or null. A key's is its stored team; a JWT's is, as
+     * LiteLLM picks it, the first of the token's stored teams that may use the models asked for: LiteLLM's 403 when some
+     * are stored and none may, or (with {@code enforce_team_based_model_access}) when none is stored.
+     */
+    private String teamOf(Caller caller, List<String> aliases) {
+        boolean jwt = isJwt(caller);
+        boolean enforce = jwt && enforceTeamModels;
+        if (caller.tags().isEmpty() && !enforce) return null;
+        List<String> labels = Teams.labels(caller.tags());
+        String team = teams.governing(labels, aliases, jwt);
+        if (team == null && jwt && (enforce || teams.anyStored(labels))) {
+            if (labels.isEmpty()) {
+                throw new GatewayException(ErrorKind.PERMISSION, 403, "No teams found in token. `enforce_team_based_model_access` is "
+                        + "set to True. Token must belong to a team.", "model", "team_model_access_denied", null, null);
+            }
+            String model = aliases.isEmpty() ? null : aliases.get(0);
+            throw new GatewayException(ErrorKind.PERMISSION, 403, "No team has access to the requested model: " + LogSafe.text(model)
+                    + ". Checked teams=" + LogSafe.text(labels.toString()) + ". Check `/models` to see all available models.",
+                    "model", "team_model_access_denied", null, null);
+        }
+        return team;
+    }
+
+    /** A caller signed in by a JWT: not a virtual key, not the master key, not the anonymous loopback caller. */
+    private static boolean isJwt(Caller caller) {
+        return !caller.virtualKey() && caller != Caller.MASTER && caller != Caller.ANONYMOUS
+                && !caller.id().equals("master") && !caller.id().equals("anonymous");
+    }
+
+    /** LiteLLM's {@code enforce_team_based_model_access}: a JWT's call needs a stored team of the token that may use the model. */
+    void enforceTeamModels(boolean on) { this.enforceTeamModels = on; }
+
+    private volatile boolean enforceTeamModels;
+
+    /** LiteLLM's team checks, in its order: the block, then the team's models. */
+    private void checkTeam(String team, List<String> aliases) {
+        Team row = teams.row(team);
+        if (row == null) return; // deleted a moment ago
+        if (row.blocked()) {
+            throw new GatewayException(ErrorKind.AUTHENTICATION, 401, "Authentication Error, Team=" + LogSafe.text(team) + " is blocked. Update via "
+                    + "`/team/unblock` if you're an admin.", null, "team_blocked", null, null);
+        }
+        ModelAllowlist allow = teams.allowlist(team);
+        if (allow == null) return;
+        for (String alias : aliases) {
+            if (alias != null && !allow.allows(alias)) {
+                throw new GatewayException(ErrorKind.PERMISSION, 403, "Team not allowed to access model. Team=" + LogSafe.text(team)
+                        + ", Model=" + LogSafe.text(alias) + ". Allowed team models = " + row.models() + ".", "model",
+                        "team_model_access_denied", null, null);
+            }
+        }
+    }
+
+    /** Whether the caller's team (if it has a stored one) may use {@code alias}: for fallbacks and {@code /v1/models}. */
+    boolean teamAllows(Caller caller, String alias) {
+        if (!teams.active() && !enforceTeamModels) return true;
+        String team;
+        try {
+            team = teamOf(caller, java.util.Collections.singletonList(alias));
+        } catch (GatewayException refused) {
+            return false;
+        }
+        if (team == null) return true;
+        ModelAllowlist allow = teams.allowlist(team);
+        return allow == null || allow.allows(alias);
     }
 
     /**
@@ -200,10 +292,11 @@ public final class Governor {
     }
 
     /** Every key's spend is tracked (for /key/info), limited or not; reservations are returned where they were taken. */
-    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, Budget endUser, long endUserReserved,
+    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, Budget endUser, Budget team, long reserved,
                 long costNanos, long atMillis) {
         long now = atMillis >= 0 ? atMillis : clockMillis.getAsLong();
-        if (endUser != null) endUser.settle(endUserReserved, costNanos, now);
+        if (endUser != null) endUser.settle(reserved, costNanos, now);
+        if (team != null) team.settle(reserved, costNanos, now);
         if (key != null) {
             if (key.budget.settle(keyReserved, costNanos, now)) softBudgetReached(key, now);
             if (keyReserved > 0 && costNanos > keyReserved) overran(key.key().keyId(), keyReserved, costNanos);
@@ -239,27 +332,34 @@ public final class Governor {
      * Budget=…}: scripts match on it), then what was left and what the request needed.
      */
     private static GatewayException endUserBudgetExceeded(Budget b, String endUser, long needed, long now, int status) {
-        Budget.Snapshot s = b.snapshot(now);
-        long left = b.left(now);
-        String message = "ExceededBudget: End User=" + LogSafe.text(endUser) + " over budget. Spend=" + usd(b.spentKnown(now))
-                + ", Budget=" + usd(s.maxNanos()) + ". This request could cost up to $" + usd(needed) + " and the end user's budget has $"
-                + usd(left) + " left" + (s.reservedNanos() > 0 ? " ($" + usd(s.reservedNanos()) + " is held by calls in flight)" : "")
-                + (s.resetsAt() == null ? "." : "; it resets at " + java.time.Instant.ofEpochMilli(s.resetsAt()) + ".")
-                + " A lower max_tokens lowers what a request can cost.";
-        return new GatewayException(ErrorKind.forClientStatus(status), status, message, "user", "budget_exceeded", "budget_exceeded", null);
+        return budgetRefusal(b, "ExceededBudget: End User=" + LogSafe.text(endUser) + " over budget. Spend=" + usd(b.spentKnown(now))
+                + ", Budget=" + usd(b.snapshot(now).maxNanos()), "the end user's budget", needed, now, status, "user");
+    }
+
+    /**
+     * LiteLLM's message for a team over budget first ({@code Budget has been exceeded! Team=… Current cost: …, Max
+     * budget: …}), then what was left and what the request needed.
+     */
+    private static GatewayException teamBudgetExceeded(Budget b, String team, long needed, long now, int status) {
+        return budgetRefusal(b, "Budget has been exceeded! Team=" + LogSafe.text(team) + " Current cost: " + usd(b.spentKnown(now))
+                + ", Max budget: " + usd(b.snapshot(now).maxNanos()), "the team's budget", needed, now, status, null);
     }
 
     /** LiteLLM's message first (scripts match on it), then what was left and what the request needed. */
     private static GatewayException budgetExceeded(Budget b, String which, long needed, long now, int status) {
+        return budgetRefusal(b, "Budget has been exceeded! Current cost: " + usd(b.spentKnown(now)) + ", Max budget: "
+                + usd(b.snapshot(now).maxNanos()), which.equals("key") ? "this key's budget" : "the gateway's global budget",
+                needed, now, status, null);
+    }
+
+    /** {@code head} (LiteLLM's words), then what {@code scope} has left and when it resets. */
+    private static GatewayException budgetRefusal(Budget b, String head, String scope, long needed, long now, int status, String param) {
         Budget.Snapshot s = b.snapshot(now);
-        long left = b.left(now);
-        String scope = which.equals("key") ? "this key's budget" : "the gateway's global budget";
-        String message = "Budget has been exceeded! Current cost: " + usd(b.spentKnown(now)) + ", Max budget: " + usd(s.maxNanos())
-                + ". This request could cost up to $" + usd(needed) + " and " + scope + " has $" + usd(left) + " left"
-                + (s.reservedNanos() > 0 ? " ($" + usd(s.reservedNanos()) + " is held by calls in flight)" : "")
+        String message = head + ". This request could cost up to $" + usd(needed) + " and " + scope + " has $" + usd(b.left(now))
+                + " left" + (s.reservedNanos() > 0 ? " ($" + usd(s.reservedNanos()) + " is held by calls in flight)" : "")
                 + (s.resetsAt() == null ? "." : "; it resets at " + java.time.Instant.ofEpochMilli(s.resetsAt()) + ".")
                 + " A lower max_tokens lowers what a request can cost.";
-        return new GatewayException(ErrorKind.forClientStatus(status), status, message, null, "budget_exceeded", "budget_exceeded", null);
+        return new GatewayException(ErrorKind.forClientStatus(status), status, message, param, "budget_exceeded", "budget_exceeded", null);
     }
 
     private void softBudgetReached(KeyState key, long now) {

@@ -16,11 +16,12 @@ import java.util.Map;
  * @param roleMappings     {@code role_mappings} (exact) then {@code jwt_litellm_role_map} (shell globs): token role → LiteLLM role
  * @param scopeModels      {@code scope_mappings} when {@code enforce_scope_based_access}: scope → model names; null when off
  * @param userAllowedRoles {@code user_allowed_roles}: token roles (in {@code user_roles_jwt_field}) that make an internal user
+ * @param enforceTeamModels LiteLLM's {@code enforce_team_based_model_access}: a call needs a stored team of the token that may use the model
  */
 public record JwtSettings(List<Issuer> issuers, Issuer global, double publicKeyTtlSeconds, String adminScope, Map<String, String> fields,
                           String teamIdDefault, String rolesField, List<RoleMapping> roleMappings, String userRolesField,
                           List<String> userAllowedRoles, Map<String, List<String>> scopeModels, boolean enforceRbac,
-                          String allowedEmailDomain) {
+                          String allowedEmailDomain, boolean enforceTeamModels) {
     public static final String DEFAULT_ADMIN_SCOPE = "litellm_proxy_admin";
 
     /** A trusted issuer: its keys, its audience, and the claim fields that override the global ones for its tokens. */
@@ -73,6 +74,6 @@ public record JwtSettings(List<Issuer> issuers, Issuer global, double publicKeyT
                 (String) m.getOrDefault("admin_jwt_scope", DEFAULT_ADMIN_SCOPE), fields, (String) m.get("team_id_default"),
                 (String) m.get("roles_jwt_field"), roles, (String) m.get("user_roles_jwt_field"),
                 (List<String>) m.getOrDefault("user_allowed_roles", List.of()), scopes, Boolean.TRUE.equals(m.get("enforce_rbac")),
-                (String) m.get("user_allowed_email_domain"));
+                (String) m.get("user_allowed_email_domain"), Boolean.TRUE.equals(m.get("enforce_team_based_model_access")));
     }
 }

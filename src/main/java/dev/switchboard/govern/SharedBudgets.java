@@ -71,6 +71,7 @@ final class SharedBudgets {
     private final Vertx vertx;
     private final KeyRegistry keys;
     private final EndUsers endUsers;
+    private final Teams teams;
     private final Budget global;
     private final LongSupplier clockMillis;
     private final long leaseMillis;
@@ -93,6 +94,12 @@ final class SharedBudgets {
 
     SharedBudgets(Database db, Vertx vertx, KeyRegistry keys, EndUsers endUsers, Budget global, LongSupplier clockMillis,
                   long leaseMillis) {
+        this(db, vertx, keys, endUsers, new Teams(Map.of()), global, clockMillis, leaseMillis);
+    }
+
+    SharedBudgets(Database db, Vertx vertx, KeyRegistry keys, EndUsers endUsers, Teams teams, Budget global,
+                  LongSupplier clockMillis, long leaseMillis) {
+        this.teams = teams;
         this.db = db;
         this.vertx = vertx;
         this.keys = keys;
@@ -359,7 +366,8 @@ final class SharedBudgets {
      */
     synchronized void heartbeat() {
         if (closed) return;
-        retireIdleEndUsers();
+        retireIdle(endUsers, "end user");
+        retireIdle(teams, "team");
         List<Budget> held = held();
         if (held.isEmpty()) return;
         heldSessionLock = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
@@ -444,12 +452,13 @@ final class SharedBudgets {
     }
 
     /**
-     * End users' budgets without a call for {@link EndUsers#IDLE_MILLIS} are let go (made again by their next call, which
-     * takes a grant from the store), and their grant rows deleted: a gateway that has served a hundred thousand end users
-     * does not renew a hundred thousand rows every beat. Under this object's lock, so no credit runs meanwhile. Blocks.
+     * End users' and teams' budgets without a call for {@link RowBudgets#IDLE_MILLIS} are let go (made again by their
+     * next call, which takes a grant from the store), and their grant rows deleted: a gateway that has served a hundred
+     * thousand end users does not renew a hundred thousand rows every beat. Under this object's lock, so no credit runs
+     * meanwhile. Blocks.
      */
-    private void retireIdleEndUsers() {
-        Map<Budget, Long> dropped = endUsers.retireIdle(clockMillis.getAsLong());
+    private void retireIdle(RowBudgets<?> rows, String what) {
+        Map<Budget, Long> dropped = rows.retireIdle(clockMillis.getAsLong());
         if (dropped.isEmpty()) return;
         uncredited.keySet().removeIf(k -> dropped.containsKey(k.budget()));
         try {
@@ -457,7 +466,7 @@ final class SharedBudgets {
         } catch (RuntimeException e) {
             // the rows stay unrenewed: this gateway's next beats delete them after half a lease, and a budget made anew
             // meanwhile starts its row from 0 (UPSERT_FRESH); until then they are counted as committed (the safe side)
-            log.warn("could not delete the grant rows of {} idle end user budget(s) (they lapse within {} s): {}", dropped.size(),
+            log.warn("could not delete the grant rows of {} idle {} budget(s) (they lapse within {} s): {}", dropped.size(), what,
                     leaseMillis / 2000, e.toString());
         }
     }
@@ -568,15 +577,20 @@ final class SharedBudgets {
                 Budget b = endUsers.budgetIfHeld(endUser);
                 if (b != null && b.grant() != null) addSettled(b, r);
             }
+            String team = r.teams().isEmpty() ? null : teams.governing(r.teams(), java.util.Collections.singletonList(r.model()), r.jwt());
+            if (team != null) {
+                Budget b = teams.budgetIfHeld(team);
+                if (b != null && b.grant() != null) addSettled(b, r);
+            }
             if (global != null) add(global, r);
         }
         writeCredits();
     }
 
     /**
-     * An end user's row: only as much as their budget has settled and not yet had credited. Their calls settle into the
-     * budget only while it is limited, so a call made while it was not (or that began before its limit was set) is in the
-     * ledger but not in the grant's spend: crediting it would make the row claim less than is still outstanding.
+     * An end user's or a team's row: only as much as its budget has settled and not yet had credited. Calls settle into
+     * the budget only while it is limited, so a call made while it was not (or that began before its limit was set) is in
+     * the ledger but not in the grant's spend: crediting it would make the row claim less than is still outstanding.
      */
     private void addSettled(Budget b, FlushedSpend r) {
         long period = b.periodOf(r.endedAt());
@@ -655,6 +669,7 @@ final class SharedBudgets {
         List<Budget> out = new ArrayList<>();
         for (KeyState k : keys.states()) if (k.budget.grant() != null) out.add(k.budget); // no sort every heartbeat
         endUsers.addBudgets(out);
+        teams.addBudgets(out);
         if (global != null) out.add(global);
         return out;
     }

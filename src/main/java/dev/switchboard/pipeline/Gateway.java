@@ -173,10 +173,11 @@ public final class Gateway {
         ledger.onWritten(rows -> { // the shared budgets' grants stop counting what the ledger now holds
             if (!grants.wantsCredits()) return;
             List<dev.switchboard.govern.FlushedSpend> spent = new ArrayList<>(rows.size());
-            for (var r : rows) if (r.costNanos() > 0) spent.add(new dev.switchboard.govern.FlushedSpend(r.keyId(), r.endUser(), r.endedAt(), r.costNanos()));
+            for (var r : rows) if (r.costNanos() > 0) spent.add(dev.switchboard.govern.FlushedSpend.of(r.keyId(), r.endUser(), r.tags(), r.requestedModel(), r.endedAt(), r.costNanos()));
             grants.credit(spent);
         });
         governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
+        governance.teams().flushLedgerWith(ledger::flush);
         PromptTokens.preload(); // off the event loops: see its comment
         router.modelAccess(governance::allows); // no fallback around a key's allowlist
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
@@ -492,6 +493,8 @@ public final class Gateway {
 
     /** LiteLLM's customer (end user) admin API (master key only; the edge checks). */
     public dev.switchboard.govern.EndUserAdmin customers() { return store.governance().customers(); }
+
+    public dev.switchboard.govern.TeamAdmin teams() { return store.governance().teams(); }
 
     /** Whether the caller may use {@code alias} (its key's allowlist), for filtering the model lists. */
     public boolean allows(dev.switchboard.model.Caller caller, String alias) { return store.governance().allows(caller, alias); }

@@ -138,6 +138,49 @@ class JwtAuthIT {
     }
 
     @Test
+    void aTokensFirstStoredTeamGovernsItsCalls() throws Exception {
+        // the token's groups are litellm-users (no stored team: a label) and research: research's budget and block apply
+        Admin admin = new Admin(gw);
+        assertThat(admin.post("/team/new", new JsonObject().put("team_id", "research").put("max_budget", 0)).statusCode()).isEqualTo(200);
+        try {
+            assertThatThrownBy(() -> chat(userToken()))
+                    .isInstanceOf(com.openai.errors.BadRequestException.class)
+                    .hasMessageContaining("Budget has been exceeded! Team=research Current cost: 0, Max budget: 0.");
+            assertThat(admin.post("/team/update", new JsonObject().put("team_id", "research").put("max_budget", 1)
+                    .put("blocked", true)).statusCode()).isEqualTo(200);
+            assertThatThrownBy(() -> chat(userToken()))
+                    .isInstanceOf(com.openai.errors.UnauthorizedException.class)
+                    .hasMessageContaining("Team=research is blocked.");
+            assertThat(admin.post("/team/unblock", new JsonObject().put("team_id", "research")).statusCode()).isEqualTo(200);
+            assertThat(chat(userToken()).choices()).isNotEmpty();
+            // the call is in the team's spend
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> Double.parseDouble(
+                    admin.getOk("/team/info?team_id=research").getJsonObject("team_info").getValue("spend").toString()) > 0);
+
+            // with two stored teams, LiteLLM's choice: the token's first team that may use the model asked for
+            assertThat(admin.post("/team/new", new JsonObject().put("team_id", "litellm-users").put("max_budget", 0)
+                    .put("models", new JsonArray().add("claude"))).statusCode()).isEqualTo(200);
+            assertThat(admin.post("/team/update", new JsonObject().put("team_id", "research")
+                    .put("models", new JsonArray().add("gpt"))).statusCode()).isEqualTo(200);
+            assertThat(chat(userToken()).choices()).as("gpt: research's (litellm-users may not use it)").isNotEmpty();
+            HttpResponse<String> claude = Http.post(gw.v1() + "/chat/completions", userToken(),
+                    "{\"model\":\"claude\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(claude.statusCode()).isEqualTo(400);
+            assertThat(claude.body()).contains("Budget has been exceeded! Team=litellm-users");
+            assertThat(admin.post("/team/update", new JsonObject().put("team_id", "research")
+                    .put("models", new JsonArray().add("claude"))).statusCode()).isEqualTo(200);
+            assertThatThrownBy(() -> chat(userToken()))
+                    .isInstanceOf(com.openai.errors.PermissionDeniedException.class)
+                    .hasMessageContaining("No team has access to the requested model: gpt. Checked teams=[litellm-users, research].");
+            // /v1/models lists what one of the token's teams may use
+            JsonArray models = new JsonObject(Http.get(gw.v1() + "/models", userToken()).body()).getJsonArray("data");
+            assertThat(models.stream().map(m -> ((JsonObject) m).getString("id"))).containsExactly("claude");
+        } finally {
+            admin.post("/team/delete", new JsonObject().put("team_ids", new JsonArray().add("research").add("litellm-users")));
+        }
+    }
+
+    @Test
     void theAnthropicSdkSignsInWithATokenToo() throws Exception {
         AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(userToken()).maxRetries(0).build();
         try {

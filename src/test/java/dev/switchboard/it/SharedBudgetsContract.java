@@ -177,6 +177,34 @@ abstract class SharedBudgetsContract {
         }
     }
 
+    @Test
+    void aTeamsBudgetHoldsAcrossGateways() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml("")); TestGateway b = TestGateway.start(yaml(""))) {
+            a.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            b.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            Admin admin = new Admin(a);
+            assertThat(admin.post("/team/new", new JsonObject().put("team_id", "shared-red").put("max_budget", 0.01)).statusCode())
+                    .isEqualTo(200);
+            // the key has no budget of its own: only its team's holds it back
+            String key = admin.generate(new JsonObject().put("key_alias", "red-agent").put("team_id", "shared-red")).getString("key");
+            awaitKnown(b, key);
+            await("B takes in the team").atMost(Duration.ofSeconds(8)).until(() ->
+                    new Admin(b).get("/team/list").body().contains("\"shared-red\""));
+            Tally t = fire(List.of(a, b), key, 10);
+            System.out.printf("%s, a team: %s%n", getClass().getSimpleName(), t);
+            assertThat(t.served).as("alone, each gateway would serve 2: together they may not").isBetween(1, 2);
+            assertThat(t.firstRefusal).startsWith("Budget has been exceeded! Team=shared-red Current cost: ");
+            await("the ledger holds the served calls").atMost(Duration.ofSeconds(5)).until(() -> new BigDecimal(
+                    admin.getOk("/team/info?team_id=shared-red").getJsonObject("team_info").getValue("spend").toString())
+                    .compareTo(t.charged) == 0);
+            assertThat(t.charged).isLessThanOrEqualTo(BUDGET);
+            // a block on B reaches A within a sync
+            assertThat(new Admin(b).post("/team/block", new JsonObject().put("team_id", "shared-red")).statusCode()).isEqualTo(200);
+            await("A takes in the block").atMost(Duration.ofSeconds(8)).until(() ->
+                    Http.post(a.v1() + "/chat/completions", key, BODY).statusCode() == 401);
+        }
+    }
+
     /** Until the other gateway has taken in the key made on the first (the key sync, every 2 s). */
     private static void awaitKnown(TestGateway other, String key) {
         Admin admin = new Admin(other);

@@ -86,6 +86,7 @@ public final class AdminRoutes {
         });
         mountCache(router);
         mountCustomers(router);
+        mountTeams(router);
         get(router, "/key/list", rc -> {
             onlyParams(rc.request(), Set.of("page", "size", "key_alias", "user_id", "team_id", "return_full_object"));
             HttpServerRequest q = rc.request();
@@ -317,6 +318,23 @@ public final class AdminRoutes {
                 return edge.gateway().customers().list();
             });
         }
+    }
+
+    /** LiteLLM's team API: a team's budget, model list and block, over its keys and JWT callers. */
+    private void mountTeams(Router router) {
+        post(router, "/team/new", (c, b) -> edge.gateway().teams().create(b));
+        post(router, "/team/update", (c, b) -> edge.gateway().teams().update(b));
+        post(router, "/team/delete", (c, b) -> edge.gateway().teams().delete(b));
+        post(router, "/team/block", (c, b) -> edge.gateway().teams().block(b, true));
+        post(router, "/team/unblock", (c, b) -> edge.gateway().teams().block(b, false));
+        get(router, "/team/info", rc -> {
+            onlyParams(rc.request(), Set.of("team_id"));
+            return edge.gateway().teams().info(rc.request().getParam("team_id"));
+        });
+        get(router, "/team/list", rc -> {
+            onlyParams(rc.request(), Set.of());
+            return edge.gateway().teams().list();
+        });
     }
 
     private static Future<ObjectNode> deleted(Future<Integer> n) {

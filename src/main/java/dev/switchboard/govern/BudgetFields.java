@@ -1,0 +1,71 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.DurationSpec;
+import dev.switchboard.model.GatewayException;
+
+/**
+ * The fields {@code /customer/*} and {@code /team/*} share, read from a request body over a row's values: a field left
+ * out keeps the row's value, {@code null} clears it, a wrong type is a 400 naming the field.
+ */
+final class BudgetFields {
+    private BudgetFields() {}
+
+    /** A name for people ({@code alias}, {@code team_alias}): at most 255 characters, stripped. */
+    static String alias(ObjectNode b, String field, String was) {
+        if (!b.has(field)) return was;
+        JsonNode v = b.get(field);
+        if (v.isNull()) return null;
+        if (!v.isTextual() || v.textValue().isBlank() || v.textValue().length() > 255) {
+            throw GatewayException.badRequest("'" + field + "' must be a non-empty string of at most 255 characters (or null).", field);
+        }
+        return v.textValue().strip();
+    }
+
+    static boolean blocked(ObjectNode b, boolean was) {
+        if (!b.has("blocked")) return was;
+        if (!b.get("blocked").isBoolean()) throw GatewayException.badRequest("'blocked' must be true or false.", "blocked");
+        return b.get("blocked").booleanValue();
+    }
+
+    /** @param nullMeans what a null or absent budget means, for the message */
+    static Double maxBudget(ObjectNode b, Double was, String nullMeans) {
+        if (!b.has("max_budget")) return was;
+        JsonNode v = b.get("max_budget");
+        if (v.isNull()) return null;
+        if (!v.isNumber() || !Double.isFinite(v.doubleValue()) || v.doubleValue() < 0 || v.doubleValue() > 1e9) {
+            throw GatewayException.badRequest("'max_budget' must be a number of US dollars from 0 to 1,000,000,000 (or null "
+                    + nullMeans + "), found " + v + ".", "max_budget");
+        }
+        return v.doubleValue();
+    }
+
+    /** A budget's period length and where its periods count from: a new length starts a fresh period now, as a key's does. */
+    record Period(DurationSpec duration, long anchor) {}
+
+    static Period period(ObjectNode b, DurationSpec was, long wasAnchor, long now) {
+        if (!b.has("budget_duration")) return new Period(was, wasAnchor);
+        JsonNode v = b.get("budget_duration");
+        DurationSpec period;
+        if (v.isNull()) period = null;
+        else if (!v.isTextual()) throw GatewayException.badRequest("'budget_duration' must be " + DurationSpec.FORMS + ".", "budget_duration");
+        else {
+            try {
+                period = DurationSpec.parse(v.textValue());
+            } catch (IllegalArgumentException e) {
+                throw GatewayException.badRequest("'budget_duration': " + e.getMessage(), "budget_duration");
+            }
+        }
+        String before = was == null ? null : was.text();
+        boolean changed = !java.util.Objects.equals(period == null ? null : period.text(), before);
+        return new Period(period, changed ? now : wasAnchor);
+    }
+
+    static ObjectNode metadata(ObjectNode b, ObjectNode was) {
+        if (!b.has("metadata")) return was;
+        JsonNode m = b.get("metadata");
+        if (!m.isNull() && !m.isObject()) throw GatewayException.badRequest("'metadata' must be an object.", "metadata");
+        return m.isNull() ? null : (ObjectNode) m.deepCopy();
+    }
+}

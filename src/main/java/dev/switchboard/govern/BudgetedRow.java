@@ -1,0 +1,24 @@
+package dev.switchboard.govern;
+
+import dev.switchboard.model.DurationSpec;
+
+/**
+ * A stored row that may carry a budget of its own and a block: an end user (LiteLLM's customer) or a team. Its spend is
+ * the ledger's, never a field.
+ */
+interface BudgetedRow {
+    /** The id requests and the admin API name it by. */
+    String id();
+
+    /** Its own hard cap in USD per budget period (for ever without a duration), or null for none of its own. */
+    Double maxBudget();
+
+    /** How often its spend resets, or null for never. */
+    DurationSpec budgetDuration();
+
+    /** Epoch ms its budget periods count from. */
+    long budgetAnchor();
+
+    /** Every model call it makes is refused. */
+    boolean blocked();
+}

@@ -1,0 +1,36 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.DurationSpec;
+import java.util.List;
+
+/**
+ * LiteLLM's team as stored ({@code /team/*}): the keys whose {@code team_id} names it, and the JWT callers whose token
+ * names it, share its budget, its model list and its block. Spend is the ledger's (the calls tagged
+ * {@code team:<id>}), not a field.
+ *
+ * @param teamId         the team's id, as keys' {@code team_id} and tokens name it
+ * @param alias          LiteLLM's {@code team_alias}, or null
+ * @param maxBudget      the team's hard cap in USD per budget period (for ever without a duration), or null for none
+ * @param budgetDuration how often its spend resets, or null for never
+ * @param budgetAnchor   epoch ms the budget periods count from
+ * @param models         the only models its callers may use (empty: every model, as in LiteLLM)
+ * @param blocked        every model call of its callers is refused
+ * @param metadata       the caller's own data, kept and shown, or null
+ */
+public record Team(String teamId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor,
+                   List<String> models, boolean blocked, ObjectNode metadata, long createdAt, long updatedAt) implements BudgetedRow {
+    public Team {
+        models = models == null ? List.of() : List.copyOf(models);
+    }
+
+    @Override public String id() { return teamId; }
+
+    static Team blank(String teamId, long nowMillis) {
+        return new Team(teamId, null, null, null, nowMillis, List.of(), false, null, nowMillis, nowMillis);
+    }
+
+    Team withBlocked(boolean b, long nowMillis) {
+        return new Team(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, b, metadata, createdAt, nowMillis);
+    }
+}

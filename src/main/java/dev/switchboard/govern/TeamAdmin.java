@@ -1,0 +1,349 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.DurationSpec;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LiteLLM's team API, for the master key: {@code /team/new}, {@code update}, {@code info}, {@code list}, {@code delete},
+ * {@code block} and {@code unblock}. A stored team governs the calls of every key whose {@code team_id} names it and of
+ * every JWT whose first team it is: its budget (shared by all of them, as hard as a key's), its model list and its
+ * block. Like {@link EndUserAdmin}: changes run one at a time on one worker, the store first, then memory, so the request
+ * path sees a block or a new budget with the answer; spend comes from the ledger (the calls tagged {@code team:<id>}).
+ */
+public final class TeamAdmin {
+    private static final Logger log = LoggerFactory.getLogger("switchboard.budget");
+    /** What {@code /team/new} and {@code update} take. */
+    private static final Set<String> ROW_FIELDS = Set.of("team_id", "team_alias", "max_budget", "budget_duration", "models",
+            "blocked", "metadata");
+    /** LiteLLM's member lists: accepted empty (scripts send them so), refused with members (Switchboard keeps no users). */
+    private static final Set<String> MEMBER_FIELDS = Set.of("members_with_roles", "members", "admins");
+    /** LiteLLM's other team fields: refused by name, so a copied script learns what is not applied. */
+    private static final Set<String> NOT_SUPPORTED = Set.of("organization_id", "tpm_limit", "rpm_limit", "soft_budget",
+            "model_aliases", "tags", "guardrails", "policies", "prompts", "object_permission", "allowed_passthrough_routes",
+            "secret_manager_settings", "model_rpm_limit", "model_tpm_limit", "rpm_limit_type", "tpm_limit_type",
+            "team_member_budget", "team_member_rpm_limit", "team_member_tpm_limit", "team_member_key_duration",
+            "team_member_budget_duration", "team_member_permissions", "router_settings", "access_group_ids", "budget_limits",
+            "max_parallel_requests", "spend", "budget_reset_at", "default_team_member_models", "disable_global_guardrails");
+
+    private final TeamStore store;
+    private final Teams teams;
+    private final KeyRegistry keys;
+    private final LongSupplier clock;
+    private final WorkerExecutor worker;
+    private final Vertx vertx;
+    private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Writes what the ledger still queues, before spend is read (set by the pipeline, which owns the ledger). */
+    private volatile Runnable flushLedger = () -> {};
+
+    TeamAdmin(Vertx vertx, TeamStore store, Teams teams, KeyRegistry keys, LongSupplier clock) {
+        this.store = store;
+        this.teams = teams;
+        this.keys = keys;
+        this.clock = clock;
+        this.worker = vertx.createSharedWorkerExecutor("switchboard-team-admin", 1);
+        this.vertx = vertx;
+    }
+
+    /** What writes the ledger's queued rows: {@code /team/info} and {@code list} then show every call that ended. */
+    public void flushLedgerWith(Runnable flush) { this.flushLedger = flush; }
+
+    /** {@code POST /team/new}: LiteLLM's 400 when the team exists already; an id is made when none is given. */
+    public Future<ObjectNode> create(ObjectNode body) {
+        return change(() -> {
+            onlyKnown(body);
+            String id = body.hasNonNull("team_id") ? teamId(body.get("team_id"), "team_id") : java.util.UUID.randomUUID().toString();
+            long now = clock.getAsLong();
+            Team t = apply(Team.blank(id, now), body, now);
+            if (!store.insert(t)) {
+                throw GatewayException.badRequest("Team id = " + id + " already exists. Please use a different team id.", "team_id");
+            }
+            teams.put(t, now);
+            log.info("team {} added: {}", id, fieldsOf(body));
+            return json(t, now, 0);
+        });
+    }
+
+    /**
+     * {@code POST /team/update}: fields left out keep their values; LiteLLM's {@code {"team_id", "data"}}. The row is read
+     * in the write's own transaction, not from memory, which another gateway's change may not have reached yet.
+     */
+    public Future<ObjectNode> update(ObjectNode body) {
+        return change(() -> {
+            onlyKnown(body);
+            String id = requiredId(body);
+            long now = clock.getAsLong();
+            Team t = store.change(List.of(id), found -> {
+                Team known = found.get(id);
+                if (known == null) throw notFound(id, "team_id");
+                return List.of(apply(known, body, now));
+            }).get(id);
+            teams.put(t, now);
+            log.info("team {} updated: {}", id, fieldsOf(body));
+            ObjectNode out = KeyJson.mapper().createObjectNode();
+            out.put("team_id", id);
+            out.set("data", json(t, now));
+            return out;
+        });
+    }
+
+    /** {@code GET /team/info?team_id=…}: LiteLLM's {@code {"team_id", "team_info", "keys", "team_memberships"}}. */
+    public Future<ObjectNode> info(String id) {
+        if (id == null || id.isBlank()) {
+            return Future.failedFuture(GatewayException.badRequest("Name the team: /team/info?team_id=<id>.", "team_id"));
+        }
+        return vertx.executeBlocking(() -> {
+            flushLedger.run();
+            long now = clock.getAsLong();
+            Team t = store.get(id); // the store: a team another gateway made a moment ago is there, not yet in memory
+            if (t == null) throw notFound(id, "team_id");
+            ObjectNode out = KeyJson.mapper().createObjectNode();
+            out.put("team_id", id);
+            out.set("team_info", json(t, now));
+            out.set("keys", keysOf(id, now));
+            out.putArray("team_memberships");
+            return out;
+        }, false);
+    }
+
+    /** {@code GET /team/list}: every team, by alias (LiteLLM answers a JSON array, each team with its keys). */
+    public Future<ArrayNode> list() {
+        return vertx.executeBlocking(() -> {
+            flushLedger.run();
+            long now = clock.getAsLong();
+            List<Team> all = new ArrayList<>(teams.rows());
+            all.sort(java.util.Comparator.comparing((Team t) -> t.alias() == null ? "" : t.alias()).thenComparing(Team::teamId));
+            ArrayNode out = KeyJson.mapper().createArrayNode();
+            for (Team t : all) {
+                ObjectNode o = json(t, now);
+                o.putArray("team_memberships");
+                o.set("keys", keysOf(t.teamId(), now));
+                out.add(o);
+            }
+            return out;
+        }, false);
+    }
+
+    /**
+     * {@code POST /team/delete} with {@code team_ids}: all of them, or none when one is unknown (LiteLLM's 404). LiteLLM
+     * deletes the teams' keys with them; Switchboard refuses while keys name a team instead, so no key is lost unasked.
+     */
+    public Future<ObjectNode> delete(ObjectNode body) {
+        return change(() -> {
+            KeyFields.onlyKnown(body, Set.of("team_ids"));
+            List<String> ids = teamIds(body);
+            for (String id : ids) {
+                long n = keys.all().stream().filter(s -> id.equals(s.key().teamId())).count();
+                if (n > 0) {
+                    throw GatewayException.badRequest("Team=" + id + " has " + n + " key(s) (their team_id): delete them "
+                            + "(/key/delete) or move them to another team (/key/update) first. LiteLLM deletes a team's keys with "
+                            + "it; Switchboard does not delete keys unasked.", "team_ids");
+                }
+            }
+            List<String> missing = store.deleteAll(ids);
+            if (!missing.isEmpty()) throw notFound(missing.get(0), "team_ids");
+            long now = clock.getAsLong();
+            for (String id : ids) teams.remove(id, now);
+            log.info("team(s) deleted: {}", String.join(", ", ids));
+            ObjectNode out = KeyJson.mapper().createObjectNode();
+            ArrayNode deleted = out.putArray("deleted_teams");
+            ids.forEach(deleted::add);
+            return out;
+        });
+    }
+
+    /** {@code POST /team/block} and {@code /team/unblock} with {@code team_id}: the team as it is now. */
+    public Future<ObjectNode> block(ObjectNode body, boolean blocked) {
+        return change(() -> {
+            KeyFields.onlyKnown(body, Set.of("team_id"));
+            String id = requiredId(body);
+            long now = clock.getAsLong();
+            Team t = store.change(List.of(id), found -> {
+                Team known = found.get(id);
+                if (known == null) throw notFound(id, "team_id");
+                return List.of(known.withBlocked(blocked, now));
+            }).get(id);
+            teams.put(t, now);
+            log.info("team {} {}", id, blocked ? "blocked" : "unblocked");
+            return json(t, now);
+        });
+    }
+
+    /** Takes in the teams other gateways on the same database added, changed or deleted (every key sync). */
+    Future<Integer> syncFromStore() {
+        if (!syncing.compareAndSet(false, true)) return Future.succeededFuture(0);
+        return this.<Integer>change(() -> {
+            try {
+                long now = clock.getAsLong();
+                int changed = 0;
+                Set<String> ids = new java.util.HashSet<>();
+                for (Team stored : store.all()) {
+                    ids.add(stored.teamId());
+                    if (!stored.equals(teams.row(stored.teamId()))) {
+                        teams.put(stored, now);
+                        changed++;
+                    }
+                }
+                for (Team known : teams.rows()) {
+                    if (ids.contains(known.teamId())) continue;
+                    teams.remove(known.teamId(), now);
+                    changed++;
+                }
+                if (changed > 0) log.info("{} team(s) changed by another gateway on this database, taken in", changed);
+                return changed;
+            } finally {
+                syncing.set(false);
+            }
+        });
+    }
+
+    /** The keys whose team_id names the team, as {@code /key/info} shows them. */
+    private ArrayNode keysOf(String teamId, long now) {
+        ArrayNode out = KeyJson.mapper().createArrayNode();
+        for (KeyState s : keys.all()) if (teamId.equals(s.key().teamId())) out.add(KeyJson.key(s, now));
+        return out;
+    }
+
+    /** LiteLLM's team object ({@code LiteLLM_TeamTable}), with this period's spend from the ledger. Blocks. */
+    private ObjectNode json(Team t, long now) {
+        return json(t, now, store.spentSince(t.teamId(), teams.periodStart(t, now)));
+    }
+
+    private ObjectNode json(Team t, long now, long spentNanos) {
+        ObjectNode o = KeyJson.mapper().createObjectNode();
+        o.put("team_id", t.teamId());
+        o.put("team_alias", t.alias());
+        o.putNull("organization_id");
+        o.putArray("admins");
+        o.putArray("members");
+        o.putArray("members_with_roles");
+        o.set("metadata", t.metadata() == null ? KeyJson.mapper().createObjectNode() : t.metadata());
+        o.putNull("tpm_limit");
+        o.putNull("rpm_limit");
+        if (t.maxBudget() == null) o.putNull("max_budget");
+        else o.put("max_budget", BigDecimal.valueOf(t.maxBudget()));
+        o.putNull("soft_budget");
+        DurationSpec p = t.maxBudget() == null ? null : t.budgetDuration();
+        o.put("budget_duration", t.budgetDuration() == null ? null : t.budgetDuration().text());
+        ArrayNode models = o.putArray("models");
+        t.models().forEach(models::add);
+        o.put("blocked", t.blocked());
+        o.put("spend", BigDecimal.valueOf(spentNanos, 9).stripTrailingZeros());
+        o.putNull("max_parallel_requests");
+        o.put("budget_reset_at", p == null ? null : Instant.ofEpochMilli(p.periodEnd(RowBudgets.anchor(t), now)).toString());
+        o.putNull("model_id");
+        o.put("created_at", Instant.ofEpochMilli(t.createdAt()).toString());
+        o.put("updated_at", Instant.ofEpochMilli(t.updatedAt()).toString());
+        return o;
+    }
+
+    private static Team apply(Team base, ObjectNode b, long now) {
+        Double max = BudgetFields.maxBudget(b, base.maxBudget(), "for none");
+        BudgetFields.Period period = BudgetFields.period(b, base.budgetDuration(), base.budgetAnchor(), now);
+        if (period.duration() != null && max == null) {
+            throw GatewayException.badRequest("'budget_duration' needs a 'max_budget': it is how often the team's budget resets.",
+                    "budget_duration");
+        }
+        List<String> models = base.models();
+        if (b.has("models")) {
+            JsonNode v = b.get("models");
+            if (v.isNull()) models = List.of();
+            else if (!v.isArray()) throw GatewayException.badRequest("'models' must be a list of model names (empty: every model).", "models");
+            else {
+                List<String> list = new ArrayList<>();
+                for (int i = 0; i < v.size(); i++) {
+                    JsonNode m = v.get(i);
+                    if (!m.isTextual() || m.textValue().isBlank()) {
+                        throw GatewayException.badRequest("'models[" + i + "]' must be a model name.", "models");
+                    }
+                    list.add(m.textValue());
+                }
+                models = List.copyOf(new LinkedHashSet<>(list));
+            }
+        }
+        return new Team(base.teamId(), BudgetFields.alias(b, "team_alias", base.alias()), max, period.duration(), period.anchor(),
+                models, BudgetFields.blocked(b, base.blocked()), BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
+    }
+
+    private static String requiredId(ObjectNode body) {
+        JsonNode v = body.get("team_id");
+        if (v == null || v.isNull()) throw GatewayException.badRequest("'team_id' is required.", "team_id");
+        return teamId(v, "team_id");
+    }
+
+    private static List<String> teamIds(ObjectNode body) {
+        JsonNode v = body.get("team_ids");
+        if (v == null || !v.isArray() || v.isEmpty()) {
+            throw GatewayException.badRequest("'team_ids' must list at least one team id.", "team_ids");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 0; i < v.size(); i++) out.add(teamId(v.get(i), "team_ids[" + i + "]"));
+        return List.copyOf(out);
+    }
+
+    private static String teamId(JsonNode v, String param) {
+        if (!v.isTextual() || v.textValue().isBlank()) {
+            throw GatewayException.badRequest("'" + param + "' must be a string that is not empty or only spaces.", param);
+        }
+        String id = v.textValue();
+        if (id.length() > Teams.MAX_ID) {
+            throw GatewayException.badRequest("'" + param + "' is longer than " + Teams.MAX_ID + " characters.", param);
+        }
+        if (id.indexOf('\u0000') >= 0) throw GatewayException.badRequest("'" + param + "' must not contain NUL characters.", param);
+        return id;
+    }
+
+    /** {@link KeyFields#onlyKnown}, after naming LiteLLM's team fields this API does not apply. */
+    private static void onlyKnown(ObjectNode body) {
+        Set<String> allowed = new java.util.HashSet<>(ROW_FIELDS);
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            JsonNode v = body.get(f);
+            if (MEMBER_FIELDS.contains(f)) {
+                if (v.isNull() || (v.isArray() && v.isEmpty())) {
+                    allowed.add(f);
+                    continue;
+                }
+                throw GatewayException.badRequest("'" + f + "': Switchboard keeps no users, so a team has no members. Give each "
+                        + "member a key of the team instead (/key/generate with team_id), or leave '" + f + "' out.", f);
+            }
+            if (NOT_SUPPORTED.contains(f) && !v.isNull()) {
+                throw GatewayException.badRequest("'" + f + "' is a LiteLLM team field Switchboard does not apply; leave it out. "
+                        + "Supported: " + new TreeSet<>(ROW_FIELDS) + ".", f);
+            }
+            if (NOT_SUPPORTED.contains(f)) allowed.add(f); // null: nothing asked of it
+        }
+        KeyFields.onlyKnown(body, allowed);
+    }
+
+    private static GatewayException notFound(String id, String param) {
+        return new GatewayException(ErrorKind.NOT_FOUND, 404, "Team not found, passed team_id=" + id, param, "not_found", null, null);
+    }
+
+    private static String fieldsOf(ObjectNode body) {
+        List<String> f = new ArrayList<>();
+        body.fieldNames().forEachRemaining(n -> { if (!n.equals("team_id")) f.add(n); });
+        return f.isEmpty() ? "defaults" : String.join(", ", f);
+    }
+
+    private <T> Future<T> change(Supplier<T> work) {
+        return worker.executeBlocking(work::get, true);
+    }
+}

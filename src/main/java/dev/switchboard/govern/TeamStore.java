@@ -1,0 +1,84 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.switchboard.model.DurationSpec;
+import dev.switchboard.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+
+/**
+ * The {@code teams} table (LiteLLM's teams), and a team's spend from the ledger: the calls tagged {@code team:<id>}.
+ * Blocking JDBC: called only from {@link TeamAdmin}'s worker, the periodic sync, grants and at start.
+ */
+final class TeamStore extends RowTable<Team> {
+    TeamStore(Database db) {
+        super(db, "teams", List.of("team_id", "team_alias", "max_budget", "budget_duration", "budget_anchor", "models", "blocked",
+                "metadata", "created_at", "updated_at"));
+    }
+
+    /** The team's spend in the ledger since {@code sinceMillis} (the start of its budget period). Blocks. */
+    long spentSince(String teamId, long sinceMillis) {
+        return db.transaction(c -> spentSince(c, teamId, sinceMillis));
+    }
+
+    static long spentSince(Connection c, String teamId, long sinceMillis) throws SQLException {
+        // the tag's index (tag, ended_at) finds the team's rows; each joins its ledger row by the primary key
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(s.cost_nanos), 0) FROM spend_tags t JOIN spend_logs s "
+                + "ON s.request_id = t.request_id AND s.attempt = t.attempt WHERE t.tag = ? AND t.ended_at >= ? AND s.in_ledger = TRUE")) {
+            ps.setString(1, "team:" + teamId);
+            ps.setLong(2, sinceMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** How many keys name this team ({@code team_id}). Blocks. */
+    int keysOf(String teamId) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM virtual_keys WHERE team_id = ?")) {
+                ps.setString(1, teamId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    void bind(PreparedStatement ps, Team t) throws SQLException {
+        ps.setString(1, t.teamId());
+        ps.setString(2, t.alias());
+        if (t.maxBudget() == null) ps.setNull(3, Types.DOUBLE);
+        else ps.setDouble(3, t.maxBudget());
+        ps.setString(4, t.budgetDuration() == null ? null : t.budgetDuration().text());
+        ps.setLong(5, t.budgetAnchor());
+        ps.setString(6, jsonText(t.models()));
+        ps.setBoolean(7, t.blocked());
+        ps.setString(8, jsonText(t.metadata()));
+        ps.setLong(9, t.createdAt());
+        ps.setLong(10, t.updatedAt());
+    }
+
+    @Override
+    Team read(ResultSet rs) throws SQLException {
+        double max = rs.getDouble(3);
+        Double maxBudget = rs.wasNull() ? null : max;
+        String duration = rs.getString(4);
+        List<String> models;
+        try {
+            models = KeyJson.mapper().readValue(rs.getString(6), new TypeReference<List<String>>() {});
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("teams row " + rs.getString(1) + ": models is not a JSON list", e);
+        }
+        return new Team(rs.getString(1), rs.getString(2), maxBudget, duration == null ? null : DurationSpec.parse(duration),
+                rs.getLong(5), models, rs.getBoolean(7), jsonObject(rs.getString(8), "teams row " + rs.getString(1)), rs.getLong(9),
+                rs.getLong(10));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.switchboard.govern;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Teams (LiteLLM's {@code /team/*}) in memory: the stored rows, each with its model list compiled, and the running
+ * budgets of the teams whose callers called lately ({@link RowBudgets}). A team has no default budget: an id without a
+ * row (a key's {@code team_id} naming no stored team) is a label only.
+ */
+final class Teams extends RowBudgets<Team> {
+    /** The ledger's tags hold 255 characters, {@code team:} and the id. */
+    static final int MAX_ID = 250;
+
+    private final Map<String, List<String>> accessGroups;
+    private final Map<String, ModelAllowlist> allowlists = new ConcurrentHashMap<>();
+
+    /** @param accessGroups LiteLLM's model access groups: a team's models may name one, as a key's may */
+    Teams(Map<String, List<String>> accessGroups) {
+        super(Budget.NO_LIMIT);
+        this.accessGroups = accessGroups;
+    }
+
+    @Override Budget.Grant grant(String id) { return Budget.Grant.team(id); }
+
+    @Override
+    void put(Team t, long nowMillis) {
+        allowlists.put(t.teamId(), new ModelAllowlist(allModelsAsStar(t.models()), Map.of(), accessGroups));
+        super.put(t, nowMillis);
+    }
+
+    @Override
+    void remove(String id, long nowMillis) {
+        super.remove(id, nowMillis);
+        allowlists.remove(id);
+    }
+
+    /**
+     * The team that governs a caller's calls, among its {@code team:} labels (a key's {@code team_id}, or a
+     * {@code team:} tag its admin gave it; a JWT's teams, in the token's order): the first stored one, or with
+     * {@code byModel} (a JWT's several teams, as LiteLLM picks among them) the first stored one whose models allow every
+     * one of {@code aliases}; null for none. A label naming no stored team is a label only.
+     */
+    String governing(List<String> teamIds, List<String> aliases, boolean byModel) {
+        for (String id : teamIds) {
+            if (row(id) == null) continue;
+            if (!byModel || allowsAll(id, aliases)) return id;
+        }
+        return null;
+    }
+
+    /** Whether any of these team ids names a stored team. */
+    boolean anyStored(List<String> teamIds) {
+        for (String id : teamIds) if (row(id) != null) return true;
+        return false;
+    }
+
+    private boolean allowsAll(String teamId, List<String> aliases) {
+        ModelAllowlist allow = allowlists.get(teamId);
+        if (allow == null) return true;
+        for (String a : aliases) if (a != null && !allow.allows(a)) return false;
+        return true;
+    }
+
+    /** The team ids a list of tags names ({@code team:<id>}), in order; most lists have none (no list is made then). */
+    static List<String> labels(List<String> tags) {
+        List<String> out = null;
+        for (String t : tags) {
+            if (!t.startsWith("team:")) continue;
+            if (out == null) out = new java.util.ArrayList<>(1);
+            out.add(t.substring(5));
+        }
+        return out == null ? List.of() : out;
+    }
+
+    /** The team's model list, or null when the id names no stored team. */
+    ModelAllowlist allowlist(String teamId) { return allowlists.get(teamId); }
+
+    /** LiteLLM's {@code all-proxy-models} entry means every model, as {@code *} does. */
+    private static List<String> allModelsAsStar(List<String> models) {
+        return models.contains("all-proxy-models") ? List.of("*") : models;
+    }
+}
