@@ -4,22 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.DurationSpec;
-import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * LiteLLM's customer (end user) API, for the master key: {@code /customer/new}, {@code update}, {@code info},
@@ -27,8 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@link KeyAdmin}: changes run one at a time on one worker, the store first, then memory, so the request path sees a
  * block or a new budget with the answer; spend comes from the ledger.
  */
-public final class EndUserAdmin {
-    private static final Logger log = LoggerFactory.getLogger("switchboard.budget");
+public final class EndUserAdmin extends RowAdmin<EndUser> {
     /** What {@code /customer/new} and {@code update} take: the settable fields and the id. */
     private static final Set<String> ROW_FIELDS = Set.of("user_id", "alias", "blocked", "max_budget", "budget_duration", "metadata");
     /** LiteLLM's other customer fields: refused by name, so a copied script learns what is not applied. */
@@ -37,23 +29,12 @@ public final class EndUserAdmin {
 
     private final EndUserStore store;
     private final EndUsers endUsers;
-    private final LongSupplier clock;
-    private final WorkerExecutor worker;
-    private final Vertx vertx;
-    private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
-    /** Writes what the ledger still queues, before spend is read (set by the pipeline, which owns the ledger). */
-    private volatile Runnable flushLedger = () -> {};
 
     EndUserAdmin(Vertx vertx, EndUserStore store, EndUsers endUsers, LongSupplier clock) {
+        super(vertx, store, endUsers, clock, "switchboard-customer-admin", "end user");
         this.store = store;
         this.endUsers = endUsers;
-        this.clock = clock;
-        this.worker = vertx.createSharedWorkerExecutor("switchboard-customer-admin", 1);
-        this.vertx = vertx; // reads run on its worker pool: a long list never holds up changes and the sync
     }
-
-    /** What writes the ledger's queued rows: {@code /customer/info} and {@code list} then show every call that ended. */
-    public void flushLedgerWith(Runnable flush) { this.flushLedger = flush; }
 
     /** {@code POST /customer/new}: LiteLLM's 400 when the end user exists already. */
     public Future<ObjectNode> create(ObjectNode body) {
@@ -168,35 +149,6 @@ public final class EndUserAdmin {
         });
     }
 
-    /** Takes in the end users other gateways on the same database added, changed or deleted (every key sync). */
-    Future<Integer> syncFromStore() {
-        if (!syncing.compareAndSet(false, true)) return Future.succeededFuture(0);
-        return this.<Integer>change(() -> {
-            try {
-                long now = clock.getAsLong();
-                int changed = 0;
-                Set<String> ids = new java.util.HashSet<>();
-                for (EndUser stored : store.all()) {
-                    ids.add(stored.userId());
-                    EndUser known = endUsers.row(stored.userId());
-                    if (!stored.equals(known)) {
-                        endUsers.put(stored, now);
-                        changed++;
-                    }
-                }
-                for (EndUser known : endUsers.rows()) {
-                    if (ids.contains(known.userId())) continue;
-                    endUsers.remove(known.userId(), now);
-                    changed++;
-                }
-                if (changed > 0) log.info("{} end user(s) changed by another gateway on this database, taken in", changed);
-                return changed;
-            } finally {
-                syncing.set(false);
-            }
-        });
-    }
-
     /** LiteLLM's customer object ({@code LiteLLM_EndUserTable}), with this period's spend from the ledger. Blocks. */
     private ObjectNode json(EndUser u, long now) {
         return json(u, now, store.spentSince(u.userId(), endUsers.periodStart(u, now)));
@@ -245,57 +197,14 @@ public final class EndUserAdmin {
         JsonNode v = body.get("user_id");
         if (v == null || v.isNull()) throw GatewayException.badRequest("'user_id' is required: the end user's id, as requests "
                 + "name it in 'user'.", "user_id");
-        return checkedId(v, "user_id");
+        return checkedId(v, "user_id", EndUsers.MAX_ID);
     }
 
-    private static List<String> userIds(ObjectNode body) {
-        JsonNode v = body.get("user_ids");
-        if (v == null || !v.isArray() || v.isEmpty()) {
-            throw GatewayException.badRequest("'user_ids' must list at least one end user id.", "user_ids");
-        }
-        Set<String> out = new LinkedHashSet<>();
-        for (int i = 0; i < v.size(); i++) out.add(checkedId(v.get(i), "user_ids[" + i + "]"));
-        return List.copyOf(out);
-    }
+    private static List<String> userIds(ObjectNode body) { return ids(body, "user_ids", "end user", EndUsers.MAX_ID); }
 
-    private static String checkedId(JsonNode v, String param) {
-        if (!v.isTextual() || v.textValue().isBlank()) {
-            throw GatewayException.badRequest("'" + param + "' must be a string that is not empty or only spaces.", param);
-        }
-        String id = v.textValue();
-        if (id.length() > EndUsers.MAX_ID) {
-            throw GatewayException.badRequest("'" + param + "' is longer than " + EndUsers.MAX_ID + " characters.", param);
-        }
-        if (id.indexOf('\u0000') >= 0) throw GatewayException.badRequest("'" + param + "' must not contain NUL characters.", param);
-        return id;
-    }
-
-    /** {@link KeyFields#onlyKnown}, after naming LiteLLM's customer fields this API does not apply. */
-    private static void onlyKnown(ObjectNode body, Set<String> allowed) {
-        for (var it = body.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!allowed.contains(f) && NOT_SUPPORTED.contains(f)) {
-                throw GatewayException.badRequest("'" + f + "' is a LiteLLM customer field Switchboard does not apply; leave it out. "
-                        + "Supported: " + new TreeSet<>(allowed) + ".", f);
-            }
-        }
-        KeyFields.onlyKnown(body, allowed);
-    }
-
-    private static GatewayException notFound(String message, String param) {
-        return new GatewayException(ErrorKind.NOT_FOUND, 404, message, param, "not_found", null, null);
-    }
+    private static void onlyKnown(ObjectNode body, Set<String> allowed) { onlyKnown(body, allowed, NOT_SUPPORTED, "customer"); }
 
     private static BigDecimal usd(long nanos) { return BigDecimal.valueOf(nanos, 9).stripTrailingZeros(); }
 
-    private static String fieldsOf(ObjectNode body) {
-        List<String> f = new ArrayList<>();
-        body.fieldNames().forEachRemaining(n -> { if (!n.equals("user_id")) f.add(n); });
-        return f.isEmpty() ? "defaults" : String.join(", ", f);
-    }
-
-    private <T> Future<T> change(Supplier<T> work) {
-        return worker.executeBlocking(work::get, true);
-    }
-
+    private static String fieldsOf(ObjectNode body) { return fieldsOf(body, "user_id"); }
 }

@@ -4,22 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.DurationSpec;
-import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * LiteLLM's team API, for the master key: {@code /team/new}, {@code update}, {@code info}, {@code list}, {@code delete},
@@ -28,8 +22,7 @@ import org.slf4j.LoggerFactory;
  * block. Like {@link EndUserAdmin}: changes run one at a time on one worker, the store first, then memory, so the request
  * path sees a block or a new budget with the answer; spend comes from the ledger (the calls tagged {@code team:<id>}).
  */
-public final class TeamAdmin {
-    private static final Logger log = LoggerFactory.getLogger("switchboard.budget");
+public final class TeamAdmin extends RowAdmin<Team> {
     /** What {@code /team/new} and {@code update} take. */
     private static final Set<String> ROW_FIELDS = Set.of("team_id", "team_alias", "max_budget", "budget_duration", "models",
             "blocked", "metadata");
@@ -46,24 +39,13 @@ public final class TeamAdmin {
     private final TeamStore store;
     private final Teams teams;
     private final KeyRegistry keys;
-    private final LongSupplier clock;
-    private final WorkerExecutor worker;
-    private final Vertx vertx;
-    private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
-    /** Writes what the ledger still queues, before spend is read (set by the pipeline, which owns the ledger). */
-    private volatile Runnable flushLedger = () -> {};
 
     TeamAdmin(Vertx vertx, TeamStore store, Teams teams, KeyRegistry keys, LongSupplier clock) {
+        super(vertx, store, teams, clock, "switchboard-team-admin", "team");
         this.store = store;
         this.teams = teams;
         this.keys = keys;
-        this.clock = clock;
-        this.worker = vertx.createSharedWorkerExecutor("switchboard-team-admin", 1);
-        this.vertx = vertx;
     }
-
-    /** What writes the ledger's queued rows: {@code /team/info} and {@code list} then show every call that ended. */
-    public void flushLedgerWith(Runnable flush) { this.flushLedger = flush; }
 
     /** {@code POST /team/new}: LiteLLM's 400 when the team exists already; an id is made when none is given. */
     public Future<ObjectNode> create(ObjectNode body) {
@@ -92,7 +74,7 @@ public final class TeamAdmin {
             long now = clock.getAsLong();
             Team t = store.change(List.of(id), found -> {
                 Team known = found.get(id);
-                if (known == null) throw notFound(id, "team_id");
+                if (known == null) throw teamNotFound(id, "team_id");
                 return List.of(apply(known, body, now));
             }).get(id);
             teams.put(t, now);
@@ -113,7 +95,7 @@ public final class TeamAdmin {
             flushLedger.run();
             long now = clock.getAsLong();
             Team t = store.get(id); // the store: a team another gateway made a moment ago is there, not yet in memory
-            if (t == null) throw notFound(id, "team_id");
+            if (t == null) throw teamNotFound(id, "team_id");
             ObjectNode out = KeyJson.mapper().createObjectNode();
             out.put("team_id", id);
             out.set("team_info", json(t, now));
@@ -158,7 +140,7 @@ public final class TeamAdmin {
                 }
             }
             List<String> missing = store.deleteAll(ids);
-            if (!missing.isEmpty()) throw notFound(missing.get(0), "team_ids");
+            if (!missing.isEmpty()) throw teamNotFound(missing.get(0), "team_ids");
             long now = clock.getAsLong();
             for (String id : ids) teams.remove(id, now);
             log.info("team(s) deleted: {}", String.join(", ", ids));
@@ -177,40 +159,12 @@ public final class TeamAdmin {
             long now = clock.getAsLong();
             Team t = store.change(List.of(id), found -> {
                 Team known = found.get(id);
-                if (known == null) throw notFound(id, "team_id");
+                if (known == null) throw teamNotFound(id, "team_id");
                 return List.of(known.withBlocked(blocked, now));
             }).get(id);
             teams.put(t, now);
             log.info("team {} {}", id, blocked ? "blocked" : "unblocked");
             return json(t, now);
-        });
-    }
-
-    /** Takes in the teams other gateways on the same database added, changed or deleted (every key sync). */
-    Future<Integer> syncFromStore() {
-        if (!syncing.compareAndSet(false, true)) return Future.succeededFuture(0);
-        return this.<Integer>change(() -> {
-            try {
-                long now = clock.getAsLong();
-                int changed = 0;
-                Set<String> ids = new java.util.HashSet<>();
-                for (Team stored : store.all()) {
-                    ids.add(stored.teamId());
-                    if (!stored.equals(teams.row(stored.teamId()))) {
-                        teams.put(stored, now);
-                        changed++;
-                    }
-                }
-                for (Team known : teams.rows()) {
-                    if (ids.contains(known.teamId())) continue;
-                    teams.remove(known.teamId(), now);
-                    changed++;
-                }
-                if (changed > 0) log.info("{} team(s) changed by another gateway on this database, taken in", changed);
-                return changed;
-            } finally {
-                syncing.set(false);
-            }
         });
     }
 
@@ -288,29 +242,11 @@ public final class TeamAdmin {
         return teamId(v, "team_id");
     }
 
-    private static List<String> teamIds(ObjectNode body) {
-        JsonNode v = body.get("team_ids");
-        if (v == null || !v.isArray() || v.isEmpty()) {
-            throw GatewayException.badRequest("'team_ids' must list at least one team id.", "team_ids");
-        }
-        Set<String> out = new LinkedHashSet<>();
-        for (int i = 0; i < v.size(); i++) out.add(teamId(v.get(i), "team_ids[" + i + "]"));
-        return List.copyOf(out);
-    }
+    private static List<String> teamIds(ObjectNode body) { return ids(body, "team_ids", "team", Teams.MAX_ID); }
 
-    private static String teamId(JsonNode v, String param) {
-        if (!v.isTextual() || v.textValue().isBlank()) {
-            throw GatewayException.badRequest("'" + param + "' must be a string that is not empty or only spaces.", param);
-        }
-        String id = v.textValue();
-        if (id.length() > Teams.MAX_ID) {
-            throw GatewayException.badRequest("'" + param + "' is longer than " + Teams.MAX_ID + " characters.", param);
-        }
-        if (id.indexOf('\u0000') >= 0) throw GatewayException.badRequest("'" + param + "' must not contain NUL characters.", param);
-        return id;
-    }
+    private static String teamId(JsonNode v, String param) { return checkedId(v, param, Teams.MAX_ID); }
 
-    /** {@link KeyFields#onlyKnown}, after naming LiteLLM's team fields this API does not apply. */
+    /** Unknown fields refused; LiteLLM's member lists accepted empty; its other team fields refused by name unless null. */
     private static void onlyKnown(ObjectNode body) {
         Set<String> allowed = new java.util.HashSet<>(ROW_FIELDS);
         for (var it = body.fieldNames(); it.hasNext(); ) {
@@ -324,26 +260,12 @@ public final class TeamAdmin {
                 throw GatewayException.badRequest("'" + f + "': Switchboard keeps no users, so a team has no members. Give each "
                         + "member a key of the team instead (/key/generate with team_id), or leave '" + f + "' out.", f);
             }
-            if (NOT_SUPPORTED.contains(f) && !v.isNull()) {
-                throw GatewayException.badRequest("'" + f + "' is a LiteLLM team field Switchboard does not apply; leave it out. "
-                        + "Supported: " + new TreeSet<>(ROW_FIELDS) + ".", f);
-            }
-            if (NOT_SUPPORTED.contains(f)) allowed.add(f); // null: nothing asked of it
+            if (NOT_SUPPORTED.contains(f) && v.isNull()) allowed.add(f); // null: nothing asked of it
         }
-        KeyFields.onlyKnown(body, allowed);
+        onlyKnown(body, allowed, NOT_SUPPORTED, "team");
     }
 
-    private static GatewayException notFound(String id, String param) {
-        return new GatewayException(ErrorKind.NOT_FOUND, 404, "Team not found, passed team_id=" + id, param, "not_found", null, null);
-    }
+    private static GatewayException teamNotFound(String id, String param) { return notFound("Team not found, passed team_id=" + id, param); }
 
-    private static String fieldsOf(ObjectNode body) {
-        List<String> f = new ArrayList<>();
-        body.fieldNames().forEachRemaining(n -> { if (!n.equals("team_id")) f.add(n); });
-        return f.isEmpty() ? "defaults" : String.join(", ", f);
-    }
-
-    private <T> Future<T> change(Supplier<T> work) {
-        return worker.executeBlocking(work::get, true);
-    }
+    private static String fieldsOf(ObjectNode body) { return fieldsOf(body, "team_id"); }
 }

@@ -1,0 +1,129 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What LiteLLM's customer and team APIs share ({@link EndUserAdmin}, {@link TeamAdmin}): changes run one at a time on
+ * one worker, the store first, then memory, so the request path sees a block or a new budget with the answer; reads run
+ * on the worker pool (a long list never holds up changes); the rows other gateways changed are taken in every key sync.
+ */
+abstract class RowAdmin<R extends BudgetedRow> {
+    static final Logger log = LoggerFactory.getLogger("switchboard.budget");
+
+    final RowTable<R> store;
+    final RowBudgets<R> rows;
+    final LongSupplier clock;
+    final Vertx vertx;
+    private final WorkerExecutor worker;
+    private final String what;
+    private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Writes what the ledger still queues, before spend is read (set by the pipeline, which owns the ledger). */
+    volatile Runnable flushLedger = () -> {};
+
+    /** @param what the rows' name in log lines ({@code end user}, {@code team}) */
+    RowAdmin(Vertx vertx, RowTable<R> store, RowBudgets<R> rows, LongSupplier clock, String workerName, String what) {
+        this.store = store;
+        this.rows = rows;
+        this.clock = clock;
+        this.vertx = vertx;
+        this.worker = vertx.createSharedWorkerExecutor(workerName, 1);
+        this.what = what;
+    }
+
+    /** What writes the ledger's queued rows: info and list then show every call that ended. */
+    public void flushLedgerWith(Runnable flush) { this.flushLedger = flush; }
+
+    /** Takes in the rows other gateways on the same database added, changed or deleted (every key sync). */
+    Future<Integer> syncFromStore() {
+        if (!syncing.compareAndSet(false, true)) return Future.succeededFuture(0);
+        return this.<Integer>change(() -> {
+            try {
+                long now = clock.getAsLong();
+                int changed = 0;
+                Set<String> ids = new java.util.HashSet<>();
+                for (R stored : store.all()) {
+                    ids.add(stored.id());
+                    if (!stored.equals(rows.row(stored.id()))) {
+                        rows.put(stored, now);
+                        changed++;
+                    }
+                }
+                for (R known : rows.rows()) {
+                    if (ids.contains(known.id())) continue;
+                    rows.remove(known.id(), now);
+                    changed++;
+                }
+                if (changed > 0) log.info("{} {}(s) changed by another gateway on this database, taken in", changed, what);
+                return changed;
+            } finally {
+                syncing.set(false);
+            }
+        });
+    }
+
+    <T> Future<T> change(Supplier<T> work) {
+        return worker.executeBlocking(work::get, true);
+    }
+
+    /** The ids a body lists in {@code field}: at least one, each checked, each once. */
+    static List<String> ids(ObjectNode body, String field, String what, int maxLength) {
+        JsonNode v = body.get(field);
+        if (v == null || !v.isArray() || v.isEmpty()) {
+            throw GatewayException.badRequest("'" + field + "' must list at least one " + what + " id.", field);
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 0; i < v.size(); i++) out.add(checkedId(v.get(i), field + "[" + i + "]", maxLength));
+        return List.copyOf(out);
+    }
+
+    static String checkedId(JsonNode v, String param, int maxLength) {
+        if (!v.isTextual() || v.textValue().isBlank()) {
+            throw GatewayException.badRequest("'" + param + "' must be a string that is not empty or only spaces.", param);
+        }
+        String id = v.textValue();
+        if (id.length() > maxLength) throw GatewayException.badRequest("'" + param + "' is longer than " + maxLength + " characters.", param);
+        if (id.indexOf('\u0000') >= 0) throw GatewayException.badRequest("'" + param + "' must not contain NUL characters.", param);
+        return id;
+    }
+
+    /**
+     * {@link KeyFields#onlyKnown}, after naming LiteLLM's fields this API does not apply ({@code notSupported}): a copied
+     * script learns what is not applied rather than having it ignored.
+     */
+    static void onlyKnown(ObjectNode body, Set<String> allowed, Set<String> notSupported, String what) {
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f) && notSupported.contains(f)) {
+                throw GatewayException.badRequest("'" + f + "' is a LiteLLM " + what + " field Switchboard does not apply; leave it "
+                        + "out. Supported: " + new TreeSet<>(allowed) + ".", f);
+            }
+        }
+        KeyFields.onlyKnown(body, allowed);
+    }
+
+    static GatewayException notFound(String message, String param) {
+        return new GatewayException(ErrorKind.NOT_FOUND, 404, message, param, "not_found", null, null);
+    }
+
+    /** The fields a change set, for its log line. */
+    static String fieldsOf(ObjectNode body, String idField) {
+        List<String> f = new ArrayList<>();
+        body.fieldNames().forEachRemaining(n -> { if (!n.equals(idField)) f.add(n); });
+        return f.isEmpty() ? "defaults" : String.join(", ", f);
+    }
+}
