@@ -21,13 +21,27 @@ import java.util.List;
  * @param ttftMs         time to the first streamed token, or null
  * @param status         the HTTP status the call ended with (200, or the error's)
  * @param errorType      the error's type, or null
+ * @param team           the team the call counts for: the one that governed it, else its caller's first team label (a
+ *                       key's {@code team_id} naming no stored team); null for the master key's and admins' calls
  */
 public record SpendRecord(String requestId, int attempt, long startedAt, long endedAt, String keyId, String keyAlias,
                           String endUser, String callType, String requestedModel, String deployment, String route, String tier,
                           String cacheStatus, long promptTokens, long completionTokens, long cacheReadTokens,
                           long cacheWriteTokens, long reasoningTokens, boolean usageEstimated, long costNanos, long savedNanos,
-                          boolean priced, Long latencyMs, Long ttftMs, int status, String errorType, List<String> tags) {
+                          boolean priced, Long latencyMs, Long ttftMs, int status, String errorType, List<String> tags,
+                          String team) {
     public SpendRecord {
         tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    /** A row of no team. */
+    public SpendRecord(String requestId, int attempt, long startedAt, long endedAt, String keyId, String keyAlias,
+                       String endUser, String callType, String requestedModel, String deployment, String route, String tier,
+                       String cacheStatus, long promptTokens, long completionTokens, long cacheReadTokens,
+                       long cacheWriteTokens, long reasoningTokens, boolean usageEstimated, long costNanos, long savedNanos,
+                       boolean priced, Long latencyMs, Long ttftMs, int status, String errorType, List<String> tags) {
+        this(requestId, attempt, startedAt, endedAt, keyId, keyAlias, endUser, callType, requestedModel, deployment, route, tier,
+                cacheStatus, promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, usageEstimated,
+                costNanos, savedNanos, priced, latencyMs, ttftMs, status, errorType, tags, null);
     }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Admission {
     /** For calls nobody governs (tests, internal calls): settles to nothing. */
-    public static final Admission NONE = new Admission(null, null, false, null, false, null, null, 0, RateLimiter.Permit.NONE);
+    public static final Admission NONE = new Admission(null, null, false, null, false, null, null, null, 0, RateLimiter.Permit.NONE);
 
     private final Governor governor;
     private final KeyState key;
@@ -20,6 +20,8 @@ public final class Admission {
     private final Budget endUser;
     /** The team's budget the reservation was also taken from, or null. */
     private final Budget team;
+    /** The team the call counts for (see {@link #team()}), or null. */
+    private final String teamId;
     private final long reservedNanos;
     private final RateLimiter.Permit permit;
     private final AtomicBoolean settled = new AtomicBoolean();
@@ -28,9 +30,10 @@ public final class Admission {
 
     /** @param keyReserved / globalReserved whether {@code reservedNanos} was taken from that budget */
     Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, Budget endUser,
-              Budget team, long reservedNanos, RateLimiter.Permit permit) {
+              Budget team, String teamId, long reservedNanos, RateLimiter.Permit permit) {
         this.endUser = endUser;
         this.team = team;
+        this.teamId = teamId;
         this.governor = governor;
         this.key = key;
         this.keyReserved = keyReserved;
@@ -39,6 +42,13 @@ public final class Admission {
         this.reservedNanos = reservedNanos;
         this.permit = permit;
     }
+
+    /**
+     * The team the call counts for: the stored team that governs it, else its caller's first team label (a key's
+     * {@code team_id} naming no stored team); null for the master key, admins and callers of no team. The ledger's row
+     * says it, so a team's spend is the sum of its rows and every call counts for one team at most.
+     */
+    public String team() { return teamId; }
 
     /** What was reserved against the budget(s) for this call, in nano-dollars (0 when no budget applies). */
     public long reservedNanos() { return reservedNanos; }

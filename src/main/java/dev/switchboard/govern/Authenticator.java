@@ -21,6 +21,8 @@ public final class Authenticator {
     private final KeyRegistry keys;
     private final LongSupplier clockMillis;
     private final JwtAuthenticator jwt;
+    /** Teams, whose block refuses their keys on every route, as a key's own block does; none by default. */
+    private Teams teams = new Teams(java.util.Map.of());
 
     /** @param isMasterKey null when no master key is configured */
     Authenticator(Predicate<String> isMasterKey, KeyRegistry keys, LongSupplier clockMillis) {
@@ -34,6 +36,9 @@ public final class Authenticator {
         this.clockMillis = clockMillis;
         this.jwt = jwt;
     }
+
+    /** The teams whose blocks hold their keys (set once, before the gateway serves). */
+    void teams(Teams teams) { this.teams = teams; }
 
     /** Master key only (no virtual keys), for tools that need no store. */
     public static Authenticator masterKeyOnly(Predicate<String> isMasterKey) {
@@ -57,6 +62,10 @@ public final class Authenticator {
             if (k.blocked()) throw unauthorized("This key is blocked" + named(k) + ". The gateway's owner can unblock it (/key/unblock).");
             if (k.expired(clockMillis.getAsLong())) {
                 throw unauthorized("This key expired at " + Instant.ofEpochMilli(k.expiresAt()) + named(k) + ".");
+            }
+            if (k.teamId() != null && teams.active()) {
+                Team t = teams.row(k.teamId());
+                if (t != null && t.blocked()) throw Governor.teamBlocked(t.teamId());
             }
             return v.caller();
         }

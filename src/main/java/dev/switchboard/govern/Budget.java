@@ -337,8 +337,8 @@ final class Budget {
         /** What of {@link #spent} was credited to the row ({@code flushed_nanos}) by this gateway. */
         long credited;
         /**
-         * The ledger's rows this budget counts: {@code key_id} or {@code end_user} equal to {@link #ledgerValue}, the rows
-         * tagged {@code team:} and it ({@code team}), or every row (null, the global budget).
+         * The ledger's rows this budget counts: {@code key_id}, {@code end_user} or {@code team_id} ({@code team}) equal to
+         * {@link #ledgerValue}, or every row (null, the global budget).
          */
         final String ledgerColumn;
         final String ledgerValue;
@@ -370,8 +370,8 @@ final class Budget {
         }
 
         /**
-         * A team's grant: {@code tm:} and a hash of the id, as an end user's; the ledger's rows are the calls tagged
-         * {@code team:<id>}.
+         * A team's grant: {@code tm:} and a hash of the id, as an end user's; the ledger's rows are those whose
+         * {@code team_id} is the id.
          */
         static Grant team(String teamId) {
             return new Grant("tm:" + KeySecrets.hash(teamId).substring(0, 40), "team", teamId);

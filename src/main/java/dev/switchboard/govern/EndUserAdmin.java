@@ -183,14 +183,16 @@ public final class EndUserAdmin extends RowAdmin<EndUser> {
     }
 
     private static EndUser apply(EndUser base, ObjectNode b, long now) {
+        String alias = BudgetFields.alias(b, "alias", base.alias()); // the fields in the order their errors are reported
+        boolean blocked = BudgetFields.blocked(b, base.blocked());
         Double max = BudgetFields.maxBudget(b, base.maxBudget(), "for the default, litellm_settings.max_end_user_budget");
         BudgetFields.Period period = BudgetFields.period(b, base.budgetDuration(), base.budgetAnchor(), now);
         if (period.duration() != null && max == null) {
             throw GatewayException.badRequest("'budget_duration' needs a 'max_budget' of the end user's own: the default budget "
                     + "(litellm_settings.max_end_user_budget) never resets.", "budget_duration");
         }
-        return new EndUser(base.userId(), BudgetFields.alias(b, "alias", base.alias()), max, period.duration(), period.anchor(),
-                BudgetFields.blocked(b, base.blocked()), BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
+        return new EndUser(base.userId(), alias, max, period.duration(), period.anchor(), blocked,
+                BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
     }
 
     private static String userId(ObjectNode body) {

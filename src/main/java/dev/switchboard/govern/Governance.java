@@ -75,6 +75,7 @@ public final class Governance {
                 new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
         g.vertx = vertx;
         g.governor.budgetStatus(settings.budgetStatus());
+        g.authenticator.teams(teams);
         g.governor.enforceTeamModels(settings.jwt() != null && settings.jwt().enforceTeamModels());
         g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
         g.teams = new TeamAdmin(vertx, teamStore, teams, registry, clockMillis);
@@ -172,9 +173,12 @@ public final class Governance {
      * Whether {@code alias} is a model the caller may use (for filtering {@code /v1/models}, and the fallbacks a call may
      * take): its key's allowlist, a JWT's scopes, and its team's models.
      */
-    public boolean allows(dev.switchboard.model.Caller caller, String alias) {
+    public boolean allows(dev.switchboard.model.Caller caller, String alias) { return allows(caller, alias, null); }
+
+    /** @param callTeam the team a call was admitted under ({@link dev.switchboard.model.CallContext#TEAM}), or null */
+    public boolean allows(dev.switchboard.model.Caller caller, String alias, String callTeam) {
         if (caller.modelsRestricted() && !caller.models().contains(alias)) return false;
-        if (!governor.teamAllows(caller, alias)) return false;
+        if (!governor.teamAllows(caller, alias, callTeam)) return false;
         if (!caller.virtualKey()) return true;
         KeyState s = registry.byId(caller.id());
         return s != null && s.version().allowlist().allows(alias);

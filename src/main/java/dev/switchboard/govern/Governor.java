@@ -130,7 +130,7 @@ public final class Governor {
             endUser = EndUsers.id(user);
             checkNotBlocked(endUser);
         }
-        String team = teams.active() || enforceTeamModels ? teamOf(caller, aliases) : null;
+        String team = teams.active() || enforceTeamModels ? teamOf(caller, key, aliases) : null;
         if (team != null) checkTeam(team, aliases);
         Budget keyBudget = key != null && key.budget.limited() ? key.budget : null;
         Budget globalBudget = global != null && global.limited() ? global : null;
@@ -165,7 +165,11 @@ public final class Governor {
             if (teamBudget != null) teamBudget.unreserve(reserve);
             throw e;
         }
-        return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, teamBudget, reserve, permit);
+        // a key's calls count for its team_id, stored or not; a JWT's for the team that governed it, else its first team
+        String countsFor = key != null ? key.key().teamId()
+                : team != null || caller.admin() || caller.tags().isEmpty() ? team : Teams.firstLabel(caller.tags());
+        return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, teamBudget, countsFor,
+                reserve, permit);
     }
 
     /** LiteLLM's {@code budget_exceeded_status_code}: budget refusals answer with this status (4xx). */
@@ -216,11 +220,17 @@ public final class Governor {
     }
 
     /**
-     * The team that governs this call ({@link Teams#governing}), or null. A key's is its stored team; a JWT's is, as
+     * The team that governs this call ({@link Teams#governing}), or null. A key's is the stored team its {@code team_id}
+     * names; a JWT's is, as
      * LiteLLM picks it, the first of the token's stored teams that may use the models asked for: LiteLLM's 403 when some
      * are stored and none may, or (with {@code enforce_team_based_model_access}) when none is stored.
      */
-    private String teamOf(Caller caller, List<String> aliases) {
+    private String teamOf(Caller caller, KeyState key, List<String> aliases) {
+        if (caller.admin()) return null; // LiteLLM's admins pass before any team check; the gateway's own calls too
+        if (key != null) { // a key's team is its team_id (its own tags name none: KeyFields refuses team: tags)
+            String id = key.key().teamId();
+            return id != null && teams.row(id) != null ? id : null;
+        }
         boolean jwt = isJwt(caller);
         boolean enforce = jwt && enforceTeamModels;
         if (caller.tags().isEmpty() && !enforce) return null;
@@ -233,48 +243,71 @@ public final class Governor {
             }
             String model = aliases.isEmpty() ? null : aliases.get(0);
             throw new GatewayException(ErrorKind.PERMISSION, 403, "No team has access to the requested model: " + LogSafe.text(model)
-                    + ". Checked teams=" + LogSafe.text(labels.toString()) + ". Check `/models` to see all available models.",
+                    + ". Checked teams=" + LogSafe.text(pythonList(labels)) + ". Check `/models` to see all available models.",
                     "model", "team_model_access_denied", null, null);
         }
         return team;
     }
 
-    /** A caller signed in by a JWT: not a virtual key, not the master key, not the anonymous loopback caller. */
+    /** LiteLLM's answer for a blocked team: 401, on every route (the authenticator refuses its keys too). */
+    static GatewayException teamBlocked(String team) {
+        return new GatewayException(ErrorKind.AUTHENTICATION, 401, "Authentication Error, Team=" + LogSafe.text(team) + " is blocked. "
+                + "Update via `/team/unblock` if you're an admin.", null, "team_blocked", null, null);
+    }
+
+    /** A list as LiteLLM's messages print it (Python's {@code ['a', 'b']}), so scripts matching them keep working. */
+    private static String pythonList(List<String> items) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < items.size(); i++) sb.append(i == 0 ? "'" : ", '").append(items.get(i)).append('\'');
+        return sb.append(']').toString();
+    }
+
+    /** A caller signed in by a JWT (not an admin one): neither a virtual key nor an admin (master key, anonymous, internal). */
     private static boolean isJwt(Caller caller) {
-        return !caller.virtualKey() && caller != Caller.MASTER && caller != Caller.ANONYMOUS
-                && !caller.id().equals("master") && !caller.id().equals("anonymous");
+        return !caller.virtualKey() && !caller.admin();
     }
 
     /** LiteLLM's {@code enforce_team_based_model_access}: a JWT's call needs a stored team of the token that may use the model. */
     void enforceTeamModels(boolean on) { this.enforceTeamModels = on; }
 
-    private volatile boolean enforceTeamModels;
+    /** Set once, before the gateway serves (so a plain field: the request path reads no second volatile). */
+    private boolean enforceTeamModels;
 
     /** LiteLLM's team checks, in its order: the block, then the team's models. */
     private void checkTeam(String team, List<String> aliases) {
         Team row = teams.row(team);
         if (row == null) return; // deleted a moment ago
-        if (row.blocked()) {
-            throw new GatewayException(ErrorKind.AUTHENTICATION, 401, "Authentication Error, Team=" + LogSafe.text(team) + " is blocked. Update via "
-                    + "`/team/unblock` if you're an admin.", null, "team_blocked", null, null);
-        }
+        if (row.blocked()) throw teamBlocked(team);
         ModelAllowlist allow = teams.allowlist(team);
         if (allow == null) return;
         for (String alias : aliases) {
             if (alias != null && !allow.allows(alias)) {
                 throw new GatewayException(ErrorKind.PERMISSION, 403, "Team not allowed to access model. Team=" + LogSafe.text(team)
-                        + ", Model=" + LogSafe.text(alias) + ". Allowed team models = " + row.models() + ".", "model",
+                        + ", Model=" + LogSafe.text(alias) + ". Allowed team models = " + LogSafe.text(pythonList(row.models())) + ".", "model",
                         "team_model_access_denied", null, null);
             }
         }
     }
 
-    /** Whether the caller's team (if it has a stored one) may use {@code alias}: for fallbacks and {@code /v1/models}. */
+    /**
+     * Whether the caller's team may use {@code alias}: for a call, the team it was admitted under ({@code callTeam}, the
+     * call's {@link Admission#team()}), so a fallback stays inside that team's models; else (for {@code /v1/models}, or a
+     * call whose team is a label only) the team a call of that alias would be governed by.
+     */
+    boolean teamAllows(Caller caller, String alias, String callTeam) {
+        if (callTeam != null) {
+            ModelAllowlist allow = teams.allowlist(callTeam);
+            if (allow != null) return allow.allows(alias);
+        }
+        return teamAllows(caller, alias);
+    }
+
+    /** Whether the team a call of {@code alias} would be governed by (if any) may use it. */
     boolean teamAllows(Caller caller, String alias) {
         if (!teams.active() && !enforceTeamModels) return true;
         String team;
         try {
-            team = teamOf(caller, java.util.Collections.singletonList(alias));
+            team = teamOf(caller, caller.virtualKey() ? keys.byId(caller.id()) : null, java.util.Collections.singletonList(alias));
         } catch (GatewayException refused) {
             return false;
         }

@@ -67,6 +67,16 @@ final class KeyFields {
             metadata = m.isNull() ? null : (ObjectNode) m.deepCopy();
         }
         List<String> tags = b.has("tags") ? strings(b, "tags") : base.tags();
+        if (b.has("tags")) {
+            for (String t : tags) {
+                // who a key's calls are for comes from its user_id and team_id (a team's budget, models and block follow
+                // team_id): a tag spelling another would put its spend under someone else, as a request's may not
+                if (dev.switchboard.model.CallTags.identity(t)) {
+                    throw GatewayException.badRequest("'tags' may not hold '" + t + "': the labels user:, team:, org: and "
+                            + "end_user: say who calls. Set the key's user_id / team_id instead.", "tags");
+                }
+            }
+        }
         boolean blocked = base.blocked();
         if (b.has("blocked")) {
             JsonNode v = b.get("blocked");
@@ -94,7 +104,8 @@ final class KeyFields {
             }
         }
         String user = b.has("user_id") ? text(b, "user_id", 255) : base.userId();
-        String team = b.has("team_id") ? text(b, "team_id", 255) : base.teamId();
+        // a team's id has at most Teams.MAX_ID characters (the ledger's tag holds "team:" and it)
+        String team = b.has("team_id") ? text(b, "team_id", Teams.MAX_ID) : base.teamId();
         java.util.Map<String, String> aliases = b.has("aliases") ? modelAliases(b, "aliases") : base.aliases();
         return new VirtualKey(base.keyId(), base.token(), base.keyName(), alias, models, max, soft, period, anchor, expires,
                 rpm, tpm, parallel, tier, metadata, tags, blocked, base.createdAt(), nowMillis, cacheControls, user, team, aliases);

@@ -35,7 +35,9 @@ final class ModelAllowlist {
         List<String> expanded = new java.util.ArrayList<>(entries);
         for (String e : entries) expanded.addAll(accessGroups.getOrDefault(e, List.of()));
         entries = expanded;
-        this.all = entries.isEmpty() || entries.contains("*");
+        // LiteLLM's keywords: all-proxy-models (every model) and, for a key, all-team-models (every model its team may
+        // use: the team's own list still holds the key, see Governor)
+        this.all = entries.isEmpty() || entries.contains("*") || entries.contains("all-proxy-models") || entries.contains("all-team-models");
         this.patterns = entries.stream().filter(e -> e.indexOf('*') >= 0).map(ModelAllowlist::compile).toList();
         java.util.Set<String> listed = java.util.Set.copyOf(entries.stream().filter(e -> e.indexOf('*') < 0).toList());
         java.util.Set<String> exactNames = new java.util.HashSet<>(listed);

@@ -577,9 +577,8 @@ final class SharedBudgets {
                 Budget b = endUsers.budgetIfHeld(endUser);
                 if (b != null && b.grant() != null) addSettled(b, r);
             }
-            String team = r.teams().isEmpty() ? null : teams.governing(r.teams(), java.util.Collections.singletonList(r.model()), r.jwt());
-            if (team != null) {
-                Budget b = teams.budgetIfHeld(team);
+            if (r.team() != null) {
+                Budget b = teams.budgetIfHeld(r.team());
                 if (b != null && b.grant() != null) addSettled(b, r);
             }
             if (global != null) add(global, r);

@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
 /**
  * LiteLLM's team API, for the master key: {@code /team/new}, {@code update}, {@code info}, {@code list}, {@code delete},
  * {@code block} and {@code unblock}. A stored team governs the calls of every key whose {@code team_id} names it and of
- * every JWT whose first team it is: its budget (shared by all of them, as hard as a key's), its model list and its
+ * the JWTs that name it, when it is the token's first stored team that may use the model asked for: its budget (shared by all of them, as hard as a key's), its model list and its
  * block. Like {@link EndUserAdmin}: changes run one at a time on one worker, the store first, then memory, so the request
  * path sees a block or a new budget with the answer; spend comes from the ledger (the calls tagged {@code team:<id>}).
  */
@@ -34,7 +34,8 @@ public final class TeamAdmin extends RowAdmin<Team> {
             "secret_manager_settings", "model_rpm_limit", "model_tpm_limit", "rpm_limit_type", "tpm_limit_type",
             "team_member_budget", "team_member_rpm_limit", "team_member_tpm_limit", "team_member_key_duration",
             "team_member_budget_duration", "team_member_permissions", "router_settings", "access_group_ids", "budget_limits",
-            "max_parallel_requests", "spend", "budget_reset_at", "default_team_member_models", "disable_global_guardrails");
+            "max_parallel_requests", "spend", "budget_reset_at", "default_team_member_models", "disable_global_guardrails",
+            "model_max_budget", "allowed_vector_store_indexes", "allowed_mcp_servers", "mcp_tool_permissions");
 
     private final TeamStore store;
     private final Teams teams;
@@ -59,7 +60,8 @@ public final class TeamAdmin extends RowAdmin<Team> {
             }
             teams.put(t, now);
             log.info("team {} added: {}", id, fieldsOf(body));
-            return json(t, now, 0);
+            flushLedger.run(); // a team made later counts what its keys already spent (their rows name it)
+            return json(t, now);
         });
     }
 
@@ -95,7 +97,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             flushLedger.run();
             long now = clock.getAsLong();
             Team t = store.get(id); // the store: a team another gateway made a moment ago is there, not yet in memory
-            if (t == null) throw teamNotFound(id, "team_id");
+            if (t == null) throw notFound("Team not found, passed team id: " + id + ".", "team_id"); // LiteLLM's words here
             ObjectNode out = KeyJson.mapper().createObjectNode();
             out.put("team_id", id);
             out.set("team_info", json(t, now));
@@ -105,12 +107,23 @@ public final class TeamAdmin extends RowAdmin<Team> {
         }, false);
     }
 
-    /** {@code GET /team/list}: every team, by alias (LiteLLM answers a JSON array, each team with its keys). */
-    public Future<ArrayNode> list() {
+    /**
+     * {@code GET /team/list}: every team, by alias (LiteLLM answers a JSON array, each team with its keys). LiteLLM's
+     * {@code user_id} lists a user's teams: here (no members) the teams with a key of that {@code user_id}; its
+     * {@code organization_id} lists an organization's: here (no organizations) every team for LiteLLM's
+     * {@code default_organization} (the teams of none), none for another.
+     */
+    public Future<ArrayNode> list(String userId, String organizationId) {
         return vertx.executeBlocking(() -> {
             flushLedger.run();
             long now = clock.getAsLong();
             List<Team> all = new ArrayList<>(teams.rows());
+            if (organizationId != null && !organizationId.equals("default_organization")) all.clear();
+            if (userId != null) {
+                Set<String> ofUser = new java.util.HashSet<>();
+                for (KeyState s : keys.all()) if (userId.equals(s.key().userId()) && s.key().teamId() != null) ofUser.add(s.key().teamId());
+                all.removeIf(t -> !ofUser.contains(t.teamId()));
+            }
             all.sort(java.util.Comparator.comparing((Team t) -> t.alias() == null ? "" : t.alias()).thenComparing(Team::teamId));
             ArrayNode out = KeyJson.mapper().createArrayNode();
             for (Team t : all) {
@@ -132,7 +145,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             KeyFields.onlyKnown(body, Set.of("team_ids"));
             List<String> ids = teamIds(body);
             for (String id : ids) {
-                long n = keys.all().stream().filter(s -> id.equals(s.key().teamId())).count();
+                long n = store.keysOf(id); // the store: a key another gateway made a moment ago counts too
                 if (n > 0) {
                     throw GatewayException.badRequest("Team=" + id + " has " + n + " key(s) (their team_id): delete them "
                             + "(/key/delete) or move them to another team (/key/update) first. LiteLLM deletes a team's keys with "
@@ -209,6 +222,8 @@ public final class TeamAdmin extends RowAdmin<Team> {
     }
 
     private static Team apply(Team base, ObjectNode b, long now) {
+        String alias = BudgetFields.alias(b, "team_alias", base.alias()); // the fields in the order their errors are reported
+        boolean blocked = BudgetFields.blocked(b, base.blocked());
         Double max = BudgetFields.maxBudget(b, base.maxBudget(), "for none");
         BudgetFields.Period period = BudgetFields.period(b, base.budgetDuration(), base.budgetAnchor(), now);
         if (period.duration() != null && max == null) {
@@ -227,13 +242,17 @@ public final class TeamAdmin extends RowAdmin<Team> {
                     if (!m.isTextual() || m.textValue().isBlank()) {
                         throw GatewayException.badRequest("'models[" + i + "]' must be a model name.", "models");
                     }
+                    if (m.textValue().equals("all-team-models")) {
+                        throw GatewayException.badRequest("'all-team-models' is a key's entry (the models of its team); a team's "
+                                + "list names models, or 'all-proxy-models' for every one.", "models");
+                    }
                     list.add(m.textValue());
                 }
                 models = List.copyOf(new LinkedHashSet<>(list));
             }
         }
-        return new Team(base.teamId(), BudgetFields.alias(b, "team_alias", base.alias()), max, period.duration(), period.anchor(),
-                models, BudgetFields.blocked(b, base.blocked()), BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
+        return new Team(base.teamId(), alias, max, period.duration(), period.anchor(), models, blocked,
+                BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
     }
 
     private static String requiredId(ObjectNode body) {
@@ -244,7 +263,14 @@ public final class TeamAdmin extends RowAdmin<Team> {
 
     private static List<String> teamIds(ObjectNode body) { return ids(body, "team_ids", "team", Teams.MAX_ID); }
 
-    private static String teamId(JsonNode v, String param) { return checkedId(v, param, Teams.MAX_ID); }
+    private static String teamId(JsonNode v, String param) {
+        String id = checkedId(v, param, Teams.MAX_ID);
+        // a key's team_id is stripped (KeyFields): an id with spaces around it could never be a key's team
+        if (!id.equals(id.strip()) || id.chars().anyMatch(Character::isISOControl)) {
+            throw GatewayException.badRequest("'" + param + "' must not begin or end with spaces or hold control characters.", param);
+        }
+        return id;
+    }
 
     /** Unknown fields refused; LiteLLM's member lists accepted empty; its other team fields refused by name unless null. */
     private static void onlyKnown(ObjectNode body) {

@@ -11,7 +11,7 @@ import java.sql.Types;
 import java.util.List;
 
 /**
- * The {@code teams} table (LiteLLM's teams), and a team's spend from the ledger: the calls tagged {@code team:<id>}.
+ * The {@code teams} table (LiteLLM's teams), and a team's spend from the ledger: the rows whose {@code team_id} is its.
  * Blocking JDBC: called only from {@link TeamAdmin}'s worker, the periodic sync, grants and at start.
  */
 final class TeamStore extends RowTable<Team> {
@@ -26,10 +26,9 @@ final class TeamStore extends RowTable<Team> {
     }
 
     static long spentSince(Connection c, String teamId, long sinceMillis) throws SQLException {
-        // the tag's index (tag, ended_at) finds the team's rows; each joins its ledger row by the primary key
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(s.cost_nanos), 0) FROM spend_tags t JOIN spend_logs s "
-                + "ON s.request_id = t.request_id AND s.attempt = t.attempt WHERE t.tag = ? AND t.ended_at >= ? AND s.in_ledger = TRUE")) {
-            ps.setString(1, "team:" + teamId);
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE team_id = ? "
+                + "AND ended_at >= ? AND in_ledger = TRUE")) {
+            ps.setString(1, teamId);
             ps.setLong(2, sinceMillis);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -63,6 +63,12 @@ final class Teams extends RowBudgets<Team> {
         return true;
     }
 
+    /** The first team id a list of tags names ({@code team:<id>}), or null. */
+    static String firstLabel(List<String> tags) {
+        for (String t : tags) if (t.startsWith("team:")) return t.substring(5);
+        return null;
+    }
+
     /** The team ids a list of tags names ({@code team:<id>}), in order; most lists have none (no list is made then). */
     static List<String> labels(List<String> tags) {
         List<String> out = null;

@@ -36,6 +36,12 @@ public record CallContext(String requestId, Caller caller, long startedNanos, Ma
         this(requestId, caller, startedNanos, hints, Cancellation.NEVER, null);
     }
 
+    /**
+     * The team the call counts for, attached at admission: the stored team that governs it, or its caller's first team
+     * label when none does; absent for a caller of no team. The ledger's rows and the router's fallbacks read it.
+     */
+    public static final Key<String> TEAM = new Key<>(String.class);
+
     /** The model the client named, when its virtual key's alias replaced it (the trace says both); absent otherwise. */
     public static final Key<String> ASKED_MODEL = new Key<>(String.class);
 

@@ -173,13 +173,14 @@ public final class Gateway {
         ledger.onWritten(rows -> { // the shared budgets' grants stop counting what the ledger now holds
             if (!grants.wantsCredits()) return;
             List<dev.switchboard.govern.FlushedSpend> spent = new ArrayList<>(rows.size());
-            for (var r : rows) if (r.costNanos() > 0) spent.add(dev.switchboard.govern.FlushedSpend.of(r.keyId(), r.endUser(), r.tags(), r.requestedModel(), r.endedAt(), r.costNanos()));
+            for (var r : rows) if (r.costNanos() > 0) spent.add(new dev.switchboard.govern.FlushedSpend(r.keyId(), r.endUser(), r.team(), r.endedAt(), r.costNanos()));
             grants.credit(spent);
         });
         governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
         governance.teams().flushLedgerWith(ledger::flush);
         PromptTokens.preload(); // off the event loops: see its comment
-        router.modelAccess(governance::allows); // no fallback around a key's allowlist
+        // no fallback around a key's allowlist, nor outside the models of the team the call was admitted under
+        router.modelAccess((call, alias) -> governance.allows(call.caller(), alias, call.attached(dev.switchboard.model.CallContext.TEAM)));
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices));
         ResponseCache cache = responseCache(vertx, config, router, metering);

@@ -22,6 +22,6 @@ final class LedgerAttempts implements AttemptListener {
         ledger.record(new SpendRecord(ctx.requestId(), ordinal, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
                 null, "attempt", alias, deployment, null, null, null, 0, 0, 0, 0, 0, false, 0, 0, true,
                 latencyNanos / 1_000_000, null, error instanceof dev.switchboard.model.GatewayException g ? g.attemptStatus() : 500, MeteredCall.errorType(error),
-                ctx.caller().tags()));
+                ctx.caller().tags(), ctx.attached(dev.switchboard.model.CallContext.TEAM)));
     }
 }

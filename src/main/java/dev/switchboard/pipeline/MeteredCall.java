@@ -291,7 +291,7 @@ final class MeteredCall {
                 endUser, callType, requestedModel, a.deployment(), a.route(), a.tier(), a.cache(),
                 u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(), u == null ? 0 : u.cacheReadTokens(),
                 u == null ? 0 : u.cacheWriteTokens(), u == null ? 0 : u.reasoningTokens(), estimated, cost.nanos(), cost.savedNanos(),
-                cost.priced(), elapsedMs, ttftMs, status, errorType, tags));
+                cost.priced(), elapsedMs, ttftMs, status, errorType, tags, admission.team()));
     }
 
     /**

@@ -70,6 +70,7 @@ final class Metering {
         // the worst case is also the tpm estimate and the prompt estimate: no lambda of its own for either a request
         String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
         Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, worst);
+        if (admission.team() != null) ctx.attach(dev.switchboard.model.CallContext.TEAM, admission.team());
         return new MeteredCall(this, ctx, request.model(), endUser, tags(ctx, request), callType, admission,
                 worst);
     }
@@ -96,6 +97,7 @@ final class Metering {
         };
         String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
         Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, () -> inputBound);
+        if (admission.team() != null) ctx.attach(dev.switchboard.model.CallContext.TEAM, admission.team());
         return new MeteredCall(this, ctx, request.model(), endUser, dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()), callType, admission,
                 provider -> inputBound);
     }

@@ -251,13 +251,13 @@ public final class ModelRouter {
                                       CallEngine.Call<T> call) {
         ModelGroup group = names.resolve(alias);
         if (group == null) {
-            return Future.failedFuture(GatewayException.modelNotFound(alias, listedFor(ctx.caller())));
+            return Future.failedFuture(GatewayException.modelNotFound(alias, listedFor(ctx)));
         }
         requireKnown(ctx, controls.models(), "models");
         if (controls.fallbacks() != null) requireKnown(ctx, controls.fallbacks(), "fallbacks");
-        java.util.function.BiPredicate<dev.switchboard.model.Caller, String> access = modelAccess;
+        java.util.function.BiPredicate<CallContext, String> access = modelAccess;
         RoutePlan plan = new RoutePlan(alias, controls.models(), controls.fallbacks(), !controls.fallbacksOff(), settings)
-                .servedBy(group.alias).allowing(a -> access.test(ctx.caller(), a));
+                .servedBy(group.alias).allowing(a -> access.test(ctx, a));
         return engine.run(ctx, plan, facts, controls, call);
     }
 
@@ -272,11 +272,14 @@ public final class ModelRouter {
      * {@code max_tokens} on another provider's model (see {@link DeploymentParams}); set by the pipeline, which prices
      * the deployments.
      */
-    /** Which aliases a caller may use (a virtual key's allowlist, a JWT's scopes); set by the pipeline, which owns keys. */
-    private volatile java.util.function.BiPredicate<dev.switchboard.model.Caller, String> modelAccess = (c, a) -> true;
+    /**
+     * Which aliases a call may use (its virtual key's allowlist, a JWT's scopes, the models of the team it was admitted
+     * under); set by the pipeline, which owns keys and teams.
+     */
+    private volatile java.util.function.BiPredicate<CallContext, String> modelAccess = (c, a) -> true;
 
-    /** Fallbacks and a request's {@code models} / {@code fallbacks} lists reach only aliases the caller may use. */
-    public void modelAccess(java.util.function.BiPredicate<dev.switchboard.model.Caller, String> access) { this.modelAccess = access; }
+    /** Fallbacks and a request's {@code models} / {@code fallbacks} lists reach only aliases the call may use. */
+    public void modelAccess(java.util.function.BiPredicate<CallContext, String> access) { this.modelAccess = access; }
 
     private volatile java.util.function.ToIntFunction<String> outputCeilings = id -> 0;
 
@@ -378,7 +381,7 @@ public final class ModelRouter {
         for (String a : aliases) {
             if (names.resolve(a) == null) {
                 throw GatewayException.badRequest("'" + field + "' names '" + a + "', which is not a model on this "
-                        + "gateway. Known models: " + String.join(", ", listedFor(ctx.caller())) + ".", field);
+                        + "gateway. Known models: " + String.join(", ", listedFor(ctx)) + ".", field);
             }
         }
     }
@@ -387,10 +390,10 @@ public final class ModelRouter {
      * What an error about an unknown name lists for this caller: the listed names its key may use (a key restricted to
      * two models is not told of the others, as its {@code /v1/models} does not list them).
      */
-    private Set<String> listedFor(dev.switchboard.model.Caller caller) {
-        java.util.function.BiPredicate<dev.switchboard.model.Caller, String> access = modelAccess;
+    private Set<String> listedFor(CallContext ctx) {
+        java.util.function.BiPredicate<CallContext, String> access = modelAccess;
         Set<String> out = new LinkedHashSet<>();
-        for (String name : listed()) if (access.test(caller, name)) out.add(name);
+        for (String name : listed()) if (access.test(ctx, name)) out.add(name);
         return out;
     }
 }

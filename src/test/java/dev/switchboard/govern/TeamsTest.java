@@ -59,7 +59,7 @@ class TeamsTest {
         assertThat(governor.teamAllows(jwt("research", "design"), "gemini")).isFalse();
         assertThatThrownBy(() -> admit(jwt("unstored", "research", "design"), "gemini"))
                 .isInstanceOf(GatewayException.class)
-                .hasMessageContaining("No team has access to the requested model: gemini. Checked teams=[unstored, research, design].")
+                .hasMessageContaining("No team has access to the requested model: gemini. Checked teams=['unstored', 'research', 'design'].")
                 .extracting(e -> ((GatewayException) e).status()).isEqualTo(403);
         // a token none of whose teams is stored is held to no team's models (labels only), unless enforced
         admit(jwt("unstored"), "gemini");
@@ -84,14 +84,27 @@ class TeamsTest {
     }
 
     @Test
-    void aLedgerRowIsCreditedToTheTeamThatGovernedIt() {
+    void aCallCountsForTheTeamThatGovernedItElseItsFirstLabelAndAdminsForNone() {
         team("research", "gpt");
         team("design", "claude");
-        FlushedSpend jwtRow = FlushedSpend.of("user:alice", null, List.of("team:research", "team:design"), "claude", 0, 5);
-        assertThat(teams.governing(jwtRow.teams(), List.of(jwtRow.model()), jwtRow.jwt())).isEqualTo("design");
-        FlushedSpend keyRow = FlushedSpend.of("key_abc", null, List.of("team:research"), "gpt", 0, 5);
-        assertThat(keyRow.jwt()).isFalse();
-        assertThat(teams.governing(keyRow.teams(), List.of(keyRow.model()), keyRow.jwt())).isEqualTo("research");
-        assertThat(FlushedSpend.of("master", null, List.of("team:research"), "gpt", 0, 5).teams()).as("no team governs the master key").isEmpty();
+        assertThat(countsFor(jwt("unstored", "research", "design"), "claude")).isEqualTo("design");
+        assertThat(countsFor(jwt("unstored", "research"), "gpt")).isEqualTo("research");
+        assertThat(countsFor(jwt("first-label", "second-label"), "gpt")).as("no stored team: the first label").isEqualTo("first-label");
+        assertThat(countsFor(jwt(), "gpt")).isNull();
+        // admins (the master key, an admin token, the gateway's own calls) pass before any team check, as in LiteLLM
+        Caller adminToken = Caller.jwt("user:root", true, null, List.of("team:research"), null);
+        assertThat(countsFor(adminToken, "gemini")).isNull();
+        governor.enforceTeamModels(true);
+        assertThat(countsFor(adminToken, "gemini")).isNull();
+        assertThat(countsFor(Caller.MASTER, "gemini")).isNull();
+        // a fallback stays inside the models of the team the call was admitted under, not another of the token's
+        assertThat(governor.teamAllows(jwt("research", "design"), "claude", "research")).isFalse();
+        assertThat(governor.teamAllows(jwt("research", "design"), "claude", "design")).isTrue();
+    }
+
+    private String countsFor(Caller c, String model) {
+        Admission a = governor.admit(c, null, List.of(model), NOTHING, () -> 0);
+        a.release();
+        return a.team();
     }
 }

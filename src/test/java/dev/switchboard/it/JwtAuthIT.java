@@ -171,7 +171,7 @@ class JwtAuthIT {
                     .put("models", new JsonArray().add("claude"))).statusCode()).isEqualTo(200);
             assertThatThrownBy(() -> chat(userToken()))
                     .isInstanceOf(com.openai.errors.PermissionDeniedException.class)
-                    .hasMessageContaining("No team has access to the requested model: gpt. Checked teams=[litellm-users, research].");
+                    .hasMessageContaining("No team has access to the requested model: gpt. Checked teams=['litellm-users', 'research'].");
             // /v1/models lists what one of the token's teams may use
             JsonArray models = new JsonObject(Http.get(gw.v1() + "/models", userToken()).body()).getJsonArray("data");
             assertThat(models.stream().map(m -> ((JsonObject) m).getString("id"))).containsExactly("claude");

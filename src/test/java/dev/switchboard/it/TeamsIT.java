@@ -181,7 +181,7 @@ class TeamsIT {
             assertThatThrownBy(() -> openai.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-large")
                     .addUserMessage("hi").build()))
                     .isInstanceOf(PermissionDeniedException.class)
-                    .hasMessageContaining("Team not allowed to access model. Team=blue, Model=gpt-large. Allowed team models = [gpt, claude]");
+                    .hasMessageContaining("Team not allowed to access model. Team=blue, Model=gpt-large. Allowed team models = ['gpt', 'claude']");
             // /v1/models lists what the team may use
             JsonArray models = new JsonObject(Http.get(gw.v1() + "/models", key).body()).getJsonArray("data");
             assertThat(models.stream().map(m -> ((JsonObject) m).getString("id"))).containsExactlyInAnyOrder("gpt", "claude");
@@ -195,10 +195,19 @@ class TeamsIT {
                     .addUserMessage("hi").build()))
                     .isInstanceOf(com.anthropic.errors.UnauthorizedException.class)
                     .hasMessageContaining("Team=blue is blocked.");
+            // on every route, as a blocked key is
+            assertThat(Http.get(gw.v1() + "/models", key).statusCode()).isEqualTo(401);
+            assertThat(Http.post(gw.v1() + "/messages/count_tokens", key, "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"hi\"}]}").statusCode()).isEqualTo(401);
             HttpResponse<String> unblocked = admin.post("/team/unblock", new JsonObject().put("team_id", "blue"));
             assertThat(new JsonObject(unblocked.body()).getBoolean("blocked")).isFalse();
             assertThat(anthropic.messages().create(MessageCreateParams.builder().model("claude").maxTokens(10).addUserMessage("hi").build())
                     .content()).isNotEmpty();
+            // a key of LiteLLM's all-team-models may use what its team may
+            String teamWide = admin.generate(new JsonObject().put("team_id", "blue").put("models", new JsonArray().add("all-team-models")))
+                    .getString("key");
+            assertThat(chat(teamWide, "gpt").statusCode()).isEqualTo(200);
+            assertThat(chat(teamWide, "gpt-large").statusCode()).isEqualTo(403);
             // LiteLLM's all-proxy-models opens every model again
             assertThat(admin.post("/team/update", new JsonObject().put("team_id", "blue")
                     .put("models", new JsonArray().add("all-proxy-models"))).statusCode()).isEqualTo(200);
@@ -229,8 +238,10 @@ class TeamsIT {
         assertThat(again.body()).contains("Team id = " + id + " already exists. Please use a different team id.");
         HttpResponse<String> unknown = admin.get("/team/info?team_id=ghost-team");
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(unknown.body()).contains("Team not found, passed team_id=ghost-team");
-        assertThat(admin.post("/team/update", new JsonObject().put("team_id", "ghost-team").put("max_budget", 1)).statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("Team not found, passed team id: ghost-team.");
+        HttpResponse<String> updateUnknown = admin.post("/team/update", new JsonObject().put("team_id", "ghost-team").put("max_budget", 1));
+        assertThat(updateUnknown.statusCode()).isEqualTo(404);
+        assertThat(updateUnknown.body()).contains("Team not found, passed team_id=ghost-team");
         assertThat(admin.post("/team/block", new JsonObject().put("team_id", "ghost-team")).statusCode()).isEqualTo(404);
         HttpResponse<String> rpm = admin.post("/team/update", new JsonObject().put("team_id", id).put("rpm_limit", 10));
         assertThat(rpm.statusCode()).isEqualTo(400);
@@ -248,6 +259,14 @@ class TeamsIT {
                 .put("budget_duration", "30d"));
         assertThat(new JsonObject(periodic.body()).getJsonObject("data").getString("budget_reset_at")).isNotNull();
         assertThat(admin.post("/team/new", new JsonObject().put("team_id", "x".repeat(251))).statusCode()).isEqualTo(400);
+        assertThat(admin.post("/team/new", new JsonObject().put("team_id", " spaced ")).statusCode()).as("a key's team_id is stripped").isEqualTo(400);
+        assertThat(admin.post("/team/new", new JsonObject().put("team_id", "ctl\nid")).statusCode()).isEqualTo(400);
+        assertThat(admin.post("/team/new", new JsonObject().put("team_id", "akey-word").put("models", new JsonArray().add("all-team-models")))
+                .statusCode()).isEqualTo(400);
+        // a key's own tags may not name a team: its team_id does
+        HttpResponse<String> tagged = admin.post("/key/generate", new JsonObject().put("team_id", "red").put("tags", new JsonArray().add("team:blue")));
+        assertThat(tagged.statusCode()).isEqualTo(400);
+        assertThat(tagged.body()).contains("'tags' may not hold 'team:blue'");
         assertThat(admin.post("/team/new", new JsonObject().put("team_id", "bad-models").put("models", "gpt")).statusCode()).isEqualTo(400);
 
         // /team/list: every team, by alias, with its keys
@@ -274,6 +293,27 @@ class TeamsIT {
         // a virtual key manages no teams
         assertThat(Http.post(gw.baseUrl() + "/team/new", key, "{\"team_id\":\"mine\"}").statusCode()).isEqualTo(403);
         assertThat(Http.get(gw.baseUrl() + "/team/list", key).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aTeamMadeLaterCountsWhatItsKeysAlreadySpent() {
+        String key = keyOf("made-later", "early-key");
+        BigDecimal spent = BigDecimal.ZERO;
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = chat(key, "gpt");
+            assertThat(r.statusCode()).as("a team_id naming no stored team is a label").isEqualTo(200);
+            spent = spent.add(new BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow()));
+        }
+        JsonObject made = newTeam(new JsonObject().put("team_id", "made-later").put("max_budget", spent.doubleValue()));
+        assertThat(new BigDecimal(made.getValue("spend").toString())).isEqualByComparingTo(spent);
+        HttpResponse<String> refused = chat(key, "gpt");
+        assertThat(refused.statusCode()).as("its budget is spent already").isEqualTo(400);
+        assertThat(refused.body()).contains("Budget has been exceeded! Team=made-later");
+        // the master key's calls count for no team, whatever tags they bring
+        HttpResponse<String> tagged = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"gpt\","
+                + "\"max_tokens\":50,\"tags\":[\"team:made-later\"],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(tagged.statusCode()).isEqualTo(200);
+        assertThat(teamSpend("made-later")).isEqualByComparingTo(spent);
     }
 
     @Test

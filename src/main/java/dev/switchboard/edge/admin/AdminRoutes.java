@@ -332,8 +332,8 @@ public final class AdminRoutes {
             return edge.gateway().teams().info(rc.request().getParam("team_id"));
         });
         get(router, "/team/list", rc -> {
-            onlyParams(rc.request(), Set.of());
-            return edge.gateway().teams().list();
+            onlyParams(rc.request(), Set.of("user_id", "organization_id"));
+            return edge.gateway().teams().list(rc.request().getParam("user_id"), rc.request().getParam("organization_id"));
         });
     }
 
