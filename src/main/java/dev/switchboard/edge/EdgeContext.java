@@ -47,7 +47,11 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         java.util.Set<String> all = gateway.listedModels();
         if (!restricted(caller) && caller.modelAliases().isEmpty()) return all;
         java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        for (String a : all) if (!restricted(caller) || gateway.allows(caller, a)) out.add(a);
+        for (String a : all) {
+            // a name the key's own alias takes elsewhere is listed (below) by what calling it reaches, not by its name
+            if (caller.modelAliases().containsKey(a)) continue;
+            if (!restricted(caller) || gateway.allows(caller, a)) out.add(a);
+        }
         for (String a : caller.modelAliases().keySet()) if (usable(a, caller)) out.add(a);
         return out;
     }

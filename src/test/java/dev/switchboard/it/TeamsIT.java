@@ -185,6 +185,12 @@ class TeamsIT {
             // /v1/models lists what the team may use
             JsonArray models = new JsonObject(Http.get(gw.v1() + "/models", key).body()).getJsonArray("data");
             assertThat(models.stream().map(m -> ((JsonObject) m).getString("id"))).containsExactlyInAnyOrder("gpt", "claude");
+            // a key's own alias is listed by what calling it reaches: gpt → gpt-large, which the team may not use
+            String aliased = admin.generate(new JsonObject().put("team_id", "blue").put("aliases", new JsonObject().put("gpt", "gpt-large")))
+                    .getString("key");
+            JsonArray aliasedModels = new JsonObject(Http.get(gw.v1() + "/models", aliased).body()).getJsonArray("data");
+            assertThat(aliasedModels.stream().map(m -> ((JsonObject) m).getString("id"))).containsExactly("claude");
+            assertThat(chat(aliased, "gpt").statusCode()).isEqualTo(403);
 
             assertThat(admin.post("/team/block", new JsonObject().put("team_id", "blue")).statusCode()).isEqualTo(200);
             assertThatThrownBy(() -> openai.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt")
