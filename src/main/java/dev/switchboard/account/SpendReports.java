@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class SpendReports {
     /** What totals can be grouped by. */
-    public enum GroupBy { KEY, TAG, MODEL, ALIAS, DAY, END_USER }
+    public enum GroupBy { KEY, TAG, MODEL, ALIAS, DAY, END_USER, TEAM }
 
     /** One group of the report. {@code requests} counts served calls, {@code failedAttempts} attempts that failed. */
     public record Total(String group, String keyAlias, long costNanos, long requests, long failedAttempts, long promptTokens,
@@ -108,6 +108,7 @@ public final class SpendReports {
             case ALIAS -> "COALESCE(s.requested_model, '(none)')";
             case DAY -> "(s.ended_at / 86400000)";
             case END_USER -> "COALESCE(s.end_user, '(none)')";
+            case TEAM -> "COALESCE(s.team_id, '(none)')"; // the one team each call counts for (a key's team_id)
         };
         Where w = where(q, "s");
         String from = by == GroupBy.TAG

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         subcommands = SpendCommand.Logs.class)
 final class SpendCommand implements Callable<Integer> {
     /** Lower case, as typed: picocli checks the value and lists these in the error. */
-    enum By { key, tag, model, alias, day, end_user }
+    enum By { key, tag, model, alias, day, end_user, team }
 
     /** The filters the report and the logs share, under the gateway's parameter names. */
     static final class Filters {
@@ -43,9 +43,9 @@ final class SpendCommand implements Callable<Integer> {
     @Mixin AdminClient.Options gateway;
     @Mixin Filters filters;
 
-    @Option(names = "--by", defaultValue = "key", paramLabel = "key|tag|model|alias|day|end_user",
+    @Option(names = "--by", defaultValue = "key", paramLabel = "key|tag|model|alias|day|end_user|team",
             description = "Group by the key, the key's tags, the deployment that served, the alias asked for, the UTC day, "
-                    + "or the end user (the request's user) (default: ${DEFAULT-VALUE}).")
+                    + "the end user (the request's user), or the team a call counts for (default: ${DEFAULT-VALUE}).")
     By by;
 
     @Override
@@ -76,6 +76,7 @@ final class SpendCommand implements Callable<Integer> {
             case alias -> "MODEL";
             case day -> "DAY (UTC)";
             case end_user -> "END USER";
+            case team -> "TEAM";
         };
         List<String> head = new ArrayList<>(List.of(first));
         if (keys) head.add("KEY ALIAS");

@@ -140,10 +140,10 @@ public final class Governor {
         Budget teamBudget = null;
         long reserve = 0;
         for (int tries = 0; ; tries++) {
-            long now = clockMillis.getAsLong();
-            Budget eu = endUser == null ? null : endUsers.budget(endUser, now);
+            // the clock only for an end user or a team (most calls have neither: no clock read)
+            Budget eu = endUser == null ? null : endUsers.budget(endUser, clockMillis.getAsLong());
             endUserBudget = eu != null && eu.limited() ? eu : null;
-            Budget tm = team == null ? null : teams.budget(team, now);
+            Budget tm = team == null ? null : teams.budget(team, clockMillis.getAsLong());
             teamBudget = tm != null && tm.limited() ? tm : null;
             if (keyBudget == null && globalBudget == null && endUserBudget == null && teamBudget == null) break;
             reserve = reserveBudgets(keyBudget, teamBudget, endUserBudget, globalBudget, team, endUser, worstCase);

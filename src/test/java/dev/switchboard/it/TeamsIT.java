@@ -136,6 +136,11 @@ class TeamsIT {
         // which team spent what: its calls carry its tag
         JsonArray groups = admin.getOk("/global/spend/report?group_by=tag").getJsonArray("groups");
         assertThat(groups.stream().map(o -> ((JsonObject) o).getString("group"))).contains("team:red");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> {
+            JsonObject red = admin.getOk("/global/spend/report?group_by=team").getJsonArray("groups").stream().map(o -> (JsonObject) o)
+                    .filter(g -> "red".equals(g.getString("group"))).findFirst().orElse(null);
+            return red != null && new BigDecimal(red.getValue("spend").toString()).compareTo(teamSpend("red")) == 0;
+        });
     }
 
     @Test

@@ -449,7 +449,7 @@ public final class AdminRoutes {
         try {
             return SpendReports.GroupBy.valueOf(v.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw GatewayException.badRequest("'group_by' must be key, tag, model, alias, day or end_user, found '" + v + "'.", "group_by");
+            throw GatewayException.badRequest("'group_by' must be key, tag, model, alias, day, end_user or team, found '" + v + "'.", "group_by");
         }
     }
 
