@@ -11,7 +11,9 @@ CREATE TABLE teams (
     blocked         BOOLEAN      NOT NULL,
     metadata        TEXT,
     created_at      BIGINT       NOT NULL,
-    updated_at      BIGINT       NOT NULL
+    updated_at      BIGINT       NOT NULL,
+    rpm_limit       BIGINT,
+    tpm_limit       BIGINT
 );
 -- The team a call counts for: the stored team that governed it, else its caller's first team label (a key's team_id
 -- naming no stored team), so a team made later counts its keys' calls; one team a row at most, so nothing counts twice.

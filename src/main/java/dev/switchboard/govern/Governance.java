@@ -68,7 +68,7 @@ public final class Governance {
         for (Team t : teamStore.all()) teams.put(t, now);
         if (!teams.rows().isEmpty()) log.info("{} team(s) loaded", teams.rows().size());
         SharedBudgets shared = new SharedBudgets(db, vertx, registry, endUsers, teams, global, clockMillis, SharedBudgets.LEASE_MILLIS);
-        SharedRateLimits sharedLimits = new SharedRateLimits(db, limiter, registry, clockMillis, System::nanoTime, shared.gatewayId);
+        SharedRateLimits sharedLimits = new SharedRateLimits(db, limiter, registry, teams, clockMillis, System::nanoTime, shared.gatewayId);
         sharedLimits.sync(); // at start: what other gateways took before this one is its baseline, not its business
         Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
                 new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel(), endUsers, teams),

@@ -158,6 +158,7 @@ public final class Governor {
         try {
             permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
                     limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
+            if (team != null) permit = withTeamLimits(permit, team, estimatedTokens);
         } catch (RuntimeException e) {
             if (keyBudget != null) keyBudget.unreserve(reserve);
             if (globalBudget != null) globalBudget.unreserve(reserve);
@@ -170,6 +171,24 @@ public final class Governor {
                 : team != null || caller.admin() || caller.tags().isEmpty() ? team : Teams.firstLabel(caller.tags());
         return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, teamBudget, countsFor,
                 reserve, permit);
+    }
+
+    /**
+     * The team's rpm / tpm limits (LiteLLM's, shared by all its callers, across gateways like a key's) taken after the
+     * key's; when the team's refuse, the key's permit is given back (its request stays counted, as any refused call's).
+     */
+    private RateLimiter.Permit withTeamLimits(RateLimiter.Permit keyPermit, String team, java.util.function.LongSupplier estimatedTokens) {
+        Team row = teams.row(team);
+        String id = row == null ? null : teams.limiterIdOf(team);
+        if (id == null) return keyPermit;
+        RateLimiter.Limits tl = row.limits();
+        try {
+            RateLimiter.Permit p = limiter.acquire(id, "team: " + team, tl, tl.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
+            return RateLimiter.Permit.both(keyPermit, p);
+        } catch (RuntimeException e) {
+            keyPermit.release(0, System.nanoTime());
+            throw e;
+        }
     }
 
     /** LiteLLM's {@code budget_exceeded_status_code}: budget refusals answer with this status (4xx). */

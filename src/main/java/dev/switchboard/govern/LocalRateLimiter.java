@@ -25,9 +25,14 @@ public final class LocalRateLimiter implements RateLimiter {
 
     @Override
     public Permit acquire(String keyId, Limits limits, long estimatedTokens, long nowNanos) {
+        return acquire(keyId, "this key", limits, estimatedTokens, nowNanos);
+    }
+
+    @Override
+    public Permit acquire(String id, String who, Limits limits, long estimatedTokens, long nowNanos) {
         if (!limits.any()) return Permit.NONE;
-        State s = states.computeIfAbsent(keyId, k -> new State(nowNanos));
-        return s.acquire(limits, estimatedTokens, nowNanos);
+        State s = states.computeIfAbsent(id, k -> new State(nowNanos));
+        return s.acquire(limits, estimatedTokens, nowNanos, who);
     }
 
     @Override
@@ -57,13 +62,17 @@ public final class LocalRateLimiter implements RateLimiter {
         /** The texts of the limits last asked with (under this state's lock) */
         private LimitTexts texts;
 
+        /** Whose limits these are, in a refusal: {@code this key}, {@code team: red} (under this state's lock). */
+        private String who = "this key";
+
         State(long now) { this.last = now; }
 
-        synchronized Permit acquire(Limits l, long estimated, long now) {
+        synchronized Permit acquire(Limits l, long estimated, long now, String who) {
+            this.who = who;
             refill(l, now);
             if (l.maxParallel() != null && inFlight >= l.maxParallel()) {
-                throw refused("max_parallel_requests (" + l.maxParallel() + ") reached: " + inFlight + " requests of this key "
-                        + "are in flight.", 1, l);
+                throw refused("max_parallel_requests (" + l.maxParallel() + ") reached: " + inFlight + " requests of " + who
+                        + " are in flight.", 1, l);
             }
             if (l.rpm() != null && requests < 1) {
                 long wait = (long) Math.ceil((1 - requests) * NANOS_PER_MINUTE / l.rpm() / 1e9);
@@ -160,7 +169,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
         private GatewayException refused(String why, long retryAfterSeconds, Limits l) {
             long wait = Math.max(1, retryAfterSeconds);
-            return new GatewayException(ErrorKind.RATE_LIMIT, 429, "Rate limit exceeded for this key: " + why
+            return new GatewayException(ErrorKind.RATE_LIMIT, 429, "Rate limit exceeded for " + who + ": " + why
                     + " Retry after " + wait + " s.", null, "rate_limit_exceeded", null, wait).withHeaders(headers(l));
         }
     }

@@ -23,6 +23,14 @@ public interface RateLimiter {
      */
     Permit acquire(String keyId, Limits limits, long estimatedTokens, long nowNanos);
 
+    /**
+     * The same for limits that are not a key's (a team's, shared by its keys): {@code who} names them in a refusal
+     * ({@code team: red}); {@code id} is at most 64 characters (the shared store's column).
+     */
+    default Permit acquire(String id, String who, Limits limits, long estimatedTokens, long nowNanos) {
+        return acquire(id, limits, estimatedTokens, nowNanos);
+    }
+
     /** Forgets a deleted key's state. */
     void forget(String keyId);
 
@@ -56,5 +64,33 @@ public interface RateLimiter {
 
         /** {@link #headers()} added to {@code into}, in their order, without a map of their own. */
         default void putHeaders(Map<String, String> into) { into.putAll(headers()); }
+
+        /** Both permits, released together; the first one's headers win where both say the same one. */
+        static Permit both(Permit first, Permit second) {
+            if (second == NONE) return first;
+            if (first == NONE) return second;
+            return new Permit() {
+                @Override public void release(long actualTokens, long nowNanos) {
+                    try {
+                        first.release(actualTokens, nowNanos);
+                    } finally {
+                        second.release(actualTokens, nowNanos);
+                    }
+                }
+
+                @Override public Map<String, String> headers() {
+                    Map<String, String> h = new java.util.LinkedHashMap<>();
+                    putHeaders(h);
+                    return h;
+                }
+
+                @Override public void putHeaders(Map<String, String> into) {
+                    Map<String, String> theirs = new java.util.LinkedHashMap<>();
+                    second.putHeaders(theirs);
+                    first.putHeaders(into);
+                    theirs.forEach(into::putIfAbsent);
+                }
+            };
+        }
     }
 }

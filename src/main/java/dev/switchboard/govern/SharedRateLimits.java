@@ -54,6 +54,7 @@ final class SharedRateLimits {
     private final Database db;
     private final RateLimiter limiter;
     private final KeyRegistry keys;
+    private final Teams teams;
     private final LongSupplier clockMillis;
     private final LongSupplier clockNanos;
     private final String gatewayId;
@@ -86,6 +87,13 @@ final class SharedRateLimits {
     /** @param clockNanos the clock the rate limiter's buckets refill by (the request path's {@code System.nanoTime}) */
     SharedRateLimits(Database db, RateLimiter limiter, KeyRegistry keys, LongSupplier clockMillis, LongSupplier clockNanos,
                      String gatewayId) {
+        this(db, limiter, keys, new Teams(Map.of()), clockMillis, clockNanos, gatewayId);
+    }
+
+    /** @param teams teams' limits are shared too: their rows' ids are {@link Teams#limiterId}s */
+    SharedRateLimits(Database db, RateLimiter limiter, KeyRegistry keys, Teams teams, LongSupplier clockMillis,
+                     LongSupplier clockNanos, String gatewayId) {
+        this.teams = teams;
         this.db = db;
         this.limiter = limiter;
         this.keys = keys;
@@ -220,6 +228,7 @@ final class SharedRateLimits {
     }
 
     private boolean anyKeyLimited() {
+        if (teams.anyLimited()) return true;
         for (KeyState k : keys.states()) {
             RateLimiter.Limits l = k.version().limits();
             if (l.rpm() != null || l.tpm() != null) return true;
@@ -238,13 +247,20 @@ final class SharedRateLimits {
 
     private record Row(String keyId, String gatewayId, long generation, long requests, long tokens) {}
 
+    /** The limits of a row's id: a key's, or a team's ({@code tm:…}); null for one this gateway does not know. */
+    private RateLimiter.Limits limitsOf(String id) {
+        if (id.startsWith("tm:")) return teams.limitsOfLimiterId(id);
+        KeyState k = keys.byId(id);
+        return k == null ? null : k.version().limits();
+    }
+
     /** The others' growth since the last sync taken off this gateway's buckets. */
     private void take(List<Row> rows, boolean baseline) {
         long now = clockMillis.getAsLong();
         Map<String, long[]> used = new HashMap<>();
         for (Row r : rows) {
-            KeyState k = keys.byId(r.keyId());
-            // a key this gateway does not know yet (made elsewhere, not synced here): its use waits for the next sync
+            RateLimiter.Limits k = limitsOf(r.keyId());
+            // a key (or team) this gateway does not know yet (made elsewhere, not synced here): its use waits for the next sync
             if (k == null && !baseline) continue;
             String id = r.keyId() + "\u0000" + r.gatewayId();
             Seen s = seen.get(id);
@@ -270,8 +286,8 @@ final class SharedRateLimits {
         }
         long nanos = clockNanos.getAsLong();
         for (var e : used.entrySet()) {
-            KeyState k = keys.byId(e.getKey());
-            if (k != null) limiter.othersUsed(e.getKey(), k.version().limits(), e.getValue()[0], e.getValue()[1], nanos);
+            RateLimiter.Limits k = limitsOf(e.getKey());
+            if (k != null) limiter.othersUsed(e.getKey(), k, e.getValue()[0], e.getValue()[1], nanos);
         }
         // rows not read for two leases (their gateway gone, the row deleted) are forgotten
         for (Iterator<Seen> it = seen.values().iterator(); it.hasNext(); ) {

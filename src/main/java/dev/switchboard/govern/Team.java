@@ -15,22 +15,31 @@ import java.util.List;
  * @param budgetDuration how often its spend resets, or null for never
  * @param budgetAnchor   epoch ms the budget periods count from
  * @param models         the only models its callers may use (empty: every model, as in LiteLLM)
+ * @param rpmLimit       requests a minute over all its callers together, or null for none
+ * @param tpmLimit       tokens a minute over all its callers together, or null for none
  * @param blocked        every model call of its callers is refused
  * @param metadata       the caller's own data, kept and shown, or null
  */
 public record Team(String teamId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor,
-                   List<String> models, boolean blocked, ObjectNode metadata, long createdAt, long updatedAt) implements BudgetedRow {
+                   List<String> models, Long rpmLimit, Long tpmLimit, boolean blocked, ObjectNode metadata, long createdAt,
+                   long updatedAt) implements BudgetedRow {
     public Team {
         models = models == null ? List.of() : List.copyOf(models);
     }
 
     @Override public String id() { return teamId; }
 
+    /** Its rate limits, shared by its callers ({@link RateLimiter.Limits#NONE} for none). */
+    RateLimiter.Limits limits() {
+        return rpmLimit == null && tpmLimit == null ? RateLimiter.Limits.NONE : new RateLimiter.Limits(rpmLimit, tpmLimit, null);
+    }
+
     static Team blank(String teamId, long nowMillis) {
-        return new Team(teamId, null, null, null, nowMillis, List.of(), false, null, nowMillis, nowMillis);
+        return new Team(teamId, null, null, null, nowMillis, List.of(), null, null, false, null, nowMillis, nowMillis);
     }
 
     Team withBlocked(boolean b, long nowMillis) {
-        return new Team(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, b, metadata, createdAt, nowMillis);
+        return new Team(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, rpmLimit, tpmLimit, b, metadata, createdAt,
+                nowMillis);
     }
 }

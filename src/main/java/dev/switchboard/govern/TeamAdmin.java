@@ -25,11 +25,11 @@ import java.util.function.LongSupplier;
 public final class TeamAdmin extends RowAdmin<Team> {
     /** What {@code /team/new} and {@code update} take. */
     private static final Set<String> ROW_FIELDS = Set.of("team_id", "team_alias", "max_budget", "budget_duration", "models",
-            "blocked", "metadata");
+            "blocked", "metadata", "rpm_limit", "tpm_limit");
     /** LiteLLM's member lists: accepted empty (scripts send them so), refused with members (Switchboard keeps no users). */
     private static final Set<String> MEMBER_FIELDS = Set.of("members_with_roles", "members", "admins");
     /** LiteLLM's other team fields: refused by name, so a copied script learns what is not applied. */
-    private static final Set<String> NOT_SUPPORTED = Set.of("organization_id", "tpm_limit", "rpm_limit", "soft_budget",
+    private static final Set<String> NOT_SUPPORTED = Set.of("organization_id", "soft_budget",
             "model_aliases", "tags", "guardrails", "policies", "prompts", "object_permission", "allowed_passthrough_routes",
             "secret_manager_settings", "model_rpm_limit", "model_tpm_limit", "rpm_limit_type", "tpm_limit_type",
             "team_member_budget", "team_member_rpm_limit", "team_member_tpm_limit", "team_member_key_duration",
@@ -202,8 +202,10 @@ public final class TeamAdmin extends RowAdmin<Team> {
         o.putArray("members");
         o.putArray("members_with_roles");
         o.set("metadata", t.metadata() == null ? KeyJson.mapper().createObjectNode() : t.metadata());
-        o.putNull("tpm_limit");
-        o.putNull("rpm_limit");
+        if (t.tpmLimit() == null) o.putNull("tpm_limit");
+        else o.put("tpm_limit", t.tpmLimit());
+        if (t.rpmLimit() == null) o.putNull("rpm_limit");
+        else o.put("rpm_limit", t.rpmLimit());
         if (t.maxBudget() == null) o.putNull("max_budget");
         else o.put("max_budget", BigDecimal.valueOf(t.maxBudget()));
         o.putNull("soft_budget");
@@ -251,8 +253,20 @@ public final class TeamAdmin extends RowAdmin<Team> {
                 models = List.copyOf(new LinkedHashSet<>(list));
             }
         }
-        return new Team(base.teamId(), alias, max, period.duration(), period.anchor(), models, blocked,
+        Long rpm = b.has("rpm_limit") ? limit(b, "rpm_limit") : base.rpmLimit();
+        Long tpm = b.has("tpm_limit") ? limit(b, "tpm_limit") : base.tpmLimit();
+        return new Team(base.teamId(), alias, max, period.duration(), period.anchor(), models, rpm, tpm, blocked,
                 BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
+    }
+
+    /** A rate limit: a whole number from 1, or null for none. */
+    private static Long limit(ObjectNode b, String field) {
+        JsonNode v = b.get(field);
+        if (v.isNull()) return null;
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
+            throw GatewayException.badRequest("'" + field + "' must be a whole number from 1 (or null for none), found " + v + ".", field);
+        }
+        return v.longValue();
     }
 
     private static String requiredId(ObjectNode body) {

@@ -17,7 +17,7 @@ import java.util.List;
 final class TeamStore extends RowTable<Team> {
     TeamStore(Database db) {
         super(db, "teams", List.of("team_id", "team_alias", "max_budget", "budget_duration", "budget_anchor", "models", "blocked",
-                "metadata", "created_at", "updated_at"));
+                "metadata", "created_at", "updated_at", "rpm_limit", "tpm_limit"));
     }
 
     /** The team's spend in the ledger since {@code sinceMillis} (the start of its budget period). Blocks. */
@@ -63,6 +63,10 @@ final class TeamStore extends RowTable<Team> {
         ps.setString(8, jsonText(t.metadata()));
         ps.setLong(9, t.createdAt());
         ps.setLong(10, t.updatedAt());
+        if (t.rpmLimit() == null) ps.setNull(11, Types.BIGINT);
+        else ps.setLong(11, t.rpmLimit());
+        if (t.tpmLimit() == null) ps.setNull(12, Types.BIGINT);
+        else ps.setLong(12, t.tpmLimit());
     }
 
     @Override
@@ -76,8 +80,12 @@ final class TeamStore extends RowTable<Team> {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("teams row " + rs.getString(1) + ": models is not a JSON list", e);
         }
+        long rpm = rs.getLong(11);
+        Long rpmLimit = rs.wasNull() ? null : rpm;
+        long tpm = rs.getLong(12);
+        Long tpmLimit = rs.wasNull() ? null : tpm;
         return new Team(rs.getString(1), rs.getString(2), maxBudget, duration == null ? null : DurationSpec.parse(duration),
-                rs.getLong(5), models, rs.getBoolean(7), jsonObject(rs.getString(8), "teams row " + rs.getString(1)), rs.getLong(9),
-                rs.getLong(10));
+                rs.getLong(5), models, rpmLimit, tpmLimit, rs.getBoolean(7), jsonObject(rs.getString(8), "teams row " + rs.getString(1)),
+                rs.getLong(9), rs.getLong(10));
     }
 }

@@ -15,6 +15,9 @@ final class Teams extends RowBudgets<Team> {
 
     private final Map<String, List<String>> accessGroups;
     private final Map<String, ModelAllowlist> allowlists = new ConcurrentHashMap<>();
+    /** The stored teams with rate limits, by the id their limits have in the rate limiter ({@link #limiterId}). */
+    private final Map<String, Team> limited = new ConcurrentHashMap<>();
+    private final Map<String, String> limiterIds = new ConcurrentHashMap<>();
 
     /** @param accessGroups LiteLLM's model access groups: a team's models may name one, as a key's may */
     Teams(Map<String, List<String>> accessGroups) {
@@ -27,6 +30,9 @@ final class Teams extends RowBudgets<Team> {
     @Override
     void put(Team t, long nowMillis) {
         allowlists.put(t.teamId(), new ModelAllowlist(allModelsAsStar(t.models()), Map.of(), accessGroups));
+        String lid = limiterIds.computeIfAbsent(t.teamId(), Teams::limiterId);
+        if (t.limits().any()) limited.put(lid, t);
+        else limited.remove(lid);
         super.put(t, nowMillis);
     }
 
@@ -34,6 +40,8 @@ final class Teams extends RowBudgets<Team> {
     void remove(String id, long nowMillis) {
         super.remove(id, nowMillis);
         allowlists.remove(id);
+        String lid = limiterIds.remove(id);
+        if (lid != null) limited.remove(lid);
     }
 
     /**
@@ -79,6 +87,27 @@ final class Teams extends RowBudgets<Team> {
         }
         return out == null ? List.of() : out;
     }
+
+    /**
+     * The id a team's rate limits have in the rate limiter and the shared store's {@code rate_usage} rows: {@code tm:} and
+     * a hash of the team's id (a key's is its {@code key_…} id; the column holds 64 characters).
+     */
+    static String limiterId(String teamId) { return "tm:" + KeySecrets.hash(teamId).substring(0, 40); }
+
+    /** {@link #limiterId} of a stored team with limits, without hashing on the request path; null for none. */
+    String limiterIdOf(String teamId) {
+        Team t = row(teamId);
+        return t == null || !t.limits().any() ? null : limiterIds.get(teamId);
+    }
+
+    /** The rate limits of the team whose limiter id this is, or null when it is not a stored team's with limits. */
+    RateLimiter.Limits limitsOfLimiterId(String limiterId) {
+        Team t = limited.get(limiterId);
+        return t == null ? null : t.limits();
+    }
+
+    /** Whether any stored team has rate limits (the shared limits' sync has work). */
+    boolean anyLimited() { return !limited.isEmpty(); }
 
     /** The team's model list, or null when the id names no stored team. */
     ModelAllowlist allowlist(String teamId) { return allowlists.get(teamId); }

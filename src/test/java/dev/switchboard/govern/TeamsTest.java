@@ -24,7 +24,7 @@ class TeamsTest {
             EndUsers.NONE, teams);
 
     private void team(String id, String... models) {
-        teams.put(new Team(id, null, null, null, 0, List.of(models), false, null, 0, 0), 0);
+        teams.put(new Team(id, null, null, null, 0, List.of(models), null, null, false, null, 0, 0), 0);
     }
 
     private static Caller jwt(String... teamIds) {
@@ -74,10 +74,10 @@ class TeamsTest {
 
     @Test
     void aBlockedTeamRefusesItsCallersAndAnUnblockedOneLetsThemIn() {
-        teams.put(new Team("ops", null, null, null, 0, List.of(), true, null, 0, 0), 0);
+        teams.put(new Team("ops", null, null, null, 0, List.of(), null, null, true, null, 0, 0), 0);
         assertThatThrownBy(() -> admit(jwt("ops"), "gpt")).hasMessageContaining("Team=ops is blocked.")
                 .extracting(e -> ((GatewayException) e).status()).isEqualTo(401);
-        teams.put(new Team("ops", null, null, null, 0, List.of(), false, null, 0, 1), 1);
+        teams.put(new Team("ops", null, null, null, 0, List.of(), null, null, false, null, 0, 1), 1);
         admit(jwt("ops"), "gpt");
         teams.remove("ops", 2);
         assertThat(teams.active()).isFalse();

@@ -52,6 +52,30 @@ abstract class SharedRateLimitsContract {
         }
     }
 
+    @Test
+    void aTeamsRpmHoldsOverItsKeysAndAcrossGateways() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin admin = new Admin(a);
+            assertThat(admin.post("/team/new", new JsonObject().put("team_id", "rpm-team").put("rpm_limit", 6)).statusCode()).isEqualTo(200);
+            String one = admin.generate(new JsonObject().put("key_alias", "team-key-1").put("team_id", "rpm-team")).getString("key");
+            String two = admin.generate(new JsonObject().put("key_alias", "team-key-2").put("team_id", "rpm-team")).getString("key");
+            awaitKnown(b, two);
+            await("B takes in the team").atMost(Duration.ofSeconds(8)).until(() -> new Admin(b).get("/team/list").body().contains("rpm-team"));
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<String> r = Http.post(a.v1() + "/chat/completions", i % 2 == 0 ? one : two, BODY);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+            HttpResponse<String> more = Http.post(a.v1() + "/chat/completions", one, BODY);
+            assertThat(more.statusCode()).as("the team's 6 are taken, whichever key took them").isEqualTo(429);
+            assertThat(new JsonObject(more.body()).getJsonObject("error").getString("message"))
+                    .startsWith("Rate limit exceeded for team: rpm-team: rpm_limit (6 requests a minute) reached.");
+            Thread.sleep(SYNCS_MS);
+            HttpResponse<String> r = Http.post(b.v1() + "/chat/completions", two, BODY);
+            assertThat(r.statusCode()).as("alone, B would admit 6 more: it has heard of A's 6").isEqualTo(429);
+            assertThat(r.headers().firstValue("retry-after")).isPresent();
+        }
+    }
+
     /**
      * max_parallel_requests stays each gateway's own: another gateway's calls in flight are known only a sync late, and
      * counting calls that have ended would refuse a client that sends one call at a time through a load balancer.

@@ -254,9 +254,11 @@ class TeamsIT {
         assertThat(updateUnknown.statusCode()).isEqualTo(404);
         assertThat(updateUnknown.body()).contains("Team not found, passed team_id=ghost-team");
         assertThat(admin.post("/team/block", new JsonObject().put("team_id", "ghost-team")).statusCode()).isEqualTo(404);
-        HttpResponse<String> rpm = admin.post("/team/update", new JsonObject().put("team_id", id).put("rpm_limit", 10));
-        assertThat(rpm.statusCode()).isEqualTo(400);
-        assertThat(rpm.body()).contains("'rpm_limit' is a LiteLLM team field Switchboard does not apply");
+        HttpResponse<String> soft = admin.post("/team/update", new JsonObject().put("team_id", id).put("soft_budget", 10));
+        assertThat(soft.statusCode()).isEqualTo(400);
+        assertThat(soft.body()).contains("'soft_budget' is a LiteLLM team field Switchboard does not apply");
+        assertThat(admin.post("/team/update", new JsonObject().put("team_id", id).put("rpm_limit", 0)).statusCode()).isEqualTo(400);
+        assertThat(admin.post("/team/update", new JsonObject().put("team_id", id).put("tpm_limit", "many")).statusCode()).isEqualTo(400);
         HttpResponse<String> members = admin.post("/team/update", new JsonObject().put("team_id", id)
                 .put("members_with_roles", new JsonArray().add(new JsonObject().put("role", "user").put("user_id", "u1"))));
         assertThat(members.statusCode()).isEqualTo(400);
@@ -304,6 +306,29 @@ class TeamsIT {
         // a virtual key manages no teams
         assertThat(Http.post(gw.baseUrl() + "/team/new", key, "{\"team_id\":\"mine\"}").statusCode()).isEqualTo(403);
         assertThat(Http.get(gw.baseUrl() + "/team/list", key).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aTeamsRateLimitsHoldOverAllItsKeys() {
+        JsonObject made = newTeam(new JsonObject().put("team_id", "limited").put("rpm_limit", 3).put("tpm_limit", 100_000));
+        assertThat(made.getLong("rpm_limit")).isEqualTo(3L);
+        String one = keyOf("limited", "limited-1");
+        String two = admin.generate(new JsonObject().put("key_alias", "limited-2").put("team_id", "limited").put("rpm_limit", 50))
+                .getString("key");
+        HttpResponse<String> first = chat(one, "gpt");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).as("the team's, for a key without limits").hasValue("3");
+        HttpResponse<String> second = chat(two, "gpt");
+        assertThat(second.headers().firstValue("x-ratelimit-limit-requests")).as("the key's own come first").hasValue("50");
+        assertThat(chat(one, "gpt").statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = chat(two, "gpt");
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(new JsonObject(refused.body()).getJsonObject("error").getString("message"))
+                .startsWith("Rate limit exceeded for team: limited: rpm_limit (3 requests a minute) reached.");
+        assertThat(refused.headers().firstValue("retry-after")).isPresent();
+        // no limit: calls again at once
+        assertThat(admin.post("/team/update", new JsonObject().put("team_id", "limited").putNull("rpm_limit")).statusCode()).isEqualTo(200);
+        assertThat(chat(two, "gpt").statusCode()).isEqualTo(200);
     }
 
     @Test
