@@ -23,6 +23,10 @@ UPDATE spend_logs SET team_id = (SELECT MIN(SUBSTR(t.tag, 6)) FROM spend_tags t 
         AND t.attempt = spend_logs.attempt AND t.tag LIKE 'team:%')
     WHERE key_id LIKE 'key\_%' ESCAPE '\' AND EXISTS (SELECT 1 FROM spend_tags t WHERE t.request_id = spend_logs.request_id
         AND t.attempt = spend_logs.attempt AND t.tag LIKE 'team:%');
+-- a row tagged with its key's team_id and another team: tag (a key's own tag, allowed before V16) counts for the team_id
+UPDATE spend_logs SET team_id = (SELECT v.team_id FROM virtual_keys v WHERE v.key_id = spend_logs.key_id)
+    WHERE team_id IS NOT NULL AND EXISTS (SELECT 1 FROM virtual_keys v JOIN spend_tags t ON t.tag = 'team:' || v.team_id
+        WHERE v.key_id = spend_logs.key_id AND t.request_id = spend_logs.request_id AND t.attempt = spend_logs.attempt);
 -- A team's spend this period, read when a gateway takes a grant of its budget and by /team/info. Partial: rows of
 -- callers of no team cost the ledger's writer no index entry.
 CREATE INDEX spend_logs_team ON spend_logs (team_id, ended_at) WHERE team_id IS NOT NULL;

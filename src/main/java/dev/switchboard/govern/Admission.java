@@ -70,9 +70,12 @@ public final class Admission {
         try {
             governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, endUser, team,
                     reservedNanos, costNanos, atMillis);
-            permit.release(actualTokens, System.nanoTime());
         } finally {
-            if (globalSlot) governor.releaseGlobalSlot();
+            try {
+                permit.release(actualTokens, System.nanoTime()); // a settle that threw must not keep the key's slot
+            } finally {
+                if (globalSlot) governor.releaseGlobalSlot();
+            }
         }
     }
 

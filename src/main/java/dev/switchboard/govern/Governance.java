@@ -65,6 +65,7 @@ public final class Governance {
         if (!endUsers.rows().isEmpty()) log.info("{} end user(s) (customers) loaded", endUsers.rows().size());
         TeamStore teamStore = new TeamStore(db);
         Teams teams = new Teams(settings.accessGroups());
+        teams.forgetLimitsWith(limiter::forget);
         for (Team t : teamStore.all()) teams.put(t, now);
         if (!teams.rows().isEmpty()) log.info("{} team(s) loaded", teams.rows().size());
         SharedBudgets shared = new SharedBudgets(db, vertx, registry, endUsers, teams, global, clockMillis, SharedBudgets.LEASE_MILLIS);

@@ -175,7 +175,7 @@ public final class Governor {
 
     /**
      * The team's rpm / tpm limits (LiteLLM's, shared by all its callers, across gateways like a key's) taken after the
-     * key's; when the team's refuse, the key's permit is given back (its request stays counted, as any refused call's).
+     * key's; when the team's refuse, the key's permit is cancelled (its request given back: the call was never made).
      */
     private RateLimiter.Permit withTeamLimits(RateLimiter.Permit keyPermit, String team, java.util.function.LongSupplier estimatedTokens) {
         Team row = teams.row(team);
@@ -186,7 +186,7 @@ public final class Governor {
             RateLimiter.Permit p = limiter.acquire(id, "team: " + team, tl, tl.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
             return RateLimiter.Permit.both(keyPermit, p);
         } catch (RuntimeException e) {
-            keyPermit.release(0, System.nanoTime());
+            keyPermit.cancel(System.nanoTime()); // never made: the key's request is given back too
             throw e;
         }
     }

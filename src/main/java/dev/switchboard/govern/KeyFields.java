@@ -71,7 +71,8 @@ final class KeyFields {
             for (String t : tags) {
                 // who a key's calls are for comes from its user_id and team_id (a team's budget, models and block follow
                 // team_id): a tag spelling another would put its spend under someone else, as a request's may not
-                if (dev.switchboard.model.CallTags.identity(t)) {
+                // a tag the key already had (made before this rule) may be sent back unchanged
+                if (dev.switchboard.model.CallTags.identity(t) && !base.tags().contains(t)) {
                     throw GatewayException.badRequest("'tags' may not hold '" + t + "': the labels user:, team:, org: and "
                             + "end_user: say who calls. Set the key's user_id / team_id instead.", "tags");
                 }

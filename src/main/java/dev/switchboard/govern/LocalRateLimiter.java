@@ -125,6 +125,17 @@ public final class LocalRateLimiter implements RateLimiter {
             }
 
             @Override
+            public void cancel(long nowNanos) {
+                synchronized (State.this) {
+                    if (released) return;
+                    Limits l = remaining.texts().limits();
+                    release(0, nowNanos);
+                    if (l.rpm() != null) requests = Math.min(l.rpm(), requests + 1); // the request given back too
+                    takenRequests--;
+                }
+            }
+
+            @Override
             public Map<String, String> headers() {
                 Map<String, String> h = new LinkedHashMap<>();
                 remaining.put(h);

@@ -59,13 +59,19 @@ public interface RateLimiter {
         /** @param actualTokens the call's real total tokens, or -1 when unknown (the estimate stands) */
         void release(long actualTokens, long nowNanos);
 
+        /**
+         * Gives everything back, the request too: for a call admitted here and then refused by other limits before it
+         * was made (a key's permit when its team's limits refuse), which must not use up the key's rpm.
+         */
+        default void cancel(long nowNanos) { release(0, nowNanos); }
+
         /** {@code x-ratelimit-*} headers for the answer (what remains of each limit the key has). */
         Map<String, String> headers();
 
         /** {@link #headers()} added to {@code into}, in their order, without a map of their own. */
         default void putHeaders(Map<String, String> into) { into.putAll(headers()); }
 
-        /** Both permits, released together; the first one's headers win where both say the same one. */
+        /** Both permits, released together; their headers say, of each limit, the one with less left. */
         static Permit both(Permit first, Permit second) {
             if (second == NONE) return first;
             if (first == NONE) return second;
@@ -78,17 +84,35 @@ public interface RateLimiter {
                     }
                 }
 
+                @Override public void cancel(long nowNanos) {
+                    try {
+                        first.cancel(nowNanos);
+                    } finally {
+                        second.cancel(nowNanos);
+                    }
+                }
+
                 @Override public Map<String, String> headers() {
                     Map<String, String> h = new java.util.LinkedHashMap<>();
                     putHeaders(h);
                     return h;
                 }
 
+                /** Of each limit both have (requests, tokens), the one with less left: a client pacing itself by it is not refused. */
                 @Override public void putHeaders(Map<String, String> into) {
+                    Map<String, String> mine = new java.util.LinkedHashMap<>();
                     Map<String, String> theirs = new java.util.LinkedHashMap<>();
+                    first.putHeaders(mine);
                     second.putHeaders(theirs);
-                    first.putHeaders(into);
-                    theirs.forEach(into::putIfAbsent);
+                    for (String kind : new String[] {"requests", "tokens"}) {
+                        String left = "x-ratelimit-remaining-" + kind, limit = "x-ratelimit-limit-" + kind;
+                        Map<String, String> from = mine.containsKey(left) && (!theirs.containsKey(left)
+                                || Long.parseLong(mine.get(left)) <= Long.parseLong(theirs.get(left))) ? mine : theirs;
+                        if (from.containsKey(left)) {
+                            into.put(limit, from.get(limit));
+                            into.put(left, from.get(left));
+                        }
+                    }
                 }
             };
         }

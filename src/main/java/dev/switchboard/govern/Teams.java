@@ -15,9 +15,11 @@ final class Teams extends RowBudgets<Team> {
 
     private final Map<String, List<String>> accessGroups;
     private final Map<String, ModelAllowlist> allowlists = new ConcurrentHashMap<>();
-    /** The stored teams with rate limits, by the id their limits have in the rate limiter ({@link #limiterId}). */
-    private final Map<String, Team> limited = new ConcurrentHashMap<>();
+    /** The stored teams by the id their limits have in the rate limiter ({@link #limiterId}). */
+    private final Map<String, Team> byLimiterId = new ConcurrentHashMap<>();
     private final Map<String, String> limiterIds = new ConcurrentHashMap<>();
+    /** Forgets a team's buckets once its limits are gone (set by governance: the rate limiter's {@code forget}). */
+    private volatile java.util.function.Consumer<String> forgetLimits = id -> {};
 
     /** @param accessGroups LiteLLM's model access groups: a team's models may name one, as a key's may */
     Teams(Map<String, List<String>> accessGroups) {
@@ -31,8 +33,9 @@ final class Teams extends RowBudgets<Team> {
     void put(Team t, long nowMillis) {
         allowlists.put(t.teamId(), new ModelAllowlist(allModelsAsStar(t.models()), Map.of(), accessGroups));
         String lid = limiterIds.computeIfAbsent(t.teamId(), Teams::limiterId);
-        if (t.limits().any()) limited.put(lid, t);
-        else limited.remove(lid);
+        Team was = byLimiterId.put(lid, t);
+        // limits taken away: their buckets go, so limits set again later start full (as a key's do)
+        if (was != null && was.limits().any() && !t.limits().any()) forgetLimits.accept(lid);
         super.put(t, nowMillis);
     }
 
@@ -41,7 +44,7 @@ final class Teams extends RowBudgets<Team> {
         super.remove(id, nowMillis);
         allowlists.remove(id);
         String lid = limiterIds.remove(id);
-        if (lid != null) limited.remove(lid);
+        if (lid != null && byLimiterId.remove(lid) != null) forgetLimits.accept(lid);
     }
 
     /**
@@ -100,14 +103,23 @@ final class Teams extends RowBudgets<Team> {
         return t == null || !t.limits().any() ? null : limiterIds.get(teamId);
     }
 
-    /** The rate limits of the team whose limiter id this is, or null when it is not a stored team's with limits. */
+    /**
+     * The rate limits of the stored team whose limiter id this is ({@link RateLimiter.Limits#NONE} when it has none, so
+     * the shared limits' sync keeps reading its rows, as for a key without limits), or null for no stored team.
+     */
     RateLimiter.Limits limitsOfLimiterId(String limiterId) {
-        Team t = limited.get(limiterId);
+        Team t = byLimiterId.get(limiterId);
         return t == null ? null : t.limits();
     }
 
-    /** Whether any stored team has rate limits (the shared limits' sync has work). */
-    boolean anyLimited() { return !limited.isEmpty(); }
+    /** Whether any stored team has rate limits (the shared limits' sync has work). Walks the teams: the sync's, every 2 s. */
+    boolean anyLimited() {
+        for (Team t : byLimiterId.values()) if (t.limits().any()) return true;
+        return false;
+    }
+
+    /** What forgets a team's buckets when its limits go (the rate limiter's {@code forget}). */
+    void forgetLimitsWith(java.util.function.Consumer<String> forget) { this.forgetLimits = forget; }
 
     /** The team's model list, or null when the id names no stored team. */
     ModelAllowlist allowlist(String teamId) { return allowlists.get(teamId); }

@@ -126,4 +126,24 @@ class LocalRateLimiterTest {
         assertThat(limiter.usage()).isEmpty();
         limiter.acquire("k", l, 0, 0);
     }
+
+    @Test
+    void aTeamsBucketBesideAKeysTheTighterSaysTheHeadersAndACancelGivesTheRequestBack() {
+        RateLimiter.Limits key = new RateLimiter.Limits(50L, null, null);
+        RateLimiter.Limits team = new RateLimiter.Limits(2L, 1_000L, null);
+        RateLimiter.Permit both = RateLimiter.Permit.both(limiter.acquire("key_a", key, 10, 0),
+                limiter.acquire("tm:red", "team: red", team, 10, 0));
+        assertThat(both.headers()).as("the team has less left of requests; only it limits tokens")
+                .containsEntry("x-ratelimit-limit-requests", "2").containsEntry("x-ratelimit-remaining-requests", "1")
+                .containsEntry("x-ratelimit-limit-tokens", "1000").containsEntry("x-ratelimit-remaining-tokens", "990");
+        both.release(10, 0);
+        limiter.acquire("tm:red", "team: red", team, 10, 0).release(10, 0);
+        assertThatThrownBy(() -> limiter.acquire("tm:red", "team: red", team, 10, 0))
+                .hasMessageStartingWith("Rate limit exceeded for team: red: rpm_limit (2 requests a minute) reached.");
+        // a key's permit cancelled (its team refused the call): the key's request is back
+        RateLimiter.Limits one = new RateLimiter.Limits(1L, null, null);
+        limiter.acquire("key_b", one, 1, 0).cancel(0);
+        limiter.acquire("key_b", one, 1, 0).release(1, 0);
+        assertThatThrownBy(() -> limiter.acquire("key_b", one, 1, 0)).hasMessageStartingWith("Rate limit exceeded for this key:");
+    }
 }

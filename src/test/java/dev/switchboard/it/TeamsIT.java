@@ -319,7 +319,9 @@ class TeamsIT {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).as("the team's, for a key without limits").hasValue("3");
         HttpResponse<String> second = chat(two, "gpt");
-        assertThat(second.headers().firstValue("x-ratelimit-limit-requests")).as("the key's own come first").hasValue("50");
+        assertThat(second.headers().firstValue("x-ratelimit-remaining-requests")).as("the tighter of the key's 50 and the team's 3")
+                .hasValue("1");
+        assertThat(second.headers().firstValue("x-ratelimit-limit-requests")).hasValue("3");
         assertThat(chat(one, "gpt").statusCode()).isEqualTo(200);
         HttpResponse<String> refused = chat(two, "gpt");
         assertThat(refused.statusCode()).isEqualTo(429);

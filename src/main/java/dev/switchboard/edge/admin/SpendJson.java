@@ -56,7 +56,7 @@ public final class SpendJson {
     static void addLiteLlmFields(ObjectNode o, SpendRecord r, String token) {
         o.put("api_key", token);
         o.put("user", tagValue(r, "user:"));
-        o.put("team_id", tagValue(r, "team:"));
+        o.put("team_id", r.team() != null ? r.team() : tagValue(r, "team:")); // the team the call counts for
         o.put("model_group", r.requestedModel());
         o.putObject("metadata").put("user_api_key_alias", r.keyAlias());
     }
