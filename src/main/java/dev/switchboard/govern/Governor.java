@@ -145,6 +145,7 @@ public final class Governor {
             endUserBudget = eu != null && eu.limited() ? eu : null;
             Budget tm = team == null ? null : teams.budget(team, clockMillis.getAsLong());
             teamBudget = tm != null && tm.limited() ? tm : null;
+            reserve = 0; // not a retry's code: a budget made anew may be unlimited, and then nothing is reserved
             if (keyBudget == null && globalBudget == null && endUserBudget == null && teamBudget == null) break;
             reserve = reserveBudgets(keyBudget, teamBudget, endUserBudget, globalBudget, team, endUser, worstCase);
             if (reserve >= 0) break;
