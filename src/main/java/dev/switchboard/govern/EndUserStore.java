@@ -41,15 +41,7 @@ final class EndUserStore extends RowTable<EndUser> {
     }
 
     static long spentSince(Connection c, String userId, long sinceMillis) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE end_user = ? "
-                + "AND ended_at >= ? AND in_ledger = TRUE")) {
-            ps.setString(1, userId);
-            ps.setLong(2, sinceMillis);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return ledgerSpent(c, "end_user", userId, sinceMillis);
     }
 
     @Override

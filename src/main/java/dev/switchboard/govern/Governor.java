@@ -179,10 +179,9 @@ public final class Governor {
      * key's; when the team's refuse, the key's permit is cancelled (its request given back: the call was never made).
      */
     private RateLimiter.Permit withTeamLimits(RateLimiter.Permit keyPermit, String team, java.util.function.LongSupplier estimatedTokens) {
-        Team row = teams.row(team);
-        String id = row == null ? null : teams.limiterIdOf(team);
-        if (id == null) return keyPermit;
-        RateLimiter.Limits tl = row.limits();
+        RateLimiter.Limits tl = teams.limits(team);
+        if (!tl.any()) return keyPermit;
+        String id = teams.limiterIdOf(team);
         try {
             RateLimiter.Permit p = limiter.acquire(id, "team: " + team, tl, tl.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
             return RateLimiter.Permit.both(keyPermit, p);

@@ -178,6 +178,22 @@ abstract class RowTable<R extends BudgetedRow> {
         });
     }
 
+    /**
+     * The ledger's spend since {@code sinceMillis} of the rows whose {@code column} ({@code end_user}, {@code team_id}: a
+     * constant, never input) is {@code value}: the start of a budget period. Blocks.
+     */
+    static long ledgerSpent(Connection c, String column, String value, long sinceMillis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE " + column
+                + " = ? AND ended_at >= ? AND in_ledger = TRUE")) {
+            ps.setString(1, value);
+            ps.setLong(2, sinceMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** A JSON object column's text as an object (null for none). */
     static com.fasterxml.jackson.databind.node.ObjectNode jsonObject(String text, String where) {
         if (text == null) return null;

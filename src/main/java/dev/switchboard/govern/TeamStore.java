@@ -26,15 +26,7 @@ final class TeamStore extends RowTable<Team> {
     }
 
     static long spentSince(Connection c, String teamId, long sinceMillis) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(cost_nanos), 0) FROM spend_logs WHERE team_id = ? "
-                + "AND ended_at >= ? AND in_ledger = TRUE")) {
-            ps.setString(1, teamId);
-            ps.setLong(2, sinceMillis);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return ledgerSpent(c, "team_id", teamId, sinceMillis);
     }
 
     /** How many keys name this team ({@code team_id}). Blocks. */

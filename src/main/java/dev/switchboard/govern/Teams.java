@@ -15,6 +15,8 @@ final class Teams extends RowBudgets<Team> {
 
     private final Map<String, List<String>> accessGroups;
     private final Map<String, ModelAllowlist> allowlists = new ConcurrentHashMap<>();
+    /** Each stored team's rate limits, made once per change of the row (the limiter keys its header texts by them). */
+    private final Map<String, RateLimiter.Limits> limits = new ConcurrentHashMap<>();
     /** The stored teams by the id their limits have in the rate limiter ({@link #limiterId}). */
     private final Map<String, Team> byLimiterId = new ConcurrentHashMap<>();
     private final Map<String, String> limiterIds = new ConcurrentHashMap<>();
@@ -32,6 +34,7 @@ final class Teams extends RowBudgets<Team> {
     @Override
     void put(Team t, long nowMillis) {
         allowlists.put(t.teamId(), new ModelAllowlist(allModelsAsStar(t.models()), Map.of(), accessGroups));
+        limits.put(t.teamId(), t.limits());
         String lid = limiterIds.computeIfAbsent(t.teamId(), Teams::limiterId);
         Team was = byLimiterId.put(lid, t);
         // limits taken away: their buckets go, so limits set again later start full (as a key's do)
@@ -43,6 +46,7 @@ final class Teams extends RowBudgets<Team> {
     void remove(String id, long nowMillis) {
         super.remove(id, nowMillis);
         allowlists.remove(id);
+        limits.remove(id);
         String lid = limiterIds.remove(id);
         if (lid != null && byLimiterId.remove(lid) != null) forgetLimits.accept(lid);
     }
@@ -97,10 +101,12 @@ final class Teams extends RowBudgets<Team> {
      */
     static String limiterId(String teamId) { return "tm:" + KeySecrets.hash(teamId).substring(0, 40); }
 
+    /** A stored team's rate limits ({@link RateLimiter.Limits#NONE} for none or no such team), the same object per row. */
+    RateLimiter.Limits limits(String teamId) { return limits.getOrDefault(teamId, RateLimiter.Limits.NONE); }
+
     /** {@link #limiterId} of a stored team with limits, without hashing on the request path; null for none. */
     String limiterIdOf(String teamId) {
-        Team t = row(teamId);
-        return t == null || !t.limits().any() ? null : limiterIds.get(teamId);
+        return limits(teamId).any() ? limiterIds.get(teamId) : null;
     }
 
     /**
