@@ -26,13 +26,19 @@ class CrashedGatewayGrantsIT extends CrashedGatewayGrantsContract {
      */
     @Override
     void asIfElsewhere() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store());
-             var rs = c.createStatement().executeQuery("SELECT host FROM budget_grants")) {
-            assertThat(rs.next()).as("the gateway's grant row").isTrue();
-            String[] host = rs.getString(1).split("\\|", -1);
-            var ps = c.prepareStatement("UPDATE budget_grants SET host = ?");
-            ps.setString(1, "another-container|" + host[1] + "|pid:[4026599999]");
-            ps.executeUpdate();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store())) {
+            // the gateway may be writing (its heartbeat, a flush): wait for its lock as the gateway itself does
+            c.createStatement().execute("PRAGMA busy_timeout = 10000");
+            String[] host;
+            try (var rs = c.createStatement().executeQuery("SELECT host FROM budget_grants")) {
+                assertThat(rs.next()).as("the gateway's grant row").isTrue();
+                host = rs.getString(1).split("\\|", -1);
+            } // closed before the update: a read left open would make the write fail at once (SQLITE_BUSY_SNAPSHOT)
+            // when the gateway committed in between, whatever the busy timeout
+            try (var ps = c.prepareStatement("UPDATE budget_grants SET host = ?")) {
+                ps.setString(1, "another-container|" + host[1] + "|pid:[4026599999]");
+                ps.executeUpdate();
+            }
         }
     }
 
