@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Admission {
     /** For calls nobody governs (tests, internal calls): settles to nothing. */
-    public static final Admission NONE = new Admission(null, null, false, null, false, null, null, null, 0, RateLimiter.Permit.NONE);
+    public static final Admission NONE = new Admission(null, null, false, null, false, null, null, null, null, 0, RateLimiter.Permit.NONE);
 
     private final Governor governor;
     private final KeyState key;
@@ -20,6 +20,8 @@ public final class Admission {
     private final Budget endUser;
     /** The team's budget the reservation was also taken from, or null. */
     private final Budget team;
+    /** The user's budget the reservation was also taken from (the call of a stored user's own key), or null. */
+    private final Budget user;
     /** The team the call counts for (see {@link #team()}), or null. */
     private final String teamId;
     private final long reservedNanos;
@@ -30,9 +32,10 @@ public final class Admission {
 
     /** @param keyReserved / globalReserved whether {@code reservedNanos} was taken from that budget */
     Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, Budget endUser,
-              Budget team, String teamId, long reservedNanos, RateLimiter.Permit permit) {
+              Budget team, Budget user, String teamId, long reservedNanos, RateLimiter.Permit permit) {
         this.endUser = endUser;
         this.team = team;
+        this.user = user;
         this.teamId = teamId;
         this.governor = governor;
         this.key = key;
@@ -68,7 +71,7 @@ public final class Admission {
     public void settle(long costNanos, long actualTokens, long atMillis) {
         if (!settled.compareAndSet(false, true) || governor == null) return;
         try {
-            governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, endUser, team,
+            governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, endUser, team, user,
                     reservedNanos, costNanos, atMillis);
         } finally {
             try {

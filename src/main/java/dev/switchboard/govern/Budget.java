@@ -338,7 +338,8 @@ final class Budget {
         long credited;
         /**
          * The ledger's rows this budget counts: {@code key_id}, {@code end_user} or {@code team_id} ({@code team}) equal to
-         * {@link #ledgerValue}, or every row (null, the global budget).
+         * {@link #ledgerValue}, the rows tagged {@code user:} and the value that count for no team ({@code user}), or
+         * every row (null, the global budget).
          */
         final String ledgerColumn;
         final String ledgerValue;
@@ -377,11 +378,20 @@ final class Budget {
             return new Grant("tm:" + KeySecrets.hash(teamId).substring(0, 40), "team", teamId);
         }
 
+        /**
+         * A user's grant: {@code us:} and a hash of the id, as a team's; the ledger's rows are those tagged
+         * {@code user:<id>} that count for no team.
+         */
+        static Grant user(String userId) {
+            return new Grant("us:" + KeySecrets.hash(userId).substring(0, 40), "user", userId);
+        }
+
         /** This budget's spend in the ledger since {@code sinceMillis}. Blocks. */
         long ledgerSpent(java.sql.Connection c, long sinceMillis) throws java.sql.SQLException {
             if (ledgerColumn == null) return KeyStore.spentSince(c, null, sinceMillis);
             if (ledgerColumn.equals("end_user")) return EndUserStore.spentSince(c, ledgerValue, sinceMillis);
             if (ledgerColumn.equals("team")) return TeamStore.spentSince(c, ledgerValue, sinceMillis);
+            if (ledgerColumn.equals("user")) return UserStore.spentSince(c, ledgerValue, sinceMillis);
             return KeyStore.spentSince(c, ledgerValue, sinceMillis);
         }
 

@@ -6,7 +6,7 @@ import dev.switchboard.model.DurationSpec;
 import dev.switchboard.model.GatewayException;
 
 /**
- * The fields {@code /customer/*} and {@code /team/*} share, read from a request body over a row's values: a field left
+ * The fields {@code /customer/*}, {@code /team/*} and {@code /user/*} share, read from a request body over a row's values: a field left
  * out keeps the row's value, {@code null} clears it, a wrong type is a 400 naming the field.
  */
 final class BudgetFields {
@@ -67,5 +67,41 @@ final class BudgetFields {
         JsonNode m = b.get("metadata");
         if (!m.isNull() && !m.isObject()) throw GatewayException.badRequest("'metadata' must be an object.", "metadata");
         return m.isNull() ? null : (ObjectNode) m.deepCopy();
+    }
+
+    /**
+     * A model list (empty or null: every model), each name once.
+     *
+     * @param keyOnly an entry that only a key's list may hold (LiteLLM's {@code all-team-models}), refused with why
+     */
+    static java.util.List<String> models(ObjectNode b, java.util.List<String> was, String keyOnly, String whose) {
+        if (!b.has("models")) return was;
+        JsonNode v = b.get("models");
+        if (v.isNull()) return java.util.List.of();
+        if (!v.isArray()) throw GatewayException.badRequest("'models' must be a list of model names (empty: every model).", "models");
+        java.util.List<String> list = new java.util.ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode m = v.get(i);
+            if (!m.isTextual() || m.textValue().isBlank()) {
+                throw GatewayException.badRequest("'models[" + i + "]' must be a model name.", "models");
+            }
+            if (m.textValue().equals(keyOnly)) {
+                throw GatewayException.badRequest("'" + keyOnly + "' is not for " + whose + " list: it names models, or "
+                        + "'all-proxy-models' for every one.", "models");
+            }
+            list.add(m.textValue());
+        }
+        return java.util.List.copyOf(new java.util.LinkedHashSet<>(list));
+    }
+
+    /** A rate limit ({@code rpm_limit}, {@code tpm_limit}) left out: the row's; else a whole number from 1, or null for none. */
+    static Long limit(ObjectNode b, String field, Long was) {
+        if (!b.has(field)) return was;
+        JsonNode v = b.get(field);
+        if (v.isNull()) return null;
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
+            throw GatewayException.badRequest("'" + field + "' must be a whole number from 1 (or null for none), found " + v + ".", field);
+        }
+        return v.longValue();
     }
 }

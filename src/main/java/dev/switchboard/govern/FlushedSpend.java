@@ -7,9 +7,16 @@ package dev.switchboard.govern;
  * @param keyId   null for a call without a virtual key
  * @param endUser the end user it named (as the ledger holds it), or null
  * @param team    the team it counts for ({@link Admission#team()}, the row's {@code team_id}), or null
+ * @param user    the user whose own budget it counts for ({@link Users#countedFor}: its {@code user:} tag, when it
+ *                counts for no team), or null
  */
-public record FlushedSpend(String keyId, String endUser, String team, long endedAt, long costNanos) {
+public record FlushedSpend(String keyId, String endUser, String team, String user, long endedAt, long costNanos) {
     public FlushedSpend(String keyId, String endUser, long endedAt, long costNanos) {
-        this(keyId, endUser, null, endedAt, costNanos);
+        this(keyId, endUser, null, null, endedAt, costNanos);
+    }
+
+    /** @param tags the row's tags: its {@code user:} tag names the user (a key's user_id) */
+    public static FlushedSpend of(String keyId, String endUser, String team, java.util.List<String> tags, long endedAt, long costNanos) {
+        return new FlushedSpend(keyId, endUser, team, Users.countedFor(team, tags), endedAt, costNanos);
     }
 }

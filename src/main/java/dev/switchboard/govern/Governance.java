@@ -25,6 +25,7 @@ public final class Governance {
     private Vertx vertx;
     private EndUserAdmin customers;
     private TeamAdmin teams;
+    private UserAdmin users;
 
     private final SharedBudgets shared;
     private final SharedRateLimits sharedLimits;
@@ -68,11 +69,17 @@ public final class Governance {
         teams.forgetLimitsWith(limiter::forget);
         for (Team t : teamStore.all()) teams.put(t, now);
         if (!teams.rows().isEmpty()) log.info("{} team(s) loaded", teams.rows().size());
-        SharedBudgets shared = new SharedBudgets(db, vertx, registry, endUsers, teams, global, clockMillis, SharedBudgets.LEASE_MILLIS);
-        SharedRateLimits sharedLimits = new SharedRateLimits(db, limiter, registry, teams, clockMillis, System::nanoTime, shared.gatewayId);
+        UserStore userStore = new UserStore(db);
+        Users users = new Users(settings.accessGroups());
+        users.forgetLimitsWith(limiter::forget);
+        for (User u : userStore.all()) users.put(u, now);
+        if (!users.rows().isEmpty()) log.info("{} user(s) loaded", users.rows().size());
+        SharedBudgets shared = new SharedBudgets(db, vertx, registry, endUsers, teams, users, global, clockMillis, SharedBudgets.LEASE_MILLIS);
+        SharedRateLimits sharedLimits = new SharedRateLimits(db, limiter, registry, teams, users, clockMillis, System::nanoTime,
+                shared.gatewayId);
         sharedLimits.sync(); // at start: what other gateways took before this one is its baseline, not its business
         Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
-                new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel(), endUsers, teams),
+                new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel(), endUsers, teams, users),
                 new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
         g.vertx = vertx;
         g.governor.budgetStatus(settings.budgetStatus());
@@ -80,6 +87,7 @@ public final class Governance {
         g.governor.enforceTeamModels(settings.jwt() != null && settings.jwt().enforceTeamModels());
         g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
         g.teams = new TeamAdmin(vertx, teamStore, teams, registry, clockMillis);
+        g.users = new UserAdmin(vertx, userStore, users, registry, g.admin, clockMillis);
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and
         // keep their grants of shared budgets alive (giving back what another gateway waits for)
         g.syncTimer = vertx.setPeriodic(KEY_SYNC_MILLIS, id -> {
@@ -89,6 +97,8 @@ public final class Governance {
                     log.warn("could not read the end users other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
             g.teams.syncFromStore().onFailure(e ->
                     log.warn("could not read the teams other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
+            g.users.syncFromStore().onFailure(e ->
+                    log.warn("could not read the users other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
             vertx.executeBlocking(() -> {
                 shared.heartbeat();
                 return null;
@@ -151,6 +161,9 @@ public final class Governance {
     /** LiteLLM's {@code /team/*}: teams' budgets, model lists and blocks. */
     public TeamAdmin teams() { return teams; }
 
+    /** LiteLLM's {@code /user/*}: users' budgets, model lists and rate limits over their keys. */
+    public UserAdmin users() { return users; }
+
     /**
      * A key's budget for {@code /metrics}: what is left of this period's budget (spend and reservations in flight
      * taken off), in nano-dollars.
@@ -172,7 +185,7 @@ public final class Governance {
 
     /**
      * Whether {@code alias} is a model the caller may use (for filtering {@code /v1/models}, and the fallbacks a call may
-     * take): its key's allowlist, a JWT's scopes, and its team's models.
+     * take): its key's allowlist, a JWT's scopes, its team's models and its user's.
      */
     public boolean allows(dev.switchboard.model.Caller caller, String alias) { return allows(caller, alias, null); }
 
@@ -180,6 +193,7 @@ public final class Governance {
     public boolean allows(dev.switchboard.model.Caller caller, String alias, String callTeam) {
         if (caller.modelsRestricted() && !caller.models().contains(alias)) return false;
         if (!governor.teamAllows(caller, alias, callTeam)) return false;
+        if (!governor.userAllows(caller, alias)) return false;
         if (!caller.virtualKey()) return true;
         KeyState s = registry.byId(caller.id());
         return s != null && s.version().allowlist().allows(alias);

@@ -32,6 +32,8 @@ public final class Governor {
     private final EndUsers endUsers;
     /** Teams' blocks, model lists and budgets (LiteLLM's {@code /team/*}); inactive while none is stored. */
     private final Teams teams;
+    /** Users' model lists, budgets and rate limits over their keys (LiteLLM's {@code /user/*}); inactive while none is stored. */
+    private final Users users;
     /** The HTTP status of a budget refusal (LiteLLM's {@code budget_exceeded_status_code}). */
     private int budgetStatus = GovernSettings.DEFAULT_BUDGET_STATUS;
 
@@ -57,8 +59,14 @@ public final class Governor {
 
     Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis, SharedBudgets shared,
              Integer globalMaxParallel, EndUsers endUsers, Teams teams) {
+        this(keys, limiter, global, clockMillis, shared, globalMaxParallel, endUsers, teams, new Users(java.util.Map.of()));
+    }
+
+    Governor(KeyRegistry keys, RateLimiter limiter, Budget global, LongSupplier clockMillis, SharedBudgets shared,
+             Integer globalMaxParallel, EndUsers endUsers, Teams teams, Users users) {
         this.endUsers = endUsers;
         this.teams = teams;
+        this.users = users;
         this.globalMaxParallel = globalMaxParallel == null ? 0 : globalMaxParallel;
         this.keys = keys;
         this.limiter = limiter;
@@ -132,12 +140,18 @@ public final class Governor {
         }
         String team = teams.active() || enforceTeamModels ? teamOf(caller, key, aliases) : null;
         if (team != null) checkTeam(team, aliases);
+        // the key's user (LiteLLM's internal user): their rate limits hold all their keys; their models and budget only
+        // their own keys, those of no team (a team's keys have the team's, as in LiteLLM)
+        String keyUser = key != null && users.active() ? storedUser(key) : null;
+        boolean ownKey = keyUser != null && key.key().teamId() == null;
+        if (ownKey) checkUserModels(keyUser, aliases);
         Budget keyBudget = key != null && key.budget.limited() ? key.budget : null;
         Budget globalBudget = global != null && global.limited() ? global : null;
         // the budgets before the rate limits: a call that waits for a shared budget's grant (and is admitted again
         // after) or is refused for its budget takes no request from the key's rpm
         Budget endUserBudget = null;
         Budget teamBudget = null;
+        Budget userBudget = null;
         long reserve = 0;
         for (int tries = 0; ; tries++) {
             // the clock only for an end user or a team (most calls have neither: no clock read)
@@ -145,50 +159,88 @@ public final class Governor {
             endUserBudget = eu != null && eu.limited() ? eu : null;
             Budget tm = team == null ? null : teams.budget(team, clockMillis.getAsLong());
             teamBudget = tm != null && tm.limited() ? tm : null;
+            Budget us = ownKey ? users.budget(keyUser, clockMillis.getAsLong()) : null;
+            userBudget = us != null && us.limited() ? us : null;
             reserve = 0; // not a retry's code: a budget made anew may be unlimited, and then nothing is reserved
-            if (keyBudget == null && globalBudget == null && endUserBudget == null && teamBudget == null) break;
-            reserve = reserveBudgets(keyBudget, teamBudget, endUserBudget, globalBudget, team, endUser, worstCase);
+            if (keyBudget == null && globalBudget == null && endUserBudget == null && teamBudget == null && userBudget == null) break;
+            reserve = reserveBudgets(new Budget[] {keyBudget, userBudget, teamBudget, endUserBudget, globalBudget}, team, keyUser,
+                    endUser, worstCase);
             if (reserve >= 0) break;
             // let go while idle just now: made anew (with a grant from the store) and asked again
             if (reserve == RETIRED_END_USER) endUsers.forget(endUser, eu);
+            else if (reserve == RETIRED_USER) users.forget(keyUser, us);
             else teams.forget(team, tm);
-            if (tries == 3) throw new IllegalStateException("an end user's or team's budget kept being let go");
+            if (tries == 3) throw new IllegalStateException("an end user's, team's or user's budget kept being let go");
         }
         RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : key.version().limits();
         RateLimiter.Permit permit;
         try {
             permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
                     limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
-            if (team != null) permit = withTeamLimits(permit, team, estimatedTokens);
+            if (team != null) permit = withRowLimits(permit, teams, team, "team: ", estimatedTokens);
+            if (keyUser != null) permit = withRowLimits(permit, users, keyUser, "user: ", estimatedTokens);
         } catch (RuntimeException e) {
             if (keyBudget != null) keyBudget.unreserve(reserve);
             if (globalBudget != null) globalBudget.unreserve(reserve);
             if (endUserBudget != null) endUserBudget.unreserve(reserve);
             if (teamBudget != null) teamBudget.unreserve(reserve);
+            if (userBudget != null) userBudget.unreserve(reserve);
             throw e;
         }
         // a key's calls count for its team_id, stored or not; a JWT's for the team that governed it, else its first team
         String countsFor = key != null ? key.key().teamId()
                 : team != null || caller.admin() || caller.tags().isEmpty() ? team : Teams.firstLabel(caller.tags());
-        return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, teamBudget, countsFor,
-                reserve, permit);
+        return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, teamBudget, userBudget,
+                countsFor, reserve, permit);
     }
 
     /**
-     * The team's rpm / tpm limits (LiteLLM's, shared by all its callers, across gateways like a key's) taken after the
-     * key's; when the team's refuse, the key's permit is cancelled (its request given back: the call was never made).
+     * A team's or a user's rpm / tpm limits (LiteLLM's, shared by all their callers, across gateways like a key's) taken
+     * after the key's; when they refuse, the permits taken before are cancelled (their requests given back: the call was
+     * never made).
      */
-    private RateLimiter.Permit withTeamLimits(RateLimiter.Permit keyPermit, String team, java.util.function.LongSupplier estimatedTokens) {
-        RateLimiter.Limits tl = teams.limits(team);
-        if (!tl.any()) return keyPermit;
-        String id = teams.limiterIdOf(team);
+    private RateLimiter.Permit withRowLimits(RateLimiter.Permit before, LimitedRows<?> rows, String id, String what,
+                                             java.util.function.LongSupplier estimatedTokens) {
+        RateLimiter.Limits l = rows.limits(id);
+        if (!l.any()) return before;
         try {
-            RateLimiter.Permit p = limiter.acquire(id, "team: " + team, tl, tl.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
-            return RateLimiter.Permit.both(keyPermit, p);
+            RateLimiter.Permit p = limiter.acquire(rows.limiterIdOf(id), what + id, l, l.tpm() == null ? 0 : estimatedTokens.getAsLong(),
+                    System.nanoTime());
+            return RateLimiter.Permit.both(before, p);
         } catch (RuntimeException e) {
-            keyPermit.cancel(System.nanoTime()); // never made: the key's request is given back too
+            before.cancel(System.nanoTime()); // never made: the key's (and team's) requests are given back too
             throw e;
         }
+    }
+
+    /** The stored user a key's {@code user_id} names, or null (a label only). */
+    private String storedUser(KeyState key) {
+        String id = key.key().userId();
+        return id != null && users.row(id) != null ? id : null;
+    }
+
+    /** LiteLLM's check of a user's models on their own keys (the key's own list was checked before). */
+    private void checkUserModels(String user, List<String> aliases) {
+        ModelAllowlist allow = users.allowlist(user);
+        User row = users.row(user);
+        if (allow == null || row == null) return; // deleted a moment ago
+        for (String alias : aliases) {
+            if (alias != null && !allow.allows(alias)) {
+                throw new GatewayException(ErrorKind.PERMISSION, 403, "user not allowed to access model. This user can only access "
+                        + "models=" + LogSafe.text(pythonList(row.models())) + ". Tried to access " + LogSafe.text(alias) + ".", "model",
+                        "user_model_access_denied", null, null);
+            }
+        }
+    }
+
+    /** Whether the user whose own key this is (if a stored user's) may use {@code alias}: for fallbacks and /v1/models. */
+    boolean userAllows(Caller caller, String alias) {
+        if (!users.active() || !caller.virtualKey()) return true;
+        KeyState key = keys.byId(caller.id());
+        if (key == null || key.key().teamId() != null) return true;
+        String user = storedUser(key);
+        ModelAllowlist allow = user == null ? null : users.allowlist(user);
+        return allow == null || allow.allows(alias);
     }
 
     /** LiteLLM's {@code budget_exceeded_status_code}: budget refusals answer with this status (4xx). */
@@ -203,36 +255,37 @@ public final class Governor {
         }
     }
 
-    /** What {@link #reserveBudgets} answers when the end user's budget, or the team's, was let go meanwhile. */
-    private static final long RETIRED_END_USER = -1, RETIRED_TEAM = -2;
+    /** What {@link #reserveBudgets} answers when the end user's budget, the team's or the user's was let go meanwhile. */
+    private static final long RETIRED_END_USER = -1, RETIRED_TEAM = -2, RETIRED_USER = -3;
 
     /**
-     * Reserves the call's worst case in each budget that applies (the key's, its team's, the end user's, the global
-     * one; at least one is not null): all of them or none.
+     * Reserves the call's worst case in each budget that applies: all of them or none.
      *
-     * @return what was reserved in each; {@link #RETIRED_END_USER} or {@link #RETIRED_TEAM} when that budget was let go
-     *         meanwhile (nothing is held: ask again)
+     * @param order the key's, its user's, its team's, the end user's and the global budget, in that order, null for
+     *              those that do not apply (at least one applies)
+     * @return what was reserved in each; {@link #RETIRED_END_USER}, {@link #RETIRED_TEAM} or {@link #RETIRED_USER} when
+     *         that budget was let go meanwhile (nothing is held: ask again)
      */
-    private long reserveBudgets(Budget keyBudget, Budget teamBudget, Budget endUserBudget, Budget globalBudget, String team,
-                                String endUser, WorstCase worstCase) {
+    private long reserveBudgets(Budget[] order, String team, String user, String endUser, WorstCase worstCase) {
         long now = clockMillis.getAsLong();
         // The bound needs no tokenizer but can be a few times the real worst case: take it only while it is a small
         // part of what is left, so it never crowds out concurrent calls near the end of a budget.
         long bound = worstCase.boundNanos();
-        long headroom = Math.min(Math.min(headroom(keyBudget, now), headroom(globalBudget, now)),
-                Math.min(headroom(endUserBudget, now), headroom(teamBudget, now)));
+        long headroom = Long.MAX_VALUE;
+        for (Budget b : order) headroom = Math.min(headroom, headroom(b, now));
         long reserve = bound <= headroom / BOUND_SHARE ? bound : worstCase.exactNanos();
-        Budget[] order = {keyBudget, teamBudget, endUserBudget, globalBudget};
+        Budget keyBudget = order[0], userBudget = order[1], teamBudget = order[2], endUserBudget = order[3];
         for (int i = 0; i < order.length; i++) {
             Budget b = order[i];
             if (b == null) continue;
             Budget.Reserve r = b.reserve(reserve, now);
             if (r == Budget.Reserve.TAKEN) continue;
             for (int j = 0; j < i; j++) if (order[j] != null) order[j].unreserve(reserve); // undo the ones taken
-            if (r == Budget.Reserve.RETIRED) return b == teamBudget ? RETIRED_TEAM : RETIRED_END_USER;
+            if (r == Budget.Reserve.RETIRED) return b == teamBudget ? RETIRED_TEAM : b == userBudget ? RETIRED_USER : RETIRED_END_USER;
             if (r == Budget.Reserve.NEEDS_GRANT) throw new BudgetPending(shared.acquire(b, reserve));
             if (b == endUserBudget) throw endUserBudgetExceeded(b, endUser, reserve, now, budgetStatus);
             if (b == teamBudget) throw teamBudgetExceeded(b, team, reserve, now, budgetStatus);
+            if (b == userBudget) throw userBudgetExceeded(b, user, reserve, now, budgetStatus);
             throw budgetExceeded(b, b == keyBudget ? "key" : "global", reserve, now, budgetStatus);
         }
         return reserve;
@@ -344,11 +397,12 @@ public final class Governor {
     }
 
     /** Every key's spend is tracked (for /key/info), limited or not; reservations are returned where they were taken. */
-    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, Budget endUser, Budget team, long reserved,
-                long costNanos, long atMillis) {
+    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, Budget endUser, Budget team, Budget user,
+                long reserved, long costNanos, long atMillis) {
         long now = atMillis >= 0 ? atMillis : clockMillis.getAsLong();
         if (endUser != null) endUser.settle(reserved, costNanos, now);
         if (team != null) team.settle(reserved, costNanos, now);
+        if (user != null) user.settle(reserved, costNanos, now);
         if (key != null) {
             if (key.budget.settle(keyReserved, costNanos, now)) softBudgetReached(key, now);
             if (keyReserved > 0 && costNanos > keyReserved) overran(key.key().keyId(), keyReserved, costNanos);
@@ -395,6 +449,15 @@ public final class Governor {
     private static GatewayException teamBudgetExceeded(Budget b, String team, long needed, long now, int status) {
         return budgetRefusal(b, "Budget has been exceeded! Team=" + LogSafe.text(team) + " Current cost: " + usd(b.spentKnown(now))
                 + ", Max budget: " + usd(b.snapshot(now).maxNanos()), "the team's budget", needed, now, status, null);
+    }
+
+    /**
+     * LiteLLM's message for a user over budget first ({@code ExceededBudget: User=… over budget. Spend=…, Budget=…}), then
+     * what was left and what the request needed.
+     */
+    private static GatewayException userBudgetExceeded(Budget b, String user, long needed, long now, int status) {
+        return budgetRefusal(b, "ExceededBudget: User=" + LogSafe.text(user) + " over budget. Spend=" + usd(b.spentKnown(now))
+                + ", Budget=" + usd(b.snapshot(now).maxNanos()), "the user's budget", needed, now, status, null);
     }
 
     /** LiteLLM's message first (scripts match on it), then what was left and what the request needed. */

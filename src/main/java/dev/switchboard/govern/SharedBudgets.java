@@ -72,6 +72,7 @@ final class SharedBudgets {
     private final KeyRegistry keys;
     private final EndUsers endUsers;
     private final Teams teams;
+    private final Users users;
     private final Budget global;
     private final LongSupplier clockMillis;
     private final long leaseMillis;
@@ -99,7 +100,13 @@ final class SharedBudgets {
 
     SharedBudgets(Database db, Vertx vertx, KeyRegistry keys, EndUsers endUsers, Teams teams, Budget global,
                   LongSupplier clockMillis, long leaseMillis) {
+        this(db, vertx, keys, endUsers, teams, new Users(Map.of()), global, clockMillis, leaseMillis);
+    }
+
+    SharedBudgets(Database db, Vertx vertx, KeyRegistry keys, EndUsers endUsers, Teams teams, Users users, Budget global,
+                  LongSupplier clockMillis, long leaseMillis) {
         this.teams = teams;
+        this.users = users;
         this.db = db;
         this.vertx = vertx;
         this.keys = keys;
@@ -368,6 +375,7 @@ final class SharedBudgets {
         if (closed) return;
         retireIdle(endUsers, "end user");
         retireIdle(teams, "team");
+        retireIdle(users, "user");
         List<Budget> held = held();
         if (held.isEmpty()) return;
         heldSessionLock = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
@@ -581,6 +589,10 @@ final class SharedBudgets {
                 Budget b = teams.budgetIfHeld(r.team());
                 if (b != null && b.grant() != null) addSettled(b, r);
             }
+            if (r.user() != null) {
+                Budget b = users.budgetIfHeld(r.user());
+                if (b != null && b.grant() != null) addSettled(b, r);
+            }
             if (global != null) add(global, r);
         }
         writeCredits();
@@ -669,6 +681,7 @@ final class SharedBudgets {
         for (KeyState k : keys.states()) if (k.budget.grant() != null) out.add(k.budget); // no sort every heartbeat
         endUsers.addBudgets(out);
         teams.addBudgets(out);
+        users.addBudgets(out);
         if (global != null) out.add(global);
         return out;
     }

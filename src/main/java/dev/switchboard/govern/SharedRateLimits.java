@@ -55,6 +55,7 @@ final class SharedRateLimits {
     private final RateLimiter limiter;
     private final KeyRegistry keys;
     private final Teams teams;
+    private final Users users;
     private final LongSupplier clockMillis;
     private final LongSupplier clockNanos;
     private final String gatewayId;
@@ -90,10 +91,16 @@ final class SharedRateLimits {
         this(db, limiter, keys, new Teams(Map.of()), clockMillis, clockNanos, gatewayId);
     }
 
-    /** @param teams teams' limits are shared too: their rows' ids are {@link Teams#limiterId}s */
     SharedRateLimits(Database db, RateLimiter limiter, KeyRegistry keys, Teams teams, LongSupplier clockMillis,
                      LongSupplier clockNanos, String gatewayId) {
+        this(db, limiter, keys, teams, new Users(Map.of()), clockMillis, clockNanos, gatewayId);
+    }
+
+    /** @param teams teams' and users' limits are shared too: their rows' ids are {@link LimitedRows#limiterId}s */
+    SharedRateLimits(Database db, RateLimiter limiter, KeyRegistry keys, Teams teams, Users users, LongSupplier clockMillis,
+                     LongSupplier clockNanos, String gatewayId) {
         this.teams = teams;
+        this.users = users;
         this.db = db;
         this.limiter = limiter;
         this.keys = keys;
@@ -228,7 +235,7 @@ final class SharedRateLimits {
     }
 
     private boolean anyKeyLimited() {
-        if (teams.anyLimited()) return true;
+        if (teams.anyLimited() || users.anyLimited()) return true;
         for (KeyState k : keys.states()) {
             RateLimiter.Limits l = k.version().limits();
             if (l.rpm() != null || l.tpm() != null) return true;
@@ -247,9 +254,10 @@ final class SharedRateLimits {
 
     private record Row(String keyId, String gatewayId, long generation, long requests, long tokens) {}
 
-    /** The limits of a row's id: a key's, or a team's ({@code tm:…}); null for one this gateway does not know. */
+    /** The limits of a row's id: a key's, a team's ({@code tm:…}) or a user's ({@code us:…}); null for one this gateway does not know. */
     private RateLimiter.Limits limitsOf(String id) {
-        if (id.startsWith("tm:")) return teams.limitsOfLimiterId(id);
+        if (teams.ownsLimiterId(id)) return teams.limitsOfLimiterId(id);
+        if (users.ownsLimiterId(id)) return users.limitsOfLimiterId(id);
         KeyState k = keys.byId(id);
         return k == null ? null : k.version().limits();
     }

@@ -22,7 +22,7 @@ import java.util.List;
  */
 public record Team(String teamId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor,
                    List<String> models, Long rpmLimit, Long tpmLimit, boolean blocked, ObjectNode metadata, long createdAt,
-                   long updatedAt) implements BudgetedRow {
+                   long updatedAt) implements LimitedRow {
     public Team {
         models = models == null ? List.of() : List.copyOf(models);
     }
@@ -30,7 +30,7 @@ public record Team(String teamId, String alias, Double maxBudget, DurationSpec b
     @Override public String id() { return teamId; }
 
     /** Its rate limits, shared by its callers ({@link RateLimiter.Limits#NONE} for none). */
-    RateLimiter.Limits limits() {
+    @Override public RateLimiter.Limits limits() {
         return rpmLimit == null && tpmLimit == null ? RateLimiter.Limits.NONE : new RateLimiter.Limits(rpmLimit, tpmLimit, null);
     }
 

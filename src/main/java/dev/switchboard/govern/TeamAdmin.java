@@ -181,6 +181,12 @@ public final class TeamAdmin extends RowAdmin<Team> {
         });
     }
 
+    /** A stored team as {@code /team/info} shows it (without its keys), or null. For {@code /user/info}. Blocks. */
+    ObjectNode infoRow(String teamId, long now) {
+        Team t = teams.row(teamId);
+        return t == null ? null : json(t, now);
+    }
+
     /** The keys whose team_id names the team, as {@code /key/info} shows them. */
     private ArrayNode keysOf(String teamId, long now) {
         ArrayNode out = KeyJson.mapper().createArrayNode();
@@ -232,41 +238,11 @@ public final class TeamAdmin extends RowAdmin<Team> {
             throw GatewayException.badRequest("'budget_duration' needs a 'max_budget': it is how often the team's budget resets.",
                     "budget_duration");
         }
-        List<String> models = base.models();
-        if (b.has("models")) {
-            JsonNode v = b.get("models");
-            if (v.isNull()) models = List.of();
-            else if (!v.isArray()) throw GatewayException.badRequest("'models' must be a list of model names (empty: every model).", "models");
-            else {
-                List<String> list = new ArrayList<>();
-                for (int i = 0; i < v.size(); i++) {
-                    JsonNode m = v.get(i);
-                    if (!m.isTextual() || m.textValue().isBlank()) {
-                        throw GatewayException.badRequest("'models[" + i + "]' must be a model name.", "models");
-                    }
-                    if (m.textValue().equals("all-team-models")) {
-                        throw GatewayException.badRequest("'all-team-models' is a key's entry (the models of its team); a team's "
-                                + "list names models, or 'all-proxy-models' for every one.", "models");
-                    }
-                    list.add(m.textValue());
-                }
-                models = List.copyOf(new LinkedHashSet<>(list));
-            }
-        }
-        Long rpm = b.has("rpm_limit") ? limit(b, "rpm_limit") : base.rpmLimit();
-        Long tpm = b.has("tpm_limit") ? limit(b, "tpm_limit") : base.tpmLimit();
+        List<String> models = BudgetFields.models(b, base.models(), "all-team-models", "a team's (it is a key's entry: the models of its team);");
+        Long rpm = BudgetFields.limit(b, "rpm_limit", base.rpmLimit());
+        Long tpm = BudgetFields.limit(b, "tpm_limit", base.tpmLimit());
         return new Team(base.teamId(), alias, max, period.duration(), period.anchor(), models, rpm, tpm, blocked,
                 BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
-    }
-
-    /** A rate limit: a whole number from 1, or null for none. */
-    private static Long limit(ObjectNode b, String field) {
-        JsonNode v = b.get(field);
-        if (v.isNull()) return null;
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
-            throw GatewayException.badRequest("'" + field + "' must be a whole number from 1 (or null for none), found " + v + ".", field);
-        }
-        return v.longValue();
     }
 
     private static String requiredId(ObjectNode body) {

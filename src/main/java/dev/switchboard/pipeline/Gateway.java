@@ -173,11 +173,12 @@ public final class Gateway {
         ledger.onWritten(rows -> { // the shared budgets' grants stop counting what the ledger now holds
             if (!grants.wantsCredits()) return;
             List<dev.switchboard.govern.FlushedSpend> spent = new ArrayList<>(rows.size());
-            for (var r : rows) if (r.costNanos() > 0) spent.add(new dev.switchboard.govern.FlushedSpend(r.keyId(), r.endUser(), r.team(), r.endedAt(), r.costNanos()));
+            for (var r : rows) if (r.costNanos() > 0) spent.add(dev.switchboard.govern.FlushedSpend.of(r.keyId(), r.endUser(), r.team(), r.tags(), r.endedAt(), r.costNanos()));
             grants.credit(spent);
         });
         governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
         governance.teams().flushLedgerWith(ledger::flush);
+        governance.users().flushLedgerWith(ledger::flush);
         PromptTokens.preload(); // off the event loops: see its comment
         // no fallback around a key's allowlist, nor outside the models of the team the call was admitted under
         router.modelAccess((call, alias) -> governance.allows(call.caller(), alias, call.attached(dev.switchboard.model.CallContext.TEAM)));
@@ -496,6 +497,8 @@ public final class Gateway {
     public dev.switchboard.govern.EndUserAdmin customers() { return store.governance().customers(); }
 
     public dev.switchboard.govern.TeamAdmin teams() { return store.governance().teams(); }
+
+    public dev.switchboard.govern.UserAdmin users() { return store.governance().users(); }
 
     /** Whether the caller may use {@code alias} (its key's allowlist), for filtering the model lists. */
     public boolean allows(dev.switchboard.model.Caller caller, String alias) { return store.governance().allows(caller, alias); }

@@ -205,6 +205,33 @@ abstract class SharedBudgetsContract {
         }
     }
 
+    @Test
+    void aUsersBudgetHoldsAcrossGatewaysOverAllTheirOwnKeys() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml("")); TestGateway b = TestGateway.start(yaml(""))) {
+            a.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            b.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            Admin admin = new Admin(a);
+            // /user/new makes the user's first key; a second key of theirs is made on B: the budget holds both
+            HttpResponse<String> made = admin.post("/user/new", new JsonObject().put("user_id", "shared-ann").put("max_budget", 0.01));
+            assertThat(made.statusCode()).as(made.body()).isEqualTo(200);
+            String first = new JsonObject(made.body()).getString("key");
+            await("B takes in the user").atMost(Duration.ofSeconds(8)).until(() ->
+                    new Admin(b).get("/user/info?user_id=shared-ann").statusCode() == 200
+                            && new Admin(b).get("/user/list").body().contains("\"shared-ann\""));
+            String second = new Admin(b).generate(new JsonObject().put("user_id", "shared-ann")).getString("key");
+            awaitKnown(a, second);
+            awaitKnown(b, first);
+            Tally t = fire(List.of(a, b), List.of(first, second), 10);
+            System.out.printf("%s, a user: %s%n", getClass().getSimpleName(), t);
+            assertThat(t.served).as("alone, each gateway would serve 2: together they may not").isBetween(1, 2);
+            assertThat(t.firstRefusal).startsWith("ExceededBudget: User=shared-ann over budget. Spend=");
+            await("the ledger holds the served calls").atMost(Duration.ofSeconds(5)).until(() -> new BigDecimal(
+                    admin.getOk("/user/info?user_id=shared-ann").getJsonObject("user_info").getValue("spend").toString())
+                    .compareTo(t.charged) == 0);
+            assertThat(t.charged).isLessThanOrEqualTo(BUDGET);
+        }
+    }
+
     /** Until the other gateway has taken in the key made on the first (the key sync, every 2 s). */
     private static void awaitKnown(TestGateway other, String key) {
         Admin admin = new Admin(other);
@@ -221,12 +248,22 @@ abstract class SharedBudgetsContract {
     }
 
     private static Tally fire(List<TestGateway> gateways, String key, int perGateway, String body) throws Exception {
+        return fire(gateways, List.of(key), perGateway, body);
+    }
+
+    /** The calls through each gateway take the keys in turn. */
+    private static Tally fire(List<TestGateway> gateways, List<String> keys, int perGateway) throws Exception {
+        return fire(gateways, keys, perGateway, BODY);
+    }
+
+    private static Tally fire(List<TestGateway> gateways, List<String> keys, int perGateway, String body) throws Exception {
         int n = perGateway * gateways.size();
         ExecutorService pool = Executors.newFixedThreadPool(n);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             TestGateway g = gateways.get(i % gateways.size());
+            String key = keys.get((i / gateways.size()) % keys.size());
             calls.add(pool.submit(() -> {
                 go.await();
                 return Http.post(g.v1() + "/chat/completions", key, body);

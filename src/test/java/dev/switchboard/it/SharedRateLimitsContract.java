@@ -76,6 +76,31 @@ abstract class SharedRateLimitsContract {
         }
     }
 
+    @Test
+    void aUsersRpmHoldsOverAllTheirKeysAndAcrossGateways() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin admin = new Admin(a);
+            HttpResponse<String> made = admin.post("/user/new", new JsonObject().put("user_id", "rpm-user").put("rpm_limit", 4));
+            assertThat(made.statusCode()).as(made.body()).isEqualTo(200);
+            String one = new JsonObject(made.body()).getString("key");
+            // a key of theirs in a team is held by their rate limit too (LiteLLM's rule)
+            String two = admin.generate(new JsonObject().put("user_id", "rpm-user").put("team_id", "some-team")).getString("key");
+            awaitKnown(b, two);
+            await("B takes in the user").atMost(Duration.ofSeconds(8)).until(() -> new Admin(b).get("/user/list").body().contains("rpm-user"));
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> r = Http.post(a.v1() + "/chat/completions", i % 2 == 0 ? one : two, BODY);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+            HttpResponse<String> more = Http.post(a.v1() + "/chat/completions", one, BODY);
+            assertThat(more.statusCode()).as("the user's 4 are taken, whichever key took them").isEqualTo(429);
+            assertThat(new JsonObject(more.body()).getJsonObject("error").getString("message"))
+                    .startsWith("Rate limit exceeded for user: rpm-user: rpm_limit (4 requests a minute) reached.");
+            Thread.sleep(SYNCS_MS);
+            HttpResponse<String> r = Http.post(b.v1() + "/chat/completions", two, BODY);
+            assertThat(r.statusCode()).as("alone, B would admit 4 more: it has heard of A's 4").isEqualTo(429);
+        }
+    }
+
     /**
      * max_parallel_requests stays each gateway's own: another gateway's calls in flight are known only a sync late, and
      * counting calls that have ended would refuse a client that sends one call at a time through a load balancer.

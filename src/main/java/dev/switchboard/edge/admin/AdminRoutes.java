@@ -87,6 +87,7 @@ public final class AdminRoutes {
         mountCache(router);
         mountCustomers(router);
         mountTeams(router);
+        mountUsers(router);
         get(router, "/key/list", rc -> {
             onlyParams(rc.request(), Set.of("page", "size", "key_alias", "user_id", "team_id", "return_full_object"));
             HttpServerRequest q = rc.request();
@@ -334,6 +335,27 @@ public final class AdminRoutes {
         get(router, "/team/list", rc -> {
             onlyParams(rc.request(), Set.of("user_id", "organization_id"));
             return edge.gateway().teams().list(rc.request().getParam("user_id"), rc.request().getParam("organization_id"));
+        });
+    }
+
+    /** LiteLLM's internal-user API: a person's budget, model list and rate limits over their keys. */
+    private void mountUsers(Router router) {
+        post(router, "/user/new", (c, b) -> edge.gateway().users().create(b));
+        post(router, "/user/update", (c, b) -> edge.gateway().users().update(b));
+        post(router, "/user/delete", (c, b) -> edge.gateway().users().delete(b));
+        get(router, "/user/info", rc -> {
+            onlyParams(rc.request(), Set.of("user_id"));
+            return edge.gateway().users().info(rc.request().getParam("user_id"), edge.gateway().teams());
+        });
+        get(router, "/user/list", rc -> {
+            HttpServerRequest q = rc.request();
+            onlyParams(q, Set.of("role", "user_ids", "user_email", "sort_by", "sort_order", "page", "page_size"));
+            int page = intParam(q, "page", 1);
+            int size = intParam(q, "page_size", 25);
+            if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
+            if (size < 1 || size > 100) throw GatewayException.badRequest("'page_size' must be from 1 to 100.", "page_size");
+            return edge.gateway().users().list(q.getParam("role"), q.getParam("user_ids"), q.getParam("user_email"),
+                    q.getParam("sort_by"), q.getParam("sort_order"), page, size);
         });
     }
 

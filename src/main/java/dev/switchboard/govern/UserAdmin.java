@@ -1,0 +1,364 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.DurationSpec;
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * LiteLLM's internal-user API, for the master key: {@code /user/new} (which makes the user's first key too, as LiteLLM's
+ * {@code auto_create_key} does), {@code info}, {@code update}, {@code list} and {@code delete} (which deletes the user's
+ * keys with them, as LiteLLM does). A stored user governs every key whose {@code user_id} names them: their budget and
+ * model list hold their own keys (the keys of no team), their rate limits all of them. Like {@link TeamAdmin}: changes
+ * run one at a time on one worker, the store first, then memory; spend comes from the ledger.
+ */
+public final class UserAdmin extends RowAdmin<User> {
+    /** What {@code /user/new} and {@code update} set on the user. */
+    private static final Set<String> ROW_FIELDS = Set.of("user_id", "user_alias", "user_email", "user_role", "max_budget",
+            "budget_duration", "models", "rpm_limit", "tpm_limit", "metadata");
+    /** What {@code /user/new} passes on to the key it makes (LiteLLM's key fields of its request). */
+    private static final Set<String> KEY_FIELDS = Set.of("key_alias", "duration", "team_id", "aliases", "allowed_cache_controls",
+            "blocked", "max_parallel_requests", "tags");
+    /** LiteLLM's other user fields: refused by name unless null, so a copied script learns what is not applied. */
+    private static final Set<String> NOT_SUPPORTED = Set.of("teams", "organizations", "send_invite_email", "sso_user_id",
+            "password", "spend", "soft_budget", "model_max_budget", "model_rpm_limit", "model_tpm_limit", "guardrails", "policies",
+            "prompts", "permissions", "config", "object_permission", "agent_id", "budget_reset_at", "organization_id");
+    private static final Set<String> SORTS = Set.of("user_id", "user_email", "created_at", "spend", "user_alias", "user_role");
+
+    private final UserStore store;
+    private final Users users;
+    private final KeyRegistry keys;
+    private final KeyAdmin keyAdmin;
+
+    UserAdmin(Vertx vertx, UserStore store, Users users, KeyRegistry keys, KeyAdmin keyAdmin, LongSupplier clock) {
+        super(vertx, store, users, clock, "switchboard-user-admin", "user");
+        this.store = store;
+        this.users = users;
+        this.keys = keys;
+        this.keyAdmin = keyAdmin;
+    }
+
+    /**
+     * {@code POST /user/new}: the user, and unless {@code auto_create_key} is false their first key (with the request's
+     * key fields and the user's metadata; the user's budget, models and limits hold it, so it has none of its own and a
+     * change to the user's reaches it: LiteLLM copies the models and limits onto the key). The answer
+     * is LiteLLM's: the key's fields with the user's over them, and {@code key}, the secret ({@code ""} without a key).
+     */
+    public Future<ObjectNode> create(ObjectNode body) {
+        return this.<User>change(() -> {
+            boolean autoKey = autoCreateKey(body);
+            onlyKnown(body, true);
+            if (!autoKey) {
+                for (String f : KEY_FIELDS) {
+                    if (body.has(f)) {
+                        throw GatewayException.badRequest("'" + f + "' is a field of the key /user/new makes, and "
+                                + "'auto_create_key' is false: leave it out, or make the key with /key/generate.", f);
+                    }
+                }
+            }
+            String id = body.hasNonNull("user_id") ? userId(body.get("user_id"), "user_id") : java.util.UUID.randomUUID().toString();
+            long now = clock.getAsLong();
+            User u = apply(User.blank(id, now), body, now);
+            if (store.get(id) != null) throw conflict("User with id " + id + " already exists");
+            requireFreeEmail(u.email(), id);
+            return u;
+        }).compose(u -> {
+            if (!autoCreateKey(body)) return insert(u, null);
+            ObjectNode keyBody = KeyJson.mapper().createObjectNode();
+            for (String f : KEY_FIELDS) if (body.has(f)) keyBody.set(f, body.get(f));
+            keyBody.put("user_id", u.userId());
+            if (u.metadata() != null) keyBody.set("metadata", u.metadata());
+            return keyAdmin.generate(keyBody).compose(key -> insert(u, key)
+                    .recover(e -> { // the user could not be stored (made elsewhere a moment ago): their key goes too
+                        ObjectNode del = KeyJson.mapper().createObjectNode();
+                        del.putArray("keys").add(key.get("key_id").asText());
+                        return keyAdmin.delete(del).transform(ignored -> Future.failedFuture(e));
+                    }));
+        });
+    }
+
+    private Future<ObjectNode> insert(User u, ObjectNode key) {
+        return change(() -> {
+            requireFreeEmail(u.email(), u.userId());
+            if (!store.insert(u)) throw conflict("User with id " + u.userId() + " already exists");
+            long now = clock.getAsLong();
+            users.put(u, now);
+            log.info("user {} added{}", u.userId(), key == null ? " (no key)" : ", with key " + key.path("key_id").asText());
+            ObjectNode out = key == null ? KeyJson.mapper().createObjectNode() : key.deepCopy();
+            out.setAll(json(u, now)); // their own spend: their user_id may have been a label of keys before
+            out.put("key", key == null ? "" : key.get("key").asText());
+            return out;
+        });
+    }
+
+    /** {@code POST /user/update}: by {@code user_id} (or LiteLLM's {@code user_email}); fields left out keep their values. */
+    public Future<ObjectNode> update(ObjectNode body) {
+        return change(() -> {
+            onlyKnown(body, false);
+            String id;
+            if (body.hasNonNull("user_id")) id = userId(body.get("user_id"), "user_id");
+            else if (body.hasNonNull("user_email") && body.get("user_email").isTextual()) {
+                id = store.idByEmail(body.get("user_email").textValue());
+                if (id == null) throw notFound("User not found, passed user_email=" + body.get("user_email").textValue(), "user_email");
+            } else throw GatewayException.badRequest("Either user id or user email must be provided", "user_id");
+            long now = clock.getAsLong();
+            String named = id;
+            User u = store.change(List.of(id), found -> {
+                User known = found.get(named);
+                if (known == null) throw userNotFound(named, "user_id");
+                return List.of(apply(known, body, now));
+            }).get(id);
+            requireFreeEmail(u.email(), id);
+            users.put(u, now);
+            log.info("user {} updated: {}", id, fieldsOf(body, "user_id"));
+            ObjectNode out = KeyJson.mapper().createObjectNode();
+            out.put("user_id", id);
+            out.set("data", json(u, now));
+            return out;
+        });
+    }
+
+    /** {@code GET /user/info?user_id=…}: LiteLLM's {@code {"user_id", "user_info", "keys", "teams"}}. */
+    public Future<ObjectNode> info(String id, TeamAdmin teams) {
+        if (id == null || id.isBlank()) {
+            return Future.failedFuture(GatewayException.badRequest("Name the user: /user/info?user_id=<id>.", "user_id"));
+        }
+        return vertx.executeBlocking(() -> {
+            flushLedger.run();
+            long now = clock.getAsLong();
+            User u = store.get(id); // the store: a user another gateway made a moment ago is there, not yet in memory
+            if (u == null) throw notFound("User " + id + " not found", "user_id"); // LiteLLM's words
+            ObjectNode out = KeyJson.mapper().createObjectNode();
+            out.put("user_id", id);
+            out.set("user_info", json(u, now));
+            ArrayNode keyList = out.putArray("keys");
+            Set<String> teamIds = new java.util.TreeSet<>();
+            for (KeyState s : keys.all()) {
+                if (!id.equals(s.key().userId())) continue;
+                keyList.add(KeyJson.key(s, now));
+                if (s.key().teamId() != null) teamIds.add(s.key().teamId());
+            }
+            ArrayNode teamList = out.putArray("teams"); // the stored teams of their keys (LiteLLM's: the teams they belong to)
+            for (String t : teamIds) {
+                ObjectNode team = teams.infoRow(t, now);
+                if (team != null) teamList.add(team);
+            }
+            return out;
+        }, false);
+    }
+
+    /**
+     * {@code GET /user/list}: LiteLLM's page ({@code users}, {@code total}, {@code page}, {@code page_size},
+     * {@code total_pages}), newest first unless {@code sort_by} says otherwise; each user with their {@code key_count}.
+     */
+    public Future<ObjectNode> list(String role, String userIds, String email, String sortBy, String sortOrder, int page, int pageSize) {
+        if (role != null && !User.ROLES.contains(role)) return Future.failedFuture(badRole(role, "role"));
+        if (sortBy != null && !SORTS.contains(sortBy)) {
+            return Future.failedFuture(GatewayException.badRequest("Invalid sort column. Must be one of: " + String.join(", ",
+                    new java.util.TreeSet<>(SORTS)), "sort_by"));
+        }
+        if (sortOrder != null && !sortOrder.equals("asc") && !sortOrder.equals("desc")) {
+            return Future.failedFuture(GatewayException.badRequest("'sort_order' must be asc or desc.", "sort_order"));
+        }
+        return vertx.executeBlocking(() -> {
+            flushLedger.run();
+            long now = clock.getAsLong();
+            Set<String> ids = userIds == null ? null : new HashSet<>(List.of(userIds.split(",")));
+            List<ObjectNode> rows = new ArrayList<>();
+            for (User u : users.rows()) {
+                if (role != null && !role.equals(u.role())) continue;
+                if (ids != null && !ids.contains(u.userId())) continue;
+                if (email != null && (u.email() == null || !u.email().toLowerCase(Locale.ROOT).contains(email.toLowerCase(Locale.ROOT)))) continue;
+                rows.add(json(u, now));
+            }
+            String by = sortBy == null ? "created_at" : sortBy;
+            boolean desc = sortOrder == null ? sortBy == null : sortOrder.equals("desc"); // LiteLLM: newest first by default
+            Comparator<ObjectNode> order = by.equals("spend") ? Comparator.comparing(o -> o.get("spend").decimalValue())
+                    : Comparator.comparing(o -> o.path(by).asText(""));
+            rows.sort(desc ? order.reversed() : order);
+            int total = rows.size();
+            ObjectNode out = KeyJson.mapper().createObjectNode();
+            ArrayNode list = out.putArray("users");
+            for (ObjectNode o : rows.subList(Math.min(total, (page - 1) * pageSize), Math.min(total, page * pageSize))) {
+                int n = 0;
+                for (KeyState s : keys.all()) if (o.get("user_id").asText().equals(s.key().userId())) n++;
+                o.put("key_count", n);
+                list.add(o);
+            }
+            out.put("total", total);
+            out.put("page", page);
+            out.put("page_size", pageSize);
+            out.put("total_pages", (total + pageSize - 1) / pageSize);
+            return out;
+        }, false);
+    }
+
+    /**
+     * {@code POST /user/delete} with {@code user_ids}: all of them and their keys (LiteLLM deletes a user's keys with
+     * them: a person who leaves takes their keys along), or nothing when one is unknown (LiteLLM's 404).
+     */
+    public Future<ObjectNode> delete(ObjectNode body) {
+        return this.<List<String>>change(() -> {
+            KeyFields.onlyKnown(body, Set.of("user_ids"));
+            List<String> ids = ids(body, "user_ids", "user", Users.MAX_ID);
+            for (String id : ids) if (store.get(id) == null) throw userNotFound(id, "user_ids");
+            return ids;
+        }).compose(ids -> {
+            List<String> keyIds = new ArrayList<>();
+            for (KeyState s : keys.all()) if (s.key().userId() != null && ids.contains(s.key().userId())) keyIds.add(s.key().keyId());
+            Future<ArrayNode> deletedKeys = keyIds.isEmpty() ? Future.succeededFuture(KeyJson.mapper().createArrayNode())
+                    : keyAdmin.delete(keysBody(keyIds)).map(o -> (ArrayNode) o.get("deleted_keys"));
+            return deletedKeys.compose(deleted -> change(() -> {
+                List<String> missing = store.deleteAll(ids);
+                if (!missing.isEmpty()) throw userNotFound(missing.get(0), "user_ids");
+                long now = clock.getAsLong();
+                for (String id : ids) users.remove(id, now);
+                log.info("user(s) deleted: {} (and {} key(s) of theirs)", String.join(", ", ids), deleted.size());
+                ObjectNode out = KeyJson.mapper().createObjectNode();
+                ArrayNode du = out.putArray("deleted_users");
+                ids.forEach(du::add);
+                out.set("deleted_keys", deleted);
+                return out;
+            }));
+        });
+    }
+
+    private static ObjectNode keysBody(List<String> keyIds) {
+        ObjectNode b = KeyJson.mapper().createObjectNode();
+        ArrayNode a = b.putArray("keys");
+        keyIds.forEach(a::add);
+        return b;
+    }
+
+    /** LiteLLM's user object ({@code LiteLLM_UserTable}), with this period's spend of their own keys from the ledger. Blocks. */
+    private ObjectNode json(User u, long now) {
+        return json(u, now, store.spentSince(u.userId(), users.periodStart(u, now)));
+    }
+
+    private ObjectNode json(User u, long now, long spentNanos) {
+        ObjectNode o = KeyJson.mapper().createObjectNode();
+        o.put("user_id", u.userId());
+        o.put("user_alias", u.alias());
+        o.put("user_email", u.email());
+        o.put("user_role", u.role());
+        o.putNull("team_id");
+        o.putArray("teams");
+        o.putNull("organization_id");
+        if (u.maxBudget() == null) o.putNull("max_budget");
+        else o.put("max_budget", BigDecimal.valueOf(u.maxBudget()));
+        o.put("spend", BigDecimal.valueOf(spentNanos, 9).stripTrailingZeros());
+        DurationSpec p = u.maxBudget() == null ? null : u.budgetDuration();
+        o.put("budget_duration", u.budgetDuration() == null ? null : u.budgetDuration().text());
+        o.put("budget_reset_at", p == null ? null : Instant.ofEpochMilli(p.periodEnd(RowBudgets.anchor(u), now)).toString());
+        ArrayNode models = o.putArray("models");
+        u.models().forEach(models::add);
+        if (u.tpmLimit() == null) o.putNull("tpm_limit");
+        else o.put("tpm_limit", u.tpmLimit());
+        if (u.rpmLimit() == null) o.putNull("rpm_limit");
+        else o.put("rpm_limit", u.rpmLimit());
+        o.putNull("max_parallel_requests");
+        o.set("metadata", u.metadata() == null ? KeyJson.mapper().createObjectNode() : u.metadata());
+        o.put("created_at", Instant.ofEpochMilli(u.createdAt()).toString());
+        o.put("updated_at", Instant.ofEpochMilli(u.updatedAt()).toString());
+        return o;
+    }
+
+    private static User apply(User base, ObjectNode b, long now) {
+        String alias = BudgetFields.alias(b, "user_alias", base.alias()); // the fields in the order their errors are reported
+        String email = base.email();
+        if (b.has("user_email")) {
+            JsonNode v = b.get("user_email");
+            if (v.isNull()) email = null;
+            else if (!v.isTextual() || v.textValue().isBlank() || v.textValue().length() > 255) {
+                throw GatewayException.badRequest("'user_email' must be a non-empty string of at most 255 characters (or null).", "user_email");
+            } else email = v.textValue().strip();
+        }
+        String role = base.role();
+        if (b.has("user_role") && !b.get("user_role").isNull()) {
+            JsonNode v = b.get("user_role");
+            if (!v.isTextual() || !User.ROLES.contains(v.textValue())) throw badRole(v.toString(), "user_role");
+            role = v.textValue();
+        }
+        Double max = BudgetFields.maxBudget(b, base.maxBudget(), "for none");
+        BudgetFields.Period period = BudgetFields.period(b, base.budgetDuration(), base.budgetAnchor(), now);
+        if (period.duration() != null && max == null) {
+            throw GatewayException.badRequest("'budget_duration' needs a 'max_budget': it is how often the user's budget resets.",
+                    "budget_duration");
+        }
+        List<String> models = BudgetFields.models(b, base.models(), "no-default-models", "Switchboard's user lists (LiteLLM's "
+                + "'no-default-models' is not applied: give the user's keys a team instead);");
+        if (models.contains("all-team-models")) {
+            throw GatewayException.badRequest("'all-team-models' is a key's entry (the models of its team); a user's list names "
+                    + "models, or 'all-proxy-models' for every one.", "models");
+        }
+        return new User(base.userId(), alias, email, role, max, period.duration(), period.anchor(), models,
+                BudgetFields.limit(b, "rpm_limit", base.rpmLimit()), BudgetFields.limit(b, "tpm_limit", base.tpmLimit()),
+                BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
+    }
+
+    /** LiteLLM's 409 for an email another user has (compared without case). Blocks. */
+    private void requireFreeEmail(String email, String userId) {
+        if (email == null) return;
+        String holder = store.idByEmail(email);
+        if (holder != null && !holder.equals(userId)) throw conflict("User with email " + email + " already exists");
+    }
+
+    private static boolean autoCreateKey(ObjectNode body) {
+        JsonNode v = body.get("auto_create_key");
+        if (v == null || v.isNull()) return true;
+        if (!v.isBoolean()) throw GatewayException.badRequest("'auto_create_key' must be true or false.", "auto_create_key");
+        return v.booleanValue();
+    }
+
+    private static GatewayException badRole(String found, String param) {
+        return GatewayException.badRequest("'" + param + "' must be one of " + String.join(", ", User.ROLES) + ", found " + found
+                + ". (LiteLLM's team and customer roles are not a user's.)", param);
+    }
+
+    private static GatewayException conflict(String message) {
+        return new GatewayException(ErrorKind.BAD_REQUEST, 409, message, "user_id", "conflict", null, null);
+    }
+
+    private static String userId(JsonNode v, String param) {
+        String id = checkedId(v, param, Users.MAX_ID);
+        // a key's user_id is stripped (KeyFields): an id with spaces around it could never be a key's user
+        if (!id.equals(id.strip()) || id.chars().anyMatch(Character::isISOControl)) {
+            throw GatewayException.badRequest("'" + param + "' must not begin or end with spaces or hold control characters.", param);
+        }
+        return id;
+    }
+
+    /** Unknown fields refused; LiteLLM's other user fields refused by name unless null (or an empty list of teams). */
+    private static void onlyKnown(ObjectNode body, boolean isNew) {
+        Set<String> allowed = new HashSet<>(ROW_FIELDS);
+        if (isNew) {
+            allowed.addAll(KEY_FIELDS);
+            allowed.add("auto_create_key");
+        }
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            JsonNode v = body.get(f);
+            if (f.equals("teams") && v.isArray() && !v.isEmpty()) {
+                throw GatewayException.badRequest("'teams': Switchboard's teams have no members. Give the user a key of the team "
+                        + "instead (/key/generate with user_id and team_id), or leave 'teams' out.", f);
+            }
+            if (NOT_SUPPORTED.contains(f) && (v.isNull() || (v.isArray() && v.isEmpty()))) allowed.add(f);
+        }
+        onlyKnown(body, allowed, NOT_SUPPORTED, "user");
+    }
+
+    private static GatewayException userNotFound(String id, String param) { return notFound("User not found, passed user_id=" + id, param); }
+}

@@ -1,0 +1,94 @@
+package dev.switchboard.govern;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.switchboard.model.DurationSpec;
+import dev.switchboard.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+
+/**
+ * The {@code users} table (LiteLLM's internal users), and a user's spend from the ledger: the rows tagged
+ * {@code user:<id>} that count for no team. Blocking JDBC: called only from {@link UserAdmin}'s worker, the periodic
+ * sync, grants and at start.
+ */
+final class UserStore extends RowTable<User> {
+    UserStore(Database db) {
+        super(db, "users", List.of("user_id", "user_alias", "user_email", "user_role", "max_budget", "budget_duration",
+                "budget_anchor", "models", "rpm_limit", "tpm_limit", "metadata", "created_at", "updated_at"));
+    }
+
+    /** The user's spend in the ledger since {@code sinceMillis} (the start of their budget period). Blocks. */
+    long spentSince(String userId, long sinceMillis) {
+        return db.transaction(c -> spentSince(c, userId, sinceMillis));
+    }
+
+    /** The calls of their keys that count for no team (a team's keys spend the team's budget, as in LiteLLM). */
+    static long spentSince(Connection c, String userId, long sinceMillis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(s.cost_nanos), 0) FROM spend_tags t JOIN spend_logs s "
+                + "ON s.request_id = t.request_id AND s.attempt = t.attempt WHERE t.tag = ? AND t.ended_at >= ? "
+                + "AND s.team_id IS NULL AND s.in_ledger = TRUE")) {
+            ps.setString(1, "user:" + userId);
+            ps.setLong(2, sinceMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The id of the user with this email (compared without case), or null. Blocks. */
+    String idByEmail(String email) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT user_id FROM users WHERE LOWER(user_email) = LOWER(?)")) {
+                ps.setString(1, email);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    @Override
+    void bind(PreparedStatement ps, User u) throws SQLException {
+        ps.setString(1, u.userId());
+        ps.setString(2, u.alias());
+        ps.setString(3, u.email());
+        ps.setString(4, u.role());
+        if (u.maxBudget() == null) ps.setNull(5, Types.DOUBLE);
+        else ps.setDouble(5, u.maxBudget());
+        ps.setString(6, u.budgetDuration() == null ? null : u.budgetDuration().text());
+        ps.setLong(7, u.budgetAnchor());
+        ps.setString(8, jsonText(u.models()));
+        if (u.rpmLimit() == null) ps.setNull(9, Types.BIGINT);
+        else ps.setLong(9, u.rpmLimit());
+        if (u.tpmLimit() == null) ps.setNull(10, Types.BIGINT);
+        else ps.setLong(10, u.tpmLimit());
+        ps.setString(11, jsonText(u.metadata()));
+        ps.setLong(12, u.createdAt());
+        ps.setLong(13, u.updatedAt());
+    }
+
+    @Override
+    User read(ResultSet rs) throws SQLException {
+        double max = rs.getDouble(5);
+        Double maxBudget = rs.wasNull() ? null : max;
+        String duration = rs.getString(6);
+        List<String> models;
+        try {
+            models = KeyJson.mapper().readValue(rs.getString(8), new TypeReference<List<String>>() {});
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("users row " + rs.getString(1) + ": models is not a JSON list", e);
+        }
+        long rpm = rs.getLong(9);
+        Long rpmLimit = rs.wasNull() ? null : rpm;
+        long tpm = rs.getLong(10);
+        Long tpmLimit = rs.wasNull() ? null : tpm;
+        return new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), maxBudget,
+                duration == null ? null : DurationSpec.parse(duration), rs.getLong(7), models, rpmLimit, tpmLimit,
+                jsonObject(rs.getString(11), "users row " + rs.getString(1)), rs.getLong(12), rs.getLong(13));
+    }
+}
