@@ -26,7 +26,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
     /** What {@code /team/new} and {@code update} take. */
     private static final Set<String> ROW_FIELDS = Set.of("team_id", "team_alias", "max_budget", "budget_duration", "models",
             "blocked", "metadata", "rpm_limit", "tpm_limit");
-    /** LiteLLM's member lists: accepted empty (scripts send them so), refused with members (Switchboard keeps no users). */
+    /** LiteLLM's member lists: accepted empty (scripts send them so), refused with members (a user is in a team through a key of it). */
     private static final Set<String> MEMBER_FIELDS = Set.of("members_with_roles", "members", "admins");
     /** LiteLLM's other team fields: refused by name, so a copied script learns what is not applied. */
     private static final Set<String> NOT_SUPPORTED = Set.of("organization_id", "soft_budget",
@@ -273,7 +273,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
                     allowed.add(f);
                     continue;
                 }
-                throw GatewayException.badRequest("'" + f + "': Switchboard keeps no users, so a team has no members. Give each "
+                throw GatewayException.badRequest("'" + f + "': Switchboard's teams have no member lists. Give each "
                         + "member a key of the team instead (/key/generate with team_id), or leave '" + f + "' out.", f);
             }
             if (NOT_SUPPORTED.contains(f) && v.isNull()) allowed.add(f); // null: nothing asked of it
