@@ -56,13 +56,13 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         return out;
     }
 
-    /** A virtual key (its allowlist), a JWT whose scopes name its models, or a caller of a team (its models). */
+    /** A virtual key (its allowlist), a JWT whose scopes name its models, or a token of a team or a user (their models). */
     private static boolean restricted(dev.switchboard.model.Caller caller) {
-        return caller.virtualKey() || caller.modelsRestricted() || ofATeam(caller);
+        return caller.virtualKey() || caller.modelsRestricted() || ofATeamOrUser(caller);
     }
 
-    private static boolean ofATeam(dev.switchboard.model.Caller caller) {
-        for (String t : caller.tags()) if (t.startsWith("team:")) return true;
+    private static boolean ofATeamOrUser(dev.switchboard.model.Caller caller) {
+        for (String t : caller.tags()) if (t.startsWith("team:") || t.startsWith("user:")) return true;
         return false;
     }
 

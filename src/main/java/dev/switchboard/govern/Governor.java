@@ -140,11 +140,14 @@ public final class Governor {
         }
         String team = teams.active() || enforceTeamModels ? teamOf(caller, key, aliases) : null;
         if (team != null) checkTeam(team, aliases);
-        // the key's user (LiteLLM's internal user): their rate limits hold all their keys; their models and budget only
-        // their own keys, those of no team (a team's keys have the team's, as in LiteLLM)
-        String keyUser = key != null && users.active() ? storedUser(key) : null;
-        boolean ownKey = keyUser != null && key.key().teamId() == null;
-        if (ownKey) checkUserModels(keyUser, aliases);
+        // a key's calls count for its team_id, stored or not; a JWT's for the team that governed it, else its first team
+        String countsFor = key != null ? key.key().teamId()
+                : team != null || caller.admin() || caller.tags().isEmpty() ? team : Teams.firstLabel(caller.tags());
+        // the caller's user (LiteLLM's internal user): their rate limits hold all their calls; their models and budget
+        // only the calls of no team (a team's keys and tokens have the team's, as in LiteLLM)
+        String owner = users.active() ? storedUser(caller, key) : null;
+        boolean personal = owner != null && countsFor == null;
+        if (personal) checkUserModels(owner, aliases);
         Budget keyBudget = key != null && key.budget.limited() ? key.budget : null;
         Budget globalBudget = global != null && global.limited() ? global : null;
         // the budgets before the rate limits: a call that waits for a shared budget's grant (and is admitted again
@@ -159,16 +162,16 @@ public final class Governor {
             endUserBudget = eu != null && eu.limited() ? eu : null;
             Budget tm = team == null ? null : teams.budget(team, clockMillis.getAsLong());
             teamBudget = tm != null && tm.limited() ? tm : null;
-            Budget us = ownKey ? users.budget(keyUser, clockMillis.getAsLong()) : null;
+            Budget us = personal ? users.budget(owner, clockMillis.getAsLong()) : null;
             userBudget = us != null && us.limited() ? us : null;
             reserve = 0; // not a retry's code: a budget made anew may be unlimited, and then nothing is reserved
             if (keyBudget == null && globalBudget == null && endUserBudget == null && teamBudget == null && userBudget == null) break;
-            reserve = reserveBudgets(new Budget[] {keyBudget, userBudget, teamBudget, endUserBudget, globalBudget}, team, keyUser,
+            reserve = reserveBudgets(new Budget[] {keyBudget, userBudget, teamBudget, endUserBudget, globalBudget}, team, owner,
                     endUser, worstCase);
             if (reserve >= 0) break;
             // let go while idle just now: made anew (with a grant from the store) and asked again
             if (reserve == RETIRED_END_USER) endUsers.forget(endUser, eu);
-            else if (reserve == RETIRED_USER) users.forget(keyUser, us);
+            else if (reserve == RETIRED_USER) users.forget(owner, us);
             else teams.forget(team, tm);
             if (tries == 3) throw new IllegalStateException("an end user's, team's or user's budget kept being let go");
         }
@@ -178,7 +181,7 @@ public final class Governor {
             permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
                     limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
             if (team != null) permit = withRowLimits(permit, teams, team, "team: ", estimatedTokens);
-            if (keyUser != null) permit = withRowLimits(permit, users, keyUser, "user: ", estimatedTokens);
+            if (owner != null) permit = withRowLimits(permit, users, owner, "user: ", estimatedTokens);
         } catch (RuntimeException e) {
             if (keyBudget != null) keyBudget.unreserve(reserve);
             if (globalBudget != null) globalBudget.unreserve(reserve);
@@ -187,9 +190,6 @@ public final class Governor {
             if (userBudget != null) userBudget.unreserve(reserve);
             throw e;
         }
-        // a key's calls count for its team_id, stored or not; a JWT's for the team that governed it, else its first team
-        String countsFor = key != null ? key.key().teamId()
-                : team != null || caller.admin() || caller.tags().isEmpty() ? team : Teams.firstLabel(caller.tags());
         return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, teamBudget, userBudget,
                 countsFor, reserve, permit);
     }
@@ -213,9 +213,13 @@ public final class Governor {
         }
     }
 
-    /** The stored user a key's {@code user_id} names, or null (a label only). */
-    private String storedUser(KeyState key) {
-        String id = key.key().userId();
+    /**
+     * The stored user a key's {@code user_id} names, or a JWT's user (its {@code user:} tag: the token's user id), or
+     * null (a label only; admins have none: LiteLLM's admins pass before its user checks).
+     */
+    private String storedUser(Caller caller, KeyState key) {
+        if (caller.admin()) return null;
+        String id = key != null ? key.key().userId() : Users.countedFor(null, caller.tags());
         return id != null && users.row(id) != null ? id : null;
     }
 
@@ -233,12 +237,15 @@ public final class Governor {
         }
     }
 
-    /** Whether the user whose own key this is (if a stored user's) may use {@code alias}: for fallbacks and /v1/models. */
+    /**
+     * Whether the caller's user may use {@code alias} (for fallbacks and {@code /v1/models}): a stored user's list holds
+     * their calls of no team, a key's without {@code team_id}, a token's without a team.
+     */
     boolean userAllows(Caller caller, String alias) {
-        if (!users.active() || !caller.virtualKey()) return true;
-        KeyState key = keys.byId(caller.id());
-        if (key == null || key.key().teamId() != null) return true;
-        String user = storedUser(key);
+        if (!users.active()) return true;
+        KeyState key = caller.virtualKey() ? keys.byId(caller.id()) : null;
+        if (key != null ? key.key().teamId() != null : !Teams.labels(caller.tags()).isEmpty()) return true;
+        String user = storedUser(caller, key);
         ModelAllowlist allow = user == null ? null : users.allowlist(user);
         return allow == null || allow.allows(alias);
     }

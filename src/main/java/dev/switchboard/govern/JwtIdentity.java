@@ -16,8 +16,9 @@ import java.util.Set;
  * role mapped to {@code proxy_admin}, and the models its scopes allow.
  *
  * <p>The caller's ledger identity: {@code user:<user id>}, else {@code team:<team id>}, else {@code jwt:<sub>}; its
- * alias is the email (else the id); its teams, org and end user are tags ({@code team:…}, {@code org:…},
- * {@code end_user:…}), so {@code /global/spend/report?group_by=key} answers per user and {@code group_by=tag} per team.
+ * alias is the email (else the id); its user (unless an admin), teams, org and end user are tags ({@code user:…},
+ * {@code team:…}, {@code org:…}, {@code end_user:…}), so {@code /global/spend/report?group_by=key} answers per user and
+ * {@code group_by=tag} per team, and a stored user's row governs and counts the token's calls of no team as a key's.
  */
 final class JwtIdentity {
     private JwtIdentity() {}
@@ -64,6 +65,9 @@ final class JwtIdentity {
             models = List.copyOf(allowed);
         }
         List<String> tags = new ArrayList<>();
+        // the user: a stored user's row governs the token's calls of no team, and counts them (their user: tag), as a
+        // key's; an admin's calls count for no user
+        if (userId != null && !admin) tags.add("user:" + userId);
         for (String t : teams) tags.add("team:" + t);
         if (org != null) tags.add("org:" + org);
         if (endUser != null) tags.add("end_user:" + endUser);

@@ -42,7 +42,7 @@ class JwtIdentityTest {
                 Map.of("sub", "u1", "email", "u1@corp.com", "groups", List.of("t1", "t2"), "org", Map.of("id", "o9"), "customer", "c7"));
         assertThat(c.id()).isEqualTo("user:u1");
         assertThat(c.alias()).isEqualTo("u1@corp.com");
-        assertThat(c.tags()).containsExactly("team:t1", "team:t2", "org:o9", "end_user:c7");
+        assertThat(c.tags()).containsExactly("user:u1", "team:t1", "team:t2", "org:o9", "end_user:c7");
         assertThat(c.admin()).isFalse();
         assertThat(c.models()).isNull();
         assertThat(c.virtualKey()).isFalse();

@@ -181,6 +181,35 @@ class JwtAuthIT {
     }
 
     @Test
+    void aStoredUserGovernsTheTokensCallsOfNoTeam() throws Exception {
+        // LiteLLM applies a token user's row (budget, models) when the token has no team; its rate limits always
+        Admin admin = new Admin(gw);
+        assertThat(admin.post("/user/new", new JsonObject().put("user_id", "jwt-bob").put("max_budget", 0)
+                .put("auto_create_key", false)).statusCode()).isEqualTo(200);
+        String noTeam = token(idpKey, b -> b.subject("jwt-bob").claim("groups", List.of()));
+        String ofATeam = token(idpKey, b -> b.subject("jwt-bob").claim("groups", List.of("research")));
+        try {
+            assertThatThrownBy(() -> chat(noTeam)).isInstanceOf(com.openai.errors.BadRequestException.class)
+                    .hasMessageContaining("ExceededBudget: User=jwt-bob over budget.");
+            assertThat(chat(ofATeam).choices()).as("a team's call spends the team's budget").isNotEmpty();
+            assertThat(admin.post("/user/update", new JsonObject().put("user_id", "jwt-bob").put("max_budget", 1)
+                    .put("models", new JsonArray().add("claude"))).statusCode()).isEqualTo(200);
+            assertThatThrownBy(() -> chat(noTeam)).isInstanceOf(com.openai.errors.PermissionDeniedException.class)
+                    .hasMessageContaining("user not allowed to access model. This user can only access models=['claude']. Tried to access gpt.");
+            JsonArray models = new JsonObject(Http.get(gw.v1() + "/models", noTeam).body()).getJsonArray("data");
+            assertThat(models.stream().map(m -> ((JsonObject) m).getString("id"))).containsExactly("claude");
+            HttpResponse<String> claude = Http.post(gw.v1() + "/chat/completions", noTeam,
+                    "{\"model\":\"claude\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(claude.statusCode()).as(claude.body()).isEqualTo(200);
+            // the token's call of no team counts for her
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> Double.parseDouble(
+                    admin.getOk("/user/info?user_id=jwt-bob").getJsonObject("user_info").getValue("spend").toString()) > 0);
+        } finally {
+            admin.post("/user/delete", new JsonObject().put("user_ids", new JsonArray().add("jwt-bob")));
+        }
+    }
+
+    @Test
     void theAnthropicSdkSignsInWithATokenToo() throws Exception {
         AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(userToken()).maxRetries(0).build();
         try {
