@@ -466,7 +466,7 @@ public final class ConfigLoader {
 
     /** The global cap over every key: {@code max_budget} (USD, ≥ 0) and {@code budget_duration} (its reset period). */
     private static void checkBudgetKey(YamlWalker w, String path, String key, Node v) {
-        if (key.equals("max_budget") || key.equals("max_end_user_budget")) {
+        if (key.equals("max_budget") || key.equals("max_end_user_budget") || key.equals("max_internal_user_budget")) {
             Double d = w.number(v, path);
             if (d != null && (d < 0 || d.isInfinite() || d.isNaN())) {
                 w.error(v, path, "must be 0 or more (US dollars), found " + d + ".");
@@ -477,7 +477,7 @@ public final class ConfigLoader {
                 w.error(v, path, "must be one of " + BUDGET_STATUSES + ", found " + status + ". Fix: 400 (the default), 422 "
                         + "(LiteLLM v1.104's default) or 429 (the SDKs retry it).");
             }
-        } else if (key.equals("budget_duration") || key.equals("response_retention")) {
+        } else if (key.equals("budget_duration") || key.equals("response_retention") || key.equals("internal_user_budget_duration")) {
             String s = w.string(v, path);
             if (s != null && !dev.switchboard.model.DurationSpec.isValid(s)) {
                 w.error(v, path, "'" + s + "' is not a duration. Fix: write " + dev.switchboard.model.DurationSpec.FORMS + ".");

@@ -135,11 +135,14 @@ public final class LiteLlmKeys {
                 + "disable_end_user_cost_tracking_prometheus_only key_generation_settings disable_add_transform_inline_image_block "
                 + "use_chat_completions_url_for_anthropic_messages disable_hf_tokenizer_download enable_json_schema_validation "
                 + "enable_key_alias_format_validation disable_copilot_system_to_assistant default_team_settings "
-                + "upperbound_key_generate_params default_key_generate_params max_end_user_budget_id max_internal_user_budget "
-                + "internal_user_budget_duration public_teams tag_budget_config max_parallel_requests default_internal_user_params "
+                + "upperbound_key_generate_params default_key_generate_params max_end_user_budget_id "
+                + "public_teams tag_budget_config max_parallel_requests default_internal_user_params "
                 + "enable_loadbalancing_on_batch_endpoints telemetry", "not supported");
         a(LITELLM, "budget_exceeded_status_code", "the HTTP status of a budget refusal (a key's, an end user's, the global one: "
                 + "400, 402, 409, 422 or 429): 400 unless set (LiteLLM v1.104 answers 422 by default, earlier versions 400 or 429)");
+        a(LITELLM, "max_internal_user_budget", "the budget in USD /user/new gives a user of the internal_user role (or of "
+                + "none) who is given no max_budget; stored on the user, so a later change of the setting leaves them as they are");
+        a(LITELLM, "internal_user_budget_duration", "how often that budget resets (with max_internal_user_budget)");
         a(LITELLM, "max_end_user_budget", "every end user's budget in USD (the 'user' of a request; for ever), unless their "
                 + "/customer row sets their own: a call that could go over it is refused (budget_exceeded, 400 unless "
                 + "budget_exceeded_status_code says otherwise)");

@@ -14,10 +14,22 @@ import dev.switchboard.model.DurationSpec;
  *                         their {@code /customer} row gives them their own; null for none
  * @param budgetExceededStatus LiteLLM's {@code budget_exceeded_status_code}: the HTTP status of a budget refusal (a key's,
  *                         an end user's, the global one); null for Switchboard's 400
+ * @param userDefaults     LiteLLM's {@code max_internal_user_budget} and {@code internal_user_budget_duration}: what
+ *                         {@code /user/new} gives an internal user who is given no budget
  */
 public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt,
                              java.util.Map<String, java.util.List<String>> accessGroups, Integer globalMaxParallel,
-                             Double endUserMaxBudget, Integer budgetExceededStatus) {
+                             Double endUserMaxBudget, Integer budgetExceededStatus, UserDefaults userDefaults) {
+    /**
+     * The budget {@code /user/new} gives a user of LiteLLM's {@code internal_user} role (or of none) who is given none.
+     *
+     * @param maxBudget      USD, or null for none
+     * @param budgetDuration its period, or null for never (LiteLLM's {@code internal_user_budget_duration})
+     */
+    public record UserDefaults(Double maxBudget, DurationSpec budgetDuration) {
+        public static final UserDefaults NONE = new UserDefaults(null, null);
+    }
+
     /** A budget refusal's status unless {@code budget_exceeded_status_code} says otherwise (LiteLLM's before v1.104: 400). */
     public static final int DEFAULT_BUDGET_STATUS = 400;
 
@@ -25,17 +37,18 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
 
     public GovernSettings {
         accessGroups = accessGroups == null ? java.util.Map.of() : java.util.Map.copyOf(accessGroups);
+        userDefaults = userDefaults == null ? UserDefaults.NONE : userDefaults;
     }
 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod) { this(globalMaxBudget, globalPeriod, null); }
 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt) {
-        this(globalMaxBudget, globalPeriod, jwt, null, null, null, null);
+        this(globalMaxBudget, globalPeriod, jwt, null, null, null, null, null);
     }
 
     /** These settings with LiteLLM's {@code global_max_parallel_requests} (null: no limit). */
     public GovernSettings withGlobalMaxParallel(Integer max) {
-        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, accessGroups, max, endUserMaxBudget, budgetExceededStatus);
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, accessGroups, max, endUserMaxBudget, budgetExceededStatus, userDefaults);
     }
 
     /**
@@ -43,7 +56,7 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
      * model_names in it. A key whose {@code models} names a group may use every model of it.
      */
     public GovernSettings withAccessGroups(java.util.Map<String, java.util.List<String>> groups) {
-        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups, globalMaxParallel, endUserMaxBudget, budgetExceededStatus);
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups, globalMaxParallel, endUserMaxBudget, budgetExceededStatus, userDefaults);
     }
 
     /** From {@code litellm_settings} as the config loader keeps it (already validated). */
@@ -54,9 +67,12 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
     /** @param jwtAuth {@code general_settings}' JWT auth as the config loader keeps it (empty when off) */
     public static GovernSettings from(java.util.Map<String, Object> litellmSettings, java.util.Map<String, Object> jwtAuth) {
         Object period = litellmSettings.get("budget_duration");
+        Object userPeriod = litellmSettings.get("internal_user_budget_duration");
         return new GovernSettings(usd(litellmSettings.get("max_budget")), period == null ? null : DurationSpec.parse(period.toString()),
                 JwtSettings.from(jwtAuth), null, null, usd(litellmSettings.get("max_end_user_budget")),
-                status(litellmSettings.get("budget_exceeded_status_code")));
+                status(litellmSettings.get("budget_exceeded_status_code")),
+                new UserDefaults(usd(litellmSettings.get("max_internal_user_budget")),
+                        userPeriod == null ? null : DurationSpec.parse(userPeriod.toString())));
     }
 
     /** A status as the config loader kept it (checked already): a number, or a string of one (quoted, os.environ/). */

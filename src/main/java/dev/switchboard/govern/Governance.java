@@ -87,7 +87,7 @@ public final class Governance {
         g.governor.enforceTeamModels(settings.jwt() != null && settings.jwt().enforceTeamModels());
         g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
         g.teams = new TeamAdmin(vertx, teamStore, teams, registry, clockMillis);
-        g.users = new UserAdmin(vertx, userStore, users, registry, g.admin, clockMillis);
+        g.users = new UserAdmin(vertx, userStore, users, registry, g.admin, clockMillis, settings.userDefaults());
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and
         // keep their grants of shared budgets alive (giving back what another gateway waits for)
         g.syncTimer = vertx.setPeriodic(KEY_SYNC_MILLIS, id -> {

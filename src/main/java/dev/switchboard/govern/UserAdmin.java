@@ -42,9 +42,13 @@ public final class UserAdmin extends RowAdmin<User> {
     private final Users users;
     private final KeyRegistry keys;
     private final KeyAdmin keyAdmin;
+    private final GovernSettings.UserDefaults defaults;
 
-    UserAdmin(Vertx vertx, UserStore store, Users users, KeyRegistry keys, KeyAdmin keyAdmin, LongSupplier clock) {
+    /** @param defaults LiteLLM's {@code max_internal_user_budget} / {@code internal_user_budget_duration} */
+    UserAdmin(Vertx vertx, UserStore store, Users users, KeyRegistry keys, KeyAdmin keyAdmin, LongSupplier clock,
+              GovernSettings.UserDefaults defaults) {
         super(vertx, store, users, clock, "switchboard-user-admin", "user");
+        this.defaults = defaults;
         this.store = store;
         this.users = users;
         this.keys = keys;
@@ -71,7 +75,7 @@ public final class UserAdmin extends RowAdmin<User> {
             }
             String id = body.hasNonNull("user_id") ? userId(body.get("user_id"), "user_id") : java.util.UUID.randomUUID().toString();
             long now = clock.getAsLong();
-            User u = apply(User.blank(id, now), body, now);
+            User u = apply(User.blank(id, now), withDefaults(body), now);
             if (store.get(id) != null) throw conflict("User with id " + id + " already exists");
             requireFreeEmail(u.email(), id);
             return u;
@@ -307,6 +311,20 @@ public final class UserAdmin extends RowAdmin<User> {
         return new User(base.userId(), alias, email, role, max, period.duration(), period.anchor(), models,
                 BudgetFields.limit(b, "rpm_limit", base.rpmLimit()), BudgetFields.limit(b, "tpm_limit", base.tpmLimit()),
                 BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
+    }
+
+    /**
+     * The body with LiteLLM's defaults for an internal user given no budget ({@code max_internal_user_budget}, and
+     * {@code internal_user_budget_duration} unless a duration is given), as LiteLLM's {@code /user/new} fills them in.
+     */
+    private ObjectNode withDefaults(ObjectNode body) {
+        JsonNode role = body.get("user_role");
+        boolean internal = role == null || role.isNull() || "internal_user".equals(role.asText());
+        if (!internal || body.hasNonNull("max_budget") || defaults.maxBudget() == null) return body;
+        ObjectNode b = body.deepCopy();
+        b.put("max_budget", defaults.maxBudget());
+        if (!b.hasNonNull("budget_duration") && defaults.budgetDuration() != null) b.put("budget_duration", defaults.budgetDuration().text());
+        return b;
     }
 
     /** LiteLLM's 409 for an email another user has (compared without case). Blocks. */

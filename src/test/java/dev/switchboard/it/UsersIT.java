@@ -52,6 +52,7 @@ class UsersIT {
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                     %1$s
                 router_settings: { num_retries: 0 }
+                litellm_settings: { max_internal_user_budget: 5, internal_user_budget_duration: 30d }
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                   database_path: "%2$s"
@@ -207,11 +208,15 @@ class UsersIT {
         assertThat(admin.post("/user/new", new JsonObject().put("teams", new JsonArray().add("t1"))).body()).contains("'teams'");
         assertThat(admin.post("/user/new", new JsonObject().put("password", "hunter22")).body()).contains("LiteLLM user field");
         assertThat(admin.post("/user/new", new JsonObject().put("auto_create_key", false).put("key_alias", "k")).statusCode()).isEqualTo(400);
-        assertThat(admin.post("/user/new", new JsonObject().put("budget_duration", "30d")).statusCode()).isEqualTo(400);
+        assertThat(admin.post("/user/new", new JsonObject().put("user_role", "proxy_admin").put("budget_duration", "30d"))
+                .statusCode()).as("a duration without a budget").isEqualTo(400);
         assertThat(admin.post("/user/new", new JsonObject().put("models", new JsonArray().add("no-default-models"))).statusCode()).isEqualTo(400);
         // an id is made when none is given
-        String madeId = newUser(new JsonObject().put("auto_create_key", false)).getString("user_id");
-        assertThat(madeId).hasSize(36);
+        JsonObject defaulted = newUser(new JsonObject().put("auto_create_key", false));
+        assertThat(defaulted.getString("user_id")).hasSize(36);
+        // LiteLLM's max_internal_user_budget / internal_user_budget_duration for an internal user given no budget
+        assertThat(defaulted.getValue("max_budget").toString()).isEqualTo("5.0");
+        assertThat(defaulted.getString("budget_duration")).isEqualTo("30d");
 
         HttpResponse<String> byEmail = admin.post("/user/update", new JsonObject().put("user_email", "EVE@example.com").put("user_alias", "Eve"));
         assertThat(byEmail.statusCode()).as(byEmail.body()).isEqualTo(200);
@@ -223,7 +228,8 @@ class UsersIT {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("User ghost not found");
 
-        newUser(new JsonObject().put("user_id", "list-a").put("auto_create_key", false).put("user_role", "proxy_admin_viewer"));
+        assertThat(newUser(new JsonObject().put("user_id", "list-a").put("auto_create_key", false).put("user_role", "proxy_admin_viewer"))
+                .getValue("max_budget")).as("not an internal user: no default budget").isNull();
         newUser(new JsonObject().put("user_id", "list-b"));
         JsonObject page = admin.getOk("/user/list?user_ids=list-a,list-b,eve&sort_by=user_id&sort_order=asc&page_size=2");
         assertThat(page.getInteger("total")).isEqualTo(3);
