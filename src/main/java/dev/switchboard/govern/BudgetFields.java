@@ -72,9 +72,10 @@ final class BudgetFields {
     /**
      * A model list (empty or null: every model), each name once.
      *
-     * @param keyOnly an entry that only a key's list may hold (LiteLLM's {@code all-team-models}), refused with why
+     * @param refused an entry this list may not hold (LiteLLM's {@code all-team-models}, a key's entry), refused with
+     *                {@code why}
      */
-    static java.util.List<String> models(ObjectNode b, java.util.List<String> was, String keyOnly, String whose) {
+    static java.util.List<String> models(ObjectNode b, java.util.List<String> was, String refused, String why) {
         if (!b.has("models")) return was;
         JsonNode v = b.get("models");
         if (v.isNull()) return java.util.List.of();
@@ -85,10 +86,7 @@ final class BudgetFields {
             if (!m.isTextual() || m.textValue().isBlank()) {
                 throw GatewayException.badRequest("'models[" + i + "]' must be a model name.", "models");
             }
-            if (m.textValue().equals(keyOnly)) {
-                throw GatewayException.badRequest("'" + keyOnly + "' is not for " + whose + " list: it names models, or "
-                        + "'all-proxy-models' for every one.", "models");
-            }
+            if (m.textValue().equals(refused)) throw GatewayException.badRequest(why, "models");
             list.add(m.textValue());
         }
         return java.util.List.copyOf(new java.util.LinkedHashSet<>(list));

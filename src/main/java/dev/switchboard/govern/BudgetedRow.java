@@ -3,8 +3,8 @@ package dev.switchboard.govern;
 import dev.switchboard.model.DurationSpec;
 
 /**
- * A stored row that may carry a budget of its own and a block: an end user (LiteLLM's customer) or a team. Its spend is
- * the ledger's, never a field.
+ * A stored row that may carry a budget of its own and a block: an end user (LiteLLM's customer), a team or a user (who
+ * has no block). Its spend is the ledger's, never a field.
  */
 interface BudgetedRow {
     /** The id requests and the admin API name it by. */

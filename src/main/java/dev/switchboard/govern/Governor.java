@@ -157,7 +157,7 @@ public final class Governor {
         Budget userBudget = null;
         long reserve = 0;
         for (int tries = 0; ; tries++) {
-            // the clock only for an end user or a team (most calls have neither: no clock read)
+            // the clock only for an end user, a team or a user (most calls have none: no clock read)
             Budget eu = endUser == null ? null : endUsers.budget(endUser, clockMillis.getAsLong());
             endUserBudget = eu != null && eu.limited() ? eu : null;
             Budget tm = team == null ? null : teams.budget(team, clockMillis.getAsLong());
@@ -201,10 +201,11 @@ public final class Governor {
      */
     private RateLimiter.Permit withRowLimits(RateLimiter.Permit before, LimitedRows<?> rows, String id, String what,
                                              java.util.function.LongSupplier estimatedTokens) {
+        String lid = rows.limiterIdOf(id); // first: limits taken away meanwhile leave it null, not a bucket without an id
         RateLimiter.Limits l = rows.limits(id);
-        if (!l.any()) return before;
+        if (lid == null || !l.any()) return before;
         try {
-            RateLimiter.Permit p = limiter.acquire(rows.limiterIdOf(id), what + id, l, l.tpm() == null ? 0 : estimatedTokens.getAsLong(),
+            RateLimiter.Permit p = limiter.acquire(lid, what + id, l, l.tpm() == null ? 0 : estimatedTokens.getAsLong(),
                     System.nanoTime());
             return RateLimiter.Permit.both(before, p);
         } catch (RuntimeException e) {

@@ -154,6 +154,28 @@ public final class KeyAdmin {
     }
 
     /**
+     * Deletes the keys of these ids that are still stored (one deleted meanwhile, here or on another gateway, is left
+     * out): {@code /user/delete}'s. @return the deleted keys' tokens
+     */
+    public Future<List<String>> deleteIds(List<String> keyIds) {
+        return change(() -> {
+            List<String> present = new ArrayList<>();
+            for (String id : keyIds) if (registry.byId(id) != null) present.add(id);
+            if (!present.isEmpty()) store.delete(present);
+            List<String> tokens = new ArrayList<>();
+            for (String id : present) {
+                KeyState s = registry.byId(id);
+                if (s == null) continue;
+                registry.remove(id);
+                limiter.forget(id);
+                tokens.add(s.key().token());
+                log.info("key {} deleted (its user was deleted)", id);
+            }
+            return tokens;
+        });
+    }
+
+    /**
      * {@code GET /key/info}: LiteLLM's {@code {"key": <token>, "info": {...}}} with the spend of the current period.
      * A virtual key may ask about itself only (with no {@code key}, or its own); the master key about any.
      */

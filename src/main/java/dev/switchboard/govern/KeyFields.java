@@ -104,7 +104,8 @@ final class KeyFields {
                 }
             }
         }
-        String user = b.has("user_id") ? text(b, "user_id", 255) : base.userId();
+        // a user's id has at most Users.MAX_ID characters (the ledger's tag holds "user:" and it)
+        String user = b.has("user_id") ? text(b, "user_id", Users.MAX_ID) : base.userId();
         // a team's id has at most Teams.MAX_ID characters (the ledger's tag holds "team:" and it)
         String team = b.has("team_id") ? text(b, "team_id", Teams.MAX_ID) : base.teamId();
         java.util.Map<String, String> aliases = b.has("aliases") ? modelAliases(b, "aliases") : base.aliases();

@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What LiteLLM's customer and team APIs share ({@link EndUserAdmin}, {@link TeamAdmin}): changes run one at a time on
- * one worker, the store first, then memory, so the request path sees a block or a new budget with the answer; reads run
- * on the worker pool (a long list never holds up changes); the rows other gateways changed are taken in every key sync.
+ * What LiteLLM's customer, team and user APIs share ({@link EndUserAdmin}, {@link TeamAdmin}, {@link UserAdmin}):
+ * changes run one at a time on one worker, the store first, then memory, so the request path sees a block or a new
+ * budget with the answer; reads run on the worker pool (a long list never holds up changes); the rows other gateways
+ * changed are taken in every key sync.
  */
 abstract class RowAdmin<R extends BudgetedRow> {
     static final Logger log = LoggerFactory.getLogger("switchboard.budget");
@@ -98,6 +99,11 @@ abstract class RowAdmin<R extends BudgetedRow> {
         String id = v.textValue();
         if (id.length() > maxLength) throw GatewayException.badRequest("'" + param + "' is longer than " + maxLength + " characters.", param);
         if (id.indexOf('\u0000') >= 0) throw GatewayException.badRequest("'" + param + "' must not contain NUL characters.", param);
+        for (int i = 0; i < id.length(); i++) { // a lone surrogate: no UTF-8 spells it, so no URL or key could name the id
+            char c = id.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) i++;
+            else if (Character.isSurrogate(c)) throw GatewayException.badRequest("'" + param + "' holds a lone UTF-16 surrogate.", param);
+        }
         return id;
     }
 

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Rows that may have a budget of their own (end users, teams) in memory, so the governance check never waits on the
- * database: the stored rows, the default budget a row without its own has (none for teams), and the running budgets of
- * those who called lately.
+ * Rows that may have a budget of their own (end users, teams, users) in memory, so the governance check never waits on
+ * the database: the stored rows, the default budget a row without its own has (none for teams and users), and the
+ * running budgets of those who called lately.
  *
  * <p>A budget is made on a first call and spends out of a grant like a key's ({@link SharedBudgets}): that first call
  * takes its grant from the store (off the event loop), which also tells what the ledger already holds of the spend, so

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A table of {@link BudgetedRow}s ({@code end_users}, {@code teams}) keyed by their id: read, made, changed under a lock
- * and deleted. Blocking JDBC: called only from an admin API's worker, the periodic sync and at start.
+ * A table of {@link BudgetedRow}s ({@code end_users}, {@code teams}, {@code users}) keyed by their id: read, made,
+ * changed under a lock and deleted. Blocking JDBC: called only from an admin API's worker, the periodic sync and at
+ * start.
  */
 abstract class RowTable<R extends BudgetedRow> {
     final Database db;

@@ -599,7 +599,7 @@ final class SharedBudgets {
     }
 
     /**
-     * An end user's or a team's row: only as much as its budget has settled and not yet had credited. Calls settle into
+     * An end user's, a team's or a user's row: only as much as its budget has settled and not yet had credited. Calls settle into
      * the budget only while it is limited, so a call made while it was not (or that began before its limit was set) is in
      * the ledger but not in the grant's spend: crediting it would make the row claim less than is still outstanding.
      */

@@ -238,7 +238,8 @@ public final class TeamAdmin extends RowAdmin<Team> {
             throw GatewayException.badRequest("'budget_duration' needs a 'max_budget': it is how often the team's budget resets.",
                     "budget_duration");
         }
-        List<String> models = BudgetFields.models(b, base.models(), "all-team-models", "a team's (it is a key's entry: the models of its team);");
+        List<String> models = BudgetFields.models(b, base.models(), "all-team-models", "'all-team-models' is a key's entry (the "
+                + "models of its team); a team's list names models, or 'all-proxy-models' for every one.");
         Long rpm = BudgetFields.limit(b, "rpm_limit", base.rpmLimit());
         Long tpm = BudgetFields.limit(b, "tpm_limit", base.tpmLimit());
         return new Team(base.teamId(), alias, max, period.duration(), period.anchor(), models, rpm, tpm, blocked,

@@ -58,8 +58,10 @@ public final class UserAdmin extends RowAdmin<User> {
     /**
      * {@code POST /user/new}: the user, and unless {@code auto_create_key} is false their first key (with the request's
      * key fields and the user's metadata; the user's budget, models and limits hold it, so it has none of its own and a
-     * change to the user's reaches it: LiteLLM copies the models and limits onto the key). The answer
-     * is LiteLLM's: the key's fields with the user's over them, and {@code key}, the secret ({@code ""} without a key).
+     * change to the user's reaches it: LiteLLM copies the models and limits onto the key. A key given a {@code team_id}
+     * is the team's, which the user's models and budget do not hold, so it gets the user's models, as LiteLLM's does).
+     * The answer is LiteLLM's: the key's fields with the user's over them, and {@code key}, the secret ({@code ""}
+     * without a key).
      */
     public Future<ObjectNode> create(ObjectNode body) {
         return this.<User>change(() -> {
@@ -80,32 +82,49 @@ public final class UserAdmin extends RowAdmin<User> {
             requireFreeEmail(u.email(), id);
             return u;
         }).compose(u -> {
-            if (!autoCreateKey(body)) return insert(u, null);
+            if (!autoCreateKey(body)) return insert(u).compose(x -> answer(u, null));
             ObjectNode keyBody = KeyJson.mapper().createObjectNode();
             for (String f : KEY_FIELDS) if (body.has(f)) keyBody.set(f, body.get(f));
             keyBody.put("user_id", u.userId());
             if (u.metadata() != null) keyBody.set("metadata", u.metadata());
-            return keyAdmin.generate(keyBody).compose(key -> insert(u, key)
-                    .recover(e -> { // the user could not be stored (made elsewhere a moment ago): their key goes too
-                        ObjectNode del = KeyJson.mapper().createObjectNode();
-                        del.putArray("keys").add(key.get("key_id").asText());
-                        return keyAdmin.delete(del).transform(ignored -> Future.failedFuture(e));
-                    }));
+            if (body.hasNonNull("team_id") && !u.models().isEmpty()) keyBody.set("models", KeyJson.mapper().valueToTree(u.models()));
+            return keyAdmin.generate(keyBody).compose(key -> insert(u)
+                    // the user could not be stored (made elsewhere a moment ago): their key goes too
+                    .recover(e -> keyAdmin.deleteIds(List.of(key.get("key_id").asText())).transform(ignored -> Future.failedFuture(e)))
+                    .compose(x -> answer(u, key)));
         });
     }
 
-    private Future<ObjectNode> insert(User u, ObjectNode key) {
+    /** Stores a new user (LiteLLM's 409 when the id or the email was taken meanwhile) and takes it in. */
+    private Future<Void> insert(User u) {
         return change(() -> {
             requireFreeEmail(u.email(), u.userId());
-            if (!store.insert(u)) throw conflict("User with id " + u.userId() + " already exists");
-            long now = clock.getAsLong();
-            users.put(u, now);
+            boolean inserted;
+            try {
+                inserted = store.insert(u);
+            } catch (RuntimeException e) {
+                throw emailTakenOr(e, u.email());
+            }
+            if (!inserted) throw conflict("User with id " + u.userId() + " already exists");
+            users.put(u, clock.getAsLong());
+            return null;
+        });
+    }
+
+    /** {@code /user/new}'s answer: the key's fields (when one was made) with the user's over them, and the secret. */
+    private Future<ObjectNode> answer(User u, ObjectNode key) {
+        return vertx.executeBlocking(() -> {
             log.info("user {} added{}", u.userId(), key == null ? " (no key)" : ", with key " + key.path("key_id").asText());
             ObjectNode out = key == null ? KeyJson.mapper().createObjectNode() : key.deepCopy();
-            out.setAll(json(u, now)); // their own spend: their user_id may have been a label of keys before
+            ObjectNode user = json(u, clock.getAsLong()); // their own spend: their user_id may have been a label of keys before
+            if (key != null) { // the key's own, not the user's (which has none)
+                user.remove("team_id");
+                user.remove("max_parallel_requests");
+            }
+            out.setAll(user);
             out.put("key", key == null ? "" : key.get("key").asText());
             return out;
-        });
+        }, false);
     }
 
     /** {@code POST /user/update}: by {@code user_id} (or LiteLLM's {@code user_email}); fields left out keep their values. */
@@ -120,12 +139,19 @@ public final class UserAdmin extends RowAdmin<User> {
             } else throw GatewayException.badRequest("Either user id or user email must be provided", "user_id");
             long now = clock.getAsLong();
             String named = id;
-            User u = store.change(List.of(id), found -> {
-                User known = found.get(named);
-                if (known == null) throw userNotFound(named, "user_id");
-                return List.of(apply(known, body, now));
-            }).get(id);
-            requireFreeEmail(u.email(), id);
+            if (body.hasNonNull("user_id") && body.hasNonNull("user_email") && body.get("user_email").isTextual()) {
+                requireFreeEmail(body.get("user_email").textValue().strip(), id); // before the write: a 409, not the index's error
+            }
+            User u;
+            try {
+                u = store.change(List.of(id), found -> {
+                    User known = found.get(named);
+                    if (known == null) throw userNotFound(named, "user_id");
+                    return List.of(apply(known, body, now));
+                }).get(id);
+            } catch (RuntimeException e) {
+                throw emailTakenOr(e, body.path("user_email").asText(null));
+            }
             users.put(u, now);
             log.info("user {} updated: {}", id, fieldsOf(body, "user_id"));
             ObjectNode out = KeyJson.mapper().createObjectNode();
@@ -180,26 +206,42 @@ public final class UserAdmin extends RowAdmin<User> {
         return vertx.executeBlocking(() -> {
             flushLedger.run();
             long now = clock.getAsLong();
-            Set<String> ids = userIds == null ? null : new HashSet<>(List.of(userIds.split(",")));
-            List<ObjectNode> rows = new ArrayList<>();
+            Set<String> ids = null;
+            if (userIds != null) {
+                ids = new HashSet<>();
+                for (String id : userIds.split(",")) if (!id.isBlank()) ids.add(id.strip());
+            }
+            List<User> found = new ArrayList<>();
             for (User u : users.rows()) {
                 if (role != null && !role.equals(u.role())) continue;
                 if (ids != null && !ids.contains(u.userId())) continue;
                 if (email != null && (u.email() == null || !u.email().toLowerCase(Locale.ROOT).contains(email.toLowerCase(Locale.ROOT)))) continue;
-                rows.add(json(u, now));
+                found.add(u);
             }
             String by = sortBy == null ? "created_at" : sortBy;
             boolean desc = sortOrder == null ? sortBy == null : sortOrder.equals("desc"); // LiteLLM: newest first by default
-            Comparator<ObjectNode> order = by.equals("spend") ? Comparator.comparing(o -> o.get("spend").decimalValue())
-                    : Comparator.comparing(o -> o.path(by).asText(""));
-            rows.sort(desc ? order.reversed() : order);
-            int total = rows.size();
+            // spend is read for the page only (one ledger read a user), unless the page is chosen by it
+            java.util.Map<String, Long> spent = new java.util.HashMap<>();
+            if (by.equals("spend")) for (User u : found) spent.put(u.userId(), spentNow(u, now));
+            Comparator<User> order = switch (by) {
+                case "spend" -> Comparator.comparingLong((User u) -> spent.get(u.userId()));
+                case "created_at" -> Comparator.comparingLong(User::createdAt);
+                case "user_email" -> Comparator.comparing((User u) -> u.email() == null ? "" : u.email());
+                case "user_alias" -> Comparator.comparing((User u) -> u.alias() == null ? "" : u.alias());
+                case "user_role" -> Comparator.comparing(User::role);
+                default -> Comparator.comparing(User::userId);
+            };
+            order = order.thenComparing(User::userId);
+            found.sort(desc ? order.reversed() : order);
+            int total = found.size();
+            java.util.Map<String, Integer> keyCounts = new java.util.HashMap<>();
+            for (KeyState s : keys.all()) if (s.key().userId() != null) keyCounts.merge(s.key().userId(), 1, Integer::sum);
             ObjectNode out = KeyJson.mapper().createObjectNode();
             ArrayNode list = out.putArray("users");
-            for (ObjectNode o : rows.subList(Math.min(total, (page - 1) * pageSize), Math.min(total, page * pageSize))) {
-                int n = 0;
-                for (KeyState s : keys.all()) if (o.get("user_id").asText().equals(s.key().userId())) n++;
-                o.put("key_count", n);
+            for (User u : found.subList(Math.min(total, (page - 1) * pageSize), Math.min(total, page * pageSize))) {
+                Long known = spent.get(u.userId());
+                ObjectNode o = json(u, now, known != null ? known : spentNow(u, now));
+                o.put("key_count", keyCounts.getOrDefault(u.userId(), 0));
                 list.add(o);
             }
             out.put("total", total);
@@ -221,35 +263,34 @@ public final class UserAdmin extends RowAdmin<User> {
             for (String id : ids) if (store.get(id) == null) throw userNotFound(id, "user_ids");
             return ids;
         }).compose(ids -> {
+            // their keys first: a user deleted before them would leave keys no user row governs any more
             List<String> keyIds = new ArrayList<>();
             for (KeyState s : keys.all()) if (s.key().userId() != null && ids.contains(s.key().userId())) keyIds.add(s.key().keyId());
-            Future<ArrayNode> deletedKeys = keyIds.isEmpty() ? Future.succeededFuture(KeyJson.mapper().createArrayNode())
-                    : keyAdmin.delete(keysBody(keyIds)).map(o -> (ArrayNode) o.get("deleted_keys"));
+            Future<List<String>> deletedKeys = keyIds.isEmpty() ? Future.succeededFuture(List.of()) : keyAdmin.deleteIds(keyIds);
             return deletedKeys.compose(deleted -> change(() -> {
                 List<String> missing = store.deleteAll(ids);
-                if (!missing.isEmpty()) throw userNotFound(missing.get(0), "user_ids");
+                if (!missing.isEmpty()) { // deleted meanwhile (another gateway): the others go too, as asked
+                    List<String> rest = ids.stream().filter(id -> !missing.contains(id)).toList();
+                    if (!rest.isEmpty()) store.deleteAll(rest);
+                }
                 long now = clock.getAsLong();
                 for (String id : ids) users.remove(id, now);
                 log.info("user(s) deleted: {} (and {} key(s) of theirs)", String.join(", ", ids), deleted.size());
                 ObjectNode out = KeyJson.mapper().createObjectNode();
                 ArrayNode du = out.putArray("deleted_users");
                 ids.forEach(du::add);
-                out.set("deleted_keys", deleted);
+                ArrayNode dk = out.putArray("deleted_keys");
+                deleted.forEach(dk::add);
                 return out;
             }));
         });
     }
 
-    private static ObjectNode keysBody(List<String> keyIds) {
-        ObjectNode b = KeyJson.mapper().createObjectNode();
-        ArrayNode a = b.putArray("keys");
-        keyIds.forEach(a::add);
-        return b;
-    }
+    private long spentNow(User u, long now) { return store.spentSince(u.userId(), users.periodStart(u, now)); }
 
     /** LiteLLM's user object ({@code LiteLLM_UserTable}), with this period's spend of their own keys from the ledger. Blocks. */
     private ObjectNode json(User u, long now) {
-        return json(u, now, store.spentSince(u.userId(), users.periodStart(u, now)));
+        return json(u, now, spentNow(u, now));
     }
 
     private ObjectNode json(User u, long now, long spentNanos) {
@@ -302,8 +343,9 @@ public final class UserAdmin extends RowAdmin<User> {
             throw GatewayException.badRequest("'budget_duration' needs a 'max_budget': it is how often the user's budget resets.",
                     "budget_duration");
         }
-        List<String> models = BudgetFields.models(b, base.models(), "no-default-models", "Switchboard's user lists (LiteLLM's "
-                + "'no-default-models' is not applied: give the user's keys a team instead);");
+        List<String> models = BudgetFields.models(b, base.models(), "no-default-models", "LiteLLM's 'no-default-models' (the "
+                + "user may call models only through a team's keys) is not applied: give the user's keys a team instead, or "
+                + "name the models they may use.");
         if (models.contains("all-team-models")) {
             throw GatewayException.badRequest("'all-team-models' is a key's entry (the models of its team); a user's list names "
                     + "models, or 'all-proxy-models' for every one.", "models");
@@ -346,8 +388,24 @@ public final class UserAdmin extends RowAdmin<User> {
                 + ". (LiteLLM's team and customer roles are not a user's.)", param);
     }
 
+    /**
+     * LiteLLM's 409 when the store's unique index refused an email another gateway gave a user a moment ago (checked
+     * before, so only that race reaches the index); any other failure as it is.
+     */
+    private static RuntimeException emailTakenOr(RuntimeException e, String email) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("23505".equals(sql.getSQLState())
+                    || String.valueOf(sql.getMessage()).contains("users_email")
+                    || String.valueOf(sql.getMessage()).contains("UNIQUE constraint failed: users.user_email"))) {
+                return conflict("User with email " + email + " already exists");
+            }
+        }
+        return e;
+    }
+
     private static GatewayException conflict(String message) {
-        return new GatewayException(ErrorKind.BAD_REQUEST, 409, message, "user_id", "conflict", null, null);
+        return new GatewayException(ErrorKind.BAD_REQUEST, 409, message, message.startsWith("User with email") ? "user_email" : "user_id",
+                "conflict", null, null);
     }
 
     private static String userId(JsonNode v, String param) {

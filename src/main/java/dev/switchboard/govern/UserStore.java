@@ -40,14 +40,17 @@ final class UserStore extends RowTable<User> {
         }
     }
 
-    /** The id of the user with this email (compared without case), or null. Blocks. */
+    /**
+     * The id of the user with this email (compared without case, also beyond ASCII, which SQLite's LOWER() leaves as it
+     * is: compared here, over the emails; a user table holds people, not millions), or null. Blocks.
+     */
     String idByEmail(String email) {
+        String wanted = email.toLowerCase(java.util.Locale.ROOT);
         return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT user_id FROM users WHERE LOWER(user_email) = LOWER(?)")) {
-                ps.setString(1, email);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
+            try (PreparedStatement ps = c.prepareStatement("SELECT user_id, user_email FROM users WHERE user_email IS NOT NULL");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) if (rs.getString(2).toLowerCase(java.util.Locale.ROOT).equals(wanted)) return rs.getString(1);
+                return null;
             }
         });
     }

@@ -19,10 +19,14 @@ final class Users extends LimitedRows<User> {
 
     @Override Budget.Grant grant(String id) { return Budget.Grant.user(id); }
 
-    /** The user a ledger row counts for: its {@code user:} tag when it counts for no team (LiteLLM's personal spend). */
+    /**
+     * The user a ledger row counts for: its {@code user:} tag when it counts for no team (LiteLLM's personal spend). The
+     * last one: a key's {@code user_id} is added after its own tags ({@code VirtualKey.callTags}), where a key made before
+     * identity tags were refused may still hold another {@code user:} tag.
+     */
     static String countedFor(String team, List<String> tags) {
         if (team != null || tags == null) return null;
-        for (String t : tags) if (t.startsWith("user:")) return t.substring(5);
+        for (int i = tags.size() - 1; i >= 0; i--) if (tags.get(i).startsWith("user:")) return tags.get(i).substring(5);
         return null;
     }
 }

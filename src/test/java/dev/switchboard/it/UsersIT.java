@@ -82,6 +82,8 @@ class UsersIT {
         return new JsonObject(r.body());
     }
 
+    private static String madeIdOf(JsonObject made) { return made.getString("user_id"); }
+
     private static BigDecimal userSpend(String user) {
         return new BigDecimal(admin.getOk("/user/info?user_id=" + user).getJsonObject("user_info").getValue("spend").toString());
     }
@@ -167,6 +169,10 @@ class UsersIT {
         // her team's key has the team's models, not hers (LiteLLM checks a user's models on their own keys only)
         String teamKey = admin.generate(new JsonObject().put("user_id", "bea").put("team_id", "bea-team")).getString("key");
         assertThat(chat(teamKey, "gpt-large").statusCode()).isEqualTo(200);
+        // /user/new with a team_id: the key is the team's (her models do not hold it), so it gets her models, as LiteLLM's
+        JsonObject withTeam = newUser(new JsonObject().put("user_id", "bea2").put("team_id", "bea-team").put("models", new JsonArray().add("gpt")));
+        assertThat(withTeam.getString("team_id")).as("the key's team, not the user's none").isEqualTo("bea-team");
+        assertThat(chat(withTeam.getString("key"), "gpt-large").statusCode()).isEqualTo(403);
         // every model again
         assertThat(admin.post("/user/update", new JsonObject().put("user_id", "bea").put("models", new JsonArray())).statusCode()).isEqualTo(200);
         assertThat(chat(plain, "gpt-large").statusCode()).isEqualTo(200);
@@ -217,6 +223,19 @@ class UsersIT {
         // LiteLLM's max_internal_user_budget / internal_user_budget_duration for an internal user given no budget
         assertThat(defaulted.getValue("max_budget").toString()).isEqualTo("5.0");
         assertThat(defaulted.getString("budget_duration")).isEqualTo("30d");
+
+        // an email another user has, by update too, and compared without case beyond ASCII
+        HttpResponse<String> taken = admin.post("/user/update", new JsonObject().put("user_id", madeIdOf(defaulted)).put("user_email", "EVE@example.com"));
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
+        assertThat(new JsonObject(taken.body()).getJsonObject("error").getString("param")).isEqualTo("user_email");
+        newUser(new JsonObject().put("user_id", "umlaut").put("user_email", "Äbc@x.com").put("auto_create_key", false));
+        assertThat(admin.post("/user/new", new JsonObject().put("user_id", "umlaut2").put("user_email", "äBC@X.COM")).statusCode()).isEqualTo(409);
+        dev.switchboard.support.RawHttp.Exchange badEscape = dev.switchboard.support.RawHttp.exchange(gw.server.port(),
+                "GET /user/info?user_id=%ZZ HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestGateway.MASTER_KEY
+                        + "\r\nConnection: close\r\n\r\n", 5000);
+        assertThat(badEscape.status()).as("a bad %%-escape is the client's: %s", badEscape.text()).isEqualTo(400);
+        // a lone surrogate, escaped in the JSON (no UTF-8 spells it)
+        assertThat(Http.post(gw.baseUrl() + "/user/new", TestGateway.MASTER_KEY, "{\"user_id\":\"bad\\ud800\"}").statusCode()).isEqualTo(400);
 
         HttpResponse<String> byEmail = admin.post("/user/update", new JsonObject().put("user_email", "EVE@example.com").put("user_alias", "Eve"));
         assertThat(byEmail.statusCode()).as(byEmail.body()).isEqualTo(200);

@@ -378,6 +378,7 @@ public final class AdminRoutes {
             call.identify(resp);
             try {
                 Caller caller = requireAdmin(rc.request());
+                readableQuery(rc.request());
                 op.apply(caller, null).onComplete(ar -> {
                     if (ar.succeeded()) answer(resp, ar.result());
                     else call.fail(resp, ar.cause());
@@ -428,6 +429,16 @@ public final class AdminRoutes {
         if (n == null || n.isMissingNode()) return SpendJson.JSON.createObjectNode();
         if (!(n instanceof ObjectNode o)) throw GatewayException.badRequest("The request body must be a JSON object.", null);
         return o;
+    }
+
+    /** A query string with a bad %-escape is the client's mistake: a 400 naming it, not the decoder's exception (a 500). */
+    private static void readableQuery(HttpServerRequest q) {
+        try {
+            q.params();
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("The query string cannot be read: " + dev.switchboard.model.LogSafe.text(
+                    String.valueOf(e.getMessage())) + ". Escape '%' as %25.", null);
+        }
     }
 
     private static void onlyParams(HttpServerRequest q, Set<String> known) {
