@@ -77,9 +77,15 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
     @Override
     public int applyAsInt(String provider) { return promptEstimate(provider); }
 
+    /** {@link #getAsLong}'s answer once asked (-1 before): a key's, a team's and a user's tpm limit ask it in turn. */
+    private long roughTokens = -1;
+
     /** The quick token estimate for the tpm limit (see {@link Metering#roughTokens}), asked only for a key with one. */
     @Override
-    public long getAsLong() { return Metering.roughTokens(request); }
+    public long getAsLong() {
+        if (roughTokens < 0) roughTokens = Metering.roughTokens(request);
+        return roughTokens;
+    }
 
     /**
      * The answers the request asks for: OpenAI's {@code n} (1 to 128), each of which may run to the output limit; a
