@@ -8,20 +8,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and its parallel slot until it {@link #settle}s, exactly once, with what the call really cost (0 when it failed).
  */
 public final class Admission {
+    static final Budget[] NO_ROWS = {};
     /** For calls nobody governs (tests, internal calls): settles to nothing. */
-    public static final Admission NONE = new Admission(null, null, false, null, false, null, null, null, null, 0, RateLimiter.Permit.NONE);
+    public static final Admission NONE = new Admission(null, null, false, null, false, NO_ROWS, null, 0, RateLimiter.Permit.NONE);
 
     private final Governor governor;
     private final KeyState key;
     private final boolean keyReserved;
     private final Budget global;
     private final boolean globalReserved;
-    /** The end user's budget the reservation was also taken from, or null. */
-    private final Budget endUser;
-    /** The team's budget the reservation was also taken from, or null. */
-    private final Budget team;
-    /** The user's budget the reservation was also taken from (the call of a stored user's own key), or null. */
-    private final Budget user;
+    /** The budgets of rows (an end user's, a team's, a user's, a member's in a team) the reservation was also taken from. */
+    private final Budget[] rows;
     /** The team the call counts for (see {@link #team()}), or null. */
     private final String teamId;
     private final long reservedNanos;
@@ -31,11 +28,9 @@ public final class Admission {
     private volatile boolean globalSlot;
 
     /** @param keyReserved / globalReserved whether {@code reservedNanos} was taken from that budget */
-    Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, Budget endUser,
-              Budget team, Budget user, String teamId, long reservedNanos, RateLimiter.Permit permit) {
-        this.endUser = endUser;
-        this.team = team;
-        this.user = user;
+    Admission(Governor governor, KeyState key, boolean keyReserved, Budget global, boolean globalReserved, Budget[] rows,
+              String teamId, long reservedNanos, RateLimiter.Permit permit) {
+        this.rows = rows;
         this.teamId = teamId;
         this.governor = governor;
         this.key = key;
@@ -71,8 +66,8 @@ public final class Admission {
     public void settle(long costNanos, long actualTokens, long atMillis) {
         if (!settled.compareAndSet(false, true) || governor == null) return;
         try {
-            governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, endUser, team, user,
-                    reservedNanos, costNanos, atMillis);
+            governor.settle(key, keyReserved ? reservedNanos : 0, global, globalReserved ? reservedNanos : 0, rows, reservedNanos,
+                    costNanos, atMillis);
         } finally {
             try {
                 permit.release(actualTokens, System.nanoTime()); // a settle that threw must not keep the key's slot

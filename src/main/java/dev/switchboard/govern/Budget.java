@@ -386,12 +386,24 @@ final class Budget {
             return new Grant("us:" + KeySecrets.hash(userId).substring(0, 40), "user", userId);
         }
 
+        /**
+         * A member's grant in a team: {@code mb:} and a hash of both ids; the ledger's rows are those tagged
+         * {@code user:<user id>} that count for the team.
+         */
+        static Grant member(String teamId, String userId) {
+            return new Grant("mb:" + KeySecrets.hash(TeamMember.id(teamId, userId)).substring(0, 40), "member", TeamMember.id(teamId, userId));
+        }
+
         /** This budget's spend in the ledger since {@code sinceMillis}. Blocks. */
         long ledgerSpent(java.sql.Connection c, long sinceMillis) throws java.sql.SQLException {
             if (ledgerColumn == null) return KeyStore.spentSince(c, null, sinceMillis);
             if (ledgerColumn.equals("end_user")) return EndUserStore.spentSince(c, ledgerValue, sinceMillis);
             if (ledgerColumn.equals("team")) return TeamStore.spentSince(c, ledgerValue, sinceMillis);
             if (ledgerColumn.equals("user")) return UserStore.spentSince(c, ledgerValue, sinceMillis);
+            if (ledgerColumn.equals("member")) {
+                int tab = ledgerValue.indexOf('\t');
+                return TeamStore.memberSpentSince(c, ledgerValue.substring(0, tab), ledgerValue.substring(tab + 1), sinceMillis);
+            }
             return KeyStore.spentSince(c, ledgerValue, sinceMillis);
         }
 

@@ -30,13 +30,16 @@ final class BudgetFields {
     }
 
     /** @param nullMeans what a null or absent budget means, for the message */
-    static Double maxBudget(ObjectNode b, Double was, String nullMeans) {
-        if (!b.has("max_budget")) return was;
-        JsonNode v = b.get("max_budget");
+    static Double maxBudget(ObjectNode b, Double was, String nullMeans) { return maxBudget(b, was, nullMeans, "max_budget"); }
+
+    /** A budget in {@code field} ({@code max_budget}, {@code team_member_budget}, {@code max_budget_in_team}). */
+    static Double maxBudget(ObjectNode b, Double was, String nullMeans, String field) {
+        if (!b.has(field)) return was;
+        JsonNode v = b.get(field);
         if (v.isNull()) return null;
         if (!v.isNumber() || !Double.isFinite(v.doubleValue()) || v.doubleValue() < 0 || v.doubleValue() > 1e9) {
-            throw GatewayException.badRequest("'max_budget' must be a number of US dollars from 0 to 1,000,000,000 (or null "
-                    + nullMeans + "), found " + v + ".", "max_budget");
+            throw GatewayException.badRequest("'" + field + "' must be a number of US dollars from 0 to 1,000,000,000 (or null "
+                    + nullMeans + "), found " + v + ".", field);
         }
         return v.doubleValue();
     }

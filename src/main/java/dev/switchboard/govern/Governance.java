@@ -88,6 +88,7 @@ public final class Governance {
         g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
         g.teams = new TeamAdmin(vertx, teamStore, teams, registry, clockMillis);
         g.users = new UserAdmin(vertx, userStore, users, registry, g.admin, clockMillis, settings.userDefaults());
+        g.teams.users(g.users); // team members' users are made through it
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and
         // keep their grants of shared budgets alive (giving back what another gateway waits for)
         g.syncTimer = vertx.setPeriodic(KEY_SYNC_MILLIS, id -> {

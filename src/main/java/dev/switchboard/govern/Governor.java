@@ -148,6 +148,8 @@ public final class Governor {
         String owner = users.active() ? storedUser(caller, key) : null;
         boolean personal = owner != null && countsFor == null;
         if (personal) checkUserModels(owner, aliases);
+        // a member's budget in the team that governs the call (LiteLLM's max_budget_in_team / team_member_budget)
+        String member = team == null || !teams.members().active() ? null : teams.memberWithBudget(team, userOf(caller, key));
         Budget keyBudget = key != null && key.budget.limited() ? key.budget : null;
         Budget globalBudget = global != null && global.limited() ? global : null;
         // the budgets before the rate limits: a call that waits for a shared budget's grant (and is admitted again
@@ -155,6 +157,7 @@ public final class Governor {
         Budget endUserBudget = null;
         Budget teamBudget = null;
         Budget userBudget = null;
+        Budget memberBudget = null;
         long reserve = 0;
         for (int tries = 0; ; tries++) {
             // the clock only for an end user, a team or a user (most calls have none: no clock read)
@@ -164,16 +167,20 @@ public final class Governor {
             teamBudget = tm != null && tm.limited() ? tm : null;
             Budget us = personal ? users.budget(owner, clockMillis.getAsLong()) : null;
             userBudget = us != null && us.limited() ? us : null;
+            Budget mb = member == null ? null : teams.members().budget(member, clockMillis.getAsLong());
+            memberBudget = mb != null && mb.limited() ? mb : null;
             reserve = 0; // not a retry's code: a budget made anew may be unlimited, and then nothing is reserved
-            if (keyBudget == null && globalBudget == null && endUserBudget == null && teamBudget == null && userBudget == null) break;
-            reserve = reserveBudgets(new Budget[] {keyBudget, userBudget, teamBudget, endUserBudget, globalBudget}, team, owner,
-                    endUser, worstCase);
+            if (keyBudget == null && globalBudget == null && endUserBudget == null && teamBudget == null && userBudget == null
+                    && memberBudget == null) break;
+            reserve = reserveBudgets(new Budget[] {keyBudget, userBudget, memberBudget, teamBudget, endUserBudget, globalBudget},
+                    team, owner, member, endUser, worstCase);
             if (reserve >= 0) break;
             // let go while idle just now: made anew (with a grant from the store) and asked again
             if (reserve == RETIRED_END_USER) endUsers.forget(endUser, eu);
             else if (reserve == RETIRED_USER) users.forget(owner, us);
+            else if (reserve == RETIRED_MEMBER) teams.members().forget(member, mb);
             else teams.forget(team, tm);
-            if (tries == 3) throw new IllegalStateException("an end user's, team's or user's budget kept being let go");
+            if (tries == 3) throw new IllegalStateException("an end user's, team's, user's or member's budget kept being let go");
         }
         RateLimiter.Limits limits = key == null ? RateLimiter.Limits.NONE : key.version().limits();
         RateLimiter.Permit permit;
@@ -188,10 +195,27 @@ public final class Governor {
             if (endUserBudget != null) endUserBudget.unreserve(reserve);
             if (teamBudget != null) teamBudget.unreserve(reserve);
             if (userBudget != null) userBudget.unreserve(reserve);
+            if (memberBudget != null) memberBudget.unreserve(reserve);
             throw e;
         }
-        return new Admission(this, key, keyBudget != null, global, globalBudget != null, endUserBudget, teamBudget, userBudget,
-                countsFor, reserve, permit);
+        return new Admission(this, key, keyBudget != null, global, globalBudget != null,
+                rowBudgets(endUserBudget, teamBudget, userBudget, memberBudget), countsFor, reserve, permit);
+    }
+
+    /** The row budgets a call reserved in, for its settling (no array for the many calls that have none). */
+    private static Budget[] rowBudgets(Budget a, Budget b, Budget c, Budget d) {
+        int n = (a != null ? 1 : 0) + (b != null ? 1 : 0) + (c != null ? 1 : 0) + (d != null ? 1 : 0);
+        if (n == 0) return Admission.NO_ROWS;
+        Budget[] out = new Budget[n];
+        int i = 0;
+        for (Budget x : new Budget[] {a, b, c, d}) if (x != null) out[i++] = x;
+        return out;
+    }
+
+    /** The user a call is made for: a key's {@code user_id}, a (non-admin) token's user; null for none. */
+    private static String userOf(Caller caller, KeyState key) {
+        if (key != null) return key.key().userId();
+        return caller.admin() ? null : Users.countedFor(null, caller.tags());
     }
 
     /**
@@ -264,17 +288,17 @@ public final class Governor {
     }
 
     /** What {@link #reserveBudgets} answers when the end user's budget, the team's or the user's was let go meanwhile. */
-    private static final long RETIRED_END_USER = -1, RETIRED_TEAM = -2, RETIRED_USER = -3;
+    private static final long RETIRED_END_USER = -1, RETIRED_TEAM = -2, RETIRED_USER = -3, RETIRED_MEMBER = -4;
 
     /**
      * Reserves the call's worst case in each budget that applies: all of them or none.
      *
-     * @param order the key's, its user's, its team's, the end user's and the global budget, in that order, null for
-     *              those that do not apply (at least one applies)
-     * @return what was reserved in each; {@link #RETIRED_END_USER}, {@link #RETIRED_TEAM} or {@link #RETIRED_USER} when
-     *         that budget was let go meanwhile (nothing is held: ask again)
+     * @param order the key's, its user's, the member's in the team, the team's, the end user's and the global budget, in
+     *              that order, null for those that do not apply (at least one applies)
+     * @return what was reserved in each; a {@code RETIRED_…} code when that budget was let go meanwhile (nothing is
+     *         held: ask again)
      */
-    private long reserveBudgets(Budget[] order, String team, String user, String endUser, WorstCase worstCase) {
+    private long reserveBudgets(Budget[] order, String team, String user, String member, String endUser, WorstCase worstCase) {
         long now = clockMillis.getAsLong();
         // The bound needs no tokenizer but can be a few times the real worst case: take it only while it is a small
         // part of what is left, so it never crowds out concurrent calls near the end of a budget.
@@ -282,18 +306,21 @@ public final class Governor {
         long headroom = Long.MAX_VALUE;
         for (Budget b : order) headroom = Math.min(headroom, headroom(b, now));
         long reserve = bound <= headroom / BOUND_SHARE ? bound : worstCase.exactNanos();
-        Budget keyBudget = order[0], userBudget = order[1], teamBudget = order[2], endUserBudget = order[3];
+        Budget keyBudget = order[0], userBudget = order[1], memberBudget = order[2], teamBudget = order[3], endUserBudget = order[4];
         for (int i = 0; i < order.length; i++) {
             Budget b = order[i];
             if (b == null) continue;
             Budget.Reserve r = b.reserve(reserve, now);
             if (r == Budget.Reserve.TAKEN) continue;
             for (int j = 0; j < i; j++) if (order[j] != null) order[j].unreserve(reserve); // undo the ones taken
-            if (r == Budget.Reserve.RETIRED) return b == teamBudget ? RETIRED_TEAM : b == userBudget ? RETIRED_USER : RETIRED_END_USER;
+            if (r == Budget.Reserve.RETIRED) {
+                return b == teamBudget ? RETIRED_TEAM : b == userBudget ? RETIRED_USER : b == memberBudget ? RETIRED_MEMBER : RETIRED_END_USER;
+            }
             if (r == Budget.Reserve.NEEDS_GRANT) throw new BudgetPending(shared.acquire(b, reserve));
             if (b == endUserBudget) throw endUserBudgetExceeded(b, endUser, reserve, now, budgetStatus);
             if (b == teamBudget) throw teamBudgetExceeded(b, team, reserve, now, budgetStatus);
             if (b == userBudget) throw userBudgetExceeded(b, user, reserve, now, budgetStatus);
+            if (b == memberBudget) throw memberBudgetExceeded(b, member, reserve, now, budgetStatus);
             throw budgetExceeded(b, b == keyBudget ? "key" : "global", reserve, now, budgetStatus);
         }
         return reserve;
@@ -405,12 +432,10 @@ public final class Governor {
     }
 
     /** Every key's spend is tracked (for /key/info), limited or not; reservations are returned where they were taken. */
-    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, Budget endUser, Budget team, Budget user,
-                long reserved, long costNanos, long atMillis) {
+    void settle(KeyState key, long keyReserved, Budget global, long globalReserved, Budget[] rows, long reserved, long costNanos,
+                long atMillis) {
         long now = atMillis >= 0 ? atMillis : clockMillis.getAsLong();
-        if (endUser != null) endUser.settle(reserved, costNanos, now);
-        if (team != null) team.settle(reserved, costNanos, now);
-        if (user != null) user.settle(reserved, costNanos, now);
+        for (Budget b : rows) b.settle(reserved, costNanos, now);
         if (key != null) {
             if (key.budget.settle(keyReserved, costNanos, now)) softBudgetReached(key, now);
             if (keyReserved > 0 && costNanos > keyReserved) overran(key.key().keyId(), keyReserved, costNanos);
@@ -466,6 +491,17 @@ public final class Governor {
     private static GatewayException userBudgetExceeded(Budget b, String user, long needed, long now, int status) {
         return budgetRefusal(b, "ExceededBudget: User=" + LogSafe.text(user) + " over budget. Spend=" + usd(b.spentKnown(now))
                 + ", Budget=" + usd(b.snapshot(now).maxNanos()), "the user's budget", needed, now, status, null);
+    }
+
+    /**
+     * LiteLLM's message for a member over their budget in the team first ({@code Budget has been exceeded! User=… in
+     * Team=… Current cost: …, Max budget: …}), then what was left and what the request needed.
+     */
+    private static GatewayException memberBudgetExceeded(Budget b, String member, long needed, long now, int status) {
+        int tab = member.indexOf('\t');
+        return budgetRefusal(b, "Budget has been exceeded! User=" + LogSafe.text(member.substring(tab + 1)) + " in Team="
+                + LogSafe.text(member.substring(0, tab)) + " Current cost: " + usd(b.spentKnown(now)) + ", Max budget: "
+                + usd(b.snapshot(now).maxNanos()), "the member's budget in the team", needed, now, status, null);
     }
 
     /** LiteLLM's message first (scripts match on it), then what was left and what the request needed. */

@@ -376,6 +376,7 @@ final class SharedBudgets {
         retireIdle(endUsers, "end user");
         retireIdle(teams, "team");
         retireIdle(users, "user");
+        retireIdle(teams.members(), "team member");
         List<Budget> held = held();
         if (held.isEmpty()) return;
         heldSessionLock = sessionLock.key(); // taken again first if its connection was lost: the rows then name it
@@ -593,6 +594,10 @@ final class SharedBudgets {
                 Budget b = users.budgetIfHeld(r.user());
                 if (b != null && b.grant() != null) addSettled(b, r);
             }
+            if (r.member() != null) {
+                Budget b = teams.members().budgetIfHeld(r.member());
+                if (b != null && b.grant() != null) addSettled(b, r);
+            }
             if (global != null) add(global, r);
         }
         writeCredits();
@@ -682,6 +687,7 @@ final class SharedBudgets {
         endUsers.addBudgets(out);
         teams.addBudgets(out);
         users.addBudgets(out);
+        teams.members().addBudgets(out);
         if (global != null) out.add(global);
         return out;
     }

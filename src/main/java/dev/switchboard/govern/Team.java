@@ -19,12 +19,45 @@ import java.util.List;
  * @param tpmLimit       tokens a minute over all its callers together, or null for none
  * @param blocked        every model call of its callers is refused
  * @param metadata       the caller's own data, kept and shown, or null
+ * @param memberBudget   LiteLLM's {@code team_member_budget}: each member's budget in the team unless their own
+ *                       ({@code max_budget_in_team}) says otherwise, or null for none
+ * @param members        LiteLLM's {@code members_with_roles}: the users in the team, with their roles and budgets
  */
 public record Team(String teamId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor,
                    List<String> models, Long rpmLimit, Long tpmLimit, boolean blocked, ObjectNode metadata, long createdAt,
-                   long updatedAt) implements LimitedRow {
+                   long updatedAt, Double memberBudget, List<Member> members) implements LimitedRow {
+    /**
+     * A user in the team (LiteLLM's {@code Member} and its team membership).
+     *
+     * @param userEmail       the user's email when they were added, for display, or null
+     * @param role            LiteLLM's {@code admin} or {@code user} (shown; the admin API takes the master key)
+     * @param maxBudgetInTeam their own budget in the team, or null for the team's {@code team_member_budget}
+     */
+    public record Member(String userId, String userEmail, String role, Double maxBudgetInTeam) {}
+
     public Team {
         models = models == null ? List.of() : List.copyOf(models);
+        members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    public Team(String teamId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor, List<String> models,
+                Long rpmLimit, Long tpmLimit, boolean blocked, ObjectNode metadata, long createdAt, long updatedAt) {
+        this(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, rpmLimit, tpmLimit, blocked, metadata, createdAt,
+                updatedAt, null, List.of());
+    }
+
+    /** The member with this user id, or null. */
+    Member member(String userId) {
+        for (Member m : members) if (m.userId().equals(userId)) return m;
+        return null;
+    }
+
+    /** A member's budget in the team: their own, else the team's {@code team_member_budget}; null for none. */
+    Double budgetOf(Member m) { return m.maxBudgetInTeam() != null ? m.maxBudgetInTeam() : memberBudget; }
+
+    Team withMembers(List<Member> ms, long nowMillis) {
+        return new Team(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, rpmLimit, tpmLimit, blocked, metadata, createdAt,
+                nowMillis, memberBudget, ms);
     }
 
     @Override public String id() { return teamId; }
@@ -40,6 +73,6 @@ public record Team(String teamId, String alias, Double maxBudget, DurationSpec b
 
     Team withBlocked(boolean b, long nowMillis) {
         return new Team(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, rpmLimit, tpmLimit, b, metadata, createdAt,
-                nowMillis);
+                nowMillis, memberBudget, members);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.DurationSpec;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.LogSafe;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.math.BigDecimal;
@@ -25,14 +26,14 @@ import java.util.function.LongSupplier;
 public final class TeamAdmin extends RowAdmin<Team> {
     /** What {@code /team/new} and {@code update} take. */
     private static final Set<String> ROW_FIELDS = Set.of("team_id", "team_alias", "max_budget", "budget_duration", "models",
-            "blocked", "metadata", "rpm_limit", "tpm_limit");
+            "blocked", "metadata", "rpm_limit", "tpm_limit", "team_member_budget");
     /** LiteLLM's member lists: accepted empty (scripts send them so), refused with members (a user is in a team through a key of it). */
     private static final Set<String> MEMBER_FIELDS = Set.of("members_with_roles", "members", "admins");
     /** LiteLLM's other team fields: refused by name, so a copied script learns what is not applied. */
     private static final Set<String> NOT_SUPPORTED = Set.of("organization_id", "soft_budget",
             "model_aliases", "tags", "guardrails", "policies", "prompts", "object_permission", "allowed_passthrough_routes",
             "secret_manager_settings", "model_rpm_limit", "model_tpm_limit", "rpm_limit_type", "tpm_limit_type",
-            "team_member_budget", "team_member_rpm_limit", "team_member_tpm_limit", "team_member_key_duration",
+            "team_member_rpm_limit", "team_member_tpm_limit", "team_member_key_duration",
             "team_member_budget_duration", "team_member_permissions", "router_settings", "access_group_ids", "budget_limits",
             "max_parallel_requests", "spend", "budget_reset_at", "default_team_member_models", "disable_global_guardrails",
             "model_max_budget", "allowed_vector_store_indexes", "allowed_mcp_servers", "mcp_tool_permissions");
@@ -55,6 +56,17 @@ public final class TeamAdmin extends RowAdmin<Team> {
             String id = body.hasNonNull("team_id") ? teamId(body.get("team_id"), "team_id") : java.util.UUID.randomUUID().toString();
             long now = clock.getAsLong();
             Team t = apply(Team.blank(id, now), body, now);
+            List<MemberAsked> asked = membersOfNew(body);
+            if (!asked.isEmpty()) { // LiteLLM's members_with_roles (or its old members / admins lists): users made as needed
+                if (store.get(id) != null) throw GatewayException.badRequest("Team id = " + id + " already exists. Please use a different team id.", "team_id");
+                List<User> found = users.ensure(asked.stream().map(a -> new String[] {a.userId(), a.email()}).toList());
+                List<Team.Member> members = new ArrayList<>();
+                for (int i = 0; i < asked.size(); i++) {
+                    User u = found.get(i);
+                    if (members.stream().noneMatch(m -> m.userId().equals(u.userId()))) members.add(new Team.Member(u.userId(), u.email(), asked.get(i).role(), null));
+                }
+                t = t.withMembers(members, now);
+            }
             if (!store.insert(t)) {
                 throw GatewayException.badRequest("Team id = " + id + " already exists. Please use a different team id.", "team_id");
             }
@@ -71,7 +83,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
      */
     public Future<ObjectNode> update(ObjectNode body) {
         return change(() -> {
-            onlyKnown(body);
+            onlyKnown(body, false);
             String id = requiredId(body);
             long now = clock.getAsLong();
             Team t = store.change(List.of(id), found -> {
@@ -102,7 +114,8 @@ public final class TeamAdmin extends RowAdmin<Team> {
             out.put("team_id", id);
             out.set("team_info", json(t, now));
             out.set("keys", keysOf(id, now));
-            out.putArray("team_memberships");
+            ArrayNode memberships = out.putArray("team_memberships"); // LiteLLM's: the members with a budget in the team
+            for (Team.Member m : t.members()) if (t.budgetOf(m) != null) memberships.add(membershipJson(t, m, now));
             return out;
         }, false);
     }
@@ -181,6 +194,195 @@ public final class TeamAdmin extends RowAdmin<Team> {
         });
     }
 
+    /** Set by governance: users are made for members who have no row yet (LiteLLM's member_add does too). */
+    private volatile UserAdmin users;
+
+    void users(UserAdmin users) { this.users = users; }
+
+    /**
+     * {@code POST /team/member_add} with {@code team_id}, {@code member} (one or a list of {@code {user_id | user_email,
+     * role}}) and {@code max_budget_in_team}: LiteLLM's answer, the team with {@code updated_users} and
+     * {@code updated_team_memberships}. A member's user is made when there is none (as LiteLLM does); members already in
+     * the team are LiteLLM's 400, or left out of a list that adds others too.
+     */
+    public Future<ObjectNode> memberAdd(ObjectNode body) {
+        return change(() -> {
+            KeyFields.onlyKnown(body, Set.of("team_id", "member", "max_budget_in_team"));
+            String id = requiredId(body);
+            JsonNode m = body.get("member");
+            if (m == null || m.isNull() || (m.isArray() && m.isEmpty())) {
+                throw GatewayException.badRequest("'member' must name a user: {\"user_id\": …, \"role\": \"user\"} or a list of them.", "member");
+            }
+            Double budget = BudgetFields.maxBudget(body, null, "for the team's team_member_budget", "max_budget_in_team");
+            List<MemberAsked> asked = new ArrayList<>();
+            if (m.isArray()) for (int i = 0; i < m.size(); i++) asked.add(memberAsked(m.get(i), "member[" + i + "]"));
+            else asked.add(memberAsked(m, "member"));
+            if (store.get(id) == null) throw notFound("Team not found for team_id=" + id, "team_id");
+            List<User> found = users.ensure(asked.stream().map(a -> new String[] {a.userId(), a.email()}).toList());
+            long now = clock.getAsLong();
+            List<Team.Member> added = new ArrayList<>();
+            Team t = store.change(List.of(id), rows -> {
+                Team known = rows.get(id);
+                if (known == null) throw notFound("Team not found for team_id=" + id, "team_id");
+                List<Team.Member> members = new ArrayList<>(known.members());
+                for (int i = 0; i < asked.size(); i++) {
+                    User u = found.get(i);
+                    if (known.member(u.userId()) != null || added.stream().anyMatch(x -> x.userId().equals(u.userId()))) continue;
+                    Team.Member nm = new Team.Member(u.userId(), u.email(), asked.get(i).role(), budget);
+                    members.add(nm);
+                    added.add(nm);
+                }
+                if (added.isEmpty()) {
+                    String existing = LogSafe.text(known.members().stream().map(Team.Member::userId).toList().toString());
+                    if (asked.size() == 1) {
+                        throw alreadyInTeam("User already in team. Member: user_id=" + found.get(0).userId() + ", user_email="
+                                + found.get(0).email() + ". Existing members=" + existing);
+                    }
+                    throw alreadyInTeam("All users are already in team. Existing members=" + existing);
+                }
+                return List.of(known.withMembers(members, now));
+            }).get(id);
+            teams.put(t, now);
+            log.info("team {}: {} member(s) added", id, added.size());
+            ObjectNode out = json(t, now);
+            ArrayNode updatedUsers = out.putArray("updated_users");
+            for (User u : found) if (added.stream().anyMatch(a -> a.userId().equals(u.userId()))) updatedUsers.add(users.userJson(u, now));
+            ArrayNode memberships = out.putArray("updated_team_memberships");
+            for (Team.Member a : added) if (t.budgetOf(a) != null) memberships.add(membershipJson(t, a, now));
+            return out;
+        });
+    }
+
+    /**
+     * {@code POST /team/member_delete} with {@code team_id} and {@code user_id} (or {@code user_email}): the member leaves
+     * the team and their keys of the team are deleted, as LiteLLM does; the team as it is now.
+     */
+    public Future<ObjectNode> memberDelete(ObjectNode body) {
+        return this.<String[]>change(() -> {
+            KeyFields.onlyKnown(body, Set.of("team_id", "user_id", "user_email"));
+            String id = requiredId(body);
+            Team known = store.get(id);
+            if (known == null) throw GatewayException.badRequest("Team id=" + id + " does not exist in db", "team_id");
+            Team.Member m = memberNamed(known, body, "Either user_id or user_email needs to be passed in");
+            return new String[] {id, m.userId()};
+        }).compose(named -> users.deleteKeysOf(named[1], named[0]).compose(deleted -> change(() -> {
+            String id = named[0];
+            long now = clock.getAsLong();
+            Team t = store.change(List.of(id), rows -> {
+                Team known = rows.get(id);
+                if (known == null) throw GatewayException.badRequest("Team id=" + id + " does not exist in db", "team_id");
+                List<Team.Member> rest = new ArrayList<>(known.members());
+                rest.removeIf(x -> x.userId().equals(named[1]));
+                return List.of(known.withMembers(rest, now));
+            }).get(id);
+            teams.put(t, now);
+            log.info("team {}: member {} removed (and {} key(s) of theirs in the team)", id, named[1], deleted.size());
+            return json(t, now);
+        })));
+    }
+
+    /**
+     * {@code POST /team/member_update} with {@code team_id}, {@code user_id} (or {@code user_email}), and
+     * {@code max_budget_in_team} and / or {@code role}: LiteLLM's answer ({@code team_id}, {@code user_id},
+     * {@code user_email}, {@code max_budget_in_team}, …).
+     */
+    public Future<ObjectNode> memberUpdate(ObjectNode body) {
+        return change(() -> {
+            KeyFields.onlyKnown(body, Set.of("team_id", "user_id", "user_email", "max_budget_in_team", "role"));
+            String id = requiredId(body);
+            String role = body.has("role") ? role(body.get("role"), "role") : null;
+            long now = clock.getAsLong();
+            Team.Member[] changed = new Team.Member[1];
+            Team t = store.change(List.of(id), rows -> {
+                Team known = rows.get(id);
+                if (known == null) throw GatewayException.badRequest("Team id=" + id + " does not exist in db", "team_id");
+                Team.Member m = memberNamed(known, body, "Either user_id or user_email needs to be passed in");
+                Double budget = BudgetFields.maxBudget(body, m.maxBudgetInTeam(), "for the team's team_member_budget", "max_budget_in_team");
+                changed[0] = new Team.Member(m.userId(), m.userEmail(), role != null ? role : m.role(), budget);
+                List<Team.Member> members = new ArrayList<>(known.members());
+                members.replaceAll(x -> x.userId().equals(m.userId()) ? changed[0] : x);
+                return List.of(known.withMembers(members, now));
+            }).get(id);
+            teams.put(t, now);
+            log.info("team {}: member {} updated", id, changed[0].userId());
+            ObjectNode out = KeyJson.mapper().createObjectNode();
+            out.put("team_id", id);
+            out.put("user_id", changed[0].userId());
+            out.put("user_email", changed[0].userEmail());
+            if (changed[0].maxBudgetInTeam() == null) out.putNull("max_budget_in_team");
+            else out.put("max_budget_in_team", BigDecimal.valueOf(changed[0].maxBudgetInTeam()));
+            out.putNull("tpm_limit");
+            out.putNull("rpm_limit");
+            return out;
+        });
+    }
+
+    /** A member as {@code member_add} asks for one: a user id or an email, and LiteLLM's role. */
+    private record MemberAsked(String userId, String email, String role) {}
+
+    private static MemberAsked memberAsked(JsonNode m, String param) {
+        if (!m.isObject()) throw GatewayException.badRequest("'" + param + "' must be an object: {\"user_id\": …, \"role\": \"user\"}.", param);
+        KeyFields.onlyKnown((ObjectNode) m, Set.of("user_id", "user_email", "role"));
+        String userId = m.hasNonNull("user_id") ? checkedId(m.get("user_id"), param + ".user_id", Users.MAX_ID) : null;
+        String email = null;
+        if (m.hasNonNull("user_email")) {
+            if (!m.get("user_email").isTextual() || m.get("user_email").textValue().isBlank() || m.get("user_email").textValue().length() > 255) {
+                throw GatewayException.badRequest("'" + param + ".user_email' must be a non-empty string of at most 255 characters.", param);
+            }
+            email = m.get("user_email").textValue().strip();
+        }
+        if (userId == null && email == null) throw GatewayException.badRequest("Either user id or user email must be provided", param);
+        if (userId != null && (!userId.equals(userId.strip()) || userId.chars().anyMatch(Character::isISOControl))) {
+            throw GatewayException.badRequest("'" + param + ".user_id' must not begin or end with spaces or hold control characters.", param);
+        }
+        return new MemberAsked(userId, email, m.has("role") ? role(m.get("role"), param + ".role") : "user");
+    }
+
+    /** LiteLLM's member roles. */
+    private static String role(JsonNode v, String param) {
+        if (v == null || !v.isTextual() || !(v.textValue().equals("admin") || v.textValue().equals("user"))) {
+            throw GatewayException.badRequest("'" + param + "' must be admin or user, found " + v + ".", param);
+        }
+        return v.textValue();
+    }
+
+    /** The member a body names by {@code user_id} or {@code user_email}: LiteLLM's 400 "User not found in team" else. */
+    private static Team.Member memberNamed(Team t, ObjectNode body, String neither) {
+        String userId = body.hasNonNull("user_id") ? body.get("user_id").asText() : null;
+        String email = body.hasNonNull("user_email") ? body.get("user_email").asText() : null;
+        if (userId == null && email == null) throw GatewayException.badRequest(neither, "user_id");
+        for (Team.Member m : t.members()) {
+            if (userId != null ? m.userId().equals(userId) : m.userEmail() != null && m.userEmail().equalsIgnoreCase(email)) return m;
+        }
+        throw GatewayException.badRequest("User not found in team", userId != null ? "user_id" : "user_email");
+    }
+
+    private static GatewayException alreadyInTeam(String message) {
+        return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, message, "member", "team_member_already_in_team",
+                "team_member_already_in_team", null);
+    }
+
+    /** LiteLLM's team membership: the member's spend in the team this period and their budget. Blocks. */
+    private ObjectNode membershipJson(Team t, Team.Member m, long now) {
+        ObjectNode o = KeyJson.mapper().createObjectNode();
+        o.put("user_id", m.userId());
+        o.put("team_id", t.teamId());
+        o.putNull("budget_id");
+        TeamMember row = teams.members().row(TeamMember.id(t.teamId(), m.userId()));
+        long since = row == null ? 0 : teams.members().periodStart(row, now);
+        o.put("spend", BigDecimal.valueOf(store.memberSpentSince(t.teamId(), m.userId(), since), 9).stripTrailingZeros());
+        ObjectNode b = o.putObject("litellm_budget_table");
+        Double max = t.budgetOf(m);
+        if (max == null) b.putNull("max_budget");
+        else b.put("max_budget", BigDecimal.valueOf(max));
+        b.put("budget_duration", t.budgetDuration() == null ? null : t.budgetDuration().text());
+        b.putNull("soft_budget");
+        b.putNull("tpm_limit");
+        b.putNull("rpm_limit");
+        b.putNull("max_parallel_requests");
+        return o;
+    }
+
     /** A stored team as {@code /team/info} shows it (without its keys), or null. For {@code /user/info}. Blocks. */
     ObjectNode infoRow(String teamId, long now) {
         Team t = teams.row(teamId);
@@ -204,9 +406,18 @@ public final class TeamAdmin extends RowAdmin<Team> {
         o.put("team_id", t.teamId());
         o.put("team_alias", t.alias());
         o.putNull("organization_id");
-        o.putArray("admins");
-        o.putArray("members");
-        o.putArray("members_with_roles");
+        ArrayNode admins = o.putArray("admins");
+        ArrayNode memberIds = o.putArray("members");
+        ArrayNode withRoles = o.putArray("members_with_roles");
+        for (Team.Member m : t.members()) {
+            (m.role().equals("admin") ? admins : memberIds).add(m.userId());
+            ObjectNode w = withRoles.addObject();
+            w.put("user_id", m.userId());
+            w.put("user_email", m.userEmail());
+            w.put("role", m.role());
+        }
+        if (t.memberBudget() == null) o.putNull("team_member_budget");
+        else o.put("team_member_budget", BigDecimal.valueOf(t.memberBudget()));
         o.set("metadata", t.metadata() == null ? KeyJson.mapper().createObjectNode() : t.metadata());
         if (t.tpmLimit() == null) o.putNull("tpm_limit");
         else o.put("tpm_limit", t.tpmLimit());
@@ -242,8 +453,9 @@ public final class TeamAdmin extends RowAdmin<Team> {
                 + "models of its team); a team's list names models, or 'all-proxy-models' for every one.");
         Long rpm = BudgetFields.limit(b, "rpm_limit", base.rpmLimit());
         Long tpm = BudgetFields.limit(b, "tpm_limit", base.tpmLimit());
+        Double memberBudget = BudgetFields.maxBudget(b, base.memberBudget(), "for none", "team_member_budget");
         return new Team(base.teamId(), alias, max, period.duration(), period.anchor(), models, rpm, tpm, blocked,
-                BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
+                BudgetFields.metadata(b, base.metadata()), base.createdAt(), now, memberBudget, base.members());
     }
 
     private static String requiredId(ObjectNode body) {
@@ -264,22 +476,48 @@ public final class TeamAdmin extends RowAdmin<Team> {
     }
 
     /** Unknown fields refused; LiteLLM's member lists accepted empty; its other team fields refused by name unless null. */
-    private static void onlyKnown(ObjectNode body) {
+    private static void onlyKnown(ObjectNode body) { onlyKnown(body, true); }
+
+    /**
+     * Unknown fields refused; LiteLLM's member lists taken by {@code /team/new} ({@code isNew}) and accepted empty by
+     * {@code /team/update} (its members change through {@code /team/member_*}); its other team fields refused by name
+     * unless null.
+     */
+    private static void onlyKnown(ObjectNode body, boolean isNew) {
         Set<String> allowed = new java.util.HashSet<>(ROW_FIELDS);
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             JsonNode v = body.get(f);
             if (MEMBER_FIELDS.contains(f)) {
-                if (v.isNull() || (v.isArray() && v.isEmpty())) {
+                if (isNew || v.isNull() || (v.isArray() && v.isEmpty())) {
                     allowed.add(f);
                     continue;
                 }
-                throw GatewayException.badRequest("'" + f + "': Switchboard's teams have no member lists. Give each "
-                        + "member a key of the team instead (/key/generate with team_id), or leave '" + f + "' out.", f);
+                throw GatewayException.badRequest("'" + f + "': a team's members change through /team/member_add, "
+                        + "/team/member_update and /team/member_delete; leave '" + f + "' out of /team/update.", f);
             }
             if (NOT_SUPPORTED.contains(f) && v.isNull()) allowed.add(f); // null: nothing asked of it
         }
         onlyKnown(body, allowed, NOT_SUPPORTED, "team");
+    }
+
+    /**
+     * The members {@code /team/new} names: LiteLLM's {@code members_with_roles} ({@code [{user_id | user_email, role}]}),
+     * or its older lists of user ids, {@code members} and {@code admins}.
+     */
+    private static List<MemberAsked> membersOfNew(ObjectNode body) {
+        List<MemberAsked> out = new ArrayList<>();
+        for (String f : List.of("members_with_roles", "admins", "members")) {
+            JsonNode v = body.get(f);
+            if (v == null || v.isNull()) continue;
+            if (!v.isArray()) throw GatewayException.badRequest("'" + f + "' must be a list.", f);
+            for (int i = 0; i < v.size(); i++) {
+                JsonNode m = v.get(i);
+                if (f.equals("members_with_roles")) out.add(memberAsked(m, f + "[" + i + "]"));
+                else out.add(new MemberAsked(checkedId(m, f + "[" + i + "]", Users.MAX_ID), null, f.equals("admins") ? "admin" : "user"));
+            }
+        }
+        return out;
     }
 
     private static GatewayException teamNotFound(String id, String param) { return notFound("Team not found, passed team_id=" + id, param); }

@@ -17,7 +17,17 @@ import java.util.List;
 final class TeamStore extends RowTable<Team> {
     TeamStore(Database db) {
         super(db, "teams", List.of("team_id", "team_alias", "max_budget", "budget_duration", "budget_anchor", "models", "blocked",
-                "metadata", "created_at", "updated_at", "rpm_limit", "tpm_limit"));
+                "metadata", "created_at", "updated_at", "rpm_limit", "tpm_limit", "member_budget", "members"));
+    }
+
+    /** A member's spend in the team since {@code sinceMillis}: their calls (tagged {@code user:<id>}) that count for it. */
+    static long memberSpentSince(Connection c, String teamId, String userId, long sinceMillis) throws SQLException {
+        return UserStore.spentSince(c, userId, teamId, sinceMillis);
+    }
+
+    /** {@link #memberSpentSince}, in a transaction of its own. Blocks. */
+    long memberSpentSince(String teamId, String userId, long sinceMillis) {
+        return db.transaction(c -> memberSpentSince(c, teamId, userId, sinceMillis));
     }
 
     /** The team's spend in the ledger since {@code sinceMillis} (the start of its budget period). Blocks. */
@@ -59,6 +69,9 @@ final class TeamStore extends RowTable<Team> {
         else ps.setLong(11, t.rpmLimit());
         if (t.tpmLimit() == null) ps.setNull(12, Types.BIGINT);
         else ps.setLong(12, t.tpmLimit());
+        if (t.memberBudget() == null) ps.setNull(13, Types.DOUBLE);
+        else ps.setDouble(13, t.memberBudget());
+        ps.setString(14, t.members().isEmpty() ? null : jsonText(t.members()));
     }
 
     @Override
@@ -76,8 +89,17 @@ final class TeamStore extends RowTable<Team> {
         Long rpmLimit = rs.wasNull() ? null : rpm;
         long tpm = rs.getLong(12);
         Long tpmLimit = rs.wasNull() ? null : tpm;
+        double mb = rs.getDouble(13);
+        Double memberBudget = rs.wasNull() ? null : mb;
+        String membersText = rs.getString(14);
+        List<Team.Member> members;
+        try {
+            members = membersText == null ? List.of() : KeyJson.mapper().readValue(membersText, new TypeReference<List<Team.Member>>() {});
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("teams row " + rs.getString(1) + ": members is not a JSON list of members", e);
+        }
         return new Team(rs.getString(1), rs.getString(2), maxBudget, duration == null ? null : DurationSpec.parse(duration),
                 rs.getLong(5), models, rpmLimit, tpmLimit, rs.getBoolean(7), jsonObject(rs.getString(8), "teams row " + rs.getString(1)),
-                rs.getLong(9), rs.getLong(10));
+                rs.getLong(9), rs.getLong(10), memberBudget, members);
     }
 }

@@ -12,12 +12,50 @@ final class Teams extends LimitedRows<Team> {
     /** The ledger's tags hold 255 characters, {@code team:} and the id. */
     static final int MAX_ID = 250;
 
+    /** The members' budgets in their teams, kept here as each team's row changes. */
+    private final TeamMembers members = new TeamMembers();
+    /** The ids of each team's members who have a budget ({@link TeamMember#id}), to let go of those no longer there. */
+    private final Map<String, java.util.Set<String>> budgeted = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** @param accessGroups LiteLLM's model access groups: a team's models may name one, as a key's may */
     Teams(Map<String, List<String>> accessGroups) {
         super("tm:", accessGroups);
     }
 
     @Override Budget.Grant grant(String id) { return Budget.Grant.team(id); }
+
+    /** The members' budgets in their teams. */
+    TeamMembers members() { return members; }
+
+    @Override
+    void put(Team t, long nowMillis) {
+        super.put(t, nowMillis);
+        java.util.Set<String> now = new java.util.HashSet<>();
+        for (Team.Member m : t.members()) {
+            Double budget = t.budgetOf(m);
+            if (budget == null) continue;
+            TeamMember row = new TeamMember(TeamMember.id(t.teamId(), m.userId()), t.teamId(), m.userId(), budget, t.budgetDuration(),
+                    t.budgetAnchor());
+            members.put(row, nowMillis);
+            now.add(row.id());
+        }
+        java.util.Set<String> was = now.isEmpty() ? budgeted.remove(t.teamId()) : budgeted.put(t.teamId(), now);
+        if (was != null) for (String id : was) if (!now.contains(id)) members.remove(id, nowMillis);
+    }
+
+    @Override
+    void remove(String id, long nowMillis) {
+        super.remove(id, nowMillis);
+        java.util.Set<String> was = budgeted.remove(id);
+        if (was != null) for (String m : was) members.remove(m, nowMillis);
+    }
+
+    /** The budget row of this user in this stored team (their own or the team's member budget), or null for none. */
+    String memberWithBudget(String teamId, String userId) {
+        if (userId == null) return null;
+        String id = TeamMember.id(teamId, userId);
+        return members.row(id) != null ? id : null;
+    }
 
     /**
      * The team that governs a caller's calls, among its {@code team:} labels (a key's {@code team_id}, or a

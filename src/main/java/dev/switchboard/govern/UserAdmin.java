@@ -286,6 +286,45 @@ public final class UserAdmin extends RowAdmin<User> {
         });
     }
 
+    /**
+     * The users these {@code {user_id, user_email}} pairs name, made when there are none (LiteLLM's team member_add does:
+     * an internal user, with {@code max_internal_user_budget} if set; one named by email only gets a new id). Blocks:
+     * called from the team API's worker.
+     */
+    List<User> ensure(List<String[]> asked) {
+        List<User> out = new ArrayList<>();
+        for (String[] a : asked) {
+            String id = a[0] != null ? a[0] : store.idByEmail(a[1]);
+            User u = id == null ? null : store.get(id);
+            if (u == null) {
+                long now = clock.getAsLong();
+                ObjectNode b = KeyJson.mapper().createObjectNode();
+                if (a[1] != null) b.put("user_email", a[1]);
+                u = apply(User.blank(id != null ? id : java.util.UUID.randomUUID().toString(), now), withDefaults(b), now);
+                requireFreeEmail(u.email(), u.userId());
+                try {
+                    if (!store.insert(u)) u = store.get(u.userId()); // made elsewhere a moment ago
+                } catch (RuntimeException e) {
+                    throw emailTakenOr(e, u.email());
+                }
+                users.put(u, now);
+                log.info("user {} added (a new team member)", u.userId());
+            }
+            out.add(u);
+        }
+        return out;
+    }
+
+    /** The user as {@code /user/info} shows them. Blocks. */
+    ObjectNode userJson(User u, long now) { return json(u, now); }
+
+    /** Deletes a user's keys of a team (a member leaving it, as LiteLLM's member_delete does). @return their tokens */
+    Future<List<String>> deleteKeysOf(String userId, String teamId) {
+        List<String> ids = new ArrayList<>();
+        for (KeyState s : keys.all()) if (userId.equals(s.key().userId()) && teamId.equals(s.key().teamId())) ids.add(s.key().keyId());
+        return ids.isEmpty() ? Future.succeededFuture(List.of()) : keyAdmin.deleteIds(ids);
+    }
+
     private long spentNow(User u, long now) { return store.spentSince(u.userId(), users.periodStart(u, now)); }
 
     /** LiteLLM's user object ({@code LiteLLM_UserTable}), with this period's spend of their own keys from the ledger. Blocks. */

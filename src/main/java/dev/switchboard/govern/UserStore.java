@@ -28,11 +28,20 @@ final class UserStore extends RowTable<User> {
 
     /** The calls of their keys that count for no team (a team's keys spend the team's budget, as in LiteLLM). */
     static long spentSince(Connection c, String userId, long sinceMillis) throws SQLException {
+        return spentSince(c, userId, null, sinceMillis);
+    }
+
+    /**
+     * A user's calls (the rows tagged {@code user:<id>}, found by the tag index) that count for this team, or for no team
+     * ({@code teamId} null), since {@code sinceMillis}. Blocks.
+     */
+    static long spentSince(Connection c, String userId, String teamId, long sinceMillis) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(s.cost_nanos), 0) FROM spend_tags t JOIN spend_logs s "
                 + "ON s.request_id = t.request_id AND s.attempt = t.attempt WHERE t.tag = ? AND t.ended_at >= ? "
-                + "AND s.team_id IS NULL AND s.in_ledger = TRUE")) {
+                + "AND s.team_id " + (teamId == null ? "IS NULL" : "= ?") + " AND s.in_ledger = TRUE")) {
             ps.setString(1, "user:" + userId);
             ps.setLong(2, sinceMillis);
+            if (teamId != null) ps.setString(3, teamId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -232,6 +232,34 @@ abstract class SharedBudgetsContract {
         }
     }
 
+    @Test
+    void aMembersBudgetInATeamHoldsAcrossGateways() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml("")); TestGateway b = TestGateway.start(yaml(""))) {
+            a.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            b.simulator.behaveAlways("gpt-4o", SimBehaviour.slowFirstByte(300));
+            Admin admin = new Admin(a);
+            // the team has $1; its member ann $0.01 of it: her keys of the team, through either gateway, stop there
+            assertThat(admin.post("/team/new", new JsonObject().put("team_id", "shared-crew").put("max_budget", 1)).statusCode()).isEqualTo(200);
+            HttpResponse<String> added = admin.post("/team/member_add", new JsonObject().put("team_id", "shared-crew")
+                    .put("max_budget_in_team", 0.01).put("member", new JsonObject().put("user_id", "shared-ann")));
+            assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+            String first = admin.generate(new JsonObject().put("team_id", "shared-crew").put("user_id", "shared-ann")).getString("key");
+            String second = admin.generate(new JsonObject().put("team_id", "shared-crew").put("user_id", "shared-ann")).getString("key");
+            awaitKnown(b, first);
+            awaitKnown(b, second);
+            await("B takes in the membership").atMost(Duration.ofSeconds(8)).until(() ->
+                    new Admin(b).get("/team/list").body().contains("\"shared-ann\""));
+            Tally t = fire(List.of(a, b), List.of(first, second), 10);
+            System.out.printf("%s, a team member: %s%n", getClass().getSimpleName(), t);
+            assertThat(t.served).as("alone, each gateway would serve 2: together they may not").isBetween(1, 2);
+            assertThat(t.firstRefusal).startsWith("Budget has been exceeded! User=shared-ann in Team=shared-crew Current cost: ");
+            await("the ledger holds the served calls").atMost(Duration.ofSeconds(5)).until(() ->
+                    admin.getOk("/team/info?team_id=shared-crew").getJsonArray("team_memberships").stream()
+                            .map(o -> (JsonObject) o).anyMatch(m -> new BigDecimal(m.getValue("spend").toString()).compareTo(t.charged) == 0));
+            assertThat(t.charged).isLessThanOrEqualTo(BUDGET);
+        }
+    }
+
     /** Until the other gateway has taken in the key made on the first (the key sync, every 2 s). */
     private static void awaitKnown(TestGateway other, String key) {
         Admin admin = new Admin(other);

@@ -262,7 +262,7 @@ class TeamsIT {
         HttpResponse<String> members = admin.post("/team/update", new JsonObject().put("team_id", id)
                 .put("members_with_roles", new JsonArray().add(new JsonObject().put("role", "user").put("user_id", "u1"))));
         assertThat(members.statusCode()).isEqualTo(400);
-        assertThat(members.body()).contains("Switchboard's teams have no member lists");
+        assertThat(members.body()).contains("a team's members change through /team/member_add");
         HttpResponse<String> typo = admin.post("/team/update", new JsonObject().put("team_id", id).put("max_budgt", 1));
         assertThat(typo.statusCode()).isEqualTo(400);
         assertThat(typo.body()).contains("Unknown field 'max_budgt'");

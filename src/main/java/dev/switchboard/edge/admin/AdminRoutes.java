@@ -328,6 +328,9 @@ public final class AdminRoutes {
         post(router, "/team/delete", (c, b) -> edge.gateway().teams().delete(b));
         post(router, "/team/block", (c, b) -> edge.gateway().teams().block(b, true));
         post(router, "/team/unblock", (c, b) -> edge.gateway().teams().block(b, false));
+        post(router, "/team/member_add", (c, b) -> edge.gateway().teams().memberAdd(b));
+        post(router, "/team/member_update", (c, b) -> edge.gateway().teams().memberUpdate(b));
+        post(router, "/team/member_delete", (c, b) -> edge.gateway().teams().memberDelete(b));
         get(router, "/team/info", rc -> {
             onlyParams(rc.request(), Set.of("team_id"));
             return edge.gateway().teams().info(rc.request().getParam("team_id"));

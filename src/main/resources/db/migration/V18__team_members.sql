@@ -1,0 +1,6 @@
+-- LiteLLM's team members (/team/member_add, members_with_roles) and their budgets in the team: a JSON list of
+-- {user_id, user_email, role, max_budget_in_team} on the team's row (a team has a handful of members, read and written
+-- with the row, under its lock), and team_member_budget, every member's budget unless their own says otherwise. A
+-- member's spend is the ledger's: the rows tagged user:<id> that count for the team (team_id), found by the tag index.
+ALTER TABLE teams ADD COLUMN member_budget DOUBLE PRECISION;
+ALTER TABLE teams ADD COLUMN members TEXT;
