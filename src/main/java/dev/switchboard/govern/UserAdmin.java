@@ -467,8 +467,8 @@ public final class UserAdmin extends RowAdmin<User> {
             String f = it.next();
             JsonNode v = body.get(f);
             if (f.equals("teams") && v.isArray() && !v.isEmpty()) {
-                throw GatewayException.badRequest("'teams': Switchboard's teams have no members. Give the user a key of the team "
-                        + "instead (/key/generate with user_id and team_id), or leave 'teams' out.", f);
+                throw GatewayException.badRequest("'teams': add the user to a team with /team/member_add (and give them a key "
+                        + "of the team: /key/generate with user_id and team_id), or leave 'teams' out.", f);
             }
             if (NOT_SUPPORTED.contains(f) && (v.isNull() || (v.isArray() && v.isEmpty()))) allowed.add(f);
         }
