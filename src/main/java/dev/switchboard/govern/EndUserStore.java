@@ -1,12 +1,10 @@
 package dev.switchboard.govern;
 
-import dev.switchboard.model.DurationSpec;
 import dev.switchboard.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.List;
 
 /**
@@ -48,8 +46,7 @@ final class EndUserStore extends RowTable<EndUser> {
     void bind(PreparedStatement ps, EndUser u) throws SQLException {
         ps.setString(1, u.userId());
         ps.setString(2, u.alias());
-        if (u.maxBudget() == null) ps.setNull(3, Types.DOUBLE);
-        else ps.setDouble(3, u.maxBudget());
+        setDouble(ps, 3, u.maxBudget());
         ps.setString(4, u.budgetDuration() == null ? null : u.budgetDuration().text());
         ps.setLong(5, u.budgetAnchor());
         ps.setBoolean(6, u.blocked());
@@ -60,10 +57,7 @@ final class EndUserStore extends RowTable<EndUser> {
 
     @Override
     EndUser read(ResultSet rs) throws SQLException {
-        double max = rs.getDouble(3);
-        Double maxBudget = rs.wasNull() ? null : max;
-        String duration = rs.getString(4);
-        return new EndUser(rs.getString(1), rs.getString(2), maxBudget, duration == null ? null : DurationSpec.parse(duration),
+        return new EndUser(rs.getString(1), rs.getString(2), getDouble(rs, 3), getDuration(rs, 4),
                 rs.getLong(5), rs.getBoolean(6), jsonObject(rs.getString(7), "end_users row " + rs.getString(1)), rs.getLong(8),
                 rs.getLong(9));
     }

@@ -195,6 +195,43 @@ abstract class RowTable<R extends BudgetedRow> {
         }
     }
 
+    /** A column that may be null: a number of dollars. */
+    static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+        if (v == null) ps.setNull(i, java.sql.Types.DOUBLE);
+        else ps.setDouble(i, v);
+    }
+
+    /** A column that may be null: a whole number (a limit). */
+    static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) ps.setNull(i, java.sql.Types.BIGINT);
+        else ps.setLong(i, v);
+    }
+
+    static Double getDouble(ResultSet rs, int i) throws SQLException {
+        double v = rs.getDouble(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Long getLong(ResultSet rs, int i) throws SQLException {
+        long v = rs.getLong(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** A duration column ({@code budget_duration}), null for none. */
+    static dev.switchboard.model.DurationSpec getDuration(ResultSet rs, int i) throws SQLException {
+        String v = rs.getString(i);
+        return v == null ? null : dev.switchboard.model.DurationSpec.parse(v);
+    }
+
+    /** A JSON list of model names ({@code models}). */
+    static List<String> getModels(ResultSet rs, int i, String where) throws SQLException {
+        try {
+            return KeyJson.mapper().readValue(rs.getString(i), new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(where + ": models is not a JSON list", e);
+        }
+    }
+
     /** A JSON object column's text as an object (null for none). */
     static com.fasterxml.jackson.databind.node.ObjectNode jsonObject(String text, String where) {
         if (text == null) return null;

@@ -1,13 +1,11 @@
 package dev.switchboard.govern;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.switchboard.model.DurationSpec;
 import dev.switchboard.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.List;
 
 /**
@@ -56,8 +54,7 @@ final class TeamStore extends RowTable<Team> {
     void bind(PreparedStatement ps, Team t) throws SQLException {
         ps.setString(1, t.teamId());
         ps.setString(2, t.alias());
-        if (t.maxBudget() == null) ps.setNull(3, Types.DOUBLE);
-        else ps.setDouble(3, t.maxBudget());
+        setDouble(ps, 3, t.maxBudget());
         ps.setString(4, t.budgetDuration() == null ? null : t.budgetDuration().text());
         ps.setLong(5, t.budgetAnchor());
         ps.setString(6, jsonText(t.models()));
@@ -65,32 +62,14 @@ final class TeamStore extends RowTable<Team> {
         ps.setString(8, jsonText(t.metadata()));
         ps.setLong(9, t.createdAt());
         ps.setLong(10, t.updatedAt());
-        if (t.rpmLimit() == null) ps.setNull(11, Types.BIGINT);
-        else ps.setLong(11, t.rpmLimit());
-        if (t.tpmLimit() == null) ps.setNull(12, Types.BIGINT);
-        else ps.setLong(12, t.tpmLimit());
-        if (t.memberBudget() == null) ps.setNull(13, Types.DOUBLE);
-        else ps.setDouble(13, t.memberBudget());
+        setLong(ps, 11, t.rpmLimit());
+        setLong(ps, 12, t.tpmLimit());
+        setDouble(ps, 13, t.memberBudget());
         ps.setString(14, t.members().isEmpty() ? null : jsonText(t.members()));
     }
 
     @Override
     Team read(ResultSet rs) throws SQLException {
-        double max = rs.getDouble(3);
-        Double maxBudget = rs.wasNull() ? null : max;
-        String duration = rs.getString(4);
-        List<String> models;
-        try {
-            models = KeyJson.mapper().readValue(rs.getString(6), new TypeReference<List<String>>() {});
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("teams row " + rs.getString(1) + ": models is not a JSON list", e);
-        }
-        long rpm = rs.getLong(11);
-        Long rpmLimit = rs.wasNull() ? null : rpm;
-        long tpm = rs.getLong(12);
-        Long tpmLimit = rs.wasNull() ? null : tpm;
-        double mb = rs.getDouble(13);
-        Double memberBudget = rs.wasNull() ? null : mb;
         String membersText = rs.getString(14);
         List<Team.Member> members;
         try {
@@ -98,8 +77,9 @@ final class TeamStore extends RowTable<Team> {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("teams row " + rs.getString(1) + ": members is not a JSON list of members", e);
         }
-        return new Team(rs.getString(1), rs.getString(2), maxBudget, duration == null ? null : DurationSpec.parse(duration),
-                rs.getLong(5), models, rpmLimit, tpmLimit, rs.getBoolean(7), jsonObject(rs.getString(8), "teams row " + rs.getString(1)),
-                rs.getLong(9), rs.getLong(10), memberBudget, members);
+        String where = "teams row " + rs.getString(1);
+        return new Team(rs.getString(1), rs.getString(2), getDouble(rs, 3), getDuration(rs, 4), rs.getLong(5), getModels(rs, 6, where),
+                getLong(rs, 11), getLong(rs, 12), rs.getBoolean(7), jsonObject(rs.getString(8), where), rs.getLong(9), rs.getLong(10),
+                getDouble(rs, 13), members);
     }
 }

@@ -1,13 +1,10 @@
 package dev.switchboard.govern;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.switchboard.model.DurationSpec;
 import dev.switchboard.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.List;
 
 /**
@@ -70,15 +67,12 @@ final class UserStore extends RowTable<User> {
         ps.setString(2, u.alias());
         ps.setString(3, u.email());
         ps.setString(4, u.role());
-        if (u.maxBudget() == null) ps.setNull(5, Types.DOUBLE);
-        else ps.setDouble(5, u.maxBudget());
+        setDouble(ps, 5, u.maxBudget());
         ps.setString(6, u.budgetDuration() == null ? null : u.budgetDuration().text());
         ps.setLong(7, u.budgetAnchor());
         ps.setString(8, jsonText(u.models()));
-        if (u.rpmLimit() == null) ps.setNull(9, Types.BIGINT);
-        else ps.setLong(9, u.rpmLimit());
-        if (u.tpmLimit() == null) ps.setNull(10, Types.BIGINT);
-        else ps.setLong(10, u.tpmLimit());
+        setLong(ps, 9, u.rpmLimit());
+        setLong(ps, 10, u.tpmLimit());
         ps.setString(11, jsonText(u.metadata()));
         ps.setLong(12, u.createdAt());
         ps.setLong(13, u.updatedAt());
@@ -86,21 +80,9 @@ final class UserStore extends RowTable<User> {
 
     @Override
     User read(ResultSet rs) throws SQLException {
-        double max = rs.getDouble(5);
-        Double maxBudget = rs.wasNull() ? null : max;
-        String duration = rs.getString(6);
-        List<String> models;
-        try {
-            models = KeyJson.mapper().readValue(rs.getString(8), new TypeReference<List<String>>() {});
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("users row " + rs.getString(1) + ": models is not a JSON list", e);
-        }
-        long rpm = rs.getLong(9);
-        Long rpmLimit = rs.wasNull() ? null : rpm;
-        long tpm = rs.getLong(10);
-        Long tpmLimit = rs.wasNull() ? null : tpm;
-        return new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), maxBudget,
-                duration == null ? null : DurationSpec.parse(duration), rs.getLong(7), models, rpmLimit, tpmLimit,
-                jsonObject(rs.getString(11), "users row " + rs.getString(1)), rs.getLong(12), rs.getLong(13));
+        String where = "users row " + rs.getString(1);
+        return new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), getDouble(rs, 5), getDuration(rs, 6),
+                rs.getLong(7), getModels(rs, 8, where), getLong(rs, 9), getLong(rs, 10), jsonObject(rs.getString(11), where),
+                rs.getLong(12), rs.getLong(13));
     }
 }
