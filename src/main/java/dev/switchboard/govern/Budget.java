@@ -390,8 +390,9 @@ final class Budget {
          * A member's grant in a team: {@code mb:} and a hash of both ids; the ledger's rows are those tagged
          * {@code user:<user id>} that count for the team.
          */
-        static Grant member(String teamId, String userId) {
-            return new Grant("mb:" + KeySecrets.hash(TeamMember.id(teamId, userId)).substring(0, 40), "member", TeamMember.id(teamId, userId));
+        static Grant member(String teamId, String userId, long addedAt) {
+            String membership = TeamMember.id(teamId, userId) + '\t' + addedAt; // each membership its own grant
+            return new Grant("mb:" + KeySecrets.hash(membership).substring(0, 40), "member", membership);
         }
 
         /** This budget's spend in the ledger since {@code sinceMillis}. Blocks. */
@@ -400,9 +401,9 @@ final class Budget {
             if (ledgerColumn.equals("end_user")) return EndUserStore.spentSince(c, ledgerValue, sinceMillis);
             if (ledgerColumn.equals("team")) return TeamStore.spentSince(c, ledgerValue, sinceMillis);
             if (ledgerColumn.equals("user")) return UserStore.spentSince(c, ledgerValue, sinceMillis);
-            if (ledgerColumn.equals("member")) {
-                int tab = ledgerValue.indexOf('\t');
-                return TeamStore.memberSpentSince(c, ledgerValue.substring(0, tab), ledgerValue.substring(tab + 1), sinceMillis);
+            if (ledgerColumn.equals("member")) { // team \t user \t added at: counted from when they were added
+                String[] p = ledgerValue.split("\t", 3);
+                return TeamStore.memberSpentSince(c, p[0], p[1], Math.max(sinceMillis, Long.parseLong(p[2])));
             }
             return KeyStore.spentSince(c, ledgerValue, sinceMillis);
         }

@@ -208,7 +208,10 @@ public final class Governor {
         if (n == 0) return Admission.NO_ROWS;
         Budget[] out = new Budget[n];
         int i = 0;
-        for (Budget x : new Budget[] {a, b, c, d}) if (x != null) out[i++] = x;
+        if (a != null) out[i++] = a;
+        if (b != null) out[i++] = b;
+        if (c != null) out[i++] = c;
+        if (d != null) out[i] = d;
         return out;
     }
 

@@ -154,25 +154,37 @@ public final class KeyAdmin {
     }
 
     /**
-     * Deletes the keys of these ids that are still stored (one deleted meanwhile, here or on another gateway, is left
-     * out): {@code /user/delete}'s. @return the deleted keys' tokens
+     * Deletes a user's keys, or their keys of one team ({@code teamId}; null for all of theirs), as the store holds them
+     * (with those another gateway made a moment ago): {@code /user/delete}'s and {@code /team/member_delete}'s.
+     *
+     * @param why for the log lines ({@code its user was deleted}, …)
+     * @return the deleted keys' tokens
      */
-    public Future<List<String>> deleteIds(List<String> keyIds) {
+    public Future<List<String>> deleteKeysOf(String userId, String teamId, String why) {
+        return change(() -> deleteKeys(store.keysOf(userId, teamId), why));
+    }
+
+    /** Deletes the keys of these ids, those still stored (one deleted meanwhile is left out). @return their tokens */
+    public Future<List<String>> deleteIds(List<String> keyIds, String why) {
         return change(() -> {
-            List<String> present = new ArrayList<>();
-            for (String id : keyIds) if (registry.byId(id) != null) present.add(id);
-            if (!present.isEmpty()) store.delete(present);
-            List<String> tokens = new ArrayList<>();
-            for (String id : present) {
+            java.util.Map<String, String> tokens = new java.util.LinkedHashMap<>();
+            for (String id : keyIds) {
                 KeyState s = registry.byId(id);
-                if (s == null) continue;
-                registry.remove(id);
-                limiter.forget(id);
-                tokens.add(s.key().token());
-                log.info("key {} deleted (its user was deleted)", id);
+                if (s != null) tokens.put(id, s.key().token());
             }
-            return tokens;
+            return deleteKeys(tokens, why);
         });
+    }
+
+    private List<String> deleteKeys(java.util.Map<String, String> tokens, String why) {
+        if (tokens.isEmpty()) return List.of();
+        store.delete(new ArrayList<>(tokens.keySet()));
+        for (String id : tokens.keySet()) {
+            registry.remove(id);
+            limiter.forget(id);
+            log.info("key {} deleted ({})", id, why);
+        }
+        return new ArrayList<>(tokens.values());
     }
 
     /**

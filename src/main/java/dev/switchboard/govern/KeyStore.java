@@ -65,6 +65,25 @@ final class KeyStore {
         });
     }
 
+    /**
+     * The keys of a user ({@code user_id}), or of a user in one team ({@code team_id} too): key id → token, from the
+     * store, so keys another gateway made a moment ago are there too. Blocks.
+     */
+    java.util.Map<String, String> keysOf(String userId, String teamId) {
+        return db.transaction(c -> {
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key_id, token FROM virtual_keys WHERE user_id = ?"
+                    + (teamId == null ? "" : " AND team_id = ?"))) {
+                ps.setString(1, userId);
+                if (teamId != null) ps.setString(2, teamId);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
     /** Deletes all of them or none. */
     void delete(List<String> keyIds) {
         db.transaction(c -> {

@@ -79,6 +79,9 @@ abstract class RowBudgets<R extends BudgetedRow> {
         });
     }
 
+    /** Lets go of this id's running budget, whatever it holds: the next call makes it anew (a new grant from the store). */
+    void dropBudget(String id) { budgets.remove(id); }
+
     /** A call's budget was let go between its lookup and its reservation: the next lookup makes it anew. */
     void forget(String id, Budget retired) { budgets.remove(id, retired); }
 

@@ -27,13 +27,21 @@ public record Team(String teamId, String alias, Double maxBudget, DurationSpec b
                    List<String> models, Long rpmLimit, Long tpmLimit, boolean blocked, ObjectNode metadata, long createdAt,
                    long updatedAt, Double memberBudget, List<Member> members) implements LimitedRow {
     /**
-     * A user in the team (LiteLLM's {@code Member} and its team membership).
+     * A user in the team (LiteLLM's {@code Member} and its team membership), stored as JSON on the team's row: its
+     * names are LiteLLM's, and fields a later version adds are skipped by an older gateway on the same database.
      *
      * @param userEmail       the user's email when they were added, for display, or null
      * @param role            LiteLLM's {@code admin} or {@code user} (shown; the admin API takes the master key)
      * @param maxBudgetInTeam their own budget in the team, or null for the team's {@code team_member_budget}
+     * @param addedAt         epoch ms they were added: their spend in the team counts from then (a member added again
+     *                        starts from nothing, as LiteLLM's new membership row does)
      */
-    public record Member(String userId, String userEmail, String role, Double maxBudgetInTeam) {}
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    public record Member(@com.fasterxml.jackson.annotation.JsonProperty("user_id") String userId,
+                         @com.fasterxml.jackson.annotation.JsonProperty("user_email") String userEmail,
+                         @com.fasterxml.jackson.annotation.JsonProperty("role") String role,
+                         @com.fasterxml.jackson.annotation.JsonProperty("max_budget_in_team") Double maxBudgetInTeam,
+                         @com.fasterxml.jackson.annotation.JsonProperty("added_at") long addedAt) {}
 
     public Team {
         models = models == null ? List.of() : List.copyOf(models);

@@ -63,7 +63,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
                 List<Team.Member> members = new ArrayList<>();
                 for (int i = 0; i < asked.size(); i++) {
                     User u = found.get(i);
-                    if (members.stream().noneMatch(m -> m.userId().equals(u.userId()))) members.add(new Team.Member(u.userId(), u.email(), asked.get(i).role(), null));
+                    if (members.stream().noneMatch(m -> m.userId().equals(u.userId()))) members.add(new Team.Member(u.userId(), u.email(), asked.get(i).role(), null, now));
                 }
                 t = t.withMembers(members, now);
             }
@@ -122,7 +122,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
 
     /**
      * {@code GET /team/list}: every team, by alias (LiteLLM answers a JSON array, each team with its keys). LiteLLM's
-     * {@code user_id} lists a user's teams: here (no members) the teams with a key of that {@code user_id}; its
+     * {@code user_id} lists a user's teams: the teams they are a member of, and those of their keys; its
      * {@code organization_id} lists an organization's: here (no organizations) every team for LiteLLM's
      * {@code default_organization} (the teams of none), none for another.
      */
@@ -135,6 +135,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             if (userId != null) {
                 Set<String> ofUser = new java.util.HashSet<>();
                 for (KeyState s : keys.all()) if (userId.equals(s.key().userId()) && s.key().teamId() != null) ofUser.add(s.key().teamId());
+                ofUser.addAll(teams.teamsOfMember(userId)); // and the teams they are a member of (LiteLLM's answer)
                 all.removeIf(t -> !ofUser.contains(t.teamId()));
             }
             all.sort(java.util.Comparator.comparing((Team t) -> t.alias() == null ? "" : t.alias()).thenComparing(Team::teamId));
@@ -217,6 +218,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             List<MemberAsked> asked = new ArrayList<>();
             if (m.isArray()) for (int i = 0; i < m.size(); i++) asked.add(memberAsked(m.get(i), "member[" + i + "]"));
             else asked.add(memberAsked(m, "member"));
+            requireOnce(asked, "member");
             if (store.get(id) == null) throw notFound("Team not found for team_id=" + id, "team_id");
             List<User> found = users.ensure(asked.stream().map(a -> new String[] {a.userId(), a.email()}).toList());
             long now = clock.getAsLong();
@@ -228,15 +230,15 @@ public final class TeamAdmin extends RowAdmin<Team> {
                 for (int i = 0; i < asked.size(); i++) {
                     User u = found.get(i);
                     if (known.member(u.userId()) != null || added.stream().anyMatch(x -> x.userId().equals(u.userId()))) continue;
-                    Team.Member nm = new Team.Member(u.userId(), u.email(), asked.get(i).role(), budget);
+                    Team.Member nm = new Team.Member(u.userId(), u.email(), asked.get(i).role(), budget, now);
                     members.add(nm);
                     added.add(nm);
                 }
                 if (added.isEmpty()) {
                     String existing = LogSafe.text(known.members().stream().map(Team.Member::userId).toList().toString());
                     if (asked.size() == 1) {
-                        throw alreadyInTeam("User already in team. Member: user_id=" + found.get(0).userId() + ", user_email="
-                                + found.get(0).email() + ". Existing members=" + existing);
+                        throw alreadyInTeam("User already in team. Member: user_id=" + LogSafe.text(found.get(0).userId())
+                                + ", user_email=" + LogSafe.text(String.valueOf(found.get(0).email())) + ". Existing members=" + existing);
                     }
                     throw alreadyInTeam("All users are already in team. Existing members=" + existing);
                 }
@@ -258,28 +260,31 @@ public final class TeamAdmin extends RowAdmin<Team> {
      * the team and their keys of the team are deleted, as LiteLLM does; the team as it is now.
      */
     public Future<ObjectNode> memberDelete(ObjectNode body) {
-        return this.<String[]>change(() -> {
+        // the membership first, under the team's lock, then the keys (the store's: with those another gateway made a
+        // moment ago), so a key of the team made meanwhile is not left with a budget no member row holds
+        return this.<Removed>change(() -> {
             KeyFields.onlyKnown(body, Set.of("team_id", "user_id", "user_email"));
             String id = requiredId(body);
-            Team known = store.get(id);
-            if (known == null) throw GatewayException.badRequest("Team id=" + id + " does not exist in db", "team_id");
-            Team.Member m = memberNamed(known, body, "Either user_id or user_email needs to be passed in");
-            return new String[] {id, m.userId()};
-        }).compose(named -> users.deleteKeysOf(named[1], named[0]).compose(deleted -> change(() -> {
-            String id = named[0];
             long now = clock.getAsLong();
+            Team.Member[] gone = new Team.Member[1];
             Team t = store.change(List.of(id), rows -> {
                 Team known = rows.get(id);
                 if (known == null) throw GatewayException.badRequest("Team id=" + id + " does not exist in db", "team_id");
+                gone[0] = memberNamed(known, body, "Either user_id or user_email needs to be passed in");
                 List<Team.Member> rest = new ArrayList<>(known.members());
-                rest.removeIf(x -> x.userId().equals(named[1]));
+                rest.removeIf(x -> x.userId().equals(gone[0].userId()));
                 return List.of(known.withMembers(rest, now));
             }).get(id);
             teams.put(t, now);
-            log.info("team {}: member {} removed (and {} key(s) of theirs in the team)", id, named[1], deleted.size());
-            return json(t, now);
-        })));
+            return new Removed(t, gone[0].userId());
+        }).compose(done -> users.deleteKeysOf(done.userId(), done.team().teamId()).compose(deleted -> vertx.executeBlocking(() -> {
+            log.info("team {}: member {} removed (and {} key(s) of theirs in the team)", done.team().teamId(), done.userId(), deleted.size());
+            return json(done.team(), clock.getAsLong());
+        }, false)));
     }
+
+    /** A team as a member left it, and who left. */
+    private record Removed(Team team, String userId) {}
 
     /**
      * {@code POST /team/member_update} with {@code team_id}, {@code user_id} (or {@code user_email}), and
@@ -288,9 +293,11 @@ public final class TeamAdmin extends RowAdmin<Team> {
      */
     public Future<ObjectNode> memberUpdate(ObjectNode body) {
         return change(() -> {
-            KeyFields.onlyKnown(body, Set.of("team_id", "user_id", "user_email", "max_budget_in_team", "role"));
+            Set<String> allowed = new java.util.HashSet<>(Set.of("team_id", "user_id", "user_email", "max_budget_in_team", "role"));
+            for (String f : List.of("tpm_limit", "rpm_limit")) if (body.has(f) && body.get(f).isNull()) allowed.add(f); // LiteLLM's, unset
+            onlyKnown(body, allowed, Set.of("tpm_limit", "rpm_limit"), "team member");
             String id = requiredId(body);
-            String role = body.has("role") ? role(body.get("role"), "role") : null;
+            String role = body.hasNonNull("role") ? role(body.get("role"), "role") : null;
             long now = clock.getAsLong();
             Team.Member[] changed = new Team.Member[1];
             Team t = store.change(List.of(id), rows -> {
@@ -298,7 +305,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
                 if (known == null) throw GatewayException.badRequest("Team id=" + id + " does not exist in db", "team_id");
                 Team.Member m = memberNamed(known, body, "Either user_id or user_email needs to be passed in");
                 Double budget = BudgetFields.maxBudget(body, m.maxBudgetInTeam(), "for the team's team_member_budget", "max_budget_in_team");
-                changed[0] = new Team.Member(m.userId(), m.userEmail(), role != null ? role : m.role(), budget);
+                changed[0] = new Team.Member(m.userId(), m.userEmail(), role != null ? role : m.role(), budget, m.addedAt());
                 List<Team.Member> members = new ArrayList<>(known.members());
                 members.replaceAll(x -> x.userId().equals(m.userId()) ? changed[0] : x);
                 return List.of(known.withMembers(members, now));
@@ -323,7 +330,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
     private static MemberAsked memberAsked(JsonNode m, String param) {
         if (!m.isObject()) throw GatewayException.badRequest("'" + param + "' must be an object: {\"user_id\": …, \"role\": \"user\"}.", param);
         KeyFields.onlyKnown((ObjectNode) m, Set.of("user_id", "user_email", "role"));
-        String userId = m.hasNonNull("user_id") ? checkedId(m.get("user_id"), param + ".user_id", Users.MAX_ID) : null;
+        String userId = m.hasNonNull("user_id") ? memberId(m.get("user_id"), param + ".user_id") : null;
         String email = null;
         if (m.hasNonNull("user_email")) {
             if (!m.get("user_email").isTextual() || m.get("user_email").textValue().isBlank() || m.get("user_email").textValue().length() > 255) {
@@ -332,10 +339,28 @@ public final class TeamAdmin extends RowAdmin<Team> {
             email = m.get("user_email").textValue().strip();
         }
         if (userId == null && email == null) throw GatewayException.badRequest("Either user id or user email must be provided", param);
-        if (userId != null && (!userId.equals(userId.strip()) || userId.chars().anyMatch(Character::isISOControl))) {
-            throw GatewayException.badRequest("'" + param + ".user_id' must not begin or end with spaces or hold control characters.", param);
+        return new MemberAsked(userId, email, m.hasNonNull("role") ? role(m.get("role"), param + ".role") : "user");
+    }
+
+    /** A request that names one user twice (by id, or by email in any case) is refused: which of the two was meant? */
+    private static void requireOnce(List<MemberAsked> asked, String param) {
+        Set<String> seen = new java.util.HashSet<>();
+        for (MemberAsked a : asked) {
+            String k = a.userId() != null ? "id:" + a.userId() : "email:" + a.email().toLowerCase(java.util.Locale.ROOT);
+            if (!seen.add(k)) {
+                throw GatewayException.badRequest("'" + param + "' names the user " + (a.userId() != null ? a.userId() : a.email())
+                        + " twice: name each member once.", param);
+            }
         }
-        return new MemberAsked(userId, email, m.has("role") ? role(m.get("role"), param + ".role") : "user");
+    }
+
+    /** A member's user id, held to a user's rules (what /user/new would take). */
+    private static String memberId(JsonNode v, String param) {
+        String id = checkedId(v, param, Users.MAX_ID);
+        if (!id.equals(id.strip()) || id.chars().anyMatch(Character::isISOControl)) {
+            throw GatewayException.badRequest("'" + param + "' must not begin or end with spaces or hold control characters.", param);
+        }
+        return id;
     }
 
     /** LiteLLM's member roles. */
@@ -369,7 +394,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
         o.put("team_id", t.teamId());
         o.putNull("budget_id");
         TeamMember row = teams.members().row(TeamMember.id(t.teamId(), m.userId()));
-        long since = row == null ? 0 : teams.members().periodStart(row, now);
+        long since = Math.max(m.addedAt(), row == null ? 0 : teams.members().periodStart(row, now)); // from when they joined
         o.put("spend", BigDecimal.valueOf(store.memberSpentSince(t.teamId(), m.userId(), since), 9).stripTrailingZeros());
         ObjectNode b = o.putObject("litellm_budget_table");
         Double max = t.budgetOf(m);
@@ -381,6 +406,30 @@ public final class TeamAdmin extends RowAdmin<Team> {
         b.putNull("rpm_limit");
         b.putNull("max_parallel_requests");
         return o;
+    }
+
+    /** The stored teams this user is a member of (for {@code /user/info} and {@code /user/list}). */
+    List<String> teamsOfMember(String userId) { return teams.teamsOfMember(userId); }
+
+    /** Takes these users out of every team they are a member of ({@code /user/delete}, as LiteLLM's does). */
+    Future<Void> removeMembers(List<String> userIds) {
+        return change(() -> {
+            long now = clock.getAsLong();
+            Set<String> affected = new java.util.TreeSet<>();
+            for (String u : userIds) affected.addAll(teams.teamsOfMember(u));
+            if (affected.isEmpty()) return null;
+            java.util.Map<String, Team> changed = store.change(affected, rows -> {
+                List<Team> out = new ArrayList<>();
+                for (Team t : rows.values()) {
+                    List<Team.Member> rest = new ArrayList<>(t.members());
+                    if (rest.removeIf(m -> userIds.contains(m.userId()))) out.add(t.withMembers(rest, now));
+                }
+                return out;
+            });
+            for (Team t : changed.values()) teams.put(t, now);
+            log.info("user(s) {} taken out of {} team(s)", String.join(", ", userIds), changed.size());
+            return null;
+        });
     }
 
     /** A stored team as {@code /team/info} shows it (without its keys), or null. For {@code /user/info}. Blocks. */
@@ -514,9 +563,10 @@ public final class TeamAdmin extends RowAdmin<Team> {
             for (int i = 0; i < v.size(); i++) {
                 JsonNode m = v.get(i);
                 if (f.equals("members_with_roles")) out.add(memberAsked(m, f + "[" + i + "]"));
-                else out.add(new MemberAsked(checkedId(m, f + "[" + i + "]", Users.MAX_ID), null, f.equals("admins") ? "admin" : "user"));
+                else out.add(new MemberAsked(memberId(m, f + "[" + i + "]"), null, f.equals("admins") ? "admin" : "user"));
             }
         }
+        requireOnce(out, "members_with_roles");
         return out;
     }
 

@@ -13,6 +13,25 @@ final class TeamMembers extends RowBudgets<TeamMember> {
     @Override Budget.Grant grant(String id) {
         TeamMember m = row(id);
         int tab = id.indexOf('\t');
-        return Budget.Grant.member(m != null ? m.teamId() : id.substring(0, tab), m != null ? m.userId() : id.substring(tab + 1));
+        return m != null ? Budget.Grant.member(m.teamId(), m.userId(), m.addedAt())
+                : Budget.Grant.member(id.substring(0, tab), id.substring(tab + 1), 0);
+    }
+
+    /**
+     * A member added again (another {@code addedAt}): their old budget, and its grant, are let go, so the next call makes
+     * one that counts from the new membership. Calls in flight settle into the old object, which nothing reads after.
+     */
+    /** A member gone (or without a budget now): their budget goes too, so a later membership starts from nothing. */
+    @Override
+    void remove(String id, long nowMillis) {
+        super.remove(id, nowMillis);
+        dropBudget(id);
+    }
+
+    @Override
+    void put(TeamMember m, long nowMillis) {
+        TeamMember was = row(m.id());
+        if (was != null && was.addedAt() != m.addedAt()) dropBudget(m.id());
+        super.put(m, nowMillis);
     }
 }

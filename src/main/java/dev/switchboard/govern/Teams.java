@@ -34,8 +34,8 @@ final class Teams extends LimitedRows<Team> {
         for (Team.Member m : t.members()) {
             Double budget = t.budgetOf(m);
             if (budget == null) continue;
-            TeamMember row = new TeamMember(TeamMember.id(t.teamId(), m.userId()), t.teamId(), m.userId(), budget, t.budgetDuration(),
-                    t.budgetAnchor());
+            TeamMember row = new TeamMember(TeamMember.id(t.teamId(), m.userId()), t.teamId(), m.userId(), m.addedAt(), budget,
+                    t.budgetDuration(), t.budgetAnchor());
             members.put(row, nowMillis);
             now.add(row.id());
         }
@@ -50,9 +50,16 @@ final class Teams extends LimitedRows<Team> {
         if (was != null) for (String m : was) members.remove(m, nowMillis);
     }
 
+    /** The ids of the stored teams this user is a member of, in id order. Walks the teams: for the admin API. */
+    List<String> teamsOfMember(String userId) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Team t : rows()) if (t.member(userId) != null) out.add(t.teamId());
+        return out;
+    }
+
     /** The budget row of this user in this stored team (their own or the team's member budget), or null for none. */
     String memberWithBudget(String teamId, String userId) {
-        if (userId == null) return null;
+        if (userId == null || !budgeted.containsKey(teamId)) return null; // most teams have no member budgets: no string made
         String id = TeamMember.id(teamId, userId);
         return members.row(id) != null ? id : null;
     }

@@ -43,6 +43,10 @@ public final class UserAdmin extends RowAdmin<User> {
     private final KeyRegistry keys;
     private final KeyAdmin keyAdmin;
     private final GovernSettings.UserDefaults defaults;
+    /** Set by governance: a user's teams (memberships) are shown, and a deleted user leaves them. */
+    private volatile TeamAdmin teamAdmin;
+
+    void teams(TeamAdmin teams) { this.teamAdmin = teams; }
 
     /** @param defaults LiteLLM's {@code max_internal_user_budget} / {@code internal_user_budget_duration} */
     UserAdmin(Vertx vertx, UserStore store, Users users, KeyRegistry keys, KeyAdmin keyAdmin, LongSupplier clock,
@@ -90,7 +94,8 @@ public final class UserAdmin extends RowAdmin<User> {
             if (body.hasNonNull("team_id") && !u.models().isEmpty()) keyBody.set("models", KeyJson.mapper().valueToTree(u.models()));
             return keyAdmin.generate(keyBody).compose(key -> insert(u)
                     // the user could not be stored (made elsewhere a moment ago): their key goes too
-                    .recover(e -> keyAdmin.deleteIds(List.of(key.get("key_id").asText())).transform(ignored -> Future.failedFuture(e)))
+                    .recover(e -> keyAdmin.deleteIds(List.of(key.get("key_id").asText()), "its user could not be stored")
+                            .transform(ignored -> Future.failedFuture(e)))
                     .compose(x -> answer(u, key)));
         });
     }
@@ -162,7 +167,7 @@ public final class UserAdmin extends RowAdmin<User> {
     }
 
     /** {@code GET /user/info?user_id=…}: LiteLLM's {@code {"user_id", "user_info", "keys", "teams"}}. */
-    public Future<ObjectNode> info(String id, TeamAdmin teams) {
+    public Future<ObjectNode> info(String id) {
         if (id == null || id.isBlank()) {
             return Future.failedFuture(GatewayException.badRequest("Name the user: /user/info?user_id=<id>.", "user_id"));
         }
@@ -175,15 +180,15 @@ public final class UserAdmin extends RowAdmin<User> {
             out.put("user_id", id);
             out.set("user_info", json(u, now));
             ArrayNode keyList = out.putArray("keys");
-            Set<String> teamIds = new java.util.TreeSet<>();
+            Set<String> teamIds = new java.util.TreeSet<>(teamAdmin.teamsOfMember(id)); // LiteLLM's: the teams they are in
             for (KeyState s : keys.all()) {
                 if (!id.equals(s.key().userId())) continue;
                 keyList.add(KeyJson.key(s, now));
-                if (s.key().teamId() != null) teamIds.add(s.key().teamId());
+                if (s.key().teamId() != null) teamIds.add(s.key().teamId()); // and the stored teams of their keys
             }
-            ArrayNode teamList = out.putArray("teams"); // the stored teams of their keys (LiteLLM's: the teams they belong to)
+            ArrayNode teamList = out.putArray("teams");
             for (String t : teamIds) {
-                ObjectNode team = teams.infoRow(t, now);
+                ObjectNode team = teamAdmin.infoRow(t, now);
                 if (team != null) teamList.add(team);
             }
             return out;
@@ -264,10 +269,16 @@ public final class UserAdmin extends RowAdmin<User> {
             return ids;
         }).compose(ids -> {
             // their keys first: a user deleted before them would leave keys no user row governs any more
-            List<String> keyIds = new ArrayList<>();
-            for (KeyState s : keys.all()) if (s.key().userId() != null && ids.contains(s.key().userId())) keyIds.add(s.key().keyId());
-            Future<List<String>> deletedKeys = keyIds.isEmpty() ? Future.succeededFuture(List.of()) : keyAdmin.deleteIds(keyIds);
-            return deletedKeys.compose(deleted -> change(() -> {
+            Future<List<String>> deletedKeys = Future.succeededFuture(List.of());
+            for (String id : ids) {
+                deletedKeys = deletedKeys.compose(sofar -> keyAdmin.deleteKeysOf(id, null, "its user was deleted").map(more -> {
+                    List<String> all = new ArrayList<>(sofar);
+                    all.addAll(more);
+                    return all;
+                }));
+            }
+            // then out of their teams (LiteLLM's does too): a user made later with the id is no member by inheritance
+            return deletedKeys.compose(deleted -> teamAdmin.removeMembers(ids).map(x -> deleted)).compose(deleted -> change(() -> {
                 List<String> missing = store.deleteAll(ids);
                 if (!missing.isEmpty()) { // deleted meanwhile (another gateway): the others go too, as asked
                     List<String> rest = ids.stream().filter(id -> !missing.contains(id)).toList();
@@ -292,25 +303,42 @@ public final class UserAdmin extends RowAdmin<User> {
      * called from the team API's worker.
      */
     List<User> ensure(List<String[]> asked) {
+        // all checked first, then made: a refusal (an email another user has) leaves no user of the request behind
+        long now = clock.getAsLong();
         List<User> out = new ArrayList<>();
+        List<Integer> toMake = new ArrayList<>();
         for (String[] a : asked) {
             String id = a[0] != null ? a[0] : store.idByEmail(a[1]);
             User u = id == null ? null : store.get(id);
             if (u == null) {
-                long now = clock.getAsLong();
                 ObjectNode b = KeyJson.mapper().createObjectNode();
                 if (a[1] != null) b.put("user_email", a[1]);
                 u = apply(User.blank(id != null ? id : java.util.UUID.randomUUID().toString(), now), withDefaults(b), now);
                 requireFreeEmail(u.email(), u.userId());
-                try {
-                    if (!store.insert(u)) u = store.get(u.userId()); // made elsewhere a moment ago
-                } catch (RuntimeException e) {
-                    throw emailTakenOr(e, u.email());
-                }
-                users.put(u, now);
-                log.info("user {} added (a new team member)", u.userId());
+                toMake.add(out.size());
             }
             out.add(u);
+        }
+        for (int i : toMake) {
+            User u = out.get(i);
+            boolean made;
+            try {
+                made = store.insert(u);
+            } catch (RuntimeException e) {
+                // the email was given to a user another gateway made a moment ago: that user is the member
+                String holder = u.email() == null ? null : store.idByEmail(u.email());
+                if (holder == null || asked.get(i)[0] != null) throw emailTakenOr(e, u.email());
+                out.set(i, store.get(holder));
+                continue;
+            }
+            if (!made) { // made elsewhere a moment ago
+                User there = store.get(u.userId());
+                if (there == null) throw conflict("User with id " + u.userId() + " changed meanwhile: send the request again");
+                out.set(i, there);
+                continue;
+            }
+            users.put(u, now);
+            log.info("user {} added (a new team member)", u.userId());
         }
         return out;
     }
@@ -320,9 +348,7 @@ public final class UserAdmin extends RowAdmin<User> {
 
     /** Deletes a user's keys of a team (a member leaving it, as LiteLLM's member_delete does). @return their tokens */
     Future<List<String>> deleteKeysOf(String userId, String teamId) {
-        List<String> ids = new ArrayList<>();
-        for (KeyState s : keys.all()) if (userId.equals(s.key().userId()) && teamId.equals(s.key().teamId())) ids.add(s.key().keyId());
-        return ids.isEmpty() ? Future.succeededFuture(List.of()) : keyAdmin.deleteIds(ids);
+        return keyAdmin.deleteKeysOf(userId, teamId, "its user left team " + teamId);
     }
 
     private long spentNow(User u, long now) { return store.spentSince(u.userId(), users.periodStart(u, now)); }
@@ -339,7 +365,8 @@ public final class UserAdmin extends RowAdmin<User> {
         o.put("user_email", u.email());
         o.put("user_role", u.role());
         o.putNull("team_id");
-        o.putArray("teams");
+        ArrayNode teamIds = o.putArray("teams"); // LiteLLM's: the ids of the teams they are a member of
+        if (teamAdmin != null) teamAdmin.teamsOfMember(u.userId()).forEach(teamIds::add);
         o.putNull("organization_id");
         if (u.maxBudget() == null) o.putNull("max_budget");
         else o.put("max_budget", BigDecimal.valueOf(u.maxBudget()));

@@ -121,6 +121,14 @@ class TeamMembersIT {
         JsonObject updated = ok("/team/member_update", new JsonObject().put("team_id", "squad").put("user_id", "ann").put("max_budget_in_team", 1));
         assertThat(updated.getValue("max_budget_in_team").toString()).isEqualTo("1.0");
         assertThat(chat(ann).statusCode()).isEqualTo(200);
+        // a member taken out and added again starts from nothing (LiteLLM's new membership), her keys of the team gone
+        ok("/team/member_delete", new JsonObject().put("team_id", "squad").put("user_id", "ann"));
+        assertThat(chat(ann).statusCode()).isEqualTo(401);
+        ok("/team/member_add", new JsonObject().put("team_id", "squad").put("max_budget_in_team", 0.002)
+                .put("member", new JsonObject().put("user_id", "ann")));
+        ann = keyOf("squad", "ann");
+        ann2 = keyOf("squad", "ann");
+        assertThat(chat(ann).statusCode()).as("a new membership has spent nothing").isEqualTo(200);
         // leaving the team takes her keys of the team along
         ok("/team/member_delete", new JsonObject().put("team_id", "squad").put("user_id", "ann"));
         assertThat(chat(ann).statusCode()).isEqualTo(401);
@@ -164,5 +172,19 @@ class TeamMembersIT {
         assertThat(fayId).hasSize(36);
         ok("/team/member_update", new JsonObject().put("team_id", "crew").put("user_email", "FAY@example.com").put("role", "admin"));
         assertThat(admin.getOk("/team/info?team_id=crew").getJsonObject("team_info").getJsonArray("admins")).contains(fayId);
+        // a user's teams are the teams they are a member of (LiteLLM's /user/info and /team/list?user_id=)
+        JsonObject dan = admin.getOk("/user/info?user_id=dan");
+        assertThat(dan.getJsonObject("user_info").getJsonArray("teams")).containsExactly("crew");
+        assertThat(dan.getJsonArray("teams").getJsonObject(0).getString("team_id")).isEqualTo("crew");
+        assertThat(new JsonArray(admin.get("/team/list?user_id=dan").body()).getJsonObject(0).getString("team_id")).isEqualTo("crew");
+        // one user named twice in one request: which role was meant?
+        HttpResponse<String> twice = admin.post("/team/member_add", new JsonObject().put("team_id", "crew").put("member", new JsonArray()
+                .add(new JsonObject().put("user_id", "gil")).add(new JsonObject().put("user_id", "gil").put("role", "admin"))));
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(twice.body()).contains("names the user gil twice");
+        // a deleted user leaves their teams: one made again with the id is no member by inheritance
+        ok("/user/delete", new JsonObject().put("user_ids", new JsonArray().add("dan")));
+        assertThat(admin.getOk("/team/info?team_id=crew").getJsonObject("team_info").getJsonArray("members_with_roles").stream()
+                .map(o -> ((JsonObject) o).getString("user_id"))).doesNotContain("dan");
     }
 }

@@ -348,7 +348,7 @@ public final class AdminRoutes {
         post(router, "/user/delete", (c, b) -> edge.gateway().users().delete(b));
         get(router, "/user/info", rc -> {
             onlyParams(rc.request(), Set.of("user_id"));
-            return edge.gateway().users().info(rc.request().getParam("user_id"), edge.gateway().teams());
+            return edge.gateway().users().info(rc.request().getParam("user_id"));
         });
         get(router, "/user/list", rc -> {
             HttpServerRequest q = rc.request();
