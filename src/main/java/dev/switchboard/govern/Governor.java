@@ -160,7 +160,7 @@ public final class Governor {
         Budget memberBudget = null;
         long reserve = 0;
         for (int tries = 0; ; tries++) {
-            // the clock only for an end user, a team or a user (most calls have none: no clock read)
+            // the clock only for an end user, a team, a user or a member (most calls have none: no clock read)
             Budget eu = endUser == null ? null : endUsers.budget(endUser, clockMillis.getAsLong());
             endUserBudget = eu != null && eu.limited() ? eu : null;
             Budget tm = team == null ? null : teams.budget(team, clockMillis.getAsLong());
