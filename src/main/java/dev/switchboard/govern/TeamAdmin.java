@@ -114,8 +114,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             out.put("team_id", id);
             out.set("team_info", json(t, now));
             out.set("keys", keysOf(id, now));
-            ArrayNode memberships = out.putArray("team_memberships"); // LiteLLM's: the members with a budget in the team
-            for (Team.Member m : t.members()) if (t.budgetOf(m) != null) memberships.add(membershipJson(t, m, now));
+            out.set("team_memberships", memberships(t, now));
             return out;
         }, false);
     }
@@ -130,24 +129,86 @@ public final class TeamAdmin extends RowAdmin<Team> {
         return vertx.executeBlocking(() -> {
             flushLedger.run();
             long now = clock.getAsLong();
-            List<Team> all = new ArrayList<>(teams.rows());
-            if (organizationId != null && !organizationId.equals("default_organization")) all.clear();
-            if (userId != null) {
-                Set<String> ofUser = new java.util.HashSet<>();
-                for (KeyState s : keys.all()) if (userId.equals(s.key().userId()) && s.key().teamId() != null) ofUser.add(s.key().teamId());
-                ofUser.addAll(teams.teamsOfMember(userId)); // and the teams they are a member of (LiteLLM's answer)
-                all.removeIf(t -> !ofUser.contains(t.teamId()));
-            }
-            all.sort(java.util.Comparator.comparing((Team t) -> t.alias() == null ? "" : t.alias()).thenComparing(Team::teamId));
             ArrayNode out = KeyJson.mapper().createArrayNode();
-            for (Team t : all) {
+            for (Team t : listed(userId, organizationId)) {
                 ObjectNode o = json(t, now);
-                o.putArray("team_memberships");
+                o.set("team_memberships", memberships(t, now));
                 o.set("keys", keysOf(t.teamId(), now));
                 out.add(o);
             }
             return out;
         }, false);
+    }
+
+    /**
+     * {@code GET /v2/team/list}: LiteLLM's page ({@code teams}, {@code total}, {@code page}, {@code page_size},
+     * {@code total_pages}) of the teams {@link #list} would answer, filtered by {@code team_id} (exact) and
+     * {@code team_alias} (a part of it, any case), in {@code sort_by} order ({@code team_id}, {@code team_alias},
+     * {@code created_at}; by alias by default). Spend is read for the page's teams only.
+     */
+    public Future<ObjectNode> page(String userId, String organizationId, String teamId, String alias, String sortBy, String sortOrder,
+                                   int page, int pageSize) {
+        if (sortBy != null && !Set.of("team_id", "team_alias", "created_at").contains(sortBy)) {
+            return Future.failedFuture(GatewayException.badRequest("Invalid sort column. Must be one of: created_at, team_alias, team_id",
+                    "sort_by"));
+        }
+        if (sortOrder != null && !sortOrder.equals("asc") && !sortOrder.equals("desc")) {
+            return Future.failedFuture(GatewayException.badRequest("'sort_order' must be asc or desc.", "sort_order"));
+        }
+        return vertx.executeBlocking(() -> {
+            flushLedger.run();
+            long now = clock.getAsLong();
+            List<Team> found = listed(userId, organizationId);
+            if (teamId != null) found.removeIf(t -> !t.teamId().equals(teamId));
+            if (alias != null) {
+                String part = alias.toLowerCase(java.util.Locale.ROOT);
+                found.removeIf(t -> t.alias() == null || !t.alias().toLowerCase(java.util.Locale.ROOT).contains(part));
+            }
+            if (sortBy != null) {
+                java.util.Comparator<Team> order = switch (sortBy) {
+                    case "created_at" -> java.util.Comparator.comparingLong(Team::createdAt);
+                    case "team_alias" -> java.util.Comparator.comparing((Team t) -> t.alias() == null ? "" : t.alias());
+                    default -> java.util.Comparator.comparing(Team::teamId);
+                };
+                order = order.thenComparing(Team::teamId);
+                found.sort("desc".equals(sortOrder) ? order.reversed() : order);
+            } else if ("desc".equals(sortOrder)) java.util.Collections.reverse(found);
+            int total = found.size();
+            ObjectNode out = KeyJson.mapper().createObjectNode();
+            ArrayNode list = out.putArray("teams");
+            for (Team t : found.subList(Math.min(total, (page - 1) * pageSize), Math.min(total, page * pageSize))) {
+                ObjectNode o = json(t, now);
+                o.set("team_memberships", memberships(t, now));
+                o.set("keys", keysOf(t.teamId(), now));
+                list.add(o);
+            }
+            out.put("total", total);
+            out.put("page", page);
+            out.put("page_size", pageSize);
+            out.put("total_pages", (total + pageSize - 1) / pageSize);
+            return out;
+        }, false);
+    }
+
+    /** The teams {@code /team/list} answers for these filters, by alias. */
+    private List<Team> listed(String userId, String organizationId) {
+        List<Team> all = new ArrayList<>(teams.rows());
+        if (organizationId != null && !organizationId.equals("default_organization")) all.clear();
+        if (userId != null) {
+            Set<String> ofUser = new java.util.HashSet<>();
+            for (KeyState s : keys.all()) if (userId.equals(s.key().userId()) && s.key().teamId() != null) ofUser.add(s.key().teamId());
+            ofUser.addAll(teams.teamsOfMember(userId)); // and the teams they are a member of (LiteLLM's answer)
+            all.removeIf(t -> !ofUser.contains(t.teamId()));
+        }
+        all.sort(java.util.Comparator.comparing((Team t) -> t.alias() == null ? "" : t.alias()).thenComparing(Team::teamId));
+        return all;
+    }
+
+    /** LiteLLM's {@code team_memberships}: the members with a budget in the team. Blocks. */
+    private ArrayNode memberships(Team t, long now) {
+        ArrayNode out = KeyJson.mapper().createArrayNode();
+        for (Team.Member m : t.members()) if (t.budgetOf(m) != null) out.add(membershipJson(t, m, now));
+        return out;
     }
 
     /**

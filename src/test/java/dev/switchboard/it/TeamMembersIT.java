@@ -177,6 +177,21 @@ class TeamMembersIT {
         assertThat(dan.getJsonObject("user_info").getJsonArray("teams")).containsExactly("crew");
         assertThat(dan.getJsonArray("teams").getJsonObject(0).getString("team_id")).isEqualTo("crew");
         assertThat(new JsonArray(admin.get("/team/list?user_id=dan").body()).getJsonObject(0).getString("team_id")).isEqualTo("crew");
+        assertThat(new JsonArray(admin.get("/team/list?user_id=dan").body()).getJsonObject(0).getJsonArray("team_memberships")).isEmpty();
+        // LiteLLM's paged list (/v2/team/list), with its filters and its team_memberships
+        ok("/team/new", new JsonObject().put("team_id", "crew-b").put("team_alias", "Crew B").put("team_member_budget", 2)
+                .put("members_with_roles", new JsonArray().add(new JsonObject().put("user_id", "dan"))));
+        JsonObject v2 = admin.getOk("/v2/team/list?user_id=dan&sort_by=team_id&page_size=1");
+        assertThat(v2.getInteger("total")).isEqualTo(2);
+        assertThat(v2.getInteger("total_pages")).isEqualTo(2);
+        assertThat(v2.getJsonArray("teams").getJsonObject(0).getString("team_id")).isEqualTo("crew");
+        JsonObject second = admin.getOk("/v2/team/list?user_id=dan&sort_by=team_id&page_size=1&page=2").getJsonArray("teams").getJsonObject(0);
+        assertThat(second.getString("team_id")).isEqualTo("crew-b");
+        assertThat(second.getJsonArray("team_memberships").getJsonObject(0).getJsonObject("litellm_budget_table").getValue("max_budget")
+                .toString()).isEqualTo("2.0");
+        assertThat(admin.getOk("/v2/team/list?team_alias=crew%20B").getJsonArray("teams")).hasSize(1);
+        assertThat(admin.get("/v2/team/list?sort_by=spend").statusCode()).isEqualTo(400);
+        assertThat(admin.get("/v2/team/list?page_size=101").statusCode()).isEqualTo(400);
         // one user named twice in one request: which role was meant?
         HttpResponse<String> twice = admin.post("/team/member_add", new JsonObject().put("team_id", "crew").put("member", new JsonArray()
                 .add(new JsonObject().put("user_id", "gil")).add(new JsonObject().put("user_id", "gil").put("role", "admin"))));

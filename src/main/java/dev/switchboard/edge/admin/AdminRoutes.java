@@ -335,6 +335,16 @@ public final class AdminRoutes {
             onlyParams(rc.request(), Set.of("team_id"));
             return edge.gateway().teams().info(rc.request().getParam("team_id"));
         });
+        get(router, "/v2/team/list", rc -> {
+            HttpServerRequest q = rc.request();
+            onlyParams(q, Set.of("user_id", "organization_id", "team_id", "team_alias", "sort_by", "sort_order", "page", "page_size"));
+            int page = intParam(q, "page", 1);
+            int size = intParam(q, "page_size", 10); // LiteLLM's default
+            if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
+            if (size < 1 || size > 100) throw GatewayException.badRequest("'page_size' must be from 1 to 100.", "page_size");
+            return edge.gateway().teams().page(q.getParam("user_id"), q.getParam("organization_id"), q.getParam("team_id"),
+                    q.getParam("team_alias"), q.getParam("sort_by"), q.getParam("sort_order"), page, size);
+        });
         get(router, "/team/list", rc -> {
             onlyParams(rc.request(), Set.of("user_id", "organization_id"));
             return edge.gateway().teams().list(rc.request().getParam("user_id"), rc.request().getParam("organization_id"));
