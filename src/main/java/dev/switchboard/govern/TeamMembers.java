@@ -17,10 +17,6 @@ final class TeamMembers extends RowBudgets<TeamMember> {
                 : Budget.Grant.member(id.substring(0, tab), id.substring(tab + 1), 0);
     }
 
-    /**
-     * A member added again (another {@code addedAt}): their old budget, and its grant, are let go, so the next call makes
-     * one that counts from the new membership. Calls in flight settle into the old object, which nothing reads after.
-     */
     /** A member gone (or without a budget now): their budget goes too, so a later membership starts from nothing. */
     @Override
     void remove(String id, long nowMillis) {
@@ -28,6 +24,11 @@ final class TeamMembers extends RowBudgets<TeamMember> {
         dropBudget(id);
     }
 
+    /**
+     * A member added again (another {@code addedAt}; another gateway may see only the new row, not the removal): their
+     * old budget, and its grant, are let go, so the next call makes one that counts from the new membership. Calls in
+     * flight settle into the old object, which nothing reads after.
+     */
     @Override
     void put(TeamMember m, long nowMillis) {
         TeamMember was = row(m.id());
