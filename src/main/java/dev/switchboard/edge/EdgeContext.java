@@ -34,6 +34,10 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         String to = caller.modelFor(alias); // a virtual key's own alias: the model it leads to is what is checked
         if (!gateway.serves(to)) throw dev.switchboard.model.GatewayException.modelNotFound(alias, aliasesFor(caller));
         if (restricted(caller) && !gateway.allows(caller, to)) {
+            // the words a call would get when a team's or a user's list refuses it; the key's own refusal names the
+            // alias asked for and lists what the key may call, its own aliases too
+            dev.switchboard.model.GatewayException why = gateway.modelRefusal(caller, to);
+            if (why != null && !"model_not_allowed".equals(why.code())) throw why;
             throw dev.switchboard.model.GatewayException.modelNotAllowed(alias, aliasesFor(caller));
         }
         return alias;

@@ -191,6 +191,11 @@ public final class Governance {
      */
     public boolean allows(dev.switchboard.model.Caller caller, String alias) { return allows(caller, alias, null); }
 
+    /** The refusal a call of {@code alias} would get for its model, in its words; null when allowed ({@code count_tokens}). */
+    public dev.switchboard.model.GatewayException modelRefusal(dev.switchboard.model.Caller caller, String alias) {
+        return governor.modelRefusal(caller, alias);
+    }
+
     /** @param callTeam the team a call was admitted under ({@link dev.switchboard.model.CallContext#TEAM}), or null */
     public boolean allows(dev.switchboard.model.Caller caller, String alias, String callTeam) {
         if (caller.modelsRestricted() && !caller.models().contains(alias)) return false;

@@ -412,6 +412,29 @@ public final class Governor {
         return teamAllows(caller, alias);
     }
 
+    /**
+     * The refusal a call of {@code alias} would get for its model (a key's allowlist, a token's scopes, its team's or its
+     * user's models), in the words the call would get; null when the model is allowed. For {@code count_tokens}, which
+     * reaches no model but answers as a call would.
+     */
+    GatewayException modelRefusal(Caller caller, String alias) {
+        List<String> aliases = java.util.Collections.singletonList(alias);
+        try {
+            KeyState key = caller.virtualKey() ? keys.byId(caller.id()) : null;
+            if (key != null) checkModels(key.version(), aliases);
+            if (caller.modelsRestricted()) checkScopeModels(caller, aliases);
+            String team = teams.active() || enforceTeamModels ? teamOf(caller, key, aliases) : null;
+            if (team != null) checkTeam(team, aliases);
+            String countsFor = key != null ? key.key().teamId()
+                    : team != null || caller.admin() || caller.tags().isEmpty() ? team : Teams.firstLabel(caller.tags());
+            String owner = users.active() ? storedUser(caller, key) : null;
+            if (owner != null && countsFor == null) checkUserModels(owner, aliases);
+            return null;
+        } catch (GatewayException refused) {
+            return refused;
+        }
+    }
+
     /** Whether the team a call of {@code alias} would be governed by (if any) may use it. */
     boolean teamAllows(Caller caller, String alias) {
         if (!teams.active() && !enforceTeamModels) return true;

@@ -503,6 +503,11 @@ public final class Gateway {
     /** Whether the caller may use {@code alias} (its key's allowlist), for filtering the model lists. */
     public boolean allows(dev.switchboard.model.Caller caller, String alias) { return store.governance().allows(caller, alias); }
 
+    /** The refusal a call of {@code alias} would get for its model, in the call's words; null when allowed. */
+    public dev.switchboard.model.GatewayException modelRefusal(dev.switchboard.model.Caller caller, String alias) {
+        return store.governance().modelRefusal(caller, alias);
+    }
+
     /** The ledger's read side ({@code /spend/logs}, the spend report). Blocking: call from a worker. */
     public SpendReports spend() { return store.reports(); }
 

@@ -187,6 +187,11 @@ class TeamsIT {
                     .addUserMessage("hi").build()))
                     .isInstanceOf(PermissionDeniedException.class)
                     .hasMessageContaining("Team not allowed to access model. Team=blue, Model=gpt-large. Allowed team models = ['gpt', 'claude']");
+            // count_tokens answers as the call would, in the team's words
+            HttpResponse<String> counted = Http.post(gw.v1() + "/messages/count_tokens", key,
+                    "{\"model\":\"gpt-large\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(counted.statusCode()).isEqualTo(403);
+            assertThat(counted.body()).contains("Team not allowed to access model. Team=blue, Model=gpt-large.");
             // /v1/models lists what the team may use
             JsonArray models = new JsonObject(Http.get(gw.v1() + "/models", key).body()).getJsonArray("data");
             assertThat(models.stream().map(m -> ((JsonObject) m).getString("id"))).containsExactlyInAnyOrder("gpt", "claude");

@@ -164,6 +164,11 @@ class UsersIT {
         // a second key of hers without a model list of its own is held by hers too, and lists only what she may use
         String plain = admin.generate(new JsonObject().put("user_id", "bea")).getString("key");
         assertThat(chat(plain, "gpt-large").statusCode()).isEqualTo(403);
+        // count_tokens answers as the call would, in its words
+        HttpResponse<String> counted = Http.post(gw.v1() + "/messages/count_tokens", plain,
+                "{\"model\":\"gpt-large\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(counted.statusCode()).isEqualTo(403);
+        assertThat(counted.body()).contains("user not allowed to access model. This user can only access models=['gpt']");
         JsonArray models = new JsonObject(Http.get(gw.v1() + "/models", plain).body()).getJsonArray("data");
         assertThat(models.stream().map(m -> ((JsonObject) m).getString("id"))).containsExactly("gpt");
         // her team's key has the team's models, not hers (LiteLLM checks a user's models on their own keys only)
