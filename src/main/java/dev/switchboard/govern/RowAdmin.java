@@ -122,6 +122,19 @@ abstract class RowAdmin<R extends BudgetedRow> {
         KeyFields.onlyKnown(body, allowed);
     }
 
+    /**
+     * {@link #checkedId}, and no spaces around it nor control characters in it: a key's {@code team_id} and
+     * {@code user_id} are stripped (KeyFields), so an id with spaces around it could never be a key's team or user, and
+     * a member's budget row is named by the team's and the user's ids with a tab between them.
+     */
+    static String keyLikeId(JsonNode v, String param, int maxLength) {
+        String id = checkedId(v, param, maxLength);
+        if (!id.equals(id.strip()) || id.chars().anyMatch(Character::isISOControl)) {
+            throw GatewayException.badRequest("'" + param + "' must not begin or end with spaces or hold control characters.", param);
+        }
+        return id;
+    }
+
     static GatewayException notFound(String message, String param) {
         return new GatewayException(ErrorKind.NOT_FOUND, 404, message, param, "not_found", null, null);
     }

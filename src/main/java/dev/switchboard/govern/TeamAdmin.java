@@ -416,13 +416,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
     }
 
     /** A member's user id, held to a user's rules (what /user/new would take). */
-    private static String memberId(JsonNode v, String param) {
-        String id = checkedId(v, param, Users.MAX_ID);
-        if (!id.equals(id.strip()) || id.chars().anyMatch(Character::isISOControl)) {
-            throw GatewayException.badRequest("'" + param + "' must not begin or end with spaces or hold control characters.", param);
-        }
-        return id;
-    }
+    private static String memberId(JsonNode v, String param) { return keyLikeId(v, param, Users.MAX_ID); }
 
     /** LiteLLM's member roles. */
     private static String role(JsonNode v, String param) {
@@ -576,14 +570,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
 
     private static List<String> teamIds(ObjectNode body) { return ids(body, "team_ids", "team", Teams.MAX_ID); }
 
-    private static String teamId(JsonNode v, String param) {
-        String id = checkedId(v, param, Teams.MAX_ID);
-        // a key's team_id is stripped (KeyFields): an id with spaces around it could never be a key's team
-        if (!id.equals(id.strip()) || id.chars().anyMatch(Character::isISOControl)) {
-            throw GatewayException.badRequest("'" + param + "' must not begin or end with spaces or hold control characters.", param);
-        }
-        return id;
-    }
+    private static String teamId(JsonNode v, String param) { return keyLikeId(v, param, Teams.MAX_ID); }
 
     /** Unknown fields refused; LiteLLM's member lists accepted empty; its other team fields refused by name unless null. */
     private static void onlyKnown(ObjectNode body) { onlyKnown(body, true); }

@@ -474,14 +474,7 @@ public final class UserAdmin extends RowAdmin<User> {
                 "conflict", null, null);
     }
 
-    private static String userId(JsonNode v, String param) {
-        String id = checkedId(v, param, Users.MAX_ID);
-        // a key's user_id is stripped (KeyFields): an id with spaces around it could never be a key's user
-        if (!id.equals(id.strip()) || id.chars().anyMatch(Character::isISOControl)) {
-            throw GatewayException.badRequest("'" + param + "' must not begin or end with spaces or hold control characters.", param);
-        }
-        return id;
-    }
+    private static String userId(JsonNode v, String param) { return keyLikeId(v, param, Users.MAX_ID); }
 
     /** Unknown fields refused; LiteLLM's other user fields refused by name unless null (or an empty list of teams). */
     private static void onlyKnown(ObjectNode body, boolean isNew) {
