@@ -135,6 +135,23 @@ abstract class RowAdmin<R extends BudgetedRow> {
         return id;
     }
 
+    /**
+     * LiteLLM's page of a list ({@code /user/list}, {@code /v2/team/list}): {@code field} with the rows of page
+     * {@code page} (from 1) made into JSON (only those: their spend is read then), {@code total}, {@code page},
+     * {@code page_size} and {@code total_pages}.
+     */
+    static <T> ObjectNode page(String field, List<T> all, int page, int pageSize, java.util.function.Function<T, ObjectNode> json) {
+        int total = all.size();
+        ObjectNode out = KeyJson.mapper().createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode rows = out.putArray(field);
+        for (T row : all.subList(Math.min(total, (page - 1) * pageSize), Math.min(total, page * pageSize))) rows.add(json.apply(row));
+        out.put("total", total);
+        out.put("page", page);
+        out.put("page_size", pageSize);
+        out.put("total_pages", (total + pageSize - 1) / pageSize);
+        return out;
+    }
+
     static GatewayException notFound(String message, String param) {
         return new GatewayException(ErrorKind.NOT_FOUND, 404, message, param, "not_found", null, null);
     }

@@ -173,20 +173,12 @@ public final class TeamAdmin extends RowAdmin<Team> {
                 order = order.thenComparing(Team::teamId);
                 found.sort("desc".equals(sortOrder) ? order.reversed() : order);
             } else if ("desc".equals(sortOrder)) java.util.Collections.reverse(found);
-            int total = found.size();
-            ObjectNode out = KeyJson.mapper().createObjectNode();
-            ArrayNode list = out.putArray("teams");
-            for (Team t : found.subList(Math.min(total, (page - 1) * pageSize), Math.min(total, page * pageSize))) {
+            return page("teams", found, page, pageSize, t -> {
                 ObjectNode o = json(t, now);
                 o.set("team_memberships", memberships(t, now));
                 o.set("keys", keysOf(t.teamId(), now));
-                list.add(o);
-            }
-            out.put("total", total);
-            out.put("page", page);
-            out.put("page_size", pageSize);
-            out.put("total_pages", (total + pageSize - 1) / pageSize);
-            return out;
+                return o;
+            });
         }, false);
     }
 

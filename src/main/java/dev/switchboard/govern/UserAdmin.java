@@ -238,22 +238,14 @@ public final class UserAdmin extends RowAdmin<User> {
             };
             order = order.thenComparing(User::userId);
             found.sort(desc ? order.reversed() : order);
-            int total = found.size();
             java.util.Map<String, Integer> keyCounts = new java.util.HashMap<>();
             for (KeyState s : keys.all()) if (s.key().userId() != null) keyCounts.merge(s.key().userId(), 1, Integer::sum);
-            ObjectNode out = KeyJson.mapper().createObjectNode();
-            ArrayNode list = out.putArray("users");
-            for (User u : found.subList(Math.min(total, (page - 1) * pageSize), Math.min(total, page * pageSize))) {
+            return page("users", found, page, pageSize, u -> {
                 Long known = spent.get(u.userId());
                 ObjectNode o = json(u, now, known != null ? known : spentNow(u, now));
                 o.put("key_count", keyCounts.getOrDefault(u.userId(), 0));
-                list.add(o);
-            }
-            out.put("total", total);
-            out.put("page", page);
-            out.put("page_size", pageSize);
-            out.put("total_pages", (total + pageSize - 1) / pageSize);
-            return out;
+                return o;
+            });
         }, false);
     }
 
