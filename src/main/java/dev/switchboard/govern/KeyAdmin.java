@@ -223,7 +223,7 @@ public final class KeyAdmin {
         long now = clock.getAsLong();
         ObjectNode out = KeyJson.mapper().createObjectNode();
         var keys = out.putArray("keys");
-        for (KeyState s : all.subList(Math.min(all.size(), (page - 1) * size), Math.min(all.size(), page * size))) {
+        for (KeyState s : all.subList(RowAdmin.pageStart(page, size, all.size()), RowAdmin.pageStart(page + 1L, size, all.size()))) {
             if (full) keys.add(KeyJson.key(s, now));
             else keys.add(s.key().token());
         }

@@ -144,12 +144,17 @@ abstract class RowAdmin<R extends BudgetedRow> {
         int total = all.size();
         ObjectNode out = KeyJson.mapper().createObjectNode();
         com.fasterxml.jackson.databind.node.ArrayNode rows = out.putArray(field);
-        for (T row : all.subList(Math.min(total, (page - 1) * pageSize), Math.min(total, page * pageSize))) rows.add(json.apply(row));
+        for (T row : all.subList(pageStart(page, pageSize, total), pageStart(page + 1L, pageSize, total))) rows.add(json.apply(row));
         out.put("total", total);
         out.put("page", page);
         out.put("page_size", pageSize);
         out.put("total_pages", (total + pageSize - 1) / pageSize);
         return out;
+    }
+
+    /** Where page {@code page} (from 1) starts in a list of {@code total}, at most its end: in long, so a page far past the end is empty, not an overflow. */
+    static int pageStart(long page, int pageSize, int total) {
+        return (int) Math.min(total, (page - 1) * pageSize);
     }
 
     static GatewayException notFound(String message, String param) {

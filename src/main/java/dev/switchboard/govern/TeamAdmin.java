@@ -167,7 +167,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             if (sortBy != null) {
                 java.util.Comparator<Team> order = switch (sortBy) {
                     case "created_at" -> java.util.Comparator.comparingLong(Team::createdAt);
-                    case "team_alias" -> java.util.Comparator.comparing((Team t) -> t.alias() == null ? "" : t.alias());
+                    case "team_alias" -> java.util.Comparator.comparing((Team t) -> t.alias() == null ? "" : t.alias(), String.CASE_INSENSITIVE_ORDER);
                     default -> java.util.Comparator.comparing(Team::teamId);
                 };
                 order = order.thenComparing(Team::teamId);
@@ -459,6 +459,28 @@ public final class TeamAdmin extends RowAdmin<Team> {
     List<String> teamsOfMember(String userId) { return teams.teamsOfMember(userId); }
 
     /** Takes these users out of every team they are a member of ({@code /user/delete}, as LiteLLM's does). */
+    /**
+     * A user {@code /user/new} made with a {@code team_id} becomes a member of that team when it is stored (LiteLLM's
+     * {@code /user/new} adds them too); a label, or a member already, is left as it is.
+     */
+    Future<Void> join(String teamId, User u) {
+        return change(() -> {
+            long now = clock.getAsLong();
+            Team t = store.change(List.of(teamId), rows -> {
+                Team known = rows.get(teamId);
+                if (known == null || known.member(u.userId()) != null) return List.of(); // a label, or a member already
+                List<Team.Member> members = new ArrayList<>(known.members());
+                members.add(new Team.Member(u.userId(), u.email(), "user", null, now));
+                return List.of(known.withMembers(members, now));
+            }).get(teamId);
+            if (t != null) {
+                teams.put(t, now);
+                log.info("team {}: member {} added (/user/new with the team's id)", teamId, u.userId());
+            }
+            return null;
+        });
+    }
+
     Future<Void> removeMembers(List<String> userIds) {
         return change(() -> {
             long now = clock.getAsLong();

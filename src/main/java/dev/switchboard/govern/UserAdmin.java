@@ -87,6 +87,7 @@ public final class UserAdmin extends RowAdmin<User> {
             return u;
         }).compose(u -> {
             if (!autoCreateKey(body)) return insert(u).compose(x -> answer(u, null));
+            String team = body.hasNonNull("team_id") && body.get("team_id").isTextual() ? body.get("team_id").textValue().strip() : null;
             ObjectNode keyBody = KeyJson.mapper().createObjectNode();
             for (String f : KEY_FIELDS) if (body.has(f)) keyBody.set(f, body.get(f));
             keyBody.put("user_id", u.userId());
@@ -96,6 +97,7 @@ public final class UserAdmin extends RowAdmin<User> {
                     // the user could not be stored (made elsewhere a moment ago): their key goes too
                     .recover(e -> keyAdmin.deleteIds(List.of(key.get("key_id").asText()), "its user could not be stored")
                             .transform(ignored -> Future.failedFuture(e)))
+                    .compose(x -> team == null ? Future.<Void>succeededFuture() : teamAdmin.join(team, u))
                     .compose(x -> answer(u, key)));
         });
     }

@@ -265,6 +265,16 @@ class UsersIT {
                 .map(u -> ((JsonObject) u).getString("user_id"))).containsExactly("list-a");
         assertThat(admin.getOk("/user/list?user_email=EXAMPLE.com").getJsonArray("users").stream()
                 .map(u -> ((JsonObject) u).getString("user_id"))).contains("eve").doesNotContain("list-a");
+        // a page far past the end is empty, not an overflow
+        assertThat(admin.getOk("/user/list?page=2147483647&page_size=100").getJsonArray("users")).isEmpty();
+        assertThat(admin.getOk("/v2/team/list?page=2147483647&page_size=100").getJsonArray("teams")).isEmpty();
+        assertThat(admin.getOk("/key/list?page=2147483647&size=100").getJsonArray("keys")).isEmpty();
+        // /user/new with a stored team's id makes the user a member of it (LiteLLM's)
+        assertThat(admin.post("/team/new", new JsonObject().put("team_id", "joiners")).statusCode()).isEqualTo(200);
+        newUser(new JsonObject().put("user_id", "joiner").put("team_id", "joiners"));
+        assertThat(admin.getOk("/team/info?team_id=joiners").getJsonObject("team_info").getJsonArray("members_with_roles")
+                .getJsonObject(0).getString("user_id")).isEqualTo("joiner");
+        assertThat(admin.getOk("/user/info?user_id=joiner").getJsonObject("user_info").getJsonArray("teams")).containsExactly("joiners");
         assertThat(admin.get("/user/list?sort_by=password").statusCode()).isEqualTo(400);
         assertThat(admin.get("/user/list?page_size=101").statusCode()).isEqualTo(400);
     }
