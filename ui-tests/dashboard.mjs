@@ -99,6 +99,26 @@ try {
   console.log(`overview: data loaded and drawn in ${overviewMs} ms; login to drawn charts ${loginToCharts} ms`);
   await page.screenshot({ path: exp.screenshots + '/overview.png', fullPage: true });
 
+  // ------------------------------------------------------------ teams, users, customers
+  await page.click('nav a[data-tab="teams"]');
+  await page.waitForSelector('body[data-teams-loaded="true"]', { timeout: 10000 });
+  await page.waitForSelector('#chart-team-spend[data-rendered="true"]', { timeout: 10000 }).catch(() => {});
+  check('chart-team-spend is drawn', (await attr(page, '#chart-team-spend', 'data-rendered')) === 'true'
+    && (await page.$$eval('#chart-team-spend svg path', (ps) => ps.length)) > 0);
+  for (const [team, nanos] of Object.entries(exp.teams)) {
+    const row = `#table-team-spend tr[data-team="${team}"]`;
+    check(`team ${team}: 30 days of spend, seeded and live`, (await attr(page, row, 'data-nanos')) === String(nanos),
+      `${await attr(page, row, 'data-nanos')} vs ${nanos}`);
+  }
+  check('a team label with no stored team says so', (await text(page, '#table-team-spend tr[data-team="devtools"]')).includes('no stored team'));
+  const teamRow = await text(page, '#table-teams tr[data-team="research"]');
+  check('the stored team shows its alias, budget and status', teamRow.includes('Research') && teamRow.includes('$20.00 / 30d')
+    && teamRow.includes('active'), teamRow);
+  const userRow = await text(page, '#table-users tr[data-user="ada@example.com"]');
+  check('the stored user shows their budget', userRow.includes('$5.00') && userRow.includes('internal_user'), userRow);
+  check('the stored customer shows their budget', (await text(page, '#table-customers tr[data-customer="acme"]')).includes('$3.00'));
+  await page.screenshot({ path: exp.screenshots + '/teams.png', fullPage: true });
+
   // ------------------------------------------------------------ request explorer and one request's chain
   await page.click('nav a[data-tab="requests"]');
   await page.waitForSelector(`#table-requests tr[data-request-id="${exp.fallbackRequestId}"]`, { timeout: 10000 });

@@ -147,6 +147,49 @@ async function loadOverview() {
   document.body.setAttribute('data-overview-loaded', 'true');
 }
 
+// ---------------------------------------------------------------- teams, users, customers
+// "$10.00 / 30d", or "none"; the period's spend and its share of the budget, as the admin API answers them
+const budgetText = (r) => r.max_budget == null ? 'none' : usd(r.max_budget) + (r.budget_duration ? ' / ' + r.budget_duration : '');
+const usedText = (r) => r.budget_used == null ? '' : pct(r.budget_used);
+
+async function loadTeams() {
+  const t0 = performance.now();
+  const o = await api('/ui/api/teams?days=30');
+  const spend = o.spend_by_team;
+  chart('chart-team-spend', {
+    tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 60, right: 16, top: 36, bottom: 40 },
+    xAxis: { type: 'category', data: o.days.map((d) => d.slice(5)) }, yAxis: { type: 'value', name: 'USD' },
+    series: spend.map((t) => ({ name: t.team, type: 'bar', stack: 'spend', data: t.cost_usd })),
+  });
+  document.getElementById('chart-team-spend').setAttribute('data-series', spend.length);
+  fill('table-team-spend', spend.length ? spend.map((t) => el('tr', { 'data-team': t.team_id, 'data-requests': t.requests,
+    'data-nanos': t.total_nanos, 'data-mtd-nanos': t.mtd_spend_nanos },
+  el('td', {}, t.team + (t.stored ? '' : ' (no stored team)')), el('td', {}, t.requests),
+  el('td', {}, t.prompt_tokens + ' / ' + t.completion_tokens), el('td', {}, usd(t.total_usd)), el('td', {}, usd(t.mtd_spend_usd))))
+    : [empty(5, 'No team has called in 30 days.')]);
+  fill('table-teams', o.teams.length ? o.teams.map((t) => el('tr', { 'data-team': t.team_id, 'data-spend': t.period_spend,
+    'data-used': t.budget_used == null ? '' : t.budget_used, 'data-blocked': t.blocked },
+  el('td', {}, t.team), el('td', {}, t.members), el('td', {}, t.keys), el('td', {}, t.models.length ? t.models.join(', ') : 'all'),
+  el('td', {}, budgetText(t)), el('td', {}, usd(t.period_spend)), el('td', { class: t.budget_used >= 1 ? 'bad' : '' }, usedText(t)),
+  el('td', {}, usd(t.mtd_spend_usd)), el('td', { class: t.blocked ? 'bad' : '' }, t.blocked ? 'blocked' : 'active')))
+    : [empty(9, 'No stored team (POST /team/new makes one).')]);
+  fill('table-users', o.users.length ? o.users.map((u) => el('tr', { 'data-user': u.user_id, 'data-spend': u.period_spend,
+    'data-used': u.budget_used == null ? '' : u.budget_used },
+  el('td', {}, u.user_id), el('td', {}, u.user_email || ''), el('td', {}, u.user_role), el('td', {}, (u.teams || []).join(', ')),
+  el('td', {}, u.keys), el('td', {}, budgetText(u)), el('td', {}, usd(u.period_spend)),
+  el('td', { class: u.budget_used >= 1 ? 'bad' : '' }, usedText(u))))
+    : [empty(8, 'No stored user (POST /user/new makes one).')]);
+  fill('table-customers', o.customers.length ? o.customers.map((c) => el('tr', { 'data-customer': c.user_id, 'data-spend': c.period_spend,
+    'data-blocked': c.blocked },
+  el('td', {}, c.user_id), el('td', {}, c.alias || ''), el('td', {}, budgetText(c) + (c.default_budget ? ' (default)' : '')),
+  el('td', {}, usd(c.period_spend)), el('td', { class: c.budget_used >= 1 ? 'bad' : '' }, usedText(c)),
+  el('td', { class: c.blocked ? 'bad' : '' }, c.blocked ? 'blocked' : 'active')))
+    : [empty(6, 'No stored customer (POST /customer/new makes one).')]);
+  $('#teams-load-time').textContent = 'Figures computed in ' + o.compute_ms.toFixed(1) + ' ms on the server; loaded and drawn in '
+    + (performance.now() - t0).toFixed(0) + ' ms. Generated ' + o.generated_at + '.';
+  document.body.setAttribute('data-teams-loaded', 'true');
+}
+
 // ---------------------------------------------------------------- request log
 async function loadRequests() {
   const q = new URLSearchParams({ page: state.page, page_size: state.pageSize });
@@ -239,13 +282,16 @@ function keyForm(ev) {
 }
 
 // ---------------------------------------------------------------- tabs
+const loaders = { overview: loadOverview, teams: loadTeams, requests: loadRequests, keys: loadKeys };
+
 function show(tab) {
+  if (!loaders[tab]) tab = 'overview'; // an unknown #hash
   for (const s of document.querySelectorAll('.tab')) s.hidden = s.id !== 'tab-' + tab;
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.tab === tab);
-  const load = { overview: loadOverview, requests: loadRequests, keys: loadKeys }[tab];
+  const load = loaders[tab];
   $('#status').textContent = '';
   load().catch((e) => { $('#status').textContent = e.message; });
-  if (tab === 'overview') Object.values(charts).forEach((c) => c.resize());
+  if (tab === 'overview' || tab === 'teams') Object.values(charts).forEach((c) => c.resize());
 }
 
 document.addEventListener('DOMContentLoaded', () => {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adds a batch of ledger rows to the daily rollups ({@code spend_daily}, {@code latency_daily}), inside the
+ * Adds a batch of ledger rows to the daily rollups ({@code spend_daily}, {@code latency_daily}, {@code team_daily}), inside the
  * transaction that inserts them (see {@link LedgerStore}): the batch is summed in memory first, so a batch of 5,000 rows
  * is a few dozen upserts. Only rows the insert really added are summed, so a batch written again after a commit whose
  * answer was lost does not count twice.
@@ -27,6 +27,11 @@ final class RollupWriter {
             + "latency_ms_sum = spend_daily.latency_ms_sum + excluded.latency_ms_sum";
     private static final String UPSERT_LATENCY = "INSERT INTO latency_daily (day, deployment, bucket, requests) VALUES (?,?,?,?) "
             + "ON CONFLICT (day, deployment, bucket) DO UPDATE SET requests = latency_daily.requests + excluded.requests";
+    private static final String UPSERT_TEAM = "INSERT INTO team_daily (day, team_id, requests, cost_nanos, prompt_tokens, "
+            + "completion_tokens) VALUES (?,?,?,?,?,?) ON CONFLICT (day, team_id) DO UPDATE SET "
+            + "requests = team_daily.requests + excluded.requests, cost_nanos = team_daily.cost_nanos + excluded.cost_nanos, "
+            + "prompt_tokens = team_daily.prompt_tokens + excluded.prompt_tokens, "
+            + "completion_tokens = team_daily.completion_tokens + excluded.completion_tokens";
     static final long DAY_MILLIS = 86_400_000L;
 
     private record DailyKey(long day, String keyId, String keyAlias, String model, String deployment, int failed,
@@ -34,12 +39,15 @@ final class RollupWriter {
 
     private record LatencyKey(long day, String deployment) {}
 
+    private record TeamKey(long day, String teamId) {}
+
     private RollupWriter() {}
 
     /** @param rows the rows the batch inserted (each already cut to its column's width) */
     static void add(Connection c, List<SpendRecord> rows) throws SQLException {
         Map<DailyKey, long[]> daily = new LinkedHashMap<>();
         Map<LatencyKey, long[]> latency = new LinkedHashMap<>(); // per day and deployment, a count per bucket
+        Map<TeamKey, long[]> teams = null; // most gateways have no team: no map
         // Consecutive rows mostly share their group (one key, one model): a row whose fields are the very same objects
         // as the previous row's adds to the previous sums without building and hashing a key (the ledger writer's
         // samples had this loop at a third of its Java time)
@@ -71,9 +79,18 @@ final class RollupWriter {
                 }
                 buckets[LatencyBuckets.bucketOf(r.latencyMs())]++;
             }
+            if (r.team() != null) {
+                if (teams == null) teams = new LinkedHashMap<>();
+                long[] t = teams.computeIfAbsent(new TeamKey(day, LedgerStore.cut(r.team(), 250)), x -> new long[4]);
+                if (r.attempt() == 0) t[0]++;
+                t[1] += r.costNanos();
+                t[2] += r.promptTokens();
+                t[3] += r.completionTokens();
+            }
             prev = r;
             prevDay = day;
         }
+        if (teams != null) addTeams(c, teams);
         try (PreparedStatement ps = c.prepareStatement(UPSERT_DAILY)) {
             for (Map.Entry<DailyKey, long[]> e : daily.entrySet()) {
                 DailyKey k = e.getKey();
@@ -104,6 +121,19 @@ final class RollupWriter {
                     ps.setLong(4, counts[b]);
                     ps.addBatch();
                 }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void addTeams(Connection c, Map<TeamKey, long[]> teams) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_TEAM)) {
+            for (Map.Entry<TeamKey, long[]> e : teams.entrySet()) {
+                ps.setLong(1, e.getKey().day());
+                ps.setString(2, e.getKey().teamId());
+                long[] sums = e.getValue();
+                for (int i = 0; i < sums.length; i++) ps.setLong(3 + i, sums[i]);
+                ps.addBatch();
             }
             ps.executeBatch();
         }

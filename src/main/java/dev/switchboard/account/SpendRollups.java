@@ -25,6 +25,9 @@ public final class SpendRollups {
                         long promptTokens, long completionTokens, long cacheReadTokens, long cacheWriteTokens,
                         long latencyMsSum) {}
 
+    /** One row of {@code team_daily}: a team's served calls, cost and tokens on one UTC day. */
+    public record TeamDaily(long day, String teamId, long requests, long costNanos, long promptTokens, long completionTokens) {}
+
     private final Database db;
     private final SpendLedger ledger;
 
@@ -51,6 +54,26 @@ public final class SpendRollups {
                         out.add(new Daily(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                                 rs.getInt(6) != 0, rs.getString(7), rs.getString(8), rs.getInt(9), rs.getLong(10), rs.getLong(11),
                                 rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Every team rollup row of the days {@code [fromDay, toDay)}. */
+    public List<TeamDaily> teamDaily(long fromDay, long toDay) {
+        ledger.flush();
+        return db.transaction(c -> {
+            List<TeamDaily> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT day, team_id, requests, cost_nanos, prompt_tokens, "
+                    + "completion_tokens FROM team_daily WHERE day >= ? AND day < ?")) {
+                ps.setLong(1, fromDay);
+                ps.setLong(2, toDay);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new TeamDaily(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                                rs.getLong(6)));
                     }
                 }
             }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The daily rollups on each database: kept by the ledger's writer equal to the ledger rows they sum (a row written twice
- * counted once), and the V4 migration's backfill builds the same rollups from existing rows.
+ * counted once), and the V4 and V19 migrations' backfills build the same rollups from existing rows.
  */
 abstract class RollupContract {
     abstract Database open();
@@ -21,7 +21,10 @@ abstract class RollupContract {
     private static final long DAY = 86_400_000L;
     private static final long NOW = 20_000 * DAY + 50_000_000L;
 
-    /** Rows over 5 days, 4 keys (one without an alias), 3 deployments, fallbacks, hits, failed attempts, null latencies. */
+    /**
+     * Rows over 5 days, 4 keys (one without an alias), 3 deployments, fallbacks, hits, failed attempts, null latencies;
+     * two teams (every call of key 0, half of key 1's), the rest of no team.
+     */
     static List<SpendRecord> rows(int n, long seed) {
         Random r = new Random(seed);
         List<SpendRecord> out = new ArrayList<>();
@@ -36,7 +39,8 @@ abstract class RollupContract {
                     attempt > 0 ? null : r.nextInt(6) == 0 ? "fallback:error" : "primary", null, cache, r.nextInt(2000),
                     r.nextInt(500), r.nextInt(3) == 0 ? 1024 : 0, 0, 0, false, cache != null && cache.startsWith("hit") ? 0 : r.nextInt(90_000),
                     cache != null && cache.startsWith("hit") ? r.nextInt(50_000) : 0, true,
-                    r.nextInt(15) == 0 ? null : (long) r.nextInt(400_000), null, status, null, List.of()));
+                    r.nextInt(15) == 0 ? null : (long) r.nextInt(400_000), null, status, null, List.of(),
+                    k == 0 ? "team-a" : k == 1 && i % 2 == 0 ? "team-b" : null));
         }
         return out;
     }
@@ -48,6 +52,10 @@ abstract class RollupContract {
             + "FROM spend_logs GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
     private static final String DAILY = "SELECT * FROM spend_daily ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
     private static final String LATENCY = "SELECT day, deployment, bucket, requests FROM latency_daily ORDER BY 1, 2, 3";
+    private static final String TEAM_FROM_LEDGER = "SELECT ended_at / 86400000, team_id, SUM(CASE WHEN attempt = 0 THEN 1 ELSE 0 END), "
+            + "SUM(cost_nanos), SUM(prompt_tokens), SUM(completion_tokens) FROM spend_logs WHERE team_id IS NOT NULL "
+            + "GROUP BY 1, 2 ORDER BY 1, 2";
+    private static final String TEAM = "SELECT * FROM team_daily ORDER BY 1, 2";
 
     static List<String> query(Database db, String sql) {
         return db.transaction(c -> {
@@ -91,11 +99,16 @@ abstract class RollupContract {
             List<String> daily = query(db, DAILY);
             assertThat(daily).hasSizeGreaterThan(100).isEqualTo(query(db, DAILY_FROM_LEDGER));
             assertThat(query(db, LATENCY)).isNotEmpty().isEqualTo(latencyOf(rows));
+            assertThat(query(db, TEAM)).hasSizeGreaterThanOrEqualTo(10).isEqualTo(query(db, TEAM_FROM_LEDGER));
             SpendRollups rollups = new SpendRollups(db, ledger);
             long cost = rollups.daily(0, Long.MAX_VALUE).stream().mapToLong(SpendRollups.Daily::costNanos).sum();
             assertThat(cost).isEqualTo(rows.stream().mapToLong(SpendRecord::costNanos).sum());
             assertThat(rollups.latency(0, Long.MAX_VALUE).values().stream().flatMapToLong(java.util.Arrays::stream).sum())
                     .isEqualTo(rows.stream().filter(RollupWriter::countsForLatency).count());
+            assertThat(rollups.teamDaily(0, Long.MAX_VALUE).stream().mapToLong(SpendRollups.TeamDaily::costNanos).sum())
+                    .isEqualTo(rows.stream().filter(x -> x.team() != null).mapToLong(SpendRecord::costNanos).sum());
+            assertThat(rollups.teamDaily(0, Long.MAX_VALUE).stream().mapToLong(SpendRollups.TeamDaily::requests).sum())
+                    .isEqualTo(rows.stream().filter(x -> x.team() != null && x.attempt() == 0).count());
             ledger.close();
         }
     }
@@ -109,7 +122,7 @@ abstract class RollupContract {
             rows.add(new SpendRecord(r.requestId(), r.attempt(), r.startedAt(), r.endedAt(), intern(r.keyId()), intern(r.keyAlias()),
                     null, r.callType(), intern(r.requestedModel()), intern(r.deployment()), intern(r.route()), null,
                     intern(r.cacheStatus()), r.promptTokens(), r.completionTokens(), r.cacheReadTokens(), 0, 0, false,
-                    r.costNanos(), r.savedNanos(), true, r.latencyMs(), null, r.status(), null, List.of()));
+                    r.costNanos(), r.savedNanos(), true, r.latencyMs(), null, r.status(), null, List.of(), intern(r.team())));
         }
         rows.sort(java.util.Comparator.comparing(SpendRecord::keyId).thenComparing(SpendRecord::deployment));
         try (Database db = open()) {
@@ -118,6 +131,7 @@ abstract class RollupContract {
             assertThat(ledger.flush()).isTrue();
             assertThat(query(db, DAILY)).hasSizeGreaterThan(100).isEqualTo(query(db, DAILY_FROM_LEDGER));
             assertThat(query(db, LATENCY)).isNotEmpty().isEqualTo(latencyOf(rows));
+            assertThat(query(db, TEAM)).isNotEmpty().isEqualTo(query(db, TEAM_FROM_LEDGER));
             ledger.close();
         }
     }
@@ -132,6 +146,7 @@ abstract class RollupContract {
             assertThat(ledger.flush()).isTrue();
             List<String> daily = query(db, DAILY);
             List<String> latency = query(db, LATENCY);
+            List<String> team = query(db, TEAM);
             String v4 = new String(RollupContract.class.getResourceAsStream("/db/migration/V4__spend_rollups.sql").readAllBytes(),
                     StandardCharsets.UTF_8);
             db.transaction(c -> {
@@ -146,6 +161,18 @@ abstract class RollupContract {
             });
             assertThat(query(db, DAILY)).hasSizeGreaterThan(50).isEqualTo(daily);
             assertThat(query(db, LATENCY)).isNotEmpty().isEqualTo(latency);
+            String v19 = new String(RollupContract.class.getResourceAsStream("/db/migration/V19__team_daily.sql").readAllBytes(),
+                    StandardCharsets.UTF_8);
+            db.transaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("DELETE FROM team_daily");
+                    for (String stmt : v19.replaceAll("(?m)^--.*$", "").split(";")) {
+                        if (stmt.strip().startsWith("INSERT")) s.execute(stmt);
+                    }
+                }
+                return null;
+            });
+            assertThat(query(db, TEAM)).isNotEmpty().isEqualTo(team);
             ledger.close();
         }
     }

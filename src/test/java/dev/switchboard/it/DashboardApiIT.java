@@ -114,7 +114,7 @@ class DashboardApiIT {
         assertThat(page.statusCode()).isEqualTo(302);
         assertThat(page.headers().firstValue("location")).hasValue("/ui/login");
         assertThat(get("/ui/", "sb_ui_session=made-up").statusCode()).isEqualTo(302);
-        for (String path : List.of("/ui/api/overview", "/ui/api/requests", "/ui/api/keys", "/ui/api/session")) {
+        for (String path : List.of("/ui/api/overview", "/ui/api/teams", "/ui/api/requests", "/ui/api/keys", "/ui/api/session")) {
             HttpResponse<String> r = get(path, "sb_ui_session=made-up");
             assertThat(r.statusCode()).as(path).isEqualTo(401);
             assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains("/ui/login");
@@ -240,6 +240,54 @@ class DashboardApiIT {
         assertThat(slow.getLong("p95_ms")).isBetween(DashboardFixture.SLOW_MS, 400L);
         // The cache hit is not a latency of gpt-4o-mini: 3 upstream calls
         assertThat(row(o.getJsonArray("latency"), "deployment", "openai/gpt-4o-mini").getLong("requests")).isEqualTo(3);
+    }
+
+    @Test
+    void teamsPageFiguresEqualTheLedgerRowsAndTheAdminApi() {
+        JsonObject o = new JsonObject(get("/ui/api/teams", sessionCookie()).body());
+        LedgerFigures alpha = DashboardFixture.ledger(gw, "alpha");
+        assertThat(o.getJsonArray("days")).hasSize(30);
+        // Spend per team: alpha's calls are the team's (its key's team_id); beta's key has no team, so no row
+        JsonArray spend = o.getJsonArray("spend_by_team");
+        assertThat(spend).as(spend.encode()).hasSize(1);
+        JsonObject research = row(spend, "team_id", DashboardFixture.TEAM);
+        assertThat(research.getString("team")).isEqualTo("Research");
+        assertThat(research.getBoolean("stored")).isTrue();
+        assertThat(research.getLong("total_nanos")).isEqualTo(alpha.costNanos()).isPositive();
+        assertThat(research.getLong("mtd_spend_nanos")).isEqualTo(alpha.costNanos());
+        assertThat(research.getLong("requests")).isEqualTo(alpha.served());
+        assertThat(research.getJsonArray("cost_usd")).hasSize(30);
+        // the same sum as the ledger's report grouped by team
+        JsonObject byTeam = new Admin(gw).getOk("/global/spend/report?group_by=team");
+        assertThat(byTeam.encode()).contains(DashboardFixture.TEAM);
+
+        // The stored team: the spend of its budget's period as /team/info answers it, against its $20
+        JsonObject team = row(o.getJsonArray("teams"), "team_id", DashboardFixture.TEAM);
+        JsonObject info = new Admin(gw).getOk("/team/info?team_id=" + DashboardFixture.TEAM).getJsonObject("team_info");
+        assertThat(new BigDecimal(team.getValue("period_spend").toString()))
+                .isEqualByComparingTo(info.getValue("spend").toString())
+                .isEqualByComparingTo(BigDecimal.valueOf(alpha.costNanos(), 9));
+        assertThat(team.getDouble("max_budget")).isEqualTo(20.0);
+        assertThat(team.getString("budget_duration")).isEqualTo("30d");
+        assertThat(team.getDouble("budget_used")).isCloseTo(alpha.costNanos() / 1e9 / 20, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(team.getInteger("keys")).isEqualTo(1);
+        assertThat(team.getLong("mtd_spend_nanos")).isEqualTo(alpha.costNanos());
+        assertThat(team.getBoolean("blocked")).isFalse();
+
+        // The stored user: their budget covers calls outside a team, and alpha's are all the team's
+        JsonObject ada = row(o.getJsonArray("users"), "user_id", "ada@example.com");
+        assertThat(new BigDecimal(ada.getValue("period_spend").toString())).isZero();
+        assertThat(ada.getDouble("max_budget")).isEqualTo(5.0);
+        assertThat(ada.getDouble("budget_used")).isZero();
+        assertThat(ada.getInteger("keys")).isEqualTo(1);
+        assertThat(ada.getString("user_email")).isEqualTo("ada@example.com");
+
+        JsonObject acme = row(o.getJsonArray("customers"), "user_id", "acme");
+        assertThat(acme.getDouble("max_budget")).isEqualTo(3.0);
+        assertThat(new BigDecimal(acme.getValue("period_spend").toString())).isZero();
+        assertThat(acme.getBoolean("default_budget")).isFalse();
+        assertThat(o.getDouble("compute_ms")).isNotNull();
+        assertThat(get("/ui/api/teams?days=0", sessionCookie()).statusCode()).isEqualTo(400);
     }
 
     @Test

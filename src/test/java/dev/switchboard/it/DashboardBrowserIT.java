@@ -66,7 +66,11 @@ class DashboardBrowserIT {
                             .put("cachedTokens", seeded.cachedTokens() + alpha.cacheReadTokens() + beta.cacheReadTokens()))
                     .put("slow", new JsonObject().put("deployment", "openai/slow-model").put("minMs", DashboardFixture.SLOW_MS).put("maxMs", 400))
                     .put("errors", new JsonObject().put("deployment", "openai/primary-model").put("count", beta.failedAttempts()))
-                    .put("fallbackRequestId", fallbackId);
+                    .put("fallbackRequestId", fallbackId)
+                    // the Teams page: each team's 30 days, the seeded calls plus the live ones (alpha's are research's)
+                    .put("teams", new JsonObject()
+                            .put(DashboardFixture.TEAM, seeded.teamCostNanos().get(DashboardFixture.TEAM) + alpha.costNanos())
+                            .put("devtools", seeded.teamCostNanos().get("devtools")));
             Path file = Files.createTempFile("dashboard-expected-", ".json");
             Files.writeString(file, expected.encodePrettily());
 

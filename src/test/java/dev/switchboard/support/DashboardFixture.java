@@ -19,6 +19,9 @@ import java.math.BigDecimal;
  *   <li>{@code beta}: {@code primary} twice, the first failing upstream with a 500 and served by {@code backup}
  *       (a fallback), the second served by {@code primary}.</li>
  * </ul>
+ * {@code alpha} is for the stored team {@code research} ("Research", $20 / 30d: its calls are the team's) and the
+ * stored user {@code ada@example.com} ($5: a user's budget covers their calls outside a team, so none of these); a
+ * stored customer {@code acme} ($3) has no calls.
  */
 public final class DashboardFixture {
     public static final String CONFIG = """
@@ -42,6 +45,7 @@ public final class DashboardFixture {
               master_key: os.environ/MASTER_KEY
             """;
     public static final long SLOW_MS = 300;
+    public static final String TEAM = "research";
 
     public final JsonObject alphaKey;
     public final JsonObject betaKey;
@@ -54,9 +58,14 @@ public final class DashboardFixture {
     /** Creates the two keys and sends the traffic; returns when every call has been answered. */
     public static DashboardFixture send(TestGateway gw) {
         Admin admin = new Admin(gw);
+        admin.postOk("/team/new", new JsonObject().put("team_id", TEAM).put("team_alias", "Research").put("max_budget", 20)
+                .put("budget_duration", "30d"));
+        admin.postOk("/user/new", new JsonObject().put("user_id", "ada@example.com").put("user_email", "ada@example.com")
+                .put("max_budget", 5).put("auto_create_key", false));
+        admin.postOk("/customer/new", new JsonObject().put("user_id", "acme").put("max_budget", 3));
         JsonObject alpha = admin.generate(new JsonObject().put("key_alias", "alpha").put("max_budget", 10)
                 .put("budget_duration", "30d").put("models", new JsonArray().add("gpt").add("slow"))
-                .put("user_id", "ada@example.com").put("team_id", "research").put("aliases", new JsonObject().put("gpt-4", "gpt")));
+                .put("user_id", "ada@example.com").put("team_id", TEAM).put("aliases", new JsonObject().put("gpt-4", "gpt")));
         JsonObject beta = admin.generate(new JsonObject().put("key_alias", "beta"));
         gw.simulator.behaveAlways("slow-model", SimBehaviour.slowFirstByte(SLOW_MS));
         OpenAIClient a = client(gw, alpha.getString("key"));

@@ -18,15 +18,18 @@ import java.util.List;
 public final class LedgerSeed {
     static final String[] APPS = {"research-agent", "coding-assistant", "support-bot", "nightly-batch"};
     static final double[] BUDGETS = {40, 25, 15, 60};
+    /** The team each app's calls count for: two share one, one has none (the Teams page's chart and table). */
+    static final String[] TEAMS = {"research", "devtools", null, "research"};
     static final String[] DEPLOYMENTS = {"openai/gpt-4o-mini", "anthropic/claude-sonnet-4-5", "gemini/gemini-2.5-flash"};
 
     /** What the seeded rows hold that the live checks add to. */
-    public record Seeded(long rows, long exactHits, long cachedTokens) {}
+    public record Seeded(long rows, long exactHits, long cachedTokens, java.util.Map<String, Long> teamCostNanos) {}
 
     private LedgerSeed() {}
 
     public static Seeded seed(String databasePath, int calls, long nowMillis) {
         long exactHits = 0, cachedTokens = 0, rows = 0;
+        java.util.Map<String, Long> teamCost = new java.util.TreeMap<>();
         try (Database db = Database.open(null, databasePath)) {
             insertKeys(db, nowMillis);
             SpendLedger ledger = new SpendLedger(db, 60_000);
@@ -49,20 +52,22 @@ public final class LedgerSeed {
                 if (hit) exactHits++;
                 cachedTokens += cached;
                 String id = "seed-" + i;
+                if (TEAMS[app] != null) teamCost.merge(TEAMS[app], hit ? 0 : cost, Long::sum);
                 ledger.record(new SpendRecord(id, 0, ended - 900, ended, "key_seed" + app, APPS[app], null, "chat", "smart", dep,
                         fallback ? "fallback:error" : "primary", null, hit ? "hit-exact" : "miss", prompt, completion, cached, 0, 0,
-                        false, hit ? 0 : cost, hit ? cost : 0, true, hit ? 2L : 250L + (i * 37L) % 1_800, null, 200, null, List.of()));
+                        false, hit ? 0 : cost, hit ? cost : 0, true, hit ? 2L : 250L + (i * 37L) % 1_800, null, 200, null, List.of(),
+                        TEAMS[app]));
                 rows++;
                 if (fallback || i % 97 == 0) {
                     ledger.record(new SpendRecord(id, 1, ended - 900, ended - 400, "key_seed" + app, APPS[app], null, "attempt",
                             "smart", DEPLOYMENTS[(i / 7 + 1) % DEPLOYMENTS.length], null, null, null, 0, 0, 0, 0, 0, false, 0, 0, true,
-                            400L, null, i % 2 == 0 ? 429 : 503, i % 2 == 0 ? "rate_limit_error" : "api_error", List.of()));
+                            400L, null, i % 2 == 0 ? 429 : 503, i % 2 == 0 ? "rate_limit_error" : "api_error", List.of(), TEAMS[app]));
                     rows++;
                 }
             }
             ledger.close();
         }
-        return new Seeded(rows, exactHits, cachedTokens);
+        return new Seeded(rows, exactHits, cachedTokens, teamCost);
     }
 
     /** The four apps' keys, with budgets, straight into the store (the gateway loads them at start). */

@@ -2,6 +2,7 @@ package dev.switchboard.edge.ui;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.account.SpendQuery;
 import dev.switchboard.account.SpendReports;
@@ -47,6 +48,7 @@ public final class UiRoutes {
     private final UiSessions sessions;
     private final UiAssets assets = new UiAssets();
     private final DashboardFigures figures;
+    private final TeamFigures teamFigures;
 
     /**
      * @param call     the OpenAI dialect's call helper (request ids, OpenAI-shaped errors), as the admin API uses
@@ -58,6 +60,7 @@ public final class UiRoutes {
         this.call = call;
         this.sessions = sessions;
         this.figures = new DashboardFigures(edge.gateway());
+        this.teamFigures = new TeamFigures(edge.gateway());
     }
 
     public void mount(Router router) {
@@ -98,6 +101,21 @@ public final class UiRoutes {
                 out.put("compute_ms", (System.nanoTime() - t0) / 1_000_000.0);
                 return out;
             }, false);
+        });
+        get(router, "/ui/api/teams", rc -> {
+            int days = intParam(rc.request(), "days", 30, 1, 366);
+            var gw = edge.gateway();
+            long t0 = System.nanoTime();
+            // what the admin API answers for each row (budget, the spend of its period), then the rollup's days; the
+            // users by spend, most first (each user's spend is one ledger read, as /user/list sorted by spend reads it)
+            Future<ArrayNode> teams = gw.teams().list(null, null);
+            Future<ObjectNode> users = gw.users().list(null, null, null, "spend", "desc", 1, 1000);
+            Future<ArrayNode> customers = gw.customers().list();
+            return Future.all(teams, users, customers).compose(all -> vertx.executeBlocking(() -> {
+                ObjectNode out = teamFigures.page(days, System.currentTimeMillis(), teams.result(), users.result(), customers.result());
+                out.put("compute_ms", (System.nanoTime() - t0) / 1_000_000.0);
+                return out;
+            }, false));
         });
         get(router, "/ui/api/requests", rc -> {
             HttpServerRequest q = rc.request();
