@@ -67,6 +67,7 @@ public final class Governance {
         TeamStore teamStore = new TeamStore(db);
         Teams teams = new Teams(settings.accessGroups());
         teams.forgetLimitsWith(limiter::forget);
+        teams.memberLimits().forgetLimitsWith(limiter::forget);
         for (Team t : teamStore.all()) teams.put(t, now);
         if (!teams.rows().isEmpty()) log.info("{} team(s) loaded", teams.rows().size());
         UserStore userStore = new UserStore(db);

@@ -188,6 +188,7 @@ public final class Governor {
             permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
                     limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
             if (team != null) permit = withRowLimits(permit, teams, team, "team: ", estimatedTokens);
+            if (team != null) permit = withMemberLimits(permit, team, userOf(caller, key), estimatedTokens);
             if (owner != null) permit = withRowLimits(permit, users, owner, "user: ", estimatedTokens);
         } catch (RuntimeException e) {
             if (keyBudget != null) keyBudget.unreserve(reserve);
@@ -237,6 +238,29 @@ public final class Governor {
             return RateLimiter.Permit.both(before, p);
         } catch (RuntimeException e) {
             before.cancel(System.nanoTime()); // never made: the key's (and team's) requests are given back too
+            throw e;
+        }
+    }
+
+    /**
+     * A member's rpm / tpm limits in the team that governs the call (LiteLLM's {@code team_member_rpm_limit} /
+     * {@code tpm_limit}), over their calls of the team on all their keys, taken after the team's; when they refuse, the
+     * permits taken before are cancelled. Most teams have no member limits: one map lookup.
+     */
+    private RateLimiter.Permit withMemberLimits(RateLimiter.Permit before, String team, String user,
+                                                java.util.function.LongSupplier estimatedTokens) {
+        MemberLimits members = teams.memberLimits();
+        String member = members.limited(team, user);
+        if (member == null) return before;
+        String lid = members.limiterIdOf(member);
+        RateLimiter.Limits l = members.limits(member);
+        if (lid == null || !l.any()) return before; // its limits taken away a moment ago
+        try {
+            RateLimiter.Permit p = limiter.acquire(lid, "team_member: " + user + " in team " + team, l,
+                    l.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
+            return RateLimiter.Permit.both(before, p);
+        } catch (RuntimeException e) {
+            before.cancel(System.nanoTime());
             throw e;
         }
     }

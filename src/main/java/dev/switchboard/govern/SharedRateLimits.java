@@ -235,7 +235,7 @@ final class SharedRateLimits {
     }
 
     private boolean anyKeyLimited() {
-        if (teams.anyLimited() || users.anyLimited()) return true;
+        if (teams.anyLimited() || users.anyLimited() || teams.memberLimits().anyLimited()) return true;
         for (KeyState k : keys.states()) {
             RateLimiter.Limits l = k.version().limits();
             if (l.rpm() != null || l.tpm() != null) return true;
@@ -254,9 +254,13 @@ final class SharedRateLimits {
 
     private record Row(String keyId, String gatewayId, long generation, long requests, long tokens) {}
 
-    /** The limits of a row's id: a key's, a team's ({@code tm:…}) or a user's ({@code us:…}); null for one this gateway does not know. */
+    /**
+     * The limits of a row's id: a key's, a team's ({@code tm:…}), a user's ({@code us:…}) or a team member's
+     * ({@code mm:…}); null for one this gateway does not know.
+     */
     private RateLimiter.Limits limitsOf(String id) {
         if (teams.ownsLimiterId(id)) return teams.limitsOfLimiterId(id);
+        if (teams.memberLimits().ownsLimiterId(id)) return teams.memberLimits().limitsOfLimiterId(id);
         if (users.ownsLimiterId(id)) return users.limitsOfLimiterId(id);
         KeyState k = keys.byId(id);
         return k == null ? null : k.version().limits();

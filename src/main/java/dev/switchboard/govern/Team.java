@@ -22,10 +22,14 @@ import java.util.List;
  * @param memberBudget   LiteLLM's {@code team_member_budget}: each member's budget in the team unless their own
  *                       ({@code max_budget_in_team}) says otherwise, or null for none
  * @param members        LiteLLM's {@code members_with_roles}: the users in the team, with their roles and budgets
+ * @param memberRpmLimit LiteLLM's {@code team_member_rpm_limit}: each member's requests a minute over their calls of the
+ *                       team (all their keys of it), unless their own {@code rpm_limit} says otherwise, or null for none
+ * @param memberTpmLimit LiteLLM's {@code team_member_tpm_limit}: the same for tokens a minute
  */
 public record Team(String teamId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor,
                    List<String> models, Long rpmLimit, Long tpmLimit, boolean blocked, ObjectNode metadata, long createdAt,
-                   long updatedAt, Double memberBudget, List<Member> members) implements LimitedRow {
+                   long updatedAt, Double memberBudget, List<Member> members, Long memberRpmLimit, Long memberTpmLimit)
+        implements LimitedRow {
     /**
      * A user in the team (LiteLLM's {@code Member} and its team membership), stored as JSON on the team's row: its
      * names are LiteLLM's, and fields a later version adds are skipped by an older gateway on the same database.
@@ -35,13 +39,25 @@ public record Team(String teamId, String alias, Double maxBudget, DurationSpec b
      * @param maxBudgetInTeam their own budget in the team, or null for the team's {@code team_member_budget}
      * @param addedAt         epoch ms they were added: their spend in the team counts from then (a member added again
      *                        starts from nothing, as LiteLLM's new membership row does)
+     * @param rpmLimit        their own requests a minute in the team ({@code /team/member_update}'s {@code rpm_limit}), or
+     *                        null for the team's {@code team_member_rpm_limit}
+     * @param tpmLimit        their own tokens a minute in the team, or null for the team's {@code team_member_tpm_limit}
      */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
     public record Member(@com.fasterxml.jackson.annotation.JsonProperty("user_id") String userId,
                          @com.fasterxml.jackson.annotation.JsonProperty("user_email") String userEmail,
                          @com.fasterxml.jackson.annotation.JsonProperty("role") String role,
                          @com.fasterxml.jackson.annotation.JsonProperty("max_budget_in_team") Double maxBudgetInTeam,
-                         @com.fasterxml.jackson.annotation.JsonProperty("added_at") long addedAt) {}
+                         @com.fasterxml.jackson.annotation.JsonProperty("added_at") long addedAt,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         @com.fasterxml.jackson.annotation.JsonProperty("rpm_limit") Long rpmLimit,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         @com.fasterxml.jackson.annotation.JsonProperty("tpm_limit") Long tpmLimit) {
+        /** A member without limits of their own. */
+        public Member(String userId, String userEmail, String role, Double maxBudgetInTeam, long addedAt) {
+            this(userId, userEmail, role, maxBudgetInTeam, addedAt, null, null);
+        }
+    }
 
     public Team {
         models = models == null ? List.of() : List.copyOf(models);
@@ -51,7 +67,7 @@ public record Team(String teamId, String alias, Double maxBudget, DurationSpec b
     public Team(String teamId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor, List<String> models,
                 Long rpmLimit, Long tpmLimit, boolean blocked, ObjectNode metadata, long createdAt, long updatedAt) {
         this(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, rpmLimit, tpmLimit, blocked, metadata, createdAt,
-                updatedAt, null, List.of());
+                updatedAt, null, List.of(), null, null);
     }
 
     /** The member with this user id, or null. */
@@ -63,9 +79,19 @@ public record Team(String teamId, String alias, Double maxBudget, DurationSpec b
     /** A member's budget in the team: their own, else the team's {@code team_member_budget}; null for none. */
     Double budgetOf(Member m) { return m.maxBudgetInTeam() != null ? m.maxBudgetInTeam() : memberBudget; }
 
+    /**
+     * A member's rate limits in the team: each of their own, else the team's {@code team_member_*_limit}
+     * ({@link RateLimiter.Limits#NONE} for none).
+     */
+    RateLimiter.Limits limitsOf(Member m) {
+        Long rpm = m.rpmLimit() != null ? m.rpmLimit() : memberRpmLimit;
+        Long tpm = m.tpmLimit() != null ? m.tpmLimit() : memberTpmLimit;
+        return rpm == null && tpm == null ? RateLimiter.Limits.NONE : new RateLimiter.Limits(rpm, tpm, null);
+    }
+
     Team withMembers(List<Member> ms, long nowMillis) {
         return new Team(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, rpmLimit, tpmLimit, blocked, metadata, createdAt,
-                nowMillis, memberBudget, ms);
+                nowMillis, memberBudget, ms, memberRpmLimit, memberTpmLimit);
     }
 
     @Override public String id() { return teamId; }
@@ -81,6 +107,6 @@ public record Team(String teamId, String alias, Double maxBudget, DurationSpec b
 
     Team withBlocked(boolean b, long nowMillis) {
         return new Team(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, rpmLimit, tpmLimit, b, metadata, createdAt,
-                nowMillis, memberBudget, members);
+                nowMillis, memberBudget, members, memberRpmLimit, memberTpmLimit);
     }
 }

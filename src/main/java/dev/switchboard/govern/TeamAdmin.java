@@ -26,14 +26,14 @@ import java.util.function.LongSupplier;
 public final class TeamAdmin extends RowAdmin<Team> {
     /** What {@code /team/new} and {@code update} take. */
     private static final Set<String> ROW_FIELDS = Set.of("team_id", "team_alias", "max_budget", "budget_duration", "models",
-            "blocked", "metadata", "rpm_limit", "tpm_limit", "team_member_budget");
+            "blocked", "metadata", "rpm_limit", "tpm_limit", "team_member_budget", "team_member_rpm_limit", "team_member_tpm_limit");
     /** LiteLLM's member lists: accepted empty (scripts send them so), refused with members (a user is in a team through a key of it). */
     private static final Set<String> MEMBER_FIELDS = Set.of("members_with_roles", "members", "admins");
     /** LiteLLM's other team fields: refused by name, so a copied script learns what is not applied. */
     private static final Set<String> NOT_SUPPORTED = Set.of("organization_id", "soft_budget",
             "model_aliases", "tags", "guardrails", "policies", "prompts", "object_permission", "allowed_passthrough_routes",
             "secret_manager_settings", "model_rpm_limit", "model_tpm_limit", "rpm_limit_type", "tpm_limit_type",
-            "team_member_rpm_limit", "team_member_tpm_limit", "team_member_key_duration",
+            "team_member_key_duration",
             "team_member_budget_duration", "team_member_permissions", "router_settings", "access_group_ids", "budget_limits",
             "max_parallel_requests", "spend", "budget_reset_at", "default_team_member_models", "disable_global_guardrails",
             "model_max_budget", "allowed_vector_store_indexes", "allowed_mcp_servers", "mcp_tool_permissions");
@@ -196,10 +196,11 @@ public final class TeamAdmin extends RowAdmin<Team> {
         return all;
     }
 
-    /** LiteLLM's {@code team_memberships}: the members with a budget in the team. Blocks. */
+    /** LiteLLM's {@code team_memberships}: the members with a budget or rate limits in the team. Blocks. */
     private ArrayNode memberships(Team t, long now) {
         ArrayNode out = KeyJson.mapper().createArrayNode();
-        for (Team.Member m : t.members()) if (t.budgetOf(m) != null) out.add(membershipJson(t, m, now));
+        // LiteLLM's memberships with a budget table: the members with a budget or rate limits in the team
+        for (Team.Member m : t.members()) if (t.budgetOf(m) != null || t.limitsOf(m).any()) out.add(membershipJson(t, m, now));
         return out;
     }
 
@@ -341,14 +342,13 @@ public final class TeamAdmin extends RowAdmin<Team> {
 
     /**
      * {@code POST /team/member_update} with {@code team_id}, {@code user_id} (or {@code user_email}), and
-     * {@code max_budget_in_team} and / or {@code role}: LiteLLM's answer ({@code team_id}, {@code user_id},
+     * {@code max_budget_in_team}, {@code role}, {@code rpm_limit}, {@code tpm_limit} (the member's own rate limits in the
+     * team; null: the team's {@code team_member_*_limit}): LiteLLM's answer ({@code team_id}, {@code user_id},
      * {@code user_email}, {@code max_budget_in_team}, …).
      */
     public Future<ObjectNode> memberUpdate(ObjectNode body) {
         return change(() -> {
-            Set<String> allowed = new java.util.HashSet<>(Set.of("team_id", "user_id", "user_email", "max_budget_in_team", "role"));
-            for (String f : List.of("tpm_limit", "rpm_limit")) if (body.has(f) && body.get(f).isNull()) allowed.add(f); // LiteLLM's, unset
-            onlyKnown(body, allowed, Set.of("tpm_limit", "rpm_limit"), "team member");
+            KeyFields.onlyKnown(body, Set.of("team_id", "user_id", "user_email", "max_budget_in_team", "role", "tpm_limit", "rpm_limit"));
             String id = requiredId(body);
             String role = body.hasNonNull("role") ? role(body.get("role"), "role") : null;
             long now = clock.getAsLong();
@@ -358,7 +358,9 @@ public final class TeamAdmin extends RowAdmin<Team> {
                 if (known == null) throw GatewayException.badRequest("Team id=" + id + " does not exist in db", "team_id");
                 Team.Member m = memberNamed(known, body, "Either user_id or user_email needs to be passed in");
                 Double budget = BudgetFields.maxBudget(body, m.maxBudgetInTeam(), "for the team's team_member_budget", "max_budget_in_team");
-                changed[0] = new Team.Member(m.userId(), m.userEmail(), role != null ? role : m.role(), budget, m.addedAt());
+                Long rpm = BudgetFields.limit(body, "rpm_limit", m.rpmLimit());
+                Long tpm = BudgetFields.limit(body, "tpm_limit", m.tpmLimit());
+                changed[0] = new Team.Member(m.userId(), m.userEmail(), role != null ? role : m.role(), budget, m.addedAt(), rpm, tpm);
                 List<Team.Member> members = new ArrayList<>(known.members());
                 members.replaceAll(x -> x.userId().equals(m.userId()) ? changed[0] : x);
                 return List.of(known.withMembers(members, now));
@@ -371,8 +373,8 @@ public final class TeamAdmin extends RowAdmin<Team> {
             out.put("user_email", changed[0].userEmail());
             if (changed[0].maxBudgetInTeam() == null) out.putNull("max_budget_in_team");
             else out.put("max_budget_in_team", BigDecimal.valueOf(changed[0].maxBudgetInTeam()));
-            out.putNull("tpm_limit");
-            out.putNull("rpm_limit");
+            putLimit(out, "tpm_limit", changed[0].tpmLimit());
+            putLimit(out, "rpm_limit", changed[0].rpmLimit());
             return out;
         });
     }
@@ -449,10 +451,16 @@ public final class TeamAdmin extends RowAdmin<Team> {
         else b.put("max_budget", BigDecimal.valueOf(max));
         b.put("budget_duration", t.budgetDuration() == null ? null : t.budgetDuration().text());
         b.putNull("soft_budget");
-        b.putNull("tpm_limit");
-        b.putNull("rpm_limit");
+        RateLimiter.Limits limits = t.limitsOf(m); // their own, else the team's team_member_*_limit
+        putLimit(b, "tpm_limit", limits.tpm());
+        putLimit(b, "rpm_limit", limits.rpm());
         b.putNull("max_parallel_requests");
         return o;
+    }
+
+    private static void putLimit(ObjectNode o, String field, Long v) {
+        if (v == null) o.putNull(field);
+        else o.put(field, v);
     }
 
     /** The stored teams this user is a member of (for {@code /user/info} and {@code /user/list}). */
@@ -536,6 +544,8 @@ public final class TeamAdmin extends RowAdmin<Team> {
         }
         if (t.memberBudget() == null) o.putNull("team_member_budget");
         else o.put("team_member_budget", BigDecimal.valueOf(t.memberBudget()));
+        putLimit(o, "team_member_rpm_limit", t.memberRpmLimit());
+        putLimit(o, "team_member_tpm_limit", t.memberTpmLimit());
         o.set("metadata", t.metadata() == null ? KeyJson.mapper().createObjectNode() : t.metadata());
         if (t.tpmLimit() == null) o.putNull("tpm_limit");
         else o.put("tpm_limit", t.tpmLimit());
@@ -572,8 +582,10 @@ public final class TeamAdmin extends RowAdmin<Team> {
         Long rpm = BudgetFields.limit(b, "rpm_limit", base.rpmLimit());
         Long tpm = BudgetFields.limit(b, "tpm_limit", base.tpmLimit());
         Double memberBudget = BudgetFields.maxBudget(b, base.memberBudget(), "for none", "team_member_budget");
+        Long memberRpm = BudgetFields.limit(b, "team_member_rpm_limit", base.memberRpmLimit());
+        Long memberTpm = BudgetFields.limit(b, "team_member_tpm_limit", base.memberTpmLimit());
         return new Team(base.teamId(), alias, max, period.duration(), period.anchor(), models, rpm, tpm, blocked,
-                BudgetFields.metadata(b, base.metadata()), base.createdAt(), now, memberBudget, base.members());
+                BudgetFields.metadata(b, base.metadata()), base.createdAt(), now, memberBudget, base.members(), memberRpm, memberTpm);
     }
 
     private static String requiredId(ObjectNode body) {

@@ -14,6 +14,8 @@ final class Teams extends LimitedRows<Team> {
 
     /** The members' budgets in their teams, kept here as each team's row changes. */
     private final TeamMembers members = new TeamMembers();
+    /** The members' rate limits in their teams, kept here as each team's row changes. */
+    private final MemberLimits memberLimits = new MemberLimits();
     /** The ids of each team's members who have a budget ({@link TeamMember#id}), to let go of those no longer there. */
     private final Map<String, java.util.Set<String>> budgeted = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -27,9 +29,13 @@ final class Teams extends LimitedRows<Team> {
     /** The members' budgets in their teams. */
     TeamMembers members() { return members; }
 
+    /** The members' rate limits in their teams. */
+    MemberLimits memberLimits() { return memberLimits; }
+
     @Override
     void put(Team t, long nowMillis) {
         super.put(t, nowMillis);
+        memberLimits.put(t);
         java.util.Set<String> now = new java.util.HashSet<>();
         for (Team.Member m : t.members()) {
             Double budget = t.budgetOf(m);
@@ -46,6 +52,7 @@ final class Teams extends LimitedRows<Team> {
     @Override
     void remove(String id, long nowMillis) {
         super.remove(id, nowMillis);
+        memberLimits.remove(id);
         java.util.Set<String> was = budgeted.remove(id);
         if (was != null) for (String m : was) members.remove(m, nowMillis);
     }

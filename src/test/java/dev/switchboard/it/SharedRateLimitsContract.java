@@ -101,6 +101,57 @@ abstract class SharedRateLimitsContract {
         }
     }
 
+    @Test
+    void aTeamMembersRpmHoldsOverTheirKeysOfTheTeamAcrossGatewaysAndNoOneElses() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin admin = new Admin(a);
+            // LiteLLM's team_member_rpm_limit: each member 3 a minute over their keys of the team; bo's own is 1
+            HttpResponse<String> made = admin.post("/team/new", new JsonObject().put("team_id", "rpm-members").put("team_member_rpm_limit", 3)
+                    .put("members_with_roles", new io.vertx.core.json.JsonArray()
+                            .add(new JsonObject().put("user_id", "al").put("role", "user"))
+                            .add(new JsonObject().put("user_id", "bo").put("role", "user"))));
+            assertThat(made.statusCode()).as(made.body()).isEqualTo(200);
+            assertThat(new JsonObject(made.body()).getLong("team_member_rpm_limit")).isEqualTo(3);
+            JsonObject bo = admin.postOk("/team/member_update", new JsonObject().put("team_id", "rpm-members").put("user_id", "bo")
+                    .put("rpm_limit", 1));
+            assertThat(bo.getLong("rpm_limit")).isEqualTo(1);
+            String al1 = admin.generate(new JsonObject().put("user_id", "al").put("team_id", "rpm-members")).getString("key");
+            String al2 = admin.generate(new JsonObject().put("user_id", "al").put("team_id", "rpm-members")).getString("key");
+            String boKey = admin.generate(new JsonObject().put("user_id", "bo").put("team_id", "rpm-members")).getString("key");
+            String nobody = admin.generate(new JsonObject().put("team_id", "rpm-members")).getString("key");
+            String alAlone = admin.generate(new JsonObject().put("user_id", "al")).getString("key");
+            awaitKnown(b, alAlone);
+            await("B takes in bo's own limit").atMost(Duration.ofSeconds(8))
+                    .until(() -> new Admin(b).get("/team/info?team_id=rpm-members").body().contains("\"rpm_limit\":1"));
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = Http.post(a.v1() + "/chat/completions", i % 2 == 0 ? al1 : al2, BODY);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+            HttpResponse<String> more = Http.post(a.v1() + "/chat/completions", al2, BODY);
+            assertThat(more.statusCode()).as("al's 3 in the team are taken, whichever of their keys took them").isEqualTo(429);
+            assertThat(new JsonObject(more.body()).getJsonObject("error").getString("message"))
+                    .startsWith("Rate limit exceeded for team_member: al in team rpm-members: rpm_limit (3 requests a minute) reached.");
+            assertThat(more.headers().firstValue("retry-after")).isPresent();
+            // not anyone else's: bo has their own bucket, a key of the team for no user has none, al outside the team neither
+            assertThat(Http.post(a.v1() + "/chat/completions", boKey, BODY).statusCode()).isEqualTo(200);
+            assertThat(Http.post(a.v1() + "/chat/completions", boKey, BODY).statusCode()).as("bo's own 1").isEqualTo(429);
+            for (int i = 0; i < 4; i++) assertThat(Http.post(a.v1() + "/chat/completions", nobody, BODY).statusCode()).isEqualTo(200);
+            assertThat(Http.post(a.v1() + "/chat/completions", alAlone, BODY).statusCode()).isEqualTo(200);
+            Thread.sleep(SYNCS_MS);
+            HttpResponse<String> r = Http.post(b.v1() + "/chat/completions", al1, BODY);
+            assertThat(r.statusCode()).as("alone, B would admit 3 more: it has heard of A's 3").isEqualTo(429);
+            // the membership shows the limits that hold (LiteLLM's litellm_budget_table)
+            JsonObject info = admin.getOk("/team/info?team_id=rpm-members");
+            String memberships = info.getJsonArray("team_memberships").encode();
+            assertThat(memberships).contains("\"user_id\":\"al\"").contains("\"rpm_limit\":3").contains("\"rpm_limit\":1");
+            // limits taken away: al's calls are held by nothing again, at once
+            admin.postOk("/team/update", new JsonObject().put("team_id", "rpm-members").putNull("team_member_rpm_limit"));
+            assertThat(Http.post(a.v1() + "/chat/completions", al1, BODY).statusCode()).isEqualTo(200);
+            assertThat(admin.post("/team/update", new JsonObject().put("team_id", "rpm-members").put("team_member_tpm_limit", 0))
+                    .statusCode()).isEqualTo(400);
+        }
+    }
+
     /**
      * max_parallel_requests stays each gateway's own: another gateway's calls in flight are known only a sync late, and
      * counting calls that have ended would refuse a client that sends one call at a time through a load balancer.
