@@ -102,6 +102,12 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < min) {
             throw GatewayException.badRequest("'cache." + f + "' must be a whole number of seconds of " + min + " or more.", "cache." + f);
         }
+        // an entry's expiry is now + ttl in epoch ms: a ttl past ~292 million years overflowed it into the past, and the
+        // answer was silently not stored (Redis refused the SET); ten years is longer than any entry is worth keeping
+        if (f.equals("ttl") && v.longValue() > CacheSettings.MAX_TTL_SECONDS) {
+            throw GatewayException.badRequest("'cache.ttl' must be at most " + CacheSettings.MAX_TTL_SECONDS
+                    + " seconds (10 years), found " + v.longValue() + ".", "cache.ttl");
+        }
         return v.longValue();
     }
 }

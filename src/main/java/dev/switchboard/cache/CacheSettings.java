@@ -26,12 +26,15 @@ public record CacheSettings(boolean enabled, String type, long ttlSeconds, Strin
 
     public boolean semantic() { return type.endsWith("semantic"); }
 
+    /** The longest an entry is kept (10 years): a request's {@code cache.ttl} above it is refused, a config's cut to it. */
+    public static final long MAX_TTL_SECONDS = 10L * 365 * 86_400;
+
     @SuppressWarnings("unchecked")
     public static CacheSettings from(Map<String, Object> litellmSettings) {
         Object on = litellmSettings.get("cache");
         Map<String, Object> p = litellmSettings.get("cache_params") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         String type = p.get("type") == null ? "local" : p.get("type").toString();
-        long ttl = p.get("ttl") instanceof Number n ? Math.max(1, n.longValue()) : 3600;
+        long ttl = p.get("ttl") instanceof Number n ? Math.min(MAX_TTL_SECONDS, Math.max(1, n.longValue())) : 3600;
         String ns = p.get("namespace") == null ? null : p.get("namespace").toString();
         boolean chat = true;
         if (p.get("supported_call_types") instanceof List<?> types) {

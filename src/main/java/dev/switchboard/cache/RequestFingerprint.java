@@ -53,10 +53,23 @@ public final class RequestFingerprint {
     public static String exact(String namespace, ChatRequest r) { return exactKey(namespace, r).hex(); }
 
     /** The exact-cache key as the in-memory store keeps it: no hex String until something asks for one. */
-    public static EntryKey exactKey(String namespace, ChatRequest r) { return EntryKey.of(digest(namespace, r, false)); }
+    public static EntryKey exactKey(String namespace, ChatRequest r) { return EntryKey.of(digest(namespace, r, null, false)); }
+
+    /**
+     * The key of a request whose answer also depends on something outside its body ({@code variant}: the auto alias's
+     * tier as a header or the key pins it), or on nothing else when null (the same key as {@link #exactKey(String, ChatRequest)}).
+     */
+    public static EntryKey exactKey(String namespace, ChatRequest r, String variant) {
+        return EntryKey.of(digest(namespace, r, variant, false));
+    }
 
     /** The semantic cache's context: namespace + alias + everything but the last user turn's text. */
-    public static String context(String namespace, ChatRequest r) { return HexFormat.of().formatHex(digest(namespace, r, true)); }
+    public static String context(String namespace, ChatRequest r) { return context(namespace, r, null); }
+
+    /** {@link #context(String, ChatRequest)} with the request's {@code variant} (see {@link #exactKey(String, ChatRequest, String)}). */
+    public static String context(String namespace, ChatRequest r, String variant) {
+        return HexFormat.of().formatHex(digest(namespace, r, variant, true));
+    }
 
     /** The text of the last user turn (what the semantic cache compares by meaning), or null when there is none. */
     public static String lastUserText(ChatRequest r) {
@@ -69,13 +82,14 @@ public final class RequestFingerprint {
         return -1;
     }
 
-    private static byte[] digest(String namespace, ChatRequest r, boolean withoutLastUserText) {
+    private static byte[] digest(String namespace, ChatRequest r, String variant, boolean withoutLastUserText) {
         MessageDigest sha = SHA256.get();
         sha.reset(); // a digest an exception left half-fed must not leak into this one
         try (JsonGenerator g = JSON.createGenerator(new DigestStream(sha))) {
             g.writeStartArray();
             g.writeString(namespace);
             g.writeString(r.model());
+            if (variant != null) g.writeString(variant); // no string for the others: their keys stay what they were
             if (r.raw() != null) writeRaw(g, r.raw().body(), withoutLastUserText ? lastUserIndexRaw(r.raw().body()) : -1);
             else writeCanonical(g, r, withoutLastUserText ? lastUserIndex(r) : -1);
             g.writeEndArray();

@@ -113,10 +113,37 @@ public final class ResponseCache {
         controls.checkAllowed(ctx.caller().allowedCacheControls(), ctx.caller().admin());
         String ns = controls.namespace() != null ? controls.namespace()
                 : settings.namespace() != null ? settings.namespace() : ctx.caller().id();
-        EntryKey exact = RequestFingerprint.exactKey(ns, request);
+        String variant = null;
+        if (request.model() != null && request.model().equals(autoAlias)) {
+            variant = tierPin(ctx);
+            if (variant == null) return null; // a tier header the router will refuse: no hit may answer it first
+        }
+        EntryKey exact = RequestFingerprint.exactKey(ns, request, variant);
         if (!semanticMay(ctx, request, controls)) return new Plan(ns, exact, controls);
-        return new Plan(ns, exact, controls, RequestFingerprint.context(ns, request), RequestFingerprint.lastUserText(request));
+        return new Plan(ns, exact, controls, RequestFingerprint.context(ns, request, variant), RequestFingerprint.lastUserText(request));
     }
+
+    /**
+     * The auto alias chooses a tier per call, and the body alone does not say which: the client's
+     * {@code x-switchboard-tier} header and the key's {@code auto_tier} choose it before any rule on the body. An entry of
+     * the auto alias is keyed by them too, so a call pinned to one tier (or a key whose default is another) is never
+     * answered with the other tier's model's answer. Rules on the body (prompt size, tools, keywords) decide the same for
+     * the same body; the classifier, when on, decided once for the answer stored. Null for a header naming no tier.
+     */
+    private static String tierPin(CallContext ctx) {
+        String header = ctx.hint("tier");
+        if (header != null) {
+            String t = header.trim().toLowerCase(java.util.Locale.ROOT);
+            return t.equals("cheap") || t.equals("smart") ? "tier=" + t : null;
+        }
+        String keyTier = ctx.caller().autoTier();
+        return "tier=" + (keyTier == null ? "" : keyTier) + "/default";
+    }
+
+    /** The auto alias (its tier is chosen per call), or null when the config has none; set by the pipeline. */
+    private volatile String autoAlias;
+
+    public void autoAlias(String alias) { this.autoAlias = alias; }
 
     /**
      * Whether the semantic cache may answer (and store) this request. Safe defaults: a request sampled at a temperature

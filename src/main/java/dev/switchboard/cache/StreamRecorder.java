@@ -45,6 +45,18 @@ public final class StreamRecorder implements ChunkSink {
         com.fasterxml.jackson.databind.node.ObjectNode extra;
         /** Where in {@link #reasoning} the thinking block being signed began (a streamed signature comes without its text). */
         int blockStart;
+        /** OpenAI's {@code logprobs} of the chunks so far: each list ({@code content}, {@code refusal}) in order, joined. */
+        com.fasterxml.jackson.databind.node.ObjectNode logprobs;
+
+        /** A chunk's logprobs added to the answer's: a list field's entries appended, another field the latest. */
+        void logprobs(com.fasterxml.jackson.databind.JsonNode lp) {
+            if (!lp.isObject()) return;
+            if (logprobs == null) logprobs = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            for (var f : lp.properties()) {
+                if (f.getValue().isArray()) logprobs.withArray(f.getKey()).addAll((com.fasterxml.jackson.databind.node.ArrayNode) f.getValue());
+                else if (!logprobs.has(f.getKey()) || !f.getValue().isNull()) logprobs.set(f.getKey(), f.getValue());
+            }
+        }
 
         /**
          * A delta's unmodelled fields into the answer's: later values win, but {@code thinking_blocks} pieces add up, a
@@ -122,6 +134,7 @@ public final class StreamRecorder implements ChunkSink {
                     if (t.argumentsFragment() != null) call[2] += t.argumentsFragment();
                 }
             }
+            if (ch.logprobs() != null) p.logprobs(ch.logprobs());
             if (ch.finishReason() != null) {
                 p.finish = ch.finishReason();
                 p.stopSequence = ch.stopSequence();
@@ -155,7 +168,7 @@ public final class StreamRecorder implements ChunkSink {
             List<ContentPart> content = p.hasText ? List.of(ContentPart.Text.of(p.text.toString())) : List.of();
             Message m = new Message(Role.ASSISTANT, content, null, calls, null, p.reasoning == null ? null : p.reasoning.toString(),
                     p.refusal == null ? null : p.refusal.toString(), p.extra);
-            out.add(new Choice(index, m, p.finish, null, p.stopSequence));
+            out.add(new Choice(index, m, p.finish, p.logprobs, p.stopSequence));
         });
         return new ChatResponse(id, created, model, out, usage, fingerprint, serviceTier);
     }

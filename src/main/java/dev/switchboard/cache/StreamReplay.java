@@ -43,7 +43,7 @@ public final class StreamReplay implements ChatStream {
         for (Choice choice : r.choices()) {
             Message m = choice.message();
             int i = choice.index();
-            out.add(chunk(i, new Delta(Role.ASSISTANT, null, null, null, List.of()), null));
+            out.add(chunk(i, new Delta(Role.ASSISTANT, null, null, null, List.of())));
             com.fasterxml.jackson.databind.node.ObjectNode extra = m.extra();
             if (extra != null && extra.get("thinking_blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode blocks) {
                 // Claude's signed blocks as a live stream gives them: each block's text as reasoning, then its signature
@@ -64,23 +64,34 @@ public final class StreamReplay implements ChatStream {
             } else if (m.reasoning() != null) {
                 out.add(chunk(i, new Delta(null, null, m.reasoning(), null, List.of()), null));
             }
-            if (m.refusal() != null) out.add(chunk(i, new Delta(null, null, null, m.refusal(), List.of()), null));
+            // the choice's logprobs (OpenAI's, when asked for) go with the piece they are of: the text's, else the refusal's,
+            // else the finish chunk's, so a streamed hit carries all of them as a live stream does across its chunks
             String text = m.textContent();
-            if (!text.isEmpty()) out.add(chunk(i, new Delta(null, text, null, null, List.of(), extra), null));
+            com.fasterxml.jackson.databind.JsonNode logprobs = choice.logprobs() == null || choice.logprobs().isNull() ? null : choice.logprobs();
+            if (m.refusal() != null) {
+                out.add(chunk(i, new Delta(null, null, null, m.refusal(), List.of()), text.isEmpty() ? logprobs : null));
+                if (text.isEmpty()) logprobs = null;
+            }
+            if (!text.isEmpty()) {
+                out.add(chunk(i, new Delta(null, text, null, null, List.of(), extra), logprobs));
+                logprobs = null;
+            }
             List<ToolCall> calls = m.toolCalls();
             for (int t = 0; t < calls.size(); t++) {
                 ToolCall call = calls.get(t);
                 out.add(chunk(i, new Delta(null, null, null, null, List.of(new ToolCallDelta(t, call.id(), call.name(), call.arguments(), call.custom()))), null));
             }
-            out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(i, Delta.EMPTY, choice.finishReason(), null,
+            out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(i, Delta.EMPTY, choice.finishReason(), logprobs,
                     choice.stopSequence())), null, r.systemFingerprint(), r.serviceTier()));
         }
         if (r.usage() != null) out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(), r.usage(), r.systemFingerprint(), r.serviceTier()));
         return out;
     }
 
-    private ChatChunk chunk(int index, Delta d, dev.switchboard.model.FinishReason finish) {
-        return new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(index, d, finish, null)), null,
+    private ChatChunk chunk(int index, Delta d) { return chunk(index, d, null); }
+
+    private ChatChunk chunk(int index, Delta d, com.fasterxml.jackson.databind.JsonNode logprobs) {
+        return new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(index, d, null, logprobs)), null,
                 r.systemFingerprint(), r.serviceTier());
     }
 }

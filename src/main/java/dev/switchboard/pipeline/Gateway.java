@@ -185,6 +185,7 @@ public final class Gateway {
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices));
         ResponseCache cache = responseCache(vertx, config, router, metering);
+        if (settings.auto() != null) cache.autoAlias(settings.auto().alias()); // its entries keyed by the tier's pin too
         observe.cacheStage().set(cache.cachesAnything());
         StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
                 responseRetentionMillis(config), System::currentTimeMillis);

@@ -45,7 +45,10 @@ class ResponseCacheIT {
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                   - model_name: never
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, cache: false }
-                router_settings: { num_retries: 0, fallbacks: [{ fresh: [backup] }] }
+                router_settings:
+                  num_retries: 0
+                  fallbacks: [{ fresh: [backup] }]
+                  auto_router: { alias: auto, cheap: gpt, smart: fresh }
                 litellm_settings:
                   cache: true
                   cache_params: { type: local, ttl: 600 }
@@ -261,6 +264,45 @@ class ResponseCacheIT {
         assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("param")).isEqualTo("cache.ttl");
         assertThat(chat(key, "{\"model\":\"gpt\",\"cache\":{\"forever\":true},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").body())
                 .contains("cache.forever");
+        // a ttl past ten years is refused (it overflowed the entry's expiry, and the answer was silently not stored)
+        HttpResponse<String> forever = chat(key, "{\"model\":\"gpt\",\"cache\":{\"ttl\":9223372036854775},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(forever.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(forever.body()).getJsonObject("error").getString("message")).contains("at most 315360000");
+        String decade = "{\"model\":\"gpt\",\"cache\":{\"ttl\":315360000},\"messages\":[{\"role\":\"user\",\"content\":\"decade\"}]}";
+        chat(key, decade);
+        assertThat(chat(key, decade).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+    }
+
+    /**
+     * The auto alias picks its tier per call, and the tier header or the key's auto_tier decides it before anything in
+     * the body: an answer stored for one tier must never answer a call pinned to the other (the cheap model's answer to a
+     * call that asked for the smart one), nor a key whose default tier is another.
+     */
+    @Test
+    void theAutoAliasCachesEachTierApart() {
+        String q = ask("auto", "Which tier answers?");
+        HttpResponse<String> cheap = chat(key, q, "x-switchboard-tier", "cheap");
+        assertThat(cheap.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
+        HttpResponse<String> smart = chat(key, q, "x-switchboard-tier", "smart");
+        assertThat(smart.headers().firstValue("x-switchboard-cache")).as("the other tier's answer is not this call's").hasValue("miss");
+        assertThat(smart.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o");
+        HttpResponse<String> again = chat(key, q, "x-switchboard-tier", "smart");
+        assertThat(again.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        assertThat(again.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o");
+        assertThat(chat(key, q, "x-switchboard-tier", "cheap").headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
+        // a header the router refuses is refused, not answered from an entry
+        assertThat(chat(key, q, "x-switchboard-tier", "premium").statusCode()).isEqualTo(400);
+        // keys whose default tiers differ share a namespace here (cache_params.namespace), and still get their own tier's answer
+        io.vertx.core.json.JsonArray nsAllowed = new io.vertx.core.json.JsonArray().add("namespace");
+        String plainKey = admin.generate(new JsonObject().put("allowed_cache_controls", nsAllowed)).getString("key");
+        String smartKey = admin.generate(new JsonObject().put("auto_tier", "smart").put("allowed_cache_controls", nsAllowed)).getString("key");
+        String shared = "{\"model\":\"auto\",\"cache\":{\"namespace\":\"shared\"},\"messages\":[{\"role\":\"user\",\"content\":\"Whose tier?\"}]}";
+        HttpResponse<String> byPlainKey = chat(plainKey, shared);
+        assertThat(byPlainKey.headers().firstValue("x-switchboard-model")).as(byPlainKey.body()).hasValue("openai/gpt-4o-mini");
+        HttpResponse<String> bySmartKey = chat(smartKey, shared);
+        assertThat(bySmartKey.headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(bySmartKey.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o");
+        assertThat(chat(smartKey, shared).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
     }
 
     @Test
