@@ -199,9 +199,11 @@ final class MeteredCall {
 
     /** A stream: its chunks are watched for the usage, and it settles when it ends, fails or the client leaves. */
     Answer<ChatStream> streamed(Answer<ChatStream> a) {
-        // The cost is not known when the headers go out: it comes in the stream's usage (usage.cost).
-        return new Answer<ChatStream>(new MeteredStream(this, a), a.deployment(), a.route(), a.cache(), a.tier(), a.headers())
-                .withHeaders(admission.headers());
+        // The cost is not known when the headers go out: it comes in the stream's usage (usage.cost). But a response
+        // cache hit's is: 0, said as a plain hit says it
+        Answer<ChatStream> out = new Answer<ChatStream>(new MeteredStream(this, a), a.deployment(), a.route(), a.cache(), a.tier(),
+                a.headers()).withHeaders(admission.headers());
+        return a.cache() != null && a.cache().startsWith("hit") ? out.withHeaders(java.util.Map.of(COST_HEADER, "0")) : out;
     }
 
     /** Embeddings: priced by their prompt tokens, like a chat answer. */

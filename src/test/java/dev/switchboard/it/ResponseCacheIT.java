@@ -198,6 +198,7 @@ class ResponseCacheIT {
         HttpResponse<String> raw = Http.post(gw.v1() + "/chat/completions", key,
                 "{\"model\":\"gpt\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Stream this, please\"}]}");
         assertThat(raw.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        assertThat(raw.headers().firstValue("x-switchboard-cost")).as("a hit's cost is known before it streams").hasValue("0");
         List<String> events = Http.sseData(raw.body());
         assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
         for (String e : events.subList(0, events.size() - 1)) OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", e);
