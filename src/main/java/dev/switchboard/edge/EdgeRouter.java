@@ -209,15 +209,35 @@ final class EdgeRouter {
 
     /**
      * The methods the router serves on a path, for the 405's {@code Allow} header. vertx-web computes the same
-     * set but keeps it private, so the routes are read again; they are all exact paths, which vertx-web also
-     * matches with a trailing slash. Runs only on a wrong method, never on the hot path.
+     * set but keeps it private, so the routes are read again: exact paths (which vertx-web also matches with a
+     * trailing slash) and paths with {@code :name} parameters ({@code /v1/responses/:id}), whose route path is the
+     * pattern, so comparing it as text found nothing and the 405 said "Allowed: ." A literal path names its own
+     * resource: where one matches ({@code /v1/responses/input_tokens}), the parameter routes that would also match it
+     * ({@code /v1/responses/:id}) are not its methods. Runs only on a wrong method, never on the hot path.
      */
     static String allowedMethods(Router router, String path) {
         String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        TreeSet<String> methods = new TreeSet<>();
+        TreeSet<String> literal = new TreeSet<>();
+        TreeSet<String> parameterized = new TreeSet<>();
         router.getRoutes().forEach(r -> {
-            if (p.equals(r.getPath())) r.methods().stream().map(HttpMethod::name).forEach(methods::add);
+            if (r.getPath() == null || r.methods() == null) return; // a route for every method answers itself
+            boolean hasParams = r.getPath().contains("/:");
+            if (hasParams ? matchesPattern(r.getPath(), p) : p.equals(r.getPath())) {
+                r.methods().stream().map(HttpMethod::name).forEach((hasParams ? parameterized : literal)::add);
+            }
         });
-        return String.join(", ", methods);
+        return String.join(", ", literal.isEmpty() ? parameterized : literal);
+    }
+
+    /** Whether {@code path} fits a route pattern segment by segment, a {@code :name} segment taking any non-empty one. */
+    static boolean matchesPattern(String pattern, String path) {
+        String[] want = pattern.split("/", -1);
+        String[] got = path.split("/", -1);
+        if (want.length != got.length) return false;
+        for (int i = 0; i < want.length; i++) {
+            boolean param = want[i].startsWith(":");
+            if (param ? got[i].isEmpty() : !want[i].equals(got[i])) return false;
+        }
+        return true;
     }
 }

@@ -129,6 +129,15 @@ class BadInputIT {
             "PUT, /health/readiness, GET",
             "GET, /chat/completions, POST",
             "DELETE, /v1/models/, GET",
+            // routes with a path parameter (/v1/responses/:id …) used to answer an empty Allow
+            "PUT, /v1/responses/resp_x, 'DELETE, GET'",
+            "PATCH, /responses/resp_x/, 'DELETE, GET'",
+            "GET, /v1/responses/resp_x/cancel, POST",
+            "POST, /v1/responses/resp_x/input_items, GET",
+            // a literal path among parameterized ones: input_tokens is no response id (GET used to be a 404 for it)
+            "GET, /v1/responses/input_tokens, POST",
+            "DELETE, /v1/responses/input_tokens, POST",
+            "PUT, /v1/responses/input_tokens, POST",
     })
     void knownPathWithTheWrongMethodIs405WithAllow(String method, String path, String allow) {
         HttpResponse<String> r = raw(method, path);

@@ -60,6 +60,9 @@ public final class ResponsesRoutes {
             router.post(prefix + "/responses").handler(rc -> call.begin(rc.request(), (ctx, body) -> create(rc.response(), ctx, body)));
             router.post(prefix + "/responses/input_tokens").handler(rc -> call.begin(rc.request(),
                     (ctx, body) -> inputTokens(rc.response(), ctx, body)));
+            // input_tokens is not a response id: any other method there is a 405 (Allow: POST), before the
+            // /responses/:id routes would take GET or DELETE of it for a response that cannot exist (a 404)
+            router.route(prefix + "/responses/input_tokens").handler(rc -> rc.fail(405));
             router.get(prefix + "/responses/:id").handler(rc -> read(rc.request(), rc.pathParam("id"), false));
             router.delete(prefix + "/responses/:id").handler(rc -> read(rc.request(), rc.pathParam("id"), true));
             router.post(prefix + "/responses/:id/cancel").handler(rc -> cancel(rc.request(), rc.pathParam("id")));
