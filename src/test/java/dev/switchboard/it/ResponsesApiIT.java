@@ -37,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -426,6 +427,58 @@ class ResponsesApiIT {
         assertThat(r.headers().firstValue("x-request-id")).isPresent();
         r = Http.get(gw.v1() + "/responses/resp_unknown", TestGateway.MASTER_KEY);
         assertThat(r.statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * What OpenAI's Responses API refuses is refused here too, for every alias, before any provider is called: it used to
+     * be taken and dropped or echoed (metadata of any JSON, an effort no mapping knows, a tool choice with no tools).
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "claude|\"metadata\":{\"a\":1,\"b\":{\"c\":true}}|metadata.a|invalid_type|expected a string, but got an integer",
+            "gpt|\"metadata\":{\"b\":{\"c\":true}}|metadata.b|invalid_type|expected a string, but got an object",
+            "gemini|\"metadata\":{\"tags\":[1]}|metadata.tags|invalid_type|expected a string",
+            "claude|\"metadata\":{\"k\":\"%513\"}|metadata.k|string_above_max_length|maximum length 512",
+            "claude|\"metadata\":{\"%65\":\"v\"}|metadata|string_above_max_length|maximum length 64",
+            "claude|\"metadata\":%17|metadata|object_above_max_properties|at most 16 properties",
+            "claude|\"reasoning\":{\"effort\":\"huge\"}|reasoning.effort|invalid_value|'none', 'minimal', 'low', 'medium', 'high' and 'xhigh'",
+            "gpt|\"reasoning\":{\"effort\":\"max\"}|reasoning.effort|invalid_value|'max'. Supported values are",
+            "claude|\"tool_choice\":\"required\"|tool_choice||Tool choice 'required' must be specified with 'tools' parameter.",
+            "gemini|\"tool_choice\":{\"type\":\"function\",\"name\":\"get_weather\"},\"tools\":[]|tool_choice||must be specified with 'tools'",
+    })
+    void whatOpenAiRefusesIsA400NamingTheField(String alias, String field, String param, String code, String says) {
+        String body = field.replace("%513", "x".repeat(513)).replace("%65", "k".repeat(65))
+                .replace("%17", new JsonObject(java.util.stream.IntStream.range(0, 17).boxed()
+                        .collect(java.util.stream.Collectors.toMap(i -> "k" + i, i -> (Object) "v"))).encode());
+        int before = gw.simulator.arrivals();
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"" + alias + "\",\"input\":\"hi\"," + body + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(e.getString("param")).isEqualTo(param);
+        if (code != null) assertThat(e.getString("code")).isEqualTo(code);
+        assertThat(e.getString("message")).contains(says);
+        assertThat(gw.simulator.arrivals()).as("no provider was asked").isEqualTo(before);
+    }
+
+    /** What OpenAI takes still passes: 16 string pairs, LiteLLM's list of tags, every effort, auto or none without tools. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "\"metadata\":%16",
+            "\"metadata\":{\"tags\":[\"a\",\"b\"],\"app\":\"x\"}",
+            "\"reasoning\":{\"effort\":\"minimal\"}",
+            "\"reasoning\":{\"effort\":\"xhigh\"}",
+            "\"reasoning\":{\"effort\":\"none\"}",
+            "\"tool_choice\":\"auto\"",
+            "\"tool_choice\":\"none\"",
+    })
+    void whatOpenAiTakesStillPasses(String field) {
+        String body = field.replace("%16", new JsonObject(java.util.stream.IntStream.range(0, 16).boxed()
+                .collect(java.util.stream.Collectors.toMap(i -> "k" + i, i -> (Object) "v"))).encode());
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"input\":\"hi\"," + body + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
     @Test

@@ -35,6 +35,11 @@ final class ResponsesRequestDecoder {
     private static final List<String> ECHOED = List.of("instructions", "previous_response_id", "tools", "tool_choice",
             "parallel_tool_calls", "text", "temperature", "top_p", "max_output_tokens", "reasoning", "metadata", "user",
             "store", "truncation", "service_tier", "prompt_cache_key", "safety_identifier", "top_logprobs", "max_tool_calls");
+    /**
+     * OpenAI's reasoning efforts, the values the providers' mappings read ({@code GeminiRequestEncoder}'s levels and
+     * budgets, {@code ClaudeThinking}'s budgets) and OpenAI's Responses API takes.
+     */
+    private static final Set<String> EFFORTS = Set.of("none", "minimal", "low", "medium", "high", "xhigh");
     /** Chat fields with the same meaning, carried in the canonical request's extra for OpenAI-compatible providers. */
     private static final Set<String> PASSED = Set.of("service_tier", "prompt_cache_key", "safety_identifier");
 
@@ -111,6 +116,12 @@ final class ResponsesRequestDecoder {
         JsonNode reasoning = Fields.optionalObject(n, "reasoning", "reasoning");
         if (reasoning != null) {
             String effort = Fields.optionalString(reasoning, "effort", "reasoning.effort");
+            // an effort no provider mapping knows was dropped unsaid (Claude's budget 0: no thinking); OpenAI refuses it
+            if (effort != null && !EFFORTS.contains(effort)) {
+                throw new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, "Invalid value for "
+                        + "'reasoning.effort': '" + effort + "'. Supported values are: 'none', 'minimal', 'low', 'medium', "
+                        + "'high' and 'xhigh'.", "reasoning.effort", "invalid_value", null, null);
+            }
             if (effort != null) extra.put("reasoning_effort", JsonNodeFactory.instance.textNode(effort));
         }
         for (Map.Entry<String, JsonNode> e : n.properties()) {
@@ -134,6 +145,7 @@ final class ResponsesRequestDecoder {
         if (echo.has("tools") && builtIn.isEmpty() && namespaced.isEmpty()) echo.set("tools", echoTools(tools));
         // a choice naming a tool that is not offered is OpenAI's 400, before any provider sees it (Claude would be told to
         // call a tool it does not have); with built-in or namespaced tools, OpenAI's own API judges the name
+        requireTools(toolChoice, n.get("tools"));
         String unknown = toolChoice == null || !builtIn.isEmpty() || !namespaced.isEmpty() ? null : toolChoice.unknownName(tools);
         if (unknown != null) {
             throw GatewayException.badRequest("Invalid value for 'tool_choice': no tool named '" + unknown + "' in 'tools'.", "tool_choice");
@@ -309,6 +321,19 @@ final class ResponsesRequestDecoder {
                 + "Responses API runs built-in tools. Send the whole input instead, to an alias served by OpenAI.", param);
     }
 
+    /**
+     * A tool required, or one named, with no {@code tools} at all is OpenAI's 400: the translation had no tool to hand the
+     * provider and dropped the choice, so the model answered in text where the client demanded a call. {@code auto} and
+     * {@code none} ask for what happens anyway; a built-in tool's choice is left to OpenAI's API, which is given it.
+     */
+    private static void requireTools(ToolChoice c, JsonNode tools) {
+        if (c == null || tools != null && tools.isArray() && !tools.isEmpty()) return;
+        if ((c.mode() == ToolChoice.Mode.AUTO || c.mode() == ToolChoice.Mode.NONE) && c.allowed() == null) return;
+        String what = c.mode() == ToolChoice.Mode.REQUIRED && c.allowed() == null ? "'required'"
+                : c.functionName() != null ? "naming '" + c.functionName() + "'" : "'allowed_tools'";
+        throw GatewayException.badRequest("Tool choice " + what + " must be specified with 'tools' parameter.", "tool_choice");
+    }
+
     private static ToolChoice toolChoice(JsonNode c, List<String[]> builtIn) {
         if (c == null || c.isNull()) return null;
         if (c.isTextual()) {
@@ -372,12 +397,54 @@ final class ResponsesRequestDecoder {
         }
     }
 
+    /**
+     * OpenAI's metadata: at most 16 pairs, keys of at most 64 characters, string values of at most 512. Anything else was
+     * taken and echoed (a number as its JSON text), where OpenAI answers 400; the same limits hold for every provider,
+     * so a request does not pass or fail by where it is routed. The gateway's own keys ({@code tags}, …) may also be a
+     * list of strings, as LiteLLM writes them.
+     */
     private static Map<String, String> metadata(JsonNode m) {
         if (m == null || m.isNull()) return Map.of();
         if (!m.isObject()) throw GatewayException.badRequest("'metadata' must be an object of string values.", "metadata");
+        if (m.size() > 16) {
+            throw metadataError("Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but "
+                    + "got an object with " + m.size() + " properties instead.", "metadata", "object_above_max_properties");
+        }
         Map<String, String> out = new LinkedHashMap<>();
-        m.properties().forEach(e -> out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString()));
+        for (Map.Entry<String, JsonNode> e : m.properties()) {
+            String key = e.getKey(), param = "metadata." + key;
+            JsonNode v = e.getValue();
+            if (key.length() > 64) {
+                throw metadataError("Invalid 'metadata': key '" + key + "' is too long. Expected a key with maximum length 64, "
+                        + "but got a key with length " + key.length() + " instead.", "metadata", "string_above_max_length");
+            }
+            boolean gatewayList = dev.switchboard.model.GatewayMetadata.KEYS.contains(key) && v.isArray()
+                    && v.valueStream().allMatch(JsonNode::isTextual);
+            if (!v.isTextual() && !gatewayList) {
+                throw metadataError("Invalid type for '" + param + "': expected a string, but got " + jsonType(v)
+                        + " instead. 'metadata' must be an object of string values.", param, "invalid_type");
+            }
+            if (v.isTextual() && v.textValue().length() > 512) {
+                throw metadataError("Invalid '" + param + "': string too long. Expected a string with maximum length 512, but "
+                        + "got a string with length " + v.textValue().length() + " instead.", param, "string_above_max_length");
+            }
+            out.put(key, v.isTextual() ? v.textValue() : v.toString());
+        }
         return out;
+    }
+
+    private static GatewayException metadataError(String message, String param, String code) {
+        return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, message, param, code, null, null);
+    }
+
+    /** A JSON value's type in OpenAI's error words ("an integer", "an object", …). */
+    private static String jsonType(JsonNode v) {
+        if (v.isIntegralNumber()) return "an integer";
+        if (v.isNumber()) return "a decimal";
+        if (v.isBoolean()) return "a boolean";
+        if (v.isArray()) return "an array";
+        if (v.isObject()) return "an object";
+        return "null";
     }
 
     private static ObjectNode object(Buffer body) {
