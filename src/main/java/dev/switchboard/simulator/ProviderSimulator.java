@@ -423,6 +423,7 @@ public final class ProviderSimulator {
                     && Boolean.TRUE.equals(req.getJsonObject("stream_options").getBoolean("include_usage"));
             java.util.List<String> events = SimChunks.of(reply, id, created, model, usage, cached, req.containsKey("prediction"));
             if (SimQuirks.usageUnasked(quirks)) events = SimQuirks.usageOnLastChunk(events);
+            events = SimLogprobs.addTo(req, events);
             SimStream stream = new SimStream(vertx, resp, SimStream.dataFrames(events), behaviour, cancelledStreams,
                     completedStreams);
             java.util.Map<String, StreamSpan> timed = streamSpans;
@@ -438,7 +439,7 @@ public final class ProviderSimulator {
         json(resp, 200, new JsonObject()
                 .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
                 .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)
-                        .putNull("logprobs").put("finish_reason", reply.truncated() ? "length" : reply.toolName() != null ? "tool_calls" : "stop")))
+                        .put("logprobs", SimLogprobs.of(req, message.getString("content"))).put("finish_reason", reply.truncated() ? "length" : reply.toolName() != null ? "tool_calls" : "stop")))
                 .put("usage", SimChunks.usage(reply, cached, req.containsKey("prediction")))
                 .put("service_tier", "default")
                 .put("system_fingerprint", "fp_sim0001"));
