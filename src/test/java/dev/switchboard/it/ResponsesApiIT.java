@@ -16,6 +16,7 @@ import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseIncludable;
 import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseOutputMessage;
@@ -186,6 +187,7 @@ class ResponsesApiIT {
             case "response.content_part.done" -> "ResponseContentPartDoneEvent";
             case "response.output_text.delta" -> "ResponseTextDeltaEvent";
             case "response.output_text.done" -> "ResponseTextDoneEvent";
+            case "response.output_text.annotation.added" -> "ResponseOutputTextAnnotationAddedEvent";
             case "response.refusal.delta" -> "ResponseRefusalDeltaEvent";
             case "response.refusal.done" -> "ResponseRefusalDoneEvent";
             case "response.function_call_arguments.delta" -> "ResponseFunctionCallArgumentsDeltaEvent";
@@ -427,6 +429,141 @@ class ResponsesApiIT {
         assertThat(r.headers().firstValue("x-request-id")).isPresent();
         r = Http.get(gw.v1() + "/responses/resp_unknown", TestGateway.MASTER_KEY);
         assertThat(r.statusCode()).isEqualTo(404);
+    }
+
+    /** OpenAI-compatible servers (chat completions upstream, the answer translated): one a plain model, one a search model. */
+    private static final String COMPAT = """
+            model_list:
+              - model_name: vllm
+                litellm_params: { model: hosted_vllm/llama-3.1-8b, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+              - model_name: search
+                litellm_params: { model: hosted_vllm/gpt-4o-search-preview, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+            general_settings:
+              master_key: os.environ/MASTER_KEY
+            """;
+
+    /**
+     * Log probabilities asked as the Responses API asks them reach a translated answer's output_text (they used to be
+     * {@code []} though the upstream's chat answer had them): each token with its bytes and top alternatives, and in a
+     * stream each delta with its own tokens, the done event with all of them; a stored answer played back keeps them.
+     */
+    @Test
+    void logprobsOfATranslatedAnswerReachOutputText() {
+        try (TestGateway compat = TestGateway.start(COMPAT)) {
+            OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl(compat.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+            Response r = sdk.responses().create(ResponseCreateParams.builder().model("vllm").input("hello logprobs")
+                    .addInclude(ResponseIncludable.MESSAGE_OUTPUT_TEXT_LOGPROBS).topLogprobs(2L).build());
+            r.validate();
+            JsonObject upstream = compat.simulator.last().body();
+            assertThat(upstream.getBoolean("logprobs")).isTrue();
+            assertThat(upstream.getInteger("top_logprobs")).isEqualTo(2);
+            var part = r.output().get(0).asMessage().content().get(0).asOutputText();
+            List<com.openai.models.responses.ResponseOutputText.Logprob> logprobs = part.logprobs().orElseThrow();
+            assertThat(logprobs).isNotEmpty();
+            assertThat(logprobs.stream().map(l -> l.token()).collect(java.util.stream.Collectors.joining())).isEqualTo(part.text());
+            var first = logprobs.get(0);
+            assertThat(first.logprob()).isEqualTo(-0.125 * (first.token().length() % 8 + 1));
+            assertThat(first.bytes()).hasSize(first.token().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            assertThat(first.topLogprobs()).hasSize(2);
+            assertThat(first.topLogprobs().get(0).token()).isEqualTo(first.token());
+
+            HttpResponse<String> s = Http.post(compat.v1() + "/responses", TestGateway.MASTER_KEY, """
+                    {"model":"vllm","input":"stream logprobs","stream":true,"include":["message.output_text.logprobs"],"top_logprobs":1}""");
+            assertThat(s.statusCode()).as(s.body()).isEqualTo(200);
+            validatedEvents(s.body());
+            List<JsonObject> events = events(s.body());
+            List<JsonObject> deltas = events.stream().filter(e -> e.getString("type").equals("response.output_text.delta")).toList();
+            assertThat(deltas).isNotEmpty().allSatisfy(d -> {
+                JsonArray lp = d.getJsonArray("logprobs");
+                assertThat(lp).isNotEmpty();
+                StringBuilder tokens = new StringBuilder();
+                lp.forEach(t -> tokens.append(((JsonObject) t).getString("token")));
+                assertThat(tokens.toString()).isEqualTo(d.getString("delta"));
+                assertThat(((JsonObject) lp.getValue(0)).getJsonArray("top_logprobs")).hasSize(1);
+            });
+            JsonObject done = events.stream().filter(e -> e.getString("type").equals("response.output_text.done")).findFirst().orElseThrow();
+            int tokens = deltas.stream().mapToInt(d -> d.getJsonArray("logprobs").size()).sum();
+            assertThat(done.getJsonArray("logprobs")).hasSize(tokens);
+            JsonObject completed = events.get(events.size() - 1).getJsonObject("response");
+            JsonObject text = completed.getJsonArray("output").getJsonObject(0).getJsonArray("content").getJsonObject(0);
+            assertThat(text.getJsonArray("logprobs")).hasSize(tokens);
+            assertThat(text.getJsonArray("logprobs").getJsonObject(0).getJsonArray("bytes")).isNotEmpty();
+
+            // the stored answer, played back as its stream, carries them as the live stream did
+            HttpResponse<String> replay = Http.get(compat.v1() + "/responses/" + completed.getString("id") + "?stream=true",
+                    TestGateway.MASTER_KEY);
+            validatedEvents(replay.body());
+            JsonObject replayed = events(replay.body()).stream().filter(e -> e.getString("type").equals("response.output_text.delta"))
+                    .findFirst().orElseThrow();
+            assertThat(replayed.getJsonArray("logprobs")).hasSize(tokens);
+        }
+    }
+
+    /**
+     * An OpenAI-style server's url citations (chat's {@code annotations}, whole or in a delta of their own) reach the
+     * translated answer's output_text in the Responses API's flat shape, and a stream announces each with
+     * {@code response.output_text.annotation.added} before the text's done event; they used to be dropped.
+     */
+    @Test
+    void urlCitationsOfATranslatedAnswerAreOutputTextAnnotations() {
+        try (TestGateway compat = TestGateway.start(COMPAT)) {
+            OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl(compat.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+            Response r = sdk.responses().create(ResponseCreateParams.builder().model("search").input("cite it").build());
+            r.validate();
+            var part = r.output().get(0).asMessage().content().get(0).asOutputText();
+            assertThat(part.annotations()).hasSize(1);
+            var citation = part.annotations().get(0).asUrlCitation();
+            assertThat(citation.url()).isEqualTo("https://example.com/simulated-source");
+            assertThat(citation.title()).isEqualTo("Simulated source");
+            assertThat(citation.startIndex()).isZero();
+            assertThat(citation.endIndex()).isEqualTo(part.text().length());
+            assertThat(part.logprobs().orElseThrow()).isEmpty(); // not asked
+
+            List<ResponseStreamEvent> sdkEvents = new ArrayList<>();
+            try (StreamResponse<ResponseStreamEvent> st = sdk.responses().createStreaming(ResponseCreateParams.builder()
+                    .model("search").input("cite it").build())) {
+                st.stream().forEach(sdkEvents::add);
+            }
+            var added = sdkEvents.stream().flatMap(e -> e.outputTextAnnotationAdded().stream()).toList();
+            assertThat(added).hasSize(1);
+            assertThat(added.get(0).annotationIndex()).isZero();
+            assertThat(added.get(0).contentIndex()).isZero();
+
+            HttpResponse<String> s = Http.post(compat.v1() + "/responses", TestGateway.MASTER_KEY,
+                    "{\"model\":\"search\",\"input\":\"cite it\",\"stream\":true}");
+            List<String> types = validatedEvents(s.body());
+            assertThat(types).containsSubsequence("response.output_text.delta", "response.output_text.annotation.added",
+                    "response.output_text.done", "response.content_part.done", "response.output_item.done", "response.completed");
+            List<JsonObject> events = events(s.body());
+            JsonObject event = events.stream().filter(e -> e.getString("type").equals("response.output_text.annotation.added"))
+                    .findFirst().orElseThrow();
+            JsonObject item = events.stream().filter(e -> e.getString("type").equals("response.output_item.added")).findFirst()
+                    .orElseThrow();
+            assertThat(event.getString("item_id")).isEqualTo(item.getJsonObject("item").getString("id"));
+            assertThat(event.getInteger("output_index")).isZero();
+            assertThat(event.getJsonObject("annotation").getString("type")).isEqualTo("url_citation");
+            assertThat(event.getJsonObject("annotation").getString("url")).isEqualTo("https://example.com/simulated-source");
+            JsonObject partDone = events.stream().filter(e -> e.getString("type").equals("response.content_part.done")).findFirst()
+                    .orElseThrow();
+            assertThat(partDone.getJsonObject("part").getJsonArray("annotations")).hasSize(1);
+            JsonObject completed = events.get(events.size() - 1).getJsonObject("response");
+            assertThat(completed.getJsonArray("output").getJsonObject(0).getJsonArray("content").getJsonObject(0)
+                    .getJsonArray("annotations").getJsonObject(0).getInteger("end_index")).isPositive();
+
+            HttpResponse<String> replay = Http.get(compat.v1() + "/responses/" + completed.getString("id") + "?stream=true",
+                    TestGateway.MASTER_KEY);
+            assertThat(validatedEvents(replay.body())).containsSubsequence("response.output_text.delta",
+                    "response.output_text.annotation.added", "response.output_text.done");
+        }
+    }
+
+    /** The events of an SSE body, as JSON. */
+    static List<JsonObject> events(String sse) {
+        List<JsonObject> out = new ArrayList<>();
+        for (String block : sse.split("\n\n")) {
+            if (!block.isBlank()) out.add(new JsonObject(block.split("\n")[1].substring(6)));
+        }
+        return out;
     }
 
     /**

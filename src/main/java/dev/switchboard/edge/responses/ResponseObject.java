@@ -123,12 +123,14 @@ final class ResponseObject {
     }
 
     /**
-     * The output items of a whole answer: its reasoning, its message (text or refusal), then its function calls.
+     * The output items of a whole answer: its reasoning, its message (text with the upstream's url citations and, when
+     * asked, log probabilities; or a refusal), then its function calls.
      *
+     * @param logprobs the chat choice's {@code logprobs}, or null
      * @param status the response's status: an answer cut short ({@code incomplete}) leaves its message and calls
      *               incomplete too, as OpenAI marks them
      */
-    static ArrayNode output(Message m, ResponsesRequest req, String status) {
+    static ArrayNode output(Message m, JsonNode logprobs, ResponsesRequest req, String status) {
         String itemStatus = "incomplete".equals(status) ? "incomplete" : "completed";
         ArrayNode out = F.arrayNode();
         JsonNode signed = m.extra() == null ? null : m.extra().get("thinking_blocks");
@@ -142,7 +144,10 @@ final class ResponseObject {
         if (!text.isEmpty() || m.refusal() != null) {
             ObjectNode msg = messageItem(itemId("msg_"), itemStatus);
             ArrayNode content = (ArrayNode) msg.get("content");
-            if (!text.isEmpty()) content.add(outputText(text));
+            if (!text.isEmpty()) {
+                content.add(outputText(text, OutputText.annotations(m.extra() == null ? null : m.extra().get("annotations")),
+                        OutputText.logprobs(logprobs)));
+            }
             if (m.refusal() != null) content.add(refusal(m.refusal()));
             out.add(msg);
         }
@@ -168,9 +173,14 @@ final class ResponseObject {
     }
 
     static ObjectNode outputText(String text) {
+        return outputText(text, F.arrayNode(), F.arrayNode());
+    }
+
+    /** An output_text part; {@code annotations} and {@code logprobs} in the Responses API's shapes ({@link OutputText}). */
+    static ObjectNode outputText(String text, ArrayNode annotations, ArrayNode logprobs) {
         ObjectNode o = F.objectNode().put("type", "output_text").put("text", text);
-        o.putArray("annotations");
-        o.putArray("logprobs");
+        o.set("annotations", annotations);
+        o.set("logprobs", logprobs);
         return o;
     }
 

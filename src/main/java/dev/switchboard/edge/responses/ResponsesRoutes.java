@@ -208,7 +208,8 @@ public final class ResponsesRoutes {
         Choice choice = r.choices().isEmpty() ? null : r.choices().get(0);
         Message m = choice == null ? Message.text(dev.switchboard.model.Role.ASSISTANT, "") : choice.message();
         String status = ResponseObject.status(choice == null ? null : choice.finishReason());
-        return ResponseObject.build(id, createdMillis / 1000, r.model(), status, ResponseObject.output(m, req, status),
+        ArrayNode output = ResponseObject.output(m, choice == null ? null : choice.logprobs(), req, status);
+        return ResponseObject.build(id, createdMillis / 1000, r.model(), status, output,
                 r.usage() == null ? Usage.ZERO : r.usage(), req,
                 status.equals("incomplete") ? ResponseObject.incompleteReason(choice.finishReason()) : null, null);
     }

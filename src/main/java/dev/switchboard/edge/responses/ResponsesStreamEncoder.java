@@ -48,6 +48,9 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     private String itemId;
     private int outputIndex = -1;
     private final StringBuilder text = new StringBuilder();
+    /** The open text item's log probabilities (the part's shape) and url citations, as the upstream's chunks brought them. */
+    private final ArrayNode textLogprobs = F.arrayNode();
+    private final ArrayNode textAnnotations = F.arrayNode();
     /**
      * The calls being streamed, by their index in the chat stream, each its own item (kind {@link Kind#TOOL}): an
      * OpenAI-compatible server may interleave parallel calls' pieces, and each piece goes to its call's item. They are
@@ -146,9 +149,12 @@ final class ResponsesStreamEncoder implements StreamEncoder {
                     ensure(Kind.TEXT);
                     text.append(d.content());
                     ObjectNode e = item().put("content_index", 0).put("delta", d.content());
-                    e.putArray("logprobs");
+                    ArrayNode logprobs = OutputText.logprobs(ch.logprobs()); // this delta's tokens, when asked
+                    textLogprobs.addAll(logprobs);
+                    e.set("logprobs", OutputText.eventLogprobs(logprobs));
                     event("response.output_text.delta", e);
                 }
+                if (d.extra() != null && d.extra().get("annotations") instanceof ArrayNode cited) annotate(cited);
                 if (d.refusal() != null && !d.refusal().isEmpty()) {
                     ensure(Kind.REFUSAL);
                     text.append(d.refusal());
@@ -159,6 +165,21 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             if (ch.finishReason() != null) finish = ch.finishReason();
         }
         return take();
+    }
+
+    /**
+     * The url citations of the text being streamed (an OpenAI-style server sends them in a delta of their own, after
+     * the text they cite): each a {@code response.output_text.annotation.added} event, before the text's done events,
+     * and the part's {@code annotations}. With no text streaming there is nothing they could annotate.
+     */
+    private void annotate(ArrayNode chat) {
+        if (open != Kind.TEXT) return;
+        for (com.fasterxml.jackson.databind.JsonNode a : OutputText.annotations(chat)) {
+            ObjectNode e = item().put("content_index", 0).put("annotation_index", textAnnotations.size());
+            e.set("annotation", a);
+            event("response.output_text.annotation.added", e);
+            textAnnotations.add(a);
+        }
     }
 
     /** A streamed signature (its block's text came as reasoning deltas) or a whole redacted block, for the open reasoning item. */
@@ -226,6 +247,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         open = kind;
         outputIndex = output.size();
         text.setLength(0);
+        textLogprobs.removeAll();
+        textAnnotations.removeAll();
         blockStart = 0;
         switch (kind) {
             case REASONING -> {
@@ -262,11 +285,12 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             }
             case TEXT -> {
                 ObjectNode e = item().put("content_index", 0).put("text", t);
-                e.putArray("logprobs");
+                e.set("logprobs", OutputText.eventLogprobs(textLogprobs));
                 event("response.output_text.done", e);
-                event("response.content_part.done", item().put("content_index", 0).set("part", ResponseObject.outputText(t)));
+                ObjectNode part = ResponseObject.outputText(t, textAnnotations.deepCopy(), textLogprobs.deepCopy());
+                event("response.content_part.done", item().put("content_index", 0).set("part", part.deepCopy()));
                 done = ResponseObject.messageItem(itemId, itemStatus);
-                ((ArrayNode) done.get("content")).add(ResponseObject.outputText(t));
+                ((ArrayNode) done.get("content")).add(part);
             }
             case REFUSAL -> {
                 event("response.refusal.done", item().put("content_index", 0).put("refusal", t));

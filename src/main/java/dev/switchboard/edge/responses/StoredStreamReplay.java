@@ -66,10 +66,17 @@ final class StoredStreamReplay {
                     ObjectNode empty = ((ObjectNode) part.deepCopy()).put(refusal ? "refusal" : "text", "");
                     event("response.content_part.added", about(id, index).put("content_index", c).set("part", empty));
                     ObjectNode delta = about(id, index).put("content_index", c).put("delta", text);
-                    if (!refusal) delta.putArray("logprobs");
+                    // the part's log probabilities and citations, as the stream that made it sent them
+                    ArrayNode logprobs = part.path("logprobs") instanceof ArrayNode l ? OutputText.eventLogprobs(l) : F.arrayNode();
+                    if (!refusal) delta.set("logprobs", logprobs);
                     event(refusal ? "response.refusal.delta" : "response.output_text.delta", delta);
+                    JsonNode annotations = part.path("annotations");
+                    for (int a = 0; !refusal && a < annotations.size(); a++) {
+                        event("response.output_text.annotation.added", about(id, index).put("content_index", c)
+                                .put("annotation_index", a).set("annotation", annotations.get(a).deepCopy()));
+                    }
                     ObjectNode done = about(id, index).put("content_index", c).put(refusal ? "refusal" : "text", text);
-                    if (!refusal) done.putArray("logprobs");
+                    if (!refusal) done.set("logprobs", logprobs.deepCopy());
                     event(refusal ? "response.refusal.done" : "response.output_text.done", done);
                     event("response.content_part.done", about(id, index).put("content_index", c).set("part", part.deepCopy()));
                 }
