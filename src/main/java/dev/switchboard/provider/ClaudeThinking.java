@@ -37,12 +37,7 @@ public final class ClaudeThinking {
     public static ObjectNode forEffort(ChatRequest r, Integer limit) {
         com.fasterxml.jackson.databind.JsonNode effort = r.extra().get("reasoning_effort");
         if (effort == null || !effort.isTextual()) return null;
-        int budget = switch (effort.asText()) {
-            case "low" -> 1024;
-            case "medium" -> 2048;
-            case "high" -> 4096;
-            default -> 0;
-        };
+        int budget = budgetOf(effort.asText());
         if (budget == 0 || !fits(r)) return null;
         if (limit != null) {
             if (limit <= MIN_BUDGET) {
@@ -66,8 +61,21 @@ public final class ClaudeThinking {
         if (own != null) return own.isObject() && !"disabled".equals(own.path("type").asText());
         com.fasterxml.jackson.databind.JsonNode effort = r.extra().get("reasoning_effort");
         if (effort == null || !effort.isTextual()) return false;
-        String e = effort.asText();
-        return (e.equals("low") || e.equals("medium") || e.equals("high")) && fits(r);
+        return budgetOf(effort.asText()) > 0 && fits(r);
+    }
+
+    /**
+     * LiteLLM's budgets for OpenAI's efforts: low 1,024, medium 2,048, high 4,096, xhigh 8,192 tokens. {@code none} and
+     * {@code minimal} (LiteLLM's 128, under Anthropic's smallest budget) think not at all; 0 for those and any other.
+     */
+    static int budgetOf(String effort) {
+        return switch (effort) {
+            case "low" -> 1024;
+            case "medium" -> 2048;
+            case "high" -> 4096;
+            case "xhigh" -> 8192;
+            default -> 0;
+        };
     }
 
     /** The least {@code top_p} Claude takes with thinking on. */

@@ -42,4 +42,20 @@ class ClaudeThinkingTest {
         assertThat(refused(ask(0.2, null, Map.of("reasoning_effort", F.textNode("minimal"))))).isEmpty();
         assertThat(refused(ask(0.2, null, Map.of("thinking", F.objectNode().put("type", "disabled"))))).isEmpty();
     }
+
+    @Test
+    void eachEffortGetsLiteLlmsBudgetAndXhighThinksMost() {
+        for (var e : Map.of("low", 1024, "medium", 2048, "high", 4096, "xhigh", 8192).entrySet()) {
+            var r = new ChatRequest("m", List.of(Message.text(Role.USER, "hi")), List.of(), null, null, null, null, null,
+                    null, 20_000, List.of(), null, null, Map.of(), false, false, Map.of("reasoning_effort", F.textNode(e.getKey())));
+            assertThat(ClaudeThinking.forEffort(r, 20_000).path("budget_tokens").asInt()).as(e.getKey()).isEqualTo(e.getValue());
+            assertThat(ClaudeThinking.thinks(r)).isTrue();
+        }
+        for (String none : List.of("none", "minimal")) {
+            var r = new ChatRequest("m", List.of(Message.text(Role.USER, "hi")), List.of(), null, null, null, null, null,
+                    null, 20_000, List.of(), null, null, Map.of(), false, false, Map.of("reasoning_effort", F.textNode(none)));
+            assertThat(ClaudeThinking.forEffort(r, 20_000)).as(none).isNull();
+            assertThat(ClaudeThinking.thinks(r)).isFalse();
+        }
+    }
 }
