@@ -48,6 +48,9 @@ final class RollupWriter {
         Map<DailyKey, long[]> daily = new LinkedHashMap<>();
         Map<LatencyKey, long[]> latency = new LinkedHashMap<>(); // per day and deployment, a count per bucket
         Map<TeamKey, long[]> teams = null; // most gateways have no team: no map
+        long[] t = null;
+        String prevTeam = null;
+        long prevTeamDay = 0;
         // Consecutive rows mostly share their group (one key, one model): a row whose fields are the very same objects
         // as the previous row's adds to the previous sums without building and hashing a key (the ledger writer's
         // samples had this loop at a third of its Java time)
@@ -81,7 +84,12 @@ final class RollupWriter {
             }
             if (r.team() != null) {
                 if (teams == null) teams = new LinkedHashMap<>();
-                long[] t = teams.computeIfAbsent(new TeamKey(day, LedgerStore.cut(r.team(), 250)), x -> new long[4]);
+                // consecutive rows of one team and day (the same String object) add to the previous sums, as above
+                if (t == null || r.team() != prevTeam || day != prevTeamDay) {
+                    t = teams.computeIfAbsent(new TeamKey(day, LedgerStore.cut(r.team(), 250)), x -> new long[4]);
+                    prevTeam = r.team();
+                    prevTeamDay = day;
+                }
                 if (r.attempt() == 0) t[0]++;
                 t[1] += r.costNanos();
                 t[2] += r.promptTokens();

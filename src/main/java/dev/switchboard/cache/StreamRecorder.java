@@ -53,8 +53,15 @@ public final class StreamRecorder implements ChunkSink {
             if (!lp.isObject()) return;
             if (logprobs == null) logprobs = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             for (var f : lp.properties()) {
-                if (f.getValue().isArray()) logprobs.withArray(f.getKey()).addAll((com.fasterxml.jackson.databind.node.ArrayNode) f.getValue());
-                else if (!logprobs.has(f.getKey()) || !f.getValue().isNull()) logprobs.set(f.getKey(), f.getValue());
+                com.fasterxml.jackson.databind.JsonNode was = logprobs.get(f.getKey());
+                if (f.getValue().isArray()) {
+                    // a field null so far (OpenAI's "refusal": null on every content chunk) becomes the list that comes
+                    com.fasterxml.jackson.databind.node.ArrayNode all = was instanceof com.fasterxml.jackson.databind.node.ArrayNode a
+                            ? a : logprobs.putArray(f.getKey());
+                    all.addAll((com.fasterxml.jackson.databind.node.ArrayNode) f.getValue());
+                } else if (was == null || !f.getValue().isNull()) {
+                    logprobs.set(f.getKey(), f.getValue());
+                }
             }
         }
 
@@ -90,10 +97,23 @@ public final class StreamRecorder implements ChunkSink {
         this.onComplete = onComplete;
     }
 
+    /** Set when a chunk could not be recorded: the answer is not stored, and the client's stream goes on untouched. */
+    private boolean spoiled;
+
     @Override
     public void chunk(ChatChunk c) {
-        record(c);
+        recordSafely(c);
         next.chunk(c);
+    }
+
+    /** Recording is best effort: a chunk it cannot take in must never cost the client its stream. */
+    private void recordSafely(ChatChunk c) {
+        if (spoiled) return;
+        try {
+            record(c);
+        } catch (RuntimeException e) {
+            spoiled = true;
+        }
     }
 
     @Override
@@ -102,7 +122,7 @@ public final class StreamRecorder implements ChunkSink {
     /** A relayed event is decoded for the record (a miss to be stored needs all of it) and passed on as sent. */
     @Override
     public void relayed(dev.switchboard.model.RelayedEvent e) {
-        record(e.chunk());
+        recordSafely(e.chunk());
         next.relayed(e);
     }
 
@@ -147,7 +167,7 @@ public final class StreamRecorder implements ChunkSink {
     @Override
     public void end() {
         try {
-            onComplete.accept(response());
+            if (!spoiled) onComplete.accept(response());
         } catch (RuntimeException ignored) {
             // storing is best effort: the client's stream must end cleanly whatever the cache does
         }

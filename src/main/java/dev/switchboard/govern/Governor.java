@@ -188,7 +188,7 @@ public final class Governor {
             permit = !limits.any() ? RateLimiter.Permit.NONE : limiter.acquire(key.key().keyId(), limits,
                     limits.tpm() == null ? 0 : estimatedTokens.getAsLong(), System.nanoTime());
             if (team != null) permit = withRowLimits(permit, teams, team, "team: ", estimatedTokens);
-            if (team != null) permit = withMemberLimits(permit, team, userOf(caller, key), estimatedTokens);
+            if (team != null && teams.memberLimits().anyIn(team)) permit = withMemberLimits(permit, team, userOf(caller, key), estimatedTokens);
             if (owner != null) permit = withRowLimits(permit, users, owner, "user: ", estimatedTokens);
         } catch (RuntimeException e) {
             if (keyBudget != null) keyBudget.unreserve(reserve);
@@ -245,7 +245,7 @@ public final class Governor {
     /**
      * A member's rpm / tpm limits in the team that governs the call (LiteLLM's {@code team_member_rpm_limit} /
      * {@code tpm_limit}), over their calls of the team on all their keys, taken after the team's; when they refuse, the
-     * permits taken before are cancelled. Most teams have no member limits: one map lookup.
+     * permits taken before are cancelled. Called only for a team with member limits ({@link MemberLimits#anyIn}).
      */
     private RateLimiter.Permit withMemberLimits(RateLimiter.Permit before, String team, String user,
                                                 java.util.function.LongSupplier estimatedTokens) {

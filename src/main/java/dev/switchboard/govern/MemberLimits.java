@@ -51,7 +51,10 @@ final class MemberLimits {
         if (lid != null && byLimiterId.remove(lid) != null) forget.accept(lid); // limits set again later start full
     }
 
-    /** The member id of this user in this team when they have limits there, else null (no string made for most teams). */
+    /** Whether any member of this team has limits: the one lookup a call of a team without member limits pays. */
+    boolean anyIn(String teamId) { return limitedOf.containsKey(teamId); }
+
+    /** The member id of this user in this team when they have limits there, else null. */
     String limited(String teamId, String userId) {
         if (userId == null || !limitedOf.containsKey(teamId)) return null;
         String id = TeamMember.id(teamId, userId);

@@ -196,11 +196,14 @@ public final class TeamAdmin extends RowAdmin<Team> {
         return all;
     }
 
+    /** Whether LiteLLM would show a membership row (with its budget table) for this member: a budget or limits. */
+    private static boolean hasMembership(Team t, Team.Member m) { return t.budgetOf(m) != null || t.limitsOf(m).any(); }
+
     /** LiteLLM's {@code team_memberships}: the members with a budget or rate limits in the team. Blocks. */
     private ArrayNode memberships(Team t, long now) {
         ArrayNode out = KeyJson.mapper().createArrayNode();
         // LiteLLM's memberships with a budget table: the members with a budget or rate limits in the team
-        for (Team.Member m : t.members()) if (t.budgetOf(m) != null || t.limitsOf(m).any()) out.add(membershipJson(t, m, now));
+        for (Team.Member m : t.members()) if (hasMembership(t, m)) out.add(membershipJson(t, m, now));
         return out;
     }
 
@@ -304,7 +307,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             ArrayNode updatedUsers = out.putArray("updated_users");
             for (User u : found) if (added.stream().anyMatch(a -> a.userId().equals(u.userId()))) updatedUsers.add(users.userJson(u, now));
             ArrayNode memberships = out.putArray("updated_team_memberships");
-            for (Team.Member a : added) if (t.budgetOf(a) != null) memberships.add(membershipJson(t, a, now));
+            for (Team.Member a : added) if (hasMembership(t, a)) memberships.add(membershipJson(t, a, now));
             return out;
         });
     }

@@ -53,7 +53,7 @@ abstract class RollupContract {
     private static final String DAILY = "SELECT * FROM spend_daily ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
     private static final String LATENCY = "SELECT day, deployment, bucket, requests FROM latency_daily ORDER BY 1, 2, 3";
     private static final String TEAM_FROM_LEDGER = "SELECT ended_at / 86400000, team_id, SUM(CASE WHEN attempt = 0 THEN 1 ELSE 0 END), "
-            + "SUM(cost_nanos), SUM(prompt_tokens), SUM(completion_tokens) FROM spend_logs WHERE team_id IS NOT NULL "
+            + "SUM(cost_nanos), SUM(prompt_tokens), SUM(completion_tokens) FROM spend_logs WHERE team_id IS NOT NULL AND in_ledger = TRUE "
             + "GROUP BY 1, 2 ORDER BY 1, 2";
     private static final String TEAM = "SELECT * FROM team_daily ORDER BY 1, 2";
 

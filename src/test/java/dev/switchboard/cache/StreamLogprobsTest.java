@@ -58,6 +58,25 @@ class StreamLogprobsTest {
     }
 
     @Test
+    void aFieldNullSoFarTakesTheListThatComesAfter() {
+        // OpenAI's content chunks say "refusal": null, a refusal's chunks then carry the list; and "content": null first
+        ChatResponse[] stored = new ChatResponse[1];
+        java.util.List<ChatChunk> passed = new ArrayList<>();
+        StreamRecorder rec = new StreamRecorder(new Discard(passed), r -> stored[0] = r);
+        rec.chunk(chunk(new Delta(null, "a", null, null, List.of()), null, lp("{\"content\":null,\"refusal\":null}")));
+        rec.chunk(chunk(new Delta(null, "b", null, null, List.of()), null,
+                lp("{\"content\":[{\"token\":\"b\",\"logprob\":-1,\"bytes\":[98],\"top_logprobs\":[]}],\"refusal\":null}")));
+        rec.chunk(chunk(new Delta(null, null, null, "no", List.of()), null,
+                lp("{\"content\":null,\"refusal\":[{\"token\":\"no\",\"logprob\":-2,\"bytes\":[110,111],\"top_logprobs\":[]}]}")));
+        rec.chunk(chunk(Delta.EMPTY, FinishReason.STOP, null));
+        rec.end();
+        assertThat(passed).as("every chunk reached the client").hasSize(4);
+        JsonNode joined = stored[0].choices().get(0).logprobs();
+        assertThat(joined.path("content")).hasSize(1);
+        assertThat(joined.path("refusal")).hasSize(1);
+    }
+
+    @Test
     void aStreamWithoutLogprobsRecordsNone() {
         ChatResponse[] stored = new ChatResponse[1];
         StreamRecorder rec = new StreamRecorder(new Discard(), r -> stored[0] = r);
@@ -100,7 +119,13 @@ class StreamLogprobsTest {
     }
 
     private static final class Discard implements ChunkSink {
-        @Override public void chunk(ChatChunk c) {}
+        private final List<ChatChunk> passed;
+
+        Discard() { this(new ArrayList<>()); }
+
+        Discard(List<ChatChunk> passed) { this.passed = passed; }
+
+        @Override public void chunk(ChatChunk c) { passed.add(c); }
         @Override public void flush() {}
         @Override public void end() {}
         @Override public void fail(GatewayException error) {}
