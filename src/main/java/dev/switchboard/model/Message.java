@@ -25,6 +25,11 @@ public record Message(
         if (extra != null && extra.isEmpty()) extra = null;
     }
 
+    /** The same message with other tool calls. */
+    public Message withToolCalls(List<ToolCall> calls) {
+        return new Message(role, content, name, calls, toolCallId, reasoning, refusal, extra);
+    }
+
     /** A message without unmodelled fields: what providers' answers and the other dialects produce. */
     public Message(Role role, List<ContentPart> content, String name, List<ToolCall> toolCalls, String toolCallId,
                    String reasoning, String refusal) {

@@ -190,7 +190,9 @@ final class MeteredCall {
         ChatResponse r = a.body();
         Usage usage = r.usage();
         boolean estimated = usage == null;
-        if (estimated) usage = estimate(a.deployment(), 0);
+        // a server that reports no usage: the output estimated from the answer's characters, as a stream's is (it was
+        // priced as the prompt alone)
+        if (estimated) usage = estimate(a.deployment(), outputChars(r));
         DeploymentPrices.Cost cost = settle(a, usage);
         record(a, usage, estimated, cost, null, 200, null);
         ChatResponse priced = r.withUsage(r.usage() == null ? null : r.usage().withCost(cost.nanos() / 1e9));
@@ -279,6 +281,22 @@ final class MeteredCall {
     }
 
     /** The gateway's own estimate when the provider reported no usage: the prompt, and the output seen so far. */
+    /** The characters of an answer's output, what {@link #estimate} counts tokens from: text, reasoning, tool calls. */
+    static long outputChars(ChatResponse r) {
+        long n = 0;
+        for (dev.switchboard.model.Choice c : r.choices()) {
+            var m = c.message();
+            if (m == null) continue;
+            n += m.textContent().length();
+            if (m.reasoning() != null) n += m.reasoning().length();
+            if (m.refusal() != null) n += m.refusal().length();
+            for (dev.switchboard.model.ToolCall t : m.toolCalls()) {
+                n += (t.name() == null ? 0 : t.name().length()) + (t.arguments() == null ? 0 : t.arguments().length());
+            }
+        }
+        return n;
+    }
+
     Usage estimate(String deployment, long outputChars) {
         DeploymentPrices.Priced p = m.prices.of(deployment);
         int prompt = promptEstimate.applyAsInt(p == null ? "openai" : p.provider());

@@ -186,9 +186,13 @@ public abstract class SseRelay implements ChatStream {
 
     protected final void finish() {
         if (finished) return;
+        beforeEnd();
         finished = true;
         sink.end();
     }
+
+    /** What a stream sends last, when it completes (not when it fails): nothing, unless a provider holds something back. */
+    protected void beforeEnd() {}
 
     protected final void fail(GatewayException e) {
         if (finished) return;

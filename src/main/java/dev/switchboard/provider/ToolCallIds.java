@@ -20,4 +20,32 @@ public final class ToolCallIds {
         int at = id.indexOf(SIGNATURE_SEPARATOR);
         return at < 0 ? id : id.substring(0, at);
     }
+
+    /** A tool-call id of OpenAI's shape ({@code call_} and 24 characters), for a call a server sent without one. */
+    public static String newId() {
+        return "call_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+
+    /**
+     * The answer with an id for each tool call a server sent without one (some vLLM and Ollama versions): the client
+     * needs one to answer the call with, and the gateway's own check of the next turn refuses a call without one. Such
+     * an answer is never relayed as its bytes (the decoders' exact shape needs the id), so the ids given here are the
+     * ones the client sees. The same answer when every call has its id (nearly always).
+     */
+    public static dev.switchboard.model.ChatResponse filled(dev.switchboard.model.ChatResponse r) {
+        java.util.List<dev.switchboard.model.Choice> choices = null;
+        for (int i = 0; i < r.choices().size(); i++) {
+            dev.switchboard.model.Choice c = r.choices().get(i);
+            dev.switchboard.model.Message m = c.message();
+            if (m == null || m.toolCalls().stream().noneMatch(t -> t.id() == null || t.id().isEmpty())) continue;
+            java.util.List<dev.switchboard.model.ToolCall> calls = new java.util.ArrayList<>(m.toolCalls());
+            calls.replaceAll(t -> t.id() == null || t.id().isEmpty()
+                    ? new dev.switchboard.model.ToolCall(newId(), t.name(), t.arguments(), t.custom()) : t);
+            if (choices == null) choices = new java.util.ArrayList<>(r.choices());
+            choices.set(i, c.withMessage(m.withToolCalls(calls)));
+        }
+        if (choices == null) return r;
+        return new dev.switchboard.model.ChatResponse(r.id(), r.created(), r.model(), choices, r.usage(), r.systemFingerprint(),
+                r.serviceTier(), r.raw(), null);
+    }
 }

@@ -408,7 +408,7 @@ final class OpenAiChatDecoder {
             // a custom call says so by its type, or has a custom member and no function (a server that leaves out type)
             boolean custom = customFn != null && (typeCustom || (seen & 4) == 0);
             if (custom) fn = customFn;
-            out.add(new ToolCall(id, fn.name(), fn.arguments(), custom));
+            out.add(new ToolCall(id, fn.name(), fn.arguments(), custom)); // no id: ToolCallIds.filled gives one
         }
         if (p.currentToken() != JsonToken.END_ARRAY && exact != null) exact.ok = false;
         return out;

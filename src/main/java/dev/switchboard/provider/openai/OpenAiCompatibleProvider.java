@@ -93,7 +93,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
                     b -> OpenAiResponsesDecoder.response(Json.read(b), deployment.model()));
         }
         return UpstreamAnswers.encodeThen(() -> chatBody(request, false), body -> read(post(CHAT, body, "application/json",
-                options.timeoutOr(timeout), options), chatDecoder::response));
+                options.timeoutOr(timeout), options), b -> dev.switchboard.provider.ToolCallIds.filled(chatDecoder.response(b))));
     }
 
     @Override

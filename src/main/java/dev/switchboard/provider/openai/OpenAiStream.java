@@ -169,11 +169,37 @@ final class OpenAiStream extends SseRelay {
             // last chunk of its own with no choices, which is also the one the edge drops for clients that did not ask
             emit(toolCalls.normalize(scrubText(new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), null,
                     chunk.systemFingerprint(), chunk.serviceTier(), null), mask)));
-            emit(new ChatChunk(chunk.id(), chunk.created(), chunk.model(), java.util.List.of(), chunk.usage(),
-                    chunk.systemFingerprint(), chunk.serviceTier(), null));
+            ChatChunk usage = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), java.util.List.of(), chunk.usage(),
+                    chunk.systemFingerprint(), chunk.serviceTier(), null);
+            if (finishes(chunk)) {
+                heldUsage = null;
+                emit(usage);
+            } else {
+                // a running count on a content chunk (Perplexity, vLLM's continuous_usage_stats): held, each replacing
+                // the last, and sent once at the end, so the call is metered at the whole count (the first was) and a
+                // client gets one usage chunk, as from OpenAI
+                heldUsage = usage;
+            }
             return;
         }
+        if (chunk.choices().isEmpty()) heldUsage = null; // a usage chunk of its own: the server's last word
         emit(toolCalls.normalize(scrubText(chunk, mask)));
+    }
+
+    /** The running count held when no usage came with or after the finish reason: sent before the stream ends. */
+    private ChatChunk heldUsage;
+
+    @Override
+    protected void beforeEnd() {
+        if (heldUsage == null) return;
+        ChatChunk u = heldUsage;
+        heldUsage = null;
+        emit(u);
+    }
+
+    private static boolean finishes(ChatChunk c) {
+        for (ChunkChoice ch : c.choices()) if (ch.finishReason() != null) return true;
+        return false;
     }
 
     /** The chunk with key runs that continue across content deltas masked (the same chunk when there are none). */

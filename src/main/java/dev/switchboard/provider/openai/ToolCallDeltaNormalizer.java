@@ -17,8 +17,8 @@ import java.util.Objects;
  * ("call_1call_1…") and an Anthropic-dialect client would see one tool_use block per piece. Some OpenAI-compatible
  * servers send each parallel call whole in its own chunk without {@code index} (so each reads as index 0): a piece
  * with another id under an index already taken is another call, and gets the next free index instead of being
- * merged into the first. Indexes are given in the order calls begin, so a well-behaved upstream's stay as they are.
- * One per stream.
+ * merged into the first. Indexes are given in the order calls begin, so a well-behaved upstream's stay as they are. A
+ * call whose first piece has no id gets one. One per stream.
  */
 final class ToolCallDeltaNormalizer {
     /** Per choice index: the calls begun so far. */
@@ -49,7 +49,9 @@ final class ToolCallDeltaNormalizer {
             Call known = begun.byUpstreamIndex.get(t.index());
             boolean first = known == null || (id != null && known.id != null && !id.equals(known.id));
             if (first) begun.byUpstreamIndex.put(t.index(), known = new Call(begun.next++, id));
-            String outId = first ? id : null;
+            // a call's first piece without an id (some vLLM and Ollama versions): one of OpenAI's shape, so the client can
+            // answer the call and its SDK's accumulator (which needs the id and type on the first piece) takes it
+            String outId = first ? (id != null ? id : dev.switchboard.provider.ToolCallIds.newId()) : null;
             String name = first ? emptyToNull(t.name()) : null;
             if (known.index == t.index() && Objects.equals(outId, t.id()) && Objects.equals(name, t.name())) continue;
             if (out == calls) out = new ArrayList<>(calls);

@@ -1,0 +1,135 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.helpers.ChatCompletionAccumulator;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.CannedUpstream;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What OpenAI-compatible servers send that OpenAI does not, and what the ledger and the client must make of it: a
+ * running usage count on every chunk (Perplexity, vLLM's continuous usage stats) is metered at its last value, not
+ * its first; an answer with no usage is priced with its output estimated, not as its prompt alone; a tool call without
+ * an id gets one, whole or streamed, so the client can answer it.
+ */
+class UpstreamUsageIT {
+    static CannedUpstream up;
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        up = CannedUpstream.start();
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: compat
+                    litellm_params: { model: openai/compat-model, api_base: "%s/v1", api_key: os.environ/PROVIDER_KEY }
+                    model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000001 }
+                router_settings: { num_retries: 0 }
+                general_settings: { master_key: os.environ/MASTER_KEY }
+                """.formatted(up.rootUrl()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+        up.close();
+    }
+
+    private static String chunk(String delta, String finish, String usage) {
+        return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"compat-model\",\"choices\":[{\"index\":0,"
+                + "\"delta\":" + delta + ",\"finish_reason\":" + (finish == null ? "null" : "\"" + finish + "\"") + "}]"
+                + (usage == null ? "" : ",\"usage\":" + usage) + "}\n\n";
+    }
+
+    private static String usage(int prompt, int completion) {
+        return "{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":" + (prompt + completion) + "}";
+    }
+
+    private static JsonObject ledgerRow(HttpResponse<String> r) {
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        for (Object o : new Admin(gw).getOk("/spend/logs?request_id=" + id).getJsonArray("data")) {
+            JsonObject row = (JsonObject) o;
+            if (row.getString("request_id").equals(id) && row.getInteger("attempt") == 0) return row;
+        }
+        throw new AssertionError("no ledger row for " + id);
+    }
+
+    private static HttpResponse<String> ask(String tag, boolean stream) {
+        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\",\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
+    }
+
+    @Test
+    void aRunningUsageCountIsMeteredAtItsLastValue() {
+        // Perplexity's shape: the usage so far on every chunk, the last beside the finish reason
+        String tag = up.sse(chunk("{\"role\":\"assistant\",\"content\":\"Hel\"}", null, usage(1000, 1))
+                + chunk("{\"content\":\"lo\"}", null, usage(1000, 250))
+                + chunk("{\"content\":\"!\"}", "stop", usage(1000, 500)) + "data: [DONE]\n\n");
+        HttpResponse<String> r = ask(tag, true);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonObject row = ledgerRow(r);
+        assertThat(row.getLong("completion_tokens")).as(row.encode()).isEqualTo(500);
+        assertThat(row.getBoolean("usage_estimated")).isFalse();
+        assertThat(row.getDouble("spend")).isEqualTo(0.0015);
+        // a server whose last chunk has no usage: the last running count stands, not the estimate
+        String noFinal = up.sse(chunk("{\"role\":\"assistant\",\"content\":\"Hi\"}", null, usage(400, 1))
+                + chunk("{\"content\":\" there\"}", null, usage(400, 300)) + chunk("{}", "stop", null) + "data: [DONE]\n\n");
+        JsonObject second = ledgerRow(ask(noFinal, true));
+        assertThat(second.getLong("completion_tokens")).isEqualTo(300);
+        assertThat(second.getLong("prompt_tokens")).isEqualTo(400);
+        assertThat(second.getBoolean("usage_estimated")).isFalse();
+    }
+
+    @Test
+    void anAnswerWithNoUsageHasItsOutputEstimated() {
+        String text = "word ".repeat(400); // 2,000 characters
+        String tag = up.json(200, "{\"id\":\"c2\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"compat-model\",\"choices\":[{"
+                + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text + "\"},\"finish_reason\":\"stop\"}]}");
+        JsonObject row = ledgerRow(ask(tag, false));
+        assertThat(row.getBoolean("usage_estimated")).isTrue();
+        assertThat(row.getLong("completion_tokens")).as("~3 characters a token").isBetween(600L, 700L);
+    }
+
+    @Test
+    void aToolCallWithoutAnIdGetsOneWholeOrStreamed() {
+        String call = "{\"index\":0,\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}";
+        String whole = up.json(200, "{\"id\":\"c3\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"compat-model\",\"choices\":[{"
+                + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[" + call.replace("\"index\":0,", "")
+                + "]},\"finish_reason\":\"tool_calls\"}],\"usage\":" + usage(10, 5) + "}");
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        try {
+            ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("compat")
+                    .addUserMessage(whole).build());
+            String id = c.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction().id();
+            assertThat(id).startsWith("call_").hasSize(29);
+            // streamed: the first piece has no id and no type (what broke openai-node's accumulator)
+            String streamed = up.sse(chunk("{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"get_weather\","
+                    + "\"arguments\":\"\"}}]}", null, null)
+                    + chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]}", null, null)
+                    + chunk("{}", "tool_calls", null) + "data: [DONE]\n\n");
+            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+            try (var s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder().model("compat")
+                    .addUserMessage(streamed).build())) {
+                s.stream().forEach((ChatCompletionChunk ch) -> acc.accumulate(ch));
+            }
+            var streamedCall = acc.chatCompletion().choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
+            assertThat(streamedCall.id()).startsWith("call_").isNotEqualTo(id);
+            assertThat(streamedCall.function().name()).isEqualTo("get_weather");
+            assertThat(streamedCall.function().arguments()).isEqualTo("{}");
+        } finally {
+            client.close();
+        }
+    }
+}
