@@ -128,6 +128,7 @@ public final class CachedAnswerCodec {
                 g.writeString(r.raw().dialect());
                 tree(g, F_RAW, r.raw().body());
             }
+            if (r.extra() != null) tree(g, F_EXTRA, r.extra()); // a hit answers with the citations the miss had
             g.writeEndObject();
             g.flush();
             return sink.take(out.buf, out.len);
@@ -220,7 +221,8 @@ public final class CachedAnswerCodec {
             for (JsonNode c : o.path("choices")) choices.add(choice(c));
             RawJson raw = o.hasNonNull("raw") ? new RawJson(o.path("raw_dialect").asText(), o.get("raw")) : null;
             ChatResponse r = new ChatResponse(text(o, "id"), o.path("created_s").asLong(), text(o, "model"), choices,
-                    o.hasNonNull("usage") ? usage(o.get("usage")) : null, text(o, "fingerprint"), text(o, "tier"), raw);
+                    o.hasNonNull("usage") ? usage(o.get("usage")) : null, text(o, "fingerprint"), text(o, "tier"), raw, null,
+                    o.get("extra") instanceof ObjectNode x ? x : null);
             return new CachedAnswer(text(o, "entry"), text(o, "ns"), o.path("created").asLong(), o.path("expires").asLong(),
                     text(o, "deployment"), r);
         } catch (IOException | RuntimeException e) {

@@ -32,6 +32,8 @@ public final class StreamRecorder implements ChunkSink {
     private String model;
     private String fingerprint;
     private String serviceTier;
+    /** The answer's top-level fields the gateway does not model, merged over the chunks (see {@link ChatChunk#extra}). */
+    private com.fasterxml.jackson.databind.node.ObjectNode extra;
     private Usage usage;
 
     private static final class ChoiceParts {
@@ -135,6 +137,10 @@ public final class StreamRecorder implements ChunkSink {
         if (c.systemFingerprint() != null) fingerprint = c.systemFingerprint();
         if (c.serviceTier() != null) serviceTier = c.serviceTier();
         if (c.usage() != null) usage = c.usage();
+        if (c.extra() != null) { // the answer's own fields (citations, …): each chunk repeats or updates them, the last wins
+            if (extra == null) extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            extra.setAll(c.extra());
+        }
         for (ChunkChoice ch : c.choices()) {
             ChoiceParts p = choices.computeIfAbsent(ch.index(), k -> new ChoiceParts());
             var d = ch.delta();
@@ -190,6 +196,6 @@ public final class StreamRecorder implements ChunkSink {
                     p.refusal == null ? null : p.refusal.toString(), p.extra);
             out.add(new Choice(index, m, p.finish, p.logprobs, p.stopSequence));
         });
-        return new ChatResponse(id, created, model, out, usage, fingerprint, serviceTier);
+        return new ChatResponse(id, created, model, out, usage, fingerprint, serviceTier, null, null, extra);
     }
 }

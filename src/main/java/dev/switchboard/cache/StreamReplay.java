@@ -82,7 +82,7 @@ public final class StreamReplay implements ChatStream {
                 out.add(chunk(i, new Delta(null, null, null, null, List.of(new ToolCallDelta(t, call.id(), call.name(), call.arguments(), call.custom()))), null));
             }
             out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(i, Delta.EMPTY, choice.finishReason(), logprobs,
-                    choice.stopSequence())), null, r.systemFingerprint(), r.serviceTier()));
+                    choice.stopSequence())), null, r.systemFingerprint(), r.serviceTier(), null, r.extra()));
         }
         if (r.usage() != null) out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(), r.usage(), r.systemFingerprint(), r.serviceTier()));
         return out;
@@ -91,7 +91,8 @@ public final class StreamReplay implements ChatStream {
     private ChatChunk chunk(int index, Delta d) { return chunk(index, d, null); }
 
     private ChatChunk chunk(int index, Delta d, com.fasterxml.jackson.databind.JsonNode logprobs) {
+        // the answer's own fields (citations, …) on every chunk, as the OpenAI-compatible servers that send them stream
         return new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(index, d, null, logprobs)), null,
-                r.systemFingerprint(), r.serviceTier());
+                r.systemFingerprint(), r.serviceTier(), null, r.extra());
     }
 }

@@ -99,7 +99,7 @@ final class MeteredStream implements ChatStream {
         settled.set(true);
         call.record(answer, usage, false, cost, ttftMs, 200, null);
         return new ChatChunk(c.id(), c.created(), c.model(), c.choices(), usage.withCost(cost.nanos() / 1e9),
-                c.systemFingerprint(), c.serviceTier(), c.raw());
+                c.systemFingerprint(), c.serviceTier(), c.raw(), c.extra());
     }
 
     /** Settles once; a stream that already reported its usage has been settled and recorded with it. */

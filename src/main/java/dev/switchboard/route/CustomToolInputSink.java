@@ -79,7 +79,8 @@ final class CustomToolInputSink implements ChunkSink {
         }
         choices.removeIf(CustomToolInputSink::empty);
         if (choices.isEmpty() && c.usage() == null && !c.choices().isEmpty()) return; // only argument text still being read
-        sink.chunk(new ChatChunk(c.id(), c.created(), c.model(), choices, c.usage(), c.systemFingerprint(), c.serviceTier(), null));
+        sink.chunk(new ChatChunk(c.id(), c.created(), c.model(), choices, c.usage(), c.systemFingerprint(), c.serviceTier(), null,
+                c.extra()));
     }
 
     /** The same list when none of the pieces is a custom tool's, and no call kept whole is due. */

@@ -98,7 +98,7 @@ final class CustomToolsAsFunctions {
         }
         if (choices == null) return r;
         // a changed answer: neither the upstream's bytes nor its raw body describe it any more
-        return new ChatResponse(r.id(), r.created(), r.model(), choices, r.usage(), r.systemFingerprint(), r.serviceTier(), null, null);
+        return r.withChoices(choices, null);
     }
 
     /**

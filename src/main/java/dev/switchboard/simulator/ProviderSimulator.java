@@ -424,6 +424,7 @@ public final class ProviderSimulator {
             java.util.List<String> events = SimChunks.of(reply, id, created, model, usage, cached, req.containsKey("prediction"));
             if (SimQuirks.usageUnasked(quirks)) events = SimQuirks.usageOnLastChunk(events);
             events = SimLogprobs.addTo(req, events);
+            events = SimChunks.withSearchFields(model, events);
             SimStream stream = new SimStream(vertx, resp, SimStream.dataFrames(events), behaviour, cancelledStreams,
                     completedStreams);
             java.util.Map<String, StreamSpan> timed = streamSpans;
@@ -436,13 +437,15 @@ public final class ProviderSimulator {
                 : new JsonObject().put("role", "assistant").put("content", reply.text()).putNull("refusal")
                         .put("annotations", SimChunks.annotations(model, reply.text()));
         if (reply.toolName() != null) message.put("tool_calls", new JsonArray().add(SimChunks.toolCall(reply, "call_sim001")));
-        json(resp, 200, new JsonObject()
+        JsonObject answer = new JsonObject()
                 .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
                 .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)
                         .put("logprobs", SimLogprobs.of(req, message.getString("content"))).put("finish_reason", reply.truncated() ? "length" : reply.toolName() != null ? "tool_calls" : "stop")))
                 .put("usage", SimChunks.usage(reply, cached, req.containsKey("prediction")))
                 .put("service_tier", "default")
-                .put("system_fingerprint", "fp_sim0001"));
+                .put("system_fingerprint", "fp_sim0001");
+        JsonObject search = SimChunks.searchFields(model);
+        json(resp, 200, search == null ? answer : answer.mergeIn(search));
     }
 
     /** Like OpenAI, an undated alias is answered by a dated snapshot, so "the model that served" differs. */

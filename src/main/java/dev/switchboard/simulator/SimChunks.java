@@ -171,6 +171,26 @@ final class SimChunks {
                         .put("accepted_prediction_tokens", accepted).put("rejected_prediction_tokens", rejected));
     }
 
+    /**
+     * Perplexity's search models ({@code sonar…}) answer with top-level fields OpenAI has not: {@code citations} (the
+     * sources' URLs) and {@code search_results}, on the whole answer and on every stream chunk; null for other models.
+     */
+    static JsonObject searchFields(String model) {
+        if (!model.startsWith("sonar")) return null;
+        return new JsonObject().put("citations", new JsonArray().add("https://example.com/simulated-source"))
+                .put("search_results", new JsonArray().add(new JsonObject().put("title", "Simulated source")
+                        .put("url", "https://example.com/simulated-source").put("date", "2025-01-01")));
+    }
+
+    /** The events with {@link #searchFields} on every chunk (not on {@code [DONE]}). */
+    static List<String> withSearchFields(String model, List<String> events) {
+        JsonObject fields = searchFields(model);
+        if (fields == null) return events;
+        List<String> out = new ArrayList<>(events.size());
+        for (String e : events) out.add(e.startsWith("{") ? new JsonObject(e).mergeIn(fields).encode() : e);
+        return out;
+    }
+
     /** Search models (gpt-4o-search-preview and the like) cite their sources as url_citation annotations. */
     static JsonArray annotations(String model, String text) {
         if (!model.contains("search") || text == null || text.isEmpty()) return new JsonArray();

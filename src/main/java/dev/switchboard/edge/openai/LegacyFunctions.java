@@ -162,7 +162,7 @@ final class LegacyFunctions {
             choices.add(new Choice(c.index(), old, finish(c.finishReason()), c.logprobs()));
         }
         // no relayed bytes: they hold the upstream's tool_calls
-        return new ChatResponse(r.id(), r.created(), r.model(), choices, r.usage(), r.systemFingerprint(), r.serviceTier(), r.raw());
+        return r.withChoices(choices, r.raw());
     }
 
     /** A stream chunk in the old shape: the first call's fragments as {@code delta.function_call}. */
@@ -185,7 +185,7 @@ final class LegacyFunctions {
             choices.set(i, new ChunkChoice(ch.index(), old, finish(ch.finishReason()), ch.logprobs()));
         }
         if (choices == null) return c;
-        return new ChatChunk(c.id(), c.created(), c.model(), choices, c.usage(), c.systemFingerprint(), c.serviceTier(), c.raw());
+        return c.withChoices(choices);
     }
 
     private static FinishReason finish(FinishReason f) {

@@ -166,6 +166,7 @@ public final class OpenAiResponseEncoder {
             if (r.usage() != null) usage(g, r.usage());
             if (r.systemFingerprint() != null) g.writeStringField("system_fingerprint", r.systemFingerprint());
             if (r.serviceTier() != null) g.writeStringField("service_tier", r.serviceTier());
+            writeExtra(g, r.extra());
             g.writeEndObject();
         }));
     }
@@ -203,7 +204,10 @@ public final class OpenAiResponseEncoder {
         g.writeEndObject();
     }
 
-    /** Fields an OpenAI-style upstream sent that we do not model (annotations, audio, …), as it sent them. */
+    /**
+     * Fields an OpenAI-style upstream sent that we do not model (a message's annotations, audio, …; an answer's
+     * citations, search_results, …), as it sent them.
+     */
     private static void writeExtra(JsonGenerator g, com.fasterxml.jackson.databind.node.ObjectNode extra) throws IOException {
         if (extra == null) return;
         for (var e : extra.properties()) {
@@ -243,6 +247,7 @@ public final class OpenAiResponseEncoder {
             g.writeEndArray();
             if (usage) usage(g, c.usage());
             else if (includeUsage) g.writeNullField("usage"); // OpenAI's every chunk before the usage chunk
+            writeExtra(g, c.extra());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -174,6 +174,6 @@ final class ToolPermissionGuardrail implements Guardrail {
             out.add(new Choice(c.index(), nm, finish, c.logprobs(), c.stopSequence()));
         }
         // raw is dropped: the answer changed, so a same-dialect relay of the provider's bytes would undo the rewrite
-        return new ChatResponse(a.id(), a.created(), a.model(), out, a.usage(), a.systemFingerprint(), a.serviceTier(), null);
+        return a.withChoices(out, null);
     }
 }

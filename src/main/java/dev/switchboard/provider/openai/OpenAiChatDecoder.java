@@ -26,8 +26,8 @@ import java.util.List;
 /**
  * OpenAI's chat completion and stream-chunk JSON → canonical, read with Jackson's streaming parser straight
  * into the canonical records: every OpenAI-compatible call passes through here (once per answer, once per
- * streamed event), and building a tree first cost more than the rest of the decoding. Unknown fields are
- * skipped; where an answer lacks {@code model} (some compatible servers) the deployment's model fills in.
+ * streamed event), and building a tree first cost more than the rest of the decoding. Unknown fields of the
+ * answer or chunk, a message or a delta are kept as sent ({@code extra}), a choice's skipped; where an answer lacks {@code model} (some compatible servers) the deployment's model fills in.
  * {@code reasoning_content} (DeepSeek, vLLM) and {@code reasoning} (OpenRouter) both become reasoning text.
  */
 final class OpenAiChatDecoder {
@@ -79,7 +79,7 @@ final class OpenAiChatDecoder {
             Top top = top(p, false, exact, json, 0, length);
             if (!top.sawChoices) throw new AnswerShape.Wrong("no `choices` array");
             return new ChatResponse(top.id, top.created(), top.model(), top.choices(), top.usage, top.fingerprint, top.tier,
-                    null, exact.relay(json));
+                    null, exact.relay(json), top.extra);
         }
     }
 
@@ -124,7 +124,8 @@ final class OpenAiChatDecoder {
         try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
             Top top = top(p, true, null, json, offset, offset + length);
             if (!top.sawChoices && top.usage == null) throw new AnswerShape.Wrong("a chunk with neither `choices` nor `usage`");
-            return new ChatChunk(top.id, top.created(), top.model(), top.choices(), top.usage, top.fingerprint, top.tier);
+            return new ChatChunk(top.id, top.created(), top.model(), top.choices(), top.usage, top.fingerprint, top.tier,
+                    null, top.extra);
         }
     }
 
@@ -136,6 +137,8 @@ final class OpenAiChatDecoder {
         String fingerprint;
         String tier;
         Usage usage;
+        /** Top-level fields we do not model (Perplexity's citations and search_results, …), as sent; or null. */
+        ObjectNode extra;
         final List<Object> choices = new ArrayList<>(1);
         boolean sawChoices;
 
@@ -212,9 +215,16 @@ final class OpenAiChatDecoder {
                     }
                     p.skipChildren();
                 }
-                default -> {
-                    if (x != null) x.ok = false; // a field the canonical records drop
+                case "obfuscation" -> {
+                    // OpenAI's padding of a streamed chunk's length: meaningless once the chunk is written again
+                    if (x != null) x.ok = false;
                     p.skipChildren();
+                }
+                default -> {
+                    if (x != null) x.ok = false; // not relayed as bytes: the encoder writes it from extra
+                    // kept, as a message's unknown fields are: the README promises an OpenAI-compatible server's
+                    // answer fields back unchanged (dropping Perplexity's citations lost the answer's sources)
+                    t.extra = keep(t.extra, f, p, v, json, base, end);
                 }
             }
         }

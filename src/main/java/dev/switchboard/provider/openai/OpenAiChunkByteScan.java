@@ -327,7 +327,8 @@ final class OpenAiChunkByteScan extends OpenAiJsonBytes {
                 int bit = topBit(from, to);
                 if (bit == 0) {
                     int n = to - from;
-                    bit = n == 18 && is(from, to, SYSTEM_FINGERPRINT) ? 128 : n == 12 && is(from, to, SERVICE_TIER) ? 256 : 0;
+                    bit = n == 18 && is(from, to, SYSTEM_FINGERPRINT) ? 128 : n == 12 && is(from, to, SERVICE_TIER) ? 256
+                            : n == 11 && is(from, to, OBFUSCATION) ? 512 : 0;
                 }
                 if ((seen & bit) != 0) throw OUTSIDE;
                 seen |= bit;
@@ -344,7 +345,8 @@ final class OpenAiChunkByteScan extends OpenAiJsonBytes {
                     case 64 -> { if (!literal(NULL)) throw OUTSIDE; } // an error: the decoder throws it
                     case 128 -> fingerprint = stringOrNull();
                     case 256 -> tier = stringOrNull();
-                    default -> skipValue(1); // object and members the decoder skips
+                    case 2, 512 -> skipValue(1); // object and OpenAI's obfuscation: the decoder skips them
+                    default -> throw OUTSIDE; // a field we do not model: the decoder keeps it (extra)
                 }
             } while (next('}'));
         }

@@ -34,6 +34,7 @@ abstract class OpenAiJsonBytes {
     private static final byte[][] REASON_WORDS = Arrays.stream(REASONS).map(r -> ascii(r.wire())).toArray(byte[][]::new);
 
     static final byte[] SYSTEM_FINGERPRINT = ascii("system_fingerprint"), SERVICE_TIER = ascii("service_tier"),
+            OBFUSCATION = ascii("obfuscation"),
             PROMPT_TOKENS = ascii("prompt_tokens"), COMPLETION_TOKENS = ascii("completion_tokens"),
             PROMPT_TOKENS_DETAILS = ascii("prompt_tokens_details"), COMPLETION_TOKENS_DETAILS = ascii("completion_tokens_details");
     /** The decoder's {@code PROMPT_DETAILS} and {@code COMPLETION_DETAILS}, in its order. */

@@ -168,7 +168,7 @@ final class OpenAiStream extends SseRelay {
             // Mistral (and other servers) put the usage on the chunk that finishes; OpenAI's clients expect it on a
             // last chunk of its own with no choices, which is also the one the edge drops for clients that did not ask
             emit(toolCalls.normalize(scrubText(new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), null,
-                    chunk.systemFingerprint(), chunk.serviceTier(), null), mask)));
+                    chunk.systemFingerprint(), chunk.serviceTier(), null, chunk.extra()), mask)));
             ChatChunk usage = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), java.util.List.of(), chunk.usage(),
                     chunk.systemFingerprint(), chunk.serviceTier(), null);
             if (finishes(chunk)) {
@@ -214,8 +214,7 @@ final class OpenAiStream extends SseRelay {
             if (out == null) out = new ArrayList<>(c.choices());
             out.set(k, ch.withDelta(new Delta(d.role(), masked, d.reasoning(), d.refusal(), d.toolCalls(), d.extra())));
         }
-        return out == null ? c : new ChatChunk(c.id(), c.created(), c.model(), out, c.usage(), c.systemFingerprint(),
-                c.serviceTier(), c.raw());
+        return out == null ? c : c.withChoices(out);
     }
 
     private static boolean isDone(byte[] d, int off, int len) {

@@ -35,7 +35,7 @@ final class ToolCallDeltaNormalizer {
             choices.set(i, ch.withDelta(new Delta(d.role(), d.content(), d.reasoning(), d.refusal(), calls, d.extra())));
         }
         if (choices == null) return c;
-        return new ChatChunk(c.id(), c.created(), c.model(), choices, c.usage(), c.systemFingerprint(), c.serviceTier(), c.raw());
+        return c.withChoices(choices);
     }
 
     /** The same list when nothing changes (the common case: no tool calls, or a well-behaved upstream). */

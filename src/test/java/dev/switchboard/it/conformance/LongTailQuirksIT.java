@@ -79,6 +79,31 @@ class LongTailQuirksIT {
         assertThat(stream).contains("\"choices\":[],").contains("\"completion_tokens\":").endsWith("data: [DONE]\n\n");
     }
 
+    /**
+     * Perplexity's top-level {@code citations} and {@code search_results} (fields OpenAI's schema has not) come back as
+     * sent, on the answer and on every streamed chunk: they are the answer's sources, and were dropped.
+     */
+    @Test
+    void perplexityCitationsAndSearchResultsComeBackStreamedAndNot() {
+        String ask = "{\"model\":\"sonar\",\"messages\":[{\"role\":\"user\",\"content\":\"who won?\"}]";
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, ask + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject answer = new JsonObject(r.body());
+        assertThat(answer.getJsonArray("citations").getString(0)).isEqualTo("https://example.com/simulated-source");
+        assertThat(answer.getJsonArray("search_results").getJsonObject(0).getString("title")).isEqualTo("Simulated source");
+        assertThat(answer.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content")).contains("who won?");
+
+        String stream = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                ask + ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}").body();
+        java.util.List<JsonObject> chunks = Http.sseData(stream).stream().filter(d -> d.startsWith("{")).map(JsonObject::new).toList();
+        assertThat(chunks).isNotEmpty();
+        for (JsonObject c : chunks.stream().filter(c -> !c.getJsonArray("choices").isEmpty()).toList()) {
+            assertThat(c.getJsonArray("citations")).as(c.encode()).hasSize(1);
+            assertThat(c.getJsonArray("search_results")).as(c.encode()).hasSize(1);
+        }
+        assertThat(stream).endsWith("data: [DONE]\n\n");
+    }
+
     @Test
     void textCompletionOpenAiAndSagemakerAreNamedAsNotSupported() {
         for (String model : new String[] {"text-completion-openai/gpt-3.5-turbo-instruct", "sagemaker/jumpstart-llama"}) {

@@ -67,7 +67,7 @@ final class OpenAiChatDecoderReference {
             List<Choice> choices = new ArrayList<>(top.choices.size());
             for (Object c : top.choices) choices.add((Choice) c);
             return new ChatResponse(top.id, top.created, top.model(), choices, top.usage, top.fingerprint, top.tier, null,
-                    exact.relay(json));
+                    exact.relay(json), top.extra);
         }
     }
 
@@ -114,7 +114,7 @@ final class OpenAiChatDecoderReference {
             if (!top.sawChoices && top.usage == null) throw new AnswerShape.Wrong("a chunk with neither `choices` nor `usage`");
             List<ChunkChoice> choices = new ArrayList<>(top.choices.size());
             for (Object c : top.choices) choices.add((ChunkChoice) c);
-            return new ChatChunk(top.id, top.created, top.model(), choices, top.usage, top.fingerprint, top.tier);
+            return new ChatChunk(top.id, top.created, top.model(), choices, top.usage, top.fingerprint, top.tier, null, top.extra);
         }
     }
 
@@ -125,6 +125,7 @@ final class OpenAiChatDecoderReference {
         String fingerprint;
         String tier;
         Usage usage;
+        ObjectNode extra;
         final List<Object> choices = new ArrayList<>(1);
         boolean sawChoices;
 
@@ -188,9 +189,13 @@ final class OpenAiChatDecoderReference {
                     }
                     p.skipChildren();
                 }
-                default -> {
-                    if (x != null) x.ok = false; // a field the canonical records drop
+                case "obfuscation" -> {
+                    if (x != null) x.ok = false;
                     p.skipChildren();
+                }
+                default -> {
+                    if (x != null) x.ok = false; // not relayed: kept in extra
+                    t.extra = keep(t.extra, f, p, v);
                 }
             }
         }

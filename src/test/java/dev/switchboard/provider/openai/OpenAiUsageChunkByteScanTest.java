@@ -34,6 +34,7 @@ class OpenAiUsageChunkByteScanTest {
                     + "\"completion_tokens_details\":null,\"prompt_tokens\":-0}}",
             "{\"id\":\"c\\u0041 é 😀\",\"model\":\"m\\/x\",\"usage\":{\"prompt_tokens\":1,\"prompt_tokens\":2,"
                     + "\"prompt_tokens_details\":{\"cached_tokens\":1},\"prompt_tokens_details\":{\"audio_tokens\":4}}}",
+            // an unknown top-level field: the decoder's to read, which keeps it for the client
             "{\"usage\":{\"prompt_tokens\":2147483647,\"completion_tokens\":-2147483648,\"x\":[1,{\"y\":null}]},\"extra\":{\"a\":[true,false]}}",
             "{\"usage\":{\"prompt_tokens\":1.0}}",              // coerced by the decoder
             "{\"usage\":{\"prompt_tokens\":\"1\"}}",            // a string: 0 to the decoder
@@ -53,7 +54,7 @@ class OpenAiUsageChunkByteScanTest {
     void usageChunksAsProvidersWriteThemReadAsTheDecoderReadsThem() {
         int read = 0;
         for (String json : CHUNKS) if (same(json.getBytes(StandardCharsets.UTF_8))) read++;
-        assertThat(read).as("chunks the byte scan read itself").isGreaterThanOrEqualTo(7);
+        assertThat(read).as("chunks the byte scan read itself").isGreaterThanOrEqualTo(6);
         byte[] b = bytes(OPENAI);
         ChatChunk c = new OpenAiChunkByteScan().usageChunk(b, PREFIX.length(), b.length - 2 * PREFIX.length(), "f");
         assertThat(c).isNotNull();
