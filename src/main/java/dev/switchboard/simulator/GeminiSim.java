@@ -117,8 +117,13 @@ final class GeminiSim {
             return;
         }
         String signature = GeminiSimSignatures.signs(model) ? GeminiSimSignatures.issue(responseId) : null;
+        int count = candidateCount(body);
+        if (count > 1) { // Google counts every candidate's tokens
+            int candidates = usage.getInteger("candidatesTokenCount") * count;
+            usage.put("candidatesTokenCount", candidates).put("totalTokenCount", usage.getInteger("promptTokenCount") + candidates);
+        }
         if (stream) {
-            List<String> chunks = chunks(reply, signature, model, responseId, usage);
+            List<String> chunks = chunks(reply, signature, model, responseId, usage, count);
             if (thinks(body)) {
                 chunks.add(0, response(new JsonArray().add(new JsonObject().put("text", THOUGHT).put("thought", true)), null, model,
                         responseId, new JsonObject().put("promptTokenCount", usage.getInteger("promptTokenCount"))
@@ -133,8 +138,23 @@ final class GeminiSim {
             usage.put("thoughtsTokenCount", SimPromptCache.tokens(THOUGHT))
                     .put("totalTokenCount", usage.getInteger("totalTokenCount") + SimPromptCache.tokens(THOUGHT));
         }
+        JsonArray candidates = new JsonArray().add(candidate(parts, finish(reply), 0));
+        for (int k = 1; k < count; k++) candidates.add(candidate(parts(reply, signature, k), finish(reply), k));
         resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8")
-                .end(response(parts, finish(reply), model, responseId, usage).toBuffer());
+                .end(answer(candidates, model, responseId, usage).toBuffer());
+    }
+
+    /**
+     * {@code generationConfig.candidateCount} (OpenAI's n): that many candidates, each with its {@code index}; the
+     * second and later ones say which they are ("Candidate 1: …"), so a test can tell them apart.
+     */
+    private static int candidateCount(JsonObject body) {
+        JsonObject g = body.getJsonObject("generationConfig");
+        return g != null && g.getValue("candidateCount") instanceof Number n ? Math.max(1, n.intValue()) : 1;
+    }
+
+    private static String text(SimReply reply, int candidate) {
+        return candidate == 0 ? reply.text() : "Candidate " + candidate + ": " + reply.text();
     }
 
     /**
@@ -290,38 +310,66 @@ final class GeminiSim {
     }
 
     /** @param signature the thoughtSignature of the (one, hence first) functionCall part, or null */
-    private static JsonArray parts(SimReply reply, String signature) {
+    private static JsonArray parts(SimReply reply, String signature) { return parts(reply, signature, 0); }
+
+    private static JsonArray parts(SimReply reply, String signature, int candidate) {
         JsonArray parts = new JsonArray();
         if (reply.toolName() != null) {
             JsonObject call = new JsonObject().put("functionCall", new JsonObject().put("name", reply.toolName())
                     .put("args", new JsonObject(reply.toolArguments())));
             parts.add(signature == null ? call : call.put("thoughtSignature", signature));
         } else {
-            parts.add(new JsonObject().put("text", reply.text()));
+            parts.add(new JsonObject().put("text", text(reply, candidate)));
         }
         return parts;
     }
 
     private static JsonObject response(JsonArray parts, String finish, String model, String responseId, JsonObject usage) {
-        JsonObject candidate = new JsonObject().put("content", new JsonObject().put("parts", parts).put("role", "model")).put("index", 0);
+        return answer(new JsonArray().add(candidate(parts, finish, 0)), model, responseId, usage);
+    }
+
+    private static JsonObject candidate(JsonArray parts, String finish, int index) {
+        JsonObject candidate = new JsonObject().put("content", new JsonObject().put("parts", parts).put("role", "model")).put("index", index);
         if (finish != null) candidate.put("finishReason", finish);
-        JsonObject r = new JsonObject().put("candidates", new JsonArray().add(candidate));
+        return candidate;
+    }
+
+    private static JsonObject answer(JsonArray candidates, String model, String responseId, JsonObject usage) {
+        JsonObject r = new JsonObject().put("candidates", candidates);
         if (usage != null) r.put("usageMetadata", usage);
         return r.put("modelVersion", model).put("responseId", responseId);
     }
 
-    private static List<String> chunks(SimReply reply, String signature, String model, String responseId, JsonObject usage) {
+    /**
+     * The stream's events. Text comes a word an event; with several candidates each event carries one candidate's word
+     * (the candidates take turns, the later ones' texts are longer, so they finish later), the full usage on the last.
+     */
+    private static List<String> chunks(SimReply reply, String signature, String model, String responseId, JsonObject usage, int count) {
         List<String> out = new ArrayList<>();
         if (reply.toolName() != null) {
-            out.add(response(parts(reply, signature), finish(reply), model, responseId, usage).encode());
+            JsonArray candidates = new JsonArray();
+            for (int k = 0; k < count; k++) candidates.add(candidate(parts(reply, signature, k), finish(reply), k));
+            out.add(answer(candidates, model, responseId, usage).encode());
             return out;
         }
-        String[] pieces = reply.text().split("(?<= )");
-        for (int i = 0; i < pieces.length; i++) {
-            boolean last = i == pieces.length - 1;
-            out.add(response(new JsonArray().add(new JsonObject().put("text", pieces[i])), last ? finish(reply) : null, model, responseId,
-                    last ? usage : new JsonObject().put("promptTokenCount", usage.getInteger("promptTokenCount"))
-                            .put("totalTokenCount", usage.getInteger("promptTokenCount"))).encode());
+        List<String[]> pieces = new ArrayList<>();
+        int rounds = 0;
+        for (int k = 0; k < count; k++) {
+            pieces.add(text(reply, k).split("(?<= )"));
+            rounds = Math.max(rounds, pieces.get(k).length);
+        }
+        JsonObject partial = new JsonObject().put("promptTokenCount", usage.getInteger("promptTokenCount"))
+                .put("totalTokenCount", usage.getInteger("promptTokenCount"));
+        for (int i = 0; i < rounds; i++) {
+            for (int k = 0; k < count; k++) {
+                String[] mine = pieces.get(k);
+                if (i >= mine.length) continue;
+                boolean last = i == mine.length - 1;
+                JsonObject c = candidate(new JsonArray().add(new JsonObject().put("text", mine[i])), last ? finish(reply) : null, k);
+                if (k == 0 && count > 1) c.remove("index"); // Google's JSON (proto3) leaves an index of 0 out
+                boolean lastEvent = i == rounds - 1 && k == count - 1;
+                out.add(answer(new JsonArray().add(c), model, responseId, lastEvent ? usage : partial).encode());
+            }
         }
         return out;
     }

@@ -368,4 +368,50 @@ class GeminiIT {
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
         assertThat(saved.headers().firstValue("x-switchboard-route")).hasValue("fallback:models_array");
     }
+
+    /**
+     * n = 2 streamed: Gemini's events carry each candidate with its index, and every candidate is its own choice (its
+     * text and finish reason under its index); the usage chunk, for both, follows the last finish. Candidate 1 was
+     * dropped: only candidates[0] was read.
+     */
+    @Test
+    void nCandidatesStreamedAreEachTheirOwnChoice() {
+        String ask = "{\"model\":\"gemini\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"two ways\"}]";
+        HttpResponse<String> s = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                ask + ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+        assertThat(s.statusCode()).as(s.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getInteger("candidateCount")).isEqualTo(2);
+        List<String> data = Http.sseData(s.body());
+        assertThat(data.get(data.size() - 1)).as(s.body()).isEqualTo("[DONE]");
+        StringBuilder[] text = {new StringBuilder(), new StringBuilder()};
+        String[] finish = new String[2];
+        int usageAt = -1, lastFinishAt = -1;
+        for (int i = 0; i < data.size() - 1; i++) {
+            OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", data.get(i));
+            JsonObject chunk = new JsonObject(data.get(i));
+            if (chunk.getJsonObject("usage") != null) usageAt = i;
+            for (Object o : chunk.getJsonArray("choices")) {
+                JsonObject c = (JsonObject) o;
+                int index = c.getInteger("index");
+                String piece = c.getJsonObject("delta").getString("content");
+                if (piece != null) text[index].append(piece);
+                if (c.getString("finish_reason") != null) {
+                    assertThat(finish[index]).as("one finish per choice").isNull();
+                    finish[index] = c.getString("finish_reason");
+                    lastFinishAt = i;
+                }
+            }
+        }
+        assertThat(text[0].toString()).isEqualTo("Hello from the simulator! You said: two ways");
+        assertThat(text[1].toString()).isEqualTo("Candidate 1: Hello from the simulator! You said: two ways");
+        assertThat(finish).containsExactly("stop", "stop");
+        assertThat(usageAt).as("the usage chunk comes after both finishes").isGreaterThan(lastFinishAt);
+
+        // the same answer whole: two choices (this worked before), each with its text
+        HttpResponse<String> whole = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, ask + "}");
+        JsonObject answer = new JsonObject(whole.body());
+        assertThat(answer.getJsonArray("choices")).hasSize(2);
+        assertThat(answer.getJsonArray("choices").getJsonObject(1).getJsonObject("message").getString("content"))
+                .isEqualTo("Candidate 1: Hello from the simulator! You said: two ways");
+    }
 }

@@ -76,7 +76,14 @@ final class GeminiProvider implements Provider {
     public Future<ChatStream> stream(ChatRequest request, CallOptions options) {
         return UpstreamAnswers.encodeThen(() -> body(request), body -> send(streamPath, body,
                 options.timeoutOr(deployment.streamIdleTimeout()), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error,
-                http.scrubber(), () -> new GeminiStream(resp, endpoint, http.scrubber(), deployment.id(), deployment.model(), secret))));
+                http.scrubber(), () -> new GeminiStream(resp, endpoint, http.scrubber(), deployment.id(), deployment.model(), secret,
+                candidates(request)))));
+    }
+
+    /** How many candidates the request asks for ({@code n}, sent as candidateCount). */
+    private static int candidates(ChatRequest request) {
+        com.fasterxml.jackson.databind.JsonNode n = request.extra().get("n");
+        return n != null && n.canConvertToInt() ? n.asInt() : 1;
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {

@@ -24,15 +24,16 @@ final class GeminiResponseDecoder {
 
     static ChatResponse response(JsonNode n, String fallbackModel) {
         List<Choice> choices = new ArrayList<>();
-        String responseId = Json.text(n, "responseId");
+        String responseId = answerId(Json.text(n, "responseId"));
         for (JsonNode c : n.path("candidates")) {
+            int index = c.path("index").asInt(choices.size());
             StringBuilder text = new StringBuilder();
             StringBuilder thought = new StringBuilder();
             List<ToolCall> calls = new ArrayList<>();
             for (JsonNode p : c.path("content").path("parts")) {
                 if (p.has("functionCall")) {
                     JsonNode fc = p.get("functionCall");
-                    calls.add(new ToolCall(callId(p, responseId, calls.size()), fc.path("name").asText(),
+                    calls.add(new ToolCall(callId(p, responseId, index, calls.size()), fc.path("name").asText(),
                             fc.has("args") ? fc.get("args").toString() : "{}"));
                 } else if (p.path("thought").asBoolean(false)) {
                     thought.append(p.path("text").asText());
@@ -43,7 +44,7 @@ final class GeminiResponseDecoder {
             Message m = new Message(Role.ASSISTANT, calls.isEmpty() || text.length() > 0 ? List.of(ContentPart.Text.of(text.toString())) : List.of(),
                     null, calls, null, thought.length() > 0 ? thought.toString() : null, null);
             FinishReason finish = calls.isEmpty() ? finishReason(Json.text(c, "finishReason")) : FinishReason.TOOL_CALLS;
-            choices.add(new Choice(c.path("index").asInt(choices.size()), m, finish == null ? FinishReason.STOP : finish, null));
+            choices.add(new Choice(index, m, finish == null ? FinishReason.STOP : finish, null));
         }
         // A blocked prompt has no candidates at all; OpenAI's shape for that is a filtered, empty choice.
         if (choices.isEmpty() && promptBlocked(n)) {
@@ -51,7 +52,7 @@ final class GeminiResponseDecoder {
                     FinishReason.CONTENT_FILTER, null));
         }
         String model = Json.text(n, "modelVersion");
-        return new ChatResponse(responseId == null ? "gemini-" + Long.toHexString(System.nanoTime()) : responseId,
+        return new ChatResponse(responseId,
                 System.currentTimeMillis() / 1000, model == null ? fallbackModel : model, choices, usage(n.get("usageMetadata")), null, null);
     }
 
@@ -61,12 +62,23 @@ final class GeminiResponseDecoder {
     }
 
     /**
-     * The tool-call id of a functionCall part: Gemini's own id or one made up, carrying the part's
+     * The answer's id: Gemini's responseId, or (an answer without one) {@code gemini-} and 64 random bits. The tool-call
+     * ids are made from it, so it must differ per answer: a constant fallback gave every turn's calls the same ids
+     * ({@code call_gemini_0}), which a client keying tool results by id mixes up across turns.
+     */
+    static String answerId(String responseId) {
+        return responseId != null ? responseId
+                : "gemini-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    }
+
+    /**
+     * The tool-call id of a functionCall part: Gemini's own id or one made up from the answer's id, the candidate
+     * (from the second on, so that n > 1 gives no two calls one id) and the call's place, carrying the part's
      * thoughtSignature (if any) for the next request of the tool loop.
      */
-    static String callId(JsonNode part, String responseId, int index) {
+    static String callId(JsonNode part, String answerId, int candidate, int index) {
         String id = Json.text(part.get("functionCall"), "id");
-        if (id == null) id = "call_" + (responseId == null ? "gemini" : responseId) + "_" + index;
+        if (id == null) id = "call_" + answerId + (candidate > 0 ? "_c" + candidate : "") + "_" + index;
         return ThoughtSignatures.attach(id, Json.text(part, "thoughtSignature"));
     }
 

@@ -15,30 +15,48 @@ import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.http.HttpClientResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Gemini's {@code streamGenerateContent?alt=sse}: each event is a partial GenerateContentResponse; there is
- * no end marker, so the stream is complete when the body ends after a candidate carried a finishReason (or
+ * no end marker, so the stream is complete when the body ends after every candidate carried a finishReason (or
  * after the single event of a blocked prompt, which has promptFeedback.blockReason and no candidates).
  * Function calls arrive whole, so each becomes one tool-call delta with id, name and all its arguments.
+ *
+ * <p>With {@code n} > 1 ({@code candidateCount}) an event carries parts of several candidates, each with its
+ * {@code index}: every candidate is its own choice (its text, tool calls and finish reason under its index), and the
+ * usage chunk, whose counts cover all candidates, follows once each has finished.
  */
 final class GeminiStream extends SseRelay {
     private final String fallbackModel;
     private final String deploymentId;
     private final String secret;
+    /** How many candidates the request asked for: the usage chunk goes out when that many have finished. */
+    private final int asked;
     private boolean started;
-    private boolean finished;
-    private int toolIndex;
+    /** The usage chunk went out (or a blocked prompt's finish): nothing more is emitted. */
+    private boolean done;
     private String id;
+    private String model;
+    private JsonNode lastUsage;
     private final long created = System.currentTimeMillis() / 1000;
-    private final KeyScrubber.Run textRun = textRun();
+    private final Map<Integer, Candidate> candidates = new TreeMap<>();
+
+    /** One candidate's progress: its tool calls so far, whether it finished, its own key-run scan of its text. */
+    private final class Candidate {
+        final KeyScrubber.Run textRun = textRun();
+        int toolIndex;
+        boolean finished;
+    }
 
     GeminiStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
-                 String fallbackModel, String secret) {
+                 String fallbackModel, String secret, int asked) {
         super(upstream, endpoint, scrubber);
         this.deploymentId = deploymentId;
         this.fallbackModel = fallbackModel;
         this.secret = secret;
+        this.asked = Math.max(1, asked);
     }
 
     @Override
@@ -54,27 +72,43 @@ final class GeminiStream extends SseRelay {
             failShape(problem);
             return;
         }
-        if (id == null) id = Json.text(n, "responseId");
-        String model = Json.text(n, "modelVersion") == null ? fallbackModel : Json.text(n, "modelVersion");
+        // no responseId: one made up for the whole stream, so its tool-call ids differ from every other answer's
+        if (id == null) id = GeminiResponseDecoder.answerId(Json.text(n, "responseId"));
+        model = Json.text(n, "modelVersion") == null ? fallbackModel : Json.text(n, "modelVersion");
+        if (n.hasNonNull("usageMetadata")) lastUsage = n.get("usageMetadata");
         if (!started) {
             started = true;
-            // content null, not "": the turn may be only tool calls, whose content OpenAI leaves null
-            emit(chunk(model, new Delta(Role.ASSISTANT, null, null, null, null), null, null));
+            candidate(0); // the role chunk of choice 0 at once, whatever comes (a blocked prompt has no candidate)
         }
-        if (!finished && n.path("candidates").isEmpty() && GeminiResponseDecoder.promptBlocked(n)) {
-            finish(model, FinishReason.CONTENT_FILTER, n); // the one event of a blocked prompt: a complete, filtered stream
+        if (done) return;
+        if (n.path("candidates").isEmpty() && GeminiResponseDecoder.promptBlocked(n)) {
+            // the one event of a blocked prompt: a complete, filtered stream
+            candidates.get(0).finished = true;
+            emit(chunk(0, Delta.EMPTY, FinishReason.CONTENT_FILTER));
+            usageChunk();
             return;
         }
-        JsonNode candidate = n.path("candidates").path(0);
+        int position = 0;
+        for (JsonNode c : n.path("candidates")) {
+            // Google's JSON leaves out an index of 0 (proto3), so a missing one is the candidate's place, as non-stream
+            if (!onCandidate(c.path("index").asInt(position++), c)) return;
+        }
+        if (finishedCount() >= asked) usageChunk();
+    }
+
+    /** One candidate's part of an event as a chunk of its choice; false when the stream failed. */
+    private boolean onCandidate(int index, JsonNode candidate) {
+        Candidate state = candidate(index);
+        if (state.finished) return true;
         StringBuilder text = new StringBuilder();
         StringBuilder thought = new StringBuilder();
         List<ToolCallDelta> calls = new ArrayList<>();
         for (JsonNode p : candidate.path("content").path("parts")) {
             if (p.has("functionCall")) {
                 JsonNode fc = p.get("functionCall");
-                calls.add(new ToolCallDelta(toolIndex, GeminiResponseDecoder.callId(p, id, toolIndex), fc.path("name").asText(),
-                        fc.has("args") ? fc.get("args").toString() : "{}"));
-                toolIndex++;
+                calls.add(new ToolCallDelta(state.toolIndex, GeminiResponseDecoder.callId(p, id, index, state.toolIndex),
+                        fc.path("name").asText(), fc.has("args") ? fc.get("args").toString() : "{}"));
+                state.toolIndex++;
             } else if (p.path("thought").asBoolean(false)) {
                 thought.append(p.path("text").asText());
             } else if (p.has("text")) {
@@ -82,29 +116,59 @@ final class GeminiStream extends SseRelay {
             }
         }
         if (text.length() > 0 || thought.length() > 0 || !calls.isEmpty()) {
-            emit(chunk(model, new Delta(null, text.length() > 0 ? textRun.next(text.toString()) : null,
-                    thought.length() > 0 ? thought.toString() : null, null, calls), null, null));
+            emit(chunk(index, new Delta(null, text.length() > 0 ? state.textRun.next(text.toString()) : null,
+                    thought.length() > 0 ? thought.toString() : null, null, calls), null));
         }
         if (GeminiResponseDecoder.MALFORMED.equals(Json.text(candidate, "finishReason"))) {
             failShape(GeminiResponseDecoder.malformed(candidate)); // an error event, never a clean empty finish
-            return;
+            return false;
         }
         FinishReason finish = GeminiResponseDecoder.finishReason(Json.text(candidate, "finishReason"));
-        if (finish != null && !finished) finish(model, toolIndex > 0 ? FinishReason.TOOL_CALLS : finish, n);
+        if (finish != null) {
+            state.finished = true;
+            emit(chunk(index, Delta.EMPTY, state.toolIndex > 0 ? FinishReason.TOOL_CALLS : finish));
+        }
+        return true;
     }
 
-    /** The finish chunk, then the usage chunk if this event has usage; the stream is complete from here. */
-    private void finish(String model, FinishReason reason, JsonNode event) {
-        finished = true;
-        emit(chunk(model, Delta.EMPTY, reason, null));
-        Usage usage = GeminiResponseDecoder.usage(event.get("usageMetadata"));
+    /** The candidate of this index, met now for the first time: its choice's role chunk goes out first. */
+    private Candidate candidate(int index) {
+        Candidate c = candidates.get(index);
+        if (c == null) {
+            c = new Candidate();
+            candidates.put(index, c);
+            // content null, not "": the turn may be only tool calls, whose content OpenAI leaves null
+            emit(chunk(index, new Delta(Role.ASSISTANT, null, null, null, null), null));
+        }
+        return c;
+    }
+
+    private int finishedCount() {
+        int count = 0;
+        for (Candidate c : candidates.values()) if (c.finished) count++;
+        return count;
+    }
+
+    /** The usage chunk (the last usageMetadata: Gemini's counts so far, for all candidates); the stream is complete. */
+    private void usageChunk() {
+        done = true;
+        Usage usage = GeminiResponseDecoder.usage(lastUsage);
         if (usage != null) emit(new ChatChunk(id, created, model, List.of(), usage, null, null));
     }
 
-    private ChatChunk chunk(String model, Delta d, FinishReason finish, Usage usage) {
-        return new ChatChunk(id, created, model, List.of(new ChunkChoice(0, d, finish, null)), usage, null, null);
+    private ChatChunk chunk(int index, Delta d, FinishReason finish) {
+        return new ChatChunk(id, created, model, List.of(new ChunkChoice(index, d, finish, null)), null, null, null);
     }
 
+    /**
+     * Complete when every candidate that came has finished: fewer than asked (Gemini gave fewer) is still a whole
+     * answer, whose usage chunk goes out here, after the last finish.
+     */
     @Override
-    protected boolean completeAtEndOfBody() { return finished; }
+    protected boolean completeAtEndOfBody() {
+        if (done) return true;
+        if (candidates.isEmpty() || finishedCount() < candidates.size()) return false;
+        usageChunk();
+        return true;
+    }
 }

@@ -52,4 +52,21 @@ class GeminiResponseDecoderTest {
         assertThat(r.choices().get(0).message().toolCalls()).isEmpty();
         assertThat(r.usage().promptTokens()).isEqualTo(12);
     }
+
+    /**
+     * An answer without responseId: its tool-call ids were call_gemini_0, … on every turn, so a client keying results by
+     * id mixed turns up. Each answer now has its own; a second candidate's calls differ from the first's too.
+     */
+    @Test
+    void withoutAResponseIdEachAnswersToolCallIdsAreItsOwn() throws Exception {
+        String body = """
+                {"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{}}}]},"finishReason":"STOP"},
+                               {"content":{"parts":[{"functionCall":{"name":"f","args":{}}}]},"finishReason":"STOP","index":1}]}""";
+        ChatResponse a = GeminiResponseDecoder.response(M.readTree(body), "m");
+        ChatResponse b = GeminiResponseDecoder.response(M.readTree(body), "m");
+        String first = a.choices().get(0).message().toolCalls().get(0).id();
+        assertThat(first).startsWith("call_gemini-").isNotEqualTo(b.choices().get(0).message().toolCalls().get(0).id());
+        assertThat(a.choices().get(1).message().toolCalls().get(0).id()).isNotEqualTo(first);
+        assertThat(a.id()).isEqualTo(first.substring("call_".length(), first.lastIndexOf('_')));
+    }
 }
