@@ -303,10 +303,26 @@ final class GeminiSim {
         int prefixTokens = SimPromptCache.tokens(prefix);
         int cached = prefixTokens >= SimPromptCache.MIN_TOKENS && cache.readOrWrite("gemini:" + model + ":" + prefix) ? prefixTokens : 0;
         int prompt = Math.max(reply.promptTokens(), prefixTokens + 4);
+        int audio = audioTokens(contents);
         JsonObject u = new JsonObject().put("promptTokenCount", prompt).put("candidatesTokenCount", reply.completionTokens())
                 .put("totalTokenCount", prompt + reply.completionTokens());
         if (cached > 0) u.put("cachedContentTokenCount", cached);
-        return u;
+        // Google's per-modality split of the prompt (audio is priced apart): TEXT always, AUDIO when there was some
+        JsonArray details = new JsonArray().add(new JsonObject().put("modality", "TEXT").put("tokenCount", prompt - audio));
+        if (audio > 0) details.add(new JsonObject().put("modality", "AUDIO").put("tokenCount", audio));
+        return u.put("promptTokensDetails", details);
+    }
+
+    /** The audio parts' tokens (inline {@code audio/*} data), as {@link SimAttachments} counts them into the prompt. */
+    private static int audioTokens(JsonArray contents) {
+        int tokens = 0;
+        for (Object c : contents) {
+            for (Object p : ((JsonObject) c).getJsonArray("parts")) {
+                JsonObject blob = ((JsonObject) p).getJsonObject("inlineData");
+                if (blob != null && blob.getString("mimeType", "").startsWith("audio/")) tokens += SimAttachments.audioTokens(blob.getString("data"));
+            }
+        }
+        return tokens;
     }
 
     /** @param signature the thoughtSignature of the (one, hence first) functionCall part, or null */

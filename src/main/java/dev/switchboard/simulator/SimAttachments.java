@@ -32,14 +32,16 @@ final class SimAttachments {
             }
             case "input_audio" -> {
                 audio++;
-                byte[] bytes = decode(part.getJsonObject("input_audio", new JsonObject()).getString("data"));
-                tokens += 32 * Math.max(1, bytes.length / 16_000);
+                tokens += audioTokens(part.getJsonObject("input_audio", new JsonObject()).getString("data"));
             }
             default -> { }
         }
     }
 
     int tokens() { return tokens; }
+
+    /** What one audio clip (base64) costs: 32 tokens a second, the length read at 16 kB a second. */
+    static int audioTokens(String base64) { return 32 * Math.max(1, decode(base64).length / 16_000); }
 
     /** "I see 1 image and 2 documents. I hear 1 audio clip. ", or "" without attachments. */
     String describe() {

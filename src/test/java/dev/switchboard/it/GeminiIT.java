@@ -414,4 +414,28 @@ class GeminiIT {
         assertThat(answer.getJsonArray("choices").getJsonObject(1).getJsonObject("message").getString("content"))
                 .isEqualTo("Candidate 1: Hello from the simulator! You said: two ways");
     }
+
+    /**
+     * Audio in the prompt is priced at the catalog's audio input rate (gemini-2.5-flash: $1 against $0.30 a million
+     * tokens for text), as LiteLLM prices it: Google's promptTokensDetails says how many prompt tokens were AUDIO, and
+     * the gateway priced them all as text.
+     */
+    @Test
+    void anAudioPromptIsPricedAtTheAudioRate() {
+        String wav = java.util.Base64.getEncoder().encodeToString(new byte[32_000]); // 2 s: 64 tokens to the simulator
+        for (boolean stream : new boolean[] {false, true}) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gemini\",\"stream\":" + stream + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "")
+                            + ",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"transcribe\"},"
+                            + "{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"" + wav + "\",\"format\":\"wav\"}}]}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            List<String> data = stream ? Http.sseData(r.body()) : List.of(r.body());
+            JsonObject usage = data.stream().filter(d -> d.startsWith("{")).map(JsonObject::new)
+                    .filter(j -> j.getJsonObject("usage") != null).reduce((a, b) -> b).orElseThrow().getJsonObject("usage");
+            assertThat(usage.getJsonObject("prompt_tokens_details").getInteger("audio_tokens")).as(usage.encode()).isEqualTo(64);
+            int prompt = usage.getInteger("prompt_tokens"), completion = usage.getInteger("completion_tokens");
+            double expected = (prompt - 64) * 0.30e-6 + 64 * 1.00e-6 + completion * 2.50e-6;
+            assertThat(usage.getDouble("cost")).as(usage.encode()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+        }
+    }
 }

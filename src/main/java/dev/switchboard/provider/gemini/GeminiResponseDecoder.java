@@ -119,7 +119,19 @@ final class GeminiResponseDecoder {
     static Usage usage(JsonNode u) {
         if (u == null || u.isNull()) return null;
         int thoughts = u.path("thoughtsTokenCount").asInt();
+        // Audio in the prompt (and spoken answers) has its own price (the catalog's input_audio / output_audio):
+        // Google says how many tokens each modality took; without this an audio prompt was priced as text
+        Usage.Details details = new Usage.Details(modality(u.path("promptTokensDetails"), "AUDIO"),
+                modality(u.path("candidatesTokensDetails"), "AUDIO"), 0, 0);
         return new Usage(u.path("promptTokenCount").asInt() + u.path("toolUsePromptTokenCount").asInt(),
-                u.path("candidatesTokenCount").asInt() + thoughts, u.path("cachedContentTokenCount").asInt(), 0, thoughts);
+                u.path("candidatesTokenCount").asInt() + thoughts, u.path("cachedContentTokenCount").asInt(), 0, thoughts, 0,
+                details);
+    }
+
+    /** The tokens of one modality in Gemini's {@code [{modality, tokenCount}]} list; 0 when it is not there. */
+    static int modality(JsonNode details, String modality) {
+        int tokens = 0;
+        for (JsonNode d : details) if (modality.equals(Json.text(d, "modality"))) tokens += d.path("tokenCount").asInt();
+        return tokens;
     }
 }

@@ -53,6 +53,17 @@ class GeminiResponseDecoderTest {
         assertThat(r.usage().promptTokens()).isEqualTo(12);
     }
 
+    @Test
+    void audioTokensOfThePromptAndTheAnswerAreTheirOwnDetails() throws Exception {
+        Usage u = GeminiResponseDecoder.usage(M.readTree("""
+                {"promptTokenCount":100,"candidatesTokenCount":30,"totalTokenCount":130,
+                 "promptTokensDetails":[{"modality":"TEXT","tokenCount":36},{"modality":"AUDIO","tokenCount":64}],
+                 "candidatesTokensDetails":[{"modality":"AUDIO","tokenCount":20},{"modality":"TEXT","tokenCount":10}]}"""));
+        assertThat(u.promptTokens()).isEqualTo(100);
+        assertThat(u.details().audioPromptTokens()).isEqualTo(64);
+        assertThat(u.details().audioCompletionTokens()).isEqualTo(20);
+    }
+
     /**
      * An answer without responseId: its tool-call ids were call_gemini_0, … on every turn, so a client keying results by
      * id mixed turns up. Each answer now has its own; a second candidate's calls differ from the first's too.
