@@ -208,11 +208,19 @@ final class MeteredCall {
         return a.cache() != null && a.cache().startsWith("hit") ? out.withHeaders(java.util.Map.of(COST_HEADER, "0")) : out;
     }
 
-    /** Embeddings: priced by their prompt tokens, like a chat answer. */
+    /**
+     * Embeddings: priced by their prompt tokens, like a chat answer. A provider that reports no count (Gemini) is priced
+     * at the gateway's estimate, which the client's {@code usage} then shows too (it said 0 tokens for a priced call).
+     */
     Answer<dev.switchboard.model.EmbeddingResponse> embedded(Answer<dev.switchboard.model.EmbeddingResponse> a) {
         Usage usage = a.body().usage();
         boolean estimated = usage == null;
-        if (estimated) usage = estimate(a.deployment(), 0);
+        if (estimated) {
+            usage = estimate(a.deployment(), 0);
+            dev.switchboard.model.EmbeddingResponse b = a.body();
+            a = new Answer<>(new dev.switchboard.model.EmbeddingResponse(b.model(), b.data(), usage), a.deployment(), a.route(),
+                    a.cache(), a.tier(), a.headers());
+        }
         DeploymentPrices.Cost cost = settle(a, usage);
         record(a, usage, estimated, cost, null, 200, null);
         return annotate(a, cost);

@@ -98,8 +98,21 @@ final class Metering {
         String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
         Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, () -> inputBound);
         if (admission.team() != null) ctx.attach(dev.switchboard.model.CallContext.TEAM, admission.team());
+        // an answer without usage (Gemini's embeddings report no count) is priced at the input's o200k count, the
+        // gateway's estimate for a prompt, not at the byte bound above (up to four times the tokens)
         return new MeteredCall(this, ctx, request.model(), endUser, dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()), callType, admission,
-                provider -> inputBound);
+                provider -> embeddingEstimate(request.input()));
+    }
+
+    /** The input's tokens as the gateway estimates a prompt (o200k), token arrays by their length; counted on demand. */
+    private int embeddingEstimate(JsonNode input) {
+        long n = 0;
+        if (input == null) return 0;
+        if (input.isTextual()) n = tokens.count(input.textValue());
+        else if (input.isArray()) {
+            for (JsonNode e : input) n += e.isTextual() ? tokens.count(e.textValue()) : e.isArray() ? e.size() : 1;
+        }
+        return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
     /** Tokens an embeddings input can be at most: UTF-8 bytes of its text, or the length of its token arrays. */

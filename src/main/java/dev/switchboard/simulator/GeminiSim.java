@@ -55,35 +55,49 @@ final class GeminiSim {
 
     void generate(HttpServerRequest req, JsonObject body, SimBehaviour behaviour) {
         String path = req.path();
-        generate(req, body, behaviour, path.substring("/v1beta/models/".length(), path.lastIndexOf(':')),
-                path.endsWith(":streamGenerateContent"));
+        String model = path.substring("/v1beta/models/".length(), path.lastIndexOf(':'));
+        if (path.endsWith(":batchEmbedContents")) {
+            if (!fault(req.response(), behaviour)) embed(req.response(), body, model);
+            return;
+        }
+        generate(req, body, behaviour, model, path.endsWith(":streamGenerateContent"));
+    }
+
+    /**
+     * {@code :batchEmbedContents}: {@code {"requests":[{"model":"models/…","content":{"parts":[{"text"}]},
+     * "outputDimensionality"}]}} → {@code {"embeddings":[{"values":[…]}]}}, the same order; no token count, as Google's.
+     * Each request must name the model of the path, as Google requires.
+     */
+    private static void embed(HttpServerResponse resp, JsonObject body, String model) {
+        if (!(body.getValue("requests") instanceof JsonArray requests) || requests.isEmpty()) {
+            error(resp, 400, "INVALID_ARGUMENT", "* BatchEmbedContentsRequest.requests: requests is not specified");
+            return;
+        }
+        JsonArray embeddings = new JsonArray();
+        for (int i = 0; i < requests.size(); i++) {
+            JsonObject r = requests.getValue(i) instanceof JsonObject o ? o : new JsonObject();
+            if (!("models/" + model).equals(r.getValue("model"))) {
+                error(resp, 400, "INVALID_ARGUMENT", "* BatchEmbedContentsRequest.requests[" + i + "].model: the model of each request "
+                        + "must be the batch's, models/" + model);
+                return;
+            }
+            JsonArray parts = r.getJsonObject("content", new JsonObject()).getJsonArray("parts", new JsonArray());
+            if (parts.isEmpty() || !(parts.getJsonObject(0).getValue("text") instanceof String text)) {
+                error(resp, 400, "INVALID_ARGUMENT", "* BatchEmbedContentsRequest.requests[" + i + "].content.parts: contents.parts must not be empty.");
+                return;
+            }
+            JsonArray values = new JsonArray();
+            for (float f : ProviderSimulator.vector(text, r.getInteger("outputDimensionality", 8))) values.add(f);
+            embeddings.add(new JsonObject().put("values", values));
+        }
+        resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8")
+                .end(new JsonObject().put("embeddings", embeddings).toBuffer());
     }
 
     /** The same GenerateContent on another host of it (Vertex AI), whose path names the model elsewhere. */
     void generate(HttpServerRequest req, JsonObject body, SimBehaviour behaviour, String model, boolean stream) {
         HttpServerResponse resp = req.response();
-        if (behaviour.status() != 0) {
-            switch (behaviour.status()) {
-                case 429 -> resp.setStatusCode(429).putHeader("content-type", "application/json; charset=UTF-8")
-                        .end(new JsonObject().put("error", new JsonObject().put("code", 429)
-                                .put("message", "Resource has been exhausted (e.g. check quota).").put("status", "RESOURCE_EXHAUSTED")
-                                .put("details", new JsonArray().add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
-                                        .put("retryDelay", behaviour.retryAfterSeconds() + "s")))).toBuffer());
-                case 503 -> error(resp, 503, "UNAVAILABLE", "The model is overloaded. Please try again later.");
-                case 400 -> {
-                    // Gemini has no content-policy error: it answers 200 with promptFeedback.blockReason (promptBlocked)
-                    if (SimBehaviour.INVALID_REQUEST.equals(behaviour.error())) {
-                        error(resp, 400, "INVALID_ARGUMENT", "* GenerateContentRequest.contents: contents is not specified\n");
-                    } else {
-                        error(resp, 400, "INVALID_ARGUMENT", "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).");
-                    }
-                }
-                case 401 -> error(resp, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access "
-                        + "token, login cookie or other valid authentication credential.");
-                default -> error(resp, behaviour.status(), "INTERNAL", "An internal error has occurred.");
-            }
-            return;
-        }
+        if (fault(resp, behaviour)) return;
         if (body.getValue("contents") instanceof JsonArray contents) {
             // protobuf JSON parsing comes first: an unknown field fails the request before any other check
             List<GeminiSimParts.Violation> unknown = GeminiSimParts.unknownNames(contents);
@@ -155,6 +169,31 @@ final class GeminiSim {
 
     private static String text(SimReply reply, int candidate) {
         return candidate == 0 ? reply.text() : "Candidate " + candidate + ": " + reply.text();
+    }
+
+    /** The behaviour's injected error, answered in Google's words; false when the request is to be answered normally. */
+    private static boolean fault(HttpServerResponse resp, SimBehaviour behaviour) {
+        if (behaviour.status() == 0) return false;
+        switch (behaviour.status()) {
+            case 429 -> resp.setStatusCode(429).putHeader("content-type", "application/json; charset=UTF-8")
+                    .end(new JsonObject().put("error", new JsonObject().put("code", 429)
+                            .put("message", "Resource has been exhausted (e.g. check quota).").put("status", "RESOURCE_EXHAUSTED")
+                            .put("details", new JsonArray().add(new JsonObject().put("@type", "type.googleapis.com/google.rpc.RetryInfo")
+                                    .put("retryDelay", behaviour.retryAfterSeconds() + "s")))).toBuffer());
+            case 503 -> error(resp, 503, "UNAVAILABLE", "The model is overloaded. Please try again later.");
+            case 400 -> {
+                // Gemini has no content-policy error: it answers 200 with promptFeedback.blockReason (promptBlocked)
+                if (SimBehaviour.INVALID_REQUEST.equals(behaviour.error())) {
+                    error(resp, 400, "INVALID_ARGUMENT", "* GenerateContentRequest.contents: contents is not specified\n");
+                } else {
+                    error(resp, 400, "INVALID_ARGUMENT", "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).");
+                }
+            }
+            case 401 -> error(resp, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access "
+                    + "token, login cookie or other valid authentication credential.");
+            default -> error(resp, behaviour.status(), "INTERNAL", "An internal error has occurred.");
+        }
+        return true;
     }
 
     /**

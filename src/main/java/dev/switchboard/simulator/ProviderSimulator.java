@@ -496,7 +496,8 @@ public final class ProviderSimulator {
                 .put("usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens)));
     }
 
-    private static float[] vector(String text, int dims) {
+    /** The same text's vector every time (Gemini's simulated embeddings use it too). */
+    static float[] vector(String text, int dims) {
         float[] v = new float[dims];
         long seed = text.hashCode();
         for (int i = 0; i < dims; i++) {

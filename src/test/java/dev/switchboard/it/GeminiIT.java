@@ -438,4 +438,49 @@ class GeminiIT {
             assertThat(usage.getDouble("cost")).as(usage.encode()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
         }
     }
+
+    /**
+     * {@code gemini/} embedding models answer {@code /v1/embeddings} through Google's {@code batchEmbedContents} (every
+     * call was a 400 "does not support embeddings"); Google gives no token count, so the usage and the price are the
+     * gateway's estimate of the input.
+     */
+    @Test
+    void geminiEmbeddingsGoThroughBatchEmbedContents() {
+        try (TestGateway g = TestGateway.start("""
+                model_list:
+                  - model_name: gemb
+                    litellm_params:
+                      model: gemini/gemini-embedding-001
+                      api_base: ${SIM_ROOT}
+                      api_key: os.environ/GEMINI_PROVIDER_KEY
+                    model_info: { mode: embedding }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """)) {
+            HttpResponse<String> r = Http.post(g.v1() + "/embeddings", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gemb\",\"input\":[\"hello world\",\"a second text\"],\"dimensions\":4}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            ProviderSimulator.Received seen = g.simulator.last();
+            assertThat(seen.path()).isEqualTo("/v1beta/models/gemini-embedding-001:batchEmbedContents");
+            assertThat(seen.headers().get("x-goog-api-key")).isEqualTo(TestGateway.GEMINI_PROVIDER_KEY);
+            JsonObject second = seen.body().getJsonArray("requests").getJsonObject(1);
+            assertThat(second.getString("model")).isEqualTo("models/gemini-embedding-001");
+            assertThat(second.getJsonObject("content").getJsonArray("parts").getJsonObject(0).getString("text")).isEqualTo("a second text");
+            assertThat(second.getInteger("outputDimensionality")).isEqualTo(4);
+
+            JsonObject answer = new JsonObject(r.body());
+            assertThat(answer.getJsonArray("data")).hasSize(2);
+            assertThat(answer.getJsonArray("data").getJsonObject(1).getInteger("index")).isEqualTo(1);
+            assertThat(answer.getJsonArray("data").getJsonObject(1).getJsonArray("embedding")).hasSize(4);
+            int tokens = answer.getJsonObject("usage").getInteger("prompt_tokens");
+            assertThat(tokens).as("o200k: 2 + 3 tokens").isEqualTo(5);
+            assertThat(Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow()))
+                    .isCloseTo(5 * 0.15e-6, org.assertj.core.data.Offset.offset(1e-12));
+
+            HttpResponse<String> tokenArrays = Http.post(g.v1() + "/embeddings", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gemb\",\"input\":[[1,2,3]]}");
+            assertThat(tokenArrays.statusCode()).as(tokenArrays.body()).isEqualTo(400);
+            assertThat(tokenArrays.body()).contains("Gemini embeds text only");
+        }
+    }
 }

@@ -5,8 +5,11 @@ import dev.switchboard.config.Secret;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
+import dev.switchboard.model.EmbeddingRequest;
+import dev.switchboard.model.EmbeddingResponse;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.CallOptions;
+import dev.switchboard.provider.EmbeddingProvider;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.RetryAfter;
@@ -21,9 +24,10 @@ import java.time.Duration;
 
 /**
  * Google's Gemini API: {@code generateContent} / {@code streamGenerateContent?alt=sse}, on AI Studio (key in
- * {@code x-goog-api-key}) or, through {@link GeminiProviderFactory#onTarget}, on Vertex AI.
+ * {@code x-goog-api-key}) or, through {@link GeminiProviderFactory#onTarget}, on Vertex AI; on AI Studio also
+ * embeddings ({@code batchEmbedContents}, see {@link GeminiEmbeddings}).
  */
-final class GeminiProvider implements Provider {
+final class GeminiProvider implements Provider, EmbeddingProvider {
     static final String DEFAULT_BASE = "https://generativelanguage.googleapis.com";
 
     private final Deployment deployment;
@@ -35,6 +39,7 @@ final class GeminiProvider implements Provider {
     private final GeminiRequestEncoder encoder;
     private final String chatPath;
     private final String streamPath;
+    private final String embedPath;
 
     GeminiProvider(Deployment d, GeminiTarget target, UpstreamHttp http) {
         this.deployment = d;
@@ -44,6 +49,7 @@ final class GeminiProvider implements Provider {
         this.encoder = new GeminiRequestEncoder(d);
         this.chatPath = target.chatPath();
         this.streamPath = target.streamPath();
+        this.embedPath = target.embedPath();
         this.baseHeaders = target.baseHeaders();
         this.auth = target.auth();
     }
@@ -62,7 +68,8 @@ final class GeminiProvider implements Provider {
         String versioned = endpoint.pathPrefix().matches(".*/v1(beta\\d*|alpha)?$") ? "" : "/v1beta";
         return new GeminiTarget(endpoint, endpoint.pathFor(versioned + "/models/" + d.model() + ":generateContent"),
                 endpoint.pathFor(versioned + "/models/" + d.model() + ":streamGenerateContent") + "?alt=sse",
-                UpstreamHttp.baseHeaders(d.headers(), "x-goog-api-key", secret), UpstreamAuth.NONE, secret);
+                UpstreamHttp.baseHeaders(d.headers(), "x-goog-api-key", secret), UpstreamAuth.NONE, secret,
+                endpoint.pathFor(versioned + "/models/" + d.model() + ":batchEmbedContents"));
     }
 
     @Override
@@ -84,6 +91,18 @@ final class GeminiProvider implements Provider {
     private static int candidates(ChatRequest request) {
         com.fasterxml.jackson.databind.JsonNode n = request.extra().get("n");
         return n != null && n.canConvertToInt() ? n.asInt() : 1;
+    }
+
+    @Override
+    public Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
+        if (embedPath == null) {
+            return Future.failedFuture(GatewayException.badRequest("Model '" + request.model() + "' (" + deployment.id()
+                    + ") does not support embeddings.", "model"));
+        }
+        return UpstreamAnswers.encodeThen(() -> GeminiEmbeddings.body(request, deployment.model(), deployment.id()),
+                body -> send(embedPath, body, options.timeoutOr(deployment.timeout()), options)
+                        .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), this::error, http.scrubber(),
+                                b -> GeminiEmbeddings.response(Json.read(b), deployment.model()))));
     }
 
     private GatewayException error(HttpClientResponse resp, Buffer body) {

@@ -16,6 +16,15 @@ import io.vertx.core.MultiMap;
  * @param baseHeaders headers every request carries (content type, a fixed key, {@code extra_headers})
  * @param auth        per-request credentials added to those ({@link UpstreamAuth#NONE} when the key is in the headers)
  * @param secret      the fixed key, scrubbed from error messages; null when there is none
+ * @param embedPath   the {@code :batchEmbedContents} path (AI Studio), or null: Vertex embeds through its own
+ *                    {@code :predict} ({@code provider.vertex})
  */
 public record GeminiTarget(UpstreamHttp.Endpoint endpoint, String chatPath, String streamPath, MultiMap baseHeaders,
-                           UpstreamAuth auth, String secret) {}
+                           UpstreamAuth auth, String secret, String embedPath) {
+
+    /** A target that chats only. */
+    public GeminiTarget(UpstreamHttp.Endpoint endpoint, String chatPath, String streamPath, MultiMap baseHeaders,
+                        UpstreamAuth auth, String secret) {
+        this(endpoint, chatPath, streamPath, baseHeaders, auth, secret, null);
+    }
+}
