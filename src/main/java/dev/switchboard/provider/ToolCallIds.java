@@ -46,6 +46,6 @@ public final class ToolCallIds {
         }
         if (choices == null) return r;
         return new dev.switchboard.model.ChatResponse(r.id(), r.created(), r.model(), choices, r.usage(), r.systemFingerprint(),
-                r.serviceTier(), r.raw(), null);
+                r.serviceTier(), r.raw(), null, r.extra());
     }
 }

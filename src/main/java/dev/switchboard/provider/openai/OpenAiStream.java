@@ -170,7 +170,7 @@ final class OpenAiStream extends SseRelay {
             emit(toolCalls.normalize(scrubText(new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), null,
                     chunk.systemFingerprint(), chunk.serviceTier(), null, chunk.extra()), mask)));
             ChatChunk usage = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), java.util.List.of(), chunk.usage(),
-                    chunk.systemFingerprint(), chunk.serviceTier(), null);
+                    chunk.systemFingerprint(), chunk.serviceTier(), null); // the chunk's own fields went with its choices
             if (finishes(chunk)) {
                 heldUsage = null;
                 emit(usage);
