@@ -582,6 +582,7 @@ class ResponsesApiIT {
             "gpt|\"reasoning\":{\"effort\":\"max\"}|reasoning.effort|invalid_value|'max'. Supported values are",
             "claude|\"tool_choice\":\"required\"|tool_choice||Tool choice 'required' must be specified with 'tools' parameter.",
             "gemini|\"tool_choice\":{\"type\":\"function\",\"name\":\"get_weather\"},\"tools\":[]|tool_choice||must be specified with 'tools'",
+            "claude|\"include\":[\"message.output_text.logprobs\"]|include||logprobs",
     })
     void whatOpenAiRefusesIsA400NamingTheField(String alias, String field, String param, String code, String says) {
         String body = field.replace("%513", "x".repeat(513)).replace("%65", "k".repeat(65))

@@ -17,7 +17,8 @@ final class ResponsesErrorNames {
     /** Chat Completions' name → the Responses API's, for the fields whose names differ. */
     private static final Map<String, String> NAMES = Map.of("max_completion_tokens", "max_output_tokens",
             "max_tokens", "max_output_tokens", "reasoning_effort", "reasoning.effort", "response_format", "text.format",
-            "messages", "input"); // the param only: "messages" in a message's text is left alone
+            "messages", "input", // the param only: "messages" in a message's text is left alone
+            "logprobs", "include"); // chat's logprobs is what include's message.output_text.logprobs asked for
     private static final Pattern CHAT_NAME = Pattern.compile("\\b(max_completion_tokens|max_tokens|reasoning_effort|response_format)\\b");
 
     private ResponsesErrorNames() {}
