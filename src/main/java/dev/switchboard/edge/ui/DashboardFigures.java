@@ -138,10 +138,7 @@ final class DashboardFigures {
             o.set("models", k.get("models"));
             o.put("blocked", k.path("blocked").asBoolean());
             o.set("created_at", k.get("created_at"));
-            JsonNode budget = k.get("max_budget");
-            if (budget != null && budget.isNumber() && budget.doubleValue() > 0) {
-                o.put("budget_used", usd(spent) / budget.doubleValue());
-            } else o.putNull("budget_used");
+            putBudgetUsed(o, usd(spent), k.get("max_budget"));
         }
         for (Map.Entry<String, Long> e : mtd.entrySet()) {
             if (listed.contains(e.getKey()) || e.getKey().isEmpty()) continue;
@@ -295,6 +292,13 @@ final class DashboardFigures {
         if (v == null) o.putNull(field);
         else if (v == Long.MAX_VALUE) o.put(field, "> 300000");
         else o.put(field, v);
+    }
+
+    /** {@code budget_used}: the share of a budget {@code spentUsd} is, or null without a (positive) budget. */
+    static void putBudgetUsed(ObjectNode o, double spentUsd, JsonNode maxBudget) {
+        if (maxBudget != null && maxBudget.isNumber() && maxBudget.doubleValue() > 0) {
+            o.put("budget_used", spentUsd / maxBudget.doubleValue());
+        } else o.putNull("budget_used");
     }
 
     static double usd(long nanos) {

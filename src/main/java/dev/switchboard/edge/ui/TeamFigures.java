@@ -133,9 +133,7 @@ final class TeamFigures {
         o.set("max_budget", maxBudget == null || maxBudget.isMissingNode() ? JSON.nullNode() : maxBudget);
         o.set("budget_duration", row.get("budget_duration"));
         o.set("budget_reset_at", row.get("budget_reset_at"));
-        if (maxBudget != null && maxBudget.isNumber() && maxBudget.doubleValue() > 0) {
-            o.put("budget_used", spent.doubleValue() / maxBudget.doubleValue());
-        } else o.putNull("budget_used");
+        DashboardFigures.putBudgetUsed(o, spent.doubleValue(), maxBudget);
         return o;
     }
 }
