@@ -288,7 +288,6 @@ final class MeteredCall {
         return cost;
     }
 
-    /** The gateway's own estimate when the provider reported no usage: the prompt, and the output seen so far. */
     /** The characters of an answer's output, what {@link #estimate} counts tokens from: text, reasoning, tool calls. */
     static long outputChars(ChatResponse r) {
         long n = 0;
@@ -305,6 +304,7 @@ final class MeteredCall {
         return n;
     }
 
+    /** The gateway's own estimate when the provider reported no usage: the prompt, and the output seen so far. */
     Usage estimate(String deployment, long outputChars) {
         DeploymentPrices.Priced p = m.prices.of(deployment);
         int prompt = promptEstimate.applyAsInt(p == null ? "openai" : p.provider());
