@@ -38,6 +38,9 @@ public final class StreamReplay implements ChatStream {
     @Override
     public void cancel() { cancelled = true; }
 
+    @Override
+    public dev.switchboard.model.Usage knownUsage() { return r.usage(); }
+
     List<ChatChunk> chunks() {
         List<ChatChunk> out = new ArrayList<>();
         for (Choice choice : r.choices()) {

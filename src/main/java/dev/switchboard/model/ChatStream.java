@@ -10,4 +10,11 @@ public interface ChatStream {
 
     /** The client went away: stop the upstream request. Safe to call at any time, more than once. */
     void cancel();
+
+    /**
+     * The answer's usage when it is known before the first chunk (a response-cache replay), else null: an Anthropic
+     * client's {@code message_start} carries the prompt's count, as Anthropic's does. A stream that wraps another
+     * answers with the inner one's.
+     */
+    default Usage knownUsage() { return null; }
 }

@@ -33,6 +33,8 @@ final class MeteredStream implements ChatStream {
         this.answer = answer;
     }
 
+    @Override public Usage knownUsage() { return answer.body().knownUsage(); }
+
     @Override
     public void start(ChunkSink sink) {
         answer.body().start(new ChunkSink() {
@@ -46,6 +48,7 @@ final class MeteredStream implements ChatStream {
             @Override
             public void relayed(dev.switchboard.model.RelayedEvent e) {
                 output(e.outputChars()); // a relayed event is never the usage event: that one is priced as a chunk
+                if (id == null && e.id() != null) identify(e.id(), e.model(), System.currentTimeMillis() / 1000);
                 sink.relayed(e);
             }
 
@@ -53,7 +56,13 @@ final class MeteredStream implements ChatStream {
 
             @Override
             public void end() {
-                finish(200, null);
+                Usage estimated = finish(200, null);
+                // no usage came (a server that ignores include_usage): the client that asked for it gets the estimate
+                // the ledger has, as LiteLLM counts one; an Anthropic client's message_delta says it instead of 0
+                if (estimated != null && id != null) {
+                    sink.chunk(new ChatChunk(id, created, model, java.util.List.of(), estimated.withCost(cost.nanos() / 1e9),
+                            null, null));
+                }
                 sink.end();
             }
 
@@ -82,7 +91,19 @@ final class MeteredStream implements ChatStream {
         if (ttftMs == null) ttftMs = (System.nanoTime() - call.ctx.startedNanos()) / 1_000_000;
     }
 
+    /** The answer's id, creation time and served model, for a usage chunk the gateway writes itself. */
+    private String id;
+    private long created;
+    private String model;
+
+    private void identify(String id, String model, long created) {
+        this.id = id;
+        this.model = model;
+        this.created = created;
+    }
+
     private ChatChunk watch(ChatChunk c) {
+        if (id == null && c.id() != null) identify(c.id(), c.model(), c.created());
         for (ChunkChoice ch : c.choices()) {
             var d = ch.delta();
             if (d == null) continue;
@@ -102,11 +123,15 @@ final class MeteredStream implements ChatStream {
                 c.systemFingerprint(), c.serviceTier(), c.raw(), c.extra());
     }
 
-    /** Settles once; a stream that already reported its usage has been settled and recorded with it. */
-    private void finish(int status, String errorType) {
-        if (!settled.compareAndSet(false, true)) return;
+    /**
+     * Settles once; a stream that already reported its usage has been settled and recorded with it (null then), else
+     * the estimate it was settled at.
+     */
+    private Usage finish(int status, String errorType) {
+        if (!settled.compareAndSet(false, true)) return null;
         Usage estimated = call.estimate(answer.deployment(), outputChars);
-        DeploymentPrices.Cost c = call.settle(answer, estimated);
-        call.record(answer, estimated, true, c, ttftMs, status, errorType);
+        cost = call.settle(answer, estimated);
+        call.record(answer, estimated, true, cost, ttftMs, status, errorType);
+        return estimated;
     }
 }

@@ -140,6 +140,8 @@ final class ObserveStage implements Stage {
             this.call = call;
         }
 
+        @Override public dev.switchboard.model.Usage knownUsage() { return inner.knownUsage(); }
+
         @Override
         public void start(ChunkSink sink) {
             inner.start(new ChunkSink() {

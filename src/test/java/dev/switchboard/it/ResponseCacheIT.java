@@ -206,12 +206,15 @@ class ResponseCacheIT {
         AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(key).maxRetries(0).build();
         try {
             MessageCreateParams m = MessageCreateParams.builder().model("claude").maxTokens(64).addUserMessage("Cache me, Claude").build();
-            String first = anthropic.messages().create(m).content().get(0).text().orElseThrow().text();
+            com.anthropic.models.messages.Message firstAnswer = anthropic.messages().create(m);
+            String first = firstAnswer.content().get(0).text().orElseThrow().text();
             int calls = upstreamCalls();
             StringBuilder replayed = new StringBuilder();
             List<String> types = new ArrayList<>();
+            List<Long> startInputTokens = new ArrayList<>();
             try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(m)) {
                 s.stream().forEach(e -> {
+                    e.messageStart().ifPresent(st -> startInputTokens.add(st.message().usage().inputTokens()));
                     types.add(e.isMessageStart() ? "message_start" : e.isContentBlockStart() ? "content_block_start"
                             : e.isContentBlockDelta() ? "content_block_delta" : e.isContentBlockStop() ? "content_block_stop"
                             : e.isMessageDelta() ? "message_delta" : e.isMessageStop() ? "message_stop" : "other");
@@ -221,6 +224,8 @@ class ResponseCacheIT {
             assertThat(upstreamCalls()).as("the Anthropic stream was a hit").isEqualTo(calls);
             assertThat(replayed.toString()).isEqualTo(first);
             assertThat(types).startsWith("message_start", "content_block_start").endsWith("message_delta", "message_stop");
+            // as from Anthropic, message_start carries the prompt's count (the replay knows it before it streams)
+            assertThat(startInputTokens).containsExactly(firstAnswer.usage().inputTokens()).doesNotContain(0L);
         } finally {
             anthropic.close();
         }

@@ -103,6 +103,51 @@ class UpstreamUsageIT {
     }
 
     @Test
+    void aStreamThatNeverSaysWhyItStoppedNorItsUsageGetsBoth() {
+        // some OpenAI-compatible servers: text, then [DONE]; no finish_reason, no usage chunk
+        String tag = up.sse(chunk("{\"role\":\"assistant\",\"content\":\"Hello\"}", null, null)
+                + chunk("{\"content\":\" there\"}", null, null) + "data: [DONE]\n\n");
+        HttpResponse<String> raw = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\","
+                + "\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
+        java.util.List<String> events = Http.sseData(raw.body());
+        assertThat(events).last().isEqualTo("[DONE]");
+        JsonObject finish = new JsonObject(events.get(events.size() - 3));
+        JsonObject usage = new JsonObject(events.get(events.size() - 2));
+        assertThat(finish.getJsonArray("choices").getJsonObject(0).getString("finish_reason")).isEqualTo("stop");
+        assertThat(usage.getJsonArray("choices")).isEmpty();
+        // the estimate the ledger settled at, priced
+        JsonObject row = ledgerRow(raw);
+        assertThat(row.getBoolean("usage_estimated")).isTrue();
+        assertThat(usage.getJsonObject("usage").getLong("completion_tokens")).isEqualTo(row.getLong("completion_tokens")).isPositive();
+        assertThat(usage.getJsonObject("usage").getLong("prompt_tokens")).isEqualTo(row.getLong("prompt_tokens")).isPositive();
+        for (String e : events.subList(0, events.size() - 1)) dev.switchboard.support.OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", e);
+
+        // the official SDK's accumulator needs the finish reason (it throws without one); a tool call's is tool_calls
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        try {
+            String tool = up.sse(chunk("{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+                    + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]}", null, null) + "data: [DONE]\n\n");
+            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+            try (var s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder().model("compat")
+                    .addUserMessage(tool).build())) {
+                s.stream().forEach((ChatCompletionChunk ch) -> acc.accumulate(ch));
+            }
+            assertThat(acc.chatCompletion().choices().get(0).finishReason().asString()).isEqualTo("tool_calls");
+        } finally {
+            client.close();
+        }
+        // an Anthropic client of the same stream: a stop reason, and the estimated count instead of zeros
+        HttpResponse<String> anthropic = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"compat\","
+                + "\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + up.sse(chunk(
+                "{\"role\":\"assistant\",\"content\":\"Hi\"}", null, null) + "data: [DONE]\n\n") + "\"}]}");
+        String delta = Http.sseData(anthropic.body()).stream().filter(e -> e.contains("\"message_delta\"")).findFirst().orElseThrow();
+        JsonObject md = new JsonObject(delta);
+        assertThat(md.getJsonObject("delta").getString("stop_reason")).isEqualTo("end_turn");
+        assertThat(md.getJsonObject("usage").getLong("output_tokens")).isPositive();
+        assertThat(md.getJsonObject("usage").getLong("input_tokens")).isPositive();
+    }
+
+    @Test
     void aToolCallWithoutAnIdGetsOneWholeOrStreamed() {
         String call = "{\"index\":0,\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}";
         String whole = up.json(200, "{\"id\":\"c3\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"compat-model\",\"choices\":[{"

@@ -115,7 +115,7 @@ public final class AnthropicRoutes {
             SwitchboardHeaders.apply(resp, answer);
             dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
             ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
-            stream.start(new SseSink(resp, new AnthropicStreamEncoder(request.tools())));
+            stream.start(new SseSink(resp, new AnthropicStreamEncoder(request.tools(), stream.knownUsage())));
         });
     }
 

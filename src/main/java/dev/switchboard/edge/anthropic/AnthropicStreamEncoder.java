@@ -35,7 +35,22 @@ final class AnthropicStreamEncoder implements StreamEncoder {
 
     public AnthropicStreamEncoder() { this(java.util.List.of()); }
 
-    public AnthropicStreamEncoder(java.util.List<dev.switchboard.model.Tool> tools) { this.tools = tools; }
+    public AnthropicStreamEncoder(java.util.List<dev.switchboard.model.Tool> tools) { this(tools, null); }
+
+    /**
+     * @param knownUsage the answer's usage when known before it streams (a cache replay: {@link
+     *                   dev.switchboard.model.ChatStream#knownUsage}), else null. Anthropic's {@code message_start} carries
+     *                   the prompt's counts; a translated live stream learns them only at its end, so its
+     *                   {@code message_start} says 0 and its {@code message_delta} the whole count (which the SDKs take).
+     */
+    public AnthropicStreamEncoder(java.util.List<dev.switchboard.model.Tool> tools, Usage knownUsage) {
+        this.tools = tools;
+        this.startUsage = knownUsage == null ? Usage.ZERO
+                : new Usage(knownUsage.promptTokens(), 0, knownUsage.cacheReadTokens(), knownUsage.cacheWriteTokens(), 0);
+    }
+
+    /** The prompt side of the usage {@code message_start} carries. */
+    private final Usage startUsage;
 
     private Block open = Block.NONE;
     /** The open thinking block got its provider's signature (Claude served in another wire format): no empty one at its end. */
@@ -87,7 +102,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
             ObjectNode msg = F.objectNode().put("id", id).put("type", "message").put("role", "assistant").put("model", model);
             msg.putArray("content");
             msg.putNull("stop_reason").putNull("stop_sequence");
-            msg.set("usage", AnthropicResponseEncoder.usage(Usage.ZERO));
+            msg.set("usage", AnthropicResponseEncoder.usage(startUsage));
             ObjectNode start = F.objectNode().put("type", "message_start");
             start.set("message", msg);
             out.appendBuffer(event("message_start", start));

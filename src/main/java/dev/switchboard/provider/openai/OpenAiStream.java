@@ -4,6 +4,7 @@ import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.Delta;
 import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.RelayedEvent;
 import dev.switchboard.provider.AnswerShape;
@@ -81,6 +82,7 @@ final class OpenAiStream extends SseRelay {
     private void relayAsSent(byte[] data, int offset, int length) {
         OpenAiChunkScan s = scan;
         if (s.finishReason != null) sawFinishReason = true;
+        if (!identified) unfinished.identify(s.id, s.model, System.currentTimeMillis() / 1000);
         if (lazy == null) lazy = new LazyChunk();
         lazy.of(data, offset, length);
         RelayedEvent e = new RelayedEvent(RelayedEvent.OPENAI_CHAT, null, data, offset, length, s.id, s.model, s.finishReason,
@@ -163,7 +165,12 @@ final class OpenAiStream extends SseRelay {
         }
         // Azure's first event carries only prompt_filter_results (no choices, no usage): nothing for the client
         if (chunk.choices().isEmpty() && chunk.usage() == null) return;
-        for (ChunkChoice c : chunk.choices()) if (c.finishReason() != null) sawFinishReason = true;
+        unfinished.identify(chunk.id(), chunk.model(), chunk.created());
+        for (ChunkChoice c : chunk.choices()) {
+            if (c.finishReason() != null) sawFinishReason = true;
+            if (c.delta() != null && !c.delta().toolCalls().isEmpty()) unfinished.sawToolCall = true;
+        }
+        if (chunk.choices().isEmpty()) finishIfUnsaid(); // the usage chunk follows the finish reason
         if (chunk.usage() != null && !chunk.choices().isEmpty()) {
             // Mistral (and other servers) put the usage on the chunk that finishes; OpenAI's clients expect it on a
             // last chunk of its own with no choices, which is also the one the edge drops for clients that did not ask
@@ -191,10 +198,43 @@ final class OpenAiStream extends SseRelay {
 
     @Override
     protected void beforeEnd() {
+        finishIfUnsaid();
         if (heldUsage == null) return;
         ChatChunk u = heldUsage;
         heldUsage = null;
         emit(u);
+    }
+
+    /** What a finish reason the upstream never sent is made from. */
+    private final Unfinished unfinished = new Unfinished();
+
+    private static final class Unfinished {
+        String id;
+        String model;
+        long created;
+        boolean sawToolCall;
+
+        void identify(String id, String model, long created) {
+            if (this.id == null && id != null) {
+                this.id = id;
+                this.created = created;
+            }
+            if (this.model == null && model != null) this.model = model;
+        }
+    }
+
+    /**
+     * A server that answered but never said why it stopped (some OpenAI-compatible servers end with [DONE] or a usage
+     * chunk only): the finish reason is said for it, {@code tool_calls} after a tool call, else {@code stop}, on a chunk
+     * of its own before the usage, as OpenAI orders them. Without it openai-node's {@code finalChatCompletion} throws and
+     * a translated client gets no stop reason.
+     */
+    private void finishIfUnsaid() {
+        if (sawFinishReason || unfinished.id == null) return;
+        sawFinishReason = true;
+        FinishReason why = unfinished.sawToolCall ? FinishReason.TOOL_CALLS : FinishReason.STOP;
+        emit(new ChatChunk(unfinished.id, unfinished.created, unfinished.model == null ? decoder.fallbackModel() : unfinished.model,
+                List.of(new ChunkChoice(0, Delta.EMPTY, why, null)), null, null, null));
     }
 
     private static boolean finishes(ChatChunk c) {
