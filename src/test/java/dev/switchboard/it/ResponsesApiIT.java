@@ -271,12 +271,20 @@ class ResponsesApiIT {
     @ParameterizedTest
     @ValueSource(strings = {"claude", "gemini"})
     void anAnswerCutShortLeavesItsMessageItemIncomplete(String alias) {
-        Response r = client.responses().create(ResponseCreateParams.builder().model(alias).input("Tell me a long story.")
-                .maxOutputTokens(3L).build());
+        String story = "Tell me a long story about " + "a cat and a dog who walked far ".repeat(4);
+        Response r = client.responses().create(ResponseCreateParams.builder().model(alias).input(story)
+                .maxOutputTokens(16L).build());
         assertThat(r.status()).contains(ResponseStatus.INCOMPLETE);
         assertThat(r.output().get(r.output().size() - 1).asMessage().status()).isEqualTo(ResponseOutputMessage.Status.INCOMPLETE);
         HttpResponse<String> s = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
-                "{\"model\":\"" + alias + "\",\"input\":\"Tell me a long story.\",\"max_output_tokens\":3,\"stream\":true}");
+                "{\"model\":\"" + alias + "\",\"input\":\"" + story + "\",\"max_output_tokens\":16,\"stream\":true}");
+        // below OpenAI's least limit: refused as OpenAI refuses it
+        HttpResponse<String> tiny = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"" + alias + "\",\"input\":\"hi\",\"max_output_tokens\":15}");
+        assertThat(tiny.statusCode()).isEqualTo(400);
+        JsonObject err = new JsonObject(tiny.body()).getJsonObject("error");
+        assertThat(err.getString("param")).isEqualTo("max_output_tokens");
+        assertThat(err.getString("message")).isEqualTo("Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got 15 instead.");
         String done = java.util.Arrays.stream(s.body().split("\n")).filter(l -> l.contains("\"response.output_item.done\""))
                 .reduce((a, b) -> b).orElseThrow();
         assertThat(new JsonObject(done.substring(done.indexOf('{'))).getJsonObject("item").getString("status")).isEqualTo("incomplete");

@@ -160,8 +160,20 @@ final class ResponsesRequestDecoder {
                 store == null || store, stream, background, tools, toolChoice,
                 Fields.optionalBool(n, "parallel_tool_calls", "parallel_tool_calls"), format(n.get("text")),
                 OpenAiNumbers.number(n, "temperature"), OpenAiNumbers.number(n, "top_p"),
-                OpenAiNumbers.positiveInt(n, "max_output_tokens"), Fields.optionalString(n, "user", "user"),
+                maxOutputTokens(n), Fields.optionalString(n, "user", "user"),
                 metadata(n.get("metadata")), extra, echo, n);
+    }
+
+    /** OpenAI's least {@code max_output_tokens}: a smaller limit is refused there, so it is here (in OpenAI's words). */
+    static final int LEAST_OUTPUT_TOKENS = 16;
+
+    private static Integer maxOutputTokens(JsonNode n) {
+        Integer max = OpenAiNumbers.positiveInt(n, "max_output_tokens");
+        if (max != null && max < LEAST_OUTPUT_TOKENS) {
+            throw GatewayException.badRequest("Invalid 'max_output_tokens': integer below minimum value. Expected a value >= "
+                    + LEAST_OUTPUT_TOKENS + ", but got " + max + " instead.", "max_output_tokens");
+        }
+        return max;
     }
 
     /** A string is one user message; otherwise a non-empty list of items. */
