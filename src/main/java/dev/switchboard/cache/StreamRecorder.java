@@ -75,6 +75,10 @@ public final class StreamRecorder implements ChunkSink {
         void extra(com.fasterxml.jackson.databind.node.ObjectNode d) {
             if (extra == null) extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             for (var f : d.properties()) {
+                if (f.getKey().equals("images") && f.getValue().isArray()) { // a generated image a chunk: all of them kept
+                    extra.withArray("images").addAll((com.fasterxml.jackson.databind.node.ArrayNode) f.getValue());
+                    continue;
+                }
                 if (!f.getKey().equals("thinking_blocks") || !f.getValue().isArray()) {
                     extra.set(f.getKey(), f.getValue());
                     continue;

@@ -78,6 +78,8 @@ public final class StreamReplay implements ChatStream {
             if (!text.isEmpty()) {
                 out.add(chunk(i, new Delta(null, text, null, null, List.of(), extra), logprobs));
                 logprobs = null;
+            } else if (extra != null && !extra.isEmpty()) { // an answer of images alone: its fields on a delta of their own
+                out.add(chunk(i, new Delta(null, null, null, null, List.of(), extra), null));
             }
             List<ToolCall> calls = m.toolCalls();
             for (int t = 0; t < calls.size(); t++) {

@@ -20,8 +20,8 @@ public final class UnsupportedParams {
     public static final Set<String> ANTHROPIC = Set.of("n", "logprobs", "top_logprobs", "logit_bias", "presence_penalty",
             "frequency_penalty", "seed", "modalities", "audio", "prediction", "web_search_options", "verbosity");
 
-    /** Gemini's generateContent has n, the penalties and seed (GeminiRequestEncoder), not these. */
-    public static final Set<String> GEMINI = Set.of("logprobs", "top_logprobs", "logit_bias", "modalities", "audio",
+    /** Gemini's generateContent has n, the penalties, seed and modalities (GeminiRequestEncoder), not these. */
+    public static final Set<String> GEMINI = Set.of("logprobs", "top_logprobs", "logit_bias", "audio",
             "prediction", "web_search_options", "verbosity");
 
     /** Bedrock's Converse: maxTokens, temperature, topP and stop sequences are all its inferenceConfig has. */

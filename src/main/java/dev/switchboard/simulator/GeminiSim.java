@@ -136,8 +136,19 @@ final class GeminiSim {
             int candidates = usage.getInteger("candidatesTokenCount") * count;
             usage.put("candidatesTokenCount", candidates).put("totalTokenCount", usage.getInteger("promptTokenCount") + candidates);
         }
+        boolean draws = draws(body) && reply.toolName() == null;
+        if (draws) { // Google counts an image's tokens into the candidates', by modality
+            usage.put("candidatesTokenCount", usage.getInteger("candidatesTokenCount") + IMAGE_TOKENS)
+                    .put("totalTokenCount", usage.getInteger("totalTokenCount") + IMAGE_TOKENS)
+                    .put("candidatesTokensDetails", new JsonArray()
+                            .add(new JsonObject().put("modality", "TEXT").put("tokenCount", reply.completionTokens()))
+                            .add(new JsonObject().put("modality", "IMAGE").put("tokenCount", IMAGE_TOKENS)));
+        }
         if (stream) {
             List<String> chunks = chunks(reply, signature, model, responseId, usage, count);
+            if (draws) { // the picture in an event of its own, before the one that finishes
+                chunks.add(chunks.size() - 1, response(new JsonArray().add(image()), null, model, responseId, null).encode());
+            }
             if (thinks(body)) {
                 chunks.add(0, response(new JsonArray().add(new JsonObject().put("text", THOUGHT).put("thought", true)), null, model,
                         responseId, new JsonObject().put("promptTokenCount", usage.getInteger("promptTokenCount"))
@@ -147,6 +158,7 @@ final class GeminiSim {
             return;
         }
         JsonArray parts = parts(reply, signature);
+        if (draws) parts.add(image());
         if (thinks(body)) {
             parts = new JsonArray().add(new JsonObject().put("text", THOUGHT).put("thought", true)).addAll(parts);
             usage.put("thoughtsTokenCount", SimPromptCache.tokens(THOUGHT))
@@ -236,6 +248,14 @@ final class GeminiSim {
         if (mime != null) return mime;
         String thinking = thinkingProblem(body.getJsonObject("generationConfig"));
         if (thinking != null) return thinking;
+        if (body.getJsonObject("generationConfig") instanceof JsonObject g && g.getValue("responseModalities") instanceof JsonArray m) {
+            for (int k = 0; k < m.size(); k++) { // protobuf's enum: a name it does not know is refused
+                if (!List.of("TEXT", "IMAGE", "AUDIO").contains(String.valueOf(m.getValue(k)))) {
+                    return "Invalid value at 'generation_config.response_modalities[" + k + "]' "
+                            + "(type.googleapis.com/google.ai.generativelanguage.v1beta.GenerationConfig.Modality), \"" + m.getValue(k) + "\"";
+                }
+            }
+        }
         JsonArray tools = body.getJsonArray("tools");
         if (tools != null) {
             for (Object t : tools) {
@@ -277,6 +297,21 @@ final class GeminiSim {
         JsonObject g = body.getJsonObject("generationConfig");
         JsonObject t = g == null ? null : g.getJsonObject("thinkingConfig");
         return t != null && Boolean.TRUE.equals(t.getBoolean("includeThoughts")) && !Integer.valueOf(0).equals(t.getInteger("thinkingBudget"));
+    }
+
+    /** A 1×1 PNG: the picture an image model asked for pictures answers with, after its text. */
+    static final String PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    /** Google's output tokens for one generated image (gemini-2.5-flash-image, up to 1024×1024). */
+    static final int IMAGE_TOKENS = 1290;
+
+    /** {@code generationConfig.responseModalities} has IMAGE: the model answers with a picture too. */
+    private static boolean draws(JsonObject body) {
+        JsonObject g = body.getJsonObject("generationConfig");
+        return g != null && g.getValue("responseModalities") instanceof JsonArray m && m.contains("IMAGE");
+    }
+
+    private static JsonObject image() {
+        return new JsonObject().put("inlineData", new JsonObject().put("mimeType", "image/png").put("data", PNG));
     }
 
     /** Gemini's finishReason: MAX_TOKENS when the answer hit maxOutputTokens. */

@@ -118,7 +118,7 @@ class StreamLogprobsTest {
         assertThat(last.logprobs()).isEqualTo(all);
     }
 
-    private static final class Discard implements ChunkSink {
+    static final class Discard implements ChunkSink {
         private final List<ChatChunk> passed;
 
         Discard() { this(new ArrayList<>()); }

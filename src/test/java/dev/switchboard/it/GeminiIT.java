@@ -483,4 +483,43 @@ class GeminiIT {
             assertThat(tokenArrays.body()).contains("Gemini embeds text only");
         }
     }
+
+    /** The simulator's picture (a 1×1 PNG), as a data URL. */
+    private static final String PNG_URL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+    /** An image model asked for pictures (OpenAI's modalities, as LiteLLM takes it): the images come back as message.images. */
+    @Test
+    void anImageModelsPicturesComeBackAsImagesWholeAndStreamed() {
+        String ask = "{\"model\":\"gemini\",\"modalities\":[\"text\",\"image\"],\"messages\":[{\"role\":\"user\",\"content\":\"draw a cat\"}]";
+        java.net.http.HttpResponse<String> whole = dev.switchboard.support.Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, ask + "}");
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getJsonArray("responseModalities").getList())
+                .containsExactly("TEXT", "IMAGE");
+        io.vertx.core.json.JsonObject message = new io.vertx.core.json.JsonObject(whole.body()).getJsonArray("choices").getJsonObject(0)
+                .getJsonObject("message");
+        assertThat(message.getString("content")).isEqualTo("Hello from the simulator! You said: draw a cat");
+        io.vertx.core.json.JsonObject image = message.getJsonArray("images").getJsonObject(0);
+        assertThat(image.getString("type")).isEqualTo("image_url");
+        assertThat(image.getInteger("index")).isZero();
+        assertThat(image.getJsonObject("image_url").getString("url")).isEqualTo(PNG_URL);
+        // Google counts the image's 1,290 tokens into the output
+        assertThat(new io.vertx.core.json.JsonObject(whole.body()).getJsonObject("usage").getInteger("completion_tokens")).isGreaterThan(1290);
+
+        java.net.http.HttpResponse<String> streamed = dev.switchboard.support.Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                ask + ",\"stream\":true}");
+        List<String> urls = new java.util.ArrayList<>();
+        for (String e : dev.switchboard.support.Http.sseData(streamed.body())) {
+            if (e.equals("[DONE]")) continue;
+            for (Object ch : new io.vertx.core.json.JsonObject(e).getJsonArray("choices")) {
+                io.vertx.core.json.JsonArray imgs = ((io.vertx.core.json.JsonObject) ch).getJsonObject("delta").getJsonArray("images");
+                if (imgs != null) imgs.forEach(x -> urls.add(((io.vertx.core.json.JsonObject) x).getJsonObject("image_url").getString("url")));
+            }
+        }
+        assertThat(urls).containsExactly(PNG_URL);
+        // a modality Google does not know is Google's 400, in the caller's dialect
+        java.net.http.HttpResponse<String> wrong = dev.switchboard.support.Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                ask.replace("\"image\"]", "\"smell\"]") + "}");
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.body()).contains("response_modalities");
+    }
 }

@@ -121,6 +121,7 @@ final class GeminiRequestEncoder {
         copy(r.extra(), "n", g, "candidateCount");
         copy(r.extra(), "presence_penalty", g, "presencePenalty");
         copy(r.extra(), "frequency_penalty", g, "frequencyPenalty");
+        responseModalities(r.extra().get("modalities"), g);
         JsonNode topK = r.anthropicField("top_k"); // Claude Code's top_k, as an Anthropic client sends it, too
         if (topK != null && topK.isNumber()) g.set("topK", topK);
         Map<String, JsonNode> asked = r.extra();
@@ -132,6 +133,17 @@ final class GeminiRequestEncoder {
         ObjectNode thinking = thinkingConfig(asked, deployment.model(), limit);
         if (thinking != null) g.set("thinkingConfig", thinking);
         if (!g.isEmpty()) body.set("generationConfig", g);
+    }
+
+    /**
+     * OpenAI's {@code modalities} (["text", "image"] to ask an image model for pictures, as LiteLLM and OpenRouter take
+     * it) as Gemini's {@code responseModalities} (["TEXT", "IMAGE"]); not a list of strings: left out.
+     */
+    static void responseModalities(JsonNode modalities, ObjectNode g) {
+        if (modalities == null || !modalities.isArray() || modalities.isEmpty()) return;
+        for (JsonNode m : modalities) if (!m.isTextual()) return;
+        ArrayNode out = g.putArray("responseModalities");
+        for (JsonNode m : modalities) out.add(m.asText().toUpperCase(java.util.Locale.ROOT));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.switchboard.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.Choice;
 import dev.switchboard.model.ContentPart;
@@ -30,6 +32,7 @@ final class GeminiResponseDecoder {
             StringBuilder text = new StringBuilder();
             StringBuilder thought = new StringBuilder();
             List<ToolCall> calls = new ArrayList<>();
+            ArrayNode images = null;
             for (JsonNode p : c.path("content").path("parts")) {
                 if (p.has("functionCall")) {
                     JsonNode fc = p.get("functionCall");
@@ -39,10 +42,14 @@ final class GeminiResponseDecoder {
                     thought.append(p.path("text").asText());
                 } else if (p.has("text")) {
                     text.append(p.get("text").asText());
+                } else if (isImage(p)) {
+                    if (images == null) images = F.arrayNode();
+                    images.add(image(p, images.size()));
                 }
             }
             Message m = new Message(Role.ASSISTANT, calls.isEmpty() || text.length() > 0 ? List.of(ContentPart.Text.of(text.toString())) : List.of(),
-                    null, calls, null, thought.length() > 0 ? thought.toString() : null, null);
+                    null, calls, null, thought.length() > 0 ? thought.toString() : null, null,
+                    images == null ? null : F.objectNode().set("images", images));
             FinishReason finish = calls.isEmpty() ? finishReason(Json.text(c, "finishReason")) : FinishReason.TOOL_CALLS;
             choices.add(new Choice(index, m, finish == null ? FinishReason.STOP : finish, null));
         }
@@ -54,6 +61,25 @@ final class GeminiResponseDecoder {
         String model = Json.text(n, "modelVersion");
         return new ChatResponse(responseId,
                 System.currentTimeMillis() / 1000, model == null ? fallbackModel : model, choices, usage(n.get("usageMetadata")), null, null);
+    }
+
+    private static final com.fasterxml.jackson.databind.node.JsonNodeFactory F = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+
+    /** An image the model made ({@code inlineData} with an image type; its thought images, drafts, are not the answer). */
+    static boolean isImage(JsonNode part) {
+        return !part.path("thought").asBoolean(false) && part.path("inlineData").path("mimeType").asText().startsWith("image/")
+                && part.path("inlineData").path("data").isTextual();
+    }
+
+    /**
+     * An image part as OpenRouter and LiteLLM give a generated image in a chat answer, {@code message.images} (and
+     * {@code delta.images} streamed): {@code {"type":"image_url","image_url":{"url":"data:<type>;base64,…"},"index":N}}.
+     */
+    static ObjectNode image(JsonNode part, int index) {
+        JsonNode d = part.get("inlineData");
+        ObjectNode img = F.objectNode().put("type", "image_url");
+        img.putObject("image_url").put("url", "data:" + d.path("mimeType").asText() + ";base64," + d.path("data").asText());
+        return img.put("index", index);
     }
 
     /** {@code promptFeedback.blockReason}: the prompt itself was refused and no candidate was generated. */

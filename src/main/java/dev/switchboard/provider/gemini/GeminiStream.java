@@ -47,6 +47,8 @@ final class GeminiStream extends SseRelay {
     private final class Candidate {
         final KeyScrubber.Run textRun = textRun();
         int toolIndex;
+        /** Images streamed so far: each one's {@code index} in {@code delta.images}. */
+        int imageIndex;
         boolean finished;
     }
 
@@ -103,6 +105,7 @@ final class GeminiStream extends SseRelay {
         StringBuilder text = new StringBuilder();
         StringBuilder thought = new StringBuilder();
         List<ToolCallDelta> calls = new ArrayList<>();
+        com.fasterxml.jackson.databind.node.ArrayNode images = null;
         for (JsonNode p : candidate.path("content").path("parts")) {
             if (p.has("functionCall")) {
                 JsonNode fc = p.get("functionCall");
@@ -113,11 +116,15 @@ final class GeminiStream extends SseRelay {
                 thought.append(p.path("text").asText());
             } else if (p.has("text")) {
                 text.append(p.get("text").asText());
+            } else if (GeminiResponseDecoder.isImage(p)) {
+                if (images == null) images = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+                images.add(GeminiResponseDecoder.image(p, state.imageIndex++));
             }
         }
-        if (text.length() > 0 || thought.length() > 0 || !calls.isEmpty()) {
+        if (text.length() > 0 || thought.length() > 0 || !calls.isEmpty() || images != null) {
             emit(chunk(index, new Delta(null, text.length() > 0 ? state.textRun.next(text.toString()) : null,
-                    thought.length() > 0 ? thought.toString() : null, null, calls), null));
+                    thought.length() > 0 ? thought.toString() : null, null, calls,
+                    images == null ? null : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().set("images", images)), null));
         }
         if (GeminiResponseDecoder.MALFORMED.equals(Json.text(candidate, "finishReason"))) {
             failShape(GeminiResponseDecoder.malformed(candidate)); // an error event, never a clean empty finish
