@@ -36,9 +36,12 @@ class UpstreamUsageIT {
                   - model_name: compat
                     litellm_params: { model: openai/compat-model, api_base: "%s/v1", api_key: os.environ/PROVIDER_KEY }
                     model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000001 }
+                  - model_name: gem
+                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "%s", api_key: os.environ/PROVIDER_KEY }
+                    model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000001 }
                 router_settings: { num_retries: 0 }
                 general_settings: { master_key: os.environ/MASTER_KEY }
-                """.formatted(up.rootUrl()));
+                """.formatted(up.rootUrl(), up.rootUrl()));
     }
 
     @AfterAll
@@ -90,6 +93,26 @@ class UpstreamUsageIT {
         assertThat(second.getLong("completion_tokens")).isEqualTo(300);
         assertThat(second.getLong("prompt_tokens")).isEqualTo(400);
         assertThat(second.getBoolean("usage_estimated")).isFalse();
+    }
+
+    @Test
+    void aGeminiStreamWhoseWholeCountComesAfterTheFinishIsMeteredAtIt() {
+        // the finishing event carries the count so far; an event of its own after it, the whole count
+        String tag = up.sse("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello\"}],\"role\":\"model\"},\"index\":0}],"
+                + "\"usageMetadata\":{\"promptTokenCount\":700,\"totalTokenCount\":700},\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"r1\"}\r\n\r\n"
+                + "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" there\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],"
+                + "\"usageMetadata\":{\"promptTokenCount\":700,\"candidatesTokenCount\":2,\"totalTokenCount\":702},\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"r1\"}\r\n\r\n"
+                + "data: {\"usageMetadata\":{\"promptTokenCount\":700,\"candidatesTokenCount\":300,\"totalTokenCount\":1000},"
+                + "\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"r1\"}\r\n\r\n");
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"gem\",\"stream\":true,"
+                + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        java.util.List<String> events = Http.sseData(r.body());
+        JsonObject usage = new JsonObject(events.get(events.size() - 2)).getJsonObject("usage");
+        assertThat(usage.getLong("completion_tokens")).as(r.body()).isEqualTo(300);
+        JsonObject row = ledgerRow(r);
+        assertThat(row.getLong("completion_tokens")).isEqualTo(300);
+        assertThat(row.getBoolean("usage_estimated")).isFalse();
     }
 
     @Test

@@ -87,7 +87,7 @@ final class GeminiStream extends SseRelay {
             // the one event of a blocked prompt: a complete, filtered stream
             candidates.get(0).finished = true;
             emit(chunk(0, Delta.EMPTY, FinishReason.CONTENT_FILTER));
-            usageChunk();
+            done = true;
             return;
         }
         int position = 0;
@@ -95,7 +95,7 @@ final class GeminiStream extends SseRelay {
             // Google's JSON leaves out an index of 0 (proto3), so a missing one is the candidate's place, as non-stream
             if (!onCandidate(c.path("index").asInt(position++), c)) return;
         }
-        if (finishedCount() >= asked) usageChunk();
+        if (finishedCount() >= asked) done = true; // the usage goes out when the body ends: a later event may carry it
     }
 
     /** One candidate's part of an event as a chunk of its choice; false when the stream failed. */
@@ -156,7 +156,11 @@ final class GeminiStream extends SseRelay {
         return count;
     }
 
-    /** The usage chunk (the last usageMetadata: Gemini's counts so far, for all candidates); the stream is complete. */
+    /**
+     * The usage chunk (the last usageMetadata: Gemini's counts so far, for all candidates), sent when the body ends: Vertex
+     * and AI Studio may send the whole count in an event of its own after the one that finishes, which sending it at
+     * the finish missed (the call was metered at the count so far).
+     */
     private void usageChunk() {
         done = true;
         Usage usage = GeminiResponseDecoder.usage(lastUsage);
@@ -173,8 +177,7 @@ final class GeminiStream extends SseRelay {
      */
     @Override
     protected boolean completeAtEndOfBody() {
-        if (done) return true;
-        if (candidates.isEmpty() || finishedCount() < candidates.size()) return false;
+        if (!done && (candidates.isEmpty() || finishedCount() < candidates.size())) return false;
         usageChunk();
         return true;
     }
