@@ -42,10 +42,23 @@ final class ConfigExplainer {
                     ? "(hidden)" : v, src.getOrDefault("organization", src.getOrDefault("extra_headers", src.get("headers")))));
             d.params().forEach((k, v) -> {
                 String what = LiteLlmKeys.REQUEST_DEFAULTS.contains(k) ? k + " (request default)" : k;
-                row(out, what, String.valueOf(v), src.get(k));
+                row(out, what, isCredential(k) ? new dev.switchboard.config.Secret(String.valueOf(v)).masked() : String.valueOf(v), src.get(k));
             });
             d.modelInfo().forEach((k, v) -> row(out, "model_info." + k, String.valueOf(v), src.get("model_info." + k)));
         }
+    }
+
+    /** A credential word in a parameter's name (not a count such as max_tokens). */
+    private static final java.util.regex.Pattern CREDENTIAL = java.util.regex.Pattern.compile(
+            "secret|password|credential|(^|_)token$|api_key|access_key|private_key|_key_id$|(^|_)key$");
+
+    /**
+     * Whether a deployment parameter holds a credential (aws_secret_access_key, aws_session_token, client_secret,
+     * azure_ad_token, vertex_credentials, …): shown masked as api_key is, since its value is resolved from the
+     * environment before it is printed.
+     */
+    static boolean isCredential(String param) {
+        return CREDENTIAL.matcher(param.toLowerCase(java.util.Locale.ROOT)).find();
     }
 
     private static ServedModel take(List<ServedModel> served, Deployment d) {

@@ -84,6 +84,37 @@ class CheckCommandTest {
     }
 
     @Test
+    void explainMasksEveryCredentialNotOnlyApiKey() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: claude
+                    litellm_params:
+                      model: bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0
+                      aws_region_name: us-east-1
+                      aws_access_key_id: AKIAIOSFODNN7EXAMPLE
+                      aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+                      aws_session_token: FwoGZXIvYXdzEXAMPLESESSIONTOKEN1234
+                      max_tokens: 100
+                  - model_name: az
+                    litellm_params:
+                      model: azure/chat
+                      api_base: https://example-resource.openai.azure.com
+                      tenant_id: tenant-1
+                      client_id: client-1
+                      client_secret: azClientSecret~abcdefghijklmnop
+                  - model_name: az2
+                    litellm_params:
+                      model: azure/chat2
+                      api_base: https://example-resource.openai.azure.com
+                      azure_ad_token: eyJhbGciOiJSUzI1NiJ9.payloadpayload.signaturesig
+                """, 0, "--explain");
+        assertThat(out).doesNotContain("wJalrXUtnFEMI").doesNotContain("EXAMPLESESSIONTOKEN").doesNotContain("azClientSecret")
+                .doesNotContain("eyJhbGci").doesNotContain("AKIAIOSFODNN7");
+        assertThat(out).containsPattern("aws_secret_access_key +\\*{4}EKEY").containsPattern("client_secret +\\*{4}mnop")
+                .containsPattern("max_tokens \\(request default\\) +100|max_tokens.* +100").contains("aws_region_name");
+    }
+
+    @Test
     void printsTheResolvedModelListWithKeysMasked() throws Exception {
         String out = run("""
                 model_list:
