@@ -45,12 +45,22 @@ final class DeploymentPrices {
     private final List<String> unpriced = new ArrayList<>();
     private final PriceCatalog catalog;
 
+    /**
+     * Each config entry's price: two entries may share a {@code provider/model} id and not a price (one Azure deployment
+     * name on two resources, each with its own base_model or model_info). Identity, not equality: two equal entries
+     * are still two lines of the config.
+     */
+    private final Map<Deployment, Priced> byEntry = new java.util.IdentityHashMap<>();
+
     DeploymentPrices(PriceCatalog catalog, List<Target> targets) {
         this.catalog = catalog;
         for (Target t : targets) {
             Deployment d = t.deployment();
-            if (byId.containsKey(d.id())) continue; // the same provider/model twice: the first entry's price serves both
+            if (byEntry.containsKey(d)) continue;
             Priced p = price(t, catalog.lookup(d.provider(), d.model(), d.modelInfo()));
+            byEntry.put(d, p);
+            // by id, the first entry: what an answer named only by its id (a cache hit, a wildcard's model) is priced at
+            if (byId.containsKey(d.id())) continue;
             byId.put(d.id(), p);
             if (!p.lookup().priced() && !d.provider().equals("mock")) {
                 unpriced.add("'" + d.alias() + "' (" + d.id() + "): " + p.lookup().unpricedReason());
@@ -102,6 +112,12 @@ final class DeploymentPrices {
 
     Priced of(String deploymentId) { return byId.get(deploymentId); }
 
+    /** The entry's own price, else (an entry made later, by a wildcard) its id's. */
+    Priced of(Deployment d) {
+        Priced p = byEntry.get(d);
+        return p != null ? p : byId.get(d.id());
+    }
+
     /** The deployment model's own output limit (the catalog's, or its model_info's max_output_tokens); 0 when unknown. */
     int outputCeiling(String deploymentId) {
         Priced p = byId.get(deploymentId);
@@ -129,8 +145,12 @@ final class DeploymentPrices {
     }
 
     /** What {@code usage} cost on the deployment that served; unpriced (0) for one without a price. */
-    Cost cost(String deploymentId, Usage usage) {
-        Priced p = byId.get(deploymentId);
+    Cost cost(String deploymentId, Usage usage) { return cost(byId.get(deploymentId), usage); }
+
+    /** What {@code usage} cost on this config entry (its own price, see {@link #byEntry}). */
+    Cost cost(Deployment d, Usage usage) { return cost(of(d), usage); }
+
+    private static Cost cost(Priced p, Usage usage) {
         if (p == null || !p.lookup().priced() || usage == null) return p != null && p.lookup().priced() ? new Cost(0, true) : Cost.UNPRICED;
         return new Cost(CostCalculator.costNanos(p.lookup().price(), usage), true);
     }
@@ -155,7 +175,15 @@ final class DeploymentPrices {
      *                once (as OpenAI bills it)
      */
     long worstCase(String deploymentId, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices) {
-        Priced p = byId.get(deploymentId);
+        return worstCase(byId.get(deploymentId), promptTokens, requestOutputLimit, cacheWrites, choices);
+    }
+
+    /** {@link #worstCase(String, int, Integer, boolean, int)} at the entry's own price. */
+    long worstCase(Deployment d, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices) {
+        return worstCase(of(d), promptTokens, requestOutputLimit, cacheWrites, choices);
+    }
+
+    private static long worstCase(Priced p, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices) {
         if (p == null || !p.lookup().priced()) return 0;
         ModelPrice price = p.lookup().price();
         long output = (long) (requestOutputLimit != null ? requestOutputLimit : p.defaultOutputLimit()) * Math.max(1, choices);
@@ -163,16 +191,20 @@ final class DeploymentPrices {
     }
 
     /** The price a deployment is charged at, or null when it is unpriced (or unknown). */
-    ModelPrice price(String deploymentId) {
-        Priced p = byId.get(deploymentId);
-        return p == null || !p.lookup().priced() ? null : p.lookup().price();
-    }
+    ModelPrice price(String deploymentId) { return price(byId.get(deploymentId)); }
+
+    /** The price this config entry is charged at (its own), or null when it is unpriced. */
+    ModelPrice price(Deployment d) { return price(of(d)); }
+
+    private static ModelPrice price(Priced p) { return p == null || !p.lookup().priced() ? null : p.lookup().price(); }
 
     /** The output limit a request without one gets on the deployment; 0 when unknown. */
-    int defaultOutputLimit(String deploymentId) {
-        Priced p = byId.get(deploymentId);
-        return p == null ? 0 : p.defaultOutputLimit();
-    }
+    int defaultOutputLimit(String deploymentId) { return defaultOutputLimit(byId.get(deploymentId)); }
+
+    /** The output limit a request without one gets on this config entry; 0 when unknown. */
+    int defaultOutputLimit(Deployment d) { return defaultOutputLimit(of(d)); }
+
+    private static int defaultOutputLimit(Priced p) { return p == null ? 0 : p.defaultOutputLimit(); }
 
     /** Deployments with no price, each with the reason (for the start log, {@code check} and the spend report). */
     List<String> unpriced() { return List.copyOf(unpriced); }

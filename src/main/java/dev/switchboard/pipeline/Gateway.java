@@ -580,8 +580,8 @@ public final class Gateway {
         List<DeploymentInfo> out = new ArrayList<>();
         for (Deployment d : config.deployments()) {
             out.add(new DeploymentInfo(d.alias(), d.id(), d.provider(), d.model(), d.apiBase(),
-                    d.modelInfo() == null ? Map.of() : d.modelInfo(), store.prices().price(d.id()),
-                    store.prices().defaultOutputLimit(d.id())));
+                    d.modelInfo() == null ? Map.of() : d.modelInfo(), store.prices().price(d),
+                    store.prices().defaultOutputLimit(d)));
         }
         return out;
     }

@@ -88,7 +88,7 @@ final class Metering {
             @Override
             public long boundNanos() {
                 long w = 0;
-                for (Target t : targets) w = Math.max(w, prices.worstCase(t.deployment().id(), inputBound, 0, false));
+                for (Target t : targets) w = Math.max(w, prices.worstCase(t.deployment(), inputBound, 0, false, 1));
                 return w;
             }
 

@@ -50,7 +50,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         int prompt = promptBound();
         long worst = 0;
         int n = choices(request);
-        for (Target t : targets()) worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites, n));
+        for (Target t : targets()) worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, request.outputTokenLimit(), cacheWrites, n));
         return worst;
     }
 
@@ -63,7 +63,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         for (Target t : targets()) {
             String provider = t.deployment().provider();
             int prompt = byProvider.computeIfAbsent(provider, p -> Math.min(bound, tokens.estimate(request, p)));
-            worst = Math.max(worst, prices.worstCase(t.deployment().id(), prompt, request.outputTokenLimit(), cacheWrites, n));
+            worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, request.outputTokenLimit(), cacheWrites, n));
         }
         return worst;
     }

@@ -362,6 +362,7 @@ final class CallEngine {
             long answeredAt = clock.getAsLong();
             attempt.answered(answeredAt);
             group.served(facts, attempt.state);
+            ctx.attach(Target.SERVED, attempt.state.target.deployment());
             try {
                 attempts.answered(ctx, attemptCount, group.alias, attempt.state.id(), route, answeredAt - attempt.startedNanos());
             } catch (RuntimeException e) {

@@ -52,6 +52,20 @@ class AzureIT {
                       api_base: ${SIM_ROOT}/
                       api_version: "2024-10-21"
                       api_key: os.environ/PROVIDER_KEY
+                  - model_name: az-priced-mini
+                    litellm_params:
+                      model: azure/my-gpt4o
+                      api_base: ${SIM_ROOT}
+                      api_version: "2024-10-21"
+                      api_key: os.environ/PROVIDER_KEY
+                    model_info: { base_model: azure/gpt-4o-mini }
+                  - model_name: az-priced-big
+                    litellm_params:
+                      model: azure/my-gpt4o
+                      api_base: ${SIM_ROOT}/
+                      api_version: "2024-10-21"
+                      api_key: os.environ/PROVIDER_KEY
+                    model_info: { base_model: azure/gpt-4o }
                   - model_name: az-embed
                     litellm_params:
                       model: azure/my-embedding
@@ -328,5 +342,30 @@ class AzureIT {
         HttpResponse<String> s = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
                 "{\"model\":\"az\",\"max_tokens\":50,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream\"}]}");
         assertThat(s.body()).contains("event: message_stop").contains("\"text\":\"said: \"").contains("\"text\":\"stream\"");
+    }
+
+    /** One Azure deployment name on two resources, each with its own base_model: each entry is charged its own price. */
+    @Test
+    void twoEntriesOfOneDeploymentNameAreEachPricedAtTheirOwnBaseModel() {
+        String body = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"price me\"}]}";
+        java.net.http.HttpResponse<String> mini = dev.switchboard.support.Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                body.formatted("az-priced-mini"));
+        java.net.http.HttpResponse<String> big = dev.switchboard.support.Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                body.formatted("az-priced-big"));
+        assertThat(mini.statusCode()).isEqualTo(200);
+        assertThat(big.statusCode()).isEqualTo(200);
+        double miniCost = Double.parseDouble(mini.headers().firstValue("x-switchboard-cost").orElseThrow());
+        double bigCost = Double.parseDouble(big.headers().firstValue("x-switchboard-cost").orElseThrow());
+        // gpt-4o costs 16.7 times gpt-4o-mini, input and output alike; the same answer to the same question
+        assertThat(bigCost / miniCost).isCloseTo(16.67, org.assertj.core.data.Offset.offset(0.1));
+        io.vertx.core.json.JsonArray info = new io.vertx.core.json.JsonObject(dev.switchboard.support.Http.get(gw.v1() + "/model/info",
+                TestGateway.MASTER_KEY).body()).getJsonArray("data");
+        java.util.Map<String, Double> inputPrice = new java.util.HashMap<>();
+        for (Object o : info) {
+            io.vertx.core.json.JsonObject m = (io.vertx.core.json.JsonObject) o;
+            inputPrice.put(m.getString("model_name"), m.getJsonObject("model_info").getDouble("input_cost_per_token"));
+        }
+        assertThat(inputPrice.get("az-priced-mini")).isEqualTo(1.5e-7);
+        assertThat(inputPrice.get("az-priced-big")).isEqualTo(2.5e-6);
     }
 }
