@@ -244,9 +244,10 @@ public final class OpenAiRequestDecoder {
                 } else {
                     throw GatewayException.badRequest("Missing required parameter: '" + path + ".image_url'.", path + ".image_url");
                 }
-                if (!url.startsWith("http://") && !url.startsWith("https://") && !url.startsWith("data:")) {
-                    throw GatewayException.badRequest("'" + path + ".image_url.url' must be an http(s) URL or a data: URL.",
-                            path + ".image_url.url");
+                // s3:// for Bedrock, which reads the image from the bucket (s3Location); another provider refuses it
+                if (!url.startsWith("http://") && !url.startsWith("https://") && !url.startsWith("data:") && !url.startsWith("s3://")) {
+                    throw GatewayException.badRequest("'" + path + ".image_url.url' must be an http(s) URL, a data: URL or "
+                            + "(for Bedrock) an s3:// URL.", path + ".image_url.url");
                 }
                 return new ContentPart.Image(url, detail, cache);
             }
