@@ -29,6 +29,17 @@ record ClientTrace(Context parent, String traceId, String sessionId, String gene
         public String get(Map<String, String> carrier, String key) { return carrier == null ? null : carrier.get(key); }
     };
 
+    /**
+     * The client's names for its call, with any key it put in them masked: they become a span's name and attributes
+     * and request-log columns, which must not hold a credential whatever the client sent.
+     */
+    static ClientTrace of(CallContext ctx, ChatRequest request, SecretScrubber scrubber) {
+        ClientTrace t = of(ctx, request);
+        if (t == NONE) return t;
+        return new ClientTrace(t.parent(), t.traceId(), scrubber.scrub(t.sessionId()), scrubber.scrub(t.generationName()),
+                scrubber.scrub(t.traceName()));
+    }
+
     static ClientTrace of(CallContext ctx, ChatRequest request) {
         Map<String, String> meta = request.metadata();
         Context parent = null;

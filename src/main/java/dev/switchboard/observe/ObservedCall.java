@@ -315,7 +315,7 @@ public final class ObservedCall {
         }
         if (client.traceName() != null && client.parent() == null) s.setAttribute(GenAi.LF_TRACE_NAME, client.traceName());
         // whom the call is for, as the ledger has it (a LiteLLM end-user header or a JWT claim before the body's user)
-        String endUser = dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra());
+        String endUser = observer.scrubber().scrub(dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra()));
         if (endUser != null) s.setAttribute(GenAi.USER_ID, endUser).setAttribute(GenAi.LF_USER, endUser);
         Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
         if (maxTokens != null) s.setAttribute(GenAi.MAX_TOKENS, (long) maxTokens);

@@ -41,7 +41,7 @@ public final class RequestObserver {
     /** @param tags the call's tags (the key's, {@code metadata.tags}, {@code x-switchboard-tags}) */
     public ObservedCall begin(CallContext ctx, ChatRequest request, String callType, List<String> tags) {
         LogPolicy policy = logSettings.policyFor(ctx.caller().id(), ctx.caller().alias());
-        ObservedCall call = new ObservedCall(this, ctx, request, callType, tags, policy, ClientTrace.of(ctx, request));
+        ObservedCall call = new ObservedCall(this, ctx, request, callType, scrubber.scrub(tags), policy, ClientTrace.of(ctx, request, scrubber));
         ctx.attach(CALL, call);
         inFlight.increment();
         return call;
@@ -111,7 +111,8 @@ public final class RequestObserver {
      */
     public boolean stageSpans() { return tracing != null && tracing.settings().stageSpans(); }
 
-    SecretScrubber scrubber() { return scrubber; }
+    /** What takes keys out of what is stored and traced (the ledger's client-named columns use it too). */
+    public SecretScrubber scrubber() { return scrubber; }
 
     boolean cacheStage() { return cacheStage.getAsBoolean(); }
 

@@ -25,6 +25,21 @@ public final class SecretScrubber {
      */
     private static final java.util.regex.Pattern VIRTUAL_KEY = java.util.regex.Pattern.compile("sk-sb-[A-Za-z0-9_-]{20,}");
 
+    /**
+     * Each string scrubbed (the same list when none held a secret): the tags a client names a call with are stored and
+     * traced as its prompt is, and a key pasted into one is as much a leak.
+     */
+    public List<String> scrub(List<String> texts) {
+        List<String> out = null;
+        for (int i = 0; i < texts.size(); i++) {
+            String t = texts.get(i);
+            String s = scrub(t);
+            if (s != t && out == null) out = new java.util.ArrayList<>(texts.subList(0, i));
+            if (out != null) out.add(s);
+        }
+        return out == null ? texts : List.copyOf(out);
+    }
+
     public String scrub(String text) {
         if (text == null) return null;
         if (text.contains("sk-sb-")) text = VIRTUAL_KEY.matcher(text).replaceAll(MASK);

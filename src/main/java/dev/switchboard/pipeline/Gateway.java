@@ -183,7 +183,7 @@ public final class Gateway {
         // no fallback around a key's allowlist, nor outside the models of the team the call was admitted under
         router.modelAccess((call, alias) -> governance.allows(call.caller(), alias, call.attached(dev.switchboard.model.CallContext.TEAM)));
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
-                new ObservedSpend(observe.observer(), prices));
+                new ObservedSpend(observe.observer(), prices), observe.observer().scrubber());
         ResponseCache cache = responseCache(vertx, config, router, metering);
         if (settings.auto() != null) cache.autoAlias(settings.auto().alias()); // its entries keyed by the tier's pin too
         observe.cacheStage().set(cache.cachesAnything());

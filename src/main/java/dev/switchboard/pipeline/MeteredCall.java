@@ -40,8 +40,9 @@ final class MeteredCall {
         this.m = m;
         this.ctx = ctx;
         this.requestedModel = requestedModel;
-        this.endUser = endUser;
-        this.tags = tags;
+        // as the client named them, keys masked: the ledger row is stored and reported (the budgets read the name as sent)
+        this.endUser = m.scrubber.scrub(endUser);
+        this.tags = m.scrubber.scrub(tags);
         this.callType = callType;
         this.admission = admission;
         this.promptEstimate = promptEstimate;

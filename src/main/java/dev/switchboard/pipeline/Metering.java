@@ -32,6 +32,8 @@ final class Metering {
     final SpendLedger ledger;
     /** Told of every row after the ledger (the observer: metrics, request log, trace). */
     private final RowObserver observer;
+    /** Keys out of the row's client-named columns (end user, tags), as out of the request log and traces. */
+    final dev.switchboard.observe.SecretScrubber scrubber;
 
     /** Told of each ledger row once it is queued. */
     interface RowObserver {
@@ -40,11 +42,12 @@ final class Metering {
     }
 
     Metering(Governor governor, DeploymentPrices prices, PromptTokens tokens, ModelRouter router, SpendLedger ledger) {
-        this(governor, prices, tokens, router, ledger, (ctx, r, queued) -> {});
+        this(governor, prices, tokens, router, ledger, (ctx, r, queued) -> {}, dev.switchboard.observe.SecretScrubber.NONE);
     }
 
     Metering(Governor governor, DeploymentPrices prices, PromptTokens tokens, ModelRouter router, SpendLedger ledger,
-             RowObserver observer) {
+             RowObserver observer, dev.switchboard.observe.SecretScrubber scrubber) {
+        this.scrubber = scrubber;
         this.governor = governor;
         this.prices = prices;
         this.tokens = tokens;

@@ -272,6 +272,34 @@ class TracingIT {
         assertNoSecret(trace);
     }
 
+    /** A key a client put in its call's names (metadata, user, tags) is masked in spans, the request log and the ledger. */
+    @Test
+    void aKeyInTheCallsNamesNeverReachesASpanTheLogOrTheLedger() {
+        String vk = "sk-sb-" + "A".repeat(43);
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """
+                {"model":"primary","user":"user-%s","metadata":{"session_id":"sess-%s","generation_name":"gen-%s",
+                 "trace_name":"tn-%s","tags":["t-%s"]},"messages":[{"role":"user","content":"hi"}]}"""
+                .formatted(TestGateway.PROVIDER_KEY, vk, TestGateway.PROVIDER_KEY, vk, TestGateway.PROVIDER_KEY));
+        assertThat(r.statusCode()).isEqualTo(200);
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        List<SpanData> trace = trace(id);
+        SpanData root = root(trace, id);
+        assertThat(root.getName()).isEqualTo("gen-[REDACTED]");
+        assertThat(str(root, "session.id")).isEqualTo("sess-[REDACTED]");
+        assertNoSecret(trace);
+        for (SpanData s : trace) assertThat(s.toString()).doesNotContain(vk);
+        dev.switchboard.support.Admin admin = new dev.switchboard.support.Admin(gw);
+        String log = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> Http.get(gw.baseUrl() + "/logs/" + id, TestGateway.MASTER_KEY), x -> x.statusCode() == 200).body();
+        String ledger = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> admin.getOk("/spend/logs?request_id=" + id).encode(), x -> x.contains(id));
+        for (String stored : List.of(log, ledger)) {
+            assertThat(stored).doesNotContain(TestGateway.PROVIDER_KEY).doesNotContain(vk)
+                    .contains("[REDACTED]");
+        }
+        assertThat(ledger).contains("user-[REDACTED]").contains("t-[REDACTED]");
+    }
+
     static void assertNoSecret(List<SpanData> trace) {
         for (SpanData s : trace) {
             assertThat(s.toString()).doesNotContain(TestGateway.PROVIDER_KEY).doesNotContain(TestGateway.MASTER_KEY);
