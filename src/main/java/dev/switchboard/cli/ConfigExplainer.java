@@ -30,7 +30,10 @@ final class ConfigExplainer {
             row(out, "api_base", m == null || m.baseUrl() == null ? "-" : m.baseUrl(),
                     d.apiBase() != null ? src.get("api_base") : "the provider's default");
             String keySource = m == null || m.keySource() == null ? "none"
-                    : m.keySource().equals("api_key") ? src.get("api_key") : "environment " + m.keySource() + " (the provider's default variable)";
+                    : m.keySource().equals("api_key") ? src.get("api_key")
+                    : d.params().containsKey(m.keySource()) ? m.keySource() + ", " + src.get(m.keySource())
+                    : m.keySource().equals("its credentials") ? "the provider's credentials (environment, profile)"
+                    : "environment " + m.keySource() + " (the provider's default variable)";
             row(out, "api_key", m == null || m.apiKey() == null ? "-" : m.apiKey().masked(), keySource);
             row(out, "timeout", d.timeout() != null ? seconds(d.timeout()) : routerValue(cfg, "timeout", "request_timeout", "600 s"),
                     d.timeout() != null ? src.get("timeout") : routerSource(cfg, "timeout", "request_timeout"));

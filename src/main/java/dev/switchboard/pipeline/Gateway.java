@@ -220,14 +220,25 @@ public final class Gateway {
         return KeyScrubber.of(keys);
     }
 
+    /** The litellm_params entry whose (resolved) value is the deployment's key, or null. */
+    private static String paramHolding(Deployment d, Secret key) {
+        for (var e : d.params().entrySet()) {
+            if (e.getValue() != null && key.matches(String.valueOf(e.getValue()))) return e.getKey();
+        }
+        return null;
+    }
+
     private static List<ServedModel> servedModels(GatewayConfig config, ProviderRegistry registry, RouterSettings settings,
                                                   Function<String, String> env, List<String> warnings) {
         List<ServedModel> out = new ArrayList<>();
         for (Deployment d : config.deployments()) {
             Secret key = registry.key(d, env);
             String keyEnv = registry.keyEnv(d);
-            // a provider with credentials of its own kind (Bedrock's aws_secret_access_key) names no variable
-            String source = key == null ? null : d.apiKey() != null ? "api_key" : keyEnv != null ? keyEnv : "its credentials";
+            // a provider with credentials of its own kind (Azure's azure_ad_token, Bedrock's aws_secret_access_key) names
+            // the line that holds it, else the variable, else (an AWS profile, a metadata service) no variable
+            String param = key == null || d.apiKey() != null ? null : paramHolding(d, key);
+            String source = key == null ? null : d.apiKey() != null ? "api_key" : param != null ? param
+                    : keyEnv != null ? keyEnv : "its credentials";
             if (key == null && keyEnv != null && d.apiBase() == null) {
                 warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "

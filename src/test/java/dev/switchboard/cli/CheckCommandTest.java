@@ -112,6 +112,8 @@ class CheckCommandTest {
                 .doesNotContain("eyJhbGci").doesNotContain("AKIAIOSFODNN7");
         assertThat(out).containsPattern("aws_secret_access_key +\\*{4}EKEY").containsPattern("client_secret +\\*{4}mnop")
                 .containsPattern("max_tokens \\(request default\\) +100|max_tokens.* +100").contains("aws_region_name");
+        // the key's source is the line that holds it, not a variable it did not come from
+        assertThat(out).containsPattern("api_key +\\*{4}esig +azure_ad_token, line 2[0-9]").doesNotContain("(AZURE_API_KEY)");
     }
 
     @Test
