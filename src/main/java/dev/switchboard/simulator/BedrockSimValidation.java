@@ -55,6 +55,9 @@ final class BedrockSimValidation {
                 if (block.containsKey("cachePoint")) cachePoints++;
             }
         }
+        if (duplicateDocumentNames(messages)) {
+            return "Messages can't contain duplicate document names. Rename the document and retry your request.";
+        }
         for (Object s : body.getJsonArray("system", new JsonArray())) if (((JsonObject) s).containsKey("cachePoint")) cachePoints++;
         JsonObject toolConfig = body.getJsonObject("toolConfig");
         if (toolConfig != null) {
@@ -74,6 +77,23 @@ final class BedrockSimValidation {
         }
         if (cachePoints > 4) return "A maximum of 4 blocks with cache_control may be provided. Found " + cachePoints + ".";
         return null;
+    }
+
+    /** Whether two document blocks of the request share a name: in any turns, or inside tool results. */
+    private static boolean duplicateDocumentNames(JsonArray messages) {
+        Set<String> names = new java.util.HashSet<>();
+        for (Object m : messages) {
+            for (Object b : ((JsonObject) m).getJsonArray("content")) {
+                JsonObject block = (JsonObject) b;
+                JsonArray inner = block.containsKey("toolResult")
+                        ? block.getJsonObject("toolResult").getJsonArray("content", new JsonArray()) : new JsonArray().add(block);
+                for (Object i : inner) {
+                    JsonObject document = ((JsonObject) i).getJsonObject("document");
+                    if (document != null && !names.add(String.valueOf(document.getValue("name")))) return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Claude and Nova models take cache points on Bedrock. */

@@ -494,6 +494,39 @@ class BedrockIT {
         assertThat(content.getJsonObject(2).getJsonObject("document").getString("format")).isEqualTo("pdf");
     }
 
+    /**
+     * Converse refuses two documents of one name anywhere in the request (the simulator too, in Bedrock's words): two
+     * untitled PDFs in different turns, and report.pdf beside report.docx, each get a name of their own.
+     */
+    @Test
+    void documentNamesAreUniqueAcrossTheRequest() {
+        String pdf = "data:application/pdf;base64," + java.util.Base64.getEncoder().encodeToString("%PDF-1.4".getBytes());
+        String docx = "data:application/vnd.openxmlformats-officedocument.wordprocessingml.document;base64,UEsDBA==";
+        java.util.function.BiFunction<String, String, JsonObject> file = (name, data) -> {
+            JsonObject f = new JsonObject().put("file_data", data);
+            if (name != null) f.put("filename", name);
+            return new JsonObject().put("type", "file").put("file", f);
+        };
+        JsonArray messages = new JsonArray()
+                .add(new JsonObject().put("role", "user").put("content", new JsonArray()
+                        .add(new JsonObject().put("type", "text").put("text", "read this")).add(file.apply(null, pdf))))
+                .add(new JsonObject().put("role", "assistant").put("content", "Read."))
+                .add(new JsonObject().put("role", "user").put("content", new JsonArray()
+                        .add(new JsonObject().put("type", "text").put("text", "and these")).add(file.apply(null, pdf))
+                        .add(file.apply("report.pdf", pdf)).add(file.apply("report.docx", docx))));
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                new JsonObject().put("model", "claude").put("messages", messages).encode());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        for (Object m : gw.simulator.last().body().getJsonArray("messages")) {
+            for (Object b : ((JsonObject) m).getJsonArray("content")) {
+                JsonObject document = ((JsonObject) b).getJsonObject("document");
+                if (document != null) names.add(document.getString("name"));
+            }
+        }
+        assertThat(names).containsExactly("document 1", "document 2", "report", "report (2)");
+    }
+
     @Test
     void titanAndCohereEmbeddings() {
         var titan = client.embeddings().create(EmbeddingCreateParams.builder().model("titan")

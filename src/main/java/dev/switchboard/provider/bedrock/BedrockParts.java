@@ -11,7 +11,7 @@ import java.util.Map;
  * One user content part → a Converse content block: text, an {@code image} (bytes from a data URL, or an
  * {@code s3://} location), a {@code document} (PDF, text, CSV, HTML, Markdown, Word, Excel, by its bytes). Converse
  * fetches no http URLs and hears no audio; those, an OpenAI {@code file_id} and part types it has no block for are
- * a 400 naming the part, never dropped.
+ * a 400 naming the part, never dropped. Documents are named by the request's {@link BedrockDocumentNames}.
  */
 final class BedrockParts {
     private static final Map<String, String> IMAGE_FORMATS = Map.of("image/png", "png", "image/jpeg", "jpeg", "image/jpg", "jpeg",
@@ -25,13 +25,13 @@ final class BedrockParts {
 
     private BedrockParts() {}
 
-    static void add(ArrayNode content, ContentPart p) {
+    static void add(ArrayNode content, ContentPart p, BedrockDocumentNames names) {
         switch (p) {
             case ContentPart.Text t -> {
                 if (!t.text().isBlank()) content.addObject().put("text", t.text()); // Converse refuses blank text blocks
             }
             case ContentPart.Image i -> content.add(image(i));
-            case ContentPart.File f -> content.add(file(f, content.size()));
+            case ContentPart.File f -> content.add(file(f, names));
             case ContentPart.Audio a -> {
                 String at = Attachments.where(a.param());
                 throw GatewayException.badRequest(at + " is audio; Bedrock's Converse API takes no audio input.", at);
@@ -66,7 +66,7 @@ final class BedrockParts {
         return block;
     }
 
-    private static ObjectNode file(ContentPart.File f, int position) {
+    private static ObjectNode file(ContentPart.File f, BedrockDocumentNames names) {
         Attachments.DataUrl data = Attachments.inline(f, "Bedrock");
         String type = data.mediaType();
         ObjectNode block = content();
@@ -81,19 +81,9 @@ final class BedrockParts {
             throw GatewayException.badRequest(at + " is a " + type + " file; Bedrock reads PDF, text, CSV, HTML, Markdown,"
                     + " Word, Excel and image files only.", at);
         }
-        block.putObject("document").put("format", format).put("name", name(f.filename(), position))
+        block.putObject("document").put("format", format).put("name", names.next(f.filename()))
                 .putObject("source").put("bytes", data.base64());
         return block;
-    }
-
-    /**
-     * Converse wants a document name of letters, digits, single spaces, hyphens, parentheses and square brackets;
-     * the file name without its extension, reduced to those, else a name made from the block's position.
-     */
-    static String name(String filename, int position) {
-        String base = filename == null ? "" : filename.replaceFirst("\\.[A-Za-z0-9]{1,5}$", "");
-        String clean = base.replaceAll("[^A-Za-z0-9\\s\\-()\\[\\]]", " ").replaceAll("\\s+", " ").trim();
-        return clean.isEmpty() ? "document " + (position + 1) : clean;
     }
 
     private static ObjectNode content() { return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(); }

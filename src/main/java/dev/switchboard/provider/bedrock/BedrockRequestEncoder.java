@@ -41,6 +41,7 @@ final class BedrockRequestEncoder {
         ArrayNode system = F.arrayNode();
         ArrayNode messages = body.putArray("messages");
         boolean toolBlocks = false;
+        BedrockDocumentNames names = new BedrockDocumentNames(); // unique across the whole request, as Converse requires
         for (Message m : r.messages()) {
             switch (m.role()) {
                 case SYSTEM, DEVELOPER -> {
@@ -54,7 +55,7 @@ final class BedrockRequestEncoder {
                 case USER -> {
                     ArrayNode content = turn(messages, "user");
                     for (ContentPart p : m.content()) {
-                        BedrockParts.add(content, p);
+                        BedrockParts.add(content, p, names);
                         cachePoint(content, p.cacheControl());
                     }
                 }
@@ -83,7 +84,7 @@ final class BedrockRequestEncoder {
                     // Converse's toolResult takes them all as blocks of its own; it refuses blank text blocks
                     ArrayNode resultContent = result.putArray("content");
                     for (ContentPart p : m.content()) {
-                        if (!(p instanceof ContentPart.Text t)) BedrockParts.add(resultContent, p);
+                        if (!(p instanceof ContentPart.Text t)) BedrockParts.add(resultContent, p, names);
                         else if (!t.text().isBlank()) resultContent.addObject().put("text", t.text());
                     }
                     if (resultContent.isEmpty()) resultContent.addObject().put("text", m.textContent());

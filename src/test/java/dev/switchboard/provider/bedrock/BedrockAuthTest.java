@@ -106,8 +106,6 @@ class BedrockAuthTest {
         assertThat(BedrockModels.family("mistral.mistral-large-2407-v1:0")).isEqualTo("mistral");
         assertThat(BedrockModels.cachesPrompts("us.amazon.nova-pro-v1:0")).isTrue();
         assertThat(BedrockModels.cachesPrompts("meta.llama3-1-70b-instruct-v1:0")).isFalse();
-        assertThat(BedrockParts.name("report_2024 (final).pdf", 0)).isEqualTo("report 2024 (final)");
-        assertThat(BedrockParts.name("!!!.pdf", 1)).isEqualTo("document 2");
     }
 
     @Test
