@@ -48,6 +48,10 @@ final class BedrockSimValidation {
                             + " to the text field, and try again.";
                 }
                 if (block.containsKey("toolUse") || block.containsKey("toolResult")) toolBlocks = true;
+                if (block.containsKey("toolResult") && blankResultText(block.getJsonObject("toolResult"))) {
+                    // Claude's words, as Bedrock passes them on (what a blank tool result is answered with)
+                    return "The model returned the following errors: messages: text content blocks must be non-empty";
+                }
                 if (block.containsKey("toolUse") && !"assistant".equals(role)) {
                     return "The model returned the following errors: messages." + i + ".content." + c + ": toolUse blocks are only"
                             + " allowed in assistant messages.";
@@ -77,6 +81,14 @@ final class BedrockSimValidation {
         }
         if (cachePoints > 4) return "A maximum of 4 blocks with cache_control may be provided. Found " + cachePoints + ".";
         return null;
+    }
+
+    /** Whether a tool result holds a text block that is empty or only whitespace. */
+    private static boolean blankResultText(JsonObject result) {
+        for (Object c : result.getJsonArray("content", new JsonArray())) {
+            if (c instanceof JsonObject block && block.getValue("text") instanceof String t && t.isBlank()) return true;
+        }
+        return false;
     }
 
     /** Whether two document blocks of the request share a name: in any turns, or inside tool results. */

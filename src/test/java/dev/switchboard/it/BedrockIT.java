@@ -198,6 +198,36 @@ class BedrockIT {
     }
 
     /**
+     * A tool that returned nothing (an empty or whitespace-only result): Converse refuses a blank text block inside a
+     * toolResult (the simulator too, in Claude's words), so the result says "(empty result)" instead.
+     */
+    @Test
+    void anEmptyToolResultIsSaidNotSentBlank() {
+        String body = """
+                {"model":"claude","messages":[
+                 {"role":"user","content":"weather in Paris and time?"},
+                 {"role":"assistant","content":null,"tool_calls":[
+                  {"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}},
+                  {"id":"call_2","type":"function","function":{"name":"get_time","arguments":"{}"}},
+                  {"id":"call_3","type":"function","function":{"name":"get_time","arguments":"{}"}}]},
+                 {"role":"tool","tool_call_id":"call_1","content":"sunny"},
+                 {"role":"tool","tool_call_id":"call_2","content":""},
+                 {"role":"tool","tool_call_id":"call_3","content":"  "},
+                 {"role":"user","content":"thanks, summarize"}],
+                 "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}},
+                          {"type":"function","function":{"name":"get_time","parameters":{"type":"object"}}}]}""";
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonArray results = gw.simulator.last().body().getJsonArray("messages").getJsonObject(2).getJsonArray("content");
+        assertThat(results.getJsonObject(0).getJsonObject("toolResult").getJsonArray("content"))
+                .isEqualTo(new JsonArray().add(new JsonObject().put("text", "sunny")));
+        for (int i = 1; i <= 2; i++) {
+            assertThat(results.getJsonObject(i).getJsonObject("toolResult").getJsonArray("content"))
+                    .isEqualTo(new JsonArray().add(new JsonObject().put("text", "(empty result)")));
+        }
+    }
+
+    /**
      * Claude on Bedrock with thinking on, in a tool loop: the signed reasoning comes back (LiteLLM's thinking_blocks to
      * an OpenAI client, thinking blocks with their signature to an Anthropic one, streamed too) and goes back first in
      * the assistant turn as reasoningContent, which the simulator, as Claude, requires.

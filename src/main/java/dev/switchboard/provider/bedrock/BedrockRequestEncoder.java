@@ -25,6 +25,12 @@ import java.util.Map;
  */
 final class BedrockRequestEncoder {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /**
+     * A tool result's text when the tool returned nothing. Converse refuses a blank text block (LiteLLM sends it empty,
+     * and the request fails) and a toolResult needs content; a neutral note tells the model the call ran and gave back
+     * nothing.
+     */
+    static final String EMPTY_RESULT = "(empty result)";
 
     private final Deployment deployment;
     private final String modelId;
@@ -87,7 +93,8 @@ final class BedrockRequestEncoder {
                         if (!(p instanceof ContentPart.Text t)) BedrockParts.add(resultContent, p, names);
                         else if (!t.text().isBlank()) resultContent.addObject().put("text", t.text());
                     }
-                    if (resultContent.isEmpty()) resultContent.addObject().put("text", m.textContent());
+                    // nothing returned (an empty or blank result): said in words, as Converse takes no blank text block
+                    if (resultContent.isEmpty()) resultContent.addObject().put("text", EMPTY_RESULT);
                     for (ContentPart p : m.content()) cachePoint(content, p.cacheControl());
                 }
             }
