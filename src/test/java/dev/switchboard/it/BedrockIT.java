@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Test;
 class BedrockIT {
     static final String CLAUDE = "us.anthropic.claude-3-5-sonnet-20241022-v2:0";
     static final String WRONG_SECRET = "not/the+secret0000000000000000000000000";
+    static final String PROFILE_ARN = "arn:aws:bedrock:eu-central-1:123456789012:application-inference-profile/abc123xyz";
     static TestGateway gw;
     static OpenAIClient client;
     static AnthropicClient anthropic;
@@ -77,6 +78,8 @@ class BedrockIT {
                     litellm_params: { model: bedrock/%1$s, api_key: bedrock-api-key-ABSKexample0001, api_base: "${SIM_ROOT}" }
                   - model_name: titan
                     litellm_params: { model: bedrock/amazon.titan-embed-text-v2:0, %2$s }
+                  - model_name: profile-arn
+                    litellm_params: { model: "bedrock/%6$s", aws_access_key_id: %3$s, aws_secret_access_key: "%4$s", api_base: "${SIM_ROOT}" }
                   - model_name: cohere-embed
                     litellm_params: { model: bedrock/cohere.embed-english-v3, %2$s }
                   - model_name: small
@@ -92,7 +95,7 @@ class BedrockIT {
                   context_window_fallbacks: [{ small: [big] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                """.formatted(CLAUDE, keys, ProviderSimulator.BEDROCK_ACCESS_KEY, ProviderSimulator.BEDROCK_SECRET, WRONG_SECRET));
+                """.formatted(CLAUDE, keys, ProviderSimulator.BEDROCK_ACCESS_KEY, ProviderSimulator.BEDROCK_SECRET, WRONG_SECRET, PROFILE_ARN));
         client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
         anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
     }
@@ -352,6 +355,17 @@ class BedrockIT {
                 "{\"model\":\"mixed\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "anthropic-version", "2023-06-01");
         assertThat(mixed.headers().firstValue("x-switchboard-token-count")).hasValue("provider");
         assertThat(gw.simulator.last().path()).endsWith("/count-tokens");
+    }
+
+    /** A model ARN without aws_region_name is signed for the ARN's region, as LiteLLM reads it (was us-west-2). */
+    @Test
+    void aModelArnIsSignedForItsOwnRegion() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"profile-arn\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        ProviderSimulator.Received seen = gw.simulator.last();
+        assertThat(seen.path()).isEqualTo("/model/" + software.amazon.awssdk.utils.http.SdkHttpUtils.urlEncode(PROFILE_ARN) + "/converse");
+        assertThat(seen.headers().get("authorization")).contains("/eu-central-1/bedrock/aws4_request");
     }
 
     @Test

@@ -16,8 +16,8 @@ import software.amazon.awssdk.profiles.ProfileFile;
 /**
  * Where a Bedrock deployment's region and credentials come from, read as LiteLLM reads them:
  * <ul>
- *   <li>region: {@code aws_region_name}, else {@code AWS_REGION_NAME}, {@code AWS_REGION}, {@code AWS_DEFAULT_REGION},
- *       else us-west-2 (LiteLLM's default);</li>
+ *   <li>region: {@code aws_region_name}, else the region a model ARN names, else {@code AWS_REGION_NAME},
+ *       {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, else us-west-2 (LiteLLM's default) ({@link #region});</li>
  *   <li>a Bedrock API key ({@code api_key}, else {@code AWS_BEARER_TOKEN_BEDROCK}) is sent as a bearer token and
  *       nothing is signed;</li>
  *   <li>else {@code aws_access_key_id} + {@code aws_secret_access_key} (+ {@code aws_session_token}) are static keys;</li>
@@ -32,8 +32,7 @@ record BedrockAuth(String region, String bearerToken, Secret secretKey, AwsCrede
     static final String BEARER_ENV = "AWS_BEARER_TOKEN_BEDROCK";
 
     static BedrockAuth of(Deployment d, Function<String, String> env) {
-        String region = first(d.stringParam("aws_region_name"), env.apply("AWS_REGION_NAME"), env.apply("AWS_REGION"),
-                env.apply("AWS_DEFAULT_REGION"), BedrockModels.DEFAULT_REGION);
+        String region = region(d, env);
         if (d.apiKey() != null) return new BedrockAuth(region, d.apiKey().reveal(), d.apiKey(), null, false, "api_key");
         String bearer = blankToNull(env.apply(BEARER_ENV));
         if (bearer != null && d.stringParam("aws_access_key_id") == null && d.stringParam("aws_profile_name") == null) {
@@ -65,6 +64,25 @@ record BedrockAuth(String region, String bearerToken, Secret secretKey, AwsCrede
         }
         return new BedrockAuth(region, null, null, DefaultCredentialsProvider.builder().build(), true, "the AWS credential chain");
     }
+
+    /**
+     * The deployment's region, in LiteLLM's order: {@code aws_region_name}, the region a model ARN names (an inference
+     * profile or a provisioned model lives in its region, whatever the machine's default), {@code AWS_REGION_NAME},
+     * {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, us-west-2.
+     */
+    static String region(Deployment d, Function<String, String> env) {
+        return first(d.stringParam("aws_region_name"), BedrockModels.arnRegion(BedrockModels.modelId(d.model())),
+                env.apply("AWS_REGION_NAME"), env.apply("AWS_REGION"), env.apply("AWS_DEFAULT_REGION"), BedrockModels.DEFAULT_REGION);
+    }
+
+    /** The runtime endpoint calls go to: {@code api_base}, else {@code aws_bedrock_runtime_endpoint}, else the region's. */
+    static String endpoint(Deployment d, String region) {
+        if (d.apiBase() != null) return d.apiBase();
+        String configured = d.stringParam("aws_bedrock_runtime_endpoint");
+        return configured != null ? configured : "https://bedrock-runtime." + region + ".amazonaws.com";
+    }
+
+    String endpoint(Deployment d) { return endpoint(d, region); }
 
     private static BedrockAuth staticKeys(String region, String keyId, String secret, String token, String source) {
         AwsCredentialsProvider p = StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(keyId, secret)

@@ -39,9 +39,7 @@ public final class BedrockGuardrailApi {
         this.id = d.id();
         this.credentials = auth.credentials(ctx.vertx(), d.id());
         this.http = ctx.http();
-        String base = d.apiBase() != null ? d.apiBase() : d.stringParam("aws_bedrock_runtime_endpoint") != null
-                ? d.stringParam("aws_bedrock_runtime_endpoint") : "https://bedrock-runtime." + auth.region() + ".amazonaws.com";
-        this.endpoint = UpstreamHttp.Endpoint.parse(base, d.id());
+        this.endpoint = UpstreamHttp.Endpoint.parse(auth.endpoint(d), d.id());
         this.path = "/guardrail/" + SdkHttpUtils.urlEncode(identifier) + "/version/" + SdkHttpUtils.urlEncode(version) + "/apply";
         this.secret = auth.secretKey() == null ? null : auth.secretKey().reveal();
     }

@@ -25,6 +25,13 @@ final class BedrockModels {
         return model;
     }
 
+    /** The region a model ARN names ({@code arn:aws:bedrock:us-east-1:…}); null for an id that is no ARN. */
+    static String arnRegion(String modelId) {
+        if (!modelId.startsWith("arn:")) return null;
+        String[] parts = modelId.split(":", 5);
+        return parts.length == 5 && !parts[3].isBlank() ? parts[3] : null;
+    }
+
     /**
      * The foundation model of an id: a cross-region inference profile's ({@code us.anthropic.claude-…}) without its
      * prefix; an ARN or a plain id as it is.

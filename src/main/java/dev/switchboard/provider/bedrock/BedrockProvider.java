@@ -54,9 +54,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
         this.auth = auth;
         this.credentials = auth.credentials(vertx, d.id());
         this.http = http;
-        String base = d.apiBase() != null ? d.apiBase() : d.stringParam("aws_bedrock_runtime_endpoint") != null
-                ? d.stringParam("aws_bedrock_runtime_endpoint") : "https://bedrock-runtime." + auth.region() + ".amazonaws.com";
-        this.endpoint = UpstreamHttp.Endpoint.parse(base, d.id());
+        this.endpoint = UpstreamHttp.Endpoint.parse(auth.endpoint(d), d.id());
         this.modelId = BedrockModels.modelId(d.model());
         // The id goes into the path percent-encoded (an ARN or a version suffix has ':' and '/'), as the AWS SDKs send it.
         this.modelPath = "/model/" + SdkHttpUtils.urlEncode(modelId);

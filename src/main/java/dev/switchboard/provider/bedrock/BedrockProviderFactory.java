@@ -30,6 +30,10 @@ public final class BedrockProviderFactory implements ProviderFactory {
         }
     }
 
+    /** The region's runtime endpoint (or aws_bedrock_runtime_endpoint), so serve and check show where calls go. */
+    @Override
+    public String defaultBaseUrl(Deployment d) { return BedrockAuth.endpoint(d, BedrockAuth.region(d, System::getenv)); }
+
     @Override
     public Provider create(Deployment d, ProviderContext ctx) {
         for (String unsupported : new String[] {"aws_role_name", "aws_web_identity_token", "aws_sts_endpoint"}) {

@@ -25,7 +25,11 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 /** Region and credential sources as LiteLLM reads them, and credentials resolved on a worker, then from the cache. */
 class BedrockAuthTest {
     private static Deployment deployment(Map<String, Object> params, String apiKey) {
-        return new Deployment("a", "bedrock", "anthropic.claude-3-haiku-20240307-v1:0", null,
+        return deployment("anthropic.claude-3-haiku-20240307-v1:0", params, apiKey);
+    }
+
+    private static Deployment deployment(String model, Map<String, Object> params, String apiKey) {
+        return new Deployment("a", "bedrock", model, null,
                 apiKey == null ? null : new dev.switchboard.config.Secret(apiKey), null, null, null, Map.of(), params, Map.of(), 3);
     }
 
@@ -44,6 +48,23 @@ class BedrockAuthTest {
         assertThat(BedrockAuth.of(deployment(Map.of(), "ABSK-key"), n -> null).bearerToken()).isEqualTo("ABSK-key");
         assertThatThrownBy(() -> BedrockAuth.of(deployment(Map.of("aws_access_key_id", "AKIA1"), null), n -> null))
                 .hasMessageContaining("line 3").hasMessageContaining("aws_secret_access_key");
+    }
+
+    /** LiteLLM's order: aws_region_name, then the region a model ARN names, then the environment, then us-west-2. */
+    @Test
+    void regionOfAModelArn() {
+        String arn = "converse/arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc";
+        Map<String, Object> keys = Map.of("aws_access_key_id", "AKIA1", "aws_secret_access_key", "s3cret");
+        java.util.function.Function<String, String> env = Map.of("AWS_REGION", "ap-south-1")::get;
+        assertThat(BedrockAuth.of(deployment(arn, keys, null), env).region()).isEqualTo("us-east-1");
+        // the endpoint calls go to, and the one serve and check show, are that region's
+        assertThat(BedrockAuth.of(deployment(arn, keys, null), env).endpoint(deployment(arn, keys, null)))
+                .isEqualTo("https://bedrock-runtime.us-east-1.amazonaws.com");
+        assertThat(new BedrockProviderFactory().baseUrl(deployment(arn, keys, null))).isEqualTo("https://bedrock-runtime.us-east-1.amazonaws.com");
+        Map<String, Object> named = new HashMap<>(keys);
+        named.put("aws_region_name", "eu-west-1");
+        assertThat(BedrockAuth.of(deployment(arn, named, null), env).region()).isEqualTo("eu-west-1");
+        assertThat(BedrockAuth.of(deployment(keys, null), env).region()).isEqualTo("ap-south-1");
     }
 
     @Test
