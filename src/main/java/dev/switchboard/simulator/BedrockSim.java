@@ -109,9 +109,10 @@ final class BedrockSim {
         }
         boolean thinking = thinks(body, model);
         if (thinking) {
-            String unsigned = unsignedToolTurn(body.getJsonArray("messages"));
-            if (unsigned != null) {
-                error(resp, 400, "ValidationException", unsigned);
+            String refused = BedrockSimValidation.thinkingBudget(body);
+            if (refused == null) refused = unsignedToolTurn(body.getJsonArray("messages"));
+            if (refused != null) {
+                error(resp, 400, "ValidationException", refused);
                 return;
             }
         }

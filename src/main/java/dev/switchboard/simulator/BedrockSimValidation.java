@@ -83,6 +83,22 @@ final class BedrockSimValidation {
         return null;
     }
 
+    /**
+     * Claude's rule for thinking on, as Bedrock passes it on: the output limit ({@code inferenceConfig.maxTokens}) must
+     * be above the thinking budget. Without one, Bedrock's own default is what Claude gets, and a budget does not fit
+     * under it (what a request with thinking and no maxTokens is answered with); its words, or null.
+     */
+    static String thinkingBudget(JsonObject body) {
+        Object budget = body.getJsonObject("additionalModelRequestFields").getJsonObject("thinking").getValue("budget_tokens");
+        JsonObject inference = body.getJsonObject("inferenceConfig", new JsonObject());
+        if (inference.getValue("maxTokens") instanceof Number max && budget instanceof Number b && max.longValue() > b.longValue()) {
+            return null;
+        }
+        return "The model returned the following errors: `max_tokens` must be greater than `thinking.budget_tokens`. Please"
+                + " consult our documentation at https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking"
+                + "#max-tokens-and-context-window-size";
+    }
+
     /** Whether a tool result holds a text block that is empty or only whitespace. */
     private static boolean blankResultText(JsonObject result) {
         for (Object c : result.getJsonArray("content", new JsonArray())) {

@@ -300,6 +300,28 @@ class BedrockIT {
                 .getJsonObject("reasoningContent").getJsonObject("reasoningText").getString("signature")).isEqualTo("sig_sim_EqQBCgIYAhIM");
     }
 
+    /**
+     * Claude takes thinking only under an output limit above its budget, and Bedrock's own default is no such limit
+     * (the simulator refuses it in Claude's words): with thinking on and no max_tokens, the model's default limit is
+     * sent, as the anthropic/ and Vertex paths send it. Without thinking, none is sent (Bedrock applies the model's).
+     */
+    @Test
+    void thinkingWithoutMaxTokensSendsClaudesDefaultLimit() {
+        for (String thinking : new String[] {"\"reasoning_effort\":\"high\"", "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2048}"}) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"claude\"," + thinking + ",\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonObject sent = gw.simulator.last().body();
+            assertThat(sent.getJsonObject("inferenceConfig").getInteger("maxTokens")).as(thinking).isEqualTo(8192);
+            assertThat(sent.getJsonObject("additionalModelRequestFields").getJsonObject("thinking").getInteger("budget_tokens"))
+                    .isLessThan(8192);
+        }
+        HttpResponse<String> plain = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().containsKey("inferenceConfig")).isFalse();
+    }
+
     @Test
     void anthropicDialectStreamAndNot() {
         com.anthropic.models.messages.Message m = anthropic.messages().create(MessageCreateParams.builder().model("claude")

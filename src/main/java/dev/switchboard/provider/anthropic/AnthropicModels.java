@@ -1,12 +1,8 @@
 package dev.switchboard.provider.anthropic;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
- * Anthropic's quirks as data: the API version we speak, the default {@code max_tokens} per model family
- * (the Messages API requires one; a client that gives none gets the model's output limit, as LiteLLM does),
- * and the stop-reason mapping.
+ * Anthropic's quirks as data: the API version we speak and the stop-reason mapping. The default {@code max_tokens}
+ * (the Messages API requires one) is in {@link dev.switchboard.provider.ClaudeOutputLimits}, shared with Bedrock.
  */
 final class AnthropicModels {
     static final String API_VERSION = "2023-06-01";
@@ -25,27 +21,8 @@ final class AnthropicModels {
         return b;
     }
     static final String KEY_ENV = "ANTHROPIC_API_KEY";
-    static final int FALLBACK_MAX_TOKENS = 4096;
-
-    /** Model-name prefix → max output tokens; the first match wins, so longer prefixes come first. */
-    private static final Map<String, Integer> MAX_TOKENS = new LinkedHashMap<>();
-
-    static {
-        MAX_TOKENS.put("claude-opus-4", 32_000);
-        MAX_TOKENS.put("claude-sonnet-4", 64_000);
-        MAX_TOKENS.put("claude-haiku-4", 64_000);
-        MAX_TOKENS.put("claude-3-7-sonnet", 64_000);
-        MAX_TOKENS.put("claude-3-5-sonnet", 8_192);
-        MAX_TOKENS.put("claude-3-5-haiku", 8_192);
-        MAX_TOKENS.put("claude-3-", 4_096);
-    }
 
     private AnthropicModels() {}
-
-    static int defaultMaxTokens(String model) {
-        for (Map.Entry<String, Integer> e : MAX_TOKENS.entrySet()) if (model.startsWith(e.getKey())) return e.getValue();
-        return FALLBACK_MAX_TOKENS;
-    }
 
     /** Anthropic stop_reason → OpenAI finish_reason. */
     static dev.switchboard.model.FinishReason finishReason(String stopReason) {

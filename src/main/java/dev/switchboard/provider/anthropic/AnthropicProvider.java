@@ -10,6 +10,7 @@ import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.CallOptions;
+import dev.switchboard.provider.ClaudeOutputLimits;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.RetryAfter;
@@ -115,7 +116,7 @@ final class AnthropicProvider implements Provider, dev.switchboard.provider.Toke
     public List<CacheInjectionPoint> injectedBreakpoints() { return injectionPoints; }
 
     @Override
-    public Integer outputLimitWhenUnset() { return AnthropicModels.defaultMaxTokens(deployment.model()); }
+    public Integer outputLimitWhenUnset() { return ClaudeOutputLimits.defaultMaxTokens(deployment.model()); }
 
     @Override
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.ANTHROPIC; }

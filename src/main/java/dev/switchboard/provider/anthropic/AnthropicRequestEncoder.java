@@ -12,6 +12,7 @@ import dev.switchboard.model.Message;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
+import dev.switchboard.provider.ClaudeOutputLimits;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.ToolCallIds;
 import java.util.Map;
@@ -64,7 +65,7 @@ final class AnthropicRequestEncoder {
         }
         if (!system.isEmpty()) body.set("system", system);
         Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
-        body.put("max_tokens", limit != null ? limit : AnthropicModels.defaultMaxTokens(deployment.model()));
+        body.put("max_tokens", limit != null ? limit : ClaudeOutputLimits.defaultMaxTokens(deployment.model()));
         if (!r.tools().isEmpty()) {
             ArrayNode tools = body.putArray("tools");
             for (Tool t : r.tools()) {

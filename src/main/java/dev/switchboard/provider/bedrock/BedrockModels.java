@@ -43,6 +43,15 @@ final class BedrockModels {
     }
 
     /**
+     * Anthropic's own name of a Claude model on Bedrock ({@code us.anthropic.claude-3-5-sonnet-…} →
+     * {@code claude-3-5-sonnet-…}), the key of the tables shared with the anthropic/ provider.
+     */
+    static String claudeName(String modelId) {
+        String m = foundationModel(modelId);
+        return m.startsWith("anthropic.") ? m.substring("anthropic.".length()) : m;
+    }
+
+    /**
      * The model's family, as Bedrock's ids name it after an optional cross-region prefix ({@code us.}, {@code eu.},
      * {@code apac.}, {@code global.}): anthropic, meta, amazon, mistral, cohere, ai21, deepseek, …
      */

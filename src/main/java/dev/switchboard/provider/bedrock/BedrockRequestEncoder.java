@@ -11,6 +11,7 @@ import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
+import dev.switchboard.provider.ClaudeOutputLimits;
 import dev.switchboard.provider.Json;
 import java.util.Map;
 
@@ -35,11 +36,13 @@ final class BedrockRequestEncoder {
     private final Deployment deployment;
     private final String modelId;
     private final boolean caches;
+    private final boolean claude;
 
     BedrockRequestEncoder(Deployment deployment, String modelId) {
         this.deployment = deployment;
         this.modelId = modelId;
         this.caches = BedrockModels.cachesPrompts(modelId);
+        this.claude = "anthropic".equals(BedrockModels.family(modelId));
     }
 
     ObjectNode encode(ChatRequest r) {
@@ -68,7 +71,7 @@ final class BedrockRequestEncoder {
                 case ASSISTANT -> {
                     ArrayNode content = turn(messages, "assistant");
                     // Claude's signed thinking first in the turn, as Anthropic requires in a tool loop with thinking on
-                    if ("anthropic".equals(BedrockModels.family(modelId))) BedrockThinking.addBlocks(content, m);
+                    if (claude) BedrockThinking.addBlocks(content, m);
                     for (ContentPart p : m.content()) {
                         if (p instanceof ContentPart.Text t && !t.text().isBlank()) { // Converse refuses blank text blocks
                             content.addObject().put("text", t.text());
@@ -102,8 +105,9 @@ final class BedrockRequestEncoder {
         jsonInstruction(system, r);
         if (!system.isEmpty()) body.set("system", system);
         toolConfig(body, r, toolBlocks);
-        inferenceConfig(body, r);
-        additionalFields(body, r);
+        JsonNode thinking = thinking(r);
+        inferenceConfig(body, r, outputLimit(r, thinking));
+        additionalFields(body, r, thinking);
         return body;
     }
 
@@ -176,9 +180,38 @@ final class BedrockRequestEncoder {
         config.set("toolChoice", choice);
     }
 
-    private void inferenceConfig(ObjectNode body, ChatRequest r) {
+    /** The output limit the client or the deployment set; null when neither did. */
+    private Integer requestedLimit(ChatRequest r) {
+        return r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
+    }
+
+    /**
+     * Claude's {@code thinking}: the client's own, else {@code reasoning_effort}'s budget, fitted under the output limit
+     * ({@link #outputLimit}'s); null for none, and for other families.
+     */
+    private JsonNode thinking(ChatRequest r) {
+        if (!claude) return null;
+        JsonNode own = r.anthropicField("thinking");
+        if (own != null && own.isObject()) return own;
+        Integer limit = requestedLimit(r);
+        return dev.switchboard.provider.ClaudeThinking.forEffort(r, limit != null ? limit : claudeDefaultLimit());
+    }
+
+    /**
+     * The {@code maxTokens} sent: the client's or the deployment's; else, for Claude thinking, Claude's default
+     * ({@link ClaudeOutputLimits}, which the anthropic/ and Vertex paths send): Claude wants an output limit above the
+     * thinking budget, and a request without one is refused; else none, and Bedrock applies the model's own.
+     */
+    private Integer outputLimit(ChatRequest r, JsonNode thinking) {
+        Integer limit = requestedLimit(r);
+        if (limit != null || thinking == null || "disabled".equals(thinking.path("type").asText())) return limit;
+        return claudeDefaultLimit();
+    }
+
+    private int claudeDefaultLimit() { return ClaudeOutputLimits.defaultMaxTokens(BedrockModels.claudeName(modelId)); }
+
+    private void inferenceConfig(ObjectNode body, ChatRequest r, Integer limit) {
         ObjectNode c = F.objectNode();
-        Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
         if (limit != null) c.put("maxTokens", limit);
         if (r.temperature() != null) c.put("temperature", r.temperature());
         if (r.topP() != null) c.put("topP", r.topP());
@@ -201,7 +234,7 @@ final class BedrockRequestEncoder {
     }
 
     /** Model-specific fields Converse passes to the model as they are. */
-    private void additionalFields(ObjectNode body, ChatRequest r) {
+    private void additionalFields(ObjectNode body, ChatRequest r, JsonNode thinking) {
         ObjectNode extra = F.objectNode();
         JsonNode topK = r.anthropicField("top_k");
         if (topK != null && topK.isNumber()) {
@@ -209,22 +242,14 @@ final class BedrockRequestEncoder {
             if ("amazon".equals(BedrockModels.family(modelId))) extra.putObject("inferenceConfig").set("topK", topK);
             else extra.set("top_k", topK);
         }
-        if ("anthropic".equals(BedrockModels.family(modelId))) {
-            JsonNode thinking = r.anthropicField("thinking");
-            if (thinking != null && thinking.isObject()) extra.set("thinking", thinking);
-            else {
-                Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
-                ObjectNode effort = dev.switchboard.provider.ClaudeThinking.forEffort(r, limit);
-                if (effort != null) extra.set("thinking", effort);
-            }
-        }
+        if (thinking != null) extra.set("thinking", thinking);
         JsonNode own = r.extra().get("additionalModelRequestFields");
         if (own != null && own.isObject()) extra.setAll((ObjectNode) own);
         if (!extra.isEmpty()) body.set("additionalModelRequestFields", extra);
         // Converse's stopReason says "stop_sequence" but not which one; Claude gives it when asked by this path (AWS's
         // Converse examples), so an Anthropic-dialect client gets its stop_sequence as from Anthropic. Only for Claude:
         // the path names the model's own response field.
-        if ("anthropic".equals(BedrockModels.family(modelId)) && !r.stop().isEmpty()) {
+        if (claude && !r.stop().isEmpty()) {
             body.putArray("additionalModelResponseFieldPaths").add(STOP_SEQUENCE_PATH);
         }
     }

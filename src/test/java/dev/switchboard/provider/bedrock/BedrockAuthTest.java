@@ -127,6 +127,7 @@ class BedrockAuthTest {
         assertThat(BedrockModels.family("mistral.mistral-large-2407-v1:0")).isEqualTo("mistral");
         assertThat(BedrockModels.cachesPrompts("us.amazon.nova-pro-v1:0")).isTrue();
         assertThat(BedrockModels.cachesPrompts("meta.llama3-1-70b-instruct-v1:0")).isFalse();
+        assertThat(BedrockModels.claudeName("us.anthropic.claude-3-7-sonnet-20250219-v1:0")).isEqualTo("claude-3-7-sonnet-20250219-v1:0");
     }
 
     @Test
