@@ -344,6 +344,26 @@ class BedrockIT {
         assertThat(types.get(types.size() - 1)).isEqualTo("message_stop");
     }
 
+    /**
+     * An Anthropic client's anthropic-beta header (Claude Code's context-1m-2025-08-07) reaches Claude on Bedrock as
+     * additionalModelRequestFields.anthropic_beta, as LiteLLM sends it; betas Converse does not take (claude-code-…,
+     * interleaved-thinking-…) are left out, as LiteLLM leaves them out. Other families get none.
+     */
+    @Test
+    void anthropicBetaHeaderReachesClaudeAsAnthropicBeta() {
+        String ask = "{\"model\":\"%s\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String betas = "claude-code-20250219, context-1m-2025-08-07,interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14";
+        HttpResponse<String> claude = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, ask.formatted("claude"),
+                "anthropic-version", "2023-06-01", "anthropic-beta", betas);
+        assertThat(claude.statusCode()).as(claude.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("additionalModelRequestFields").getJsonArray("anthropic_beta"))
+                .isEqualTo(new JsonArray().add("context-1m-2025-08-07").add("fine-grained-tool-streaming-2025-05-14"));
+        HttpResponse<String> llama = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, ask.formatted("llama"),
+                "anthropic-version", "2023-06-01", "anthropic-beta", betas);
+        assertThat(llama.statusCode()).as(llama.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().containsKey("additionalModelRequestFields")).isFalse();
+    }
+
     @Test
     void countTokensIsBedrocksOwnCountForClaude() {
         com.anthropic.models.messages.MessageTokensCount count = anthropic.messages().countTokens(

@@ -1,7 +1,10 @@
 package dev.switchboard.provider.bedrock;
 
 import dev.switchboard.model.FinishReason;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Bedrock's quirk table: how LiteLLM's model strings map to a Bedrock model id, what each model family accepts
@@ -79,6 +82,22 @@ final class BedrockModels {
     static boolean forcesTools(String modelId) {
         String f = family(modelId);
         return f.equals("anthropic") || f.equals("amazon") || f.equals("mistral");
+    }
+
+    /**
+     * The Anthropic betas Converse passes on to Claude ({@code additionalModelRequestFields.anthropic_beta}): LiteLLM's
+     * list for Converse (its {@code anthropic_beta_headers_config.json}, {@code bedrock_converse}). The others a client
+     * such as Claude Code sends (claude-code-…, oauth-…, interleaved-thinking-…, prompt-caching-…) Converse does not
+     * take, and LiteLLM leaves them out too.
+     */
+    private static final Set<String> CONVERSE_BETAS = Set.of("computer-use-2025-01-24", "computer-use-2025-11-24",
+            "context-1m-2025-08-07", "effort-2025-11-24", "fine-grained-tool-streaming-2025-05-14",
+            "structured-outputs-2025-11-13", "thinking-binding-controls-2026-08-01", "thinking-display-updates-2026-08-18");
+
+    /** The betas of an {@code anthropic-beta} header (comma-separated) that Converse takes, in its order, once each. */
+    static List<String> converseBetas(String header) {
+        if (header == null) return List.of();
+        return Arrays.stream(header.split(",")).map(String::trim).filter(CONVERSE_BETAS::contains).distinct().toList();
     }
 
     /** Which embedding body an InvokeModel call takes, or null for a model that is not a known embedder. */

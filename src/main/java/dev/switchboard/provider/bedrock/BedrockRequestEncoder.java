@@ -243,6 +243,14 @@ final class BedrockRequestEncoder {
             else extra.set("top_k", topK);
         }
         if (thinking != null) extra.set("thinking", thinking);
+        if (claude && r.raw() != null) {
+            // an Anthropic client's beta features (Claude Code's context-1m-…), where Claude on Bedrock reads them
+            java.util.List<String> betas = BedrockModels.converseBetas(r.raw().headers().get("anthropic-beta"));
+            if (!betas.isEmpty()) {
+                ArrayNode list = extra.putArray("anthropic_beta");
+                betas.forEach(list::add);
+            }
+        }
         JsonNode own = r.extra().get("additionalModelRequestFields");
         if (own != null && own.isObject()) extra.setAll((ObjectNode) own);
         if (!extra.isEmpty()) body.set("additionalModelRequestFields", extra);
