@@ -109,10 +109,19 @@ final class BedrockModels {
     }
 
     /**
-     * Converse's stopReason → OpenAI's. {@code guardrail_intervened} and {@code content_filtered} are filters;
-     * {@code model_context_window_exceeded} ran out of room, which OpenAI calls length.
+     * Converse's stopReason → OpenAI's, one rule for whole answers and streams. {@code guardrail_intervened} and
+     * {@code content_filtered} are filters; {@code model_context_window_exceeded} ran out of room, which OpenAI calls
+     * length. An answer that called tools but says {@code end_turn} (some models do) is {@code tool_calls}: OpenAI
+     * clients run the calls on that reason only.
+     *
+     * @param toolCalls whether the answer holds a {@code toolUse} block
      */
-    static FinishReason finishReason(String stopReason) {
+    static FinishReason finishReason(String stopReason, boolean toolCalls) {
+        FinishReason finish = finishReason(stopReason);
+        return toolCalls && finish == FinishReason.STOP ? FinishReason.TOOL_CALLS : finish;
+    }
+
+    private static FinishReason finishReason(String stopReason) {
         if (stopReason == null) return FinishReason.STOP;
         return switch (stopReason) {
             case "tool_use" -> FinishReason.TOOL_CALLS;

@@ -51,7 +51,7 @@ final class BedrockResponseDecoder {
         ObjectNode extra = signed == null ? null : JsonNodeFactory.instance.objectNode().set("thinking_blocks", signed);
         Message m = new Message(Role.ASSISTANT, calls.isEmpty() || text.length() > 0 ? List.of(ContentPart.Text.of(text.toString())) : List.of(),
                 null, calls, null, reasoning.length() > 0 ? reasoning.toString() : null, null, extra);
-        FinishReason finish = BedrockModels.finishReason(Json.text(n, "stopReason"));
+        FinishReason finish = BedrockModels.finishReason(Json.text(n, "stopReason"), !calls.isEmpty());
         return new ChatResponse(newId(),
                 System.currentTimeMillis() / 1000, model, List.of(new Choice(0, m, finish, null, stopSequence(n, stops))), usage(n.get("usage")), null, null);
     }

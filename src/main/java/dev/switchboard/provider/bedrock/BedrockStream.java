@@ -133,9 +133,8 @@ final class BedrockStream extends SseRelay {
             case "messageStop" -> {
                 start();
                 stopped = true;
-                FinishReason finish = BedrockModels.finishReason(Json.text(n, "stopReason"));
-                emit(new ChatChunk(id, created, model, List.of(new ChunkChoice(0, Delta.EMPTY,
-                        toolCalls && finish == FinishReason.STOP ? FinishReason.TOOL_CALLS : finish, null,
+                FinishReason finish = BedrockModels.finishReason(Json.text(n, "stopReason"), toolCalls);
+                emit(new ChatChunk(id, created, model, List.of(new ChunkChoice(0, Delta.EMPTY, finish, null,
                         BedrockResponseDecoder.stopSequence(n, stops))), null, null, null));
             }
             case "metadata" -> {

@@ -1,0 +1,27 @@
+package dev.switchboard.provider.bedrock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.provider.Json;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A Converse answer read as the stream reads the same answer. */
+class BedrockResponseDecoderTest {
+    private static FinishReason finish(String stopReason, String block) throws Exception {
+        String answer = "{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[" + block + "]}},\"stopReason\":\""
+                + stopReason + "\",\"usage\":{\"inputTokens\":5,\"outputTokens\":3}}";
+        return BedrockResponseDecoder.response(Json.read(answer), "m", List.of()).choices().get(0).finishReason();
+    }
+
+    /** Some models say end_turn after calling a tool; the client runs tools on tool_calls, streamed or not. */
+    @Test
+    void aToolCallEndingTheTurnIsToolCalls() throws Exception {
+        String use = "{\"toolUse\":{\"toolUseId\":\"t1\",\"name\":\"get_time\",\"input\":{}}}";
+        assertThat(finish("end_turn", use)).isEqualTo(FinishReason.TOOL_CALLS);
+        assertThat(finish("tool_use", use)).isEqualTo(FinishReason.TOOL_CALLS);
+        assertThat(finish("max_tokens", use)).isEqualTo(FinishReason.LENGTH);
+        assertThat(finish("end_turn", "{\"text\":\"hi\"}")).isEqualTo(FinishReason.STOP);
+    }
+}
