@@ -22,4 +22,11 @@ class BedrockPricesTest {
         assertThat(price("us.amazon.nova-pro-v1:0").outputPerToken()).isEqualTo(3.2e-6);
         assertThat(price("amazon.titan-embed-text-v2:0").inputPerToken()).isPositive();
     }
+
+    /** Titan Text Embeddings V2 is $0.00002 per 1,000 tokens (AWS's price list), V1 five times that. */
+    @Test
+    void titanEmbeddingsV2IsNotPricedAsV1() {
+        assertThat(price("amazon.titan-embed-text-v2:0").inputPerToken()).isEqualTo(0.02e-6);
+        assertThat(price("amazon.titan-embed-text-v1").inputPerToken()).isEqualTo(0.1e-6);
+    }
 }
