@@ -165,7 +165,18 @@ public final class LocalRateLimiter implements RateLimiter {
             return Math.max(Math.min(bucket, -limit), bucket - used);
         }
 
+        /** The rpm and tpm the buckets were last filled to (0 before), so a changed limit moves the bucket with it. */
+        private long lastRpm;
+        private long lastTpm;
+
         private void refill(Limits l, long now) {
+            // A limit raised (or lowered) since the last request moves the bucket by the difference: what was used this
+            // minute stays used, and the rest of the new limit is there at once (2 → 10 after 2 requests: 8 more now,
+            // as LiteLLM's counter gives them), not only at the new rate
+            if (l.rpm() != null && lastRpm > 0 && l.rpm() != lastRpm && !Double.isNaN(requests)) requests += l.rpm() - lastRpm;
+            if (l.tpm() != null && lastTpm > 0 && l.tpm() != lastTpm && !Double.isNaN(tokens)) tokens += l.tpm() - lastTpm;
+            if (l.rpm() != null) lastRpm = l.rpm();
+            if (l.tpm() != null) lastTpm = l.tpm();
             double minutes = Math.max(0, now - last) / NANOS_PER_MINUTE;
             last = Math.max(last, now); // the sync's clock read may be older than a request's
             if (l.rpm() != null) requests = Double.isNaN(requests) ? l.rpm() : Math.min(l.rpm(), requests + minutes * l.rpm());

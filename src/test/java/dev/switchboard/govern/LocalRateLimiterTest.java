@@ -28,6 +28,22 @@ class LocalRateLimiterTest {
     }
 
     @Test
+    void aRaisedLimitGivesItsDifferenceAtOnceAndALoweredOneTakesItBack() {
+        RateLimiter.Limits two = new RateLimiter.Limits(2L, null, null);
+        limiter.acquire("k", two, 1, 0);
+        limiter.acquire("k", two, 1, 0);
+        assertThatThrownBy(() -> limiter.acquire("k", two, 1, 0)).hasMessageContaining("rpm_limit (2");
+        RateLimiter.Limits ten = new RateLimiter.Limits(10L, null, null);
+        for (int i = 0; i < 8; i++) limiter.acquire("k", ten, 1, 0); // the 2 used stay used: 8 more now
+        assertThatThrownBy(() -> limiter.acquire("k", ten, 1, 0)).hasMessageContaining("rpm_limit (10");
+        // lowered with the bucket full: no more than the new limit
+        RateLimiter.Limits tenT = new RateLimiter.Limits(null, 1000L, null);
+        limiter.acquire("t", tenT, 10, 0).release(10, 0);
+        RateLimiter.Permit p = limiter.acquire("t", new RateLimiter.Limits(null, 100L, null), 10, 0);
+        assertThat(p.headers()).containsEntry("x-ratelimit-remaining-tokens", "80");
+    }
+
+    @Test
     void tpmTakesTheEstimateUpFrontAndTheRealUsageAfter() {
         RateLimiter.Limits l = new RateLimiter.Limits(null, 100L, null);
         RateLimiter.Permit a = limiter.acquire("k", l, 30, 0);
@@ -68,9 +84,10 @@ class LocalRateLimiterTest {
                 entry("x-ratelimit-remaining-tokens", "850"));
         assertThat(b.headers()).isEqualTo(Map.copyOf(into.entrySet().stream().skip(1)
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
-        // the key's limits changed (a new version): the new numbers, and only the limits it has now
+        // the key's limits changed (a new version): the new numbers (the 10 more it was given, less this one), and only
+        // the limits it has now
         assertThat(limiter.acquire("k", new RateLimiter.Limits(20L, null, null), 1, 0).headers())
-                .containsExactly(entry("x-ratelimit-limit-requests", "20"), entry("x-ratelimit-remaining-requests", "7"));
+                .containsExactly(entry("x-ratelimit-limit-requests", "20"), entry("x-ratelimit-remaining-requests", "17"));
     }
 
     @Test
