@@ -21,6 +21,9 @@ final class VertexSim {
     static final Pattern PATH = Pattern.compile(
             "/v1/projects/([^/]+)/locations/([^/]+)/publishers/([^/]+)/models/([^/:]+):([A-Za-z]+)");
     static final String ANTHROPIC_VERSION = "vertex-2023-10-16";
+    /** Vertex's limits on one {@code :predict} call of a text-embedding model (a Gemini embedding model takes one instance). */
+    static final int MAX_EMBEDDING_INSTANCES = 250;
+    static final int MAX_EMBEDDING_TOKENS = 20_000;
     private final GeminiSim gemini;
     private final AnthropicSim anthropic;
     private final VertexTokenSim tokens;
@@ -81,7 +84,7 @@ final class VertexSim {
         switch (publisher + ":" + method) {
             case "google:generateContent" -> gemini.generate(req, body, behaviour, model, false);
             case "google:streamGenerateContent" -> gemini.generate(req, body, behaviour, model, true);
-            case "google:predict" -> predict(resp, body, behaviour);
+            case "google:predict" -> predict(resp, body, behaviour, model);
             case "anthropic:rawPredict", "anthropic:streamRawPredict" -> claude(resp, body, behaviour, model, method.startsWith("stream"));
             default -> GeminiSim.error(resp, 404, "NOT_FOUND", "Publisher Model `projects/" + m.group(1) + "/locations/" + m.group(2)
                     + "/publishers/" + publisher + "/models/" + model + "` was not found or your project does not have access to it.");
@@ -118,8 +121,12 @@ final class VertexSim {
         anthropic.messages(resp, copy.put("model", model), behaviour);
     }
 
-    /** Text embeddings: {@code instances[].content} → {@code predictions[].embeddings.values}, 768 dimensions unless asked. */
-    private static void predict(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour) {
+    /**
+     * Text embeddings: {@code instances[].content} → {@code predictions[].embeddings.values}, 768 dimensions unless asked.
+     * A request past the model's limits is refused whole, in Vertex's words: more than one instance for the Gemini
+     * embedding models, more than 250 for the others, more than 20,000 input tokens.
+     */
+    private static void predict(HttpServerResponse resp, JsonObject body, SimBehaviour behaviour, String model) {
         if (behaviour.status() != 0) {
             GeminiSim.error(resp, behaviour.status(), behaviour.status() == 429 ? "RESOURCE_EXHAUSTED" : "INTERNAL",
                     behaviour.status() == 429 ? "Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model."
@@ -130,15 +137,22 @@ final class VertexSim {
             GeminiSim.error(resp, 400, "INVALID_ARGUMENT", "Invalid JSON payload received. `instances` is required.");
             return;
         }
+        String tooMany = tooManyInstances(model, instances.size());
+        if (tooMany != null) {
+            GeminiSim.error(resp, 400, "INVALID_ARGUMENT", tooMany);
+            return;
+        }
         JsonObject parameters = body.getJsonObject("parameters", new JsonObject());
         int dims = parameters.getValue("outputDimensionality") instanceof Number n ? n.intValue() : 768;
         JsonArray predictions = new JsonArray();
         int characters = 0;
+        int tokens = 0;
         for (Object o : instances) {
             if (!(o instanceof JsonObject instance) || !(instance.getValue("content") instanceof String text)) {
                 GeminiSim.error(resp, 400, "INVALID_ARGUMENT", "Invalid JSON payload received. Each instance needs a string `content`.");
                 return;
             }
+            tokens += SimReply.tokens(text);
             JsonArray values = new JsonArray();
             long seed = text.hashCode();
             for (int i = 0; i < dims; i++) {
@@ -149,8 +163,25 @@ final class VertexSim {
                     .put("statistics", new JsonObject().put("truncated", false).put("token_count", SimReply.tokens(text)))));
             characters += text.length();
         }
+        if (tokens > MAX_EMBEDDING_TOKENS) {
+            GeminiSim.error(resp, 400, "INVALID_ARGUMENT", "Unable to submit request because the input token count is " + tokens
+                    + " but the model supports up to " + MAX_EMBEDDING_TOKENS + ". Reduce the input token count and try again.");
+            return;
+        }
         resp.setStatusCode(200).putHeader("content-type", "application/json; charset=UTF-8").end(new JsonObject()
                 .put("predictions", predictions).put("metadata", new JsonObject().put("billableCharacterCount", characters)).toBuffer());
+    }
+
+    /** Vertex's refusal of a request with more instances than the model takes in one call, or null when it takes them. */
+    private static String tooManyInstances(String model, int instances) {
+        if (model.startsWith("gemini-embedding")) {
+            return instances <= 1 ? null : "Unable to submit request because it included too many instances. Reduce the number of"
+                    + " instances and try again. Learn more: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/"
+                    + "text-embeddings: Unable to submit request because batchSize must be 1 but the entered value was " + instances
+                    + ". Update the batchSize value and try again.";
+        }
+        return instances <= MAX_EMBEDDING_INSTANCES ? null
+                : MAX_EMBEDDING_INSTANCES + " instance(s) is allowed per prediction. Actual: " + instances;
     }
 
     private static void unauthenticated(HttpServerResponse resp, String message, String reason) {

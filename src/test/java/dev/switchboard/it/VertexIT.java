@@ -95,6 +95,10 @@ class VertexIT {
                         litellm_params:
                           model: vertex_ai/text-embedding-005
                           api_base: ${SIM_ROOT}
+                      - model_name: vgembed
+                        litellm_params:
+                          model: vertex_ai/gemini-embedding-001
+                          api_base: ${SIM_ROOT}
                       - model_name: vrotated
                         litellm_params:
                           model: vertex_ai/gemini-2.5-flash
@@ -271,5 +275,78 @@ class VertexIT {
         assertThat(seen.path()).isEqualTo("/v1/projects/adc-project/locations/europe-west4/publishers/google/models/text-embedding-005:predict");
         assertThat(seen.body().getJsonArray("instances").getJsonObject(1).getString("content")).isEqualTo("two");
         assertThat(seen.body().getJsonObject("parameters").getInteger("outputDimensionality")).isEqualTo(16);
+    }
+
+    /** The embeddings of {@code texts} from {@code model}, as the client gets them. */
+    private static CreateEmbeddingResponse embed(String model, List<String> texts) {
+        return client.embeddings().create(EmbeddingCreateParams.builder().model(model)
+                .input(EmbeddingCreateParams.Input.ofArrayOfStrings(texts)).dimensions(4).build());
+    }
+
+    private static List<ProviderSimulator.Received> predictCalls() {
+        return gw.simulator.received().stream().filter(r -> r.path().endsWith(":predict")).toList();
+    }
+
+    @Test
+    void geminiEmbeddingTakesOneTextACallAndTheAnswersComeBackInInputOrder() {
+        List<String> texts = List.of("alpha", "beta", "gamma", "delta", "epsilon");
+        CreateEmbeddingResponse e = embed("vgembed", texts);
+        // the simulator refuses more than one instance for gemini-embedding-001, as Vertex does
+        List<ProviderSimulator.Received> calls = predictCalls();
+        assertThat(calls).hasSize(5).allSatisfy(c -> assertThat(c.body().getJsonArray("instances")).hasSize(1));
+        assertThat(calls.stream().map(c -> c.body().getJsonArray("instances").getJsonObject(0).getString("content")))
+                .containsExactlyInAnyOrderElementsOf(texts);
+        assertThat(e.data()).extracting(d -> d.index()).containsExactly(0L, 1L, 2L, 3L, 4L);
+        // each vector is its own text's: the same as the text embedded alone
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(e.data().get(i).embedding()).isEqualTo(embed("vgembed", List.of(texts.get(i))).data().get(0).embedding());
+        }
+        assertThat(e.usage().promptTokens()).isEqualTo(9); // 2 + 1 + 2 + 2 + 2 by the simulator's count, summed
+    }
+
+    @Test
+    void textEmbeddingTakesAtMost250TextsACall() {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 600; i++) texts.add("text " + i);
+        CreateEmbeddingResponse e = embed("vembed", texts);
+        List<ProviderSimulator.Received> calls = predictCalls();
+        assertThat(calls.stream().map(c -> c.body().getJsonArray("instances").size())).containsExactly(250, 250, 100);
+        assertThat(e.data()).hasSize(600);
+        for (int i = 0; i < 600; i++) assertThat(e.data().get(i).index()).isEqualTo(i);
+        assertThat(e.data().get(599).embedding()).isEqualTo(embed("vembed", List.of("text 599")).data().get(0).embedding());
+        assertThat(e.data().get(250).embedding()).isEqualTo(embed("vembed", List.of("text 250")).data().get(0).embedding());
+        assertThat(e.usage().promptTokens()).isEqualTo(texts.stream().mapToLong(t -> (t.length() + 3) / 4).sum());
+    }
+
+    @Test
+    void textEmbeddingCallsStayUnder20000InputTokens() {
+        // 30 texts of 3,000 characters: 22,500 tokens by the simulator's count, which refuses above 20,000 as Vertex does
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 30; i++) texts.add(String.valueOf((char) ('a' + i % 26)).repeat(3_000));
+        CreateEmbeddingResponse e = embed("vembed", texts);
+        assertThat(e.data()).hasSize(30);
+        assertThat(predictCalls()).hasSizeGreaterThan(1).allSatisfy(c -> assertThat(c.body().getJsonArray("instances").stream()
+                .mapToInt(o -> ((JsonObject) o).getString("content").length()).sum()).isLessThanOrEqualTo(20_000));
+        assertThat(e.usage().promptTokens()).isEqualTo(30 * 750);
+    }
+
+    @Test
+    void theSimulatorRefusesWhatVertexRefuses() {
+        embed("vgembed", List.of("for a token"));
+        String token = gw.simulator.last().headers().get("authorization").substring("Bearer ".length());
+        String models = gw.simulator.rootUrl() + "/v1/projects/p/locations/us-central1/publishers/google/models/";
+        HttpResponse<String> r = Http.post(models + "gemini-embedding-001:predict", token,
+                "{\"instances\":[{\"content\":\"a\"},{\"content\":\"b\"}]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("status")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(error.getString("message"))
+                .endsWith("batchSize must be 1 but the entered value was 2. Update the batchSize value and try again.");
+        StringBuilder many = new StringBuilder("{\"instances\":[");
+        for (int i = 0; i < 251; i++) many.append(i == 0 ? "" : ",").append("{\"content\":\"t\"}");
+        r = Http.post(models + "text-embedding-005:predict", token, many.append("]}").toString());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message"))
+                .isEqualTo("250 instance(s) is allowed per prediction. Actual: 251");
     }
 }

@@ -26,8 +26,15 @@ import java.util.List;
  * "parameters":{"outputDimensionality":N}}}, answered {@code {"predictions":[{"embeddings":{"values":[…],
  * "statistics":{"token_count":n}}}]}}. OpenAI's input as a string or a list of strings; token arrays have no Vertex
  * form and are a 400. The vectors come back as floats; the edge writes base64 when the client asked for it.
+ *
+ * <p>A list goes in as many calls as the model's limits need ({@link PredictBatches}), at most {@link #IN_FLIGHT} at
+ * once: in sequence, a 2,048-text list for gemini-embedding-001 (one text a call) would take 2,048 round trips one
+ * after the other; all at once, 2,048 requests would land on the model's per-minute quota in the same instant and
+ * most would come back 429. The answers are joined in input order and their token counts summed; any call's failure
+ * is the request's (a client cannot use part of a list).
  */
 final class VertexEmbeddings {
+    static final int IN_FLIGHT = 8;
     private final Deployment deployment;
     private final UpstreamHttp.Endpoint endpoint;
     private final String path;
@@ -45,48 +52,80 @@ final class VertexEmbeddings {
         this.http = http;
     }
 
+    /** One call's embeddings, in its instances' order, and the tokens Vertex counted for them. */
+    private record Part(List<JsonNode> vectors, int tokens) {}
+
     Future<EmbeddingResponse> embed(EmbeddingRequest request, CallOptions options) {
-        return UpstreamAnswers.encodeThen(() -> body(request), body -> auth.sign(MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders))
+        List<String> texts;
+        try {
+            texts = texts(request);
+        } catch (GatewayException e) {
+            return Future.failedFuture(e);
+        }
+        List<PredictBatches.Batch> batches = PredictBatches.of(texts, PredictBatches.maxInstances(deployment.model()));
+        return Windowed.run(batches.size(), IN_FLIGHT, i -> predict(texts, batches.get(i), request.dimensions(), options))
+                .map(this::joined);
+    }
+
+    private Future<Part> predict(List<String> texts, PredictBatches.Batch batch, Integer dimensions, CallOptions options) {
+        Buffer body = body(texts, batch, dimensions);
+        return auth.sign(MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders))
                 .compose(h -> http.send(endpoint, path, h, body, options.timeoutOr(deployment.timeout()), options))
                 .compose(resp -> UpstreamAnswers.read(resp, endpoint, http.buffers(), (r, b) -> {
                     if (r.statusCode() == 401) auth.refused();
                     return VertexErrors.forGoogle(deployment.id()).decode(r, b);
                 },
-                        http.scrubber(), b -> response(Json.read(b)))));
+                        http.scrubber(), b -> part(Json.read(b), batch.size())));
     }
 
-    private Buffer body(EmbeddingRequest r) {
+    private List<String> texts(EmbeddingRequest r) {
+        JsonNode input = r.input();
+        if (input.isTextual()) return List.of(input.asText());
+        List<String> texts = new ArrayList<>(input.size());
+        for (int i = 0; i < input.size(); i++) {
+            if (!input.get(i).isTextual()) {
+                throw GatewayException.badRequest("Vertex AI embeds text only: input[" + i + "] is a token array, which "
+                        + deployment.id() + " cannot take. Send the text instead.", "input");
+            }
+            texts.add(input.get(i).asText());
+        }
+        return texts;
+    }
+
+    private static Buffer body(List<String> texts, PredictBatches.Batch batch, Integer dimensions) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode instances = body.putArray("instances");
-        JsonNode input = r.input();
-        if (input.isTextual()) {
-            instances.addObject().put("content", input.asText());
-        } else {
-            for (int i = 0; i < input.size(); i++) {
-                if (!input.get(i).isTextual()) {
-                    throw GatewayException.badRequest("Vertex AI embeds text only: input[" + i + "] is a token array, which "
-                            + deployment.id() + " cannot take. Send the text instead.", "input");
-                }
-                instances.addObject().put("content", input.get(i).asText());
-            }
-        }
-        if (r.dimensions() != null) body.putObject("parameters").put("outputDimensionality", r.dimensions());
+        for (int i = batch.start(); i < batch.end(); i++) instances.addObject().put("content", texts.get(i));
+        if (dimensions != null) body.putObject("parameters").put("outputDimensionality", dimensions);
         try {
             return Buffer.buffer(Json.MAPPER.writeValueAsBytes(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException(e); // a tree we built always serializes
         }
     }
 
-    private EmbeddingResponse response(JsonNode n) throws AnswerShape.Wrong {
+    /** One call's answer: exactly one prediction an instance, or the vectors after it would carry the wrong index. */
+    private static Part part(JsonNode n, int instances) throws AnswerShape.Wrong {
         AnswerShape.require(n.path("predictions").isArray(), "no `predictions` array");
-        List<EmbeddingResponse.Item> items = new ArrayList<>();
+        List<JsonNode> vectors = new ArrayList<>();
         int tokens = 0;
         for (JsonNode p : n.path("predictions")) {
             JsonNode values = p.path("embeddings").path("values");
             AnswerShape.require(values.isArray(), "a prediction has no `embeddings.values` array");
-            items.add(new EmbeddingResponse.Item(items.size(), values));
+            vectors.add(values);
             tokens += p.path("embeddings").path("statistics").path("token_count").asInt();
+        }
+        AnswerShape.require(vectors.size() == instances, vectors.size() + " predictions for " + instances + " instances");
+        return new Part(vectors, tokens);
+    }
+
+    /** The calls' embeddings one after the other, each with its index in the input, and their tokens summed. */
+    private EmbeddingResponse joined(List<Part> parts) {
+        List<EmbeddingResponse.Item> items = new ArrayList<>();
+        int tokens = 0;
+        for (Part p : parts) {
+            for (JsonNode v : p.vectors()) items.add(new EmbeddingResponse.Item(items.size(), v));
+            tokens += p.tokens();
         }
         return new EmbeddingResponse(deployment.model(), items, new Usage(tokens, 0, 0, 0, 0));
     }
