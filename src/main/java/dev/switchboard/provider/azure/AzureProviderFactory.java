@@ -37,12 +37,14 @@ public final class AzureProviderFactory implements ProviderFactory {
         return token == null || token.isBlank() ? null : new Secret(token);
     }
 
-    /** The key or token, and the client secret a service principal signs in with. */
+    /** The key or token, and the client secret a service principal signs in with (as written and form-encoded). */
     @Override
     public List<Secret> secrets(Deployment d, Function<String, String> env) {
         List<Secret> out = new ArrayList<>(ProviderFactory.super.secrets(d, env));
         String clientSecret = d.stringParam("client_secret");
-        if (clientSecret != null && !clientSecret.isBlank()) out.add(new Secret(clientSecret));
+        if (clientSecret != null && !clientSecret.isBlank()) {
+            for (String form : EntraTokens.secretForms(clientSecret)) out.add(new Secret(form));
+        }
         return out;
     }
 
@@ -59,7 +61,8 @@ public final class AzureProviderFactory implements ProviderFactory {
         } else if (s.adToken() != null) {
             auth = AzureAuth.fixed("authorization", "Bearer " + s.adToken());
         } else {
-            auth = new EntraTokens(ctx.vertx(), EntraTokens.clientSecret(s, ctx.env()), s.scope(), d.id(), Clock.systemUTC());
+            auth = new EntraTokens(ctx.vertx(), EntraTokens.clientSecret(s, ctx.env()), s.scope(), d.id(), s.clientSecret(),
+                    Clock.systemUTC());
         }
         // Azure OpenAI serves OpenAI's own models (max_completion_tokens and all); Foundry's catalogue is any model
         OpenAiWire wire = new OpenAiWire(d, foundry ? "openai_compatible" : "openai");

@@ -7,11 +7,15 @@ import com.azure.identity.ClientSecretCredentialBuilder;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.LogSafe;
+import dev.switchboard.provider.KeyScrubber;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * the next request starts one refresh in the background and still goes out with the old token while it is valid
  * for more than {@link #STILL_USABLE}, so no request waits for Entra except the very first and after a failure.
  * Concurrent requests share one fetch.
+ *
+ * <p>A failure's text is MSAL's, and may quote the token request: an authority (or a proxy before it) that echoes the
+ * form body puts {@code client_secret=…} into the error description, form-encoded or decoded. Every message built from
+ * it (the client's 401, the log line) has both forms of the secret masked first.
  */
 final class EntraTokens implements AzureAuth {
     private static final Logger log = LoggerFactory.getLogger(EntraTokens.class);
@@ -35,15 +43,28 @@ final class EntraTokens implements AzureAuth {
     private final TokenRequestContext request;
     private final String deploymentId;
     private final Clock clock;
+    private final KeyScrubber secret;
     private volatile AccessToken token;
     private Future<AccessToken> inFlight; // guarded by this
 
-    EntraTokens(Vertx vertx, TokenCredential credential, String scope, String deploymentId, Clock clock) {
+    /** @param clientSecret masked in what a failure says (null: nothing to mask) */
+    EntraTokens(Vertx vertx, TokenCredential credential, String scope, String deploymentId, String clientSecret, Clock clock) {
         this.vertx = vertx;
         this.credential = credential;
         this.request = new TokenRequestContext().addScopes(scope);
         this.deploymentId = deploymentId;
+        this.secret = clientSecret == null ? KeyScrubber.NONE : KeyScrubber.of(secretForms(clientSecret));
         this.clock = clock;
+    }
+
+    /**
+     * The client secret as written, and as it travels in the token request's form body (URL-encoded, as MSAL encodes
+     * it: {@code ~} is {@code %7E}, so a scrubber of the raw secret alone would leave the characters around each
+     * escape readable). Both are the secret, for every scrubber of configured secrets.
+     */
+    static List<String> secretForms(String clientSecret) {
+        String encoded = URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
+        return encoded.equals(clientSecret) ? List.of(clientSecret) : List.of(clientSecret, encoded);
     }
 
     /** The service principal's credential; {@code authorityHost} null for Azure's public cloud. */
@@ -89,7 +110,7 @@ final class EntraTokens implements AzureAuth {
                 token = ar.result();
                 return Future.succeededFuture(ar.result());
             }
-            String why = ar.cause().getMessage() == null ? ar.cause().getClass().getSimpleName() : ar.cause().getMessage();
+            String why = secret.text(ar.cause().getMessage() == null ? ar.cause().getClass().getSimpleName() : ar.cause().getMessage());
             log.warn("Entra ID token for {} could not be fetched: {}", deploymentId, LogSafe.text(why));
             return Future.failedFuture(new GatewayException(ErrorKind.AUTHENTICATION, 401, "Upstream " + deploymentId
                     + " could not get an Entra ID token for its service principal (tenant_id, client_id, client_secret): "
