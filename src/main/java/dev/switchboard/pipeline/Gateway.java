@@ -72,7 +72,8 @@ public final class Gateway {
     /** The store and what is built on it, closed together. */
     private record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
                          HealthChecks health, Runnable stopBudgetSync,
-                         DeploymentPrices prices, ResponseCache cache, Observability observe, StoredResponses responses) {}
+                         DeploymentPrices prices, ResponseCache cache, Observability observe, StoredResponses responses,
+                         Runnable forgetLogSecrets) {}
 
     private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
                     List<ServedModel> models, List<String> warnings, Store store) {
@@ -103,6 +104,18 @@ public final class Gateway {
     public static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env,
                                  dev.switchboard.observe.Tracing tracing) {
         ProviderRegistry registry = ProviderRegistry.standard();
+        // before any provider is made: a library's log line (a token fetch's failure) must already find them masked
+        Runnable forgetLogSecrets = dev.switchboard.observe.LogSecrets.add(KeyScrubber.of(secrets(config, registry, env))::text);
+        try {
+            return create(vertx, config, env, tracing, registry, forgetLogSecrets);
+        } catch (RuntimeException | Error e) {
+            forgetLogSecrets.run();
+            throw e;
+        }
+    }
+
+    private static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env,
+                                  dev.switchboard.observe.Tracing tracing, ProviderRegistry registry, Runnable forgetLogSecrets) {
         // One bound on buffered bytes for the whole process: upstream answers here, request bodies at the edge.
         // The pool per upstream host is general_settings.upstream_* (Vert.x's default of 5 would queue under any real load)
         UpstreamHttp http = new UpstreamHttp(vertx, config.general().upstream(),
@@ -194,7 +207,8 @@ public final class Gateway {
         // started by the edge once it listens (EdgeServer.start): `switchboard check` makes a gateway too, and must call nothing
         HealthChecks health = new HealthChecks(vertx, targets, wildcardEntries, router, metering, config.general().healthChecks(),
                 http.scrubber());
-        Store store = new Store(db, ledger, governance, reports, metering, health, stopBudgetSync, prices, cache, observe, responses);
+        Store store = new Store(db, ledger, governance, reports, metering, health, stopBudgetSync, prices, cache, observe, responses,
+                forgetLogSecrets);
         List<String> warnings = new ArrayList<>();
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
@@ -293,7 +307,7 @@ public final class Gateway {
     /** Whether a deployment is chosen by its clients' User-Agent ({@code litellm_params.tag_regex}). */
     private static boolean routesByPattern(Deployment d) { return d.params().get("tag_regex") != null; }
 
-    /** Every provider key the deployments carry, and the master key: never to be kept in a log row or a span. */
+    /** Every provider key the deployments carry, and the master key: never to be kept in a log row, a span or a log line. */
     private static List<String> secrets(GatewayConfig config, ProviderRegistry registry, Function<String, String> env) {
         List<String> out = new ArrayList<>();
         for (Deployment d : WildcardModels.keyHolders(config.deployments(), registry.prefixes())) {
@@ -569,6 +583,7 @@ public final class Gateway {
         store.governance().releaseRateLimits();
         store.db().close();
         http.close();
+        store.forgetLogSecrets().run();
     }
 
     /** Budget routing's budgets with this period's spend, providers' first (LiteLLM's {@code /provider/budgets}). */

@@ -3,6 +3,7 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.support.Http;
+import dev.switchboard.support.LogCapture;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * An Entra authority that refuses the token request and quotes it back (form-encoded and decoded) in its error
  * description, as a misbehaving proxy or a stand-in authority may: the real azure-identity and MSAL fetch from it,
- * and the client's 401 may not hold any 8 characters of the client secret in either form.
+ * and neither the client's 401 nor any log line the gateway writes (MSAL's, azure-identity's and its own) may hold
+ * any 8 characters of the client secret in either form.
  */
 class EntraSecretEchoIT {
     /** Like Entra's generated secrets: a {@code ~} (form-encoded as %7E), dots, dashes and underscores. */
@@ -76,15 +78,25 @@ class EntraSecretEchoIT {
     }
 
     @Test
-    void theSecretTheAuthorityEchoesDoesNotReachTheClient() {
+    void theSecretTheAuthorityEchoesReachesNeitherTheClientNorAnyLogLine() {
         assertThat(SECRET).isNotEqualTo(ENCODED); // both forms are tested
-        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
-                "{\"model\":\"az-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
+        HttpResponse<String> r;
+        List<String> written;
+        try (LogCapture logs = LogCapture.root()) {
+            r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"az-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
+            written = logs.written();
+        }
         // the authority did get the secret and quote it: what follows is masking, not a request that never carried it
         assertThat(bodies).anySatisfy(b -> assertThat(b).contains("client_secret=" + ENCODED));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
         assertThat(r.body()).contains("AADSTS7000215");
         assertHoldsNoPartOfTheSecret(r.body());
+        // the libraries' own lines were written (and so scrubbed), beside the gateway's
+        assertThat(written).anySatisfy(l -> assertThat(l).contains("EntraTokens").contains("AADSTS7000215"));
+        assertThat(written).anySatisfy(l -> assertThat(l).containsAnyOf("IdentityClient", "ClientSecretCredential",
+                "ConfidentialClientApplication").contains("AADSTS7000215"));
+        written.forEach(EntraSecretEchoIT::assertHoldsNoPartOfTheSecret);
     }
 
     /** No 8 consecutive characters of the secret, as written or form-encoded, in any case. */

@@ -2,11 +2,14 @@ package dev.switchboard.support;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Layout;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Collects what one logger writes during a test, to assert that a decision was logged. */
+/** Collects what one logger (or every logger: {@link #root()}) writes during a test, to assert on what was logged. */
 public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -20,9 +23,23 @@ public final class LogCapture implements AutoCloseable {
     /** @param loggerName the logging class's full name (package-private classes cannot be named as literals) */
     public static LogCapture of(String loggerName) { return new LogCapture(loggerName); }
 
+    /** Every logger's lines, the libraries' included (each reaches the root's appenders). */
+    public static LogCapture root() { return new LogCapture(Logger.ROOT_LOGGER_NAME); }
+
     /** "LEVEL message" lines, formatted. */
     public List<String> lines() {
         return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
+
+    /**
+     * The lines as the gateway writes them: through the console appender's layout from {@code logback.xml} (secrets
+     * masked, stack traces included), where {@link #lines()} is the raw event before any of that.
+     */
+    public List<String> written() {
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        var console = (OutputStreamAppender<ILoggingEvent>) root.getAppender("STDERR");
+        Layout<ILoggingEvent> layout = ((LayoutWrappingEncoder<ILoggingEvent>) console.getEncoder()).getLayout();
+        return appender.list.stream().map(layout::doLayout).toList();
     }
 
     @Override
