@@ -241,6 +241,7 @@ public final class CachedAnswerCodec {
             g.writeString(c.stopSequence());
         }
         if (c.logprobs() != null) tree(g, F_LOGPROBS, c.logprobs());
+        if (c.extra() != null) tree(g, F_EXTRA, c.extra()); // a choice's own fields (Azure's content filter results)
         Message m = c.message();
         g.writeFieldName(F_MESSAGE);
         g.writeStartObject();
@@ -287,7 +288,7 @@ public final class CachedAnswerCodec {
         Message m = new Message(Role.fromWire(mo.path("role").asText("assistant")), content, null, calls, null,
                 text(mo, "reasoning"), text(mo, "refusal"), mo.get("extra") instanceof ObjectNode x ? x : null);
         return new Choice(o.path("index").asInt(), m, FinishReason.fromWire(text(o, "finish")), o.get("logprobs"),
-                text(o, "stop_sequence"));
+                text(o, "stop_sequence"), o.get("extra") instanceof ObjectNode x ? x : null);
     }
 
     private static void usage(JsonGenerator g, Usage u) throws IOException {

@@ -45,6 +45,8 @@ public final class StreamRecorder implements ChunkSink {
         FinishReason finish;
         String stopSequence;
         com.fasterxml.jackson.databind.node.ObjectNode extra;
+        /** The choice's own unmodelled fields (Azure's content_filter_results), the latest value of each. */
+        com.fasterxml.jackson.databind.node.ObjectNode choiceExtra;
         /** Where in {@link #reasoning} the thinking block being signed began (a streamed signature comes without its text). */
         int blockStart;
         /** OpenAI's {@code logprobs} of the chunks so far: each list ({@code content}, {@code refusal}) in order, joined. */
@@ -165,6 +167,10 @@ public final class StreamRecorder implements ChunkSink {
                 }
             }
             if (ch.logprobs() != null) p.logprobs(ch.logprobs());
+            if (ch.extra() != null) {
+                if (p.choiceExtra == null) p.choiceExtra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                p.choiceExtra.setAll(ch.extra());
+            }
             if (ch.finishReason() != null) {
                 p.finish = ch.finishReason();
                 p.stopSequence = ch.stopSequence();
@@ -198,7 +204,7 @@ public final class StreamRecorder implements ChunkSink {
             List<ContentPart> content = p.hasText ? List.of(ContentPart.Text.of(p.text.toString())) : List.of();
             Message m = new Message(Role.ASSISTANT, content, null, calls, null, p.reasoning == null ? null : p.reasoning.toString(),
                     p.refusal == null ? null : p.refusal.toString(), p.extra);
-            out.add(new Choice(index, m, p.finish, p.logprobs, p.stopSequence));
+            out.add(new Choice(index, m, p.finish, p.logprobs, p.stopSequence, p.choiceExtra));
         });
         return new ChatResponse(id, created, model, out, usage, fingerprint, serviceTier, null, null, extra);
     }

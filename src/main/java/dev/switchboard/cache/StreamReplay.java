@@ -86,8 +86,9 @@ public final class StreamReplay implements ChatStream {
                 ToolCall call = calls.get(t);
                 out.add(chunk(i, new Delta(null, null, null, null, List.of(new ToolCallDelta(t, call.id(), call.name(), call.arguments(), call.custom()))), null));
             }
+            // the choice's own fields (Azure's content filter results) with its finish, as Azure sends its last verdict
             out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(new ChunkChoice(i, Delta.EMPTY, choice.finishReason(), logprobs,
-                    choice.stopSequence())), null, r.systemFingerprint(), r.serviceTier(), null, r.extra()));
+                    choice.stopSequence(), choice.extra())), null, r.systemFingerprint(), r.serviceTier(), null, r.extra()));
         }
         if (r.usage() != null) out.add(new ChatChunk(r.id(), r.created(), r.model(), List.of(), r.usage(), r.systemFingerprint(), r.serviceTier()));
         return out;

@@ -184,6 +184,51 @@ class AzureIT {
         for (String d : data.subList(0, data.size() - 1)) OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", d);
     }
 
+    /** The filter verdict of one harm category in a {@code content_filter_results} object. */
+    private static boolean filtered(JsonObject results, String category) {
+        return results.getJsonObject(category).getBoolean("filtered");
+    }
+
+    @Test
+    void azuresFilterResultsArePassedOnWhereAzurePutsThem() {
+        // a whole answer: the prompt's results at the top, each choice's on the choice, as Azure sends them
+        HttpResponse<String> r = chat(hello("az"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject answer = new JsonObject(r.body());
+        assertThat(filtered(answer.getJsonArray("prompt_filter_results").getJsonObject(0).getJsonObject("content_filter_results"),
+                "hate")).isFalse();
+        assertThat(filtered(answer.getJsonArray("choices").getJsonObject(0).getJsonObject("content_filter_results"), "violence"))
+                .isFalse();
+        OpenAiSchemas.assertValid("CreateChatCompletionResponse", r.body());
+
+        // a stream: Azure's choiceless first event is not relayed (it breaks clients that read choices[0]); its
+        // prompt_filter_results go out on the first chunk, each chunk's choice keeps its own results
+        HttpResponse<String> s = chat("{\"model\":\"az\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        List<String> data = Http.sseData(s.body());
+        assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
+        List<JsonObject> chunks = data.subList(0, data.size() - 1).stream().map(JsonObject::new).toList();
+        assertThat(chunks).allSatisfy(c -> assertThat(c.getString("id")).isNotEmpty())
+                .allSatisfy(c -> assertThat(c.getJsonArray("choices")).isNotEmpty());
+        assertThat(filtered(chunks.get(0).getJsonArray("prompt_filter_results").getJsonObject(0)
+                .getJsonObject("content_filter_results"), "sexual")).isFalse();
+        assertThat(chunks.subList(1, chunks.size())).allSatisfy(c -> assertThat(c.containsKey("prompt_filter_results")).isFalse());
+        List<JsonObject> texts = chunks.stream().filter(c -> c.getJsonArray("choices").getJsonObject(0).getJsonObject("delta")
+                .containsKey("content")).toList();
+        assertThat(texts).isNotEmpty().allSatisfy(c -> assertThat(filtered(c.getJsonArray("choices").getJsonObject(0)
+                .getJsonObject("content_filter_results"), "self_harm")).isFalse());
+        for (String d : data.subList(0, data.size() - 1)) OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", d);
+
+        // a streamed tool call (its pieces are decoded and written again, not relayed as sent) keeps them too
+        HttpResponse<String> tool = chat("{\"model\":\"az\",\"stream\":true,\"tool_choice\":\"required\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"weather?\"}],\"tools\":[{\"type\":\"function\",\"function\":"
+                + "{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]}");
+        List<String> toolData = Http.sseData(tool.body());
+        List<JsonObject> calls = toolData.subList(0, toolData.size() - 1).stream().map(JsonObject::new)
+                .filter(c -> c.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").containsKey("tool_calls")).toList();
+        assertThat(calls).as(tool.body()).isNotEmpty().allSatisfy(c -> assertThat(filtered(c.getJsonArray("choices").getJsonObject(0)
+                .getJsonObject("content_filter_results"), "hate")).isFalse());
+    }
+
     private static ChatCompletionFunctionTool weather() {
         return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
                 .parameters(FunctionParameters.builder().putAdditionalProperty("type", JsonValue.from("object"))

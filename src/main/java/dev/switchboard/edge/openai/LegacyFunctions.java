@@ -159,7 +159,7 @@ final class LegacyFunctions {
             ObjectNode extra = m.extra() == null ? F.objectNode() : m.extra().deepCopy();
             extra.putObject("function_call").put("name", t.name()).put("arguments", t.arguments() == null ? "" : t.arguments());
             Message old = new Message(m.role(), m.content(), m.name(), List.of(), m.toolCallId(), m.reasoning(), m.refusal(), extra);
-            choices.add(new Choice(c.index(), old, finish(c.finishReason()), c.logprobs()));
+            choices.add(new Choice(c.index(), old, finish(c.finishReason()), c.logprobs(), c.stopSequence(), c.extra()));
         }
         // no relayed bytes: they hold the upstream's tool_calls
         return r.withChoices(choices, r.raw());
@@ -182,7 +182,7 @@ final class LegacyFunctions {
                 fc.put("arguments", t.argumentsFragment() == null ? "" : t.argumentsFragment());
             }
             Delta old = new Delta(d.role(), d.content(), d.reasoning(), d.refusal(), List.of(), extra);
-            choices.set(i, new ChunkChoice(ch.index(), old, finish(ch.finishReason()), ch.logprobs()));
+            choices.set(i, new ChunkChoice(ch.index(), old, finish(ch.finishReason()), ch.logprobs(), ch.stopSequence(), ch.extra()));
         }
         if (choices == null) return c;
         return c.withChoices(choices);

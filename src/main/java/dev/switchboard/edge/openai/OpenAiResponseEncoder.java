@@ -160,6 +160,7 @@ public final class OpenAiResponseEncoder {
                 g.writeFieldName("logprobs");
                 if (c.logprobs() == null) g.writeNull(); else g.writeTree(c.logprobs());
                 g.writeStringField("finish_reason", c.finishReason() == null ? "stop" : c.finishReason().wire());
+                writeExtra(g, c.extra());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -205,8 +206,8 @@ public final class OpenAiResponseEncoder {
     }
 
     /**
-     * Fields an OpenAI-style upstream sent that we do not model (a message's annotations, audio, …; an answer's
-     * citations, search_results, …), as it sent them.
+     * Fields an OpenAI-style upstream sent that we do not model (a message's annotations, audio, …; a choice's
+     * content_filter_results, …; an answer's citations, search_results, prompt_filter_results, …), as it sent them.
      */
     private static void writeExtra(JsonGenerator g, com.fasterxml.jackson.databind.node.ObjectNode extra) throws IOException {
         if (extra == null) return;
@@ -242,6 +243,7 @@ public final class OpenAiResponseEncoder {
                 if (ch.logprobs() == null) g.writeNull(); else g.writeTree(ch.logprobs());
                 if (ch.finishReason() == null) g.writeNullField("finish_reason");
                 else g.writeStringField("finish_reason", ch.finishReason().wire());
+                writeExtra(g, ch.extra());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -171,7 +171,7 @@ final class ToolPermissionGuardrail implements Guardrail {
             Message nm = new Message(m.role(), List.of(ContentPart.Text.of(joined)), m.name(), kept, m.toolCallId(), m.reasoning(),
                     m.refusal(), m.extra());
             FinishReason finish = kept.isEmpty() && c.finishReason() == FinishReason.TOOL_CALLS ? FinishReason.STOP : c.finishReason();
-            out.add(new Choice(c.index(), nm, finish, c.logprobs(), c.stopSequence()));
+            out.add(new Choice(c.index(), nm, finish, c.logprobs(), c.stopSequence(), c.extra()));
         }
         // raw is dropped: the answer changed, so a same-dialect relay of the provider's bytes would undo the rewrite
         return a.withChoices(out, null);

@@ -27,7 +27,7 @@ import java.util.List;
  * OpenAI's chat completion and stream-chunk JSON → canonical, read with Jackson's streaming parser straight
  * into the canonical records: every OpenAI-compatible call passes through here (once per answer, once per
  * streamed event), and building a tree first cost more than the rest of the decoding. Unknown fields of the
- * answer or chunk, a message or a delta are kept as sent ({@code extra}), a choice's skipped; where an answer lacks {@code model} (some compatible servers) the deployment's model fills in.
+ * answer or chunk, a choice, a message or a delta are kept as sent ({@code extra}); where an answer lacks {@code model} (some compatible servers) the deployment's model fills in.
  * {@code reasoning_content} (DeepSeek, vLLM) and {@code reasoning} (OpenRouter) both become reasoning text.
  */
 final class OpenAiChatDecoder {
@@ -237,6 +237,7 @@ final class OpenAiChatDecoder {
         Message message = null;
         FinishReason finish = null;
         JsonNode logprobs = null;
+        ObjectNode extra = null;
         int seen = 0; // index 1, message 2, finish_reason 4, logprobs 8: the encoder writes all four
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
@@ -267,7 +268,9 @@ final class OpenAiChatDecoder {
                     bit = 8;
                 }
                 default -> {
-                    p.skipChildren();
+                    // kept (Azure's content_filter_results, vLLM's stop_reason), as the answer's and message's are;
+                    // not relayed as bytes, since the exact shape has none: the encoder writes it from extra
+                    extra = keep(extra, f, p, v, json, base, end);
                     bit = 16;
                 }
             }
@@ -276,7 +279,7 @@ final class OpenAiChatDecoder {
         }
         if (message == null) throw new AnswerShape.Wrong("a choice without a `message` object");
         if (x != null) x.require(seen == 15);
-        return new Choice(index, message, finish, logprobs);
+        return new Choice(index, message, finish, logprobs, null, extra);
     }
 
     private static Message message(JsonParser p, ExactShape x, byte[] json, int base, int end) throws IOException {
@@ -429,6 +432,7 @@ final class OpenAiChatDecoder {
         Delta delta = Delta.EMPTY;
         FinishReason finish = null;
         JsonNode logprobs = null;
+        ObjectNode extra = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken v = p.nextToken();
@@ -443,10 +447,10 @@ final class OpenAiChatDecoder {
                     if (finish == null) finish = FinishReason.fromWire(string(p, "`finish_reason`"));
                 }
                 case "logprobs" -> logprobs = v == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
-                default -> p.skipChildren();
+                default -> extra = keep(extra, f, p, v, json, base, end);
             }
         }
-        return new ChunkChoice(index, delta, finish, logprobs);
+        return new ChunkChoice(index, delta, finish, logprobs, null, extra);
     }
 
     private static Delta delta(JsonParser p, byte[] json, int base, int end) throws IOException {

@@ -36,6 +36,8 @@ final class OpenAiStream extends SseRelay {
     /** The id and served model went out with an earlier relayed event: later ones need not read them. */
     private boolean identified;
     private LazyChunk lazy;
+    /** A choiceless, usage-less event's own fields (Azure's first: prompt_filter_results), for the next chunk out. */
+    private com.fasterxml.jackson.databind.node.ObjectNode heldFields;
 
     OpenAiStream(HttpClientResponse upstream, OpenAiChatDecoder decoder, UpstreamHttp.Endpoint endpoint,
                  KeyScrubber scrubber, String deploymentId, String secret) {
@@ -60,7 +62,7 @@ final class OpenAiStream extends SseRelay {
             finish();
             return;
         }
-        if (relaying()) {
+        if (relaying() && heldFields == null) { // held fields go out on this chunk: decoded to add them
             if (scan == null) scan = new OpenAiChunkScan();
             scan.read(data, offset, length, !identified, true); // texts: the key-run scan and the request log read them
             if (scan.relayable) {
@@ -163,8 +165,21 @@ final class OpenAiStream extends SseRelay {
             fail(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + deploymentId + " sent a stream event that is not JSON."));
             return;
         }
-        // Azure's first event carries only prompt_filter_results (no choices, no usage): nothing for the client
-        if (chunk.choices().isEmpty() && chunk.usage() == null) return;
+        // Azure's first event carries only prompt_filter_results (no choices, no usage, an empty id): as an event of its
+        // own it breaks clients that read choices[0] and OpenAI's chunk schema, so its fields go out on the next chunk
+        if (chunk.choices().isEmpty() && chunk.usage() == null) {
+            if (chunk.extra() != null) {
+                if (heldFields == null) heldFields = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                heldFields.setAll(chunk.extra());
+            }
+            return;
+        }
+        if (heldFields != null) {
+            if (chunk.extra() != null) heldFields.setAll(chunk.extra()); // the chunk's own value wins
+            chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), chunk.usage(),
+                    chunk.systemFingerprint(), chunk.serviceTier(), chunk.raw(), heldFields);
+            heldFields = null;
+        }
         unfinished.identify(chunk.id(), chunk.model(), chunk.created());
         for (ChunkChoice c : chunk.choices()) {
             if (c.finishReason() != null) sawFinishReason = true;

@@ -208,6 +208,7 @@ final class OpenAiChatDecoderReference {
         Message message = null;
         FinishReason finish = null;
         JsonNode logprobs = null;
+        ObjectNode extra = null;
         int seen = 0; // index 1, message 2, finish_reason 4, logprobs 8: the encoder writes all four
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
@@ -233,7 +234,7 @@ final class OpenAiChatDecoderReference {
                     bit = 8;
                 }
                 default -> {
-                    p.skipChildren();
+                    extra = keep(extra, f, p, v); // a choice's own fields are kept, as an answer's and a message's
                     bit = 16;
                 }
             }
@@ -242,7 +243,7 @@ final class OpenAiChatDecoderReference {
         }
         if (message == null) throw new AnswerShape.Wrong("a choice without a `message` object");
         if (x != null) x.require(seen == 15);
-        return new Choice(index, message, finish, logprobs);
+        return new Choice(index, message, finish, logprobs, null, extra);
     }
 
     private static Message message(JsonParser p, ExactShape x) throws IOException {
@@ -349,6 +350,7 @@ final class OpenAiChatDecoderReference {
         Delta delta = Delta.EMPTY;
         FinishReason finish = null;
         JsonNode logprobs = null;
+        ObjectNode extra = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken v = p.nextToken();
@@ -360,10 +362,10 @@ final class OpenAiChatDecoderReference {
                 }
                 case "finish_reason" -> finish = FinishReason.fromWire(string(p, "`finish_reason`"));
                 case "logprobs" -> logprobs = v == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
-                default -> p.skipChildren();
+                default -> extra = keep(extra, f, p, v);
             }
         }
-        return new ChunkChoice(index, delta, finish, logprobs);
+        return new ChunkChoice(index, delta, finish, logprobs, null, extra);
     }
 
     private static Delta delta(JsonParser p) throws IOException {
