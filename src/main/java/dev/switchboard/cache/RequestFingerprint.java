@@ -90,8 +90,19 @@ public final class RequestFingerprint {
             g.writeString(namespace);
             g.writeString(r.model());
             if (variant != null) g.writeString(variant); // no string for the others: their keys stay what they were
-            if (r.raw() != null) writeRaw(g, r.raw().body(), withoutLastUserText ? lastUserIndexRaw(r.raw().body()) : -1);
-            else writeCanonical(g, r, withoutLastUserText ? lastUserIndex(r) : -1);
+            if (r.raw() != null) {
+                writeRaw(g, r.raw().body(), withoutLastUserText);
+                // the headers the dialect passes on change the answer too (an Anthropic beta: interleaved thinking, a
+                // longer context); nothing is written without them, so the keys of requests without them stay as they were
+                if (!r.raw().headers().isEmpty()) {
+                    for (Map.Entry<String, String> h : new TreeMap<>(r.raw().headers()).entrySet()) {
+                        g.writeString(h.getKey());
+                        g.writeString(h.getValue());
+                    }
+                }
+            } else {
+                writeCanonical(g, r, withoutLastUserText ? lastUserIndex(r) : -1);
+            }
             g.writeEndArray();
         } catch (IOException e) {
             throw new IllegalStateException(e); // cannot happen: the stream only digests
@@ -99,38 +110,50 @@ public final class RequestFingerprint {
         return sha.digest();
     }
 
-    /** An Anthropic-dialect body, as the client wrote it, minus the ignored fields; the blanked turn's content as null. */
-    private static void writeRaw(JsonGenerator g, JsonNode body, int blank) throws IOException {
+    /**
+     * A body as the client wrote it (Anthropic's Messages, OpenAI's Responses), minus the ignored fields. For the semantic
+     * context ({@code blankText}) the last user turn's <em>text</em> is left out and nothing else of it: its documents,
+     * images, search results and tool results stay in the context, matched exactly (they were left out with the text,
+     * so an answer about one document was served for another at similarity 1).
+     */
+    private static void writeRaw(JsonGenerator g, JsonNode body, boolean blankText) throws IOException {
         Map<String, JsonNode> fields = new TreeMap<>();
         body.fields().forEachRemaining(e -> { if (!IGNORED.contains(e.getKey())) fields.put(e.getKey(), e.getValue()); });
         g.writeStartObject();
         for (Map.Entry<String, JsonNode> e : fields.entrySet()) {
             g.writeFieldName(e.getKey());
-            if (e.getKey().equals("messages") && blank >= 0) {
-                g.writeStartArray();
-                for (int i = 0; i < e.getValue().size(); i++) {
-                    JsonNode m = e.getValue().get(i);
-                    if (i == blank) {
-                        g.writeStartObject();
-                        g.writeStringField("role", m.path("role").asText());
-                        g.writeNullField("content");
-                        g.writeEndObject();
-                    } else {
-                        g.writeTree(m);
-                    }
-                }
-                g.writeEndArray();
-            } else {
-                g.writeTree(e.getValue());
-            }
+            boolean turns = e.getKey().equals("messages") || e.getKey().equals("input"); // Anthropic's, Responses'
+            if (blankText && turns) g.writeTree(withoutLastUserText(e.getValue()));
+            else g.writeTree(e.getValue());
         }
         g.writeEndObject();
     }
 
-    private static int lastUserIndexRaw(JsonNode body) {
-        JsonNode ms = body.path("messages");
-        for (int i = ms.size() - 1; i >= 0; i--) if ("user".equals(ms.get(i).path("role").asText())) return i;
-        return -1;
+    /**
+     * The turns with the last user turn's text blanked: a string content (or a Responses {@code input} string) as null,
+     * in a list of blocks each text block's text as null ({@code text}, Responses' {@code input_text}), every other
+     * block as sent.
+     */
+    static JsonNode withoutLastUserText(JsonNode turns) {
+        if (turns.isTextual()) return com.fasterxml.jackson.databind.node.NullNode.instance; // Responses' input: one question
+        if (!turns.isArray()) return turns;
+        int last = -1;
+        for (int i = turns.size() - 1; i >= 0 && last < 0; i--) if ("user".equals(turns.get(i).path("role").asText())) last = i;
+        if (last < 0) return turns;
+        com.fasterxml.jackson.databind.node.ArrayNode out = (com.fasterxml.jackson.databind.node.ArrayNode) turns.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode turn = (com.fasterxml.jackson.databind.node.ObjectNode) out.get(last);
+        JsonNode content = turn.get("content");
+        if (content == null || content.isTextual()) {
+            turn.putNull("content");
+        } else if (content.isArray()) {
+            for (JsonNode block : content) {
+                String type = block.path("type").asText();
+                if (block instanceof com.fasterxml.jackson.databind.node.ObjectNode b && (type.equals("text") || type.equals("input_text"))) {
+                    b.putNull("text");
+                }
+            }
+        }
+        return out;
     }
 
     private static void writeCanonical(JsonGenerator g, ChatRequest r, int blank) throws IOException {

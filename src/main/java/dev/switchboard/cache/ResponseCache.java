@@ -159,8 +159,21 @@ public final class ResponseCache {
         if (optIn) return true;
         var anyway = semantic.settings().servesAnyway();
         if (request.temperature() != null && request.temperature() > 0 && !anyway.contains("temperature")) return false;
-        if (!request.tools().isEmpty() && !anyway.contains("tools")) return false;
+        if (hasTools(request) && !anyway.contains("tools")) return false;
         return !hasImage(request) || anyway.contains("images");
+    }
+
+    /**
+     * Tools of any kind: the functions the gateway models, and what only the client's own body holds: Anthropic's
+     * typed tools (web search, bash, text editor, …) and {@code mcp_servers}, Responses' built-in tools. An answer that
+     * called one (or searched the web) is no answer to a paraphrase.
+     */
+    static boolean hasTools(ChatRequest r) {
+        if (!r.tools().isEmpty()) return true;
+        if (r.raw() == null) return false;
+        com.fasterxml.jackson.databind.JsonNode body = r.raw().body();
+        return body.path("tools").isArray() && !body.path("tools").isEmpty()
+                || body.path("mcp_servers").isArray() && !body.path("mcp_servers").isEmpty();
     }
 
     private static boolean hasImage(ChatRequest r) {

@@ -226,6 +226,12 @@ class ResponseCacheIT {
             assertThat(types).startsWith("message_start", "content_block_start").endsWith("message_delta", "message_stop");
             // as from Anthropic, message_start carries the prompt's count (the replay knows it before it streams)
             assertThat(startInputTokens).containsExactly(firstAnswer.usage().inputTokens()).doesNotContain(0L);
+            // a beta header changes what Claude does (it is passed on): the same body with one is another question
+            String body = "{\"model\":\"claude\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Cache me, Claude\"}]}";
+            Http.post(gw.baseUrl() + "/v1/messages", key, body);
+            assertThat(Http.post(gw.baseUrl() + "/v1/messages", key, body).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+            assertThat(Http.post(gw.baseUrl() + "/v1/messages", key, body, "anthropic-beta", "interleaved-thinking-2025-05-14")
+                    .headers().firstValue("x-switchboard-cache")).hasValue("miss");
         } finally {
             anthropic.close();
         }

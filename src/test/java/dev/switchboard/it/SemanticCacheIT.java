@@ -155,6 +155,55 @@ class SemanticCacheIT {
         assertThat(cache(chat(gw, key, earlier))).isEqualTo("miss");
     }
 
+    private static HttpResponse<String> messages(String body) {
+        return Http.post(gw.baseUrl() + "/v1/messages", key, body);
+    }
+
+    /**
+     * An Anthropic client's last turn: only its text is compared by meaning; its documents and tool results are
+     * context, matched exactly (an answer about one document was served for another at similarity 1); typed tools
+     * (web search, bash) keep a request out as function tools do; a paraphrase with the same document still hits.
+     */
+    @Test
+    void anAnthropicTurnsDocumentsAndToolResultsAreMatchedExactlyAndTypedToolsKeepItOut() {
+        String doc = "{\"model\":\"claude\",\"max_tokens\":200,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"document\","
+                + "\"source\":{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"%s\"}},{\"type\":\"text\",\"text\":\"%s\"}]}]}";
+        assertThat(cache(messages(doc.formatted("The meeting is on Monday at 9am.", Q)))).isEqualTo("miss");
+        awaitEntries(gw, 1);
+        assertThat(cache(messages(doc.formatted("The meeting is cancelled.", PARAPHRASE)))).as("another document").isEqualTo("miss");
+        assertThat(cache(messages(doc.formatted("The meeting is on Monday at 9am.", PARAPHRASE)))).as("the same document")
+                .isEqualTo("hit-semantic");
+
+        // a turn of tool results only (opted in, as tools are kept out by default): the results are context
+        String tool = "{\"model\":\"claude\",\"max_tokens\":200,\"cache\":{\"semantic\":true},\"tools\":[{\"name\":\"ls\","
+                + "\"input_schema\":{\"type\":\"object\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"What files are there?\"},"
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"ls\",\"input\":{}}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"%s\"}]}]}";
+        assertThat(cache(messages(tool.formatted("secrets.txt payroll.xlsx")))).isEqualTo("miss");
+        awaitEntries(gw, 2);
+        assertThat(cache(messages(tool.formatted("README.md")))).as("another tool result").isEqualTo("miss");
+
+        // Anthropic's typed tools are tools: neither served nor stored semantically by default
+        String typed = "{\"model\":\"claude\",\"max_tokens\":200,\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}";
+        long before = new Admin(gw).getOk("/cache/ping").getJsonObject("semantic").getLong("entries");
+        assertThat(cache(messages(typed.formatted(Q)))).isEqualTo("miss");
+        assertThat(cache(messages(typed.formatted(PARAPHRASE)))).isEqualTo("miss");
+        assertThat(new Admin(gw).getOk("/cache/ping").getJsonObject("semantic").getLong("entries")).isEqualTo(before);
+    }
+
+    /** A Responses request's input is its question: a paraphrase of a fresh request hits (it never did). */
+    @Test
+    void aResponsesParaphraseHits() {
+        HttpResponse<String> first = Http.post(gw.v1() + "/responses", key, "{\"model\":\"gpt\",\"input\":\"" + Q + "\"}");
+        assertThat(cache(first)).isEqualTo("miss");
+        awaitEntries(gw, 1);
+        assertThat(cache(Http.post(gw.v1() + "/responses", key, "{\"model\":\"gpt\",\"input\":\"" + PARAPHRASE + "\"}")))
+                .isEqualTo("hit-semantic");
+        assertThat(cache(Http.post(gw.v1() + "/responses", key, "{\"model\":\"gpt\",\"instructions\":\"Be verbose.\",\"input\":\""
+                + PARAPHRASE + "\"}"))).as("other instructions").isEqualTo("miss");
+    }
+
     @Test
     void theGuardsRefuseARoleSwapTheEmbeddingCannotSee() {
         chat(gw, key, ask("How do I convert benzene into toluene?", ""));
