@@ -441,6 +441,7 @@ public final class ConfigLoader {
                 checkBudgetKey(w, section + "." + k, k, v);
                 if (k.equals("cache_params")) checkCacheParams(w, v);
                 if (k.equals("cache") || k.equals("drop_params") || k.equals("turn_off_message_logging")) w.bool(v, section + "." + k);
+                if (LiteLlmCallbacks.KEYS.contains(k)) LiteLlmCallbacks.check(w, section + "." + k, v);
             }
             // A wrong value is reported once, by the check, and not read again.
             if (w.errors.size() == errorsBefore) out.put(k, standIn(w.plain(v, section + "." + k), k));

@@ -125,8 +125,11 @@ public final class LiteLlmKeys {
         a(LITELLM, "drop_params", "drop_params of every deployment that sets none: parameters a provider has no counterpart for are dropped, not refused");
         w(LITELLM, "modify_params", "Switchboard fixes up what each provider requires (alternating turns, empty messages) without it");
         w(LITELLM, "set_verbose json_logs", "Switchboard logs in its own format");
-        w(LITELLM, "success_callback failure_callback callbacks service_callbacks langfuse_default_tags callback_settings",
-                "callbacks are not supported; traces go to general_settings.otel (OTLP)");
+        a(LITELLM, "callbacks success_callback failure_callback", "[\"otel\"] traces every call over OTLP to "
+                + "OTEL_EXPORTER_OTLP_ENDPOINT / _HEADERS, as LiteLLM reads them (general_settings.otel may set the rest); "
+                + "every other callback is warned, naming what to use instead (see Observability, \"Traces\")");
+        w(LITELLM, "service_callbacks langfuse_default_tags callback_settings",
+                "callbacks other than otel are not supported; traces go out over OTLP (callbacks: [otel] or general_settings.otel)");
         a(LITELLM, "turn_off_message_logging", "true: no prompt or completion is kept, in the request log or in traces "
                 + "(request_log.policy off); general_settings.request_log.policy wins when set");
         w(LITELLM, "redact_messages_in_exceptions redact_user_api_key_info",

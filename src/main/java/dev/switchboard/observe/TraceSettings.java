@@ -1,7 +1,6 @@
 package dev.switchboard.observe;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -58,12 +57,12 @@ public record TraceSettings(String endpoint, Map<String, String> headers, String
     public boolean enabled() { return endpoint != null; }
 
     /**
-     * @param otel      {@code general_settings.otel} as plain values
-     * @param callbacks {@code litellm_settings.callbacks} (a list, or null)
-     * @param env       the environment, for the {@code OTEL_*} variables
+     * @param otel        {@code general_settings.otel} as plain values
+     * @param litellmOtel whether {@code litellm_settings} lists LiteLLM's {@code otel} callback
+     *                    ({@code config.LiteLlmCallbacks.otel}): the endpoint then comes from the environment
+     * @param env         the environment, for the {@code OTEL_*} variables
      */
-    public static TraceSettings from(Map<String, Object> otel, Object callbacks, Function<String, String> env) {
-        boolean litellmOtel = callbacks instanceof List<?> l && l.stream().anyMatch(c -> "otel".equals(String.valueOf(c)));
+    public static TraceSettings from(Map<String, Object> otel, boolean litellmOtel, Function<String, String> env) {
         if (Boolean.FALSE.equals(otel.get("enabled"))) return OFF;
         String endpoint = str(otel.get("endpoint"));
         Map<String, String> headers = new LinkedHashMap<>();

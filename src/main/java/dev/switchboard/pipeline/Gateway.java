@@ -210,6 +210,8 @@ public final class Gateway {
         Store store = new Store(db, ledger, governance, reports, metering, health, stopBudgetSync, prices, cache, observe, responses,
                 forgetLogSecrets);
         List<String> warnings = new ArrayList<>();
+        String tracingOff = tracing == null ? Observability.otelWithoutEndpoint(config, env) : null;
+        if (tracingOff != null) warnings.add(tracingOff);
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
                         guardrails.stage(), settings.tagFiltering(), config.general().requestChecks(), routedByUserAgent(config, router)),

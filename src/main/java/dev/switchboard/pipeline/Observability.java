@@ -32,7 +32,8 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
      */
     static Observability open(GatewayConfig config, Function<String, String> env, Database db, PrometheusMeterRegistry registry,
                               Tracing tracing, List<String> secrets, SpendLedger ledger) {
-        TraceSettings ts = TraceSettings.from(config.general().otel(), config.litellmSettings().get("callbacks"), env);
+        TraceSettings ts = TraceSettings.from(config.general().otel(),
+                dev.switchboard.config.LiteLlmCallbacks.otel(config.litellmSettings()), env);
         Tracing t = tracing != null ? tracing : ts.enabled() ? Tracing.otlp(ts) : null;
         RequestLogSettings ls = RequestLogSettings.from(config.general().requestLog());
         RequestLog log = ls.enabled() ? new RequestLog(db, ls, LOG_FLUSH_MILLIS, System::currentTimeMillis) : null;
@@ -55,6 +56,20 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
         AtomicBoolean cacheStage = new AtomicBoolean();
         RequestObserver observer = new RequestObserver(t, log, ls, metrics, new SecretScrubber(secrets), cacheStage::get);
         return new Observability(t, log, metrics, observer, cacheStage);
+    }
+
+    /**
+     * The warning for LiteLLM's {@code otel} callback with no endpoint anywhere (its variables unset in this shell, say):
+     * tracing is then off, which the operator would otherwise learn only from a collector that stays empty. Null when
+     * there is nothing to say.
+     */
+    static String otelWithoutEndpoint(GatewayConfig config, Function<String, String> env) {
+        if (!dev.switchboard.config.LiteLlmCallbacks.otel(config.litellmSettings())) return null;
+        if (Boolean.FALSE.equals(config.general().otel().get("enabled"))) return null; // turned off on purpose
+        if (TraceSettings.from(config.general().otel(), true, env).enabled()) return null;
+        return "litellm_settings lists the otel callback, but no OTLP endpoint is set (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, "
+                + "OTEL_EXPORTER_OTLP_ENDPOINT or general_settings.otel.endpoint): no traces are sent. Fix: export "
+                + "OTEL_EXPORTER_OTLP_ENDPOINT=http://<collector>:4318 before starting the gateway.";
     }
 
     void close() {

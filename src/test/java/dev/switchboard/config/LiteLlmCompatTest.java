@@ -311,6 +311,30 @@ class LiteLlmCompatTest {
     }
 
     @Test
+    void litellmsOtelCallbackIsAppliedAndEveryOtherCallbackIsOneWarningNamingWhatToUseInstead() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/gpt-4o}
+                litellm_settings:
+                  callbacks: ["otel", "prometheus"]
+                  success_callback: [langfuse, my_hooks.handler_instance]
+                  failure_callback: "langfuse"
+                """);
+        assertThat(LiteLlmCallbacks.otel(c.litellmSettings())).isTrue();
+        assertThat(c.warnings()).noneMatch(w -> w.contains("'otel'"))
+                .anyMatch(w -> w.startsWith("line 5: litellm_settings.callbacks: not supported, ignored: callback 'prometheus'")
+                        && w.contains("GET /metrics"))
+                .anyMatch(w -> w.startsWith("line 6: litellm_settings.success_callback: not supported, ignored: callback 'langfuse'")
+                        && w.contains("Langfuse recipe"))
+                .anyMatch(w -> w.contains("callback 'my_hooks.handler_instance'") && w.contains("no Python callbacks"))
+                .anyMatch(w -> w.startsWith("line 7: litellm_settings.failure_callback: not applied: LiteLLM takes a list"));
+        // success_callback alone, or failure_callback, names otel as well as callbacks does
+        assertThat(LiteLlmCallbacks.otel(Map.of("success_callback", java.util.List.of("otel")))).isTrue();
+        assertThat(LiteLlmCallbacks.otel(Map.of("callbacks", java.util.List.of("langfuse")))).isFalse();
+    }
+
+    @Test
     void everyKeyOfTheTableIsInTheReadmeWithItsState() throws Exception {
         String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
         for (KeyRule r : LiteLlmKeys.all()) {

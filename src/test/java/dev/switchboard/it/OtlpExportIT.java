@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The export path: spans reach an OTLP/HTTP collector (a tiny HTTP server in the test) as protobuf that the official
@@ -73,6 +75,39 @@ class OtlpExportIT {
                     .doesNotContain(TestGateway.PROVIDER_KEY).doesNotContain(TestGateway.MASTER_KEY);
             String metrics = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
             assertThat(MetricsIT.value(metrics, "switchboard_trace_spans_exported_total")).isPositive();
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    /**
+     * LiteLLM's way ({@code callbacks: ["otel"]}, or {@code success_callback}): no {@code otel} section at all, the
+     * endpoint and headers from the standard variables of the gateway's environment, as LiteLLM's docs set them up.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"callbacks", "success_callback"})
+    void litellmsOtelCallbackExportsToTheEndpointTheEnvironmentNames(String key) throws Exception {
+        List<Received> received = new CopyOnWriteArrayList<>();
+        HttpServer collector = collector(received);
+        Map<String, String> env = Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort(),
+                "OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Basic%20cGstbGYtMjpzay1sZi0y", "OTEL_SERVICE_NAME", "from-env");
+        try (TestGateway gw = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                litellm_settings:
+                  %s: ["otel"]
+                """.formatted(key), env)) {
+            assertThat(gw.gateway.tracing()).as("tracing on from litellm_settings." + key).isNotNull();
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"trace me the LiteLLM way\"}]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+            await().atMost(Duration.ofSeconds(10)).until(() -> spans(received).stream().anyMatch(s -> id.equals(attr(s, "switchboard.request_id"))));
+            Received first = received.get(0);
+            assertThat(first.path()).isEqualTo("/v1/traces");
+            assertThat(first.authorization()).isEqualTo("Basic cGstbGYtMjpzay1sZi0y");
+            assertThat(ExportTraceServiceRequest.parseFrom(first.body()).getResourceSpans(0).getResource().getAttributesList())
+                    .anyMatch(kv -> kv.getKey().equals("service.name") && kv.getValue().getStringValue().equals("from-env"));
         } finally {
             collector.stop(0);
         }

@@ -81,19 +81,19 @@ class LogPolicyTest {
     void otlpSettingsComeFromTheConfigOrLiteLlmsCallbackAndTheStandardVariables() {
         Map<String, String> env = Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318",
                 "OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Basic%20cGs6c2s=,x-team=a");
-        TraceSettings viaCallback = TraceSettings.from(Map.of(), List.of("otel"), env::get);
+        TraceSettings viaCallback = TraceSettings.from(Map.of(), true, env::get);
         assertThat(viaCallback.endpoint()).isEqualTo("http://collector:4318/v1/traces");
         assertThat(viaCallback.headers()).containsEntry("Authorization", "Basic cGs6c2s=").containsEntry("x-team", "a");
         TraceSettings configured = TraceSettings.from(Map.of("endpoint", "https://cloud.langfuse.com/api/public/otel",
-                "headers", Map.of("Authorization", "Basic abc")), null, n -> null);
+                "headers", Map.of("Authorization", "Basic abc")), false, n -> null);
         assertThat(configured.endpoint()).isEqualTo("https://cloud.langfuse.com/api/public/otel/v1/traces");
         assertThat(configured.headers()).containsEntry("Authorization", "Basic abc");
         assertThat(configured.toString()).doesNotContain("abc");
-        assertThat(TraceSettings.from(Map.of(), null, env::get).enabled()).isFalse();
-        assertThat(TraceSettings.from(Map.of("endpoint", "http://c:4318", "sample_rate", 0.25), null, n -> null).sampleRate())
+        assertThat(TraceSettings.from(Map.of(), false, env::get).enabled()).isFalse();
+        assertThat(TraceSettings.from(Map.of("endpoint", "http://c:4318", "sample_rate", 0.25), false, n -> null).sampleRate())
                 .isEqualTo(0.25);
         assertThat(configured.sampleRate()).isEqualTo(1.0);
         assertThat(configured.stageSpans()).as("the stages' spans are asked for").isFalse();
-        assertThat(TraceSettings.from(Map.of("endpoint", "http://c:4318", "stage_spans", true), null, n -> null).stageSpans()).isTrue();
+        assertThat(TraceSettings.from(Map.of("endpoint", "http://c:4318", "stage_spans", true), false, n -> null).stageSpans()).isTrue();
     }
 }

@@ -21,8 +21,10 @@ class GatewayWarningsTest {
                 litellm_params: { model: gemini/gemini-2.5-flash, api_key: AIza-configured-1234 }
             """;
 
-    private static Gateway gateway(Map<String, String> env) {
-        GatewayConfig config = new ConfigLoader(env::get).parse(YAML);
+    private static Gateway gateway(Map<String, String> env) { return gateway(YAML, env); }
+
+    private static Gateway gateway(String yaml, Map<String, String> env) {
+        GatewayConfig config = new ConfigLoader(env::get).parse(yaml);
         config = config.withGeneral(config.general().withDatabasePath(dev.switchboard.support.TestGateway.tempDatabase()));
         return Gateway.create(Vertx.vertx(), config, env::get);
     }
@@ -40,5 +42,20 @@ class GatewayWarningsTest {
         ServedModel local = g.models().stream().filter(m -> m.alias().equals("local")).findFirst().orElseThrow();
         assertThat(local.apiKey()).as("a local server may need no key: no warning").isNull();
         g.close();
+    }
+
+    @Test
+    void litellmsOtelCallbackWithNoEndpointAnywhereIsWarnedAbout() {
+        String yaml = YAML + "litellm_settings:\n  callbacks: [otel]\n";
+        Map<String, String> keys = Map.of("OPENAI_API_KEY", "sk-openai-from-env-1234", "ANTHROPIC_API_KEY", "sk-ant-from-env-5678");
+        Gateway off = gateway(yaml, keys);
+        assertThat(off.warnings()).singleElement().asString().contains("otel callback").contains("OTEL_EXPORTER_OTLP_ENDPOINT")
+                .contains("no traces are sent");
+        off.shutdown();
+        Map<String, String> withEndpoint = new java.util.HashMap<>(keys);
+        withEndpoint.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9");
+        Gateway on = gateway(yaml, withEndpoint);
+        assertThat(on.warnings()).isEmpty();
+        on.shutdown(); // closes its exporter too (its own threads), which close() alone would leave running
     }
 }
