@@ -124,18 +124,19 @@ public final class KeyAdmin {
         });
     }
 
-    /** {@code POST /key/delete} with {@code keys} or {@code key_aliases}: all of them, or none when one is unknown. */
+    /**
+     * {@code POST /key/delete} with {@code keys} or {@code key_aliases}: all of them, or none when one is unknown. A list
+     * that is null or empty names nothing, as in LiteLLM: its Python client sends both fields, the unused one null.
+     */
     public Future<ObjectNode> delete(ObjectNode body) {
         return change(() -> {
             KeyFields.onlyKnown(body, Set.of("keys", "key_aliases"));
             List<KeyState> targets = new ArrayList<>();
-            if (body.has("keys")) for (String ref : KeyFields.requiredList(body, "keys")) targets.add(resolve(ref));
-            if (body.has("key_aliases")) {
-                for (String alias : KeyFields.requiredList(body, "key_aliases")) {
-                    KeyState s = registry.byAlias(alias);
-                    if (s == null) throw notFound("No key has the alias '" + alias + "'.");
-                    targets.add(s);
-                }
+            for (String ref : KeyFields.strings(body, "keys")) targets.add(resolve(ref));
+            for (String alias : KeyFields.strings(body, "key_aliases")) {
+                KeyState s = registry.byAlias(alias);
+                if (s == null) throw notFound("No key has the alias '" + alias + "'.");
+                targets.add(s);
             }
             if (targets.isEmpty()) throw GatewayException.badRequest("Send 'keys' or 'key_aliases' with the keys to delete.", "keys");
             List<String> ids = targets.stream().map(s -> s.key().keyId()).distinct().toList();

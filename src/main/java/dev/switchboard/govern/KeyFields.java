@@ -121,13 +121,6 @@ final class KeyFields {
         return v.textValue();
     }
 
-    /** A list of strings in {@code field}, required and non-empty. */
-    static List<String> requiredList(ObjectNode b, String field) {
-        List<String> out = strings(b, field);
-        if (out.isEmpty()) throw GatewayException.badRequest("'" + field + "' must list at least one key.", field);
-        return out;
-    }
-
     private static String text(ObjectNode b, String f, int maxLength) {
         JsonNode v = b.get(f);
         if (v.isNull()) return null;
@@ -138,7 +131,8 @@ final class KeyFields {
         return s;
     }
 
-    private static List<String> strings(ObjectNode b, String f) {
+    /** The strings {@code f} lists; none when it is left out or null. */
+    static List<String> strings(ObjectNode b, String f) {
         JsonNode v = b.get(f);
         if (v == null || v.isNull()) return List.of();
         if (!v.isArray()) throw wrongType(f, "a list of strings");

@@ -73,7 +73,7 @@ public final class UserAdmin extends RowAdmin<User> {
             onlyKnown(body, true);
             if (!autoKey) {
                 for (String f : KEY_FIELDS) {
-                    if (body.has(f)) {
+                    if (body.hasNonNull(f)) { // null asks for nothing (LiteLLM's clients send unused fields so)
                         throw GatewayException.badRequest("'" + f + "' is a field of the key /user/new makes, and "
                                 + "'auto_create_key' is false: leave it out, or make the key with /key/generate.", f);
                     }

@@ -69,7 +69,8 @@ public final class AdminRoutes {
         post(router, "/key/regenerate", (caller, body) -> edge.gateway().keys().regenerate(body));
         // LiteLLM's other spelling: POST /key/{key}/regenerate
         router.postWithRegex("/key/(?<ref>[^/]+)/regenerate").handler(rc -> admin(rc, true, (caller, body) -> {
-            if (body.has("key")) throw GatewayException.badRequest("The key is in the path; leave 'key' out of the body.", "key");
+            // a null key names nothing (LiteLLM's clients send unused fields as null); another key would be ambiguous
+            if (body.hasNonNull("key")) throw GatewayException.badRequest("The key is in the path; leave 'key' out of the body.", "key");
             body.put("key", rc.pathParam("ref"));
             return edge.gateway().keys().regenerate(body);
         }));
