@@ -17,7 +17,10 @@ public final class SpendReports {
     /** What totals can be grouped by. */
     public enum GroupBy { KEY, TAG, MODEL, ALIAS, DAY, END_USER, TEAM }
 
-    /** One group of the report. {@code requests} counts served calls, {@code failedAttempts} attempts that failed. */
+    /**
+     * One group of the report. {@code requests} counts served calls, {@code failedAttempts} attempts that failed (not
+     * those a client left: {@link FailedAttempts}).
+     */
     public record Total(String group, String keyAlias, long costNanos, long requests, long failedAttempts, long promptTokens,
                         long completionTokens, long cacheReadTokens, long unpricedRequests) {}
 
@@ -115,7 +118,7 @@ public final class SpendReports {
                 ? " FROM spend_tags t JOIN spend_logs s ON s.request_id = t.request_id AND s.attempt = t.attempt"
                 : " FROM spend_logs s";
         String sql = "SELECT " + group + " AS grp, MAX(s.key_alias), SUM(s.cost_nanos), "
-                + "SUM(CASE WHEN s.attempt = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN s.attempt > 0 THEN 1 ELSE 0 END), "
+                + "SUM(CASE WHEN s.attempt = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN " + FailedAttempts.sql("s") + " THEN 1 ELSE 0 END), "
                 + "SUM(s.prompt_tokens), SUM(s.completion_tokens), SUM(s.cache_read_tokens), "
                 + "SUM(CASE WHEN s.attempt = 0 AND NOT s.priced THEN 1 ELSE 0 END)"
                 + from + w.sql + " GROUP BY " + group + " ORDER BY 3 DESC, 1";

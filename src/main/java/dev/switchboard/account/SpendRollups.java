@@ -23,7 +23,10 @@ public final class SpendRollups {
     public record Daily(long day, String keyId, String keyAlias, String model, String deployment, boolean failed,
                         String route, String cacheStatus, int status, long requests, long costNanos, long savedNanos,
                         long promptTokens, long completionTokens, long cacheReadTokens, long cacheWriteTokens,
-                        long latencyMsSum) {}
+                        long latencyMsSum) {
+        /** Whether these are failed attempts to count (not a client's leaving: {@link FailedAttempts}). */
+        public boolean failedAttempt() { return FailedAttempts.counts(failed, status); }
+    }
 
     /** One row of {@code team_daily}: a team's served calls, cost and tokens on one UTC day. */
     public record TeamDaily(long day, String teamId, long requests, long costNanos, long promptTokens, long completionTokens) {}

@@ -130,6 +130,36 @@ class ClientGoneIT {
                 .as("no upstream failure counted").isEmpty();
     }
 
+    /**
+     * A client's leaving keeps its attempt row (a 499, which says when the client left) but is no failed attempt: the
+     * spend report's {@code failed_attempts} (and so {@code switchboard spend}'s FAILED column) and the dashboard's
+     * {@code totals.failed_attempts} count the provider's failures only, as the attempt metric does. Counted over the
+     * whole ledger, so the other cases' leavings (run before or not) are in it too.
+     */
+    @org.junit.jupiter.api.Test
+    void aClientsLeavingKeepsItsAttemptRowButIsNoFailedAttemptInAnyCount() throws Exception {
+        gw.simulator.enqueue(SimBehaviour.status(500)); // a real failed attempt: the retry serves
+        assertThat(dev.switchboard.support.Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"fails once\"}]}").statusCode()).isEqualTo(200);
+        gw.simulator.enqueue(SimBehaviour.slowFirstByte(10_000));
+        try (Socket client = dev.switchboard.support.RawPost.open(gw, "/v1/chat/completions",
+                "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"left\"}]}")) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> gw.simulator.arrivals() == 3);
+        } // the client goes away during its attempt
+        await().atMost(Duration.ofSeconds(5)).until(() -> rows().stream()
+                .anyMatch(o -> o.getInteger("attempt") > 0 && o.getInteger("status") == 499));
+        List<JsonObject> rows = rows();
+        long providerFailures = rows.stream().filter(o -> o.getInteger("attempt") > 0 && o.getInteger("status") != 499).count();
+        assertThat(providerFailures).as("the 500").isPositive();
+
+        JsonArray groups = admin.getOk("/global/spend/report?group_by=model").getJsonArray("groups");
+        long reported = groups.stream().map(JsonObject.class::cast).mapToLong(g -> g.getLong("failed_attempts")).sum();
+        assertThat(reported).as("failed_attempts of the spend report").isEqualTo(providerFailures);
+        JsonObject totals = new JsonObject(dev.switchboard.support.Http.get(gw.baseUrl() + "/ui/api/overview", TestGateway.MASTER_KEY)
+                .body()).getJsonObject("totals");
+        assertThat(totals.getLong("failed_attempts")).as("the dashboard's totals").isEqualTo(providerFailures);
+    }
+
     /** This case's call row (the alias and call type are unique to each case), or null while not written yet. */
     private static JsonObject call(String model, String callType) {
         return rows().stream().filter(o -> o.getInteger("attempt") == 0 && model.equals(o.getString("model"))
@@ -143,7 +173,7 @@ class ClientGoneIT {
     }
 
     private static List<JsonObject> rows() {
-        JsonArray rows = admin.getOk("/spend/logs").getJsonArray("data");
+        JsonArray rows = admin.getOk("/spend/logs?page_size=1000").getJsonArray("data");
         return rows.stream().map(JsonObject.class::cast).toList();
     }
 }

@@ -109,7 +109,7 @@ public final class DashboardFixture {
             JsonObject r = (JsonObject) o;
             cost += new BigDecimal(r.getValue("spend").toString()).movePointRight(9).longValueExact();
             if (r.getInteger("attempt") > 0) {
-                failed++;
+                if (r.getInteger("status") != 499) failed++; // a client's leaving is no failed attempt (FailedAttempts)
                 continue;
             }
             served++;

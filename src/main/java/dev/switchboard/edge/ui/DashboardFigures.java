@@ -64,8 +64,9 @@ final class DashboardFigures {
         for (Daily d : rows) {
             cost += d.costNanos();
             saved += d.savedNanos();
-            if (d.failed()) failed += d.requests();
-            else {
+            if (d.failed()) {
+                if (d.failedAttempt()) failed += d.requests(); // a client's leaving (499) is no provider's failure
+            } else {
                 served += d.requests();
                 if (d.route().startsWith("fallback")) fallbacks += d.requests();
             }
