@@ -35,11 +35,12 @@ final class BudgetFields {
     /** A budget in {@code field} ({@code max_budget}, {@code team_member_budget}, {@code max_budget_in_team}). */
     static Double maxBudget(ObjectNode b, Double was, String nullMeans, String field) {
         if (!b.has(field)) return was;
-        JsonNode v = b.get(field);
-        if (v.isNull()) return null;
-        if (!v.isNumber() || !Double.isFinite(v.doubleValue()) || v.doubleValue() < 0 || v.doubleValue() > 1e9) {
+        JsonNode raw = b.get(field);
+        if (raw.isNull()) return null;
+        JsonNode v = LaxNumbers.of(raw); // "5" too, as LiteLLM's pydantic models read it
+        if (v == null || !Double.isFinite(v.doubleValue()) || v.doubleValue() < 0 || v.doubleValue() > 1e9) {
             throw GatewayException.badRequest("'" + field + "' must be a number of US dollars from 0 to 1,000,000,000 (or null "
-                    + nullMeans + "), found " + v + ".", field);
+                    + nullMeans + "), found " + raw + ".", field);
         }
         return v.doubleValue();
     }
@@ -98,10 +99,11 @@ final class BudgetFields {
     /** A rate limit ({@code rpm_limit}, {@code tpm_limit}) left out: the row's; else a whole number from 1, or null for none. */
     static Long limit(ObjectNode b, String field, Long was) {
         if (!b.has(field)) return was;
-        JsonNode v = b.get(field);
-        if (v.isNull()) return null;
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
-            throw GatewayException.badRequest("'" + field + "' must be a whole number from 1 (or null for none), found " + v + ".", field);
+        JsonNode raw = b.get(field);
+        if (raw.isNull()) return null;
+        JsonNode v = LaxNumbers.of(raw);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
+            throw GatewayException.badRequest("'" + field + "' must be a whole number from 1 (or null for none), found " + raw + ".", field);
         }
         return v.longValue();
     }

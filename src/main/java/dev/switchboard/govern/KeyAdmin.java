@@ -49,8 +49,9 @@ public final class KeyAdmin {
     }
 
     /** {@code POST /key/generate}: a new key; its secret is in this answer and nowhere else, ever. */
-    public Future<ObjectNode> generate(ObjectNode body) {
+    public Future<ObjectNode> generate(ObjectNode request) {
         return change(() -> {
+            ObjectNode body = UnbuiltKeyFields.dropped(request); // LiteLLM's fields at their defaults: its clients send them
             KeyFields.onlyKnown(body, UPDATE_FIELDS); // the settable fields and key (generate: a secret of the caller's own)
             long now = clock.getAsLong();
             String chosen = chosenSecret(body);
@@ -74,8 +75,9 @@ public final class KeyAdmin {
     }
 
     /** {@code POST /key/update}: {@code key} names it; fields left out keep their values. */
-    public Future<ObjectNode> update(ObjectNode body) {
+    public Future<ObjectNode> update(ObjectNode request) {
         return change(() -> {
+            ObjectNode body = UnbuiltKeyFields.dropped(request);
             KeyFields.onlyKnown(body, UPDATE_FIELDS);
             KeyState s = resolve(KeyFields.required(body, "key"));
             long now = clock.getAsLong();
@@ -106,8 +108,9 @@ public final class KeyAdmin {
      * {@code POST /key/regenerate}: a new secret for the same key. Budget, spend, limits and history stay (they belong
      * to the key id); the old secret stops working when this answers. Settable fields may be changed in the same call.
      */
-    public Future<ObjectNode> regenerate(ObjectNode body) {
+    public Future<ObjectNode> regenerate(ObjectNode request) {
         return change(() -> {
+            ObjectNode body = UnbuiltKeyFields.dropped(request);
             KeyFields.onlyKnown(body, UPDATE_FIELDS);
             KeyState s = resolve(KeyFields.required(body, "key"));
             long now = clock.getAsLong();

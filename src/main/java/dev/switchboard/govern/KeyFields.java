@@ -174,11 +174,13 @@ final class KeyFields {
         return out;
     }
 
+    /** US dollars: a number, or a string holding one ({@link LaxNumbers}); an empty max_budget is none, as LiteLLM reads it. */
     private static Double money(ObjectNode b, String f) {
         JsonNode v = b.get(f);
-        if (v.isNull()) return null;
-        if (!v.isNumber()) throw wrongType(f, "a number of US dollars");
-        double d = v.doubleValue();
+        if (v.isNull() || f.equals("max_budget") && v.isTextual() && v.textValue().isEmpty()) return null;
+        JsonNode n = LaxNumbers.of(v);
+        if (n == null) throw wrongType(f, "a number of US dollars");
+        double d = n.doubleValue();
         if (!Double.isFinite(d) || d < 0) {
             throw GatewayException.badRequest("'" + f + "' must be 0 or more (US dollars), found " + v + ".", f);
         }
@@ -186,11 +188,13 @@ final class KeyFields {
         return d;
     }
 
+    /** A whole number of 0 or more: a number, or a string of digits ({@link LaxNumbers}); null for no limit. */
     private static Long count(ObjectNode b, String f) {
-        JsonNode v = b.get(f);
-        if (v.isNull()) return null;
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
-            throw GatewayException.badRequest("'" + f + "' must be a whole number of 0 or more (or null for no limit), found " + v + ".", f);
+        JsonNode raw = b.get(f);
+        if (raw.isNull()) return null;
+        JsonNode v = LaxNumbers.of(raw);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+            throw GatewayException.badRequest("'" + f + "' must be a whole number of 0 or more (or null for no limit), found " + raw + ".", f);
         }
         return v.longValue();
     }

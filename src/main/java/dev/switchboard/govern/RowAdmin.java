@@ -108,18 +108,24 @@ abstract class RowAdmin<R extends BudgetedRow> {
     }
 
     /**
-     * {@link KeyFields#onlyKnown}, after naming LiteLLM's fields this API does not apply ({@code notSupported}): a copied
-     * script learns what is not applied rather than having it ignored.
+     * {@link KeyFields#onlyKnown}, after naming LiteLLM's fields this API does not apply ({@code notSupported}): one that
+     * asks for nothing ({@link NothingAsked}: null, false, [], {}, …, what LiteLLM's clients send at the defaults) is
+     * accepted and ignored; one that asks for something is refused, so a copied script learns what is not applied
+     * rather than having it ignored.
      */
     static void onlyKnown(ObjectNode body, Set<String> allowed, Set<String> notSupported, String what) {
+        Set<String> taken = new java.util.HashSet<>(allowed);
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!allowed.contains(f) && notSupported.contains(f)) {
-                throw GatewayException.badRequest("'" + f + "' is a LiteLLM " + what + " field Switchboard does not apply; leave it "
-                        + "out. Supported: " + new TreeSet<>(allowed) + ".", f);
+            if (allowed.contains(f) || !notSupported.contains(f)) continue;
+            if (NothingAsked.of(f, body.get(f))) {
+                taken.add(f);
+                continue;
             }
+            throw GatewayException.badRequest("'" + f + "' is a LiteLLM " + what + " field Switchboard does not apply; leave it "
+                    + "out. Supported: " + new TreeSet<>(allowed) + ".", f);
         }
-        KeyFields.onlyKnown(body, allowed);
+        KeyFields.onlyKnown(body, taken);
     }
 
     /**

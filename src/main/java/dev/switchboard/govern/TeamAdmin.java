@@ -601,13 +601,13 @@ public final class TeamAdmin extends RowAdmin<Team> {
 
     private static String teamId(JsonNode v, String param) { return keyLikeId(v, param, Teams.MAX_ID); }
 
-    /** Unknown fields refused; LiteLLM's member lists accepted empty; its other team fields refused by name unless null. */
+    /** Unknown fields refused; LiteLLM's member lists accepted empty; its other team fields refused by name unless they ask for nothing. */
     private static void onlyKnown(ObjectNode body) { onlyKnown(body, true); }
 
     /**
      * Unknown fields refused; LiteLLM's member lists taken by {@code /team/new} ({@code isNew}) and accepted empty by
      * {@code /team/update} (its members change through {@code /team/member_*}); its other team fields refused by name
-     * unless null.
+     * unless they ask for nothing ({@link NothingAsked}).
      */
     private static void onlyKnown(ObjectNode body, boolean isNew) {
         Set<String> allowed = new java.util.HashSet<>(ROW_FIELDS);
@@ -622,7 +622,6 @@ public final class TeamAdmin extends RowAdmin<Team> {
                 throw GatewayException.badRequest("'" + f + "': a team's members change through /team/member_add, "
                         + "/team/member_update and /team/member_delete; leave '" + f + "' out of /team/update.", f);
             }
-            if (NOT_SUPPORTED.contains(f) && v.isNull()) allowed.add(f); // null: nothing asked of it
         }
         onlyKnown(body, allowed, NOT_SUPPORTED, "team");
     }

@@ -32,7 +32,7 @@ public final class UserAdmin extends RowAdmin<User> {
     /** What {@code /user/new} passes on to the key it makes (LiteLLM's key fields of its request). */
     private static final Set<String> KEY_FIELDS = Set.of("key_alias", "duration", "team_id", "aliases", "allowed_cache_controls",
             "blocked", "max_parallel_requests", "tags");
-    /** LiteLLM's other user fields: refused by name unless null, so a copied script learns what is not applied. */
+    /** LiteLLM's other user fields: refused by name unless they ask for nothing, so a copied script learns what is not applied. */
     private static final Set<String> NOT_SUPPORTED = Set.of("teams", "organizations", "send_invite_email", "sso_user_id",
             "password", "spend", "soft_budget", "model_max_budget", "model_rpm_limit", "model_tpm_limit", "guardrails", "policies",
             "prompts", "permissions", "config", "object_permission", "agent_id", "budget_reset_at", "organization_id");
@@ -470,7 +470,7 @@ public final class UserAdmin extends RowAdmin<User> {
 
     private static String userId(JsonNode v, String param) { return keyLikeId(v, param, Users.MAX_ID); }
 
-    /** Unknown fields refused; LiteLLM's other user fields refused by name unless null (or an empty list of teams). */
+    /** Unknown fields refused; LiteLLM's other user fields refused by name unless they ask for nothing (null, [], false, …). */
     private static void onlyKnown(ObjectNode body, boolean isNew) {
         Set<String> allowed = new HashSet<>(ROW_FIELDS);
         if (isNew) {
@@ -484,7 +484,6 @@ public final class UserAdmin extends RowAdmin<User> {
                 throw GatewayException.badRequest("'teams': add the user to a team with /team/member_add (and give them a key "
                         + "of the team: /key/generate with user_id and team_id), or leave 'teams' out.", f);
             }
-            if (NOT_SUPPORTED.contains(f) && (v.isNull() || (v.isArray() && v.isEmpty()))) allowed.add(f);
         }
         onlyKnown(body, allowed, NOT_SUPPORTED, "user");
     }

@@ -57,6 +57,74 @@ class LiteLlmKeyClientsIT {
         }
     }
 
+    /**
+     * A body as LiteLLM's admin UI and clients send it: LiteLLM's fields Switchboard does not build, at their defaults,
+     * numbers as strings. It makes the key those fields' defaults describe; a field that asks for something not built
+     * is a 400 naming it and what to use instead.
+     */
+    @Test
+    void keyGenerateTakesLiteLlmsFieldsAtTheirDefaultsAndNumbersAsStrings() {
+        HttpResponse<String> r = post("/key/generate", """
+                {"key_alias":"ui-made","models":["gpt"],"max_budget":"5","tpm_limit":"100","rpm_limit":"60",
+                 "spend":0,"config":{},"permissions":{},"model_max_budget":{},"model_rpm_limit":null,"model_tpm_limit":{},
+                 "metadata":{},"aliases":{},"allowed_cache_controls":[],"guardrails":[],"prompts":null,"enforced_params":[],
+                 "allowed_routes":[],"key_type":"default","send_invite_email":false,"budget_id":null,"organization_id":null,
+                 "object_permission":{"vector_stores":[],"mcp_servers":[],"mcp_access_groups":[]},"auto_rotate":false,
+                 "rotation_interval":null,"soft_budget":null,"duration":null,"tags":null}
+                """);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject key = new JsonObject(r.body());
+        assertThat(key.getDouble("max_budget")).isEqualTo(5.0);
+        assertThat(key.getLong("tpm_limit")).isEqualTo(100L);
+        assertThat(key.getLong("rpm_limit")).isEqualTo(60L);
+        assertThat(Http.post(gw.v1() + "/chat/completions", key.getString("key"), chat()).statusCode()).isEqualTo(200);
+        // LiteLLM's Python client and CLI: key_type llm_api is what every virtual key is here; "" is no budget (LiteLLM's validator)
+        r = post("/key/generate", "{\"key_alias\":\"cli-made\",\"key_type\":\"llm_api\",\"spend\":\"0\",\"max_budget\":\"\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getValue("max_budget")).isNull();
+        // and /key/update takes them too
+        r = post("/key/update", "{\"key\":\"ui-made\",\"max_budget\":\"7.5\",\"config\":{},\"temp_budget_increase\":null}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getDouble("max_budget")).isEqualTo(7.5);
+
+        // what asks for something not built is refused by name, with what to use instead, and makes no key
+        assertRefused("{\"key_alias\":\"r1\",\"model_max_budget\":{\"gpt\":1.0}}", "model_max_budget", "per-model");
+        assertRefused("{\"key_alias\":\"r2\",\"key_type\":\"management\"}", "key_type", "master key");
+        assertRefused("{\"key_alias\":\"r3\",\"send_invite_email\":true}", "send_invite_email", "no email");
+        assertRefused("{\"key_alias\":\"r4\",\"spend\":3.5}", "spend", "ledger");
+        assertRefused("{\"key_alias\":\"r5\",\"budget_id\":\"b-1\"}", "budget_id", "max_budget");
+        assertRefused("{\"key_alias\":\"r6\",\"permissions\":{\"allow_pii_controls\":true}}", "permissions", "models");
+        assertThat(admin.get("/key/info?key=r1").statusCode()).isEqualTo(404);
+        // a string that holds no number is still a 400, as in pydantic
+        assertRefused("{\"key_alias\":\"r7\",\"max_budget\":\"five\"}", "max_budget", "number");
+        assertRefused("{\"key_alias\":\"r8\",\"tpm_limit\":\"1.5\"}", "tpm_limit", "whole number");
+    }
+
+    private static void assertRefused(String body, String param, String says) {
+        HttpResponse<String> r = post("/key/generate", body);
+        assertThat(r.statusCode()).as(body).isEqualTo(400);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("param")).as(body).isEqualTo(param);
+        assertThat(error.getString("message")).as(body).contains(param).contains(says);
+    }
+
+    /** The user, team and customer APIs take LiteLLM's fields at their defaults the same way (one rule: NothingAsked). */
+    @Test
+    void theOtherAdminApisTakeLiteLlmsFieldsAtTheirDefaultsToo() {
+        HttpResponse<String> r = post("/user/new", "{\"user_id\":\"ui-user\",\"auto_create_key\":false,\"send_invite_email\":false,"
+                + "\"spend\":0,\"model_max_budget\":{},\"teams\":[],\"max_budget\":\"3\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getDouble("max_budget")).isEqualTo(3.0);
+        assertThat(post("/user/new", "{\"user_id\":\"ui-user-2\",\"auto_create_key\":false,\"send_invite_email\":true}")
+                .statusCode()).isEqualTo(400);
+        r = post("/team/new", "{\"team_id\":\"ui-team\",\"tags\":[],\"guardrails\":null,\"model_max_budget\":{},"
+                + "\"tpm_limit\":\"1000\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(post("/team/new", "{\"team_id\":\"ui-team-2\",\"tags\":[\"x\"]}").statusCode()).isEqualTo(400);
+        r = post("/customer/new", "{\"user_id\":\"ui-customer\",\"budget_id\":null,\"spend\":0}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
     /** The other admin bodies where a field names what to act on: null there names nothing, as on /key/delete. */
     @Test
     void aNullFieldThatWouldNameSomethingNamesNothing() {
