@@ -125,6 +125,22 @@ class LiteLlmKeyClientsIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
+    /** LiteLLM's names for two groupings of the spend report. */
+    @Test
+    void theSpendReportTakesLiteLlmsGroupNames() {
+        JsonObject key = admin.generate(new JsonObject().put("key_alias", "grouped"));
+        String body = "{\"model\":\"gpt\",\"user\":\"cust-1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        assertThat(Http.post(gw.v1() + "/chat/completions", key.getString("key"), body).statusCode()).isEqualTo(200);
+        JsonObject byApiKey = admin.getOk("/global/spend/report?group_by=api_key");
+        assertThat(byApiKey.getString("group_by")).isEqualTo("key");
+        assertThat(byApiKey.getJsonArray("groups").stream().map(JsonObject.class::cast))
+                .anyMatch(g -> key.getString("key_id").equals(g.getString("group")));
+        JsonObject byCustomer = admin.getOk("/global/spend/report?group_by=customer");
+        assertThat(byCustomer.getString("group_by")).isEqualTo("end_user");
+        assertThat(byCustomer.getJsonArray("groups").stream().map(JsonObject.class::cast)).anyMatch(g -> "cust-1".equals(g.getString("group")));
+        assertThat(admin.get("/global/spend/report?group_by=colour").statusCode()).isEqualTo(400);
+    }
+
     /** The other admin bodies where a field names what to act on: null there names nothing, as on /key/delete. */
     @Test
     void aNullFieldThatWouldNameSomethingNamesNothing() {

@@ -491,12 +491,18 @@ public final class AdminRoutes {
         return query.withRequestIds(ids);
     }
 
+    /** LiteLLM's names for two of the groupings ({@code /global/spend/report?group_by=api_key|customer}). */
+    private static final java.util.Map<String, SpendReports.GroupBy> LITELLM_GROUPS = java.util.Map.of(
+            "api_key", SpendReports.GroupBy.KEY, "customer", SpendReports.GroupBy.END_USER);
+
     private static SpendReports.GroupBy groupBy(String v) {
         if (v == null) return SpendReports.GroupBy.KEY;
+        if (LITELLM_GROUPS.containsKey(v)) return LITELLM_GROUPS.get(v);
         try {
             return SpendReports.GroupBy.valueOf(v.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw GatewayException.badRequest("'group_by' must be key, tag, model, alias, day, end_user or team, found '" + v + "'.", "group_by");
+            throw GatewayException.badRequest("'group_by' must be key (LiteLLM's api_key), tag, model, alias, day, end_user "
+                    + "(LiteLLM's customer) or team, found '" + v + "'.", "group_by");
         }
     }
 
