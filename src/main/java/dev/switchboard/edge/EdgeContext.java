@@ -134,13 +134,21 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
     /** The hint of the end user a LiteLLM header names ({@link dev.switchboard.model.EndUserOf}). */
     private static final String END_USER_HINT = dev.switchboard.model.EndUserOf.HINT;
 
-    /** The key a client presents: {@code Authorization: Bearer …} (OpenAI) or {@code x-api-key} (Anthropic). */
+    /**
+     * The key a client presents: LiteLLM's {@code x-litellm-api-key} first, as LiteLLM reads it (its key beside an
+     * {@code Authorization} that carries another service's credential, e.g. a Vertex or Bedrock SDK's; {@code Bearer }
+     * optional), then {@code Authorization: Bearer …} (OpenAI), then {@code x-api-key} (Anthropic).
+     */
     public static String presentedKey(HttpServerRequest req) {
+        String litellm = req.getHeader(RequestHeaderNames.X_LITELLM_API_KEY);
+        if (litellm != null && !litellm.isBlank()) return withoutBearer(litellm);
         String auth = req.getHeader(RequestHeaderNames.AUTHORIZATION);
-        if (auth != null) {
-            String a = auth.trim();
-            return a.regionMatches(true, 0, "Bearer ", 0, 7) ? a.substring(7).trim() : a;
-        }
+        if (auth != null) return withoutBearer(auth);
         return req.getHeader(RequestHeaderNames.X_API_KEY);
+    }
+
+    private static String withoutBearer(String header) {
+        String a = header.trim();
+        return a.regionMatches(true, 0, "Bearer ", 0, 7) ? a.substring(7).trim() : a;
     }
 }

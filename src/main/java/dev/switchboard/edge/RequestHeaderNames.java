@@ -18,6 +18,7 @@ final class RequestHeaderNames {
     static final CharSequence SEC_FETCH_SITE = SwitchboardHeaders.optimized("sec-fetch-site");
     static final CharSequence TRANSFER_ENCODING = SwitchboardHeaders.optimized("transfer-encoding");
     static final CharSequence X_API_KEY = SwitchboardHeaders.optimized("x-api-key");
+    static final CharSequence X_LITELLM_API_KEY = SwitchboardHeaders.optimized("x-litellm-api-key");
 
     private RequestHeaderNames() {}
 

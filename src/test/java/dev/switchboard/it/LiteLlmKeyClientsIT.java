@@ -141,6 +141,34 @@ class LiteLlmKeyClientsIT {
         assertThat(admin.get("/global/spend/report?group_by=colour").statusCode()).isEqualTo(400);
     }
 
+    /**
+     * LiteLLM's {@code x-litellm-api-key} header, with or without {@code Bearer}, as LiteLLM reads it: before
+     * {@code Authorization}, which may then carry another service's credential.
+     */
+    @Test
+    void theXLitellmApiKeyHeaderIsTheCredential() throws Exception {
+        String key = admin.generate(new JsonObject().put("key_alias", "by-header")).getString("key");
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        for (String value : new String[] {"Bearer " + key, key}) {
+            HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.v1() + "/chat/completions"))
+                    .header("content-type", "application/json").header("x-litellm-api-key", value)
+                    .header("authorization", "Bearer ya29.a-google-access-token-for-vertex")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(chat())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(value.startsWith("Bearer") ? "Bearer <key>" : "<key>").isEqualTo(200);
+        }
+        JsonObject rows = admin.getOk("/spend/logs?key=by-header");
+        assertThat(rows.getJsonArray("data")).hasSize(2); // both calls were the key's
+        // the admin API too: the master key in the header
+        HttpResponse<String> list = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/key/list"))
+                .header("x-litellm-api-key", "Bearer " + TestGateway.MASTER_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        HttpResponse<String> wrong = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.v1() + "/chat/completions"))
+                .header("content-type", "application/json").header("x-litellm-api-key", "Bearer sk-sb-" + "B".repeat(43))
+                .header("authorization", "Bearer " + key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(chat())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).as("x-litellm-api-key wins over Authorization, as in LiteLLM").isEqualTo(401);
+    }
+
     /** The other admin bodies where a field names what to act on: null there names nothing, as on /key/delete. */
     @Test
     void aNullFieldThatWouldNameSomethingNamesNothing() {
