@@ -39,7 +39,7 @@ public final class EndUserAdmin extends RowAdmin<EndUser> {
     /** {@code POST /customer/new}: LiteLLM's 400 when the end user exists already. */
     public Future<ObjectNode> create(ObjectNode body) {
         return change(() -> {
-            onlyKnown(body, ROW_FIELDS);
+            onlyKnown(body, ROW_FIELDS, true);
             String id = userId(body);
             long now = clock.getAsLong();
             EndUser u = apply(EndUser.blank(id, now), body, now);
@@ -58,7 +58,7 @@ public final class EndUserAdmin extends RowAdmin<EndUser> {
      */
     public Future<ObjectNode> update(ObjectNode body) {
         return change(() -> {
-            onlyKnown(body, ROW_FIELDS);
+            onlyKnown(body, ROW_FIELDS, false);
             String id = userId(body);
             long now = clock.getAsLong();
             EndUser u = store.change(List.of(id), found -> {
@@ -106,7 +106,7 @@ public final class EndUserAdmin extends RowAdmin<EndUser> {
     /** {@code POST /customer/delete} with {@code user_ids}: all of them, or none when one is unknown (LiteLLM's 404). */
     public Future<ObjectNode> delete(ObjectNode body) {
         return change(() -> {
-            onlyKnown(body, Set.of("user_ids"));
+            onlyKnown(body, Set.of("user_ids"), false);
             List<String> ids = userIds(body);
             List<String> missing = store.deleteAll(ids);
             if (!missing.isEmpty()) {
@@ -128,7 +128,7 @@ public final class EndUserAdmin extends RowAdmin<EndUser> {
      */
     public Future<ObjectNode> block(ObjectNode body, boolean blocked) {
         return change(() -> {
-            onlyKnown(body, Set.of("user_ids"));
+            onlyKnown(body, Set.of("user_ids"), false);
             List<String> ids = userIds(body);
             long now = clock.getAsLong();
             java.util.Collection<EndUser> rows = store.change(ids, blocked ? id -> EndUser.blank(id, now) : null, found -> {
@@ -204,7 +204,9 @@ public final class EndUserAdmin extends RowAdmin<EndUser> {
 
     private static List<String> userIds(ObjectNode body) { return ids(body, "user_ids", "end user", EndUsers.MAX_ID); }
 
-    private static void onlyKnown(ObjectNode body, Set<String> allowed) { onlyKnown(body, allowed, NOT_SUPPORTED, "customer"); }
+    private static void onlyKnown(ObjectNode body, Set<String> allowed, boolean creating) {
+        onlyKnown(body, allowed, NOT_SUPPORTED, "customer", creating);
+    }
 
     private static BigDecimal usd(long nanos) { return BigDecimal.valueOf(nanos, 9).stripTrailingZeros(); }
 

@@ -51,7 +51,7 @@ public final class KeyAdmin {
     /** {@code POST /key/generate}: a new key; its secret is in this answer and nowhere else, ever. */
     public Future<ObjectNode> generate(ObjectNode request) {
         return change(() -> {
-            ObjectNode body = UnbuiltKeyFields.dropped(request); // LiteLLM's fields at their defaults: its clients send them
+            ObjectNode body = UnbuiltKeyFields.dropped(request, true); // LiteLLM's fields at their defaults: its clients send them
             KeyFields.onlyKnown(body, UPDATE_FIELDS); // the settable fields and key (generate: a secret of the caller's own)
             long now = clock.getAsLong();
             String chosen = chosenSecret(body);
@@ -77,7 +77,7 @@ public final class KeyAdmin {
     /** {@code POST /key/update}: {@code key} names it; fields left out keep their values. */
     public Future<ObjectNode> update(ObjectNode request) {
         return change(() -> {
-            ObjectNode body = UnbuiltKeyFields.dropped(request);
+            ObjectNode body = UnbuiltKeyFields.dropped(request, false);
             KeyFields.onlyKnown(body, UPDATE_FIELDS);
             KeyState s = resolve(KeyFields.required(body, "key"));
             long now = clock.getAsLong();
@@ -110,7 +110,7 @@ public final class KeyAdmin {
      */
     public Future<ObjectNode> regenerate(ObjectNode request) {
         return change(() -> {
-            ObjectNode body = UnbuiltKeyFields.dropped(request);
+            ObjectNode body = UnbuiltKeyFields.dropped(request, false);
             KeyFields.onlyKnown(body, UPDATE_FIELDS);
             KeyState s = resolve(KeyFields.required(body, "key"));
             long now = clock.getAsLong();

@@ -112,13 +112,15 @@ abstract class RowAdmin<R extends BudgetedRow> {
      * asks for nothing ({@link NothingAsked}: null, false, [], {}, …, what LiteLLM's clients send at the defaults) is
      * accepted and ignored; one that asks for something is refused, so a copied script learns what is not applied
      * rather than having it ignored.
+     *
+     * @param creating whether the body makes a row (a spend of 0 is then its default, where on an update it is a reset)
      */
-    static void onlyKnown(ObjectNode body, Set<String> allowed, Set<String> notSupported, String what) {
+    static void onlyKnown(ObjectNode body, Set<String> allowed, Set<String> notSupported, String what, boolean creating) {
         Set<String> taken = new java.util.HashSet<>(allowed);
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (allowed.contains(f) || !notSupported.contains(f)) continue;
-            if (NothingAsked.of(f, body.get(f))) {
+            if (NothingAsked.of(f, body.get(f), creating)) {
                 taken.add(f);
                 continue;
             }

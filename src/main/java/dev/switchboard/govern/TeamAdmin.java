@@ -623,7 +623,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
                         + "/team/member_update and /team/member_delete; leave '" + f + "' out of /team/update.", f);
             }
         }
-        onlyKnown(body, allowed, NOT_SUPPORTED, "team");
+        onlyKnown(body, allowed, NOT_SUPPORTED, "team", isNew);
     }
 
     /**

@@ -74,16 +74,17 @@ final class UnbuiltKeyFields {
     /**
      * The body without the fields that ask for nothing (the body itself when it has none).
      *
+     * @param creating {@code /key/generate} (a spend of 0 is its default), not an update
      * @throws GatewayException 400 naming the first field that asks for something not built
      */
-    static ObjectNode dropped(ObjectNode body) {
+    static ObjectNode dropped(ObjectNode body, boolean creating) {
         ObjectNode out = body;
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             String instead = INSTEAD.get(f);
             if (instead == null) continue;
             JsonNode v = body.get(f);
-            boolean nothing = NothingAsked.of(f, v) || v.isTextual() && NOTHING_TEXT.getOrDefault(f, Set.of()).contains(v.textValue());
+            boolean nothing = NothingAsked.of(f, v, creating) || v.isTextual() && NOTHING_TEXT.getOrDefault(f, Set.of()).contains(v.textValue());
             if (!nothing) {
                 throw GatewayException.badRequest("'" + f + "' is a LiteLLM key field Switchboard does not build, and " + shown(v)
                         + " asks for it; leave it out or at its default. Instead: " + instead + ".", f);

@@ -485,7 +485,7 @@ public final class UserAdmin extends RowAdmin<User> {
                         + "of the team: /key/generate with user_id and team_id), or leave 'teams' out.", f);
             }
         }
-        onlyKnown(body, allowed, NOT_SUPPORTED, "user");
+        onlyKnown(body, allowed, NOT_SUPPORTED, "user", isNew);
     }
 
     private static GatewayException userNotFound(String id, String param) { return notFound("User not found, passed user_id=" + id, param); }

@@ -86,6 +86,10 @@ class LiteLlmKeyClientsIT {
         r = post("/key/update", "{\"key\":\"ui-made\",\"max_budget\":\"7.5\",\"config\":{},\"temp_budget_increase\":null}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(new JsonObject(r.body()).getDouble("max_budget")).isEqualTo(7.5);
+        // a spend of 0 on an update is LiteLLM's reset of the spend, not its default: refused, not silently dropped
+        r = post("/key/update", "{\"key\":\"ui-made\",\"spend\":0}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("spend");
 
         // what asks for something not built is refused by name, with what to use instead, and makes no key
         assertRefused("{\"key_alias\":\"r1\",\"model_max_budget\":{\"gpt\":1.0}}", "model_max_budget", "per-model");
