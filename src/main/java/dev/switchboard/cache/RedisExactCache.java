@@ -86,9 +86,16 @@ public final class RedisExactCache implements ExactCache {
     @Override
     public Future<Integer> clear() { return deleteMatching(PREFIX + "*"); }
 
-    /** SCAN (never KEYS: it would stall a shared Redis) and DEL, page by page. Admin only, so failures are reported. */
+    /**
+     * SCAN (never KEYS: it would stall a shared Redis) and DEL, page by page. Admin only, so failures are reported: a
+     * Redis that cannot be reached is a 503 saying so (what was deleted before it failed stays deleted), not the
+     * gateway's generic 500.
+     */
     private Future<Integer> deleteMatching(String pattern) {
-        return scanAndDelete("0", pattern, 0);
+        return scanAndDelete("0", pattern, 0).timeout(Math.max(timeoutMillis, 5_000), TimeUnit.MILLISECONDS)
+                .recover(e -> Future.failedFuture(dev.switchboard.model.GatewayException.of(dev.switchboard.model.ErrorKind.UNAVAILABLE,
+                        "The response cache's Redis at " + where + " could not be reached (" + dev.switchboard.model.LogSafe.message(e)
+                                + "): the entries were not deleted, or not all of them. Try again when it is back.")));
     }
 
     private Future<Integer> scanAndDelete(String cursor, String pattern, int deleted) {

@@ -70,6 +70,11 @@ class RedisCacheIT {
             assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN") && l.contains("requests go on without the cache"));
             assertThat(log.lines().stream().filter(l -> l.startsWith("WARN")).count()).as("at most one warning every 30 s").isEqualTo(1);
             assertThat(Http.get(gw.baseUrl() + "/cache/ping", TestGateway.MASTER_KEY).body()).contains("\"status\":\"unhealthy\"");
+            // deleting from it: a 503 that says Redis is not there, not the gateway's generic 500
+            HttpResponse<String> flush = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/cache"))
+                    .header("authorization", "Bearer " + TestGateway.MASTER_KEY).DELETE().build());
+            assertThat(flush.statusCode()).isEqualTo(503);
+            assertThat(flush.body()).contains("Redis at 127.0.0.1:1 could not be reached");
         }
     }
 }
