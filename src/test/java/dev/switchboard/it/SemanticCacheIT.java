@@ -214,6 +214,23 @@ class SemanticCacheIT {
     }
 
     @Test
+    void theGuardsRefuseTheOppositeQuestion() {
+        // a QA run's false hits: cosine 0.97-0.99 with BGE, and the cached yes/no answer turned around
+        String[][] pairs = {{"Is it legal to drive after drinking one beer?", "Is it illegal to drive after drinking one beer?"},
+                {"Is it safe to eat raw chicken?", "Is it unsafe to eat raw chicken?"},
+                {"Is it safe to take ibuprofen while pregnant?", "Is it dangerous to take ibuprofen while pregnant?"}};
+        long guarded = admin.getOk("/cache/ping").getJsonObject("semantic").getLong("guarded");
+        for (int i = 0; i < pairs.length; i++) {
+            chat(gw, key, ask(pairs[i][0], ""));
+            awaitEntries(gw, 2L * i + 1);
+            assertThat(cache(chat(gw, key, ask(pairs[i][1], "")))).as(pairs[i][1]).isEqualTo("miss");
+            awaitEntries(gw, 2L * i + 2); // the miss's answer is stored too
+        }
+        assertThat(admin.getOk("/cache/ping").getJsonObject("semantic").getLong("guarded")).as("each found, then refused")
+                .isGreaterThanOrEqualTo(guarded + pairs.length);
+    }
+
+    @Test
     void aTemperatureAboveZeroIsNotServedSemanticallyUnlessTheRequestOptsIn() {
         chat(gw, key, ask(Q, ",\"temperature\":0.8"));
         assertThat(cache(chat(gw, key, ask(PARAPHRASE, ",\"temperature\":0.8")))).as("not stored, not served").isEqualTo("miss");

@@ -28,6 +28,71 @@ class QuestionGuardsTest {
     }
 
     @Test
+    void aWordTurnedIntoItsOppositeIsAnotherQuestion() {
+        // the QA run's false hits with the default embedder (BGE small: 0.9891, 0.9745, 0.9795; quicksort 0.9612)
+        assertThat(g.check("Is it legal to drive after drinking one beer?", "Is it illegal to drive after drinking one beer?"))
+                .isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("Is it safe to eat raw chicken?", "Is it unsafe to eat raw chicken?")).isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("Is it safe to take ibuprofen while pregnant?", "Is it dangerous to take ibuprofen while pregnant?"))
+                .isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("What is the worst case time complexity of quicksort?", "What is the best case time complexity of quicksort?"))
+                .isEqualTo(Verdict.POLARITY);
+        // either way round
+        assertThat(g.check("Is it unsafe to eat raw chicken?", "Is it safe to eat raw chicken?")).isEqualTo(Verdict.POLARITY);
+    }
+
+    @Test
+    void negatingPrefixesCountOnlyOnAWordTheOtherQuestionHas() {
+        assertThat(g.check("Is it possible to travel faster than light?", "Is it impossible to travel faster than light?"))
+                .as("im- before p").isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("Is an irregular heartbeat dangerous?", "Is a regular heartbeat dangerous?")).as("ir- before r")
+                .isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("What are the advantages of nuclear power?", "What are the disadvantages of nuclear power?"))
+                .as("dis-, plural").isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("Can a smoker get life insurance?", "Can a non-smoker get life insurance?")).as("non- with a hyphen")
+                .isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("Is the wall charger compatible with an iPhone 7?", "Is the wall charger incompatible with an iPhone 7?"))
+                .as("in- before c").isEqualTo(Verdict.POLARITY);
+        // a prefix's letters that are part of the word: the remainder is no word of the other question, or Latin would
+        // have spelled the negation otherwise (im- only before m/p/b, so "image" is not im + "age"; no in- before p)
+        assertThat(g.check("What is the interest rate on a home loan?", "What is the home loan interest rate?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Which app makes my image look older?", "Which app shows how I will age?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("What should I input here?", "What should I put here?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("How do I install Python on Windows?", "How can I install Python on Windows?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Is it legal or illegal to record a phone call?", "Is it illegal or legal to record a phone call?"))
+                .as("both words on both sides").isEqualTo(Verdict.PASS);
+    }
+
+    @Test
+    void polarOppositesOneOnEachSideAreAnotherQuestion() {
+        assertThat(g.check("Is coffee good for your health?", "Is coffee bad for your health?")).isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("Is it true that Einstein failed math?", "Is it false that Einstein failed math?")).isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("What are the pros of remote work?", "What are the cons of remote work?")).isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("What is the max dose of ibuprofen per day?", "What is the minimum dose of ibuprofen per day?"))
+                .as("max and minimum are poles of one row").isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("Which country has the most vegetarians?", "Which country has the least vegetarians?")).isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("How can I increase my metabolism?", "How can I decrease my metabolism?")).isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("What should I eat before a workout?", "What should I eat after a workout?")).isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("Why do I sleep more in winter?", "Why do I sleep less in winter?")).isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("Why is my blood pressure higher in the morning?", "Why is my blood pressure lower in the morning?"))
+                .isEqualTo(Verdict.POLARITY);
+        assertThat(g.check("Is Python better than Java for beginners?", "Is Python worse than Java for beginners?")).isEqualTo(Verdict.POLARITY);
+        // two opposites are not counted against each other (QQP labels this pair a duplicate): a miss, never a wrong answer
+        assertThat(g.check("What is the least painful way to die?", "What is the most painless way to die?")).isEqualTo(Verdict.POLARITY);
+    }
+
+    @Test
+    void aPolarWordOnBothSidesOrOnBothPolesOfOneSideStillMatches() {
+        assertThat(g.check("How do I become a better programmer?", "How can I become a better programmer?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Is it safe to eat raw eggs?", "Are raw eggs safe to eat?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("What is the best way to increase my income?", "How can I increase my income?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("What are the pros and cons of nuclear energy?", "What are the advantages and disadvantages of nuclear energy?"))
+                .as("both poles on each side").isEqualTo(Verdict.PASS);
+        assertThat(g.check("What are the best and worst things about Paris?", "What are the worst and best things about Paris?"))
+                .isEqualTo(Verdict.PASS);
+    }
+
+    @Test
     void swappedRolesAroundAnAsymmetricWordAreRefused() {
         assertThat(g.check("How do I convert benzene into toluene?", "How do I convert toluene into benzene?")).isEqualTo(Verdict.ROLE_SWAP);
         assertThat(g.check("What % of terrorists are Muslim?", "What % of Muslims are terrorists?")).isEqualTo(Verdict.ROLE_SWAP);
@@ -47,5 +112,8 @@ class QuestionGuardsTest {
         QuestionGuards none = new QuestionGuards(QuestionGuards.Enabled.NONE);
         assertThat(none.check("How do I convert benzene into toluene?", "How do I convert toluene into benzene?")).isEqualTo(Verdict.PASS);
         assertThat(none.check("H2", "H2S")).isEqualTo(Verdict.PASS);
+        assertThat(none.check("Is it safe to eat raw chicken?", "Is it unsafe to eat raw chicken?")).isEqualTo(Verdict.PASS);
+        QuestionGuards noPolarity = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, false));
+        assertThat(noPolarity.check("Is it safe to eat raw chicken?", "Is it dangerous to eat raw chicken?")).isEqualTo(Verdict.PASS);
     }
 }
