@@ -4,6 +4,8 @@
 #   1. switchboard cache eval on bench/data/qqp-heldout.jsonl (the 6,000 pairs the thresholds were NOT calibrated on;
 #      bench/data/qqp-calibrate.jsonl holds the other 6,000): the per-threshold table, what each guard adds, grey-zone
 #      verification (the pair's label stands in for the verifier model) and the online mode at max_false_hit_rate 0.01.
+#      Then the same on bench/data/polarity-probe.jsonl: 36 hand-written pairs (24 questions and their opposites, 12
+#      paraphrases), the cases the polarity guard is for, which QQP hardly has (a demonstration, not a rate).
 #   2. the same table for all-minilm-l6-v2-q, the faster model (no verification / online runs).
 #   3. switchboard cache bench: lookup p50/p99 with 100,000 entries, memory an entry and the index's recall against exact
 #      search, for both models; then Lucene's index and pgvector's interleaved (Lucene, pgvector, Lucene, pgvector: the
@@ -28,6 +30,8 @@ run() { java -Xmx2g --add-modules jdk.incubator.vector -jar "$jar" "$@" 2> >(gre
   echo "# Semantic cache figures ($(date -u +%F), $(nproc) cores)"
   echo; echo '## bge-small-en-v15-q (default) on held-out pairs'; echo '```'
   run cache eval --pairs "$here/data/qqp-heldout.jsonl" --verify --max-false-hit-rate 0.01
+  echo '```'; echo; echo '## bge-small-en-v15-q on the polarity probe (hand-written opposites and paraphrases)'; echo '```'
+  run cache eval --pairs "$here/data/polarity-probe.jsonl"
   echo '```'; echo; echo '## all-minilm-l6-v2-q on held-out pairs'; echo '```'
   run cache eval --pairs "$here/data/qqp-heldout.jsonl" --embedder all-minilm-l6-v2-q
   echo '```'; echo; echo '## lookup latency, 100,000 entries'; echo '```'
