@@ -95,7 +95,7 @@ public final class RedisExactCache implements ExactCache {
         return scanAndDelete("0", pattern, 0).timeout(Math.max(timeoutMillis, 5_000), TimeUnit.MILLISECONDS)
                 .recover(e -> Future.failedFuture(dev.switchboard.model.GatewayException.of(dev.switchboard.model.ErrorKind.UNAVAILABLE,
                         "The response cache's Redis at " + where + " could not be reached (" + dev.switchboard.model.LogSafe.message(e)
-                                + "): the entries were not deleted, or not all of them. Try again when it is back.")));
+                                + "): the entries may not all have been deleted. Try again when it is back.")));
     }
 
     private Future<Integer> scanAndDelete(String cursor, String pattern, int deleted) {

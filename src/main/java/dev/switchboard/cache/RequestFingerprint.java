@@ -92,14 +92,11 @@ public final class RequestFingerprint {
             if (variant != null) g.writeString(variant); // no string for the others: their keys stay what they were
             if (r.raw() != null) {
                 writeRaw(g, r.raw().body(), withoutLastUserText);
-                // the headers the dialect passes on change the answer too (an Anthropic beta: interleaved thinking, a
-                // longer context); nothing is written without them, so the keys of requests without them stay as they were
-                if (!r.raw().headers().isEmpty()) {
-                    for (Map.Entry<String, String> h : new TreeMap<>(r.raw().headers()).entrySet()) {
-                        g.writeString(h.getKey());
-                        g.writeString(h.getValue());
-                    }
-                }
+                // an Anthropic beta changes the answer (interleaved thinking, a longer context): its betas, sorted, once
+                // each; nothing is written without one, so the keys of requests without it stay as they were. Not
+                // anthropic-version: every SDK sends it and curl does not, for the same question
+                String betas = r.raw().headers().get("anthropic-beta");
+                if (betas != null && !betas.isBlank()) g.writeString(normalisedBetas(betas));
             } else {
                 writeCanonical(g, r, withoutLastUserText ? lastUserIndex(r) : -1);
             }
@@ -108,6 +105,13 @@ public final class RequestFingerprint {
             throw new IllegalStateException(e); // cannot happen: the stream only digests
         }
         return sha.digest();
+    }
+
+    /** "b, a,a" → "a,b": the same betas in any order and spacing are the same request. */
+    static String normalisedBetas(String header) {
+        java.util.TreeSet<String> set = new java.util.TreeSet<>();
+        for (String b : header.split(",")) if (!b.isBlank()) set.add(b.strip());
+        return String.join(",", set);
     }
 
     /**

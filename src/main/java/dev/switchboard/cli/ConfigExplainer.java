@@ -61,7 +61,8 @@ final class ConfigExplainer {
      * environment before it is printed.
      */
     static boolean isCredential(String param) {
-        return CREDENTIAL.matcher(param.toLowerCase(java.util.Locale.ROOT)).find();
+        String p = param.toLowerCase(java.util.Locale.ROOT);
+        return !p.contains("cost_per") && CREDENTIAL.matcher(p).find(); // input_cost_per_token is a price
     }
 
     private static ServedModel take(List<ServedModel> served, Deployment d) {

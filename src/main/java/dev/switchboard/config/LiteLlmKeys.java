@@ -49,7 +49,8 @@ public final class LiteLlmKeys {
         a(PARAMS, "cache_control_injection_points", "Anthropic prompt-caching breakpoints");
         a(PARAMS, "api_version", "read by azure/ and azure_ai/ deployments; warned on others");
         a(PARAMS, "region_name aws_region_name aws_access_key_id aws_secret_access_key aws_session_token aws_role_name "
-                + "aws_session_name aws_profile_name aws_bedrock_runtime_endpoint aws_web_identity_token aws_sts_endpoint",
+                + "aws_session_name aws_profile_name aws_bedrock_runtime_endpoint aws_web_identity_token aws_sts_endpoint "
+                + "aws_s3_image_buckets",
                 "read by bedrock/ deployments (role assumption through STS is refused there); warned on others");
         a(PARAMS, "vertex_project vertex_location vertex_credentials vertex_ai_project vertex_ai_location vertex_ai_credentials",
                 "read by vertex_ai/ deployments; warned on others");

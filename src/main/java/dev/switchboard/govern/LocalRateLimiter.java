@@ -51,7 +51,7 @@ public final class LocalRateLimiter implements RateLimiter {
         states.computeIfAbsent(keyId, k -> new State(nowNanos)).othersUsed(limits, requests, tokens, nowNanos);
     }
 
-    private static final class State {
+    static final class State {
         private double requests = Double.NaN;
         private double tokens = Double.NaN;
         private long last;
@@ -160,6 +160,18 @@ public final class LocalRateLimiter implements RateLimiter {
             if (l.tpm() != null) tokens = debit(tokens, usedTokens, l.tpm());
         }
 
+        /**
+         * A bucket under a changed limit. Raised: the difference is there at once. Lowered: what was used this minute
+         * stays used down to an empty bucket, never into a debt the old limit did not run up (1,000,000 tpm lowered to
+         * 10,000 with 500,000 used would be 49 minutes of 429s; LiteLLM's counter waits out the minute), and a debt the
+         * key already had is kept, within minus the new limit.
+         */
+        static double moved(double bucket, long oldLimit, long newLimit) {
+            double raised = bucket + (newLimit - oldLimit);
+            if (newLimit > oldLimit) return Math.min(newLimit, raised);
+            return Math.min(newLimit, Math.max(Math.max(raised, Math.min(bucket, 0)), -newLimit));
+        }
+
         private static double debit(double bucket, long used, long limit) {
             if (used < 0) return Math.min(limit, bucket - used);
             return Math.max(Math.min(bucket, -limit), bucket - used);
@@ -173,10 +185,10 @@ public final class LocalRateLimiter implements RateLimiter {
             // A limit raised (or lowered) since the last request moves the bucket by the difference: what was used this
             // minute stays used, and the rest of the new limit is there at once (2 → 10 after 2 requests: 8 more now,
             // as LiteLLM's counter gives them), not only at the new rate
-            if (l.rpm() != null && lastRpm > 0 && l.rpm() != lastRpm && !Double.isNaN(requests)) requests += l.rpm() - lastRpm;
-            if (l.tpm() != null && lastTpm > 0 && l.tpm() != lastTpm && !Double.isNaN(tokens)) tokens += l.tpm() - lastTpm;
-            if (l.rpm() != null) lastRpm = l.rpm();
-            if (l.tpm() != null) lastTpm = l.tpm();
+            if (l.rpm() != null && lastRpm > 0 && l.rpm() != lastRpm && !Double.isNaN(requests)) requests = moved(requests, lastRpm, l.rpm());
+            if (l.tpm() != null && lastTpm > 0 && l.tpm() != lastTpm && !Double.isNaN(tokens)) tokens = moved(tokens, lastTpm, l.tpm());
+            lastRpm = l.rpm() == null ? 0 : l.rpm(); // a limit taken away and set again later starts afresh
+            lastTpm = l.tpm() == null ? 0 : l.tpm();
             double minutes = Math.max(0, now - last) / NANOS_PER_MINUTE;
             last = Math.max(last, now); // the sync's clock read may be older than a request's
             if (l.rpm() != null) requests = Double.isNaN(requests) ? l.rpm() : Math.min(l.rpm(), requests + minutes * l.rpm());

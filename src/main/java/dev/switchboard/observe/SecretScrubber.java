@@ -30,6 +30,7 @@ public final class SecretScrubber {
      * traced as its prompt is, and a key pasted into one is as much a leak.
      */
     public List<String> scrub(List<String> texts) {
+        if (texts == null || texts.isEmpty()) return texts;
         List<String> out = null;
         for (int i = 0; i < texts.size(); i++) {
             String t = texts.get(i);

@@ -59,12 +59,12 @@ final class DeploymentPrices {
             if (byEntry.containsKey(d)) continue;
             Priced p = price(t, catalog.lookup(d.provider(), d.model(), d.modelInfo()));
             byEntry.put(d, p);
-            // by id, the first entry: what an answer named only by its id (a cache hit, a wildcard's model) is priced at
-            if (byId.containsKey(d.id())) continue;
-            byId.put(d.id(), p);
+            // each entry that costs $0 is said, a second entry of an id too (it no longer takes the first one's price)
             if (!p.lookup().priced() && !d.provider().equals("mock")) {
                 unpriced.add("'" + d.alias() + "' (" + d.id() + "): " + p.lookup().unpricedReason());
             }
+            // by id, the first entry: what an answer named only by its id (a cache hit, a wildcard's model) is priced at
+            byId.putIfAbsent(d.id(), p);
         }
     }
 

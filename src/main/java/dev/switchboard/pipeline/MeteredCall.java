@@ -41,8 +41,9 @@ final class MeteredCall {
         this.ctx = ctx;
         this.requestedModel = requestedModel;
         // as the client named them, keys masked: the ledger row is stored and reported (the budgets read the name as sent)
-        this.endUser = m.scrubber.scrub(endUser);
-        this.tags = m.scrubber.scrub(tags);
+        dev.switchboard.observe.SecretScrubber scrubber = m == null ? dev.switchboard.observe.SecretScrubber.NONE : m.scrubber;
+        this.endUser = scrubber.scrub(endUser);
+        this.tags = scrubber.scrub(tags);
         this.callType = callType;
         this.admission = admission;
         this.promptEstimate = promptEstimate;

@@ -41,6 +41,15 @@ class LocalRateLimiterTest {
         limiter.acquire("t", tenT, 10, 0).release(10, 0);
         RateLimiter.Permit p = limiter.acquire("t", new RateLimiter.Limits(null, 100L, null), 10, 0);
         assertThat(p.headers()).containsEntry("x-ratelimit-remaining-tokens", "80");
+        // lowered below what was used: empty, not a debt of many minutes (a minute's refill lets it go on)
+        assertThat(LocalRateLimiter.State.moved(500_000, 1_000_000, 10_000)).isZero();
+        assertThat(LocalRateLimiter.State.moved(-50, 1_000, 100)).as("a debt the key had stays").isEqualTo(-50);
+        assertThat(LocalRateLimiter.State.moved(-5_000, 10_000, 100)).as("within minus the new limit").isEqualTo(-100);
+        RateLimiter.Limits big = new RateLimiter.Limits(100L, null, null);
+        for (int i = 0; i < 50; i++) limiter.acquire("r", big, 1, 0);
+        RateLimiter.Limits small = new RateLimiter.Limits(10L, null, null);
+        assertThatThrownBy(() -> limiter.acquire("r", small, 1, 0)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.retryAfterSeconds()).isEqualTo(6)); // one request at 10 a minute, not minutes of debt
     }
 
     @Test

@@ -412,5 +412,8 @@ class AzureIT {
         }
         assertThat(inputPrice.get("az-priced-mini")).isEqualTo(1.5e-7);
         assertThat(inputPrice.get("az-priced-big")).isEqualTo(2.5e-6);
+        // an entry of the same id without a price of its own is said to cost $0, a second one as the first
+        assertThat(gw.gateway.unpriced()).anyMatch(u -> u.startsWith("'az' ")).anyMatch(u -> u.startsWith("'az-token' "))
+                .noneMatch(u -> u.startsWith("'az-priced-"));
     }
 }

@@ -95,6 +95,43 @@ class UpstreamUsageIT {
         assertThat(second.getBoolean("usage_estimated")).isFalse();
     }
 
+    /** A usage chunk before the content does not end the answer; each of n choices that never said why gets its finish. */
+    @Test
+    void aFinishIsSaidOnlyAtTheEndAndForEveryChoice() {
+        String early = up.sse("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"compat-model\",\"choices\":[],"
+                + "\"usage\":" + usage(10, 0) + "}\n\n"
+                + chunk("{\"role\":\"assistant\",\"content\":\"Hel\"}", null, null) + chunk("{\"content\":\"lo\"}", null, null)
+                + "data: [DONE]\n\n");
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\",\"stream\":true,"
+                + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"" + early + "\"}]}");
+        java.util.List<String> events = Http.sseData(r.body());
+        java.util.List<String> finishes = new java.util.ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (String e : events.subList(0, events.size() - 1)) {
+            for (Object c : new JsonObject(e).getJsonArray("choices")) {
+                JsonObject ch = (JsonObject) c;
+                if (ch.getString("finish_reason") != null) finishes.add(text + "|" + ch.getString("finish_reason"));
+                text.append(ch.getJsonObject("delta").getString("content", ""));
+            }
+        }
+        assertThat(finishes).as(r.body()).containsExactly("Hello|stop");
+        assertThat(new JsonObject(events.get(events.size() - 2)).getJsonArray("choices")).as("the usage last").isEmpty();
+
+        String two = up.sse(chunk("{\"role\":\"assistant\",\"content\":\"A\"}", null, null)
+                + chunk("{\"role\":\"assistant\",\"content\":\"B\"}", null, null).replace("\"index\":0", "\"index\":1")
+                + "data: [DONE]\n\n");
+        HttpResponse<String> r2 = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\",\"stream\":true,"
+                + "\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"" + two + "\"}]}");
+        java.util.Set<Integer> finished = new java.util.TreeSet<>();
+        for (String e : Http.sseData(r2.body())) {
+            if (e.equals("[DONE]")) continue;
+            for (Object c : new JsonObject(e).getJsonArray("choices")) {
+                if (((JsonObject) c).getString("finish_reason") != null) finished.add(((JsonObject) c).getInteger("index"));
+            }
+        }
+        assertThat(finished).as(r2.body()).containsExactly(0, 1);
+    }
+
     @Test
     void aGeminiStreamWhoseWholeCountComesAfterTheFinishIsMeteredAtIt() {
         // the finishing event carries the count so far; an event of its own after it, the whole count

@@ -50,7 +50,10 @@ final class BedrockModels {
      * {@code claude-3-5-sonnet-…}), the key of the tables shared with the anthropic/ provider.
      */
     static String claudeName(String modelId) {
-        String m = foundationModel(modelId);
+        // an ARN's resource names the model (…:inference-profile/us.anthropic.claude-…, …:foundation-model/anthropic.…):
+        // without this an ARN deployment got the unknown model's 4,096 output limit under a thinking budget
+        String id = modelId.startsWith("arn:") ? modelId.substring(modelId.lastIndexOf('/') + 1) : modelId;
+        String m = foundationModel(id);
         return m.startsWith("anthropic.") ? m.substring("anthropic.".length()) : m;
     }
 

@@ -25,12 +25,37 @@ final class BedrockParts {
 
     private BedrockParts() {}
 
-    static void add(ArrayNode content, ContentPart p, BedrockDocumentNames names) {
+    /**
+     * The format of an image Converse reads from S3, after checking it may: Bedrock reads it with the gateway's own AWS
+     * identity, so any caller of the alias could have the model describe any image that identity can read. Only the
+     * buckets the deployment lists ({@code aws_s3_image_buckets}) are read; the others, and a key with no image
+     * extension, are a 400 naming what to do.
+     */
+    static String s3Format(String url, java.util.Set<String> s3Buckets) {
+        String rest = url.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
+        if (!s3Buckets.contains(bucket)) {
+            throw GatewayException.badRequest("An image from s3://" + bucket + "/ is read by Bedrock with the gateway's AWS identity, "
+                    + "so only the buckets the deployment lists may be read. Fix: add " + bucket
+                    + " to the deployment's aws_s3_image_buckets, or send the image as a data URL.", "messages");
+        }
+        String ext = url.substring(url.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+        String format = ext.equals("jpg") ? "jpeg" : ext;
+        if (slash < 0 || url.lastIndexOf('.') < url.lastIndexOf('/') || !IMAGE_FORMATS.containsValue(format)) {
+            throw GatewayException.badRequest("An image from S3 must name its format by its extension (.png, .jpeg, .jpg, .gif, "
+                    + ".webp): " + url + " does not.", "messages");
+        }
+        return format;
+    }
+
+    /** @param s3Buckets the buckets an image by s3:// URL may come from (the deployment's aws_s3_image_buckets) */
+    static void add(ArrayNode content, ContentPart p, BedrockDocumentNames names, java.util.Set<String> s3Buckets) {
         switch (p) {
             case ContentPart.Text t -> {
                 if (!t.text().isBlank()) content.addObject().put("text", t.text()); // Converse refuses blank text blocks
             }
-            case ContentPart.Image i -> content.add(image(i));
+            case ContentPart.Image i -> content.add(image(i, s3Buckets));
             case ContentPart.File f -> content.add(file(f, names));
             case ContentPart.Audio a -> {
                 String at = Attachments.where(a.param());
@@ -44,12 +69,11 @@ final class BedrockParts {
         }
     }
 
-    private static ObjectNode image(ContentPart.Image i) {
+    private static ObjectNode image(ContentPart.Image i, java.util.Set<String> s3Buckets) {
         ObjectNode block = content();
         ObjectNode image = block.putObject("image");
         if (i.url() != null && i.url().startsWith("s3://")) {
-            String ext = i.url().substring(i.url().lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
-            image.put("format", ext.equals("jpg") ? "jpeg" : ext).putObject("source").putObject("s3Location").put("uri", i.url());
+            image.put("format", s3Format(i.url(), s3Buckets)).putObject("source").putObject("s3Location").put("uri", i.url());
             return block;
         }
         Attachments.DataUrl data = Attachments.DataUrl.parse(i.url());

@@ -38,11 +38,24 @@ final class BedrockRequestEncoder {
     private final boolean caches;
     private final boolean claude;
 
+    /** The buckets images by s3:// URL may come from ({@code aws_s3_image_buckets}; none by default). */
+    private final java.util.Set<String> s3Buckets;
+
     BedrockRequestEncoder(Deployment deployment, String modelId) {
         this.deployment = deployment;
         this.modelId = modelId;
+        this.s3Buckets = s3Buckets(deployment.params().get("aws_s3_image_buckets"));
         this.caches = BedrockModels.cachesPrompts(modelId);
         this.claude = "anthropic".equals(BedrockModels.family(modelId));
+    }
+
+    private static java.util.Set<String> s3Buckets(Object v) {
+        if (v instanceof java.util.List<?> l) {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            for (Object o : l) if (o != null) out.add(o.toString().strip());
+            return java.util.Set.copyOf(out);
+        }
+        return v == null || v.toString().isBlank() ? java.util.Set.of() : java.util.Set.of(v.toString().strip());
     }
 
     ObjectNode encode(ChatRequest r) {
@@ -64,7 +77,7 @@ final class BedrockRequestEncoder {
                 case USER -> {
                     ArrayNode content = turn(messages, "user");
                     for (ContentPart p : m.content()) {
-                        BedrockParts.add(content, p, names);
+                        BedrockParts.add(content, p, names, s3Buckets);
                         cachePoint(content, p.cacheControl());
                     }
                 }
@@ -93,7 +106,7 @@ final class BedrockRequestEncoder {
                     // Converse's toolResult takes them all as blocks of its own; it refuses blank text blocks
                     ArrayNode resultContent = result.putArray("content");
                     for (ContentPart p : m.content()) {
-                        if (!(p instanceof ContentPart.Text t)) BedrockParts.add(resultContent, p, names);
+                        if (!(p instanceof ContentPart.Text t)) BedrockParts.add(resultContent, p, names, s3Buckets);
                         else if (!t.text().isBlank()) resultContent.addObject().put("text", t.text());
                     }
                     // nothing returned (an empty or blank result): said in words, as Converse takes no blank text block

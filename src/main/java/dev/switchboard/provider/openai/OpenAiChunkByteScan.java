@@ -208,7 +208,9 @@ final class OpenAiChunkByteScan extends OpenAiJsonBytes {
                 seen |= bit;
                 switch (bit) {
                     case 1 -> {
+                        int at = pos;
                         if (!number()) return false;
+                        if (out.firstIndex < 0) out.firstIndex = smallInt(at, pos);
                     }
                     case 2 -> {
                         if (peek() != '{' || !delta()) return false;
@@ -226,6 +228,17 @@ final class OpenAiChunkByteScan extends OpenAiJsonBytes {
             } while (next('}'));
         }
         return seen == 7;
+    }
+
+    /** The digits of b[from, to) as an int when they are a small non-negative integer (a choice index), else -1. */
+    private int smallInt(int from, int to) {
+        if (to - from < 1 || to - from > 6) return -1;
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (b[i] < '0' || b[i] > '9') return -1;
+            n = n * 10 + (b[i] - '0');
+        }
+        return n;
     }
 
     private int choiceKey() {

@@ -33,6 +33,8 @@ final class OpenAiChunkScan {
     String model;
     /** The first finish reason in the chunk, OpenAI's word, or null. */
     String finishReason;
+    /** The first choice's index (a stream of n choices sends each its own chunks), or -1. */
+    int firstIndex = -1;
     /** Characters of content and reasoning text the chunk adds. */
     int outputChars;
     /**
@@ -51,6 +53,7 @@ final class OpenAiChunkScan {
         id = null;
         model = null;
         finishReason = null;
+        firstIndex = -1;
         outputChars = 0;
         usageNullFrom = -1;
         usageNullTo = -1;
@@ -160,6 +163,7 @@ final class OpenAiChunkScan {
             switch (f) {
                 case "index" -> {
                     if (!v.isNumeric()) return false;
+                    if (firstIndex < 0 && v == JsonToken.VALUE_NUMBER_INT) firstIndex = p.getIntValue();
                     sawIndex = true;
                 }
                 case "delta" -> {

@@ -85,6 +85,7 @@ final class OpenAiStream extends SseRelay {
         OpenAiChunkScan s = scan;
         if (s.finishReason != null) sawFinishReason = true;
         if (!identified) unfinished.identify(s.id, s.model, System.currentTimeMillis() / 1000);
+        unfinished.seen(Math.max(0, s.firstIndex), s.finishReason != null); // a chunk relayed as sent has one choice
         if (lazy == null) lazy = new LazyChunk();
         lazy.of(data, offset, length);
         RelayedEvent e = new RelayedEvent(RelayedEvent.OPENAI_CHAT, null, data, offset, length, s.id, s.model, s.finishReason,
@@ -183,9 +184,15 @@ final class OpenAiStream extends SseRelay {
         unfinished.identify(chunk.id(), chunk.model(), chunk.created());
         for (ChunkChoice c : chunk.choices()) {
             if (c.finishReason() != null) sawFinishReason = true;
+            unfinished.seen(c.index(), c.finishReason() != null);
             if (c.delta() != null && !c.delta().toolCalls().isEmpty()) unfinished.sawToolCall = true;
         }
-        if (chunk.choices().isEmpty()) finishIfUnsaid(); // the usage chunk follows the finish reason
+        if (chunk.choices().isEmpty() && !sawFinishReason) {
+            // a usage chunk before any finish reason (a running count, or a server that never says why it stopped):
+            // held, each replacing the last, and sent after the finish this stream's end says for it
+            heldUsage = chunk;
+            return;
+        }
         if (chunk.usage() != null && !chunk.choices().isEmpty()) {
             // Mistral (and other servers) put the usage on the chunk that finishes; OpenAI's clients expect it on a
             // last chunk of its own with no choices, which is also the one the edge drops for clients that did not ask
@@ -228,6 +235,15 @@ final class OpenAiStream extends SseRelay {
         String model;
         long created;
         boolean sawToolCall;
+        /** The choices that streamed something, and those that said why they stopped. */
+        final java.util.BitSet seen = new java.util.BitSet(1);
+        final java.util.BitSet finished = new java.util.BitSet(1);
+
+        void seen(int index, boolean finishes) {
+            if (index < 0 || index > 127) return; // n is at most 128
+            seen.set(index);
+            if (finishes) finished.set(index);
+        }
 
         void identify(String id, String model, long created) {
             if (this.id == null && id != null) {
@@ -245,11 +261,17 @@ final class OpenAiStream extends SseRelay {
      * a translated client gets no stop reason.
      */
     private void finishIfUnsaid() {
-        if (sawFinishReason || unfinished.id == null) return;
+        if (unfinished.id == null) return;
+        java.util.BitSet open = (java.util.BitSet) unfinished.seen.clone();
+        open.andNot(unfinished.finished);
+        if (open.isEmpty()) return;
         sawFinishReason = true;
         FinishReason why = unfinished.sawToolCall ? FinishReason.TOOL_CALLS : FinishReason.STOP;
-        emit(new ChatChunk(unfinished.id, unfinished.created, unfinished.model == null ? decoder.fallbackModel() : unfinished.model,
-                List.of(new ChunkChoice(0, Delta.EMPTY, why, null)), null, null, null));
+        String model = unfinished.model == null ? decoder.fallbackModel() : unfinished.model;
+        for (int i = open.nextSetBit(0); i >= 0; i = open.nextSetBit(i + 1)) { // each choice that never said (n > 1)
+            emit(new ChatChunk(unfinished.id, unfinished.created, model, List.of(new ChunkChoice(i, Delta.EMPTY, why, null)),
+                    null, null, null));
+        }
     }
 
     private static boolean finishes(ChatChunk c) {

@@ -128,6 +128,13 @@ class BedrockAuthTest {
         assertThat(BedrockModels.cachesPrompts("us.amazon.nova-pro-v1:0")).isTrue();
         assertThat(BedrockModels.cachesPrompts("meta.llama3-1-70b-instruct-v1:0")).isFalse();
         assertThat(BedrockModels.claudeName("us.anthropic.claude-3-7-sonnet-20250219-v1:0")).isEqualTo("claude-3-7-sonnet-20250219-v1:0");
+        // an ARN's resource is the model (its Claude name picks the output limit under a thinking budget)
+        assertThat(BedrockModels.claudeName("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0"))
+                .isEqualTo("claude-sonnet-4-20250514-v1:0");
+        assertThat(BedrockModels.claudeName("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0"))
+                .isEqualTo("claude-3-7-sonnet-20250219-v1:0");
+        assertThat(dev.switchboard.provider.ClaudeOutputLimits.defaultMaxTokens(BedrockModels.claudeName(
+                "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0"))).isGreaterThan(4096);
     }
 
     @Test

@@ -185,6 +185,7 @@ class OpenAiChunkByteScanTest {
         assertThat(actual.id).as("id: %s", what).isEqualTo(expected.id);
         assertThat(actual.model).as("model: %s", what).isEqualTo(expected.model);
         assertThat(actual.finishReason).as("finish reason: %s", what).isEqualTo(expected.finishReason);
+        assertThat(actual.firstIndex).as("first index: %s", what).isEqualTo(expected.firstIndex);
         assertThat(actual.outputChars).as("output chars: %s", what).isEqualTo(expected.outputChars);
         assertThat(actual.contents).as("contents: %s", what).isEqualTo(expected.contents);
         assertThat(actual.usageNullFrom).as("usage from: %s", what).isEqualTo(expected.usageNullFrom);
