@@ -52,6 +52,14 @@ public record Deployment(
     /** How logs, headers and the model list name this deployment: {@code provider/model}. */
     public String id() { return provider.isEmpty() ? model : provider + "/" + model; }
 
+    /** Whether {@code s} is this deployment's {@link #id()}, without making the id (a concatenation) to compare. */
+    public boolean isId(String s) {
+        if (s == null) return false;
+        if (provider.isEmpty()) return s.equals(model);
+        return s.length() == provider.length() + 1 + model.length() && s.startsWith(provider) && s.charAt(provider.length()) == '/'
+                && s.endsWith(model);
+    }
+
     /**
      * A wildcard entry ({@code model_name: "*"}, {@code "anthropic/*"}, {@code "claude-*"}): it serves every requested
      * name its pattern matches, with the model its {@code model} makes of that name; its {@code provider} is empty when

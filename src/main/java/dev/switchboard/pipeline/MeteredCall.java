@@ -285,7 +285,7 @@ final class MeteredCall {
     DeploymentPrices.Cost settle(Answer<?> a, Usage usage) {
         dev.switchboard.config.Deployment served = ctx.attached(dev.switchboard.route.Target.SERVED);
         // the entry that answered, when it is the one the answer names (a cache hit names the entry that stored it)
-        DeploymentPrices.Cost cost = served != null && served.id().equals(a.deployment()) ? m.prices.cost(served, usage)
+        DeploymentPrices.Cost cost = served != null && served.isId(a.deployment()) ? m.prices.cost(served, usage)
                 : m.prices.cost(a.deployment(), usage);
         if (a.cache() != null && a.cache().startsWith("hit")) cost = cost.asHit();
         settledAt = System.currentTimeMillis();
