@@ -62,6 +62,7 @@ public final class CachedAnswerCodec {
     private static final SerializedString F_AUDIO_COMPLETION = new SerializedString("audio_completion");
     private static final SerializedString F_ACCEPTED_PREDICTION = new SerializedString("accepted_prediction");
     private static final SerializedString F_REJECTED_PREDICTION = new SerializedString("rejected_prediction");
+    private static final SerializedString F_IMAGE_COMPLETION = new SerializedString("image_completion");
     private static final SerializedString F_HAS_TEXT = new SerializedString("has_text");
     private static final SerializedString F_CHOICES = new SerializedString("choices");
     private static final SerializedString F_TOOL_CALLS = new SerializedString("tool_calls");
@@ -315,6 +316,12 @@ public final class CachedAnswerCodec {
         g.writeNumber(d.acceptedPredictionTokens());
         g.writeFieldName(F_REJECTED_PREDICTION);
         g.writeNumber(d.rejectedPredictionTokens());
+        // written only when there are some, so every other entry keeps its v1 bytes; an entry without it (written
+        // before, or by an older gateway sharing Redis) reads as 0, and an older gateway skips it
+        if (d.imageCompletionTokens() != 0) {
+            g.writeFieldName(F_IMAGE_COMPLETION);
+            g.writeNumber(d.imageCompletionTokens());
+        }
         g.writeEndObject();
     }
 
@@ -322,7 +329,8 @@ public final class CachedAnswerCodec {
         return new Usage(o.path("prompt").asInt(), o.path("completion").asInt(), o.path("cache_read").asInt(),
                 o.path("cache_write").asInt(), o.path("reasoning").asInt(), o.path("cache_write_1h").asInt(),
                 new Usage.Details(o.path("audio_prompt").asInt(), o.path("audio_completion").asInt(),
-                        o.path("accepted_prediction").asInt(), o.path("rejected_prediction").asInt()));
+                        o.path("accepted_prediction").asInt(), o.path("rejected_prediction").asInt(),
+                        o.path("image_completion").asInt()));
     }
 
     private static String text(JsonNode o, String f) {

@@ -15,16 +15,18 @@ import java.nio.ByteBuffer;
  * which may use the providers): the same canonical answer the miss had, with its relay, so an OpenAI-dialect client's
  * hit is written from the bytes again, and any other client (Anthropic, a stream replay) gets the canonical records.
  *
- * <p>Layout: {@code answer bytes | created (8) | usage: present (1), 10 counts (4 each) | dialect (1) | TAG (1)}. The
- * codec's entries are one JSON object, so their last byte is '}', never {@link #TAG}. The usage is kept apart because
+ * <p>Layout: {@code answer bytes | created (8) | usage: present (1), 11 counts (4 each) | dialect (1) | TAG (1)}. The
+ * codec's entries are one JSON object, so their last byte is '}', never {@link #TAG}. The TAG is also the layout's
+ * version: 1 had 10 counts (before the answer's image tokens); entries live in this process's memory only, so no entry
+ * of another layout is ever read, but one would not be taken for this one (it would be read as the codec's, a miss). The usage is kept apart because
  * the bytes' own usage is the upstream's and a stage may have replaced it ({@link ChatResponse#withUsage}); its cost
  * is not kept (a stored answer is priced again when it is served, as the codec's entries are).
  */
 final class RelayEntry {
     /** The last byte of a relay entry. */
-    static final byte TAG = 1;
+    static final byte TAG = 2;
     private static final byte OPENAI_CHAT = 1;
-    static final int TRAILER = 8 + 1 + 10 * 4 + 1 + 1;
+    static final int TRAILER = 8 + 1 + 11 * 4 + 1 + 1;
 
     private RelayEntry() {}
 
@@ -51,7 +53,7 @@ final class RelayEntry {
                 .putInt(u.reasoningTokens()).putInt(u.cacheWrite1hTokens());
         Usage.Details d = u.details();
         t.putInt(d.audioPromptTokens()).putInt(d.audioCompletionTokens()).putInt(d.acceptedPredictionTokens())
-                .putInt(d.rejectedPredictionTokens());
+                .putInt(d.rejectedPredictionTokens()).putInt(d.imageCompletionTokens());
         t.put(OPENAI_CHAT).put(TAG);
         return OffHeapBytes.copyOf(key, rel.body(), rel.start(), rel.end() - rel.start(), t.array(), TRAILER, namespace, expiresAtMillis,
                 deployment);
@@ -67,7 +69,7 @@ final class RelayEntry {
         long created = t.getLong();
         boolean hasUsage = t.get() == 1;
         Usage u = new Usage(t.getInt(), t.getInt(), t.getInt(), t.getInt(), t.getInt(), t.getInt(),
-                new Usage.Details(t.getInt(), t.getInt(), t.getInt(), t.getInt()));
+                new Usage.Details(t.getInt(), t.getInt(), t.getInt(), t.getInt(), t.getInt()));
         if (t.get() != OPENAI_CHAT) return null;
         try {
             ChatResponse r = reader.read(RelayedEvent.OPENAI_CHAT, bytes, len);

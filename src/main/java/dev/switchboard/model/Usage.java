@@ -13,11 +13,13 @@ public record Usage(int promptTokens, int completionTokens, int cacheReadTokens,
 
     /**
      * OpenAI's other token details, kept for clients and pricing: audio tokens in the prompt and the answer
-     * (priced apart), and Predicted Outputs' accepted and rejected tokens. Zero where a provider has none.
+     * (priced apart), Predicted Outputs' accepted and rejected tokens, and the answer's generated-image tokens
+     * (Gemini's IMAGE modality of {@code candidatesTokensDetails}; priced apart, inside completion tokens, as LiteLLM
+     * reports them in {@code completion_tokens_details.image_tokens}). Zero where a provider has none.
      */
     public record Details(int audioPromptTokens, int audioCompletionTokens, int acceptedPredictionTokens,
-                          int rejectedPredictionTokens) {
-        public static final Details NONE = new Details(0, 0, 0, 0);
+                          int rejectedPredictionTokens, int imageCompletionTokens) {
+        public static final Details NONE = new Details(0, 0, 0, 0, 0);
     }
 
     public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0);

@@ -64,7 +64,7 @@ class CostCalculatorTest {
     @Test
     void audioTokensAtTheAudioPrices() {
         ModelPrice p = price(2.5e-6, 10e-6, null, null, null, null, 40e-6, 80e-6, null);
-        Usage u = new Usage(1000, 500, 0, 0, 0, 0, new Usage.Details(300, 200, 0, 0));
+        Usage u = new Usage(1000, 500, 0, 0, 0, 0, new Usage.Details(300, 200, 0, 0, 0));
         // text in 700 x 2.5 + audio in 300 x 40 + text out 300 x 10 + audio out 200 x 80 = 1,750 + 12,000 + 3,000 + 16,000
         assertThat(CostCalculator.costNanos(p, u)).isEqualTo(32_750_000L);
         // no audio price: audio tokens are billed as the text tokens they are counted in
@@ -171,7 +171,7 @@ class CostCalculatorTest {
         int write1h = rnd.nextInt(write + 1);
         int completion = rnd.nextInt(outputLimit + 1);
         int reasoning = rnd.nextInt(completion + 1);
-        var details = new Usage.Details(rnd.nextInt(prompt - read - write + 1), rnd.nextInt(completion + 1), 0, 0);
+        var details = new Usage.Details(rnd.nextInt(prompt - read - write + 1), rnd.nextInt(completion + 1), 0, 0, 0);
         return new Usage(prompt, completion, read, write, reasoning, write1h, details);
     }
 

@@ -98,6 +98,25 @@ class ExactCacheTest {
         assertThat(CachedAnswerCodec.decode("not json".getBytes())).isNull();
     }
 
+    /**
+     * A generated image's tokens (Gemini's IMAGE modality, priced at the image rate) survive the entry, so a hit is priced
+     * as the miss was; the field is written only when there are some, so every other entry keeps its v1 bytes (the test
+     * below) and an entry written before reads as none.
+     */
+    @Test
+    void anAnswersImageTokensSurviveTheEntry() {
+        ChatResponse base = answer();
+        ChatResponse drawn = base.withUsage(new Usage(12, 1295, 0, 0, 0, 0, new Usage.Details(0, 0, 0, 0, 1290)));
+        CachedAnswer a = new CachedAnswer("e".repeat(64), "ns", 1, 2, "gemini/gemini-2.5-flash-image", drawn);
+        byte[] bytes = CachedAnswerCodec.encode(a);
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).contains("\"rejected_prediction\":0,\"image_completion\":1290}");
+        CachedAnswer back = CachedAnswerCodec.decode(bytes);
+        assertThat(back).isEqualTo(a);
+        assertThat(back.response().usage().details().imageCompletionTokens()).isEqualTo(1290);
+        assertThat(new String(CachedAnswerCodec.encode(new CachedAnswer("e".repeat(64), "ns", 1, 2, "d", base)),
+                java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("image_completion");
+    }
+
     @Test
     void aCustomToolsCallStaysCustomAndChangesTheKey() {
         Message m = new Message(Role.ASSISTANT, List.of(), null, List.of(new ToolCall("call_1", "apply_patch", "*** Begin Patch\n", true)),

@@ -92,7 +92,8 @@ class LocalExactCacheTest {
         var rel = new dev.switchboard.model.RelayedAnswer(dev.switchboard.model.RelayedEvent.OPENAI_CHAT, body, 2, usageFrom, usageTo,
                 2 + answer.length());
         ChatResponse canonical = entry(9, 0).response();
-        Usage stageUsage = new Usage(7, 8, 1, 0, 2, 0, new Usage.Details(3, 0, 4, 0));
+        // every count its own value, the answer's image tokens included (a replay is priced from them again)
+        Usage stageUsage = new Usage(7, 1300, 1, 0, 2, 0, new Usage.Details(3, 5, 4, 6, 1290));
         ChatResponse r = new ChatResponse(canonical.id(), canonical.created(), canonical.model(), canonical.choices(),
                 stageUsage, null, null, null, rel);
         List<String> read = new ArrayList<>();

@@ -79,6 +79,7 @@ public final class OpenAiResponseEncoder {
     private static final byte[] REASONING_TOKENS = ascii("},\"completion_tokens_details\":{\"reasoning_tokens\":");
     private static final byte[] ACCEPTED_TOKENS = ascii(",\"accepted_prediction_tokens\":");
     private static final byte[] REJECTED_TOKENS = ascii(",\"rejected_prediction_tokens\":");
+    private static final byte[] IMAGE_TOKENS = ascii(",\"image_tokens\":");
     private static final byte[] CACHE_CREATION = ascii("},\"cache_creation_input_tokens\":");
     private static final byte[] DETAILS_END = ascii("}");
     private static final byte[] COST = ascii(",\"cost\":");
@@ -110,6 +111,10 @@ public final class OpenAiResponseEncoder {
         digits(out, u.details().acceptedPredictionTokens());
         out.appendBytes(REJECTED_TOKENS);
         digits(out, u.details().rejectedPredictionTokens());
+        if (u.details().imageCompletionTokens() > 0) {
+            out.appendBytes(IMAGE_TOKENS);
+            digits(out, u.details().imageCompletionTokens());
+        }
         if (u.cacheWriteTokens() > 0) {
             out.appendBytes(CACHE_CREATION);
             digits(out, u.cacheWriteTokens());
@@ -313,6 +318,9 @@ public final class OpenAiResponseEncoder {
         g.writeNumberField("audio_tokens", u.details().audioCompletionTokens());
         g.writeNumberField("accepted_prediction_tokens", u.details().acceptedPredictionTokens());
         g.writeNumberField("rejected_prediction_tokens", u.details().rejectedPredictionTokens());
+        // a generated image's tokens (Gemini's image models), where LiteLLM reports them; only when there are some, so
+        // every other answer's usage is as before
+        if (u.details().imageCompletionTokens() > 0) g.writeNumberField("image_tokens", u.details().imageCompletionTokens());
         g.writeEndObject();
         // Anthropic-style cache write count, as LiteLLM reports it, so OpenAI-dialect clients can see it too.
         if (u.cacheWriteTokens() > 0) g.writeNumberField("cache_creation_input_tokens", u.cacheWriteTokens());

@@ -145,10 +145,12 @@ final class GeminiResponseDecoder {
     static Usage usage(JsonNode u) {
         if (u == null || u.isNull()) return null;
         int thoughts = u.path("thoughtsTokenCount").asInt();
-        // Audio in the prompt (and spoken answers) has its own price (the catalog's input_audio / output_audio):
+        // Audio in the prompt (and spoken answers) has its own price (the catalog's input_audio / output_audio), and
+        // so do generated images (output_image: gemini-2.5-flash-image's $30 a million against $2.50 for text):
         // Google says how many tokens each modality took; without this an audio prompt was priced as text
+        JsonNode answer = u.path("candidatesTokensDetails");
         Usage.Details details = new Usage.Details(modality(u.path("promptTokensDetails"), "AUDIO"),
-                modality(u.path("candidatesTokensDetails"), "AUDIO"), 0, 0);
+                modality(answer, "AUDIO"), 0, 0, modality(answer, "IMAGE"));
         return new Usage(u.path("promptTokenCount").asInt() + u.path("toolUsePromptTokenCount").asInt(),
                 u.path("candidatesTokenCount").asInt() + thoughts, u.path("cachedContentTokenCount").asInt(), 0, thoughts, 0,
                 details);

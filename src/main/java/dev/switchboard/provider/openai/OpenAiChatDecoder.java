@@ -612,7 +612,7 @@ final class OpenAiChatDecoder {
             }
         }
         return new Usage(prompt, completion, cached, 0, reasoning, 0, new Usage.Details(promptAudio, completionAudio,
-                accepted, rejected));
+                accepted, rejected, 0));
     }
 
     private static final FinishReason[] FINISH_REASONS = FinishReason.values();

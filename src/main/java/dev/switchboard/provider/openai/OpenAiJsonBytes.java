@@ -92,7 +92,7 @@ abstract class OpenAiJsonBytes {
         }
         return new dev.switchboard.model.Usage(prompt, completion, promptDetails[0], 0, completionDetails[0], 0,
                 new dev.switchboard.model.Usage.Details(promptDetails[1], completionDetails[1], completionDetails[2],
-                        completionDetails[3]));
+                        completionDetails[3], 0));
     }
 
     /** A details object's named counts (the last of a repeated name, as the decoder keeps it); null leaves them 0. */

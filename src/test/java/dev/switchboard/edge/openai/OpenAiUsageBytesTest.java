@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A relayed answer's usage is appended without a JSON generator ({@link OpenAiResponseEncoder#usageInto}); its bytes
  * must be exactly what the generator writes ({@link OpenAiResponseEncoder#usageObject}, the canonical answer's and the
- * stream's writer) for every count, sign, cache write and cost.
+ * stream's writer) for every count, sign, cache write, image count and cost.
  */
 class OpenAiUsageBytesTest {
     private static final int[] EDGES = {0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 65_535, 99_999_999, 100_000_000,
@@ -37,11 +37,28 @@ class OpenAiUsageBytesTest {
     @Test
     void everyEdgeCountIsWrittenAsTheGeneratorWritesIt() throws IOException {
         for (int n : EDGES) {
-            Usage u = new Usage(n, 3, n, n, n, 0, new Usage.Details(n, n, n, n), null);
+            Usage u = new Usage(n, 3, n, n, n, 0, new Usage.Details(n, n, n, n, n), null);
             assertThat(appended(u)).isEqualTo(generated(u));
             Usage priced = u.withCost(n / 1e6);
             assertThat(appended(priced)).isEqualTo(generated(priced));
         }
+    }
+
+    /**
+     * A generated image's tokens go where LiteLLM reports them, {@code completion_tokens_details.image_tokens}, and only
+     * when there are some: every other usage keeps its bytes.
+     */
+    @Test
+    void imageTokensAreWrittenOnlyWhenThereAreSome() throws IOException {
+        Usage none = new Usage(7, 4, 0, 0, 0, 0, Usage.Details.NONE, 0.5);
+        assertThat(appended(none)).isEqualTo("{\"prompt_tokens\":7,\"completion_tokens\":4,\"total_tokens\":11,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},\"completion_tokens_details\":"
+                + "{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0},"
+                + "\"cost\":0.5}");
+        Usage drawn = new Usage(7, 1294, 0, 0, 0, 0, new Usage.Details(0, 0, 0, 0, 1290), 0.0387121);
+        assertThat(appended(drawn)).isEqualTo(generated(drawn)).contains(
+                "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,"
+                        + "\"rejected_prediction_tokens\":0,\"image_tokens\":1290}");
     }
 
     @Test
@@ -49,7 +66,7 @@ class OpenAiUsageBytesTest {
         SplittableRandom rnd = new SplittableRandom(15);
         for (int i = 0; i < 20_000; i++) {
             Usage u = new Usage(count(rnd), count(rnd), count(rnd), count(rnd), count(rnd), count(rnd),
-                    rnd.nextBoolean() ? null : new Usage.Details(count(rnd), count(rnd), count(rnd), count(rnd)),
+                    rnd.nextBoolean() ? null : new Usage.Details(count(rnd), count(rnd), count(rnd), count(rnd), count(rnd)),
                     rnd.nextInt(4) == 0 ? null : rnd.nextInt(3) == 0 ? (double) rnd.nextInt(100) : rnd.nextDouble() * Math.pow(10, rnd.nextInt(-9, 4)));
             assertThat(appended(u)).as("usage %s", u).isEqualTo(generated(u));
         }

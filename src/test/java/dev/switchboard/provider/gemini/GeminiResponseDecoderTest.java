@@ -62,6 +62,32 @@ class GeminiResponseDecoderTest {
         assertThat(u.promptTokens()).isEqualTo(100);
         assertThat(u.details().audioPromptTokens()).isEqualTo(64);
         assertThat(u.details().audioCompletionTokens()).isEqualTo(20);
+        assertThat(u.details().imageCompletionTokens()).isZero();
+    }
+
+    /**
+     * An image model's picture: Google lists its tokens as the answer's IMAGE modality (1,290 for gemini-2.5-flash-image
+     * up to 1024×1024), inside candidatesTokenCount. They are the answer's image tokens, which the catalog prices at
+     * the image output rate ($30 a million against $2.50 for text); before, the whole answer was priced as text.
+     */
+    @Test
+    void anAnswersImageTokensAreTheirOwnDetail() throws Exception {
+        ChatResponse r = GeminiResponseDecoder.response(M.readTree("""
+                {"candidates":[{"content":{"role":"model","parts":[{"text":"A cat."},
+                   {"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo="}}]},"finishReason":"STOP","index":0}],
+                 "usageMetadata":{"promptTokenCount":7,"candidatesTokenCount":1294,"totalTokenCount":1301,
+                   "promptTokensDetails":[{"modality":"TEXT","tokenCount":7}],
+                   "candidatesTokensDetails":[{"modality":"TEXT","tokenCount":4},{"modality":"IMAGE","tokenCount":1290}]},
+                 "modelVersion":"gemini-2.5-flash-image","responseId":"r1"}"""), "m");
+        assertThat(r.choices().get(0).message().extra().get("images")).hasSize(1);
+        Usage u = r.usage();
+        assertThat(u.completionTokens()).isEqualTo(1294);
+        assertThat(u.details().imageCompletionTokens()).isEqualTo(1290);
+        assertThat(u.details().audioCompletionTokens()).isZero();
+        assertThat(u.details().audioPromptTokens()).isZero();
+        // no per-modality list (a text model, or an older answer): nothing is an image
+        assertThat(GeminiResponseDecoder.usage(M.readTree("{\"promptTokenCount\":7,\"candidatesTokenCount\":4}")).details())
+                .isEqualTo(Usage.Details.NONE);
     }
 
     /**

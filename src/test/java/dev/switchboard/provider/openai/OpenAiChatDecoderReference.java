@@ -467,7 +467,7 @@ final class OpenAiChatDecoderReference {
             }
         }
         return new Usage(prompt, completion, promptDetails[0], 0, completionDetails[0], 0, new Usage.Details(
-                promptDetails[1], completionDetails[1], completionDetails[2], completionDetails[3]));
+                promptDetails[1], completionDetails[1], completionDetails[2], completionDetails[3], 0));
     }
 
     /** The named integer fields of the object the parser is at (a null or other value leaves them 0). */
