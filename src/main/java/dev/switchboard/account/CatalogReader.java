@@ -56,7 +56,8 @@ final class CatalogReader {
         ModelPrice price = new ModelPrice("catalog " + provider + "/" + id, perToken(m, "input_mtok"),
                 perToken(m, "output_mtok"), optPerToken(m, "cache_read_mtok"), optPerToken(m, "cache_write_mtok"),
                 optPerToken(m, "cache_write_1h_mtok"), optPerToken(m, "output_reasoning_mtok"),
-                optPerToken(m, "input_audio_mtok"), optPerToken(m, "output_audio_mtok"), tiers,
+                optPerToken(m, "input_audio_mtok"), optPerToken(m, "output_audio_mtok"),
+                optPerToken(m, "output_image_mtok"), tiers,
                 optInt(m, "max_output_tokens"), optInt(m, "context_window"));
         return new Entry(id, Pattern.compile(m.path("match").asText()), price);
     }

@@ -8,13 +8,13 @@ import java.math.RoundingMode;
 /**
  * What a call costs, in nano-dollars (1e-9 USD, so a long holds any realistic spend exactly), rounded up.
  *
- * <p>The rules, with {@link Usage}'s conventions (prompt tokens include cached ones; reasoning and audio tokens are
- * inside completion and prompt tokens):
+ * <p>The rules, with {@link Usage}'s conventions (prompt tokens include cached ones; reasoning, audio and image tokens
+ * are inside completion and prompt tokens):
  * <ul>
  *   <li><b>Tier</b>: the prices of the tier whose {@code minPromptTokens} the prompt reaches (prompt tokens
  *       including cached ones, as Google and Anthropic count), else the base prices. A price the tier does not
  *       give scales with it: input-side prices (cache reads and writes, input audio) by the tier's input/base input
- *       ratio, output-side ones (reasoning, output audio) by its output/base output ratio. That is exactly how
+ *       ratio, output-side ones (reasoning, output audio, output image) by its output/base output ratio. That is exactly how
  *       Anthropic prices long context (every input price 2×), and the catalog has no tier that differs.</li>
  *   <li><b>Uncached input</b> = prompt − cache reads − cache writes (never below 0), at the input price; of it,
  *       {@code details.audioPromptTokens} at {@code inputAudioPerToken} when that is given.</li>
@@ -24,8 +24,11 @@ import java.math.RoundingMode;
  *       price (Anthropic's 1.25× is filled in by the catalog); <b>1-hour writes</b> at {@code cacheWrite1hPerToken},
  *       else 2× input, Anthropic's price for them (no one else sells 1-hour writes).</li>
  *   <li><b>Completion</b>: reasoning tokens at {@code reasoningPerToken}, else the output price;
- *       {@code details.audioCompletionTokens} at {@code outputAudioPerToken}, else the output price; the rest at
- *       the output price.</li>
+ *       {@code details.audioCompletionTokens} at {@code outputAudioPerToken}, else the output price;
+ *       {@code details.imageCompletionTokens} (a generated picture's tokens: Gemini's IMAGE modality) at
+ *       {@code outputImagePerToken}, else the output price; the rest at the output price. Priced apart, audio is at most
+ *       the completion, images at most what audio leaves of it, reasoning at most what both leave, so no token is
+ *       charged twice (gemini-2.5-flash-image: 1,290 tokens an image at $30 a million = $0.039, the text at $2.50).</li>
  * </ul>
  * Arithmetic is BigDecimal on the prices' decimal values (no binary rounding error can push an exact cost up a
  * nano-dollar), the total is rounded up once, clamped to [0, Long.MAX_VALUE]. Negative counts are read as 0.
@@ -54,15 +57,16 @@ public final class CostCalculator {
 
         long completion = nonNeg(usage.completionTokens());
         long audioOut = r.outputAudio == null ? 0 : Math.min(nonNeg(usage.details().audioCompletionTokens()), completion);
-        long reasoning = Math.min(nonNeg(usage.reasoningTokens()), completion - audioOut);
+        long imageOut = r.outputImage == null ? 0 : Math.min(nonNeg(usage.details().imageCompletionTokens()), completion - audioOut);
+        long reasoning = Math.min(nonNeg(usage.reasoningTokens()), completion - audioOut - imageOut);
 
-        long c0 = uncached - audioIn, c3 = writes - writes1h, c5 = completion - audioOut - reasoning;
+        long c0 = uncached - audioIn, c3 = writes - writes1h, c5 = completion - audioOut - imageOut - reasoning;
         if (r.fixed != null) {
             // the counts as arguments, not an array a call (the array only for the exact sum, which keeps it)
-            long n = r.fixed.nanos(c0, audioIn, reads, c3, writes1h, c5, reasoning, audioOut);
+            long n = r.fixed.nanos(c0, audioIn, reads, c3, writes1h, c5, reasoning, audioOut, imageOut);
             if (n >= 0) return n;
         }
-        return exactNanos(r, new long[] {c0, audioIn, reads, c3, writes1h, c5, reasoning, audioOut});
+        return exactNanos(r, new long[] {c0, audioIn, reads, c3, writes1h, c5, reasoning, audioOut, imageOut});
     }
 
     /** The same sum in BigDecimal: for rates with no short fixed-point form, and sums past a long (see {@link Fixed}). */
@@ -78,8 +82,8 @@ public final class CostCalculator {
      * the prompt size falls in), plus outputTokens at the highest output price (reasoning priced apart counts if
      * higher).
      *
-     * <p>"Highest" also covers input/output audio priced apart (the caller's token estimate cannot promise there is
-     * no audio) and every tier up to the prompt's, so that the bound holds for any usage with at most
+     * <p>"Highest" also covers input/output audio and output images priced apart (the caller's token estimate cannot
+     * promise there is no audio, nor that an image model draws nothing) and every tier up to the prompt's, so that the bound holds for any usage with at most
      * {@code promptTokens} prompt and {@code outputTokens} completion tokens, whatever tier it lands in.
      */
     public static long worstCaseNanos(ModelPrice price, int promptTokens, int outputTokens, boolean cacheWritesPossible) {
@@ -94,6 +98,7 @@ public final class CostCalculator {
             if (cacheWritesPossible) maxIn = maxIn.max(r.write5m).max(r.write1h);
             maxOut = maxOut.max(r.output).max(r.reasoning);
             if (r.outputAudio != null) maxOut = maxOut.max(r.outputAudio);
+            if (r.outputImage != null) maxOut = maxOut.max(r.outputImage);
         }
         return toNanos(maxIn.multiply(BigDecimal.valueOf(prompt)).add(maxOut.multiply(BigDecimal.valueOf(nonNeg(outputTokens)))));
     }
@@ -146,19 +151,23 @@ public final class CostCalculator {
 
     /** Per-token prices for one tier (or the base), with every fallback of the class comment resolved. */
     private record Rates(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal write5m, BigDecimal write1h,
-                         BigDecimal reasoning, BigDecimal inputAudio, BigDecimal outputAudio, Fixed fixed) {
+                         BigDecimal reasoning, BigDecimal inputAudio, BigDecimal outputAudio, BigDecimal outputImage,
+                         Fixed fixed) {
 
         Rates(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal write5m, BigDecimal write1h,
-              BigDecimal reasoning, BigDecimal inputAudio, BigDecimal outputAudio) {
-            this(input, output, cacheRead, write5m, write1h, reasoning, inputAudio, outputAudio,
-                    Fixed.of(input, inputAudio, cacheRead, write5m, write1h, output, reasoning, outputAudio));
+              BigDecimal reasoning, BigDecimal inputAudio, BigDecimal outputAudio, BigDecimal outputImage) {
+            this(input, output, cacheRead, write5m, write1h, reasoning, inputAudio, outputAudio, outputImage,
+                    Fixed.of(input, inputAudio, cacheRead, write5m, write1h, output, reasoning, outputAudio, outputImage));
         }
 
-        /** The rate of {@code costNanos}'s i-th count (the order of {@link Fixed#units}); null for audio priced as text. */
+        /**
+         * The rate of {@code costNanos}'s i-th count (the order of {@link Fixed#units}); null for audio or images priced
+         * as text.
+         */
         BigDecimal rate(int i) {
             return switch (i) {
                 case 0 -> input; case 1 -> inputAudio; case 2 -> cacheRead; case 3 -> write5m; case 4 -> write1h;
-                case 5 -> output; case 6 -> reasoning; default -> outputAudio;
+                case 5 -> output; case 6 -> reasoning; case 7 -> outputAudio; default -> outputImage;
             };
         }
 
@@ -174,7 +183,8 @@ public final class CostCalculator {
                     p.cacheWrite1hPerToken() != null ? scaled(p.cacheWrite1hPerToken(), inScale) : in.multiply(TWO),
                     p.reasoningPerToken() != null ? scaled(p.reasoningPerToken(), outScale) : out,
                     p.inputAudioPerToken() == null ? null : scaled(p.inputAudioPerToken(), inScale),
-                    p.outputAudioPerToken() == null ? null : scaled(p.outputAudioPerToken(), outScale));
+                    p.outputAudioPerToken() == null ? null : scaled(p.outputAudioPerToken(), outScale),
+                    p.outputImagePerToken() == null ? null : scaled(p.outputImagePerToken(), outScale));
         }
 
         /** A price's shortest decimal form: 3.0E-6 for the double nearest 3e-6, as the catalog wrote it. */
@@ -229,8 +239,8 @@ public final class CostCalculator {
          * The call's nanos from its counts in costNanos' order, or -1 when a product or the sum is past a long (the
          * caller then takes the exact sum). Counts and units are never negative, so neither is a sum that fits.
          */
-        long nanos(long c0, long c1, long c2, long c3, long c4, long c5, long c6, long c7) {
-            long sum = add(add(add(add(add(add(add(add(0, 0, c0), 1, c1), 2, c2), 3, c3), 4, c4), 5, c5), 6, c6), 7, c7);
+        long nanos(long c0, long c1, long c2, long c3, long c4, long c5, long c6, long c7, long c8) {
+            long sum = add(add(add(add(add(add(add(add(add(0, 0, c0), 1, c1), 2, c2), 3, c3), 4, c4), 5, c5), 6, c6), 7, c7), 8, c8);
             if (sum < 0) return -1;
             if (sum == 0) return 0;
             if (divisor != 1) return Math.ceilDiv(sum, divisor);

@@ -72,6 +72,7 @@ final class ModelInfoPrices {
                 or(price("output_cost_per_reasoning_token"), base == null ? null : base.reasoningPerToken()),
                 or(price("input_cost_per_audio_token"), base == null ? null : base.inputAudioPerToken()),
                 or(price("output_cost_per_audio_token"), base == null ? null : base.outputAudioPerToken()),
+                or(price("output_cost_per_image_token"), base == null ? null : base.outputImagePerToken()),
                 tierList,
                 maxOut != null ? maxOut : base == null ? null : base.maxOutputTokens(),
                 window != null ? window : base == null ? null : base.contextWindow());

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record ModelPrice(String source, double inputPerToken, double outputPerToken, Double cacheReadPerToken,
                          Double cacheWrite5mPerToken, Double cacheWrite1hPerToken, Double reasoningPerToken,
-                         Double inputAudioPerToken, Double outputAudioPerToken,
+                         Double inputAudioPerToken, Double outputAudioPerToken, Double outputImagePerToken,
                          List<Tier> tiers, Integer maxOutputTokens, Integer contextWindow) {
 
     /** Prices that apply when the prompt has at least {@code minPromptTokens} tokens (e.g. Gemini 2.5 Pro above 200k). */
@@ -28,7 +28,7 @@ public record ModelPrice(String source, double inputPerToken, double outputPerTo
         check("input", inputPerToken);
         check("output", outputPerToken);
         for (Double d : new Double[] {cacheReadPerToken, cacheWrite5mPerToken, cacheWrite1hPerToken, reasoningPerToken,
-                inputAudioPerToken, outputAudioPerToken}) {
+                inputAudioPerToken, outputAudioPerToken, outputImagePerToken}) {
             if (d != null) check("per-token", d);
         }
         tiers = tiers == null ? List.of()
@@ -37,7 +37,7 @@ public record ModelPrice(String source, double inputPerToken, double outputPerTo
 
     /** A flat text price: input and output only. */
     public static ModelPrice of(String source, double inputPerToken, double outputPerToken) {
-        return new ModelPrice(source, inputPerToken, outputPerToken, null, null, null, null, null, null, List.of(), null, null);
+        return new ModelPrice(source, inputPerToken, outputPerToken, null, null, null, null, null, null, null, List.of(), null, null);
     }
 
     /** The tier a prompt of {@code promptTokens} tokens is charged at, or null for the base prices. */

@@ -74,7 +74,7 @@ public final class PriceCatalog {
      * modelInfo = the deployment's LiteLLM {@code model_info} map (plain Java values: Double/Long/String), whose
      * keys override the catalog per deployment: input_cost_per_token, output_cost_per_token,
      * cache_read_input_token_cost, cache_creation_input_token_cost, cache_creation_input_token_cost_above_1hr,
-     * output_cost_per_reasoning_token, input_cost_per_audio_token, output_cost_per_audio_token,
+     * output_cost_per_reasoning_token, input_cost_per_audio_token, output_cost_per_audio_token, output_cost_per_image_token,
      * {input_cost_per_token,output_cost_per_token,cache_read_input_token_cost}_above_Nk_tokens (tiers),
      * max_output_tokens (or max_tokens), max_input_tokens (the context window). A model_info with input and output
      * cost makes an otherwise unpriced (e.g. ollama/mock) model priced, source "model_info"; partial overrides apply
@@ -159,7 +159,7 @@ public final class PriceCatalog {
                 p.cacheReadPerToken() != null ? p.cacheReadPerToken() : times(in, "0.1"),
                 p.cacheWrite5mPerToken() != null ? p.cacheWrite5mPerToken() : times(in, "1.25"),
                 p.cacheWrite1hPerToken() != null ? p.cacheWrite1hPerToken() : times(in, "2"),
-                p.reasoningPerToken(), p.inputAudioPerToken(), p.outputAudioPerToken(), p.tiers(),
+                p.reasoningPerToken(), p.inputAudioPerToken(), p.outputAudioPerToken(), p.outputImagePerToken(), p.tiers(),
                 p.maxOutputTokens(), p.contextWindow());
     }
 

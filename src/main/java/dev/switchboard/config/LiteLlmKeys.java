@@ -76,7 +76,7 @@ public final class LiteLlmKeys {
         // ---- model_info ----
         for (String k : PRICE_KEYS) a(INFO, k, "the deployment's price (cost, budgets, cost routing)");
         a(INFO, "cache_creation_input_token_cost_above_1hr input_cost_per_audio_token output_cost_per_audio_token "
-                + "input_cost_per_token_above_* output_cost_per_token_above_* cache_read_input_token_cost_above_*",
+                + "output_cost_per_image_token input_cost_per_token_above_* output_cost_per_token_above_* cache_read_input_token_cost_above_*",
                 "the deployment's price");
         w(INFO, "input_cost_per_second output_cost_per_second", "per-second prices are not supported; the deployment is priced per token (catalog or *_cost_per_token)");
         a(INFO, "max_tokens max_output_tokens", "the output limit assumed for budget reservations");

@@ -18,7 +18,12 @@ class CostCalculatorTest {
 
     private static ModelPrice price(double in, double out, Double cacheRead, Double write5m, Double write1h,
                                     Double reasoning, Double inAudio, Double outAudio, List<ModelPrice.Tier> tiers) {
-        return new ModelPrice("test", in, out, cacheRead, write5m, write1h, reasoning, inAudio, outAudio, tiers, null, null);
+        return price(in, out, cacheRead, write5m, write1h, reasoning, inAudio, outAudio, null, tiers);
+    }
+
+    private static ModelPrice price(double in, double out, Double cacheRead, Double write5m, Double write1h,
+                                    Double reasoning, Double inAudio, Double outAudio, Double outImage, List<ModelPrice.Tier> tiers) {
+        return new ModelPrice("test", in, out, cacheRead, write5m, write1h, reasoning, inAudio, outAudio, outImage, tiers, null, null);
     }
 
     @Test
@@ -69,6 +74,48 @@ class CostCalculatorTest {
         assertThat(CostCalculator.costNanos(p, u)).isEqualTo(32_750_000L);
         // no audio price: audio tokens are billed as the text tokens they are counted in
         assertThat(CostCalculator.costNanos(gpt4o, u)).isEqualTo(7_500_000L);
+    }
+
+    /**
+     * Gemini's image models bill a generated picture's tokens at the image output rate: gemini-2.5-flash-image $30 a
+     * million (1,290 tokens an image up to 1024×1024 = $0.0387, Google's "$0.039 per image"), its text at $2.50;
+     * gemini-3-pro-image-preview $120 against $12. They were all billed as text, a twelfth of the image's price.
+     */
+    @Test
+    void imageTokensAtTheImageRate() {
+        ModelPrice flashImage = catalog.lookup("gemini", "gemini-2.5-flash-image", null).price();
+        assertThat(flashImage.outputImagePerToken()).isEqualTo(30e-6);
+        Usage oneImage = new Usage(7, 1294, 0, 0, 0, 0, new Usage.Details(0, 0, 0, 0, 1290));
+        // 7 x 0.30 + 4 x 2.50 + 1,290 x 30 = 2.1 + 10 + 38,700 ($/M)
+        assertThat(CostCalculator.costNanos(flashImage, oneImage)).isEqualTo(38_712_100L);
+        ModelPrice proImage = catalog.lookup("gemini", "gemini-3-pro-image-preview", null).price();
+        // 7 x 2 + 4 x 12 + 1,290 x 120 = 14 + 48 + 154,800 ($/M)
+        assertThat(CostCalculator.costNanos(proImage, oneImage)).isEqualTo(154_862_000L);
+        // on Vertex, the same list price
+        assertThat(CostCalculator.costNanos(catalog.lookup("vertex_ai", "gemini-2.5-flash-image", null).price(), oneImage))
+                .isEqualTo(38_712_100L);
+
+        // no image rate: image tokens are billed as the output tokens they are counted in
+        ModelPrice flash = catalog.lookup("gemini", "gemini-2.5-flash", null).price();
+        assertThat(flash.outputImagePerToken()).isNull();
+        assertThat(CostCalculator.costNanos(flash, oneImage)).isEqualTo(CostCalculator.costNanos(flash, new Usage(7, 1294, 0, 0, 0)));
+        // 7 x 0.30 + 1,294 x 2.50 ($/M)
+        assertThat(CostCalculator.costNanos(flash, oneImage)).isEqualTo(3_237_100L);
+
+        // image tokens are inside completion tokens: at most the completion (a provider saying more is not believed),
+        // and never the part audio priced apart has taken, nor charged again as reasoning
+        ModelPrice p = price(1e-6, 2e-6, null, null, null, 5e-6, null, 10e-6, 100e-6, null);
+        assertThat(CostCalculator.costNanos(p, new Usage(0, 100, 0, 0, 0, 0, new Usage.Details(0, 0, 0, 0, 5_000))))
+                .as("100 image tokens, not 5,000").isEqualTo(10_000_000L);
+        // 100 completion: 30 audio x 10 + 70 image x 100 (of 90 said) + 0 reasoning left (of 20) = 300 + 7,000 ($/M)
+        assertThat(CostCalculator.costNanos(p, new Usage(0, 100, 0, 0, 20, 0, new Usage.Details(0, 30, 0, 0, 90))))
+                .isEqualTo(7_300_000L);
+        // 100 completion: 60 image x 100 + 10 reasoning x 5 + 30 text x 2 = 6,000 + 50 + 60 ($/M)
+        assertThat(CostCalculator.costNanos(p, new Usage(0, 100, 0, 0, 10, 0, new Usage.Details(0, 0, 0, 0, 60))))
+                .isEqualTo(6_110_000L);
+        // a negative count is read as 0
+        assertThat(CostCalculator.costNanos(p, new Usage(0, 100, 0, 0, 0, 0, new Usage.Details(0, 0, 0, 0, -7))))
+                .isEqualTo(200_000L);
     }
 
     @Test
@@ -145,6 +192,9 @@ class CostCalculatorTest {
         // reasoning priced above output counts: 100 x 8
         ModelPrice r = price(1e-6, 4e-6, null, null, null, 8e-6, null, null, null);
         assertThat(CostCalculator.worstCaseNanos(r, 0, 100, false)).isEqualTo(800_000L);
+        // an image model may answer with a picture: its output is reserved at the image rate, 100 x 30 + 1,000 x 0.30
+        ModelPrice flashImage = catalog.lookup("gemini", "gemini-2.5-flash-image", null).price();
+        assertThat(CostCalculator.worstCaseNanos(flashImage, 1000, 100, false)).isEqualTo(3_300_000L);
     }
 
     @Test
@@ -152,6 +202,8 @@ class CostCalculatorTest {
         Random rnd = new Random(42);
         List<ModelPrice> prices = new ArrayList<>(List.of(gpt4o, sonnet, geminiPro,
                 catalog.lookup("gemini", "gemini-2.5-flash", null).price(),
+                catalog.lookup("gemini", "gemini-2.5-flash-image", null).price(),
+                catalog.lookup("gemini", "gemini-3-pro-image-preview", null).price(),
                 catalog.lookup("openrouter", "anthropic/claude-sonnet-4.5", null).price()));
         for (int i = 0; i < 20; i++) prices.add(randomPrice(rnd));
         for (int i = 0; i < 20_000; i++) {
@@ -171,7 +223,8 @@ class CostCalculatorTest {
         int write1h = rnd.nextInt(write + 1);
         int completion = rnd.nextInt(outputLimit + 1);
         int reasoning = rnd.nextInt(completion + 1);
-        var details = new Usage.Details(rnd.nextInt(prompt - read - write + 1), rnd.nextInt(completion + 1), 0, 0, 0);
+        var details = new Usage.Details(rnd.nextInt(prompt - read - write + 1), rnd.nextInt(completion + 1), 0, 0,
+                rnd.nextInt(completion + 1));
         return new Usage(prompt, completion, read, write, reasoning, write1h, details);
     }
 
@@ -181,7 +234,7 @@ class CostCalculatorTest {
                 : List.of(new ModelPrice.Tier(128_001, in * 2, out * 1.5, rnd.nextBoolean() ? null : in / 5),
                           new ModelPrice.Tier(200_001, in * 3, out * 2, null));
         return price(in, out, maybe(rnd, in / 10), maybe(rnd, in * 1.25), maybe(rnd, in * 2), maybe(rnd, out * 1.5),
-                maybe(rnd, in * 8), maybe(rnd, out * 4), tiers);
+                maybe(rnd, in * 8), maybe(rnd, out * 4), maybe(rnd, out * 12), tiers);
     }
 
     private static Double maybe(Random rnd, double v) { return rnd.nextBoolean() ? v : null; }

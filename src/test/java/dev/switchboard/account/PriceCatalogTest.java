@@ -106,6 +106,35 @@ class PriceCatalogTest {
         assertThat(priced("gemini", "gemini-2.5-pro-tts").inputPerToken()).isNotEqualTo(pro.inputPerToken());
     }
 
+    /**
+     * Gemini's image models price a generated picture's tokens apart (Google's pricing page): the catalog's
+     * output_image_mtok, and LiteLLM's output_cost_per_image_token in a deployment's model_info over it.
+     */
+    @Test
+    void geminiImageModelsPriceImageOutputApart() {
+        ModelPrice flashImage = priced("gemini", "gemini-2.5-flash-image");
+        assertPerMillion(flashImage.inputPerToken(), 0.30);
+        assertPerMillion(flashImage.outputPerToken(), 2.50);
+        assertPerMillion(flashImage.outputImagePerToken(), 30);
+        assertThat(flashImage.contextWindow()).isEqualTo(1_000_000);
+        assertPerMillion(priced("gemini", "gemini-2.5-flash-image-preview").outputImagePerToken(), 30);
+        ModelPrice proImage = priced("gemini", "gemini-3-pro-image-preview");
+        assertPerMillion(proImage.inputPerToken(), 2);
+        assertPerMillion(proImage.outputPerToken(), 12);
+        assertPerMillion(proImage.outputImagePerToken(), 120);
+        assertPerMillion(priced("vertex_ai", "gemini-3-pro-image-preview").outputImagePerToken(), 120);
+        assertThat(priced("gemini", "gemini-2.5-flash").outputImagePerToken()).isNull();
+
+        ModelPrice negotiated = catalog.lookup("gemini", "gemini-2.5-flash-image", Map.of("output_cost_per_image_token", 2.4e-5)).price();
+        assertThat(negotiated.outputImagePerToken()).isEqualTo(2.4e-5);
+        assertPerMillion(negotiated.outputPerToken(), 2.50); // kept from the catalog
+        ModelPrice own = catalog.lookup("mock", "painter", Map.of("input_cost_per_token", 1e-6, "output_cost_per_token", 2e-6,
+                "output_cost_per_image_token", 4e-5)).price();
+        assertThat(own.outputImagePerToken()).isEqualTo(4e-5);
+        assertThatThrownBy(() -> catalog.lookup("gemini", "gemini-2.5-flash-image", Map.of("output_cost_per_image_token", "dear")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model_info.output_cost_per_image_token");
+    }
+
     @Test
     void deepSeekGroqMistralTogether() {
         ModelPrice ds = priced("deepseek", "deepseek-chat");

@@ -83,6 +83,19 @@ class CheckCommandTest {
         assertThat(out).doesNotContain("sk-openai-secret");
     }
 
+    /** LiteLLM's image output price is a price key of model_info: taken without a warning, shown as a number, not masked. */
+    @Test
+    void anImageOutputPriceIsAPriceNotACredential() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: draw
+                    litellm_params: { model: gemini/gemini-2.5-flash-image, api_key: AIza-test-0123456789 }
+                    model_info: { output_cost_per_image_token: 0.000024 }
+                """, 0, "--explain");
+        assertThat(out).containsPattern("model_info.output_cost_per_image_token +2.4E-5 +line 4")
+                .doesNotContainPattern("(?i)warn.*output_cost_per_image_token");
+    }
+
     @Test
     void explainMasksEveryCredentialNotOnlyApiKey() throws Exception {
         String out = run("""
