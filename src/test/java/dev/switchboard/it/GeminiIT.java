@@ -522,4 +522,106 @@ class GeminiIT {
         assertThat(wrong.statusCode()).isEqualTo(400);
         assertThat(wrong.body()).contains("response_modalities");
     }
+
+    /**
+     * A picture's tokens are priced at the image output rate, as Google bills them: gemini-2.5-flash-image $30 a million
+     * (1,290 tokens an image = $0.039) against $2.50 for its text. The gateway priced the whole answer as text, a
+     * twelfth of the image's price, which a budget then under-counted. Whole and streamed, the client sees the image's
+     * tokens where LiteLLM reports them (completion_tokens_details.image_tokens) and the cost in usage.cost and
+     * x-switchboard-cost; the ledger row and the key's spend are the same; a deployment's own
+     * model_info.output_cost_per_image_token wins; a cache hit replays the image tokens (its saving is the image price).
+     */
+    @Test
+    void anImageIsPricedAtTheImageOutputRate() {
+        try (TestGateway g = TestGateway.start("""
+                model_list:
+                  - model_name: draw
+                    litellm_params: { model: gemini/gemini-2.5-flash-image, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: draw-own
+                    litellm_params: { model: gemini/gemini-2.5-flash-image, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                    model_info: { output_cost_per_image_token: 0.00006 }
+                  - model_name: flash
+                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                litellm_settings:
+                  cache: true
+                  cache_params: { type: local, ttl: 600 }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """)) {
+            dev.switchboard.support.Admin admin = new dev.switchboard.support.Admin(g);
+            JsonObject k = admin.generate(new JsonObject().put("key_alias", "painter").put("max_budget", 5));
+            String key = k.getString("key");
+            for (boolean stream : new boolean[] {false, true}) {
+                String ask = "{\"model\":\"draw\",\"modalities\":[\"text\",\"image\"],\"stream\":" + stream
+                        + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "")
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"draw a cat, " + (stream ? "streamed" : "whole") + "\"}]}";
+                HttpResponse<String> r = Http.post(g.v1() + "/chat/completions", key, ask);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                JsonObject usage = lastUsage(r, stream);
+                assertThat(usage.getJsonObject("completion_tokens_details").getInteger("image_tokens")).as(usage.encode()).isEqualTo(1290);
+                int prompt = usage.getInteger("prompt_tokens"), text = usage.getInteger("completion_tokens") - 1290;
+                assertThat(text).isPositive();
+                double expected = prompt * 0.30e-6 + text * 2.50e-6 + 1290 * 30e-6;
+                assertThat(usage.getDouble("cost")).as(usage.encode()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+                assertThat(expected).as("the image alone is Google's $0.039").isGreaterThan(0.0387);
+                if (!stream) {
+                    assertThat(Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow()))
+                            .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+                }
+            }
+            // the ledger: two rows at the image rate, and the key's spend (what its budget counts) is their sum
+            java.util.List<JsonObject> rows = admin.getOk("/spend/logs?key=" + k.getString("key_id")).getJsonArray("data").stream()
+                    .map(JsonObject.class::cast).toList();
+            assertThat(rows).hasSize(2);
+            double ledger = 0;
+            for (JsonObject row : rows) {
+                assertThat(row.getDouble("spend")).as(row.encode()).isGreaterThan(0.0387);
+                ledger += row.getDouble("spend");
+            }
+            assertThat(admin.info(key).getDouble("spend")).isCloseTo(ledger, org.assertj.core.data.Offset.offset(1e-9));
+
+            // a deployment's own image price wins over the catalog's
+            HttpResponse<String> own = Http.post(g.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"draw-own\",\"modalities\":[\"text\",\"image\"],\"messages\":[{\"role\":\"user\",\"content\":\"a dog\"}]}");
+            JsonObject ownUsage = new JsonObject(own.body()).getJsonObject("usage");
+            assertThat(ownUsage.getDouble("cost")).as(ownUsage.encode()).isCloseTo(ownUsage.getInteger("prompt_tokens") * 0.30e-6
+                    + (ownUsage.getInteger("completion_tokens") - 1290) * 2.50e-6 + 1290 * 60e-6, org.assertj.core.data.Offset.offset(1e-12));
+
+            // a model with no image price bills the picture's tokens as text, and says so in no other way
+            HttpResponse<String> flash = Http.post(g.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"flash\",\"modalities\":[\"text\",\"image\"],\"messages\":[{\"role\":\"user\",\"content\":\"a fox\"}]}");
+            JsonObject flashUsage = new JsonObject(flash.body()).getJsonObject("usage");
+            assertThat(flashUsage.getJsonObject("completion_tokens_details").getInteger("image_tokens")).isEqualTo(1290);
+            assertThat(flashUsage.getDouble("cost")).isCloseTo(flashUsage.getInteger("prompt_tokens") * 0.30e-6
+                    + flashUsage.getInteger("completion_tokens") * 2.50e-6, org.assertj.core.data.Offset.offset(1e-12));
+
+            // a text answer's usage is as before: no image_tokens at all
+            HttpResponse<String> plain = Http.post(g.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"draw\",\"messages\":[{\"role\":\"user\",\"content\":\"just words\"}]}");
+            assertThat(new JsonObject(plain.body()).getJsonObject("usage").getJsonObject("completion_tokens_details")
+                    .containsKey("image_tokens")).isFalse();
+
+            // the same request again is a hit: its usage still says the image's tokens, and what it saved is the image price
+            String again = "{\"model\":\"draw\",\"modalities\":[\"text\",\"image\"],\"stream\":false,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"draw a cat, whole\"}]}";
+            HttpResponse<String> hit = Http.post(g.v1() + "/chat/completions", key, again);
+            assertThat(hit.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+            JsonObject hitUsage = new JsonObject(hit.body()).getJsonObject("usage");
+            assertThat(hitUsage.getJsonObject("completion_tokens_details").getInteger("image_tokens")).isEqualTo(1290);
+            assertThat(new JsonObject(hit.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message")
+                    .getJsonArray("images")).hasSize(1);
+            JsonObject hitRow = admin.getOk("/spend/logs?key=" + k.getString("key_id")).getJsonArray("data").stream()
+                    .map(JsonObject.class::cast).filter(row -> row.getDouble("spend") == 0).findFirst().orElseThrow();
+            assertThat(Double.parseDouble(hitRow.getValue("saved").toString())).as(hitRow.encode()).isCloseTo(
+                    hitUsage.getInteger("prompt_tokens") * 0.30e-6 + (hitUsage.getInteger("completion_tokens") - 1290) * 2.50e-6
+                            + 1290 * 30e-6, org.assertj.core.data.Offset.offset(1e-9));
+        }
+    }
+
+    /** The usage of an answer, or of a stream's last chunk that has one. */
+    private static JsonObject lastUsage(HttpResponse<String> r, boolean stream) {
+        List<String> data = stream ? Http.sseData(r.body()) : List.of(r.body());
+        return data.stream().filter(d -> d.startsWith("{")).map(JsonObject::new)
+                .filter(j -> j.getJsonObject("usage") != null).reduce((a, b) -> b).orElseThrow().getJsonObject("usage");
+    }
 }
