@@ -64,6 +64,11 @@ public final class GatewayException extends RuntimeException {
         return new GatewayException(ErrorKind.BAD_REQUEST, 400, message, param, null, null, null);
     }
 
+    /** A 400 with OpenAI's machine-readable {@code code} ({@code invalid_value}, {@code integer_below_min_value}, …). */
+    public static GatewayException badRequest(String message, String param, String code) {
+        return new GatewayException(ErrorKind.BAD_REQUEST, 400, message, param, code, null, null);
+    }
+
     /** The same failure answered with extra response headers ({@code x-ratelimit-*} on a key's 429). */
     public GatewayException withHeaders(java.util.Map<String, String> extra) {
         GatewayException e = new GatewayException(kind, status, getMessage(), param, code, upstreamType, retryAfterSeconds);

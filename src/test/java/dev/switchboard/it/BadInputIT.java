@@ -178,13 +178,60 @@ class BadInputIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "9223372036854775808|max_tokens|is too large; the maximum is 2147483647",
-            "-9223372036854775809|max_tokens|must be at least 1",
+            "9223372036854775808|max_tokens|integer above maximum value. Expected a value <= 2147483647, but got 9223372036854775808 instead.",
+            "-9223372036854775809|max_tokens|integer below minimum value. Expected a value >= 1, but got -9223372036854775809 instead.",
     })
     void anOutOfRangeLimitSaysWhichWay(String value, String param, String says) {
         JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                 "{\"model\":\"gpt\",\"" + param + "\":" + value + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 400);
         assertThat(e.getString("message")).contains(says);
+    }
+
+    /**
+     * What OpenAI refuses in a chat request is refused in its words, code and param, before routing, whatever provider
+     * serves the alias: these used to be dropped unsaid (stream_options on a plain call, max_tokens beside
+     * max_completion_tokens) or sent on as written (Claude got temperature 3, Gemini candidateCount 129).
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', nullValues = "-", value = {
+            "claude|\"temperature\":3|temperature|decimal_above_max_value|Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 3 instead.",
+            "gemini|\"temperature\":-1|temperature|decimal_below_min_value|Invalid 'temperature': decimal below minimum value. Expected a value >= 0, but got -1 instead.",
+            "gpt|\"top_p\":1.5|top_p|decimal_above_max_value|Invalid 'top_p': decimal above maximum value. Expected a value <= 1, but got 1.5 instead.",
+            "gemini|\"n\":0|n|integer_below_min_value|Invalid 'n': integer below minimum value. Expected a value >= 1, but got 0 instead.",
+            "gemini|\"n\":129|n|integer_above_max_value|Invalid 'n': integer above maximum value. Expected a value <= 128, but got 129 instead.",
+            "claude|\"frequency_penalty\":3|frequency_penalty|decimal_above_max_value|Invalid 'frequency_penalty': decimal above maximum value. Expected a value <= 2, but got 3 instead.",
+            "gpt|\"presence_penalty\":-2.5|presence_penalty|decimal_below_min_value|Invalid 'presence_penalty': decimal below minimum value. Expected a value >= -2, but got -2.5 instead.",
+            "gpt|\"logprobs\":true,\"top_logprobs\":21|top_logprobs|integer_above_max_value|Invalid 'top_logprobs': integer above maximum value. Expected a value <= 20, but got 21 instead.",
+            "claude|\"max_tokens\":0|max_tokens|integer_below_min_value|Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead.",
+            "gemini|\"n\":\"two\"|n|-|Invalid type for 'n': expected an integer, but got a string.",
+    })
+    void whatOpenAiRefusesIsRefusedInItsWords(String alias, String field, String param, String code, String message) {
+        JsonObject e = error(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\","
+                + field + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), 400);
+        assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(e.getString("param")).isEqualTo(param);
+        assertThat(e.getString("code")).isEqualTo(code);
+        assertThat(e.getString("message")).isEqualTo(message);
+        assertThat(gw.simulator.received()).as("no provider was asked").isEmpty();
+    }
+
+    /** The bounds themselves are OpenAI's to take, and reach the provider as written; a null stream_options is none. */
+    @Test
+    void valuesOnOpenAisBoundsPass() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"gpt\","
+                + "\"temperature\":2,\"top_p\":0,\"n\":1,\"frequency_penalty\":-2,\"presence_penalty\":2.0,\"logprobs\":true,"
+                + "\"top_logprobs\":20,\"stream_options\":null,\"max_tokens\":null,\"max_completion_tokens\":9,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.getDouble("temperature")).isEqualTo(2.0);
+        assertThat(sent.getInteger("n")).isEqualTo(1);
+        assertThat(sent.getDouble("frequency_penalty")).isEqualTo(-2.0);
+        assertThat(sent.getInteger("top_logprobs")).isEqualTo(20);
+        assertThat(sent.getInteger("max_completion_tokens")).isEqualTo(9);
+        r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"mock\",\"temperature\":0,"
+                + "\"n\":128,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
     @Test

@@ -591,6 +591,13 @@ class ResponsesApiIT {
             "claude|\"tool_choice\":\"required\"|tool_choice||Tool choice 'required' must be specified with 'tools' parameter.",
             "gemini|\"tool_choice\":{\"type\":\"function\",\"name\":\"get_weather\"},\"tools\":[]|tool_choice||must be specified with 'tools'",
             "claude|\"include\":[\"message.output_text.logprobs\"]|include||logprobs",
+            // OpenAI's own words and codes (they were taken: Claude got temperature 2.5, a bogus summary passed)
+            "claude|\"temperature\":2.5|temperature|decimal_above_max_value|Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 2.5 instead.",
+            "gpt|\"top_p\":1.5|top_p|decimal_above_max_value|Invalid 'top_p': decimal above maximum value. Expected a value <= 1, but got 1.5 instead.",
+            "gemini|\"top_logprobs\":-1|top_logprobs|integer_below_min_value|Invalid 'top_logprobs': integer below minimum value. Expected a value >= 0, but got -1 instead.",
+            "claude|\"max_output_tokens\":0|max_output_tokens|integer_below_min_value|Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got 0 instead.",
+            "gpt|\"max_output_tokens\":-5|max_output_tokens|integer_below_min_value|Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got -5 instead.",
+            "gemini|\"max_output_tokens\":15|max_output_tokens|integer_below_min_value|Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got 15 instead.",
     })
     void whatOpenAiRefusesIsA400NamingTheField(String alias, String field, String param, String code, String says) {
         String body = field.replace("%513", "x".repeat(513)).replace("%65", "k".repeat(65))
@@ -618,6 +625,8 @@ class ResponsesApiIT {
             "\"reasoning\":{\"effort\":\"none\"}",
             "\"tool_choice\":\"auto\"",
             "\"tool_choice\":\"none\"",
+            "\"temperature\":2,\"max_output_tokens\":16,\"top_logprobs\":null",
+            "\"top_p\":0",
     })
     void whatOpenAiTakesStillPasses(String field) {
         String body = field.replace("%16", new JsonObject(java.util.stream.IntStream.range(0, 16).boxed()

@@ -26,14 +26,41 @@ public final class OpenAiNumbers {
 
     /** An integer between 1 and 2^31-1 (max_tokens, dimensions), or null when absent. */
     public static Integer positiveInt(JsonNode n, String field) {
+        return intBetween(n, field, 1);
+    }
+
+    /**
+     * An integer between {@code least} and 2^31-1, or null when absent; out of range is OpenAI's 400 in its words
+     * ({@link #belowMin}): {@code max_output_tokens} takes 16 at least, a limit of 0 is told the same bound as 15.
+     */
+    public static Integer intBetween(JsonNode n, String field, long least) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
         BigInteger i = integer(v, field);
-        if (i.signum() < 1) throw GatewayException.badRequest("Invalid '" + field + "': must be at least 1.", field);
-        if (i.compareTo(MAX_INT) > 0) {
-            throw GatewayException.badRequest("Invalid '" + field + "': " + i + " is too large; the maximum is " + MAX_INT + ".", field);
-        }
+        if (i.compareTo(BigInteger.valueOf(least)) < 0) throw belowMin(field, "integer", Long.toString(least), v);
+        if (i.compareTo(MAX_INT) > 0) throw aboveMax(field, "integer", MAX_INT.toString(), v);
         return i.intValue();
+    }
+
+    /**
+     * A number below OpenAI's minimum for it, in OpenAI's words and code: "Invalid 'n': integer below minimum value.
+     * Expected a value >= 1, but got 0 instead." ({@code integer_below_min_value}; {@code decimal_…} for a field the spec
+     * types as a number, such as temperature). {@code got} is the value as the client wrote it.
+     */
+    public static GatewayException belowMin(String field, String kind, String min, JsonNode got) {
+        return GatewayException.badRequest("Invalid '" + field + "': " + kind + " below minimum value. Expected a value >= "
+                + min + ", but got " + written(got) + " instead.", field, kind + "_below_min_value");
+    }
+
+    /** A number above OpenAI's maximum for it, as {@link #belowMin} ({@code decimal_above_max_value}, …). */
+    public static GatewayException aboveMax(String field, String kind, String max, JsonNode got) {
+        return GatewayException.badRequest("Invalid '" + field + "': " + kind + " above maximum value. Expected a value <= "
+                + max + ", but got " + written(got) + " instead.", field, kind + "_above_max_value");
+    }
+
+    /** A number as its JSON spelled it (3 stays 3, 2.5 stays 2.5), as OpenAI's messages repeat it. */
+    private static String written(JsonNode v) {
+        return v.isIntegralNumber() ? v.bigIntegerValue().toString() : v.asText();
     }
 
     /** An integer that fits 64 bits (seed), or null when absent; a larger one is refused, never wrapped around. */

@@ -70,6 +70,7 @@ public final class OpenAiRequestDecoder {
         if (streamOptions != null && !streamOptions.isNull() && !streamOptions.isObject()) {
             throw GatewayException.badRequest("'stream_options' must be an object.", "stream_options");
         }
+        OpenAiRanges.chat(n);
         boolean includeUsage = streamOptions != null && bool(streamOptions, "include_usage", false);
         List<Tool> tools = tools(n.get("tools"));
         ToolChoice toolChoice = checkedToolChoice(toolChoice(n.get("tool_choice")), tools);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.edge.JsonBody;
 import dev.switchboard.edge.JsonSyntax;
 import dev.switchboard.edge.openai.OpenAiNumbers;
+import dev.switchboard.edge.openai.OpenAiRanges;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.ResponseFormat;
@@ -124,6 +125,7 @@ final class ResponsesRequestDecoder {
             }
             if (effort != null) extra.put("reasoning_effort", JsonNodeFactory.instance.textNode(effort));
         }
+        OpenAiRanges.responses(n);
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (PASSED.contains(e.getKey()) || ChatRequest.ROUTING_CONTROL_FIELDS.contains(e.getKey())) extra.put(e.getKey(), e.getValue());
         }
@@ -168,12 +170,8 @@ final class ResponsesRequestDecoder {
     static final int LEAST_OUTPUT_TOKENS = 16;
 
     private static Integer maxOutputTokens(JsonNode n) {
-        Integer max = OpenAiNumbers.positiveInt(n, "max_output_tokens");
-        if (max != null && max < LEAST_OUTPUT_TOKENS) {
-            throw GatewayException.badRequest("Invalid 'max_output_tokens': integer below minimum value. Expected a value >= "
-                    + LEAST_OUTPUT_TOKENS + ", but got " + max + " instead.", "max_output_tokens");
-        }
-        return max;
+        // 0 and below too: they were told "at least 1", a bound OpenAI does not have
+        return OpenAiNumbers.intBetween(n, "max_output_tokens", LEAST_OUTPUT_TOKENS);
     }
 
     /** A string is one user message; otherwise a non-empty list of items. */

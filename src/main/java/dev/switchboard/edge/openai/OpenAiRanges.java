@@ -1,0 +1,57 @@
+package dev.switchboard.edge.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * The ranges OpenAI's API holds its sampling parameters to (its spec's {@code minimum} / {@code maximum}), checked
+ * before routing in OpenAI's words and codes ({@link OpenAiNumbers#aboveMax}), whatever provider serves the alias.
+ * They used to reach the provider as written: Claude answered {@code temperature: 3} in Anthropic's words with no
+ * {@code param}, Gemini took {@code n: 129} as its {@code candidateCount}, so one request passed or failed by where it
+ * was routed, and never as OpenAI refuses it. Values inside the ranges are not touched.
+ */
+public final class OpenAiRanges {
+    /** A ranged field: an integer, or a decimal (the spec's {@code number}, whose messages say "decimal"). */
+    private record Range(String field, boolean integer, long min, long max) {}
+
+    private static final Range TEMPERATURE = new Range("temperature", false, 0, 2);
+    private static final Range TOP_P = new Range("top_p", false, 0, 1);
+    private static final Range TOP_LOGPROBS = new Range("top_logprobs", true, 0, 20);
+
+    /** {@code CreateChatCompletionRequest}'s ranged fields. */
+    private static final List<Range> CHAT = List.of(TEMPERATURE, TOP_P, TOP_LOGPROBS, new Range("n", true, 1, 128),
+            new Range("frequency_penalty", false, -2, 2), new Range("presence_penalty", false, -2, 2));
+    /** {@code CreateResponse}'s: the Responses API has no {@code n} and no penalties. */
+    private static final List<Range> RESPONSES = List.of(TEMPERATURE, TOP_P, TOP_LOGPROBS);
+
+    private OpenAiRanges() {}
+
+    /** A chat completions body's ranged fields, each within OpenAI's range or absent (null counts as absent). */
+    public static void chat(JsonNode body) { check(body, CHAT); }
+
+    /** A Responses API body's ranged fields, as {@link #chat}. */
+    public static void responses(JsonNode body) { check(body, RESPONSES); }
+
+    private static void check(JsonNode body, List<Range> ranges) {
+        for (Range r : ranges) {
+            JsonNode v = body.get(r.field());
+            if (v == null || v.isNull()) continue;
+            String kind = r.integer() ? "integer" : "decimal";
+            int below, above;
+            if (r.integer()) {
+                BigInteger i = OpenAiNumbers.integer(v, r.field());
+                below = i.compareTo(BigInteger.valueOf(r.min()));
+                above = i.compareTo(BigInteger.valueOf(r.max()));
+            } else {
+                // non-finite numbers never get here: the body reader refuses them first
+                if (!v.isNumber()) throw OpenAiNumbers.typeError(r.field(), "a number", v);
+                double d = v.doubleValue(); // compared, not Double.compare'd: -0.0 is a temperature of 0
+                below = d < r.min() ? -1 : 0;
+                above = d > r.max() ? 1 : 0;
+            }
+            if (below < 0) throw OpenAiNumbers.belowMin(r.field(), kind, Long.toString(r.min()), v);
+            if (above > 0) throw OpenAiNumbers.aboveMax(r.field(), kind, Long.toString(r.max()), v);
+        }
+    }
+}
