@@ -194,6 +194,9 @@ class BadInputIT {
      */
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', nullValues = "-", value = {
+            "gpt|\"stream_options\":{\"include_usage\":true}|stream_options|-|The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+            "claude|\"stream\":false,\"stream_options\":{}|stream_options|-|The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+            "gemini|\"max_tokens\":5,\"max_completion_tokens\":6|max_tokens|invalid_parameter_combination|Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.",
             "claude|\"temperature\":3|temperature|decimal_above_max_value|Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 3 instead.",
             "gemini|\"temperature\":-1|temperature|decimal_below_min_value|Invalid 'temperature': decimal below minimum value. Expected a value >= 0, but got -1 instead.",
             "gpt|\"top_p\":1.5|top_p|decimal_above_max_value|Invalid 'top_p': decimal above maximum value. Expected a value <= 1, but got 1.5 instead.",

@@ -70,6 +70,7 @@ public final class OpenAiRequestDecoder {
         if (streamOptions != null && !streamOptions.isNull() && !streamOptions.isObject()) {
             throw GatewayException.badRequest("'stream_options' must be an object.", "stream_options");
         }
+        combinations(n, streamOptions, stream);
         OpenAiRanges.chat(n);
         boolean includeUsage = streamOptions != null && bool(streamOptions, "include_usage", false);
         List<Tool> tools = tools(n.get("tools"));
@@ -96,6 +97,23 @@ public final class OpenAiRequestDecoder {
                 extra(n, CHAT_FIELDS),
                 null,
                 rewritten ? null : RequestRelayShape.of(bytes, n, fields[0])), legacyFunctions); // rewritten: not the client's bytes
+    }
+
+    /**
+     * Fields OpenAI refuses together, refused here too before any provider sees them (they used to be dropped unsaid:
+     * {@code stream_options} on a plain call, {@code max_tokens} beside {@code max_completion_tokens}, which won), so a
+     * client's bug shows through the gateway as it would at OpenAI. In OpenAI's words, code and param; its code for
+     * the first is null. A null field counts as absent.
+     */
+    private static void combinations(JsonNode n, JsonNode streamOptions, boolean stream) {
+        if (streamOptions != null && !streamOptions.isNull() && !stream) {
+            throw GatewayException.badRequest("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+                    "stream_options");
+        }
+        if (n.hasNonNull("max_tokens") && n.hasNonNull("max_completion_tokens")) {
+            throw GatewayException.badRequest("Setting 'max_tokens' and 'max_completion_tokens' at the same time is not "
+                    + "supported.", "max_tokens", "invalid_parameter_combination");
+        }
     }
 
     /** The top-level chat fields the decoder reads into the canonical record. */

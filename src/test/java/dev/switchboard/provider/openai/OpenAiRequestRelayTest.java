@@ -65,7 +65,7 @@ class OpenAiRequestRelayTest {
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"metadata\":{\"app\":\"a\"},\"store\":true}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"metadata\":{\"app\":\"a\"}}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":null,\"stop\":[],\"tools\":[],"
-                    + "\"stream\":false,\"stream_options\":{\"include_usage\":true},\"response_format\":{\"type\":\"json_object\"}}",
+                    + "\"stream\":true,\"stream_options\":{\"include_usage\":true},\"response_format\":{\"type\":\"json_object\"}}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"AAA=\","
                     + "\"format\":\"wav\"}},{\"type\":\"file\",\"file\":{\"file_id\":\"f1\"}},{\"type\":\"new_kind\",\"x\":1}]}]}",
             "{\"model\":\"m\",\"messages\":[{\"role\":\"developer\",\"content\":\"\",\"x_extra\":{\"k\":[1,2]}}],\"reasoning_effort\":\"low\"}");
