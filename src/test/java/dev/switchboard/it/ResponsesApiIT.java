@@ -592,6 +592,9 @@ class ResponsesApiIT {
             "gemini|\"tool_choice\":{\"type\":\"function\",\"name\":\"get_weather\"},\"tools\":[]|tool_choice||must be specified with 'tools'",
             "claude|\"include\":[\"message.output_text.logprobs\"]|include||logprobs",
             // OpenAI's own words and codes (they were taken: Claude got temperature 2.5, a bogus summary passed)
+            "claude|\"reasoning\":{\"effort\":\"low\",\"summary\":\"bogus\"}|reasoning.summary|invalid_value|Invalid value: 'bogus'. Supported values are: 'concise', 'detailed', and 'auto'.",
+            "gpt|\"reasoning\":{\"summary\":\"none\"}|reasoning.summary|invalid_value|Invalid value: 'none'. Supported values are: 'concise', 'detailed', and 'auto'.",
+            "gemini|\"reasoning\":{\"generate_summary\":\"short\"}|reasoning.generate_summary|invalid_value|Invalid value: 'short'. Supported values are: 'concise', 'detailed', and 'auto'.",
             "claude|\"temperature\":2.5|temperature|decimal_above_max_value|Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 2.5 instead.",
             "gpt|\"top_p\":1.5|top_p|decimal_above_max_value|Invalid 'top_p': decimal above maximum value. Expected a value <= 1, but got 1.5 instead.",
             "gemini|\"top_logprobs\":-1|top_logprobs|integer_below_min_value|Invalid 'top_logprobs': integer below minimum value. Expected a value >= 0, but got -1 instead.",
@@ -625,6 +628,8 @@ class ResponsesApiIT {
             "\"reasoning\":{\"effort\":\"none\"}",
             "\"tool_choice\":\"auto\"",
             "\"tool_choice\":\"none\"",
+            "\"reasoning\":{\"summary\":\"concise\",\"generate_summary\":\"detailed\"}",
+            "\"reasoning\":{\"effort\":\"minimal\",\"summary\":\"auto\"}",
             "\"temperature\":2,\"max_output_tokens\":16,\"top_logprobs\":null",
             "\"top_p\":0",
     })

@@ -41,6 +41,8 @@ final class ResponsesRequestDecoder {
      * budgets, {@code ClaudeThinking}'s budgets) and OpenAI's Responses API takes.
      */
     private static final Set<String> EFFORTS = Set.of("none", "minimal", "low", "medium", "high", "xhigh");
+    /** The spec's {@code Reasoning.summary} (and its deprecated twin {@code generate_summary}). */
+    private static final Set<String> SUMMARIES = Set.of("auto", "concise", "detailed");
     /** Chat fields with the same meaning, carried in the canonical request's extra for OpenAI-compatible providers. */
     private static final Set<String> PASSED = Set.of("service_tier", "prompt_cache_key", "safety_identifier");
 
@@ -124,6 +126,15 @@ final class ResponsesRequestDecoder {
                         + "'high' and 'xhigh'.", "reasoning.effort", "invalid_value", null, null);
             }
             if (effort != null) extra.put("reasoning_effort", JsonNodeFactory.instance.textNode(effort));
+            // no translation reads the summary (a reasoning item's summary is what the provider gives), but an unknown
+            // one is OpenAI's 400: taken here, a request passed or failed by where it was routed
+            for (String field : new String[] {"summary", "generate_summary"}) {
+                String summary = Fields.optionalString(reasoning, field, "reasoning." + field);
+                if (summary != null && !SUMMARIES.contains(summary)) {
+                    throw GatewayException.badRequest("Invalid value: '" + summary + "'. Supported values are: 'concise', "
+                            + "'detailed', and 'auto'.", "reasoning." + field, "invalid_value");
+                }
+            }
         }
         OpenAiRanges.responses(n);
         for (Map.Entry<String, JsonNode> e : n.properties()) {
