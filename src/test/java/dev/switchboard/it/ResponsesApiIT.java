@@ -439,6 +439,31 @@ class ResponsesApiIT {
         assertThat(r.statusCode()).isEqualTo(404);
     }
 
+    /**
+     * An input item missing what OpenAI's spec requires of it is OpenAI's 400 naming the field, for every alias: a
+     * function call without arguments reached Claude as a call with empty input.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "claude|{\"type\":\"function_call\",\"call_id\":\"c1\",\"name\":\"f\"}|input[0].arguments",
+            "gpt|{\"type\":\"function_call\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":null}|input[0].arguments",
+            "gemini|{\"type\":\"function_call\",\"name\":\"f\",\"arguments\":\"{}\"}|input[0].call_id",
+            "claude|{\"type\":\"function_call\",\"call_id\":\"c1\",\"arguments\":\"{}\"}|input[0].name",
+            "claude|{\"type\":\"custom_tool_call\",\"call_id\":\"c1\",\"name\":\"f\"}|input[0].input",
+    })
+    void anInputItemWithoutARequiredFieldIsA400NamingIt(String alias, String item, String param) {
+        int before = gw.simulator.arrivals();
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"" + alias + "\",\"input\":[" + item + "]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(e.getString("param")).isEqualTo(param);
+        assertThat(e.getString("code")).isEqualTo("missing_required_parameter");
+        assertThat(e.getString("message")).isEqualTo("Missing required parameter: '" + param + "'.");
+        assertThat(gw.simulator.arrivals()).as("no provider was asked").isEqualTo(before);
+    }
+
     /** OpenAI-compatible servers (chat completions upstream, the answer translated): one a plain model, one a search model. */
     private static final String COMPAT = """
             model_list:

@@ -8,9 +8,14 @@ import dev.switchboard.model.GatewayException;
 final class Fields {
     private Fields() {}
 
+    /** A required field that is absent (or null), in OpenAI's words and code. */
+    static GatewayException missing(String path) {
+        return GatewayException.badRequest("Missing required parameter: '" + path + "'.", path, "missing_required_parameter");
+    }
+
     static String requiredString(JsonNode n, String field, String path) {
         JsonNode v = n.get(field);
-        if (v == null || v.isNull()) throw GatewayException.badRequest("Missing required parameter: '" + path + "'.", path);
+        if (v == null || v.isNull()) throw missing(path);
         if (!v.isTextual()) throw OpenAiNumbers.typeError(path, "a string", v);
         return v.textValue();
     }

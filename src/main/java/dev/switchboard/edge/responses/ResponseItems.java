@@ -48,8 +48,10 @@ final class ResponseItems {
                     String namespace = Fields.optionalString(item, "namespace", p + ".namespace");
                     if (namespace != null) name = ResponsesRequest.flatName(namespace, name);
                     boolean custom = type.equals("custom_tool_call"); // a custom tool's call: its input is text
+                    // the arguments (a custom call's input) are required, as OpenAI requires them: a call without them
+                    // reached Claude as a tool call with empty input, a call the model never made
                     ToolCall call = new ToolCall(Fields.requiredString(item, "call_id", p + ".call_id"), name,
-                            Fields.optionalString(item, custom ? "input" : "arguments", p + (custom ? ".input" : ".arguments")), custom);
+                            Fields.requiredString(item, custom ? "input" : "arguments", p + (custom ? ".input" : ".arguments")), custom);
                     Message last = out.isEmpty() ? null : out.get(out.size() - 1);
                     Message turn;
                     if (last != null && last.role() == Role.ASSISTANT) {
@@ -72,7 +74,7 @@ final class ResponseItems {
                     JsonNode output = item.get("output");
                     List<ContentPart> content;
                     if (output == null || output.isNull()) {
-                        throw GatewayException.badRequest("Missing required parameter: '" + p + ".output'.", p + ".output");
+                        throw Fields.missing(p + ".output");
                     } else if (output.isTextual()) {
                         content = List.of(ContentPart.Text.of(output.textValue()));
                     } else if (output.isArray()) {
@@ -129,7 +131,7 @@ final class ResponseItems {
                     + "'. Supported values are: 'user', 'assistant', 'system' and 'developer'.", p + ".role");
         };
         JsonNode c = item.get("content");
-        if (c == null || c.isNull()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".content'.", p + ".content");
+        if (c == null || c.isNull()) throw Fields.missing(p + ".content");
         if (c.isTextual()) return new Message(role, List.of(ContentPart.Text.of(c.textValue())), null, null, null, null, null);
         if (!c.isArray()) {
             throw GatewayException.badRequest("'" + p + ".content' must be a string or an array of content parts.", p + ".content");
@@ -188,7 +190,7 @@ final class ResponseItems {
                 case "input_audio" -> {
                     JsonNode a = part.get("input_audio");
                     if (a == null || !a.isObject()) {
-                        throw GatewayException.badRequest("Missing required parameter: '" + p + ".input_audio'.", p + ".input_audio");
+                        throw Fields.missing(p + ".input_audio");
                     }
                     ObjectNode raw = JsonNodeFactory.instance.objectNode().put("type", "input_audio");
                     raw.set("input_audio", a);

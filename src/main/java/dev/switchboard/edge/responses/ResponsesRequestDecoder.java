@@ -187,7 +187,7 @@ final class ResponsesRequestDecoder {
 
     /** A string is one user message; otherwise a non-empty list of items. */
     private static ArrayNode input(JsonNode in) {
-        if (in == null || in.isNull()) throw GatewayException.badRequest("Missing required parameter: 'input'.", "input");
+        if (in == null || in.isNull()) throw Fields.missing("input");
         if (in.isTextual()) {
             ArrayNode items = JsonNodeFactory.instance.arrayNode();
             items.addObject().put("type", "message").put("role", "user").put("content", in.textValue());
@@ -258,7 +258,7 @@ final class ResponsesRequestDecoder {
     private static void namespace(JsonNode t, String p, List<Tool> out, List<String[]> builtIn, java.util.Map<String, String[]> namespaced) {
         String ns = Fields.requiredString(t, "name", p + ".name");
         JsonNode inner = t.get("tools");
-        if (inner == null || !inner.isArray()) throw GatewayException.badRequest("Missing required parameter: '" + p + ".tools'.", p + ".tools");
+        if (inner == null || !inner.isArray()) throw Fields.missing(p + ".tools");
         for (int j = 0; j < inner.size(); j++) {
             String q = p + ".tools[" + j + "]";
             JsonNode f = inner.get(j);
@@ -405,7 +405,7 @@ final class ResponsesRequestDecoder {
                 ObjectNode js = JsonNodeFactory.instance.objectNode();
                 js.put("name", Fields.requiredString(f, "name", "text.format.name"));
                 JsonNode schema = Fields.optionalObject(f, "schema", "text.format.schema");
-                if (schema == null) throw GatewayException.badRequest("Missing required parameter: 'text.format.schema'.", "text.format.schema");
+                if (schema == null) throw Fields.missing("text.format.schema");
                 js.set("schema", schema);
                 String description = Fields.optionalString(f, "description", "text.format.description");
                 if (description != null) js.put("description", description);
