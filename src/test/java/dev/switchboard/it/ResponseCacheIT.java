@@ -154,6 +154,30 @@ class ResponseCacheIT {
         assertThat(upstreamCalls()).isEqualTo(1);
     }
 
+    /**
+     * A Responses API hit through the OpenAI pass-through is a new response with new output items: it used to keep the
+     * cached answer's item ids, so two stored responses held one msg_ id (item_reference and input_items look items up by
+     * it), where a translated or streamed hit got fresh ones. The items' content is the cached answer's.
+     */
+    @Test
+    void aResponsesHitThroughOpenAiGetsItsOwnResponseAndItemIds() {
+        String body = "{\"model\":\"gpt\",\"input\":\"dup item X\"}";
+        HttpResponse<String> first = Http.post(gw.v1() + "/responses", key, body);
+        HttpResponse<String> second = Http.post(gw.v1() + "/responses", key, body);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        assertThat(second.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        assertThat(upstreamCalls()).isEqualTo(1);
+        JsonObject a = new JsonObject(first.body()), b = new JsonObject(second.body());
+        assertThat(b.getString("id")).isNotEqualTo(a.getString("id"));
+        JsonObject itemA = a.getJsonArray("output").getJsonObject(0), itemB = b.getJsonArray("output").getJsonObject(0);
+        assertThat(itemB.getString("id")).startsWith("msg_").isNotEqualTo(itemA.getString("id"));
+        assertThat(itemB.getJsonArray("content")).isEqualTo(itemA.getJsonArray("content"));
+        OpenAiSchemas.assertValid("Response", second.body());
+        // stored as it was answered: the second response is read back with its own item id
+        JsonObject stored = new JsonObject(Http.get(gw.v1() + "/responses/" + b.getString("id"), key).body());
+        assertThat(stored.getJsonArray("output").getJsonObject(0).getString("id")).isEqualTo(itemB.getString("id"));
+    }
+
     @Test
     void anythingThatCouldChangeTheAnswerIsAMiss() {
         String base = "{\"model\":\"gpt\",\"messages\":[{\"role\":\"system\",\"content\":\"Be terse.\"},{\"role\":\"user\",\"content\":\"Hi\"}]";
