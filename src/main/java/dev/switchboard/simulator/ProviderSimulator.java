@@ -424,6 +424,7 @@ public final class ProviderSimulator {
             java.util.List<String> events = SimChunks.of(reply, id, created, model, usage, cached, req.containsKey("prediction"));
             if (SimQuirks.usageUnasked(quirks)) events = SimQuirks.usageOnLastChunk(events);
             events = SimLogprobs.addTo(req, events);
+            events = SimChoices.streamed(events, SimChoices.of(req));
             events = SimChunks.withSearchFields(model, events);
             SimStream stream = new SimStream(vertx, resp, SimStream.dataFrames(events), behaviour, cancelledStreams,
                     completedStreams);
@@ -439,9 +440,9 @@ public final class ProviderSimulator {
         if (reply.toolName() != null) message.put("tool_calls", new JsonArray().add(SimChunks.toolCall(reply, "call_sim001")));
         JsonObject answer = new JsonObject()
                 .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
-                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)
-                        .put("logprobs", SimLogprobs.of(req, message.getString("content"))).put("finish_reason", reply.truncated() ? "length" : reply.toolName() != null ? "tool_calls" : "stop")))
-                .put("usage", SimChunks.usage(reply, cached, req.containsKey("prediction")))
+                .put("choices", SimChoices.choices(new JsonObject().put("index", 0).put("message", message)
+                        .put("logprobs", SimLogprobs.of(req, message.getString("content"))).put("finish_reason", reply.truncated() ? "length" : reply.toolName() != null ? "tool_calls" : "stop"), SimChoices.of(req)))
+                .put("usage", SimChoices.usage(SimChunks.usage(reply, cached, req.containsKey("prediction")), SimChoices.of(req)))
                 .put("service_tier", "default")
                 .put("system_fingerprint", "fp_sim0001");
         JsonObject search = SimChunks.searchFields(model);

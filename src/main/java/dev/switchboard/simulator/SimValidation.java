@@ -52,6 +52,11 @@ final class SimValidation {
             return "max_tokens is too large: " + n + ". This model supports at most 16384 completion tokens, whereas you provided "
                     + n + ".";
         }
+        Object n = req.getValue("n");
+        if (n instanceof Number c && (c.longValue() < 1 || c.longValue() > 128)) { // the spec's range, in OpenAI's words
+            return "Invalid 'n': integer " + (c.longValue() < 1 ? "below minimum value. Expected a value >= 1" : "above maximum value. "
+                    + "Expected a value <= 128") + ", but got " + c + " instead.";
+        }
         if (req.containsKey("max_tokens") && req.containsKey("max_completion_tokens")) {
             return "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.";
         }

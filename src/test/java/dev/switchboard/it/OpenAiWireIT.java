@@ -72,6 +72,42 @@ class OpenAiWireIT {
         }
     }
 
+    /**
+     * {@code n} answers through the pass-through, as OpenAI gives them: n choices, index 0 to n-1, their completion
+     * tokens all in the usage; streamed, every choice's chunks and its own finish. (The simulator used to answer one.)
+     */
+    @Test
+    void nChoicesComeBackAsOpenAiSendsThem() {
+        String ask = "{\"model\":\"gpt\",%s\"messages\":[{\"role\":\"user\",\"content\":\"two ways\"}]}";
+        JsonObject one = new JsonObject(chat(ask.formatted("")).body());
+        HttpResponse<String> r = chat(ask.formatted("\"n\":2,"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("CreateChatCompletionResponse", r.body());
+        JsonObject two = new JsonObject(r.body());
+        JsonArray choices = two.getJsonArray("choices");
+        assertThat(choices).hasSize(2);
+        assertThat(choices.getJsonObject(1).getInteger("index")).isEqualTo(1);
+        assertThat(choices.getJsonObject(1).getJsonObject("message").getString("content"))
+                .isEqualTo(choices.getJsonObject(0).getJsonObject("message").getString("content"));
+        assertThat(two.getJsonObject("usage").getInteger("completion_tokens"))
+                .isEqualTo(2 * one.getJsonObject("usage").getInteger("completion_tokens"));
+        HttpResponse<String> s = chat(ask.formatted("\"n\":2,\"stream\":true,\"stream_options\":{\"include_usage\":true},"));
+        StringBuilder[] text = {new StringBuilder(), new StringBuilder()};
+        java.util.Set<Integer> finished = new java.util.TreeSet<>();
+        for (String d : Http.sseData(s.body())) {
+            if (d.equals("[DONE]")) continue;
+            OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", d);
+            for (Object c : new JsonObject(d).getJsonArray("choices")) {
+                JsonObject ch = (JsonObject) c;
+                text[ch.getInteger("index")].append(ch.getJsonObject("delta").getString("content", ""));
+                if (ch.getString("finish_reason") != null) finished.add(ch.getInteger("index"));
+            }
+        }
+        assertThat(finished).as(s.body()).containsExactly(0, 1);
+        assertThat(text[1].toString()).isEqualTo(text[0].toString()).isEqualTo(one.getJsonArray("choices").getJsonObject(0)
+                .getJsonObject("message").getString("content"));
+    }
+
     @Test
     void messageFieldsWeDoNotModelReachAnOpenAiCompatibleUpstreamUnchanged() {
         // DeepSeek's and Mistral's prefix completion marks the last assistant message with "prefix": true
