@@ -18,10 +18,12 @@ final class LedgerAttempts implements AttemptListener {
     @Override
     public void failed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
         long now = System.currentTimeMillis();
-        long elapsedMs = (System.nanoTime() - ctx.startedNanos()) / 1_000_000;
-        ledger.record(new SpendRecord(ctx.requestId(), ordinal, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
+        long latencyMs = latencyNanos / 1_000_000;
+        // the attempt's own start, not the request's: a retry or a fallback step starts after the attempts and waits
+        // before it, and its row says when (as LiteLLM's failure log of each deployment call does)
+        ledger.record(new SpendRecord(ctx.requestId(), ordinal, now - latencyMs, now, ctx.caller().id(), ctx.caller().alias(),
                 null, "attempt", alias, deployment, null, null, null, 0, 0, 0, 0, 0, false, 0, 0, true,
-                latencyNanos / 1_000_000, null, error instanceof dev.switchboard.model.GatewayException g ? g.attemptStatus() : 500, MeteredCall.errorType(error),
+                latencyMs, null, error instanceof dev.switchboard.model.GatewayException g ? g.attemptStatus() : 500, MeteredCall.errorType(error),
                 ctx.caller().tags(), ctx.attached(dev.switchboard.model.CallContext.TEAM)));
     }
 }
