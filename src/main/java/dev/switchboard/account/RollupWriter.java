@@ -80,7 +80,7 @@ final class RollupWriter {
                     buckets = latency.computeIfAbsent(new LatencyKey(day, text(LedgerStore.cut(r.deployment(), 255))),
                             x -> new long[LatencyBuckets.count()]);
                 }
-                buckets[LatencyBuckets.bucketOf(r.latencyMs())]++;
+                buckets[LatencyBuckets.bucketOf(modelLatencyMs(r))]++;
             }
             if (r.team() != null) {
                 if (teams == null) teams = new LinkedHashMap<>();
@@ -159,8 +159,17 @@ final class RollupWriter {
 
     /** The latency of a model: calls the provider answered (attempt 0, 200, not a cache hit); the migration's WHERE. */
     static boolean countsForLatency(SpendRecord r) {
-        return r.attempt() == 0 && r.status() == 200 && r.latencyMs() != null
+        return r.attempt() == 0 && r.status() == 200 && (r.upstreamMs() != null || r.latencyMs() != null)
                 && (r.cacheStatus() == null || r.cacheStatus().equals("miss"));
+    }
+
+    /**
+     * The serving deployment's own time (V21's upstream_ms), not the request's: a fallback's row would otherwise charge
+     * the failed attempts and retry waits before it to the model that saved the call. A row that does not say it (seeded
+     * rows, a writer before V21) counts its latency, as before: {@code COALESCE(upstream_ms, latency_ms)}.
+     */
+    static long modelLatencyMs(SpendRecord r) {
+        return r.upstreamMs() != null ? r.upstreamMs() : r.latencyMs();
     }
 
     private static String text(String s) { return s == null ? "" : s; }

@@ -21,17 +21,35 @@ import java.util.List;
  * @param ttftMs         time to the first streamed token, or null
  * @param status         the HTTP status the call ended with (200, or the error's)
  * @param errorType      the error's type, or null
+ * @param latencyMs      the row's own time, from {@code startedAt} to {@code endedAt}: a served call's is the request's,
+ *                       what its client waited (retries and fallbacks included), a failed attempt's is that attempt's
  * @param team           the team the call counts for: the one that governed it, else its caller's first team label (a
  *                       key's {@code team_id} naming no stored team); null for the master key's and admins' calls
+ * @param upstreamMs     the time of the upstream call the row stands for, from that attempt's start to its end (a stream's
+ *                       last byte): on a served call's row the attempt that served, without the failed attempts and the
+ *                       waits before it; a failed attempt's equals its latency. Null where no upstream call served (a
+ *                       cache hit, a call refused or blocked before one) and on rows written before migration V21
  */
 public record SpendRecord(String requestId, int attempt, long startedAt, long endedAt, String keyId, String keyAlias,
                           String endUser, String callType, String requestedModel, String deployment, String route, String tier,
                           String cacheStatus, long promptTokens, long completionTokens, long cacheReadTokens,
                           long cacheWriteTokens, long reasoningTokens, boolean usageEstimated, long costNanos, long savedNanos,
                           boolean priced, Long latencyMs, Long ttftMs, int status, String errorType, List<String> tags,
-                          String team) {
+                          String team, Long upstreamMs) {
     public SpendRecord {
         tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    /** A row that does not say its upstream call's own time (seeded and older rows: the latency rollup takes latencyMs). */
+    public SpendRecord(String requestId, int attempt, long startedAt, long endedAt, String keyId, String keyAlias,
+                       String endUser, String callType, String requestedModel, String deployment, String route, String tier,
+                       String cacheStatus, long promptTokens, long completionTokens, long cacheReadTokens,
+                       long cacheWriteTokens, long reasoningTokens, boolean usageEstimated, long costNanos, long savedNanos,
+                       boolean priced, Long latencyMs, Long ttftMs, int status, String errorType, List<String> tags,
+                       String team) {
+        this(requestId, attempt, startedAt, endedAt, keyId, keyAlias, endUser, callType, requestedModel, deployment, route, tier,
+                cacheStatus, promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, usageEstimated,
+                costNanos, savedNanos, priced, latencyMs, ttftMs, status, errorType, tags, team, null);
     }
 
     /** A row of no team. */
@@ -42,6 +60,6 @@ public record SpendRecord(String requestId, int attempt, long startedAt, long en
                        boolean priced, Long latencyMs, Long ttftMs, int status, String errorType, List<String> tags) {
         this(requestId, attempt, startedAt, endedAt, keyId, keyAlias, endUser, callType, requestedModel, deployment, route, tier,
                 cacheStatus, promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, usageEstimated,
-                costNanos, savedNanos, priced, latencyMs, ttftMs, status, errorType, tags, null);
+                costNanos, savedNanos, priced, latencyMs, ttftMs, status, errorType, tags, null, null);
     }
 }

@@ -24,6 +24,6 @@ final class LedgerAttempts implements AttemptListener {
         ledger.record(new SpendRecord(ctx.requestId(), ordinal, now - latencyMs, now, ctx.caller().id(), ctx.caller().alias(),
                 null, "attempt", alias, deployment, null, null, null, 0, 0, 0, 0, 0, false, 0, 0, true,
                 latencyMs, null, error instanceof dev.switchboard.model.GatewayException g ? g.attemptStatus() : 500, MeteredCall.errorType(error),
-                ctx.caller().tags(), ctx.attached(dev.switchboard.model.CallContext.TEAM)));
+                ctx.caller().tags(), ctx.attached(dev.switchboard.model.CallContext.TEAM), latencyMs));
     }
 }

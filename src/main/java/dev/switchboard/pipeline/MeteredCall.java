@@ -319,12 +319,27 @@ final class MeteredCall {
     void record(Answer<?> a, Usage u, boolean estimated, DeploymentPrices.Cost cost, Long ttftMs, int status, String errorType) {
         // the instant the budget settled at, when it did: the row's ended_at puts the call in the same budget period
         long now = settledAt > 0 ? settledAt : System.currentTimeMillis();
-        long elapsedMs = (System.nanoTime() - ctx.startedNanos()) / 1_000_000;
+        long nanos = System.nanoTime();
+        long elapsedMs = (nanos - ctx.startedNanos()) / 1_000_000;
+        // the row is the request's (its request-log row too: started_at and latency_ms what the client waited); the
+        // serving attempt's own time goes beside it, for the latency per model
         m.record(ctx, new SpendRecord(ctx.requestId(), 0, now - elapsedMs, now, ctx.caller().id(), ctx.caller().alias(),
                 endUser, callType, requestedModel, a.deployment(), a.route(), a.tier(), a.cache(),
                 u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(), u == null ? 0 : u.cacheReadTokens(),
                 u == null ? 0 : u.cacheWriteTokens(), u == null ? 0 : u.reasoningTokens(), estimated, cost.nanos(), cost.savedNanos(),
-                cost.priced(), elapsedMs, ttftMs, status, errorType, tags, admission.team()));
+                cost.priced(), elapsedMs, ttftMs, status, errorType, tags, admission.team(), upstreamMs(a, nanos)));
+    }
+
+    /**
+     * The time of the attempt that served this answer, from its start to now; null when no attempt did (a cache hit
+     * names the deployment that stored it, and no attempt of this call; a call blocked before the router ran).
+     */
+    private Long upstreamMs(Answer<?> a, long nanos) {
+        dev.switchboard.route.ServingAttempt served = ctx.attached(dev.switchboard.route.ServingAttempt.KEY);
+        if (served == null || (a.cache() != null && a.cache().startsWith("hit")) || !served.deployment().equals(a.deployment())) {
+            return null;
+        }
+        return (nanos - served.startedNanos()) / 1_000_000;
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * usage window and breaker true: it is counted in flight until {@link #end} (for a stream, until the stream
  * ends), and every outcome is reported exactly once.
  */
-final class Attempt {
+final class Attempt implements ServingAttempt {
     final DeploymentState state;
     private final boolean probe;
     private final long startedNanos;
@@ -29,7 +29,11 @@ final class Attempt {
         state.inFlight.incrementAndGet();
     }
 
-    long startedNanos() { return startedNanos; }
+    @Override
+    public long startedNanos() { return startedNanos; }
+
+    @Override
+    public String deployment() { return state.id(); }
 
     /** The deployment answered (for a stream: its status and headers arrived). */
     void answered(long now) {

@@ -363,6 +363,7 @@ final class CallEngine {
             attempt.answered(answeredAt);
             group.served(facts, attempt.state);
             ctx.attach(Target.SERVED, attempt.state.target.deployment());
+            ctx.attach(ServingAttempt.KEY, attempt); // the object there already: nothing allocated for it
             try {
                 attempts.answered(ctx, attemptCount, group.alias, attempt.state.id(), route, answeredAt - attempt.startedNanos());
             } catch (RuntimeException e) {

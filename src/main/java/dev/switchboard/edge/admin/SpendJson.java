@@ -38,6 +38,8 @@ public final class SpendJson {
         o.put("reasoning_tokens", r.reasoningTokens());
         o.put("usage_estimated", r.usageEstimated());
         if (r.latencyMs() == null) o.putNull("latency_ms"); else o.put("latency_ms", r.latencyMs());
+        // the upstream call's own time (a served row's latency_ms is the request's, fallbacks and retries included)
+        if (r.upstreamMs() == null) o.putNull("upstream_ms"); else o.put("upstream_ms", r.upstreamMs());
         if (r.ttftMs() == null) o.putNull("ttft_ms"); else o.put("ttft_ms", r.ttftMs());
         o.put("status", r.status());
         o.put("error_type", r.errorType());
