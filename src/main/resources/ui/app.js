@@ -305,7 +305,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#request-filters').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const f = new FormData(ev.target);
-    state.filters = { key_alias: f.get('key_alias'), model: f.get('model') };
+    // app: the App column's text (the alias, else the key id: `master` for the master key), matched as the column shows it
+    state.filters = { app: f.get('app'), model: f.get('model') };
     state.page = 1;
     loadRequests();
   });

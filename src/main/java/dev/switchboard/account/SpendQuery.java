@@ -14,9 +14,12 @@ package dev.switchboard.account;
  * @param moreTags   tags the call must carry besides {@code tag} (LiteLLM's {@code user_id} / {@code team_id} filters:
  *                   {@code user:<id>}, {@code team:<id>}); empty does not filter
  * @param minCostNanos inclusive, or null; @param maxCostNanos inclusive, or null (LiteLLM's {@code min_spend} / {@code max_spend})
+ * @param app      the caller as the dashboard names it ({@link #appOf}): the key's alias at the time of the call, else
+ *                 its key id ({@code master}, {@code anonymous}, {@code key_…})
  */
 public record SpendQuery(String keyId, String keyAlias, String tag, String model, Long fromMillis, Long toMillis,
-                         java.util.Set<String> requestIds, java.util.List<String> moreTags, Long minCostNanos, Long maxCostNanos) {
+                         java.util.Set<String> requestIds, java.util.List<String> moreTags, Long minCostNanos, Long maxCostNanos,
+                         String app) {
     public static final SpendQuery ALL = new SpendQuery(null, null, null, null, null, null);
 
     public SpendQuery {
@@ -25,16 +28,29 @@ public record SpendQuery(String keyId, String keyAlias, String tag, String model
     }
 
     public SpendQuery(String keyId, String keyAlias, String tag, String model, Long fromMillis, Long toMillis) {
-        this(keyId, keyAlias, tag, model, fromMillis, toMillis, null, null, null, null);
+        this(keyId, keyAlias, tag, model, fromMillis, toMillis, null, null, null, null, null);
+    }
+
+    /**
+     * The name the dashboard gives a call's caller (its App column, its spend per app): the alias, else the key id. One
+     * rule for the figures, the rows and the filter, so that a name the page shows is a name its filter finds.
+     */
+    public static String appOf(String keyId, String keyAlias) {
+        return keyAlias != null && !keyAlias.isEmpty() ? keyAlias : keyId != null && !keyId.isEmpty() ? keyId : "(none)";
     }
 
     /** The same filters, narrowed to these requests. */
     public SpendQuery withRequestIds(java.util.Set<String> ids) {
-        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, ids, moreTags, minCostNanos, maxCostNanos);
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, ids, moreTags, minCostNanos, maxCostNanos, app);
     }
 
     /** The same filters, narrowed to calls carrying these tags too and costing between these bounds (null: no bound). */
     public SpendQuery withTagsAndCost(java.util.List<String> tags, Long minNanos, Long maxNanos) {
-        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, tags, minNanos, maxNanos);
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, tags, minNanos, maxNanos, app);
+    }
+
+    /** The same filters, narrowed to the calls of the app the dashboard names so ({@link #appOf}); null does not filter. */
+    public SpendQuery withApp(String name) {
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, moreTags, minCostNanos, maxCostNanos, name);
     }
 }

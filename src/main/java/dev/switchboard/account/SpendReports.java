@@ -157,6 +157,11 @@ public final class SpendReports {
         parts.add(s + ".in_ledger = TRUE"); // not a request-log row without money (migration V11)
         if (q.keyId() != null) { parts.add(s + ".key_id = ?"); params.add(q.keyId()); }
         if (q.keyAlias() != null) { parts.add(s + ".key_alias = ?"); params.add(q.keyAlias()); }
+        if (q.app() != null) { // SpendQuery.appOf in SQL: the alias, else (none or empty) the key id
+            parts.add("(" + s + ".key_alias = ? OR (COALESCE(" + s + ".key_alias, '') = '' AND " + s + ".key_id = ?))");
+            params.add(q.app());
+            params.add(q.app());
+        }
         if (q.model() != null) {
             parts.add("(" + s + ".requested_model = ? OR " + s + ".deployment = ?)");
             params.add(q.model());

@@ -56,7 +56,7 @@ final class DashboardFigures {
 
     /** An app is a key's alias; a call without one is named by its key id ({@code master}, {@code anonymous}, {@code key_…}). */
     static String app(Daily d) {
-        return !d.keyAlias().isEmpty() ? d.keyAlias() : !d.keyId().isEmpty() ? d.keyId() : "(none)";
+        return dev.switchboard.account.SpendQuery.appOf(d.keyId(), d.keyAlias());
     }
 
     private static ObjectNode totals(List<Daily> rows) {

@@ -121,8 +121,10 @@ public final class UiRoutes {
             HttpServerRequest q = rc.request();
             int page = intParam(q, "page", 1, 1, 1_000_000);
             int size = intParam(q, "page_size", 25, 1, 200);
+            // app: what the page's App column shows (the alias, else the key id), which its filter box sends
             SpendQuery query = new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
-                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), null, null);
+                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), null, null)
+                    .withApp(blankToNull(q.getParam("app")));
             return vertx.executeBlocking(() -> {
                 SpendReports.Page p = edge.gateway().spend().logs(query, page, size);
                 ObjectNode out = DashboardFigures.JSON.createObjectNode();
