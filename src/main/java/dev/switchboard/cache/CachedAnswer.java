@@ -4,13 +4,23 @@ import dev.switchboard.model.ChatResponse;
 
 /**
  * A stored answer: the canonical response (with the provider's raw body when its dialect is carried raw), which
- * deployment served it, and when it was stored and expires.
+ * deployment served it (and, for the auto alias, which tier), and when it was stored and expires.
  *
  * @param entryId    the exact key (hex SHA-256 of namespace + question); what {@code x-switchboard-cache-entry} shows
  * @param deployment the deployment that answered, {@code provider/model}
+ * @param tier       the auto alias's tier decision that answered, as its {@code x-switchboard-tier} header said it
+ *                   ({@code cheap; reason=default}); null for any other alias. Kept so that a hit says which tier served
+ *                   it, in its header and its ledger row, as the call that stored it did: without it every hit of auto
+ *                   traffic was counted under no tier.
  */
 public record CachedAnswer(String entryId, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
-                           ChatResponse response) {
+                           String tier, ChatResponse response) {
+
+    /** An entry of an alias other than auto: no tier. */
+    public CachedAnswer(String entryId, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
+                        ChatResponse response) {
+        this(entryId, namespace, createdAtMillis, expiresAtMillis, deployment, null, response);
+    }
 
     public boolean expired(long nowMillis) { return nowMillis >= expiresAtMillis; }
 

@@ -35,6 +35,8 @@ public final class CachedAnswerCodec {
     private static final SerializedString F_ENTRY = new SerializedString("entry");
     private static final SerializedString F_NS = new SerializedString("ns");
     private static final SerializedString F_DEPLOYMENT = new SerializedString("deployment");
+    /** The auto alias's tier decision ({@code tier} is taken: the answer's own {@code service_tier}). */
+    private static final SerializedString F_AUTO_TIER = new SerializedString("auto_tier");
     private static final SerializedString F_ID = new SerializedString("id");
     private static final SerializedString F_MODEL = new SerializedString("model");
     private static final SerializedString F_FINGERPRINT = new SerializedString("fingerprint");
@@ -108,6 +110,12 @@ public final class CachedAnswerCodec {
             g.writeNumber(a.expiresAtMillis());
             g.writeFieldName(F_DEPLOYMENT);
             g.writeString(a.deployment());
+            // only an auto alias's entry has one: every other entry keeps its v1 bytes, an entry without it (written
+            // before, or by an older gateway sharing Redis) reads as no tier, and an older gateway skips it
+            if (a.tier() != null) {
+                g.writeFieldName(F_AUTO_TIER);
+                g.writeString(a.tier());
+            }
             ChatResponse r = a.response();
             g.writeFieldName(F_ID);
             g.writeString(r.id());
@@ -225,7 +233,7 @@ public final class CachedAnswerCodec {
                     o.hasNonNull("usage") ? usage(o.get("usage")) : null, text(o, "fingerprint"), text(o, "tier"), raw, null,
                     o.get("extra") instanceof ObjectNode x ? x : null);
             return new CachedAnswer(text(o, "entry"), text(o, "ns"), o.path("created").asLong(), o.path("expires").asLong(),
-                    text(o, "deployment"), r);
+                    text(o, "deployment"), text(o, "auto_tier"), r);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -25,8 +25,8 @@ public interface ExactCache {
      * bytes without ever making the key's hex form; the others store the {@link CachedAnswer} with it.
      */
     default Future<Void> put(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
-                             dev.switchboard.model.ChatResponse response) {
-        return put(new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, response));
+                             String tier, dev.switchboard.model.ChatResponse response) {
+        return put(new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, tier, response));
     }
 
     /** Removes one entry, in whatever namespace. @return how many were removed */

@@ -114,18 +114,18 @@ public final class LocalExactCache implements ExactCache {
 
     @Override
     public Future<Void> put(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
-                            dev.switchboard.model.ChatResponse response) {
+                            String tier, dev.switchboard.model.ChatResponse response) {
         if (closed) return Future.succeededFuture();
-        if (relays != null && RelayEntry.fits(response)) { // the upstream's bytes: no encoding, and no hex key
+        if (relays != null && RelayEntry.fits(response, tier)) { // the upstream's bytes: no encoding, and no hex key
             OffHeapBytes bytes;
             try {
-                bytes = RelayEntry.write(key, namespace, createdAtMillis, expiresAtMillis, deployment, response);
+                bytes = RelayEntry.write(key, namespace, createdAtMillis, expiresAtMillis, deployment, tier, response);
             } catch (OutOfMemoryError e) {
                 return noDirectMemory(e);
             }
             return keep(bytes);
         }
-        return put(key, new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, response));
+        return put(key, new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, tier, response));
     }
 
     private Future<Void> put(EntryKey key, CachedAnswer answer) {
@@ -133,7 +133,7 @@ public final class LocalExactCache implements ExactCache {
         OffHeapBytes bytes;
         try {
             // the upstream's bytes when the answer carries them (no encoding), else the codec's
-            bytes = relays != null && RelayEntry.fits(answer.response()) ? RelayEntry.write(key, answer)
+            bytes = relays != null && RelayEntry.fits(answer.response(), answer.tier()) ? RelayEntry.write(key, answer)
                     : CachedAnswerCodec.encode(answer, (buf, len) -> OffHeapBytes.copyOf(key, buf, len, answer.namespace(),
                             answer.expiresAtMillis(), answer.deployment()));
         } catch (OutOfMemoryError e) { // the direct memory limit: this answer is not stored, the request goes on

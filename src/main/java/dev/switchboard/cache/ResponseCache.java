@@ -206,17 +206,23 @@ public final class ResponseCache {
         });
     }
 
-    /** Stores a fresh answer when it may be (see the class comment); never fails the request. */
-    public void store(Plan plan, String deployment, String route, ChatResponse r) {
+    /**
+     * Stores a fresh answer when it may be (see the class comment); never fails the request.
+     *
+     * @param tier the auto alias's tier decision that answered ({@code x-switchboard-tier}), null for other aliases: a hit
+     *             says it again, so "which tier served my auto traffic" counts the hits too
+     */
+    public void store(Plan plan, String deployment, String route, String tier, ChatResponse r) {
         if (plan.controls().noStore() || !"primary".equals(route) || !storable(r)) return;
         long now = clock.getAsLong();
         long ttl = plan.controls().ttlSeconds() != null ? plan.controls().ttlSeconds() : settings.ttlSeconds();
         // with the upstream's bytes, if any: the in-memory store keeps (and weighs) those instead of encoding the answer
         // the key as it is: the in-memory store keeps such an answer without ever making the key's hex form
-        store.put(plan.key(), plan.namespace(), now, now + ttl * 1000, deployment, r).onSuccess(v -> stores.increment())
+        store.put(plan.key(), plan.namespace(), now, now + ttl * 1000, deployment, tier, r).onSuccess(v -> stores.increment())
                 .onFailure(e -> log.warn("cache: could not store entry {}: {}", plan.entryId(), e.getMessage()));
         if (semantic != null && plan.semantic()) { // its entries hold the records: without the bytes, held and not weighed
-            CachedAnswer a = new CachedAnswer(plan.entryId(), plan.namespace(), now, now + ttl * 1000, deployment, r.withoutRelay());
+            CachedAnswer a = new CachedAnswer(plan.entryId(), plan.namespace(), now, now + ttl * 1000, deployment, tier,
+                    r.withoutRelay());
             semantic.remember(plan.namespace(), plan.contextHash(), plan.question(), a);
         }
     }

@@ -73,7 +73,7 @@ final class CacheStage implements Stage {
                         if (m != null && m.serve()) return Future.succeededFuture(semanticAnswer(m, m.answer().response()));
                         return next.chat(ctx, request).onSuccess(a -> {
                             if (m != null) ShadowLog.wouldHaveServed(ctx, plan, m, a.body());
-                            cache.store(plan, a.deployment(), a.route(), a.body());
+                            cache.store(plan, a.deployment(), a.route(), a.tier(), a.body());
                         });
                     });
                 });
@@ -109,7 +109,7 @@ final class CacheStage implements Stage {
             public void start(ChunkSink sink) {
                 inner.start(new StreamRecorder(sink, r -> {
                     if (shadow != null) ShadowLog.wouldHaveServed(ctx, plan, shadow, r);
-                    cache.store(plan, a.deployment(), a.route(), r);
+                    cache.store(plan, a.deployment(), a.route(), a.tier(), r);
                 }));
             }
 

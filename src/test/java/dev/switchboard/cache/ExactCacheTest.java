@@ -117,6 +117,26 @@ class ExactCacheTest {
                 java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("image_completion");
     }
 
+    /**
+     * An auto alias's entry keeps the tier decision that answered, so a hit says it in its header and ledger row; it is
+     * written only when there is one (under its own name: {@code tier} is the answer's service tier), so every other
+     * entry keeps its v1 bytes (the test below) and an entry written before reads as no tier.
+     */
+    @Test
+    void anAutoEntrysTierSurvivesTheEntryAndOtherEntriesHaveNone() {
+        CachedAnswer a = new CachedAnswer("e".repeat(64), "ns", 1, 2, "openai/gpt-4o", "smart; reason=keyword:prove", answer());
+        byte[] bytes = CachedAnswerCodec.encode(a);
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"deployment\":\"openai/gpt-4o\",\"auto_tier\":\"smart; reason=keyword:prove\",\"id\"");
+        CachedAnswer back = CachedAnswerCodec.decode(bytes);
+        assertThat(back).isEqualTo(a);
+        assertThat(back.response().serviceTier()).as("the answer's own service tier, apart").isEqualTo("default");
+        CachedAnswer plain = new CachedAnswer("e".repeat(64), "ns", 1, 2, "openai/gpt-4o", answer());
+        byte[] plainBytes = CachedAnswerCodec.encode(plain);
+        assertThat(new String(plainBytes, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("auto_tier");
+        assertThat(CachedAnswerCodec.decode(plainBytes).tier()).isNull();
+    }
+
     @Test
     void aCustomToolsCallStaysCustomAndChangesTheKey() {
         Message m = new Message(Role.ASSISTANT, List.of(), null, List.of(new ToolCall("call_1", "apply_patch", "*** Begin Patch\n", true)),

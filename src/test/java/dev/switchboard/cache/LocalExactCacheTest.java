@@ -127,6 +127,54 @@ class LocalExactCacheTest {
         assertThat(read).hasSize(1);
     }
 
+    /**
+     * An auto alias's answer kept as the upstream's bytes keeps the tier that answered in its trailer, so a hit says it:
+     * an ASCII tier, one with a keyword beyond ASCII, one longer than the thread's reused trailer buffer; the answer's
+     * own bytes and usage come back as without a tier, and an entry of any other alias reads as no tier. A tier too long
+     * for the trailer's two-byte length is kept in the codec's encoding instead, and still comes back.
+     */
+    @Test
+    void anAutoAnswerKeptAsTheUpstreamsBytesKeepsItsTier() {
+        String answer = "{\"id\":\"chatcmpl-9\",\"usage\":{\"prompt_tokens\":1}}";
+        byte[] body = answer.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int usageFrom = answer.indexOf("{\"prompt"), usageTo = answer.length() - 1;
+        var rel = new dev.switchboard.model.RelayedAnswer(dev.switchboard.model.RelayedEvent.OPENAI_CHAT, body, 0, usageFrom, usageTo,
+                answer.length());
+        ChatResponse canonical = entry(9, 0).response();
+        Usage stageUsage = new Usage(7, 13, 1, 0, 2, 0, new Usage.Details(3, 5, 4, 6, 0));
+        ChatResponse r = new ChatResponse(canonical.id(), canonical.created(), canonical.model(), canonical.choices(),
+                stageUsage, null, null, null, rel);
+        List<String> read = new ArrayList<>();
+        LocalExactCache store = new LocalExactCache(1 << 20, () -> 1_000, (dialect, json, length) -> {
+            read.add(new String(json, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+            return new ChatResponse(canonical.id(), canonical.created(), canonical.model(), canonical.choices(), Usage.ZERO,
+                    null, null, null, new dev.switchboard.model.RelayedAnswer(dialect, json, 0, usageFrom, usageTo, length));
+        });
+        List<String> tiers = new ArrayList<>(java.util.Arrays.asList("cheap; reason=default", "smart; reason=keyword:démontrer",
+                "smart; reason=keyword:" + "x".repeat(300), null));
+        for (String tier : tiers) {
+            store.put(new CachedAnswer(id(9), "ns", 900, 60_000, "openai/gpt-4o-mini", tier, r));
+            CachedAnswer hit = store.get("ns", id(9)).result();
+            assertThat(hit.tier()).as("the tier").isEqualTo(tier);
+            assertThat(read.get(read.size() - 1)).as("the answer's bytes, without the tier's").isEqualTo(answer);
+            assertThat(hit.createdAtMillis()).isEqualTo(900);
+            assertThat(hit.deployment()).isEqualTo("openai/gpt-4o-mini");
+            assertThat(hit.response().usage()).isEqualTo(stageUsage);
+            assertThat(text(hit)).isEqualTo("the answer to question 9");
+        }
+        assertThat(read).as("each entry was kept as the upstream's bytes").hasSize(tiers.size());
+        // the same through the put the cache stage's store uses (no hex key made)
+        store.put(EntryKey.parse(id(9)), "ns", 900, 60_000, "openai/gpt-4o-mini", "cheap; reason=header", r);
+        assertThat(store.get("ns", id(9)).result().tier()).isEqualTo("cheap; reason=header");
+        assertThat(read).hasSize(tiers.size() + 1);
+        String huge = "smart; reason=keyword:" + "é".repeat(30_000);
+        store.put(new CachedAnswer(id(9), "ns", 900, 60_000, "openai/gpt-4o-mini", huge, r));
+        CachedAnswer hit = store.get("ns", id(9)).result();
+        assertThat(read).as("kept in the codec's encoding, not read as bytes").hasSize(tiers.size() + 1);
+        assertThat(hit.tier()).isEqualTo(huge);
+        assertThat(hit.response().usage()).isEqualTo(stageUsage);
+    }
+
     @Test
     void theBoundCountsTheBlocksAndTheHeapPart() {
         AtomicLong now = new AtomicLong(1_000);

@@ -67,7 +67,7 @@ public class ExactCacheBench {
         OpenAiRequestDecoder decoder = new OpenAiRequestDecoder();
         for (int i = 0; i < ENTRIES; i++) {
             ChatRequest r = decoder.chat(Buffer.buffer(REQUEST.formatted("#" + i)));
-            cache.store(cache.plan(ctx, r, null), "openai/gpt-4o-mini", "primary", answer(i));
+            cache.store(cache.plan(ctx, r, null), "openai/gpt-4o-mini", "primary", null, answer(i));
         }
         stored = decoder.chat(Buffer.buffer(REQUEST.formatted("#" + ENTRIES / 2)));
         absent = decoder.chat(Buffer.buffer(REQUEST.formatted("not stored")));
@@ -105,7 +105,7 @@ public class ExactCacheBench {
         String hex = p.key().hex();
         ResponseCache.Plan unique = new ResponseCache.Plan(p.namespace(),
                 EntryKey.parse(hex.substring(0, 48) + java.util.HexFormat.of().toHexDigits(stores++)), p.controls());
-        cache.store(unique, "openai/gpt-4o-mini", "primary", fresh);
+        cache.store(unique, "openai/gpt-4o-mini", "primary", null, fresh);
         return unique;
     }
 
