@@ -119,12 +119,16 @@ final class CacheStage implements Stage {
         return new Answer<>(recorded, a.deployment(), a.route(), a.cache(), a.tier(), a.headers());
     }
 
-    /** A hit: the deployment that first answered, the cache status, the entry that answered and its age. */
+    /**
+     * A hit: the deployment that first answered (and for the auto alias the tier it was, as that call said it: this
+     * call's header and ledger row name the tier whose answer it got), the cache status, the entry that answered and its
+     * age.
+     */
     private <T> Answer<T> answer(CachedAnswer hit, T body) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put(ENTRY_HEADER, hit.entryId());
         h.put(AGE_HEADER, Long.toString(hit.ageSeconds(System.currentTimeMillis())));
-        return new Answer<>(body, hit.deployment(), "primary", "hit-exact", null, h);
+        return new Answer<>(body, hit.deployment(), "primary", "hit-exact", hit.tier(), h);
     }
 
     /** A semantic hit: as an exact one, plus the similarity of the question that answered. */
@@ -134,6 +138,6 @@ final class CacheStage implements Stage {
         h.put(AGE_HEADER, Long.toString(m.answer().ageSeconds(System.currentTimeMillis())));
         h.put(SIMILARITY_HEADER, String.format(java.util.Locale.ROOT, "%.4f", m.similarity()));
         if (m.verified()) h.put(VERIFIED_HEADER, "true");
-        return new Answer<>(body, m.answer().deployment(), "primary", "hit-semantic", null, h);
+        return new Answer<>(body, m.answer().deployment(), "primary", "hit-semantic", m.answer().tier(), h);
     }
 }

@@ -343,6 +343,77 @@ class ResponseCacheIT {
         assertThat(chat(smartKey, shared).headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
     }
 
+    /**
+     * A hit of the auto alias says the tier whose answer it is, as the call that stored it did: in
+     * {@code x-switchboard-tier} (the same value, reason included) and in its ledger row's tier, so "which tier served my
+     * auto traffic" counts the hits too. Whole and streamed (an answer kept as the upstream's bytes, and one recorded from
+     * a stream), in the OpenAI, Anthropic and Responses dialects; the cheap tier by default, the smart one by the header
+     * and by the key's auto_tier.
+     */
+    @Test
+    void anAutoHitSaysTheTierThatAnsweredInItsHeaderAndLedgerRow() {
+        String k = admin.generate(new JsonObject().put("key_alias", "tier-app")).getString("key");
+        String smartKey = admin.generate(new JsonObject().put("key_alias", "tier-smart-app").put("auto_tier", "smart")).getString("key");
+        String chat = gw.v1() + "/chat/completions", messages = gw.baseUrl() + "/v1/messages", responses = gw.v1() + "/responses";
+        // OpenAI, whole: the cheap tier by default (kept as the upstream's bytes), then a whole call for a streamed miss
+        assertHitSaysTier("tier-app", k, chat, ask("auto", "Which tier answered me?"), "cheap; reason=default", "openai/gpt-4o-mini");
+        // OpenAI, streamed: the smart tier by the header; the streamed miss is recorded, its hit replayed as a stream
+        String streamed = "{\"model\":\"auto\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Stream me a tier\"}]}";
+        assertHitSaysTier("tier-app", k, chat, streamed, "smart; reason=header", "openai/gpt-4o", "x-switchboard-tier", "smart");
+        // the same entry answers the same question asked whole
+        HttpResponse<String> whole = Http.post(chat, k, ask("auto", "Stream me a tier"), "x-switchboard-tier", "smart");
+        assertThat(whole.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        assertThat(whole.headers().firstValue("x-switchboard-tier")).hasValue("smart; reason=header");
+        // Anthropic, whole and streamed: the key's own default tier
+        assertHitSaysTier("tier-smart-app", smartKey, messages,
+                "{\"model\":\"auto\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Claude, which tier?\"}]}",
+                "smart; reason=key-default", "openai/gpt-4o");
+        assertHitSaysTier("tier-app", k, messages,
+                "{\"model\":\"auto\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Stream, Claude\"}]}",
+                "cheap; reason=default", "openai/gpt-4o-mini");
+        // Responses, whole and streamed
+        assertHitSaysTier("tier-app", k, responses, "{\"model\":\"auto\",\"input\":\"Responses, which tier?\"}",
+                "cheap; reason=default", "openai/gpt-4o-mini");
+        assertHitSaysTier("tier-smart-app", smartKey, responses, "{\"model\":\"auto\",\"stream\":true,\"input\":\"Stream the tier\"}",
+                "smart; reason=key-default", "openai/gpt-4o");
+        // a hit of another alias still says no tier
+        Http.post(chat, k, ask("gpt", "No tier here"));
+        HttpResponse<String> plain = Http.post(chat, k, ask("gpt", "No tier here"));
+        assertThat(plain.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        assertThat(plain.headers().firstValue("x-switchboard-tier")).isEmpty();
+        assertThat(ledgerRow("tier-app", plain).getValue("tier")).isNull();
+    }
+
+    /** A fresh call, then the same again: a hit with the fresh call's tier header and the same tier in both ledger rows. */
+    private static void assertHitSaysTier(String keyAlias, String k, String url, String body, String tier, String model,
+                                          String... headers) {
+        int calls = upstreamCalls();
+        HttpResponse<String> fresh = Http.post(url, k, body, headers);
+        assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
+        assertThat(fresh.headers().firstValue("x-switchboard-cache")).as(url + " " + body).hasValue("miss");
+        assertThat(fresh.headers().firstValue("x-switchboard-tier")).as("the fresh call's tier").hasValue(tier);
+        assertThat(fresh.headers().firstValue("x-switchboard-model")).hasValue(model);
+        HttpResponse<String> hit = Http.post(url, k, body, headers);
+        assertThat(hit.statusCode()).as(hit.body()).isEqualTo(200);
+        assertThat(hit.headers().firstValue("x-switchboard-cache")).as(url + " " + body).hasValue("hit-exact");
+        assertThat(upstreamCalls()).as("one provider call, the fresh one").isEqualTo(calls + 1);
+        assertThat(hit.headers().firstValue("x-switchboard-tier")).as("the hit says the tier that answered").hasValue(tier);
+        assertThat(hit.headers().firstValue("x-switchboard-model")).hasValue(model);
+        if (body.contains("\"stream\":true")) assertThat(hit.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+        assertThat(ledgerRow(keyAlias, fresh).getString("tier")).isEqualTo(tier);
+        JsonObject row = ledgerRow(keyAlias, hit);
+        assertThat(row.getString("cache_status")).isEqualTo("hit-exact");
+        assertThat(row.getString("tier")).as("the hit's ledger row").isEqualTo(tier);
+    }
+
+    /** The ledger row of an answer (a stream's is written when it ends: waited for). */
+    private static JsonObject ledgerRow(String keyAlias, HttpResponse<String> r) {
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> admin.getOk("/spend/logs?key=" + keyAlias)
+                .getJsonArray("data").stream().map(JsonObject.class::cast).filter(o -> o.getString("request_id").equals(id))
+                .findFirst().orElse(null), java.util.Objects::nonNull);
+    }
+
     @Test
     void aKeysAllowedCacheControlsAreEnforced() {
         String limited = admin.generate(new JsonObject().put("key_alias", "no-bypass")

@@ -45,11 +45,11 @@ class SemanticCacheIT {
     private static final String PARAPHRASE = "How do I make a good cup of coffee?";
 
     private static String config(String mode) {
-        return TestGateway.simModels("gpt=gpt-4o-mini") + """
+        return TestGateway.simModels("big=gpt-4o", "gpt=gpt-4o-mini") + """
                     model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
                   - model_name: claude
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
-                router_settings: { num_retries: 0 }
+                router_settings: { num_retries: 0, auto_router: { alias: auto, cheap: gpt, smart: big } }
                 litellm_settings:
                   cache: true
                   cache_params: { type: semantic, ttl: 600, mode: %s }
@@ -302,6 +302,34 @@ class SemanticCacheIT {
         } finally {
             anthropic.close();
         }
+    }
+
+    /**
+     * A semantic hit of the auto alias says the tier whose answer it is, as an exact hit does: the fresh call's
+     * {@code x-switchboard-tier} and ledger tier, whole and replayed as a stream.
+     */
+    @Test
+    void anAutoSemanticHitSaysTheTierThatAnswered() {
+        String body = "{\"model\":\"auto\"%s,\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}";
+        String url = gw.v1() + "/chat/completions";
+        HttpResponse<String> fresh = Http.post(url, key, body.formatted("", Q), "x-switchboard-tier", "smart");
+        assertThat(cache(fresh)).isEqualTo("miss");
+        assertThat(fresh.headers().firstValue("x-switchboard-tier")).hasValue("smart; reason=header");
+        awaitEntries(gw, 1);
+        int calls = gw.simulator.received().size();
+        for (String stream : List.of("", ",\"stream\":true")) {
+            HttpResponse<String> hit = Http.post(url, key, body.formatted(stream, PARAPHRASE), "x-switchboard-tier", "smart");
+            assertThat(cache(hit)).as(stream).isEqualTo("hit-semantic");
+            assertThat(hit.headers().firstValue("x-switchboard-tier")).as("the hit says the tier that answered").hasValue("smart; reason=header");
+            assertThat(hit.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o");
+            String id = hit.headers().firstValue("x-switchboard-request-id").orElseThrow();
+            JsonObject row = await().atMost(Duration.ofSeconds(10)).until(() -> admin.getOk("/spend/logs?key=semantic-app")
+                    .getJsonArray("data").stream().map(JsonObject.class::cast).filter(o -> o.getString("request_id").equals(id))
+                    .findFirst().orElse(null), java.util.Objects::nonNull);
+            assertThat(row.getString("cache_status")).isEqualTo("hit-semantic");
+            assertThat(row.getString("tier")).as("the hit's ledger row").isEqualTo("smart; reason=header");
+        }
+        assertThat(gw.simulator.received().size()).as("both were hits").isEqualTo(calls);
     }
 
     private static String streamed(OpenAIClient c, String question) {

@@ -36,10 +36,13 @@ class RedisSharedIndexTest {
 
     private static SemanticSettings settings() { return new SemanticSettings("words", null, null, null, null, false, 100, 3600, 1, List.of()); }
 
-    private static CachedAnswer answer(String id) {
+    private static CachedAnswer answer(String id) { return answer(id, null); }
+
+    /** @param tier the auto alias's tier that answered, or null */
+    private static CachedAnswer answer(String id, String tier) {
         var r = new ChatResponse("chatcmpl-" + id, 0, "m", List.of(new Choice(0, Message.text(Role.ASSISTANT, "answer " + id),
                 FinishReason.STOP, null)), new Usage(3, 2, 0, 0, 0, 0), null, null);
-        return new CachedAnswer(id, "ns", System.currentTimeMillis(), System.currentTimeMillis() + 3_600_000, "openai/m", r);
+        return new CachedAnswer(id, "ns", System.currentTimeMillis(), System.currentTimeMillis() + 3_600_000, "openai/m", tier, r);
     }
 
     private static <T> T get(Future<T> f) throws Exception { return f.toCompletionStage().toCompletableFuture().get(); }
@@ -68,9 +71,12 @@ class RedisSharedIndexTest {
 
     @Test
     void whatOneStoresTheOtherFindsAndAFlushOnEitherEmptiesBoth() throws Exception {
-        get(a.remember("ns", "ctx", "what is the capital of france", answer("e1")));
+        get(a.remember("ns", "ctx", "what is the capital of france", answer("e1", "cheap; reason=default")));
         awaitEntries(b, 1);
         assertThat(get(b.lookup("ns", "ctx", "the capital of france is what"))).get().extracting(SemanticMatch::entryId).isEqualTo("e1");
+        // the auto alias's tier travels with the answer: the other gateway's hit says it too
+        assertThat(get(b.lookup("ns", "ctx", "the capital of france is what"))).get().extracting(m -> m.answer().tier())
+                .isEqualTo("cheap; reason=default");
         assertThat(b.sharedWith()).isEqualTo("Redis stream sb:semantic:" + index + " at 127.0.0.1:6379");
 
         b.clear();
