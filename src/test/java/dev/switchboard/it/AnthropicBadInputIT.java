@@ -66,7 +66,15 @@ class AnthropicBadInputIT {
                 Arguments.of("\"tools\":[{\"name\":\"\",\"input_schema\":{\"type\":\"object\"}}]",
                         "tools.0.name: String should have at least 1 character"),
                 Arguments.of("\"tools\":[{\"name\":\"a\",\"input_schema\":{\"type\":\"object\"}}],\"tool_choice\":{\"type\":\"tool\",\"name\":\"b\"}",
-                        "tool_choice.name: Tool 'b' is not one of the request's tools"));
+                        "Tool 'b' not found in provided tools"),
+                // Anthropic's words for a forced choice with nothing to choose from (a live probe of the API: auto and
+                // none without tools are accepted, any and tool refused)
+                Arguments.of("\"tool_choice\":{\"type\":\"any\"}", "tool_choice.any may only be specified while providing tools"),
+                Arguments.of("\"tools\":[],\"tool_choice\":{\"type\":\"any\",\"disable_parallel_tool_use\":true}",
+                        "tool_choice.any may only be specified while providing tools"),
+                Arguments.of("\"tool_choice\":{\"type\":\"tool\",\"name\":\"get_weather\"}", "Tool 'get_weather' not found in provided tools"),
+                Arguments.of("\"metadata\":{\"user_id\":\"u1\",\"session\":\"abc\"}", "metadata.session: Extra inputs are not permitted"),
+                Arguments.of("\"metadata\":{\"trace_id\":\"t\"}", "metadata.trace_id: Extra inputs are not permitted"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -77,6 +85,76 @@ class AnthropicBadInputIT {
                     .as(alias).contains(says);
         }
         assertThat(gw.simulator.received()).as("refused before routing").isEmpty();
+    }
+
+    /** A valid request for {@code model} with these messages (a JSON array). */
+    private static String withMessages(String model, String messages) {
+        return "{\"model\":\"" + model + "\",\"max_tokens\":100,\"messages\":" + messages + "}";
+    }
+
+    static Stream<Arguments> emptyContent() {
+        String nonEmpty = "all messages must have non-empty content except for the optional final assistant message";
+        return Stream.of(
+                Arguments.of("[{\"role\":\"user\",\"content\":[]}]", "messages.0: " + nonEmpty),
+                Arguments.of("[{\"role\":\"user\",\"content\":\"\"}]", "messages.0: " + nonEmpty),
+                Arguments.of("[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":[]},"
+                        + "{\"role\":\"user\",\"content\":\"b\"}]", "messages.1: " + nonEmpty),
+                Arguments.of("[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":\"\"},"
+                        + "{\"role\":\"user\",\"content\":\"b\"}]", "messages.1: " + nonEmpty),
+                Arguments.of("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"\"}]}]",
+                        "messages: text content blocks must be non-empty"),
+                Arguments.of("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"},{\"type\":\"text\",\"text\":\" \\n\"}]}]",
+                        "messages: text content blocks must contain non-whitespace text"));
+    }
+
+    /**
+     * Empty content is Anthropic's 400 before routing, whichever provider serves the alias: never a turn dropped, nor
+     * {@code messages: []} / {@code contents: []} sent upstream to come back in another API's words.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("emptyContent")
+    void emptyContentIsAnthropics400ForEveryAlias(String messages, String says) {
+        for (String alias : new String[] {"claude", "gpt", "gemini"}) {
+            assertThat(error(Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, withMessages(alias, messages))))
+                    .as(alias).isEqualTo(says);
+        }
+        assertThat(gw.simulator.received()).as("refused before routing").isEmpty();
+    }
+
+    /** The optional final assistant message may be empty (a prefill of nothing): served, and left out in translation. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"\"\"", "[]"})
+    void anEmptyFinalAssistantMessageIsServed(String content) {
+        String messages = "[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":" + content + "}]";
+        for (String alias : new String[] {"claude", "gpt", "gemini"}) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, withMessages(alias, messages));
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+        }
+        JsonObject toGpt = gw.simulator.received().stream().filter(q -> q.path().equals("/v1/chat/completions")).findFirst().orElseThrow().body();
+        assertThat(toGpt.getJsonArray("messages").size()).isEqualTo(1);
+    }
+
+    /**
+     * {@code tool_choice} auto or none without tools: Anthropic takes it (and means nothing by it), so the translation
+     * leaves it out: OpenAI refuses {@code tool_choice} and {@code parallel_tool_calls} without {@code tools}. An
+     * Anthropic alias gets the body as sent.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"{\"type\":\"auto\",\"disable_parallel_tool_use\":true}", "{\"type\":\"none\"}"})
+    void anUnforcedToolChoiceWithoutToolsIsLeftOutInTranslation(String choice) {
+        for (String alias : new String[] {"claude", "gpt", "gemini"}) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                    body(alias, "\"tool_choice\":" + choice));
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+        }
+        for (var q : gw.simulator.received()) {
+            JsonObject sent = q.body();
+            if (q.path().equals("/v1/messages")) {
+                assertThat(sent.getJsonObject("tool_choice")).isEqualTo(new JsonObject(choice));
+            } else {
+                assertThat(sent.fieldNames()).as(q.path()).doesNotContain("tool_choice", "parallel_tool_calls", "toolConfig", "tools");
+            }
+        }
     }
 
     @Test

@@ -17,6 +17,12 @@ final class AnthropicParams {
     /** Anthropic's floor for a thinking budget (extended thinking docs). */
     static final int MIN_THINKING_BUDGET = 1024;
 
+    /**
+     * The metadata keys that are the gateway's and never reach Anthropic: LiteLLM's {@code tags} (the decoder takes them
+     * out of the body) and {@code guardrails} (the guardrail stage does). Any other key but {@code user_id} is refused.
+     */
+    private static final java.util.Set<String> GATEWAY_METADATA = java.util.Set.of("tags", "guardrails");
+
     private AnthropicParams() {}
 
     /**
@@ -31,6 +37,13 @@ final class AnthropicParams {
             if (!metadata.isObject()) throw bad("metadata: Input should be a valid dictionary", "metadata");
             JsonNode user = metadata.get("user_id");
             if (user != null && !user.isNull() && !user.isTextual()) throw bad("metadata.user_id: Input should be a valid string", "metadata.user_id");
+            // Anthropic's metadata takes user_id alone; an Anthropic alias would refuse the rest, so every alias does
+            for (java.util.Iterator<String> keys = metadata.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (!key.equals("user_id") && !GATEWAY_METADATA.contains(key)) {
+                    throw bad("metadata." + key + ": Extra inputs are not permitted", "metadata." + key);
+                }
+            }
         }
         // Anthropic's ranges, so temperature 5 is Anthropic's 400 whichever provider serves the alias
         for (String f : new String[] {"temperature", "top_p"}) {

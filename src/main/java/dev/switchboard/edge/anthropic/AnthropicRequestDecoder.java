@@ -55,14 +55,21 @@ public final class AnthropicRequestDecoder {
         if (msgs == null || !msgs.isArray() || msgs.isEmpty()) throw bad("messages: Field required (a non-empty list)", "messages");
         List<Message> messages = new ArrayList<>();
         system(n.get("system"), messages);
-        for (int i = 0; i < msgs.size(); i++) message(msgs.get(i), "messages." + i, messages);
+        for (int i = 0; i < msgs.size(); i++) message(msgs.get(i), "messages." + i, messages, i == msgs.size() - 1);
         JsonNode stream = n.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) throw bad("stream: Input should be a valid boolean", "stream");
         List<Tool> tools = tools(n.get("tools"));
         ToolChoice choice = toolChoice(n.get("tool_choice"));
-        checkNamedTool(n, tools, choice);
+        checkToolChoice(n, tools, choice);
+        Boolean parallel = parallel(n.get("tool_choice"));
+        if (tools.isEmpty() && choice != null && (choice.mode() == ToolChoice.Mode.AUTO || choice.mode() == ToolChoice.Mode.NONE)) {
+            // Anthropic takes auto or none without tools, and they ask for nothing then; OpenAI refuses tool_choice and
+            // parallel_tool_calls without tools, so the translation leaves both out (an Anthropic alias gets the raw body)
+            choice = null;
+            parallel = null;
+        }
         return new ChatRequest(model, messages, tools, choice,
-                parallel(n.get("tool_choice")), AnthropicOutputFormat.from(n),
+                parallel, AnthropicOutputFormat.from(n),
                 number(n, "temperature"), number(n, "top_p"), null, outputLimit,
                 AnthropicParams.stopSequences(n.get("stop_sequences")), null, n.path("metadata").path("user_id").isTextual()
                         ? n.path("metadata").path("user_id").asText() : null,
@@ -119,17 +126,22 @@ public final class AnthropicRequestDecoder {
         out.add(new Message(Role.SYSTEM, parts, null, null, null, null, null));
     }
 
-    private static void message(JsonNode m, String path, List<Message> out) {
+    /** @param last whether this is the conversation's last message (an assistant one may be empty: a prefill of nothing) */
+    private static void message(JsonNode m, String path, List<Message> out, boolean last) {
         if (!m.isObject()) throw bad(path + ": Input should be an object", path);
         String role = requiredString(m, "role", path + ".role");
         if (!role.equals("user") && !role.equals("assistant")) throw bad(path + ".role: Input should be 'user' or 'assistant'", path + ".role");
         JsonNode c = m.get("content");
         if (c == null || c.isNull()) throw bad(path + ".content: Field required", path + ".content");
+        if (!c.isTextual() && !c.isArray()) throw bad(path + ".content: Input should be a string or a list of content blocks", path + ".content");
+        if (c.isTextual() ? c.textValue().isEmpty() : c.isEmpty()) { // "" or []: Anthropic's 400, else the turn would be dropped or sent empty in translation
+            if (last && role.equals("assistant")) return; // it prefills nothing: served without it
+            throw bad(path + ": all messages must have non-empty content except for the optional final assistant message", path);
+        }
         if (c.isTextual()) {
             out.add(Message.text(role.equals("user") ? Role.USER : Role.ASSISTANT, c.textValue()));
             return;
         }
-        if (!c.isArray()) throw bad(path + ".content: Input should be a string or a list of content blocks", path + ".content");
         List<ContentPart> parts = new ArrayList<>();
         List<ToolCall> calls = new ArrayList<>();
         StringBuilder thinking = new StringBuilder();
@@ -141,7 +153,7 @@ public final class AnthropicRequestDecoder {
             String bp = path + ".content." + i;
             String type = requiredString(b, "type", bp + ".type");
             switch (type) {
-                case "text" -> parts.add(new ContentPart.Text(requiredString(b, "text", bp + ".text"), b.get("cache_control")));
+                case "text" -> parts.add(new ContentPart.Text(nonBlankText(b, bp), b.get("cache_control")));
                 case "image" -> parts.add(image(b, bp));
                 case "document" -> parts.add(document((ObjectNode) b, bp));
                 case "tool_use" -> calls.add(new ToolCall(requiredString(b, "id", bp + ".id"), requiredString(b, "name", bp + ".name"),
@@ -170,6 +182,14 @@ public final class AnthropicRequestDecoder {
             out.add(new Message(role.equals("user") ? Role.USER : Role.ASSISTANT, parts, null, calls, null,
                     thinking.length() > 0 ? thinking.toString() : null, null, extra));
         }
+    }
+
+    /** A message's text block, refused in Anthropic's words when empty or only whitespace (Anthropic refuses both). */
+    private static String nonBlankText(JsonNode b, String path) {
+        String text = requiredString(b, "text", path + ".text");
+        if (text.isEmpty()) throw bad("messages: text content blocks must be non-empty", path + ".text");
+        if (text.isBlank()) throw bad("messages: text content blocks must contain non-whitespace text", path + ".text");
+        return text;
     }
 
     private static com.fasterxml.jackson.databind.node.ArrayNode signed(com.fasterxml.jackson.databind.node.ArrayNode so) {
@@ -270,15 +290,21 @@ public final class AnthropicRequestDecoder {
     }
 
     /**
-     * {@code tool_choice: {"type":"tool","name"}} must name one of the request's tools: served otherwise, a provider
-     * other than Anthropic would be told to call a tool it was not given. Left to Anthropic when the request has server
-     * tools or MCP servers (whose tools' names only Anthropic knows).
+     * A forced {@code tool_choice} needs tools, as Anthropic checks it (a live probe of its API: {@code auto} and
+     * {@code none} without tools are taken, {@code any} and {@code tool} refused in these words), so the answer is the
+     * same whichever provider serves the alias; served otherwise, another provider would be told to call a tool it was
+     * not given. {@code {"type":"tool","name"}} must name one of the request's tools. Left to Anthropic when the request
+     * has server tools or MCP servers (whose tools' names only Anthropic knows).
      */
-    private static void checkNamedTool(ObjectNode n, List<Tool> tools, ToolChoice choice) {
-        if (choice == null || choice.mode() != ToolChoice.Mode.FUNCTION || n.has("mcp_servers")) return;
+    private static void checkToolChoice(ObjectNode n, List<Tool> tools, ToolChoice choice) {
+        if (choice == null || n.has("mcp_servers")) return;
         if (n.get("tools") instanceof com.fasterxml.jackson.databind.node.ArrayNode all && all.size() != tools.size()) return;
+        if (choice.mode() == ToolChoice.Mode.REQUIRED && tools.isEmpty()) {
+            throw bad("tool_choice.any may only be specified while providing tools", "tool_choice");
+        }
+        if (choice.mode() != ToolChoice.Mode.FUNCTION) return;
         for (Tool t : tools) if (t.name().equals(choice.functionName())) return;
-        throw bad("tool_choice.name: Tool '" + choice.functionName() + "' is not one of the request's tools", "tool_choice.name");
+        throw bad("Tool '" + choice.functionName() + "' not found in provided tools", "tool_choice.name");
     }
 
     private static Boolean parallel(JsonNode c) {
