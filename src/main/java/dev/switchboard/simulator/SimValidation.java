@@ -23,6 +23,10 @@ final class SimValidation {
             if (c == null && !"assistant".equals(m.getString("role"))) return "Invalid value for 'content': expected a string, got null.";
             if (c != null && !(c instanceof String) && !(c instanceof JsonArray)) return "Invalid type for 'messages[" + i + "].content'";
         }
+        if (req.getValue("user") instanceof String user && user.length() > 64) {
+            return "Invalid 'user': string too long. Expected a string with maximum length 64, but got a string with length "
+                    + user.length() + " instead.";
+        }
         Object stream = req.getValue("stream");
         if (stream != null && !(stream instanceof Boolean)) return "Invalid type for 'stream': expected a boolean, but got " + kind(stream) + " instead.";
         Object options = req.getValue("stream_options");
@@ -61,6 +65,11 @@ final class SimValidation {
             return "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.";
         }
         return null;
+    }
+
+    /** The {@code code} OpenAI gives the refusal {@link #chat} words: a string over its maximum length has its own. */
+    static String code(String message) {
+        return message.contains("string too long") ? "string_above_max_length" : null;
     }
 
     /**

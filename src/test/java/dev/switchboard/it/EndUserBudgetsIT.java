@@ -81,6 +81,32 @@ class EndUserBudgetsIT {
         return new BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow());
     }
 
+    /**
+     * Claude Code sends metadata.user_id on every call, a JSON object of ids (186 characters here), over the 64 characters
+     * OpenAI takes for {@code user} (its 400 string_above_max_length, which the simulator answers too): OpenAI gets its
+     * SHA-256 in hex, the same on every call; the end user the gateway counts is the full id.
+     */
+    @Test
+    void claudeCodesLongUserIdReachesOpenAiAsItsHashAndIsCountedWhole() {
+        String userId = "{\"device_id\":\"" + "d".repeat(64) + "\",\"account_uuid\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\","
+                + "\"session_id\":\"9b2c7d1e-6a55-4b1e-9a43-1f0c4b7d2e11\"}";
+        String body = new JsonObject().put("model", "gpt").put("max_tokens", 20).put("metadata", new JsonObject().put("user_id", userId))
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).encode();
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, body);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        List<String> sent = gw.simulator.received().stream().map(q -> q.body().getString("user")).toList();
+        assertThat(sent).hasSize(2).allSatisfy(u -> assertThat(u).matches("[0-9a-f]{64}"));
+        assertThat(sent.get(0)).isEqualTo(sent.get(1));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> admin.get("/customer/info?end_user_id=" + java.net.URLEncoder.encode(userId,
+                        java.nio.charset.StandardCharsets.UTF_8)).statusCode() == 200);
+        JsonObject info = admin.getOk("/customer/info?end_user_id=" + java.net.URLEncoder.encode(userId, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(info.getString("user_id")).isEqualTo(userId);
+        assertThat(new BigDecimal(info.getValue("spend").toString())).isPositive();
+    }
+
     @Test
     void everyEndUserSpendsUpToTheDefaultBudgetAcrossKeysAndNeverPastIt() {
         String appA = admin.generate(new JsonObject().put("key_alias", "eu-app-a")).getString("key");

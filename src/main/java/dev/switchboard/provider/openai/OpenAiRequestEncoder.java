@@ -141,7 +141,7 @@ final class OpenAiRequestEncoder {
                 g.writeEndArray();
             }
             Json.writeIfNotNull(g, "seed", r.seed());
-            Json.writeIfNotNull(g, "user", r.user());
+            Json.writeIfNotNull(g, "user", OpenAiUser.of(r));
             // OpenAI takes metadata only for stored completions, and never the gateway's own keys (tags, tracing, guardrails)
             JsonNode store = r.extra().get("store");
             if (!r.metadata().isEmpty() && store != null && store.asBoolean()) {

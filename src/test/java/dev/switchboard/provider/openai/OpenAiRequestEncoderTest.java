@@ -57,4 +57,30 @@ class OpenAiRequestEncoderTest {
         assertThat(s.get("stream").asBoolean()).isTrue();
         assertThat(s.at("/stream_options/include_usage").asBoolean()).isTrue();
     }
+
+    /**
+     * Claude Code's metadata.user_id (a JSON object of ids, 150-190 characters) is over OpenAI's 64 for {@code user}:
+     * an Anthropic client's goes as its SHA-256 in hex (64 characters, the same for the same id); one that fits, and an
+     * OpenAI client's own {@code user}, go as sent.
+     */
+    @Test
+    void anAnthropicClientsLongUserIdGoesAsItsHash() throws Exception {
+        String claudeCode = "{\"device_id\":\"" + "d".repeat(64) + "\",\"account_uuid\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\","
+                + "\"session_id\":\"9b2c7d1e-0000-4000-8000-000000000000\"}";
+        JsonNode sent = encode("openai", fromAnthropic(claudeCode), false);
+        String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(claudeCode.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(sent.get("user").asText()).hasSize(64).isEqualTo(hex);
+        assertThat(encode("openai", fromAnthropic("u".repeat(64)), false).get("user").asText()).isEqualTo("u".repeat(64));
+        ChatRequest own = new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), null, null, null, null, null, null,
+                null, null, null, null, claudeCode, null, false, false, null);
+        assertThat(encode("openai", own, false).get("user").asText()).as("an OpenAI client's own user").isEqualTo(claudeCode);
+    }
+
+    private static ChatRequest fromAnthropic(String userId) {
+        var raw = JsonNodeFactory.instance.objectNode();
+        raw.putObject("metadata").put("user_id", userId);
+        return new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), null, null, null, null, null, null, null, 100,
+                null, null, userId, null, false, false, null, new dev.switchboard.model.RawJson(dev.switchboard.model.RawJson.ANTHROPIC, raw, Map.of()));
+    }
 }
