@@ -56,7 +56,11 @@ public final class GatewayException extends RuntimeException {
      */
     public boolean isContextWindow() {
         if (kind() != ErrorKind.BAD_REQUEST && kind() != ErrorKind.PAYLOAD_TOO_LARGE) return false;
-        return "context_length_exceeded".equals(code()) || "string_above_max_length".equals(code())
+        // OpenAI's string_above_max_length is the prompt's only when the string is (a message's content, an input); a
+        // too long user (an Anthropic client's metadata.user_id) is a bad request, not "prompt is too long"
+        boolean promptString = "string_above_max_length".equals(code())
+                && (param() == null || param().startsWith("messages") || param().startsWith("input"));
+        return "context_length_exceeded".equals(code()) || promptString
                 || getMessage() != null && CONTEXT_WORDS.matcher(getMessage().toLowerCase(java.util.Locale.ROOT)).find();
     }
 

@@ -409,7 +409,7 @@ public final class ProviderSimulator {
     private void chat(HttpServerResponse resp, JsonObject req, SimBehaviour behaviour, String quirks) {
         String invalid = SimValidation.chat(req);
         if (invalid != null) {
-            error(resp, 400, invalid, "invalid_request_error", null, SimValidation.code(invalid));
+            error(resp, 400, invalid, "invalid_request_error", SimValidation.param(invalid), SimValidation.code(invalid));
             return;
         }
         SimReply reply = SimReply.to(req, behaviour.streamRepeat()).cutByOutputLimit(req);

@@ -72,6 +72,11 @@ final class SimValidation {
         return message.contains("string too long") ? "string_above_max_length" : null;
     }
 
+    /** The {@code param} OpenAI names with the refusal {@link #chat} words ("Invalid 'user': …" names user), or null. */
+    static String param(String message) {
+        return message.startsWith("Invalid '") && message.indexOf('\'', 9) > 9 ? message.substring(9, message.indexOf('\'', 9)) : null;
+    }
+
     /**
      * Embeddings input in one of OpenAI's four shapes (CreateEmbeddingRequest), with the API's answer otherwise.
      * @return the error message, or null when the input is valid

@@ -51,6 +51,22 @@ class FailurePolicyTest {
                 .as("Azure's content filter").isEqualTo(FallbackReason.CONTENT_POLICY);
     }
 
+    /**
+     * OpenAI's string_above_max_length is a prompt too long only when the string is the prompt: a too long {@code user}
+     * is a bad request (an Anthropic client must not be told "prompt is too long", on which Claude Code compacts).
+     */
+    @Test
+    void aTooLongStringIsAContextOverflowOnlyInThePrompt() {
+        assertThat(FailurePolicy.classify(UpstreamErrors.fromStatus(400, "Invalid 'messages[0].content': string too long. Expected a "
+                + "string with maximum length 10485760, but got a string with length 10485761 instead.", "invalid_request_error",
+                "messages[0].content", "string_above_max_length", null, "openai/x", null)).fallback()).isEqualTo(FallbackReason.CONTEXT_WINDOW);
+        GatewayException user = UpstreamErrors.fromStatus(400, "Invalid 'user': string too long. Expected a string with maximum "
+                + "length 64, but got a string with length 186 instead.", "invalid_request_error", "user", "string_above_max_length",
+                null, "openai/x", null);
+        assertThat(user.isContextWindow()).isFalse();
+        assertThat(FailurePolicy.classify(user)).isEqualTo(new Verdict(false, Cooldown.NONE, null));
+    }
+
     @Test
     void misconfiguredDeploymentsAreNotRetriedButCountAndFallBack() {
         for (int status : new int[] {401, 403, 404}) {
