@@ -487,8 +487,10 @@ public final class Gateway {
         if (refused != null) return Future.failedFuture(refused);
         String model = ctx.caller().modelFor(asked.model()); // a virtual key's alias, as for chat (KeyAliasStage)
         EmbeddingRequest request = model == asked.model() ? asked : asked.withModel(model);
-        return MeteredCall.around(() -> store.metering().beginEmbedding(ctx, request), () -> router.embed(ctx, request),
-                MeteredCall.Embedded::new);
+        return MeteredCall.around(() -> {
+            store.metering().requireServed(ctx, request.model()); // 404 before the allowlist's 403, as for chat (SpendStage)
+            return store.metering().beginEmbedding(ctx, request);
+        }, () -> router.embed(ctx, request), MeteredCall.Embedded::new);
     }
 
     /**

@@ -67,6 +67,14 @@ final class Metering {
         }
     }
 
+    /**
+     * A client's call to a model no deployment here serves: the router's 404 model_not_found, asked before {@link #begin}
+     * (whose allowlist would say 403 "may not use"). Not asked by health checks, which call configured entries by name.
+     */
+    void requireServed(CallContext ctx, String model) {
+        router.requireServed(ctx, model);
+    }
+
     /** @throws dev.switchboard.model.GatewayException the refusal, in the caller's dialect */
     MeteredCall begin(CallContext ctx, ChatRequest request, String callType) {
         RequestWorstCase worst = new RequestWorstCase(request, router, ctx, prices, tokens);

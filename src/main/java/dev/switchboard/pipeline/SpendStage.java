@@ -9,8 +9,8 @@ import io.vertx.core.Future;
 
 /**
  * DESIGN's govern and account steps as one stage, because the budget settles with the cost accounting computes:
- * before the call, the governance check in memory (allowlist, rate limits, the worst case reserved against the
- * budgets) or the refusal in the caller's dialect; after it, the real cost priced on the deployment that served,
+ * before the call, a model nobody serves refused (404, before the allowlist could say 403), the governance check in
+ * memory (allowlist, rate limits, the worst case reserved against the budgets) or the refusal in the caller's dialect; after it, the real cost priced on the deployment that served,
  * the reservation settled to it, the ledger row queued, and the cost on the answer.
  */
 final class SpendStage implements Stage {
@@ -23,13 +23,19 @@ final class SpendStage implements Stage {
         return new ChatHandler() {
             @Override
             public Future<Answer<ChatResponse>> chat(CallContext ctx, ChatRequest request) {
-                return MeteredCall.around(() -> metering.begin(ctx, request, "chat"), () -> next.chat(ctx, request),
+                return MeteredCall.around(() -> {
+                    metering.requireServed(ctx, request.model());
+                    return metering.begin(ctx, request, "chat");
+                }, () -> next.chat(ctx, request),
                         MeteredCall.Served::new);
             }
 
             @Override
             public Future<Answer<ChatStream>> stream(CallContext ctx, ChatRequest request) {
-                return MeteredCall.around(() -> metering.begin(ctx, request, "stream"), () -> next.stream(ctx, request),
+                return MeteredCall.around(() -> {
+                    metering.requireServed(ctx, request.model());
+                    return metering.begin(ctx, request, "stream");
+                }, () -> next.stream(ctx, request),
                         MeteredCall.Streamed::new);
             }
         };

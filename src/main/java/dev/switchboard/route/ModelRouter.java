@@ -156,6 +156,17 @@ public final class ModelRouter {
         return names.serves(name) || auto != null && auto.alias().equals(name);
     }
 
+    /**
+     * A model no deployment here serves is the 404 model_not_found the router would answer, listing the names this caller
+     * may use: asked before the key's allowlist is, so a key with one is told the model does not exist (as count_tokens and
+     * /v1/models tell it) rather than that it may not use it.
+     *
+     * @throws GatewayException 404 when {@link #serves} says no
+     */
+    public void requireServed(CallContext ctx, String name) {
+        if (!serves(name)) throw GatewayException.modelNotFound(name, listedFor(ctx));
+    }
+
     /** Each wildcard pattern with the {@code provider/model} patterns of its deployments, in the order they are tried. */
     public Map<String, List<String>> wildcards() {
         Map<String, List<String>> out = new LinkedHashMap<>();

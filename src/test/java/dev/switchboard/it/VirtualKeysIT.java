@@ -146,6 +146,37 @@ class VirtualKeysIT {
         }
     }
 
+    /**
+     * A model the gateway does not know is a 404 model_not_found for a key with an allowlist too, listing only what the
+     * key may use, in each dialect's shape and on every endpoint, as count_tokens and /v1/models answer it; a known model
+     * outside the allowlist stays a 403.
+     */
+    @Test
+    void anUnknownModelIsA404ForAKeyWithAnAllowlistOnEveryEndpoint() {
+        String key = newKey("unknown-404", "models", new JsonArray().add("gpt").add("embedder")).getString("key");
+        String chatBody = "{\"model\":\"%s\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        for (String path : new String[] {"/chat/completions", "/messages"}) {
+            HttpResponse<String> unknown = Http.post(gw.v1() + path, key, chatBody.formatted("does-not-exist"));
+            assertThat(unknown.statusCode()).as(path + ": " + unknown.body()).isEqualTo(404);
+            assertThat(unknown.body()).as(path).contains("The model 'does-not-exist' does not exist on this gateway. Known models: gpt, embedder.");
+            HttpResponse<String> notMine = Http.post(gw.v1() + path, key, chatBody.formatted("gpt-big"));
+            assertThat(notMine.statusCode()).as(path).isEqualTo(403);
+            assertThat(notMine.body()).as(path).contains("This key may not use model 'gpt-big'. Allowed models: gpt, embedder.");
+        }
+        JsonObject anthropic = new JsonObject(Http.post(gw.v1() + "/messages", key, chatBody.formatted("does-not-exist")).body());
+        assertThat(anthropic.getString("type")).isEqualTo("error");
+        assertThat(anthropic.getJsonObject("error").getString("type")).isEqualTo("not_found_error");
+        JsonObject openAi = new JsonObject(Http.post(gw.v1() + "/chat/completions", key, chatBody.formatted("does-not-exist")).body());
+        assertThat(openAi.getJsonObject("error").getString("code")).isEqualTo("model_not_found");
+        HttpResponse<String> responses = Http.post(gw.v1() + "/responses", key, "{\"model\":\"does-not-exist\",\"input\":\"hi\"}");
+        assertThat(responses.statusCode()).as(responses.body()).isEqualTo(404);
+        assertThat(new JsonObject(responses.body()).getJsonObject("error").getString("code")).isEqualTo("model_not_found");
+        HttpResponse<String> embeddings = Http.post(gw.v1() + "/embeddings", key, "{\"model\":\"does-not-exist\",\"input\":\"hi\"}");
+        assertThat(embeddings.statusCode()).as(embeddings.body()).isEqualTo(404);
+        assertThat(embeddings.body()).contains("Known models: gpt, embedder.");
+        assertThat(Http.post(gw.v1() + "/embeddings", key, "{\"model\":\"gpt-big\",\"input\":\"hi\"}").statusCode()).isEqualTo(403);
+    }
+
     @Test
     void theAllowlistTakesWildcardsAndAutoAndFiltersTheModelList() {
         String key = newKey("wild", "models", new JsonArray().add("gpt*").add("auto")).getString("key");
@@ -524,8 +555,8 @@ class VirtualKeysIT {
         Admin.ok(admin.post("/key/update", new JsonObject().put("key", key).putNull("aliases")));
         assertThat(admin.info(key).getJsonObject("aliases").isEmpty()).isTrue();
         HttpResponse<String> gone = Http.post(gw.v1() + "/chat/completions", key, chat("gpt-4"));
-        assertThat(gone.statusCode()).as("gpt-4 is now a name the allowlist does not hold").isEqualTo(403);
-        assertThat(gone.body()).contains("may not use model 'gpt-4'");
+        assertThat(gone.statusCode()).as("gpt-4 is now a name no model has").isEqualTo(404);
+        assertThat(gone.body()).contains("The model 'gpt-4' does not exist on this gateway. Known models: embedder, cheap.");
     }
 
     @Test
