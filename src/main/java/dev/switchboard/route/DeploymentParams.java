@@ -122,14 +122,14 @@ final class DeploymentParams {
     /** A parameter the model refuses beside another the request sets ({@link ParamConflict}). */
     private static GatewayException refused(ParamConflict c, ChatRequest asked, Deployment d) {
         return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, c.why() + ", so " + named(c.field(), asked, d)
-                + " cannot be honoured (deployment " + d.id() + ")." + FIX, c.field(), CODE, null, null);
+                + " cannot be honoured (deployment " + d.id() + " of alias '" + d.alias() + "')." + FIX, c.field(), CODE, null, null);
     }
 
     private static GatewayException refused(String field, ChatRequest asked, Deployment d) {
         String provider = d.provider().isEmpty() ? d.id() : d.provider() + "/";
         return new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, provider + " does not accept "
                 + named(field, asked, d)
-                + " (deployment " + d.id() + "): it has no counterpart for it, so the answer could not honour it." + FIX,
+                + " (deployment " + d.id() + " of alias '" + d.alias() + "'): it has no counterpart for it, so the answer could not honour it." + FIX,
                 field, CODE, null, null);
     }
 
@@ -142,9 +142,13 @@ final class DeploymentParams {
                 + " litellm_params, or in litellm_settings for every deployment.", tool[0], CODE, null, null);
     }
 
-    /** The field as the error names it: the request's own, or a default the deployment's config line set. */
+    /**
+     * The field as the error names it: the request's own, under the name the client's dialect gives it (an Anthropic body's
+     * stop_sequences is OpenAI's stop), or a default the deployment's config line set.
+     */
     private static String named(String field, ChatRequest asked, Deployment d) {
-        return UnsupportedParams.present(asked, field) ? "'" + field + "'"
-                : "'" + field + "' (a default of the deployment's litellm_params, line " + d.line() + ")";
+        if (!UnsupportedParams.present(asked, field)) return "'" + field + "' (a default of the deployment's litellm_params, line " + d.line() + ")";
+        boolean anthropic = asked.raw() != null && asked.raw().is(dev.switchboard.model.RawJson.ANTHROPIC);
+        return "'" + (anthropic && field.equals("stop") ? "stop_sequences" : field) + "'";
     }
 }

@@ -52,6 +52,8 @@ class StopSequenceIT {
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                   - model_name: gpt
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: gemini
+                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
                 router_settings: { num_retries: 0 }
                 litellm_settings:
                   cache: true
@@ -75,6 +77,44 @@ class StopSequenceIT {
     private static MessageCreateParams ask(String model, String text, String... stops) {
         return MessageCreateParams.builder().model(model).maxTokens(256).addUserMessage(text).stopSequences(List.of(stops))
                 .putAdditionalBodyProperty("cache", JsonValue.from(Map.of("no-cache", true))).build();
+    }
+
+    private static String stops(int n) {
+        JsonArray a = new JsonArray();
+        for (int i = 0; i < n; i++) a.add("END" + i);
+        return a.encode();
+    }
+
+    private static HttpResponse<String> post(String path, String model, String stopField, int n, String more) {
+        return Http.post(gw.v1() + path, TestGateway.MASTER_KEY, "{\"model\":\"" + model + "\",\"max_tokens\":50,\"" + stopField
+                + "\":" + stops(n) + more + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"cache\":{\"no-cache\":true}}");
+    }
+
+    /**
+     * Anthropic takes any number of stop sequences; OpenAI's chat completions take at most 4, Gemini's stopSequences at
+     * most 5. A request with more is a 400 in the caller's dialect naming the alias, the field and the limit, before any
+     * call: never cut to the limit unsaid. Under drop_params the first ones the provider takes are sent.
+     */
+    @Test
+    void moreStopSequencesThanTheProviderTakesAreRefusedNamingTheAliasAndTheLimit() {
+        String[][] refused = {{"/messages", "gpt", "stop_sequences", "5", "4"}, {"/messages", "gemini", "stop_sequences", "6", "5"},
+                {"/chat/completions", "gemini", "stop", "6", "5"}, {"/chat/completions", "gpt", "stop", "5", "4"}};
+        for (String[] c : refused) {
+            HttpResponse<String> r = post(c[0], c[1], c[2], Integer.parseInt(c[3]), "");
+            assertThat(r.statusCode()).as(String.join(" ", c) + ": " + r.body()).isEqualTo(400);
+            JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+            assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+            assertThat(error.getString("message")).as(String.join(" ", c)).contains("at most " + c[4] + " stop sequences")
+                    .contains("sends " + c[3]).contains("'" + c[2] + "'").contains("alias '" + c[1] + "'");
+        }
+        assertThat(gw.simulator.received()).as("refused before any call").isEmpty();
+        assertThat(post("/messages", "claude", "stop_sequences", 6, "").statusCode()).as("Claude takes them all").isEqualTo(200);
+        assertThat(post("/messages", "gpt", "stop_sequences", 4, "").statusCode()).isEqualTo(200);
+        assertThat(post("/messages", "gemini", "stop_sequences", 5, "").statusCode()).isEqualTo(200);
+        gw.simulator.reset();
+        HttpResponse<String> dropped = post("/messages", "gpt", "stop_sequences", 6, ",\"drop_params\":true");
+        assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("stop")).isEqualTo(new JsonArray(stops(4)));
     }
 
     /** The stream's text, and its message_delta's stop reason and stop sequence. */

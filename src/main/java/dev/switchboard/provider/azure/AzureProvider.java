@@ -46,6 +46,14 @@ final class AzureProvider implements Provider, EmbeddingProvider {
     @Override
     public boolean limitsToolNames() { return true; }
 
+    /** Azure OpenAI takes OpenAI's request, its 4 stop sequences at most included; Foundry's other models keep their own. */
+    @Override
+    public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {
+        if (!"azure".equals(deployment.provider()) || r.stop().isEmpty()) return java.util.List.of();
+        return dev.switchboard.provider.StopSequences.overLimit(r, dev.switchboard.provider.StopSequences.OPENAI,
+                "Azure OpenAI's Chat Completions API");
+    }
+
     /** Azure OpenAI serves OpenAI's models with OpenAI's request shape, allowed_tools included; Foundry's others may not. */
     @Override
     public boolean takesAllowedTools() { return "azure".equals(deployment.provider()); }

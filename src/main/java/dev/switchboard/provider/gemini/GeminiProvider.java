@@ -60,6 +60,11 @@ final class GeminiProvider implements Provider, EmbeddingProvider {
     @Override
     public java.util.Set<String> unsupportedParams() { return dev.switchboard.provider.UnsupportedParams.GEMINI; }
 
+    @Override
+    public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {
+        return dev.switchboard.provider.StopSequences.overLimit(r, dev.switchboard.provider.StopSequences.GEMINI, "Gemini");
+    }
+
     /** AI Studio: the deployment's api_base (or Google's), {@code /v1beta/models/…}, the key in {@code x-goog-api-key}. */
     static GeminiTarget aiStudio(Deployment d, Secret key) {
         UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse(d.apiBase() != null ? d.apiBase() : DEFAULT_BASE, d.id());

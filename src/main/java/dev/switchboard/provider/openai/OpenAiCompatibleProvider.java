@@ -75,6 +75,14 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     @Override
     public java.util.Set<String> unsupportedParams() { return refuses; }
 
+    /** OpenAI itself takes at most 4 stop sequences; other OpenAI-compatible servers keep their own limits. */
+    @Override
+    public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(ChatRequest r) {
+        if (!responsesApi || r.stop().isEmpty()) return java.util.List.of();
+        return dev.switchboard.provider.StopSequences.overLimit(r, dev.switchboard.provider.StopSequences.OPENAI,
+                "OpenAI's Chat Completions API");
+    }
+
     @Override
     public boolean limitsToolNames() { return true; }
 

@@ -40,5 +40,8 @@ final class VertexGoogleModel implements Provider, EmbeddingProvider {
     public java.util.Set<String> unsupportedParams() { return gemini.unsupportedParams(); }
 
     @Override
+    public java.util.List<dev.switchboard.provider.ParamConflict> conflicts(dev.switchboard.model.ChatRequest r) { return gemini.conflicts(r); }
+
+    @Override
     public boolean limitsToolNames() { return true; }
 }
