@@ -22,6 +22,12 @@ final class SimValidation {
             Object c = m.getValue("content");
             if (c == null && !"assistant".equals(m.getString("role"))) return "Invalid value for 'content': expected a string, got null.";
             if (c != null && !(c instanceof String) && !(c instanceof JsonArray)) return "Invalid type for 'messages[" + i + "].content'";
+            if (c instanceof JsonArray parts) {
+                for (int p = 0; p < parts.size(); p++) {
+                    String bad = fileData(parts.getValue(p), "messages[" + i + "].content[" + p + "].file.file_data");
+                    if (bad != null) return bad;
+                }
+            }
         }
         if (req.getValue("user") instanceof String user && user.length() > 64) {
             return "Invalid 'user': string too long. Expected a string with maximum length 64, but got a string with length "
@@ -65,6 +71,17 @@ final class SimValidation {
             return "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.";
         }
         return null;
+    }
+
+    /** OpenAI's file parts take PDFs only: inline data of another type is its 400, in its words. */
+    private static String fileData(Object part, String at) {
+        if (!(part instanceof JsonObject p) || !"file".equals(p.getString("type")) || !(p.getValue("file") instanceof JsonObject f)
+                || !(f.getValue("file_data") instanceof String data) || !data.startsWith("data:")) return null;
+        int end = data.indexOf(';') > 0 ? data.indexOf(';') : data.indexOf(',');
+        String mime = end > 5 ? data.substring(5, end) : "";
+        if (mime.equals("application/pdf")) return null;
+        return "Invalid file data: '" + at + "'. Expected a base64-encoded data URL with an application/pdf MIME type (e.g. "
+                + "'data:application/pdf;base64,SGVsbG8sIFdvcmxkIQ=='), but got unsupported MIME type '" + mime + "'.";
     }
 
     /** The {@code code} OpenAI gives the refusal {@link #chat} words: a string over its maximum length has its own. */

@@ -214,6 +214,55 @@ class AttachmentsIT {
                         .put("file_data", PDF_URL)));
     }
 
+    /**
+     * OpenAI's file parts take PDFs only (a text/plain file_data is its 400 "Invalid file data … application/pdf", which the
+     * simulator answers too): a plain-text document reaches an OpenAI-style provider as text, its title and context on a
+     * first line, and Gemini (which reads text/plain) as inlineData. A document of content blocks reaches both as text.
+     */
+    @Test
+    void anAnthropicPlainTextDocumentReachesOpenAiAsTextAndGeminiAsInlineData() {
+        String body = "{\"model\":\"%s\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"document\",\"title\":\"Notes\",\"context\":\"from the garden log\",\"source\":{\"type\":\"text\","
+                + "\"media_type\":\"text/plain\",\"data\":\"The grass is green.\"}},{\"type\":\"text\",\"text\":\"What colour is the grass?\"}]}]}";
+        HttpResponse<String> o = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("gpt"));
+        assertThat(o.statusCode()).as(o.body()).isEqualTo(200);
+        assertThat(firstTurn("messages").getJsonObject(0)).isEqualTo(new JsonObject().put("type", "text")
+                .put("text", "Document: Notes (from the garden log)\n\nThe grass is green."));
+        HttpResponse<String> g = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("gemini"));
+        assertThat(g.statusCode()).as(g.body()).isEqualTo(200);
+        assertThat(firstTurn("contents").getJsonObject(0).getJsonObject("inlineData")).isEqualTo(new JsonObject()
+                .put("mimeType", "text/plain").put("data", Base64.getEncoder().encodeToString("The grass is green.".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void anAnthropicDocumentOfContentBlocksReachesOpenAiAndGeminiAsText() {
+        String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+        String body = "{\"model\":\"%s\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"document\",\"title\":\"Handbook\",\"source\":{\"type\":\"content\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"Chapter 1: boats float.\"},{\"type\":\"text\",\"text\":\"Chapter 2: planes fly.\"},"
+                + "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"" + png + "\"}}]}},"
+                + "{\"type\":\"text\",\"text\":\"What do boats do?\"}]}]}";
+        HttpResponse<String> o = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("gpt"));
+        assertThat(o.statusCode()).as(o.body()).isEqualTo(200);
+        JsonArray sent = firstTurn("messages");
+        assertThat(sent.getJsonObject(0)).isEqualTo(new JsonObject().put("type", "text").put("text", "Document: Handbook\n\nChapter 1: boats float."));
+        assertThat(sent.getJsonObject(1)).isEqualTo(new JsonObject().put("type", "text").put("text", "Chapter 2: planes fly."));
+        assertThat(sent.getJsonObject(2).getJsonObject("image_url").getString("url")).isEqualTo("data:image/png;base64," + png);
+        assertThat(sent.getJsonObject(3).getString("text")).isEqualTo("What do boats do?");
+        HttpResponse<String> g = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body.formatted("gemini"));
+        assertThat(g.statusCode()).as(g.body()).isEqualTo(200);
+        assertThat(firstTurn("contents").getJsonObject(0).getString("text")).isEqualTo("Document: Handbook\n\nChapter 1: boats float.");
+        // a block of another type inside the document: a 400 naming it, never the document forwarded in Anthropic's shape
+        String odd = body.formatted("gpt").replace("{\"type\":\"text\",\"text\":\"Chapter 2: planes fly.\"}",
+                "{\"type\":\"search_result\",\"source\":\"x\",\"title\":\"t\",\"content\":[]}");
+        gw.simulator.reset();
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, odd);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message"))
+                .contains("messages.0.content.0.source.content.1").contains("search_result");
+        assertThat(gw.simulator.received()).isEmpty();
+    }
+
     @Test
     void anImageDataUrlThatIsNotBase64IsRefusedByBothTranslatorsAlike() {
         String part = "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;charset=utf-8,not-base64\"}}";

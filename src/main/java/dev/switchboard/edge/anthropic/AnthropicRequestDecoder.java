@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.ChatRequest;
 import dev.switchboard.model.ContentPart;
+import dev.switchboard.model.DocumentText;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.RawJson;
@@ -155,7 +156,7 @@ public final class AnthropicRequestDecoder {
             switch (type) {
                 case "text" -> parts.add(new ContentPart.Text(nonBlankText(b, bp), b.get("cache_control")));
                 case "image" -> parts.add(image(b, bp));
-                case "document" -> parts.add(document((ObjectNode) b, bp));
+                case "document" -> document((ObjectNode) b, bp, parts);
                 case "tool_use" -> calls.add(new ToolCall(requiredString(b, "id", bp + ".id"), requiredString(b, "name", bp + ".name"),
                         toolInput(b, bp)));
                 case "tool_result" -> out.add(toolResult(b, bp));
@@ -218,7 +219,7 @@ public final class AnthropicRequestDecoder {
                 switch (x.path("type").asText()) {
                     case "text" -> parts.add(new ContentPart.Text(x.path("text").asText(), x.get("cache_control")));
                     case "image" -> parts.add(image(x, xp));
-                    case "document" -> parts.add(document((ObjectNode) x, xp));
+                    case "document" -> document((ObjectNode) x, xp, parts);
                     default -> { } // search_result and newer blocks: Anthropic's own (an Anthropic deployment gets the raw body)
                 }
             }
@@ -244,10 +245,15 @@ public final class AnthropicRequestDecoder {
 
     /**
      * A document with its content inline (a base64 PDF, plain text) is a canonical file, so a provider of another
-     * dialect can be given it (Gemini as inlineData); one by URL or file id, or built of content blocks, stays raw.
+     * dialect can be given it (Gemini as inlineData; an OpenAI-style provider a PDF as a file part, plain text as text);
+     * one built of content blocks is those blocks ({@link #contentDocument}); one by URL or file id stays raw.
      */
-    private static ContentPart document(ObjectNode b, String path) {
+    private static void document(ObjectNode b, String path, List<ContentPart> out) {
         JsonNode s = b.path("source");
+        if (s.path("type").asText().equals("content")) {
+            contentDocument(b, path, out);
+            return;
+        }
         String data = s.path("data").isTextual() ? s.get("data").textValue() : null;
         String url = data == null ? null : switch (s.path("type").asText()) {
             case "base64" -> "data:" + s.path("media_type").asText("application/pdf") + ";base64," + data;
@@ -255,8 +261,47 @@ public final class AnthropicRequestDecoder {
                     data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             default -> null;
         };
-        if (url == null) return new ContentPart.Other("document", b, path);
-        return new ContentPart.File(b.path("title").isTextual() ? b.get("title").textValue() : null, url, null, path, b);
+        if (url == null) {
+            out.add(new ContentPart.Other("document", b, path));
+            return;
+        }
+        out.add(new ContentPart.File(b.path("title").isTextual() ? b.get("title").textValue() : null, url, null, path, b));
+    }
+
+    /**
+     * A custom-content document ({@code source.type: "content"}, a string or a list of text and image blocks) is what it
+     * holds: its text blocks as text parts, the first under the document's header line ({@link DocumentText}), its images
+     * as images, which every provider takes, so OpenAI-style providers and Gemini (which have no such document) are given
+     * it. Citations are Anthropic's alone. A block of another type is a part no translation takes, refused naming it.
+     */
+    private static void contentDocument(ObjectNode b, String path, List<ContentPart> out) {
+        String title = b.path("title").isTextual() ? b.get("title").textValue() : null;
+        String context = b.path("context").isTextual() ? b.get("context").textValue() : null;
+        JsonNode content = b.path("source").path("content");
+        List<ContentPart> parts = new ArrayList<>();
+        if (content.isTextual()) parts.add(ContentPart.Text.of(DocumentText.of(title, context, content.textValue())));
+        for (int j = 0; j < content.size(); j++) {
+            String at = path + ".source.content." + j;
+            if (!(content.get(j) instanceof ObjectNode block)) throw bad(at + ": Input should be a valid dictionary", at);
+            String type = block.path("type").asText();
+            switch (type) {
+                case "text" -> {
+                    String text = requiredString(block, "text", at + ".text");
+                    parts.add(ContentPart.Text.of(parts.stream().anyMatch(p -> p instanceof ContentPart.Text) ? text
+                            : DocumentText.of(title, context, text)));
+                }
+                case "image" -> parts.add(image(block, at));
+                default -> parts.add(new ContentPart.Other(type, block, at));
+            }
+        }
+        if (parts.stream().noneMatch(p -> p instanceof ContentPart.Text)) parts.add(0, ContentPart.Text.of(DocumentText.header(title, context)));
+        JsonNode cc = b.get("cache_control"); // the document's breakpoint, on its last part
+        if (cc != null && !cc.isNull() && parts.get(parts.size() - 1) instanceof ContentPart.Text t) {
+            parts.set(parts.size() - 1, new ContentPart.Text(t.text(), cc));
+        } else if (cc != null && !cc.isNull() && parts.get(parts.size() - 1) instanceof ContentPart.Image i) {
+            parts.set(parts.size() - 1, new ContentPart.Image(i.url(), i.detail(), cc));
+        }
+        out.addAll(parts);
     }
 
     private static List<Tool> tools(JsonNode t) {

@@ -306,10 +306,23 @@ final class OpenAiRequestEncoder {
         g.writeEndArray();
     }
 
-    /** An OpenAI-dialect file part as sent; a file from another dialect (an Anthropic document) in OpenAI's shape. */
-    private static void file(JsonGenerator g, ContentPart.File f) throws IOException {
+    /**
+     * An OpenAI-dialect file part as sent; a file from another dialect (an Anthropic document) in OpenAI's shape, but a
+     * plain-text one as text: OpenAI's file parts take PDFs only (a text/plain file_data is its 400).
+     */
+    private void file(JsonGenerator g, ContentPart.File f) throws IOException {
         if ("file".equals(f.raw().path("type").asText())) {
             g.writeTree(f.raw());
+            return;
+        }
+        JsonNode source = f.raw().path("source");
+        if ("text".equals(source.path("type").asText()) && source.path("data").isTextual()) {
+            g.writeStartObject();
+            g.writeStringField("type", "text");
+            g.writeStringField("text", dev.switchboard.model.DocumentText.of(f.raw().path("title").textValue(),
+                    f.raw().path("context").textValue(), source.get("data").textValue()));
+            cacheControl(g, f.cacheControl());
+            g.writeEndObject();
             return;
         }
         g.writeStartObject();
