@@ -31,6 +31,8 @@ final class AnthropicSimBlocks {
         return switch (tag) {
             case "document" -> document(block.getValue("source"), at + ".document.source");
             case "image" -> image(block.getValue("source"), at + ".image.source");
+            case "tool_use" -> toolId(block.getValue("id"), at + ".tool_use.id");
+            case "tool_result" -> toolId(block.getValue("tool_use_id"), at + ".tool_result.tool_use_id");
             default -> null;
         };
     }
@@ -51,6 +53,12 @@ final class AnthropicSimBlocks {
             default -> at + ": Input tag '" + type + "' found using 'type' does not match any of the expected tags: "
                     + tags(List.of("base64", "content", "text", "url"));
         };
+    }
+
+    /** Anthropic's pattern for tool-call ids, in history too (an id another provider made may break it). */
+    private static String toolId(Object id, String at) {
+        if (!(id instanceof String s)) return at + ": Field required";
+        return s.matches("^[a-zA-Z0-9_-]+$") ? null : at + ": String should match pattern '^[a-zA-Z0-9_-]+$'";
     }
 
     private static String image(Object s, String at) {

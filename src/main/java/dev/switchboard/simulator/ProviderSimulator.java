@@ -437,7 +437,7 @@ public final class ProviderSimulator {
                 ? new JsonObject().put("role", "assistant").putNull("content").put("refusal", SimChunks.REFUSAL).put("annotations", new JsonArray())
                 : new JsonObject().put("role", "assistant").put("content", reply.text()).putNull("refusal")
                         .put("annotations", SimChunks.annotations(model, reply.text()));
-        if (reply.toolName() != null) message.put("tool_calls", new JsonArray().add(SimChunks.toolCall(reply, "call_sim001")));
+        if (reply.toolName() != null) message.put("tool_calls", new JsonArray().add(SimChunks.toolCall(reply, SimChunks.callId(model, reply))));
         JsonObject answer = new JsonObject()
                 .put("id", id).put("object", "chat.completion").put("created", created).put("model", model)
                 .put("choices", SimChoices.choices(new JsonObject().put("index", 0).put("message", message)

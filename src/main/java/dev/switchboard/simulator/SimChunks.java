@@ -113,6 +113,15 @@ final class SimChunks {
         }
     }
 
+    /**
+     * The id of the simulated model's one tool call: OpenAI's shape ({@code call_sim001}), or for {@code kimi-*} models the
+     * shape Kimi K2 on vLLM and Moonshot's API give ({@code functions.<name>:<index>}), which Anthropic's tool_use ids
+     * ({@code ^[a-zA-Z0-9_-]+$}) do not allow.
+     */
+    static String callId(String model, SimReply reply) {
+        return model.startsWith("kimi-") ? "functions." + reply.toolName() + ":0" : "call_sim001";
+    }
+
     private static void oneCallOrText(List<String> events, SimReply reply, String id, long created, String model, boolean includeUsage) {
         if (reply.customTool()) {
             customCall(events, reply, id, created, model, includeUsage);
@@ -120,7 +129,7 @@ final class SimChunks {
         }
         JsonObject first = new JsonObject().put("role", "assistant").put("content", reply.toolName() == null ? "" : null).putNull("refusal");
         if (reply.toolName() != null) {
-            first.put("tool_calls", new JsonArray().add(new JsonObject().put("index", 0).put("id", "call_sim001")
+            first.put("tool_calls", new JsonArray().add(new JsonObject().put("index", 0).put("id", callId(model, reply))
                     .put("type", "function").put("function", new JsonObject().put("name", reply.toolName()).put("arguments", ""))));
         }
         events.add(chunk(id, created, model, first, null, includeUsage));
@@ -130,7 +139,7 @@ final class SimChunks {
             boolean repeatsIds = model.startsWith("deepseek");
             for (int i = 0; i < args.length(); i += 8) {
                 JsonObject call = new JsonObject().put("index", 0);
-                if (repeatsIds) call.put("id", "call_sim001").put("type", "function");
+                if (repeatsIds) call.put("id", callId(model, reply)).put("type", "function");
                 JsonObject fn = new JsonObject().put("arguments", SimChunks.piece(args, i));
                 if (repeatsIds) fn.put("name", reply.toolName());
                 JsonObject d = new JsonObject().put("tool_calls", new JsonArray().add(call.put("function", fn)));

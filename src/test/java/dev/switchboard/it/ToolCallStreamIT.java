@@ -26,6 +26,7 @@ import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,11 @@ class ToolCallStreamIT {
 
     @BeforeAll
     static void start() {
-        gw = TestGateway.start(TestGateway.simModels("ds=deepseek-chat", "pi=parallel-interleaved-gpt", "pn=parallel-noindex-gpt"));
+        gw = TestGateway.start(TestGateway.simModels("ds=deepseek-chat", "pi=parallel-interleaved-gpt", "pn=parallel-noindex-gpt",
+                "kimi=kimi-k2-instruct") + """
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                """);
     }
 
     @AfterAll
@@ -82,6 +87,43 @@ class ToolCallStreamIT {
         assertThat(ids).containsExactly("call_sim001");
         assertThat(names).containsExactly("get_weather");
         assertThat(new JsonObject(args.toString()).getString("location")).isEqualTo("Paris");
+    }
+
+    private static final String WEATHER = "\"tools\":[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\","
+            + "\"properties\":{\"location\":{\"type\":\"string\"}}}}]";
+
+    /**
+     * Kimi K2 (vLLM, Moonshot) names its calls {@code functions.get_weather:0}, which Anthropic refuses as a tool_use id
+     * (the simulator's Anthropic too). An Anthropic client is shown it in Anthropic's pattern, the same streamed and not;
+     * that history goes on to Claude, and back to Kimi with its call and its result still matching.
+     */
+    @Test
+    void anOpenAiStyleIdOutsideAnthropicsPatternReachesAnAnthropicClientInIt() {
+        String ask = "{\"model\":\"kimi\",\"max_tokens\":256,%s" + WEATHER + ",\"messages\":[{\"role\":\"user\",\"content\":\"weather in Paris?\"}]}";
+        HttpResponse<String> whole = Http.post(gw.v1() + "/messages", null, ask.formatted(""));
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        JsonObject use = new JsonObject(whole.body()).getJsonArray("content").stream().map(JsonObject.class::cast)
+                .filter(b -> "tool_use".equals(b.getString("type"))).findFirst().orElseThrow();
+        String id = use.getString("id");
+        assertThat(id).matches("^[a-zA-Z0-9_-]+$").startsWith("functions_get_weather_0_");
+        String streamed = Http.post(gw.v1() + "/messages", null, ask.formatted("\"stream\":true,")).body();
+        assertThat(streamed).contains("\"id\":\"" + id + "\"").doesNotContain("functions.get_weather:0");
+        // the OpenAI dialect's client gets the upstream's id as it is
+        HttpResponse<String> openAi = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"kimi\",\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"weather in Paris?\"}]," + TOOLS + "}");
+        assertThat(openAi.body()).contains("\"id\":\"functions.get_weather:0\"");
+
+        String history = "{\"model\":\"%s\",\"max_tokens\":256," + WEATHER + ",\"messages\":[{\"role\":\"user\",\"content\":\"weather in Paris?\"},"
+                + "{\"role\":\"assistant\",\"content\":[" + use.encode() + "]},{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\","
+                + "\"tool_use_id\":\"" + id + "\",\"content\":\"sunny\"}]}]}";
+        HttpResponse<String> toClaude = Http.post(gw.v1() + "/messages", null, history.formatted("claude"));
+        assertThat(toClaude.statusCode()).as(toClaude.body()).isEqualTo(200);
+        gw.simulator.reset();
+        HttpResponse<String> back = Http.post(gw.v1() + "/messages", null, history.formatted("kimi"));
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        JsonArray sent = gw.simulator.last().body().getJsonArray("messages");
+        assertThat(sent.getJsonObject(1).getJsonArray("tool_calls").getJsonObject(0).getString("id")).isEqualTo(id);
+        assertThat(sent.getJsonObject(2).getString("tool_call_id")).isEqualTo(id);
     }
 
     /** The Anthropic SDK's form of the tool the simulator calls. */

@@ -57,7 +57,8 @@ public final class AnthropicResponseEncoder {
             String refused = c.message().refusal();
             if (refused != null && !refused.isEmpty()) content.addObject().put("type", "text").put("text", refused);
             for (ToolCall t : c.message().toolCalls()) {
-                ObjectNode use = content.addObject().put("type", "tool_use").put("id", t.id())
+                // another provider's id in the pattern Anthropic takes back (ToolUseIds)
+                ObjectNode use = content.addObject().put("type", "tool_use").put("id", dev.switchboard.model.ToolUseIds.forAnthropic(t.id()))
                         .put("name", dev.switchboard.model.ToolNames.restore(t.name(), tools));
                 use.set("input", ToolInput.of(t.arguments()));
             }

@@ -190,8 +190,10 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     }
 
     private ObjectNode toolUse(HeldCall c) {
-        // the client's own name, where the provider was given a shortened one (ToolNames)
-        ObjectNode block = F.objectNode().put("type", "tool_use").put("id", c.id == null ? "toolu_" + c.index : c.id)
+        // another provider's id in the pattern Anthropic takes back (ToolUseIds), as the non-stream answer shows it; the
+        // client's own name, where the provider was given a shortened one (ToolNames)
+        String id = c.id == null ? "toolu_" + c.index : dev.switchboard.model.ToolUseIds.forAnthropic(c.id);
+        ObjectNode block = F.objectNode().put("type", "tool_use").put("id", id)
                 .put("name", c.name == null ? "" : dev.switchboard.model.ToolNames.restore(c.name, tools));
         block.putObject("input");
         return block;

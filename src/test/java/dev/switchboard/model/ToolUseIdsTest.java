@@ -1,0 +1,27 @@
+package dev.switchboard.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ToolUseIdsTest {
+    private static final String PATTERN = "^[a-zA-Z0-9_-]+$";
+
+    @Test
+    void anIdAnthropicTakesIsUnchanged() {
+        for (String id : new String[] {"toolu_01A09q90qw90lq917835lq9", "call_abc123", "tooluse_x-Y", "call_1__thought__AbC-_9"}) {
+            assertThat(ToolUseIds.forAnthropic(id)).isSameAs(id);
+        }
+        assertThat(ToolUseIds.forAnthropic(null)).isNull();
+    }
+
+    @Test
+    void otherCharactersBecomeUnderscoresWithAHashSoTwoIdsStayApart() {
+        String kimi = ToolUseIds.forAnthropic("functions.get_weather:0");
+        assertThat(kimi).matches(PATTERN).startsWith("functions_get_weather_0_").hasSize("functions_get_weather_0_".length() + 8);
+        assertThat(ToolUseIds.forAnthropic("functions.get_weather:0")).as("the same every time").isEqualTo(kimi);
+        assertThat(ToolUseIds.forAnthropic("functions:get_weather.0")).as("maps alike, stays apart").isNotEqualTo(kimi)
+                .startsWith("functions_get_weather_0_");
+        assertThat(ToolUseIds.forAnthropic("call é/1")).matches(PATTERN);
+    }
+}
