@@ -85,6 +85,10 @@ final class DeploymentParams {
             // the translated request holds none of them already: dropping is only saying so
             if (!drop) throw refusedAnthropicTool(anthropicTool, d);
             warnDropped(anthropicTool[0], d, requestId, "which cannot run Anthropic's own tools");
+            // a choice among them alone goes with them: OpenAI refuses tool_choice and parallel_tool_calls without tools
+            if (r.tools().isEmpty() && (r.toolChoice() != null || r.parallelToolCalls() != null)) {
+                r = r.without(List.of("tool_choice", "parallel_tool_calls"));
+            }
         }
         if (unsupported.isEmpty() && conflicts.isEmpty()) return r;
         if (!drop) {

@@ -53,6 +53,11 @@ final class SimValidation {
                 }
             }
         }
+        for (String f : new String[] {"tool_choice", "parallel_tool_calls"}) {
+            if (req.getValue(f) != null && !(tools instanceof JsonArray list && !list.isEmpty())) {
+                return "Invalid value for '" + f + "': '" + f + "' is only allowed when 'tools' are specified.";
+            }
+        }
         if (req.containsKey("stream_options") && !Boolean.TRUE.equals(req.getBoolean("stream"))) {
             return "The 'stream_options' parameter is only allowed when 'stream' is enabled.";
         }

@@ -291,6 +291,13 @@ class DropParamsIT {
                 body.formatted("gpt", "\"drop_params\":true,"), "anthropic-version", "2023-06-01");
         assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
         assertThat(gw.simulator.last().body().getJsonArray("tools")).as("the function tool only").hasSize(1);
+        // a forced choice among Anthropic's own tools only: dropped with them, never a tool_choice without tools
+        HttpResponse<String> alone = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, "{\"model\":\"gpt\",\"max_tokens\":200,"
+                + "\"drop_params\":true,\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}],\"tool_choice\":"
+                + "{\"type\":\"any\",\"disable_parallel_tool_use\":true},\"messages\":[{\"role\":\"user\",\"content\":\"news?\"}]}",
+                "anthropic-version", "2023-06-01");
+        assertThat(alone.statusCode()).as(alone.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().fieldNames()).doesNotContain("tools", "tool_choice", "parallel_tool_calls");
 
         HttpResponse<String> claude = Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, body.formatted("claude", ""),
                 "anthropic-version", "2023-06-01");
