@@ -437,26 +437,17 @@ public final class ConfigLoader {
             if (!known(w, section, k, v)) return;
             int errorsBefore = w.errors.size();
             routing.check(section + "." + k, k, v);
+            Object cacheParams = null;
             if (section.equals("litellm_settings")) {
                 checkBudgetKey(w, section + "." + k, k, v);
-                if (k.equals("cache_params")) checkCacheParams(w, v);
+                if (k.equals("cache_params")) cacheParams = new CacheParamsReader(w).read(v);
                 if (k.equals("cache") || k.equals("drop_params") || k.equals("turn_off_message_logging")) w.bool(v, section + "." + k);
                 if (LiteLlmCallbacks.KEYS.contains(k)) LiteLlmCallbacks.check(w, section + "." + k, v);
             }
             // A wrong value is reported once, by the check, and not read again.
-            if (w.errors.size() == errorsBefore) out.put(k, standIn(w.plain(v, section + "." + k), k));
+            if (w.errors.size() == errorsBefore) out.put(k, cacheParams != null ? cacheParams : w.plain(v, section + "." + k));
         });
         return out;
-    }
-
-    /** {@code cache_params} with a stand-in type for one Switchboard lacks (see {@link #CACHE_STAND_INS}). */
-    @SuppressWarnings("unchecked")
-    private static Object standIn(Object value, String key) {
-        if (!key.equals("cache_params") || !(value instanceof Map<?, ?> m) || !(m.get("type") instanceof String t)
-                || !CACHE_STAND_INS.containsKey(t)) return value;
-        Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) m);
-        copy.put("type", CACHE_STAND_INS.get(t));
-        return copy;
     }
 
     /**
@@ -484,83 +475,6 @@ public final class ConfigLoader {
                 w.error(v, path, "'" + s + "' is not a duration. Fix: write " + dev.switchboard.model.DurationSpec.FORMS + ".");
             }
         }
-    }
-
-    private static final Set<String> CACHE_TYPES = Set.of("local", "redis", "semantic", "redis-semantic");
-    /** LiteLLM's cache types Switchboard lacks, and the type that serves in their place. */
-    private static final Map<String, String> CACHE_STAND_INS = Map.of("disk", "local", "s3", "local", "gcs", "local",
-            "qdrant-semantic", "semantic");
-    private static final Set<String> CACHE_PARAMS = Set.of("type", "ttl", "namespace", "supported_call_types", "host", "port",
-            "password", "url", "max_size_mb", "timeout", "similarity_threshold", "embedder", "max_false_hit_rate", "mode",
-            "verify", "verify_threshold", "max_entries", "default_in_memory_ttl", "default_in_redis_ttl", "embed_threads",
-            "semantic_serves", "index_name", "semantic_index");
-    private static final Set<String> SEMANTIC_EMBEDDERS = Set.of("bge-small-en-v15-q", "all-minilm-l6-v2-q");
-    private static final Set<String> SEMANTIC_SERVES = Set.of("temperature", "tools", "images");
-
-    /** {@code litellm_settings.cache_params}: a known type, positive numbers; unknown keys are warnings, as everywhere. */
-    private static void checkCacheParams(YamlWalker w, Node node) {
-        String path = "litellm_settings.cache_params";
-        w.mapping(node, path).forEach((k, v) -> {
-            String kp = path + "." + k;
-            if (!CACHE_PARAMS.contains(k)) {
-                w.warn(v, kp, "unknown cache_params key, ignored. Known: " + new java.util.TreeSet<>(CACHE_PARAMS) + ".");
-            } else if (k.equals("type")) {
-                String t = w.string(v, kp);
-                if (t != null && CACHE_STAND_INS.containsKey(t)) {
-                    // The answers a cache serves do not depend on where it keeps them: LiteLLM's disk, s3 and gcs caches
-                    // become the in-process one, qdrant-semantic the in-process semantic one, with a warning.
-                    w.warn(v, kp, "'" + t + "' is not a cache Switchboard has; its " + CACHE_STAND_INS.get(t)
-                            + " cache serves instead (entries are neither persisted nor shared between instances).");
-                } else if (t != null && !CACHE_TYPES.contains(t)) {
-                    w.error(v, kp, "'" + t + "' is not a cache type Switchboard has. Fix: use one of " + new java.util.TreeSet<>(CACHE_TYPES)
-                            + " (LiteLLM's disk, s3 and gcs caches become local, qdrant-semantic becomes semantic).");
-                }
-            } else if (Set.of("ttl", "port", "max_size_mb", "timeout", "max_entries", "embed_threads").contains(k)) {
-                Double d = w.number(v, kp);
-                if (d != null && d <= 0) w.error(v, kp, "must be more than 0, found " + d + ".");
-            } else if (Set.of("similarity_threshold", "verify_threshold").contains(k)) {
-                Double d = w.number(v, kp);
-                if (d != null && (d <= 0 || d > 1)) {
-                    w.error(v, kp, "is a cosine similarity: more than 0 and at most 1, found " + d + ". Fix: leave it out to use "
-                            + "the embedder's own calibrated default, or find one with 'switchboard cache eval'.");
-                }
-            } else if (k.equals("max_false_hit_rate")) {
-                Double d = w.number(v, kp);
-                if (d != null && (d <= 0 || d >= 0.5)) w.error(v, kp, "is a share of hits: more than 0 and below 0.5 (0.01 = 1 %), found " + d + ".");
-            } else if (k.equals("mode")) {
-                String m = w.string(v, kp);
-                if (m != null && !m.equals("shadow") && !m.equals("serve")) {
-                    w.error(v, kp, "'" + m + "' is not a mode. Fix: shadow (log would-be semantic hits, serve fresh answers) or serve (the default).");
-                }
-            } else if (k.equals("embedder")) {
-                String e = w.string(v, kp);
-                if (e != null && !SEMANTIC_EMBEDDERS.contains(e) && !(e.startsWith("alias:") && e.length() > 6)) {
-                    w.error(v, kp, "'" + e + "' is not an embedder. Fix: one of " + new java.util.TreeSet<>(SEMANTIC_EMBEDDERS)
-                            + " (in process), or alias:<model_name> of an embedding model in model_list.");
-                }
-            } else if (k.equals("index_name")) {
-                String n = w.string(v, kp);
-                if (n != null && !n.matches("[A-Za-z0-9_.:-]{1,64}")) {
-                    w.error(v, kp, "'" + n + "' is not an index name. Fix: 1 to 64 letters, digits, '_', '.', ':' or '-'.");
-                }
-            } else if (k.equals("semantic_index")) {
-                String n = w.string(v, kp);
-                if (n != null && !n.equals("lucene") && !n.equals("pgvector")) {
-                    w.error(v, kp, "'" + n + "' is not a vector index. Fix: lucene (in memory, the default) or pgvector (the "
-                            + "PostgreSQL of database_url, with the vector extension).");
-                }
-            } else if (k.equals("verify")) {
-                if (!(v instanceof org.yaml.snakeyaml.nodes.ScalarNode)) w.error(v, kp, "must be the model_name of a cheap chat model, or false.");
-            } else if (k.equals("semantic_serves")) {
-                Object list = w.plain(v, kp);
-                if (!(list instanceof List<?>)) w.error(v, kp, "must be a list, e.g. [temperature, tools].");
-                else for (Object o : (List<?>) list) {
-                    if (!SEMANTIC_SERVES.contains(String.valueOf(o))) {
-                        w.error(v, kp, "'" + o + "' is not something the semantic cache keeps out by default. Fix: any of " + new java.util.TreeSet<>(SEMANTIC_SERVES) + ".");
-                    }
-                }
-            }
-        });
     }
 
     private static Set<String> aliases(List<Deployment> deployments) {

@@ -23,6 +23,12 @@ final class YamlWalker {
     private final Yaml11 yaml;
     final List<String> errors = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
+    /**
+     * Text scalars a check read as a number or a boolean ({@code port: "6379"}, {@code ttl: os.environ/TTL}), and the
+     * value it read: {@link #plain} gives the stages that value, so what a check accepted is what they get (they test
+     * {@code instanceof Number}, and a String would silently read as "not set").
+     */
+    private final Map<Node, Object> typed = new java.util.IdentityHashMap<>();
 
     YamlWalker(Function<String, String> env) { this(env, new Yaml11()); }
 
@@ -127,7 +133,10 @@ final class YamlWalker {
         String s = string(n, path);
         if (s == null) return null;
         try {
-            return Double.parseDouble(s.trim());
+            double d = Double.parseDouble(s.trim());
+            // as YAML's own would be: a whole number a Long, else a Double
+            typed.put(n, d == Math.rint(d) && Math.abs(d) < 1e18 ? (Object) (long) d : (Object) d);
+            return d;
         } catch (NumberFormatException e) {
             error(n, path, "expected a number, found '" + s + "'.");
             return null;
@@ -148,7 +157,7 @@ final class YamlWalker {
         if (n instanceof ScalarNode sc && yaml.scalar(sc) instanceof Boolean b) return b;
         String s = string(n, path);
         if (s == null) return null;
-        return switch (s.trim().toLowerCase()) {
+        Boolean b = switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
             default -> {
@@ -156,6 +165,8 @@ final class YamlWalker {
                 yield null;
             }
         };
+        if (b != null) typed.put(n, b);
+        return b;
     }
 
     /** A mapping of string to string (headers). */
@@ -186,6 +197,7 @@ final class YamlWalker {
         if (v instanceof java.math.BigInteger big) return big.doubleValue();
         if (v instanceof Integer i) return i.longValue();
         if (v != null) return v;
+        if (typed.containsKey(n)) return typed.get(n);
         return string(n, path);
     }
 
