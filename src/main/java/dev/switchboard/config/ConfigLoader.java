@@ -72,9 +72,10 @@ public final class ConfigLoader {
             throw new ConfigException(List.of("line " + line + ": a merge key (<<) " + e.getProblem()
                     + ". Fix: merge a mapping anchor, <<: *name, or a list of them, <<: [*a, *b]."));
         }
-        // environment_variables (LiteLLM) set values that os.environ/ references see, ahead of the process env.
+        // environment_variables (LiteLLM) set values that os.environ/ references see, ahead of the process env
+        // (GatewayConfig#env: the same overlay for everything the gateway reads from the environment).
         Map<String, String> declared = new HashMap<>();
-        YamlWalker w = new YamlWalker(name -> declared.containsKey(name) ? declared.get(name) : env.apply(name), yaml);
+        YamlWalker w = new YamlWalker(name -> GatewayConfig.overlay(declared, env).apply(name), yaml);
         Map<String, Node> top = w.mapping(root, "(top level)");
         declared.putAll(w.stringMap(top.get("environment_variables"), "environment_variables"));
         top.forEach((k, v) -> {
@@ -109,7 +110,7 @@ public final class ConfigLoader {
 
         if (!w.errors.isEmpty()) throw new ConfigException(w.errors);
         return new GatewayConfig(List.copyOf(withVertexDefaults(deployments, litellm)), general, router, litellm, List.copyOf(w.warnings),
-                guardrails);
+                guardrails, declared);
     }
 
     /** {@code litellm_settings.vertex_project} / {@code vertex_location} into every deployment that sets neither spelling itself. */

@@ -187,6 +187,40 @@ class CheckCommandTest {
                 .contains("set litellm_params.api_base");
     }
 
+    /**
+     * LiteLLM exports environment_variables into the environment at start (QA F4): a deployment without api_key takes
+     * the provider's variable from there too, and the section wins over the process's variable, as LiteLLM's os.environ.
+     */
+    @Test
+    void theEnvironmentVariablesSectionFeedsAProvidersDefaultKey() throws Exception {
+        String out = run("""
+                environment_variables:
+                  GROQ_API_KEY: gsk-from-the-section-9999
+                model_list:
+                  - model_name: fast
+                    litellm_params: { model: groq/llama-3.1-8b-instant }
+                  - model_name: proxied
+                    litellm_params: { model: groq/llama-3.1-70b, api_base: http://127.0.0.1:9/v1 }
+                """, 0);
+        assertThat(out.lines().filter(l -> l.trim().startsWith("fast "))).singleElement().asString()
+                .contains("****9999 (GROQ_API_KEY)");
+        assertThat(out.lines().filter(l -> l.trim().startsWith("proxied "))).singleElement().asString()
+                .contains("****9999 (GROQ_API_KEY)");
+        assertThat(out).doesNotContain("is not set").doesNotContain("gsk-from-the-section");
+    }
+
+    /** A deployment with its own api_base that resolves no key at all: still served without one, but check says so. */
+    @Test
+    void aDeploymentWithItsOwnBaseAndNoKeyAtAllIsWarned() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: proxied
+                    litellm_params: { model: deepseek/deepseek-chat, api_base: http://127.0.0.1:9/v1 }
+                """, 0);
+        assertThat(out).contains("warning: line 2: model_list entry 'proxied' (deepseek/deepseek-chat) has no api_key and "
+                + "DEEPSEEK_API_KEY is not set: its requests to its api_base go without a key");
+    }
+
     @Test
     void reportsConfigErrors() throws Exception {
         String out = run("model_list:\n  - model_name: x\n", 1);
