@@ -13,49 +13,60 @@ import java.util.Map;
  * @param namespace     one namespace shared by every caller, or null: each key (and the master key) has its own
  * @param chat          whether chat completions are cached ({@code supported_call_types} names {@code completion} /
  *                      {@code acompletion}, or is absent)
- * @param redisUrl      {@code redis://…} built from {@code host}, {@code port}, {@code password} (or {@code url}), or null
+ * @param redisAddress  the Redis of a {@code redis} / {@code redis-semantic} cache (cache_params over the
+ *                      {@code REDIS_*} variables, see {@link RedisAddress}), or null
  * @param maxBytes      the in-memory cache's bound ({@code max_size_mb}, default 256)
- * @param redisTimeoutMillis how long a Redis command may take before the request goes on as a miss ({@code timeout}, default 250 ms)
+ * @param redisTimeoutMillis how long a Redis command may take before the request goes on as a miss ({@code timeout},
+ *                      or LiteLLM's {@code socket_timeout}; default 250 ms)
  * @param params        the whole {@code cache_params} map, for the semantic cache's own keys
+ * @param optIn         LiteLLM's {@code mode: default_off}: only a request that sends {@code cache: {"use-cache": true}}
+ *                      is answered from the cache or stored in it
  */
-public record CacheSettings(boolean enabled, String type, long ttlSeconds, String namespace, boolean chat, String redisUrl,
-                            String redisDescription, long maxBytes, long redisTimeoutMillis, Map<String, Object> params) {
-    public static final CacheSettings OFF = new CacheSettings(false, "local", 3600, null, true, null, null, 256L << 20, 250, Map.of());
+public record CacheSettings(boolean enabled, String type, long ttlSeconds, String namespace, boolean chat,
+                            RedisAddress redisAddress, long maxBytes, long redisTimeoutMillis, Map<String, Object> params,
+                            boolean optIn) {
+    public static final CacheSettings OFF = new CacheSettings(false, "local", 3600, null, true, null, 256L << 20, 250, Map.of(), false);
 
     public boolean redis() { return type.startsWith("redis"); }
 
     public boolean semantic() { return type.endsWith("semantic"); }
 
+    /** Where the Redis is, without credentials, or null when the cache is not in Redis. */
+    public String redisDescription() { return redisAddress == null ? null : redisAddress.description(); }
+
     /** The longest an entry is kept (10 years): a request's {@code cache.ttl} above it is refused, a config's cut to it. */
     public static final long MAX_TTL_SECONDS = 10L * 365 * 86_400;
 
+    /** Without the environment: the Redis address from cache_params alone (tests). */
+    public static CacheSettings from(Map<String, Object> litellmSettings) { return from(litellmSettings, name -> null); }
+
+    /**
+     * @param env the environment as the gateway sees it, for LiteLLM's {@code REDIS_*} variables
+     * @throws IllegalArgumentException naming the variable when a {@code REDIS_*} one is not usable
+     */
     @SuppressWarnings("unchecked")
-    public static CacheSettings from(Map<String, Object> litellmSettings) {
+    public static CacheSettings from(Map<String, Object> litellmSettings, java.util.function.Function<String, String> env) {
         Object on = litellmSettings.get("cache");
-        Map<String, Object> p = litellmSettings.get("cache_params") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        Map<String, Object> p = litellmSettings.get("cache_params") instanceof Map<?, ?> m ? withoutNulls((Map<String, Object>) m) : Map.of();
         String type = p.get("type") == null ? "local" : p.get("type").toString();
         long ttl = p.get("ttl") instanceof Number n ? Math.min(MAX_TTL_SECONDS, Math.max(1, n.longValue())) : 3600;
         String ns = p.get("namespace") == null ? null : p.get("namespace").toString();
         boolean chat = true;
         if (p.get("supported_call_types") instanceof List<?> types) {
-            chat = types.stream().map(Object::toString).anyMatch(t -> t.equals("completion") || t.equals("acompletion"));
+            chat = types.stream().map(String::valueOf).anyMatch(t -> t.equals("completion") || t.equals("acompletion"));
         }
-        String url = null, described = null;
-        if (type.startsWith("redis")) {
-            if (p.get("url") != null) {
-                url = p.get("url").toString();
-                described = url.replaceAll("//[^@/]*@", "//****@");
-            } else {
-                String host = p.get("host") == null ? "127.0.0.1" : p.get("host").toString();
-                String port = p.get("port") == null ? "6379" : String.valueOf(((Number) p.get("port")).intValue());
-                String password = p.get("password") == null ? null : p.get("password").toString();
-                url = "redis://" + (password == null ? "" : ":" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8) + "@")
-                        + host + ":" + port;
-                described = host + ":" + port;
-            }
-        }
+        RedisAddress redis = type.startsWith("redis") ? RedisAddress.from(p, env) : null;
         long maxBytes = p.get("max_size_mb") instanceof Number n ? (long) (n.doubleValue() * (1 << 20)) : 256L << 20;
-        long timeout = p.get("timeout") instanceof Number n ? (long) (n.doubleValue() * 1000) : 250;
-        return new CacheSettings(Boolean.TRUE.equals(on), type, ttl, ns, chat, url, described, maxBytes, timeout, Map.copyOf(p));
+        Object seconds = p.get("timeout") != null ? p.get("timeout") : p.get("socket_timeout");
+        long timeout = seconds instanceof Number n ? (long) (n.doubleValue() * 1000) : 250;
+        return new CacheSettings(Boolean.TRUE.equals(on), type, ttl, ns, chat, redis, maxBytes, timeout, p,
+                "default_off".equals(p.get("mode")));
+    }
+
+    /** The config loader leaves unset keys out; a map built by hand may still hold a null, which Map.copyOf refuses. */
+    private static Map<String, Object> withoutNulls(Map<String, Object> p) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        p.forEach((k, v) -> { if (v != null) out.put(k, v); });
+        return java.util.Collections.unmodifiableMap(out);
     }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,12 +32,11 @@ public final class RedisExactCache implements ExactCache {
     private final long timeoutMillis;
     private final AtomicLong lastWarning = new AtomicLong();
 
-    /** @param url {@code redis://[:password@]host:port[/db]} */
-    public RedisExactCache(Vertx vertx, String url, String describedAs, long timeoutMillis) {
-        this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(16)
-                .setMaxPoolWaiting(256));
+    /** @param address where Redis is, TLS, and the pool's size ({@code max_connections}) */
+    public RedisExactCache(Vertx vertx, RedisAddress address, long timeoutMillis) {
+        this.client = Redis.createClient(vertx, address.options(address.maxConnections()));
         this.redis = RedisAPI.api(client);
-        this.where = describedAs;
+        this.where = address.description();
         this.timeoutMillis = timeoutMillis;
     }
 

@@ -91,7 +91,7 @@ public final class ResponseCache {
 
     /** The exact store the settings name: Redis, or this process's memory. */
     public static ExactCache storeFor(Vertx vertx, CacheSettings s, LocalExactCache.RelayReader relays) {
-        return s.redis() ? new RedisExactCache(vertx, s.redisUrl(), s.redisDescription(), s.redisTimeoutMillis())
+        return s.redis() ? new RedisExactCache(vertx, s.redisAddress(), s.redisTimeoutMillis())
                 : new LocalExactCache(s.maxBytes(), System::currentTimeMillis, relays);
     }
 

@@ -199,7 +199,7 @@ public final class Gateway {
         router.modelAccess((call, alias) -> governance.allows(call.caller(), alias, call.attached(dev.switchboard.model.CallContext.TEAM)));
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices), observe.observer().scrubber());
-        ResponseCache cache = responseCache(vertx, config, router, metering);
+        ResponseCache cache = responseCache(vertx, config, router, metering, env);
         if (settings.auto() != null) cache.autoAlias(settings.auto().alias()); // its entries keyed by the tier's pin too
         observe.cacheStage().set(cache.cachesAnything());
         StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
@@ -340,9 +340,10 @@ public final class Gateway {
      * {@code cache: false}; without it, only aliases whose deployment says {@code cache: true}. A deployment id, a
      * model_group_alias and a name a wildcard serves are cached as the entry that serves them is.
      */
-    private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, ModelRouter router, Metering metering) {
+    private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, ModelRouter router, Metering metering,
+                                               Function<String, String> env) {
         java.util.Set<String> aliases = router.aliases();
-        CacheSettings s = CacheSettings.from(config.litellmSettings());
+        CacheSettings s = CacheSettings.from(config.litellmSettings(), env);
         java.util.Set<String> on = new java.util.LinkedHashSet<>();
         java.util.Set<String> off = new java.util.HashSet<>();
         for (Deployment d : config.deployments()) {
@@ -361,8 +362,12 @@ public final class Gateway {
         ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)
                 : ResponseCache.storeFor(vertx, s, dev.switchboard.provider.ProviderRegistry::relayedAnswer), semantic, on, router::entryOf, System::currentTimeMillis);
         if (!on.isEmpty()) {
-            org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {} for {} (ttl {} s, namespace {})",
-                    cache.store().describe(), on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'");
+            // which Redis, and from where (cache_params, LiteLLM's REDIS_* variables, or the default): a wrong one is silent
+            org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {}{} for {} (ttl {} s, namespace {}{})",
+                    cache.store().describe(), s.redisAddress() == null ? "" : " (" + (s.redisAddress().tls() ? "TLS, " : "")
+                            + "from " + s.redisAddress().source() + ")",
+                    on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'",
+                    s.optIn() ? ", only for requests that send cache: {\"use-cache\": true}" : "");
         }
         return cache;
     }

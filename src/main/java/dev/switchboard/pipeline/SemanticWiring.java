@@ -54,7 +54,7 @@ final class SemanticWiring {
         if (cache.redis()) {
             // redis-semantic: every gateway on this Redis shares its semantic entries (and flushes) through a stream
             Object index = cache.params().get("index_name");
-            RedisSharedIndex.start(vertx, cache.redisUrl(), cache.redisDescription(), cache.redisTimeoutMillis(),
+            RedisSharedIndex.start(vertx, cache.redisAddress(), cache.redisTimeoutMillis(),
                     index == null ? null : index.toString(), s.maxEntries(), c);
         }
         var st = c.stats();

@@ -58,6 +58,39 @@ class RedisCacheIT {
         }
     }
 
+    /**
+     * LiteLLM's caching quick start names the server in REDIS_HOST / REDIS_PORT (QA F8: they were ignored, and the cache
+     * went to 127.0.0.1:6379 whatever they said); here as the environment and as the config's environment_variables.
+     */
+    @Test
+    void litellmsRedisVariablesNameTheServer() {
+        String config = TestGateway.simModels("gpt=gpt-4o-mini") + """
+                router_settings: { num_retries: 0 }
+                litellm_settings:
+                  cache: true
+                  cache_params: { type: redis, namespace: %s }
+                general_settings: { master_key: os.environ/MASTER_KEY }
+                """.formatted(NS + "-env");
+        try (TestGateway gw = TestGateway.start(config, java.util.Map.of("REDIS_HOST", "localhost", "REDIS_PORT", "6379"));
+             TestGateway section = TestGateway.start("environment_variables: { REDIS_HOST: localhost, REDIS_PORT: \"6379\" }\n" + config)) {
+            for (TestGateway g : java.util.List.of(gw, section)) {
+                assertThat(Http.get(g.baseUrl() + "/cache/ping", TestGateway.MASTER_KEY).body())
+                        .contains("\"store\":\"Redis at localhost:6379\"").contains("\"status\":\"healthy\"");
+            }
+            String q = "from the environment " + UUID.randomUUID();
+            assertThat(ask(gw, q).headers().firstValue("x-switchboard-cache")).hasValue("miss");
+            HttpResponse<String> again = null;
+            for (int i = 0; i < 50; i++) { // the store is asynchronous: give it a moment
+                again = ask(section, q);
+                if (again.headers().firstValue("x-switchboard-cache").orElse("").equals("hit-exact")) break;
+                Thread.sleep(20);
+            }
+            assertThat(again.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aRedisThatDoesNotAnswerCostsOnlyTheCache() {
         try (TestGateway gw = TestGateway.start(config("host: 127.0.0.1, port: 1"));

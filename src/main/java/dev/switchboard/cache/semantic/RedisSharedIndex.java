@@ -9,7 +9,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.ByteBuffer;
@@ -74,23 +73,27 @@ public final class RedisSharedIndex implements SharedIndex {
      */
     public static RedisSharedIndex start(Vertx vertx, String url, String describedAs, long timeoutMillis, String indexName,
                                          long maxLength, SemanticCache cache) {
-        RedisSharedIndex s = new RedisSharedIndex(vertx, url, describedAs, timeoutMillis, indexName, maxLength, cache);
+        return start(vertx, dev.switchboard.cache.RedisAddress.of(url, describedAs), timeoutMillis, indexName, maxLength, cache);
+    }
+
+    /** @param address where Redis is, and TLS (the exact cache's) */
+    public static RedisSharedIndex start(Vertx vertx, dev.switchboard.cache.RedisAddress address, long timeoutMillis, String indexName,
+                                         long maxLength, SemanticCache cache) {
+        RedisSharedIndex s = new RedisSharedIndex(vertx, address, timeoutMillis, indexName, maxLength, cache);
         cache.share(s);
         s.readNext();
         return s;
     }
 
-    private RedisSharedIndex(Vertx vertx, String url, String describedAs, long timeoutMillis, String indexName, long maxLength,
+    private RedisSharedIndex(Vertx vertx, dev.switchboard.cache.RedisAddress address, long timeoutMillis, String indexName, long maxLength,
                              SemanticCache cache) {
         this.vertx = vertx;
         this.stream = PREFIX + (indexName == null ? DEFAULT_INDEX : indexName);
         // RESP2: XREAD's answer is the same nested array whatever the server negotiates.
-        this.writer = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(4).setMaxPoolWaiting(256)
-                .setPreferredProtocolVersion(ProtocolVersion.RESP2));
-        this.reader = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(1)
-                .setPreferredProtocolVersion(ProtocolVersion.RESP2));
+        this.writer = Redis.createClient(vertx, address.options(4).setPreferredProtocolVersion(ProtocolVersion.RESP2));
+        this.reader = Redis.createClient(vertx, address.options(1).setPreferredProtocolVersion(ProtocolVersion.RESP2));
         this.cache = cache;
-        this.where = describedAs;
+        this.where = address.description();
         this.timeoutMillis = timeoutMillis;
         this.maxLength = Math.max(1_000, maxLength);
         this.applier = Executors.newSingleThreadExecutor(r -> {
