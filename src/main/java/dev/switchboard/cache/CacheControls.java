@@ -10,18 +10,20 @@ import java.util.Set;
 
 /**
  * A request's own cache controls: LiteLLM's body field {@code cache: {"no-cache", "no-store", "ttl", "s-maxage",
- * "namespace"}} and the HTTP {@code Cache-Control} header ({@code no-cache}, {@code no-store}, {@code max-age=N} read as
+ * "namespace", "use-cache"}} and the HTTP {@code Cache-Control} header ({@code no-cache}, {@code no-store}, {@code max-age=N} read as
  * s-maxage). {@code no-cache}: do not answer from the cache (the fresh answer is still stored); {@code no-store}: do not
  * store this answer; {@code ttl}: keep it this many seconds; {@code s-maxage}: accept only an entry at most this old;
  * {@code semantic}: {@code false} keeps the request out of the semantic cache, {@code true} lets it in even with a
- * temperature above 0, tools or an image (which the safe defaults keep out).
+ * temperature above 0, tools or an image (which the safe defaults keep out); {@code use-cache}: {@code true} opts this
+ * request in when the config's {@code mode} is LiteLLM's {@code default_off} (LiteLLM reads it only then, and so does
+ * Switchboard; there is no header for it in LiteLLM, so none here either).
  *
  * @param used the control names the request used, for a key's {@code allowed_cache_controls}
  */
 public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, Long maxAgeSeconds, String namespace,
-                            List<String> used, Boolean semantic) {
-    public static final CacheControls NONE = new CacheControls(false, false, null, null, null, List.of(), null);
-    private static final Set<String> KNOWN = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace", "semantic");
+                            List<String> used, Boolean semantic, boolean useCache) {
+    public static final CacheControls NONE = new CacheControls(false, false, null, null, null, List.of(), null, false);
+    private static final Set<String> KNOWN = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace", "semantic", "use-cache");
 
     /**
      * @param body   the request's {@code cache} field, or null
@@ -30,7 +32,7 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
      */
     public static CacheControls parse(JsonNode body, String header) {
         if (body == null && header == null) return NONE;
-        boolean noCache = false, noStore = false;
+        boolean noCache = false, noStore = false, useCache = false;
         Long ttl = null, maxAge = null;
         String ns = null;
         Boolean semantic = null;
@@ -40,7 +42,7 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
             for (var it = body.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!KNOWN.contains(f)) {
-                    throw GatewayException.badRequest("Unknown cache control 'cache." + f + "'. Known: no-cache, no-store, ttl, s-maxage, namespace, semantic.", "cache." + f);
+                    throw GatewayException.badRequest("Unknown cache control 'cache." + f + "'. Known: no-cache, no-store, ttl, s-maxage, namespace, semantic, use-cache.", "cache." + f);
                 }
                 JsonNode v = body.get(f);
                 switch (f) {
@@ -49,6 +51,7 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                     case "ttl" -> ttl = seconds(v, f, 1);
                     case "s-maxage" -> maxAge = seconds(v, f, 0);
                     case "semantic" -> semantic = bool(v, f);
+                    case "use-cache" -> useCache = bool(v, f);
                     default -> {
                         if (!v.isTextual() || v.textValue().isBlank() || v.textValue().length() > 200) {
                             throw GatewayException.badRequest("'cache.namespace' must be a non-empty string of at most 200 characters.", "cache.namespace");
@@ -56,7 +59,9 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                         ns = v.textValue();
                     }
                 }
-                used.add(f);
+                // use-cache asks for what mode default_on gives every request (the caller's own namespace): no key needs
+                // leave for it, so it is not one of the controls allowed_cache_controls limits
+                if (!f.equals("use-cache")) used.add(f);
             }
         }
         if (header != null) {
@@ -74,7 +79,7 @@ public record CacheControls(boolean noCache, boolean noStore, Long ttlSeconds, L
                 }
             }
         }
-        return new CacheControls(noCache, noStore, ttl, maxAge, ns, List.copyOf(used), semantic);
+        return new CacheControls(noCache, noStore, ttl, maxAge, ns, List.copyOf(used), semantic, useCache);
     }
 
     /**

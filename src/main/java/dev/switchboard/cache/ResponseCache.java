@@ -111,6 +111,8 @@ public final class ResponseCache {
         CacheControls controls = CacheControls.parse(request.extra().get("cache"), cacheControlHeader);
         if (!settings.chat() || !cached(request.model())) return null;
         controls.checkAllowed(ctx.caller().allowedCacheControls(), ctx.caller().admin());
+        // LiteLLM's mode: default_off: the cache is neither asked nor written unless the request opts in
+        if (settings.optIn() && !controls.useCache()) return null;
         String ns = controls.namespace() != null ? controls.namespace()
                 : settings.namespace() != null ? settings.namespace() : ctx.caller().id();
         String variant = null;
