@@ -50,10 +50,7 @@ final class DeploymentReader {
         e.forEach((k, v) -> {
             if (!ENTRY_KEYS.contains(k)) w.warn(v, path + "." + k, "unknown key, ignored. Known: " + new java.util.TreeSet<>(ENTRY_KEYS) + ".");
         });
-        String alias = w.string(e.get("model_name"), path + ".model_name");
-        if (alias == null && !e.containsKey("model_name")) {
-            w.error(entry, path + ".model_name", "missing. Fix: add model_name: <the alias apps will ask for>.");
-        }
+        String alias = required(entry, e, "model_name", path, "model_name: <the alias apps will ask for>");
         Node paramsNode = e.get("litellm_params");
         String pp = path + ".litellm_params";
         if (paramsNode == null) {
@@ -94,10 +91,7 @@ final class DeploymentReader {
                 });
             }
         }
-        String full = w.string(p.get("model"), pp + ".model");
-        if (full == null && !p.containsKey("model")) {
-            w.error(paramsNode, pp + ".model", "missing. Fix: add model: provider/model-id, e.g. openai/gpt-4o-mini.");
-        }
+        String full = required(paramsNode, p, "model", pp, "model: provider/model-id, e.g. openai/gpt-4o-mini");
         String apiKey = w.string(p.get("api_key"), pp + ".api_key");
         Node baseNode = p.containsKey("api_base") ? p.get("api_base") : p.get("base_url");
         String apiBase = w.string(baseNode, pp + ".api_base");
@@ -242,6 +236,24 @@ final class DeploymentReader {
         return new Deployment(alias, provider.provider(), provider.model(), apiBase, apiKey == null ? null : new Secret(apiKey),
                 seconds(timeout), seconds(streamTimeout), maxTokens, Map.copyOf(headers), params, info,
                 YamlWalker.line(entry), Map.copyOf(sources));
+    }
+
+    /**
+     * A text every entry needs ({@code model_name}, {@code litellm_params.model}): absent, null ({@code model:} left
+     * blank, e.g. an empty template variable) or blank is an error naming the line, as LiteLLM's Deployment refuses it,
+     * never an entry silently left out of the gateway. Null (error reported) when it is not there.
+     */
+    private String required(Node parent, Map<String, Node> m, String key, String path, String example) {
+        Node v = m.get(key);
+        int errorsBefore = w.errors.size();
+        String s = w.string(v, path + "." + key);
+        if (v == null) {
+            w.error(parent, path + "." + key, "missing. Fix: add " + example + ".");
+        } else if ((s == null || s.isBlank()) && w.errors.size() == errorsBefore) {
+            w.error(v, path + "." + key, "is empty. Fix: write " + example + ", or remove the entry.");
+            return null;
+        }
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** Reports a warned, refused or unknown key; true when the key is applied and should be read. */

@@ -321,6 +321,28 @@ class ConfigLoaderTest {
         assertThat(c.deployments().get(0).apiKey().reveal()).isEqualTo("sk-from-config-file-1234");
     }
 
+    /** QA F3: an empty model or model_name (a blank template variable) silently removed the entry; check said OK. */
+    @Test
+    void anEmptyModelOrModelNameIsAnErrorNotAMissingModel() {
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model:
+                  - model_name:
+                    litellm_params: { model: mock/b }
+                  - model_name: "  "
+                    litellm_params: { model: "" }
+                  - model_name: ok
+                    litellm_params: { model: mock/ok }
+                """));
+        assertThat(e.problems()).anyMatch(x -> x.startsWith("line 4: model_list[0].litellm_params.model: is empty. Fix:"))
+                .anyMatch(x -> x.startsWith("line 5: model_list[1].model_name: is empty. Fix:"))
+                .anyMatch(x -> x.startsWith("line 7: model_list[2].model_name: is empty."))
+                .anyMatch(x -> x.startsWith("line 8: model_list[2].litellm_params.model: is empty."))
+                .hasSize(4);
+    }
+
     @Test
     void invalidYamlAndEmptyFilesSayWhere() {
         assertThatThrownBy(() -> loader.parse("model_list:\n  - model_name: [unclosed\n"))
