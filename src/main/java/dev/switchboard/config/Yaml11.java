@@ -3,6 +3,7 @@ package dev.switchboard.config;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -53,12 +54,35 @@ final class Yaml11 extends SafeConstructor {
             if (mergeLine < 0) return;
             m.setMerged(true);
             flattenMapping(m);
-            for (NodeTuple t : m.getValue()) {
-                if (!explicit.contains(t.getValueNode())) mergedAt.putIfAbsent(t.getValueNode(), mergeLine);
+            // An anchor's value node is one object in every mapping that merges it; each merge gets its own copy, so that
+            // a problem with entry b's value names b's <<, not the first entry's (QA F9).
+            List<NodeTuple> tuples = m.getValue();
+            for (int i = 0; i < tuples.size(); i++) {
+                NodeTuple t = tuples.get(i);
+                if (explicit.contains(t.getValueNode())) continue;
+                Node copy = copy(t.getValueNode());
+                tuples.set(i, new NodeTuple(t.getKeyNode(), copy));
+                mergedAt.put(copy, mergeLine);
             }
         } else if (n instanceof SequenceNode s) {
             for (Node c : new ArrayList<>(s.getValue())) flatten(c, seen);
         }
+    }
+
+    /** The same value at the same place in the file, as a node of its own (its children shared). */
+    private static Node copy(Node n) {
+        Node c = switch (n) {
+            case ScalarNode s -> new ScalarNode(s.getTag(), true, s.getValue(), s.getStartMark(), s.getEndMark(), s.getScalarStyle());
+            case MappingNode mn -> {
+                MappingNode mc = new MappingNode(mn.getTag(), true, mn.getValue(), mn.getStartMark(), mn.getEndMark(), mn.getFlowStyle());
+                mc.setMerged(mn.isMerged());
+                yield mc;
+            }
+            case SequenceNode sn -> new SequenceNode(sn.getTag(), true, sn.getValue(), sn.getStartMark(), sn.getEndMark(), sn.getFlowStyle());
+            default -> n;
+        };
+        c.setAnchor(n.getAnchor());
+        return c;
     }
 
     /** The line of the {@code <<} that merged this value into its mapping, or null when it was written there. */

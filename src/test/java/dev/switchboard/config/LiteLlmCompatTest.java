@@ -96,6 +96,38 @@ class LiteLlmCompatTest {
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 2, merged by << at line 6: model_list[0].litellm_params.timeout: expected a number"));
     }
 
+    /** QA F9: every reuse of an anchor named the first entry's <<; each entry's problem names its own. */
+    @Test
+    void eachReuseOfAnAnchorNamesItsOwnMergeKey() {
+        ConfigException e = refused(() -> loader.parse("""
+                x-defaults: &d
+                  timeout: nope
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: mock/a
+                      <<: *d
+                  - model_name: b
+                    litellm_params:
+                      model: mock/b
+                      <<: *d
+                  - model_name: c
+                    litellm_params: { model: mock/c, <<: *d }
+                """));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 2, merged by << at line 7: model_list[0].litellm_params.timeout"))
+                .anyMatch(p -> p.startsWith("line 2, merged by << at line 11: model_list[1].litellm_params.timeout"))
+                .anyMatch(p -> p.startsWith("line 2, merged by << at line 13: model_list[2].litellm_params.timeout"));
+        GatewayConfig ok = loader.parse("""
+                x-defaults: &d { timeout: 5 }
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: mock/a, <<: *d }
+                  - model_name: b
+                    litellm_params: { model: mock/b, <<: *d }
+                """);
+        assertThat(ok.deployments().get(1).sources().get("timeout")).isEqualTo("line 1, merged by << at line 6");
+    }
+
     @Test
     void anEnvironmentReferenceWithoutANameSaysSo() {
         ConfigException e = refused(() -> loader.parse("""
