@@ -11,7 +11,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * name by name: {@code otel} is applied (tracing over OTLP to the endpoint the standard {@code OTEL_EXPORTER_OTLP_*}
  * variables name, which is how LiteLLM's docs set it up), every other name is one warning that says what to use
  * instead. Here rather than in {@link LiteLlmKeys}, whose states are per key: these keys are applied or not by the names
- * they list. Never an error: a config copied from LiteLLM loads, it just logs less than it asked for.
+ * they list. A logging callback is never an error: a config copied from LiteLLM loads, it just logs less than it asked
+ * for. A callback that checks what goes in or comes out ({@link #CHECKS}: prompt injection, secrets, PII, moderation) is
+ * refused, as the old {@code litellm_settings.guardrails} are: ignored, requests would reach providers unchecked.
  */
 public final class LiteLlmCallbacks {
     /** The keys whose lists name callbacks; any of them naming {@value #OTEL} turns tracing on. */
@@ -34,6 +36,31 @@ public final class LiteLlmCallbacks {
             Map.entry("azure_storage", STORED), Map.entry("dynamodb", STORED), Map.entry("sqs", STORED),
             Map.entry("slack", "alert from GET /metrics (switchboard_attempt_errors_total, switchboard_key_budget_remaining_usd)"));
 
+    private static final String GUARDRAILS = "the top-level guardrails: section (README, \"Guardrails\")";
+    private static final String CONTENT = "a guardrail that checks content in " + GUARDRAILS + ": guardrail: bedrock (content "
+            + "filters, denied topics, prompt attacks, PII) or lakera_v2, with default_on: true";
+    /**
+     * LiteLLM's callbacks that check requests or answers (its enterprise hooks, initialised from callbacks: by name), what
+     * each does, and what Switchboard has in its place.
+     */
+    static final Map<String, String> CHECKS = Map.ofEntries(
+            Map.entry("lakera_prompt_injection", "Lakera's prompt-injection check. Fix: guardrail: lakera_v2 with mode: pre_call "
+                    + "and default_on: true in " + GUARDRAILS),
+            Map.entry("aporia_prompt_injection", "Aporia's prompt-injection check. Fix: guardrail: aporia with default_on: true in "
+                    + GUARDRAILS),
+            Map.entry("detect_prompt_injection", "LiteLLM's prompt-injection detection. Fix: " + CONTENT),
+            Map.entry("hide_secrets", "secret detection and masking before a prompt leaves. Fix: " + CONTENT
+                    + " (it blocks rather than masks)"),
+            Map.entry("presidio", "PII masking with Presidio. Fix: " + CONTENT + " (it blocks rather than masks)"),
+            Map.entry("llamaguard_moderations", "moderation by Llama Guard. Fix: " + CONTENT),
+            Map.entry("llmguard_moderations", "moderation by LLM Guard. Fix: " + CONTENT),
+            Map.entry("openai_moderations", "moderation by OpenAI's moderation endpoint. Fix: " + CONTENT),
+            Map.entry("google_text_moderation", "moderation by Google's text moderation. Fix: " + CONTENT),
+            Map.entry("azure_content_safety", "Azure Content Safety's checks. Fix: " + CONTENT),
+            Map.entry("banned_keywords", "refusal of prompts with banned keywords. Fix: " + CONTENT + " (denied words)"),
+            Map.entry("blocked_user_check", "refusal of blocked end users. Fix: block them with POST /customer/block (README, "
+                    + "\"End users (customers)\"), which every request's user is checked against"));
+
     private LiteLlmCallbacks() {}
 
     /** Checks one of {@link #KEYS}: a list of names, each other than {@value #OTEL} warned with what to use instead. */
@@ -46,6 +73,11 @@ public final class LiteLlmCallbacks {
         for (Node entry : list.getValue()) {
             String name = entry instanceof ScalarNode s ? s.getValue() : null;
             if (OTEL.equals(name)) continue;
+            if (name != null && CHECKS.containsKey(name)) {
+                w.error(entry, path, "not supported: callback '" + name + "' is a request check, not a logger, and Switchboard "
+                        + "does not run it; requests would reach providers unchecked. It is " + CHECKS.get(name) + ".");
+                continue;
+            }
             w.warn(entry, path, "not supported, ignored: callback '" + (name == null ? "(not a name)" : name) + "'. " + instead(name) + ".");
         }
     }

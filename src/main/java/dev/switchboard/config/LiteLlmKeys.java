@@ -128,7 +128,9 @@ public final class LiteLlmKeys {
         w(LITELLM, "set_verbose json_logs", "Switchboard logs in its own format");
         a(LITELLM, "callbacks success_callback failure_callback", "[\"otel\"] traces every call over OTLP to "
                 + "OTEL_EXPORTER_OTLP_ENDPOINT / _HEADERS, as LiteLLM reads them (general_settings.otel may set the rest); "
-                + "every other callback is warned, naming what to use instead (see Observability, \"Traces\")");
+                + "every other logging callback is warned, naming what to use instead (see Observability, \"Traces\"); a callback that "
+                + "checks requests (presidio, hide_secrets, detect_prompt_injection, lakera_prompt_injection, …) is refused, "
+                + "naming the guardrails: entry to write instead");
         w(LITELLM, "service_callbacks langfuse_default_tags callback_settings",
                 "callbacks other than otel are not supported; traces go out over OTLP (callbacks: [otel] or general_settings.otel)");
         a(LITELLM, "turn_off_message_logging", "true: no prompt or completion is kept, in the request log or in traces "

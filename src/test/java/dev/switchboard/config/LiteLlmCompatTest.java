@@ -366,6 +366,29 @@ class LiteLlmCompatTest {
         assertThat(LiteLlmCallbacks.otel(Map.of("callbacks", java.util.List.of("langfuse")))).isFalse();
     }
 
+    /**
+     * QA F5: LiteLLM's request checks named as callbacks (secret masking, prompt injection, PII, moderation) were warned
+     * with tracing advice and dropped, so prompts reached providers unchecked: refused, naming the guardrail to write.
+     */
+    @Test
+    void aCallbackThatChecksRequestsIsRefusedNamingTheGuardrailToWrite() {
+        ConfigException e = refused(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: mock/a }
+                litellm_settings:
+                  callbacks: ["lakera_prompt_injection", "presidio", "otel", "langfuse"]
+                  success_callback: [hide_secrets, detect_prompt_injection]
+                """));
+        assertThat(e.problems()).hasSize(4)
+                .anyMatch(p -> p.startsWith("line 5: litellm_settings.callbacks: not supported: callback 'lakera_prompt_injection' "
+                        + "is a request check") && p.contains("guardrail: lakera_v2") && p.contains("unchecked"))
+                .anyMatch(p -> p.contains("callback 'presidio'") && p.contains("guardrail: bedrock"))
+                .anyMatch(p -> p.startsWith("line 6: litellm_settings.success_callback: not supported: callback 'hide_secrets'"))
+                .anyMatch(p -> p.contains("callback 'detect_prompt_injection'"))
+                .noneMatch(p -> p.contains("OTLP"));
+    }
+
     @Test
     void everyKeyOfTheTableIsInTheReadmeWithItsState() throws Exception {
         String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
