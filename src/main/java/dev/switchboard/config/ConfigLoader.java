@@ -23,8 +23,9 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of(
-            "model_list", "router_settings", "litellm_settings", "general_settings", "environment_variables");
+    /** Every top-level section this loader reads: the one list the "unknown top-level key" hint names. */
+    private static final Set<String> TOP_KEYS = Set.of("model_list", "router_settings", "litellm_settings", "general_settings",
+            "environment_variables", "credential_list", "guardrails");
     /** LiteLLM's "one location for all Vertex models": litellm_settings values every deployment without its own takes. */
     private static final Set<String> VERTEX_DEFAULTS = Set.of("vertex_project", "vertex_location");
     /** LiteLLM's other top-level sections, for features Switchboard does not have: one warning each. */
@@ -79,9 +80,8 @@ public final class ConfigLoader {
         Map<String, Node> top = w.mapping(root, "(top level)");
         declared.putAll(w.stringMap(top.get("environment_variables"), "environment_variables"));
         top.forEach((k, v) -> {
-            if (TOP_KEYS.contains(k) || k.equals("credential_list")) return;
-            if (k.equals("guardrails")) {
-                return; // read below
+            if (TOP_KEYS.contains(k)) {
+                return; // each read below
             } else if (k.equals("policies") || k.equals("policy_attachments")) {
                 w.error(v, k, "not supported: LiteLLM's guardrail policies are not in Switchboard; requests to the models they "
                         + "attach would reach providers without their guardrails. Fix: set default_on on the guardrails, or "

@@ -106,6 +106,13 @@ final class DeploymentReader {
         w.mapping(e.get("model_info"), path + ".model_info").forEach((k, v) -> {
             String kp = path + ".model_info." + k;
             KeyRule rule = LiteLlmKeys.find(LiteLlmKeys.INFO, k);
+            if (rule == null && customMetadata(k)) {
+                // LiteLLM's model_info takes keys of one's own (its docs' my_custom_key: my_custom_value), shown by
+                // /model/info: kept and shown here too, not warned as a typo
+                sources.put("model_info." + k, w.source(v));
+                info.put(k, w.plain(v, kp));
+                return;
+            }
             if (!applies(rule, v, kp)) return;
             sources.put("model_info." + k, w.source(v));
             if (k.equals("allowed_fails_policy")) {
@@ -254,6 +261,17 @@ final class DeploymentReader {
             return null;
         }
         return s == null || s.isBlank() ? null : s;
+    }
+
+    /**
+     * Whether an undocumented model_info key is the user's own metadata rather than a misspelt LiteLLM key: a name like a
+     * price, a token limit or a capability ({@code input_cost_per_tokens}, {@code max_output_token}, {@code supports_x})
+     * is still an "unknown key" warning, since taking a misspelt price as metadata would leave the model unpriced quietly.
+     */
+    private static boolean customMetadata(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return !k.contains("cost") && !k.contains("token") && !k.startsWith("max_") && !k.startsWith("supports_")
+                && !k.contains("price");
     }
 
     /** Reports a warned, refused or unknown key; true when the key is applied and should be read. */

@@ -305,8 +305,8 @@ class ConfigLoaderTest {
         assertThat(c.warnings()).containsExactlyInAnyOrder(
                 "line 5: model_list[0].litellm_params.temprature: unknown key (LiteLLM documents none of that name), ignored.",
                 "line 6: model_list[0].extra: unknown key, ignored. Known: [litellm_params, model_info, model_name, rpm, tpm].",
-                "line 7: surprise: unknown top-level key, ignored. Known: [environment_variables, general_settings, litellm_settings, "
-                        + "model_list, router_settings].");
+                "line 7: surprise: unknown top-level key, ignored. Known: [credential_list, environment_variables, general_settings, "
+                        + "guardrails, litellm_settings, model_list, router_settings].");
     }
 
     @Test

@@ -389,6 +389,21 @@ class LiteLlmCompatTest {
                 .noneMatch(p -> p.contains("OTLP"));
     }
 
+    /** QA F13: LiteLLM's model_info takes keys of one's own (shown by /model/info); a misspelt price stays a warning. */
+    @Test
+    void modelInfoKeepsCustomMetadataButWarnsAMisspeltPrice() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: mock/a }
+                    model_info: { my_custom_key: my_custom_value, owner: team-a, input_cost_per_tokens: 0.001 }
+                """);
+        assertThat(c.deployments().get(0).modelInfo()).containsEntry("my_custom_key", "my_custom_value")
+                .containsEntry("owner", "team-a").doesNotContainKey("input_cost_per_tokens");
+        assertThat(c.warnings()).singleElement().asString()
+                .startsWith("line 4: model_list[0].model_info.input_cost_per_tokens: unknown key");
+    }
+
     @Test
     void everyKeyOfTheTableIsInTheReadmeWithItsState() throws Exception {
         String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
