@@ -32,15 +32,11 @@ final class CacheCommand implements Callable<Integer> {
         @Option(names = "--max-false-hit-rate", paramLabel = "D",
                 description = "Also the online mode (thresholds learned from verification) over the pairs as a stream; prints the realised rate.")
         Double maxFalseHitRate;
-        @Option(names = "--limit", paramLabel = "N", description = "Only the first N pairs.")
+        @Option(names = "--limit", paramLabel = "N", converter = OptionValues.AtLeastOne.class, description = "Only the first N pairs (1 or more).")
         Integer limit;
 
         @Override
         public Integer call() throws Exception {
-            if (!Files.isReadable(pairs)) {
-                System.err.println("switchboard cache eval: cannot read " + pairs);
-                return 2;
-            }
             String name = embedder == null ? CacheEvaluation.defaultEmbedder() : embedder;
             if (!CacheEvaluation.embedders().contains(name)) {
                 System.err.println("switchboard cache eval: unknown embedder '" + name + "'; known: " + CacheEvaluation.embedders());
@@ -50,13 +46,8 @@ final class CacheCommand implements Callable<Integer> {
                 System.err.println("switchboard cache eval: --max-false-hit-rate must be more than 0 and below 0.5");
                 return 2;
             }
-            CacheEvaluation.Pairs all;
-            try {
-                all = CacheEvaluation.read(pairs);
-            } catch (IllegalArgumentException e) {
-                System.err.println("switchboard cache eval: " + e.getMessage());
-                return 2;
-            }
+            CacheEvaluation.Pairs all = readPairs("eval", pairs);
+            if (all == null) return 2;
             CacheEvaluation.Pairs use = limit == null ? all : all.first(limit);
             ProgressBar bar = new ProgressBar("embedding pairs", use.size());
             CacheEvaluation.run(use, name, verify, maxFalseHitRate, System.out, bar::update);
@@ -70,9 +61,11 @@ final class CacheCommand implements Callable<Integer> {
     static final class Bench implements Callable<Integer> {
         @Option(names = "--pairs", required = true, paramLabel = "FILE.jsonl", description = "Questions to store and ask (the pairs' texts).")
         Path pairs;
-        @Option(names = "--entries", defaultValue = "100000", paramLabel = "N", description = "Entries in the index (default ${DEFAULT-VALUE}).")
+        @Option(names = "--entries", defaultValue = "100000", paramLabel = "N", converter = OptionValues.AtLeastOne.class,
+                description = "Entries in the index, 1 or more (default ${DEFAULT-VALUE}).")
         int entries;
-        @Option(names = "--lookups", defaultValue = "1000", paramLabel = "N", description = "Timed lookups (default ${DEFAULT-VALUE}).")
+        @Option(names = "--lookups", defaultValue = "1000", paramLabel = "N", converter = OptionValues.AtLeastOne.class,
+                description = "Timed lookups, 1 or more (default ${DEFAULT-VALUE}).")
         int lookups;
         @Option(names = "--embedder", paramLabel = "NAME", description = "An in-process embedder (default: the shipped default).")
         String embedder;
@@ -87,8 +80,41 @@ final class CacheCommand implements Callable<Integer> {
                 System.err.println("switchboard cache bench: unknown embedder '" + name + "'; known: " + CacheEvaluation.embedders());
                 return 2;
             }
-            CacheEvaluation.bench(CacheEvaluation.read(pairs), name, entries, lookups, pgvector, System.out);
+            CacheEvaluation.Pairs all = readPairs("bench", pairs);
+            if (all == null) return 2;
+            if (all.size() < 2) { // one question of every five is asked, the others stored: two pairs at the least
+                System.err.println("switchboard cache bench: " + pairs + " has 1 pair; the bench needs 2 or more (it stores some "
+                        + "questions and asks others).");
+                return 2;
+            }
+            try {
+                CacheEvaluation.bench(all, name, entries, lookups, pgvector, System.out);
+            } catch (IllegalStateException e) {
+                // pgvector unreachable or without the extension: the message names it (its URL without credentials)
+                System.err.println("switchboard cache bench: " + e.getMessage());
+                return 1;
+            }
             return 0;
+        }
+    }
+
+    /** The pairs of a readable file with at least one pair, or null after one line saying what is wrong. */
+    static CacheEvaluation.Pairs readPairs(String command, Path pairs) throws java.io.IOException {
+        if (!Files.isReadable(pairs) || Files.isDirectory(pairs)) {
+            System.err.println("switchboard cache " + command + ": cannot read " + pairs + ". Fix: pass --pairs with a JSONL file of "
+                    + "{\"a\": \"…\", \"b\": \"…\", \"duplicate\": true|false} lines.");
+            return null;
+        }
+        try {
+            CacheEvaluation.Pairs all = CacheEvaluation.read(pairs);
+            if (all.size() == 0) {
+                System.err.println("switchboard cache " + command + ": " + pairs + " has no pairs; nothing to measure.");
+                return null;
+            }
+            return all;
+        } catch (IllegalArgumentException e) {
+            System.err.println("switchboard cache " + command + ": " + e.getMessage());
+            return null;
         }
     }
 

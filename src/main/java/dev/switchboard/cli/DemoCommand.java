@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     static final String SIMULATOR_ENV = "SWITCHBOARD_DEMO_SIMULATOR";
 
-    @Option(names = "--port", defaultValue = "4000", description = "Port (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "4000", converter = OptionValues.Port.class,
+            description = "Port, 0 to 65535 (default ${DEFAULT-VALUE}; 0: any free port).")
     int port;
 
     @Override

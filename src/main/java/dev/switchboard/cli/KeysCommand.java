@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -75,8 +74,8 @@ final class KeysCommand implements Runnable {
         @Option(names = "--auto-tier", paramLabel = "cheap|smart", converter = Text.class,
                 description = "auto_tier: the tier the auto alias uses for this key.")
         JsonNode autoTier;
-        @Option(names = "--metadata", paramLabel = "NAME=VALUE", description = "metadata (repeatable).")
-        Map<String, String> metadata;
+        @Option(names = "--metadata", paramLabel = "NAME=VALUE", converter = OptionValues.NameValue.class, description = "metadata (repeatable).")
+        List<String> metadata;
         @Option(names = "--blocked", arity = "0..1", paramLabel = "true|false", description = "blocked: refuse every request.")
         Boolean blocked;
         @Option(names = "--user-id", paramLabel = "ID", converter = Text.class,
@@ -85,9 +84,9 @@ final class KeysCommand implements Runnable {
         @Option(names = "--team-id", paramLabel = "ID", converter = Text.class,
                 description = "team_id: the team it is for (its calls are tagged team:ID).")
         JsonNode teamId;
-        @Option(names = "--model-alias", paramLabel = "NAME=MODEL",
+        @Option(names = "--model-alias", paramLabel = "NAME=MODEL", converter = OptionValues.NameValue.class,
                 description = "aliases (repeatable): the key's calls for NAME go to MODEL; on update the whole set is replaced.")
-        Map<String, String> modelAliases;
+        List<String> modelAliases;
         @Option(names = "--no-model-aliases", description = "aliases: none (on update, removes the key's aliases).")
         boolean noModelAliases;
 
@@ -105,12 +104,12 @@ final class KeysCommand implements Runnable {
             put(b, "max_parallel_requests", parallel);
             if (tags != null) b.set("tags", list(tags));
             put(b, "auto_tier", autoTier);
-            if (metadata != null) metadata.forEach(b.putObject("metadata")::put);
+            if (metadata != null) OptionValues.map(metadata).forEach(b.putObject("metadata")::put);
             if (blocked != null) b.put("blocked", blocked);
             put(b, "user_id", userId);
             put(b, "team_id", teamId);
             if (noModelAliases) b.putNull("aliases");
-            else if (modelAliases != null) modelAliases.forEach(b.putObject("aliases")::put);
+            else if (modelAliases != null) OptionValues.map(modelAliases).forEach(b.putObject("aliases")::put);
             return b;
         }
 

@@ -33,6 +33,11 @@ final class Launch {
             return 2;
         }
         config.warnings().forEach(w -> log.warn("config: {}", w));
+        String unresolvable = ListenFailure.unresolvable(host);
+        if (unresolvable != null) { // before the store is opened, and before the master-key rule reads it as "not loopback"
+            System.err.println(unresolvable);
+            return 1;
+        }
         boolean loopback = isLoopback(host);
         // JWT auth also requires a key of every caller (a token, or a virtual key), so the network is safe without a master key.
         if (config.general().masterKey() == null && !config.general().jwtAuthEnabled() && !loopback) {
@@ -66,8 +71,7 @@ final class Launch {
         try {
             server = EdgeServer.start(vertx, gateway, host, port, loops).toCompletionStage().toCompletableFuture().get();
         } catch (Exception e) {
-            System.err.println("Cannot listen on " + host + ":" + port + ": " + rootMessage(e)
-                    + ". Fix: stop what uses the port, or pass --port N.");
+            System.err.println(ListenFailure.describe(host, port, e));
             gateway.shutdown();
             vertx.close();
             return 1;

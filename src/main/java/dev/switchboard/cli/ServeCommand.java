@@ -11,13 +11,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Path to config.yaml.")
     Path config;
 
-    @Option(names = "--port", defaultValue = "4000", description = "Port (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "4000", converter = OptionValues.Port.class,
+            description = "Port, 0 to 65535 (default ${DEFAULT-VALUE}; 0: any free port).")
     int port;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--event-loops", defaultValue = "0", hidden = true, description = "Event loops (0 = one per core).")
+    @Option(names = "--event-loops", defaultValue = "0", hidden = true, converter = OptionValues.NotNegative.class,
+            description = "Event loops (0 = one per core).")
     int eventLoops;
 
     @Override

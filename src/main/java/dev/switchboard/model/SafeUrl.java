@@ -9,6 +9,7 @@ public final class SafeUrl {
 
     public static String withoutSecrets(String url) {
         if (url == null) return null;
+        if (url.startsWith("jdbc:")) return "jdbc:" + withoutSecrets(url.substring(5)); // jdbc:postgresql://… is opaque to URI
         try {
             java.net.URI u = new java.net.URI(url);
             if (u.getHost() == null) return u.getScheme() == null ? "(not shown)" : u.getScheme() + ":(not shown)";

@@ -49,23 +49,27 @@ public final class SemanticBench {
         List<String> stored = new ArrayList<>(), asked = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) (i % 5 == 0 ? asked : stored).add(i % 2 == 0 ? pairs.get(i).a() : pairs.get(i).b());
         int real = Math.min(stored.size(), Math.min(entries, 4_000));
-        out.printf(Locale.ROOT, "embedding %d stored questions with %s …%n", real, embedder.name());
         List<float[]> base = new ArrayList<>();
-        for (int i = 0; i < real; i++) base.add(embedder.embed(stored.get(i)));
+        base.add(embedder.embed(stored.get(0)));
+        // pgvector is reached before the long part (embedding thousands of questions), so a wrong URL fails at once
+        PgVectorStore pg = null;
+        if (pgvectorUrl != null) {
+            try {
+                pg = new PgVectorStore(pgvectorUrl, null, null, base.get(0).length, false);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot use pgvector at " + dev.switchboard.model.SafeUrl.withoutSecrets(pgvectorUrl)
+                        + ": " + e.getMessage() + ". Fix: a reachable PostgreSQL with the vector extension (JDBC URL, e.g. "
+                        + "jdbc:postgresql://127.0.0.1:5432/test?user=postgres), or leave --pgvector out for Lucene's index.", e);
+            }
+        }
+        out.printf(Locale.ROOT, "embedding %d stored questions with %s …%n", real, embedder.name());
+        for (int i = 1; i < real; i++) base.add(embedder.embed(stored.get(i)));
 
         SemanticSettings s = new SemanticSettings(embedder.name(), null, null, null, null, false, entries + 1, 86_400, 1, List.of());
         Runtime rt = Runtime.getRuntime();
         long before = usedHeap(rt);
         Random rnd = new Random(7);
         long t0 = System.nanoTime();
-        PgVectorStore pg = null;
-        if (pgvectorUrl != null) {
-            try {
-                pg = new PgVectorStore(pgvectorUrl, null, null, base.get(0).length, false);
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException("pgvector at " + pgvectorUrl + ": " + e.getMessage(), e);
-            }
-        }
         out.printf(Locale.ROOT, "index: %s%n", pg == null ? "lucene (in memory)" : "pgvector (" + pg.table() + ")");
         List<float[]> all = new ArrayList<>(entries);
         try (SemanticCache cache = pg == null ? SemanticCache.create(s, embedder, null) : SemanticCache.create(s, embedder, null, pg)) {
