@@ -92,7 +92,25 @@ final class AdminClient {
 
     String base() { return base; }
 
-    Answer get(String path, Map<String, ?> params) {
+    Answer get(String path, Map<String, ?> params) { return get(path, params, Map.of()); }
+
+    /**
+     * @param options the command's option for each query parameter named differently ({@code start_date} → {@code --from}):
+     *                the gateway's 400 names its parameter, and the user typed the option
+     */
+    Answer get(String path, Map<String, ?> params, Map<String, String> options) {
+        try {
+            return get0(path, params);
+        } catch (Failure f) {
+            String m = f.getMessage();
+            for (Map.Entry<String, String> o : options.entrySet()) {
+                m = m.replace("'" + o.getKey() + "'", o.getValue()).replaceAll("(?<![-\\w])" + o.getKey() + "\\b", o.getValue());
+            }
+            throw new Failure(m);
+        }
+    }
+
+    private Answer get0(String path, Map<String, ?> params) {
         StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
         params.forEach((k, v) -> {
             if (v != null) q.add(k + "=" + URLEncoder.encode(v.toString(), StandardCharsets.UTF_8));

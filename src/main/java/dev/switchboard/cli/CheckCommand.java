@@ -75,12 +75,13 @@ final class CheckCommand implements Callable<Integer> {
         }
         System.out.println("OK " + config + ": " + cfg.deployments().size() + " deployment(s), "
                 + aliases.size() + " model(s)");
-        System.out.printf("  %-20s %-40s %-36s %s%n", "MODEL", "DEPLOYMENT", "API BASE", "API KEY");
+        // columns as wide as their widest cell: fixed widths broke on a long model or base URL
+        Table table = new Table("MODEL", "DEPLOYMENT", "API BASE", "API KEY");
         for (ServedModel m : models) {
-            System.out.printf("  %-20s %-40s %-36s %s%n", m.alias(), m.servedBy(),
-                    m.baseUrl() == null ? "-" : m.baseUrl(), m.apiKey() == null ? "-"
-                            : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
+            table.row(m.alias(), m.servedBy(), m.baseUrl() == null ? "-" : m.baseUrl(), m.apiKey() == null ? "-"
+                    : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
         }
+        table.print(System.out, "  ");
         wildcards.forEach((pattern, lines) -> {
             System.out.println("  wildcard \"" + pattern + "\" serves:");
             lines.forEach(l -> System.out.println("    " + l));

@@ -5,6 +5,7 @@ import static dev.switchboard.cli.AdminClient.params;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +41,10 @@ final class SpendCommand implements Callable<Integer> {
         String model;
     }
 
+    /** The gateway's query parameters that these commands' options name otherwise, for its error messages. */
+    static final Map<String, String> OPTIONS = Map.of("start_date", "--from", "end_date", "--to", "page_size", "--limit",
+            "group_by", "--by", "since", "--since");
+
     @Mixin AdminClient.Options gateway;
     @Mixin Filters filters;
 
@@ -53,7 +58,7 @@ final class SpendCommand implements Callable<Integer> {
         return AdminClient.run(gateway, c -> {
             AdminClient.Answer a = c.get("/global/spend/report", params("group_by", by.name(), "since", filters.since,
                     "start_date", filters.from, "end_date", filters.to, "key", filters.key, "tag", filters.tag,
-                    "model", filters.model));
+                    "model", filters.model), OPTIONS);
             if (gateway.json) System.out.println(a.raw());
             else report(a.json());
         });
@@ -137,7 +142,7 @@ final class SpendCommand implements Callable<Integer> {
             return AdminClient.run(gateway, c -> {
                 AdminClient.Answer a = c.get("/spend/logs", params("page_size", limit, "since", filters.since,
                         "start_date", filters.from, "end_date", filters.to, "key", filters.key, "tag", filters.tag,
-                        "model", filters.model));
+                        "model", filters.model), OPTIONS);
                 if (gateway.json) {
                     System.out.println(a.raw());
                     return;

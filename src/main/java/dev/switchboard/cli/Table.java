@@ -50,18 +50,21 @@ final class Table {
 
     int size() { return rows.size(); }
 
-    void print(PrintStream out) {
+    void print(PrintStream out) { print(out, ""); }
+
+    /** @param indent put before every line (check's table sits under its OK line) */
+    void print(PrintStream out, String indent) {
         int[] width = new int[headers.length];
         for (int i = 0; i < headers.length; i++) width[i] = headers[i].length();
         for (String[] r : rows) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
-        out.println(line(headers, width));
+        out.println(indent + line(headers, width));
         for (int n = 0; n < rows.size(); n++) {
             if (rulesBefore.contains(n)) {
                 int total = 0;
                 for (int w : width) total += w + 2;
-                out.println("-".repeat(Math.max(0, total - 2)));
+                out.println(indent + "-".repeat(Math.max(0, total - 2)));
             }
-            out.println(line(rows.get(n), width));
+            out.println(indent + line(rows.get(n), width));
         }
     }
 

@@ -74,8 +74,14 @@ final class YamlWalker {
     void flushUnsupported() {
         unsupported.forEach((key, lines) -> warnings.add((lines.size() == 1 ? "line " : "lines ")
                 + lines.stream().distinct().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ": " + key
-                + ": not supported, ignored: " + unsupportedWhy.get(key) + "."));
+                + ": not supported, ignored" + why(unsupportedWhy.get(key)) + "."));
         unsupported.clear();
+    }
+
+    /** The reason after "not supported, ignored", without saying "not supported" twice (many table notes begin so). */
+    private static String why(String note) {
+        String rest = note.replaceFirst("^not supported[:;,]?\\s*", "");
+        return rest.isBlank() ? "" : ": " + rest;
     }
 
     /** The entries of a mapping in file order, or empty after reporting an error when it is not one. */

@@ -221,6 +221,25 @@ class CheckCommandTest {
                 + "DEEPSEEK_API_KEY is not set: its requests to its api_base go without a key");
     }
 
+    /** QA F15: the model table's columns are as wide as their widest cell, so long names do not push the next column. */
+    @Test
+    void theModelTableStaysAlignedWithLongNames() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: claude-sonnet-4-20250514-with-a-long-alias
+                    litellm_params: { model: anthropic/claude-sonnet-4-20250514, api_key: sk-ant-test-0123456789 }
+                  - model_name: flash
+                    litellm_params: { model: gemini/gemini-2.5-flash, api_key: AIza-test-0123456789 }
+                """, 0);
+        java.util.List<String> table = out.lines().dropWhile(l -> !l.trim().startsWith("MODEL")).limit(3).toList();
+        int base = table.get(0).indexOf("API BASE");
+        assertThat(table.get(1).indexOf("https://api.anthropic.com")).isEqualTo(base);
+        assertThat(table.get(2).indexOf("https://generativelanguage.googleapis.com")).isEqualTo(base);
+        int key = table.get(0).indexOf("API KEY");
+        assertThat(table.get(1).indexOf("****6789")).isEqualTo(key);
+        assertThat(table.get(2).indexOf("****6789")).isEqualTo(key);
+    }
+
     @Test
     void reportsConfigErrors() throws Exception {
         String out = run("model_list:\n  - model_name: x\n", 1);

@@ -120,9 +120,13 @@ class SpendCommandTest {
                 .startsWith("spend by key from 2000-01-01 00:00 UTC to 2000-01-03 00:00 UTC\n").contains("no requests in this range");
         Run badSince = spend(1, "spend", "--since", "30x");
         assertThat(badSince.exit()).isEqualTo(1);
-        assertThat(badSince.err()).contains("error (HTTP 400): 'since': '30x' is not a duration");
+        assertThat(badSince.err()).contains("error (HTTP 400): --since: '30x' is not a duration");
         Run both = spend(1, "spend", "--since", "1d", "--from", "2026-01-01");
-        assertThat(both.err()).contains("error (HTTP 400): Give start_date or since, not both.");
+        assertThat(both.err()).contains("error (HTTP 400): Give --from or --since, not both.");
+        // QA F15: the gateway names its parameters, the user typed the options
+        Run badDate = spend(1, "spend", "--from", "2026-13-01");
+        assertThat(badDate.exit()).isEqualTo(1);
+        assertThat(badDate.err()).contains("error (HTTP 400): --from must be a date").doesNotContain("start_date");
         Run badBy = KeysCommandTest.cli("spend", "--by", "user");
         assertThat(badBy.exit()).isEqualTo(2);
         assertThat(badBy.err()).contains("--by").contains("key, tag, model, alias, day");
@@ -139,6 +143,6 @@ class SpendCommandTest {
         assertThat(rows.get(1)).contains("gpt", "openai/gpt-4o-mini", " 200 ");
         assertThat(out).contains("2 of 3 rows, newest first (--limit N for more)");
         Run tooMany = spend(2, "spend", "logs", "--limit", "5000");
-        assertThat(tooMany.err()).contains("error (HTTP 400): 'page_size' must be between 1 and 1000.");
+        assertThat(tooMany.err()).contains("error (HTTP 400): --limit must be between 1 and 1000.");
     }
 }

@@ -309,6 +309,21 @@ class ConfigLoaderTest {
                         + "guardrails, litellm_settings, model_list, router_settings].");
     }
 
+    /** QA F15: "not supported, ignored: not supported." said it twice. */
+    @Test
+    void aKeyNotSupportedSaysSoOnce() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: mock/x }
+                general_settings: { alerting: [slack] }
+                litellm_settings: { default_team_settings: [] }
+                """);
+        assertThat(c.warnings()).contains("line 4: general_settings.alerting: not supported, ignored.",
+                "line 5: litellm_settings.default_team_settings: not supported, ignored.");
+        assertThat(c.warnings()).noneMatch(w -> w.contains("not supported, ignored: not supported"));
+    }
+
     @Test
     void environmentVariablesSectionFeedsEnvReferences() {
         GatewayConfig c = loader.parse("""
