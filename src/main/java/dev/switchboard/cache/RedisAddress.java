@@ -18,7 +18,7 @@ import java.util.function.Function;
  *
  * @param url            {@code redis://} or {@code rediss://} (TLS), with the credentials; never logged
  * @param description    where it is, without credentials ({@code host:port}, or the URL with its user part masked)
- * @param source         where the address came from: {@code cache_params}, the variables' names, or the default
+ * @param source         where the address came from: "from cache_params", "from REDIS_HOST, REDIS_PORT", or the default
  * @param verifyPeer     TLS: the server's certificate is checked ({@code ssl_cert_reqs}: none turns it off)
  * @param verifyHost     TLS: the certificate must name the host ({@code ssl_check_hostname}: false turns it off)
  * @param caFile         TLS: PEM file of the CAs to trust ({@code ssl_ca_certs}), or null for the JVM's
@@ -32,7 +32,7 @@ public record RedisAddress(String url, String description, String source, boolea
 
     /** An address given as a URL alone (tests, tools). */
     public static RedisAddress of(String url, String description) {
-        return new RedisAddress(url, description, "cache_params", true, true, null, null, null, DEFAULT_MAX_CONNECTIONS);
+        return new RedisAddress(url, description, "from cache_params", true, true, null, null, null, DEFAULT_MAX_CONNECTIONS);
     }
 
     /**
@@ -61,15 +61,15 @@ public record RedisAddress(String url, String description, String source, boolea
                         + "' is not a Redis URL. Fix: redis://[:password@]host:port[/db], or rediss://… for TLS.");
             }
             if (tls && u.regionMatches(true, 0, "redis://", 0, 8)) u = "rediss://" + u.substring(8);
-            return new RedisAddress(u, u.replaceAll("//[^@/]*@", "//****@"), url.from, verifyPeer, verifyHost, ca, cert, key, max);
+            return new RedisAddress(u, u.replaceAll("//[^@/]*@", "//****@"), "from " + url.from, verifyPeer, verifyHost, ca, cert, key, max);
         }
         String h = host.value == null ? "127.0.0.1" : host.value.toString();
         int portNumber = port.value == null ? 6379 : port(port);
         String auth = password.value == null ? "" : (username.value == null ? "" : encode(username.value)) + ":" + encode(password.value) + "@";
         String path = db.value == null ? "" : "/" + whole(db);
         String hostPart = h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h; // an IPv6 literal
-        String source = host.value == null ? "the default (no host or url in cache_params, no REDIS_HOST or REDIS_URL set)"
-                : host.from.equals(port.from) || port.value == null ? host.from : host.from + ", " + port.from;
+        String source = host.value == null ? "the default: no host or url in cache_params, no REDIS_HOST or REDIS_URL set"
+                : "from " + (host.from.equals(port.from) || port.value == null ? host.from : host.from + ", " + port.from);
         return new RedisAddress((tls ? "rediss://" : "redis://") + auth + hostPart + ":" + portNumber + path,
                 h + ":" + portNumber + path, source, verifyPeer, verifyHost, ca, cert, key, max);
     }

@@ -112,8 +112,8 @@ final class CacheParamsReader {
             return null;
         }
         if (NOT_USED_PREFIXES.stream().anyMatch(k::startsWith)) {
-            w.unsupported(v, kp, "LiteLLM's key for a cache store or client Switchboard does not have; the type's stand-in "
-                    + "(local or semantic, see type) serves in its place");
+            w.unsupported(v, kp, "LiteLLM's key for a cache store or Redis client Switchboard does not have (s3, gcs, qdrant, "
+                    + "disk; a stand-in type serves in their place, see type)");
             return null;
         }
         if (POSITIVE_NUMBERS.contains(k)) {

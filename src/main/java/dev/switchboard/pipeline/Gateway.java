@@ -365,7 +365,7 @@ public final class Gateway {
             // which Redis, and from where (cache_params, LiteLLM's REDIS_* variables, or the default): a wrong one is silent
             org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {}{} for {} (ttl {} s, namespace {}{})",
                     cache.store().describe(), s.redisAddress() == null ? "" : " (" + (s.redisAddress().tls() ? "TLS, " : "")
-                            + "from " + s.redisAddress().source() + ")",
+                            + s.redisAddress().source() + ")",
                     on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'",
                     s.optIn() ? ", only for requests that send cache: {\"use-cache\": true}" : "");
         }

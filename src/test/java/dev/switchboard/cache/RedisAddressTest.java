@@ -20,11 +20,11 @@ class RedisAddressTest {
         RedisAddress a = redis(Map.of(), Map.of("REDIS_HOST", "10.1.2.3", "REDIS_PORT", "4189", "REDIS_PASSWORD", "p@ss")).redisAddress();
         assertThat(a.url()).isEqualTo("redis://:p%40ss@10.1.2.3:4189");
         assertThat(a.description()).isEqualTo("10.1.2.3:4189");
-        assertThat(a.source()).isEqualTo("REDIS_HOST, REDIS_PORT");
+        assertThat(a.source()).isEqualTo("from REDIS_HOST, REDIS_PORT");
         RedisAddress url = redis(Map.of(), Map.of("REDIS_URL", "redis://u:secret@10.1.2.3:4189/2", "REDIS_HOST", "other")).redisAddress();
         assertThat(url.url()).isEqualTo("redis://u:secret@10.1.2.3:4189/2");
         assertThat(url.description()).isEqualTo("redis://****@10.1.2.3:4189/2").doesNotContain("secret");
-        assertThat(url.source()).isEqualTo("REDIS_URL");
+        assertThat(url.source()).isEqualTo("from REDIS_URL");
     }
 
     @Test
@@ -32,7 +32,7 @@ class RedisAddressTest {
         RedisAddress a = redis(Map.of("host", "cache.internal"), Map.of("REDIS_HOST", "10.1.2.3", "REDIS_PORT", "7000",
                 "REDIS_PASSWORD", "pw", "REDIS_USERNAME", "app", "REDIS_DB", "3")).redisAddress();
         assertThat(a.url()).isEqualTo("redis://app:pw@cache.internal:7000/3");
-        assertThat(a.source()).isEqualTo("cache_params, REDIS_PORT");
+        assertThat(a.source()).isEqualTo("from cache_params, REDIS_PORT");
         RedisAddress none = redis(Map.of(), Map.of()).redisAddress();
         assertThat(none.url()).isEqualTo("redis://127.0.0.1:6379");
         assertThat(none.source()).startsWith("the default");

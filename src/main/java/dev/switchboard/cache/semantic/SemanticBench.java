@@ -58,7 +58,7 @@ public final class SemanticBench {
                 pg = new PgVectorStore(pgvectorUrl, null, null, base.get(0).length, false);
             } catch (java.sql.SQLException e) {
                 throw new IllegalStateException("cannot use pgvector at " + dev.switchboard.model.SafeUrl.withoutSecrets(pgvectorUrl)
-                        + ": " + e.getMessage() + ". Fix: a reachable PostgreSQL with the vector extension (JDBC URL, e.g. "
+                        + ": " + String.valueOf(e.getMessage()).replaceAll("\\.+$", "") + ". Fix: a reachable PostgreSQL with the vector extension (JDBC URL, e.g. "
                         + "jdbc:postgresql://127.0.0.1:5432/test?user=postgres), or leave --pgvector out for Lucene's index.", e);
             }
         }
