@@ -261,12 +261,6 @@ public final class Gateway {
                 warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
                         + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
-            } else if (key == null && keyEnv != null) {
-                // its own api_base may be a server that needs no key (vLLM, a local proxy), or one that will refuse every
-                // call: say which key it goes without, so a key meant for it (a typo'd variable) is not missed silently
-                warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
-                        + keyEnv + " is not set: its requests to its api_base go without a key (right only for a server that "
-                        + "needs none). Fix: export " + keyEnv + ", or set api_key, if it needs one.");
             }
             // shown by `check` and the start's log: never a key in a user part or query of the URL
             out.add(new ServedModel(d.alias(), d.id(), dev.switchboard.model.SafeUrl.withoutSecrets(registry.baseUrl(d)), key, source));

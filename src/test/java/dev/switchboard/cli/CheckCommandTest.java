@@ -209,18 +209,6 @@ class CheckCommandTest {
         assertThat(out).doesNotContain("is not set").doesNotContain("gsk-from-the-section");
     }
 
-    /** A deployment with its own api_base that resolves no key at all: still served without one, but check says so. */
-    @Test
-    void aDeploymentWithItsOwnBaseAndNoKeyAtAllIsWarned() throws Exception {
-        String out = run("""
-                model_list:
-                  - model_name: proxied
-                    litellm_params: { model: deepseek/deepseek-chat, api_base: http://127.0.0.1:9/v1 }
-                """, 0);
-        assertThat(out).contains("warning: line 2: model_list entry 'proxied' (deepseek/deepseek-chat) has no api_key and "
-                + "DEEPSEEK_API_KEY is not set: its requests to its api_base go without a key");
-    }
-
     /** QA F15: the model table's columns are as wide as their widest cell, so long names do not push the next column. */
     @Test
     void theModelTableStaysAlignedWithLongNames() throws Exception {
