@@ -87,7 +87,7 @@ public final class Governance {
         g.authenticator.teams(teams);
         g.governor.enforceTeamModels(settings.jwt() != null && settings.jwt().enforceTeamModels());
         g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
-        g.teams = new TeamAdmin(vertx, teamStore, teams, registry, clockMillis);
+        g.teams = new TeamAdmin(vertx, teamStore, teams, registry, g.admin.spends(), clockMillis);
         g.users = new UserAdmin(vertx, userStore, users, registry, g.admin, clockMillis, settings.userDefaults());
         g.teams.users(g.users); // team members' users are made through it
         g.users.teams(g.teams); // and a user's memberships are shown and let go through this

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * LiteLLM's key management API, for the master key: generate, update, delete, block / unblock, regenerate, info and
  * list. Changes run one at a time on one worker thread: the store is written first, then the in-memory registry, so
  * a change the caller saw succeed survives a restart, and the request path sees it at once (a rotated or deleted
- * key stops working with the answer). Reads come from memory.
+ * key stops working with the answer). Reads take the keys from memory and their spend from the ledger
+ * ({@link KeySpends}), so they block: the edge runs them on a worker.
  */
 public final class KeyAdmin {
     private static final Logger log = LoggerFactory.getLogger("switchboard.keys");
@@ -30,6 +31,7 @@ public final class KeyAdmin {
     private final RateLimiter limiter;
     private final LongSupplier clock;
     private final WorkerExecutor worker;
+    private final KeySpends spends;
 
     /** The master key's test, for a chosen secret; null when no master key is configured. */
     private final java.util.function.Predicate<String> isMasterKey;
@@ -46,7 +48,14 @@ public final class KeyAdmin {
         this.limiter = limiter;
         this.clock = clock;
         this.worker = vertx.createSharedWorkerExecutor("switchboard-key-admin", 1);
+        this.spends = new KeySpends(store);
     }
+
+    /** What writes the ledger's queued rows: a key's spend is then read with every call that ended here. */
+    public void flushLedgerWith(Runnable flush) { spends.flushLedgerWith(flush); }
+
+    /** Keys as the admin API shows them, spend included (for the user and team APIs' lists of keys). */
+    KeySpends spends() { return spends; }
 
     /** {@code POST /key/generate}: a new key; its secret is in this answer and nowhere else, ever. */
     public Future<ObjectNode> generate(ObjectNode request) {
@@ -68,7 +77,7 @@ public final class KeyAdmin {
             store.insert(key);
             registry.put(key, 0, now);
             log.info("key {} generated ({}{})", key.keyId(), key.keyName(), key.alias() == null ? "" : ", alias " + key.alias());
-            ObjectNode out = KeyJson.key(registry.byId(key.keyId()), now);
+            ObjectNode out = spends.json(registry.byId(key.keyId()), now);
             out.put("key", secret);
             return out;
         });
@@ -86,7 +95,7 @@ public final class KeyAdmin {
             store.update(key);
             registry.put(key, 0, now);
             log.info("key {} updated: {}", key.keyId(), fieldsOf(body));
-            return KeyJson.key(s, now);
+            return spends.json(s, now);
         });
     }
 
@@ -100,7 +109,7 @@ public final class KeyAdmin {
             store.update(key);
             registry.put(key, 0, now);
             log.info("key {} {}", key.keyId(), blocked ? "blocked" : "unblocked");
-            return KeyJson.key(s, now);
+            return spends.json(s, now);
         });
     }
 
@@ -121,7 +130,7 @@ public final class KeyAdmin {
             store.update(key);
             registry.put(key, 0, now);
             log.info("key {} regenerated (now {})", key.keyId(), key.keyName());
-            ObjectNode out = KeyJson.key(s, now);
+            ObjectNode out = spends.json(s, now);
             out.put("key", secret);
             return out;
         });
@@ -193,7 +202,8 @@ public final class KeyAdmin {
 
     /**
      * {@code GET /key/info}: LiteLLM's {@code {"key": <token>, "info": {...}}} with the spend of the current period.
-     * A virtual key may ask about itself only (with no {@code key}, or its own); the master key about any.
+     * A virtual key may ask about itself only (with no {@code key}, or its own); the master key about any. Blocks (the
+     * spend is the ledger's, {@link KeySpends}).
      */
     public ObjectNode info(String ref, Caller caller) {
         KeyState s;
@@ -208,7 +218,7 @@ public final class KeyAdmin {
         }
         ObjectNode out = KeyJson.mapper().createObjectNode();
         out.put("key", s.key().token());
-        out.set("info", KeyJson.key(s, clock.getAsLong()));
+        out.set("info", spends.json(s, clock.getAsLong()));
         return out;
     }
 
@@ -217,7 +227,7 @@ public final class KeyAdmin {
 
     /**
      * {@code GET /key/list}, filtered as LiteLLM filters it ({@code key_alias}, {@code user_id}, {@code team_id}: each
-     * null for any).
+     * null for any). Blocks with {@code full} (the page's spend is read from the ledger, {@link KeySpends}).
      */
     public ObjectNode list(int page, int size, String alias, String userId, String teamId, boolean full) {
         if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
@@ -227,10 +237,9 @@ public final class KeyAdmin {
         long now = clock.getAsLong();
         ObjectNode out = KeyJson.mapper().createObjectNode();
         var keys = out.putArray("keys");
-        for (KeyState s : all.subList(RowAdmin.pageStart(page, size, all.size()), RowAdmin.pageStart(page + 1L, size, all.size()))) {
-            if (full) keys.add(KeyJson.key(s, now));
-            else keys.add(s.key().token());
-        }
+        List<KeyState> shown = all.subList(RowAdmin.pageStart(page, size, all.size()), RowAdmin.pageStart(page + 1L, size, all.size()));
+        if (full) keys.addAll(spends.json(shown, now));
+        else for (KeyState s : shown) keys.add(s.key().token());
         out.put("total_count", all.size());
         out.put("current_page", page);
         out.put("total_pages", (all.size() + size - 1) / size);

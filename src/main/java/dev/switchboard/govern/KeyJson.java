@@ -16,7 +16,11 @@ final class KeyJson {
 
     static ObjectMapper mapper() { return JSON; }
 
-    static ObjectNode key(KeyState s, long nowMillis) {
+    /**
+     * @param spentNanos the key's spend this period, as {@link KeySpends} reads it from the ledger (every gateway's
+     *                   calls): the one figure every reader shows
+     */
+    static ObjectNode key(KeyState s, long nowMillis, long spentNanos) {
         VirtualKey k = s.key();
         Budget.Snapshot b = s.budget.snapshot(nowMillis);
         ObjectNode o = JSON.createObjectNode();
@@ -34,8 +38,8 @@ final class KeyJson {
         putMoney(o, "soft_budget", k.softBudget());
         o.put("budget_duration", k.budgetDuration() == null ? null : k.budgetDuration().text());
         o.put("budget_reset_at", iso(b.resetsAt()));
-        o.put("spend", usd(s.budget.spentKnown(nowMillis)));
-        o.put("reserved_spend", usd(b.reservedNanos()));
+        o.put("spend", usd(spentNanos));
+        o.put("reserved_spend", usd(b.reservedNanos())); // this gateway's calls in flight only: another gateway's are in its own memory
         o.put("expires", iso(k.expiresAt()));
         o.put("expired", k.expired(nowMillis));
         putLong(o, "rpm_limit", k.rpmLimit());

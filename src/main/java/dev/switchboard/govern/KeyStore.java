@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code virtual_keys} table, and the ledger sums a key's budget is rebuilt from at start. Blocking JDBC: called
- * only from {@link KeyAdmin}'s worker and at start.
+ * The {@code virtual_keys} table, and the ledger sums a key's budget is rebuilt from at start and its spend is read
+ * from for the admin API ({@link KeySpends}). Blocking JDBC: called only on workers and at start.
  */
 final class KeyStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,8 +100,25 @@ final class KeyStore {
 
     /** What the key spent in its budget period holding {@code nowMillis} (for ever, without a duration), from the ledger. */
     long spentThisPeriod(VirtualKey k, long nowMillis) {
-        long periodStart = k.budgetDuration() == null ? k.budgetAnchor() : k.budgetDuration().periodStart(k.budgetAnchor(), nowMillis);
-        return spentSince(k.keyId(), periodStart);
+        return spentSince(k.keyId(), periodStart(k, nowMillis));
+    }
+
+    /**
+     * What each key spent in its budget period holding {@code nowMillis}, from the ledger, by key id: one transaction,
+     * one indexed sum a key ({@code spend_logs_key}), since each key's period starts at its own time.
+     */
+    java.util.Map<String, Long> spentThisPeriod(java.util.Collection<VirtualKey> keys, long nowMillis) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        if (keys.isEmpty()) return out;
+        return db.transaction(c -> {
+            for (VirtualKey k : keys) out.put(k.keyId(), spentSince(c, k.keyId(), periodStart(k, nowMillis)));
+            return out;
+        });
+    }
+
+    /** The start of the key's budget period holding {@code nowMillis}; its anchor when the budget never resets. */
+    private static long periodStart(VirtualKey k, long nowMillis) {
+        return k.budgetDuration() == null ? k.budgetAnchor() : k.budgetDuration().periodStart(k.budgetAnchor(), nowMillis);
     }
 
     long spentSince(String keyId, long sinceMillis) {

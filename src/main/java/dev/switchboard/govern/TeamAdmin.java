@@ -41,12 +41,14 @@ public final class TeamAdmin extends RowAdmin<Team> {
     private final TeamStore store;
     private final Teams teams;
     private final KeyRegistry keys;
+    private final KeySpends keySpends;
 
-    TeamAdmin(Vertx vertx, TeamStore store, Teams teams, KeyRegistry keys, LongSupplier clock) {
+    TeamAdmin(Vertx vertx, TeamStore store, Teams teams, KeyRegistry keys, KeySpends keySpends, LongSupplier clock) {
         super(vertx, store, teams, clock, "switchboard-team-admin", "team");
         this.store = store;
         this.teams = teams;
         this.keys = keys;
+        this.keySpends = keySpends;
     }
 
     /** {@code POST /team/new}: LiteLLM's 400 when the team exists already; an id is made when none is given. */
@@ -518,10 +520,10 @@ public final class TeamAdmin extends RowAdmin<Team> {
         return t == null ? null : json(t, now);
     }
 
-    /** The keys whose team_id names the team, as {@code /key/info} shows them. */
+    /** The keys whose team_id names the team, as {@code /key/info} shows them. Blocks. */
     private ArrayNode keysOf(String teamId, long now) {
         ArrayNode out = KeyJson.mapper().createArrayNode();
-        for (KeyState s : keys.all()) if (teamId.equals(s.key().teamId())) out.add(KeyJson.key(s, now));
+        out.addAll(keySpends.json(keys.all().stream().filter(s -> teamId.equals(s.key().teamId())).toList(), now));
         return out;
     }
 

@@ -183,9 +183,9 @@ public final class UserAdmin extends RowAdmin<User> {
             out.set("user_info", json(u, now));
             ArrayNode keyList = out.putArray("keys");
             Set<String> teamIds = new java.util.TreeSet<>(teamAdmin.teamsOfMember(id)); // LiteLLM's: the teams they are in
-            for (KeyState s : keys.all()) {
-                if (!id.equals(s.key().userId())) continue;
-                keyList.add(KeyJson.key(s, now));
+            List<KeyState> theirs = keys.all().stream().filter(s -> id.equals(s.key().userId())).toList();
+            keyList.addAll(keyAdmin.spends().json(theirs, now));
+            for (KeyState s : theirs) {
                 if (s.key().teamId() != null) teamIds.add(s.key().teamId()); // and the stored teams of their keys
             }
             ArrayNode teamList = out.putArray("teams");

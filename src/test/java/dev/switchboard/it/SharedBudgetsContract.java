@@ -102,6 +102,45 @@ abstract class SharedBudgetsContract {
         }
     }
 
+    /**
+     * D1 of the multi-gateway QA run: a key's spend as every admin reader shows it ({@code /key/info}, the key asking
+     * about itself, {@code /key/list}, the dashboard's {@code /ui/api/keys} and overview) is the ledger's total, the same
+     * on both gateways, however the calls were split between them. It was each gateway's own share (A 2 calls, B 3).
+     */
+    @Test
+    void aKeysSpendIsTheLedgersOnEveryGatewayWhicheverServedItsCalls() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml("")); TestGateway b = TestGateway.start(yaml(""))) {
+            Admin admin = new Admin(a);
+            JsonObject k = admin.generate(new JsonObject().put("key_alias", "split2").put("max_budget", 1));
+            String key = k.getString("key");
+            String keyId = k.getString("key_id");
+            awaitKnown(b, key);
+            for (TestGateway g : List.of(a, b, b, b, a)) {
+                HttpResponse<String> r = Http.post(g.v1() + "/chat/completions", key, BODY);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+            await("all five calls in the ledger").atMost(Duration.ofSeconds(5))
+                    .until(() -> admin.getOk("/spend/logs?page_size=100&key=" + keyId).getJsonArray("data").size() == 5);
+            BigDecimal total = ledger(admin, "&key=" + keyId);
+            for (TestGateway g : List.of(a, b)) {
+                Admin on = new Admin(g);
+                String where = "on " + g.baseUrl();
+                assertThat(new BigDecimal(on.info("split2").getValue("spend").toString())).as("/key/info " + where).isEqualByComparingTo(total);
+                JsonObject self = Admin.ok(Http.get(g.baseUrl() + "/key/info", key)).getJsonObject("info");
+                assertThat(new BigDecimal(self.getValue("spend").toString())).as("the key about itself " + where).isEqualByComparingTo(total);
+                JsonObject listed = on.getOk("/key/list?return_full_object=true&key_alias=split2").getJsonArray("keys").getJsonObject(0);
+                assertThat(new BigDecimal(listed.getValue("spend").toString())).as("/key/list " + where).isEqualByComparingTo(total);
+                JsonObject ui = on.getOk("/ui/api/keys").getJsonArray("keys").stream().map(JsonObject.class::cast)
+                        .filter(o -> keyId.equals(o.getString("key_id"))).findFirst().orElseThrow();
+                assertThat(new BigDecimal(ui.getValue("spend").toString())).as("/ui/api/keys " + where).isEqualByComparingTo(total);
+                JsonObject row = on.getOk("/ui/api/overview").getJsonArray("keys").stream().map(JsonObject.class::cast)
+                        .filter(o -> keyId.equals(o.getString("key_id"))).findFirst().orElseThrow();
+                assertThat(new BigDecimal(row.getValue("period_spend").toString())).as("the overview's period_spend " + where)
+                        .isEqualByComparingTo(total);
+            }
+        }
+    }
+
     @Test
     void aNewPeriodStartsWithTheWholeBudgetForEveryGateway() throws Exception {
         try (TestGateway a = TestGateway.start(yaml("")); TestGateway b = TestGateway.start(yaml(""))) {

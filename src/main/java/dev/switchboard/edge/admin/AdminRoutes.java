@@ -80,7 +80,12 @@ public final class AdminRoutes {
             try {
                 Caller caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(rc.request()));
                 onlyParams(rc.request(), Set.of("key"));
-                answer(resp, edge.gateway().keys().info(rc.request().getParam("key"), caller));
+                String ref = rc.request().getParam("key");
+                // the key's spend is read from the ledger (every gateway's calls): not on the event loop
+                vertx.executeBlocking(() -> edge.gateway().keys().info(ref, caller), false).onComplete(ar -> {
+                    if (ar.succeeded()) answer(resp, ar.result());
+                    else call.fail(resp, ar.cause());
+                });
             } catch (Throwable t) {
                 call.fail(resp, t);
             }
@@ -92,8 +97,11 @@ public final class AdminRoutes {
         get(router, "/key/list", rc -> {
             onlyParams(rc.request(), Set.of("page", "size", "key_alias", "user_id", "team_id", "return_full_object"));
             HttpServerRequest q = rc.request();
-            return Future.succeededFuture(edge.gateway().keys().list(intParam(q, "page", 1), intParam(q, "size", 100),
-                    q.getParam("key_alias"), q.getParam("user_id"), q.getParam("team_id"), boolParam(q, "return_full_object")));
+            int page = intParam(q, "page", 1), size = intParam(q, "size", 100);
+            boolean full = boolParam(q, "return_full_object");
+            String alias = q.getParam("key_alias"), userId = q.getParam("user_id"), teamId = q.getParam("team_id");
+            // whole keys carry their spend, read from the ledger: not on the event loop
+            return vertx.executeBlocking(() -> edge.gateway().keys().list(page, size, alias, userId, teamId, full), false);
         });
         get(router, "/spend/logs", rc -> spendLogs(rc.request(), false));
         // LiteLLM's paged spend logs, which tools written against LiteLLM read: the same rows, LiteLLM's fields added

@@ -156,7 +156,8 @@ public final class UiRoutes {
                 return out;
             }, false);
         });
-        get(router, "/ui/api/keys", rc -> Future.succeededFuture(edge.gateway().keys().list(1, 1000, null, true)));
+        // each key's spend is read from the ledger (every gateway's calls): on a worker
+        get(router, "/ui/api/keys", rc -> vertx.executeBlocking(() -> edge.gateway().keys().list(1, 1000, null, true), false));
         router.post("/ui/api/keys/:op").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(rc -> {
             HttpServerResponse resp = rc.response();
             call.identify(resp);
