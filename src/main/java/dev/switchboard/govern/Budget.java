@@ -138,7 +138,7 @@ final class Budget {
         long left = Math.max(0, maxNanos - spent - reserved);
         if (grant == null || maxNanos == NO_LIMIT) return left;
         grant.align(periodStart);
-        long known = Math.max(0, maxNanos - Math.max(spent, grant.seenSpent) - reserved);
+        long known = Math.max(0, maxNanos - known() - reserved);
         if (nowMillis >= grant.memoUntil) return known;
         long free = Math.max(0, grant.granted - grant.spent - reserved) + grant.memoFree;
         return Math.min(known, free);
@@ -147,14 +147,37 @@ final class Budget {
     Grant grant() { return grant; }
 
     /**
-     * This period's spend as far as this gateway knows it: its own view, or, when shared, what the ledger held at the
-     * last grant taken (other gateways' spend included) if that is more.
+     * This period's spend as far as this gateway knows it, without asking the store (what a refusal on the request
+     * path can say): its own view, or, when shared, what the ledger held at the last grant taken (other gateways' spend
+     * included) plus this gateway's calls settled since, if that is more. Another gateway's calls since that grant are
+     * not in it: the admin API reads the ledger instead ({@link KeySpends}).
      */
     synchronized long spentKnown(long nowMillis) {
         roll(nowMillis);
         if (grant == null) return spent;
         grant.align(periodStart);
-        return Math.max(spent, grant.seenSpent);
+        return known();
+    }
+
+    /**
+     * When this gateway last read this budget's spend from the store while other gateways held a share of it (so
+     * {@link #spentKnown} lacks their calls since), or null: no other gateway was seen this period, or none was asked.
+     */
+    synchronized Long othersSeenAt(long nowMillis) {
+        roll(nowMillis);
+        if (grant == null) return null;
+        grant.align(periodStart);
+        return grant.otherGateways > 0 ? grant.seenAt : null;
+    }
+
+    /**
+     * Under the lock, rolled and aligned: the larger of this gateway's own count (the ledger's at start, and its calls
+     * since) and the ledger's at the last grant with this gateway's calls settled since. Neither holds another gateway's
+     * calls after the grant; the first lacks all of theirs after this gateway started.
+     */
+    private long known() {
+        if (grant == null) return spent;
+        return Math.max(spent, grant.seenSpent + grant.spent - grant.spentAtSeen);
     }
 
     /** The period of the grant row this gateway holds in the store, or {@link Grant#NONE}. */
@@ -204,12 +227,8 @@ final class Budget {
     synchronized long headroom(long nowMillis) {
         if (maxNanos == NO_LIMIT) return NO_LIMIT;
         roll(nowMillis);
-        long known = spent;
-        if (grant != null) {
-            grant.align(periodStart);
-            known = Math.max(spent, grant.seenSpent);
-        }
-        return Math.max(0, maxNanos - known - reserved);
+        if (grant != null) grant.align(periodStart);
+        return Math.max(0, maxNanos - known() - reserved);
     }
 
     /** After a credit of {@code nanos} to this budget's row of {@code periodStart} committed. */
@@ -239,9 +258,9 @@ final class Budget {
      * The grant the store now shows for {@code periodStart} (dropped when the period has moved on meanwhile). Only
      * {@link SharedBudgets} changes a grant, one change at a time, so the value it wrote is the value to hold.
      */
-    synchronized void granted(long periodStart, long grantedNanos, long maxAtGrant, long validUntil, long ledgerSpent) {
+    synchronized void granted(long periodStart, long grantedNanos, long maxAtGrant, long validUntil, Seen seen) {
         if (grant.period != periodStart) return;
-        grant.seenSpent = ledgerSpent;
+        grant.saw(seen);
         grant.granted = grantedNanos;
         grant.maxAtGrant = maxAtGrant;
         grant.rowPeriod = periodStart;
@@ -250,9 +269,9 @@ final class Budget {
     }
 
     /** The store had {@code free} left, not enough: refusals need not ask it again until {@code untilMillis}. */
-    synchronized void exhausted(long periodStart, long grantedNanos, long free, long untilMillis, long validUntil, long ledgerSpent) {
+    synchronized void exhausted(long periodStart, long grantedNanos, long free, long untilMillis, long validUntil, Seen seen) {
         if (grant.period != periodStart) return;
-        grant.seenSpent = ledgerSpent;
+        grant.saw(seen);
         grant.granted = grantedNanos;
         grant.memoFree = free;
         grant.memoUntil = untilMillis;
@@ -317,6 +336,12 @@ final class Budget {
     record Snapshot(long spentNanos, long reservedNanos, Long maxNanos, long periodStart, Long resetsAt) {}
 
     /**
+     * What an acquisition read from the store besides the grant: the ledger's spend of the budget this period, how many
+     * other live gateways hold a share of it, and when (epoch ms).
+     */
+    record Seen(long ledgerSpent, int otherGateways, long atMillis) {}
+
+    /**
      * This gateway's share of a budget several gateways serve (guarded by its budget's lock): what it may spend this
      * period ({@code granted}) and what it has spent of it. The budget's limit holds across gateways because the grants
      * of one period never add up to more than the limit less what the ledger already holds ({@link SharedBudgets}).
@@ -334,6 +359,11 @@ final class Budget {
         long memoFree;
         /** The ledger's spend this period at the last grant taken (for what a refusal says was spent). */
         long seenSpent;
+        /** {@link #spent} then: what this gateway settled since is added to {@link #seenSpent}. */
+        long spentAtSeen;
+        /** When the store was read for {@link #seenSpent}, and how many other live gateways held a share then. */
+        long seenAt;
+        int otherGateways;
         /** What of {@link #spent} was credited to the row ({@code flushed_nanos}) by this gateway. */
         long credited;
         /**
@@ -416,7 +446,18 @@ final class Budget {
             spent = 0;
             memoUntil = 0;
             seenSpent = 0;
+            spentAtSeen = 0;
+            seenAt = 0;
+            otherGateways = 0;
             credited = 0;
+        }
+
+        /** What an acquisition of this period read from the store. */
+        void saw(Seen seen) {
+            seenSpent = seen.ledgerSpent();
+            spentAtSeen = spent;
+            seenAt = seen.atMillis();
+            otherGateways = seen.otherGateways();
         }
 
         /**

@@ -178,10 +178,10 @@ public final class Governance {
         java.util.List<BudgetStatus> out = new java.util.ArrayList<>();
         for (KeyState k : registry.all()) {
             if (!k.budget.limited()) continue;
-            Budget.Snapshot s = k.budget.snapshot(nowMillis);
-            long max = s.maxNanos();
-            out.add(new BudgetStatus(k.key().keyId(), k.key().alias(), max, s.spentNanos(),
-                    Math.max(0, max - s.spentNanos() - s.reservedNanos())));
+            long max = k.budget.snapshot(nowMillis).maxNanos();
+            // what this gateway knows without the store (a scrape does no I/O): with others, the ledger at its last grant
+            // and its own calls since, not only its own
+            out.add(new BudgetStatus(k.key().keyId(), k.key().alias(), max, k.budget.spentKnown(nowMillis), k.budget.headroom(nowMillis)));
         }
         return out;
     }

@@ -561,12 +561,20 @@ public final class Governor {
                 needed, now, status, null);
     }
 
-    /** {@code head} (LiteLLM's words), then what {@code scope} has left and when it resets. */
+    /**
+     * {@code head} (LiteLLM's words), then what {@code scope} has left and when it resets. The spend the head says is
+     * what this gateway knows without asking the store (the request path never waits on it): when other gateways share
+     * the budget, the message says as of when, since their calls after that are not in it.
+     */
     private static GatewayException budgetRefusal(Budget b, String head, String scope, long needed, long now, int status, String param) {
         Budget.Snapshot s = b.snapshot(now);
+        Long seenAt = b.othersSeenAt(now);
         String message = head + ". This request could cost up to $" + usd(needed) + " and " + scope + " has $" + usd(b.left(now))
                 + " left" + (s.reservedNanos() > 0 ? " ($" + usd(s.reservedNanos()) + " is held by calls in flight)" : "")
                 + (s.resetsAt() == null ? "." : "; it resets at " + java.time.Instant.ofEpochMilli(s.resetsAt()) + ".")
+                + (seenAt == null ? "" : " Other gateways share this budget: the spend said is the ledger's at "
+                        + java.time.Instant.ofEpochMilli(seenAt) + " (this gateway's last look at the store) plus this gateway's "
+                        + "calls since.")
                 + " A lower max_tokens lowers what a request can cost.";
         return new GatewayException(ErrorKind.forClientStatus(status), status, message, param, "budget_exceeded", "budget_exceeded", null);
     }

@@ -168,7 +168,7 @@ final class SharedBudgets {
     }
 
     /** What one acquisition decided, applied to the budget once its transaction committed. */
-    private record Decision(Outcome outcome, long granted, long free, long ledgerSpent) {}
+    private record Decision(Outcome outcome, long granted, long free, Budget.Seen seen) {}
 
     /**
      * One transaction: how much is free of the budget this period, and this gateway's grant raised from it. Blocks.
@@ -203,15 +203,16 @@ final class SharedBudgets {
             long committed = ledgerSpent + rows.othersOutstanding + Math.max(0, own - rows.ownFlushed);
             long free = Math.max(0, ask.maxNanos() - committed);
             long need = ask.need() + (ask.granted() - own); // a lost row: the grant to top up is own, not ours
+            Budget.Seen seen = new Budget.Seen(ledgerSpent, rows.others, now);
             Decision decision;
             if (need <= 0) {
-                decision = new Decision(Outcome.GRANTED, own, free, ledgerSpent); // the lease only: renewed by the upsert
+                decision = new Decision(Outcome.GRANTED, own, free, seen); // the lease only: renewed by the upsert
             } else if (free >= need) {
-                decision = new Decision(Outcome.GRANTED, own + Math.min(free, Math.max(need, free / rows.live)), free, ledgerSpent);
+                decision = new Decision(Outcome.GRANTED, own + Math.min(free, Math.max(need, free / rows.live)), free, seen);
             } else if (free + rows.othersUnused >= need) {
-                decision = new Decision(lastRound ? Outcome.CONTENDED : Outcome.WAIT, own, free, ledgerSpent);
+                decision = new Decision(lastRound ? Outcome.CONTENDED : Outcome.WAIT, own, free, seen);
             } else {
-                decision = new Decision(Outcome.EXHAUSTED, own, free, ledgerSpent);
+                decision = new Decision(Outcome.EXHAUSTED, own, free, seen);
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET granted_nanos = ?, wanted_nanos = ? "
                     + "WHERE scope = ? AND period_start = ? AND gateway_id = ?")) {
@@ -228,9 +229,9 @@ final class SharedBudgets {
         everHeld = true;
         long validUntil = now + leaseMillis / 2;
         if (d.outcome() == Outcome.EXHAUSTED) {
-            budget.exhausted(ask.periodStart(), d.granted(), d.free(), now + MEMO_MILLIS, validUntil, d.ledgerSpent());
+            budget.exhausted(ask.periodStart(), d.granted(), d.free(), now + MEMO_MILLIS, validUntil, d.seen());
         } else {
-            budget.granted(ask.periodStart(), d.granted(), ask.maxNanos(), validUntil, d.ledgerSpent());
+            budget.granted(ask.periodStart(), d.granted(), ask.maxNanos(), validUntil, d.seen());
         }
         return d.outcome();
     }
@@ -247,6 +248,8 @@ final class SharedBudgets {
         long ownGranted;
         long ownFlushed;
         int live = 1; // this gateway
+        /** Other live gateways with a row of this budget, of this period or (not yet moved on) of an earlier one. */
+        int others;
     }
 
     private Rows rows(Connection c, String scope, long periodStart, long now) throws SQLException {
@@ -287,8 +290,10 @@ final class SharedBudgets {
                 }
             }
         }
+        out.others = out.live - 1;
         for (Map.Entry<String, Long> e : earlierInFlight.entrySet()) {
             if (current.contains(e.getKey())) continue;
+            out.others++;
             out.othersOutstanding += e.getValue();
             out.othersUnused += e.getValue(); // worth waiting for: it claims only what it uses at its next heartbeat
         }

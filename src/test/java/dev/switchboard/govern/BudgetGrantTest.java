@@ -11,13 +11,33 @@ class BudgetGrantTest {
         return new Budget(max, Budget.NO_LIMIT, period, 0, 0, 0, new Budget.Grant("key-1"));
     }
 
+    /** The store showed {@code ledger} spent, no other gateway holding a share. */
+    private static Budget.Seen seen(long ledger) { return new Budget.Seen(ledger, 0, 0); }
+
+    @Test
+    void whatARefusalSaysWasSpentIsTheLedgerAtTheLastGrantPlusThisGatewaysCallsSince() {
+        Budget b = shared(1_000, null);
+        b.granted(b.ask(100, 0).periodStart(), 400, 1_000, 30_000, new Budget.Seen(500, 1, 7));
+        assertThat(b.spentKnown(1)).as("the ledger held another gateway's 500").isEqualTo(500);
+        assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
+        b.settle(100, 80, 2);
+        // before, the grant's ledger figure hid this gateway's own calls after it: 500, not 580
+        assertThat(b.spentKnown(3)).as("and this gateway's 80 since").isEqualTo(580);
+        assertThat(b.headroom(3)).isEqualTo(420);
+        assertThat(b.othersSeenAt(3)).as("another gateway shared it: said as of when").isEqualTo(7L);
+
+        Budget alone = shared(1_000, null);
+        alone.granted(alone.ask(100, 0).periodStart(), 1_000, 1_000, 30_000, seen(0));
+        assertThat(alone.othersSeenAt(1)).as("alone on the budget: its count is the whole spend").isNull();
+    }
+
     @Test
     void aCallNeedsAGrantFirstAndThenFitsInIt() {
         Budget b = shared(1_000, null);
         assertThat(b.reserve(300, 0)).as("nothing granted yet").isEqualTo(Budget.Reserve.NEEDS_GRANT);
         Budget.GrantAsk ask = b.ask(300, 0);
         assertThat(ask.need()).isEqualTo(300);
-        b.granted(ask.periodStart(), 500, 1_000, 10_000, 0);
+        b.granted(ask.periodStart(), 500, 1_000, 10_000, seen(0));
         assertThat(b.reserve(300, 1)).isEqualTo(Budget.Reserve.TAKEN);
         assertThat(b.reserve(300, 1)).as("300 held + 300 > the grant of 500").isEqualTo(Budget.Reserve.NEEDS_GRANT);
         assertThat(b.ask(300, 1).need()).isEqualTo(100);
@@ -29,7 +49,7 @@ class BudgetGrantTest {
     @Test
     void aGrantIsOnlyGoodWhileItsLeaseIsRenewed() {
         Budget b = shared(1_000, null);
-        b.granted(b.ask(100, 0).periodStart(), 1_000, 1_000, 5_000, 0);
+        b.granted(b.ask(100, 0).periodStart(), 1_000, 1_000, 5_000, seen(0));
         assertThat(b.reserve(100, 4_999)).isEqualTo(Budget.Reserve.TAKEN);
         assertThat(b.reserve(100, 5_000)).as("the row may pass for a dead gateway's soon").isEqualTo(Budget.Reserve.NEEDS_GRANT);
         assertThat(b.ask(100, 5_000).need()).as("the grant itself suffices: only the lease is renewed").isLessThanOrEqualTo(0);
@@ -40,7 +60,7 @@ class BudgetGrantTest {
     @Test
     void whenTheStoreSaysThereIsNoMoreRefusalsAreDecidedInMemoryForAWhile() {
         Budget b = shared(1_000, null);
-        b.exhausted(b.ask(400, 0).periodStart(), 0, 150, 1_000, 30_000, 850);
+        b.exhausted(b.ask(400, 0).periodStart(), 0, 150, 1_000, 30_000, seen(850));
         assertThat(b.reserve(400, 10)).as("needs 400, the store had 150").isEqualTo(Budget.Reserve.REFUSED);
         assertThat(b.left(10)).isEqualTo(150);
         assertThat(b.spentKnown(10)).as("what the ledger held, other gateways' spend included").isEqualTo(850);
@@ -51,7 +71,7 @@ class BudgetGrantTest {
     @Test
     void theHeartbeatGivesBackWhatIsUnusedWhenAnotherGatewayWaitsOrTheLimitChanged() {
         Budget b = shared(1_000, null);
-        b.granted(b.ask(100, 0).periodStart(), 1_000, 1_000, 30_000, 0);
+        b.granted(b.ask(100, 0).periodStart(), 1_000, 1_000, 30_000, seen(0));
         assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
         b.settle(100, 60, 2);
         assertThat(b.reserve(200, 3)).isEqualTo(Budget.Reserve.TAKEN);
@@ -63,7 +83,7 @@ class BudgetGrantTest {
         assertThat(asked.granted()).as("spent 60 + 200 in flight").isEqualTo(260);
         assertThat(b.reserve(1, 6)).isEqualTo(Budget.Reserve.NEEDS_GRANT);
         b.settle(200, 0, 7);
-        b.granted(0, 500, 1_000, 30_000, 0);
+        b.granted(0, 500, 1_000, 30_000, seen(0));
         b.configure(400, Budget.NO_LIMIT, null, 0, 8);
         assertThat(b.beat(false, false, 9).granted()).as("a new limit: the grant is taken again against it").isEqualTo(60);
     }
@@ -71,7 +91,7 @@ class BudgetGrantTest {
     @Test
     void aRowTheStoreLostClaimsOnlyWhatIsSpentAndInFlight() {
         Budget b = shared(1_000, null);
-        b.granted(b.ask(100, 0).periodStart(), 900, 1_000, 30_000, 0);
+        b.granted(b.ask(100, 0).periodStart(), 900, 1_000, 30_000, seen(0));
         assertThat(b.reserve(100, 1)).isEqualTo(Budget.Reserve.TAKEN);
         Budget.Grant.Beat beat = b.beat(false, true, 2);
         assertThat(beat.granted()).as("others took this gateway for gone and may have given its grant away").isEqualTo(100);
@@ -83,7 +103,7 @@ class BudgetGrantTest {
         DurationSpec day = DurationSpec.parse("1d");
         Budget b = shared(1_000, day);
         long p0 = b.ask(100, 1_000).periodStart();
-        b.granted(p0, 1_000, 1_000, Long.MAX_VALUE, 0);
+        b.granted(p0, 1_000, 1_000, Long.MAX_VALUE, seen(0));
         assertThat(b.reserve(100, 1_000)).isEqualTo(Budget.Reserve.TAKEN);
         long nextDay = p0 + 86_400_000L + 1;
         Budget.Grant.Beat beat = b.beat(false, false, nextDay);

@@ -99,6 +99,18 @@ abstract class SharedBudgetsContract {
             BigDecimal charged = new BigDecimal(first.headers().firstValue("x-switchboard-cost").orElseThrow())
                     .add(new BigDecimal(second.headers().firstValue("x-switchboard-cost").orElseThrow()));
             assertThat(ledger(admin, "&key=" + k.getString("key_id"))).isEqualByComparingTo(charged).isLessThanOrEqualTo(BUDGET);
+            // A refusal never waits on the store: it says the spend this gateway read at its last look at the store (the
+            // ledger, both gateways' calls) plus its own since, and says as of when. Once both calls are in the ledger and
+            // a refusal asked the store again (each second at most), that is both calls, on either gateway
+            for (TestGateway g : List.of(a, b)) {
+                await("a refusal's Current cost on " + g.baseUrl()).atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(300))
+                        .untilAsserted(() -> {
+                            HttpResponse<String> r = Http.post(g.v1() + "/chat/completions", key, BODY);
+                            String message = new JsonObject(r.body()).getJsonObject("error").getString("message");
+                            assertThat(currentCost(message)).as(message).isEqualByComparingTo(charged);
+                            assertThat(message).contains("Other gateways share this budget: the spend said is the ledger's at ");
+                        });
+            }
         }
     }
 
@@ -139,6 +151,13 @@ abstract class SharedBudgetsContract {
                         .isEqualByComparingTo(total);
             }
         }
+    }
+
+    /** The figure of LiteLLM's "Budget has been exceeded! Current cost: X, Max budget: Y". */
+    private static BigDecimal currentCost(String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Current cost: ([0-9.]+),").matcher(message);
+        assertThat(m.find()).as(message).isTrue();
+        return new BigDecimal(m.group(1));
     }
 
     @Test
