@@ -194,7 +194,7 @@ final class MeteredCall {
         boolean estimated = usage == null;
         // a server that reports no usage: the output estimated from the answer's characters, as a stream's is (it was
         // priced as the prompt alone)
-        if (estimated) usage = estimate(a.deployment(), outputChars(r));
+        if (estimated) usage = estimate(a.deployment(), OutputChars.of(r));
         DeploymentPrices.Cost cost = settle(a, usage);
         record(a, usage, estimated, cost, null, 200, null);
         ChatResponse priced = r.withUsage(r.usage() == null ? null : r.usage().withCost(cost.nanos() / 1e9));
@@ -291,22 +291,6 @@ final class MeteredCall {
         settledAt = System.currentTimeMillis();
         admission.settle(cost.nanos(), usage == null ? -1 : usage.totalTokens(), settledAt);
         return cost;
-    }
-
-    /** The characters of an answer's output, what {@link #estimate} counts tokens from: text, reasoning, tool calls. */
-    static long outputChars(ChatResponse r) {
-        long n = 0;
-        for (dev.switchboard.model.Choice c : r.choices()) {
-            var m = c.message();
-            if (m == null) continue;
-            n += m.textContent().length();
-            if (m.reasoning() != null) n += m.reasoning().length();
-            if (m.refusal() != null) n += m.refusal().length();
-            for (dev.switchboard.model.ToolCall t : m.toolCalls()) {
-                n += (t.name() == null ? 0 : t.name().length()) + (t.arguments() == null ? 0 : t.arguments().length());
-            }
-        }
-        return n;
     }
 
     /** The gateway's own estimate when the provider reported no usage: the prompt, and the output seen so far. */

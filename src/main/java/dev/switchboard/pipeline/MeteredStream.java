@@ -3,10 +3,8 @@ package dev.switchboard.pipeline;
 import dev.switchboard.model.Answer;
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChatStream;
-import dev.switchboard.model.ChunkChoice;
 import dev.switchboard.model.ChunkSink;
 import dev.switchboard.model.GatewayException;
-import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -104,15 +102,7 @@ final class MeteredStream implements ChatStream {
 
     private ChatChunk watch(ChatChunk c) {
         if (id == null && c.id() != null) identify(c.id(), c.model(), c.created());
-        for (ChunkChoice ch : c.choices()) {
-            var d = ch.delta();
-            if (d == null) continue;
-            long chars = 0;
-            if (d.content() != null) chars += d.content().length();
-            if (d.reasoning() != null) chars += d.reasoning().length();
-            for (ToolCallDelta t : d.toolCalls()) chars += (t.argumentsFragment() == null ? 0 : t.argumentsFragment().length());
-            output(chars);
-        }
+        output(OutputChars.of(c));
         if (c.usage() == null || settled.get()) return c;
         usage = c.usage();
         cost = call.settle(answer, usage);
