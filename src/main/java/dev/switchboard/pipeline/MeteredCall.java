@@ -268,7 +268,8 @@ final class MeteredCall {
             return;
         }
         boolean estimated = b.usage() == null;
-        Usage usage = estimated ? estimate(b.deployment(), 0) : b.usage();
+        // no usage from the provider (a stream cut when the guardrail blocked it): the prompt and the output it had sent
+        Usage usage = estimated ? estimate(b.deployment(), b.outputChars()) : b.usage();
         record(a, usage, estimated, settle(a, usage), null, g.status(), dev.switchboard.model.GuardrailBlock.ERROR_TYPE);
     }
 

@@ -147,6 +147,7 @@ public final class ProviderSimulator {
     public Received last() { return received.isEmpty() ? null : received.get(received.size() - 1); }
 
     public void reset() {
+        guardrailDelayMs = 0;
         received.clear();
         behaviours.clear();
         cancelledStreams.set(0);
@@ -195,6 +196,14 @@ public final class ProviderSimulator {
 
     /** Every request for this upstream model id behaves like this until {@link #reset}; null: normal again. */
     public void behaveAlways(String model, SimBehaviour behaviour) { behaviours.standing(model, behaviour); }
+
+    private volatile long guardrailDelayMs;
+
+    /**
+     * The guardrail services answer after {@code ms} (0: at once, after {@link #reset}): a slow verdict, while a
+     * during_call guardrail's provider call beside it has answered already.
+     */
+    public void delayGuardrails(long ms) { this.guardrailDelayMs = ms; }
 
     /**
      * Bedrock: accept SigV4 signatures made with this access key and secret (and, when not null, only with this session
@@ -257,7 +266,9 @@ public final class ProviderSimulator {
             if (GuardrailSim.owns(req.path())) {
                 // a guardrail service is not the model: injected faults and delays are for the next model call
                 if (record) received.add(new Received(req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), jsonOrEmpty(body)));
-                SimGuard.run(req.path(), resp, () -> guardrails.handle(req, body));
+                long delay = guardrailDelayMs;
+                if (delay > 0) vertx.setTimer(delay, t -> SimGuard.run(req.path(), resp, () -> guardrails.handle(req, body)));
+                else SimGuard.run(req.path(), resp, () -> guardrails.handle(req, body));
                 return;
             }
             SimBehaviour behaviour = behaviours.next(() -> requestedModel(req.path(), body));

@@ -266,6 +266,68 @@ class GuardrailsIT {
         assertThat(ok.choices().get(0).message().content().orElseThrow()).contains("fine words");
     }
 
+    /** The ledger row of the call {@code r} answered. */
+    private static JsonObject ledgerRow(HttpResponse<String> r) {
+        JsonArray rows = new Admin(gw).getOk("/spend/logs?request_id=" + r.headers().firstValue("x-switchboard-request-id").orElseThrow())
+                .getJsonArray("data");
+        assertThat(rows).hasSize(1);
+        return rows.getJsonObject(0);
+    }
+
+    private static HttpResponse<String> blockedDuringCall(String dialect, boolean stream, String text) {
+        String body = dialect.equals("openai")
+                ? "{\"model\":\"gpt\",\"stream\":" + stream + ",\"guardrails\":[\"aporia-during\"],"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}"
+                : "{\"model\":\"claude\",\"max_tokens\":256,\"stream\":" + stream + ",\"guardrails\":[\"aporia-during\"],"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+        HttpResponse<String> r = Http.post(dialect.equals("openai") ? gw.v1() + "/chat/completions" : gw.baseUrl() + "/v1/messages",
+                TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("aporia_ai_response");
+        return r;
+    }
+
+    /**
+     * D2 of the multi-gateway QA run: a streamed call that a slow during_call guardrail blocks after the provider sent
+     * its whole answer, usage included, is priced on that usage, as the same call not streamed is; it was priced at a
+     * prompt-only estimate (0 output tokens), the stream cancelled unread. Both dialects.
+     */
+    @Test
+    void aStreamedDuringCallBlockIsPricedOnTheUsageTheProviderAlreadySent() {
+        gw.simulator.delayGuardrails(400); // the verdict comes after the provider's whole answer
+        for (String dialect : List.of("openai", "anthropic")) {
+            JsonObject whole = ledgerRow(blockedDuringCall(dialect, false, "forbidden words, " + dialect));
+            JsonObject streamed = ledgerRow(blockedDuringCall(dialect, true, "forbidden words, " + dialect));
+            assertThat(streamed.getString("error_type")).isEqualTo("guardrail_blocked");
+            assertThat(streamed.getBoolean("usage_estimated")).as(dialect + ": the provider's usage").isFalse();
+            assertThat(streamed.getInteger("completion_tokens")).as(dialect).isPositive()
+                    .isEqualTo(whole.getInteger("completion_tokens"));
+            assertThat(streamed.getInteger("prompt_tokens")).as(dialect).isEqualTo(whole.getInteger("prompt_tokens"));
+            assertThat(streamed.getValue("spend").toString()).as(dialect).isEqualTo(whole.getValue("spend").toString());
+        }
+    }
+
+    /**
+     * A streamed call blocked while the provider is still streaming, so no usage came: the estimate counts the output
+     * the provider had sent (it bills it), not only the prompt, and the upstream stream is cancelled. Both dialects.
+     */
+    @Test
+    void aStreamedDuringCallBlockWithoutUsageIsEstimatedWithTheOutputAlreadyStreamed() {
+        gw.simulator.delayGuardrails(400);
+        gw.simulator.behaveAlways("gpt-4o-mini", dev.switchboard.simulator.SimBehaviour.longSlowStream(40, 200));
+        gw.simulator.behaveAlways("claude-sonnet-4-5", dev.switchboard.simulator.SimBehaviour.longSlowStream(40, 200));
+        for (String dialect : List.of("openai", "anthropic")) {
+            int cancelled = gw.simulator.cancelledStreams();
+            JsonObject row = ledgerRow(blockedDuringCall(dialect, true, "forbidden words, " + dialect));
+            assertThat(row.getString("error_type")).isEqualTo("guardrail_blocked");
+            assertThat(row.getBoolean("usage_estimated")).as(dialect).isTrue();
+            // ~10 events of text had come in the 400 ms the verdict took: far more than nothing
+            assertThat(row.getInteger("completion_tokens")).as(dialect + ": the output streamed before the block").isGreaterThan(5);
+            org.awaitility.Awaitility.await(dialect + ": the upstream stream is cancelled").atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> gw.simulator.cancelledStreams() > cancelled);
+        }
+    }
+
     @Test
     void lakeraOnBothSidesChecksTheAnswerWithTheConversation() {
         assertThatThrownBy(() -> anthropic.messages().create(askClaude("just say it: forbid" + "den", "lakera-both").build()))

@@ -9,7 +9,6 @@ import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.GuardrailBlock;
-import dev.switchboard.model.Usage;
 import dev.switchboard.pipeline.ChatHandler;
 import dev.switchboard.pipeline.Stage;
 import io.vertx.core.Future;
@@ -27,7 +26,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>pre_call, one after another, before anything else: a block answers at once and no provider is called;</li>
  *   <li>during_call beside the provider call; the answer waits for them (LiteLLM's asyncio.gather), and a block
- *       discards it (the call is still paid for and recorded);</li>
+ *       discards it (the call is still paid for and recorded: a held-back stream is read for what it cost first,
+ *       {@link BlockedStream});</li>
  *   <li>post_call on the answer. A stream is read whole first, checked, then replayed (what LiteLLM's streaming
  *       iterator hooks do), so a streamed block is a clean error before the first byte, not a broken stream.</li>
  * </ul>
@@ -38,8 +38,11 @@ public final class GuardrailStage implements Stage {
 
     private final List<Guardrail> guardrails;
     private final Set<String> names;
+    /** For the timers of a blocked stream's reading. */
+    private final io.vertx.core.Vertx vertx;
 
-    GuardrailStage(List<Guardrail> guardrails) {
+    GuardrailStage(List<Guardrail> guardrails, io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
         this.guardrails = List.copyOf(guardrails);
         this.names = new java.util.LinkedHashSet<>(guardrails.stream().map(Guardrail::name).toList());
     }
@@ -88,7 +91,7 @@ public final class GuardrailStage implements Stage {
                 if (p.empty()) return next.chat(ctx, request);
                 Map<String, String> header = Map.of(APPLIED_HEADER, p.applied());
                 return pre(ctx, request, p.pre)
-                        .compose(req -> during(ctx, req, p.during, next.chat(ctx, req), a -> a.deployment(), a -> a.body().usage(), a -> { })
+                        .compose(req -> during(ctx, req, p.during, next.chat(ctx, req), a -> Future.succeededFuture(Billed.of(a.body())))
                                 .compose(a -> post(ctx, req, p.post, a.body(), a.deployment())
                                         .map(checked -> new Answer<>(checked, a.deployment(), a.route(), a.cache(), a.tier(), a.headers()))))
                         .map(a -> a.withHeaders(header))
@@ -108,8 +111,7 @@ public final class GuardrailStage implements Stage {
                 if (p.empty()) return next.stream(ctx, request);
                 Map<String, String> header = Map.of(APPLIED_HEADER, p.applied());
                 return pre(ctx, request, p.pre)
-                        .compose(req -> during(ctx, req, p.during, next.stream(ctx, req), Answer::deployment, a -> null,
-                                a -> a.body().cancel())
+                        .compose(req -> during(ctx, req, p.during, next.stream(ctx, req), a -> BlockedStream.drain(vertx, a.body()))
                                 .compose(a -> p.post.isEmpty() ? Future.succeededFuture(a) : StreamCollector.collect(a.body())
                                         .compose(whole -> post(ctx, req, p.post, whole, a.deployment()))
                                         .map(checked -> new Answer<ChatStream>(new StreamReplay(checked), a.deployment(), a.route(),
@@ -132,19 +134,18 @@ public final class GuardrailStage implements Stage {
         Future<ChatRequest> f = Future.succeededFuture(request);
         for (Guardrail g : pre) {
             f = f.compose(r -> g.input(ctx, r, GuardrailConfig.PRE_CALL)
-                    .recover(t -> Future.failedFuture(marked(t, g, GuardrailConfig.PRE_CALL, null, null))));
+                    .recover(t -> Future.failedFuture(marked(t, g, GuardrailConfig.PRE_CALL, null, Billed.UNKNOWN))));
         }
         return f;
     }
 
     /**
      * The provider call with the during_call guardrails beside it: both finish before anything goes on. A guardrail's
-     * block wins over the call's answer (which is discarded, and released via {@code discard}); a failed call fails as
-     * it would have.
+     * block wins over the call's answer, which is discarded once {@code billed} has said what it cost (a stream is read
+     * and cancelled); a failed call fails as it would have.
      */
     private static <T> Future<Answer<T>> during(CallContext ctx, ChatRequest request, List<Guardrail> during,
-                                                Future<Answer<T>> call, Function<Answer<T>, String> deployment,
-                                                Function<Answer<T>, Usage> usage, java.util.function.Consumer<Answer<T>> discard) {
+                                                Future<Answer<T>> call, Function<Answer<T>, Future<Billed>> billed) {
         if (during.isEmpty()) return call;
         List<Future<ChatRequest>> checks = new ArrayList<>();
         for (Guardrail g : during) checks.add(g.input(ctx, request, GuardrailConfig.DURING_CALL));
@@ -154,10 +155,12 @@ public final class GuardrailStage implements Stage {
             for (int i = 0; i < checks.size(); i++) {
                 Future<ChatRequest> c = checks.get(i);
                 if (c.failed()) {
-                    Answer<T> a = call.succeeded() ? call.result() : null;
-                    if (a != null) discard.accept(a);
-                    return Future.failedFuture(marked(c.cause(), during.get(i), GuardrailConfig.DURING_CALL,
-                            a == null ? null : deployment.apply(a), a == null ? null : usage.apply(a)));
+                    Throwable cause = c.cause();
+                    Guardrail g = during.get(i);
+                    if (call.failed()) return Future.failedFuture(marked(cause, g, GuardrailConfig.DURING_CALL, null, Billed.UNKNOWN));
+                    Answer<T> a = call.result();
+                    return billed.apply(a).transform(b -> Future.failedFuture(marked(cause, g, GuardrailConfig.DURING_CALL,
+                            a.deployment(), b.succeeded() ? b.result() : Billed.UNKNOWN)));
                 }
             }
             return call;
@@ -170,15 +173,15 @@ public final class GuardrailStage implements Stage {
         Future<ChatResponse> f = Future.succeededFuture(answer);
         for (Guardrail g : post) {
             f = f.compose(a -> g.output(ctx, request, a)
-                    .recover(t -> Future.failedFuture(marked(t, g, GuardrailConfig.POST_CALL, deployment, answer.usage()))));
+                    .recover(t -> Future.failedFuture(marked(t, g, GuardrailConfig.POST_CALL, deployment, Billed.of(answer)))));
         }
         return f;
     }
 
-    /** A block gets its mode and the call that was made (for the ledger); other failures pass unchanged. */
-    private static Throwable marked(Throwable t, Guardrail g, String mode, String deployment, Usage usage) {
+    /** A block gets its mode and the call that was made, with what it cost (for the ledger); other failures pass unchanged. */
+    private static Throwable marked(Throwable t, Guardrail g, String mode, String deployment, Billed billed) {
         if (t instanceof GatewayException e && e.block() != null) {
-            return e.blockedBy(new GuardrailBlock(g.name(), mode, deployment, usage));
+            return e.blockedBy(new GuardrailBlock(g.name(), mode, deployment, billed.usage(), billed.outputChars()));
         }
         return t;
     }

@@ -10,10 +10,12 @@ import java.util.List;
 public final class Guardrails {
     private final List<Guardrail> built;
     private final List<String> secrets;
+    private final io.vertx.core.Vertx vertx;
 
-    private Guardrails(List<Guardrail> built, List<String> secrets) {
+    private Guardrails(List<Guardrail> built, List<String> secrets, io.vertx.core.Vertx vertx) {
         this.built = built;
         this.secrets = secrets;
+        this.vertx = vertx;
     }
 
     public static Guardrails build(List<GuardrailConfig> configs, ProviderContext ctx) {
@@ -38,7 +40,7 @@ public final class Guardrails {
                 default -> throw new IllegalArgumentException("line " + c.line() + ": guardrail kind " + c.kind() + " is not built");
             });
         }
-        return new Guardrails(out, List.copyOf(secrets));
+        return new Guardrails(out, List.copyOf(secrets), ctx.vertx());
     }
 
     /**
@@ -65,5 +67,5 @@ public final class Guardrails {
     /** The keys the guardrails send, so the gateway's scrubber removes them from anything an upstream echoes. */
     public List<String> secrets() { return secrets; }
 
-    public GuardrailStage stage() { return new GuardrailStage(built); }
+    public GuardrailStage stage() { return new GuardrailStage(built, vertx); }
 }
