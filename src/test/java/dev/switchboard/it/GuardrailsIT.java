@@ -328,6 +328,47 @@ class GuardrailsIT {
         }
     }
 
+    /**
+     * A blocked answer the response cache served cost nothing: no provider was called for it. It was priced on the
+     * stored call's usage (the streamed one, once the blocked stream was read for its usage, too).
+     */
+    @Test
+    void aBlockedCacheHitIsRecordedAtNoCost() {
+        try (TestGateway cached = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                litellm_settings: { cache: true }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                guardrails:
+                """ + remote("aporia-during", "aporia", "during_call", APORIA_KEY, "${SIM_ROOT}")
+                + remote("aporia-post", "aporia", "post_call", APORIA_KEY, "${SIM_ROOT}"))) {
+            for (String guard : List.of("aporia-during", "aporia-post")) {
+                boolean first = true;
+                for (boolean stream : List.of(false, true, false)) {
+                    String body = "{\"model\":\"gpt\",\"stream\":" + stream + ",\"guardrails\":[\"" + guard + "\"],"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"repeat: forbidden, " + guard + "\"}]}";
+                    HttpResponse<String> r = Http.post(cached.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+                    JsonObject row = new Admin(cached).getOk("/spend/logs?request_id="
+                            + r.headers().firstValue("x-switchboard-request-id").orElseThrow()).getJsonArray("data").getJsonObject(0);
+                    assertThat(row.getString("error_type")).isEqualTo("guardrail_blocked");
+                    assertThat(cached.simulator.received().stream().filter(x -> x.path().equals("/v1/chat/completions")))
+                            .as("one provider call, then the cache").hasSize(1);
+                    if (first) { // the provider was called and paid
+                        assertThat(row.getDouble("spend")).as(guard).isPositive();
+                        first = false;
+                        continue;
+                    }
+                    assertThat(row.getValue("deployment")).as(guard + ", stream " + stream + ": served by the cache").isNull();
+                    assertThat(row.getDouble("spend")).as(guard + ", stream " + stream).isZero();
+                }
+                cached.simulator.reset();
+            }
+        }
+    }
+
     @Test
     void lakeraOnBothSidesChecksTheAnswerWithTheConversation() {
         assertThatThrownBy(() -> anthropic.messages().create(askClaude("just say it: forbid" + "den", "lakera-both").build()))

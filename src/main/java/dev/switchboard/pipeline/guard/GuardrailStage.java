@@ -92,7 +92,7 @@ public final class GuardrailStage implements Stage {
                 Map<String, String> header = Map.of(APPLIED_HEADER, p.applied());
                 return pre(ctx, request, p.pre)
                         .compose(req -> during(ctx, req, p.during, next.chat(ctx, req), a -> Future.succeededFuture(Billed.of(a.body())))
-                                .compose(a -> post(ctx, req, p.post, a.body(), a.deployment())
+                                .compose(a -> post(ctx, req, p.post, a.body(), called(a))
                                         .map(checked -> new Answer<>(checked, a.deployment(), a.route(), a.cache(), a.tier(), a.headers()))))
                         .map(a -> a.withHeaders(header))
                         .recover(t -> Future.failedFuture(withHeader(t, header)));
@@ -113,7 +113,7 @@ public final class GuardrailStage implements Stage {
                 return pre(ctx, request, p.pre)
                         .compose(req -> during(ctx, req, p.during, next.stream(ctx, req), a -> BlockedStream.drain(vertx, a.body()))
                                 .compose(a -> p.post.isEmpty() ? Future.succeededFuture(a) : StreamCollector.collect(a.body())
-                                        .compose(whole -> post(ctx, req, p.post, whole, a.deployment()))
+                                        .compose(whole -> post(ctx, req, p.post, whole, called(a)))
                                         .map(checked -> new Answer<ChatStream>(new StreamReplay(checked), a.deployment(), a.route(),
                                                 a.cache(), a.tier(), a.headers()))))
                         .map(a -> a.withHeaders(header))
@@ -160,14 +160,26 @@ public final class GuardrailStage implements Stage {
                     if (call.failed()) return Future.failedFuture(marked(cause, g, GuardrailConfig.DURING_CALL, null, Billed.UNKNOWN));
                     Answer<T> a = call.result();
                     return billed.apply(a).transform(b -> Future.failedFuture(marked(cause, g, GuardrailConfig.DURING_CALL,
-                            a.deployment(), b.succeeded() ? b.result() : Billed.UNKNOWN)));
+                            called(a), b.succeeded() ? b.result() : Billed.UNKNOWN)));
                 }
             }
             return call;
         });
     }
 
-    /** post_call guardrails in order on the answer, each seeing the answer the one before let through. */
+    /**
+     * The deployment a block's call paid, or null when none was paid: an answer the response cache served (its
+     * usage is the stored call's, which the provider billed once, then) is recorded at 0, as a pre_call block is.
+     */
+    private static String called(Answer<?> a) {
+        return a.cache() != null && a.cache().startsWith("hit") ? null : a.deployment();
+    }
+
+    /**
+     * post_call guardrails in order on the answer, each seeing the answer the one before let through.
+     *
+     * @param deployment the deployment paid for the answer ({@link #called}), or null
+     */
     private static Future<ChatResponse> post(CallContext ctx, ChatRequest request, List<Guardrail> post, ChatResponse answer,
                                              String deployment) {
         Future<ChatResponse> f = Future.succeededFuture(answer);
