@@ -14,7 +14,8 @@ import java.util.Map;
  * @param chat          whether chat completions are cached ({@code supported_call_types} names {@code completion} /
  *                      {@code acompletion}, or is absent)
  * @param redisAddress  the Redis of a {@code redis} / {@code redis-semantic} cache (cache_params over the
- *                      {@code REDIS_*} variables, see {@link RedisAddress}), or null
+ *                      {@code REDIS_*} variables, see {@link RedisAddress}) once {@link #withRedisAddress} has worked it
+ *                      out, else null
  * @param maxBytes      the in-memory cache's bound ({@code max_size_mb}, default 256)
  * @param redisTimeoutMillis how long a Redis command may take before the request goes on as a miss ({@code timeout},
  *                      or LiteLLM's {@code socket_timeout}; default 250 ms)
@@ -37,15 +38,13 @@ public record CacheSettings(boolean enabled, String type, long ttlSeconds, Strin
     /** The longest an entry is kept (10 years): a request's {@code cache.ttl} above it is refused, a config's cut to it. */
     public static final long MAX_TTL_SECONDS = 10L * 365 * 86_400;
 
-    /** Without the environment: the Redis address from cache_params alone (tests). */
-    public static CacheSettings from(Map<String, Object> litellmSettings) { return from(litellmSettings, name -> null); }
-
     /**
-     * @param env the environment as the gateway sees it, for LiteLLM's {@code REDIS_*} variables
-     * @throws IllegalArgumentException naming the variable when a {@code REDIS_*} one is not usable
+     * The settings, without the Redis address: that is worked out by {@link #withRedisAddress} only once something is
+     * cached, so that a {@code REDIS_*} variable of the environment (Kubernetes sets {@code REDIS_PORT=tcp://…} for any
+     * Service named redis) cannot refuse a config whose cache is off.
      */
     @SuppressWarnings("unchecked")
-    public static CacheSettings from(Map<String, Object> litellmSettings, java.util.function.Function<String, String> env) {
+    public static CacheSettings from(Map<String, Object> litellmSettings) {
         Object on = litellmSettings.get("cache");
         Map<String, Object> p = litellmSettings.get("cache_params") instanceof Map<?, ?> m ? withoutNulls((Map<String, Object>) m) : Map.of();
         String type = p.get("type") == null ? "local" : p.get("type").toString();
@@ -55,12 +54,25 @@ public record CacheSettings(boolean enabled, String type, long ttlSeconds, Strin
         if (p.get("supported_call_types") instanceof List<?> types) {
             chat = types.stream().map(String::valueOf).anyMatch(t -> t.equals("completion") || t.equals("acompletion"));
         }
-        RedisAddress redis = type.startsWith("redis") ? RedisAddress.from(p, env) : null;
         long maxBytes = p.get("max_size_mb") instanceof Number n ? (long) (n.doubleValue() * (1 << 20)) : 256L << 20;
         Object seconds = p.get("timeout") != null ? p.get("timeout") : p.get("socket_timeout");
         long timeout = seconds instanceof Number n ? (long) (n.doubleValue() * 1000) : 250;
-        return new CacheSettings(Boolean.TRUE.equals(on), type, ttl, ns, chat, redis, maxBytes, timeout, p,
+        return new CacheSettings(Boolean.TRUE.equals(on), type, ttl, ns, chat, null, maxBytes, timeout, p,
                 "default_off".equals(p.get("mode")));
+    }
+
+    /**
+     * These settings with the Redis address of a {@code redis} / {@code redis-semantic} cache worked out (unchanged for
+     * another type): call it only when some alias is cached.
+     *
+     * @param env  the environment as the gateway sees it, for LiteLLM's {@code REDIS_*} variables
+     * @param warn gets a {@code REDIS_*} variable that is not usable but not needed either (cache_params names the server)
+     * @throws IllegalArgumentException naming the variable when a {@code REDIS_*} one is needed and not usable
+     */
+    public CacheSettings withRedisAddress(java.util.function.Function<String, String> env, java.util.function.Consumer<String> warn) {
+        if (!redis()) return this;
+        return new CacheSettings(enabled, type, ttlSeconds, namespace, chat, RedisAddress.from(params, env, warn), maxBytes,
+                redisTimeoutMillis, params, optIn);
     }
 
     /** The config loader leaves unset keys out; a map built by hand may still hold a null, which Map.copyOf refuses. */

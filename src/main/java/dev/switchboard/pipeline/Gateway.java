@@ -200,7 +200,8 @@ public final class Gateway {
         router.modelAccess((call, alias) -> governance.allows(call.caller(), alias, call.attached(dev.switchboard.model.CallContext.TEAM)));
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices), observe.observer().scrubber());
-        ResponseCache cache = responseCache(vertx, config, router, metering, env);
+        List<String> warnings = new ArrayList<>();
+        ResponseCache cache = responseCache(vertx, config, router, metering, env, warnings);
         if (settings.auto() != null) cache.autoAlias(settings.auto().alias()); // its entries keyed by the tier's pin too
         observe.cacheStage().set(cache.cachesAnything());
         StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
@@ -212,7 +213,6 @@ public final class Gateway {
                 http.scrubber());
         Store store = new Store(db, ledger, governance, reports, metering, health, stopBudgetSync, prices, cache, observe, responses,
                 forgetLogSecrets);
-        List<String> warnings = new ArrayList<>();
         String tracingOff = tracing == null ? Observability.otelWithoutEndpoint(config, env) : null;
         if (tracingOff != null) warnings.add(tracingOff);
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
@@ -333,12 +333,13 @@ public final class Gateway {
     /**
      * The response cache: {@code litellm_settings.cache: true} caches every alias but those whose deployment says
      * {@code cache: false}; without it, only aliases whose deployment says {@code cache: true}. A deployment id, a
-     * model_group_alias and a name a wildcard serves are cached as the entry that serves them is.
+     * model_group_alias and a name a wildcard serves are cached as the entry that serves them is. The Redis address is
+     * worked out only when something is cached: a cache that is off reads no {@code REDIS_*} variable.
      */
     private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, ModelRouter router, Metering metering,
-                                               Function<String, String> env) {
+                                               Function<String, String> env, List<String> warnings) {
         java.util.Set<String> aliases = router.aliases();
-        CacheSettings s = CacheSettings.from(config.litellmSettings(), env);
+        CacheSettings s = CacheSettings.from(config.litellmSettings());
         java.util.Set<String> on = new java.util.LinkedHashSet<>();
         java.util.Set<String> off = new java.util.HashSet<>();
         for (Deployment d : config.deployments()) {
@@ -352,6 +353,7 @@ public final class Gateway {
             for (Deployment d : config.deployments()) on.add(d.alias());
         }
         on.removeAll(off);
+        if (!on.isEmpty()) s = s.withRedisAddress(env, warnings::add);
         dev.switchboard.cache.semantic.SemanticCache semantic = s.semantic() && !on.isEmpty()
                 ? SemanticWiring.create(vertx, s, router, metering, config.general().databaseUrl()) : null;
         ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)

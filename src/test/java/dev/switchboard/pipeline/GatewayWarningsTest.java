@@ -45,6 +45,20 @@ class GatewayWarningsTest {
     }
 
     @Test
+    void aRedisCacheThatIsOffReadsNoRedisVariable() {
+        // review: Kubernetes' REDIS_PORT=tcp://… (any Service named redis) refused a config whose Redis cache was off
+        String yaml = "model_list:\n  - model_name: a\n    litellm_params: { model: mock/a }\n"
+                + "litellm_settings:\n  cache_params: { type: redis, host: redis }\n";
+        Gateway off = gateway(yaml, Map.of("REDIS_PORT", "tcp://10.96.4.7", "REDIS_URL", "http://nope"));
+        assertThat(off.warnings()).isEmpty();
+        off.shutdown();
+        // on, cache_params naming the server: an unusable variable is a warning, not a refusal
+        Gateway on = gateway(yaml.replace("cache_params", "cache: true\n  cache_params"), Map.of("REDIS_PORT", "tcp://10.96.4.7"));
+        assertThat(on.warnings()).singleElement().asString().startsWith("REDIS_PORT: 'tcp://10.96.4.7' is not a port.");
+        on.shutdown();
+    }
+
+    @Test
     void litellmsOtelCallbackWithNoEndpointAnywhereIsWarnedAbout() {
         String yaml = YAML + "litellm_settings:\n  callbacks: [otel]\n";
         Map<String, String> keys = Map.of("OPENAI_API_KEY", "sk-openai-from-env-1234", "ANTHROPIC_API_KEY", "sk-ant-from-env-5678");
