@@ -91,6 +91,11 @@ class CostCalculatorTest {
         ModelPrice proImage = catalog.lookup("gemini", "gemini-3-pro-image-preview", null).price();
         // 7 x 2 + 4 x 12 + 1,290 x 120 = 14 + 48 + 154,800 ($/M)
         assertThat(CostCalculator.costNanos(proImage, oneImage)).isEqualTo(154_862_000L);
+        // gemini-3.1-flash-image-preview: a 1K image is 1,120 tokens at $60 a million, Google's "$0.067 per image"
+        Usage oneImage1K = new Usage(7, 1124, 0, 0, 0, 0, new Usage.Details(0, 0, 0, 0, 1120));
+        // 7 x 0.50 + 4 x 3 + 1,120 x 60 = 3.5 + 12 + 67,200 ($/M)
+        assertThat(CostCalculator.costNanos(catalog.lookup("gemini", "gemini-3.1-flash-image-preview", null).price(), oneImage1K))
+                .isEqualTo(67_215_500L);
         // on Vertex, the same list price
         assertThat(CostCalculator.costNanos(catalog.lookup("vertex_ai", "gemini-2.5-flash-image", null).price(), oneImage))
                 .isEqualTo(38_712_100L);

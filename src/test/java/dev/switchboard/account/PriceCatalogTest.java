@@ -123,6 +123,12 @@ class PriceCatalogTest {
         assertPerMillion(proImage.outputPerToken(), 12);
         assertPerMillion(proImage.outputImagePerToken(), 120);
         assertPerMillion(priced("vertex_ai", "gemini-3-pro-image-preview").outputImagePerToken(), 120);
+        // review: gemini-3.1-flash-image-preview had no image rate, its pictures billed as $3 text; Google's is $60
+        ModelPrice flash31Image = priced("gemini", "gemini-3.1-flash-image-preview");
+        assertPerMillion(flash31Image.inputPerToken(), 0.5);
+        assertPerMillion(flash31Image.outputPerToken(), 3);
+        assertPerMillion(flash31Image.outputImagePerToken(), 60);
+        assertPerMillion(priced("gemini", "gemini-3.1-flash-image").outputImagePerToken(), 60);
         assertThat(priced("gemini", "gemini-2.5-flash").outputImagePerToken()).isNull();
 
         ModelPrice negotiated = catalog.lookup("gemini", "gemini-2.5-flash-image", Map.of("output_cost_per_image_token", 2.4e-5)).price();
