@@ -29,15 +29,39 @@ final class KeySpends {
     /** One key as the admin API shows it. Blocks. */
     ObjectNode json(KeyState key, long nowMillis) { return json(List.of(key), nowMillis).get(0); }
 
-    /** These keys as the admin API shows them, in the same order, their spend read in one transaction. Blocks. */
+    /** These keys as the admin API shows them, in the same order, their spend read in one grouped sum. Blocks. */
     List<ObjectNode> json(List<KeyState> keys, long nowMillis) {
+        if (keys.isEmpty()) return new ArrayList<>();
+        flushLedger.run();
+        return jsonFlushed(keys, nowMillis);
+    }
+
+    /**
+     * As {@link #json(List, long)}, for a caller that wrote the ledger's queue already: an admin request flushes it
+     * once (each flush is a transaction), however many lists of keys it shows. Blocks.
+     */
+    List<ObjectNode> jsonFlushed(List<KeyState> keys, long nowMillis) {
         List<ObjectNode> out = new ArrayList<>(keys.size());
         if (keys.isEmpty()) return out;
-        flushLedger.run();
         List<VirtualKey> defs = new ArrayList<>(keys.size());
         for (KeyState s : keys) defs.add(s.key());
         Map<String, Long> spent = store.spentThisPeriod(defs, nowMillis);
         for (KeyState s : keys) out.add(KeyJson.key(s, nowMillis, spent.getOrDefault(s.key().keyId(), 0L)));
+        return out;
+    }
+
+    /**
+     * The keys of each of these teams as the admin API shows them, by team id (a team without keys has an empty list),
+     * their spend read in one grouped sum for all the teams: {@code /team/list} showed each team's keys with a flush
+     * and a transaction of its own. The caller wrote the ledger's queue already. Blocks.
+     */
+    Map<String, List<ObjectNode>> byTeamFlushed(java.util.Collection<String> teamIds, List<KeyState> allKeys, long nowMillis) {
+        java.util.Set<String> wanted = new java.util.HashSet<>(teamIds);
+        List<KeyState> theirs = allKeys.stream().filter(s -> s.key().teamId() != null && wanted.contains(s.key().teamId())).toList();
+        List<ObjectNode> shown = jsonFlushed(theirs, nowMillis);
+        Map<String, List<ObjectNode>> out = new java.util.HashMap<>();
+        for (String id : teamIds) out.put(id, new ArrayList<>());
+        for (int i = 0; i < theirs.size(); i++) out.get(theirs.get(i).key().teamId()).add(shown.get(i));
         return out;
     }
 }

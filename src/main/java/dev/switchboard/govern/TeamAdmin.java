@@ -115,7 +115,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             ObjectNode out = KeyJson.mapper().createObjectNode();
             out.put("team_id", id);
             out.set("team_info", json(t, now));
-            out.set("keys", keysOf(id, now));
+            out.set("keys", keysOf(List.of(t), now).get(id));
             out.set("team_memberships", memberships(t, now));
             return out;
         }, false);
@@ -132,10 +132,12 @@ public final class TeamAdmin extends RowAdmin<Team> {
             flushLedger.run();
             long now = clock.getAsLong();
             ArrayNode out = KeyJson.mapper().createArrayNode();
-            for (Team t : listed(userId, organizationId)) {
+            List<Team> listed = listed(userId, organizationId);
+            java.util.Map<String, ArrayNode> keysOf = keysOf(listed, now);
+            for (Team t : listed) {
                 ObjectNode o = json(t, now);
                 o.set("team_memberships", memberships(t, now));
-                o.set("keys", keysOf(t.teamId(), now));
+                o.set("keys", keysOf.get(t.teamId()));
                 out.add(o);
             }
             return out;
@@ -175,10 +177,13 @@ public final class TeamAdmin extends RowAdmin<Team> {
                 order = order.thenComparing(Team::teamId);
                 found.sort("desc".equals(sortOrder) ? order.reversed() : order);
             } else if ("desc".equals(sortOrder)) java.util.Collections.reverse(found);
+            // the page's teams' keys, their spend in one grouped sum
+            java.util.Map<String, ArrayNode> keysOf = keysOf(found.subList(pageStart(page, pageSize, found.size()),
+                    pageStart(page + 1L, pageSize, found.size())), now);
             return page("teams", found, page, pageSize, t -> {
                 ObjectNode o = json(t, now);
                 o.set("team_memberships", memberships(t, now));
-                o.set("keys", keysOf(t.teamId(), now));
+                o.set("keys", keysOf.get(t.teamId()));
                 return o;
             });
         }, false);
@@ -520,10 +525,17 @@ public final class TeamAdmin extends RowAdmin<Team> {
         return t == null ? null : json(t, now);
     }
 
-    /** The keys whose team_id names the team, as {@code /key/info} shows them. Blocks. */
-    private ArrayNode keysOf(String teamId, long now) {
-        ArrayNode out = KeyJson.mapper().createArrayNode();
-        out.addAll(keySpends.json(keys.all().stream().filter(s -> teamId.equals(s.key().teamId())).toList(), now));
+    /**
+     * By team id, the keys whose team_id names it, as {@code /key/info} shows them: one grouped sum for them all. The
+     * caller wrote the ledger's queue already (once per admin request). Blocks.
+     */
+    private java.util.Map<String, ArrayNode> keysOf(List<Team> shown, long now) {
+        java.util.Map<String, ArrayNode> out = new java.util.HashMap<>();
+        keySpends.byTeamFlushed(shown.stream().map(Team::teamId).toList(), List.copyOf(keys.all()), now).forEach((id, list) -> {
+            ArrayNode a = KeyJson.mapper().createArrayNode();
+            a.addAll(list);
+            out.put(id, a);
+        });
         return out;
     }
 

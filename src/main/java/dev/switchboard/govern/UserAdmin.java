@@ -184,7 +184,7 @@ public final class UserAdmin extends RowAdmin<User> {
             ArrayNode keyList = out.putArray("keys");
             Set<String> teamIds = new java.util.TreeSet<>(teamAdmin.teamsOfMember(id)); // LiteLLM's: the teams they are in
             List<KeyState> theirs = keys.all().stream().filter(s -> id.equals(s.key().userId())).toList();
-            keyList.addAll(keyAdmin.spends().json(theirs, now));
+            keyList.addAll(keyAdmin.spends().jsonFlushed(theirs, now)); // flushed above: once a request
             for (KeyState s : theirs) {
                 if (s.key().teamId() != null) teamIds.add(s.key().teamId()); // and the stored teams of their keys
             }
