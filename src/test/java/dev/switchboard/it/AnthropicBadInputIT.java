@@ -74,7 +74,7 @@ class AnthropicBadInputIT {
                         "tool_choice.any may only be specified while providing tools"),
                 Arguments.of("\"tool_choice\":{\"type\":\"tool\",\"name\":\"get_weather\"}", "Tool 'get_weather' not found in provided tools"),
                 Arguments.of("\"metadata\":{\"user_id\":\"u1\",\"session\":\"abc\"}", "metadata.session: Extra inputs are not permitted"),
-                Arguments.of("\"metadata\":{\"trace_id\":\"t\"}", "metadata.trace_id: Extra inputs are not permitted"));
+                Arguments.of("\"metadata\":{\"trace_id\":\"t\",\"traceid\":\"t\"}", "metadata.traceid: Extra inputs are not permitted"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -103,8 +103,13 @@ class AnthropicBadInputIT {
                         + "{\"role\":\"user\",\"content\":\"b\"}]", "messages.1: " + nonEmpty),
                 Arguments.of("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"\"}]}]",
                         "messages: text content blocks must be non-empty"),
-                Arguments.of("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"},{\"type\":\"text\",\"text\":\" \\n\"}]}]",
-                        "messages: text content blocks must contain non-whitespace text"));
+                Arguments.of("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\" \\n\"}]}]",
+                        "messages: text content blocks must contain non-whitespace text"),
+                Arguments.of("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\" \"},{\"type\":\"text\",\"text\":\"\\t\"}]}]",
+                        "messages: text content blocks must contain non-whitespace text"),
+                // an empty block is refused even beside real text
+                Arguments.of("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"},{\"type\":\"text\",\"text\":\"\"}]}]",
+                        "messages: text content blocks must be non-empty"));
     }
 
     /**
@@ -119,6 +124,51 @@ class AnthropicBadInputIT {
                     .as(alias).isEqualTo(says);
         }
         assertThat(gw.simulator.received()).as("refused before routing").isEmpty();
+    }
+
+    /**
+     * A whitespace-only text block beside one with real text is what Anthropic takes (LibreChat-AI/agents#124): served
+     * for every alias, the Anthropic one given the body as written, a translation without the blank block.
+     */
+    @Test
+    void aWhitespaceBlockBesideRealTextIsServed() {
+        String messages = "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\" \"},{\"type\":\"text\",\"text\":\"real\"}]}]";
+        for (String alias : new String[] {"claude", "gpt", "gemini"}) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, withMessages(alias, messages));
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+        }
+        for (var q : gw.simulator.received()) {
+            String sent = q.body().encode();
+            if (q.path().equals("/v1/messages")) assertThat(sent).as("as the client wrote it").contains("{\"type\":\"text\",\"text\":\" \"}");
+            else assertThat(sent).as(q.path()).contains("real").doesNotContain("\" \"");
+        }
+    }
+
+    /**
+     * The gateway's own metadata keys (tags, LiteLLM's tracing keys, guardrails) are not Anthropic's "Extra inputs":
+     * accepted for every alias, read for the call (the session is the request log's) and never in Anthropic's body.
+     */
+    @Test
+    void theGatewaysMetadataKeysAreAcceptedAndNeverReachAnthropic() throws InterruptedException {
+        String session = "anthropic-sess-" + System.nanoTime();
+        String fields = "\"metadata\":{\"user_id\":\"u1\",\"tags\":[\"t1\"],\"trace_id\":\"tr-1\",\"session_id\":\"" + session
+                + "\",\"generation_name\":\"g\",\"trace_name\":\"n\"}";
+        for (String alias : new String[] {"claude", "gpt", "gemini"}) {
+            HttpResponse<String> r = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body(alias, fields));
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+        }
+        JsonObject toClaude = gw.simulator.received().stream().filter(q -> q.path().equals("/v1/messages")).findFirst().orElseThrow().body();
+        assertThat(toClaude.getJsonObject("metadata").getMap()).as("Anthropic takes only user_id").isEqualTo(java.util.Map.of("user_id", "u1"));
+        HttpResponse<String> only = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                body("claude", "\"metadata\":{\"session_id\":\"" + session + "\",\"trace_name\":\"n\"}"));
+        assertThat(only.statusCode()).as(only.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().containsKey("metadata")).as("an emptied metadata is left out").isFalse();
+        io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray();
+        for (int i = 0; i < 100 && rows.size() < 4; i++) {
+            rows = new JsonObject(Http.get(gw.baseUrl() + "/spend/logs?session_id=" + session, TestGateway.MASTER_KEY).body()).getJsonArray("data");
+            if (rows.size() < 4) Thread.sleep(50);
+        }
+        assertThat(rows).as("the session is read for tracing, as in the OpenAI dialect").hasSize(4);
     }
 
     /** The optional final assistant message may be empty (a prefill of nothing): served, and left out in translation. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.edge.JsonBody;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.GatewayMetadata;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,10 +19,11 @@ final class AnthropicParams {
     static final int MIN_THINKING_BUDGET = 1024;
 
     /**
-     * The metadata keys that are the gateway's and never reach Anthropic: LiteLLM's {@code tags} (the decoder takes them
-     * out of the body) and {@code guardrails} (the guardrail stage does). Any other key but {@code user_id} is refused.
+     * The metadata keys that are the gateway's and never reach Anthropic ({@link GatewayMetadata#KEYS}): LiteLLM's
+     * {@code tags} and tracing keys (the decoder takes them out of the body) and {@code guardrails} (the guardrail stage
+     * does). Any other key but {@code user_id} is refused.
      */
-    private static final java.util.Set<String> GATEWAY_METADATA = java.util.Set.of("tags", "guardrails");
+    private static final java.util.Set<String> GATEWAY_METADATA = GatewayMetadata.KEYS;
 
     private AnthropicParams() {}
 

@@ -79,16 +79,22 @@ public final class AnthropicRequestDecoder {
     }
 
     /**
-     * LiteLLM's {@code metadata.tags} (a list, or text separated by commas): the call's tags, as in an OpenAI-dialect body,
-     * taken out of the body (its own JSON, not the client's bytes) since Anthropic's API refuses metadata fields other
-     * than {@code user_id} and the raw body is what an Anthropic provider is sent.
+     * The gateway's own metadata keys ({@link dev.switchboard.model.GatewayMetadata}): LiteLLM's {@code tags} (a list, or
+     * text separated by commas) and the tracing keys ({@code trace_id}, {@code session_id}, {@code generation_name},
+     * {@code trace_name}), read as in an OpenAI-dialect body and taken out of the body (its own JSON, not the client's
+     * bytes) since Anthropic's API refuses metadata fields other than {@code user_id} and the raw body is what an
+     * Anthropic provider is sent. {@code guardrails} stays for the guardrail stage, which reads and removes it.
      */
     private static Map<String, String> gatewayMetadata(ObjectNode n) {
-        if (!(n.get("metadata") instanceof ObjectNode m) || !m.has("tags")) return Map.of();
-        JsonNode tags = m.remove("tags");
+        if (!(n.get("metadata") instanceof ObjectNode m)) return Map.of();
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String key : dev.switchboard.model.GatewayMetadata.KEYS) {
+            if (key.equals("guardrails") || !m.has(key)) continue;
+            JsonNode v = m.remove(key);
+            if (!v.isNull()) out.put(key, v.isTextual() ? v.textValue() : v.toString());
+        }
         if (m.isEmpty()) n.remove("metadata");
-        if (tags.isNull()) return Map.of();
-        return Map.of("tags", tags.isTextual() ? tags.textValue() : tags.toString());
+        return out.isEmpty() ? Map.of() : Map.copyOf(out);
     }
 
     /**
@@ -149,12 +155,23 @@ public final class AnthropicRequestDecoder {
         // Claude's signed thinking and redacted blocks, as LiteLLM's thinking_blocks: Claude served in another wire
         // format (Bedrock) wants them back in a tool loop with thinking on
         com.fasterxml.jackson.databind.node.ArrayNode signed = null;
+        String blank = null; // the first whitespace-only text block's path
+        boolean realText = false;
         for (int i = 0; i < c.size(); i++) {
             JsonNode b = c.get(i);
             String bp = path + ".content." + i;
             String type = requiredString(b, "type", bp + ".type");
             switch (type) {
-                case "text" -> parts.add(new ContentPart.Text(nonBlankText(b, bp), b.get("cache_control")));
+                case "text" -> {
+                    // a whitespace-only block beside real text is Anthropic-valid: left out of the translation (the raw
+                    // body an Anthropic alias gets keeps it, as the client wrote it)
+                    String text = nonEmptyText(b, bp);
+                    if (text.isBlank()) blank = blank == null ? bp : blank;
+                    else {
+                        realText = true;
+                        parts.add(new ContentPart.Text(text, b.get("cache_control")));
+                    }
+                }
                 case "image" -> parts.add(image(b, bp));
                 case "document" -> document((ObjectNode) b, bp, parts);
                 case "tool_use" -> calls.add(new ToolCall(requiredString(b, "id", bp + ".id"), requiredString(b, "name", bp + ".name"),
@@ -178,6 +195,10 @@ public final class AnthropicRequestDecoder {
                 default -> parts.add(new ContentPart.Other(type, (ObjectNode) b, bp));
             }
         }
+        if (blank != null && !realText) {
+            // Anthropic refuses whitespace-only text only when the message has no other text (LibreChat-AI/agents#124)
+            throw bad("messages: text content blocks must contain non-whitespace text", blank + ".text");
+        }
         if (!parts.isEmpty() || !calls.isEmpty()) {
             ObjectNode extra = signed == null || role.equals("user") ? null : F.objectNode().set("thinking_blocks", signed);
             out.add(new Message(role.equals("user") ? Role.USER : Role.ASSISTANT, parts, null, calls, null,
@@ -185,11 +206,13 @@ public final class AnthropicRequestDecoder {
         }
     }
 
-    /** A message's text block, refused in Anthropic's words when empty or only whitespace (Anthropic refuses both). */
-    private static String nonBlankText(JsonNode b, String path) {
+    /**
+     * A message's text block, refused in Anthropic's words when empty (anywhere in the message). One of only whitespace
+     * is the caller's to judge: Anthropic refuses it only when no other text block of the message has real text.
+     */
+    private static String nonEmptyText(JsonNode b, String path) {
         String text = requiredString(b, "text", path + ".text");
         if (text.isEmpty()) throw bad("messages: text content blocks must be non-empty", path + ".text");
-        if (text.isBlank()) throw bad("messages: text content blocks must contain non-whitespace text", path + ".text");
         return text;
     }
 
