@@ -288,6 +288,11 @@ public final class StoredResponses {
     /**
      * Keeps an answer's output items by their ids, for a later request that names them by {@code item_reference}
      * (the Vercel AI SDK's default with {@code store: true}): in memory; older ones are found in the table.
+     * Two stored responses may hold one item id: a response-cache hit through the OpenAI pass-through keeps OpenAI's own
+     * item ids (a client sends them back to OpenAI, which looks them up). That is harmless: such items are the same
+     * cached item byte for byte, so a reference resolves to the same JSON whichever response holds it (the index keeps the
+     * newest, the table the newest unexpired one: deleting either response leaves it found in the other), and
+     * {@code input_items} reads a response's own row, never by item id.
      */
     public void indexItems(String owner, String responseId, long expiresAt, com.fasterxml.jackson.databind.node.ArrayNode output) {
         for (com.fasterxml.jackson.databind.JsonNode item : output) {

@@ -61,7 +61,7 @@ final class BackgroundResponses {
             answered = Future.failedFuture(e);
         }
         answered.onComplete(ar -> settleSafely(run, req, history, id, createdMillis, owner, () -> ar.succeeded()
-                ? ResponsesRoutes.finished(req, id, createdMillis, ar.result()) : failed(req, id, createdMillis, ar.cause())));
+                ? ResponsesRoutes.finished(req, id, createdMillis, ar.result().body()) : failed(req, id, createdMillis, ar.cause())));
     }
 
     /**

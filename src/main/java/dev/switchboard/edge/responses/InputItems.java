@@ -43,7 +43,7 @@ final class InputItems {
         return out;
     }
 
-    static String prefix(String type) {
+    private static String prefix(String type) {
         return switch (type) {
             case "message" -> "msg_";
             case "function_call" -> "fc_";

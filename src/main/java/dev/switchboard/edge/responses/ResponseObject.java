@@ -38,19 +38,6 @@ final class ResponseObject {
     }
 
     /**
-     * Each output item under a new id of its own prefix ({@code msg_…} stays a {@code msg_}, an item without one gets its
-     * type's, as {@link InputItems} names input items): an answer served again (from the cache) is new items.
-     */
-    static void freshItemIds(ArrayNode output) {
-        for (JsonNode item : output) {
-            if (!(item instanceof ObjectNode o)) continue;
-            String old = o.path("id").asText("");
-            int cut = old.indexOf('_');
-            o.put("id", itemId(cut > 0 ? old.substring(0, cut + 1) : InputItems.prefix(o.path("type").asText("message"))));
-        }
-    }
-
-    /**
      * @param status      completed, incomplete, in_progress, failed, or (background responses) queued or cancelled
      * @param usage       null while in progress
      * @param incomplete  why an incomplete response stopped (max_output_tokens, content_filter), else null

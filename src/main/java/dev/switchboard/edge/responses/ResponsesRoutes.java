@@ -189,7 +189,7 @@ public final class ResponsesRoutes {
 
     private void respond(HttpServerResponse resp, CallContext ctx, ResponsesRequest req, ArrayNode history, String id,
                          long createdMillis, Answer<ChatResponse> answer) {
-        ObjectNode response = finished(req, id, createdMillis, answer);
+        ObjectNode response = finished(req, id, createdMillis, answer.body());
         store(ctx, req, history, id, createdMillis, response);
         SwitchboardHeaders.apply(resp, answer);
         resp.putHeader("content-type", JSON).end(Buffer.buffer(
@@ -197,17 +197,12 @@ public final class ResponsesRoutes {
     }
 
     /** The whole Response object of a non-stream answer, Claude's signed reasoning included ({@link SignedReasoning}). */
-    static ObjectNode finished(ResponsesRequest req, String id, long createdMillis, Answer<ChatResponse> answer) {
-        ChatResponse r = answer.body();
+    static ObjectNode finished(ResponsesRequest req, String id, long createdMillis, ChatResponse r) {
         if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.OPENAI_RESPONSES)) {
             // OpenAI's own answer, passed back as it wrote it, under the gateway's id (stored under it too); the gateway
             // ran a background response itself, so OpenAI's copy says background: false
             ObjectNode passed = ((ObjectNode) r.raw().body()).deepCopy().put("id", id);
             if (req.background()) passed.put("background", true).put("created_at", createdMillis / 1000);
-            // from the cache, OpenAI's item ids are those of the answer first stored: a second stored response holding
-            // them would make an item_reference name two items. Fresh ones, as a translated or streamed hit gets.
-            boolean hit = answer.cache() != null && answer.cache().startsWith("hit");
-            if (hit && passed.get("output") instanceof ArrayNode output) ResponseObject.freshItemIds(output);
             return passed;
         }
         Choice choice = r.choices().isEmpty() ? null : r.choices().get(0);
