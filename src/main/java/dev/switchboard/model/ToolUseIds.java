@@ -3,20 +3,21 @@ package dev.switchboard.model;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Tool-call ids as an Anthropic-dialect client is shown them. Anthropic takes {@code tool_use} ids (and a
- * {@code tool_result}'s {@code tool_use_id}) of {@code ^[a-zA-Z0-9_-]+$} only, in the history too, while other providers'
- * ids may hold other characters: Kimi K2 on vLLM and Moonshot's API give {@code functions.get_weather:0}. A client that
- * sends such a history on to Claude (Claude Code's {@code /model} switch, a fallback to Claude) would be refused, so the
- * Anthropic dialect shows an id from any other provider in that set: each character outside it as {@code _} and, when
- * anything changed, {@code _} and 8 hex digits of the original's SHA-256, so two ids that map alike stay apart. The same id
- * maps the same way every time (streamed or not, replayed from the cache) and no state is kept: the client sends the mapped
- * id back in its {@code tool_use} and {@code tool_result} alike, so the next request to the same upstream matches itself.
- * Ids already in the set, Gemini's signature-carrying ones included ({@code provider.ToolCallIds}: base64url), are unchanged.
+ * Tool-call ids as an Anthropic-format upstream is sent them. Anthropic (and Bedrock's Converse) take {@code tool_use}
+ * ids (and a {@code tool_result}'s {@code tool_use_id}) of {@code ^[a-zA-Z0-9_-]+$} only, in the history too, while other
+ * providers' ids may hold other characters: Kimi K2 on vLLM and Moonshot's API give {@code functions.get_weather:0}.
+ * The client is shown the provider's id as it is, whatever its dialect: Kimi K2 needs its own id format back in the
+ * history (vllm-project/vllm#46344; normalised ids break its tool calling), and a longer id may pass OpenAI's 40-character
+ * limit. Only a request to an Anthropic-format upstream (a Claude {@code /model} switch, a fallback to Claude) has such an
+ * id mapped: each character outside the set as {@code _} and, when anything changed, {@code _} and 8 hex digits of the
+ * original's SHA-256, so two ids that map alike stay apart. The same id maps the same way every time and no state is kept,
+ * so a {@code tool_use} and its {@code tool_result} still match. Ids already in the set, Gemini's signature-carrying ones
+ * included ({@code provider.ToolCallIds}: base64url), are unchanged.
  */
 public final class ToolUseIds {
     private ToolUseIds() {}
 
-    /** The id as an Anthropic client may send it back; null stays null. */
+    /** The id as an Anthropic-format upstream takes it; null stays null, an id in the set is returned as is. */
     public static String forAnthropic(String id) {
         if (id == null) return null;
         StringBuilder out = null;

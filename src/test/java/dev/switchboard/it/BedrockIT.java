@@ -157,6 +157,26 @@ class BedrockIT {
         assertThat(gw.simulator.last().headers().get("accept")).isEqualTo("application/vnd.amazon.eventstream");
     }
 
+    /**
+     * Converse takes toolUseId of [a-zA-Z0-9_-]+ only: another provider's id in the history (Kimi K2's
+     * functions.get_weather:0, which the client keeps as it is) is sent mapped, call and result alike (ToolUseIds).
+     */
+    @Test
+    void anotherProvidersToolIdIsSentInConversesPattern() {
+        String kimiId = "functions.get_weather:0";
+        String body = "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"weather in Paris?\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"" + kimiId + "\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"" + kimiId + "\",\"content\":\"sunny\"}]}";
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonArray messages = gw.simulator.last().body().getJsonArray("messages");
+        String use = messages.getJsonObject(1).getJsonArray("content").getJsonObject(0).getJsonObject("toolUse").getString("toolUseId");
+        assertThat(use).matches("^[a-zA-Z0-9_-]+$").startsWith("functions_get_weather_0_");
+        assertThat(messages.getJsonObject(2).getJsonArray("content").getJsonObject(0).getJsonObject("toolResult").getString("toolUseId"))
+                .isEqualTo(use);
+    }
+
     @Test
     void toolLoopStreamAndNot() {
         ChatCompletion first = client.chat().completions().create(ChatCompletionCreateParams.builder().model("claude")

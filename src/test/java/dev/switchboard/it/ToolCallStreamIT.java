@@ -94,36 +94,52 @@ class ToolCallStreamIT {
 
     /**
      * Kimi K2 (vLLM, Moonshot) names its calls {@code functions.get_weather:0}, which Anthropic refuses as a tool_use id
-     * (the simulator's Anthropic too). An Anthropic client is shown it in Anthropic's pattern, the same streamed and not;
-     * that history goes on to Claude, and back to Kimi with its call and its result still matching.
+     * (the simulator's Anthropic too). Every client is shown it as Kimi wrote it (K2 needs its own format back), streamed
+     * and not; only a request to Claude has it mapped to Anthropic's pattern, the raw Anthropic-dialect body and a
+     * translated OpenAI-dialect one alike, its call and its result still matching; back to Kimi it is Kimi's own again.
      */
     @Test
-    void anOpenAiStyleIdOutsideAnthropicsPatternReachesAnAnthropicClientInIt() {
+    void anIdOutsideAnthropicsPatternReachesClientsAsItIsAndClaudeMapped() {
+        String kimiId = "functions.get_weather:0";
         String ask = "{\"model\":\"kimi\",\"max_tokens\":256,%s" + WEATHER + ",\"messages\":[{\"role\":\"user\",\"content\":\"weather in Paris?\"}]}";
         HttpResponse<String> whole = Http.post(gw.v1() + "/messages", null, ask.formatted(""));
         assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
         JsonObject use = new JsonObject(whole.body()).getJsonArray("content").stream().map(JsonObject.class::cast)
                 .filter(b -> "tool_use".equals(b.getString("type"))).findFirst().orElseThrow();
-        String id = use.getString("id");
-        assertThat(id).matches("^[a-zA-Z0-9_-]+$").startsWith("functions_get_weather_0_");
+        assertThat(use.getString("id")).isEqualTo(kimiId);
         String streamed = Http.post(gw.v1() + "/messages", null, ask.formatted("\"stream\":true,")).body();
-        assertThat(streamed).contains("\"id\":\"" + id + "\"").doesNotContain("functions.get_weather:0");
-        // the OpenAI dialect's client gets the upstream's id as it is
+        assertThat(streamed).contains("\"id\":\"" + kimiId + "\"");
         HttpResponse<String> openAi = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"kimi\",\"messages\":[{\"role\":"
                 + "\"user\",\"content\":\"weather in Paris?\"}]," + TOOLS + "}");
-        assertThat(openAi.body()).contains("\"id\":\"functions.get_weather:0\"");
+        assertThat(openAi.body()).contains("\"id\":\"" + kimiId + "\"");
 
         String history = "{\"model\":\"%s\",\"max_tokens\":256," + WEATHER + ",\"messages\":[{\"role\":\"user\",\"content\":\"weather in Paris?\"},"
                 + "{\"role\":\"assistant\",\"content\":[" + use.encode() + "]},{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\","
-                + "\"tool_use_id\":\"" + id + "\",\"content\":\"sunny\"}]}]}";
+                + "\"tool_use_id\":\"" + kimiId + "\",\"content\":\"sunny\"}]}]}";
+        gw.simulator.reset();
         HttpResponse<String> toClaude = Http.post(gw.v1() + "/messages", null, history.formatted("claude"));
         assertThat(toClaude.statusCode()).as(toClaude.body()).isEqualTo(200);
+        JsonArray raw = gw.simulator.last().body().getJsonArray("messages");
+        String mapped = raw.getJsonObject(1).getJsonArray("content").getJsonObject(0).getString("id");
+        assertThat(mapped).matches("^[a-zA-Z0-9_-]+$").startsWith("functions_get_weather_0_");
+        assertThat(raw.getJsonObject(2).getJsonArray("content").getJsonObject(0).getString("tool_use_id")).isEqualTo(mapped);
+
+        String openAiHistory = "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"weather in Paris?\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"" + kimiId + "\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"location\\\":\\\"Paris\\\"}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"" + kimiId + "\",\"content\":\"sunny\"}]," + TOOLS + "}";
+        HttpResponse<String> translated = Http.post(gw.v1() + "/chat/completions", null, openAiHistory);
+        assertThat(translated.statusCode()).as(translated.body()).isEqualTo(200);
+        JsonArray sentToClaude = gw.simulator.last().body().getJsonArray("messages");
+        assertThat(sentToClaude.getJsonObject(1).getJsonArray("content").getJsonObject(0).getString("id")).isEqualTo(mapped);
+        assertThat(sentToClaude.getJsonObject(2).getJsonArray("content").getJsonObject(0).getString("tool_use_id")).isEqualTo(mapped);
+
         gw.simulator.reset();
         HttpResponse<String> back = Http.post(gw.v1() + "/messages", null, history.formatted("kimi"));
         assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
         JsonArray sent = gw.simulator.last().body().getJsonArray("messages");
-        assertThat(sent.getJsonObject(1).getJsonArray("tool_calls").getJsonObject(0).getString("id")).isEqualTo(id);
-        assertThat(sent.getJsonObject(2).getString("tool_call_id")).isEqualTo(id);
+        assertThat(sent.getJsonObject(1).getJsonArray("tool_calls").getJsonObject(0).getString("id")).isEqualTo(kimiId);
+        assertThat(sent.getJsonObject(2).getString("tool_call_id")).isEqualTo(kimiId);
     }
 
     /** The Anthropic SDK's form of the tool the simulator calls. */

@@ -57,8 +57,8 @@ public final class AnthropicResponseEncoder {
             String refused = c.message().refusal();
             if (refused != null && !refused.isEmpty()) content.addObject().put("type", "text").put("text", refused);
             for (ToolCall t : c.message().toolCalls()) {
-                // another provider's id in the pattern Anthropic takes back (ToolUseIds)
-                ObjectNode use = content.addObject().put("type", "tool_use").put("id", dev.switchboard.model.ToolUseIds.forAnthropic(t.id()))
+                // the provider's id as it is (Kimi K2 wants its own back); an Anthropic upstream gets it mapped (ToolUseIds)
+                ObjectNode use = content.addObject().put("type", "tool_use").put("id", t.id())
                         .put("name", dev.switchboard.model.ToolNames.restore(t.name(), tools));
                 use.set("input", ToolInput.of(t.arguments()));
             }

@@ -190,9 +190,9 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     }
 
     private ObjectNode toolUse(HeldCall c) {
-        // another provider's id in the pattern Anthropic takes back (ToolUseIds), as the non-stream answer shows it; the
-        // client's own name, where the provider was given a shortened one (ToolNames)
-        String id = c.id == null ? "toolu_" + c.index : dev.switchboard.model.ToolUseIds.forAnthropic(c.id);
+        // the provider's id as it is, as the non-stream answer shows it (an Anthropic upstream gets it mapped: ToolUseIds);
+        // the client's own name, where the provider was given a shortened one (ToolNames)
+        String id = c.id == null ? "toolu_" + c.index : c.id;
         ObjectNode block = F.objectNode().put("type", "tool_use").put("id", id)
                 .put("name", c.name == null ? "" : dev.switchboard.model.ToolNames.restore(c.name, tools));
         block.putObject("input");

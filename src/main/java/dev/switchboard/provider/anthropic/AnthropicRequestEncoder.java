@@ -12,6 +12,7 @@ import dev.switchboard.model.Message;
 import dev.switchboard.model.Role;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.ToolUseIds;
 import dev.switchboard.provider.ClaudeOutputLimits;
 import dev.switchboard.provider.Json;
 import dev.switchboard.provider.ToolCallIds;
@@ -30,11 +31,33 @@ final class AnthropicRequestEncoder {
 
     AnthropicRequestEncoder(Deployment deployment) { this.deployment = deployment; }
 
+    /**
+     * A raw Anthropic-dialect body's history with another provider's tool ids (Kimi K2's {@code functions.get_weather:0},
+     * which the client was shown as they are) in the pattern Anthropic takes ({@link ToolUseIds}): {@code tool_use.id}
+     * and {@code tool_result.tool_use_id} alike, so they still match; a body without such an id is left as written.
+     */
+    private static void anthropicToolIds(ObjectNode body) {
+        for (JsonNode m : body.path("messages")) {
+            for (JsonNode b : m.path("content")) {
+                if (!(b instanceof ObjectNode block)) continue;
+                String field = switch (block.path("type").asText("")) {
+                    case "tool_use" -> "id";
+                    case "tool_result" -> "tool_use_id";
+                    default -> null;
+                };
+                if (field == null || !block.path(field).isTextual()) continue;
+                String id = block.get(field).textValue(), mapped = ToolUseIds.forAnthropic(id);
+                if (!mapped.equals(id)) block.put(field, mapped);
+            }
+        }
+    }
+
     ObjectNode encode(ChatRequest r, boolean stream) {
         if (r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC)) {
             ObjectNode body = ((ObjectNode) r.raw().body()).deepCopy();
             body.put("model", deployment.model());
             if (stream) body.put("stream", true); else body.remove("stream");
+            anthropicToolIds(body);
             return body;
         }
         ObjectNode body = F.objectNode();
@@ -140,7 +163,7 @@ final class AnthropicRequestEncoder {
         if (refused != null) blocks.addObject().put("type", "text").put("text", refused);
         for (ToolCall c : m.toolCalls()) {
             // a Gemini thoughtSignature carried in the id means nothing here (see ToolCallIds)
-            ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", ToolCallIds.withoutSignature(c.id()))
+            ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", ToolUseIds.forAnthropic(ToolCallIds.withoutSignature(c.id())))
                     .put("name", c.name());
             use.set("input", arguments(c));
         }
@@ -172,7 +195,8 @@ final class AnthropicRequestEncoder {
     }
 
     private static ObjectNode toolResult(Message m) {
-        ObjectNode r = F.objectNode().put("type", "tool_result").put("tool_use_id", ToolCallIds.withoutSignature(m.toolCallId()));
+        ObjectNode r = F.objectNode().put("type", "tool_result").put("tool_use_id",
+                ToolUseIds.forAnthropic(ToolCallIds.withoutSignature(m.toolCallId())));
         boolean blocks = m.content().stream().anyMatch(p -> !(p instanceof ContentPart.Text t) || t.cacheControl() != null);
         if (!blocks) {
             r.put("content", m.textContent());

@@ -11,6 +11,7 @@ import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.Tool;
 import dev.switchboard.model.ToolCall;
+import dev.switchboard.model.ToolUseIds;
 import dev.switchboard.provider.ClaudeOutputLimits;
 import dev.switchboard.provider.Json;
 import java.util.Map;
@@ -95,13 +96,14 @@ final class BedrockRequestEncoder {
                     if (refused != null && !refused.isBlank()) content.addObject().put("text", refused);
                     for (ToolCall c : m.toolCalls()) {
                         toolBlocks = true;
-                        content.addObject().putObject("toolUse").put("toolUseId", c.id()).put("name", c.name()).set("input", input(c));
+                        // Converse takes toolUseId of [a-zA-Z0-9_-]+ only, as Anthropic does (ToolUseIds)
+                        content.addObject().putObject("toolUse").put("toolUseId", ToolUseIds.forAnthropic(c.id())).put("name", c.name()).set("input", input(c));
                     }
                 }
                 case TOOL -> {
                     toolBlocks = true;
                     ArrayNode content = turn(messages, "user");
-                    ObjectNode result = content.addObject().putObject("toolResult").put("toolUseId", m.toolCallId());
+                    ObjectNode result = content.addObject().putObject("toolResult").put("toolUseId", ToolUseIds.forAnthropic(m.toolCallId()));
                     // a block per text block (joined, they ran together), and the images and documents the tool returned:
                     // Converse's toolResult takes them all as blocks of its own; it refuses blank text blocks
                     ArrayNode resultContent = result.putArray("content");
