@@ -19,7 +19,8 @@ final class KeyFields {
     static final Set<String> SETTABLE = Set.of("key_alias", "models", "max_budget", "soft_budget", "budget_duration",
             "duration", "rpm_limit", "tpm_limit", "max_parallel_requests", "metadata", "tags", "blocked", "auto_tier",
             "allowed_cache_controls", "user_id", "team_id", "aliases");
-    static final Set<String> CACHE_CONTROLS = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace");
+    // every control CacheControls counts as used (use-cache is not limited): a control missing here could never be granted
+    static final Set<String> CACHE_CONTROLS = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace", "semantic");
     static final Set<String> TIERS = Set.of("cheap", "smart");
 
     private KeyFields() {}

@@ -439,6 +439,12 @@ class ResponseCacheIT {
         assertThat(chat(key, "{\"model\":\"gpt\",\"cache\":{\"namespace\":\"shared\"},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").statusCode())
                 .isEqualTo(403);
         assertThat(admin.info("no-bypass").getJsonArray("allowed_cache_controls").getList()).containsExactly("ttl");
+        // the semantic opt-in/out is a control too: refused unless listed, and it can be listed
+        assertThat(chat(limited, "{\"model\":\"gpt\",\"cache\":{\"semantic\":false},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .statusCode()).isEqualTo(403);
+        String semanticOk = admin.generate(new JsonObject().put("allowed_cache_controls", new JsonArray().add("semantic"))).getString("key");
+        assertThat(chat(semanticOk, "{\"model\":\"gpt\",\"cache\":{\"semantic\":false},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .statusCode()).isEqualTo(200);
     }
 
     @Test
