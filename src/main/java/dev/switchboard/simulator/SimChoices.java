@@ -36,23 +36,17 @@ final class SimChoices {
     /** The stream's chunks for {@code n} choices: each choice chunk once per index, the usage chunk counting them all. */
     static List<String> streamed(List<String> events, int n) {
         if (n == 1) return events;
-        List<String> out = new ArrayList<>(events.size() * n);
-        for (String e : events) {
-            if (!e.startsWith("{")) {
-                out.add(e);
-                continue;
-            }
-            JsonObject chunk = new JsonObject(e);
+        return SimChunks.rewrite(events, chunk -> {
             JsonArray choices = chunk.getJsonArray("choices");
             if (choices == null || choices.isEmpty()) {
                 if (chunk.getValue("usage") instanceof JsonObject u) chunk.put("usage", usage(u, n));
-                out.add(chunk.encode());
-                continue;
+                return List.of(chunk.encode());
             }
+            List<String> copies = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                out.add(chunk.copy().put("choices", new JsonArray().add(choices.getJsonObject(0).copy().put("index", i))).encode());
+                copies.add(chunk.copy().put("choices", new JsonArray().add(choices.getJsonObject(0).copy().put("index", i))).encode());
             }
-        }
-        return out;
+            return copies;
+        });
     }
 }

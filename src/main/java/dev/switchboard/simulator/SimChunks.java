@@ -14,6 +14,20 @@ final class SimChunks {
     private SimChunks() {}
 
     /**
+     * A stream rewritten chunk by chunk: each JSON chunk becomes what {@code rewrite} makes of it (one event or several),
+     * {@code [DONE]} and any other non-JSON event stay as they are. One loop for the features that reshape a stream
+     * ({@code n} choices, log probabilities).
+     */
+    static List<String> rewrite(List<String> events, java.util.function.Function<JsonObject, List<String>> rewrite) {
+        List<String> out = new ArrayList<>(events.size());
+        for (String e : events) {
+            if (e.startsWith("{")) out.addAll(rewrite.apply(new JsonObject(e)));
+            else out.add(e);
+        }
+        return out;
+    }
+
+    /**
      * @param cachedTokens prompt tokens served from the (simulated) prompt cache
      * @param predicted    whether the request sent a Predicted Output ({@code prediction})
      */

@@ -3,7 +3,6 @@ package dev.switchboard.simulator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,21 +27,14 @@ final class SimLogprobs {
     /** The stream's chunks, each content delta with the log probabilities of its piece, when the request asked. */
     static List<String> addTo(JsonObject req, List<String> events) {
         if (!Boolean.TRUE.equals(req.getValue("logprobs"))) return events;
-        List<String> out = new ArrayList<>(events.size());
-        for (String e : events) {
-            if (!e.startsWith("{")) {
-                out.add(e);
-                continue;
-            }
-            JsonObject chunk = new JsonObject(e);
+        return SimChunks.rewrite(events, chunk -> {
             JsonArray choices = chunk.getJsonArray("choices");
             JsonObject choice = choices == null || choices.isEmpty() ? null : choices.getJsonObject(0);
             String piece = choice == null ? null : choice.getJsonObject("delta", new JsonObject()).getString("content");
             JsonObject logprobs = piece == null ? null : of(req, piece);
             if (logprobs != null) choice.put("logprobs", logprobs);
-            out.add(logprobs == null ? e : chunk.encode());
-        }
-        return out;
+            return List.of(chunk.encode());
+        });
     }
 
     /** A token's made-up log probability: fixed by its length, never 0 (so a test sees it carried). */
