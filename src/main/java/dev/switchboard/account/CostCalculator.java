@@ -106,6 +106,15 @@ public final class CostCalculator {
     public static double usd(long nanos) { return nanos / 1e9; }
 
     /**
+     * A provider's own bill in USD (as its JSON wrote it: {@link BigDecimal#valueOf} keeps the decimal it was read
+     * from) in nano-dollars, rounded up as a priced cost is; a negative or non-finite one is 0.
+     */
+    public static long billedNanos(double usd) {
+        if (!Double.isFinite(usd) || usd <= 0) return 0;
+        return toNanos(BigDecimal.valueOf(usd));
+    }
+
+    /**
      * The same price object is asked for on every call of a deployment: a slot per identity hash answers it without
      * hashing the record (its generated hashCode walks every field, tiers included: 1.7 % of a request's CPU in the
      * profile of docs/architecture.md, "Performance notes"). A slot holds the last price that landed in it; a miss

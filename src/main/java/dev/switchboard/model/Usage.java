@@ -7,9 +7,17 @@ package dev.switchboard.model;
  * {@code cacheWrite1hTokens} is the part of the writes with Anthropic's 1-hour lifetime (priced 2× input,
  * against 1.25× for the default 5 minutes). {@code cost} is what the tokens cost in USD once the accounting stage has
  * priced them for the deployment that served, else null.
+ *
+ * <p>{@code billedUsd} is what the provider itself says it billed for the call, in USD, where it says so (OpenRouter's
+ * {@code usage.cost}, Perplexity's {@code usage.cost.total_cost}), else null: it prices the call instead of the catalog,
+ * since it includes what no token price can (Perplexity's request fee, OpenRouter's routing and BYOK fee).
+ * {@code fields} are the provider's usage members the canonical counts do not model, as it sent them (Perplexity's
+ * {@code search_context_size}, {@code citation_tokens}, its {@code cost} object; OpenRouter's {@code cost},
+ * {@code is_byok}, {@code cost_details}), or null: an OpenAI-dialect client gets them back unchanged.
  */
 public record Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens,
-                    int reasoningTokens, int cacheWrite1hTokens, Details details, Double cost) {
+                    int reasoningTokens, int cacheWrite1hTokens, Details details, Double cost, Double billedUsd,
+                    com.fasterxml.jackson.databind.node.ObjectNode fields) {
 
     /**
      * OpenAI's other token details, kept for clients and pricing: audio tokens in the prompt and the answer
@@ -28,6 +36,13 @@ public record Usage(int promptTokens, int completionTokens, int cacheReadTokens,
         if (details == null) details = Details.NONE;
     }
 
+    /** Usage without a provider's own bill or fields, priced ({@code cost}) or not (null). */
+    public Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens, int reasoningTokens,
+                 int cacheWrite1hTokens, Details details, Double cost) {
+        this(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens, details, cost,
+                null, null);
+    }
+
     /** Usage as a provider reports it: not priced yet. */
     public Usage(int promptTokens, int completionTokens, int cacheReadTokens, int cacheWriteTokens, int reasoningTokens,
                  int cacheWrite1hTokens, Details details) {
@@ -40,7 +55,13 @@ public record Usage(int promptTokens, int completionTokens, int cacheReadTokens,
      */
     public Usage withCost(double usd) {
         return new Usage(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens,
-                details, usd);
+                details, usd, billedUsd, fields);
+    }
+
+    /** The same counts with the provider's own bill and usage members (see the class comment). */
+    public Usage withBilled(Double billedUsd, com.fasterxml.jackson.databind.node.ObjectNode fields) {
+        return new Usage(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens,
+                details, cost, billedUsd, fields);
     }
 
     /** Usage without OpenAI's audio and prediction details. */

@@ -151,6 +151,9 @@ final class DeploymentPrices {
     Cost cost(Deployment d, Usage usage) { return cost(of(d), usage); }
 
     private static Cost cost(Priced p, Usage usage) {
+        // what the provider says it billed (OpenRouter, Perplexity) is the call's cost: it includes what no token price
+        // can (a request fee, the route OpenRouter took, a BYOK fee), and prices a model the catalog does not know
+        if (usage != null && usage.billedUsd() != null) return new Cost(CostCalculator.billedNanos(usage.billedUsd()), true);
         if (p == null || !p.lookup().priced() || usage == null) return p != null && p.lookup().priced() ? new Cost(0, true) : Cost.UNPRICED;
         return new Cost(CostCalculator.costNanos(p.lookup().price(), usage), true);
     }

@@ -243,4 +243,15 @@ class CostCalculatorTest {
     }
 
     private static Double maybe(Random rnd, double v) { return rnd.nextBoolean() ? v : null; }
+
+    /** A provider's own bill (OpenRouter, Perplexity) is kept to the nano-dollar as written, rounded up past it. */
+    @Test
+    void aProvidersBillIsItsDecimalInNanos() {
+        assertThat(CostCalculator.billedNanos(0.00503)).isEqualTo(5_030_000L);
+        assertThat(CostCalculator.billedNanos(0.0042)).isEqualTo(4_200_000L);
+        assertThat(CostCalculator.billedNanos(1.5e-10)).isEqualTo(1L);
+        assertThat(CostCalculator.billedNanos(0)).isZero();
+        assertThat(CostCalculator.billedNanos(-1)).isZero();
+        assertThat(CostCalculator.billedNanos(Double.NaN)).isZero();
+    }
 }

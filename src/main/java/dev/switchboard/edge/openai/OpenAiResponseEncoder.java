@@ -54,7 +54,8 @@ public final class OpenAiResponseEncoder {
     /** Whether {@link #response} writes this answer as the upstream's bytes with only its usage written here. */
     static boolean relays(ChatResponse r) {
         dev.switchboard.model.RelayedAnswer relayed = r.relayed();
-        return relayed != null && r.usage() != null && relayed.is(dev.switchboard.model.RelayedEvent.OPENAI_CHAT);
+        return relayed != null && r.usage() != null && r.usage().fields() == null // a provider's own members: encoded
+                && relayed.is(dev.switchboard.model.RelayedEvent.OPENAI_CHAT);
     }
 
     /** About the size of a relayed answer ({@link #relays}), the usage the gateway writes included. */
@@ -324,10 +325,19 @@ public final class OpenAiResponseEncoder {
         g.writeEndObject();
         // Anthropic-style cache write count, as LiteLLM reports it, so OpenAI-dialect clients can see it too.
         if (u.cacheWriteTokens() > 0) g.writeNumberField("cache_creation_input_tokens", u.cacheWriteTokens());
-        // What the call cost in USD, where OpenRouter puts it, so a streaming client learns it in the last chunk.
-        if (u.cost() != null) {
+        // What the call cost in USD, where OpenRouter puts it, so a streaming client learns it in the last chunk; but
+        // a provider that said its own cost there (OpenRouter's number, Perplexity's object) is not contradicted: its
+        // field goes back as sent, with its other usage members (x-switchboard-cost says what the ledger recorded)
+        com.fasterxml.jackson.databind.node.ObjectNode own = u.fields();
+        if (u.cost() != null && (own == null || !own.has("cost"))) {
             g.writeFieldName("cost");
             g.writeNumber(dev.switchboard.model.PlainDecimal.of(u.cost())); // 0.00000825, not 8.25E-6
+        }
+        if (own != null) {
+            for (var e : own.properties()) {
+                g.writeFieldName(e.getKey());
+                g.writeTree(e.getValue());
+            }
         }
         g.writeEndObject();
     }

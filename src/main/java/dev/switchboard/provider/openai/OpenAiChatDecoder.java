@@ -49,7 +49,25 @@ final class OpenAiChatDecoder {
      */
     private String lastModel, lastFingerprint, lastTier;
 
-    OpenAiChatDecoder(String fallbackModel) { this.fallbackModel = fallbackModel; }
+    /** How this deployment's service reports usage and cost where it is not OpenAI's (xAI, OpenRouter, Perplexity, Groq). */
+    private final UsageRules rules;
+
+    OpenAiChatDecoder(String fallbackModel) { this(fallbackModel, UsageRules.OPENAI); }
+
+    OpenAiChatDecoder(String fallbackModel, UsageRules rules) {
+        this.fallbackModel = fallbackModel;
+        this.rules = rules;
+    }
+
+    /** Whether the byte scans may read this service's usage: they read OpenAI's, and skip what they do not model. */
+    boolean usageIsPlain() { return rules.plain(); }
+
+    /**
+     * Whether a stream's finishing chunk may carry its usage where the chunk scan does not look (Groq's
+     * {@code x_groq.usage}): such a chunk is decoded, and its usage held until the stream ends, since a top-level usage
+     * chunk may still follow it.
+     */
+    boolean usageMayRideTheFinish() { return rules.groqStreamUsage(); }
 
     /** The model a chunk or answer without one (or with an empty one) is said to come from. */
     String fallbackModel() { return fallbackModel; }
@@ -67,7 +85,7 @@ final class OpenAiChatDecoder {
      * with Jackson.
      */
     ChatResponse response(byte[] json, int length) throws IOException {
-        ChatResponse scanned = new OpenAiAnswerByteScan(lastModel, lastFingerprint, lastTier).read(json, length);
+        ChatResponse scanned = rules.plain() ? new OpenAiAnswerByteScan(lastModel, lastFingerprint, lastTier).read(json, length) : null;
         if (scanned != null) {
             lastModel = scanned.model();
             if (scanned.systemFingerprint() != null) lastFingerprint = scanned.systemFingerprint();
@@ -137,6 +155,8 @@ final class OpenAiChatDecoder {
         String fingerprint;
         String tier;
         Usage usage;
+        /** Groq's {@code x_groq.usage}, or null: the usage when the chunk has no top-level one. */
+        Usage groqUsage;
         /** Top-level fields we do not model (Perplexity's citations and search_results, …), as sent; or null. */
         ObjectNode extra;
         final List<Object> choices = new ArrayList<>(1);
@@ -196,6 +216,8 @@ final class OpenAiChatDecoder {
                     }
                     t.usage = v == JsonToken.START_OBJECT ? usage(p) : null;
                     if (x != null) x.usageTo = (int) p.currentLocation().getByteOffset();
+                    // the provider's own usage members go back as sent: the relay writes only the gateway's counts
+                    if (x != null && t.usage != null && t.usage.fields() != null) x.ok = false;
                 }
                 case "choices" -> {
                     if (v != JsonToken.START_ARRAY) throw new AnswerShape.Wrong("`choices` is not an array");
@@ -225,9 +247,11 @@ final class OpenAiChatDecoder {
                     // kept, as a message's unknown fields are: the README promises an OpenAI-compatible server's
                     // answer fields back unchanged (dropping Perplexity's citations lost the answer's sources)
                     t.extra = keep(t.extra, f, p, v, json, base, end);
+                    if (rules.groqStreamUsage() && f.equals("x_groq")) t.groqUsage = groqUsage(t.extra.get(f));
                 }
             }
         }
+        if (t.usage == null) t.usage = t.groqUsage; // Groq's stream: its usage only in x_groq, unless it sent both
         if (x != null) x.end = (int) p.currentLocation().getByteOffset();
         return t;
     }
@@ -565,8 +589,19 @@ final class OpenAiChatDecoder {
         return new Function(name, args);
     }
 
-    private static Usage usage(JsonParser p) throws IOException {
-        int prompt = 0, completion = 0;
+    /** Groq's {@code x_groq} object's {@code usage}, read as a top-level usage is, or null. */
+    private Usage groqUsage(JsonNode xGroq) throws IOException {
+        JsonNode u = xGroq == null ? null : xGroq.get("usage");
+        if (u == null || !u.isObject()) return null;
+        try (JsonParser p = Json.MAPPER.treeAsTokens(u)) {
+            p.nextToken();
+            return usage(p);
+        }
+    }
+
+    private Usage usage(JsonParser p) throws IOException {
+        int prompt = 0, completion = 0, total = -1;
+        ObjectNode fields = null; // the members not modelled, kept where the service bills in them
         int cached = 0, promptAudio = 0; // prompt_tokens_details
         int reasoning = 0, completionAudio = 0, accepted = 0, rejected = 0; // completion_tokens_details
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -608,11 +643,26 @@ final class OpenAiChatDecoder {
                         }
                     }
                 }
-                default -> p.skipChildren();
+                case "total_tokens" -> {
+                    // read only where it tells where reasoning was counted (xAI), and only a count that fits: OpenAI's
+                    // reading (and its byte scan's) never looks at it
+                    if (rules.reasoningOutside() && v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+                        total = p.getIntValue();
+                    }
+                }
+                default -> {
+                    if (rules.billsInUsage() && v != JsonToken.VALUE_NULL) {
+                        if (fields == null) fields = NODES.objectNode();
+                        fields.set(f, p.readValueAsTree());
+                    } else {
+                        p.skipChildren();
+                    }
+                }
             }
         }
-        return new Usage(prompt, completion, cached, 0, reasoning, 0, new Usage.Details(promptAudio, completionAudio,
-                accepted, rejected, 0));
+        completion = rules.completion(prompt, completion, reasoning, total);
+        return rules.withBill(new Usage(prompt, completion, cached, 0, reasoning, 0, new Usage.Details(promptAudio, completionAudio,
+                accepted, rejected, 0)), fields);
     }
 
     private static final FinishReason[] FINISH_REASONS = FinishReason.values();

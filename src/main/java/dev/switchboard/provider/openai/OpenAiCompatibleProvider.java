@@ -55,7 +55,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         this.encoder = new OpenAiRequestEncoder(d, flavor);
         this.refuses = flavor.refuses();
         this.decoder = new OpenAiResponseDecoder(d.model());
-        this.chatDecoder = new OpenAiChatDecoder(d.model());
+        this.chatDecoder = new OpenAiChatDecoder(d.model(), UsageRules.of(flavor.prefix()));
         this.timeout = d.timeout();
         this.streamTimeout = d.streamIdleTimeout();
         this.responsesApi = flavor.prefix().equals("openai");

@@ -32,6 +32,8 @@ final class OpenAiStream extends SseRelay {
     private boolean sawFinishReason;
     private final KeyScrubber.Run contentRun = textRun();
     private final boolean scrubsText;
+    /** {@link OpenAiChatDecoder#usageMayRideTheFinish}, asked once per stream (Groq; false for everyone else). */
+    private final boolean usageOnFinish;
     private OpenAiChunkScan scan;
     /** The id and served model went out with an earlier relayed event: later ones need not read them. */
     private boolean identified;
@@ -46,6 +48,7 @@ final class OpenAiStream extends SseRelay {
         this.deploymentId = deploymentId;
         this.secret = secret;
         this.scrubsText = !scrubber.isEmpty();
+        this.usageOnFinish = decoder.usageMayRideTheFinish();
     }
 
     @Override
@@ -65,7 +68,8 @@ final class OpenAiStream extends SseRelay {
         if (relaying() && heldFields == null) { // held fields go out on this chunk: decoded to add them
             if (scan == null) scan = new OpenAiChunkScan();
             scan.read(data, offset, length, !identified, true); // texts: the key-run scan and the request log read them
-            if (scan.relayable) {
+            // Groq's finishing chunk (and a choiceless one) may hold x_groq.usage, which the scan does not read: decoded
+            if (scan.relayable && !(usageOnFinish && (scan.finishReason != null || scan.firstIndex < 0))) {
                 List<String> masked = maskedContents(scan.contents);
                 if (masked == null) {
                     relayAsSent(data, offset, length);
@@ -135,6 +139,7 @@ final class OpenAiStream extends SseRelay {
      * finish is tried), or null: the decoder reads it, as it reads every other chunk it decodes.
      */
     private ChatChunk usageChunk(byte[] data, int offset, int length) {
+        if (!decoder.usageIsPlain()) return null; // a service whose usage is not OpenAI's: the decoder reads it
         if (scan == null) scan = new OpenAiChunkScan();
         return scan.usageChunk(data, offset, length, decoder.fallbackModel());
     }
@@ -200,13 +205,14 @@ final class OpenAiStream extends SseRelay {
                     chunk.systemFingerprint(), chunk.serviceTier(), null, chunk.extra()), mask)));
             ChatChunk usage = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), java.util.List.of(), chunk.usage(),
                     chunk.systemFingerprint(), chunk.serviceTier(), null); // the chunk's own fields went with its choices
-            if (finishes(chunk)) {
+            if (finishes(chunk) && !usageOnFinish) {
                 heldUsage = null;
                 emit(usage);
             } else {
                 // a running count on a content chunk (Perplexity, vLLM's continuous_usage_stats): held, each replacing
                 // the last, and sent once at the end, so the call is metered at the whole count (the first was) and a
-                // client gets one usage chunk, as from OpenAI
+                // client gets one usage chunk, as from OpenAI. Groq's x_groq.usage on its finish too: a top-level usage
+                // chunk that follows it replaces it, so the client gets one either way
                 heldUsage = usage;
             }
             return;
