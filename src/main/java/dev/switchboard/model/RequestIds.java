@@ -37,6 +37,15 @@ public final class RequestIds {
 
     RequestIds(LongSupplier clock) { this.clock = clock; }
 
+    private static final RequestIds SHARED = new RequestIds();
+
+    /**
+     * A unique id for an answer whose provider sent none, in the form of the client's dialect ({@code chatcmpl-…},
+     * {@code msg_…}): {@code prefix} and an id's time and random digits. One constant id for all of them made every such
+     * answer collide in the clients and tracing tools that key on it.
+     */
+    public static String answerId(String prefix) { return prefix + SHARED.next().substring(4); }
+
     public String next() {
         Generator g = GENERATOR.get();
         byte[] b = g.random;

@@ -197,7 +197,9 @@ final class MeteredCall {
         if (estimated) usage = estimate(a.deployment(), OutputChars.of(r));
         DeploymentPrices.Cost cost = settle(a, usage);
         record(a, usage, estimated, cost, null, 200, null);
-        ChatResponse priced = r.withUsage(r.usage() == null ? null : r.usage().withCost(cost.nanos() / 1e9));
+        // an answer without usage shows the estimate the ledger recorded, as a stream's last chunk does (it showed none,
+        // or zeros in Anthropic's shape, beside an x-switchboard-cost priced on the estimate)
+        ChatResponse priced = r.withUsage(usage.withCost(cost.nanos() / 1e9));
         return annotate(new Answer<>(priced, a.deployment(), a.route(), a.cache(), a.tier(), a.headers()), cost);
     }
 

@@ -47,6 +47,7 @@ final class MeteredStream implements ChatStream {
             public void relayed(dev.switchboard.model.RelayedEvent e) {
                 output(e.outputChars()); // a relayed event is never the usage event: that one is priced as a chunk
                 if (id == null && e.id() != null) identify(e.id(), e.model(), System.currentTimeMillis() / 1000);
+                streamed = true;
                 sink.relayed(e);
             }
 
@@ -57,7 +58,8 @@ final class MeteredStream implements ChatStream {
                 Usage estimated = finish(200, null);
                 // no usage came (a server that ignores include_usage): the client that asked for it gets the estimate
                 // the ledger has, as LiteLLM counts one; an Anthropic client's message_delta says it instead of 0
-                if (estimated != null && id != null) {
+                // (also when the server's chunks had no id: the edge writes the one it gave the answer's other chunks)
+                if (estimated != null && streamed) {
                     sink.chunk(new ChatChunk(id, created, model, java.util.List.of(), estimated.withCost(cost.nanos() / 1e9),
                             null, null));
                 }
@@ -93,6 +95,8 @@ final class MeteredStream implements ChatStream {
     private String id;
     private long created;
     private String model;
+    /** Whether any chunk went out: an answer was streamed, and the estimate's usage chunk belongs after it. */
+    private boolean streamed;
 
     private void identify(String id, String model, long created) {
         this.id = id;
@@ -101,7 +105,12 @@ final class MeteredStream implements ChatStream {
     }
 
     private ChatChunk watch(ChatChunk c) {
+        streamed = true;
         if (id == null && c.id() != null) identify(c.id(), c.model(), c.created());
+        if (model == null) { // a server that sends no ids: the model and time of its first chunk, for the usage chunk
+            model = c.model();
+            created = c.created();
+        }
         output(OutputChars.of(c));
         if (c.usage() == null || settled.get()) return c;
         usage = c.usage();

@@ -70,7 +70,8 @@ public final class AnthropicResponseEncoder {
     }
 
     static String messageId(String id) {
-        return id == null ? "msg_switchboard" : id.startsWith("msg_") ? id : "msg_" + id;
+        // an answer without an id (a minimal server's) gets its own, unique as Anthropic's are
+        return id == null ? dev.switchboard.model.RequestIds.answerId("msg_") : id.startsWith("msg_") ? id : "msg_" + id;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.switchboard.edge.openai;
 
+import dev.switchboard.model.RequestIds;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.switchboard.model.ChatChunk;
@@ -154,7 +156,7 @@ public final class OpenAiResponseEncoder {
         }
         return wrap(json(g -> {
             g.writeStartObject();
-            g.writeStringField("id", r.id() == null ? "chatcmpl-switchboard" : r.id());
+            g.writeStringField("id", r.id() == null ? RequestIds.answerId(CHAT_ID_PREFIX) : r.id());
             g.writeStringField("object", "chat.completion");
             g.writeNumberField("created", r.created());
             g.writeStringField("model", r.model());
@@ -227,14 +229,24 @@ public final class OpenAiResponseEncoder {
      * One SSE event for a chunk, or null when there is nothing to send: the usage-only chunk the gateway
      * always requests upstream is dropped for a client that did not ask for usage.
      */
-    public Buffer chunkEvent(ChatChunk c, boolean includeUsage) {
+    public Buffer chunkEvent(ChatChunk c, boolean includeUsage) { return chunkEvent(c, includeUsage, null); }
+
+    /** The prefix of OpenAI's chat completion ids, which the gateway's own ids for an answer without one take too. */
+    public static final String CHAT_ID_PREFIX = "chatcmpl-";
+
+    /**
+     * @param ownId the id a chunk without one is written with: one per stream, made by the caller when the first such
+     *              chunk comes (a server that sends no ids gets every chunk of an answer the same id, and each answer its
+     *              own, as OpenAI's); null: a new one
+     */
+    public Buffer chunkEvent(ChatChunk c, boolean includeUsage, String ownId) {
         boolean usage = includeUsage && c.usage() != null;
         if (c.choices().isEmpty() && !usage) return null;
         // straight into the buffer that is written: no byte array in between
         Buffer out = Buffer.buffer(384).appendBytes(DATA);
         try (JsonGenerator g = OpenAiRequestDecoder.MAPPER.getFactory().createGenerator(new dev.switchboard.edge.BufferOutput(out))) {
             g.writeStartObject();
-            g.writeStringField("id", c.id() == null ? "chatcmpl-switchboard" : c.id());
+            g.writeStringField("id", c.id() != null ? c.id() : ownId != null ? ownId : RequestIds.answerId(CHAT_ID_PREFIX));
             g.writeStringField("object", "chat.completion.chunk");
             g.writeNumberField("created", c.created());
             g.writeStringField("model", c.model());

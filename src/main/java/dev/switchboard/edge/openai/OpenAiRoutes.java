@@ -97,8 +97,12 @@ public final class OpenAiRoutes {
         SwitchboardHeaders.eventStream(resp);
         ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
         stream.start(new SseSink(resp, new StreamEncoder() {
+            /** This answer's id when its chunks have none (a minimal server's): made once, the same on each chunk. */
+            private String ownId;
+
             @Override public Buffer chunk(ChatChunk c) {
-                return encoder.chunkEvent(legacy ? LegacyFunctions.chunk(c) : c, includeUsage);
+                if (c.id() == null && ownId == null) ownId = dev.switchboard.model.RequestIds.answerId(OpenAiResponseEncoder.CHAT_ID_PREFIX);
+                return encoder.chunkEvent(legacy ? LegacyFunctions.chunk(c) : c, includeUsage, ownId);
             }
             // an OpenAI-style upstream's chunks in OpenAI's exact shape go as sent; never the usage chunk (see OpenAiStream)
             @Override public boolean relays(String dialect) {
