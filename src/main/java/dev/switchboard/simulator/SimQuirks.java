@@ -18,7 +18,13 @@ final class SimQuirks {
     /** Mistral's API (and Codestral's) forbids fields it does not model: pydantic's extra_forbidden, a 422. */
     private static final Set<String> MISTRAL = Set.of("mistral", "mistralai", "codestral");
     private static final Set<String> MISTRAL_FORBIDS = Set.of("max_completion_tokens", "stream_options", "store",
-            "service_tier", "logit_bias", "top_logprobs", "logprobs", "modalities", "audio", "prediction", "metadata", "user");
+            "service_tier", "logit_bias", "top_logprobs", "logprobs", "modalities", "audio", "prediction", "metadata", "user", "seed");
+    /** The fields Mistral's message schema has for each role; any other is extra_forbidden too. */
+    private static final java.util.Map<String, Set<String>> MISTRAL_MESSAGE = java.util.Map.of(
+            "system", Set.of("role", "content"), "user", Set.of("role", "content"),
+            "assistant", Set.of("role", "content", "tool_calls", "prefix"), "tool", Set.of("role", "content", "tool_call_id", "name"));
+    /** Mistral's tool-call ids: exactly nine letters and digits. */
+    private static final java.util.regex.Pattern MISTRAL_ID = java.util.regex.Pattern.compile("[a-zA-Z0-9]{9}");
     /** The parameters Cohere's Compatibility API documents as unsupported. */
     private static final Set<String> COHERE_UNSUPPORTED = Set.of("parallel_tool_calls", "n", "logit_bias", "top_logprobs",
             "modalities", "audio", "prediction", "service_tier", "store", "max_completion_tokens");
@@ -51,6 +57,24 @@ final class SimQuirks {
                     return true;
                 }
             }
+            String refused = mistralMessages(body.getJsonArray("messages"));
+            if (refused != null) {
+                answer(resp, refused.startsWith("Tool call id") ? 400 : 422, refused.startsWith("Tool call id")
+                        ? new JsonObject().put("object", "error").put("message", refused).put("type", "invalid_request_error")
+                                .putNull("param").put("code", "3280")
+                        : new JsonObject().put("object", "error").put("message", new JsonObject().put("detail", new JsonArray()
+                                .add(new JsonObject().put("type", "extra_forbidden").put("msg", "Extra inputs are not permitted")
+                                        .put("loc", new JsonArray(java.util.List.of(refused.split("/")))))))
+                                .put("type", "invalid_request_error").putNull("param").putNull("code"));
+                return true;
+            }
+        }
+        if (service.equals("deepseek")) {
+            String missing = deepSeekMissingReasoning(body);
+            if (missing != null) {
+                ProviderSimulator.error(resp, 400, missing, "invalid_request_error", null, "invalid_request_error");
+                return true;
+            }
         }
         if (service.equals("cohere")) {
             for (String f : body.fieldNames()) {
@@ -71,6 +95,50 @@ final class SimQuirks {
             return true;
         }
         return false;
+    }
+
+    /**
+     * What Mistral refuses in the messages, or null: a field its message schema lacks (as {@code body/messages/i/role/field},
+     * the 422's loc) or a tool-call id that is not nine letters and digits (its 400's message).
+     */
+    private static String mistralMessages(JsonArray messages) {
+        if (messages == null) return null;
+        for (int i = 0; i < messages.size(); i++) {
+            JsonObject m = messages.getJsonObject(i);
+            String role = m.getString("role");
+            for (String f : m.fieldNames()) {
+                if (!MISTRAL_MESSAGE.getOrDefault(role, Set.of()).contains(f)) return "body/messages/" + i + "/" + role + "/" + f;
+            }
+            List<String> ids = new ArrayList<>();
+            if (m.getValue("tool_call_id") instanceof String id) ids.add(id);
+            JsonArray calls = m.getJsonArray("tool_calls");
+            if (calls != null) for (int j = 0; j < calls.size(); j++) ids.add(calls.getJsonObject(j).getString("id"));
+            for (String id : ids) {
+                if (id == null || !MISTRAL_ID.matcher(id).matches()) {
+                    return "Tool call id was " + id + " but must be a-z, A-Z, 0-9, with a length of 9.";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * DeepSeek's thinking mode (deepseek-reasoner, or {@code thinking: {type: enabled}}): an assistant turn that called
+     * tools must carry its reasoning_content back, else its 400 naming the message; null when the request is fine.
+     */
+    private static String deepSeekMissingReasoning(JsonObject body) {
+        JsonObject thinking = body.getJsonObject("thinking");
+        boolean thinkingMode = String.valueOf(body.getString("model")).contains("reasoner")
+                || thinking != null && "enabled".equals(thinking.getString("type"));
+        JsonArray messages = body.getJsonArray("messages");
+        if (!thinkingMode || messages == null) return null;
+        for (int i = 0; i < messages.size(); i++) {
+            JsonObject m = messages.getJsonObject(i);
+            if ("assistant".equals(m.getString("role")) && m.getJsonArray("tool_calls") != null && !m.containsKey("reasoning_content")) {
+                return "Missing `reasoning_content` field in the assistant message at message index " + i;
+            }
+        }
+        return null;
     }
 
     /** Mistral reports usage unasked, on the stream's last chunk (the one with finish_reason), not a chunk of its own. */
