@@ -24,4 +24,17 @@ class ToolUseIdsTest {
                 .startsWith("functions_get_weather_0_");
         assertThat(ToolUseIds.forAnthropic("call é/1")).matches(PATTERN);
     }
+
+    /** Mistral takes nine letters and digits: others' ids map to such an id, the same every time; Mistral's own stay. */
+    @Test
+    void mistralGetsNineLettersAndDigits() {
+        String claude = ToolUseIds.forMistral("toolu_01A09q90qw90lq917835lq9");
+        assertThat(claude).matches("[a-zA-Z0-9]{9}");
+        assertThat(ToolUseIds.forMistral("toolu_01A09q90qw90lq917835lq9")).isEqualTo(claude);
+        assertThat(ToolUseIds.forMistral("toolu_01A09q90qw90lq917835lq8")).isNotEqualTo(claude);
+        assertThat(ToolUseIds.forMistral("call_1")).matches("[a-zA-Z0-9]{9}");
+        assertThat(ToolUseIds.forMistral("abcDEF123")).isSameAs("abcDEF123");
+        assertThat(ToolUseIds.forMistral("abcDEF12_")).isNotEqualTo("abcDEF12_").matches("[a-zA-Z0-9]{9}");
+        assertThat(ToolUseIds.forMistral(null)).isNull();
+    }
 }

@@ -16,11 +16,14 @@ import java.util.List;
  * Responses items → canonical messages. Items are a flat list where chat has nested messages: an assistant's
  * text and the function calls that follow it become one assistant message with tool calls (Anthropic and
  * Gemini want them in one turn), a {@code function_call_output} becomes a tool message; a custom tool's
- * {@code custom_tool_call} and {@code custom_tool_call_output} likewise. {@code reasoning}
- * items and the calls of OpenAI's built-in tools ({@code web_search_call}, …) are accepted and left out: their summaries are the model's notes, and the providers behind the
- * translation cannot take back another model's (or even their own, unsigned) reasoning. The exception is a reasoning
- * item whose {@code encrypted_content} holds Claude's signed thinking ({@link SignedReasoning}): its blocks become the
- * next assistant turn's {@code thinking_blocks}, which the Anthropic encoder sends back first in that turn.
+ * {@code custom_tool_call} and {@code custom_tool_call_output} likewise. The calls of OpenAI's built-in tools
+ * ({@code web_search_call}, …) are accepted and left out. A {@code reasoning} item's text (its summary, else its
+ * reasoning_text content) becomes the reasoning of the assistant turn that follows it, as an OpenAI client's
+ * {@code reasoning_content} does: only OpenAI-compatible services that take reasoning back are sent it (DeepSeek's
+ * thinking mode refuses a tool loop without it, see {@code provider.openai.WireRules}); the other providers cannot take
+ * back unsigned reasoning and leave it out. A reasoning item whose {@code encrypted_content} holds Claude's signed
+ * thinking ({@link SignedReasoning}) also gives its blocks to the next assistant turn's {@code thinking_blocks}, which
+ * the Anthropic encoder sends back first in that turn.
  * Each error names the item in the caller's spelling ({@code input[2].content[0].image_url}).
  */
 final class ResponseItems {
@@ -30,6 +33,8 @@ final class ResponseItems {
         List<Message> out = new ArrayList<>(items.size());
         // Claude's signed thinking from a reasoning item, for the assistant turn that follows it (SignedReasoning)
         ArrayNode signed = null;
+        // the text of the reasoning items before the next assistant turn, for its reasoning
+        StringBuilder thought = null;
         for (int i = 0; i < items.size(); i++) {
             String p = path + "[" + i + "]";
             JsonNode item = items.get(i);
@@ -38,7 +43,9 @@ final class ResponseItems {
             if (type == null || type.equals("message")) {
                 Message m = message(item, p);
                 if (signed != null && m.role() == Role.ASSISTANT) m = withThinking(m, signed);
+                if (thought != null && m.role() == Role.ASSISTANT) m = withReasoning(m, thought.toString());
                 signed = null; // they belong to the assistant turn right after them, or to none
+                thought = null;
                 out.add(m);
                 continue;
             }
@@ -67,6 +74,10 @@ final class ResponseItems {
                         turn = withThinking(turn, signed);
                         signed = null;
                     }
+                    if (thought != null) {
+                        turn = withReasoning(turn, thought.toString());
+                        thought = null;
+                    }
                     out.add(turn);
                 }
                 case "function_call_output", "custom_tool_call_output" -> {
@@ -84,9 +95,11 @@ final class ResponseItems {
                     }
                     out.add(new Message(Role.TOOL, content, null, null, callId, null, null));
                     signed = null;
+                    thought = null;
                 }
                 case "reasoning" -> {
-                    // accepted; carried only when it holds Claude's signed blocks (see the class comment)
+                    String text = reasoningText(item);
+                    if (text != null) thought = (thought == null ? new StringBuilder() : thought).append(text);
                     ArrayNode blocks = SignedReasoning.decode(item.get("encrypted_content"));
                     if (blocks != null) {
                         if (signed == null) signed = JsonNodeFactory.instance.arrayNode();
@@ -109,6 +122,24 @@ final class ResponseItems {
             }
         }
         return out;
+    }
+
+    /** A reasoning item's summary texts joined, else its reasoning_text content joined; null when it has neither. */
+    private static String reasoningText(JsonNode item) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode s : item.path("summary")) if (s.path("text").isTextual()) sb.append(s.get("text").textValue());
+        if (sb.isEmpty()) {
+            for (JsonNode c : item.path("content")) {
+                if ("reasoning_text".equals(c.path("type").textValue()) && c.path("text").isTextual()) sb.append(c.get("text").textValue());
+            }
+        }
+        return sb.isEmpty() ? null : sb.toString();
+    }
+
+    /** The assistant turn with this reasoning text before its own (a turn may already have some). */
+    private static Message withReasoning(Message m, String reasoning) {
+        String all = m.reasoning() == null ? reasoning : reasoning + m.reasoning();
+        return new Message(m.role(), m.content(), m.name(), m.toolCalls(), m.toolCallId(), all, m.refusal(), m.extra());
     }
 
     /** The assistant turn with these signed blocks first among its {@code thinking_blocks} (Anthropic wants them first). */

@@ -16,11 +16,12 @@ public final class LongTailFlavors {
     static final Map<String, OpenAiFlavor> ALL = Stream.of(
             // Hugging Face's router (inference providers); model ids as "org/model" or "org/model:provider"
             OpenAiFlavor.of("huggingface", "https://router.huggingface.co/v1", "HF_TOKEN", "HUGGINGFACE_API_KEY"),
-            // Mistral forbids extra fields (pydantic extra_forbidden, 422): stream_options among them; usage comes in
-            // the last chunk unasked
-            OpenAiFlavor.of("mistral", "https://api.mistral.ai/v1", "MISTRAL_API_KEY").withoutStreamOptions(),
-            OpenAiFlavor.of("mistralai", "https://api.mistral.ai/v1", "MISTRAL_API_KEY").withoutStreamOptions(),
-            OpenAiFlavor.of("codestral", "https://codestral.mistral.ai/v1", "CODESTRAL_API_KEY").withoutStreamOptions(),
+            // Mistral forbids extra fields (pydantic extra_forbidden, 422): stream_options among them (usage comes in
+            // the last chunk unasked), seed (its name is random_seed) and user; its tool-call ids are 9 characters
+            OpenAiFlavor.of("mistral", "https://api.mistral.ai/v1", "MISTRAL_API_KEY").withoutStreamOptions().withWire(WireRules.MISTRAL),
+            OpenAiFlavor.of("mistralai", "https://api.mistral.ai/v1", "MISTRAL_API_KEY").withoutStreamOptions().withWire(WireRules.MISTRAL),
+            OpenAiFlavor.of("codestral", "https://codestral.mistral.ai/v1", "CODESTRAL_API_KEY").withoutStreamOptions()
+                    .withWire(WireRules.MISTRAL),
             // Cohere's Compatibility API; its documented unsupported parameters are refused, not dropped
             OpenAiFlavor.of("cohere", "https://api.cohere.ai/compatibility/v1", "COHERE_API_KEY", "CO_API_KEY")
                     .refusing("parallel_tool_calls", "n", "logit_bias", "top_logprobs", "modalities", "audio", "prediction",

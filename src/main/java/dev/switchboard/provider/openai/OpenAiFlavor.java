@@ -28,41 +28,49 @@ import java.util.Set;
  *                             ({@code http://localhost:11434}), and the OpenAI-compatible API lives under its
  *                             {@code /v1}; false when api_base is the OpenAI-compatible base itself, used as given
  *                             (LiteLLM's OpenAI client adds {@code /chat/completions} to it)
+ * @param wire                 where the request body differs from OpenAI's in the fields the canonical request carries
+ *                             (seed's name, user, reasoning sent back, tool-call ids): {@link WireRules}
  */
 record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boolean keepsOutputFieldName,
                     boolean forwardsCacheControl, boolean streamOptions, Set<String> refuses, boolean toolChoiceAutoOnly,
-                    boolean serverRoot) {
+                    boolean serverRoot, WireRules wire) {
 
     /** A plain OpenAI-compatible row: max_tokens, no cache_control, stream_options sent, nothing refused. */
     static OpenAiFlavor of(String prefix, String defaultBase, String... keyEnvs) {
-        return new OpenAiFlavor(prefix, defaultBase, List.of(keyEnvs), false, false, true, Set.of(), false, false);
+        return new OpenAiFlavor(prefix, defaultBase, List.of(keyEnvs), false, false, true, Set.of(), false, false, WireRules.OPENAI);
     }
 
     OpenAiFlavor keepingOutputField() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, true, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly, serverRoot);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, true, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly, serverRoot, wire);
     }
 
     OpenAiFlavor forwardingCacheControl() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, true, streamOptions, refuses, toolChoiceAutoOnly, serverRoot);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, true, streamOptions, refuses, toolChoiceAutoOnly, serverRoot, wire);
     }
 
     OpenAiFlavor withoutStreamOptions() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, false, refuses, toolChoiceAutoOnly, serverRoot);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, false, refuses, toolChoiceAutoOnly, serverRoot, wire);
     }
 
     OpenAiFlavor refusing(String... fields) {
         return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions,
-                Set.of(fields), toolChoiceAutoOnly, serverRoot);
+                Set.of(fields), toolChoiceAutoOnly, serverRoot, wire);
     }
 
     OpenAiFlavor autoToolChoiceOnly() {
-        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses, true, serverRoot);
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses, true, serverRoot, wire);
+    }
+
+    /** The service's {@link WireRules} instead of OpenAI's. */
+    OpenAiFlavor withWire(WireRules rules) {
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses,
+                toolChoiceAutoOnly, serverRoot, rules);
     }
 
     /** api_base is the server's root (Ollama, as LiteLLM documents it); see {@link #baseUrl}. */
     OpenAiFlavor atServerRoot() {
         return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, forwardsCacheControl, streamOptions, refuses,
-                toolChoiceAutoOnly, true);
+                toolChoiceAutoOnly, true, wire);
     }
 
     /** The variable {@code check} names for a deployment without a key (the first LiteLLM reads); null for none. */
@@ -83,9 +91,10 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
             "openai", of("openai", "https://api.openai.com/v1", "OPENAI_API_KEY").keepingOutputField(),
             "ollama", of("ollama", "http://localhost:11434").atServerRoot(),
             "ollama_chat", of("ollama_chat", "http://localhost:11434").atServerRoot(),
-            "openrouter", of("openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY").keepingOutputField().forwardingCacheControl(),
+            "openrouter", of("openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY").keepingOutputField().forwardingCacheControl()
+                    .withWire(WireRules.OPENROUTER),
             "groq", of("groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY"),
-            "deepseek", of("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY"),
+            "deepseek", of("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY").withWire(WireRules.DEEPSEEK),
             "together_ai", of("together_ai", "https://api.together.xyz/v1", "TOGETHERAI_API_KEY"),
             "hosted_vllm", of("hosted_vllm", null),
             "openai_compatible", of("openai_compatible", null));

@@ -29,6 +29,9 @@ final class OpenAiRequestEncoder {
     /** {@link Deployment#id()}, which concatenates on every call: made once, as {@code DeploymentState} does. */
     private final String deploymentId;
     private final OpenAiFlavor flavor;
+    /** The flavor's {@link WireRules}, and whether they let a client's body be relayed: read once, not per request. */
+    private final WireRules wire;
+    private final boolean relayable;
     /** {@code {"model":"…"} without its closing brace: how every relayed body starts. */
     private final byte[] modelMember;
 
@@ -36,6 +39,8 @@ final class OpenAiRequestEncoder {
         this.deployment = deployment;
         this.deploymentId = deployment.id();
         this.flavor = flavor;
+        this.wire = flavor.wire();
+        this.relayable = wire.relayable();
         byte[] m = Json.write(g -> {
             g.writeStartObject();
             g.writeStringField("model", deployment.model());
@@ -58,7 +63,7 @@ final class OpenAiRequestEncoder {
      */
     Buffer relay(ChatRequest r, boolean stream) {
         RelayedRequest q = r.relay();
-        if (q == null || r.raw() != null) return null;
+        if (q == null || r.raw() != null || !relayable) return null;
         if (q.outputLimit() == RelayedRequest.NO_LIMIT) {
             if (deployment.maxTokens() != null) return null; // the encoder adds the deployment's limit
         } else if ((q.outputLimit() == RelayedRequest.MAX_COMPLETION_TOKENS) != completionField(r)) {
@@ -68,6 +73,9 @@ final class OpenAiRequestEncoder {
             // a carried Gemini signature is cut off the ids (see ToolCallIds)
             if (m.toolCallId() != null && m.toolCallId().contains(ToolCallIds.SIGNATURE_SEPARATOR)) return null;
             for (ToolCall c : m.toolCalls()) if (c.id().contains(ToolCallIds.SIGNATURE_SEPARATOR)) return null;
+            // a tool-calling turn the client sent without reasoning_content gets the one DeepSeek requires (the
+            // edge already sends a body with reasoning_content the canonical way)
+            if (wire.reasoning().required && !m.toolCalls().isEmpty()) return null;
         }
         byte[] b = q.body();
         int[] spans = q.spans();
@@ -102,16 +110,18 @@ final class OpenAiRequestEncoder {
             // dialect (the server may know it); an Anthropic-shaped block would only confuse an OpenAI-style server.
             boolean foreignParts = r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC);
             ToolAttachments attachments = null; // made at the first tool message: most requests have none
-            for (Message m : r.messages()) {
+            String[] reasoning = wire.reasoning() == WireRules.ReasoningEcho.NONE ? null : echoedReasoning(r.messages());
+            for (int i = 0; i < r.messages().size(); i++) {
+                Message m = r.messages().get(i);
                 if (m.role() == dev.switchboard.model.Role.TOOL) {
                     // every tool message of a turn first (OpenAI wants them right after their assistant turn), then
                     // what they returned besides text
                     if (attachments == null) attachments = new ToolAttachments();
-                    message(g, attachments.take(m) ? attachments.textOnly(m) : m, foreignParts);
+                    message(g, attachments.take(m) ? attachments.textOnly(m) : m, foreignParts, null);
                     continue;
                 }
                 writeAttachments(g, attachments, foreignParts);
-                message(g, m, foreignParts);
+                message(g, m, foreignParts, reasoning == null ? null : reasoning[i]);
             }
             writeAttachments(g, attachments, foreignParts);
             g.writeEndArray();
@@ -140,8 +150,9 @@ final class OpenAiRequestEncoder {
                 for (String s : r.stop()) g.writeString(s);
                 g.writeEndArray();
             }
-            Json.writeIfNotNull(g, "seed", r.seed());
-            Json.writeIfNotNull(g, "user", OpenAiUser.of(r));
+            // Mistral's seed is random_seed (a client's own random_seed, carried in extra, wins), and it has no user
+            if (r.seed() != null && !r.extra().containsKey(wire.seedField())) g.writeNumberField(wire.seedField(), r.seed());
+            if (wire.takesUser()) Json.writeIfNotNull(g, "user", OpenAiUser.of(r));
             // OpenAI takes metadata only for stored completions, and never the gateway's own keys (tags, tracing, guardrails)
             JsonNode store = r.extra().get("store");
             if (!r.metadata().isEmpty() && store != null && store.asBoolean()) {
@@ -209,7 +220,7 @@ final class OpenAiRequestEncoder {
     /** The user turn holding what the tool results just written returned besides text, if any (see {@link ToolAttachments}). */
     private void writeAttachments(JsonGenerator g, ToolAttachments attachments, boolean foreignParts) throws IOException {
         Message turn = attachments == null ? null : attachments.drain();
-        if (turn != null) message(g, turn, foreignParts);
+        if (turn != null) message(g, turn, foreignParts, null);
     }
 
     /** Whether the output-token limit goes as {@code max_completion_tokens} (else {@code max_tokens}). */
@@ -218,7 +229,36 @@ final class OpenAiRequestEncoder {
                 && (r.maxCompletionTokens() != null || (r.maxTokens() == null && "openai".equals(flavor.prefix())));
     }
 
-    private void message(JsonGenerator g, Message m, boolean foreignParts) throws IOException {
+    /**
+     * For each message, the reasoning text the service is sent back with it, or null ({@link WireRules.ReasoningEcho}):
+     * an assistant turn's reasoning when, between the user messages around it, the model called tools; an empty text
+     * for such a turn that called tools without known reasoning where the service requires the field (DeepSeek).
+     */
+    private String[] echoedReasoning(List<Message> messages) {
+        String[] out = new String[messages.size()];
+        int from = 0;
+        for (int i = 0; i <= messages.size(); i++) {
+            if (i < messages.size() && messages.get(i).role() != dev.switchboard.model.Role.USER) continue;
+            boolean calledTools = false;
+            for (int j = from; j < i && !calledTools; j++) calledTools = !messages.get(j).toolCalls().isEmpty();
+            for (int j = from; calledTools && j < i; j++) {
+                Message m = messages.get(j);
+                if (m.role() != dev.switchboard.model.Role.ASSISTANT) continue;
+                out[j] = m.reasoning() != null ? m.reasoning() : wire.reasoning().required && !m.toolCalls().isEmpty() ? "" : null;
+            }
+            from = i + 1;
+        }
+        return out;
+    }
+
+    /** The id as this service takes it: without a carried Gemini signature, and in Mistral's form for Mistral. */
+    private String toolCallId(String id) {
+        String plain = ToolCallIds.withoutSignature(id);
+        return wire.mistralToolIds() ? dev.switchboard.model.ToolUseIds.forMistral(plain) : plain;
+    }
+
+    /** @param reasoning the reasoning text sent back with this turn, or null ({@link #echoedReasoning}) */
+    private void message(JsonGenerator g, Message m, boolean foreignParts, String reasoning) throws IOException {
         g.writeStartObject();
         g.writeStringField("role", m.role().wire());
         content(g, m.content(), !m.toolCalls().isEmpty(), foreignParts);
@@ -229,7 +269,7 @@ final class OpenAiRequestEncoder {
             for (ToolCall c : m.toolCalls()) {
                 g.writeStartObject();
                 // without a carried Gemini thoughtSignature: OpenAI refuses ids over 40 characters (see ToolCallIds)
-                g.writeStringField("id", ToolCallIds.withoutSignature(c.id()));
+                g.writeStringField("id", toolCallId(c.id()));
                 if (c.custom()) { // a custom tool's call (only providers that take custom tools get one, see route.CustomTools)
                     g.writeStringField("type", "custom");
                     g.writeObjectFieldStart("custom");
@@ -246,7 +286,11 @@ final class OpenAiRequestEncoder {
             }
             g.writeEndArray();
         }
-        Json.writeIfNotNull(g, "tool_call_id", ToolCallIds.withoutSignature(m.toolCallId()));
+        Json.writeIfNotNull(g, "tool_call_id", toolCallId(m.toolCallId()));
+        // the client's own field of that name (an OpenRouter client's reasoning) goes as it wrote it, from extra
+        if (reasoning != null && (m.extra() == null || !m.extra().has(wire.reasoning().field))) {
+            g.writeStringField(wire.reasoning().field, reasoning);
+        }
         if (m.extra() != null) {
             for (Map.Entry<String, JsonNode> e : m.extra().properties()) {
                 // Claude's signed thinking (LiteLLM's field, or carried by a Responses conversation): Anthropic's alone

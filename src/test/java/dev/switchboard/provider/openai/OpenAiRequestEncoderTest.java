@@ -83,4 +83,31 @@ class OpenAiRequestEncoderTest {
         return new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), null, null, null, null, null, null, null, 100,
                 null, null, userId, null, false, false, null, new dev.switchboard.model.RawJson(dev.switchboard.model.RawJson.ANTHROPIC, raw, Map.of()));
     }
+
+    /**
+     * DeepSeek's thinking mode: the reasoning of every turn between two user messages in which the model called tools
+     * goes back as reasoning_content (a tool call without any as an empty one), the rest is left out (DeepSeek ignores it).
+     */
+    @Test
+    void deepSeekGetsTheReasoningOfTheTurnsThatCalledTools() throws Exception {
+        var call = List.of(new dev.switchboard.model.ToolCall("call_1", "f", "{}"));
+        var call2 = List.of(new dev.switchboard.model.ToolCall("call_2", "f", "{}"));
+        List<Message> ms = List.of(
+                Message.text(Role.USER, "hi"),
+                new Message(Role.ASSISTANT, List.of(ContentPart.Text.of("hello")), null, null, null, "a greeting", null),
+                Message.text(Role.USER, "weather?"),
+                new Message(Role.ASSISTANT, List.of(), null, call, null, "call the tool", null),
+                new Message(Role.TOOL, List.of(ContentPart.Text.of("sunny")), null, null, "call_1", null, null),
+                new Message(Role.ASSISTANT, List.of(ContentPart.Text.of("Sunny.")), null, null, null, "now answer", null),
+                Message.text(Role.USER, "and tomorrow?"),
+                new Message(Role.ASSISTANT, List.of(), null, call2, null, null, null),
+                new Message(Role.TOOL, List.of(ContentPart.Text.of("rain")), null, null, "call_2", null, null));
+        JsonNode sent = encode("deepseek", request(ms, null, null), false).get("messages");
+        assertThat(sent.get(1).has("reasoning_content")).isFalse();
+        assertThat(sent.get(3).get("reasoning_content").asText()).isEqualTo("call the tool");
+        assertThat(sent.get(5).get("reasoning_content").asText()).isEqualTo("now answer");
+        assertThat(sent.get(7).get("reasoning_content").asText()).isEmpty();
+        JsonNode openai = encode("openai", request(ms, null, null), false).get("messages");
+        assertThat(openai.get(3).has("reasoning_content")).as("OpenAI has no such field").isFalse();
+    }
 }

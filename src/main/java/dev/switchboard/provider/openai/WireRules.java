@@ -1,0 +1,74 @@
+package dev.switchboard.provider.openai;
+
+/**
+ * Where a service's chat request body differs from OpenAI's in what the canonical request carries: the seed's name,
+ * whether it takes {@code user}, how an assistant turn's reasoning goes back, and the tool-call ids it accepts. One
+ * value per flavor ({@link OpenAiFlavor#wire}), read once when the deployment's encoder is made, so a service with
+ * OpenAI's rules pays nothing per request.
+ *
+ * @param seedField     the name of the sampling seed: {@code seed}, or Mistral's {@code random_seed}
+ * @param takesUser     false where {@code user} is refused (Mistral: extra_forbidden, a 422): it is left out, since it
+ *                      only names the end user to the provider (the gateway's ledger keeps it) and never changes the
+ *                      answer; an Anthropic client's {@code metadata.user_id} (Claude Code sends it on every call)
+ *                      must not make every call fail
+ * @param reasoning     how an assistant turn's reasoning text goes back ({@link ReasoningEcho})
+ * @param mistralToolIds tool-call ids mapped to Mistral's nine characters {@code [a-zA-Z0-9]}
+ *                      ({@link dev.switchboard.model.ToolUseIds#forMistral})
+ */
+record WireRules(String seedField, boolean takesUser, ReasoningEcho reasoning, boolean mistralToolIds) {
+
+    /** OpenAI's own rules: what every row has unless it says otherwise. */
+    static final WireRules OPENAI = new WireRules("seed", true, ReasoningEcho.NONE, false);
+
+    /**
+     * DeepSeek's thinking mode: the reasoning of the turns that used tools must come back as {@code reasoning_content}
+     * (else its 400 "The reasoning_content in the thinking mode must be passed back to the API").
+     */
+    static final WireRules DEEPSEEK = new WireRules("seed", true, ReasoningEcho.REASONING_CONTENT, false);
+
+    /**
+     * OpenRouter takes an assistant turn's reasoning back as {@code reasoning} (its own name for it) and passes it to
+     * the model's provider, which for DeepSeek and Kimi behind it is the same thinking-with-tools rule as DeepSeek's.
+     */
+    static final WireRules OPENROUTER = new WireRules("seed", true, ReasoningEcho.REASONING, false);
+
+    /**
+     * Mistral's schema forbids any other field (pydantic extra_forbidden, a 422): the seed is {@code random_seed},
+     * there is no {@code user}, no reasoning field on a message, and tool-call ids are nine letters and digits (LiteLLM's
+     * {@code litellm/llms/mistral} maps seed to random_seed and never sends user, likewise).
+     */
+    static final WireRules MISTRAL = new WireRules("random_seed", false, ReasoningEcho.NONE, true);
+
+    /**
+     * Whether a client's OpenAI body may be relayed as written ({@link OpenAiRequestEncoder#relay}): not where the body
+     * needs a field renamed or dropped, or the ids mapped, which only the canonical encoding does.
+     */
+    boolean relayable() { return seedField.equals("seed") && takesUser && !mistralToolIds; }
+
+    /**
+     * How an assistant turn's reasoning text ({@code Message.reasoning}: an OpenAI client's {@code reasoning_content},
+     * an Anthropic client's thinking block, a Responses reasoning item's summary) reaches the service. Only the reasoning
+     * of turns between two user messages in which the model called tools is sent: DeepSeek requires exactly those back
+     * ("must be passed back to the API in all subsequent requests") and ignores the others ("will be ignored"), so
+     * sending the rest would only lengthen every request. A tool-calling turn without reasoning (the client dropped it,
+     * or the conversation began on another provider) gets an empty one where the service requires the field (DeepSeek),
+     * rather than a 400.
+     */
+    enum ReasoningEcho {
+        /** Not sent: OpenAI and most servers have no such field on a message (Mistral refuses it). */
+        NONE(null, false),
+        /** DeepSeek's {@code reasoning_content}, required on those turns (an empty one when the text is not known). */
+        REASONING_CONTENT("reasoning_content", true),
+        /** OpenRouter's {@code reasoning}, sent where the text is known. */
+        REASONING("reasoning", false);
+
+        final String field;
+        /** Whether a tool-calling turn without reasoning gets an empty one (the service refuses the turn without). */
+        final boolean required;
+
+        ReasoningEcho(String field, boolean required) {
+            this.field = field;
+            this.required = required;
+        }
+    }
+}
