@@ -136,6 +136,7 @@ public final class UpstreamAnswers {
             n = null;
         }
         if (AnswerShape.isErrorBody(n)) return errors.decode(resp, body);
+        if (e instanceof GatewayException named) return named; // the decoder named the failure itself (a failed finish)
         if (e instanceof AnswerShape.Wrong w) return AnswerShape.answer(endpoint.name(), w.getMessage());
         if (n != null) return AnswerShape.answer(endpoint.name(), "it could not be read (" + n.getNodeType().name().toLowerCase() + ")");
         return GatewayException.of(ErrorKind.UPSTREAM,

@@ -283,8 +283,8 @@ final class OpenAiChatDecoder {
                         bit = 4;
                     } else {
                         String wire = string(p, "`finish_reason`");
-                        finish = FinishReason.fromWire(wire);
-                        bit = finish != null && finish.wire().equals(wire) ? 4 : 16; // an unknown reason is written as "stop"
+                        finish = FinishReasons.of(wire);
+                        bit = finish != null && finish.wire().equals(wire) ? 4 : 16; // another server's word is written as ours
                     }
                 }
                 case "logprobs" -> {
@@ -317,7 +317,13 @@ final class OpenAiChatDecoder {
             int bit = 0;
             switch (f) {
                 case "content" -> {
-                    content = content(p, v);
+                    if (v == JsonToken.START_ARRAY) {
+                        Parts parts = parts(p);
+                        content = parts.text();
+                        reasoning = Parts.join(reasoning, parts.thinking());
+                    } else {
+                        content = string(p, "`content`");
+                    }
                     bit = v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NULL ? 2 : 32;
                 }
                 case "refusal" -> {
@@ -468,7 +474,7 @@ final class OpenAiChatDecoder {
                 }
                 case "finish_reason" -> {
                     finish = v == JsonToken.VALUE_STRING ? known(p) : null;
-                    if (finish == null) finish = FinishReason.fromWire(string(p, "`finish_reason`"));
+                    if (finish == null) finish = FinishReasons.of(string(p, "`finish_reason`"));
                 }
                 case "logprobs" -> logprobs = v == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
                 default -> extra = keep(extra, f, p, v, json, base, end);
@@ -487,7 +493,15 @@ final class OpenAiChatDecoder {
             JsonToken v = p.nextToken();
             switch (f) {
                 case "role" -> role = Role.fromWire(text(p));
-                case "content" -> content = content(p, v);
+                case "content" -> {
+                    if (v == JsonToken.START_ARRAY) {
+                        Parts parts = parts(p);
+                        content = parts.text();
+                        reasoning = Parts.join(reasoning, parts.thinking());
+                    } else {
+                        content = string(p, "`content`");
+                    }
+                }
                 case "refusal" -> refusal = text(p);
                 case "reasoning_content" -> reasoning = text(p);
                 case "reasoning" -> { if (reasoning == null) reasoning = text(p); else p.skipChildren(); }
@@ -705,12 +719,30 @@ final class OpenAiChatDecoder {
         return p.getText();
     }
 
-    /** Content is a string, null, or (some servers) an array of text parts, joined; anything else is the wrong shape. */
-    private static String content(JsonParser p, JsonToken v) throws IOException {
-        if (v != JsonToken.START_ARRAY) return string(p, "`content`");
-        StringBuilder sb = new StringBuilder();
-        for (JsonNode part : (JsonNode) p.readValueAsTree()) if (part.has("text")) sb.append(part.get("text").asText());
-        return sb.toString();
+    /**
+     * Content given as an array of parts (some servers; Mistral's reasoning models always): the text parts joined as the
+     * text, and Mistral's thinking chunks ({@code {"type":"thinking","thinking":[{"type":"text","text":…}]}}, Magistral's
+     * reasoning) joined as the reasoning, which reaches clients as other providers' reasoning does (LiteLLM reads them
+     * as reasoning_content too). The text is null when the parts held only thinking (a streamed piece of reasoning).
+     */
+    private record Parts(String text, String thinking) {
+        /** {@code a} then {@code b}, either possibly null. */
+        static String join(String a, String b) { return a == null ? b : b == null ? a : a + b; }
+    }
+
+    private static Parts parts(JsonParser p) throws IOException {
+        StringBuilder text = new StringBuilder(), thinking = null;
+        for (JsonNode part : (JsonNode) p.readValueAsTree()) {
+            if ("thinking".equals(part.path("type").textValue())) {
+                if (thinking == null) thinking = new StringBuilder();
+                JsonNode t = part.get("thinking");
+                if (t != null && t.isTextual()) thinking.append(t.textValue());
+                else if (t != null) for (JsonNode piece : t) if (piece.path("text").isTextual()) thinking.append(piece.get("text").textValue());
+            } else if (part.has("text")) {
+                text.append(part.get("text").asText());
+            }
+        }
+        return new Parts(thinking != null && text.isEmpty() ? null : text.toString(), thinking == null ? null : thinking.toString());
     }
 
     /** Arguments are JSON text in OpenAI's format; a server that sends an object gets it written as text. */

@@ -101,7 +101,7 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
                     b -> OpenAiResponsesDecoder.response(Json.read(b), deployment.model()));
         }
         return UpstreamAnswers.encodeThen(() -> chatBody(request, false), body -> read(post(CHAT, body, "application/json",
-                options.timeoutOr(timeout), options), b -> dev.switchboard.provider.ToolCallIds.filled(chatDecoder.response(b))));
+                options.timeoutOr(timeout), options), this::answer));
     }
 
     @Override
@@ -114,6 +114,15 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         return UpstreamAnswers.encodeThen(() -> chatBody(request, true), body -> post(CHAT, body, "text/event-stream",
                 options.timeoutOr(streamTimeout), options).compose(resp -> UpstreamAnswers.stream(resp, endpoint, http.buffers(), this::error, http.scrubber(),
                         () -> new OpenAiStream(resp, chatDecoder, endpoint, http.scrubber(), deploymentId, secret))));
+    }
+
+    /** A whole chat answer; one whose finish reason says the generation failed is that failure (see FinishReasons). */
+    private ChatResponse answer(byte[] body) throws java.io.IOException {
+        try {
+            return dev.switchboard.provider.ToolCallIds.filled(chatDecoder.response(body));
+        } catch (FinishReasons.Failed e) {
+            throw e.error(deploymentId);
+        }
     }
 
     /** A Responses-API request to OpenAI goes to its own endpoint as the client wrote it. */

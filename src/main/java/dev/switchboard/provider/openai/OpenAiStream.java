@@ -164,6 +164,9 @@ final class OpenAiStream extends SseRelay {
         } catch (OpenAiChatDecoder.ErrorEvent e) {
             fail(OpenAiErrorDecoder.midStream(e.error, deploymentId, secret));
             return;
+        } catch (FinishReasons.Failed e) {
+            fail(e.error(deploymentId)); // the server said the generation failed: an error event, never [DONE]
+            return;
         } catch (AnswerShape.Wrong e) {
             failShape(e.getMessage());
             return;

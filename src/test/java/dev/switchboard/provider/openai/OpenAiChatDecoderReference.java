@@ -226,8 +226,8 @@ final class OpenAiChatDecoderReference {
                 }
                 case "finish_reason" -> {
                     String wire = string(p, "`finish_reason`");
-                    finish = FinishReason.fromWire(wire);
-                    bit = finish != null && finish.wire().equals(wire) ? 4 : 16; // an unknown reason is written as "stop"
+                    finish = FinishReasons.of(wire);
+                    bit = finish != null && finish.wire().equals(wire) ? 4 : 16; // another server's word is written as ours
                 }
                 case "logprobs" -> {
                     logprobs = v == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
@@ -360,7 +360,7 @@ final class OpenAiChatDecoderReference {
                     if (v != JsonToken.START_OBJECT && v != JsonToken.VALUE_NULL) throw new AnswerShape.Wrong("a choice's `delta` is not an object");
                     if (v == JsonToken.START_OBJECT) delta = delta(p);
                 }
-                case "finish_reason" -> finish = FinishReason.fromWire(string(p, "`finish_reason`"));
+                case "finish_reason" -> finish = FinishReasons.of(string(p, "`finish_reason`"));
                 case "logprobs" -> logprobs = v == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
                 default -> extra = keep(extra, f, p, v);
             }

@@ -1,0 +1,75 @@
+package dev.switchboard.provider.openai;
+
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.FinishReason;
+import dev.switchboard.model.GatewayException;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The finish reasons OpenAI-compatible servers write besides OpenAI's five, in the gateway's vocabulary: one table,
+ * read only for a word that is not OpenAI's (the decoders match OpenAI's own without building a String).
+ *
+ * <ul>
+ *   <li>a cut answer is {@code length} (OpenAI {@code length}, Anthropic {@code max_tokens}, Responses
+ *       {@code incomplete}): Mistral's {@code model_length} (cut by the model's context length);</li>
+ *   <li>a failed generation is an error, never an answer ({@link Failed}): Mistral's and OpenRouter's {@code error},
+ *       DeepSeek's {@code insufficient_system_resource} ("the request is interrupted due to insufficient resource of
+ *       the inference system"). A whole answer becomes a retryable 502 (503 for DeepSeek's lack
+ *       of capacity), so the router retries or falls back; a stream that has begun ends with an error event and no
+ *       {@code [DONE]}, as any stream that breaks does;</li>
+ *   <li>a reason no server in this table writes is taken as {@code length}: it is not {@code stop}, so the server did
+ *       not say the answer is whole, and {@code length} is the one reason every dialect reads as "may be incomplete"
+ *       while keeping the text (an error would throw away an answer that may be fine). Before, it was {@code stop},
+ *       which passed a cut or failed answer off as complete.</li>
+ * </ul>
+ */
+final class FinishReasons {
+    private FinishReasons() {}
+
+    /** Other servers' words for OpenAI's reasons. */
+    private static final Map<String, FinishReason> ALIASES = Map.ofEntries(
+            Map.entry("eos", FinishReason.STOP), // llama.cpp-style servers
+            Map.entry("eos_token", FinishReason.STOP), // Hugging Face TGI
+            Map.entry("end_turn", FinishReason.STOP), Map.entry("stop_sequence", FinishReason.STOP), // Anthropic's words
+            Map.entry("max_tokens", FinishReason.LENGTH),
+            Map.entry("model_length", FinishReason.LENGTH), // Mistral: the model's context length was reached
+            Map.entry("model_context_window_exceeded", FinishReason.LENGTH),
+            Map.entry("tool_use", FinishReason.TOOL_CALLS),
+            Map.entry("content_filtered", FinishReason.CONTENT_FILTER));
+
+    /** The words for a generation that failed, and the kind of failure each is. */
+    private static final Map<String, ErrorKind> FAILURES = Map.of(
+            "error", ErrorKind.UPSTREAM, // Mistral, OpenRouter
+            "insufficient_system_resource", ErrorKind.UNAVAILABLE); // DeepSeek: out of capacity, as a 503 is
+
+    /** A finish reason that says the generation failed: the answer must not reach the client as one. */
+    static final class Failed extends IOException {
+        final String reason;
+
+        Failed(String reason) {
+            super("finish_reason " + reason, null);
+            this.reason = reason;
+        }
+
+        /** The caller-facing error, naming the deployment and the server's word. */
+        GatewayException error(String deploymentId) {
+            return GatewayException.of(FAILURES.get(reason), "Upstream " + deploymentId + " ended its answer with finish_reason '"
+                    + reason + "': the generation failed and the answer is incomplete, so it is not passed off as one.");
+        }
+    }
+
+    /**
+     * @param wire a finish reason as the server wrote it; null for none
+     * @return the gateway's reason: OpenAI's own, an alias, or {@code length} for a word not in the table
+     * @throws Failed when the word says the generation failed
+     */
+    static FinishReason of(String wire) throws Failed {
+        if (wire == null) return null;
+        for (FinishReason r : FinishReason.values()) if (r.wire().equals(wire)) return r;
+        FinishReason alias = ALIASES.get(wire);
+        if (alias != null) return alias;
+        if (FAILURES.containsKey(wire)) throw new Failed(wire);
+        return FinishReason.LENGTH;
+    }
+}

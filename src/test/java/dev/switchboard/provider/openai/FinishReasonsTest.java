@@ -1,0 +1,34 @@
+package dev.switchboard.provider.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.FinishReason;
+import org.junit.jupiter.api.Test;
+
+class FinishReasonsTest {
+    @Test
+    void openAisOwnAndOtherServersWordsKeepTheirMeaning() throws Exception {
+        assertThat(FinishReasons.of("stop")).isEqualTo(FinishReason.STOP);
+        assertThat(FinishReasons.of("eos")).isEqualTo(FinishReason.STOP);
+        assertThat(FinishReasons.of("tool_calls")).isEqualTo(FinishReason.TOOL_CALLS);
+        assertThat(FinishReasons.of("model_length")).as("Mistral: cut by the context length").isEqualTo(FinishReason.LENGTH);
+        assertThat(FinishReasons.of(null)).isNull();
+    }
+
+    @Test
+    void aReasonNoServerInTheTableWritesMayMeanACutAnswer() throws Exception {
+        assertThat(FinishReasons.of("some_new_reason")).isEqualTo(FinishReason.LENGTH);
+    }
+
+    @Test
+    void aFailedGenerationIsAnErrorNamingTheDeployment() {
+        assertThatThrownBy(() -> FinishReasons.of("error")).isInstanceOfSatisfying(FinishReasons.Failed.class, f -> {
+            assertThat(f.error("mistral/m").kind()).isEqualTo(ErrorKind.UPSTREAM);
+            assertThat(f.error("mistral/m").getMessage()).contains("mistral/m").contains("'error'");
+        });
+        assertThatThrownBy(() -> FinishReasons.of("insufficient_system_resource")).isInstanceOfSatisfying(FinishReasons.Failed.class,
+                f -> assertThat(f.error("deepseek/d").kind()).isEqualTo(ErrorKind.UNAVAILABLE));
+    }
+}
