@@ -11,7 +11,11 @@ public enum FinishReason {
 
     public String wire() { return wire; }
 
-    /** @return the reason for an OpenAI-style value; unknown values map to STOP, as OpenAI SDKs expect one of these. */
+    /**
+     * @return the reason for one of these five names (the gateway's own stored values); any other maps to STOP. An
+     *     upstream server's word is read by its provider's table instead ({@code provider.openai.FinishReasons}: another
+     *     server's unknown word may mean a cut answer, so it is not taken as STOP there).
+     */
     public static FinishReason fromWire(String value) {
         if (value == null) return null;
         for (FinishReason r : values()) if (r.wire.equals(value)) return r;
