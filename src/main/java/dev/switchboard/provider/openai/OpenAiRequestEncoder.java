@@ -262,7 +262,7 @@ final class OpenAiRequestEncoder {
         g.writeStartObject();
         g.writeStringField("role", m.role().wire());
         content(g, m.content(), !m.toolCalls().isEmpty(), foreignParts);
-        Json.writeIfNotNull(g, "name", m.name());
+        if (!wire.namesOnToolsOnly() || m.role() == dev.switchboard.model.Role.TOOL) Json.writeIfNotNull(g, "name", m.name());
         Json.writeIfNotNull(g, "refusal", m.refusal());
         if (!m.toolCalls().isEmpty()) {
             g.writeArrayFieldStart("tool_calls");

@@ -14,36 +14,41 @@ package dev.switchboard.provider.openai;
  * @param reasoning     how an assistant turn's reasoning text goes back ({@link ReasoningEcho})
  * @param mistralToolIds tool-call ids mapped to Mistral's nine characters {@code [a-zA-Z0-9]}
  *                      ({@link dev.switchboard.model.ToolUseIds#forMistral})
+ * @param namesOnToolsOnly a message's {@code name} sent on tool messages only (Mistral's schema has it nowhere else;
+ *                      LiteLLM drops it likewise, BerriAI/litellm#6696): a participant's name on a user turn is a hint
+ *                      that does not change what the model is asked
  */
-record WireRules(String seedField, boolean takesUser, ReasoningEcho reasoning, boolean mistralToolIds) {
+record WireRules(String seedField, boolean takesUser, ReasoningEcho reasoning, boolean mistralToolIds,
+                 boolean namesOnToolsOnly) {
 
     /** OpenAI's own rules: what every row has unless it says otherwise. */
-    static final WireRules OPENAI = new WireRules("seed", true, ReasoningEcho.NONE, false);
+    static final WireRules OPENAI = new WireRules("seed", true, ReasoningEcho.NONE, false, false);
 
     /**
      * DeepSeek's thinking mode: the reasoning of the turns that used tools must come back as {@code reasoning_content}
      * (else its 400 "The reasoning_content in the thinking mode must be passed back to the API").
      */
-    static final WireRules DEEPSEEK = new WireRules("seed", true, ReasoningEcho.REASONING_CONTENT, false);
+    static final WireRules DEEPSEEK = new WireRules("seed", true, ReasoningEcho.REASONING_CONTENT, false, false);
 
     /**
      * OpenRouter takes an assistant turn's reasoning back as {@code reasoning} (its own name for it) and passes it to
      * the model's provider, which for DeepSeek and Kimi behind it is the same thinking-with-tools rule as DeepSeek's.
      */
-    static final WireRules OPENROUTER = new WireRules("seed", true, ReasoningEcho.REASONING, false);
+    static final WireRules OPENROUTER = new WireRules("seed", true, ReasoningEcho.REASONING, false, false);
 
     /**
      * Mistral's schema forbids any other field (pydantic extra_forbidden, a 422): the seed is {@code random_seed},
-     * there is no {@code user}, no reasoning field on a message, and tool-call ids are nine letters and digits (LiteLLM's
-     * {@code litellm/llms/mistral} maps seed to random_seed and never sends user, likewise).
+     * there is no {@code user}, no reasoning field on a message, {@code name} only on tool messages, and tool-call ids
+     * are nine letters and digits (LiteLLM's {@code litellm/llms/mistral} maps seed to random_seed and never sends user
+     * nor a name outside tool messages, likewise).
      */
-    static final WireRules MISTRAL = new WireRules("random_seed", false, ReasoningEcho.NONE, true);
+    static final WireRules MISTRAL = new WireRules("random_seed", false, ReasoningEcho.NONE, true, true);
 
     /**
      * Whether a client's OpenAI body may be relayed as written ({@link OpenAiRequestEncoder#relay}): not where the body
      * needs a field renamed or dropped, or the ids mapped, which only the canonical encoding does.
      */
-    boolean relayable() { return seedField.equals("seed") && takesUser && !mistralToolIds; }
+    boolean relayable() { return seedField.equals("seed") && takesUser && !mistralToolIds && !namesOnToolsOnly; }
 
     /**
      * How an assistant turn's reasoning text ({@code Message.reasoning}: an OpenAI client's {@code reasoning_content},

@@ -138,14 +138,16 @@ class LongTailDialectIT {
 
     // ---- D4 and D10: Mistral's schema -----------------------------------------------------------------------------
 
+    /** Mistral's schema: random_seed for seed, no user, a name only on tool messages (each else a 422 extra_forbidden). */
     @Test
     void mistralTakesRandomSeedAndNoUser() {
-        HttpResponse<String> r = chat("{\"model\":\"mistral\",\"seed\":7,\"user\":\"alice\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        HttpResponse<String> r = chat("{\"model\":\"mistral\",\"seed\":7,\"user\":\"alice\",\"messages\":[{\"role\":\"user\",\"name\":\"alice\",\"content\":\"hi\"}]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonObject sent = gw.simulator.last().body();
         assertThat(sent.getInteger("random_seed")).isEqualTo(7);
         assertThat(sent.containsKey("seed")).isFalse();
         assertThat(sent.containsKey("user")).isFalse();
+        assertThat(sent.getJsonArray("messages").getJsonObject(0).containsKey("name")).isFalse();
     }
 
     /**
