@@ -16,10 +16,11 @@ package dev.switchboard.account;
  * @param minCostNanos inclusive, or null; @param maxCostNanos inclusive, or null (LiteLLM's {@code min_spend} / {@code max_spend})
  * @param app      the caller as the dashboard names it ({@link #appOf}): the key's alias at the time of the call, else
  *                 its key id ({@code master}, {@code anonymous}, {@code key_…})
+ * @param endUser  the request's end user ({@code user}; LiteLLM's {@code customer_id})
  */
 public record SpendQuery(String keyId, String keyAlias, String tag, String model, Long fromMillis, Long toMillis,
                          java.util.Set<String> requestIds, java.util.List<String> moreTags, Long minCostNanos, Long maxCostNanos,
-                         String app) {
+                         String app, String endUser) {
     public static final SpendQuery ALL = new SpendQuery(null, null, null, null, null, null);
 
     public SpendQuery {
@@ -28,7 +29,7 @@ public record SpendQuery(String keyId, String keyAlias, String tag, String model
     }
 
     public SpendQuery(String keyId, String keyAlias, String tag, String model, Long fromMillis, Long toMillis) {
-        this(keyId, keyAlias, tag, model, fromMillis, toMillis, null, null, null, null, null);
+        this(keyId, keyAlias, tag, model, fromMillis, toMillis, null, null, null, null, null, null);
     }
 
     /**
@@ -41,16 +42,21 @@ public record SpendQuery(String keyId, String keyAlias, String tag, String model
 
     /** The same filters, narrowed to these requests. */
     public SpendQuery withRequestIds(java.util.Set<String> ids) {
-        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, ids, moreTags, minCostNanos, maxCostNanos, app);
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, ids, moreTags, minCostNanos, maxCostNanos, app, endUser);
     }
 
     /** The same filters, narrowed to calls carrying these tags too and costing between these bounds (null: no bound). */
     public SpendQuery withTagsAndCost(java.util.List<String> tags, Long minNanos, Long maxNanos) {
-        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, tags, minNanos, maxNanos, app);
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, tags, minNanos, maxNanos, app, endUser);
     }
 
     /** The same filters, narrowed to the calls of the app the dashboard names so ({@link #appOf}); null does not filter. */
     public SpendQuery withApp(String name) {
-        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, moreTags, minCostNanos, maxCostNanos, name);
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, moreTags, minCostNanos, maxCostNanos, name, endUser);
+    }
+
+    /** The same filters, narrowed to the calls of this end user ({@code user}); null does not filter. */
+    public SpendQuery withEndUser(String user) {
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, moreTags, minCostNanos, maxCostNanos, app, user);
     }
 }

@@ -139,6 +139,36 @@ public final class SpendReports {
         });
     }
 
+    /** One day's spend of one key, user and model (LiteLLM's day summaries of {@code /spend/logs}). */
+    public record DayShare(String day, String keyId, String user, String model, long costNanos) {}
+
+    /**
+     * The spend per UTC day, key, user and deployment, days in order: what LiteLLM's {@code /spend/logs?summarize=true}
+     * sums. The user is the call's {@code user:} tag (a key's LiteLLM {@code user_id}), or null.
+     */
+    public List<DayShare> dailyShares(SpendQuery q) {
+        ledger.flush();
+        Where w = where(q, "s");
+        // a call carries at most one user: tag (its key's user_id), so the join adds no row
+        String sql = "SELECT (s.ended_at / 86400000), s.key_id, u.tag, COALESCE(s.deployment, '(none)'), SUM(s.cost_nanos) "
+                + "FROM spend_logs s LEFT JOIN spend_tags u ON u.request_id = s.request_id AND u.attempt = s.attempt "
+                + "AND u.tag LIKE 'user:%'" + w.sql + " GROUP BY 1, 2, 3, 4 ORDER BY 1";
+        return db.transaction(c -> {
+            List<DayShare> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                w.bind(ps, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String user = rs.getString(3);
+                        out.add(new DayShare(java.time.LocalDate.ofEpochDay(rs.getLong(1)).toString(), rs.getString(2),
+                                user == null ? null : user.substring("user:".length()), rs.getString(4), rs.getLong(5)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** A WHERE clause over {@code spend_logs} with its parameters in order. */
     private record Where(String sql, List<Object> params) {
         int bind(PreparedStatement ps, int first) throws SQLException {
@@ -177,6 +207,7 @@ public final class SpendReports {
                     + ".attempt AND x.tag = ?)");
             params.add(t);
         }
+        if (q.endUser() != null) { parts.add(s + ".end_user = ?"); params.add(q.endUser()); }
         if (q.minCostNanos() != null) { parts.add(s + ".cost_nanos >= ?"); params.add(q.minCostNanos()); }
         if (q.maxCostNanos() != null) { parts.add(s + ".cost_nanos <= ?"); params.add(q.maxCostNanos()); }
         if (q.fromMillis() != null) { parts.add(s + ".ended_at >= ?"); params.add(q.fromMillis()); }

@@ -86,7 +86,11 @@ public final class LiteLlmKeys {
         a(INFO, "base_model", "the catalog model an azure/ deployment (named by its user) is priced as");
         a(INFO, "mode health_check_model health_check_timeout health_check_max_tokens", "how GET /health checks this deployment: "
                 + "mode chat (default) or embedding, the model a wildcard entry is checked with, the check's timeout (s, default 60) and output limit (default 16)");
-        w(INFO, "description metadata tier team_id db_model supports_* supported_openai_params", "informational in LiteLLM (/model/info); not used");
+        w(INFO, "description metadata tier team_id db_model supported_openai_params", "informational in LiteLLM (/model/info); not used");
+        // LiteLLM reads capabilities from its own model catalog; Switchboard's catalog has prices only, so the config's
+        // word is the one source /model_group/info can give clients that enable images or tools by it
+        a(INFO, "supports_*", "what the model can do (supports_vision, supports_function_calling, …), as /model/info and "
+                + "/model_group/info show it; not checked on a request");
         w(INFO, "supported_environments custom_tokenizer", "not supported: every model is served in every environment");
         a(INFO, "allowed_fails allowed_fails_policy cooldown_time", "this deployment's own allowed_fails, allowed_fails_policy "
                 + "(whose kinds also cool it down on failures that would not by themselves, a 400 included) and cooldown_time, over the router's");

@@ -222,6 +222,66 @@ public final class KeyAdmin {
         return out;
     }
 
+    /**
+     * LiteLLM's {@code POST /v2/key/info}: several keys at once, as {@code {"key": [the refs as sent], "info": [the keys
+     * found, in that order]}}, their spend read in one grouped sum. LiteLLM leaves a key it does not find out of
+     * {@code info}; so does this, and names it in {@code not_found} rather than dropping it silently. A virtual key may
+     * name only itself (403 otherwise), as on {@code /key/info}. Blocks (the spend is the ledger's).
+     */
+    public ObjectNode info(List<String> refs, Caller caller) {
+        List<KeyState> found = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        KeyState own = caller.admin() ? null : registry.byId(caller.id());
+        for (String ref : refs) {
+            KeyState s = resolveOrNull(ref);
+            if (!caller.admin() && (s == null || s != own)) {
+                throw new GatewayException(ErrorKind.PERMISSION, 403, "A virtual key may only ask about itself.", "keys", null, null, null);
+            }
+            if (s == null) missing.add(shown(ref));
+            else if (!found.contains(s)) found.add(s);
+        }
+        ObjectNode out = KeyJson.mapper().createObjectNode();
+        var asked = out.putArray("key");
+        // a secret sent is shown masked, as everywhere: an answer is logged and cached by clients more than a request
+        for (String ref : refs) asked.add(shown(ref));
+        out.putArray("info").addAll(spends.json(found, clock.getAsLong()));
+        var notFound = out.putArray("not_found");
+        missing.forEach(notFound::add);
+        return out;
+    }
+
+    /**
+     * LiteLLM's {@code POST /key/health} for the calling key: {@code {"key": "healthy", "logging_callbacks": null}}. LiteLLM
+     * checks there the key's own logging callbacks ({@code metadata.logging}); Switchboard sends no key's logs to
+     * callbacks of its own, so a key whose metadata asks for them is answered {@code unhealthy}, with why, rather than
+     * told its logs go somewhere they do not.
+     */
+    public ObjectNode health(Caller caller) {
+        ObjectNode out = KeyJson.mapper().createObjectNode();
+        KeyState s = caller.admin() ? null : registry.byId(caller.id());
+        com.fasterxml.jackson.databind.JsonNode logging = s == null || s.key().metadata() == null ? null : s.key().metadata().get("logging");
+        if (logging == null || logging.isNull() || (logging.isArray() && logging.isEmpty())) {
+            out.put("key", "healthy");
+            out.putNull("logging_callbacks");
+            return out;
+        }
+        out.put("key", "unhealthy");
+        ObjectNode callbacks = out.putObject("logging_callbacks");
+        var names = callbacks.putArray("callbacks");
+        if (logging.isArray()) for (var c : logging) if (c.path("callback_name").isTextual()) names.add(c.path("callback_name").textValue());
+        callbacks.put("status", "unhealthy");
+        callbacks.put("details", "This key's metadata.logging asks for logging callbacks of its own; Switchboard does not "
+                + "send a key's logs to callbacks of its own. Its calls are in the request log, the spend ledger and the "
+                + "traces (OTLP) like every call.");
+        return out;
+    }
+
+    /** The masked name of the key with this id ({@code sk-sb-...abcd}), or null (the master key, a deleted key). */
+    public String keyName(String keyId) {
+        KeyState s = keyId == null ? null : registry.byId(keyId);
+        return s == null ? null : s.key().keyName();
+    }
+
     /** {@code GET /key/list}: tokens by default (LiteLLM's answer), whole keys with {@code return_full_object}. */
     public ObjectNode list(int page, int size, String alias, boolean full) { return list(page, size, alias, null, null, full); }
 
@@ -347,10 +407,14 @@ public final class KeyAdmin {
     private KeyState resolve(String ref) {
         KeyState s = resolveOrNull(ref);
         if (s == null) {
-            String shown = ref.startsWith("sk-") ? KeySecrets.mask(ref.length() >= 10 ? ref : ref + "??????????") : ref;
-            throw notFound("No key matches '" + shown + "' (a key, its token hash, its key_id or its alias).");
+            throw notFound("No key matches '" + shown(ref) + "' (a key, its token hash, its key_id or its alias).");
         }
         return s;
+    }
+
+    /** A key named by a caller as it may be shown back: a secret masked, a hash, id or alias as it is. */
+    private static String shown(String ref) {
+        return ref.startsWith("sk-") ? KeySecrets.mask(ref.length() >= 10 ? ref : ref + "??????????") : ref;
     }
 
     private KeyState resolveOrNull(String ref) {

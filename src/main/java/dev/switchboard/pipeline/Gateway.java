@@ -621,10 +621,12 @@ public final class Gateway {
         for (Deployment d : config.deployments()) {
             out.add(new DeploymentInfo(d.alias(), d.id(), d.provider(), d.model(), d.apiBase(),
                     d.modelInfo() == null ? Map.of() : d.modelInfo(), store.prices().price(d),
-                    store.prices().defaultOutputLimit(d)));
+                    store.prices().defaultOutputLimit(d), wholeNumber(d.params().get("rpm")), wholeNumber(d.params().get("tpm"))));
         }
         return out;
     }
+
+    private static Long wholeNumber(Object v) { return v instanceof Number n ? Long.valueOf(n.longValue()) : null; }
 
     /** LiteLLM's model health checks ({@code GET /health}). */
     public HealthChecks health() { return store.health(); }

@@ -9,12 +9,27 @@ import java.util.Map;
 final class ModelInfoJson {
     private ModelInfoJson() {}
 
-    static ObjectNode entry(DeploymentInfo d) {
+    /**
+     * The entry as the master key sees it: {@code api_base} without its user part or query (where a key can ride), never
+     * {@code api_key}, and the config's own {@code model_info} fields as written.
+     */
+    static ObjectNode entry(DeploymentInfo d) { return entry(d, true); }
+
+    /**
+     * The entry as an app's key sees it. Less than the master key: no {@code api_base} at all (where the gateway sends a
+     * call is the operator's business, an internal host name or an Azure resource name tells an app nothing it needs,
+     * and a provider that takes its key in the URL's path would be shown its key), and of the config's {@code model_info}
+     * only the fields LiteLLM documents (prices, limits, mode, capabilities): a field of the operator's own may hold
+     * anything, an {@code os.environ/} value included.
+     */
+    static ObjectNode forApp(DeploymentInfo d) { return entry(d, false); }
+
+    private static ObjectNode entry(DeploymentInfo d, boolean operator) {
         ObjectNode e = SpendJson.JSON.createObjectNode();
         e.put("model_name", d.alias());
         ObjectNode params = e.putObject("litellm_params");
         params.put("model", d.id());
-        if (d.apiBase() != null) params.put("api_base", withoutSecrets(d.apiBase()));
+        if (operator && d.apiBase() != null) params.put("api_base", withoutSecrets(d.apiBase()));
         ObjectNode info = e.putObject("model_info");
         Object ownId = d.modelInfo().get("id");
         info.put("id", ownId != null ? ownId.toString() : d.id());
@@ -34,9 +49,14 @@ final class ModelInfoJson {
         }
         // the config's own model_info fields (mode, description, supports_*, …) as written, over the catalog's
         for (Map.Entry<String, Object> f : d.modelInfo().entrySet()) {
-            info.set(f.getKey(), SpendJson.JSON.valueToTree(f.getValue()));
+            if (operator || documented(f.getKey())) info.set(f.getKey(), SpendJson.JSON.valueToTree(f.getValue()));
         }
         return e;
+    }
+
+    /** A {@code model_info} key LiteLLM documents (config.LiteLlmKeys), not one of the operator's own. */
+    static boolean documented(String key) {
+        return dev.switchboard.config.LiteLlmKeys.find(dev.switchboard.config.LiteLlmKeys.INFO, key) != null;
     }
 
     /** The base URL without a user part or a query, where a key could ride ({@code https://u:k@host}, {@code ?key=}). */
