@@ -53,9 +53,13 @@ final class EdgeRouter {
             if (speaksAnthropic(rc)) anthropic.error(rc, e);
             else openai.error(rc, e);
         };
-        router.errorHandler(404, rc -> unrouted.accept(rc, new GatewayException(ErrorKind.NOT_FOUND, 404,
-                "Invalid URL (" + rc.request().method() + " " + rc.request().path() + ")" + doubledVersionHint(rc),
-                null, "unknown_url", null, null)));
+        router.errorHandler(404, rc -> {
+            // one of LiteLLM's routes that is not built here says so, and what to use instead, rather than "Invalid URL"
+            String unbuilt = dev.switchboard.edge.admin.UnbuiltLiteLlmRoutes.describe(rc.request().method().name(), rc.request().path());
+            unrouted.accept(rc, new GatewayException(ErrorKind.NOT_FOUND, 404, unbuilt != null ? unbuilt
+                    : "Invalid URL (" + rc.request().method() + " " + rc.request().path() + ")" + doubledVersionHint(rc),
+                    null, "unknown_url", null, null));
+        });
         // A request vertx-web itself rejects before any route runs (e.g. an invalid %-escape in the path)
         router.errorHandler(400, rc -> unrouted.accept(rc, GatewayException.badRequest("Bad request: "
                 + (rc.failure() == null || rc.failure().getMessage() == null ? "malformed request" : rc.failure().getMessage()), null)));
