@@ -89,12 +89,6 @@ final class AdminCall {
         });
     }
 
-    /** Answers a failure the route found itself, outside {@link #handle} (the one route with its own handler). */
-    void fail(HttpServerResponse resp, Throwable t) { call.fail(resp, t); }
-
-    /** Gives an answer its request id, for a route with its own handler. */
-    void identify(HttpServerResponse resp) { call.identify(resp); }
-
     static GatewayException notAdmin() {
         return new GatewayException(ErrorKind.PERMISSION, 403, "This route needs the master key; a virtual key cannot "
                 + "manage keys or read spend (it may ask /key/info, /v2/key/info and /key/health about itself, and read "
