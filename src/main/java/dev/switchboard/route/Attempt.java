@@ -35,6 +35,12 @@ final class Attempt implements ServingAttempt {
     @Override
     public String deployment() { return state.id(); }
 
+    /**
+     * Whether the call is still out at the deployment (it has the prompt and may bill it): false once it failed, was
+     * retried or ended. A client that leaves while the run waits between attempts left no call in flight.
+     */
+    boolean inFlight() { return !ended.get(); }
+
     /** The deployment answered (for a stream: its status and headers arrived). */
     void answered(long now) {
         state.recordLatency((now - startedNanos) / 1e6);

@@ -155,8 +155,13 @@ final class CallEngine {
             return promise.future().isComplete();
         }
 
+        /**
+         * The 499 the run ends with; it names the deployment only while an attempt is out at it (that deployment has the
+         * prompt and may bill it). A client that leaves during a backoff or a retry-after wait left nothing in flight:
+         * the attempts before were refusals or failures, which no provider bills, so the ledger prices the call at 0.
+         */
         private GatewayException clientClosed() {
-            return Cancellation.clientClosed(current == null ? null : current.state.id());
+            return Cancellation.clientClosed(current != null && current.inFlight() ? current.state.id() : null);
         }
 
         void group(String alias, String route) {

@@ -40,6 +40,8 @@ class ClientGoneIT {
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY, timeout: 3 }
                   - model_name: backup
                     litellm_params: { model: openai/gpt-4o, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, timeout: 3 }
+                  - model_name: nofb
+                    litellm_params: { model: openai/gpt-4.1, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, timeout: 3 }
                 router_settings:
                   num_retries: 2
                   retry_backoff: 0.1
@@ -158,6 +160,42 @@ class ClientGoneIT {
         JsonObject totals = new JsonObject(dev.switchboard.support.Http.get(gw.baseUrl() + "/ui/api/overview", TestGateway.MASTER_KEY)
                 .body()).getJsonObject("totals");
         assertThat(totals.getLong("failed_attempts")).as("the dashboard's totals").isEqualTo(providerFailures);
+    }
+
+    /**
+     * A client that leaves while the gateway waits out an upstream's retry-after (no fallback: it waits, at most 60 s)
+     * left no call in flight: the only attempt was a 429, which no provider bills. Its 499 row costs 0, names no
+     * deployment and takes nothing from the key's budget (it was priced at the prompt estimate on the refusing
+     * deployment, QA finding 1).
+     */
+    @ParameterizedTest(name = "stream={0}")
+    @CsvSource({"false", "true"})
+    void aClientThatLeavesDuringARetryWaitIsChargedNothing(boolean stream) throws Exception {
+        String key = admin.generate(new JsonObject().put("max_budget", 1)).getString("key");
+        gw.simulator.enqueue(SimBehaviour.rateLimited(20)); // waited out by the gateway: 20 s is under its 60 s
+        long retriesBefore = retriesOfNofb();
+        String prompt = "leaves during the wait " + stream;
+        String callType = stream ? "stream" : "chat";
+        try (Socket client = dev.switchboard.support.RawPost.open(gw, "/v1/chat/completions", key,
+                "{\"model\":\"nofb\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}")) {
+            // the retry is counted as the wait begins: the gateway is waiting out the retry-after now
+            await().atMost(Duration.ofSeconds(10)).until(() -> retriesOfNofb() > retriesBefore);
+            assertThat(gw.simulator.arrivals()).isEqualTo(1);
+        } // the client gives up while the gateway waits
+        JsonObject call = await().atMost(Duration.ofSeconds(10)).until(() -> call("nofb", callType), r -> r != null);
+        assertThat(call.getInteger("status")).isEqualTo(499);
+        assertThat(call.getString("error_type")).isEqualTo("client_closed");
+        assertThat(new java.math.BigDecimal(call.getValue("spend").toString())).as(call.encode()).isZero();
+        assertThat(call.getInteger("prompt_tokens")).as("no provider took the prompt").isZero();
+        assertThat(new java.math.BigDecimal(admin.info(key).getValue("spend").toString())).as("the key's spend").isZero();
+        assertThat(gw.simulator.arrivals()).as("no retry for a client that is gone").isEqualTo(1);
+    }
+
+    /** switchboard_retries_total of the alias without a fallback. */
+    private static long retriesOfNofb() {
+        return dev.switchboard.support.Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body().lines()
+                .filter(l -> l.startsWith("switchboard_retries_total") && l.contains("alias=\"nofb\""))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /** This case's call row (the alias and call type are unique to each case), or null while not written yet. */
