@@ -134,10 +134,13 @@ final class CallEngine {
             return promise.tryComplete(answer);
         }
 
-        /** The run's failure, unless it is over already. */
+        /**
+         * The run's failure, unless it is over already; after more than one attempt it tells the SDKs not to replay the
+         * chain ({@link RetryAdvice}). A client that left is answered nothing, so its 499 goes as it is.
+         */
         private boolean fail(Throwable error) {
             if (!endNow()) return false;
-            return promise.tryFail(error);
+            return promise.tryFail(Cancellation.isClientClosed(error) ? error : RetryAdvice.afterAttempts(error, attemptCount));
         }
 
         /** Ends the run now (the cancellation's listener taken off first); false when it was over already. */

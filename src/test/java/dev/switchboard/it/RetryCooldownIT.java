@@ -140,4 +140,52 @@ class RetryCooldownIT {
         HttpResponse<String> s = ask("slow", "\"stream\":true,\"stream_timeout\":0.3,\"num_retries\":0,");
         assertThat(s.statusCode()).as("a stream's first byte is bounded by stream_timeout").isEqualTo(504);
     }
+
+    /**
+     * After its own retries (num_retries 1: two upstream calls) the gateway's 502 says x-should-retry: false, so an
+     * official SDK with its default retries does not replay the chain: 2 upstream calls, not 2 × 3 (QA finding 4).
+     */
+    @Test
+    void anSdkDoesNotReplayWhatTheGatewayRetriedAlready() {
+        for (int i = 0; i < 6; i++) gw.simulator.enqueue("solo-model", SimBehaviour.status(500));
+        HttpResponse<String> raw = ask("solo", "");
+        assertThat(raw.statusCode()).isEqualTo(502);
+        assertThat(raw.headers().firstValue("x-should-retry")).as("the gateway retried").hasValue("false");
+        gw.simulator.reset();
+        for (int i = 0; i < 6; i++) gw.simulator.enqueue("solo-model", SimBehaviour.status(500));
+        com.openai.client.OpenAIClient sdk = com.openai.client.okhttp.OpenAIOkHttpClient.builder().baseUrl(gw.v1())
+                .apiKey("unused").maxRetries(2).build();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sdk.chat().completions().create(
+                    com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("solo").addUserMessage("hi").build()))
+                    .isInstanceOf(com.openai.errors.InternalServerException.class);
+        } finally {
+            sdk.close();
+        }
+        assertThat(received("solo-model")).as("the gateway's two attempts, once").isEqualTo(2);
+    }
+
+    /**
+     * A failure after a single attempt (here the request's own num_retries of 0) is the SDK's to retry, as a provider's
+     * answer would be: no x-should-retry, and the SDK's retry is served.
+     */
+    @Test
+    void anSdkStillRetriesWhatTheGatewayDidNot() {
+        gw.simulator.enqueue("solo-model", SimBehaviour.status(500));
+        HttpResponse<String> raw = ask("solo", "", "x-switchboard-num-retries", "0");
+        assertThat(raw.statusCode()).isEqualTo(502);
+        assertThat(raw.headers().firstValue("x-should-retry")).as("one attempt: the SDK decides").isEmpty();
+        gw.simulator.reset();
+        gw.simulator.enqueue("solo-model", SimBehaviour.status(500));
+        com.openai.client.OpenAIClient sdk = com.openai.client.okhttp.OpenAIOkHttpClient.builder().baseUrl(gw.v1())
+                .apiKey("unused").maxRetries(1).build();
+        try {
+            var answer = sdk.chat().completions().create(com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                    .model("solo").addUserMessage("hi").putAdditionalHeader("x-switchboard-num-retries", "0").build());
+            assertThat(answer.choices()).isNotEmpty();
+        } finally {
+            sdk.close();
+        }
+        assertThat(received("solo-model")).as("the failed call and the SDK's retry").isEqualTo(2);
+    }
 }
