@@ -27,7 +27,23 @@ public final class UpstreamErrors {
 
     public static GatewayException fromStatus(int status, String message, String type, String param, String code,
                                               Long retryAfter, String deploymentId, String secretToHide) {
-        String msg = KeyScrubber.cut(message == null || message.isBlank() ? "HTTP " + status : message, secretToHide, MAX_MESSAGE);
+        return of(status, "HTTP " + status, message, type, param, code, retryAfter, deploymentId, secretToHide);
+    }
+
+    /**
+     * An error event in a stream the upstream had answered with HTTP 200: mapped as an answer of {@code status} would
+     * be (the status the event's type stands for), but worded as what happened. "failed (HTTP 502)" sent an operator
+     * looking for a 502 in the provider's logs that the provider never sent.
+     */
+    public static GatewayException inStream(int status, String message, String type, String param, String code,
+                                            String deploymentId, String secretToHide) {
+        return of(status, "an error event in its HTTP 200 stream", message, type, param, code, null, deploymentId, secretToHide);
+    }
+
+    /** @param how what the upstream answered, as the message says it ("HTTP 500", or an error event in a stream) */
+    private static GatewayException of(int status, String how, String message, String type, String param, String code,
+                                       Long retryAfter, String deploymentId, String secretToHide) {
+        String msg = KeyScrubber.cut(message == null || message.isBlank() ? how : message, secretToHide, MAX_MESSAGE);
         type = KeyScrubber.cut(type, secretToHide, MAX_FIELD);
         param = KeyScrubber.cut(param, secretToHide, MAX_FIELD);
         code = KeyScrubber.cut(code, secretToHide, MAX_FIELD);
@@ -37,14 +53,14 @@ public final class UpstreamErrors {
         }
         if (status == 503 || status == 529) {
             return new GatewayException(ErrorKind.UNAVAILABLE, 503, "Upstream " + deploymentId
-                    + " is overloaded (HTTP " + status + "): " + msg, null, code, type, retry).fromUpstream(status);
+                    + " is overloaded (" + how + "): " + msg, null, code, type, retry).fromUpstream(status);
         }
         if (status == 504) {
             return new GatewayException(ErrorKind.TIMEOUT, 504, "Upstream " + deploymentId
-                    + " timed out (HTTP 504): " + msg, null, code, type, retry).fromUpstream(status);
+                    + " timed out (" + how + "): " + msg, null, code, type, retry).fromUpstream(status);
         }
-        return new GatewayException(ErrorKind.UPSTREAM, 502, "Upstream " + deploymentId + " failed (HTTP "
-                + status + "): " + msg, null, code, type, retry).fromUpstream(status);
+        return new GatewayException(ErrorKind.UPSTREAM, 502, "Upstream " + deploymentId + " failed ("
+                + how + "): " + msg, null, code, type, retry).fromUpstream(status);
     }
 
     /** An error body that is not JSON, as the message: scrubbed first, then cut (so no cut can split the key). */

@@ -183,4 +183,30 @@ class UpstreamShapeIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"fine\"");
     }
+
+    /**
+     * An error event in a stream the upstream answered with HTTP 200 is worded as that, not as an HTTP status the
+     * upstream never sent ("failed (HTTP 502)", "is overloaded (HTTP 529)"; QA finding 5).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"o", "a"})
+    void anErrorEventInAStreamIsWordedAsOneNotAsAnHttpStatus(String alias) {
+        boolean anthropic = alias.equals("a");
+        String tag = up.sse(anthropic ? """
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_e","type":"message","role":"assistant","model":"shape-a","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":11,"output_tokens":1}}}
+
+                event: error
+                data: {"type":"error","error":{"type":"overloaded_error","message":"mid-stream fault"}}
+
+                """ : """
+                data: {"id":"chatcmpl-e","object":"chat.completion.chunk","created":1,"model":"shape-o","choices":[{"index":0,"delta":{"role":"assistant","content":"hi"},"finish_reason":null}]}
+
+                data: {"error":{"message":"mid-stream fault","type":"overloaded_error"}}
+
+                """);
+        HttpResponse<String> r = anthropic ? messages(alias, tag, true) : chat(alias, tag, true);
+        assertThat(r.body()).contains("mid-stream fault").contains("an error event in its HTTP 200 stream")
+                .doesNotContain("(HTTP 502)").doesNotContain("(HTTP 529)");
+    }
 }

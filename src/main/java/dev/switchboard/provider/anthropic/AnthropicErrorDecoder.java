@@ -32,7 +32,11 @@ public final class AnthropicErrorDecoder {
             case "overloaded_error" -> 529;
             default -> 500; // api_error and anything new
         };
-        return fromBody(status, n, null, deploymentId, secret);
+        JsonNode e = n.path("error");
+        String type = Json.text(e, "type");
+        // worded as an event in the stream, not as an HTTP status the upstream never sent
+        return UpstreamErrors.inStream(status, Json.text(e, "message"), type, null, codeFor(type, Json.text(e, "message")),
+                deploymentId, secret);
     }
 
     static GatewayException fromBody(int status, JsonNode n, Long retryAfter, String deploymentId, String secret) {

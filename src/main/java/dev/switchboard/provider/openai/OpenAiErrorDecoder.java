@@ -40,7 +40,7 @@ final class OpenAiErrorDecoder {
     /** An {@code {"error":…}} object sent as an SSE event in the middle of a stream. */
     static GatewayException midStream(JsonNode error, String deploymentId, String secret) {
         String message = error.isObject() ? Json.text(error, "message") : error.asText();
-        return UpstreamErrors.fromStatus(502, message, Json.text(error, "type"), null, Json.text(error, "code"),
-                null, deploymentId, secret);
+        return UpstreamErrors.inStream(502, message, Json.text(error, "type"), null, Json.text(error, "code"),
+                deploymentId, secret);
     }
 }
