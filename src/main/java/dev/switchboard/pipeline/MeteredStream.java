@@ -6,12 +6,12 @@ import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.ChunkSink;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Usage;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stream under metering: passes every chunk on, puts the price into the usage chunk ({@code usage.cost}) as it goes
- * by, notes the time to the first token, and settles the call exactly once — when it ends, breaks, or the client
- * leaves. Without a usage chunk (a stream cut short, a server that ignores {@code include_usage}) the cost is the
+ * by, notes the time to the first token, and records the call exactly once — when it ends, breaks, or the client
+ * leaves — with the status the client saw. Without a usage chunk (a stream cut short, a server that ignores {@code include_usage}) the cost is the
  * gateway's estimate (prompt by tokenizer, output from the characters streamed), marked as estimated in the ledger.
  */
 final class MeteredStream implements ChatStream {
@@ -20,7 +20,24 @@ final class MeteredStream implements ChatStream {
 
     private final MeteredCall call;
     private final Answer<ChatStream> answer;
-    private final AtomicBoolean settled = new AtomicBoolean();
+    /**
+     * Where the stream is in its settling. The budget settles the moment the usage chunk passes (the reservation goes
+     * back then), but the ledger row waits for the stream's end: a stream can still break after its usage (before
+     * {@code [DONE]} / {@code message_stop}), and the row's status must be what the client saw, at the price the
+     * provider reported. Chunks come on the upstream's context and a cancel on the edge's, so it is a CAS, not a lock.
+     */
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+    /** Nothing settled yet. */
+    private static final int OPEN = 0;
+    /** The usage chunk is being priced (the budget settling) on the upstream's thread. */
+    private static final int PRICING = 1;
+    /** The usage is priced and the budget settled; the row waits for the end. */
+    private static final int PRICED = 2;
+    /** Ended and recorded (or being recorded by whoever priced the usage, when the end came in the middle of it). */
+    private static final int DONE = 3;
+    /** How the stream ended, when it ended while its usage was being priced: the pricing thread writes the row. */
+    private volatile int endStatus;
+    private volatile String endErrorType;
     private Usage usage;
     private DeploymentPrices.Cost cost;
     private long outputChars;
@@ -112,25 +129,45 @@ final class MeteredStream implements ChatStream {
             created = c.created();
         }
         output(OutputChars.of(c));
-        if (c.usage() == null || settled.get()) return c;
+        if (c.usage() == null || !state.compareAndSet(OPEN, PRICING)) return c;
         usage = c.usage();
+        // the reservation is returned the moment the cost is known, not at the end of the body; the row waits (see state)
         cost = call.settle(answer, usage);
-        // settled: the reservation is returned the moment the cost is known, not at the end of the body
-        settled.set(true);
-        call.record(answer, usage, false, cost, ttftMs, 200, null);
+        if (!state.compareAndSet(PRICING, PRICED)) { // it ended meanwhile (a cancel on another thread): the row is ours
+            call.record(answer, usage, false, cost, ttftMs, endStatus, endErrorType);
+        }
         return new ChatChunk(c.id(), c.created(), c.model(), c.choices(), usage.withCost(cost.nanos() / 1e9),
                 c.systemFingerprint(), c.serviceTier(), c.raw(), c.extra());
     }
 
     /**
-     * Settles once; a stream that already reported its usage has been settled and recorded with it (null then), else
-     * the estimate it was settled at.
+     * Records the stream's end once, with the status the client saw: at the provider's usage when it reported one (the
+     * budget settled with it then), else settled at the gateway's estimate, which it returns (null otherwise).
      */
     private Usage finish(int status, String errorType) {
-        if (!settled.compareAndSet(false, true)) return null;
-        Usage estimated = call.estimate(answer.deployment(), outputChars);
-        cost = call.settle(answer, estimated);
-        call.record(answer, estimated, true, cost, ttftMs, status, errorType);
-        return estimated;
+        while (true) {
+            switch (state.get()) {
+                case OPEN -> {
+                    if (!state.compareAndSet(OPEN, DONE)) continue;
+                    Usage estimated = call.estimate(answer.deployment(), outputChars);
+                    cost = call.settle(answer, estimated);
+                    call.record(answer, estimated, true, cost, ttftMs, status, errorType);
+                    return estimated;
+                }
+                case PRICED -> {
+                    if (!state.compareAndSet(PRICED, DONE)) continue;
+                    call.record(answer, usage, false, cost, ttftMs, status, errorType);
+                    return null;
+                }
+                case PRICING -> { // the usage is being priced on the upstream's thread: it writes the row with this end
+                    endStatus = status;
+                    endErrorType = errorType;
+                    if (state.compareAndSet(PRICING, DONE)) return null;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
     }
 }

@@ -175,4 +175,46 @@ class UpstreamFaultsIT {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(gw.simulator.cancelledStreams()).isEqualTo(1));
         assertThat(gw.simulator.completedStreams()).isZero();
     }
+
+    /**
+     * A stream whose connection breaks right after the upstream's usage, before {@code [DONE]} / {@code message_stop}
+     * (the simulator cut after all its events but the last): the client gets an error event, and the ledger row says
+     * the same, 502, at the usage the provider reported; it was a 200 the moment the usage passed (QA finding 2).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({"openai", "anthropic"})
+    void aStreamBrokenRightAfterItsUsageIsA502InTheLedgerAtTheProvidersUsage(String dialect) {
+        boolean anthropic = dialect.equals("anthropic");
+        String prompt = "usage then a cut";
+        // the simulator's own events for this prompt: the last is [DONE] / message_stop, the one before it has the usage
+        String events = anthropic
+                ? Http.post(gw.simulator.rootUrl() + "/v1/messages", null, "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":100,"
+                        + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}",
+                        "x-api-key", TestGateway.ANTHROPIC_PROVIDER_KEY, "anthropic-version", "2023-06-01").body()
+                : Http.post(gw.simulator.baseUrl() + "/chat/completions", TestGateway.PROVIDER_KEY, "{\"model\":\"gpt-4o-mini\","
+                        + "\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + prompt + "\"}]}").body();
+        int count = events.split(anthropic ? "\nevent: |^event: " : "\ndata: |^data: ", -1).length - 1;
+        assertThat(events).contains(anthropic ? "message_stop" : "[DONE]");
+        gw.simulator.reset();
+        gw.simulator.enqueue(SimBehaviour.cutAfter(count - 1));
+        HttpResponse<String> r = anthropic
+                ? Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"claude\",\"max_tokens\":100,"
+                        + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}")
+                : Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"gpt\",\"stream\":true,"
+                        + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).as("the usage passed, then the break").contains(anthropic ? "\"output_tokens\"" : "\"usage\":{")
+                .contains(anthropic ? "event: error" : "{\"error\":").doesNotContain(anthropic ? "message_stop" : "[DONE]");
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        JsonObject row = await().atMost(Duration.ofSeconds(10)).until(() -> {
+            var rows = dev.switchboard.support.Admin.ok(Http.get(gw.baseUrl() + "/spend/logs?request_id=" + id, TestGateway.MASTER_KEY))
+                    .getJsonArray("data");
+            return rows.isEmpty() ? null : rows.getJsonObject(0);
+        }, java.util.Objects::nonNull);
+        assertThat(row.getInteger("status")).as(row.encode()).isEqualTo(502);
+        assertThat(row.getBoolean("usage_estimated")).as("the provider's usage, not an estimate").isFalse();
+        assertThat(row.getInteger("prompt_tokens")).isPositive();
+        assertThat(new java.math.BigDecimal(row.getValue("spend").toString())).as("what the provider billed").isPositive();
+    }
 }

@@ -185,6 +185,56 @@ class UpstreamShapeIT {
     }
 
     /**
+     * A stream that ends right after the upstream's usage (no {@code message_stop}): the client
+     * gets an error event, and the ledger row says the same (502), priced at the usage the provider reported, where it
+     * was a 200 the moment the usage passed (QA finding 2).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"a"}) // an OpenAI stream that ends cleanly after its finish reason counts as complete: UpstreamFaultsIT cuts one
+    void aStreamCutAfterItsUsageIsA502InTheLedgerAtTheProvidersUsage(String alias) {
+        boolean anthropic = alias.equals("a");
+        String tag = up.sse(anthropic ? """
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_u","type":"message","role":"assistant","model":"shape-a","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":11,"output_tokens":1}}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":0}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":3}}
+
+                """ : """
+                data: {"id":"chatcmpl-u","object":"chat.completion.chunk","created":1,"model":"shape-o","choices":[{"index":0,"delta":{"role":"assistant","content":"hi"},"finish_reason":null}]}
+
+                data: {"id":"chatcmpl-u","object":"chat.completion.chunk","created":1,"model":"shape-o","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}
+
+                data: {"id":"chatcmpl-u","object":"chat.completion.chunk","created":1,"model":"shape-o","choices":[],"usage":{"prompt_tokens":11,"completion_tokens":3,"total_tokens":14}}
+
+                """);
+        HttpResponse<String> r = anthropic ? messages(alias, tag, true) : chat(alias, tag, true);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).as("the client saw the break").contains(anthropic ? "event: error" : "\"error\"")
+                .doesNotContain(anthropic ? "message_stop" : "[DONE]");
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        JsonObject row = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            var rows = dev.switchboard.support.Admin.ok(Http.get(gw.baseUrl() + "/spend/logs?request_id=" + id, TestGateway.MASTER_KEY))
+                    .getJsonArray("data");
+            return rows.isEmpty() ? null : rows.getJsonObject(0);
+        }, java.util.Objects::nonNull);
+        assertThat(row.getInteger("status")).as(row.encode()).isEqualTo(502);
+        assertThat(row.getString("error_type")).isNotNull();
+        assertThat(row.getBoolean("usage_estimated")).as("the provider's usage, not an estimate").isFalse();
+        assertThat(row.getInteger("prompt_tokens")).isEqualTo(11);
+        assertThat(row.getInteger("completion_tokens")).isEqualTo(3);
+    }
+
+    /**
      * An error event in a stream the upstream answered with HTTP 200 is worded as that, not as an HTTP status the
      * upstream never sent ("failed (HTTP 502)", "is overloaded (HTTP 529)"; QA finding 5).
      */
