@@ -6,10 +6,10 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * What every route handler shares: the gateway, request ids, the body limit, the time a body may take to
- * arrive, and the start time.
+ * arrive, the start time, and the shutdown drain (for the streams it cuts).
  */
 public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBytes, long bodyDeadlineMillis,
-                          long startedEpochSeconds) {
+                          long startedEpochSeconds, Drain drain) {
 
     /**
      * The alias when this gateway serves it to this caller; else 404 {@code model_not_found}, listing the ones it does

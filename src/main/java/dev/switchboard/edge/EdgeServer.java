@@ -17,10 +17,13 @@ public final class EdgeServer {
     private final java.util.List<String> deploymentIds;
     private final int port;
 
-    private EdgeServer(Vertx vertx, java.util.List<String> deploymentIds, int port) {
+    private final Drain drain;
+
+    private EdgeServer(Vertx vertx, java.util.List<String> deploymentIds, int port, Drain drain) {
         this.vertx = vertx;
         this.deploymentIds = deploymentIds;
         this.port = port;
+        this.drain = drain;
     }
 
     public int port() { return port; }
@@ -43,7 +46,7 @@ public final class EdgeServer {
     public static Future<EdgeServer> start(Vertx vertx, Gateway gateway, String host, int port, int instances,
                                            ClientTimeouts timeouts) {
         EdgeContext edge = new EdgeContext(gateway, new RequestIds(), gateway.config().general().maxRequestBytes(),
-                timeouts.bodyDeadlineMillis(), System.currentTimeMillis() / 1000);
+                timeouts.bodyDeadlineMillis(), System.currentTimeMillis() / 1000, new Drain());
         // Vert.x shares one listening socket among instances bound to the same host:port, so a port of 0
         // is resolved to one concrete free port first.
         int actual;
@@ -59,7 +62,7 @@ public final class EdgeServer {
                 .map(id -> {
                     // listening: the background health checks may start (never in `check`, which makes a gateway too)
                     gateway.health().start();
-                    return new EdgeServer(vertx, java.util.List.of(id), actual);
+                    return new EdgeServer(vertx, java.util.List.of(id), actual, edge.drain());
                 });
     }
 
@@ -75,8 +78,15 @@ public final class EdgeServer {
      */
     public static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(20);
 
-    /** Stops taking requests and lets those in flight finish (at most {@link #DRAIN}). */
-    public Future<Void> close() {
+    /**
+     * Stops taking requests and lets those in flight finish (at most {@link #DRAIN}); streams still open shortly before
+     * its end are ended with the gateway's error event ({@link Drain}).
+     */
+    public Future<Void> close() { return close(DRAIN); }
+
+    /** {@link #close()} with a drain of {@code drain} (tests: a drain of seconds, not twenty). */
+    public Future<Void> close(java.time.Duration drain) {
+        this.drain.begin(drain);
         return Future.all(deploymentIds.stream().map(vertx::undeploy).toList()).mapEmpty();
     }
 
@@ -133,7 +143,9 @@ public final class EdgeServer {
 
         @Override
         public Future<?> stop() {
-            return server == null ? Future.succeededFuture() : server.shutdown(DRAIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            // each connection's shutdown handler is told now: an open stream's (SseSink) sets itself to be cut before the end
+            return server == null ? Future.succeededFuture()
+                    : server.shutdown(edge.drain().length().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 }

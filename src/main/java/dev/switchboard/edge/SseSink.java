@@ -3,7 +3,9 @@ package dev.switchboard.edge;
 import dev.switchboard.model.ChatChunk;
 import dev.switchboard.model.ChunkSink;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Cancellation;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.ContextInternal;
 
@@ -17,7 +19,7 @@ import io.vertx.core.internal.ContextInternal;
  * fifth of a relayed stream's allocation). Vert.x writes a buffer it did not allocate as an unreleasable view, so the
  * batch is released here, once the write is done or dropped.
  */
-public final class SseSink implements ChunkSink {
+public final class SseSink implements ChunkSink, io.vertx.core.Handler<Void> {
     /**
      * Flushed bytes past this go out at once rather than at the end of the loop's round: one round's reads of a fast
      * upstream are not held back in one buffer, and the response's write queue (the backpressure) sees them soon.
@@ -44,6 +46,48 @@ public final class SseSink implements ChunkSink {
         this.resp = resp;
         this.encoder = encoder;
         this.batches = batches;
+    }
+
+    /** The call's cancellation and the drain, once {@link #endsAtDrain} made this stream one the drain ends. */
+    private Cancellation cancellation;
+    private Drain drain;
+
+    /**
+     * Makes the shutdown drain end this stream with the dialect's error event rather than a bare close, if it is still
+     * open shortly before the drain runs out: the sink becomes its connection's shutdown handler ({@link #handle}).
+     * HTTP/1.1 carries one stream at a time, so a later stream on the connection takes its place; no object is made
+     * for it (the sink is the handler).
+     */
+    public SseSink endsAtDrain(HttpConnection conn, Cancellation cancellation, Drain drain) {
+        this.cancellation = cancellation;
+        this.drain = drain;
+        conn.shutdownHandler(this);
+        return this;
+    }
+
+    /** The server's stop began (the connection's shutdown): a stream still open then is cut before the drain's end. */
+    @Override
+    public void handle(Void shutdownBegins) {
+        if (ended || drain == null) return;
+        ContextInternal context = ContextInternal.current();
+        if (context == null) cutForShutdown();
+        else context.owner().setTimer(drain.millisToCut(), id -> cutForShutdown());
+    }
+
+    /**
+     * The drain is about to run out with this stream open: the call is stopped as the gateway's cut
+     * ({@link Cancellation#stop}), which resets the upstream request with the stop's 503 as its cause, so the stream
+     * fails with it on its way here: the ledger and the request log record the 503 (not a client leaving, not an
+     * upstream break), and this sink writes it as the dialect's error event ("the gateway is shutting down", which the
+     * SDKs raise as an API error and may retry). A stream with no upstream request to reset gets the event from the
+     * {@code fail} below. Stopped first: a stopping server closes the connection as the event's write ends the
+     * response, and that close must find the call stopped already, not take it for the client leaving.
+     */
+    private void cutForShutdown() {
+        if (ended || resp.closed()) return;
+        GatewayException why = Drain.shuttingDown(drain.length());
+        cancellation.stop(why);
+        fail(why);
     }
 
     @Override

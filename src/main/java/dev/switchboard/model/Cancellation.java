@@ -21,6 +21,8 @@ public final class Cancellation {
     private final boolean cancellable;
     private List<Runnable> listeners;
     private boolean cancelled;
+    /** Why the gateway itself cancelled the call ({@link #stop}); null when the client left. */
+    private GatewayException stopReason;
 
     private Cancellation(boolean cancellable) { this.cancellable = cancellable; }
 
@@ -50,6 +52,22 @@ public final class Cancellation {
     }
 
     /**
+     * Cancels the call for the gateway's own reason (its shutdown drain ran out), not because the client left: the
+     * same listeners run (the router stops, the upstream request is reset), and whoever settles the call reads the
+     * reason ({@link #stopReason}) to record the gateway's error rather than a 499. Does nothing once cancelled.
+     */
+    public void stop(GatewayException reason) {
+        synchronized (this) {
+            if (!cancellable || cancelled) return;
+            stopReason = reason;
+        }
+        cancel();
+    }
+
+    /** The gateway's reason when it stopped the call ({@link #stop}); null when it was not stopped, or the client left. */
+    public synchronized GatewayException stopReason() { return stopReason; }
+
+    /**
      * Runs {@code listener} when the call is cancelled, or now when it already is.
      *
      * @return removes the listener again (once the work it would stop is over), so a long call does not keep
@@ -70,6 +88,32 @@ public final class Cancellation {
 
     private synchronized void remove(Runnable listener) {
         if (listeners != null) listeners.remove(listener);
+    }
+
+    /** The error code of the failure a call the gateway stopped ends with ({@link #gatewayStopping}). */
+    public static final String GATEWAY_STOPPED_CODE = "gateway_shutting_down";
+
+    /**
+     * The reason for {@link #stop} when the gateway shuts down: a 503 (OpenAI's {@code service_unavailable}, Anthropic's
+     * {@code overloaded_error}), which the SDKs treat as worth a retry, as it is: the request can be served again once
+     * the gateway is back, or by another instance.
+     */
+    public static GatewayException gatewayStopping(String message) {
+        return new GatewayException(ErrorKind.UNAVAILABLE, 503, message, null, GATEWAY_STOPPED_CODE, null, null);
+    }
+
+    /**
+     * The failure a call cancelled this way ends with, wherever it is noticed (the upstream request's reset, a send
+     * refused): the gateway's reason when it stopped the call, else the client's leaving.
+     */
+    public GatewayException failure() {
+        GatewayException stop = stopReason();
+        return stop != null ? stop : clientClosed();
+    }
+
+    /** Whether {@code t} ends a call that was cancelled (its client left, or the gateway stopped it): no upstream's fault. */
+    public static boolean isCancellation(Throwable t) {
+        return isClientClosed(t) || t instanceof GatewayException g && GATEWAY_STOPPED_CODE.equals(g.code());
     }
 
     /** The error a call ends with when its client left: status 499 (nginx's "client closed request"). */

@@ -256,6 +256,16 @@ public final class ObservedCall {
                 error == null ? null : error.getMessage());
     }
 
+    /**
+     * The stream was cancelled: its client left (499 {@code client_closed}), or the gateway cut it as its shutdown
+     * drain ran out (the gateway's error, as the client's last event says).
+     */
+    public void streamCancelled() {
+        GatewayException stop = ctx.cancellation().stopReason();
+        if (stop == null) streamEnded(dev.switchboard.model.ErrorKind.CLIENT_CLOSED.status(), null);
+        else streamEnded(stop.status(), stop);
+    }
+
     /** The request failed before an answer (refused, or every attempt failed). */
     public void failed(Throwable error) {
         int status = error instanceof GatewayException g ? g.status() : 500;

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stream under metering: passes every chunk on, puts the price into the usage chunk ({@code usage.cost}) as it goes
- * by, notes the time to the first token, and records the call exactly once — when it ends, breaks, or the client
- * leaves — with the status the client saw. Without a usage chunk (a stream cut short, a server that ignores {@code include_usage}) the cost is the
+ * by, notes the time to the first token, and records the call exactly once — when it ends, breaks, the client
+ * leaves or the gateway cuts it at the end of its drain — with the status the client saw. Without a usage chunk (a
+ * stream cut short, a server that ignores {@code include_usage}) the cost is the
  * gateway's estimate (prompt by tokenizer, output from the characters streamed), marked as estimated in the ledger.
  */
 final class MeteredStream implements ChatStream {
@@ -97,7 +98,10 @@ final class MeteredStream implements ChatStream {
 
     @Override
     public void cancel() {
-        finish(CLIENT_CLOSED, MeteredCall.CLIENT_CLOSED_TYPE);
+        // the gateway cutting the stream (its drain ran out) is no client leaving: the row says the gateway's error
+        GatewayException stop = call.ctx.cancellation().stopReason();
+        if (stop == null) finish(CLIENT_CLOSED, MeteredCall.CLIENT_CLOSED_TYPE);
+        else finish(stop.status(), MeteredCall.errorType(stop));
         answer.body().cancel();
     }
 

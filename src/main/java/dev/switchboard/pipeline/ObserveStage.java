@@ -182,7 +182,7 @@ final class ObserveStage implements Stage {
         @Override
         public void cancel() {
             inner.cancel();
-            call.streamEnded(MeteredStream.CLIENT_CLOSED, null);
+            call.streamCancelled();
         }
     }
 }

@@ -204,7 +204,7 @@ public final class UpstreamHttp {
     public Future<HttpClientResponse> send(Endpoint endpoint, String path, MultiMap headers, Buffer body,
                                            Duration idleTimeout, CallOptions call) {
         Cancellation cancellation = call.cancellation();
-        if (cancellation.cancelled()) return Future.failedFuture(Cancellation.clientClosed());
+        if (cancellation.cancelled()) return Future.failedFuture(cancellation.failure());
         RequestOptions ro = new RequestOptions()
                 .setMethod(body == null ? HttpMethod.GET : HttpMethod.POST)
                 .setHost(endpoint.host())
@@ -261,7 +261,8 @@ public final class UpstreamHttp {
         // on the request's own headers (Vert.x copied the given ones into them), so a caller's map is never written and
         // a deployment's headers can be one map for all its calls; set, not left to Vert.x, so a forwarded length is replaced
         if (body != null) req.headers().set(HttpHeaderNames.CONTENT_LENGTH, contentLength(body.length()));
-        Runnable off = call.cancellation().onCancel(() -> reset(req));
+        Cancellation cancellation = call.cancellation();
+        Runnable off = cancellation.onCancel(() -> reset(req, cancellation));
         // Failures reach the response future below; without a handler Vert.x would also log each at ERROR.
         req.exceptionHandler(t -> log.debug("request {}: upstream {} request: {}", call.requestId(),
                 endpoint.display(), describe(t)));
@@ -306,7 +307,7 @@ public final class UpstreamHttp {
     private void failed(Endpoint endpoint, CallOptions call, Throwable t, Promise<HttpClientResponse> answer) {
         if (call.cancellation().cancelled()) {
             log.debug("request {}: upstream {} reset, the client left", call.requestId(), endpoint.display());
-            answer.tryFail(Cancellation.clientClosed());
+            answer.tryFail(call.cancellation().failure());
             return;
         }
         GatewayException e = (GatewayException) UpstreamErrors.scrubbed(networkFailure(t, endpoint), scrubber);
@@ -335,11 +336,12 @@ public final class UpstreamHttp {
         return used.add(conn);
     }
 
-    private static void reset(HttpClientRequest req) {
+    private static void reset(HttpClientRequest req, Cancellation cancellation) {
         // HTTP/1.1: closes the connection, the upstream sees the client go and stops generating. The cause rides on the
         // reset, so a stream's reader that already took the answer over (SseRelay, BoundedBody) fails it as the client's
-        // leaving (499, no cooldown), not as the upstream breaking off (502)
-        req.reset(0, Cancellation.clientClosed());
+        // leaving (499, no cooldown), or as the gateway's stop when it cut the call (its 503), not as the upstream
+        // breaking off (502)
+        req.reset(0, cancellation.failure());
     }
 
     /**
@@ -369,7 +371,7 @@ public final class UpstreamHttp {
      */
     public static GatewayException networkFailure(Throwable t, Endpoint endpoint) {
         if (t instanceof GatewayException g) return g;
-        if (t.getCause() instanceof GatewayException g && Cancellation.isClientClosed(g)) return g; // our reset: the client left
+        if (t.getCause() instanceof GatewayException g && Cancellation.isCancellation(g)) return g; // our reset: the client left, or the gateway stopped the call
         if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
             return GatewayException.of(ErrorKind.TIMEOUT, "Upstream " + endpoint.name() + " did not answer in time.");
         }

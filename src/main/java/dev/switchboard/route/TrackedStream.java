@@ -51,7 +51,9 @@ final class TrackedStream implements ChatStream {
 
             @Override
             public void fail(GatewayException error) {
-                attempt.brokeMidStream(clock.getAsLong());
+                // the call's own cancellation (the client left, the gateway stopped it) is no break of the deployment's
+                if (dev.switchboard.model.Cancellation.isCancellation(error)) attempt.end(null, clock.getAsLong());
+                else attempt.brokeMidStream(clock.getAsLong());
                 sink.fail(error);
             }
 

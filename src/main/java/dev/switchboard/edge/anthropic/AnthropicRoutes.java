@@ -88,7 +88,7 @@ public final class AnthropicRoutes {
                 return;
             }
             ChatRequest request = decoder.messages(body, dialectHeaders);
-            if (request.stream()) stream(resp, ctx, request);
+            if (request.stream()) stream(req, ctx, request);
             else edge.gateway().chat().chat(ctx, request).onComplete(r -> {
                 if (r.failed()) {
                     call.fail(resp, r.cause());
@@ -100,7 +100,8 @@ public final class AnthropicRoutes {
         });
     }
 
-    private void stream(HttpServerResponse resp, CallContext ctx, ChatRequest request) {
+    private void stream(io.vertx.core.http.HttpServerRequest req, CallContext ctx, ChatRequest request) {
+        HttpServerResponse resp = req.response();
         edge.gateway().chat().stream(ctx, request).onComplete(ar -> {
             if (ar.failed()) {
                 call.fail(resp, ar.cause());
@@ -115,7 +116,8 @@ public final class AnthropicRoutes {
             SwitchboardHeaders.apply(resp, answer);
             dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
             ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
-            stream.start(new SseSink(resp, new AnthropicStreamEncoder(request.tools(), stream.knownUsage())));
+            stream.start(new SseSink(resp, new AnthropicStreamEncoder(request.tools(), stream.knownUsage()))
+                    .endsAtDrain(req.connection(), ctx.cancellation(), edge.drain()));
         });
     }
 

@@ -43,7 +43,7 @@ public final class OpenAiRoutes {
 
     public void mount(Router router) {
         for (String prefix : new String[] {"/v1", ""}) {
-            router.post(prefix + "/chat/completions").handler(rc -> call.begin(rc.request(), (ctx, body) -> chat(rc.response(), ctx, body)));
+            router.post(prefix + "/chat/completions").handler(rc -> call.begin(rc.request(), (ctx, body) -> chat(rc.request(), ctx, body)));
             router.post(prefix + "/embeddings").handler(rc -> call.begin(rc.request(), (ctx, body) -> embeddings(rc.response(), ctx, body)));
             router.get(prefix + "/models").handler(rc -> call.read(rc.request(),
                     caller -> encoder.models(edge.aliasesFor(caller), edge.startedEpochSeconds())));
@@ -59,14 +59,15 @@ public final class OpenAiRoutes {
         call.fail(rc.response(), e);
     }
 
-    private void chat(HttpServerResponse resp, CallContext ctx, Buffer body) {
+    private void chat(io.vertx.core.http.HttpServerRequest req, CallContext ctx, Buffer body) {
+        HttpServerResponse resp = req.response();
         OpenAiRequestDecoder.Chat decoded = decoder.chatCall(body);
         ChatRequest request = decoded.request();
         boolean legacy = decoded.legacyFunctions(); // asked with the deprecated functions: answered in their shape
         if (request.stream()) {
             edge.gateway().chat().stream(ctx, request).onComplete(ar -> {
                 if (ar.failed()) call.fail(resp, ar.cause());
-                else relay(resp, ctx, ar.result(), request.includeUsage(), legacy);
+                else relay(req, ctx, ar.result(), request.includeUsage(), legacy);
             });
             return;
         }
@@ -86,8 +87,9 @@ public final class OpenAiRoutes {
         });
     }
 
-    private void relay(HttpServerResponse resp, CallContext ctx, Answer<ChatStream> answer, boolean includeUsage,
+    private void relay(io.vertx.core.http.HttpServerRequest req, CallContext ctx, Answer<ChatStream> answer, boolean includeUsage,
                        boolean legacy) {
+        HttpServerResponse resp = req.response();
         ChatStream stream = answer.body();
         if (resp.closed()) {
             stream.cancel(); // the client left while the upstream was still answering
@@ -121,7 +123,7 @@ public final class OpenAiRoutes {
             }
             @Override public Buffer end() { return OpenAiResponseEncoder.DONE; }
             @Override public Buffer error(GatewayException e) { return encoder.errorEvent(e); }
-        }));
+        }).endsAtDrain(req.connection(), ctx.cancellation(), edge.drain()));
     }
 
     private void embeddings(HttpServerResponse resp, CallContext ctx, Buffer body) {
