@@ -15,7 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Streams still open when the shutdown drain runs out (QA finding 3): each client gets its dialect's error event (a 503,
+ * Streams still open when the shutdown drain runs out (QA finding 3; chat completions, messages and the Responses
+ * API): each client gets its dialect's error event (a 503,
  * "the gateway is shutting down", code {@code gateway_shutting_down}) before the connection closes, never a bare close,
  * and the ledger and the request log record the gateway's cut (503), not the client leaving (499), with the rows
  * written before the gateway is gone. The drain is shortened to 4 s (the cut comes 2 s before its end); the streams
@@ -41,20 +42,25 @@ class DrainCutIT {
         try (Socket openai = RawPost.open(gw, "/v1/chat/completions",
                 "{\"model\":\"gpt\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"long\"}]}");
              Socket anthropic = RawPost.open(gw, "/v1/messages",
-                "{\"model\":\"claude\",\"max_tokens\":4000,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"long\"}]}")) {
-            StringBuilder a = new StringBuilder(), b = new StringBuilder();
+                "{\"model\":\"claude\",\"max_tokens\":4000,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"long\"}]}");
+             Socket responses = RawPost.open(gw, "/v1/responses", "{\"model\":\"gpt\",\"stream\":true,\"input\":\"long\"}")) {
+            StringBuilder a = new StringBuilder(), b = new StringBuilder(), c = new StringBuilder();
             readUntil(openai, a, "data: ");
             readUntil(anthropic, b, "data: ");
+            readUntil(responses, c, "output_text.delta");
             long stopAt = System.nanoTime();
             var closing = gw.server.close(Duration.ofSeconds(4));
             String openaiTail = a + readToEnd(openai);
             String anthropicTail = b + readToEnd(anthropic);
+            String responsesTail = c + readToEnd(responses);
             // the streams had the drain's time to finish: cut 2 s before its end, not when the stop began
             assertThat((System.nanoTime() - stopAt) / 1_000_000).as("ms from the stop to the streams' end").isGreaterThanOrEqualTo(1_500);
             assertThat(openaiTail).as("the OpenAI stream's end").contains("\"code\":\"gateway_shutting_down\"")
                     .contains("shutting down").doesNotContain("[DONE]");
             assertThat(anthropicTail).as("the Anthropic stream's end").contains("event: error").contains("overloaded_error")
                     .contains("shutting down").doesNotContain("message_stop");
+            assertThat(responsesTail).as("the Responses stream's end").contains("response.failed")
+                    .contains("gateway_shutting_down").doesNotContain("response.completed");
             TestGateway.await(closing);
             gw.close(); // the gateway's shutdown writes what the ledger holds, as the SIGTERM hook does after the drain
             closed = true;
@@ -63,7 +69,8 @@ class DrainCutIT {
         }
         List<String> rows = rows(db);
         assertThat(rows).as("the streams' rows: the gateway's cut, for the ledger and the log")
-                .containsExactlyInAnyOrder("gpt:503:service_unavailable:503", "claude:503:service_unavailable:503");
+                .containsExactlyInAnyOrder("gpt:503:service_unavailable:503", "claude:503:service_unavailable:503",
+                        "gpt:503:service_unavailable:503");
     }
 
     /** Reads until {@code marker} has arrived: the stream is under way. */

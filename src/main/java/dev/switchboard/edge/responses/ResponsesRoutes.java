@@ -57,7 +57,7 @@ public final class ResponsesRoutes {
 
     public void mount(Router router) {
         for (String prefix : new String[] {"/v1", ""}) {
-            router.post(prefix + "/responses").handler(rc -> call.begin(rc.request(), (ctx, body) -> create(rc.response(), ctx, body)));
+            router.post(prefix + "/responses").handler(rc -> call.begin(rc.request(), (ctx, body) -> create(rc.response(), rc.request().connection(), ctx, body)));
             router.post(prefix + "/responses/input_tokens").handler(rc -> call.begin(rc.request(),
                     (ctx, body) -> inputTokens(rc.response(), ctx, body)));
             // input_tokens is not a response id: any other method there is a 405 (Allow: POST), before the
@@ -72,10 +72,11 @@ public final class ResponsesRoutes {
 
     private StoredResponses stored() { return edge.gateway().responses(); }
 
-    private void create(HttpServerResponse resp, CallContext ctx, Buffer body) {
+    /** @param conn the request's connection: a stream on it is one the shutdown drain ends (SseSink.endsAtDrain) */
+    private void create(HttpServerResponse resp, io.vertx.core.http.HttpConnection conn, CallContext ctx, Buffer body) {
         decoded(ctx, body).onComplete(ar -> {
             if (ar.failed()) call.fail(resp, ar.cause());
-            else create(resp, ctx, ar.result());
+            else create(resp, conn, ctx, ar.result());
         });
     }
 
@@ -93,7 +94,7 @@ public final class ResponsesRoutes {
         });
     }
 
-    private void create(HttpServerResponse resp, CallContext ctx, ResponsesRequest req) {
+    private void create(HttpServerResponse resp, io.vertx.core.http.HttpConnection conn, CallContext ctx, ResponsesRequest req) {
         Future<StoredResponse> previous = req.previousResponseId() == null ? Future.succeededFuture(null)
                 : stored().find(req.previousResponseId(), ctx.caller().id());
         previous.onComplete(ar -> {
@@ -109,7 +110,7 @@ public final class ResponsesRoutes {
                     edge.gateway().checkRequest(ctx, chat); // tags and the end user too (RequestChecksStage)
                 }
                 if (req.background() && req.stream()) background.startStream(resp, ctx, req, chat, history, id, createdMillis); else if (req.background()) background.start(resp, ctx, req, chat, history, id, createdMillis);
-                else if (req.stream()) stream(resp, ctx, req, chat, history, id, createdMillis);
+                else if (req.stream()) stream(resp, conn, ctx, req, chat, history, id, createdMillis);
                 else answer(resp, ctx, req, chat, history, id, createdMillis);
             } catch (Throwable t) {
                 call.fail(resp, t);
@@ -214,8 +215,8 @@ public final class ResponsesRoutes {
                 status.equals("incomplete") ? ResponseObject.incompleteReason(choice.finishReason()) : null, null);
     }
 
-    private void stream(HttpServerResponse resp, CallContext ctx, ResponsesRequest req, ChatRequest chat, ArrayNode history,
-                        String id, long createdMillis) {
+    private void stream(HttpServerResponse resp, io.vertx.core.http.HttpConnection conn, CallContext ctx, ResponsesRequest req,
+                        ChatRequest chat, ArrayNode history, String id, long createdMillis) {
         edge.gateway().chat().stream(ctx, chat).onComplete(ar -> {
             if (ar.failed()) {
                 call.fail(resp, ar.cause());
@@ -232,7 +233,7 @@ public final class ResponsesRoutes {
             SwitchboardHeaders.apply(resp, answer);
             dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
             ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
-            stream.start(new SseSink(resp, encoder));
+            stream.start(new SseSink(resp, encoder).endsAtDrain(conn, ctx.cancellation(), edge.drain()));
         });
     }
 
