@@ -23,8 +23,13 @@ final class BudgetFields {
         return v.textValue().strip();
     }
 
+    /**
+     * {@code blocked} of a key, user, team or customer: true or false; left out or {@code null} keeps what it was (false
+     * for a new row). LiteLLM's request models declare {@code blocked: Optional[bool] = None} and its clients send that
+     * default, so null cannot mean "unblock": an update that only raises a budget must not unblock a blocked key.
+     */
     static boolean blocked(ObjectNode b, boolean was) {
-        if (!b.has("blocked")) return was;
+        if (!b.hasNonNull("blocked")) return was;
         if (!b.get("blocked").isBoolean()) throw GatewayException.badRequest("'blocked' must be true or false.", "blocked");
         return b.get("blocked").booleanValue();
     }

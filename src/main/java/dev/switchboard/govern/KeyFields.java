@@ -12,7 +12,7 @@ import java.util.TreeSet;
 /**
  * The body fields of {@code /key/generate}, {@code /key/update} and {@code /key/regenerate} (LiteLLM's names), checked
  * and applied to a key. A field left out keeps its value; a field sent as null clears it (no budget, no expiry, no
- * limit). Anything else — an unknown field, a wrong type, a negative budget, a duration we cannot read — is a 400
+ * limit), except {@code blocked}, whose null keeps it ({@link BudgetFields#blocked}). Anything else — an unknown field, a wrong type, a negative budget, a duration we cannot read — is a 400
  * naming the field, and nothing is changed.
  */
 final class KeyFields {
@@ -79,12 +79,7 @@ final class KeyFields {
                 }
             }
         }
-        boolean blocked = base.blocked();
-        if (b.has("blocked")) {
-            JsonNode v = b.get("blocked");
-            if (!v.isBoolean()) throw wrongType("blocked", "true or false");
-            blocked = v.booleanValue();
-        }
+        boolean blocked = BudgetFields.blocked(b, base.blocked());
         String tier = base.autoTier();
         if (b.has("auto_tier")) {
             tier = text(b, "auto_tier", 16);

@@ -73,7 +73,9 @@ public final class UserAdmin extends RowAdmin<User> {
             onlyKnown(body, true);
             if (!autoKey) {
                 for (String f : KEY_FIELDS) {
-                    if (body.hasNonNull(f)) { // null asks for nothing (LiteLLM's clients send unused fields so)
+                    // null, false, [] and {} ask for nothing: NewUserRequest's defaults (aliases {}, allowed_cache_controls [],
+                    // blocked null), which LiteLLM's clients send on every /user/new
+                    if (body.has(f) && !NothingAsked.of(f, body.get(f), true)) {
                         throw GatewayException.badRequest("'" + f + "' is a field of the key /user/new makes, and "
                                 + "'auto_create_key' is false: leave it out, or make the key with /key/generate.", f);
                     }

@@ -129,6 +129,55 @@ class LiteLlmKeyClientsIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
+    /**
+     * LiteLLM's request models declare {@code blocked: Optional[bool] = None}, and its clients send that default on every
+     * create and update: null is "not set", so it makes an unblocked row and leaves a blocked one blocked.
+     */
+    @Test
+    void blockedNullIsNotSetAndKeepsABlock() {
+        HttpResponse<String> r = post("/key/generate", "{\"key_alias\":\"null-blocked\",\"blocked\":null}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String secret = new JsonObject(r.body()).getString("key");
+        assertThat(new JsonObject(r.body()).getBoolean("blocked")).isFalse();
+        assertThat(Http.post(gw.v1() + "/chat/completions", secret, chat()).statusCode()).isEqualTo(200);
+        assertThat(post("/key/block", "{\"key\":\"null-blocked\"}").statusCode()).isEqualTo(200);
+        // an update that only raises the budget, as a client serialising its whole model sends it, does not unblock
+        r = post("/key/update", "{\"key\":\"null-blocked\",\"blocked\":null,\"max_budget\":3}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getBoolean("blocked")).isTrue();
+        assertThat(new JsonObject(r.body()).getDouble("max_budget")).isEqualTo(3.0);
+        assertThat(Http.post(gw.v1() + "/chat/completions", secret, chat()).statusCode()).isEqualTo(401);
+
+        for (String[] made : new String[][] {{"/user/new", "{\"user_id\":\"null-blocked-user\",\"auto_create_key\":false,\"blocked\":null}"},
+                {"/team/new", "{\"team_id\":\"null-blocked-team\",\"blocked\":null}"},
+                {"/customer/new", "{\"user_id\":\"null-blocked-customer\",\"blocked\":null}"}}) {
+            r = post(made[0], made[1]);
+            assertThat(r.statusCode()).as(made[0] + " " + r.body()).isEqualTo(200);
+        }
+        assertThat(post("/team/block", "{\"team_id\":\"null-blocked-team\"}").statusCode()).isEqualTo(200);
+        r = post("/team/update", "{\"team_id\":\"null-blocked-team\",\"blocked\":null,\"max_budget\":4}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"blocked\":true").contains("\"max_budget\":4.0");
+        // a value that is not a boolean is still refused by name
+        r = post("/key/generate", "{\"key_alias\":\"yes-blocked\",\"blocked\":\"yes\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("blocked");
+    }
+
+    /**
+     * {@code /user/new} without a key takes NewUserRequest's key fields at their defaults ({@code aliases: {}},
+     * {@code allowed_cache_controls: []}): they ask for no key; a value that would shape one is still refused.
+     */
+    @Test
+    void userNewWithoutAKeyTakesTheKeyFieldsDefaults() {
+        HttpResponse<String> r = post("/user/new", "{\"user_id\":\"defaults-user\",\"auto_create_key\":false,\"aliases\":{},"
+                + "\"allowed_cache_controls\":[],\"blocked\":false,\"tags\":null,\"key_alias\":null}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        r = post("/user/new", "{\"user_id\":\"defaults-user-2\",\"auto_create_key\":false,\"aliases\":{\"gpt-4\":\"gpt\"}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("aliases");
+    }
+
     /** LiteLLM's names for two groupings of the spend report. */
     @Test
     void theSpendReportTakesLiteLlmsGroupNames() {
