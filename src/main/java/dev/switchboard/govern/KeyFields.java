@@ -65,20 +65,11 @@ final class KeyFields {
         if (b.has("metadata")) {
             JsonNode m = b.get("metadata");
             if (!m.isNull() && !m.isObject()) throw wrongType("metadata", "an object");
-            metadata = m.isNull() ? null : (ObjectNode) m.deepCopy();
+            metadata = m.isNull() ? null : KeyTags.stored((ObjectNode) m.deepCopy());
         }
-        List<String> tags = b.has("tags") ? strings(b, "tags") : base.tags();
-        if (b.has("tags")) {
-            for (String t : tags) {
-                // who a key's calls are for comes from its user_id and team_id (a team's budget, models and block follow
-                // team_id): a tag spelling another would put its spend under someone else, as a request's may not
-                // a tag the key already had (made before this rule) may be sent back unchanged
-                if (dev.switchboard.model.CallTags.identity(t) && !base.tags().contains(t)) {
-                    throw GatewayException.badRequest("'tags' may not hold '" + t + "': the labels user:, team:, org: and "
-                            + "end_user: say who calls. Set the key's user_id / team_id instead.", "tags");
-                }
-            }
-        }
+        // tags or LiteLLM's metadata.tags; null or left out keeps the key's (KeyTags)
+        List<String> asked = KeyTags.fromBody(b, base.tags());
+        List<String> tags = asked != null ? asked : base.tags();
         boolean blocked = BudgetFields.blocked(b, base.blocked());
         String tier = base.autoTier();
         if (b.has("auto_tier")) {
@@ -128,8 +119,10 @@ final class KeyFields {
     }
 
     /** The strings {@code f} lists; none when it is left out or null. */
-    static List<String> strings(ObjectNode b, String f) {
-        JsonNode v = b.get(f);
+    static List<String> strings(ObjectNode b, String f) { return strings(b.get(f), f); }
+
+    /** The strings {@code v} lists, named {@code f} in errors; none when it is missing or null. */
+    static List<String> strings(JsonNode v, String f) {
         if (v == null || v.isNull()) return List.of();
         if (!v.isArray()) throw wrongType(f, "a list of strings");
         List<String> out = new ArrayList<>();

@@ -46,7 +46,7 @@ final class KeyJson {
         putLong(o, "tpm_limit", k.tpmLimit());
         putLong(o, "max_parallel_requests", k.maxParallelRequests());
         o.put("auto_tier", k.autoTier());
-        o.set("metadata", k.metadata() == null ? JSON.createObjectNode() : k.metadata().deepCopy());
+        o.set("metadata", KeyTags.shown(k.metadata(), k.tags())); // metadata.tags: where LiteLLM's readers find a key's tags
         var tags = o.putArray("tags");
         k.tags().forEach(tags::add);
         o.put("blocked", k.blocked());

@@ -189,7 +189,7 @@ final class KeyStore {
     private static VirtualKey read(ResultSet rs) throws SQLException {
         String duration = rs.getString("budget_duration");
         JsonNode meta = parse(rs.getString("metadata"));
-        return new VirtualKey(rs.getString("key_id"), rs.getString("token"), rs.getString("key_name"),
+        return KeyTags.adopted(new VirtualKey(rs.getString("key_id"), rs.getString("token"), rs.getString("key_name"),
                 rs.getString("key_alias"), strings(rs.getString("models")), getDouble(rs, "max_budget"),
                 getDouble(rs, "soft_budget"), duration == null ? null : DurationSpec.parse(duration),
                 rs.getLong("budget_anchor"), getLong(rs, "expires_at"), getLong(rs, "rpm_limit"), getLong(rs, "tpm_limit"),
@@ -197,7 +197,7 @@ final class KeyStore {
                 meta instanceof ObjectNode o ? o : JSON.createObjectNode(), strings(rs.getString("tags")),
                 rs.getBoolean("blocked"), rs.getLong("created_at"), rs.getLong("updated_at"),
                 rs.getString("allowed_cache_controls") == null ? null : strings(rs.getString("allowed_cache_controls")),
-                rs.getString("user_id"), rs.getString("team_id"), aliases(rs.getString("aliases")));
+                rs.getString("user_id"), rs.getString("team_id"), aliases(rs.getString("aliases"))));
     }
 
     /** The stored aliases object; a row that holds anything else (hand-edited) reads as none. */

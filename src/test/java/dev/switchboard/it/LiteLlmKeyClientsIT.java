@@ -178,6 +178,45 @@ class LiteLlmKeyClientsIT {
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("aliases");
     }
 
+    /**
+     * LiteLLM keeps a key's tags in {@code metadata.tags}, and its scripts set them there: they tag the key's calls as
+     * {@code tags} do, and every answer shows the key's tags in both places. Top-level {@code tags} wins when both are
+     * sent (LiteLLM copies it over {@code metadata.tags}); null or a metadata edit without tags keeps them.
+     */
+    @Test
+    void metadataTagsAreTheKeysTags() {
+        HttpResponse<String> r = post("/key/generate", "{\"key_alias\":\"meta-tags\",\"metadata\":{\"tags\":[\"cost-center-7\"],\"owner\":\"ann\"}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject key = new JsonObject(r.body());
+        assertThat(key.getJsonArray("tags").getList()).containsExactly("cost-center-7");
+        assertThat(key.getJsonObject("metadata").getString("owner")).isEqualTo("ann");
+        assertThat(Http.post(gw.v1() + "/chat/completions", key.getString("key"), chat()).statusCode()).isEqualTo(200);
+        JsonObject byTag = admin.getOk("/global/spend/report?group_by=tag&tag=cost-center-7");
+        assertThat(byTag.getJsonArray("groups").stream().map(JsonObject.class::cast))
+                .as(byTag.encode()).anyMatch(g -> "cost-center-7".equals(g.getString("group")) && g.getLong("requests") == 1);
+        assertThat(admin.info("meta-tags").getJsonObject("metadata").getJsonArray("tags").getList()).containsExactly("cost-center-7");
+
+        // Switchboard's tags show where LiteLLM's readers look too
+        admin.generate(new JsonObject().put("key_alias", "top-tags").put("tags", new io.vertx.core.json.JsonArray().add("t-x")));
+        assertThat(admin.info("top-tags").getJsonObject("metadata").getJsonArray("tags").getList()).containsExactly("t-x");
+        // both: tags wins
+        r = post("/key/update", "{\"key\":\"top-tags\",\"tags\":[\"top\"],\"metadata\":{\"tags\":[\"meta\"]}}");
+        assertThat(new JsonObject(r.body()).getJsonArray("tags").getList()).as(r.body()).containsExactly("top");
+        assertThat(new JsonObject(r.body()).getJsonObject("metadata").getJsonArray("tags").getList()).containsExactly("top");
+        // a metadata edit without tags, and LiteLLM's default tags: null, keep them; [] clears them
+        r = post("/key/update", "{\"key\":\"top-tags\",\"tags\":null,\"metadata\":{\"owner\":\"bob\"}}");
+        assertThat(new JsonObject(r.body()).getJsonArray("tags").getList()).as(r.body()).containsExactly("top");
+        r = post("/key/update", "{\"key\":\"top-tags\",\"metadata\":{\"tags\":[]}}");
+        assertThat(new JsonObject(r.body()).getJsonArray("tags").getList()).as(r.body()).isEmpty();
+        assertThat(new JsonObject(r.body()).getJsonObject("metadata").containsKey("tags")).isFalse();
+        // checked as tags are, named where they were sent
+        r = post("/key/generate", "{\"key_alias\":\"bad-meta-tags\",\"metadata\":{\"tags\":\"cc\"}}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("metadata.tags");
+        assertThat(post("/key/generate", "{\"key_alias\":\"id-meta-tags\",\"metadata\":{\"tags\":[\"team:x\"]}}").statusCode())
+                .isEqualTo(400);
+    }
+
     /** LiteLLM's names for two groupings of the spend report. */
     @Test
     void theSpendReportTakesLiteLlmsGroupNames() {
