@@ -22,6 +22,8 @@ final class KeyFields {
     // every control CacheControls counts as used (use-cache is not limited): a control missing here could never be granted
     static final Set<String> CACHE_CONTROLS = Set.of("no-cache", "no-store", "ttl", "s-maxage", "namespace", "semantic");
     static final Set<String> TIERS = Set.of("cheap", "smart");
+    /** LiteLLM's {@code duration} for a key that never expires, beside null. */
+    static final String NEVER_EXPIRES = "-1";
 
     private KeyFields() {}
 
@@ -53,11 +55,7 @@ final class KeyFields {
             if (!java.util.Objects.equals(period == null ? null : period.text(),
                     base.budgetDuration() == null ? null : base.budgetDuration().text())) anchor = nowMillis;
         }
-        Long expires = base.expiresAt();
-        if (b.has("duration")) {
-            DurationSpec d = duration(b, "duration");
-            expires = d == null ? null : d.after(nowMillis);
-        }
+        Long expires = b.has("duration") ? expiry(b, nowMillis) : base.expiresAt();
         Long rpm = b.has("rpm_limit") ? count(b, "rpm_limit") : base.rpmLimit();
         Long tpm = b.has("tpm_limit") ? count(b, "tpm_limit") : base.tpmLimit();
         Long parallel = b.has("max_parallel_requests") ? count(b, "max_parallel_requests") : base.maxParallelRequests();
@@ -186,6 +184,17 @@ final class KeyFields {
             throw GatewayException.badRequest("'" + f + "' must be a whole number of 0 or more (or null for no limit), found " + raw + ".", f);
         }
         return v.longValue();
+    }
+
+    /**
+     * When a key made or changed now expires ({@code duration}): null for never, which LiteLLM spells null or
+     * {@code "-1"} (its update documents "-1" as "never expires", and scripts written for it send it).
+     */
+    private static Long expiry(ObjectNode b, long nowMillis) {
+        JsonNode v = b.get("duration");
+        if (v.isTextual() && v.textValue().strip().equals(NEVER_EXPIRES)) return null;
+        DurationSpec d = duration(b, "duration");
+        return d == null ? null : d.after(nowMillis);
     }
 
     private static DurationSpec duration(ObjectNode b, String f) {

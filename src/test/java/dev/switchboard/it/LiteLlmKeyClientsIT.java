@@ -217,6 +217,23 @@ class LiteLlmKeyClientsIT {
                 .isEqualTo(400);
     }
 
+    /** LiteLLM's "never expires" is null or "-1" (its /key/update documents "-1"): both make a key without expiry. */
+    @Test
+    void durationMinusOneNeverExpires() {
+        HttpResponse<String> r = post("/key/generate", "{\"key_alias\":\"never-expires\",\"duration\":\"-1\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getValue("expires")).isNull();
+        r = post("/key/generate", "{\"key_alias\":\"expires-later\",\"duration\":\"1h\"}");
+        assertThat(new JsonObject(r.body()).getValue("expires")).as(r.body()).isNotNull();
+        r = post("/key/update", "{\"key\":\"expires-later\",\"duration\":\"-1\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getValue("expires")).isNull();
+        // only -1: another negative is no duration
+        r = post("/key/update", "{\"key\":\"expires-later\",\"duration\":\"-2\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("duration");
+    }
+
     /** LiteLLM's names for two groupings of the spend report. */
     @Test
     void theSpendReportTakesLiteLlmsGroupNames() {
