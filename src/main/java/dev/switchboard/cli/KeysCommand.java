@@ -175,7 +175,7 @@ final class KeysCommand implements Runnable {
                 ArrayNode keys = JSON.createArrayNode();
                 int pages = 1;
                 for (int page = 1; page <= pages; page++) {
-                    JsonNode a = c.get("/key/list", params("page", page, "size", 1000, "return_full_object", "true",
+                    JsonNode a = c.get("/key/list", params("page", page, "size", 100, "return_full_object", "true",
                             "key_alias", alias)).json();
                     a.path("keys").forEach(keys::add);
                     pages = a.path("total_pages").asInt(1);

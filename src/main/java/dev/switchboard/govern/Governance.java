@@ -89,6 +89,7 @@ public final class Governance {
         g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
         g.teams = new TeamAdmin(vertx, teamStore, teams, registry, g.admin.spends(), clockMillis);
         g.users = new UserAdmin(vertx, userStore, users, registry, g.admin, clockMillis, settings.userDefaults());
+        g.admin.expandUsersWith(g.users::row); // /key/list?expand=user
         g.teams.users(g.users); // team members' users are made through it
         g.users.teams(g.teams); // and a user's memberships are shown and let go through this
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and

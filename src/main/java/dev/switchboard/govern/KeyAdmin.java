@@ -282,29 +282,46 @@ public final class KeyAdmin {
         return s == null ? null : s.key().keyName();
     }
 
-    /** {@code GET /key/list}: tokens by default (LiteLLM's answer), whole keys with {@code return_full_object}. */
-    public ObjectNode list(int page, int size, String alias, boolean full) { return list(page, size, alias, null, null, full); }
+    /** Every key, newest first, a page of them: the dashboard's listing ({@link KeyListQuery#all}). Blocks with {@code full}. */
+    public ObjectNode list(int page, int size, String alias, boolean full) { return list(KeyListQuery.all(page, size, alias, full)); }
 
     /**
-     * {@code GET /key/list}, filtered as LiteLLM filters it ({@code key_alias}, {@code user_id}, {@code team_id}: each
-     * null for any). Blocks with {@code full} (the page's spend is read from the ledger, {@link KeySpends}).
+     * {@code GET /key/list}, filtered, sorted and paged as LiteLLM's {@code list_keys} ({@link KeyListQuery}): tokens by
+     * default (LiteLLM's answer), whole keys with {@code return_full_object} or {@code expand=user}. Blocks with whole keys
+     * or a sort by spend (the spend is read from the ledger, {@link KeySpends}).
      */
-    public ObjectNode list(int page, int size, String alias, String userId, String teamId, boolean full) {
-        if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
-        if (size < 1 || size > 1000) throw GatewayException.badRequest("'size' must be between 1 and 1000.", "size");
-        List<KeyState> all = registry.all().stream().filter(s -> (alias == null || alias.equals(s.key().alias()))
-                && (userId == null || userId.equals(s.key().userId())) && (teamId == null || teamId.equals(s.key().teamId()))).toList();
+    public ObjectNode list(KeyListQuery q) {
         long now = clock.getAsLong();
+        List<KeyState> all = registry.all().stream().filter(s -> q.matches(s.key())).toList(); // newest first
+        java.util.Comparator<KeyState> order = q.order(q.sortsBySpend() ? spends.spent(all, now) : java.util.Map.of());
+        if (order != null) all = all.stream().sorted(order).toList();
         ObjectNode out = KeyJson.mapper().createObjectNode();
         var keys = out.putArray("keys");
-        List<KeyState> shown = all.subList(RowAdmin.pageStart(page, size, all.size()), RowAdmin.pageStart(page + 1L, size, all.size()));
-        if (full) keys.addAll(spends.json(shown, now));
-        else for (KeyState s : shown) keys.add(s.key().token());
+        int size = q.size();
+        List<KeyState> shown = all.subList(RowAdmin.pageStart(q.page(), size, all.size()), RowAdmin.pageStart(q.page() + 1L, size, all.size()));
+        if (q.fullObjects() || q.expandUser()) {
+            List<ObjectNode> objects = spends.json(shown, now);
+            if (q.expandUser()) for (ObjectNode k : objects) withUser(k);
+            keys.addAll(objects);
+        } else for (KeyState s : shown) keys.add(s.key().token());
         out.put("total_count", all.size());
-        out.put("current_page", page);
+        out.put("current_page", q.page());
         out.put("total_pages", (all.size() + size - 1) / size);
         return out;
     }
+
+    /** LiteLLM's {@code expand=user}: the key's stored user under {@code user}; none for a key of no stored user. Blocks. */
+    private void withUser(ObjectNode key) {
+        String userId = key.path("user_id").textValue();
+        var users = userRows;
+        ObjectNode user = userId == null || users == null ? null : users.apply(userId);
+        if (user != null) key.set("user", user);
+    }
+
+    /** A stored user as the user API shows it, or null (set by governance: the user API is built after this one). */
+    private volatile java.util.function.Function<String, ObjectNode> userRows;
+
+    void expandUsersWith(java.util.function.Function<String, ObjectNode> rows) { this.userRows = rows; }
 
     /** The current token hash (SHA-256) of the key with this id, or null (the master key, a deleted key). */
     public String token(String keyId) {

@@ -36,6 +36,15 @@ final class KeySpends {
         return jsonFlushed(keys, nowMillis);
     }
 
+    /** These keys' spend this period by key id (as {@link #json} shows it), for a sort by spend. Blocks. */
+    Map<String, Long> spent(List<KeyState> keys, long nowMillis) {
+        if (keys.isEmpty()) return Map.of();
+        flushLedger.run();
+        List<VirtualKey> defs = new ArrayList<>(keys.size());
+        for (KeyState s : keys) defs.add(s.key());
+        return store.spentThisPeriod(defs, nowMillis);
+    }
+
     /**
      * As {@link #json(List, long)}, for a caller that wrote the ledger's queue already: an admin request flushes it
      * once (each flush is a transaction), however many lists of keys it shows. Blocks.

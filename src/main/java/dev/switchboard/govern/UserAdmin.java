@@ -347,6 +347,12 @@ public final class UserAdmin extends RowAdmin<User> {
         return keyAdmin.deleteKeysOf(userId, teamId, "its user left team " + teamId);
     }
 
+    /** A stored user as {@code /user/info} shows them, or null: {@code /key/list?expand=user}'s. Blocks. */
+    ObjectNode row(String id) {
+        User u = store.get(id);
+        return u == null ? null : json(u, clock.getAsLong());
+    }
+
     private long spentNow(User u, long now) { return store.spentSince(u.userId(), users.periodStart(u, now)); }
 
     /** LiteLLM's user object ({@code LiteLLM_UserTable}), with this period's spend of their own keys from the ledger. Blocks. */

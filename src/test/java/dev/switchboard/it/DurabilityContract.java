@@ -312,7 +312,7 @@ abstract class DurabilityContract {
 
     /** Every key is back with its limits and current secret, and its spend is the sum of its rows. */
     private static void checkKeys(Admin admin, Map<String, JsonObject> keysBefore, Map<String, JsonObject> rows, List<Call> calls) {
-        JsonObject list = admin.getOk("/key/list?return_full_object=true&size=1000");
+        JsonObject list = admin.getOk("/key/list?return_full_object=true&size=100");
         Map<String, JsonObject> listed = new HashMap<>();
         for (Object o : list.getJsonArray("keys")) listed.put(((JsonObject) o).getString("key_id"), (JsonObject) o);
         assertThat(listed.keySet()).containsExactlyInAnyOrderElementsOf(keysBefore.keySet());

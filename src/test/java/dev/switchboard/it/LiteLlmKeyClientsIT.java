@@ -234,6 +234,64 @@ class LiteLlmKeyClientsIT {
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("duration");
     }
 
+    /**
+     * {@code /key/list} takes every parameter of LiteLLM's {@code list_keys} (its admin UI always sends {@code sort_by} and
+     * {@code include_team_keys}; scripts find a key by {@code key_hash}) and applies each as LiteLLM does; 10 keys a page
+     * by default, at most 100.
+     */
+    @Test
+    void keyListTakesLiteLlmsParameters() {
+        assertThat(post("/user/new", "{\"user_id\":\"lister-user\",\"auto_create_key\":false}").statusCode()).isEqualTo(200);
+        JsonObject a = admin.generate(new JsonObject().put("key_alias", "list-a").put("team_id", "lister").put("max_budget", 3));
+        JsonObject b = admin.generate(new JsonObject().put("key_alias", "list-b").put("team_id", "lister").put("max_budget", 1));
+        JsonObject c = admin.generate(new JsonObject().put("key_alias", "list-c").put("team_id", "lister").put("user_id", "lister-user"));
+        assertThat(Http.post(gw.v1() + "/chat/completions", b.getString("key"), chat()).statusCode()).isEqualTo(200);
+        String team = "/key/list?team_id=lister&include_team_keys=true&include_created_by_keys=true&return_full_object=true";
+        assertThat(aliases(team + "&sort_by=key_alias&sort_order=asc")).containsExactly("list-a", "list-b", "list-c");
+        assertThat(aliases(team + "&sort_by=key_alias")).as("desc by default").containsExactly("list-c", "list-b", "list-a");
+        // a key without a budget comes last going up and first going down, as PostgreSQL orders LiteLLM's nulls
+        assertThat(aliases(team + "&sort_by=max_budget&sort_order=asc")).containsExactly("list-b", "list-a", "list-c");
+        assertThat(aliases(team + "&sort_by=max_budget&sort_order=DESC")).containsExactly("list-c", "list-a", "list-b");
+        assertThat(aliases(team + "&sort_by=spend").get(0)).isEqualTo("list-b");
+        assertThat(aliases(team + "&sort_by=created_at&sort_order=asc")).containsExactly("list-a", "list-b", "list-c");
+        assertThat(aliases(team)).as("newest first by default").containsExactly("list-c", "list-b", "list-a");
+        JsonObject byHash = admin.getOk("/key/list?key_hash=" + a.getString("token"));
+        assertThat(byHash.getJsonArray("keys").getList()).containsExactly(a.getString("token"));
+        JsonObject expanded = admin.getOk("/key/list?team_id=lister&expand=user&sort_by=key_alias&sort_order=asc");
+        assertThat(expanded.getJsonArray("keys").getJsonObject(2).getJsonObject("user").getString("user_id")).isEqualTo("lister-user");
+        assertThat(expanded.getJsonArray("keys").getJsonObject(0).containsKey("user")).isFalse();
+        // filters on fields no key here has (organizations, projects, access groups are not built) match no key
+        for (String none : new String[] {"organization_id=o1", "project_id=p1", "access_group_id=g1"}) {
+            assertThat(admin.getOk("/key/list?" + none).getInteger("total_count")).as(none).isZero();
+        }
+        // what cannot apply, or is no value LiteLLM takes, is a 400 naming it
+        assertListRefused("status=deleted", "status", "not keep");
+        assertListRefused("status=active", "status", "deleted");
+        assertListRefused("sort_by=colour", "sort_by", "key_alias");
+        assertListRefused("sort_by=spend&sort_order=up", "sort_order", "asc");
+        assertListRefused("expand=team", "expand", "user");
+        assertListRefused("size=101", "size", "100");
+        assertListRefused("include_team_keys=maybe", "include_team_keys", "true or false");
+        // LiteLLM's default page: 10 keys
+        for (int i = 0; i < 8; i++) admin.generate(new JsonObject().put("key_alias", "list-more-" + i));
+        JsonObject first = admin.getOk("/key/list");
+        assertThat(first.getJsonArray("keys")).hasSize(10);
+        assertThat(first.getInteger("total_count")).isGreaterThan(10);
+        assertThat(first.getInteger("total_pages")).isEqualTo((first.getInteger("total_count") + 9) / 10);
+    }
+
+    private static java.util.List<String> aliases(String path) {
+        return admin.getOk(path).getJsonArray("keys").stream().map(k -> ((JsonObject) k).getString("key_alias")).toList();
+    }
+
+    private static void assertListRefused(String query, String param, String says) {
+        HttpResponse<String> r = admin.get("/key/list?" + query);
+        assertThat(r.statusCode()).as(query).isEqualTo(400);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("param")).as(query).isEqualTo(param);
+        assertThat(error.getString("message")).as(query).contains(says);
+    }
+
     /** LiteLLM's names for two groupings of the spend report. */
     @Test
     void theSpendReportTakesLiteLlmsGroupNames() {

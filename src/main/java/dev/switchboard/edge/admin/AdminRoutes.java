@@ -62,13 +62,11 @@ public final class AdminRoutes {
         mountTeams(router);
         mountUsers(router);
         get(router, "/key/list", rc -> {
-            onlyParams(rc.request(), Set.of("page", "size", "key_alias", "user_id", "team_id", "return_full_object"));
-            HttpServerRequest q = rc.request();
-            int page = intParam(q, "page", 1), size = intParam(q, "size", 100);
-            boolean full = boolParam(q, "return_full_object");
-            String alias = q.getParam("key_alias"), userId = q.getParam("user_id"), teamId = q.getParam("team_id");
+            // LiteLLM's list_keys parameters, each applied as LiteLLM applies it (KeyListQuery)
+            onlyParams(rc.request(), dev.switchboard.govern.KeyListQuery.PARAMS);
+            var query = dev.switchboard.govern.KeyListQuery.parse(rc.request().params()::getAll);
             // whole keys carry their spend, read from the ledger: not on the event loop
-            return vertx.executeBlocking(() -> edge.gateway().keys().list(page, size, alias, userId, teamId, full), false);
+            return vertx.executeBlocking(() -> edge.gateway().keys().list(query), false);
         });
     }
 
