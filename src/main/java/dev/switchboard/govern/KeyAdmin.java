@@ -137,31 +137,45 @@ public final class KeyAdmin {
     }
 
     /**
-     * {@code POST /key/delete} with {@code keys} or {@code key_aliases}: all of them, or none when one is unknown. A list
-     * that is null or empty names nothing, as in LiteLLM: its Python client sends both fields, the unused one null.
+     * {@code POST /key/delete} with {@code keys} or {@code key_aliases}, as LiteLLM's {@code delete_key_fn}: the keys found
+     * are deleted, and only a batch of which none is found is a 404. The answer lists in {@code deleted_keys} the names
+     * of the deleted keys as the caller sent them (LiteLLM's shape, so {@code r["deleted_keys"] == keys} holds), and in
+     * {@code not_found_keys} the names that matched no key. Unlike LiteLLM, which lists those as deleted too, they are
+     * kept apart: a mistyped name must not read as a key revoked while the real one still works. A list that is null or
+     * empty names nothing, as in LiteLLM: its Python client sends both fields, the unused one null.
      */
     public Future<ObjectNode> delete(ObjectNode body) {
         return change(() -> {
             KeyFields.onlyKnown(body, Set.of("keys", "key_aliases"));
-            List<KeyState> targets = new ArrayList<>();
-            for (String ref : KeyFields.strings(body, "keys")) targets.add(resolve(ref));
+            java.util.Map<String, KeyState> found = new java.util.LinkedHashMap<>(); // name as sent -> key
+            List<String> unknown = new ArrayList<>();
+            for (String ref : KeyFields.strings(body, "keys")) {
+                KeyState s = resolveOrNull(ref);
+                if (s == null) unknown.add(shown(ref));
+                else found.put(ref, s);
+            }
             for (String alias : KeyFields.strings(body, "key_aliases")) {
                 KeyState s = registry.byAlias(alias);
-                if (s == null) throw notFound("No key has the alias '" + alias + "'.");
-                targets.add(s);
+                if (s == null) unknown.add(alias);
+                else found.put(alias, s);
             }
-            if (targets.isEmpty()) throw GatewayException.badRequest("Send 'keys' or 'key_aliases' with the keys to delete.", "keys");
-            List<String> ids = targets.stream().map(s -> s.key().keyId()).distinct().toList();
+            if (found.isEmpty() && unknown.isEmpty()) {
+                throw GatewayException.badRequest("Send 'keys' or 'key_aliases' with the keys to delete.", "keys");
+            }
+            if (found.isEmpty()) throw notFound("No keys found: nothing matches " + String.join(", ", unknown) + ".");
+            List<String> ids = found.values().stream().map(s -> s.key().keyId()).distinct().toList();
             store.delete(ids);
+            for (String id : ids) {
+                registry.remove(id);
+                limiter.forget(id);
+                log.info("key {} deleted", id);
+            }
+            if (!unknown.isEmpty()) log.warn("key delete: no key matches {}", String.join(", ", unknown));
             ObjectNode out = KeyJson.mapper().createObjectNode();
             var deleted = out.putArray("deleted_keys");
-            for (KeyState s : targets) {
-                if (registry.byId(s.key().keyId()) == null) continue;
-                registry.remove(s.key().keyId());
-                limiter.forget(s.key().keyId());
-                deleted.add(s.key().token());
-                log.info("key {} deleted", s.key().keyId());
-            }
+            found.keySet().forEach(deleted::add);
+            var missing = out.putArray("not_found_keys");
+            unknown.forEach(missing::add);
             return out;
         });
     }
@@ -423,13 +437,11 @@ public final class KeyAdmin {
     /** A key by its secret, hash, id or alias: how the admin API and the CLI name keys. */
     private KeyState resolve(String ref) {
         KeyState s = resolveOrNull(ref);
-        if (s == null) {
-            throw notFound("No key matches '" + shown(ref) + "' (a key, its token hash, its key_id or its alias).");
-        }
+        if (s == null) throw notFound("No key matches '" + shown(ref) + "' (a key, its token hash, its key_id or its alias).");
         return s;
     }
 
-    /** A key named by a caller as it may be shown back: a secret masked, a hash, id or alias as it is. */
+    /** A name of a key as errors, logs and answers may show it: a secret masked (it may be a real key mistyped). */
     private static String shown(String ref) {
         return ref.startsWith("sk-") ? KeySecrets.mask(ref.length() >= 10 ? ref : ref + "??????????") : ref;
     }
