@@ -93,8 +93,10 @@ final class EdgeRouter {
                 return;
             }
             String store = edge.gateway().storeDescription().replace("\\", "\\\\").replace("\"", "\\\"");
+            String cache = edge.gateway().cacheAdmin().type(); // LiteLLM's readiness field: the cache's type, or null
             health(rc, edge, status + ",\"models\":" + edge.gateway().aliases().size()
-                    + ",\"db\":\"" + (up ? "connected" : "disconnected") + "\",\"store\":\"" + store + "\"}");
+                    + ",\"db\":\"" + (up ? "connected" : "disconnected") + "\",\"store\":\"" + store + "\""
+                    + ",\"cache\":" + (cache == null ? "null" : "\"" + cache.replace("\"", "") + "\"") + "}");
         });
     }
 

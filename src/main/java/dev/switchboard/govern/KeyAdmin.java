@@ -79,6 +79,7 @@ public final class KeyAdmin {
             log.info("key {} generated ({}{})", key.keyId(), key.keyName(), key.alias() == null ? "" : ", alias " + key.alias());
             ObjectNode out = spends.json(registry.byId(key.keyId()), now);
             out.put("key", secret);
+            out.put("token_id", key.token()); // LiteLLM's GenerateKeyResponse names the hash so too
             return out;
         });
     }
@@ -132,6 +133,7 @@ public final class KeyAdmin {
             log.info("key {} regenerated (now {})", key.keyId(), key.keyName());
             ObjectNode out = spends.json(s, now);
             out.put("key", secret);
+            out.put("token_id", key.token()); // LiteLLM's regenerate answer names the new hash so
             return out;
         });
     }

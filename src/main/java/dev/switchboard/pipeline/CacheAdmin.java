@@ -21,6 +21,7 @@ public final class CacheAdmin {
             ObjectNode o = JSON.createObjectNode();
             o.put("status", up ? "healthy" : "unhealthy");
             o.put("cache_type", cache.settings().type());
+            o.put("ping_response", up); // LiteLLM's name for the store's answer to the ping
             o.put("store", cache.store().describe());
             o.put("enabled", cache.cachesAnything());
             o.put("hits", cache.hits()).put("misses", cache.misses()).put("stores", cache.stores());
@@ -38,6 +39,9 @@ public final class CacheAdmin {
             return o;
         });
     }
+
+    /** The cache's type ({@code local}, {@code redis}, …) when it caches anything, else null: LiteLLM's readiness {@code cache}. */
+    public String type() { return cache.settings().enabled() && cache.cachesAnything() ? cache.settings().type() : null; }
 
     /** Removes an entry from the exact store and the semantic cache (a semantic entry has its exact entry's id). */
     public Future<Integer> deleteEntry(String entryId) {

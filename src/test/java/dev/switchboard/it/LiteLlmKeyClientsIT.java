@@ -74,6 +74,7 @@ class LiteLlmKeyClientsIT {
                 """);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonObject key = new JsonObject(r.body());
+        assertThat(key.getString("token_id")).as("LiteLLM's name for the hash").isEqualTo(key.getString("token"));
         assertThat(key.getDouble("max_budget")).isEqualTo(5.0);
         assertThat(key.getLong("tpm_limit")).isEqualTo(100L);
         assertThat(key.getLong("rpm_limit")).isEqualTo(60L);
@@ -342,6 +343,7 @@ class LiteLlmKeyClientsIT {
         admin.generate(new JsonObject().put("key_alias", "py-regen"));
         HttpResponse<String> r = post("/key/py-regen/regenerate", "{\"key\":null}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getString("token_id")).isEqualTo(admin.info("py-regen").getString("token"));
         assertThat(post("/key/py-regen/regenerate", "{\"key\":\"py-regen\"}").statusCode()).isEqualTo(400);
         r = post("/user/new", "{\"user_id\":\"py-user\",\"auto_create_key\":false,\"key_alias\":null,\"duration\":null}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -466,6 +466,9 @@ class ResponseCacheIT {
         String entry = chat(key, ask("gpt", "delete me")).headers().firstValue("x-switchboard-cache-entry").orElseThrow();
         JsonObject ping = admin.getOk("/cache/ping");
         assertThat(ping.getString("status")).isEqualTo("healthy");
+        assertThat(ping.getBoolean("ping_response")).as("LiteLLM's field").isTrue();
+        assertThat(new JsonObject(Http.get(gw.baseUrl() + "/health/readiness", TestGateway.MASTER_KEY).body()).getString("cache"))
+                .as("LiteLLM's readiness names the cache's type").isEqualTo("local");
         assertThat(ping.getString("store")).startsWith("in memory");
         assertThat(ping.getLong("hits")).isPositive();
         HttpResponse<String> del = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/cache/entries/" + entry))

@@ -601,6 +601,8 @@ class VirtualKeysIT {
         JsonObject body = new JsonObject(r.body());
         assertThat(body.getString("db")).isEqualTo("connected");
         assertThat(body.getString("store")).startsWith("SQLite at ").endsWith("switchboard.db");
+        assertThat(body.containsKey("cache")).as("LiteLLM's field, null without a response cache").isTrue();
+        assertThat(body.getValue("cache")).isNull();
     }
 
     static String chat(String model) {
