@@ -37,6 +37,8 @@ import picocli.CommandLine.Spec;
 final class KeysCommand implements Runnable {
     private static final Set<String> MONEY = Set.of("spend", "reserved_spend", "max_budget", "soft_budget");
     private static final Set<String> TIMES = Set.of("budget_reset_at", "expires", "created_at", "updated_at");
+    /** LiteLLM's {@code duration} for "never expires" (a null one keeps the key's expiry). */
+    private static final String KEY_NEVER_EXPIRES = "-1";
 
     @Spec
     CommandSpec spec;
@@ -98,7 +100,8 @@ final class KeysCommand implements Runnable {
             put(b, "soft_budget", softBudget);
             put(b, "budget_duration", period);
             if (models != null) b.set("models", list(models));
-            put(b, "duration", expires);
+            // "none" is LiteLLM's "-1": a null duration keeps the expiry on an update
+            put(b, "duration", expires != null && expires.isNull() ? TextNode.valueOf(KEY_NEVER_EXPIRES) : expires);
             put(b, "rpm_limit", rpm);
             put(b, "tpm_limit", tpm);
             put(b, "max_parallel_requests", parallel);

@@ -79,15 +79,15 @@ final class BudgetFields {
     }
 
     /**
-     * A model list (empty or null: every model), each name once.
+     * A model list (empty: every model), each name once; null keeps the row's, since LiteLLM's update requests default
+     * {@code models} to None and its clients send that: a null must not open every model to a team or user.
      *
      * @param refused an entry this list may not hold (LiteLLM's {@code all-team-models}, a key's entry), refused with
      *                {@code why}
      */
     static java.util.List<String> models(ObjectNode b, java.util.List<String> was, String refused, String why) {
-        if (!b.has("models")) return was;
+        if (!b.hasNonNull("models")) return was;
         JsonNode v = b.get("models");
-        if (v.isNull()) return java.util.List.of();
         if (!v.isArray()) throw GatewayException.badRequest("'models' must be a list of model names (empty: every model).", "models");
         java.util.List<String> list = new java.util.ArrayList<>();
         for (int i = 0; i < v.size(); i++) {

@@ -12,7 +12,9 @@ import java.util.TreeSet;
 /**
  * The body fields of {@code /key/generate}, {@code /key/update} and {@code /key/regenerate} (LiteLLM's names), checked
  * and applied to a key. A field left out keeps its value; a field sent as null clears it (no budget, no expiry, no
- * limit), except {@code blocked}, whose null keeps it ({@link BudgetFields#blocked}). Anything else — an unknown field, a wrong type, a negative budget, a duration we cannot read — is a 400
+ * limit), except where LiteLLM's clients send null as their default and applying it would loosen the key: {@code blocked}
+ * ({@link BudgetFields#blocked}), {@code tags} ({@link KeyTags}), {@code duration} (no expiry is {@code "-1"}) and
+ * {@code models} (every model is {@code []}) keep their values on null. Anything else — an unknown field, a wrong type, a negative budget, a duration we cannot read — is a 400
  * naming the field, and nothing is changed.
  */
 final class KeyFields {
@@ -44,7 +46,8 @@ final class KeyFields {
      */
     static VirtualKey apply(VirtualKey base, ObjectNode b, long nowMillis) {
         String alias = b.has("key_alias") ? text(b, "key_alias", 255) : base.alias();
-        List<String> models = b.has("models") ? strings(b, "models") : base.models();
+        // null keeps the list: LiteLLM's clients send models: null by default, and "every model" must be asked for ([])
+        List<String> models = b.hasNonNull("models") ? strings(b, "models") : base.models();
         Double max = b.has("max_budget") ? money(b, "max_budget") : base.maxBudget();
         Double soft = b.has("soft_budget") ? money(b, "soft_budget") : base.softBudget();
         DurationSpec period = base.budgetDuration();
@@ -55,7 +58,8 @@ final class KeyFields {
             if (!java.util.Objects.equals(period == null ? null : period.text(),
                     base.budgetDuration() == null ? null : base.budgetDuration().text())) anchor = nowMillis;
         }
-        Long expires = b.has("duration") ? expiry(b, nowMillis) : base.expiresAt();
+        // null keeps the expiry, as in LiteLLM's update (its clients send duration: null by default); "-1" removes it
+        Long expires = b.hasNonNull("duration") ? expiry(b, nowMillis) : base.expiresAt();
         Long rpm = b.has("rpm_limit") ? count(b, "rpm_limit") : base.rpmLimit();
         Long tpm = b.has("tpm_limit") ? count(b, "tpm_limit") : base.tpmLimit();
         Long parallel = b.has("max_parallel_requests") ? count(b, "max_parallel_requests") : base.maxParallelRequests();

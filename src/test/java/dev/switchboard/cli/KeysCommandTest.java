@@ -96,7 +96,8 @@ class KeysCommandTest {
         assertThat(created.out().lines().findFirst().orElseThrow()).isEqualTo("key: " + key);
         assertThat(created.out()).contains("only time it is shown").containsPattern("key_alias +cli-notes")
                 .containsPattern("max_budget +\\$5\\.00").containsPattern("budget_duration +30d").containsPattern("models +gpt,mock")
-                .containsPattern("tags +team-a,cli").containsPattern("rpm_limit +100").contains("{\"owner\":\"me\"}");
+                .containsPattern("tags +team-a,cli").containsPattern("rpm_limit +100")
+                .contains("{\"owner\":\"me\",\"tags\":[\"team-a\",\"cli\"]}"); // metadata shows the tags, where LiteLLM keeps them
         String keyId = created.out().lines().filter(l -> l.startsWith("key_id ")).findFirst().orElseThrow().split(" +")[1];
         assertThat(chat(key)).isEqualTo(200);
 
@@ -154,6 +155,9 @@ class KeysCommandTest {
         assertThat(list.path("total_count").asInt()).isEqualTo(list.path("keys").size());
         JsonNode info = JSON.readTree(ok(keys("info", "--json", "cli-json")).out());
         assertThat(info.path("info").path("key_id").asText()).isEqualTo(created.path("key_id").asText());
+        // --expires none removes the expiry (sent as LiteLLM's "-1": a null duration keeps it)
+        JsonNode unexpiring = JSON.readTree(ok(keys("update", "--json", "cli-json", "--expires", "none")).out());
+        assertThat(unexpiring.path("expires").isNull()).as(unexpiring.toString()).isTrue();
         ok(keys("delete", "cli-json"));
     }
 

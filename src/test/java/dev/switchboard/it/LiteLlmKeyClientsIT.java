@@ -166,6 +166,41 @@ class LiteLlmKeyClientsIT {
     }
 
     /**
+     * Whole bodies as LiteLLM's models serialise them with every field at its default (NewUserRequest, NewTeamRequest,
+     * NewCustomerRequest): each makes the row those defaults describe.
+     */
+    @Test
+    void litellmsDefaultBodiesMakeRows() {
+        HttpResponse<String> r = post("/user/new", """
+                {"user_id":"full-default-user","key_alias":null,"duration":null,"models":[],"spend":0,"max_budget":null,
+                 "team_id":null,"max_parallel_requests":null,"metadata":{},"tpm_limit":null,"rpm_limit":null,
+                 "budget_duration":null,"allowed_cache_controls":[],"config":{},"permissions":{},"model_max_budget":{},
+                 "model_rpm_limit":null,"model_tpm_limit":null,"guardrails":null,"prompts":null,"blocked":null,"aliases":{},
+                 "object_permission":null,"user_email":null,"user_alias":null,"user_role":null,"teams":null,
+                 "auto_create_key":true,"send_invite_email":null,"sso_user_id":null,"organizations":null,"tags":null}
+                """);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(Http.post(gw.v1() + "/chat/completions", new JsonObject(r.body()).getString("key"), chat()).statusCode()).isEqualTo(200);
+        r = post("/team/new", """
+                {"team_alias":null,"team_id":"full-default-team","organization_id":null,"admins":[],"members":[],
+                 "members_with_roles":[],"team_member_permissions":null,"metadata":null,"tpm_limit":null,"rpm_limit":null,
+                 "max_budget":null,"soft_budget":null,"budget_duration":null,"budget_limits":null,"models":[],"blocked":false,
+                 "router_settings":null,"access_group_ids":null,"model_aliases":null,"tags":null,"guardrails":null,
+                 "policies":null,"prompts":null,"object_permission":null,"allowed_passthrough_routes":null,
+                 "secret_manager_settings":null,"model_rpm_limit":null,"rpm_limit_type":null,"tpm_limit_type":null,
+                 "model_tpm_limit":null,"team_member_budget":null,"team_member_rpm_limit":null,"team_member_tpm_limit":null,
+                 "team_member_key_duration":null}
+                """);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        r = post("/customer/new", """
+                {"user_id":"full-default-customer","alias":null,"blocked":false,"max_budget":null,"budget_id":null,
+                 "allowed_model_region":null,"default_model":null,"object_permission":null,"budget_duration":null,
+                 "tpm_limit":null,"rpm_limit":null,"model_max_budget":null,"max_parallel_requests":null,"soft_budget":null}
+                """);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    /**
      * {@code /user/new} without a key takes NewUserRequest's key fields at their defaults ({@code aliases: {}},
      * {@code allowed_cache_controls: []}): they ask for no key; a value that would shape one is still refused.
      */
@@ -216,6 +251,34 @@ class LiteLlmKeyClientsIT {
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("param")).isEqualTo("metadata.tags");
         assertThat(post("/key/generate", "{\"key_alias\":\"id-meta-tags\",\"metadata\":{\"tags\":[\"team:x\"]}}").statusCode())
                 .isEqualTo(400);
+    }
+
+    /**
+     * An update as LiteLLM's clients send it, every field of UpdateKeyRequest / UpdateTeamRequest at its default None:
+     * a null that would loosen the key or team (unblock, untag, never expire, every model) keeps what it had.
+     */
+    @Test
+    void anUpdateFullOfLiteLlmsDefaultNullsLoosensNothing() {
+        JsonObject made = admin.generate(new JsonObject().put("key_alias", "tight").put("models", new io.vertx.core.json.JsonArray().add("gpt"))
+                .put("duration", "1h").put("tags", new io.vertx.core.json.JsonArray().add("cc-1")));
+        assertThat(post("/key/block", "{\"key\":\"tight\"}").statusCode()).isEqualTo(200);
+        HttpResponse<String> r = post("/key/update", "{\"key\":\"tight\",\"max_budget\":2,\"models\":null,\"duration\":null,"
+                + "\"tags\":null,\"blocked\":null,\"metadata\":null,\"spend\":null,\"config\":null,\"permissions\":null}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject key = new JsonObject(r.body());
+        assertThat(key.getJsonArray("models").getList()).containsExactly("gpt");
+        assertThat(key.getString("expires")).isEqualTo(made.getString("expires"));
+        assertThat(key.getJsonArray("tags").getList()).containsExactly("cc-1");
+        assertThat(key.getBoolean("blocked")).isTrue();
+        assertThat(key.getDouble("max_budget")).isEqualTo(2.0);
+        // what clears them is explicit: every model is [], no expiry "-1"
+        key = new JsonObject(post("/key/update", "{\"key\":\"tight\",\"models\":[],\"duration\":\"-1\"}").body());
+        assertThat(key.getJsonArray("models").getList()).isEmpty();
+        assertThat(key.getValue("expires")).isNull();
+        assertThat(post("/team/new", "{\"team_id\":\"tight-team\",\"models\":[\"gpt\"]}").statusCode()).isEqualTo(200);
+        r = post("/team/update", "{\"team_id\":\"tight-team\",\"models\":null,\"max_budget\":5}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"models\":[\"gpt\"]");
     }
 
     /** LiteLLM's "never expires" is null or "-1" (its /key/update documents "-1"): both make a key without expiry. */
