@@ -470,11 +470,26 @@ public final class ConfigLoader {
                 w.error(v, path, "must be one of " + BUDGET_STATUSES + ", found " + status + ". Fix: 400 (the default), 422 "
                         + "(LiteLLM v1.104's default) or 429 (the SDKs retry it).");
             }
+        } else if (key.equals("timezone")) {
+            String s = w.string(v, path);
+            // LiteLLM falls back to UTC on a name it cannot read; a typo here would move every budget's reset unnoticed
+            if (s != null && !validZone(s)) {
+                w.error(v, path, "'" + s + "' is not a time zone. Fix: write an IANA name such as UTC, US/Eastern or Asia/Kolkata.");
+            }
         } else if (key.equals("budget_duration") || key.equals("response_retention") || key.equals("internal_user_budget_duration")) {
             String s = w.string(v, path);
             if (s != null && !dev.switchboard.model.DurationSpec.isValid(s)) {
                 w.error(v, path, "'" + s + "' is not a duration. Fix: write " + dev.switchboard.model.DurationSpec.FORMS + ".");
             }
+        }
+    }
+
+    private static boolean validZone(String s) {
+        try {
+            java.time.ZoneId.of(s.trim());
+            return true;
+        } catch (java.time.DateTimeException e) {
+            return false;
         }
     }
 

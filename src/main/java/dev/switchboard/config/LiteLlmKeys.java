@@ -153,6 +153,8 @@ public final class LiteLlmKeys {
         a(LITELLM, "max_internal_user_budget", "the budget in USD /user/new gives a user of the internal_user role (or of "
                 + "none) who is given no max_budget; stored on the user, so a later change of the setting leaves them as they are");
         a(LITELLM, "internal_user_budget_duration", "how often that budget resets (with max_internal_user_budget)");
+        a(LITELLM, "timezone", "the time zone budgets reset in (an IANA name: US/Eastern, Asia/Kolkata, …; UTC unless set): "
+                + "1d at its midnight, 7d on Monday 00:00, 30d and 1mo on the 1st at 00:00, as LiteLLM resets them");
         a(LITELLM, "max_end_user_budget", "every end user's budget in USD (the 'user' of a request; for ever), unless their "
                 + "/customer row sets their own: a call that could go over it is refused (budget_exceeded, 400 unless "
                 + "budget_exceeded_status_code says otherwise)");

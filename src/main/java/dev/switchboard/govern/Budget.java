@@ -8,8 +8,8 @@ import dev.switchboard.model.DurationSpec;
  * flight, and settles to its real cost afterwards. The check and the reservation are one step under the lock, so
  * fifty calls at once see each other's reservations. Integer nanos keep the sums exact.
  *
- * <p>With a period ({@code budget_duration}) the spend starts again at 0 at each period boundary (counted from the
- * anchor, see {@link DurationSpec#periodStart}); reservations in flight carry over and settle into the period in which
+ * <p>With a period ({@code budget_duration}) the spend starts again at 0 at each period boundary (LiteLLM's reset
+ * schedule, see {@link BudgetPeriod}); reservations in flight carry over and settle into the period in which
  * they end, which is also how the ledger attributes them (by {@code ended_at}).
  *
  * <p>When several gateways may share the budget (one database), a budget has a {@link Grant}: the part of the budget
@@ -31,8 +31,7 @@ final class Budget {
 
     private volatile long maxNanos;
     private long softNanos;
-    private DurationSpec period;
-    private long anchor;
+    private BudgetPeriod periods;
     private long periodStart;
     private long periodEnd;
     private long spent;
@@ -51,28 +50,42 @@ final class Budget {
 
     /** @param grant the grant this budget's calls must also fit in (several gateways), or null */
     Budget(long maxNanos, long softNanos, DurationSpec period, long anchor, long spentInPeriod, long nowMillis, Grant grant) {
+        this(maxNanos, softNanos, BudgetPeriod.of(period, anchor, anchor), spentInPeriod, nowMillis, grant);
+    }
+
+    /** @param periods when its periods begin and end; @param grant the grant its calls must also fit in, or null */
+    Budget(long maxNanos, long softNanos, BudgetPeriod periods, long spentInPeriod, long nowMillis, Grant grant) {
         this.grant = grant;
-        this.anchor = anchor;
-        configure(maxNanos, softNanos, period, anchor, nowMillis);
+        this.periods = periods;
+        this.periodStart = periods.start(nowMillis);
+        configure(maxNanos, softNanos, periods, nowMillis);
         this.spent = spentInPeriod;
         this.lastUsed = nowMillis; // a budget just made is not idle
     }
 
-    /**
-     * New limits for a key being updated; spend and reservations stay, except that a new anchor (a new budget
-     * period length) starts a fresh period at 0, as the ledger will count it after a restart.
-     */
+    /** {@link #configure(long, long, BudgetPeriod, long)} with periods set at {@code anchor} that count from it. */
     synchronized void configure(long maxNanos, long softNanos, DurationSpec period, long anchor, long nowMillis) {
-        if (anchor != this.anchor) {
+        configure(maxNanos, softNanos, BudgetPeriod.of(period, anchor, anchor), nowMillis);
+    }
+
+    /**
+     * New limits for a key, team, user or customer being updated; spend and reservations stay while the period running
+     * now stays (a new {@code budget_duration} keeps it until its first reset, as LiteLLM keeps the spend). When the new
+     * facts put now in another period, that period's spend is not known here: it starts at 0 and the next call asks the
+     * store, whose grant counts the ledger's spend of it.
+     */
+    synchronized void configure(long maxNanos, long softNanos, BudgetPeriod periods, long nowMillis) {
+        roll(nowMillis);
+        long start = periods.start(nowMillis);
+        if (start != periodStart) {
             spent = 0;
             softWarned = false;
         }
         this.maxNanos = maxNanos;
         this.softNanos = softNanos;
-        this.period = period;
-        this.anchor = anchor;
-        this.periodStart = period == null ? anchor : period.periodStart(anchor, nowMillis);
-        this.periodEnd = period == null ? Long.MAX_VALUE : period.periodEnd(anchor, nowMillis);
+        this.periods = periods;
+        this.periodStart = start;
+        this.periodEnd = periods.end(nowMillis);
     }
 
     boolean limited() { return maxNanos != NO_LIMIT; }
@@ -184,7 +197,7 @@ final class Budget {
     synchronized long rowPeriod() { return grant.rowPeriod; }
 
     /** The start of the budget period holding {@code atMillis} (the anchor, for a budget that never resets). */
-    synchronized long periodOf(long atMillis) { return period == null ? anchor : period.periodStart(anchor, atMillis); }
+    synchronized long periodOf(long atMillis) { return periods.start(atMillis); }
 
     /** The start of the budget period now. */
     synchronized long currentPeriodStart(long nowMillis) {
@@ -317,14 +330,14 @@ final class Budget {
     synchronized Snapshot snapshot(long nowMillis) {
         roll(nowMillis);
         return new Snapshot(spent, reserved, maxNanos == NO_LIMIT ? null : maxNanos, periodStart,
-                period == null ? null : periodEnd);
+                periods.duration() == null ? null : periodEnd);
     }
 
     /** A new period: the spend starts again at 0 (reservations in flight stay reserved). */
     private void roll(long nowMillis) {
         if (nowMillis < periodEnd) return;
-        periodStart = period.periodStart(anchor, nowMillis);
-        periodEnd = period.periodEnd(anchor, nowMillis);
+        periodStart = periods.start(nowMillis);
+        periodEnd = periods.end(nowMillis);
         spent = 0;
         softWarned = false;
     }

@@ -50,25 +50,55 @@ final class BudgetFields {
         return v.doubleValue();
     }
 
-    /** A budget's period length and where its periods count from: a new length starts a fresh period now, as a key's does. */
-    record Period(DurationSpec duration, long anchor) {}
+    /**
+     * A budget's period: its length, when it was set (the first reset is LiteLLM's next one after it) and where the period
+     * running then counts the spend from (null: from when it was set; see {@link BudgetPeriod}).
+     */
+    record Period(DurationSpec duration, long anchor, Long spendFrom) {}
 
-    static Period period(ObjectNode b, DurationSpec was, long wasAnchor, long now) {
-        if (!b.has("budget_duration")) return new Period(was, wasAnchor);
+    /**
+     * {@code budget_duration} over a budget's, as LiteLLM's {@code /key/update} (and its team, user and customer updates)
+     * read it. Left out, null or empty: unchanged (LiteLLM drops a null field, and its clients send every field, most of
+     * them null). A duration, the same or another: set now, so the next reset is LiteLLM's next one after now; the period
+     * running goes on until then with the spend it has (LiteLLM moves {@code budget_reset_at} and keeps the spend).
+     * {@code "none"} or {@code "null"} (LiteLLM's UI's text for "no duration"): no more resets, the period running goes on
+     * for ever with its spend.
+     *
+     * @param runningStart where the period running now began, or null when the budget is being made
+     */
+    /**
+     * {@link #period} of a team, user or customer, whose duration needs a budget of its own: one left as it was goes when
+     * the update clears {@code max_budget} (LiteLLM's clients send {@code budget_duration: null} beside it).
+     */
+    static Period rowPeriod(ObjectNode b, Double max, DurationSpec was, long wasAnchor, Long wasSpendFrom, Long runningStart,
+                            long now) {
+        Period p = period(b, was, wasAnchor, wasSpendFrom, runningStart, now);
+        boolean sent = b.has("budget_duration") && b.get("budget_duration").isTextual() && !b.get("budget_duration").textValue().isBlank();
+        if (max == null && p.duration() != null && !sent) return new Period(null, now, null);
+        return p;
+    }
+
+    static Period period(ObjectNode b, DurationSpec was, long wasAnchor, Long wasSpendFrom, Long runningStart, long now) {
+        Period unchanged = new Period(was, wasAnchor, wasSpendFrom);
+        if (!b.has("budget_duration") || b.get("budget_duration").isNull()) return unchanged;
         JsonNode v = b.get("budget_duration");
-        DurationSpec period;
-        if (v.isNull()) period = null;
-        else if (!v.isTextual()) throw GatewayException.badRequest("'budget_duration' must be " + DurationSpec.FORMS + ".", "budget_duration");
-        else {
-            try {
-                period = DurationSpec.parse(v.textValue());
-            } catch (IllegalArgumentException e) {
-                throw GatewayException.badRequest("'budget_duration': " + e.getMessage(), "budget_duration");
-            }
+        if (!v.isTextual()) {
+            throw GatewayException.badRequest("'budget_duration' must be " + DurationSpec.FORMS + " (or \"none\" for no more resets).",
+                    "budget_duration");
         }
-        String before = was == null ? null : was.text();
-        boolean changed = !java.util.Objects.equals(period == null ? null : period.text(), before);
-        return new Period(period, changed ? now : wasAnchor);
+        String text = v.textValue().strip();
+        if (text.isEmpty()) return unchanged;
+        if (text.equalsIgnoreCase("none") || text.equalsIgnoreCase("null")) {
+            if (was == null) return unchanged;
+            return new Period(null, now, runningStart);
+        }
+        DurationSpec period;
+        try {
+            period = DurationSpec.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.badRequest("'budget_duration': " + e.getMessage(), "budget_duration");
+        }
+        return new Period(period, now, runningStart);
     }
 
     static ObjectNode metadata(ObjectNode b, ObjectNode was) {

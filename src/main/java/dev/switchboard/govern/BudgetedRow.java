@@ -16,8 +16,14 @@ interface BudgetedRow {
     /** How often its spend resets, or null for never. */
     DurationSpec budgetDuration();
 
-    /** Epoch ms its budget periods count from. */
+    /** Epoch ms its budget's duration was set: its first reset is LiteLLM's next one after it. */
     long budgetAnchor();
+
+    /**
+     * Epoch ms its current period counts the spend from when that is not the anchor (a duration changed or removed during
+     * a period), or null: the anchor with a duration, the beginning of the ledger without one.
+     */
+    Long budgetSpendFrom();
 
     /** Every model call it makes is refused. */
     boolean blocked();

@@ -12,21 +12,25 @@ import dev.switchboard.model.DurationSpec;
  * @param maxBudget      their own hard cap in USD per budget period (for ever without a duration), or null for the
  *                       default cap (none when no default is configured)
  * @param budgetDuration how often their spend resets, or null for never
- * @param budgetAnchor   epoch ms the budget periods count from
+ * @param budgetAnchor   epoch ms the budget's duration was set (its creation, or the update that set it): the first reset
+ *                       is LiteLLM's next one after it
+ * @param budgetSpendFrom epoch ms the current period counts the spend from when that is not the anchor (its duration was
+ *                       changed or removed during a period, which goes on), or null: the anchor with a duration, the
+ *                       beginning of the ledger without one
  * @param blocked        every model call naming them is refused
  * @param metadata       the caller's own data, kept and shown, or null
  */
-public record EndUser(String userId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor,
+public record EndUser(String userId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor, Long budgetSpendFrom,
                       boolean blocked, ObjectNode metadata, long createdAt, long updatedAt) implements BudgetedRow {
 
     @Override public String id() { return userId; }
 
     /** A row made by {@code /customer/block} for an end user who had none: the defaults, blocked. */
     static EndUser blank(String userId, long nowMillis) {
-        return new EndUser(userId, null, null, null, nowMillis, false, null, nowMillis, nowMillis);
+        return new EndUser(userId, null, null, null, nowMillis, null, false, null, nowMillis, nowMillis);
     }
 
     EndUser withBlocked(boolean b, long nowMillis) {
-        return new EndUser(userId, alias, maxBudget, budgetDuration, budgetAnchor, b, metadata, createdAt, nowMillis);
+        return new EndUser(userId, alias, maxBudget, budgetDuration, budgetAnchor, budgetSpendFrom, b, metadata, createdAt, nowMillis);
     }
 }

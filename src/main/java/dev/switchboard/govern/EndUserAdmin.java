@@ -42,7 +42,7 @@ public final class EndUserAdmin extends RowAdmin<EndUser> {
             onlyKnown(body, ROW_FIELDS, true);
             String id = userId(body);
             long now = clock.getAsLong();
-            EndUser u = apply(EndUser.blank(id, now), body, now);
+            EndUser u = apply(EndUser.blank(id, now), body, null, now);
             if (!store.insert(u)) {
                 throw GatewayException.badRequest("Customer already exists, passed user_id=" + id + ". Please pass a new user_id.", "user_id");
             }
@@ -64,7 +64,7 @@ public final class EndUserAdmin extends RowAdmin<EndUser> {
             EndUser u = store.change(List.of(id), found -> {
                 EndUser known = found.get(id);
                 if (known == null) throw notFound("End User Id=" + id + " does not exist in db", "user_id");
-                return List.of(apply(known, body, now));
+                return List.of(apply(known, body, BudgetPeriod.of(known).start(now), now));
             }).get(id);
             endUsers.put(u, now);
             log.info("end user {} updated: {}", id, fieldsOf(body));
@@ -171,7 +171,7 @@ public final class EndUserAdmin extends RowAdmin<EndUser> {
             boolean own = u.maxBudget() != null;
             b.put("budget_duration", own && u.budgetDuration() != null ? u.budgetDuration().text() : null);
             DurationSpec p = own ? u.budgetDuration() : null;
-            b.put("budget_reset_at", p == null ? null : Instant.ofEpochMilli(p.periodEnd(EndUsers.anchor(u), now)).toString());
+            b.put("budget_reset_at", p == null ? null : Instant.ofEpochMilli(BudgetPeriod.of(u).end(now)).toString());
             b.put("default", !own); // Switchboard's: the budget is litellm_settings.max_end_user_budget
         }
         o.put("blocked", u.blocked());
@@ -182,16 +182,17 @@ public final class EndUserAdmin extends RowAdmin<EndUser> {
         return o;
     }
 
-    private static EndUser apply(EndUser base, ObjectNode b, long now) {
+    private static EndUser apply(EndUser base, ObjectNode b, Long runningStart, long now) {
         String alias = BudgetFields.alias(b, "alias", base.alias()); // the fields in the order their errors are reported
         boolean blocked = BudgetFields.blocked(b, base.blocked());
         Double max = BudgetFields.maxBudget(b, base.maxBudget(), "for the default, litellm_settings.max_end_user_budget");
-        BudgetFields.Period period = BudgetFields.period(b, base.budgetDuration(), base.budgetAnchor(), now);
+        BudgetFields.Period period = BudgetFields.rowPeriod(b, max, base.budgetDuration(), base.budgetAnchor(), base.budgetSpendFrom(),
+                runningStart, now);
         if (period.duration() != null && max == null) {
             throw GatewayException.badRequest("'budget_duration' needs a 'max_budget' of the end user's own: the default budget "
                     + "(litellm_settings.max_end_user_budget) never resets.", "budget_duration");
         }
-        return new EndUser(base.userId(), alias, max, period.duration(), period.anchor(), blocked,
+        return new EndUser(base.userId(), alias, max, period.duration(), period.anchor(), period.spendFrom(), blocked,
                 BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
 final class EndUserStore extends RowTable<EndUser> {
     EndUserStore(Database db) {
         super(db, "end_users", List.of("user_id", "alias", "max_budget", "budget_duration", "budget_anchor", "blocked", "metadata",
-                "created_at", "updated_at"));
+                "created_at", "updated_at", "budget_spend_from"));
     }
 
     /**
@@ -53,12 +53,13 @@ final class EndUserStore extends RowTable<EndUser> {
         ps.setString(7, jsonText(u.metadata()));
         ps.setLong(8, u.createdAt());
         ps.setLong(9, u.updatedAt());
+        setLong(ps, 10, u.budgetSpendFrom());
     }
 
     @Override
     EndUser read(ResultSet rs) throws SQLException {
         return new EndUser(rs.getString(1), rs.getString(2), getDouble(rs, 3), getDuration(rs, 4),
-                rs.getLong(5), rs.getBoolean(6), jsonObject(rs.getString(7), "end_users row " + rs.getString(1)), rs.getLong(8),
+                rs.getLong(5), getLong(rs, 10), rs.getBoolean(6), jsonObject(rs.getString(7), "end_users row " + rs.getString(1)), rs.getLong(8),
                 rs.getLong(9));
     }
 }

@@ -4,8 +4,9 @@ import dev.switchboard.model.DurationSpec;
 
 /**
  * The governance settings of the config: the global cap over every call ({@code litellm_settings.max_budget}, USD,
- * with {@code budget_duration}). The global budget's periods count from 1970-01-01 UTC, so {@code 1mo} resets on the
- * 1st of each month and {@code 1d} at midnight UTC, the same after any restart.
+ * with {@code budget_duration}). Every budget resets on LiteLLM's schedule in {@link #budgetZone}: the global one's
+ * periods are set at 1970-01-01, so {@code 1mo} resets on the 1st of each month and {@code 1d} at midnight, the same
+ * after any restart.
  *
  * @param globalMaxBudget null for no global cap
  * @param globalPeriod    null for a cap that never resets
@@ -16,10 +17,12 @@ import dev.switchboard.model.DurationSpec;
  *                         an end user's, the global one); null for Switchboard's 400
  * @param userDefaults     LiteLLM's {@code max_internal_user_budget} and {@code internal_user_budget_duration}: what
  *                         {@code /user/new} gives an internal user who is given no budget
+ * @param budgetZone       LiteLLM's {@code timezone}: where budgets reset (midnight, Monday, the 1st); null for UTC
  */
 public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt,
                              java.util.Map<String, java.util.List<String>> accessGroups, Integer globalMaxParallel,
-                             Double endUserMaxBudget, Integer budgetExceededStatus, UserDefaults userDefaults) {
+                             Double endUserMaxBudget, Integer budgetExceededStatus, UserDefaults userDefaults,
+                             java.time.ZoneId budgetZone) {
     /**
      * The budget {@code /user/new} gives a user of LiteLLM's {@code internal_user} role (or of none) who is given none.
      *
@@ -38,17 +41,18 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
     public GovernSettings {
         accessGroups = accessGroups == null ? java.util.Map.of() : java.util.Map.copyOf(accessGroups);
         userDefaults = userDefaults == null ? UserDefaults.NONE : userDefaults;
+        budgetZone = budgetZone == null ? java.time.ZoneOffset.UTC : budgetZone;
     }
 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod) { this(globalMaxBudget, globalPeriod, null); }
 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt) {
-        this(globalMaxBudget, globalPeriod, jwt, null, null, null, null, null);
+        this(globalMaxBudget, globalPeriod, jwt, null, null, null, null, null, null);
     }
 
     /** These settings with LiteLLM's {@code global_max_parallel_requests} (null: no limit). */
     public GovernSettings withGlobalMaxParallel(Integer max) {
-        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, accessGroups, max, endUserMaxBudget, budgetExceededStatus, userDefaults);
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, accessGroups, max, endUserMaxBudget, budgetExceededStatus, userDefaults, budgetZone);
     }
 
     /**
@@ -56,7 +60,7 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
      * model_names in it. A key whose {@code models} names a group may use every model of it.
      */
     public GovernSettings withAccessGroups(java.util.Map<String, java.util.List<String>> groups) {
-        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups, globalMaxParallel, endUserMaxBudget, budgetExceededStatus, userDefaults);
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups, globalMaxParallel, endUserMaxBudget, budgetExceededStatus, userDefaults, budgetZone);
     }
 
     /** From {@code litellm_settings} as the config loader keeps it (already validated). */
@@ -72,7 +76,13 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
                 JwtSettings.from(jwtAuth), null, null, usd(litellmSettings.get("max_end_user_budget")),
                 status(litellmSettings.get("budget_exceeded_status_code")),
                 new UserDefaults(usd(litellmSettings.get("max_internal_user_budget")),
-                        userPeriod == null ? null : DurationSpec.parse(userPeriod.toString())));
+                        userPeriod == null ? null : DurationSpec.parse(userPeriod.toString())),
+                zone(litellmSettings.get("timezone")));
+    }
+
+    /** LiteLLM's {@code timezone} as the config loader kept it (checked already), or null for UTC. */
+    private static java.time.ZoneId zone(Object v) {
+        return v instanceof String s && !s.isBlank() ? java.time.ZoneId.of(s.trim()) : null;
     }
 
     /** A status as the config loader kept it (checked already): a number, or a string of one (quoted, os.environ/). */

@@ -43,6 +43,7 @@ public final class Governance {
     /** @param isMasterKey null when no master key is configured */
     public static Governance open(Vertx vertx, Database db, GovernSettings settings, Predicate<String> isMasterKey,
                                   RateLimiter limiter, LongSupplier clockMillis) {
+        BudgetPeriod.useZone(settings.budgetZone());
         KeyStore store = new KeyStore(db);
         // Budgets are always spent out of grants in the store: whether another gateway shares it cannot be known
         // beforehand (one alone takes a whole budget's grant with its first call, and never asks again that period).
@@ -51,9 +52,11 @@ public final class Governance {
         for (VirtualKey k : store.all()) registry.put(k, store.spentThisPeriod(k, now), now);
         Budget global = null;
         if (settings.globalMaxBudget() != null) {
-            long start = settings.globalPeriod() == null ? 0 : settings.globalPeriod().periodStart(0, now);
-            global = new Budget(Budget.nanos(settings.globalMaxBudget()), Budget.NO_LIMIT, settings.globalPeriod(), 0,
-                    store.spentSince(null, start), now, new Budget.Grant(SharedBudgets.GLOBAL));
+            // LiteLLM keeps the global budget as a user row made when the proxy first starts, reset on its schedule; here
+            // its periods are set at the epoch (the same on every gateway): only a custom number of days depends on that
+            BudgetPeriod periods = BudgetPeriod.of(settings.globalPeriod(), 0, 0);
+            global = new Budget(Budget.nanos(settings.globalMaxBudget()), Budget.NO_LIMIT, periods,
+                    store.spentSince(null, periods.start(now)), now, new Budget.Grant(SharedBudgets.GLOBAL));
             log.info("global budget: ${}{}, ${} spent this period", settings.globalMaxBudget(),
                     settings.globalPeriod() == null ? "" : " per " + settings.globalPeriod(), Governor.usd(global.snapshot(now).spentNanos()));
         }

@@ -66,7 +66,7 @@ public final class KeyAdmin {
             String chosen = chosenSecret(body);
             String secret = chosen != null ? chosen : KeySecrets.newKey();
             VirtualKey blank = new VirtualKey(KeySecrets.newKeyId(), KeySecrets.hash(secret), KeySecrets.mask(secret), null,
-                    List.of(), null, null, null, now, null, null, null, null, null, null, List.of(), false, now, now, null, null, null, null);
+                    List.of(), null, null, null, now, null, null, null, null, null, null, null, List.of(), false, now, now, null, null, null, null);
             ObjectNode fields = body;
             if (chosen != null) {
                 fields = body.deepCopy();

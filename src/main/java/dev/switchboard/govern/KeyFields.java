@@ -50,14 +50,13 @@ final class KeyFields {
         List<String> models = b.hasNonNull("models") ? strings(b, "models") : base.models();
         Double max = b.has("max_budget") ? money(b, "max_budget") : base.maxBudget();
         Double soft = b.has("soft_budget") ? money(b, "soft_budget") : base.softBudget();
-        DurationSpec period = base.budgetDuration();
-        long anchor = base.budgetAnchor();
-        if (b.has("budget_duration")) {
-            period = duration(b, "budget_duration");
-            // A new period length starts a fresh period now: the spend so far belongs to the old one.
-            if (!java.util.Objects.equals(period == null ? null : period.text(),
-                    base.budgetDuration() == null ? null : base.budgetDuration().text())) anchor = nowMillis;
-        }
+        // LiteLLM's rule: a duration sent moves the next reset (its next one after now) and keeps the period running with
+        // its spend; null leaves it; "none" ends the resets (a new key's period runs from now, where it was made)
+        BudgetFields.Period budgetPeriod = BudgetFields.period(b, base.budgetDuration(), base.budgetAnchor(),
+                base.budgetSpendFrom(), KeyStore.periodStart(base, nowMillis), nowMillis);
+        DurationSpec period = budgetPeriod.duration();
+        long anchor = budgetPeriod.anchor();
+        Long spendFrom = budgetPeriod.spendFrom();
         // null keeps the expiry, as in LiteLLM's update (its clients send duration: null by default); "-1" removes it
         Long expires = b.hasNonNull("duration") ? expiry(b, nowMillis) : base.expiresAt();
         Long rpm = b.has("rpm_limit") ? count(b, "rpm_limit") : base.rpmLimit();
@@ -98,7 +97,7 @@ final class KeyFields {
         // a team's id has at most Teams.MAX_ID characters (the ledger's tag holds "team:" and it)
         String team = b.has("team_id") ? text(b, "team_id", Teams.MAX_ID) : base.teamId();
         java.util.Map<String, String> aliases = b.has("aliases") ? modelAliases(b, "aliases") : base.aliases();
-        return new VirtualKey(base.keyId(), base.token(), base.keyName(), alias, models, max, soft, period, anchor, expires,
+        return new VirtualKey(base.keyId(), base.token(), base.keyName(), alias, models, max, soft, period, anchor, spendFrom, expires,
                 rpm, tpm, parallel, tier, metadata, tags, blocked, base.createdAt(), nowMillis, cacheControls, user, team, aliases);
     }
 

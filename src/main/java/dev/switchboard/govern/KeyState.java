@@ -30,8 +30,8 @@ final class KeyState {
              java.util.Map<String, java.util.List<String>> accessGroups) {
         this.accessGroups = accessGroups;
         this.version = Version.of(key, accessGroups);
-        this.budget = new Budget(Budget.nanos(key.maxBudget()), Budget.nanos(key.softBudget()), key.budgetDuration(),
-                key.budgetAnchor(), spentInPeriod, nowMillis, shared ? new Budget.Grant(key.keyId()) : null);
+        this.budget = new Budget(Budget.nanos(key.maxBudget()), Budget.nanos(key.softBudget()), BudgetPeriod.of(key),
+                spentInPeriod, nowMillis, shared ? new Budget.Grant(key.keyId()) : null);
     }
 
     Version version() { return version; }
@@ -39,8 +39,7 @@ final class KeyState {
     VirtualKey key() { return version.key(); }
 
     void update(VirtualKey key, long nowMillis) {
-        budget.configure(Budget.nanos(key.maxBudget()), Budget.nanos(key.softBudget()), key.budgetDuration(),
-                key.budgetAnchor(), nowMillis);
+        budget.configure(Budget.nanos(key.maxBudget()), Budget.nanos(key.softBudget()), BudgetPeriod.of(key), nowMillis);
         version = Version.of(key, accessGroups);
     }
 }

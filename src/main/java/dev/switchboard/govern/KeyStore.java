@@ -21,7 +21,7 @@ import java.util.List;
 final class KeyStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "key_id, token, key_name, key_alias, models, max_budget, soft_budget, "
-            + "budget_duration, budget_anchor, expires_at, rpm_limit, tpm_limit, max_parallel_requests, auto_tier, "
+            + "budget_duration, budget_anchor, budget_spend_from, expires_at, rpm_limit, tpm_limit, max_parallel_requests, auto_tier, "
             + "metadata, tags, blocked, created_at, updated_at, allowed_cache_controls, user_id, team_id, aliases";
 
     private final Database db;
@@ -42,7 +42,7 @@ final class KeyStore {
     void insert(VirtualKey k) {
         db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO virtual_keys (" + COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 bind(ps, k);
                 ps.executeUpdate();
             }
@@ -54,11 +54,11 @@ final class KeyStore {
     void update(VirtualKey k) {
         db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET key_id=?, token=?, key_name=?, key_alias=?, "
-                    + "models=?, max_budget=?, soft_budget=?, budget_duration=?, budget_anchor=?, expires_at=?, rpm_limit=?, "
+                    + "models=?, max_budget=?, soft_budget=?, budget_duration=?, budget_anchor=?, budget_spend_from=?, expires_at=?, rpm_limit=?, "
                     + "tpm_limit=?, max_parallel_requests=?, auto_tier=?, metadata=?, tags=?, blocked=?, created_at=?, "
                     + "updated_at=?, allowed_cache_controls=?, user_id=?, team_id=?, aliases=? WHERE key_id=?")) {
                 bind(ps, k);
-                ps.setString(24, k.keyId());
+                ps.setString(25, k.keyId());
                 if (ps.executeUpdate() != 1) throw new SQLException("key " + k.keyId() + " is not in the store");
             }
             return null;
@@ -140,8 +140,8 @@ final class KeyStore {
     }
 
     /** The start of the key's budget period holding {@code nowMillis}; its anchor when the budget never resets. */
-    private static long periodStart(VirtualKey k, long nowMillis) {
-        return k.budgetDuration() == null ? k.budgetAnchor() : k.budgetDuration().periodStart(k.budgetAnchor(), nowMillis);
+    static long periodStart(VirtualKey k, long nowMillis) {
+        return BudgetPeriod.of(k).start(nowMillis);
     }
 
     long spentSince(String keyId, long sinceMillis) {
@@ -170,20 +170,21 @@ final class KeyStore {
         setDouble(ps, 7, k.softBudget());
         ps.setString(8, k.budgetDuration() == null ? null : k.budgetDuration().text());
         ps.setLong(9, k.budgetAnchor());
-        setLong(ps, 10, k.expiresAt());
-        setLong(ps, 11, k.rpmLimit());
-        setLong(ps, 12, k.tpmLimit());
-        setLong(ps, 13, k.maxParallelRequests());
-        ps.setString(14, k.autoTier());
-        ps.setString(15, json(k.metadata() == null ? JSON.createObjectNode() : k.metadata()));
-        ps.setString(16, json(k.tags()));
-        ps.setBoolean(17, k.blocked());
-        ps.setLong(18, k.createdAt());
-        ps.setLong(19, k.updatedAt());
-        ps.setString(20, k.allowedCacheControls() == null ? null : json(k.allowedCacheControls()));
-        ps.setString(21, k.userId());
-        ps.setString(22, k.teamId());
-        ps.setString(23, k.aliases().isEmpty() ? null : json(k.aliases()));
+        setLong(ps, 10, k.budgetSpendFrom());
+        setLong(ps, 11, k.expiresAt());
+        setLong(ps, 12, k.rpmLimit());
+        setLong(ps, 13, k.tpmLimit());
+        setLong(ps, 14, k.maxParallelRequests());
+        ps.setString(15, k.autoTier());
+        ps.setString(16, json(k.metadata() == null ? JSON.createObjectNode() : k.metadata()));
+        ps.setString(17, json(k.tags()));
+        ps.setBoolean(18, k.blocked());
+        ps.setLong(19, k.createdAt());
+        ps.setLong(20, k.updatedAt());
+        ps.setString(21, k.allowedCacheControls() == null ? null : json(k.allowedCacheControls()));
+        ps.setString(22, k.userId());
+        ps.setString(23, k.teamId());
+        ps.setString(24, k.aliases().isEmpty() ? null : json(k.aliases()));
     }
 
     private static VirtualKey read(ResultSet rs) throws SQLException {
@@ -192,7 +193,7 @@ final class KeyStore {
         return KeyTags.adopted(new VirtualKey(rs.getString("key_id"), rs.getString("token"), rs.getString("key_name"),
                 rs.getString("key_alias"), strings(rs.getString("models")), getDouble(rs, "max_budget"),
                 getDouble(rs, "soft_budget"), duration == null ? null : DurationSpec.parse(duration),
-                rs.getLong("budget_anchor"), getLong(rs, "expires_at"), getLong(rs, "rpm_limit"), getLong(rs, "tpm_limit"),
+                rs.getLong("budget_anchor"), getLong(rs, "budget_spend_from"), getLong(rs, "expires_at"), getLong(rs, "rpm_limit"), getLong(rs, "tpm_limit"),
                 getLong(rs, "max_parallel_requests"), rs.getString("auto_tier"),
                 meta instanceof ObjectNode o ? o : JSON.createObjectNode(), strings(rs.getString("tags")),
                 rs.getBoolean("blocked"), rs.getLong("created_at"), rs.getLong("updated_at"),

@@ -75,7 +75,7 @@ abstract class RowBudgets<R extends BudgetedRow> {
         if (maxNanos(rows.get(id)) == Budget.NO_LIMIT) return null;
         return budgets.computeIfAbsent(id, k -> {
             R u = rows.get(k); // read again under the map's lock for this id: see put()
-            return new Budget(maxNanos(u), Budget.NO_LIMIT, period(u), anchor(u), 0, nowMillis, grant(k));
+            return new Budget(maxNanos(u), Budget.NO_LIMIT, BudgetPeriod.of(u), 0, nowMillis, grant(k));
         });
     }
 
@@ -114,26 +114,10 @@ abstract class RowBudgets<R extends BudgetedRow> {
         return u != null && u.maxBudget() != null ? Budget.nanos(u.maxBudget()) : defaultMaxNanos;
     }
 
-    private static dev.switchboard.model.DurationSpec period(BudgetedRow u) {
-        return u != null && u.maxBudget() != null ? u.budgetDuration() : null;
-    }
-
-    /**
-     * Where the budget's periods count from. One that never resets (the default; or a row's without a duration) counts
-     * every cent ever spent, also before the row was made, as LiteLLM's spend column does; one that resets counts from
-     * when its duration was set.
-     */
-    static long anchor(BudgetedRow u) {
-        return u != null && u.maxBudget() != null && u.budgetDuration() != null ? u.budgetAnchor() : 0;
-    }
-
-    /** The start of the current budget period (0: the whole history). */
-    long periodStart(R u, long nowMillis) {
-        dev.switchboard.model.DurationSpec p = period(u);
-        return p == null ? 0 : p.periodStart(anchor(u), nowMillis);
-    }
+    /** The start of the current budget period (0: the whole history; see {@link BudgetPeriod#of(BudgetedRow)}). */
+    long periodStart(R u, long nowMillis) { return BudgetPeriod.of(u).start(nowMillis); }
 
     private void configure(Budget b, R u, long nowMillis) {
-        b.configure(maxNanos(u), Budget.NO_LIMIT, period(u), anchor(u), nowMillis);
+        b.configure(maxNanos(u), Budget.NO_LIMIT, BudgetPeriod.of(u), nowMillis);
     }
 }

@@ -13,7 +13,11 @@ import java.util.List;
  * @param alias          LiteLLM's {@code team_alias}, or null
  * @param maxBudget      the team's hard cap in USD per budget period (for ever without a duration), or null for none
  * @param budgetDuration how often its spend resets, or null for never
- * @param budgetAnchor   epoch ms the budget periods count from
+ * @param budgetAnchor   epoch ms the budget's duration was set (its creation, or the update that set it): the first reset
+ *                       is LiteLLM's next one after it
+ * @param budgetSpendFrom epoch ms the current period counts the spend from when that is not the anchor (its duration was
+ *                       changed or removed during a period, which goes on), or null: the anchor with a duration, the
+ *                       beginning of the ledger without one
  * @param models         the only models its callers may use (empty: every model, as in LiteLLM)
  * @param rpmLimit       requests a minute over all its callers together, or null for none
  * @param tpmLimit       tokens a minute over all its callers together, or null for none
@@ -27,7 +31,7 @@ import java.util.List;
  * @param memberTpmLimit LiteLLM's {@code team_member_tpm_limit}: the same for tokens a minute
  */
 public record Team(String teamId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor,
-                   List<String> models, Long rpmLimit, Long tpmLimit, boolean blocked, ObjectNode metadata, long createdAt,
+                   Long budgetSpendFrom, List<String> models, Long rpmLimit, Long tpmLimit, boolean blocked, ObjectNode metadata, long createdAt,
                    long updatedAt, Double memberBudget, List<Member> members, Long memberRpmLimit, Long memberTpmLimit)
         implements LimitedRow {
     /**
@@ -66,7 +70,7 @@ public record Team(String teamId, String alias, Double maxBudget, DurationSpec b
 
     public Team(String teamId, String alias, Double maxBudget, DurationSpec budgetDuration, long budgetAnchor, List<String> models,
                 Long rpmLimit, Long tpmLimit, boolean blocked, ObjectNode metadata, long createdAt, long updatedAt) {
-        this(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, rpmLimit, tpmLimit, blocked, metadata, createdAt,
+        this(teamId, alias, maxBudget, budgetDuration, budgetAnchor, null, models, rpmLimit, tpmLimit, blocked, metadata, createdAt,
                 updatedAt, null, List.of(), null, null);
     }
 
@@ -90,7 +94,7 @@ public record Team(String teamId, String alias, Double maxBudget, DurationSpec b
     }
 
     Team withMembers(List<Member> ms, long nowMillis) {
-        return new Team(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, rpmLimit, tpmLimit, blocked, metadata, createdAt,
+        return new Team(teamId, alias, maxBudget, budgetDuration, budgetAnchor, budgetSpendFrom, models, rpmLimit, tpmLimit, blocked, metadata, createdAt,
                 nowMillis, memberBudget, ms, memberRpmLimit, memberTpmLimit);
     }
 
@@ -106,7 +110,7 @@ public record Team(String teamId, String alias, Double maxBudget, DurationSpec b
     }
 
     Team withBlocked(boolean b, long nowMillis) {
-        return new Team(teamId, alias, maxBudget, budgetDuration, budgetAnchor, models, rpmLimit, tpmLimit, b, metadata, createdAt,
+        return new Team(teamId, alias, maxBudget, budgetDuration, budgetAnchor, budgetSpendFrom, models, rpmLimit, tpmLimit, b, metadata, createdAt,
                 nowMillis, memberBudget, members, memberRpmLimit, memberTpmLimit);
     }
 }

@@ -57,7 +57,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             onlyKnown(body);
             String id = body.hasNonNull("team_id") ? teamId(body.get("team_id"), "team_id") : java.util.UUID.randomUUID().toString();
             long now = clock.getAsLong();
-            Team t = apply(Team.blank(id, now), body, now);
+            Team t = apply(Team.blank(id, now), body, null, now);
             List<MemberAsked> asked = membersOfNew(body);
             if (!asked.isEmpty()) { // LiteLLM's members_with_roles (or its old members / admins lists): users made as needed
                 if (store.get(id) != null) throw GatewayException.badRequest("Team id = " + id + " already exists. Please use a different team id.", "team_id");
@@ -91,7 +91,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
             Team t = store.change(List.of(id), found -> {
                 Team known = found.get(id);
                 if (known == null) throw teamNotFound(id, "team_id");
-                return List.of(apply(known, body, now));
+                return List.of(apply(known, body, BudgetPeriod.of(known).start(now), now));
             }).get(id);
             teams.put(t, now);
             log.info("team {} updated: {}", id, fieldsOf(body));
@@ -578,18 +578,19 @@ public final class TeamAdmin extends RowAdmin<Team> {
         o.put("blocked", t.blocked());
         o.put("spend", BigDecimal.valueOf(spentNanos, 9).stripTrailingZeros());
         o.putNull("max_parallel_requests");
-        o.put("budget_reset_at", p == null ? null : Instant.ofEpochMilli(p.periodEnd(RowBudgets.anchor(t), now)).toString());
+        o.put("budget_reset_at", p == null ? null : Instant.ofEpochMilli(BudgetPeriod.of(t).end(now)).toString());
         o.putNull("model_id");
         o.put("created_at", Instant.ofEpochMilli(t.createdAt()).toString());
         o.put("updated_at", Instant.ofEpochMilli(t.updatedAt()).toString());
         return o;
     }
 
-    private static Team apply(Team base, ObjectNode b, long now) {
+    private static Team apply(Team base, ObjectNode b, Long runningStart, long now) {
         String alias = BudgetFields.alias(b, "team_alias", base.alias()); // the fields in the order their errors are reported
         boolean blocked = BudgetFields.blocked(b, base.blocked());
         Double max = BudgetFields.maxBudget(b, base.maxBudget(), "for none");
-        BudgetFields.Period period = BudgetFields.period(b, base.budgetDuration(), base.budgetAnchor(), now);
+        BudgetFields.Period period = BudgetFields.rowPeriod(b, max, base.budgetDuration(), base.budgetAnchor(), base.budgetSpendFrom(),
+                runningStart, now);
         if (period.duration() != null && max == null) {
             throw GatewayException.badRequest("'budget_duration' needs a 'max_budget': it is how often the team's budget resets.",
                     "budget_duration");
@@ -601,7 +602,7 @@ public final class TeamAdmin extends RowAdmin<Team> {
         Double memberBudget = BudgetFields.maxBudget(b, base.memberBudget(), "for none", "team_member_budget");
         Long memberRpm = BudgetFields.limit(b, "team_member_rpm_limit", base.memberRpmLimit());
         Long memberTpm = BudgetFields.limit(b, "team_member_tpm_limit", base.memberTpmLimit());
-        return new Team(base.teamId(), alias, max, period.duration(), period.anchor(), models, rpm, tpm, blocked,
+        return new Team(base.teamId(), alias, max, period.duration(), period.anchor(), period.spendFrom(), models, rpm, tpm, blocked,
                 BudgetFields.metadata(b, base.metadata()), base.createdAt(), now, memberBudget, base.members(), memberRpm, memberTpm);
     }
 

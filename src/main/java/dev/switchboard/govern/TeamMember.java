@@ -11,7 +11,7 @@ import dev.switchboard.model.DurationSpec;
  * @param addedAt epoch ms they were added: their spend counts from then, and their budget's grant is this membership's
  */
 record TeamMember(String id, String teamId, String userId, long addedAt, Double maxBudget, DurationSpec budgetDuration,
-                  long budgetAnchor) implements BudgetedRow {
+                  long budgetAnchor, Long budgetSpendFrom) implements BudgetedRow {
     static String id(String teamId, String userId) { return teamId + '\t' + userId; }
 
     /** LiteLLM keeps no block for a member: remove them from the team, or block their keys. */

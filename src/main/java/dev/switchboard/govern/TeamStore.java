@@ -16,7 +16,7 @@ final class TeamStore extends RowTable<Team> {
     TeamStore(Database db) {
         super(db, "teams", List.of("team_id", "team_alias", "max_budget", "budget_duration", "budget_anchor", "models", "blocked",
                 "metadata", "created_at", "updated_at", "rpm_limit", "tpm_limit", "member_budget", "members",
-                "member_rpm_limit", "member_tpm_limit"));
+                "member_rpm_limit", "member_tpm_limit", "budget_spend_from"));
     }
 
     /** A member's spend in the team since {@code sinceMillis}: their calls (tagged {@code user:<id>}) that count for it. */
@@ -69,6 +69,7 @@ final class TeamStore extends RowTable<Team> {
         ps.setString(14, t.members().isEmpty() ? null : jsonText(t.members()));
         setLong(ps, 15, t.memberRpmLimit());
         setLong(ps, 16, t.memberTpmLimit());
+        setLong(ps, 17, t.budgetSpendFrom());
     }
 
     @Override
@@ -81,7 +82,7 @@ final class TeamStore extends RowTable<Team> {
             throw new IllegalStateException("teams row " + rs.getString(1) + ": members is not a JSON list of members", e);
         }
         String where = "teams row " + rs.getString(1);
-        return new Team(rs.getString(1), rs.getString(2), getDouble(rs, 3), getDuration(rs, 4), rs.getLong(5), getModels(rs, 6, where),
+        return new Team(rs.getString(1), rs.getString(2), getDouble(rs, 3), getDuration(rs, 4), rs.getLong(5), getLong(rs, 17), getModels(rs, 6, where),
                 getLong(rs, 11), getLong(rs, 12), rs.getBoolean(7), jsonObject(rs.getString(8), where), rs.getLong(9), rs.getLong(10),
                 getDouble(rs, 13), members, getLong(rs, 15), getLong(rs, 16));
     }

@@ -41,7 +41,7 @@ final class Teams extends LimitedRows<Team> {
             Double budget = t.budgetOf(m);
             if (budget == null) continue;
             TeamMember row = new TeamMember(TeamMember.id(t.teamId(), m.userId()), t.teamId(), m.userId(), m.addedAt(), budget,
-                    t.budgetDuration(), t.budgetAnchor());
+                    t.budgetDuration(), t.budgetAnchor(), t.budgetSpendFrom());
             members.put(row, nowMillis);
             now.add(row.id());
         }

@@ -16,14 +16,18 @@ import java.util.List;
  * @param role           LiteLLM's {@code user_role} (shown; it gives no rights here: the admin API takes the master key)
  * @param maxBudget      the cap in USD per budget period over their own keys, or null for none
  * @param budgetDuration how often their spend resets, or null for never
- * @param budgetAnchor   epoch ms the budget periods count from
+ * @param budgetAnchor   epoch ms the budget's duration was set (its creation, or the update that set it): the first reset
+ *                       is LiteLLM's next one after it
+ * @param budgetSpendFrom epoch ms the current period counts the spend from when that is not the anchor (its duration was
+ *                       changed or removed during a period, which goes on), or null: the anchor with a duration, the
+ *                       beginning of the ledger without one
  * @param models         the only models their own keys may use (empty: every model, as in LiteLLM)
  * @param rpmLimit       requests a minute over all their keys together, or null for none
  * @param tpmLimit       tokens a minute over all their keys together, or null for none
  * @param metadata       the caller's own data, kept and shown, or null
  */
 public record User(String userId, String alias, String email, String role, Double maxBudget, DurationSpec budgetDuration,
-                   long budgetAnchor, List<String> models, Long rpmLimit, Long tpmLimit, ObjectNode metadata, long createdAt,
+                   long budgetAnchor, Long budgetSpendFrom, List<String> models, Long rpmLimit, Long tpmLimit, ObjectNode metadata, long createdAt,
                    long updatedAt) implements LimitedRow {
     /** LiteLLM's roles a user may be given through {@code /user/new} and {@code /user/update}. */
     static final List<String> ROLES = List.of("proxy_admin", "proxy_admin_viewer", "internal_user", "internal_user_viewer");
@@ -42,6 +46,6 @@ public record User(String userId, String alias, String email, String role, Doubl
     }
 
     static User blank(String userId, long nowMillis) {
-        return new User(userId, null, null, "internal_user", null, null, nowMillis, List.of(), null, null, null, nowMillis, nowMillis);
+        return new User(userId, null, null, "internal_user", null, null, nowMillis, null, List.of(), null, null, null, nowMillis, nowMillis);
     }
 }

@@ -83,7 +83,7 @@ public final class UserAdmin extends RowAdmin<User> {
             }
             String id = body.hasNonNull("user_id") ? userId(body.get("user_id"), "user_id") : java.util.UUID.randomUUID().toString();
             long now = clock.getAsLong();
-            User u = apply(User.blank(id, now), withDefaults(body), now);
+            User u = apply(User.blank(id, now), withDefaults(body), null, now);
             if (store.get(id) != null) throw conflict("User with id " + id + " already exists");
             requireFreeEmail(u.email(), id);
             return u;
@@ -156,7 +156,7 @@ public final class UserAdmin extends RowAdmin<User> {
                 u = store.change(List.of(id), found -> {
                     User known = found.get(named);
                     if (known == null) throw userNotFound(named, "user_id");
-                    return List.of(apply(known, body, now));
+                    return List.of(apply(known, body, BudgetPeriod.of(known).start(now), now));
                 }).get(id);
             } catch (RuntimeException e) {
                 throw emailTakenOr(e, body.path("user_email").asText(null));
@@ -309,7 +309,7 @@ public final class UserAdmin extends RowAdmin<User> {
             if (u == null) {
                 ObjectNode b = KeyJson.mapper().createObjectNode();
                 if (a[1] != null) b.put("user_email", a[1]);
-                u = apply(User.blank(id != null ? id : java.util.UUID.randomUUID().toString(), now), withDefaults(b), now);
+                u = apply(User.blank(id != null ? id : java.util.UUID.randomUUID().toString(), now), withDefaults(b), null, now);
                 requireFreeEmail(u.email(), u.userId());
                 toMake.add(out.size());
             }
@@ -375,7 +375,7 @@ public final class UserAdmin extends RowAdmin<User> {
         o.put("spend", BigDecimal.valueOf(spentNanos, 9).stripTrailingZeros());
         DurationSpec p = u.maxBudget() == null ? null : u.budgetDuration();
         o.put("budget_duration", u.budgetDuration() == null ? null : u.budgetDuration().text());
-        o.put("budget_reset_at", p == null ? null : Instant.ofEpochMilli(p.periodEnd(RowBudgets.anchor(u), now)).toString());
+        o.put("budget_reset_at", p == null ? null : Instant.ofEpochMilli(BudgetPeriod.of(u).end(now)).toString());
         ArrayNode models = o.putArray("models");
         u.models().forEach(models::add);
         if (u.tpmLimit() == null) o.putNull("tpm_limit");
@@ -389,7 +389,7 @@ public final class UserAdmin extends RowAdmin<User> {
         return o;
     }
 
-    private static User apply(User base, ObjectNode b, long now) {
+    private static User apply(User base, ObjectNode b, Long runningStart, long now) {
         String alias = BudgetFields.alias(b, "user_alias", base.alias()); // the fields in the order their errors are reported
         String email = base.email();
         if (b.has("user_email")) {
@@ -406,7 +406,8 @@ public final class UserAdmin extends RowAdmin<User> {
             role = v.textValue();
         }
         Double max = BudgetFields.maxBudget(b, base.maxBudget(), "for none");
-        BudgetFields.Period period = BudgetFields.period(b, base.budgetDuration(), base.budgetAnchor(), now);
+        BudgetFields.Period period = BudgetFields.rowPeriod(b, max, base.budgetDuration(), base.budgetAnchor(), base.budgetSpendFrom(),
+                runningStart, now);
         if (period.duration() != null && max == null) {
             throw GatewayException.badRequest("'budget_duration' needs a 'max_budget': it is how often the user's budget resets.",
                     "budget_duration");
@@ -418,7 +419,7 @@ public final class UserAdmin extends RowAdmin<User> {
             throw GatewayException.badRequest("'all-team-models' is a key's entry (the models of its team); a user's list names "
                     + "models, or 'all-proxy-models' for every one.", "models");
         }
-        return new User(base.userId(), alias, email, role, max, period.duration(), period.anchor(), models,
+        return new User(base.userId(), alias, email, role, max, period.duration(), period.anchor(), period.spendFrom(), models,
                 BudgetFields.limit(b, "rpm_limit", base.rpmLimit()), BudgetFields.limit(b, "tpm_limit", base.tpmLimit()),
                 BudgetFields.metadata(b, base.metadata()), base.createdAt(), now);
     }

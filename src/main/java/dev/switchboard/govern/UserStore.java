@@ -15,7 +15,7 @@ import java.util.List;
 final class UserStore extends RowTable<User> {
     UserStore(Database db) {
         super(db, "users", List.of("user_id", "user_alias", "user_email", "user_role", "max_budget", "budget_duration",
-                "budget_anchor", "models", "rpm_limit", "tpm_limit", "metadata", "created_at", "updated_at"));
+                "budget_anchor", "models", "rpm_limit", "tpm_limit", "metadata", "created_at", "updated_at", "budget_spend_from"));
     }
 
     /** The user's spend in the ledger since {@code sinceMillis} (the start of their budget period). Blocks. */
@@ -76,13 +76,14 @@ final class UserStore extends RowTable<User> {
         ps.setString(11, jsonText(u.metadata()));
         ps.setLong(12, u.createdAt());
         ps.setLong(13, u.updatedAt());
+        setLong(ps, 14, u.budgetSpendFrom());
     }
 
     @Override
     User read(ResultSet rs) throws SQLException {
         String where = "users row " + rs.getString(1);
         return new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), getDouble(rs, 5), getDuration(rs, 6),
-                rs.getLong(7), getModels(rs, 8, where), getLong(rs, 9), getLong(rs, 10), jsonObject(rs.getString(11), where),
+                rs.getLong(7), getLong(rs, 14), getModels(rs, 8, where), getLong(rs, 9), getLong(rs, 10), jsonObject(rs.getString(11), where),
                 rs.getLong(12), rs.getLong(13));
     }
 }

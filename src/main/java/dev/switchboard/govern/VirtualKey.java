@@ -17,7 +17,10 @@ import java.util.Map;
  * @param maxBudget      hard cap in USD per budget period (for ever without a duration), or null
  * @param softBudget     USD above which a warning is logged once per period, never a refusal; or null
  * @param budgetDuration how often the spend resets, or null for never
- * @param budgetAnchor   epoch ms the budget periods count from
+ * @param budgetAnchor   epoch ms the budget's duration was set (its creation, or the update that set it): the first reset
+ *                       is LiteLLM's next one after it
+ * @param budgetSpendFrom epoch ms the current period counts the spend from when that is before the anchor (its duration was
+ *                       changed during a period, which goes on until the new duration's first reset), or null: the anchor
  * @param expiresAt      epoch ms after which the key is refused, or null
  * @param autoTier       the tier ({@code cheap} / {@code smart}) its {@code auto} requests get when no rule decides
  * @param tags           added to every call it makes
@@ -28,7 +31,7 @@ import java.util.Map;
  *                       instead (in the order given); empty for none
  */
 public record VirtualKey(String keyId, String token, String keyName, String alias, List<String> models,
-                         Double maxBudget, Double softBudget, DurationSpec budgetDuration, long budgetAnchor,
+                         Double maxBudget, Double softBudget, DurationSpec budgetDuration, long budgetAnchor, Long budgetSpendFrom,
                          Long expiresAt, Long rpmLimit, Long tpmLimit, Long maxParallelRequests, String autoTier,
                          ObjectNode metadata, List<String> tags, boolean blocked, long createdAt, long updatedAt,
                          List<String> allowedCacheControls, String userId, String teamId, Map<String, String> aliases) {
@@ -41,14 +44,14 @@ public record VirtualKey(String keyId, String token, String keyName, String alia
 
     /** The same key with a new secret (rotation): everything else stays. */
     public VirtualKey withSecret(String token, String keyName, long nowMillis) {
-        return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, expiresAt,
+        return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, budgetSpendFrom, expiresAt,
                 rpmLimit, tpmLimit, maxParallelRequests, autoTier, metadata, tags, blocked, createdAt, nowMillis, allowedCacheControls,
                 userId, teamId, aliases);
     }
 
     /** The same key, blocked or unblocked. */
     public VirtualKey withBlocked(boolean b, long nowMillis) {
-        return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, expiresAt,
+        return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, budgetSpendFrom, expiresAt,
                 rpmLimit, tpmLimit, maxParallelRequests, autoTier, metadata, tags, b, createdAt, nowMillis, allowedCacheControls,
                 userId, teamId, aliases);
     }

@@ -1,16 +1,26 @@
 package dev.switchboard.model;
 
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAdjusters;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A LiteLLM duration string ({@code 30s}, {@code 30m}, {@code 30h}, {@code 1d}, {@code 7d}, {@code 2w}, {@code 1mo}):
- * a key's expiry ({@code duration}) and a budget's period ({@code budget_duration}). Months are calendar months
- * in UTC (a budget created on Jan 31 resets on Feb 28/29, then Mar 31), the rest fixed lengths. It lives in
- * {@code model} because the config loader, governance and the admin API all read it.
+ * a key's expiry ({@code duration}, a fixed length from now: months are calendar months in UTC) and a budget's period
+ * ({@code budget_duration}). A budget resets as LiteLLM resets it: on standard boundaries of the configured time zone
+ * ({@link #nextReset}: midnight, Monday, the 1st of the month, the top of the hour), the first period from the budget's
+ * creation to the first boundary ({@link #periodStart}). Deployment and provider budgets count rolling windows of the
+ * duration's length instead ({@link #rollingStart}), as LiteLLM's router does. It lives in {@code model} because the
+ * config loader, governance, routing and the admin API all read it.
  */
 public record DurationSpec(String text, long amount, Unit unit) {
     public enum Unit { SECONDS, MINUTES, HOURS, DAYS, WEEKS, MONTHS }
@@ -55,12 +65,13 @@ public record DurationSpec(String text, long amount, Unit unit) {
     }
 
     /**
-     * The start of the period that holds {@code nowMillis}, when periods of this length follow each other from
-     * {@code anchorMillis}: anchor + k × duration for the largest k with a start ≤ now (k ≥ 0). Months count from
-     * the anchor each time (anchor + k months), so a budget anchored on the 31st resets on the last day of short
-     * months and on the 31st again after them.
+     * The start of the rolling window that holds {@code nowMillis}, when windows of this length follow each other from
+     * {@code anchorMillis}: anchor + k × duration for the largest k with a start ≤ now (k ≥ 0). Months count from the
+     * anchor each time (anchor + k months), so a window anchored on the 31st ends on the last day of short months and on
+     * the 31st again after them. This is how LiteLLM's router counts a deployment's or a provider's budget (a window of
+     * the duration's length), not how it resets a key's, team's, user's or customer's: for those see {@link #nextReset}.
      */
-    public long periodStart(long anchorMillis, long nowMillis) {
+    public long rollingStart(long anchorMillis, long nowMillis) {
         if (nowMillis <= anchorMillis) return anchorMillis;
         if (unit != Unit.MONTHS) {
             long len = fixed().toMillis();
@@ -69,10 +80,140 @@ public record DurationSpec(String text, long amount, Unit unit) {
         return plusMonths(anchorMillis, monthsToPeriod(anchorMillis, nowMillis));
     }
 
-    /** The end of the period that holds {@code nowMillis}: when the budget next resets. */
-    public long periodEnd(long anchorMillis, long nowMillis) {
-        if (unit != Unit.MONTHS) return periodStart(anchorMillis, nowMillis) + fixed().toMillis();
+    /** The end of the rolling window that holds {@code nowMillis} (see {@link #rollingStart}). */
+    public long rollingEnd(long anchorMillis, long nowMillis) {
+        if (unit != Unit.MONTHS) return rollingStart(anchorMillis, nowMillis) + fixed().toMillis();
         return plusMonths(anchorMillis, monthsToPeriod(anchorMillis, nowMillis) + amount);
+    }
+
+    /**
+     * LiteLLM's next budget reset after {@code fromMillis} ({@code get_next_standardized_reset_time} in
+     * {@code litellm_core_utils/duration_parser.py}), on the wall clock of {@code zone}: {@code 1d} the next midnight,
+     * {@code 7d} and {@code 1w} the next Monday 00:00, {@code 30d} and {@code 1mo} the 1st of the next month 00:00, any
+     * other number of days (or weeks) midnight that many days on; hours, minutes and seconds the next multiple of the
+     * number within the day, the hour or the minute ({@code 5h}: 05:00, 10:00, 15:00, 20:00, then 01:00 the next day,
+     * as LiteLLM's arithmetic has it). LiteLLM refuses months other than one; here {@code Nmo} is the 1st of the month N
+     * months on.
+     */
+    public long nextReset(long fromMillis, ZoneId zone) {
+        ZonedDateTime now = Instant.ofEpochMilli(fromMillis).atZone(zone);
+        boolean fold = laterOffset(now);
+        LocalDateTime t = now.toLocalDateTime();
+        LocalDate today = t.toLocalDate();
+        int v = (int) amount;
+        return switch (unit) {
+            case DAYS -> days(today, v, zone);
+            case WEEKS -> days(today, 7 * v, zone);
+            case MONTHS -> startOfDay(today.withDayOfMonth(1).plusMonths(v), zone);
+            case HOURS -> {
+                long next = t.getHour() + v - (t.getHour() % v);
+                if (next >= 24) yield at(today.plusDays(1).atTime((int) (next % 24), 0), zone, fold);
+                yield at(today.atTime((int) next, 0), zone, fold);
+            }
+            case MINUTES -> {
+                long nextMinute = t.getMinute() + v - (t.getMinute() % v);
+                long nextHour = t.getHour() + nextMinute / 60;
+                int minute = (int) (nextMinute % 60);
+                if (nextHour >= 24) yield at(today.plusDays(1).atTime((int) (nextHour % 24), minute), zone, fold);
+                yield at(today.atTime((int) nextHour, minute), zone, fold);
+            }
+            case SECONDS -> {
+                long nextSecond = t.getSecond() + v - (t.getSecond() % v);
+                long nextMinute = t.getMinute() + nextSecond / 60;
+                int second = (int) (nextSecond % 60);
+                long nextHour = t.getHour() + nextMinute / 60;
+                int minute = (int) (nextMinute % 60);
+                if (nextHour >= 24) yield at(today.plusDays(1).atTime((int) (nextHour % 24), minute, second), zone, fold);
+                yield at(today.atTime((int) nextHour, minute, second), zone, fold);
+            }
+        };
+    }
+
+    /** LiteLLM's day rule: 1 the next midnight, 7 the next Monday, 30 the 1st of the next month, else midnight N days on. */
+    private static long days(LocalDate today, int n, ZoneId zone) {
+        if (n == 1) return startOfDay(today.plusDays(1), zone);
+        if (n == 7) return startOfDay(today.with(TemporalAdjusters.next(DayOfWeek.MONDAY)), zone);
+        if (n == 30) return startOfDay(today.withDayOfMonth(1).plusMonths(1), zone);
+        return startOfDay(today.plusDays(n), zone);
+    }
+
+    /**
+     * The start of the budget period that holds {@code nowMillis}, for a budget whose duration was set at
+     * {@code setAtMillis} (its creation, or the update that set this duration) and whose first period counts the spend
+     * from {@code spendFromMillis} (≤ setAt: the period that was running when the duration changed goes on). The first
+     * reset is {@link #nextReset} of setAt; each later one is {@link #nextReset} of the one before — what LiteLLM's reset
+     * job computes when it runs on time. A pure function of these facts and now, the same on every gateway.
+     */
+    public long periodStart(long setAtMillis, long spendFromMillis, long nowMillis, ZoneId zone) {
+        long first = nextReset(setAtMillis, zone);
+        if (nowMillis < first) return Math.min(spendFromMillis, setAtMillis);
+        return lastReset(first, nowMillis, zone);
+    }
+
+    /** When the budget period holding {@code nowMillis} ends: the next reset (see {@link #periodStart}). */
+    public long periodEnd(long setAtMillis, long nowMillis, ZoneId zone) {
+        long first = nextReset(setAtMillis, zone);
+        if (nowMillis < first) return first;
+        return nextReset(lastReset(first, nowMillis, zone), zone);
+    }
+
+    /** The latest reset ≤ now in the chain first, nextReset(first), … (now ≥ first). */
+    private long lastReset(long first, long nowMillis, ZoneId zone) {
+        ZonedDateTime now = Instant.ofEpochMilli(nowMillis).atZone(zone);
+        LocalDate day = now.toLocalDate();
+        long candidate;
+        switch (unit) {
+            case DAYS, WEEKS -> {
+                long n = unit == Unit.WEEKS ? 7 * amount : amount;
+                if (n == 1) candidate = startOfDay(day, zone);
+                else if (n == 7) candidate = startOfDay(day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)), zone);
+                else if (n == 30) candidate = startOfDay(day.withDayOfMonth(1), zone);
+                else {
+                    LocalDate firstDay = Instant.ofEpochMilli(first).atZone(zone).toLocalDate();
+                    long k = java.time.temporal.ChronoUnit.DAYS.between(firstDay, day) / n;
+                    candidate = startOfDay(firstDay.plusDays(k * n), zone);
+                }
+                return Math.max(first, candidate);
+            }
+            case MONTHS -> {
+                YearMonth firstMonth = YearMonth.from(Instant.ofEpochMilli(first).atZone(zone));
+                long k = java.time.temporal.ChronoUnit.MONTHS.between(firstMonth, YearMonth.from(now)) / amount;
+                return Math.max(first, startOfDay(firstMonth.plusMonths(k * amount).atDay(1), zone));
+            }
+            default -> {
+                // Hours, and minutes and seconds of at most 60: every reset LiteLLM's rule can give is in the chain,
+                // so the walk may start from the first one after a point a little before now. Longer minutes and
+                // seconds can skip some (90m: every hour at :30, but each reset 90 minutes after the one before), so
+                // they walk from the first reset.
+                long window = switch (unit) {
+                    case HOURS -> 3 * 86_400_000L;
+                    case MINUTES -> amount <= 60 ? 2 * 3_600_000L : -1;
+                    default -> amount <= 60 ? 2 * 60_000L : -1;
+                };
+                long p = first;
+                if (window > 0 && nowMillis - window > first) p = nextReset(nowMillis - window, zone);
+                for (long next = nextReset(p, zone); next <= nowMillis; next = nextReset(p, zone)) p = next;
+                return p;
+            }
+        }
+    }
+
+    private static long startOfDay(LocalDate day, ZoneId zone) { return day.atStartOfDay(zone).toInstant().toEpochMilli(); }
+
+    /**
+     * A wall-clock time in {@code zone} as Python's {@code datetime.replace} on an aware time resolves it: in a gap
+     * (the clocks jump forward) the offset from before the jump, which is the instant Java gives; in an overlap the
+     * earlier offset unless the time it came from was the repeated hour's second pass ({@code fold}).
+     */
+    private static long at(LocalDateTime t, ZoneId zone, boolean fold) {
+        ZonedDateTime z = ZonedDateTime.of(t, zone);
+        return (fold ? z.withLaterOffsetAtOverlap() : z).toInstant().toEpochMilli();
+    }
+
+    /** Whether this time is the second pass of a repeated wall-clock hour (Python's {@code fold=1}). */
+    private static boolean laterOffset(ZonedDateTime z) {
+        var offsets = z.getZone().getRules().getValidOffsets(z.toLocalDateTime());
+        return offsets.size() == 2 && z.getOffset().equals(offsets.get(1));
     }
 
     /** Months from the anchor to the start of the period holding now (a multiple of {@code amount}). */

@@ -44,10 +44,10 @@ public final class SpendCaps {
         }
 
         /** Where the period holding {@code nowMillis} starts (0: a budget that never resets). */
-        public long windowStart(long nowMillis) { return period == null ? 0 : period.periodStart(0, nowMillis); }
+        public long windowStart(long nowMillis) { return period == null ? 0 : period.rollingStart(0, nowMillis); }
 
         /** When the current period ends; Long.MAX_VALUE for none. */
-        public long windowEnd(long nowMillis) { return period == null ? Long.MAX_VALUE : period.periodEnd(0, nowMillis); }
+        public long windowEnd(long nowMillis) { return period == null ? Long.MAX_VALUE : period.rollingEnd(0, nowMillis); }
 
         /**
          * Moves to the period holding {@code atMillis} when it is a later one; true when that is the current period. Only

@@ -77,11 +77,18 @@ class BudgetTest {
     }
 
     @Test
-    void aNewAnchorStartsAFreshPeriod() {
+    void aNewPeriodStartStartsAtZeroAndAPeriodThatGoesOnKeepsItsSpend() {
         Budget b = new Budget(1_000, Budget.NO_LIMIT, DurationSpec.parse("30d"), 0, 700, 5);
         b.configure(2_000, Budget.NO_LIMIT, DurationSpec.parse("30d"), 0, 6);
         assertThat(b.snapshot(6).spentNanos()).as("a new max keeps the spend").isEqualTo(700);
-        b.configure(2_000, Budget.NO_LIMIT, DurationSpec.parse("7d"), 6, 6);
-        assertThat(b.snapshot(6).spentNanos()).as("a new period length starts at 0").isZero();
+        // a new duration set at 6 whose first period goes on from 0 (LiteLLM keeps the spend): the spend stays
+        b.configure(2_000, Budget.NO_LIMIT, BudgetPeriod.of(DurationSpec.parse("7d"), 6, 0), 6);
+        assertThat(b.snapshot(6).spentNanos()).isEqualTo(700);
+        assertThat(b.snapshot(6).resetsAt()).as("the next Monday after 1970-01-01 (a Thursday)").isEqualTo(4 * 86_400_000L);
+        assertThat(b.snapshot(4 * 86_400_000L).spentNanos()).as("then it resets").isZero();
+        // periods that put now in another period: this gateway does not know that period's spend, the store's grant does
+        Budget c = new Budget(1_000, Budget.NO_LIMIT, DurationSpec.parse("30d"), 0, 700, 5);
+        c.configure(2_000, Budget.NO_LIMIT, BudgetPeriod.of(DurationSpec.parse("7d"), 6, 6), 6);
+        assertThat(c.snapshot(6).spentNanos()).isZero();
     }
 }

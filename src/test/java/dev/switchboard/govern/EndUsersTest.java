@@ -228,7 +228,7 @@ class EndUsersTest {
         EndUserStore store = new EndUserStore(db);
         com.fasterxml.jackson.databind.node.ObjectNode meta = KeyJson.mapper().createObjectNode().put("plan", "pro").put("seats", 3)
                 .put("ratio", 0.25);
-        EndUser u = new EndUser("hal", "Hal", 0.1, dev.switchboard.model.DurationSpec.parse("30d"), 123, true, meta, 1, 2);
+        EndUser u = new EndUser("hal", "Hal", 0.1, dev.switchboard.model.DurationSpec.parse("30d"), 123, null, true, meta, 1, 2);
         assertThat(store.insert(u)).isTrue();
         assertThat(store.insert(u)).as("exists").isFalse();
         assertThat(store.all()).containsExactly(u);

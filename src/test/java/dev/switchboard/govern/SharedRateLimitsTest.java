@@ -45,7 +45,7 @@ class SharedRateLimitsTest {
     }
 
     private static VirtualKey key(String id, Long rpm, Long tpm) {
-        return new VirtualKey(id, "tok-" + id, "sk-sb-..." + id, null, List.of(), null, null, null, 0, null, rpm, tpm, null,
+        return new VirtualKey(id, "tok-" + id, "sk-sb-..." + id, null, List.of(), null, null, null, 0, null, null, rpm, tpm, null,
                 null, null, List.of(), false, 0, 0, null, null, null, null);
     }
 
