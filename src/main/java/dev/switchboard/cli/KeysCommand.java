@@ -57,8 +57,9 @@ final class KeysCommand implements Runnable {
         JsonNode budget;
         @Option(names = "--soft-budget", paramLabel = "USD", converter = Money.class, description = "soft_budget: warn above it.")
         JsonNode softBudget;
-        @Option(names = "--period", paramLabel = "DURATION", converter = Text.class,
-                description = "budget_duration: the budget starts again every 30d, 1mo, 7d, 12h, …")
+        @Option(names = "--period", paramLabel = "DURATION", converter = Period.class,
+                description = "budget_duration: the budget starts again every 30d, 1mo, 7d, 12h, … (on LiteLLM's schedule: 1d at "
+                        + "midnight, 7d on Monday, 30d and 1mo on the 1st); on update none ends the resets, the period running goes on")
         JsonNode period;
         @Option(names = "--models", paramLabel = "ALIAS", split = ",",
                 description = "models: the aliases the key may use (default all; on update an empty value means all).")
@@ -133,6 +134,11 @@ final class KeysCommand implements Runnable {
 
     static final class Count implements CommandLine.ITypeConverter<JsonNode> {
         public JsonNode convert(String v) { return number(v, () -> LongNode.valueOf(Long.parseLong(v.strip())), "a whole number"); }
+    }
+
+    /** budget_duration's "none" is sent as the text: the gateway reads a null budget_duration as "unchanged", as LiteLLM does. */
+    static final class Period implements CommandLine.ITypeConverter<JsonNode> {
+        public JsonNode convert(String v) { return TextNode.valueOf(v); }
     }
 
     static final class Text implements CommandLine.ITypeConverter<JsonNode> {

@@ -145,16 +145,114 @@ class BudgetsIT {
         assertThat(ledger).isEqualByComparingTo(charged);
     }
 
+    /**
+     * Sleeps until just after the next whole multiple of {@code seconds} (UTC), where LiteLLM's schedule resets an
+     * {@code Ns} budget, so a budget made now has nearly a whole first period.
+     */
+    static void justAfterABoundaryOf(int seconds) throws InterruptedException {
+        long len = seconds * 1000L, now = System.currentTimeMillis();
+        Thread.sleep(now / len * len + len + 50 - now);
+    }
+
     @Test
     void theSpendStartsAgainAfterBudgetDuration() throws Exception {
+        justAfterABoundaryOf(2);
         String key = key(new JsonObject().put("key_alias", "hourly").put("max_budget", 0.002).put("budget_duration", "2s"));
         int served = 0;
         while (chat(key, "gpt", false).statusCode() == 200) served++;
         assertThat(served).isPositive();
         Instant reset = Instant.parse(admin.info(key).getString("budget_reset_at"));
+        assertThat(reset.toEpochMilli() % 2000).as("LiteLLM's 2s resets on even seconds").isZero();
+        assertThat(chat(key, "gpt", false).statusCode()).as("still this period").isEqualTo(400);
         Thread.sleep(Math.max(0, reset.toEpochMilli() - System.currentTimeMillis()) + 50);
         assertThat(admin.info(key).getDouble("spend")).isZero();
         assertThat(chat(key, "gpt", false).statusCode()).isEqualTo(200);
+    }
+
+    /** QA finding 6 (r04_reset_schedule.py): budget_reset_at is LiteLLM's, on the boundaries of the (UTC) calendar. */
+    @Test
+    void budgetsResetWhereLiteLlmResetsThem() {
+        for (String d : List.of("1h", "1d", "7d", "30d", "1mo", "3d")) {
+            JsonObject k = admin.generate(new JsonObject().put("key_alias", "schedule-" + d).put("max_budget", 1).put("budget_duration", d));
+            java.time.ZonedDateTime made = Instant.parse(k.getString("created_at")).atZone(java.time.ZoneOffset.UTC);
+            java.time.ZonedDateTime midnight = made.toLocalDate().atStartOfDay(java.time.ZoneOffset.UTC);
+            java.time.ZonedDateTime expected = switch (d) {
+                case "1h" -> made.truncatedTo(java.time.temporal.ChronoUnit.HOURS).plusHours(1);
+                case "1d" -> midnight.plusDays(1);
+                case "7d" -> midnight.with(java.time.temporal.TemporalAdjusters.next(java.time.DayOfWeek.MONDAY));
+                case "3d" -> midnight.plusDays(3);
+                default -> midnight.withDayOfMonth(1).plusMonths(1);
+            };
+            assertThat(Instant.parse(k.getString("budget_reset_at"))).as(d).isEqualTo(expected.toInstant());
+        }
+    }
+
+    /**
+     * QA finding 1 (r03_budget_duration_change.py): a key at its budget stays refused when its budget_duration changes
+     * (LiteLLM's /key/update only moves budget_reset_at and keeps the spend), when it is sent as null (LiteLLM drops a
+     * null field: its clients send every field) and when the resets are ended with "none"; the ledger never holds more
+     * than max_budget.
+     */
+    @Test
+    void changingOrClearingBudgetDurationKeepsTheSpendSoFar() {
+        JsonObject k = admin.generate(new JsonObject().put("key_alias", "r03").put("max_budget", 0.003).put("budget_duration", "30d"));
+        String key = k.getString("key");
+        int served = 0;
+        while (served < 30 && chat(key, "gpt", false).statusCode() == 200) served++;
+        assertThat(served).as("some calls, then refused").isBetween(1, 29);
+        double spent = admin.info(key).getDouble("spend");
+        assertThat(spent).isPositive();
+
+        JsonObject longer = admin.update(new JsonObject().put("key", key).put("budget_duration", "31d"));
+        assertThat(longer.getString("budget_duration")).isEqualTo("31d");
+        assertThat(longer.getDouble("spend")).as("the spend so far stays").isEqualTo(spent);
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        assertThat(Instant.parse(longer.getString("budget_reset_at"))).as("LiteLLM's next reset for 31d: midnight 31 days on")
+                .isIn(today.plusDays(31).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                        today.plusDays(32).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()); // midnight may pass meanwhile
+        assertThat(chat(key, "gpt", false).statusCode()).as("still at its budget").isEqualTo(400);
+
+        JsonObject nulled = admin.update(new JsonObject().put("key", key).putNull("budget_duration").put("max_budget", 0.003));
+        assertThat(nulled.getString("budget_duration")).as("null leaves it, as LiteLLM drops it").isEqualTo("31d");
+        assertThat(nulled.getDouble("spend")).isEqualTo(spent);
+        assertThat(chat(key, "gpt", false).statusCode()).isEqualTo(400);
+
+        JsonObject ended = admin.update(new JsonObject().put("key", key).put("budget_duration", "none"));
+        assertThat(ended.getString("budget_duration")).as("no more resets").isNull();
+        assertThat(ended.getString("budget_reset_at")).isNull();
+        assertThat(ended.getDouble("spend")).as("the running period goes on with its spend").isEqualTo(spent);
+        assertThat(chat(key, "gpt", false).statusCode()).isEqualTo(400);
+
+        JsonObject again = admin.update(new JsonObject().put("key", key).put("budget_duration", "1d"));
+        assertThat(again.getDouble("spend")).as("a period set again keeps it until its first reset").isEqualTo(spent);
+        assertThat(chat(key, "gpt", false).statusCode()).isEqualTo(400);
+
+        BigDecimal ledger = BigDecimal.ZERO;
+        for (Object o : admin.getOk("/spend/logs?key=" + k.getString("key_id")).getJsonArray("data")) {
+            ledger = ledger.add(new BigDecimal(((JsonObject) o).getValue("spend").toString()));
+        }
+        assertThat(ledger).isLessThanOrEqualTo(new BigDecimal("0.003"));
+    }
+
+    /** The same for a team's budget (LiteLLM's /team/update): its keys stay refused, /team/info's spend stays. */
+    @Test
+    void changingATeamsBudgetDurationKeepsItsSpend() {
+        admin.postOk("/team/new", new JsonObject().put("team_id", "r03-team").put("max_budget", 0.003).put("budget_duration", "7d"));
+        String key = key(new JsonObject().put("key_alias", "r03-team-key").put("team_id", "r03-team"));
+        int served = 0;
+        while (served < 30 && chat(key, "gpt", false).statusCode() == 200) served++;
+        assertThat(served).isBetween(1, 29);
+        double spent = admin.getOk("/team/info?team_id=r03-team").getJsonObject("team_info").getDouble("spend");
+        assertThat(spent).isPositive();
+        JsonObject updated = admin.postOk("/team/update", new JsonObject().put("team_id", "r03-team").put("budget_duration", "1d"));
+        assertThat(Instant.parse(updated.getJsonObject("data").getString("budget_reset_at"))).isAfter(Instant.now())
+                .isBeforeOrEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+        assertThat(admin.getOk("/team/info?team_id=r03-team").getJsonObject("team_info").getDouble("spend")).isEqualTo(spent);
+        assertThat(chat(key, "gpt", false).statusCode()).isEqualTo(400);
+        admin.postOk("/team/update", new JsonObject().put("team_id", "r03-team").putNull("budget_duration")
+                .put("max_budget", 0.003));
+        assertThat(admin.getOk("/team/info?team_id=r03-team").getJsonObject("team_info").getString("budget_duration")).isEqualTo("1d");
+        assertThat(chat(key, "gpt", false).statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -208,7 +208,10 @@ class EndUserBudgetsIT {
         JsonObject budget = row.getJsonObject("litellm_budget_table");
         assertThat(budget.getString("budget_duration")).isEqualTo("30d");
         assertThat(budget.getBoolean("default")).isFalse();
-        assertThat(java.time.Instant.parse(budget.getString("budget_reset_at"))).isAfter(java.time.Instant.now().plusSeconds(29 * 86_400));
+        // LiteLLM's 30d: the 1st of the next month at 00:00 (UTC unless litellm_settings.timezone says otherwise)
+        assertThat(java.time.Instant.parse(budget.getString("budget_reset_at"))).isIn(
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).plusMonths(2).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
         // $0.0012 holds one call's worst case (~$0.0011), and after its cost (~$0.0003) not another
         assertThat(chat(TestGateway.MASTER_KEY, "heidi").statusCode()).isEqualTo(200);
         HttpResponse<String> second = chat(TestGateway.MASTER_KEY, "heidi");

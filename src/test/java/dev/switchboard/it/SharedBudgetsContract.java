@@ -164,7 +164,9 @@ abstract class SharedBudgetsContract {
     void aNewPeriodStartsWithTheWholeBudgetForEveryGateway() throws Exception {
         try (TestGateway a = TestGateway.start(yaml("")); TestGateway b = TestGateway.start(yaml(""))) {
             Admin admin = new Admin(a);
-            // periods of 20 s: long enough for a few calls in one, short enough to wait for the next
+            // periods of 20 s: long enough for a few calls in one, short enough to wait for the next. LiteLLM's 20s resets
+            // at :00, :20 and :40, so the key is made just after one of them to have nearly a whole first period
+            BudgetsIT.justAfterABoundaryOf(20);
             JsonObject k = admin.generate(new JsonObject().put("key_alias", "per-period").put("max_budget", 0.01)
                     .put("budget_duration", "20s"));
             String key = k.getString("key");
@@ -174,6 +176,7 @@ abstract class SharedBudgetsContract {
             assertThat(Http.post(b.v1() + "/chat/completions", key, BODY).statusCode()).as("this period is spent").isEqualTo(400);
 
             java.time.Instant reset = java.time.Instant.parse(admin.info(key).getString("budget_reset_at"));
+            assertThat(reset.toEpochMilli() % 20_000).as("a boundary of LiteLLM's schedule").isZero();
             Thread.sleep(Math.max(0, java.time.Duration.between(java.time.Instant.now(), reset).toMillis()) + 200);
             // the next period: B first (A's grant of the last one is given up at A's next heartbeat), then A, then no more
             HttpResponse<String> onB = Http.post(b.v1() + "/chat/completions", key, BODY);
