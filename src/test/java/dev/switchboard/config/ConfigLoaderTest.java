@@ -195,12 +195,15 @@ class ConfigLoaderTest {
                 model_list:
                   - model_name: a
                     litellm_params: { model: mock/x }
-                litellm_settings: { max_budget: 40, budget_duration: 1mo }
+                litellm_settings: { max_budget: 40, budget_duration: 1mo, timezone: Asia/Kolkata }
                 general_settings: { database_url: os.environ/DATABASE_URL, database_path: /var/lib/sb.db }
                 """);
         assertThat(ok.general().databaseUrl()).isEqualTo("postgresql://u:p@db:5432/sb");
         assertThat(ok.general().databasePath()).isEqualTo("/var/lib/sb.db");
         assertThat(ok.litellmSettings()).containsEntry("budget_duration", "1mo");
+        // LiteLLM's timezone: where budgets reset (midnight, Monday, the 1st)
+        assertThat(dev.switchboard.govern.GovernSettings.from(ok.litellmSettings()).budgetZone()).isEqualTo(java.time.ZoneId.of("Asia/Kolkata"));
+        assertThat(dev.switchboard.govern.GovernSettings.from(Map.of()).budgetZone()).isEqualTo(java.time.ZoneOffset.UTC);
         GatewayConfig status = new ConfigLoader(n -> null).parse(
                 "model_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\nlitellm_settings: { budget_exceeded_status_code: 429 }\n");
         assertThat(dev.switchboard.govern.GovernSettings.from(status.litellmSettings()).budgetStatus()).isEqualTo(429);
@@ -219,14 +222,17 @@ class ConfigLoaderTest {
                   budget_duration: monthly
                   max_end_user_budget: -1
                   budget_exceeded_status_code: 200
+                  timezone: Mars/Olympus_Mons
                 general_settings:
                   database_url: mysql://db/sb
                 """));
+        assertThat(e.problems()).as("LiteLLM falls back to UTC; a typo would move every reset unnoticed")
+                .anyMatch(p -> p.startsWith("line 9: litellm_settings.timezone: 'Mars/Olympus_Mons' is not a time zone"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 5: litellm_settings.max_budget: must be 0 or more"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 6: litellm_settings.budget_duration: 'monthly' is not a duration"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 7: litellm_settings.max_end_user_budget: must be 0 or more"));
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 8: litellm_settings.budget_exceeded_status_code: must be one of [400, 402, 409, 422, 429]"));
-        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 10: general_settings.database_url: only PostgreSQL URLs"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 11: general_settings.database_url: only PostgreSQL URLs"));
     }
 
     @Test
