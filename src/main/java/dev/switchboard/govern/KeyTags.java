@@ -73,7 +73,7 @@ final class KeyTags {
             tags = found;
         }
         return new VirtualKey(k.keyId(), k.token(), k.keyName(), k.alias(), k.models(), k.maxBudget(), k.softBudget(),
-                k.budgetDuration(), k.budgetAnchor(), k.expiresAt(), k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests(),
+                k.budgetDuration(), k.budgetAnchor(), k.budgetSpendFrom(), k.expiresAt(), k.rpmLimit(), k.tpmLimit(), k.maxParallelRequests(),
                 k.autoTier(), stored(k.metadata()), tags, k.blocked(), k.createdAt(), k.updatedAt(), k.allowedCacheControls(),
                 k.userId(), k.teamId(), k.aliases());
     }

@@ -50,7 +50,7 @@ class KeyTagsTest {
     /** A key stored before metadata.tags were applied gets them as its tags (never an identity label). */
     @Test
     void aKeyStoredTheOldWayAdoptsItsMetadataTags() throws Exception {
-        VirtualKey old = new VirtualKey("key_1", "t", "sk-...abcd", null, List.of(), null, null, null, 0, null, null, null, null,
+        VirtualKey old = new VirtualKey("key_1", "t", "sk-...abcd", null, List.of(), null, null, null, 0, null, null, null, null, null,
                 null, body("{\"tags\":[\"cc-7\",\"team:other\"],\"owner\":\"ann\"}"), List.of(), false, 0, 0, null, null, null, null);
         VirtualKey k = KeyTags.adopted(old);
         assertThat(k.tags()).containsExactly("cc-7");
