@@ -1,6 +1,7 @@
 package dev.switchboard.observe;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Takes the gateway's own provider keys, and any Switchboard virtual key, out of any text the request log or a trace
@@ -12,10 +13,21 @@ public final class SecretScrubber {
     private static final String MASK = "[REDACTED]";
 
     private final List<String> secrets;
+    /** Provider tokens minted while the gateway runs (provider.ProviderSecrets), read at each use. */
+    private final Supplier<List<String>> shortLived;
 
     /** @param secrets the configured provider keys; ones shorter than 8 characters are ignored (they would mask words) */
     public SecretScrubber(List<String> secrets) {
+        this(secrets, List::of);
+    }
+
+    /**
+     * @param shortLived the provider tokens minted so far (Vertex and Entra access tokens, AWS credentials resolved at
+     *     run time): a handful, each searched for as a configured key is
+     */
+    public SecretScrubber(List<String> secrets, Supplier<List<String>> shortLived) {
         this.secrets = secrets.stream().filter(s -> s != null && s.length() >= 8).distinct().toList();
+        this.shortLived = shortLived;
     }
 
     /**
@@ -24,6 +36,18 @@ public final class SecretScrubber {
      * hold it. A pattern, since no gateway knows every key's secret (it keeps their hashes).
      */
     private static final java.util.regex.Pattern VIRTUAL_KEY = java.util.regex.Pattern.compile("sk-sb-[A-Za-z0-9_-]{20,}");
+
+    /**
+     * Credentials with a shape of their own that are not this gateway's (so no exact match can find them), masked for
+     * the same reason as a virtual key: an AWS STS session token (base64 of a serialized token, so it starts with one
+     * of a few fixed prefixes: {@code IQoJb3JpZ2luX2Vj…} today, {@code FwoGZXIvYXdz…} and {@code AQoDYXdz…} earlier;
+     * hundreds of characters) and a Google OAuth access token
+     * ({@code ya29.} and base64url). Each prefix is looked for with {@code contains} before any regular expression runs,
+     * as {@code sk-sb-} is, so text without one costs one plain search per prefix.
+     */
+    private static final List<String> TOKEN_PREFIXES = List.of("IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdz", "AQoDYXdz", "ya29.");
+    private static final java.util.regex.Pattern TOKEN_SHAPES = java.util.regex.Pattern.compile(
+            "(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|AQoDYXdz)[A-Za-z0-9+/=]{20,}|ya29\\.[A-Za-z0-9_.\\-]{20,}");
 
     /**
      * Each string scrubbed (the same list when none held a secret): the tags a client names a call with are stored and
@@ -44,9 +68,17 @@ public final class SecretScrubber {
     public String scrub(String text) {
         if (text == null) return null;
         if (text.contains("sk-sb-")) text = VIRTUAL_KEY.matcher(text).replaceAll(MASK);
-        if (secrets.isEmpty()) return text;
+        for (String prefix : TOKEN_PREFIXES) {
+            if (text.contains(prefix)) {
+                text = TOKEN_SHAPES.matcher(text).replaceAll(MASK);
+                break;
+            }
+        }
         String out = text;
         for (String s : secrets) {
+            if (containsIgnoreCase(out, s)) out = replaceIgnoreCase(out, s);
+        }
+        for (String s : shortLived.get()) {
             if (containsIgnoreCase(out, s)) out = replaceIgnoreCase(out, s);
         }
         return out;

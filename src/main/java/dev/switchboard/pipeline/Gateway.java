@@ -23,6 +23,7 @@ import dev.switchboard.model.EmbeddingRequest;
 import dev.switchboard.model.EmbeddingResponse;
 import dev.switchboard.provider.ProviderContext;
 import dev.switchboard.provider.ProviderRegistry;
+import dev.switchboard.provider.ProviderSecrets;
 import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.UpstreamHttp;
 import dev.switchboard.route.AutoRouterSettings;
@@ -107,9 +108,13 @@ public final class Gateway {
         Function<String, String> env = config.env(processEnv);
         ProviderRegistry registry = ProviderRegistry.standard();
         // before any provider is made: a library's log line (a token fetch's failure) must already find them masked
-        Runnable forgetLogSecrets = dev.switchboard.observe.LogSecrets.add(KeyScrubber.of(secrets(config, registry, env))::text);
+        // Tokens minted later (Vertex, Entra, AWS credentials from a profile or the instance) join these as they come.
+        ProviderSecrets providerSecrets = new ProviderSecrets(providerKeyScrubber(config, registry, env), System::currentTimeMillis);
+        KeyScrubber configured = KeyScrubber.of(secrets(config, registry, env));
+        Runnable forgetLogSecrets = dev.switchboard.observe.LogSecrets.add(
+                line -> providerSecrets.shortLivedScrubber().text(configured.text(line)));
         try {
-            return create(vertx, config, env, tracing, registry, forgetLogSecrets);
+            return create(vertx, config, env, tracing, registry, providerSecrets, forgetLogSecrets);
         } catch (RuntimeException | Error e) {
             forgetLogSecrets.run();
             throw e;
@@ -117,12 +122,13 @@ public final class Gateway {
     }
 
     private static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env,
-                                  dev.switchboard.observe.Tracing tracing, ProviderRegistry registry, Runnable forgetLogSecrets) {
+                                  dev.switchboard.observe.Tracing tracing, ProviderRegistry registry, ProviderSecrets providerSecrets,
+                                  Runnable forgetLogSecrets) {
         // One bound on buffered bytes for the whole process: upstream answers here, request bodies at the edge.
         // The pool per upstream host is general_settings.upstream_* (Vert.x's default of 5 would queue under any real load)
         UpstreamHttp http = new UpstreamHttp(vertx, config.general().upstream(),
                 new dev.switchboard.model.BufferBudget(config.general().bufferedBytesBound()),
-                providerKeyScrubber(config, registry, env));
+                providerSecrets);
         ProviderContext ctx = new ProviderContext(vertx, http, env);
         List<Target> targets = new ArrayList<>();
         List<Deployment> wildcardEntries = new ArrayList<>();
@@ -160,7 +166,8 @@ public final class Gateway {
             throw new IllegalStateException(e.getMessage(), e);
         }
         SpendLedger ledger = new SpendLedger(db, LEDGER_FLUSH_MILLIS);
-        Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env), ledger);
+        Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env),
+                providerSecrets::shortLived, ledger);
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
         ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters),
                 ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger),
@@ -210,7 +217,7 @@ public final class Gateway {
         Runnable stopBudgetSync = BudgetRoutingSync.start(vertx, router.spendCaps(), reports);
         // started by the edge once it listens (EdgeServer.start): `switchboard check` makes a gateway too, and must call nothing
         HealthChecks health = new HealthChecks(vertx, targets, wildcardEntries, router, metering, config.general().healthChecks(),
-                http.scrubber());
+                http::scrubber);
         Store store = new Store(db, ledger, governance, reports, metering, health, stopBudgetSync, prices, cache, observe, responses,
                 forgetLogSecrets);
         String tracingOff = tracing == null ? Observability.otelWithoutEndpoint(config, env) : null;

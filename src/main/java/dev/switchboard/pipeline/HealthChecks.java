@@ -70,7 +70,8 @@ public final class HealthChecks {
     private final ModelRouter router;
     private final Metering metering;
     private final HealthCheckSettings settings;
-    private final KeyScrubber scrubber;
+    /** Asked per check: tokens minted since start (Vertex, Entra, AWS) are provider secrets too. */
+    private final java.util.function.Supplier<KeyScrubber> scrubber;
     /** The last finished background run (the first while it is under way); null before any. */
     private volatile Future<List<Result>> latest;
     /** The checks of every run not finished, so a stop can end them and wait for their ledger rows. */
@@ -81,7 +82,7 @@ public final class HealthChecks {
     private volatile boolean closed;
 
     HealthChecks(Vertx vertx, List<Target> targets, List<Deployment> wildcardEntries, ModelRouter router, Metering metering,
-                 HealthCheckSettings settings, KeyScrubber scrubber) {
+                 HealthCheckSettings settings, java.util.function.Supplier<KeyScrubber> scrubber) {
         this.vertx = vertx;
         this.targets = List.copyOf(targets);
         this.wildcardEntries = List.copyOf(wildcardEntries);
@@ -272,7 +273,7 @@ public final class HealthChecks {
     /** What {@code /health} says went wrong: an upstream's error as clients get it (keys masked), never a stack's text. */
     private String message(Throwable t, Duration timeout, boolean timedOut) {
         if (timedOut) return "No answer within health_check_timeout (" + Math.max(1, timeout.toMillis() / 1000) + " s).";
-        if (t instanceof GatewayException g) return scrubber.text(g.getMessage());
+        if (t instanceof GatewayException g) return scrubber.get().text(g.getMessage());
         return "The check failed inside the gateway (" + t.getClass().getSimpleName() + "); see its log.";
     }
 

@@ -28,10 +28,12 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
     /**
      * @param tracing spans go here instead of where the config says (tests); null for the config's
      * @param secrets provider keys and the master key: taken out of whatever the log and traces keep
+     * @param shortLived the provider tokens minted while running (asked per use), taken out likewise
      * @param ledger  writes most request-log rows, with their ledger rows (its counts are the log's too)
      */
     static Observability open(GatewayConfig config, Function<String, String> env, Database db, PrometheusMeterRegistry registry,
-                              Tracing tracing, List<String> secrets, SpendLedger ledger) {
+                              Tracing tracing, List<String> secrets,
+                              java.util.function.Supplier<List<String>> shortLived, SpendLedger ledger) {
         TraceSettings ts = TraceSettings.from(config.general().otel(),
                 dev.switchboard.config.LiteLlmCallbacks.otel(config.litellmSettings()), env);
         Tracing t = tracing != null ? tracing : ts.enabled() ? Tracing.otlp(ts) : null;
@@ -54,7 +56,7 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
                     RequestLog::purged);
         }
         AtomicBoolean cacheStage = new AtomicBoolean();
-        RequestObserver observer = new RequestObserver(t, log, ls, metrics, new SecretScrubber(secrets), cacheStage::get);
+        RequestObserver observer = new RequestObserver(t, log, ls, metrics, new SecretScrubber(secrets, shortLived), cacheStage::get);
         return new Observability(t, log, metrics, observer, cacheStage);
     }
 

@@ -38,6 +38,8 @@ public final class KeyScrubber {
     /** A scrubber with no keys: scans nothing. */
     public static final KeyScrubber NONE = new KeyScrubber(List.of());
 
+    /** The keys as given, so a scrubber with more keys can be made from this one ({@link #plus}). */
+    private final List<String> keys;
     private final long[] table;
     private final int shift;
     private final int size;
@@ -48,6 +50,7 @@ public final class KeyScrubber {
     private final byte[] fold = new byte[256];
 
     private KeyScrubber(Collection<String> keys) {
+        this.keys = keys.stream().filter(k -> k != null && k.length() >= MIN_RUN).distinct().toList();
         java.util.Set<Long> windows = new java.util.HashSet<>();
         for (String k : keys) {
             if (k == null) continue;
@@ -90,6 +93,20 @@ public final class KeyScrubber {
     }
 
     public boolean isEmpty() { return size == 0; }
+
+    /** Whether {@code key} is one of this scrubber's keys (as given, not a fragment). */
+    public boolean hasKey(String key) { return keys.contains(key); }
+
+    /**
+     * A scrubber for these keys and {@code more}: how {@link ProviderSecrets} adds the tokens minted while the gateway
+     * runs to the configured keys (the table is rebuilt, once per new token, never per request).
+     */
+    public KeyScrubber plus(Collection<String> more) {
+        if (more.isEmpty()) return this;
+        List<String> all = new java.util.ArrayList<>(keys);
+        all.addAll(more);
+        return new KeyScrubber(all);
+    }
 
     private static int lower(int c) {
         return c >= 'A' && c <= 'Z' ? c + 32 : c;

@@ -62,7 +62,7 @@ public final class UpstreamHttp {
     /** A request that waited this long for a pooled connection waited in the queue (a connect, TLS included, is faster). */
     private static final long QUEUED_NANOS = 1_000_000_000L;
     private static final long QUEUE_LOG_EVERY_NANOS = 60_000_000_000L;
-    private final KeyScrubber scrubber;
+    private final ProviderSecrets secrets;
     private final dev.switchboard.model.BufferBudget buffers;
     /** Requests waiting for a pooled connection (the pool is at its per-host limit): what the metric shows as queued. */
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
@@ -101,8 +101,18 @@ public final class UpstreamHttp {
      */
     public UpstreamHttp(Vertx vertx, dev.switchboard.config.UpstreamSettings settings, dev.switchboard.model.BufferBudget buffers,
                         KeyScrubber scrubber) {
+        this(vertx, settings, buffers, ProviderSecrets.fixed(scrubber));
+    }
+
+    /**
+     * @param buffers the gateway-wide bound that whole upstream answers are read within
+     * @param secrets every configured provider secret, and the tokens providers mint while running: masked in
+     *     whatever the upstreams send back
+     */
+    public UpstreamHttp(Vertx vertx, dev.switchboard.config.UpstreamSettings settings, dev.switchboard.model.BufferBudget buffers,
+                        ProviderSecrets secrets) {
         this.buffers = buffers;
-        this.scrubber = scrubber;
+        this.secrets = secrets;
         this.settings = settings;
         client = build(vertx, options(), new PoolOptions().setHttp1MaxSize(settings.maxConnectionsPerHost()).setMaxWaitQueueSize(-1));
         HttpClientOptions tls = options().setSsl(true).setTrustOptions(UpstreamTrust.withExtraCas(settings.caFile()));
@@ -310,7 +320,7 @@ public final class UpstreamHttp {
             answer.tryFail(call.cancellation().failure());
             return;
         }
-        GatewayException e = (GatewayException) UpstreamErrors.scrubbed(networkFailure(t, endpoint), scrubber);
+        GatewayException e = (GatewayException) UpstreamErrors.scrubbed(networkFailure(t, endpoint), scrubber());
         log.warn("request {}: upstream {}: {}", call.requestId(), endpoint.display(), describe(t)); // the address, for the operator
         answer.tryFail(e);
     }
@@ -359,11 +369,17 @@ public final class UpstreamHttp {
      * upstream sent.
      */
     private String describe(Throwable t) {
-        return t.getMessage() == null ? t.getClass().getSimpleName() : LogSafe.text(scrubber.text(t.getMessage()));
+        return t.getMessage() == null ? t.getClass().getSimpleName() : LogSafe.text(scrubber().text(t.getMessage()));
     }
 
-    /** The scrubber for every configured provider key: providers run what upstreams send through it. */
-    public KeyScrubber scrubber() { return scrubber; }
+    /**
+     * The scrubber for every provider secret, configured or minted so far: providers run what upstreams send through
+     * it. Asked per call (a volatile read), so a token minted after start is masked from its first use.
+     */
+    public KeyScrubber scrubber() { return secrets.scrubber(); }
+
+    /** Where a provider registers a token it mints (Vertex, Entra, AWS credentials resolved at run time). */
+    public ProviderSecrets secrets() { return secrets; }
 
     /**
      * Maps an I/O failure to what the caller sees: the deployment and what went wrong, never the server's address (the

@@ -62,7 +62,7 @@ public final class AzureProviderFactory implements ProviderFactory {
             auth = AzureAuth.fixed("authorization", "Bearer " + s.adToken());
         } else {
             auth = new EntraTokens(ctx.vertx(), EntraTokens.clientSecret(s, ctx.env()), s.scope(), d.id(), s.clientSecret(),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), ctx.http().secrets());
         }
         // Azure OpenAI serves OpenAI's own models (max_completion_tokens and all); Foundry's catalogue is any model
         OpenAiWire wire = new OpenAiWire(d, foundry ? "openai_compatible" : "openai");

@@ -8,6 +8,7 @@ import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.LogSafe;
 import dev.switchboard.provider.KeyScrubber;
+import dev.switchboard.provider.ProviderSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URLEncoder;
@@ -44,17 +45,24 @@ final class EntraTokens implements AzureAuth {
     private final String deploymentId;
     private final Clock clock;
     private final KeyScrubber secret;
+    private final ProviderSecrets minted;
     private volatile AccessToken token;
     private Future<AccessToken> inFlight; // guarded by this
 
-    /** @param clientSecret masked in what a failure says (null: nothing to mask) */
-    EntraTokens(Vertx vertx, TokenCredential credential, String scope, String deploymentId, String clientSecret, Clock clock) {
+    /**
+     * @param clientSecret masked in what a failure says (null: nothing to mask)
+     * @param minted each token is registered there when fetched, so a successful answer, a log line or a trace that
+     *     quotes it finds it masked as a configured key is (the error decoder masks the current one besides)
+     */
+    EntraTokens(Vertx vertx, TokenCredential credential, String scope, String deploymentId, String clientSecret, Clock clock,
+                ProviderSecrets minted) {
         this.vertx = vertx;
         this.credential = credential;
         this.request = new TokenRequestContext().addScopes(scope);
         this.deploymentId = deploymentId;
         this.secret = clientSecret == null ? KeyScrubber.NONE : KeyScrubber.of(secretForms(clientSecret));
         this.clock = clock;
+        this.minted = minted;
     }
 
     /**
@@ -107,6 +115,7 @@ final class EntraTokens implements AzureAuth {
                 inFlight = null;
             }
             if (ar.succeeded()) {
+                minted.add(ar.result().getToken(), ar.result().getExpiresAt().toInstant().toEpochMilli());
                 token = ar.result();
                 return Future.succeededFuture(ar.result());
             }

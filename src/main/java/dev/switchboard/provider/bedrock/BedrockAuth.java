@@ -2,6 +2,7 @@ package dev.switchboard.provider.bedrock;
 
 import dev.switchboard.config.Deployment;
 import dev.switchboard.config.Secret;
+import dev.switchboard.provider.ProviderSecrets;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -27,16 +28,16 @@ import software.amazon.awssdk.profiles.ProfileFile;
  *       (system properties, web identity, the default profile, container and instance credentials).</li>
  * </ul>
  */
-record BedrockAuth(String region, String bearerToken, Secret secretKey, AwsCredentialsProvider provider, boolean blocking,
-                   String source) {
+record BedrockAuth(String region, String bearerToken, Secret secretKey, Secret sessionToken, AwsCredentialsProvider provider,
+                   boolean blocking, String source) {
     static final String BEARER_ENV = "AWS_BEARER_TOKEN_BEDROCK";
 
     static BedrockAuth of(Deployment d, Function<String, String> env) {
         String region = region(d, env);
-        if (d.apiKey() != null) return new BedrockAuth(region, d.apiKey().reveal(), d.apiKey(), null, false, "api_key");
+        if (d.apiKey() != null) return new BedrockAuth(region, d.apiKey().reveal(), d.apiKey(), null, null, false, "api_key");
         String bearer = blankToNull(env.apply(BEARER_ENV));
         if (bearer != null && d.stringParam("aws_access_key_id") == null && d.stringParam("aws_profile_name") == null) {
-            return new BedrockAuth(region, bearer, new Secret(bearer), null, false, BEARER_ENV);
+            return new BedrockAuth(region, bearer, new Secret(bearer), null, null, false, BEARER_ENV);
         }
         String keyId = d.stringParam("aws_access_key_id");
         String secret = d.stringParam("aws_secret_access_key");
@@ -55,14 +56,14 @@ record BedrockAuth(String region, String bearerToken, Secret secretKey, AwsCrede
             if (env.apply("AWS_SHARED_CREDENTIALS_FILE") != null || env.apply("AWS_CONFIG_FILE") != null) {
                 b.profileFile(() -> profileFiles(env));
             }
-            return new BedrockAuth(region, null, null, b.build(), true, "profile " + profile);
+            return new BedrockAuth(region, null, null, null, b.build(), true, "profile " + profile);
         }
         String envKey = blankToNull(env.apply("AWS_ACCESS_KEY_ID"));
         String envSecret = blankToNull(env.apply("AWS_SECRET_ACCESS_KEY"));
         if (envKey != null && envSecret != null) {
             return staticKeys(region, envKey, envSecret, blankToNull(env.apply("AWS_SESSION_TOKEN")), "AWS_SECRET_ACCESS_KEY");
         }
-        return new BedrockAuth(region, null, null, DefaultCredentialsProvider.builder().build(), true, "the AWS credential chain");
+        return new BedrockAuth(region, null, null, null, DefaultCredentialsProvider.builder().build(), true, "the AWS credential chain");
     }
 
     /**
@@ -87,7 +88,7 @@ record BedrockAuth(String region, String bearerToken, Secret secretKey, AwsCrede
     private static BedrockAuth staticKeys(String region, String keyId, String secret, String token, String source) {
         AwsCredentialsProvider p = StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(keyId, secret)
                 : AwsSessionCredentials.create(keyId, secret, token));
-        return new BedrockAuth(region, null, new Secret(secret), p, false, source);
+        return new BedrockAuth(region, null, new Secret(secret), token == null ? null : new Secret(token), p, false, source);
     }
 
     /** The shared files the environment names. */
@@ -101,8 +102,10 @@ record BedrockAuth(String region, String bearerToken, Secret secretKey, AwsCrede
         return all.build();
     }
 
-    BedrockCredentials credentials(Vertx vertx, String deploymentId) {
-        return provider == null ? null : new BedrockCredentials(vertx, provider, blocking, deploymentId, System::currentTimeMillis);
+    /** @param minted where credentials resolved at run time (a profile's, the instance's) are registered as secrets */
+    BedrockCredentials credentials(Vertx vertx, String deploymentId, ProviderSecrets minted) {
+        return provider == null ? null
+                : new BedrockCredentials(vertx, provider, blocking, deploymentId, System::currentTimeMillis, minted);
     }
 
     private static String first(String... values) {

@@ -2,6 +2,7 @@ package dev.switchboard.provider.bedrock;
 
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.provider.ProviderSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.function.LongSupplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 
 /**
  * A deployment's AWS credentials, resolved off the event loop and cached. Resolving may block (a profile file read,
@@ -29,18 +31,23 @@ final class BedrockCredentials {
     private final boolean blocking;
     private final String deploymentId;
     private final LongSupplier clock;
+    private final ProviderSecrets minted;
     private volatile Cached cached;
     private Future<AwsCredentialsIdentity> inFlight; // guarded by this
 
     /**
      * @param blocking false for keys given in the config (nothing to read, resolved in place), true for the chain
+     * @param minted the secret access key and session token resolved are registered there (those from a profile or
+     *     the instance are known only now); the config's own are configured secrets already, and not added twice
      */
-    BedrockCredentials(Vertx vertx, AwsCredentialsProvider provider, boolean blocking, String deploymentId, LongSupplier clock) {
+    BedrockCredentials(Vertx vertx, AwsCredentialsProvider provider, boolean blocking, String deploymentId, LongSupplier clock,
+                       ProviderSecrets minted) {
         this.vertx = vertx;
         this.provider = provider;
         this.blocking = blocking;
         this.deploymentId = deploymentId;
         this.clock = clock;
+        this.minted = minted;
     }
 
     /** Valid credentials: from the cache at once when it has them, else once a worker has resolved them. */
@@ -75,6 +82,9 @@ final class BedrockCredentials {
         Instant expiry = id.expirationTime().orElse(null);
         long expires = expiry == null ? Long.MAX_VALUE : expiry.toEpochMilli() - 60_000;
         long refreshAt = expiry == null ? now + REREAD_EVERY.toMillis() : expiry.toEpochMilli() - REFRESH_BEFORE_EXPIRY.toMillis();
+        long until = expiry == null ? Long.MAX_VALUE : expiry.toEpochMilli();
+        minted.add(id.secretAccessKey(), until);
+        if (id instanceof AwsSessionCredentialsIdentity session) minted.add(session.sessionToken(), until);
         cached = new Cached(id, refreshAt, expires);
         return id;
     }

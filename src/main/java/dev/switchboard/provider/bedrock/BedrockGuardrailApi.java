@@ -37,7 +37,7 @@ public final class BedrockGuardrailApi {
     private BedrockGuardrailApi(Deployment d, BedrockAuth auth, ProviderContext ctx, String identifier, String version) {
         this.auth = auth;
         this.id = d.id();
-        this.credentials = auth.credentials(ctx.vertx(), d.id());
+        this.credentials = auth.credentials(ctx.vertx(), d.id(), ctx.http().secrets());
         this.http = ctx.http();
         this.endpoint = UpstreamHttp.Endpoint.parse(auth.endpoint(d), d.id());
         this.path = "/guardrail/" + SdkHttpUtils.urlEncode(identifier) + "/version/" + SdkHttpUtils.urlEncode(version) + "/apply";

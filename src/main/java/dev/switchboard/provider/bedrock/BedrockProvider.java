@@ -52,7 +52,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
     BedrockProvider(Deployment d, BedrockAuth auth, UpstreamHttp http, Vertx vertx) {
         this.deployment = d;
         this.auth = auth;
-        this.credentials = auth.credentials(vertx, d.id());
+        this.credentials = auth.credentials(vertx, d.id(), http.secrets());
         this.http = http;
         this.endpoint = UpstreamHttp.Endpoint.parse(auth.endpoint(d), d.id());
         this.modelId = BedrockModels.modelId(d.model());

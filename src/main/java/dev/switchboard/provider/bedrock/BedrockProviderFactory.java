@@ -30,6 +30,23 @@ public final class BedrockProviderFactory implements ProviderFactory {
         }
     }
 
+    /**
+     * The key, and the session token of temporary credentials (aws_session_token or AWS_SESSION_TOKEN): half of the
+     * credential the requests are signed with, and sent in clear as X-Amz-Security-Token, so an upstream can echo it.
+     */
+    @Override
+    public java.util.List<Secret> secrets(Deployment d, Function<String, String> env) {
+        try {
+            BedrockAuth auth = BedrockAuth.of(d, env);
+            java.util.List<Secret> out = new java.util.ArrayList<>(2);
+            if (auth.secretKey() != null) out.add(auth.secretKey());
+            if (auth.sessionToken() != null) out.add(auth.sessionToken());
+            return out;
+        } catch (IllegalArgumentException e) {
+            return java.util.List.of(); // reported by create()
+        }
+    }
+
     /** The region's runtime endpoint (or aws_bedrock_runtime_endpoint), so serve and check show where calls go. */
     @Override
     public String defaultBaseUrl(Deployment d) { return BedrockAuth.endpoint(d, BedrockAuth.region(d, System::getenv)); }

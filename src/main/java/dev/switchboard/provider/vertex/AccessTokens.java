@@ -6,6 +6,7 @@ import com.google.auth.oauth2.GoogleCredentials;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.LogSafe;
+import dev.switchboard.provider.ProviderSecrets;
 import dev.switchboard.provider.UpstreamAuth;
 import dev.switchboard.provider.UpstreamErrors;
 import io.vertx.core.Future;
@@ -34,18 +35,24 @@ final class AccessTokens implements UpstreamAuth {
     private final VertexCredentials source;
     private final String owner;
     private final LongSupplier clock;
+    private final ProviderSecrets secrets;
     private volatile GoogleCredentials credentials; // loaded on the first refresh (application-default lookups may block)
     private volatile Token current;
     private Future<Token> refreshing; // guarded by this
 
     private record Token(String header, long expiresAtMillis, long refreshAtMillis) {}
 
-    /** @param owner the deployment(s) these credentials serve, for messages */
-    AccessTokens(Vertx vertx, VertexCredentials source, String owner, LongSupplier clock) {
+    /**
+     * @param owner the deployment(s) these credentials serve, for messages
+     * @param secrets each token is registered there when minted: the token is the deployment's key for its hour, so an
+     *     upstream that echoes it, a log line or a trace must find it masked as a configured key is
+     */
+    AccessTokens(Vertx vertx, VertexCredentials source, String owner, LongSupplier clock, ProviderSecrets secrets) {
         this.vertx = vertx;
         this.source = source;
         this.owner = owner;
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     @Override
@@ -97,6 +104,7 @@ final class AccessTokens implements UpstreamAuth {
             // Refresh 5 minutes early, or halfway for a token that lives less than 10 minutes: the later of the two
             // (the earlier one would refresh an hour's token after 30 minutes).
             long refreshAt = Math.max(now, Math.max(expires - REFRESH_BEFORE.toMillis(), now + (expires - now) / 2));
+            secrets.add(token.getTokenValue(), expires); // before any request carries it
             log.debug("vertex_ai: new access token for {} ({}), valid {} s", owner, source.description(), (expires - now) / 1000);
             return new Token("Bearer " + token.getTokenValue(), expires, refreshAt);
         } catch (Exception e) {

@@ -48,7 +48,7 @@ public final class VertexProviderFactory implements ProviderFactory {
                     + " nor the credentials name one", "add vertex_project: <your project id> to litellm_params");
         }
         AccessTokens tokens = tokensBySource.computeIfAbsent(sourceKey(settings, ctx),
-                k -> new AccessTokens(ctx.vertx(), credentials, d.id(), System::currentTimeMillis));
+                k -> new AccessTokens(ctx.vertx(), credentials, d.id(), System::currentTimeMillis, ctx.http().secrets()));
         UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse(
                 d.apiBase() != null ? d.apiBase() : VertexUrls.host(settings.location()), d.id());
         String model = endpoint.pathFor(VertexUrls.modelPath(project, settings.location(), publisher.path, d.model()));

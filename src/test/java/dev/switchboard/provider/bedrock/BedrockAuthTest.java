@@ -33,6 +33,21 @@ class BedrockAuthTest {
                 apiKey == null ? null : new dev.switchboard.config.Secret(apiKey), null, null, null, Map.of(), params, Map.of(), 3);
     }
 
+    /**
+     * The session token of temporary credentials is half of the credential and travels in clear
+     * (X-Amz-Security-Token): a secret of the deployment, from the config or the environment, as the secret key is.
+     */
+    @Test
+    void theSessionTokenIsASecretOfTheDeployment() {
+        BedrockProviderFactory f = new BedrockProviderFactory();
+        assertThat(f.secrets(deployment(Map.of("aws_access_key_id", "AKIA1", "aws_secret_access_key", "configSecretKey01",
+                "aws_session_token", "IQoJb3JpZ2luX2VjConfigToken"), null), n -> null))
+                .extracting(dev.switchboard.config.Secret::reveal).containsExactly("configSecretKey01", "IQoJb3JpZ2luX2VjConfigToken");
+        assertThat(f.secrets(deployment(Map.of(), null), Map.of("AWS_ACCESS_KEY_ID", "AKIA2", "AWS_SECRET_ACCESS_KEY", "envSecretKey01",
+                "AWS_SESSION_TOKEN", "FwoGZXIvYXdzEnvToken")::get))
+                .extracting(dev.switchboard.config.Secret::reveal).containsExactly("envSecretKey01", "FwoGZXIvYXdzEnvToken");
+    }
+
     @Test
     void regionAndStaticKeys() {
         BedrockAuth a = BedrockAuth.of(deployment(Map.of("aws_access_key_id", "AKIA1", "aws_secret_access_key", "s3cret",
@@ -90,9 +105,10 @@ class BedrockAuthTest {
             AwsCredentialsProvider slow = () -> {
                 calls.incrementAndGet();
                 thread.set(Thread.currentThread().getName());
-                return AwsBasicCredentials.create("AKIASLOW", "slow");
+                return software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create("AKIASLOW", "slowChainSecretKey0123", "FwoGZXIvYXdzChainSessionToken77");
             };
-            BedrockCredentials creds = new BedrockCredentials(vertx, slow, true, "bedrock/x", System::currentTimeMillis);
+            dev.switchboard.provider.ProviderSecrets minted = dev.switchboard.provider.ProviderSecrets.fixed(dev.switchboard.provider.KeyScrubber.NONE);
+            BedrockCredentials creds = new BedrockCredentials(vertx, slow, true, "bedrock/x", System::currentTimeMillis, minted);
             Context loop = vertx.getOrCreateContext();
             java.util.concurrent.CompletableFuture<AwsCredentialsIdentity> first = new java.util.concurrent.CompletableFuture<>();
             loop.runOnContext(v -> creds.current().onComplete(ar -> first.complete(ar.result())));
@@ -102,9 +118,11 @@ class BedrockAuthTest {
             loop.runOnContext(v -> second.complete(creds.current().isComplete())); // answered at once, from the cache
             assertThat(second.get(5, TimeUnit.SECONDS)).isTrue();
             assertThat(calls.get()).isEqualTo(1);
+            // the chain's secret key and session token are known only now: provider secrets from here on
+            assertThat(minted.shortLived()).containsExactlyInAnyOrder("slowChainSecretKey0123", "FwoGZXIvYXdzChainSessionToken77");
 
             BedrockCredentials none = new BedrockCredentials(vertx, () -> { throw new IllegalStateException("Unable to load credentials from any of the providers in the chain"); },
-                    true, "bedrock/x", System::currentTimeMillis);
+                    true, "bedrock/x", System::currentTimeMillis, minted);
             java.util.concurrent.CompletableFuture<Throwable> failure = new java.util.concurrent.CompletableFuture<>();
             none.current().onComplete(ar -> failure.complete(ar.cause()));
             assertThat(failure.get(5, TimeUnit.SECONDS)).isInstanceOf(GatewayException.class)

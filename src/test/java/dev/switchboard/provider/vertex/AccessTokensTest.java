@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
+import dev.switchboard.provider.KeyScrubber;
+import dev.switchboard.provider.ProviderSecrets;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,15 +29,22 @@ import org.junit.jupiter.api.Test;
 class AccessTokensTest {
     private final Vertx vertx = Vertx.vertx();
     private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
+    private final ProviderSecrets minted = new ProviderSecrets(KeyScrubber.NONE, now::get);
 
     /** Issues "t1", "t2", … each valid for {@code lifetime}; records the thread of each exchange; may be held. */
     private final class Issuer extends GoogleCredentials {
         final AtomicInteger issued = new AtomicInteger();
         final List<String> threads = new CopyOnWriteArrayList<>();
         final Duration lifetime;
+        final String prefix;
         volatile CountDownLatch hold = new CountDownLatch(0);
 
-        Issuer(Duration lifetime) { this.lifetime = lifetime; }
+        Issuer(Duration lifetime) { this(lifetime, "t"); }
+
+        Issuer(Duration lifetime, String prefix) {
+            this.lifetime = lifetime;
+            this.prefix = prefix;
+        }
 
         @Override
         public AccessToken refreshAccessToken() {
@@ -45,7 +54,7 @@ class AccessTokensTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return new AccessToken("t" + issued.incrementAndGet(), new Date(now.get() + lifetime.toMillis()));
+            return new AccessToken(prefix + issued.incrementAndGet(), new Date(now.get() + lifetime.toMillis()));
         }
     }
 
@@ -55,7 +64,7 @@ class AccessTokensTest {
     }
 
     private AccessTokens tokens(Issuer issuer) {
-        return new AccessTokens(vertx, new VertexCredentials(() -> issuer, "p", "test credentials"), "vertex_ai/test", now::get);
+        return new AccessTokens(vertx, new VertexCredentials(() -> issuer, "p", "test credentials"), "vertex_ai/test", now::get, minted);
     }
 
     /** Calls token() on an event loop, as a request would, and waits for the answer. */
@@ -115,6 +124,22 @@ class AccessTokensTest {
         assertThat(issuer.issued.get()).isEqualTo(3);
     }
 
+    /**
+     * The token is the deployment's key for its lifetime: registered as a provider secret when minted (so answers, the
+     * log, the request log and traces mask it), and dropped once a later token is minted after it expired.
+     */
+    @Test
+    void eachMintedTokenIsAProviderSecretUntilItExpires() throws Exception {
+        Issuer issuer = new Issuer(Duration.ofHours(1), "ya29.minted-token-");
+        AccessTokens tokens = tokens(issuer);
+        assertThat(onEventLoop(tokens)).isEqualTo("Bearer ya29.minted-token-1");
+        assertThat(minted.shortLived()).containsExactly("ya29.minted-token-1");
+        assertThat(minted.scrubber().text("upstream saw Bearer ya29.minted-token-1")).doesNotContain("minted-token-1");
+        now.addAndGet(Duration.ofHours(1).plusMinutes(1).toMillis());
+        assertThat(onEventLoop(tokens)).isEqualTo("Bearer ya29.minted-token-2");
+        assertThat(minted.shortLived()).containsExactly("ya29.minted-token-2");
+    }
+
     @Test
     void aRefusedTokenIsDropped() throws Exception {
         Issuer issuer = new Issuer(Duration.ofHours(1));
@@ -134,7 +159,7 @@ class AccessTokensTest {
                 return new AccessToken("ok", new Date(now.get() + 3_600_000));
             }
         };
-        AccessTokens tokens = new AccessTokens(vertx, new VertexCredentials(() -> failing, "p", "test"), "vertex_ai/test", now::get);
+        AccessTokens tokens = new AccessTokens(vertx, new VertexCredentials(() -> failing, "p", "test"), "vertex_ai/test", now::get, minted);
         Promise<String> p = Promise.promise();
         vertx.runOnContext(v -> tokens.token().onComplete(p));
         Throwable failure = p.future().toCompletionStage().toCompletableFuture().handle((ok, t) -> t).get(5, TimeUnit.SECONDS);
