@@ -41,8 +41,9 @@ final class ConfigExplainer {
                             : routerValue(cfg, "stream_timeout", null, "the timeout"),
                     d.streamTimeout() != null ? src.get("stream_timeout") : routerSource(cfg, "stream_timeout", null));
             if (d.maxTokens() != null) row(out, "max_tokens (request default)", String.valueOf(d.maxTokens()), src.get("max_tokens"));
-            d.headers().forEach((k, v) -> row(out, "header " + k, k.toLowerCase().contains("key") || k.toLowerCase().contains("auth")
-                    ? "(hidden)" : v, src.getOrDefault("organization", src.getOrDefault("extra_headers", src.get("headers")))));
+            // every header value but the few that never carry a credential, as the scrubbers treat them
+            d.headers().forEach((k, v) -> row(out, "header " + k, dev.switchboard.config.ConnectionSecrets.harmlessHeader(k) ? v
+                    : new dev.switchboard.config.Secret(v).masked(), src.getOrDefault("organization", src.getOrDefault("extra_headers", src.get("headers")))));
             d.params().forEach((k, v) -> {
                 String what = LiteLlmKeys.REQUEST_DEFAULTS.contains(k) ? k + " (request default)" : k;
                 row(out, what, isCredential(k) ? new dev.switchboard.config.Secret(String.valueOf(v)).masked() : String.valueOf(v), src.get(k));

@@ -78,10 +78,16 @@ public final class ProviderRegistry {
         return f == null ? null : f.key(d, env);
     }
 
-    /** Every secret the deployment holds (see {@link ProviderFactory#secrets}); empty for an unknown prefix. */
+    /**
+     * Every secret the deployment holds (see {@link ProviderFactory#secrets}; none for an unknown prefix), and the
+     * credentials it sends in its extra headers and its api_base, whatever its provider
+     * ({@link dev.switchboard.config.ConnectionSecrets}).
+     */
     public List<dev.switchboard.config.Secret> secrets(Deployment d, java.util.function.Function<String, String> env) {
         ProviderFactory f = byPrefix.get(d.provider());
-        return f == null ? List.of() : f.secrets(d, env);
+        List<dev.switchboard.config.Secret> out = new java.util.ArrayList<>(f == null ? List.of() : f.secrets(d, env));
+        for (String s : dev.switchboard.config.ConnectionSecrets.of(d)) out.add(new dev.switchboard.config.Secret(s));
+        return out;
     }
 
     /** @throws IllegalArgumentException naming the line and the known prefixes when the prefix is unknown */

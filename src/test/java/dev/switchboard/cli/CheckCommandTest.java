@@ -96,6 +96,25 @@ class CheckCommandTest {
                 .doesNotContainPattern("(?i)warn.*output_cost_per_image_token");
     }
 
+    /**
+     * A header's name does not say whether its value is a credential (X-Api-Token, Cf-Aig-Token): every value is masked
+     * but those of the few headers that never carry one. The api_base's query and user part are never shown.
+     */
+    @Test
+    void explainMasksHeaderValuesAndTheApiBaseQuery() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: hdr
+                    litellm_params:
+                      model: openai/gpt-4o
+                      api_base: "http://user:QAuserinfoPASS77@127.0.0.1:9/v1?api-key=QAqueryparamsecret9931"
+                      api_key: sk-proj-QAopenaiKEY4417hd
+                      extra_headers: { X-Api-Token: tok_QAextraHEADERsecret5531, Cf-Aig-Token: cfQAgatewayTOKEN0042, anthropic-beta: tools-2024 }
+                """, 0, "--explain");
+        assertThat(out).doesNotContain("QAextraHEADER").doesNotContain("QAgatewayTOKEN").doesNotContain("QAqueryparam")
+                .doesNotContain("QAuserinfo").containsPattern("header X-Api-Token +\\*{4}5531").contains("tools-2024");
+    }
+
     @Test
     void explainMasksEveryCredentialNotOnlyApiKey() throws Exception {
         String out = run("""

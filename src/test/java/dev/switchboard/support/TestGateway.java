@@ -90,6 +90,14 @@ public final class TestGateway implements AutoCloseable {
         return start(vertx, sim, configTemplate.apply(sim), EdgeServer.ClientTimeouts.DEFAULT, null, s -> env);
     }
 
+    /** As {@link #start(java.util.function.Function, java.util.Map)}, with spans going to {@code tracing}. */
+    public static TestGateway start(java.util.function.Function<ProviderSimulator, String> configTemplate,
+                                    java.util.Map<String, String> env, dev.switchboard.observe.Tracing tracing) {
+        Vertx vertx = vertx();
+        ProviderSimulator sim = await(ProviderSimulator.start(vertx, "127.0.0.1", 0, true));
+        return start(vertx, sim, configTemplate.apply(sim), EdgeServer.ClientTimeouts.DEFAULT, tracing, s -> env);
+    }
+
     /**
      * In front of a simulator that answers over HTTPS with HTTP/2 offered by ALPN, with {@code keyCert} as its
      * certificate; {@code ${SIM}} and {@code ${SIM_ROOT}} are its https://localhost URLs.
