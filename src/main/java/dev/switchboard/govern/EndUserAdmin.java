@@ -200,7 +200,8 @@ public final class EndUserAdmin extends RowAdmin<EndUser> {
         JsonNode v = body.get("user_id");
         if (v == null || v.isNull()) throw GatewayException.badRequest("'user_id' is required: the end user's id, as requests "
                 + "name it in 'user'.", "user_id");
-        return checkedId(v, "user_id", EndUsers.MAX_ID);
+        // logged when the customer is added, and shown in reports: no control characters, as for every admin-set name
+        return withoutControl(checkedId(v, "user_id", EndUsers.MAX_ID), "user_id");
     }
 
     private static List<String> userIds(ObjectNode body) { return ids(body, "user_ids", "end user", EndUsers.MAX_ID); }

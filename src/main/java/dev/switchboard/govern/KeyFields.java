@@ -116,7 +116,7 @@ final class KeyFields {
         String s = v.textValue().strip();
         if (s.isEmpty()) throw GatewayException.badRequest("'" + f + "' must not be empty (send null to clear it).", f);
         if (s.length() > maxLength) throw GatewayException.badRequest("'" + f + "' is longer than " + maxLength + " characters.", f);
-        return s;
+        return RowAdmin.withoutControl(s, f); // an alias, a user or team id: each is logged and labels metrics
     }
 
     /** The strings {@code f} lists; none when it is left out or null. */

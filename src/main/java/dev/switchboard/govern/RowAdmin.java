@@ -137,10 +137,27 @@ abstract class RowAdmin<R extends BudgetedRow> {
      */
     static String keyLikeId(JsonNode v, String param, int maxLength) {
         String id = checkedId(v, param, maxLength);
-        if (!id.equals(id.strip()) || id.chars().anyMatch(Character::isISOControl)) {
+        if (!id.equals(id.strip()) || holdsControl(id)) {
             throw GatewayException.badRequest("'" + param + "' must not begin or end with spaces or hold control characters.", param);
         }
         return id;
+    }
+
+    /**
+     * The rule for every name an admin sets that the log, {@code /metrics} or a report shows (ids, a key's alias, a
+     * customer's id): no control characters. A line break in one would start a forged line in the log, where
+     * {@code %msg} is written as it is.
+     */
+    static boolean holdsControl(String name) {
+        return name.chars().anyMatch(Character::isISOControl);
+    }
+
+    /** {@code name} as given, or a 400 naming {@code param} when it {@link #holdsControl holds control characters}. */
+    static String withoutControl(String name, String param) {
+        if (name != null && holdsControl(name)) {
+            throw GatewayException.badRequest("'" + param + "' must not hold control characters (line breaks, tabs, ...).", param);
+        }
+        return name;
     }
 
     /**
