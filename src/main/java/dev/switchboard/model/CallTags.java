@@ -52,9 +52,28 @@ public final class CallTags {
      * request may not bring its own (RequestChecksStage).
      */
     public static boolean identity(String tag) {
-        // any case: "Team:red" is no identity the gateway reads, but it would stand beside "team:blue" in reports
-        for (String p : IDENTITY_PREFIXES) if (tag.regionMatches(true, 0, p, 0, p.length())) return true;
+        // any case: "Team:red" is no identity the gateway reads, but it would stand beside "team:blue" in reports;
+        // and any look-alike of one for the same reason
+        String t = withoutLookalikes(tag);
+        for (String p : IDENTITY_PREFIXES) if (t.regionMatches(true, 0, p, 0, p.length())) return true;
         return false;
+    }
+
+    /**
+     * {@code tag} as a reader of a report sees it: NFKC-normalised (a full-width colon or letter becomes the ASCII one, a
+     * no-break space a space), invisible format characters (zero-width space and joiners, the BOM) taken out, and
+     * stripped. So a no-break space before {@code team:red} (U+00A0), a zero-width space before its colon (U+200B) or a
+     * full-width colon (U+FF1A), which all read as {@code team:red}, are identity tags too. An ASCII tag (nearly every
+     * one) is returned as it is, after one pass over its characters.
+     */
+    static String withoutLookalikes(String tag) {
+        int i = 0;
+        while (i < tag.length() && tag.charAt(i) < 0x80) i++;
+        if (i == tag.length()) return tag;
+        String n = java.text.Normalizer.normalize(tag, java.text.Normalizer.Form.NFKC);
+        StringBuilder out = new StringBuilder(n.length());
+        n.codePoints().filter(c -> Character.getType(c) != Character.FORMAT).forEach(out::appendCodePoint);
+        return out.toString().strip();
     }
 
     private static final String[] IDENTITY_PREFIXES = {"user:", "team:", "org:", "end_user:"};

@@ -103,6 +103,11 @@ class RequestChecksIT {
         assertThat(error(chat(open, key, "", "x-litellm-tags", "org:acme")).getString("param")).isEqualTo("x-litellm-tags");
         assertThat(error(chat(open, key, "", "x-switchboard-tags", "end_user:x")).getString("param")).isEqualTo("x-switchboard-tags");
         assertThat(error(chat(open, key, "\"tags\":[\"Team:Red\"],")).getString("message")).as("in any case").contains("'Team:Red'");
+        // and in any look-alike that reads as team:red in a report: a no-break space before it, a zero-width space before
+        // its colon, a full-width colon, a full-width letter (JSON escapes, so this file holds no invisible character)
+        for (String lookalike : java.util.List.of("\\u00a0team:red", "team\\u200b:red", "team\\uff1ared", "\\uff54eam:red")) {
+            assertThat(error(chat(open, key, "\"tags\":[\"" + lookalike + "\"],")).getString("param")).as(lookalike).isEqualTo("tags");
+        }
         // the Anthropic dialect, with Anthropic's error shape, and the embeddings endpoint
         JsonObject a = new JsonObject(messages(open, key, "\"metadata\":{\"tags\":[\"team:red\"]},").body());
         assertThat(a.getString("type")).isEqualTo("error");
