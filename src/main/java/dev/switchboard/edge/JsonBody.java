@@ -27,6 +27,13 @@ public final class JsonBody {
             .build());
     /** Built once: ObjectMapper.readTree re-derives its configuration on every call (see provider.Json). */
     private static final com.fasterxml.jackson.databind.ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
+    /**
+     * The management API's reader: a key given twice is refused ({@code "max_budget":1,"max_budget":1000} would set the
+     * last silently, and the admin who reads the first believes a budget of 1). Not the chat path's: OpenAI and
+     * Anthropic accept a repeated key there (the last wins), clients may rely on it, and the check keeps a set of names
+     * per object, which the hot path does not pay for.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT_TREE = TREE.with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private JsonBody() {}
 
@@ -36,8 +43,20 @@ public final class JsonBody {
      *     with its location, for {@link JsonSyntax#describe}
      */
     public static JsonNode read(byte[] body) throws IOException {
-        try (JsonParser p = TREE.createParser(body)) {
-            JsonNode n = TREE.readTree(p);
+        return read(TREE, body);
+    }
+
+    /**
+     * {@link #read}, and a key that appears twice in an object is a syntax error ("Duplicate field 'max_budget'"): for
+     * the admin routes, where a budget or an alias must not be set by whichever copy came last.
+     */
+    public static JsonNode readNoDuplicateKeys(byte[] body) throws IOException {
+        return read(STRICT_TREE, body);
+    }
+
+    private static JsonNode read(com.fasterxml.jackson.databind.ObjectReader reader, byte[] body) throws IOException {
+        try (JsonParser p = reader.createParser(body)) {
+            JsonNode n = reader.readTree(p);
             if (n != null && p.nextToken() != null) {
                 throw new JsonParseException(p, "Unexpected content after the JSON value: the body must hold exactly one JSON value");
             }

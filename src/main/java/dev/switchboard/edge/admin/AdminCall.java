@@ -107,7 +107,7 @@ final class AdminCall {
     static ObjectNode object(Buffer body) {
         JsonNode n;
         try {
-            n = JsonBody.read(body.getBytes());
+            n = JsonBody.readNoDuplicateKeys(body.getBytes()); // a budget given twice is refused, not the last taken
         } catch (JsonProcessingException e) {
             throw GatewayException.badRequest("We could not parse the JSON body: " + JsonSyntax.describe(e) + ".", null);
         } catch (IOException e) {

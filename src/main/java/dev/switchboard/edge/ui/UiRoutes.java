@@ -273,8 +273,11 @@ public final class UiRoutes {
         Buffer b = rc.body().buffer();
         if (b == null || b.length() == 0) return DashboardFigures.JSON.createObjectNode();
         try {
-            JsonNode n = DashboardFigures.JSON.readTree(b.getBytes());
+            // the dashboard's key operations are admin calls: a field given twice is refused, as on /key/*
+            JsonNode n = dev.switchboard.edge.JsonBody.readNoDuplicateKeys(b.getBytes());
             if (n instanceof ObjectNode o) return o;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw GatewayException.badRequest("We could not parse the JSON body: " + dev.switchboard.edge.JsonSyntax.describe(e) + ".", null);
         } catch (java.io.IOException e) {
             // answered below
         }
