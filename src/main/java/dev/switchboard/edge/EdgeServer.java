@@ -130,6 +130,7 @@ public final class EdgeServer {
             return server
                     .invalidRequestHandler(EdgeRouter.invalidRequests(edge))
                     .connectionHandler(conn -> {
+                        StrictRequestDecoder.install(conn, options);
                         FramingErrors.install(conn, EdgeRouter.errorBodies(), edge.requestIds());
                         IoUringCloseGuard.install(conn);
                         guard.opened(conn);
