@@ -21,8 +21,9 @@ import java.util.Set;
  *       than {@code same-origin} / {@code none}) is refused unless its origin is in
  *       {@code general_settings.cors_allowed_origins}; only then is a CORS preflight answered — with a master key
  *       too, since a page must not be able to spend a key the user typed into it either;</li>
- *   <li>a POST body declared with another type than {@code application/json} is 415: the content types a page may
- *       send without a preflight (text/plain, forms) never reach a route.</li>
+ *   <li>a POST body declared with another type than {@code application/json} is 415 on every POST route: each takes
+ *       JSON (or nothing), so the content types a page may send without a preflight (text/plain, forms, multipart)
+ *       never reach a route — the routes with a path parameter included, which comparing route paths as text missed.</li>
  * </ul>
  * Non-browser clients (SDKs, curl, agents) send no {@code Origin} or {@code Sec-Fetch-*} headers and are not affected.
  */
@@ -49,9 +50,9 @@ final class BrowserGuard {
     /**
      * Checks the request; throws the dialect-neutral error to answer with, answers a preflight itself
      * ({@link Verdict#ANSWERED}), or adds the CORS headers an allowed origin needs and lets the request go on.
-     * {@code jsonPost} says whether the path takes a JSON body.
+     * {@code postRoute} says whether a path is one a POST route takes (asked only for a POST whose body is not JSON).
      */
-    Verdict check(HttpServerRequest req, boolean jsonPost) {
+    Verdict check(HttpServerRequest req, java.util.function.Predicate<String> postRoute) {
         String host = req.getHeader(RequestHeaderNames.HOST);
         if (host != null && !hostAllowed(host)) {
             throw new GatewayException(ErrorKind.PERMISSION, 403, "Host '" + printable(host) + "' is not served here: the "
@@ -86,7 +87,7 @@ final class BrowserGuard {
         // No Content-Type at all is read as JSON: scripts and plain HTTP clients omit it, and a browser never sends a
         // body without one across origins unless the Origin rule above has already refused it.
         String type = req.getHeader(RequestHeaderNames.CONTENT_TYPE);
-        if (jsonPost && type != null && hasBody(req) && !isJson(type)) {
+        if (type != null && req.method() == HttpMethod.POST && hasBody(req) && !isJson(type) && postRoute.test(req.path())) {
             throw new GatewayException(ErrorKind.BAD_REQUEST, 415, "Unsupported content type '" + printable(type)
                     + "': the body must be JSON, sent with Content-Type: application/json.", null, "unsupported_media_type",
                     null, null);

@@ -93,21 +93,7 @@ public final class DialectCall {
         BodyReader.read(req, edge.maxBodyBytes(), edge.bodyDeadlineMillis(), lease).onComplete(ar -> {
             if (ar.failed()) {
                 lease.close();
-                if (ar.cause() instanceof BodyReader.ClientGone) {
-                    log.debug("request {}: the client left before its body was complete", requestId);
-                    return;
-                }
-                // The rest of the body is not read: the connection cannot carry another request (HTTP/1.x;
-                // HTTP/2 resets only the stream and forbids the header).
-                if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
-                    fail(resp, ar.cause());
-                    return;
-                }
-                // Vert.x keeps a connection open after an answer unless the *request* asked to close it, and would go
-                // on reading the unread body: end it ourselves once the error has been written, reading away what the
-                // client still sends so that it sees the answer, not a reset (LingeringClose).
-                resp.putHeader("connection", "close");
-                fail(resp, ar.cause()).onComplete(v -> LingeringClose.after(req.connection()));
+                bodyFailed(req, requestId, ar.cause());
                 return;
             }
             try (lease) {
@@ -116,6 +102,45 @@ public final class DialectCall {
                 fail(resp, t);
             }
         });
+    }
+
+    /**
+     * Reads the body of a request its route has already authenticated its own way (the dashboard's session) within
+     * {@code maxBytes}, as {@link #begin} does, and hands it to {@code then}; a failure of either is answered.
+     */
+    public void body(HttpServerRequest req, long maxBytes, java.util.function.Consumer<Buffer> then) {
+        dev.switchboard.model.BufferBudget.Lease lease = edge.gateway().buffers().lease();
+        BodyReader.read(req, maxBytes, edge.bodyDeadlineMillis(), lease).onComplete(ar -> {
+            if (ar.failed()) {
+                lease.close();
+                bodyFailed(req, req.response().headers().get(SwitchboardHeaders.REQUEST_ID), ar.cause());
+                return;
+            }
+            try (lease) {
+                then.accept(ar.result());
+            } catch (Throwable t) {
+                fail(req.response(), t);
+            }
+        });
+    }
+
+    private void bodyFailed(HttpServerRequest req, String requestId, Throwable cause) {
+        HttpServerResponse resp = req.response();
+        if (cause instanceof BodyReader.ClientGone) {
+            log.debug("request {}: the client left before its body was complete", requestId);
+            return;
+        }
+        // The rest of the body is not read: the connection cannot carry another request (HTTP/1.x;
+        // HTTP/2 resets only the stream and forbids the header).
+        if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+            fail(resp, cause);
+            return;
+        }
+        // Vert.x keeps a connection open after an answer unless the *request* asked to close it, and would go
+        // on reading the unread body: end it ourselves once the error has been written, reading away what the
+        // client still sends so that it sees the answer, not a reset (LingeringClose).
+        resp.putHeader("connection", "close");
+        fail(resp, cause).onComplete(v -> LingeringClose.after(req.connection()));
     }
 
     /** Answers a failure: any exception that is not a {@link GatewayException} is a 500, logged with the request id. */

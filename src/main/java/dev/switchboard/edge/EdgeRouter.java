@@ -26,11 +26,12 @@ final class EdgeRouter {
         Router router = Router.router(vertx);
         // First of all routes: the browser guard and the forwarded-header check (see BrowserGuard, ForwardedHeaders)
         BrowserGuard guard = new BrowserGuard(edge.gateway().config().general());
-        java.util.Set<String> jsonPosts = new java.util.HashSet<>(); // filled once every route is mounted
+        PostRoutes posts = new PostRoutes(); // filled once every route is mounted
+        java.util.function.Predicate<String> postRoute = posts::takes;
         router.route().handler(rc -> {
             try {
                 ForwardedHeaders.check(rc.request());
-                if (guard.check(rc.request(), jsonPosts.contains(trimSlash(rc.request().path()))) == BrowserGuard.Verdict.PROCEED) rc.next();
+                if (guard.check(rc.request(), postRoute) == BrowserGuard.Verdict.PROCEED) rc.next();
             } catch (GatewayException e) {
                 errorAnswer(edge, rc.request().path()).accept(rc.response(), e);
             }
@@ -63,9 +64,7 @@ final class EdgeRouter {
         // A request vertx-web itself rejects before any route runs (e.g. an invalid %-escape in the path)
         router.errorHandler(400, rc -> unrouted.accept(rc, GatewayException.badRequest("Bad request: "
                 + (rc.failure() == null || rc.failure().getMessage() == null ? "malformed request" : rc.failure().getMessage()), null)));
-        router.getRoutes().forEach(r -> {
-            if (r.getPath() != null && r.methods() != null && r.methods().contains(HttpMethod.POST)) jsonPosts.add(trimSlash(r.getPath()));
-        });
+        posts.fill(router);
         router.errorHandler(405, rc -> {
             String allow = allowedMethods(router, rc.request().path());
             rc.response().putHeader("allow", allow);
@@ -107,10 +106,6 @@ final class EdgeRouter {
         } catch (GatewayException e) {
             return false;
         }
-    }
-
-    private static String trimSlash(String path) {
-        return path != null && path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     /**
@@ -233,6 +228,41 @@ final class EdgeRouter {
             }
         });
         return String.join(", ", literal.isEmpty() ? parameterized : literal);
+    }
+
+    /**
+     * The paths some POST route takes, for the browser guard's JSON-only rule: literal paths (with or without a trailing
+     * slash, as vertx-web matches them), {@code :name} patterns ({@code /ui/api/keys/:op}) and regex routes (named by
+     * their regex: {@code /key/(?<ref>[^/]+)/regenerate}). Asked only for a POST whose body is not JSON, never on the
+     * hot path; an unknown path keeps its 404.
+     */
+    static final class PostRoutes {
+        private final java.util.Set<String> literal = new java.util.HashSet<>();
+        private final java.util.List<String> patterns = new java.util.ArrayList<>();
+        private final java.util.List<java.util.regex.Pattern> regexes = new java.util.ArrayList<>();
+
+        void fill(Router router) {
+            router.getRoutes().forEach(r -> {
+                if (r.methods() == null || !r.methods().contains(HttpMethod.POST)) return;
+                if (r.getPath() != null && r.getPath().contains("/:")) {
+                    patterns.add(r.getPath()); // vertx-web makes these regex routes too: their path is the pattern
+                } else if (r.isRegexPath()) {
+                    if (r.getName() == null) throw new IllegalStateException("a POST regex route needs its regex as its name");
+                    regexes.add(java.util.regex.Pattern.compile(r.getName()));
+                } else if (r.getPath() != null) {
+                    literal.add(r.getPath());
+                }
+            });
+        }
+
+        boolean takes(String path) {
+            if (path == null) return false;
+            String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+            if (literal.contains(p)) return true;
+            for (String pattern : patterns) if (matchesPattern(pattern, p)) return true;
+            for (java.util.regex.Pattern r : regexes) if (r.matcher(p).matches()) return true;
+            return false;
+        }
     }
 
     /** Whether {@code path} fits a route pattern segment by segment, a {@code :name} segment taking any non-empty one. */

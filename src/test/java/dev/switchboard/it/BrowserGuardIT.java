@@ -187,6 +187,59 @@ class BrowserGuardIT {
     }
 
     @Test
+    void postRoutesWithAPathParameterWantJsonToo() {
+        // security QA, finding 6: the rule compared route paths as text, so /ui/api/keys/:op, /v1/responses/:id/cancel
+        // and the regex route /key/{key}/regenerate took text/plain and multipart bodies
+        for (String path : new String[] {"/key/sk-sb-x/regenerate", "/v1/responses/resp_x/cancel", "/ui/api/keys/block",
+                "/ui/api/keys/block/", "/ui/login", "/key/block"}) {
+            Exchange r = send(open, RawHttp.post(path, "Host: 127.0.0.1\r\nContent-Type: text/plain\r\nx-switchboard-ui: 1\r\n",
+                    "{\"key\":\"nonexistent-key\"}"));
+            assertThat(r.status()).as(path).isEqualTo(415);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).as(path).isEqualTo("unsupported_media_type");
+        }
+    }
+
+    static long files(java.nio.file.Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) return 0;
+        try (var s = java.nio.file.Files.list(dir)) {
+            return s.count();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aMultipartUploadIsRefusedAndNeverWrittenToDisk() {
+        // security QA, finding 2: vertx-web's BodyHandler wrote the file part of a multipart POST to ./file-uploads (and
+        // never deleted it) before the route answered 401: anyone who reached the port could fill the disk
+        java.nio.file.Path uploads = java.nio.file.Path.of("file-uploads");
+        long before = files(uploads);
+        String boundary = "----sbboundary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n" + "A".repeat(5000) + "\r\n--" + boundary + "--\r\n";
+        for (String path : new String[] {"/ui/api/keys/block", "/ui/login", "/key/generate", "/v1/chat/completions"}) {
+            Exchange r = send(open, RawHttp.post(path, "Host: 127.0.0.1\r\nx-switchboard-ui: 1\r\nContent-Type: multipart/form-data; "
+                    + "boundary=" + boundary + "\r\n", body));
+            assertThat(r.status()).as(path).isEqualTo(415);
+        }
+        assertThat(files(uploads)).as("files in ./file-uploads").isEqualTo(before);
+    }
+
+    @Test
+    void theDashboardAuthenticatesBeforeItReadsABody() throws java.io.IOException {
+        // the refusal comes at once, without waiting for (or buffering) a body nobody authenticated
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", open.server.port())) {
+            sock.setSoTimeout(3000);
+            sock.getOutputStream().write(("POST /ui/api/keys/block HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "x-switchboard-ui: 1\r\nContent-Length: 1000\r\n\r\n{").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            sock.getOutputStream().flush();
+            Exchange r = RawHttp.readUntilClosed(sock, System.nanoTime());
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("login_required");
+        }
+    }
+
+    @Test
     void theOfficialSdksAreUnaffected() {
         OpenAIClient openai = OpenAIOkHttpClient.builder().baseUrl(cors.v1()).apiKey(TestGateway.MASTER_KEY).build();
         var completion = openai.chat().completions().create(ChatCompletionCreateParams.builder().model("mock")

@@ -21,7 +21,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
@@ -39,6 +38,8 @@ public final class UiRoutes {
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
     private static final long FAILED_LOGIN_DELAY_MILLIS = 300;
+    private static final long LOGIN_BODY_BYTES = 4096;
+    private static final long KEY_OP_BODY_BYTES = 64 * 1024;
     private static final Map<String, String> KEY_OPS = Map.of("generate", "generate", "update", "update", "block", "block",
             "unblock", "unblock", "delete", "delete", "regenerate", "regenerate");
 
@@ -74,7 +75,13 @@ public final class UiRoutes {
             if (hasSession(rc)) redirect(rc, "/ui/");
             else page(rc.response(), 200, loginPage());
         });
-        router.post("/ui/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::login);
+        // No vertx-web BodyHandler anywhere: it writes multipart uploads to ./file-uploads before any route runs (and
+        // never deletes them). Bodies are read by DialectCall.body, in memory, within a limit, after authentication.
+        router.post("/ui/login").handler(rc -> {
+            call.identify(rc.response());
+            noStore(rc.response());
+            call.body(rc.request(), LOGIN_BODY_BYTES, body -> login(rc, body));
+        });
         // A JSON POST from the page's script, like the login (the browser guard refuses form posts)
         router.post("/ui/logout").handler(rc -> {
             sessions.end(sessionId(rc));
@@ -158,21 +165,28 @@ public final class UiRoutes {
         });
         // each key's spend is read from the ledger (every gateway's calls): on a worker
         get(router, "/ui/api/keys", rc -> vertx.executeBlocking(() -> edge.gateway().keys().list(1, 1000, null, true), false));
-        router.post("/ui/api/keys/:op").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(rc -> {
+        router.post("/ui/api/keys/:op").handler(rc -> {
             HttpServerResponse resp = rc.response();
             call.identify(resp);
             noStore(resp);
+            String op;
             try {
+                // who is asking, and what, before a byte of the body is read
                 requireAuthorized(rc);
                 if (!"1".equals(rc.request().getHeader(WRITE_HEADER))) {
                     throw GatewayException.badRequest("Changes from the dashboard need the header '" + WRITE_HEADER + ": 1'.", null);
                 }
-                String op = KEY_OPS.get(rc.pathParam("op"));
+                op = KEY_OPS.get(rc.pathParam("op"));
                 if (op == null) {
                     throw new GatewayException(ErrorKind.NOT_FOUND, 404, "Unknown key operation '" + rc.pathParam("op")
                             + "'. Known: " + new java.util.TreeSet<>(KEY_OPS.keySet()) + ".", null, "unknown_url", null, null);
                 }
-                ObjectNode body = body(rc);
+            } catch (Throwable t) {
+                call.fail(resp, t);
+                return;
+            }
+            call.body(rc.request(), KEY_OP_BODY_BYTES, raw -> {
+                ObjectNode body = body(raw);
                 var keys = edge.gateway().keys();
                 Future<ObjectNode> f = switch (op) {
                     case "generate" -> keys.generate(body);
@@ -186,9 +200,7 @@ public final class UiRoutes {
                     if (ar.succeeded()) json(resp, ar.result());
                     else call.fail(resp, ar.cause());
                 });
-            } catch (Throwable t) {
-                call.fail(resp, t);
-            }
+            });
         });
     }
 
@@ -196,13 +208,11 @@ public final class UiRoutes {
      * {@code POST /ui/login} with {@code {"master_key": "..."}} as JSON (the login page's script sends it): the gateway's
      * browser guard lets no form post reach a route, so a page on another site cannot post a login either.
      */
-    private void login(RoutingContext rc) {
+    private void login(RoutingContext rc, Buffer raw) {
         HttpServerResponse resp = rc.response();
-        call.identify(resp);
-        noStore(resp);
         String key;
         try {
-            JsonNode k = body(rc).get("master_key");
+            JsonNode k = body(raw).get("master_key");
             if (k == null || !k.isTextual()) throw GatewayException.badRequest("Send {\"master_key\": \"...\"}.", "master_key");
             key = k.textValue().trim();
         } catch (GatewayException e) {
@@ -269,8 +279,7 @@ public final class UiRoutes {
         });
     }
 
-    private static ObjectNode body(RoutingContext rc) {
-        Buffer b = rc.body().buffer();
+    private static ObjectNode body(Buffer b) {
         if (b == null || b.length() == 0) return DashboardFigures.JSON.createObjectNode();
         try {
             // the dashboard's key operations are admin calls: a field given twice is refused, as on /key/*
