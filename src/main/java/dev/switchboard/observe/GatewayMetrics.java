@@ -41,8 +41,15 @@ public final class GatewayMetrics {
     private final MultiGauge budgetRemaining;
     private final MultiGauge budgetMax;
 
-    public GatewayMetrics(MeterRegistry registry) {
+    private final MetricLabels labels;
+
+    /**
+     * @param labels what a model or deployment label may say: names from the config only, never a client's own (a
+     *               client picks the model name it sends, and each label value is a set of series kept for ever)
+     */
+    public GatewayMetrics(MeterRegistry registry, MetricLabels labels) {
         this.registry = registry;
+        this.labels = labels;
         for (String layer : CACHE_LAYERS) {
             counter(CACHE_HITS, "Requests answered (exact, semantic) or prompt tokens discounted (provider_prompt) by a cache",
                     "layer", layer);
@@ -137,9 +144,9 @@ public final class GatewayMetrics {
 
     /** A served call (attempt 0 of the ledger): counted, timed, its tokens, cost and cache savings added. */
     public void served(CallOutcome o) {
-        String model = nz(o.requestedModel());
+        String model = labels.model(o.requestedModel());
         String key = keyLabel(o.keyId(), o.keyAlias());
-        String deployment = nz(o.deployment()), route = routeLabel(o.route()), cache = nz(o.cacheStatus());
+        String deployment = labels.deployment(o.deployment()), route = routeLabel(o.route()), cache = nz(o.cacheStatus());
         Last l = last;
         ModelMeters m;
         Counter requests;
@@ -200,7 +207,7 @@ public final class GatewayMetrics {
      * @param latencyMs from arrival to the error's answer; null for none (not timed)
      */
     public void failed(String requestedModel, String keyId, String keyAlias, int status, Long latencyMs) {
-        String model = nz(requestedModel);
+        String model = labels.model(requestedModel); // a refused or unknown name is "other", not a series of its own
         counter(REQUESTS, REQUESTS_HELP, "model", model, "deployment", "none", "route", "none", "cache", "none",
                 "status", Integer.toString(status), "key", keyLabel(keyId, keyAlias)).increment();
         if (latencyMs != null) meters(model).duration.record(latencyMs, TimeUnit.MILLISECONDS);
@@ -212,7 +219,8 @@ public final class GatewayMetrics {
      * @param errorType the gateway's own type for the failure's kind (a fixed set), never an upstream's own words: a
      *                  provider that puts ids in its error types would grow a series per failure
      */
-    public void attemptFailed(String deployment, int status, String errorType) {
+    public void attemptFailed(String deploymentId, int status, String errorType) {
+        String deployment = labels.deployment(deploymentId);
         int slash = deployment == null ? -1 : deployment.indexOf('/');
         counter(ATTEMPT_ERRORS, "Failed provider attempts by provider, deployment, status and error type",
                 "provider", slash > 0 ? deployment.substring(0, slash) : nz(deployment), "deployment", nz(deployment),

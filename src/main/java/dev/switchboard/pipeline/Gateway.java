@@ -166,10 +166,12 @@ public final class Gateway {
             throw new IllegalStateException(e.getMessage(), e);
         }
         SpendLedger ledger = new SpendLedger(db, LEDGER_FLUSH_MILLIS);
+        // model and deployment labels from the config only: a client's invented model names must not grow the series
+        dev.switchboard.observe.MetricLabels labels = Observability.metricLabels(config, settings);
         Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env),
-                providerSecrets::shortLived, ledger);
+                providerSecrets::shortLived, ledger, labels);
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
-        ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters),
+        ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters, labels::alias, labels::deployment),
                 ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger),
                         new ObservedAttempts(observe.observer())),
                 new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add),

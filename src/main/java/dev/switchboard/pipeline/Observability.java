@@ -3,6 +3,7 @@ package dev.switchboard.pipeline;
 import dev.switchboard.account.SpendLedger;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.observe.GatewayMetrics;
+import dev.switchboard.observe.MetricLabels;
 import dev.switchboard.observe.RequestLog;
 import dev.switchboard.observe.RequestLogSettings;
 import dev.switchboard.observe.RequestObserver;
@@ -30,16 +31,17 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
      * @param secrets provider keys and the master key: taken out of whatever the log and traces keep
      * @param shortLived the provider tokens minted while running (asked per use), taken out likewise
      * @param ledger  writes most request-log rows, with their ledger rows (its counts are the log's too)
+     * @param labels  the label values the metrics may use ({@link #metricLabels})
      */
     static Observability open(GatewayConfig config, Function<String, String> env, Database db, PrometheusMeterRegistry registry,
                               Tracing tracing, List<String> secrets,
-                              java.util.function.Supplier<List<String>> shortLived, SpendLedger ledger) {
+                              java.util.function.Supplier<List<String>> shortLived, SpendLedger ledger, MetricLabels labels) {
         TraceSettings ts = TraceSettings.from(config.general().otel(),
                 dev.switchboard.config.LiteLlmCallbacks.otel(config.litellmSettings()), env);
         Tracing t = tracing != null ? tracing : ts.enabled() ? Tracing.otlp(ts) : null;
         RequestLogSettings ls = RequestLogSettings.from(config.general().requestLog());
         RequestLog log = ls.enabled() ? new RequestLog(db, ls, LOG_FLUSH_MILLIS, System::currentTimeMillis) : null;
-        GatewayMetrics metrics = new GatewayMetrics(registry);
+        GatewayMetrics metrics = new GatewayMetrics(registry, labels);
         if (t != null) {
             metrics.functionCounter("switchboard.trace.spans.dropped", "Spans lost: the export queue was full, or the export failed",
                     t, Tracing::droppedSpans, "reason", "queue_full");
@@ -58,6 +60,27 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
         AtomicBoolean cacheStage = new AtomicBoolean();
         RequestObserver observer = new RequestObserver(t, log, ls, metrics, new SecretScrubber(secrets, shortLived), cacheStage::get);
         return new Observability(t, log, metrics, observer, cacheStage);
+    }
+
+    /**
+     * The model and deployment label values the config allows: model_names (wildcard patterns as written), group
+     * aliases, deployment ids, the auto alias; each deployment's {@code provider/model}. Anything else a client names is
+     * counted as {@link MetricLabels#OTHER}.
+     */
+    static MetricLabels metricLabels(GatewayConfig config, dev.switchboard.route.RouterSettings router) {
+        java.util.Set<String> models = new java.util.LinkedHashSet<>();
+        java.util.Set<String> deployments = new java.util.LinkedHashSet<>();
+        for (dev.switchboard.config.Deployment d : config.deployments()) {
+            models.add(d.alias());
+            Object id = d.modelInfo().get("id");
+            if (id != null && !id.toString().isBlank()) models.add(id.toString());
+            deployments.add(d.id());
+        }
+        models.addAll(router.groupAliases().keySet());
+        if (router.auto() != null) {
+            models.add(router.auto().alias());
+        }
+        return new MetricLabels(models, deployments);
     }
 
     /**

@@ -18,28 +18,43 @@ public final class RouterMetrics {
     public static final String SLOT_WAITS = "switchboard.parallel.limit.waits";
 
     private final MeterRegistry registry;
+    private final java.util.function.UnaryOperator<String> aliasLabel;
+    private final java.util.function.UnaryOperator<String> deploymentLabel;
 
-    public RouterMetrics(MeterRegistry registry) { this.registry = registry; }
+    /** Labels as given: for tests whose names are all configured. */
+    public RouterMetrics(MeterRegistry registry) { this(registry, a -> a, d -> d); }
+
+    /**
+     * @param aliasLabel      an alias's label: a name a client made up (a wildcard's match, a request's fallback list)
+     *                        must not become one, or each new name would add series for ever (MetricLabels)
+     * @param deploymentLabel a deployment's label, likewise (a wildcard entry's deployments are named by the request)
+     */
+    public RouterMetrics(MeterRegistry registry, java.util.function.UnaryOperator<String> aliasLabel,
+                         java.util.function.UnaryOperator<String> deploymentLabel) {
+        this.registry = registry;
+        this.aliasLabel = aliasLabel;
+        this.deploymentLabel = deploymentLabel;
+    }
 
     void fallback(String alias, FallbackReason reason, String to) {
         Counter.builder(FALLBACKS).description("Requests served (or tried) by a fallback alias")
-                .tags("alias", alias, "reason", reason.label(), "to", to).register(registry).increment();
+                .tags("alias", aliasLabel.apply(alias), "reason", reason.label(), "to", aliasLabel.apply(to)).register(registry).increment();
     }
 
     void retry(String alias) {
-        Counter.builder(RETRIES).description("Retries within a model group").tags("alias", alias)
+        Counter.builder(RETRIES).description("Retries within a model group").tags("alias", aliasLabel.apply(alias))
                 .register(registry).increment();
     }
 
     void cooldown(String deployment) {
-        Counter.builder(COOLDOWNS).description("Deployments put in cooldown").tags("deployment", deployment)
+        Counter.builder(COOLDOWNS).description("Deployments put in cooldown").tags("deployment", deploymentLabel.apply(deployment))
                 .register(registry).increment();
     }
 
     /** A request found every deployment of its group at its max_parallel_requests and lined up for a slot. */
     void queuedForSlot(String alias) {
         Counter.builder(SLOT_WAITS).description("Requests that waited for a deployment's max_parallel_requests slot")
-                .tags("alias", alias).register(registry).increment();
+                .tags("alias", aliasLabel.apply(alias)).register(registry).increment();
     }
 
     /** @param reasonKind the rule that decided (header, tokens, tools, keyword, classifier, default) */

@@ -33,6 +33,8 @@ class MetricsIT {
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, cache: true }
                   - model_name: priced
                     litellm_params: { model: openai/gpt-4o, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: "wild-*"
+                    litellm_params: { model: "openai/*", api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                 router_settings:
                   num_retries: 0
                   allowed_fails: 0
@@ -125,6 +127,32 @@ class MetricsIT {
         assertThat(spent).isPositive();
         assertThat(value(metrics, "switchboard_key_budget_remaining_usd", "key", keyAlias)).isCloseTo(5 - spent, within(1e-9));
         assertThat(value(metrics, "switchboard_key_budget_max_usd", "key", keyAlias)).isEqualTo(5);
+    }
+
+    @Test
+    void modelNamesAClientMakesUpAddNoSeries() {
+        // security QA, finding 3: every unknown model name added ~17 series for ever, until /metrics and then the heap gave out
+        String key = Admin.ok(Http.post(gw.baseUrl() + "/key/generate", TestGateway.MASTER_KEY, "{\"key_alias\":\"inventor\"}"))
+                .getString("key");
+        // a first round makes the fixed series these calls share ("other", "wild-*"); the second must add none
+        for (int round = 0; round < 2; round++) {
+            String before = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+            for (int i = 0; i < 40; i++) {
+                String name = "made-up-" + round + "-" + i + "-" + "x".repeat(100);
+                assertThat(post(key, "{\"model\":\"" + name + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                        .statusCode()).isEqualTo(404);
+                // a name a wildcard serves is counted under the wildcard's pattern, its deployment likewise
+                assertThat(post(key, "{\"model\":\"wild-" + round + "-" + i + "\",\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
+            }
+            String after = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+            assertThat(after).doesNotContain("made-up-").doesNotContain("wild-" + round + "-").doesNotContain("openai/" + round + "-");
+            if (round == 1) assertThat(after.lines().count()).as("series after 80 more names").isEqualTo(before.lines().count());
+        }
+        String m = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+        assertThat(value(m, "switchboard_requests_total", "model", "other", "status", "404", "key", "inventor")).isEqualTo(80);
+        assertThat(value(m, "switchboard_requests_total", "model", "wild-*", "deployment", "openai/*", "status", "200")).isEqualTo(80);
+        assertThat(value(m, "switchboard_request_duration_seconds_count", "model", "other")).isEqualTo(80);
     }
 
     @Test
