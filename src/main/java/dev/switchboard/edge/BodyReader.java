@@ -15,6 +15,12 @@ import io.vertx.core.http.HttpServerRequest;
  * and sends nothing holds next to none); and a body still incomplete after the deadline is
  * answered 408, so stalled uploads cannot pile up. Failures are {@link GatewayException}s, except a client
  * that left mid-body: that is {@link ClientGone}, which nobody can be answered about.
+ *
+ * <p>A body sent with {@code Content-Encoding: gzip} or {@code deflate} (as OpenAI's and Anthropic's APIs take them) is
+ * inflated once it is whole, and the limit holds for what it inflates to as well: inflation stops at the limit's first
+ * byte past it (413), so a small bomb costs no more than a body of the limit. Any other coding ({@code br}, {@code zstd},
+ * a list of codings) is 415 naming it, with {@code Accept-Encoding} saying what is taken: read as plain JSON it gave a
+ * JSON syntax error that sent the user looking for a bug in their JSON, or was served as if it were uncompressed.
  */
 public final class BodyReader {
     /** The most a declared Content-Length reserves up front; past it the buffer grows as bytes arrive. */
@@ -37,6 +43,9 @@ public final class BodyReader {
      *     bound refuses them the answer is its 503. The caller closes the lease when the body is no longer needed.
      */
     public static Future<Buffer> read(HttpServerRequest req, long maxBytes, long deadlineMillis, BufferBudget.Lease lease) {
+        String coding = req.getHeader(RequestHeaderNames.CONTENT_ENCODING);
+        Coding decode = coding == null ? Coding.IDENTITY : Coding.of(coding);
+        if (decode == null) return Future.failedFuture(unsupportedCoding(coding));
         String declared = req.getHeader(RequestHeaderNames.CONTENT_LENGTH);
         if (declared != null) {
             try {
@@ -60,7 +69,17 @@ public final class BodyReader {
             }
             body.appendBuffer(chunk);
         });
-        req.endHandler(v -> promise.tryComplete(body));
+        req.endHandler(v -> {
+            if (decode == Coding.IDENTITY || promise.future().isComplete()) {
+                promise.tryComplete(body);
+                return;
+            }
+            try {
+                promise.tryComplete(inflate(body, decode, maxBytes, lease));
+            } catch (GatewayException e) {
+                promise.tryFail(e);
+            }
+        });
         req.exceptionHandler(t -> promise.tryFail(t instanceof io.vertx.core.http.HttpClosedException
                 ? new ClientGone(t)
                 // the HTTP decoder's own complaint (a bad chunk size, …): the client's fault, not ours
@@ -88,6 +107,84 @@ public final class BodyReader {
                     && buf.array().length == body.length()) return buf.array();
         }
         return body.getBytes();
+    }
+
+    /** The content codings a body may come in. */
+    enum Coding {
+        IDENTITY, GZIP, DEFLATE;
+
+        /** The coding a {@code Content-Encoding} value names, or null for one we do not take (or several). */
+        static Coding of(String header) {
+            String c = header.trim();
+            if (c.isEmpty() || c.equalsIgnoreCase("identity")) return IDENTITY;
+            if (c.equalsIgnoreCase("gzip") || c.equalsIgnoreCase("x-gzip")) return GZIP;
+            if (c.equalsIgnoreCase("deflate")) return DEFLATE;
+            return null;
+        }
+    }
+
+    /** What {@code Accept-Encoding} on a 415 lists (RFC 9110 15.5.16). */
+    static final String ACCEPTED_CODINGS = "gzip, deflate, identity";
+
+    private static GatewayException unsupportedCoding(String coding) {
+        return new GatewayException(ErrorKind.BAD_REQUEST, 415, "Unsupported Content-Encoding '"
+                + BrowserGuard.printable(coding) + "': send the body uncompressed, or compressed with gzip or deflate.",
+                null, "unsupported_media_type", null, null).withHeaders(java.util.Map.of("accept-encoding", ACCEPTED_CODINGS));
+    }
+
+    /**
+     * The body a gzip or deflate body inflates to, at most {@code maxBytes} (413 past it), its bytes counted in the lease
+     * as they are made. Deflate is zlib-wrapped as RFC 9110 says; a raw deflate stream, which some clients send, is taken too.
+     */
+    static Buffer inflate(Buffer compressed, Coding coding, long maxBytes, BufferBudget.Lease lease) {
+        byte[] in = compressed.getBytes();
+        try {
+            return inflate(in, coding, maxBytes, lease, false);
+        } catch (java.util.zip.ZipException e) {
+            if (coding == Coding.DEFLATE) {
+                try {
+                    return inflate(in, coding, maxBytes, lease, true);
+                } catch (java.io.IOException again) {
+                    // the first complaint is the one to show
+                }
+            }
+            throw corrupt(coding, e);
+        } catch (java.io.IOException e) {
+            throw corrupt(coding, e);
+        }
+    }
+
+    private static Buffer inflate(byte[] in, Coding coding, long maxBytes, BufferBudget.Lease lease, boolean raw) throws java.io.IOException {
+        java.io.InputStream src = new java.io.ByteArrayInputStream(in);
+        java.util.zip.Inflater inflater = coding == Coding.GZIP ? null : new java.util.zip.Inflater(raw);
+        try (java.io.InputStream z = coding == Coding.GZIP ? new java.util.zip.GZIPInputStream(src, 8192)
+                : new java.util.zip.InflaterInputStream(src, inflater, 8192)) {
+            Buffer out = Buffer.buffer((int) Math.min(maxBytes, Math.max(1024L, in.length * 4L)));
+            byte[] chunk = new byte[8192];
+            for (int n; (n = z.read(chunk)) > 0; ) {
+                if (out.length() + n > maxBytes) throw tooLarge(maxBytes, true);
+                if (!lease.grow(n)) throw lease.budget().exhausted("a request body");
+                out.appendBytes(chunk, 0, n);
+            }
+            return out;
+        } catch (java.io.EOFException e) {
+            throw new java.util.zip.ZipException("the data ends early");
+        } finally {
+            if (inflater != null) inflater.end();
+        }
+    }
+
+    private static GatewayException corrupt(Coding coding, Exception e) {
+        return GatewayException.badRequest("The body is declared Content-Encoding: " + coding.name().toLowerCase(java.util.Locale.ROOT)
+                + " but could not be inflated" + (e.getMessage() == null ? "" : " (" + BrowserGuard.printable(e.getMessage()) + ")")
+                + ". Send the body uncompressed, or as that coding's data.", null);
+    }
+
+    private static GatewayException tooLarge(long max, boolean inflated) {
+        if (!inflated) return tooLarge(max);
+        return new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, 413, "Request body too large once inflated: the limit is "
+                + size(max) + " (general_settings.max_request_size_mb), for the body as sent and as it inflates.", null,
+                "request_too_large", null, null);
     }
 
     private static GatewayException tooLarge(long max) {

@@ -12,6 +12,7 @@ final class RequestHeaderNames {
     static final CharSequence CACHE_CONTROL = SwitchboardHeaders.optimized("cache-control");
     static final CharSequence CONTENT_LENGTH = SwitchboardHeaders.optimized("content-length");
     static final CharSequence CONTENT_TYPE = SwitchboardHeaders.optimized("content-type");
+    static final CharSequence CONTENT_ENCODING = SwitchboardHeaders.optimized("content-encoding");
     static final CharSequence HOST = SwitchboardHeaders.optimized("host");
     static final CharSequence ORIGIN = SwitchboardHeaders.optimized("origin");
     static final CharSequence SEC_FETCH_MODE = SwitchboardHeaders.optimized("sec-fetch-mode");

@@ -222,5 +222,60 @@ class FramingIT {
         assertThat(bareLf.text()).doesNotContain("\"object\":\"list\"");
     }
 
+    static byte[] gzip(byte[] b) {
+        var out = new java.io.ByteArrayOutputStream();
+        try (var z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(b);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] deflate(byte[] b, boolean raw) {
+        var d = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, raw);
+        d.setInput(b);
+        d.finish();
+        byte[] out = new byte[b.length + 64];
+        int n = d.deflate(out);
+        d.end();
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** A POST whose body is {@code body}'s bytes as they are, declared with {@code coding}. */
+    static Exchange encoded(String path, String coding, byte[] body) {
+        return send("POST " + path + " HTTP/1.1\r\n" + JSON_HOST + "Content-Encoding: " + coding + "\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n" + new String(body, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void gzipAndDeflateBodiesAreInflatedWithinTheLimitAndOtherCodingsAre415() {
+        // security QA, finding 7: Content-Encoding was ignored (a gzip body got a JSON syntax error, br was served as plain)
+        byte[] chat = chatBody().getBytes(StandardCharsets.UTF_8);
+        assertThat(encoded("/v1/chat/completions", "gzip", gzip(chat)).status()).isEqualTo(200);
+        assertThat(encoded("/v1/chat/completions", "deflate", deflate(chat, false)).status()).isEqualTo(200);
+        assertThat(encoded("/v1/chat/completions", "deflate", deflate(chat, true)).status()).as("raw deflate").isEqualTo(200);
+        assertThat(encoded("/v1/chat/completions", "identity", chat).status()).isEqualTo(200);
+
+        Exchange br = encoded("/v1/chat/completions", "br", chat);
+        assertThat(br.status()).isEqualTo(415);
+        assertThat(openAiError(br).getString("message")).contains("'br'").contains("gzip");
+        assertThat(openAiError(br).getString("code")).isEqualTo("unsupported_media_type");
+        assertThat(br.header("accept-encoding")).isEqualTo("gzip, deflate, identity");
+        Exchange twice = encoded("/v1/chat/completions", "gzip, gzip", gzip(gzip(chat)));
+        assertThat(twice.status()).isEqualTo(415);
+        Exchange anthropic = encoded("/v1/messages", "zstd", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(anthropic.status()).isEqualTo(415);
+        assertAnthropicError(anthropic);
+
+        // a bomb: 1 KiB on the wire, 4 MiB inflated, against the 10 KiB limit
+        Exchange bomb = encoded("/v1/chat/completions", "gzip", gzip(new byte[4 << 20]));
+        assertThat(bomb.status()).isEqualTo(413);
+        assertThat(openAiError(bomb).getString("message")).contains("inflated");
+        Exchange broken = encoded("/v1/chat/completions", "gzip", chat);
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(openAiError(broken).getString("message")).contains("gzip").doesNotContain("JSON");
+    }
+
     static String chatBody() { return "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"; }
 }
