@@ -62,7 +62,7 @@ public final class DialectCall {
         HttpServerResponse resp = req.response();
         identify(resp);
         try {
-            Caller caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
+            Caller caller = edge.authenticate(req);
             resp.putHeader("content-type", "application/json").end(answer.apply(caller));
         } catch (Throwable t) {
             fail(resp, t);
@@ -75,7 +75,7 @@ public final class DialectCall {
         String requestId = identify(resp);
         Caller caller;
         try {
-            caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
+            caller = edge.authenticate(req);
         } catch (GatewayException e) {
             fail(resp, e);
             return;

@@ -6,10 +6,40 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * What every route handler shares: the gateway, request ids, the body limit, the time a body may take to
- * arrive, the start time, and the shutdown drain (for the streams it cuts).
+ * arrive, the start time, the shutdown drain (for the streams it cuts), and the limiter of failed authentications
+ * every route authenticates through.
  */
 public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBytes, long bodyDeadlineMillis,
-                          long startedEpochSeconds, Drain drain) {
+                          long startedEpochSeconds, Drain drain, AuthThrottle authThrottle) {
+
+    /**
+     * Who is calling, from the key the request presents: {@link dev.switchboard.govern.Authenticator#authenticate}, with
+     * failed keys counted per client address ({@link AuthThrottle}). Every route authenticates here.
+     *
+     * @throws dev.switchboard.model.GatewayException 401 for a refused key, 429 while the client's address is locked out
+     */
+    public dev.switchboard.model.Caller authenticate(HttpServerRequest req) {
+        return authenticate(req, presentedKey(req));
+    }
+
+    /** As {@link #authenticate(HttpServerRequest)}, for a key that came another way (the dashboard's login form). */
+    public dev.switchboard.model.Caller authenticate(HttpServerRequest req, String key) {
+        dev.switchboard.model.Caller caller;
+        try {
+            caller = gateway.authenticator().authenticate(key);
+        } catch (dev.switchboard.model.GatewayException e) {
+            if (e.status() == 401 && key != null && !key.isEmpty()) authThrottle.failed(clientAddress(req));
+            throw e;
+        }
+        // the successful path: one volatile read, unless some address is locked out right now
+        if (caller == dev.switchboard.model.Caller.MASTER && authThrottle.anyLocked()) authThrottle.check(clientAddress(req));
+        return caller;
+    }
+
+    private static String clientAddress(HttpServerRequest req) {
+        io.vertx.core.net.SocketAddress a = req.remoteAddress();
+        return a == null ? null : a.hostAddress();
+    }
 
     /**
      * The alias when this gateway serves it to this caller; else 404 {@code model_not_found}, listing the ones it does

@@ -102,7 +102,7 @@ final class EdgeRouter {
     /** The master key presented (or none configured); a wrong or virtual key is not an error here, just no detail. */
     private static boolean seesDetail(EdgeContext edge, io.vertx.core.http.HttpServerRequest req) {
         try {
-            return edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req)).admin();
+            return edge.authenticate(req).admin();
         } catch (GatewayException e) {
             return false;
         }

@@ -46,7 +46,8 @@ public final class EdgeServer {
     public static Future<EdgeServer> start(Vertx vertx, Gateway gateway, String host, int port, int instances,
                                            ClientTimeouts timeouts) {
         EdgeContext edge = new EdgeContext(gateway, new RequestIds(), gateway.config().general().maxRequestBytes(),
-                timeouts.bodyDeadlineMillis(), System.currentTimeMillis() / 1000, new Drain());
+                timeouts.bodyDeadlineMillis(), System.currentTimeMillis() / 1000, new Drain(),
+                new AuthThrottle(System::currentTimeMillis));
         // Vert.x shares one listening socket among instances bound to the same host:port, so a port of 0
         // is resolved to one concrete free port first.
         int actual;

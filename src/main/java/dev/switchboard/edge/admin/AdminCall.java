@@ -68,7 +68,7 @@ final class AdminCall {
         if (!hasBody) {
             call.identify(resp);
             try {
-                Caller caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(rc.request()));
+                Caller caller = edge.authenticate(rc.request());
                 if (access == Access.MASTER_KEY && !caller.admin()) throw notAdmin();
                 readableQuery(rc.request());
                 op.apply(caller, null).onComplete(ar -> {

@@ -46,7 +46,7 @@ public final class ObserveRoutes {
             HttpServerResponse resp = rc.response();
             call.identify(resp);
             try {
-                Caller caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(rc.request()));
+                Caller caller = edge.authenticate(rc.request());
                 if (!caller.admin()) throw forbidden("/metrics needs the master key.");
                 vertx.executeBlocking(() -> edge.gateway().metricsText(), false).onComplete(ar -> {
                     if (ar.failed()) call.fail(resp, ar.cause());
@@ -60,7 +60,7 @@ public final class ObserveRoutes {
             HttpServerResponse resp = rc.response();
             call.identify(resp);
             try {
-                Caller caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(rc.request()));
+                Caller caller = edge.authenticate(rc.request());
                 String id = rc.pathParam("request_id");
                 vertx.executeBlocking(() -> edge.gateway().requestLog(id), false).onComplete(ar -> {
                     if (ar.failed()) {
@@ -85,7 +85,7 @@ public final class ObserveRoutes {
             HttpServerResponse resp = rc.response();
             call.identify(resp);
             try {
-                Caller caller = edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(rc.request()));
+                Caller caller = edge.authenticate(rc.request());
                 HttpServerRequest q = rc.request();
                 for (String name : q.params().names()) {
                     if (!LOG_PARAMS.contains(name)) {

@@ -280,7 +280,7 @@ public final class ResponsesRoutes {
     private Caller caller(HttpServerRequest req) {
         call.identify(req.response());
         try {
-            return edge.gateway().authenticator().authenticate(EdgeContext.presentedKey(req));
+            return edge.authenticate(req);
         } catch (Throwable t) {
             call.fail(req.response(), t);
             return null;

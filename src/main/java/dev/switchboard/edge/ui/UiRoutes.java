@@ -221,8 +221,12 @@ public final class UiRoutes {
         }
         Caller caller = null;
         try {
-            caller = edge.gateway().authenticator().authenticate(key);
+            caller = edge.authenticate(rc.request(), key); // a wrong key counts against the address (AuthThrottle)
         } catch (GatewayException e) {
+            if (e.status() == 429) { // the address is locked out: the answer says so, whatever the key
+                call.fail(resp, e);
+                return;
+            }
             // a wrong key: the same answer as a virtual key, below
         }
         if (caller != null && caller.admin()) {
@@ -230,7 +234,8 @@ public final class UiRoutes {
             json(resp, DashboardFigures.JSON.createObjectNode().put("ok", true).put("location", "/ui/"));
             return;
         }
-        // A pause per failed try makes guessing slow; the key comparison itself is constant-time.
+        // A pause per failed try makes a person's typo cost little and a script's guess more; what limits guessing is the
+        // lockout of an address after repeated failures (AuthThrottle). The key comparison itself is constant-time.
         vertx.setTimer(FAILED_LOGIN_DELAY_MILLIS, t -> call.fail(resp, new GatewayException(ErrorKind.AUTHENTICATION, 401,
                 "That is not the master key. The dashboard takes the gateway's master key only.", null, "invalid_api_key",
                 null, null)));
@@ -253,7 +258,7 @@ public final class UiRoutes {
         if (hasSession(rc)) return;
         String presented = EdgeContext.presentedKey(rc.request());
         if (presented != null) {
-            Caller caller = edge.gateway().authenticator().authenticate(presented);
+            Caller caller = edge.authenticate(rc.request(), presented);
             if (caller.admin()) return;
             throw new GatewayException(ErrorKind.PERMISSION, 403, "The dashboard's API needs the master key; a virtual key "
                     + "cannot read it.", null, "admin_only", null, null);

@@ -1,0 +1,134 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.model.ErrorKind;
+import dev.switchboard.model.GatewayException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Slows the guessing of the master key: {@value #MAX_FAILURES} failed authentications (a key presented and refused, on
+ * any route, the dashboard's login included) from one client address within a minute lock that address out of the
+ * master key for {@value #LOCKOUT_SECONDS} s: every master-key request from it, and every further wrong key, is answered
+ * 429 with {@code retry-after} — the right key too, so that the answers during a lockout say nothing about a guess.
+ * Without it the admin API answered a wrong master key at once, as fast as a client could ask (security QA, finding 9).
+ *
+ * <ul>
+ *   <li>Per address (an IPv6 address by its /64, which one host usually holds whole), so a client elsewhere cannot lock
+ *       the real admin out; behind a reverse proxy every client has the proxy's address (forwarded headers are not
+ *       trusted), and shares its lockout.</li>
+ *   <li>Virtual keys and JWTs keep working from a locked address: they are not guessable (a virtual key is 256 random
+ *       bits), and an app with a stale key must not take the other apps of its machine down with it.</li>
+ *   <li>Costs nothing on the successful path: a volatile read of whether any address is locked, nothing else, until
+ *       one is.</li>
+ *   <li>Bounded: at most {@value #MAX_ADDRESSES} addresses are tracked; when that many have failed within the window,
+ *       stale ones are dropped first, and a new address past the bound is not tracked.</li>
+ * </ul>
+ */
+public final class AuthThrottle {
+    static final int MAX_FAILURES = 10;
+    static final long WINDOW_MILLIS = 60_000;
+    static final int LOCKOUT_SECONDS = 60;
+    static final int MAX_ADDRESSES = 10_000;
+
+    private final LongSupplier clock;
+    private final ConcurrentHashMap<String, Failures> byAddress = new ConcurrentHashMap<>();
+    /** The latest end of any address's lockout (epoch ms), or 0: the one thing the successful path reads. */
+    private volatile long anyLockedUntil;
+
+    public AuthThrottle(LongSupplier clockMillis) { this.clock = clockMillis; }
+
+    private static final class Failures {
+        long windowStart;
+        int count;
+        long lockedUntil;
+    }
+
+    /** Whether some address may be locked out now (a volatile read; false almost always). */
+    boolean anyLocked() {
+        long until = anyLockedUntil;
+        if (until == 0) return false;
+        if (clock.getAsLong() < until) return true;
+        anyLockedUntil = 0; // every lockout has run out (a racing new one sets it again after its own write)
+        return false;
+    }
+
+    /** @throws GatewayException 429 when {@code address} is locked out now */
+    void check(String address) {
+        if (address == null) return;
+        Failures f = byAddress.get(group(address));
+        if (f == null) return;
+        long now = clock.getAsLong();
+        long until;
+        synchronized (f) {
+            until = f.lockedUntil;
+        }
+        if (now < until) throw locked(until - now);
+    }
+
+    /**
+     * Counts a refused key from {@code address}.
+     *
+     * @throws GatewayException 429 when the address is (now) locked out
+     */
+    void failed(String address) {
+        if (address == null) return;
+        String key = group(address);
+        long now = clock.getAsLong();
+        Failures f = byAddress.get(key);
+        if (f == null) {
+            if (byAddress.size() >= MAX_ADDRESSES) {
+                byAddress.values().removeIf(x -> stale(x, now));
+                if (byAddress.size() >= MAX_ADDRESSES) return;
+            }
+            f = byAddress.computeIfAbsent(key, k -> new Failures());
+        }
+        long until;
+        synchronized (f) {
+            if (now < f.lockedUntil) {
+                until = f.lockedUntil;
+            } else {
+                if (now - f.windowStart > WINDOW_MILLIS) {
+                    f.windowStart = now;
+                    f.count = 0;
+                }
+                if (++f.count < MAX_FAILURES) return;
+                f.count = 0;
+                f.windowStart = now;
+                f.lockedUntil = until = now + LOCKOUT_SECONDS * 1000L;
+                if (until > anyLockedUntil) anyLockedUntil = until;
+            }
+        }
+        throw locked(until - now);
+    }
+
+    /** How many addresses are tracked now. */
+    int tracked() { return byAddress.size(); }
+
+    private static boolean stale(Failures f, long now) {
+        synchronized (f) {
+            return now >= f.lockedUntil && now - f.windowStart > WINDOW_MILLIS;
+        }
+    }
+
+    /** The address a lockout applies to: an IPv4 address as it is, an IPv6 address by its first 64 bits. */
+    static String group(String address) {
+        if (address.indexOf(':') < 0) return address;
+        try {
+            byte[] b = java.net.InetAddress.getByName(address).getAddress(); // a literal: no lookup
+            if (b.length != 16) return address;
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) s.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
+            return s.append(":/64").toString();
+        } catch (java.net.UnknownHostException e) {
+            return address;
+        }
+    }
+
+    private static GatewayException locked(long millisLeft) {
+        long seconds = Math.max(1, (millisLeft + 999) / 1000);
+        return new GatewayException(ErrorKind.RATE_LIMIT, 429, "Too many failed authentications from this address: the "
+                + "master key is not taken from it for " + seconds + " s (" + MAX_FAILURES + " wrong keys within a minute "
+                + "lock an address out for " + LOCKOUT_SECONDS + " s). Virtual keys keep working.", null,
+                "too_many_failed_authentications", null, seconds);
+    }
+}

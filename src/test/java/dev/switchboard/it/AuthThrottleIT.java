@@ -1,0 +1,91 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.RawHttp;
+import dev.switchboard.support.RawHttp.Exchange;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guessing the master key (security QA, finding 9): the admin API answered every wrong key at once. Ten wrong keys
+ * within a minute lock the client's address out of the master key for a minute (429 with retry-after, the right key
+ * too); virtual keys from that address and the master key from any other address keep working.
+ */
+class AuthThrottleIT {
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.start("""
+                model_list:
+                  - model_name: mock
+                    litellm_params: { model: mock/m }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    /** A GET with {@code key}, sent from the local address {@code from} (the whole of 127/8 is loopback on Linux). */
+    static Exchange get(String from, String path, String key) {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(from, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", gw.server.port()), 3000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (key == null ? "" : "Authorization: Bearer "
+                    + key + "\r\n") + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            return RawHttp.readUntilClosed(s, System.nanoTime());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void repeatedWrongMasterKeysLockOnlyThatAddressOut() {
+        String virtualKey = Admin.ok(Http.post(gw.baseUrl() + "/key/generate", TestGateway.MASTER_KEY, "{\"key_alias\":\"app\"}"))
+                .getString("key");
+        String attacker = "127.0.0.7";
+        for (int i = 1; i < 10; i++) {
+            assertThat(get(attacker, "/key/list", "sk-guess-" + i).status()).as("guess " + i).isEqualTo(401);
+        }
+        Exchange tenth = get(attacker, "/key/list", "sk-guess-10");
+        assertThat(tenth.status()).isEqualTo(429);
+        assertThat(Integer.parseInt(tenth.header("retry-after"))).isBetween(1, 60);
+        assertThat(new JsonObject(tenth.body()).getJsonObject("error").getString("code")).isEqualTo("too_many_failed_authentications");
+        // during the lockout the right key gets the same answer as a wrong one: no guess can be confirmed
+        assertThat(get(attacker, "/key/list", TestGateway.MASTER_KEY).status()).isEqualTo(429);
+        assertThat(get(attacker, "/key/list", "sk-guess-11").status()).isEqualTo(429);
+        assertThat(get(attacker, "/v1/models", TestGateway.MASTER_KEY).status()).as("every route").isEqualTo(429);
+        // the dashboard's login too
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(attacker, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", gw.server.port()), 3000);
+            s.setSoTimeout(5000);
+            String body = new JsonObject().put("master_key", TestGateway.MASTER_KEY).encode();
+            s.getOutputStream().write(RawHttp.post("/ui/login", "Host: 127.0.0.1\r\nContent-Type: application/json\r\n", body)
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(RawHttp.readUntilClosed(s, System.nanoTime()).status()).isEqualTo(429);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        // a virtual key from the same address works; the real admin elsewhere is not locked out
+        assertThat(get(attacker, "/v1/models", virtualKey).status()).isEqualTo(200);
+        assertThat(get("127.0.0.1", "/key/list", TestGateway.MASTER_KEY).status()).isEqualTo(200);
+        assertThat(get("127.0.0.8", "/key/list", TestGateway.MASTER_KEY).status()).isEqualTo(200);
+        // no key at all is no guess
+        for (int i = 0; i < 12; i++) assertThat(get("127.0.0.9", "/key/list", null).status()).isEqualTo(401);
+        assertThat(get("127.0.0.9", "/key/list", TestGateway.MASTER_KEY).status()).isEqualTo(200);
+    }
+}
