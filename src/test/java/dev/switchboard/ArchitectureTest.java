@@ -57,4 +57,11 @@ class ArchitectureTest {
                     "dev.switchboard.provider.anthropic..", "dev.switchboard.provider.gemini..")
             .as("provider packages are reached only through the ProviderRegistry")
             .because("a new provider is one new package plus one registry line");
+
+    @ArchTest
+    static final ArchRule noBodyHandler = noClasses().should().dependOnClassesThat()
+            .haveFullyQualifiedName("io.vertx.ext.web.handler.BodyHandler")
+            .as("no route reads its body through vertx-web's BodyHandler")
+            .because("it writes multipart file parts to ./file-uploads before a route can refuse the request, and never "
+                    + "deletes them (security QA finding 2); bodies are read by BodyReader, in memory, after authentication");
 }

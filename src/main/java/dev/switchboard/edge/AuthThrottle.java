@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Slows the guessing of the master key: {@value #MAX_FAILURES} failed authentications (a key presented and refused, on
- * any route, the dashboard's login included) from one client address within a minute lock that address out of the
+ * any route, the dashboard's login included; not a refused JWT, whose signature nobody guesses) from one client address within a minute lock that address out of the
  * master key for {@value #LOCKOUT_SECONDS} s: every master-key request from it, and every further wrong key, is answered
  * 429 with {@code retry-after} — the right key too, so that the answers during a lockout say nothing about a guess.
  * Without it the admin API answered a wrong master key at once, as fast as a client could ask (security QA, finding 9).

@@ -28,7 +28,10 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         try {
             caller = gateway.authenticator().authenticate(key);
         } catch (dev.switchboard.model.GatewayException e) {
-            if (e.status() == 401 && key != null && !key.isEmpty()) authThrottle.failed(clientAddress(req));
+            // a refused JWT (three dot-separated parts) is no guess at the master key: a forged signature is not guessed
+            if (e.status() == 401 && key != null && !key.isEmpty() && !dev.switchboard.govern.JwtAuthenticator.looksLikeJwt(key)) {
+                authThrottle.failed(clientAddress(req));
+            }
             throw e;
         }
         // the successful path: one volatile read, unless some address is locked out right now

@@ -159,10 +159,13 @@ class FuzzFindingsIT {
             s.connect(new InetSocketAddress("127.0.0.1", gw.server.port()));
             s.setSoTimeout(10_000);
             s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                    + TestGateway.MASTER_KEY + "\u0001\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                    + TestGateway.MASTER_KEY + "\u0001\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
                     .getBytes(StandardCharsets.ISO_8859_1));
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(answer).startsWith("HTTP/1.1 400").contains("Malformed HTTP request");
+            // With Vert.x's header validation on, the parser refused the byte (400 Malformed HTTP request); off, as the
+            // commands run (VertxRuntime) and as the pom runs the tests since the eighteenth session, the value is
+            // taken and the key is simply wrong (401). Either way the key must not come back.
+            assertThat(answer).matches("(?s)HTTP/1\\.1 (400|401) .*");
             assertThat(new KeyFragments(TestGateway.MASTER_KEY).find(answer)).isNull();
         }
     }
