@@ -87,5 +87,8 @@ class AuthThrottleIT {
         // no key at all is no guess
         for (int i = 0; i < 12; i++) assertThat(get("127.0.0.9", "/key/list", null).status()).isEqualTo(401);
         assertThat(get("127.0.0.9", "/key/list", TestGateway.MASTER_KEY).status()).isEqualTo(200);
+        // the gateway's own machine (where its apps run) is never locked out: an app's stale key must not lock the admin out
+        for (int i = 0; i < 12; i++) assertThat(get("127.0.0.1", "/key/list", "sk-stale-key-of-some-app").status()).isEqualTo(401);
+        assertThat(get("127.0.0.1", "/key/list", TestGateway.MASTER_KEY).status()).isEqualTo(200);
     }
 }
