@@ -41,8 +41,8 @@ final class ConfigExplainer {
                             : routerValue(cfg, "stream_timeout", null, "the timeout"),
                     d.streamTimeout() != null ? src.get("stream_timeout") : routerSource(cfg, "stream_timeout", null));
             if (d.maxTokens() != null) row(out, "max_tokens (request default)", String.valueOf(d.maxTokens()), src.get("max_tokens"));
-            // every header value but the few that never carry a credential, as the scrubbers treat them
-            d.headers().forEach((k, v) -> row(out, "header " + k, dev.switchboard.config.ConnectionSecrets.harmlessHeader(k) ? v
+            // the values of headers whose name says they are credentials, as the scrubbers treat them (short ones too)
+            d.headers().forEach((k, v) -> row(out, "header " + k, !dev.switchboard.config.ConnectionSecrets.credentialHeader(k) ? v
                     : new dev.switchboard.config.Secret(v).masked(), src.getOrDefault("organization", src.getOrDefault("extra_headers", src.get("headers")))));
             d.params().forEach((k, v) -> {
                 String what = LiteLlmKeys.REQUEST_DEFAULTS.contains(k) ? k + " (request default)" : k;

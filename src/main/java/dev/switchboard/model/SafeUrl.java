@@ -8,10 +8,13 @@ public final class SafeUrl {
     private SafeUrl() {}
 
     /**
-     * What {@link #withoutSecrets} leaves out, as credentials for the scrubbers: the user part (whole, and its password)
-     * and every query parameter's value, each as written and URL-decoded (an upstream may quote either). A value
-     * such as {@code ?api-version=2024-10-21} is harmless, but telling a key from a version by its name is a guess, and
-     * masking a date costs nothing. Empty for a URL without them, or one that does not parse.
+     * The credentials {@link #withoutSecrets} leaves out, for the scrubbers: the user part (whole, and its password),
+     * always, and the value of each query parameter whose name says it is a credential ({@link #credentialName}:
+     * {@code ?api-key=}, {@code ?key=}, {@code ?sig=}, {@code ?code=}, {@code ?X-Amz-Security-Token=}), each as written
+     * and URL-decoded (an upstream may quote either). Other values ({@code ?api-version=2024-10-21},
+     * {@code ?deployment=gpt-4o-prod}) are not: the answer scrubber masks every 8-character run of a secret in what a
+     * model writes, so a date or a word taken for a key would be blanked in answers. Empty for a URL without them, or
+     * one that does not parse.
      */
     public static java.util.List<String> secrets(String url) {
         if (url == null) return java.util.List.of();
@@ -32,10 +35,45 @@ public final class SafeUrl {
         if (query != null) {
             for (String pair : query.split("&")) {
                 int eq = pair.indexOf('=');
-                if (eq >= 0) addForms(out, pair.substring(eq + 1));
+                if (eq >= 0 && credentialName(decoded(pair.substring(0, eq)))) addForms(out, pair.substring(eq + 1));
             }
         }
         return java.util.List.copyOf(out);
+    }
+
+    /** Words that make a header's or query parameter's name a credential's wherever they stand in it. */
+    private static final java.util.List<String> CREDENTIAL_WORDS = java.util.List.of("key", "token", "secret", "auth",
+            "password", "passwd", "credential", "signature", "session", "cookie", "jwt");
+    /** Short words that do when they stand alone or between '-', '_' or '.' ({@code sig}, Azure Functions' {@code code}). */
+    private static final java.util.Set<String> CREDENTIAL_PARTS = java.util.Set.of("sig", "code", "pass", "pwd");
+
+    /**
+     * Whether a header or query parameter of this name carries a credential, case-insensitively: {@code Authorization},
+     * {@code Proxy-Authorization}, {@code Cookie}, any name containing key, token, secret, auth, password, passwd,
+     * credential, signature, session, cookie or jwt ({@code X-Api-Key}, {@code api-key}, {@code x-goog-api-key},
+     * {@code Ocp-Apim-Subscription-Key}, {@code Helicone-Auth}, {@code x-portkey-api-key}, {@code cf-aig-authorization},
+     * {@code X-Amz-Security-Token}, {@code X-Goog-Signature}, {@code access_token}), or one whose part between
+     * separators is sig, code, pass or pwd. Not {@code OpenAI-Organization}, {@code Helicone-Property-*},
+     * {@code api-version}: their values are ordinary words, which the answer scrubber must not blank.
+     */
+    public static boolean credentialName(String name) {
+        if (name == null) return false;
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        for (String w : CREDENTIAL_WORDS) {
+            if (n.contains(w)) return true;
+        }
+        for (String part : n.split("[-_.]")) {
+            if (CREDENTIAL_PARTS.contains(part)) return true;
+        }
+        return false;
+    }
+
+    private static String decoded(String raw) {
+        try {
+            return java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return raw;
+        }
     }
 
     private static void addForms(java.util.Set<String> out, String raw) {

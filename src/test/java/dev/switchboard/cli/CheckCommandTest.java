@@ -107,12 +107,17 @@ class CheckCommandTest {
                   - model_name: hdr
                     litellm_params:
                       model: openai/gpt-4o
-                      api_base: "http://user:QAuserinfoPASS77@127.0.0.1:9/v1?api-key=QAqueryparamsecret9931"
+                      api_base: "http://user:QAuserinfoPASS77@127.0.0.1:9/v1?api-key=QAqueryparamsecret9931&api-version=2024-10-21"
                       api_key: sk-proj-QAopenaiKEY4417hd
-                      extra_headers: { X-Api-Token: tok_QAextraHEADERsecret5531, Cf-Aig-Token: cfQAgatewayTOKEN0042, anthropic-beta: tools-2024 }
+                      extra_headers: { X-Api-Token: tok_QAextraHEADERsecret5531, Cf-Aig-Token: cfQAgatewayTOKEN0042,
+                                       Helicone-Auth: "Bearer sk-helicone-QAhelAUTH8812", X-Api-Key: QAshrt,
+                                       anthropic-beta: tools-2024, Helicone-Property-Environment: production }
                 """, 0, "--explain");
-        assertThat(out).doesNotContain("QAextraHEADER").doesNotContain("QAgatewayTOKEN").doesNotContain("QAqueryparam")
-                .doesNotContain("QAuserinfo").containsPattern("header X-Api-Token +\\*{4}5531").contains("tools-2024");
+        // the headers the scrubbers treat as credentials (by name; a short value too), nothing else
+        assertThat(out).doesNotContain("QAextraHEADER").doesNotContain("QAgatewayTOKEN").doesNotContain("QAhelAUTH")
+                .doesNotContain("QAshrt").doesNotContain("QAqueryparam").doesNotContain("QAuserinfo")
+                .containsPattern("header X-Api-Token +\\*{4}5531").contains("tools-2024")
+                .containsPattern("header Helicone-Property-Environment +production");
     }
 
     @Test

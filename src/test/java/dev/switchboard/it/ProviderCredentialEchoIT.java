@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Credentials the gateway sends upstream besides an {@code api_key}: a Bedrock deployment's secret key and session
  * token (X-Amz-Security-Token), the Vertex AI access token minted from a service account at run time, an
- * {@code extra_headers} value and an {@code ?api-key=} in {@code api_base}. An upstream that quotes every request header
- * and its URL back ({@link HeaderEchoUpstream}) must not get any 8 characters of any of them to a client (either
- * dialect, errors JSON or plain, streams, a success's text, {@code /health}), into a log line, a request-log or ledger
- * row, or a span.
+ * {@code extra_headers} value whose header is named as a credential and an {@code ?api-key=} in {@code api_base}. An
+ * upstream that quotes every request header and its URL back ({@link HeaderEchoUpstream}) must not get any 8
+ * characters of any of them to a client (either dialect, errors JSON or plain, streams, a success's text,
+ * {@code /health}), into a log line, a request-log or ledger row, or a span. Header and query values that are not
+ * credentials ({@code production}, {@code ?api-version=2024-10-21}) reach the answer untouched.
  */
 class ProviderCredentialEchoIT {
     // no two share a run of 8 characters, so one masked secret cannot hide another's leak
@@ -40,6 +41,7 @@ class ProviderCredentialEchoIT {
     static final String SESSION_TOKEN = "IQoJb3JpZ2luX2VjSTSsessionQA7f3k9z";
     static final String HEADER_SECRET = "tok_QAextraHEADERsecret5531";
     static final String QUERY_SECRET = "QAqueryparamsecret9931";
+    static final String SUBSCRIPTION_KEY = "QAapimSUBSCRIPTION7720";
     static final InMemorySpanExporter spans = InMemorySpanExporter.create();
     static HeaderEchoUpstream echo;
     static TestGateway gw;
@@ -74,12 +76,17 @@ class ProviderCredentialEchoIT {
                       - model_name: hdr
                         litellm_params: { model: openai/gpt-4o, api_base: "%1$s/v1?api-key=%3$s", api_key: os.environ/PROVIDER_KEY,
                                           extra_headers: { X-Api-Token: %4$s } }
+                      - model_name: words
+                        litellm_params: { model: openai/gpt-4o, api_base: "%1$s/v1?api-version=2024-10-21&deployment=gpt-4o-prod",
+                                          api_key: os.environ/PROVIDER_KEY,
+                                          extra_headers: { Helicone-Property-Environment: production, X-Project: customer-support,
+                                                           Ocp-Apim-Subscription-Key: %5$s } }
                     router_settings:
                       num_retries: 0
                       allowed_fails: 100000
                     general_settings:
                       master_key: os.environ/MASTER_KEY
-                    """.formatted(echo.rootUrl(), file, QUERY_SECRET, HEADER_SECRET);
+                    """.formatted(echo.rootUrl(), file, QUERY_SECRET, HEADER_SECRET, SUBSCRIPTION_KEY);
         }, Map.of("AWS_SK", AWS_SECRET, "AWS_ST", SESSION_TOKEN), tracing);
     }
 
@@ -98,7 +105,7 @@ class ProviderCredentialEchoIT {
 
     /** Every credential the echo upstream received, and the ones the config names, to look for afterwards. */
     private static List<String> secrets() {
-        List<String> out = new ArrayList<>(List.of(AWS_SECRET, SESSION_TOKEN, HEADER_SECRET, QUERY_SECRET));
+        List<String> out = new ArrayList<>(List.of(AWS_SECRET, SESSION_TOKEN, HEADER_SECRET, QUERY_SECRET, SUBSCRIPTION_KEY));
         List<String> tokens = echo.received().stream().filter(v -> v.startsWith("ya29.")).distinct().toList();
         assertThat(tokens).as("the Vertex deployments sent a minted token").isNotEmpty();
         out.addAll(tokens);
@@ -157,6 +164,27 @@ class ProviderCredentialEchoIT {
         noRunOfAnySecretIn("the store", stored.toString());
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !spans.getFinishedSpanItems().isEmpty());
         noRunOfAnySecretIn("a span", spans.getFinishedSpanItems().toString());
+    }
+
+    /**
+     * Only credentials are masked in a model's answer: the answer scrubber blanks every 8-character run of a key, so a
+     * header value such as "production" or an api_base's api-version taken for a key blanked those words and that
+     * date in every answer. A header named as a credential (Ocp-Apim-Subscription-Key) is still masked.
+     */
+    @Test
+    void harmlessHeaderAndQueryValuesAreNotMaskedInAnAnswer() {
+        for (boolean anthropic : List.of(false, true)) {
+            HttpResponse<String> r = call("words", "echo-ok", false, anthropic);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(echo.received()).contains(SUBSCRIPTION_KEY, "production");
+            assertThat(r.body()).as(anthropic ? "Anthropic dialect" : "OpenAI dialect")
+                    .contains("Helicone-Property-Environment: production").contains("X-Project: customer-support")
+                    .contains("api-version=2024-10-21").contains("deployment=gpt-4o-prod")
+                    .contains("Ocp-Apim-Subscription-Key: **********************");
+            for (int i = 0; i + 8 <= SUBSCRIPTION_KEY.length(); i++) {
+                assertThat(r.body().toLowerCase(Locale.ROOT)).doesNotContain(SUBSCRIPTION_KEY.substring(i, i + 8).toLowerCase(Locale.ROOT));
+            }
+        }
     }
 
     /**
