@@ -2,26 +2,30 @@ package dev.switchboard.edge;
 
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Slows the guessing of the master key: {@value #MAX_FAILURES} failed authentications (a key presented and refused, on
- * any route, the dashboard's login included; not a refused JWT, whose signature nobody guesses) from one client address within a minute lock that address out of the
- * master key for {@value #LOCKOUT_SECONDS} s: every master-key request from it, and every further wrong key, is answered
- * 429 with {@code retry-after} — the right key too, so that the answers during a lockout say nothing about a guess.
+ * Slows the guessing of the master key: {@value #MAX_FAILURES} possible guesses at it (a presented key that is no key
+ * at all, on any route, the dashboard's login included; see {@link dev.switchboard.govern.Authenticator#mayGuessTheMasterKey})
+ * from one client address within a minute lock that address out of the master key for {@value #LOCKOUT_SECONDS} s:
+ * every master-key request from it, and every further such key, is answered 429 with {@code retry-after} — the right key too, so that the answers during a lockout say nothing about a guess.
  * Without it the admin API answered a wrong master key at once, as fast as a client could ask (security QA, finding 9).
  *
  * <ul>
  *   <li>Per address (an IPv6 address by its /64, which one host usually holds whole), so a client elsewhere cannot lock
  *       the real admin out; behind a reverse proxy every client has the proxy's address (forwarded headers are not
  *       trusted), and shares its lockout.</li>
- *   <li>Virtual keys and JWTs keep working from a locked address: they are not guessable (a virtual key is 256 random
- *       bits), and an app with a stale key must not take the other apps of its machine down with it.</li>
+ *   <li>Only keys that could be the master key count: not an expired or blocked virtual key, a key of a blocked team,
+ *       a refused JWT, or a key of the virtual-key shape ({@code sk-sb-} and 43 characters: one that is no longer known
+ *       is a deleted or rotated key an app still sends, and guessing 256 random bits is hopeless). Behind Docker's port
+ *       publishing or an ingress all clients share one address, so an app retrying a stale key must not lock the admin
+ *       out. Virtual keys and JWTs keep working from a locked address.</li>
  *   <li>Costs nothing on the successful path: a volatile read of whether any address is locked, nothing else, until
  *       one is.</li>
- *   <li>Bounded: at most {@value #MAX_ADDRESSES} addresses are tracked; when that many have failed within the window,
- *       stale ones are dropped first, and a new address past the bound is not tracked.</li>
+ *   <li>Bounded: at most {@value #MAX_ADDRESSES} addresses are tracked; a new address past the bound is tracked all the
+ *       same, and the one that failed least recently is dropped (O(1); before, a new address past the bound was not
+ *       tracked at all, so it could guess unthrottled once the table was full, and each of its attempts scanned the
+ *       table).</li>
  * </ul>
  */
 public final class AuthThrottle {
@@ -31,7 +35,16 @@ public final class AuthThrottle {
     static final int MAX_ADDRESSES = 10_000;
 
     private final LongSupplier clock;
-    private final ConcurrentHashMap<String, Failures> byAddress = new ConcurrentHashMap<>();
+    /**
+     * The addresses with recent failures, least recently failed (or checked) first: access order; guarded by itself. Failures are
+     * rare and the successful path never touches it, so one lock costs nothing that matters.
+     */
+    private final java.util.LinkedHashMap<String, Failures> byAddress = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Failures> eldest) {
+            return size() > MAX_ADDRESSES;
+        }
+    };
     /** The latest end of any address's lockout (epoch ms), or 0: the one thing the successful path reads. */
     private volatile long anyLockedUntil;
 
@@ -55,18 +68,18 @@ public final class AuthThrottle {
     /** @throws GatewayException 429 when {@code address} is locked out now */
     void check(String address) {
         if (address == null || sameMachine(address)) return;
-        Failures f = byAddress.get(group(address));
-        if (f == null) return;
-        long now = clock.getAsLong();
         long until;
-        synchronized (f) {
+        synchronized (byAddress) {
+            Failures f = byAddress.get(group(address));
+            if (f == null) return;
             until = f.lockedUntil;
         }
+        long now = clock.getAsLong();
         if (now < until) throw locked(until - now);
     }
 
     /**
-     * Counts a refused key from {@code address}.
+     * Counts a refused key from {@code address} that may be a guess at the master key.
      *
      * @throws GatewayException 429 when the address is (now) locked out
      */
@@ -74,16 +87,10 @@ public final class AuthThrottle {
         if (address == null || sameMachine(address)) return;
         String key = group(address);
         long now = clock.getAsLong();
-        Failures f = byAddress.get(key);
-        if (f == null) {
-            if (byAddress.size() >= MAX_ADDRESSES) {
-                byAddress.values().removeIf(x -> stale(x, now));
-                if (byAddress.size() >= MAX_ADDRESSES) return;
-            }
-            f = byAddress.computeIfAbsent(key, k -> new Failures());
-        }
         long until;
-        synchronized (f) {
+        synchronized (byAddress) {
+            // a new address is always tracked: past the bound the one that failed least recently is dropped (O(1))
+            Failures f = byAddress.computeIfAbsent(key, k -> new Failures());
             if (now < f.lockedUntil) {
                 until = f.lockedUntil;
             } else {
@@ -102,15 +109,12 @@ public final class AuthThrottle {
     }
 
     /** How many addresses are tracked now. */
-    int tracked() { return byAddress.size(); }
-
-    private static boolean stale(Failures f, long now) {
-        synchronized (f) {
-            return now >= f.lockedUntil && now - f.windowStart > WINDOW_MILLIS;
+    int tracked() {
+        synchronized (byAddress) {
+            return byAddress.size();
         }
     }
 
-    /** The address a lockout applies to: an IPv4 address as it is, an IPv6 address by its first 64 bits. */
     /**
      * 127.0.0.1 and ::1, where the apps and the admin of the gateway's own machine connect from (Switchboard's default
      * deployment: one machine, several apps, bound to 127.0.0.1): never counted nor locked out. An app retrying with a
@@ -122,6 +126,7 @@ public final class AuthThrottle {
         return address.equals("127.0.0.1") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1");
     }
 
+    /** The address a lockout applies to: an IPv4 address as it is, an IPv6 address by its first 64 bits. */
     static String group(String address) {
         if (address.indexOf(':') < 0) return address;
         try {

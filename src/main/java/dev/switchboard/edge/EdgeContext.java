@@ -28,10 +28,9 @@ public record EdgeContext(Gateway gateway, RequestIds requestIds, long maxBodyBy
         try {
             caller = gateway.authenticator().authenticate(key);
         } catch (dev.switchboard.model.GatewayException e) {
-            // a refused JWT (three dot-separated parts) is no guess at the master key: a forged signature is not guessed
-            if (e.status() == 401 && key != null && !key.isEmpty() && !dev.switchboard.govern.JwtAuthenticator.looksLikeJwt(key)) {
-                authThrottle.failed(clientAddress(req));
-            }
+            // only a key that matches no key at all counts: not an expired or blocked virtual key an app keeps sending
+            // (all clients may share one address behind Docker or an ingress), a refused JWT or a stale sk-sb- key
+            if (gateway.authenticator().mayGuessTheMasterKey(key, e)) authThrottle.failed(clientAddress(req));
             throw e;
         }
         // the successful path: one volatile read, unless some address is locked out right now

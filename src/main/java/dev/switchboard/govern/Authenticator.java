@@ -70,8 +70,35 @@ public final class Authenticator {
             return v.caller();
         }
         if (!required() && !presentedKey.startsWith(KeySecrets.PREFIX)) return Caller.ANONYMOUS;
-        throw unauthorized("Incorrect API key provided: it is not the master key" + (jwt != null ? ", a JWT" : "")
+        throw unauthorized(UNKNOWN_KEY + "it is not the master key" + (jwt != null ? ", a JWT" : "")
                 + " or a known virtual key (it may have been deleted or rotated).");
+    }
+
+    /** How the refusal of a key that matches no key at all begins (and no other refusal). */
+    private static final String UNKNOWN_KEY = "Incorrect API key provided: ";
+
+    /**
+     * Whether {@code refusal}, thrown by {@link #authenticate} for {@code presentedKey}, may be a guess at the master
+     * key: the key matches no key at all (not a blocked or expired virtual key, nor a key of a blocked team: those are
+     * known keys an app still sends), a master key is configured, and the key is neither a JWT nor of the virtual-key
+     * shape ({@code sk-sb-} and 43 base64url characters: a deleted or rotated virtual key, and guessing 256 random bits
+     * is hopeless). The master-key lockout (edge.AuthThrottle) counts only these, so an app retrying a stale key does
+     * not lock the admin out where all clients share one address (Docker's port publishing, an ingress).
+     */
+    public boolean mayGuessTheMasterKey(String presentedKey, GatewayException refusal) {
+        return isMasterKey != null && presentedKey != null && !presentedKey.isEmpty() && refusal.status() == 401
+                && refusal.getMessage() != null && refusal.getMessage().startsWith(UNKNOWN_KEY)
+                && !JwtAuthenticator.looksLikeJwt(presentedKey) && !virtualKeyShape(presentedKey);
+    }
+
+    /** {@code sk-sb-} and 43 base64url characters, as {@link KeySecrets#newKey} makes them. */
+    static boolean virtualKeyShape(String key) {
+        if (key.length() != KeySecrets.PREFIX.length() + 43 || !key.startsWith(KeySecrets.PREFIX)) return false;
+        for (int i = KeySecrets.PREFIX.length(); i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+        }
+        return true;
     }
 
     private static String named(VirtualKey k) {

@@ -56,13 +56,48 @@ class AuthThrottleTest {
     }
 
     @Test
-    void theNumberOfAddressesKeptIsBounded() {
+    void theNumberOfAddressesKeptIsBoundedAndANewAddressIsAlwaysTracked() {
         for (int i = 0; i < AuthThrottle.MAX_ADDRESSES + 500; i++) throttle.failed("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255));
         assertThat(throttle.tracked()).isEqualTo(AuthThrottle.MAX_ADDRESSES);
-        // past the bound a new address is not tracked; once the window has passed, stale ones make room
-        now.addAndGet(AuthThrottle.WINDOW_MILLIS + 1);
+        // with the table full of fresh failures a new address is tracked all the same (the least recent one makes room):
+        // it is locked out after its tenth guess, within the window
         failTimes("192.168.0.1", AuthThrottle.MAX_FAILURES - 1);
         assertThatThrownBy(() -> throttle.failed("192.168.0.1")).isInstanceOf(GatewayException.class);
-        assertThat(throttle.tracked()).isLessThanOrEqualTo(AuthThrottle.MAX_ADDRESSES);
+        assertThatThrownBy(() -> throttle.check("192.168.0.1")).isInstanceOf(GatewayException.class);
+        assertThat(throttle.tracked()).isEqualTo(AuthThrottle.MAX_ADDRESSES);
+        // a flood of new addresses drops the least recent ones, never the one that keeps failing
+        for (int i = 0; i < AuthThrottle.MAX_ADDRESSES; i++) {
+            throttle.failed("172.16." + ((i >> 8) & 255) + "." + (i & 255));
+            if (i % 1000 == 0) assertThatThrownBy(() -> throttle.failed("192.168.0.1")).isInstanceOf(GatewayException.class);
+        }
+        assertThatThrownBy(() -> throttle.check("192.168.0.1")).isInstanceOf(GatewayException.class);
+        assertThat(throttle.tracked()).isEqualTo(AuthThrottle.MAX_ADDRESSES);
+    }
+
+    /** Only a key that matches no key at all, and could be the master key, is counted (EdgeContext.authenticate). */
+    @Test
+    void onlyAnUnknownKeyThatCouldBeTheMasterKeyCounts() {
+        dev.switchboard.govern.Authenticator auth = dev.switchboard.govern.Authenticator.masterKeyOnly("sk-master-1234"::equals);
+        assertThat(auth.mayGuessTheMasterKey("sk-1234", refusal(auth, "sk-1234"))).isTrue();
+        assertThat(auth.mayGuessTheMasterKey("hunter22", refusal(auth, "hunter22"))).isTrue();
+        // a deleted or rotated virtual key an app still sends: 256 random bits, no guess at the master key
+        String stale = "sk-sb-" + "A".repeat(21) + "b_-9" + "z".repeat(18);
+        assertThat(auth.mayGuessTheMasterKey(stale, refusal(auth, stale))).isFalse();
+        assertThat(auth.mayGuessTheMasterKey("eyJh.eyJz.sig", refusal(auth, "eyJh.eyJz.sig"))).as("a JWT").isFalse();
+        // a known key that is blocked or expired: its own refusal, not the unknown key's
+        GatewayException blocked = new GatewayException(dev.switchboard.model.ErrorKind.AUTHENTICATION, 401,
+                "This key is blocked (key_alias 'app'). The gateway's owner can unblock it (/key/unblock).", null, "invalid_api_key", null, null);
+        assertThat(auth.mayGuessTheMasterKey("sk-sb-known", blocked)).isFalse();
+        dev.switchboard.govern.Authenticator none = dev.switchboard.govern.Authenticator.masterKeyOnly(null);
+        assertThat(none.mayGuessTheMasterKey("sk-sb-x", refusal(none, "sk-sb-x"))).as("no master key to guess").isFalse();
+    }
+
+    private static GatewayException refusal(dev.switchboard.govern.Authenticator auth, String key) {
+        try {
+            auth.authenticate(key);
+        } catch (GatewayException e) {
+            return e;
+        }
+        throw new AssertionError("accepted " + key);
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Guessing the master key (security QA, finding 9): the admin API answered every wrong key at once. Ten wrong keys
  * within a minute lock the client's address out of the master key for a minute (429 with retry-after, the right key
- * too); virtual keys from that address and the master key from any other address keep working.
+ * too); virtual keys from that address and the master key from any other address keep working. Only keys that match no
+ * key at all count: a blocked, expired, deleted or rotated virtual key an app keeps sending is no guess.
  */
 class AuthThrottleIT {
     static TestGateway gw;
@@ -90,5 +91,32 @@ class AuthThrottleIT {
         // the gateway's own machine (where its apps run) is never locked out: an app's stale key must not lock the admin out
         for (int i = 0; i < 12; i++) assertThat(get("127.0.0.1", "/key/list", "sk-stale-key-of-some-app").status()).isEqualTo(401);
         assertThat(get("127.0.0.1", "/key/list", TestGateway.MASTER_KEY).status()).isEqualTo(200);
+    }
+
+    /**
+     * Behind Docker's port publishing or an ingress every client has one address: an app that keeps sending a blocked,
+     * expired, deleted or rotated virtual key must not lock the admin out of the master key there. Only keys that match
+     * no key at all, and could be the master key, count.
+     */
+    @Test
+    void knownAndStaleVirtualKeysAreNoGuesses() throws Exception {
+        String blocked = Admin.ok(Http.post(gw.baseUrl() + "/key/generate", TestGateway.MASTER_KEY, "{\"key_alias\":\"blocked\"}"))
+                .getString("key");
+        String expired = Admin.ok(Http.post(gw.baseUrl() + "/key/generate", TestGateway.MASTER_KEY,
+                "{\"key_alias\":\"expiring\",\"duration\":\"1s\"}")).getString("key");
+        String deleted = Admin.ok(Http.post(gw.baseUrl() + "/key/generate", TestGateway.MASTER_KEY, "{\"key_alias\":\"deleted\"}"))
+                .getString("key");
+        assertThat(Http.post(gw.baseUrl() + "/key/block", TestGateway.MASTER_KEY, "{\"key\":\"blocked\"}").statusCode()).isEqualTo(200);
+        assertThat(Http.post(gw.baseUrl() + "/key/delete", TestGateway.MASTER_KEY, "{\"key_aliases\":[\"deleted\"]}").statusCode())
+                .isEqualTo(200);
+        Thread.sleep(1_100);
+        String shared = "127.0.0.20"; // the docker bridge or the ingress every client comes through
+        for (String stale : new String[] {blocked, expired, deleted}) {
+            for (int i = 0; i < 12; i++) assertThat(get(shared, "/v1/models", stale).status()).isEqualTo(401);
+        }
+        assertThat(get(shared, "/key/list", TestGateway.MASTER_KEY).status()).as("the admin behind the same address").isEqualTo(200);
+        // a key that is no key at all still counts from there
+        for (int i = 1; i < 10; i++) assertThat(get(shared, "/key/list", "sk-1234-guess-" + i).status()).isEqualTo(401);
+        assertThat(get(shared, "/key/list", "sk-1234-guess-10").status()).isEqualTo(429);
     }
 }
