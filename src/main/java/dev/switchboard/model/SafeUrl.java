@@ -43,7 +43,9 @@ public final class SafeUrl {
 
     /** Words that make a header's or query parameter's name a credential's wherever they stand in it. */
     private static final java.util.List<String> CREDENTIAL_WORDS = java.util.List.of("key", "token", "secret", "auth",
-            "password", "passwd", "credential", "signature", "session", "cookie", "jwt");
+            "password", "passwd", "credential", "signature", "cookie", "jwt");
+    // not "session": Helicone-Session-Name / -Path / -Id and the like carry names of a session, not secrets (a session
+    // token is named token: X-Amz-Security-Token, session_token)
     /** Short words that do when they stand alone or between '-', '_' or '.' ({@code sig}, Azure Functions' {@code code}). */
     private static final java.util.Set<String> CREDENTIAL_PARTS = java.util.Set.of("sig", "code", "pass", "pwd");
 

@@ -36,12 +36,12 @@ class SafeUrlTest {
     void credentialNamesAreToldByTheirWords() {
         assertThat(java.util.List.of("Authorization", "proxy-authorization", "Cookie", "X-Api-Key", "api-key", "x-goog-api-key",
                 "Ocp-Apim-Subscription-Key", "Helicone-Auth", "x-portkey-api-key", "cf-aig-authorization", "Cf-Aig-Token",
-                "X-Databricks-Token", "client_secret", "password", "passwd", "x-credential", "X-Goog-Signature", "session_id",
+                "X-Databricks-Token", "client_secret", "password", "passwd", "x-credential", "X-Goog-Signature", "session_token",
                 "key", "apikey", "access_token", "sig", "code", "x-amz-security-token", "X-Amz-Credential"))
                 .allMatch(SafeUrl::credentialName);
         assertThat(java.util.List.of("OpenAI-Organization", "openai-project", "Helicone-Property-Environment", "X-Project",
                 "api-version", "deployment", "anthropic-version", "anthropic-beta", "Content-Type", "User-Agent", "X-Title",
-                "HTTP-Referer", "x-region", "codename", "signal"))
+                "HTTP-Referer", "x-region", "codename", "signal", "Helicone-Session-Name", "Helicone-Session-Id"))
                 .noneMatch(SafeUrl::credentialName);
     }
 }
