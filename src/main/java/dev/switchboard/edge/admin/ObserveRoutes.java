@@ -94,8 +94,8 @@ public final class ObserveRoutes {
                     }
                 }
                 RequestLogQuery query = query(q, caller);
-                int page = intParam(q, "page", 1);
-                int size = intParam(q, "page_size", 50);
+                int page = AdminCall.intParam(q, "page", 1);
+                int size = AdminCall.intParam(q, "page_size", 50);
                 if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
                 if (size < 1 || size > 1000) throw GatewayException.badRequest("'page_size' must be between 1 and 1000.", "page_size");
                 vertx.executeBlocking(() -> {
@@ -185,13 +185,4 @@ public final class ObserveRoutes {
         }
     }
 
-    private static int intParam(HttpServerRequest q, String name, int dflt) {
-        String v = q.getParam(name);
-        if (v == null) return dflt;
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw GatewayException.badRequest("'" + name + "' must be a whole number, found '" + v + "'.", name);
-        }
-    }
 }
