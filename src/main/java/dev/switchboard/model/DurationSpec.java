@@ -9,6 +9,8 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.time.temporal.TemporalAdjusters;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -169,7 +171,7 @@ public record DurationSpec(String text, long amount, Unit unit) {
                 else if (n == 7) candidate = startOfDay(day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)), zone);
                 else if (n == 30) candidate = startOfDay(day.withDayOfMonth(1), zone);
                 else {
-                    LocalDate firstDay = Instant.ofEpochMilli(first).atZone(zone).toLocalDate();
+                    LocalDate firstDay = skippedDays(Instant.ofEpochMilli(first).atZone(zone).toLocalDate(), n, first, nowMillis, zone);
                     long k = java.time.temporal.ChronoUnit.DAYS.between(firstDay, day) / n;
                     candidate = startOfDay(firstDay.plusDays(k * n), zone);
                 }
@@ -181,21 +183,154 @@ public record DurationSpec(String text, long amount, Unit unit) {
                 return Math.max(first, startOfDay(firstMonth.plusMonths(k * amount).atDay(1), zone));
             }
             default -> {
+                if (unit != Unit.HOURS && amount > 60) return lastStepReset(first, nowMillis, zone);
                 // Hours, and minutes and seconds of at most 60: every reset LiteLLM's rule can give is in the chain,
-                // so the walk may start from the first one after a point a little before now. Longer minutes and
-                // seconds can skip some (90m: every hour at :30, but each reset 90 minutes after the one before), so
-                // they walk from the first reset.
-                long window = switch (unit) {
-                    case HOURS -> 3 * 86_400_000L;
-                    case MINUTES -> amount <= 60 ? 2 * 3_600_000L : -1;
-                    default -> amount <= 60 ? 2 * 60_000L : -1;
-                };
+                // so the walk may start from the first one after a point a little before now (at most 72 steps for
+                // 1h, 120 for 1m or 1s).
+                long window = unit == Unit.HOURS ? 3 * 86_400_000L : unit == Unit.MINUTES ? 2 * 3_600_000L : 2 * 60_000L;
                 long p = first;
-                if (window > 0 && nowMillis - window > first) p = nextReset(nowMillis - window, zone);
+                // a start just before a repeated hour's second pass can give a first-pass reset after now: start earlier
+                for (long from = nowMillis - window; from > first; from -= window) {
+                    long start = nextReset(chainPoint(first, from, zone), zone);
+                    if (start <= nowMillis) {
+                        p = start;
+                        break;
+                    }
+                }
                 for (long next = nextReset(p, zone); next <= nowMillis; next = nextReset(p, zone)) p = next;
                 return p;
             }
         }
+    }
+
+    /**
+     * Where a short walk to now may start so that it follows the chain: {@code from}, unless it is in a repeated hour's
+     * second pass that the chain is not in. The chain keeps to the second pass only while it has been there since its
+     * first reset (Python's fold carries on from a reset in it); otherwise its resets in that hour are first-pass ones,
+     * so the walk starts from the first pass's same wall-clock time.
+     */
+    private static long chainPoint(long first, long from, ZoneId zone) {
+        ZonedDateTime z = Instant.ofEpochMilli(from).atZone(zone);
+        if (!laterOffset(z)) return from;
+        ZonedDateTime f = Instant.ofEpochMilli(first).atZone(zone);
+        var rules = zone.getRules();
+        if (laterOffset(f) && rules.getTransition(f.toLocalDateTime()).equals(rules.getTransition(z.toLocalDateTime()))) return from;
+        return z.withEarlierOffsetAtOverlap().toInstant().toEpochMilli();
+    }
+
+    /**
+     * The day a chain of resets every {@code n} days counts from: {@code firstDay}, unless one of its resets up to now
+     * fell on a day the zone skipped whole (Samoa's 30 December 2011): that reset is the next day's midnight and the
+     * chain goes on from it. Only the zone's historical transitions can skip a day; there are a handful in all.
+     */
+    private static LocalDate skippedDays(LocalDate firstDay, long n, long first, long nowMillis, ZoneId zone) {
+        LocalDate base = firstDay;
+        for (ZoneOffsetTransition t : zone.getRules().getTransitions()) {
+            if (!t.isGap() || t.getDuration().compareTo(Duration.ofDays(1)) < 0) continue;
+            long at = t.toEpochSecond() * 1000;
+            if (at <= first || at > nowMillis) continue;
+            LocalDate from = t.getDateTimeBefore().toLocalDate();
+            long k = Math.max(0, Math.ceilDiv(java.time.temporal.ChronoUnit.DAYS.between(base, from), n));
+            for (int i = 0; i < 3; i++, k++) { // the skipped days are the first one or two of the chain's days from there
+                LocalDate day = base.plusDays(k * n);
+                ZonedDateTime start = day.atStartOfDay(zone);
+                if (start.toInstant().toEpochMilli() > nowMillis) break;
+                if (!start.toLocalDate().equals(day)) {
+                    base = start.toLocalDate();
+                    break;
+                }
+            }
+        }
+        return base;
+    }
+
+    private static final long SECOND = 1_000, MINUTE = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
+
+    /**
+     * {@link #lastReset} for minutes and seconds over 60 ({@code 61s}, {@code 90m}), without walking every reset since
+     * the first: a global budget counts from 1970, where a walk is 29.5 million steps for {@code 61s}. LiteLLM's rule
+     * puts the reset after a wall-clock time at that time cut to the hour (minute) plus v minutes (seconds), so after
+     * the first reset each one is a fixed floor(v/60) hours (minutes) of wall clock after the one before (past a day,
+     * {@code 1500m} or {@code 86460s}: the next day, the time of day moving on by that step modulo a day). Only a reset
+     * whose wall-clock time falls in a gap (clocks forward) moves the chain: the time is pushed past the gap and the
+     * chain goes on from there. So this jumps in one step to the last reset before now or before the next gap, and
+     * takes single steps only into a gap, or through a repeated hour the chain is in the second pass of (Python's
+     * fold, which {@link #nextReset} keeps while the wall clock stays in that hour): a few steps for each clock change
+     * passed, none in a zone without them. The results are those of the walk ({@code DurationSpecScheduleTest}).
+     */
+    private long lastStepReset(long first, long nowMillis, ZoneId zone) {
+        ZoneRules rules = zone.getRules();
+        ZonedDateTime now = Instant.ofEpochMilli(nowMillis).atZone(zone);
+        // the latest wall-clock time whose reset (earlier offset in a repeated hour) is at or before now
+        long threshold = localMillis(now);
+        if (laterOffset(now)) threshold = localMillis(rules.getTransition(now.toLocalDateTime()).getDateTimeBefore()) - 1;
+        long p = first;
+        while (true) {
+            ZonedDateTime at = Instant.ofEpochMilli(p).atZone(zone);
+            if (laterOffset(at)) {
+                long next = nextReset(p, zone);
+                if (next > nowMillis) return p;
+                p = next;
+                continue;
+            }
+            long wall = stepAfter(localMillis(at));
+            long next = at(wallClock(wall), zone, false); // nextReset(p, zone): p is not in a second pass
+            if (next > nowMillis) return p;
+            if (localMillis(next, rules) != wall) { // in a gap: the chain goes on from the pushed time
+                p = next;
+                continue;
+            }
+            ZoneOffsetTransition gap = rules.nextTransition(Instant.ofEpochMilli(next));
+            while (gap != null && !gap.isGap()) gap = rules.nextTransition(gap.getInstant());
+            long gapStart = gap == null ? Long.MAX_VALUE : localMillis(gap.getDateTimeBefore());
+            p = at(wallClock(lastStepAtOrBefore(wall, Math.min(threshold, gapStart - 1))), zone, false);
+            if (threshold < gapStart) return p;
+        }
+    }
+
+    /** The wall-clock time (local epoch ms) of LiteLLM's next reset after the wall-clock time {@code wall} (v > 60). */
+    private long stepAfter(long wall) {
+        long unitMillis = unit == Unit.MINUTES ? HOUR : MINUTE;
+        long perDay = DAY / unitMillis;
+        long total = Math.floorMod(wall, DAY) / unitMillis + amount / 60;
+        long day = Math.floorDiv(wall, DAY) + (total < perDay ? 0 : 1);
+        return day * DAY + (total % perDay) * unitMillis + (amount % 60) * (unit == Unit.MINUTES ? MINUTE : SECOND);
+    }
+
+    /** The last of the resets {@code wall}, {@link #stepAfter}({@code wall}), … at or before {@code limit} (≥ wall), none in a gap. */
+    private long lastStepAtOrBefore(long wall, long limit) {
+        long unitMillis = unit == Unit.MINUTES ? HOUR : MINUTE;
+        long perDay = DAY / unitMillis;
+        long q = amount / 60;
+        if (q <= perDay) { // each reset a fixed q units after the one before
+            long step = q * unitMillis;
+            return wall + (limit - wall) / step * step;
+        }
+        // each the next day, the time of day q mod a day later (wrapping): the k-th is k days on
+        long k = Math.floorDiv(limit, DAY) - Math.floorDiv(wall, DAY);
+        long time = Math.floorMod(wall, DAY);
+        long units = time / unitMillis, rest = time % unitMillis;
+        long candidate = (Math.floorDiv(wall, DAY) + k) * DAY + (units + k % perDay * (q % perDay)) % perDay * unitMillis + rest;
+        if (candidate <= limit) return candidate;
+        k--;
+        return (Math.floorDiv(wall, DAY) + k) * DAY + (units + k % perDay * (q % perDay)) % perDay * unitMillis + rest;
+    }
+
+    private static long localMillis(ZonedDateTime z) {
+        return z.toInstant().toEpochMilli() + z.getOffset().getTotalSeconds() * 1000L;
+    }
+
+    private static long localMillis(long instant, ZoneRules rules) {
+        return instant + rules.getOffset(Instant.ofEpochMilli(instant)).getTotalSeconds() * 1000L;
+    }
+
+    private static long localMillis(LocalDateTime t) {
+        return t.toEpochSecond(ZoneOffset.UTC) * 1000 + t.getNano() / 1_000_000;
+    }
+
+    private static LocalDateTime wallClock(long localMillis) {
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(localMillis, 1000), (int) Math.floorMod(localMillis, 1000) * 1_000_000,
+                ZoneOffset.UTC);
     }
 
     private static long startOfDay(LocalDate day, ZoneId zone) { return day.atStartOfDay(zone).toInstant().toEpochMilli(); }
