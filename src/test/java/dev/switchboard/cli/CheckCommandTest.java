@@ -97,8 +97,9 @@ class CheckCommandTest {
     }
 
     /**
-     * A header's name does not say whether its value is a credential (X-Api-Token, Cf-Aig-Token): every value is masked
-     * but those of the few headers that never carry one. The api_base's query and user part are never shown.
+     * A header's value is masked when its name says credential (X-Api-Token, Cf-Aig-Token, Helicone-Auth, X-Api-Key: a
+     * short value too, here), as the scrubbers treat it; other values are shown. The api_base's query and user part are
+     * never shown.
      */
     @Test
     void explainMasksHeaderValuesAndTheApiBaseQuery() throws Exception {
@@ -108,7 +109,7 @@ class CheckCommandTest {
                     litellm_params:
                       model: openai/gpt-4o
                       api_base: "http://user:QAuserinfoPASS77@127.0.0.1:9/v1?api-key=QAqueryparamsecret9931&api-version=2024-10-21"
-                      api_key: sk-proj-QAopenaiKEY4417hd
+                      api_key: sk-QAopenaiKEY4417hd
                       extra_headers: { X-Api-Token: tok_QAextraHEADERsecret5531, Cf-Aig-Token: cfQAgatewayTOKEN0042,
                                        Helicone-Auth: "Bearer sk-helicone-QAhelAUTH8812", X-Api-Key: QAshrt,
                                        anthropic-beta: tools-2024, Helicone-Property-Environment: production }
