@@ -16,6 +16,8 @@ public final class GatewayException extends RuntimeException {
     private GuardrailBlock block;
     /** The provider's own HTTP status when it failed with a 5xx (500 behind our 502), else 0. */
     private int upstreamStatus;
+    /** The usage the provider reported for a generation it billed and that failed anyway, else null. */
+    private Usage billed;
 
     public GatewayException(ErrorKind kind, int status, String message, String param, String code,
                             String upstreamType, Long retryAfterSeconds) {
@@ -79,6 +81,7 @@ public final class GatewayException extends RuntimeException {
         e.headers = java.util.Map.copyOf(extra);
         e.block = block;
         e.upstreamStatus = upstreamStatus;
+        e.billed = billed;
         return e;
     }
 
@@ -88,6 +91,7 @@ public final class GatewayException extends RuntimeException {
         e.headers = headers;
         e.block = block;
         e.upstreamStatus = upstreamStatus;
+        e.billed = billed;
         return e;
     }
 
@@ -96,6 +100,19 @@ public final class GatewayException extends RuntimeException {
         this.upstreamStatus = providerStatus;
         return this;
     }
+
+    /**
+     * This failure, noting the usage the provider reported with it: a whole answer whose finish reason said the
+     * generation failed (Mistral's and OpenRouter's {@code error}, DeepSeek's {@code insufficient_system_resource}) came
+     * with its usage, and the provider bills it. The ledger's attempt row and the budget are charged its price.
+     */
+    public GatewayException billed(Usage usage) {
+        this.billed = usage;
+        return this;
+    }
+
+    /** The usage the provider billed for this failed attempt (see {@link #billed(Usage)}), or null for none. */
+    public Usage billedUsage() { return billed; }
 
     /**
      * The status an attempt's records keep (the ledger's attempt rows, the attempt metric and span): the provider's own
@@ -109,6 +126,7 @@ public final class GatewayException extends RuntimeException {
         e.headers = headers;
         e.block = b;
         e.upstreamStatus = upstreamStatus;
+        e.billed = billed;
         return e;
     }
 

@@ -172,7 +172,7 @@ public final class Gateway {
                 providerSecrets::shortLived, ledger, labels);
         DeploymentPrices prices = new DeploymentPrices(PriceCatalog.bundled(), targets);
         ModelRouter router = new ModelRouter(vertx, targets, settings, new RouterMetrics(meters, labels::alias, labels::deployment),
-                ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger),
+                ModelRouter.threadLocalRandom(), dev.switchboard.route.AttemptListener.both(new LedgerAttempts(ledger, prices),
                         new ObservedAttempts(observe.observer())),
                 new dev.switchboard.route.WildcardTargets(wildcardEntries, d -> registry.create(d, ctx), prices::add),
                 dev.switchboard.route.SpendCaps.from(config.routerSettings(), config.deployments()));

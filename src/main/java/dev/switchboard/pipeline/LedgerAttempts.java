@@ -3,27 +3,40 @@ package dev.switchboard.pipeline;
 import dev.switchboard.account.SpendLedger;
 import dev.switchboard.account.SpendRecord;
 import dev.switchboard.model.CallContext;
+import dev.switchboard.model.GatewayException;
+import dev.switchboard.model.Usage;
 import dev.switchboard.route.AttemptListener;
-import java.util.List;
 
 /**
- * Puts every failed attempt in the ledger (cost 0, its status and error type), numbered in order after the served
- * call's row 0, so the dashboard can show which provider hiccuped and how often a fallback saved the day.
+ * Puts every failed attempt in the ledger (its status and error type), numbered in order after the served call's row
+ * 0, so the dashboard can show which provider hiccuped and how often a fallback saved the day. A failed attempt costs 0,
+ * except one the provider billed with its usage ({@link GatewayException#billedUsage}): priced on the deployment that
+ * failed, and added to the call's {@link BilledAttempts} so its budget is charged it too.
  */
 final class LedgerAttempts implements AttemptListener {
     private final SpendLedger ledger;
+    private final DeploymentPrices prices;
 
-    LedgerAttempts(SpendLedger ledger) { this.ledger = ledger; }
+    LedgerAttempts(SpendLedger ledger, DeploymentPrices prices) {
+        this.ledger = ledger;
+        this.prices = prices;
+    }
 
     @Override
     public void failed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
         long now = System.currentTimeMillis();
         long latencyMs = latencyNanos / 1_000_000;
+        Usage billed = error instanceof GatewayException g ? g.billedUsage() : null;
+        DeploymentPrices.Cost cost = billed == null ? DeploymentPrices.Cost.UNPRICED : prices.cost(deployment, billed);
+        if (billed != null) BilledAttempts.add(ctx, new BilledAttempts.Attempt(deployment, cost.nanos(), billed.totalTokens(), now));
         // the attempt's own start, not the request's: a retry or a fallback step starts after the attempts and waits
         // before it, and its row says when (as LiteLLM's failure log of each deployment call does)
         ledger.record(new SpendRecord(ctx.requestId(), ordinal, now - latencyMs, now, ctx.caller().id(), ctx.caller().alias(),
-                null, "attempt", alias, deployment, null, null, null, 0, 0, 0, 0, 0, false, 0, 0, true,
-                latencyMs, null, error instanceof dev.switchboard.model.GatewayException g ? g.attemptStatus() : 500, MeteredCall.errorType(error),
-                ctx.caller().tags(), ctx.attached(dev.switchboard.model.CallContext.TEAM), latencyMs));
+                null, "attempt", alias, deployment, null, null, null,
+                billed == null ? 0 : billed.promptTokens(), billed == null ? 0 : billed.completionTokens(),
+                billed == null ? 0 : billed.cacheReadTokens(), billed == null ? 0 : billed.cacheWriteTokens(),
+                billed == null ? 0 : billed.reasoningTokens(), false, cost.nanos(), 0, billed == null || cost.priced(),
+                latencyMs, null, error instanceof GatewayException g ? g.attemptStatus() : 500, MeteredCall.errorType(error),
+                ctx.caller().tags(), ctx.attached(CallContext.TEAM), latencyMs));
     }
 }

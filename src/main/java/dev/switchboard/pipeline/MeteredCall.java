@@ -242,13 +242,13 @@ final class MeteredCall {
             return;
         }
         if (!Cancellation.isClientClosed(error)) {
-            admission.release();
+            releaseOrChargeBilledAttempts();
             return;
         }
         String called = Cancellation.calledDeployment(error);
         Answer<Void> a = new Answer<>(null, called, null, null);
         if (called == null) {
-            admission.release();
+            releaseOrChargeBilledAttempts();
             record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, ErrorKind.CLIENT_CLOSED.status(), CLIENT_CLOSED_TYPE);
             return;
         }
@@ -265,7 +265,7 @@ final class MeteredCall {
         dev.switchboard.model.GuardrailBlock b = g.block();
         Answer<Void> a = new Answer<>(null, b.deployment(), null, null);
         if (b.deployment() == null) {
-            admission.release();
+            releaseOrChargeBilledAttempts();
             record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, g.status(), dev.switchboard.model.GuardrailBlock.ERROR_TYPE);
             return;
         }
@@ -292,8 +292,39 @@ final class MeteredCall {
                 : m.prices.cost(a.deployment(), usage);
         if (a.cache() != null && a.cache().startsWith("hit")) cost = cost.asHit();
         settledAt = System.currentTimeMillis();
-        admission.settle(cost.nanos(), usage == null ? -1 : usage.totalTokens(), settledAt);
+        List<BilledAttempts.Attempt> billed = BilledAttempts.of(ctx);
+        long tokens = usage == null ? -1 : usage.totalTokens();
+        admission.settle(cost.nanos() + charged(billed), billed.isEmpty() || tokens < 0 ? tokens : tokens + billedTokens(billed), settledAt);
         return cost;
+    }
+
+    /**
+     * A call that failed returns its reservation, unless a failed attempt of it was billed by its provider
+     * ({@link BilledAttempts}): then the budget settles to what those attempts cost, as their ledger rows say.
+     */
+    private void releaseOrChargeBilledAttempts() {
+        List<BilledAttempts.Attempt> billed = BilledAttempts.of(ctx);
+        if (billed.isEmpty()) {
+            admission.release();
+            return;
+        }
+        admission.settle(charged(billed), billedTokens(billed), System.currentTimeMillis());
+    }
+
+    /** What the billed attempts cost, each also counted by its provider's spend cap (router_settings provider_budget_config). */
+    private long charged(List<BilledAttempts.Attempt> billed) {
+        long nanos = 0;
+        for (BilledAttempts.Attempt b : billed) {
+            nanos += b.costNanos();
+            if (m != null && m.router != null) m.router.spendCaps().spent(b.deployment(), b.costNanos(), b.endedAt());
+        }
+        return nanos;
+    }
+
+    private static long billedTokens(List<BilledAttempts.Attempt> billed) {
+        long tokens = 0;
+        for (BilledAttempts.Attempt b : billed) tokens += b.tokens();
+        return tokens;
     }
 
     /** The gateway's own estimate when the provider reported no usage: the prompt, and the output seen so far. */

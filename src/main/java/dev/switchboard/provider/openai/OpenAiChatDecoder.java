@@ -603,6 +603,29 @@ final class OpenAiChatDecoder {
         return new Function(name, args);
     }
 
+    /**
+     * The usage of a whole answer that could not be taken as one (its finish reason said the generation failed,
+     * {@link FinishReasons.Failed}): the provider bills it, so the failed attempt is charged it. Read as the answer's
+     * usage is (the service's {@link UsageRules}, Groq's {@code x_groq.usage}); null when the answer reports none or is
+     * not an object.
+     */
+    Usage usageOf(byte[] json) {
+        try {
+            JsonNode answer = Json.MAPPER.readTree(json);
+            if (answer == null || !answer.isObject()) return null;
+            JsonNode u = answer.get("usage");
+            if (u != null && u.isObject()) {
+                try (JsonParser p = Json.MAPPER.treeAsTokens(u)) {
+                    p.nextToken();
+                    return usage(p);
+                }
+            }
+            return rules.groqStreamUsage() ? groqUsage(answer.get("x_groq")) : null;
+        } catch (IOException | RuntimeException e) {
+            return null; // not readable: the attempt stays unpriced, as any failed attempt is
+        }
+    }
+
     /** Groq's {@code x_groq} object's {@code usage}, read as a top-level usage is, or null. */
     private Usage groqUsage(JsonNode xGroq) throws IOException {
         JsonNode u = xGroq == null ? null : xGroq.get("usage");

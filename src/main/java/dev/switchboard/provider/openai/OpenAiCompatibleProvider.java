@@ -121,7 +121,8 @@ final class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         try {
             return dev.switchboard.provider.ToolCallIds.filled(chatDecoder.response(body));
         } catch (FinishReasons.Failed e) {
-            throw e.error(deploymentId);
+            // the provider bills a failed generation: its usage goes with the failure, to the attempt's ledger row
+            throw e.error(deploymentId).billed(chatDecoder.usageOf(body));
         }
     }
 
