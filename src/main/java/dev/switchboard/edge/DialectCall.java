@@ -88,6 +88,8 @@ public final class DialectCall {
         resp.closeHandler(v -> {
             if (!resp.ended()) cancellation.cancel();
         });
+        // a call still unanswered when the shutdown drain is about to run out gets the gateway's 503, not a bare close
+        edge.drain().stopsAtCut(req.connection(), resp, cancellation);
         // The body counts against the process-wide buffer bound from its first byte until it has been decoded
         dev.switchboard.model.BufferBudget.Lease lease = edge.gateway().buffers().lease();
         BodyReader.read(req, edge.maxBodyBytes(), edge.bodyDeadlineMillis(), lease).onComplete(ar -> {

@@ -48,4 +48,27 @@ public final class Drain {
         return Cancellation.gatewayStopping("The gateway is shutting down: this stream was still open when its drain of "
                 + length.toSeconds() + " s ran out. Retry the request.");
     }
+
+    /**
+     * Makes the drain stop this call if it is still unanswered (no status line written) shortly before the drain runs
+     * out: the call fails with the 503 {@link Cancellation#GATEWAY_STOPPED_CODE}, which the client gets in its dialect
+     * and the ledger records, where the drain's end closed the connection bare and the ledger blamed the client (499).
+     * A stream that starts answering takes the connection's shutdown handler over ({@link SseSink#endsAtDrain}); on
+     * HTTP/1.1 a connection carries one call at a time, so the handler is the connection's current call's. The handler
+     * is the one lambda a call makes for it; nothing runs unless the server stops.
+     */
+    void stopsAtCut(io.vertx.core.http.HttpConnection conn, io.vertx.core.http.HttpServerResponse resp, Cancellation cancellation) {
+        if (conn == null) return;
+        conn.shutdownHandler(v -> {
+            io.vertx.core.internal.ContextInternal context = io.vertx.core.internal.ContextInternal.current();
+            if (context == null) stopUnanswered(resp, cancellation);
+            else context.owner().setTimer(millisToCut(), id -> stopUnanswered(resp, cancellation));
+        });
+    }
+
+    private void stopUnanswered(io.vertx.core.http.HttpServerResponse resp, Cancellation cancellation) {
+        if (resp.headWritten() || resp.closed()) return;
+        cancellation.stop(Cancellation.gatewayStopping("The gateway is shutting down: this request was still unanswered "
+                + "when its drain of " + length.toSeconds() + " s ran out. Retry the request."));
+    }
 }

@@ -130,9 +130,21 @@ public final class Cancellation {
         return deployment == null ? e : e.withHeaders(java.util.Map.of(CALLED_HEADER, deployment));
     }
 
-    /** The deployment a client-closed call was calling when the client left; null when none was called yet. */
+    /**
+     * The gateway's {@code stop} reason as the failure of a call that was calling {@code deployment} then (null when
+     * none): the deployment rides along as {@link #clientClosed(String)}'s does, so the ledger prices the prompt it
+     * received; here the header goes out with the 503 (it names the model called, as on any answer).
+     */
+    public static GatewayException stopped(GatewayException stop, String deployment) {
+        return deployment == null ? stop : stop.withHeaders(java.util.Map.of(CALLED_HEADER, deployment));
+    }
+
+    /**
+     * The deployment a cancelled call (its client left, or the gateway stopped it) was calling then; null when none
+     * was called yet.
+     */
     public static String calledDeployment(Throwable t) {
-        return isClientClosed(t) ? ((GatewayException) t).headers().get(CALLED_HEADER) : null;
+        return isCancellation(t) ? ((GatewayException) t).headers().get(CALLED_HEADER) : null;
     }
 
     private static final String CALLED_HEADER = "x-switchboard-model";

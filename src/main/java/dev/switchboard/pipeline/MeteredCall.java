@@ -232,7 +232,8 @@ final class MeteredCall {
 
     /**
      * The call failed before answering: nothing was spent, the reservation is returned. Except when the client left
-     * ({@link ErrorKind#CLIENT_CLOSED}): the call goes in the ledger as 499, like a stream the client left. The
+     * ({@link ErrorKind#CLIENT_CLOSED}) or the gateway stopped the call when its shutdown drain ran out (503
+     * {@link Cancellation#GATEWAY_STOPPED_CODE}): the call goes in the ledger as 499 (503), like a stream cut so. The
      * deployment being called had received the prompt and may bill it, so the prompt is priced at the gateway's
      * estimate (marked estimated); a call that never reached an upstream is recorded at 0.
      */
@@ -241,19 +242,22 @@ final class MeteredCall {
             blocked(g);
             return;
         }
-        if (!Cancellation.isClientClosed(error)) {
+        if (!Cancellation.isCancellation(error)) {
             releaseOrChargeBilledAttempts();
             return;
         }
+        // the client left (499), or the gateway stopped the call at the end of its shutdown drain (503)
+        int status = ((GatewayException) error).status();
+        String type = Cancellation.isClientClosed(error) ? CLIENT_CLOSED_TYPE : errorType(error);
         String called = Cancellation.calledDeployment(error);
         Answer<Void> a = new Answer<>(null, called, null, null);
         if (called == null) {
             releaseOrChargeBilledAttempts();
-            record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, ErrorKind.CLIENT_CLOSED.status(), CLIENT_CLOSED_TYPE);
+            record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, status, type);
             return;
         }
         Usage usage = estimate(called, 0);
-        record(a, usage, true, settle(a, usage), null, ErrorKind.CLIENT_CLOSED.status(), CLIENT_CLOSED_TYPE);
+        record(a, usage, true, settle(a, usage), null, status, type);
     }
 
     /**

@@ -140,7 +140,7 @@ final class CallEngine {
          */
         private boolean fail(Throwable error) {
             if (!endNow()) return false;
-            return promise.tryFail(Cancellation.isClientClosed(error) ? error : RetryAdvice.afterAttempts(error, attemptCount));
+            return promise.tryFail(Cancellation.isCancellation(error) ? error : RetryAdvice.afterAttempts(error, attemptCount));
         }
 
         /** Ends the run now (the cancellation's listener taken off first); false when it was over already. */
@@ -164,6 +164,14 @@ final class CallEngine {
          * the attempts before were refusals or failures, which no provider bills, so the ledger prices the call at 0.
          */
         private GatewayException clientClosed() {
+            String called = current != null && current.inFlight() ? current.state.id() : null;
+            // the gateway stopped the call (its shutdown drain ran out): the client is still there and gets the 503
+            GatewayException stop = ctx.cancellation().stopReason();
+            return stop != null ? Cancellation.stopped(stop, called) : Cancellation.clientClosed(called);
+        }
+
+        /** What an attempt reset by a cancellation is recorded as: the client's leaving (not the provider's failure). */
+        private GatewayException attemptReset() {
             return Cancellation.clientClosed(current != null && current.inFlight() ? current.state.id() : null);
         }
 
@@ -390,8 +398,8 @@ final class CallEngine {
 
         private void failed(Attempt attempt, Throwable error) {
             long now = clock.getAsLong();
-            if (over()) { // the client left: this attempt was reset for it, and is not the deployment's fault
-                reportFailed(attempt, clientClosed(), now);
+            if (over()) { // the client left (or the gateway stopped the call): this attempt was reset for it, not the deployment's fault
+                reportFailed(attempt, attemptReset(), now);
                 attempt.end(null, now);
                 return;
             }

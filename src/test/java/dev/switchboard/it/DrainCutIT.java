@@ -73,6 +73,58 @@ class DrainCutIT {
                         "gpt:503:service_unavailable:503");
     }
 
+    /**
+     * A call still unanswered at the drain's cut (a non-stream call, and a stream whose upstream has not answered yet)
+     * gets the gateway's 503 in its dialect, not a bare close, and the ledger records the 503 with the prompt priced at
+     * the gateway's estimate (the deployment had it), not the client leaving.
+     */
+    @Test
+    void callsStillUnansweredAtTheEndOfTheDrainGetTheGatewaysError() throws Exception {
+        String db = TestGateway.tempDatabase();
+        TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    model_info: { input_cost_per_token: 0.00001, output_cost_per_token: 0.00002 }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                  database_path: "%s"
+                """.formatted(db));
+        gw.simulator.behaveAlways("gpt-4o-mini", SimBehaviour.slowFirstByte(60_000));
+        gw.simulator.behaveAlways("claude-sonnet-4-5", SimBehaviour.slowFirstByte(60_000));
+        boolean closed = false;
+        try (Socket openai = RawPost.open(gw, "/v1/chat/completions",
+                "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"slow\"}]}");
+             Socket anthropic = RawPost.open(gw, "/v1/messages",
+                "{\"model\":\"claude\",\"max_tokens\":100,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"slow\"}]}")) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (gw.simulator.received().size() < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+            var closing = gw.server.close(Duration.ofSeconds(4));
+            String openaiAnswer = readToEnd(openai);
+            String anthropicAnswer = readToEnd(anthropic);
+            assertThat(openaiAnswer).as("the OpenAI call's answer").startsWith("HTTP/1.1 503")
+                    .contains("\"code\":\"gateway_shutting_down\"").contains("still unanswered");
+            assertThat(anthropicAnswer).as("the Anthropic stream that had not begun").startsWith("HTTP/1.1 503")
+                    .contains("overloaded_error").contains("shutting down");
+            TestGateway.await(closing);
+            gw.close();
+            closed = true;
+        } finally {
+            if (!closed) gw.close();
+        }
+        List<String> out = new ArrayList<>();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             var ps = c.prepareStatement("SELECT requested_model, status, error_type, usage_estimated, cost_nanos > 0 FROM spend_logs"
+                     + " WHERE attempt = 0");
+             var rs = ps.executeQuery()) {
+            while (rs.next()) out.add(rs.getString(1) + ":" + rs.getInt(2) + ":" + rs.getString(3) + ":" + rs.getBoolean(4) + ":" + rs.getBoolean(5));
+        }
+        assertThat(out).as("the gateway's stop, the prompt priced at the estimate")
+                .containsExactlyInAnyOrder("gpt:503:service_unavailable:true:true", "claude:503:service_unavailable:true:true");
+    }
+
     /** Reads until {@code marker} has arrived: the stream is under way. */
     private static void readUntil(Socket s, StringBuilder seen, String marker) throws Exception {
         s.setSoTimeout(20_000);
