@@ -198,6 +198,26 @@ public final class GatewayMetrics {
         }
     }
 
+    /**
+     * A failed attempt its provider billed (a 200 answer whose finish reason said the generation failed): its tokens and
+     * cost under the alias and key, where the served calls' are, so the counters add up to the ledger. No request is
+     * counted: the request is counted once, served or failed.
+     */
+    public void attemptBilled(String requestedModel, String keyId, String keyAlias, int prompt, int completion, int cacheRead,
+                              int reasoning, long costNanos) {
+        ModelMeters m = meters(labels.model(requestedModel));
+        String key = keyLabel(keyId, keyAlias);
+        if (prompt > 0) m.tokens(0).increment(prompt);
+        if (completion > 0) m.tokens(1).increment(completion);
+        if (cacheRead > 0) m.tokens(2).increment(cacheRead);
+        if (reasoning > 0) m.tokens(3).increment(reasoning);
+        if (costNanos != 0) {
+            String model = labels.model(requestedModel);
+            m.cost.computeIfAbsent(key, k -> counter(COST, "US dollars spent, by alias and key", "model", model, "key", k))
+                    .increment(costNanos / 1e9);
+        }
+    }
+
     private static final String REQUESTS_HELP = "Requests by alias, serving deployment, route, cache status and HTTP status";
 
     /**

@@ -62,6 +62,15 @@ public final class RequestObserver {
         if (tracing != null) c.attempt(ordinal, alias, deployment, null, error, latencyNanos);
     }
 
+    /**
+     * From the spend stage: a failed attempt its provider billed (its ledger row's tokens and cost), counted in the
+     * token and cost metrics under the alias and key, as the ledger counts it.
+     */
+    public void attemptBilled(String requestedModel, String keyId, String keyAlias, int prompt, int completion, int cacheRead,
+                              int reasoning, long costNanos) {
+        metrics.attemptBilled(requestedModel, keyId, keyAlias, prompt, completion, cacheRead, reasoning, costNanos);
+    }
+
     /** From the router: an attempt answered. */
     public void attemptAnswered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {
         // Without tracing there is nothing to record, and the call's state is cold by the time the upstream answers

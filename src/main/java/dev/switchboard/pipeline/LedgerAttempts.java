@@ -29,14 +29,19 @@ final class LedgerAttempts implements AttemptListener {
         Usage billed = error instanceof GatewayException g ? g.billedUsage() : null;
         DeploymentPrices.Cost cost = billed == null ? DeploymentPrices.Cost.UNPRICED : prices.cost(deployment, billed);
         if (billed != null) BilledAttempts.add(ctx, new BilledAttempts.Attempt(deployment, cost.nanos(), billed.totalTokens(), now));
+        // the call's end user and tags, as its own row has them (reports by end user and tag count the attempt's cost)
+        MeteredCall call = ctx.attached(MeteredCall.KEY);
         // the attempt's own start, not the request's: a retry or a fallback step starts after the attempts and waits
         // before it, and its row says when (as LiteLLM's failure log of each deployment call does)
-        ledger.record(new SpendRecord(ctx.requestId(), ordinal, now - latencyMs, now, ctx.caller().id(), ctx.caller().alias(),
-                null, "attempt", alias, deployment, null, null, null,
+        SpendRecord row = new SpendRecord(ctx.requestId(), ordinal, now - latencyMs, now, ctx.caller().id(), ctx.caller().alias(),
+                call == null ? null : call.endUser(), "attempt", alias, deployment, null, null, null,
                 billed == null ? 0 : billed.promptTokens(), billed == null ? 0 : billed.completionTokens(),
                 billed == null ? 0 : billed.cacheReadTokens(), billed == null ? 0 : billed.cacheWriteTokens(),
                 billed == null ? 0 : billed.reasoningTokens(), false, cost.nanos(), 0, billed == null || cost.priced(),
                 latencyMs, null, error instanceof GatewayException g ? g.attemptStatus() : 500, MeteredCall.errorType(error),
-                ctx.caller().tags(), ctx.attached(CallContext.TEAM), latencyMs));
+                call == null ? ctx.caller().tags() : call.tags(), ctx.attached(CallContext.TEAM), latencyMs);
+        // through the call's metering (spend caps, metrics) when it has one; an unmetered internal call's straight in
+        if (call != null) call.recordAttempt(row);
+        else ledger.record(row);
     }
 }

@@ -24,6 +24,12 @@ import java.util.function.Supplier;
  */
 final class MeteredCall {
     static final String COST_HEADER = "x-switchboard-cost";
+    /**
+     * The call's metering, attached to its context when it is admitted: its failed attempts' ledger rows
+     * ({@link LedgerAttempts}) carry the call's end user and tags and go through {@link #recordAttempt} as its own row
+     * does, so reports by end user and tag, the metrics and the spend caps see a billed attempt's cost.
+     */
+    static final CallContext.Key<MeteredCall> KEY = new CallContext.Key<>(MeteredCall.class);
 
     private final Metering m;
     final CallContext ctx;
@@ -47,6 +53,22 @@ final class MeteredCall {
         this.callType = callType;
         this.admission = admission;
         this.promptEstimate = promptEstimate;
+        ctx.attach(KEY, this);
+    }
+
+    /** The end user the call's rows name (masked), or null. */
+    String endUser() { return endUser; }
+
+    /** The tags the call's rows carry (masked). */
+    List<String> tags() { return tags; }
+
+    /**
+     * A failed attempt's ledger row, written as the call's own row is ({@link Metering#record}): to the ledger, the
+     * deployment's spend cap, and the metrics when it cost something (a billed attempt, {@link BilledAttempts}).
+     */
+    void recordAttempt(SpendRecord row) {
+        if (m == null) return;
+        m.record(ctx, row);
     }
 
     /**
@@ -197,10 +219,13 @@ final class MeteredCall {
         if (estimated) usage = estimate(a.deployment(), OutputChars.of(r));
         DeploymentPrices.Cost cost = settle(a, usage);
         record(a, usage, estimated, cost, null, 200, null);
+        // what the call cost the key: this answer, and a failed attempt before it that its provider billed (their rows
+        // hold each part; the header and usage.cost say the sum the budget was charged)
+        DeploymentPrices.Cost charged = withBilledAttempts(cost);
         // an answer without usage shows the estimate the ledger recorded, as a stream's last chunk does (it showed none,
         // or zeros in Anthropic's shape, beside an x-switchboard-cost priced on the estimate)
-        ChatResponse priced = r.withUsage(usage.withCost(cost.nanos() / 1e9));
-        return annotate(new Answer<>(priced, a.deployment(), a.route(), a.cache(), a.tier(), a.headers()), cost);
+        ChatResponse priced = r.withUsage(usage.withCost(charged.nanos() / 1e9));
+        return annotate(new Answer<>(priced, a.deployment(), a.route(), a.cache(), a.tier(), a.headers()), charged);
     }
 
     /** A stream: its chunks are watched for the usage, and it settles when it ends, fails or the client leaves. */
@@ -315,14 +340,17 @@ final class MeteredCall {
         admission.settle(charged(billed), billedTokens(billed), System.currentTimeMillis());
     }
 
-    /** What the billed attempts cost, each also counted by its provider's spend cap (router_settings provider_budget_config). */
-    private long charged(List<BilledAttempts.Attempt> billed) {
+    /** What the billed attempts cost (their rows counted them for the spend caps and the metrics, {@link #recordAttempt}). */
+    private static long charged(List<BilledAttempts.Attempt> billed) {
         long nanos = 0;
-        for (BilledAttempts.Attempt b : billed) {
-            nanos += b.costNanos();
-            if (m != null && m.router != null) m.router.spendCaps().spent(b.deployment(), b.costNanos(), b.endedAt());
-        }
+        for (BilledAttempts.Attempt b : billed) nanos += b.costNanos();
         return nanos;
+    }
+
+    /** {@code cost} with the call's billed failed attempts added; itself for nearly every call. */
+    private DeploymentPrices.Cost withBilledAttempts(DeploymentPrices.Cost cost) {
+        List<BilledAttempts.Attempt> billed = BilledAttempts.of(ctx);
+        return billed.isEmpty() ? cost : new DeploymentPrices.Cost(cost.nanos() + charged(billed), true, cost.savedNanos());
     }
 
     private static long billedTokens(List<BilledAttempts.Attempt> billed) {

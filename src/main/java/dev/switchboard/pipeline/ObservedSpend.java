@@ -23,7 +23,14 @@ final class ObservedSpend implements Metering.RowObserver {
 
     @Override
     public void observe(CallContext ctx, SpendRecord r, JoinableRow queued) {
-        if (r.attempt() != 0) return;
+        if (r.attempt() != 0) {
+            // a failed attempt its provider billed: its tokens and cost count in the metrics, as the ledger counts them
+            if (r.costNanos() != 0 || r.promptTokens() > 0 || r.completionTokens() > 0) {
+                observer.attemptBilled(r.requestedModel(), r.keyId(), r.keyAlias(), clamp(r.promptTokens()), clamp(r.completionTokens()),
+                        clamp(r.cacheReadTokens()), clamp(r.reasoningTokens()), r.costNanos());
+            }
+            return;
+        }
         long promptCacheSaved = 0;
         if (r.cacheReadTokens() > 0 && r.deployment() != null && (r.cacheStatus() == null || !r.cacheStatus().startsWith("hit"))) {
             Usage uncached = new Usage(clamp(r.promptTokens()), clamp(r.completionTokens()), 0, clamp(r.cacheWriteTokens()),

@@ -63,8 +63,20 @@ class BilledFailedAttemptIT {
     }
 
     private static HttpResponse<String> chat(String key, String model, String tag) {
-        return Http.post(gw.v1() + "/chat/completions", key, "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
+        return Http.post(gw.v1() + "/chat/completions", key, "{\"model\":\"" + model + "\",\"user\":\"erin\",\"messages\":[{\"role\":\"user\",\"content\":\""
                 + tag + "\"}]}");
+    }
+
+    /** The cost counter of an alias and key on /metrics, 0 when it has no series. */
+    private static double costMetric(String model, String keyAlias) {
+        String metrics = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("switchboard_cost_usd_total{") && line.contains("key=\"" + keyAlias + "\"")
+                    && line.contains("model=\"" + model + "\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     private static List<JsonObject> rows(JsonObject key, HttpResponse<String> r) {
@@ -90,12 +102,16 @@ class BilledFailedAttemptIT {
         assertThat(failed.getLong("prompt_tokens")).isEqualTo(1000);
         assertThat(failed.getLong("completion_tokens")).isEqualTo(500);
         assertThat(spend(failed)).as(failed.encode()).isEqualByComparingTo("0.002");
+        assertThat(failed.getString("end_user")).as("the call's end user, as its own row's").isEqualTo("erin");
         JsonObject served = rows.stream().filter(o -> o.getInteger("attempt") == 0).findFirst().orElseThrow();
         assertThat(spend(served)).isPositive();
-        // the answer's own cost header is the answer's; the key's spend is every row's
-        assertThat(new BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow())).isEqualByComparingTo(spend(served));
-        assertThat(new BigDecimal(admin.info(k.getString("key")).getValue("spend").toString()))
-                .isEqualByComparingTo(spend(served).add(spend(failed)));
+        // the key's spend is every row's, and so is what the answer says the call cost
+        BigDecimal charged = spend(served).add(spend(failed));
+        assertThat(new BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow())).isEqualByComparingTo(charged);
+        assertThat(new BigDecimal(new JsonObject(r.body()).getJsonObject("usage").getValue("cost").toString())).isEqualByComparingTo(charged);
+        assertThat(new BigDecimal(admin.info(k.getString("key")).getValue("spend").toString())).isEqualByComparingTo(charged);
+        // the metrics count the billed attempt with the answer, under the alias the client asked for
+        assertThat(costMetric("flaky", "billed-fallback")).isEqualTo(charged.doubleValue(), org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
@@ -109,6 +125,8 @@ class BilledFailedAttemptIT {
         assertThat(rows.get(0).getInteger("attempt")).isEqualTo(1);
         assertThat(spend(rows.get(0))).isEqualByComparingTo("0.002");
         assertThat(new BigDecimal(admin.info(k.getString("key")).getValue("spend").toString())).isEqualByComparingTo("0.002");
+        assertThat(rows.get(0).getString("end_user")).isEqualTo("erin");
+        assertThat(costMetric("flaky-alone", "billed-alone")).isEqualTo(0.002, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
