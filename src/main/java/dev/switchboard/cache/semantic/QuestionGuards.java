@@ -91,7 +91,7 @@ public final class QuestionGuards {
     /** Whether {@code cached} and {@code asked} may be the same question as far as the guards can tell. */
     public Verdict check(String cached, String asked) {
         List<String> a = tokens(cached), b = tokens(asked);
-        if (enabled.numbers() && !numbers(a).equals(numbers(b))) return Verdict.NUMBER;
+        if (enabled.numbers() && !numbers(a).equals(numbers(b))) return Verdict.NUMBER; // as sequences: order and repeats count
         if (enabled.negation() && negations(a) % 2 != negations(b) % 2) return Verdict.NEGATION;
         if (enabled.polarity() && polar(a, b)) return Verdict.POLARITY;
         if (enabled.roleSwap() && swapped(a, b)) return Verdict.ROLE_SWAP;
@@ -106,9 +106,15 @@ public final class QuestionGuards {
         return out;
     }
 
-    /** Tokens that carry a quantity or a formula: digits anywhere ("h2s", "2-month" → "2", "$100"), or number words. */
-    private static Set<String> numbers(List<String> tokens) {
-        Set<String> out = new HashSet<>();
+    /**
+     * Tokens that carry a quantity or a formula: digits anywhere ("h2s", "2-month" → "2", "$100"), or number words; in
+     * the order the text has them, repeats kept. A set would make "2 + 2 + 3" and "2 + 3 + 3" (8 and 7), "[1, 2, 3]"
+     * and "[3, 2, 1]" (a list and its reverse) one question, and they embed at 0.98-0.99 (QA: they were served each
+     * other's answers). A paraphrase that reorders its numbers ("3 and 5" / "5 and 3") becomes a miss: a miss costs a
+     * provider call, a wrong answer costs the user's trust.
+     */
+    static List<String> numbers(List<String> tokens) {
+        List<String> out = new ArrayList<>();
         for (String t : tokens) {
             if (HAS_DIGIT.matcher(t).matches()) out.add(t.replace("$", ""));
             else if (NUMBER_WORDS.containsKey(t)) out.add(NUMBER_WORDS.get(t));

@@ -20,6 +20,24 @@ class QuestionGuardsTest {
         assertThat(g.check("How can I improve my eyesight?", "How can one improve his eyesight?")).isEqualTo(Verdict.PASS);
     }
 
+    /**
+     * QA (high): the numbers were compared as a set, so a repeated number or a reordered list passed, and BGE rates these
+     * pairs 0.976-0.993, above the threshold: each was served the other's answer. They are compared as a sequence now.
+     */
+    @Test
+    void numbersAreComparedInOrderWithTheirRepeats() {
+        assertThat(g.check("What is 2 + 2 + 3?", "What is 2 + 3 + 3?")).as("8 is not 7").isEqualTo(Verdict.NUMBER);
+        assertThat(g.check("What is the sum of 5, 5 and 7?", "What is the sum of 5, 7 and 7?")).isEqualTo(Verdict.NUMBER);
+        assertThat(g.check("What is the median of 1, 2, 2, 9?", "What is the median of 1, 2, 9, 9?")).isEqualTo(Verdict.NUMBER);
+        assertThat(g.check("Reverse the list [1, 2, 3]", "Reverse the list [3, 2, 1]")).as("a list and its reverse").isEqualTo(Verdict.NUMBER);
+        assertThat(g.check("Sort descending: 4, 9, 1", "Sort descending: 9, 4, 1, 1")).isEqualTo(Verdict.NUMBER);
+        assertThat(g.check("What is 10 minus 4?", "What is 4 minus 10?")).as("the order of an operation's sides").isEqualTo(Verdict.NUMBER);
+        // the same numbers in the same order still match, however the text around them is worded
+        assertThat(g.check("What is 2 + 2 + 3?", "How much is 2+2+3?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Reverse the list [1, 2, 3]", "How do I reverse [1,2,3]?")).isEqualTo(Verdict.PASS);
+    }
+
+
     @Test
     void aNegationOnOneSideOnlyIsAnotherQuestion() {
         assertThat(g.check("What are the best arguments for allowing people to sell their own organs?",
