@@ -52,7 +52,12 @@ public final class PairEvaluation {
         }
         QuestionGuards all = QuestionGuards.all();
         boolean[] pass = new boolean[pairs.size()];
-        for (int i = 0; i < pass.length; i++) pass[i] = all.check(pairs.get(i).a(), pairs.get(i).b()) == QuestionGuards.Verdict.PASS;
+        boolean[] doubt = new boolean[pairs.size()]; // refused by a doubt guard only: verified when a verifier is configured
+        for (int i = 0; i < pass.length; i++) {
+            QuestionGuards.Verdict v = all.check(pairs.get(i).a(), pairs.get(i).b());
+            pass[i] = v == QuestionGuards.Verdict.PASS;
+            doubt[i] = v.doubtful();
+        }
 
         out.printf(Locale.ROOT, "embedder %s, %d pairs (%d duplicates), every guard on%n", embedder.name(), pairs.size(),
                 pairs.stream().filter(LabeledPair::duplicate).count());
@@ -63,10 +68,15 @@ public final class PairEvaluation {
         }
         double def = embedder.defaultThreshold();
         out.printf(Locale.ROOT, "%nwhat each guard adds at threshold %.3f (cumulative):%n", def);
-        QuestionGuards.Enabled[] steps = {QuestionGuards.Enabled.NONE, new QuestionGuards.Enabled(true, false, false, false, false),
-                new QuestionGuards.Enabled(true, true, false, false, false), new QuestionGuards.Enabled(true, true, true, false, false),
-                new QuestionGuards.Enabled(true, true, true, true, false), QuestionGuards.Enabled.ALL};
-        String[] names = {"embedding alone", "+ numbers", "+ negation", "+ role swap", "+ names", "+ polarity"};
+        QuestionGuards.Enabled[] steps = {QuestionGuards.Enabled.NONE,
+                new QuestionGuards.Enabled(true, false, false, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, false, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, true, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, true, true, false), QuestionGuards.Enabled.ALL};
+        String[] names = {"embedding alone", "+ numbers", "+ negation", "+ role swap", "+ names", "+ polarity", "+ role order",
+                "+ tense"};
         for (int s = 0; s < steps.length; s++) {
             QuestionGuards g = new QuestionGuards(steps[s]);
             boolean[] p = new boolean[pairs.size()];
@@ -74,7 +84,7 @@ public final class PairEvaluation {
             Counts c = staticCounts(def, p);
             out.printf(Locale.ROOT, "  %-16s precision=%.3f recall=%.3f false_hit_rate=%.4f%n", names[s], c.precision(), c.recall(), c.falseHitRate());
         }
-        if (verify) verified(pass);
+        if (verify) verified(pass, doubt);
         if (maxFalseHitRate != null) online(maxFalseHitRate, pass);
         Counts d = staticCounts(def, pass);
         out.printf(Locale.ROOT, "default threshold=%.3f precision=%.3f recall=%.3f false_hit_rate=%.4f%n", def, d.precision(), d.recall(), d.falseHitRate());
@@ -94,15 +104,18 @@ public final class PairEvaluation {
         return new Counts(tp, fp, pos, sims.length - pos);
     }
 
-    /** Grey-zone verification: served at the "sure" threshold, verified (by the label) from the grey threshold. */
-    private void verified(boolean[] pass) {
+    /**
+     * Grey-zone verification: served at the "sure" threshold, verified (by the label) from the grey threshold; a pair
+     * only a doubt guard stopped is verified whatever its similarity.
+     */
+    private void verified(boolean[] pass, boolean[] doubt) {
         double sure = embedder.defaultVerifiedThreshold(), grey = embedder.defaultGreyThreshold();
         int tp = 0, fp = 0, pos = 0, calls = 0;
         for (int i = 0; i < sims.length; i++) {
             boolean dup = pairs.get(i).duplicate();
             if (dup) pos++;
-            if (!pass[i] || sims[i] < grey) continue;
-            if (sims[i] >= sure) {
+            if (!pass[i] && !doubt[i] || sims[i] < grey) continue;
+            if (sims[i] >= sure && pass[i]) {
                 if (dup) tp++;
                 else fp++;
             } else {

@@ -17,13 +17,24 @@ import java.util.regex.Pattern;
  * Each check looks only at the two texts, in microseconds; what each buys on QQP is in the README.
  */
 public final class QuestionGuards {
-    /** Which guard refused a pair, or {@link #PASS}. */
-    public enum Verdict { PASS, NUMBER, NEGATION, POLARITY, ROLE_SWAP, NAME }
+    /**
+     * Which guard refused a pair, or {@link #PASS}. The first five are sure: the pair is two questions, a miss whatever
+     * the similarity. {@link #ORDER} and {@link #TENSE} are doubts: the pair is often two questions ("Alice owes Bob" /
+     * "Bob owes Alice", "Who is the CEO" / "Who was the CEO") but not always, so it is not served on similarity alone:
+     * verified when a verifier is configured, else a miss ({@link #doubtful()}).
+     */
+    public enum Verdict {
+        PASS, NUMBER, NEGATION, POLARITY, ROLE_SWAP, NAME, ORDER, TENSE;
+
+        /** Not a sure refusal: verification may still confirm the pair (without a verifier it is a miss). */
+        public boolean doubtful() { return this == ORDER || this == TENSE; }
+    }
 
     /** Which guards run; all by default ({@code cache eval} switches them one by one to show what each adds). */
-    public record Enabled(boolean numbers, boolean negation, boolean roleSwap, boolean names, boolean polarity) {
-        public static final Enabled ALL = new Enabled(true, true, true, true, true);
-        public static final Enabled NONE = new Enabled(false, false, false, false, false);
+    public record Enabled(boolean numbers, boolean negation, boolean roleSwap, boolean names, boolean polarity,
+                          boolean order, boolean tense) {
+        public static final Enabled ALL = new Enabled(true, true, true, true, true, true, true);
+        public static final Enabled NONE = new Enabled(false, false, false, false, false, false, false);
     }
 
     private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}$%]+(?:['’][\\p{L}]+)?");
@@ -96,6 +107,9 @@ public final class QuestionGuards {
         if (enabled.polarity() && polar(a, b)) return Verdict.POLARITY;
         if (enabled.roleSwap() && swapped(a, b)) return Verdict.ROLE_SWAP;
         if (enabled.names() && nameSwapped(cached, asked)) return Verdict.NAME;
+        // the doubts last: a pair a sure guard refuses is never sent to verification
+        if (enabled.order() && reordered(a, b)) return Verdict.ORDER;
+        if (enabled.tense() && tenseDiffers(a, b)) return Verdict.TENSE;
         return Verdict.PASS;
     }
 
@@ -219,6 +233,99 @@ public final class QuestionGuards {
         return false;
     }
 
+    /** Words that join two words without giving them roles ("Java or Python", "crocodile and alligator"). */
+    private static final Set<String> COORDINATORS = Set.of("and", "or", "nor", "vs", "versus");
+
+    /**
+     * The same participants in other roles, whatever the verb: "Alice owes Bob" / "Bob owes Alice", "Did Alice pay Bob?"
+     * / "Did Bob pay Alice?", "Mike hired Sarah" / "Sarah hired Mike" (BGE: 0.986-0.995). {@link #swapped} knows only
+     * the words of {@link #ASYMMETRIC}, and no list can hold every verb that gives its two sides roles. So the pattern
+     * itself: two content words that both texts have, "x … y" in one and "y … x" in the other, with the same content
+     * words between them in both (the verb, "owes"; "like introvert" in "guys like introvert girls"), and no coordinator
+     * there: "distilled water and purified water" / "purified water and distilled water" still match. A paraphrase
+     * rarely keeps both the words and what stands between them while swapping their sides; but "India's relationship
+     * with Bangladesh" / "Bangladesh's relationship with India" is one question to some, so this is a doubt
+     * ({@link Verdict#ORDER}), not a refusal.
+     */
+    static boolean reordered(List<String> a, List<String> b) {
+        List<String> ca = content(a), cb = content(b);
+        if (ca.size() < 3 || ca.equals(cb)) return false;
+        for (int i = 0; i < ca.size(); i++) {
+            for (int j = i + 2; j < ca.size(); j++) { // at least one content word between them
+                String x = ca.get(i), y = ca.get(j);
+                if (x.equals(y) || ca.indexOf(x) != i || ca.indexOf(y) != j) continue; // each word by its first place
+                int bx = cb.indexOf(x), by = cb.indexOf(y);
+                if (bx < 0 || by < 0 || bx - by < 2) continue; // the other order, with something between, in the second
+                if (ca.subList(i + 1, j).equals(cb.subList(by + 1, bx)) && !coordinated(a, x, y) && !coordinated(b, y, x)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A coordinator between the first {@code x} and the {@code y} after it. */
+    private static boolean coordinated(List<String> tokens, String x, String y) {
+        int i = indexOfStem(tokens, x);
+        if (i < 0) return false;
+        for (int k = i + 1; k < tokens.size(); k++) {
+            String t = tokens.get(k);
+            if (COORDINATORS.contains(t)) return true;
+            if (stem(t).equals(y)) return false;
+        }
+        return false;
+    }
+
+    private static final int NO_TENSE = 0, PRESENT = 1, PAST = 2, FUTURE = 3;
+    private static final Set<String> PRESENT_AUX = Set.of("is", "are", "am", "do", "does", "has", "have", "isn't", "aren't",
+            "don't", "doesn't", "hasn't", "haven't", "isnt", "arent", "dont", "doesnt", "what's", "who's", "where's", "how's",
+            "it's", "that's", "there's", "when's", "why's", "i'm");
+    private static final Set<String> PAST_AUX = Set.of("was", "were", "did", "had", "wasn't", "weren't", "didn't", "hadn't",
+            "wasnt", "werent", "didnt", "hadnt");
+    private static final Set<String> FUTURE_AUX = Set.of("will", "shall", "won't", "wont", "shan't");
+    /** Modals: no tense of their own ("How can I" / "How do I" is one question), and they end the search. */
+    private static final Set<String> MODALS = Set.of("can", "could", "should", "would", "may", "might", "must", "can't",
+            "cannot", "couldn't", "shouldn't", "wouldn't", "cant");
+
+    /**
+     * The tense of a text's first auxiliary: the question's own ("Who is/was the CEO", "What will be", "How did/does"),
+     * not a relative clause's further on ("a woman who doesn't / didn't want children" is the same question). Only
+     * auxiliaries count: a main verb's tense would need a lexicon ("Who invented" / "Who invents" is not seen).
+     */
+    static int tense(List<String> tokens) {
+        for (String w : tokens) {
+            if (PRESENT_AUX.contains(w) || w.endsWith("'re") || w.endsWith("'ve")) return PRESENT;
+            if (PAST_AUX.contains(w)) return PAST;
+            if (FUTURE_AUX.contains(w) || w.endsWith("'ll")) return FUTURE;
+            if (MODALS.contains(w)) return NO_TENSE;
+        }
+        return NO_TENSE;
+    }
+
+    /**
+     * Two questions whose auxiliaries put them in different times: "Who is the CEO of Microsoft?" / "Who was the CEO of
+     * Microsoft?" (BGE 0.967) have different answers, and so may "What is" / "What will be", "How do" / "How did",
+     * "has" / "had". But as often they are one question ("What are the funniest memes of 2016?" / "What was …", "How
+     * long will it take" / "does it take"), so this is a doubt ({@link Verdict#TENSE}). A text with no auxiliary, or a
+     * modal first, has no tense to compare, and a dated one's time is its date's.
+     */
+    static boolean tenseDiffers(List<String> a, List<String> b) {
+        int ta = tense(a), tb = tense(b);
+        return ta != NO_TENSE && tb != NO_TENSE && ta != tb && !dated(a);
+    }
+
+    private static final Pattern YEAR = Pattern.compile("(1[0-9]|20)[0-9]{2}s?");
+
+    /**
+     * A year in the text ("the funniest memes of 2016", "the Russian Revolution of 1917"): it says when the question is
+     * about, whatever tense its verb is in ("What are" / "What were the effects of the revolution of 1917"). Asked
+     * only once the number guard has passed, so the other text has the same year.
+     */
+    private static boolean dated(List<String> tokens) {
+        for (String t : tokens) if (YEAR.matcher(t).matches()) return true;
+        return false;
+    }
+
     private static boolean asymmetricBetween(List<String> tokens, String first, String second) {
         int i = indexOfStem(tokens, first), j = indexOfStem(tokens, second);
         if (i < 0 || j <= i) return false;
@@ -232,7 +339,7 @@ public final class QuestionGuards {
     }
 
     /** Content words, crudely stemmed (plural s, possessive 's), so "Muslims" and "Muslim" are one word. */
-    private static List<String> content(List<String> tokens) {
+    static List<String> content(List<String> tokens) {
         List<String> out = new ArrayList<>();
         for (String t : tokens) if (!STOP.contains(t) && !NEGATIONS.contains(t)) out.add(stem(t));
         return out;

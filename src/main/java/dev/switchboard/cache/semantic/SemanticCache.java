@@ -291,8 +291,11 @@ public final class SemanticCache implements AutoCloseable {
         indexFactory.close();
     }
 
-    /** A stored question near the one asked, that passed the guards. */
-    private record Candidate(SemanticEntry entry, double similarity) {}
+    /**
+     * A stored question near the one asked, that passed the guards; {@code doubtful}: only a doubt guard stopped it
+     * ({@link QuestionGuards.Verdict#doubtful()}), so it is served only if the verifier confirms it.
+     */
+    private record Candidate(SemanticEntry entry, double similarity, boolean doubtful) {}
 
     private List<Candidate> candidates(String namespace, String contextHash, String question) {
         VectorIndex idx = indexes.get(namespace);
@@ -307,11 +310,14 @@ public final class SemanticCache implements AutoCloseable {
             if (h.similarity() < grey) break;
             SemanticEntry e = entries.getIfPresent(h.id());
             if (e == null || !e.context.equals(contextHash) || !e.namespace.equals(namespace)) continue;
-            if (guards.check(e.question, question) != QuestionGuards.Verdict.PASS) {
+            QuestionGuards.Verdict verdict = guards.check(e.question, question);
+            // a doubt ("Alice owes Bob" / "Bob owes Alice", "is" / "was") is not a sure hit: the verifier decides it, and
+            // without one it is a miss, as a refusal is
+            if (verdict != QuestionGuards.Verdict.PASS && !(verdict.doubtful() && verifier != null)) {
                 guarded.increment();
                 continue;
             }
-            out.add(new Candidate(e, h.similarity()));
+            out.add(new Candidate(e, h.similarity(), verdict != QuestionGuards.Verdict.PASS));
         }
         return out;
     }
@@ -321,7 +327,8 @@ public final class SemanticCache implements AutoCloseable {
         if (i >= cs.size()) return Future.succeededFuture(Optional.empty());
         Candidate c = cs.get(i);
         OnlineThresholds.Decision d;
-        if (online != null) d = online.decide(c.similarity(), c.entry().wrongAt());
+        if (c.doubtful()) d = OnlineThresholds.Decision.VERIFY; // whatever the similarity: the guards doubt the pair
+        else if (online != null) d = online.decide(c.similarity(), c.entry().wrongAt());
         else if (c.similarity() >= threshold) d = OnlineThresholds.Decision.SERVE;
         else d = verifier != null ? OnlineThresholds.Decision.VERIFY : OnlineThresholds.Decision.MISS;
         return switch (d) {
@@ -350,14 +357,15 @@ public final class SemanticCache implements AutoCloseable {
             }).map(same -> {
                 if (same == null) return false;
                 verdicts.put(key, same);
-                if (online != null) online.record(c.similarity(), same);
+                // a doubted pair says nothing about how often a similarity is right: the online mode learns from the others
+                if (online != null && !c.doubtful()) online.record(c.similarity(), same);
                 return same;
             });
         }
         return verdict.map(same -> {
             if (!same) {
                 refutations.increment();
-                c.entry().wrongAt(c.similarity());
+                if (!c.doubtful()) c.entry().wrongAt(c.similarity());
             }
             return same;
         });

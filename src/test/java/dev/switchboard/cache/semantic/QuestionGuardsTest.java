@@ -37,7 +37,6 @@ class QuestionGuardsTest {
         assertThat(g.check("Reverse the list [1, 2, 3]", "How do I reverse [1,2,3]?")).isEqualTo(Verdict.PASS);
     }
 
-
     @Test
     void aNegationOnOneSideOnlyIsAnotherQuestion() {
         assertThat(g.check("What are the best arguments for allowing people to sell their own organs?",
@@ -122,7 +121,64 @@ class QuestionGuardsTest {
     void aNameReplacedByAnotherIsRefused() {
         assertThat(g.check("What is a good rehab center near Crawford County IA?", "What is a good rehab center near Jefferson County IA?"))
                 .isEqualTo(Verdict.NAME);
-        assertThat(g.check("Is India the next superpower?", "Will India become the next superpower?")).isEqualTo(Verdict.PASS);
+        // no name swapped here (a doubt of the tense guard's, below, but not the name guard's refusal)
+        assertThat(g.check("Is India the next superpower?", "Will India become the next superpower?")).isNotEqualTo(Verdict.NAME);
+        assertThat(g.check("Is India the next superpower?", "Is India going to be the next superpower?")).isEqualTo(Verdict.PASS);
+    }
+
+    /**
+     * QA (medium): who does what to whom, around any verb. The role-swap guard knew only the words of its list (into,
+     * than, of, beat…), and these pairs embed at 0.986-0.995 with BGE: each was served the other's answer.
+     */
+    @Test
+    void theSameParticipantsInOtherRolesAreADoubt() {
+        assertThat(g.check("Alice owes Bob fifty dollars. Who owes whom?", "Bob owes Alice fifty dollars. Who owes whom?"))
+                .isEqualTo(Verdict.ORDER);
+        assertThat(g.check("Did Alice pay Bob?", "Did Bob pay Alice?")).isEqualTo(Verdict.ORDER);
+        assertThat(g.check("Alice sent Bob the package. Who received it?", "Bob sent Alice the package. Who received it?"))
+                .isEqualTo(Verdict.ORDER);
+        assertThat(g.check("Mike hired Sarah. Who is the boss?", "Sarah hired Mike. Who is the boss?")).isEqualTo(Verdict.ORDER);
+        // lowercase too (QQP's own: labelled different, BGE 0.983 and 0.987)
+        assertThat(g.check("Why do Poles dislike Russians?", "Why do Russians dislike Poles?")).isEqualTo(Verdict.ORDER);
+        assertThat(g.check("Do guys like introvert girls?", "Do girls like introvert guys?")).isEqualTo(Verdict.ORDER);
+        assertThat(g.check("Did Alice pay Bob yesterday?", "Did Bob pay Alice?")).as("not only a pure reordering").isEqualTo(Verdict.ORDER);
+        assertThat(Verdict.ORDER.doubtful()).as("verified when a verifier is configured").isTrue();
+        // joined by a coordinator, not given roles: the same question
+        assertThat(g.check("What is the difference between distilled water and purified water?",
+                "What is the difference between purified water and distilled water?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Who would win in a fight, Batman or Superman?", "Who would win in a fight, Superman or Batman?"))
+                .isEqualTo(Verdict.PASS);
+        // words moved without swapping sides around the same words (QQP duplicates)
+        assertThat(g.check("Where can I get a database of family offices in the U.S.?", "Where can I get a database of U.S. family offices?"))
+                .isEqualTo(Verdict.PASS);
+        assertThat(g.check("What is the future of the Aam Aadmi Party?", "What is the Aam Aadmi Party's future?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Which is the best API for generating term document matrix in Java?",
+                "Which is the best API in Java for generating term document matrix?")).isEqualTo(Verdict.PASS);
+    }
+
+    /** QA (medium): "Who is the CEO" / "Who was the CEO" (BGE 0.967) were served each other's answers. */
+    @Test
+    void anotherTenseOfTheQuestionsOwnAuxiliaryIsADoubt() {
+        assertThat(g.check("Who is the CEO of Microsoft?", "Who was the CEO of Microsoft?")).isEqualTo(Verdict.TENSE);
+        assertThat(g.check("Who is the president of France?", "Who will be the president of France?")).isEqualTo(Verdict.TENSE);
+        assertThat(g.check("How do people react to the news?", "How did people react to the news?")).isEqualTo(Verdict.TENSE);
+        assertThat(g.check("Has the company paid its debts?", "Had the company paid its debts?")).isEqualTo(Verdict.TENSE);
+        assertThat(g.check("What's the capital of Kazakhstan?", "What was the capital of Kazakhstan?")).isEqualTo(Verdict.TENSE);
+        assertThat(Verdict.TENSE.doubtful()).isTrue();
+        // a modal has no tense ("can" / "do"), nor has a text without an auxiliary
+        assertThat(g.check("How do I lose weight fast?", "How can I lose weight fast?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Best way to lose weight fast?", "What is the best way to lose weight fast?")).isEqualTo(Verdict.PASS);
+        // the question's own auxiliary, not a relative clause's
+        assertThat(g.check("Would you marry a woman who doesn't want children?", "Would you marry a woman who didn't want children?"))
+                .isEqualTo(Verdict.PASS);
+        // a year says when: "are" / "were" the effects of 1917's revolution ask the same
+        assertThat(g.check("What are some effects of the Russian Revolution of 1917?", "What were some effects of the Russian Revolution of 1917?"))
+                .isEqualTo(Verdict.PASS);
+        // the sure guards come first: a pair they refuse is never sent to verification
+        assertThat(g.check("Who is the CEO of Microsoft?", "Who was not the CEO of Microsoft?")).isEqualTo(Verdict.NEGATION);
+        for (Verdict v : new Verdict[] {Verdict.NUMBER, Verdict.NEGATION, Verdict.POLARITY, Verdict.ROLE_SWAP, Verdict.NAME}) {
+            assertThat(v.doubtful()).as(v + " is a refusal").isFalse();
+        }
     }
 
     @Test
@@ -131,7 +187,9 @@ class QuestionGuardsTest {
         assertThat(none.check("How do I convert benzene into toluene?", "How do I convert toluene into benzene?")).isEqualTo(Verdict.PASS);
         assertThat(none.check("H2", "H2S")).isEqualTo(Verdict.PASS);
         assertThat(none.check("Is it safe to eat raw chicken?", "Is it unsafe to eat raw chicken?")).isEqualTo(Verdict.PASS);
-        QuestionGuards noPolarity = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, false));
+        assertThat(none.check("Did Alice pay Bob?", "Did Bob pay Alice?")).isEqualTo(Verdict.PASS);
+        assertThat(none.check("Who is the CEO of Microsoft?", "Who was the CEO of Microsoft?")).isEqualTo(Verdict.PASS);
+        QuestionGuards noPolarity = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, false, true, true));
         assertThat(noPolarity.check("Is it safe to eat raw chicken?", "Is it dangerous to eat raw chicken?")).isEqualTo(Verdict.PASS);
     }
 }

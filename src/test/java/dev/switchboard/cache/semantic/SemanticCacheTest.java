@@ -74,6 +74,38 @@ class SemanticCacheTest {
         }
     }
 
+    /**
+     * A doubt guard's pair ("Alice pays Bob" / "Bob pays Alice": the same words, so similarity 1 here) is no sure hit:
+     * without a verifier it is a miss however similar; with one it is verified even above the threshold, and served
+     * only when confirmed.
+     */
+    @Test
+    void aDoubtedPairIsAMissWithoutAVerifierAndVerifiedWithOneWhateverItsSimilarity() throws Exception {
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), new Words(), null)) {
+            await(c.remember("ns", "ctx", "Did Alice pay Bob?", answer("e1")));
+            assertThat(await(c.lookup("ns", "ctx", "Did Bob pay Alice?"))).as("similarity 1, but no verifier").isEmpty();
+            assertThat(c.stats().guarded()).isEqualTo(1);
+        }
+        java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Verifier says = (cached, q) -> {
+            asked.add(q);
+            return Future.succeededFuture(q.contains("relationship")); // the one pair that is the same question
+        };
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), new Words(), says)) {
+            assertThat(c.threshold()).isLessThan(1.0);
+            await(c.remember("ns", "ctx", "Did Alice pay Bob?", answer("e1")));
+            assertThat(await(c.lookup("ns", "ctx", "Did Bob pay Alice?"))).as("the verifier said no").isEmpty();
+            assertThat(asked).containsExactly("Did Bob pay Alice?");
+            await(c.remember("ns", "ctx2", "What is India's relationship with Bangladesh?", answer("e2")));
+            Optional<SemanticMatch> m = await(c.lookup("ns", "ctx2", "What is Bangladesh's relationship with India?"));
+            assertThat(m).as("confirmed").isPresent();
+            assertThat(m.get().similarity()).isGreaterThanOrEqualTo(c.threshold());
+            assertThat(m.get().verified()).as("above the threshold, and still verified").isTrue();
+            assertThat(c.stats().refuted()).isEqualTo(1);
+            assertThat(c.stats().guarded()).isZero();
+        }
+    }
+
     @Test
     void greyZoneMatchesAreVerifiedOnceAndTheVerdictIsKept() throws Exception {
         AtomicInteger asked = new AtomicInteger();
