@@ -207,14 +207,20 @@ public final class RequestFingerprint {
         g.writeStartArray();
         for (ContentPart p : m.content()) {
             switch (p) {
+                // a part's unknown fields (sent to the provider, so they can change the answer) only when there are
+                // some: the keys of parts without any stay what they were (Redis entries outlive an upgrade). No
+                // ambiguity: they are an object where the next thing would be the marker (an object or null) and then
+                // another part's type (a string) or the end of the list
                 case ContentPart.Text t -> {
                     g.writeString("text");
                     g.writeString(blankText ? null : t.text());
+                    if (t.extra() != null) tree(g, t.extra());
                 }
                 case ContentPart.Image i -> {
                     g.writeString("image");
                     g.writeString(i.url());
                     g.writeString(i.detail());
+                    if (i.extra() != null) tree(g, i.extra());
                 }
                 case ContentPart.File f -> {
                     g.writeString("file");

@@ -59,8 +59,8 @@ public record CacheInjectionPoint(String role, Integer index) {
         List<ContentPart> parts = new ArrayList<>(m.content());
         ContentPart last = parts.get(parts.size() - 1);
         switch (last) {
-            case ContentPart.Text t -> parts.set(parts.size() - 1, new ContentPart.Text(t.text(), EPHEMERAL));
-            case ContentPart.Image img -> parts.set(parts.size() - 1, new ContentPart.Image(img.url(), img.detail(), EPHEMERAL));
+            case ContentPart.Text t -> parts.set(parts.size() - 1, t.withCacheControl(EPHEMERAL));
+            case ContentPart.Image img -> parts.set(parts.size() - 1, img.withCacheControl(EPHEMERAL));
             case ContentPart.File f -> { return null; } // parts in the client's raw shape are not rewritten
             case ContentPart.Audio a -> { return null; }
             case ContentPart.Other o -> { return null; }

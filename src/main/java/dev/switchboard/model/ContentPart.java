@@ -19,12 +19,37 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image,
     /** The part's prompt-caching marker, or null. */
     JsonNode cacheControl();
 
-    record Text(String text, JsonNode cacheControl) implements ContentPart {
-        public static Text of(String text) { return new Text(text, null); }
+    /**
+     * Text. {@code extra}: the part's fields the gateway does not model, as the client wrote them (an OpenAI-dialect
+     * part's), or null (nearly every part): they reach OpenAI-compatible providers unchanged, like a message's.
+     */
+    record Text(String text, JsonNode cacheControl, ObjectNode extra) implements ContentPart {
+        public Text {
+            if (extra != null && extra.isEmpty()) extra = null; // none is null: the cache key and the encoder rely on it
+        }
+
+        public Text(String text, JsonNode cacheControl) { this(text, cacheControl, null); }
+
+        public static Text of(String text) { return new Text(text, null, null); }
+
+        /** The same part with another prompt-caching marker (its unknown fields kept). */
+        public Text withCacheControl(JsonNode marker) { return new Text(text, marker, extra); }
     }
 
-    /** An image by URL or {@code data:} URL; {@code detail} is OpenAI's low/high/auto or null. */
-    record Image(String url, String detail, JsonNode cacheControl) implements ContentPart {}
+    /**
+     * An image by URL or {@code data:} URL; {@code detail} is OpenAI's low/high/auto or null. {@code extra}: the part's
+     * unknown fields, as {@link Text#extra()}.
+     */
+    record Image(String url, String detail, JsonNode cacheControl, ObjectNode extra) implements ContentPart {
+        public Image {
+            if (extra != null && extra.isEmpty()) extra = null;
+        }
+
+        public Image(String url, String detail, JsonNode cacheControl) { this(url, detail, cacheControl, null); }
+
+        /** The same part with another prompt-caching marker (its unknown fields kept). */
+        public Image withCacheControl(JsonNode marker) { return new Image(url, detail, marker, extra); }
+    }
 
     /**
      * A document attached to a message (OpenAI's {@code file} part, or an Anthropic {@code document} with its

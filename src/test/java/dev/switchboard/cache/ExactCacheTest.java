@@ -71,6 +71,28 @@ class ExactCacheTest {
         assertThat(RequestFingerprint.lastUserText(req(chat("s", "q"), null, Map.of(), false, null))).isEqualTo("q");
     }
 
+    /**
+     * A content part's unknown fields reach the provider (README), so they are part of the key: another value is another
+     * answer. A part without any is keyed as before (the pinned hex above).
+     */
+    @Test
+    void aContentPartsUnknownFieldsArePartOfTheKey() {
+        java.util.function.Function<com.fasterxml.jackson.databind.node.ObjectNode, String> key = extra -> RequestFingerprint.exact("ns",
+                req(List.of(new Message(Role.USER, List.of(new ContentPart.Text("q", null, extra)), null, null, null, null, null)),
+                        null, Map.of(), false, null));
+        String none = key.apply(null);
+        assertThat(none).as("no extra: the key a plain text part always had")
+                .isEqualTo(RequestFingerprint.exact("ns", req(List.of(Message.text(Role.USER, "q")), null, Map.of(), false, null)));
+        String one = key.apply(JSON.createObjectNode().put("x_custom", 1));
+        assertThat(one).isNotEqualTo(none);
+        assertThat(key.apply(JSON.createObjectNode().put("x_custom", 2))).isNotEqualTo(one);
+        assertThat(key.apply(JSON.createObjectNode().put("x_custom", 1))).isEqualTo(one);
+        // a field on the part is not the same as the same field as a marker
+        assertThat(RequestFingerprint.exact("ns", req(List.of(new Message(Role.USER,
+                List.of(new ContentPart.Text("q", JSON.createObjectNode().put("x_custom", 1))), null, null, null, null, null)),
+                null, Map.of(), false, null))).isNotEqualTo(one);
+    }
+
     @Test
     void anAnthropicBodyIsKeyedOnWhatTheClientWrote() throws Exception {
         ChatRequest a = new ChatRequest("claude", chat("s", "q"), null, null, null, null, null, null, 100, null, null, null, null,

@@ -121,6 +121,31 @@ class OpenAiWireIT {
         assertThat(sent.getJsonObject(1).getString("content")).isEqualTo("Autumn");
     }
 
+    /**
+     * QA (low): a content part's own unknown fields were dropped (the text and image parts had no place for them), though
+     * the README says they reach OpenAI-compatible providers unchanged, as a message's do; a lone text part carrying one
+     * must stay a part, not be flattened to a string.
+     */
+    @Test
+    void contentPartFieldsWeDoNotModelReachAnOpenAiCompatibleUpstreamUnchanged() {
+        HttpResponse<String> r = chat("""
+                {"model":"gpt","messages":[{"role":"user","content":[{"type":"text","text":"part field","x_custom":{"k":1}},
+                 {"type":"text","text":"two","y":2},
+                 {"type":"image_url","image_url":{"url":"https://example.com/a.png"},"z":"img"}]},
+                 {"role":"assistant","content":"ok"},
+                 {"role":"user","content":[{"type":"text","text":"alone","cache_control":{"type":"ephemeral"},"w":[true]}]}]}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonArray sent = gw.simulator.last().body().getJsonArray("messages");
+        JsonArray parts = sent.getJsonObject(0).getJsonArray("content");
+        assertThat(parts.getJsonObject(0)).isEqualTo(new JsonObject("{\"type\":\"text\",\"text\":\"part field\",\"x_custom\":{\"k\":1}}"));
+        assertThat(parts.getJsonObject(1)).isEqualTo(new JsonObject("{\"type\":\"text\",\"text\":\"two\",\"y\":2}"));
+        assertThat(parts.getJsonObject(2).getString("z")).isEqualTo("img");
+        assertThat(parts.getJsonObject(2).getJsonObject("image_url").getString("url")).isEqualTo("https://example.com/a.png");
+        // a lone text part with a field of its own stays a part (OpenAI takes no cache_control: that one is not sent)
+        assertThat(sent.getJsonObject(2).getJsonArray("content").getJsonObject(0))
+                .isEqualTo(new JsonObject("{\"type\":\"text\",\"text\":\"alone\",\"w\":[true]}"));
+    }
+
     @Test
     void embeddingsAndModelsValidate() {
         HttpResponse<String> e = Http.post(gw.v1() + "/embeddings", KEY, "{\"model\":\"embedder\",\"input\":[\"a\",\"b\"]}");

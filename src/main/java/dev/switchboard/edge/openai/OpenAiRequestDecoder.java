@@ -233,8 +233,8 @@ public final class OpenAiRequestDecoder {
         if (content.isEmpty()) return null;
         ContentPart last = content.get(content.size() - 1);
         ContentPart marked = switch (last) {
-            case ContentPart.Text t when t.cacheControl() == null -> new ContentPart.Text(t.text(), cacheControl);
-            case ContentPart.Image i when i.cacheControl() == null -> new ContentPart.Image(i.url(), i.detail(), cacheControl);
+            case ContentPart.Text t when t.cacheControl() == null -> t.withCacheControl(cacheControl);
+            case ContentPart.Image i when i.cacheControl() == null -> i.withCacheControl(cacheControl);
             default -> null;
         };
         if (marked == null) return null;
@@ -249,7 +249,7 @@ public final class OpenAiRequestDecoder {
         JsonNode cache = p.get("cache_control");
         switch (type) {
             case "text" -> {
-                return new ContentPart.Text(requiredString(p, "text", path, ".text"), cache);
+                return new ContentPart.Text(requiredString(p, "text", path, ".text"), cache, partExtra(p, TEXT_PART_FIELDS));
             }
             case "image_url" -> {
                 JsonNode iu = p.get("image_url");
@@ -268,7 +268,7 @@ public final class OpenAiRequestDecoder {
                     throw GatewayException.badRequest("'" + path + ".image_url.url' must be an http(s) URL, a data: URL or "
                             + "(for Bedrock) an s3:// URL.", path + ".image_url.url");
                 }
-                return new ContentPart.Image(url, detail, cache);
+                return new ContentPart.Image(url, detail, cache, partExtra(p, IMAGE_PART_FIELDS));
             }
             case "file" -> {
                 JsonNode f = p.get("file");
@@ -291,6 +291,25 @@ public final class OpenAiRequestDecoder {
                 return new ContentPart.Other(type, (ObjectNode) p, path);
             }
         }
+    }
+
+    private static final Set<String> TEXT_PART_FIELDS = Set.of("type", "text", "cache_control");
+    private static final Set<String> IMAGE_PART_FIELDS = Set.of("type", "image_url", "cache_control");
+
+    /**
+     * A text or image part's fields the gateway does not model (a provider's own, a new one of OpenAI's), or null: they
+     * reach OpenAI-compatible providers as written, and the exact cache's key (what is sent) includes them. Most parts
+     * have none: a look at each field name, and nothing is allocated.
+     */
+    private static ObjectNode partExtra(JsonNode p, Set<String> known) {
+        if (p.size() <= 2) return null; // type and text (or image_url): nothing else
+        ObjectNode extra = null;
+        for (Map.Entry<String, JsonNode> f : p.properties()) {
+            if (known.contains(f.getKey())) continue;
+            if (extra == null) extra = MAPPER.createObjectNode();
+            extra.set(f.getKey(), f.getValue());
+        }
+        return extra;
     }
 
     private static List<ToolCall> toolCalls(JsonNode arr, String path) {

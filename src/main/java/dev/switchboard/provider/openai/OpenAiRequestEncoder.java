@@ -309,7 +309,7 @@ final class OpenAiRequestEncoder {
             else g.writeStringField("content", "");
             return;
         }
-        if (parts.size() == 1 && parts.get(0) instanceof ContentPart.Text t
+        if (parts.size() == 1 && parts.get(0) instanceof ContentPart.Text t && t.extra() == null
                 && (t.cacheControl() == null || !flavor.forwardsCacheControl())) {
             g.writeStringField("content", t.text());
             return;
@@ -322,6 +322,7 @@ final class OpenAiRequestEncoder {
                     g.writeStringField("type", "text");
                     g.writeStringField("text", t.text());
                     cacheControl(g, t.cacheControl());
+                    partExtra(g, t.extra());
                     g.writeEndObject();
                 }
                 case ContentPart.Image i -> {
@@ -332,6 +333,7 @@ final class OpenAiRequestEncoder {
                     Json.writeIfNotNull(g, "detail", i.detail());
                     g.writeEndObject();
                     cacheControl(g, i.cacheControl());
+                    partExtra(g, i.extra());
                     g.writeEndObject();
                 }
                 case ContentPart.File f -> file(g, f);
@@ -348,6 +350,15 @@ final class OpenAiRequestEncoder {
             }
         }
         g.writeEndArray();
+    }
+
+    /** A part's fields the gateway does not model, as the client wrote them (README: they reach the provider unchanged). */
+    private static void partExtra(JsonGenerator g, com.fasterxml.jackson.databind.node.ObjectNode extra) throws IOException {
+        if (extra == null) return;
+        for (Map.Entry<String, JsonNode> e : extra.properties()) {
+            g.writeFieldName(e.getKey());
+            g.writeTree(e.getValue());
+        }
     }
 
     /**

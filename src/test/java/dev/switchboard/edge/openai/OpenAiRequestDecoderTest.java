@@ -26,6 +26,23 @@ class OpenAiRequestDecoderTest {
     }
 
     @Test
+    void unknownPartFieldsAreKeptAsSentAndAPartWithoutAnyHasNone() {
+        Message m = chat("""
+                [{"role":"user","content":[{"type":"text","text":"a","x_custom":{"k":1}},{"type":"text","text":"b"},
+                 {"type":"text","text":"c","cache_control":{"type":"ephemeral"}},
+                 {"type":"image_url","image_url":{"url":"https://example.com/a.png","detail":"low"},"z":"img"}],
+                 "cache_control":{"type":"ephemeral","ttl":"1h"}}]""").messages().get(0);
+        ContentPart.Text a = (ContentPart.Text) m.content().get(0);
+        assertThat(a.extra().toString()).isEqualTo("{\"x_custom\":{\"k\":1}}");
+        assertThat(((ContentPart.Text) m.content().get(1)).extra()).isNull();
+        assertThat(((ContentPart.Text) m.content().get(2)).extra()).as("a modelled field is no extra").isNull();
+        ContentPart.Image i = (ContentPart.Image) m.content().get(3);
+        assertThat(i.extra().toString()).isEqualTo("{\"z\":\"img\"}");
+        assertThat(i.cacheControl().get("ttl").textValue()).as("the message's marker moved onto it").isEqualTo("1h");
+        assertThat(i.withCacheControl(null).extra()).as("kept when the marker changes").isEqualTo(i.extra());
+    }
+
+    @Test
     void aMessageWithOnlyKnownFieldsHasNoExtra() {
         Message m = chat("[{\"role\":\"user\",\"content\":\"hi\",\"name\":\"ann\"}]").messages().get(0);
         assertThat(m.extra()).isNull();
