@@ -47,6 +47,14 @@ public final class LocalExactCache implements ExactCache {
     /** Null: every entry is kept in the codec's encoding. */
     private final RelayReader relays;
     private volatile boolean closed;
+    /**
+     * The flush epoch ({@link ExactCache}): moved by every delete, under {@link #flushLock}'s write lock, before it
+     * removes anything. A store checks it under the read lock, so none can pass the check and land after a flush has
+     * emptied the cache. A StampedLock, not a ReentrantReadWriteLock: its read lock is a CAS and allocates nothing (the
+     * other's per-thread hold counters come and go with each acquisition), and stores run on every event loop.
+     */
+    private volatile long epoch;
+    private final java.util.concurrent.locks.StampedLock flushLock = new java.util.concurrent.locks.StampedLock();
     /** Direct memory the live entries hold (their blocks' footprints), for {@link #describe()} and the tests. */
     private final java.util.concurrent.atomic.LongAdder offHeap = new java.util.concurrent.atomic.LongAdder();
 
@@ -91,6 +99,41 @@ public final class LocalExactCache implements ExactCache {
     }
 
     @Override
+    public Future<CachedAnswer> get(String namespace, EntryKey key, EpochStamp stamp) {
+        stamp.storeEpoch(epoch); // before the lookup: a flush from now on drops this request's answer
+        return get(namespace, key);
+    }
+
+    @Override
+    public Future<Void> readEpoch(EpochStamp stamp) {
+        stamp.storeEpoch(epoch);
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Boolean> putUnlessFlushed(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis,
+                                            String deployment, String tier, dev.switchboard.model.ChatResponse response, long epoch) {
+        long lock = flushLock.readLock();
+        try {
+            if (this.epoch != epoch) return Future.succeededFuture(false); // flushed since the request looked up
+            return put(key, namespace, createdAtMillis, expiresAtMillis, deployment, tier, response);
+        } finally {
+            flushLock.unlockRead(lock);
+        }
+    }
+
+    /** Moves the epoch and runs a removal under the write lock (see {@link #epoch}). */
+    private Future<Integer> flush(java.util.function.IntSupplier removal) {
+        long lock = flushLock.writeLock();
+        try {
+            epoch++;
+            return Future.succeededFuture(removal.getAsInt());
+        } finally {
+            flushLock.unlockWrite(lock);
+        }
+    }
+
+    @Override
     public Future<CachedAnswer> get(String namespace, EntryKey key) {
         OffHeapBytes s = entries.getIfPresent(key);
         if (s == null || s.expired(clock.getAsLong()) || !s.namespace().equals(namespace)) {
@@ -106,16 +149,16 @@ public final class LocalExactCache implements ExactCache {
     }
 
     @Override
-    public Future<Void> put(CachedAnswer answer) {
+    public Future<Boolean> put(CachedAnswer answer) {
         EntryKey key = EntryKey.parse(answer.entryId());
         if (key == null) return Future.failedFuture(new IllegalArgumentException("not an entry id: " + answer.entryId()));
         return put(key, answer);
     }
 
     @Override
-    public Future<Void> put(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
-                            String tier, dev.switchboard.model.ChatResponse response) {
-        if (closed) return Future.succeededFuture();
+    public Future<Boolean> put(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
+                               String tier, dev.switchboard.model.ChatResponse response) {
+        if (closed) return Future.succeededFuture(false);
         if (relays != null && RelayEntry.fits(response, tier)) { // the upstream's bytes: no encoding, and no hex key
             OffHeapBytes bytes;
             try {
@@ -128,8 +171,8 @@ public final class LocalExactCache implements ExactCache {
         return put(key, new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, tier, response));
     }
 
-    private Future<Void> put(EntryKey key, CachedAnswer answer) {
-        if (closed) return Future.succeededFuture();
+    private Future<Boolean> put(EntryKey key, CachedAnswer answer) {
+        if (closed) return Future.succeededFuture(false);
         OffHeapBytes bytes;
         try {
             // the upstream's bytes when the answer carries them (no encoding), else the codec's
@@ -142,7 +185,7 @@ public final class LocalExactCache implements ExactCache {
         return keep(bytes);
     }
 
-    private static Future<Void> noDirectMemory(OutOfMemoryError e) {
+    private static Future<Boolean> noDirectMemory(OutOfMemoryError e) {
         return Future.failedFuture(new IllegalStateException("no direct memory left for the entry: " + e.getMessage(), e));
     }
 
@@ -150,35 +193,44 @@ public final class LocalExactCache implements ExactCache {
      * The entry is its own key (it carries the key's four longs): one object an entry, not a key and a handle. Replacing
      * an entry leaves Caffeine's first key object in place, an equal one whose block is freed: only its longs are used.
      */
-    private Future<Void> keep(OffHeapBytes entry) {
+    private Future<Boolean> keep(OffHeapBytes entry) {
         offHeap.add(entry.footprint());
         entries.put(entry, entry);
-        if (closed) entries.invalidate(entry); // closed meanwhile: give the block back
-        return Future.succeededFuture();
+        if (closed) {
+            entries.invalidate(entry); // closed meanwhile: give the block back
+            return Future.succeededFuture(false);
+        }
+        return STORED;
     }
+
+    private static final Future<Boolean> STORED = Future.succeededFuture(true); // no future made for each store
 
     @Override
     public Future<Integer> delete(String entryId) {
         EntryKey key = EntryKey.parse(entryId);
-        return Future.succeededFuture(key == null || entries.asMap().remove(key) == null ? 0 : 1);
+        return flush(() -> key == null || entries.asMap().remove(key) == null ? 0 : 1);
     }
 
     @Override
     public Future<Integer> deleteNamespace(String namespace) {
-        int[] n = {0};
-        entries.asMap().entrySet().removeIf(e -> {
-            boolean match = namespace.equals(e.getValue().namespace());
-            if (match) n[0]++;
-            return match;
+        return flush(() -> {
+            int[] n = {0};
+            entries.asMap().entrySet().removeIf(e -> {
+                boolean match = namespace.equals(e.getValue().namespace());
+                if (match) n[0]++;
+                return match;
+            });
+            return n[0];
         });
-        return Future.succeededFuture(n[0]);
     }
 
     @Override
     public Future<Integer> clear() {
-        int n = entries.asMap().size();
-        entries.invalidateAll();
-        return Future.succeededFuture(n);
+        return flush(() -> {
+            int n = entries.asMap().size();
+            entries.invalidateAll();
+            return n;
+        });
     }
 
     @Override

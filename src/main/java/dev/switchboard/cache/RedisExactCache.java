@@ -20,10 +20,23 @@ import org.slf4j.LoggerFactory;
  * {@code sb:cache:<namespace hash>:<entry id>}, holding the encoded answer, with Redis's own expiry ({@code PX}). Every
  * command has a short timeout; when Redis is down or slow the request goes on as a miss and a warning is logged (at most
  * one every 30 s), so a cache outage costs money, never availability.
+ *
+ * <p>The flush epoch ({@link ExactCache}) is a Redis key, {@value #EPOCH}, so every gateway sees every gateway's flush:
+ * a delete INCRs it before its SCAN and DEL; a lookup reads it with the entry (one MGET: no extra round trip); and a
+ * store is a small script that writes only if the epoch is still the one its lookup read (one EVALSHA in place of the
+ * SET: the check and the write are atomic in Redis, so no write on another pooled connection can slip past a flush).
+ * An answer written before the INCR is there when the SCAN runs, which returns every key present throughout, so the
+ * DEL removes it; one written after is refused. The key is outside {@code sb:cache:*}, so no flush deletes it.
  */
 public final class RedisExactCache implements ExactCache {
     private static final Logger log = LoggerFactory.getLogger("switchboard.cache");
     private static final String PREFIX = "sb:cache:";
+    /** The flush epoch every gateway on this Redis shares (no expiry; absent reads as 0). */
+    static final String EPOCH = "sb:cache-epoch";
+    /** KEYS: the epoch, the entry; ARGV: the epoch the lookup read, the value, the TTL in ms. 1 stored, 0 flushed since. */
+    private static final String STORE_SCRIPT = "if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end "
+            + "redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) return 1";
+    private static final String STORE_SHA = sha1(STORE_SCRIPT);
     private static final long WARN_EVERY_MILLIS = 30_000;
 
     private final Redis client;
@@ -51,6 +64,16 @@ public final class RedisExactCache implements ExactCache {
 
     private static String key(String namespace, String entryId) { return PREFIX + namespaceKey(namespace) + ":" + entryId; }
 
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long epochOf(Response r) { return r == null ? 0 : Long.parseLong(r.toString()); }
+
     @Override
     public Future<CachedAnswer> get(String namespace, String entryId) {
         return redis.get(key(namespace, entryId)).timeout(timeoutMillis, TimeUnit.MILLISECONDS)
@@ -62,17 +85,68 @@ public final class RedisExactCache implements ExactCache {
                 });
     }
 
+    /** The entry and the epoch in one MGET: the lookup's round trip, no second one. */
     @Override
-    public Future<Void> put(CachedAnswer a) {
-        long ttl = a.expiresAtMillis() - System.currentTimeMillis();
-        if (ttl <= 0) return Future.succeededFuture();
-        String value = new String(CachedAnswerCodec.encode(a), StandardCharsets.UTF_8);
-        return redis.set(List.of(key(a.namespace(), a.entryId()), value, "PX", Long.toString(ttl)))
-                .timeout(timeoutMillis, TimeUnit.MILLISECONDS).<Void>mapEmpty()
-                .recover(e -> {
-                    warn("put", e);
+    public Future<CachedAnswer> get(String namespace, EntryKey key, EpochStamp stamp) {
+        return redis.mget(List.of(EPOCH, key(namespace, key.hex()))).timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .map(r -> {
+                    stamp.storeEpoch(epochOf(r.get(0)));
+                    Response v = r.get(1);
+                    CachedAnswer a = v == null ? null : CachedAnswerCodec.decode(v.toBuffer().getBytes());
+                    return a == null || !a.namespace().equals(namespace) || a.expired(System.currentTimeMillis()) ? null : a;
+                })
+                .recover(e -> { // the stamp stays NO_EPOCH: this request's answer is not stored
+                    warn("get", e);
                     return Future.succeededFuture();
                 });
+    }
+
+    @Override
+    public Future<Void> readEpoch(EpochStamp stamp) {
+        return redis.get(EPOCH).timeout(timeoutMillis, TimeUnit.MILLISECONDS).<Void>map(r -> {
+            stamp.storeEpoch(epochOf(r));
+            return null;
+        }).recover(e -> {
+            warn("get", e);
+            return Future.succeededFuture();
+        });
+    }
+
+    @Override
+    public Future<Boolean> put(CachedAnswer a) {
+        long ttl = a.expiresAtMillis() - System.currentTimeMillis();
+        if (ttl <= 0) return Future.succeededFuture(false);
+        String value = new String(CachedAnswerCodec.encode(a), StandardCharsets.UTF_8);
+        return written(redis.set(List.of(key(a.namespace(), a.entryId()), value, "PX", Long.toString(ttl))).map(r -> true));
+    }
+
+    @Override
+    public Future<Boolean> putUnlessFlushed(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis,
+                                            String deployment, String tier, dev.switchboard.model.ChatResponse response, long epoch) {
+        long ttl = expiresAtMillis - System.currentTimeMillis();
+        if (ttl <= 0) return Future.succeededFuture(false);
+        CachedAnswer a = new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, tier, response);
+        String value = new String(CachedAnswerCodec.encode(a), StandardCharsets.UTF_8);
+        List<String> args = List.of(STORE_SHA, "2", EPOCH, key(namespace, a.entryId()), Long.toString(epoch), value, Long.toString(ttl));
+        // EVALSHA: the script's text once per Redis, not with every store; a Redis that has not seen it yet (or was
+        // restarted) says NOSCRIPT, and EVAL sends and caches it
+        Future<Response> run = redis.evalsha(args).recover(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")
+                ? redis.eval(scriptArgs(args)) : Future.failedFuture(e));
+        return written(run.map(r -> r != null && r.toInteger() == 1));
+    }
+
+    private static List<String> scriptArgs(List<String> evalshaArgs) {
+        List<String> out = new ArrayList<>(evalshaArgs);
+        out.set(0, STORE_SCRIPT);
+        return out;
+    }
+
+    /** A write with the command timeout; a Redis that fails it is reported (at most every 30 s) and the store fails. */
+    private Future<Boolean> written(Future<Boolean> write) {
+        return write.timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(e -> {
+            warn("put", e);
+            return Future.failedFuture(new Unavailable("Redis at " + where + " did not take the entry"));
+        });
     }
 
     @Override
@@ -85,12 +159,13 @@ public final class RedisExactCache implements ExactCache {
     public Future<Integer> clear() { return deleteMatching(PREFIX + "*"); }
 
     /**
-     * SCAN (never KEYS: it would stall a shared Redis) and DEL, page by page. Admin only, so failures are reported: a
-     * Redis that cannot be reached is a 503 saying so (what was deleted before it failed stays deleted), not the
-     * gateway's generic 500.
+     * INCR the flush epoch first (every gateway's answers asked for before now are refused from here on), then SCAN
+     * (never KEYS: it would stall a shared Redis) and DEL, page by page. Admin only, so failures are reported: a Redis
+     * that cannot be reached is a 503 saying so (what was deleted before it failed stays deleted), not the gateway's
+     * generic 500.
      */
     private Future<Integer> deleteMatching(String pattern) {
-        return scanAndDelete("0", pattern, 0).timeout(Math.max(timeoutMillis, 5_000), TimeUnit.MILLISECONDS)
+        return redis.incr(EPOCH).compose(e -> scanAndDelete("0", pattern, 0)).timeout(Math.max(timeoutMillis, 5_000), TimeUnit.MILLISECONDS)
                 .recover(e -> Future.failedFuture(dev.switchboard.model.GatewayException.of(dev.switchboard.model.ErrorKind.UNAVAILABLE,
                         "The response cache's Redis at " + where + " could not be reached (" + dev.switchboard.model.LogSafe.message(e)
                                 + "): the entries may not all have been deleted. Try again when it is back.")));

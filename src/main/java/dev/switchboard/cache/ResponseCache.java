@@ -42,15 +42,58 @@ public final class ResponseCache {
 
     /**
      * One request's cache decision: its namespace and key, and its controls; for the semantic cache, the context hash
-     * and the last user turn's text, or null when the request stays out of it.
+     * and the last user turn's text, or null when the request stays out of it. It also carries the flush stamps that
+     * make a flush final: the semantic cache's, taken when the plan is made, and the exact store's epoch, which the
+     * lookup writes into it ({@link ExactCache.EpochStamp}: the plan is made for each request anyway, so the stamps
+     * cost no object of their own). An answer is stored only where no flush came since its stamp.
      */
-    public record Plan(String namespace, EntryKey key, CacheControls controls, String contextHash, String question) {
-        public Plan(String namespace, EntryKey key, CacheControls controls) { this(namespace, key, controls, null, null); }
+    public static final class Plan implements ExactCache.EpochStamp {
+        private final String namespace;
+        private final EntryKey key;
+        private final CacheControls controls;
+        private final String contextHash;
+        private final String question;
+        /** The semantic cache's flush count and shared-stream position when the request was planned. */
+        private final long semanticFlushes;
+        private final String semanticSeen;
+        /** The exact store's flush epoch as the lookup read it; {@link ExactCache#NO_EPOCH} until then (or if it failed). */
+        private volatile long storeEpoch = ExactCache.NO_EPOCH;
+
+        /** An exact-cache plan (the bench's): its answer is stored once a lookup or {@link ExactCache#readEpoch} stamped it. */
+        public Plan(String namespace, EntryKey key, CacheControls controls) { this(namespace, key, controls, null, null, 0, null); }
+
+        Plan(String namespace, EntryKey key, CacheControls controls, String contextHash, String question, long semanticFlushes,
+             String semanticSeen) {
+            this.namespace = namespace;
+            this.key = key;
+            this.controls = controls;
+            this.contextHash = contextHash;
+            this.question = question;
+            this.semanticFlushes = semanticFlushes;
+            this.semanticSeen = semanticSeen;
+        }
+
+        public String namespace() { return namespace; }
+
+        public EntryKey key() { return key; }
+
+        public CacheControls controls() { return controls; }
+
+        /** The semantic context's hash, or null when the request stays out of the semantic cache. */
+        public String contextHash() { return contextHash; }
+
+        /** The last user turn's text, or null when the request stays out of the semantic cache. */
+        public String question() { return question; }
 
         /** The key's hex form: what Redis, the semantic cache and {@code x-switchboard-cache-entry} use. */
         public String entryId() { return key.hex(); }
 
         public boolean semantic() { return question != null; }
+
+        @Override
+        public void storeEpoch(long epoch) { this.storeEpoch = epoch; }
+
+        long storeEpoch() { return storeEpoch; }
     }
 
     /** @param cachedAliases the aliases whose answers are cached (the pipeline works them out from the config) */
@@ -122,7 +165,9 @@ public final class ResponseCache {
         }
         EntryKey exact = RequestFingerprint.exactKey(ns, request, variant);
         if (!semanticMay(ctx, request, controls)) return new Plan(ns, exact, controls);
-        return new Plan(ns, exact, controls, RequestFingerprint.context(ns, request, variant), RequestFingerprint.lastUserText(request));
+        // the semantic cache's stamps now, before anything is asked: a flush from here on drops this request's answer
+        return new Plan(ns, exact, controls, RequestFingerprint.context(ns, request, variant), RequestFingerprint.lastUserText(request),
+                semantic.flushStamp(), semantic.sharedCursor());
     }
 
     /**
@@ -197,10 +242,13 @@ public final class ResponseCache {
         }).otherwise(e -> null);
     }
 
-    /** The entry that answers the plan, or null (absent, too old for {@code s-maxage}, or {@code no-cache}). */
+    /**
+     * The entry that answers the plan, or null (absent, too old for {@code s-maxage}, or {@code no-cache}); either way the
+     * store's flush epoch is read into the plan, before the request goes on to a provider.
+     */
     public Future<CachedAnswer> lookup(Plan plan) {
-        if (plan.controls().noCache()) return Future.succeededFuture();
-        return store.get(plan.namespace(), plan.key()).map(a -> {
+        if (plan.controls().noCache()) return store.readEpoch(plan).map((CachedAnswer) null); // it may still store
+        return store.get(plan.namespace(), plan.key(), plan).map(a -> {
             Long maxAge = plan.controls().maxAgeSeconds();
             CachedAnswer fresh = a != null && (maxAge == null || a.ageSeconds(clock.getAsLong()) <= maxAge) ? a : null;
             (fresh == null ? misses : hits).increment();
@@ -218,14 +266,25 @@ public final class ResponseCache {
         if (plan.controls().noStore() || !"primary".equals(route) || !storable(r)) return;
         long now = clock.getAsLong();
         long ttl = plan.controls().ttlSeconds() != null ? plan.controls().ttlSeconds() : settings.ttlSeconds();
-        // with the upstream's bytes, if any: the in-memory store keeps (and weighs) those instead of encoding the answer
-        // the key as it is: the in-memory store keeps such an answer without ever making the key's hex form
-        store.put(plan.key(), plan.namespace(), now, now + ttl * 1000, deployment, tier, r).onSuccess(v -> stores.increment())
-                .onFailure(e -> log.warn("cache: could not store entry {}: {}", plan.entryId(), e.getMessage()));
+        long epoch = plan.storeEpoch();
+        if (epoch != ExactCache.NO_EPOCH) { // NO_EPOCH: the lookup could not read it (Redis away), so nothing is stored
+            // with the upstream's bytes, if any: the in-memory store keeps (and weighs) those instead of encoding the answer;
+            // the key as it is: the in-memory store keeps such an answer without ever making the key's hex form.
+            // Counted as a store only when stored: not when a flush came since the lookup, nor when the store failed
+            store.putUnlessFlushed(plan.key(), plan.namespace(), now, now + ttl * 1000, deployment, tier, r, epoch).onComplete(done -> {
+                if (done.succeeded()) {
+                    if (done.result()) stores.increment();
+                    return;
+                }
+                if (!(done.cause() instanceof ExactCache.Unavailable)) { // the store reported that one itself
+                    log.warn("cache: could not store entry {}: {}", plan.entryId(), done.cause().getMessage());
+                }
+            });
+        }
         if (semantic != null && plan.semantic()) { // its entries hold the records: without the bytes, held and not weighed
             CachedAnswer a = new CachedAnswer(plan.entryId(), plan.namespace(), now, now + ttl * 1000, deployment, tier,
                     r.withoutRelay());
-            semantic.remember(plan.namespace(), plan.contextHash(), plan.question(), a);
+            semantic.remember(plan.namespace(), plan.contextHash(), plan.question(), a, plan.semanticFlushes, plan.semanticSeen);
         }
     }
 
@@ -242,5 +301,7 @@ public final class ResponseCache {
 
     public long misses() { return misses.sum(); }
 
+    /** Answers stored in the exact store (not those a flush dropped, nor those it failed to take). */
     public long stores() { return stores.sum(); }
+
 }

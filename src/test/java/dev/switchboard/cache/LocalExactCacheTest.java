@@ -36,6 +36,30 @@ class LocalExactCacheTest {
         return ((ContentPart.Text) a.response().choices().get(0).message().content().get(0)).text();
     }
 
+    /**
+     * A flush is final: an answer whose lookup came before a delete (of everything, a namespace or one entry) is not
+     * stored when it arrives after it, and holds no block; one looked up after is.
+     */
+    @Test
+    void anAnswerLookedUpBeforeAFlushIsNotStoredAfterIt() {
+        LocalExactCache store = new LocalExactCache(1 << 20, () -> 1_000);
+        CachedAnswer a = entry(7, 1_000);
+        EntryKey key = EntryKey.parse(id(7));
+        java.util.List<Runnable> flushes = List.of(store::clear, () -> store.deleteNamespace("other"), () -> store.delete(id(8)));
+        for (Runnable flush : flushes) {
+            long[] seen = {ExactCache.NO_EPOCH};
+            assertThat(store.get("ns", key, e -> seen[0] = e).result()).isNull();
+            flush.run();
+            assertThat(store.putUnlessFlushed(key, "ns", 1_000, 61_000, a.deployment(), null, a.response(), seen[0]).result()).isFalse();
+            assertThat(store.get("ns", key).result()).isNull();
+            assertThat(store.offHeapBytes()).isZero();
+        }
+        long[] seen = {ExactCache.NO_EPOCH};
+        store.readEpoch(e -> seen[0] = e);
+        assertThat(store.putUnlessFlushed(key, "ns", 1_000, 61_000, a.deployment(), null, a.response(), seen[0]).result()).isTrue();
+        assertThat(text(store.get("ns", key).result())).isEqualTo("the answer to question 7");
+    }
+
     @Test
     void everyWayOutOfTheCacheGivesTheBlockBack() {
         AtomicLong now = new AtomicLong(1_000);

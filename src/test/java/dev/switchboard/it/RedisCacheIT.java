@@ -3,9 +3,12 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.support.Http;
+import dev.switchboard.support.InFlight;
 import dev.switchboard.support.LogCapture;
 import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -86,6 +89,41 @@ class RedisCacheIT {
                 Thread.sleep(20);
             }
             assertThat(again.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * QA (medium): a flush is final everywhere. An answer asked for on B before a flush sent to A landed in Redis after
+     * the flush and was served by both. The flush moves the shared epoch first, and B's store checks it in the same
+     * command as its write, so the answer is dropped; the next request on either gateway is a miss. Its own Redis
+     * database: a DELETE /cache empties every sb:cache key of the database it is sent to.
+     */
+    @Test
+    void anAnswerInFlightOnOneGatewayIsNotStoredAfterAFlushThroughTheOther() {
+        try (TestGateway a = TestGateway.start(config("host: 127.0.0.1, port: 6379, db: 5"));
+             TestGateway b = TestGateway.start(config("host: 127.0.0.1, port: 6379, db: 5"))) {
+            for (String flush : List.of("/cache", "/cache/namespaces/" + NS)) {
+                String q = "asked before the flush " + UUID.randomUUID();
+                var inFlight = InFlight.start(b.simulator, 1_500, () -> ask(b, q));
+                assertThat(InFlight.delete(a, flush).statusCode()).isEqualTo(200);
+                HttpResponse<String> first = inFlight.join();
+                assertThat(first.headers().firstValue("x-switchboard-cache")).as(first.body()).hasValue("miss");
+                Thread.sleep(300); // the store is asynchronous: give a wrong one the time to land
+                assertThat(ask(b, q).headers().firstValue("x-switchboard-cache")).as("B after " + flush).hasValue("miss");
+                // that miss's answer is stored as ever (asked after the flush): A finds it
+                HttpResponse<String> fromA = null;
+                for (int i = 0; i < 50; i++) {
+                    fromA = ask(a, q);
+                    if (fromA.headers().firstValue("x-switchboard-cache").orElse("").equals("hit-exact")) break;
+                    Thread.sleep(20);
+                }
+                assertThat(fromA.headers().firstValue("x-switchboard-cache")).as("A after " + flush).hasValue("hit-exact");
+            }
+            long stores = new JsonObject(Http.get(b.baseUrl() + "/cache/ping", TestGateway.MASTER_KEY).body()).getLong("stores");
+            assertThat(stores).as("B's dropped answers are not counted; its answers after the flushes are").isEqualTo(2);
+            InFlight.delete(a, "/cache");
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }

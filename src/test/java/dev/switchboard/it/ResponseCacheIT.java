@@ -101,6 +101,48 @@ class ResponseCacheIT {
         assertThat(upstreamCalls()).isEqualTo(1);
     }
 
+    /**
+     * QA (medium): an answer whose request was in flight when the cache was flushed was stored after the flush and
+     * served ("a flush is final" in the README). Each way of flushing, the answer in flight when it comes is dropped;
+     * the next request is a miss, and the cache goes on storing (its answer is a hit after).
+     */
+    @Test
+    void anAnswerInFlightWhenTheCacheIsFlushedIsNeverStoredAfterTheFlush() {
+        String keyId = admin.info("cached-app").getString("key_id");
+        java.util.Map<String, String> routes = new java.util.LinkedHashMap<>();
+        routes.put("DELETE /cache", "/cache");
+        routes.put("DELETE /cache/namespaces/{key_id}", "/cache/namespaces/" + keyId);
+        routes.put("POST /cache/flushall", null);
+        long storesBefore = admin.getOk("/cache/ping").getLong("stores");
+        int round = 0;
+        for (var route : routes.entrySet()) {
+            String q = ask("gpt", "In flight during " + route.getKey());
+            var inFlight = dev.switchboard.support.InFlight.start(gw.simulator, 1_500, () -> chat(key, q));
+            if (route.getValue() != null) Admin.ok(dev.switchboard.support.InFlight.delete(gw, route.getValue()));
+            else Admin.ok(admin.post("/cache/flushall", new JsonObject()));
+            HttpResponse<String> first = inFlight.join();
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+            assertThat(first.headers().firstValue("x-switchboard-cache")).hasValue("miss");
+            assertThat(chat(key, q).headers().firstValue("x-switchboard-cache")).as("after " + route.getKey()).hasValue("miss");
+            assertThat(chat(key, q).headers().firstValue("x-switchboard-cache")).as("stored again").hasValue("hit-exact");
+            round++;
+        }
+        assertThat(admin.getOk("/cache/ping").getLong("stores")).as("a dropped answer is not counted as stored")
+                .isEqualTo(storesBefore + round);
+
+        // one entry's delete: the entry's own answer, asked again with no-cache (it looks nothing up, and stores) while
+        // the delete comes
+        String q = ask("gpt", "In flight during an entry's delete");
+        chat(key, q);
+        String entry = chat(key, q).headers().firstValue("x-switchboard-cache-entry").orElseThrow();
+        String noCache = q.replace("{\"model\"", "{\"cache\":{\"no-cache\":true},\"model\"");
+        var inFlight = dev.switchboard.support.InFlight.start(gw.simulator, 1_500, () -> chat(key, noCache));
+        assertThat(new JsonObject(dev.switchboard.support.InFlight.delete(gw, "/cache/entries/" + entry).body()).getInteger("deleted"))
+                .isEqualTo(1);
+        assertThat(inFlight.join().headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(chat(key, q).headers().firstValue("x-switchboard-cache")).as("after the entry's delete").hasValue("miss");
+    }
+
     @Test
     void aRepeatIsAnsweredFromTheCacheWithNoProviderCallAtZeroCost() throws Exception {
         HttpResponse<String> first = chat(key, ask("gpt", "What is the capital of France?"));

@@ -268,6 +268,21 @@ class SemanticCacheIT {
         assertThat(cache(chat(gw, key, ask(PARAPHRASE, "")))).isEqualTo("miss");
     }
 
+    /**
+     * QA (medium): an answer in flight when the cache was flushed was stored after the flush, and served both to its
+     * repeat (exact) and to a paraphrase (semantic). The request's stamps are taken before it goes to the provider now.
+     */
+    @Test
+    void anAnswerInFlightWhenTheCacheIsFlushedIsNeitherAnExactNorASemanticHitAfterIt() throws Exception {
+        var inFlight = dev.switchboard.support.InFlight.start(gw.simulator, 1_500, () -> chat(gw, key, ask(Q, "")));
+        Admin.ok(dev.switchboard.support.InFlight.delete(gw, "/cache"));
+        assertThat(cache(inFlight.join())).isEqualTo("miss");
+        Thread.sleep(500); // a wrong store would have been embedded by now
+        assertThat(admin.getOk("/cache/ping").getJsonObject("semantic").getLong("entries")).isZero();
+        assertThat(cache(chat(gw, key, ask(PARAPHRASE, "")))).as("semantic").isEqualTo("miss");
+        assertThat(cache(chat(gw, key, ask(Q, ",\"cache\":{\"semantic\":false}")))).as("exact").isEqualTo("miss");
+    }
+
     @Test
     void aSemanticHitIsReplayedAsAStreamInBothDialects() {
         OpenAIClient openai = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(key).maxRetries(0).build();

@@ -107,6 +107,46 @@ class SharedSemanticCacheIT {
         }
     }
 
+    private static HttpResponse<String> post(TestGateway g, String question, String extra) {
+        return Http.post(g.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"gpt\"" + extra
+                + ",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"" + question + "\"}]}");
+    }
+
+    /**
+     * QA (medium): a flush is final everywhere. The question was in flight on B when A was flushed; its answer reached
+     * Redis and the stream after the flush, and A served a paraphrase from it (hit-semantic), B its repeat (hit-exact).
+     * B's request took its stamps (the shared epoch with its lookup, the stream position when it was planned) before it
+     * went to the provider now, so every gateway drops the answer. In a Redis database of its own: the flush empties
+     * the database's exact entries.
+     */
+    @Test
+    void anAnswerInFlightOnOneGatewayWhenTheOtherIsFlushedIsStoredNowhere() throws Exception {
+        String redis = "host: 127.0.0.1, port: 6379, db: 6";
+        try (TestGateway a = TestGateway.start(config(redis)); TestGateway b = TestGateway.start(config(redis))) {
+            var inFlight = dev.switchboard.support.InFlight.start(b.simulator, 1_500, () -> post(b, Q, ""));
+            assertThat(dev.switchboard.support.InFlight.delete(a, "/cache").statusCode()).isEqualTo(200);
+            HttpResponse<String> first = inFlight.join();
+            assertThat(first.headers().firstValue("x-switchboard-cache")).as(first.body()).hasValue("miss");
+            Thread.sleep(1_000); // a wrong entry would have been embedded and read from the stream by now
+            assertThat(semanticEntries(a)).isZero();
+            assertThat(semanticEntries(b)).isZero();
+            assertThat(post(a, PARAPHRASE, "").headers().firstValue("x-switchboard-cache")).as("A, semantic").hasValue("miss");
+            assertThat(post(b, Q, ",\"cache\":{\"semantic\":false}").headers().firstValue("x-switchboard-cache")).as("B, exact")
+                    .hasValue("miss");
+            dev.switchboard.support.InFlight.delete(a, "/cache");
+        } finally {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", 6379)) { // this test's stream, in its database
+                s.setSoTimeout(2_000);
+                s.getOutputStream().write(("SELECT 6\r\nDEL sb:semantic:it-" + RUN + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                var replies = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+                replies.readLine(); // +OK
+                replies.readLine(); // :1
+            } catch (java.io.IOException ignored) {
+                // Redis is gone: nothing to drop
+            }
+        }
+    }
+
     @Test
     void aRedisThatDoesNotAnswerCostsOnlyTheSharing() {
         try (LogCapture log = LogCapture.of("switchboard.cache");

@@ -59,10 +59,11 @@ public final class SemanticCache implements AutoCloseable {
     /** Other gateways' view of this cache ({@code redis-semantic}), or null: entries stay in this process. */
     private volatile SharedIndex shared;
     /**
-     * Counts flushes ({@link #clear}, {@link #forgetNamespace}). A {@link #remember} stamps the count when it is
-     * asked and stores nothing if a flush came before its embedding finished: an answer given before a flush must
-     * not reappear after it. The read lock lets remembers store side by side; a flush takes the write lock, so no
-     * store can pass the check and land after the flush has emptied the index.
+     * Counts flushes ({@link #clear}, {@link #forgetNamespace}). A request stamps the count when it is planned
+     * ({@link #flushStamp}), before its answer is asked for, and {@link #remember} stores nothing if a flush came since
+     * (while the provider answered, or while the answer was embedded): an answer asked for before a flush must not
+     * reappear after it. The read lock lets remembers store side by side; a flush takes the write lock, so no store can
+     * pass the check and land after the flush has emptied the index.
      */
     private final AtomicLong flushes = new AtomicLong();
     private final ReentrantReadWriteLock flushLock = new ReentrantReadWriteLock();
@@ -151,15 +152,33 @@ public final class SemanticCache implements AutoCloseable {
     /** The embedder's name: a shared entry embedded by another model is not comparable and is skipped. */
     public String embedderName() { return embedder.name(); }
 
+    /** The flush count now: a request takes it when it is planned and gives it to {@link #remember}. */
+    public long flushStamp() { return flushes.get(); }
+
+    /**
+     * The shared stream's position applied here now, or null when not shared: a request takes it when it is planned and
+     * gives it to {@link #remember}; every gateway drops the entry if a flush lies between it and the entry.
+     */
+    public String sharedCursor() {
+        SharedIndex sharing = shared;
+        return sharing == null ? null : sharing.cursor();
+    }
+
+    /** {@link #remember(String, String, String, CachedAnswer, long, String)} of a question asked just now. */
+    public Future<Void> remember(String namespace, String contextHash, String question, CachedAnswer answer) {
+        return remember(namespace, contextHash, question, answer, flushStamp(), sharedCursor());
+    }
+
     /**
      * Stores the answer to {@code question} (asked in {@code contextHash}) under {@code answer.entryId()}, and shares it
-     * when the cache is shared. Stored here at once, so this gateway's next lookup finds it; others get it through the
-     * {@link SharedIndex}.
+     * when the cache is shared, unless a flush came after {@code stamp} / {@code seen} ({@link #flushStamp},
+     * {@link #sharedCursor}, taken when the question was asked). Stored here at once, so this gateway's next lookup
+     * finds it; others get it through the {@link SharedIndex}.
      */
-    public Future<Void> remember(String namespace, String contextHash, String question, CachedAnswer answer) {
-        long stamp = flushes.get();
+    public Future<Void> remember(String namespace, String contextHash, String question, CachedAnswer answer, long stamp,
+                                 String seen) {
+        if (flushes.get() != stamp) return Future.succeededFuture(); // flushed while the provider answered: not even embedded
         SharedIndex sharing = shared;
-        String seen = sharing == null ? null : sharing.cursor();
         return offPool(Vertx.currentContext(), () -> {
             float[] v = embed(question);
             flushLock.readLock().lock();
@@ -169,7 +188,7 @@ public final class SemanticCache implements AutoCloseable {
             } finally {
                 flushLock.readLock().unlock();
             }
-            if (sharing != null) sharing.added(namespace, contextHash, question, v, answer, seen);
+            if (sharing != null && seen != null) sharing.added(namespace, contextHash, question, v, answer, seen);
             return null;
         });
     }

@@ -182,4 +182,24 @@ class SemanticCacheTest {
                     .as("remembers asked after the flush are kept").contains("after-flush");
         }
     }
+
+    /**
+     * The stamp is the request's, taken before its provider is asked (QA: it was taken when the answer came back, so an
+     * answer asked for before a flush and answered after it was stored): a flush in between drops it, of a namespace too.
+     */
+    @Test
+    void anAnswerAskedForBeforeAFlushIsNotStoredWhenItArrivesAfterIt() throws Exception {
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), new Words(), null)) {
+            long asked = c.flushStamp();
+            c.clear();
+            await(c.remember("ns", "ctx", "what is the capital of france", answer("before-flush"), asked, c.sharedCursor()));
+            assertThat(c.stats().entries()).isZero();
+            long again = c.flushStamp();
+            c.forgetNamespace("another-namespace");
+            await(c.remember("ns", "ctx", "what is the capital of france", answer("before-ns-flush"), again, null));
+            assertThat(c.stats().entries()).as("a namespace's flush drops every answer in flight").isZero();
+            await(c.remember("ns", "ctx", "what is the capital of france", answer("after"), c.flushStamp(), null));
+            assertThat(c.stats().entries()).isEqualTo(1);
+        }
+    }
 }

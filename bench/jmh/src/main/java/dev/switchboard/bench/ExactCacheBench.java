@@ -67,7 +67,9 @@ public class ExactCacheBench {
         OpenAiRequestDecoder decoder = new OpenAiRequestDecoder();
         for (int i = 0; i < ENTRIES; i++) {
             ChatRequest r = decoder.chat(Buffer.buffer(REQUEST.formatted("#" + i)));
-            cache.store(cache.plan(ctx, r, null), "openai/gpt-4o-mini", "primary", null, answer(i));
+            ResponseCache.Plan p = cache.plan(ctx, r, null);
+            cache.lookup(p); // a miss, as on the request path: it reads the flush epoch the store is checked against
+            cache.store(p, "openai/gpt-4o-mini", "primary", null, answer(i));
         }
         stored = decoder.chat(Buffer.buffer(REQUEST.formatted("#" + ENTRIES / 2)));
         absent = decoder.chat(Buffer.buffer(REQUEST.formatted("not stored")));
@@ -105,6 +107,7 @@ public class ExactCacheBench {
         String hex = p.key().hex();
         ResponseCache.Plan unique = new ResponseCache.Plan(p.namespace(),
                 EntryKey.parse(hex.substring(0, 48) + java.util.HexFormat.of().toHexDigits(stores++)), p.controls());
+        cache.store().readEpoch(unique); // what the miss's lookup did: the flush epoch (a field read in memory)
         cache.store(unique, "openai/gpt-4o-mini", "primary", null, fresh);
         return unique;
     }
