@@ -35,6 +35,7 @@ public final class ResponseCache {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder stores = new LongAdder();
+    private final LongAdder storeFailures = new LongAdder();
     private final SemanticCache semantic;
 
     /** The key tag with which a virtual key lets its requests into the semantic cache whatever their parameters. */
@@ -267,7 +268,9 @@ public final class ResponseCache {
         long now = clock.getAsLong();
         long ttl = plan.controls().ttlSeconds() != null ? plan.controls().ttlSeconds() : settings.ttlSeconds();
         long epoch = plan.storeEpoch();
-        if (epoch != ExactCache.NO_EPOCH) { // NO_EPOCH: the lookup could not read it (Redis away), so nothing is stored
+        if (epoch == ExactCache.NO_EPOCH) { // the lookup could not read it (Redis away): not stored, a failure to store
+            storeFailures.increment();
+        } else {
             // with the upstream's bytes, if any: the in-memory store keeps (and weighs) those instead of encoding the answer;
             // the key as it is: the in-memory store keeps such an answer without ever making the key's hex form.
             // Counted as a store only when stored: not when a flush came since the lookup, nor when the store failed
@@ -276,6 +279,7 @@ public final class ResponseCache {
                     if (done.result()) stores.increment();
                     return;
                 }
+                storeFailures.increment();
                 if (!(done.cause() instanceof ExactCache.Unavailable)) { // the store reported that one itself
                     log.warn("cache: could not store entry {}: {}", plan.entryId(), done.cause().getMessage());
                 }
@@ -304,4 +308,6 @@ public final class ResponseCache {
     /** Answers stored in the exact store (not those a flush dropped, nor those it failed to take). */
     public long stores() { return stores.sum(); }
 
+    /** Answers the exact store failed to take (Redis unreachable, no direct memory left). */
+    public long storeFailures() { return storeFailures.sum(); }
 }

@@ -24,7 +24,8 @@ public final class CacheAdmin {
             o.put("ping_response", up); // LiteLLM's name for the store's answer to the ping
             o.put("store", cache.store().describe());
             o.put("enabled", cache.cachesAnything());
-            o.put("hits", cache.hits()).put("misses", cache.misses()).put("stores", cache.stores());
+            o.put("hits", cache.hits()).put("misses", cache.misses()).put("stores", cache.stores())
+                    .put("store_failures", cache.storeFailures());
             if (cache.semantic() != null) {
                 var st = cache.semantic().stats();
                 ObjectNode sem = o.putObject("semantic");
