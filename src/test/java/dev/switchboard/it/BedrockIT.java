@@ -483,6 +483,22 @@ class BedrockIT {
         assertThat(unavailable.statusCode()).isEqualTo(503);
     }
 
+    /** An exception frame after the 200 is worded as an error event in that stream, not as "HTTP 502" (QA cloud finding 2). */
+    @Test
+    void anExceptionInsideTheStreamIsWordedAsAnEventOfIt() {
+        for (boolean anthropicClient : new boolean[] {false, true}) {
+            gw.simulator.failNextBedrockStream("modelStreamErrorException");
+            HttpResponse<String> r = anthropicClient
+                    ? Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"claude\",\"max_tokens\":100,"
+                            + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"this will break\"}]}")
+                    : Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"claude\",\"stream\":true,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"this will break\"}]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).as(r.body()).contains("failed (an error event in its HTTP 200 stream): ModelStreamErrorException")
+                    .doesNotContain("(HTTP 502)").doesNotContain("(HTTP 500)");
+        }
+    }
+
     @Test
     void contextLengthFallsBack() {
         gw.simulator.enqueue("anthropic.claude-3-haiku-20240307-v1:0", SimBehaviour.status(400)); // "Input is too long"
