@@ -14,7 +14,7 @@ public final class GatewayException extends RuntimeException {
     private final Long retryAfterSeconds;
     private java.util.Map<String, String> headers = java.util.Map.of();
     private GuardrailBlock block;
-    /** The provider's own HTTP status when it failed with a 5xx (500 behind our 502), else 0. */
+    /** The provider's own HTTP status behind a 5xx of ours (500 behind our 502; Bedrock's 424 behind a 502 too), else 0. */
     private int upstreamStatus;
     /** The usage the provider reported for a generation it billed and that failed anyway, else null. */
     private Usage billed;
@@ -116,7 +116,8 @@ public final class GatewayException extends RuntimeException {
 
     /**
      * The status an attempt's records keep (the ledger's attempt rows, the attempt metric and span): the provider's own
-     * for an upstream 5xx, so "which provider hiccuped" tells a 500 from a 502 or a 529; else {@link #status()}.
+     * for an upstream failure we answer as a 5xx, so "which provider hiccuped" tells a 500 from a 502 or a 529 (and
+     * Bedrock's 424 or 429 from the 502 or 503 they are answered as); else {@link #status()}.
      */
     public int attemptStatus() { return upstreamStatus > 0 ? upstreamStatus : status; }
 

@@ -31,6 +31,17 @@ public final class UpstreamErrors {
     }
 
     /**
+     * An error answer the gateway maps to another status than the one the upstream sent (Bedrock's ModelErrorException,
+     * HTTP 424, is a 502; its InternalServerException, HTTP 500, too): answered as {@code status}, while the message
+     * and, for a 5xx answer, the attempt's records keep {@code sent}, the status the provider's own logs have.
+     */
+    public static GatewayException fromStatus(int status, int sent, String message, String type, String param, String code,
+                                              Long retryAfter, String deploymentId, String secretToHide) {
+        GatewayException e = of(status, "HTTP " + sent, message, type, param, code, retryAfter, deploymentId, secretToHide);
+        return status >= 500 ? e.fromUpstream(sent) : e;
+    }
+
+    /**
      * An error event in a stream the upstream had answered with HTTP 200: mapped as an answer of {@code status} would
      * be (the status the event's type stands for), but worded as what happened. "failed (HTTP 502)" sent an operator
      * looking for a 502 in the provider's logs that the provider never sent.

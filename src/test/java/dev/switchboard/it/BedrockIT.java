@@ -483,6 +483,30 @@ class BedrockIT {
         assertThat(unavailable.statusCode()).isEqualTo(503);
     }
 
+    /**
+     * Bedrock's error statuses the gateway answers as another 5xx keep Bedrock's own in the failed attempt's ledger row
+     * and in the message, as every provider's 500 does; the client's status is the README's (QA cloud finding 1).
+     */
+    @Test
+    void aFailedAttemptKeepsTheStatusBedrockSent() {
+        record Case(int simulated, int sent, int answered, String type) {}
+        for (Case c : List.of(new Case(500, 500, 502, "InternalServerException"), new Case(424, 424, 502, "ModelErrorException"),
+                new Case(425, 429, 503, "ModelNotReadyException"), new Case(408, 408, 504, "ModelTimeoutException"))) {
+            gw.simulator.enqueue(SimBehaviour.status(c.simulated()));
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(c.answered());
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).as(c.type())
+                    .contains("(HTTP " + c.sent() + "): " + c.type());
+            String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+            JsonObject attempt = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    new dev.switchboard.support.Admin(gw).getOk("/spend/logs?request_id=" + id).getJsonArray("data").stream()
+                            .map(o -> (JsonObject) o).filter(row -> row.getInteger("attempt", 0) > 0).findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+            assertThat(attempt.getInteger("status")).as(c.type() + ": " + attempt.encode()).isEqualTo(c.sent());
+        }
+    }
+
     /** An exception frame after the 200 is worded as an error event in that stream, not as "HTTP 502" (QA cloud finding 2). */
     @Test
     void anExceptionInsideTheStreamIsWordedAsAnEventOfIt() {

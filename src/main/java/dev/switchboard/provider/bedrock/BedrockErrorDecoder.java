@@ -93,10 +93,16 @@ final class BedrockErrorDecoder {
         return new Mapped(effective, code);
     }
 
+    /**
+     * An error answer: the gateway's status for its exception (the README's table), while the message and the attempt's
+     * records (ledger row, metric, span) keep the status Bedrock sent, as every provider's do: an InternalServerException
+     * is "failed (HTTP 500)" and a 500 in the ledger behind the client's 502, a ModelErrorException (424) a 424.
+     */
     private static GatewayException of(int status, String type, String message, Long retryAfter, String deploymentId,
                                        String secret) {
         Mapped m = map(status, type, message);
-        return UpstreamErrors.fromStatus(m.status(), text(type, message), type, null, m.code(), retryAfter, deploymentId, secret);
+        return UpstreamErrors.fromStatus(m.status(), status, text(type, message), type, null, m.code(), retryAfter,
+                deploymentId, secret);
     }
 
     private static String text(String type, String message) {
