@@ -42,6 +42,16 @@ public final class UpstreamErrors {
     }
 
     /**
+     * An error object in the body of a whole answer the upstream sent with HTTP 200 (Gemini's
+     * {@code {"error":{"code":503,"status":"UNAVAILABLE"}}}): mapped as an answer of {@code status} would be (the status
+     * the error itself names), worded as what happened, never as a failure of "HTTP 200".
+     */
+    public static GatewayException inOkAnswer(int status, String message, String type, String param, String code,
+                                              Long retryAfter, String deploymentId, String secretToHide) {
+        return of(status, "an error in its HTTP 200 answer", message, type, param, code, retryAfter, deploymentId, secretToHide);
+    }
+
+    /**
      * An error event in a stream the upstream had answered with HTTP 200: mapped as an answer of {@code status} would
      * be (the status the event's type stands for), but worded as what happened. "failed (HTTP 502)" sent an operator
      * looking for a 502 in the provider's logs that the provider never sent.
