@@ -129,6 +129,31 @@ class BilledFailedAttemptIT {
         assertThat(costMetric("flaky-alone", "billed-alone")).isEqualTo(0.002, org.assertj.core.data.Offset.offset(1e-9));
     }
 
+    /**
+     * A stream whose finish reason says the generation failed, followed by its usage chunk (OpenAI's order): the
+     * client gets the error event, never [DONE], and the ledger prices the provider's usage, not the estimate.
+     */
+    @Test
+    void aStreamThatFailedThatWayIsChargedTheUsageItsProviderSent() {
+        JsonObject k = admin.generate(new JsonObject().put("key_alias", "billed-stream").put("max_budget", 5));
+        String chunk = "data: {\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":%s,\"finish_reason\":%s}]}\n\n";
+        String tag = up.sse(chunk.formatted("{\"role\":\"assistant\",\"content\":\"half an ans\"}", "null")
+                + chunk.formatted("{}", "\"error\"")
+                + "data: {\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],"
+                + "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":500,\"total_tokens\":1500}}\n\n"
+                + "data: [DONE]\n\n");
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", k.getString("key"), "{\"model\":\"flaky-alone\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
+        assertThat(r.body()).contains("half an ans").contains("finish_reason 'error'").doesNotContain("[DONE]");
+        List<JsonObject> rows = rows(k, r);
+        JsonObject row = rows.stream().filter(o -> o.getInteger("attempt") == 0).findFirst().orElseThrow();
+        assertThat(row.getInteger("status")).isEqualTo(502);
+        assertThat(row.getBoolean("usage_estimated")).as(row.encode()).isFalse();
+        assertThat(row.getLong("completion_tokens")).isEqualTo(500);
+        assertThat(spend(row)).isEqualByComparingTo("0.002");
+    }
+
     @Test
     void aPlainUpstreamFailureStillCostsNothing() {
         JsonObject k = admin.generate(new JsonObject().put("key_alias", "unbilled"));
