@@ -2,8 +2,7 @@ package dev.switchboard.it.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.support.Admin;
-import dev.switchboard.support.CannedUpstream;
+import dev.switchboard.support.CannedGateway;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
@@ -19,46 +18,32 @@ import org.junit.jupiter.api.Test;
  * the client, whole or streamed, OpenAI or Anthropic, as the README promises for servers that send none.
  */
 class MinimalServerAnswersIT {
-    static CannedUpstream up;
-    static TestGateway gw;
+    static CannedGateway env;
 
     @BeforeAll
     static void start() {
-        up = CannedUpstream.start();
-        gw = TestGateway.start("""
+        env = CannedGateway.start("""
                 model_list:
                   - model_name: bare
                     litellm_params: { model: openai/bare-model, api_base: "%1$s/v1", api_key: sk-bare-test-9f8e7d6c }
                     model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000001 }
                 router_settings: { num_retries: 0 }
                 general_settings: { master_key: os.environ/MASTER_KEY }
-                """.formatted(up.rootUrl()));
+                """);
     }
 
     @AfterAll
-    static void stop() {
-        gw.close();
-        up.close();
-    }
+    static void stop() { env.close(); }
 
     private static HttpResponse<String> chat(String alias, String tag, boolean stream) {
-        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"stream\":" + stream
+        return Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"stream\":" + stream
                 + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "")
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
     }
 
     private static HttpResponse<String> messages(String alias, String tag, boolean stream) {
-        return Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":50,"
+        return Http.post(env.gw().baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":50,"
                 + "\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
-    }
-
-    private static JsonObject ledgerRow(HttpResponse<String> r) {
-        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
-        for (Object o : new Admin(gw).getOk("/spend/logs?request_id=" + id).getJsonArray("data")) {
-            JsonObject row = (JsonObject) o;
-            if (row.getString("request_id").equals(id) && row.getInteger("attempt") == 0) return row;
-        }
-        throw new AssertionError("no ledger row for " + id);
     }
 
     private static List<JsonObject> chunks(String sse) {
@@ -85,13 +70,13 @@ class MinimalServerAnswersIT {
 
     @Test
     void aStreamWithoutIdsOrUsageEndsWithTheEstimateUnderOneIdOfItsOwn() {
-        String tag = up.sse(chunk(null, "bare-model", "{\"role\":\"assistant\",\"content\":\"Hello\"}", null, null)
+        String tag = env.up().sse(chunk(null, "bare-model", "{\"role\":\"assistant\",\"content\":\"Hello\"}", null, null)
                 + chunk(null, "bare-model", "{\"content\":\" world\"}", null, null)
                 + chunk(null, "bare-model", "{}", "eos", null) + "data: [DONE]\n\n");
         HttpResponse<String> s = chat("bare", tag, true);
         List<JsonObject> cs = chunks(s.body());
         JsonObject usage = usageChunk(s.body());
-        JsonObject row = ledgerRow(s);
+        JsonObject row = env.ledgerRow(s);
         assertThat(row.getBoolean("usage_estimated")).isTrue();
         assertThat(usage.getInteger("completion_tokens")).as(s.body()).isEqualTo(row.getInteger("completion_tokens")).isPositive();
         assertThat(usage.getInteger("prompt_tokens")).isEqualTo(row.getInteger("prompt_tokens"));
@@ -110,11 +95,11 @@ class MinimalServerAnswersIT {
 
     @Test
     void aWholeAnswerWithoutIdOrUsageShowsTheEstimateTheLedgerHasUnderAnIdOfItsOwn() {
-        String tag = up.json(200, answer(null, "bare-model", null));
+        String tag = env.up().json(200, answer(null, "bare-model", null));
         HttpResponse<String> r = chat("bare", tag, false);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonObject body = new JsonObject(r.body());
-        JsonObject row = ledgerRow(r);
+        JsonObject row = env.ledgerRow(r);
         assertThat(body.getJsonObject("usage")).as(r.body()).isNotNull();
         assertThat(body.getJsonObject("usage").getInteger("completion_tokens")).isEqualTo(row.getInteger("completion_tokens")).isPositive();
         assertThat(body.getJsonObject("usage").getInteger("prompt_tokens")).isEqualTo(row.getInteger("prompt_tokens"));
