@@ -30,21 +30,11 @@ import java.util.function.BiFunction;
  * OpenAI's error shape, as LiteLLM answers, and the worker its blocking reads run on. One place for it, so the key,
  * spend and model-info routes cannot differ in how they authenticate, fail or wait for the store.
  */
-final class AdminCall {
+record AdminCall(Vertx vertx, EdgeContext edge, DialectCall call) {
     private static final ObjectWriter WRITER = SpendJson.JSON.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
     /** Who may call a route: the master key only, or any valid key (the operation then decides what it may see). */
     enum Access { MASTER_KEY, ANY_KEY }
-
-    private final Vertx vertx;
-    private final EdgeContext edge;
-    private final DialectCall call;
-
-    AdminCall(Vertx vertx, EdgeContext edge, DialectCall call) {
-        this.vertx = vertx;
-        this.edge = edge;
-        this.call = call;
-    }
 
     /**
      * A read that blocks (the ledger, the key store) on a worker thread, never on the event loop. Unordered: the reads

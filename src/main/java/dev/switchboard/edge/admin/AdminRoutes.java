@@ -23,9 +23,9 @@ import java.util.function.Function;
 /**
  * LiteLLM's admin API: the key, customer, team and user APIs, the response cache, model health and budgets here, for
  * the master key only; the spend routes ({@link SpendRoutes}), the model-info routes ({@link ModelInfoRoutes}) and
- * the key lookups ({@link KeyInfoRoutes}) beside it, each in a class of its own. Errors use OpenAI's shape, as
- * LiteLLM's do ({@link AdminCall}). Database work runs on worker threads, never on the event loop
- * ({@link AdminCall#blocking}).
+ * the key lookups ({@link KeyInfoRoutes}) beside it, each a record of the two things its routes use (the edge's
+ * context and the {@link AdminCall} they share). Errors use OpenAI's shape, as LiteLLM's do ({@link AdminCall}).
+ * Database work runs on worker threads, never on the event loop ({@link AdminCall#blocking}).
  */
 public final class AdminRoutes {
     private final EdgeContext edge;

@@ -17,17 +17,9 @@ import java.util.Set;
  * virtual key is answered about itself only (govern.KeyAdmin decides). A key's spend is read from the ledger, so the
  * reads run on a worker ({@link AdminCall#blocking}).
  */
-final class KeyInfoRoutes {
+record KeyInfoRoutes(EdgeContext edge, AdminCall calls) {
     /** More keys than a bulk lookup has any reason to name: a bound on one request's ledger read. */
     private static final int MAX_KEYS = 1000;
-
-    private final EdgeContext edge;
-    private final AdminCall calls;
-
-    KeyInfoRoutes(EdgeContext edge, AdminCall calls) {
-        this.edge = edge;
-        this.calls = calls;
-    }
 
     void mount(Router router) {
         calls.getByAnyKey(router, "/key/info", (rc, caller) -> {

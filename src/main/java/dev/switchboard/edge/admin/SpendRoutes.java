@@ -26,7 +26,7 @@ import java.util.Set;
  * per group), never summed a second way here; the LiteLLM shapes are built by {@link LiteLlmSpendJson}. The reads block,
  * so each runs on a worker ({@link AdminCall#blocking}).
  */
-final class SpendRoutes {
+record SpendRoutes(EdgeContext edge, AdminCall calls) {
     private static final Set<String> LOG_PARAMS = Set.of("key", "api_key", "key_alias", "tag", "model", "start_date",
             "end_date", "since", "page", "page_size", "request_id", "trace_id", "session_id", "include_log", "user_id", "team_id",
             "min_spend", "max_spend", "summarize");
@@ -37,14 +37,6 @@ final class SpendRoutes {
             "start_date", "end_date", "since", "internal_user_id", "team_id", "customer_id");
     /** LiteLLM's views behind /global/spend* cover the calls since the start of the UTC day 30 days ago. */
     private static final int LAST_DAYS = 30;
-
-    private final EdgeContext edge;
-    private final AdminCall calls;
-
-    SpendRoutes(EdgeContext edge, AdminCall calls) {
-        this.edge = edge;
-        this.calls = calls;
-    }
 
     void mount(Router router) {
         calls.get(router, "/spend/logs", rc -> spendLogs(rc.request(), false));
