@@ -2,7 +2,7 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.support.CannedUpstream;
+import dev.switchboard.support.CannedGateway;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
@@ -21,14 +21,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * failure it falls back to a good deployment. A 200 carrying {@code {"error":…}} is reported as that error.
  */
 class UpstreamShapeIT {
-    static CannedUpstream up;
-    static TestGateway gw;
+    static CannedGateway env;
 
     @BeforeAll
     static void start() {
-        up = CannedUpstream.start();
-        String root = up.rootUrl();
-        gw = TestGateway.start("""
+        env = CannedGateway.start("""
                 model_list:
                   - model_name: o
                     litellm_params: { model: openai/shape-o, api_base: "%1$s/v1", api_key: os.environ/PROVIDER_KEY }
@@ -50,22 +47,19 @@ class UpstreamShapeIT {
                   fallbacks: [{ o2: [good] }, { a2: [good] }, { g2: [good] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                """.formatted(root));
+                """);
     }
 
     @AfterAll
-    static void stop() {
-        gw.close();
-        up.close();
-    }
+    static void stop() { env.close(); }
 
     private static HttpResponse<String> chat(String alias, String tag, boolean stream) {
-        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"stream\":"
+        return Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"stream\":"
                 + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
     }
 
     private static HttpResponse<String> messages(String alias, String tag, boolean stream) {
-        return Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":20,"
+        return Http.post(env.gw().baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":20,"
                 + "\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
     }
 
@@ -97,7 +91,7 @@ class UpstreamShapeIT {
             g | {"candidates":[{"content":{"role":"model","parts":"hi"}}]}                              | parts
             """)
     void aWrongShaped200IsA502NamingTheDeploymentInBothDialects(String alias, String body, String names) {
-        String tag = up.json(200, body);
+        String tag = env.up().json(200, body);
         HttpResponse<String> o = chat(alias, tag, false);
         assertThat(o.statusCode()).as(o.body()).isEqualTo(502);
         OpenAiSchemas.assertValid("ErrorResponse", o.body());
@@ -117,7 +111,7 @@ class UpstreamShapeIT {
             g | {"error":{"code":429,"message":"Your quota is exhausted for this project","status":"RESOURCE_EXHAUSTED"}}
             """)
     void aNErrorSentWithStatus200IsReportedAsThatError(String alias, String body) {
-        String tag = up.json(200, body);
+        String tag = env.up().json(200, body);
         for (HttpResponse<String> r : java.util.List.of(chat(alias, tag, false), messages(alias, tag, false))) {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
             assertThat(r.body()).contains("Your quota is exhausted for this project").contains(deployment(alias))
@@ -132,14 +126,14 @@ class UpstreamShapeIT {
             g2 | {"candidates":"nope"}
             """)
     void aWrongShaped200FallsBackToAGoodDeployment(String alias, String body) {
-        String tag = up.json(200, body);
+        String tag = env.up().json(200, body);
         for (boolean anthropicClient : new boolean[] {false, true}) {
             HttpResponse<String> r = anthropicClient ? messages(alias, tag, false) : chat(alias, tag, false);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
             assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
         }
-        assertThat(up.hits(tag)).isEqualTo(2); // the wrong answer was asked for once per request, then the fallback served
+        assertThat(env.up().hits(tag)).isEqualTo(2); // the wrong answer was asked for once per request, then the fallback served
     }
 
     @ParameterizedTest(name = "{0}: {2}")
@@ -153,7 +147,7 @@ class UpstreamShapeIT {
             g | data: {"candidates":[{"content":{"parts":[{"text":["x"]}]}}]}                                                       | text
             """)
     void aWrongShapedStreamEventFailsTheStreamNamingTheDeployment(String alias, String event, String names) {
-        String tag = up.sse(event.replace("\\n", "\n") + "\n\n");
+        String tag = env.up().sse(event.replace("\\n", "\n") + "\n\n");
         for (boolean anthropicClient : new boolean[] {false, true}) {
             HttpResponse<String> r = anthropicClient ? messages(alias, tag, true) : chat(alias, tag, true);
             String what = (anthropicClient ? "anthropic client: " : "openai client: ") + r.body();
@@ -167,16 +161,16 @@ class UpstreamShapeIT {
     /** The Responses API passed through to an OpenAI-style server whose 200 is not a Response object: a 502, never a hang. */
     @Test
     void aResponsesAnswerWithoutOutputIsA502() {
-        String tag = up.json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+        String tag = env.up().json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}");
-        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, "{\"model\":\"o\",\"input\":\"" + tag + "\"}");
+        HttpResponse<String> r = Http.post(env.gw().v1() + "/responses", TestGateway.MASTER_KEY, "{\"model\":\"o\",\"input\":\"" + tag + "\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains(deployment("o")).contains("output");
     }
 
     @Test
     void aGoodAnswerStillPasses() {
-        String tag = up.json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"shape-o\",\"choices\":[{\"index\":0,"
+        String tag = env.up().json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"shape-o\",\"choices\":[{\"index\":0,"
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"fine\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
                 + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}");
         HttpResponse<String> r = chat("o", tag, false);
@@ -193,7 +187,7 @@ class UpstreamShapeIT {
     @CsvSource({"a"}) // an OpenAI stream that ends cleanly after its finish reason counts as complete: UpstreamFaultsIT cuts one
     void aStreamCutAfterItsUsageIsA502InTheLedgerAtTheProvidersUsage(String alias) {
         boolean anthropic = alias.equals("a");
-        String tag = up.sse(anthropic ? """
+        String tag = env.up().sse(anthropic ? """
                 event: message_start
                 data: {"type":"message_start","message":{"id":"msg_u","type":"message","role":"assistant","model":"shape-a","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":11,"output_tokens":1}}}
 
@@ -223,7 +217,7 @@ class UpstreamShapeIT {
                 .doesNotContain(anthropic ? "message_stop" : "[DONE]");
         String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
         JsonObject row = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
-            var rows = dev.switchboard.support.Admin.ok(Http.get(gw.baseUrl() + "/spend/logs?request_id=" + id, TestGateway.MASTER_KEY))
+            var rows = dev.switchboard.support.Admin.ok(Http.get(env.gw().baseUrl() + "/spend/logs?request_id=" + id, TestGateway.MASTER_KEY))
                     .getJsonArray("data");
             return rows.isEmpty() ? null : rows.getJsonObject(0);
         }, java.util.Objects::nonNull);
@@ -242,7 +236,7 @@ class UpstreamShapeIT {
     @CsvSource({"o", "a"})
     void anErrorEventInAStreamIsWordedAsOneNotAsAnHttpStatus(String alias) {
         boolean anthropic = alias.equals("a");
-        String tag = up.sse(anthropic ? """
+        String tag = env.up().sse(anthropic ? """
                 event: message_start
                 data: {"type":"message_start","message":{"id":"msg_e","type":"message","role":"assistant","model":"shape-a","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":11,"output_tokens":1}}}
 
