@@ -79,10 +79,9 @@ class BilledFailedAttemptIT {
         return 0;
     }
 
+    /** The ledger rows, every attempt, of the call that answered {@code r}, among those charged to {@code key}. */
     private static List<JsonObject> rows(JsonObject key, HttpResponse<String> r) {
-        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
-        return admin.getOk("/spend/logs?key=" + key.getString("key_id")).getJsonArray("data").stream()
-                .map(JsonObject.class::cast).filter(o -> o.getString("request_id").equals(id)).toList();
+        return admin.ledgerRows(r, "key=" + key.getString("key_id"));
     }
 
     private static BigDecimal spend(JsonObject row) { return new BigDecimal(row.getValue("spend").toString()); }
