@@ -254,7 +254,9 @@ final class OpenAiStream extends SseRelay {
         GatewayException failure = failedFinish;
         if (usage != null) {
             heldUsage = null;
-            emit(new ChatChunk(unfinished.id, unfinished.created, unfinished.model, java.util.List.of(), usage, null, null, null));
+            // the failing chunk may be the first (no id or model seen yet): the deployment's model then, as finishIfUnsaid does
+            emit(new ChatChunk(unfinished.id, unfinished.created != 0 ? unfinished.created : System.currentTimeMillis() / 1000,
+                    unfinished.model != null ? unfinished.model : decoder.fallbackModel(), java.util.List.of(), usage, null, null, null));
         }
         fail(failure);
     }
