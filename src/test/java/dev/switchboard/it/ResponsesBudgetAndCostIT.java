@@ -2,14 +2,20 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
 import dev.switchboard.simulator.SimBehaviour;
 import dev.switchboard.support.Admin;
 import dev.switchboard.support.Http;
+import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * QA run of the Responses API (2026-12-05): an OpenAI deployment's request defaults reach the Responses body passed
  * through to OpenAI in that API's names, so the output limit the budget reserves for is the one the call is sent with
- * and a key's budget holds (defect 1).
+ * and a key's budget holds (defect 1); and every Responses answer, streamed or not, passed through or translated,
+ * carries the gateway's cost in {@code usage.cost}, equal to the ledger row's (defect 2).
  */
 class ResponsesBudgetAndCostIT {
     /** $1 per million input tokens, $100 per million output tokens: the output limit decides what a call may cost. */
@@ -42,6 +49,14 @@ class ResponsesBudgetAndCostIT {
                   - model_name: oamct
                     litellm_params: { model: openai/gpt-4.1, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, max_tokens: 20,
                                       max_completion_tokens: 5000, %1$s }
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: gemini
+                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "${SIM_ROOT}", api_key: os.environ/GEMINI_PROVIDER_KEY }
+                  - model_name: compat
+                    litellm_params: { model: hosted_vllm/llama-3.1-8b, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, %1$s }
                 router_settings:
                   num_retries: 0
                 general_settings:
@@ -140,5 +155,51 @@ class ResponsesBudgetAndCostIT {
         // with the master key (no budget) the request goes out with the limit the reservation counted on
         assertThat(responses(TestGateway.MASTER_KEY, "{\"model\":\"oamct\",\"input\":\"hi\"}").statusCode()).isEqualTo(200);
         assertThat(gw.simulator.last().body().getInteger("max_output_tokens")).isEqualTo(5000);
+    }
+
+    /** Every alias, passed through (gpt) or translated: the body's usage.cost is the header's and the ledger row's. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "claude", "gemini", "compat"})
+    void aResponsesAnswersUsageCarriesTheGatewaysCost(String alias) {
+        HttpResponse<String> r = responses(TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"input\":\"hello cost\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        OpenAiSchemas.assertValid("Response", r.body());
+        JsonObject usage = new JsonObject(r.body()).getJsonObject("usage");
+        assertThat(usage.getValue("cost")).as(r.body()).isNotNull();
+        BigDecimal cost = new BigDecimal(usage.getValue("cost").toString());
+        assertThat(cost).isPositive();
+        assertThat(cost).isEqualByComparingTo(new BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow()));
+        assertThat(cost).isEqualByComparingTo(spend(row(r)));
+        assertThat(r.body()).as("plain notation, as on chat answers").doesNotContainPattern("\"cost\":[0-9.]+E");
+    }
+
+    /** A stream's cost can only be said in the stream: response.completed's usage.cost, the ledger row's value. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "claude", "gemini", "compat"})
+    void aStreamedResponsesAnswerSaysItsCostInResponseCompleted(String alias) {
+        HttpResponse<String> r = responses(TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"input\":\"hello cost\",\"stream\":true}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> data = Http.sseData(r.body());
+        JsonObject completed = new JsonObject(data.get(data.size() - 1));
+        assertThat(completed.getString("type")).isEqualTo("response.completed");
+        OpenAiSchemas.assertValid("ResponseCompletedEvent", completed.encode());
+        Object cost = completed.getJsonObject("response").getJsonObject("usage").getValue("cost");
+        assertThat(cost).as(completed.encode()).isNotNull();
+        assertThat(new BigDecimal(cost.toString())).isPositive().isEqualByComparingTo(spend(row(r)));
+    }
+
+    /** The official SDK reads the cost as an additional property of the usage it validates. */
+    @Test
+    void theSdkSeesTheCost() {
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        try {
+            Response r = client.responses().create(ResponseCreateParams.builder().model("claude").input("hello sdk").build());
+            r.validate();
+            var cost = r.usage().orElseThrow()._additionalProperties().get("cost");
+            assertThat(cost).isNotNull();
+            assertThat(cost.convert(Double.class)).isPositive();
+        } finally {
+            client.close();
+        }
     }
 }
