@@ -8,6 +8,7 @@ import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -252,5 +253,30 @@ class UpstreamShapeIT {
         HttpResponse<String> r = anthropic ? messages(alias, tag, true) : chat(alias, tag, true);
         assertThat(r.body()).contains("mid-stream fault").contains("an error event in its HTTP 200 stream")
                 .doesNotContain("(HTTP 502)").doesNotContain("(HTTP 529)");
+    }
+
+    /**
+     * Gemini's error chunk in a 200 stream ({@code data: {"error":{"code":500,…}}}) is worded as an error event too, on
+     * the chat route and on the Responses API's {@code response.failed} and {@code error} events: it read "failed (HTTP
+     * 500)", a status Google never sent (QA run of the Responses API, 2026-12-05, defect 4).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"chat", "responses"})
+    void geminisErrorChunkInA200StreamIsWordedAsAnErrorEvent(String route) {
+        String tag = up.sse("""
+                data: {"candidates":[{"content":{"role":"model","parts":[{"text":"hi"}]},"index":0}],"modelVersion":"shape-g"}
+
+                data: {"error":{"code":500,"message":"gemini mid-stream fault","status":"INTERNAL"}}
+
+                """);
+        HttpResponse<String> r = route.equals("chat") ? chat("g", tag, true) : Http.post(gw.v1() + "/responses",
+                TestGateway.MASTER_KEY, "{\"model\":\"g\",\"stream\":true,\"input\":\"" + tag + "\"}");
+        assertThat(r.body()).contains("gemini mid-stream fault")
+                .contains("Upstream gemini/shape-g failed (an error event in its HTTP 200 stream): gemini mid-stream fault")
+                .doesNotContain("(HTTP 500)");
+        if (route.equals("responses")) {
+            List<String> types = Http.sseData(r.body()).stream().map(d -> new JsonObject(d).getString("type")).toList();
+            assertThat(types).contains("response.failed", "error");
+        }
     }
 }

@@ -34,7 +34,7 @@ final class BedrockErrorDecoder {
             if (type == null) return UpstreamErrors.fromPlainBody(status, body, retryAfter, deploymentId, secret);
             message = body.length() > 500 ? body.getString(0, 500) : body.toString();
         }
-        return of(status, type, message, retryAfter, deploymentId, secret);
+        return of(status, type, message, retryAfter, deploymentId, secret, false);
     }
 
     /** An exception event of a ConverseStream (sent after the 200): its status follows from its name. */
@@ -53,11 +53,11 @@ final class BedrockErrorDecoder {
             case "ServiceUnavailableException" -> 503;
             default -> 500; // ModelStreamErrorException, InternalServerException, anything new
         };
-        return of(status, type, message, null, deploymentId, secret);
+        return of(status, type, message, null, deploymentId, secret, true); // in a 200 stream: worded so (UpstreamErrors.inStream)
     }
 
     private static GatewayException of(int status, String type, String message, Long retryAfter, String deploymentId,
-                                       String secret) {
+                                       String secret, boolean inStream) {
         String code = null;
         int effective = status;
         if (type != null) {
@@ -86,6 +86,7 @@ final class BedrockErrorDecoder {
             }
         }
         String text = message == null || message.isBlank() ? type : type == null ? message : type + ": " + message;
-        return UpstreamErrors.fromStatus(effective, text, type, null, code, retryAfter, deploymentId, secret);
+        return inStream ? UpstreamErrors.inStream(effective, text, type, null, code, retryAfter, deploymentId, secret)
+                : UpstreamErrors.fromStatus(effective, text, type, null, code, retryAfter, deploymentId, secret);
     }
 }
