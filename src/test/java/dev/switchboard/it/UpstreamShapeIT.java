@@ -263,13 +263,13 @@ class UpstreamShapeIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"chat", "responses"})
     void geminisErrorChunkInA200StreamIsWordedAsAnErrorEvent(String route) {
-        String tag = up.sse("""
+        String tag = env.up().sse("""
                 data: {"candidates":[{"content":{"role":"model","parts":[{"text":"hi"}]},"index":0}],"modelVersion":"shape-g"}
 
                 data: {"error":{"code":500,"message":"gemini mid-stream fault","status":"INTERNAL"}}
 
                 """);
-        HttpResponse<String> r = route.equals("chat") ? chat("g", tag, true) : Http.post(gw.v1() + "/responses",
+        HttpResponse<String> r = route.equals("chat") ? chat("g", tag, true) : Http.post(env.gw().v1() + "/responses",
                 TestGateway.MASTER_KEY, "{\"model\":\"g\",\"stream\":true,\"input\":\"" + tag + "\"}");
         assertThat(r.body()).contains("gemini mid-stream fault")
                 .contains("Upstream gemini/shape-g failed (an error event in its HTTP 200 stream): gemini mid-stream fault")
