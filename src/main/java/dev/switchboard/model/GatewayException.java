@@ -18,6 +18,11 @@ public final class GatewayException extends RuntimeException {
     private int upstreamStatus;
     /** The usage the provider reported for a generation it billed and that failed anyway, else null. */
     private Usage billed;
+    /**
+     * Whether this is this gateway's own stop of a call ({@link Cancellation#gatewayStopping}): known by identity, not
+     * by its code, which an upstream Switchboard draining its own calls sends too (that one is the upstream's failure).
+     */
+    private boolean gatewayStop;
 
     public GatewayException(ErrorKind kind, int status, String message, String param, String code,
                             String upstreamType, Long retryAfterSeconds) {
@@ -82,6 +87,7 @@ public final class GatewayException extends RuntimeException {
         e.block = block;
         e.upstreamStatus = upstreamStatus;
         e.billed = billed;
+        e.gatewayStop = gatewayStop;
         return e;
     }
 
@@ -92,6 +98,7 @@ public final class GatewayException extends RuntimeException {
         e.block = block;
         e.upstreamStatus = upstreamStatus;
         e.billed = billed;
+        e.gatewayStop = gatewayStop;
         return e;
     }
 
@@ -111,6 +118,15 @@ public final class GatewayException extends RuntimeException {
         return this;
     }
 
+    /** Marks this failure as the gateway's own stop (only {@link Cancellation#gatewayStopping} makes one). */
+    GatewayException asGatewayStop() {
+        this.gatewayStop = true;
+        return this;
+    }
+
+    /** Whether this is the gateway's own stop of the call (its shutdown drain ran out), not an upstream's error. */
+    public boolean isGatewayStop() { return gatewayStop; }
+
     /** The usage the provider billed for this failed attempt (see {@link #billed(Usage)}), or null for none. */
     public Usage billedUsage() { return billed; }
 
@@ -128,6 +144,7 @@ public final class GatewayException extends RuntimeException {
         e.block = b;
         e.upstreamStatus = upstreamStatus;
         e.billed = billed;
+        e.gatewayStop = gatewayStop;
         return e;
     }
 

@@ -58,7 +58,13 @@ public final class UpstreamErrors {
      */
     public static GatewayException inStream(int status, String message, String type, String param, String code,
                                             String deploymentId, String secretToHide) {
-        return of(status, "an error event in its HTTP 200 stream", message, type, param, code, null, deploymentId, secretToHide);
+        return inStream(status, message, type, param, code, null, deploymentId, secretToHide);
+    }
+
+    /** {@link #inStream}, with the wait the event itself asked for (Google's RetryInfo detail), or null. */
+    public static GatewayException inStream(int status, String message, String type, String param, String code, Long retryAfter,
+                                            String deploymentId, String secretToHide) {
+        return of(status, "an error event in its HTTP 200 stream", message, type, param, code, retryAfter, deploymentId, secretToHide);
     }
 
     /** @param how what the upstream answered, as the message says it ("HTTP 500", or an error event in a stream) */

@@ -541,7 +541,9 @@ class BedrockIT {
                     .model("claude").addUserMessage("this will break").build())) {
                 s.stream().forEach(ch -> { });
             }
-        }).hasMessageContaining("ModelStreamErrorException");
+        }).hasMessageContaining("ModelStreamErrorException")
+                // an exception event in a 200 stream is worded as one, not as an HTTP status AWS never sent (README, Errors)
+                .hasMessageContaining("an error event in its HTTP 200 stream").hasMessageNotContaining("(HTTP 50");
     }
 
     @Test
