@@ -33,6 +33,9 @@ public final class Drain {
 
     Duration length() { return length; }
 
+    /** Whether the server's stop has begun (a connection's shutdown handler set now would never be called). */
+    boolean began() { return cutAtNanos != 0; }
+
     /**
      * Milliseconds until the streams still open are cut (at least 1). A server stopped without {@link #begin} (Vert.x
      * closed, a test's gateway) drains for the default length from now.
@@ -59,11 +62,13 @@ public final class Drain {
      */
     void stopsAtCut(io.vertx.core.http.HttpConnection conn, io.vertx.core.http.HttpServerResponse resp, Cancellation cancellation) {
         if (conn == null) return;
-        conn.shutdownHandler(v -> {
+        io.vertx.core.Handler<Void> cutLater = v -> {
             io.vertx.core.internal.ContextInternal context = io.vertx.core.internal.ContextInternal.current();
             if (context == null) stopUnanswered(resp, cancellation);
             else context.owner().setTimer(millisToCut(), id -> stopUnanswered(resp, cancellation));
-        });
+        };
+        if (began()) cutLater.handle(null); // Vert.x calls a shutdown handler once, at the stop's start: timed here
+        else conn.shutdownHandler(cutLater);
     }
 
     private void stopUnanswered(io.vertx.core.http.HttpServerResponse resp, Cancellation cancellation) {

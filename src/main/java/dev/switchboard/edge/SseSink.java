@@ -61,6 +61,12 @@ public final class SseSink implements ChunkSink, io.vertx.core.Handler<Void> {
     public SseSink endsAtDrain(HttpConnection conn, Cancellation cancellation, Drain drain) {
         this.cancellation = cancellation;
         this.drain = drain;
+        if (drain.began()) {
+            // the stop began while this call waited for its answer: Vert.x has called the connection's shutdown handler
+            // already and never calls one set later, so the cut is timed here (review finding 1)
+            handle(null);
+            return this;
+        }
         conn.shutdownHandler(this);
         return this;
     }

@@ -587,7 +587,8 @@ public final class Governor {
     }
 
     private static void overran(String keyId, long reserved, long cost) {
-        log.warn("key {}: a call cost ${}, more than the ${} reserved for it (the prompt estimate was low)", keyId, usd(cost), usd(reserved));
+        log.warn("key {}: a call cost ${}, more than the ${} reserved for it (the prompt estimate was low, or the provider wrote"
+                + " past the output limit the reservation assumed)", keyId, usd(cost), usd(reserved));
     }
 
     /** Exact US dollars in plain notation: 0.0000001, 0.25, 5. */

@@ -99,7 +99,7 @@ public final class Cancellation {
      * the gateway is back, or by another instance.
      */
     public static GatewayException gatewayStopping(String message) {
-        return new GatewayException(ErrorKind.UNAVAILABLE, 503, message, null, GATEWAY_STOPPED_CODE, null, null);
+        return new GatewayException(ErrorKind.UNAVAILABLE, 503, message, null, GATEWAY_STOPPED_CODE, null, null).asGatewayStop();
     }
 
     /**
@@ -113,7 +113,8 @@ public final class Cancellation {
 
     /** Whether {@code t} ends a call that was cancelled (its client left, or the gateway stopped it): no upstream's fault. */
     public static boolean isCancellation(Throwable t) {
-        return isClientClosed(t) || t instanceof GatewayException g && GATEWAY_STOPPED_CODE.equals(g.code());
+        // the gateway's stop by identity: an upstream Switchboard's own 503 gateway_shutting_down is that upstream's failure
+        return isClientClosed(t) || t instanceof GatewayException g && g.isGatewayStop();
     }
 
     /** The error a call ends with when its client left: status 499 (nginx's "client closed request"). */

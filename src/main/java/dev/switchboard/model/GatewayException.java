@@ -14,10 +14,15 @@ public final class GatewayException extends RuntimeException {
     private final Long retryAfterSeconds;
     private java.util.Map<String, String> headers = java.util.Map.of();
     private GuardrailBlock block;
-    /** The provider's own HTTP status when it failed with a 5xx (500 behind our 502), else 0. */
+    /** The provider's own HTTP status behind a 5xx of ours (500 behind our 502; Bedrock's 424 behind a 502 too), else 0. */
     private int upstreamStatus;
     /** The usage the provider reported for a generation it billed and that failed anyway, else null. */
     private Usage billed;
+    /**
+     * Whether this is this gateway's own stop of a call ({@link Cancellation#gatewayStopping}): known by identity, not
+     * by its code, which an upstream Switchboard draining its own calls sends too (that one is the upstream's failure).
+     */
+    private boolean gatewayStop;
 
     public GatewayException(ErrorKind kind, int status, String message, String param, String code,
                             String upstreamType, Long retryAfterSeconds) {
@@ -82,6 +87,7 @@ public final class GatewayException extends RuntimeException {
         e.block = block;
         e.upstreamStatus = upstreamStatus;
         e.billed = billed;
+        e.gatewayStop = gatewayStop;
         return e;
     }
 
@@ -92,6 +98,7 @@ public final class GatewayException extends RuntimeException {
         e.block = block;
         e.upstreamStatus = upstreamStatus;
         e.billed = billed;
+        e.gatewayStop = gatewayStop;
         return e;
     }
 
@@ -111,12 +118,22 @@ public final class GatewayException extends RuntimeException {
         return this;
     }
 
+    /** Marks this failure as the gateway's own stop (only {@link Cancellation#gatewayStopping} makes one). */
+    GatewayException asGatewayStop() {
+        this.gatewayStop = true;
+        return this;
+    }
+
+    /** Whether this is the gateway's own stop of the call (its shutdown drain ran out), not an upstream's error. */
+    public boolean isGatewayStop() { return gatewayStop; }
+
     /** The usage the provider billed for this failed attempt (see {@link #billed(Usage)}), or null for none. */
     public Usage billedUsage() { return billed; }
 
     /**
      * The status an attempt's records keep (the ledger's attempt rows, the attempt metric and span): the provider's own
-     * for an upstream 5xx, so "which provider hiccuped" tells a 500 from a 502 or a 529; else {@link #status()}.
+     * for an upstream failure we answer as a 5xx, so "which provider hiccuped" tells a 500 from a 502 or a 529 (and
+     * Bedrock's 424 or 429 from the 502 or 503 they are answered as); else {@link #status()}.
      */
     public int attemptStatus() { return upstreamStatus > 0 ? upstreamStatus : status; }
 
@@ -127,6 +144,7 @@ public final class GatewayException extends RuntimeException {
         e.block = b;
         e.upstreamStatus = upstreamStatus;
         e.billed = billed;
+        e.gatewayStop = gatewayStop;
         return e;
     }
 

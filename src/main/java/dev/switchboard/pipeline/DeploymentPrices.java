@@ -103,7 +103,13 @@ final class DeploymentPrices {
         return lookup.priced() && lookup.price().contextWindow() != null ? lookup.price().contextWindow() : 0;
     }
 
+    /**
+     * The output limit a request without one is sent with: the deployment's {@code max_completion_tokens} default, which
+     * the request takes over its {@code max_tokens} (DeploymentDefaults, the encoders), else that {@code max_tokens}, else
+     * the provider's or the model's own.
+     */
     private static int outputLimit(Deployment d, Integer providerDefault, PriceLookup lookup) {
+        if (d.params().get("max_completion_tokens") instanceof Number n && n.intValue() > 0) return n.intValue();
         if (d.maxTokens() != null) return d.maxTokens();
         if (providerDefault != null) return providerDefault;
         if (lookup.priced() && lookup.price().maxOutputTokens() != null) return lookup.price().maxOutputTokens();

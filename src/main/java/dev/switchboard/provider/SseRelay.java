@@ -187,6 +187,7 @@ public abstract class SseRelay implements ChatStream {
     protected final void finish() {
         if (finished) return;
         beforeEnd();
+        if (finished) return; // beforeEnd failed the stream (a failure the upstream said before its end)
         finished = true;
         sink.end();
     }

@@ -31,13 +31,40 @@ public final class UpstreamErrors {
     }
 
     /**
+     * An error answer the gateway maps to another status than the one the upstream sent (Bedrock's ModelErrorException,
+     * HTTP 424, is a 502; its InternalServerException, HTTP 500, too): answered as {@code status}, while the message
+     * and, for a 5xx answer, the attempt's records keep {@code sent}, the status the provider's own logs have.
+     */
+    public static GatewayException fromStatus(int status, int sent, String message, String type, String param, String code,
+                                              Long retryAfter, String deploymentId, String secretToHide) {
+        GatewayException e = of(status, "HTTP " + sent, message, type, param, code, retryAfter, deploymentId, secretToHide);
+        return status >= 500 ? e.fromUpstream(sent) : e;
+    }
+
+    /**
+     * An error object in the body of a whole answer the upstream sent with HTTP 200 (Gemini's
+     * {@code {"error":{"code":503,"status":"UNAVAILABLE"}}}): mapped as an answer of {@code status} would be (the status
+     * the error itself names), worded as what happened, never as a failure of "HTTP 200".
+     */
+    public static GatewayException inOkAnswer(int status, String message, String type, String param, String code,
+                                              Long retryAfter, String deploymentId, String secretToHide) {
+        return of(status, "an error in its HTTP 200 answer", message, type, param, code, retryAfter, deploymentId, secretToHide);
+    }
+
+    /**
      * An error event in a stream the upstream had answered with HTTP 200: mapped as an answer of {@code status} would
      * be (the status the event's type stands for), but worded as what happened. "failed (HTTP 502)" sent an operator
      * looking for a 502 in the provider's logs that the provider never sent.
      */
     public static GatewayException inStream(int status, String message, String type, String param, String code,
                                             String deploymentId, String secretToHide) {
-        return of(status, "an error event in its HTTP 200 stream", message, type, param, code, null, deploymentId, secretToHide);
+        return inStream(status, message, type, param, code, null, deploymentId, secretToHide);
+    }
+
+    /** {@link #inStream}, with the wait the event itself asked for (Google's RetryInfo detail), or null. */
+    public static GatewayException inStream(int status, String message, String type, String param, String code, Long retryAfter,
+                                            String deploymentId, String secretToHide) {
+        return of(status, "an error event in its HTTP 200 stream", message, type, param, code, retryAfter, deploymentId, secretToHide);
     }
 
     /** @param how what the upstream answered, as the message says it ("HTTP 500", or an error event in a stream) */

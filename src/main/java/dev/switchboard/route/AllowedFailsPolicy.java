@@ -104,7 +104,9 @@ final class AllowedFailsPolicy {
             case NOT_FOUND -> "NotFoundErrorAllowedFails";
             case TIMEOUT -> "TimeoutErrorAllowedFails";
             case RATE_LIMIT -> "RateLimitErrorAllowedFails";
-            case UPSTREAM, UNAVAILABLE, INTERNAL -> switch (e.attemptStatus()) {
+            // the provider's own 5xx (a 500 behind our 502); a status it sent that we answer as a 5xx (Bedrock's
+            // ModelNotReadyException, 429 → 503) counts as the status we answer
+            case UPSTREAM, UNAVAILABLE, INTERNAL -> switch (e.attemptStatus() >= 500 ? e.attemptStatus() : e.status()) {
                 case 502 -> "BadGatewayErrorAllowedFails";
                 case 503 -> "ServiceUnavailableErrorAllowedFails";
                 default -> "InternalServerErrorAllowedFails";

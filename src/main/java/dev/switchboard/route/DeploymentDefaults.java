@@ -30,7 +30,9 @@ final class DeploymentDefaults {
         for (String k : LiteLlmKeys.REQUEST_DEFAULTS) {
             if (p.containsKey(k)) { any = true; break; }
         }
-        if (!any) return r;
+        // a Responses body passed through to OpenAI also takes max_tokens (which the chat encoders apply themselves)
+        boolean responses = r.raw() != null && r.raw().is(RawJson.OPENAI_RESPONSES) && ResponsesDefaults.any(d);
+        if (!any && !responses) return r;
         Double temperature = r.temperature() != null ? r.temperature() : number(p.get("temperature"));
         Double topP = r.topP() != null ? r.topP() : number(p.get("top_p"));
         Long seed = r.seed() != null ? r.seed() : p.get("seed") instanceof Number n ? (Long) n.longValue() : null;
@@ -50,15 +52,20 @@ final class DeploymentDefaults {
         if (p.get("extra_body") instanceof Map<?, ?> body) {
             body.forEach((k, v) -> extra.putIfAbsent(k.toString(), JSON.valueToTree(v)));
         }
-        RawJson raw = raw(r.raw(), p);
+        RawJson raw = raw(r.raw(), d);
         return new ChatRequest(r.model(), r.messages(), r.tools(), r.toolChoice(), parallel, format, temperature, topP,
                 r.maxTokens(), maxCompletion, stop, seed, user, r.metadata(), r.stream(), r.includeUsage(), extra, raw);
     }
 
-    /** A request passed through in its own dialect (Anthropic to Anthropic) gets the defaults in that dialect's names. */
-    private static RawJson raw(RawJson raw, Map<String, Object> p) {
+    /**
+     * A request passed through in its own dialect (Anthropic to Anthropic, Responses to OpenAI's Responses API) gets the
+     * defaults in that dialect's names ({@link ResponsesDefaults} for the Responses API).
+     */
+    private static RawJson raw(RawJson raw, Deployment d) {
         if (raw == null || !(raw.body() instanceof ObjectNode body)) return raw;
         ObjectNode copy = body.deepCopy();
+        if (raw.is(RawJson.OPENAI_RESPONSES)) return new RawJson(raw.dialect(), ResponsesDefaults.apply(copy, d), raw.headers());
+        Map<String, Object> p = d.params();
         Map<String, String> names = raw.is(RawJson.ANTHROPIC)
                 ? Map.of("temperature", "temperature", "top_p", "top_p", "top_k", "top_k", "thinking", "thinking",
                         "stop", "stop_sequences")

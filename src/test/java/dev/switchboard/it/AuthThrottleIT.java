@@ -8,10 +8,6 @@ import dev.switchboard.support.RawHttp;
 import dev.switchboard.support.RawHttp.Exchange;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,16 +37,8 @@ class AuthThrottleIT {
 
     /** A GET with {@code key}, sent from the local address {@code from} (the whole of 127/8 is loopback on Linux). */
     static Exchange get(String from, String path, String key) {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(from, 0));
-            s.connect(new InetSocketAddress("127.0.0.1", gw.server.port()), 3000);
-            s.setSoTimeout(5000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (key == null ? "" : "Authorization: Bearer "
-                    + key + "\r\n") + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            return RawHttp.readUntilClosed(s, System.nanoTime());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return RawHttp.exchange(from, gw.server.port(), RawHttp.get(path, "Host: 127.0.0.1\r\n"
+                + (key == null ? "" : "Authorization: Bearer " + key + "\r\n")), 5000);
     }
 
     @Test
@@ -70,17 +58,9 @@ class AuthThrottleIT {
         assertThat(get(attacker, "/key/list", "sk-guess-11").status()).isEqualTo(429);
         assertThat(get(attacker, "/v1/models", TestGateway.MASTER_KEY).status()).as("every route").isEqualTo(429);
         // the dashboard's login too
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(attacker, 0));
-            s.connect(new InetSocketAddress("127.0.0.1", gw.server.port()), 3000);
-            s.setSoTimeout(5000);
-            String body = new JsonObject().put("master_key", TestGateway.MASTER_KEY).encode();
-            s.getOutputStream().write(RawHttp.post("/ui/login", "Host: 127.0.0.1\r\nContent-Type: application/json\r\n", body)
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            assertThat(RawHttp.readUntilClosed(s, System.nanoTime()).status()).isEqualTo(429);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        String login = new JsonObject().put("master_key", TestGateway.MASTER_KEY).encode();
+        assertThat(RawHttp.exchange(attacker, gw.server.port(), RawHttp.post("/ui/login",
+                "Host: 127.0.0.1\r\nContent-Type: application/json\r\n", login), 5000).status()).isEqualTo(429);
         // a virtual key from the same address works; the real admin elsewhere is not locked out
         assertThat(get(attacker, "/v1/models", virtualKey).status()).isEqualTo(200);
         assertThat(get("127.0.0.1", "/key/list", TestGateway.MASTER_KEY).status()).isEqualTo(200);

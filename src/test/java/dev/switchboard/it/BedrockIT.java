@@ -483,6 +483,46 @@ class BedrockIT {
         assertThat(unavailable.statusCode()).isEqualTo(503);
     }
 
+    /**
+     * Bedrock's error statuses the gateway answers as another 5xx keep Bedrock's own in the failed attempt's ledger row
+     * and in the message, as every provider's 500 does; the client's status is the README's (QA cloud finding 1).
+     */
+    @Test
+    void aFailedAttemptKeepsTheStatusBedrockSent() {
+        record Case(int simulated, int sent, int answered, String type) {}
+        for (Case c : List.of(new Case(500, 500, 502, "InternalServerException"), new Case(424, 424, 502, "ModelErrorException"),
+                new Case(425, 429, 503, "ModelNotReadyException"), new Case(408, 408, 504, "ModelTimeoutException"))) {
+            gw.simulator.enqueue(SimBehaviour.status(c.simulated()));
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(c.answered());
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).as(c.type())
+                    .contains("(HTTP " + c.sent() + "): " + c.type());
+            String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+            JsonObject attempt = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    new dev.switchboard.support.Admin(gw).getOk("/spend/logs?request_id=" + id).getJsonArray("data").stream()
+                            .map(o -> (JsonObject) o).filter(row -> row.getInteger("attempt", 0) > 0).findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+            assertThat(attempt.getInteger("status")).as(c.type() + ": " + attempt.encode()).isEqualTo(c.sent());
+        }
+    }
+
+    /** An exception frame after the 200 is worded as an error event in that stream, not as "HTTP 502" (QA cloud finding 2). */
+    @Test
+    void anExceptionInsideTheStreamIsWordedAsAnEventOfIt() {
+        for (boolean anthropicClient : new boolean[] {false, true}) {
+            gw.simulator.failNextBedrockStream("modelStreamErrorException");
+            HttpResponse<String> r = anthropicClient
+                    ? Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"claude\",\"max_tokens\":100,"
+                            + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"this will break\"}]}")
+                    : Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"claude\",\"stream\":true,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"this will break\"}]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).as(r.body()).contains("failed (an error event in its HTTP 200 stream): ModelStreamErrorException")
+                    .doesNotContain("(HTTP 502)").doesNotContain("(HTTP 500)");
+        }
+    }
+
     @Test
     void contextLengthFallsBack() {
         gw.simulator.enqueue("anthropic.claude-3-haiku-20240307-v1:0", SimBehaviour.status(400)); // "Input is too long"
@@ -501,7 +541,9 @@ class BedrockIT {
                     .model("claude").addUserMessage("this will break").build())) {
                 s.stream().forEach(ch -> { });
             }
-        }).hasMessageContaining("ModelStreamErrorException");
+        }).hasMessageContaining("ModelStreamErrorException")
+                // an exception event in a 200 stream is worded as one, not as an HTTP status AWS never sent (README, Errors)
+                .hasMessageContaining("an error event in its HTTP 200 stream").hasMessageNotContaining("(HTTP 50");
     }
 
     @Test

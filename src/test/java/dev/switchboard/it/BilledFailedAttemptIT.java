@@ -79,10 +79,9 @@ class BilledFailedAttemptIT {
         return 0;
     }
 
+    /** The ledger rows, every attempt, of the call that answered {@code r}, among those charged to {@code key}. */
     private static List<JsonObject> rows(JsonObject key, HttpResponse<String> r) {
-        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
-        return admin.getOk("/spend/logs?key=" + key.getString("key_id")).getJsonArray("data").stream()
-                .map(JsonObject.class::cast).filter(o -> o.getString("request_id").equals(id)).toList();
+        return admin.ledgerRows(r, "key=" + key.getString("key_id"));
     }
 
     private static BigDecimal spend(JsonObject row) { return new BigDecimal(row.getValue("spend").toString()); }
@@ -127,6 +126,31 @@ class BilledFailedAttemptIT {
         assertThat(new BigDecimal(admin.info(k.getString("key")).getValue("spend").toString())).isEqualByComparingTo("0.002");
         assertThat(rows.get(0).getString("end_user")).isEqualTo("erin");
         assertThat(costMetric("flaky-alone", "billed-alone")).isEqualTo(0.002, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    /**
+     * A stream whose finish reason says the generation failed, followed by its usage chunk (OpenAI's order): the
+     * client gets the error event, never [DONE], and the ledger prices the provider's usage, not the estimate.
+     */
+    @Test
+    void aStreamThatFailedThatWayIsChargedTheUsageItsProviderSent() {
+        JsonObject k = admin.generate(new JsonObject().put("key_alias", "billed-stream").put("max_budget", 5));
+        String chunk = "data: {\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":%s,\"finish_reason\":%s}]}\n\n";
+        String tag = up.sse(chunk.formatted("{\"role\":\"assistant\",\"content\":\"half an ans\"}", "null")
+                + chunk.formatted("{}", "\"error\"")
+                + "data: {\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],"
+                + "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":500,\"total_tokens\":1500}}\n\n"
+                + "data: [DONE]\n\n");
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", k.getString("key"), "{\"model\":\"flaky-alone\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
+        assertThat(r.body()).contains("half an ans").contains("finish_reason 'error'").doesNotContain("[DONE]");
+        List<JsonObject> rows = rows(k, r);
+        JsonObject row = rows.stream().filter(o -> o.getInteger("attempt") == 0).findFirst().orElseThrow();
+        assertThat(row.getInteger("status")).isEqualTo(502);
+        assertThat(row.getBoolean("usage_estimated")).as(row.encode()).isFalse();
+        assertThat(row.getLong("completion_tokens")).isEqualTo(500);
+        assertThat(spend(row)).isEqualByComparingTo("0.002");
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.support.CannedUpstream;
+import dev.switchboard.support.CannedGateway;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.LogCapture;
 import dev.switchboard.support.TestGateway;
@@ -26,13 +26,11 @@ class KeyFragmentsIT {
     /** Ten characters of the Anthropic deployment's key, quoted by the OpenAI upstream: every configured key counts. */
     static final String FOREIGN = TestGateway.ANTHROPIC_PROVIDER_KEY.substring(20, 30);
 
-    static CannedUpstream up;
-    static TestGateway gw;
+    static CannedGateway env;
 
     @BeforeAll
     static void start() {
-        up = CannedUpstream.start();
-        gw = TestGateway.start("""
+        env = CannedGateway.start("""
                 model_list:
                   - model_name: o
                     litellm_params: { model: openai/frag-o, api_base: "%1$s/v1", api_key: os.environ/PROVIDER_KEY }
@@ -45,14 +43,11 @@ class KeyFragmentsIT {
                   allowed_fails: 100000
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                """.formatted(up.rootUrl()));
+                """);
     }
 
     @AfterAll
-    static void stop() {
-        gw.close();
-        up.close();
-    }
+    static void stop() { env.close(); }
 
     /** The answers every scenario got, in both dialects, for the final check. */
     private final StringBuilder answers = new StringBuilder();
@@ -60,8 +55,8 @@ class KeyFragmentsIT {
     private List<HttpResponse<String>> both(String alias, String tag, boolean stream) {
         String messages = ",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}";
         List<HttpResponse<String>> out = List.of(
-                Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\"" + messages),
-                Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":20" + messages));
+                Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\"" + messages),
+                Http.post(env.gw().baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":20" + messages));
         for (HttpResponse<String> r : out) answers.append(r.headers().map()).append(r.body()).append('\n');
         return out;
     }
@@ -95,11 +90,11 @@ class KeyFragmentsIT {
     void inErrors() {
         noKeyRunIn(() -> {
             // a prefix followed by more text, the middle in upper case, another deployment's key, a plain-text body: a prefix followed by more text, the middle in upper case, another deployment's key
-            expect("o", up.json(400, "{\"error\":{\"message\":\"key prefix {KEY:0:17}... and more\",\"type\":\"invalid_request_error\","
+            expect("o", env.up().json(400, "{\"error\":{\"message\":\"key prefix {KEY:0:17}... and more\",\"type\":\"invalid_request_error\","
                     + "\"param\":null,\"code\":\"x{KEY:5:25}\"}}"), false, 400, "and more");
-            expect("a", up.json(401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"bad key ...{KEY:4:14}... "
+            expect("a", env.up().json(401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"bad key ...{KEY:4:14}... "
                     + FOREIGN.toUpperCase(Locale.ROOT) + " seen\"}}"), false, 401, "seen");
-            expect("g", up.json(500, "upstream broke while using {KEY:2:30} (plain text)"), false, 502, "plain text");
+            expect("g", env.up().json(500, "upstream broke while using {KEY:2:30} (plain text)"), false, 502, "plain text");
         });
     }
 
@@ -107,16 +102,16 @@ class KeyFragmentsIT {
     void inSuccessfulAnswers() {
         noKeyRunIn(() -> {
             // model, text, reasoning, tool-call arguments; Anthropic's raw body passed through to its dialect
-            expect("o", up.json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-{KEY:3:20}\","
+            expect("o", env.up().json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-{KEY:3:20}\","
                     + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"your key starts {KEY:0:12} and has " + FOREIGN
                     + " in it\",\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":"
                     + "\"{\\\"k\\\":\\\"{KEY:10:30}\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}],"
                     + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}"), false, 200, "in it");
-            expect("a", up.json(200, "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-{KEY:7:22}\","
+            expect("a", env.up().json(200, "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-{KEY:7:22}\","
                     + "\"content\":[{\"type\":\"thinking\",\"thinking\":\"the key is {KEY}\",\"signature\":\"s\"},"
                     + "{\"type\":\"text\",\"text\":\"pass-through {KEY:0:9} and {KEY:12:33}!\"}],"
                     + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}"), false, 200, "pass-through");
-            expect("g", up.json(200, "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"gemini says {KEY:3:19} ok\"}]},"
+            expect("g", env.up().json(200, "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"gemini says {KEY:3:19} ok\"}]},"
                     + "\"finishReason\":\"STOP\"}],\"modelVersion\":\"gemini-{KEY:0:10}\",\"usageMetadata\":{\"promptTokenCount\":1,"
                     + "\"candidatesTokenCount\":1}}"), false, 200, "ok");
         });
@@ -126,12 +121,12 @@ class KeyFragmentsIT {
     void inStreamEvents() {
         noKeyRunIn(() -> {
             // content deltas, Anthropic pass-through text_delta and an event type we do not read, Gemini parts
-            expect("o", up.sse("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m-{KEY:1:11}\","
+            expect("o", env.up().sse("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m-{KEY:1:11}\","
                     + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"streamed {KEY:0:17}... and more\"},"
                     + "\"finish_reason\":null}]}\n\n"
                     + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
                     + "\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"), true, 200, "and more");
-            expect("a", up.sse("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+            expect("a", env.up().sse("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
                     + "\"role\":\"assistant\",\"model\":\"claude-{KEY:8:20}\",\"content\":[],\"stop_reason\":null,"
                     + "\"usage\":{\"input_tokens\":1,\"output_tokens\":0}}}\n\n"
                     + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
@@ -141,7 +136,7 @@ class KeyFragmentsIT {
                     + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
                     + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":5}}\n\n"
                     + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"), true, 200, "and more");
-            expect("g", up.sse("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"g {KEY:5:25} more\"}]}}],"
+            expect("g", env.up().sse("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"g {KEY:5:25} more\"}]}}],"
                     + "\"modelVersion\":\"gemini-2.5-flash\"}\n\n"
                     + "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\".\"}]},\"finishReason\":\"STOP\"}],"
                     + "\"modelVersion\":\"gemini-2.5-flash\",\"usageMetadata\":{\"promptTokenCount\":1,\"candidatesTokenCount\":2}}\n\n"),
@@ -193,9 +188,9 @@ class KeyFragmentsIT {
                 + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         gemini.append("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\" end\"}]},\"finishReason\":\"STOP\"}],"
                 + "\"modelVersion\":\"gemini-2.5-flash\",\"usageMetadata\":{\"promptTokenCount\":1,\"candidatesTokenCount\":2}}\n\n");
-        String[][] cases = {{"o", up.sse(openai.toString()), TestGateway.PROVIDER_KEY},
-                {"a", up.sse(anthropic.toString()), TestGateway.ANTHROPIC_PROVIDER_KEY},
-                {"g", up.sse(gemini.toString()), TestGateway.GEMINI_PROVIDER_KEY}};
+        String[][] cases = {{"o", env.up().sse(openai.toString()), TestGateway.PROVIDER_KEY},
+                {"a", env.up().sse(anthropic.toString()), TestGateway.ANTHROPIC_PROVIDER_KEY},
+                {"g", env.up().sse(gemini.toString()), TestGateway.GEMINI_PROVIDER_KEY}};
         for (String[] c : cases) {
             for (HttpResponse<String> r : both(c[0], c[1], true)) {
                 String text = streamedText(r.body());

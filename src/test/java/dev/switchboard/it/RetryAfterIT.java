@@ -2,7 +2,7 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.support.CannedUpstream;
+import dev.switchboard.support.CannedGateway;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import java.net.http.HttpResponse;
@@ -18,20 +18,18 @@ import org.junit.jupiter.api.Test;
  * and HTTP-dates are read, {@code retry-after-ms} is preferred, and {@code -5}, 10²⁰ or words are not passed on as is.
  */
 class RetryAfterIT {
-    static CannedUpstream up;
-    static TestGateway gw;
+    static CannedGateway env;
     static int next;
 
     @BeforeAll
     static void start() {
-        up = CannedUpstream.start();
         StringBuilder models = new StringBuilder("model_list:\n");
         // one deployment per case: a 429 cools its deployment down, and the next case must reach the upstream
         for (int i = 0; i < 10; i++) {
             models.append("  - model_name: r").append(i).append("\n    litellm_params: { model: openai/retry-").append(i)
-                    .append(", api_base: \"").append(up.rootUrl()).append("/v1\", api_key: os.environ/PROVIDER_KEY }\n");
+                    .append(", api_base: \"%1$s/v1\", api_key: os.environ/PROVIDER_KEY }\n");
         }
-        gw = TestGateway.start(models + """
+        env = CannedGateway.start(models + """
                 router_settings:
                   num_retries: 0
                 general_settings:
@@ -40,14 +38,11 @@ class RetryAfterIT {
     }
 
     @AfterAll
-    static void stop() {
-        gw.close();
-        up.close();
-    }
+    static void stop() { env.close(); }
 
     private static HttpResponse<String> rateLimited(String... headers) {
-        String tag = up.json(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}", headers);
-        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+        String tag = env.up().json(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}", headers);
+        HttpResponse<String> r = Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY,
                 "{\"model\":\"r" + next++ + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
         return r;

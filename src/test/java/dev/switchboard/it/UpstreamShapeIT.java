@@ -2,12 +2,13 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.support.CannedUpstream;
+import dev.switchboard.support.CannedGateway;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.OpenAiSchemas;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,14 +22,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * failure it falls back to a good deployment. A 200 carrying {@code {"error":…}} is reported as that error.
  */
 class UpstreamShapeIT {
-    static CannedUpstream up;
-    static TestGateway gw;
+    static CannedGateway env;
 
     @BeforeAll
     static void start() {
-        up = CannedUpstream.start();
-        String root = up.rootUrl();
-        gw = TestGateway.start("""
+        env = CannedGateway.start("""
                 model_list:
                   - model_name: o
                     litellm_params: { model: openai/shape-o, api_base: "%1$s/v1", api_key: os.environ/PROVIDER_KEY }
@@ -50,22 +48,19 @@ class UpstreamShapeIT {
                   fallbacks: [{ o2: [good] }, { a2: [good] }, { g2: [good] }]
                 general_settings:
                   master_key: os.environ/MASTER_KEY
-                """.formatted(root));
+                """);
     }
 
     @AfterAll
-    static void stop() {
-        gw.close();
-        up.close();
-    }
+    static void stop() { env.close(); }
 
     private static HttpResponse<String> chat(String alias, String tag, boolean stream) {
-        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"stream\":"
+        return Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"stream\":"
                 + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
     }
 
     private static HttpResponse<String> messages(String alias, String tag, boolean stream) {
-        return Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":20,"
+        return Http.post(env.gw().baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":20,"
                 + "\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
     }
 
@@ -97,7 +92,7 @@ class UpstreamShapeIT {
             g | {"candidates":[{"content":{"role":"model","parts":"hi"}}]}                              | parts
             """)
     void aWrongShaped200IsA502NamingTheDeploymentInBothDialects(String alias, String body, String names) {
-        String tag = up.json(200, body);
+        String tag = env.up().json(200, body);
         HttpResponse<String> o = chat(alias, tag, false);
         assertThat(o.statusCode()).as(o.body()).isEqualTo(502);
         OpenAiSchemas.assertValid("ErrorResponse", o.body());
@@ -112,17 +107,38 @@ class UpstreamShapeIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            o | {"error":{"message":"Your quota is exhausted for this project","type":"insufficient_quota","code":"insufficient_quota"}}
-            a | {"type":"error","error":{"type":"api_error","message":"Your quota is exhausted for this project"}}
-            g | {"error":{"code":429,"message":"Your quota is exhausted for this project","status":"RESOURCE_EXHAUSTED"}}
+            o | 502 | {"error":{"message":"Your quota is exhausted for this project","type":"insufficient_quota","code":"insufficient_quota"}}
+            a | 502 | {"type":"error","error":{"type":"api_error","message":"Your quota is exhausted for this project"}}
+            g | 429 | {"error":{"code":429,"message":"Your quota is exhausted for this project","status":"RESOURCE_EXHAUSTED"}}
             """)
-    void aNErrorSentWithStatus200IsReportedAsThatError(String alias, String body) {
-        String tag = up.json(200, body);
+    void aNErrorSentWithStatus200IsReportedAsThatError(String alias, int status, String body) {
+        String tag = env.up().json(200, body);
         for (HttpResponse<String> r : java.util.List.of(chat(alias, tag, false), messages(alias, tag, false))) {
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
-            assertThat(r.body()).contains("Your quota is exhausted for this project").contains(deployment(alias))
+            // Google's error names its own code: a RESOURCE_EXHAUSTED is the 429 it is in a stream or with its own status
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+            assertThat(r.body()).contains("Your quota is exhausted for this project")
                     .doesNotContain("not valid JSON");
+            if (status == 502) assertThat(r.body()).contains(deployment(alias));
         }
+    }
+
+    /**
+     * Gemini's overload sent as the body of a 200: a 503 (Anthropic's {@code overloaded_error}), as the same error in a
+     * stream is, worded as an error in that 200 answer, not as a failure of "HTTP 200" (QA cloud finding 3).
+     */
+    @Test
+    void aGeminiOverloadSentWithStatus200IsA503() {
+        String tag = env.up().json(200, "{\"error\":{\"code\":503,\"message\":\"overloaded in 200\",\"status\":\"UNAVAILABLE\"}}");
+        HttpResponse<String> o = chat("g", tag, false);
+        assertThat(o.statusCode()).as(o.body()).isEqualTo(503);
+        JsonObject error = new JsonObject(o.body()).getJsonObject("error");
+        assertThat(error.getString("type")).isEqualTo("service_unavailable");
+        assertThat(error.getString("message")).isEqualTo("Upstream gemini/shape-g is overloaded (an error in its HTTP 200 answer): "
+                + "overloaded in 200");
+        HttpResponse<String> a = messages("g", tag, false);
+        assertThat(a.statusCode()).as(a.body()).isEqualTo(503);
+        assertThat(new JsonObject(a.body()).getJsonObject("error").getString("type")).isEqualTo("overloaded_error");
+        assertThat(a.body()).doesNotContain("HTTP 200)");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -132,14 +148,14 @@ class UpstreamShapeIT {
             g2 | {"candidates":"nope"}
             """)
     void aWrongShaped200FallsBackToAGoodDeployment(String alias, String body) {
-        String tag = up.json(200, body);
+        String tag = env.up().json(200, body);
         for (boolean anthropicClient : new boolean[] {false, true}) {
             HttpResponse<String> r = anthropicClient ? messages(alias, tag, false) : chat(alias, tag, false);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
             assertThat(r.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
         }
-        assertThat(up.hits(tag)).isEqualTo(2); // the wrong answer was asked for once per request, then the fallback served
+        assertThat(env.up().hits(tag)).isEqualTo(2); // the wrong answer was asked for once per request, then the fallback served
     }
 
     @ParameterizedTest(name = "{0}: {2}")
@@ -153,7 +169,7 @@ class UpstreamShapeIT {
             g | data: {"candidates":[{"content":{"parts":[{"text":["x"]}]}}]}                                                       | text
             """)
     void aWrongShapedStreamEventFailsTheStreamNamingTheDeployment(String alias, String event, String names) {
-        String tag = up.sse(event.replace("\\n", "\n") + "\n\n");
+        String tag = env.up().sse(event.replace("\\n", "\n") + "\n\n");
         for (boolean anthropicClient : new boolean[] {false, true}) {
             HttpResponse<String> r = anthropicClient ? messages(alias, tag, true) : chat(alias, tag, true);
             String what = (anthropicClient ? "anthropic client: " : "openai client: ") + r.body();
@@ -167,16 +183,16 @@ class UpstreamShapeIT {
     /** The Responses API passed through to an OpenAI-style server whose 200 is not a Response object: a 502, never a hang. */
     @Test
     void aResponsesAnswerWithoutOutputIsA502() {
-        String tag = up.json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+        String tag = env.up().json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}");
-        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, "{\"model\":\"o\",\"input\":\"" + tag + "\"}");
+        HttpResponse<String> r = Http.post(env.gw().v1() + "/responses", TestGateway.MASTER_KEY, "{\"model\":\"o\",\"input\":\"" + tag + "\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
         assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).contains(deployment("o")).contains("output");
     }
 
     @Test
     void aGoodAnswerStillPasses() {
-        String tag = up.json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"shape-o\",\"choices\":[{\"index\":0,"
+        String tag = env.up().json(200, "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"shape-o\",\"choices\":[{\"index\":0,"
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"fine\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
                 + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}");
         HttpResponse<String> r = chat("o", tag, false);
@@ -193,7 +209,7 @@ class UpstreamShapeIT {
     @CsvSource({"a"}) // an OpenAI stream that ends cleanly after its finish reason counts as complete: UpstreamFaultsIT cuts one
     void aStreamCutAfterItsUsageIsA502InTheLedgerAtTheProvidersUsage(String alias) {
         boolean anthropic = alias.equals("a");
-        String tag = up.sse(anthropic ? """
+        String tag = env.up().sse(anthropic ? """
                 event: message_start
                 data: {"type":"message_start","message":{"id":"msg_u","type":"message","role":"assistant","model":"shape-a","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":11,"output_tokens":1}}}
 
@@ -223,7 +239,7 @@ class UpstreamShapeIT {
                 .doesNotContain(anthropic ? "message_stop" : "[DONE]");
         String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
         JsonObject row = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
-            var rows = dev.switchboard.support.Admin.ok(Http.get(gw.baseUrl() + "/spend/logs?request_id=" + id, TestGateway.MASTER_KEY))
+            var rows = dev.switchboard.support.Admin.ok(Http.get(env.gw().baseUrl() + "/spend/logs?request_id=" + id, TestGateway.MASTER_KEY))
                     .getJsonArray("data");
             return rows.isEmpty() ? null : rows.getJsonObject(0);
         }, java.util.Objects::nonNull);
@@ -242,7 +258,7 @@ class UpstreamShapeIT {
     @CsvSource({"o", "a"})
     void anErrorEventInAStreamIsWordedAsOneNotAsAnHttpStatus(String alias) {
         boolean anthropic = alias.equals("a");
-        String tag = up.sse(anthropic ? """
+        String tag = env.up().sse(anthropic ? """
                 event: message_start
                 data: {"type":"message_start","message":{"id":"msg_e","type":"message","role":"assistant","model":"shape-a","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":11,"output_tokens":1}}}
 
@@ -258,5 +274,30 @@ class UpstreamShapeIT {
         HttpResponse<String> r = anthropic ? messages(alias, tag, true) : chat(alias, tag, true);
         assertThat(r.body()).contains("mid-stream fault").contains("an error event in its HTTP 200 stream")
                 .doesNotContain("(HTTP 502)").doesNotContain("(HTTP 529)");
+    }
+
+    /**
+     * Gemini's error chunk in a 200 stream ({@code data: {"error":{"code":500,…}}}) is worded as an error event too, on
+     * the chat route and on the Responses API's {@code response.failed} and {@code error} events: it read "failed (HTTP
+     * 500)", a status Google never sent (QA run of the Responses API, 2026-12-05, defect 4).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"chat", "responses"})
+    void geminisErrorChunkInA200StreamIsWordedAsAnErrorEvent(String route) {
+        String tag = env.up().sse("""
+                data: {"candidates":[{"content":{"role":"model","parts":[{"text":"hi"}]},"index":0}],"modelVersion":"shape-g"}
+
+                data: {"error":{"code":500,"message":"gemini mid-stream fault","status":"INTERNAL"}}
+
+                """);
+        HttpResponse<String> r = route.equals("chat") ? chat("g", tag, true) : Http.post(env.gw().v1() + "/responses",
+                TestGateway.MASTER_KEY, "{\"model\":\"g\",\"stream\":true,\"input\":\"" + tag + "\"}");
+        assertThat(r.body()).contains("gemini mid-stream fault")
+                .contains("Upstream gemini/shape-g failed (an error event in its HTTP 200 stream): gemini mid-stream fault")
+                .doesNotContain("(HTTP 500)");
+        if (route.equals("responses")) {
+            List<String> types = Http.sseData(r.body()).stream().map(d -> new JsonObject(d).getString("type")).toList();
+            assertThat(types).contains("response.failed", "error");
+        }
     }
 }

@@ -8,8 +8,7 @@ import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import dev.switchboard.support.Admin;
-import dev.switchboard.support.CannedUpstream;
+import dev.switchboard.support.CannedGateway;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
@@ -25,30 +24,25 @@ import org.junit.jupiter.api.Test;
  * an id gets one, whole or streamed, so the client can answer it.
  */
 class UpstreamUsageIT {
-    static CannedUpstream up;
-    static TestGateway gw;
+    static CannedGateway env;
 
     @BeforeAll
     static void start() {
-        up = CannedUpstream.start();
-        gw = TestGateway.start("""
+        env = CannedGateway.start("""
                 model_list:
                   - model_name: compat
-                    litellm_params: { model: openai/compat-model, api_base: "%s/v1", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: openai/compat-model, api_base: "%1$s/v1", api_key: os.environ/PROVIDER_KEY }
                     model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000001 }
                   - model_name: gem
-                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "%s", api_key: os.environ/PROVIDER_KEY }
+                    litellm_params: { model: gemini/gemini-2.5-flash, api_base: "%1$s", api_key: os.environ/PROVIDER_KEY }
                     model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000001 }
                 router_settings: { num_retries: 0 }
                 general_settings: { master_key: os.environ/MASTER_KEY }
-                """.formatted(up.rootUrl(), up.rootUrl()));
+                """);
     }
 
     @AfterAll
-    static void stop() {
-        gw.close();
-        up.close();
-    }
+    static void stop() { env.close(); }
 
     private static String chunk(String delta, String finish, String usage) {
         return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"compat-model\",\"choices\":[{\"index\":0,"
@@ -60,36 +54,27 @@ class UpstreamUsageIT {
         return "{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":" + (prompt + completion) + "}";
     }
 
-    private static JsonObject ledgerRow(HttpResponse<String> r) {
-        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
-        for (Object o : new Admin(gw).getOk("/spend/logs?request_id=" + id).getJsonArray("data")) {
-            JsonObject row = (JsonObject) o;
-            if (row.getString("request_id").equals(id) && row.getInteger("attempt") == 0) return row;
-        }
-        throw new AssertionError("no ledger row for " + id);
-    }
-
     private static HttpResponse<String> ask(String tag, boolean stream) {
-        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\",\"stream\":" + stream
+        return Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\",\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
     }
 
     @Test
     void aRunningUsageCountIsMeteredAtItsLastValue() {
         // Perplexity's shape: the usage so far on every chunk, the last beside the finish reason
-        String tag = up.sse(chunk("{\"role\":\"assistant\",\"content\":\"Hel\"}", null, usage(1000, 1))
+        String tag = env.up().sse(chunk("{\"role\":\"assistant\",\"content\":\"Hel\"}", null, usage(1000, 1))
                 + chunk("{\"content\":\"lo\"}", null, usage(1000, 250))
                 + chunk("{\"content\":\"!\"}", "stop", usage(1000, 500)) + "data: [DONE]\n\n");
         HttpResponse<String> r = ask(tag, true);
         assertThat(r.statusCode()).isEqualTo(200);
-        JsonObject row = ledgerRow(r);
+        JsonObject row = env.ledgerRow(r);
         assertThat(row.getLong("completion_tokens")).as(row.encode()).isEqualTo(500);
         assertThat(row.getBoolean("usage_estimated")).isFalse();
         assertThat(row.getDouble("spend")).isEqualTo(0.0015);
         // a server whose last chunk has no usage: the last running count stands, not the estimate
-        String noFinal = up.sse(chunk("{\"role\":\"assistant\",\"content\":\"Hi\"}", null, usage(400, 1))
+        String noFinal = env.up().sse(chunk("{\"role\":\"assistant\",\"content\":\"Hi\"}", null, usage(400, 1))
                 + chunk("{\"content\":\" there\"}", null, usage(400, 300)) + chunk("{}", "stop", null) + "data: [DONE]\n\n");
-        JsonObject second = ledgerRow(ask(noFinal, true));
+        JsonObject second = env.ledgerRow(ask(noFinal, true));
         assertThat(second.getLong("completion_tokens")).isEqualTo(300);
         assertThat(second.getLong("prompt_tokens")).isEqualTo(400);
         assertThat(second.getBoolean("usage_estimated")).isFalse();
@@ -98,11 +83,11 @@ class UpstreamUsageIT {
     /** A usage chunk before the content does not end the answer; each of n choices that never said why gets its finish. */
     @Test
     void aFinishIsSaidOnlyAtTheEndAndForEveryChoice() {
-        String early = up.sse("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"compat-model\",\"choices\":[],"
+        String early = env.up().sse("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"compat-model\",\"choices\":[],"
                 + "\"usage\":" + usage(10, 0) + "}\n\n"
                 + chunk("{\"role\":\"assistant\",\"content\":\"Hel\"}", null, null) + chunk("{\"content\":\"lo\"}", null, null)
                 + "data: [DONE]\n\n");
-        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\",\"stream\":true,"
+        HttpResponse<String> r = Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\",\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"" + early + "\"}]}");
         java.util.List<String> events = Http.sseData(r.body());
         java.util.List<String> finishes = new java.util.ArrayList<>();
@@ -117,10 +102,10 @@ class UpstreamUsageIT {
         assertThat(finishes).as(r.body()).containsExactly("Hello|stop");
         assertThat(new JsonObject(events.get(events.size() - 2)).getJsonArray("choices")).as("the usage last").isEmpty();
 
-        String two = up.sse(chunk("{\"role\":\"assistant\",\"content\":\"A\"}", null, null)
+        String two = env.up().sse(chunk("{\"role\":\"assistant\",\"content\":\"A\"}", null, null)
                 + chunk("{\"role\":\"assistant\",\"content\":\"B\"}", null, null).replace("\"index\":0", "\"index\":1")
                 + "data: [DONE]\n\n");
-        HttpResponse<String> r2 = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\",\"stream\":true,"
+        HttpResponse<String> r2 = Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\",\"stream\":true,"
                 + "\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"" + two + "\"}]}");
         java.util.Set<Integer> finished = new java.util.TreeSet<>();
         for (String e : Http.sseData(r2.body())) {
@@ -135,19 +120,19 @@ class UpstreamUsageIT {
     @Test
     void aGeminiStreamWhoseWholeCountComesAfterTheFinishIsMeteredAtIt() {
         // the finishing event carries the count so far; an event of its own after it, the whole count
-        String tag = up.sse("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello\"}],\"role\":\"model\"},\"index\":0}],"
+        String tag = env.up().sse("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello\"}],\"role\":\"model\"},\"index\":0}],"
                 + "\"usageMetadata\":{\"promptTokenCount\":700,\"totalTokenCount\":700},\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"r1\"}\r\n\r\n"
                 + "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" there\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],"
                 + "\"usageMetadata\":{\"promptTokenCount\":700,\"candidatesTokenCount\":2,\"totalTokenCount\":702},\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"r1\"}\r\n\r\n"
                 + "data: {\"usageMetadata\":{\"promptTokenCount\":700,\"candidatesTokenCount\":300,\"totalTokenCount\":1000},"
                 + "\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"r1\"}\r\n\r\n");
-        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"gem\",\"stream\":true,"
+        HttpResponse<String> r = Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"gem\",\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
         assertThat(r.statusCode()).isEqualTo(200);
         java.util.List<String> events = Http.sseData(r.body());
         JsonObject usage = new JsonObject(events.get(events.size() - 2)).getJsonObject("usage");
         assertThat(usage.getLong("completion_tokens")).as(r.body()).isEqualTo(300);
-        JsonObject row = ledgerRow(r);
+        JsonObject row = env.ledgerRow(r);
         assertThat(row.getLong("completion_tokens")).isEqualTo(300);
         assertThat(row.getBoolean("usage_estimated")).isFalse();
     }
@@ -155,9 +140,9 @@ class UpstreamUsageIT {
     @Test
     void anAnswerWithNoUsageHasItsOutputEstimated() {
         String text = "word ".repeat(400); // 2,000 characters
-        String tag = up.json(200, "{\"id\":\"c2\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"compat-model\",\"choices\":[{"
+        String tag = env.up().json(200, "{\"id\":\"c2\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"compat-model\",\"choices\":[{"
                 + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text + "\"},\"finish_reason\":\"stop\"}]}");
-        JsonObject row = ledgerRow(ask(tag, false));
+        JsonObject row = env.ledgerRow(ask(tag, false));
         assertThat(row.getBoolean("usage_estimated")).isTrue();
         assertThat(row.getLong("completion_tokens")).as("~3 characters a token").isBetween(600L, 700L);
     }
@@ -165,9 +150,9 @@ class UpstreamUsageIT {
     @Test
     void aStreamThatNeverSaysWhyItStoppedNorItsUsageGetsBoth() {
         // some OpenAI-compatible servers: text, then [DONE]; no finish_reason, no usage chunk
-        String tag = up.sse(chunk("{\"role\":\"assistant\",\"content\":\"Hello\"}", null, null)
+        String tag = env.up().sse(chunk("{\"role\":\"assistant\",\"content\":\"Hello\"}", null, null)
                 + chunk("{\"content\":\" there\"}", null, null) + "data: [DONE]\n\n");
-        HttpResponse<String> raw = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\","
+        HttpResponse<String> raw = Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"compat\","
                 + "\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
         java.util.List<String> events = Http.sseData(raw.body());
         assertThat(events).last().isEqualTo("[DONE]");
@@ -176,16 +161,16 @@ class UpstreamUsageIT {
         assertThat(finish.getJsonArray("choices").getJsonObject(0).getString("finish_reason")).isEqualTo("stop");
         assertThat(usage.getJsonArray("choices")).isEmpty();
         // the estimate the ledger settled at, priced
-        JsonObject row = ledgerRow(raw);
+        JsonObject row = env.ledgerRow(raw);
         assertThat(row.getBoolean("usage_estimated")).isTrue();
         assertThat(usage.getJsonObject("usage").getLong("completion_tokens")).isEqualTo(row.getLong("completion_tokens")).isPositive();
         assertThat(usage.getJsonObject("usage").getLong("prompt_tokens")).isEqualTo(row.getLong("prompt_tokens")).isPositive();
         for (String e : events.subList(0, events.size() - 1)) dev.switchboard.support.OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", e);
 
         // the official SDK's accumulator needs the finish reason (it throws without one); a tool call's is tool_calls
-        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(env.gw().v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
         try {
-            String tool = up.sse(chunk("{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+            String tool = env.up().sse(chunk("{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
                     + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]}", null, null) + "data: [DONE]\n\n");
             ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
             try (var s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder().model("compat")
@@ -197,8 +182,8 @@ class UpstreamUsageIT {
             client.close();
         }
         // an Anthropic client of the same stream: a stop reason, and the estimated count instead of zeros
-        HttpResponse<String> anthropic = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"compat\","
-                + "\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + up.sse(chunk(
+        HttpResponse<String> anthropic = Http.post(env.gw().baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"compat\","
+                + "\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + env.up().sse(chunk(
                 "{\"role\":\"assistant\",\"content\":\"Hi\"}", null, null) + "data: [DONE]\n\n") + "\"}]}");
         String delta = Http.sseData(anthropic.body()).stream().filter(e -> e.contains("\"message_delta\"")).findFirst().orElseThrow();
         JsonObject md = new JsonObject(delta);
@@ -210,17 +195,17 @@ class UpstreamUsageIT {
     @Test
     void aToolCallWithoutAnIdGetsOneWholeOrStreamed() {
         String call = "{\"index\":0,\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}";
-        String whole = up.json(200, "{\"id\":\"c3\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"compat-model\",\"choices\":[{"
+        String whole = env.up().json(200, "{\"id\":\"c3\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"compat-model\",\"choices\":[{"
                 + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[" + call.replace("\"index\":0,", "")
                 + "]},\"finish_reason\":\"tool_calls\"}],\"usage\":" + usage(10, 5) + "}");
-        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(env.gw().v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
         try {
             ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("compat")
                     .addUserMessage(whole).build());
             String id = c.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction().id();
             assertThat(id).startsWith("call_").hasSize(29);
             // streamed: the first piece has no id and no type (what broke openai-node's accumulator)
-            String streamed = up.sse(chunk("{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"get_weather\","
+            String streamed = env.up().sse(chunk("{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"get_weather\","
                     + "\"arguments\":\"\"}}]}", null, null)
                     + chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]}", null, null)
                     + chunk("{}", "tool_calls", null) + "data: [DONE]\n\n");

@@ -101,4 +101,19 @@ class CancellationTest {
             assertThat(ran).as("round " + round).hasValue(20);
         }
     }
+
+    /**
+     * The gateway's own stop is known by identity, not by its code: an upstream Switchboard draining its calls sends a
+     * 503 gateway_shutting_down too, and that is the upstream's failure (retried, cooled down), not this gateway's stop.
+     */
+    @Test
+    void onlyTheGatewaysOwnStopIsACancellation() {
+        GatewayException own = Cancellation.gatewayStopping("stopping");
+        GatewayException upstreams = new GatewayException(ErrorKind.UNAVAILABLE, 503, "Upstream x is overloaded", null,
+                Cancellation.GATEWAY_STOPPED_CODE, null, null).fromUpstream(503);
+        assertThat(Cancellation.isCancellation(own)).isTrue();
+        assertThat(Cancellation.isCancellation(Cancellation.stopped(own, "openai/gpt-4o"))).as("with the called deployment").isTrue();
+        assertThat(Cancellation.calledDeployment(Cancellation.stopped(own, "openai/gpt-4o"))).isEqualTo("openai/gpt-4o");
+        assertThat(Cancellation.isCancellation(upstreams)).isFalse();
+    }
 }

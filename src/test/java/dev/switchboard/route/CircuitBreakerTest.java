@@ -134,6 +134,22 @@ class CircuitBreakerTest {
                 .isEqualTo("ContentPolicyViolationErrorAllowedFails");
     }
 
+    /**
+     * A failure keeps the provider's own status for its attempt records (a 500 behind our 502, Bedrock's 429
+     * ModelNotReadyException behind our 503): a provider's 5xx names the kind, a 4xx we answer as a 5xx does not.
+     */
+    @Test
+    void aProvidersOwnStatusKindsOnlyWhenItIsA5xx() {
+        assertThat(AllowedFailsPolicy.kindOf(new GatewayException(ErrorKind.UPSTREAM, 502, "m", null, null, null, null)
+                .fromUpstream(500))).isEqualTo(SERVER);
+        assertThat(AllowedFailsPolicy.kindOf(new GatewayException(ErrorKind.UNAVAILABLE, 503, "m", null, null, null, null)
+                .fromUpstream(429))).isEqualTo("ServiceUnavailableErrorAllowedFails");
+        assertThat(AllowedFailsPolicy.kindOf(new GatewayException(ErrorKind.UPSTREAM, 502, "m", null, null, null, null)
+                .fromUpstream(424))).isEqualTo("BadGatewayErrorAllowedFails");
+        assertThat(AllowedFailsPolicy.kindOf(new GatewayException(ErrorKind.TIMEOUT, 504, "m", null, null, null, null)
+                .fromUpstream(408))).isEqualTo("TimeoutErrorAllowedFails");
+    }
+
     @Test
     void aLargeAllowanceCountsWithoutATimestampEach() {
         CircuitBreaker b = new CircuitBreaker(0, AllowedFailsPolicy.from(java.util.Map.of(RATE, 10_000)), S);

@@ -2,6 +2,7 @@ package dev.switchboard.support;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -38,8 +39,16 @@ public final class RawHttp {
     }
 
     /** Sends {@code request} as is (ISO-8859-1 bytes) and reads until the server closes or {@code waitMillis} pass. */
-    public static Exchange exchange(int port, String request, long waitMillis) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+    public static Exchange exchange(int port, String request, long waitMillis) { return exchange(null, port, request, waitMillis); }
+
+    /**
+     * The same from the local address {@code from} (null: any), for a server that tells its clients apart by their
+     * address: the whole of 127/8 is loopback on Linux, so each 127.x.y.z is another client of the same machine.
+     */
+    public static Exchange exchange(String from, int port, String request, long waitMillis) {
+        try (Socket s = new Socket()) {
+            if (from != null) s.bind(new InetSocketAddress(from, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", port));
             s.setSoTimeout((int) waitMillis);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
@@ -64,6 +73,11 @@ public final class RawHttp {
             closed = true;
         }
         return new Exchange(out.toString(), closed, (System.nanoTime() - sinceNanos) / 1_000_000);
+    }
+
+    /** A GET with the given header lines (each ending in CRLF). */
+    public static String get(String path, String headerLines) {
+        return "GET " + path + " HTTP/1.1\r\n" + headerLines + "Connection: close\r\n\r\n";
     }
 
     /** A POST with a JSON body and the given extra header lines (each ending in CRLF). */

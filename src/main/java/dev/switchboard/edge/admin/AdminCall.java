@@ -13,6 +13,7 @@ import dev.switchboard.model.Caller;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -20,26 +21,28 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 
 /**
  * What every route of the admin API does around its own work: a request id, the caller's key (the master key, or for
  * the few routes LiteLLM opens to any key, any valid key), the JSON body of a POST, and the answer or its failure in
- * OpenAI's error shape, as LiteLLM answers. One place for it, so the key, spend and model-info routes cannot differ in
- * how they authenticate or fail.
+ * OpenAI's error shape, as LiteLLM answers, and the worker its blocking reads run on. One place for it, so the key,
+ * spend and model-info routes cannot differ in how they authenticate, fail or wait for the store.
  */
-final class AdminCall {
+record AdminCall(Vertx vertx, EdgeContext edge, DialectCall call) {
     private static final ObjectWriter WRITER = SpendJson.JSON.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
     /** Who may call a route: the master key only, or any valid key (the operation then decides what it may see). */
     enum Access { MASTER_KEY, ANY_KEY }
 
-    private final EdgeContext edge;
-    private final DialectCall call;
-
-    AdminCall(EdgeContext edge, DialectCall call) {
-        this.edge = edge;
-        this.call = call;
+    /**
+     * A read that blocks (the ledger, the key store) on a worker thread, never on the event loop. Unordered: the reads
+     * of the requests one event loop takes run side by side on the worker pool, not one after another, so a slow report
+     * does not hold up the next caller's key lookup.
+     */
+    <T extends JsonNode> Future<T> blocking(Callable<T> read) {
+        return vertx.executeBlocking(read, false);
     }
 
     /** A GET for the master key: {@code op} gets the routing context; its future's JSON is the answer. */

@@ -23,25 +23,24 @@ import java.util.function.Function;
 /**
  * LiteLLM's admin API: the key, customer, team and user APIs, the response cache, model health and budgets here, for
  * the master key only; the spend routes ({@link SpendRoutes}), the model-info routes ({@link ModelInfoRoutes}) and
- * the key lookups ({@link KeyInfoRoutes}) beside it, each in a class of its own. Errors use OpenAI's shape, as
- * LiteLLM's do ({@link AdminCall}). Database work runs on worker threads, never on the event loop.
+ * the key lookups ({@link KeyInfoRoutes}) beside it, each a record of the two things its routes use (the edge's
+ * context and the {@link AdminCall} they share). Errors use OpenAI's shape, as LiteLLM's do ({@link AdminCall}).
+ * Database work runs on worker threads, never on the event loop ({@link AdminCall#blocking}).
  */
 public final class AdminRoutes {
     private final EdgeContext edge;
     private final AdminCall calls;
-    private final Vertx vertx;
 
     /** @param call the OpenAI dialect's call helper (request ids, auth, body limit, OpenAI-shaped errors) */
     public AdminRoutes(Vertx vertx, EdgeContext edge, DialectCall call) {
-        this.vertx = vertx;
         this.edge = edge;
-        this.calls = new AdminCall(edge, call);
+        this.calls = new AdminCall(vertx, edge, call);
     }
 
     public void mount(Router router) {
         new ModelInfoRoutes(edge, calls).mount(router);
-        new SpendRoutes(vertx, edge, calls).mount(router);
-        new KeyInfoRoutes(vertx, edge, calls).mount(router);
+        new SpendRoutes(edge, calls).mount(router);
+        new KeyInfoRoutes(edge, calls).mount(router);
         mountBudgets(router);
         mountHealth(router);
         post(router, "/key/generate", (caller, body) -> edge.gateway().keys().generate(body));
@@ -68,7 +67,7 @@ public final class AdminRoutes {
             onlyParams(rc.request(), dev.switchboard.govern.KeyListQuery.PARAMS);
             var query = dev.switchboard.govern.KeyListQuery.parse(rc.request().params()::getAll);
             // whole keys carry their spend, read from the ledger: not on the event loop
-            return vertx.executeBlocking(() -> edge.gateway().keys().list(query), false);
+            return calls.blocking(() -> edge.gateway().keys().list(query));
         });
     }
 

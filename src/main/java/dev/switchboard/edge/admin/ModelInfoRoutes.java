@@ -20,15 +20,7 @@ import java.util.Set;
  * read context limits and prices with the app's own key: the master key sees every deployment; a virtual key (or a
  * JWT with a model list) sees the model_names it may call, and less of each ({@link ModelInfoJson#forApp}).
  */
-final class ModelInfoRoutes {
-    private final EdgeContext edge;
-    private final AdminCall calls;
-
-    ModelInfoRoutes(EdgeContext edge, AdminCall calls) {
-        this.edge = edge;
-        this.calls = calls;
-    }
-
+record ModelInfoRoutes(EdgeContext edge, AdminCall calls) {
     void mount(Router router) {
         for (String path : new String[] {"/model/info", "/v1/model/info"}) {
             calls.getByAnyKey(router, path, (rc, caller) -> {

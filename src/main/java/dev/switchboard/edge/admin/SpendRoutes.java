@@ -11,7 +11,6 @@ import dev.switchboard.account.SpendReports;
 import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.model.GatewayException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -25,9 +24,9 @@ import java.util.Set;
  * {@code /global/spend}, {@code /global/spend/logs}, {@code /global/spend/keys}, {@code /global/spend/models},
  * {@code /global/spend/tags}. Every figure is read from the ledger through {@link SpendReports} (its rows, its totals
  * per group), never summed a second way here; the LiteLLM shapes are built by {@link LiteLlmSpendJson}. The reads block,
- * so each runs on a worker.
+ * so each runs on a worker ({@link AdminCall#blocking}).
  */
-final class SpendRoutes {
+record SpendRoutes(EdgeContext edge, AdminCall calls) {
     private static final Set<String> LOG_PARAMS = Set.of("key", "api_key", "key_alias", "tag", "model", "start_date",
             "end_date", "since", "page", "page_size", "request_id", "trace_id", "session_id", "include_log", "user_id", "team_id",
             "min_spend", "max_spend", "summarize");
@@ -39,16 +38,6 @@ final class SpendRoutes {
     /** LiteLLM's views behind /global/spend* cover the calls since the start of the UTC day 30 days ago. */
     private static final int LAST_DAYS = 30;
 
-    private final Vertx vertx;
-    private final EdgeContext edge;
-    private final AdminCall calls;
-
-    SpendRoutes(Vertx vertx, EdgeContext edge, AdminCall calls) {
-        this.vertx = vertx;
-        this.edge = edge;
-        this.calls = calls;
-    }
-
     void mount(Router router) {
         calls.get(router, "/spend/logs", rc -> spendLogs(rc.request(), false));
         // LiteLLM's paged spend logs, which tools written against LiteLLM read: the same rows, LiteLLM's fields added
@@ -58,24 +47,20 @@ final class SpendRoutes {
         calls.get(router, "/global/spend/tags", rc -> globalSpendTags(rc.request()));
         calls.get(router, "/global/spend", rc -> {
             onlyParams(rc.request(), Set.of());
-            return blocking(() -> LiteLlmSpendJson.globalSpend(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.DAY)));
+            return calls.blocking(() -> LiteLlmSpendJson.globalSpend(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.DAY)));
         });
         calls.get(router, "/global/spend/logs", rc -> globalSpendLogs(rc.request()));
         calls.get(router, "/global/spend/keys", rc -> {
             onlyParams(rc.request(), Set.of("limit"));
             Integer limit = limit(rc.request(), null); // LiteLLM: every key unless asked
-            return blocking(() -> LiteLlmSpendJson.topKeys(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.KEY),
+            return calls.blocking(() -> LiteLlmSpendJson.topKeys(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.KEY),
                     limit, edge.gateway().keys()::token, edge.gateway().keys()::keyName));
         });
         calls.get(router, "/global/spend/models", rc -> {
             onlyParams(rc.request(), Set.of("limit"));
             Integer limit = limit(rc.request(), 10); // LiteLLM's default: the top 10
-            return blocking(() -> LiteLlmSpendJson.topModels(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.MODEL), limit));
+            return calls.blocking(() -> LiteLlmSpendJson.topModels(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.MODEL), limit));
         });
-    }
-
-    private <T extends JsonNode> Future<T> blocking(java.util.concurrent.Callable<T> read) {
-        return vertx.executeBlocking(read, false);
     }
 
     /**
@@ -96,7 +81,7 @@ final class SpendRoutes {
         if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
         if (size < 1 || size > 1000) throw GatewayException.badRequest("'page_size' must be between 1 and 1000.", "page_size");
         if (liteLlmShape) return liteLlmShape(q, spendQuery, page, size);
-        return blocking(() -> {
+        return calls.blocking(() -> {
             SpendReports.Page p = edge.gateway().spend().logs(narrowed(spendQuery, q), page, size);
             ObjectNode out = SpendJson.JSON.createObjectNode();
             out.set("data", rows(p, v2, includeLog));
@@ -118,10 +103,10 @@ final class SpendRoutes {
         boolean summarize = boolParam(q, "summarize", true);
         if (summarize && q.getParam("start_date") != null && q.getParam("end_date") != null) {
             TimeRange range = new TimeRange(query.fromMillis(), query.toMillis());
-            return blocking(() -> LiteLlmSpendJson.daySummaries(edge.gateway().spend().dailyShares(narrowed(query, q)),
+            return calls.blocking(() -> LiteLlmSpendJson.daySummaries(edge.gateway().spend().dailyShares(narrowed(query, q)),
                     range, edge.gateway().keys()::token));
         }
-        return blocking(() -> rows(edge.gateway().spend().logs(narrowed(query, q), page, size), true, boolParam(q, "include_log")));
+        return calls.blocking(() -> rows(edge.gateway().spend().logs(narrowed(query, q), page, size), true, boolParam(q, "include_log")));
     }
 
     /** A page's rows as the spend routes show them; with {@code liteLlm}, LiteLLM's names for what each row says. Blocking. */
@@ -154,7 +139,7 @@ final class SpendRoutes {
         if (q.getParam("team_id") != null) tags.add("team:" + q.getParam("team_id"));
         SpendQuery query = query(q).withTagsAndCost(tags, null, null).withEndUser(q.getParam("customer_id"));
         TimeRange range = new TimeRange(query.fromMillis(), query.toMillis());
-        return blocking(() -> {
+        return calls.blocking(() -> {
             var totals = edge.gateway().spend().totals(query, by);
             ObjectNode out = SpendJson.JSON.createObjectNode();
             out.put("group_by", by.name().toLowerCase(Locale.ROOT));
@@ -181,7 +166,7 @@ final class SpendRoutes {
     private Future<JsonNode> spendTags(HttpServerRequest q) {
         onlyParams(q, Set.of("start_date", "end_date"));
         SpendQuery query = query(q);
-        return blocking(() -> LiteLlmSpendJson.tagRows(edge.gateway().spend().totals(query, SpendReports.GroupBy.TAG)));
+        return calls.blocking(() -> LiteLlmSpendJson.tagRows(edge.gateway().spend().totals(query, SpendReports.GroupBy.TAG)));
     }
 
     /**
@@ -201,7 +186,7 @@ final class SpendRoutes {
             if (only.contains("all-tags")) only = null;
         }
         Set<String> wanted = only;
-        return blocking(() -> LiteLlmSpendJson.spendPerTag(edge.gateway().spend().totals(query, SpendReports.GroupBy.TAG), wanted));
+        return calls.blocking(() -> LiteLlmSpendJson.spendPerTag(edge.gateway().spend().totals(query, SpendReports.GroupBy.TAG), wanted));
     }
 
     /**
@@ -214,7 +199,7 @@ final class SpendRoutes {
         String keyId = ref == null ? null : edge.gateway().keys().keyId(ref);
         SpendQuery last = lastDays();
         SpendQuery query = new SpendQuery(keyId, null, null, null, last.fromMillis(), null);
-        return blocking(() -> {
+        return calls.blocking(() -> {
             String token = keyId == null ? null : edge.gateway().keys().token(keyId);
             return LiteLlmSpendJson.daily(edge.gateway().spend().totals(query, SpendReports.GroupBy.DAY), keyId == null ? null
                     : token != null ? token : keyId);

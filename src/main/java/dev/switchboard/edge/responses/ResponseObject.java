@@ -119,7 +119,18 @@ final class ResponseObject {
         o.put("output_tokens", u.completionTokens());
         o.putObject("output_tokens_details").put("reasoning_tokens", u.reasoningTokens());
         o.put("total_tokens", u.totalTokens());
+        withCost(o, u);
         return o;
+    }
+
+    /**
+     * {@code usage} with the gateway's price of the call ({@code cost}, USD, in plain notation as on the other dialects'
+     * answers, the same value as {@code x-switchboard-cost} and the ledger row), when {@code u} is priced; an upstream's
+     * own {@code cost} is left as it said it.
+     */
+    static void withCost(ObjectNode usage, Usage u) {
+        if (u == null || u.cost() == null || usage.has("cost")) return;
+        usage.putRawValue("cost", new com.fasterxml.jackson.databind.util.RawValue(dev.switchboard.model.PlainDecimal.of(u.cost())));
     }
 
     /**

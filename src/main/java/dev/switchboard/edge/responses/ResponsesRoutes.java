@@ -203,6 +203,7 @@ public final class ResponsesRoutes {
             // OpenAI's own answer, passed back as it wrote it, under the gateway's id (stored under it too); the gateway
             // ran a background response itself, so OpenAI's copy says background: false
             ObjectNode passed = ((ObjectNode) r.raw().body()).deepCopy().put("id", id);
+            if (passed.get("usage") instanceof ObjectNode usage) ResponseObject.withCost(usage, r.usage());
             if (req.background()) passed.put("background", true).put("created_at", createdMillis / 1000);
             return passed;
         }

@@ -327,6 +327,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             }
             String type = e.path("type").asText();
             if (type.equals("response.completed") || type.equals("response.incomplete")) relayedResponse = r;
+            // the chunk carrying OpenAI's usage was priced on its way (MeteredStream): the cost rides in that usage
+            if (c.usage() != null && r.get("usage") instanceof ObjectNode usage) ResponseObject.withCost(usage, c.usage());
         }
         if (createdSent) e.put("sequence_number", sequence++); // after the gateway's own first event
         else sequence = e.path("sequence_number").asInt(sequence) + 1;

@@ -47,17 +47,22 @@ final class BedrockErrorDecoder {
         }
         String type = exceptionType.isEmpty() ? exceptionType
                 : Character.toUpperCase(exceptionType.charAt(0)) + exceptionType.substring(1); // throttlingException → ThrottlingException
+        // no HTTP status came with it (the stream's was 200): the status its name stands for, worded as an event in
+        // the stream ("failed (HTTP 502)" named a status Bedrock never sent)
         int status = switch (type) {
             case "ThrottlingException" -> 429;
             case "ValidationException" -> 400;
             case "ServiceUnavailableException" -> 503;
-            default -> 500; // ModelStreamErrorException, InternalServerException, anything new
+            default -> 502; // ModelStreamErrorException, InternalServerException, anything new
         };
-        return of(status, type, message, null, deploymentId, secret);
+        Mapped m = map(status, type, message);
+        return UpstreamErrors.inStream(m.status(), text(type, message), type, null, m.code(), deploymentId, secret);
     }
 
-    private static GatewayException of(int status, String type, String message, Long retryAfter, String deploymentId,
-                                       String secret) {
+    /** The status and code the gateway answers for an exception; {@code status} is Bedrock's, kept for a name it does not know. */
+    private record Mapped(int status, String code) {}
+
+    private static Mapped map(int status, String type, String message) {
         String code = null;
         int effective = status;
         if (type != null) {
@@ -85,7 +90,22 @@ final class BedrockErrorDecoder {
                 default -> { }
             }
         }
-        String text = message == null || message.isBlank() ? type : type == null ? message : type + ": " + message;
-        return UpstreamErrors.fromStatus(effective, text, type, null, code, retryAfter, deploymentId, secret);
+        return new Mapped(effective, code);
+    }
+
+    /**
+     * An error answer: the gateway's status for its exception (the README's table), while the message and the attempt's
+     * records (ledger row, metric, span) keep the status Bedrock sent, as every provider's do: an InternalServerException
+     * is "failed (HTTP 500)" and a 500 in the ledger behind the client's 502, a ModelErrorException (424) a 424.
+     */
+    private static GatewayException of(int status, String type, String message, Long retryAfter, String deploymentId,
+                                       String secret) {
+        Mapped m = map(status, type, message);
+        return UpstreamErrors.fromStatus(m.status(), status, text(type, message), type, null, m.code(), retryAfter,
+                deploymentId, secret);
+    }
+
+    private static String text(String type, String message) {
+        return message == null || message.isBlank() ? type : type == null ? message : type + ": " + message;
     }
 }

@@ -66,7 +66,7 @@ final class GeminiStream extends SseRelay {
         JsonNode n = json(data);
         if (n == null) return;
         if (n.has("error")) {
-            fail(GeminiErrorDecoder.fromBody(n.path("error").path("code").asInt(502), n, null, deploymentId, secret));
+            fail(GeminiErrorDecoder.inStream(n, deploymentId, secret));
             return;
         }
         String problem = GeminiAnswerShape.event(n);

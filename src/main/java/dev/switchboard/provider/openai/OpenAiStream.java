@@ -7,6 +7,7 @@ import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.RelayedEvent;
+import dev.switchboard.model.Usage;
 import dev.switchboard.provider.AnswerShape;
 import dev.switchboard.provider.KeyScrubber;
 import dev.switchboard.provider.SseRelay;
@@ -59,8 +60,19 @@ final class OpenAiStream extends SseRelay {
         onEvent(event, data, 0, data.length);
     }
 
+    /**
+     * The failure a finish reason said ({@link FinishReasons.Failed}), held until the usage the server sends after it
+     * (OpenAI's order: the finishing chunk, then the usage chunk): the provider bills the failed generation, so the call
+     * is metered at its usage, not the gateway's estimate. Null while the stream goes well.
+     */
+    private GatewayException failedFinish;
+
     @Override
     protected void onEvent(String event, byte[] data, int offset, int length) {
+        if (failedFinish != null) {
+            usageAfterFailedFinish(data, offset, length);
+            return;
+        }
         if (isDone(data, offset, length)) {
             finish();
             return;
@@ -165,7 +177,10 @@ final class OpenAiStream extends SseRelay {
             fail(OpenAiErrorDecoder.midStream(e.error, deploymentId, secret));
             return;
         } catch (FinishReasons.Failed e) {
-            fail(e.error(deploymentId)); // the server said the generation failed: an error event, never [DONE]
+            // the server said the generation failed: an error event, never [DONE]; after its usage, when it sends one
+            failedFinish = e.error(deploymentId);
+            Usage onTheChunk = decoder.usageOf(java.util.Arrays.copyOfRange(data, offset, offset + length)); // Mistral's place
+            if (onTheChunk != null) failWithUsage(onTheChunk);
             return;
         } catch (AnswerShape.Wrong e) {
             failShape(e.getMessage());
@@ -224,11 +239,37 @@ final class OpenAiStream extends SseRelay {
         emit(toolCalls.normalize(scrubText(chunk, mask)));
     }
 
+    /**
+     * An event after a finish reason that said the generation failed: the usage chunk goes out (the ledger prices it),
+     * then the failure; [DONE], or anything that is not a usage chunk, fails the stream at once.
+     */
+    private void usageAfterFailedFinish(byte[] data, int offset, int length) {
+        Usage usage = isDone(data, offset, length) ? null : decoder.usageOf(java.util.Arrays.copyOfRange(data, offset, offset + length));
+        if (usage == null && heldUsage != null) usage = heldUsage.usage(); // a running count before the finish
+        failWithUsage(usage);
+    }
+
+    /** Sends {@code usage} (when there is one) on a chunk of its own, then fails with the held failure. */
+    private void failWithUsage(Usage usage) {
+        GatewayException failure = failedFinish;
+        if (usage != null) {
+            heldUsage = null;
+            // the failing chunk may be the first (no id or model seen yet): the deployment's model then, as finishIfUnsaid does
+            emit(new ChatChunk(unfinished.id, unfinished.created != 0 ? unfinished.created : System.currentTimeMillis() / 1000,
+                    unfinished.model != null ? unfinished.model : decoder.fallbackModel(), java.util.List.of(), usage, null, null, null));
+        }
+        fail(failure);
+    }
+
     /** The running count held when no usage came with or after the finish reason: sent before the stream ends. */
     private ChatChunk heldUsage;
 
     @Override
     protected void beforeEnd() {
+        if (failedFinish != null) { // the body ended after a failed finish without a usage chunk
+            failWithUsage(heldUsage == null ? null : heldUsage.usage());
+            return;
+        }
         finishIfUnsaid();
         if (heldUsage == null) return;
         ChatChunk u = heldUsage;
@@ -312,5 +353,5 @@ final class OpenAiStream extends SseRelay {
     }
 
     @Override
-    protected boolean completeAtEndOfBody() { return sawFinishReason; }
+    protected boolean completeAtEndOfBody() { return sawFinishReason || failedFinish != null; } // the latter fails in beforeEnd
 }

@@ -11,7 +11,7 @@ import com.anthropic.models.messages.Metadata;
 import com.anthropic.models.messages.ThinkingBlockParam;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlockParam;
-import dev.switchboard.support.CannedUpstream;
+import dev.switchboard.support.CannedGateway;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonArray;
@@ -30,8 +30,7 @@ import org.junit.jupiter.api.Test;
  * ({@code /quirks/deepseek}, {@code /quirks/mistral}); a canned upstream sends their exact answers.
  */
 class LongTailDialectIT {
-    static TestGateway gw;
-    static CannedUpstream up;
+    static CannedGateway env;
     static AnthropicClient anthropic;
 
     private static final String WEATHER = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
@@ -40,8 +39,7 @@ class LongTailDialectIT {
 
     @BeforeAll
     static void start() {
-        up = CannedUpstream.start();
-        gw = TestGateway.start("""
+        env = CannedGateway.start("""
                 model_list:
                   - model_name: ds-reasoner
                     litellm_params: { model: deepseek/deepseek-reasoner, api_base: "${SIM_ROOT}/quirks/deepseek/v1", api_key: sk-ds-test-9f8e7d6c }
@@ -55,25 +53,22 @@ class LongTailDialectIT {
                     litellm_params: { model: deepseek/deepseek-chat, api_base: "%1$s/v1", api_key: sk-ds-test-9f8e7d6c }
                 router_settings: { num_retries: 0, allowed_fails: 100000 }
                 general_settings: { master_key: os.environ/MASTER_KEY }
-                """.formatted(up.rootUrl()));
-        anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+                """);
+        anthropic = AnthropicOkHttpClient.builder().baseUrl(env.gw().baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
     }
 
     @AfterAll
-    static void stop() {
-        gw.close();
-        up.close();
-    }
+    static void stop() { env.close(); }
 
     private static HttpResponse<String> chat(String body) {
-        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        return Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
     }
 
     private static HttpResponse<String> messages(String body) {
-        return Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body, "anthropic-version", "2023-06-01");
+        return Http.post(env.gw().baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, body, "anthropic-version", "2023-06-01");
     }
 
-    private static JsonArray sentMessages() { return gw.simulator.last().body().getJsonArray("messages"); }
+    private static JsonArray sentMessages() { return env.gw().simulator.last().body().getJsonArray("messages"); }
 
     // ---- D1: DeepSeek thinking mode gets the reasoning of its tool-calling turns back -------------------------------
 
@@ -108,16 +103,16 @@ class LongTailDialectIT {
     /** Claude Code on a DeepSeek alias: the thinking block of its tool-use turn reaches DeepSeek as reasoning_content. */
     @Test
     void deepSeekToolLoopFromTheAnthropicSdkCarriesTheThinkingBlock() {
-        var answer = anthropic.messages().create(toolLoop("ds-reasoner", "toolu_01A09q90qw90lq917835lq9", "Let me look it up."));
+        var answer = anthropic.messages().create(toolLoop("ds-reasoner", "toolu_01A09q90qw90lq917835lq9", "Let me look it env.up()."));
         assertThat(answer.content()).isNotEmpty();
         JsonObject assistant = sentMessages().getJsonObject(1);
-        assertThat(assistant.getString("reasoning_content")).isEqualTo("Let me look it up.");
+        assertThat(assistant.getString("reasoning_content")).isEqualTo("Let me look it env.up().");
     }
 
     /** A Responses client's reasoning item (its summary) is the reasoning of the function call after it. */
     @Test
     void deepSeekToolLoopFromTheResponsesApiCarriesTheReasoningItem() {
-        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, "{\"model\":\"ds-reasoner\",\"store\":false,"
+        HttpResponse<String> r = Http.post(env.gw().v1() + "/responses", TestGateway.MASTER_KEY, "{\"model\":\"ds-reasoner\",\"store\":false,"
                 + "\"tools\":[{\"type\":\"function\",\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}],\"input\":["
                 + "{\"role\":\"user\",\"content\":\"weather in Paris?\"},"
                 + "{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"Call the tool.\"}]},"
@@ -143,7 +138,7 @@ class LongTailDialectIT {
     void mistralTakesRandomSeedAndNoUser() {
         HttpResponse<String> r = chat("{\"model\":\"mistral\",\"seed\":7,\"user\":\"alice\",\"messages\":[{\"role\":\"user\",\"name\":\"alice\",\"content\":\"hi\"}]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonObject sent = gw.simulator.last().body();
+        JsonObject sent = env.gw().simulator.last().body();
         assertThat(sent.getInteger("random_seed")).isEqualTo(7);
         assertThat(sent.containsKey("seed")).isFalse();
         assertThat(sent.containsKey("user")).isFalse();
@@ -159,7 +154,7 @@ class LongTailDialectIT {
     void claudeCodeOnMistralSendsNoUserAndNineCharacterToolCallIds() {
         var answer = anthropic.messages().create(toolLoop("mistral", "toolu_01A09q90qw90lq917835lq9", "thinking"));
         assertThat(answer.content()).isNotEmpty();
-        JsonObject sent = gw.simulator.last().body();
+        JsonObject sent = env.gw().simulator.last().body();
         assertThat(sent.containsKey("user")).isFalse();
         String id = sent.getJsonArray("messages").getJsonObject(1).getJsonArray("tool_calls").getJsonObject(0).getString("id");
         assertThat(id).matches("[a-zA-Z0-9]{9}");
@@ -205,12 +200,12 @@ class LongTailDialectIT {
     /** Mistral's model_length (cut by the context length) is a cut answer in every dialect, as length is. */
     @Test
     void mistralModelLengthIsACutAnswerInEveryDialect() {
-        String tag = up.json(200, answer("magistral-medium-latest", "\"partial\"", "model_length"));
+        String tag = env.up().json(200, answer("magistral-medium-latest", "\"partial\"", "model_length"));
         JsonObject openai = new JsonObject(chat("{\"model\":\"magistral\",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}").body());
         assertThat(openai.getJsonArray("choices").getJsonObject(0).getString("finish_reason")).isEqualTo("length");
         JsonObject claude = new JsonObject(messages("{\"model\":\"magistral\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}").body());
         assertThat(claude.getString("stop_reason")).isEqualTo("max_tokens");
-        JsonObject resp = new JsonObject(Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+        JsonObject resp = new JsonObject(Http.post(env.gw().v1() + "/responses", TestGateway.MASTER_KEY,
                 "{\"model\":\"magistral\",\"store\":false,\"input\":\"" + tag + "\"}").body());
         assertThat(resp.getString("status")).isEqualTo("incomplete");
     }
@@ -218,7 +213,7 @@ class LongTailDialectIT {
     /** A reason no table knows is not passed off as a whole answer either. */
     @Test
     void anUnknownFinishReasonIsNotStop() {
-        String tag = up.json(200, answer("deepseek-chat", "\"maybe whole\"", "some_new_reason"));
+        String tag = env.up().json(200, answer("deepseek-chat", "\"maybe whole\"", "some_new_reason"));
         JsonObject openai = new JsonObject(chat("{\"model\":\"ds-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}").body());
         assertThat(openai.getJsonArray("choices").getJsonObject(0).getString("finish_reason")).isEqualTo("length");
         assertThat(openai.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content")).isEqualTo("maybe whole");
@@ -227,7 +222,7 @@ class LongTailDialectIT {
     /** DeepSeek's insufficient_system_resource is a failure (503, overloaded for Anthropic clients), never an answer. */
     @Test
     void deepSeekInsufficientSystemResourceIsAFailure() {
-        String tag = up.json(200, answer("deepseek-chat", "\"inter\"", "insufficient_system_resource"));
+        String tag = env.up().json(200, answer("deepseek-chat", "\"inter\"", "insufficient_system_resource"));
         HttpResponse<String> openai = chat("{\"model\":\"ds-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
         assertThat(openai.statusCode()).as(openai.body()).isEqualTo(503);
         assertThat(openai.body()).contains("insufficient_system_resource");
@@ -241,7 +236,7 @@ class LongTailDialectIT {
     void mistralStreamEndingInErrorEndsWithAnErrorEvent() {
         String chunk = "data: {\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"magistral-medium-latest\","
                 + "\"choices\":[{\"index\":0,\"delta\":%s,\"finish_reason\":%s}]}\n\n";
-        String tag = up.sse(chunk.formatted("{\"role\":\"assistant\",\"content\":\"partial \"}", "null")
+        String tag = env.up().sse(chunk.formatted("{\"role\":\"assistant\",\"content\":\"partial \"}", "null")
                 + chunk.formatted("{\"content\":\"\"}", "\"error\"") + "data: [DONE]\n\n");
         String openai = chat("{\"model\":\"magistral\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}").body();
         assertThat(openai).contains("partial ").contains("\"error\"").doesNotContain("[DONE]").doesNotContain("\"finish_reason\":\"stop\"");
@@ -253,7 +248,7 @@ class LongTailDialectIT {
 
     @Test
     void magistralThinkingChunksAreReasoningInEveryDialect() {
-        String tag = up.json(200, answer("magistral-medium-latest", "[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\","
+        String tag = env.up().json(200, answer("magistral-medium-latest", "[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\","
                 + "\"text\":\"Two and two.\"}]},{\"type\":\"text\",\"text\":\"4\"}]", "stop"));
         JsonObject message = new JsonObject(chat("{\"model\":\"magistral\",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}").body())
                 .getJsonArray("choices").getJsonObject(0).getJsonObject("message");
@@ -267,7 +262,7 @@ class LongTailDialectIT {
 
         String chunk = "data: {\"id\":\"s2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"magistral-medium-latest\","
                 + "\"choices\":[{\"index\":0,\"delta\":%s,\"finish_reason\":%s}]}\n\n";
-        String streamed = up.sse(chunk.formatted("{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":"
+        String streamed = env.up().sse(chunk.formatted("{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":"
                 + "[{\"type\":\"text\",\"text\":\"Two and \"}]}]}", "null")
                 + chunk.formatted("{\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"two.\"}]}]}", "null")
                 + chunk.formatted("{\"content\":\"4\"}", "\"stop\"") + "data: [DONE]\n\n");

@@ -1,14 +1,14 @@
 package dev.switchboard.it.conformance;
 
+import static dev.switchboard.it.conformance.OpenAiCompatibleWire.answer;
+import static dev.switchboard.it.conformance.OpenAiCompatibleWire.chunk;
+import static dev.switchboard.it.conformance.OpenAiCompatibleWire.chunks;
+import static dev.switchboard.it.conformance.OpenAiCompatibleWire.usageChunk;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.support.Admin;
-import dev.switchboard.support.CannedUpstream;
-import dev.switchboard.support.Http;
-import dev.switchboard.support.TestGateway;
+import dev.switchboard.support.CannedGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,13 +20,11 @@ import org.junit.jupiter.api.Test;
  * {@code x_groq.usage}.
  */
 class LongTailUsageIT {
-    static CannedUpstream up;
-    static TestGateway gw;
+    static CannedGateway env;
 
     @BeforeAll
     static void start() {
-        up = CannedUpstream.start();
-        gw = TestGateway.start("""
+        env = CannedGateway.start("""
                 model_list:
                   - model_name: grok
                     litellm_params: { model: xai/grok-3-mini, api_base: "%1$s/v1", api_key: sk-xai-test-9f8e7d6c }
@@ -40,58 +38,13 @@ class LongTailUsageIT {
                     model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 }
                 router_settings: { num_retries: 0 }
                 general_settings: { master_key: os.environ/MASTER_KEY }
-                """.formatted(up.rootUrl()));
+                """);
     }
 
     @AfterAll
-    static void stop() {
-        gw.close();
-        up.close();
-    }
-
-    private static HttpResponse<String> chat(String alias, String tag, boolean stream) {
-        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"stream\":" + stream
-                + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "")
-                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
-    }
-
-    private static HttpResponse<String> messages(String alias, String tag, boolean stream) {
-        return Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":50,"
-                + "\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
-    }
-
-    private static JsonObject ledgerRow(HttpResponse<String> r) {
-        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
-        for (Object o : new Admin(gw).getOk("/spend/logs?request_id=" + id).getJsonArray("data")) {
-            JsonObject row = (JsonObject) o;
-            if (row.getString("request_id").equals(id) && row.getInteger("attempt") == 0) return row;
-        }
-        throw new AssertionError("no ledger row for " + id);
-    }
+    static void stop() { env.close(); }
 
     private static String cost(HttpResponse<String> r) { return r.headers().firstValue("x-switchboard-cost").orElseThrow(); }
-
-    private static List<JsonObject> chunks(String sse) {
-        return Http.sseData(sse).stream().filter(d -> d.startsWith("{")).map(JsonObject::new).toList();
-    }
-
-    private static JsonObject usageChunk(String sse) {
-        List<JsonObject> withUsage = chunks(sse).stream().filter(c -> c.getJsonObject("usage") != null).toList();
-        assertThat(withUsage).as(sse).hasSize(1);
-        return withUsage.get(0).getJsonObject("usage");
-    }
-
-    private static String answer(String id, String model, String usage) {
-        return "{" + (id == null ? "" : "\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":1700000000,")
-                + "\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello there\"},"
-                + "\"finish_reason\":\"stop\"}]" + (usage == null ? "" : ",\"usage\":" + usage) + "}";
-    }
-
-    private static String chunk(String id, String model, String delta, String finish, String more) {
-        return "data: {" + (id == null ? "" : "\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,")
-                + "\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":"
-                + (finish == null ? "null" : "\"" + finish + "\"") + "}]" + (more == null ? "" : "," + more) + "}\n\n";
-    }
 
     // ---- xAI (D2) ----
 
@@ -103,8 +56,8 @@ class LongTailUsageIT {
 
     @Test
     void xaiReasoningTokensAreBilledAsOutputInTheLedgerAndEveryDialect() {
-        String tag = up.json(200, answer("6b1c0f6e-xai", "grok-3-mini", XAI_USAGE));
-        HttpResponse<String> r = chat("grok", tag, false);
+        String tag = env.up().json(200, answer("6b1c0f6e-xai", "grok-3-mini", XAI_USAGE));
+        HttpResponse<String> r = env.chat("grok", tag, false);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonObject usage = new JsonObject(r.body()).getJsonObject("usage");
         assertThat(usage.getInteger("completion_tokens")).as(usage.encode()).isEqualTo(18);
@@ -112,32 +65,32 @@ class LongTailUsageIT {
         assertThat(usage.getJsonObject("completion_tokens_details").getInteger("reasoning_tokens")).isEqualTo(11);
         // 23 × $0.30/M + (7 + 11) × $0.50/M
         assertThat(cost(r)).isEqualTo("0.0000159");
-        JsonObject row = ledgerRow(r);
+        JsonObject row = env.ledgerRow(r);
         assertThat(row.getLong("completion_tokens")).as(row.encode()).isEqualTo(18);
         assertThat(row.getLong("reasoning_tokens")).isEqualTo(11);
         assertThat(row.getDouble("spend")).isEqualTo(0.0000159);
 
-        HttpResponse<String> a = messages("grok", tag, false);
+        HttpResponse<String> a = env.messages("grok", tag, false);
         assertThat(new JsonObject(a.body()).getJsonObject("usage").getInteger("output_tokens")).as(a.body()).isEqualTo(18);
 
-        String stream = up.sse(chunk("s1", "grok-3-mini", "{\"role\":\"assistant\",\"reasoning_content\":\"hm\"}", null, null)
+        String stream = env.up().sse(chunk("s1", "grok-3-mini", "{\"role\":\"assistant\",\"reasoning_content\":\"hm\"}", null, null)
                 + chunk("s1", "grok-3-mini", "{\"content\":\"Hi\"}", null, null)
                 + chunk("s1", "grok-3-mini", "{}", "stop", null)
                 + "data: {\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"grok-3-mini\","
                 + "\"choices\":[],\"usage\":" + XAI_USAGE + "}\n\ndata: [DONE]\n\n");
-        HttpResponse<String> s = chat("grok", stream, true);
+        HttpResponse<String> s = env.chat("grok", stream, true);
         assertThat(usageChunk(s.body()).getInteger("completion_tokens")).isEqualTo(18);
-        assertThat(ledgerRow(s).getDouble("spend")).isEqualTo(0.0000159);
+        assertThat(env.ledgerRow(s).getDouble("spend")).isEqualTo(0.0000159);
     }
 
     /** A server that puts the reasoning inside the completion after all (total = prompt + completion) is read as OpenAI. */
     @Test
     void xaiReasoningAlreadyInsideTheCompletionIsNotCountedTwice() {
-        String tag = up.json(200, answer("6b1c0f6e-xai2", "grok-3-mini", "{\"prompt_tokens\":23,\"completion_tokens\":18,"
+        String tag = env.up().json(200, answer("6b1c0f6e-xai2", "grok-3-mini", "{\"prompt_tokens\":23,\"completion_tokens\":18,"
                 + "\"total_tokens\":41,\"completion_tokens_details\":{\"reasoning_tokens\":11}}"));
-        HttpResponse<String> r = chat("grok", tag, false);
+        HttpResponse<String> r = env.chat("grok", tag, false);
         assertThat(new JsonObject(r.body()).getJsonObject("usage").getInteger("completion_tokens")).isEqualTo(18);
-        assertThat(ledgerRow(r).getDouble("spend")).isEqualTo(0.0000159);
+        assertThat(env.ledgerRow(r).getDouble("spend")).isEqualTo(0.0000159);
     }
 
     // ---- Perplexity (D3) ----
@@ -148,12 +101,12 @@ class LongTailUsageIT {
 
     @Test
     void perplexityIsBilledItsOwnTotalWithTheRequestFeeAndItsCostObjectReachesTheClient() {
-        String tag = up.json(200, answer("pplx-1", "sonar", PPLX_USAGE).replace("\"choices\"",
+        String tag = env.up().json(200, answer("pplx-1", "sonar", PPLX_USAGE).replace("\"choices\"",
                 "\"citations\":[\"https://example.com/a\"],\"choices\""));
-        HttpResponse<String> r = chat("pplx", tag, false);
+        HttpResponse<String> r = env.chat("pplx", tag, false);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(cost(r)).isEqualTo("0.00503");
-        JsonObject row = ledgerRow(r);
+        JsonObject row = env.ledgerRow(r);
         assertThat(row.getDouble("spend")).as(row.encode()).isEqualTo(0.00503);
         JsonObject usage = new JsonObject(r.body()).getJsonObject("usage");
         assertThat(usage.getJsonObject("cost").getDouble("request_cost")).as(usage.encode()).isEqualTo(0.005);
@@ -165,24 +118,24 @@ class LongTailUsageIT {
         // streamed: the running usage on every chunk, the cost object with the last
         String running = "{\"prompt_tokens\":23,\"completion_tokens\":2,\"total_tokens\":25,\"search_context_size\":\"low\","
                 + "\"cost\":{\"input_tokens_cost\":0.00002,\"output_tokens_cost\":0.0,\"request_cost\":0.005,\"total_cost\":0.00502}}";
-        String stream = up.sse(chunk("p1", "sonar", "{\"role\":\"assistant\",\"content\":\"Hel\"}", null, "\"usage\":" + running)
+        String stream = env.up().sse(chunk("p1", "sonar", "{\"role\":\"assistant\",\"content\":\"Hel\"}", null, "\"usage\":" + running)
                 + chunk("p1", "sonar", "{\"content\":\"lo\"}", "stop", "\"usage\":" + PPLX_USAGE) + "data: [DONE]\n\n");
-        HttpResponse<String> s = chat("pplx", stream, true);
+        HttpResponse<String> s = env.chat("pplx", stream, true);
         assertThat(usageChunk(s.body()).getJsonObject("cost").getDouble("total_cost")).as(s.body()).isEqualTo(0.00503);
-        assertThat(ledgerRow(s).getDouble("spend")).isEqualTo(0.00503);
+        assertThat(env.ledgerRow(s).getDouble("spend")).isEqualTo(0.00503);
     }
 
     // ---- OpenRouter (D7) ----
 
     @Test
     void openRouterIsBilledWhatItChargedEvenForAModelTheCatalogLacks() {
-        String tag = up.json(200, answer("gen-1", "newvendor/brand-new-model", "{\"prompt_tokens\":23,\"completion_tokens\":7,"
+        String tag = env.up().json(200, answer("gen-1", "newvendor/brand-new-model", "{\"prompt_tokens\":23,\"completion_tokens\":7,"
                 + "\"total_tokens\":30,\"cost\":0.0042,\"is_byok\":false,\"prompt_tokens_details\":{\"cached_tokens\":0},"
                 + "\"cost_details\":{\"upstream_inference_cost\":null}}"));
-        HttpResponse<String> r = chat("or-new", tag, false);
+        HttpResponse<String> r = env.chat("or-new", tag, false);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(cost(r)).isEqualTo("0.0042");
-        JsonObject row = ledgerRow(r);
+        JsonObject row = env.ledgerRow(r);
         assertThat(row.getDouble("spend")).as(row.encode()).isEqualTo(0.0042);
         assertThat(row.getBoolean("priced")).isTrue();
         JsonObject usage = new JsonObject(r.body()).getJsonObject("usage");
@@ -194,27 +147,27 @@ class LongTailUsageIT {
     /** BYOK: OpenRouter's cost is its fee only; the user's own key paid upstream_inference_cost, which the ledger adds. */
     @Test
     void openRouterByokCallsAreBilledTheFeeAndTheUpstreamCost() {
-        String tag = up.json(200, answer("gen-2", "newvendor/brand-new-model", "{\"prompt_tokens\":23,\"completion_tokens\":7,"
+        String tag = env.up().json(200, answer("gen-2", "newvendor/brand-new-model", "{\"prompt_tokens\":23,\"completion_tokens\":7,"
                 + "\"total_tokens\":30,\"cost\":0.0002,\"is_byok\":true,\"cost_details\":{\"upstream_inference_cost\":0.004}}"));
-        HttpResponse<String> r = chat("or-new", tag, false);
-        assertThat(ledgerRow(r).getDouble("spend")).isEqualTo(0.0042);
+        HttpResponse<String> r = env.chat("or-new", tag, false);
+        assertThat(env.ledgerRow(r).getDouble("spend")).isEqualTo(0.0042);
         assertThat(new JsonObject(r.body()).getJsonObject("usage").getDouble("cost")).as("OpenRouter's own field, as sent").isEqualTo(0.0002);
 
-        String stream = up.sse(": OPENROUTER PROCESSING\n\n"
+        String stream = env.up().sse(": OPENROUTER PROCESSING\n\n"
                 + chunk("gen-3", "newvendor/brand-new-model", "{\"role\":\"assistant\",\"content\":\"Hi\"}", null, null)
                 + chunk("gen-3", "newvendor/brand-new-model", "{}", "stop", null)
                 + "data: {\"id\":\"gen-3\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"newvendor/brand-new-model\","
                 + "\"choices\":[],\"usage\":{\"prompt_tokens\":23,\"completion_tokens\":7,\"total_tokens\":30,\"cost\":0.0042}}\n\n"
                 + "data: [DONE]\n\n");
-        HttpResponse<String> s = chat("or-new", stream, true);
+        HttpResponse<String> s = env.chat("or-new", stream, true);
         assertThat(usageChunk(s.body()).getDouble("cost")).isEqualTo(0.0042);
-        assertThat(ledgerRow(s).getDouble("spend")).isEqualTo(0.0042);
+        assertThat(env.ledgerRow(s).getDouble("spend")).isEqualTo(0.0042);
     }
 
     // ---- Groq (D6) ----
 
     private static String groqStream(String xGroqUsage, String topLevelUsage) {
-        return up.sse(chunk("g1", "llama-3.3-70b-versatile", "{\"role\":\"assistant\",\"content\":\"\"}", null,
+        return env.up().sse(chunk("g1", "llama-3.3-70b-versatile", "{\"role\":\"assistant\",\"content\":\"\"}", null,
                 "\"x_groq\":{\"id\":\"req_01abc\"}")
                 + chunk("g1", "llama-3.3-70b-versatile", "{\"content\":\"Hello\"}", null, null)
                 + chunk("g1", "llama-3.3-70b-versatile", "{}", "stop", "\"x_groq\":{\"id\":\"req_01abc\",\"usage\":" + xGroqUsage + "}")
@@ -227,20 +180,20 @@ class LongTailUsageIT {
     void groqStreamsAreMeteredAtTheUsageInXGroq() {
         String tag = groqStream("{\"queue_time\":0.01,\"prompt_tokens\":23,\"prompt_time\":0.002,\"completion_tokens\":7,"
                 + "\"completion_time\":0.02,\"total_tokens\":30,\"total_time\":0.03}", null);
-        HttpResponse<String> s = chat("groq", tag, true);
+        HttpResponse<String> s = env.chat("groq", tag, true);
         assertThat(s.body()).endsWith("data: [DONE]\n\n");
         JsonObject usage = usageChunk(s.body());
         assertThat(usage.getInteger("prompt_tokens")).as(s.body()).isEqualTo(23);
         assertThat(usage.getInteger("completion_tokens")).isEqualTo(7);
-        JsonObject row = ledgerRow(s);
+        JsonObject row = env.ledgerRow(s);
         assertThat(row.getBoolean("usage_estimated")).as(row.encode()).isFalse();
         assertThat(row.getLong("prompt_tokens")).isEqualTo(23);
         assertThat(row.getLong("completion_tokens")).isEqualTo(7);
         assertThat(row.getDouble("spend")).isEqualTo(0.000037);
         // a Groq that also sends the top-level usage chunk: that one counts, and the client gets one usage chunk
-        HttpResponse<String> both = chat("groq", groqStream("{\"prompt_tokens\":23,\"completion_tokens\":7,\"total_tokens\":30}",
+        HttpResponse<String> both = env.chat("groq", groqStream("{\"prompt_tokens\":23,\"completion_tokens\":7,\"total_tokens\":30}",
                 "{\"prompt_tokens\":23,\"completion_tokens\":9,\"total_tokens\":32}"), true);
         assertThat(usageChunk(both.body()).getInteger("completion_tokens")).isEqualTo(9);
-        assertThat(ledgerRow(both).getLong("completion_tokens")).isEqualTo(9);
+        assertThat(env.ledgerRow(both).getLong("completion_tokens")).isEqualTo(9);
     }
 }

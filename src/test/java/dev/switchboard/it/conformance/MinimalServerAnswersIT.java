@@ -1,11 +1,13 @@
 package dev.switchboard.it.conformance;
 
+import static dev.switchboard.it.conformance.OpenAiCompatibleWire.answer;
+import static dev.switchboard.it.conformance.OpenAiCompatibleWire.chunk;
+import static dev.switchboard.it.conformance.OpenAiCompatibleWire.chunks;
+import static dev.switchboard.it.conformance.OpenAiCompatibleWire.usageChunk;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.support.Admin;
-import dev.switchboard.support.CannedUpstream;
+import dev.switchboard.support.CannedGateway;
 import dev.switchboard.support.Http;
-import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -19,89 +21,42 @@ import org.junit.jupiter.api.Test;
  * the client, whole or streamed, OpenAI or Anthropic, as the README promises for servers that send none.
  */
 class MinimalServerAnswersIT {
-    static CannedUpstream up;
-    static TestGateway gw;
+    static CannedGateway env;
 
     @BeforeAll
     static void start() {
-        up = CannedUpstream.start();
-        gw = TestGateway.start("""
+        env = CannedGateway.start("""
                 model_list:
                   - model_name: bare
                     litellm_params: { model: openai/bare-model, api_base: "%1$s/v1", api_key: sk-bare-test-9f8e7d6c }
                     model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000001 }
                 router_settings: { num_retries: 0 }
                 general_settings: { master_key: os.environ/MASTER_KEY }
-                """.formatted(up.rootUrl()));
+                """);
     }
 
     @AfterAll
-    static void stop() {
-        gw.close();
-        up.close();
-    }
-
-    private static HttpResponse<String> chat(String alias, String tag, boolean stream) {
-        return Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"stream\":" + stream
-                + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "")
-                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
-    }
-
-    private static HttpResponse<String> messages(String alias, String tag, boolean stream) {
-        return Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"max_tokens\":50,"
-                + "\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
-    }
-
-    private static JsonObject ledgerRow(HttpResponse<String> r) {
-        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
-        for (Object o : new Admin(gw).getOk("/spend/logs?request_id=" + id).getJsonArray("data")) {
-            JsonObject row = (JsonObject) o;
-            if (row.getString("request_id").equals(id) && row.getInteger("attempt") == 0) return row;
-        }
-        throw new AssertionError("no ledger row for " + id);
-    }
-
-    private static List<JsonObject> chunks(String sse) {
-        return Http.sseData(sse).stream().filter(d -> d.startsWith("{")).map(JsonObject::new).toList();
-    }
-
-    private static JsonObject usageChunk(String sse) {
-        List<JsonObject> withUsage = chunks(sse).stream().filter(c -> c.getJsonObject("usage") != null).toList();
-        assertThat(withUsage).as(sse).hasSize(1);
-        return withUsage.get(0).getJsonObject("usage");
-    }
-
-    private static String answer(String id, String model, String usage) {
-        return "{" + (id == null ? "" : "\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":1700000000,")
-                + "\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello there\"},"
-                + "\"finish_reason\":\"stop\"}]" + (usage == null ? "" : ",\"usage\":" + usage) + "}";
-    }
-
-    private static String chunk(String id, String model, String delta, String finish, String more) {
-        return "data: {" + (id == null ? "" : "\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,")
-                + "\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":"
-                + (finish == null ? "null" : "\"" + finish + "\"") + "}]" + (more == null ? "" : "," + more) + "}\n\n";
-    }
+    static void stop() { env.close(); }
 
     @Test
     void aStreamWithoutIdsOrUsageEndsWithTheEstimateUnderOneIdOfItsOwn() {
-        String tag = up.sse(chunk(null, "bare-model", "{\"role\":\"assistant\",\"content\":\"Hello\"}", null, null)
+        String tag = env.up().sse(chunk(null, "bare-model", "{\"role\":\"assistant\",\"content\":\"Hello\"}", null, null)
                 + chunk(null, "bare-model", "{\"content\":\" world\"}", null, null)
                 + chunk(null, "bare-model", "{}", "eos", null) + "data: [DONE]\n\n");
-        HttpResponse<String> s = chat("bare", tag, true);
+        HttpResponse<String> s = env.chat("bare", tag, true);
         List<JsonObject> cs = chunks(s.body());
         JsonObject usage = usageChunk(s.body());
-        JsonObject row = ledgerRow(s);
+        JsonObject row = env.ledgerRow(s);
         assertThat(row.getBoolean("usage_estimated")).isTrue();
         assertThat(usage.getInteger("completion_tokens")).as(s.body()).isEqualTo(row.getInteger("completion_tokens")).isPositive();
         assertThat(usage.getInteger("prompt_tokens")).isEqualTo(row.getInteger("prompt_tokens"));
         List<String> ids = cs.stream().map(c -> c.getString("id")).distinct().toList();
         assertThat(ids).as(s.body()).hasSize(1);
         assertThat(ids.get(0)).startsWith("chatcmpl-").isNotEqualTo("chatcmpl-switchboard");
-        String again = chunks(chat("bare", tag, true).body()).get(0).getString("id");
+        String again = chunks(env.chat("bare", tag, true).body()).get(0).getString("id");
         assertThat(again).startsWith("chatcmpl-").isNotEqualTo(ids.get(0));
 
-        HttpResponse<String> a = messages("bare", tag, true);
+        HttpResponse<String> a = env.messages("bare", tag, true);
         String delta = Http.sseData(a.body()).stream().filter(d -> d.contains("\"message_delta\"")).findFirst().orElseThrow();
         assertThat(new JsonObject(delta).getJsonObject("usage").getInteger("output_tokens")).as(a.body()).isPositive();
         String start = Http.sseData(a.body()).stream().filter(d -> d.contains("\"message_start\"")).findFirst().orElseThrow();
@@ -110,21 +65,21 @@ class MinimalServerAnswersIT {
 
     @Test
     void aWholeAnswerWithoutIdOrUsageShowsTheEstimateTheLedgerHasUnderAnIdOfItsOwn() {
-        String tag = up.json(200, answer(null, "bare-model", null));
-        HttpResponse<String> r = chat("bare", tag, false);
+        String tag = env.up().json(200, answer(null, "bare-model", null));
+        HttpResponse<String> r = env.chat("bare", tag, false);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonObject body = new JsonObject(r.body());
-        JsonObject row = ledgerRow(r);
+        JsonObject row = env.ledgerRow(r);
         assertThat(body.getJsonObject("usage")).as(r.body()).isNotNull();
         assertThat(body.getJsonObject("usage").getInteger("completion_tokens")).isEqualTo(row.getInteger("completion_tokens")).isPositive();
         assertThat(body.getJsonObject("usage").getInteger("prompt_tokens")).isEqualTo(row.getInteger("prompt_tokens"));
         String id = body.getString("id");
         assertThat(id).startsWith("chatcmpl-").isNotEqualTo("chatcmpl-switchboard");
-        assertThat(new JsonObject(chat("bare", tag, false).body()).getString("id")).isNotEqualTo(id);
+        assertThat(new JsonObject(env.chat("bare", tag, false).body()).getString("id")).isNotEqualTo(id);
 
-        JsonObject m = new JsonObject(messages("bare", tag, false).body());
+        JsonObject m = new JsonObject(env.messages("bare", tag, false).body());
         assertThat(m.getJsonObject("usage").getInteger("output_tokens")).as(m.encode()).isPositive();
         assertThat(m.getString("id")).startsWith("msg_").isNotEqualTo("msg_switchboard");
-        assertThat(new JsonObject(messages("bare", tag, false).body()).getString("id")).isNotEqualTo(m.getString("id"));
+        assertThat(new JsonObject(env.messages("bare", tag, false).body()).getString("id")).isNotEqualTo(m.getString("id"));
     }
 }
