@@ -125,6 +125,36 @@ class DrainCutIT {
                 .containsExactlyInAnyOrder("gpt:503:service_unavailable:true:true", "claude:503:service_unavailable:true:true");
     }
 
+    /**
+     * A stream whose upstream answers only after the stop began (review finding): Vert.x calls a connection's shutdown
+     * handler once, at the stop's start, so the stream times its own cut then; it still ends with the error event, not
+     * a bare close at the drain's end.
+     */
+    @Test
+    void aStreamThatBeginsAfterTheStopBeganStillGetsTheErrorEvent() throws Exception {
+        TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """);
+        // the first byte after 1.5 s, then a chunk every 200 ms for a minute
+        gw.simulator.behaveAlways("gpt-4o-mini", new SimBehaviour(0, 0, 1_500, 200, 0, 300, null));
+        try (Socket openai = RawPost.open(gw, "/v1/chat/completions",
+                "{\"model\":\"gpt\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"late\"}]}")) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (gw.simulator.received().isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+            var closing = gw.server.close(Duration.ofSeconds(6)); // the stop begins before the stream's head
+            String answer = readToEnd(openai);
+            assertThat(answer).as("the late stream's end").startsWith("HTTP/1.1 200").contains("data: ")
+                    .contains("\"code\":\"gateway_shutting_down\"").doesNotContain("[DONE]");
+            TestGateway.await(closing);
+        } finally {
+            gw.close();
+        }
+    }
+
     /** Reads until {@code marker} has arrived: the stream is under way. */
     private static void readUntil(Socket s, StringBuilder seen, String marker) throws Exception {
         s.setSoTimeout(20_000);
