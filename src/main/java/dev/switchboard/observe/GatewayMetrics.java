@@ -205,14 +205,14 @@ public final class GatewayMetrics {
      */
     public void attemptBilled(String requestedModel, String keyId, String keyAlias, int prompt, int completion, int cacheRead,
                               int reasoning, long costNanos) {
-        ModelMeters m = meters(labels.model(requestedModel));
+        String model = labels.model(requestedModel);
+        ModelMeters m = meters(model);
         String key = keyLabel(keyId, keyAlias);
         if (prompt > 0) m.tokens(0).increment(prompt);
         if (completion > 0) m.tokens(1).increment(completion);
         if (cacheRead > 0) m.tokens(2).increment(cacheRead);
         if (reasoning > 0) m.tokens(3).increment(reasoning);
         if (costNanos != 0) {
-            String model = labels.model(requestedModel);
             m.cost.computeIfAbsent(key, k -> counter(COST, "US dollars spent, by alias and key", "model", model, "key", k))
                     .increment(costNanos / 1e9);
         }

@@ -15,8 +15,11 @@ import java.util.List;
 final class BilledAttempts {
     static final CallContext.Key<BilledAttempts> KEY = new CallContext.Key<>(BilledAttempts.class);
 
-    /** One billed attempt: where, what it cost, its tokens, and when its row says it ended. */
-    record Attempt(String deployment, long costNanos, long tokens, long endedAt) {}
+    /**
+     * One billed attempt: what it cost and its tokens, for the budget's settle (its row, written through
+     * {@link MeteredCall#recordAttempt}, has the rest and counts it for the spend cap and the metrics).
+     */
+    record Attempt(long costNanos, long tokens) {}
 
     private final List<Attempt> attempts = new ArrayList<>(1);
 

@@ -28,7 +28,7 @@ final class LedgerAttempts implements AttemptListener {
         long latencyMs = latencyNanos / 1_000_000;
         Usage billed = error instanceof GatewayException g ? g.billedUsage() : null;
         DeploymentPrices.Cost cost = billed == null ? DeploymentPrices.Cost.UNPRICED : prices.cost(deployment, billed);
-        if (billed != null) BilledAttempts.add(ctx, new BilledAttempts.Attempt(deployment, cost.nanos(), billed.totalTokens(), now));
+        if (billed != null) BilledAttempts.add(ctx, new BilledAttempts.Attempt(cost.nanos(), billed.totalTokens()));
         // the call's end user and tags, as its own row has them (reports by end user and tag count the attempt's cost)
         MeteredCall call = ctx.attached(MeteredCall.KEY);
         // the attempt's own start, not the request's: a retry or a fallback step starts after the attempts and waits

@@ -609,9 +609,12 @@ final class OpenAiChatDecoder {
      * usage is (the service's {@link UsageRules}, Groq's {@code x_groq.usage}); null when the answer reports none or is
      * not an object.
      */
-    Usage usageOf(byte[] json) {
+    Usage usageOf(byte[] json) { return usageOf(json, 0, json.length); }
+
+    /** {@link #usageOf(byte[])} of the bytes {@code json[offset, offset + length)} (a stream's event, read in place). */
+    Usage usageOf(byte[] json, int offset, int length) {
         try {
-            JsonNode answer = Json.MAPPER.readTree(json);
+            JsonNode answer = Json.MAPPER.readTree(json, offset, length);
             if (answer == null || !answer.isObject()) return null;
             JsonNode u = answer.get("usage");
             if (u != null && u.isObject()) {

@@ -179,7 +179,7 @@ final class OpenAiStream extends SseRelay {
         } catch (FinishReasons.Failed e) {
             // the server said the generation failed: an error event, never [DONE]; after its usage, when it sends one
             failedFinish = e.error(deploymentId);
-            Usage onTheChunk = decoder.usageOf(java.util.Arrays.copyOfRange(data, offset, offset + length)); // Mistral's place
+            Usage onTheChunk = decoder.usageOf(data, offset, length); // Mistral's place
             if (onTheChunk != null) failWithUsage(onTheChunk);
             return;
         } catch (AnswerShape.Wrong e) {
@@ -244,7 +244,7 @@ final class OpenAiStream extends SseRelay {
      * then the failure; [DONE], or anything that is not a usage chunk, fails the stream at once.
      */
     private void usageAfterFailedFinish(byte[] data, int offset, int length) {
-        Usage usage = isDone(data, offset, length) ? null : decoder.usageOf(java.util.Arrays.copyOfRange(data, offset, offset + length));
+        Usage usage = isDone(data, offset, length) ? null : decoder.usageOf(data, offset, length);
         if (usage == null && heldUsage != null) usage = heldUsage.usage(); // a running count before the finish
         failWithUsage(usage);
     }
