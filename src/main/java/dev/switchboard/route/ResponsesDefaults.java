@@ -24,16 +24,16 @@ final class ResponsesDefaults {
     /** Deployment parameters copied under the same name. */
     private static final java.util.List<String> SAME_NAME = java.util.List.of("temperature", "top_p", "user",
             "parallel_tool_calls", "top_logprobs");
+    /** Deployment parameters that {@link #apply} writes under the Responses API's own names (a list made once, not per call). */
+    private static final java.util.List<String> RENAMED = java.util.List.of("max_completion_tokens", "reasoning_effort", "verbosity",
+            "response_format", "logprobs", "extra_body");
 
     private ResponsesDefaults() {}
 
     /** Whether {@code d} has any default a Responses body can carry (else the body is left as the client wrote it). */
     static boolean any(Deployment d) {
         if (d.maxTokens() != null) return true;
-        for (String k : java.util.List.of("max_completion_tokens", "reasoning_effort", "verbosity", "response_format", "logprobs",
-                "extra_body")) {
-            if (d.params().containsKey(k)) return true;
-        }
+        for (String k : RENAMED) if (d.params().containsKey(k)) return true;
         for (String k : SAME_NAME) if (d.params().containsKey(k)) return true;
         return false;
     }
