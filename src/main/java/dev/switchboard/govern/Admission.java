@@ -77,6 +77,17 @@ public final class Admission {
         }
     }
 
+    /**
+     * Charges {@code costNanos} to the budgets this call counts against, apart from its settle and whether or not it
+     * settled yet: a failed attempt its provider billed, charged when its ledger row is written and at that row's
+     * {@code ended_at}, so the budget and the ledger put it in the same period, also when the attempt reports after
+     * the call ended (its client left while it ran). Nothing is reserved or given back.
+     */
+    public void charge(long costNanos, long atMillis) {
+        if (governor == null || costNanos <= 0) return;
+        governor.settle(key, 0, global, 0, rows, 0, costNanos, atMillis);
+    }
+
     /** Set by the governor: this call took a place of the global limit. */
     void holdsGlobalSlot() { globalSlot = true; }
 

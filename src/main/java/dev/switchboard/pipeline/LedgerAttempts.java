@@ -11,7 +11,7 @@ import dev.switchboard.route.AttemptListener;
  * Puts every failed attempt in the ledger (its status and error type), numbered in order after the served call's row
  * 0, so the dashboard can show which provider hiccuped and how often a fallback saved the day. A failed attempt costs 0,
  * except one the provider billed with its usage ({@link GatewayException#billedUsage}): priced on the deployment that
- * failed, and added to the call's {@link BilledAttempts} so its budget is charged it too.
+ * failed, and charged to the call's budgets as its row is written ({@link MeteredCall#billedAttempt}).
  */
 final class LedgerAttempts implements AttemptListener {
     private final SpendLedger ledger;
@@ -28,7 +28,6 @@ final class LedgerAttempts implements AttemptListener {
         long latencyMs = latencyNanos / 1_000_000;
         Usage billed = error instanceof GatewayException g ? g.billedUsage() : null;
         DeploymentPrices.Cost cost = billed == null ? DeploymentPrices.Cost.UNPRICED : prices.cost(deployment, billed);
-        if (billed != null) BilledAttempts.add(ctx, new BilledAttempts.Attempt(cost.nanos(), billed.totalTokens()));
         // the call's end user and tags, as its own row has them (reports by end user and tag count the attempt's cost)
         MeteredCall call = ctx.attached(MeteredCall.KEY);
         // the attempt's own start, not the request's: a retry or a fallback step starts after the attempts and waits
@@ -41,7 +40,11 @@ final class LedgerAttempts implements AttemptListener {
                 latencyMs, null, error instanceof GatewayException g ? g.attemptStatus() : 500, MeteredCall.errorType(error),
                 call == null ? ctx.caller().tags() : call.tags(), ctx.attached(CallContext.TEAM), latencyMs);
         // through the call's metering (spend caps, metrics) when it has one; an unmetered internal call's straight in
-        if (call != null) call.recordAttempt(row);
-        else ledger.record(row);
+        if (call == null) {
+            ledger.record(row);
+            return;
+        }
+        call.recordAttempt(row);
+        if (billed != null) call.billedAttempt(cost.nanos(), billed.totalTokens(), now);
     }
 }

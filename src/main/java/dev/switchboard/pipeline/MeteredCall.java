@@ -64,11 +64,34 @@ final class MeteredCall {
 
     /**
      * A failed attempt's ledger row, written as the call's own row is ({@link Metering#record}): to the ledger, the
-     * deployment's spend cap, and the metrics when it cost something (a billed attempt, {@link BilledAttempts}).
+     * deployment's spend cap, and the metrics when it cost something (a billed attempt, {@link #billedAttempt}).
      */
     void recordAttempt(SpendRecord row) {
         if (m == null) return;
         m.record(ctx, row);
+    }
+
+    /**
+     * What this call's failed attempts that their provider billed cost, and their tokens: a whole answer whose finish
+     * reason said the generation failed came with its usage ({@link GatewayException#billedUsage}), so the router
+     * retried or fell back while the provider charged the first try. 0 for nearly every call; written under this
+     * object's lock (rare), read without it at the settle (the attempts run before the answer that settles).
+     */
+    private volatile long billedNanos, billedTokens;
+
+    /**
+     * A failed attempt its provider billed ({@link LedgerAttempts} wrote its row, priced): charged to the call's budgets
+     * now, at its row's {@code ended_at} ({@link Admission#charge}), also when the call settled already (its client
+     * left while the attempt ran: the attempt still reports); its tokens count for tpm at the settle, and an answer that
+     * then serves says the sum in {@code x-switchboard-cost} and {@code usage.cost}. So a key's spend stays the sum of
+     * its ledger rows.
+     */
+    void billedAttempt(long costNanos, long tokens, long endedAtMillis) {
+        synchronized (this) {
+            billedNanos += costNanos;
+            billedTokens += tokens;
+        }
+        admission.charge(costNanos, endedAtMillis);
     }
 
     /**
@@ -221,7 +244,8 @@ final class MeteredCall {
         record(a, usage, estimated, cost, null, 200, null);
         // what the call cost the key: this answer, and a failed attempt before it that its provider billed (their rows
         // hold each part; the header and usage.cost say the sum the budget was charged)
-        DeploymentPrices.Cost charged = withBilledAttempts(cost);
+        long billed = billedNanos;
+        DeploymentPrices.Cost charged = billed == 0 ? cost : new DeploymentPrices.Cost(cost.nanos() + billed, true, cost.savedNanos());
         // an answer without usage shows the estimate the ledger recorded, as a stream's last chunk does (it showed none,
         // or zeros in Anthropic's shape, beside an x-switchboard-cost priced on the estimate)
         ChatResponse priced = r.withUsage(usage.withCost(charged.nanos() / 1e9));
@@ -268,7 +292,7 @@ final class MeteredCall {
             return;
         }
         if (!Cancellation.isCancellation(error)) {
-            releaseOrChargeBilledAttempts();
+            releaseWithBilledTokens();
             return;
         }
         // the client left (499), or the gateway stopped the call at the end of its shutdown drain (503)
@@ -277,7 +301,7 @@ final class MeteredCall {
         String called = Cancellation.calledDeployment(error);
         Answer<Void> a = new Answer<>(null, called, null, null);
         if (called == null) {
-            releaseOrChargeBilledAttempts();
+            releaseWithBilledTokens();
             record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, status, type);
             return;
         }
@@ -294,7 +318,7 @@ final class MeteredCall {
         dev.switchboard.model.GuardrailBlock b = g.block();
         Answer<Void> a = new Answer<>(null, b.deployment(), null, null);
         if (b.deployment() == null) {
-            releaseOrChargeBilledAttempts();
+            releaseWithBilledTokens();
             record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, g.status(), dev.switchboard.model.GuardrailBlock.ERROR_TYPE);
             return;
         }
@@ -321,42 +345,20 @@ final class MeteredCall {
                 : m.prices.cost(a.deployment(), usage);
         if (a.cache() != null && a.cache().startsWith("hit")) cost = cost.asHit();
         settledAt = System.currentTimeMillis();
-        List<BilledAttempts.Attempt> billed = BilledAttempts.of(ctx);
+        // a billed failed attempt's cost was charged as it happened (billedAttempt); its tokens count for tpm here
         long tokens = usage == null ? -1 : usage.totalTokens();
-        admission.settle(cost.nanos() + charged(billed), billed.isEmpty() || tokens < 0 ? tokens : tokens + billedTokens(billed), settledAt);
+        admission.settle(cost.nanos(), tokens < 0 ? tokens : tokens + billedTokens, settledAt);
         return cost;
     }
 
     /**
-     * A call that failed returns its reservation, unless a failed attempt of it was billed by its provider
-     * ({@link BilledAttempts}): then the budget settles to what those attempts cost, as their ledger rows say.
+     * A call that failed returns its reservation; the tokens of a failed attempt its provider billed count for tpm
+     * (its cost was charged as it happened, {@link #billedAttempt}).
      */
-    private void releaseOrChargeBilledAttempts() {
-        List<BilledAttempts.Attempt> billed = BilledAttempts.of(ctx);
-        if (billed.isEmpty()) {
-            admission.release();
-            return;
-        }
-        admission.settle(charged(billed), billedTokens(billed), System.currentTimeMillis());
-    }
-
-    /** What the billed attempts cost (their rows counted them for the spend caps and the metrics, {@link #recordAttempt}). */
-    private static long charged(List<BilledAttempts.Attempt> billed) {
-        long nanos = 0;
-        for (BilledAttempts.Attempt b : billed) nanos += b.costNanos();
-        return nanos;
-    }
-
-    /** {@code cost} with the call's billed failed attempts added; itself for nearly every call. */
-    private DeploymentPrices.Cost withBilledAttempts(DeploymentPrices.Cost cost) {
-        List<BilledAttempts.Attempt> billed = BilledAttempts.of(ctx);
-        return billed.isEmpty() ? cost : new DeploymentPrices.Cost(cost.nanos() + charged(billed), true, cost.savedNanos());
-    }
-
-    private static long billedTokens(List<BilledAttempts.Attempt> billed) {
-        long tokens = 0;
-        for (BilledAttempts.Attempt b : billed) tokens += b.tokens();
-        return tokens;
+    private void releaseWithBilledTokens() {
+        long tokens = billedTokens;
+        if (tokens == 0) admission.release();
+        else admission.settle(0, tokens, System.currentTimeMillis());
     }
 
     /** The gateway's own estimate when the provider reported no usage: the prompt, and the output seen so far. */

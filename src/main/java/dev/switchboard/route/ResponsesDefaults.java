@@ -28,6 +28,9 @@ final class ResponsesDefaults {
     private static final java.util.List<String> RENAMED = java.util.List.of("max_completion_tokens", "reasoning_effort", "verbosity",
             "response_format", "logprobs", "extra_body");
 
+    /** The least {@code max_output_tokens} OpenAI's Responses API takes (the gateway's own decoder refuses less too). */
+    static final int LEAST_OUTPUT_TOKENS = 16;
+
     private ResponsesDefaults() {}
 
     /** Whether {@code d} has any default a Responses body can carry (else the body is left as the client wrote it). */
@@ -45,7 +48,9 @@ final class ResponsesDefaults {
             if (p.containsKey(k) && !body.has(k)) body.set(k, JSON.valueToTree(p.get(k)));
         }
         Integer limit = p.get("max_completion_tokens") instanceof Number n ? (Integer) n.intValue() : d.maxTokens();
-        if (limit != null && !body.has("max_output_tokens")) body.put("max_output_tokens", limit);
+        // OpenAI's /responses refuses a max_output_tokens below 16 (400 integer_below_min_value), where its chat route
+        // takes any: a chat model's small default is sent as that least value, not as a request the provider refuses
+        if (limit != null && !body.has("max_output_tokens")) body.put("max_output_tokens", Math.max(LEAST_OUTPUT_TOKENS, limit));
         if (p.get("reasoning_effort") instanceof String effort) {
             ObjectNode reasoning = object(body, "reasoning");
             if (reasoning != null && !reasoning.has("effort")) reasoning.put("effort", effort);

@@ -50,6 +50,16 @@ class ResponsesDefaultsTest {
     }
 
     @Test
+    void aChatModelsSmallLimitIsSentAsTheLeastTheResponsesApiTakes() throws Exception {
+        assertThat(ResponsesDefaults.apply(body("{\"input\":\"hi\"}"), deployment(10, Map.of())).get("max_output_tokens").asInt())
+                .isEqualTo(16);
+        assertThat(ResponsesDefaults.apply(body("{\"input\":\"hi\"}"), deployment(16, Map.of())).get("max_output_tokens").asInt())
+                .isEqualTo(16);
+        assertThat(ResponsesDefaults.apply(body("{\"input\":\"hi\"}"), deployment(17, Map.of())).get("max_output_tokens").asInt())
+                .isEqualTo(17);
+    }
+
+    @Test
     void aDeploymentWithNoDefaultLeavesTheBodyAlone() {
         assertThat(ResponsesDefaults.any(deployment(null, Map.of("rpm", 10)))).isFalse();
         assertThat(ResponsesDefaults.any(deployment(20, Map.of()))).isTrue();
