@@ -107,14 +107,15 @@ class UpstreamShapeIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            o | 502 | {"error":{"message":"Your quota is exhausted for this project","type":"insufficient_quota","code":"insufficient_quota"}}
+            o | 429 | {"error":{"message":"Your quota is exhausted for this project","type":"insufficient_quota","code":"insufficient_quota"}}
             a | 502 | {"type":"error","error":{"type":"api_error","message":"Your quota is exhausted for this project"}}
             g | 429 | {"error":{"code":429,"message":"Your quota is exhausted for this project","status":"RESOURCE_EXHAUSTED"}}
             """)
     void aNErrorSentWithStatus200IsReportedAsThatError(String alias, int status, String body) {
         String tag = env.up().json(200, body);
         for (HttpResponse<String> r : java.util.List.of(chat(alias, tag, false), messages(alias, tag, false))) {
-            // Google's error names its own code: a RESOURCE_EXHAUSTED is the 429 it is in a stream or with its own status
+            // the error names its status: Google's RESOURCE_EXHAUSTED and OpenAI's insufficient_quota are the 429 they
+            // are with their own status
             assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
             assertThat(r.body()).contains("Your quota is exhausted for this project")
                     .doesNotContain("not valid JSON");
@@ -139,6 +140,33 @@ class UpstreamShapeIT {
         assertThat(a.statusCode()).as(a.body()).isEqualTo(503);
         assertThat(new JsonObject(a.body()).getJsonObject("error").getString("type")).isEqualTo("overloaded_error");
         assertThat(a.body()).doesNotContain("HTTP 200)");
+    }
+
+    /**
+     * An OpenAI-style or Anthropic error object sent as the body of a 200 (OpenRouter's numeric {@code code}, a
+     * compatible server's or a proxy's own): the status the error names, worded as an error in that 200 answer, as
+     * Gemini's is — it was a 502 "failed (HTTP 200)" (QA leftover of the nineteenth session).
+     */
+    @ParameterizedTest(name = "{0} {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            o | {"error":{"code":400,"message":"bad params in 200","metadata":{"provider_name":"x"}}} | 400
+            o | {"error":{"message":"bad params in 200","type":"invalid_request_error","param":null,"code":null}} | 400
+            o | {"error":{"message":"bad params in 200","type":"not_found_error"}} | 404
+            a | {"type":"error","error":{"type":"invalid_request_error","message":"bad params in 200"}} | 400
+            a | {"type":"error","error":{"type":"permission_error","message":"bad params in 200"}} | 403
+            o | {"error":{"code":502,"message":"bad params in 200"}} | 502
+            a | {"type":"error","error":{"type":"api_error","message":"bad params in 200"}} | 502
+            """)
+    void anErrorSentWithStatus200IsTheStatusItNames(String alias, String body, int status) {
+        String tag = env.up().json(200, body);
+        HttpResponse<String> r = chat(alias, tag, false);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        // a client error passes the upstream's words on as they are; the gateway's own words say where a failure was
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).isEqualTo(status < 500 ? "bad params in 200"
+                : "Upstream " + deployment(alias) + " failed (an error in its HTTP 200 answer): bad params in 200");
+        HttpResponse<String> a = messages(alias, tag, false);
+        assertThat(a.statusCode()).as(a.body()).isEqualTo(status);
+        assertThat(a.body()).contains("bad params in 200").doesNotContain("HTTP 200)");
     }
 
     @ParameterizedTest(name = "{0}")

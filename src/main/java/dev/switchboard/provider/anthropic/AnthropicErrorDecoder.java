@@ -20,7 +20,17 @@ public final class AnthropicErrorDecoder {
 
     /** An {@code error} event in a stream (sent after a 200): its status follows from its type. */
     static GatewayException midStream(JsonNode n, String deploymentId, String secret) {
-        int status = switch (Json.text(n.path("error"), "type") == null ? "" : Json.text(n.path("error"), "type")) {
+        int status = statusOf(Json.text(n.path("error"), "type"));
+        JsonNode e = n.path("error");
+        String type = Json.text(e, "type");
+        // worded as an event in the stream, not as an HTTP status the upstream never sent
+        return UpstreamErrors.inStream(status, Json.text(e, "message"), type, null, codeFor(type, Json.text(e, "message")),
+                deploymentId, secret);
+    }
+
+    /** The HTTP status Anthropic answers an error of {@code type} with (its errors page), for an error no status said. */
+    private static int statusOf(String type) {
+        return switch (type == null ? "" : type) {
             case "invalid_request_error" -> 400;
             case "authentication_error" -> 401;
             case "billing_error" -> 402;
@@ -32,16 +42,17 @@ public final class AnthropicErrorDecoder {
             case "overloaded_error" -> 529;
             default -> 500; // api_error and anything new
         };
-        JsonNode e = n.path("error");
-        String type = Json.text(e, "type");
-        // worded as an event in the stream, not as an HTTP status the upstream never sent
-        return UpstreamErrors.inStream(status, Json.text(e, "message"), type, null, codeFor(type, Json.text(e, "message")),
-                deploymentId, secret);
     }
 
     static GatewayException fromBody(int status, JsonNode n, Long retryAfter, String deploymentId, String secret) {
         JsonNode e = n.path("error");
         String type = Json.text(e, "type");
+        if (status == 200) {
+            // an error object in a whole answer sent with HTTP 200 (a proxy or compatible server in front of Claude):
+            // mapped by its type, worded as what happened, never as a failure of "HTTP 200"
+            return UpstreamErrors.inOkAnswer(statusOf(type), Json.text(e, "message"), type, null,
+                    codeFor(type, Json.text(e, "message")), retryAfter, deploymentId, secret);
+        }
         int effective = status;
         if ("overloaded_error".equals(type)) effective = 529;
         else if ("rate_limit_error".equals(type) && status >= 500) effective = 429;
