@@ -86,6 +86,26 @@ class DialectFidelityIT {
         assertThat(config.getJsonObject("responseJsonSchema")).isEqualTo(new JsonObject(SCHEMA));
     }
 
+    /**
+     * An OpenAI json_schema as openai-node's zodTextFormat writes it (every integer bounded, a format Claude does not
+     * enforce) reaches Claude in the subset its structured outputs take, as Anthropic's SDKs send it: the bounds in the
+     * description, not the 400 Claude answers them with (QA leftover of the nineteenth session).
+     */
+    @Test
+    void anOpenAiSchemaReachesClaudeInTheSubsetItsStructuredOutputsTake() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """
+                {"model":"claude","messages":[{"role":"user","content":"a person"}],"response_format":{"type":"json_schema",
+                 "json_schema":{"name":"person","strict":true,"schema":{"type":"object","properties":{
+                   "age":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991},
+                   "name":{"type":"string","minLength":1}},"required":["age","name"],"additionalProperties":false}}}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject schema = gw.simulator.last().body().getJsonObject("output_config").getJsonObject("format").getJsonObject("schema");
+        assertThat(schema).isEqualTo(new JsonObject("""
+                {"type":"object","properties":{
+                   "age":{"type":"integer","description":"{minimum: -9007199254740991, maximum: 9007199254740991}"},
+                   "name":{"type":"string","description":"{minLength: 1}"}},"additionalProperties":false,"required":["age","name"]}"""));
+    }
+
     @Test
     void anAnthropicAliasGetsOutputConfigUnchanged() {
         HttpResponse<String> r = messages(anthropicBody("claude", "\"output_config\":{\"format\":{\"type\":\"json_schema\",\"schema\":" + SCHEMA + "}}"));

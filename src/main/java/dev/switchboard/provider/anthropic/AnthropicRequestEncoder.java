@@ -80,8 +80,9 @@ final class AnthropicRequestEncoder {
                 : r.responseFormat().jsonSchema().get("schema");
         if (schema != null && schema.isObject()) {
             // A json_schema format is Anthropic's structured outputs (constrained decoding, generally available):
-            // output_config.format. OpenAI's name, description and strict have no counterpart there.
-            body.putObject("output_config").putObject("format").put("type", "json_schema").set("schema", schema);
+            // output_config.format. OpenAI's name, description and strict have no counterpart there. The schema in the
+            // subset Claude enforces, as Anthropic's SDKs send one (ClaudeOutputSchema).
+            body.putObject("output_config").putObject("format").put("type", "json_schema").set("schema", ClaudeOutputSchema.of(schema));
         } else if (r.responseFormat() != null && !"text".equals(r.responseFormat().type())) {
             // json_object (any JSON, no schema) has no Anthropic form: ask for it in the system prompt (README).
             system.add(F.objectNode().put("type", "text").put("text", "Respond with a single JSON object only, no prose."));
