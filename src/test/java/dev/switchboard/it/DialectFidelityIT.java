@@ -106,6 +106,38 @@ class DialectFidelityIT {
                    "name":{"type":"string","description":"{minLength: 1}"}},"additionalProperties":false,"required":["age","name"]}"""));
     }
 
+    /**
+     * A conversation that moves to Claude (a fallback, a client's model switch) with the thinking block another
+     * provider's answer became ({@code "signature": ""}, as the gateway answers Gemini's thoughts): Claude never gets
+     * the unsigned block it refuses, and the tool loop it leaves without a thinking block goes without thinking. The
+     * same from the OpenAI dialect's {@code thinking_blocks}.
+     */
+    @Test
+    void anUnsignedThinkingBlockNeverReachesClaude() {
+        HttpResponse<String> r = messages("""
+                {"model":"claude","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2000},
+                 "tools":[{"name":"w","input_schema":{"type":"object","properties":{}}}],"messages":[
+                 {"role":"user","content":"weather?"},
+                 {"role":"assistant","content":[{"type":"thinking","thinking":"Weighing it.","signature":""},
+                   {"type":"tool_use","id":"toolu_01","name":"w","input":{}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01","content":"sunny"}]}]}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject sent = gw.simulator.last().body();
+        assertThat(sent.encode()).doesNotContain("Weighing it.");
+        assertThat(sent.containsKey("thinking")).isFalse();
+
+        r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """
+                {"model":"claude","reasoning_effort":"low","tools":[{"type":"function","function":{"name":"w","parameters":{"type":"object"}}}],
+                 "messages":[{"role":"user","content":"weather?"},
+                 {"role":"assistant","content":null,"thinking_blocks":[{"type":"thinking","thinking":"Weighing it.","signature":""}],
+                  "tool_calls":[{"id":"call_1","type":"function","function":{"name":"w","arguments":"{}"}}]},
+                 {"role":"tool","tool_call_id":"call_1","content":"sunny"}]}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        sent = gw.simulator.last().body();
+        assertThat(sent.encode()).doesNotContain("Weighing it.");
+        assertThat(sent.containsKey("thinking")).isFalse();
+    }
+
     @Test
     void anAnthropicAliasGetsOutputConfigUnchanged() {
         HttpResponse<String> r = messages(anthropicBody("claude", "\"output_config\":{\"format\":{\"type\":\"json_schema\",\"schema\":" + SCHEMA + "}}"));

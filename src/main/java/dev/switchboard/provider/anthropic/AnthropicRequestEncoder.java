@@ -58,6 +58,7 @@ final class AnthropicRequestEncoder {
             body.put("model", deployment.model());
             if (stream) body.put("stream", true); else body.remove("stream");
             anthropicToolIds(body);
+            withoutUnsignedThinking(body);
             return body;
         }
         ObjectNode body = F.objectNode();
@@ -109,8 +110,56 @@ final class AnthropicRequestEncoder {
         }
         if (r.user() != null) body.putObject("metadata").put("user_id", r.user());
         anthropicOnlyExtras(body, r);
+        withoutUnsignedThinking(body);
         if (stream) body.put("stream", true);
         return body;
+    }
+
+    /**
+     * Drops the thinking blocks no signature vouches for, from the history a Claude deployment gets: a block another
+     * provider's thinking became (the gateway answers Gemini's and OpenAI-style reasoning to Anthropic clients with
+     * {@code "signature": ""}, there being none) reaches Claude when the conversation moves to it — after the gateway's
+     * own fallback, or a client's model switch — and Claude refuses the whole request (400 "Invalid `signature` in
+     * `thinking` block"), every later turn of it too, since the client keeps the block. Without it, the last assistant
+     * turn of a tool loop no longer starts with a thinking block, which Claude requires while thinking is on: then
+     * thinking is turned off for this request, as LiteLLM does ({@code modify_params}), rather than answered with a 400
+     * the client cannot fix. A request without such a block is left as it is.
+     */
+    static void withoutUnsignedThinking(ObjectNode body) {
+        if (!(body.get("messages") instanceof ArrayNode messages)) return;
+        boolean dropped = false;
+        ObjectNode lastAssistant = null;
+        for (java.util.Iterator<JsonNode> turns = messages.iterator(); turns.hasNext(); ) {
+            if (!(turns.next() instanceof ObjectNode message) || !"assistant".equals(message.path("role").asText())) continue;
+            if (!(message.get("content") instanceof ArrayNode content)) {
+                lastAssistant = message;
+                continue;
+            }
+            boolean droppedHere = false;
+            for (java.util.Iterator<JsonNode> it = content.iterator(); it.hasNext(); ) {
+                JsonNode block = it.next();
+                if ("thinking".equals(block.path("type").asText()) && block.path("signature").asText("").isEmpty()) {
+                    it.remove();
+                    droppedHere = true;
+                }
+            }
+            dropped |= droppedHere;
+            // a turn that was nothing but such a block: gone (Claude refuses an empty turn, and joins the user turns
+            // left side by side)
+            if (droppedHere && content.isEmpty()) turns.remove();
+            else lastAssistant = message;
+        }
+        if (!dropped || lastAssistant == null || !thinkingOn(body)) return;
+        JsonNode content = lastAssistant.get("content");
+        boolean callsTools = false;
+        for (JsonNode block : content) callsTools |= "tool_use".equals(block.path("type").asText());
+        String first = content.isArray() && !content.isEmpty() ? content.get(0).path("type").asText() : "";
+        if (callsTools && !first.equals("thinking") && !first.equals("redacted_thinking")) body.remove("thinking");
+    }
+
+    private static boolean thinkingOn(ObjectNode body) {
+        String type = body.path("thinking").path("type").asText("");
+        return type.equals("enabled") || type.equals("adaptive");
     }
 
 

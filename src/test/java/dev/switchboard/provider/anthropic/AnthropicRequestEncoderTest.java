@@ -30,4 +30,54 @@ class AnthropicRequestEncoderTest {
         assertThat(messages.get(0).get("content").get(1).get("text").asText()).isEqualTo("second");
         assertThat(messages.get(1).get("content").get(0).get("text").asText()).isEqualTo("answer");
     }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode body(String json) throws Exception {
+        return (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    }
+
+    /**
+     * A thinking block no signature vouches for (another provider's thinking, answered with "signature": "") never
+     * reaches Claude, which refuses the request for it; a tool loop's last turn left without its thinking block then
+     * goes without thinking, as LiteLLM sends it (QA of the twentieth session, finding 2).
+     */
+    @Test
+    void unsignedThinkingBlocksAreDroppedAndAToolLoopWithoutOneGoesWithoutThinking() throws Exception {
+        var loop = body("""
+                {"model":"m","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2000},"messages":[
+                 {"role":"user","content":"weather?"},
+                 {"role":"assistant","content":[{"type":"thinking","thinking":"from gemini","signature":""},
+                   {"type":"tool_use","id":"t1","name":"w","input":{}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"sunny"}]}]}""");
+        AnthropicRequestEncoder.withoutUnsignedThinking(loop);
+        assertThat(loop.get("messages").get(1).get("content")).hasSize(1);
+        assertThat(loop.get("messages").get(1).get("content").get(0).get("type").asText()).isEqualTo("tool_use");
+        assertThat(loop.has("thinking")).as("Claude requires the loop's turn to start with thinking while it is on").isFalse();
+
+        // an earlier turn's unsigned block (no tool loop now): dropped, thinking stays on; a turn of nothing else goes
+        var earlier = body("""
+                {"model":"m","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2000},"messages":[
+                 {"role":"user","content":"hi"},
+                 {"role":"assistant","content":[{"type":"thinking","thinking":"x"},{"type":"text","text":"hello"}]},
+                 {"role":"user","content":"again"},
+                 {"role":"assistant","content":[{"type":"thinking","thinking":"y","signature":""}]},
+                 {"role":"user","content":"and?"}]}""");
+        AnthropicRequestEncoder.withoutUnsignedThinking(earlier);
+        assertThat(earlier.get("messages")).hasSize(4);
+        assertThat(earlier.get("messages").get(1).get("content").toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"hello\"}]");
+        assertThat(earlier.has("thinking")).isTrue();
+    }
+
+    @Test
+    void signedAndRedactedThinkingStayAsTheyAre() throws Exception {
+        String json = """
+                {"model":"m","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2000},"messages":[
+                 {"role":"user","content":"weather?"},
+                 {"role":"assistant","content":[{"type":"redacted_thinking","data":"abc"},
+                   {"type":"thinking","thinking":"mine","signature":"EqQBCkYIBxgCKkA"},
+                   {"type":"tool_use","id":"t1","name":"w","input":{}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"sunny"}]}]}""";
+        var b = body(json);
+        AnthropicRequestEncoder.withoutUnsignedThinking(b);
+        assertThat(b).isEqualTo(body(json));
+    }
 }
