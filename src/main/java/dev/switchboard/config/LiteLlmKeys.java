@@ -162,8 +162,8 @@ public final class LiteLlmKeys {
                 + "providers unchecked. Fix: write them in the top-level guardrails: list");
 
         // ---- general_settings ----
-        a(GENERAL, "master_key", "the admin key; clients send it as Bearer");
-        a(GENERAL, "database_url", "PostgreSQL (else the embedded SQLite file)");
+        a(GENERAL, "master_key", "the admin key; clients send it as Bearer; when not set, LITELLM_MASTER_KEY from the environment, as in LiteLLM");
+        a(GENERAL, "database_url", "PostgreSQL (else DATABASE_URL from the environment, as in LiteLLM; else the embedded SQLite file)");
         a(GENERAL, "max_request_size_mb", "larger bodies get 413");
         a(GENERAL, "database_path allowed_hosts cors_allowed_origins max_buffered_mb otel request_log "
                 + "upstream_max_connections_per_host upstream_http2 upstream_http2_connections_per_host "
