@@ -445,7 +445,16 @@ public final class ConfigLoader {
     private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, RoutingKeys routing) {
         Map<String, Object> out = new LinkedHashMap<>();
         w.mapping(node, section).forEach((k, v) -> {
+            if (section.equals(LiteLlmKeys.LITELLM) && k.equals(DefaultTeamSettingsKeys.KEY)) {
+                DefaultTeamSettingsKeys.check(w, v); // warned or refused per entry: see there
+                return;
+            }
             if (!known(w, section, k, v)) return;
+            if (section.equals(LiteLlmKeys.LITELLM) && KeyGenerateParamsKeys.handles(k)) {
+                Map<String, Object> fields = KeyGenerateParamsKeys.read(w, k, v);
+                if (fields != null) out.put(k, fields);
+                return;
+            }
             int errorsBefore = w.errors.size();
             routing.check(section + "." + k, k, v);
             Object cacheParams = null;

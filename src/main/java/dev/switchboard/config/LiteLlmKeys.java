@@ -144,8 +144,8 @@ public final class LiteLlmKeys {
         w(LITELLM, "force_ipv4 enable_preview_features mcp_aliases disable_end_user_cost_tracking "
                 + "disable_end_user_cost_tracking_prometheus_only key_generation_settings disable_add_transform_inline_image_block "
                 + "use_chat_completions_url_for_anthropic_messages disable_hf_tokenizer_download enable_json_schema_validation "
-                + "enable_key_alias_format_validation disable_copilot_system_to_assistant default_team_settings "
-                + "upperbound_key_generate_params default_key_generate_params max_end_user_budget_id "
+                + "enable_key_alias_format_validation disable_copilot_system_to_assistant "
+                + "max_end_user_budget_id "
                 + "public_teams tag_budget_config max_parallel_requests default_internal_user_params "
                 + "enable_loadbalancing_on_batch_endpoints telemetry", "not supported");
         a(LITELLM, "budget_exceeded_status_code", "the HTTP status of a budget refusal (a key's, an end user's, the global one: "
@@ -158,6 +158,16 @@ public final class LiteLlmKeys {
         a(LITELLM, "max_end_user_budget", "every end user's budget in USD (the 'user' of a request; for ever), unless their "
                 + "/customer row sets their own: a call that could go over it is refused (budget_exceeded, 400 unless "
                 + "budget_exceeded_status_code says otherwise)");
+        a(LITELLM, "default_key_generate_params", "what /key/generate gives a key whose request leaves the field out (or sends "
+                + "null, [] models, {} metadata), as LiteLLM fills them: max_budget, budget_duration, duration, models, metadata, "
+                + "team_id, user_id, tpm_limit, rpm_limit, max_parallel_requests");
+        a(LITELLM, "upperbound_key_generate_params", "the most /key/generate and /key/update may give a key (max_budget, "
+                + "budget_duration, duration, tpm_limit, rpm_limit, max_parallel_requests): more is LiteLLM's 400 \"<field> is over "
+                + "max limit set in config\"; a field left out on generate gets the bound");
+        r(LITELLM, "default_team_settings", "an entry that sets models or request parameters for a team_id is refused: LiteLLM "
+                + "merges them into every call of that team's keys, Switchboard does not, so the team would reach more than "
+                + "configured (Fix: /team/new with models and budgets); an entry of per-team logging only (success_callback, "
+                + "langfuse_*, …) is warned");
         r(LITELLM, "guardrails", "LiteLLM's old litellm_settings.guardrails (callbacks) are not supported; requests would reach "
                 + "providers unchecked. Fix: write them in the top-level guardrails: list");
 

@@ -87,6 +87,7 @@ public final class Governance {
                 new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
         g.vertx = vertx;
         g.governor.budgetStatus(settings.budgetStatus());
+        g.admin.generateRules(settings.keyGenerate());
         g.authenticator.teams(teams);
         g.governor.enforceTeamModels(settings.jwt() != null && settings.jwt().enforceTeamModels());
         g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
