@@ -54,6 +54,10 @@ public final class LiteLlmKeys {
                 "read by bedrock/ deployments (role assumption through STS is refused there); warned on others");
         a(PARAMS, "vertex_project vertex_location vertex_credentials vertex_ai_project vertex_ai_location vertex_ai_credentials",
                 "read by vertex_ai/ deployments; warned on others");
+        a(PARAMS, "safety_settings", "gemini/ and vertex_ai/ deployments: sent as Google's safetySettings (a list of "
+                + "{category, threshold}, as LiteLLM's vertex docs write it); a request's own safety_settings wins; warned on others");
+        a(PARAMS, "model_id", "bedrock/ deployments: the model id the call's path names (a provisioned-throughput or imported "
+                + "model's ARN, URL-encoded, as LiteLLM sends it); the request's shape and the price stay the base model's; warned on others");
         a(PARAMS, "mock_response mock_latency_ms mock_chunk_delay_ms mock_fault mock_fault_rate", "mock/ answers (Switchboard's, like LiteLLM's mock_response)");
         a(PARAMS, "cache", "Switchboard's: per-deployment response-cache opt-out");
         a(PARAMS, "drop_params", "drop the OpenAI parameters this deployment's provider has no counterpart for (seed, n, logprobs, …) instead of answering 400; the request's own drop_params wins");
@@ -175,6 +179,9 @@ public final class LiteLlmKeys {
         a(GENERAL, "master_key", "the admin key; clients send it as Bearer; when not set, LITELLM_MASTER_KEY from the environment, as in LiteLLM");
         a(GENERAL, "database_url", "PostgreSQL (else DATABASE_URL from the environment, as in LiteLLM; else the embedded SQLite file)");
         a(GENERAL, "max_request_size_mb", "larger bodies get 413");
+        w(GENERAL, "disable_error_logs", "failed calls are still kept, with their error, in the request log and the spend "
+                + "ledger (LiteLLM's error logs table has no separate switch here); limit what the request log keeps with "
+                + "general_settings.request_log");
         a(GENERAL, "database_path allowed_hosts cors_allowed_origins max_buffered_mb otel request_log "
                 + "upstream_max_connections_per_host upstream_http2 upstream_http2_connections_per_host "
                 + "upstream_http2_streams_per_connection upstream_ca_file event_loop_transport", "Switchboard's (see their sections)");
