@@ -659,6 +659,9 @@ public final class Gateway {
         return out;
     }
 
+    /** The model_group_alias names that are listed (not hidden), each with the model_name it stands for. */
+    public java.util.Map<String, String> shownGroupAliases() { return router.shownGroupAliases(); }
+
     /** Each wildcard pattern with what it serves, for {@code check}. */
     public java.util.Map<String, java.util.List<String>> wildcardsServed() {
         return WildcardModels.described(router.wildcards(), PriceCatalog.bundled());

@@ -393,7 +393,8 @@ final class CallEngine {
                 fail(e);
                 return;
             }
-            complete(new Answer<>(settled, attempt.state.id(), route, "miss"));
+            complete(new Answer<>(settled, attempt.state.id(), route, "miss")
+                    .withHeaders(attempt.state.liteLlmHeaders));
         }
 
         private void failed(Attempt attempt, Throwable error) {

@@ -127,6 +127,12 @@ public final class ModelRouter {
     }
 
     /**
+     * The {@code model_group_alias} names /v1/models lists (not hidden), each with the model_name it stands for: LiteLLM
+     * shows them on /v1/model/info and /v1/model_group/info as well.
+     */
+    public Map<String, String> shownGroupAliases() { return names.shownGroupAliases(); }
+
+    /**
      * Tag routing's refusal of a request, judged before any call (a background response is refused at once, not queued
      * and then failed): null when tag routing is off, when the model names no group (its own 404 comes with the call), or
      * when some deployment of its group may serve the request's tags and client.
