@@ -32,10 +32,11 @@ final class DefaultTeamSettingsKeys {
             Node team = fields.get("team_id");
             String teamId = team == null ? "?" : String.valueOf(w.plain(team, path + "[" + i + "].team_id"));
             if (!applied.isEmpty()) {
-                w.error(entry, path + "[" + i + "]", "not supported: LiteLLM applies " + applied + " to every call of team '"
-                        + teamId + "''s keys; Switchboard does not, so they would reach models and run with parameters the "
-                        + "config did not give them. Fix: create the team with /team/new (models, budgets) and give its keys "
-                        + "team_id, or set the parameters on the deployments.");
+                w.error(entry, path + "[" + i + "]", "not supported: LiteLLM applies " + applied + " to team '" + teamId
+                        + "' (every call of its keys; 'default-settings' to the teams JWT auth makes); Switchboard does not, "
+                        + "so that team would run without the models, budget or parameters the config gives it. Fix: create "
+                        + "the team with /team/new (models, max_budget) and give its keys team_id, or set the parameters on "
+                        + "the deployments.");
             } else if (!fields.isEmpty()) {
                 w.unsupported(entry, path, "per-team logging callbacks are not supported; traces go out over OTLP "
                         + "(callbacks: [otel] or general_settings.otel)");

@@ -58,6 +58,10 @@ public final class LiteLlmKeys {
                 + "{category, threshold}, as LiteLLM's vertex docs write it); a request's own safety_settings wins; warned on others");
         a(PARAMS, "model_id", "bedrock/ deployments: the model id the call's path names (a provisioned-throughput or imported "
                 + "model's ARN, URL-encoded, as LiteLLM sends it); the request's shape and the price stay the base model's; warned on others");
+        r(PARAMS, "guardrailConfig", "Bedrock's Converse guardrailConfig is not sent; the model's answers would not be checked "
+                + "by that guardrail. Fix: a top-level guardrails: entry with guardrail: bedrock (guardrailIdentifier, guardrailVersion)");
+        w(PARAMS, "keep_alive", "Ollama's keep_alive is not sent; the Ollama server's own setting (OLLAMA_KEEP_ALIVE, 5m) decides "
+                + "how long the model stays loaded");
         a(PARAMS, "mock_response mock_latency_ms mock_chunk_delay_ms mock_fault mock_fault_rate", "mock/ answers (Switchboard's, like LiteLLM's mock_response)");
         a(PARAMS, "cache", "Switchboard's: per-deployment response-cache opt-out");
         a(PARAMS, "drop_params", "drop the OpenAI parameters this deployment's provider has no counterpart for (seed, n, logprobs, …) instead of answering 400; the request's own drop_params wins");

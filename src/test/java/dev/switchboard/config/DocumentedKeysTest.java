@@ -22,6 +22,8 @@ class DocumentedKeysTest {
                     litellm_params: { model: "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", model_id: "arn:aws:bedrock:us-east-1:1:provisioned-model/x", aws_region_name: us-east-1 }
                   - model_name: o
                     litellm_params: { model: openai/gpt-4o, api_key: os.environ/K, safety_settings: [], model_id: x }
+                  - model_name: llama3
+                    litellm_params: { model: ollama_chat/llama3, keep_alive: 8m }
                 general_settings: { disable_error_logs: true }
                 """);
         assertThat(c.deployments().get(0).params()).containsKey("safety_settings");
@@ -30,6 +32,7 @@ class DocumentedKeysTest {
         assertThat(c.warnings()).noneMatch(w -> w.contains("LiteLLM documents none"))
                 .anyMatch(w -> w.contains("safety_settings is read by [gemini, vertex_ai, vertex_ai_beta] deployments, this one is openai/"))
                 .anyMatch(w -> w.contains("model_id is read by [bedrock] deployments"))
-                .anyMatch(w -> w.contains("general_settings.disable_error_logs: not supported, ignored: failed calls are still kept"));
+                .anyMatch(w -> w.contains("general_settings.disable_error_logs: not supported, ignored: failed calls are still kept"))
+                .anyMatch(w -> w.contains("litellm_params.keep_alive: not supported, ignored: Ollama's keep_alive is not sent"));
     }
 }

@@ -51,7 +51,7 @@ class KeyGovernanceSettingsTest {
                 """)).isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement().asString()
                         .startsWith("line 6: litellm_settings.default_team_settings[0]: not supported: LiteLLM applies [models] "
-                                + "to every call of team 'litellm-dev''s keys"));
+                                + "to team 'litellm-dev' (every call of its keys"));
     }
 
     @Test
