@@ -54,7 +54,8 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
             onlyParams(rc.request(), Set.of("limit"));
             Integer limit = limit(rc.request(), null); // LiteLLM: every key unless asked
             return calls.blocking(() -> LiteLlmSpendJson.topKeys(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.KEY),
-                    limit, edge.gateway().keys()::token, edge.gateway().keys()::keyName));
+                    limit, edge.gateway().keys()::token, edge.gateway().keys()::keyName,
+                    t -> KeyLabel.of(edge.gateway().keys(), t.group(), t.keyAlias()).aliasOrNull()));
         });
         calls.get(router, "/global/spend/models", rc -> {
             onlyParams(rc.request(), Set.of("limit"));
@@ -148,7 +149,8 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
             long spend = 0, requests = 0;
             var groups = out.putArray("groups");
             for (SpendReports.Total t : totals) {
-                groups.add(SpendJson.total(t, by));
+                KeyLabel key = by == SpendReports.GroupBy.KEY ? KeyLabel.of(edge.gateway().keys(), t.group(), t.keyAlias()) : null;
+                groups.add(SpendJson.total(t, by, key));
                 spend += t.costNanos();
                 requests += t.requests();
             }
