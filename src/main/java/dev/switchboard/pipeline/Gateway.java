@@ -542,6 +542,11 @@ public final class Gateway {
     /** The virtual-key admin API (master key only; the edge checks). */
     public KeyAdmin keys() { return store.governance().admin(); }
 
+    /** The gateway-wide budget ({@code litellm_settings.max_budget}) now, or null without one. No I/O. */
+    public dev.switchboard.govern.Governance.GlobalBudget globalBudget() {
+        return store.governance().globalBudget(System.currentTimeMillis());
+    }
+
     /** LiteLLM's customer (end user) admin API (master key only; the edge checks). */
     public dev.switchboard.govern.EndUserAdmin customers() { return store.governance().customers(); }
 

@@ -41,15 +41,18 @@ final class LiteLlmSpendJson {
     }
 
     /**
-     * {@code /global/spend}: {@code {"spend", "max_budget"}}, the spend of the last 30 days; {@code max_budget} is
-     * LiteLLM's proxy-wide budget ({@code litellm_settings.max_budget}), which Switchboard does not have: null.
+     * {@code /global/spend}: {@code {"spend", "max_budget"}}, the spend of the last 30 days; {@code max_budget} is the
+     * proxy-wide budget ({@code litellm_settings.max_budget}) as LiteLLM answers it, null when none is configured.
+     *
+     * @param maxBudgetNanos the global budget's cap, or null
      */
-    static ObjectNode globalSpend(List<SpendReports.Total> byDay) {
+    static ObjectNode globalSpend(List<SpendReports.Total> byDay, Long maxBudgetNanos) {
         long spend = 0;
         for (SpendReports.Total t : byDay) spend += t.costNanos();
         ObjectNode out = SpendJson.JSON.createObjectNode();
         out.put("spend", SpendJson.usd(spend));
-        out.putNull("max_budget");
+        if (maxBudgetNanos == null) out.putNull("max_budget");
+        else out.put("max_budget", SpendJson.usd(maxBudgetNanos));
         return out;
     }
 

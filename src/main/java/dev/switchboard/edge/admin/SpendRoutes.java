@@ -47,7 +47,9 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
         calls.get(router, "/global/spend/tags", rc -> globalSpendTags(rc.request()));
         calls.get(router, "/global/spend", rc -> {
             onlyParams(rc.request(), Set.of());
-            return calls.blocking(() -> LiteLlmSpendJson.globalSpend(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.DAY)));
+            var global = edge.gateway().globalBudget();
+            Long max = global == null ? null : global.maxNanos();
+            return calls.blocking(() -> LiteLlmSpendJson.globalSpend(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.DAY), max));
         });
         calls.get(router, "/global/spend/logs", rc -> globalSpendLogs(rc.request()));
         calls.get(router, "/global/spend/keys", rc -> {

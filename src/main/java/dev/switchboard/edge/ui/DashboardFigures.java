@@ -54,6 +54,7 @@ final class DashboardFigures {
         out.set("errors", errors(rows, from, days));
         out.set("latency", latency(rollups.latency(from, today + 1)));
         out.put("month_start", monthStart.toString());
+        out.set("global_budget", GlobalBudgetFigure.of(gateway.globalBudget()));
         return out;
     }
 
