@@ -154,10 +154,18 @@ async function loadOverview() {
     xAxis: { type: 'category', data: days.map((d) => d.slice(5)) }, yAxis: { type: 'value', name: 'errors', minInterval: 1 },
     series: errs.series.map((s) => ({ name: s.deployment, type: 'bar', stack: 'errors', data: s.counts })),
   });
-  const cooldowns = Object.fromEntries(errs.cooldowns_since_start.map((c) => [c.deployment, c.count]));
+  // per deployment: the cooldowns of all its entries, and each entry's by its model_info.id when there are several
+  const cooldowns = {};
+  for (const c of errs.cooldowns_since_start) (cooldowns[c.deployment] = cooldowns[c.deployment] || []).push(c);
+  const cooldownText = (d) => {
+    const list = cooldowns[d] || [];
+    const total = list.reduce((n, c) => n + c.count, 0);
+    const named = list.filter((c) => c.model_id);
+    return String(total) + (named.length ? ' (' + named.map((c) => c.model_id + ' ×' + c.count).join(', ') + ')' : '');
+  };
   fill('table-errors', errs.series.length ? errs.series.map((s) => el('tr', { 'data-deployment': s.deployment, 'data-errors': s.total },
     el('td', {}, s.deployment), el('td', {}, s.total), el('td', {}, Object.entries(s.by_status).map(([k, v]) => k + ' ×' + v).join(', ')),
-    el('td', {}, cooldowns[s.deployment] || 0))) : [empty(4, 'No provider error in 30 days.')]);
+    el('td', { 'data-cooldowns': cooldownText(s.deployment) }, cooldownText(s.deployment)))) : [empty(4, 'No provider error in 30 days.')]);
 
   const took = performance.now() - t0;
   $('#load-time').textContent = 'Figures computed in ' + o.compute_ms.toFixed(1) + ' ms on the server; page data loaded and drawn in '

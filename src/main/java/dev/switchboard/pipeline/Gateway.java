@@ -412,7 +412,7 @@ public final class Gateway {
      */
     public String metricsText() {
         List<GatewayMetrics.DeploymentLoad> load = router.deploymentStatus().stream()
-                .map(d -> new GatewayMetrics.DeploymentLoad(d.alias(), d.deployment(), d.inFlight(), d.coolingDown())).toList();
+                .map(d -> new GatewayMetrics.DeploymentLoad(d.alias(), d.deployment(), d.modelId(), d.inFlight(), d.coolingDown())).toList();
         List<GatewayMetrics.KeyBudget> budgets = store.governance().budgets(System.currentTimeMillis()).stream()
                 .map(b -> new GatewayMetrics.KeyBudget(b.keyId(), b.keyAlias(), b.maxNanos() / 1e9, b.remainingNanos() / 1e9)).toList();
         store.observe().metrics().refresh(load, budgets);

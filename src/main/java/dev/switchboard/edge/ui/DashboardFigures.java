@@ -276,9 +276,12 @@ final class DashboardFigures {
             byStatus.get(e.getKey()).forEach((k, v) -> st.put(String.valueOf(k), v));
         }
         ArrayNode cooldowns = o.putArray("cooldowns_since_start");
+        // one counter per entry: two entries of one provider/model are told apart by their model_info.id ("" for none)
         gateway.meters().find(COOLDOWNS).counters().forEach(c -> {
             ObjectNode cd = cooldowns.addObject();
             cd.put("deployment", c.getId().getTag("deployment"));
+            String modelId = c.getId().getTag("model_id");
+            cd.put("model_id", modelId == null ? "" : modelId);
             cd.put("count", (long) c.count());
         });
         return o;
