@@ -138,6 +138,22 @@ final class DeploymentReader {
                 Double n = w.number(v, kp);
                 if (n != null && (n < 0 || n.isNaN() || n.isInfinite())) w.error(v, kp, "must be 0 or more (seconds), found " + n + ".");
                 else if (n != null) info.put(k, n);
+            } else if (k.equals("search_context_cost_per_query")) {
+                // LiteLLM's shape: a price per search context size ({search_context_size_low: …, _medium: …, _high: …});
+                // a plain number is one price for every search
+                if (v instanceof org.yaml.snakeyaml.nodes.MappingNode) {
+                    Map<String, Object> sizes = new LinkedHashMap<>();
+                    w.mapping(v, kp).forEach((size, price) -> {
+                        Double n = w.number(price, kp + "." + size);
+                        if (n != null && n < 0) w.error(price, kp + "." + size, "must be 0 or more (USD a search), found " + n + ".");
+                        else if (n != null) sizes.put(size, n);
+                    });
+                    info.put(k, sizes);
+                } else {
+                    Double n = w.number(v, kp);
+                    if (n != null && n < 0) w.error(v, kp, "must be 0 or more (USD a search), found " + n + ".");
+                    else if (n != null) info.put(k, n);
+                }
             } else if (k.contains("cost") || k.startsWith("max_")) {
                 Double n = w.number(v, kp);
                 if (n != null) info.put(k, n);

@@ -89,6 +89,8 @@ public final class LiteLlmKeys {
         w(INFO, "input_cost_per_second output_cost_per_second", "per-second prices are not supported; the deployment is priced per token (catalog or *_cost_per_token)");
         a(INFO, "max_tokens max_output_tokens", "the output limit assumed for budget reservations");
         a(INFO, "max_input_tokens", "the context window of the price");
+        a(INFO, "search_context_cost_per_query", "the price of one web search the provider runs (its search_context_size_medium, "
+                + "or a number); Claude's defaults to Anthropic's $10 a thousand");
         a(INFO, "litellm_provider", "the provider of a model without a prefix");
         a(INFO, "id", "the deployment's id: a request or a fallback may name it to reach this one deployment");
         a(INFO, "base_model", "the catalog model an azure/ deployment (named by its user) is priced as");

@@ -347,6 +347,21 @@ public final class KeyAdmin {
 
     void expandUsersWith(java.util.function.Function<String, ObjectNode> rows) { this.userRows = rows; }
 
+    /**
+     * The alias the key with this id has now ("" when it has none), or null when no key has this id any more (a deleted
+     * key, the master key, a JWT caller): reports name a key by its current alias, not the one a call was made under.
+     */
+    public String currentAlias(String keyId) {
+        KeyState s = keyId == null ? null : registry.byId(keyId);
+        return s == null ? null : s.key().alias() == null ? "" : s.key().alias();
+    }
+
+    /** The id of the key that has this alias now, or null (aliases are unique among live keys). */
+    public String keyIdWithAlias(String alias) {
+        KeyState s = alias == null || alias.isEmpty() ? null : registry.byAlias(alias);
+        return s == null ? null : s.key().keyId();
+    }
+
     /** The current token hash (SHA-256) of the key with this id, or null (the master key, a deleted key). */
     public String token(String keyId) {
         KeyState s = keyId == null ? null : registry.byId(keyId);

@@ -24,10 +24,18 @@ public record Usage(int promptTokens, int completionTokens, int cacheReadTokens,
      * (priced apart), Predicted Outputs' accepted and rejected tokens, and the answer's generated-image tokens
      * (Gemini's IMAGE modality of {@code candidatesTokensDetails}; priced apart, inside completion tokens, as LiteLLM
      * reports them in {@code completion_tokens_details.image_tokens}). Zero where a provider has none.
+     * {@code webSearchRequests} are the searches a provider ran itself and bills per search, beside the tokens
+     * (Claude's web search tool: {@code usage.server_tool_use.web_search_requests}, $10 a thousand).
      */
     public record Details(int audioPromptTokens, int audioCompletionTokens, int acceptedPredictionTokens,
-                          int rejectedPredictionTokens, int imageCompletionTokens) {
-        public static final Details NONE = new Details(0, 0, 0, 0, 0);
+                          int rejectedPredictionTokens, int imageCompletionTokens, int webSearchRequests) {
+        public static final Details NONE = new Details(0, 0, 0, 0, 0, 0);
+
+        /** Token details without provider-run searches. */
+        public Details(int audioPromptTokens, int audioCompletionTokens, int acceptedPredictionTokens,
+                       int rejectedPredictionTokens, int imageCompletionTokens) {
+            this(audioPromptTokens, audioCompletionTokens, acceptedPredictionTokens, rejectedPredictionTokens, imageCompletionTokens, 0);
+        }
     }
 
     public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0);

@@ -25,7 +25,14 @@ final class DeploymentPrices {
 
     /** One deployment: its provider prefix, price lookup, and the output limit when the request sets none. */
     /** @param contextWindow the model's context window in tokens (model_info's max_input_tokens, else the catalog's); 0 unknown */
-    record Priced(String provider, PriceLookup lookup, int defaultOutputLimit, int contextWindow) {}
+    /**
+     * @param perSearchNanos what one web search the provider runs itself costs, beside the tokens (Claude's web search
+     *                       tool, {@link #perSearchNanos}); 0 where the deployment runs none
+     */
+    record Priced(String provider, PriceLookup lookup, int defaultOutputLimit, int contextWindow, long perSearchNanos) {}
+
+    /** Anthropic's price of one web search Claude runs: $10 a thousand, beside the tokens (its pricing page). */
+    static final long CLAUDE_WEB_SEARCH_NANOS = 10_000_000L;
 
     /**
      * A priced call: what it cost in nano-dollars, whether the deployment had a price at all, and what a cache hit
@@ -87,7 +94,22 @@ final class DeploymentPrices {
 
     private static Priced price(Target t, PriceLookup lookup) {
         return new Priced(t.deployment().provider(), lookup, outputLimit(t.deployment(), t.provider().outputLimitWhenUnset(), lookup),
-                contextWindow(t.deployment(), lookup));
+                contextWindow(t.deployment(), lookup), perSearchNanos(t.deployment()));
+    }
+
+    /**
+     * One web search's price on {@code d}: its {@code model_info.search_context_cost_per_query} (LiteLLM's key: an object
+     * of a price per search context size, of which the medium one is what LiteLLM charges Claude's searches; a number
+     * taken as it is), else Anthropic's $10 a thousand for Claude through Anthropic's or Vertex AI's Messages API (the
+     * deployments that run its web search tool), else 0.
+     */
+    static long perSearchNanos(Deployment d) {
+        Object given = d.modelInfo() == null ? null : d.modelInfo().get("search_context_cost_per_query");
+        if (given instanceof Map<?, ?> sizes) given = sizes.get("search_context_size_medium");
+        if (given instanceof Number n) return Math.max(0, Math.round(n.doubleValue() * 1e9));
+        boolean claude = d.provider().equals("anthropic")
+                || (d.provider().equals("vertex_ai") && d.model().toLowerCase(java.util.Locale.ROOT).contains("claude"));
+        return claude ? CLAUDE_WEB_SEARCH_NANOS : 0;
     }
 
     /** model_info's max_input_tokens (also for a model the catalog does not price), else the catalog's window; 0 unknown. */
@@ -161,7 +183,15 @@ final class DeploymentPrices {
         // can (a request fee, the route OpenRouter took, a BYOK fee), and prices a model the catalog does not know
         if (usage != null && usage.billedUsd() != null) return new Cost(CostCalculator.billedNanos(usage.billedUsd()), true);
         if (p == null || !p.lookup().priced() || usage == null) return p != null && p.lookup().priced() ? new Cost(0, true) : Cost.UNPRICED;
-        return new Cost(CostCalculator.costNanos(p.lookup().price(), usage), true);
+        long cost = CostCalculator.costNanos(p.lookup().price(), usage);
+        // the searches the provider ran, billed per search beside the tokens (0 on nearly every call)
+        int searches = usage.details().webSearchRequests();
+        return new Cost(searches <= 0 ? cost : saturatedAdd(cost, searches * p.perSearchNanos()), true);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     /** See {@link Gateway#promptCacheSavedNanos}: base prices (a long-prompt tier is not known from a daily sum). */
@@ -184,19 +214,26 @@ final class DeploymentPrices {
      *                once (as OpenAI bills it)
      */
     long worstCase(String deploymentId, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices) {
-        return worstCase(byId.get(deploymentId), promptTokens, requestOutputLimit, cacheWrites, choices);
+        return worstCase(byId.get(deploymentId), promptTokens, requestOutputLimit, cacheWrites, choices, 0);
     }
 
     /** {@link #worstCase(String, int, Integer, boolean, int)} at the entry's own price. */
     long worstCase(Deployment d, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices) {
-        return worstCase(of(d), promptTokens, requestOutputLimit, cacheWrites, choices);
+        return worstCase(of(d), promptTokens, requestOutputLimit, cacheWrites, choices, 0);
     }
 
-    private static long worstCase(Priced p, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices) {
+    /** @param searches the most web searches the provider may run and bill for the request (its web search tools' max_uses) */
+    long worstCase(Deployment d, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices, int searches) {
+        return worstCase(of(d), promptTokens, requestOutputLimit, cacheWrites, choices, searches);
+    }
+
+    private static long worstCase(Priced p, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices,
+                                  int searches) {
         if (p == null || !p.lookup().priced()) return 0;
         ModelPrice price = p.lookup().price();
         long output = (long) (requestOutputLimit != null ? requestOutputLimit : p.defaultOutputLimit()) * Math.max(1, choices);
-        return CostCalculator.worstCaseNanos(price, promptTokens, (int) Math.min(Integer.MAX_VALUE, output), cacheWrites);
+        long tokens = CostCalculator.worstCaseNanos(price, promptTokens, (int) Math.min(Integer.MAX_VALUE, output), cacheWrites);
+        return searches <= 0 ? tokens : saturatedAdd(tokens, searches * p.perSearchNanos());
     }
 
     /** The price a deployment is charged at, or null when it is unpriced (or unknown). */

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The most a chat request can cost: over every deployment that may serve it (its alias's group, the auto alias's
  * tiers, its fallbacks), the prompt at the highest input price that can apply (a cache write costs more than input
- * on Anthropic) plus the request's output limit (or the model's) at the output price, for each of its {@code n} answers. The prompt is bounded without a
+ * on Anthropic) plus the request's output limit (or the model's) at the output price, for each of its {@code n} answers,
+ * plus the web searches Claude may run for it at their price ({@link dev.switchboard.provider.AnthropicServerTools#webSearchesAtMost}). The prompt is bounded without a
  * tokenizer first (a token is at least one UTF-8 byte); the tokenizer counts it only when that bound does not fit.
  */
 final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunction<String>, java.util.function.LongSupplier {
@@ -50,7 +51,8 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         int prompt = promptBound();
         long worst = 0;
         int n = choices(request);
-        for (Target t : targets()) worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, request.outputTokenLimit(), cacheWrites, n));
+        int searches = dev.switchboard.provider.AnthropicServerTools.webSearchesAtMost(request);
+        for (Target t : targets()) worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, request.outputTokenLimit(), cacheWrites, n, searches));
         return worst;
     }
 
@@ -60,10 +62,11 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         long worst = 0;
         java.util.Map<String, Integer> byProvider = new java.util.HashMap<>();
         int n = choices(request);
+        int searches = dev.switchboard.provider.AnthropicServerTools.webSearchesAtMost(request);
         for (Target t : targets()) {
             String provider = t.deployment().provider();
             int prompt = byProvider.computeIfAbsent(provider, p -> Math.min(bound, tokens.estimate(request, p)));
-            worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, request.outputTokenLimit(), cacheWrites, n));
+            worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, request.outputTokenLimit(), cacheWrites, n, searches));
         }
         return worst;
     }

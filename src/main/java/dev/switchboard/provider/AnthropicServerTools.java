@@ -35,4 +35,29 @@ public final class AnthropicServerTools {
         if (body.path("mcp_servers").size() > 0) return new String[] {"mcp_servers", "the MCP connector ('mcp_servers')"};
         return null;
     }
+
+    /**
+     * Searches a web search tool without {@code max_uses} is reserved for: Anthropic sets no limit of its own, so a
+     * budget cannot bound such a request exactly; ten covers what a turn of Claude Code's or an agent's search does (a
+     * turn that searches more can pass a budget by the fees of the searches beyond ten, README "Budgets").
+     */
+    public static final int SEARCHES_WITHOUT_MAX_USES = 10;
+
+    /**
+     * The most web searches Claude may run and bill for this request: the sum of its web search tools' {@code max_uses}
+     * ({@link #SEARCHES_WITHOUT_MAX_USES} for one without); 0 for a request with none, and for one not in the
+     * Anthropic dialect (only that dialect carries Anthropic's server tools).
+     */
+    public static int webSearchesAtMost(ChatRequest r) {
+        if (r.raw() == null || !r.raw().is(RawJson.ANTHROPIC)) return 0;
+        JsonNode tools = r.raw().body().path("tools");
+        long searches = 0;
+        for (int i = 0; i < tools.size(); i++) {
+            JsonNode t = tools.get(i);
+            if (!t.path("type").asText("").startsWith("web_search_")) continue;
+            JsonNode max = t.get("max_uses");
+            searches += max != null && max.canConvertToInt() && max.asInt() > 0 ? max.asInt() : SEARCHES_WITHOUT_MAX_USES;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, searches);
+    }
 }

@@ -422,7 +422,7 @@ final class CallEngine {
                 return;
             }
             if (attempt.failed(error, verdict, now)) {
-                metrics.cooldown(attempt.state.id());
+                metrics.cooldown(attempt.state.id(), attempt.state.modelId());
                 log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
             }
             long untilAvailable = group.nanosUntilAvailable(facts, now);

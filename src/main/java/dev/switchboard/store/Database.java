@@ -167,16 +167,29 @@ public final class Database implements AutoCloseable {
     public <T> T transaction(SqlWork<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
+            T out;
             try {
-                T out = work.run(c);
+                out = work.run(c);
                 c.commit();
-                return out;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                // the work's own failure is what the caller sees and judges (isTransient): a connection the server ended
+                // fails its rollback too, with the pool's bare "Connection is closed" (no SQLSTATE), which replaced the
+                // 57P01 and made the ledger drop rows a retry would have written
+                try {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                } catch (SQLException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // committed: a connection lost just after its commit fails nothing (the pool resets the mode of the
+                // connections it gets back); failing here made a committed batch be written again
+            }
+            return out;
         } catch (SQLException e) {
             throw new StoreException("store (" + description() + "): " + rootMessage(e), e);
         }
@@ -194,8 +207,13 @@ public final class Database implements AutoCloseable {
 
     /**
      * Whether a failure may pass if the same work is tried again: the database was busy or locked (SQLite), a deadlock or
-     * a serialization failure (SQLSTATE class 40), or the connection failed (class 08). A writer keeps such work to try
-     * again instead of taking it as refused.
+     * a serialization failure (SQLSTATE class 40), the connection failed (class 08), the server ended the session or
+     * could not take it (class 57, operator intervention: {@code 57P01} admin_shutdown, which every connection gets when
+     * PostgreSQL restarts, fails over or an administrator terminates backends; {@code 57P02}, {@code 57P03};
+     * {@code 57014}, a statement cancelled), or it lacked resources for now (class 53: too many connections, out of
+     * memory). A writer keeps such work to try again instead of taking it as refused: the ledger dropped answered and
+     * billed calls when PostgreSQL terminated its connections (QA, twentieth session), since 57P01 was taken as a
+     * refusal of the row.
      */
     public static boolean isTransient(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
@@ -203,13 +221,22 @@ public final class Database implements AutoCloseable {
                 int primary = e.getResultCode().code & 0xff;
                 if (primary == 5 || primary == 6) return true; // SQLITE_BUSY, SQLITE_LOCKED
             }
-            if (c instanceof SQLException e && e.getSQLState() != null
-                    && (e.getSQLState().startsWith("40") || e.getSQLState().startsWith("08"))) {
-                return true;
+            if (c instanceof SQLException e) {
+                // a batch's own errors hang on its next-exception chain, not its cause (pgjdbc's BatchUpdateException)
+                for (SQLException x = e; x != null; x = x.getNextException()) {
+                    if (transientState(x.getSQLState())) return true;
+                    // HikariCP's proxy of a connection it evicted answers every call so, without a SQLSTATE
+                    if (x.getSQLState() == null && "Connection is closed".equals(x.getMessage())) return true;
+                    if (x.getNextException() == x) break;
+                }
             }
             if (c instanceof java.sql.SQLTransientException) return true;
         }
         return false;
+    }
+
+    private static boolean transientState(String state) {
+        return state != null && (state.startsWith("40") || state.startsWith("08") || state.startsWith("57") || state.startsWith("53"));
     }
 
     /** Whether a trivial query answers within a second, for {@code /health/readiness}. Blocks. */

@@ -42,6 +42,65 @@ class PostgresStoreTest extends StoreContract {
         assertThat(l.description()).isEqualTo("PostgreSQL at db.example:6543/ledger").doesNotContain("p:ss");
     }
 
+    /**
+     * PostgreSQL ending the ledger's connections under traffic (57P01 admin_shutdown: a restart, a failover, an
+     * administrator terminating backends) loses no row and no row's request-log part: the writer keeps the rows to try
+     * again on a new connection. It dropped answered and billed calls before, taking 57P01 as the row's refusal (QA of
+     * the twentieth session, finding F1).
+     */
+    @Test
+    void terminatedConnectionsLoseNoLedgerRow() throws Exception {
+        String app = "sbfault" + Long.toHexString(System.nanoTime());
+        Database db = track(Database.open(url + "&ApplicationName=" + app, null));
+        var ledger = new dev.switchboard.account.SpendLedger(db, 5);
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var terminated = new java.util.concurrent.atomic.AtomicInteger();
+        Thread killer = new Thread(() -> {
+            try (java.sql.Connection admin = Postgres.connect(url)) {
+                while (!stop.get()) {
+                    try (var st = admin.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            + "WHERE application_name = ? AND pid <> pg_backend_pid()")) {
+                        st.setString(1, app);
+                        try (var rs = st.executeQuery()) {
+                            if (rs.next()) terminated.addAndGet(rs.getInt(1));
+                        }
+                    }
+                    Thread.sleep(15);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        killer.start();
+        int rows = 3_000;
+        try {
+            for (int i = 0; i < rows; i++) {
+                ledger.record(new dev.switchboard.account.SpendRecord("req_fault_" + i, 0, 1, 2, "key_a", "app", null, "chat", "gpt",
+                        "openai/gpt-4o-mini", "primary", null, "miss", 1, 1, 0, 0, 0, false, 7, 0, true, 1L, null, 200, null,
+                        java.util.List.of()));
+                if (i % 50 == 0) Thread.sleep(2);
+            }
+        } finally {
+            stop.set(true);
+            killer.join();
+        }
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (ledger.pending() > 0 && System.currentTimeMillis() < deadline) {
+            ledger.flush();
+            Thread.sleep(50);
+        }
+        assertThat(terminated.get()).as("the store's connections were terminated meanwhile").isPositive();
+        assertThat(ledger.dropped()).isZero();
+        assertThat(ledger.pending()).isZero();
+        try (java.sql.Connection c = Postgres.connect(url); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*), sum(cost_nanos) FROM spend_logs")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(rows);
+            assertThat(rs.getLong(2)).isEqualTo(7L * rows);
+        }
+        ledger.close();
+    }
+
     @Test
     void aNulInClientTextDoesNotKeepACallOutOfTheLedger() {
         Database db = open();

@@ -20,6 +20,15 @@ class TransientFailuresTest {
         assertThat(Database.isTransient(wrapped(new SQLException("could not serialize access", "40001")))).isTrue();
         assertThat(Database.isTransient(wrapped(new SQLException("connection failure", "08006")))).isTrue();
         assertThat(Database.isTransient(wrapped(new java.sql.SQLTransientConnectionException("pool timeout")))).isTrue();
+        // PostgreSQL ended the session (a restart, a failover, pg_terminate_backend) or could not take it for now
+        assertThat(Database.isTransient(wrapped(new SQLException("terminating connection due to administrator command", "57P01")))).isTrue();
+        assertThat(Database.isTransient(wrapped(new SQLException("the database system is starting up", "57P03")))).isTrue();
+        assertThat(Database.isTransient(wrapped(new SQLException("sorry, too many clients already", "53300")))).isTrue();
+        // HikariCP's proxy of an evicted connection (no SQLSTATE), and a batch whose error is on its next-exception chain
+        assertThat(Database.isTransient(wrapped(new SQLException("Connection is closed")))).isTrue();
+        java.sql.BatchUpdateException batch = new java.sql.BatchUpdateException("Batch entry 0 ... was aborted", null, 0, new int[0], null);
+        batch.setNextException(new SQLException("terminating connection due to administrator command", "57P01"));
+        assertThat(Database.isTransient(wrapped(batch))).isTrue();
     }
 
     @Test

@@ -77,6 +77,11 @@ final class AnthropicResponseDecoder {
         int write = u.has("cache_creation_input_tokens") ? u.path("cache_creation_input_tokens").asInt() : start == null ? 0 : start.cacheWriteTokens();
         int write1h = u.path("cache_creation").has("ephemeral_1h_input_tokens")
                 ? u.path("cache_creation").path("ephemeral_1h_input_tokens").asInt() : start == null ? 0 : start.cacheWrite1hTokens();
-        return new Usage(input + read + write, u.path("output_tokens").asInt(), read, write, 0, write1h);
+        // the web searches Claude ran (server tools), billed per search beside the tokens; message_delta's usage is
+        // cumulative, as the token counts are
+        int searches = u.path("server_tool_use").has("web_search_requests")
+                ? u.path("server_tool_use").path("web_search_requests").asInt() : start == null ? 0 : start.details().webSearchRequests();
+        Usage.Details details = searches <= 0 ? Usage.Details.NONE : new Usage.Details(0, 0, 0, 0, 0, searches);
+        return new Usage(input + read + write, u.path("output_tokens").asInt(), read, write, 0, write1h, details);
     }
 }
