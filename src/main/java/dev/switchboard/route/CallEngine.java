@@ -393,8 +393,9 @@ final class CallEngine {
                 fail(e);
                 return;
             }
-            complete(new Answer<>(settled, attempt.state.id(), route, "miss")
-                    .withHeaders(attempt.state.liteLlmHeaders));
+            // the deployment's LiteLLM headers, an immutable map made once per deployment: the answer holds it as it is
+            // (withHeaders would copy it into a new map a request)
+            complete(new Answer<>(settled, attempt.state.id(), route, "miss", null, attempt.state.liteLlmHeaders));
         }
 
         private void failed(Attempt attempt, Throwable error) {
