@@ -211,7 +211,11 @@ public final class PairEvaluation {
         @Override public double defaultGreyThreshold() { return inner.defaultGreyThreshold(); }
     }
 
-    /** Reads {@code {"a": …, "b": …, "duplicate": …}} lines. */
+    /**
+     * Reads {@code {"a": …, "b": …, "duplicate": …}} lines.
+     *
+     * @throws IllegalArgumentException naming the file and line of a line that is not such a pair (not JSON included)
+     */
     public static List<LabeledPair> read(java.nio.file.Path file) throws java.io.IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         List<LabeledPair> out = new ArrayList<>();
@@ -219,9 +223,14 @@ public final class PairEvaluation {
         for (String l : java.nio.file.Files.readAllLines(file)) {
             line++;
             if (l.isBlank()) continue;
-            var n = json.readTree(l);
-            if (!n.path("a").isTextual() || !n.path("b").isTextual() || !n.path("duplicate").isBoolean()) {
-                throw new IllegalArgumentException(file + ":" + line + ": expected {\"a\": \"…\", \"b\": \"…\", \"duplicate\": true|false}");
+            com.fasterxml.jackson.databind.JsonNode n;
+            try {
+                n = json.readTree(l);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                n = null; // not JSON (a CSV, a pretty-printed array): the same one-line refusal as a line without the fields
+            }
+            if (n == null || !n.path("a").isTextual() || !n.path("b").isTextual() || !n.path("duplicate").isBoolean()) {
+                throw new IllegalArgumentException(file + ":" + line + ": " + (n == null ? "not JSON; " : "") + "expected {\"a\": \"…\", \"b\": \"…\", \"duplicate\": true|false}");
             }
             out.add(new LabeledPair(n.get("a").asText(), n.get("b").asText(), n.get("duplicate").asBoolean()));
         }
