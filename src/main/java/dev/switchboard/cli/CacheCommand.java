@@ -69,8 +69,9 @@ final class CacheCommand implements Callable<Integer> {
         int lookups;
         @Option(names = "--embedder", paramLabel = "NAME", description = "An in-process embedder (default: the shipped default).")
         String embedder;
-        @Option(names = "--pgvector", paramLabel = "JDBC_URL",
-                description = "Measure pgvector's HNSW in this PostgreSQL (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres) instead of Lucene's.")
+        @Option(names = "--pgvector", paramLabel = "URL",
+                description = "Measure pgvector's HNSW in this PostgreSQL instead of Lucene's: postgresql://user:password@host:5432/db "
+                        + "(as database_url) or jdbc:postgresql://127.0.0.1:5432/test?user=postgres.")
         String pgvector;
 
         @Override
@@ -90,7 +91,8 @@ final class CacheCommand implements Callable<Integer> {
             try {
                 CacheEvaluation.bench(all, name, entries, lookups, pgvector, System.out);
             } catch (IllegalStateException e) {
-                // pgvector unreachable or without the extension: the message names it (its URL without credentials)
+                // a --pgvector URL of another form, PostgreSQL unreachable, a refused login, no extension: one line
+                // saying which, the URL without its credentials
                 System.err.println("switchboard cache bench: " + e.getMessage());
                 return 1;
             }
@@ -112,8 +114,12 @@ final class CacheCommand implements Callable<Integer> {
                 return null;
             }
             return all;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) { // a line that is not a pair, or not JSON: its file and line number
             System.err.println("switchboard cache " + command + ": " + e.getMessage());
+            return null;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            System.err.println("switchboard cache " + command + ": " + pairs + " is not UTF-8 text. Fix: pass --pairs with a JSONL file of "
+                    + "{\"a\": \"…\", \"b\": \"…\", \"duplicate\": true|false} lines.");
             return null;
         }
     }

@@ -148,6 +148,45 @@ class CommandLineValuesTest {
         noTrace(r);
     }
 
+    /** QA E3: a pairs file that is not JSON Lines printed Jackson's stack trace. */
+    @Test
+    void aPairsFileThatIsNotJsonLinesIsOneLineNamingItsLine() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"a\": \"x\", \"b\": \"y\", \"duplicate\": true}\nnot json\n");
+        Path array = Files.writeString(dir.resolve("array.json"), "[\n  {\"a\": \"x\", \"b\": \"y\", \"duplicate\": true}\n]\n");
+        for (String command : new String[] {"eval", "bench"}) {
+            Run r = run("cache", command, "--pairs", bad.toString());
+            assertThat(r.exit()).as(command).isEqualTo(2);
+            assertThat(r.err()).as(command).isEqualTo("switchboard cache " + command + ": " + bad + ":2: not JSON; expected "
+                    + "{\"a\": \"…\", \"b\": \"…\", \"duplicate\": true|false}" + System.lineSeparator());
+            noTrace(r);
+        }
+        Run pretty = run("cache", "eval", "--pairs", array.toString());
+        assertThat(pretty.exit()).isEqualTo(2);
+        assertThat(pretty.err()).contains(array + ":1: not JSON; expected");
+        noTrace(pretty);
+    }
+
+    /** QA E2: LiteLLM's postgresql://user:password@host/db form printed the password, in "No suitable driver found for …". */
+    @Test
+    void aPgvectorUrlInDatabaseUrlFormIsReadAndItsPasswordNeverShown() throws Exception {
+        Path good = dir.resolve("good.jsonl");
+        Files.writeString(good, "{\"a\": \"How old are you?\", \"b\": \"What is your age?\", \"duplicate\": true}\n"
+                + "{\"a\": \"Where is Paris?\", \"b\": \"Where is Rome?\", \"duplicate\": false}\n");
+        for (String scheme : new String[] {"postgresql", "postgres"}) {
+            Run r = run("cache", "bench", "--pairs", good.toString(), "--entries", "10", "--lookups", "1",
+                    "--pgvector", scheme + "://postgres:sk-live-PGSECRET1234@127.0.0.1:1/qa_e");
+            assertThat(r.exit()).as(scheme).isEqualTo(1);
+            assertThat(r.err()).as(scheme).contains("cannot use pgvector at jdbc:postgresql://127.0.0.1:1/qa_e: PostgreSQL is not reachable there")
+                    .contains("Fix: start PostgreSQL, or correct the host and port").doesNotContain("PGSECRET").doesNotContain("No suitable driver");
+            noTrace(r);
+        }
+        Run other = run("cache", "bench", "--pairs", good.toString(), "--entries", "10", "--lookups", "1",
+                "--pgvector", "mysql://root:sk-live-PGSECRET1234@127.0.0.1:3306/x");
+        assertThat(other.exit()).isEqualTo(1);
+        assertThat(other.err()).contains("--pgvector takes a PostgreSQL URL").doesNotContain("PGSECRET");
+        noTrace(other);
+    }
+
     @Test
     void aBadNameValueSaysSoOnce() {
         Run r = run("keys", "create", "--metadata", "novalue");

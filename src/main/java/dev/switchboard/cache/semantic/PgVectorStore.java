@@ -58,7 +58,12 @@ public final class PgVectorStore implements VectorIndex.Factory {
 
     /** The same with the store's connection properties (user, password: {@code DatabaseLocation.properties()}). */
     public PgVectorStore(String jdbcUrl, java.util.Properties properties, int dimensions) throws SQLException {
-        this(DriverManager.getConnection(jdbcUrl, properties), dimensions, true);
+        this(jdbcUrl, properties, dimensions, true);
+    }
+
+    /** @param hnswNow false for a bulk load (the bench): the HNSW index is built by {@link #buildIndex()} afterwards */
+    public PgVectorStore(String jdbcUrl, java.util.Properties properties, int dimensions, boolean hnswNow) throws SQLException {
+        this(DriverManager.getConnection(jdbcUrl, properties), dimensions, hnswNow);
     }
 
     private PgVectorStore(Connection connection, int dimensions, boolean hnswNow) throws SQLException {

@@ -42,7 +42,8 @@ public final class SemanticBench {
     }
 
     /**
-     * @param pgvectorUrl null: Lucene's HNSW in memory (the default index); else a JDBC URL of a PostgreSQL with pgvector,
+     * @param pgvectorUrl null: Lucene's HNSW in memory (the default index); else the URL of a PostgreSQL with pgvector (LiteLLM's
+     *                    postgresql://user:password@host/db or a JDBC URL, as the store's database_url),
      *                    whose index is filled in bulk and built once filled (the build time is printed)
      */
     public static void run(Embedder embedder, List<LabeledPair> pairs, int entries, int lookups, String pgvectorUrl, PrintStream out) {
@@ -52,16 +53,7 @@ public final class SemanticBench {
         List<float[]> base = new ArrayList<>();
         base.add(embedder.embed(stored.get(0)));
         // pgvector is reached before the long part (embedding thousands of questions), so a wrong URL fails at once
-        PgVectorStore pg = null;
-        if (pgvectorUrl != null) {
-            try {
-                pg = new PgVectorStore(pgvectorUrl, null, null, base.get(0).length, false);
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException("cannot use pgvector at " + dev.switchboard.model.SafeUrl.withoutSecrets(pgvectorUrl)
-                        + ": " + String.valueOf(e.getMessage()).replaceAll("\\.+$", "") + ". Fix: a reachable PostgreSQL with the vector extension (JDBC URL, e.g. "
-                        + "jdbc:postgresql://127.0.0.1:5432/test?user=postgres), or leave --pgvector out for Lucene's index.", e);
-            }
-        }
+        PgVectorStore pg = pgvectorUrl == null ? null : BenchPgVector.open(pgvectorUrl, base.get(0).length);
         out.printf(Locale.ROOT, "embedding %d stored questions with %s …%n", real, embedder.name());
         for (int i = 1; i < real; i++) base.add(embedder.embed(stored.get(i)));
 
