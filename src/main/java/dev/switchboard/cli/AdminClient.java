@@ -63,12 +63,18 @@ final class AdminClient {
     /** A 200 answer: the body as sent (for {@code --json}) and parsed. */
     record Answer(String raw, JsonNode json) {}
 
+    /** The header every Switchboard answer carries (errors and 404s too): its absence means another server answered. */
+    static final String SWITCHBOARD_HEADER = "x-switchboard-request-id";
+
     private final String base;
     private final String masterKey;
+    /** Where the URL came from ({@code --url} or {@code $SWITCHBOARD_URL}), so that an error names what the user set. */
+    private final String urlSource;
 
-    private AdminClient(String base, String masterKey) {
+    private AdminClient(String base, String masterKey, String urlSource) {
         this.base = base;
         this.masterKey = masterKey;
+        this.urlSource = urlSource;
     }
 
     /**
@@ -77,10 +83,12 @@ final class AdminClient {
      * @return 0, or 1 after printing the failure on stderr
      */
     static int run(Options o, Action action) {
-        String url = o.url != null ? o.url : env("SWITCHBOARD_URL", DEFAULT_URL);
+        String fromEnv = env("SWITCHBOARD_URL", null);
+        String url = o.url != null ? o.url : fromEnv != null ? fromEnv : DEFAULT_URL;
+        String source = o.url != null || fromEnv == null ? "--url" : "$SWITCHBOARD_URL";
         String key = o.masterKey != null && !o.masterKey.isBlank() ? o.masterKey : env("SWITCHBOARD_MASTER_KEY", null);
         try {
-            AdminClient client = new AdminClient(normalize(url), key);
+            AdminClient client = new AdminClient(normalize(url, source), key, source);
             System.err.println("gateway " + client.base + " (admin API)");
             action.run(client);
             return 0;
@@ -118,6 +126,21 @@ final class AdminClient {
         return send(request(path + q).GET());
     }
 
+    /**
+     * @param fieldOptions the command's option for each body field it sets ({@code max_budget} → {@code --budget}): the
+     *                     gateway's 400 quotes the field, and the user typed the option. Only the quoted name is
+     *                     replaced, since some field names are also words of the messages ({@code is not a duration}).
+     */
+    Answer post(String path, ObjectNode body, Map<String, String> fieldOptions) {
+        try {
+            return post(path, body);
+        } catch (Failure f) {
+            String m = f.getMessage();
+            for (Map.Entry<String, String> o : fieldOptions.entrySet()) m = m.replace("'" + o.getKey() + "'", o.getValue());
+            throw new Failure(m);
+        }
+    }
+
     Answer post(String path, ObjectNode body) {
         return send(request(path).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
@@ -152,10 +175,21 @@ final class AdminClient {
             Thread.currentThread().interrupt();
             throw new Failure("interrupted");
         }
+        if (r.headers().firstValue(SWITCHBOARD_HEADER).isEmpty()) throw notSwitchboard(r.statusCode());
         JsonNode json = parse(r.body());
         if (r.statusCode() != 200) throw new Failure(errorText(r.statusCode(), json, r.body()));
         if (json == null) throw new Failure("the answer from " + base + " is not JSON: is it a Switchboard gateway?");
         return new Answer(r.body(), json);
+    }
+
+    /**
+     * Something answered, but not a Switchboard gateway (the simulator, another OpenAI-compatible server, a web page):
+     * its own errors ("no API key", "could not parse the JSON body") would send the user after the wrong fix.
+     */
+    private Failure notSwitchboard(int status) {
+        return new Failure("not a Switchboard gateway at " + base + ": its answer (HTTP " + status + ") lacks the "
+                + SWITCHBOARD_HEADER + " header every Switchboard answer carries. Fix: " + urlSource
+                + " is the gateway's root (switchboard serve's address), such as " + DEFAULT_URL + ".");
     }
 
     private Failure unreachable() {
@@ -173,7 +207,7 @@ final class AdminClient {
         }
         boolean switchboardError = err != null && err.path("message").isTextual();
         if (status == 404 && (!switchboardError || "unknown_url".equals(err.path("code").asText()))) {
-            text += "\nhint: " + base + " does not serve the admin API; --url is the gateway's root (http://host:port), "
+            text += "\nhint: " + base + " does not serve the admin API; " + urlSource + " is the gateway's root (http://host:port), "
                     + "and the gateway must be a Switchboard with keys and spend.";
         }
         return text;
@@ -195,8 +229,10 @@ final class AdminClient {
     /**
      * The gateway's root: trailing slashes off, and a trailing {@code /v1} too, since the OpenAI base URL is the one
      * people have at hand and the admin API is beside it, not under it.
+     *
+     * @param source {@code --url} or {@code $SWITCHBOARD_URL}: the error names the one the user set
      */
-    static String normalize(String url) {
+    static String normalize(String url, String source) {
         String u = url.strip();
         while (u.endsWith("/")) u = u.substring(0, u.length() - 1);
         if (u.endsWith("/v1")) u = u.substring(0, u.length() - 3);
@@ -207,7 +243,7 @@ final class AdminClient {
             uri = null;
         }
         if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-            throw new Failure("--url must be the gateway's http(s) address, such as " + DEFAULT_URL + "; found '" + url + "'.");
+            throw new Failure(source + " must be the gateway's http(s) address, such as " + DEFAULT_URL + "; found '" + url + "'.");
         }
         return u;
     }
