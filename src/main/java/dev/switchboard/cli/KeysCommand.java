@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -37,6 +38,19 @@ import picocli.CommandLine.Spec;
 final class KeysCommand implements Runnable {
     private static final Set<String> MONEY = Set.of("spend", "reserved_spend", "max_budget", "soft_budget");
     private static final Set<String> TIMES = Set.of("budget_reset_at", "expires", "created_at", "updated_at");
+    /**
+     * The option of each field {@link Fields#body()} sends: the gateway's refusal quotes the field ('duration'), and the
+     * user typed the option (--expires), which is what the printed error must name.
+     */
+    static final Map<String, String> FIELD_OPTIONS = Map.ofEntries(
+            Map.entry("key_alias", "--alias"), Map.entry("max_budget", "--budget"),
+            Map.entry("soft_budget", "--soft-budget"), Map.entry("budget_duration", "--period"),
+            Map.entry("models", "--models"), Map.entry("duration", "--expires"),
+            Map.entry("rpm_limit", "--rpm"), Map.entry("tpm_limit", "--tpm"),
+            Map.entry("max_parallel_requests", "--parallel"), Map.entry("tags", "--tag"),
+            Map.entry("auto_tier", "--auto-tier"), Map.entry("metadata", "--metadata"),
+            Map.entry("blocked", "--blocked"), Map.entry("user_id", "--user-id"),
+            Map.entry("team_id", "--team-id"), Map.entry("aliases", "--model-alias"));
     /** LiteLLM's {@code duration} for "never expires" (a null one keeps the key's expiry). */
     private static final String KEY_NEVER_EXPIRES = "-1";
 
@@ -128,12 +142,22 @@ final class KeysCommand implements Runnable {
         }
     }
 
+    /** 0 or more: a negative amount is refused here (exit 2, naming the option), as any bad option value is. */
     static final class Money implements CommandLine.ITypeConverter<JsonNode> {
-        public JsonNode convert(String v) { return number(v, () -> DecimalNode.valueOf(new BigDecimal(v.strip())), "an amount of US dollars"); }
+        public JsonNode convert(String v) {
+            return number(v, () -> notNegative(DecimalNode.valueOf(new BigDecimal(v.strip()))), "an amount of US dollars of 0 or more");
+        }
     }
 
     static final class Count implements CommandLine.ITypeConverter<JsonNode> {
-        public JsonNode convert(String v) { return number(v, () -> LongNode.valueOf(Long.parseLong(v.strip())), "a whole number"); }
+        public JsonNode convert(String v) {
+            return number(v, () -> notNegative(LongNode.valueOf(Long.parseLong(v.strip()))), "a whole number of 0 or more");
+        }
+    }
+
+    private static JsonNode notNegative(JsonNode n) {
+        if (n.decimalValue().signum() < 0) throw new NumberFormatException("negative");
+        return n;
     }
 
     /** budget_duration's "none" is sent as the text: the gateway reads a null budget_duration as "unchanged", as LiteLLM does. */
@@ -168,7 +192,7 @@ final class KeysCommand implements Runnable {
         @Mixin Fields fields;
 
         public Integer call() {
-            return AdminClient.run(gateway, c -> showSecret(gateway, c.post("/key/generate", fields.body()), "key"));
+            return AdminClient.run(gateway, c -> showSecret(gateway, c.post("/key/generate", fields.body(), FIELD_OPTIONS), "key"));
         }
     }
 
@@ -235,7 +259,7 @@ final class KeysCommand implements Runnable {
             return AdminClient.run(gateway, c -> {
                 ObjectNode body = fields.body();
                 body.put("key", key);
-                AdminClient.Answer a = c.post("/key/update", body);
+                AdminClient.Answer a = c.post("/key/update", body, FIELD_OPTIONS);
                 if (gateway.json) {
                     System.out.println(a.raw());
                 } else {
@@ -265,20 +289,51 @@ final class KeysCommand implements Runnable {
         @Parameters(paramLabel = "KEY", arity = "1..*", description = "Keys, token hashes, key_ids or aliases.")
         List<String> keys;
 
+        /**
+         * The gateway deletes the keys it finds and lists the others apart ({@code not_found_keys}), as LiteLLM does.
+         * Every name is looked up first ({@code POST /v2/key/info}), so that one mistyped name deletes nothing: an
+         * operator revoking a leaked key must not be told the batch went through while the leaked one still works.
+         */
         public Integer call() {
             return AdminClient.run(gateway, c -> {
+                List<String> unknown = unknown(c, keys);
+                if (!unknown.isEmpty()) {
+                    throw new AdminClient.Failure("not found: " + String.join(", ", unknown) + "; nothing deleted. Fix: check "
+                            + "the names with switchboard keys list, then delete again.");
+                }
                 ObjectNode body = JSON.createObjectNode();
                 keys.forEach(body.putArray("keys")::add);
                 AdminClient.Answer a = c.post("/key/delete", body);
-                if (gateway.json) {
-                    System.out.println(a.raw());
-                    return;
-                }
-                // The user's own names for the keys (a secret masked), not the token hashes the answer lists.
-                List<String> named = new ArrayList<>();
-                keys.forEach(k -> named.add(k.startsWith("sk-") && k.length() > 10 ? k.substring(0, 6) + "..." + k.substring(k.length() - 4) : k));
-                System.out.println("deleted " + a.json().path("deleted_keys").size() + " key(s): " + String.join(", ", named));
+                if (gateway.json) System.out.println(a.raw());
+                else printDeleted(a.json());
+                // Deleted between the look-up and the delete (by another admin): said, and not a success.
+                List<String> gone = texts(a.json().path("not_found_keys"));
+                if (!gone.isEmpty()) throw new AdminClient.Failure("not found (deleted meanwhile?): " + String.join(", ", gone));
             });
+        }
+
+        /** The names that match no key, a secret masked as the gateway masks it. */
+        private static List<String> unknown(AdminClient c, List<String> keys) {
+            ObjectNode body = JSON.createObjectNode();
+            keys.forEach(body.putArray("keys")::add);
+            return texts(c.post("/v2/key/info", body).json().path("not_found"));
+        }
+
+        /** The names as the user sent them (the gateway's {@code deleted_keys}, a secret masked), not token hashes. */
+        private static void printDeleted(JsonNode answer) {
+            List<String> named = new ArrayList<>();
+            for (String k : texts(answer.path("deleted_keys"))) named.add(masked(k));
+            System.out.println("deleted " + named.size() + " key(s): " + String.join(", ", named));
+        }
+
+        private static String masked(String k) {
+            return k.startsWith("sk-") && k.length() > 10 ? k.substring(0, 6) + "..." + k.substring(k.length() - 4) : k;
+        }
+
+        private static List<String> texts(JsonNode array) {
+            List<String> out = new ArrayList<>();
+            array.forEach(n -> out.add(n.asText()));
+            return out;
         }
     }
 
@@ -292,7 +347,7 @@ final class KeysCommand implements Runnable {
             return AdminClient.run(gateway, c -> {
                 ObjectNode body = fields.body();
                 body.put("key", key);
-                showSecret(gateway, c.post("/key/regenerate", body), "new key");
+                showSecret(gateway, c.post("/key/regenerate", body, FIELD_OPTIONS), "new key");
             });
         }
     }

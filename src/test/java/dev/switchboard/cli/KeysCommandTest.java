@@ -165,12 +165,75 @@ class KeysCommandTest {
     void theGatewaysRefusalIsPrintedWithItsStatus() {
         Run bad = keys("create", "--alias", "cli-bad", "--expires", "90x");
         assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.err()).contains("error (HTTP 400): 'duration': '90x' is not a duration");
+        assertThat(bad.err()).contains("error (HTTP 400): --expires: '90x' is not a duration");
         assertThat(bad.out()).isEmpty();
         // a number picocli cannot read is a usage error before any request
         Run notANumber = cli("keys", "create", "--url", gw.baseUrl(), "--budget", "five");
         assertThat(notANumber.exit()).isEqualTo(2);
         assertThat(notANumber.err()).contains("'five' is not an amount of US dollars");
+    }
+
+    /** QA E1: a mistyped name used to read as deleted (exit 0) and the others were deleted anyway. */
+    @Test
+    void aMistypedKeyInADeleteDeletesNothingAndSaysWhichIsUnknown() {
+        ok(keys("create", "--alias", "cli-del-a"));
+        String secret = secretIn(ok(keys("create", "--alias", "cli-del-b")).out());
+        Run typo = keys("delete", "cli-del-a", "bogus-alias-xyz");
+        assertThat(typo.exit()).isEqualTo(1);
+        assertThat(typo.out()).isEmpty();
+        assertThat(typo.err()).contains("not found: bogus-alias-xyz; nothing deleted").doesNotContain("cli-del-a");
+        Run typoSecret = keys("delete", "cli-del-a", "sk-sb-TYPOEDKEY0000000000000000000", "--json");
+        assertThat(typoSecret.exit()).isEqualTo(1);
+        assertThat(typoSecret.out()).isEmpty();
+        assertThat(typoSecret.err()).contains("not found: sk-sb-...0000; nothing deleted").doesNotContain("TYPOEDKEY");
+        assertThat(listLine("cli-del-a")).as("all or none: the known key is still there").isNotNull();
+        assertThat(ok(keys("delete", "cli-del-a", secret)).out())
+                .isEqualTo("deleted 2 key(s): cli-del-a, sk-sb-..." + secret.substring(secret.length() - 4) + "\n");
+        assertThat(listLine("cli-del-a")).isNull();
+        assertThat(listLine("cli-del-b")).isNull();
+    }
+
+    /** QA E4: the gateway's refusal named its field ('duration'), not the option typed (--expires). */
+    @Test
+    void refusalsNameTheOptionsTypedAndNegativeAmountsAreUsageErrors() {
+        ok(keys("create", "--alias", "cli-opts"));
+        Run period = keys("update", "cli-opts", "--period", "5y");
+        assertThat(period.exit()).isEqualTo(1);
+        assertThat(period.err()).contains("error (HTTP 400): --period: '5y' is not a duration").doesNotContain("budget_duration");
+        Run expires = keys("create", "--alias", "cli-opts-2", "--expires", "soon");
+        assertThat(expires.err()).contains("--expires: 'soon' is not a duration").doesNotContain("'duration'");
+        for (String[] args : new String[][] {{"--budget", "-1"}, {"--soft-budget", "-2"}, {"--tpm", "-3"}, {"--parallel", "-1"}}) {
+            Run r = cli("keys", "update", "cli-opts", "--url", gw.baseUrl(), args[0], args[1]);
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err()).contains("Invalid value for option '" + args[0]).contains("of 0 or more");
+        }
+        assertThat(ok(keys("update", "cli-opts", "--budget", "0")).out()).containsPattern("max_budget +\\$0\\.00");
+        ok(keys("delete", "cli-opts"));
+    }
+
+    /** QA E5b: the simulator (an OpenAI-compatible server) answered keys list with its own 401 and a master-key hint. */
+    @Test
+    void aServerThatIsNotASwitchboardGatewayIsSaidSo() {
+        String sim = gw.simulator.rootUrl();
+        Run r = cli("keys", "list", "--url", sim);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("not a Switchboard gateway at " + sim).contains("x-switchboard-request-id")
+                .contains("Fix: --url is the gateway's root").doesNotContain("hint: this gateway has a master key");
+        Run withKey = cli("spend", "--url", sim, "--master-key", TestGateway.MASTER_KEY);
+        assertThat(withKey.err()).contains("not a Switchboard gateway at " + sim).doesNotContain("could not parse");
+    }
+
+    /** QA E5a: a bad $SWITCHBOARD_URL was reported as a bad --url, which the user never typed (a child JVM: its own env). */
+    @Test
+    void aBadSwitchboardUrlVariableIsNamedAsTheVariable() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "dev.switchboard.cli.Main", "keys", "list").redirectErrorStream(true);
+        pb.environment().put("SWITCHBOARD_URL", "localhost:4120");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(1);
+        assertThat(out).contains("$SWITCHBOARD_URL must be the gateway's http(s) address").contains("found 'localhost:4120'")
+                .doesNotContain("--url must");
     }
 
     @Test
