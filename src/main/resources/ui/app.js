@@ -32,7 +32,19 @@ function post(path, body) {
     body: JSON.stringify(body) });
 }
 
-const usd = (n) => n == null ? '' : '$' + Number(n).toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2);
+// One rule for every amount on the page: 4 significant digits (at least cents, at most nano-dollars) below $1,000,
+// whole cents from there. Rounding every amount of a cent or more to cents showed $0.041 as $0.04 and $0.0149 as
+// $0.01, a third off for a small team's apps; the error is now below 0.05 %.
+function usd(n) {
+  if (n == null || n === '') return '';
+  const v = Number(n);
+  if (!Number.isFinite(v)) return String(n);
+  const abs = Math.abs(v);
+  const decimals = abs === 0 || abs >= 1000 ? 2 : Math.min(9, Math.max(2, 3 - Math.floor(Math.log10(abs))));
+  // trailing zeros past the cents say nothing ($0.0410 is $0.041)
+  const text = v.toFixed(decimals).replace(/(\.\d\d\d*?)0+$/, '$1');
+  return (v < 0 ? '-$' + text.slice(1) : '$' + text);
+}
 const pct = (x) => (x * 100).toFixed(1) + '%';
 
 function chart(id, option) {
@@ -58,6 +70,7 @@ async function loadOverview() {
   const t0 = performance.now();
   const o = await api('/ui/api/overview?days=30');
   const days = o.days;
+  showGlobalBudget(o.global_budget);
   $('#totals').replaceChildren(
     el('div', { 'data-figure': 'spend', 'data-nanos': o.totals.spend_nanos }, el('b', {}, usd(o.totals.spend_usd)), ' spent'),
     el('div', { 'data-figure': 'requests', 'data-value': o.totals.requests }, el('b', {}, o.totals.requests), ' calls'),
@@ -72,23 +85,27 @@ async function loadOverview() {
     series: apps.map((a) => ({ name: a.app, type: 'bar', stack: 'spend', data: a.cost_usd })),
   });
   document.getElementById('chart-spend').setAttribute('data-series', apps.length);
-  fill('table-spend', apps.length ? apps.map((a) => el('tr', { 'data-app': a.app, 'data-requests': a.requests, 'data-nanos': a.total_nanos },
-    el('td', {}, a.app), el('td', {}, a.requests), el('td', {}, usd(a.total_usd)))) : [empty(3, 'No calls in 30 days.')]);
+  fill('table-spend', apps.length ? apps.map((a) => el('tr', { 'data-app': a.app, 'data-key-id': a.key_id || '', 'data-requests': a.requests,
+    'data-nanos': a.total_nanos, class: a.deleted ? 'deleted' : '' },
+  el('td', {}, a.app), el('td', {}, a.requests), el('td', {}, usd(a.total_usd)))) : [empty(3, 'No calls in 30 days.')]);
 
   // Month to date per key against its budget
   const keys = o.keys.filter((k) => k.mtd_spend_nanos > 0 || k.max_budget != null);
-  const label = (k) => k.key_alias || k.key_id;
+  const label = (k) => (k.key_alias || k.key_id) + (k.deleted ? ' (deleted)' : '');
   chart('chart-budget', {
     tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 110, right: 16, top: 30, bottom: 30 },
-    yAxis: { type: 'category', data: keys.map(label) }, xAxis: { type: 'value', name: 'USD' },
+    yAxis: { type: 'category', data: keys.map(label), axisLabel: truncated(100) }, xAxis: { type: 'value', name: 'USD' },
     series: [
       { name: 'spent this month', type: 'bar', data: keys.map((k) => k.mtd_spend_usd) },
       { name: 'budget', type: 'bar', data: keys.map((k) => k.max_budget) },
     ],
   });
-  fill('table-budget', keys.length ? keys.map((k) => el('tr', { 'data-key': label(k), 'data-nanos': k.mtd_spend_nanos },
-    el('td', {}, label(k)), el('td', {}, usd(k.mtd_spend_usd)), el('td', {}, k.max_budget == null ? 'none' : usd(k.max_budget)
-      + (k.budget_duration ? ' / ' + k.budget_duration : '')), el('td', {}, k.budget_used == null ? '' : pct(k.budget_used))))
+  // a deleted key's spend stays in the month's figures, marked, with no budget (it has none any more, not "none")
+  fill('table-budget', keys.length ? keys.map((k) => el('tr', { 'data-key': label(k), 'data-nanos': k.mtd_spend_nanos,
+    'data-deleted': !!k.deleted, class: k.deleted ? 'deleted' : '' },
+  el('td', {}, label(k)), el('td', {}, usd(k.mtd_spend_usd)),
+  el('td', {}, k.deleted ? 'deleted key' : k.max_budget == null ? 'none' : usd(k.max_budget) + (k.budget_duration ? ' / ' + k.budget_duration : '')),
+  el('td', {}, k.budget_used == null ? '' : pct(k.budget_used))))
     : [empty(4, 'No key has spent this month.')]);
 
   // Cache per layer
@@ -108,8 +125,10 @@ async function loadOverview() {
   // Share of traffic served by fallback, per app
   const fb = o.fallback;
   chart('chart-fallback', {
-    tooltip: {}, grid: { left: 50, right: 16, top: 20, bottom: 40 },
-    xAxis: { type: 'category', data: fb.map((f) => f.app), axisLabel: { interval: 0 } }, yAxis: { type: 'value', name: '%', max: 100 },
+    // the axis tooltip names the app in full; under its bar a long alias is cut to the bar's width, so labels never overlap
+    tooltip: { trigger: 'axis' }, grid: { left: 50, right: 16, top: 20, bottom: 40 },
+    xAxis: { type: 'category', data: fb.map((f) => f.app), axisLabel: { interval: 0, ...truncated(fallbackLabelWidth(fb.length)) } },
+    yAxis: { type: 'value', name: '%', max: 100 },
     series: [{ name: 'served by fallback %', type: 'bar', data: fb.map((f) => +(f.share * 100).toFixed(2)), itemStyle: { color: '#c0392b' } }],
   });
   fill('table-fallback', fb.length ? fb.map((f) => el('tr', { 'data-app': f.app, 'data-requests': f.requests, 'data-fallbacks': f.fallbacks },
@@ -121,7 +140,7 @@ async function loadOverview() {
   const ms = (v) => typeof v === 'number' ? v : null;
   chart('chart-latency', {
     tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 190, right: 24, top: 30, bottom: 30 },
-    yAxis: { type: 'category', data: lat.map((l) => l.deployment) }, xAxis: { type: 'value', name: 'ms' },
+    yAxis: { type: 'category', data: lat.map((l) => l.deployment), axisLabel: truncated(180) }, xAxis: { type: 'value', name: 'ms' },
     series: [{ name: 'p50', type: 'bar', data: lat.map((l) => ms(l.p50_ms)) }, { name: 'p95', type: 'bar', data: lat.map((l) => ms(l.p95_ms)) }],
   });
   fill('table-latency', lat.length ? lat.map((l) => el('tr', { 'data-deployment': l.deployment, 'data-requests': l.requests, 'data-p50': l.p50_ms, 'data-p95': l.p95_ms },
@@ -135,16 +154,56 @@ async function loadOverview() {
     xAxis: { type: 'category', data: days.map((d) => d.slice(5)) }, yAxis: { type: 'value', name: 'errors', minInterval: 1 },
     series: errs.series.map((s) => ({ name: s.deployment, type: 'bar', stack: 'errors', data: s.counts })),
   });
-  const cooldowns = Object.fromEntries(errs.cooldowns_since_start.map((c) => [c.deployment, c.count]));
+  // per deployment: the cooldowns of all its entries, and each entry's by its model_info.id when there are several
+  const cooldowns = {};
+  for (const c of errs.cooldowns_since_start) (cooldowns[c.deployment] = cooldowns[c.deployment] || []).push(c);
+  const cooldownText = (d) => {
+    const list = cooldowns[d] || [];
+    const total = list.reduce((n, c) => n + c.count, 0);
+    const named = list.filter((c) => c.model_id);
+    return String(total) + (named.length ? ' (' + named.map((c) => c.model_id + ' ×' + c.count).join(', ') + ')' : '');
+  };
   fill('table-errors', errs.series.length ? errs.series.map((s) => el('tr', { 'data-deployment': s.deployment, 'data-errors': s.total },
     el('td', {}, s.deployment), el('td', {}, s.total), el('td', {}, Object.entries(s.by_status).map(([k, v]) => k + ' ×' + v).join(', ')),
-    el('td', {}, cooldowns[s.deployment] || 0))) : [empty(4, 'No provider error in 30 days.')]);
+    el('td', { 'data-cooldowns': cooldownText(s.deployment) }, cooldownText(s.deployment)))) : [empty(4, 'No provider error in 30 days.')]);
 
   const took = performance.now() - t0;
   $('#load-time').textContent = 'Figures computed in ' + o.compute_ms.toFixed(1) + ' ms on the server; page data loaded and drawn in '
     + took.toFixed(0) + ' ms. Generated ' + o.generated_at + '.';
   document.body.setAttribute('data-overview-ms', took.toFixed(0));
   document.body.setAttribute('data-overview-loaded', 'true');
+}
+
+// An axis label cut to `width` px with an ellipsis (the tooltip and the table below name it in full)
+function truncated(width) { return { width, overflow: 'truncate' }; }
+
+// The width each of `n` category labels has under the fallback chart's bars
+function fallbackLabelWidth(n) {
+  const plot = Math.max(120, (document.getElementById('chart-fallback').clientWidth || 500) - 66);
+  return Math.max(24, Math.floor(plot / Math.max(1, n)) - 6);
+}
+
+// The gateway-wide budget (litellm_settings.max_budget): spent / cap this period, and a plain warning when it refuses
+function showGlobalBudget(b) {
+  const box = $('#global-budget');
+  if (!b) { box.hidden = true; box.replaceChildren(); return; }
+  box.hidden = false;
+  const period = b.budget_duration ? ' per ' + b.budget_duration : '';
+  const resets = b.resets_at ? '; resets ' + b.resets_at.replace('T', ' ').replace(':00Z', ' UTC') : '';
+  const facts = el('p', { 'data-figure': 'global-budget', 'data-spend-nanos': b.spend_nanos, 'data-max-nanos': b.max_budget_nanos },
+    el('b', {}, 'Global budget: '), usd(b.spend) + ' of ' + usd(b.max_budget) + period + ' spent (' + pct(b.budget_used) + '), '
+      + usd(b.remaining) + ' left' + resets + '.');
+  let warning = null;
+  if (b.exhausted) {
+    warning = 'The global budget is exhausted: every call is refused' + (b.resets_at ? ' until it resets' : '') + ' or the budget is raised.';
+  } else if (b.refusing) {
+    warning = 'The global budget is refusing calls: ' + usd(b.remaining) + ' is left, less than the last call could cost ('
+      + usd(b.refused_worst_case) + ', its worst case). Calls are refused' + (b.resets_at ? ' until it resets' : '') + ' or the budget is raised.';
+  } else if (b.low) {
+    warning = 'The global budget is almost spent: a call whose worst-case cost is above ' + usd(b.remaining) + ' is refused.';
+  }
+  box.className = 'budget-banner' + (b.exhausted || b.refusing ? ' bad' : b.low ? ' warn' : '');
+  box.replaceChildren(facts, ...(warning ? [el('p', { 'data-global-budget-warning': '' }, warning)] : []));
 }
 
 // ---------------------------------------------------------------- teams, users, customers
@@ -198,12 +257,16 @@ async function loadRequests() {
   fill('table-requests', r.data.length ? r.data.map((row) => el('tr', { 'data-request-id': row.request_id, class: 'clickable',
     onclick: () => showRequest(row.request_id) },
   el('td', {}, row.endTime.replace('T', ' ').slice(0, 19)), el('td', {}, el('code', {}, row.request_id.slice(0, 18))),
-  el('td', {}, row.key_alias || row.key_id), el('td', {}, row.model), el('td', {}, row.deployment),
+  el('td', {}, row.app || row.key_alias || row.key_id), el('td', {}, row.model), el('td', {}, row.deployment),
   el('td', { class: (row.route || '').startsWith('fallback') ? 'warn' : '' }, row.route || (row.attempt > 0 ? 'attempt ' + row.attempt : '')),
   el('td', {}, row.cache_status), el('td', { class: row.status >= 400 ? 'bad' : '' }, row.status),
   el('td', {}, row.prompt_tokens + ' / ' + row.completion_tokens), el('td', {}, usd(row.spend)), el('td', {}, row.latency_ms))) : [empty(11, 'No calls.')]);
   $('#request-count').textContent = r.total + ' rows';
-  $('#page-no').textContent = 'page ' + r.page + ' of ' + Math.max(1, Math.ceil(r.total / r.page_size));
+  state.pages = Math.max(1, Math.ceil(r.total / r.page_size));
+  $('#page-no').textContent = 'page ' + r.page + ' of ' + state.pages;
+  // "older" stops at the last page as "newer" stops at the first
+  $('#prev-page').disabled = r.page <= 1;
+  $('#next-page').disabled = r.page >= state.pages;
 }
 
 async function showRequest(id) {
@@ -239,12 +302,19 @@ async function loadKeys() {
     el('td', {}, [k.user_id, k.team_id && 'team ' + k.team_id].filter(Boolean).join(' · ')),
     el('td', {}, modelsText(k)),
     el('td', {}, k.max_budget == null ? 'none' : usd(k.max_budget) + (k.budget_duration ? ' / ' + k.budget_duration : '')),
-    el('td', {}, usd(k.spend)), el('td', { class: k.blocked ? 'bad' : '' }, k.blocked ? 'blocked' : 'active'),
+    el('td', {}, usd(k.spend)), el('td', { class: keyStatus(k) === 'active' ? '' : 'bad', 'data-status': keyStatus(k),
+      title: k.expires ? 'expires ' + k.expires : '' }, keyStatus(k)),
     el('td', { class: 'actions' },
       el('button', { type: 'button', class: 'block', onclick: () => keyOp(k.blocked ? 'unblock' : 'block', { key: k.key_id }) }, k.blocked ? 'Unblock' : 'Block'),
       el('button', { type: 'button', class: 'regenerate', onclick: () => keyOp('regenerate', { key: k.key_id }) }, 'Regenerate'),
       el('button', { type: 'button', class: 'delete', onclick: () => confirm('Delete key ' + (k.key_alias || k.key_name) + '?') && keyOp('delete', { keys: [k.key_id] }) }, 'Delete'))))
     : [empty(8, 'No virtual keys yet.')]);
+}
+
+// What the gateway does with the key's calls: refuses them when blocked or expired (a 401 "This key expired")
+function keyStatus(k) {
+  const s = [k.blocked && 'blocked', k.expired && 'expired'].filter(Boolean);
+  return s.length ? s.join(', ') : 'active';
 }
 
 // the allowlist, then the key's own aliases (LiteLLM's): "cheap, embedder; gpt-4 → cheap"
@@ -311,7 +381,7 @@ document.addEventListener('DOMContentLoaded', () => {
     loadRequests();
   });
   $('#prev-page').addEventListener('click', () => { if (state.page > 1) { state.page--; loadRequests(); } });
-  $('#next-page').addEventListener('click', () => { state.page++; loadRequests(); });
+  $('#next-page').addEventListener('click', () => { if (!state.pages || state.page < state.pages) { state.page++; loadRequests(); } });
   window.addEventListener('hashchange', () => show(location.hash.slice(1) || 'overview'));
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
   show(location.hash.slice(1) || 'overview');

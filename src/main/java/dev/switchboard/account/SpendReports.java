@@ -117,7 +117,13 @@ public final class SpendReports {
         String from = by == GroupBy.TAG
                 ? " FROM spend_tags t JOIN spend_logs s ON s.request_id = t.request_id AND s.attempt = t.attempt"
                 : " FROM spend_logs s";
-        String sql = "SELECT " + group + " AS grp, MAX(s.key_alias), SUM(s.cost_nanos), "
+        // a key's alias is the one of its latest call (a renamed key's newest name; MAX was the greatest name, which a
+        // rename to "aaa" did not change); the edge names a live key by its current alias (edge.admin.KeyLabel)
+        String alias = by == GroupBy.KEY
+                ? "(SELECT x.key_alias FROM spend_logs x WHERE x.key_id = s.key_id AND x.key_alias IS NOT NULL "
+                        + "ORDER BY x.ended_at DESC LIMIT 1)"
+                : "MAX(s.key_alias)";
+        String sql = "SELECT " + group + " AS grp, " + alias + ", SUM(s.cost_nanos), "
                 + "SUM(CASE WHEN s.attempt = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN " + FailedAttempts.sql("s") + " THEN 1 ELSE 0 END), "
                 + "SUM(s.prompt_tokens), SUM(s.completion_tokens), SUM(s.cache_read_tokens), "
                 + "SUM(CASE WHEN s.attempt = 0 AND NOT s.priced THEN 1 ELSE 0 END)"

@@ -87,9 +87,11 @@ final class CheckCommand implements Callable<Integer> {
             lines.forEach(l -> System.out.println("    " + l));
         });
         System.out.println("  master key: " + (cfg.general().masterKey() != null ? cfg.general().masterKey().masked()
+                + " (from " + cfg.general().sources().masterKey() + ")"
                 : cfg.general().jwtAuthEnabled() ? "none (JWT auth: every caller needs a token or a virtual key)" : "none (loopback only)"));
         if (cfg.general().jwtAuthEnabled()) System.out.println("  JWT auth: keys from " + jwtUrls(cfg.general().jwtAuth()));
-        System.out.println("  store: " + store);
+        System.out.println("  store: " + store + (cfg.general().sources().databaseUrl() == null ? ""
+                : " (URL from " + cfg.general().sources().databaseUrl() + ")"));
         System.out.println("  event loop transport: " + transport + " (event_loop_transport: "
                 + cfg.general().eventLoopTransport().configName() + ")");
         System.out.println("  prices: " + prices);

@@ -42,8 +42,8 @@ final class Launch {
         // JWT auth also requires a key of every caller (a token, or a virtual key), so the network is safe without a master key.
         if (config.general().masterKey() == null && !config.general().jwtAuthEnabled() && !loopback) {
             System.err.println("Refusing to listen on " + host + " without a master key: anyone on the network could "
-                    + "spend your provider credits. Fix: set general_settings.master_key: os.environ/SWITCHBOARD_MASTER_KEY, "
-                    + "or listen on 127.0.0.1 (the default).");
+                    + "spend your provider credits. Fix: set general_settings.master_key: os.environ/SWITCHBOARD_MASTER_KEY "
+                    + "(or LiteLLM's LITELLM_MASTER_KEY in the environment), or listen on 127.0.0.1 (the default).");
             return 2;
         }
         int loops = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
@@ -77,8 +77,12 @@ final class Launch {
             return 1;
         }
         if (config.general().masterKey() == null && !config.general().jwtAuthEnabled()) {
-            log.warn("No general_settings.master_key: accepting requests without a key, on loopback ({}) only.", host);
+            log.warn("No general_settings.master_key and no LITELLM_MASTER_KEY: accepting requests without a key, on "
+                    + "loopback ({}) only.", host);
         }
+        // which source won matters when both the config and LiteLLM's variables could set it; the value is never logged
+        if (config.general().sources().masterKey() != null) log.info("Master key from {}", config.general().sources().masterKey());
+        if (config.general().sources().databaseUrl() != null) log.info("Database URL from {}", config.general().sources().databaseUrl());
         log.info("Switchboard listening on {} ({} event loop(s), {} transport) with {} model(s):",
                 httpUrl(host, server.port()) + "/v1", loops, VertxRuntime.transportName(vertx),
                 gateway.aliases().size());

@@ -205,14 +205,23 @@ public final class ConfigLoader {
     private GeneralSettings readGeneral(YamlWalker w, Node node) {
         Map<String, Node> g = w.mapping(node, "general_settings");
         g.forEach((k, v) -> known(w, LiteLlmKeys.GENERAL, k, v));
-        String master = w.string(g.get("master_key"), "general_settings.master_key");
-        String db = w.string(g.get("database_url"), "general_settings.database_url");
+        EnvironmentFallbacks.Sourced master = EnvironmentFallbacks.masterKey(w, g.get("master_key"),
+                w.string(g.get("master_key"), "general_settings.master_key"));
+        EnvironmentFallbacks.Sourced dbUrl = EnvironmentFallbacks.databaseUrl(w, g.get("database_url"),
+                w.string(g.get("database_url"), "general_settings.database_url"));
+        String db = dbUrl.value();
         String dbPath = w.string(g.get("database_path"), "general_settings.database_path");
-        if (db != null && !db.isBlank() && !db.startsWith("postgres://") && !db.startsWith("postgresql://")
-                && !db.startsWith("jdbc:postgresql:")) {
-            w.error(g.get("database_url"), "general_settings.database_url", "only PostgreSQL URLs are supported "
-                    + "(postgresql://user:password@host:5432/db or jdbc:postgresql://host:5432/db). Fix: use such a URL, "
-                    + "or remove database_url to keep the embedded SQLite file at database_path.");
+        if (db != null && !db.startsWith("postgres://") && !db.startsWith("postgresql://") && !db.startsWith("jdbc:postgresql:")) {
+            String problem = "only PostgreSQL URLs are supported (postgresql://user:password@host:5432/db or "
+                    + "jdbc:postgresql://host:5432/db). Fix: use such a URL, or remove ";
+            if (g.get("database_url") != null) {
+                w.error(g.get("database_url"), "general_settings.database_url", problem
+                        + "database_url to keep the embedded SQLite file at database_path.");
+            } else { // LiteLLM exits on a DATABASE_URL of another scheme too; the URL may hold a password, so not shown
+                w.errors.add(EnvironmentFallbacks.DATABASE_URL_VAR + " (environment, read as LiteLLM reads it when "
+                        + "general_settings.database_url is not set): " + problem + "the variable to keep the embedded "
+                        + "SQLite file at database_path.");
+            }
             db = null;
         }
         Double mb = w.number(g.get("max_request_size_mb"), "general_settings.max_request_size_mb");
@@ -231,8 +240,8 @@ public final class ConfigLoader {
         } else if (bufferedMb != null) {
             buffered = (long) (bufferedMb * 1024 * 1024);
         }
-        return new GeneralSettings(master == null || master.isEmpty() ? null : new Secret(master),
-                db == null || db.isBlank() ? null : db, dbPath, max,
+        return new GeneralSettings(master.value() == null ? null : new Secret(master.value()),
+                db, dbPath, max,
                 hostList(w, g.get("allowed_hosts"), "general_settings.allowed_hosts"),
                 originList(w, g.get("cors_allowed_origins"), "general_settings.cors_allowed_origins"), buffered,
                 ObservabilityKeys.otel(w, g.get("otel")), ObservabilityKeys.requestLog(w, g.get("request_log")),
@@ -240,7 +249,8 @@ public final class ConfigLoader {
                 new RequestChecks(Boolean.TRUE.equals(w.bool(g.get("enforce_user_param"), "general_settings.enforce_user_param")),
                         Boolean.TRUE.equals(w.bool(g.get("reject_clientside_metadata_tags"),
                                 "general_settings.reject_clientside_metadata_tags"))),
-                globalMaxParallel(w, g.get("global_max_parallel_requests")), healthChecks(w, g));
+                globalMaxParallel(w, g.get("global_max_parallel_requests")), healthChecks(w, g),
+                new SettingSources(master.source(), db == null ? null : dbUrl.source()));
     }
 
     /** LiteLLM's {@code background_health_checks}, {@code health_check_interval} (seconds, more than 0) and {@code health_check_details}. */
@@ -435,7 +445,16 @@ public final class ConfigLoader {
     private Map<String, Object> readRecognised(YamlWalker w, Node node, String section, RoutingKeys routing) {
         Map<String, Object> out = new LinkedHashMap<>();
         w.mapping(node, section).forEach((k, v) -> {
+            if (section.equals(LiteLlmKeys.LITELLM) && k.equals(DefaultTeamSettingsKeys.KEY)) {
+                DefaultTeamSettingsKeys.check(w, v); // warned or refused per entry: see there
+                return;
+            }
             if (!known(w, section, k, v)) return;
+            if (section.equals(LiteLlmKeys.LITELLM) && KeyGenerateParamsKeys.handles(k)) {
+                Map<String, Object> fields = KeyGenerateParamsKeys.read(w, k, v);
+                if (fields != null) out.put(k, fields);
+                return;
+            }
             int errorsBefore = w.errors.size();
             routing.check(section + "." + k, k, v);
             Object cacheParams = null;

@@ -23,7 +23,9 @@ final class DeploymentReader {
     private static final Map<String, Set<String>> PROVIDER_KEYS = Map.of(
             "api_version", AZURE_PROVIDERS,
             "azure_ad_token", AZURE_PROVIDERS, "tenant_id", AZURE_PROVIDERS, "client_id", AZURE_PROVIDERS,
-            "client_secret", AZURE_PROVIDERS, "azure_scope", AZURE_PROVIDERS, "azure_authority_host", AZURE_PROVIDERS);
+            "client_secret", AZURE_PROVIDERS, "azure_scope", AZURE_PROVIDERS, "azure_authority_host", AZURE_PROVIDERS,
+            // Google's content filter thresholds, sent as safetySettings; a provisioned-throughput / imported model's ARN
+            "safety_settings", Set.of("gemini", "vertex_ai", "vertex_ai_beta"), "model_id", Set.of("bedrock"));
     private static final Set<String> VERTEX_PROVIDERS = Set.of("vertex_ai", "vertex_ai_beta");
     private static final Set<String> AWS_PROVIDERS = Set.of("bedrock", "sagemaker", "sagemaker_chat");
 

@@ -25,6 +25,8 @@ package dev.switchboard.config;
  *                           most (the next is a 429); null for no limit
  * @param healthChecks      LiteLLM's model health checks ({@code background_health_checks}, {@code health_check_interval},
  *                          {@code health_check_details})
+ * @param sources           where the master key and the database URL came from (the config, or LiteLLM's
+ *                          {@code LITELLM_MASTER_KEY} / {@code DATABASE_URL}), for the start's log; never the values
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
@@ -32,7 +34,7 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
                               java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
                               java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
                               RequestChecks requestChecks, Integer globalMaxParallelRequests,
-                              HealthCheckSettings healthChecks) {
+                              HealthCheckSettings healthChecks, SettingSources sources) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
 
@@ -48,6 +50,18 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         if (eventLoopTransport == null) eventLoopTransport = EventLoopTransport.AUTO;
         if (requestChecks == null) requestChecks = RequestChecks.NONE;
         if (healthChecks == null) healthChecks = HealthCheckSettings.DEFAULTS;
+        if (sources == null) sources = SettingSources.NONE;
+    }
+
+    /** Without a record of where the master key and database URL came from. */
+    public GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
+                           java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
+                           long maxBufferedBytes, java.util.Map<String, Object> otel,
+                           java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
+                           java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
+                           RequestChecks requestChecks, Integer globalMaxParallelRequests, HealthCheckSettings healthChecks) {
+        this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
+                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, null);
     }
 
     /** Without a global limit on calls in flight. */
@@ -116,13 +130,13 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     /** The same settings with another {@code request_log} (LiteLLM's message-logging switches read into it). */
     public GeneralSettings withRequestLog(java.util.Map<String, Object> log) {
         return new GeneralSettings(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks);
+                maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, sources);
     }
 
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
                 maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests,
-                healthChecks);
+                healthChecks, sources);
     }
 }

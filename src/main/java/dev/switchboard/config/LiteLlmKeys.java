@@ -54,6 +54,14 @@ public final class LiteLlmKeys {
                 "read by bedrock/ deployments (role assumption through STS is refused there); warned on others");
         a(PARAMS, "vertex_project vertex_location vertex_credentials vertex_ai_project vertex_ai_location vertex_ai_credentials",
                 "read by vertex_ai/ deployments; warned on others");
+        a(PARAMS, "safety_settings", "gemini/ and vertex_ai/ deployments: sent as Google's safetySettings (a list of "
+                + "{category, threshold}, as LiteLLM's vertex docs write it); a request's own safety_settings wins; warned on others");
+        a(PARAMS, "model_id", "bedrock/ deployments: the model id the call's path names (a provisioned-throughput or imported "
+                + "model's ARN, URL-encoded, as LiteLLM sends it); the request's shape and the price stay the base model's; warned on others");
+        r(PARAMS, "guardrailConfig", "Bedrock's Converse guardrailConfig is not sent; the model's answers would not be checked "
+                + "by that guardrail. Fix: a top-level guardrails: entry with guardrail: bedrock (guardrailIdentifier, guardrailVersion)");
+        w(PARAMS, "keep_alive", "Ollama's keep_alive is not sent; the Ollama server's own setting (OLLAMA_KEEP_ALIVE, 5m) decides "
+                + "how long the model stays loaded");
         a(PARAMS, "mock_response mock_latency_ms mock_chunk_delay_ms mock_fault mock_fault_rate", "mock/ answers (Switchboard's, like LiteLLM's mock_response)");
         a(PARAMS, "cache", "Switchboard's: per-deployment response-cache opt-out");
         a(PARAMS, "drop_params", "drop the OpenAI parameters this deployment's provider has no counterpart for (seed, n, logprobs, …) instead of answering 400; the request's own drop_params wins");
@@ -146,8 +154,8 @@ public final class LiteLlmKeys {
         w(LITELLM, "force_ipv4 enable_preview_features mcp_aliases disable_end_user_cost_tracking "
                 + "disable_end_user_cost_tracking_prometheus_only key_generation_settings disable_add_transform_inline_image_block "
                 + "use_chat_completions_url_for_anthropic_messages disable_hf_tokenizer_download enable_json_schema_validation "
-                + "enable_key_alias_format_validation disable_copilot_system_to_assistant default_team_settings "
-                + "upperbound_key_generate_params default_key_generate_params max_end_user_budget_id "
+                + "enable_key_alias_format_validation disable_copilot_system_to_assistant "
+                + "max_end_user_budget_id "
                 + "public_teams tag_budget_config max_parallel_requests default_internal_user_params "
                 + "enable_loadbalancing_on_batch_endpoints telemetry", "not supported");
         a(LITELLM, "budget_exceeded_status_code", "the HTTP status of a budget refusal (a key's, an end user's, the global one: "
@@ -160,13 +168,26 @@ public final class LiteLlmKeys {
         a(LITELLM, "max_end_user_budget", "every end user's budget in USD (the 'user' of a request; for ever), unless their "
                 + "/customer row sets their own: a call that could go over it is refused (budget_exceeded, 400 unless "
                 + "budget_exceeded_status_code says otherwise)");
+        a(LITELLM, "default_key_generate_params", "what /key/generate gives a key whose request leaves the field out (or sends "
+                + "null, [] models, {} metadata), as LiteLLM fills them: max_budget, budget_duration, duration, models, metadata, "
+                + "team_id, user_id, tpm_limit, rpm_limit, max_parallel_requests");
+        a(LITELLM, "upperbound_key_generate_params", "the most /key/generate and /key/update may give a key (max_budget, "
+                + "budget_duration, duration, tpm_limit, rpm_limit, max_parallel_requests): more is LiteLLM's 400 \"<field> is over "
+                + "max limit set in config\"; a field left out on generate gets the bound");
+        r(LITELLM, "default_team_settings", "an entry that sets models or request parameters for a team_id is refused: LiteLLM "
+                + "merges them into every call of that team's keys, Switchboard does not, so the team would reach more than "
+                + "configured (Fix: /team/new with models and budgets); an entry of per-team logging only (success_callback, "
+                + "langfuse_*, …) is warned");
         r(LITELLM, "guardrails", "LiteLLM's old litellm_settings.guardrails (callbacks) are not supported; requests would reach "
                 + "providers unchecked. Fix: write them in the top-level guardrails: list");
 
         // ---- general_settings ----
-        a(GENERAL, "master_key", "the admin key; clients send it as Bearer");
-        a(GENERAL, "database_url", "PostgreSQL (else the embedded SQLite file)");
+        a(GENERAL, "master_key", "the admin key; clients send it as Bearer; when not set, LITELLM_MASTER_KEY from the environment, as in LiteLLM");
+        a(GENERAL, "database_url", "PostgreSQL (else DATABASE_URL from the environment, as in LiteLLM; else the embedded SQLite file)");
         a(GENERAL, "max_request_size_mb", "larger bodies get 413");
+        w(GENERAL, "disable_error_logs", "failed calls are still kept, with their error, in the request log and the spend "
+                + "ledger (LiteLLM's error logs table has no separate switch here); limit what the request log keeps with "
+                + "general_settings.request_log");
         a(GENERAL, "database_path allowed_hosts cors_allowed_origins max_buffered_mb otel request_log "
                 + "upstream_max_connections_per_host upstream_http2 upstream_http2_connections_per_host "
                 + "upstream_http2_streams_per_connection upstream_ca_file event_loop_transport", "Switchboard's (see their sections)");

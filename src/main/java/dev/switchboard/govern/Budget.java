@@ -37,6 +37,8 @@ final class Budget {
     private long spent;
     private long reserved;
     private boolean softWarned;
+    /** See {@link #refusingWorstCase}. */
+    private long refusedNanos;
     /** When a call last reserved from it (epoch ms): an end user's budget is let go after a while without calls. */
     private long lastUsed;
     private boolean retired;
@@ -103,17 +105,18 @@ final class Budget {
         if (retired) return Reserve.RETIRED;
         roll(nowMillis);
         lastUsed = nowMillis;
-        if (maxNanos != NO_LIMIT && (nanos > maxNanos || spent + reserved > maxNanos - nanos)) return Reserve.REFUSED;
+        if (maxNanos != NO_LIMIT && (nanos > maxNanos || spent + reserved > maxNanos - nanos)) return refused(nanos);
         if (grant != null && maxNanos != NO_LIMIT) {
             grant.align(periodStart);
             long short_ = grant.spent + reserved + nanos - grant.granted;
             if (short_ > 0 || nowMillis >= grant.validUntil) {
                 // a store that just said there is no more is not asked again for a while (a burst of refusals)
-                if (nowMillis < grant.memoUntil && short_ > grant.memoFree) return Reserve.REFUSED;
+                if (nowMillis < grant.memoUntil && short_ > grant.memoFree) return refused(nanos);
                 return Reserve.NEEDS_GRANT;
             }
         }
         reserved += nanos;
+        refusedNanos = 0;
         return Reserve.TAKEN;
     }
 
@@ -333,11 +336,26 @@ final class Budget {
                 periods.duration() == null ? null : periodEnd);
     }
 
+    /**
+     * The worst case of the last call this budget refused, when no call was taken since (0: none): a budget refuses
+     * calls before its spend reaches the cap, once what is left is below a call's worst case, and the dashboard says so.
+     */
+    synchronized long refusingWorstCase(long nowMillis) {
+        roll(nowMillis);
+        return refusedNanos;
+    }
+
+    private Reserve refused(long nanos) {
+        refusedNanos = Math.max(1, nanos);
+        return Reserve.REFUSED;
+    }
+
     /** A new period: the spend starts again at 0 (reservations in flight stay reserved). */
     private void roll(long nowMillis) {
         if (nowMillis < periodEnd) return;
         periodStart = periods.start(nowMillis);
         periodEnd = periods.end(nowMillis);
+        refusedNanos = 0;
         spent = 0;
         softWarned = false;
     }

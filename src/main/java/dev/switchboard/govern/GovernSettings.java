@@ -18,11 +18,12 @@ import dev.switchboard.model.DurationSpec;
  * @param userDefaults     LiteLLM's {@code max_internal_user_budget} and {@code internal_user_budget_duration}: what
  *                         {@code /user/new} gives an internal user who is given no budget
  * @param budgetZone       LiteLLM's {@code timezone}: where budgets reset (midnight, Monday, the 1st); null for UTC
+ * @param keyGenerate      LiteLLM's {@code default_key_generate_params} and {@code upperbound_key_generate_params}
  */
 public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt,
                              java.util.Map<String, java.util.List<String>> accessGroups, Integer globalMaxParallel,
                              Double endUserMaxBudget, Integer budgetExceededStatus, UserDefaults userDefaults,
-                             java.time.ZoneId budgetZone) {
+                             java.time.ZoneId budgetZone, KeyGenerateRules keyGenerate) {
     /**
      * The budget {@code /user/new} gives a user of LiteLLM's {@code internal_user} role (or of none) who is given none.
      *
@@ -42,17 +43,18 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
         accessGroups = accessGroups == null ? java.util.Map.of() : java.util.Map.copyOf(accessGroups);
         userDefaults = userDefaults == null ? UserDefaults.NONE : userDefaults;
         budgetZone = budgetZone == null ? java.time.ZoneOffset.UTC : budgetZone;
+        keyGenerate = keyGenerate == null ? KeyGenerateRules.NONE : keyGenerate;
     }
 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod) { this(globalMaxBudget, globalPeriod, null); }
 
     public GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, JwtSettings jwt) {
-        this(globalMaxBudget, globalPeriod, jwt, null, null, null, null, null, null);
+        this(globalMaxBudget, globalPeriod, jwt, null, null, null, null, null, null, null);
     }
 
     /** These settings with LiteLLM's {@code global_max_parallel_requests} (null: no limit). */
     public GovernSettings withGlobalMaxParallel(Integer max) {
-        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, accessGroups, max, endUserMaxBudget, budgetExceededStatus, userDefaults, budgetZone);
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, accessGroups, max, endUserMaxBudget, budgetExceededStatus, userDefaults, budgetZone, keyGenerate);
     }
 
     /**
@@ -60,7 +62,7 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
      * model_names in it. A key whose {@code models} names a group may use every model of it.
      */
     public GovernSettings withAccessGroups(java.util.Map<String, java.util.List<String>> groups) {
-        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups, globalMaxParallel, endUserMaxBudget, budgetExceededStatus, userDefaults, budgetZone);
+        return new GovernSettings(globalMaxBudget, globalPeriod, jwt, groups, globalMaxParallel, endUserMaxBudget, budgetExceededStatus, userDefaults, budgetZone, keyGenerate);
     }
 
     /** From {@code litellm_settings} as the config loader keeps it (already validated). */
@@ -77,7 +79,14 @@ public record GovernSettings(Double globalMaxBudget, DurationSpec globalPeriod, 
                 status(litellmSettings.get("budget_exceeded_status_code")),
                 new UserDefaults(usd(litellmSettings.get("max_internal_user_budget")),
                         userPeriod == null ? null : DurationSpec.parse(userPeriod.toString())),
-                zone(litellmSettings.get("timezone")));
+                zone(litellmSettings.get("timezone")),
+                new KeyGenerateRules(map(litellmSettings.get("default_key_generate_params")),
+                        map(litellmSettings.get("upperbound_key_generate_params"))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Object> map(Object v) {
+        return v instanceof java.util.Map<?, ?> m ? (java.util.Map<String, Object>) m : null;
     }
 
     /** LiteLLM's {@code timezone} as the config loader kept it (checked already), or null for UTC. */

@@ -86,7 +86,10 @@ public final class Governance {
                 new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel(), endUsers, teams, users),
                 new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
         g.vertx = vertx;
+        g.global = global;
+        g.globalPeriod = settings.globalPeriod();
         g.governor.budgetStatus(settings.budgetStatus());
+        g.admin.generateRules(settings.keyGenerate());
         g.authenticator.teams(teams);
         g.governor.enforceTeamModels(settings.jwt() != null && settings.jwt().enforceTeamModels());
         g.customers = new EndUserAdmin(vertx, endUserStore, endUsers, clockMillis);
@@ -184,6 +187,32 @@ public final class Governance {
      * taken off), in nano-dollars.
      */
     public record BudgetStatus(String keyId, String keyAlias, long maxNanos, long spentNanos, long remainingNanos) {}
+
+    /**
+     * The gateway-wide budget ({@code litellm_settings.max_budget}) as this gateway knows it without asking the store
+     * (with several gateways: the ledger at its last grant plus its own calls since), for {@code /global/spend} and the
+     * dashboard.
+     *
+     * @param period    {@code budget_duration}'s text, null for a cap that never resets
+     * @param resetsAt  epoch ms of the next reset, null without a period
+     * @param remainingNanos   what is left for new calls: spend and reservations in flight taken off
+     * @param refusingWorstCase the worst case of the last call it refused when none was let through since, else 0: it
+     *                          refuses before its spend reaches the cap, once what is left is below a call's worst case
+     */
+    public record GlobalBudget(long maxNanos, long spentNanos, long remainingNanos, String period, long periodStart, Long resetsAt,
+                               long refusingWorstCase) {}
+
+    /** The global budget now, or null when none is configured. Locks it briefly; no I/O. */
+    public GlobalBudget globalBudget(long nowMillis) {
+        Budget b = global;
+        if (b == null || !b.limited()) return null;
+        Budget.Snapshot snap = b.snapshot(nowMillis);
+        return new GlobalBudget(snap.maxNanos(), b.spentKnown(nowMillis), b.headroom(nowMillis),
+                globalPeriod == null ? null : globalPeriod.toString(), snap.periodStart(), snap.resetsAt(), b.refusingWorstCase(nowMillis));
+    }
+
+    private Budget global;
+    private dev.switchboard.model.DurationSpec globalPeriod;
 
     /** Every key that has a budget (keys without one have nothing to run out of). Locks each budget briefly. */
     public java.util.List<BudgetStatus> budgets(long nowMillis) {

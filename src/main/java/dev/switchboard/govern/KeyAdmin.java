@@ -33,6 +33,9 @@ public final class KeyAdmin {
     private final WorkerExecutor worker;
     private final KeySpends spends;
 
+    /** LiteLLM's default_key_generate_params and upperbound_key_generate_params. */
+    private volatile KeyGenerateRules generateRules = KeyGenerateRules.NONE;
+
     /** The master key's test, for a chosen secret; null when no master key is configured. */
     private final java.util.function.Predicate<String> isMasterKey;
 
@@ -51,6 +54,9 @@ public final class KeyAdmin {
         this.spends = new KeySpends(store);
     }
 
+    /** LiteLLM's defaults and bounds of a new key's fields (from litellm_settings). */
+    void generateRules(KeyGenerateRules rules) { this.generateRules = rules; }
+
     /** What writes the ledger's queued rows: a key's spend is then read with every call that ended here. */
     public void flushLedgerWith(Runnable flush) { spends.flushLedgerWith(flush); }
 
@@ -63,6 +69,7 @@ public final class KeyAdmin {
             ObjectNode body = UnbuiltKeyFields.dropped(request, true); // LiteLLM's fields at their defaults: its clients send them
             KeyFields.onlyKnown(body, UPDATE_FIELDS); // the settable fields and key (generate: a secret of the caller's own)
             long now = clock.getAsLong();
+            body = generateRules.forGenerate(body, now);
             String chosen = chosenSecret(body);
             String secret = chosen != null ? chosen : KeySecrets.newKey();
             VirtualKey blank = new VirtualKey(KeySecrets.newKeyId(), KeySecrets.hash(secret), KeySecrets.mask(secret), null,
@@ -91,6 +98,7 @@ public final class KeyAdmin {
             KeyFields.onlyKnown(body, UPDATE_FIELDS);
             KeyState s = resolve(KeyFields.required(body, "key"));
             long now = clock.getAsLong();
+            generateRules.checkUpdate(body, now);
             VirtualKey key = KeyFields.apply(s.key(), body, now);
             requireFreeAlias(key.alias(), key.keyId());
             store.update(key);
@@ -338,6 +346,21 @@ public final class KeyAdmin {
     private volatile java.util.function.Function<String, ObjectNode> userRows;
 
     void expandUsersWith(java.util.function.Function<String, ObjectNode> rows) { this.userRows = rows; }
+
+    /**
+     * The alias the key with this id has now ("" when it has none), or null when no key has this id any more (a deleted
+     * key, the master key, a JWT caller): reports name a key by its current alias, not the one a call was made under.
+     */
+    public String currentAlias(String keyId) {
+        KeyState s = keyId == null ? null : registry.byId(keyId);
+        return s == null ? null : s.key().alias() == null ? "" : s.key().alias();
+    }
+
+    /** The id of the key that has this alias now, or null (aliases are unique among live keys). */
+    public String keyIdWithAlias(String alias) {
+        KeyState s = alias == null || alias.isEmpty() ? null : registry.byAlias(alias);
+        return s == null ? null : s.key().keyId();
+    }
 
     /** The current token hash (SHA-256) of the key with this id, or null (the master key, a deleted key). */
     public String token(String keyId) {

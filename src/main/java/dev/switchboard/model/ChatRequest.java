@@ -203,7 +203,9 @@ public record ChatRequest(
      */
     public static final java.util.Set<String> ROUTING_CONTROL_FIELDS =
             java.util.Set.of("models", "fallbacks", "num_retries", "timeout", "stream_timeout", "cache", "guardrails",
-                    "drop_params", "tags", "litellm_metadata");
+                    "drop_params", "tags", "litellm_metadata", "mock_response", "mock_testing_fallbacks",
+                    "mock_testing_rate_limit_error", "mock_testing_context_window_fallbacks",
+                    "mock_testing_content_policy_fallbacks");
 
     /**
      * An Anthropic request field ({@code thinking}, {@code top_k}) whichever dialect sent it: from {@code extra} (an

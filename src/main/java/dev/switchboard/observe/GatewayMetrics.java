@@ -248,7 +248,8 @@ public final class GatewayMetrics {
     }
 
     /** A deployment's live state, as the router reports it. */
-    public record DeploymentLoad(String alias, String deployment, int inFlight, boolean coolingDown) {}
+    /** @param modelId the entry's {@code model_info.id}, "" without one: one gauge row per entry, not per provider/model */
+    public record DeploymentLoad(String alias, String deployment, String modelId, int inFlight, boolean coolingDown) {}
 
     /** A key's budget this period, in US dollars. */
     public record KeyBudget(String keyId, String keyAlias, double maxUsd, double remainingUsd) {}
@@ -256,9 +257,9 @@ public final class GatewayMetrics {
     /** Replaces the gauges' rows; called before each scrape. */
     public void refresh(List<DeploymentLoad> deployments, List<KeyBudget> budgets) {
         cooldown.register(deployments.stream().map(d -> MultiGauge.Row.of(Tags.of("alias", d.alias(), "deployment",
-                d.deployment()), d.coolingDown() ? 1 : 0)).toList(), true);
+                d.deployment(), "model_id", d.modelId()), d.coolingDown() ? 1 : 0)).toList(), true);
         inFlight.register(deployments.stream().map(d -> MultiGauge.Row.of(Tags.of("alias", d.alias(), "deployment",
-                d.deployment()), d.inFlight())).toList(), true);
+                d.deployment(), "model_id", d.modelId()), d.inFlight())).toList(), true);
         budgetRemaining.register(budgets.stream().map(b -> MultiGauge.Row.of(Tags.of("key", keyLabel(b.keyId(), b.keyAlias()),
                 "key_id", b.keyId()), b.remainingUsd())).toList(), true);
         budgetMax.register(budgets.stream().map(b -> MultiGauge.Row.of(Tags.of("key", keyLabel(b.keyId(), b.keyAlias()),

@@ -412,7 +412,7 @@ public final class Gateway {
      */
     public String metricsText() {
         List<GatewayMetrics.DeploymentLoad> load = router.deploymentStatus().stream()
-                .map(d -> new GatewayMetrics.DeploymentLoad(d.alias(), d.deployment(), d.inFlight(), d.coolingDown())).toList();
+                .map(d -> new GatewayMetrics.DeploymentLoad(d.alias(), d.deployment(), d.modelId(), d.inFlight(), d.coolingDown())).toList();
         List<GatewayMetrics.KeyBudget> budgets = store.governance().budgets(System.currentTimeMillis()).stream()
                 .map(b -> new GatewayMetrics.KeyBudget(b.keyId(), b.keyAlias(), b.maxNanos() / 1e9, b.remainingNanos() / 1e9)).toList();
         store.observe().metrics().refresh(load, budgets);
@@ -542,6 +542,11 @@ public final class Gateway {
     /** The virtual-key admin API (master key only; the edge checks). */
     public KeyAdmin keys() { return store.governance().admin(); }
 
+    /** The gateway-wide budget ({@code litellm_settings.max_budget}) now, or null without one. No I/O. */
+    public dev.switchboard.govern.Governance.GlobalBudget globalBudget() {
+        return store.governance().globalBudget(System.currentTimeMillis());
+    }
+
     /** LiteLLM's customer (end user) admin API (master key only; the edge checks). */
     public dev.switchboard.govern.EndUserAdmin customers() { return store.governance().customers(); }
 
@@ -658,6 +663,9 @@ public final class Gateway {
         out.addAll(WildcardModels.listed(router.wildcards(), PriceCatalog.bundled()));
         return out;
     }
+
+    /** The model_group_alias names that are listed (not hidden), each with the model_name it stands for. */
+    public java.util.Map<String, String> shownGroupAliases() { return router.shownGroupAliases(); }
 
     /** Each wildcard pattern with what it serves, for {@code check}. */
     public java.util.Map<String, java.util.List<String>> wildcardsServed() {

@@ -393,7 +393,9 @@ final class CallEngine {
                 fail(e);
                 return;
             }
-            complete(new Answer<>(settled, attempt.state.id(), route, "miss"));
+            // the deployment's LiteLLM headers, an immutable map made once per deployment: the answer holds it as it is
+            // (withHeaders would copy it into a new map a request)
+            complete(new Answer<>(settled, attempt.state.id(), route, "miss", null, attempt.state.liteLlmHeaders));
         }
 
         private void failed(Attempt attempt, Throwable error) {
@@ -421,7 +423,7 @@ final class CallEngine {
                 return;
             }
             if (attempt.failed(error, verdict, now)) {
-                metrics.cooldown(attempt.state.id());
+                metrics.cooldown(attempt.state.id(), attempt.state.modelId());
                 log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
             }
             long untilAvailable = group.nanosUntilAvailable(facts, now);

@@ -30,6 +30,7 @@ final class DeploymentDefaults {
         for (String k : LiteLlmKeys.REQUEST_DEFAULTS) {
             if (p.containsKey(k)) { any = true; break; }
         }
+        any |= p.containsKey("safety_settings"); // Gemini's and Vertex's only (DeploymentReader keeps it for them alone)
         // a Responses body passed through to OpenAI also takes max_tokens (which the chat encoders apply themselves)
         boolean responses = r.raw() != null && r.raw().is(RawJson.OPENAI_RESPONSES) && ResponsesDefaults.any(d);
         if (!any && !responses) return r;
@@ -46,7 +47,7 @@ final class DeploymentDefaults {
 
         Map<String, JsonNode> extra = new LinkedHashMap<>(r.extra());
         for (String k : List.of("presence_penalty", "frequency_penalty", "n", "logit_bias", "reasoning_effort", "thinking",
-                "top_k", "logprobs", "top_logprobs", "verbosity")) {
+                "top_k", "logprobs", "top_logprobs", "verbosity", "safety_settings")) {
             if (p.containsKey(k) && !extra.containsKey(k)) extra.put(k, JSON.valueToTree(p.get(k)));
         }
         if (p.get("extra_body") instanceof Map<?, ?> body) {

@@ -17,6 +17,8 @@ final class DeploymentState {
     final Target target;
     /** The deployment's id, made once: {@code Deployment.id()} concatenates provider and model on every call (1.4 % of a request). */
     private final String id;
+    /** LiteLLM's x-litellm-model-id / -api-base of its answers, made once (every answer carries them). */
+    final java.util.Map<String, String> liteLlmHeaders;
     final CircuitBreaker breaker;
     /** Shared by the copies of one wildcard deployment: its rpm/tpm cover every model it serves, as in LiteLLM. */
     final UsageWindow usage;
@@ -62,6 +64,9 @@ final class DeploymentState {
                 : List.of();
         Deployment d = target.deployment();
         this.id = d.id();
+        this.liteLlmHeaders = java.util.Map.copyOf(LiteLlmResponseHeaders.of(target.deployment()));
+        Object modelInfoId = d.modelInfo().get("id");
+        this.modelId = modelInfoId == null ? "" : String.valueOf(modelInfoId);
         this.rpm = doubleOrNull(d.numberParam("rpm"));
         this.tpm = doubleOrNull(d.numberParam("tpm"));
         // LiteLLM's simple-shuffle weighs by weight, else rpm, else tpm.
@@ -76,6 +81,15 @@ final class DeploymentState {
     }
 
     String id() { return id; }
+
+    /**
+     * The entry's {@code model_info.id}, "" when the config gives none: two entries of one {@code provider/model} (one
+     * model on two resources or regions) are told apart by it in the cooldown and load series, as LiteLLM labels its
+     * deployment metrics with {@code model_id}. Set by the admin, so it bounds the series like the other labels.
+     */
+    String modelId() { return modelId; }
+
+    private final String modelId;
 
     double latencyMs() { return latencyMs; }
 

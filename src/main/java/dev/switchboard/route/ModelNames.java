@@ -217,6 +217,13 @@ final class ModelNames {
         return out;
     }
 
+    /** The {@code model_group_alias} names that are not hidden, each with the model_name it names; config order. */
+    Map<String, String> shownGroupAliases() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        groupAliases.forEach((n, a) -> { if (!a.hidden() && !n.equals(a.target())) out.put(n, a.target()); });
+        return out;
+    }
+
     /** Every group configured at start (model_names and deployment ids), for the deployments' live state. */
     Map<String, ModelGroup> exact() { return exact; }
 

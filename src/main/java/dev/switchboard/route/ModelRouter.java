@@ -90,7 +90,8 @@ public final class ModelRouter {
      * One deployment's live state, for {@code /metrics}: requests in flight to it (the upstream connections it holds,
      * since each attempt holds one) and whether its circuit breaker has it cooling down.
      */
-    public record DeploymentStatus(String alias, String deployment, int inFlight, boolean coolingDown) {}
+    /** @param modelId the entry's {@code model_info.id}, "" without one */
+    public record DeploymentStatus(String alias, String deployment, String modelId, int inFlight, boolean coolingDown) {}
 
     /** Every deployment's live state, in config order (read at each scrape; atomics only). */
     public List<DeploymentStatus> deploymentStatus() {
@@ -98,7 +99,7 @@ public final class ModelRouter {
         List<DeploymentStatus> out = new ArrayList<>();
         for (ModelGroup g : groups.values()) {
             for (DeploymentState s : g.members) {
-                out.add(new DeploymentStatus(g.alias, s.id(), s.inFlight.get(), !s.breaker.available(now)));
+                out.add(new DeploymentStatus(g.alias, s.id(), s.modelId(), s.inFlight.get(), !s.breaker.available(now)));
             }
         }
         return out;
@@ -125,6 +126,12 @@ public final class ModelRouter {
         if (auto != null) out.add(auto.alias());
         return out;
     }
+
+    /**
+     * The {@code model_group_alias} names /v1/models lists (not hidden), each with the model_name it stands for: LiteLLM
+     * shows them on /v1/model/info and /v1/model_group/info as well.
+     */
+    public Map<String, String> shownGroupAliases() { return names.shownGroupAliases(); }
 
     /**
      * Tag routing's refusal of a request, judged before any call (a background response is refused at once, not queued

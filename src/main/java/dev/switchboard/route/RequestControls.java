@@ -38,6 +38,7 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
 
     static RequestControls from(Map<String, String> hints, Map<String, JsonNode> body) {
         if (hints.isEmpty() && !containsAny(body)) return NONE;
+        LiteLlmTestControls.refuse(body);
         Duration timeout = seconds(hints.get("timeout"), "x-switchboard-timeout", body.get("timeout"), "timeout");
         Duration streamTimeout = seconds(hints.get("stream-timeout"), "x-switchboard-stream-timeout",
                 body.get("stream_timeout"), "stream_timeout");

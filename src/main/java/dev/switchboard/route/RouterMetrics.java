@@ -46,9 +46,10 @@ public final class RouterMetrics {
                 .register(registry).increment();
     }
 
-    void cooldown(String deployment) {
-        Counter.builder(COOLDOWNS).description("Deployments put in cooldown").tags("deployment", deploymentLabel.apply(deployment))
-                .register(registry).increment();
+    /** @param modelId the entry's {@code model_info.id} ("" without one): two entries of one provider/model apart */
+    void cooldown(String deployment, String modelId) {
+        Counter.builder(COOLDOWNS).description("Deployments put in cooldown").tags("deployment", deploymentLabel.apply(deployment),
+                "model_id", modelId).register(registry).increment();
     }
 
     /** A request found every deployment of its group at its max_parallel_requests and lined up for a slot. */

@@ -323,10 +323,10 @@ class ConfigLoaderTest {
                   - model_name: a
                     litellm_params: { model: mock/x }
                 general_settings: { alerting: [slack] }
-                litellm_settings: { default_team_settings: [] }
+                litellm_settings: { public_teams: [] }
                 """);
         assertThat(c.warnings()).contains("line 4: general_settings.alerting: not supported, ignored.",
-                "line 5: litellm_settings.default_team_settings: not supported, ignored.");
+                "line 5: litellm_settings.public_teams: not supported, ignored.");
         assertThat(c.warnings()).noneMatch(w -> w.contains("not supported, ignored: not supported"));
     }
 

@@ -41,15 +41,18 @@ final class LiteLlmSpendJson {
     }
 
     /**
-     * {@code /global/spend}: {@code {"spend", "max_budget"}}, the spend of the last 30 days; {@code max_budget} is
-     * LiteLLM's proxy-wide budget ({@code litellm_settings.max_budget}), which Switchboard does not have: null.
+     * {@code /global/spend}: {@code {"spend", "max_budget"}}, the spend of the last 30 days; {@code max_budget} is the
+     * proxy-wide budget ({@code litellm_settings.max_budget}) as LiteLLM answers it, null when none is configured.
+     *
+     * @param maxBudgetNanos the global budget's cap, or null
      */
-    static ObjectNode globalSpend(List<SpendReports.Total> byDay) {
+    static ObjectNode globalSpend(List<SpendReports.Total> byDay, Long maxBudgetNanos) {
         long spend = 0;
         for (SpendReports.Total t : byDay) spend += t.costNanos();
         ObjectNode out = SpendJson.JSON.createObjectNode();
         out.put("spend", SpendJson.usd(spend));
-        out.putNull("max_budget");
+        if (maxBudgetNanos == null) out.putNull("max_budget");
+        else out.put("max_budget", SpendJson.usd(maxBudgetNanos));
         return out;
     }
 
@@ -65,15 +68,16 @@ final class LiteLlmSpendJson {
 
     /**
      * {@code /global/spend/keys}: {@code [{api_key, key_alias, key_name, total_spend}]}, the most expensive first, at most
-     * {@code limit} (null: all); each also with Switchboard's {@code key_id}, the one name a deleted key keeps.
+     * {@code limit} (null: all); each also with Switchboard's {@code key_id}, the one name a deleted key keeps. The alias
+     * is the key's current one (LiteLLM joins its key table for it), a deleted key's the last it had.
      */
     static ArrayNode topKeys(List<SpendReports.Total> byKey, Integer limit, Function<String, String> token,
-                             Function<String, String> keyName) {
+                             Function<String, String> keyName, Function<SpendReports.Total, String> currentAlias) {
         ArrayNode out = SpendJson.JSON.createArrayNode();
         for (SpendReports.Total t : byKey) {
             if (limit != null && out.size() >= limit) break;
             String hash = token.apply(t.group());
-            out.addObject().put("api_key", hash != null ? hash : t.group()).put("key_alias", t.keyAlias())
+            out.addObject().put("api_key", hash != null ? hash : t.group()).put("key_alias", currentAlias.apply(t))
                     .put("key_name", keyName.apply(t.group())).put("total_spend", SpendJson.usd(t.costNanos()))
                     .put("key_id", t.group());
         }

@@ -68,10 +68,14 @@ public final class SpendJson {
         return null;
     }
 
-    static ObjectNode total(SpendReports.Total t, SpendReports.GroupBy by) {
+    /** @param key the key's name now (its group's key id, current or last alias, deleted); null unless by key */
+    static ObjectNode total(SpendReports.Total t, SpendReports.GroupBy by, KeyLabel key) {
         ObjectNode o = JSON.createObjectNode();
         o.put("group", t.group());
-        if (by == SpendReports.GroupBy.KEY) o.put("key_alias", t.keyAlias());
+        if (by == SpendReports.GroupBy.KEY) {
+            o.put("key_alias", key.aliasOrNull());
+            o.put("deleted", key.deleted());
+        }
         o.put("spend", usd(t.costNanos()));
         o.put("requests", t.requests());
         o.put("failed_attempts", t.failedAttempts());

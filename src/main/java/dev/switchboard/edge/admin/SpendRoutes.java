@@ -47,14 +47,17 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
         calls.get(router, "/global/spend/tags", rc -> globalSpendTags(rc.request()));
         calls.get(router, "/global/spend", rc -> {
             onlyParams(rc.request(), Set.of());
-            return calls.blocking(() -> LiteLlmSpendJson.globalSpend(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.DAY)));
+            var global = edge.gateway().globalBudget();
+            Long max = global == null ? null : global.maxNanos();
+            return calls.blocking(() -> LiteLlmSpendJson.globalSpend(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.DAY), max));
         });
         calls.get(router, "/global/spend/logs", rc -> globalSpendLogs(rc.request()));
         calls.get(router, "/global/spend/keys", rc -> {
             onlyParams(rc.request(), Set.of("limit"));
             Integer limit = limit(rc.request(), null); // LiteLLM: every key unless asked
             return calls.blocking(() -> LiteLlmSpendJson.topKeys(edge.gateway().spend().totals(lastDays(), SpendReports.GroupBy.KEY),
-                    limit, edge.gateway().keys()::token, edge.gateway().keys()::keyName));
+                    limit, edge.gateway().keys()::token, edge.gateway().keys()::keyName,
+                    t -> KeyLabel.of(edge.gateway().keys(), t.group(), t.keyAlias()).aliasOrNull()));
         });
         calls.get(router, "/global/spend/models", rc -> {
             onlyParams(rc.request(), Set.of("limit"));
@@ -148,7 +151,8 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
             long spend = 0, requests = 0;
             var groups = out.putArray("groups");
             for (SpendReports.Total t : totals) {
-                groups.add(SpendJson.total(t, by));
+                KeyLabel key = by == SpendReports.GroupBy.KEY ? KeyLabel.of(edge.gateway().keys(), t.group(), t.keyAlias()) : null;
+                groups.add(SpendJson.total(t, by, key));
                 spend += t.costNanos();
                 requests += t.requests();
             }

@@ -10,6 +10,8 @@ import dev.switchboard.account.SpendRollups.Daily;
 import dev.switchboard.pipeline.Gateway;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import dev.switchboard.edge.admin.KeyLabel;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,20 +45,24 @@ final class DashboardFigures {
         out.put("generated_at", java.time.Instant.ofEpochMilli(nowMillis).toString());
         ArrayNode dayList = out.putArray("days");
         for (long d = from; d <= today; d++) dayList.add(LocalDate.ofEpochDay(d).toString());
+        AppLabels apps = new AppLabels(gateway.keys(), all);
         out.set("totals", totals(rows));
-        out.set("spend_by_app", spendByApp(rows, from, days));
-        out.set("keys", keys(all, monthStart.toEpochDay(), nowMillis));
+        out.set("spend_by_app", spendByApp(rows, from, days, apps));
+        out.set("keys", keys(all, monthStart.toEpochDay(), apps));
         out.set("cache", cache(rows));
-        out.set("fallback", fallbackShare(rows));
+        out.set("fallback", fallbackShare(rows, apps));
         out.set("errors", errors(rows, from, days));
         out.set("latency", latency(rollups.latency(from, today + 1)));
         out.put("month_start", monthStart.toString());
+        out.set("global_budget", GlobalBudgetFigure.of(gateway.globalBudget()));
         return out;
     }
 
-    /** An app is a key's alias; a call without one is named by its key id ({@code master}, {@code anonymous}, {@code key_…}). */
-    static String app(Daily d) {
-        return dev.switchboard.account.SpendQuery.appOf(d.keyId(), d.keyAlias());
+    /** Each app's entry names its key: {@code app} (the name shown), {@code key_id} and whether the key is deleted. */
+    private static void putApp(ObjectNode o, KeyLabel key) {
+        o.put("app", key.app());
+        o.put("key_id", key.keyId());
+        o.put("deleted", key.deleted());
     }
 
     private static ObjectNode totals(List<Daily> rows) {
@@ -81,19 +87,20 @@ final class DashboardFigures {
         return o;
     }
 
-    private static ObjectNode spendByApp(List<Daily> rows, long from, int days) {
-        Map<String, long[]> cost = new TreeMap<>();
-        Map<String, long[]> requests = new TreeMap<>();
+    /** Spend per app per day: an app is a key (by id), named as it is called now ({@link AppLabels}), in name order. */
+    private static ObjectNode spendByApp(List<Daily> rows, long from, int days, AppLabels labels) {
+        Map<String, long[]> cost = new HashMap<>();
+        Map<String, long[]> requests = new HashMap<>();
         for (Daily d : rows) {
             int i = (int) (d.day() - from);
-            cost.computeIfAbsent(app(d), a -> new long[days])[i] += d.costNanos();
-            if (!d.failed()) requests.computeIfAbsent(app(d), a -> new long[days])[i] += d.requests();
+            cost.computeIfAbsent(d.keyId(), a -> new long[days])[i] += d.costNanos();
+            if (!d.failed()) requests.computeIfAbsent(d.keyId(), a -> new long[days])[i] += d.requests();
         }
         ObjectNode o = JSON.createObjectNode();
         ArrayNode apps = o.putArray("apps");
-        for (Map.Entry<String, long[]> e : cost.entrySet()) {
+        for (Map.Entry<String, long[]> e : byAppName(cost, labels)) {
             ObjectNode a = apps.addObject();
-            a.put("app", e.getKey());
+            putApp(a, labels.of(e.getKey()));
             long total = 0;
             ArrayNode usdPerDay = a.putArray("cost_usd");
             for (long n : e.getValue()) {
@@ -110,14 +117,15 @@ final class DashboardFigures {
         return o;
     }
 
-    /** Each key (and master / anonymous callers with spend): month-to-date spend against the key's budget. */
-    private ArrayNode keys(List<Daily> all, long monthStartDay, long nowMillis) {
+    /**
+     * Each key (and master / anonymous callers with spend): month-to-date spend against the key's budget. A deleted key
+     * with spend this month keeps its last alias and is marked {@code deleted}, with no budget (it has none any more).
+     */
+    private ArrayNode keys(List<Daily> all, long monthStartDay, AppLabels labels) {
         Map<String, Long> mtd = new TreeMap<>();
-        Map<String, String> aliasOf = new TreeMap<>();
         for (Daily d : all) {
             if (d.day() < monthStartDay) continue;
             mtd.merge(d.keyId(), d.costNanos(), Long::sum);
-            if (!d.keyAlias().isEmpty()) aliasOf.put(d.keyId(), d.keyAlias());
         }
         ArrayNode out = JSON.createArrayNode();
         JsonNode keys = gateway.keys().list(1, 1000, null, true).get("keys");
@@ -144,13 +152,14 @@ final class DashboardFigures {
         for (Map.Entry<String, Long> e : mtd.entrySet()) {
             if (listed.contains(e.getKey()) || e.getKey().isEmpty()) continue;
             ObjectNode o = out.addObject();
+            KeyLabel key = labels.of(e.getKey());
             o.put("key_id", e.getKey());
-            o.put("key_alias", aliasOf.get(e.getKey()));
+            o.put("key_alias", key.aliasOrNull());
             o.put("mtd_spend_nanos", e.getValue());
             o.put("mtd_spend_usd", usd(e.getValue()));
             o.putNull("max_budget");
             o.putNull("budget_used");
-            o.put("deleted", e.getKey().startsWith("key_"));
+            o.put("deleted", key.deleted());
         }
         return out;
     }
@@ -204,24 +213,24 @@ final class DashboardFigures {
         return l;
     }
 
-    /** Per app: served calls, how many a fallback served, and why (a degraded answer is never counted as a saving). */
-    private static ArrayNode fallbackShare(List<Daily> rows) {
-        Map<String, long[]> byApp = new TreeMap<>();
-        Map<String, Map<String, Long>> reasons = new TreeMap<>();
+    /** Per app (key): served calls, how many a fallback served, and why (a degraded answer is never counted as a saving). */
+    private static ArrayNode fallbackShare(List<Daily> rows, AppLabels labels) {
+        Map<String, long[]> byApp = new HashMap<>();
+        Map<String, Map<String, Long>> reasons = new HashMap<>();
         for (Daily d : rows) {
             if (d.failed()) continue;
-            long[] s = byApp.computeIfAbsent(app(d), a -> new long[2]);
+            long[] s = byApp.computeIfAbsent(d.keyId(), a -> new long[2]);
             s[0] += d.requests();
             if (d.route().startsWith("fallback")) {
                 s[1] += d.requests();
                 String reason = d.route().startsWith("fallback:") ? d.route().substring(9) : "unknown";
-                reasons.computeIfAbsent(app(d), a -> new TreeMap<>()).merge(reason, d.requests(), Long::sum);
+                reasons.computeIfAbsent(d.keyId(), a -> new TreeMap<>()).merge(reason, d.requests(), Long::sum);
             }
         }
         ArrayNode out = JSON.createArrayNode();
-        for (Map.Entry<String, long[]> e : byApp.entrySet()) {
+        for (Map.Entry<String, long[]> e : byAppName(byApp, labels)) {
             ObjectNode o = out.addObject();
-            o.put("app", e.getKey());
+            putApp(o, labels.of(e.getKey()));
             o.put("requests", e.getValue()[0]);
             o.put("fallbacks", e.getValue()[1]);
             o.put("share", e.getValue()[0] == 0 ? 0.0 : (double) e.getValue()[1] / e.getValue()[0]);
@@ -267,9 +276,12 @@ final class DashboardFigures {
             byStatus.get(e.getKey()).forEach((k, v) -> st.put(String.valueOf(k), v));
         }
         ArrayNode cooldowns = o.putArray("cooldowns_since_start");
+        // one counter per entry: two entries of one provider/model are told apart by their model_info.id ("" for none)
         gateway.meters().find(COOLDOWNS).counters().forEach(c -> {
             ObjectNode cd = cooldowns.addObject();
             cd.put("deployment", c.getId().getTag("deployment"));
+            String modelId = c.getId().getTag("model_id");
+            cd.put("model_id", modelId == null ? "" : modelId);
             cd.put("count", (long) c.count());
         });
         return o;
@@ -287,6 +299,13 @@ final class DashboardFigures {
             putMs(o, "p95_ms", LatencyBuckets.quantile(e.getValue(), 0.95));
         }
         return out;
+    }
+
+    /** The entries of a map by key id, in the order of the apps' names (as the charts list them). */
+    private static <V> List<Map.Entry<String, V>> byAppName(Map<String, V> byKeyId, AppLabels labels) {
+        return byKeyId.entrySet().stream()
+                .sorted(java.util.Comparator.comparing((Map.Entry<String, V> e) -> labels.of(e.getKey()).app()).thenComparing(Map.Entry::getKey))
+                .toList();
     }
 
     private static void putMs(ObjectNode o, String field, Long v) {

@@ -8,6 +8,7 @@ import dev.switchboard.account.SpendQuery;
 import dev.switchboard.account.SpendReports;
 import dev.switchboard.edge.DialectCall;
 import dev.switchboard.edge.EdgeContext;
+import dev.switchboard.edge.admin.KeyLabel;
 import dev.switchboard.edge.admin.SpendJson;
 import dev.switchboard.model.Caller;
 import dev.switchboard.model.ErrorKind;
@@ -128,15 +129,17 @@ public final class UiRoutes {
             HttpServerRequest q = rc.request();
             int page = intParam(q, "page", 1, 1, 1_000_000);
             int size = intParam(q, "page_size", 25, 1, 200);
-            // app: what the page's App column shows (the alias, else the key id), which its filter box sends
-            SpendQuery query = new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
-                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), null, null)
-                    .withApp(blankToNull(q.getParam("app")));
+            // app: what the page's App column and the overview show (AppFilter), which its filter box sends
+            SpendQuery query = AppFilter.narrow(new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
+                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), null, null),
+                    blankToNull(q.getParam("app")), edge.gateway().keys());
             return vertx.executeBlocking(() -> {
                 SpendReports.Page p = edge.gateway().spend().logs(query, page, size);
                 ObjectNode out = DashboardFigures.JSON.createObjectNode();
                 var data = out.putArray("data");
-                p.rows().forEach(r -> data.add(SpendJson.row(r)));
+                // each row also says its app as the overview names it: the key's alias now (a deleted key's marked)
+                p.rows().forEach(r -> data.add(SpendJson.row(r)
+                        .put("app", KeyLabel.of(edge.gateway().keys(), r.keyId(), r.keyAlias()).app())));
                 out.put("total", p.total());
                 out.put("page", p.page());
                 out.put("page_size", p.pageSize());

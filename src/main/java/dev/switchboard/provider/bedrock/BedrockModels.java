@@ -18,6 +18,16 @@ final class BedrockModels {
     static final String DEFAULT_REGION = "us-west-2";
 
     /**
+     * The id a call's path names: LiteLLM's {@code litellm_params.model_id} when set (a provisioned-throughput model's
+     * or an imported model's ARN, its bedrock docs' "Provisioned throughput models"), else the model's own id. The base
+     * model ({@code model}) still decides the request's shape and the price, as in LiteLLM; only the path changes, so the
+     * calls reach (and are billed to) the throughput the customer bought, not the on-demand model.
+     */
+    static String pathId(dev.switchboard.config.Deployment d, String modelId) {
+        return d.params().get("model_id") instanceof String arn && !arn.isBlank() ? arn.strip() : modelId;
+    }
+
+    /**
      * The Bedrock model id of a {@code bedrock/…} model: LiteLLM's route prefixes {@code converse/} and
      * {@code invoke/} are dropped (both are served by the Converse API here, which takes every chat model).
      */

@@ -57,7 +57,7 @@ final class BedrockProvider implements Provider, EmbeddingProvider, dev.switchbo
         this.endpoint = UpstreamHttp.Endpoint.parse(auth.endpoint(d), d.id());
         this.modelId = BedrockModels.modelId(d.model());
         // The id goes into the path percent-encoded (an ARN or a version suffix has ':' and '/'), as the AWS SDKs send it.
-        this.modelPath = "/model/" + SdkHttpUtils.urlEncode(modelId);
+        this.modelPath = "/model/" + SdkHttpUtils.urlEncode(BedrockModels.pathId(d, modelId));
         this.encoder = new BedrockRequestEncoder(d, modelId);
         this.secret = auth.secretKey() == null ? null : auth.secretKey().reveal();
         // LiteLLM's cache_control_injection_points, on models that cache: the breakpoints become cachePoint blocks

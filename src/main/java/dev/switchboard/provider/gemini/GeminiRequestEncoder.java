@@ -99,7 +99,18 @@ final class GeminiRequestEncoder {
             }
         }
         generationConfig(body, r);
+        safetySettings(body, r.extra().get("safety_settings"));
         return body;
+    }
+
+    /**
+     * LiteLLM's {@code safety_settings} (the request's, else the deployment's: route's deployment defaults put it in
+     * {@code extra}) as Gemini's {@code safetySettings}, a list of {@code {category, threshold}} sent as it is, as
+     * LiteLLM's vertex and gemini docs show it. Without it Google applies its default thresholds, so content the
+     * operator allowed ({@code BLOCK_NONE}) would be blocked. Not a list: left out (Google would refuse the call).
+     */
+    static void safetySettings(ObjectNode body, JsonNode settings) {
+        if (settings != null && settings.isArray()) body.set("safetySettings", settings);
     }
 
     private void generationConfig(ObjectNode body, ChatRequest r) {

@@ -1,0 +1,71 @@
+package dev.switchboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** LiteLLM's LITELLM_MASTER_KEY and DATABASE_URL, read when general_settings does not set them (QA: were ignored). */
+class EnvironmentFallbacksTest {
+    private static final String MODELS = """
+            model_list:
+              - model_name: fake-openai-endpoint
+                litellm_params: { model: openai/fake, api_key: fake-key, api_base: http://127.0.0.1:4110/v1 }
+            """;
+
+    private static GatewayConfig load(Map<String, String> env, String yaml) {
+        return new ConfigLoader(env::get).parse(yaml);
+    }
+
+    @Test
+    void aConfigWithoutThemTakesTheMasterKeyAndDatabaseFromLiteLlmsVariables() {
+        GatewayConfig c = load(Map.of("LITELLM_MASTER_KEY", "sk-master-env-0123456789",
+                "DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/qa_a"), MODELS);
+        assertThat(c.general().masterKey().matches("sk-master-env-0123456789")).isTrue();
+        assertThat(c.general().databaseUrl()).isEqualTo("postgresql://postgres@127.0.0.1:5432/qa_a");
+        assertThat(c.general().sources().masterKey()).isEqualTo("LITELLM_MASTER_KEY (environment)")
+                .doesNotContain("sk-master");
+        assertThat(c.general().sources().databaseUrl()).isEqualTo("DATABASE_URL (environment)");
+    }
+
+    @Test
+    void theConfigsOwnValuesWinAsInLiteLlm() {
+        GatewayConfig c = load(Map.of("LITELLM_MASTER_KEY", "sk-master-env-0123456789", "MINE", "sk-mine-0123456789abcdef",
+                "DATABASE_URL", "postgresql://env/db"), MODELS + """
+                general_settings:
+                  master_key: os.environ/MINE
+                  database_url: postgresql://config/db
+                """);
+        assertThat(c.general().masterKey().matches("sk-mine-0123456789abcdef")).isTrue();
+        assertThat(c.general().databaseUrl()).isEqualTo("postgresql://config/db");
+        assertThat(c.general().sources().masterKey()).isEqualTo("general_settings.master_key (line 5)");
+        assertThat(c.general().sources().databaseUrl()).isEqualTo("general_settings.database_url (line 6)");
+    }
+
+    @Test
+    void environmentVariablesSectionFeedsThemAsLiteLlmsOsEnvironDoes() {
+        GatewayConfig c = load(Map.of(), MODELS + """
+                environment_variables:
+                  LITELLM_MASTER_KEY: sk-from-section-0123456789
+                """);
+        assertThat(c.general().masterKey().matches("sk-from-section-0123456789")).isTrue();
+    }
+
+    @Test
+    void withNeitherThereIsNoMasterKeyAndTheEmbeddedStore() {
+        GatewayConfig c = load(Map.of(), MODELS);
+        assertThat(c.general().masterKey()).isNull();
+        assertThat(c.general().databaseUrl()).isNull();
+        assertThat(c.general().sources()).isEqualTo(SettingSources.NONE);
+    }
+
+    @Test
+    void aDatabaseUrlOfAnotherSchemeIsRefusedNamingTheVariableButNotItsValue() {
+        assertThatThrownBy(() -> load(Map.of("DATABASE_URL", "mysql://root:hunter2@db/litellm"), MODELS))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anyMatch(p -> p.startsWith("DATABASE_URL (environment") && p.contains("only PostgreSQL"))
+                        .noneMatch(p -> p.contains("hunter2")));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.switchboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard's fixes from QA run D, in a real browser ({@code ui-tests/dashboard-fixes.mjs}, as
+ * {@link DashboardBrowserIT} runs its script): the global budget and its refusal on the overview (finding 2), an expired
+ * and a blocked key's status and a deleted key marked on the overview (finding 4), one money format with 4 significant
+ * digits (finding 5), the Requests pager stopping at its last page (finding 6), and the overview at phone width with long
+ * aliases cut under the fallback chart's bars (finding 7).
+ */
+class DashboardFixesBrowserIT {
+    static final String LONG_A = "a-rather-long-application-alias-for-the-first-app";
+    static final String LONG_B = "a-rather-long-application-alias-for-the-second-app";
+
+    @Test
+    void theDashboardShowsStatusBudgetsAmountsAndFitsAPhone() throws Exception {
+        Path uiTests = Path.of("ui-tests").toAbsolutePath();
+        String chromium = DashboardBrowserIT.findChromium();
+        boolean ready = chromium != null && Files.isDirectory(uiTests.resolve("node_modules/playwright-core"));
+        if (!ready) {
+            String msg = "DashboardFixesBrowserIT needs Chromium, node and 'npm ci' in ui-tests/.";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError(msg);
+            System.err.println("\n*** SKIPPED *** " + msg + "\n");
+            Assumptions.abort(msg);
+        }
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: free
+                    litellm_params: { model: openai/free-model, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    model_info: { input_cost_per_token: 0, output_cost_per_token: 0 }
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 }
+                litellm_settings:
+                  max_budget: 0.0001
+                  budget_duration: 1mo
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """)) {
+            Admin admin = new Admin(gw);
+            ask(gw, admin.generate(new JsonObject().put("key_alias", LONG_A)).getString("key"), "free", 14);
+            ask(gw, admin.generate(new JsonObject().put("key_alias", LONG_B)).getString("key"), "free", 14);
+            JsonObject temp = admin.generate(new JsonObject().put("key_alias", "temp-app").put("max_budget", 1.0));
+            ask(gw, temp.getString("key"), "gpt", 1);
+            admin.postOk("/key/delete", new JsonObject().put("keys", new JsonArray().add(temp.getString("key_id"))));
+            admin.generate(new JsonObject().put("key_alias", "expired-app").put("duration", "1s"));
+            JsonObject blocked = admin.generate(new JsonObject().put("key_alias", "blocked-app"));
+            admin.postOk("/key/block", new JsonObject().put("key", blocked.getString("key")));
+            // the master key spends the global budget until it refuses a call
+            int refused = 0;
+            for (int i = 0; i < 200 && refused == 0; i++) {
+                if (Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body("gpt", i)).statusCode() != 200) refused++;
+            }
+            assertThat(refused).as("the global budget refused a call").isEqualTo(1);
+            Thread.sleep(1_100); // expired-app's second
+            long rows = admin.getOk("/ui/api/requests?page_size=1").getLong("total");
+            assertThat(rows).as("more than one page of 25").isBetween(26L, 50L);
+
+            JsonObject expected = new JsonObject().put("baseUrl", gw.baseUrl()).put("masterKey", TestGateway.MASTER_KEY)
+                    .put("chromium", chromium).put("screenshots", Path.of("target/ui-screenshots").toAbsolutePath().toString())
+                    .put("pages", (rows + 24) / 25).put("longAliases", new JsonArray().add(LONG_A).add(LONG_B));
+            Path file = Files.createTempFile("dashboard-fixes-", ".json");
+            Files.writeString(file, expected.encodePrettily());
+            List<String> out = runNode(uiTests, file);
+            out.forEach(System.out::println);
+            assertThat(out).as(String.join("\n", out)).noneMatch(l -> l.startsWith("FAIL"));
+            assertThat(out.stream().filter(l -> l.matches("\\d+ passed, 0 failed")).findFirst()).as(String.join("\n", out)).isPresent();
+        }
+    }
+
+    private static String body(String model, int i) {
+        return "{\"model\":\"" + model + "\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"call " + i + "\"}]}";
+    }
+
+    private static void ask(TestGateway gw, String key, String model, int times) {
+        for (int i = 0; i < times; i++) {
+            HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key, body(model, i));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+    }
+
+    private static List<String> runNode(Path dir, Path expected) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("dashboard-fixes-", ".log");
+        Process p = new ProcessBuilder("node", "dashboard-fixes.mjs", expected.toString()).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("the browser test did not finish in 90 s:\n" + Files.readString(log));
+        }
+        return Files.readAllLines(log, StandardCharsets.UTF_8);
+    }
+}
