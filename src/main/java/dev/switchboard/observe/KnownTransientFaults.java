@@ -47,7 +47,9 @@ public final class KnownTransientFaults extends Filter<ILoggingEvent> {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof SQLException s) {
                 String state = s.getSQLState();
-                if (state != null && (state.startsWith("08") || state.startsWith("57") || state.startsWith("53"))) return true;
+                // not 08P01, a protocol violation: a fault of the driver or the server, not a lost connection
+                if (state != null && !state.equals("08P01")
+                        && (state.startsWith("08") || state.startsWith("57") || state.startsWith("53"))) return true;
             }
         }
         return false;

@@ -214,10 +214,10 @@ public final class Database implements AutoCloseable {
             }
             return out;
         } catch (SQLException e) {
-            if (isTransient(e)) outage.failed(e);
+            if (isConnectionLoss(e)) outage.failed(e);
             throw new StoreException("store (" + description() + "): " + rootMessage(e), e);
         } catch (RuntimeException e) {
-            if (isTransient(e)) outage.failed(e);
+            if (isConnectionLoss(e)) outage.failed(e);
             throw e;
         }
     }
@@ -277,6 +277,27 @@ public final class Database implements AutoCloseable {
                     if ("57014".equals(x.getSQLState()) || "55P03".equals(x.getSQLState())) return true;
                     if (x.getNextException() == x) break;
                 }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a failure says the store cannot be reached or has ended the session — an outage to report ({@link StoreOutage})
+     * — rather than a moment's contention (a deadlock, a serialization failure, SQLite busy), which is transient too but
+     * no outage: a single deadlock logged "the store is failing" and its end a few milliseconds later.
+     */
+    static boolean isConnectionLoss(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.sql.SQLTransientConnectionException) return true; // the pool found no connection in time
+            if (!(c instanceof SQLException e)) continue;
+            for (SQLException x = e; x != null; x = x.getNextException() == x ? null : x.getNextException()) {
+                String state = x.getSQLState();
+                if (state != null && !state.equals("08P01")
+                        && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"))) {
+                    return true;
+                }
+                if (state == null && "Connection is closed".equals(x.getMessage())) return true;
             }
         }
         return false;
