@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +36,12 @@ public final class RedisExactCache implements ExactCache {
     private static final String STORE_SCRIPT = "if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end "
             + "redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) return 1";
     private static final String STORE_SHA = sha1(STORE_SCRIPT);
-    private static final long WARN_EVERY_MILLIS = 30_000;
 
     private final Redis client;
     private final RedisAPI redis;
     private final String where;
     private final long timeoutMillis;
-    private final AtomicLong lastWarning = new AtomicLong();
+    private final dev.switchboard.store.StoreOutage outage;
 
     /** @param address where Redis is, TLS, and the pool's size ({@code max_connections}) */
     public RedisExactCache(Vertx vertx, RedisAddress address, long timeoutMillis) {
@@ -51,6 +49,7 @@ public final class RedisExactCache implements ExactCache {
         this.redis = RedisAPI.api(client);
         this.where = address.description();
         this.timeoutMillis = timeoutMillis;
+        this.outage = new dev.switchboard.store.StoreOutage(log, "cache: Redis at " + where, "requests go on without the cache");
     }
 
     static String namespaceKey(String namespace) {
@@ -76,7 +75,7 @@ public final class RedisExactCache implements ExactCache {
 
     @Override
     public Future<CachedAnswer> get(String namespace, String entryId) {
-        return redis.get(key(namespace, entryId)).timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        return redis.get(key(namespace, entryId)).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onSuccess(this::answered)
                 .map(r -> r == null ? null : CachedAnswerCodec.decode(r.toBuffer().getBytes()))
                 .map(a -> a == null || !a.namespace().equals(namespace) || a.expired(System.currentTimeMillis()) ? null : a)
                 .recover(e -> {
@@ -89,7 +88,7 @@ public final class RedisExactCache implements ExactCache {
     @Override
     public Future<CachedAnswer> get(String namespace, EntryKey key, EpochStamp stamp) {
         return redis.mget(List.of(EPOCH, key(namespace, key.hex()))).timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                .map(r -> {
+                .onSuccess(this::answered).map(r -> {
                     stamp.storeEpoch(epochOf(r.get(0)));
                     Response v = r.get(1);
                     CachedAnswer a = v == null ? null : CachedAnswerCodec.decode(v.toBuffer().getBytes());
@@ -103,7 +102,7 @@ public final class RedisExactCache implements ExactCache {
 
     @Override
     public Future<Void> readEpoch(EpochStamp stamp) {
-        return redis.get(EPOCH).timeout(timeoutMillis, TimeUnit.MILLISECONDS).<Void>map(r -> {
+        return redis.get(EPOCH).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onSuccess(this::answered).<Void>map(r -> {
             stamp.storeEpoch(epochOf(r));
             return null;
         }).recover(e -> {
@@ -143,7 +142,7 @@ public final class RedisExactCache implements ExactCache {
 
     /** A write with the command timeout; a Redis that fails it is reported (at most every 30 s) and the store fails. */
     private Future<Boolean> written(Future<Boolean> write) {
-        return write.timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(e -> {
+        return write.timeout(timeoutMillis, TimeUnit.MILLISECONDS).onSuccess(this::answered).recover(e -> {
             warn("put", e);
             return Future.failedFuture(new Unavailable("Redis at " + where + " did not take the entry"));
         });
@@ -186,18 +185,21 @@ public final class RedisExactCache implements ExactCache {
 
     @Override
     public Future<Boolean> ping() {
-        return redis.ping(List.of()).timeout(timeoutMillis, TimeUnit.MILLISECONDS).map(r -> true).recover(e -> Future.succeededFuture(false));
+        return redis.ping(List.of()).timeout(timeoutMillis, TimeUnit.MILLISECONDS).onSuccess(this::answered).map(r -> true)
+                .recover(e -> Future.succeededFuture(false));
     }
+
+    /** Any command Redis answered ends an outage (one INFO line). */
+    private void answered(Object ignored) { outage.answered(); }
 
     @Override
     public void close() { client.close(); }
 
+    /**
+     * One WARN when Redis starts failing and one INFO when it answers again ({@link StoreOutage}), not a line every
+     * 30 s: an outage reads as two lines (QA F5).
+     */
     private void warn(String op, Throwable e) {
-        long now = System.currentTimeMillis();
-        long last = lastWarning.get();
-        if (now - last >= WARN_EVERY_MILLIS && lastWarning.compareAndSet(last, now)) {
-            log.warn("cache: Redis at {} failed a {} ({}); requests go on without the cache (this warning at most every 30 s)",
-                    where, op, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        }
+        outage.failed(e);
     }
 }

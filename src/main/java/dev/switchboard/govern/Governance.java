@@ -101,27 +101,35 @@ public final class Governance {
         // several gateways on one PostgreSQL (or SQLite file) see each other's keys, blocks, rotations and deletes, and
         // keep their grants of shared budgets alive (giving back what another gateway waits for)
         g.syncTimer = vertx.setPeriodic(KEY_SYNC_MILLIS, id -> {
-            g.admin.syncFromStore().onFailure(e ->
-                    log.warn("could not read the keys other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
-            g.customers.syncFromStore().onFailure(e ->
-                    log.warn("could not read the end users other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
-            g.teams.syncFromStore().onFailure(e ->
-                    log.warn("could not read the teams other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
-            g.users.syncFromStore().onFailure(e ->
-                    log.warn("could not read the users other gateways changed (next try in {} ms): {}", KEY_SYNC_MILLIS, e.toString()));
+            g.admin.syncFromStore().onFailure(e -> syncFailed("read the keys other gateways changed", e));
+            g.customers.syncFromStore().onFailure(e -> syncFailed("read the end users other gateways changed", e));
+            g.teams.syncFromStore().onFailure(e -> syncFailed("read the teams other gateways changed", e));
+            g.users.syncFromStore().onFailure(e -> syncFailed("read the users other gateways changed", e));
             vertx.executeBlocking(() -> {
                 shared.heartbeat();
                 return null;
-            }, false).onFailure(e -> log.warn("could not renew this gateway's budget grants in the store (next try in {} ms): {}",
-                    KEY_SYNC_MILLIS, e.toString()));
+            }, false).onFailure(e -> syncFailed("renew this gateway's budget grants in the store", e));
             // and share what each key took of its rate limits with the other gateways, taking off what they took
             vertx.executeBlocking(() -> {
                 sharedLimits.sync();
                 return null;
-            }, false).onFailure(e -> log.warn("could not share this gateway's rate-limit use through the store (next try in {} ms): {}",
-                    KEY_SYNC_MILLIS, e.toString()));
+            }, false).onFailure(e -> syncFailed("share this gateway's rate-limit use through the store", e));
         });
         return g;
+    }
+
+    /**
+     * A sync with the store failed; it is tried again at the next one. When the store failed for a reason that passes
+     * (a connection lost or ended, a timeout), the store's own WARN has said so once and its INFO will say when it is
+     * back (store.StoreOutage), so the six syncs' lines every 2 s are DEBUG (QA F5: an outage read as dozens of lines);
+     * any other failure (a refusal, a bug) is a WARN each time.
+     */
+    private static void syncFailed(String what, Throwable e) {
+        if (Database.isTransient(e)) {
+            log.debug("could not {} (next try in {} ms): {}", what, KEY_SYNC_MILLIS, e.toString());
+        } else {
+            log.warn("could not {} (next try in {} ms): {}", what, KEY_SYNC_MILLIS, e.toString());
+        }
     }
 
     /** Stops taking in other gateways' key changes and renewing grants (before the store closes). */

@@ -50,7 +50,7 @@ public final class KeyGenerateRules {
         for (String f : DEFAULTED) {
             if (!defaults.has(f)) continue; // LiteLLM sets the field to the default's .get(f), None when absent: the same as leaving it
             JsonNode v = out.get(f);
-            boolean none = v == null || v.isNull()
+            boolean none = absent(f, v)
                     || f.equals("models") && v.isArray() && v.isEmpty()
                     || f.equals("metadata") && v.isObject() && v.isEmpty();
             if (none && !defaults.get(f).isNull()) out.set(f, defaults.get(f).deepCopy());
@@ -70,14 +70,24 @@ public final class KeyGenerateRules {
             String f = e.getKey();
             JsonNode bound = e.getValue(), v = body.get(f);
             if (bound.isNull()) continue;
-            if (v == null || v.isNull()) {
+            // a number sent as a string ("5000") is the number KeyFields reads it as (LiteLLM's lax pydantic): bounded too
+            JsonNode number = BOUNDED_NUMBERS.contains(f) ? LaxNumbers.of(v) : null;
+            if (absent(f, v)) {
                 if (fill) body.set(f, bound.deepCopy());
-            } else if (BOUNDED_NUMBERS.contains(f) && v.isNumber() && v.asDouble() > bound.asDouble()) {
-                throw over(f, v, bound);
+            } else if (number != null && number.asDouble() > bound.asDouble()) {
+                throw over(f, number, bound);
             } else if (BOUNDED_DURATIONS.contains(f) && v.isTextual() && longer(v.asText(), bound.asText(), nowMillis)) {
                 throw over(f, v, bound);
             }
         }
+    }
+
+    /**
+     * Whether the body leaves {@code f} unset: absent, null, or (for {@code max_budget}) the empty string KeyFields reads
+     * as "no budget" — which the default and the bound then fill, or a key would have no budget at all.
+     */
+    private static boolean absent(String f, JsonNode v) {
+        return v == null || v.isNull() || f.equals("max_budget") && v.isTextual() && v.textValue().isEmpty();
     }
 
     /** Whether {@code asked} lasts longer than {@code bound}; "-1" (never) outlasts every bound, as in LiteLLM. */

@@ -1,6 +1,5 @@
 package dev.switchboard.govern;
 
-import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.store.Database;
 import io.vertx.core.Future;
@@ -55,6 +54,22 @@ final class SharedBudgets {
     /** How often a call that waits for other gateways to give back their unused grant asks again, and how many times. */
     static final long RETRY_MILLIS = 1_000;
     static final int WAIT_ROUNDS = 6;
+    /**
+     * The longest a call waits for one attempt at a grant before it is answered 503 {@code budget_store_unavailable}
+     * ({@code retry-after: 1}): a store that hangs must not hold the call as long as it does (QA F2). The pool's wait for
+     * a connection is as long, so a pool emptied by hung work ends in the same time.
+     */
+    static final long STORE_ANSWER_MILLIS = 5_000;
+    /**
+     * Each statement of a grant's transaction (PostgreSQL's statement_timeout, lock waits included): normally a few
+     * milliseconds, so a statement held this long is held by a lock or a hung store, and the worker is freed.
+     */
+    static final long GRANT_STATEMENT_MILLIS = 2_000;
+    /**
+     * Each statement of the heartbeat, the credits and the retirements: off the request path and batches of many rows,
+     * so looser; still bounded, since they hold this object's lock, which every acquisition waits for.
+     */
+    static final long BACKGROUND_STATEMENT_MILLIS = 10_000;
     /** After the store said a budget has no more, refusals are decided in memory for this long. */
     static final long MEMO_MILLIS = 1_000;
     /**
@@ -137,8 +152,19 @@ final class SharedBudgets {
     }
 
     private void attempt(Budget budget, long nanos, Promise<Void> p, int round) {
-        vertx.executeBlocking(() -> acquireOnce(budget, nanos, round >= WAIT_ROUNDS), false).onComplete(ar -> {
-            if (ar.succeeded() && ar.result() == Outcome.WAIT) {
+        // The call waits at most STORE_ANSWER_MILLIS for an attempt (QA: a locked budget_grants held calls 15-50 s, as
+        // long as the lock). The work goes on on its worker until its statement timeout ends it; meanwhile the budget's
+        // pending future stays, failed, so the calls that come in get the same 503 at once instead of queueing more
+        // workers behind this object's lock.
+        long deadline = vertx.setTimer(STORE_ANSWER_MILLIS, t -> {
+            if (p.tryFail(GrantStoreFailure.TIMED_OUT.answer())) {
+                log.warn("budget {}: the store did not answer a grant within {} ms; its calls are answered 503 "
+                        + "budget_store_unavailable until it does", budget.grant().scope, STORE_ANSWER_MILLIS);
+            }
+        });
+        vertx.executeBlocking(() -> acquireRetrying(budget, nanos, round >= WAIT_ROUNDS), false).onComplete(ar -> {
+            vertx.cancelTimer(deadline);
+            if (ar.succeeded() && ar.result() == Outcome.WAIT && !p.future().isComplete()) {
                 vertx.setTimer(RETRY_MILLIS, t -> attempt(budget, nanos, p, round + 1));
                 return;
             }
@@ -147,14 +173,32 @@ final class SharedBudgets {
                 g.pending = null;
             }
             if (ar.failed()) {
-                log.warn("budget {}: could not take a grant from the store: {}", g.scope, ar.cause().toString());
-                p.fail(storeUnreachable());
+                GrantStoreFailure why = GrantStoreFailure.of(ar.cause());
+                if (!p.future().isComplete()) {
+                    log.warn("budget {}: could not take a grant from the store ({}): {}", g.scope, why, ar.cause().toString());
+                }
+                p.tryFail(ar.cause() instanceof GatewayException answer ? answer : why.answer());
             } else if (ar.result() == Outcome.CONTENDED) {
-                p.fail(BudgetPending.contended());
+                p.tryFail(BudgetPending.contended());
             } else {
-                p.complete();
+                p.tryComplete();
             }
         });
+    }
+
+    /**
+     * {@link #acquireOnce}, tried once more on another connection when the first failed for a reason that passes (QA
+     * F4: a pooled connection the server had ended, while PostgreSQL answered, gave the call a 503). Safe to repeat:
+     * the transaction either committed nothing, or committed a row that the second writes whole again. Blocks.
+     */
+    private Outcome acquireRetrying(Budget budget, long nanos, boolean lastRound) {
+        try {
+            return acquireOnce(budget, nanos, lastRound);
+        } catch (RuntimeException e) {
+            if (!GrantStoreFailure.worthRetrying(e)) throw e;
+            log.debug("budget {}: a grant's connection failed ({}); taking it again on another", budget.grant().scope, e.toString());
+            return acquireOnce(budget, nanos, lastRound);
+        }
     }
 
     enum Outcome {
@@ -177,11 +221,11 @@ final class SharedBudgets {
      * spend that was neither in the sum nor in a grant).
      */
     private synchronized Outcome acquireOnce(Budget budget, long nanos, boolean lastRound) {
-        if (closed) throw storeUnreachable();
+        if (closed) throw GrantStoreFailure.UNREACHABLE.answer();
         long now = clockMillis.getAsLong();
         Budget.GrantAsk ask = budget.ask(nanos, now);
         String scope = budget.grant().scope;
-        Decision d = db.transaction(c -> {
+        Decision d = db.transaction(GRANT_STATEMENT_MILLIS, c -> {
             lock(c, scope);
             upsertOwnRow(c, scope, ask, now);
             if (ask.rowPeriod() != Budget.Grant.NONE && ask.rowPeriod() < ask.periodStart()) {
@@ -388,7 +432,7 @@ final class SharedBudgets {
         long now = clockMillis.getAsLong();
         List<Budget> beaten = new ArrayList<>();
         List<Budget.Grant.Beat> beats = new ArrayList<>();
-        Set<String> goneIds = db.transaction(c -> {
+        Set<String> goneIds = db.transaction(BACKGROUND_STATEMENT_MILLIS, c -> {
             // a write first: SQLite then holds its write lock for the whole beat (a read first could not upgrade); it
             // deletes this gateway's rows of budgets it no longer holds (a key deleted). Half a lease: a held row is
             // written every beat, and one not written for that long is no longer admitted on (Grant.validUntil), so a
@@ -486,7 +530,7 @@ final class SharedBudgets {
     }
 
     private void deleteRows(Map<Budget, Long> dropped) {
-        db.transaction(c -> {
+        db.transaction(BACKGROUND_STATEMENT_MILLIS, c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE scope = ? AND gateway_id = ?")) {
                 for (Budget b : dropped.keySet()) {
                     if (dropped.get(b) == Budget.Grant.NONE) continue;
@@ -502,7 +546,7 @@ final class SharedBudgets {
 
     /** The ids of the gateways that hold rows (a lock file no row names is swept). Blocks. */
     private Set<String> gatewaysWithRows() {
-        return db.transaction(c -> {
+        return db.transaction(BACKGROUND_STATEMENT_MILLIS, c -> {
             Set<String> ids = new HashSet<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT gateway_id FROM budget_grants");
                  ResultSet rs = ps.executeQuery()) {
@@ -643,7 +687,7 @@ final class SharedBudgets {
         }
         if (now.isEmpty()) return;
         try {
-            db.transaction(c -> {
+            db.transaction(BACKGROUND_STATEMENT_MILLIS, c -> {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET flushed_nanos = flushed_nanos + ? "
                         + "WHERE scope = ? AND period_start = ? AND gateway_id = ?")) {
                     for (Map.Entry<CreditKey, Long> e : now.entrySet()) {
@@ -703,9 +747,4 @@ final class SharedBudgets {
         return out;
     }
 
-    static GatewayException storeUnreachable() {
-        return new GatewayException(ErrorKind.UNAVAILABLE, 503, "The budget this call is checked against is shared with "
-                + "other gateways through the store, which does not answer. Retry shortly.", null, "budget_store_unavailable",
-                null, 1L);
-    }
 }

@@ -15,7 +15,10 @@ public final class CacheAdmin {
 
     CacheAdmin(ResponseCache cache) { this.cache = cache; }
 
-    /** LiteLLM's {@code /cache/ping}: whether the store answers, and its counters. */
+    /**
+     * LiteLLM's {@code /cache/ping}: whether the store answers, and its counters. When it does not, {@code ping_response}
+     * is false, {@code detail} says so as LiteLLM's does, and the route answers 503.
+     */
     public Future<ObjectNode> status() {
         return cache.store().ping().map(up -> {
             ObjectNode o = JSON.createObjectNode();
@@ -23,6 +26,8 @@ public final class CacheAdmin {
             o.put("cache_type", cache.settings().type());
             o.put("ping_response", up); // LiteLLM's name for the store's answer to the ping
             o.put("store", cache.store().describe());
+            // LiteLLM's 503 says why in FastAPI's "detail"; clients written for it read that field
+            if (!up) o.put("detail", "Service Unhealthy (" + cache.store().describe() + " did not answer a PING)");
             o.put("enabled", cache.cachesAnything());
             o.put("hits", cache.hits()).put("misses", cache.misses()).put("stores", cache.stores())
                     .put("store_failures", cache.storeFailures());

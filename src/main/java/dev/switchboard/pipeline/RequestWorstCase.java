@@ -52,7 +52,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         long worst = 0;
         int n = choices(request);
         int searches = dev.switchboard.provider.AnthropicServerTools.webSearchesAtMost(request);
-        for (Target t : targets()) worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, request.outputTokenLimit(), cacheWrites, n, searches));
+        for (Target t : targets()) worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, outputLimit(t), cacheWrites, n, searches));
         return worst;
     }
 
@@ -66,10 +66,25 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         for (Target t : targets()) {
             String provider = t.deployment().provider();
             int prompt = byProvider.computeIfAbsent(provider, p -> Math.min(bound, tokens.estimate(request, p)));
-            worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, request.outputTokenLimit(), cacheWrites, n, searches));
+            worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, outputLimit(t), cacheWrites, n, searches));
         }
         return worst;
     }
+
+    /**
+     * The output limit the request goes to {@code t} with, when it names none: the deployment's (null here), except a
+     * Responses-API request passed through to OpenAI, which goes with at least the 16 tokens that API takes
+     * (route.ResponsesDefaults raises a smaller deployment default to it): reserved for what is sent.
+     */
+    private Integer outputLimit(Target t) {
+        Integer asked = request.outputTokenLimit();
+        if (asked != null || request.raw() == null || !request.raw().is(dev.switchboard.model.RawJson.OPENAI_RESPONSES)) return asked;
+        int deploymentDefault = prices.defaultOutputLimit(t.deployment());
+        return deploymentDefault > 0 && deploymentDefault < LEAST_RESPONSES_OUTPUT ? LEAST_RESPONSES_OUTPUT : null;
+    }
+
+    /** The least max_output_tokens OpenAI's Responses API takes (route.ResponsesDefaults sends no less). */
+    private static final int LEAST_RESPONSES_OUTPUT = 16;
 
     /** The prompt estimate for one provider, for usage the provider never reported (a stream cut short). */
     int promptEstimate(String provider) {

@@ -64,7 +64,8 @@ final class DeploymentState {
                 : List.of();
         Deployment d = target.deployment();
         this.id = d.id();
-        this.liteLlmHeaders = java.util.Map.copyOf(LiteLlmResponseHeaders.of(target.deployment()));
+        // in the order made (id, then api base): Map.copyOf's order changes from one JVM start to the next
+        this.liteLlmHeaders = java.util.Collections.unmodifiableMap(LiteLlmResponseHeaders.of(target.deployment()));
         Object modelInfoId = d.modelInfo().get("id");
         this.modelId = modelInfoId == null ? "" : String.valueOf(modelInfoId);
         this.rpm = doubleOrNull(d.numberParam("rpm"));

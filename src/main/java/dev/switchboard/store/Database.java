@@ -31,10 +31,15 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final WalCheckpointer checkpointer;
 
+    /** One WARN when the store starts failing for a reason that passes, one INFO when it answers again (QA F5). */
+    private final StoreOutage outage;
+
     private Database(DatabaseLocation location, HikariDataSource pool, WalCheckpointer checkpointer) {
         this.location = location;
         this.pool = pool;
         this.checkpointer = checkpointer;
+        this.outage = new StoreOutage(log, "store: " + location.description(), "calls go on from memory, the ledger keeps "
+                + "its rows to write when it answers, and a budget that needs a grant from it answers 503 budget_store_unavailable");
     }
 
     /**
@@ -165,10 +170,27 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. Blocks. */
     public <T> T transaction(SqlWork<T> work) {
+        return transaction(0, work);
+    }
+
+    /**
+     * {@link #transaction(SqlWork)} whose every statement on PostgreSQL is cancelled after {@code statementTimeoutMillis}
+     * (0: none), waits for locks included ({@code SET LOCAL statement_timeout}: the setting ends with the transaction, so
+     * the pooled connection keeps none). For work something waits for: a store that hangs (a table locked by a
+     * migration, a network path that drops packets) then fails the work in bounded time, with SQLSTATE 57014
+     * ({@link #isTimeout}), instead of holding its caller and a worker thread as long as the store does. SQLite has no
+     * such setting: its busy timeout (10 s) bounds its waits for the write lock. Blocks.
+     */
+    public <T> T transaction(long statementTimeoutMillis, SqlWork<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             T out;
             try {
+                if (statementTimeoutMillis > 0 && kind() == Kind.POSTGRESQL) {
+                    try (java.sql.Statement s = c.createStatement()) {
+                        s.execute("SET LOCAL statement_timeout = " + statementTimeoutMillis);
+                    }
+                }
                 out = work.run(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -183,6 +205,7 @@ public final class Database implements AutoCloseable {
                 }
                 throw e;
             }
+            outage.answered();
             try {
                 c.setAutoCommit(true);
             } catch (SQLException ignored) {
@@ -191,9 +214,16 @@ public final class Database implements AutoCloseable {
             }
             return out;
         } catch (SQLException e) {
+            if (isConnectionLoss(e)) outage.failed(e);
             throw new StoreException("store (" + description() + "): " + rootMessage(e), e);
+        } catch (RuntimeException e) {
+            if (isConnectionLoss(e)) outage.failed(e);
+            throw e;
         }
     }
+
+    /** Whether this store is failing now (a transient failure, and no transaction has committed since). */
+    public boolean failing() { return outage.failing(); }
 
     /**
      * Taken by every writer of {@code spend_logs} around its transaction (the ledger's and the request log's): since one
@@ -231,6 +261,44 @@ public final class Database implements AutoCloseable {
                 }
             }
             if (c instanceof java.sql.SQLTransientException) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Whether a failure is a statement the server cancelled because it took too long ({@code statement_timeout}: 57014,
+     * or {@code lock_timeout}: 55P03): transient, but the store did not answer in time, so trying the same work again
+     * at once would only double the wait.
+     */
+    public static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException e) {
+                for (SQLException x = e; x != null; x = x.getNextException()) {
+                    if ("57014".equals(x.getSQLState()) || "55P03".equals(x.getSQLState())) return true;
+                    if (x.getNextException() == x) break;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a failure says the store cannot be reached or has ended the session — an outage to report ({@link StoreOutage})
+     * — rather than a moment's contention (a deadlock, a serialization failure, SQLite busy), which is transient too but
+     * no outage: a single deadlock logged "the store is failing" and its end a few milliseconds later.
+     */
+    static boolean isConnectionLoss(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.sql.SQLTransientConnectionException) return true; // the pool found no connection in time
+            if (!(c instanceof SQLException e)) continue;
+            for (SQLException x = e; x != null; x = x.getNextException() == x ? null : x.getNextException()) {
+                String state = x.getSQLState();
+                if (state != null && !state.equals("08P01")
+                        && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"))) {
+                    return true;
+                }
+                if (state == null && "Connection is closed".equals(x.getMessage())) return true;
+            }
         }
         return false;
     }

@@ -71,6 +71,12 @@ class KeyGenerateParamsIT {
         assertThat(longer.statusCode()).isEqualTo(400);
         assertThat(longer.body()).contains("duration is over max limit set in config - user_value=365d; max_value=30d");
         assertThat(admin.post("/key/generate", new JsonObject().put("duration", "-1")).statusCode()).isEqualTo(400);
+        // a number sent as a string is the number the key would get (LiteLLM's lax pydantic): held to the bound too
+        HttpResponse<String> text = admin.post("/key/generate", new JsonObject().put("max_budget", "5000"));
+        assertThat(text.statusCode()).as(text.body()).isEqualTo(400);
+        assertThat(text.body()).contains("user_value=5000.0; max_value=100.0");
+        // "" reads as no budget: the default fills it, not a key without any budget
+        assertThat(admin.generate(new JsonObject().put("max_budget", "")).getDouble("max_budget")).isEqualTo(1.5);
     }
 
     @Test
@@ -79,6 +85,8 @@ class KeyGenerateParamsIT {
         HttpResponse<String> r = admin.post("/key/update", new JsonObject().put("key", key.getString("key")).put("max_budget", 150));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("max_budget is over max limit set in config");
+        assertThat(admin.post("/key/update", new JsonObject().put("key", key.getString("key")).put("max_budget", "150")).statusCode())
+                .isEqualTo(400);
         assertThat(admin.update(new JsonObject().put("key", key.getString("key")).put("max_budget", 50)).getDouble("max_budget"))
                 .isEqualTo(50.0);
     }

@@ -140,8 +140,13 @@ class RedisCacheIT {
             }
             assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN") && l.contains("requests go on without the cache"));
             assertThat(log.lines().stream().filter(l -> l.startsWith("WARN")).count()).as("at most one warning every 30 s").isEqualTo(1);
-            JsonObject ping = new JsonObject(Http.get(gw.baseUrl() + "/cache/ping", TestGateway.MASTER_KEY).body());
+            HttpResponse<String> pinged = Http.get(gw.baseUrl() + "/cache/ping", TestGateway.MASTER_KEY);
+            // QA F3: LiteLLM answers 503 (caching_routes.py); a 200 told health probes that read the status it was healthy
+            assertThat(pinged.statusCode()).as(pinged.body()).isEqualTo(503);
+            JsonObject ping = new JsonObject(pinged.body());
             assertThat(ping.getString("status")).isEqualTo("unhealthy");
+            assertThat(ping.getBoolean("ping_response")).isFalse();
+            assertThat(ping.getString("detail")).isEqualTo("Service Unhealthy (Redis at 127.0.0.1:1 did not answer a PING)");
             // QA (low): the three answers Redis never took were counted as stores
             assertThat(ping.getLong("misses")).isEqualTo(3);
             assertThat(ping.getLong("stores")).as("nothing was stored").isZero();

@@ -43,7 +43,8 @@ class SharedSemanticCacheIT {
     }
 
     private static long semanticEntries(TestGateway g) {
-        return new Admin(g).getOk("/cache/ping").getJsonObject("semantic").getLong("entries");
+        // the body whatever the status: a cache whose Redis does not answer is a 503 (LiteLLM's), its figures still in it
+        return new io.vertx.core.json.JsonObject(new Admin(g).get("/cache/ping").body()).getJsonObject("semantic").getLong("entries");
     }
 
     private static OpenAIClient client(TestGateway g) {

@@ -29,6 +29,12 @@ class TransientFailuresTest {
         java.sql.BatchUpdateException batch = new java.sql.BatchUpdateException("Batch entry 0 ... was aborted", null, 0, new int[0], null);
         batch.setNextException(new SQLException("terminating connection due to administrator command", "57P01"));
         assertThat(Database.isTransient(wrapped(batch))).isTrue();
+        // an outage is a lost connection or an ended session, not a moment's contention
+        assertThat(Database.isConnectionLoss(wrapped(batch))).isTrue();
+        assertThat(Database.isConnectionLoss(wrapped(new SQLException("Connection is closed")))).isTrue();
+        assertThat(Database.isConnectionLoss(wrapped(new SQLException("deadlock detected", "40P01")))).isFalse();
+        assertThat(Database.isConnectionLoss(wrapped(new SQLiteException("database is locked", SQLiteErrorCode.SQLITE_BUSY)))).isFalse();
+        assertThat(Database.isConnectionLoss(wrapped(new SQLException("protocol violation", "08P01")))).isFalse();
     }
 
     @Test

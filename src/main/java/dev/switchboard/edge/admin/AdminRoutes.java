@@ -135,7 +135,11 @@ public final class AdminRoutes {
      * {@code POST /cache/flushall}.
      */
     private void mountCache(Router router) {
-        get(router, "/cache/ping", rc -> edge.gateway().cacheAdmin().status());
+        // LiteLLM's cache_ping answers 503 when the store does not answer the ping (caching_routes.py): health probes and
+        // uptime checks read the status code, and a 200 told them an unreachable Redis was healthy (QA F3)
+        get(router, "/cache/ping", rc -> edge.gateway().cacheAdmin().status().onSuccess(o -> {
+            if (!o.path("ping_response").asBoolean()) rc.response().setStatusCode(503);
+        }));
         router.delete("/cache").handler(rc -> admin(rc, false, (c, b) -> deleted(edge.gateway().cacheAdmin().clear())));
         router.deleteWithRegex("/cache/namespaces/(?<ns>.+)").handler(rc -> admin(rc, false,
                 (c, b) -> deleted(edge.gateway().cacheAdmin().deleteNamespace(rc.pathParam("ns")))));

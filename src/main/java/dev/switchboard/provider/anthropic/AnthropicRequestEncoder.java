@@ -150,10 +150,10 @@ final class AnthropicRequestEncoder {
             else lastAssistant = message;
         }
         if (!dropped || lastAssistant == null || !thinkingOn(body)) return;
-        JsonNode content = lastAssistant.get("content");
+        if (!(lastAssistant.get("content") instanceof ArrayNode content)) return; // text content, or none: no tool loop
         boolean callsTools = false;
         for (JsonNode block : content) callsTools |= "tool_use".equals(block.path("type").asText());
-        String first = content.isArray() && !content.isEmpty() ? content.get(0).path("type").asText() : "";
+        String first = content.isEmpty() ? "" : content.get(0).path("type").asText();
         if (callsTools && !first.equals("thinking") && !first.equals("redacted_thinking")) body.remove("thinking");
     }
 

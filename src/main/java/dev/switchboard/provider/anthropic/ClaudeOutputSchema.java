@@ -37,12 +37,16 @@ final class ClaudeOutputSchema {
         ObjectNode out = F.objectNode();
         JsonNode ref = rest.remove("$ref");
         if (ref != null) return out.set("$ref", ref); // a reference stands for its definition, transformed there
-        JsonNode defs = rest.remove("$defs");
-        if (defs instanceof ObjectNode d) {
-            ObjectNode strictDefs = out.putObject("$defs");
-            d.properties().forEach(e -> strictDefs.set(e.getKey(), sub(e.getValue())));
-        } else if (defs != null) {
-            rest.set("$defs", defs);
+        // definitions under either name, kept under the name they came with so every $ref still resolves (openai-node's
+        // zod helper writes draft-07's "definitions" for a reused sub-schema; Anthropic's SDKs know only "$defs")
+        for (String name : new String[] {"$defs", "definitions"}) {
+            JsonNode defs = rest.remove(name);
+            if (defs instanceof ObjectNode d) {
+                ObjectNode strictDefs = out.putObject(name);
+                d.properties().forEach(e -> strictDefs.set(e.getKey(), sub(e.getValue())));
+            } else if (defs != null) {
+                rest.set(name, defs);
+            }
         }
         JsonNode type = rest.remove("type");
         JsonNode anyOf = rest.remove("anyOf"), oneOf = rest.remove("oneOf"), allOf = rest.remove("allOf");

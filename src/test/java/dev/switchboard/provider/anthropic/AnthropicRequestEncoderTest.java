@@ -65,6 +65,15 @@ class AnthropicRequestEncoderTest {
         assertThat(earlier.get("messages")).hasSize(4);
         assertThat(earlier.get("messages").get(1).get("content").toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"hello\"}]");
         assertThat(earlier.has("thinking")).isTrue();
+
+        // a last assistant turn without content (Claude's own 400 to give, not the gateway's 500)
+        var bare = body("""
+                {"model":"m","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2000},"messages":[
+                 {"role":"user","content":"hi"},
+                 {"role":"assistant","content":[{"type":"thinking","thinking":"x","signature":""},{"type":"text","text":"a"}]},
+                 {"role":"user","content":"again"},{"role":"assistant"}]}""");
+        AnthropicRequestEncoder.withoutUnsignedThinking(bare);
+        assertThat(bare.has("thinking")).isTrue();
     }
 
     @Test

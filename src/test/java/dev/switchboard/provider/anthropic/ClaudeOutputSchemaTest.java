@@ -59,6 +59,19 @@ class ClaudeOutputSchemaTest {
     }
 
     @Test
+    void draft07DefinitionsAreKeptUnderTheirNameSoReferencesResolve() throws Exception {
+        // openai-node's zodResponseFormat for z.object({home: Address, work: Address})
+        JsonNode out = ClaudeOutputSchema.of(json("""
+                {"type":"object","definitions":{"Address":{"type":"object","properties":{"zip":{"type":"string","maxLength":5}},
+                 "required":["zip"]}},"properties":{"home":{"$ref":"#/definitions/Address"},"work":{"$ref":"#/definitions/Address"}},
+                 "required":["home","work"],"additionalProperties":false}"""));
+        assertThat(out).isEqualTo(json("""
+                {"definitions":{"Address":{"type":"object","properties":{"zip":{"type":"string","description":"{maxLength: 5}"}},
+                 "additionalProperties":false,"required":["zip"]}},"type":"object","properties":{"home":{"$ref":"#/definitions/Address"},
+                 "work":{"$ref":"#/definitions/Address"}},"additionalProperties":false,"required":["home","work"]}"""));
+    }
+
+    @Test
     void aSchemaClaudeTakesAsItIsIsSentAsItIs() throws Exception {
         JsonNode schema = json("""
                 {"type":"object","properties":{"name":{"type":"string"},"when":{"type":"string","format":"date-time"}},
