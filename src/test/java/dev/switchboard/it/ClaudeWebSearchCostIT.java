@@ -3,6 +3,7 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.support.Admin;
+import dev.switchboard.support.CannedGateway;
 import dev.switchboard.support.CannedUpstream;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
@@ -20,14 +21,14 @@ import org.junit.jupiter.api.Test;
  * {@code max_uses}. Before, every search cost $0 (QA of the twentieth session, finding 1: $0.00105 for a $0.01105 call).
  */
 class ClaudeWebSearchCostIT {
+    static CannedGateway env;
     static CannedUpstream up;
     static TestGateway gw;
     static Admin admin;
 
     @BeforeAll
     static void start() {
-        up = CannedUpstream.start();
-        gw = TestGateway.start("""
+        env = CannedGateway.start("""
                 model_list:
                   - model_name: claude
                     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "%1$s", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
@@ -36,15 +37,14 @@ class ClaudeWebSearchCostIT {
                     model_info: { search_context_cost_per_query: { search_context_size_low: 0.01, search_context_size_medium: 0.025 } }
                 router_settings: { num_retries: 0 }
                 general_settings: { master_key: os.environ/MASTER_KEY }
-                """.formatted(up.rootUrl()));
-        admin = new Admin(gw);
+                """);
+        up = env.up();
+        gw = env.gw();
+        admin = env.admin();
     }
 
     @AfterAll
-    static void stop() {
-        gw.close();
-        up.close();
-    }
+    static void stop() { env.close(); }
 
     /** 100 prompt and 50 output tokens ($0.00105 at $3 / $15 a million) and {@code searches} web searches. */
     private static String answer(int searches) {
