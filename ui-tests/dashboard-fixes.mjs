@@ -2,24 +2,13 @@
 // DashboardFixesBrowserIT with: node dashboard-fixes.mjs <expected.json>
 // expected.json: { baseUrl, masterKey, chromium, screenshots, pages, longAliases }. Prints one line per check and ends
 // with "N passed, N failed"; exits 1 on any failure.
-import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { exp, check, unexpected, launch, finish } from './harness.mjs';
 
-const exp = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const base = exp.baseUrl;
-let passed = 0;
-let failed = 0;
-
-function check(name, ok, detail = '') {
-  if (ok) passed++; else failed++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ' — ' + detail : ''}`);
-}
 
 const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
-mkdirSync(exp.screenshots, { recursive: true });
-const browser = await chromium.launch({ executablePath: exp.chromium, headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
@@ -96,5 +85,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -3,18 +3,9 @@
 //   node dashboard.mjs <expected.json>
 // expected.json: { baseUrl, masterKey, chromium, screenshots, apps: {...}, ... } written by the IT from the ledger.
 // Prints one line per check and ends with "N passed, N failed"; exits 1 on any failure.
-import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { exp, check, unexpected, launch, finish } from './harness.mjs';
 
-const exp = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const base = exp.baseUrl;
-let passed = 0;
-let failed = 0;
-
-function check(name, ok, detail = '') {
-  if (ok) passed++; else failed++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ' — ' + detail : ''}`);
-}
 
 async function attr(page, selector, name) {
   const e = await page.$(selector);
@@ -26,9 +17,7 @@ async function text(page, selector) {
   return e ? (await e.textContent()).trim() : null;
 }
 
-mkdirSync(exp.screenshots, { recursive: true });
-const browser = await chromium.launch({ executablePath: exp.chromium, headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
@@ -194,10 +183,8 @@ try {
   check('no script error on the page', errors.length === 0, errors.join(' | '));
   console.log(`RESULT ${JSON.stringify({ overviewMs, loginToCharts })}`);
 } catch (e) {
-  failed++;
-  console.log('FAIL unexpected: ' + (e && e.stack || e));
+  unexpected(e);
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

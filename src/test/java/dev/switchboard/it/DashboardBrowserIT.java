@@ -3,18 +3,15 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.support.Admin;
+import dev.switchboard.support.BrowserScript;
 import dev.switchboard.support.DashboardFixture;
 import dev.switchboard.support.DashboardFixture.LedgerFigures;
 import dev.switchboard.support.LedgerSeed;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,26 +22,14 @@ import org.junit.jupiter.api.Test;
  * screenshots under {@code target/ui-screenshots/}. It prints the page's load time on that ledger.
  *
  * <p>Needs {@code node}, {@code ui-tests/node_modules} ({@code npm ci} in {@code ui-tests/}) and Chromium
- * ({@code apt-get install chromium}, or {@code SWITCHBOARD_CHROMIUM=/path}). When one is missing the test fails under CI
- * ({@code CI=true}, where {@code .ci/run} installs them) and is skipped elsewhere, with a message saying what to install.
+ * ({@code apt-get install chromium}, or {@code SWITCHBOARD_CHROMIUM=/path}): see {@link BrowserScript}.
  */
 class DashboardBrowserIT {
     static final int SEEDED_CALLS = 100_000;
 
     @Test
     void theDashboardShowsTheTrafficJustSentAndManagesKeys() throws Exception {
-        Path uiTests = Path.of("ui-tests").toAbsolutePath();
-        String chromium = findChromium();
-        String missing = chromium == null ? "Chromium (apt-get install -y chromium, or set SWITCHBOARD_CHROMIUM)"
-                : !commandWorks("node", "--version") ? "node (apt-get install -y nodejs)"
-                : !Files.isDirectory(uiTests.resolve("node_modules/playwright-core")) ? "playwright-core (cd ui-tests && npm ci)"
-                : null;
-        if (missing != null) {
-            String msg = "DashboardBrowserIT cannot run: " + missing + " is missing.";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError(msg + " .ci/run installs it; CI must not skip this test.");
-            System.err.println("\n*** SKIPPED *** " + msg + " Install it to run the real-browser test.\n");
-            Assumptions.abort(msg);
-        }
+        String chromium = BrowserScript.chromiumOrSkip("DashboardBrowserIT");
 
         String db = TestGateway.tempDatabase();
         long t0 = System.nanoTime();
@@ -60,7 +45,7 @@ class DashboardBrowserIT {
                     .put("baseUrl", gw.baseUrl())
                     .put("masterKey", TestGateway.MASTER_KEY)
                     .put("chromium", chromium)
-                    .put("screenshots", Path.of("target/ui-screenshots").toAbsolutePath().toString())
+                    .put("screenshots", BrowserScript.SCREENSHOTS.toString())
                     .put("apps", new JsonObject().put("alpha", figures(alpha)).put("beta", figures(beta)))
                     .put("cache", new JsonObject().put("exactHits", seeded.exactHits() + alpha.exactHits() + beta.exactHits())
                             .put("cachedTokens", seeded.cachedTokens() + alpha.cacheReadTokens() + beta.cacheReadTokens()))
@@ -71,10 +56,7 @@ class DashboardBrowserIT {
                     .put("teams", new JsonObject()
                             .put(DashboardFixture.TEAM, seeded.teamCostNanos().get(DashboardFixture.TEAM) + alpha.costNanos())
                             .put("devtools", seeded.teamCostNanos().get("devtools")));
-            Path file = Files.createTempFile("dashboard-expected-", ".json");
-            Files.writeString(file, expected.encodePrettily());
-
-            List<String> out = runNode(uiTests, file);
+            List<String> out = BrowserScript.run("dashboard.mjs", expected);
             out.forEach(System.out::println);
             String result = out.stream().filter(l -> l.startsWith("RESULT ")).findFirst().orElse("RESULT {}");
             JsonObject timing = new JsonObject(result.substring(7));
@@ -100,35 +82,5 @@ class DashboardBrowserIT {
             if (String.valueOf(r.getString("route")).startsWith("fallback")) return r.getString("request_id");
         }
         throw new AssertionError("no fallback in the ledger");
-    }
-
-    /** Runs the node script, its output in a file (a pipe left unread could fill and stall it). */
-    private static List<String> runNode(Path dir, Path expected) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("dashboard-browser-", ".log");
-        Process p = new ProcessBuilder("node", "dashboard.mjs", expected.toString()).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("the browser test did not finish in 90 s:\n" + Files.readString(log));
-        }
-        return Files.readAllLines(log, StandardCharsets.UTF_8);
-    }
-
-    static String findChromium() {
-        String env = System.getenv("SWITCHBOARD_CHROMIUM");
-        for (String c : new String[] {env, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
-            if (c != null && Files.isExecutable(Path.of(c))) return c;
-        }
-        return null;
-    }
-
-    private static boolean commandWorks(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 }

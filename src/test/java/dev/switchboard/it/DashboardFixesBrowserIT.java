@@ -3,18 +3,13 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.support.Admin;
+import dev.switchboard.support.BrowserScript;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,15 +25,7 @@ class DashboardFixesBrowserIT {
 
     @Test
     void theDashboardShowsStatusBudgetsAmountsAndFitsAPhone() throws Exception {
-        Path uiTests = Path.of("ui-tests").toAbsolutePath();
-        String chromium = DashboardBrowserIT.findChromium();
-        boolean ready = chromium != null && Files.isDirectory(uiTests.resolve("node_modules/playwright-core"));
-        if (!ready) {
-            String msg = "DashboardFixesBrowserIT needs Chromium, node and 'npm ci' in ui-tests/.";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError(msg);
-            System.err.println("\n*** SKIPPED *** " + msg + "\n");
-            Assumptions.abort(msg);
-        }
+        String chromium = BrowserScript.chromiumOrSkip("DashboardFixesBrowserIT");
         try (TestGateway gw = TestGateway.start("""
                 model_list:
                   - model_name: free
@@ -73,11 +60,9 @@ class DashboardFixesBrowserIT {
             assertThat(rows).as("more than one page of 25").isBetween(26L, 50L);
 
             JsonObject expected = new JsonObject().put("baseUrl", gw.baseUrl()).put("masterKey", TestGateway.MASTER_KEY)
-                    .put("chromium", chromium).put("screenshots", Path.of("target/ui-screenshots").toAbsolutePath().toString())
+                    .put("chromium", chromium).put("screenshots", BrowserScript.SCREENSHOTS.toString())
                     .put("pages", (rows + 24) / 25).put("longAliases", new JsonArray().add(LONG_A).add(LONG_B));
-            Path file = Files.createTempFile("dashboard-fixes-", ".json");
-            Files.writeString(file, expected.encodePrettily());
-            List<String> out = runNode(uiTests, file);
+            List<String> out = BrowserScript.run("dashboard-fixes.mjs", expected);
             out.forEach(System.out::println);
             assertThat(out).as(String.join("\n", out)).noneMatch(l -> l.startsWith("FAIL"));
             assertThat(out.stream().filter(l -> l.matches("\\d+ passed, 0 failed")).findFirst()).as(String.join("\n", out)).isPresent();
@@ -93,16 +78,5 @@ class DashboardFixesBrowserIT {
             HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", key, body(model, i));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
-    }
-
-    private static List<String> runNode(Path dir, Path expected) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("dashboard-fixes-", ".log");
-        Process p = new ProcessBuilder("node", "dashboard-fixes.mjs", expected.toString()).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("the browser test did not finish in 90 s:\n" + Files.readString(log));
-        }
-        return Files.readAllLines(log, StandardCharsets.UTF_8);
     }
 }
