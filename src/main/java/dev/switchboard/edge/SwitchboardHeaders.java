@@ -48,6 +48,10 @@ public final class SwitchboardHeaders {
         resp.putHeader(ROUTE_NAME, answer.route());
         resp.putHeader(CACHE_NAME, answer.cache());
         if (answer.tier() != null) resp.putHeader(TIER_NAME, answer.tier());
+        if (answer.headers() instanceof dev.switchboard.model.WireHeaders made) {
+            made.writeTo(resp::putHeader); // the usual served answer: names and values made once (see WireHeaders)
+            return;
+        }
         answer.headers().forEach((name, value) -> resp.putHeader(COST.equals(name) ? COST_NAME : name, value));
     }
 }
