@@ -60,11 +60,15 @@ class SharedSemanticCacheIT {
 
     /** This run's stream goes with it (a stream is capped, but runs would leave one each). */
     @org.junit.jupiter.api.AfterAll
-    static void dropTheStream() {
+    static void dropTheStream() { dropStream(0, "sb:semantic:it-" + RUN); }
+
+    private static void dropStream(int db, String key) {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", 6379)) {
             s.setSoTimeout(2_000);
-            s.getOutputStream().write(("DEL sb:semantic:it-" + RUN + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            s.getInputStream().read();
+            s.getOutputStream().write(("SELECT " + db + "\r\nDEL " + key + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            var replies = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+            replies.readLine(); // +OK
+            replies.readLine(); // :1
         } catch (java.io.IOException ignored) {
             // Redis is gone: nothing to drop
         }
@@ -136,15 +140,49 @@ class SharedSemanticCacheIT {
                     .hasValue("miss");
             dev.switchboard.support.InFlight.delete(a, "/cache");
         } finally {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", 6379)) { // this test's stream, in its database
-                s.setSoTimeout(2_000);
-                s.getOutputStream().write(("SELECT 6\r\nDEL sb:semantic:it-" + RUN + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                var replies = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
-                replies.readLine(); // +OK
-                replies.readLine(); // :1
-            } catch (java.io.IOException ignored) {
-                // Redis is gone: nothing to drop
-            }
+            dropStream(6, "sb:semantic:it-" + RUN); // this test's stream, in its database
+        }
+    }
+
+    /**
+     * QA (medium): a refresh on one gateway ({@code cache.no-cache}: the fresh answer is stored under the same entry id)
+     * dropped the entry from that gateway's index, and the other gateway skipped the refreshed entry as one it already
+     * had, serving the old answer to paraphrases until its TTL ended. After the refresh both serve the new answer.
+     */
+    @Test
+    void aRefreshOnOneGatewayIsWhatAParaphraseGetsOnBoth() {
+        String q = "What is the deepest lake in the world?", paraphrase = "Which is the deepest lake in the world?";
+        String noStore = ",\"cache\":{\"no-store\":true}";
+        // a stream and namespace of this test's own: the other tests' entries stay out of its counts
+        String cfg = config("host: 127.0.0.1, port: 6379").replace("it-" + RUN, "it-refresh-" + RUN).replace("shared-" + RUN, "refresh-" + RUN);
+        try (TestGateway a = TestGateway.start(cfg); TestGateway b = TestGateway.start(cfg)) {
+            HttpResponse<String> first = post(a, q, "");
+            assertThat(first.headers().firstValue("x-switchboard-cache")).hasValue("miss");
+            String oldId = new JsonObject(first.body()).getString("id");
+            await().atMost(Duration.ofSeconds(15)).until(() -> semanticEntries(b) == 1);
+            HttpResponse<String> old = post(b, paraphrase, noStore);
+            assertThat(old.headers().firstValue("x-switchboard-cache")).as(old.body()).hasValue("hit-semantic");
+            assertThat(new JsonObject(old.body()).getString("id")).isEqualTo(oldId);
+
+            HttpResponse<String> refreshed = post(a, q, ",\"cache\":{\"no-cache\":true}");
+            assertThat(refreshed.headers().firstValue("x-switchboard-cache")).hasValue("miss");
+            String newId = new JsonObject(refreshed.body()).getString("id");
+            assertThat(newId).isNotEqualTo(oldId);
+
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> { // the fresh answer is embedded after it is sent
+                HttpResponse<String> onA = post(a, paraphrase, noStore);
+                assertThat(onA.headers().firstValue("x-switchboard-cache")).as("A, after its own refresh").hasValue("hit-semantic");
+                assertThat(new JsonObject(onA.body()).getString("id")).isEqualTo(newId);
+            });
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                HttpResponse<String> onB = post(b, paraphrase, noStore);
+                assertThat(onB.headers().firstValue("x-switchboard-cache")).as("B, after A's refresh").hasValue("hit-semantic");
+                assertThat(new JsonObject(onB.body()).getString("id")).as("the refreshed answer").isEqualTo(newId);
+            });
+            assertThat(semanticEntries(a)).isEqualTo(1);
+            assertThat(semanticEntries(b)).isEqualTo(1);
+        } finally {
+            dropStream(0, "sb:semantic:it-refresh-" + RUN);
         }
     }
 

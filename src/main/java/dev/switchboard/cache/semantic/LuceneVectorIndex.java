@@ -34,7 +34,7 @@ import org.apache.lucene.util.BytesRef;
 final class LuceneVectorIndex implements VectorIndex {
     static final VectorIndex.Factory FACTORY = namespace -> new LuceneVectorIndex();
 
-    private static final String ID = "id", CONTEXT = "ctx", VECTOR = "v";
+    private static final String ID = "id", KEY = "key", CONTEXT = "ctx", VECTOR = "v";
     /** Candidates the graph search keeps (its beam): recall against exact search rises with it, and so does the cost. */
     static final int EF = 40;
 
@@ -53,9 +53,10 @@ final class LuceneVectorIndex implements VectorIndex {
     }
 
     @Override
-    public void add(String id, String context, float[] unitVector) {
+    public void add(String id, long version, String context, float[] unitVector) {
         Document d = new Document();
-        d.add(new StringField(ID, id, Field.Store.NO)); // the term that updates and deletes find
+        d.add(new StringField(ID, id, Field.Store.NO)); // the term that a later store of the id replaces
+        d.add(new StringField(KEY, key(id, version), Field.Store.NO)); // the term that deletes find: this store only
         d.add(new BinaryDocValuesField(ID, new BytesRef(id))); // what a hit reads back (see idOf)
         d.add(new StringField(CONTEXT, context, Field.Store.NO));
         // Unit vectors: the dot product is the cosine, and Lucene scores DOT_PRODUCT as (1 + dot) / 2.
@@ -69,14 +70,16 @@ final class LuceneVectorIndex implements VectorIndex {
     }
 
     @Override
-    public void delete(String id) {
+    public void delete(String id, long version) {
         try {
-            writer.deleteDocuments(new Term(ID, id));
+            writer.deleteDocuments(new Term(KEY, key(id, version)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         dirty = true;
     }
+
+    private static String key(String id, long version) { return id + ' ' + version; }
 
     /**
      * The {@code k} nearest questions asked in {@code context}, best first (the caller checks each hit's context). Most

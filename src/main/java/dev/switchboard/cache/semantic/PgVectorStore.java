@@ -43,7 +43,7 @@ public final class PgVectorStore implements VectorIndex.Factory {
     private boolean indexed;
 
     /** A queued write: an add, a delete (no vector), or a namespace's removal (no id either). */
-    private record Op(String namespace, String id, String context, float[] vector) {}
+    private record Op(String namespace, String id, long version, String context, float[] vector) {}
 
     /**
      * Connects, creates the extension if it is missing (needs the {@code postgresql-15-pgvector} package and the right
@@ -75,7 +75,7 @@ public final class PgVectorStore implements VectorIndex.Factory {
             st.execute("CREATE EXTENSION IF NOT EXISTS vector");
             dropOrphans(st);
             st.execute("SELECT pg_advisory_lock(" + LOCK_CLASS + ", " + owner + ")");
-            st.execute("CREATE UNLOGGED TABLE " + table + " (id text PRIMARY KEY, ns text NOT NULL, ctx text NOT NULL, v vector("
+            st.execute("CREATE UNLOGGED TABLE " + table + " (id text PRIMARY KEY, ver bigint NOT NULL, ns text NOT NULL, ctx text NOT NULL, v vector("
                     + dimensions + ") NOT NULL)");
             // The filtered search (a rare context) keeps scanning the graph until it has k rows (pgvector ≥ 0.8).
             st.execute("SET hnsw.iterative_scan = relaxed_order");
@@ -161,23 +161,29 @@ public final class PgVectorStore implements VectorIndex.Factory {
         if (pending.isEmpty()) return;
         pendingAdds.set(0);
         db.setAutoCommit(false);
-        try (PreparedStatement add = db.prepareStatement("INSERT INTO " + table + " (id, ns, ctx, v) VALUES (?, ?, ?, ?::vector) "
-                + "ON CONFLICT (id) DO UPDATE SET ns = excluded.ns, ctx = excluded.ctx, v = excluded.v");
-             PreparedStatement del = db.prepareStatement("DELETE FROM " + table + " WHERE id = ?");
+        try (PreparedStatement add = db.prepareStatement("INSERT INTO " + table + " (id, ver, ns, ctx, v) VALUES (?, ?, ?, ?, ?::vector) "
+                + "ON CONFLICT (id) DO UPDATE SET ver = excluded.ver, ns = excluded.ns, ctx = excluded.ctx, v = excluded.v");
+             PreparedStatement del = db.prepareStatement("DELETE FROM " + table + " WHERE id = ? AND ver = ?");
              PreparedStatement dropNs = db.prepareStatement("DELETE FROM " + table + " WHERE ns = ?")) {
             boolean adds = false;
             for (Op op; (op = pending.poll()) != null; ) {
                 if (op.vector == null) {
                     if (adds) add.executeBatch();
                     adds = false;
-                    PreparedStatement d = op.id == null ? dropNs : del;
-                    d.setString(1, op.id == null ? op.namespace : op.id);
-                    d.executeUpdate();
+                    if (op.id == null) {
+                        dropNs.setString(1, op.namespace);
+                        dropNs.executeUpdate();
+                    } else {
+                        del.setString(1, op.id);
+                        del.setLong(2, op.version);
+                        del.executeUpdate();
+                    }
                 } else {
                     add.setString(1, op.id);
-                    add.setString(2, op.namespace);
-                    add.setString(3, op.context);
-                    add.setString(4, literal(op.vector));
+                    add.setLong(2, op.version);
+                    add.setString(3, op.namespace);
+                    add.setString(4, op.context);
+                    add.setString(5, literal(op.vector));
                     add.addBatch();
                     adds = true;
                 }
@@ -217,7 +223,7 @@ public final class PgVectorStore implements VectorIndex.Factory {
         }
     }
 
-    private void dropNamespace(String namespace) { pending.add(new Op(namespace, null, null, null)); }
+    private void dropNamespace(String namespace) { pending.add(new Op(namespace, null, 0, null, null)); }
 
     private String literal(float[] v) {
         if (v.length != dimensions) throw new IllegalArgumentException("pgvector: a vector of " + v.length + " dimensions, not " + dimensions);
@@ -250,10 +256,13 @@ public final class PgVectorStore implements VectorIndex.Factory {
         Namespace(String ns) { this.ns = ns; }
 
         @Override
-        public void add(String id, String context, float[] unitVector) { enqueue(new Op(ns, id, context, unitVector)); }
+        public void add(String id, long version, String context, float[] unitVector) {
+            enqueue(new Op(ns, id, version, context, unitVector));
+        }
 
+        /** The row only while it holds this version: a refreshed entry's row (same id, newer version) stays. */
         @Override
-        public void delete(String id) { enqueue(new Op(ns, id, null, null)); }
+        public void delete(String id, long version) { enqueue(new Op(ns, id, version, null, null)); }
 
         /** Unfiltered first, then by context when none of the nearest share it (as {@link LuceneVectorIndex} does). */
         @Override

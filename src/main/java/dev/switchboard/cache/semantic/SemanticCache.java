@@ -195,10 +195,15 @@ public final class SemanticCache implements AutoCloseable {
 
     /**
      * Stores an entry another gateway shared (the {@link SharedIndex} has checked it against the shared flushes). An
-     * entry already here (this gateway's own, coming back) or expired is skipped. Called off the event loops.
+     * expired one is skipped, and so is one no newer than the entry already here under its id (this gateway's own,
+     * coming back, or an answer since refreshed here). A newer one replaces it: a refresh on another gateway (no-cache,
+     * max-age, a repeat after expiry) stores the fresh answer under the same id, and this gateway must serve that one,
+     * not the answer the caller asked to refresh (QA: B kept serving the old answer to paraphrases). Off the event loops.
      */
     public void applyShared(String namespace, String contextHash, String question, float[] unitVector, CachedAnswer answer) {
-        if (answer.expired(System.currentTimeMillis()) || entries.policy().getIfPresentQuietly(answer.entryId()) != null) return;
+        if (answer.expired(System.currentTimeMillis())) return;
+        SemanticEntry here = entries.policy().getIfPresentQuietly(answer.entryId());
+        if (here != null && here.answer.createdAtMillis() >= answer.createdAtMillis()) return;
         flushLock.readLock().lock();
         try {
             store(new SemanticEntry(answer.entryId(), namespace, contextHash, question, answer), unitVector);
@@ -208,7 +213,7 @@ public final class SemanticCache implements AutoCloseable {
     }
 
     private void store(SemanticEntry e, float[] unitVector) {
-        indexes.computeIfAbsent(e.namespace, k -> indexFactory.open(k)).add(e.id, e.context, unitVector);
+        indexes.computeIfAbsent(e.namespace, k -> indexFactory.open(k)).add(e.id, e.version, e.context, unitVector);
         entries.put(e.id, e);
     }
 
@@ -401,7 +406,7 @@ public final class SemanticCache implements AutoCloseable {
 
     private void unindex(SemanticEntry e) {
         VectorIndex idx = indexes.get(e.namespace);
-        if (idx != null) idx.delete(e.id);
+        if (idx != null) idx.delete(e.id, e.version); // this store's vector only: a newer one may be in under the id
     }
 
     /**

@@ -7,7 +7,15 @@ import dev.switchboard.cache.CachedAnswer;
  * highest similarity at which a verification found a question close to this one that meant something else.
  */
 final class SemanticEntry {
+    private static final java.util.concurrent.atomic.AtomicLong STORES = new java.util.concurrent.atomic.AtomicLong();
+
     final String id;
+    /**
+     * This store of the id, unique in the process: a refreshed answer (no-cache, max-age, a repeat after expiry, another
+     * gateway's refresh) is stored under the same id, and the index removes a replaced entry's vector by id and version,
+     * so the removal of the old one leaves the new one searchable.
+     */
+    final long version = STORES.incrementAndGet();
     final String namespace;
     final String context;
     final String question;

@@ -24,9 +24,17 @@ interface VectorIndex extends AutoCloseable {
         default void close() {}
     }
 
-    void add(String id, String context, float[] unitVector);
+    /**
+     * Adds an entry's vector, replacing whatever the index held under {@code id}. {@code version} tells this store of
+     * the id from an earlier one (a refreshed answer is stored again under the same id: {@link SemanticEntry#version}).
+     */
+    void add(String id, long version, String context, float[] unitVector);
 
-    void delete(String id);
+    /**
+     * Removes the vector {@code id} was stored with at {@code version}, and nothing else: the removal of a replaced entry
+     * (Caffeine tells of it after the new one is in) must not take its successor's vector, stored under the same id.
+     */
+    void delete(String id, long version);
 
     /** The {@code k} nearest questions asked in {@code context}, best first; {@code inContext} checks an id's context. */
     List<Hit> nearest(String context, float[] unitVector, int k, Predicate<String> inContext);

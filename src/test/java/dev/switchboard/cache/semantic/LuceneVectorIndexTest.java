@@ -26,13 +26,14 @@ class LuceneVectorIndexTest {
     void hitsCarryTheirIdsAcrossSegmentsUpdatesAndDeletes() {
         try (LuceneVectorIndex index = new LuceneVectorIndex()) {
             for (int i = 0; i < 6; i++) {
-                index.add("entry-" + i, "ctx", axis(i, 0.1f));
+                index.add("entry-" + i, 1, "ctx", axis(i, 0.1f));
                 assertThat(ids(index.nearest("ctx", axis(i, 0.1f), 1, id -> true))).containsExactly("entry-" + i);
             }
             assertThat(index.segments()).isGreaterThan(1);
 
-            index.add("entry-2", "ctx", axis(5, 0.2f)); // the same id again: replaced, not doubled
-            index.delete("entry-4");
+            index.add("entry-2", 2, "ctx", axis(5, 0.2f)); // the same id again: replaced, not doubled
+            index.delete("entry-2", 1); // the replaced version's removal leaves the new one
+            index.delete("entry-4", 1);
             List<VectorIndex.Hit> nearFive = index.nearest("ctx", axis(5, 0.2f), 2, id -> true);
             assertThat(ids(nearFive)).containsExactly("entry-2", "entry-5");
             assertThat(nearFive.get(0).similarity()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));

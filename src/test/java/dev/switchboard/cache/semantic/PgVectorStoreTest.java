@@ -70,6 +70,12 @@ class PgVectorStoreTest {
             assertThat(await(c.lookup("other-ns", "ctx", "what is the capital of france"))).as("another namespace").isEmpty();
             assertThat(rows(store.table())).isEqualTo(2);
 
+            // a refresh (the same id stored again): the replaced entry's removal leaves the new row
+            CachedAnswer fresh = answer("e1", "ns");
+            await(c.remember("ns", "ctx", "what is the capital of france", fresh));
+            assertThat(await(c.lookup("ns", "ctx", "the capital of france is what")).orElseThrow().answer()).isSameAs(fresh);
+            assertThat(rows(store.table())).isEqualTo(2);
+
             assertThat(c.forget("e1")).isEqualTo(1);
             assertThat(await(c.lookup("ns", "ctx", "what is the capital of france"))).as("forgotten").isEmpty();
             assertThat(rows(store.table())).isEqualTo(1);

@@ -47,6 +47,10 @@ class SemanticCacheTest {
         return new CachedAnswer(id, "ns", System.currentTimeMillis(), System.currentTimeMillis() + 3_600_000, "openai/m", null);
     }
 
+    private static CachedAnswer answer(String id, long createdAtMillis) {
+        return new CachedAnswer(id, "ns", createdAtMillis, createdAtMillis + 3_600_000, "openai/m", null);
+    }
+
     private static <T> T await(Future<T> f) throws Exception { return f.toCompletionStage().toCompletableFuture().get(); }
 
     @Test
@@ -199,6 +203,52 @@ class SemanticCacheTest {
             await(c.remember("ns", "ctx", "what is the capital of france", answer("before-ns-flush"), again, null));
             assertThat(c.stats().entries()).as("a namespace's flush drops every answer in flight").isZero();
             await(c.remember("ns", "ctx", "what is the capital of france", answer("after"), c.flushStamp(), null));
+            assertThat(c.stats().entries()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * QA (medium): an answer stored again under its id (no-cache, max-age, a repeat after expiry) dropped out of the
+     * index: the new vector went in first, then Caffeine told of the replaced entry and its removal deleted by id, the
+     * new vector too. The paraphrase after the refresh was a miss, and /cache/ping still counted the entry.
+     */
+    @Test
+    void aRefreshedAnswerStaysSearchableAndTheParaphraseGetsTheNewOne() throws Exception {
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), new Words(), null)) {
+            long t = System.currentTimeMillis();
+            await(c.remember("ns", "ctx", "what is the deepest lake in the world", answer("e1", t - 1_000)));
+            assertThat(await(c.lookup("ns", "ctx", "the deepest lake in the world is what"))).isPresent();
+            CachedAnswer fresh = answer("e1", t); // no-cache: the fresh answer, stored under the same id
+            await(c.remember("ns", "ctx", "what is the deepest lake in the world", fresh));
+            Optional<SemanticMatch> m = await(c.lookup("ns", "ctx", "the deepest lake in the world is what"));
+            assertThat(m).as("the paraphrase after the refresh").isPresent();
+            assertThat(m.get().answer()).isSameAs(fresh);
+            assertThat(c.stats().entries()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * QA (medium): another gateway's refresh of an entry (same id, a newer answer) was skipped as "this gateway's own,
+     * coming back", so this gateway went on serving the answer the caller had asked to refresh. A newer one replaces
+     * it; the same one (its own, back from the stream) or an older one does not.
+     */
+    @Test
+    void anotherGatewaysRefreshReplacesTheEntryAndItsOwnOrAnOlderOneDoesNot() throws Exception {
+        Words w = new Words();
+        try (SemanticCache c = SemanticCache.create(settings(false, 100), w, null)) {
+            long t = System.currentTimeMillis();
+            String q = "what is the deepest lake in the world", paraphrase = "the deepest lake in the world is what";
+            CachedAnswer old = answer("e1", t - 2_000);
+            c.applyShared("ns", "ctx", q, w.embed(q), old);
+            assertThat(await(c.lookup("ns", "ctx", paraphrase)).orElseThrow().answer()).isSameAs(old);
+
+            CachedAnswer refreshed = answer("e1", t);
+            c.applyShared("ns", "ctx", q, w.embed(q), refreshed);
+            assertThat(await(c.lookup("ns", "ctx", paraphrase)).orElseThrow().answer()).as("the refresh").isSameAs(refreshed);
+
+            c.applyShared("ns", "ctx", q, w.embed(q), answer("e1", t)); // the same answer again (its own, coming back)
+            c.applyShared("ns", "ctx", q, w.embed(q), answer("e1", t - 1_000)); // an older one, read late
+            assertThat(await(c.lookup("ns", "ctx", paraphrase)).orElseThrow().answer()).isSameAs(refreshed);
             assertThat(c.stats().entries()).isEqualTo(1);
         }
     }
