@@ -129,6 +129,12 @@ class CommandLineValuesTest {
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("switchboard cache bench: cannot read /nope.jsonl");
         noTrace(missing);
+        Path one = Files.writeString(dir.resolve("one.jsonl"), "{\"a\": \"How old are you?\", \"b\": \"What is your age?\", \"duplicate\": true}\n");
+        Run tooSmall = run("cache", "bench", "--pairs", one.toString(), "--entries", "10", "--lookups", "1");
+        assertThat(tooSmall.exit()).as("too small to time anything").isEqualTo(2);
+        assertThat(tooSmall.err()).isEqualTo("switchboard cache bench: " + one + " has 1 pair; the bench needs 2 or more (it stores "
+                + "some questions and asks others)." + System.lineSeparator());
+        assertThat(tooSmall.out()).isEmpty();
         Run none = run("cache", "eval", "--pairs", empty.toString());
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("has no pairs");
