@@ -13,18 +13,19 @@ import java.util.regex.Pattern;
  * the details that make two close questions different: a number ("2-month" / "6 month", "H2" / "H2S"), a negation
  * ("can do" / "cannot do"), a word turned into its opposite ("legal" / "illegal", "safe" / "dangerous", "best case" /
  * "worst case"), a swapped pair of roles ("benzene into toluene" / "toluene into benzene", "% of terrorists are
- * Muslim" / "% of Muslims are terrorists"), and a swapped name ("near Crawford County" / "near Jefferson County").
+ * Muslim" / "% of Muslims are terrorists"), a swapped name ("near Crawford County" / "near Jefferson County"), and an
+ * instruction about the answer's length or form ("in one word" / "in one sentence", "briefly" / "in detail").
  * Each check looks only at the two texts, in microseconds; what each buys on QQP is in the README.
  */
 public final class QuestionGuards {
     /**
-     * Which guard refused a pair, or {@link #PASS}. The first five are sure: the pair is two questions, a miss whatever
+     * Which guard refused a pair, or {@link #PASS}. The first six are sure: the pair is two questions, a miss whatever
      * the similarity. {@link #ORDER} and {@link #TENSE} are doubts: the pair is often two questions ("Alice owes Bob" /
      * "Bob owes Alice", "Who is the CEO" / "Who was the CEO") but not always, so it is not served on similarity alone:
      * verified when a verifier is configured, else a miss ({@link #doubtful()}).
      */
     public enum Verdict {
-        PASS, NUMBER, NEGATION, POLARITY, ROLE_SWAP, NAME, ORDER, TENSE;
+        PASS, NUMBER, NEGATION, POLARITY, ROLE_SWAP, NAME, FORMAT, ORDER, TENSE;
 
         /** Not a sure refusal: verification may still confirm the pair (without a verifier it is a miss). */
         public boolean doubtful() { return this == ORDER || this == TENSE; }
@@ -32,9 +33,9 @@ public final class QuestionGuards {
 
     /** Which guards run; all by default ({@code cache eval} switches them one by one to show what each adds). */
     public record Enabled(boolean numbers, boolean negation, boolean roleSwap, boolean names, boolean polarity,
-                          boolean order, boolean tense) {
-        public static final Enabled ALL = new Enabled(true, true, true, true, true, true, true);
-        public static final Enabled NONE = new Enabled(false, false, false, false, false, false, false);
+                          boolean format, boolean order, boolean tense) {
+        public static final Enabled ALL = new Enabled(true, true, true, true, true, true, true, true);
+        public static final Enabled NONE = new Enabled(false, false, false, false, false, false, false, false);
     }
 
     private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}$%]+(?:['’][\\p{L}]+)?");
@@ -93,6 +94,76 @@ public final class QuestionGuards {
             "get", "best", "way", "ways", "good", "is", "are", "was", "were", "to", "of", "for", "from", "by", "as", "if",
             "about", "so", "much", "many", "most", "more", "one", "someone", "people", "person", "have", "has", "had");
 
+    /**
+     * Instructions about the answer's length or form, as a small table of classes: a request's instructions are the set
+     * of classes its text names, and two requests whose sets differ (one has none, or another) ask for another answer,
+     * however close their questions embed. QA (medium): "Answer in one word: what color is the sky?" was served for
+     * "… in one sentence" (BGE 0.981) and "… in one paragraph" (0.968), "Explain photosynthesis briefly" for "… in detail"
+     * (0.960), "Give me a short answer" for "… a long answer" (0.965): an answer of the wrong length or form. Wordings
+     * of one class match each other ("in one word" / "in a single word" / "one-word answer", "briefly" / "concisely" /
+     * "in a few words"). The patterns hold to instruction phrasings ("in one sentence", "short answer", "as a table"), not
+     * to the words alone: "a short story", "a long time", "use 'ubiquitous' in a sentence", "a row in a table" are
+     * content, not instructions. Run over the text lowercased, with hyphens as spaces ("one-word", "step-by-step").
+     */
+    private static final List<Instruction> INSTRUCTIONS = List.of(
+            new Instruction("brief", "\\bbriefly\\b|\\bconcisely\\b|\\bsuccinctly\\b|\\bin brief\\b|\\bin short(?=\\s*(?:[,.;:!?)]|$))"
+                    + "|\\bin a nutshell\\b|\\btl ?;? ?dr\\b|\\bshort and sweet\\b|\\bin (?:a )?few words\\b"
+                    + "|\\b(?:keep it|make it|be) (?:short|brief|concise|succinct)\\b"
+                    + "|\\b(?:brief|concise|succinct) (?:answer|response|reply|explanation|summary|version|description|overview)s?\\b"
+                    + "|\\b(?:an?|the|your) (?:short|shorter|quick) (?:answer|response|reply|explanation|summary|version|description|"
+                    + "overview)\\b(?! questions?)"),
+            new Instruction("detailed", "\\bin (?:great |greater |more |full |fuller |much |some )?detail\\b|\\bin depth\\b|\\bat length\\b"
+                    + "|\\belaborate on\\b|\\b(?:be|as) (?:very |more )?(?:detailed|thorough)\\b"
+                    + "|\\b(?:detailed|thorough|comprehensive|elaborate|exhaustive|in depth|extensive) (?:answer|response|reply|"
+                    + "explanation|description|overview|summary|version)s?\\b"
+                    + "|\\b(?:an?|the|your) (?:long|longer|lengthy) (?:answer|response|reply|explanation|description|version)\\b"
+                    + "(?! questions?)"
+                    + "|\\bexplain(?:ed)? (?:\\w+ )?(?:thoroughly|comprehensively|exhaustively)\\b"),
+            new Instruction("step by step", "\\bstep by step\\b"),
+            new Instruction("simple", "\\beli5\\b|\\blike i'?m (?:five|5|a child|a kid|a 5 year old|a five year old)\\b"
+                    + "|\\b(?:to|for) an? (?:five|5) year old\\b|\\bin (?:simple|simpler|plain|layman'?s?|lay|easy) (?:terms|words|english|"
+                    + "language)\\b"),
+            new Instruction("bullet points", "\\bbullet(?:ed)? (?:points?|list|form)\\b|\\b(?:as|in|with|using) bullets\\b"),
+            new Instruction("list", "\\bas an? (?:numbered |ordered )?list\\b(?! of)|\\bin (?:a )?(?:numbered |ordered )?list (?:form|format)\\b"
+                    + "|\\bin the form of a list\\b|\\bnumbered list\\b"),
+            new Instruction("table", "\\bas a table\\b|\\bin (?:a )?table (?:form|format)\\b|\\bin the form of a table\\b"
+                    + "|\\bin (?:a )?tabular (?:form|format)\\b"));
+    /**
+     * A machine format asked for: "answer in JSON", "reply as YAML", "output … as CSV", "in Markdown format". Only with a
+     * verb that asks for the answer, or "format" after it: "How do I insert a comment in Markdown?" is about Markdown.
+     */
+    private static final Pattern FORMATTED = Pattern.compile("\\b(?:answer|respond|reply|output|return|format|write|give|print|show|"
+            + "present|put|provide|list)\\b[^.?!:]{0,30}?\\b(?:in|as) (?:a |an )?(json|yaml|markdown|csv|xml|html|table|list)\\b(?! of)"
+            + "|\\b(?:in|as) (json|yaml|markdown|csv|xml|html) format\\b");
+    /** How many: "one" / "a" / "a single" / "1" are one; "a few" is {@link #INSTRUCTIONS}' brief. */
+    private static final String COUNT = "\\d+|one|a single|single|just one|only one|an?|two|three|four|five|six|seven|eight|nine|ten|"
+            + "eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|a couple of|couple of";
+    private static final String UNIT = "(word|sentence|paragraph|line|page|bullet point|bullet|point)s?";
+    /**
+     * An answer's length counted in a unit: "in one word", "in a single sentence", "within 100 words", "in 3 bullet
+     * points", and "one-word answer", "500-word essay", "two paragraphs long", "one-liner". The class is the unit and the
+     * count ("len word 1"), so "one word" and "one sentence" differ where the number guard sees the same "one"; a line
+     * is a sentence ("in one line" / "in one sentence").
+     */
+    private static final Pattern COUNTED = Pattern.compile("\\b(?:in|within|under|using|at most|max|maximum|no more than|not more "
+            + "than|less than|fewer than|about|around|approximately)\\s+(?:just |only |exactly )?(" + COUNT + ")\\s+" + UNIT + "\\b"
+            + "|\\b(" + COUNT + ")\\s+" + UNIT + "\\s+(?:or less|or fewer|max|maximum|at most|answer|response|reply|summary|"
+            + "explanation|description|essay|overview|definition|long|limit)\\b");
+    private static final Pattern ONE_LINER = Pattern.compile("\\bone liners?\\b");
+    /** A sentence that is the subject, not the answer's length: "use 'ubiquitous' in a sentence", "the meaning … in a sentence". */
+    private static final Pattern WORDS_IN_A_SENTENCE = Pattern.compile("\\b(?:use|using|used|uses|meaning|example|examples|word|words)\\b"
+            + "[^.?!]{0,40}?\\bin (?:a|one) sentences?\\b");
+    private static final java.util.Map<String, String> COUNT_WORDS = java.util.Map.ofEntries(java.util.Map.entry("one", "1"),
+            java.util.Map.entry("a single", "1"), java.util.Map.entry("single", "1"), java.util.Map.entry("just one", "1"),
+            java.util.Map.entry("only one", "1"), java.util.Map.entry("a", "1"), java.util.Map.entry("an", "1"),
+            java.util.Map.entry("a couple of", "2"), java.util.Map.entry("couple of", "2"), java.util.Map.entry("fifteen", "15"),
+            java.util.Map.entry("thirty", "30"), java.util.Map.entry("forty", "40"), java.util.Map.entry("fifty", "50"));
+
+    /** One row of {@link #INSTRUCTIONS}: a class and the wordings that name it. */
+    private record Instruction(String name, Pattern pattern) {
+        Instruction(String name, String regex) { this(name, Pattern.compile(regex)); }
+    }
+
     private final Enabled enabled;
 
     public QuestionGuards(Enabled enabled) { this.enabled = enabled; }
@@ -107,10 +178,44 @@ public final class QuestionGuards {
         if (enabled.polarity() && polar(a, b)) return Verdict.POLARITY;
         if (enabled.roleSwap() && swapped(a, b)) return Verdict.ROLE_SWAP;
         if (enabled.names() && nameSwapped(cached, asked)) return Verdict.NAME;
+        if (enabled.format() && !instructions(cached).equals(instructions(asked))) return Verdict.FORMAT;
         // the doubts last: a pair a sure guard refuses is never sent to verification
         if (enabled.order() && reordered(a, b)) return Verdict.ORDER;
         if (enabled.tense() && tenseDiffers(a, b)) return Verdict.TENSE;
         return Verdict.PASS;
+    }
+
+    /**
+     * The classes of {@link #INSTRUCTIONS} a text names, and its counted lengths ({@link #COUNTED}: "len word 1"); empty
+     * for a text that gives no instruction about its answer's length or form.
+     */
+    static Set<String> instructions(String text) {
+        String t = text.toLowerCase(Locale.ROOT).replace('’', '\'').replaceAll("(?<=[\\p{L}\\p{N}])-(?=[\\p{L}\\p{N}])", " ")
+                .replaceAll("\\s+", " ");
+        t = WORDS_IN_A_SENTENCE.matcher(t).replaceAll(" ");
+        Set<String> out = new java.util.TreeSet<>();
+        for (Instruction i : INSTRUCTIONS) if (i.pattern().matcher(t).find()) out.add(i.name());
+        Matcher f = FORMATTED.matcher(t);
+        while (f.find()) {
+            String form = f.group(1) != null ? f.group(1) : f.group(2);
+            out.add(form.equals("list") || form.equals("table") ? form : "format " + form);
+        }
+        Matcher m = COUNTED.matcher(t);
+        while (m.find()) {
+            boolean first = m.group(1) != null;
+            String count = first ? m.group(1) : m.group(3), unit = first ? m.group(2) : m.group(4);
+            // "in a line", "in a point": a place, not a length ("in one line" / "in a single line" are lengths)
+            if ((count.equals("a") || count.equals("an")) && (unit.equals("line") || unit.equals("point") || unit.equals("page"))) continue;
+            count = COUNT_WORDS.getOrDefault(count, NUMBER_WORDS.getOrDefault(count, count));
+            unit = switch (unit) {
+                case "line" -> "sentence";
+                case "bullet", "point" -> "bullet point";
+                default -> unit;
+            };
+            out.add("len " + unit + " " + count);
+        }
+        if (ONE_LINER.matcher(t).find()) out.add("len sentence 1");
+        return out;
     }
 
     static List<String> tokens(String s) {

@@ -176,9 +176,76 @@ class QuestionGuardsTest {
                 .isEqualTo(Verdict.PASS);
         // the sure guards come first: a pair they refuse is never sent to verification
         assertThat(g.check("Who is the CEO of Microsoft?", "Who was not the CEO of Microsoft?")).isEqualTo(Verdict.NEGATION);
-        for (Verdict v : new Verdict[] {Verdict.NUMBER, Verdict.NEGATION, Verdict.POLARITY, Verdict.ROLE_SWAP, Verdict.NAME}) {
+        for (Verdict v : new Verdict[] {Verdict.NUMBER, Verdict.NEGATION, Verdict.POLARITY, Verdict.ROLE_SWAP, Verdict.NAME, Verdict.FORMAT}) {
             assertThat(v.doubtful()).as(v + " is a refusal").isFalse();
         }
+    }
+
+    /**
+     * QA (medium, the cache must not lie): with every guard on at the default threshold, answers were served across
+     * length and format instructions (BGE similarities from the QA run in brackets). They are another request.
+     */
+    @Test
+    void anotherInstructionAboutTheAnswersLengthOrFormIsAnotherRequest() {
+        String[][] qa = {
+                {"Answer in one word: what color is the sky?", "Answer in one sentence: what color is the sky?"}, // 0.9811
+                {"Answer in one word: what color is the sky?", "Answer in one paragraph: what color is the sky?"}, // 0.9678
+                {"Describe the Roman Empire in one sentence", "Describe the Roman Empire in one word"}, // 0.9745
+                {"Explain photosynthesis briefly", "Explain photosynthesis in detail"}, // 0.9604
+                {"Give me a short answer: why is the sky blue?", "Give me a long answer: why is the sky blue?"}, // 0.9647
+        };
+        for (String[] p : qa) {
+            assertThat(g.check(p[0], p[1])).as(p[0] + " / " + p[1]).isEqualTo(Verdict.FORMAT);
+            assertThat(g.check(p[1], p[0])).as("either way round").isEqualTo(Verdict.FORMAT);
+        }
+        String[][] others = {
+                {"Summarize the French Revolution in 50 words", "Summarize the French Revolution in 50 sentences"},
+                {"List the planets as bullet points", "List the planets as a table"},
+                {"What is recursion? Answer in JSON", "What is recursion? Answer in YAML"},
+                {"Explain recursion step by step", "Explain recursion"},
+                {"Explain recursion like I'm a child", "Explain recursion in detail"},
+                {"Explain recursion concisely", "Explain recursion thoroughly"},
+                {"Write a one-sentence summary of Hamlet", "Write a one-paragraph summary of Hamlet"},
+                {"In a few words, what is entropy?", "In detail, what is entropy?"},
+                {"Explain photosynthesis", "Explain photosynthesis briefly"},
+        };
+        for (String[] p : others) {
+            // "JSON" / "YAML" capitalised: the name guard refuses them first
+            assertThat(g.check(p[0], p[1])).as(p[0] + " / " + p[1]).isNotEqualTo(Verdict.PASS);
+            assertThat(QuestionGuards.instructions(p[0])).as(p[0] + " / " + p[1]).isNotEqualTo(QuestionGuards.instructions(p[1]));
+        }
+        assertThat(g.check("what is recursion? answer in json", "what is recursion? answer in yaml")).isEqualTo(Verdict.FORMAT);
+    }
+
+    /** Two wordings of one instruction class still match, and words that only look like instructions are content. */
+    @Test
+    void theSameInstructionInOtherWordsOrNoInstructionStillMatches() {
+        String[][] same = {
+                {"Answer in one word: what color is the sky?", "Answer in a single word: what color is the sky?"},
+                {"Describe the Roman Empire in one word", "Give a one-word answer: describe the Roman Empire"},
+                {"Explain photosynthesis briefly", "Explain photosynthesis concisely"},
+                {"Explain photosynthesis briefly", "In a few words, explain photosynthesis"},
+                {"Explain photosynthesis in detail", "Give a detailed explanation of photosynthesis"},
+                {"Explain photosynthesis in detail", "Explain photosynthesis in depth"},
+                {"How would you define India in one line?", "How would you define India in one sentence?"},
+                {"ELI5: how do vaccines work?", "Explain like I'm five: how do vaccines work?"},
+                {"Explain recursion step-by-step", "Explain recursion step by step"},
+                // content, not instructions: a short story, a long time, a word used in a sentence, a list in code
+                {"What is a good short story to read?", "What is a nice short story to read?"},
+                {"Why does it take a long time to learn Chinese?", "Why does learning Chinese take a long time?"},
+                {"How do I use 'ubiquitous' in a sentence?", "What is an example of 'ubiquitous' used in a sentence?"},
+                {"How do I find an element in a list in Python?", "How can I find an item in a Python list?"},
+                {"How do I insert a comment in Markdown?", "How can I add a comment in Markdown?"},
+                {"Do you read long Quora answers?", "Do you read long answers on Quora?"},
+        };
+        for (String[] p : same) {
+            assertThat(QuestionGuards.instructions(p[0])).as(p[0] + " / " + p[1]).isEqualTo(QuestionGuards.instructions(p[1]));
+        }
+        assertThat(QuestionGuards.instructions("Answer in one word: what color is the sky?")).containsExactly("len word 1");
+        assertThat(QuestionGuards.instructions("How do I learn Java?")).isEmpty();
+        assertThat(g.check("Answer in one word: what color is the sky?", "Answer in a single word: what colour is the sky?"))
+                .isEqualTo(Verdict.PASS);
+        assertThat(g.check("Explain photosynthesis briefly", "Briefly, explain photosynthesis")).isEqualTo(Verdict.PASS);
     }
 
     @Test
@@ -189,7 +256,10 @@ class QuestionGuardsTest {
         assertThat(none.check("Is it safe to eat raw chicken?", "Is it unsafe to eat raw chicken?")).isEqualTo(Verdict.PASS);
         assertThat(none.check("Did Alice pay Bob?", "Did Bob pay Alice?")).isEqualTo(Verdict.PASS);
         assertThat(none.check("Who is the CEO of Microsoft?", "Who was the CEO of Microsoft?")).isEqualTo(Verdict.PASS);
-        QuestionGuards noPolarity = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, false, true, true));
+        QuestionGuards noPolarity = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, false, true, true, true));
         assertThat(noPolarity.check("Is it safe to eat raw chicken?", "Is it dangerous to eat raw chicken?")).isEqualTo(Verdict.PASS);
+        assertThat(none.check("Explain photosynthesis briefly", "Explain photosynthesis in detail")).isEqualTo(Verdict.PASS);
+        QuestionGuards noFormat = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, true, false, true, true));
+        assertThat(noFormat.check("Explain photosynthesis briefly", "Explain photosynthesis in detail")).isEqualTo(Verdict.PASS);
     }
 }
