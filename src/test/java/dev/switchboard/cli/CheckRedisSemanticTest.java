@@ -17,7 +17,8 @@ import picocli.CommandLine;
  * QA (low): {@code check} on a {@code redis-semantic} config said OK and exited 0, then printed
  * {@code ERROR RedisConnectionManager - Unhandled Error} / {@code VertxException: Connection was closed} every run: the
  * shared index's tail connection, closed with its XREAD BLOCK waiting, went to the Redis client's default exception
- * handler. ({@code services} profile: Redis 7 on 127.0.0.1:6379, database 5, a stream of this run's own.)
+ * handler, or by a connection still in its handshake. What the console shows is checked (its filters applied).
+ * ({@code services} profile: Redis 7 on 127.0.0.1:6379, database 5, a stream of this run's own.)
  */
 @Tag("services")
 class CheckRedisSemanticTest {
@@ -49,7 +50,7 @@ class CheckRedisSemanticTest {
             assertThat(code).as(out.toString()).isZero();
             assertThat(out.toString()).contains("OK " + f);
             Thread.sleep(2_000); // check closes Vert.x without waiting: the line came as the sockets closed
-            assertThat(log.lines()).noneMatch(l -> l.startsWith("ERROR")).noneMatch(l -> l.contains("Unhandled Error"));
+            assertThat(log.shown()).noneMatch(l -> l.startsWith("ERROR")).noneMatch(l -> l.contains("Unhandled Error"));
         }
     }
 }

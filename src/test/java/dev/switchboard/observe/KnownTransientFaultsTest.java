@@ -29,6 +29,12 @@ class KnownTransientFaultsTest {
                 new IOException("io_uring read(..) failed with error(-104): Connection reset by peer")))).isEqualTo(FilterReply.DENY);
         assertThat(filter.decide(event(KnownTransientFaults.REDIS_CONNECTIONS, Level.ERROR, "Unhandled Error",
                 new ClosedChannelException()))).isEqualTo(FilterReply.DENY);
+        // Vert.x's own exception for a connection closed under a waiting command (QA: after every check of a
+        // redis-semantic config)
+        assertThat(filter.decide(event(KnownTransientFaults.REDIS_CONNECTIONS, Level.ERROR, "Unhandled Error",
+                new io.vertx.core.VertxException("Connection was closed", true)))).isEqualTo(FilterReply.DENY);
+        assertThat(filter.decide(event(KnownTransientFaults.REDIS_CONNECTIONS, Level.ERROR, "Unhandled Error",
+                new io.vertx.core.VertxException("NOAUTH Authentication required")))).isEqualTo(FilterReply.NEUTRAL);
         // anything else there is not an outage: kept
         assertThat(filter.decide(event(KnownTransientFaults.REDIS_CONNECTIONS, Level.ERROR, "Unhandled Error",
                 new IllegalStateException("RESP parse error")))).isEqualTo(FilterReply.NEUTRAL);

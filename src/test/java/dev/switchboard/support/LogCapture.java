@@ -32,6 +32,17 @@ public final class LogCapture implements AutoCloseable {
     }
 
     /**
+     * "LEVEL message" lines the console appender lets through (its filters from {@code logback.xml} applied, such as
+     * {@code observe.KnownTransientFaults}): what a user of the command sees on stderr.
+     */
+    public List<String> shown() {
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        var console = (OutputStreamAppender<ILoggingEvent>) root.getAppender("STDERR");
+        return appender.list.stream().filter(e -> console.getFilterChainDecision(e) != ch.qos.logback.core.spi.FilterReply.DENY)
+                .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
+
+    /**
      * The lines as the gateway writes them: through the console appender's layout from {@code logback.xml} (secrets
      * masked, stack traces included), where {@link #lines()} is the raw event before any of that.
      */
