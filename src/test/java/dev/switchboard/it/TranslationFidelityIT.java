@@ -140,6 +140,28 @@ class TranslationFidelityIT {
         assertThat(gw.simulator.last().body().containsKey("thinking")).isFalse();
     }
 
+    /**
+     * OpenAI's reasoning models refuse max_tokens (the simulator in OpenAI's words: "Unsupported parameter: 'max_tokens'
+     * is not supported with this model. Use 'max_completion_tokens' instead."): an OpenAI client's max_tokens reaches
+     * o4-mini as max_completion_tokens, streamed or not, on the relayed path and the encoded one; gpt-4o-mini keeps it.
+     */
+    @Test
+    void maxTokensReachesOpenAisReasoningModelsAsMaxCompletionTokens() {
+        for (String stream : new String[] {"", "\"stream\":true,"}) {
+            for (String extra : new String[] {"", "\"stop\":\"END\","}) { // a string stop is re-encoded, not relayed
+                HttpResponse<String> r = chat("{\"model\":\"o4\"," + stream + extra
+                        + "\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                assertThat(r.statusCode()).as(stream + extra + r.body()).isEqualTo(200);
+                JsonObject sent = gw.simulator.last().body();
+                assertThat(sent.getInteger("max_completion_tokens")).as(stream + extra).isEqualTo(100);
+                assertThat(sent.containsKey("max_tokens")).as(stream + extra).isFalse();
+            }
+        }
+        HttpResponse<String> gpt = chat("{\"model\":\"gpt\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(gpt.statusCode()).as(gpt.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getInteger("max_tokens")).as("gpt-4o-mini takes the client's name").isEqualTo(100);
+    }
+
     /** Bedrock has no tool_choice none: without tool blocks in the conversation, the tools are left out instead; with them, refused or dropped. */
     @Test
     void bedrocksNoneLeavesTheToolsOut() {
