@@ -162,6 +162,36 @@ class TranslationFidelityIT {
         assertThat(gw.simulator.last().body().getInteger("max_tokens")).as("gpt-4o-mini takes the client's name").isEqualTo(100);
     }
 
+    /**
+     * An empty last user turn to Claude is the gateway's 400 naming it, before any call: dropped, it left the request
+     * ending with the assistant's turn (Claude continued its own answer as a prefill) or, alone, messages: [] (QA F2).
+     * An empty turn in the middle is still left out and served.
+     */
+    @Test
+    void anEmptyLastUserTurnToClaudeIsRefusedNotDropped() {
+        int before = gw.simulator.arrivals();
+        for (String stream : new String[] {"", "\"stream\":true,"}) {
+            HttpResponse<String> last = chat("{\"model\":\"claude\"," + stream + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                    + "{\"role\":\"assistant\",\"content\":\"Hello! How can I help?\"},{\"role\":\"user\",\"content\":\"\"}]}");
+            assertThat(last.statusCode()).as(last.body()).isEqualTo(400);
+            JsonObject e = new JsonObject(last.body()).getJsonObject("error");
+            assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+            assertThat(e.getString("param")).isEqualTo("messages[2].content");
+            assertThat(e.getString("message")).contains("Claude does not accept an empty user message");
+            for (String content : new String[] {"\"\"", "[]"}) {
+                HttpResponse<String> only = chat("{\"model\":\"claude\"," + stream + "\"messages\":[{\"role\":\"system\",\"content\":\"s\"},"
+                        + "{\"role\":\"user\",\"content\":" + content + "}]}");
+                assertThat(only.statusCode()).as(only.body()).isEqualTo(400);
+                assertThat(new JsonObject(only.body()).getJsonObject("error").getString("param")).isEqualTo("messages[1].content");
+            }
+        }
+        assertThat(gw.simulator.arrivals()).as("refused before any call").isEqualTo(before);
+        HttpResponse<String> middle = chat("{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":\"\"},{\"role\":\"user\",\"content\":\"\"},{\"role\":\"user\",\"content\":\"again\"}]}");
+        assertThat(middle.statusCode()).as(middle.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages")).hasSize(1);
+    }
+
     /** Bedrock has no tool_choice none: without tool blocks in the conversation, the tools are left out instead; with them, refused or dropped. */
     @Test
     void bedrocksNoneLeavesTheToolsOut() {
