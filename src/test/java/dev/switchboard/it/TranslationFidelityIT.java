@@ -192,6 +192,33 @@ class TranslationFidelityIT {
         assertThat(gw.simulator.last().body().getJsonArray("messages")).hasSize(1);
     }
 
+    /**
+     * A reasoning_effort no provider takes is OpenAI's 400 before routing, whatever serves the alias: Claude and Gemini
+     * took "extreme" as no reasoning and answered 200 (QA F3). The values some provider takes still reach it.
+     */
+    @Test
+    void anUnknownReasoningEffortIsRefusedForEveryProvider() {
+        int before = gw.simulator.arrivals();
+        for (String alias : new String[] {"claude", "gemini", "gpt", "bedrock-claude"}) {
+            for (String effort : new String[] {"\"extreme\"", "\"hihg\"", "3"}) {
+                HttpResponse<String> r = chat("{\"model\":\"" + alias + "\",\"reasoning_effort\":" + effort
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+                assertThat(r.statusCode()).as(alias + " " + effort + ": " + r.body()).isEqualTo(400);
+                JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+                assertThat(e.getString("param")).isEqualTo("reasoning_effort");
+                assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+            }
+        }
+        assertThat(gw.simulator.arrivals()).as("refused before any call").isEqualTo(before);
+        HttpResponse<String> xhigh = chat("{\"model\":\"claude\",\"reasoning_effort\":\"xhigh\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(xhigh.statusCode()).as(xhigh.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("thinking").getInteger("budget_tokens")).isEqualTo(8192);
+        HttpResponse<String> minimal = chat("{\"model\":\"gemini\",\"reasoning_effort\":\"minimal\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(minimal.statusCode()).as(minimal.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getJsonObject("thinkingConfig")
+                .getInteger("thinkingBudget")).isEqualTo(1024);
+    }
+
     /** Bedrock has no tool_choice none: without tool blocks in the conversation, the tools are left out instead; with them, refused or dropped. */
     @Test
     void bedrocksNoneLeavesTheToolsOut() {

@@ -42,6 +42,35 @@ class OpenAiRangesTest {
                 e -> assertThat(e.getMessage()).startsWith("Invalid type for 'presence_penalty': expected a number"));
     }
 
+    /**
+     * reasoning_effort holds to the values some deployment takes (OpenAI's none to xhigh, Groq's default) before
+     * routing: "extreme" or a typo was ignored by Claude and Gemini (no reasoning, 200) while OpenAI refused it (QA F3).
+     */
+    @Test
+    void reasoningEffortIsOneOfTheValuesSomeProviderTakes() throws Exception {
+        for (String ok : new String[] {"none", "minimal", "low", "medium", "high", "xhigh", "default"}) {
+            assertThatCode(() -> OpenAiRanges.chat(body("\"reasoning_effort\":\"" + ok + "\""))).as(ok).doesNotThrowAnyException();
+        }
+        assertThatCode(() -> OpenAiRanges.chat(body("\"reasoning_effort\":null"))).doesNotThrowAnyException();
+        for (String bad : new String[] {"extreme", "hihg", "HIGH", ""}) {
+            assertThatThrownBy(() -> OpenAiRanges.chat(body("\"reasoning_effort\":\"" + bad + "\""))).as(bad)
+                    .isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.param()).isEqualTo("reasoning_effort");
+                        assertThat(e.code()).isEqualTo("invalid_value");
+                        assertThat(e.getMessage()).isEqualTo("Invalid value: '" + bad + "'. Supported values are: 'none', 'minimal', "
+                                + "'low', 'medium', 'high', 'xhigh', and 'default'.");
+                    });
+        }
+        for (String bad : new String[] {"3", "true", "{\"effort\":\"low\"}", "[\"low\"]"}) {
+            assertThatThrownBy(() -> OpenAiRanges.chat(body("\"reasoning_effort\":" + bad))).as(bad)
+                    .isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.param()).isEqualTo("reasoning_effort");
+                        assertThat(e.getMessage()).startsWith("Invalid type for 'reasoning_effort': expected one of 'none'");
+                    });
+        }
+    }
+
     @Test
     void theResponsesApiHasNoNOrPenalties() throws Exception {
         // its fields of those names are not OpenAI's Responses parameters: not judged by chat's ranges
