@@ -9,7 +9,6 @@ import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.Usage;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,15 +19,15 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ResponseObject {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ResponseObject() {}
 
-    /** A response id: unguessable, since ids are how stored responses are read. */
-    static String newResponseId() {
-        byte[] b = new byte[24];
-        RANDOM.nextBytes(b);
-        return "resp_" + HexFormat.of().formatHex(b);
+    /**
+     * A response id: unguessable, since ids are how stored responses are read, and saying when it was made (a gateway on
+     * the same database waits briefly for a recent one it does not find yet: {@link dev.switchboard.pipeline.ResponseIds}).
+     */
+    static String newResponseId(long createdMillis) {
+        return dev.switchboard.pipeline.ResponseIds.create(createdMillis);
     }
 
     /** An output item id ({@code msg_}, {@code fc_}, {@code rs_}): unique within the gateway's answers. */

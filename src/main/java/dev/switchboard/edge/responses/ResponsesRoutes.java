@@ -102,8 +102,8 @@ public final class ResponsesRoutes {
                 if (ar.failed()) throw ar.cause();
                 ArrayNode history = history(req, ar.result());
                 ChatRequest chat = req.toChat(history);
-                String id = ResponseObject.newResponseId();
                 long createdMillis = System.currentTimeMillis();
+                String id = ResponseObject.newResponseId(createdMillis);
                 // an alias the caller cannot use is refused now, not in the background
                 if (req.background()) {
                     edge.usableAlias(req.model(), ctx.caller());
