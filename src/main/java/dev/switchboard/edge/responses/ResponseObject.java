@@ -54,7 +54,10 @@ final class ResponseObject {
         if (status.equals("completed")) r.put("completed_at", System.currentTimeMillis() / 1000);
         else r.putNull("completed_at");
         if (error == null) r.putNull("error");
-        else r.putObject("error").put("code", errorCode(error)).put("message", error.getMessage() == null ? "Unknown error" : error.getMessage());
+        else {
+            GatewayException named = ResponsesErrorNames.of(error); // max_output_tokens, as the same refusal's 400 says
+            r.putObject("error").put("code", errorCode(named)).put("message", named.getMessage() == null ? "Unknown error" : named.getMessage());
+        }
         if (incomplete == null) r.putNull("incomplete_details");
         else r.putObject("incomplete_details").put("reason", incomplete);
         r.set("instructions", echo.path("instructions").isMissingNode() ? F.nullNode() : echo.get("instructions"));
@@ -91,8 +94,13 @@ final class ResponseObject {
         return v == null ? dflt : v;
     }
 
-    /** A code of the spec's {@code ResponseErrorCode} list for a failure. */
-    private static String errorCode(GatewayException e) {
+    /**
+     * A code of the spec's {@code ResponseErrorCode} list for a failure; except a budget refusal's, which that list has no
+     * code for: {@code budget_exceeded}, the code the same refusal's 400 has without {@code background}, so that a client
+     * reads one code both ways and tells a budget reached from a bad prompt (it was {@code invalid_prompt}, as every 400).
+     */
+    static String errorCode(GatewayException e) {
+        if ("budget_exceeded".equals(e.code())) return "budget_exceeded";
         return switch (e.kind()) {
             case RATE_LIMIT -> "rate_limit_exceeded";
             case BAD_REQUEST -> "invalid_prompt";
