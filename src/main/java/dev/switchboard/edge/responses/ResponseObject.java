@@ -70,9 +70,11 @@ final class ResponseObject {
         r.put("store", req.store());
         r.set("temperature", echoed(echo, "temperature", F.numberNode(1.0)));
         JsonNode text = echo.get("text");
-        if (text == null) {
+        if (text == null || text.isObject() && !text.hasNonNull("format")) {
+            // OpenAI always answers text.format ({"type":"text"} by default), also to a client that sent only verbosity
             ObjectNode t = F.objectNode();
             t.putObject("format").put("type", "text");
+            if (text != null) text.properties().forEach(e -> { if (!e.getKey().equals("format")) t.set(e.getKey(), e.getValue()); });
             text = t;
         }
         r.set("text", text);
