@@ -50,11 +50,17 @@ public final class RequestObserver {
     /** The request being observed in this call, or null (embeddings, internal calls). */
     public ObservedCall find(CallContext ctx) { return ctx.attached(CALL); }
 
-    /** From the router: an attempt failed (metrics by provider and deployment; a span under the request). */
-    public void attemptFailed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
+    /**
+     * From the router: an attempt failed (metrics by provider, deployment and entry; a span under the request).
+     *
+     * @param modelId the entry's {@code model_info.id}, "" without one
+     */
+    public void attemptFailed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error,
+                              long latencyNanos) {
         // a client that left is not a provider's failure (the dashboard's provider errors leave it out too)
         if (!dev.switchboard.model.Cancellation.isClientClosed(error)) {
-            metrics.attemptFailed(deployment, error instanceof GatewayException g ? g.attemptStatus() : 500, metricErrorType(error));
+            metrics.attemptFailed(deployment, modelId, error instanceof GatewayException g ? g.attemptStatus() : 500,
+                    metricErrorType(error));
         }
         ObservedCall c = ctx.attached(CALL);
         if (c == null) return;
