@@ -47,7 +47,23 @@ public final class RequestObserver {
         return call;
     }
 
-    /** The request being observed in this call, or null (embeddings, internal calls). */
+    /**
+     * Starts observing an embeddings request ({@code POST /v1/embeddings}) as a chat request is observed: its root span
+     * ({@code embeddings <alias>}), its attempts' spans, its request-log row (call type {@code embedding}) and, when it
+     * fails, its count in the metrics. Its input is kept as the key's log policy keeps a prompt; its vectors are not.
+     *
+     * @param tags the call's tags (the key's, {@code metadata.tags}, {@code x-switchboard-tags})
+     */
+    public ObservedCall beginEmbedding(CallContext ctx, dev.switchboard.model.EmbeddingRequest request, List<String> tags) {
+        LogPolicy policy = logSettings.policyFor(ctx.caller().id(), ctx.caller().alias());
+        ObservedCall call = new ObservedCall(this, ctx, request, scrubber.scrub(tags), policy,
+                ClientTrace.of(ctx, request.metadata(), scrubber));
+        ctx.attach(CALL, call);
+        inFlight.increment();
+        return call;
+    }
+
+    /** The request being observed in this call (chat, stream or embeddings), or null (internal calls, health checks). */
     public ObservedCall find(CallContext ctx) { return ctx.attached(CALL); }
 
     /** From the router: an attempt failed (metrics by provider and deployment; a span under the request). */

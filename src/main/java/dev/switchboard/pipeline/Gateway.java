@@ -505,11 +505,19 @@ public final class Gateway {
         dev.switchboard.model.GatewayException refused = RequestChecksStage.refusal(config.general().requestChecks(), ctx, asked);
         if (refused != null) return Future.failedFuture(refused);
         String model = ctx.caller().modelFor(asked.model()); // a virtual key's alias, as for chat (KeyAliasStage)
-        EmbeddingRequest request = model == asked.model() ? asked : asked.withModel(model);
-        return MeteredCall.around(() -> {
+        EmbeddingRequest request;
+        if (model == asked.model()) {
+            request = asked;
+        } else {
+            ctx.attach(CallContext.ASKED_MODEL, asked.model()); // the trace names what was asked as well as the target
+            request = asked.withModel(model);
+        }
+        // observed from here, as a chat call is from the observe stage on (after the request checks and the key's alias):
+        // its trace, its request-log row and its count when it fails
+        return ObserveStage.embedding(store.observe().observer(), ctx, request, () -> MeteredCall.around(() -> {
             store.metering().requireServed(ctx, request.model()); // 404 before the allowlist's 403, as for chat (SpendStage)
             return store.metering().beginEmbedding(ctx, request);
-        }, () -> router.embed(ctx, request), MeteredCall.Embedded::new);
+        }, () -> router.embed(ctx, request), MeteredCall.Embedded::new));
     }
 
     /**
