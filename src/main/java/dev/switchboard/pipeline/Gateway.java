@@ -521,6 +521,26 @@ public final class Gateway {
     }
 
     /**
+     * Whether the pipeline took this call (the observer follows it: its failure is counted, logged and traced there), as
+     * against a request the edge refused before it reached the gateway ({@link #refusedBeforeCall}).
+     */
+    public boolean observes(CallContext ctx) { return store.observe().observer().find(ctx) != null; }
+
+    /**
+     * A request the edge refused before it was read as a call (its key did not authenticate, its body was too large,
+     * too slow, not JSON or not a request of its route): counted in {@code switchboard_requests_total} and said in one
+     * rate-limited log line ({@link dev.switchboard.observe.RequestObserver#refused}). No I/O.
+     *
+     * @param caller who called, or null when the key did not authenticate
+     * @param model  the model the request named when it was read that far, or null
+     */
+    public void refusedBeforeCall(String requestId, dev.switchboard.model.Caller caller, String model, int status, String error,
+                                  String where, String address) {
+        store.observe().observer().refused(requestId, model, caller == null ? null : caller.id(),
+                caller == null ? null : caller.alias(), status, error, where, address);
+    }
+
+    /**
      * For benchmarks ({@code bench/jmh}): the governance check alone, without the upstream call. Admits the chat
      * request exactly as the spend stage does (reachable deployments, worst case, allowlist, rate limits, budget
      * reservation; the refusal is thrown; a shared budget's grant is waited for), then settles it to {@code usage} priced on {@code deployment} (a
