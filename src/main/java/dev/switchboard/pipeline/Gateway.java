@@ -408,14 +408,16 @@ public final class Gateway {
 
     /**
      * {@code GET /metrics}: the registry in Prometheus' text format, after the gauges read at scrape time (cooldowns,
-     * requests in flight per deployment, budget left per key) are refreshed. Takes a few locks briefly; no I/O.
+     * requests in flight per deployment, budget left per key and gateway-wide) are refreshed. Takes a few locks briefly; no I/O.
      */
     public String metricsText() {
         List<GatewayMetrics.DeploymentLoad> load = router.deploymentStatus().stream()
                 .map(d -> new GatewayMetrics.DeploymentLoad(d.alias(), d.deployment(), d.modelId(), d.inFlight(), d.coolingDown())).toList();
         List<GatewayMetrics.KeyBudget> budgets = store.governance().budgets(System.currentTimeMillis()).stream()
                 .map(b -> new GatewayMetrics.KeyBudget(b.keyId(), b.keyAlias(), b.maxNanos() / 1e9, b.remainingNanos() / 1e9)).toList();
-        store.observe().metrics().refresh(load, budgets);
+        dev.switchboard.govern.Governance.GlobalBudget g = globalBudget();
+        store.observe().metrics().refresh(load, budgets, g == null ? null : new GatewayMetrics.GlobalBudget(g.maxNanos() / 1e9,
+                g.spentNanos() / 1e9, g.remainingNanos() / 1e9, g.period() == null ? "" : g.period()));
         return ((PrometheusMeterRegistry) meters).scrape();
     }
 

@@ -168,6 +168,8 @@ final class ObserveStage implements Stage {
 
         @Override public dev.switchboard.model.Usage knownUsage() { return inner.knownUsage(); }
 
+        @Override public dev.switchboard.model.Usage usageSoFar() { return inner.usageSoFar(); }
+
         @Override
         public void start(ChunkSink sink) {
             inner.start(new ChunkSink() {
