@@ -283,14 +283,16 @@ async function showRequest(id) {
       + 'off for its key, past its retention, or not written yet (it is written in batches). The attempts above come from the ledger.'));
     return;
   }
-  const facts = [['trace id', log.trace_id], ['session', log.session_id], ['route', log.route], ['tier', log.tier],
+  const facts = [['call', log.call_type], ['trace id', log.trace_id], ['session', log.session_id], ['route', log.route], ['tier', log.tier],
     ['cache', log.cache_status], ['status', log.status], ['latency', log.latency_ms == null ? '' : log.latency_ms + ' ms'],
     ['time to first token', log.ttft_ms == null ? '' : log.ttft_ms + ' ms'], ['log policy', log.log_policy]];
+  // an embeddings call's prompt is its input, and its completion a summary of its vectors (which are not kept)
+  const embedding = log.call_type === 'embedding';
   trace.replaceChildren(
     el('table', { class: 'facts', 'data-trace': log.trace_id || '' }, ...facts.filter(([, v]) => v !== null && v !== undefined && v !== '')
       .map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, String(v))))),
-    el('h4', {}, 'Prompt'), el('pre', { 'data-trace-prompt': '' }, log.prompt || '(not kept by the log policy)'),
-    el('h4', {}, 'Completion'), el('pre', { 'data-trace-completion': '' }, log.completion || '(not kept by the log policy)'));
+    el('h4', {}, embedding ? 'Input' : 'Prompt'), el('pre', { 'data-trace-prompt': '' }, log.prompt || '(not kept by the log policy)'),
+    el('h4', {}, embedding ? 'Output' : 'Completion'), el('pre', { 'data-trace-completion': '' }, log.completion || '(not kept by the log policy)'));
 }
 
 // ---------------------------------------------------------------- keys

@@ -42,6 +42,7 @@ public record Answer<T>(T body, String deployment, String route, String cache, S
 
     /** A copy with one more header. */
     public Answer<T> withHeader(String name, String value) {
+        if (headers instanceof WireHeaders made) return new Answer<>(body, deployment, route, cache, tier, made.with(name, value));
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
         return new Answer<>(body, deployment, route, cache, tier, h);

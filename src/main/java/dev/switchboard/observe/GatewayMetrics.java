@@ -39,6 +39,7 @@ public final class GatewayMetrics {
     private final MultiGauge cooldown;
     private final MultiGauge inFlight;
     private final MultiGauge budgetRemaining;
+    private final MultiGauge globalBudgetRemaining, globalBudgetMax, globalBudgetSpent;
     private final MultiGauge budgetMax;
 
     private final MetricLabels labels;
@@ -63,6 +64,13 @@ public final class GatewayMetrics {
                 .description("What is left of a virtual key's budget this period (spend and reservations taken off)").register(registry);
         this.budgetMax = MultiGauge.builder("switchboard.key.budget.max.usd")
                 .description("A virtual key's budget for the period").register(registry);
+        // the gateway-wide budget (litellm_settings.max_budget): no row without one, as a key without a budget has none
+        this.globalBudgetRemaining = MultiGauge.builder("switchboard.global.budget.remaining.usd")
+                .description("What is left of the gateway-wide budget this period (spend and reservations taken off)").register(registry);
+        this.globalBudgetMax = MultiGauge.builder("switchboard.global.budget.max.usd")
+                .description("The gateway-wide budget for the period (litellm_settings.max_budget)").register(registry);
+        this.globalBudgetSpent = MultiGauge.builder("switchboard.global.budget.spent.usd")
+                .description("What the gateway-wide budget's period has spent, as this gateway knows it").register(registry);
     }
 
     public MeterRegistry registry() { return registry; }
@@ -256,8 +264,15 @@ public final class GatewayMetrics {
     /** A key's budget this period, in US dollars. */
     public record KeyBudget(String keyId, String keyAlias, double maxUsd, double remainingUsd) {}
 
-    /** Replaces the gauges' rows; called before each scrape. */
-    public void refresh(List<DeploymentLoad> deployments, List<KeyBudget> budgets) {
+    /** The gateway-wide budget this period, in US dollars; {@code period} its {@code budget_duration} ("" without one). */
+    public record GlobalBudget(double maxUsd, double spentUsd, double remainingUsd, String period) {}
+
+    /** Replaces the gauges' rows; called before each scrape. {@code global} is null without a gateway-wide budget. */
+    public void refresh(List<DeploymentLoad> deployments, List<KeyBudget> budgets, GlobalBudget global) {
+        List<Tags> one = global == null ? List.of() : List.of(Tags.of("period", global.period()));
+        globalBudgetRemaining.register(one.stream().map(t -> MultiGauge.Row.of(t, global.remainingUsd())).toList(), true);
+        globalBudgetMax.register(one.stream().map(t -> MultiGauge.Row.of(t, global.maxUsd())).toList(), true);
+        globalBudgetSpent.register(one.stream().map(t -> MultiGauge.Row.of(t, global.spentUsd())).toList(), true);
         cooldown.register(deployments.stream().map(d -> MultiGauge.Row.of(Tags.of("alias", d.alias(), "deployment",
                 d.deployment(), "model_id", d.modelId()), d.coolingDown() ? 1 : 0)).toList(), true);
         inFlight.register(deployments.stream().map(d -> MultiGauge.Row.of(Tags.of("alias", d.alias(), "deployment",

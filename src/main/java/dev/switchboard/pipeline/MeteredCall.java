@@ -10,6 +10,7 @@ import dev.switchboard.model.ChatResponse;
 import dev.switchboard.model.ChatStream;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Usage;
+import dev.switchboard.model.WireHeaders;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ import java.util.function.Supplier;
  */
 final class MeteredCall {
     static final String COST_HEADER = "x-switchboard-cost";
+    /** The cost header's name in the server's pre-hashed form, for {@link WireHeaders}. */
+    private static final CharSequence COST_NAME = io.vertx.core.http.HttpHeaders.createOptimized(COST_HEADER);
     /**
      * The call's metering, attached to its context when it is admitted: its failed attempts' ledger rows
      * ({@link LedgerAttempts}) carry the call's end user and tags and go through {@link #recordAttempt} as its own row
@@ -413,11 +416,13 @@ final class MeteredCall {
      * limits' own map and a second copy of both were 1.5 % of a virtual key's event loop).
      */
     private <T> Answer<T> annotate(Answer<T> a, DeploymentPrices.Cost cost) {
-        if (a.headers().isEmpty() && !admission.mayHaveHeaders()) {
-            // the usual answer (no stage headers, no rate limits): its one header in a map of one, not a LinkedHashMap
-            // a request; what the map below would hold, in the same order
+        if (!admission.mayHaveHeaders() && (a.headers() instanceof WireHeaders || a.headers().isEmpty())) {
+            // the usual answer (the serving deployment's x-litellm-* headers, no other stage's, no rate limits): its
+            // headers made once plus the cost, written without a LinkedHashMap or a hash per name; what the map below
+            // would hold, in the same order
+            WireHeaders made = a.headers() instanceof WireHeaders w ? w : WireHeaders.EMPTY;
             return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(),
-                    java.util.Collections.singletonMap(COST_HEADER, Metering.usd(cost.nanos())));
+                    made.with(COST_NAME, Metering.usd(cost.nanos())));
         }
         Map<String, String> h = new java.util.LinkedHashMap<>();
         h.putAll(a.headers());

@@ -18,7 +18,7 @@ final class DeploymentState {
     /** The deployment's id, made once: {@code Deployment.id()} concatenates provider and model on every call (1.4 % of a request). */
     private final String id;
     /** LiteLLM's x-litellm-model-id / -api-base of its answers, made once (every answer carries them). */
-    final java.util.Map<String, String> liteLlmHeaders;
+    final dev.switchboard.model.WireHeaders liteLlmHeaders;
     final CircuitBreaker breaker;
     /** Shared by the copies of one wildcard deployment: its rpm/tpm cover every model it serves, as in LiteLLM. */
     final UsageWindow usage;
@@ -65,7 +65,7 @@ final class DeploymentState {
         Deployment d = target.deployment();
         this.id = d.id();
         // in the order made (id, then api base): Map.copyOf's order changes from one JVM start to the next
-        this.liteLlmHeaders = java.util.Collections.unmodifiableMap(LiteLlmResponseHeaders.of(target.deployment()));
+        this.liteLlmHeaders = LiteLlmResponseHeaders.of(target.deployment());
         Object modelInfoId = d.modelInfo().get("id");
         this.modelId = modelInfoId == null ? "" : String.valueOf(modelInfoId);
         this.rpm = doubleOrNull(d.numberParam("rpm"));

@@ -76,6 +76,23 @@ class GlobalBudgetReportIT {
     }
 
     @Test
+    void metricsShowTheGlobalBudgetAsTheOverviewDoes() {
+        JsonObject b = admin.getOk("/ui/api/overview").getJsonObject("global_budget");
+        String metrics = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+        assertThat(gauge(metrics, "switchboard_global_budget_max_usd{period=\"1mo\"}")).isEqualTo(0.0001);
+        assertThat(gauge(metrics, "switchboard_global_budget_spent_usd{period=\"1mo\"}"))
+                .isCloseTo(b.getLong("spend_nanos") / 1e9, org.assertj.core.data.Offset.offset(1e-12));
+        double remaining = gauge(metrics, "switchboard_global_budget_remaining_usd{period=\"1mo\"}");
+        assertThat(remaining).isGreaterThanOrEqualTo(0).isLessThan(0.0001);
+    }
+
+    /** The value of the one sample line that starts with {@code series}. */
+    static double gauge(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).map(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + series + " in /metrics"));
+    }
+
+    @Test
     void withoutAGlobalBudgetTheOverviewSaysNone() {
         try (TestGateway plain = TestGateway.start(TestGateway.simModels("gpt=gpt-4o-mini") + """
                 general_settings:
@@ -85,6 +102,7 @@ class GlobalBudgetReportIT {
             assertThat(a.getOk("/ui/api/overview").containsKey("global_budget")).isTrue();
             assertThat(a.getOk("/ui/api/overview").getValue("global_budget")).isNull();
             assertThat(a.getOk("/global/spend").getValue("max_budget")).isNull();
+            assertThat(Http.get(plain.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body()).doesNotContain("switchboard_global_budget_max_usd{");
         }
     }
 }

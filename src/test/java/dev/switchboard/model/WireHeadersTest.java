@@ -1,0 +1,54 @@
+package dev.switchboard.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WireHeadersTest {
+
+    @Test
+    void keepsTheOrderMadeAndReadsAsAMap() {
+        WireHeaders h = WireHeaders.EMPTY.with("x-litellm-model-id", "a1").with("x-litellm-model-api-base", "http://h/v1")
+                .with("x-switchboard-cost", "0.000012");
+        assertEquals(List.of("x-litellm-model-id", "x-litellm-model-api-base", "x-switchboard-cost"), new ArrayList<>(h.keySet()));
+        assertEquals("a1", h.get("x-litellm-model-id"));
+        assertNull(h.get("x-other"));
+        assertEquals(3, h.size());
+        // a stage that adds a header copies it as any map, in the same order
+        Map<String, String> copy = new LinkedHashMap<>(h);
+        assertEquals(h, copy);
+        assertEquals(List.of("x-litellm-model-id", "x-litellm-model-api-base", "x-switchboard-cost"), new ArrayList<>(copy.keySet()));
+    }
+
+    @Test
+    void writesEachHeaderAsMadeInOrder() {
+        CharSequence name = new StringBuilder("x-made-once");
+        List<CharSequence> written = new ArrayList<>();
+        WireHeaders.EMPTY.with(name, "v").with("x-b", "w").writeTo((n, v) -> { written.add(n); written.add(v); });
+        assertTrue(written.get(0) == name, "the name object itself, not a copy (it carries the server's hash)");
+        assertEquals(List.of("x-made-once", "v", "x-b", "w"), written.stream().map(CharSequence::toString).toList());
+    }
+
+    @Test
+    void withAnExistingNameReplacesItsValueInPlace() {
+        WireHeaders h = WireHeaders.EMPTY.with("x-a", "1").with("x-b", "2").with("X-A", "3");
+        assertEquals(2, h.size());
+        assertEquals(List.of("x-a", "x-b"), new ArrayList<>(h.keySet()));
+        assertEquals("3", h.get("x-a"));
+        assertEquals(0, WireHeaders.EMPTY.size(), "EMPTY is never changed");
+    }
+
+    @Test
+    void answerWithHeaderKeepsTheMadeHeaders() {
+        Answer<String> a = new Answer<>("body", "p/m", "primary", "miss", null, WireHeaders.EMPTY.with("x-a", "1"));
+        Answer<String> traced = a.withHeader("x-switchboard-trace-id", "t1");
+        assertTrue(traced.headers() instanceof WireHeaders);
+        assertEquals(Map.of("x-a", "1", "x-switchboard-trace-id", "t1"), traced.headers());
+    }
+}
