@@ -14,10 +14,10 @@ import java.util.Map;
  * answer was lost does not count twice.
  */
 final class RollupWriter {
-    private static final String UPSERT_DAILY = "INSERT INTO spend_daily (day, key_id, key_alias, model, deployment, failed, "
-            + "route, cache_status, status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, "
-            + "cache_read_tokens, cache_write_tokens, latency_ms_sum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-            + "ON CONFLICT (day, key_id, key_alias, model, deployment, failed, route, cache_status, status) DO UPDATE SET "
+    private static final String UPSERT_DAILY = "INSERT INTO spend_daily (day, key_id, key_alias, model, deployment, model_id, "
+            + "failed, route, cache_status, status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, "
+            + "cache_read_tokens, cache_write_tokens, latency_ms_sum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            + "ON CONFLICT (day, key_id, key_alias, model, deployment, model_id, failed, route, cache_status, status) DO UPDATE SET "
             + "requests = spend_daily.requests + excluded.requests, cost_nanos = spend_daily.cost_nanos + excluded.cost_nanos, "
             + "saved_nanos = spend_daily.saved_nanos + excluded.saved_nanos, "
             + "prompt_tokens = spend_daily.prompt_tokens + excluded.prompt_tokens, "
@@ -25,8 +25,9 @@ final class RollupWriter {
             + "cache_read_tokens = spend_daily.cache_read_tokens + excluded.cache_read_tokens, "
             + "cache_write_tokens = spend_daily.cache_write_tokens + excluded.cache_write_tokens, "
             + "latency_ms_sum = spend_daily.latency_ms_sum + excluded.latency_ms_sum";
-    private static final String UPSERT_LATENCY = "INSERT INTO latency_daily (day, deployment, bucket, requests) VALUES (?,?,?,?) "
-            + "ON CONFLICT (day, deployment, bucket) DO UPDATE SET requests = latency_daily.requests + excluded.requests";
+    private static final String UPSERT_LATENCY = "INSERT INTO latency_daily (day, deployment, model_id, bucket, requests) "
+            + "VALUES (?,?,?,?,?) ON CONFLICT (day, deployment, model_id, bucket) DO UPDATE SET "
+            + "requests = latency_daily.requests + excluded.requests";
     private static final String UPSERT_TEAM = "INSERT INTO team_daily (day, team_id, requests, cost_nanos, prompt_tokens, "
             + "completion_tokens) VALUES (?,?,?,?,?,?) ON CONFLICT (day, team_id) DO UPDATE SET "
             + "requests = team_daily.requests + excluded.requests, cost_nanos = team_daily.cost_nanos + excluded.cost_nanos, "
@@ -34,10 +35,10 @@ final class RollupWriter {
             + "completion_tokens = team_daily.completion_tokens + excluded.completion_tokens";
     static final long DAY_MILLIS = 86_400_000L;
 
-    private record DailyKey(long day, String keyId, String keyAlias, String model, String deployment, int failed,
-                            String route, String cacheStatus, int status) {}
+    private record DailyKey(long day, String keyId, String keyAlias, String model, String deployment, String modelId,
+                            int failed, String route, String cacheStatus, int status) {}
 
-    private record LatencyKey(long day, String deployment) {}
+    private record LatencyKey(long day, String deployment, String modelId) {}
 
     private record TeamKey(long day, String teamId) {}
 
@@ -46,7 +47,7 @@ final class RollupWriter {
     /** @param rows the rows the batch inserted (each already cut to its column's width) */
     static void add(Connection c, List<SpendRecord> rows) throws SQLException {
         Map<DailyKey, long[]> daily = new LinkedHashMap<>();
-        Map<LatencyKey, long[]> latency = new LinkedHashMap<>(); // per day and deployment, a count per bucket
+        Map<LatencyKey, long[]> latency = new LinkedHashMap<>(); // per day and deployment entry, a count per bucket
         Map<TeamKey, long[]> teams = null; // most gateways have no team: no map
         long[] t = null;
         String prevTeam = null;
@@ -63,7 +64,7 @@ final class RollupWriter {
             if (prev == null || !sameDaily(prev, r) || day != prevDay) {
                 DailyKey k = new DailyKey(day, text(r.keyId()), text(LedgerStore.cut(r.keyAlias(), 255)),
                         text(LedgerStore.cut(r.requestedModel(), 255)), text(LedgerStore.cut(r.deployment(), 255)),
-                        r.attempt() > 0 ? 1 : 0, text(LedgerStore.cut(r.route(), 64)), text(r.cacheStatus()), r.status());
+                        LedgerStore.cut(r.modelId(), 255), r.attempt() > 0 ? 1 : 0, text(LedgerStore.cut(r.route(), 64)), text(r.cacheStatus()), r.status());
                 s = daily.computeIfAbsent(k, x -> new long[8]);
                 buckets = null;
             }
@@ -77,8 +78,8 @@ final class RollupWriter {
             s[7] += r.latencyMs() == null ? 0 : r.latencyMs();
             if (countsForLatency(r)) {
                 if (buckets == null) {
-                    buckets = latency.computeIfAbsent(new LatencyKey(day, text(LedgerStore.cut(r.deployment(), 255))),
-                            x -> new long[LatencyBuckets.count()]);
+                    buckets = latency.computeIfAbsent(new LatencyKey(day, text(LedgerStore.cut(r.deployment(), 255)),
+                            LedgerStore.cut(r.modelId(), 255)), x -> new long[LatencyBuckets.count()]);
                 }
                 buckets[LatencyBuckets.bucketOf(modelLatencyMs(r))]++;
             }
@@ -107,12 +108,13 @@ final class RollupWriter {
                 ps.setString(3, k.keyAlias());
                 ps.setString(4, k.model());
                 ps.setString(5, k.deployment());
-                ps.setInt(6, k.failed());
-                ps.setString(7, k.route());
-                ps.setString(8, k.cacheStatus());
-                ps.setInt(9, k.status());
+                ps.setString(6, k.modelId());
+                ps.setInt(7, k.failed());
+                ps.setString(8, k.route());
+                ps.setString(9, k.cacheStatus());
+                ps.setInt(10, k.status());
                 long[] sums = e.getValue();
-                for (int i = 0; i < sums.length; i++) ps.setLong(10 + i, sums[i]);
+                for (int i = 0; i < sums.length; i++) ps.setLong(11 + i, sums[i]);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -125,8 +127,9 @@ final class RollupWriter {
                     if (counts[b] == 0) continue;
                     ps.setLong(1, e.getKey().day());
                     ps.setString(2, e.getKey().deployment());
-                    ps.setInt(3, b);
-                    ps.setLong(4, counts[b]);
+                    ps.setString(3, e.getKey().modelId());
+                    ps.setInt(4, b);
+                    ps.setLong(5, counts[b]);
                     ps.addBatch();
                 }
             }
@@ -153,7 +156,7 @@ final class RollupWriter {
      */
     private static boolean sameDaily(SpendRecord a, SpendRecord b) {
         return a.keyId() == b.keyId() && a.keyAlias() == b.keyAlias() && a.requestedModel() == b.requestedModel()
-                && a.deployment() == b.deployment() && (a.attempt() > 0) == (b.attempt() > 0) && a.route() == b.route()
+                && a.deployment() == b.deployment() && a.modelId() == b.modelId() && (a.attempt() > 0) == (b.attempt() > 0) && a.route() == b.route()
                 && a.cacheStatus() == b.cacheStatus() && a.status() == b.status();
     }
 

@@ -18,10 +18,12 @@ public final class SpendRollups {
      * One rollup row: the sums of the ledger rows of one UTC day (days since the epoch) with these values. Text fields
      * are "" where the ledger has none.
      *
+     * @param deployment the deployment, {@code provider/model}
+     * @param modelId    the deployment entry's {@code model_info.id}, "" without one (and on rows before migration V23)
      * @param failed true for failed attempts before a served call (attempt > 0), false for served calls (attempt 0)
      */
-    public record Daily(long day, String keyId, String keyAlias, String model, String deployment, boolean failed,
-                        String route, String cacheStatus, int status, long requests, long costNanos, long savedNanos,
+    public record Daily(long day, String keyId, String keyAlias, String model, String deployment, String modelId,
+                        boolean failed, String route, String cacheStatus, int status, long requests, long costNanos, long savedNanos,
                         long promptTokens, long completionTokens, long cacheReadTokens, long cacheWriteTokens,
                         long latencyMsSum) {
         /** Whether these are failed attempts to count (not a client's leaving: {@link FailedAttempts}). */
@@ -47,7 +49,7 @@ public final class SpendRollups {
         ledger.flush();
         return db.transaction(c -> {
             List<Daily> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT day, key_id, key_alias, model, deployment, failed, route, "
+            try (PreparedStatement ps = c.prepareStatement("SELECT day, key_id, key_alias, model, deployment, model_id, failed, route, "
                     + "cache_status, status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, "
                     + "cache_read_tokens, cache_write_tokens, latency_ms_sum FROM spend_daily WHERE day >= ? AND day < ?")) {
                 ps.setLong(1, fromDay);
@@ -55,8 +57,9 @@ public final class SpendRollups {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Daily(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getInt(6) != 0, rs.getString(7), rs.getString(8), rs.getInt(9), rs.getLong(10), rs.getLong(11),
-                                rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17)));
+                                rs.getString(6), rs.getInt(7) != 0, rs.getString(8), rs.getString(9), rs.getInt(10), rs.getLong(11),
+                                rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17),
+                                rs.getLong(18)));
                     }
                 }
             }
@@ -85,21 +88,28 @@ public final class SpendRollups {
     }
 
     /**
-     * The latency histogram of each deployment over the days {@code [fromDay, toDay)}: counts per
-     * {@link LatencyBuckets} bucket, deployments in name order.
+     * A deployment entry: its {@code provider/model} and its {@code model_info.id} ("" without one), which tells apart
+     * two entries of one {@code provider/model}.
      */
-    public Map<String, long[]> latency(long fromDay, long toDay) {
+    public record Entry(String deployment, String modelId) {}
+
+    /**
+     * The latency histogram of each deployment entry over the days {@code [fromDay, toDay)}: counts per
+     * {@link LatencyBuckets} bucket, entries in the order of their deployment's name, then their id.
+     */
+    public Map<Entry, long[]> latency(long fromDay, long toDay) {
         ledger.flush();
         return db.transaction(c -> {
-            Map<String, long[]> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT deployment, bucket, SUM(requests) FROM latency_daily "
-                    + "WHERE day >= ? AND day < ? GROUP BY deployment, bucket ORDER BY deployment, bucket")) {
+            Map<Entry, long[]> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT deployment, model_id, bucket, SUM(requests) FROM latency_daily "
+                    + "WHERE day >= ? AND day < ? GROUP BY deployment, model_id, bucket ORDER BY deployment, model_id, bucket")) {
                 ps.setLong(1, fromDay);
                 ps.setLong(2, toDay);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        int bucket = Math.min(rs.getInt(2), LatencyBuckets.OVERFLOW);
-                        out.computeIfAbsent(rs.getString(1), d -> new long[LatencyBuckets.count()])[bucket] += rs.getLong(3);
+                        int bucket = Math.min(rs.getInt(3), LatencyBuckets.OVERFLOW);
+                        out.computeIfAbsent(new Entry(rs.getString(1), rs.getString(2)),
+                                d -> new long[LatencyBuckets.count()])[bucket] += rs.getLong(4);
                     }
                 }
             }

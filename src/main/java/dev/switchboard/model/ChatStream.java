@@ -17,4 +17,13 @@ public interface ChatStream {
      * answers with the inner one's.
      */
     default Usage knownUsage() { return null; }
+
+    /**
+     * What the provider has reported of the usage so far, while the stream runs, or null: Anthropic's
+     * {@code message_start} gives the prompt's tokens, cache reads and writes before any text; Gemini's every chunk its
+     * counts so far. A stream the client leaves before the final usage is recorded on these counts where they exist (a
+     * large cached prompt priced at its cache-read price, not as fresh input by the gateway's estimate). Read from
+     * another thread than the stream's. A stream that wraps another answers with the inner one's.
+     */
+    default Usage usageSoFar() { return null; }
 }

@@ -35,6 +35,9 @@ final class Attempt implements ServingAttempt {
     @Override
     public String deployment() { return state.id(); }
 
+    @Override
+    public String modelId() { return state.modelId(); }
+
     /**
      * Whether the call is still out at the deployment (it has the prompt and may bill it): false once it failed, was
      * retried or ended. A client that leaves while the run waits between attempts left no call in flight.

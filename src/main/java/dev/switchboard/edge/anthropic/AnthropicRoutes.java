@@ -80,7 +80,8 @@ public final class AnthropicRoutes {
         for (String h : new String[] {"anthropic-beta", "anthropic-version"}) {
             if (req.getHeader(h) != null) dialectHeaders.put(h, req.getHeader(h));
         }
-        call.begin(req, (ctx, body) -> {
+        // a messages call's refusal before it is read is counted (DialectCall.beginCall); count_tokens makes no call
+        java.util.function.BiConsumer<CallContext, io.vertx.core.buffer.Buffer> then = (ctx, body) -> {
             if (countOnly) {
                 ChatRequest request = decoder.countTokens(body, dialectHeaders);
                 edge.usableAlias(request.model(), ctx.caller());
@@ -97,7 +98,9 @@ public final class AnthropicRoutes {
                 SwitchboardHeaders.apply(resp, r.result());
                 resp.putHeader("content-type", JSON).end(encoder.response(r.result().body(), request.tools()));
             });
-        });
+        };
+        if (countOnly) call.begin(req, then);
+        else call.beginCall(req, then);
     }
 
     private void stream(io.vertx.core.http.HttpServerRequest req, CallContext ctx, ChatRequest request) {

@@ -29,7 +29,8 @@ final class AnthropicStream extends SseRelay {
     private String id;
     private String model;
     private long created = System.currentTimeMillis() / 1000;
-    private Usage startUsage;
+    /** message_start's usage; read by {@link #usageSoFar} on the thread of a client that leaves. */
+    private volatile Usage startUsage;
     private int toolIndex = -1;
     private boolean blockIsTool;
     private final KeyScrubber.Run textRun = textRun();
@@ -46,6 +47,9 @@ final class AnthropicStream extends SseRelay {
 
     @Override
     protected String relayDialect() { return RawJson.ANTHROPIC; }
+
+    @Override
+    public Usage usageSoFar() { return startUsage; }
 
     /**
      * To an Anthropic-dialect client a text delta (most of a stream's events) is relayed as the upstream sent it, read

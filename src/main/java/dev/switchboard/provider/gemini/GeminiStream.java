@@ -39,7 +39,7 @@ final class GeminiStream extends SseRelay {
     private boolean done;
     private String id;
     private String model;
-    private JsonNode lastUsage;
+    private volatile JsonNode lastUsage;
     private final long created = System.currentTimeMillis() / 1000;
     private final Map<Integer, Candidate> candidates = new TreeMap<>();
 
@@ -154,6 +154,13 @@ final class GeminiStream extends SseRelay {
         int count = 0;
         for (Candidate c : candidates.values()) if (c.finished) count++;
         return count;
+    }
+
+    /** Gemini's counts so far (each chunk's usageMetadata covers the prompt and what was generated until then). */
+    @Override
+    public Usage usageSoFar() {
+        JsonNode last = lastUsage;
+        return last == null ? null : GeminiResponseDecoder.usage(last);
     }
 
     /**
