@@ -22,6 +22,8 @@ public abstract class SseRelay implements ChatStream {
     private final UpstreamHttp.Endpoint endpoint;
     private final KeyScrubber scrubber;
     private ChunkSink sink;
+    /** The event being handled as the upstream sent it, when the key scan masked some of it; else null. */
+    private byte[] unmasked;
     private boolean finished;
     private boolean relaying;
     /** The upstream's deadline between reads ({@code stream_timeout}); paused while we hold the upstream paused. */
@@ -112,7 +114,12 @@ public abstract class SseRelay implements ChatStream {
             if (finished) return;
             // the read's own copy of the bytes: masked before anything decodes, relays or logs them
             masks.scrub(data, offset, offset + length);
-            onEvent(event, data, offset, length);
+            unmasked = masks.original(); // null unless something was masked: no copy in the common case
+            try {
+                onEvent(event, data, offset, length);
+            } finally {
+                unmasked = null;
+            }
         });
         Handler<Buffer> body = buf -> {
             if (finished) return; // bytes already in flight after a fail or cancel
@@ -217,6 +224,14 @@ public abstract class SseRelay implements ChatStream {
      * characters each) is masked from its 8th character on, which no per-event scan would see.
      */
     protected final KeyScrubber.Run textRun() { return scrubber.run(); }
+
+    /**
+     * The data of the event being handled as the upstream sent it (all of it, from index 0), when the key scan masked
+     * some of its bytes; null when it masked nothing (the data is then as sent). Only for {@link #textRun}: its scan
+     * must see the answer text as sent (a {@code *} ends a run, so after a masked event a key's next pieces passed).
+     * Nothing read from these bytes may go out but what the run scan returns; valid during {@code onEvent} only.
+     */
+    protected final byte[] unmasked() { return unmasked; }
 
     /** Fails the stream: an event that is JSON but not of the shape the provider's check expects. */
     protected final void failShape(String what) {

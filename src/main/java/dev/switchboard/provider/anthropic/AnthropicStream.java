@@ -34,7 +34,10 @@ final class AnthropicStream extends SseRelay {
     private int toolIndex = -1;
     private boolean blockIsTool;
     private final KeyScrubber.Run textRun = textRun();
-    /** A text the relay's scan already ran through {@link #textRun} (and masked): the tree path must not scan it again. */
+    /**
+     * The text of this event already run through {@link #textRun} (and masked), by the relay's scan or from the
+     * event as sent: the tree path must not scan it again.
+     */
     private String scannedText;
 
     AnthropicStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
@@ -58,7 +61,14 @@ final class AnthropicStream extends SseRelay {
      */
     @Override
     protected void onEvent(String event, byte[] data, int offset, int length) {
-        if (relaying()) {
+        scannedText = null;
+        byte[] sent = unmasked();
+        if (sent != null) {
+            // the key scan masked some of this event: the running scan reads its text as sent (a masked one would end
+            // the run, and the key's next pieces pass); the event then goes through the tree with that scan's text
+            String text = sentText(sent);
+            if (text != null) scannedText = textRun.next(text);
+        } else if (relaying()) {
             String text = AnthropicDeltaScan.text(data, offset, length);
             if (text != null) {
                 String masked = textRun.next(text);
@@ -72,6 +82,25 @@ final class AnthropicStream extends SseRelay {
             }
         }
         super.onEvent(event, data, offset, length);
+    }
+
+    /**
+     * The answer text of an event as the upstream sent it (a text delta's, or a text block start's), or null when it
+     * has none. Read only for the running scan, from the unmasked bytes: nothing else of them goes out.
+     */
+    private static String sentText(byte[] sent) {
+        JsonNode n;
+        try {
+            n = Json.read(sent);
+        } catch (Exception e) {
+            return null; // not JSON: the tree path fails the stream
+        }
+        String type = n.path("type").asText();
+        JsonNode holder = "content_block_delta".equals(type) && "text_delta".equals(n.path("delta").path("type").asText())
+                ? n.path("delta")
+                : "content_block_start".equals(type) && "text".equals(n.path("content_block").path("type").asText())
+                ? n.path("content_block") : null;
+        return holder != null && holder.path("text").isTextual() ? holder.get("text").textValue() : null;
     }
 
     /** The relayed delta as the chunk the tree path would have made, decoded only if a stage asks. */

@@ -59,6 +59,21 @@ final class BedrockStream extends SseRelay {
         this.stops = stops;
     }
 
+    /**
+     * A text delta's text as the upstream sent it, for the running scan: when the key scan masked some of the event
+     * its text is read from the unmasked bytes (a masked text would end the run, and a key's next pieces pass).
+     */
+    private String sentText(String masked) {
+        byte[] sent = unmasked();
+        if (sent == null) return masked;
+        try {
+            JsonNode t = Json.read(sent).path("delta").path("text");
+            return t.isTextual() ? t.textValue() : masked;
+        } catch (Exception e) {
+            return masked;
+        }
+    }
+
     /** Binary event-stream frames: each decoded message reaches {@link #onEvent} as its event type and payload. */
     @Override
     protected Framing framing(SseParser.RangeListener events) {
@@ -115,7 +130,7 @@ final class BedrockStream extends SseRelay {
                 start();
                 JsonNode d = n.path("delta");
                 if (d.has("text")) {
-                    emit(delta(new Delta(null, textRun.next(d.get("text").asText()), null, null, null), null));
+                    emit(delta(new Delta(null, textRun.next(sentText(d.get("text").asText())), null, null, null), null));
                 } else if (d.has("toolUse")) {
                     Integer index = toolIndexByBlock.get(n.path("contentBlockIndex").asInt());
                     emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(index == null ? 0 : index, null, null,
