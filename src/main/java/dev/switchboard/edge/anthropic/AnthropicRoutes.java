@@ -150,19 +150,27 @@ public final class AnthropicRoutes {
 
     /**
      * count_tokens answered locally: about four characters a token over the text, tool schemas and system
-     * prompt. An estimate, not the provider's exact count.
+     * prompt, and for images, documents (text or PDF) and audio the estimate a budget's worst case reserves for them
+     * ({@link dev.switchboard.account.PromptTokens#media}). An estimate, not the provider's exact count.
      */
     static int estimateTokens(ChatRequest r) {
         long chars = 0;
+        long media = 0;
         for (Message m : r.messages()) {
             for (ContentPart p : m.content()) {
-                if (p instanceof ContentPart.Text t) chars += t.text().length();
-                else if (p instanceof ContentPart.Image) chars += 1600 * 4; // Anthropic bills ~1,600 tokens a typical image
+                if (p instanceof ContentPart.Text t) {
+                    chars += t.text().length();
+                    continue;
+                }
+                int block = dev.switchboard.account.PromptTokens.media(p);
+                if (block >= 0) media += block;
+                else if (p instanceof ContentPart.Other o && o.raw() != null) chars += o.raw().toString().length();
+                if (p instanceof ContentPart.File f && f.filename() != null) chars += f.filename().length(); // a document's title
             }
             for (var c : m.toolCalls()) chars += c.name().length() + (c.arguments() == null ? 0 : c.arguments().length());
         }
         for (Tool t : r.tools()) chars += t.name().length() + (t.description() == null ? 0 : t.description().length())
                 + (t.parameters() == null ? 0 : t.parameters().toString().length());
-        return (int) Math.max(1, (chars + 3) / 4);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (chars + 3) / 4 + media));
     }
 }
