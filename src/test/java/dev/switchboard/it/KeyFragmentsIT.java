@@ -298,7 +298,16 @@ class KeyFragmentsIT {
                             + "\"modelVersion\":\"gemini-2.5-flash\",\"usageMetadata\":{\"promptTokenCount\":1,\"candidatesTokenCount\":2}}\n\n";
                 });
                 String tag = env.up().sse(body.toString());
-                for (HttpResponse<String> r : both(u[0], tag, true)) {
+                List<HttpResponse<String>> answers = both(u[0], tag, true);
+                if (u[0].equals("o") && sizes[0] <= "key: ".length() + 7) {
+                    // an OpenAI client gets a delta with no key run by the byte relay, as sent (the encoder adds logprobs)
+                    String first = java.util.regex.Pattern.compile("\\{KEY:(\\d+):(\\d+)}").matcher(pieces.get(0))
+                            .replaceAll(m -> u[1].substring(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
+                    assertThat(answers.get(0).body()).startsWith("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\","
+                            + "\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + first
+                            + "\"},\"finish_reason\":null}]}\n");
+                }
+                for (HttpResponse<String> r : answers) {
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                     assertThat(streamedText(r.body())).as(u[0] + " " + java.util.Arrays.toString(sizes) + ": " + r.body())
                             .isEqualTo(promised(u[1], sizes));
