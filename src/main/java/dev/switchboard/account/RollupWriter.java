@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adds a batch of ledger rows to the daily rollups ({@code spend_daily}, {@code latency_daily}, {@code team_daily}), inside the
+ * Adds a batch of ledger rows to the daily rollups ({@code spend_daily}, {@code latency_daily}, {@code team_daily}, and
+ * V23's per-entry {@code entry_daily} and {@code entry_latency_daily}), inside the
  * transaction that inserts them (see {@link LedgerStore}): the batch is summed in memory first, so a batch of 5,000 rows
  * is a few dozen upserts. Only rows the insert really added are summed, so a batch written again after a commit whose
  * answer was lost does not count twice.
  */
 final class RollupWriter {
-    private static final String UPSERT_DAILY = "INSERT INTO spend_daily (day, key_id, key_alias, model, deployment, model_id, "
-            + "failed, route, cache_status, status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, "
-            + "cache_read_tokens, cache_write_tokens, latency_ms_sum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-            + "ON CONFLICT (day, key_id, key_alias, model, deployment, model_id, failed, route, cache_status, status) DO UPDATE SET "
+    // V4's keys (no model_id): a gateway of an earlier version on the same database upserts these by the same keys
+    private static final String UPSERT_DAILY = "INSERT INTO spend_daily (day, key_id, key_alias, model, deployment, failed, "
+            + "route, cache_status, status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, "
+            + "cache_read_tokens, cache_write_tokens, latency_ms_sum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            + "ON CONFLICT (day, key_id, key_alias, model, deployment, failed, route, cache_status, status) DO UPDATE SET "
             + "requests = spend_daily.requests + excluded.requests, cost_nanos = spend_daily.cost_nanos + excluded.cost_nanos, "
             + "saved_nanos = spend_daily.saved_nanos + excluded.saved_nanos, "
             + "prompt_tokens = spend_daily.prompt_tokens + excluded.prompt_tokens, "
@@ -25,9 +27,15 @@ final class RollupWriter {
             + "cache_read_tokens = spend_daily.cache_read_tokens + excluded.cache_read_tokens, "
             + "cache_write_tokens = spend_daily.cache_write_tokens + excluded.cache_write_tokens, "
             + "latency_ms_sum = spend_daily.latency_ms_sum + excluded.latency_ms_sum";
-    private static final String UPSERT_LATENCY = "INSERT INTO latency_daily (day, deployment, model_id, bucket, requests) "
+    private static final String UPSERT_LATENCY = "INSERT INTO latency_daily (day, deployment, bucket, requests) VALUES (?,?,?,?) "
+            + "ON CONFLICT (day, deployment, bucket) DO UPDATE SET requests = latency_daily.requests + excluded.requests";
+    // V23's per-entry rollups (model_id: the entry's model_info.id, '' without one)
+    private static final String UPSERT_ENTRY = "INSERT INTO entry_daily (day, deployment, model_id, status, requests) "
+            + "VALUES (?,?,?,?,?) ON CONFLICT (day, deployment, model_id, status) DO UPDATE SET "
+            + "requests = entry_daily.requests + excluded.requests";
+    private static final String UPSERT_ENTRY_LATENCY = "INSERT INTO entry_latency_daily (day, deployment, model_id, bucket, requests) "
             + "VALUES (?,?,?,?,?) ON CONFLICT (day, deployment, model_id, bucket) DO UPDATE SET "
-            + "requests = latency_daily.requests + excluded.requests";
+            + "requests = entry_latency_daily.requests + excluded.requests";
     private static final String UPSERT_TEAM = "INSERT INTO team_daily (day, team_id, requests, cost_nanos, prompt_tokens, "
             + "completion_tokens) VALUES (?,?,?,?,?,?) ON CONFLICT (day, team_id) DO UPDATE SET "
             + "requests = team_daily.requests + excluded.requests, cost_nanos = team_daily.cost_nanos + excluded.cost_nanos, "
@@ -41,6 +49,8 @@ final class RollupWriter {
     private record LatencyKey(long day, String deployment, String modelId) {}
 
     private record TeamKey(long day, String teamId) {}
+
+    private record EntryKey(long day, String deployment, String modelId, int status) {}
 
     private RollupWriter() {}
 
@@ -108,28 +118,51 @@ final class RollupWriter {
                 ps.setString(3, k.keyAlias());
                 ps.setString(4, k.model());
                 ps.setString(5, k.deployment());
-                ps.setString(6, k.modelId());
-                ps.setInt(7, k.failed());
-                ps.setString(8, k.route());
-                ps.setString(9, k.cacheStatus());
-                ps.setInt(10, k.status());
+                // the entry is not in V4's key: groups that differ only by it add into one row, upsert after upsert
+                ps.setInt(6, k.failed());
+                ps.setString(7, k.route());
+                ps.setString(8, k.cacheStatus());
+                ps.setInt(9, k.status());
                 long[] sums = e.getValue();
-                for (int i = 0; i < sums.length; i++) ps.setLong(11 + i, sums[i]);
+                for (int i = 0; i < sums.length; i++) ps.setLong(10 + i, sums[i]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        Map<EntryKey, long[]> entries = new LinkedHashMap<>();
+        for (Map.Entry<DailyKey, long[]> e : daily.entrySet()) {
+            DailyKey k = e.getKey();
+            entries.computeIfAbsent(new EntryKey(k.day(), k.deployment(), k.modelId(), k.status()), x -> new long[1])[0] += e.getValue()[0];
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_ENTRY)) {
+            for (Map.Entry<EntryKey, long[]> e : entries.entrySet()) {
+                ps.setLong(1, e.getKey().day());
+                ps.setString(2, e.getKey().deployment());
+                ps.setString(3, e.getKey().modelId());
+                ps.setInt(4, e.getKey().status());
+                ps.setLong(5, e.getValue()[0]);
                 ps.addBatch();
             }
             ps.executeBatch();
         }
         if (latency.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_LATENCY)) {
+        // each entry's histogram as it is, and summed over the entries of a deployment for V4's table
+        writeLatency(c, UPSERT_ENTRY_LATENCY, latency, true);
+        writeLatency(c, UPSERT_LATENCY, latency, false);
+    }
+
+    private static void writeLatency(Connection c, String sql, Map<LatencyKey, long[]> latency, boolean perEntry) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Map.Entry<LatencyKey, long[]> e : latency.entrySet()) {
                 long[] counts = e.getValue();
                 for (int b = 0; b < counts.length; b++) {
                     if (counts[b] == 0) continue;
-                    ps.setLong(1, e.getKey().day());
-                    ps.setString(2, e.getKey().deployment());
-                    ps.setString(3, e.getKey().modelId());
-                    ps.setInt(4, b);
-                    ps.setLong(5, counts[b]);
+                    int i = 1;
+                    ps.setLong(i++, e.getKey().day());
+                    ps.setString(i++, e.getKey().deployment());
+                    if (perEntry) ps.setString(i++, e.getKey().modelId());
+                    ps.setInt(i++, b);
+                    ps.setLong(i, counts[b]);
                     ps.addBatch();
                 }
             }

@@ -18,17 +18,22 @@ public final class SpendRollups {
      * One rollup row: the sums of the ledger rows of one UTC day (days since the epoch) with these values. Text fields
      * are "" where the ledger has none.
      *
-     * @param deployment the deployment, {@code provider/model}
-     * @param modelId    the deployment entry's {@code model_info.id}, "" without one (and on rows before migration V23)
+     * @param deployment the deployment, {@code provider/model} (its entries together: see {@link EntryDaily})
      * @param failed true for failed attempts before a served call (attempt > 0), false for served calls (attempt 0)
      */
-    public record Daily(long day, String keyId, String keyAlias, String model, String deployment, String modelId,
+    public record Daily(long day, String keyId, String keyAlias, String model, String deployment,
                         boolean failed, String route, String cacheStatus, int status, long requests, long costNanos, long savedNanos,
                         long promptTokens, long completionTokens, long cacheReadTokens, long cacheWriteTokens,
                         long latencyMsSum) {
         /** Whether these are failed attempts to count (not a client's leaving: {@link FailedAttempts}). */
         public boolean failedAttempt() { return FailedAttempts.counts(failed, status); }
     }
+
+    /**
+     * One row of {@code entry_daily} (V23): the calls and attempts of one deployment entry with one status on one UTC
+     * day; {@code modelId} is the entry's {@code model_info.id}, "" without one (and for the rows before V23).
+     */
+    public record EntryDaily(long day, String deployment, String modelId, int status, long requests) {}
 
     /** One row of {@code team_daily}: a team's served calls, cost and tokens on one UTC day. */
     public record TeamDaily(long day, String teamId, long requests, long costNanos, long promptTokens, long completionTokens) {}
@@ -49,7 +54,7 @@ public final class SpendRollups {
         ledger.flush();
         return db.transaction(c -> {
             List<Daily> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT day, key_id, key_alias, model, deployment, model_id, failed, route, "
+            try (PreparedStatement ps = c.prepareStatement("SELECT day, key_id, key_alias, model, deployment, failed, route, "
                     + "cache_status, status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, "
                     + "cache_read_tokens, cache_write_tokens, latency_ms_sum FROM spend_daily WHERE day >= ? AND day < ?")) {
                 ps.setLong(1, fromDay);
@@ -57,9 +62,27 @@ public final class SpendRollups {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Daily(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getString(6), rs.getInt(7) != 0, rs.getString(8), rs.getString(9), rs.getInt(10), rs.getLong(11),
-                                rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17),
-                                rs.getLong(18)));
+                                rs.getInt(6) != 0, rs.getString(7), rs.getString(8), rs.getInt(9), rs.getLong(10), rs.getLong(11),
+                                rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Every per-entry row of the days {@code [fromDay, toDay)} (V23's {@code entry_daily}). */
+    public List<EntryDaily> entryDaily(long fromDay, long toDay) {
+        ledger.flush();
+        return db.transaction(c -> {
+            List<EntryDaily> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT day, deployment, model_id, status, requests FROM entry_daily "
+                    + "WHERE day >= ? AND day < ?")) {
+                ps.setLong(1, fromDay);
+                ps.setLong(2, toDay);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new EntryDaily(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5)));
                     }
                 }
             }
@@ -101,7 +124,7 @@ public final class SpendRollups {
         ledger.flush();
         return db.transaction(c -> {
             Map<Entry, long[]> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT deployment, model_id, bucket, SUM(requests) FROM latency_daily "
+            try (PreparedStatement ps = c.prepareStatement("SELECT deployment, model_id, bucket, SUM(requests) FROM entry_latency_daily "
                     + "WHERE day >= ? AND day < ? GROUP BY deployment, model_id, bucket ORDER BY deployment, model_id, bucket")) {
                 ps.setLong(1, fromDay);
                 ps.setLong(2, toDay);

@@ -34,6 +34,10 @@ public abstract class SseRelay implements ChatStream {
     private boolean pausedEarly;
     /** The upstream's body ended before {@link #start} (its handlers can no longer be set). */
     private boolean endedEarly;
+    /** Who waits for the first event ({@link #awaitFirstEvent}) until it is told; null when nobody waits. */
+    private java.util.function.Consumer<GatewayException> awaiting;
+    /** Frames the held body bytes while the first event is awaited; a framing of its own, start() frames them again. */
+    private Framing peek;
 
     /** @param scrubber every event's data is scanned for key runs before the subclass reads it */
     protected SseRelay(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber) {
@@ -58,10 +62,125 @@ public abstract class SseRelay implements ChatStream {
     private void early(Buffer piece) {
         if (early == null) early = new ArrayList<>(2);
         early.add(piece);
+        if (awaiting != null) { // read on (held all the same) until the first event is here
+            if (silence != null) silence.touch();
+            peekAt(piece);
+            return;
+        }
         if (!pausedEarly) {
             pausedEarly = true;
             upstream.pause();
         }
+    }
+
+    /**
+     * Waits for the upstream's first event before the stream counts as answered (see {@link ChatStream#awaitFirstEvent}):
+     * the body is read (and held, in order, for {@link #start}) until one whole event is framed; an error as that event
+     * ({@link #firstEventError}), a body that ends or breaks first, or {@code stream_timeout} of silence is the
+     * attempt's failure, and the upstream request is reset. Nothing reaches the sink before start: once the first event
+     * is here the upstream is paused, and start frames, decodes (or relays) and delivers it first, as it always did.
+     * The first event of a real provider comes with, or right after, its head, so a healthy stream's first byte to the
+     * client waits for nothing more than that event.
+     */
+    @Override
+    public final void awaitFirstEvent(java.util.function.Consumer<GatewayException> then) {
+        if (sink != null || finished || awaiting != null) { // started or cancelled: nothing to wait for
+            then.accept(null);
+            return;
+        }
+        awaiting = then;
+        peek = framing(this::peeked);
+        if (!endedEarly) {
+            upstream.exceptionHandler(t -> {
+                if (awaiting != null) firstEventFailed((GatewayException) UpstreamErrors.scrubbed(
+                        UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint), scrubber));
+            });
+            upstream.endHandler(v -> {
+                endedEarly = true;
+                if (awaiting != null) firstEventFailed(endedBeforeItsFirstEvent());
+            });
+            if (silence != null) silence.resume(); // the upstream's silence until its first event is bounded as any other
+        }
+        if (early != null) for (Buffer piece : List.copyOf(early)) {
+            if (awaiting == null) break;
+            peekAt(piece);
+        }
+        if (awaiting == null) return;
+        if (endedEarly) firstEventFailed(endedBeforeItsFirstEvent());
+        else if (pausedEarly) { // bytes came before this call and paused it: read on to the first event
+            pausedEarly = false;
+            upstream.resume();
+        }
+    }
+
+    /**
+     * The failure a stream's first event says, or null when it is no error. {@code data} is the event's own copy, its
+     * key runs masked. Called only for an event whose name or bytes mention an error (a cheap scan first: a healthy
+     * first event is not parsed twice). The default: none (the stream's error events fail it after its start).
+     */
+    protected GatewayException firstEventError(String event, byte[] data) { return null; }
+
+    private static final byte[] ERROR = "error".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private void peekAt(Buffer piece) {
+        try {
+            peek.feed(piece);
+        } catch (SseParser.TooLarge e) {
+            firstEventFailed(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent " + e.getMessage()
+                    + "; the gateway stopped reading the stream."));
+        } catch (RuntimeException e) {
+            firstEventFailed(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent a stream frame that"
+                    + " could not be read (" + e.getClass().getSimpleName() + "); the gateway stopped reading the stream."));
+        }
+    }
+
+    private void peeked(String event, byte[] data, int offset, int length) {
+        if (awaiting == null) return; // told already: the rest of this read waits for start
+        GatewayException error = null;
+        if ((event != null && (event.contains("error") || event.startsWith("exception"))) || mentions(data, offset, length, ERROR)) {
+            byte[] copy = java.util.Arrays.copyOfRange(data, offset, offset + length);
+            scrubber.events().scrub(copy, 0, copy.length);
+            error = firstEventError(event, copy);
+        }
+        if (error != null) {
+            firstEventFailed(error);
+            return;
+        }
+        java.util.function.Consumer<GatewayException> then = awaiting;
+        awaiting = null;
+        peek = null;
+        if (silence != null) silence.pause(); // held for start: the gateway's wait, not the upstream's silence
+        if (!pausedEarly) {
+            pausedEarly = true;
+            upstream.pause();
+        }
+        then.accept(null); // last: the caller may start the stream right here (start resumes what this paused)
+    }
+
+    private static boolean mentions(byte[] data, int offset, int length, byte[] word) {
+        outer:
+        for (int i = offset, end = offset + length - word.length; i <= end; i++) {
+            for (int j = 0; j < word.length; j++) if (data[i + j] != word[j]) continue outer;
+            return true;
+        }
+        return false;
+    }
+
+    private GatewayException endedBeforeItsFirstEvent() {
+        return GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " ended the stream before it was complete.");
+    }
+
+    /** The attempt failed before the stream started: told once, the request reset, nothing ever delivered. */
+    private void firstEventFailed(GatewayException e) {
+        java.util.function.Consumer<GatewayException> then = awaiting;
+        if (then == null) return;
+        awaiting = null;
+        peek = null;
+        finished = true;
+        early = null;
+        if (silence != null) silence.pause();
+        upstream.request().reset();
+        then.accept(e);
     }
 
     /** One SSE event from the upstream; implementations call {@link #emit}, {@link #finish} or {@link #fail}. */

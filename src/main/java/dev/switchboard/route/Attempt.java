@@ -50,7 +50,10 @@ final class Attempt implements ServingAttempt {
         state.breaker.succeeded(probe);
     }
 
-    /** It failed before answering. @return true when this failure started a cooldown */
+    /** Whether it is the half-open trial call of a deployment whose cooldown is over. */
+    boolean probe() { return probe; }
+
+    /** It failed before answering. @return true when this failure started a cooldown (a failed trial call's included) */
     boolean failed(Throwable error, FailurePolicy.Verdict verdict, long now) {
         // A timeout is the slowest possible answer: latency-based routing must see it.
         if (error instanceof GatewayException g && g.kind() == ErrorKind.TIMEOUT) {

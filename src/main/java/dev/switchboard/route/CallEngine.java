@@ -422,9 +422,14 @@ final class CallEngine {
                 later(wait, () -> retrySame(attempt.state));
                 return;
             }
-            if (attempt.failed(error, verdict, now)) {
+            if (attempt.failed(error, verdict, now)) { // a new cooldown: the first, or one more after a failed trial call
                 metrics.cooldown(attempt.state.id(), attempt.state.modelId());
-                log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
+                if (attempt.probe()) {
+                    log.warn("deployment {} of '{}' failed its trial call after a cooldown and cools down again after: {}",
+                            attempt.state.id(), group.alias, LogSafe.message(error));
+                } else {
+                    log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
+                }
             }
             long untilAvailable = group.nanosUntilAvailable(facts, now);
             // The group has nothing available now (a cooldown, a 429's retry-after) but the plan has somewhere

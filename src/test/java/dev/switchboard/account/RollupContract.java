@@ -81,12 +81,17 @@ abstract class RollupContract {
     }
 
     private static final String DAILY_FROM_LEDGER = "SELECT ended_at / 86400000, COALESCE(key_id, ''), COALESCE(key_alias, ''), "
-            + "COALESCE(requested_model, ''), COALESCE(deployment, ''), COALESCE(model_id, ''), CASE WHEN attempt > 0 THEN 1 ELSE 0 END, "
-            + "COALESCE(route, ''), COALESCE(cache_status, ''), status, COUNT(*), SUM(cost_nanos), SUM(saved_nanos), SUM(prompt_tokens), "
+            + "COALESCE(requested_model, ''), COALESCE(deployment, ''), CASE WHEN attempt > 0 THEN 1 ELSE 0 END, COALESCE(route, ''), "
+            + "COALESCE(cache_status, ''), status, COUNT(*), SUM(cost_nanos), SUM(saved_nanos), SUM(prompt_tokens), "
             + "SUM(completion_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(COALESCE(latency_ms, 0)) "
-            + "FROM spend_logs GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
-    private static final String DAILY = "SELECT * FROM spend_daily ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
-    private static final String LATENCY = "SELECT day, deployment, model_id, bucket, requests FROM latency_daily ORDER BY 1, 2, 3, 4";
+            + "FROM spend_logs GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+    private static final String DAILY = "SELECT * FROM spend_daily ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+    private static final String LATENCY = "SELECT day, deployment, bucket, requests FROM latency_daily ORDER BY 1, 2, 3";
+    private static final String ENTRY_FROM_LEDGER = "SELECT ended_at / 86400000, COALESCE(deployment, ''), COALESCE(model_id, ''), "
+            + "status, COUNT(*) FROM spend_logs GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
+    private static final String ENTRY = "SELECT day, deployment, model_id, status, requests FROM entry_daily ORDER BY 1, 2, 3, 4";
+    private static final String ENTRY_LATENCY = "SELECT day, deployment, model_id, bucket, requests FROM entry_latency_daily "
+            + "ORDER BY 1, 2, 3, 4";
     private static final String TEAM_FROM_LEDGER = "SELECT ended_at / 86400000, team_id, SUM(CASE WHEN attempt = 0 THEN 1 ELSE 0 END), "
             + "SUM(cost_nanos), SUM(prompt_tokens), SUM(completion_tokens) FROM spend_logs WHERE team_id IS NOT NULL AND in_ledger = TRUE "
             + "GROUP BY 1, 2 ORDER BY 1, 2";
@@ -109,17 +114,22 @@ abstract class RollupContract {
 
     private record LatencyCell(long day, String deployment, String modelId, int bucket) {}
 
-    /** The latency histogram computed in Java straight from the rows, as "day|deployment|model_id|bucket|count|". */
-    static List<String> latencyOf(List<SpendRecord> rows) {
+    /** The per-entry latency histogram computed in Java straight from the rows, as "day|deployment|model_id|bucket|count|". */
+    static List<String> entryLatencyOf(List<SpendRecord> rows) { return latencyOf(rows, true); }
+
+    /** The per-deployment latency histogram (V4's table), as "day|deployment|bucket|count|". */
+    static List<String> latencyOf(List<SpendRecord> rows) { return latencyOf(rows, false); }
+
+    private static List<String> latencyOf(List<SpendRecord> rows, boolean perEntry) {
         java.util.TreeMap<LatencyCell, Long> m = new java.util.TreeMap<>(java.util.Comparator.comparingLong(LatencyCell::day)
                 .thenComparing(LatencyCell::deployment).thenComparing(LatencyCell::modelId).thenComparingInt(LatencyCell::bucket));
         for (SpendRecord r : rows) {
             if (!RollupWriter.countsForLatency(r)) continue;
-            m.merge(new LatencyCell(r.endedAt() / DAY, r.deployment(), r.modelId(),
+            m.merge(new LatencyCell(r.endedAt() / DAY, r.deployment(), perEntry ? r.modelId() : "",
                     LatencyBuckets.bucketOf(RollupWriter.modelLatencyMs(r))), 1L, Long::sum);
         }
         List<String> out = new ArrayList<>();
-        m.forEach((k, v) -> out.add(k.day() + "|" + k.deployment() + "|" + k.modelId() + "|" + k.bucket() + "|" + v + "|"));
+        m.forEach((k, v) -> out.add(k.day() + "|" + k.deployment() + "|" + (perEntry ? k.modelId() + "|" : "") + k.bucket() + "|" + v + "|"));
         return out;
     }
 
@@ -135,6 +145,8 @@ abstract class RollupContract {
             List<String> daily = query(db, DAILY);
             assertThat(daily).hasSizeGreaterThan(100).isEqualTo(query(db, DAILY_FROM_LEDGER));
             assertThat(query(db, LATENCY)).isNotEmpty().isEqualTo(latencyOf(rows));
+            assertThat(query(db, ENTRY)).isNotEmpty().isEqualTo(query(db, ENTRY_FROM_LEDGER));
+            assertThat(query(db, ENTRY_LATENCY)).isNotEmpty().isEqualTo(entryLatencyOf(rows));
             assertThat(query(db, TEAM)).hasSizeGreaterThanOrEqualTo(10).isEqualTo(query(db, TEAM_FROM_LEDGER));
             SpendRollups rollups = new SpendRollups(db, ledger);
             long cost = rollups.daily(0, Long.MAX_VALUE).stream().mapToLong(SpendRollups.Daily::costNanos).sum();
@@ -168,6 +180,8 @@ abstract class RollupContract {
             assertThat(ledger.flush()).isTrue();
             assertThat(query(db, DAILY)).hasSizeGreaterThan(100).isEqualTo(query(db, DAILY_FROM_LEDGER));
             assertThat(query(db, LATENCY)).isNotEmpty().isEqualTo(latencyOf(rows));
+            assertThat(query(db, ENTRY)).isNotEmpty().isEqualTo(query(db, ENTRY_FROM_LEDGER));
+            assertThat(query(db, ENTRY_LATENCY)).isNotEmpty().isEqualTo(entryLatencyOf(rows));
             assertThat(query(db, TEAM)).isNotEmpty().isEqualTo(query(db, TEAM_FROM_LEDGER));
             ledger.close();
         }
@@ -253,9 +267,12 @@ abstract class RollupContract {
         assertThat(dailyBefore).hasSizeGreaterThan(50);
         assertThat(latencyBefore).isNotEmpty();
         try (Database db = reopen()) {
-            // the same rows, the entry '' put after the deployment (spend_daily) and before the bucket (latency_daily)
-            assertThat(query(db, DAILY)).isEqualTo(dailyBefore.stream().map(l -> insertField(l, 5, "")).toList());
-            assertThat(query(db, LATENCY)).isEqualTo(latencyBefore.stream().map(l -> insertField(l, 2, "")).toList());
+            // V4's rollups as they were (their keys too: an earlier gateway still upserts them); the per-entry tables
+            // built from them, every row of no entry
+            assertThat(query(db, DAILY)).isEqualTo(dailyBefore);
+            assertThat(query(db, LATENCY)).isEqualTo(latencyBefore);
+            assertThat(query(db, ENTRY)).isEqualTo(query(db, ENTRY_FROM_LEDGER));
+            assertThat(query(db, ENTRY_LATENCY)).isEqualTo(latencyBefore.stream().map(l -> insertField(l, 2, "")).toList());
             assertThat(query(db, "SELECT COUNT(*) FROM spend_logs WHERE model_id IS NOT NULL")).containsExactly("0|");
             SpendLedger ledger = new SpendLedger(db, 60_000);
             SpendReports reports = new SpendReports(db, ledger);
@@ -263,7 +280,7 @@ abstract class RollupContract {
             assertThat(page.total()).isEqualTo(old.size());
             assertThat(page.rows()).allSatisfy(r -> assertThat(r.modelId()).isEmpty());
 
-            // after it: rows naming their entries, on the same days as the old ones, go into the rebuilt tables' keys
+            // after it: rows naming their entries, on the same days as the old ones
             List<SpendRecord> fresh = rows(3_000, 6);
             fresh.forEach(ledger::record);
             assertThat(ledger.flush()).isTrue();
@@ -271,13 +288,34 @@ abstract class RollupContract {
             List<SpendRecord> all = new ArrayList<>(old);
             all.addAll(fresh);
             assertThat(query(db, LATENCY)).isEqualTo(latencyOf(all));
-            assertThat(query(db, "SELECT DISTINCT model_id FROM spend_daily ORDER BY 1")).containsExactly("|", "east|", "m1|", "west|");
+            assertThat(query(db, ENTRY)).isEqualTo(query(db, ENTRY_FROM_LEDGER));
+            assertThat(query(db, ENTRY_LATENCY)).isEqualTo(entryLatencyOf(all));
+            assertThat(query(db, "SELECT DISTINCT model_id FROM entry_daily ORDER BY 1")).containsExactly("|", "east|", "m1|", "west|");
             SpendRollups rollups = new SpendRollups(db, ledger);
             assertThat(rollups.latency(0, Long.MAX_VALUE).keySet()).contains(new SpendRollups.Entry("openai/model-0", "east"),
                     new SpendRollups.Entry("openai/model-0", "west"), new SpendRollups.Entry("openai/model-0", ""));
             SpendRecord named = fresh.stream().filter(r -> r.modelId().equals("west")).findFirst().orElseThrow();
             assertThat(reports.request(named.requestId())).filteredOn(r -> r.attempt() == named.attempt())
                     .singleElement().satisfies(r -> assertThat(r.modelId()).isEqualTo("west"));
+
+            // a gateway of the version before V23 on the same database: its writer's upserts (V22's SQL, by V4's keys)
+            // still work, so its ledger batches are not refused while the fleet is upgraded (review finding 1)
+            db.transaction(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("INSERT INTO spend_daily (day, key_id, key_alias, model, deployment, failed, route, cache_status, "
+                            + "status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, cache_read_tokens, "
+                            + "cache_write_tokens, latency_ms_sum) VALUES (20000, 'k', 'a', 'm', 'openai/model-0', 0, 'primary', "
+                            + "'miss', 200, 1, 1, 0, 1, 1, 0, 0, 1) ON CONFLICT (day, key_id, key_alias, model, deployment, "
+                            + "failed, route, cache_status, status) DO UPDATE SET requests = spend_daily.requests + excluded.requests");
+                    st.execute("INSERT INTO latency_daily (day, deployment, bucket, requests) VALUES (20000, 'openai/model-0', 3, 1) "
+                            + "ON CONFLICT (day, deployment, bucket) DO UPDATE SET requests = latency_daily.requests + excluded.requests");
+                    st.execute("INSERT INTO spend_logs (request_id, attempt, started_at, ended_at, call_type, status, "
+                            + "prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, "
+                            + "usage_estimated, cost_nanos, saved_nanos, priced) VALUES ('req_old_writer', 0, 1, 2, 'chat', 200, "
+                            + "1, 1, 0, 0, 0, FALSE, 1, 0, TRUE)");
+                }
+                return null;
+            });
             ledger.close();
         }
     }

@@ -360,6 +360,9 @@ class AnthropicIT {
         long called = anthropic.messages().create(com.anthropic.models.messages.MessageCreateParams.builder().model("claude")
                 .maxTokens(20).system("Be brief.").addUserMessage("abcd".repeat(100)).build()).usage().inputTokens();
         assertThat(count.inputTokens()).as("the count a call's usage has").isEqualTo(called);
+        long withoutSystem = anthropic.messages().countTokens(com.anthropic.models.messages.MessageCountTokensParams.builder()
+                .model("claude").addUserMessage("abcd".repeat(100)).build()).inputTokens();
+        assertThat(count.inputTokens()).as("the system prompt counts, as Anthropic counts it").isGreaterThan(withoutSystem);
         HttpResponse<String> raw = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
                 "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "anthropic-version", "2023-06-01");
         assertThat(raw.headers().firstValue("x-switchboard-token-count")).hasValue("provider");

@@ -2,6 +2,7 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.support.Admin;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,7 @@ abstract class ResponsesAcrossGatewaysContract {
 
     private static final int ROUNDS = 40;
 
-    private String yaml() {
+    String yaml() {
         return TestGateway.simModels("gpt=gpt-4o-mini") + """
                 general_settings:
                   master_key: os.environ/MASTER_KEY
@@ -107,6 +108,52 @@ abstract class ResponsesAcrossGatewaysContract {
             // the real one reads on both
             assertThat(Http.get(b.v1() + "/responses/" + id, TestGateway.MASTER_KEY).statusCode()).isEqualTo(200);
             assertThat(Http.get(a.v1() + "/responses/" + id, TestGateway.MASTER_KEY).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** A GET of a made-up recent id: its status and how long it took (ms). */
+    static long[] getForged(TestGateway gw, String key) {
+        String forged = dev.switchboard.pipeline.ResponseIds.create(System.currentTimeMillis());
+        long s = System.nanoTime();
+        int status = Http.get(gw.v1() + "/responses/" + forged, key).statusCode();
+        return new long[] {status, (System.nanoTime() - s) / 1_000_000};
+    }
+
+    /**
+     * One key's GETs of made-up recent ids (free: no budget, no rpm) hold at most 4 of the 32 waiting slots, so another
+     * key's miss still waits the 500 ms for another gateway's write (review finding 3: one key could hold all 32, and
+     * every other key's cross-gateway miss was a 404 at once).
+     */
+    @Test
+    void oneKeysMadeUpIdsLeaveTheWaitToOtherKeys() throws Exception {
+        try (TestGateway b = TestGateway.start(yaml())) {
+            String flooder = Admin.ok(Http.post(b.baseUrl() + "/key/generate", TestGateway.MASTER_KEY, "{\"key_alias\":\"flooder\"}"))
+                    .getString("key");
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(48);
+            try {
+                List<java.util.concurrent.Future<long[]>> flood = new ArrayList<>();
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                for (int i = 0; i < 48; i++) {
+                    flood.add(pool.submit(() -> {
+                        go.await();
+                        return getForged(b, flooder);
+                    }));
+                }
+                go.countDown();
+                Thread.sleep(150); // the flood's misses are waiting now
+                long[] other = getForged(b, TestGateway.MASTER_KEY);
+                assertThat(other[0]).isEqualTo(404);
+                assertThat(other[1]).as("another key's miss still waits for another gateway's write").isGreaterThanOrEqualTo(400);
+                int fast = 0;
+                for (var f : flood) {
+                    long[] r = f.get();
+                    assertThat(r[0]).isEqualTo(404);
+                    if (r[1] < 250) fast++;
+                }
+                assertThat(fast).as("the flooding key's misses beyond its 4 slots are answered at once").isPositive();
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 }

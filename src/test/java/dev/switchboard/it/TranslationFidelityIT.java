@@ -219,6 +219,31 @@ class TranslationFidelityIT {
                 .getInteger("thinkingBudget")).isEqualTo(1024);
     }
 
+    /**
+     * LiteLLM's reasoning_effort "disable" (thinking budget 0) is "none" on every provider: no thinking on Claude (as
+     * before the values were checked), Gemini's thinking off, and OpenAI-style services sent the "none" they take,
+     * never a "disable" they would refuse.
+     */
+    @Test
+    void litellmsDisableIsNoneOnEveryProvider() {
+        String body = "{\"model\":\"%s\",\"reasoning_effort\":\"disable\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        HttpResponse<String> claude = chat(body.formatted("claude"));
+        assertThat(claude.statusCode()).as(claude.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().containsKey("thinking")).as("no thinking").isFalse();
+        HttpResponse<String> gemini = chat(body.formatted("gemini"));
+        assertThat(gemini.statusCode()).as(gemini.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getJsonObject("thinkingConfig")
+                .getInteger("thinkingBudget")).isEqualTo(0);
+        for (String alias : new String[] {"gpt", "o4"}) {
+            HttpResponse<String> r = chat(body.formatted(alias));
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+            assertThat(gw.simulator.last().body().getString("reasoning_effort")).as(alias).isEqualTo("none");
+        }
+        HttpResponse<String> streamed = chat(body.formatted("gpt").replace("{\"model\"", "{\"stream\":true,\"model\""));
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getString("reasoning_effort")).isEqualTo("none");
+    }
+
     /** Bedrock has no tool_choice none: without tool blocks in the conversation, the tools are left out instead; with them, refused or dropped. */
     @Test
     void bedrocksNoneLeavesTheToolsOut() {

@@ -55,7 +55,7 @@ final class DashboardFigures {
         out.set("keys", keys(all, monthStart.toEpochDay(), apps));
         out.set("cache", cache(rows));
         out.set("fallback", fallbackShare(rows, apps));
-        out.set("errors", errors(rows, from, days));
+        out.set("errors", errors(rollups.entryDaily(from, today + 1), from, days));
         out.set("latency", latency(rollups.latency(from, today + 1)));
         out.put("month_start", monthStart.toString());
         out.set("global_budget", GlobalBudgetFigure.of(gateway.globalBudget()));
@@ -250,12 +250,12 @@ final class DashboardFigures {
      * an error, but for the calls a client left (499). A 429 puts its deployment in cooldown at once, so those are counted apart; cooldowns since the
      * gateway started come from the router's counter.
      */
-    private ObjectNode errors(List<Daily> rows, long from, int days) {
+    private ObjectNode errors(List<SpendRollups.EntryDaily> rows, long from, int days) {
         // per deployment entry: two entries of one provider/model apart by their model_info.id ("" for none)
         Map<SpendRollups.Entry, long[]> perDeployment = new TreeMap<>(ENTRY_ORDER);
         Map<SpendRollups.Entry, Map<Integer, Long>> byStatus = new TreeMap<>(ENTRY_ORDER);
         long rateLimited = 0, total = 0;
-        for (Daily d : rows) {
+        for (SpendRollups.EntryDaily d : rows) {
             // 499: the client hung up, which says nothing about the provider
             if (d.status() < 400 || d.status() == 499) continue;
             var dep = new SpendRollups.Entry(d.deployment().isEmpty() ? "(none)" : d.deployment(), d.modelId());

@@ -54,6 +54,13 @@ final class AnthropicStream extends SseRelay {
     @Override
     public Usage usageSoFar() { return startUsage; }
 
+    /** An {@code error} event (an overload, most often) in place of {@code message_start}: the attempt's failure. */
+    @Override
+    protected dev.switchboard.model.GatewayException firstEventError(String event, byte[] data) {
+        JsonNode n = Json.readOrNull(data);
+        return n != null && n.path("error").isObject() ? AnthropicErrorDecoder.midStream(n, deploymentId, secret) : null;
+    }
+
     /**
      * To an Anthropic-dialect client a text delta (most of a stream's events) is relayed as the upstream sent it, read
      * only by {@link AnthropicDeltaScan}; every other event, and a delta whose text continues a key run, goes through the

@@ -98,17 +98,30 @@ final class BedrockStream extends SseRelay {
         return v == null ? "" : v.getString();
     }
 
+    /** An exception or error frame ({@code throttlingException}, …) in place of {@code messageStart}: the attempt's failure. */
     @Override
-    protected void onEvent(String event, byte[] data) {
-        if (event.startsWith(EXCEPTION)) {
-            fail(BedrockErrorDecoder.midStream(event.substring(EXCEPTION.length()), data, deploymentId, secret));
-            return;
-        }
+    protected dev.switchboard.model.GatewayException firstEventError(String event, byte[] data) {
+        return errorOf(event, data);
+    }
+
+    /** The failure an exception or error frame says; null for any other event. */
+    private dev.switchboard.model.GatewayException errorOf(String event, byte[] data) {
+        if (event == null) return null;
+        if (event.startsWith(EXCEPTION)) return BedrockErrorDecoder.midStream(event.substring(EXCEPTION.length()), data, deploymentId, secret);
         if (event.startsWith(ERROR)) {
             String rest = event.substring(ERROR.length());
             int colon = rest.indexOf(':');
-            fail(BedrockErrorDecoder.midStream(colon < 0 ? rest : rest.substring(0, colon),
-                    (colon < 0 ? "" : rest.substring(colon + 1)).getBytes(StandardCharsets.UTF_8), deploymentId, secret));
+            return BedrockErrorDecoder.midStream(colon < 0 ? rest : rest.substring(0, colon),
+                    (colon < 0 ? "" : rest.substring(colon + 1)).getBytes(StandardCharsets.UTF_8), deploymentId, secret);
+        }
+        return null;
+    }
+
+    @Override
+    protected void onEvent(String event, byte[] data) {
+        dev.switchboard.model.GatewayException error = errorOf(event, data);
+        if (error != null) {
+            fail(error);
             return;
         }
         JsonNode n = json(data);

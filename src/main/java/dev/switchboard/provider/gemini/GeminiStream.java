@@ -61,6 +61,13 @@ final class GeminiStream extends SseRelay {
         this.asked = Math.max(1, asked);
     }
 
+    /** An {@code {"error":…}} chunk (UNAVAILABLE, RESOURCE_EXHAUSTED, …) in place of the first candidate: the attempt's failure. */
+    @Override
+    protected dev.switchboard.model.GatewayException firstEventError(String event, byte[] data) {
+        JsonNode n = dev.switchboard.provider.Json.readOrNull(data);
+        return n != null && n.has("error") ? GeminiErrorDecoder.inStream(n, deploymentId, secret) : null;
+    }
+
     @Override
     protected void onEvent(String event, byte[] data) {
         JsonNode n = json(data);

@@ -36,6 +36,8 @@ final class OpenAiRequestEncoder {
     private final byte[] modelMember;
     /** {@link #reasoningModel()}, decided once: the model name does not change. */
     private final boolean reasoning;
+    /** The model as the service knows it ({@link ReasoningModels#wireName}: an Azure name without LiteLLM's o_series/). */
+    private final String model;
 
     OpenAiRequestEncoder(Deployment deployment, OpenAiFlavor flavor) {
         this.deployment = deployment;
@@ -43,14 +45,15 @@ final class OpenAiRequestEncoder {
         this.flavor = flavor;
         this.wire = flavor.wire();
         this.relayable = wire.relayable();
+        this.model = ReasoningModels.wireName(deployment);
         byte[] m = Json.write(g -> {
             g.writeStartObject();
-            g.writeStringField("model", deployment.model());
+            g.writeStringField("model", model);
             g.writeEndObject();
         }).getBytes();
         this.modelMember = java.util.Arrays.copyOf(m, m.length - 1);
-        String model = deployment.model();
-        this.reasoning = model.startsWith("o1") || model.startsWith("o3") || model.startsWith("o4") || model.startsWith("gpt-5");
+        // by model_info.base_model when set (an azure/ deployment is named by its user), or LiteLLM's azure/o_series/
+        this.reasoning = ReasoningModels.reasoning(deployment);
     }
 
     Buffer chat(ChatRequest r, boolean stream) {
@@ -128,7 +131,7 @@ final class OpenAiRequestEncoder {
     Buffer canonical(ChatRequest r, boolean stream) {
         return Json.write(g -> {
             g.writeStartObject();
-            g.writeStringField("model", deployment.model());
+            g.writeStringField("model", model);
             g.writeArrayFieldStart("messages");
             // A part we could not translate is passed on as the client wrote it when the client speaks OpenAI's
             // dialect (the server may know it); an Anthropic-shaped block would only confuse an OpenAI-style server.
@@ -496,7 +499,7 @@ final class OpenAiRequestEncoder {
     Buffer embeddings(EmbeddingRequest r) {
         return Json.write(g -> {
             g.writeStartObject();
-            g.writeStringField("model", deployment.model());
+            g.writeStringField("model", model);
             g.writeFieldName("input");
             g.writeTree(r.input());
             Json.writeIfNotNull(g, "encoding_format", r.encodingFormat());

@@ -60,6 +60,13 @@ final class OpenAiStream extends SseRelay {
         onEvent(event, data, 0, data.length);
     }
 
+    /** An {@code {"error":…}} chunk in place of the first chunk: the attempt's failure. */
+    @Override
+    protected GatewayException firstEventError(String event, byte[] data) {
+        com.fasterxml.jackson.databind.JsonNode n = dev.switchboard.provider.Json.readOrNull(data);
+        return n != null && n.hasNonNull("error") ? OpenAiErrorDecoder.midStream(n.get("error"), deploymentId, secret) : null;
+    }
+
     /**
      * The failure a finish reason said ({@link FinishReasons.Failed}), held until the usage the server sends after it
      * (OpenAI's order: the finishing chunk, then the usage chunk): the provider bills the failed generation, so the call

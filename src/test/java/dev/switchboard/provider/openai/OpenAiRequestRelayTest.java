@@ -201,6 +201,31 @@ class OpenAiRequestRelayTest {
         assertThat(ENCODERS.get(0).relay(r, false).toString()).contains("\"max_tokens\" : 100");
     }
 
+    /**
+     * An Azure deployment named by its user is a reasoning model by its model_info.base_model, or by LiteLLM's
+     * o_series/ marker (stripped from the model member): the relay renames max_tokens for it as for o3-mini, and
+     * stays JSON-equal to the canonical encoding (review finding 4).
+     */
+    @Test
+    void theRelayRenamesTheOutputLimitForAnAzureReasoningDeploymentNamedByItsUser() throws Exception {
+        ChatRequest r = decode("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":100}");
+        for (Deployment d : List.of(
+                new Deployment("a", "azure", "my-o3", null, null, null, null, null, Map.of(), Map.of(),
+                        Map.of("base_model", "azure/o3-mini"), 1, Map.of()),
+                new Deployment("a", "azure", "o_series/my-o3", null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1, Map.of()))) {
+            OpenAiRequestEncoder azure = new OpenAiRequestEncoder(d, OpenAiFlavor.CORE.get("openai"));
+            for (boolean stream : new boolean[] {false, true}) {
+                Buffer relay = azure.relay(r, stream);
+                assertThat(relay).as(d.model()).isNotNull();
+                JsonNode sent = M.readTree(relay.getBytes());
+                assertThat(sent.get("max_completion_tokens").asInt()).as(d.model()).isEqualTo(100);
+                assertThat(sent.has("max_tokens")).isFalse();
+                assertThat(sent.get("model").asText()).isEqualTo("my-o3");
+                assertThat(sent.equals(OpenAiRequestRelayTest::compare, M.readTree(azure.canonical(r, stream).getBytes()))).isTrue();
+            }
+        }
+    }
+
     /** Random bodies from pieces the canonical path keeps and pieces it changes, in random order and spacing. */
     @Test
     void randomBodies() throws Exception {
