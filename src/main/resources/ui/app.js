@@ -46,6 +46,8 @@ function usd(n) {
   return (v < 0 ? '-$' + text.slice(1) : '$' + text);
 }
 const pct = (x) => (x * 100).toFixed(1) + '%';
+// a deployment entry: its provider/model, and its model_info.id when it has one (two entries of one provider/model apart)
+const entryName = (x) => x.model_id ? x.deployment + ' [' + x.model_id + ']' : x.deployment;
 
 function chart(id, option) {
   const node = document.getElementById(id);
@@ -135,16 +137,17 @@ async function loadOverview() {
     el('td', {}, f.app), el('td', {}, f.requests), el('td', {}, f.fallbacks), el('td', {}, pct(f.share)),
     el('td', {}, Object.entries(f.reasons).map(([r, n]) => r + ': ' + n).join(', ')))) : [empty(5, 'No calls.')]);
 
-  // Latency per model
+  // Latency per deployment entry: two entries of one provider/model are named by their model_info.id
   const lat = o.latency;
   const ms = (v) => typeof v === 'number' ? v : null;
   chart('chart-latency', {
     tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 190, right: 24, top: 30, bottom: 30 },
-    yAxis: { type: 'category', data: lat.map((l) => l.deployment), axisLabel: truncated(180) }, xAxis: { type: 'value', name: 'ms' },
+    yAxis: { type: 'category', data: lat.map(entryName), axisLabel: truncated(180) }, xAxis: { type: 'value', name: 'ms' },
     series: [{ name: 'p50', type: 'bar', data: lat.map((l) => ms(l.p50_ms)) }, { name: 'p95', type: 'bar', data: lat.map((l) => ms(l.p95_ms)) }],
   });
-  fill('table-latency', lat.length ? lat.map((l) => el('tr', { 'data-deployment': l.deployment, 'data-requests': l.requests, 'data-p50': l.p50_ms, 'data-p95': l.p95_ms },
-    el('td', {}, l.deployment), el('td', {}, l.requests), el('td', {}, l.p50_ms), el('td', {}, l.p95_ms)))
+  fill('table-latency', lat.length ? lat.map((l) => el('tr', { 'data-deployment': l.deployment, 'data-model-id': l.model_id || '',
+    'data-requests': l.requests, 'data-p50': l.p50_ms, 'data-p95': l.p95_ms },
+    el('td', {}, entryName(l)), el('td', {}, l.requests), el('td', {}, l.p50_ms), el('td', {}, l.p95_ms)))
     : [empty(4, 'No upstream call yet.')]);
 
   // Provider errors per day (stacked by deployment), cooldowns since start
@@ -152,20 +155,16 @@ async function loadOverview() {
   chart('chart-errors', {
     tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 50, right: 16, top: 36, bottom: 40 },
     xAxis: { type: 'category', data: days.map((d) => d.slice(5)) }, yAxis: { type: 'value', name: 'errors', minInterval: 1 },
-    series: errs.series.map((s) => ({ name: s.deployment, type: 'bar', stack: 'errors', data: s.counts })),
+    series: errs.series.map((s) => ({ name: entryName(s), type: 'bar', stack: 'errors', data: s.counts })),
   });
-  // per deployment: the cooldowns of all its entries, and each entry's by its model_info.id when there are several
-  const cooldowns = {};
-  for (const c of errs.cooldowns_since_start) (cooldowns[c.deployment] = cooldowns[c.deployment] || []).push(c);
-  const cooldownText = (d) => {
-    const list = cooldowns[d] || [];
-    const total = list.reduce((n, c) => n + c.count, 0);
-    const named = list.filter((c) => c.model_id);
-    return String(total) + (named.length ? ' (' + named.map((c) => c.model_id + ' ×' + c.count).join(', ') + ')' : '');
-  };
-  fill('table-errors', errs.series.length ? errs.series.map((s) => el('tr', { 'data-deployment': s.deployment, 'data-errors': s.total },
-    el('td', {}, s.deployment), el('td', {}, s.total), el('td', {}, Object.entries(s.by_status).map(([k, v]) => k + ' ×' + v).join(', ')),
-    el('td', { 'data-cooldowns': cooldownText(s.deployment) }, cooldownText(s.deployment)))) : [empty(4, 'No provider error in 30 days.')]);
+  // per deployment entry (a row per model_info.id): the cooldowns of that entry since the gateway started
+  const cooldownText = (s) => String(errs.cooldowns_since_start
+    .filter((c) => c.deployment === s.deployment && (c.model_id || '') === (s.model_id || ''))
+    .reduce((n, c) => n + c.count, 0));
+  fill('table-errors', errs.series.length ? errs.series.map((s) => el('tr', { 'data-deployment': s.deployment,
+    'data-model-id': s.model_id || '', 'data-errors': s.total },
+    el('td', {}, entryName(s)), el('td', {}, s.total), el('td', {}, Object.entries(s.by_status).map(([k, v]) => k + ' ×' + v).join(', ')),
+    el('td', { 'data-cooldowns': cooldownText(s) }, cooldownText(s)))) : [empty(4, 'No provider error in 30 days.')]);
 
   const took = performance.now() - t0;
   $('#load-time').textContent = 'Figures computed in ' + o.compute_ms.toFixed(1) + ' ms on the server; page data loaded and drawn in '
@@ -257,7 +256,7 @@ async function loadRequests() {
   fill('table-requests', r.data.length ? r.data.map((row) => el('tr', { 'data-request-id': row.request_id, class: 'clickable',
     onclick: () => showRequest(row.request_id) },
   el('td', {}, row.endTime.replace('T', ' ').slice(0, 19)), el('td', {}, el('code', {}, row.request_id.slice(0, 18))),
-  el('td', {}, row.app || row.key_alias || row.key_id), el('td', {}, row.model), el('td', {}, row.deployment),
+  el('td', {}, row.app || row.key_alias || row.key_id), el('td', {}, row.model), el('td', {}, row.deployment && entryName(row)),
   el('td', { class: (row.route || '').startsWith('fallback') ? 'warn' : '' }, row.route || (row.attempt > 0 ? 'attempt ' + row.attempt : '')),
   el('td', {}, row.cache_status), el('td', { class: row.status >= 400 ? 'bad' : '' }, row.status),
   el('td', {}, row.prompt_tokens + ' / ' + row.completion_tokens), el('td', {}, usd(row.spend)), el('td', {}, row.latency_ms))) : [empty(11, 'No calls.')]);
@@ -274,7 +273,7 @@ async function showRequest(id) {
   $('#request-detail').hidden = false;
   $('#detail-id').textContent = id;
   fill('table-attempts', d.rows.map((a) => el('tr', { 'data-attempt': a.attempt },
-    el('td', {}, a.attempt === 0 ? 'served' : '#' + a.attempt + ' failed'), el('td', {}, a.deployment), el('td', {}, a.status),
+    el('td', {}, a.attempt === 0 ? 'served' : '#' + a.attempt + ' failed'), el('td', {}, a.deployment && entryName(a)), el('td', {}, a.status),
     el('td', {}, a.error_type), el('td', {}, a.latency_ms), el('td', {}, a.ttft_ms), el('td', {}, a.route), el('td', {}, usd(a.spend)))));
   // The trace view: the request log's row (prompt and completion as the key's log policy keeps them, trace id, TTFT).
   const trace = $('#trace');
@@ -284,14 +283,16 @@ async function showRequest(id) {
       + 'off for its key, past its retention, or not written yet (it is written in batches). The attempts above come from the ledger.'));
     return;
   }
-  const facts = [['trace id', log.trace_id], ['session', log.session_id], ['route', log.route], ['tier', log.tier],
+  const facts = [['call', log.call_type], ['trace id', log.trace_id], ['session', log.session_id], ['route', log.route], ['tier', log.tier],
     ['cache', log.cache_status], ['status', log.status], ['latency', log.latency_ms == null ? '' : log.latency_ms + ' ms'],
     ['time to first token', log.ttft_ms == null ? '' : log.ttft_ms + ' ms'], ['log policy', log.log_policy]];
+  // an embeddings call's prompt is its input, and its completion a summary of its vectors (which are not kept)
+  const embedding = log.call_type === 'embedding';
   trace.replaceChildren(
     el('table', { class: 'facts', 'data-trace': log.trace_id || '' }, ...facts.filter(([, v]) => v !== null && v !== undefined && v !== '')
       .map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, String(v))))),
-    el('h4', {}, 'Prompt'), el('pre', { 'data-trace-prompt': '' }, log.prompt || '(not kept by the log policy)'),
-    el('h4', {}, 'Completion'), el('pre', { 'data-trace-completion': '' }, log.completion || '(not kept by the log policy)'));
+    el('h4', {}, embedding ? 'Input' : 'Prompt'), el('pre', { 'data-trace-prompt': '' }, log.prompt || '(not kept by the log policy)'),
+    el('h4', {}, embedding ? 'Output' : 'Completion'), el('pre', { 'data-trace-completion': '' }, log.completion || '(not kept by the log policy)'));
 }
 
 // ---------------------------------------------------------------- keys

@@ -23,7 +23,7 @@ final class LedgerStore {
     static final String[] COLUMNS = {"request_id", "attempt", "started_at", "ended_at", "key_id", "key_alias",
         "end_user", "call_type", "requested_model", "deployment", "route", "tier", "cache_status", "prompt_tokens",
         "completion_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "usage_estimated", "cost_nanos",
-        "saved_nanos", "priced", "latency_ms", "ttft_ms", "status", "error_type", "team_id", "upstream_ms"};
+        "saved_nanos", "priced", "latency_ms", "ttft_ms", "status", "error_type", "team_id", "upstream_ms", "model_id"};
     private static final String[] ALL_COLUMNS = all();
     /** Insert, or take over a log-only row of the same request and attempt; a ledger row already there stays as it is. */
     private static final String UPSERT = upsert();
@@ -155,7 +155,9 @@ final class LedgerStore {
                 .number(r.promptTokens()).number(r.completionTokens()).number(r.cacheReadTokens()).number(r.cacheWriteTokens())
                 .number(r.reasoningTokens()).flag(r.usageEstimated()).number(r.costNanos()).number(r.savedNanos())
                 .flag(r.priced()).number(r.latencyMs()).number(r.ttftMs()).integer(r.status()).text(cut(r.errorType(), 64))
-                .text(cut(r.team(), 250)).number(r.upstreamMs());
+                .text(cut(r.team(), 250)).number(r.upstreamMs())
+                // "" (an entry without model_info.id) is left NULL: the sparse insert then binds nothing more (V23)
+                .text(r.modelId().isEmpty() ? null : cut(r.modelId(), 255));
         ps.flagIfTrue(log != null);
         if (log != null) log.bind(ps);
         else for (int i = 0; i < LogColumns.NAMES.length; i++) ps.text(null);

@@ -119,6 +119,23 @@ public final class PromptTokens {
         return (int) Math.min(total, Integer.MAX_VALUE);
     }
 
+    /**
+     * The tokens a part that is not text is estimated at, wherever the gateway estimates a prompt (a budget's worst
+     * case, here; {@code count_tokens} answered without the provider): an image, a file or document (a PDF by its
+     * pages, a text document by its size), audio, an Anthropic image or base64 document block written by the client.
+     * An upper estimate per provider, not scaled by a tokenizer factor. -1 for a text part and for a block that is not
+     * media (a document by URL or file id, a block type the gateway does not model): those count as their JSON text.
+     */
+    public static int media(ContentPart part) {
+        return switch (part) {
+            case ContentPart.Text t -> -1;
+            case ContentPart.Image i -> MediaTokens.IMAGE;
+            case ContentPart.File f -> MediaTokens.file(f);
+            case ContentPart.Audio a -> MediaTokens.audio(a);
+            case ContentPart.Other o -> MediaTokens.otherBlock(o);
+        };
+    }
+
     private record Tally(long text, long media) {}
 
     /** Text measured by {@code measure} (tokens or bytes) with the framing constants, and the media estimates. */
@@ -130,17 +147,13 @@ public final class PromptTokens {
             if (m.name() != null) text += PER_NAME + measure.applyAsInt(m.name());
             text += size(measure, m.reasoning()) + size(measure, m.refusal()) + size(measure, m.toolCallId());
             for (ContentPart part : m.content()) {
-                switch (part) {
-                    case ContentPart.Text t -> text += size(measure, t.text());
-                    case ContentPart.Image i -> media += MediaTokens.IMAGE;
-                    case ContentPart.File f -> media += MediaTokens.file(f) + size(measure, f.filename());
-                    case ContentPart.Audio a -> media += MediaTokens.audio(a);
-                    case ContentPart.Other o -> {
-                        int block = MediaTokens.otherBlock(o);
-                        if (block >= 0) media += block;
-                        else text += json(measure, o.raw());
-                    }
+                if (part instanceof ContentPart.Text t) {
+                    text += size(measure, t.text());
+                    continue;
                 }
+                int block = media(part);
+                if (block >= 0) media += block + (part instanceof ContentPart.File f ? size(measure, f.filename()) : 0);
+                else if (part instanceof ContentPart.Other o) text += json(measure, o.raw());
             }
             for (ToolCall call : m.toolCalls()) {
                 text += PER_TOOL_CALL + size(measure, call.id()) + size(measure, call.name()) + size(measure, call.arguments());

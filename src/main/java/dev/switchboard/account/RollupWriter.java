@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adds a batch of ledger rows to the daily rollups ({@code spend_daily}, {@code latency_daily}, {@code team_daily}), inside the
+ * Adds a batch of ledger rows to the daily rollups ({@code spend_daily}, {@code latency_daily}, {@code team_daily}, and
+ * V23's per-entry {@code entry_daily} and {@code entry_latency_daily}), inside the
  * transaction that inserts them (see {@link LedgerStore}): the batch is summed in memory first, so a batch of 5,000 rows
  * is a few dozen upserts. Only rows the insert really added are summed, so a batch written again after a commit whose
  * answer was lost does not count twice.
  */
 final class RollupWriter {
+    // V4's keys (no model_id): a gateway of an earlier version on the same database upserts these by the same keys
     private static final String UPSERT_DAILY = "INSERT INTO spend_daily (day, key_id, key_alias, model, deployment, failed, "
             + "route, cache_status, status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, "
             + "cache_read_tokens, cache_write_tokens, latency_ms_sum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
@@ -27,6 +29,13 @@ final class RollupWriter {
             + "latency_ms_sum = spend_daily.latency_ms_sum + excluded.latency_ms_sum";
     private static final String UPSERT_LATENCY = "INSERT INTO latency_daily (day, deployment, bucket, requests) VALUES (?,?,?,?) "
             + "ON CONFLICT (day, deployment, bucket) DO UPDATE SET requests = latency_daily.requests + excluded.requests";
+    // V23's per-entry rollups (model_id: the entry's model_info.id, '' without one)
+    private static final String UPSERT_ENTRY = "INSERT INTO entry_daily (day, deployment, model_id, status, requests) "
+            + "VALUES (?,?,?,?,?) ON CONFLICT (day, deployment, model_id, status) DO UPDATE SET "
+            + "requests = entry_daily.requests + excluded.requests";
+    private static final String UPSERT_ENTRY_LATENCY = "INSERT INTO entry_latency_daily (day, deployment, model_id, bucket, requests) "
+            + "VALUES (?,?,?,?,?) ON CONFLICT (day, deployment, model_id, bucket) DO UPDATE SET "
+            + "requests = entry_latency_daily.requests + excluded.requests";
     private static final String UPSERT_TEAM = "INSERT INTO team_daily (day, team_id, requests, cost_nanos, prompt_tokens, "
             + "completion_tokens) VALUES (?,?,?,?,?,?) ON CONFLICT (day, team_id) DO UPDATE SET "
             + "requests = team_daily.requests + excluded.requests, cost_nanos = team_daily.cost_nanos + excluded.cost_nanos, "
@@ -34,19 +43,21 @@ final class RollupWriter {
             + "completion_tokens = team_daily.completion_tokens + excluded.completion_tokens";
     static final long DAY_MILLIS = 86_400_000L;
 
-    private record DailyKey(long day, String keyId, String keyAlias, String model, String deployment, int failed,
-                            String route, String cacheStatus, int status) {}
+    private record DailyKey(long day, String keyId, String keyAlias, String model, String deployment, String modelId,
+                            int failed, String route, String cacheStatus, int status) {}
 
-    private record LatencyKey(long day, String deployment) {}
+    private record LatencyKey(long day, String deployment, String modelId) {}
 
     private record TeamKey(long day, String teamId) {}
+
+    private record EntryKey(long day, String deployment, String modelId, int status) {}
 
     private RollupWriter() {}
 
     /** @param rows the rows the batch inserted (each already cut to its column's width) */
     static void add(Connection c, List<SpendRecord> rows) throws SQLException {
         Map<DailyKey, long[]> daily = new LinkedHashMap<>();
-        Map<LatencyKey, long[]> latency = new LinkedHashMap<>(); // per day and deployment, a count per bucket
+        Map<LatencyKey, long[]> latency = new LinkedHashMap<>(); // per day and deployment entry, a count per bucket
         Map<TeamKey, long[]> teams = null; // most gateways have no team: no map
         long[] t = null;
         String prevTeam = null;
@@ -63,7 +74,7 @@ final class RollupWriter {
             if (prev == null || !sameDaily(prev, r) || day != prevDay) {
                 DailyKey k = new DailyKey(day, text(r.keyId()), text(LedgerStore.cut(r.keyAlias(), 255)),
                         text(LedgerStore.cut(r.requestedModel(), 255)), text(LedgerStore.cut(r.deployment(), 255)),
-                        r.attempt() > 0 ? 1 : 0, text(LedgerStore.cut(r.route(), 64)), text(r.cacheStatus()), r.status());
+                        LedgerStore.cut(r.modelId(), 255), r.attempt() > 0 ? 1 : 0, text(LedgerStore.cut(r.route(), 64)), text(r.cacheStatus()), r.status());
                 s = daily.computeIfAbsent(k, x -> new long[8]);
                 buckets = null;
             }
@@ -77,8 +88,8 @@ final class RollupWriter {
             s[7] += r.latencyMs() == null ? 0 : r.latencyMs();
             if (countsForLatency(r)) {
                 if (buckets == null) {
-                    buckets = latency.computeIfAbsent(new LatencyKey(day, text(LedgerStore.cut(r.deployment(), 255))),
-                            x -> new long[LatencyBuckets.count()]);
+                    buckets = latency.computeIfAbsent(new LatencyKey(day, text(LedgerStore.cut(r.deployment(), 255)),
+                            LedgerStore.cut(r.modelId(), 255)), x -> new long[LatencyBuckets.count()]);
                 }
                 buckets[LatencyBuckets.bucketOf(modelLatencyMs(r))]++;
             }
@@ -107,6 +118,7 @@ final class RollupWriter {
                 ps.setString(3, k.keyAlias());
                 ps.setString(4, k.model());
                 ps.setString(5, k.deployment());
+                // the entry is not in V4's key: groups that differ only by it add into one row, upsert after upsert
                 ps.setInt(6, k.failed());
                 ps.setString(7, k.route());
                 ps.setString(8, k.cacheStatus());
@@ -117,16 +129,40 @@ final class RollupWriter {
             }
             ps.executeBatch();
         }
+        Map<EntryKey, long[]> entries = new LinkedHashMap<>();
+        for (Map.Entry<DailyKey, long[]> e : daily.entrySet()) {
+            DailyKey k = e.getKey();
+            entries.computeIfAbsent(new EntryKey(k.day(), k.deployment(), k.modelId(), k.status()), x -> new long[1])[0] += e.getValue()[0];
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_ENTRY)) {
+            for (Map.Entry<EntryKey, long[]> e : entries.entrySet()) {
+                ps.setLong(1, e.getKey().day());
+                ps.setString(2, e.getKey().deployment());
+                ps.setString(3, e.getKey().modelId());
+                ps.setInt(4, e.getKey().status());
+                ps.setLong(5, e.getValue()[0]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
         if (latency.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_LATENCY)) {
+        // each entry's histogram as it is, and summed over the entries of a deployment for V4's table
+        writeLatency(c, UPSERT_ENTRY_LATENCY, latency, true);
+        writeLatency(c, UPSERT_LATENCY, latency, false);
+    }
+
+    private static void writeLatency(Connection c, String sql, Map<LatencyKey, long[]> latency, boolean perEntry) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Map.Entry<LatencyKey, long[]> e : latency.entrySet()) {
                 long[] counts = e.getValue();
                 for (int b = 0; b < counts.length; b++) {
                     if (counts[b] == 0) continue;
-                    ps.setLong(1, e.getKey().day());
-                    ps.setString(2, e.getKey().deployment());
-                    ps.setInt(3, b);
-                    ps.setLong(4, counts[b]);
+                    int i = 1;
+                    ps.setLong(i++, e.getKey().day());
+                    ps.setString(i++, e.getKey().deployment());
+                    if (perEntry) ps.setString(i++, e.getKey().modelId());
+                    ps.setInt(i++, b);
+                    ps.setLong(i, counts[b]);
                     ps.addBatch();
                 }
             }
@@ -153,7 +189,7 @@ final class RollupWriter {
      */
     private static boolean sameDaily(SpendRecord a, SpendRecord b) {
         return a.keyId() == b.keyId() && a.keyAlias() == b.keyAlias() && a.requestedModel() == b.requestedModel()
-                && a.deployment() == b.deployment() && (a.attempt() > 0) == (b.attempt() > 0) && a.route() == b.route()
+                && a.deployment() == b.deployment() && a.modelId() == b.modelId() && (a.attempt() > 0) == (b.attempt() > 0) && a.route() == b.route()
                 && a.cacheStatus() == b.cacheStatus() && a.status() == b.status();
     }
 

@@ -29,15 +29,31 @@ import java.util.List;
  *                       last byte): on a served call's row the attempt that served, without the failed attempts and the
  *                       waits before it; a failed attempt's equals its latency. Null where no upstream call served (a
  *                       cache hit, a call refused or blocked before one) and on rows written before migration V21
+ * @param modelId        the deployment entry that served (or failed): its {@code model_info.id} (LiteLLM's
+ *                       {@code model_id}), which tells apart two entries of one {@code provider/model}; "" when the
+ *                       entry has none, on a cache hit, a call no attempt served, and rows written before migration V23
  */
 public record SpendRecord(String requestId, int attempt, long startedAt, long endedAt, String keyId, String keyAlias,
                           String endUser, String callType, String requestedModel, String deployment, String route, String tier,
                           String cacheStatus, long promptTokens, long completionTokens, long cacheReadTokens,
                           long cacheWriteTokens, long reasoningTokens, boolean usageEstimated, long costNanos, long savedNanos,
                           boolean priced, Long latencyMs, Long ttftMs, int status, String errorType, List<String> tags,
-                          String team, Long upstreamMs) {
+                          String team, Long upstreamMs, String modelId) {
     public SpendRecord {
         tags = tags == null ? List.of() : List.copyOf(tags);
+        modelId = modelId == null ? "" : modelId;
+    }
+
+    /** A row that does not name its deployment entry (seeded rows, and rows before migration V23). */
+    public SpendRecord(String requestId, int attempt, long startedAt, long endedAt, String keyId, String keyAlias,
+                       String endUser, String callType, String requestedModel, String deployment, String route, String tier,
+                       String cacheStatus, long promptTokens, long completionTokens, long cacheReadTokens,
+                       long cacheWriteTokens, long reasoningTokens, boolean usageEstimated, long costNanos, long savedNanos,
+                       boolean priced, Long latencyMs, Long ttftMs, int status, String errorType, List<String> tags,
+                       String team, Long upstreamMs) {
+        this(requestId, attempt, startedAt, endedAt, keyId, keyAlias, endUser, callType, requestedModel, deployment, route, tier,
+                cacheStatus, promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, usageEstimated,
+                costNanos, savedNanos, priced, latencyMs, ttftMs, status, errorType, tags, team, upstreamMs, "");
     }
 
     /** A row that does not say its upstream call's own time (seeded and older rows: the latency rollup takes latencyMs). */
@@ -49,7 +65,7 @@ public record SpendRecord(String requestId, int attempt, long startedAt, long en
                        String team) {
         this(requestId, attempt, startedAt, endedAt, keyId, keyAlias, endUser, callType, requestedModel, deployment, route, tier,
                 cacheStatus, promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, usageEstimated,
-                costNanos, savedNanos, priced, latencyMs, ttftMs, status, errorType, tags, team, null);
+                costNanos, savedNanos, priced, latencyMs, ttftMs, status, errorType, tags, team, null, "");
     }
 
     /** A row of no team. */
@@ -60,6 +76,6 @@ public record SpendRecord(String requestId, int attempt, long startedAt, long en
                        boolean priced, Long latencyMs, Long ttftMs, int status, String errorType, List<String> tags) {
         this(requestId, attempt, startedAt, endedAt, keyId, keyAlias, endUser, callType, requestedModel, deployment, route, tier,
                 cacheStatus, promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, usageEstimated,
-                costNanos, savedNanos, priced, latencyMs, ttftMs, status, errorType, tags, null, null);
+                costNanos, savedNanos, priced, latencyMs, ttftMs, status, errorType, tags, null, null, "");
     }
 }

@@ -236,7 +236,7 @@ public final class SpendReports {
                 rs.getLong("cache_read_tokens"), rs.getLong("cache_write_tokens"), rs.getLong("reasoning_tokens"),
                 rs.getBoolean("usage_estimated"), rs.getLong("cost_nanos"), rs.getLong("saved_nanos"), rs.getBoolean("priced"),
                 nullableLong(rs, "latency_ms"), nullableLong(rs, "ttft_ms"), rs.getInt("status"), rs.getString("error_type"), List.of(),
-                rs.getString("team_id"), nullableLong(rs, "upstream_ms"));
+                rs.getString("team_id"), nullableLong(rs, "upstream_ms"), rs.getString("model_id"));
     }
 
     private static SpendRecord withTags(Connection c, SpendRecord r) throws SQLException {
@@ -252,7 +252,8 @@ public final class SpendReports {
         return new SpendRecord(r.requestId(), r.attempt(), r.startedAt(), r.endedAt(), r.keyId(), r.keyAlias(), r.endUser(),
                 r.callType(), r.requestedModel(), r.deployment(), r.route(), r.tier(), r.cacheStatus(), r.promptTokens(),
                 r.completionTokens(), r.cacheReadTokens(), r.cacheWriteTokens(), r.reasoningTokens(), r.usageEstimated(),
-                r.costNanos(), r.savedNanos(), r.priced(), r.latencyMs(), r.ttftMs(), r.status(), r.errorType(), tags, r.team(), r.upstreamMs());
+                r.costNanos(), r.savedNanos(), r.priced(), r.latencyMs(), r.ttftMs(), r.status(), r.errorType(), tags, r.team(), r.upstreamMs(),
+                r.modelId());
     }
 
     private static Long nullableLong(ResultSet rs, String col) throws SQLException {

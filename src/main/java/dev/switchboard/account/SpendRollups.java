@@ -18,15 +18,22 @@ public final class SpendRollups {
      * One rollup row: the sums of the ledger rows of one UTC day (days since the epoch) with these values. Text fields
      * are "" where the ledger has none.
      *
+     * @param deployment the deployment, {@code provider/model} (its entries together: see {@link EntryDaily})
      * @param failed true for failed attempts before a served call (attempt > 0), false for served calls (attempt 0)
      */
-    public record Daily(long day, String keyId, String keyAlias, String model, String deployment, boolean failed,
-                        String route, String cacheStatus, int status, long requests, long costNanos, long savedNanos,
+    public record Daily(long day, String keyId, String keyAlias, String model, String deployment,
+                        boolean failed, String route, String cacheStatus, int status, long requests, long costNanos, long savedNanos,
                         long promptTokens, long completionTokens, long cacheReadTokens, long cacheWriteTokens,
                         long latencyMsSum) {
         /** Whether these are failed attempts to count (not a client's leaving: {@link FailedAttempts}). */
         public boolean failedAttempt() { return FailedAttempts.counts(failed, status); }
     }
+
+    /**
+     * One row of {@code entry_daily} (V23): the calls and attempts of one deployment entry with one status on one UTC
+     * day; {@code modelId} is the entry's {@code model_info.id}, "" without one (and for the rows before V23).
+     */
+    public record EntryDaily(long day, String deployment, String modelId, int status, long requests) {}
 
     /** One row of {@code team_daily}: a team's served calls, cost and tokens on one UTC day. */
     public record TeamDaily(long day, String teamId, long requests, long costNanos, long promptTokens, long completionTokens) {}
@@ -64,6 +71,25 @@ public final class SpendRollups {
         });
     }
 
+    /** Every per-entry row of the days {@code [fromDay, toDay)} (V23's {@code entry_daily}). */
+    public List<EntryDaily> entryDaily(long fromDay, long toDay) {
+        ledger.flush();
+        return db.transaction(c -> {
+            List<EntryDaily> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT day, deployment, model_id, status, requests FROM entry_daily "
+                    + "WHERE day >= ? AND day < ?")) {
+                ps.setLong(1, fromDay);
+                ps.setLong(2, toDay);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new EntryDaily(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** Every team rollup row of the days {@code [fromDay, toDay)}. */
     public List<TeamDaily> teamDaily(long fromDay, long toDay) {
         ledger.flush();
@@ -85,21 +111,28 @@ public final class SpendRollups {
     }
 
     /**
-     * The latency histogram of each deployment over the days {@code [fromDay, toDay)}: counts per
-     * {@link LatencyBuckets} bucket, deployments in name order.
+     * A deployment entry: its {@code provider/model} and its {@code model_info.id} ("" without one), which tells apart
+     * two entries of one {@code provider/model}.
      */
-    public Map<String, long[]> latency(long fromDay, long toDay) {
+    public record Entry(String deployment, String modelId) {}
+
+    /**
+     * The latency histogram of each deployment entry over the days {@code [fromDay, toDay)}: counts per
+     * {@link LatencyBuckets} bucket, entries in the order of their deployment's name, then their id.
+     */
+    public Map<Entry, long[]> latency(long fromDay, long toDay) {
         ledger.flush();
         return db.transaction(c -> {
-            Map<String, long[]> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT deployment, bucket, SUM(requests) FROM latency_daily "
-                    + "WHERE day >= ? AND day < ? GROUP BY deployment, bucket ORDER BY deployment, bucket")) {
+            Map<Entry, long[]> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT deployment, model_id, bucket, SUM(requests) FROM entry_latency_daily "
+                    + "WHERE day >= ? AND day < ? GROUP BY deployment, model_id, bucket ORDER BY deployment, model_id, bucket")) {
                 ps.setLong(1, fromDay);
                 ps.setLong(2, toDay);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        int bucket = Math.min(rs.getInt(2), LatencyBuckets.OVERFLOW);
-                        out.computeIfAbsent(rs.getString(1), d -> new long[LatencyBuckets.count()])[bucket] += rs.getLong(3);
+                        int bucket = Math.min(rs.getInt(3), LatencyBuckets.OVERFLOW);
+                        out.computeIfAbsent(new Entry(rs.getString(1), rs.getString(2)),
+                                d -> new long[LatencyBuckets.count()])[bucket] += rs.getLong(4);
                     }
                 }
             }

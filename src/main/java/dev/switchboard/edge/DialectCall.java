@@ -5,6 +5,7 @@ import dev.switchboard.model.Caller;
 import dev.switchboard.model.Cancellation;
 import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
+import dev.switchboard.pipeline.Gateway;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -71,12 +72,28 @@ public final class DialectCall {
 
     /** Starts a call; {@code then} runs with the context and the body, and anything it throws is answered. */
     public void begin(HttpServerRequest req, BiConsumer<CallContext, Buffer> then) {
+        begin(req, false, then);
+    }
+
+    /**
+     * As {@link #begin}, for a route that makes a model call (chat completions, messages, Responses, embeddings): a
+     * request refused before the gateway took it as a call — its key did not authenticate, its body was too large or too
+     * slow, or {@code then} threw before the pipeline began observing it (a body that is not JSON, not a request of the
+     * route) — is counted in {@code switchboard_requests_total} and logged ({@link Gateway#refusedBeforeCall}), as every
+     * call the pipeline refuses is. Nothing of the body is read for it, and nothing is written to the store.
+     */
+    public void beginCall(HttpServerRequest req, BiConsumer<CallContext, Buffer> then) {
+        begin(req, true, then);
+    }
+
+    private void begin(HttpServerRequest req, boolean counted, BiConsumer<CallContext, Buffer> then) {
         HttpServerResponse resp = req.response();
         String requestId = identify(resp);
         Caller caller;
         try {
             caller = edge.authenticate(req);
         } catch (GatewayException e) {
+            if (counted) refused(req, requestId, null, null, e);
             fail(resp, e);
             return;
         }
@@ -95,15 +112,61 @@ public final class DialectCall {
         BodyReader.read(req, edge.maxBodyBytes(), edge.bodyDeadlineMillis(), lease).onComplete(ar -> {
             if (ar.failed()) {
                 lease.close();
+                if (counted && !(ar.cause() instanceof BodyReader.ClientGone)) refused(req, requestId, caller, null, ar.cause());
                 bodyFailed(req, requestId, ar.cause());
                 return;
             }
+            CallContext ctx = null;
             try (lease) {
-                then.accept(new CallContext(requestId, caller, started, EdgeContext.hints(req, edge.gateway().routesByUserAgent()), cancellation), ar.result());
+                ctx = new CallContext(requestId, caller, started, EdgeContext.hints(req, edge.gateway().routesByUserAgent()), cancellation);
+                then.accept(ctx, ar.result());
             } catch (Throwable t) {
+                if (counted) failBeforeCall(req, ctx, caller, requestId, null, t);
                 fail(resp, t);
             }
         });
+    }
+
+    /**
+     * Answers the failure of a model call's route that happened before the gateway took the call (a body read, then
+     * found not to be a request of the route, asynchronously: the Responses API's item references), counting and
+     * logging it as {@link #beginCall} does when the pipeline did not see it; a failure the pipeline saw is only
+     * answered (the observer counted it).
+     *
+     * @param model the model the request named, when it was read that far, else null
+     */
+    public void failBeforeCall(HttpServerRequest req, CallContext ctx, String model, Throwable t) {
+        failBeforeCall(req, ctx, ctx.caller(), ctx.requestId(), model, t);
+        fail(req.response(), t);
+    }
+
+    private void failBeforeCall(HttpServerRequest req, CallContext ctx, Caller caller, String requestId, String model, Throwable t) {
+        if (Cancellation.isClientClosed(t)) return; // nobody was answered
+        if (ctx != null && edge.gateway().observes(ctx)) return; // the pipeline took it: counted and logged there
+        refused(req, requestId, caller, model, t);
+    }
+
+    /** Counts and logs a refusal before the call: its status as answered, the gateway's own error code, never the body. */
+    private void refused(HttpServerRequest req, String requestId, Caller caller, String model, Throwable t) {
+        int status;
+        String error;
+        if (t instanceof GatewayException e) {
+            status = errorStatus.applyAsInt(e);
+            error = e.code() != null ? e.code() : e.kind().openAiType();
+        } else {
+            status = 500;
+            error = "internal_error";
+        }
+        try {
+            edge.gateway().refusedBeforeCall(requestId, caller, model, status, error, req.path(), clientAddress(req));
+        } catch (RuntimeException e) { // counting must never change the answer
+            log.error("request {}: counting its refusal failed", requestId, e);
+        }
+    }
+
+    private static String clientAddress(HttpServerRequest req) {
+        io.vertx.core.net.SocketAddress a = req.remoteAddress();
+        return a == null ? null : a.hostAddress();
     }
 
     /**

@@ -34,14 +34,20 @@ record ClientTrace(Context parent, String traceId, String sessionId, String gene
      * and request-log columns, which must not hold a credential whatever the client sent.
      */
     static ClientTrace of(CallContext ctx, ChatRequest request, SecretScrubber scrubber) {
-        ClientTrace t = of(ctx, request);
+        return of(ctx, request.metadata(), scrubber);
+    }
+
+    /** As {@link #of(CallContext, ChatRequest, SecretScrubber)}, from a request's LiteLLM {@code metadata} (embeddings). */
+    static ClientTrace of(CallContext ctx, Map<String, String> metadata, SecretScrubber scrubber) {
+        ClientTrace t = of(ctx, metadata);
         if (t == NONE) return t;
         return new ClientTrace(t.parent(), t.traceId(), scrubber.scrub(t.sessionId()), scrubber.scrub(t.generationName()),
                 scrubber.scrub(t.traceName()));
     }
 
-    static ClientTrace of(CallContext ctx, ChatRequest request) {
-        Map<String, String> meta = request.metadata();
+    static ClientTrace of(CallContext ctx, ChatRequest request) { return of(ctx, request.metadata()); }
+
+    private static ClientTrace of(CallContext ctx, Map<String, String> meta) {
         Context parent = null;
         String traceId = null;
         if (ctx.hint(TRACEPARENT) != null) {

@@ -244,15 +244,17 @@ public final class GatewayMetrics {
     /**
      * One failed attempt at a deployment (a retry or a fallback followed, or the request failed).
      *
+     * @param modelId   the deployment entry's {@code model_info.id} ("" without one), as the cooldown series carry it: two
+     *                  entries of one {@code provider/model} apart. Set by the admin, so it bounds the series like the rest
      * @param errorType the gateway's own type for the failure's kind (a fixed set), never an upstream's own words: a
      *                  provider that puts ids in its error types would grow a series per failure
      */
-    public void attemptFailed(String deploymentId, int status, String errorType) {
+    public void attemptFailed(String deploymentId, String modelId, int status, String errorType) {
         String deployment = labels.deployment(deploymentId);
         int slash = deployment == null ? -1 : deployment.indexOf('/');
-        counter(ATTEMPT_ERRORS, "Failed provider attempts by provider, deployment, status and error type",
+        counter(ATTEMPT_ERRORS, "Failed provider attempts by provider, deployment, deployment entry, status and error type",
                 "provider", slash > 0 ? deployment.substring(0, slash) : nz(deployment), "deployment", nz(deployment),
-                "status", Integer.toString(status), "error_type", nz(errorType)).increment();
+                "model_id", modelId == null ? "" : modelId, "status", Integer.toString(status), "error_type", nz(errorType)).increment();
     }
 
     /** A deployment's live state, as the router reports it. */

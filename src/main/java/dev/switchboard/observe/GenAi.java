@@ -25,6 +25,10 @@ final class GenAi {
     static final AttributeKey<Double> TEMPERATURE = AttributeKey.doubleKey("gen_ai.request.temperature");
     static final AttributeKey<Double> TOP_P = AttributeKey.doubleKey("gen_ai.request.top_p");
     static final AttributeKey<String> CONVERSATION_ID = AttributeKey.stringKey("gen_ai.conversation.id");
+    /** An embeddings request's {@code dimensions}, when it asked for some. */
+    static final AttributeKey<Long> EMBEDDINGS_DIMENSIONS = AttributeKey.longKey("gen_ai.embeddings.dimension.count");
+    /** An embeddings request's {@code encoding_format}, when it named one. */
+    static final AttributeKey<List<String>> ENCODING_FORMATS = AttributeKey.stringArrayKey("gen_ai.request.encoding_formats");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
     static final AttributeKey<String> SESSION_ID = AttributeKey.stringKey("session.id");

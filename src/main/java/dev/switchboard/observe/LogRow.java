@@ -19,6 +19,8 @@ final class LogRow implements Supplier<RequestLogEntry> {
     private final SecretScrubber scrubber;
     /** The request's messages (when the prompt is kept and was not rendered yet), else null. */
     private final List<Message> messages;
+    /** An embeddings request's input, in place of messages (kept and not rendered yet), else null. */
+    private final com.fasterxml.jackson.databind.JsonNode input;
     /** The prompt as kept (rendered for the trace already), or null. */
     private final String keptPrompt;
     /** The completion as the answer gave it, or null. */
@@ -28,12 +30,22 @@ final class LogRow implements Supplier<RequestLogEntry> {
 
     LogRow(RequestLogEntry row, LogPolicy policy, SecretScrubber scrubber, List<Message> messages, String keptPrompt,
            String completionText, String keptCompletion) {
+        this(row, policy, scrubber, messages, null, keptPrompt, completionText, keptCompletion);
+    }
+
+    /**
+     * @param input an embeddings request's input (its prompt), with {@code messages} null; null for a chat request
+     * @param completionText for embeddings, the summary of the answer ({@link PromptText#embeddings}), never its vectors
+     */
+    LogRow(RequestLogEntry row, LogPolicy policy, SecretScrubber scrubber, List<Message> messages,
+           com.fasterxml.jackson.databind.JsonNode input, String keptPrompt, String completionText, String keptCompletion) {
         this.row = row;
         this.policy = policy;
         this.scrubber = scrubber;
         boolean keeps = policy.keepsContent();
         this.keptPrompt = keeps ? keptPrompt : null;
         this.messages = keeps && keptPrompt == null ? messages : null;
+        this.input = keeps && keptPrompt == null ? input : null;
         this.keptCompletion = keeps ? keptCompletion : null;
         this.completionText = keeps && keptCompletion == null ? completionText : null;
     }
@@ -42,7 +54,8 @@ final class LogRow implements Supplier<RequestLogEntry> {
     @Override
     public RequestLogEntry get() {
         if (!policy.keepsContent()) return row;
-        String prompt = keptPrompt != null ? keptPrompt : scrubber.scrub(policy.apply(PromptText.prompt(messages, policy.limit())));
+        String prompt = keptPrompt != null ? keptPrompt : scrubber.scrub(policy.apply(messages != null
+                ? PromptText.prompt(messages, policy.limit()) : PromptText.input(input, policy.limit())));
         String completion = keptCompletion != null ? keptCompletion
                 : completionText == null ? null : scrubber.scrub(policy.apply(completionText));
         return row.withContent(prompt, completion);

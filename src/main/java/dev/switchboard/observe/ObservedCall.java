@@ -18,10 +18,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One chat request under observation, from its arrival to its last byte: its spans (the root, authentication and
- * limits, the cache lookup, the routing decision, each provider attempt, the stream), the completion as the log policy
- * keeps it, and at the end the request log's row and the root span's GenAI attributes. Its methods are called on the
- * request's event loop in the order the pipeline reaches them; {@link #finish} runs once.
+ * One chat or embeddings request under observation, from its arrival to its last byte: its spans (the root,
+ * authentication and limits, the cache lookup, the routing decision, each provider attempt, the stream), the completion
+ * as the log policy keeps it, and at the end the request log's row and the root span's GenAI attributes. Its methods are
+ * called on the request's event loop in the order the pipeline reaches them; {@link #finish} runs once.
+ *
+ * <p>An embeddings request ({@link RequestObserver#beginEmbedding}) is the same object with {@code embedding} set and
+ * {@code request} null: operation {@code embeddings}, its input kept as a prompt is, a summary of its vectors (count and
+ * dimensions) in place of a completion, no stage spans (it passes no stages), and only the attributes that apply to it
+ * (input tokens, no output or cache tokens, no sampling parameters). A chat call pays one null field for it.
  */
 public final class ObservedCall {
     private static final int MAX_COMPLETION_CHARS = 1 << 20;
@@ -29,6 +34,8 @@ public final class ObservedCall {
     private final RequestObserver observer;
     private final CallContext ctx;
     private final ChatRequest request;
+    /** The embeddings request, when this is one (then {@link #request} is null). */
+    private final dev.switchboard.model.EmbeddingRequest embedding;
     private final String callType;
     private final List<String> tags;
     private final LogPolicy policy;
@@ -67,9 +74,26 @@ public final class ObservedCall {
 
     ObservedCall(RequestObserver observer, CallContext ctx, ChatRequest request, String callType, List<String> tags,
                  LogPolicy policy, ClientTrace client) {
+        this(observer, ctx, request, null, callType, tags, policy, client);
+    }
+
+    /** An embeddings request (call type {@code embedding}, as its ledger row). */
+    ObservedCall(RequestObserver observer, CallContext ctx, dev.switchboard.model.EmbeddingRequest embedding, List<String> tags,
+                 LogPolicy policy, ClientTrace client) {
+        this(observer, ctx, null, embedding, EMBEDDING, tags, policy, client);
+    }
+
+    /** The call type of an embeddings request, in the ledger and the log. */
+    static final String EMBEDDING = "embedding";
+    /** {@code gen_ai.operation.name} of an embeddings request (the GenAI conventions' well-known value). */
+    private static final String EMBEDDINGS_OPERATION = "embeddings";
+
+    private ObservedCall(RequestObserver observer, CallContext ctx, ChatRequest request, dev.switchboard.model.EmbeddingRequest embedding,
+                         String callType, List<String> tags, LogPolicy policy, ClientTrace client) {
         this.observer = observer;
         this.ctx = ctx;
         this.request = request;
+        this.embedding = embedding;
         this.callType = callType;
         this.tags = tags;
         this.policy = policy;
@@ -81,21 +105,24 @@ public final class ObservedCall {
             stageSpans = false;
             return;
         }
-        String name = client.generationName() != null ? client.generationName() : t.names().root(request.model());
+        boolean chat = embedding == null;
+        String model = chat ? request.model() : embedding.model();
+        String name = client.generationName() != null ? client.generationName()
+                : chat ? t.names().root(model) : t.names().embeddingsRoot(model);
         var builder = t.tracer().spanBuilder(name).setSpanKind(SpanKind.SERVER)
                 .setStartTimestamp(t.epochNanos(ctx.startedNanos()), TimeUnit.NANOSECONDS)
-                .setAttribute(GenAi.OPERATION, "chat")
-                .setAttribute(GenAi.REQUEST_MODEL, request.model())
+                .setAttribute(GenAi.OPERATION, chat ? "chat" : EMBEDDINGS_OPERATION)
+                .setAttribute(GenAi.REQUEST_MODEL, model)
                 .setAttribute(GenAi.REQUEST_ID, ctx.requestId())
                 .setAttribute(GenAi.KEY_ID, ctx.caller().id())
-                .setAttribute(GenAi.LF_TYPE, "generation");
+                .setAttribute(GenAi.LF_TYPE, chat ? "generation" : "embedding"); // Langfuse's type for an embeddings call
         String asked = ctx.attached(CallContext.ASKED_MODEL);
         if (asked != null) builder.setAttribute(GenAi.MODEL_ASKED, asked);
         if (client.parent() != null) builder.setParent(client.parent());
         else builder.setNoParent();
         root = client.parent() == null && client.traceId() != null
                 ? t.ids().withTraceId(client.traceId(), builder::startSpan) : builder.startSpan();
-        stageSpans = t.settings().stageSpans();
+        stageSpans = chat && t.settings().stageSpans(); // an embeddings call passes no stages to mark
         if (stageSpans) admission = child("switchboard.auth_and_limits", ctx.startedNanos(), root);
     }
 
@@ -139,9 +166,10 @@ public final class ObservedCall {
         SpanNames.Deployment d = observer.tracing().names().deployment(deployment);
         // Started and ended at once, so every attribute goes on the builder: one map filled before the span exists,
         // not a lock taken on the live span for each
-        SpanBuilder b = childBuilder(d.spanName(), now - latencyNanos, route != null ? route : root)
+        boolean chat = embedding == null;
+        SpanBuilder b = childBuilder(chat ? d.spanName() : d.embeddingsSpanName(), now - latencyNanos, route != null ? route : root)
                 .setSpanKind(SpanKind.CLIENT) // a call to a remote model: the GenAI conventions' kind for an inference span
-                .setAttribute(GenAi.OPERATION, "chat")
+                .setAttribute(GenAi.OPERATION, chat ? "chat" : EMBEDDINGS_OPERATION)
                 .setAttribute(GenAi.PROVIDER, d.provider())
                 .setAttribute(GenAi.REQUEST_MODEL, d.model())
                 .setAttribute(GenAi.DEPLOYMENT, deployment)
@@ -188,6 +216,20 @@ public final class ObservedCall {
             responseModel = r.model();
             if (!r.choices().isEmpty() && r.choices().get(0).finishReason() != null) finishReason = r.choices().get(0).finishReason().wire();
             if (policy.keepsContent()) completionText = PromptText.completion(r);
+        }
+        finish(200, null, null);
+    }
+
+    /**
+     * An embeddings answer: its model, and in place of a completion a summary of its vectors (how many, of how many
+     * dimensions), which the log and the trace keep as the policy allows; the vectors themselves are kept nowhere.
+     */
+    public void embedded(Answer<dev.switchboard.model.EmbeddingResponse> a) {
+        decided(a);
+        dev.switchboard.model.EmbeddingResponse r = a.body();
+        if (r != null) {
+            responseModel = r.model();
+            if (policy.keepsContent()) completionText = PromptText.embeddings(r);
         }
         finish(200, null, null);
     }
@@ -325,12 +367,20 @@ public final class ObservedCall {
         }
         if (client.traceName() != null && client.parent() == null) s.setAttribute(GenAi.LF_TRACE_NAME, client.traceName());
         // whom the call is for, as the ledger has it (a LiteLLM end-user header or a JWT claim before the body's user)
-        String endUser = observer.scrubber().scrub(dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra()));
+        boolean chat = embedding == null;
+        String endUser = observer.scrubber().scrub(chat
+                ? dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra())
+                : dev.switchboard.model.EndUserOf.resolve(ctx, embedding.user(), embedding.metadata(), embedding.extra()));
         if (endUser != null) s.setAttribute(GenAi.USER_ID, endUser).setAttribute(GenAi.LF_USER, endUser);
-        Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
-        if (maxTokens != null) s.setAttribute(GenAi.MAX_TOKENS, (long) maxTokens);
-        if (request.temperature() != null) s.setAttribute(GenAi.TEMPERATURE, request.temperature());
-        if (request.topP() != null) s.setAttribute(GenAi.TOP_P, request.topP());
+        if (chat) {
+            Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+            if (maxTokens != null) s.setAttribute(GenAi.MAX_TOKENS, (long) maxTokens);
+            if (request.temperature() != null) s.setAttribute(GenAi.TEMPERATURE, request.temperature());
+            if (request.topP() != null) s.setAttribute(GenAi.TOP_P, request.topP());
+        } else {
+            if (embedding.dimensions() != null) s.setAttribute(GenAi.EMBEDDINGS_DIMENSIONS, (long) embedding.dimensions());
+            if (embedding.encodingFormat() != null) s.setAttribute(GenAi.ENCODING_FORMATS, List.of(embedding.encodingFormat()));
+        }
         if (answer != null) {
             s.setAttribute(GenAi.ROUTE, answer.route()).setAttribute(GenAi.CACHE, answer.cache());
             if (answer.tier() != null) s.setAttribute(GenAi.TIER, answer.tier());
@@ -343,7 +393,12 @@ public final class ObservedCall {
         }
         if (responseId != null) s.setAttribute(GenAi.RESPONSE_ID, responseId);
         if (finishReason != null) s.setAttribute(GenAi.FINISH_REASONS, List.of(finishReason));
-        if (o != null) {
+        if (o != null && !chat) {
+            // an embeddings call has input tokens only (the GenAI conventions' embeddings span: no output, no cache)
+            s.setAttribute(GenAi.INPUT_TOKENS, o.promptTokens()).setAttribute(GenAi.COST, o.costNanos() / 1e9);
+            s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + o.promptTokens() + ",\"total\":" + o.promptTokens() + "}");
+            s.setAttribute(GenAi.LF_COST, "{\"total\":" + dev.switchboard.model.PlainDecimal.ofNanos(o.costNanos()) + "}");
+        } else if (o != null) {
             s.setAttribute(GenAi.INPUT_TOKENS, o.promptTokens()).setAttribute(GenAi.OUTPUT_TOKENS, o.completionTokens())
                     .setAttribute(GenAi.CACHED_TOKENS, o.cacheReadTokens()).setAttribute(GenAi.CACHE_READ_TOKENS, o.cacheReadTokens())
                     .setAttribute(GenAi.COST, o.costNanos() / 1e9);
@@ -381,16 +436,22 @@ public final class ObservedCall {
         Long ttft = o != null && o.ttftMs() != null ? o.ttftMs()
                 : firstTokenNanos == null ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - ctx.startedNanos());
         RequestLogEntry row = new RequestLogEntry(ctx.requestId(), startedAtMillis, startedAtMillis + latencyMs, ctx.caller().id(),
-                ctx.caller().alias(), callType, request.model(), answer == null ? lastFailedDeployment : answer.deployment(),
+                ctx.caller().alias(), callType, requestedModel(), answer == null ? lastFailedDeployment : answer.deployment(),
                 answer == null ? null : answer.route(), answer == null ? null : answer.tier(), answer == null ? null : answer.cache(),
                 status, errorType, errorMessage, o == null ? 0 : o.promptTokens(), o == null ? 0 : o.completionTokens(),
                 o == null ? 0 : o.cacheReadTokens(), o == null ? 0 : o.costNanos(), o != null && o.latencyMs() != null ? o.latencyMs() : latencyMs,
                 ttft, traceId(), root == null ? null : root.getSpanContext().getSpanId(), client.sessionId(),
                 client.generationName(), tags, policy.label(), null, null);
+        if (embedding != null) {
+            return new LogRow(row, policy, observer.scrubber(), null, embedding.input(), keptPrompt, completionText, keptCompletion);
+        }
         return new LogRow(row, policy, observer.scrubber(), request.messages(), keptPrompt, completionText, keptCompletion);
     }
 
-    private String keptPrompt() { return observer.scrubber().scrub(policy.apply(PromptText.prompt(request, policy.limit()))); }
+    private String keptPrompt() {
+        return observer.scrubber().scrub(policy.apply(embedding != null ? PromptText.input(embedding.input(), policy.limit())
+                : PromptText.prompt(request, policy.limit())));
+    }
 
     private String keptCompletion() { return observer.scrubber().scrub(policy.apply(completionText)); }
 
@@ -398,7 +459,7 @@ public final class ObservedCall {
 
     CallContext ctx() { return ctx; }
 
-    String requestedModel() { return request.model(); }
+    String requestedModel() { return embedding != null ? embedding.model() : request.model(); }
 
     private Span child(String name, long startNanos, Span parent) { return childBuilder(name, startNanos, parent).startSpan(); }
 

@@ -78,6 +78,73 @@ final class PromptText {
         return (int) Math.min(n + 16, 1 << 16);
     }
 
+    /**
+     * An embeddings request's {@code input} as the log and a trace keep a prompt: the JSON the client sent (a string,
+     * a list of strings, token arrays), rendering stopped soon after {@code limit} characters (a long string is cut at
+     * {@code limit + 1} characters before it is escaped, so the policy still sees that it went on). Null for no input.
+     */
+    static String input(com.fasterxml.jackson.databind.JsonNode input, int limit) {
+        if (input == null || input.isMissingNode()) return null;
+        StringBuilder b = new StringBuilder(Math.min(1 << 16, Math.max(16, Math.min(limit, 1 << 20) + 16)));
+        input(b, input, limit);
+        return b.toString();
+    }
+
+    private static void input(StringBuilder b, com.fasterxml.jackson.databind.JsonNode n, int limit) {
+        if (n.isTextual()) {
+            String t = n.textValue();
+            long room = Math.max(0L, (long) limit - b.length()) + 1; // long: a full policy's limit is Integer.MAX_VALUE
+            if (t.length() > room) {
+                int cut = (int) room;
+                if (Character.isHighSurrogate(t.charAt(cut - 1))) cut++; // a character is not cut in two
+                t = t.substring(0, Math.min(cut, t.length()));
+            }
+            string(b, t);
+        } else if (n.isArray()) {
+            b.append('[');
+            boolean first = true;
+            for (com.fasterxml.jackson.databind.JsonNode e : n) {
+                if (b.length() > limit) break; // what was written so far, as a prompt's messages stop
+                if (!first) b.append(',');
+                first = false;
+                input(b, e, limit);
+            }
+            b.append(']');
+        } else {
+            b.append(n); // a token id (a number); anything else the decoder let through, as JSON
+        }
+    }
+
+    /**
+     * What an embeddings answer is in the log and a trace instead of its vectors (kept nowhere: thousands of numbers a
+     * call, and nothing a reader of the log can use): how many, of how many dimensions, in which encoding.
+     */
+    static String embeddings(dev.switchboard.model.EmbeddingResponse r) {
+        if (r == null || r.data() == null || r.data().isEmpty()) return "no embeddings";
+        int min = Integer.MAX_VALUE, max = 0;
+        boolean base64 = false;
+        for (dev.switchboard.model.EmbeddingResponse.Item item : r.data()) {
+            int d = dimensions(item.embedding());
+            base64 |= item.embedding() != null && item.embedding().isTextual();
+            min = Math.min(min, d);
+            max = Math.max(max, d);
+        }
+        int n = r.data().size();
+        return n + (n == 1 ? " embedding of " : " embeddings of ") + (min == max ? Integer.toString(max) : min + "-" + max)
+                + " dimensions (" + (base64 ? "base64" : "float") + "; the vectors are not kept)";
+    }
+
+    /** A vector's dimensions: its length, or for base64 the floats (4 bytes each) its text decodes to. */
+    private static int dimensions(com.fasterxml.jackson.databind.JsonNode v) {
+        if (v == null) return 0;
+        if (v.isArray()) return v.size();
+        if (!v.isTextual()) return 0;
+        String t = v.textValue();
+        int len = t.length(), pad = 0;
+        while (pad < 2 && len - pad > 0 && t.charAt(len - pad - 1) == '=') pad++;
+        return (len / 4 * 3 - pad) / 4;
+    }
+
     static String completion(ChatResponse r) {
         if (r == null || r.choices().isEmpty()) return "";
         if (r.choices().size() == 1) { // the usual answer: its one text as it is, without a builder's two copies

@@ -47,14 +47,59 @@ public final class RequestObserver {
         return call;
     }
 
-    /** The request being observed in this call, or null (embeddings, internal calls). */
+    /**
+     * Starts observing an embeddings request ({@code POST /v1/embeddings}) as a chat request is observed: its root span
+     * ({@code embeddings <alias>}), its attempts' spans, its request-log row (call type {@code embedding}) and, when it
+     * fails, its count in the metrics. Its input is kept as the key's log policy keeps a prompt; its vectors are not.
+     *
+     * @param tags the call's tags (the key's, {@code metadata.tags}, {@code x-switchboard-tags})
+     */
+    public ObservedCall beginEmbedding(CallContext ctx, dev.switchboard.model.EmbeddingRequest request, List<String> tags) {
+        LogPolicy policy = logSettings.policyFor(ctx.caller().id(), ctx.caller().alias());
+        ObservedCall call = new ObservedCall(this, ctx, request, scrubber.scrub(tags), policy,
+                ClientTrace.of(ctx, request.metadata(), scrubber));
+        ctx.attach(CALL, call);
+        inFlight.increment();
+        return call;
+    }
+
+    /**
+     * A request refused before it was read as a call (a key that does not authenticate, a body too large, too slow, not
+     * JSON or not a request of its route): counted in the requests metric as a refused call is ({@code deployment},
+     * {@code route} and {@code cache} {@code none}), and said in one log line (INFO, at most {@link RefusalLog#PER_WINDOW}
+     * a minute, the rest at DEBUG). Never a trace or a request-log row: nothing of the request was read, and a client
+     * must not be able to make the gateway write to its store without a key. No I/O, no lock held long, and no label a
+     * client makes up: the model is {@code none} unless a name was read (then the metric's bounded label of it).
+     *
+     * @param model    the model the request named when it was read that far, else null ({@code none})
+     * @param keyId    the key's id when it authenticated, else null ({@code none})
+     * @param status   the status answered
+     * @param error    the gateway's error code or type answered (a fixed set), never a message (it may quote the body)
+     * @param where    the route's path
+     * @param address  the client's address, or null
+     */
+    public void refused(String requestId, String model, String keyId, String keyAlias, int status, String error, String where,
+                        String address) {
+        metrics.failed(model, keyId, keyAlias, status, null);
+        refusals.refused(requestId, keyId, status, error, where, address);
+    }
+
+    private final RefusalLog refusals = new RefusalLog(System::nanoTime);
+
+    /** The request being observed in this call (chat, stream or embeddings), or null (internal calls, health checks). */
     public ObservedCall find(CallContext ctx) { return ctx.attached(CALL); }
 
-    /** From the router: an attempt failed (metrics by provider and deployment; a span under the request). */
-    public void attemptFailed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
+    /**
+     * From the router: an attempt failed (metrics by provider, deployment and entry; a span under the request).
+     *
+     * @param modelId the entry's {@code model_info.id}, "" without one
+     */
+    public void attemptFailed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error,
+                              long latencyNanos) {
         // a client that left is not a provider's failure (the dashboard's provider errors leave it out too)
         if (!dev.switchboard.model.Cancellation.isClientClosed(error)) {
-            metrics.attemptFailed(deployment, error instanceof GatewayException g ? g.attemptStatus() : 500, metricErrorType(error));
+            metrics.attemptFailed(deployment, modelId, error instanceof GatewayException g ? g.attemptStatus() : 500,
+                    metricErrorType(error));
         }
         ObservedCall c = ctx.attached(CALL);
         if (c == null) return;

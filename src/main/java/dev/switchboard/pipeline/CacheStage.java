@@ -115,6 +115,9 @@ final class CacheStage implements Stage {
 
             @Override
             public void cancel() { inner.cancel(); }
+
+            @Override
+            public dev.switchboard.model.Usage usageSoFar() { return inner.usageSoFar(); }
         };
         return new Answer<>(recorded, a.deployment(), a.route(), a.cache(), a.tier(), a.headers());
     }

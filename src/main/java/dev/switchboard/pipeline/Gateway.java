@@ -507,11 +507,39 @@ public final class Gateway {
         dev.switchboard.model.GatewayException refused = RequestChecksStage.refusal(config.general().requestChecks(), ctx, asked);
         if (refused != null) return Future.failedFuture(refused);
         String model = ctx.caller().modelFor(asked.model()); // a virtual key's alias, as for chat (KeyAliasStage)
-        EmbeddingRequest request = model == asked.model() ? asked : asked.withModel(model);
-        return MeteredCall.around(() -> {
+        EmbeddingRequest request;
+        if (model == asked.model()) {
+            request = asked;
+        } else {
+            ctx.attach(CallContext.ASKED_MODEL, asked.model()); // the trace names what was asked as well as the target
+            request = asked.withModel(model);
+        }
+        // observed from here, as a chat call is from the observe stage on (after the request checks and the key's alias):
+        // its trace, its request-log row and its count when it fails
+        return ObserveStage.embedding(store.observe().observer(), ctx, request, () -> MeteredCall.around(() -> {
             store.metering().requireServed(ctx, request.model()); // 404 before the allowlist's 403, as for chat (SpendStage)
             return store.metering().beginEmbedding(ctx, request);
-        }, () -> router.embed(ctx, request), MeteredCall.Embedded::new);
+        }, () -> router.embed(ctx, request), MeteredCall.Embedded::new));
+    }
+
+    /**
+     * Whether the pipeline took this call (the observer follows it: its failure is counted, logged and traced there), as
+     * against a request the edge refused before it reached the gateway ({@link #refusedBeforeCall}).
+     */
+    public boolean observes(CallContext ctx) { return store.observe().observer().find(ctx) != null; }
+
+    /**
+     * A request the edge refused before it was read as a call (its key did not authenticate, its body was too large,
+     * too slow, not JSON or not a request of its route): counted in {@code switchboard_requests_total} and said in one
+     * rate-limited log line ({@link dev.switchboard.observe.RequestObserver#refused}). No I/O.
+     *
+     * @param caller who called, or null when the key did not authenticate
+     * @param model  the model the request named when it was read that far, or null
+     */
+    public void refusedBeforeCall(String requestId, dev.switchboard.model.Caller caller, String model, int status, String error,
+                                  String where, String address) {
+        store.observe().observer().refused(requestId, model, caller == null ? null : caller.id(),
+                caller == null ? null : caller.alias(), status, error, where, address);
     }
 
     /**

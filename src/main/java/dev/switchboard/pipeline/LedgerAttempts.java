@@ -23,7 +23,8 @@ final class LedgerAttempts implements AttemptListener {
     }
 
     @Override
-    public void failed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
+    public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error,
+                       long latencyNanos) {
         long now = System.currentTimeMillis();
         long latencyMs = latencyNanos / 1_000_000;
         Usage billed = error instanceof GatewayException g ? g.billedUsage() : null;
@@ -38,7 +39,7 @@ final class LedgerAttempts implements AttemptListener {
                 billed == null ? 0 : billed.cacheReadTokens(), billed == null ? 0 : billed.cacheWriteTokens(),
                 billed == null ? 0 : billed.reasoningTokens(), false, cost.nanos(), 0, billed == null || cost.priced(),
                 latencyMs, null, error instanceof GatewayException g ? g.attemptStatus() : 500, MeteredCall.errorType(error),
-                call == null ? ctx.caller().tags() : call.tags(), ctx.attached(CallContext.TEAM), latencyMs);
+                call == null ? ctx.caller().tags() : call.tags(), ctx.attached(CallContext.TEAM), latencyMs, modelId);
         // through the call's metering (spend caps, metrics) when it has one; an unmetered internal call's straight in
         if (call == null) {
             ledger.record(row);

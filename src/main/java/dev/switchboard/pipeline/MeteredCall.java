@@ -371,6 +371,19 @@ final class MeteredCall {
         return new Usage(prompt, (int) Math.min(Integer.MAX_VALUE, (outputChars + 2) / 3), 0, 0, 0);
     }
 
+    /**
+     * The deployment entry that served this answer: its {@code model_info.id} (the ledger's {@code model_id}), "" when
+     * it has none or no attempt of this call served (a cache hit, a call blocked before the router ran), as for
+     * {@link #upstreamMs}.
+     */
+    private String servedModelId(Answer<?> a) {
+        dev.switchboard.route.ServingAttempt served = ctx.attached(dev.switchboard.route.ServingAttempt.KEY);
+        if (served == null || (a.cache() != null && a.cache().startsWith("hit")) || !served.deployment().equals(a.deployment())) {
+            return "";
+        }
+        return served.modelId();
+    }
+
     void record(Answer<?> a, Usage u, boolean estimated, DeploymentPrices.Cost cost, Long ttftMs, int status, String errorType) {
         // the instant the budget settled at, when it did: the row's ended_at puts the call in the same budget period
         long now = settledAt > 0 ? settledAt : System.currentTimeMillis();
@@ -382,7 +395,8 @@ final class MeteredCall {
                 endUser, callType, requestedModel, a.deployment(), a.route(), a.tier(), a.cache(),
                 u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(), u == null ? 0 : u.cacheReadTokens(),
                 u == null ? 0 : u.cacheWriteTokens(), u == null ? 0 : u.reasoningTokens(), estimated, cost.nanos(), cost.savedNanos(),
-                cost.priced(), elapsedMs, ttftMs, status, errorType, tags, admission.team(), upstreamMs(a, nanos)));
+                cost.priced(), elapsedMs, ttftMs, status, errorType, tags, admission.team(), upstreamMs(a, nanos),
+                servedModelId(a)));
     }
 
     /**

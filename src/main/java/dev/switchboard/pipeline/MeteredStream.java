@@ -51,6 +51,8 @@ final class MeteredStream implements ChatStream {
 
     @Override public Usage knownUsage() { return answer.body().knownUsage(); }
 
+    @Override public Usage usageSoFar() { return answer.body().usageSoFar(); }
+
     @Override
     public void start(ChunkSink sink) {
         answer.body().start(new ChunkSink() {
@@ -105,6 +107,19 @@ final class MeteredStream implements ChatStream {
         answer.body().cancel();
     }
 
+    /**
+     * The estimate of a stream that ended without its final usage, with what the provider reported so far in place of
+     * the guesses where it has them: the prompt's tokens and its cache reads and writes (Anthropic's message_start, so
+     * a large cached prompt is priced at its cache-read price, not as fresh input), and the output, the larger of its
+     * count so far and the characters streamed (still marked estimated: the last tokens may not be in it).
+     */
+    static Usage withReported(Usage estimate, Usage reported) {
+        if (reported == null || reported.promptTokens() <= 0) return estimate;
+        return new Usage(reported.promptTokens(), Math.max(reported.completionTokens(), estimate.completionTokens()),
+                reported.cacheReadTokens(), reported.cacheWriteTokens(), reported.reasoningTokens(), reported.cacheWrite1hTokens(),
+                reported.details());
+    }
+
     /** Output streamed so far (the estimate when no usage comes) and the time to its first character. */
     private void output(long chars) {
         if (chars <= 0) return;
@@ -153,7 +168,7 @@ final class MeteredStream implements ChatStream {
             switch (state.get()) {
                 case OPEN -> {
                     if (!state.compareAndSet(OPEN, DONE)) continue;
-                    Usage estimated = call.estimate(answer.deployment(), outputChars);
+                    Usage estimated = withReported(call.estimate(answer.deployment(), outputChars), answer.body().usageSoFar());
                     cost = call.settle(answer, estimated);
                     call.record(answer, estimated, true, cost, ttftMs, status, errorType);
                     return estimated;

@@ -70,6 +70,32 @@ final class ObserveStage implements Stage {
         return out.future();
     }
 
+    /**
+     * An embeddings call observed as a chat call is ({@link Gateway#embed}; it passes no stages): begun here, so its root
+     * span and its log row cover it, {@code call} made (the metered call, whose priced outcome reaches the observer as a
+     * chat call's does), and its answer or failure seen, with {@code x-switchboard-trace-id} on either when traced.
+     */
+    static Future<Answer<dev.switchboard.model.EmbeddingResponse>> embedding(RequestObserver observer, CallContext ctx,
+            dev.switchboard.model.EmbeddingRequest request,
+            java.util.function.Supplier<Future<Answer<dev.switchboard.model.EmbeddingResponse>>> call) {
+        ObservedCall observed = observer.beginEmbedding(ctx, request,
+                dev.switchboard.model.CallTags.of(ctx, request.metadata(), request.extra()));
+        Future<Answer<dev.switchboard.model.EmbeddingResponse>> answer;
+        try {
+            answer = call.get();
+        } catch (RuntimeException e) { // answered as a failure, and the observed call finishes with it
+            answer = Future.failedFuture(e);
+        }
+        return observed(answer, observed, ObserveStage::embedded);
+    }
+
+    /** An embeddings answer, seen. */
+    private static Answer<dev.switchboard.model.EmbeddingResponse> embedded(ObservedCall call,
+                                                                           Answer<dev.switchboard.model.EmbeddingResponse> a) {
+        call.embedded(a);
+        return withTraceId(a, call);
+    }
+
     /** A complete answer, seen: what {@link #observed} passes on. */
     private static Answer<ChatResponse> answered(ObservedCall call, Answer<ChatResponse> a) {
         call.answered(a);
@@ -141,6 +167,8 @@ final class ObserveStage implements Stage {
         }
 
         @Override public dev.switchboard.model.Usage knownUsage() { return inner.knownUsage(); }
+
+        @Override public dev.switchboard.model.Usage usageSoFar() { return inner.usageSoFar(); }
 
         @Override
         public void start(ChunkSink sink) {

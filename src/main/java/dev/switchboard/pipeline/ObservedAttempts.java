@@ -4,15 +4,19 @@ import dev.switchboard.model.CallContext;
 import dev.switchboard.observe.RequestObserver;
 import dev.switchboard.route.AttemptListener;
 
-/** The router's attempt hooks, for the observer: each attempt a span, each failure a metric by provider and deployment. */
+/**
+ * The router's attempt hooks, for the observer: each attempt a span, each failure a metric by provider, deployment and
+ * deployment entry ({@code model_id}).
+ */
 final class ObservedAttempts implements AttemptListener {
     private final RequestObserver observer;
 
     ObservedAttempts(RequestObserver observer) { this.observer = observer; }
 
     @Override
-    public void failed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
-        observer.attemptFailed(ctx, ordinal, alias, deployment, error, latencyNanos);
+    public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error,
+                       long latencyNanos) {
+        observer.attemptFailed(ctx, ordinal, alias, deployment, modelId, error, latencyNanos);
     }
 
     @Override

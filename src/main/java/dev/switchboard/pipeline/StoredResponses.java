@@ -20,6 +20,13 @@ import org.slf4j.LoggerFactory;
  * answers are also held in memory, so the usual tool loop (each turn continues the one just answered) reads no
  * row at all. Writes are not awaited by the answer: a save that the store refuses is logged, and only a
  * later {@code previous_response_id} that misses the memory copy would notice.
+ *
+ * <p>With several gateways on one database, the answering gateway's row may still be queued when the client's next
+ * request (a {@code GET}, a {@code previous_response_id}) reaches another gateway. A miss there for an id that says it
+ * was made in the last {@link #RECENT_ID_MILLIS} ({@link ResponseIds}) is looked up again every
+ * {@link #LOOK_EVERY_MILLIS} for up to {@link #WAIT_MILLIS}, on a thread of its own (one pooled connection at most), before
+ * it is answered as missing; any other miss is answered at once, and at most {@link #MAX_WAITERS} misses wait at a time
+ * (the others are answered at once too), so ids made up to look recent cost a bounded wait and a bounded load.
  */
 public final class StoredResponses {
     private static final Logger log = LoggerFactory.getLogger(StoredResponses.class);
@@ -102,12 +109,41 @@ public final class StoredResponses {
     /** The ids the last look found: the overlap brings them again, and they are forgotten once. */
     private java.util.Set<String> deletionsSeen = java.util.Set.of();
 
+    /** A miss for an id made less than this before (by the time in it) is waited for: another gateway's write may be queued. */
+    static final long RECENT_ID_MILLIS = 2_000;
+    /** How long such a miss waits at most for the row to appear. */
+    static final long WAIT_MILLIS = 500;
+    /** How often it looks. */
+    static final long LOOK_EVERY_MILLIS = 10;
+    /** The most misses waiting at once; a miss beyond is answered at once, as any other. */
+    static final int MAX_WAITERS = 32;
+    /**
+     * The most misses of one key waiting at once, within {@link #MAX_WAITERS}: a key's made-up recent ids (a GET costs no
+     * budget) cannot take every slot and so switch the wait off for every other key's real misses.
+     */
+    static final int MAX_WAITERS_PER_KEY = 4;
+    /** The misses waiting now. */
+    private final java.util.concurrent.atomic.AtomicInteger waiters = new java.util.concurrent.atomic.AtomicInteger();
+    /** The misses waiting now, by key (the owner); a key with none has no entry. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> waitersByKey = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The looks queued on or running on {@link #lookout}. More than {@link #MAX_WAITERS} means the database is slow or
+     * stuck: a waiter then looks no more and answers as missing.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * The waiting misses' looks, on one thread of their own: they never queue behind (or hold up) this gateway's writes
+     * on {@link #worker}, and never take more than one pooled connection.
+     */
+    private final WorkerExecutor lookout;
+
     public StoredResponses(Vertx vertx, ResponseRows rows, long retentionMillis, LongSupplier clock) {
         this.rows = rows;
         this.retentionMillis = retentionMillis;
         this.clock = clock;
         this.vertx = vertx;
         this.worker = vertx.createSharedWorkerExecutor("switchboard-responses", 1);
+        this.lookout = vertx.createSharedWorkerExecutor("switchboard-responses-lookout", 1);
         this.recent = Caffeine.newBuilder().maximumSize(RECENT).executor(Runnable::run).build();
         // bounded by their text (about 2 bytes a char), not their count: one answer's message can be long
         this.items = Caffeine.newBuilder().maximumWeight(ITEM_CHARS).weigher((String k, StoredItem v) -> v.json().length() + k.length())
@@ -341,7 +377,81 @@ public final class StoredResponses {
         long now = clock.getAsLong();
         StoredResponse r = recent.getIfPresent(id);
         if (r != null) return Future.succeededFuture(r.owner().equals(owner) && r.expiresAt() > now ? r : null);
-        return worker.executeBlocking(() -> fromTable(id, owner, now), true);
+        return worker.executeBlocking(() -> fromTable(id, owner, now), true)
+                .compose(found -> found != null ? Future.succeededFuture(found) : writtenElsewhere(id, owner));
+    }
+
+    /**
+     * A response this gateway holds neither in memory nor in the table: when its id says it was just made (another
+     * gateway on the same database answered it, and its row may still be queued there), the table is looked at again
+     * every {@link #LOOK_EVERY_MILLIS} for up to {@link #WAIT_MILLIS}; else, or when {@link #MAX_WAITERS} misses (or
+     * {@link #MAX_WAITERS_PER_KEY} of this key's) already wait, or the table cannot be read, null at once. The wait is
+     * bounded by its own timer, not by the looks: a slow or stuck database (the looks run one at a time) cannot stretch
+     * it. Off the event loop: timers, and the looks on {@link #lookout}.
+     */
+    private Future<StoredResponse> writtenElsewhere(String id, String owner) {
+        if (draining || !ResponseIds.recent(id, System.currentTimeMillis(), RECENT_ID_MILLIS)) return Future.succeededFuture(null);
+        if (!takeWaiterSlot(owner)) {
+            log.debug("response {}: {} misses (or {} of its key's) already wait for another gateway's write; answered as missing",
+                    id, MAX_WAITERS, MAX_WAITERS_PER_KEY);
+            return Future.succeededFuture(null);
+        }
+        io.vertx.core.Promise<StoredResponse> found = io.vertx.core.Promise.promise();
+        long deadline = vertx.setTimer(WAIT_MILLIS, t -> found.tryComplete(null));
+        look(id, owner, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS), found);
+        return found.future().andThen(ar -> {
+            vertx.cancelTimer(deadline);
+            releaseWaiterSlot(owner);
+        });
+    }
+
+    /** A waiter's slot, within both bounds ({@link #MAX_WAITERS}, {@link #MAX_WAITERS_PER_KEY}); false when none is free. */
+    private boolean takeWaiterSlot(String owner) {
+        if (waiters.incrementAndGet() > MAX_WAITERS) {
+            waiters.decrementAndGet();
+            return false;
+        }
+        boolean[] taken = {false};
+        waitersByKey.compute(owner, (k, n) -> {
+            int held = n == null ? 0 : n;
+            if (held >= MAX_WAITERS_PER_KEY) return n;
+            taken[0] = true;
+            return held + 1;
+        });
+        if (!taken[0]) waiters.decrementAndGet();
+        return taken[0];
+    }
+
+    private void releaseWaiterSlot(String owner) {
+        waitersByKey.computeIfPresent(owner, (k, n) -> n <= 1 ? null : n - 1);
+        waiters.decrementAndGet();
+    }
+
+    private void look(String id, String owner, long deadlineNanos, io.vertx.core.Promise<StoredResponse> found) {
+        vertx.setTimer(LOOK_EVERY_MILLIS, t -> {
+            if (found.future().isComplete()) return; // the wait's own timer ended it
+            // the deadline before the look, not only after one: a waiter past it does not query
+            if (draining || System.nanoTime() >= deadlineNanos) {
+                found.tryComplete(null);
+                return;
+            }
+            if (looks.incrementAndGet() > MAX_WAITERS) { // the lookout is behind: the database is slow or stuck
+                looks.decrementAndGet();
+                found.tryComplete(null);
+                return;
+            }
+            long now = clock.getAsLong();
+            lookout.executeBlocking(() -> {
+                // queued behind other waiters' looks: one whose wait is over by the time it runs does not query
+                if (found.future().isComplete() || System.nanoTime() >= deadlineNanos) return null;
+                return fromTable(id, owner, now);
+            }, false).onComplete(ar -> {
+                looks.decrementAndGet();
+                if (ar.succeeded() && ar.result() != null) found.tryComplete(ar.result());
+                else if (ar.failed() || System.nanoTime() >= deadlineNanos) found.tryComplete(null);
+                else if (!found.future().isComplete()) look(id, owner, deadlineNanos, found);
+            });
+        });
     }
 
     /**
@@ -359,16 +469,20 @@ public final class StoredResponses {
             } catch (RuntimeException e) {
                 log.warn("response {}: the table could not be read ({}); answering from memory", id, e.getMessage());
                 StoredResponse m = recent.getIfPresent(id);
-                return m != null && m.owner().equals(owner) && m.expiresAt() > now ? m : null;
+                return new Read(m != null && m.owner().equals(owner) && m.expiresAt() > now ? m : null, true);
             }
             StoredResponse m = recent.getIfPresent(id);
-            if (m != null && m.owner().equals(owner)) {
+            boolean known = m != null && m.owner().equals(owner);
+            if (known) {
                 if (r == null) recent.invalidate(id); // deleted, through this gateway or another
                 else recent.put(id, r);
             }
-            return r;
-        }, true);
+            return new Read(r, known);
+        }, true).compose(read -> read.row() != null || read.settled() ? Future.succeededFuture(read.row()) : writtenElsewhere(id, owner));
     }
+
+    /** What {@link #read} found, and whether a miss is final (the memory copy said it was deleted; the table was unreadable). */
+    private record Read(StoredResponse row, boolean settled) {}
 
     /**
      * A row as the table has it (on the worker). A background response the table says runs, whose runner (another
@@ -393,6 +507,13 @@ public final class StoredResponses {
      * beat within the lease) is not deleted: a 400, as for one running here (its call would run on, its end lost).
      */
     public Future<Boolean> delete(String id, String owner) {
+        // a response another gateway has just answered may not be in the table yet: deleting nothing now, its row would
+        // be written after the 404 and live on
+        return deleteNow(id, owner).compose(deleted -> deleted ? Future.succeededFuture(true)
+                : writtenElsewhere(id, owner).compose(r -> r == null ? Future.succeededFuture(false) : deleteNow(id, owner)));
+    }
+
+    private Future<Boolean> deleteNow(String id, String owner) {
         long now = clock.getAsLong();
         return worker.executeBlocking(() -> {
             if (rows.runningNow(id, owner, now, leaseMillis)) {
@@ -464,5 +585,6 @@ public final class StoredResponses {
             log.warn("stored responses: queued writes not finished at shutdown: {}", e.getMessage());
         }
         worker.close();
+        lookout.close();
     }
 }

@@ -41,14 +41,24 @@ public final class ClaudeThinking {
         if (budget == 0 || !fits(r)) return null;
         if (limit != null) {
             if (limit <= MIN_BUDGET) {
-                // in chat's names; the Responses edge renames them (reasoning.effort, max_output_tokens) for its clients
+                // in chat's names, the field the client sent (max_tokens or max_completion_tokens; the latter when it set
+                // none and the limit is the deployment's); the Responses edge renames them (reasoning.effort,
+                // max_output_tokens) for its clients
                 throw GatewayException.badRequest("reasoning_effort '" + effort.asText()
                         + "' needs an output limit above " + MIN_BUDGET + " tokens on this model (Anthropic's smallest thinking "
-                        + "budget, part of the output): the limit is " + limit, "max_completion_tokens");
+                        + "budget, part of the output): the limit is " + limit, limitField(r));
             }
             budget = Math.min(budget, limit - 1);
         }
         return JsonNodeFactory.instance.objectNode().put("type", "enabled").put("budget_tokens", budget);
+    }
+
+    /**
+     * The output-limit field the client sent ({@code max_completion_tokens} wins when both are there, as in
+     * {@link ChatRequest#outputTokenLimit}); {@code max_completion_tokens}, the one to set, when it sent neither.
+     */
+    static String limitField(ChatRequest r) {
+        return r.maxCompletionTokens() == null && r.maxTokens() != null ? "max_tokens" : "max_completion_tokens";
     }
 
     /**

@@ -51,6 +51,15 @@ public final class Json {
         return TREE.readTree(json);
     }
 
+    /** {@code json} parsed, or null when it is not JSON (what to make of that is the caller's). */
+    public static JsonNode readOrNull(byte[] json) {
+        try {
+            return TREE.readTree(json);
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+
     /** Parses one JSON text (a stream event's data). */
     public static JsonNode read(String json) throws IOException {
         return TREE.readTree(json);

@@ -139,6 +139,14 @@ public final class KeyScrubber {
      * more if a run of 8 includes it.
      */
     public boolean scrubInPlace(byte[] b, int from, int to) {
+        return scrubInPlace(b, from, to, null, 0, 0);
+    }
+
+    /**
+     * {@link #scrubInPlace(byte[], int, int)}; when {@code keep} is given, {@code b[keepFrom, keepTo)} is copied to it
+     * as it was just before the first byte is masked (nothing is copied when nothing is masked).
+     */
+    private boolean scrubInPlace(byte[] b, int from, int to, Events keep, int keepFrom, int keepTo) {
         if (size == 0) return false;
         byte[] f = fold;
         int maskedTo = from;
@@ -164,6 +172,7 @@ public final class KeyScrubber {
             while (i < to && (c = f[b[i] & 0xff]) != 0) {
                 w = (w << 8) | c;
                 if (contains(w)) {
+                    if (!found && keep != null) keep.original = Arrays.copyOfRange(b, keepFrom, keepTo);
                     for (int j = Math.max(i - (MIN_RUN - 1), maskedTo); j <= i; j++) b[j] = MASK;
                     maskedTo = i + 1;
                     found = true;
@@ -198,11 +207,17 @@ public final class KeyScrubber {
         /** The start of the last event found clean, {@code lastLength} bytes of it; none after an event that was masked. */
         private byte[] last;
         private int lastLength;
+        /** The last event scrubbed, as it was before masking, when something in it was masked; else null. */
+        private byte[] original;
 
         private Events() {}
 
-        /** Masks key runs in {@code b[from, to)} in place, as {@link #scrubInPlace(byte[], int, int)}; true when something was. */
+        /**
+         * Masks key runs in {@code b[from, to)} in place, as {@link #scrubInPlace(byte[], int, int)}; true when something
+         * was. Then {@link #original()} holds the range as it was.
+         */
         public boolean scrub(byte[] b, int from, int to) {
+            original = null;
             if (size == 0) return false;
             int start = from;
             int same = 0;
@@ -211,7 +226,7 @@ public final class KeyScrubber {
                 same = differ < 0 ? Math.min(to - from, lastLength) : differ;
                 if (same >= MIN_RUN) start = from + same - (MIN_RUN - 1); // the first window that reaches a new byte
             }
-            if (scrubInPlace(b, start, to)) {
+            if (scrubInPlace(b, start, to, this, from, to)) {
                 lastLength = 0; // its bytes now hold masks: not a clean start to compare with
                 return true;
             }
@@ -223,6 +238,14 @@ public final class KeyScrubber {
             lastLength = keep;
             return false;
         }
+
+        /**
+         * The bytes of the event the last {@link #scrub} masked, as the upstream sent them (a copy, made only when it
+         * masked something); null when it masked nothing (the event's bytes are then as sent). For the running scan of
+         * a stream's text ({@link Run}), which must see the characters a mask hid: given {@code *}s, it would lose a run
+         * that goes on into the next events, and their pieces of up to 7 characters would pass.
+         */
+        public byte[] original() { return original; }
     }
 
     /** Masks key runs in {@code b} in place; true when something was masked. */
@@ -265,6 +288,11 @@ public final class KeyScrubber {
      * A scanner for one stream's text, fragment after fragment (content deltas): a run of key characters that
      * continues from one event into the next is still a run. What earlier events carried is already sent, so a run
      * is masked from where its 8th character arrives: at most 7 of its characters went out, the rest is masked.
+     *
+     * <p>Each fragment must be given as the upstream sent it, never after a mask: a {@code *} is no key's character,
+     * so it ends the run, and the pieces that follow a masked one would each begin a new run (a piece of up to 7
+     * characters then passed: the key's middle or end). A stream reads a masked event's original text from
+     * {@link Events#original()}.
      */
     public Run run() { return new Run(); }
 

@@ -22,6 +22,8 @@ public abstract class SseRelay implements ChatStream {
     private final UpstreamHttp.Endpoint endpoint;
     private final KeyScrubber scrubber;
     private ChunkSink sink;
+    /** The event being handled as the upstream sent it, when the key scan masked some of it; else null. */
+    private byte[] unmasked;
     private boolean finished;
     private boolean relaying;
     /** The upstream's deadline between reads ({@code stream_timeout}); paused while we hold the upstream paused. */
@@ -32,6 +34,10 @@ public abstract class SseRelay implements ChatStream {
     private boolean pausedEarly;
     /** The upstream's body ended before {@link #start} (its handlers can no longer be set). */
     private boolean endedEarly;
+    /** Who waits for the first event ({@link #awaitFirstEvent}) until it is told; null when nobody waits. */
+    private java.util.function.Consumer<GatewayException> awaiting;
+    /** Frames the held body bytes while the first event is awaited; a framing of its own, start() frames them again. */
+    private Framing peek;
 
     /** @param scrubber every event's data is scanned for key runs before the subclass reads it */
     protected SseRelay(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber) {
@@ -56,10 +62,125 @@ public abstract class SseRelay implements ChatStream {
     private void early(Buffer piece) {
         if (early == null) early = new ArrayList<>(2);
         early.add(piece);
+        if (awaiting != null) { // read on (held all the same) until the first event is here
+            if (silence != null) silence.touch();
+            peekAt(piece);
+            return;
+        }
         if (!pausedEarly) {
             pausedEarly = true;
             upstream.pause();
         }
+    }
+
+    /**
+     * Waits for the upstream's first event before the stream counts as answered (see {@link ChatStream#awaitFirstEvent}):
+     * the body is read (and held, in order, for {@link #start}) until one whole event is framed; an error as that event
+     * ({@link #firstEventError}), a body that ends or breaks first, or {@code stream_timeout} of silence is the
+     * attempt's failure, and the upstream request is reset. Nothing reaches the sink before start: once the first event
+     * is here the upstream is paused, and start frames, decodes (or relays) and delivers it first, as it always did.
+     * The first event of a real provider comes with, or right after, its head, so a healthy stream's first byte to the
+     * client waits for nothing more than that event.
+     */
+    @Override
+    public final void awaitFirstEvent(java.util.function.Consumer<GatewayException> then) {
+        if (sink != null || finished || awaiting != null) { // started or cancelled: nothing to wait for
+            then.accept(null);
+            return;
+        }
+        awaiting = then;
+        peek = framing(this::peeked);
+        if (!endedEarly) {
+            upstream.exceptionHandler(t -> {
+                if (awaiting != null) firstEventFailed((GatewayException) UpstreamErrors.scrubbed(
+                        UpstreamHttp.networkFailure(FirstByteDeadlines.Entry.failure(silence, t), endpoint), scrubber));
+            });
+            upstream.endHandler(v -> {
+                endedEarly = true;
+                if (awaiting != null) firstEventFailed(endedBeforeItsFirstEvent());
+            });
+            if (silence != null) silence.resume(); // the upstream's silence until its first event is bounded as any other
+        }
+        if (early != null) for (Buffer piece : List.copyOf(early)) {
+            if (awaiting == null) break;
+            peekAt(piece);
+        }
+        if (awaiting == null) return;
+        if (endedEarly) firstEventFailed(endedBeforeItsFirstEvent());
+        else if (pausedEarly) { // bytes came before this call and paused it: read on to the first event
+            pausedEarly = false;
+            upstream.resume();
+        }
+    }
+
+    /**
+     * The failure a stream's first event says, or null when it is no error. {@code data} is the event's own copy, its
+     * key runs masked. Called only for an event whose name or bytes mention an error (a cheap scan first: a healthy
+     * first event is not parsed twice). The default: none (the stream's error events fail it after its start).
+     */
+    protected GatewayException firstEventError(String event, byte[] data) { return null; }
+
+    private static final byte[] ERROR = "error".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private void peekAt(Buffer piece) {
+        try {
+            peek.feed(piece);
+        } catch (SseParser.TooLarge e) {
+            firstEventFailed(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent " + e.getMessage()
+                    + "; the gateway stopped reading the stream."));
+        } catch (RuntimeException e) {
+            firstEventFailed(GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " sent a stream frame that"
+                    + " could not be read (" + e.getClass().getSimpleName() + "); the gateway stopped reading the stream."));
+        }
+    }
+
+    private void peeked(String event, byte[] data, int offset, int length) {
+        if (awaiting == null) return; // told already: the rest of this read waits for start
+        GatewayException error = null;
+        if ((event != null && (event.contains("error") || event.startsWith("exception"))) || mentions(data, offset, length, ERROR)) {
+            byte[] copy = java.util.Arrays.copyOfRange(data, offset, offset + length);
+            scrubber.events().scrub(copy, 0, copy.length);
+            error = firstEventError(event, copy);
+        }
+        if (error != null) {
+            firstEventFailed(error);
+            return;
+        }
+        java.util.function.Consumer<GatewayException> then = awaiting;
+        awaiting = null;
+        peek = null;
+        if (silence != null) silence.pause(); // held for start: the gateway's wait, not the upstream's silence
+        if (!pausedEarly) {
+            pausedEarly = true;
+            upstream.pause();
+        }
+        then.accept(null); // last: the caller may start the stream right here (start resumes what this paused)
+    }
+
+    private static boolean mentions(byte[] data, int offset, int length, byte[] word) {
+        outer:
+        for (int i = offset, end = offset + length - word.length; i <= end; i++) {
+            for (int j = 0; j < word.length; j++) if (data[i + j] != word[j]) continue outer;
+            return true;
+        }
+        return false;
+    }
+
+    private GatewayException endedBeforeItsFirstEvent() {
+        return GatewayException.of(ErrorKind.UPSTREAM, "Upstream " + endpoint.name() + " ended the stream before it was complete.");
+    }
+
+    /** The attempt failed before the stream started: told once, the request reset, nothing ever delivered. */
+    private void firstEventFailed(GatewayException e) {
+        java.util.function.Consumer<GatewayException> then = awaiting;
+        if (then == null) return;
+        awaiting = null;
+        peek = null;
+        finished = true;
+        early = null;
+        if (silence != null) silence.pause();
+        upstream.request().reset();
+        then.accept(e);
     }
 
     /** One SSE event from the upstream; implementations call {@link #emit}, {@link #finish} or {@link #fail}. */
@@ -112,7 +233,12 @@ public abstract class SseRelay implements ChatStream {
             if (finished) return;
             // the read's own copy of the bytes: masked before anything decodes, relays or logs them
             masks.scrub(data, offset, offset + length);
-            onEvent(event, data, offset, length);
+            unmasked = masks.original(); // null unless something was masked: no copy in the common case
+            try {
+                onEvent(event, data, offset, length);
+            } finally {
+                unmasked = null;
+            }
         });
         Handler<Buffer> body = buf -> {
             if (finished) return; // bytes already in flight after a fail or cancel
@@ -217,6 +343,14 @@ public abstract class SseRelay implements ChatStream {
      * characters each) is masked from its 8th character on, which no per-event scan would see.
      */
     protected final KeyScrubber.Run textRun() { return scrubber.run(); }
+
+    /**
+     * The data of the event being handled as the upstream sent it (all of it, from index 0), when the key scan masked
+     * some of its bytes; null when it masked nothing (the data is then as sent). Only for {@link #textRun}: its scan
+     * must see the answer text as sent (a {@code *} ends a run, so after a masked event a key's next pieces passed).
+     * Nothing read from these bytes may go out but what the run scan returns; valid during {@code onEvent} only.
+     */
+    protected final byte[] unmasked() { return unmasked; }
 
     /** Fails the stream: an event that is JSON but not of the shape the provider's check expects. */
     protected final void failShape(String what) {

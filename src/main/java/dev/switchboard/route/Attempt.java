@@ -35,6 +35,9 @@ final class Attempt implements ServingAttempt {
     @Override
     public String deployment() { return state.id(); }
 
+    @Override
+    public String modelId() { return state.modelId(); }
+
     /**
      * Whether the call is still out at the deployment (it has the prompt and may bill it): false once it failed, was
      * retried or ended. A client that leaves while the run waits between attempts left no call in flight.
@@ -47,7 +50,10 @@ final class Attempt implements ServingAttempt {
         state.breaker.succeeded(probe);
     }
 
-    /** It failed before answering. @return true when this failure started a cooldown */
+    /** Whether it is the half-open trial call of a deployment whose cooldown is over. */
+    boolean probe() { return probe; }
+
+    /** It failed before answering. @return true when this failure started a cooldown (a failed trial call's included) */
     boolean failed(Throwable error, FailurePolicy.Verdict verdict, long now) {
         // A timeout is the slowest possible answer: latency-based routing must see it.
         if (error instanceof GatewayException g && g.kind() == ErrorKind.TIMEOUT) {

@@ -7,15 +7,17 @@ import dev.switchboard.model.CallContext;
  * failed entirely), so the ledger can show which provider hiccuped. Called on the event loop: must not block.
  */
 public interface AttemptListener {
-    AttemptListener NONE = (ctx, ordinal, alias, deployment, error, latencyNanos) -> {};
+    AttemptListener NONE = (ctx, ordinal, alias, deployment, modelId, error, latencyNanos) -> {};
 
     /**
      * @param ordinal      1 for the request's first attempt, 2 for the next, …
      * @param alias        the model group it belonged to
      * @param deployment   the deployment that failed, {@code provider/model}
+     * @param modelId      the entry that failed: its {@code model_info.id}, "" without one (two entries of one
+     *                     {@code provider/model} apart)
      * @param latencyNanos from its start to its failure
      */
-    void failed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos);
+    void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error, long latencyNanos);
 
     /**
      * The attempt that answered (for a stream: its status and headers arrived), for the trace's attempt span.
@@ -28,9 +30,10 @@ public interface AttemptListener {
     static AttemptListener both(AttemptListener first, AttemptListener second) {
         return new AttemptListener() {
             @Override
-            public void failed(CallContext ctx, int ordinal, String alias, String deployment, Throwable error, long latencyNanos) {
-                first.failed(ctx, ordinal, alias, deployment, error, latencyNanos);
-                second.failed(ctx, ordinal, alias, deployment, error, latencyNanos);
+            public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error,
+                               long latencyNanos) {
+                first.failed(ctx, ordinal, alias, deployment, modelId, error, latencyNanos);
+                second.failed(ctx, ordinal, alias, deployment, modelId, error, latencyNanos);
             }
 
             @Override

@@ -422,9 +422,14 @@ final class CallEngine {
                 later(wait, () -> retrySame(attempt.state));
                 return;
             }
-            if (attempt.failed(error, verdict, now)) {
+            if (attempt.failed(error, verdict, now)) { // a new cooldown: the first, or one more after a failed trial call
                 metrics.cooldown(attempt.state.id(), attempt.state.modelId());
-                log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
+                if (attempt.probe()) {
+                    log.warn("deployment {} of '{}' failed its trial call after a cooldown and cools down again after: {}",
+                            attempt.state.id(), group.alias, LogSafe.message(error));
+                } else {
+                    log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
+                }
             }
             long untilAvailable = group.nanosUntilAvailable(facts, now);
             // The group has nothing available now (a cooldown, a 429's retry-after) but the plan has somewhere
@@ -489,7 +494,8 @@ final class CallEngine {
         /** The listener must not break routing: what it throws is logged and forgotten. */
         private void reportFailed(Attempt attempt, Throwable error, long now) {
             try {
-                attempts.failed(ctx, attemptCount, group.alias, attempt.state.id(), error, now - attempt.startedNanos());
+                attempts.failed(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.modelId(), error,
+                        now - attempt.startedNanos());
             } catch (RuntimeException e) {
                 log.error("request {}: the attempt listener failed", ctx.requestId(), e);
             }

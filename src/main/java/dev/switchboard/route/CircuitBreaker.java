@@ -100,7 +100,9 @@ final class CircuitBreaker {
     }
 
     /**
-     * The deployment failed. @return true when this failure opened the breaker (for the log and the metric)
+     * The deployment failed. @return true when this failure started a cooldown (for the log and the metric): it opened
+     * a closed breaker, or it was the half-open probe's and opened the breaker again (a new cooldown, counted like the
+     * first). A failure that only moves the end of a cooldown already running (a request sent before it began) is not.
      *
      * @param kind            LiteLLM's kind of the failure ({@link AllowedFailsPolicy#kindOf}), or null
      * @param retryAfterNanos the provider's retry-after, or 0
@@ -113,9 +115,9 @@ final class CircuitBreaker {
                 // a 400 the deployment's own policy counts: on a probe it still answered, so it is back; the 400 counts
                 if (probe) close();
             } else if (probe) {
-                return open(now + openFor);
+                return open(now + openFor, true);
             }
-            return countFailure(policy.named(kind), allowedOfKind + 1, now) && open(now + openFor);
+            return countFailure(policy.named(kind), allowedOfKind + 1, now) && open(now + openFor, false);
         }
         switch (effect) {
             case NONE -> {
@@ -123,11 +125,11 @@ final class CircuitBreaker {
                 return false;
             }
             case NOW -> {
-                return open(now + openFor);
+                return open(now + openFor, probe);
             }
             default -> {
-                if (probe) return open(now + cooldownNanos);
-                return countFailure(ANY, threshold, now) && open(now + cooldownNanos);
+                if (probe) return open(now + cooldownNanos, true);
+                return countFailure(ANY, threshold, now) && open(now + cooldownNanos, false);
             }
         }
     }
@@ -137,12 +139,16 @@ final class CircuitBreaker {
         return windows.computeIfAbsent(window, k -> new FailureWindow()).record(now, threshold);
     }
 
-    private synchronized boolean open(long until) {
+    /**
+     * @param probe the failure is the half-open probe's: the breaker is open (its cooldown over) and opens again, a new
+     *              cooldown. @return whether a cooldown started: the breaker was closed, or it is the probe's failure
+     */
+    private synchronized boolean open(long until, boolean probe) {
         boolean wasClosed = openUntil.get() == CLOSED;
         openUntil.set(until);
         probing.set(false);
         windows.values().forEach(FailureWindow::clear);
-        return wasClosed;
+        return wasClosed || probe;
     }
 
     private synchronized void close() {

@@ -42,6 +42,9 @@ final class CustomToolInputSink implements ChunkSink {
 
             @Override
             public void cancel() { stream.cancel(); }
+
+            @Override
+            public dev.switchboard.model.Usage usageSoFar() { return stream.usageSoFar(); }
         };
     }
 

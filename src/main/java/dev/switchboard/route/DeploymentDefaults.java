@@ -53,6 +53,11 @@ final class DeploymentDefaults {
         if (p.get("extra_body") instanceof Map<?, ?> body) {
             body.forEach((k, v) -> extra.putIfAbsent(k.toString(), JSON.valueToTree(v)));
         }
+        // LiteLLM's "disable" as a deployment's default is its "none", as a client's is (OpenAiRanges.disableAsNone)
+        JsonNode effort = extra.get("reasoning_effort");
+        if (effort != null && effort.isTextual() && effort.textValue().equals("disable")) {
+            extra.put("reasoning_effort", JSON.getNodeFactory().textNode("none"));
+        }
         RawJson raw = raw(r.raw(), d);
         return new ChatRequest(r.model(), r.messages(), r.tools(), r.toolChoice(), parallel, format, temperature, topP,
                 r.maxTokens(), maxCompletion, stop, seed, user, r.metadata(), r.stream(), r.includeUsage(), extra, raw);

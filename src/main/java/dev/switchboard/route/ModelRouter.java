@@ -11,6 +11,7 @@ import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.provider.EmbeddingProvider;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -379,9 +380,24 @@ public final class ModelRouter {
         java.util.Set<String> custom = CustomToolsAsFunctions.customNames(request);
         return new CallEngine.Call<>(true, (t, o) -> {
             Future<ChatStream> stream = t.provider().stream(DeploymentParams.fit(request, t, drop, settings.dropParams(),
-                    o.requestId(), outputCeilings.applyAsInt(t.deployment().id())), o);
+                    o.requestId(), outputCeilings.applyAsInt(t.deployment().id())), o).compose(ModelRouter::firstEvent);
             return custom.isEmpty() || t.provider().takesCustomTools() ? stream : stream.map(s -> CustomToolInputSink.restoring(s, custom));
         }, (stream, attempt) -> new TrackedStream(stream, attempt, clock));
+    }
+
+    /**
+     * The stream once its upstream's first event is here and is no error: only then has the deployment answered. An
+     * error as the first event (Claude's overloaded_error after a 200, an OpenAI-style {"error":…} chunk) fails the
+     * attempt as the same error sent as a status would: nothing has reached the client, its headers are not written
+     * yet, so it is retried, counted toward the cooldown and fallen back from (QA routing F1).
+     */
+    private static Future<ChatStream> firstEvent(ChatStream s) {
+        Promise<ChatStream> answered = Promise.promise();
+        s.awaitFirstEvent(error -> {
+            if (error == null) answered.complete(s);
+            else answered.fail(error);
+        });
+        return answered.future();
     }
 
     /** A complete answer ends its attempt at once; its usage corrects the tpm estimate. */

@@ -122,8 +122,14 @@ record RequestControls(Duration timeout, Duration streamTimeout, Integer numRetr
         return positive(field.doubleValue(), fieldName);
     }
 
+    /**
+     * Seconds greater than 0 and at most a day. 0 is refused, not read as "no timeout" (LiteLLM's {@code timeout or 600}
+     * quietly takes it for its default) nor as "fail at once": the message says the range exactly, 0 outside it.
+     */
     private static Duration positive(double s, String name) {
-        if (!(s > 0) || s > 86_400) throw GatewayException.badRequest(name + " must be between 0 and 86400 seconds.", name);
+        if (!(s > 0) || s > 86_400) {
+            throw GatewayException.badRequest(name + " must be greater than 0 and at most 86400 seconds.", name);
+        }
         return Duration.ofMillis(Math.max(1, Math.round(s * 1000)));
     }
 

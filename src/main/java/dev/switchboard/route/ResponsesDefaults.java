@@ -53,7 +53,8 @@ final class ResponsesDefaults {
         if (limit != null && !body.has("max_output_tokens")) body.put("max_output_tokens", Math.max(LEAST_OUTPUT_TOKENS, limit));
         if (p.get("reasoning_effort") instanceof String effort) {
             ObjectNode reasoning = object(body, "reasoning");
-            if (reasoning != null && !reasoning.has("effort")) reasoning.put("effort", effort);
+            // LiteLLM's "disable" (no reasoning) is OpenAI's "none", which OpenAI's Responses API takes
+            if (reasoning != null && !reasoning.has("effort")) reasoning.put("effort", effort.equals("disable") ? "none" : effort);
         }
         if (p.get("verbosity") instanceof String verbosity) {
             ObjectNode text = object(body, "text");

@@ -23,6 +23,8 @@ final class TrackedStream implements ChatStream {
         this.clock = clock;
     }
 
+    @Override public dev.switchboard.model.Usage usageSoFar() { return inner.usageSoFar(); }
+
     @Override
     public void start(ChunkSink sink) {
         inner.start(new ChunkSink() {

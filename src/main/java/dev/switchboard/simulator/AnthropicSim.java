@@ -212,6 +212,11 @@ final class AnthropicSim {
     /** The request reshaped for the shared reply logic: text per message, tools as functions, tool results as tool turns. */
     private static JsonObject asOpenAi(JsonObject req) {
         JsonArray messages = new JsonArray();
+        // the system prompt counts in input_tokens, as Anthropic counts it (it was left out: a long system prompt cost
+        // nothing in tests against the simulator)
+        Object system = req.getValue("system");
+        String systemText = system instanceof String s ? s : system instanceof JsonArray blocks ? AnthropicSimShapes.text(blocks) : null;
+        if (systemText != null && !systemText.isEmpty()) messages.add(new JsonObject().put("role", "system").put("content", systemText));
         for (Object o : req.getJsonArray("messages")) {
             JsonObject m = (JsonObject) o;
             Object c = m.getValue("content");

@@ -144,7 +144,7 @@ public final class AzureSim {
         }
         String invalid = SimValidation.chat(json);
         if (invalid != null) {
-            ProviderSimulator.error(resp, 400, invalid, "invalid_request_error", null, null);
+            ProviderSimulator.error(resp, 400, invalid, "invalid_request_error", SimValidation.param(invalid), SimValidation.code(invalid));
             return;
         }
         boolean filtered = COMPLETION_FILTERED.equals(behaviour.blockReason());

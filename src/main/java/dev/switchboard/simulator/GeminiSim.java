@@ -355,6 +355,11 @@ final class GeminiSim {
             out.put("tools", fns);
             JsonObject cfg = body.getJsonObject("toolConfig", new JsonObject()).getJsonObject("functionCallingConfig");
             if (cfg != null && "NONE".equals(cfg.getString("mode"))) out.put("tool_choice", "none");
+            // ANY with allowedFunctionNames calls one of those (the first), as the API keeps the call to them
+            JsonArray allowed = cfg == null ? null : cfg.getJsonArray("allowedFunctionNames");
+            if (cfg != null && "ANY".equals(cfg.getString("mode")) && allowed != null && !allowed.isEmpty()) {
+                out.put("tool_choice", new JsonObject().put("type", "function").put("function", new JsonObject().put("name", allowed.getString(0))));
+            }
         }
         return out;
     }

@@ -75,6 +75,12 @@ final class SimValidation {
         if (req.containsKey("max_tokens") && req.containsKey("max_completion_tokens")) {
             return "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.";
         }
+        // OpenAI's reasoning models (o-series, gpt-5) take the output limit as max_completion_tokens only
+        String model = String.valueOf(req.getValue("model"));
+        if (req.containsKey("max_tokens") && (model.startsWith("o1") || model.startsWith("o3") || model.startsWith("o4")
+                || model.startsWith("gpt-5"))) {
+            return "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
+        }
         return null;
     }
 
@@ -91,12 +97,22 @@ final class SimValidation {
 
     /** The {@code code} OpenAI gives the refusal {@link #chat} words: a string over its maximum length has its own. */
     static String code(String message) {
-        return message.contains("string too long") ? "string_above_max_length" : null;
+        return message.contains("string too long") ? "string_above_max_length"
+                : message.startsWith(UNSUPPORTED) ? "unsupported_parameter" : null;
     }
 
-    /** The {@code param} OpenAI names with the refusal {@link #chat} words ("Invalid 'user': …" names user), or null. */
+    private static final String UNSUPPORTED = "Unsupported parameter: '";
+
+    /**
+     * The {@code param} OpenAI names with the refusal {@link #chat} words ("Invalid 'user': …" names user,
+     * "Unsupported parameter: 'max_tokens' …" max_tokens), or null.
+     */
     static String param(String message) {
-        return message.startsWith("Invalid '") && message.indexOf('\'', 9) > 9 ? message.substring(9, message.indexOf('\'', 9)) : null;
+        for (String lead : new String[] {"Invalid '", UNSUPPORTED}) {
+            int end = message.startsWith(lead) ? message.indexOf('\'', lead.length()) : -1;
+            if (end > lead.length()) return message.substring(lead.length(), end);
+        }
+        return null;
     }
 
     /**

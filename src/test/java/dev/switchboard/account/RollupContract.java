@@ -13,10 +13,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The daily rollups on each database: kept by the ledger's writer equal to the ledger rows they sum (a row written twice
- * counted once), and the V4 and V19 migrations' backfills build the same rollups from existing rows.
+ * counted once), and the V4 and V19 migrations' backfills build the same rollups from existing rows; V23 adds the
+ * deployment entry ({@code model_id}) to a database that has rows already.
  */
 abstract class RollupContract {
     abstract Database open();
+
+    /**
+     * A new database migrated only up to {@code version}, and a connection to it (the caller closes it); {@link #reopen}
+     * then opens that database as the gateway does, every migration run.
+     */
+    abstract java.sql.Connection openAt(String version) throws java.sql.SQLException;
+
+    /** The database of the last {@link #openAt}, opened with every migration. */
+    abstract Database reopen();
 
     private static final long DAY = 86_400_000L;
     private static final long NOW = 20_000 * DAY + 50_000_000L;
@@ -25,17 +35,26 @@ abstract class RollupContract {
      * Rows over 5 days, 4 keys (one without an alias), 3 deployments, fallbacks, hits, failed attempts, null latencies;
      * two teams (every call of key 0, half of key 1's), the rest of no team. Most served calls that reached a provider
      * say their upstream call's own time apart from the request's (V21), shorter; the rest (rows of before V21) do not.
+     * The rows that reached a provider name its entry (V23): model-0 has two entries ({@code east}, {@code west}),
+     * model-1 one ({@code m1}), model-2 none ("").
      */
     static List<SpendRecord> rows(int n, long seed) {
         List<SpendRecord> out = new ArrayList<>();
         Random r = new Random(~seed);
         for (SpendRecord x : rowsBeforeV21(n, seed)) {
             boolean upstream = x.latencyMs() != null && (x.cacheStatus() == null || x.cacheStatus().equals("miss")) && r.nextInt(4) != 0;
-            out.add(!upstream ? x : new SpendRecord(x.requestId(), x.attempt(), x.startedAt(), x.endedAt(), x.keyId(), x.keyAlias(),
+            boolean hit = x.cacheStatus() != null && x.cacheStatus().startsWith("hit");
+            String entry = hit ? "" : switch (x.deployment()) {
+                case "openai/model-0" -> r.nextBoolean() ? "east" : "west";
+                case "openai/model-1" -> "m1";
+                default -> "";
+            };
+            out.add(new SpendRecord(x.requestId(), x.attempt(), x.startedAt(), x.endedAt(), x.keyId(), x.keyAlias(),
                     x.endUser(), x.callType(), x.requestedModel(), x.deployment(), x.route(), x.tier(), x.cacheStatus(),
                     x.promptTokens(), x.completionTokens(), x.cacheReadTokens(), x.cacheWriteTokens(), x.reasoningTokens(),
                     x.usageEstimated(), x.costNanos(), x.savedNanos(), x.priced(), x.latencyMs(), x.ttftMs(), x.status(),
-                    x.errorType(), x.tags(), x.team(), x.attempt() > 0 ? x.latencyMs() : x.latencyMs() - r.nextInt((int) (x.latencyMs() + 1))));
+                    x.errorType(), x.tags(), x.team(), !upstream ? null
+                            : x.attempt() > 0 ? x.latencyMs() : x.latencyMs() - r.nextInt((int) (x.latencyMs() + 1)), entry));
         }
         return out;
     }
@@ -68,6 +87,11 @@ abstract class RollupContract {
             + "FROM spend_logs GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
     private static final String DAILY = "SELECT * FROM spend_daily ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
     private static final String LATENCY = "SELECT day, deployment, bucket, requests FROM latency_daily ORDER BY 1, 2, 3";
+    private static final String ENTRY_FROM_LEDGER = "SELECT ended_at / 86400000, COALESCE(deployment, ''), COALESCE(model_id, ''), "
+            + "status, COUNT(*) FROM spend_logs GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
+    private static final String ENTRY = "SELECT day, deployment, model_id, status, requests FROM entry_daily ORDER BY 1, 2, 3, 4";
+    private static final String ENTRY_LATENCY = "SELECT day, deployment, model_id, bucket, requests FROM entry_latency_daily "
+            + "ORDER BY 1, 2, 3, 4";
     private static final String TEAM_FROM_LEDGER = "SELECT ended_at / 86400000, team_id, SUM(CASE WHEN attempt = 0 THEN 1 ELSE 0 END), "
             + "SUM(cost_nanos), SUM(prompt_tokens), SUM(completion_tokens) FROM spend_logs WHERE team_id IS NOT NULL AND in_ledger = TRUE "
             + "GROUP BY 1, 2 ORDER BY 1, 2";
@@ -88,18 +112,24 @@ abstract class RollupContract {
         });
     }
 
-    /** The latency histogram computed in Java straight from the rows, as "day|deployment|bucket|count|". */
-    static List<String> latencyOf(List<SpendRecord> rows) {
-        java.util.TreeMap<String, Long> m = new java.util.TreeMap<>();
+    private record LatencyCell(long day, String deployment, String modelId, int bucket) {}
+
+    /** The per-entry latency histogram computed in Java straight from the rows, as "day|deployment|model_id|bucket|count|". */
+    static List<String> entryLatencyOf(List<SpendRecord> rows) { return latencyOf(rows, true); }
+
+    /** The per-deployment latency histogram (V4's table), as "day|deployment|bucket|count|". */
+    static List<String> latencyOf(List<SpendRecord> rows) { return latencyOf(rows, false); }
+
+    private static List<String> latencyOf(List<SpendRecord> rows, boolean perEntry) {
+        java.util.TreeMap<LatencyCell, Long> m = new java.util.TreeMap<>(java.util.Comparator.comparingLong(LatencyCell::day)
+                .thenComparing(LatencyCell::deployment).thenComparing(LatencyCell::modelId).thenComparingInt(LatencyCell::bucket));
         for (SpendRecord r : rows) {
             if (!RollupWriter.countsForLatency(r)) continue;
-            m.merge(String.format("%012d|%s|%04d", r.endedAt() / DAY, r.deployment(), LatencyBuckets.bucketOf(RollupWriter.modelLatencyMs(r))), 1L, Long::sum);
+            m.merge(new LatencyCell(r.endedAt() / DAY, r.deployment(), perEntry ? r.modelId() : "",
+                    LatencyBuckets.bucketOf(RollupWriter.modelLatencyMs(r))), 1L, Long::sum);
         }
         List<String> out = new ArrayList<>();
-        m.forEach((k, v) -> {
-            String[] p = k.split("\\|");
-            out.add(Long.parseLong(p[0]) + "|" + p[1] + "|" + Integer.parseInt(p[2]) + "|" + v + "|");
-        });
+        m.forEach((k, v) -> out.add(k.day() + "|" + k.deployment() + "|" + (perEntry ? k.modelId() + "|" : "") + k.bucket() + "|" + v + "|"));
         return out;
     }
 
@@ -115,6 +145,8 @@ abstract class RollupContract {
             List<String> daily = query(db, DAILY);
             assertThat(daily).hasSizeGreaterThan(100).isEqualTo(query(db, DAILY_FROM_LEDGER));
             assertThat(query(db, LATENCY)).isNotEmpty().isEqualTo(latencyOf(rows));
+            assertThat(query(db, ENTRY)).isNotEmpty().isEqualTo(query(db, ENTRY_FROM_LEDGER));
+            assertThat(query(db, ENTRY_LATENCY)).isNotEmpty().isEqualTo(entryLatencyOf(rows));
             assertThat(query(db, TEAM)).hasSizeGreaterThanOrEqualTo(10).isEqualTo(query(db, TEAM_FROM_LEDGER));
             SpendRollups rollups = new SpendRollups(db, ledger);
             long cost = rollups.daily(0, Long.MAX_VALUE).stream().mapToLong(SpendRollups.Daily::costNanos).sum();
@@ -139,7 +171,7 @@ abstract class RollupContract {
                     null, r.callType(), intern(r.requestedModel()), intern(r.deployment()), intern(r.route()), null,
                     intern(r.cacheStatus()), r.promptTokens(), r.completionTokens(), r.cacheReadTokens(), 0, 0, false,
                     r.costNanos(), r.savedNanos(), true, r.latencyMs(), null, r.status(), null, List.of(), intern(r.team()),
-                    r.upstreamMs()));
+                    r.upstreamMs(), intern(r.modelId())));
         }
         rows.sort(java.util.Comparator.comparing(SpendRecord::keyId).thenComparing(SpendRecord::deployment));
         try (Database db = open()) {
@@ -148,6 +180,8 @@ abstract class RollupContract {
             assertThat(ledger.flush()).isTrue();
             assertThat(query(db, DAILY)).hasSizeGreaterThan(100).isEqualTo(query(db, DAILY_FROM_LEDGER));
             assertThat(query(db, LATENCY)).isNotEmpty().isEqualTo(latencyOf(rows));
+            assertThat(query(db, ENTRY)).isNotEmpty().isEqualTo(query(db, ENTRY_FROM_LEDGER));
+            assertThat(query(db, ENTRY_LATENCY)).isNotEmpty().isEqualTo(entryLatencyOf(rows));
             assertThat(query(db, TEAM)).isNotEmpty().isEqualTo(query(db, TEAM_FROM_LEDGER));
             ledger.close();
         }
@@ -192,6 +226,118 @@ abstract class RollupContract {
             assertThat(query(db, TEAM)).isNotEmpty().isEqualTo(team);
             ledger.close();
         }
+    }
+
+    /**
+     * V23 on a database that has rows (migrated to V22, its rollups built by V4's backfill from rows of before V21): the
+     * ledger's rows are kept with no entry (NULL, read as ""), both rollups are rebuilt with {@code model_id} '' in their
+     * primary keys and the same sums, and the writer then adds rows naming their entries beside them.
+     */
+    @Test
+    void v23KeepsTheRowsOfAnOlderDatabaseAndTheWriterNamesEntriesAfterIt() throws Exception {
+        List<SpendRecord> old = rowsBeforeV21(3_000, 5);
+        List<String> dailyBefore, latencyBefore;
+        try (java.sql.Connection c = openAt("22")) {
+            c.setAutoCommit(false);
+            String[] cols = java.util.Arrays.copyOf(LedgerStore.COLUMNS, 27); // the columns of V22's writer, upstream_ms aside
+            assertThat(cols[26]).isEqualTo("team_id");
+            try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO spend_logs (" + String.join(", ", cols)
+                    + ") VALUES (" + String.join(",", java.util.Collections.nCopies(cols.length, "?")) + ")")) {
+                for (SpendRecord r : old) {
+                    Object[] v = {r.requestId(), r.attempt(), r.startedAt(), r.endedAt(), r.keyId(), r.keyAlias(), r.endUser(),
+                        r.callType(), r.requestedModel(), r.deployment(), r.route(), r.tier(), r.cacheStatus(), r.promptTokens(),
+                        r.completionTokens(), r.cacheReadTokens(), r.cacheWriteTokens(), r.reasoningTokens(), r.usageEstimated(),
+                        r.costNanos(), r.savedNanos(), r.priced(), r.latencyMs(), r.ttftMs(), r.status(), r.errorType(), r.team()};
+                    for (int i = 0; i < v.length; i++) ps.setObject(i + 1, v[i]);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            String v4 = new String(RollupContract.class.getResourceAsStream("/db/migration/V4__spend_rollups.sql").readAllBytes(),
+                    StandardCharsets.UTF_8);
+            try (Statement st = c.createStatement()) {
+                for (String stmt : v4.replaceAll("(?m)^--.*$", "").split(";")) {
+                    if (stmt.strip().startsWith("INSERT")) st.execute(stmt);
+                }
+            }
+            c.commit();
+            dailyBefore = rowsOf(c, "SELECT * FROM spend_daily ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9");
+            latencyBefore = rowsOf(c, "SELECT day, deployment, bucket, requests FROM latency_daily ORDER BY 1, 2, 3");
+        }
+        assertThat(dailyBefore).hasSizeGreaterThan(50);
+        assertThat(latencyBefore).isNotEmpty();
+        try (Database db = reopen()) {
+            // V4's rollups as they were (their keys too: an earlier gateway still upserts them); the per-entry tables
+            // built from them, every row of no entry
+            assertThat(query(db, DAILY)).isEqualTo(dailyBefore);
+            assertThat(query(db, LATENCY)).isEqualTo(latencyBefore);
+            assertThat(query(db, ENTRY)).isEqualTo(query(db, ENTRY_FROM_LEDGER));
+            assertThat(query(db, ENTRY_LATENCY)).isEqualTo(latencyBefore.stream().map(l -> insertField(l, 2, "")).toList());
+            assertThat(query(db, "SELECT COUNT(*) FROM spend_logs WHERE model_id IS NOT NULL")).containsExactly("0|");
+            SpendLedger ledger = new SpendLedger(db, 60_000);
+            SpendReports reports = new SpendReports(db, ledger);
+            SpendReports.Page page = reports.logs(SpendQuery.ALL, 1, 50);
+            assertThat(page.total()).isEqualTo(old.size());
+            assertThat(page.rows()).allSatisfy(r -> assertThat(r.modelId()).isEmpty());
+
+            // after it: rows naming their entries, on the same days as the old ones
+            List<SpendRecord> fresh = rows(3_000, 6);
+            fresh.forEach(ledger::record);
+            assertThat(ledger.flush()).isTrue();
+            assertThat(query(db, DAILY)).isEqualTo(query(db, DAILY_FROM_LEDGER));
+            List<SpendRecord> all = new ArrayList<>(old);
+            all.addAll(fresh);
+            assertThat(query(db, LATENCY)).isEqualTo(latencyOf(all));
+            assertThat(query(db, ENTRY)).isEqualTo(query(db, ENTRY_FROM_LEDGER));
+            assertThat(query(db, ENTRY_LATENCY)).isEqualTo(entryLatencyOf(all));
+            assertThat(query(db, "SELECT DISTINCT model_id FROM entry_daily ORDER BY 1")).containsExactly("|", "east|", "m1|", "west|");
+            SpendRollups rollups = new SpendRollups(db, ledger);
+            assertThat(rollups.latency(0, Long.MAX_VALUE).keySet()).contains(new SpendRollups.Entry("openai/model-0", "east"),
+                    new SpendRollups.Entry("openai/model-0", "west"), new SpendRollups.Entry("openai/model-0", ""));
+            SpendRecord named = fresh.stream().filter(r -> r.modelId().equals("west")).findFirst().orElseThrow();
+            assertThat(reports.request(named.requestId())).filteredOn(r -> r.attempt() == named.attempt())
+                    .singleElement().satisfies(r -> assertThat(r.modelId()).isEqualTo("west"));
+
+            // a gateway of the version before V23 on the same database: its writer's upserts (V22's SQL, by V4's keys)
+            // still work, so its ledger batches are not refused while the fleet is upgraded (review finding 1)
+            db.transaction(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("INSERT INTO spend_daily (day, key_id, key_alias, model, deployment, failed, route, cache_status, "
+                            + "status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, cache_read_tokens, "
+                            + "cache_write_tokens, latency_ms_sum) VALUES (20000, 'k', 'a', 'm', 'openai/model-0', 0, 'primary', "
+                            + "'miss', 200, 1, 1, 0, 1, 1, 0, 0, 1) ON CONFLICT (day, key_id, key_alias, model, deployment, "
+                            + "failed, route, cache_status, status) DO UPDATE SET requests = spend_daily.requests + excluded.requests");
+                    st.execute("INSERT INTO latency_daily (day, deployment, bucket, requests) VALUES (20000, 'openai/model-0', 3, 1) "
+                            + "ON CONFLICT (day, deployment, bucket) DO UPDATE SET requests = latency_daily.requests + excluded.requests");
+                    st.execute("INSERT INTO spend_logs (request_id, attempt, started_at, ended_at, call_type, status, "
+                            + "prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, "
+                            + "usage_estimated, cost_nanos, saved_nanos, priced) VALUES ('req_old_writer', 0, 1, 2, 'chat', 200, "
+                            + "1, 1, 0, 0, 0, FALSE, 1, 0, TRUE)");
+                }
+                return null;
+            });
+            ledger.close();
+        }
+    }
+
+    private static List<String> rowsOf(java.sql.Connection c, String sql) throws java.sql.SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int cols = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= cols; i++) sb.append(rs.getString(i)).append('|');
+                out.add(sb.toString());
+            }
+        }
+        return out;
+    }
+
+    /** A "a|b|c|" row with {@code value} put in as field {@code at} (0-based). */
+    private static String insertField(String row, int at, String value) {
+        List<String> fields = new ArrayList<>(List.of(row.split("\\|", -1)));
+        fields.add(at, value);
+        return String.join("|", fields);
     }
 
 }

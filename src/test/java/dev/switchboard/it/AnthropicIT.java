@@ -360,6 +360,9 @@ class AnthropicIT {
         long called = anthropic.messages().create(com.anthropic.models.messages.MessageCreateParams.builder().model("claude")
                 .maxTokens(20).system("Be brief.").addUserMessage("abcd".repeat(100)).build()).usage().inputTokens();
         assertThat(count.inputTokens()).as("the count a call's usage has").isEqualTo(called);
+        long withoutSystem = anthropic.messages().countTokens(com.anthropic.models.messages.MessageCountTokensParams.builder()
+                .model("claude").addUserMessage("abcd".repeat(100)).build()).inputTokens();
+        assertThat(count.inputTokens()).as("the system prompt counts, as Anthropic counts it").isGreaterThan(withoutSystem);
         HttpResponse<String> raw = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
                 "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "anthropic-version", "2023-06-01");
         assertThat(raw.headers().firstValue("x-switchboard-token-count")).hasValue("provider");
@@ -374,6 +377,23 @@ class AnthropicIT {
         assertThat(failed.statusCode()).isEqualTo(200);
         assertThat(failed.headers().firstValue("x-switchboard-token-count")).hasValue("estimate");
         assertThat(new JsonObject(failed.body()).getInteger("input_tokens")).isEqualTo(100);
+        // documents count as the budget's worst case counts them (QA: they counted 0): a text document by its size (a
+        // token per 3 bytes), a PDF by its pages (3,000 a page), a document's title as text; "sum" is 1 token
+        String text = "abcd".repeat(1000);
+        String pdf = java.util.Base64.getEncoder().encodeToString(("%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n"
+                + "2 0 obj << /Type /Page >> endobj\n%%EOF\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String[][] documents = {
+                {"{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"" + text + "\"}", "1335"}, // ceil(ceil(5336*3/4)/3) + 1
+                {"{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"" + pdf + "\"}", "6001"},
+                {"{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"" + text + "\"},\"title\":\"notes.txt\"", "1337"}}; // the title: 9 characters
+        for (String[] d : documents) {
+            HttpResponse<String> doc = Http.post(gw.baseUrl() + "/v1/messages/count_tokens", TestGateway.MASTER_KEY,
+                    "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"document\",\"source\":" + d[0]
+                            + "},{\"type\":\"text\",\"text\":\"sum\"}]}]}", "anthropic-version", "2023-06-01");
+            assertThat(doc.statusCode()).as(doc.body()).isEqualTo(200);
+            assertThat(doc.headers().firstValue("x-switchboard-token-count")).hasValue("estimate");
+            assertThat(new JsonObject(doc.body()).getInteger("input_tokens")).as(d[0].substring(0, 60)).isEqualTo(Integer.parseInt(d[1]));
+        }
         assertThatThrownBy(() -> anthropic.messages().countTokens(com.anthropic.models.messages.MessageCountTokensParams.builder()
                 .model("no-such-model").addUserMessage("hi").build()))
                 .isInstanceOf(com.anthropic.errors.NotFoundException.class).hasMessageContaining("no-such-model");

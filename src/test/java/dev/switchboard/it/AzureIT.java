@@ -66,6 +66,25 @@ class AzureIT {
                       api_version: "2024-10-21"
                       api_key: os.environ/PROVIDER_KEY
                     model_info: { base_model: azure/gpt-4o }
+                  - model_name: az-o3
+                    litellm_params:
+                      model: azure/my-o3
+                      api_base: ${SIM_ROOT}
+                      api_version: "2024-10-21"
+                      api_key: os.environ/PROVIDER_KEY
+                    model_info: { base_model: azure/o3-mini }
+                  - model_name: az-o-series
+                    litellm_params:
+                      model: azure/o_series/my-reasoner
+                      api_base: ${SIM_ROOT}
+                      api_version: "2024-10-21"
+                      api_key: os.environ/PROVIDER_KEY
+                  - model_name: az-o-series-v1
+                    litellm_params:
+                      model: azure/o_series/my-reasoner
+                      api_base: ${SIM_ROOT}
+                      api_version: v1
+                      api_key: os.environ/PROVIDER_KEY
                   - model_name: az-embed
                     litellm_params:
                       model: azure/my-embedding
@@ -254,6 +273,30 @@ class AzureIT {
                 .input("embed me").build());
         assertThat(r.data()).hasSize(1);
         assertThat(gw.simulator.last().path()).isEqualTo("/openai/deployments/my-embedding/embeddings?api-version=2024-02-01");
+    }
+
+    /**
+     * An Azure deployment named by its user runs a reasoning model by its model_info.base_model, or by LiteLLM's
+     * azure/o_series/ marker (not part of the deployment's name at Azure): the client's max_tokens reaches it as
+     * max_completion_tokens, which Azure's reasoning deployments require (review finding 4).
+     */
+    @Test
+    void anAzureReasoningDeploymentNamedByItsUserGetsMaxCompletionTokens() {
+        for (String[] c : new String[][] {
+                {"az-o3", "/openai/deployments/my-o3/chat/completions?api-version=2024-10-21", "my-o3"},
+                {"az-o-series", "/openai/deployments/my-reasoner/chat/completions?api-version=2024-10-21", "my-reasoner"},
+                {"az-o-series-v1", "/openai/v1/chat/completions", "my-reasoner"}}) {
+            HttpResponse<String> r = chat("{\"model\":\"" + c[0] + "\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(r.statusCode()).as(c[0] + ": " + r.body()).isEqualTo(200);
+            ProviderSimulator.Received seen = gw.simulator.last();
+            assertThat(seen.path()).as(c[0]).isEqualTo(c[1]);
+            assertThat(seen.body().getInteger("max_completion_tokens")).as(c[0]).isEqualTo(100);
+            assertThat(seen.body().containsKey("max_tokens")).as(c[0]).isFalse();
+            assertThat(seen.body().getString("model")).as(c[0]).isEqualTo(c[2]);
+        }
+        // a deployment named by its user with no base_model keeps the client's max_tokens, as before
+        chat("{\"model\":\"az\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(gw.simulator.last().body().getInteger("max_tokens")).isEqualTo(100);
     }
 
     @Test

@@ -133,6 +133,46 @@ class ClientGoneIT {
     }
 
     /**
+     * A Claude stream its client leaves midway (Claude Code's Esc) is recorded on the counts Anthropic's
+     * {@code message_start} gave: the prompt's tokens with its cache reads at their price, not the gateway's estimate of
+     * the whole prompt as fresh input (a large cached prompt cost about ten times too much then). The output stays an
+     * estimate, and the row says so.
+     */
+    @org.junit.jupiter.api.Test
+    void aClaudeStreamLeftMidwayIsRecordedOnTheCountsMessageStartGave() throws Exception {
+        String system = "You answer questions about the billing of cached prompts with care and in detail. ".repeat(120);
+        String body = "{\"model\":\"claude\",\"max_tokens\":500,\"stream\":true,\"system\":[{\"type\":\"text\",\"text\":\""
+                + system + "\",\"cache_control\":{\"type\":\"ephemeral\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"cached leave\"}]}";
+        // the first call, whole, writes the prefix into the provider's cache: the second reads it
+        var first = dev.switchboard.support.Http.post(gw.v1() + "/messages", TestGateway.MASTER_KEY, body);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        gw.simulator.enqueue(SimBehaviour.longSlowStream(200, 50));
+        try (Socket client = dev.switchboard.support.RawPost.open(gw, "/v1/messages", body)) {
+            java.io.InputStream in = client.getInputStream();
+            byte[] buf = new byte[8192];
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().contains("content_block_delta")) { // message_start and the first text: under way
+                int n = in.read(buf);
+                if (n < 0) break;
+                seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+            assertThat(seen.toString()).startsWith("HTTP/1.1 200").contains("\"cache_read_input_tokens\":");
+        } // the client goes away mid-stream
+        JsonObject whole = await().atMost(Duration.ofSeconds(5)).until(() -> rows().stream()
+                .filter(o -> o.getInteger("attempt") == 0 && "claude".equals(o.getString("model")) && o.getInteger("status") == 200
+                        && o.getInteger("cache_write_tokens") > 0).findFirst().orElse(null), r -> r != null);
+        JsonObject left = await().atMost(Duration.ofSeconds(5)).until(() -> rows().stream()
+                .filter(o -> o.getInteger("attempt") == 0 && "claude".equals(o.getString("model")) && o.getInteger("status") == 499
+                        && o.getInteger("cache_read_tokens") > 0).findFirst().orElse(null), r -> r != null);
+        assertThat(left.getInteger("cache_read_tokens")).as(left.encode()).isEqualTo(whole.getInteger("cache_write_tokens"));
+        assertThat(left.getInteger("prompt_tokens")).as("the prompt as Anthropic counted it").isEqualTo(whole.getInteger("prompt_tokens"));
+        assertThat(left.getBoolean("usage_estimated")).as("the output is still an estimate").isTrue();
+        assertThat(new java.math.BigDecimal(left.getValue("spend").toString()))
+                .as("the cached prompt at its cache-read price: below the whole call that wrote it")
+                .isLessThan(new java.math.BigDecimal(whole.getValue("spend").toString()));
+    }
+
+    /**
      * A client's leaving keeps its attempt row (a 499, which says when the client left) but is no failed attempt: the
      * spend report's {@code failed_attempts} (and so {@code switchboard spend}'s FAILED column) and the dashboard's
      * {@code totals.failed_attempts} count the provider's failures only, as the attempt metric does. Counted over the

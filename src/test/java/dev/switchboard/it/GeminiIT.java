@@ -124,6 +124,22 @@ class GeminiIT {
     }
 
     @Test
+    void aNamedToolChoiceCallsThatTool() {
+        // OpenAI's named tool_choice is Gemini's ANY with allowedFunctionNames: the second tool, not the first, is called
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """
+                {"model":"gemini","messages":[{"role":"user","content":"time?"}],
+                 "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{}}}},
+                          {"type":"function","function":{"name":"get_time","parameters":{"type":"object","properties":{}}}}],
+                 "tool_choice":{"type":"function","function":{"name":"get_time"}}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject cfg = gw.simulator.last().body().getJsonObject("toolConfig").getJsonObject("functionCallingConfig");
+        assertThat(cfg.getString("mode")).isEqualTo("ANY");
+        assertThat(cfg.getJsonArray("allowedFunctionNames").getList()).containsExactly("get_time");
+        assertThat(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message").getJsonArray("tool_calls")
+                .getJsonObject(0).getJsonObject("function").getString("name")).isEqualTo("get_time");
+    }
+
+    @Test
     void imagesAndSchemaConformance() {
         HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, """
                 {"model":"gemini","messages":[{"role":"user","content":[{"type":"text","text":"what"},

@@ -203,4 +203,117 @@ class KeyFragmentsIT {
             }
         }
     }
+
+    /**
+     * The text {@code "key: " + key + " end"} cut into text deltas of the given sizes, as canned-upstream pieces (the key's
+     * characters as {@code {KEY:from:to}}).
+     */
+    private static List<String> pieces(int keyLength, int[] sizes) {
+        String prefix = "key: ", suffix = " end";
+        int total = prefix.length() + keyLength + suffix.length();
+        List<String> out = new ArrayList<>();
+        int at = 0;
+        for (int k = 0; at < total; k++) {
+            int to = k < sizes.length ? Math.min(total, at + sizes[k]) : total;
+            StringBuilder piece = new StringBuilder();
+            for (int i = at; i < to; ) { // the prefix, the key, the suffix: each part this piece covers
+                if (i < prefix.length()) {
+                    int e = Math.min(to, prefix.length());
+                    piece.append(prefix, i, e);
+                    i = e;
+                } else if (i < prefix.length() + keyLength) {
+                    int e = Math.min(to, prefix.length() + keyLength);
+                    piece.append("{KEY:").append(i - prefix.length()).append(':').append(e - prefix.length()).append('}');
+                    i = e;
+                } else {
+                    piece.append(suffix, i - prefix.length() - keyLength, to - prefix.length() - keyLength);
+                    i = to;
+                }
+            }
+            out.add(piece.toString());
+            at = to;
+        }
+        return out;
+    }
+
+    /** What the README promises the client's text is: the key's characters before the delta that holds its 8th, then masks. */
+    private static String promised(String key, int[] sizes) {
+        int eighth = "key: ".length() + 7, deltaStart = 0;
+        for (int n : sizes) {
+            if (deltaStart + n > eighth) break;
+            deltaStart += n;
+        }
+        int shown = Math.max(0, deltaStart - "key: ".length());
+        return "key: " + key.substring(0, shown) + "*".repeat(key.length() - shown) + " end";
+    }
+
+    /**
+     * QA's Finding 1: a key in small text deltas, where a delta of 7 characters or fewer right after one the per-event
+     * scan masked went out unmasked (the key's middle, or its last 7 characters): the running scan read the masked text,
+     * and a mask ended the run. Through each upstream type (OpenAI, Anthropic, Gemini) and both client dialects (the
+     * byte relay of each, and the translation), QA's splits, deltas of one character, and seeded random splits of 1 to 9:
+     * the client's text is exactly what the README promises, never more than the key's first 7 characters.
+     */
+    @Test
+    void smallDeltasAfterAMaskedOne() {
+        List<int[]> splits = new ArrayList<>(List.of(new int[] {9, 11, 7, 8}, new int[] {14, 7, 8}, new int[] {6, 8, 7, 7, 7},
+                new int[] {9, 10, 7}, new int[] {13, 7, 7, 7, 7, 7}, new int[] {5, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
+        int[] ones = new int[80];
+        java.util.Arrays.fill(ones, 1);
+        splits.add(ones);
+        java.util.Random random = new java.util.Random(1205);
+        for (int r = 0; r < 8; r++) {
+            int[] sizes = new int[60];
+            for (int i = 0; i < sizes.length; i++) sizes[i] = 1 + random.nextInt(9);
+            splits.add(sizes);
+        }
+        String[][] upstreams = {{"o", TestGateway.PROVIDER_KEY}, {"a", TestGateway.ANTHROPIC_PROVIDER_KEY}, {"g", TestGateway.GEMINI_PROVIDER_KEY}};
+        for (int[] sizes : splits) {
+            for (String[] u : upstreams) {
+                List<String> pieces = pieces(u[1].length(), sizes);
+                StringBuilder body = new StringBuilder();
+                if (u[0].equals("a")) {
+                    body.append("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+                            + "\"role\":\"assistant\",\"model\":\"claude\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":1,"
+                            + "\"output_tokens\":0}}}\n\nevent: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                            + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+                }
+                for (String piece : pieces) {
+                    body.append(switch (u[0]) {
+                        case "o" -> "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":"
+                                + "[{\"index\":0,\"delta\":{\"content\":\"" + piece + "\"},\"finish_reason\":null}]}\n\n";
+                        case "a" -> "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                                + "{\"type\":\"text_delta\",\"text\":\"" + piece + "\"}}\n\n";
+                        default -> "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"" + piece
+                                + "\"}]}}],\"modelVersion\":\"gemini-2.5-flash\"}\n\n";
+                    });
+                }
+                body.append(switch (u[0]) {
+                    case "o" -> "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                            + "\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+                    case "a" -> "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                            + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":5}}\n\n"
+                            + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+                    default -> "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"\"}]},\"finishReason\":\"STOP\"}],"
+                            + "\"modelVersion\":\"gemini-2.5-flash\",\"usageMetadata\":{\"promptTokenCount\":1,\"candidatesTokenCount\":2}}\n\n";
+                });
+                String tag = env.up().sse(body.toString());
+                List<HttpResponse<String>> answers = both(u[0], tag, true);
+                if (u[0].equals("o") && sizes[0] <= "key: ".length() + 7) {
+                    // an OpenAI client gets a delta with no key run by the byte relay, as sent (the encoder adds logprobs)
+                    String first = java.util.regex.Pattern.compile("\\{KEY:(\\d+):(\\d+)}").matcher(pieces.get(0))
+                            .replaceAll(m -> u[1].substring(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
+                    assertThat(answers.get(0).body()).startsWith("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\","
+                            + "\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + first
+                            + "\"},\"finish_reason\":null}]}\n");
+                }
+                for (HttpResponse<String> r : answers) {
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                    assertThat(streamedText(r.body())).as(u[0] + " " + java.util.Arrays.toString(sizes) + ": " + r.body())
+                            .isEqualTo(promised(u[1], sizes));
+                }
+            }
+        }
+        noKeyRunIn(() -> { }); // and no 8 characters of any key in any of those answers
+    }
 }

@@ -155,6 +155,13 @@ class PromptCachingIT {
         assertThat(tooSmall.statusCode()).as(tooSmall.body()).isEqualTo(400);
         assertThat(new JsonObject(tooSmall.body()).getJsonObject("error").getString("message"))
                 .contains("reasoning_effort 'low' needs an output limit above 1024");
+        // param names the field the client sent (it named max_completion_tokens whatever was sent: QA F4)
+        assertThat(new JsonObject(tooSmall.body()).getJsonObject("error").getString("param")).isEqualTo("max_tokens");
+        HttpResponse<String> completion = Http.post(gw.v1() + "/chat/completions", null,
+                "{\"model\":\"claude\",\"reasoning_effort\":\"low\",\"max_completion_tokens\":1000,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}");
+        assertThat(completion.statusCode()).as(completion.body()).isEqualTo(400);
+        assertThat(new JsonObject(completion.body()).getJsonObject("error").getString("param")).isEqualTo("max_completion_tokens");
     }
 
     /**

@@ -626,6 +626,15 @@ class ResponsesApiIT {
             "claude|\"max_output_tokens\":0|max_output_tokens|integer_below_min_value|Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got 0 instead.",
             "gpt|\"max_output_tokens\":-5|max_output_tokens|integer_below_min_value|Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got -5 instead.",
             "gemini|\"max_output_tokens\":15|max_output_tokens|integer_below_min_value|Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got 15 instead.",
+            // QA qa-d finding 3: taken and echoed back as sent on the translated providers
+            "gemini|\"truncation\":\"bogus\"|truncation|invalid_value|Invalid value: 'bogus'. Supported values are: 'auto' and 'disabled'.",
+            "gpt|\"truncation\":\"x\"|truncation|invalid_value|Invalid value: 'x'. Supported values are: 'auto' and 'disabled'.",
+            "claude|\"truncation\":1|truncation|invalid_type|Invalid type for 'truncation': expected one of 'auto' or 'disabled', but got an integer instead.",
+            "gemini|\"text\":{\"verbosity\":\"loud\"}|text.verbosity|invalid_value|Invalid value: 'loud'. Supported values are: 'low', 'medium', and 'high'.",
+            "claude|\"text\":{\"verbosity\":true,\"format\":{\"type\":\"text\"}}|text.verbosity|invalid_type|but got a boolean instead",
+            "claude|\"include\":[\"nope\"]|include[0]|invalid_value|Invalid value: 'nope'. Supported values are: 'file_search_call.results', 'web_search_call.results',",
+            "gpt|\"include\":[\"reasoning.encrypted_content\",5]|include[1]|invalid_type|but got an integer instead",
+            "gemini|\"include\":\"reasoning.encrypted_content\"|include|invalid_type|Invalid type for 'include': expected an array of strings, but got a string instead.",
     })
     void whatOpenAiRefusesIsA400NamingTheField(String alias, String field, String param, String code, String says) {
         String body = field.replace("%513", "x".repeat(513)).replace("%65", "k".repeat(65))
@@ -657,6 +666,9 @@ class ResponsesApiIT {
             "\"reasoning\":{\"effort\":\"minimal\",\"summary\":\"auto\"}",
             "\"temperature\":2,\"max_output_tokens\":16,\"top_logprobs\":null",
             "\"top_p\":0",
+            "\"truncation\":\"auto\",\"text\":{\"verbosity\":\"low\"}",
+            "\"truncation\":\"disabled\",\"include\":[\"reasoning.encrypted_content\",\"file_search_call.results\",\"web_search_call.action.sources\"]",
+            "\"include\":[],\"truncation\":null,\"text\":{\"verbosity\":null}",
     })
     void whatOpenAiTakesStillPasses(String field) {
         String body = field.replace("%16", new JsonObject(java.util.stream.IntStream.range(0, 16).boxed()
@@ -664,6 +676,23 @@ class ResponsesApiIT {
         HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
                 "{\"model\":\"claude\",\"input\":\"hi\"," + body + "}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    /** QA qa-d finding 3: OpenAI always answers text.format, also to a client that sent only text.verbosity. */
+    @ParameterizedTest
+    @ValueSource(strings = {"false", "true"})
+    void textWithOnlyVerbosityIsAnsweredWithItsFormat(String stream) {
+        HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"input\":\"hi\",\"truncation\":\"auto\",\"text\":{\"verbosity\":\"low\"},\"stream\":" + stream + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject response = stream.equals("true") ? new JsonObject(Http.sseData(r.body()).getLast()).getJsonObject("response")
+                : new JsonObject(r.body());
+        OpenAiSchemas.assertValid("Response", response.encode());
+        assertThat(response.getJsonObject("text")).isEqualTo(new JsonObject().put("format", new JsonObject().put("type", "text"))
+                .put("verbosity", "low"));
+        assertThat(response.getString("truncation")).isEqualTo("auto");
+        HttpResponse<String> stored = Http.get(gw.v1() + "/responses/" + response.getString("id"), TestGateway.MASTER_KEY);
+        assertThat(new JsonObject(stored.body()).getJsonObject("text").getJsonObject("format").getString("type")).isEqualTo("text");
     }
 
     @Test

@@ -157,6 +157,51 @@ class ResponsesBudgetAndCostIT {
         assertThat(gw.simulator.last().body().getInteger("max_output_tokens")).isEqualTo(5000);
     }
 
+    /**
+     * QA qa-d finding 2: a background response refused by the key's budget ends failed with the code a request without
+     * background gets (budget_exceeded, not invalid_prompt: the client can tell a budget from a bad prompt), and its
+     * message names max_output_tokens, the Responses API's field, as the foreground 400's does (not chat's max_tokens).
+     */
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = {false, true})
+    void aBackgroundResponseRefusedByTheBudgetFailsWithTheBudgetsCode(boolean stream) {
+        gw.simulator.behaveAlways("gpt-4.1", LONG_ANSWER);
+        JsonObject k = admin.generate(new JsonObject().put("key_alias", "resp-bg-budget-" + stream).put("max_budget", 0.01));
+        String key = k.getString("key");
+        HttpResponse<String> foreground = responses(key, "{\"model\":\"oamct\",\"input\":\"hi\"}");
+        assertThat(foreground.statusCode()).as(foreground.body()).isEqualTo(400);
+        JsonObject refusal = new JsonObject(foreground.body()).getJsonObject("error");
+        assertThat(refusal.getString("code")).isEqualTo("budget_exceeded");
+        assertThat(refusal.getString("message")).contains("max_output_tokens").doesNotContain("max_tokens");
+
+        HttpResponse<String> r = responses(key, "{\"model\":\"oamct\",\"input\":\"hi\",\"background\":true,\"stream\":" + stream + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String id;
+        if (stream) {
+            List<String> data = Http.sseData(r.body());
+            id = new JsonObject(data.get(0)).getJsonObject("response").getString("id");
+            JsonObject failed = data.stream().map(JsonObject::new).filter(e -> e.getString("type").equals("response.failed"))
+                    .findFirst().orElseThrow();
+            JsonObject error = failed.getJsonObject("response").getJsonObject("error");
+            assertThat(error.getString("code")).as(failed.encode()).isEqualTo("budget_exceeded");
+            assertThat(error.getString("message")).contains("max_output_tokens").doesNotContain("max_tokens");
+            JsonObject event = data.stream().map(JsonObject::new).filter(e -> e.getString("type").equals("error")).findFirst().orElseThrow();
+            assertThat(event.getString("code")).isEqualTo("budget_exceeded");
+            assertThat(event.getString("message")).contains("max_output_tokens").doesNotContain("max_tokens");
+        } else {
+            id = new JsonObject(r.body()).getString("id");
+        }
+        JsonObject done = Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            HttpResponse<String> g = Http.get(gw.v1() + "/responses/" + id, key);
+            JsonObject o = new JsonObject(g.body());
+            return o.getString("status").equals("failed") ? o : null;
+        }, java.util.Objects::nonNull);
+        JsonObject error = done.getJsonObject("error");
+        assertThat(error.getString("code")).as(done.encode()).isEqualTo("budget_exceeded");
+        assertThat(error.getString("message")).startsWith("Budget has been exceeded!").contains("max_output_tokens")
+                .doesNotContain("max_tokens");
+    }
+
     /** Every alias, passed through (gpt) or translated: the body's usage.cost is the header's and the ledger row's. */
     @ParameterizedTest
     @ValueSource(strings = {"gpt", "claude", "gemini", "compat"})

@@ -140,6 +140,110 @@ class TranslationFidelityIT {
         assertThat(gw.simulator.last().body().containsKey("thinking")).isFalse();
     }
 
+    /**
+     * OpenAI's reasoning models refuse max_tokens (the simulator in OpenAI's words: "Unsupported parameter: 'max_tokens'
+     * is not supported with this model. Use 'max_completion_tokens' instead."): an OpenAI client's max_tokens reaches
+     * o4-mini as max_completion_tokens, streamed or not, on the relayed path and the encoded one; gpt-4o-mini keeps it.
+     */
+    @Test
+    void maxTokensReachesOpenAisReasoningModelsAsMaxCompletionTokens() {
+        for (String stream : new String[] {"", "\"stream\":true,"}) {
+            for (String extra : new String[] {"", "\"stop\":\"END\","}) { // a string stop is re-encoded, not relayed
+                HttpResponse<String> r = chat("{\"model\":\"o4\"," + stream + extra
+                        + "\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                assertThat(r.statusCode()).as(stream + extra + r.body()).isEqualTo(200);
+                JsonObject sent = gw.simulator.last().body();
+                assertThat(sent.getInteger("max_completion_tokens")).as(stream + extra).isEqualTo(100);
+                assertThat(sent.containsKey("max_tokens")).as(stream + extra).isFalse();
+            }
+        }
+        HttpResponse<String> gpt = chat("{\"model\":\"gpt\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(gpt.statusCode()).as(gpt.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getInteger("max_tokens")).as("gpt-4o-mini takes the client's name").isEqualTo(100);
+    }
+
+    /**
+     * An empty last user turn to Claude is the gateway's 400 naming it, before any call: dropped, it left the request
+     * ending with the assistant's turn (Claude continued its own answer as a prefill) or, alone, messages: [] (QA F2).
+     * An empty turn in the middle is still left out and served.
+     */
+    @Test
+    void anEmptyLastUserTurnToClaudeIsRefusedNotDropped() {
+        int before = gw.simulator.arrivals();
+        for (String stream : new String[] {"", "\"stream\":true,"}) {
+            HttpResponse<String> last = chat("{\"model\":\"claude\"," + stream + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                    + "{\"role\":\"assistant\",\"content\":\"Hello! How can I help?\"},{\"role\":\"user\",\"content\":\"\"}]}");
+            assertThat(last.statusCode()).as(last.body()).isEqualTo(400);
+            JsonObject e = new JsonObject(last.body()).getJsonObject("error");
+            assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+            assertThat(e.getString("param")).isEqualTo("messages[2].content");
+            assertThat(e.getString("message")).contains("Claude does not accept an empty user message");
+            for (String content : new String[] {"\"\"", "[]"}) {
+                HttpResponse<String> only = chat("{\"model\":\"claude\"," + stream + "\"messages\":[{\"role\":\"system\",\"content\":\"s\"},"
+                        + "{\"role\":\"user\",\"content\":" + content + "}]}");
+                assertThat(only.statusCode()).as(only.body()).isEqualTo(400);
+                assertThat(new JsonObject(only.body()).getJsonObject("error").getString("param")).isEqualTo("messages[1].content");
+            }
+        }
+        assertThat(gw.simulator.arrivals()).as("refused before any call").isEqualTo(before);
+        HttpResponse<String> middle = chat("{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":\"\"},{\"role\":\"user\",\"content\":\"\"},{\"role\":\"user\",\"content\":\"again\"}]}");
+        assertThat(middle.statusCode()).as(middle.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonArray("messages")).hasSize(1);
+    }
+
+    /**
+     * A reasoning_effort no provider takes is OpenAI's 400 before routing, whatever serves the alias: Claude and Gemini
+     * took "extreme" as no reasoning and answered 200 (QA F3). The values some provider takes still reach it.
+     */
+    @Test
+    void anUnknownReasoningEffortIsRefusedForEveryProvider() {
+        int before = gw.simulator.arrivals();
+        for (String alias : new String[] {"claude", "gemini", "gpt", "bedrock-claude"}) {
+            for (String effort : new String[] {"\"extreme\"", "\"hihg\"", "3"}) {
+                HttpResponse<String> r = chat("{\"model\":\"" + alias + "\",\"reasoning_effort\":" + effort
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+                assertThat(r.statusCode()).as(alias + " " + effort + ": " + r.body()).isEqualTo(400);
+                JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+                assertThat(e.getString("param")).isEqualTo("reasoning_effort");
+                assertThat(e.getString("type")).isEqualTo("invalid_request_error");
+            }
+        }
+        assertThat(gw.simulator.arrivals()).as("refused before any call").isEqualTo(before);
+        HttpResponse<String> xhigh = chat("{\"model\":\"claude\",\"reasoning_effort\":\"xhigh\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(xhigh.statusCode()).as(xhigh.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("thinking").getInteger("budget_tokens")).isEqualTo(8192);
+        HttpResponse<String> minimal = chat("{\"model\":\"gemini\",\"reasoning_effort\":\"minimal\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(minimal.statusCode()).as(minimal.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getJsonObject("thinkingConfig")
+                .getInteger("thinkingBudget")).isEqualTo(1024);
+    }
+
+    /**
+     * LiteLLM's reasoning_effort "disable" (thinking budget 0) is "none" on every provider: no thinking on Claude (as
+     * before the values were checked), Gemini's thinking off, and OpenAI-style services sent the "none" they take,
+     * never a "disable" they would refuse.
+     */
+    @Test
+    void litellmsDisableIsNoneOnEveryProvider() {
+        String body = "{\"model\":\"%s\",\"reasoning_effort\":\"disable\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        HttpResponse<String> claude = chat(body.formatted("claude"));
+        assertThat(claude.statusCode()).as(claude.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().containsKey("thinking")).as("no thinking").isFalse();
+        HttpResponse<String> gemini = chat(body.formatted("gemini"));
+        assertThat(gemini.statusCode()).as(gemini.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getJsonObject("thinkingConfig")
+                .getInteger("thinkingBudget")).isEqualTo(0);
+        for (String alias : new String[] {"gpt", "o4"}) {
+            HttpResponse<String> r = chat(body.formatted(alias));
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+            assertThat(gw.simulator.last().body().getString("reasoning_effort")).as(alias).isEqualTo("none");
+        }
+        HttpResponse<String> streamed = chat(body.formatted("gpt").replace("{\"model\"", "{\"stream\":true,\"model\""));
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getString("reasoning_effort")).isEqualTo("none");
+    }
+
     /** Bedrock has no tool_choice none: without tool blocks in the conversation, the tools are left out instead; with them, refused or dropped. */
     @Test
     void bedrocksNoneLeavesTheToolsOut() {

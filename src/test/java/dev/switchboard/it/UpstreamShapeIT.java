@@ -279,6 +279,32 @@ class UpstreamShapeIT {
     }
 
     /**
+     * An Anthropic 503 overloaded_error (Claude behind a proxy, a compatible server) is an overload, answered as the
+     * error contract says (529 to Anthropic's clients, 503 to OpenAI's), but its message, and the ledger's attempt row
+     * when it is fallen back from, keep the 503 the upstream sent: it read "HTTP 529" (QA routing F2).
+     */
+    @Test
+    void anAnthropic503OverloadKeepsTheStatusItWasSentWith() {
+        String tag = env.up().json(503, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"boom 503\"}}");
+        HttpResponse<String> anthropic = messages("a", tag, false);
+        assertThat(anthropic.statusCode()).isEqualTo(529);
+        assertThat(new JsonObject(anthropic.body()).getJsonObject("error").getString("message"))
+                .isEqualTo("Upstream anthropic/shape-a is overloaded (HTTP 503): boom 503");
+        HttpResponse<String> openAi = chat("a", tag, false);
+        assertThat(openAi.statusCode()).isEqualTo(503);
+        assertThat(openAi.body()).contains("(HTTP 503)").doesNotContain("529");
+
+        HttpResponse<String> fellBack = chat("a2", tag, false);
+        assertThat(fellBack.statusCode()).as(fellBack.body()).isEqualTo(200);
+        assertThat(fellBack.headers().firstValue("x-switchboard-route")).hasValue("fallback:error");
+        List<JsonObject> rows = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> env.admin().ledgerRows(fellBack), r -> r.size() == 2);
+        JsonObject failed = rows.stream().filter(o -> o.getInteger("attempt") == 1).findFirst().orElseThrow();
+        assertThat(failed.getString("deployment")).isEqualTo("anthropic/shape-a2");
+        assertThat(failed.getInteger("status")).as(failed.encode()).isEqualTo(503);
+    }
+
+    /**
      * An error event in a stream the upstream answered with HTTP 200 is worded as that, not as an HTTP status the
      * upstream never sent ("failed (HTTP 502)", "is overloaded (HTTP 529)"; QA finding 5).
      */

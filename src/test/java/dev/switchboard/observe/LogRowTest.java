@@ -50,6 +50,25 @@ class LogRowTest {
         assertThat(e).isEqualTo(bare(LogPolicy.OFF));
     }
 
+    /** An embeddings row: its input rendered as a prompt is, per the policy, scrubbed; its summary in place of a completion. */
+    @Test
+    void anEmbeddingsInputIsKeptAsAPromptIs() {
+        com.fasterxml.jackson.databind.node.ArrayNode input = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
+                .add("first text, s3cr3t-value").add("second text");
+        String summary = "2 embeddings of 8 dimensions (float; the vectors are not kept)";
+        for (LogPolicy p : List.of(LogPolicy.DEFAULT, LogPolicy.parse("truncated:10", List.of()), LogPolicy.parse("full", List.of()))) {
+            RequestLogEntry e = new LogRow(bare(p), p, SCRUBBER, null, input, null, summary, null).get();
+            assertThat(e.prompt()).as(p.label()).isEqualTo(SCRUBBER.scrub(p.apply(PromptText.input(input, p.limit()))));
+            assertThat(e.prompt()).doesNotContain("s3cr3t-value");
+            assertThat(e.completion()).isEqualTo(p.apply(summary));
+        }
+        assertThat(new LogRow(bare(LogPolicy.parse("full", List.of())), LogPolicy.parse("full", List.of()), SCRUBBER, null, input,
+                null, summary, null).get().prompt()).isEqualTo("[\"first text, [REDACTED]\",\"second text\"]");
+        RequestLogEntry off = new LogRow(bare(LogPolicy.OFF), LogPolicy.OFF, SCRUBBER, null, input, null, summary, null).get();
+        assertThat(off.prompt()).isNull();
+        assertThat(off.completion()).isNull();
+    }
+
     @Test
     void noAnswerTextIsNoCompletion() {
         RequestLogEntry e = new LogRow(bare(LogPolicy.DEFAULT), LogPolicy.DEFAULT, SCRUBBER, MESSAGES, null, null, null).get();

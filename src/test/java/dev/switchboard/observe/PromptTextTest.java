@@ -77,6 +77,46 @@ class PromptTextTest {
                 false, false, null);
     }
 
+    /**
+     * An embeddings input is kept as the JSON the client sent, and a policy's limit keeps the same text whether the
+     * rendering stopped early or not: a string, strings, token arrays, long and non-ASCII texts, at every limit.
+     */
+    @Test
+    void anEmbeddingsInputKeepsWhatItsWholeJsonWouldKeep() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> inputs = List.of("\"hello\"", "\"a \\\"quoted\\\" line\\nnext \\u2028 \ud83d\ude00\"",
+                "[\"one\",\"two\",\"three\"]", "[[1,2,3],[40,50]]", "[1,2,3]", "[]", "\"\"",
+                "\"" + "ümlaut \ud83d\ude00 ".repeat(300) + "\"", "[\"" + "x".repeat(5_000) + "\",\"tail\"]");
+        for (String text : inputs) {
+            com.fasterxml.jackson.databind.JsonNode n = json.readTree(text);
+            assertThat(PromptText.input(n, Integer.MAX_VALUE)).as(text).isEqualTo(n.toString());
+            for (int limit : new int[] {1, 2, 5, 10, 11, 40, 2_000}) {
+                LogPolicy p = new LogPolicy(LogPolicy.Mode.TRUNCATED, limit, List.of());
+                assertThat(p.apply(PromptText.input(n, limit))).as("%s at %d", text, limit).isEqualTo(p.apply(n.toString()));
+            }
+        }
+        String huge = "\"" + "y".repeat(1_000_000) + "\"";
+        assertThat(PromptText.input(json.readTree(huge), 2_000)).as("a long input is not rendered whole").hasSizeLessThan(2_100);
+        assertThat(PromptText.input(null, 10)).isNull();
+    }
+
+    /** The answer's vectors are never kept: how many, of how many dimensions, in which encoding. */
+    @Test
+    void anEmbeddingsAnswerIsSummarisedNotKept() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var floats = new dev.switchboard.model.EmbeddingResponse("m", List.of(
+                new dev.switchboard.model.EmbeddingResponse.Item(0, json.readTree("[0.1,0.2,0.3]")),
+                new dev.switchboard.model.EmbeddingResponse.Item(1, json.readTree("[0.4,0.5,0.6]"))), null);
+        assertThat(PromptText.embeddings(floats)).isEqualTo("2 embeddings of 3 dimensions (float; the vectors are not kept)");
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(5 * 4);
+        for (int i = 0; i < 5; i++) bb.putFloat(i);
+        String b64 = java.util.Base64.getEncoder().encodeToString(bb.array());
+        var base64 = new dev.switchboard.model.EmbeddingResponse("m", List.of(
+                new dev.switchboard.model.EmbeddingResponse.Item(0, com.fasterxml.jackson.databind.node.TextNode.valueOf(b64))), null);
+        assertThat(PromptText.embeddings(base64)).isEqualTo("1 embedding of 5 dimensions (base64; the vectors are not kept)");
+        assertThat(PromptText.embeddings(new dev.switchboard.model.EmbeddingResponse("m", List.of(), null))).isEqualTo("no embeddings");
+    }
+
     /** The rendering this class replaced: Jackson's generator into a StringWriter. */
     private static String generator(ChatRequest r, int limit) throws IOException {
         StringWriter out = new StringWriter();

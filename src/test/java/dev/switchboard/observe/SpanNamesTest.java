@@ -38,4 +38,19 @@ class SpanNamesTest {
         }
         for (int i = 0; i < 1_000; i++) assertThat(names.root("m" + i)).isEqualTo("chat m" + i);
     }
+
+    /** An embeddings call's spans are named by the GenAI conventions' {operation} {model} too, beside chat's of the same names. */
+    @Test
+    void embeddingsSpansAreNamedByTheirOperation() {
+        SpanNames names = new SpanNames();
+        for (int i = 0; i < 3; i++) {
+            assertThat(names.root("emb")).isEqualTo("chat emb");
+            assertThat(names.embeddingsRoot("emb")).isEqualTo("embeddings emb");
+            assertThat(names.embeddingsRoot("Aa")).isEqualTo("embeddings Aa");
+            assertThat(names.embeddingsRoot("BB")).isEqualTo("embeddings BB");
+        }
+        SpanNames.Deployment d = names.deployment("openai/text-embedding-3-small");
+        assertThat(d.spanName()).isEqualTo("chat text-embedding-3-small");
+        assertThat(d.embeddingsSpanName()).isEqualTo("embeddings text-embedding-3-small");
+    }
 }

@@ -43,6 +43,25 @@ class ClaudeThinkingTest {
         assertThat(refused(ask(0.2, null, Map.of("thinking", F.objectNode().put("type", "disabled"))))).isEmpty();
     }
 
+    /** The limit too small for any budget is named as the client sent it (it was always max_completion_tokens: QA F4). */
+    @Test
+    void theRefusalNamesTheOutputLimitFieldTheClientSent() {
+        Map<String, JsonNode> low = Map.of("reasoning_effort", F.textNode("low"));
+        var maxTokens = new ChatRequest("m", List.of(Message.text(Role.USER, "hi")), List.of(), null, null, null, null, null,
+                500, null, List.of(), null, null, Map.of(), false, false, low);
+        var completion = new ChatRequest("m", List.of(Message.text(Role.USER, "hi")), List.of(), null, null, null, null, null,
+                null, 500, List.of(), null, null, Map.of(), false, false, low);
+        var neither = new ChatRequest("m", List.of(Message.text(Role.USER, "hi")), List.of(), null, null, null, null, null,
+                null, null, List.of(), null, null, Map.of(), false, false, low);
+        for (var c : Map.of(maxTokens, "max_tokens", completion, "max_completion_tokens", neither, "max_completion_tokens").entrySet()) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.switchboard.model.GatewayException.class,
+                    () -> ClaudeThinking.forEffort(c.getKey(), 500));
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.param()).isEqualTo(c.getValue());
+            assertThat(e.getMessage()).contains("the limit is 500");
+        }
+    }
+
     @Test
     void eachEffortGetsLiteLlmsBudgetAndXhighThinksMost() {
         for (var e : Map.of("low", 1024, "medium", 2048, "high", 4096, "xhigh", 8192).entrySet()) {

@@ -41,12 +41,28 @@ class CircuitBreakerTest {
         assertThat(b.admit(4 * S)).isNull();
         assertThat(b.admit(5 * S)).isEqualTo(Admission.PROBE);
         assertThat(b.admit(5 * S)).as("only one probe at a time").isNull();
-        b.failed(Cooldown.COUNT, true, 0, 6 * S);
+        assertThat(b.failed(Cooldown.COUNT, true, 0, 6 * S)).as("a failed probe starts a new cooldown: counted").isTrue();
         assertThat(b.available(10 * S)).as("a failed probe reopens it").isFalse();
         assertThat(b.admit(11 * S)).isEqualTo(Admission.PROBE);
         b.succeeded(true);
         assertThat(b.closed()).isTrue();
         assertThat(b.admit(11 * S)).isEqualTo(Admission.NORMAL);
+    }
+
+    /** QA routing F3: each cooldown a failed trial call starts is one more cooldown, for the metric and the log. */
+    @Test
+    void everyFailedProbeStartsACooldownOfItsOwnButAFailureDuringOneDoesNot() {
+        CircuitBreaker b = new CircuitBreaker(0, 5 * S);
+        assertThat(b.failed(Cooldown.COUNT, false, 0, 0)).isTrue();
+        assertThat(b.failed(Cooldown.NOW, false, 0, S)).as("a request sent before the cooldown: the same cooldown").isFalse();
+        assertThat(b.admit(6 * S)).isEqualTo(Admission.PROBE);
+        assertThat(b.failed(Cooldown.NOW, true, 2 * S, 6 * S)).as("a probe's 429").isTrue();
+        assertThat(b.admit(8 * S)).isEqualTo(Admission.PROBE);
+        assertThat(b.failed(Cooldown.COUNT, true, 0, 8 * S)).as("a probe's 500").isTrue();
+        CircuitBreaker byPolicy = new CircuitBreaker(0, AllowedFailsPolicy.from(java.util.Map.of(SERVER, 0)), S);
+        assertThat(byPolicy.failed(Cooldown.COUNT, SERVER, false, 0, 0)).isTrue();
+        assertThat(byPolicy.admit(S)).isEqualTo(Admission.PROBE);
+        assertThat(byPolicy.failed(Cooldown.COUNT, SERVER, true, 0, S)).as("a kind the policy names").isTrue();
     }
 
     @Test

@@ -126,6 +126,34 @@ class LoadBalancingTest {
         assertThat(p.get(1).calls.get()).as("the cooling tier gets nothing").isEqualTo(before);
     }
 
+    /**
+     * QA routing F3: a deployment that fails its trial call after a cooldown cools down again, and that new cooldown is
+     * counted in switchboard_cooldowns_total and logged as such: a dead deployment is not one cooldown for ever.
+     */
+    @Test
+    void aFailedTrialCallAfterACooldownIsCountedAndLoggedAsANewCooldown() throws Exception {
+        FakeProvider dead = new FakeProvider(FakeProvider.deployment("dead", "m", Map.of("cooldown_time", 0.05), Map.of()));
+        dead.failure = () -> GatewayException.of(dev.switchboard.model.ErrorKind.UPSTREAM, "down");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ModelRouter r = new ModelRouter(vertx, List.of(dead.target()), RouterSettings.from(Map.of("allowed_fails", 0L,
+                "num_retries", 0L), Map.of()), new RouterMetrics(registry), new Random(42));
+        try (dev.switchboard.support.LogCapture log = dev.switchboard.support.LogCapture.of("dev.switchboard.route.CallEngine")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(r, "dead")).hasMessageContaining("down");
+            for (int trial = 0; trial < 2; trial++) {
+                Thread.sleep(80); // the cooldown is over: the next call is the trial call
+                int before = dead.calls.get();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(r, "dead")).hasMessageContaining("down");
+                assertThat(dead.calls.get()).as("the trial call was sent").isEqualTo(before + 1);
+            }
+            assertThat(registry.get(RouterMetrics.COOLDOWNS).tag("deployment", "fake/m").counter().count())
+                    .as("three cooldowns: the first and one after each failed trial call").isEqualTo(3.0);
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN deployment fake/m of 'dead' cooling down after: "))
+                    .hasSize(1);
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN deployment fake/m of 'dead' failed its trial call after "
+                    + "a cooldown and cools down again after: ")).hasSize(2);
+        }
+    }
+
     @Test
     void usageBasedRoutingStaysUnderEachDeploymentsRpm() {
         List<FakeProvider> p = group("limited", List.of(Map.of("rpm", 5.0), Map.of("rpm", 10.0)), List.of());

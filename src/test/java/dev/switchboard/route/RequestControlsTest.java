@@ -53,6 +53,23 @@ class RequestControlsTest {
         assertThat(RequestControls.from(Map.of(), Map.of())).isSameAs(RequestControls.NONE);
     }
 
+    /** QA routing F4: 0 is refused, and the message says so: it read "between 0 and 86400", 0 included. */
+    @Test
+    void aZeroTimeoutIsRefusedWithAMessageThatExcludesIt() throws Exception {
+        for (var c : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> RequestControls.from(Map.of(), body("{\"timeout\":0}")),
+                () -> RequestControls.from(Map.of(), body("{\"stream_timeout\":0}")),
+                () -> RequestControls.from(Map.of("timeout", "0"), Map.of()),
+                () -> RequestControls.from(Map.of("stream-timeout", "0"), Map.of()),
+                () -> RequestControls.from(Map.of("timeout", "86400.5"), Map.of()))) {
+            assertThatThrownBy(c).isInstanceOf(GatewayException.class)
+                    .hasMessageEndingWith(" must be greater than 0 and at most 86400 seconds.");
+        }
+        assertThat(RequestControls.from(Map.of("timeout", "86400"), Map.of()).timeout()).isEqualTo(Duration.ofDays(1));
+        assertThat(RequestControls.from(Map.of(), body("{\"timeout\":0.0001}")).timeout()).as("the least: 1 ms")
+                .isEqualTo(Duration.ofMillis(1));
+    }
+
     @Test
     void badValuesAre400sNamingTheField() throws Exception {
         assertThatThrownBy(() -> RequestControls.from(Map.of("timeout", "soon"), Map.of()))

@@ -22,6 +22,8 @@ public final class SpendJson {
         o.put("key_alias", r.keyAlias());
         o.put("model", r.requestedModel());
         o.put("deployment", r.deployment());
+        // the deployment entry that served or failed: its model_info.id, LiteLLM's model_id ("" without one)
+        o.put("model_id", r.modelId());
         o.put("route", r.route());
         o.put("tier", r.tier());
         o.put("cache_status", r.cacheStatus());

@@ -80,7 +80,8 @@ public final class AnthropicRoutes {
         for (String h : new String[] {"anthropic-beta", "anthropic-version"}) {
             if (req.getHeader(h) != null) dialectHeaders.put(h, req.getHeader(h));
         }
-        call.begin(req, (ctx, body) -> {
+        // a messages call's refusal before it is read is counted (DialectCall.beginCall); count_tokens makes no call
+        java.util.function.BiConsumer<CallContext, io.vertx.core.buffer.Buffer> then = (ctx, body) -> {
             if (countOnly) {
                 ChatRequest request = decoder.countTokens(body, dialectHeaders);
                 edge.usableAlias(request.model(), ctx.caller());
@@ -97,7 +98,9 @@ public final class AnthropicRoutes {
                 SwitchboardHeaders.apply(resp, r.result());
                 resp.putHeader("content-type", JSON).end(encoder.response(r.result().body(), request.tools()));
             });
-        });
+        };
+        if (countOnly) call.begin(req, then);
+        else call.beginCall(req, then);
     }
 
     private void stream(io.vertx.core.http.HttpServerRequest req, CallContext ctx, ChatRequest request) {
@@ -147,19 +150,27 @@ public final class AnthropicRoutes {
 
     /**
      * count_tokens answered locally: about four characters a token over the text, tool schemas and system
-     * prompt. An estimate, not the provider's exact count.
+     * prompt, and for images, documents (text or PDF) and audio the estimate a budget's worst case reserves for them
+     * ({@link dev.switchboard.account.PromptTokens#media}). An estimate, not the provider's exact count.
      */
     static int estimateTokens(ChatRequest r) {
         long chars = 0;
+        long media = 0;
         for (Message m : r.messages()) {
             for (ContentPart p : m.content()) {
-                if (p instanceof ContentPart.Text t) chars += t.text().length();
-                else if (p instanceof ContentPart.Image) chars += 1600 * 4; // Anthropic bills ~1,600 tokens a typical image
+                if (p instanceof ContentPart.Text t) {
+                    chars += t.text().length();
+                    continue;
+                }
+                int block = dev.switchboard.account.PromptTokens.media(p);
+                if (block >= 0) media += block;
+                else if (p instanceof ContentPart.Other o && o.raw() != null) chars += o.raw().toString().length();
+                if (p instanceof ContentPart.File f && f.filename() != null) chars += f.filename().length(); // a document's title
             }
             for (var c : m.toolCalls()) chars += c.name().length() + (c.arguments() == null ? 0 : c.arguments().length());
         }
         for (Tool t : r.tools()) chars += t.name().length() + (t.description() == null ? 0 : t.description().length())
                 + (t.parameters() == null ? 0 : t.parameters().toString().length());
-        return (int) Math.max(1, (chars + 3) / 4);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (chars + 3) / 4 + media));
     }
 }

@@ -27,8 +27,54 @@ public final class OpenAiRanges {
 
     private OpenAiRanges() {}
 
-    /** A chat completions body's ranged fields, each within OpenAI's range or absent (null counts as absent). */
-    public static void chat(JsonNode body) { check(body, CHAT); }
+    /**
+     * The {@code reasoning_effort} values some deployment type takes: OpenAI's ({@code none} to {@code xhigh}, each
+     * mapped for Claude and Gemini, see their encoders), Groq's {@code default} (its Qwen 3 models take
+     * {@code none} and {@code default}) and LiteLLM's {@code disable} (its thinking budget 0), which
+     * {@link #disableAsNone} makes a {@code none} before anything reads it.
+     */
+    static final List<String> REASONING_EFFORTS = List.of("none", "minimal", "low", "medium", "high", "xhigh", "default", "disable");
+
+    /**
+     * LiteLLM's {@code reasoning_effort: "disable"} (thinking budget 0: no reasoning), which clients moving over from
+     * LiteLLM send, as OpenAI's {@code none}, in the body itself: every provider then treats it as it treats
+     * {@code none} (Claude no thinking, Gemini its least budget or level, OpenAI-style services the {@code none} they
+     * take), and none is sent a {@code disable} it would refuse. True when the body was changed (so it is no longer
+     * the client's bytes, and is not relayed as written).
+     */
+    public static boolean disableAsNone(com.fasterxml.jackson.databind.node.ObjectNode body) {
+        JsonNode v = body.get("reasoning_effort");
+        if (v == null || !v.isTextual() || !DISABLE.equals(v.textValue())) return false;
+        body.put("reasoning_effort", "none");
+        return true;
+    }
+
+    /** LiteLLM's name for no reasoning. */
+    public static final String DISABLE = "disable";
+
+    /**
+     * A chat completions body's ranged fields, each within OpenAI's range or absent (null counts as absent), and its
+     * {@code reasoning_effort} one of {@link #REASONING_EFFORTS}: another one ("extreme", a typo) is OpenAI's 400 on every
+     * provider, where Claude and Gemini used to take it as no reasoning at all.
+     */
+    public static void chat(JsonNode body) {
+        check(body, CHAT);
+        reasoningEffort(body.get("reasoning_effort"));
+    }
+
+    private static void reasoningEffort(JsonNode v) {
+        if (v == null || v.isNull()) return;
+        String supported = "'" + String.join("', '", REASONING_EFFORTS.subList(0, REASONING_EFFORTS.size() - 1)) + "', and '"
+                + REASONING_EFFORTS.getLast() + "'";
+        if (!v.isTextual()) {
+            throw dev.switchboard.model.GatewayException.badRequest("Invalid type for 'reasoning_effort': expected one of "
+                    + supported + ", but got " + OpenAiNumbers.kind(v) + " instead.", "reasoning_effort", "invalid_type");
+        }
+        if (!REASONING_EFFORTS.contains(v.textValue())) {
+            throw dev.switchboard.model.GatewayException.badRequest("Invalid value: '" + v.textValue() + "'. Supported values are: "
+                    + supported + ".", "reasoning_effort", "invalid_value");
+        }
+    }
 
     /** A Responses API body's ranged fields, as {@link #chat}. */
     public static void responses(JsonNode body) { check(body, RESPONSES); }

@@ -72,6 +72,7 @@ public final class OpenAiRequestDecoder {
         }
         combinations(n, streamOptions, stream);
         OpenAiRanges.chat(n);
+        boolean effortRewritten = OpenAiRanges.disableAsNone(n);
         boolean includeUsage = streamOptions != null && bool(streamOptions, "include_usage", false);
         List<Tool> tools = tools(n.get("tools"));
         ToolChoice toolChoice = checkedToolChoice(toolChoice(n.get("tool_choice")), tools);
@@ -96,7 +97,7 @@ public final class OpenAiRequestDecoder {
                 includeUsage,
                 extra(n, CHAT_FIELDS),
                 null,
-                rewritten ? null : RequestRelayShape.of(bytes, n, fields[0])), legacyFunctions); // rewritten: not the client's bytes
+                rewritten || effortRewritten ? null : RequestRelayShape.of(bytes, n, fields[0])), legacyFunctions); // rewritten: not the client's bytes
     }
 
     /**

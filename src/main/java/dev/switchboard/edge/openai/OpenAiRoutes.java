@@ -43,8 +43,8 @@ public final class OpenAiRoutes {
 
     public void mount(Router router) {
         for (String prefix : new String[] {"/v1", ""}) {
-            router.post(prefix + "/chat/completions").handler(rc -> call.begin(rc.request(), (ctx, body) -> chat(rc.request(), ctx, body)));
-            router.post(prefix + "/embeddings").handler(rc -> call.begin(rc.request(), (ctx, body) -> embeddings(rc.response(), ctx, body)));
+            router.post(prefix + "/chat/completions").handler(rc -> call.beginCall(rc.request(), (ctx, body) -> chat(rc.request(), ctx, body)));
+            router.post(prefix + "/embeddings").handler(rc -> call.beginCall(rc.request(), (ctx, body) -> embeddings(rc.response(), ctx, body)));
             router.get(prefix + "/models").handler(rc -> call.read(rc.request(),
                     caller -> encoder.models(edge.aliasesFor(caller), edge.startedEpochSeconds())));
             // a regex, not :model, so LiteLLM-style aliases with slashes (openai/gpt-4o) match unencoded too

@@ -9,7 +9,6 @@ import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.Message;
 import dev.switchboard.model.ToolCall;
 import dev.switchboard.model.Usage;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,15 +19,15 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ResponseObject {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ResponseObject() {}
 
-    /** A response id: unguessable, since ids are how stored responses are read. */
-    static String newResponseId() {
-        byte[] b = new byte[24];
-        RANDOM.nextBytes(b);
-        return "resp_" + HexFormat.of().formatHex(b);
+    /**
+     * A response id: unguessable, since ids are how stored responses are read, and saying when it was made (a gateway on
+     * the same database waits briefly for a recent one it does not find yet: {@link dev.switchboard.pipeline.ResponseIds}).
+     */
+    static String newResponseId(long createdMillis) {
+        return dev.switchboard.pipeline.ResponseIds.create(createdMillis);
     }
 
     /** An output item id ({@code msg_}, {@code fc_}, {@code rs_}): unique within the gateway's answers. */
@@ -55,7 +54,10 @@ final class ResponseObject {
         if (status.equals("completed")) r.put("completed_at", System.currentTimeMillis() / 1000);
         else r.putNull("completed_at");
         if (error == null) r.putNull("error");
-        else r.putObject("error").put("code", errorCode(error)).put("message", error.getMessage() == null ? "Unknown error" : error.getMessage());
+        else {
+            GatewayException named = ResponsesErrorNames.of(error); // max_output_tokens, as the same refusal's 400 says
+            r.putObject("error").put("code", errorCode(named)).put("message", named.getMessage() == null ? "Unknown error" : named.getMessage());
+        }
         if (incomplete == null) r.putNull("incomplete_details");
         else r.putObject("incomplete_details").put("reason", incomplete);
         r.set("instructions", echo.path("instructions").isMissingNode() ? F.nullNode() : echo.get("instructions"));
@@ -68,9 +70,11 @@ final class ResponseObject {
         r.put("store", req.store());
         r.set("temperature", echoed(echo, "temperature", F.numberNode(1.0)));
         JsonNode text = echo.get("text");
-        if (text == null) {
+        if (text == null || text.isObject() && !text.hasNonNull("format")) {
+            // OpenAI always answers text.format ({"type":"text"} by default), also to a client that sent only verbosity
             ObjectNode t = F.objectNode();
             t.putObject("format").put("type", "text");
+            if (text != null) text.properties().forEach(e -> { if (!e.getKey().equals("format")) t.set(e.getKey(), e.getValue()); });
             text = t;
         }
         r.set("text", text);
@@ -92,8 +96,13 @@ final class ResponseObject {
         return v == null ? dflt : v;
     }
 
-    /** A code of the spec's {@code ResponseErrorCode} list for a failure. */
-    private static String errorCode(GatewayException e) {
+    /**
+     * A code of the spec's {@code ResponseErrorCode} list for a failure; except a budget refusal's, which that list has no
+     * code for: {@code budget_exceeded}, the code the same refusal's 400 has without {@code background}, so that a client
+     * reads one code both ways and tells a budget reached from a bad prompt (it was {@code invalid_prompt}, as every 400).
+     */
+    static String errorCode(GatewayException e) {
+        if ("budget_exceeded".equals(e.code())) return "budget_exceeded";
         return switch (e.kind()) {
             case RATE_LIMIT -> "rate_limit_exceeded";
             case BAD_REQUEST -> "invalid_prompt";

@@ -25,7 +25,8 @@ final class ResponsesErrorNames {
 
     /** The same failure with its param and message naming the Responses API's fields; the same instance when none differ. */
     static GatewayException of(GatewayException e) {
-        String param = e.param() == null ? null : NAMES.getOrDefault(e.param(), e.param());
+        // a chat message's index (messages[2].content) is not the input item's (instructions, item kinds): the input
+        String param = e.param() == null ? null : e.param().startsWith("messages[") ? "input" : NAMES.getOrDefault(e.param(), e.param());
         String message = e.getMessage();
         if (message != null) {
             Matcher m = CHAT_NAME.matcher(message);

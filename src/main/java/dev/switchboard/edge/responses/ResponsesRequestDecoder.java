@@ -43,6 +43,17 @@ final class ResponsesRequestDecoder {
     private static final Set<String> EFFORTS = Set.of("none", "minimal", "low", "medium", "high", "xhigh");
     /** The spec's {@code Reasoning.summary} (and its deprecated twin {@code generate_summary}). */
     private static final Set<String> SUMMARIES = Set.of("auto", "concise", "detailed");
+    /** The spec's {@code truncation}. */
+    private static final List<String> TRUNCATIONS = List.of("auto", "disabled");
+    /** The spec's {@code Verbosity} ({@code text.verbosity}). */
+    private static final List<String> VERBOSITIES = List.of("low", "medium", "high");
+    /**
+     * The spec's {@code IncludeEnum}: the {@code include} values OpenAI's Responses API takes (the gateway itself reads
+     * {@code message.output_text.logprobs} and {@code reasoning.encrypted_content}; the others only OpenAI's own API).
+     */
+    static final List<String> INCLUDABLE = List.of("file_search_call.results", "web_search_call.results",
+            "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url",
+            "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs");
     /** Chat fields with the same meaning, carried in the canonical request's extra for OpenAI-compatible providers. */
     private static final Set<String> PASSED = Set.of("service_tier", "prompt_cache_key", "safety_identifier");
 
@@ -137,6 +148,10 @@ final class ResponsesRequestDecoder {
             }
         }
         OpenAiRanges.responses(n);
+        enumerated(n.get("truncation"), "truncation", TRUNCATIONS);
+        JsonNode text = n.get("text");
+        if (text != null && text.isObject()) enumerated(text.get("verbosity"), "text.verbosity", VERBOSITIES);
+        includes(n.get("include"));
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (PASSED.contains(e.getKey()) || ChatRequest.ROUTING_CONTROL_FIELDS.contains(e.getKey())) extra.put(e.getKey(), e.getValue());
         }
@@ -175,6 +190,44 @@ final class ResponsesRequestDecoder {
                 OpenAiNumbers.number(n, "temperature"), OpenAiNumbers.number(n, "top_p"),
                 maxOutputTokens(n), Fields.optionalString(n, "user", "user"),
                 metadata(n.get("metadata")), extra, echo, n);
+    }
+
+    /**
+     * A field of a few string values (null: not sent), refused otherwise in OpenAI's words, whatever provider serves the
+     * request: no translation reads {@code truncation} or {@code text.verbosity}, and they were echoed back as sent (QA
+     * qa-d finding 3), where OpenAI answers 400. One check for every provider, so a request does not pass or fail by where
+     * it is routed (OpenAI deployments included: OpenAI would refuse it the same way).
+     */
+    private static void enumerated(JsonNode v, String param, List<String> values) {
+        if (v == null || v.isNull()) return;
+        if (!v.isTextual()) {
+            throw GatewayException.badRequest("Invalid type for '" + param + "': expected one of " + quoted(values, "or")
+                    + ", but got " + jsonType(v) + " instead.", param, "invalid_type");
+        }
+        if (!values.contains(v.textValue())) {
+            throw GatewayException.badRequest("Invalid value: '" + v.textValue() + "'. Supported values are: "
+                    + quoted(values, "and") + ".", param, "invalid_value");
+        }
+    }
+
+    /** {@code include}: an array of {@link #INCLUDABLE} values (null: none), else OpenAI's 400 naming the entry. */
+    private static void includes(JsonNode include) {
+        if (include == null || include.isNull()) return;
+        if (!include.isArray()) {
+            throw GatewayException.badRequest("Invalid type for 'include': expected an array of strings, but got "
+                    + jsonType(include) + " instead.", "include", "invalid_type");
+        }
+        for (int i = 0; i < include.size(); i++) enumerated(include.get(i), "include[" + i + "]", INCLUDABLE);
+    }
+
+    /** {@code 'a' and 'b'}, {@code 'a', 'b', and 'c'}: the list as OpenAI's messages write it. */
+    private static String quoted(List<String> values, String last) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) b.append(values.size() == 2 ? " " + last + " " : i == values.size() - 1 ? ", " + last + " " : ", ");
+            b.append('\'').append(values.get(i)).append('\'');
+        }
+        return b.toString();
     }
 
     /** OpenAI's least {@code max_output_tokens}: a smaller limit is refused there, so it is here (in OpenAI's words). */
@@ -465,6 +518,7 @@ final class ResponsesRequestDecoder {
         if (v.isBoolean()) return "a boolean";
         if (v.isArray()) return "an array";
         if (v.isObject()) return "an object";
+        if (v.isTextual()) return "a string";
         return "null";
     }
 

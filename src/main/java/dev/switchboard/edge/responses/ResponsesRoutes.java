@@ -57,7 +57,7 @@ public final class ResponsesRoutes {
 
     public void mount(Router router) {
         for (String prefix : new String[] {"/v1", ""}) {
-            router.post(prefix + "/responses").handler(rc -> call.begin(rc.request(), (ctx, body) -> create(rc.response(), rc.request().connection(), ctx, body)));
+            router.post(prefix + "/responses").handler(rc -> call.beginCall(rc.request(), (ctx, body) -> create(rc.request(), ctx, body)));
             router.post(prefix + "/responses/input_tokens").handler(rc -> call.begin(rc.request(),
                     (ctx, body) -> inputTokens(rc.response(), ctx, body)));
             // input_tokens is not a response id: any other method there is a 405 (Allow: POST), before the
@@ -72,11 +72,15 @@ public final class ResponsesRoutes {
 
     private StoredResponses stored() { return edge.gateway().responses(); }
 
-    /** @param conn the request's connection: a stream on it is one the shutdown drain ends (SseSink.endsAtDrain) */
-    private void create(HttpServerResponse resp, io.vertx.core.http.HttpConnection conn, CallContext ctx, Buffer body) {
+    /**
+     * A create request: decoded (its item references looked up first), then made. A failure before the gateway takes
+     * the call (a body that is not a Responses request, a previous response not found) is counted and logged as a
+     * refusal before the call ({@link DialectCall#failBeforeCall}); the pipeline counts the rest.
+     */
+    private void create(io.vertx.core.http.HttpServerRequest httpReq, CallContext ctx, Buffer body) {
         decoded(ctx, body).onComplete(ar -> {
-            if (ar.failed()) call.fail(resp, ar.cause());
-            else create(resp, conn, ctx, ar.result());
+            if (ar.failed()) call.failBeforeCall(httpReq, ctx, null, ar.cause());
+            else create(httpReq, ctx, ar.result());
         });
     }
 
@@ -94,7 +98,9 @@ public final class ResponsesRoutes {
         });
     }
 
-    private void create(HttpServerResponse resp, io.vertx.core.http.HttpConnection conn, CallContext ctx, ResponsesRequest req) {
+    private void create(io.vertx.core.http.HttpServerRequest httpReq, CallContext ctx, ResponsesRequest req) {
+        HttpServerResponse resp = httpReq.response();
+        io.vertx.core.http.HttpConnection conn = httpReq.connection(); // a stream on it is one the shutdown drain ends
         Future<StoredResponse> previous = req.previousResponseId() == null ? Future.succeededFuture(null)
                 : stored().find(req.previousResponseId(), ctx.caller().id());
         previous.onComplete(ar -> {
@@ -102,8 +108,8 @@ public final class ResponsesRoutes {
                 if (ar.failed()) throw ar.cause();
                 ArrayNode history = history(req, ar.result());
                 ChatRequest chat = req.toChat(history);
-                String id = ResponseObject.newResponseId();
                 long createdMillis = System.currentTimeMillis();
+                String id = ResponseObject.newResponseId(createdMillis);
                 // an alias the caller cannot use is refused now, not in the background
                 if (req.background()) {
                     edge.usableAlias(req.model(), ctx.caller());
@@ -112,8 +118,8 @@ public final class ResponsesRoutes {
                 if (req.background() && req.stream()) background.startStream(resp, ctx, req, chat, history, id, createdMillis); else if (req.background()) background.start(resp, ctx, req, chat, history, id, createdMillis);
                 else if (req.stream()) stream(resp, conn, ctx, req, chat, history, id, createdMillis);
                 else answer(resp, ctx, req, chat, history, id, createdMillis);
-            } catch (Throwable t) {
-                call.fail(resp, t);
+            } catch (Throwable t) { // before the gateway took the call (unless it threw after: then only answered)
+                call.failBeforeCall(httpReq, ctx, req.model(), t);
             }
         });
     }

@@ -361,7 +361,8 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     }
 
     @Override
-    public Buffer error(GatewayException e) {
+    public Buffer error(GatewayException error) {
+        GatewayException e = ResponsesErrorNames.of(error); // the Responses API's field names, as its 400s say them
         out = null;
         if (!Boolean.TRUE.equals(passThrough)) start();
         ObjectNode failed = snapshot("failed", usage, e);

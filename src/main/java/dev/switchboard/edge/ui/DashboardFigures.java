@@ -27,6 +27,10 @@ final class DashboardFigures {
     /** The router's cooldown counter ({@code RouterMetrics.COOLDOWNS}; the edge may not import {@code route}). */
     private static final String COOLDOWNS = "switchboard.cooldowns";
 
+    /** Deployment entries by deployment name, then id. */
+    private static final java.util.Comparator<SpendRollups.Entry> ENTRY_ORDER =
+            java.util.Comparator.comparing(SpendRollups.Entry::deployment).thenComparing(SpendRollups.Entry::modelId);
+
     private final Gateway gateway;
 
     DashboardFigures(Gateway gateway) { this.gateway = gateway; }
@@ -51,7 +55,7 @@ final class DashboardFigures {
         out.set("keys", keys(all, monthStart.toEpochDay(), apps));
         out.set("cache", cache(rows));
         out.set("fallback", fallbackShare(rows, apps));
-        out.set("errors", errors(rows, from, days));
+        out.set("errors", errors(rollups.entryDaily(from, today + 1), from, days));
         out.set("latency", latency(rollups.latency(from, today + 1)));
         out.put("month_start", monthStart.toString());
         out.set("global_budget", GlobalBudgetFigure.of(gateway.globalBudget()));
@@ -241,18 +245,20 @@ final class DashboardFigures {
     }
 
     /**
-     * Provider errors per day and deployment: failed attempts (each was retried or fell back) and calls that ended in
+     * Provider errors per day and deployment entry (its {@code provider/model} and {@code model_info.id}, "" for none):
+     * failed attempts (each was retried or fell back) and calls that ended in
      * an error, but for the calls a client left (499). A 429 puts its deployment in cooldown at once, so those are counted apart; cooldowns since the
      * gateway started come from the router's counter.
      */
-    private ObjectNode errors(List<Daily> rows, long from, int days) {
-        Map<String, long[]> perDeployment = new TreeMap<>();
-        Map<String, Map<Integer, Long>> byStatus = new TreeMap<>();
+    private ObjectNode errors(List<SpendRollups.EntryDaily> rows, long from, int days) {
+        // per deployment entry: two entries of one provider/model apart by their model_info.id ("" for none)
+        Map<SpendRollups.Entry, long[]> perDeployment = new TreeMap<>(ENTRY_ORDER);
+        Map<SpendRollups.Entry, Map<Integer, Long>> byStatus = new TreeMap<>(ENTRY_ORDER);
         long rateLimited = 0, total = 0;
-        for (Daily d : rows) {
+        for (SpendRollups.EntryDaily d : rows) {
             // 499: the client hung up, which says nothing about the provider
             if (d.status() < 400 || d.status() == 499) continue;
-            String dep = d.deployment().isEmpty() ? "(none)" : d.deployment();
+            var dep = new SpendRollups.Entry(d.deployment().isEmpty() ? "(none)" : d.deployment(), d.modelId());
             perDeployment.computeIfAbsent(dep, x -> new long[days])[(int) (d.day() - from)] += d.requests();
             byStatus.computeIfAbsent(dep, x -> new TreeMap<>()).merge(d.status(), d.requests(), Long::sum);
             total += d.requests();
@@ -262,9 +268,10 @@ final class DashboardFigures {
         o.put("total", total);
         o.put("rate_limited", rateLimited);
         ArrayNode series = o.putArray("series");
-        for (Map.Entry<String, long[]> e : perDeployment.entrySet()) {
+        for (Map.Entry<SpendRollups.Entry, long[]> e : perDeployment.entrySet()) {
             ObjectNode s = series.addObject();
-            s.put("deployment", e.getKey());
+            s.put("deployment", e.getKey().deployment());
+            s.put("model_id", e.getKey().modelId());
             ArrayNode counts = s.putArray("counts");
             long sum = 0;
             for (long n : e.getValue()) {
@@ -287,13 +294,15 @@ final class DashboardFigures {
         return o;
     }
 
-    private static ArrayNode latency(Map<String, long[]> histograms) {
+    /** Latency per deployment entry ({@code deployment} and its {@code model_info.id}, "" for none). */
+    private static ArrayNode latency(Map<SpendRollups.Entry, long[]> histograms) {
         ArrayNode out = JSON.createArrayNode();
-        for (Map.Entry<String, long[]> e : histograms.entrySet()) {
+        for (Map.Entry<SpendRollups.Entry, long[]> e : histograms.entrySet()) {
             long n = 0;
             for (long c : e.getValue()) n += c;
             ObjectNode o = out.addObject();
-            o.put("deployment", e.getKey());
+            o.put("deployment", e.getKey().deployment());
+            o.put("model_id", e.getKey().modelId());
             o.put("requests", n);
             putMs(o, "p50_ms", LatencyBuckets.quantile(e.getValue(), 0.50));
             putMs(o, "p95_ms", LatencyBuckets.quantile(e.getValue(), 0.95));

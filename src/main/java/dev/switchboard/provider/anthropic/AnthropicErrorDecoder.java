@@ -53,11 +53,14 @@ public final class AnthropicErrorDecoder {
             return UpstreamErrors.inOkAnswer(statusOf(type), Json.text(e, "message"), type, null,
                     codeFor(type, Json.text(e, "message")), retryAfter, deploymentId, secret);
         }
+        // The type decides how the failure is treated (an overload whatever the status, a rate limit sent as a 5xx),
+        // but the message and the attempt's records keep the status the upstream sent: a 503 overloaded_error (Claude
+        // behind a proxy, a compatible server) is "HTTP 503" in the WARN line and the ledger, never a 529 it did not send.
         int effective = status;
         if ("overloaded_error".equals(type)) effective = 529;
         else if ("rate_limit_error".equals(type) && status >= 500) effective = 429;
-        return UpstreamErrors.fromStatus(effective, Json.text(e, "message"), type, null, codeFor(type, Json.text(e, "message")),
-                retryAfter, deploymentId, secret);
+        return UpstreamErrors.fromStatus(effective, status, Json.text(e, "message"), type, null,
+                codeFor(type, Json.text(e, "message")), retryAfter, deploymentId, secret);
     }
 
     /** OpenAI-style codes the router and clients know, from Anthropic's type and message. */

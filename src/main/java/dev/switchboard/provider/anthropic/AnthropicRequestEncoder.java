@@ -77,6 +77,7 @@ final class AnthropicRequestEncoder {
             else assistant(blocks, m);
         }
         dropEmptyTurns(messages);
+        requireAUserTurnToAnswer(r, messages);
         JsonNode schema = r.responseFormat() == null || r.responseFormat().jsonSchema() == null ? null
                 : r.responseFormat().jsonSchema().get("schema");
         if (schema != null && schema.isObject()) {
@@ -176,7 +177,8 @@ final class AnthropicRequestEncoder {
 
     /**
      * Removes turns left without blocks (an assistant message of "" and no tool calls, a user message of ""):
-     * Anthropic rejects empty messages. The turns around a removed one may then share a role and are merged.
+     * Anthropic rejects empty messages. The turns around a removed one may then share a role and are merged. An empty
+     * last user turn is not served this way: {@link #requireAUserTurnToAnswer} refuses the request.
      */
     private static void dropEmptyTurns(ArrayNode messages) {
         for (int i = 0; i < messages.size(); ) {
@@ -191,6 +193,45 @@ final class AnthropicRequestEncoder {
             }
             i++;
         }
+    }
+
+    /**
+     * Refuses, before any call, a conversation whose last user turn was dropped as empty ({@link #dropEmptyTurns}):
+     * without it the request would end with the assistant's turn, which Claude reads as a prefill and continues instead
+     * of answering (the client cannot tell), or, as the only message, go as {@code messages: []} and come back as
+     * Anthropic's 400 naming no field. An empty user turn in the middle, and empty assistant turns, are still left out:
+     * the turn the client wants answered is there. The param is the message as the client numbered it
+     * ({@code messages[N].content}); a conversation left with no turn at all without such a message names
+     * {@code messages}.
+     */
+    private static void requireAUserTurnToAnswer(ChatRequest r, ArrayNode messages) {
+        if (!messages.isEmpty() && !"assistant".equals(messages.get(messages.size() - 1).path("role").asText())) return;
+        // the client's last turn, an empty assistant one (left out, as it prefills nothing) not counted
+        for (int i = r.messages().size() - 1; i >= 0; i--) {
+            Message m = r.messages().get(i);
+            if (m.role() == Role.SYSTEM || m.role() == Role.DEVELOPER || (m.role() == Role.ASSISTANT && leavesNoBlock(m))) continue;
+            if (m.role() != Role.USER) return; // the client's own assistant turn last: its prefill, sent as written
+            // a user turn that left no block (else the last turn would be a user one)
+            String at = "messages[" + i + "].content";
+            throw GatewayException.badRequest(at + ": Claude does not accept an empty user message, and "
+                    + (messages.isEmpty() ? "no other message of this request has content" : "without it the conversation "
+                    + "would end with the assistant's turn, which Claude continues instead of replying to") + ". Fix: "
+                    + "give the last user message some content, or leave it out.", at);
+        }
+        if (messages.isEmpty()) {
+            throw GatewayException.badRequest("messages: Claude needs at least one user or assistant message with content, "
+                    + "and this request has none.", "messages");
+        }
+    }
+
+    /** Whether {@link #assistant} writes no block for this turn: no text, refusal, thinking, other part or tool call. */
+    private static boolean leavesNoBlock(Message m) {
+        if (!m.toolCalls().isEmpty() || m.refusalText() != null || !dev.switchboard.model.ThinkingBlocks.of(m).isEmpty()) return false;
+        for (ContentPart p : m.content()) {
+            if (Message.isRefusalPart(p)) continue;
+            if (!(p instanceof ContentPart.Text t) || !t.text().isEmpty()) return false;
+        }
+        return true;
     }
 
     /** The block list of the last turn if it has this role, else a new turn: consecutive roles merge. */

@@ -29,11 +29,15 @@ final class AnthropicStream extends SseRelay {
     private String id;
     private String model;
     private long created = System.currentTimeMillis() / 1000;
-    private Usage startUsage;
+    /** message_start's usage; read by {@link #usageSoFar} on the thread of a client that leaves. */
+    private volatile Usage startUsage;
     private int toolIndex = -1;
     private boolean blockIsTool;
     private final KeyScrubber.Run textRun = textRun();
-    /** A text the relay's scan already ran through {@link #textRun} (and masked): the tree path must not scan it again. */
+    /**
+     * The text of this event already run through {@link #textRun} (and masked), by the relay's scan or from the
+     * event as sent: the tree path must not scan it again.
+     */
     private String scannedText;
 
     AnthropicStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, KeyScrubber scrubber, String deploymentId,
@@ -47,6 +51,16 @@ final class AnthropicStream extends SseRelay {
     @Override
     protected String relayDialect() { return RawJson.ANTHROPIC; }
 
+    @Override
+    public Usage usageSoFar() { return startUsage; }
+
+    /** An {@code error} event (an overload, most often) in place of {@code message_start}: the attempt's failure. */
+    @Override
+    protected dev.switchboard.model.GatewayException firstEventError(String event, byte[] data) {
+        JsonNode n = Json.readOrNull(data);
+        return n != null && n.path("error").isObject() ? AnthropicErrorDecoder.midStream(n, deploymentId, secret) : null;
+    }
+
     /**
      * To an Anthropic-dialect client a text delta (most of a stream's events) is relayed as the upstream sent it, read
      * only by {@link AnthropicDeltaScan}; every other event, and a delta whose text continues a key run, goes through the
@@ -54,7 +68,14 @@ final class AnthropicStream extends SseRelay {
      */
     @Override
     protected void onEvent(String event, byte[] data, int offset, int length) {
-        if (relaying()) {
+        scannedText = null;
+        byte[] sent = unmasked();
+        if (sent != null) {
+            // the key scan masked some of this event: the running scan reads its text as sent (a masked one would end
+            // the run, and the key's next pieces pass); the event then goes through the tree with that scan's text
+            String text = sentText(sent);
+            if (text != null) scannedText = textRun.next(text);
+        } else if (relaying()) {
             String text = AnthropicDeltaScan.text(data, offset, length);
             if (text != null) {
                 String masked = textRun.next(text);
@@ -68,6 +89,25 @@ final class AnthropicStream extends SseRelay {
             }
         }
         super.onEvent(event, data, offset, length);
+    }
+
+    /**
+     * The answer text of an event as the upstream sent it (a text delta's, or a text block start's), or null when it
+     * has none. Read only for the running scan, from the unmasked bytes: nothing else of them goes out.
+     */
+    private static String sentText(byte[] sent) {
+        JsonNode n;
+        try {
+            n = Json.read(sent);
+        } catch (Exception e) {
+            return null; // not JSON: the tree path fails the stream
+        }
+        String type = n.path("type").asText();
+        JsonNode holder = "content_block_delta".equals(type) && "text_delta".equals(n.path("delta").path("type").asText())
+                ? n.path("delta")
+                : "content_block_start".equals(type) && "text".equals(n.path("content_block").path("type").asText())
+                ? n.path("content_block") : null;
+        return holder != null && holder.path("text").isTextual() ? holder.get("text").textValue() : null;
     }
 
     /** The relayed delta as the chunk the tree path would have made, decoded only if a stage asks. */

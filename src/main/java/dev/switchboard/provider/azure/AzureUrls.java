@@ -36,7 +36,8 @@ record AzureUrls(UpstreamHttp.Endpoint endpoint, String chat, String embeddings)
             return new AzureUrls(ep, base + "/chat/completions" + q, base + "/embeddings" + q);
         }
         String q = "?api-version=" + enc(version == null ? AzureSettings.DEFAULT_OPENAI_VERSION : version);
-        String base = path.contains("/openai/deployments/") ? path : path + "/openai/deployments/" + enc(d.model());
+        String base = path.contains("/openai/deployments/") ? path : path + "/openai/deployments/"
+                + enc(dev.switchboard.provider.openai.ReasoningModels.wireName(d)); // azure/o_series/x is deployment x
         return new AzureUrls(ep, base + "/chat/completions" + q, base + "/embeddings" + q);
     }
 

@@ -59,6 +59,21 @@ final class BedrockStream extends SseRelay {
         this.stops = stops;
     }
 
+    /**
+     * A text delta's text as the upstream sent it, for the running scan: when the key scan masked some of the event
+     * its text is read from the unmasked bytes (a masked text would end the run, and a key's next pieces pass).
+     */
+    private String sentText(String masked) {
+        byte[] sent = unmasked();
+        if (sent == null) return masked;
+        try {
+            JsonNode t = Json.read(sent).path("delta").path("text");
+            return t.isTextual() ? t.textValue() : masked;
+        } catch (Exception e) {
+            return masked;
+        }
+    }
+
     /** Binary event-stream frames: each decoded message reaches {@link #onEvent} as its event type and payload. */
     @Override
     protected Framing framing(SseParser.RangeListener events) {
@@ -83,17 +98,30 @@ final class BedrockStream extends SseRelay {
         return v == null ? "" : v.getString();
     }
 
+    /** An exception or error frame ({@code throttlingException}, …) in place of {@code messageStart}: the attempt's failure. */
     @Override
-    protected void onEvent(String event, byte[] data) {
-        if (event.startsWith(EXCEPTION)) {
-            fail(BedrockErrorDecoder.midStream(event.substring(EXCEPTION.length()), data, deploymentId, secret));
-            return;
-        }
+    protected dev.switchboard.model.GatewayException firstEventError(String event, byte[] data) {
+        return errorOf(event, data);
+    }
+
+    /** The failure an exception or error frame says; null for any other event. */
+    private dev.switchboard.model.GatewayException errorOf(String event, byte[] data) {
+        if (event == null) return null;
+        if (event.startsWith(EXCEPTION)) return BedrockErrorDecoder.midStream(event.substring(EXCEPTION.length()), data, deploymentId, secret);
         if (event.startsWith(ERROR)) {
             String rest = event.substring(ERROR.length());
             int colon = rest.indexOf(':');
-            fail(BedrockErrorDecoder.midStream(colon < 0 ? rest : rest.substring(0, colon),
-                    (colon < 0 ? "" : rest.substring(colon + 1)).getBytes(StandardCharsets.UTF_8), deploymentId, secret));
+            return BedrockErrorDecoder.midStream(colon < 0 ? rest : rest.substring(0, colon),
+                    (colon < 0 ? "" : rest.substring(colon + 1)).getBytes(StandardCharsets.UTF_8), deploymentId, secret);
+        }
+        return null;
+    }
+
+    @Override
+    protected void onEvent(String event, byte[] data) {
+        dev.switchboard.model.GatewayException error = errorOf(event, data);
+        if (error != null) {
+            fail(error);
             return;
         }
         JsonNode n = json(data);
@@ -115,7 +143,7 @@ final class BedrockStream extends SseRelay {
                 start();
                 JsonNode d = n.path("delta");
                 if (d.has("text")) {
-                    emit(delta(new Delta(null, textRun.next(d.get("text").asText()), null, null, null), null));
+                    emit(delta(new Delta(null, textRun.next(sentText(d.get("text").asText())), null, null, null), null));
                 } else if (d.has("toolUse")) {
                     Integer index = toolIndexByBlock.get(n.path("contentBlockIndex").asInt());
                     emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(index == null ? 0 : index, null, null,

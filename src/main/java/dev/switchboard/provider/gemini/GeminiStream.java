@@ -39,7 +39,7 @@ final class GeminiStream extends SseRelay {
     private boolean done;
     private String id;
     private String model;
-    private JsonNode lastUsage;
+    private volatile JsonNode lastUsage;
     private final long created = System.currentTimeMillis() / 1000;
     private final Map<Integer, Candidate> candidates = new TreeMap<>();
 
@@ -59,6 +59,13 @@ final class GeminiStream extends SseRelay {
         this.fallbackModel = fallbackModel;
         this.secret = secret;
         this.asked = Math.max(1, asked);
+    }
+
+    /** An {@code {"error":…}} chunk (UNAVAILABLE, RESOURCE_EXHAUSTED, …) in place of the first candidate: the attempt's failure. */
+    @Override
+    protected dev.switchboard.model.GatewayException firstEventError(String event, byte[] data) {
+        JsonNode n = dev.switchboard.provider.Json.readOrNull(data);
+        return n != null && n.has("error") ? GeminiErrorDecoder.inStream(n, deploymentId, secret) : null;
     }
 
     @Override
@@ -90,16 +97,44 @@ final class GeminiStream extends SseRelay {
             done = true;
             return;
         }
+        // the key scan masked some of this event: the running scans read the texts as sent (a masked text would end a
+        // run, and a key's next pieces pass); nothing else is read from these bytes
+        JsonNode sent = sent();
         int position = 0;
         for (JsonNode c : n.path("candidates")) {
+            JsonNode sentCandidate = sent == null ? null : sent.path("candidates").path(position);
             // Google's JSON leaves out an index of 0 (proto3), so a missing one is the candidate's place, as non-stream
-            if (!onCandidate(c.path("index").asInt(position++), c)) return;
+            if (!onCandidate(c.path("index").asInt(position++), c, sentCandidate)) return;
         }
         if (finishedCount() >= asked) done = true; // the usage goes out when the body ends: a later event may carry it
     }
 
-    /** One candidate's part of an event as a chunk of its choice; false when the stream failed. */
-    private boolean onCandidate(int index, JsonNode candidate) {
+    /** This event as the upstream sent it, when the key scan masked some of it; else null. */
+    private JsonNode sent() {
+        byte[] b = unmasked();
+        if (b == null) return null;
+        try {
+            return Json.read(b);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** A candidate's answer text (its text parts that are not thoughts), as {@link #onCandidate} gathers it. */
+    private static String answerText(JsonNode candidate) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode p : candidate.path("content").path("parts")) {
+            if (!p.has("functionCall") && !p.path("thought").asBoolean(false) && p.has("text")) text.append(p.get("text").asText());
+        }
+        return text.toString();
+    }
+
+    /**
+     * One candidate's part of an event as a chunk of its choice; false when the stream failed. {@code sent}: the same
+     * candidate as the upstream sent it, when the key scan masked some of the event (its text is what the running
+     * scan reads), else null.
+     */
+    private boolean onCandidate(int index, JsonNode candidate, JsonNode sent) {
         Candidate state = candidate(index);
         if (state.finished) return true;
         StringBuilder text = new StringBuilder();
@@ -122,7 +157,8 @@ final class GeminiStream extends SseRelay {
             }
         }
         if (text.length() > 0 || thought.length() > 0 || !calls.isEmpty() || images != null) {
-            emit(chunk(index, new Delta(null, text.length() > 0 ? state.textRun.next(text.toString()) : null,
+            emit(chunk(index, new Delta(null, text.length() > 0
+                    ? state.textRun.next(sent != null && sent.isObject() ? answerText(sent) : text.toString()) : null,
                     thought.length() > 0 ? thought.toString() : null, null, calls,
                     images == null ? null : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().set("images", images)), null));
         }
@@ -154,6 +190,13 @@ final class GeminiStream extends SseRelay {
         int count = 0;
         for (Candidate c : candidates.values()) if (c.finished) count++;
         return count;
+    }
+
+    /** Gemini's counts so far (each chunk's usageMetadata covers the prompt and what was generated until then). */
+    @Override
+    public Usage usageSoFar() {
+        JsonNode last = lastUsage;
+        return last == null ? null : GeminiResponseDecoder.usage(last);
     }
 
     /**

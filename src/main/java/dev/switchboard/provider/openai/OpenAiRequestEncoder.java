@@ -34,6 +34,10 @@ final class OpenAiRequestEncoder {
     private final boolean relayable;
     /** {@code {"model":"…"} without its closing brace: how every relayed body starts. */
     private final byte[] modelMember;
+    /** {@link #reasoningModel()}, decided once: the model name does not change. */
+    private final boolean reasoning;
+    /** The model as the service knows it ({@link ReasoningModels#wireName}: an Azure name without LiteLLM's o_series/). */
+    private final String model;
 
     OpenAiRequestEncoder(Deployment deployment, OpenAiFlavor flavor) {
         this.deployment = deployment;
@@ -41,12 +45,15 @@ final class OpenAiRequestEncoder {
         this.flavor = flavor;
         this.wire = flavor.wire();
         this.relayable = wire.relayable();
+        this.model = ReasoningModels.wireName(deployment);
         byte[] m = Json.write(g -> {
             g.writeStartObject();
-            g.writeStringField("model", deployment.model());
+            g.writeStringField("model", model);
             g.writeEndObject();
         }).getBytes();
         this.modelMember = java.util.Arrays.copyOf(m, m.length - 1);
+        // by model_info.base_model when set (an azure/ deployment is named by its user), or LiteLLM's azure/o_series/
+        this.reasoning = ReasoningModels.reasoning(deployment);
     }
 
     Buffer chat(ChatRequest r, boolean stream) {
@@ -55,19 +62,29 @@ final class OpenAiRequestEncoder {
         return relayed != null ? relayed : canonical(r, stream);
     }
 
+    private static final byte[] MAX_TOKENS_KEY = "\"max_tokens\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAX_COMPLETION_TOKENS_KEY = "\"max_completion_tokens\"".getBytes(StandardCharsets.US_ASCII);
+
     /**
      * The client's own OpenAI body with this deployment's {@code model} (and a stream's {@code stream} and
      * {@code stream_options}, as {@link #canonical} writes them), when the edge found every other member to be what
-     * the canonical encoding would write back ({@link RelayedRequest}) and this deployment writes the same output-token
-     * field; null otherwise. {@code OpenAiRequestRelayTest}: JSON-equal to {@link #canonical} whenever it is not null.
+     * the canonical encoding would write back ({@link RelayedRequest}); null otherwise. The output-token limit goes
+     * under the name {@link #completionField} gives this deployment: where that is not the client's (max_tokens to
+     * OpenAI's reasoning models, which refuse it; max_completion_tokens to a server that knows only max_tokens), only
+     * that member's key is rewritten, its value copied as the client wrote it. {@code OpenAiRequestRelayTest}:
+     * JSON-equal to {@link #canonical} whenever it is not null.
      */
     Buffer relay(ChatRequest r, boolean stream) {
         RelayedRequest q = r.relay();
         if (q == null || r.raw() != null || !relayable) return null;
+        byte[] renameFrom = null, renameTo = null;
         if (q.outputLimit() == RelayedRequest.NO_LIMIT) {
             if (deployment.maxTokens() != null) return null; // the encoder adds the deployment's limit
         } else if ((q.outputLimit() == RelayedRequest.MAX_COMPLETION_TOKENS) != completionField(r)) {
-            return null; // the encoder renames the field for this service
+            // the service takes the limit under the other name: that one key is rewritten below
+            boolean completion = q.outputLimit() == RelayedRequest.MAX_COMPLETION_TOKENS;
+            renameFrom = completion ? MAX_COMPLETION_TOKENS_KEY : MAX_TOKENS_KEY;
+            renameTo = completion ? MAX_TOKENS_KEY : MAX_COMPLETION_TOKENS_KEY;
         }
         for (Message m : r.messages()) {
             // a carried Gemini signature is cut off the ids (see ToolCallIds)
@@ -80,6 +97,7 @@ final class OpenAiRequestEncoder {
         byte[] b = q.body();
         int[] spans = q.spans();
         int size = modelMember.length + q.memberBytes() + spans.length / 2 + 1;
+        if (renameFrom != null) size += renameTo.length - renameFrom.length;
         if (stream) size += STREAM.length + (flavor.streamOptions() ? STREAM_OPTIONS.length : 0);
         byte[] out = new byte[size];
         System.arraycopy(modelMember, 0, out, 0, modelMember.length);
@@ -94,8 +112,17 @@ final class OpenAiRequestEncoder {
         }
         for (int i = 0; i < spans.length; i += 2) {
             out[at++] = ',';
-            System.arraycopy(b, spans[i], out, at, spans[i + 1] - spans[i]);
-            at += spans[i + 1] - spans[i];
+            int from = spans[i];
+            // a top-level key is never escaped in a relayed body (RequestRelayShape), so its bytes are its name
+            if (renameFrom != null && java.util.Arrays.equals(b, from, Math.min(from + renameFrom.length, spans[i + 1]),
+                    renameFrom, 0, renameFrom.length)) {
+                System.arraycopy(renameTo, 0, out, at, renameTo.length);
+                at += renameTo.length;
+                from += renameFrom.length;
+                renameFrom = null; // one such member: the edge relays no body with the limit twice
+            }
+            System.arraycopy(b, from, out, at, spans[i + 1] - from);
+            at += spans[i + 1] - from;
         }
         out[at] = '}';
         return Json.wrap(out);
@@ -104,7 +131,7 @@ final class OpenAiRequestEncoder {
     Buffer canonical(ChatRequest r, boolean stream) {
         return Json.write(g -> {
             g.writeStartObject();
-            g.writeStringField("model", deployment.model());
+            g.writeStringField("model", model);
             g.writeArrayFieldStart("messages");
             // A part we could not translate is passed on as the client wrote it when the client speaks OpenAI's
             // dialect (the server may know it); an Anthropic-shaped block would only confuse an OpenAI-style server.
@@ -205,11 +232,11 @@ final class OpenAiRequestEncoder {
         return r.raw() != null && r.raw().is(dev.switchboard.model.RawJson.ANTHROPIC);
     }
 
-    /** OpenAI's reasoning models (o-series, gpt-5): an effort instead of a budget, no temperature or top_p of one's own. */
-    private boolean reasoningModel() {
-        String m = deployment.model();
-        return m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("gpt-5");
-    }
+    /**
+     * OpenAI's reasoning models (o-series, gpt-5): an effort instead of a budget, no temperature or top_p of one's own,
+     * and the output limit as {@code max_completion_tokens} only.
+     */
+    private boolean reasoningModel() { return reasoning; }
 
     private void outputLimit(JsonGenerator g, ChatRequest r) throws IOException {
         Integer limit = r.outputTokenLimit() != null ? r.outputTokenLimit() : deployment.maxTokens();
@@ -223,10 +250,17 @@ final class OpenAiRequestEncoder {
         if (turn != null) message(g, turn, foreignParts, null);
     }
 
-    /** Whether the output-token limit goes as {@code max_completion_tokens} (else {@code max_tokens}). */
+    /**
+     * Whether the output-token limit goes as {@code max_completion_tokens} (else {@code max_tokens}): always to OpenAI's
+     * reasoning models on {@code openai/} and {@code azure/} (the {@code openai} flavor), which refuse max_tokens with a
+     * 400 ("Use 'max_completion_tokens' instead"; LiteLLM renames it for them too); else the client's own name where the
+     * flavor keeps it, and max_tokens for the servers that know only that one.
+     */
     private boolean completionField(ChatRequest r) {
-        return flavor.keepsOutputFieldName()
-                && (r.maxCompletionTokens() != null || (r.maxTokens() == null && "openai".equals(flavor.prefix())));
+        if (!flavor.keepsOutputFieldName()) return false;
+        boolean openai = "openai".equals(flavor.prefix());
+        if (openai && reasoning) return true;
+        return r.maxCompletionTokens() != null || (r.maxTokens() == null && openai);
     }
 
     /**
@@ -465,7 +499,7 @@ final class OpenAiRequestEncoder {
     Buffer embeddings(EmbeddingRequest r) {
         return Json.write(g -> {
             g.writeStartObject();
-            g.writeStringField("model", deployment.model());
+            g.writeStringField("model", model);
             g.writeFieldName("input");
             g.writeTree(r.input());
             Json.writeIfNotNull(g, "encoding_format", r.encodingFormat());

@@ -39,6 +39,18 @@ final class OpenAiResponsesStream extends SseRelay {
         this.secret = secret;
     }
 
+    /** An {@code error} or {@code response.failed} event in place of {@code response.created}: the attempt's failure. */
+    @Override
+    protected dev.switchboard.model.GatewayException firstEventError(String event, byte[] data) {
+        JsonNode e = dev.switchboard.provider.Json.readOrNull(data);
+        if (e == null) return null;
+        return switch (e.path("type").asText(event == null ? "" : event)) {
+            case "error" -> OpenAiErrorDecoder.midStream(errorOf(e), deploymentId, secret);
+            case "response.failed" -> OpenAiErrorDecoder.midStream(errorOf(e.path("response").path("error")), deploymentId, secret);
+            default -> null;
+        };
+    }
+
     @Override
     protected void onEvent(String event, byte[] data) {
         JsonNode e = json(data);

@@ -60,6 +60,13 @@ final class OpenAiStream extends SseRelay {
         onEvent(event, data, 0, data.length);
     }
 
+    /** An {@code {"error":…}} chunk in place of the first chunk: the attempt's failure. */
+    @Override
+    protected GatewayException firstEventError(String event, byte[] data) {
+        com.fasterxml.jackson.databind.JsonNode n = dev.switchboard.provider.Json.readOrNull(data);
+        return n != null && n.hasNonNull("error") ? OpenAiErrorDecoder.midStream(n.get("error"), deploymentId, secret) : null;
+    }
+
     /**
      * The failure a finish reason said ({@link FinishReasons.Failed}), held until the usage the server sends after it
      * (OpenAI's order: the finishing chunk, then the usage chunk): the provider bills the failed generation, so the call
@@ -76,6 +83,17 @@ final class OpenAiStream extends SseRelay {
         if (isDone(data, offset, length)) {
             finish();
             return;
+        }
+        byte[] sent = unmasked();
+        if (sent != null && scrubsText) {
+            // the key scan masked some of this event: the running scan reads its texts as sent (a masked text would end
+            // the run, and the key's next pieces pass); the chunk is decoded, its texts replaced by that scan's
+            List<String> masked = maskedSentContents(sent);
+            if (masked != null) {
+                int[] next = {0};
+                decodeAndEmit(data, offset, length, t -> next[0] < masked.size() ? masked.get(next[0]++) : contentRun.next(t));
+                return;
+            }
         }
         if (relaying() && heldFields == null) { // held fields go out on this chunk: decoded to add them
             if (scan == null) scan = new OpenAiChunkScan();
@@ -154,6 +172,26 @@ final class OpenAiStream extends SseRelay {
         if (!decoder.usageIsPlain()) return null; // a service whose usage is not OpenAI's: the decoder reads it
         if (scan == null) scan = new OpenAiChunkScan();
         return scan.usageChunk(data, offset, length, decoder.fallbackModel());
+    }
+
+    /**
+     * The contents of an event as the upstream sent it, in the order {@link #scrubText} reads them, each through the
+     * running scan; null when it cannot be decoded (the masked event then fails as it would have) or has none.
+     */
+    private List<String> maskedSentContents(byte[] sent) {
+        ChatChunk c;
+        try {
+            c = decoder.chunk(sent, 0, sent.length);
+        } catch (Exception e) {
+            return null;
+        }
+        List<String> out = null;
+        for (ChunkChoice ch : c.choices()) {
+            if (ch.delta() == null || ch.delta().content() == null) continue;
+            if (out == null) out = new ArrayList<>(c.choices().size());
+            out.add(contentRun.next(ch.delta().content()));
+        }
+        return out;
     }
 
     /** The texts with key runs that continue across events masked, or null when none changed (the common case). */

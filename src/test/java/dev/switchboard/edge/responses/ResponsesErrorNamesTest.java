@@ -21,6 +21,14 @@ class ResponsesErrorNamesTest {
         assertThat(r.headers()).containsEntry("x-test", "1");
     }
 
+    /** A chat message's place (Claude's refusal of an empty last user message) is the input's: the indexes differ. */
+    @Test
+    void aChatMessagesPlaceIsTheInput() {
+        GatewayException e = GatewayException.badRequest("messages[1].content: Claude does not accept an empty user message",
+                "messages[1].content");
+        assertThat(ResponsesErrorNames.of(e).param()).isEqualTo("input");
+    }
+
     @Test
     void responsesNamesAndOtherWordsStayAsTheyAre() {
         GatewayException e = new GatewayException(ErrorKind.BAD_REQUEST, 400,

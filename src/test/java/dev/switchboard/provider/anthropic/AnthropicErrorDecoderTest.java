@@ -25,4 +25,33 @@ class AnthropicErrorDecoderTest {
         assertThat(midStream("rate_limit_error").kind()).isEqualTo(ErrorKind.RATE_LIMIT);
         assertThat(midStream("api_error").upstreamType()).isEqualTo("api_error");
     }
+
+    private static GatewayException answered(int status, String type) {
+        return AnthropicErrorDecoder.decode(status, io.vertx.core.buffer.Buffer.buffer("{\"type\":\"error\",\"error\":{\"type\":\""
+                + type + "\",\"message\":\"boom\"}}"), null, "anthropic/claude", null);
+    }
+
+    /**
+     * QA routing F2: a 503 overloaded_error (Claude behind a proxy, Vertex, a compatible server) is an overload like
+     * Anthropic's 529, but its message and the attempt's records say 503, the status the upstream sent, not a 529.
+     */
+    @Test
+    void anOverloadKeepsTheStatusTheUpstreamSent() {
+        GatewayException sent503 = answered(503, "overloaded_error");
+        assertThat(sent503.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(sent503.status()).isEqualTo(503);
+        assertThat(sent503.attemptStatus()).as("the ledger's attempt row").isEqualTo(503);
+        assertThat(sent503.anthropicStatus()).as("Anthropic's clients still get their overload status").isEqualTo(529);
+        assertThat(sent503.getMessage()).isEqualTo("Upstream anthropic/claude is overloaded (HTTP 503): boom");
+        GatewayException sent529 = answered(529, "overloaded_error");
+        assertThat(sent529.attemptStatus()).isEqualTo(529);
+        assertThat(sent529.getMessage()).isEqualTo("Upstream anthropic/claude is overloaded (HTTP 529): boom");
+        GatewayException sent500 = answered(500, "overloaded_error");
+        assertThat(sent500.kind()).as("the type decides: an overload").isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(sent500.attemptStatus()).isEqualTo(500);
+        assertThat(sent500.getMessage()).contains("(HTTP 500)");
+        GatewayException limit = answered(503, "rate_limit_error");
+        assertThat(limit.kind()).as("a rate limit sent as a 5xx").isEqualTo(ErrorKind.RATE_LIMIT);
+        assertThat(limit.status()).isEqualTo(429);
+    }
 }

@@ -31,6 +31,52 @@ class AnthropicRequestEncoderTest {
         assertThat(messages.get(1).get("content").get(0).get("text").asText()).isEqualTo("answer");
     }
 
+    /**
+     * An empty last user turn is not dropped: the request would end with the assistant's turn, which Claude continues
+     * as a prefill instead of replying, or (alone) go as messages: [] (QA of the twenty-first session, F2). Refused before
+     * any call, naming the message as the client numbered it; an empty user turn in the middle, after a tool result, or
+     * before the client's own prefill is still served.
+     */
+    @Test
+    void anEmptyLastUserTurnIsRefusedNotDropped() {
+        var system = Message.text(Role.SYSTEM, "be brief");
+        var empty = new Message(Role.USER, List.of(), null, null, null, null, null);
+        assertThat(refusal(Message.text(Role.USER, "hi"), Message.text(Role.ASSISTANT, "Hello! How can I help?"),
+                Message.text(Role.USER, ""))).isEqualTo("messages[2].content");
+        assertThat(refusal(system, Message.text(Role.USER, ""))).isEqualTo("messages[1].content");
+        assertThat(refusal(empty)).isEqualTo("messages[0].content");
+        // an empty assistant turn after it changes nothing: the user turn to answer is still the empty one
+        assertThat(refusal(Message.text(Role.USER, "hi"), Message.text(Role.ASSISTANT, "Hello"), Message.text(Role.USER, ""),
+                Message.text(Role.ASSISTANT, ""))).isEqualTo("messages[2].content");
+        assertThat(refusal(system, Message.text(Role.ASSISTANT, ""))).as("nothing left at all").isEqualTo("messages");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.switchboard.model.GatewayException.class,
+                () -> encode(Message.text(Role.USER, "hi"), Message.text(Role.ASSISTANT, "Hello"), Message.text(Role.USER, "")));
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.getMessage()).contains("Claude does not accept an empty user message");
+
+        // served: an empty user turn in the middle, one after a tool result (the turn ends on the result), the client's prefill
+        assertThat(encode(Message.text(Role.USER, "a"), Message.text(Role.ASSISTANT, "b"), Message.text(Role.USER, ""),
+                Message.text(Role.ASSISTANT, "c"), Message.text(Role.USER, "d")).get("messages")).hasSize(3);
+        var call = new Message(Role.ASSISTANT, List.of(), null, List.of(new dev.switchboard.model.ToolCall("toolu_1", "f", "{}")),
+                null, null, null);
+        var result = new Message(Role.TOOL, List.of(dev.switchboard.model.ContentPart.Text.of("ok")), null, null, "toolu_1", null, null);
+        JsonNode loop = encode(Message.text(Role.USER, "go"), call, result, Message.text(Role.USER, "")).get("messages");
+        assertThat(loop.get(loop.size() - 1).get("content").get(0).get("type").asText()).isEqualTo("tool_result");
+        JsonNode prefill = encode(Message.text(Role.USER, ""), Message.text(Role.USER, "q"), Message.text(Role.ASSISTANT, "The answer is"))
+                .get("messages");
+        assertThat(prefill.get(prefill.size() - 1).get("role").asText()).isEqualTo("assistant");
+    }
+
+    private static String refusal(Message... messages) {
+        try {
+            encode(messages);
+        } catch (dev.switchboard.model.GatewayException e) {
+            assertThat(e.status()).isEqualTo(400);
+            return e.param();
+        }
+        throw new AssertionError("served");
+    }
+
     private static com.fasterxml.jackson.databind.node.ObjectNode body(String json) throws Exception {
         return (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
     }

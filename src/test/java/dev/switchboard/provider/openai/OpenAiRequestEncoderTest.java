@@ -21,6 +21,77 @@ class OpenAiRequestEncoderTest {
         return new Deployment("a", provider, "model-x", null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
     }
 
+    /**
+     * OpenAI's reasoning models (o-series, gpt-5) refuse max_tokens ("Unsupported parameter: 'max_tokens' is not supported
+     * with this model. Use 'max_completion_tokens' instead."): on openai/ and azure/ (the openai flavor) the limit goes as
+     * max_completion_tokens whichever name the client used, as LiteLLM renames it; gpt-4o keeps the client's name, and
+     * other OpenAI-compatible servers (vLLM, Ollama, Groq, OpenRouter) are sent what they were before.
+     */
+    @Test
+    void openAisReasoningModelsGetTheOutputLimitAsMaxCompletionTokens() throws Exception {
+        ChatRequest maxTokens = new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), null, null, null, null, null, null,
+                100, null, null, null, null, null, false, false, null);
+        for (String model : List.of("o1", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-5.1")) {
+            for (String provider : List.of("openai", "azure")) {
+                Deployment d = new Deployment("a", provider, model, null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
+                JsonNode sent = M.readTree(new OpenAiRequestEncoder(d, OpenAiFlavor.CORE.get("openai")).chat(maxTokens, false).getBytes());
+                assertThat(sent.get("max_completion_tokens").asInt()).as(provider + "/" + model).isEqualTo(100);
+                assertThat(sent.has("max_tokens")).as(provider + "/" + model).isFalse();
+                // the deployment's own limit when the client sets none: the same name
+                Deployment limited = new Deployment("a", provider, model, null, null, null, null, 300, Map.of(), Map.of(), Map.of(), 1);
+                JsonNode dflt = M.readTree(new OpenAiRequestEncoder(limited, OpenAiFlavor.CORE.get("openai"))
+                        .chat(request(List.of(Message.text(Role.USER, "hi")), null, null), true).getBytes());
+                assertThat(dflt.get("max_completion_tokens").asInt()).isEqualTo(300);
+            }
+        }
+        Deployment gpt4o = new Deployment("a", "openai", "gpt-4o", null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
+        assertThat(M.readTree(new OpenAiRequestEncoder(gpt4o, OpenAiFlavor.CORE.get("openai")).chat(maxTokens, false).getBytes())
+                .get("max_tokens").asInt()).as("gpt-4o takes max_tokens").isEqualTo(100);
+        for (String provider : List.of("openrouter", "groq", "ollama", "hosted_vllm")) {
+            Deployment d = new Deployment("a", provider, "o3-mini", null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
+            JsonNode sent = M.readTree(new OpenAiRequestEncoder(d, OpenAiFlavor.CORE.get(provider)).chat(maxTokens, false).getBytes());
+            assertThat(sent.get("max_tokens").asInt()).as(provider + " is sent what it was before").isEqualTo(100);
+        }
+    }
+
+    /**
+     * An azure/ deployment is named by its user (azure/my-o3, azure/prod-reasoning): model_info.base_model (the model it
+     * runs, which pricing reads too) decides whether it is a reasoning model, and LiteLLM's azure/o_series/&lt;name&gt;
+     * marks one explicitly, the marker stripped from the name Azure is sent (review finding 4: such deployments were sent
+     * the client's max_tokens, Azure's 400 "Use 'max_completion_tokens' instead").
+     */
+    @Test
+    void anAzureDeploymentIsAReasoningModelByItsBaseModelOrLiteLlmsOSeriesMarker() throws Exception {
+        ChatRequest maxTokens = new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), null, null, null, null, 0.2, null,
+                100, null, null, null, null, null, false, false, null);
+        for (String base : List.of("azure/o3-mini", "o3-mini", "openai/gpt-5", "azure/GPT-5-mini")) {
+            Deployment d = new Deployment("a", "azure", "my-deploy", null, null, null, null, null, Map.of(), Map.of(),
+                    Map.of("base_model", base), 1);
+            JsonNode sent = M.readTree(new OpenAiRequestEncoder(d, OpenAiFlavor.CORE.get("openai")).chat(maxTokens, false).getBytes());
+            assertThat(sent.get("max_completion_tokens").asInt()).as(base).isEqualTo(100);
+            assertThat(sent.has("max_tokens")).as(base).isFalse();
+            assertThat(sent.get("model").asText()).isEqualTo("my-deploy");
+        }
+        Deployment marked = new Deployment("a", "azure", "o_series/my-deployment", null, null, null, null, null, Map.of(), Map.of(),
+                Map.of(), 1);
+        JsonNode sent = M.readTree(new OpenAiRequestEncoder(marked, OpenAiFlavor.CORE.get("openai")).chat(maxTokens, false).getBytes());
+        assertThat(sent.get("max_completion_tokens").asInt()).isEqualTo(100);
+        assertThat(sent.get("model").asText()).as("LiteLLM's marker is not the deployment's name").isEqualTo("my-deployment");
+        // a base_model that is not a reasoning model wins over a name that looks like one; a deployment with neither
+        // keeps the client's max_tokens, as before
+        Deployment gpt4o = new Deployment("a", "azure", "o3-lookalike", null, null, null, null, null, Map.of(), Map.of(),
+                Map.of("base_model", "azure/gpt-4o"), 1);
+        Deployment plain = new Deployment("a", "azure", "my-deploy", null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
+        for (Deployment d : List.of(gpt4o, plain)) {
+            JsonNode out = M.readTree(new OpenAiRequestEncoder(d, OpenAiFlavor.CORE.get("openai")).chat(maxTokens, false).getBytes());
+            assertThat(out.get("max_tokens").asInt()).as(d.model()).isEqualTo(100);
+        }
+        // o_series/ is LiteLLM's Azure marker only: another provider's model of that name is sent as written
+        Deployment other = new Deployment("a", "openai", "o_series/x", null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1);
+        assertThat(M.readTree(new OpenAiRequestEncoder(other, OpenAiFlavor.CORE.get("openai")).chat(maxTokens, false).getBytes())
+                .get("model").asText()).isEqualTo("o_series/x");
+    }
+
     private static JsonNode encode(String provider, ChatRequest r, boolean stream) throws Exception {
         return M.readTree(new OpenAiRequestEncoder(deployment(provider), OpenAiFlavor.CORE.get(provider)).chat(r, stream).getBytes());
     }

@@ -29,6 +29,10 @@ class OpenAiRequestRelayTest {
     private static final ObjectMapper M = new ObjectMapper();
     private static final OpenAiRequestDecoder DECODER = new OpenAiRequestDecoder();
 
+    /** An OpenAI reasoning model: the output limit as max_completion_tokens only (declared before the list holding it). */
+    private static final OpenAiRequestEncoder O3 = new OpenAiRequestEncoder(new Deployment("a", "openai", "o3-mini", null, null,
+            null, null, null, Map.of(), Map.of(), Map.of(), 1, Map.of()), OpenAiFlavor.CORE.get("openai"));
+
     /** Each OpenAI-style flavor that writes something differently, with and without a deployment output limit. */
     private static final List<OpenAiRequestEncoder> ENCODERS = encoders();
 
@@ -43,6 +47,8 @@ class OpenAiRequestRelayTest {
         }
         out.add(new OpenAiRequestEncoder(new Deployment("a", "mistral", "m", null, null, null, null, null, Map.of(), Map.of(),
                 Map.of(), 1, Map.of()), OpenAiFlavor.of("mistral", null).withoutStreamOptions()));
+        // OpenAI's reasoning models take the limit as max_completion_tokens only, whichever name the client used
+        out.add(O3);
         return out;
     }
 
@@ -164,6 +170,60 @@ class OpenAiRequestRelayTest {
         assertThat(controls.withExtra(Map.of()).relay()).isNull();
         assertThat(controls.withExtra(controls.extra()).relay()).isNotNull();
         assertThat(plain.withExtra(plain.extra()).relay()).isNotNull();
+    }
+
+    /**
+     * max_tokens to OpenAI's reasoning models (which refuse it: "Use 'max_completion_tokens' instead") is relayed with
+     * that one key renamed, the rest of the body byte for byte; a compatible server that knows only max_tokens gets a
+     * client's max_completion_tokens renamed the other way.
+     */
+    @Test
+    void theRelayRenamesTheOutputLimitWhereTheServiceTakesTheOtherName() throws Exception {
+        String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}], \"max_tokens\" : 100,\"temperature\":1}";
+        ChatRequest r = decode(body);
+        assertThat(r.relay()).isNotNull();
+        for (boolean stream : new boolean[] {false, true}) {
+            Buffer relay = O3.relay(r, stream);
+            assertThat(relay).as("renamed in place, not re-encoded").isNotNull();
+            String sent = relay.toString();
+            assertThat(sent).contains(",\"max_completion_tokens\" : 100,").doesNotContain("\"max_tokens\"");
+            assertThat(M.readTree(sent).equals(OpenAiRequestRelayTest::compare, M.readTree(O3.canonical(r, stream).getBytes())))
+                    .as(sent).isTrue();
+        }
+        assertThat(M.readTree(O3.chat(r, false).getBytes()).get("max_completion_tokens").asInt()).isEqualTo(100);
+
+        OpenAiRequestEncoder groq = ENCODERS.get(4);
+        ChatRequest completion = decode(body.replace("\"max_tokens\"", "\"max_completion_tokens\""));
+        String sent = groq.relay(completion, false).toString();
+        assertThat(sent).contains(",\"max_tokens\" : 100,").doesNotContain("max_completion_tokens");
+        // a client's max_completion_tokens to a reasoning model, and max_tokens to gpt-4o, go as written
+        assertThat(O3.relay(completion, false).toString()).contains("\"max_completion_tokens\" : 100");
+        assertThat(ENCODERS.get(0).relay(r, false).toString()).contains("\"max_tokens\" : 100");
+    }
+
+    /**
+     * An Azure deployment named by its user is a reasoning model by its model_info.base_model, or by LiteLLM's
+     * o_series/ marker (stripped from the model member): the relay renames max_tokens for it as for o3-mini, and
+     * stays JSON-equal to the canonical encoding (review finding 4).
+     */
+    @Test
+    void theRelayRenamesTheOutputLimitForAnAzureReasoningDeploymentNamedByItsUser() throws Exception {
+        ChatRequest r = decode("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":100}");
+        for (Deployment d : List.of(
+                new Deployment("a", "azure", "my-o3", null, null, null, null, null, Map.of(), Map.of(),
+                        Map.of("base_model", "azure/o3-mini"), 1, Map.of()),
+                new Deployment("a", "azure", "o_series/my-o3", null, null, null, null, null, Map.of(), Map.of(), Map.of(), 1, Map.of()))) {
+            OpenAiRequestEncoder azure = new OpenAiRequestEncoder(d, OpenAiFlavor.CORE.get("openai"));
+            for (boolean stream : new boolean[] {false, true}) {
+                Buffer relay = azure.relay(r, stream);
+                assertThat(relay).as(d.model()).isNotNull();
+                JsonNode sent = M.readTree(relay.getBytes());
+                assertThat(sent.get("max_completion_tokens").asInt()).as(d.model()).isEqualTo(100);
+                assertThat(sent.has("max_tokens")).isFalse();
+                assertThat(sent.get("model").asText()).isEqualTo("my-o3");
+                assertThat(sent.equals(OpenAiRequestRelayTest::compare, M.readTree(azure.canonical(r, stream).getBytes()))).isTrue();
+            }
+        }
     }
 
     /** Random bodies from pieces the canonical path keeps and pieces it changes, in random order and spacing. */
