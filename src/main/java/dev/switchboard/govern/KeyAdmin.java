@@ -30,6 +30,8 @@ public final class KeyAdmin {
     private final KeyRegistry registry;
     private final RateLimiter limiter;
     private final LongSupplier clock;
+    /** The last generated key's created_at (generate runs on the ordered admin worker, one at a time). */
+    private long lastCreatedAt;
     private final WorkerExecutor worker;
     private final KeySpends spends;
 
@@ -72,8 +74,12 @@ public final class KeyAdmin {
             body = generateRules.forGenerate(body, now);
             String chosen = chosenSecret(body);
             String secret = chosen != null ? chosen : KeySecrets.newKey();
+            // created_at strictly after the previous key's: keys a script makes in one millisecond still list newest
+            // first in the order made (their ids, random, broke the tie before)
+            long created = Math.max(now, lastCreatedAt + 1);
+            lastCreatedAt = created;
             VirtualKey blank = new VirtualKey(KeySecrets.newKeyId(), KeySecrets.hash(secret), KeySecrets.mask(secret), null,
-                    List.of(), null, null, null, now, null, null, null, null, null, null, null, List.of(), false, now, now, null, null, null, null);
+                    List.of(), null, null, null, now, null, null, null, null, null, null, null, List.of(), false, created, created, null, null, null, null);
             ObjectNode fields = body;
             if (chosen != null) {
                 fields = body.deepCopy();

@@ -344,6 +344,29 @@ class LiteLlmKeyClientsIT {
         assertThat(first.getInteger("total_pages")).isEqualTo((first.getInteger("total_count") + 9) / 10);
     }
 
+    /**
+     * Keys made in a burst (32 at once: several in one millisecond) each get their own created_at, so newest first is
+     * one order, the order they were made (a tie was broken by the random key id: the list changed from call to call).
+     */
+    @Test
+    void keysMadeInOneBurstEachHaveTheirOwnCreatedAt() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> made = new java.util.ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                String alias = "burst-" + i;
+                made.add(pool.submit(() -> admin.generate(new JsonObject().put("key_alias", alias).put("team_id", "burst"))));
+            }
+            for (var f : made) f.get();
+        } finally {
+            pool.shutdown();
+        }
+        java.util.List<Long> created = admin.getOk("/key/list?team_id=burst&include_team_keys=true&return_full_object=true&size=100")
+                .getJsonArray("keys").stream().map(k -> java.time.Instant.parse(((JsonObject) k).getString("created_at")).toEpochMilli())
+                .toList();
+        assertThat(created).hasSize(32).doesNotHaveDuplicates().isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    }
+
     private static java.util.List<String> aliases(String path) {
         return admin.getOk(path).getJsonArray("keys").stream().map(k -> ((JsonObject) k).getString("key_alias")).toList();
     }
