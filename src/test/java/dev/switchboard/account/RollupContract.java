@@ -98,18 +98,7 @@ abstract class RollupContract {
     private static final String TEAM = "SELECT * FROM team_daily ORDER BY 1, 2";
 
     static List<String> query(Database db, String sql) {
-        return db.transaction(c -> {
-            List<String> out = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                int cols = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    StringBuilder sb = new StringBuilder();
-                    for (int i = 1; i <= cols; i++) sb.append(rs.getString(i)).append('|');
-                    out.add(sb.toString());
-                }
-            }
-            return out;
-        });
+        return db.transaction(c -> rowsOf(c, sql));
     }
 
     private record LatencyCell(long day, String deployment, String modelId, int bucket) {}
