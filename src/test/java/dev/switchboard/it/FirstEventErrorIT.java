@@ -53,6 +53,8 @@ class FirstEventErrorIT {
                     litellm_params: { model: gemini/first-g, api_base: "%1$s", api_key: os.environ/GEMINI_PROVIDER_KEY }
                   - model_name: lone
                     litellm_params: { model: anthropic/first-lone, api_base: "%1$s", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
+                  - model_name: lone-o
+                    litellm_params: { model: openai/first-lone-o, api_base: "%1$s/v1", api_key: os.environ/PROVIDER_KEY }
                   - model_name: good
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                 router_settings:
@@ -85,8 +87,8 @@ class FirstEventErrorIT {
     @CsvSource({
             "a, openai, anthropic/first-a, 529",
             "a, anthropic, anthropic/first-a, 529",
-            "o, openai, openai/first-o, 502",
-            "o, anthropic, openai/first-o, 502",
+            "o, openai, openai/first-o, 500",
+            "o, anthropic, openai/first-o, 500",
             "g, openai, gemini/first-g, 503"})
     void anErrorAsTheFirstEventFallsBackBeforeTheClientSeesAnything(String alias, String client, String deployment, int status) {
         String tag = env.up().sse(switch (alias) {
@@ -132,6 +134,35 @@ class FirstEventErrorIT {
         HttpResponse<String> openAi = chat("lone", tag);
         assertThat(openAi.statusCode()).as(openAi.body()).isEqualTo(503);
         assertThat(openAi.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+    }
+
+    /**
+     * An OpenAI-style error event is mapped by what it names, as a status would be: a rate limit (OpenAI's
+     * {@code rate_limit_exceeded}, OpenRouter's numeric {@code code}) is a 429 to both dialects' clients, so their SDKs
+     * wait and retry it, and to the router (a rate-limit cool-down), not a 502.
+     */
+    @Test
+    void anOpenAiStyleFirstEventIsMappedByWhatItNames() {
+        String tag = env.up().sse("""
+                data: {"error":{"message":"Rate limit reached first","type":"requests","code":"rate_limit_exceeded"}}
+
+                """);
+        HttpResponse<String> openAi = chat("lone-o", tag);
+        assertThat(openAi.statusCode()).as(openAi.body()).isEqualTo(429);
+        JsonObject error = new JsonObject(openAi.body()).getJsonObject("error");
+        assertThat(error.getString("code")).isEqualTo("rate_limit_exceeded");
+        assertThat(error.getString("message")).contains("Rate limit reached first");
+        HttpResponse<String> anthropic = messages("lone-o", tag);
+        assertThat(anthropic.statusCode()).as(anthropic.body()).isEqualTo(429);
+        assertThat(new JsonObject(anthropic.body()).getJsonObject("error").getString("type")).isEqualTo("rate_limit_error");
+        assertThat(rows(openAi, 1).get(0).getInteger("status")).isEqualTo(429);
+
+        String openRouter = env.up().sse("""
+                data: {"error":{"code":429,"message":"Provider returned error first"}}
+
+                """);
+        HttpResponse<String> viaOpenRouter = chat("lone-o", openRouter);
+        assertThat(viaOpenRouter.statusCode()).as(viaOpenRouter.body()).isEqualTo(429);
     }
 
     /** A healthy stream: its first event is held only until it is known to be no error, then delivered first, unchanged. */

@@ -65,10 +65,14 @@ final class OpenAiErrorDecoder {
         };
     }
 
-    /** An {@code {"error":…}} object sent as an SSE event in the middle of a stream. */
+    /**
+     * An {@code {"error":…}} object sent as an SSE event in a stream: mapped by what it names ({@link #statusOf}), as
+     * Anthropic's error events are, so a rate limit sent as a stream's first event is a 429 to the router (a retry after
+     * its cool-down, the rate-limit fallbacks) and to the client, not a 502.
+     */
     static GatewayException midStream(JsonNode error, String deploymentId, String secret) {
         String message = error.isObject() ? Json.text(error, "message") : error.asText();
-        return UpstreamErrors.inStream(502, message, Json.text(error, "type"), null, Json.text(error, "code"),
+        return UpstreamErrors.inStream(statusOf(error), message, Json.text(error, "type"), null, Json.text(error, "code"),
                 deploymentId, secret);
     }
 }
