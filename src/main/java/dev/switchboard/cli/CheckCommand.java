@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "check", mixinStandardHelpOptions = true, version = Main.VERSION,
-        description = "Validate a config and print the resolved model list (keys masked).")
+        description = "Validate a config and print the resolved model list (keys masked). Creates and migrates no store: "
+                + "PostgreSQL is read in a read-only session, the SQLite file is not opened.")
 final class CheckCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Path to config.yaml.")
     Path config;
@@ -52,16 +53,17 @@ final class CheckCommand implements Callable<Integer> {
         }
         String transport = VertxRuntime.transportName(vertx);
         try {
-            // Opening the store checks that it can be reached (and brings its schema up to date).
-            Gateway gateway = Gateway.create(vertx, cfg, System::getenv);
+            Gateway gateway = Gateway.createForCheck(vertx, cfg, System::getenv);
             models = gateway.models();
             wildcards = gateway.wildcardsServed();
             aliases = gateway.aliases();
             warnings = gateway.warnings();
             unpriced = gateway.unpriced();
-            store = gateway.storeDescription();
             prices = gateway.priceSource();
             gateway.shutdown();
+            // The gateway above ran on a scratch store; the configured one is only looked at (PostgreSQL read-only,
+            // the SQLite file not opened): a check must not migrate a production schema nor leave a file where it ran.
+            store = Gateway.probeStore(cfg);
         } catch (IllegalArgumentException e) {
             System.out.println("INVALID " + config + ":");
             for (String line : e.getMessage().split("\n")) System.out.println("  error: " + line);

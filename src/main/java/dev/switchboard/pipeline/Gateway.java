@@ -104,6 +104,35 @@ public final class Gateway {
     /** @param tracing spans go here instead of where the config says (tests: an in-memory exporter); null for the config's */
     public static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> processEnv,
                                  dev.switchboard.observe.Tracing tracing) {
+        return create(vertx, config, processEnv, tracing, false);
+    }
+
+    /**
+     * The gateway {@code switchboard check} reads the model list, warnings and prices of: built as {@code serve} builds
+     * it (only the providers know whether a deployment can be served and where it goes) but on a scratch store that is
+     * deleted at {@link #shutdown}, and without opening pgvector, so that a check changes no database. What the
+     * configured store is, {@link #probeStore} says.
+     */
+    public static Gateway createForCheck(Vertx vertx, GatewayConfig config, Function<String, String> processEnv) {
+        return create(vertx, config, processEnv, null, true);
+    }
+
+    /**
+     * The configured store and its state (PostgreSQL reached read-only, its schema version; the SQLite file's presence),
+     * for {@code check}; nothing is created or migrated.
+     *
+     * @throws IllegalStateException naming the database (never its password) and the fix, as {@link #create} would
+     */
+    public static String probeStore(GatewayConfig config) {
+        try {
+            return dev.switchboard.store.StoreProbe.describe(config.general().databaseUrl(), config.general().databasePath());
+        } catch (dev.switchboard.store.StoreException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> processEnv,
+                                  dev.switchboard.observe.Tracing tracing, boolean check) {
         // every reader below sees the config's environment_variables over the process's, as LiteLLM exports them
         Function<String, String> env = config.env(processEnv);
         ProviderRegistry registry = ProviderRegistry.standard();
@@ -114,7 +143,7 @@ public final class Gateway {
         Runnable forgetLogSecrets = dev.switchboard.observe.LogSecrets.add(
                 line -> providerSecrets.shortLivedScrubber().text(configured.text(line)));
         try {
-            return create(vertx, config, env, tracing, registry, providerSecrets, forgetLogSecrets);
+            return create(vertx, config, env, tracing, registry, providerSecrets, forgetLogSecrets, check);
         } catch (RuntimeException | Error e) {
             forgetLogSecrets.run();
             throw e;
@@ -123,7 +152,7 @@ public final class Gateway {
 
     private static Gateway create(Vertx vertx, GatewayConfig config, Function<String, String> env,
                                   dev.switchboard.observe.Tracing tracing, ProviderRegistry registry, ProviderSecrets providerSecrets,
-                                  Runnable forgetLogSecrets) {
+                                  Runnable forgetLogSecrets, boolean check) {
         // One bound on buffered bytes for the whole process: upstream answers here, request bodies at the edge.
         // The pool per upstream host is general_settings.upstream_* (Vert.x's default of 5 would queue under any real load)
         UpstreamHttp http = new UpstreamHttp(vertx, config.general().upstream(),
@@ -160,7 +189,7 @@ public final class Gateway {
         RouterSettings settings = RouterSettings.from(config);
         Database db;
         try {
-            db = Database.open(config.general().databaseUrl(), config.general().databasePath());
+            db = check ? Database.scratch() : Database.open(config.general().databaseUrl(), config.general().databasePath());
         } catch (dev.switchboard.store.StoreException e) {
             http.close();
             throw new IllegalStateException(e.getMessage(), e);
@@ -210,7 +239,7 @@ public final class Gateway {
         Metering metering = new Metering(governance.governor(), prices, new PromptTokens(), router, ledger,
                 new ObservedSpend(observe.observer(), prices), observe.observer().scrubber());
         List<String> warnings = new ArrayList<>();
-        ResponseCache cache = responseCache(vertx, config, router, metering, env, warnings);
+        ResponseCache cache = responseCache(vertx, config, router, metering, env, warnings, check);
         if (settings.auto() != null) cache.autoAlias(settings.auto().alias()); // its entries keyed by the tier's pin too
         observe.cacheStage().set(cache.cachesAnything());
         StoredResponses responses = new StoredResponses(vertx, new dev.switchboard.store.ResponseRows(db),
@@ -346,7 +375,7 @@ public final class Gateway {
      * worked out only when something is cached: a cache that is off reads no {@code REDIS_*} variable.
      */
     private static ResponseCache responseCache(Vertx vertx, GatewayConfig config, ModelRouter router, Metering metering,
-                                               Function<String, String> env, List<String> warnings) {
+                                               Function<String, String> env, List<String> warnings, boolean check) {
         java.util.Set<String> aliases = router.aliases();
         CacheSettings s = CacheSettings.from(config.litellmSettings());
         java.util.Set<String> on = new java.util.LinkedHashSet<>();
@@ -364,7 +393,7 @@ public final class Gateway {
         on.removeAll(off);
         if (!on.isEmpty()) s = s.withRedisAddress(env, warnings::add);
         dev.switchboard.cache.semantic.SemanticCache semantic = s.semantic() && !on.isEmpty()
-                ? SemanticWiring.create(vertx, s, router, metering, config.general().databaseUrl()) : null;
+                ? SemanticWiring.create(vertx, s, router, metering, config.general().databaseUrl(), !check) : null;
         ResponseCache cache = new ResponseCache(s, on.isEmpty() ? new dev.switchboard.cache.LocalExactCache(1, System::currentTimeMillis)
                 : ResponseCache.storeFor(vertx, s, dev.switchboard.provider.ProviderRegistry::relayedAnswer), semantic, on, router::entryOf, System::currentTimeMillis);
         if (!on.isEmpty()) {

@@ -21,8 +21,13 @@ final class SemanticWiring {
      * warning, when the store is SQLite, the embedder's size is not known before its first call (an alias), or PostgreSQL
      * lacks the extension: a cache option never stops the gateway.
      */
-    private static PgVectorStore pgvector(String databaseUrl, Embedder embedder) {
+    private static PgVectorStore pgvector(String databaseUrl, Embedder embedder, boolean open) {
         var log = LoggerFactory.getLogger("switchboard.cache");
+        if (!open) { // check: opening it creates the extension and a table, and drops the tables of gateways gone
+            log.info("semantic cache: pgvector is not opened by check; serve opens it in {}",
+                    databaseUrl == null || databaseUrl.isBlank() ? "(no database_url)" : DatabaseLocation.postgres(databaseUrl).description());
+            return null;
+        }
         if (databaseUrl == null || databaseUrl.isBlank()) {
             log.warn("semantic cache: semantic_index: pgvector needs the store in PostgreSQL (general_settings.database_url); "
                     + "Lucene's in-memory index serves instead");
@@ -42,14 +47,18 @@ final class SemanticWiring {
         }
     }
 
-    /** @param databaseUrl the store's {@code database_url} (PostgreSQL), or null (SQLite): where pgvector would live */
-    static SemanticCache create(Vertx vertx, CacheSettings cache, ModelRouter router, Metering metering, String databaseUrl) {
+    /**
+     * @param databaseUrl the store's {@code database_url} (PostgreSQL), or null (SQLite): where pgvector would live
+     * @param openPgvector false for {@code check}, which must change no database: Lucene's index stands in
+     */
+    static SemanticCache create(Vertx vertx, CacheSettings cache, ModelRouter router, Metering metering, String databaseUrl,
+                                boolean openPgvector) {
         SemanticSettings s = SemanticSettings.from(cache.params(), cache.ttlSeconds());
         Embedder embedder = s.embedder().startsWith(AliasEmbedder.PREFIX)
                 ? new AliasEmbedder(vertx, s.embedder().substring(AliasEmbedder.PREFIX.length()), router, metering)
                 : OnnxEmbedder.load(s.embedder());
         RouterVerifier verifier = s.verifyAlias() == null ? null : new RouterVerifier(s.verifyAlias(), router, metering);
-        PgVectorStore pg = "pgvector".equals(cache.params().get("semantic_index")) ? pgvector(databaseUrl, embedder) : null;
+        PgVectorStore pg = "pgvector".equals(cache.params().get("semantic_index")) ? pgvector(databaseUrl, embedder, openPgvector) : null;
         SemanticCache c = pg == null ? SemanticCache.create(s, embedder, verifier) : SemanticCache.create(s, embedder, verifier, pg);
         if (cache.redis()) {
             // redis-semantic: every gateway on this Redis shares its semantic entries (and flushes) through a stream

@@ -30,14 +30,17 @@ public final class Database implements AutoCloseable {
     private final DatabaseLocation location;
     private final HikariDataSource pool;
     private final WalCheckpointer checkpointer;
+    /** Run once the pool is closed: the scratch store's directory is deleted; nothing for a real store. */
+    private final Runnable afterClose;
 
     /** One WARN when the store starts failing for a reason that passes, one INFO when it answers again (QA F5). */
     private final StoreOutage outage;
 
-    private Database(DatabaseLocation location, HikariDataSource pool, WalCheckpointer checkpointer) {
+    private Database(DatabaseLocation location, HikariDataSource pool, WalCheckpointer checkpointer, Runnable afterClose) {
         this.location = location;
         this.pool = pool;
         this.checkpointer = checkpointer;
+        this.afterClose = afterClose;
         this.outage = new StoreOutage(log, "store: " + location.description(), "calls go on from memory, the ledger keeps "
                 + "its rows to write when it answers, and a budget that needs a grant from it answers 503 budget_store_unavailable");
     }
@@ -74,10 +77,45 @@ public final class Database implements AutoCloseable {
         }
         log.info("store: {}", where.description());
         boolean ownCheckpoints = where.kind() == Kind.SQLITE && checkpointMillis > 0;
-        return new Database(where, pool, ownCheckpoints ? new WalCheckpointer(pool, checkpointMillis) : null);
+        return new Database(where, pool, ownCheckpoints ? new WalCheckpointer(pool, checkpointMillis) : null, () -> { });
     }
 
-    private static HikariConfig poolConfig(DatabaseLocation where, boolean ownCheckpoints) {
+    /**
+     * A SQLite store of its own in a new temporary directory, deleted (with the lock files beside it) when it closes.
+     * {@code switchboard check} builds its gateway on one, so that validating a config neither migrates the configured
+     * PostgreSQL (a newer build's check upgraded the schema under running gateways) nor leaves a SQLite file behind
+     * (QA, twenty-second session); {@link StoreProbe} says what the configured store is, without changing it.
+     */
+    public static Database scratch() {
+        java.nio.file.Path dir;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("switchboard-check-");
+        } catch (java.io.IOException e) {
+            throw new StoreException("Cannot make a temporary directory for check's scratch store: " + e.getMessage()
+                    + ". Fix: set java.io.tmpdir to a writable directory.", e);
+        }
+        DatabaseLocation where = DatabaseLocation.sqlite(dir.resolve("scratch.db").toString());
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(poolConfig(where, false));
+            migrate(where, pool);
+        } catch (RuntimeException e) {
+            deleteTree(dir);
+            throw new StoreException(cannotOpen(where, e), e);
+        }
+        return new Database(where, pool, null, () -> deleteTree(dir));
+    }
+
+    /** Best effort: a file left in the temporary directory is no failure of the command that made it. */
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            log.debug("scratch store: {} not deleted: {}", dir, e.getMessage());
+        }
+    }
+
+    static HikariConfig poolConfig(DatabaseLocation where, boolean ownCheckpoints) {
         HikariConfig c = new HikariConfig();
         c.setPoolName("switchboard-store");
         c.setConnectionTimeout(5_000);
@@ -102,13 +140,18 @@ public final class Database implements AutoCloseable {
     }
 
     private static void migrate(DatabaseLocation where, DataSource ds) {
-        var flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").failOnMissingLocations(true);
-        Matcher schema = CURRENT_SCHEMA.matcher(where.jdbcUrl());
-        if (where.kind() == Kind.POSTGRESQL && schema.find()) flyway.schemas(schema.group(1)).createSchemas(true);
-        flyway.load().migrate();
+        flyway(where, ds, true).migrate();
     }
 
-    private static String cannotOpen(DatabaseLocation where, Throwable e) {
+    /** The migrations of this build over {@code ds}; {@code createSchema}: the URL's currentSchema is made when missing. */
+    static Flyway flyway(DatabaseLocation where, DataSource ds, boolean createSchema) {
+        var flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").failOnMissingLocations(true);
+        Matcher schema = CURRENT_SCHEMA.matcher(where.jdbcUrl());
+        if (where.kind() == Kind.POSTGRESQL && schema.find()) flyway.schemas(schema.group(1)).createSchemas(createSchema);
+        return flyway.load();
+    }
+
+    static String cannotOpen(DatabaseLocation where, Throwable e) {
         String fix = where.kind() == Kind.SQLITE
                 ? "Fix: make sure the directory exists and is writable, or set general_settings.database_path."
                 : "Fix: check that PostgreSQL runs and accepts this user, or correct general_settings.database_url.";
@@ -323,6 +366,7 @@ public final class Database implements AutoCloseable {
     public void close() {
         if (checkpointer != null) checkpointer.close();
         pool.close();
+        afterClose.run();
     }
 
     /** JDBC work inside {@link #transaction}. */

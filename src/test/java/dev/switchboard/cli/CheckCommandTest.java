@@ -20,7 +20,7 @@ class CheckCommandTest {
 
     private String run(String yaml, int expectedExit, String... extra) throws Exception {
         Path f = dir.resolve("config.yaml");
-        // check opens the store: keep it in the test's directory, not the working directory
+        // check only looks at the store (it never creates one); its path is still the test's directory, not the working one
         String db = "database_path: \"" + dir.resolve("check.db") + "\"";
         yaml = yaml.contains("general_settings: {") ? yaml.replace("general_settings: {", "general_settings: { " + db + ",")
                 : yaml + "general_settings: { " + db + " }\n";
@@ -257,5 +257,65 @@ class CheckCommandTest {
     void reportsConfigErrors() throws Exception {
         String out = run("model_list:\n  - model_name: x\n", 1);
         assertThat(out).contains("INVALID").contains("line 2: model_list[0].litellm_params: missing");
+    }
+
+    /**
+     * QA (twenty-second session): check created the SQLite file (and its lock directory) of the config it validated,
+     * and migrated a configured PostgreSQL. It builds its gateway on a scratch store now, and only looks at the file.
+     */
+    @Test
+    void checkCreatesNoSqliteFile() throws Exception {
+        String out = run("model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }\n", 0);
+        assertThat(out).contains("store: SQLite at " + dir.resolve("check.db").toAbsolutePath() + " (not created yet; serve creates it)");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("config.yaml");
+        }
+    }
+
+    @Test
+    void checkSaysAnExistingSqliteFileIsThereWithoutOpeningIt() throws Exception {
+        byte[] before = "not a database: check must not open it".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(dir.resolve("check.db"), before);
+        String out = run("model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }\n", 0);
+        assertThat(out).contains("(exists; check does not open it)");
+        assertThat(Files.readAllBytes(dir.resolve("check.db"))).isEqualTo(before);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config.yaml", "check.db");
+        }
+    }
+
+    @Test
+    void aSqliteFileInADirectoryThatDoesNotExistIsStillInvalid() throws Exception {
+        Path missing = dir.resolve("no-such-dir").resolve("x.db");
+        Path f = Files.writeString(dir.resolve("c.yaml"), "model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, "
+                + "api_key: sk-a }\ngeneral_settings: { database_path: \"" + missing + "\" }\n");
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        int code;
+        try {
+            code = new CommandLine(new Main()).execute("check", "--config", f.toString());
+        } finally {
+            System.setOut(old);
+        }
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).contains("INVALID").contains("Cannot open the store (SQLite at " + missing + ")").contains("Fix:");
+    }
+
+    /** The QA's repro as typed: {@code check} in an empty directory with no database settings leaves it as it was. */
+    @Test
+    void checkInAnEmptyWorkingDirectoryLeavesItEmpty() throws Exception {
+        Path work = Files.createDirectory(dir.resolve("work"));
+        Path f = Files.writeString(dir.resolve("x.yaml"), "model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }\n");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "dev.switchboard.cli.Main", "check", "--config", f.toString())
+                .directory(work.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("OK " + f).contains("switchboard.db (not created yet; serve creates it)");
+        try (var files = Files.list(work)) {
+            assertThat(files).isEmpty();
+        }
     }
 }
