@@ -91,36 +91,61 @@ final class Launch {
         log.info("Store: {} (spend ledger written every {} ms)", gateway.storeDescription(), Gateway.LEDGER_FLUSH_MILLIS);
         // the reason ends with how to price it
         gateway.unpriced().forEach(u -> log.warn("unpriced: {} (its calls cost $0 in budgets and reports)", u));
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopAsked = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CompletableFuture<Integer> exit = new java.util.concurrent.CompletableFuture<>();
+        // The stop runs once, on whichever thread comes first: the main thread after SIGTERM / SIGINT (StopSignals),
+        // or the shutdown hook (System.exit elsewhere, SIGHUP, signals the JVM kept) while the main thread still waits.
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) exit.complete(drain(server, gateway, vertx));
+            stopAsked.countDown();
+        };
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // Stop taking requests and let those in flight finish (their ledger rows are queued as they end), then
-            // write what the ledger still holds, then let Vert.x go.
-            log.info("Stopping: finishing requests in flight (at most {} s), then writing the ledger", EdgeServer.DRAIN.toSeconds());
-            java.util.concurrent.CompletableFuture<Void> closing = server.close().toCompletionStage().toCompletableFuture();
-            // Background responses get the drain's time to finish too, less a margin in which those still running are
-            // ended (failed, "the gateway stopped"), so that their streams' clients get a last event before the drain
-            // closes their connections.
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(EdgeServer.DRAIN.toSeconds() - 3);
-            try {
-                closing.get(EdgeServer.DRAIN.toSeconds() - 3, java.util.concurrent.TimeUnit.SECONDS);
-                while (gateway.backgroundResponsesRunning() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                // the drain is still waiting: for the streams of background responses, among others
-            }
-            gateway.stopBackgroundResponses();
-            closing.orTimeout(EdgeServer.DRAIN.toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
-            gateway.shutdown();
-            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
-                    .exceptionally(e -> null).join();
-            stopped.countDown();
+            stop.run();
+            exit.join();
         }));
+        StopSignals.install(stopAsked::countDown);
         try {
-            stopped.await();
+            stopAsked.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stop.run();
+        return exit.join();
+    }
+
+    /**
+     * Stops taking requests and lets those in flight finish (their ledger rows are queued as they end), then writes what
+     * the ledger still holds, then lets Vert.x go.
+     *
+     * @return the exit status: 0 after an orderly stop, 1 when the ledger could not write every row it held (the store
+     *     refused or did not answer; each lost row was logged), so that a supervisor sees spend went unrecorded
+     */
+    private static int drain(EdgeServer server, Gateway gateway, Vertx vertx) {
+        log.info("Stopping: finishing requests in flight (at most {} s), then writing the ledger", EdgeServer.DRAIN.toSeconds());
+        java.util.concurrent.CompletableFuture<Void> closing = server.close().toCompletionStage().toCompletableFuture();
+        // Background responses get the drain's time to finish too, less a margin in which those still running are
+        // ended (failed, "the gateway stopped"), so that their streams' clients get a last event before the drain
+        // closes their connections.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(EdgeServer.DRAIN.toSeconds() - 3);
+        try {
+            closing.get(EdgeServer.DRAIN.toSeconds() - 3, java.util.concurrent.TimeUnit.SECONDS);
+            while (gateway.backgroundResponsesRunning() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // the drain is still waiting: for the streams of background responses, among others
+        }
+        gateway.stopBackgroundResponses();
+        closing.orTimeout(EdgeServer.DRAIN.toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+        boolean ledgerWritten = gateway.shutdown();
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                .exceptionally(e -> null).join();
+        if (!ledgerWritten) {
+            log.error("Stopped, but the ledger could not write every row (see above): exiting with status 1");
+            return 1;
+        }
+        log.info("Stopped");
         return 0;
     }
 

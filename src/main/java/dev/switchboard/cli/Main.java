@@ -21,7 +21,9 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).execute(args);
-        if (code != 0) System.exit(code);
+        // always: serve returns after its stop (SIGTERM, Ctrl-C) with its status, which a thread left running must not
+        // turn into a wait; the shutdown hooks then run and find the gateway stopped
+        System.exit(code);
     }
 
     @Override

@@ -653,8 +653,11 @@ public final class Gateway {
     /**
      * Writes what the ledger still queues and closes the store. Blocking: call it on shutdown, off the event loop,
      * before the Vert.x instance closes.
+     *
+     * @return whether the ledger wrote every row it held (false: the store refused or did not answer; the rows are lost
+     *     and logged), which {@code serve}'s exit status says
      */
-    public void shutdown() {
+    public boolean shutdown() {
         store.health().close(java.time.Duration.ofSeconds(5)); // its checks under way end and queue their rows first
         store.stopBudgetSync().run(); // no more reads of the ledger: the store closes below
         store.responses().stopBackground(); // before the stores their calls settle against close
@@ -667,10 +670,12 @@ public final class Gateway {
         // after the ledger's last rows, and only when they are all in: the ledger then holds all this gateway spent
         // (rows it could not write stay covered by its grants until their lease ends)
         if (store.ledger().pending() == 0) store.governance().releaseGrants();
+        boolean ledgerWritten = store.ledger().pending() == 0;
         store.governance().releaseRateLimits();
         store.db().close();
         http.close();
         store.forgetLogSecrets().run();
+        return ledgerWritten;
     }
 
     /** Budget routing's budgets with this period's spend, providers' first (LiteLLM's {@code /provider/budgets}). */

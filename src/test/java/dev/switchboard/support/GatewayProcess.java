@@ -16,12 +16,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code switchboard serve} in a JVM of its own (the test's classpath, {@code dev.switchboard.cli.Main}), so a test can
  * kill it as an operator or the OOM killer would: {@link #kill9} is SIGKILL (no shutdown hook, no flush), {@link #terminate}
- * is SIGTERM (the shutdown hook runs). Its output goes to a log file whose tail is shown when it fails to start.
+ * is SIGTERM (the gateway drains, as after Ctrl-C). Its output goes to a log file whose tail is shown when it fails to start.
  */
 public final class GatewayProcess implements AutoCloseable {
     /** How a process killed by a signal reports its exit on Linux: 128 + the signal's number. */
     public static final int EXIT_SIGKILL = 128 + 9;
-    public static final int EXIT_SIGTERM = 128 + 15;
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -128,7 +127,10 @@ public final class GatewayProcess implements AutoCloseable {
         if (exit != EXIT_SIGKILL) throw new IllegalStateException("expected the gateway to die of SIGKILL (137), it exited with " + exit);
     }
 
-    /** {@code kill <pid>}: SIGTERM, the JVM runs its shutdown hooks and exits with 143. @return the exit status */
+    /**
+     * {@code kill <pid>}: SIGTERM; the gateway drains and exits with 0 (1 when its ledger could not write every row).
+     * @return the exit status
+     */
     public int terminate() {
         process.destroy(); // on Linux: kill(pid, SIGTERM)
         return await();

@@ -1,0 +1,43 @@
+package dev.switchboard.cli;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SIGTERM and SIGINT (Ctrl-C) taken as a request to stop, instead of the JVM's default, which runs the shutdown hooks
+ * and then exits with 128 + the signal (143, 130) however orderly the stop was: systemd, Kubernetes and supervisors log
+ * every such deploy as a failure (QA, twenty-second session). The first signal asks the command to stop (it drains and
+ * returns its own exit status); a later one only says the stop is under way: ending the process then would lose the
+ * ledger rows the drain is writing ({@code kill -9} remains for that).
+ */
+final class StopSignals {
+    private static final Logger log = LoggerFactory.getLogger("switchboard");
+
+    private StopSignals() {}
+
+    /**
+     * @param stop run on the first signal, on the signal's own thread: it must only ask (count down a latch), not drain
+     * @return false when the signals could not be taken (a JVM started with {@code -Xrs}): the shutdown hook then stops
+     *     the gateway, and the exit status is the JVM's
+     */
+    static boolean install(Runnable stop) {
+        AtomicBoolean asked = new AtomicBoolean();
+        try {
+            for (String name : new String[] {"TERM", "INT"}) {
+                sun.misc.Signal signal = new sun.misc.Signal(name);
+                sun.misc.Signal.handle(signal, s -> {
+                    if (asked.compareAndSet(false, true)) {
+                        stop.run();
+                    } else {
+                        log.warn("SIG{} again: already stopping (finishing requests in flight, then writing the ledger)", s.getName());
+                    }
+                });
+            }
+            return true;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            log.debug("stop signals left to the JVM: {}", e.getMessage());
+            return false;
+        }
+    }
+}
