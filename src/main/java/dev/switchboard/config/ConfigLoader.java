@@ -78,7 +78,7 @@ public final class ConfigLoader {
         Map<String, String> declared = new HashMap<>();
         YamlWalker w = new YamlWalker(name -> GatewayConfig.overlay(declared, env).apply(name), yaml);
         Map<String, Node> top = w.mapping(root, "(top level)");
-        declared.putAll(w.stringMap(top.get("environment_variables"), "environment_variables"));
+        declared.putAll(w.environmentMap(top.get("environment_variables"), "environment_variables"));
         top.forEach((k, v) -> {
             if (TOP_KEYS.contains(k)) {
                 return; // each read below

@@ -101,4 +101,35 @@ final class Yaml11 extends SafeConstructor {
             return null;
         }
     }
+
+    /**
+     * Python's {@code str()} of a value {@link #scalar} constructed (int, float, bool): what LiteLLM exports for an
+     * {@code environment_variables} entry, {@code os.environ[key] = str(value)} of the PyYAML value, so that
+     * {@code 20_000} is "20000", {@code 0x10} "16", {@code yes} "True" and {@code 1.5e+3} "1500.0".
+     */
+    static String pythonStr(Object v) {
+        if (v instanceof Boolean b) return b ? "True" : "False";
+        if (v instanceof Double d) return pythonFloat(d);
+        return v.toString(); // Integer, Long, BigInteger: decimal digits, as Python's int
+    }
+
+    /**
+     * Python's {@code repr} of a float (which {@code str} is): the shortest digits that read back as the same double
+     * (Java's {@code Double.toString} finds the same ones), written plain with a ".0" when whole, in exponent form
+     * ({@code 1e+16}, {@code 1.5e-07}) when the exponent is below -4 or 16 and over; {@code inf}, {@code nan}.
+     */
+    static String pythonFloat(double d) {
+        if (Double.isNaN(d)) return "nan";
+        if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
+        String sign = (d < 0 || (d == 0 && 1 / d < 0)) ? "-" : "";
+        if (d == 0) return sign + "0.0";
+        java.math.BigDecimal b = new java.math.BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        String digits = b.unscaledValue().toString();
+        int exponent = digits.length() - 1 - b.scale(); // of the first digit
+        if (exponent < -4 || exponent >= 16) {
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+        }
+        return sign + b.toPlainString() + (b.scale() <= 0 ? ".0" : "");
+    }
 }

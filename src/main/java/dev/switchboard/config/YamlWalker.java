@@ -185,6 +185,22 @@ final class YamlWalker {
         return out;
     }
 
+    /**
+     * {@code environment_variables} as LiteLLM exports them, {@code os.environ[key] = str(value)} of the value PyYAML
+     * read: a number or a boolean as Python writes it ({@code 20_000} is "20000", {@code 0x10} "16", {@code true}
+     * "True"), not its source text; text as written, {@code os.environ/} resolved. A null leaves the variable unset
+     * (LiteLLM would export the text "None").
+     */
+    Map<String, String> environmentMap(Node n, String path) {
+        Map<String, String> out = new LinkedHashMap<>();
+        mapping(n, path).forEach((k, v) -> {
+            Object typedValue = v instanceof ScalarNode sc ? yaml.scalar(sc) : null;
+            String s = typedValue != null ? Yaml11.pythonStr(typedValue) : string(v, path + "." + k);
+            if (s != null) out.put(k, s);
+        });
+        return out;
+    }
+
     /** Any value as plain Java (String, Double/Long, Boolean, List, Map), env refs resolved; for settings kept raw. */
     Object plain(Node n, String path) {
         if (n == null || isNull(n)) return null;

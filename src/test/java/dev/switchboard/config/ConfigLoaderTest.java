@@ -342,6 +342,51 @@ class ConfigLoaderTest {
         assertThat(c.deployments().get(0).apiKey().reveal()).isEqualTo("sk-from-config-file-1234");
     }
 
+    /**
+     * QA (twenty-second session): environment_variables were exported as their source text, so {@code MYT: 20_000}
+     * read by {@code timeout: os.environ/MYT} was "expected a number, found '20_000'". LiteLLM exports
+     * {@code str(value)} of what PyYAML read.
+     */
+    @Test
+    void environmentVariablesAreExportedAsLiteLlmWritesPyYamlValues() {
+        GatewayConfig c = loader.parse("""
+                environment_variables:
+                  MYT: 20_000
+                  HEX: 0x10
+                  OCT: 010
+                  ON: yes
+                  OFF: false
+                  F: 1_000.5
+                  WHOLE: 2.0
+                  TINY: 0.00001
+                  HUGE: 1.0e+16
+                  INF: .inf
+                  BIG: 123456789012345678901234567890
+                  QUOTED: "20_000"
+                  TEXT: plain text
+                  EMPTY:
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: openai/gpt-4o, api_key: sk-a, timeout: os.environ/MYT, max_retries: os.environ/HEX }
+                """);
+        java.util.function.Function<String, String> env = c.env(name -> null);
+        assertThat(env.apply("MYT")).isEqualTo("20000");
+        assertThat(env.apply("HEX")).isEqualTo("16");
+        assertThat(env.apply("OCT")).isEqualTo("8");
+        assertThat(env.apply("ON")).isEqualTo("True");
+        assertThat(env.apply("OFF")).isEqualTo("False");
+        assertThat(env.apply("F")).isEqualTo("1000.5");
+        assertThat(env.apply("WHOLE")).isEqualTo("2.0");
+        assertThat(env.apply("TINY")).isEqualTo("1e-05");
+        assertThat(env.apply("HUGE")).isEqualTo("1e+16");
+        assertThat(env.apply("INF")).isEqualTo("inf");
+        assertThat(env.apply("BIG")).isEqualTo("123456789012345678901234567890");
+        assertThat(env.apply("QUOTED")).isEqualTo("20_000");
+        assertThat(env.apply("TEXT")).isEqualTo("plain text");
+        assertThat(env.apply("EMPTY")).isNull();
+        assertThat(c.deployments().get(0).timeout()).isEqualTo(java.time.Duration.ofSeconds(20_000));
+    }
+
     /** QA F3: an empty model or model_name (a blank template variable) silently removed the entry; check said OK. */
     @Test
     void anEmptyModelOrModelNameIsAnErrorNotAMissingModel() {
