@@ -32,7 +32,8 @@ final class CheckCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.out.println("INVALID " + config + ":");
             e.problems().forEach(p -> System.out.println("  error: " + p));
-            return 1;
+            // a file that cannot be read is the command line's problem (2, as serve says it); a refused content is 1
+            return e.unreadable() ? 2 : 1;
         }
         // The gateway is built (and closed at once) because only the providers know whether a deployment can
         // be served and where it really goes; the model list is read from it, not from the raw config.

@@ -44,11 +44,37 @@ public final class ConfigLoader {
         String text;
         try {
             text = Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // the JDK's text ("Input length = 4") says nothing to someone who passed a binary or Latin-1 file
+            throw ConfigException.unreadable(file + ": the config file is not UTF-8 text. Fix: pass the YAML config with "
+                    + "--config, saved as UTF-8.");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw ConfigException.unreadable(file + ": cannot read the config file (no such file). Fix: pass an existing "
+                    + "file with --config.");
         } catch (IOException e) {
-            throw new ConfigException(List.of(file + ": cannot read the config file (" + e.getMessage()
-                    + "). Fix: pass an existing file with --config."));
+            throw ConfigException.unreadable(file + ": cannot read the config file (" + (Files.isDirectory(file)
+                    ? "a directory" : e.getMessage()) + "). Fix: pass an existing file with --config.");
         }
         return parse(text);
+    }
+
+    /**
+     * A YAML syntax error at its line. At the end of the file (an unclosed quote or bracket) the problem's own mark is
+     * past the last line, so the line of what was left open is named instead, from SnakeYAML's context mark
+     * ("while scanning a quoted scalar", as PyYAML says it): the QA's unclosed quote on line 3 was reported at line 4
+     * of a 3-line file.
+     */
+    static String yamlError(MarkedYAMLException e, String yamlText) {
+        org.yaml.snakeyaml.error.Mark problem = e.getProblemMark();
+        org.yaml.snakeyaml.error.Mark context = e.getContextMark();
+        boolean atEnd = problem == null || problem.getIndex() >= yamlText.length();
+        if (atEnd && context != null) {
+            return "line " + (context.getLine() + 1) + ": the file is not valid YAML: " + e.getContext() + " starting at column "
+                    + (context.getColumn() + 1) + ", " + e.getProblem() + ". Fix: close it (a quote, a bracket) on that line.";
+        }
+        long lines = Math.max(1, yamlText.lines().count());
+        long line = problem == null ? lines : Math.min(problem.getLine() + 1, lines);
+        return "line " + line + ": the file is not valid YAML: " + e.getProblem() + ". Fix: check the indentation and quoting on that line.";
     }
 
     public GatewayConfig parse(String yamlText) {
@@ -56,9 +82,7 @@ public final class ConfigLoader {
         try {
             root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(yamlText));
         } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new ConfigException(List.of("line " + line + ": the file is not valid YAML: " + e.getProblem()
-                    + ". Fix: check the indentation and quoting on that line."));
+            throw new ConfigException(List.of(yamlError(e, yamlText)));
         } catch (RuntimeException e) {
             throw new ConfigException(List.of("the file is not valid YAML: " + e.getMessage()));
         }

@@ -318,4 +318,25 @@ class CheckCommandTest {
             assertThat(files).isEmpty();
         }
     }
+
+    /** QA: serve exited 2 on a missing config, check 1; both 2 now (the --config path is a command-line problem). */
+    @Test
+    void aMissingOrBinaryConfigFileIsExit2ForCheckAndServe() throws Exception {
+        Path binary = Files.write(dir.resolve("bin.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80});
+        for (Path f : new Path[] {dir.resolve("missing.yaml"), binary}) {
+            PrintStream oldOut = System.out;
+            PrintStream oldErr = System.err;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            System.setOut(new PrintStream(out, true));
+            System.setErr(new PrintStream(out, true));
+            try {
+                assertThat(new CommandLine(new Main()).execute("check", "--config", f.toString())).as(out.toString()).isEqualTo(2);
+                assertThat(new CommandLine(new Main()).execute("serve", "--config", f.toString(), "--port", "0")).as(out.toString()).isEqualTo(2);
+            } finally {
+                System.setOut(oldOut);
+                System.setErr(oldErr);
+            }
+            assertThat(out.toString()).doesNotContain("Input length");
+        }
+    }
 }

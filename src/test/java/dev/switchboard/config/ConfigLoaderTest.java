@@ -417,4 +417,40 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse("general_settings: {}\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("model_list: missing");
     }
+
+    /**
+     * QA (twenty-second session): an unclosed quote on the last line was "line 4: … found unexpected end of stream" in a
+     * 3-line file. The line named is where the quoted scalar (or flow collection) starts, as PyYAML's context says.
+     */
+    @Test
+    void anUnclosedQuoteIsReportedAtTheLineItStarts() {
+        String yaml = "model_list:\n  - model_name: m\n    litellm_params: {model: openai/x, api_base: \"http://a\n";
+        assertThatThrownBy(() -> loader.parse(yaml)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("line 3: the file is not valid YAML: while scanning a quoted scalar starting at column 49, "
+                        + "found unexpected end of stream");
+        assertThatThrownBy(() -> loader.parse("model_list:\n  - model_name: m\n    litellm_params: {model: openai/x"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("line 3: the file is not valid YAML: while parsing a flow mapping");
+    }
+
+    @Test
+    void aYamlErrorNeverNamesALinePastTheEnd() throws Exception {
+        for (String yaml : new String[] {"a: b\n  c: d\n", "model_list:\n  - [x\n", "a: 'x\n\n\n", "k: v\n- item\n"}) {
+            ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse(yaml));
+            assertThat(e).as(yaml).isNotNull();
+            int line = Integer.parseInt(e.problems().get(0).replaceFirst("^line (\\d+):.*", "$1"));
+            assertThat(line).as(e.problems().get(0)).isBetween(1, (int) yaml.lines().count());
+        }
+    }
+
+    /** QA: a binary config file gave "cannot read the config file (Input length = 4)", the JDK's decoder text. */
+    @Test
+    void aFileThatIsNotUtf8TextSaysSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path bin = java.nio.file.Files.write(dir.resolve("bin.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80, 1, 2});
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.load(bin));
+        assertThat(e.problems()).containsExactly(bin + ": the config file is not UTF-8 text. Fix: pass the YAML config with --config, saved as UTF-8.");
+        assertThat(e.unreadable()).isTrue();
+        ConfigException missing = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.load(dir.resolve("none.yaml")));
+        assertThat(missing.problems().get(0)).contains("cannot read the config file (no such file)");
+        assertThat(missing.unreadable()).isTrue();
+    }
 }
