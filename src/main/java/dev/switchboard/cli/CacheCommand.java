@@ -10,11 +10,14 @@ import picocli.CommandLine.Option;
 /** {@code switchboard cache}: the response cache's offline tools. */
 @Command(name = "cache", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "The response cache's offline tools.", subcommands = {CacheCommand.Eval.class, CacheCommand.Bench.class})
-final class CacheCommand implements Callable<Integer> {
+final class CacheCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** As {@code keys}: without a subcommand, the message, the usage and exit 2 (it printed the usage and exited 0). */
     @Override
-    public Integer call() {
-        new picocli.CommandLine(this).usage(System.out);
-        return 0;
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing a subcommand: eval or bench.");
     }
 
     /** {@code switchboard cache eval --pairs FILE.jsonl}: the semantic cache's precision and false hits on labeled pairs. */

@@ -2,7 +2,6 @@ package dev.switchboard.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 
 /**
  * {@code switchboard serve | check | demo | simulator | keys | spend | help}. Every subcommand takes {@code --help} and
@@ -11,7 +10,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "A private LLM gateway: one OpenAI-compatible endpoint in front of every provider.",
         subcommands = {ServeCommand.class, CheckCommand.class, DemoCommand.class, SimulatorCommand.class,
-                KeysCommand.class, SpendCommand.class, CacheCommand.class, HelpCommand.class})
+                KeysCommand.class, SpendCommand.class, CacheCommand.class, HelpCommandPath.class})
 public final class Main implements Runnable {
     static final String VERSION = "switchboard 0.1.0";
 

@@ -129,6 +129,25 @@ final class SpendCommand implements Callable<Integer> {
         return c.toArray();
     }
 
+    /**
+     * The options given to {@code spend} before {@code logs} ({@code spend --url X logs}): picocli reads them into the
+     * report's command, which does not run, so they were dropped and the default gateway asked. Those {@code logs} has
+     * too are applied where {@code logs} was not given its own; {@code --by}, which it has not, is refused.
+     */
+    static void inheritFromSpend(picocli.CommandLine.Model.CommandSpec logs) {
+        picocli.CommandLine parent = logs.commandLine().getParent();
+        if (parent == null || parent.getParseResult() == null) return;
+        picocli.CommandLine.ParseResult own = logs.commandLine().getParseResult();
+        for (picocli.CommandLine.Model.OptionSpec given : parent.getParseResult().matchedOptions()) {
+            picocli.CommandLine.Model.OptionSpec mine = logs.findOption(given.longestName());
+            if (mine == null) {
+                throw new picocli.CommandLine.ParameterException(logs.commandLine(), given.longestName() + " is an option of the "
+                        + "spend report, not of 'spend logs'. Fix: leave it out, or run 'switchboard spend " + given.longestName() + " …'.");
+            }
+            if (own == null || !own.hasMatchedOption(mine)) mine.setValue(given.getValue());
+        }
+    }
+
     @Command(name = "logs", mixinStandardHelpOptions = true, version = Main.VERSION,
             description = "The ledger's rows, newest first: one per attempt, failed ones included (GET /spend/logs).")
     static final class Logs implements Callable<Integer> {
@@ -137,8 +156,12 @@ final class SpendCommand implements Callable<Integer> {
         @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "At most N rows (default: ${DEFAULT-VALUE}, up to 1000).")
         int limit;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
+            inheritFromSpend(spec);
             return AdminClient.run(gateway, c -> {
                 AdminClient.Answer a = c.get("/spend/logs", params("page_size", limit, "since", filters.since,
                         "start_date", filters.from, "end_date", filters.to, "key", filters.key, "tag", filters.tag,

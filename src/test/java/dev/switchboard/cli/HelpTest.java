@@ -52,4 +52,27 @@ class HelpTest {
     void demoHelpShowsItsPort() {
         assertThat(run("demo", "--help").out()).contains("--port");
     }
+
+    /** QA (twenty-second session): {@code help keys create} printed the help of {@code keys}. */
+    @org.junit.jupiter.api.Test
+    void helpFollowsTheWholeCommandPath() {
+        Run help = run("help", "keys", "create");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("Usage: switchboard keys create").contains("--budget");
+        assertThat(run("help", "spend", "logs").out()).contains("Usage: switchboard spend logs");
+        assertThat(run("help").out()).contains("Usage: switchboard ");
+        assertThat(run("help", "keys", "nope").exit()).isEqualTo(2);
+    }
+
+    /** QA: {@code cache} without a subcommand printed an unqualified usage and exited 0; as {@code keys}: a message and 2. */
+    @ParameterizedTest
+    @ValueSource(strings = {"cache", "keys"})
+    void aCommandOfSubcommandsAloneSaysWhichAreMissing(String command) {
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setOut(new PrintWriter(new StringWriter(), true));
+        cmd.setErr(new PrintWriter(err, true));
+        assertThat(cmd.execute(command)).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing a subcommand: ").contains("Usage: switchboard " + command);
+    }
 }

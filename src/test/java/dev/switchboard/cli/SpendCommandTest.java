@@ -145,4 +145,21 @@ class SpendCommandTest {
         Run tooMany = spend(2, "spend", "logs", "--limit", "5000");
         assertThat(tooMany.err()).contains("error (HTTP 400): --limit must be between 1 and 1000.");
     }
+
+    /**
+     * QA (twenty-second session): {@code spend --url X logs} dropped the parent's options and asked the default gateway.
+     * Those {@code logs} takes too apply ({@code --url}, {@code --master-key}, the filters); its own win; {@code --by} is refused.
+     */
+    @Test
+    void optionsGivenToSpendBeforeLogsApplyToLogs() {
+        // admin(…, 1, …) puts --url and --master-key after "spend", before "logs"
+        String out = ok(spend(1, "spend", "--key", "spender", "logs", "--limit", "2")).out();
+        assertThat(lineStartingWith(out, "TIME")).isNotNull();
+        assertThat(out).contains("spender").contains("2 of ");
+        Run own = spend(1, "spend", "--key", "nobody-such", "logs", "--key", "spender", "--limit", "1");
+        assertThat(ok(own).out()).contains("spender");
+        Run by = KeysCommandTest.cli("spend", "--by", "tag", "logs", "--url", gw.baseUrl(), "--master-key", TestGateway.MASTER_KEY);
+        assertThat(by.exit()).isEqualTo(2);
+        assertThat(by.err()).contains("--by is an option of the spend report, not of 'spend logs'");
+    }
 }
