@@ -123,7 +123,8 @@ final class YamlWalker {
             }
             String resolved = env.apply(var);
             if (resolved == null || resolved.isEmpty()) {
-                error(n, path, "environment variable " + var + " is not set. Fix: export " + var
+                // set to "" is refused as unset is (an empty key or URL is no value), but said as it is (QA-D 9)
+                error(n, path, "environment variable " + var + (resolved == null ? " is not set" : " is set but empty") + ". Fix: export " + var
                         + "=... before starting, or remove " + path + ".");
                 return null;
             }

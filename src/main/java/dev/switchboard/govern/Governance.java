@@ -57,7 +57,8 @@ public final class Governance {
             BudgetPeriod periods = BudgetPeriod.of(settings.globalPeriod(), 0, 0);
             global = new Budget(Budget.nanos(settings.globalMaxBudget()), Budget.NO_LIMIT, periods,
                     store.spentSince(null, periods.start(now)), now, new Budget.Grant(SharedBudgets.GLOBAL));
-            log.info("global budget: ${}{}, ${} spent this period", settings.globalMaxBudget(),
+            // plain digits, as the other budget lines: a double's own text said $1.0E-6
+            log.info("global budget: ${}{}, ${} spent this period", java.math.BigDecimal.valueOf(settings.globalMaxBudget()).stripTrailingZeros().toPlainString(),
                     settings.globalPeriod() == null ? "" : " per " + settings.globalPeriod(), Governor.usd(global.snapshot(now).spentNanos()));
         }
         if (registry.size() > 0) log.info("{} virtual key(s) loaded", registry.size());

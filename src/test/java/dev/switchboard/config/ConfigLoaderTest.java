@@ -453,4 +453,19 @@ class ConfigLoaderTest {
         assertThat(missing.problems().get(0)).contains("cannot read the config file (no such file)");
         assertThat(missing.unreadable()).isTrue();
     }
+
+    /** QA-D 9: a variable set to "" was refused as "is not set"; refused still, worded as it is. */
+    @Test
+    void aVariableSetEmptyIsRefusedAsEmptyNotAsUnset() {
+        ConfigLoader withEmpty = new ConfigLoader(Map.of("QAD_EMPTY", "")::get);
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> withEmpty.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: openai/gpt-4o, api_key: os.environ/QAD_EMPTY }
+                  - model_name: b
+                    litellm_params: { model: openai/gpt-4o, api_key: os.environ/QAD_UNSET }
+                """));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 3: ") && p.contains("environment variable QAD_EMPTY is set but empty. Fix: export"))
+                .anyMatch(p -> p.startsWith("line 5: ") && p.contains("environment variable QAD_UNSET is not set. Fix: export"));
+    }
 }
