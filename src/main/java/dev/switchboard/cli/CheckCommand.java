@@ -32,6 +32,7 @@ final class CheckCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.out.println("INVALID " + config + ":");
             e.problems().forEach(p -> System.out.println("  error: " + p));
+            e.warnings().forEach(w -> System.out.println("  warning: " + w));
             // a file that cannot be read is the command line's problem (2, as serve says it); a refused content is 1
             return e.unreadable() ? 2 : 1;
         }

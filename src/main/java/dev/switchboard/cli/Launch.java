@@ -30,6 +30,7 @@ final class Launch {
             System.err.println("Config error" + (e.problems().size() > 1 ? "s" : "") + " in "
                     + (configFile == null ? "the bundled demo config" : configFile) + ":");
             e.problems().forEach(p -> System.err.println("  " + p));
+            e.warnings().forEach(w -> System.err.println("  warning: " + w));
             return 2;
         }
         config.warnings().forEach(w -> log.warn("config: {}", w));

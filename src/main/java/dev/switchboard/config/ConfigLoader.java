@@ -132,7 +132,7 @@ public final class ConfigLoader {
         deploymentBudgetWarnings(w, deployments, router);
         w.flushUnsupported();
 
-        if (!w.errors.isEmpty()) throw new ConfigException(w.errors);
+        if (!w.errors.isEmpty()) throw new ConfigException(w.errors, w.warnings);
         return new GatewayConfig(List.copyOf(withVertexDefaults(deployments, litellm)), general, router, litellm, List.copyOf(w.warnings),
                 guardrails, declared);
     }

@@ -339,4 +339,17 @@ class CheckCommandTest {
             assertThat(out.toString()).doesNotContain("Input length");
         }
     }
+
+    /** QA-D 9: with an error, check printed only the errors; the typo's warning that explains it came after the fix. */
+    @Test
+    void warningsAreShownWithTheErrors() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: x
+                    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a, temprature: 0.2 }
+                  - model_name: y
+                """, 1);
+        assertThat(out).contains("INVALID").contains("error: line 4: model_list[1].litellm_params: missing")
+                .containsPattern("warning: line 3: .*temprature");
+    }
 }
