@@ -15,6 +15,8 @@ import org.yaml.snakeyaml.nodes.Node;
 final class DeploymentReader {
     /** LiteLLM also reads {@code tpm}/{@code rpm} beside litellm_params (its older form). */
     private static final Set<String> ENTRY_KEYS = Set.of("model_name", "litellm_params", "model_info", "tpm", "rpm");
+    /** Rates and a share: a negative one was loaded without a word. */
+    private static final Set<String> NOT_NEGATIVE = Set.of("rpm", "tpm", "weight");
     private static final Set<String> NUMBERS = Set.of("rpm", "tpm", "weight", "order", "mock_latency_ms",
             "mock_chunk_delay_ms", "mock_fault_rate", "temperature", "top_p", "presence_penalty", "frequency_penalty",
             "top_k", "n", "seed", "top_logprobs", "max_retries", "cooldown_time");
@@ -215,6 +217,9 @@ final class DeploymentReader {
                         Double n = w.number(v, kp);
                         if (n != null && k.equals("cooldown_time") && !(n >= 0 && n < Double.POSITIVE_INFINITY)) {
                             w.error(v, kp, "must be 0 or more (seconds), found " + n + ".");
+                        } else if (n != null && NOT_NEGATIVE.contains(k) && n < 0) {
+                            // as max_parallel_requests: 0 is refused; a negative rate or weight means nothing (QA-D 9)
+                            w.error(v, kp, "must be 0 or more, found " + n + ".");
                         } else if (n != null) {
                             params.put(k, n);
                         }

@@ -17,6 +17,8 @@ final class RoutingKeys {
     static final Set<String> FALLBACK_KEYS = Set.of("fallbacks", "context_window_fallbacks", "content_policy_fallbacks");
     private static final Set<String> SECONDS = Set.of("cooldown_time", "timeout", "stream_timeout", "retry_after",
             "retry_backoff", "request_timeout");
+    /** Time allowed for an answer: 0 would fail every call at once (QA-D 9: timeout: 0 loaded without a word). */
+    private static final Set<String> WAITS = Set.of("timeout", "stream_timeout", "request_timeout");
     private static final Set<String> COUNTS = Set.of("num_retries", "allowed_fails", "max_fallbacks");
     private static final Set<String> TIERS = Set.of("cheap", "smart");
     private static final Set<String> AUTO_KEYS = Set.of("alias", "cheap", "smart", "default_tier", "max_cheap_tokens",
@@ -94,6 +96,8 @@ final class RoutingKeys {
             }
         } else if (COUNTS.contains(key)) {
             w.integer(value, path);
+        } else if (WAITS.contains(key)) {
+            positive(value, path);
         } else if (SECONDS.contains(key)) {
             nonNegative(value, path);
         } else if (key.equals("prompt_cache_affinity") || key.equals("disable_cooldowns")) {
@@ -339,5 +343,10 @@ final class RoutingKeys {
     private void nonNegative(Node value, String path) {
         Double d = w.number(value, path);
         if (d != null && d < 0) w.error(value, path, "must be 0 or more seconds, found " + d + ".");
+    }
+
+    private void positive(Node value, String path) {
+        Double d = w.number(value, path);
+        if (d != null && !(d > 0)) w.error(value, path, "must be more than 0 seconds, found " + d + ". Fix: leave it out for no limit.");
     }
 }

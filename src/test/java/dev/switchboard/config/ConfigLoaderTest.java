@@ -468,4 +468,23 @@ class ConfigLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.startsWith("line 3: ") && p.contains("environment variable QAD_EMPTY is set but empty. Fix: export"))
                 .anyMatch(p -> p.startsWith("line 5: ") && p.contains("environment variable QAD_UNSET is not set. Fix: export"));
     }
+
+    /** QA-D 9: rpm: -5, weight: -1 and router_settings.timeout: 0 loaded without a word, where max_parallel_requests: 0 is refused. */
+    @Test
+    void negativeRatesAndWeightsAndAZeroTimeoutAreRefused() {
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: openai/gpt-4o, api_key: sk-a, rpm: -5, weight: -1 }
+                    tpm: -3
+                router_settings: { timeout: 0, stream_timeout: -1, cooldown_time: 0 }
+                """));
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).anyMatch(p -> p.contains("model_list[0].litellm_params.rpm: must be 0 or more, found -5.0"))
+                .anyMatch(p -> p.contains("model_list[0].litellm_params.weight: must be 0 or more, found -1.0"))
+                .anyMatch(p -> p.contains("tpm: must be 0 or more, found -3.0"))
+                .anyMatch(p -> p.contains("router_settings.timeout: must be more than 0 seconds, found 0.0"))
+                .anyMatch(p -> p.contains("router_settings.stream_timeout: must be more than 0 seconds"))
+                .noneMatch(p -> p.contains("cooldown_time"));
+    }
 }
