@@ -33,6 +33,7 @@ public final class CacheEvaluation {
      * {@code pgvectorUrl} null measures Lucene's index, else pgvector's at that JDBC URL.
      */
     public static void bench(Pairs pairs, String embedder, int entries, int lookups, String pgvectorUrl, PrintStream out) {
+        dev.switchboard.cache.semantic.SemanticBench.checkPgvectorUrl(pgvectorUrl); // before the model loads
         dev.switchboard.cache.semantic.SemanticBench.run(OnnxEmbedder.load(embedder), pairs.list(), entries, lookups, pgvectorUrl, out);
     }
 

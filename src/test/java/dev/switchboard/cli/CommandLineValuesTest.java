@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -189,6 +190,11 @@ class CommandLineValuesTest {
         Run other = run("cache", "bench", "--pairs", good.toString(), "--entries", "10", "--lookups", "1",
                 "--pgvector", "mysql://root:sk-live-PGSECRET1234@127.0.0.1:3306/x");
         assertThat(other.exit()).isEqualTo(1);
+        // QA-D 9: refused before the embedder loads (which logged its lines and took a second first): with an embedder
+        // that cannot load at all, the URL is still what is refused
+        assertThatThrownBy(() -> dev.switchboard.pipeline.CacheEvaluation.bench(dev.switchboard.pipeline.CacheEvaluation.read(good),
+                "no-such-embedder", 10, 1, "mysql://x", System.out)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("--pgvector takes a PostgreSQL URL");
         assertThat(other.err()).contains("--pgvector takes a PostgreSQL URL").doesNotContain("PGSECRET");
         noTrace(other);
     }

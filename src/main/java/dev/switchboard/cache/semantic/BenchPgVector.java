@@ -16,8 +16,11 @@ import java.util.Properties;
 final class BenchPgVector {
     private BenchPgVector() {}
 
-    /** @throws IllegalStateException worded for the user: the URL form, the connection, the login or the extension */
-    static PgVectorStore open(String url, int dimensions) {
+    /**
+     * Where a {@code --pgvector} URL points, or the one-line refusal of a URL of another form: called before the embedder
+     * is loaded, so that a mistyped URL is refused at once, not after a second of model loading (QA-D 9).
+     */
+    static DatabaseLocation location(String url) {
         if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
             throw new IllegalStateException("--pgvector takes a PostgreSQL URL, found " + SafeUrl.withoutSecrets(url)
                     + ". Fix: postgresql://user:password@host:5432/db (as database_url) or jdbc:postgresql://host:5432/db?user=…");
@@ -28,6 +31,12 @@ final class BenchPgVector {
         } catch (StoreException e) {
             throw new IllegalStateException("--pgvector: " + e.getMessage().replace("database_url", "the URL"), e);
         }
+        return at;
+    }
+
+    /** @throws IllegalStateException worded for the user: the URL form, the connection, the login or the extension */
+    static PgVectorStore open(String url, int dimensions) {
+        DatabaseLocation at = location(url);
         String shown = SafeUrl.withoutSecrets(at.jdbcUrl());
         try {
             return new PgVectorStore(at.jdbcUrl(), at.properties(), dimensions, false);

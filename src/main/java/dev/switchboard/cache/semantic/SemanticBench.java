@@ -45,6 +45,11 @@ public final class SemanticBench {
 
     private SemanticBench() {}
 
+    /** @throws IllegalStateException a one-line refusal when {@code pgvectorUrl} is not a PostgreSQL URL (null: Lucene's index) */
+    public static void checkPgvectorUrl(String pgvectorUrl) {
+        if (pgvectorUrl != null) BenchPgVector.location(pgvectorUrl);
+    }
+
     public static void run(Embedder embedder, List<LabeledPair> pairs, int entries, int lookups, PrintStream out) {
         run(embedder, pairs, entries, lookups, null, out);
     }
