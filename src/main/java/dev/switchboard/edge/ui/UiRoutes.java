@@ -129,12 +129,14 @@ public final class UiRoutes {
             HttpServerRequest q = rc.request();
             int page = intParam(q, "page", 1, 1, 1_000_000);
             int size = intParam(q, "page_size", 25, 1, 200);
-            // app: what the page's App column and the overview show (AppFilter), which its filter box sends
-            SpendQuery query = AppFilter.narrow(new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
-                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), null, null),
-                    blankToNull(q.getParam("app")), edge.gateway().keys());
+            SpendQuery filters = new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
+                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), null, null);
+            String app = blankToNull(q.getParam("app"));
             return vertx.executeBlocking(() -> {
-                SpendReports.Page p = edge.gateway().spend().logs(query, page, size);
+                // app: what the page's App column and the overview show (AppFilter), which its filter box sends
+                SpendReports spend = edge.gateway().spend();
+                SpendQuery query = AppFilter.narrow(filters, app, edge.gateway().keys(), spend::keyIdsCalledAs);
+                SpendReports.Page p = spend.logs(query, page, size);
                 ObjectNode out = DashboardFigures.JSON.createObjectNode();
                 var data = out.putArray("data");
                 // each row also says its app as the overview names it: the key's alias now (a deleted key's marked)
