@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
  * {@link DashboardBrowserIT} runs its script): the global budget and its refusal on the overview (finding 2), an expired
  * and a blocked key's status and a deleted key marked on the overview (finding 4), one money format with 4 significant
  * digits (finding 5), the Requests pager stopping at its last page (finding 6), and the overview at phone width with long
- * aliases cut under the fallback chart's bars (finding 7).
+ * aliases cut under the fallback chart's bars (finding 7). And QA run A's: "Used (period)" beside month to date, the
+ * filter by a deleted app that took no live key's calls and by a key id, Regenerate's confirmation, request rows opened
+ * with the keyboard, a $0.005 budget, tooltips in dollars, no chart text over another, the spend table by spend, the
+ * keys' count, one-line rows at 375 px.
  */
 class DashboardFixesBrowserIT {
     static final String LONG_A = "a-rather-long-application-alias-for-the-first-app";
