@@ -50,6 +50,11 @@ public final class ObservedCall {
     private Span cache;
     private Span route;
     private Span stream;
+    /**
+     * A stream's attempt that answered: its span lasts as long as its stream, which may still break upstream after its
+     * first byte ({@link #servedAttemptBroke}); ended at {@link #finish} otherwise.
+     */
+    private Span servedAttempt;
     private String lastAttemptAlias;
     /** The deployment of the last attempt that failed: a failed request's log row names where it failed. */
     private String lastFailedDeployment;
@@ -185,8 +190,26 @@ public final class ObservedCall {
             s.setStatus(StatusCode.ERROR, observer.scrubber().scrub(String.valueOf(error.getMessage())));
             end(s, now);
         } else {
-            end(b.setAttribute(GenAi.HTTP_STATUS, 200L).startSpan(), now);
+            Span s = b.setAttribute(GenAi.HTTP_STATUS, 200L).startSpan();
+            if (STREAM.equals(callType) && servedAttempt == null) servedAttempt = s; // ends with its stream
+            else end(s, now);
         }
+    }
+
+    /** The call type of a streamed chat request. */
+    private static final String STREAM = "stream";
+
+    /**
+     * The stream of the attempt that answered broke upstream after its first byte: its span ends failed, with the status
+     * and error type the attempt-error metric has (the provider's 200 came before the break).
+     */
+    void servedAttemptBroke(int status, Throwable error) {
+        Span s = servedAttempt;
+        if (s == null) return;
+        servedAttempt = null;
+        s.setAttribute(GenAi.HTTP_STATUS, (long) status).setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error));
+        s.setStatus(StatusCode.ERROR, observer.scrubber().scrub(String.valueOf(error.getMessage())));
+        end(s, System.nanoTime());
     }
 
     /** The spend stage priced the served call (for a stream: when its usage passed, or when it ended). */
@@ -344,6 +367,10 @@ public final class ObservedCall {
                 open.setStatus(StatusCode.ERROR, message == null ? "failed" : message);
                 end(open, now);
             }
+        }
+        if (servedAttempt != null) { // its stream ended (or was left by its client) without breaking upstream
+            end(servedAttempt, now);
+            servedAttempt = null;
         }
         if (stream != null) {
             stream.setAttribute(GenAi.CHUNKS, chunks);

@@ -108,6 +108,19 @@ public final class RequestObserver {
     }
 
     /**
+     * From the router: the stream of the attempt that answered broke after its first byte. A failed attempt as any
+     * other for the metric, and its span (kept open while the stream runs) ends as failed.
+     */
+    public void attemptBroke(CallContext ctx, String deployment, String modelId, Throwable error) {
+        if (dev.switchboard.model.Cancellation.isClientClosed(error)) return; // never a provider's failure (the router sends none)
+        int status = error instanceof GatewayException g ? g.attemptStatus() : 500;
+        metrics.attemptFailed(deployment, modelId, status, metricErrorType(error));
+        if (tracing == null) return;
+        ObservedCall c = ctx.attached(CALL);
+        if (c != null) c.servedAttemptBroke(status, error);
+    }
+
+    /**
      * From the spend stage: a failed attempt its provider billed (its ledger row's tokens and cost), counted in the
      * token and cost metrics under the alias and key, as the ledger counts it.
      */

@@ -20,6 +20,11 @@ final class ObservedAttempts implements AttemptListener {
     }
 
     @Override
+    public void brokeMidStream(CallContext ctx, String deployment, String modelId, Throwable error, long latencyNanos) {
+        observer.attemptBroke(ctx, deployment, modelId, error);
+    }
+
+    @Override
     public void answered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {
         observer.attemptAnswered(ctx, ordinal, alias, deployment, route, latencyNanos);
     }

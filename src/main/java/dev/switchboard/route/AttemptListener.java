@@ -26,6 +26,15 @@ public interface AttemptListener {
      */
     default void answered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {}
 
+    /**
+     * The stream of the attempt that answered broke after its first byte (upstream; never a client's leaving): a failed
+     * attempt for the metrics and the attempt span, though nothing could be retried. It is no ledger attempt row: the
+     * call's own row has the status the client saw.
+     *
+     * @param latencyNanos from the attempt's start to the break
+     */
+    default void brokeMidStream(CallContext ctx, String deployment, String modelId, Throwable error, long latencyNanos) {}
+
     /** Both listeners, in order. */
     static AttemptListener both(AttemptListener first, AttemptListener second) {
         return new AttemptListener() {
@@ -40,6 +49,12 @@ public interface AttemptListener {
             public void answered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {
                 first.answered(ctx, ordinal, alias, deployment, route, latencyNanos);
                 second.answered(ctx, ordinal, alias, deployment, route, latencyNanos);
+            }
+
+            @Override
+            public void brokeMidStream(CallContext ctx, String deployment, String modelId, Throwable error, long latencyNanos) {
+                first.brokeMidStream(ctx, deployment, modelId, error, latencyNanos);
+                second.brokeMidStream(ctx, deployment, modelId, error, latencyNanos);
             }
         };
     }
