@@ -155,7 +155,10 @@ public final class ObservedCall {
             end(cache, now);
             cache = null;
         }
-        if (stageSpans) route = child("switchboard.route", now, root).setAttribute(GenAi.REQUEST_MODEL, request.model());
+        if (stageSpans) {
+            route = childBuilder("switchboard.route", now, root).setAttribute(GenAi.REQUEST_MODEL, request.model())
+                    .setAttribute(GenAi.LF_TYPE, GenAi.LF_SPAN).startSpan(); // one generation a call: see GenAi.LF_SPAN
+        }
     }
 
     /** An attempt failed (with or without tracing): the deployment a failed request's row names. */
@@ -181,7 +184,8 @@ public final class ObservedCall {
                 .setAttribute(GenAi.ALIAS, alias)
                 .setAttribute(GenAi.ATTEMPT, (long) ordinal)
                 .setAttribute(GenAi.ATTEMPT_REASON, reason)
-                .setAttribute(GenAi.LATENCY_MS, latencyNanos / 1e6);
+                .setAttribute(GenAi.LATENCY_MS, latencyNanos / 1e6)
+                .setAttribute(GenAi.LF_TYPE, GenAi.LF_SPAN); // the root is the call's one generation: see GenAi.LF_SPAN
         if (error != null) {
             int status = error instanceof GatewayException g ? g.attemptStatus() : 500; // the provider's own
             Span s = b.setAttribute(GenAi.HTTP_STATUS, (long) status)

@@ -154,6 +154,9 @@ class TracingIT {
         assertThat(attempt.getStartEpochNanos()).isGreaterThanOrEqualTo(route.getStartEpochNanos());
         assertThat(root.getEndEpochNanos()).isGreaterThanOrEqualTo(route.getEndEpochNanos());
         assertThat(named(trace, "switchboard.cache_lookup")).hasSize(1); // a cache stage runs (the 'cached' alias)
+        assertThat(str(route, "gen_ai.request.model")).isEqualTo("primary"); // GenAI attributes stay for other consumers
+        assertThat(str(attempt, "gen_ai.request.model")).isEqualTo("primary-model");
+        assertOneLangfuseGeneration(trace, root);
         assertNoSecret(trace);
     }
 
@@ -196,6 +199,7 @@ class TracingIT {
         assertThat(str(served, "switchboard.attempt.reason")).isEqualTo("fallback:error");
         assertThat(num(served, "switchboard.attempt")).isEqualTo(2);
         assertThat(served.getStartEpochNanos()).isGreaterThanOrEqualTo(failed.getEndEpochNanos());
+        assertOneLangfuseGeneration(trace, root);
         assertNoSecret(trace);
     }
 
@@ -237,6 +241,7 @@ class TracingIT {
         assertThat(num(stream, "switchboard.stream.chunks")).isGreaterThan(1);
         assertThat(dbl(stream, "switchboard.ttft_ms")).isPositive();
         assertThat(stream.getEvents()).extracting(e -> e.getName()).contains("first_token");
+        assertOneLangfuseGeneration(trace, root);
         String streamed = String.join("", Http.sseData(r.body()).stream().filter(d -> !d.equals("[DONE]"))
                 .map(d -> new JsonObject(d).getJsonArray("choices")).filter(c -> c != null && !c.isEmpty())
                 .map(c -> c.getJsonObject(0).getJsonObject("delta").getString("content", "")).toList());
@@ -298,6 +303,19 @@ class TracingIT {
                     .contains("[REDACTED]");
         }
         assertThat(ledger).contains("user-[REDACTED]").contains("t-[REDACTED]");
+    }
+
+    /**
+     * Langfuse ingests the call as one generation (the root): every other span that carries a GenAI attribute, which
+     * Langfuse would otherwise type by it as a generation of its own (gen_ai.operation.name, gen_ai.request.model), says
+     * {@code langfuse.observation.type=span}, the attribute Langfuse reads first (its ObservationTypeMapper).
+     */
+    static void assertOneLangfuseGeneration(List<SpanData> trace, SpanData root) {
+        assertThat(str(root, "langfuse.observation.type")).isEqualTo("generation");
+        List<SpanData> genAi = trace.stream().filter(s -> s != root)
+                .filter(s -> s.getAttributes().asMap().keySet().stream().anyMatch(k -> k.getKey().startsWith("gen_ai."))).toList();
+        assertThat(genAi).isNotEmpty();
+        for (SpanData s : genAi) assertThat(str(s, "langfuse.observation.type")).as(s.getName()).isEqualTo("span");
     }
 
     static void assertNoSecret(List<SpanData> trace) {
