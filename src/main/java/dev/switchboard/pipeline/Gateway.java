@@ -224,6 +224,8 @@ public final class Gateway {
                 forgetLogSecrets);
         String tracingOff = tracing == null ? Observability.otelWithoutEndpoint(config, env) : null;
         if (tracingOff != null) warnings.add(tracingOff);
+        String protocol = tracing == null ? Observability.otlpProtocol(config, env) : null;
+        if (protocol != null) warnings.add(protocol);
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
                         guardrails.stage(), settings.tagFiltering(), config.general().requestChecks(), routedByUserAgent(config, router)),
