@@ -56,8 +56,10 @@ public final class ObservedCall {
      */
     private Span servedAttempt;
     private String lastAttemptAlias;
-    /** The deployment of the last attempt that failed: a failed request's log row names where it failed. */
+    /** The deployment of the last attempt that failed: a failed request's log row and root span name where it failed. */
     private String lastFailedDeployment;
+    /** How the request came to the alias of the last attempt that failed ({@code primary}, {@code fallback:<reason>}). */
+    private String lastFailedRoute;
 
     private CallOutcome outcome;
     private dev.switchboard.store.JoinableRow ledgerRow;
@@ -161,8 +163,11 @@ public final class ObservedCall {
         }
     }
 
-    /** An attempt failed (with or without tracing): the deployment a failed request's row names. */
-    void attemptFailedAt(String deployment) { lastFailedDeployment = deployment; }
+    /** An attempt failed (with or without tracing): the deployment a failed request's row names, and its route. */
+    void attemptFailedAt(String deployment, String route) {
+        lastFailedDeployment = deployment;
+        lastFailedRoute = route;
+    }
 
     /** One provider attempt ended; {@code error} null when it answered. */
     void attempt(int ordinal, String alias, String deployment, String routeTaken, Throwable error, long latencyNanos) {
@@ -421,6 +426,12 @@ public final class ObservedCall {
                 String model = responseModel != null ? responseModel : d.model();
                 s.setAttribute(GenAi.RESPONSE_MODEL, model).setAttribute(GenAi.LF_MODEL, model);
             }
+        } else if (lastFailedDeployment != null) {
+            // every attempt failed: where the last one failed, as the request log's row says (the provider is Required
+            // by the GenAI conventions, and a collector's errors by provider or deployment must see failed requests)
+            SpanNames.Deployment d = observer.tracing().names().deployment(lastFailedDeployment);
+            s.setAttribute(GenAi.PROVIDER, d.provider()).setAttribute(GenAi.DEPLOYMENT, lastFailedDeployment);
+            if (lastFailedRoute != null) s.setAttribute(GenAi.ROUTE, lastFailedRoute);
         }
         if (responseId != null) s.setAttribute(GenAi.RESPONSE_ID, responseId);
         if (finishReason != null) s.setAttribute(GenAi.FINISH_REASONS, List.of(finishReason));

@@ -516,7 +516,7 @@ final class CallEngine {
         /** The listener must not break routing: what it throws is logged and forgotten. */
         private void reportFailed(Attempt attempt, Throwable error, long now) {
             try {
-                attempts.failed(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.modelId(), error,
+                attempts.failed(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.modelId(), route, error,
                         now - attempt.startedNanos());
             } catch (RuntimeException e) {
                 log.error("request {}: the attempt listener failed", ctx.requestId(), e);

@@ -203,6 +203,25 @@ class TracingIT {
         assertNoSecret(trace);
     }
 
+    /** Every attempt failed: the root names where the last one failed, as the request log's row does (QA-C 4). */
+    @Test
+    void aRequestWhoseEveryAttemptFailedNamesTheProviderDeploymentAndRouteOfTheLastFailure() {
+        gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
+        gw.simulator.behaveAlways("backup-model", SimBehaviour.status(500));
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"primary\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(502);
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        List<SpanData> trace = trace(id);
+        SpanData root = root(trace, id);
+        assertThat(root.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(str(root, "gen_ai.provider.name")).isEqualTo("openai");
+        assertThat(str(root, "switchboard.deployment")).isEqualTo("openai/backup-model");
+        assertThat(str(root, "switchboard.route")).isEqualTo("fallback:error");
+        assertThat(str(named(trace, "chat backup-model").get(0), "switchboard.attempt.reason")).isEqualTo("fallback:error");
+        assertOneLangfuseGeneration(trace, root);
+    }
+
     @Test
     void aCacheHitHasNoProviderAttemptCostsNothingAndSaysWhatItSaved() {
         String ask = "{\"model\":\"cached\",\"messages\":[{\"role\":\"user\",\"content\":\"cache me\"}]}";
