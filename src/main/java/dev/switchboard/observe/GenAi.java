@@ -46,6 +46,8 @@ final class GenAi {
     static final AttributeKey<String> LF_MODEL = AttributeKey.stringKey("langfuse.observation.model.name");
     static final AttributeKey<String> LF_USAGE = AttributeKey.stringKey("langfuse.observation.usage_details");
     static final AttributeKey<String> LF_COST = AttributeKey.stringKey("langfuse.observation.cost_details");
+    /** A stream's first token, as an ISO-8601 instant: Langfuse's time to first token for the generation. */
+    static final AttributeKey<String> LF_COMPLETION_START = AttributeKey.stringKey("langfuse.observation.completion_start_time");
     static final AttributeKey<String> LF_INPUT = AttributeKey.stringKey("langfuse.observation.input");
     static final AttributeKey<String> LF_OUTPUT = AttributeKey.stringKey("langfuse.observation.output");
     static final AttributeKey<String> LF_LEVEL = AttributeKey.stringKey("langfuse.observation.level");

@@ -435,6 +435,10 @@ public final class ObservedCall {
         }
         if (responseId != null) s.setAttribute(GenAi.RESPONSE_ID, responseId);
         if (finishReason != null) s.setAttribute(GenAi.FINISH_REASONS, List.of(finishReason));
+        if (firstTokenNanos != null) { // a stream's first token: Langfuse's time to first token (milliseconds, as it keeps them)
+            s.setAttribute(GenAi.LF_COMPLETION_START, java.time.Instant.ofEpochSecond(0, observer.tracing().epochNanos(firstTokenNanos))
+                    .truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+        }
         if (o != null && !chat) {
             // an embeddings call has input tokens only (the GenAI conventions' embeddings span: no output, no cache)
             s.setAttribute(GenAi.INPUT_TOKENS, o.promptTokens()).setAttribute(GenAi.COST, o.costNanos() / 1e9);
@@ -447,8 +451,12 @@ public final class ObservedCall {
             if (o.cacheWriteTokens() > 0) s.setAttribute(GenAi.CACHE_CREATION_TOKENS, o.cacheWriteTokens());
             if (o.savedNanos() > 0) s.setAttribute(GenAi.SAVED, o.savedNanos() / 1e9);
             if (o.ttftMs() != null) s.setAttribute(GenAi.TTFT_MS, (double) o.ttftMs());
-            s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + (o.promptTokens() - o.cacheReadTokens()) + ",\"output\":"
-                    + o.completionTokens() + ",\"cache_read_input_tokens\":" + o.cacheReadTokens() + ",\"total\":"
+            // Langfuse's usage keys, Anthropic's names for the cache (its Claude prices have both): the prompt's cache
+            // reads and writes apart from the rest of its input; a write is named only when there was one (OpenAI has none)
+            long writes = o.cacheWriteTokens();
+            s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + (o.promptTokens() - o.cacheReadTokens() - writes) + ",\"output\":"
+                    + o.completionTokens() + ",\"cache_read_input_tokens\":" + o.cacheReadTokens()
+                    + (writes > 0 ? ",\"cache_creation_input_tokens\":" + writes : "") + ",\"total\":"
                     + (o.promptTokens() + o.completionTokens()) + "}");
             // the ledger's nano-dollars as plain dollars, without a BigDecimal (the same text: PlainDecimalTest)
             s.setAttribute(GenAi.LF_COST, "{\"total\":" + dev.switchboard.model.PlainDecimal.ofNanos(o.costNanos()) + "}");

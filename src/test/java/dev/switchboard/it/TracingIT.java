@@ -40,6 +40,8 @@ class TracingIT {
         gw = TestGateway.start(TestGateway.simModels("primary=primary-model", "backup=backup-model") + """
                   - model_name: cached
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, cache: true }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                 router_settings:
                   num_retries: 0
                   allowed_fails: 1000
@@ -222,6 +224,34 @@ class TracingIT {
         assertOneLangfuseGeneration(trace, root);
     }
 
+    /** Anthropic's prompt-cache writes have their own key in Langfuse's usage, as its reads do. */
+    @Test
+    void promptCacheWritesAndReadsAreApartInLangfusesUsage() {
+        String longText = "You are a careful assistant. ".repeat(200); // above the cache minimum
+        String body = "{\"model\":\"claude\",\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\""
+                + longText + "\",\"cache_control\":{\"type\":\"ephemeral\"}}]},{\"role\":\"user\",\"content\":\"q\"}]}";
+        HttpResponse<String> write = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        JsonObject usage = new JsonObject(write.body()).getJsonObject("usage");
+        int written = usage.getInteger("cache_creation_input_tokens");
+        assertThat(written).isGreaterThan(1000);
+        SpanData root = exportedRoot(write.headers().firstValue("x-switchboard-request-id").orElseThrow());
+        JsonObject details = new JsonObject(str(root, "langfuse.observation.usage_details"));
+        assertThat(details.getInteger("cache_creation_input_tokens")).isEqualTo(written);
+        assertThat(details.getInteger("cache_read_input_tokens")).isZero();
+        assertThat(details.getInteger("input")).isEqualTo(usage.getInteger("prompt_tokens") - written);
+        assertThat(details.getInteger("total")).isEqualTo(usage.getInteger("total_tokens"));
+
+        HttpResponse<String> read = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        JsonObject readUsage = new JsonObject(read.body()).getJsonObject("usage");
+        int cached = readUsage.getJsonObject("prompt_tokens_details").getInteger("cached_tokens");
+        assertThat(cached).isGreaterThan(1000);
+        JsonObject readDetails = new JsonObject(str(exportedRoot(read.headers().firstValue("x-switchboard-request-id")
+                .orElseThrow()), "langfuse.observation.usage_details"));
+        assertThat(readDetails.getInteger("cache_read_input_tokens")).isEqualTo(cached);
+        assertThat(readDetails.containsKey("cache_creation_input_tokens")).as("nothing written: no key").isFalse();
+        assertThat(readDetails.getInteger("input")).isEqualTo(readUsage.getInteger("prompt_tokens") - cached);
+    }
+
     @Test
     void aCacheHitHasNoProviderAttemptCostsNothingAndSaysWhatItSaved() {
         String ask = "{\"model\":\"cached\",\"messages\":[{\"role\":\"user\",\"content\":\"cache me\"}]}";
@@ -261,6 +291,12 @@ class TracingIT {
         assertThat(dbl(stream, "switchboard.ttft_ms")).isPositive();
         assertThat(stream.getEvents()).extracting(e -> e.getName()).contains("first_token");
         assertOneLangfuseGeneration(trace, root);
+        // Langfuse's time to first token: the first token's instant, inside the call
+        long firstToken = java.time.Instant.parse(str(root, "langfuse.observation.completion_start_time")).toEpochMilli();
+        assertThat(firstToken).isBetween(root.getStartEpochNanos() / 1_000_000, root.getEndEpochNanos() / 1_000_000);
+        long firstTokenEvent = stream.getEvents().stream().filter(e -> e.getName().equals("first_token")).findFirst()
+                .orElseThrow().getEpochNanos() / 1_000_000;
+        assertThat(firstToken).isBetween(firstTokenEvent - 1, firstTokenEvent + 1);
         String streamed = String.join("", Http.sseData(r.body()).stream().filter(d -> !d.equals("[DONE]"))
                 .map(d -> new JsonObject(d).getJsonArray("choices")).filter(c -> c != null && !c.isEmpty())
                 .map(c -> c.getJsonObject(0).getJsonObject("delta").getString("content", "")).toList());
