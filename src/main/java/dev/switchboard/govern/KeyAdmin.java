@@ -404,12 +404,16 @@ public final class KeyAdmin {
 
     /**
      * The key id a spend filter names: a {@code key_…} id (also of a deleted key), {@code master}, {@code anonymous},
-     * or a key, token hash or alias of a key that exists.
+     * or a key, token hash or alias of a key that exists. A token hash no live key has (LiteLLM's identifier of a deleted
+     * key, or of a rotated key's old secret) is returned as it is: no ledger row has it as its key id (the ledger files
+     * calls by key id, and a deleted key's hash is gone with its row), so the filter answers empty, as LiteLLM's filter on
+     * its own api_key column answers for a hash it never saw, not a 404 that reads as "no such key" for a key that was.
      */
     public String keyId(String ref) {
         if (ref.startsWith("key_") || ref.equals("master") || ref.equals("anonymous")) return ref;
         // JWT callers (govern.JwtIdentity): spend is filed under user:<id>, team:<id> or jwt:<sub>
         if (ref.startsWith("user:") || ref.startsWith("team:") || ref.startsWith("jwt:") || ref.equals("jwt")) return ref;
+        if (KeySecrets.looksLikeHash(ref) && registry.byToken(ref) == null) return ref;
         return resolve(ref).key().keyId();
     }
 
