@@ -371,7 +371,7 @@ public final class Gateway {
                 : ResponseCache.storeFor(vertx, s, dev.switchboard.provider.ProviderRegistry::relayedAnswer), semantic, on, router::entryOf, System::currentTimeMillis);
         if (!on.isEmpty()) {
             // which Redis, and from where (cache_params, LiteLLM's REDIS_* variables, or the default): a wrong one is silent
-            org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {}{} for {} (ttl {} s, namespace {}{})",
+            org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {}{} for the chat completions of {} (ttl {} s, namespace {}{})",
                     cache.store().describe(), s.redisAddress() == null ? "" : " (" + (s.redisAddress().tls() ? "TLS, " : "")
                             + s.redisAddress().source() + ")",
                     on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'",
