@@ -121,7 +121,7 @@ public final class DialectCall {
                 ctx = new CallContext(requestId, caller, started, EdgeContext.hints(req, edge.gateway().routesByUserAgent()), cancellation);
                 then.accept(ctx, ar.result());
             } catch (Throwable t) {
-                if (counted) failBeforeCall(req, ctx, caller, requestId, null, t);
+                if (counted) failBeforeCall(req, ctx, caller, requestId, ar.result(), t);
                 fail(resp, t);
             }
         });
@@ -138,6 +138,17 @@ public final class DialectCall {
     public void failBeforeCall(HttpServerRequest req, CallContext ctx, String model, Throwable t) {
         failBeforeCall(req, ctx, ctx.caller(), ctx.requestId(), model, t);
         fail(req.response(), t);
+    }
+
+    /**
+     * As the one below, for a body the route refused before the pipeline began (a parameter out of range, an unknown
+     * role, no messages): the metric's model label is the model the body names, when it names one (read again here, on
+     * the failure path only; a name the config does not know is counted as {@code other}), else {@code none}.
+     */
+    private void failBeforeCall(HttpServerRequest req, CallContext ctx, Caller caller, String requestId, Buffer body, Throwable t) {
+        if (Cancellation.isClientClosed(t)) return; // nobody was answered
+        if (ctx != null && edge.gateway().observes(ctx)) return; // the pipeline took it: counted and logged there
+        refused(req, requestId, caller, JsonBody.topLevelString(BodyReader.bytes(body), "model"), t);
     }
 
     private void failBeforeCall(HttpServerRequest req, CallContext ctx, Caller caller, String requestId, String model, Throwable t) {

@@ -65,6 +65,20 @@ public final class JsonBody {
     }
 
     /**
+     * The string value of the top-level member {@code field} of a body that is one JSON object; null when the body is not
+     * JSON, no object, or has no such string. For a refused request's metric label (its model), on the failure path only:
+     * a body that is not JSON names nothing, whatever its first bytes say.
+     */
+    public static String topLevelString(byte[] body, String field) {
+        try {
+            JsonNode n = read(body);
+            return n != null && n.get(field) instanceof com.fasterxml.jackson.databind.node.TextNode t ? t.textValue() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
      * Where the first number too large for a double ({@code 1e400}) sits, as keys and indexes from the root; null
      * when there is none. Jackson reads such a number as Infinity and writes it back as {@code "Infinity"}, so a
      * field we forward without reading it (an unknown field, a tool schema) would reach the provider changed.

@@ -105,14 +105,28 @@ public final class Database implements AutoCloseable {
         var flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration").failOnMissingLocations(true);
         Matcher schema = CURRENT_SCHEMA.matcher(where.jdbcUrl());
         if (where.kind() == Kind.POSTGRESQL && schema.find()) flyway.schemas(schema.group(1)).createSchemas(true);
-        flyway.load().migrate();
+        if (where.kind() != Kind.SQLITE) {
+            flyway.load().migrate(); // Flyway holds PostgreSQL's advisory lock while it migrates
+            return;
+        }
+        try (SqliteMigrationLock ignored = SqliteMigrationLock.take(where.sqlitePath())) {
+            flyway.load().migrate();
+        }
     }
 
     private static String cannotOpen(DatabaseLocation where, Throwable e) {
-        String fix = where.kind() == Kind.SQLITE
-                ? "Fix: make sure the directory exists and is writable, or set general_settings.database_path."
-                : "Fix: check that PostgreSQL runs and accepts this user, or correct general_settings.database_url.";
-        return "Cannot open the store (" + where.description() + "): " + rootMessage(e) + ". " + fix;
+        String cause = rootMessage(e);
+        String fix;
+        if (where.kind() != Kind.SQLITE) {
+            fix = "Fix: check that PostgreSQL runs and accepts this user, or correct general_settings.database_url.";
+        } else if (cause.contains("SQLITE_NOTADB")) {
+            fix = "Fix: the file is not a SQLite database; point general_settings.database_path at a new or a Switchboard file.";
+        } else if (cause.contains("SQLITE_BUSY") || cause.contains("SQLITE_LOCKED")) {
+            fix = "Fix: another process holds the file locked for longer than 10 s; stop it, or give this gateway a file of its own.";
+        } else {
+            fix = "Fix: make sure the directory exists and is writable, or set general_settings.database_path.";
+        }
+        return "Cannot open the store (" + where.description() + "): " + cause + ". " + fix;
     }
 
     private static String rootMessage(Throwable t) {

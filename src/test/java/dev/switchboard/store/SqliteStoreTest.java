@@ -92,4 +92,35 @@ class SqliteStoreTest extends StoreContract {
                 .hasMessageContaining("Cannot open the store (SQLite at " + path + ")")
                 .hasMessageContaining("Fix: make sure the directory exists");
     }
+
+    /** Gateways of one JVM opening a new file together: one migrates, the others wait for it and find it done. */
+    @Test
+    void gatewaysOpeningANewFileTogetherMigrateItOnce() throws Exception {
+        String path = dir.resolve("together.db").toString();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            var opened = new java.util.ArrayList<java.util.concurrent.Future<Database>>();
+            for (int i = 0; i < 3; i++) opened.add(pool.submit(() -> track(Database.open(null, path))));
+            for (var f : opened) {
+                int failed = f.get().transaction(c -> {
+                    try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success = 0")) {
+                        rs.next();
+                        return rs.getInt(1);
+                    }
+                });
+                assertThat(failed).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(dir.resolve("together.db-gateways/migrate.lock")).exists();
+    }
+
+    @Test
+    void aFileThatIsNoDatabaseSaysSo() throws Exception {
+        Path notDb = Files.writeString(dir.resolve("notes.txt"), "not a database, just some text that is long enough to be read as a header");
+        assertThatThrownBy(() -> Database.open(null, notDb.toString()))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("Fix: the file is not a SQLite database");
+    }
 }
