@@ -41,8 +41,6 @@ final class CacheParamsReader {
     /** LiteLLM's name of the embedding model (a model_name of model_list) its redis / qdrant semantic caches use. */
     private static final Set<String> EMBEDDING_MODEL_KEYS = Set.of("redis_semantic_cache_embedding_model",
             "qdrant_semantic_cache_embedding_model");
-    /** The call types the response cache answers (LiteLLM's names for a chat completion). */
-    private static final Set<String> CHAT_CALL_TYPES = Set.of("completion", "acompletion");
     private static final Set<String> OTHERS = Set.of("type", "port", "url", "db", "supported_call_types", "similarity_threshold",
             "verify_threshold", "max_false_hit_rate", "mode", "embedder", "index_name", "semantic_index", "verify",
             "semantic_serves", "ssl_cert_reqs");
@@ -165,13 +163,13 @@ final class CacheParamsReader {
                     w.error(v, kp, "must be a list of call types, e.g. [acompletion, completion].");
                     yield null;
                 }
-                List<String> uncached = l.stream().map(String::valueOf).filter(t -> !CHAT_CALL_TYPES.contains(t)).toList();
+                List<String> uncached = l.stream().map(String::valueOf).filter(t -> !dev.switchboard.model.CachedCallTypes.ANSWERED.contains(t)).toList();
                 if (!uncached.isEmpty()) {
                     // LiteLLM's cache docs list aembedding, atranscription, atext_completion…: a config moved over names
                     // them expecting those calls cached, and every one of them would go to the provider unsaid
                     w.warn(v, kp, "not cached here: " + String.join(", ", uncached) + ". Switchboard's response cache "
-                            + "answers chat completions (completion, acompletion: both dialects, streamed or not); other "
-                            + "calls always go to the provider.");
+                            + "answers chat calls (completion, acompletion, anthropic_messages, responses, aresponses: streamed "
+                            + "or not); other calls always go to the provider.");
                 }
                 yield w.plain(v, kp);
             }

@@ -80,7 +80,8 @@ public final class DialectCall {
      * request refused before the gateway took it as a call — its key did not authenticate, its body was too large or too
      * slow, or {@code then} threw before the pipeline began observing it (a body that is not JSON, not a request of the
      * route) — is counted in {@code switchboard_requests_total} and logged ({@link Gateway#refusedBeforeCall}), as every
-     * call the pipeline refuses is. Nothing of the body is read for it, and nothing is written to the store.
+     * call the pipeline refuses is. Nothing is written to the store for it; of the body, only a refused one that was
+     * read whole is scanned again, for the model its metric is labelled with.
      */
     public void beginCall(HttpServerRequest req, BiConsumer<CallContext, Buffer> then) {
         begin(req, true, then);

@@ -70,9 +70,18 @@ public final class JsonBody {
      * a body that is not JSON names nothing, whatever its first bytes say.
      */
     public static String topLevelString(byte[] body, String field) {
-        try {
-            JsonNode n = read(body);
-            return n != null && n.get(field) instanceof com.fasterxml.jackson.databind.node.TextNode t ? t.textValue() : null;
+        // a token scan, not a tree: it runs on the event loop, for a body of up to max_request_size_mb; every token is
+        // read (so a body that is not one JSON value names nothing) but no member is built
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(body)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return null;
+            String found = null;
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                boolean wanted = field.equals(p.currentName());
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                if (wanted) found = value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+                else p.skipChildren();
+            }
+            return p.currentToken() == com.fasterxml.jackson.core.JsonToken.END_OBJECT && p.nextToken() == null ? found : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

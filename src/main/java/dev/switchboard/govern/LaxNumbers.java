@@ -23,7 +23,8 @@ final class LaxNumbers {
     static Long whole(JsonNode v) {
         if (v == null) return null;
         if (v.isIntegralNumber()) return v.canConvertToLong() ? v.longValue() : null;
-        if (v.isNumber()) return exact(v.decimalValue());
+        // a float past a double's range (1e400) is read as Infinity, which has no decimal value: no whole number
+        if (v.isNumber()) return v.isFloatingPointNumber() && !Double.isFinite(v.doubleValue()) ? null : exact(v.decimalValue());
         if (!v.isTextual()) return null;
         String s = v.textValue().strip();
         int point = s.indexOf('.');

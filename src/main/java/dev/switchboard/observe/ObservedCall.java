@@ -286,7 +286,7 @@ public final class ObservedCall {
                     || !d.toolCalls().isEmpty();
             if (content && firstTokenNanos == null) {
                 firstTokenNanos = System.nanoTime();
-                if (stream != null) stream.addEvent("first_token");
+                firstTokenEvent();
             }
             if (completion != null && completion.length() <= Math.min(policy.limit(), MAX_COMPLETION_CHARS)) {
                 if (d.content() != null) completion.append(d.content());
@@ -319,7 +319,17 @@ public final class ObservedCall {
         if (e.finishReason() != null) finishReason = e.finishReason();
         if (e.outputChars() > 0 && firstTokenNanos == null) {
             firstTokenNanos = System.nanoTime();
-            if (stream != null) stream.addEvent("first_token");
+            firstTokenEvent();
+        }
+    }
+
+    /**
+     * The stream span's {@code first_token} event, at the instant Langfuse's {@code completion_start_time} names (one
+     * clock for both: the span's own would read the time again, a little later).
+     */
+    private void firstTokenEvent() {
+        if (stream != null) {
+            stream.addEvent("first_token", observer.tracing().epochNanos(firstTokenNanos), java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 

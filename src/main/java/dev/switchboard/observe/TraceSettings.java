@@ -107,7 +107,8 @@ public record TraceSettings(String endpoint, Map<String, String> headers, String
         String protocol = firstSet(env, variable);
         if (protocol == null) protocol = firstSet(env, variable = "OTEL_EXPORTER_OTLP_PROTOCOL");
         String exporter = firstSet(env, "OTEL_EXPORTER");
-        if (protocol == null && "otlp_grpc".equalsIgnoreCase(exporter)) {
+        // LiteLLM's OpenTelemetry config takes both spellings of its gRPC exporter
+        if (protocol == null && ("otlp_grpc".equalsIgnoreCase(exporter) || "grpc".equalsIgnoreCase(exporter))) {
             variable = "OTEL_EXPORTER";
             protocol = exporter;
         }

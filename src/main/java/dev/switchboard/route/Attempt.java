@@ -85,17 +85,26 @@ final class Attempt implements ServingAttempt {
      * cooldown, though nothing can fall back, and is accounted for as any failed attempt is ({@link Breaks}).
      */
     void brokeMidStream(GatewayException error, long now) {
-        if (ended.get()) return; // it ended already (cancelled): nothing of the deployment's to count
-        end(null, now);
-        boolean cooldownStarted = state.breaker.failed(FailurePolicy.Cooldown.COUNT, false, 0, now);
+        // the one that ends it counts it: a cancel that ended it first (the client left) leaves nothing to count
+        if (!end(null, now)) return;
+        // as a failure before the answer counts (FailurePolicy): a 429 error event cools down at once with its
+        // retry-after, a request's own fault (a 400 event) counts nothing, a break or a server error counts one
+        FailurePolicy.Cooldown cooldown = FailurePolicy.classify(error).cooldown();
+        long retryAfter = error.retryAfterSeconds() != null ? error.retryAfterSeconds() * 1_000_000_000L : 0;
+        boolean cooldownStarted = state.breaker.failed(cooldown, AllowedFailsPolicy.kindOf(error), false, retryAfter, now);
         breaks.brokeMidStream(this, error, cooldownStarted, now);
     }
 
-    /** The answer is complete (or the client left); {@code usage}, when known, corrects the token estimate. */
-    void end(Usage usage, long now) {
-        if (!ended.compareAndSet(false, true)) return;
+    /**
+     * The answer is complete (or the client left); {@code usage}, when known, corrects the token estimate.
+     *
+     * @return whether this call ended it (false when it had ended already)
+     */
+    boolean end(Usage usage, long now) {
+        if (!ended.compareAndSet(false, true)) return false;
         state.inFlight.decrementAndGet();
         if (holdsSlot) state.slots.release(); // a stream's slot is held until it ends, not just to its first byte
         if (reservedTokens > 0 && usage != null) state.usage.correct(now, reservedTokens, usage.totalTokens());
+        return true;
     }
 }

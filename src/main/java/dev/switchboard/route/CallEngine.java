@@ -425,7 +425,7 @@ final class CallEngine {
                 later(wait, () -> retrySame(attempt.state));
                 return;
             }
-            if (attempt.failed(error, verdict, now)) cooldownStarted(attempt, error); // the first, or one more after a failed trial call
+            if (attempt.failed(error, verdict, now)) cooldownStarted(attempt, error, attempt.probe()); // the first, or one more after a failed trial call
             long untilAvailable = group.nanosUntilAvailable(facts, now);
             // The group has nothing available now (a cooldown, a 429's retry-after) but the plan has somewhere
             // else to go: go there rather than wait, as noneAvailable() does for a fresh attempt.
@@ -452,9 +452,9 @@ final class CallEngine {
         }
 
         /** {@code attempt}'s failure started a cooldown of its deployment: counted and said, whatever the failure. */
-        private void cooldownStarted(Attempt attempt, Throwable error) {
+        private void cooldownStarted(Attempt attempt, Throwable error, boolean trialFailed) {
             metrics.cooldown(attempt.state.id(), attempt.state.modelId());
-            if (attempt.probe()) {
+            if (trialFailed) {
                 log.warn("deployment {} of '{}' failed its trial call after a cooldown and cools down again after: {}",
                         attempt.state.id(), group.alias, LogSafe.message(error));
             } else {
@@ -470,7 +470,8 @@ final class CallEngine {
          */
         @Override
         public void brokeMidStream(Attempt attempt, GatewayException error, boolean cooldownStarted, long now) {
-            if (cooldownStarted) cooldownStarted(attempt, error);
+            // a trial call that answered closed the breaker then: this cooldown is a new one, not a failed trial
+            if (cooldownStarted) cooldownStarted(attempt, error, false);
             try {
                 attempts.brokeMidStream(ctx, attempt.state.id(), attempt.state.modelId(), error, now - attempt.startedNanos());
             } catch (RuntimeException e) {

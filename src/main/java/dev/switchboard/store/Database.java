@@ -68,6 +68,9 @@ public final class Database implements AutoCloseable {
         }
         try {
             migrate(where, pool);
+        } catch (StoreException ownWords) { // already names the store and the fix (SqliteMigrationLock)
+            pool.close();
+            throw ownWords;
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException(cannotOpen(where, e), e);

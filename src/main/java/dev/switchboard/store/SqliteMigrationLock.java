@@ -40,22 +40,50 @@ final class SqliteMigrationLock implements AutoCloseable {
      * migration fails on its own with the store's message), the JVM-wide lock alone is held.
      */
     static SqliteMigrationLock take(Path store) {
-        IN_THIS_JVM.lock();
+        return take(store, MAX_WAIT_MILLIS);
+    }
+
+    /** How long a start waits for another gateway's migration: long enough for a backfill, short of a frozen peer. */
+    static final long MAX_WAIT_MILLIS = 300_000;
+
+    /** @throws StoreException when the lock is not had within {@code maxWaitMillis} (a peer stopped mid-migration) */
+    static SqliteMigrationLock take(Path store, long maxWaitMillis) {
+        long deadline = System.nanoTime() + maxWaitMillis * 1_000_000L;
+        try {
+            if (!IN_THIS_JVM.tryLock(maxWaitMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) throw waitedTooLong(store, maxWaitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting to migrate " + store, e);
+        }
         Path dir = store.resolveSibling(store.getFileName() + "-gateways");
         FileChannel ch = null;
         try {
             Files.createDirectories(dir);
             ch = FileChannel.open(dir.resolve("migrate.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock l = ch.tryLock();
-            if (l == null) {
-                log.info("store: another gateway is bringing the schema of {} up to date; waiting for it", store);
-                l = ch.lock();
+            if (l == null) log.info("store: another gateway is bringing the schema of {} up to date; waiting for it", store);
+            while (l == null) {
+                if (System.nanoTime() > deadline) throw waitedTooLong(store, maxWaitMillis);
+                Thread.sleep(50);
+                l = ch.tryLock();
             }
             return new SqliteMigrationLock(ch, l);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             closeQuietly(ch);
+            IN_THIS_JVM.unlock();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            if (e instanceof StoreException s) throw s;
+            // a directory that cannot be written fails the migration itself, with the store's message; a filesystem
+            // without locks (some network ones) migrates unguarded, as before the lock, and says so
+            log.info("store: no migration lock beside {} ({}); migrating without it", store, e.toString());
+            IN_THIS_JVM.lock();
             return new SqliteMigrationLock(null, null);
         }
+    }
+
+    private static StoreException waitedTooLong(Path store, long maxWaitMillis) {
+        return new StoreException("Cannot open the store (SQLite at " + store + "): another gateway has been migrating it for "
+                + maxWaitMillis / 1000 + " s. Fix: check that gateway (stopped? stuck?); its lock goes when its process ends.", null);
     }
 
     @Override

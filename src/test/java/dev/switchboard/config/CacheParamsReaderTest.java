@@ -112,5 +112,9 @@ class CacheParamsReaderTest {
         assertThat(CacheSettings.from(c.litellmSettings()).chat()).isTrue();
         GatewayConfig chatOnly = loader.parse(MODELS + "litellm_settings:\n  cache_params: { supported_call_types: [completion, acompletion] }\n");
         assertThat(chatOnly.warnings()).isEmpty();
+        // the other dialects' names: answered by the same cache, so no warning, and caching stays on with them alone
+        GatewayConfig dialects = loader.parse(MODELS + "litellm_settings:\n  cache_params: { supported_call_types: [aresponses, anthropic_messages] }\n");
+        assertThat(dialects.warnings()).isEmpty();
+        assertThat(CacheSettings.from(dialects.litellmSettings()).chat()).isTrue();
     }
 }

@@ -24,7 +24,7 @@ class LaxNumbersTest {
 
     @Test
     void aFractionAnExponentInATextAndWhatIsNoNumberAreNone() throws Exception {
-        for (String none : new String[] {"60.5", "\"60.5\"", "\"1e2\"", "1e30", "\"\"", "\".\"", "\"6 0\"", "true", "null", "[1]", "\"sixty\""}) {
+        for (String none : new String[] {"60.5", "\"60.5\"", "\"1e2\"", "1e30", "1e400", "-1e400", "\"\"", "\".\"", "\"6 0\"", "true", "null", "[1]", "\"sixty\""}) {
             assertThat(whole(none)).as(none).isNull();
         }
     }

@@ -89,6 +89,10 @@ class GatewayWarningsTest {
         Gateway older = gateway(yaml, env);
         assertThat(older.warnings()).singleElement().asString().startsWith("OTEL_EXPORTER=otlp_grpc: OTLP/gRPC is not supported");
         older.shutdown();
+        env.put("OTEL_EXPORTER", "grpc"); // its other spelling
+        Gateway spelled = gateway(yaml, env);
+        assertThat(spelled.warnings()).singleElement().asString().startsWith("OTEL_EXPORTER=grpc: OTLP/gRPC is not supported");
+        spelled.shutdown();
         env.remove("OTEL_EXPORTER");
         env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json");
         Gateway json = gateway(yaml, env);

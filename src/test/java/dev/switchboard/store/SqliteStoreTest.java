@@ -123,4 +123,40 @@ class SqliteStoreTest extends StoreContract {
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("Fix: the file is not a SQLite database");
     }
+
+    /** A gateway that holds the migration lock and never lets go (stopped mid-migration): the next start says so. */
+    @Test
+    void aMigrationLockHeldTooLongStopsTheStartNamingIt() throws Exception {
+        Path store = dir.resolve("held.db");
+        Path lockFile = Files.createDirectories(dir.resolve("held.db-gateways")).resolve("migrate.lock");
+        // another process's lock is what the JVM-wide lock cannot see: a child JVM holds it
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), lockFile.toString()).start();
+        try {
+            assertThat(new String(holder.getInputStream().readNBytes(4))).isEqualTo("held");
+            assertThatThrownBy(() -> SqliteMigrationLock.take(store, 300))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("another gateway has been migrating it for 0 s");
+            try (SqliteMigrationLock ignored = SqliteMigrationLock.take(dir.resolve("free.db"), 300)) {
+                // another file's lock is its own; and the JVM-wide lock was given back after the refusal
+            }
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        try (SqliteMigrationLock ignored = SqliteMigrationLock.take(store, 5_000)) {
+            // the holder's end released it
+        }
+    }
+
+    /** Holds an OS lock on the file named by its argument until killed; says "held" once it has it. */
+    public static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            var ch = java.nio.channels.FileChannel.open(Path.of(args[0]), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            ch.lock();
+            System.out.print("held");
+            System.out.flush();
+            Thread.sleep(60_000);
+        }
+    }
 }
