@@ -1,12 +1,32 @@
-// The dashboard's fixes from QA run D in a real browser (Debian's Chromium, headless, playwright-core). Started by
+// The dashboard's fixes from QA runs D and A in a real browser (Debian's Chromium, headless, playwright-core). Started by
 // DashboardFixesBrowserIT with: node dashboard-fixes.mjs <expected.json>
-// expected.json: { baseUrl, masterKey, chromium, screenshots, pages, longAliases }. Prints one line per check and ends
-// with "N passed, N failed"; exits 1 on any failure.
+// expected.json: { baseUrl, masterKey, chromium, screenshots, pages, longAliases, longModel, keys }. Prints one line per
+// check and ends with "N passed, N failed"; exits 1 on any failure.
 import { exp, check, unexpected, launch, finish } from './harness.mjs';
 
 const base = exp.baseUrl;
 
 const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+// The texts of a chart's SVG that overlap another (legend items, axis names, tick labels), as "text ~ text"
+async function overlappingTexts(page, id) {
+  const texts = await page.$$eval(`#${id} svg text`, (ts) => ts.filter((t) => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map((t) => { const r = t.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height, text: t.textContent }; }));
+  const clashes = [];
+  texts.forEach((a, i) => texts.forEach((b, j) => { if (i < j && overlaps(a, b)) clashes.push(a.text + ' ~ ' + b.text); }));
+  return { count: texts.length, clashes };
+}
+
+// Fills the Requests filter, submits it and waits for its rows; gives the App column of the rows
+async function filterBy(page, app, model = '') {
+  await page.fill('#request-filters input[name="app"]', app);
+  await page.fill('#request-filters input[name="model"]', model);
+  const [answer] = await Promise.all([page.waitForResponse((r) => r.url().includes('/ui/api/requests?')),
+    page.click('#request-filters button[type="submit"]')]);
+  const total = (await answer.json()).total;
+  await page.waitForFunction((t) => document.querySelector('#request-count').textContent === t + ' rows', total);
+  return page.$$eval('#table-requests tbody tr[data-request-id] td:nth-child(3)', (tds) => tds.map((t) => t.textContent));
+}
 
 const browser = await launch();
 try {
@@ -44,6 +64,46 @@ try {
   const clash = labels.some((a, i) => labels.some((b, j) => i < j && overlaps(a, b)));
   check('the fallback chart draws each long alias under its bar without overlapping', labels.length === 2 && !clash, JSON.stringify(labels));
   check('a cut label ends in an ellipsis', labels.every((l) => /(…|\.\.\.)$/.test(l.text)), JSON.stringify(labels.map((l) => l.text)));
+
+  // ------------------------------------------------------------ QA run A: month to date, Used of the period (finding 1)
+  const o = await page.evaluate(async () => (await fetch('/ui/api/overview')).json());
+  const heads = await page.$$eval('#table-budget thead th', (ths) => ths.map((t) => t.textContent));
+  check('month to date says what Used is a share of', JSON.stringify(heads)
+    === JSON.stringify(['Key', 'Month to date (USD)', 'Budget', 'Spent (period)', 'Used (period)']), JSON.stringify(heads));
+  const bk = o.keys.find((k) => k.key_alias === 'budgeted-app');
+  const cells = await page.$eval('#table-budget tr[data-key="budgeted-app"]', (tr) => [...tr.cells].map((c) => c.textContent));
+  const want = await page.evaluate((k) => [usd(k.mtd_spend_usd), '$0.50 / 30d', usd(k.period_spend), pct(k.period_spend / k.max_budget)], bk);
+  check('Used is the current period\'s spend over the budget, month to date beside it', bk.period_spend > 0
+    && bk.budget_used === bk.period_spend / bk.max_budget && JSON.stringify(cells.slice(1)) === JSON.stringify(want),
+  JSON.stringify(cells) + ' vs ' + JSON.stringify(want));
+
+  // ------------------------------------------------------------ the spend table, most expensive first (finding 6)
+  const nanos = await page.$$eval('#table-spend tbody tr', (rs) => rs.map((r) => Number(r.getAttribute('data-nanos'))));
+  check('spend per app lists the most expensive app first', nanos.length > 3 && nanos[0] > 0
+    && nanos.every((n, i) => i === 0 || nanos[i - 1] >= n), JSON.stringify(nanos));
+
+  // ------------------------------------------------------------ tooltips in the page's money format (finding 7)
+  const formatters = await page.evaluate(() => {
+    const f = (id, series) => { const opt = charts[id].getOption(); const t = series == null ? opt.tooltip[0] : opt.series[series].tooltip; return t.valueFormatter(0.00061125); };
+    return [f('chart-spend'), f('chart-budget'), f('chart-cache', 1)];
+  });
+  check('the money charts\' tooltips use usd()', formatters.every((t) => t === '$0.0006113'), JSON.stringify(formatters));
+  const box = await page.$eval('#chart-spend', (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height }; });
+  await page.mouse.move(box.x + box.width - 40, box.y + box.height / 2);
+  // the tooltip: ECharts' HTML box in the chart's node, beside (not around) the SVG
+  const tip = await page.waitForFunction(() => [...document.querySelectorAll('#chart-spend div')].filter((d) => !d.querySelector('svg'))
+    .map((d) => d.textContent).find((t) => t.includes('budgeted-app')), null, { timeout: 5000 }).then((h) => h.jsonValue()).catch(() => '');
+  check('hovering the spend chart shows dollars as the table does', /budgeted-app\s*\$0\.\d+/.test(tip)
+    && !/(^|[^$\d.])0\.\d{4,}/.test(tip), tip);
+  await page.screenshot({ path: exp.screenshots + '/fixes-tooltip.png' });
+  await page.mouse.move(0, 0);
+
+  // ------------------------------------------------------------ axis names clear of legends and ticks (finding 6)
+  for (const id of ['chart-spend', 'chart-budget', 'chart-cache', 'chart-latency', 'chart-errors']) {
+    await page.waitForSelector(`#${id}[data-rendered="true"]`, { timeout: 10000 }).catch(() => {});
+    const t = await overlappingTexts(page, id);
+    check(`${id}: no text drawn over another`, t.count > 2 && t.clashes.length === 0, t.clashes.join(' | '));
+  }
   await page.screenshot({ path: exp.screenshots + '/fixes-overview.png', fullPage: true });
 
   // ------------------------------------------------------------ the Requests pager (finding 6)
@@ -64,6 +124,36 @@ try {
   await page.waitForFunction((n) => document.querySelector('#page-no').textContent.startsWith('page ' + n + ' '), exp.pages - 1);
   check('"older" is enabled again before the last page', !(await page.$eval('#next-page', (b) => b.disabled)));
 
+  // ------------------------------------------------------------ QA run A: a deleted app's name, a key id (findings 2, 8)
+  const deletedApps = await filterBy(page, 'reuse-me (deleted)');
+  check('the filter by a deleted app finds its calls only, not those of the key that took its alias',
+    deletedApps.length === 2 && deletedApps.every((a) => a === 'reuse-me (deleted)'), JSON.stringify(deletedApps));
+  const liveKeyId = o.spend_by_app.apps.find((a) => a.app === 'reuse-me').key_id;
+  const byId = await filterBy(page, liveKeyId);
+  check('a key id finds that key\'s calls', byId.length === 4 && byId.every((a) => a === 'reuse-me'), JSON.stringify(byId));
+
+  // ------------------------------------------------------------ rows open from the keyboard (finding 4)
+  await page.setViewportSize({ width: 1400, height: 700 });
+  await filterBy(page, '');
+  await page.focus('#request-filters button[type="submit"]');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('data-request-id'));
+  check('Tab from the filter reaches the first request row', !!focused, String(focused));
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => !document.querySelector('#request-detail').hidden
+    && document.querySelector('#detail-id').textContent === id, focused, { timeout: 10000 }).catch(() => {});
+  const panel = await page.evaluate(() => { const r = document.querySelector('#request-detail').getBoundingClientRect();
+    return { top: r.top, inner: window.innerHeight, id: document.querySelector('#detail-id').textContent, focus: document.activeElement.id }; });
+  check('Enter opens the row\'s request, and the page scrolls to it', panel.id === focused && panel.top >= 0 && panel.top < panel.inner
+    && panel.focus === 'request-detail', JSON.stringify(panel));
+  await page.screenshot({ path: exp.screenshots + '/fixes-request-keyboard.png' });
+  const second = await page.$eval('#table-requests tbody tr:nth-child(2)', (tr) => tr.getAttribute('data-request-id'));
+  await page.focus('#table-requests tbody tr:nth-child(2)');
+  await page.keyboard.press(' ');
+  await page.waitForFunction((id) => document.querySelector('#detail-id').textContent === id, second, { timeout: 10000 }).catch(() => {});
+  check('Space opens a row too', (await page.$eval('#detail-id', (e) => e.textContent)) === second);
+  await page.setViewportSize({ width: 1400, height: 1000 });
+
   // ------------------------------------------------------------ key status (finding 4)
   await page.click('nav a[data-tab="keys"]');
   await page.waitForSelector('#table-keys tbody tr[data-key-alias="expired-app"]');
@@ -71,6 +161,32 @@ try {
   check('an expired key reads "expired"', (await status('expired-app')) === 'expired', await status('expired-app'));
   check('a blocked key reads "blocked"', (await status('blocked-app')) === 'blocked', await status('blocked-app'));
   check('a live key reads "active"', (await status(exp.longAliases[0])) === 'active', await status(exp.longAliases[0]));
+
+  // ------------------------------------------------------------ QA run A: keys count (finding 9), Regenerate (finding 3)
+  const count = await page.$eval('#keys-count', (e) => e.textContent);
+  check('the Keys tab says how many keys there are', count === exp.keys + ' keys' && await page.isHidden('#keys-pager'), count);
+  const keyRow = `#table-keys tbody tr[data-key-alias="${exp.longAliases[0]}"]`;
+  const masked = await page.$eval(keyRow + ' code', (c) => c.textContent);
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await page.click(keyRow + ' button.regenerate');
+  await page.waitForTimeout(300);
+  check('Regenerate asks first, and Cancel keeps the key', /^Regenerate key .*stops working/.test(asked)
+    && (await page.$eval(keyRow + ' code', (c) => c.textContent)) === masked && await page.isHidden('#new-key'), asked);
+  page.once('dialog', (d) => d.accept());
+  await page.click(keyRow + ' button.regenerate');
+  await page.waitForSelector('#new-key:not([hidden])', { timeout: 10000 }).catch(() => {});
+  check('OK regenerates it', await page.isVisible('#new-key') && (await page.$eval(keyRow + ' code', (c) => c.textContent)) !== masked);
+
+  // ------------------------------------------------------------ a budget below a cent (finding 5)
+  await page.fill('#key-form input[name="key_alias"]', 'sub-cent-app');
+  await page.fill('#key-form input[name="max_budget"]', '0.005');
+  check('the budget field takes $0.005', await page.$eval('#key-form input[name="max_budget"]', (i) => i.checkValidity()));
+  await page.click('#create-key');
+  await page.waitForSelector('#table-keys tbody tr[data-key-alias="sub-cent-app"]', { timeout: 10000 }).catch(() => {});
+  const subCent = await page.$eval('#table-keys tbody tr[data-key-alias="sub-cent-app"]', (tr) => tr.textContent).catch(() => '');
+  check('a key with a $0.005 budget is made', subCent.includes('$0.005 / 30d'), subCent);
+  await page.screenshot({ path: exp.screenshots + '/fixes-keys.png', fullPage: true });
 
   // ------------------------------------------------------------ phone width (finding 7)
   await page.setViewportSize({ width: 375, height: 740 });
@@ -80,6 +196,26 @@ try {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   check('the overview fits a 375 px screen', width <= 375, 'document width ' + width);
   await page.screenshot({ path: exp.screenshots + '/fixes-overview-375.png', fullPage: true });
+  for (const id of ['chart-spend', 'chart-budget', 'chart-cache']) {
+    await page.locator(`article:has(#${id})`).screenshot({ path: `${exp.screenshots}/fixes-375-${id}.png` });
+    const t = await overlappingTexts(page, id);
+    check(`${id} at 375 px: no text drawn over another`, t.clashes.length === 0, t.clashes.join(' | '));
+  }
+
+  // ------------------------------------------------------------ wrapping at 375 px (finding 10)
+  await page.click('nav a[data-tab="keys"]');
+  await page.waitForSelector('#table-keys tbody tr[data-key-alias="sub-cent-app"]');
+  const lines = await page.$$eval('#table-keys tbody code', (cs) => cs.map((c) => c.getClientRects().length));
+  check('a masked key is never broken over lines', lines.length > 3 && lines.every((n) => n === 1), JSON.stringify(lines));
+  await page.screenshot({ path: exp.screenshots + '/fixes-keys-375.png' });
+  await page.click('nav a[data-tab="requests"]');
+  await page.waitForSelector('#table-requests tbody tr[data-request-id]');
+  await filterBy(page, '', exp.longModel);
+  const heights = await page.$$eval('#table-requests tbody tr[data-request-id]', (rs) => rs.map((r) => r.getBoundingClientRect().height));
+  check('a row with a 100+ character model stays one line high', heights.length === 1 && heights[0] < 40, JSON.stringify(heights));
+  const width375 = await page.evaluate(() => document.documentElement.scrollWidth);
+  check('the Requests tab fits a 375 px screen', width375 <= 375, 'document width ' + width375);
+  await page.screenshot({ path: exp.screenshots + '/fixes-requests-375.png', fullPage: true });
 
   check('no script error', errors.length === 0, errors.join(' | '));
 } finally {

@@ -3,7 +3,8 @@
 'use strict';
 
 const charts = {};
-const state = { page: 1, pageSize: 25, filters: {} };
+const state = { page: 1, pageSize: 25, filters: {}, keysPage: 1 };
+const KEYS_PAGE = 1000; // the keys a page of the Keys tab lists (UiRoutes.KEYS_PAGE)
 
 function $(sel, root = document) { return root.querySelector(sel); }
 
@@ -46,6 +47,9 @@ function usd(n) {
   return (v < 0 ? '-$' + text.slice(1) : '$' + text);
 }
 const pct = (x) => (x * 100).toFixed(1) + '%';
+// Charts say amounts as the tables do: the tooltips through usd() (a raw 0.00061125 read as something else than the
+// table's $0.0006113), the value axis's ticks too, so it needs no "USD" name drawn into the legend's row.
+const money = { tooltip: { valueFormatter: (v) => v == null || v === '-' ? '–' : usd(v) }, axisLabel: { formatter: (v) => usd(v) } };
 // a deployment entry: its provider/model, and its model_info.id when it has one (two entries of one provider/model apart)
 const entryName = (x) => x.model_id ? x.deployment + ' [' + x.model_id + ']' : x.deployment;
 
@@ -82,43 +86,50 @@ async function loadOverview() {
   // Spend per app per day: stacked bars
   const apps = o.spend_by_app.apps;
   chart('chart-spend', {
-    tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 60, right: 16, top: 36, bottom: 40 },
-    xAxis: { type: 'category', data: days.map((d) => d.slice(5)) }, yAxis: { type: 'value', name: 'USD' },
+    tooltip: { trigger: 'axis', ...money.tooltip }, legend: { type: 'scroll', top: 0 },
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    xAxis: dayAxis(days), yAxis: { type: 'value', axisLabel: money.axisLabel },
     series: apps.map((a) => ({ name: a.app, type: 'bar', stack: 'spend', data: a.cost_usd })),
   });
   document.getElementById('chart-spend').setAttribute('data-series', apps.length);
-  fill('table-spend', apps.length ? apps.map((a) => el('tr', { 'data-app': a.app, 'data-key-id': a.key_id || '', 'data-requests': a.requests,
+  // the table: most expensive app first (the chart's legend keeps the names' order)
+  const bySpend = [...apps].sort((a, b) => b.total_nanos - a.total_nanos || a.app.localeCompare(b.app));
+  fill('table-spend', bySpend.length ? bySpend.map((a) => el('tr', { 'data-app': a.app, 'data-key-id': a.key_id || '', 'data-requests': a.requests,
     'data-nanos': a.total_nanos, class: a.deleted ? 'deleted' : '' },
   el('td', {}, a.app), el('td', {}, a.requests), el('td', {}, usd(a.total_usd)))) : [empty(3, 'No calls in 30 days.')]);
 
-  // Month to date per key against its budget
+  // Month to date per key; beside it its budget, the spend of the budget's current period and the share of the budget
+  // that is (what the gateway enforces: a 1d budget against a month's spend read 174 % for a key at 87 %)
   const keys = o.keys.filter((k) => k.mtd_spend_nanos > 0 || k.max_budget != null);
   const label = (k) => (k.key_alias || k.key_id) + (k.deleted ? ' (deleted)' : '');
   chart('chart-budget', {
-    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 110, right: 16, top: 30, bottom: 30 },
-    yAxis: { type: 'category', data: keys.map(label), axisLabel: truncated(100) }, xAxis: { type: 'value', name: 'USD' },
+    tooltip: { trigger: 'axis', ...money.tooltip }, legend: { type: 'scroll', top: 0 }, grid: { left: 8, right: 24, top: 30, bottom: 8, containLabel: true },
+    yAxis: { type: 'category', data: keys.map(label), axisLabel: truncated(100) }, xAxis: { type: 'value', axisLabel: money.axisLabel },
     series: [
-      { name: 'spent this month', type: 'bar', data: keys.map((k) => k.mtd_spend_usd) },
+      { name: 'month to date', type: 'bar', data: keys.map((k) => k.mtd_spend_usd) },
+      { name: 'this budget period', type: 'bar', data: keys.map((k) => k.max_budget == null ? null : k.period_spend) },
       { name: 'budget', type: 'bar', data: keys.map((k) => k.max_budget) },
     ],
   });
   // a deleted key's spend stays in the month's figures, marked, with no budget (it has none any more, not "none")
   fill('table-budget', keys.length ? keys.map((k) => el('tr', { 'data-key': label(k), 'data-nanos': k.mtd_spend_nanos,
-    'data-deleted': !!k.deleted, class: k.deleted ? 'deleted' : '' },
+    'data-deleted': !!k.deleted, 'data-used': k.budget_used == null ? '' : k.budget_used, class: k.deleted ? 'deleted' : '' },
   el('td', {}, label(k)), el('td', {}, usd(k.mtd_spend_usd)),
   el('td', {}, k.deleted ? 'deleted key' : k.max_budget == null ? 'none' : usd(k.max_budget) + (k.budget_duration ? ' / ' + k.budget_duration : '')),
-  el('td', {}, k.budget_used == null ? '' : pct(k.budget_used))))
-    : [empty(4, 'No key has spent this month.')]);
+  el('td', {}, k.max_budget == null ? '' : usd(k.period_spend)),
+  el('td', { class: k.budget_used >= 1 ? 'bad' : '' }, k.budget_used == null ? '' : pct(k.budget_used))))
+    : [empty(5, 'No key has spent this month.')]);
 
   // Cache per layer
   const layers = o.cache.layers;
+  // the axes say their unit on each tick (a "saved USD" name over the right axis sat on the legend's item of that name)
   chart('chart-cache', {
-    tooltip: {}, grid: { left: 50, right: 50, top: 30, bottom: 50 }, legend: { top: 0 },
+    tooltip: {}, grid: { left: 8, right: 8, top: 30, bottom: 8, containLabel: true }, legend: { top: 0 },
     xAxis: { type: 'category', data: ['exact', 'semantic', 'provider prompt'] },
-    yAxis: [{ type: 'value', name: 'hit rate %', max: 100 }, { type: 'value', name: 'saved USD' }],
+    yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', axisLabel: money.axisLabel }],
     series: [
-      { name: 'hit rate %', type: 'bar', data: layers.map((l) => +(l.hit_rate * 100).toFixed(2)) },
-      { name: 'saved USD', type: 'bar', yAxisIndex: 1, data: layers.map((l) => l.saved_usd) },
+      { name: 'hit rate %', type: 'bar', data: layers.map((l) => +(l.hit_rate * 100).toFixed(2)), tooltip: { valueFormatter: (v) => v + '%' } },
+      { name: 'saved USD', type: 'bar', yAxisIndex: 1, data: layers.map((l) => l.saved_usd), tooltip: money.tooltip },
     ],
   });
   fill('table-cache', layers.map((l) => el('tr', { 'data-layer': l.layer, 'data-hits': l.hits, 'data-of': l.of, 'data-saved-nanos': l.saved_nanos },
@@ -128,9 +139,9 @@ async function loadOverview() {
   const fb = o.fallback;
   chart('chart-fallback', {
     // the axis tooltip names the app in full; under its bar a long alias is cut to the bar's width, so labels never overlap
-    tooltip: { trigger: 'axis' }, grid: { left: 50, right: 16, top: 20, bottom: 40 },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => v + '%' }, grid: { left: 50, right: 16, top: 20, bottom: 40 },
     xAxis: { type: 'category', data: fb.map((f) => f.app), axisLabel: { interval: 0, ...truncated(fallbackLabelWidth(fb.length)) } },
-    yAxis: { type: 'value', name: '%', max: 100 },
+    yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: [{ name: 'served by fallback %', type: 'bar', data: fb.map((f) => +(f.share * 100).toFixed(2)), itemStyle: { color: '#c0392b' } }],
   });
   fill('table-fallback', fb.length ? fb.map((f) => el('tr', { 'data-app': f.app, 'data-requests': f.requests, 'data-fallbacks': f.fallbacks },
@@ -141,8 +152,9 @@ async function loadOverview() {
   const lat = o.latency;
   const ms = (v) => typeof v === 'number' ? v : null;
   chart('chart-latency', {
-    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 190, right: 24, top: 30, bottom: 30 },
-    yAxis: { type: 'category', data: lat.map(entryName), axisLabel: truncated(180) }, xAxis: { type: 'value', name: 'ms' },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => v == null ? '–' : v + ' ms' }, legend: { top: 0 },
+    grid: { left: 8, right: 24, top: 30, bottom: 8, containLabel: true },
+    yAxis: { type: 'category', data: lat.map(entryName), axisLabel: truncated(180) }, xAxis: { type: 'value', axisLabel: { formatter: '{value} ms' } },
     series: [{ name: 'p50', type: 'bar', data: lat.map((l) => ms(l.p50_ms)) }, { name: 'p95', type: 'bar', data: lat.map((l) => ms(l.p95_ms)) }],
   });
   fill('table-latency', lat.length ? lat.map((l) => el('tr', { 'data-deployment': l.deployment, 'data-model-id': l.model_id || '',
@@ -153,8 +165,8 @@ async function loadOverview() {
   // Provider errors per day (stacked by deployment), cooldowns since start
   const errs = o.errors;
   chart('chart-errors', {
-    tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 50, right: 16, top: 36, bottom: 40 },
-    xAxis: { type: 'category', data: days.map((d) => d.slice(5)) }, yAxis: { type: 'value', name: 'errors', minInterval: 1 },
+    tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    xAxis: dayAxis(days), yAxis: { type: 'value', minInterval: 1 },
     series: errs.series.map((s) => ({ name: entryName(s), type: 'bar', stack: 'errors', data: s.counts })),
   });
   // per deployment entry (a row per model_info.id): the cooldowns of that entry since the gateway started
@@ -172,6 +184,10 @@ async function loadOverview() {
   document.body.setAttribute('data-overview-ms', took.toFixed(0));
   document.body.setAttribute('data-overview-loaded', 'true');
 }
+
+// The 30 days under a chart, as MM-DD; a little below the axis, so that on a phone the first day, wider than its
+// category, stays clear of the value axis's lowest tick ($0.00) beside it
+function dayAxis(days) { return { type: 'category', data: days.map((d) => d.slice(5)), axisLabel: { margin: 12 } }; }
 
 // An axis label cut to `width` px with an ellipsis (the tooltip and the table below name it in full)
 function truncated(width) { return { width, overflow: 'truncate' }; }
@@ -215,8 +231,9 @@ async function loadTeams() {
   const o = await api('/ui/api/teams?days=30');
   const spend = o.spend_by_team;
   chart('chart-team-spend', {
-    tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 60, right: 16, top: 36, bottom: 40 },
-    xAxis: { type: 'category', data: o.days.map((d) => d.slice(5)) }, yAxis: { type: 'value', name: 'USD' },
+    tooltip: { trigger: 'axis', ...money.tooltip }, legend: { type: 'scroll', top: 0 },
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    xAxis: dayAxis(o.days), yAxis: { type: 'value', axisLabel: money.axisLabel },
     series: spend.map((t) => ({ name: t.team, type: 'bar', stack: 'spend', data: t.cost_usd })),
   });
   document.getElementById('chart-team-spend').setAttribute('data-series', spend.length);
@@ -253,10 +270,11 @@ async function loadRequests() {
   const q = new URLSearchParams({ page: state.page, page_size: state.pageSize });
   for (const [k, v] of Object.entries(state.filters)) if (v) q.set(k, v);
   const r = await api('/ui/api/requests?' + q);
+  // a row opens its request with a click, or with Enter or Space once Tab has reached it (tabindex 0)
   fill('table-requests', r.data.length ? r.data.map((row) => el('tr', { 'data-request-id': row.request_id, class: 'clickable',
-    onclick: () => showRequest(row.request_id) },
+    tabIndex: 0, title: 'Show request ' + row.request_id, onclick: () => showRequest(row.request_id), onkeydown: openOnKey(() => showRequest(row.request_id)) },
   el('td', {}, row.endTime.replace('T', ' ').slice(0, 19)), el('td', {}, el('code', {}, row.request_id.slice(0, 18))),
-  el('td', {}, row.app || row.key_alias || row.key_id), el('td', {}, row.model), el('td', {}, row.deployment && entryName(row)),
+  longCell(row.app || row.key_alias || row.key_id), longCell(row.model), longCell(row.deployment && entryName(row)),
   el('td', { class: (row.route || '').startsWith('fallback') ? 'warn' : '' }, row.route || (row.attempt > 0 ? 'attempt ' + row.attempt : '')),
   el('td', {}, row.cache_status), el('td', { class: row.status >= 400 ? 'bad' : '' }, row.status),
   el('td', {}, row.prompt_tokens + ' / ' + row.completion_tokens), el('td', {}, usd(row.spend)), el('td', {}, row.latency_ms))) : [empty(11, 'No calls.')]);
@@ -268,9 +286,23 @@ async function loadRequests() {
   $('#next-page').disabled = r.page >= state.pages;
 }
 
+// Enter or Space on a focused row: what a click does (Space would scroll the page otherwise)
+function openOnKey(open) {
+  return (ev) => {
+    if (ev.target !== ev.currentTarget || (ev.key !== 'Enter' && ev.key !== ' ')) return;
+    ev.preventDefault();
+    open();
+  };
+}
+
+// A cell of a long name (a 119-character model, a long alias): one line, cut with an ellipsis, in full in its title,
+// so that a row is not hundreds of px tall where the table scrolls sideways on a phone
+function longCell(text) { return el('td', { class: 'long', title: text || '' }, el('span', {}, text)); }
+
 async function showRequest(id) {
   const d = await api('/ui/api/requests/' + encodeURIComponent(id));
-  $('#request-detail').hidden = false;
+  const panel = $('#request-detail');
+  panel.hidden = false;
   $('#detail-id').textContent = id;
   fill('table-attempts', d.rows.map((a) => el('tr', { 'data-attempt': a.attempt },
     el('td', {}, a.attempt === 0 ? 'served' : '#' + a.attempt + ' failed'), el('td', {}, a.deployment && entryName(a)), el('td', {}, a.status),
@@ -281,8 +313,13 @@ async function showRequest(id) {
   if (!log) {
     trace.replaceChildren(el('p', { class: 'muted', 'data-trace': 'unavailable' }, 'No request-log row for this request: the log is '
       + 'off for its key, past its retention, or not written yet (it is written in batches). The attempts above come from the ledger.'));
-    return;
-  }
+  } else showTrace(trace, log);
+  // the panel is below the 25 rows: bring it into view, and the keyboard's focus to it (Tab goes on from there)
+  panel.scrollIntoView({ block: 'start' });
+  panel.focus({ preventScroll: true });
+}
+
+function showTrace(trace, log) {
   const facts = [['call', log.call_type], ['trace id', log.trace_id], ['session', log.session_id], ['route', log.route], ['tier', log.tier],
     ['cache', log.cache_status], ['status', log.status], ['latency', log.latency_ms == null ? '' : log.latency_ms + ' ms'],
     ['time to first token', log.ttft_ms == null ? '' : log.ttft_ms + ' ms'], ['log policy', log.log_policy]];
@@ -297,17 +334,29 @@ async function showRequest(id) {
 
 // ---------------------------------------------------------------- keys
 async function loadKeys() {
-  const r = await api('/ui/api/keys');
+  const r = await api('/ui/api/keys?page=' + state.keysPage);
+  // past the last page (keys were deleted meanwhile): its last page
+  if (!r.keys.length && r.total_count > 0 && state.keysPage > 1) { state.keysPage = r.total_pages; return loadKeys(); }
+  // how many keys there are, and which of them this page lists (1,000 a page, newest first)
+  const first = (r.current_page - 1) * KEYS_PAGE + 1;
+  $('#keys-count').textContent = r.total_count <= r.keys.length ? r.total_count + (r.total_count === 1 ? ' key' : ' keys')
+    : 'keys ' + first + '–' + (first + r.keys.length - 1) + ' of ' + r.total_count + ', newest first';
+  $('#keys-count').setAttribute('data-total', r.total_count);
+  $('#keys-pager').hidden = r.total_pages <= 1;
+  $('#keys-prev').disabled = r.current_page <= 1;
+  $('#keys-next').disabled = r.current_page >= r.total_pages;
   fill('table-keys', r.keys.length ? r.keys.map((k) => el('tr', { 'data-key-alias': k.key_alias || '', 'data-blocked': k.blocked },
-    el('td', {}, k.key_alias || ''), el('td', {}, el('code', {}, k.key_name)),
+    longCell(k.key_alias || ''), el('td', {}, el('code', {}, k.key_name)),
     el('td', {}, [k.user_id, k.team_id && 'team ' + k.team_id].filter(Boolean).join(' · ')),
-    el('td', {}, modelsText(k)),
+    longCell(modelsText(k)),
     el('td', {}, k.max_budget == null ? 'none' : usd(k.max_budget) + (k.budget_duration ? ' / ' + k.budget_duration : '')),
     el('td', {}, usd(k.spend)), el('td', { class: keyStatus(k) === 'active' ? '' : 'bad', 'data-status': keyStatus(k),
       title: k.expires ? 'expires ' + k.expires : '' }, keyStatus(k)),
     el('td', { class: 'actions' },
       el('button', { type: 'button', class: 'block', onclick: () => keyOp(k.blocked ? 'unblock' : 'block', { key: k.key_id }) }, k.blocked ? 'Unblock' : 'Block'),
-      el('button', { type: 'button', class: 'regenerate', onclick: () => keyOp('regenerate', { key: k.key_id }) }, 'Regenerate'),
+      // as irreversible as Delete for the app that holds the key: its secret stops at once and cannot be brought back
+      el('button', { type: 'button', class: 'regenerate', onclick: () => confirm('Regenerate key ' + (k.key_alias || k.key_name)
+        + '? Its current secret stops working at once; the app using it needs the new one.') && keyOp('regenerate', { key: k.key_id }) }, 'Regenerate'),
       el('button', { type: 'button', class: 'delete', onclick: () => confirm('Delete key ' + (k.key_alias || k.key_name) + '?') && keyOp('delete', { keys: [k.key_id] }) }, 'Delete'))))
     : [empty(8, 'No virtual keys yet.')]);
 }
@@ -383,6 +432,8 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('#prev-page').addEventListener('click', () => { if (state.page > 1) { state.page--; loadRequests(); } });
   $('#next-page').addEventListener('click', () => { if (!state.pages || state.page < state.pages) { state.page++; loadRequests(); } });
+  $('#keys-prev').addEventListener('click', () => { if (state.keysPage > 1) { state.keysPage--; loadKeys(); } });
+  $('#keys-next').addEventListener('click', () => { state.keysPage++; loadKeys(); });
   window.addEventListener('hashchange', () => show(location.hash.slice(1) || 'overview'));
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
   show(location.hash.slice(1) || 'overview');

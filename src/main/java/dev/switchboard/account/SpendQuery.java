@@ -17,19 +17,22 @@ package dev.switchboard.account;
  * @param app      the caller as the dashboard names it ({@link #appOf}): the key's alias at the time of the call, else
  *                 its key id ({@code master}, {@code anonymous}, {@code key_…})
  * @param endUser  the request's end user ({@code user}; LiteLLM's {@code customer_id})
+ * @param keyIds   only the calls of these key ids (the dashboard's app filter: a live key, or the deleted keys that had an
+ *                 alias); null does not filter, an empty set matches nothing
  */
 public record SpendQuery(String keyId, String keyAlias, String tag, String model, Long fromMillis, Long toMillis,
                          java.util.Set<String> requestIds, java.util.List<String> moreTags, Long minCostNanos, Long maxCostNanos,
-                         String app, String endUser) {
+                         String app, String endUser, java.util.Set<String> keyIds) {
     public static final SpendQuery ALL = new SpendQuery(null, null, null, null, null, null);
 
     public SpendQuery {
         requestIds = requestIds == null ? null : java.util.Set.copyOf(requestIds);
+        keyIds = keyIds == null ? null : java.util.Set.copyOf(keyIds);
         moreTags = moreTags == null ? java.util.List.of() : java.util.List.copyOf(moreTags);
     }
 
     public SpendQuery(String keyId, String keyAlias, String tag, String model, Long fromMillis, Long toMillis) {
-        this(keyId, keyAlias, tag, model, fromMillis, toMillis, null, null, null, null, null, null);
+        this(keyId, keyAlias, tag, model, fromMillis, toMillis, null, null, null, null, null, null, null);
     }
 
     /**
@@ -42,21 +45,26 @@ public record SpendQuery(String keyId, String keyAlias, String tag, String model
 
     /** The same filters, narrowed to these requests. */
     public SpendQuery withRequestIds(java.util.Set<String> ids) {
-        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, ids, moreTags, minCostNanos, maxCostNanos, app, endUser);
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, ids, moreTags, minCostNanos, maxCostNanos, app, endUser, keyIds);
     }
 
     /** The same filters, narrowed to calls carrying these tags too and costing between these bounds (null: no bound). */
     public SpendQuery withTagsAndCost(java.util.List<String> tags, Long minNanos, Long maxNanos) {
-        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, tags, minNanos, maxNanos, app, endUser);
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, tags, minNanos, maxNanos, app, endUser, keyIds);
     }
 
     /** The same filters, narrowed to the calls of the app the dashboard names so ({@link #appOf}); null does not filter. */
     public SpendQuery withApp(String name) {
-        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, moreTags, minCostNanos, maxCostNanos, name, endUser);
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, moreTags, minCostNanos, maxCostNanos, name, endUser, keyIds);
     }
 
     /** The same filters, narrowed to the calls of this end user ({@code user}); null does not filter. */
     public SpendQuery withEndUser(String user) {
-        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, moreTags, minCostNanos, maxCostNanos, app, user);
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, moreTags, minCostNanos, maxCostNanos, app, user, keyIds);
+    }
+
+    /** The same filters, narrowed to the calls of these key ids (an empty set matches nothing); null does not filter. */
+    public SpendQuery withKeyIds(java.util.Set<String> ids) {
+        return new SpendQuery(keyId, keyAlias, tag, model, fromMillis, toMillis, requestIds, moreTags, minCostNanos, maxCostNanos, app, endUser, ids);
     }
 }

@@ -85,6 +85,25 @@ public final class SpendReports {
         });
     }
 
+    /**
+     * The key ids whose calls were made under this alias (the dashboard finds a deleted key's calls by the alias they had,
+     * without the live key that took that alias since).
+     */
+    public java.util.Set<String> keyIdsCalledAs(String alias) {
+        ledger.flush();
+        return db.transaction(c -> {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT DISTINCT key_id FROM spend_logs WHERE in_ledger = TRUE AND key_alias = ? AND key_id IS NOT NULL")) {
+                ps.setString(1, alias);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
     /** Every ledger row of one request (the served call and the attempts that failed before it), in attempt order. */
     public List<SpendRecord> request(String requestId) {
         ledger.flush();
@@ -197,6 +216,13 @@ public final class SpendReports {
             parts.add("(" + s + ".key_alias = ? OR (COALESCE(" + s + ".key_alias, '') = '' AND " + s + ".key_id = ?))");
             params.add(q.app());
             params.add(q.app());
+        }
+        if (q.keyIds() != null) {
+            if (q.keyIds().isEmpty()) parts.add("1 = 0");
+            else {
+                parts.add(s + ".key_id IN (" + String.join(",", java.util.Collections.nCopies(q.keyIds().size(), "?")) + ")");
+                params.addAll(new java.util.TreeSet<>(q.keyIds()));
+            }
         }
         if (q.model() != null) {
             parts.add("(" + s + ".requested_model = ? OR " + s + ".deployment = ?)");

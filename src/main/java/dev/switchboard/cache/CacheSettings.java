@@ -52,7 +52,7 @@ public record CacheSettings(boolean enabled, String type, long ttlSeconds, Strin
         String ns = p.get("namespace") == null ? null : p.get("namespace").toString();
         boolean chat = true;
         if (p.get("supported_call_types") instanceof List<?> types) {
-            chat = types.stream().map(String::valueOf).anyMatch(t -> t.equals("completion") || t.equals("acompletion"));
+            chat = types.stream().map(String::valueOf).anyMatch(dev.switchboard.model.CachedCallTypes.ANSWERED::contains);
         }
         long maxBytes = p.get("max_size_mb") instanceof Number n ? (long) (n.doubleValue() * (1 << 20)) : 256L << 20;
         Object seconds = p.get("timeout") != null ? p.get("timeout") : p.get("socket_timeout");

@@ -163,6 +163,14 @@ final class CacheParamsReader {
                     w.error(v, kp, "must be a list of call types, e.g. [acompletion, completion].");
                     yield null;
                 }
+                List<String> uncached = l.stream().map(String::valueOf).filter(t -> !dev.switchboard.model.CachedCallTypes.ANSWERED.contains(t)).toList();
+                if (!uncached.isEmpty()) {
+                    // LiteLLM's cache docs list aembedding, atranscription, atext_completion…: a config moved over names
+                    // them expecting those calls cached, and every one of them would go to the provider unsaid
+                    w.warn(v, kp, "not cached here: " + String.join(", ", uncached) + ". Switchboard's response cache "
+                            + "answers chat calls (completion, acompletion, anthropic_messages, responses, aresponses: streamed "
+                            + "or not); other calls always go to the provider.");
+                }
                 yield w.plain(v, kp);
             }
             case "similarity_threshold", "verify_threshold" -> {

@@ -80,7 +80,8 @@ public final class DialectCall {
      * request refused before the gateway took it as a call — its key did not authenticate, its body was too large or too
      * slow, or {@code then} threw before the pipeline began observing it (a body that is not JSON, not a request of the
      * route) — is counted in {@code switchboard_requests_total} and logged ({@link Gateway#refusedBeforeCall}), as every
-     * call the pipeline refuses is. Nothing of the body is read for it, and nothing is written to the store.
+     * call the pipeline refuses is. Nothing is written to the store for it; of the body, only a refused one that was
+     * read whole is scanned again, for the model its metric is labelled with.
      */
     public void beginCall(HttpServerRequest req, BiConsumer<CallContext, Buffer> then) {
         begin(req, true, then);
@@ -121,7 +122,7 @@ public final class DialectCall {
                 ctx = new CallContext(requestId, caller, started, EdgeContext.hints(req, edge.gateway().routesByUserAgent()), cancellation);
                 then.accept(ctx, ar.result());
             } catch (Throwable t) {
-                if (counted) failBeforeCall(req, ctx, caller, requestId, null, t);
+                if (counted) failBeforeCall(req, ctx, caller, requestId, ar.result(), t);
                 fail(resp, t);
             }
         });
@@ -138,6 +139,17 @@ public final class DialectCall {
     public void failBeforeCall(HttpServerRequest req, CallContext ctx, String model, Throwable t) {
         failBeforeCall(req, ctx, ctx.caller(), ctx.requestId(), model, t);
         fail(req.response(), t);
+    }
+
+    /**
+     * As the one below, for a body the route refused before the pipeline began (a parameter out of range, an unknown
+     * role, no messages): the metric's model label is the model the body names, when it names one (read again here, on
+     * the failure path only; a name the config does not know is counted as {@code other}), else {@code none}.
+     */
+    private void failBeforeCall(HttpServerRequest req, CallContext ctx, Caller caller, String requestId, Buffer body, Throwable t) {
+        if (Cancellation.isClientClosed(t)) return; // nobody was answered
+        if (ctx != null && edge.gateway().observes(ctx)) return; // the pipeline took it: counted and logged there
+        refused(req, requestId, caller, JsonBody.topLevelString(BodyReader.bytes(body), "model"), t);
     }
 
     private void failBeforeCall(HttpServerRequest req, CallContext ctx, Caller caller, String requestId, String model, Throwable t) {

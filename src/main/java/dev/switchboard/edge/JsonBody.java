@@ -65,6 +65,29 @@ public final class JsonBody {
     }
 
     /**
+     * The string value of the top-level member {@code field} of a body that is one JSON object; null when the body is not
+     * JSON, no object, or has no such string. For a refused request's metric label (its model), on the failure path only:
+     * a body that is not JSON names nothing, whatever its first bytes say.
+     */
+    public static String topLevelString(byte[] body, String field) {
+        // a token scan, not a tree: it runs on the event loop, for a body of up to max_request_size_mb; every token is
+        // read (so a body that is not one JSON value names nothing) but no member is built
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(body)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return null;
+            String found = null;
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                boolean wanted = field.equals(p.currentName());
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                if (wanted) found = value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+                else p.skipChildren();
+            }
+            return p.currentToken() == com.fasterxml.jackson.core.JsonToken.END_OBJECT && p.nextToken() == null ? found : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
      * Where the first number too large for a double ({@code 1e400}) sits, as keys and indexes from the root; null
      * when there is none. Jackson reads such a number as Infinity and writes it back as {@code "Infinity"}, so a
      * field we forward without reading it (an unknown field, a tool schema) would reach the provider changed.

@@ -131,15 +131,19 @@ final class BudgetFields {
         return java.util.List.copyOf(new java.util.LinkedHashSet<>(list));
     }
 
-    /** A rate limit ({@code rpm_limit}, {@code tpm_limit}) left out: the row's; else a whole number from 1, or null for none. */
+    /**
+     * A rate limit ({@code rpm_limit}, {@code tpm_limit}) left out: the row's; else a whole number of 0 or more
+     * ({@link LaxNumbers#whole}: 60, 60.0, "60"), or null for none. 0 refuses every request, as a key's 0 does and as
+     * LiteLLM's limiter does for keys, users and teams alike.
+     */
     static Long limit(ObjectNode b, String field, Long was) {
         if (!b.has(field)) return was;
         JsonNode raw = b.get(field);
         if (raw.isNull()) return null;
-        JsonNode v = LaxNumbers.of(raw);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1) {
-            throw GatewayException.badRequest("'" + field + "' must be a whole number from 1 (or null for none), found " + raw + ".", field);
+        Long v = LaxNumbers.whole(raw);
+        if (v == null || v < 0) {
+            throw GatewayException.badRequest("'" + field + "' must be a whole number of 0 or more (or null for none), found " + raw + ".", field);
         }
-        return v.longValue();
+        return v;
     }
 }

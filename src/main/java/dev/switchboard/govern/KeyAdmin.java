@@ -1,5 +1,6 @@
 package dev.switchboard.govern;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.Caller;
 import dev.switchboard.model.ErrorKind;
@@ -72,7 +73,7 @@ public final class KeyAdmin {
             KeyFields.onlyKnown(body, UPDATE_FIELDS); // the settable fields and key (generate: a secret of the caller's own)
             long now = clock.getAsLong();
             body = generateRules.forGenerate(body, now);
-            String chosen = chosenSecret(body);
+            String chosen = chosenSecret(body.get("key"), "key", null);
             String secret = chosen != null ? chosen : KeySecrets.newKey();
             // created_at strictly after the previous key's: keys a script makes in one millisecond still list newest
             // first in the order made (their ids, random, broke the tie before)
@@ -97,12 +98,15 @@ public final class KeyAdmin {
         });
     }
 
-    /** {@code POST /key/update}: {@code key} names it; fields left out keep their values. */
+    /**
+     * {@code POST /key/update}: {@code key} names it (and {@code key_alias}, if sent, is its new alias), or, as recent
+     * LiteLLM, {@code key_alias} alone does; fields left out keep their values.
+     */
     public Future<ObjectNode> update(ObjectNode request) {
         return change(() -> {
             ObjectNode body = UnbuiltKeyFields.dropped(request, false);
             KeyFields.onlyKnown(body, UPDATE_FIELDS);
-            KeyState s = resolve(KeyFields.required(body, "key"));
+            KeyState s = updated(body);
             long now = clock.getAsLong();
             generateRules.checkUpdate(body, now);
             VirtualKey key = KeyFields.apply(s.key(), body, now);
@@ -112,6 +116,22 @@ public final class KeyAdmin {
             log.info("key {} updated: {}", key.keyId(), fieldsOf(body));
             return spends.json(s, now);
         });
+    }
+
+    /**
+     * The key an update names: by {@code key} (a secret, hash, key_id or alias, as everywhere), else by {@code key_alias}
+     * alone, matched exactly, as recent LiteLLM's {@code UpdateKeyRequest} allows ("either key or key_alias must be
+     * provided"; the alias must match exactly one key, which it does here: aliases are unique among live keys).
+     */
+    private KeyState updated(ObjectNode body) {
+        if (body.hasNonNull("key") || !body.hasNonNull("key_alias")) {
+            if (!body.hasNonNull("key")) throw GatewayException.badRequest("either key or key_alias must be provided", "key");
+            return resolve(KeyFields.required(body, "key"));
+        }
+        String alias = KeyFields.required(body, "key_alias");
+        KeyState s = registry.byAlias(alias);
+        if (s == null) throw notFound("Key not found. No key with key_alias='" + alias + "'.");
+        return s;
     }
 
     /** {@code POST /key/block} and {@code /key/unblock}. */
@@ -134,11 +154,19 @@ public final class KeyAdmin {
      */
     public Future<ObjectNode> regenerate(ObjectNode request) {
         return change(() -> {
-            ObjectNode body = UnbuiltKeyFields.dropped(request, false);
+            // LiteLLM's new_key: the rotated key's secret, chosen by the caller (checked as /key/generate's key)
+            JsonNode newKey = request.get("new_key");
+            ObjectNode body = request;
+            if (newKey != null) {
+                body = request.deepCopy();
+                body.remove("new_key");
+            }
+            body = UnbuiltKeyFields.dropped(body, false);
             KeyFields.onlyKnown(body, UPDATE_FIELDS);
             KeyState s = resolve(KeyFields.required(body, "key"));
             long now = clock.getAsLong();
-            String secret = KeySecrets.newKey();
+            String chosen = chosenSecret(newKey, "new_key", s);
+            String secret = chosen != null ? chosen : KeySecrets.newKey();
             VirtualKey changed = KeyFields.apply(s.key(), body, now);
             requireFreeAlias(changed.alias(), changed.keyId());
             VirtualKey key = changed.withSecret(KeySecrets.hash(secret), KeySecrets.mask(secret), now);
@@ -376,35 +404,43 @@ public final class KeyAdmin {
 
     /**
      * The key id a spend filter names: a {@code key_…} id (also of a deleted key), {@code master}, {@code anonymous},
-     * or a key, token hash or alias of a key that exists.
+     * or a key, token hash or alias of a key that exists. A token hash no live key has (LiteLLM's identifier of a deleted
+     * key, or of a rotated key's old secret) is returned as it is: no ledger row has it as its key id (the ledger files
+     * calls by key id, and a deleted key's hash is gone with its row), so the filter answers empty, as LiteLLM's filter on
+     * its own api_key column answers for a hash it never saw, not a 404 that reads as "no such key" for a key that was.
      */
     public String keyId(String ref) {
         if (ref.startsWith("key_") || ref.equals("master") || ref.equals("anonymous")) return ref;
         // JWT callers (govern.JwtIdentity): spend is filed under user:<id>, team:<id> or jwt:<sub>
         if (ref.startsWith("user:") || ref.startsWith("team:") || ref.startsWith("jwt:") || ref.equals("jwt")) return ref;
+        if (KeySecrets.looksLikeHash(ref) && registry.byToken(ref) == null) return ref;
         return resolve(ref).key().keyId();
     }
 
     /**
-     * LiteLLM's {@code key} on {@code /key/generate}: the caller's own secret, so keys handed out by a LiteLLM proxy keep
-     * working after the move. It must start with {@code sk-} (LiteLLM's rule) and be long enough not to be guessed; the
-     * master key and a secret another key has are refused. Null when the body has none (a new one is made).
+     * A secret the caller chose: LiteLLM's {@code key} on {@code /key/generate}, so keys handed out by a LiteLLM proxy
+     * keep working after the move, and its {@code new_key} on {@code /key/regenerate}. It must start with {@code sk-}
+     * (LiteLLM's rule) and be long enough not to be guessed; the master key and a secret a key has (the rotated key's
+     * own included: a rotation must change it) are refused. Null when none is sent (the gateway makes one).
+     *
+     * @param rotated the key being regenerated, or null on generate
      */
-    private String chosenSecret(ObjectNode body) {
-        com.fasterxml.jackson.databind.JsonNode k = body.get("key");
+    private String chosenSecret(JsonNode k, String field, KeyState rotated) {
         if (k == null || k.isNull()) return null;
-        if (!k.isTextual()) throw GatewayException.badRequest("'key' must be a string: the key's own secret, starting with 'sk-'.", "key");
+        if (!k.isTextual()) throw GatewayException.badRequest("'" + field + "' must be a string: the key's own secret, starting with 'sk-'.", field);
         String secret = k.textValue();
         if (!secret.startsWith("sk-") || secret.length() < 20 || secret.length() > 200
                 || !secret.chars().allMatch(c -> c > 32 && c < 127)) {
-            throw GatewayException.badRequest("'key' must start with 'sk-' and have 20 to 200 visible ASCII characters, no spaces.", "key");
+            throw GatewayException.badRequest("'" + field + "' must start with 'sk-' and have 20 to 200 visible ASCII characters, no spaces.", field);
         }
         if (isMasterKey != null && isMasterKey.test(secret)) {
-            throw GatewayException.badRequest("'key' is the master key; choose another secret.", "key");
+            throw GatewayException.badRequest("'" + field + "' is the master key; choose another secret.", field);
         }
-        if (registry.byToken(KeySecrets.hash(secret)) != null) {
-            throw GatewayException.badRequest("Another key already has this secret; choose another.", "key");
+        KeyState holder = registry.byToken(KeySecrets.hash(secret));
+        if (holder != null && holder == rotated) {
+            throw GatewayException.badRequest("'" + field + "' is the key's current secret; a rotation needs a new one.", field);
         }
+        if (holder != null) throw GatewayException.badRequest("Another key already has this secret; choose another.", field);
         return secret;
     }
 

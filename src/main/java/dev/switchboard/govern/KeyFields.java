@@ -178,15 +178,18 @@ final class KeyFields {
         return d;
     }
 
-    /** A whole number of 0 or more: a number, or a string of digits ({@link LaxNumbers}); null for no limit. */
+    /**
+     * A whole number of 0 or more ({@link LaxNumbers#whole}: 60, 60.0, "60"); null for no limit. 0 is a limit that
+     * refuses every request, as in LiteLLM.
+     */
     private static Long count(ObjectNode b, String f) {
         JsonNode raw = b.get(f);
         if (raw.isNull()) return null;
-        JsonNode v = LaxNumbers.of(raw);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+        Long v = LaxNumbers.whole(raw);
+        if (v == null || v < 0) {
             throw GatewayException.badRequest("'" + f + "' must be a whole number of 0 or more (or null for no limit), found " + raw + ".", f);
         }
-        return v.longValue();
+        return v;
     }
 
     /**

@@ -21,6 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalRateLimiter implements RateLimiter {
     private static final double NANOS_PER_MINUTE = 60e9;
+    /**
+     * The wait a limit of 0 answers: such a bucket never refills (its rate is 0 a minute), so there is no time at which a
+     * retry would pass; LiteLLM refuses every request of a 0 limit and answers its window, 60 s, as its retry-after. A
+     * client that honours the header then asks again once a minute, which sees a limit raised by an admin.
+     */
+    static final long WINDOW_SECONDS = 60;
     private final Map<String, State> states = new ConcurrentHashMap<>();
 
     @Override
@@ -71,14 +77,17 @@ public final class LocalRateLimiter implements RateLimiter {
             this.who = who;
             refill(l, now);
             if (l.maxParallel() != null && inFlight >= l.maxParallel()) {
+                if (l.maxParallel() == 0) throw refused("max_parallel_requests is 0: no request of " + who + " is served.", WINDOW_SECONDS, l);
                 throw refused("max_parallel_requests (" + l.maxParallel() + ") reached: " + inFlight + " requests of " + who
                         + " are in flight.", 1, l);
             }
             if (l.rpm() != null && requests < 1) {
+                if (l.rpm() == 0) throw refused("rpm_limit is 0: no request of " + who + " is served.", WINDOW_SECONDS, l);
                 long wait = (long) Math.ceil((1 - requests) * NANOS_PER_MINUTE / l.rpm() / 1e9);
                 throw refused("rpm_limit (" + l.rpm() + " requests a minute) reached.", wait, l);
             }
             if (l.tpm() != null && tokens <= 0) {
+                if (l.tpm() == 0) throw refused("tpm_limit is 0: no request of " + who + " is served.", WINDOW_SECONDS, l);
                 long wait = (long) Math.ceil((1 - tokens) * NANOS_PER_MINUTE / l.tpm() / 1e9);
                 throw refused("tpm_limit (" + l.tpm() + " tokens a minute) reached.", wait, l);
             }
@@ -177,18 +186,22 @@ public final class LocalRateLimiter implements RateLimiter {
             return Math.max(Math.min(bucket, -limit), bucket - used);
         }
 
-        /** The rpm and tpm the buckets were last filled to (0 before), so a changed limit moves the bucket with it. */
-        private long lastRpm;
-        private long lastTpm;
+        /**
+         * The rpm and tpm the buckets were last filled to ({@link #NO_LIMIT} before, or while there was none), so a changed
+         * limit moves the bucket with it. A limit of 0 is a limit: raised from 0 to 10, the key has its 10 at once.
+         */
+        private long lastRpm = NO_LIMIT;
+        private long lastTpm = NO_LIMIT;
+        private static final long NO_LIMIT = -1;
 
         private void refill(Limits l, long now) {
             // A limit raised (or lowered) since the last request moves the bucket by the difference: what was used this
             // minute stays used, and the rest of the new limit is there at once (2 → 10 after 2 requests: 8 more now,
             // as LiteLLM's counter gives them), not only at the new rate
-            if (l.rpm() != null && lastRpm > 0 && l.rpm() != lastRpm && !Double.isNaN(requests)) requests = moved(requests, lastRpm, l.rpm());
-            if (l.tpm() != null && lastTpm > 0 && l.tpm() != lastTpm && !Double.isNaN(tokens)) tokens = moved(tokens, lastTpm, l.tpm());
-            lastRpm = l.rpm() == null ? 0 : l.rpm(); // a limit taken away and set again later starts afresh
-            lastTpm = l.tpm() == null ? 0 : l.tpm();
+            if (l.rpm() != null && lastRpm != NO_LIMIT && l.rpm() != lastRpm && !Double.isNaN(requests)) requests = moved(requests, lastRpm, l.rpm());
+            if (l.tpm() != null && lastTpm != NO_LIMIT && l.tpm() != lastTpm && !Double.isNaN(tokens)) tokens = moved(tokens, lastTpm, l.tpm());
+            lastRpm = l.rpm() == null ? NO_LIMIT : l.rpm(); // a limit taken away and set again later starts afresh
+            lastTpm = l.tpm() == null ? NO_LIMIT : l.tpm();
             double minutes = Math.max(0, now - last) / NANOS_PER_MINUTE;
             last = Math.max(last, now); // the sync's clock read may be older than a request's
             if (l.rpm() != null) requests = Double.isNaN(requests) ? l.rpm() : Math.min(l.rpm(), requests + minutes * l.rpm());

@@ -62,9 +62,10 @@ final class UnbuiltKeyFields {
             Map.entry("agent_id", "agents are not built; a key has a user_id and a team_id"),
             Map.entry("temp_budget_increase", "raise max_budget with /key/update, and lower it again later"),
             Map.entry("temp_budget_expiry", "raise max_budget with /key/update, and lower it again later"),
-            Map.entry("new_key", "the gateway makes the new secret"),
+            Map.entry("new_key", "new_key is /key/regenerate's (the rotated key's own secret); /key/generate takes a secret "
+                    + "of your own as 'key'"),
             Map.entry("new_master_key", "the master key is general_settings.master_key"),
-            Map.entry("grace_period", "the old secret stops at once"));
+            Map.entry("grace_period", "no grace period is built: the old secret stops working when /key/regenerate answers"));
 
     /** Text values that ask for nothing: LiteLLM's {@code key_type} default, and {@code llm_api}, which every virtual key is here. */
     private static final Map<String, Set<String>> NOTHING_TEXT = Map.of("key_type", Set.of("default", "llm_api"));

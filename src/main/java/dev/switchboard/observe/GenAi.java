@@ -36,9 +36,18 @@ final class GenAi {
 
     // Langfuse
     static final AttributeKey<String> LF_TYPE = AttributeKey.stringKey("langfuse.observation.type");
+    /**
+     * {@link #LF_TYPE} of every span under the root that carries GenAI attributes (an attempt, the route stage): Langfuse
+     * types an observation by this attribute first, and only without it by {@code gen_ai.operation.name} ({@code chat} →
+     * generation, {@code embeddings} → embedding) or by any {@code gen_ai.request.model}, which would make each attempt a
+     * second generation of the call without usage or cost. The GenAI attributes stay for other OpenTelemetry consumers.
+     */
+    static final String LF_SPAN = "span";
     static final AttributeKey<String> LF_MODEL = AttributeKey.stringKey("langfuse.observation.model.name");
     static final AttributeKey<String> LF_USAGE = AttributeKey.stringKey("langfuse.observation.usage_details");
     static final AttributeKey<String> LF_COST = AttributeKey.stringKey("langfuse.observation.cost_details");
+    /** A stream's first token, as an ISO-8601 instant: Langfuse's time to first token for the generation. */
+    static final AttributeKey<String> LF_COMPLETION_START = AttributeKey.stringKey("langfuse.observation.completion_start_time");
     static final AttributeKey<String> LF_INPUT = AttributeKey.stringKey("langfuse.observation.input");
     static final AttributeKey<String> LF_OUTPUT = AttributeKey.stringKey("langfuse.observation.output");
     static final AttributeKey<String> LF_LEVEL = AttributeKey.stringKey("langfuse.observation.level");

@@ -50,9 +50,16 @@ public final class ObservedCall {
     private Span cache;
     private Span route;
     private Span stream;
+    /**
+     * A stream's attempt that answered: its span lasts as long as its stream, which may still break upstream after its
+     * first byte ({@link #servedAttemptBroke}); ended at {@link #finish} otherwise.
+     */
+    private Span servedAttempt;
     private String lastAttemptAlias;
-    /** The deployment of the last attempt that failed: a failed request's log row names where it failed. */
+    /** The deployment of the last attempt that failed: a failed request's log row and root span name where it failed. */
     private String lastFailedDeployment;
+    /** How the request came to the alias of the last attempt that failed ({@code primary}, {@code fallback:<reason>}). */
+    private String lastFailedRoute;
 
     private CallOutcome outcome;
     private dev.switchboard.store.JoinableRow ledgerRow;
@@ -150,11 +157,17 @@ public final class ObservedCall {
             end(cache, now);
             cache = null;
         }
-        if (stageSpans) route = child("switchboard.route", now, root).setAttribute(GenAi.REQUEST_MODEL, request.model());
+        if (stageSpans) {
+            route = childBuilder("switchboard.route", now, root).setAttribute(GenAi.REQUEST_MODEL, request.model())
+                    .setAttribute(GenAi.LF_TYPE, GenAi.LF_SPAN).startSpan(); // one generation a call: see GenAi.LF_SPAN
+        }
     }
 
-    /** An attempt failed (with or without tracing): the deployment a failed request's row names. */
-    void attemptFailedAt(String deployment) { lastFailedDeployment = deployment; }
+    /** An attempt failed (with or without tracing): the deployment a failed request's row names, and its route. */
+    void attemptFailedAt(String deployment, String route) {
+        lastFailedDeployment = deployment;
+        lastFailedRoute = route;
+    }
 
     /** One provider attempt ended; {@code error} null when it answered. */
     void attempt(int ordinal, String alias, String deployment, String routeTaken, Throwable error, long latencyNanos) {
@@ -176,7 +189,8 @@ public final class ObservedCall {
                 .setAttribute(GenAi.ALIAS, alias)
                 .setAttribute(GenAi.ATTEMPT, (long) ordinal)
                 .setAttribute(GenAi.ATTEMPT_REASON, reason)
-                .setAttribute(GenAi.LATENCY_MS, latencyNanos / 1e6);
+                .setAttribute(GenAi.LATENCY_MS, latencyNanos / 1e6)
+                .setAttribute(GenAi.LF_TYPE, GenAi.LF_SPAN); // the root is the call's one generation: see GenAi.LF_SPAN
         if (error != null) {
             int status = error instanceof GatewayException g ? g.attemptStatus() : 500; // the provider's own
             Span s = b.setAttribute(GenAi.HTTP_STATUS, (long) status)
@@ -185,8 +199,26 @@ public final class ObservedCall {
             s.setStatus(StatusCode.ERROR, observer.scrubber().scrub(String.valueOf(error.getMessage())));
             end(s, now);
         } else {
-            end(b.setAttribute(GenAi.HTTP_STATUS, 200L).startSpan(), now);
+            Span s = b.setAttribute(GenAi.HTTP_STATUS, 200L).startSpan();
+            if (STREAM.equals(callType) && servedAttempt == null) servedAttempt = s; // ends with its stream
+            else end(s, now);
         }
+    }
+
+    /** The call type of a streamed chat request. */
+    private static final String STREAM = "stream";
+
+    /**
+     * The stream of the attempt that answered broke upstream after its first byte: its span ends failed, with the status
+     * and error type the attempt-error metric has (the provider's 200 came before the break).
+     */
+    void servedAttemptBroke(int status, Throwable error) {
+        Span s = servedAttempt;
+        if (s == null) return;
+        servedAttempt = null;
+        s.setAttribute(GenAi.HTTP_STATUS, (long) status).setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error));
+        s.setStatus(StatusCode.ERROR, observer.scrubber().scrub(String.valueOf(error.getMessage())));
+        end(s, System.nanoTime());
     }
 
     /** The spend stage priced the served call (for a stream: when its usage passed, or when it ended). */
@@ -254,7 +286,7 @@ public final class ObservedCall {
                     || !d.toolCalls().isEmpty();
             if (content && firstTokenNanos == null) {
                 firstTokenNanos = System.nanoTime();
-                if (stream != null) stream.addEvent("first_token");
+                firstTokenEvent();
             }
             if (completion != null && completion.length() <= Math.min(policy.limit(), MAX_COMPLETION_CHARS)) {
                 if (d.content() != null) completion.append(d.content());
@@ -287,7 +319,17 @@ public final class ObservedCall {
         if (e.finishReason() != null) finishReason = e.finishReason();
         if (e.outputChars() > 0 && firstTokenNanos == null) {
             firstTokenNanos = System.nanoTime();
-            if (stream != null) stream.addEvent("first_token");
+            firstTokenEvent();
+        }
+    }
+
+    /**
+     * The stream span's {@code first_token} event, at the instant Langfuse's {@code completion_start_time} names (one
+     * clock for both: the span's own would read the time again, a little later).
+     */
+    private void firstTokenEvent() {
+        if (stream != null) {
+            stream.addEvent("first_token", observer.tracing().epochNanos(firstTokenNanos), java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 
@@ -345,6 +387,10 @@ public final class ObservedCall {
                 end(open, now);
             }
         }
+        if (servedAttempt != null) { // its stream ended (or was left by its client) without breaking upstream
+            end(servedAttempt, now);
+            servedAttempt = null;
+        }
         if (stream != null) {
             stream.setAttribute(GenAi.CHUNKS, chunks);
             if (firstTokenNanos != null) stream.setAttribute(GenAi.TTFT_MS, (firstTokenNanos - ctx.startedNanos()) / 1e6);
@@ -390,9 +436,19 @@ public final class ObservedCall {
                 String model = responseModel != null ? responseModel : d.model();
                 s.setAttribute(GenAi.RESPONSE_MODEL, model).setAttribute(GenAi.LF_MODEL, model);
             }
+        } else if (lastFailedDeployment != null) {
+            // every attempt failed: where the last one failed, as the request log's row says (the provider is Required
+            // by the GenAI conventions, and a collector's errors by provider or deployment must see failed requests)
+            SpanNames.Deployment d = observer.tracing().names().deployment(lastFailedDeployment);
+            s.setAttribute(GenAi.PROVIDER, d.provider()).setAttribute(GenAi.DEPLOYMENT, lastFailedDeployment);
+            if (lastFailedRoute != null) s.setAttribute(GenAi.ROUTE, lastFailedRoute);
         }
         if (responseId != null) s.setAttribute(GenAi.RESPONSE_ID, responseId);
         if (finishReason != null) s.setAttribute(GenAi.FINISH_REASONS, List.of(finishReason));
+        if (firstTokenNanos != null) { // a stream's first token: Langfuse's time to first token (milliseconds, as it keeps them)
+            s.setAttribute(GenAi.LF_COMPLETION_START, java.time.Instant.ofEpochSecond(0, observer.tracing().epochNanos(firstTokenNanos))
+                    .truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+        }
         if (o != null && !chat) {
             // an embeddings call has input tokens only (the GenAI conventions' embeddings span: no output, no cache)
             s.setAttribute(GenAi.INPUT_TOKENS, o.promptTokens()).setAttribute(GenAi.COST, o.costNanos() / 1e9);
@@ -405,8 +461,12 @@ public final class ObservedCall {
             if (o.cacheWriteTokens() > 0) s.setAttribute(GenAi.CACHE_CREATION_TOKENS, o.cacheWriteTokens());
             if (o.savedNanos() > 0) s.setAttribute(GenAi.SAVED, o.savedNanos() / 1e9);
             if (o.ttftMs() != null) s.setAttribute(GenAi.TTFT_MS, (double) o.ttftMs());
-            s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + (o.promptTokens() - o.cacheReadTokens()) + ",\"output\":"
-                    + o.completionTokens() + ",\"cache_read_input_tokens\":" + o.cacheReadTokens() + ",\"total\":"
+            // Langfuse's usage keys, Anthropic's names for the cache (its Claude prices have both): the prompt's cache
+            // reads and writes apart from the rest of its input; a write is named only when there was one (OpenAI has none)
+            long writes = o.cacheWriteTokens();
+            s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + (o.promptTokens() - o.cacheReadTokens() - writes) + ",\"output\":"
+                    + o.completionTokens() + ",\"cache_read_input_tokens\":" + o.cacheReadTokens()
+                    + (writes > 0 ? ",\"cache_creation_input_tokens\":" + writes : "") + ",\"total\":"
                     + (o.promptTokens() + o.completionTokens()) + "}");
             // the ledger's nano-dollars as plain dollars, without a BigDecimal (the same text: PlainDecimalTest)
             s.setAttribute(GenAi.LF_COST, "{\"total\":" + dev.switchboard.model.PlainDecimal.ofNanos(o.costNanos()) + "}");

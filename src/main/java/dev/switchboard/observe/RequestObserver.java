@@ -93,9 +93,10 @@ public final class RequestObserver {
      * From the router: an attempt failed (metrics by provider, deployment and entry; a span under the request).
      *
      * @param modelId the entry's {@code model_info.id}, "" without one
+     * @param route   {@code primary} or {@code fallback:<reason>}: how the request came to the attempt's alias
      */
-    public void attemptFailed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error,
-                              long latencyNanos) {
+    public void attemptFailed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                              Throwable error, long latencyNanos) {
         // a client that left is not a provider's failure (the dashboard's provider errors leave it out too)
         if (!dev.switchboard.model.Cancellation.isClientClosed(error)) {
             metrics.attemptFailed(deployment, modelId, error instanceof GatewayException g ? g.attemptStatus() : 500,
@@ -103,8 +104,21 @@ public final class RequestObserver {
         }
         ObservedCall c = ctx.attached(CALL);
         if (c == null) return;
-        c.attemptFailedAt(deployment); // the failure path only: the success path never touches the cold call here
-        if (tracing != null) c.attempt(ordinal, alias, deployment, null, error, latencyNanos);
+        c.attemptFailedAt(deployment, route); // the failure path only: the success path never touches the cold call here
+        if (tracing != null) c.attempt(ordinal, alias, deployment, route, error, latencyNanos);
+    }
+
+    /**
+     * From the router: the stream of the attempt that answered broke after its first byte. A failed attempt as any
+     * other for the metric, and its span (kept open while the stream runs) ends as failed.
+     */
+    public void attemptBroke(CallContext ctx, String deployment, String modelId, Throwable error) {
+        if (dev.switchboard.model.Cancellation.isClientClosed(error)) return; // never a provider's failure (the router sends none)
+        int status = error instanceof GatewayException g ? g.attemptStatus() : 500;
+        metrics.attemptFailed(deployment, modelId, status, metricErrorType(error));
+        if (tracing == null) return;
+        ObservedCall c = ctx.attached(CALL);
+        if (c != null) c.servedAttemptBroke(status, error);
     }
 
     /**

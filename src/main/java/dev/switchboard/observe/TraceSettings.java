@@ -92,6 +92,43 @@ public record TraceSettings(String endpoint, Map<String, String> headers, String
                 otel.get("max_export_bytes") instanceof Number b ? b.longValue() : DEFAULT_EXPORT_BYTES);
     }
 
+    /**
+     * What the start-up says about the OTLP protocol the environment asks for, or null: spans always go as OTLP/HTTP with
+     * a protobuf body. LiteLLM's gRPC settings ({@code OTEL_EXPORTER_OTLP_PROTOCOL=grpc}, its older
+     * {@code OTEL_EXPORTER=otlp_grpc}; the per-signal {@code OTEL_EXPORTER_OTLP_TRACES_PROTOCOL} first, as the OTel SDKs
+     * read it) would otherwise send every batch as HTTP/1.1 to a gRPC port and lose it, with one export failure logged;
+     * {@code http/json} gets protobuf, which OTLP/HTTP receivers take at the same path. {@code http/protobuf} is what is
+     * sent. Warned rather than refused, as the other logging settings not applied are: calls are served either way.
+     *
+     * @param endpoint where the spans go (named in the warning)
+     */
+    public static String protocolWarning(String endpoint, Function<String, String> env) {
+        String variable = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
+        String protocol = firstSet(env, variable);
+        if (protocol == null) protocol = firstSet(env, variable = "OTEL_EXPORTER_OTLP_PROTOCOL");
+        String exporter = firstSet(env, "OTEL_EXPORTER");
+        // LiteLLM's OpenTelemetry config takes both spellings of its gRPC exporter
+        if (protocol == null && ("otlp_grpc".equalsIgnoreCase(exporter) || "grpc".equalsIgnoreCase(exporter))) {
+            variable = "OTEL_EXPORTER";
+            protocol = exporter;
+        }
+        if (protocol == null) return null;
+        String setting = variable + "=" + protocol;
+        String p = protocol.toLowerCase(java.util.Locale.ROOT);
+        if (p.equals("grpc") || p.equals("otlp_grpc")) {
+            return setting + ": OTLP/gRPC is not supported; spans go as OTLP/HTTP (protobuf) to " + endpoint + ", which a "
+                    + "gRPC listener (the collector's port 4317) does not take: every export would fail. Fix: point "
+                    + "OTEL_EXPORTER_OTLP_ENDPOINT at the collector's OTLP/HTTP port (http://<collector>:4318) and remove "
+                    + variable + " (or set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf).";
+        }
+        if (p.equals("http/json")) {
+            return setting + ": spans go as OTLP/HTTP with a protobuf body (http/protobuf), not JSON. OTLP/HTTP receivers "
+                    + "(the OpenTelemetry Collector, Langfuse, …) take both at /v1/traces; only one that takes JSON alone "
+                    + "would refuse them. Fix: none needed, or set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf.";
+        }
+        return null; // http/protobuf: what is sent
+    }
+
     /** A base URL gets OTLP/HTTP's {@code /v1/traces} (as the OTel SDKs do with {@code OTEL_EXPORTER_OTLP_ENDPOINT}). */
     static String tracesUrl(String base) {
         String b = base.strip();

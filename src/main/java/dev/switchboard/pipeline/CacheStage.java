@@ -25,6 +25,11 @@ final class CacheStage implements Stage {
     static final String CACHE_CONTROL = "cache-control";
     static final String ENTRY_HEADER = "x-switchboard-cache-entry";
     static final String AGE_HEADER = "x-switchboard-cache-age";
+    /**
+     * LiteLLM's header on a cache hit, its value the key {@code /cache/delete} takes (here the entry id): clients and
+     * tools written for LiteLLM tell a hit by its presence (it is never on a miss), so a hit is one to them here too.
+     */
+    static final String LITELLM_CACHE_KEY_HEADER = "x-litellm-cache-key";
     static final String SIMILARITY_HEADER = "x-switchboard-cache-similarity";
     static final String VERIFIED_HEADER = "x-switchboard-cache-verified";
 
@@ -131,6 +136,7 @@ final class CacheStage implements Stage {
         Map<String, String> h = new LinkedHashMap<>();
         h.put(ENTRY_HEADER, hit.entryId());
         h.put(AGE_HEADER, Long.toString(hit.ageSeconds(System.currentTimeMillis())));
+        h.put(LITELLM_CACHE_KEY_HEADER, hit.entryId());
         return new Answer<>(body, hit.deployment(), "primary", "hit-exact", hit.tier(), h);
     }
 
@@ -139,6 +145,7 @@ final class CacheStage implements Stage {
         Map<String, String> h = new LinkedHashMap<>();
         h.put(ENTRY_HEADER, m.entryId());
         h.put(AGE_HEADER, Long.toString(m.answer().ageSeconds(System.currentTimeMillis())));
+        h.put(LITELLM_CACHE_KEY_HEADER, m.entryId());
         h.put(SIMILARITY_HEADER, String.format(java.util.Locale.ROOT, "%.4f", m.similarity()));
         if (m.verified()) h.put(VERIFIED_HEADER, "true");
         return new Answer<>(body, m.answer().deployment(), "primary", "hit-semantic", m.answer().tier(), h);

@@ -253,6 +253,8 @@ public final class Gateway {
                 forgetLogSecrets);
         String tracingOff = tracing == null ? Observability.otelWithoutEndpoint(config, env) : null;
         if (tracingOff != null) warnings.add(tracingOff);
+        String protocol = tracing == null ? Observability.otlpProtocol(config, env) : null;
+        if (protocol != null) warnings.add(protocol);
         dev.switchboard.pipeline.guard.Guardrails guardrails = dev.switchboard.pipeline.guard.Guardrails.build(config.guardrails(), ctx);
         return new Gateway(config, http, router, meters, stages(targets, metering, cache, new ObserveStage(observe.observer()),
                         guardrails.stage(), settings.tagFiltering(), config.general().requestChecks(), routedByUserAgent(config, router)),
@@ -398,7 +400,7 @@ public final class Gateway {
                 : ResponseCache.storeFor(vertx, s, dev.switchboard.provider.ProviderRegistry::relayedAnswer), semantic, on, router::entryOf, System::currentTimeMillis);
         if (!on.isEmpty()) {
             // which Redis, and from where (cache_params, LiteLLM's REDIS_* variables, or the default): a wrong one is silent
-            org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {}{} for {} (ttl {} s, namespace {}{})",
+            org.slf4j.LoggerFactory.getLogger("switchboard.cache").info("response cache: {}{} for the chat completions of {} (ttl {} s, namespace {}{})",
                     cache.store().describe(), s.redisAddress() == null ? "" : " (" + (s.redisAddress().tls() ? "TLS, " : "")
                             + s.redisAddress().source() + ")",
                     on, s.ttlSeconds(), s.namespace() == null ? "per key" : "'" + s.namespace() + "'",

@@ -23,8 +23,8 @@ final class LedgerAttempts implements AttemptListener {
     }
 
     @Override
-    public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error,
-                       long latencyNanos) {
+    public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                       Throwable error, long latencyNanos) {
         long now = System.currentTimeMillis();
         long latencyMs = latencyNanos / 1_000_000;
         Usage billed = error instanceof GatewayException g ? g.billedUsage() : null;

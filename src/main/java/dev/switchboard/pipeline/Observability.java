@@ -97,6 +97,16 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
                 + "OTEL_EXPORTER_OTLP_ENDPOINT=http://<collector>:4318 before starting the gateway.";
     }
 
+    /**
+     * The warning for an OTLP protocol the environment asks for and the exporter does not speak (LiteLLM's gRPC settings;
+     * {@link TraceSettings#protocolWarning}), when the config's tracing is on; null otherwise.
+     */
+    static String otlpProtocol(GatewayConfig config, Function<String, String> env) {
+        TraceSettings ts = TraceSettings.from(config.general().otel(),
+                dev.switchboard.config.LiteLlmCallbacks.otel(config.litellmSettings()), env);
+        return ts.enabled() ? TraceSettings.protocolWarning(ts.endpoint(), env) : null;
+    }
+
     void close() {
         if (log != null) log.close();
         if (tracing != null) tracing.close();

@@ -14,9 +14,14 @@ final class ObservedAttempts implements AttemptListener {
     ObservedAttempts(RequestObserver observer) { this.observer = observer; }
 
     @Override
-    public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error,
-                       long latencyNanos) {
-        observer.attemptFailed(ctx, ordinal, alias, deployment, modelId, error, latencyNanos);
+    public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                       Throwable error, long latencyNanos) {
+        observer.attemptFailed(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos);
+    }
+
+    @Override
+    public void brokeMidStream(CallContext ctx, String deployment, String modelId, Throwable error, long latencyNanos) {
+        observer.attemptBroke(ctx, deployment, modelId, error);
     }
 
     @Override

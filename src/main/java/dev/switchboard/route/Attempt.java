@@ -18,10 +18,25 @@ final class Attempt implements ServingAttempt {
     /** Whether it holds one of the deployment's max_parallel_requests slots, given back at its end. */
     private final boolean holdsSlot;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Told when its stream breaks after the first byte: the run that made it (an object there already, so none is made). */
+    private final Breaks breaks;
 
-    /** @param reservedTokens tokens taken from the usage window at admission (0 when it is not tracked) */
-    Attempt(DeploymentState state, boolean probe, long reservedTokens, boolean holdsSlot, long now) {
+    /**
+     * Who accounts for a stream that broke after its first byte as for any other failed attempt: the cooldown it started
+     * (the WARN line and the cooldowns counter) and the attempt listener (the attempt-error metric, the attempt span).
+     */
+    interface Breaks {
+        /** @param cooldownStarted whether this break started a cooldown of the deployment */
+        void brokeMidStream(Attempt attempt, GatewayException error, boolean cooldownStarted, long now);
+    }
+
+    /**
+     * @param reservedTokens tokens taken from the usage window at admission (0 when it is not tracked)
+     * @param breaks         told when the attempt's stream breaks after its first byte
+     */
+    Attempt(DeploymentState state, boolean probe, long reservedTokens, boolean holdsSlot, Breaks breaks, long now) {
         this.state = state;
+        this.breaks = breaks;
         this.probe = probe;
         this.reservedTokens = reservedTokens;
         this.holdsSlot = holdsSlot;
@@ -65,17 +80,31 @@ final class Attempt implements ServingAttempt {
         return state.breaker.failed(verdict.cooldown(), AllowedFailsPolicy.kindOf(error), probe, retryAfter, now);
     }
 
-    /** A stream broke after it started: it counts toward the deployment's cooldown, though nothing can fall back. */
-    void brokeMidStream(long now) {
-        end(null, now);
-        state.breaker.failed(FailurePolicy.Cooldown.COUNT, false, 0, now);
+    /**
+     * A stream broke after it started (upstream: never the call's own cancellation): it counts toward the deployment's
+     * cooldown, though nothing can fall back, and is accounted for as any failed attempt is ({@link Breaks}).
+     */
+    void brokeMidStream(GatewayException error, long now) {
+        // the one that ends it counts it: a cancel that ended it first (the client left) leaves nothing to count
+        if (!end(null, now)) return;
+        // as a failure before the answer counts (FailurePolicy): a 429 error event cools down at once with its
+        // retry-after, a request's own fault (a 400 event) counts nothing, a break or a server error counts one
+        FailurePolicy.Cooldown cooldown = FailurePolicy.classify(error).cooldown();
+        long retryAfter = error.retryAfterSeconds() != null ? error.retryAfterSeconds() * 1_000_000_000L : 0;
+        boolean cooldownStarted = state.breaker.failed(cooldown, AllowedFailsPolicy.kindOf(error), false, retryAfter, now);
+        breaks.brokeMidStream(this, error, cooldownStarted, now);
     }
 
-    /** The answer is complete (or the client left); {@code usage}, when known, corrects the token estimate. */
-    void end(Usage usage, long now) {
-        if (!ended.compareAndSet(false, true)) return;
+    /**
+     * The answer is complete (or the client left); {@code usage}, when known, corrects the token estimate.
+     *
+     * @return whether this call ended it (false when it had ended already)
+     */
+    boolean end(Usage usage, long now) {
+        if (!ended.compareAndSet(false, true)) return false;
         state.inFlight.decrementAndGet();
         if (holdsSlot) state.slots.release(); // a stream's slot is held until it ends, not just to its first byte
         if (reservedTokens > 0 && usage != null) state.usage.correct(now, reservedTokens, usage.totalTokens());
+        return true;
     }
 }

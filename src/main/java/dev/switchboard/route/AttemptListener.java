@@ -7,7 +7,7 @@ import dev.switchboard.model.CallContext;
  * failed entirely), so the ledger can show which provider hiccuped. Called on the event loop: must not block.
  */
 public interface AttemptListener {
-    AttemptListener NONE = (ctx, ordinal, alias, deployment, modelId, error, latencyNanos) -> {};
+    AttemptListener NONE = (ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos) -> {};
 
     /**
      * @param ordinal      1 for the request's first attempt, 2 for the next, …
@@ -15,9 +15,11 @@ public interface AttemptListener {
      * @param deployment   the deployment that failed, {@code provider/model}
      * @param modelId      the entry that failed: its {@code model_info.id}, "" without one (two entries of one
      *                     {@code provider/model} apart)
+     * @param route        {@code primary} or {@code fallback:<reason>}: how the request came to this alias
      * @param latencyNanos from its start to its failure
      */
-    void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error, long latencyNanos);
+    void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route, Throwable error,
+                long latencyNanos);
 
     /**
      * The attempt that answered (for a stream: its status and headers arrived), for the trace's attempt span.
@@ -26,20 +28,35 @@ public interface AttemptListener {
      */
     default void answered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {}
 
+    /**
+     * The stream of the attempt that answered broke after its first byte (upstream; never a client's leaving): a failed
+     * attempt for the metrics and the attempt span, though nothing could be retried. It is no ledger attempt row: the
+     * call's own row has the status the client saw.
+     *
+     * @param latencyNanos from the attempt's start to the break
+     */
+    default void brokeMidStream(CallContext ctx, String deployment, String modelId, Throwable error, long latencyNanos) {}
+
     /** Both listeners, in order. */
     static AttemptListener both(AttemptListener first, AttemptListener second) {
         return new AttemptListener() {
             @Override
-            public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error,
-                               long latencyNanos) {
-                first.failed(ctx, ordinal, alias, deployment, modelId, error, latencyNanos);
-                second.failed(ctx, ordinal, alias, deployment, modelId, error, latencyNanos);
+            public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                               Throwable error, long latencyNanos) {
+                first.failed(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos);
+                second.failed(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos);
             }
 
             @Override
             public void answered(CallContext ctx, int ordinal, String alias, String deployment, String route, long latencyNanos) {
                 first.answered(ctx, ordinal, alias, deployment, route, latencyNanos);
                 second.answered(ctx, ordinal, alias, deployment, route, latencyNanos);
+            }
+
+            @Override
+            public void brokeMidStream(CallContext ctx, String deployment, String modelId, Throwable error, long latencyNanos) {
+                first.brokeMidStream(ctx, deployment, modelId, error, latencyNanos);
+                second.brokeMidStream(ctx, deployment, modelId, error, latencyNanos);
             }
         };
     }

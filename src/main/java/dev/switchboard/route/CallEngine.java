@@ -78,8 +78,11 @@ final class CallEngine {
         return answer;
     }
 
-    /** One request's way through its plan. Attempts happen one after another, so its fields need no locking. */
-    private final class Run<T> {
+    /**
+     * One request's way through its plan. Attempts happen one after another, so its fields need no locking. It is its
+     * attempts' {@link Attempt.Breaks}: a stream that breaks after the run ended is accounted for here.
+     */
+    private final class Run<T> implements Attempt.Breaks {
         final Promise<Answer<T>> promise = Promise.promise();
         private final CallContext ctx;
         private final RoutePlan plan;
@@ -354,7 +357,7 @@ final class CallEngine {
             if (!tried.contains(pick.state())) tried.add(pick.state());
             attemptCount++;
             Target target = pick.state().target;
-            Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), pick.holdsSlot(), clock.getAsLong());
+            Attempt attempt = new Attempt(pick.state(), pick.probe(), pick.reservedTokens(), pick.holdsSlot(), this, clock.getAsLong());
             current = attempt;
             Future<T> f;
             try {
@@ -422,15 +425,7 @@ final class CallEngine {
                 later(wait, () -> retrySame(attempt.state));
                 return;
             }
-            if (attempt.failed(error, verdict, now)) { // a new cooldown: the first, or one more after a failed trial call
-                metrics.cooldown(attempt.state.id(), attempt.state.modelId());
-                if (attempt.probe()) {
-                    log.warn("deployment {} of '{}' failed its trial call after a cooldown and cools down again after: {}",
-                            attempt.state.id(), group.alias, LogSafe.message(error));
-                } else {
-                    log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
-                }
-            }
+            if (attempt.failed(error, verdict, now)) cooldownStarted(attempt, error, attempt.probe()); // the first, or one more after a failed trial call
             long untilAvailable = group.nanosUntilAvailable(facts, now);
             // The group has nothing available now (a cooldown, a 429's retry-after) but the plan has somewhere
             // else to go: go there rather than wait, as noneAvailable() does for a fresh attempt.
@@ -454,6 +449,34 @@ final class CallEngine {
             }
             if (verdict.fallback() == null) fail(error);
             else groupFailed(error, verdict.fallback());
+        }
+
+        /** {@code attempt}'s failure started a cooldown of its deployment: counted and said, whatever the failure. */
+        private void cooldownStarted(Attempt attempt, Throwable error, boolean trialFailed) {
+            metrics.cooldown(attempt.state.id(), attempt.state.modelId());
+            if (trialFailed) {
+                log.warn("deployment {} of '{}' failed its trial call after a cooldown and cools down again after: {}",
+                        attempt.state.id(), group.alias, LogSafe.message(error));
+            } else {
+                log.warn("deployment {} of '{}' cooling down after: {}", attempt.state.id(), group.alias, LogSafe.message(error));
+            }
+        }
+
+        /**
+         * The stream of the attempt that answered broke after its first byte (the run is over: nothing can be retried or
+         * fallen back to). It is a failed attempt all the same: its cooldown is counted and logged as any other's, and the
+         * listener is told (the attempt-error metric, the attempt span), but it is no ledger attempt row: the call's own
+         * row already has the status the client saw. A client's leaving never comes here ({@link TrackedStream}).
+         */
+        @Override
+        public void brokeMidStream(Attempt attempt, GatewayException error, boolean cooldownStarted, long now) {
+            // a trial call that answered closed the breaker then: this cooldown is a new one, not a failed trial
+            if (cooldownStarted) cooldownStarted(attempt, error, false);
+            try {
+                attempts.brokeMidStream(ctx, attempt.state.id(), attempt.state.modelId(), error, now - attempt.startedNanos());
+            } catch (RuntimeException e) {
+                log.error("request {}: the attempt listener failed", ctx.requestId(), e);
+            }
         }
 
         /**
@@ -494,7 +517,7 @@ final class CallEngine {
         /** The listener must not break routing: what it throws is logged and forgotten. */
         private void reportFailed(Attempt attempt, Throwable error, long now) {
             try {
-                attempts.failed(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.modelId(), error,
+                attempts.failed(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.modelId(), route, error,
                         now - attempt.startedNanos());
             } catch (RuntimeException e) {
                 log.error("request {}: the attempt listener failed", ctx.requestId(), e);

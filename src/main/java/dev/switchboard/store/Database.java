@@ -71,6 +71,9 @@ public final class Database implements AutoCloseable {
         }
         try {
             migrate(where, pool);
+        } catch (StoreException ownWords) { // already names the store and the fix (SqliteMigrationLock)
+            pool.close();
+            throw ownWords;
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException(cannotOpen(where, e), e);
@@ -140,7 +143,13 @@ public final class Database implements AutoCloseable {
     }
 
     private static void migrate(DatabaseLocation where, DataSource ds) {
-        flyway(where, ds, true).migrate();
+        if (where.kind() != Kind.SQLITE) {
+            flyway(where, ds, true).migrate(); // Flyway holds PostgreSQL's advisory lock while it migrates
+            return;
+        }
+        try (SqliteMigrationLock ignored = SqliteMigrationLock.take(where.sqlitePath())) {
+            flyway(where, ds, true).migrate();
+        }
     }
 
     /** The migrations of this build over {@code ds}; {@code createSchema}: the URL's currentSchema is made when missing. */
@@ -152,10 +161,18 @@ public final class Database implements AutoCloseable {
     }
 
     static String cannotOpen(DatabaseLocation where, Throwable e) {
-        String fix = where.kind() == Kind.SQLITE
-                ? "Fix: make sure the directory exists and is writable, or set general_settings.database_path."
-                : "Fix: check that PostgreSQL runs and accepts this user, or correct general_settings.database_url.";
-        return "Cannot open the store (" + where.description() + "): " + rootMessage(e) + ". " + fix;
+        String cause = rootMessage(e);
+        String fix;
+        if (where.kind() != Kind.SQLITE) {
+            fix = "Fix: check that PostgreSQL runs and accepts this user, or correct general_settings.database_url.";
+        } else if (cause.contains("SQLITE_NOTADB")) {
+            fix = "Fix: the file is not a SQLite database; point general_settings.database_path at a new or a Switchboard file.";
+        } else if (cause.contains("SQLITE_BUSY") || cause.contains("SQLITE_LOCKED")) {
+            fix = "Fix: another process holds the file locked for longer than 10 s; stop it, or give this gateway a file of its own.";
+        } else {
+            fix = "Fix: make sure the directory exists and is writable, or set general_settings.database_path.";
+        }
+        return "Cannot open the store (" + where.description() + "): " + cause + ". " + fix;
     }
 
     private static String rootMessage(Throwable t) {

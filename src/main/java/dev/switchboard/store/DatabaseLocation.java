@@ -22,6 +22,9 @@ public record DatabaseLocation(Database.Kind kind, String jdbcUrl, Properties pr
         return new DatabaseLocation(Database.Kind.SQLITE, "jdbc:sqlite:" + abs, new Properties(), "SQLite at " + abs);
     }
 
+    /** The SQLite file, absolute; only for {@link Database.Kind#SQLITE}. */
+    Path sqlitePath() { return Path.of(jdbcUrl.substring("jdbc:sqlite:".length())); }
+
     /** @throws StoreException when the URL cannot be read (it is named without its password) */
     public static DatabaseLocation postgres(String url) {
         Properties props = new Properties();

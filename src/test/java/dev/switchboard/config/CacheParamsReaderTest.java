@@ -96,4 +96,25 @@ class CacheParamsReaderTest {
         assertThat(c.general().otel()).containsEntry("sample_rate", 0.5).containsEntry("capture_content", true);
         assertThat(c.general().requestLog()).containsEntry("retention_days", 7L);
     }
+
+    /** LiteLLM's caching docs' list: the call types the cache does not answer are named in a warning, not passed over. */
+    @Test
+    void callTypesTheCacheDoesNotAnswerAreNamed() {
+        GatewayConfig c = loader.parse(MODELS + """
+                litellm_settings:
+                  cache: true
+                  cache_params:
+                    type: local
+                    supported_call_types: ["acompletion", "atext_completion", "aembedding", "atranscription"]
+                """);
+        assertThat(c.warnings()).singleElement().asString()
+                .contains("supported_call_types").contains("not cached here: atext_completion, aembedding, atranscription");
+        assertThat(CacheSettings.from(c.litellmSettings()).chat()).isTrue();
+        GatewayConfig chatOnly = loader.parse(MODELS + "litellm_settings:\n  cache_params: { supported_call_types: [completion, acompletion] }\n");
+        assertThat(chatOnly.warnings()).isEmpty();
+        // the other dialects' names: answered by the same cache, so no warning, and caching stays on with them alone
+        GatewayConfig dialects = loader.parse(MODELS + "litellm_settings:\n  cache_params: { supported_call_types: [aresponses, anthropic_messages] }\n");
+        assertThat(dialects.warnings()).isEmpty();
+        assertThat(CacheSettings.from(dialects.litellmSettings()).chat()).isTrue();
+    }
 }

@@ -29,4 +29,16 @@ class JsonBodyTest {
         assertThat(JsonBody.nonFinitePath(JsonBody.read(b("{\"a\":[1,{\"b\":-1e400}]}")))).isEqualTo(List.of("a", 1, "b"));
         assertThat(JsonBody.nonFinitePath(JsonBody.read(b("{\"a\":1e300,\"b\":123456789012345678901234567890}")))).isNull();
     }
+
+    /** A refused request's model label: only from a body that is one JSON object naming it as a string. */
+    @Test
+    void aTopLevelStringIsReadOnlyFromAWholeJsonObject() {
+        assertThat(JsonBody.topLevelString(b("{\"messages\":[{\"model\":\"inner\"}],\"model\":\"gpt\",\"temperature\":5}"), "model"))
+                .isEqualTo("gpt");
+        assertThat(JsonBody.topLevelString(b("{\"model\":\"gpt\", oops"), "model")).as("not JSON").isNull();
+        assertThat(JsonBody.topLevelString(b("{\"model\":\"gpt\"} {}"), "model")).as("two values").isNull();
+        assertThat(JsonBody.topLevelString(b("[1,2,3]"), "model")).isNull();
+        assertThat(JsonBody.topLevelString(b("{\"model\":5}"), "model")).isNull();
+        assertThat(JsonBody.topLevelString(b(""), "model")).isNull();
+    }
 }

@@ -53,6 +53,35 @@ class LocalRateLimiterTest {
     }
 
     @Test
+    void aLimitOfZeroRefusesEveryRequestWithTheWindowAsItsWaitAndRaisedGivesTheWholeNewLimit() {
+        // LiteLLM's limiter counts the request before comparing (1 > 0): a 0 limit refuses every request, retry-after 60 s.
+        // Here a 0 rate never refills, and the wait was 1 / 0 = Infinity, sent as Long.MAX_VALUE seconds.
+        for (RateLimiter.Limits zero : new RateLimiter.Limits[] {new RateLimiter.Limits(0L, null, null),
+                new RateLimiter.Limits(null, 0L, null), new RateLimiter.Limits(null, null, 0L)}) {
+            String field = zero.rpm() != null ? "rpm_limit" : zero.tpm() != null ? "tpm_limit" : "max_parallel_requests";
+            for (long at : new long[] {0, MINUTE, 10 * MINUTE}) {
+                assertThatThrownBy(() -> limiter.acquire("z-" + field, "team: red", zero, 1, at))
+                        .isInstanceOfSatisfying(GatewayException.class, e -> {
+                            assertThat(e.status()).isEqualTo(429);
+                            assertThat(e.retryAfterSeconds()).as(field).isEqualTo(60);
+                            assertThat(e.getMessage()).isEqualTo("Rate limit exceeded for team: red: " + field
+                                    + " is 0: no request of team: red is served. Retry after 60 s.");
+                        });
+            }
+        }
+        assertThatThrownBy(() -> limiter.acquire("z", new RateLimiter.Limits(0L, null, null), 1, 0))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.headers())
+                        .containsEntry("x-ratelimit-limit-requests", "0").containsEntry("x-ratelimit-remaining-requests", "0"));
+        // an admin raises it: the new limit is there at once, as from no limit
+        RateLimiter.Limits three = new RateLimiter.Limits(3L, null, null);
+        for (int i = 0; i < 3; i++) limiter.acquire("z", three, 1, 1);
+        assertThatThrownBy(() -> limiter.acquire("z", three, 1, 1)).hasMessageContaining("rpm_limit (3 requests a minute)");
+        // and lowered to 0 again: refused at once, whatever was left
+        limiter.acquire("y", three, 1, 0);
+        assertThatThrownBy(() -> limiter.acquire("y", new RateLimiter.Limits(0L, null, null), 1, 0)).hasMessageContaining("rpm_limit is 0");
+    }
+
+    @Test
     void tpmTakesTheEstimateUpFrontAndTheRealUsageAfter() {
         RateLimiter.Limits l = new RateLimiter.Limits(null, 100L, null);
         RateLimiter.Permit a = limiter.acquire("k", l, 30, 0);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class DashboardKeyIdentityIT {
     static TestGateway gw;
     static Admin admin;
-    static String renamedId, newId, deletedId, zetaId;
+    static String renamedId, newId, deletedId, zetaId, rotatedOutId, rotatedInId;
 
     @BeforeAll
     static void start() {
@@ -48,6 +48,18 @@ class DashboardKeyIdentityIT {
         deletedId = temp.getString("key_id");
         ask(temp.getString("key"), 1);
         admin.postOk("/key/delete", new JsonObject().put("keys", new JsonArray().add(deletedId)));
+        // rotation by a new key of the same name: the old key is deleted, a new one takes its alias (QA run A, finding 2)
+        JsonObject rotatedOut = admin.generate(new JsonObject().put("key_alias", "reuse-me"));
+        rotatedOutId = rotatedOut.getString("key_id");
+        ask(rotatedOut.getString("key"), 2);
+        admin.postOk("/key/delete", new JsonObject().put("keys", new JsonArray().add(rotatedOutId)));
+        JsonObject rotatedIn = admin.generate(new JsonObject().put("key_alias", "reuse-me"));
+        rotatedInId = rotatedIn.getString("key_id");
+        ask(rotatedIn.getString("key"), 3);
+    }
+
+    private static JsonObject requests(String app) {
+        return admin.getOk("/ui/api/requests?page_size=200&app=" + java.net.URLEncoder.encode(app, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static void ask(String key, int times) {
@@ -80,7 +92,7 @@ class DashboardKeyIdentityIT {
         JsonObject deleted = byField(apps, "key_id", deletedId);
         assertThat(deleted.getString("app")).isEqualTo("temp-app (deleted)");
         assertThat(deleted.getBoolean("deleted")).isTrue();
-        assertThat(apps).hasSize(4);
+        assertThat(apps).hasSize(6);
 
         JsonArray fallback = overview.getJsonArray("fallback");
         assertThat(byField(fallback, "app", "app-a-renamed").getLong("requests")).isEqualTo(3L);
@@ -126,5 +138,42 @@ class DashboardKeyIdentityIT {
                 java.nio.charset.StandardCharsets.UTF_8));
         assertThat(deleted.getLong("total")).isEqualTo(1L);
         assertThat(deleted.getJsonArray("data").getJsonObject(0).getString("app")).isEqualTo("temp-app (deleted)");
+    }
+
+    @Test
+    void aDeletedAppsNameFindsItsOwnCallsNotThoseOfTheLiveKeyThatTookItsAlias() {
+        JsonArray apps = admin.getOk("/ui/api/overview").getJsonObject("spend_by_app").getJsonArray("apps");
+        assertThat(byField(apps, "key_id", rotatedOutId).getString("app")).isEqualTo("reuse-me (deleted)");
+        assertThat(byField(apps, "key_id", rotatedInId).getString("app")).isEqualTo("reuse-me");
+
+        JsonObject deleted = requests("reuse-me (deleted)");
+        assertThat(deleted.getLong("total")).as(deleted.encodePrettily()).isEqualTo(2L);
+        for (Object o : deleted.getJsonArray("data")) {
+            assertThat(((JsonObject) o).getString("key_id")).isEqualTo(rotatedOutId);
+            assertThat(((JsonObject) o).getString("app")).isEqualTo("reuse-me (deleted)");
+        }
+        JsonObject live = requests("reuse-me");
+        assertThat(live.getLong("total")).isEqualTo(3L);
+        for (Object o : live.getJsonArray("data")) assertThat(((JsonObject) o).getString("key_id")).isEqualTo(rotatedInId);
+        // each app the overview names is found with its own count
+        for (Object o : apps) {
+            JsonObject app = (JsonObject) o;
+            assertThat(requests(app.getString("app")).getLong("total")).as(app.encode()).isEqualTo(app.getLong("requests"));
+        }
+    }
+
+    @Test
+    void aKeyIdFindsThatKeysCallsWhateverAliasTheyWereMadeUnder() {
+        for (String[] c : new String[][] {{renamedId, "3", "app-a-renamed"}, {deletedId, "1", "temp-app (deleted)"},
+                {rotatedOutId, "2", "reuse-me (deleted)"}, {rotatedInId, "3", "reuse-me"}}) {
+            JsonObject page = requests(c[0]);
+            assertThat(page.getLong("total")).as(c[0] + ": " + page.encodePrettily()).isEqualTo(Long.parseLong(c[1]));
+            for (Object o : page.getJsonArray("data")) {
+                assertThat(((JsonObject) o).getString("key_id")).isEqualTo(c[0]);
+                assertThat(((JsonObject) o).getString("app")).isEqualTo(c[2]);
+            }
+        }
+        // a key id with a key_id filter of another key: both cannot hold
+        assertThat(admin.getOk("/ui/api/requests?app=" + renamedId + "&key_id=" + newId).getLong("total")).isZero();
     }
 }

@@ -142,6 +142,8 @@ class EmbeddingObservabilityIT {
         assertThat(attempt.getParentSpanId()).isEqualTo(root.getSpanId());
         assertThat(attempt.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
         assertThat(OtlpExportIT.attr(attempt, "gen_ai.operation.name")).isEqualTo("embeddings");
+        // Langfuse's first mapping: the attempt is a span of the call's one embedding observation, not a second one
+        assertThat(OtlpExportIT.attr(attempt, "langfuse.observation.type")).isEqualTo("span");
 
         JsonObject row = log(id);
         assertThat(row.getString("call_type")).isEqualTo("embedding");

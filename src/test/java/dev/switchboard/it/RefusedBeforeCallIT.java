@@ -80,13 +80,42 @@ class RefusedBeforeCallIT {
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
             }
             String after = metrics();
-            assertThat(refused(after, "400", "master") - master400).isEqualTo(2);
-            assertThat(refused(after, "400", "refused-app") - app400).isEqualTo(3);
+            assertThat(refused(after, "400", "master") - master400).as("not JSON: no model read").isEqualTo(1);
+            assertThat(refused(after, "400", "refused-app") - app400).as("not an object: no model read").isEqualTo(1);
+            // a JSON body that names its model is counted under it (QA-C 5), the other labels still none
+            assertThat(refusedAs(after, "gpt", "400", "master") - refusedAs(m, "gpt", "400", "master")).isEqualTo(1);
+            assertThat(refusedAs(after, "gpt", "400", "refused-app") - refusedAs(m, "gpt", "400", "refused-app")).isEqualTo(1);
+            assertThat(refusedAs(after, "embed", "400", "refused-app") - refusedAs(m, "embed", "400", "refused-app")).isEqualTo(1);
             assertThat(log.written()).hasSize(5).allSatisfy(l -> assertThat(l).doesNotContain("body text").doesNotContain("oops")
                     .doesNotContain(appKey));
             String id = noMessages.headers().firstValue("x-switchboard-request-id").orElseThrow();
             assertThat(log.lines()).anySatisfy(l -> assertThat(l).contains("request " + id + ":").contains("400"));
         }
+    }
+
+    /**
+     * A well-formed request the gateway's own validation refuses (a parameter out of range) is counted under the model it
+     * named, as the alias's other requests are (QA-C 5); a name the config does not know is {@code other}, never a new
+     * series.
+     */
+    @Test
+    void aRequestRefusedByValidationIsCountedUnderTheModelItNamed() {
+        String m = metrics();
+        HttpResponse<String> hot = Http.post(gw.v1() + "/chat/completions", appKey,
+                "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":5}");
+        HttpResponse<String> invented = Http.post(gw.v1() + "/chat/completions", appKey,
+                "{\"model\":\"made-up-name-77\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":5}");
+        assertThat(hot.statusCode()).as(hot.body()).isEqualTo(400);
+        assertThat(invented.statusCode()).as(invented.body()).isEqualTo(400);
+        String after = metrics();
+        assertThat(refusedAs(after, "gpt", "400", "refused-app") - refusedAs(m, "gpt", "400", "refused-app")).isEqualTo(1);
+        assertThat(refusedAs(after, "other", "400", "refused-app") - refusedAs(m, "other", "400", "refused-app")).isEqualTo(1);
+        assertThat(after).doesNotContain("made-up-name-77");
+    }
+
+    static double refusedAs(String metrics, String model, String status, String key) {
+        return MetricsIT.value(metrics, "switchboard_requests_total", "model", model, "deployment", "none", "route", "none",
+                "cache", "none", "status", status, "key", key);
     }
 
     @Test

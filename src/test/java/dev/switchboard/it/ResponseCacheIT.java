@@ -147,12 +147,15 @@ class ResponseCacheIT {
     void aRepeatIsAnsweredFromTheCacheWithNoProviderCallAtZeroCost() throws Exception {
         HttpResponse<String> first = chat(key, ask("gpt", "What is the capital of France?"));
         assertThat(first.headers().firstValue("x-switchboard-cache")).hasValue("miss");
+        assertThat(first.headers().firstValue("x-litellm-cache-key")).as("LiteLLM's hit signal: never on a miss").isEmpty();
         assertThat(upstreamCalls()).isEqualTo(1);
         HttpResponse<String> second = chat(key, ask("gpt", "What is the capital of France?"));
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(upstreamCalls()).as("no second provider call").isEqualTo(1);
         assertThat(second.headers().firstValue("x-switchboard-cache")).hasValue("hit-exact");
         assertThat(second.headers().firstValue("x-switchboard-cache-entry").orElseThrow()).hasSize(64);
+        assertThat(second.headers().firstValue("x-litellm-cache-key")).as("LiteLLM's header on a hit: the entry /cache/delete takes")
+                .isEqualTo(second.headers().firstValue("x-switchboard-cache-entry"));
         assertThat(second.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
         assertThat(second.headers().firstValue("x-switchboard-cost")).hasValue("0");
         JsonObject a = new JsonObject(first.body()), b = new JsonObject(second.body());

@@ -120,6 +120,7 @@ class SemanticCacheIT {
             assertThat(h.values("x-switchboard-cache")).containsExactly("hit-semantic");
             assertThat(Double.parseDouble(h.values("x-switchboard-cache-similarity").get(0))).isBetween(0.96, 1.0);
             assertThat(h.values("x-switchboard-cache-entry").get(0)).hasSize(64);
+            assertThat(h.values("x-litellm-cache-key")).containsExactly(h.values("x-switchboard-cache-entry").get(0));
             assertThat(h.values("x-switchboard-cost")).containsExactly("0");
             ChatCompletion c = hit.parse();
             assertThat(c.choices().get(0).message().content()).hasValue(freshText);

@@ -262,7 +262,7 @@ class TeamsIT {
         HttpResponse<String> soft = admin.post("/team/update", new JsonObject().put("team_id", id).put("soft_budget", 10));
         assertThat(soft.statusCode()).isEqualTo(400);
         assertThat(soft.body()).contains("'soft_budget' is a LiteLLM team field Switchboard does not apply");
-        assertThat(admin.post("/team/update", new JsonObject().put("team_id", id).put("rpm_limit", 0)).statusCode()).isEqualTo(400);
+        assertThat(admin.post("/team/update", new JsonObject().put("team_id", id).put("rpm_limit", -1)).statusCode()).isEqualTo(400);
         assertThat(admin.post("/team/update", new JsonObject().put("team_id", id).put("tpm_limit", "many")).statusCode()).isEqualTo(400);
         HttpResponse<String> members = admin.post("/team/update", new JsonObject().put("team_id", id)
                 .put("members_with_roles", new JsonArray().add(new JsonObject().put("role", "user").put("user_id", "u1"))));

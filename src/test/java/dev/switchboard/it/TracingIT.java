@@ -40,6 +40,8 @@ class TracingIT {
         gw = TestGateway.start(TestGateway.simModels("primary=primary-model", "backup=backup-model") + """
                   - model_name: cached
                     litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, cache: true }
+                  - model_name: claude
+                    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${SIM_ROOT}", api_key: os.environ/ANTHROPIC_PROVIDER_KEY }
                 router_settings:
                   num_retries: 0
                   allowed_fails: 1000
@@ -154,6 +156,9 @@ class TracingIT {
         assertThat(attempt.getStartEpochNanos()).isGreaterThanOrEqualTo(route.getStartEpochNanos());
         assertThat(root.getEndEpochNanos()).isGreaterThanOrEqualTo(route.getEndEpochNanos());
         assertThat(named(trace, "switchboard.cache_lookup")).hasSize(1); // a cache stage runs (the 'cached' alias)
+        assertThat(str(route, "gen_ai.request.model")).isEqualTo("primary"); // GenAI attributes stay for other consumers
+        assertThat(str(attempt, "gen_ai.request.model")).isEqualTo("primary-model");
+        assertOneLangfuseGeneration(trace, root);
         assertNoSecret(trace);
     }
 
@@ -196,7 +201,55 @@ class TracingIT {
         assertThat(str(served, "switchboard.attempt.reason")).isEqualTo("fallback:error");
         assertThat(num(served, "switchboard.attempt")).isEqualTo(2);
         assertThat(served.getStartEpochNanos()).isGreaterThanOrEqualTo(failed.getEndEpochNanos());
+        assertOneLangfuseGeneration(trace, root);
         assertNoSecret(trace);
+    }
+
+    /** Every attempt failed: the root names where the last one failed, as the request log's row does (QA-C 4). */
+    @Test
+    void aRequestWhoseEveryAttemptFailedNamesTheProviderDeploymentAndRouteOfTheLastFailure() {
+        gw.simulator.behaveAlways("primary-model", SimBehaviour.status(500));
+        gw.simulator.behaveAlways("backup-model", SimBehaviour.status(500));
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                "{\"model\":\"primary\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(502);
+        String id = r.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        List<SpanData> trace = trace(id);
+        SpanData root = root(trace, id);
+        assertThat(root.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(str(root, "gen_ai.provider.name")).isEqualTo("openai");
+        assertThat(str(root, "switchboard.deployment")).isEqualTo("openai/backup-model");
+        assertThat(str(root, "switchboard.route")).isEqualTo("fallback:error");
+        assertThat(str(named(trace, "chat backup-model").get(0), "switchboard.attempt.reason")).isEqualTo("fallback:error");
+        assertOneLangfuseGeneration(trace, root);
+    }
+
+    /** Anthropic's prompt-cache writes have their own key in Langfuse's usage, as its reads do. */
+    @Test
+    void promptCacheWritesAndReadsAreApartInLangfusesUsage() {
+        String longText = "You are a careful assistant. ".repeat(200); // above the cache minimum
+        String body = "{\"model\":\"claude\",\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\""
+                + longText + "\",\"cache_control\":{\"type\":\"ephemeral\"}}]},{\"role\":\"user\",\"content\":\"q\"}]}";
+        HttpResponse<String> write = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        JsonObject usage = new JsonObject(write.body()).getJsonObject("usage");
+        int written = usage.getInteger("cache_creation_input_tokens");
+        assertThat(written).isGreaterThan(1000);
+        SpanData root = exportedRoot(write.headers().firstValue("x-switchboard-request-id").orElseThrow());
+        JsonObject details = new JsonObject(str(root, "langfuse.observation.usage_details"));
+        assertThat(details.getInteger("cache_creation_input_tokens")).isEqualTo(written);
+        assertThat(details.getInteger("cache_read_input_tokens")).isZero();
+        assertThat(details.getInteger("input")).isEqualTo(usage.getInteger("prompt_tokens") - written);
+        assertThat(details.getInteger("total")).isEqualTo(usage.getInteger("total_tokens"));
+
+        HttpResponse<String> read = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        JsonObject readUsage = new JsonObject(read.body()).getJsonObject("usage");
+        int cached = readUsage.getJsonObject("prompt_tokens_details").getInteger("cached_tokens");
+        assertThat(cached).isGreaterThan(1000);
+        JsonObject readDetails = new JsonObject(str(exportedRoot(read.headers().firstValue("x-switchboard-request-id")
+                .orElseThrow()), "langfuse.observation.usage_details"));
+        assertThat(readDetails.getInteger("cache_read_input_tokens")).isEqualTo(cached);
+        assertThat(readDetails.containsKey("cache_creation_input_tokens")).as("nothing written: no key").isFalse();
+        assertThat(readDetails.getInteger("input")).isEqualTo(readUsage.getInteger("prompt_tokens") - cached);
     }
 
     @Test
@@ -237,6 +290,13 @@ class TracingIT {
         assertThat(num(stream, "switchboard.stream.chunks")).isGreaterThan(1);
         assertThat(dbl(stream, "switchboard.ttft_ms")).isPositive();
         assertThat(stream.getEvents()).extracting(e -> e.getName()).contains("first_token");
+        assertOneLangfuseGeneration(trace, root);
+        // Langfuse's time to first token: the first token's instant, inside the call
+        long firstToken = java.time.Instant.parse(str(root, "langfuse.observation.completion_start_time")).toEpochMilli();
+        assertThat(firstToken).isBetween(root.getStartEpochNanos() / 1_000_000, root.getEndEpochNanos() / 1_000_000);
+        long firstTokenEvent = stream.getEvents().stream().filter(e -> e.getName().equals("first_token")).findFirst()
+                .orElseThrow().getEpochNanos() / 1_000_000;
+        assertThat(firstToken).as("one instant: the event's and Langfuse's attribute").isEqualTo(firstTokenEvent);
         String streamed = String.join("", Http.sseData(r.body()).stream().filter(d -> !d.equals("[DONE]"))
                 .map(d -> new JsonObject(d).getJsonArray("choices")).filter(c -> c != null && !c.isEmpty())
                 .map(c -> c.getJsonObject(0).getJsonObject("delta").getString("content", "")).toList());
@@ -298,6 +358,19 @@ class TracingIT {
                     .contains("[REDACTED]");
         }
         assertThat(ledger).contains("user-[REDACTED]").contains("t-[REDACTED]");
+    }
+
+    /**
+     * Langfuse ingests the call as one generation (the root): every other span that carries a GenAI attribute, which
+     * Langfuse would otherwise type by it as a generation of its own (gen_ai.operation.name, gen_ai.request.model), says
+     * {@code langfuse.observation.type=span}, the attribute Langfuse reads first (its ObservationTypeMapper).
+     */
+    static void assertOneLangfuseGeneration(List<SpanData> trace, SpanData root) {
+        assertThat(str(root, "langfuse.observation.type")).isEqualTo("generation");
+        List<SpanData> genAi = trace.stream().filter(s -> s != root)
+                .filter(s -> s.getAttributes().asMap().keySet().stream().anyMatch(k -> k.getKey().startsWith("gen_ai."))).toList();
+        assertThat(genAi).isNotEmpty();
+        for (SpanData s : genAi) assertThat(str(s, "langfuse.observation.type")).as(s.getName()).isEqualTo("span");
     }
 
     static void assertNoSecret(List<SpanData> trace) {

@@ -72,4 +72,40 @@ class GatewayWarningsTest {
         assertThat(on.warnings()).isEmpty();
         on.shutdown(); // closes its exporter too (its own threads), which close() alone would leave running
     }
+
+    /** LiteLLM's gRPC settings: the exporter speaks OTLP/HTTP only, so the start says so and how to fix it (QA-C 3). */
+    @Test
+    void litellmsGrpcOtlpSettingsAreWarnedAboutWithTheFix() {
+        String yaml = YAML + "litellm_settings:\n  callbacks: [otel]\n";
+        Map<String, String> env = new java.util.HashMap<>(Map.of("OPENAI_API_KEY", "sk-openai-from-env-1234",
+                "ANTHROPIC_API_KEY", "sk-ant-from-env-5678", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9",
+                "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"));
+        Gateway grpc = gateway(yaml, env);
+        assertThat(grpc.warnings()).singleElement().asString().startsWith("OTEL_EXPORTER_OTLP_PROTOCOL=grpc: OTLP/gRPC is not supported")
+                .contains("http://127.0.0.1:9/v1/traces").contains("OTLP/HTTP port (http://<collector>:4318)");
+        grpc.shutdown();
+        env.remove("OTEL_EXPORTER_OTLP_PROTOCOL");
+        env.put("OTEL_EXPORTER", "otlp_grpc"); // LiteLLM's older setting
+        Gateway older = gateway(yaml, env);
+        assertThat(older.warnings()).singleElement().asString().startsWith("OTEL_EXPORTER=otlp_grpc: OTLP/gRPC is not supported");
+        older.shutdown();
+        env.put("OTEL_EXPORTER", "grpc"); // its other spelling
+        Gateway spelled = gateway(yaml, env);
+        assertThat(spelled.warnings()).singleElement().asString().startsWith("OTEL_EXPORTER=grpc: OTLP/gRPC is not supported");
+        spelled.shutdown();
+        env.remove("OTEL_EXPORTER");
+        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json");
+        Gateway json = gateway(yaml, env);
+        assertThat(json.warnings()).singleElement().asString().startsWith("OTEL_EXPORTER_OTLP_PROTOCOL=http/json: spans go as "
+                + "OTLP/HTTP with a protobuf body");
+        json.shutdown();
+        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        Gateway protobuf = gateway(yaml, env);
+        assertThat(protobuf.warnings()).as("what is sent: nothing to say").isEmpty();
+        protobuf.shutdown();
+        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
+        Gateway untraced = gateway(YAML, env);
+        assertThat(untraced.warnings()).as("no otel callback: the variables are not read").isEmpty();
+        untraced.shutdown();
+    }
 }

@@ -92,4 +92,71 @@ class SqliteStoreTest extends StoreContract {
                 .hasMessageContaining("Cannot open the store (SQLite at " + path + ")")
                 .hasMessageContaining("Fix: make sure the directory exists");
     }
+
+    /** Gateways of one JVM opening a new file together: one migrates, the others wait for it and find it done. */
+    @Test
+    void gatewaysOpeningANewFileTogetherMigrateItOnce() throws Exception {
+        String path = dir.resolve("together.db").toString();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            var opened = new java.util.ArrayList<java.util.concurrent.Future<Database>>();
+            for (int i = 0; i < 3; i++) opened.add(pool.submit(() -> track(Database.open(null, path))));
+            for (var f : opened) {
+                int failed = f.get().transaction(c -> {
+                    try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success = 0")) {
+                        rs.next();
+                        return rs.getInt(1);
+                    }
+                });
+                assertThat(failed).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(dir.resolve("together.db-gateways/migrate.lock")).exists();
+    }
+
+    @Test
+    void aFileThatIsNoDatabaseSaysSo() throws Exception {
+        Path notDb = Files.writeString(dir.resolve("notes.txt"), "not a database, just some text that is long enough to be read as a header");
+        assertThatThrownBy(() -> Database.open(null, notDb.toString()))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("Fix: the file is not a SQLite database");
+    }
+
+    /** A gateway that holds the migration lock and never lets go (stopped mid-migration): the next start says so. */
+    @Test
+    void aMigrationLockHeldTooLongStopsTheStartNamingIt() throws Exception {
+        Path store = dir.resolve("held.db");
+        Path lockFile = Files.createDirectories(dir.resolve("held.db-gateways")).resolve("migrate.lock");
+        // another process's lock is what the JVM-wide lock cannot see: a child JVM holds it
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), lockFile.toString()).start();
+        try {
+            assertThat(new String(holder.getInputStream().readNBytes(4))).isEqualTo("held");
+            assertThatThrownBy(() -> SqliteMigrationLock.take(store, 300))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("another gateway has been migrating it for 0 s");
+            try (SqliteMigrationLock ignored = SqliteMigrationLock.take(dir.resolve("free.db"), 300)) {
+                // another file's lock is its own; and the JVM-wide lock was given back after the refusal
+            }
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        try (SqliteMigrationLock ignored = SqliteMigrationLock.take(store, 5_000)) {
+            // the holder's end released it
+        }
+    }
+
+    /** Holds an OS lock on the file named by its argument until killed; says "held" once it has it. */
+    public static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            var ch = java.nio.channels.FileChannel.open(Path.of(args[0]), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            ch.lock();
+            System.out.print("held");
+            System.out.flush();
+            Thread.sleep(60_000);
+        }
+    }
 }

@@ -41,6 +41,8 @@ public final class UiRoutes {
     private static final long FAILED_LOGIN_DELAY_MILLIS = 300;
     private static final long LOGIN_BODY_BYTES = 4096;
     private static final long KEY_OP_BODY_BYTES = 64 * 1024;
+    /** Keys a page of the Keys tab lists (and the most {@code /ui/api/keys?page_size} takes). */
+    static final int KEYS_PAGE = 1000;
     private static final Map<String, String> KEY_OPS = Map.of("generate", "generate", "update", "update", "block", "block",
             "unblock", "unblock", "delete", "delete", "regenerate", "regenerate");
 
@@ -129,12 +131,14 @@ public final class UiRoutes {
             HttpServerRequest q = rc.request();
             int page = intParam(q, "page", 1, 1, 1_000_000);
             int size = intParam(q, "page_size", 25, 1, 200);
-            // app: what the page's App column and the overview show (AppFilter), which its filter box sends
-            SpendQuery query = AppFilter.narrow(new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
-                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), null, null),
-                    blankToNull(q.getParam("app")), edge.gateway().keys());
+            SpendQuery filters = new SpendQuery(blankToNull(q.getParam("key_id")), blankToNull(q.getParam("key_alias")),
+                    blankToNull(q.getParam("tag")), blankToNull(q.getParam("model")), null, null);
+            String app = blankToNull(q.getParam("app"));
             return vertx.executeBlocking(() -> {
-                SpendReports.Page p = edge.gateway().spend().logs(query, page, size);
+                // app: what the page's App column and the overview show (AppFilter), which its filter box sends
+                SpendReports spend = edge.gateway().spend();
+                SpendQuery query = AppFilter.narrow(filters, app, edge.gateway().keys(), spend::keyIdsCalledAs);
+                SpendReports.Page p = spend.logs(query, page, size);
                 ObjectNode out = DashboardFigures.JSON.createObjectNode();
                 var data = out.putArray("data");
                 // each row also says its app as the overview names it: the key's alias now (a deleted key's marked)
@@ -166,8 +170,13 @@ public final class UiRoutes {
                 return out;
             }, false);
         });
-        // each key's spend is read from the ledger (every gateway's calls): on a worker
-        get(router, "/ui/api/keys", rc -> vertx.executeBlocking(() -> edge.gateway().keys().list(1, 1000, null, true), false));
+        // each key's spend is read from the ledger (every gateway's calls): on a worker. A page of keys (newest first) with
+        // total_count and total_pages, so the Keys tab can say how many there are and page past the first 1,000
+        get(router, "/ui/api/keys", rc -> {
+            int page = intParam(rc.request(), "page", 1, 1, 1_000_000);
+            int size = intParam(rc.request(), "page_size", KEYS_PAGE, 1, KEYS_PAGE);
+            return vertx.executeBlocking(() -> edge.gateway().keys().list(page, size, null, true), false);
+        });
         router.post("/ui/api/keys/:op").handler(rc -> {
             HttpServerResponse resp = rc.response();
             call.identify(resp);

@@ -1,0 +1,169 @@
+package dev.switchboard.it;
+
+import static dev.switchboard.it.VirtualKeysIT.chat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.support.Admin;
+import dev.switchboard.support.Http;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The key admin API as LiteLLM's clients use it (QA report B of 2026-12-05): a limit of 0 refuses every call with a
+ * finite wait, for keys, teams and users alike; whole-valued floats for limits; /key/update by key_alias alone;
+ * /key/regenerate with a chosen new_key.
+ */
+class KeyAdminCompatIT {
+    static TestGateway gw;
+    static Admin admin;
+
+    @BeforeAll
+    static void start() {
+        gw = TestGateway.standard();
+        admin = new Admin(gw);
+    }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    private static HttpResponse<String> call(String key) { return Http.post(gw.v1() + "/chat/completions", key, chat("gpt")); }
+
+    private static void refusedForAMinute(HttpResponse<String> r, String message) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+        assertThat(r.headers().firstValue("retry-after")).hasValue("60");
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).isEqualTo(message);
+    }
+
+    @Test
+    void aLimitOfZeroRefusesEveryCallWithTheWindowAsItsWaitForKeysTeamsAndUsers() {
+        String rpm0 = admin.generate(new JsonObject().put("rpm_limit", 0)).getString("key");
+        refusedForAMinute(call(rpm0), "Rate limit exceeded for this key: rpm_limit is 0: no request of this key is served. Retry after 60 s.");
+        HttpResponse<String> anthropic = Http.post(gw.v1() + "/messages", rpm0,
+                "{\"model\":\"claude\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(anthropic.statusCode()).isEqualTo(429);
+        assertThat(anthropic.headers().firstValue("retry-after")).hasValue("60");
+        String tpm0 = admin.generate(new JsonObject().put("tpm_limit", 0)).getString("key");
+        refusedForAMinute(call(tpm0), "Rate limit exceeded for this key: tpm_limit is 0: no request of this key is served. Retry after 60 s.");
+        String parallel0 = admin.generate(new JsonObject().put("max_parallel_requests", 0)).getString("key");
+        refusedForAMinute(call(parallel0),
+                "Rate limit exceeded for this key: max_parallel_requests is 0: no request of this key is served. Retry after 60 s.");
+        // raised by an admin: served at once
+        admin.update(new JsonObject().put("key", rpm0).put("rpm_limit", 2));
+        assertThat(call(rpm0).statusCode()).isEqualTo(200);
+
+        // teams and users take 0 as keys do (they refused it, keys took it): LiteLLM's limiter reads all three alike
+        assertThat(admin.post("/team/new", new JsonObject().put("team_id", "frozen").put("rpm_limit", 0)).statusCode()).isEqualTo(200);
+        String teamKey = admin.generate(new JsonObject().put("team_id", "frozen")).getString("key");
+        refusedForAMinute(call(teamKey), "Rate limit exceeded for team: frozen: rpm_limit is 0: no request of team: frozen is served. Retry after 60 s.");
+        HttpResponse<String> user = admin.post("/user/new", new JsonObject().put("user_id", "idle").put("tpm_limit", 0));
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(200);
+        refusedForAMinute(call(new JsonObject(user.body()).getString("key")),
+                "Rate limit exceeded for user: idle: tpm_limit is 0: no request of user: idle is served. Retry after 60 s.");
+        assertThat(admin.post("/team/update", new JsonObject().put("team_id", "frozen").put("rpm_limit", -1)).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void wholeValuedFloatsForLimitsAreTakenAsPydanticTakesThemAndFractionsStayRefused() {
+        HttpResponse<String> r = Http.post(gw.baseUrl() + "/key/generate", TestGateway.MASTER_KEY,
+                "{\"rpm_limit\":60.0,\"tpm_limit\":1e2,\"max_parallel_requests\":\"2.0\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject k = new JsonObject(r.body());
+        assertThat(k.getValue("rpm_limit")).isEqualTo(60);
+        assertThat(k.getValue("tpm_limit")).isEqualTo(100);
+        assertThat(k.getValue("max_parallel_requests")).isEqualTo(2);
+        HttpResponse<String> up = Http.post(gw.baseUrl() + "/key/update", TestGateway.MASTER_KEY,
+                "{\"key\":\"" + k.getString("key") + "\",\"rpm_limit\":30.000}");
+        assertThat(new JsonObject(up.body()).getValue("rpm_limit")).isEqualTo(30);
+        for (String bad : new String[] {"60.5", "\"60.5\"", "\"1e2\"", "1e30", "-1.0", "true"}) {
+            HttpResponse<String> refused = Http.post(gw.baseUrl() + "/key/generate", TestGateway.MASTER_KEY, "{\"rpm_limit\":" + bad + "}");
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(refused.body()).contains("'rpm_limit' must be a whole number of 0 or more");
+        }
+        HttpResponse<String> team = Http.post(gw.baseUrl() + "/team/new", TestGateway.MASTER_KEY,
+                "{\"team_id\":\"floats\",\"rpm_limit\":60.0,\"team_member_tpm_limit\":1e3}");
+        assertThat(team.statusCode()).as(team.body()).isEqualTo(200);
+        assertThat(new JsonObject(team.body()).getValue("rpm_limit")).isEqualTo(60);
+        assertThat(Http.post(gw.baseUrl() + "/team/new", TestGateway.MASTER_KEY, "{\"team_id\":\"frac\",\"rpm_limit\":60.5}").statusCode())
+                .isEqualTo(400);
+        HttpResponse<String> user = Http.post(gw.baseUrl() + "/user/new", TestGateway.MASTER_KEY, "{\"user_id\":\"floaty\",\"tpm_limit\":100.0}");
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(200);
+        assertThat(admin.getOk("/user/info?user_id=floaty").toString()).contains("\"tpm_limit\":100");
+    }
+
+    @Test
+    void anUpdateMayNameTheKeyByItsAliasAlone() {
+        String key = admin.generate(new JsonObject().put("key_alias", "by-alias").put("max_budget", 1)).getString("key");
+        JsonObject updated = admin.update(new JsonObject().put("key_alias", "by-alias").put("max_budget", 3));
+        assertThat(updated.getDouble("max_budget")).isEqualTo(3.0);
+        assertThat(updated.getString("key_alias")).isEqualTo("by-alias");
+        assertThat(admin.info(key).getDouble("max_budget")).isEqualTo(3.0);
+
+        HttpResponse<String> unknown = admin.post("/key/update", new JsonObject().put("key_alias", "no-such-alias").put("max_budget", 3));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("Key not found. No key with key_alias='no-such-alias'.");
+        HttpResponse<String> neither = admin.post("/key/update", new JsonObject().put("max_budget", 3));
+        assertThat(neither.statusCode()).isEqualTo(400);
+        assertThat(neither.body()).contains("either key or key_alias must be provided");
+        // with key, key_alias is the new alias, as before
+        JsonObject renamed = admin.update(new JsonObject().put("key", key).put("key_alias", "renamed"));
+        assertThat(renamed.getString("key_alias")).isEqualTo("renamed");
+        assertThat(admin.post("/key/update", new JsonObject().put("key_alias", "by-alias").put("max_budget", 4)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void regenerateTakesAChosenNewKeyCheckedAsGeneratesKey() {
+        JsonObject k = admin.generate(new JsonObject().put("key_alias", "rotate-own").put("rpm_limit", 7));
+        String old = k.getString("key");
+        String chosen = "sk-" + "my-new-secret-key-0002";
+        JsonObject rotated = Admin.ok(admin.post("/key/regenerate", new JsonObject().put("key", "rotate-own").put("new_key", chosen)));
+        assertThat(rotated.getString("key")).isEqualTo(chosen);
+        assertThat(rotated.getString("key_id")).isEqualTo(k.getString("key_id"));
+        assertThat(rotated.getLong("rpm_limit")).isEqualTo(7);
+        assertThat(call(old).statusCode()).isEqualTo(401);
+        assertThat(call(chosen).statusCode()).isEqualTo(200);
+
+        String other = admin.generate(new JsonObject()).getString("key");
+        for (String[] bad : new String[][] {{"short", "must start with 'sk-'"}, {"sk-" + "has a space in it-000", "must start with 'sk-'"},
+                {other, "Another key already has this secret"}, {chosen, "is the key's current secret"},
+                {TestGateway.MASTER_KEY, "is the master key"}}) {
+            HttpResponse<String> r = admin.post("/key/regenerate", new JsonObject().put("key", "rotate-own").put("new_key", bad[0]));
+            assertThat(r.statusCode()).as(bad[0]).isEqualTo(400);
+            assertThat(r.body()).contains(bad[1]).contains("new_key");
+        }
+        assertThat(call(chosen).statusCode()).as("a refused rotation changes nothing").isEqualTo(200);
+        // the path spelling takes it too; a grace period is still refused, saying why
+        String next = "sk-" + "my-new-secret-key-0003";
+        assertThat(Admin.ok(admin.post("/key/" + chosen + "/regenerate", new JsonObject().put("new_key", next))).getString("key")).isEqualTo(next);
+        HttpResponse<String> grace = admin.post("/key/regenerate", new JsonObject().put("key", "rotate-own").put("grace_period", "24h"));
+        assertThat(grace.statusCode()).isEqualTo(400);
+        assertThat(grace.body()).contains("no grace period is built");
+        // new_key belongs to regenerate: generate names its own secret 'key'
+        HttpResponse<String> onGenerate = admin.post("/key/generate", new JsonObject().put("new_key", "sk-" + "another-secret-key-0004"));
+        assertThat(onGenerate.statusCode()).isEqualTo(400);
+        assertThat(onGenerate.body()).contains("as 'key'");
+    }
+
+    @Test
+    void aDeletedKeysTokenHashFiltersTheSpendToNothingRatherThanA404() {
+        JsonObject k = admin.generate(new JsonObject().put("key_alias", "delme"));
+        String token = k.getString("token");
+        HttpResponse<String> served = call(k.getString("key"));
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(admin.ledgerRows(served, "api_key=" + token)).as("by its hash while it lives").hasSize(1);
+        Admin.ok(admin.post("/key/delete", new JsonObject().put("keys", new io.vertx.core.json.JsonArray().add(token))));
+
+        assertThat(admin.getOk("/spend/logs?api_key=" + token).getJsonArray("data")).isEmpty();
+        assertThat(admin.getOk("/spend/logs/v2?api_key=" + token).getJsonArray("data")).isEmpty();
+        HttpResponse<String> daily = admin.get("/global/spend/logs?api_key=" + token);
+        assertThat(daily.statusCode()).as(daily.body()).isEqualTo(200);
+        assertThat(new io.vertx.core.json.JsonArray(daily.body())).isEmpty();
+        // its rows are still there by key_id; a name that is no hash still says it matches no key
+        assertThat(admin.ledgerRows(served, "key=" + k.getString("key_id"))).hasSize(1);
+        HttpResponse<String> byAlias = admin.get("/spend/logs?api_key=never-a-key");
+        assertThat(byAlias.statusCode()).isEqualTo(404);
+    }
+}
