@@ -98,12 +98,29 @@ final class Launch {
         // The stop runs once, on whichever thread comes first: the main thread after SIGTERM / SIGINT (StopSignals),
         // or the shutdown hook (System.exit elsewhere, SIGHUP, signals the JVM kept) while the main thread still waits.
         Runnable stop = () -> {
-            if (stopping.compareAndSet(false, true)) exit.complete(drain(server, gateway, vertx));
+            if (stopping.compareAndSet(false, true)) {
+                // whatever the drain throws, the status is set: the hook and the main thread wait on it, and a stop
+                // that left it unset hung the process until SIGKILL (a later signal only logs)
+                int status = 1;
+                try {
+                    status = drain(server, gateway, vertx);
+                } catch (RuntimeException | Error e) {
+                    log.error("the stop failed; exiting with 1", e);
+                } finally {
+                    exit.complete(status);
+                }
+            }
             stopAsked.countDown();
         };
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.run();
-            exit.join();
+            try {
+                // bounded: the drain itself is (EdgeServer.DRAIN, then the ledger's flush); a hook that never returns
+                // keeps the JVM alive for ever
+                exit.get(EdgeServer.DRAIN.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.error("the stop did not finish in time; exiting without it", e);
+            }
         }));
         StopSignals.install(stopAsked::countDown);
         try {

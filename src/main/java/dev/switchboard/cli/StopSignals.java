@@ -18,8 +18,8 @@ final class StopSignals {
 
     /**
      * @param stop run on the first signal, on the signal's own thread: it must only ask (count down a latch), not drain
-     * @return false when the signals could not be taken (a JVM started with {@code -Xrs}): the shutdown hook then stops
-     *     the gateway, and the exit status is the JVM's
+     * @return false when the signals could not be taken (a JVM started with {@code -Xrs}, where a signal ends the JVM
+     *     without its shutdown hooks): said in a warning
      */
     static boolean install(Runnable stop) {
         AtomicBoolean asked = new AtomicBoolean();
@@ -36,7 +36,9 @@ final class StopSignals {
             }
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            log.debug("stop signals left to the JVM: {}", e.getMessage());
+            // -Xrs: the JVM takes no signal, so SIGTERM ends it without the drain or the ledger's last write
+            log.warn("SIGTERM and SIGINT cannot be taken ({}): a stop by signal will not drain or write the ledger's last "
+                    + "rows. Fix: run without -Xrs.", e.getMessage());
             return false;
         }
     }

@@ -17,7 +17,7 @@ final class RoutingKeys {
     static final Set<String> FALLBACK_KEYS = Set.of("fallbacks", "context_window_fallbacks", "content_policy_fallbacks");
     private static final Set<String> SECONDS = Set.of("cooldown_time", "timeout", "stream_timeout", "retry_after",
             "retry_backoff", "request_timeout");
-    /** Time allowed for an answer: 0 would fail every call at once (QA-D 9: timeout: 0 loaded without a word). */
+    /** Time allowed for an answer: negative is refused, 0 warned as LiteLLM's "not set" (QA-D 9: it loaded without a word). */
     private static final Set<String> WAITS = Set.of("timeout", "stream_timeout", "request_timeout");
     private static final Set<String> COUNTS = Set.of("num_retries", "allowed_fails", "max_fallbacks");
     private static final Set<String> TIERS = Set.of("cheap", "smart");
@@ -345,8 +345,11 @@ final class RoutingKeys {
         if (d != null && d < 0) w.error(value, path, "must be 0 or more seconds, found " + d + ".");
     }
 
+    /** A wait: negative is an error; 0 is LiteLLM's "not set" (its router reads it with {@code x or y}), warned. */
     private void positive(Node value, String path) {
         Double d = w.number(value, path);
-        if (d != null && !(d > 0)) w.error(value, path, "must be more than 0 seconds, found " + d + ". Fix: leave it out for no limit.");
+        if (d == null) return;
+        if (d < 0) w.error(value, path, "must be more than 0 seconds, found " + d + ". Fix: leave it out for the default.");
+        else if (d == 0) w.warn(value, path, "0 is not set, as in LiteLLM: the default applies. Fix: leave it out, or give the seconds.");
     }
 }

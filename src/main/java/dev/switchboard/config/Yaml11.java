@@ -108,6 +108,23 @@ final class Yaml11 extends SafeConstructor {
      * {@code 20_000} is "20000", {@code 0x10} "16", {@code yes} "True" and {@code 1.5e+3} "1500.0".
      */
     static String pythonStr(Object v) {
+        return pythonStrOf(v);
+    }
+
+    /**
+     * PyYAML's float resolver: a point is required and an exponent needs its sign, so {@code 1e5}, {@code 1.5e3},
+     * {@code -.5} and {@code 4e51234} (a short git hash) are text to PyYAML, floats to SnakeYAML's YAML 1.1 resolver.
+     */
+    private static final java.util.regex.Pattern PYYAML_FLOAT = java.util.regex.Pattern.compile(
+            "[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+                    + "|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)");
+
+    /** Whether PyYAML reads {@code text} (a plain scalar SnakeYAML took for a float) as a float too. */
+    static boolean pyYamlFloat(String text) {
+        return PYYAML_FLOAT.matcher(text).matches();
+    }
+
+    private static String pythonStrOf(Object v) {
         if (v instanceof Boolean b) return b ? "True" : "False";
         if (v instanceof Double d) return pythonFloat(d);
         return v.toString(); // Integer, Long, BigInteger: decimal digits, as Python's int

@@ -196,6 +196,8 @@ final class YamlWalker {
         Map<String, String> out = new LinkedHashMap<>();
         mapping(n, path).forEach((k, v) -> {
             Object typedValue = v instanceof ScalarNode sc ? yaml.scalar(sc) : null;
+            // a float to SnakeYAML that PyYAML reads as text (1e5, -.5, a git hash like 4e51234) is exported as written
+            if (typedValue instanceof Double && !Yaml11.pyYamlFloat(((ScalarNode) v).getValue())) typedValue = null;
             String s = typedValue != null ? Yaml11.pythonStr(typedValue) : string(v, path + "." + k);
             if (s != null) out.put(k, s);
         });

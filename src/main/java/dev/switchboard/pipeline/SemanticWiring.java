@@ -49,7 +49,8 @@ final class SemanticWiring {
 
     /**
      * @param databaseUrl the store's {@code database_url} (PostgreSQL), or null (SQLite): where pgvector would live
-     * @param openPgvector false for {@code check}, which must change no database: Lucene's index stands in
+     * @param openPgvector false for {@code check}, which must change no database (Lucene's index stands in) and shares
+     *     no entries (no tail of the redis-semantic stream)
      */
     static SemanticCache create(Vertx vertx, CacheSettings cache, ModelRouter router, Metering metering, String databaseUrl,
                                 boolean openPgvector) {
@@ -60,8 +61,10 @@ final class SemanticWiring {
         RouterVerifier verifier = s.verifyAlias() == null ? null : new RouterVerifier(s.verifyAlias(), router, metering);
         PgVectorStore pg = "pgvector".equals(cache.params().get("semantic_index")) ? pgvector(databaseUrl, embedder, openPgvector) : null;
         SemanticCache c = pg == null ? SemanticCache.create(s, embedder, verifier) : SemanticCache.create(s, embedder, verifier, pg);
-        if (cache.redis()) {
-            // redis-semantic: every gateway on this Redis shares its semantic entries (and flushes) through a stream
+        if (cache.redis() && openPgvector) {
+            // redis-semantic: every gateway on this Redis shares its semantic entries (and flushes) through a stream.
+            // Not for check, which serves nothing: its tail, closed while its first XREAD was being set up, was ended
+            // twice by the Redis client (an AssertionError logged as an unhandled exception where assertions are on)
             Object index = cache.params().get("index_name");
             RedisSharedIndex.start(vertx, cache.redisAddress(), cache.redisTimeoutMillis(),
                     index == null ? null : index.toString(), s.maxEntries(), c);

@@ -78,7 +78,8 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
         }
         fallbacks.put(FallbackReason.CONTEXT_WINDOW, s.fallbacks("context_window_fallbacks"));
         fallbacks.put(FallbackReason.CONTENT_POLICY, s.fallbacks("content_policy_fallbacks"));
-        Object timeout = s.get("timeout") != null ? s.get("timeout") : s.get("request_timeout");
+        // LiteLLM picks its timeouts with `x or y`: a 0 is "not set" there, so it is here (the config reader warns)
+        Object timeout = unsetIfZero(s.get("timeout")) != null ? s.get("timeout") : unsetIfZero(s.get("request_timeout"));
         return new RouterSettings(
                 s.get("routing_strategy") == null ? DEFAULT_STRATEGY : s.get("routing_strategy").toString(),
                 s.integer("num_retries", DEFAULT_NUM_RETRIES),
@@ -88,7 +89,7 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
                 s.seconds(s.get("retry_after"), Duration.ZERO),
                 s.seconds(s.get("retry_backoff"), DEFAULT_BACKOFF),
                 s.seconds(timeout, null),
-                s.seconds(s.get("stream_timeout"), null),
+                s.seconds(unsetIfZero(s.get("stream_timeout")), null),
                 Map.copyOf(fallbacks),
                 flag(s.get("prompt_cache_affinity"), true),
                 s.get("auto_router") instanceof Map<?, ?> m ? AutoRouterSettings.from(m) : null,
@@ -170,5 +171,10 @@ public record RouterSettings(String strategy, int numRetries, int allowedFails, 
             merged.forEach((k, v) -> out.put(k, List.copyOf(new ArrayList<>(v))));
             return Map.copyOf(out);
         }
+    }
+
+    /** A timeout of 0 is LiteLLM's "not set" (its router reads timeouts with {@code x or y}); anything else as given. */
+    private static Object unsetIfZero(Object v) {
+        return v instanceof Number n && n.doubleValue() == 0 ? null : v;
     }
 }

@@ -98,11 +98,12 @@ public final class Database implements AutoCloseable {
                     + ". Fix: set java.io.tmpdir to a writable directory.", e);
         }
         DatabaseLocation where = DatabaseLocation.sqlite(dir.resolve("scratch.db").toString());
-        HikariDataSource pool;
+        HikariDataSource pool = null;
         try {
             pool = new HikariDataSource(poolConfig(where, false));
             migrate(where, pool);
         } catch (RuntimeException e) {
+            if (pool != null) pool.close(); // before the delete: its connections hold the files open
             deleteTree(dir);
             throw new StoreException(cannotOpen(where, e), e);
         }

@@ -32,7 +32,24 @@ public final class StoreProbe {
 
     private static String sqlite(DatabaseLocation where) {
         Path file = Path.of(where.jdbcUrl().substring("jdbc:sqlite:".length()));
-        if (Files.isRegularFile(file)) return "exists; check does not open it";
+        if (Files.isRegularFile(file)) {
+            // what serve would refuse, found without opening the file as a database: its header, its permissions
+            byte[] head = new byte[16];
+            int n;
+            try (var in = Files.newInputStream(file)) {
+                n = in.readNBytes(head, 0, head.length);
+            } catch (java.io.IOException e) {
+                throw new StoreException(Database.cannotOpen(where, e), e);
+            }
+            if (n > 0 && !new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).equals("SQLite format 3\0")) {
+                throw new StoreException(Database.cannotOpen(where, new IllegalStateException("[SQLITE_NOTADB] the file is not a database")), null);
+            }
+            if (!Files.isWritable(file) || file.getParent() != null && !Files.isWritable(file.getParent())) {
+                throw new StoreException(Database.cannotOpen(where, new IllegalStateException(
+                        "the file or its directory is not writable (serve writes the file and its -wal beside it)")), null);
+            }
+            return "exists; check does not open it";
+        }
         Path dir = file.getParent();
         if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
             throw new StoreException(Database.cannotOpen(where, new IllegalStateException(

@@ -274,7 +274,8 @@ class CheckCommandTest {
 
     @Test
     void checkSaysAnExistingSqliteFileIsThereWithoutOpeningIt() throws Exception {
-        byte[] before = "not a database: check must not open it".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // a SQLite header and then bytes SQLite itself would refuse: only the header is read, nothing is written
+        byte[] before = "SQLite format 3\0 and not really a database: check must not open it".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         Files.write(dir.resolve("check.db"), before);
         String out = run("model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }\n", 0);
         assertThat(out).contains("(exists; check does not open it)");
@@ -282,6 +283,16 @@ class CheckCommandTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config.yaml", "check.db");
         }
+    }
+
+    /** A file serve would refuse (no SQLite header) is named by check too, from its first 16 bytes alone. */
+    @Test
+    void checkSaysAFileThatIsNoDatabaseIsInvalid() throws Exception {
+        byte[] before = "just some notes, no database".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(dir.resolve("check.db"), before);
+        String out = run("model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }\n", 1);
+        assertThat(out).contains("INVALID").contains("Fix: the file is not a SQLite database");
+        assertThat(Files.readAllBytes(dir.resolve("check.db"))).isEqualTo(before);
     }
 
     @Test

@@ -364,6 +364,10 @@ class ConfigLoaderTest {
                   BIG: 123456789012345678901234567890
                   QUOTED: "20_000"
                   TEXT: plain text
+                  SHA: 4e51234
+                  EXP: 1e5
+                  UNSIGNED_EXP: 1.5e3
+                  HALF: -.5
                   EMPTY:
                 model_list:
                   - model_name: a
@@ -378,6 +382,11 @@ class ConfigLoaderTest {
         assertThat(env.apply("F")).isEqualTo("1000.5");
         assertThat(env.apply("WHOLE")).isEqualTo("2.0");
         assertThat(env.apply("TINY")).isEqualTo("1e-05");
+        // floats to SnakeYAML, text to PyYAML (a point is required, an exponent needs its sign): exported as written
+        assertThat(env.apply("SHA")).isEqualTo("4e51234");
+        assertThat(env.apply("EXP")).isEqualTo("1e5");
+        assertThat(env.apply("UNSIGNED_EXP")).isEqualTo("1.5e3");
+        assertThat(env.apply("HALF")).isEqualTo("-.5");
         assertThat(env.apply("HUGE")).isEqualTo("1e+16");
         assertThat(env.apply("INF")).isEqualTo("inf");
         assertThat(env.apply("BIG")).isEqualTo("123456789012345678901234567890");
@@ -471,7 +480,7 @@ class ConfigLoaderTest {
 
     /** QA-D 9: rpm: -5, weight: -1 and router_settings.timeout: 0 loaded without a word, where max_parallel_requests: 0 is refused. */
     @Test
-    void negativeRatesAndWeightsAndAZeroTimeoutAreRefused() {
+    void negativeRatesWeightsAndTimeoutsAreRefused() {
         ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse("""
                 model_list:
                   - model_name: a
@@ -483,8 +492,21 @@ class ConfigLoaderTest {
         assertThat(e.problems()).anyMatch(p -> p.contains("model_list[0].litellm_params.rpm: must be 0 or more, found -5.0"))
                 .anyMatch(p -> p.contains("model_list[0].litellm_params.weight: must be 0 or more, found -1.0"))
                 .anyMatch(p -> p.contains("tpm: must be 0 or more, found -3.0"))
-                .anyMatch(p -> p.contains("router_settings.timeout: must be more than 0 seconds, found 0.0"))
+                .noneMatch(p -> p.contains("router_settings.timeout"))
                 .anyMatch(p -> p.contains("router_settings.stream_timeout: must be more than 0 seconds"))
                 .noneMatch(p -> p.contains("cooldown_time"));
+    }
+
+    /** A timeout of 0 is LiteLLM's "not set" (its router reads timeouts with `x or y`): loaded, with a warning. */
+    @Test
+    void aZeroTimeoutIsNotSetAsInLiteLlm() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: openai/gpt-4o, api_key: sk-a }
+                router_settings: { timeout: 0 }
+                """);
+        assertThat(c.warnings()).anyMatch(w -> w.contains("router_settings.timeout: 0 is not set, as in LiteLLM"));
+        assertThat(dev.switchboard.route.RouterSettings.from(c).timeout()).isNull();
     }
 }
