@@ -300,17 +300,9 @@ class CheckCommandTest {
         Path missing = dir.resolve("no-such-dir").resolve("x.db");
         Path f = Files.writeString(dir.resolve("c.yaml"), "model_list:\n  - model_name: m\n    litellm_params: { model: openai/gpt-4o-mini, "
                 + "api_key: sk-a }\ngeneral_settings: { database_path: \"" + missing + "\" }\n");
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        int code;
-        try {
-            code = new CommandLine(new Main()).execute("check", "--config", f.toString());
-        } finally {
-            System.setOut(old);
-        }
-        assertThat(code).isEqualTo(1);
-        assertThat(out.toString()).contains("INVALID").contains("Cannot open the store (SQLite at " + missing + ")").contains("Fix:");
+        CliRun r = CliRun.of("check", "--config", f.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("INVALID").contains("Cannot open the store (SQLite at " + missing + ")").contains("Fix:");
     }
 
     /** The QA's repro as typed: {@code check} in an empty directory with no database settings leaves it as it was. */

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.store.Database;
 import dev.switchboard.support.Postgres;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * QA (twenty-second session, MED): {@code check} ran every Flyway migration on the configured PostgreSQL, so a newer
@@ -42,16 +39,9 @@ class CheckPostgresTest {
                 general_settings:
                   database_url: "%s"
                 """.formatted(url));
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        try {
-            int code = new CommandLine(new Main()).execute("check", "--config", f.toString());
-            assertThat(code).as(out.toString()).isEqualTo(expectedExit);
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString();
+        CliRun r = CliRun.of("check", "--config", f.toString());
+        assertThat(r.code()).as(r.out()).isEqualTo(expectedExit);
+        return r.out();
     }
 
     private long tables() throws Exception {
@@ -122,16 +112,8 @@ class CheckPostgresTest {
                 general_settings:
                   database_url: "postgresql://postgres:pw@127.0.0.1:1/switchboard"
                 """);
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        int code;
-        try {
-            code = new CommandLine(new Main()).execute("check", "--config", f.toString());
-        } finally {
-            System.setOut(old);
-        }
-        assertThat(code).isEqualTo(1);
-        assertThat(out.toString()).contains("Cannot open the store (PostgreSQL at 127.0.0.1:1/switchboard)").doesNotContain("pw");
+        CliRun r = CliRun.of("check", "--config", f.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("Cannot open the store (PostgreSQL at 127.0.0.1:1/switchboard)").doesNotContain("pw");
     }
 }
