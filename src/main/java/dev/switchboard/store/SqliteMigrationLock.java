@@ -68,15 +68,21 @@ final class SqliteMigrationLock implements AutoCloseable {
                 l = ch.tryLock();
             }
             return new SqliteMigrationLock(ch, l);
-        } catch (IOException | RuntimeException | InterruptedException e) {
+        } catch (StoreException waitedTooLong) {
             closeQuietly(ch);
             IN_THIS_JVM.unlock();
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            if (e instanceof StoreException s) throw s;
+            throw waitedTooLong;
+        } catch (InterruptedException e) {
+            closeQuietly(ch);
+            IN_THIS_JVM.unlock();
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting to migrate " + store, e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
             // a directory that cannot be written fails the migration itself, with the store's message; a filesystem
-            // without locks (some network ones) migrates unguarded, as before the lock, and says so
+            // without locks (some network ones) migrates unguarded, as before the lock, and says so (the JVM-wide
+            // lock stays held: close() gives it back)
             log.info("store: no migration lock beside {} ({}); migrating without it", store, e.toString());
-            IN_THIS_JVM.lock();
             return new SqliteMigrationLock(null, null);
         }
     }
