@@ -195,6 +195,12 @@ public final class Gateway {
             throw new IllegalStateException(e.getMessage(), e);
         }
         SpendLedger ledger = new SpendLedger(db, LEDGER_FLUSH_MILLIS);
+        // The writers work behind the request path: a queue that only grows under steady load means the store cannot
+        // keep up (the rows are safe until the ledger's bound, but the work is owed), which no latency figure shows.
+        io.micrometer.core.instrument.Gauge.builder("switchboard.ledger.rows.pending", ledger, SpendLedger::pending)
+                .description("Spend-ledger rows queued and not yet written").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.ledger.rows.written", ledger, SpendLedger::written)
+                .description("Spend-ledger rows written").register(meters);
         // model and deployment labels from the config only: a client's invented model names must not grow the series
         dev.switchboard.observe.MetricLabels labels = Observability.metricLabels(config, settings);
         Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env),

@@ -54,6 +54,9 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
                     l -> l.written() + ledger.logPartsWritten());
             metrics.functionCounter("switchboard.request.log.dropped", "Request-log rows dropped (store down too long)", log,
                     l -> l.dropped() + ledger.logPartsDropped());
+            io.micrometer.core.instrument.Gauge.builder("switchboard.request.log.rows.pending", log, RequestLog::pending)
+                    .description("Request-log rows queued for the request log's own writer (most go with their ledger row)")
+                    .register(registry);
             metrics.functionCounter("switchboard.request.log.purged", "Request-log rows deleted by the retention purge", log,
                     RequestLog::purged);
         }

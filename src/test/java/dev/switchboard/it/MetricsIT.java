@@ -120,6 +120,17 @@ class MetricsIT {
     }
 
     @Test
+    void theWritersQueuesAreGaugedAndEmptyOnceTheLedgerIsRead() {
+        // the spend report above flushed the ledger: every row of the traffic is written, none left queued
+        String after = Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body();
+        assertThat(after).contains("# TYPE switchboard_ledger_rows_pending gauge", "# TYPE switchboard_ledger_rows_written_total counter",
+                "# TYPE switchboard_request_log_rows_pending gauge");
+        assertThat(value(after, "switchboard_ledger_rows_pending")).isZero();
+        // 4 cached-alias calls, the fallback's two attempts, the priced call
+        assertThat(value(after, "switchboard_ledger_rows_written_total")).isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
     void budgetLeftPerKey() {
         double spent = spendReport.getJsonArray("groups").stream().map(JsonObject.class::cast)
                 .filter(g -> keyAlias.equals(g.getString("key_alias"))).mapToDouble(g -> Double.parseDouble(g.getValue("spend").toString()))
