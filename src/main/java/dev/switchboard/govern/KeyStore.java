@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code virtual_keys} table, and the ledger sums a key's budget is rebuilt from at start and its spend is read
@@ -50,19 +51,163 @@ final class KeyStore {
         });
     }
 
-    /** Replaces the stored row of {@code k.keyId()} (token included, for rotation). */
-    void update(VirtualKey k) {
-        db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET key_id=?, token=?, key_name=?, key_alias=?, "
-                    + "models=?, max_budget=?, soft_budget=?, budget_duration=?, budget_anchor=?, budget_spend_from=?, expires_at=?, rpm_limit=?, "
-                    + "tpm_limit=?, max_parallel_requests=?, auto_tier=?, metadata=?, tags=?, blocked=?, created_at=?, "
-                    + "updated_at=?, allowed_cache_controls=?, user_id=?, team_id=?, aliases=? WHERE key_id=?")) {
-                bind(ps, k);
-                ps.setString(25, k.keyId());
-                if (ps.executeUpdate() != 1) throw new SQLException("key " + k.keyId() + " is not in the store");
+    /** A change of one stored key, made from its row as the store holds it now, in the transaction that writes it. */
+    interface KeyChange {
+        VirtualKey apply(VirtualKey stored, Holders holders) throws SQLException;
+    }
+
+    /** Which key holds an alias or a secret now, read in a change's own transaction (the columns are unique). */
+    interface Holders {
+        /** @return the id of the stored key with this alias, or null */
+        String keyWithAlias(String alias) throws SQLException;
+
+        /** @return the id of the stored key with this token hash, or null */
+        String keyWithToken(String token) throws SQLException;
+    }
+
+    /**
+     * Reads the row {@code ref} names in the transaction that writes it — locked until it commits on PostgreSQL
+     * ({@code SELECT … FOR UPDATE}), under the write lock on SQLite — and writes back what {@code change} makes of it. So
+     * two gateways changing one key take turns, each starting from the row the other wrote, never from its own copy in
+     * memory, which may be a sync (2 s) old: a field, a block or a rotation another gateway just wrote is kept. A
+     * PostgreSQL transaction that waited for the lock re-reads the row, so a key rotated (its token) or renamed (its
+     * alias) meanwhile no longer matches the name it was asked by.
+     *
+     * @return the row written, or null when no stored key has that name (deleted, or a secret rotated away)
+     */
+    VirtualKey change(KeyRef ref, KeyChange change) {
+        return db.transaction(c -> {
+            takeWriteLock(c, ref.lookups().get(0));
+            VirtualKey stored = find(c, ref, true);
+            if (stored == null) return null;
+            VirtualKey changed = change.apply(stored, holders(c));
+            if (changed.updatedAt() <= stored.updatedAt()) {
+                // every change stamps a later updated_at than the row it replaces, even in the same millisecond or under a
+                // clock behind another gateway's: the other gateways' sync takes in a row whose stamp moved
+                changed = changed.withUpdatedAt(stored.updatedAt() + 1);
             }
-            return null;
+            write(c, changed);
+            return changed;
         });
+    }
+
+    /**
+     * Deletes the keys these names find, in one transaction: the names in order, each the row it found (null for none)
+     * once that row is deleted. A key is deleted as found — by its id and the name's own column — in key id order (one
+     * lock order for every gateway), so one rotated or renamed meanwhile by another gateway is left, its names not found.
+     */
+    List<VirtualKey> deleteNamed(List<KeyRef> refs) {
+        return db.transaction(c -> {
+            takeWriteLock(c, refs.get(0).lookups().get(0));
+            List<VirtualKey> found = new ArrayList<>();
+            java.util.TreeMap<String, KeyRef.Lookup> byId = new java.util.TreeMap<>();
+            for (KeyRef ref : refs) {
+                VirtualKey k = find(c, ref, false);
+                found.add(k);
+                if (k != null) byId.putIfAbsent(k.keyId(), matched(k, ref));
+            }
+            Set<String> deleted = new java.util.HashSet<>();
+            for (var e : byId.entrySet()) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM virtual_keys WHERE key_id = ? AND "
+                        + e.getValue().column() + " = ?")) {
+                    ps.setString(1, e.getKey());
+                    ps.setString(2, e.getValue().value());
+                    if (ps.executeUpdate() == 1) deleted.add(e.getKey());
+                }
+            }
+            found.replaceAll(k -> k != null && deleted.contains(k.keyId()) ? k : null);
+            return found;
+        });
+    }
+
+    /** The stored row of this key id, or null. Blocks. */
+    VirtualKey byId(String keyId) {
+        return db.transaction(c -> find(c, new KeyRef(List.of(new KeyRef.Lookup("key_id", keyId))), false));
+    }
+
+    /** The key ids' current tokens, those still stored. Blocks. */
+    java.util.Map<String, String> tokensOf(java.util.Collection<String> keyIds) {
+        return db.transaction(c -> {
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT token FROM virtual_keys WHERE key_id = ?")) {
+                for (String id : keyIds) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) out.put(id, rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The first row the ref's lookups find, locked for this transaction when {@code lock} on PostgreSQL. */
+    private VirtualKey find(Connection c, KeyRef ref, boolean lock) throws SQLException {
+        String forUpdate = lock && db.kind() == Database.Kind.POSTGRESQL ? " FOR UPDATE" : "";
+        for (KeyRef.Lookup l : ref.lookups()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM virtual_keys WHERE " + l.column() + " = ?" + forUpdate)) {
+                ps.setString(1, l.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) return read(rs);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The lookup of the ref that finds this row (the first whose column holds its value). */
+    private static KeyRef.Lookup matched(VirtualKey k, KeyRef ref) {
+        for (KeyRef.Lookup l : ref.lookups()) {
+            String v = switch (l.column()) {
+                case "token" -> k.token();
+                case "key_id" -> k.keyId();
+                default -> k.alias();
+            };
+            if (l.value().equals(v)) return l;
+        }
+        return new KeyRef.Lookup("key_id", k.keyId());
+    }
+
+    /**
+     * On SQLite a transaction that reads first cannot take the write lock once another connection wrote meanwhile (it
+     * fails at once, the busy timeout notwithstanding): a write that changes nothing takes it first, as the team and user
+     * tables' changes do ({@link RowTable#writeFirst}). PostgreSQL locks the row it reads instead (FOR UPDATE).
+     */
+    private void takeWriteLock(Connection c, KeyRef.Lookup any) throws SQLException {
+        if (db.kind() == Database.Kind.POSTGRESQL) return;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET updated_at = updated_at WHERE " + any.column() + " = ?")) {
+            ps.setString(1, any.value());
+            ps.executeUpdate();
+        }
+    }
+
+    private static Holders holders(Connection c) {
+        return new Holders() {
+            @Override public String keyWithAlias(String alias) throws SQLException { return keyWhere(c, "key_alias", alias); }
+
+            @Override public String keyWithToken(String token) throws SQLException { return keyWhere(c, "token", token); }
+        };
+    }
+
+    private static String keyWhere(Connection c, String column, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT key_id FROM virtual_keys WHERE " + column + " = ?")) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Replaces the stored row of {@code k.keyId()} (token included, for rotation). */
+    private static void write(Connection c, VirtualKey k) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET key_id=?, token=?, key_name=?, key_alias=?, "
+                + "models=?, max_budget=?, soft_budget=?, budget_duration=?, budget_anchor=?, budget_spend_from=?, expires_at=?, rpm_limit=?, "
+                + "tpm_limit=?, max_parallel_requests=?, auto_tier=?, metadata=?, tags=?, blocked=?, created_at=?, "
+                + "updated_at=?, allowed_cache_controls=?, user_id=?, team_id=?, aliases=? WHERE key_id=?")) {
+            bind(ps, k);
+            ps.setString(25, k.keyId());
+            if (ps.executeUpdate() != 1) throw new SQLException("key " + k.keyId() + " is not in the store");
+        }
     }
 
     /**
