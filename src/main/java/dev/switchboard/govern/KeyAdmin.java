@@ -396,6 +396,26 @@ public final class KeyAdmin {
         return s == null ? null : s.key().keyId();
     }
 
+    /** The {@code user_id} the key with this id has now, or null (none, the master key, a deleted key). */
+    public String userOf(String keyId) {
+        KeyState s = keyId == null ? null : registry.byId(keyId);
+        return s == null ? null : s.key().userId();
+    }
+
+    /** The {@code team_id} the key with this id has now, or null (none, the master key, a deleted key). */
+    public String teamOf(String keyId) {
+        KeyState s = keyId == null ? null : registry.byId(keyId);
+        return s == null ? null : s.key().teamId();
+    }
+
+    /**
+     * The ids of the keys whose {@code user_id} is this user, read from the store (keys another gateway made a moment
+     * ago included): the keys whose calls count as the user's in the daily activity. Blocks.
+     */
+    public java.util.Set<String> keyIdsOfUser(String userId) {
+        return java.util.Set.copyOf(store.keysOf(userId, null).keySet());
+    }
+
     /** The current token hash (SHA-256) of the key with this id, or null (the master key, a deleted key). */
     public String token(String keyId) {
         KeyState s = keyId == null ? null : registry.byId(keyId);
