@@ -197,6 +197,39 @@ class DailyActivityIT {
         assertThat(new JsonObject(annsKey.body()).getJsonArray("results")).isEmpty();
     }
 
+    /**
+     * A deleted key's calls stay in the master key's view, named by its key id (its token hash is gone with it) and the
+     * alias of its last calls, {@code key_exists: false}; they leave its user's view (a user is scoped by their keys now).
+     * On a gateway of its own, so the other tests' figures do not change under them.
+     */
+    @Test
+    void aDeletedKeysCallsKeepItsKeyIdAndLastAlias() {
+        try (TestGateway own = TestGateway.start("""
+                model_list:
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                    %1$s
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                  database_path: "%2$s"
+                """.formatted(PRICES, TestGateway.tempDatabase()))) {
+            Admin ownAdmin = new Admin(own);
+            JsonObject dee = ownAdmin.generate(new JsonObject().put("key_alias", "dee-old").put("user_id", "dee"));
+            HttpResponse<String> r = Http.post(own.v1() + "/chat/completions", dee.getString("key"),
+                    "{\"model\":\"gpt\",\"max_tokens\":30,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            Admin.ok(ownAdmin.post("/key/delete", new JsonObject().put("keys", new JsonArray().add(dee.getString("key")))));
+
+            JsonObject keys = ownAdmin.getOk("/user/daily/activity?" + range()).getJsonArray("results").getJsonObject(0)
+                    .getJsonObject("breakdown").getJsonObject("api_keys");
+            assertThat(keys.fieldNames()).containsExactly(dee.getString("key_id"));
+            JsonObject meta = keys.getJsonObject(dee.getString("key_id")).getJsonObject("metadata");
+            assertThat(meta.getString("key_alias")).isEqualTo("dee-old");
+            assertThat(meta.getBoolean("key_exists")).isFalse();
+            assertThat(ownAdmin.getOk("/user/daily/activity?" + range() + "&user_id=dee").getJsonArray("results")).isEmpty();
+        }
+    }
+
     @Test
     void bothDatesAreNeeded() {
         HttpResponse<String> r = admin.get("/user/daily/activity?start_date=" + today);
