@@ -11,6 +11,7 @@ import dev.switchboard.pipeline.Gateway;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import dev.switchboard.edge.admin.KeyLabel;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +128,21 @@ final class DashboardFigures {
      * period spend / max_budget, what the gateway enforces; not month to date, which a 1d budget's key passes daily). A deleted key
      * with spend this month keeps its last alias and is marked {@code deleted}, with no budget (it has none any more).
      */
+    /**
+     * Every key, page by page: a gateway with more keys than one page showed the keys past it as spend of keys it no
+     * longer knew (no budget, marked deleted).
+     */
+    private List<JsonNode> allKeys() {
+        List<JsonNode> out = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            JsonNode keys = gateway.keys().list(page, KEY_PAGE, null, true).get("keys");
+            keys.forEach(out::add);
+            if (keys.size() < KEY_PAGE) return out;
+        }
+    }
+
+    private static final int KEY_PAGE = 1000;
+
     private ArrayNode keys(List<Daily> all, long monthStartDay, AppLabels labels) {
         Map<String, Long> mtd = new TreeMap<>();
         for (Daily d : all) {
@@ -134,9 +150,8 @@ final class DashboardFigures {
             mtd.merge(d.keyId(), d.costNanos(), Long::sum);
         }
         ArrayNode out = JSON.createArrayNode();
-        JsonNode keys = gateway.keys().list(1, 1000, null, true).get("keys");
         java.util.Set<String> listed = new java.util.HashSet<>();
-        for (JsonNode k : keys) {
+        for (JsonNode k : allKeys()) {
             String id = k.path("key_id").asText();
             listed.add(id);
             ObjectNode o = out.addObject();
