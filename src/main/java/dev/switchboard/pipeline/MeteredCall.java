@@ -25,8 +25,14 @@ import java.util.function.Supplier;
  */
 final class MeteredCall {
     static final String COST_HEADER = "x-switchboard-cost";
-    /** The cost header's name in the server's pre-hashed form, for {@link WireHeaders}. */
+    /**
+     * LiteLLM's name for the same figure: its proxy sets it on every answer whose cost it knows, and LiteLLM's clients
+     * and docs read it (the value is the same text as ours: plain dollars).
+     */
+    static final String LITELLM_COST_HEADER = "x-litellm-response-cost";
+    /** The cost headers' names in the server's pre-hashed form, for {@link WireHeaders}. */
     private static final CharSequence COST_NAME = io.vertx.core.http.HttpHeaders.createOptimized(COST_HEADER);
+    private static final CharSequence LITELLM_COST_NAME = io.vertx.core.http.HttpHeaders.createOptimized(LITELLM_COST_HEADER);
     /**
      * The call's metering, attached to its context when it is admitted: its failed attempts' ledger rows
      * ({@link LedgerAttempts}) carry the call's end user and tags and go through {@link #recordAttempt} as its own row
@@ -261,7 +267,7 @@ final class MeteredCall {
         // cache hit's is: 0, said as a plain hit says it
         Answer<ChatStream> out = new Answer<ChatStream>(new MeteredStream(this, a), a.deployment(), a.route(), a.cache(), a.tier(),
                 a.headers()).withHeaders(admission.headers());
-        return a.cache() != null && a.cache().startsWith("hit") ? out.withHeaders(java.util.Map.of(COST_HEADER, "0")) : out;
+        return a.cache() != null && a.cache().startsWith("hit") ? out.withHeaders(java.util.Map.of(COST_HEADER, "0", LITELLM_COST_HEADER, "0")) : out;
     }
 
     /**
@@ -436,12 +442,15 @@ final class MeteredCall {
             // headers made once plus the cost, written without a LinkedHashMap or a hash per name; what the map below
             // would hold, in the same order
             WireHeaders made = a.headers() instanceof WireHeaders w ? w : WireHeaders.EMPTY;
+            String usd = Metering.usd(cost.nanos());
             return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(),
-                    made.with(COST_NAME, Metering.usd(cost.nanos())));
+                    made.with(COST_NAME, usd, LITELLM_COST_NAME, usd));
         }
         Map<String, String> h = new java.util.LinkedHashMap<>();
         h.putAll(a.headers());
-        h.put(COST_HEADER, Metering.usd(cost.nanos()));
+        String usd = Metering.usd(cost.nanos());
+        h.put(COST_HEADER, usd);
+        h.put(LITELLM_COST_HEADER, usd);
         admission.putHeaders(h);
         return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(), h);
     }
