@@ -50,9 +50,16 @@ final class KeyStore {
         });
     }
 
-    /** Replaces the stored row of {@code k.keyId()} (token included, for rotation). */
-    void update(VirtualKey k) {
+    /**
+     * Replaces the stored row of {@code k.keyId()} (token included, for rotation). A rotation's old hash is kept in
+     * {@link RetiredTokens} in the same transaction: the calls made with the old secret are filed under the same key id.
+     */
+    void update(VirtualKey k, long nowMillis) {
         db.transaction(c -> {
+            try (PreparedStatement retire = RetiredTokens.retiring(c)) {
+                RetiredTokens.add(retire, k.keyId(), k.token(), RetiredTokens.REGENERATED, nowMillis);
+                retire.executeBatch();
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET key_id=?, token=?, key_name=?, key_alias=?, "
                     + "models=?, max_budget=?, soft_budget=?, budget_duration=?, budget_anchor=?, budget_spend_from=?, expires_at=?, rpm_limit=?, "
                     + "tpm_limit=?, max_parallel_requests=?, auto_tier=?, metadata=?, tags=?, blocked=?, created_at=?, "
@@ -84,9 +91,16 @@ final class KeyStore {
         });
     }
 
-    /** Deletes all of them or none. */
-    void delete(List<String> keyIds) {
+    /**
+     * Deletes all of them or none. Each key's hash is kept in {@link RetiredTokens} first, in the same transaction, so a
+     * spend filter by the deleted key's secret or hash still finds its calls.
+     */
+    void delete(List<String> keyIds, long nowMillis) {
         db.transaction(c -> {
+            try (PreparedStatement retire = RetiredTokens.retiring(c)) {
+                for (String id : keyIds) RetiredTokens.add(retire, id, null, RetiredTokens.DELETED, nowMillis);
+                retire.executeBatch();
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM virtual_keys WHERE key_id=?")) {
                 for (String id : keyIds) {
                     ps.setString(1, id);

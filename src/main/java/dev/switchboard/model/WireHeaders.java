@@ -46,6 +46,25 @@ public final class WireHeaders extends AbstractMap<String, String> {
         return new WireHeaders(ns, vs);
     }
 
+    /** {@code with(name1, value1).with(name2, value2)} in one copy (two headers every served answer gets). */
+    public WireHeaders with(CharSequence name1, CharSequence value1, CharSequence name2, CharSequence value2) {
+        if (has(name1) || has(name2)) return with(name1, value1).with(name2, value2);
+        int n = names.length;
+        CharSequence[] ns = java.util.Arrays.copyOf(names, n + 2);
+        CharSequence[] vs = java.util.Arrays.copyOf(values, n + 2);
+        ns[n] = name1;
+        vs[n] = value1;
+        ns[n + 1] = name2;
+        vs[n + 1] = value2;
+        return new WireHeaders(ns, vs);
+    }
+
+    /** Whether a header of this name is here, in any letter case (as {@link #with} matches names). */
+    private boolean has(CharSequence name) {
+        for (CharSequence n : names) if (n.toString().equalsIgnoreCase(name.toString())) return true;
+        return false;
+    }
+
     /** Hands each header, in order, as the forms it was made with. */
     public void writeTo(BiConsumer<CharSequence, CharSequence> out) {
         for (int i = 0; i < names.length; i++) out.accept(names[i], values[i]);

@@ -25,8 +25,14 @@ import java.util.function.Supplier;
  */
 final class MeteredCall {
     static final String COST_HEADER = "x-switchboard-cost";
-    /** The cost header's name in the server's pre-hashed form, for {@link WireHeaders}. */
+    /**
+     * LiteLLM's name for the same figure: its proxy sets it on every answer whose cost it knows, and LiteLLM's clients
+     * and docs read it (the value is the same text as ours: plain dollars).
+     */
+    static final String LITELLM_COST_HEADER = "x-litellm-response-cost";
+    /** The cost headers' names in the server's pre-hashed form, for {@link WireHeaders}. */
     private static final CharSequence COST_NAME = io.vertx.core.http.HttpHeaders.createOptimized(COST_HEADER);
+    private static final CharSequence LITELLM_COST_NAME = io.vertx.core.http.HttpHeaders.createOptimized(LITELLM_COST_HEADER);
     /**
      * The call's metering, attached to its context when it is admitted: its failed attempts' ledger rows
      * ({@link LedgerAttempts}) carry the call's end user and tags and go through {@link #recordAttempt} as its own row
@@ -261,7 +267,7 @@ final class MeteredCall {
         // cache hit's is: 0, said as a plain hit says it
         Answer<ChatStream> out = new Answer<ChatStream>(new MeteredStream(this, a), a.deployment(), a.route(), a.cache(), a.tier(),
                 a.headers()).withHeaders(admission.headers());
-        return a.cache() != null && a.cache().startsWith("hit") ? out.withHeaders(java.util.Map.of(COST_HEADER, "0")) : out;
+        return a.cache() != null && a.cache().startsWith("hit") ? out.withHeaders(java.util.Map.of(COST_HEADER, "0", LITELLM_COST_HEADER, "0")) : out;
     }
 
     /**
@@ -296,6 +302,7 @@ final class MeteredCall {
         }
         if (!Cancellation.isCancellation(error)) {
             releaseWithBilledTokens();
+            charged(Usage.ZERO, DeploymentPrices.Cost.UNPRICED); // its billed attempts' cost, 0 for nearly every call
             return;
         }
         // the client left (499), or the gateway stopped the call at the end of its shutdown drain (503)
@@ -306,10 +313,13 @@ final class MeteredCall {
         if (called == null) {
             releaseWithBilledTokens();
             record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, status, type);
+            charged(Usage.ZERO, DeploymentPrices.Cost.UNPRICED);
             return;
         }
         Usage usage = estimate(called, 0);
-        record(a, usage, true, settle(a, usage), null, status, type);
+        DeploymentPrices.Cost cost = settle(a, usage);
+        record(a, usage, true, cost, null, status, type);
+        charged(usage, cost);
     }
 
     /**
@@ -323,12 +333,23 @@ final class MeteredCall {
         if (b.deployment() == null) {
             releaseWithBilledTokens();
             record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, g.status(), dev.switchboard.model.GuardrailBlock.ERROR_TYPE);
+            charged(Usage.ZERO, DeploymentPrices.Cost.UNPRICED);
             return;
         }
         boolean estimated = b.usage() == null;
         // no usage from the provider (a stream cut when the guardrail blocked it): the prompt and the output it had sent
         Usage usage = estimated ? estimate(b.deployment(), b.outputChars()) : b.usage();
-        record(a, usage, estimated, settle(a, usage), null, g.status(), dev.switchboard.model.GuardrailBlock.ERROR_TYPE);
+        DeploymentPrices.Cost cost = settle(a, usage);
+        record(a, usage, estimated, cost, null, g.status(), dev.switchboard.model.GuardrailBlock.ERROR_TYPE);
+        charged(usage, cost);
+    }
+
+    /**
+     * Attaches what this call was charged when it ended without a priced answer ({@link CallContext#CHARGED}): its usage
+     * at {@code cost} plus what its failed attempts that their provider billed cost, the sum its ledger rows hold.
+     */
+    void charged(Usage usage, DeploymentPrices.Cost cost) {
+        ctx.attach(CallContext.CHARGED, usage.withCost((cost.nanos() + billedNanos) / 1e9));
     }
 
     /** The error type a call whose client left is recorded with. */
@@ -421,12 +442,15 @@ final class MeteredCall {
             // headers made once plus the cost, written without a LinkedHashMap or a hash per name; what the map below
             // would hold, in the same order
             WireHeaders made = a.headers() instanceof WireHeaders w ? w : WireHeaders.EMPTY;
+            String usd = Metering.usd(cost.nanos());
             return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(),
-                    made.with(COST_NAME, Metering.usd(cost.nanos())));
+                    made.with(COST_NAME, usd, LITELLM_COST_NAME, usd));
         }
         Map<String, String> h = new java.util.LinkedHashMap<>();
         h.putAll(a.headers());
-        h.put(COST_HEADER, Metering.usd(cost.nanos()));
+        String usd = Metering.usd(cost.nanos());
+        h.put(COST_HEADER, usd);
+        h.put(LITELLM_COST_HEADER, usd);
         admission.putHeaders(h);
         return new Answer<>(a.body(), a.deployment(), a.route(), a.cache(), a.tier(), h);
     }

@@ -269,14 +269,20 @@ final class AnthropicSim {
         String prefix = AnthropicSimShapes.cachedPrefix(req);
         int prefixTokens = prefix == null ? 0 : SimPromptCache.tokens(prefix);
         int total = Math.max(reply.promptTokens(), prefixTokens + 4);
-        int read = 0, write = 0;
+        int read = 0, write = 0, hourWrite = 0;
         if (prefixTokens >= SimPromptCache.MIN_TOKENS) {
-            if (cache.readOrWrite("anthropic:" + req.getString("model") + ":" + prefix)) read = prefixTokens;
-            else write = prefixTokens;
+            if (cache.readOrWrite("anthropic:" + req.getString("model") + ":" + prefix)) {
+                read = prefixTokens;
+            } else {
+                write = prefixTokens;
+                String hour = AnthropicSimShapes.hourPrefix(req); // a 1-hour breakpoint's part of the write
+                hourWrite = hour == null ? 0 : Math.min(write, SimPromptCache.tokens(hour));
+            }
         }
         return new JsonObject().put("input_tokens", total - read - write).put("cache_creation_input_tokens", write)
                 .put("cache_read_input_tokens", read).put("output_tokens", reply.completionTokens())
-                .put("cache_creation", new JsonObject().put("ephemeral_5m_input_tokens", write).put("ephemeral_1h_input_tokens", 0))
+                .put("cache_creation", new JsonObject().put("ephemeral_5m_input_tokens", write - hourWrite)
+                        .put("ephemeral_1h_input_tokens", hourWrite))
                 .put("service_tier", "standard");
     }
 

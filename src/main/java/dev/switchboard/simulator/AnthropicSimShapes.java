@@ -25,27 +25,37 @@ final class AnthropicSimShapes {
     }
 
     /** Everything up to and including the last block with cache_control, in the API's cache order; null without one. */
-    static String cachedPrefix(JsonObject req) {
+    static String cachedPrefix(JsonObject req) { return prefix(req, false); }
+
+    /**
+     * The part of {@link #cachedPrefix} up to the last breakpoint with {@code "ttl": "1h"}: Anthropic counts the tokens
+     * written up to such a breakpoint as 1-hour cache writes ({@code ephemeral_1h_input_tokens}, billed at twice the input
+     * price), the rest as 5-minute ones. Null without one.
+     */
+    static String hourPrefix(JsonObject req) { return prefix(req, true); }
+
+    private static String prefix(JsonObject req, boolean hourOnly) {
         StringBuilder all = new StringBuilder();
         int end = -1;
         JsonArray tools = req.getJsonArray("tools");
-        if (tools != null) for (Object t : tools) end = append(all, (JsonObject) t, end);
+        if (tools != null) for (Object t : tools) end = append(all, (JsonObject) t, end, hourOnly);
         Object system = req.getValue("system");
         if (system instanceof String s) all.append("text:").append(s).append('\n');
-        else if (system instanceof JsonArray blocks) for (Object b : blocks) end = append(all, (JsonObject) b, end);
+        else if (system instanceof JsonArray blocks) for (Object b : blocks) end = append(all, (JsonObject) b, end, hourOnly);
         for (Object o : req.getJsonArray("messages")) {
             JsonObject m = (JsonObject) o;
             all.append(m.getString("role")).append(':');
             Object c = m.getValue("content");
             if (c instanceof String s) all.append("text:").append(s).append('\n');
-            else for (Object b : (JsonArray) c) end = append(all, (JsonObject) b, end);
+            else for (Object b : (JsonArray) c) end = append(all, (JsonObject) b, end, hourOnly);
         }
         return end < 0 ? null : all.substring(0, end);
     }
 
     /** Appends a block by its content, not its JSON spelling: the real cache keys on tokens, not key order. */
-    private static int append(StringBuilder all, JsonObject block, int end) {
-        boolean marked = block.containsKey("cache_control");
+    private static int append(StringBuilder all, JsonObject block, int end, boolean hourOnly) {
+        boolean marked = block.containsKey("cache_control") && (!hourOnly || (block.getValue("cache_control") instanceof JsonObject cc
+                && "1h".equals(cc.getValue("ttl"))));
         if ("text".equals(block.getString("type"))) {
             all.append("text:").append(block.getString("text")).append('\n');
         } else {

@@ -71,6 +71,25 @@ class PromptCachingIT {
     }
 
     @Test
+    void aOneHourBreakpointsWriteIsCountedAndPricedAsOne() {
+        // Anthropic counts a write up to a "ttl": "1h" breakpoint as ephemeral_1h_input_tokens, billed at 2x the input price
+        // ($6/M for claude-sonnet-4-5) where a 5-minute write is 1.25x ($3.75/M)
+        String system = "Hour-long stable instructions. ".repeat(200);
+        String body = "{\"model\":\"claude\",\"max_tokens\":50,\"system\":[{\"type\":\"text\",\"text\":\"" + system
+                + "\",\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> r = messages(body, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonObject usage = new JsonObject(r.body()).getJsonObject("usage");
+        int write = usage.getInteger("cache_creation_input_tokens");
+        assertThat(write).isGreaterThan(1000);
+        assertThat(usage.getJsonObject("cache_creation").getInteger("ephemeral_1h_input_tokens")).isEqualTo(write);
+        assertThat(usage.getJsonObject("cache_creation").getInteger("ephemeral_5m_input_tokens")).isZero();
+        double expected = (usage.getInteger("input_tokens") * 3 + write * 6 + usage.getInteger("output_tokens") * 15) / 1e6;
+        assertThat(Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow())).isCloseTo(expected,
+                org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void aMessageLevelCacheControlMarksTheMessagesLastPart() {
         // LiteLLM accepts cache_control on the message itself, e.g. a system message whose content is a string
         String system = "Long stable instructions. ".repeat(200);

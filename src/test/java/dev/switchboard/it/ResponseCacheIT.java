@@ -158,6 +158,7 @@ class ResponseCacheIT {
                 .isEqualTo(second.headers().firstValue("x-switchboard-cache-entry"));
         assertThat(second.headers().firstValue("x-switchboard-model")).hasValue("openai/gpt-4o-mini");
         assertThat(second.headers().firstValue("x-switchboard-cost")).hasValue("0");
+        assertThat(second.headers().firstValue("x-litellm-response-cost")).hasValue("0");
         JsonObject a = new JsonObject(first.body()), b = new JsonObject(second.body());
         assertThat(b.getJsonArray("choices")).isEqualTo(a.getJsonArray("choices"));
         OpenAiSchemas.assertValid("CreateChatCompletionResponse", b.encode());

@@ -45,6 +45,17 @@ class WireHeadersTest {
     }
 
     @Test
+    void withTwoAppendsBothOrReplacesAsTwoWithsWould() {
+        WireHeaders h = WireHeaders.EMPTY.with("x-a", "1").with("x-b", "2", "x-c", "3");
+        assertEquals(List.of("x-a", "x-b", "x-c"), new ArrayList<>(h.keySet()));
+        assertEquals("3", h.get("x-c"));
+        WireHeaders again = h.with("X-B", "4", "x-d", "5");
+        assertEquals(List.of("x-a", "x-b", "x-c", "x-d"), new ArrayList<>(again.keySet()));
+        assertEquals("4", again.get("x-b"));
+        assertEquals("2", h.get("x-b"), "the copy leaves the original as it was");
+    }
+
+    @Test
     void answerWithHeaderKeepsTheMadeHeaders() {
         Answer<String> a = new Answer<>("body", "p/m", "primary", "miss", null, WireHeaders.EMPTY.with("x-a", "1"));
         Answer<String> traced = a.withHeader("x-switchboard-trace-id", "t1");

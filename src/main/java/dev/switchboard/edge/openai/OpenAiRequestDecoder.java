@@ -73,7 +73,7 @@ public final class OpenAiRequestDecoder {
         combinations(n, streamOptions, stream);
         OpenAiRanges.chat(n);
         boolean effortRewritten = OpenAiRanges.disableAsNone(n);
-        boolean includeUsage = streamOptions != null && bool(streamOptions, "include_usage", false);
+        boolean includeUsage = streamOptions != null && bool(streamOptions, "include_usage", "stream_options.include_usage", false);
         List<Tool> tools = tools(n.get("tools"));
         ToolChoice toolChoice = checkedToolChoice(toolChoice(n.get("tool_choice")), tools);
         checkToolKinds(n.get("tool_choice"), tools);
@@ -361,7 +361,7 @@ public final class OpenAiRequestDecoder {
             out.add(new Tool(nonEmptyName(f, p + ".function.name"),
                     optionalString(f, "description", p + ".function.description"),
                     params == null || params.isNull() ? null : params,
-                    optionalBool(f, "strict"), t.get("cache_control")));
+                    optionalBool(f, "strict", p + ".function.strict"), t.get("cache_control")));
         }
         return out;
     }
@@ -581,15 +581,20 @@ public final class OpenAiRequestDecoder {
         return v.textValue();
     }
 
-    private static boolean bool(JsonNode n, String field, boolean dflt) {
-        Boolean b = optionalBool(n, field);
+    private static boolean bool(JsonNode n, String field, boolean dflt) { return bool(n, field, field, dflt); }
+
+    /** @param path the field's full name in the request, as OpenAI's {@code param} names a nested one */
+    private static boolean bool(JsonNode n, String field, String path, boolean dflt) {
+        Boolean b = optionalBool(n, field, path);
         return b == null ? dflt : b;
     }
 
-    private static Boolean optionalBool(JsonNode n, String field) {
+    private static Boolean optionalBool(JsonNode n, String field) { return optionalBool(n, field, field); }
+
+    private static Boolean optionalBool(JsonNode n, String field, String path) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isBoolean()) throw GatewayException.badRequest("Invalid type for '" + field + "': expected a boolean, but got " + kind(v) + ".", field);
+        if (!v.isBoolean()) throw GatewayException.badRequest("Invalid type for '" + path + "': expected a boolean, but got " + kind(v) + ".", path);
         return v.booleanValue();
     }
 

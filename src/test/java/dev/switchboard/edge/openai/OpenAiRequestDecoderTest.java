@@ -91,6 +91,20 @@ class OpenAiRequestDecoderTest {
     }
 
     @Test
+    void aNestedBooleanOfTheWrongTypeIsNamedByItsFullPath() {
+        String msgs = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+        assertThatThrownBy(() -> decoder.chat(Buffer.buffer("{\"model\":\"m\",\"stream\":true,"
+                + "\"stream_options\":{\"include_usage\":\"yes\"}," + msgs + "}")))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.param()).isEqualTo("stream_options.include_usage");
+                    assertThat(e.getMessage()).contains("'stream_options.include_usage'");
+                });
+        assertThatThrownBy(() -> decoder.chat(Buffer.buffer("{\"model\":\"m\",\"tools\":[{\"type\":\"function\","
+                + "\"function\":{\"name\":\"f\",\"strict\":1}}]," + msgs + "}")))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.param()).isEqualTo("tools[0].function.strict"));
+    }
+
+    @Test
     void malformedFileAndAudioPartsNameTheField() {
         assertThatThrownBy(() -> chat("[{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"file\":\"x\"}]}]"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.param()).isEqualTo("messages[0].content[0].file"));
