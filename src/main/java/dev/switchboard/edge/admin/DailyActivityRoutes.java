@@ -63,7 +63,7 @@ record DailyActivityRoutes(EdgeContext edge, AdminCall calls) {
         return calls.blocking(() -> {
             Set<String> callers = callersSeen(caller, userId, keys);
             if (apiKey != null) {
-                String keyId = keys.keyId(apiKey);
+                String keyId = keys.spendKeyId(apiKey); // a worker: a retired token is looked up in the store
                 callers = callers == null ? Set.of(keyId) : callers.contains(keyId) ? Set.of(keyId) : Set.of();
             }
             Set<String> only = callers;
