@@ -33,7 +33,7 @@ final class SpendCommand implements Callable<Integer> {
         String from;
         @Option(names = "--to", paramLabel = "DATE", description = "Up to this day, included, or ISO-8601 time.")
         String to;
-        @Option(names = "--key", paramLabel = "KEY", description = "One key: the key, its token hash, key_id (also of a deleted key) or alias.")
+        @Option(names = "--key", paramLabel = "KEY", description = "One key: the key, its token hash, key_id or alias (a deleted key's too, and a regenerated key's old secret or hash).")
         String key;
         @Option(names = "--tag", paramLabel = "TAG", description = "Requests with this tag.")
         String tag;

@@ -67,7 +67,9 @@ public final class ConfigLoader {
     static String yamlError(MarkedYAMLException e, String yamlText) {
         org.yaml.snakeyaml.error.Mark problem = e.getProblemMark();
         org.yaml.snakeyaml.error.Mark context = e.getContextMark();
-        boolean atEnd = problem == null || problem.getIndex() >= yamlText.length();
+        // SnakeYAML's index counts code points, String.length() UTF-16 units: an emoji (two units) before an unclosed quote
+        // put the end of the stream "before" the end of the text, and the error was named at the last line
+        boolean atEnd = problem == null || problem.getIndex() >= yamlText.codePointCount(0, yamlText.length());
         if (atEnd && context != null) {
             return "line " + (context.getLine() + 1) + ": the file is not valid YAML: " + e.getContext() + " starting at column "
                     + (context.getColumn() + 1) + ", " + e.getProblem() + ". Fix: close it (a quote, a bracket) on that line.";

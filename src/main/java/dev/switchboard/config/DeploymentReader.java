@@ -100,8 +100,8 @@ final class DeploymentReader {
         Node baseNode = p.containsKey("api_base") ? p.get("api_base") : p.get("base_url");
         String apiBase = w.string(baseNode, pp + ".api_base");
         if (!p.containsKey("api_base") && p.containsKey("base_url")) sources.put("api_base", sources.get("base_url"));
-        Double timeout = w.number(p.get("timeout"), pp + ".timeout");
-        Double streamTimeout = w.number(p.get("stream_timeout"), pp + ".stream_timeout");
+        Double timeout = wait(p.get("timeout"), pp + ".timeout");
+        Double streamTimeout = wait(p.get("stream_timeout"), pp + ".stream_timeout");
         Integer maxTokens = w.integer(p.get("max_tokens"), pp + ".max_tokens");
         Map<String, String> headers = new LinkedHashMap<>(w.stringMap(p.get("headers"), pp + ".headers"));
         headers.putAll(w.stringMap(p.get("extra_headers"), pp + ".extra_headers"));
@@ -335,6 +335,33 @@ final class DeploymentReader {
             w.warn(v, kp, "not used: " + k + " is read by " + new java.util.TreeSet<>(readers) + " deployments, this one is "
                     + provider + "/.");
         }
+    }
+
+    /** The waits already warned as 0: a default_litellm_params value is one node shared by every entry, warned once. */
+    private final Set<Node> warnedZero = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /**
+     * A deployment's {@code timeout} / {@code stream_timeout}, as router_settings' are read: LiteLLM's router picks them
+     * with {@code x or y} (the deployment's, then the router's, then default_litellm_params'), so a 0 is "not set"
+     * there: null here, with a warning, and the router's value or the default applies (0 s would fail every call at
+     * once). A negative one is an error.
+     */
+    private Double wait(Node n, String path) {
+        Double d = w.number(n, path);
+        if (d == null) return null;
+        if (d < 0) {
+            w.error(n, path, "must be more than 0 seconds, found " + d + ". Fix: leave it out for router_settings' or the default.");
+            return null;
+        }
+        if (d == 0) {
+            boolean shared = defaults.containsValue(n);
+            if (warnedZero.add(n)) {
+                w.warn(n, shared ? defaultsSource + path.substring(path.lastIndexOf('.')) : path, "0 is not set, as in LiteLLM: "
+                        + "router_settings' value or the default applies. Fix: leave it out, or give the seconds.");
+            }
+            return null;
+        }
+        return d;
     }
 
     private static Duration seconds(Double s) {

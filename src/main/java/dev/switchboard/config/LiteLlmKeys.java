@@ -32,8 +32,8 @@ public final class LiteLlmKeys {
         a(PARAMS, "model", "provider/model-id; without a prefix the provider is inferred (custom_llm_provider, model_info.litellm_provider, model family)");
         a(PARAMS, "api_key", "sent as the provider's key; os.environ/VAR resolved");
         a(PARAMS, "api_base base_url", "where requests go (the provider's documented base)");
-        a(PARAMS, "timeout", "seconds for a non-streamed answer and to a stream's first byte, then 504");
-        a(PARAMS, "stream_timeout", "seconds between streamed events (default: timeout)");
+        a(PARAMS, "timeout", "seconds for a non-streamed answer and to a stream's first byte, then 504; 0 is LiteLLM's \"not set\" (warned, router_settings' applies)");
+        a(PARAMS, "stream_timeout", "seconds between streamed events (default: timeout); 0 is LiteLLM's \"not set\" (warned)");
         a(PARAMS, "max_tokens", "output limit when the request sets none");
         a(PARAMS, "extra_headers headers", "headers sent upstream");
         a(PARAMS, "rpm tpm weight order", "used by the router (limits, weighted shuffle, order)");

@@ -189,19 +189,50 @@ final class YamlWalker {
     /**
      * {@code environment_variables} as LiteLLM exports them, {@code os.environ[key] = str(value)} of the value PyYAML
      * read: a number or a boolean as Python writes it ({@code 20_000} is "20000", {@code 0x10} "16", {@code true}
-     * "True"), not its source text; text as written, {@code os.environ/} resolved. A null leaves the variable unset
-     * (LiteLLM would export the text "None").
+     * "True"), a timestamp as Python's date or datetime ({@link PyYamlTimestamp}), not its source text; text as
+     * written, {@code os.environ/} resolved. A null leaves the variable unset (LiteLLM would export the text "None"), and
+     * so does an {@code os.environ/X} whose X is not set: LiteLLM skips that entry, so it is a warning here (naming X,
+     * never a value), not the error it is where a setting needs the value.
      */
     Map<String, String> environmentMap(Node n, String path) {
         Map<String, String> out = new LinkedHashMap<>();
         mapping(n, path).forEach((k, v) -> {
-            Object typedValue = v instanceof ScalarNode sc ? yaml.scalar(sc) : null;
-            // a float to SnakeYAML that PyYAML reads as text (1e5, -.5, a git hash like 4e51234) is exported as written
-            if (typedValue instanceof Double && !Yaml11.pyYamlFloat(((ScalarNode) v).getValue())) typedValue = null;
-            String s = typedValue != null ? Yaml11.pythonStr(typedValue) : string(v, path + "." + k);
+            String kp = path + "." + k;
+            String s = v instanceof ScalarNode sc ? exported(sc, k, kp) : string(v, kp);
             if (s != null) out.put(k, s);
         });
         return out;
+    }
+
+    /** One {@code environment_variables} value as LiteLLM exports it, or null when it exports nothing (warned or an error). */
+    private String exported(ScalarNode v, String key, String path) {
+        if (Tag.TIMESTAMP.equals(v.getTag())) {
+            try {
+                return PyYamlTimestamp.pythonStr(v.getValue());
+            } catch (IllegalArgumentException e) {
+                error(v, path, "reads as a date, and PyYAML (LiteLLM) refuses it: " + e.getMessage() + ". Fix: correct the date, "
+                        + "or quote the value to keep it as text.");
+                return null;
+            }
+        }
+        Object typedValue = yaml.scalar(v);
+        // a float to SnakeYAML that PyYAML reads as text (1e5, -.5, a git hash like 4e51234) is exported as written
+        if (typedValue instanceof Double && !Yaml11.pyYamlFloat(v.getValue())) typedValue = null;
+        if (typedValue != null) return Yaml11.pythonStr(typedValue);
+        String text = v.getValue();
+        if (text.startsWith(ENV_PREFIX) && !Tag.NULL.equals(v.getTag())) {
+            String var = text.substring(ENV_PREFIX.length()).trim();
+            String resolved = var.isEmpty() ? null : env.apply(var);
+            if (!var.isEmpty() && resolved == null) {
+                // LiteLLM: get_secret_str is None, so os.environ[key] is not set; any setting that names the key says so
+                warn(v, path, "environment variable " + var + " is not set, so " + key + " is not exported (LiteLLM skips "
+                        + "it too). Fix: export " + var + "=... before starting, or remove the entry.");
+                return null;
+            }
+            // set to "": LiteLLM exports "" (a setting that names the key then refuses it as set but empty)
+            if (resolved != null && resolved.isEmpty()) return "";
+        }
+        return string(v, path);
     }
 
     /** Any value as plain Java (String, Double/Long, Boolean, List, Map), env refs resolved; for settings kept raw. */

@@ -85,7 +85,7 @@ public final class Governance {
         sharedLimits.sync(); // at start: what other gateways took before this one is its baseline, not its business
         Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
                 new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel(), endUsers, teams, users),
-                new KeyAdmin(vertx, store, registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
+                new KeyAdmin(vertx, store, new RetiredTokens(db), registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
         g.vertx = vertx;
         g.global = global;
         g.globalPeriod = settings.globalPeriod();

@@ -38,6 +38,7 @@ public final class KeyAdmin {
     private long lastCreatedAt;
     private final WorkerExecutor worker;
     private final KeySpends spends;
+    private final RetiredTokens retired;
 
     /** LiteLLM's default_key_generate_params and upperbound_key_generate_params. */
     private volatile KeyGenerateRules generateRules = KeyGenerateRules.NONE;
@@ -45,14 +46,15 @@ public final class KeyAdmin {
     /** The master key's test, for a chosen secret; null when no master key is configured. */
     private final java.util.function.Predicate<String> isMasterKey;
 
-    KeyAdmin(Vertx vertx, KeyStore store, KeyRegistry registry, RateLimiter limiter, LongSupplier clock) {
-        this(vertx, store, registry, limiter, clock, null);
+    KeyAdmin(Vertx vertx, KeyStore store, RetiredTokens retired, KeyRegistry registry, RateLimiter limiter, LongSupplier clock) {
+        this(vertx, store, retired, registry, limiter, clock, null);
     }
 
-    KeyAdmin(Vertx vertx, KeyStore store, KeyRegistry registry, RateLimiter limiter, LongSupplier clock,
+    KeyAdmin(Vertx vertx, KeyStore store, RetiredTokens retired, KeyRegistry registry, RateLimiter limiter, LongSupplier clock,
              java.util.function.Predicate<String> isMasterKey) {
         this.isMasterKey = isMasterKey;
         this.store = store;
+        this.retired = retired;
         this.registry = registry;
         this.limiter = limiter;
         this.clock = clock;
@@ -210,7 +212,7 @@ public final class KeyAdmin {
             }
             if (asked.isEmpty()) throw GatewayException.badRequest("Send 'keys' or 'key_aliases' with the keys to delete.", "keys");
             // the store's keys, not memory's: a secret another gateway rotated away a moment ago deletes nothing
-            List<VirtualKey> deletedRows = store.deleteNamed(asked.stream().map(Named::ref).toList());
+            List<VirtualKey> deletedRows = store.deleteNamed(asked.stream().map(Named::ref).toList(), clock.getAsLong());
             java.util.Map<String, VirtualKey> found = new java.util.LinkedHashMap<>(); // name as sent -> key
             List<String> unknown = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
@@ -255,7 +257,7 @@ public final class KeyAdmin {
 
     private List<String> deleteKeys(java.util.Map<String, String> tokens, String why) {
         if (tokens.isEmpty()) return List.of();
-        store.delete(new ArrayList<>(tokens.keySet()));
+        store.delete(new ArrayList<>(tokens.keySet()), clock.getAsLong());
         for (String id : tokens.keySet()) {
             registry.remove(id);
             limiter.forget(id);
@@ -402,6 +404,26 @@ public final class KeyAdmin {
         return s == null ? null : s.key().keyId();
     }
 
+    /** The {@code user_id} the key with this id has now, or null (none, the master key, a deleted key). */
+    public String userOf(String keyId) {
+        KeyState s = keyId == null ? null : registry.byId(keyId);
+        return s == null ? null : s.key().userId();
+    }
+
+    /** The {@code team_id} the key with this id has now, or null (none, the master key, a deleted key). */
+    public String teamOf(String keyId) {
+        KeyState s = keyId == null ? null : registry.byId(keyId);
+        return s == null ? null : s.key().teamId();
+    }
+
+    /**
+     * The ids of the keys whose {@code user_id} is this user, read from the store (keys another gateway made a moment
+     * ago included): the keys whose calls count as the user's in the daily activity. Blocks.
+     */
+    public java.util.Set<String> keyIdsOfUser(String userId) {
+        return java.util.Set.copyOf(store.keysOf(userId, null).keySet());
+    }
+
     /** The current token hash (SHA-256) of the key with this id, or null (the master key, a deleted key). */
     public String token(String keyId) {
         KeyState s = keyId == null ? null : registry.byId(keyId);
@@ -409,18 +431,26 @@ public final class KeyAdmin {
     }
 
     /**
-     * The key id a spend filter names: a {@code key_…} id (also of a deleted key), {@code master}, {@code anonymous},
-     * or a key, token hash or alias of a key that exists. A token hash no live key has (LiteLLM's identifier of a deleted
-     * key, or of a rotated key's old secret) is returned as it is: no ledger row has it as its key id (the ledger files
-     * calls by key id, and a deleted key's hash is gone with its row), so the filter answers empty, as LiteLLM's filter on
-     * its own api_key column answers for a hash it never saw, not a 404 that reads as "no such key" for a key that was.
+     * The key id a spend filter names: a {@code key_…} id (also of a deleted key), {@code master}, {@code anonymous}, a
+     * JWT caller's, or a key, token hash or alias of a key that exists. A secret or token hash this gateway's keys do not
+     * have is looked up in the store ({@link RetiredTokens}): a key another gateway made or rotated a moment ago, else
+     * the key it was retired from (a deleted key's, a rotated key's old one), as LiteLLM's filter on its api_key column
+     * finds a deleted key's calls by the hash they were logged under: the ledger files them by key id.
+     * A hash never retired either is returned as it is, which no ledger row has as its key id: an empty answer, as
+     * LiteLLM's for a hash it never saw, not a 404 that reads as "no such key". Any other name that matches no key is a
+     * 404. Blocks (the retired hashes are the store's, so those another gateway retired are found too): a worker only.
      */
-    public String keyId(String ref) {
+    public String spendKeyId(String ref) {
         if (ref.startsWith("key_") || ref.equals("master") || ref.equals("anonymous")) return ref;
         // JWT callers (govern.JwtIdentity): spend is filed under user:<id>, team:<id> or jwt:<sub>
         if (ref.startsWith("user:") || ref.startsWith("team:") || ref.startsWith("jwt:") || ref.equals("jwt")) return ref;
-        if (KeySecrets.looksLikeHash(ref) && registry.byToken(ref) == null) return ref;
-        return resolve(ref).key().keyId();
+        KeyState live = resolveOrNull(ref);
+        if (live != null) return live.key().keyId();
+        String token = ref.startsWith("sk-") ? KeySecrets.hash(ref) : KeySecrets.looksLikeHash(ref) ? ref : null;
+        String retiredFrom = token == null ? null : retired.keyIdOf(token);
+        if (retiredFrom != null) return retiredFrom;
+        if (token != null && token.equals(ref)) return ref;
+        return resolve(ref).key().keyId(); // the 404
     }
 
     /**

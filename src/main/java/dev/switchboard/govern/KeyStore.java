@@ -86,6 +86,12 @@ final class KeyStore {
                 // clock behind another gateway's: the other gateways' sync takes in a row whose stamp moved
                 changed = changed.withUpdatedAt(stored.updatedAt() + 1);
             }
+            if (!changed.token().equals(stored.token())) { // a rotation: the old hash still finds the key's calls
+                try (PreparedStatement retire = RetiredTokens.retiring(c)) {
+                    RetiredTokens.add(retire, stored.keyId(), changed.token(), RetiredTokens.REGENERATED, changed.updatedAt());
+                    retire.executeBatch();
+                }
+            }
             write(c, changed);
             return changed;
         });
@@ -96,7 +102,7 @@ final class KeyStore {
      * once that row is deleted. A key is deleted as found — by its id and the name's own column — in key id order (one
      * lock order for every gateway), so one rotated or renamed meanwhile by another gateway is left, its names not found.
      */
-    List<VirtualKey> deleteNamed(List<KeyRef> refs) {
+    List<VirtualKey> deleteNamed(List<KeyRef> refs, long nowMillis) {
         return db.transaction(c -> {
             takeWriteLock(c, refs.get(0).lookups().get(0));
             List<VirtualKey> found = new ArrayList<>();
@@ -107,6 +113,12 @@ final class KeyStore {
                 if (k != null) byId.putIfAbsent(k.keyId(), matched(k, ref));
             }
             Set<String> deleted = new java.util.HashSet<>();
+            if (!byId.isEmpty()) { // each key's hash kept first (RetiredTokens): a deleted key's calls stay findable by it
+                try (PreparedStatement retire = RetiredTokens.retiring(c)) {
+                    for (String id : byId.keySet()) RetiredTokens.add(retire, id, null, RetiredTokens.DELETED, nowMillis);
+                    retire.executeBatch();
+                }
+            }
             for (var e : byId.entrySet()) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM virtual_keys WHERE key_id = ? AND "
                         + e.getValue().column() + " = ?")) {
@@ -229,9 +241,16 @@ final class KeyStore {
         });
     }
 
-    /** Deletes all of them or none. */
-    void delete(List<String> keyIds) {
+    /**
+     * Deletes all of them or none. Each key's hash is kept in {@link RetiredTokens} first, in the same transaction, so a
+     * spend filter by the deleted key's secret or hash still finds its calls.
+     */
+    void delete(List<String> keyIds, long nowMillis) {
         db.transaction(c -> {
+            try (PreparedStatement retire = RetiredTokens.retiring(c)) {
+                for (String id : keyIds) RetiredTokens.add(retire, id, null, RetiredTokens.DELETED, nowMillis);
+                retire.executeBatch();
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM virtual_keys WHERE key_id=?")) {
                 for (String id : keyIds) {
                     ps.setString(1, id);

@@ -45,6 +45,14 @@ public record CallContext(String requestId, Caller caller, long startedNanos, Ma
     /** The model the client named, when its virtual key's alias replaced it (the trace says both); absent otherwise. */
     public static final Key<String> ASKED_MODEL = new Key<>(String.class);
 
+    /**
+     * What a call that ended without a priced answer was charged (its ledger row): the usage, reported or estimated, with
+     * its cost in {@code cost} (0 when nothing was billed). Attached by the metering when a stream breaks, its client
+     * leaves or the call fails, before the failure reaches the edge, so a dialect whose failed answer carries a usage
+     * (the Responses API's {@code response.failed}, a stored response cut short) says the cost the ledger has.
+     */
+    public static final Key<Usage> CHARGED = new Key<>(Usage.class);
+
     public String hint(String name) { return hints.get(name); }
 
     /** Attaches a value to this call under {@code key} (replacing any before it). */

@@ -58,7 +58,7 @@ public final class ObservedCall {
     private String lastAttemptAlias;
     /** The deployment of the last attempt that failed: a failed request's log row and root span name where it failed. */
     private String lastFailedDeployment;
-    /** How the request came to the alias of the last attempt that failed ({@code primary}, {@code fallback:<reason>}). */
+    /** How the request came to the alias of the last attempt that failed ({@code primary}, {@code fallback:<reason>}): a failed request's log row and root span name it. */
     private String lastFailedRoute;
 
     private CallOutcome outcome;
@@ -497,7 +497,7 @@ public final class ObservedCall {
                 : firstTokenNanos == null ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - ctx.startedNanos());
         RequestLogEntry row = new RequestLogEntry(ctx.requestId(), startedAtMillis, startedAtMillis + latencyMs, ctx.caller().id(),
                 ctx.caller().alias(), callType, requestedModel(), answer == null ? lastFailedDeployment : answer.deployment(),
-                answer == null ? null : answer.route(), answer == null ? null : answer.tier(), answer == null ? null : answer.cache(),
+                answer == null ? lastFailedRoute : answer.route(), answer == null ? null : answer.tier(), answer == null ? null : answer.cache(),
                 status, errorType, errorMessage, o == null ? 0 : o.promptTokens(), o == null ? 0 : o.completionTokens(),
                 o == null ? 0 : o.cacheReadTokens(), o == null ? 0 : o.costNanos(), o != null && o.latencyMs() != null ? o.latencyMs() : latencyMs,
                 ttft, traceId(), root == null ? null : root.getSpanContext().getSpanId(), client.sessionId(),

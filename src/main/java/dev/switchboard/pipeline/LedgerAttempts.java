@@ -11,7 +11,8 @@ import dev.switchboard.route.AttemptListener;
  * Puts every failed attempt in the ledger (its status and error type), numbered in order after the served call's row
  * 0, so the dashboard can show which provider hiccuped and how often a fallback saved the day. A failed attempt costs 0,
  * except one the provider billed with its usage ({@link GatewayException#billedUsage}): priced on the deployment that
- * failed, and charged to the call's budgets as its row is written ({@link MeteredCall#billedAttempt}).
+ * failed, and charged to the call's budgets as its row is written ({@link MeteredCall#billedAttempt}). A stream that
+ * broke after its first byte is such a row too, at 0: what it streamed is priced on the call's own row 0.
  */
 final class LedgerAttempts implements AttemptListener {
     private final SpendLedger ledger;
@@ -25,9 +26,28 @@ final class LedgerAttempts implements AttemptListener {
     @Override
     public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
                        Throwable error, long latencyNanos) {
+        Usage billed = error instanceof GatewayException g ? g.billedUsage() : null;
+        record(ctx, ordinal, alias, deployment, modelId, error, latencyNanos, billed);
+    }
+
+    /**
+     * The answering attempt's stream broke upstream after its first byte: a failed attempt like any other (the spend
+     * report's {@code failed_attempts} and the attempt-error metric agree), but never billed here. Its tokens so far and
+     * their cost are the call's own row's, which MeteredStream writes as the stream fails, with the status the client saw
+     * (the provider's counts so far, else the gateway's estimate) and which the budgets settled on: on this row as well,
+     * every total would count the one upstream call twice.
+     */
+    @Override
+    public void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                               Throwable error, long latencyNanos) {
+        record(ctx, ordinal, alias, deployment, modelId, error, latencyNanos, null);
+    }
+
+    /** @param billed the usage the provider billed for the attempt (priced and charged), or null: the row costs 0 */
+    private void record(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error,
+                        long latencyNanos, Usage billed) {
         long now = System.currentTimeMillis();
         long latencyMs = latencyNanos / 1_000_000;
-        Usage billed = error instanceof GatewayException g ? g.billedUsage() : null;
         DeploymentPrices.Cost cost = billed == null ? DeploymentPrices.Cost.UNPRICED : prices.cost(deployment, billed);
         // the call's end user and tags, as its own row has them (reports by end user and tag count the attempt's cost)
         MeteredCall call = ctx.attached(MeteredCall.KEY);

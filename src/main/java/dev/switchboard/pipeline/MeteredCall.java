@@ -302,6 +302,7 @@ final class MeteredCall {
         }
         if (!Cancellation.isCancellation(error)) {
             releaseWithBilledTokens();
+            charged(Usage.ZERO, DeploymentPrices.Cost.UNPRICED); // its billed attempts' cost, 0 for nearly every call
             return;
         }
         // the client left (499), or the gateway stopped the call at the end of its shutdown drain (503)
@@ -312,10 +313,13 @@ final class MeteredCall {
         if (called == null) {
             releaseWithBilledTokens();
             record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, status, type);
+            charged(Usage.ZERO, DeploymentPrices.Cost.UNPRICED);
             return;
         }
         Usage usage = estimate(called, 0);
-        record(a, usage, true, settle(a, usage), null, status, type);
+        DeploymentPrices.Cost cost = settle(a, usage);
+        record(a, usage, true, cost, null, status, type);
+        charged(usage, cost);
     }
 
     /**
@@ -329,12 +333,23 @@ final class MeteredCall {
         if (b.deployment() == null) {
             releaseWithBilledTokens();
             record(a, null, false, DeploymentPrices.Cost.UNPRICED, null, g.status(), dev.switchboard.model.GuardrailBlock.ERROR_TYPE);
+            charged(Usage.ZERO, DeploymentPrices.Cost.UNPRICED);
             return;
         }
         boolean estimated = b.usage() == null;
         // no usage from the provider (a stream cut when the guardrail blocked it): the prompt and the output it had sent
         Usage usage = estimated ? estimate(b.deployment(), b.outputChars()) : b.usage();
-        record(a, usage, estimated, settle(a, usage), null, g.status(), dev.switchboard.model.GuardrailBlock.ERROR_TYPE);
+        DeploymentPrices.Cost cost = settle(a, usage);
+        record(a, usage, estimated, cost, null, g.status(), dev.switchboard.model.GuardrailBlock.ERROR_TYPE);
+        charged(usage, cost);
+    }
+
+    /**
+     * Attaches what this call was charged when it ended without a priced answer ({@link CallContext#CHARGED}): its usage
+     * at {@code cost} plus what its failed attempts that their provider billed cost, the sum its ledger rows hold.
+     */
+    void charged(Usage usage, DeploymentPrices.Cost cost) {
+        ctx.attach(CallContext.CHARGED, usage.withCost((cost.nanos() + billedNanos) / 1e9));
     }
 
     /** The error type a call whose client left is recorded with. */

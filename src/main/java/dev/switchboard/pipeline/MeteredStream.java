@@ -171,11 +171,13 @@ final class MeteredStream implements ChatStream {
                     Usage estimated = withReported(call.estimate(answer.deployment(), outputChars), answer.body().usageSoFar());
                     cost = call.settle(answer, estimated);
                     call.record(answer, estimated, true, cost, ttftMs, status, errorType);
+                    if (status != 200) call.charged(estimated, cost);
                     return estimated;
                 }
                 case PRICED -> {
                     if (!state.compareAndSet(PRICED, DONE)) continue;
                     call.record(answer, usage, false, cost, ttftMs, status, errorType);
+                    if (status != 200) call.charged(usage, cost);
                     return null;
                 }
                 case PRICING -> { // the usage is being priced on the upstream's thread: it writes the row with this end

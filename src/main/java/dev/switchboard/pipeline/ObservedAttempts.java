@@ -20,7 +20,8 @@ final class ObservedAttempts implements AttemptListener {
     }
 
     @Override
-    public void brokeMidStream(CallContext ctx, String deployment, String modelId, Throwable error, long latencyNanos) {
+    public void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                               Throwable error, long latencyNanos) {
         observer.attemptBroke(ctx, deployment, modelId, error);
     }
 

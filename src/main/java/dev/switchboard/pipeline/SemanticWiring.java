@@ -24,8 +24,7 @@ final class SemanticWiring {
     private static PgVectorStore pgvector(String databaseUrl, Embedder embedder, boolean open) {
         var log = LoggerFactory.getLogger("switchboard.cache");
         if (!open) { // check: opening it creates the extension and a table, and drops the tables of gateways gone
-            log.info("semantic cache: pgvector is not opened by check; serve opens it in {}",
-                    databaseUrl == null || databaseUrl.isBlank() ? "(no database_url)" : DatabaseLocation.postgres(databaseUrl).description());
+            log.info("semantic cache: pgvector is not opened by check; serve opens it in {}", checkedLocation(databaseUrl));
             return null;
         }
         if (databaseUrl == null || databaseUrl.isBlank()) {
@@ -44,6 +43,20 @@ final class SemanticWiring {
             log.warn("semantic cache: pgvector is not usable in {} ({}); Lucene's in-memory index serves instead. Fix: install "
                     + "postgresql-15-pgvector (or build pgvector) and let the gateway's user CREATE EXTENSION vector", at.description(), e.getMessage());
             return null;
+        }
+    }
+
+    /**
+     * Where {@code check} says pgvector would be. A {@code database_url} that is no URL is the store's error, which
+     * {@code check} reports after building the gateway (one line, INVALID, exit 1, as without pgvector); thrown from
+     * here it escaped {@code check}'s handling as a stack trace.
+     */
+    private static String checkedLocation(String databaseUrl) {
+        if (databaseUrl == null || databaseUrl.isBlank()) return "(no database_url)";
+        try {
+            return DatabaseLocation.postgres(databaseUrl).description();
+        } catch (dev.switchboard.store.StoreException e) {
+            return "(database_url cannot be read: see the store's error)";
         }
     }
 

@@ -35,6 +35,8 @@ public final class KeyScrubber {
     /** The shortest run of a key's characters that is masked. */
     public static final int MIN_RUN = 8;
     static final byte MASK = '*';
+    /** What a masked character becomes. */
+    public static final char MASK_CHAR = (char) MASK;
     /** A scrubber with no keys: scans nothing. */
     public static final KeyScrubber NONE = new KeyScrubber(List.of());
 
@@ -294,14 +296,32 @@ public final class KeyScrubber {
      * characters then passed: the key's middle or end). A stream reads a masked event's original text from
      * {@link Events#original()}.
      */
-    public Run run() { return new Run(); }
+    public Run run() { return new Run(false); }
 
-    /** See {@link #run()}; one per stream and text channel, not thread-safe (a stream's events come in order). */
+    /**
+     * {@link #run()} for a text that is JSON cut into pieces (a streamed tool call's arguments): only characters inside
+     * its JSON strings are scanned and masked, so the masked text is still the JSON it was ({@code *} for a key's
+     * character, one for one, and never a quote, a backslash or an escape's digits). An escape ends a run, as it does
+     * for the event scan (a key's characters need none).
+     */
+    public Run jsonRun() { return new Run(true); }
+
+    /**
+     * See {@link #run()}; one per stream and text channel (a choice's content, its reasoning, one tool call's
+     * arguments), not thread-safe (a stream's events come in order).
+     */
     public final class Run {
+        private final boolean json;
         private long w;
         private int run;
+        /** JSON pieces only: inside a string; after its backslash; the hex digits of a unicode escape still to come. */
+        private boolean inString;
+        private boolean escaped;
+        private int hexLeft;
 
-        private Run() {}
+        private Run(boolean json) {
+            this.json = json;
+        }
 
         /** This fragment with every key run masked, runs begun in earlier fragments included (same instance if none). */
         public String next(String fragment) {
@@ -310,6 +330,10 @@ public final class KeyScrubber {
             int maskedTo = 0;
             for (int i = 0; i < fragment.length(); i++) {
                 char ch = fragment.charAt(i);
+                if (json && !scanned(ch)) {
+                    run = 0;
+                    continue;
+                }
                 int c = ch < 0x80 ? fold[ch] : 0;
                 if (c == 0) {
                     run = 0;
@@ -318,12 +342,114 @@ public final class KeyScrubber {
                 w = (w << 8) | c;
                 if (++run >= MIN_RUN && contains(w)) {
                     if (out == null) out = fragment.toCharArray();
+                    // the run's characters in this fragment: all inside the string (a run ends where the string does)
                     for (int j = Math.max(Math.max(i - (MIN_RUN - 1), 0), maskedTo); j <= i; j++) out[j] = (char) MASK;
                     maskedTo = i + 1;
                 }
             }
             return out == null ? fragment : new String(out);
         }
+
+        /** JSON pieces: whether {@code ch} is a character of a string's text (not a quote, nor part of an escape). */
+        private boolean scanned(char ch) {
+            if (!inString) {
+                if (ch == '"') inString = true;
+                return false;
+            }
+            if (hexLeft > 0) {
+                hexLeft--;
+                return false;
+            }
+            if (escaped) {
+                escaped = false;
+                if (ch == 'u') hexLeft = 4;
+                return false;
+            }
+            if (ch == '\\') {
+                escaped = true;
+                return false;
+            }
+            if (ch == '"') {
+                inString = false;
+                return false;
+            }
+            return true;
+        }
+    }
+
+    /**
+     * The running scans of one stream's channels (see {@link Runs}): one {@link Run} per channel, made when the
+     * channel's first fragment comes.
+     */
+    public Runs runs() { return new Runs(); }
+
+    /**
+     * A stream's running scans by channel: a choice's content, its reasoning, each of its tool calls' arguments, an
+     * Anthropic content block. Each channel is a text of its own (a client joins its pieces, never those of two
+     * channels), so each has its own run: one run for all of them would be broken by every piece of another channel
+     * that came between two of a key's pieces (two tool calls streamed side by side, {@code n > 1} choices). A stream
+     * has a handful of channels: looked up in a small array, the last one found first; nothing is made per event.
+     * One per stream, not thread-safe.
+     */
+    public final class Runs {
+        private long[] channels = new long[2];
+        private Run[] runs = new Run[2];
+        private int count;
+        private int last = -1;
+
+        private Runs() {}
+
+        /**
+         * {@link Run#next} on this channel's run; {@code json}: the channel's text is JSON (a tool call's arguments,
+         * {@link #jsonRun()}), fixed by its first fragment.
+         */
+        public String next(long channel, boolean json, String fragment) {
+            if (size == 0 || fragment == null || fragment.isEmpty()) return fragment;
+            return run(channel, json).next(fragment);
+        }
+
+        private Run run(long channel, boolean json) {
+            if (last >= 0 && channels[last] == channel) return runs[last];
+            for (int i = 0; i < count; i++) {
+                if (channels[i] == channel) {
+                    last = i;
+                    return runs[i];
+                }
+            }
+            if (count == channels.length) {
+                channels = Arrays.copyOf(channels, count * 2);
+                runs = Arrays.copyOf(runs, count * 2);
+            }
+            channels[count] = channel;
+            runs[count] = new Run(json);
+            last = count;
+            return runs[count++];
+        }
+    }
+
+    /**
+     * A channel of {@link Runs}: {@code kind} (the stream's own numbering: content, reasoning, a tool call's arguments
+     * by its index, a content block) within choice {@code choice}.
+     */
+    public static long channel(int choice, int kind) {
+        return ((long) choice << 32) | (kind & 0xffffffffL);
+    }
+
+    /**
+     * {@code scanned} (an event's text as the upstream sent it, through its running scan) with the masks the event scan
+     * put into {@code now} (the same text read from the masked event) kept too: the scan of JSON pieces masks only
+     * inside strings, the event scan everywhere. Both mask one character for one, so the two line up.
+     */
+    public static String withMasks(String now, String scanned) {
+        if (now == null || scanned == null || now.length() != scanned.length() || now.indexOf(MASK_CHAR) < 0) return scanned;
+        char[] out = null;
+        for (int i = 0; i < now.length(); i++) {
+            if (now.charAt(i) == MASK_CHAR && scanned.charAt(i) != MASK_CHAR) {
+                if (out == null) out = scanned.toCharArray();
+                out[i] = MASK_CHAR;
+            }
+        }
+        return out == null ? scanned : new String(out);
     }
 
     /** Scrubs, then cuts to {@code max} characters (masking first: a cut cannot then expose a longer run). */

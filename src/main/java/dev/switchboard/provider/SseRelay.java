@@ -345,6 +345,15 @@ public abstract class SseRelay implements ChatStream {
     protected final KeyScrubber.Run textRun() { return scrubber.run(); }
 
     /**
+     * {@link #textRun()} for a stream with several texts (reasoning, tool-call arguments, {@code n > 1} choices): one
+     * running scan per text, so the pieces of one do not break a key run in another.
+     */
+    protected final KeyScrubber.Runs textRuns() { return scrubber.runs(); }
+
+    /** {@link #textRun()} for a text streamed as JSON pieces (a tool call's arguments): masked inside its strings only. */
+    protected final KeyScrubber.Run jsonRun() { return scrubber.jsonRun(); }
+
+    /**
      * The data of the event being handled as the upstream sent it (all of it, from index 0), when the key scan masked
      * some of its bytes; null when it masked nothing (the data is then as sent). Only for {@link #textRun}: its scan
      * must see the answer text as sent (a {@code *} ends a run, so after a masked event a key's next pieces passed).

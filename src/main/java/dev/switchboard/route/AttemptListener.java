@@ -30,12 +30,13 @@ public interface AttemptListener {
 
     /**
      * The stream of the attempt that answered broke after its first byte (upstream; never a client's leaving): a failed
-     * attempt for the metrics and the attempt span, though nothing could be retried. It is no ledger attempt row: the
-     * call's own row has the status the client saw.
+     * attempt for the metrics, the attempt span and the ledger's attempt rows, though nothing could be retried. The
+     * parameters are {@link #failed}'s: {@code ordinal} is the answering attempt's number.
      *
      * @param latencyNanos from the attempt's start to the break
      */
-    default void brokeMidStream(CallContext ctx, String deployment, String modelId, Throwable error, long latencyNanos) {}
+    default void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                                Throwable error, long latencyNanos) {}
 
     /** Both listeners, in order. */
     static AttemptListener both(AttemptListener first, AttemptListener second) {
@@ -54,9 +55,10 @@ public interface AttemptListener {
             }
 
             @Override
-            public void brokeMidStream(CallContext ctx, String deployment, String modelId, Throwable error, long latencyNanos) {
-                first.brokeMidStream(ctx, deployment, modelId, error, latencyNanos);
-                second.brokeMidStream(ctx, deployment, modelId, error, latencyNanos);
+            public void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, String modelId,
+                                       String route, Throwable error, long latencyNanos) {
+                first.brokeMidStream(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos);
+                second.brokeMidStream(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos);
             }
         };
     }

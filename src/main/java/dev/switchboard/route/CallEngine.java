@@ -465,15 +465,18 @@ final class CallEngine {
         /**
          * The stream of the attempt that answered broke after its first byte (the run is over: nothing can be retried or
          * fallen back to). It is a failed attempt all the same: its cooldown is counted and logged as any other's, and the
-         * listener is told (the attempt-error metric, the attempt span), but it is no ledger attempt row: the call's own
-         * row already has the status the client saw. A client's leaving never comes here ({@link TrackedStream}).
+         * listener is told (the attempt-error metric, the attempt span, the ledger's attempt row). A client's leaving never
+         * comes here ({@link TrackedStream}).
          */
         @Override
         public void brokeMidStream(Attempt attempt, GatewayException error, boolean cooldownStarted, long now) {
             // a trial call that answered closed the breaker then: this cooldown is a new one, not a failed trial
             if (cooldownStarted) cooldownStarted(attempt, error, false);
             try {
-                attempts.brokeMidStream(ctx, attempt.state.id(), attempt.state.modelId(), error, now - attempt.startedNanos());
+                // the attempt that answered was the run's last (an answer ends the run; Attempt ignores a break of an
+                // attempt that ended before), so the run's number, group and route are still the attempt's own
+                attempts.brokeMidStream(ctx, attemptCount, group.alias, attempt.state.id(), attempt.state.modelId(), route, error,
+                        now - attempt.startedNanos());
             } catch (RuntimeException e) {
                 log.error("request {}: the attempt listener failed", ctx.requestId(), e);
             }

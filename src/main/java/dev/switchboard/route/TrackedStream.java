@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 /**
  * A stream that tells its {@link Attempt} how it ended: the deployment stays "in flight" (for least-busy)
  * until the stream ends, the usage chunk corrects the tpm estimate, and a break after the first byte counts
- * toward the deployment's cooldown and is accounted for as a failed attempt (log, metrics, attempt span). It changes nothing the client sees: after the first byte a failure can
+ * toward the deployment's cooldown and is accounted for as a failed attempt (log, metrics, attempt span, ledger attempt row). It changes nothing the client sees: after the first byte a failure can
  * only end the stream with an error event, never fall back.
  */
 final class TrackedStream implements ChatStream {

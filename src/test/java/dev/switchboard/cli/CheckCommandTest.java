@@ -305,6 +305,32 @@ class CheckCommandTest {
         assertThat(r.out()).contains("INVALID").contains("Cannot open the store (SQLite at " + missing + ")").contains("Fix:");
     }
 
+    /**
+     * Left by the twenty-second session's review: with {@code semantic_index: pgvector}, a {@code database_url} that is no
+     * URI (a space in the password) escaped {@code check} as a StoreException's stack trace, before the store's own check
+     * could say it in one line. Now the store's error, as without pgvector: INVALID, exit 1 (content, not an unreadable
+     * file), the password never shown.
+     */
+    @Test
+    void aPgvectorDatabaseUrlThatIsNoUriIsOneLineNotAStackTrace() throws Exception {
+        String password = "sk-" + "pg secret 4321";
+        Path f = Files.writeString(dir.resolve("pg.yaml"), """
+                model_list:
+                  - model_name: m
+                    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }
+                litellm_settings:
+                  cache: true
+                  cache_params: { type: semantic, embedder: all-minilm-l6-v2-q, semantic_index: pgvector }
+                general_settings: { database_url: "postgresql://app:%s@127.0.0.1:1/db" }
+                """.formatted(password));
+        CliRun r = CliRun.of("check", "--config", f.toString());
+        assertThat(r.err()).as(r.out()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("INVALID " + f + ":").contains("error: database_url is not a URL")
+                .contains("Fix: write it as postgresql://user:password@host:5432/database.");
+        assertThat(r.out() + r.err()).doesNotContain("pg secret");
+    }
+
     /** The QA's repro as typed: {@code check} in an empty directory with no database settings leaves it as it was. */
     @Test
     void checkInAnEmptyWorkingDirectoryLeavesItEmpty() throws Exception {

@@ -509,4 +509,147 @@ class ConfigLoaderTest {
         assertThat(c.warnings()).anyMatch(w -> w.contains("router_settings.timeout: 0 is not set, as in LiteLLM"));
         assertThat(dev.switchboard.route.RouterSettings.from(c).timeout()).isNull();
     }
+
+    /**
+     * Left by the twenty-second session's review: a deployment's {@code timeout: 0} was a 0 s wait (every call failed at
+     * once) where LiteLLM's router, reading it with {@code x or y}, takes router_settings' value. Now as router_settings'
+     * own 0: not set, warned (a shared default_litellm_params value once); negative refused.
+     */
+    @Test
+    void aDeploymentsZeroTimeoutIsNotSetAsInLiteLlm() {
+        GatewayConfig c = loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: openai/gpt-4o, api_key: sk-a, timeout: 0, stream_timeout: 0 }
+                  - model_name: b
+                    litellm_params: { model: openai/gpt-4o-mini, api_key: sk-a }
+                  - model_name: c
+                    litellm_params: { model: openai/gpt-4.1, api_key: sk-a }
+                router_settings:
+                  timeout: 30
+                  default_litellm_params: { stream_timeout: 0 }
+                """);
+        Deployment a = c.deployments().get(0);
+        assertThat(a.timeout()).isNull();
+        assertThat(a.streamTimeout()).isNull();
+        assertThat(c.deployments().get(1).streamTimeout()).isNull();
+        assertThat(c.warnings()).contains(
+                "line 3: model_list[0].litellm_params.timeout: 0 is not set, as in LiteLLM: router_settings' value or the default "
+                        + "applies. Fix: leave it out, or give the seconds.",
+                "line 3: model_list[0].litellm_params.stream_timeout: 0 is not set, as in LiteLLM: router_settings' value or the "
+                        + "default applies. Fix: leave it out, or give the seconds.");
+        assertThat(c.warnings()).filteredOn(w -> w.contains("router_settings.default_litellm_params.stream_timeout: 0 is not set"))
+                .hasSize(1);
+        assertThat(dev.switchboard.route.RouterSettings.from(c).timeout()).isEqualTo(Duration.ofSeconds(30));
+
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: openai/gpt-4o, api_key: sk-a, timeout: -1 }
+                """));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 3: model_list[0].litellm_params.timeout: must be more than 0 seconds"));
+    }
+
+    /**
+     * LiteLLM's {@code _load_environment_variables}: an {@code os.environ/X} whose X is unset exports nothing (its
+     * {@code get_secret_str} is None) and the proxy starts; Switchboard refused the config. Now a warning naming X; a
+     * setting that needs the key still says it is not set. X set to "" exports "", as LiteLLM does.
+     */
+    @Test
+    void anEnvironmentVariableNamingAnUnsetOneIsSkippedWithAWarning() {
+        ConfigLoader withEnv = new ConfigLoader(Map.of("CFG_EMPTY", "", "ALREADY", "from-process")::get);
+        GatewayConfig c = withEnv.parse("""
+                environment_variables:
+                  ARIZE_ENDPOINT: os.environ/CFG_NOT_SET
+                  ALREADY: os.environ/CFG_NOT_SET_EITHER
+                  BLANK: os.environ/CFG_EMPTY
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: openai/gpt-4o, api_key: sk-a }
+                """);
+        assertThat(c.warnings()).contains("line 2: environment_variables.ARIZE_ENDPOINT: environment variable CFG_NOT_SET is not set, "
+                + "so ARIZE_ENDPOINT is not exported (LiteLLM skips it too). Fix: export CFG_NOT_SET=... before starting, or remove the entry.");
+        java.util.function.Function<String, String> env = c.env(Map.of("ALREADY", "from-process")::get);
+        assertThat(env.apply("ARIZE_ENDPOINT")).isNull();
+        assertThat(env.apply("ALREADY")).isEqualTo("from-process"); // not overwritten, as os.environ is not in LiteLLM
+        assertThat(env.apply("BLANK")).isEmpty();
+
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> withEnv.parse("""
+                environment_variables:
+                  MY_KEY: os.environ/CFG_NOT_SET
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: openai/gpt-4o, api_key: os.environ/MY_KEY }
+                """));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 5: ") && p.contains("environment variable MY_KEY is not set"));
+    }
+
+    /**
+     * PyYAML reads {@code 2026-12-05} as a date and {@code 2026-12-05 10:00:00} as a datetime, and LiteLLM exports their
+     * {@code str()}; Switchboard exported the source text ({@code 2026-12-05T10:00:00Z} where Python writes
+     * {@code 2026-12-05 10:00:00+00:00}). The expected texts are PyYAML 6.0.3's (Python 3).
+     */
+    @Test
+    void timestampsInEnvironmentVariablesAreExportedAsPythonWritesThem() {
+        GatewayConfig c = loader.parse("""
+                environment_variables:
+                  DAY: 2026-12-05
+                  NOON: 2026-12-05 10:00:00
+                  UTC: 2026-12-05T10:00:00Z
+                  FRACTION: 2026-12-05 10:00:00.5 -05:30
+                  SHORT: 2026-1-5 1:02:03
+                  TINY: 2026-12-05t10:00:00.0000001+1
+                  MINUS_ZERO: 2026-12-05 10:00:00 -0
+                  CARRY: 2026-12-05 10:00:00+1:99
+                  EARLY: 0099-01-02
+                  NANOS: 2026-12-05 10:00:00.123456789
+                  SPACED: 2026-12-05   10:00:00  Z
+                  QUOTED: "2026-12-05 10:00:00"
+                  NOT_A_DATE: 2026-12-5
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: openai/gpt-4o, api_key: sk-a }
+                """);
+        java.util.function.Function<String, String> env = c.env(name -> null);
+        assertThat(env.apply("DAY")).isEqualTo("2026-12-05");
+        assertThat(env.apply("NOON")).isEqualTo("2026-12-05 10:00:00");
+        assertThat(env.apply("UTC")).isEqualTo("2026-12-05 10:00:00+00:00");
+        assertThat(env.apply("FRACTION")).isEqualTo("2026-12-05 10:00:00.500000-05:30");
+        assertThat(env.apply("SHORT")).isEqualTo("2026-01-05 01:02:03");
+        assertThat(env.apply("TINY")).isEqualTo("2026-12-05 10:00:00+01:00");
+        assertThat(env.apply("MINUS_ZERO")).isEqualTo("2026-12-05 10:00:00+00:00");
+        assertThat(env.apply("CARRY")).isEqualTo("2026-12-05 10:00:00+02:39");
+        assertThat(env.apply("EARLY")).isEqualTo("0099-01-02");
+        assertThat(env.apply("NANOS")).isEqualTo("2026-12-05 10:00:00.123456");
+        assertThat(env.apply("SPACED")).isEqualTo("2026-12-05 10:00:00+00:00");
+        assertThat(env.apply("QUOTED")).isEqualTo("2026-12-05 10:00:00");
+        assertThat(env.apply("NOT_A_DATE")).isEqualTo("2026-12-5"); // a date without a time needs two-digit month and day
+
+        // PyYAML raises on these, so LiteLLM does not start: refused here, with the line
+        for (String bad : new String[] {"2026-13-05", "2026-02-30 10:00:00", "2026-12-05 24:00:00", "2026-12-05 10:00:00+24",
+                "0000-01-01", "2026-12-05 10:60:00"}) {
+            ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse(
+                    "environment_variables:\n  WHEN: " + bad + "\nmodel_list:\n  - model_name: a\n    litellm_params: { model: mock/x }\n"));
+            assertThat(e).as(bad).isNotNull();
+            assertThat(e.problems()).as(bad).anyMatch(p -> p.startsWith("line 2: environment_variables.WHEN: reads as a date, and "
+                    + "PyYAML (LiteLLM) refuses it: "));
+        }
+    }
+
+    /**
+     * SnakeYAML's marks count code points, {@code String.length()} UTF-16 units: with emoji before an unclosed quote the
+     * end of the stream looked short of the end of the text, and the error was named at the file's last line instead of
+     * the quote's.
+     */
+    @Test
+    void anUnclosedQuoteAfterEmojiIsStillReportedAtItsLine() {
+        String yaml = "# 🚀🚀🚀 models\nmodel_list:\n  - model_name: m\n    litellm_params: {model: openai/x, api_base: \"http://a\n\n\n";
+        assertThatThrownBy(() -> loader.parse(yaml)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("line 4: the file is not valid YAML: while scanning a quoted scalar starting at column 49, "
+                        + "found unexpected end of stream");
+        // a column after an emoji counts it as one character, as an editor does
+        assertThatThrownBy(() -> loader.parse("model_list:\n  - model_name: m\n    litellm_params: {model: 🚀, api_base: \"http://a\n"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("line 3: the file is not valid YAML: while scanning a "
+                        + "quoted scalar starting at column 42,");
+    }
 }

@@ -124,6 +124,31 @@ class DeploymentParamsIT {
         }
     }
 
+    /**
+     * A deployment's {@code timeout: 0} was a 0 s wait: every call a 504 at once. LiteLLM's router reads it with
+     * {@code x or y}, so 0 is "not set" and router_settings' timeout applies (twenty-third session).
+     */
+    @Test
+    void aDeploymentTimeoutOfZeroLeavesTheRoutersTimeout() {
+        try (TestGateway gw = TestGateway.start("""
+                model_list:
+                  - model_name: quick
+                    litellm_params: { model: mock/q, mock_latency_ms: 200, mock_response: "in time", timeout: 0 }
+                  - model_name: slow
+                    litellm_params: { model: mock/s, mock_latency_ms: 5000, stream_timeout: 0, timeout: 0 }
+                router_settings: { timeout: 1, num_retries: 0 }
+                """)) {
+            HttpResponse<String> quick = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"quick\"," + HI + "}");
+            assertThat(quick.statusCode()).as(quick.body()).isEqualTo(200);
+            assertThat(new JsonObject(quick.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message")
+                    .getString("content")).isEqualTo("in time");
+            long start = System.nanoTime();
+            HttpResponse<String> slow = Http.post(gw.v1() + "/chat/completions", null, "{\"model\":\"slow\"," + HI + "}");
+            assertThat(slow.statusCode()).as("router_settings.timeout applies").isEqualTo(504);
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(900L, 4000L);
+        }
+    }
+
     @Test
     void slowClientStillGetsTheWholeStreamInOrder() throws Exception {
         try (TestGateway gw = TestGateway.standard()) {

@@ -214,5 +214,18 @@ class FirstEventErrorIT {
         assertThat(r.headers().firstValue("x-switchboard-route")).hasValue("primary");
         assertThat(r.body()).contains("event: message_start").contains("event: error").contains("Overloaded first")
                 .doesNotContain("message_stop");
+        // in the ledger, a failed attempt like any other (its provider's status, at no cost), beside the call's own row,
+        // which keeps the prompt's tokens message_start said and the status the client saw
+        List<JsonObject> rows = rows(r, 2).stream().sorted(java.util.Comparator.comparingInt(o -> o.getInteger("attempt"))).toList();
+        JsonObject call = rows.get(0), attempt = rows.get(1);
+        assertThat(call.getInteger("attempt")).isZero();
+        assertThat(call.getLong("prompt_tokens")).isEqualTo(11);
+        assertThat(call.getInteger("status")).isGreaterThanOrEqualTo(500);
+        assertThat(attempt.getInteger("attempt")).isEqualTo(1);
+        assertThat(attempt.getString("deployment")).isEqualTo("anthropic/first-a");
+        assertThat(attempt.getInteger("status")).as(attempt.encode()).isEqualTo(529);
+        assertThat(attempt.getString("error_type")).isNotBlank();
+        assertThat(attempt.getDouble("spend")).isZero();
+        assertThat(attempt.getLong("prompt_tokens")).isZero();
     }
 }

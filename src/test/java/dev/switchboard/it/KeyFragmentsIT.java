@@ -209,7 +209,11 @@ class KeyFragmentsIT {
      * characters as {@code {KEY:from:to}}).
      */
     private static List<String> pieces(int keyLength, int[] sizes) {
-        String prefix = "key: ", suffix = " end";
+        return pieces("key: ", keyLength, " end", sizes);
+    }
+
+    /** {@code prefix + key + suffix} cut into pieces of the given sizes (the key's characters as {@code {KEY:from:to}}). */
+    private static List<String> pieces(String prefix, int keyLength, String suffix, int[] sizes) {
         int total = prefix.length() + keyLength + suffix.length();
         List<String> out = new ArrayList<>();
         int at = 0;
@@ -315,5 +319,240 @@ class KeyFragmentsIT {
             }
         }
         noKeyRunIn(() -> { }); // and no 8 characters of any key in any of those answers
+    }
+
+    // ---- the running scan of each text of a stream: reasoning, each tool call's arguments, each choice ----
+
+    /** Pieces of 1, 2 and 3 characters, starting at {@code phase} in that cycle, enough for any text here. */
+    private static int[] smallSizes(int phase) {
+        int[] sizes = new int[80];
+        for (int i = 0; i < sizes.length; i++) sizes[i] = 1 + (i + phase) % 3;
+        return sizes;
+    }
+
+    /**
+     * A first piece of 16 characters (the 7 of a tool-argument or 6 of a text prefix, then 9 or 10 of the key: the event
+     * scan masks them), then pieces of 1 to 3: the running scan must read the masked event as it was sent.
+     */
+    private static int[] afterAMaskedOne() {
+        int[] sizes = smallSizes(0);
+        sizes[0] = 16;
+        return sizes;
+    }
+
+    /** A piece inside a JSON string (tool arguments hold quotes); the key placeholders need no escape. */
+    private static String quoted(String piece) {
+        return piece.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private static final String ARGS_PREFIX = "{\"k\":\"", ARGS_SUFFIX = "\",\"n\":1}";
+
+    /**
+     * Each text a client assembles from a stream, by channel: OpenAI's {@code content 0}, {@code reasoning 0},
+     * {@code tool 0.1} (choice, call), Anthropic's {@code text_delta}, {@code thinking_delta} and {@code block 2} (a
+     * tool input block's deltas).
+     */
+    private static java.util.Map<String, String> channelTexts(String body) {
+        java.util.Map<String, StringBuilder> out = new java.util.TreeMap<>();
+        for (String data : Http.sseData(body)) {
+            if (!data.startsWith("{")) continue;
+            io.vertx.core.json.JsonObject e = new io.vertx.core.json.JsonObject(data);
+            io.vertx.core.json.JsonArray choices = e.getJsonArray("choices");
+            if (choices != null) {
+                for (int c = 0; c < choices.size(); c++) {
+                    io.vertx.core.json.JsonObject ch = choices.getJsonObject(c);
+                    io.vertx.core.json.JsonObject d = ch.getJsonObject("delta", new io.vertx.core.json.JsonObject());
+                    int i = ch.getInteger("index");
+                    if (d.getString("content") != null) out.computeIfAbsent("content " + i, k -> new StringBuilder()).append(d.getString("content"));
+                    String r = d.getString("reasoning_content", d.getString("reasoning"));
+                    if (r != null) out.computeIfAbsent("reasoning " + i, k -> new StringBuilder()).append(r);
+                    io.vertx.core.json.JsonArray calls = d.getJsonArray("tool_calls");
+                    for (int t = 0; calls != null && t < calls.size(); t++) {
+                        io.vertx.core.json.JsonObject call = calls.getJsonObject(t);
+                        String args = call.getJsonObject("function", new io.vertx.core.json.JsonObject()).getString("arguments");
+                        if (args != null) out.computeIfAbsent("tool " + i + "." + call.getInteger("index"), k -> new StringBuilder()).append(args);
+                    }
+                }
+            }
+            if ("content_block_delta".equals(e.getString("type"))) {
+                io.vertx.core.json.JsonObject d = e.getJsonObject("delta");
+                // text and thinking: each one text across its blocks (a stream may alternate them); a tool input per block
+                String channel = d.containsKey("partial_json") ? "block " + e.getInteger("index") : d.getString("type");
+                String piece = d.getString("text", d.getString("thinking", d.getString("partial_json")));
+                if (piece != null) out.computeIfAbsent(channel, k -> new StringBuilder()).append(piece);
+            }
+        }
+        java.util.Map<String, String> texts = new java.util.TreeMap<>();
+        out.forEach((k, v) -> texts.put(k, v.toString()));
+        return texts;
+    }
+
+    /** The key as a client got it: its first characters (at most 7, those before the delta that held its 8th), then masks. */
+    private static void maskedFromTheEighth(String shown, String key, String what) {
+        assertThat(shown).as(what).hasSize(key.length());
+        int first = shown.indexOf('*');
+        assertThat(first).as(what + ": " + shown).isBetween(0, 7);
+        assertThat(shown.substring(0, first)).as(what).isEqualTo(key.substring(0, first));
+        assertThat(shown.substring(first)).as(what).isEqualTo("*".repeat(key.length() - first));
+    }
+
+    /**
+     * Each channel's text holds the key as a client may see it: a text {@code prefix + key + suffix}, or tool arguments
+     * (still JSON) whose {@code k} is the key. Returns how many channels of each kind: "text", "args".
+     */
+    private static java.util.Map<String, Integer> checkChannels(String body, String key, String prefix, String suffix) {
+        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        for (java.util.Map.Entry<String, String> c : channelTexts(body).entrySet()) {
+            String t = c.getValue();
+            if (t.startsWith("{")) {
+                io.vertx.core.json.JsonObject args = new io.vertx.core.json.JsonObject(t); // still JSON
+                assertThat(args.getInteger("n")).as(c.getKey() + " " + t).isEqualTo(1);
+                maskedFromTheEighth(args.getString("k"), key, c.getKey() + " " + t);
+                kinds.merge("args", 1, Integer::sum);
+            } else if (t.startsWith(prefix)) {
+                assertThat(t).as(c.getKey()).endsWith(suffix);
+                maskedFromTheEighth(t.substring(prefix.length(), t.length() - suffix.length()), key, c.getKey() + " " + t);
+                kinds.merge("text", 1, Integer::sum);
+            }
+        }
+        return kinds;
+    }
+
+    private static String openAiChunk(String choices) {
+        return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[" + choices + "]}\n\n";
+    }
+
+    /**
+     * A key cut into pieces of 1 to 3 characters in OpenAI reasoning deltas, then in two tool calls' arguments streamed
+     * side by side (call 0's piece, call 1's piece, …; call 1's first piece masked by the event scan): each text is
+     * masked from the key's 8th character, in both dialects (the byte relay reads reasoning_content; tool-call pieces
+     * are decoded), and the arguments stay JSON.
+     * Before, reasoning was scanned event by event only and the arguments not across events at all: the pieces passed.
+     */
+    @Test
+    void openAiReasoningAndInterleavedToolCallArguments() {
+        String key = TestGateway.PROVIDER_KEY;
+        StringBuilder body = new StringBuilder();
+        for (String piece : pieces("think ", key.length(), " done", smallSizes(0))) {
+            body.append(openAiChunk("{\"index\":0,\"delta\":{\"reasoning_content\":\"" + piece + "\"},\"finish_reason\":null}"));
+        }
+        body.append(openAiChunk("{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_a\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"f\",\"arguments\":\"\"}},{\"index\":1,\"id\":\"call_b\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"g\",\"arguments\":\"\"}}]},\"finish_reason\":null}"));
+        List<String> a = pieces(ARGS_PREFIX, key.length(), ARGS_SUFFIX, smallSizes(1));
+        List<String> b = pieces(ARGS_PREFIX, key.length(), ARGS_SUFFIX, afterAMaskedOne());
+        for (int k = 0; k < Math.max(a.size(), b.size()); k++) {
+            for (int call = 0; call < 2; call++) {
+                List<String> p = call == 0 ? a : b;
+                if (k >= p.size()) continue;
+                body.append(openAiChunk("{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":" + call + ",\"function\":{\"arguments\":\""
+                        + quoted(p.get(k)) + "\"}}]},\"finish_reason\":null}"));
+            }
+        }
+        body.append(openAiChunk("{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}")).append("data: [DONE]\n\n");
+        noKeyRunIn(() -> {
+            for (HttpResponse<String> r : both("o", env.up().sse(body.toString()), true)) {
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(checkChannels(r.body(), key, "think ", " done")).as(r.body())
+                        .isEqualTo(java.util.Map.of("args", 2, "text", 1));
+            }
+        });
+    }
+
+    /**
+     * {@code n = 2}: the two choices' content deltas interleaved, a key cut into pieces of 1 to 3 characters in each.
+     * Each choice has its own running scan; one shared by both saw the two keys' pieces alternate, no run of 8, and
+     * both keys passed.
+     */
+    @Test
+    void twoChoicesInterleaved() {
+        String key = TestGateway.PROVIDER_KEY;
+        List<String> first = pieces("one ", key.length(), " end", smallSizes(0));
+        List<String> second = pieces("one ", key.length(), " end", smallSizes(2));
+        StringBuilder body = new StringBuilder();
+        for (int k = 0; k < Math.max(first.size(), second.size()); k++) {
+            for (int c = 0; c < 2; c++) {
+                List<String> p = c == 0 ? first : second;
+                if (k < p.size()) body.append(openAiChunk("{\"index\":" + c + ",\"delta\":{\"content\":\"" + p.get(k) + "\"},\"finish_reason\":null}"));
+            }
+        }
+        body.append(openAiChunk("{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}"))
+                .append(openAiChunk("{\"index\":1,\"delta\":{},\"finish_reason\":\"stop\"}")).append("data: [DONE]\n\n");
+        String tag = env.up().sse(body.toString());
+        noKeyRunIn(() -> {
+            HttpResponse<String> r = Http.post(env.gw().v1() + "/chat/completions", TestGateway.MASTER_KEY,
+                    "{\"model\":\"o\",\"n\":2,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}");
+            answers.append(r.body()).append('\n');
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(checkChannels(r.body(), key, "one ", " end")).as(r.body()).isEqualTo(java.util.Map.of("text", 2));
+            assertThat(channelTexts(r.body()).keySet()).as(r.body()).containsExactly("content 0", "content 1");
+        });
+    }
+
+    /**
+     * An Anthropic stream: a key cut into pieces of 1 to 3 characters in a thinking block's thinking_delta, then in two
+     * tool_use blocks' input_json_delta (the thinking's and the second input's first piece masked by the event scan): masked from its 8th character in each, in both dialects (the Anthropic client
+     * gets the upstream's own events, the masked pieces written into them), the inputs still JSON.
+     */
+    @Test
+    void anthropicThinkingAndToolInputDeltas() {
+        String key = TestGateway.ANTHROPIC_PROVIDER_KEY;
+        StringBuilder body = new StringBuilder("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
+                + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":[],\"stop_reason\":null,"
+                + "\"usage\":{\"input_tokens\":1,\"output_tokens\":0}}}\n\n"
+                + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\","
+                + "\"thinking\":\"\"}}\n\n");
+        for (String piece : pieces("think ", key.length(), " done", afterAMaskedOne())) {
+            body.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\","
+                    + "\"thinking\":\"").append(piece).append("\"}}\n\n");
+        }
+        body.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\","
+                + "\"signature\":\"sig\"}}\n\nevent: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+        for (int block = 1; block <= 2; block++) {
+            body.append("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":").append(block)
+                    .append(",\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_").append(block)
+                    .append("\",\"name\":\"f\",\"input\":{}}}\n\n");
+            for (String piece : pieces(ARGS_PREFIX, key.length(), ARGS_SUFFIX, block == 1 ? smallSizes(1) : afterAMaskedOne())) {
+                body.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":").append(block)
+                        .append(",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"").append(quoted(piece)).append("\"}}\n\n");
+            }
+            body.append("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":").append(block).append("}\n\n");
+        }
+        body.append("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},"
+                + "\"usage\":{\"output_tokens\":5}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        noKeyRunIn(() -> {
+            for (HttpResponse<String> r : both("a", env.up().sse(body.toString()), true)) {
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(checkChannels(r.body(), key, "think ", " done")).as(r.body())
+                        .isEqualTo(java.util.Map.of("args", 2, "text", 1));
+            }
+        });
+    }
+
+    /**
+     * A Gemini stream whose events each hold a thought part and an answer part, a key cut into pieces of 1 to 3
+     * characters in each: the thoughts have their own running scan (before, each event's thought was scanned alone).
+     */
+    @Test
+    void geminiThoughtParts() {
+        String key = TestGateway.GEMINI_PROVIDER_KEY;
+        List<String> thoughts = pieces("think ", key.length(), " done", smallSizes(0));
+        List<String> text = pieces("think ", key.length(), " done", smallSizes(1));
+        StringBuilder body = new StringBuilder();
+        for (int k = 0; k < Math.max(thoughts.size(), text.size()); k++) {
+            StringBuilder parts = new StringBuilder();
+            if (k < thoughts.size()) parts.append("{\"text\":\"").append(thoughts.get(k)).append("\",\"thought\":true}");
+            if (k < text.size()) parts.append(parts.length() > 0 ? "," : "").append("{\"text\":\"").append(text.get(k)).append("\"}");
+            body.append("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[").append(parts)
+                    .append("]}}],\"modelVersion\":\"gemini-2.5-flash\"}\n\n");
+        }
+        body.append("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"\"}]},\"finishReason\":\"STOP\"}],"
+                + "\"modelVersion\":\"gemini-2.5-flash\",\"usageMetadata\":{\"promptTokenCount\":1,\"candidatesTokenCount\":2}}\n\n");
+        noKeyRunIn(() -> {
+            for (HttpResponse<String> r : both("g", env.up().sse(body.toString()), true)) {
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(checkChannels(r.body(), key, "think ", " done")).as(r.body()).isEqualTo(java.util.Map.of("text", 2));
+            }
+        });
     }
 }

@@ -113,6 +113,21 @@ class RefusedBeforeCallIT {
         assertThat(after).doesNotContain("made-up-name-77");
     }
 
+    /**
+     * A Responses request refused for an item_reference to an item nobody stored (a 404 found after the body was read,
+     * asynchronously) is counted under the model its body names, as a validation refusal is: it was counted as none.
+     */
+    @Test
+    void anUnknownItemReferenceIsCountedUnderTheModelItNamed() {
+        String m = metrics();
+        HttpResponse<String> unknown = Http.post(gw.v1() + "/responses", appKey,
+                "{\"model\":\"gpt\",\"input\":[{\"type\":\"item_reference\",\"id\":\"msg_nobody_stored_this\"}]}");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        String after = metrics();
+        assertThat(refusedAs(after, "gpt", "404", "refused-app") - refusedAs(m, "gpt", "404", "refused-app")).isEqualTo(1);
+        assertThat(refusedAs(after, "none", "404", "refused-app") - refusedAs(m, "none", "404", "refused-app")).isZero();
+    }
+
     static double refusedAs(String metrics, String model, String status, String key) {
         return MetricsIT.value(metrics, "switchboard_requests_total", "model", model, "deployment", "none", "route", "none",
                 "cache", "none", "status", status, "key", key);

@@ -611,7 +611,7 @@ class ResponsesApiIT {
             "claude|\"metadata\":{\"k\":\"%513\"}|metadata.k|string_above_max_length|maximum length 512",
             "claude|\"metadata\":{\"%65\":\"v\"}|metadata|string_above_max_length|maximum length 64",
             "claude|\"metadata\":%17|metadata|object_above_max_properties|at most 16 properties",
-            "claude|\"reasoning\":{\"effort\":\"huge\"}|reasoning.effort|invalid_value|'none', 'minimal', 'low', 'medium', 'high' and 'xhigh'",
+            "claude|\"reasoning\":{\"effort\":\"huge\"}|reasoning.effort|invalid_value|'none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'default' and 'disable'",
             "gpt|\"reasoning\":{\"effort\":\"max\"}|reasoning.effort|invalid_value|'max'. Supported values are",
             "claude|\"tool_choice\":\"required\"|tool_choice||Tool choice 'required' must be specified with 'tools' parameter.",
             "gemini|\"tool_choice\":{\"type\":\"function\",\"name\":\"get_weather\"},\"tools\":[]|tool_choice||must be specified with 'tools'",

@@ -79,8 +79,9 @@ class ResponsesBudgetAndCostIT {
     private static JsonObject row(HttpResponse<String> r) {
         String id = r.headers().firstValue("x-request-id").orElseThrow();
         return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            // the call's own row (attempt 0): a broken stream also has a failed attempt's row, at cost 0
             var rows = admin.getOk("/spend/logs?request_id=" + id).getJsonArray("data");
-            return rows.isEmpty() ? null : rows.getJsonObject(0);
+            return rows.stream().map(JsonObject.class::cast).filter(o -> o.getInteger("attempt") == 0).findFirst().orElse(null);
         }, java.util.Objects::nonNull);
     }
 
@@ -231,6 +232,67 @@ class ResponsesBudgetAndCostIT {
         Object cost = completed.getJsonObject("response").getJsonObject("usage").getValue("cost");
         assertThat(cost).as(completed.encode()).isNotNull();
         assertThat(new BigDecimal(cost.toString())).isPositive().isEqualByComparingTo(spend(row(r)));
+    }
+
+    /**
+     * A stream that breaks midway is charged (the ledger row, at the gateway's estimate): its response.failed event and
+     * the failed response stored under its id say that cost in usage.cost, as a completed one says its own. They had no
+     * usage at all.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "claude"}) // OpenAI's events relayed, and translated
+    void aBrokenStreamsFailedResponseSaysTheCostItWasCharged(String alias) {
+        gw.simulator.enqueue(SimBehaviour.cutAfter(4));
+        HttpResponse<String> r = responses(TestGateway.MASTER_KEY, "{\"model\":\"" + alias + "\",\"input\":\"hello cut\",\"stream\":true}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> data = Http.sseData(r.body());
+        JsonObject failed = data.stream().map(JsonObject::new).filter(e -> e.getString("type").equals("response.failed"))
+                .findFirst().orElseThrow(() -> new AssertionError(r.body()));
+        OpenAiSchemas.assertValid("ResponseFailedEvent", failed.encode());
+        JsonObject row = row(r);
+        assertThat(spend(row)).as(row.encode()).isPositive();
+        Object cost = failed.getJsonObject("response").getJsonObject("usage").getValue("cost");
+        assertThat(new BigDecimal(cost.toString())).as(failed.encode()).isEqualByComparingTo(spend(row));
+
+        // the failed response kept under its id (the SDK's retrieve) says the same
+        String id = failed.getJsonObject("response").getString("id");
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        try {
+            Response kept = Awaitility.await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                    .until(() -> client.responses().retrieve(id), java.util.Objects::nonNull);
+            assertThat(kept.status()).hasValue(com.openai.models.responses.ResponseStatus.FAILED);
+            assertThat(kept.usage().orElseThrow()._additionalProperties().get("cost").convert(BigDecimal.class))
+                    .isEqualByComparingTo(spend(row));
+        } finally {
+            client.close();
+        }
+    }
+
+    /** A background response that fails before any answer (its one deployment answers 500) was billed nothing: cost 0. */
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = {false, true})
+    void aBackgroundResponseThatFailedBeforeAnyAnswerSaysCostZero(boolean stream) {
+        gw.simulator.enqueue(SimBehaviour.status(500));
+        HttpResponse<String> r = responses(TestGateway.MASTER_KEY,
+                "{\"model\":\"claude\",\"input\":\"hi\",\"background\":true,\"stream\":" + stream + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String id;
+        if (stream) {
+            List<String> data = Http.sseData(r.body());
+            id = new JsonObject(data.get(0)).getJsonObject("response").getString("id");
+            JsonObject failed = data.stream().map(JsonObject::new).filter(e -> e.getString("type").equals("response.failed"))
+                    .findFirst().orElseThrow(() -> new AssertionError(r.body()));
+            assertThat(new BigDecimal(failed.getJsonObject("response").getJsonObject("usage").getValue("cost").toString()))
+                    .as(failed.encode()).isZero();
+        } else {
+            id = new JsonObject(r.body()).getString("id");
+        }
+        JsonObject done = Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonObject o = new JsonObject(Http.get(gw.v1() + "/responses/" + id, TestGateway.MASTER_KEY).body());
+            return o.getString("status").equals("failed") ? o : null;
+        }, java.util.Objects::nonNull);
+        OpenAiSchemas.assertValid("Response", done.encode());
+        assertThat(new BigDecimal(done.getJsonObject("usage").getValue("cost").toString())).as(done.encode()).isZero();
     }
 
     /** The official SDK reads the cost as an additional property of the usage it validates. */

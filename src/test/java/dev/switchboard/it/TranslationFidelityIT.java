@@ -1,6 +1,7 @@
 package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.simulator.SimBehaviour;
 import dev.switchboard.support.Http;
@@ -242,6 +243,46 @@ class TranslationFidelityIT {
         HttpResponse<String> streamed = chat(body.formatted("gpt").replace("{\"model\"", "{\"stream\":true,\"model\""));
         assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
         assertThat(gw.simulator.last().body().getString("reasoning_effort")).isEqualTo("none");
+    }
+
+    /**
+     * The Responses API takes LiteLLM's efforts as chat does (it answered 400 to both): {@code disable} is OpenAI's
+     * {@code none} on every provider (Claude no thinking, Gemini budget 0, OpenAI's own API passed {@code none}), and
+     * {@code default} leaves OpenAI's body without an effort (OpenAI refuses the word) and Claude without thinking. A
+     * value no one takes is still OpenAI's 400 naming reasoning.effort.
+     */
+    @Test
+    void theResponsesApiTakesLitellmsEffortsOnEveryProvider() {
+        com.openai.client.OpenAIClient sdk = com.openai.client.okhttp.OpenAIOkHttpClient.builder().baseUrl(gw.v1())
+                .apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
+        try {
+            java.util.function.BiFunction<String, String, com.openai.models.responses.Response> create = (alias, effort) ->
+                    sdk.responses().create(com.openai.models.responses.ResponseCreateParams.builder().model(alias).input("x")
+                            .reasoning(com.openai.models.Reasoning.builder().effort(com.openai.models.ReasoningEffort.of(effort)).build())
+                            .build());
+            create.apply("claude", "disable");
+            assertThat(gw.simulator.last().body().containsKey("thinking")).as("no thinking").isFalse();
+            create.apply("gemini", "disable");
+            assertThat(gw.simulator.last().body().getJsonObject("generationConfig").getJsonObject("thinkingConfig")
+                    .getInteger("thinkingBudget")).isEqualTo(0);
+            for (String alias : new String[] {"gpt", "o4"}) {
+                create.apply(alias, "disable");
+                assertThat(gw.simulator.last().path()).isEqualTo("/v1/responses");
+                assertThat(gw.simulator.last().body().getJsonObject("reasoning").getString("effort")).as(alias).isEqualTo("none");
+            }
+            // the translated answer echoes the effort served
+            assertThat(create.apply("claude", "disable").reasoning().orElseThrow().effort().orElseThrow().asString()).isEqualTo("none");
+            create.apply("claude", "default");
+            assertThat(gw.simulator.last().body().containsKey("thinking")).isFalse();
+            create.apply("gpt", "default");
+            assertThat(gw.simulator.last().body().getJsonObject("reasoning").containsKey("effort"))
+                    .as("OpenAI's own default: no effort sent").isFalse();
+            assertThatThrownBy(() -> create.apply("claude", "extreme"))
+                    .isInstanceOf(com.openai.errors.BadRequestException.class)
+                    .hasMessageContaining("reasoning.effort").hasMessageContaining("'default' and 'disable'");
+        } finally {
+            sdk.close();
+        }
     }
 
     /** Bedrock has no tool_choice none: without tool blocks in the conversation, the tools are left out instead; with them, refused or dropped. */

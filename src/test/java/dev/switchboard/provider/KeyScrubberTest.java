@@ -200,4 +200,68 @@ class KeyScrubberTest {
         String plain = "nothing";
         assertThat(BOTH.run().next(plain)).isSameAs(plain);
     }
+
+    /** {@code text} through {@code run} in pieces of 1, 2 and 3 characters, as a stream's deltas. */
+    private static String inSmallPieces(KeyScrubber.Run run, String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0, k = 0; i < text.length(); k++) {
+            int to = Math.min(text.length(), i + 1 + k % 3);
+            out.append(run.next(text.substring(i, to)));
+            i = to;
+        }
+        return out.toString();
+    }
+
+    /**
+     * Tool-call arguments cut into pieces: a key inside one of the JSON's strings is masked from its 8th character, one
+     * character for one, and the text is still the same JSON; characters outside strings, quotes and escapes are never
+     * masked (an escape ends a run), so the masks cannot break the JSON.
+     */
+    @Test
+    void aJsonRunMasksKeysInsideStringsOnly() throws Exception {
+        String args = "{\"k\":\"" + KEY + "\",\"q\":\"a\\\"b\\u0041" + OTHER.substring(0, 6) + "\\n" + OTHER.substring(6) + "\",\"n\":1}";
+        String shown = inSmallPieces(BOTH.jsonRun(), args);
+        com.fasterxml.jackson.databind.JsonNode json = Json.MAPPER.readTree(shown); // still JSON
+        assertThat(shown).hasSameSizeAs(args);
+        String k = json.get("k").asText();
+        int first = k.indexOf('*');
+        assertThat(first).isBetween(5, 7);
+        assertThat(k).isEqualTo(KEY.substring(0, first) + "*".repeat(KEY.length() - first));
+        // an escape splits OTHER into a run of 6 (passes) and the rest (masked from its 8th character), the escape kept
+        String q = json.get("q").asText(), before = "a\"bA" + OTHER.substring(0, 6) + "\n", rest = OTHER.substring(6);
+        assertThat(q).startsWith(before).hasSize(before.length() + rest.length());
+        int masked = q.indexOf('*') - before.length();
+        assertThat(masked).isBetween(5, 7);
+        assertThat(q.substring(before.length())).isEqualTo(rest.substring(0, masked) + "*".repeat(rest.length() - masked));
+        assertThat(json.get("n").asInt()).isEqualTo(1);
+        // key characters outside any string (not JSON a key could be in) are not the JSON scan's: left as they are
+        String bare = "[" + "0123456789abcdef".repeat(1) + "]";
+        assertThat(KeyScrubber.of("x0123456789abcdefx").jsonRun().next(bare)).isSameAs(bare);
+    }
+
+    /**
+     * A stream's channels (two tool calls, two choices) each keep their own run: pieces of one between two of another's
+     * do not end it. One run shared by both would see the two keys' pieces alternate and mask nothing.
+     */
+    @Test
+    void eachChannelHasItsOwnRun() {
+        KeyScrubber.Runs runs = BOTH.runs();
+        StringBuilder a = new StringBuilder(), b = new StringBuilder();
+        for (int i = 0; i < KEY.length(); i += 2) {
+            a.append(runs.next(KeyScrubber.channel(0, 2), true, i == 0 ? "\"" + KEY.substring(i, i + 2) : KEY.substring(i, Math.min(KEY.length(), i + 2))));
+            b.append(runs.next(KeyScrubber.channel(1, 0), false, KEY.substring(i, Math.min(KEY.length(), i + 2))));
+        }
+        assertThat(a.toString()).isEqualTo("\"" + KEY.substring(0, 6) + "*".repeat(KEY.length() - 6));
+        assertThat(b.toString()).isEqualTo(KEY.substring(0, 6) + "*".repeat(KEY.length() - 6));
+        String plain = "nothing at all";
+        assertThat(runs.next(KeyScrubber.channel(3, 1), false, plain)).isSameAs(plain);
+    }
+
+    /** The event scan's masks are kept where the running scan of the text as sent did not mask (outside JSON strings). */
+    @Test
+    void withMasksKeepsTheEventScansMasks() {
+        assertThat(KeyScrubber.withMasks("ab****", "abcd**")).isEqualTo("ab****");
+        String scanned = "abcdef";
+        assertThat(KeyScrubber.withMasks("abcdef", scanned)).isSameAs(scanned);
+    }
 }

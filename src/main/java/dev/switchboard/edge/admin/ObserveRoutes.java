@@ -93,13 +93,12 @@ public final class ObserveRoutes {
                                 + new java.util.TreeSet<>(LOG_PARAMS) + ".", name);
                     }
                 }
-                RequestLogQuery query = query(q, caller);
                 int page = AdminCall.intParam(q, "page", 1);
                 int size = AdminCall.intParam(q, "page_size", 50);
                 if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
                 if (size < 1 || size > 1000) throw GatewayException.badRequest("'page_size' must be between 1 and 1000.", "page_size");
                 vertx.executeBlocking(() -> {
-                    RequestLogStore.Page p = edge.gateway().requestLogs(query, page, size);
+                    RequestLogStore.Page p = edge.gateway().requestLogs(query(q, caller), page, size);
                     ObjectNode out = SpendJson.JSON.createObjectNode();
                     var data = out.putArray("data");
                     p.rows().forEach(r -> data.add(json(r)));
@@ -117,7 +116,10 @@ public final class ObserveRoutes {
         });
     }
 
-    /** The filters; a virtual key's are pinned to itself. */
+    /**
+     * The filters; a virtual key's are pinned to itself. Blocking: a key named by a token no live key has is looked up
+     * among the retired ones in the store ({@code KeyAdmin.spendKeyId}).
+     */
     private RequestLogQuery query(HttpServerRequest q, Caller caller) {
         String key = q.getParam("key") != null ? q.getParam("key") : q.getParam("api_key");
         TimeRange range = TimeRange.parse(q.getParam("start_date"), q.getParam("end_date"), q.getParam("since"),
@@ -127,7 +129,7 @@ public final class ObserveRoutes {
             throw GatewayException.badRequest("'status' must be ok, error or an HTTP status such as 429, found '" + status + "'.",
                     "status");
         }
-        String keyId = key == null ? null : edge.gateway().keys().keyId(key);
+        String keyId = key == null ? null : edge.gateway().keys().spendKeyId(key);
         String alias = q.getParam("key_alias");
         if (!caller.admin()) {
             keyId = caller.id();

@@ -75,7 +75,6 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
     private Future<? extends JsonNode> spendLogs(HttpServerRequest q, boolean v2) {
         onlyParams(q, v2 ? LOG_PARAMS_V2 : LOG_PARAMS);
         if (v2) newestFirstOnly(q);
-        SpendQuery spendQuery = query(q).withTagsAndCost(userAndTeamTags(q), nanos(q, "min_spend"), nanos(q, "max_spend"));
         boolean liteLlmShape = q.getParam("summarize") != null;
         int page = intParam(q, "page", 1);
         // LiteLLM's list answers every row it finds; ours is paged, at the largest page unless asked
@@ -83,9 +82,9 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
         boolean includeLog = boolParam(q, "include_log");
         if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
         if (size < 1 || size > 1000) throw GatewayException.badRequest("'page_size' must be between 1 and 1000.", "page_size");
-        if (liteLlmShape) return liteLlmShape(q, spendQuery, page, size);
+        if (liteLlmShape) return liteLlmShape(q, page, size);
         return calls.blocking(() -> {
-            SpendReports.Page p = edge.gateway().spend().logs(narrowed(spendQuery, q), page, size);
+            SpendReports.Page p = edge.gateway().spend().logs(narrowed(logsQuery(q), q), page, size);
             ObjectNode out = SpendJson.JSON.createObjectNode();
             out.set("data", rows(p, v2, includeLog));
             out.put("total", p.total());
@@ -102,14 +101,22 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
      * no dates, where LiteLLM's summarize does nothing) its bare list of rows, LiteLLM's fields included, one page of at
      * most 1,000 (LiteLLM answers every row at once; {@code page} reads on).
      */
-    private Future<? extends JsonNode> liteLlmShape(HttpServerRequest q, SpendQuery query, int page, int size) {
+    private Future<? extends JsonNode> liteLlmShape(HttpServerRequest q, int page, int size) {
         boolean summarize = boolParam(q, "summarize", true);
         if (summarize && q.getParam("start_date") != null && q.getParam("end_date") != null) {
-            TimeRange range = new TimeRange(query.fromMillis(), query.toMillis());
-            return calls.blocking(() -> LiteLlmSpendJson.daySummaries(edge.gateway().spend().dailyShares(narrowed(query, q)),
-                    range, edge.gateway().keys()::token));
+            return calls.blocking(() -> {
+                SpendQuery query = logsQuery(q);
+                TimeRange range = new TimeRange(query.fromMillis(), query.toMillis());
+                return LiteLlmSpendJson.daySummaries(edge.gateway().spend().dailyShares(narrowed(query, q)), range,
+                        edge.gateway().keys()::token);
+            });
         }
-        return calls.blocking(() -> rows(edge.gateway().spend().logs(narrowed(query, q), page, size), true, boolParam(q, "include_log")));
+        return calls.blocking(() -> rows(edge.gateway().spend().logs(narrowed(logsQuery(q), q), page, size), true, boolParam(q, "include_log")));
+    }
+
+    /** The filters of {@code /spend/logs}: {@link #query}'s and LiteLLM's user, team and spend bounds. Blocking. */
+    private SpendQuery logsQuery(HttpServerRequest q) {
+        return query(q).withTagsAndCost(userAndTeamTags(q), nanos(q, "min_spend"), nanos(q, "max_spend"));
     }
 
     /** A page's rows as the spend routes show them; with {@code liteLlm}, LiteLLM's names for what each row says. Blocking. */
@@ -140,9 +147,9 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
         List<String> tags = new java.util.ArrayList<>();
         if (q.getParam("internal_user_id") != null) tags.add("user:" + q.getParam("internal_user_id"));
         if (q.getParam("team_id") != null) tags.add("team:" + q.getParam("team_id"));
-        SpendQuery query = query(q).withTagsAndCost(tags, null, null).withEndUser(q.getParam("customer_id"));
-        TimeRange range = new TimeRange(query.fromMillis(), query.toMillis());
         return calls.blocking(() -> {
+            SpendQuery query = query(q).withTagsAndCost(tags, null, null).withEndUser(q.getParam("customer_id"));
+            TimeRange range = new TimeRange(query.fromMillis(), query.toMillis());
             var totals = edge.gateway().spend().totals(query, by);
             ObjectNode out = SpendJson.JSON.createObjectNode();
             out.put("group_by", by.name().toLowerCase(Locale.ROOT));
@@ -169,8 +176,7 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
     /** LiteLLM's {@code GET /spend/tags}: {@code [{individual_request_tag, log_count, total_spend}]}, dates optional. */
     private Future<JsonNode> spendTags(HttpServerRequest q) {
         onlyParams(q, Set.of("start_date", "end_date"));
-        SpendQuery query = query(q);
-        return calls.blocking(() -> LiteLlmSpendJson.tagRows(edge.gateway().spend().totals(query, SpendReports.GroupBy.TAG)));
+        return calls.blocking(() -> LiteLlmSpendJson.tagRows(edge.gateway().spend().totals(query(q), SpendReports.GroupBy.TAG)));
     }
 
     /**
@@ -182,7 +188,6 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
         if (q.getParam("start_date") == null || q.getParam("end_date") == null) {
             throw GatewayException.badRequest("Please provide start_date and end_date.", q.getParam("start_date") == null ? "start_date" : "end_date");
         }
-        SpendQuery query = query(q);
         Set<String> only = null;
         String tags = q.getParam("tags");
         if (tags != null && !tags.isBlank()) {
@@ -190,7 +195,7 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
             if (only.contains("all-tags")) only = null;
         }
         Set<String> wanted = only;
-        return calls.blocking(() -> LiteLlmSpendJson.spendPerTag(edge.gateway().spend().totals(query, SpendReports.GroupBy.TAG), wanted));
+        return calls.blocking(() -> LiteLlmSpendJson.spendPerTag(edge.gateway().spend().totals(query(q), SpendReports.GroupBy.TAG), wanted));
     }
 
     /**
@@ -200,10 +205,9 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
     private Future<JsonNode> globalSpendLogs(HttpServerRequest q) {
         onlyParams(q, Set.of("api_key"));
         String ref = q.getParam("api_key");
-        String keyId = ref == null ? null : edge.gateway().keys().keyId(ref);
-        SpendQuery last = lastDays();
-        SpendQuery query = new SpendQuery(keyId, null, null, null, last.fromMillis(), null);
         return calls.blocking(() -> {
+            String keyId = ref == null ? null : edge.gateway().keys().spendKeyId(ref);
+            SpendQuery query = new SpendQuery(keyId, null, null, null, lastDays().fromMillis(), null);
             String token = keyId == null ? null : edge.gateway().keys().token(keyId);
             return LiteLlmSpendJson.daily(edge.gateway().spend().totals(query, SpendReports.GroupBy.DAY), keyId == null ? null
                     : token != null ? token : keyId);
@@ -258,11 +262,15 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
         }
     }
 
+    /**
+     * The filters every spend route reads. Blocking: a key named by a token no live key has is looked up among the
+     * retired ones in the store ({@code KeyAdmin.spendKeyId}), so this runs inside {@link AdminCall#blocking}.
+     */
     private SpendQuery query(HttpServerRequest q) {
         String key = q.getParam("key") != null ? q.getParam("key") : q.getParam("api_key");
         TimeRange range = TimeRange.parse(q.getParam("start_date"), q.getParam("end_date"), q.getParam("since"),
                 System.currentTimeMillis());
-        return new SpendQuery(key == null ? null : edge.gateway().keys().keyId(key), q.getParam("key_alias"), q.getParam("tag"),
+        return new SpendQuery(key == null ? null : edge.gateway().keys().spendKeyId(key), q.getParam("key_alias"), q.getParam("tag"),
                 q.getParam("model"), range.fromMillis(), range.toMillis());
     }
 

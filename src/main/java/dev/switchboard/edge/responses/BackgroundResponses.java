@@ -61,7 +61,8 @@ final class BackgroundResponses {
             answered = Future.failedFuture(e);
         }
         answered.onComplete(ar -> settleSafely(run, req, history, id, createdMillis, owner, () -> ar.succeeded()
-                ? ResponsesRoutes.finished(req, id, createdMillis, ar.result().body()) : failed(req, id, createdMillis, ar.cause())));
+                ? ResponsesRoutes.finished(req, id, createdMillis, ar.result().body())
+                : failed(req, id, createdMillis, ar.cause(), ctx.attached(CallContext.CHARGED))));
     }
 
     /**
@@ -80,9 +81,10 @@ final class BackgroundResponses {
         String owner = ctx.caller().id();
         BackgroundEvents events = stored().openEvents(id, owner);
         ResponsesStreamEncoder encoder = new ResponsesStreamEncoder(id, createdMillis / 1000, req.model(), req,
-                response -> settleSafely(run, req, history, id, createdMillis, owner, () -> response));
+                response -> settleSafely(run, req, history, id, createdMillis, owner, () -> response),
+                () -> ctx.attached(CallContext.CHARGED));
         BackgroundStream sink = new BackgroundStream(encoder, events, run, STOPPED_ERROR,
-                e -> settleSafely(run, req, history, id, createdMillis, owner, () -> failed(req, id, createdMillis, e)),
+                e -> settleSafely(run, req, history, id, createdMillis, owner, () -> failed(req, id, createdMillis, e, ctx.attached(CallContext.CHARGED))),
                 () -> {
                     stored().endEvents(id, events);
                     stored().background().finish(run);
@@ -158,9 +160,18 @@ final class BackgroundResponses {
 
     /** The Response object of a background call that failed: {@code failed}, no output, the error's code and message. */
     static ObjectNode failed(ResponsesRequest req, String id, long createdMillis, Throwable cause) {
+        return failed(req, id, createdMillis, cause, null);
+    }
+
+    /**
+     * As above, with the usage the call was charged ({@code CallContext.CHARGED}: its cost, as a completed response
+     * carries its own); none known (the gateway stopped, the call never metered) is a usage of 0 at cost 0.
+     */
+    static ObjectNode failed(ResponsesRequest req, String id, long createdMillis, Throwable cause, dev.switchboard.model.Usage charged) {
         GatewayException e = cause instanceof GatewayException g ? g
                 : GatewayException.of(ErrorKind.INTERNAL, "Internal error in the gateway; see the gateway log.");
-        return ResponseObject.build(id, createdMillis / 1000, req.model(), "failed", F.arrayNode(), null, req, null, e);
+        return ResponseObject.build(id, createdMillis / 1000, req.model(), "failed", F.arrayNode(),
+                charged != null ? charged : dev.switchboard.model.Usage.ZERO.withCost(0), req, null, e);
     }
 
     /** The error a background response gets when the gateway running it went silent (a crash, or the store lost). */

@@ -37,10 +37,15 @@ final class ResponsesRequestDecoder {
             "parallel_tool_calls", "text", "temperature", "top_p", "max_output_tokens", "reasoning", "metadata", "user",
             "store", "truncation", "service_tier", "prompt_cache_key", "safety_identifier", "top_logprobs", "max_tool_calls");
     /**
-     * OpenAI's reasoning efforts, the values the providers' mappings read ({@code GeminiRequestEncoder}'s levels and
-     * budgets, {@code ClaudeThinking}'s budgets) and OpenAI's Responses API takes.
+     * The reasoning efforts taken: OpenAI's ({@code none} to {@code xhigh}, what the providers' mappings read:
+     * {@code GeminiRequestEncoder}'s levels and budgets, {@code ClaudeThinking}'s budgets) and LiteLLM's two more, which
+     * its clients send and chat's {@code reasoning_effort} takes too ({@code OpenAiRanges}): {@code disable} (its thinking
+     * budget 0, made {@code none}) and {@code default} (the provider's own default: Groq's Qwen 3 takes it as written,
+     * Claude thinks not at all, Gemini keeps its model's default, OpenAI is sent no effort). In this order in the 400.
      */
-    private static final Set<String> EFFORTS = Set.of("none", "minimal", "low", "medium", "high", "xhigh");
+    private static final List<String> EFFORTS = List.of("none", "minimal", "low", "medium", "high", "xhigh", "default", "disable");
+    /** LiteLLM's effort meaning "the provider's default": OpenAI's API has no such value, so its body carries none. */
+    private static final String DEFAULT_EFFORT = "default";
     /** The spec's {@code Reasoning.summary} (and its deprecated twin {@code generate_summary}). */
     private static final Set<String> SUMMARIES = Set.of("auto", "concise", "detailed");
     /** The spec's {@code truncation}. */
@@ -134,8 +139,9 @@ final class ResponsesRequestDecoder {
             if (effort != null && !EFFORTS.contains(effort)) {
                 throw new GatewayException(dev.switchboard.model.ErrorKind.BAD_REQUEST, 400, "Invalid value for "
                         + "'reasoning.effort': '" + effort + "'. Supported values are: 'none', 'minimal', 'low', 'medium', "
-                        + "'high' and 'xhigh'.", "reasoning.effort", "invalid_value", null, null);
+                        + "'high', 'xhigh', 'default' and 'disable'.", "reasoning.effort", "invalid_value", null, null);
             }
+            effort = litellmEffort((ObjectNode) reasoning, effort);
             if (effort != null) extra.put("reasoning_effort", JsonNodeFactory.instance.textNode(effort));
             // no translation reads the summary (a reasoning item's summary is what the provider gives), but an unknown
             // one is OpenAI's 400: taken here, a request passed or failed by where it was routed
@@ -190,6 +196,22 @@ final class ResponsesRequestDecoder {
                 OpenAiNumbers.number(n, "temperature"), OpenAiNumbers.number(n, "top_p"),
                 maxOutputTokens(n), Fields.optionalString(n, "user", "user"),
                 metadata(n.get("metadata")), extra, echo, n);
+    }
+
+    /**
+     * LiteLLM's efforts in the body itself (which OpenAI deployments are passed, and the Response object echoes), before
+     * anything reads them: {@code disable} is OpenAI's {@code none} (so Claude thinks not at all, Gemini takes its least
+     * budget or level, OpenAI and OpenAI-style services the {@code none} they take), as chat's {@code disable} is;
+     * {@code default} leaves OpenAI's body without an effort (its model's default; OpenAI refuses the word) and reaches
+     * the translation as written, as chat's does. Returns the effort the translation reads.
+     */
+    private static String litellmEffort(ObjectNode reasoning, String effort) {
+        if (dev.switchboard.edge.openai.OpenAiRanges.DISABLE.equals(effort)) {
+            reasoning.put("effort", "none");
+            return "none";
+        }
+        if (DEFAULT_EFFORT.equals(effort)) reasoning.remove("effort");
+        return effort;
     }
 
     /**

@@ -78,18 +78,27 @@ public final class ResponsesRoutes {
      * refusal before the call ({@link DialectCall#failBeforeCall}); the pipeline counts the rest.
      */
     private void create(io.vertx.core.http.HttpServerRequest httpReq, CallContext ctx, Buffer body) {
-        decoded(ctx, body).onComplete(ar -> {
-            if (ar.failed()) call.failBeforeCall(httpReq, ctx, null, ar.cause());
+        ObjectNode n = decoder.parse(body);
+        decoded(ctx, n).onComplete(ar -> {
+            // counted under the model the body names (an item reference not found is a refusal of that model's
+            // request, as a validation refusal is), not as "none"
+            if (ar.failed()) call.failBeforeCall(httpReq, ctx, namedModel(n), ar.cause());
             else create(httpReq, ctx, ar.result());
         });
+    }
+
+    /** The body's {@code model} when it is a string, else null (the refusal is then counted as {@code none}). */
+    private static String namedModel(ObjectNode body) {
+        return body.get("model") instanceof com.fasterxml.jackson.databind.node.TextNode t ? t.textValue() : null;
     }
 
     /**
      * The request, its item references replaced by the items they name (output items of responses this key stored)
      * before anything else; at once when it has none.
      */
-    private Future<ResponsesRequest> decoded(CallContext ctx, Buffer body) {
-        ObjectNode n = decoder.parse(body);
+    private Future<ResponsesRequest> decoded(CallContext ctx, Buffer body) { return decoded(ctx, decoder.parse(body)); }
+
+    private Future<ResponsesRequest> decoded(CallContext ctx, ObjectNode n) {
         List<String> references = ResponsesRequestDecoder.itemReferences(n);
         if (references.isEmpty()) return Future.succeededFuture(decoder.decode(n));
         return stored().findItems(references, ctx.caller().id()).map(found -> {
@@ -236,10 +245,15 @@ public final class ResponsesRoutes {
                 return;
             }
             ResponsesStreamEncoder encoder = new ResponsesStreamEncoder(id, createdMillis / 1000, servedModel(answer.deployment()),
-                    req, response -> store(ctx, req, history, id, createdMillis, response));
+                    req, response -> store(ctx, req, history, id, createdMillis, response), () -> ctx.attached(CallContext.CHARGED));
             SwitchboardHeaders.apply(resp, answer);
             dev.switchboard.edge.SwitchboardHeaders.eventStream(resp);
             ctx.cancellation().onCancel(stream::cancel); // the client leaving resets the upstream, settles the call as 499
+            // ... and its response is stored as far as it got (incomplete), at what the cancel above charged; the gateway's
+            // own stop (the drain's cut) is not a client leaving: the stream's failure event stores it failed
+            ctx.cancellation().onCancel(() -> {
+                if (ctx.cancellation().stopReason() == null) encoder.abandoned();
+            });
             stream.start(new SseSink(resp, encoder).endsAtDrain(conn, ctx.cancellation(), edge.drain()));
         });
     }

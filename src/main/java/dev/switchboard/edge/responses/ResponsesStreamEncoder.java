@@ -16,6 +16,7 @@ import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Canonical chunks → the Responses API's typed event stream, for one response. Chat streams deltas of one message;
@@ -28,6 +29,9 @@ import java.util.function.Consumer;
  * <p>A stream that breaks ends with {@code response.failed} and then an {@code error} event whose data also holds
  * an {@code error} object, which is what the OpenAI SDKs raise on (Python and Node by the event name, Java by the
  * key): never with {@code response.completed}.
+ *
+ * <p>Its methods are synchronized (uncontended but for one moment): chunks arrive on the upstream's context, and a
+ * client leaving calls {@link #abandoned} on the edge's ({@code MeteredStream} notes the same split).
  */
 final class ResponsesStreamEncoder implements StreamEncoder {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -91,12 +95,22 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     private int blockStart;
     /** Whether the client asked for {@code reasoning.encrypted_content}: else its events leave it out (the store keeps it). */
     private final boolean wanted;
+    /** What the call was charged when it ended without a priced answer ({@code CallContext.CHARGED}), or null. */
+    private final Supplier<Usage> charged;
+    /** The stream has ended (completed, failed, cancelled or left by its client): its end is stored once. */
+    private boolean ended;
+    /** Its client left before the end: the items still open are closed as cut short ({@code incomplete}). */
+    private boolean cutShort;
 
     /**
      * @param model       the model named until the first chunk names the one that serves
-     * @param onCompleted receives the final Response object of a stream that completed (for storing)
+     * @param onCompleted receives the final Response object of a stream that ended (for storing)
+     * @param charged     what the call was charged when it failed or its client left (its usage with {@code cost}), or
+     *                    null when it has not said
      */
-    ResponsesStreamEncoder(String id, long createdAt, String model, ResponsesRequest req, Consumer<ObjectNode> onCompleted) {
+    ResponsesStreamEncoder(String id, long createdAt, String model, ResponsesRequest req, Consumer<ObjectNode> onCompleted,
+                           Supplier<Usage> charged) {
+        this.charged = charged;
         this.id = id;
         this.createdAt = createdAt;
         this.model = model;
@@ -119,7 +133,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
      * {@code queued}, so the client holds its id at once. {@code response.in_progress} follows when the answer starts;
      * an upstream's own {@code response.created} is then not relayed, and its events are numbered after this one.
      */
-    Buffer queued() {
+    synchronized Buffer queued() {
         out = null;
         createdSent = true;
         event("response.created", F.objectNode().set("response", snapshot("queued", null, null)));
@@ -127,8 +141,9 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     }
 
     @Override
-    public Buffer chunk(ChatChunk c) {
+    public synchronized Buffer chunk(ChatChunk c) {
         out = null;
+        if (ended) return null;
         if (passThrough == null) passThrough = c.raw() != null && c.raw().is(RawJson.OPENAI_RESPONSES);
         if (passThrough) return relay(c);
         start();
@@ -271,7 +286,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     private void close() {
         String t = text.toString();
         // an item closed once the answer was cut short (its finish already read: the end) is the one cut
-        String itemStatus = ResponseObject.status(finish);
+        String itemStatus = cutShort ? "incomplete" : ResponseObject.status(finish);
         ObjectNode done;
         switch (open) {
             case NONE -> { return; }
@@ -327,9 +342,12 @@ final class ResponsesStreamEncoder implements StreamEncoder {
             }
             String type = e.path("type").asText();
             if (type.equals("response.completed") || type.equals("response.incomplete")) relayedResponse = r;
+            if (r.get("model") instanceof com.fasterxml.jackson.databind.node.TextNode m) model = m.textValue();
             // the chunk carrying OpenAI's usage was priced on its way (MeteredStream): the cost rides in that usage
             if (c.usage() != null && r.get("usage") instanceof ObjectNode usage) ResponseObject.withCost(usage, c.usage());
         }
+        // the items OpenAI finished, for the response stored should its client leave before the end (abandoned)
+        if ("response.output_item.done".equals(e.path("type").asText()) && e.get("item") instanceof ObjectNode item) output.add(item);
         if (createdSent) e.put("sequence_number", sequence++); // after the gateway's own first event
         else sequence = e.path("sequence_number").asInt(sequence) + 1;
         byte[] json;
@@ -344,8 +362,10 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     }
 
     @Override
-    public Buffer end() {
+    public synchronized Buffer end() {
         out = null;
+        if (ended) return null;
+        ended = true;
         if (Boolean.TRUE.equals(passThrough)) {
             if (relayedResponse != null) onCompleted.accept(relayedResponse);
             return null;
@@ -361,11 +381,14 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     }
 
     @Override
-    public Buffer error(GatewayException error) {
+    public synchronized Buffer error(GatewayException error) {
         GatewayException e = ResponsesErrorNames.of(error); // the Responses API's field names, as its 400s say them
         out = null;
+        if (ended) return null;
+        ended = true;
         if (!Boolean.TRUE.equals(passThrough)) start();
-        ObjectNode failed = snapshot("failed", usage, e);
+        // with the cost it was charged, as a completed response says its own (0 when nothing was billed)
+        ObjectNode failed = snapshot("failed", chargedUsage(), e);
         event("response.failed", F.objectNode().set("response", SignedReasoning.visibleResponse(failed, wanted)));
         // created (the client has its id since response.created), so kept as OpenAI keeps it: failed, without the output
         // cut short (as a failed background response is kept); a next turn continues from before it
@@ -386,13 +409,46 @@ final class ResponsesStreamEncoder implements StreamEncoder {
      * The end of a background stream that was cancelled: {@code response.failed} holding the response as cancelled
      * (no output), as OpenAI ends one; its call is being stopped.
      */
-    Buffer cancelled() {
+    synchronized Buffer cancelled() {
         out = null;
+        if (ended) return null;
+        ended = true;
         if (!Boolean.TRUE.equals(passThrough)) start();
         ObjectNode response = snapshot("cancelled", usage, null);
         response.set("output", F.arrayNode());
         event("response.failed", F.objectNode().set("response", response));
         return take();
+    }
+
+    /**
+     * The client left a stream that had not ended (its upstream is being reset; the call's ledger row says 499 at what
+     * it was charged): the response is stored as far as it got, {@code incomplete}, so that {@code GET} finds the id
+     * {@code response.created} gave the client, as it finds a completed or failed one. The item that was streaming is
+     * closed {@code incomplete} with its text so far (an OpenAI stream relayed keeps the items it had finished); no
+     * reason is given ({@code incomplete_details} null: the spec's reasons are the output limit and a content filter).
+     * Nothing is sent: the client is gone.
+     */
+    synchronized void abandoned() {
+        if (ended) return;
+        ended = true;
+        cutShort = true;
+        out = null;
+        if (!Boolean.TRUE.equals(passThrough)) {
+            start();
+            close();
+        }
+        out = null;
+        onCompleted.accept(snapshot("incomplete", chargedUsage(), null));
+    }
+
+    /**
+     * The usage a response that ended without its priced usage shows: what the call was charged, else the usage the
+     * stream reported, else none at cost 0.
+     */
+    private Usage chargedUsage() {
+        Usage c = charged == null ? null : charged.get();
+        if (c != null) return c;
+        return usage != null ? usage : Usage.ZERO.withCost(0);
     }
 
     private ObjectNode snapshot(String status, Usage u, GatewayException error) {

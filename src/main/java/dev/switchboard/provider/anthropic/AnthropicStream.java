@@ -33,9 +33,16 @@ final class AnthropicStream extends SseRelay {
     private volatile Usage startUsage;
     private int toolIndex = -1;
     private boolean blockIsTool;
-    private final KeyScrubber.Run textRun = textRun();
     /**
-     * The text of this event already run through {@link #textRun} (and masked), by the relay's scan or from the
+     * The running key scans: of the answer text and of the thinking (each one text across its blocks, as an
+     * OpenAI-dialect client gets it: one content, one reasoning), and of the tool input of the block being streamed
+     * (JSON pieces; each call's input is its own, so a fresh scan at each block's start).
+     */
+    private final KeyScrubber.Run textRun = textRun();
+    private final KeyScrubber.Run thinkingRun = textRun();
+    private KeyScrubber.Run inputRun;
+    /**
+     * The text of this event already run through its running scan (and masked), by the relay's scan or from the
      * event as sent: the tree path must not scan it again.
      */
     private String scannedText;
@@ -73,8 +80,7 @@ final class AnthropicStream extends SseRelay {
         if (sent != null) {
             // the key scan masked some of this event: the running scan reads its text as sent (a masked one would end
             // the run, and the key's next pieces pass); the event then goes through the tree with that scan's text
-            String text = sentText(sent);
-            if (text != null) scannedText = textRun.next(text);
+            scannedText = scannedSent(sent);
         } else if (relaying()) {
             String text = AnthropicDeltaScan.text(data, offset, length);
             if (text != null) {
@@ -92,10 +98,11 @@ final class AnthropicStream extends SseRelay {
     }
 
     /**
-     * The answer text of an event as the upstream sent it (a text delta's, or a text block start's), or null when it
-     * has none. Read only for the running scan, from the unmasked bytes: nothing else of them goes out.
+     * The text of an event as the upstream sent it (a text, thinking or tool-input delta's, or a text block start's)
+     * through its running scan, or null when it has none. Read only for the running scan, from the unmasked bytes:
+     * nothing else of them goes out.
      */
-    private static String sentText(byte[] sent) {
+    private String scannedSent(byte[] sent) {
         JsonNode n;
         try {
             n = Json.read(sent);
@@ -103,11 +110,24 @@ final class AnthropicStream extends SseRelay {
             return null; // not JSON: the tree path fails the stream
         }
         String type = n.path("type").asText();
-        JsonNode holder = "content_block_delta".equals(type) && "text_delta".equals(n.path("delta").path("type").asText())
-                ? n.path("delta")
-                : "content_block_start".equals(type) && "text".equals(n.path("content_block").path("type").asText())
-                ? n.path("content_block") : null;
-        return holder != null && holder.path("text").isTextual() ? holder.get("text").textValue() : null;
+        if ("content_block_start".equals(type)) {
+            JsonNode b = n.path("content_block");
+            return "text".equals(b.path("type").asText()) && b.path("text").isTextual() ? textRun.next(b.get("text").textValue()) : null;
+        }
+        if (!"content_block_delta".equals(type)) return null;
+        JsonNode d = n.path("delta");
+        return switch (d.path("type").asText()) {
+            case "text_delta" -> d.path("text").isTextual() ? textRun.next(d.get("text").textValue()) : null;
+            case "thinking_delta" -> d.path("thinking").isTextual() ? thinkingRun.next(d.get("thinking").textValue()) : null;
+            case "input_json_delta" -> d.path("partial_json").isTextual() ? inputRun().next(d.get("partial_json").textValue()) : null;
+            default -> null;
+        };
+    }
+
+    /** The running scan of the tool input being streamed, made at its first piece after a block's start. */
+    private KeyScrubber.Run inputRun() {
+        if (inputRun == null) inputRun = jsonRun();
+        return inputRun;
     }
 
     /** The relayed delta as the chunk the tree path would have made, decoded only if a stage asks. */
@@ -155,6 +175,7 @@ final class AnthropicStream extends SseRelay {
             }
             case "content_block_start" -> {
                 JsonNode b = n.path("content_block");
+                inputRun = null; // a new block: a tool input that follows is another call's
                 blockIsTool = "tool_use".equals(b.path("type").asText());
                 if (blockIsTool) {
                     toolIndex++;
@@ -163,7 +184,7 @@ final class AnthropicStream extends SseRelay {
                 } else if ("redacted_thinking".equals(b.path("type").asText())) {
                     emit(delta(thinkingBlocks(AnthropicResponseDecoder.thinkingBlock(null, b, "data")), null, raw));
                 } else if ("text".equals(b.path("type").asText()) && !b.path("text").asText().isEmpty()) {
-                    emit(delta(new Delta(null, text((com.fasterxml.jackson.databind.node.ObjectNode) b, "text"), null, null, null), null, raw));
+                    emit(delta(new Delta(null, text((com.fasterxml.jackson.databind.node.ObjectNode) b, "text", textRun), null, null, null), null, raw));
                 } else {
                     emit(rawOnly(raw));
                 }
@@ -171,11 +192,12 @@ final class AnthropicStream extends SseRelay {
             case "content_block_delta" -> {
                 JsonNode d = n.path("delta");
                 switch (d.path("type").asText()) {
-                    case "text_delta" -> emit(delta(new Delta(null, text((com.fasterxml.jackson.databind.node.ObjectNode) d, "text"),
+                    case "text_delta" -> emit(delta(new Delta(null, text((com.fasterxml.jackson.databind.node.ObjectNode) d, "text", textRun),
                             null, null, null), null, raw));
-                    case "thinking_delta" -> emit(delta(new Delta(null, null, d.path("thinking").asText(), null, null), null, raw));
-                    case "input_json_delta" -> emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(
-                            Math.max(toolIndex, 0), null, null, d.path("partial_json").asText()))), null, raw));
+                    case "thinking_delta" -> emit(delta(new Delta(null, null,
+                            text((com.fasterxml.jackson.databind.node.ObjectNode) d, "thinking", thinkingRun), null, null), null, raw));
+                    case "input_json_delta" -> emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(Math.max(toolIndex, 0),
+                            null, null, text((com.fasterxml.jackson.databind.node.ObjectNode) d, "partial_json", inputRun())))), null, raw));
                     // the signed block's signature, for an OpenAI-dialect client's thinking_blocks (its text came as reasoning)
                     case "signature_delta" -> {
                         ArrayNode signed = JsonNodeFactory.instance.arrayNode();
@@ -213,9 +235,9 @@ final class AnthropicStream extends SseRelay {
      * The text of a block or delta with key runs that continue across events masked, in the raw event too (this
      * tree is ours, freshly parsed; the raw event relayed to Anthropic-dialect clients is this same tree).
      */
-    private String text(com.fasterxml.jackson.databind.node.ObjectNode holder, String field) {
+    private String text(com.fasterxml.jackson.databind.node.ObjectNode holder, String field, KeyScrubber.Run run) {
         String t = holder.path(field).asText();
-        String masked = scannedText != null ? scannedText : textRun.next(t);
+        String masked = scannedText != null ? KeyScrubber.withMasks(t, scannedText) : run.next(t);
         scannedText = null;
         if (masked != t) holder.put(field, masked);
         return masked;

@@ -44,7 +44,13 @@ final class BedrockStream extends SseRelay {
     private final String id = BedrockResponseDecoder.newId();
     private final long created = System.currentTimeMillis() / 1000;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    /**
+     * The running key scans: of the answer text, of the reasoning, and of each tool call's input (JSON pieces, by the
+     * call's index): each its own text, so another's pieces between two of a key's do not end its run.
+     */
     private final KeyScrubber.Run textRun = textRun();
+    private final KeyScrubber.Run reasoningRun = textRun();
+    private final KeyScrubber.Runs inputRuns = textRuns();
     private boolean started;
     private boolean stopped;
     private boolean complete;
@@ -60,14 +66,16 @@ final class BedrockStream extends SseRelay {
     }
 
     /**
-     * A text delta's text as the upstream sent it, for the running scan: when the key scan masked some of the event
-     * its text is read from the unmasked bytes (a masked text would end the run, and a key's next pieces pass).
+     * A delta's text for its running scan: when the key scan masked some of the event, the text at {@code delta.field}
+     * (or {@code delta.field.inner}) as the upstream sent it (a masked text would end the run, and a key's next pieces
+     * pass); else {@code masked}, which is then the text as sent.
      */
-    private String sentText(String masked) {
+    private String sent(String masked, String field, String inner) {
         byte[] sent = unmasked();
         if (sent == null) return masked;
         try {
-            JsonNode t = Json.read(sent).path("delta").path("text");
+            JsonNode t = Json.read(sent).path("delta").path(field);
+            if (inner != null) t = t.path(inner);
             return t.isTextual() ? t.textValue() : masked;
         } catch (Exception e) {
             return masked;
@@ -143,13 +151,19 @@ final class BedrockStream extends SseRelay {
                 start();
                 JsonNode d = n.path("delta");
                 if (d.has("text")) {
-                    emit(delta(new Delta(null, textRun.next(sentText(d.get("text").asText())), null, null, null), null));
+                    String text = d.get("text").asText();
+                    emit(delta(new Delta(null, KeyScrubber.withMasks(text, textRun.next(sent(text, "text", null))), null, null, null), null));
                 } else if (d.has("toolUse")) {
                     Integer index = toolIndexByBlock.get(n.path("contentBlockIndex").asInt());
-                    emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(index == null ? 0 : index, null, null,
-                            d.get("toolUse").path("input").asText()))), null));
+                    int call = index == null ? 0 : index;
+                    String input = d.get("toolUse").path("input").asText();
+                    // the event scan's masks kept: this scan masks only inside the input's JSON strings
+                    input = KeyScrubber.withMasks(input, inputRuns.next(KeyScrubber.channel(0, call), true, sent(input, "toolUse", "input")));
+                    emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(call, null, null, input))), null));
                 } else if (d.path("reasoningContent").has("text")) {
-                    emit(delta(new Delta(null, null, d.get("reasoningContent").get("text").asText(), null, null), null));
+                    String reasoning = d.get("reasoningContent").get("text").asText();
+                    emit(delta(new Delta(null, null, KeyScrubber.withMasks(reasoning, reasoningRun.next(sent(reasoning, "reasoningContent", "text"))),
+                            null, null), null));
                 } else if (d.has("reasoningContent")) {
                     // a signature (its block's text came before) or a redacted block: thinking_blocks, as the Anthropic stream gives them
                     ArrayNode signed = BedrockThinking.streamed(d.get("reasoningContent"));

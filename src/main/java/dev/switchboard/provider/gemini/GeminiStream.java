@@ -43,9 +43,14 @@ final class GeminiStream extends SseRelay {
     private final long created = System.currentTimeMillis() / 1000;
     private final Map<Integer, Candidate> candidates = new TreeMap<>();
 
-    /** One candidate's progress: its tool calls so far, whether it finished, its own key-run scan of its text. */
+    /**
+     * One candidate's progress: its tool calls so far, whether it finished, its own key-run scans of its text and of its
+     * thoughts (each its own text: a thought part between two of a key's pieces does not end its run). Function-call
+     * arguments come whole, one part each: the event scan sees them.
+     */
     private final class Candidate {
         final KeyScrubber.Run textRun = textRun();
+        final KeyScrubber.Run thoughtRun = textRun();
         int toolIndex;
         /** Images streamed so far: each one's {@code index} in {@code delta.images}. */
         int imageIndex;
@@ -120,11 +125,11 @@ final class GeminiStream extends SseRelay {
         }
     }
 
-    /** A candidate's answer text (its text parts that are not thoughts), as {@link #onCandidate} gathers it. */
-    private static String answerText(JsonNode candidate) {
+    /** A candidate's answer text (its text parts that are not thoughts), or its thoughts, as {@link #onCandidate} gathers them. */
+    private static String partsText(JsonNode candidate, boolean thoughts) {
         StringBuilder text = new StringBuilder();
         for (JsonNode p : candidate.path("content").path("parts")) {
-            if (!p.has("functionCall") && !p.path("thought").asBoolean(false) && p.has("text")) text.append(p.get("text").asText());
+            if (!p.has("functionCall") && p.path("thought").asBoolean(false) == thoughts && p.has("text")) text.append(p.get("text").asText());
         }
         return text.toString();
     }
@@ -158,8 +163,9 @@ final class GeminiStream extends SseRelay {
         }
         if (text.length() > 0 || thought.length() > 0 || !calls.isEmpty() || images != null) {
             emit(chunk(index, new Delta(null, text.length() > 0
-                    ? state.textRun.next(sent != null && sent.isObject() ? answerText(sent) : text.toString()) : null,
-                    thought.length() > 0 ? thought.toString() : null, null, calls,
+                    ? state.textRun.next(sent != null && sent.isObject() ? partsText(sent, false) : text.toString()) : null,
+                    thought.length() > 0
+                    ? state.thoughtRun.next(sent != null && sent.isObject() ? partsText(sent, true) : thought.toString()) : null, null, calls,
                     images == null ? null : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().set("images", images)), null));
         }
         if (GeminiResponseDecoder.MALFORMED.equals(Json.text(candidate, "finishReason"))) {

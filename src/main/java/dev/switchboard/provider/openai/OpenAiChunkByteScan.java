@@ -201,6 +201,8 @@ final class OpenAiChunkByteScan extends OpenAiJsonBytes {
     private boolean choice() {
         pos++; // {
         int seen = 0;
+        int index = -1;
+        out.choiceBegins();
         if (first('}')) {
             do {
                 int bit = choiceKey();
@@ -210,7 +212,8 @@ final class OpenAiChunkByteScan extends OpenAiJsonBytes {
                     case 1 -> {
                         int at = pos;
                         if (!number()) return false;
-                        if (out.firstIndex < 0) out.firstIndex = smallInt(at, pos);
+                        index = smallInt(at, pos);
+                        if (out.firstIndex < 0) out.firstIndex = index;
                     }
                     case 2 -> {
                         if (peek() != '{' || !delta()) return false;
@@ -227,6 +230,7 @@ final class OpenAiChunkByteScan extends OpenAiJsonBytes {
                 }
             } while (next('}'));
         }
+        out.choiceEnds(index);
         return seen == 7;
     }
 
@@ -286,6 +290,7 @@ final class OpenAiChunkByteScan extends OpenAiJsonBytes {
                         if (literal(NULL)) continue;
                         if (peek() != '"') return false;
                         string();
+                        if (texts) out.reasonings.add(text());
                         out.outputChars += strUnits;
                     }
                     case 8 -> {

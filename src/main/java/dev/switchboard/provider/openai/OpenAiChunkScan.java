@@ -45,6 +45,17 @@ final class OpenAiChunkScan {
     int usageNullTo = -1;
     /** Each choice's content text, in order, when asked for (the key-run scan needs the text); else empty. */
     final List<String> contents = new ArrayList<>(1);
+    /** Each choice's {@code reasoning_content} text, in order, when asked for (the key-run scan); else empty. */
+    final List<String> reasonings = new ArrayList<>(1);
+    /**
+     * The index of the choice each of {@link #contents} and {@link #reasonings} came in (-1 when it is no small
+     * integer): each choice's texts have running key scans of their own ({@code n > 1} choices interleave).
+     */
+    int[] contentChoices = new int[2];
+    int[] reasoningChoices = new int[2];
+    /** How many texts there were when the choice being read began: its own are those after. */
+    private int choiceContents;
+    private int choiceReasonings;
     /** Reads the common chunk from its bytes; the Jackson walk below reads what it leaves (see its class). */
     private final OpenAiChunkByteScan bytes = new OpenAiChunkByteScan();
 
@@ -58,6 +69,21 @@ final class OpenAiChunkScan {
         usageNullFrom = -1;
         usageNullTo = -1;
         contents.clear();
+        reasonings.clear();
+    }
+
+    /** A choice's members are about to be read. */
+    void choiceBegins() {
+        choiceContents = contents.size();
+        choiceReasonings = reasonings.size();
+    }
+
+    /** The choice just read had this index (its member may come after its delta): its texts are marked with it. */
+    void choiceEnds(int index) {
+        if (contentChoices.length < contents.size()) contentChoices = java.util.Arrays.copyOf(contentChoices, contents.size() * 2);
+        if (reasoningChoices.length < reasonings.size()) reasoningChoices = java.util.Arrays.copyOf(reasoningChoices, reasonings.size() * 2);
+        for (int i = choiceContents; i < contents.size(); i++) contentChoices[i] = index;
+        for (int i = choiceReasonings; i < reasonings.size(); i++) reasoningChoices[i] = index;
     }
 
     /**
@@ -119,7 +145,10 @@ final class OpenAiChunkScan {
                 case "choices" -> {
                     if (v != JsonToken.START_ARRAY) return false;
                     sawChoices = true;
-                    while (p.nextToken() == JsonToken.START_OBJECT) if (!choice(p, texts)) return false;
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        choiceBegins();
+                        if (!choice(p, texts)) return false;
+                    }
                     if (p.currentToken() != JsonToken.END_ARRAY) return false;
                 }
                 case "usage" -> {
@@ -157,6 +186,7 @@ final class OpenAiChunkScan {
 
     private boolean choice(JsonParser p, boolean texts) throws IOException {
         boolean sawIndex = false, sawDelta = false, sawFinish = false;
+        int index = -1;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
             JsonToken v = p.nextToken();
@@ -164,6 +194,7 @@ final class OpenAiChunkScan {
                 case "index" -> {
                     if (!v.isNumeric()) return false;
                     if (firstIndex < 0 && v == JsonToken.VALUE_NUMBER_INT) firstIndex = p.getIntValue();
+                    if (v == JsonToken.VALUE_NUMBER_INT) index = p.getIntValue() <= 999_999 ? Math.max(p.getIntValue(), -1) : -1; // as the byte scan reads it
                     sawIndex = true;
                 }
                 case "delta" -> {
@@ -181,6 +212,7 @@ final class OpenAiChunkScan {
                 default -> p.skipChildren();
             }
         }
+        choiceEnds(index);
         return sawIndex && sawDelta && sawFinish;
     }
 
@@ -206,7 +238,13 @@ final class OpenAiChunkScan {
                 case "reasoning_content" -> {
                     if (v == JsonToken.VALUE_NULL) continue;
                     if (v != JsonToken.VALUE_STRING) return false;
-                    outputChars += p.getTextLength();
+                    if (texts) {
+                        String t = p.getText();
+                        reasonings.add(t);
+                        outputChars += t.length();
+                    } else {
+                        outputChars += p.getTextLength();
+                    }
                 }
                 case "refusal" -> {
                     if (v != JsonToken.VALUE_NULL && v != JsonToken.VALUE_STRING) return false;

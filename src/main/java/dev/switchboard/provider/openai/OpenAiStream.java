@@ -7,6 +7,7 @@ import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.GatewayException;
 import dev.switchboard.model.RelayedEvent;
+import dev.switchboard.model.ToolCallDelta;
 import dev.switchboard.model.Usage;
 import dev.switchboard.provider.AnswerShape;
 import dev.switchboard.provider.KeyScrubber;
@@ -15,7 +16,6 @@ import dev.switchboard.provider.UpstreamHttp;
 import io.vertx.core.http.HttpClientResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * OpenAI's stream: {@code data: <chunk>} events ended by {@code data: [DONE]}; an {@code {"error":…}} event
@@ -31,7 +31,13 @@ final class OpenAiStream extends SseRelay {
     private final String secret;
     private final ToolCallDeltaNormalizer toolCalls = new ToolCallDeltaNormalizer();
     private boolean sawFinishReason;
-    private final KeyScrubber.Run contentRun = textRun();
+    /**
+     * The running key scans of each choice's content, reasoning and tool-call arguments ({@link #channel}): a key cut
+     * across one text's deltas is masked from its 8th character, whatever other texts' deltas come between.
+     */
+    private final KeyScrubber.Runs runs = textRuns();
+    /** The decoded chunk's texts through {@link #runs} (the common way): one instance, not one per event. */
+    private final Texts running = runs::next;
     private final boolean scrubsText;
     /** {@link OpenAiChatDecoder#usageMayRideTheFinish}, asked once per stream (Groq; false for everyone else). */
     private final boolean usageOnFinish;
@@ -88,10 +94,9 @@ final class OpenAiStream extends SseRelay {
         if (sent != null && scrubsText) {
             // the key scan masked some of this event: the running scan reads its texts as sent (a masked text would end
             // the run, and the key's next pieces pass); the chunk is decoded, its texts replaced by that scan's
-            List<String> masked = maskedSentContents(sent);
-            if (masked != null) {
-                int[] next = {0};
-                decodeAndEmit(data, offset, length, t -> next[0] < masked.size() ? masked.get(next[0]++) : contentRun.next(t));
+            Scanned scanned = scannedSent(sent);
+            if (scanned != null) {
+                decodeAndEmit(data, offset, length, scanned);
                 return;
             }
         }
@@ -100,19 +105,18 @@ final class OpenAiStream extends SseRelay {
             scan.read(data, offset, length, !identified, true); // texts: the key-run scan and the request log read them
             // Groq's finishing chunk (and a choiceless one) may hold x_groq.usage, which the scan does not read: decoded
             if (scan.relayable && !(usageOnFinish && (scan.finishReason != null || scan.firstIndex < 0))) {
-                List<String> masked = maskedContents(scan.contents);
-                if (masked == null) {
+                Scanned scanned = scannedTexts(scan);
+                if (scanned == null) {
                     relayAsSent(data, offset, length);
                     return;
                 }
                 // a key run that began in an earlier event reached this one: decoded, with the texts already masked
                 // (the run scanner has moved on; scanning them again would not see the same run)
-                int[] next = {0};
-                decodeAndEmit(data, offset, length, t -> masked.get(next[0]++));
+                decodeAndEmit(data, offset, length, scanned);
                 return;
             }
         }
-        decodeAndEmit(data, offset, length, contentRun::next);
+        decodeAndEmit(data, offset, length, running);
     }
 
     private void relayAsSent(byte[] data, int offset, int length) {
@@ -175,39 +179,96 @@ final class OpenAiStream extends SseRelay {
     }
 
     /**
-     * The contents of an event as the upstream sent it, in the order {@link #scrubText} reads them, each through the
-     * running scan; null when it cannot be decoded (the masked event then fails as it would have) or has none.
+     * The texts of an event as the upstream sent it, each through its running scan, for the decoded (masked) event's
+     * texts to become; null when it cannot be decoded (the masked event then fails as it would have) or has none.
      */
-    private List<String> maskedSentContents(byte[] sent) {
+    private Scanned scannedSent(byte[] sent) {
         ChatChunk c;
         try {
             c = decoder.chunk(sent, 0, sent.length);
         } catch (Exception e) {
             return null;
         }
-        List<String> out = null;
-        for (ChunkChoice ch : c.choices()) {
-            if (ch.delta() == null || ch.delta().content() == null) continue;
-            if (out == null) out = new ArrayList<>(c.choices().size());
-            out.add(contentRun.next(ch.delta().content()));
-        }
-        return out;
+        Scanned out = new Scanned();
+        scrubText(c, (channel, json, text) -> out.add(channel, runs.next(channel, json, text)));
+        return out.count == 0 ? null : out;
     }
 
-    /** The texts with key runs that continue across events masked, or null when none changed (the common case). */
-    private List<String> maskedContents(List<String> contents) {
+    /**
+     * The texts a relayable chunk adds, each through its running scan; null when none changed (the common case: then
+     * nothing is made).
+     */
+    private Scanned scannedTexts(OpenAiChunkScan s) {
         if (!scrubsText) return null;
-        List<String> out = null;
-        for (int i = 0; i < contents.size(); i++) {
-            String t = contents.get(i);
-            String m = contentRun.next(t);
-            if (m != t && out == null) out = new ArrayList<>(contents.subList(0, i));
-            if (out != null) out.add(m);
+        Scanned out = null;
+        int contents = s.contents.size();
+        for (int i = 0; i < contents + s.reasonings.size(); i++) {
+            boolean content = i < contents;
+            String t = content ? s.contents.get(i) : s.reasonings.get(i - contents);
+            long channel = content ? channel(s.contentChoices[i], CONTENT) : channel(s.reasoningChoices[i - contents], REASONING);
+            String m = runs.next(channel, false, t);
+            if (m != t && out == null) {
+                out = new Scanned();
+                for (int j = 0; j < i; j++) { // those before went through their scans unchanged
+                    out.add(j < contents ? channel(s.contentChoices[j], CONTENT) : channel(s.reasoningChoices[j - contents], REASONING),
+                            j < contents ? s.contents.get(j) : s.reasonings.get(j - contents));
+                }
+            }
+            if (out != null) out.add(channel, m);
         }
         return out;
     }
 
-    private void decodeAndEmit(byte[] data, int offset, int length, UnaryOperator<String> mask) {
+    /** The running scan of each choice's content, of its reasoning, and of each of its tool calls' arguments. */
+    private static final int CONTENT = 0, REASONING = 1, TOOL_ARGUMENTS = 2;
+
+    private static long channel(int choice, int kind) { return KeyScrubber.channel(choice, kind); }
+
+    /** A tool call's arguments: JSON pieces, or a custom tool's free text (scanned as text). */
+    private static long channel(int choice, ToolCallDelta call) {
+        return channel(choice, TOOL_ARGUMENTS + 2 * Math.max(call.index(), 0) + (call.custom() ? 1 : 0));
+    }
+
+    /** How a decoded chunk's texts are masked: by the running scans ({@link #running}), or as they already did. */
+    @FunctionalInterface
+    private interface Texts {
+        String mask(long channel, boolean json, String text);
+    }
+
+    /**
+     * The texts of one event that the running scans already read (from the event as sent, or from the relay's scan), by
+     * channel, each used once: what the decoded chunk's texts become (scanning them again would not see the same
+     * runs: the scans have moved on). Made only when a scan masked something.
+     */
+    private final class Scanned implements Texts {
+        private long[] channels = new long[2];
+        private String[] texts = new String[2];
+        private int count;
+
+        String add(long channel, String text) {
+            if (count == channels.length) {
+                channels = java.util.Arrays.copyOf(channels, count * 2);
+                texts = java.util.Arrays.copyOf(texts, count * 2);
+            }
+            channels[count] = channel;
+            texts[count++] = text;
+            return text;
+        }
+
+        @Override
+        public String mask(long channel, boolean json, String text) {
+            for (int i = 0; i < count; i++) {
+                if (channels[i] == channel && texts[i] != null) {
+                    String scanned = texts[i];
+                    texts[i] = null;
+                    return KeyScrubber.withMasks(text, scanned);
+                }
+            }
+            return runs.next(channel, json, text);
+        }
+    }
+
+    private void decodeAndEmit(byte[] data, int offset, int length, Texts mask) {
         ChatChunk chunk = sawFinishReason ? usageChunk(data, offset, length) : null;
         try {
             if (chunk == null) chunk = decoder.chunk(data, offset, length);
@@ -367,17 +428,31 @@ final class OpenAiStream extends SseRelay {
         return false;
     }
 
-    /** The chunk with key runs that continue across content deltas masked (the same chunk when there are none). */
-    private static ChatChunk scrubText(ChatChunk c, UnaryOperator<String> mask) {
+    /**
+     * The chunk with key runs that continue across deltas masked, in each choice's content, reasoning and tool-call
+     * arguments, each text through its own scan (the same chunk when nothing changed).
+     */
+    private static ChatChunk scrubText(ChatChunk c, Texts mask) {
         List<ChunkChoice> out = null;
         for (int k = 0; k < c.choices().size(); k++) {
             ChunkChoice ch = c.choices().get(k);
             Delta d = ch.delta();
-            if (d.content() == null) continue;
-            String masked = mask.apply(d.content());
-            if (masked == d.content()) continue;
+            int i = ch.index();
+            String content = d.content() == null ? null : mask.mask(channel(i, CONTENT), false, d.content());
+            String reasoning = d.reasoning() == null ? null : mask.mask(channel(i, REASONING), false, d.reasoning());
+            List<ToolCallDelta> calls = d.toolCalls();
+            for (int j = 0; j < d.toolCalls().size(); j++) {
+                ToolCallDelta t = d.toolCalls().get(j);
+                String args = t.argumentsFragment();
+                if (args == null) continue;
+                String masked = mask.mask(channel(i, t), !t.custom(), args);
+                if (masked == args) continue;
+                if (calls == d.toolCalls()) calls = new ArrayList<>(d.toolCalls());
+                calls.set(j, new ToolCallDelta(t.index(), t.id(), t.name(), masked, t.custom()));
+            }
+            if (content == d.content() && reasoning == d.reasoning() && calls == d.toolCalls()) continue;
             if (out == null) out = new ArrayList<>(c.choices());
-            out.set(k, ch.withDelta(new Delta(d.role(), masked, d.reasoning(), d.refusal(), d.toolCalls(), d.extra())));
+            out.set(k, ch.withDelta(new Delta(d.role(), content, reasoning, d.refusal(), calls, d.extra())));
         }
         return out == null ? c : c.withChoices(out);
     }

@@ -38,6 +38,8 @@ class BedrockSplitKeyIT {
     Vertx vertx;
     HttpServer server;
     List<Integer> sizes;
+    /** The frames the server answers with; null: the text delta stream of {@link #sizes}. */
+    Buffer answer;
 
     static byte[] frame(String type, String json) {
         Map<String, HeaderValue> h = new LinkedHashMap<>();
@@ -54,6 +56,10 @@ class BedrockSplitKeyIT {
     void start() throws Exception {
         vertx = Vertx.vertx();
         server = vertx.createHttpServer().requestHandler(req -> {
+            if (answer != null) {
+                req.response().putHeader("content-type", "application/vnd.amazon.eventstream").end(answer);
+                return;
+            }
             String text = "Here: " + SECRET + " end";
             Buffer body = Buffer.buffer(frame("messageStart", "{\"role\":\"assistant\"}"));
             int at = 0;
@@ -78,10 +84,19 @@ class BedrockSplitKeyIT {
     /** The text a client gets, delta by delta. */
     List<String> stream(Integer... split) throws Exception {
         sizes = List.of(split);
+        List<String> content = new ArrayList<>();
+        for (ChatChunk c : chunks()) {
+            for (ChunkChoice ch : c.choices()) if (ch.delta() != null && ch.delta().content() != null) content.add(ch.delta().content());
+        }
+        return content;
+    }
+
+    /** The chunks the stream gives, in order. */
+    List<ChatChunk> chunks() throws Exception {
         UpstreamHttp http = new UpstreamHttp(vertx, 4);
         UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse("http://127.0.0.1:" + server.actualPort(), "test/bedrock");
-        Promise<List<String>> done = Promise.promise();
-        List<String> texts = new ArrayList<>();
+        Promise<List<ChatChunk>> done = Promise.promise();
+        List<ChatChunk> texts = new ArrayList<>();
         vertx.runOnContext(v -> http.send(endpoint, endpoint.pathFor("/model/m/converse-stream"), MultiMap.caseInsensitiveMultiMap(),
                 Buffer.buffer("{}"), Duration.ofSeconds(5), new CallOptions(Duration.ofSeconds(5))).onComplete(ar -> {
             if (ar.failed()) {
@@ -90,9 +105,7 @@ class BedrockSplitKeyIT {
             }
             BedrockStream s = new BedrockStream(ar.result(), endpoint, KeyScrubber.of(List.of(SECRET)), "d1", "m", SECRET, List.of());
             s.start(new ChunkSink() {
-                @Override public void chunk(ChatChunk chunk) {
-                    for (ChunkChoice c : chunk.choices()) if (c.delta() != null && c.delta().content() != null) texts.add(c.delta().content());
-                }
+                @Override public void chunk(ChatChunk chunk) { texts.add(chunk); }
                 @Override public void flush() { }
                 @Override public void end() { done.tryComplete(texts); }
                 @Override public void fail(GatewayException error) { done.tryFail(error); }
@@ -100,7 +113,7 @@ class BedrockSplitKeyIT {
                 @Override public void drainHandler(Runnable onDrain) { }
             });
         }));
-        List<String> out = done.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        List<ChatChunk> out = done.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         http.close();
         return out;
     }
@@ -115,5 +128,70 @@ class BedrockSplitKeyIT {
         Integer[] ones = new Integer[50];
         java.util.Arrays.fill(ones, 1);
         assertThat(String.join("", stream(ones))).isEqualTo("Here: wJalrXU" + stars.substring(7) + " end");
+    }
+
+    /** {@code text} cut into pieces of 1, 2 and 3 characters, starting at {@code phase} in that cycle. */
+    static List<String> smallPieces(String text, int phase) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0, k = phase; i < text.length(); k++) {
+            int to = Math.min(text.length(), i + 1 + k % 3);
+            out.add(text.substring(i, to));
+            i = to;
+        }
+        return out;
+    }
+
+    /**
+     * The secret in pieces of 1 to 3 characters in reasoning deltas, then in two tool calls' input deltas streamed side
+     * by side (blocks 1 and 2): each is masked from the secret's 8th character, and each input is still JSON. Before,
+     * reasoning was scanned event by event only and tool input not across events: every piece passed.
+     */
+    @Test
+    void reasoningAndToolInputPiecesAreMasked() throws Exception {
+        Buffer body = Buffer.buffer(frame("messageStart", "{\"role\":\"assistant\"}"));
+        for (String piece : smallPieces("think " + SECRET + " done", 0)) {
+            body.appendBytes(frame("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"text\":\""
+                    + piece + "\"}}}"));
+        }
+        for (int block = 1; block <= 2; block++) {
+            body.appendBytes(frame("contentBlockStart", "{\"contentBlockIndex\":" + block + ",\"start\":{\"toolUse\":{\"toolUseId\":\"t"
+                    + block + "\",\"name\":\"f\"}}}"));
+        }
+        String input = "{\"k\":\"" + SECRET + "\",\"n\":1}";
+        List<String> a = smallPieces(input, 1), b = smallPieces(input, 2);
+        for (int k = 0; k < Math.max(a.size(), b.size()); k++) {
+            for (int block = 1; block <= 2; block++) {
+                List<String> p = block == 1 ? a : b;
+                if (k >= p.size()) continue;
+                body.appendBytes(frame("contentBlockDelta", "{\"contentBlockIndex\":" + block + ",\"delta\":{\"toolUse\":{\"input\":"
+                        + io.vertx.core.json.Json.encode(p.get(k)) + "}}}"));
+            }
+        }
+        body.appendBytes(frame("messageStop", "{\"stopReason\":\"tool_use\"}"));
+        body.appendBytes(frame("metadata", "{\"usage\":{\"inputTokens\":1,\"outputTokens\":5,\"totalTokens\":6}}"));
+        answer = body;
+        StringBuilder reasoning = new StringBuilder();
+        Map<Integer, StringBuilder> inputs = new java.util.TreeMap<>();
+        for (ChatChunk c : chunks()) {
+            for (ChunkChoice ch : c.choices()) {
+                if (ch.delta() == null) continue;
+                if (ch.delta().reasoning() != null) reasoning.append(ch.delta().reasoning());
+                for (dev.switchboard.model.ToolCallDelta t : ch.delta().toolCalls()) {
+                    inputs.computeIfAbsent(t.index(), i -> new StringBuilder()).append(t.argumentsFragment());
+                }
+            }
+        }
+        String stars = "*".repeat(SECRET.length());
+        // pieces 1, 2, 3, 1, 2, 3: "think " then "w", "Ja", "lrX", "U", "tn": the 8th character is in "tn"
+        assertThat(reasoning.toString()).isEqualTo("think wJalrXU" + stars.substring(7) + " done");
+        assertThat(inputs).hasSize(2);
+        for (StringBuilder in : inputs.values()) {
+            io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(in.toString()); // still JSON
+            String k = json.getString("k");
+            int first = k.indexOf('*');
+            assertThat(first).as(in.toString()).isBetween(5, 7);
+            assertThat(k).isEqualTo(SECRET.substring(0, first) + stars.substring(first));
+            assertThat(json.getInteger("n")).isEqualTo(1);
+        }
     }
 }

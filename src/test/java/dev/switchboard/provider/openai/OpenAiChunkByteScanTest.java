@@ -188,6 +188,11 @@ class OpenAiChunkByteScanTest {
         assertThat(actual.firstIndex).as("first index: %s", what).isEqualTo(expected.firstIndex);
         assertThat(actual.outputChars).as("output chars: %s", what).isEqualTo(expected.outputChars);
         assertThat(actual.contents).as("contents: %s", what).isEqualTo(expected.contents);
+        assertThat(actual.reasonings).as("reasonings: %s", what).isEqualTo(expected.reasonings);
+        assertThat(java.util.Arrays.copyOf(actual.contentChoices, actual.contents.size())).as("content choices: %s", what)
+                .isEqualTo(java.util.Arrays.copyOf(expected.contentChoices, expected.contents.size()));
+        assertThat(java.util.Arrays.copyOf(actual.reasoningChoices, actual.reasonings.size())).as("reasoning choices: %s", what)
+                .isEqualTo(java.util.Arrays.copyOf(expected.reasoningChoices, expected.reasonings.size()));
         assertThat(actual.usageNullFrom).as("usage from: %s", what).isEqualTo(expected.usageNullFrom);
         assertThat(actual.usageNullTo).as("usage to: %s", what).isEqualTo(expected.usageNullTo);
     }
