@@ -140,6 +140,44 @@ class ResponsesClientLeavesIT {
         assertThat(new JsonObject(data.get(data.size() - 1)).getString("type")).isEqualTo("response.incomplete");
     }
 
+    /**
+     * A stream left inside a tool call's arguments: the Response object shows the call {@code incomplete} with the
+     * arguments it had (cut mid-JSON), but the conversation a next turn continues from leaves it out: a follow-up with
+     * {@code previous_response_id} is answered, and Claude is sent no {@code tool_use} (a call with broken arguments
+     * and no result was a 400 there, or a failed translation).
+     */
+    @Test
+    void aCallCutMidArgumentsIsShownIncompleteButNotContinuedFrom() throws Exception {
+        gw.simulator.enqueue(SimBehaviour.longSlowStream(300, 1));
+        Left left = leaveAfter("{\"model\":\"claude\",\"input\":\"the weather in Paris?\",\"stream\":true,"
+                + "\"tools\":[{\"type\":\"function\",\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\","
+                + "\"properties\":{\"city\":{\"type\":\"string\"},\"unit\":{\"type\":\"string\"}},\"required\":[\"city\",\"unit\"]}}]}",
+                "response.function_call_arguments.delta");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !rows(left.requestId()).isEmpty());
+
+        HttpResponse<String> raw = await().atMost(Duration.ofSeconds(5))
+                .until(() -> Http.get(gw.v1() + "/responses/" + left.responseId(), TestGateway.MASTER_KEY), r -> r.statusCode() == 200);
+        OpenAiSchemas.assertValid("Response", raw.body());
+        JsonObject call = new JsonObject(raw.body()).getJsonArray("output").getJsonObject(0);
+        assertThat(call.getString("type")).as(raw.body()).isEqualTo("function_call");
+        assertThat(call.getString("status")).isEqualTo("incomplete");
+        assertThat(call.getString("arguments")).as("cut mid-JSON").startsWith("{").doesNotEndWith("}");
+        // its input items are the request's input alone (the call is not counted as one)
+        JsonArray inputs = new JsonObject(Http.get(gw.v1() + "/responses/" + left.responseId() + "/input_items?order=asc",
+                TestGateway.MASTER_KEY).body()).getJsonArray("data");
+        assertThat(inputs).hasSize(1);
+        assertThat(inputs.getJsonObject(0).getString("role")).isEqualTo("user");
+
+        HttpResponse<String> next = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY, "{\"model\":\"claude\","
+                + "\"input\":\"never mind, say hello\",\"previous_response_id\":\"" + left.responseId() + "\"}");
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        assertThat(new JsonObject(next.body()).getString("status")).isEqualTo("completed");
+        JsonArray sent = gw.simulator.last().body().getJsonArray("messages");
+        assertThat(sent.encode()).as("the cut call is not sent back").doesNotContain("tool_use").doesNotContain("toolu_sim001");
+        assertThat(sent.getJsonObject(0).encode()).contains("the weather in Paris?");
+        assertThat(sent.getJsonObject(sent.size() - 1).encode()).contains("never mind, say hello");
+    }
+
     @Test
     void withStoreFalseNothingIsKept() throws Exception {
         gw.simulator.enqueue(SimBehaviour.longSlowStream(150, 60));

@@ -55,6 +55,24 @@ final class InputItems {
         };
     }
 
+    /**
+     * The part of a stored conversation that came before the response's {@code output}: the conversation's last items
+     * that are the output's (by id) are left off. Not simply as many as the output has: the conversation keeps only
+     * the output items a next turn continues from ({@link ContinuedOutput}), and a record stored before that kept all.
+     */
+    static ArrayNode before(ArrayNode conversation, JsonNode output) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (JsonNode item : output) {
+            if (item.path("id").isTextual()) ids.add(item.path("id").textValue());
+        }
+        int outputs = 0;
+        for (int i = conversation.size() - 1; i >= 0 && outputs < output.size(); i--) {
+            if (!ids.contains(conversation.get(i).path("id").asText(null))) break;
+            outputs++;
+        }
+        return before(conversation, outputs);
+    }
+
     /** The part of a stored conversation that came before the response's output ({@code outputCount} items at its end). */
     static ArrayNode before(ArrayNode conversation, int outputCount) {
         ArrayNode out = F.arrayNode();

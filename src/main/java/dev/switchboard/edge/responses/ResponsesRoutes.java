@@ -1,6 +1,7 @@
 package dev.switchboard.edge.responses;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -288,12 +289,15 @@ public final class ResponsesRoutes {
                 conversation(history, req, output).toString());
     }
 
-    /** The previous conversation, this input, then this output (null for none yet). */
+    /**
+     * The previous conversation, this input, then this output (null for none yet) but for the items cut short that no
+     * next turn can send back ({@link ContinuedOutput}: a call whose arguments were cut mid-stream).
+     */
     static ArrayNode conversation(ArrayNode history, ResponsesRequest req, ArrayNode output) {
         ArrayNode conversation = MAPPER.createArrayNode();
         if (history != null) conversation.addAll(history);
         conversation.addAll(req.input());
-        if (output != null) conversation.addAll(output);
+        if (output != null) conversation.addAll(ContinuedOutput.of(output));
         return conversation;
     }
 
@@ -372,8 +376,8 @@ public final class ResponsesRoutes {
                 if (ar.failed()) throw ar.cause();
                 if (ar.result() == null) throw notFound(id);
                 ArrayNode conversation = (ArrayNode) MAPPER.readTree(ar.result().conversation());
-                int outputs = parse(ar.result().body()).path("output").size();
-                ObjectNode page = InputItems.page(id, InputItems.before(conversation, outputs), ascending, pageSize, after);
+                JsonNode output = parse(ar.result().body()).path("output");
+                ObjectNode page = InputItems.page(id, InputItems.before(conversation, output), ascending, pageSize, after);
                 resp.putHeader("content-type", JSON).end(Buffer.buffer(page.toString()));
             } catch (Throwable t) {
                 call.fail(resp, t);

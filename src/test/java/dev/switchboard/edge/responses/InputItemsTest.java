@@ -71,4 +71,17 @@ class InputItemsTest {
         assertThat(InputItems.before(conversation, 1).findValuesAsText("id")).containsExactly("a", "b");
         assertThat(InputItems.before(conversation, 0)).hasSize(3);
     }
+
+    /** The output's items the conversation left out (a call cut short, ContinuedOutput) are not taken off the input. */
+    @Test
+    void theOutputIsFoundInTheConversationByItsIds() throws Exception {
+        ArrayNode output = json("[{\"id\":\"msg\",\"type\":\"message\",\"status\":\"incomplete\"},"
+                + "{\"id\":\"fc\",\"type\":\"function_call\",\"status\":\"incomplete\"}]");
+        assertThat(ContinuedOutput.of(output).findValuesAsText("id")).containsExactly("msg");
+        ArrayNode kept = json("[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"msg\"}]");
+        assertThat(InputItems.before(kept, output).findValuesAsText("id")).containsExactly("a", "b");
+        ArrayNode storedBefore = json("[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"msg\"},{\"id\":\"fc\"}]"); // kept every item
+        assertThat(InputItems.before(storedBefore, output).findValuesAsText("id")).containsExactly("a", "b");
+        assertThat(InputItems.before(kept, json("[]"))).hasSize(3);
+    }
 }
