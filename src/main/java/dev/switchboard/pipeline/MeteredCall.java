@@ -363,16 +363,24 @@ final class MeteredCall {
     private long settledAt;
 
     DeploymentPrices.Cost settle(Answer<?> a, Usage usage) {
-        dev.switchboard.config.Deployment served = ctx.attached(dev.switchboard.route.Target.SERVED);
-        // the entry that answered, when it is the one the answer names (a cache hit names the entry that stored it)
-        DeploymentPrices.Cost cost = served != null && served.isId(a.deployment()) ? m.prices.cost(served, usage)
-                : m.prices.cost(a.deployment(), usage);
-        if (a.cache() != null && a.cache().startsWith("hit")) cost = cost.asHit();
+        DeploymentPrices.Cost cost = price(a, usage);
         settledAt = System.currentTimeMillis();
         // a billed failed attempt's cost was charged as it happened (billedAttempt); its tokens count for tpm here
         long tokens = usage == null ? -1 : usage.totalTokens();
         admission.settle(cost.nanos(), tokens < 0 ? tokens : tokens + billedTokens, settledAt);
         return cost;
+    }
+
+    /**
+     * What {@code usage} of this answer costs, as {@link #settle} charges it, without settling anything (a stream left
+     * while its usage is being settled says that cost at once: {@code MeteredStream.finish}).
+     */
+    DeploymentPrices.Cost price(Answer<?> a, Usage usage) {
+        dev.switchboard.config.Deployment served = ctx.attached(dev.switchboard.route.Target.SERVED);
+        // the entry that answered, when it is the one the answer names (a cache hit names the entry that stored it)
+        DeploymentPrices.Cost cost = served != null && served.isId(a.deployment()) ? m.prices.cost(served, usage)
+                : m.prices.cost(a.deployment(), usage);
+        return a.cache() != null && a.cache().startsWith("hit") ? cost.asHit() : cost;
     }
 
     /**

@@ -40,6 +40,8 @@ final class MeteredStream implements ChatStream {
     private volatile int endStatus;
     private volatile String endErrorType;
     private Usage usage;
+    /** The usage being priced (written before the state says {@link #PRICING}), for an end that comes meanwhile. */
+    private volatile Usage pricing;
     private DeploymentPrices.Cost cost;
     private long outputChars;
     private Long ttftMs;
@@ -148,7 +150,9 @@ final class MeteredStream implements ChatStream {
             created = c.created();
         }
         output(OutputChars.of(c));
-        if (c.usage() == null || !state.compareAndSet(OPEN, PRICING)) return c;
+        if (c.usage() == null || state.get() != OPEN) return c;
+        pricing = c.usage();
+        if (!state.compareAndSet(OPEN, PRICING)) return c;
         usage = c.usage();
         // the reservation is returned the moment the cost is known, not at the end of the body; the row waits (see state)
         cost = call.settle(answer, usage);
@@ -183,7 +187,12 @@ final class MeteredStream implements ChatStream {
                 case PRICING -> { // the usage is being priced on the upstream's thread: it writes the row with this end
                     endStatus = status;
                     endErrorType = errorType;
-                    if (state.compareAndSet(PRICING, DONE)) return null;
+                    if (state.compareAndSet(PRICING, DONE)) {
+                        // what it charges, said now (the same price, not settled twice): a Responses stream left here is
+                        // stored at once, and would say cost 0 beside a ledger row at the real cost
+                        if (status != 200) call.charged(pricing, call.price(answer, pricing));
+                        return null;
+                    }
                 }
                 default -> {
                     return null;
