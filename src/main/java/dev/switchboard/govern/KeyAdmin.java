@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * LiteLLM's key management API, for the master key: generate, update, delete, block / unblock, regenerate, info and
  * list. Changes run one at a time on one worker thread: the store is written first, then the in-memory registry, so
  * a change the caller saw succeed survives a restart, and the request path sees it at once (a rotated or deleted
- * key stops working with the answer). Reads take the keys from memory and their spend from the ledger
+ * key stops working with the answer). A change of a key reads the key's row in the transaction that writes it, locked
+ * ({@link KeyStore#change}), and applies only what the request sent: the registry may be up to a sync old when another
+ * gateway on the same database changed the key a moment ago, and writing from it would undo that change (unblock a key,
+ * bring a rotated-away secret back). Reads take the keys from memory and their spend from the ledger
  * ({@link KeySpends}), so they block: the edge runs them on a worker.
  */
 public final class KeyAdmin {
@@ -75,7 +78,8 @@ public final class KeyAdmin {
             KeyFields.onlyKnown(body, UPDATE_FIELDS); // the settable fields and key (generate: a secret of the caller's own)
             long now = clock.getAsLong();
             body = generateRules.forGenerate(body, now);
-            String chosen = chosenSecret(body.get("key"), "key", null);
+            String chosen = chosenSecret(body.get("key"), "key");
+            if (chosen != null && registry.byToken(KeySecrets.hash(chosen)) != null) throw secretTaken("key");
             String secret = chosen != null ? chosen : KeySecrets.newKey();
             // created_at strictly after the previous key's: keys a script makes in one millisecond still list newest
             // first in the order made (their ids, random, broke the tie before)
@@ -108,14 +112,14 @@ public final class KeyAdmin {
         return change(() -> {
             ObjectNode body = UnbuiltKeyFields.dropped(request, false);
             KeyFields.onlyKnown(body, UPDATE_FIELDS);
-            KeyState s = updated(body);
             long now = clock.getAsLong();
-            generateRules.checkUpdate(body, now);
-            VirtualKey key = KeyFields.apply(s.key(), body, now);
-            requireFreeAlias(key.alias(), key.keyId());
-            store.update(key, now);
-            registry.put(key, 0, now);
-            log.info("key {} updated: {}", key.keyId(), fieldsOf(body));
+            KeyState s = changed(updated(body), (stored, holders) -> {
+                generateRules.checkUpdate(body, now);
+                VirtualKey key = KeyFields.apply(stored, body, now);
+                requireFreeAlias(key, holders);
+                return key;
+            }, now);
+            log.info("key {} updated: {}", s.key().keyId(), fieldsOf(body));
             return spends.json(s, now);
         });
     }
@@ -125,27 +129,23 @@ public final class KeyAdmin {
      * alone, matched exactly, as recent LiteLLM's {@code UpdateKeyRequest} allows ("either key or key_alias must be
      * provided"; the alias must match exactly one key, which it does here: aliases are unique among live keys).
      */
-    private KeyState updated(ObjectNode body) {
+    private Named updated(ObjectNode body) {
         if (body.hasNonNull("key") || !body.hasNonNull("key_alias")) {
             if (!body.hasNonNull("key")) throw GatewayException.badRequest("either key or key_alias must be provided", "key");
-            return resolve(KeyFields.required(body, "key"));
+            return named(KeyFields.required(body, "key"));
         }
         String alias = KeyFields.required(body, "key_alias");
-        KeyState s = registry.byAlias(alias);
-        if (s == null) throw notFound("Key not found. No key with key_alias='" + alias + "'.");
-        return s;
+        return new Named(KeyRef.alias(alias), () -> registry.byAlias(alias), "Key not found. No key with key_alias='" + alias + "'.");
     }
 
     /** {@code POST /key/block} and {@code /key/unblock}. */
     public Future<ObjectNode> block(ObjectNode body, boolean blocked) {
         return change(() -> {
             KeyFields.onlyKnown(body, Set.of("key"));
-            KeyState s = resolve(KeyFields.required(body, "key"));
+            Named named = named(KeyFields.required(body, "key"));
             long now = clock.getAsLong();
-            VirtualKey key = s.key().withBlocked(blocked, now);
-            store.update(key, now);
-            registry.put(key, 0, now);
-            log.info("key {} {}", key.keyId(), blocked ? "blocked" : "unblocked");
+            KeyState s = changed(named, (stored, holders) -> stored.withBlocked(blocked, now), now);
+            log.info("key {} {}", s.key().keyId(), blocked ? "blocked" : "unblocked");
             return spends.json(s, now);
         });
     }
@@ -165,19 +165,25 @@ public final class KeyAdmin {
             }
             body = UnbuiltKeyFields.dropped(body, false);
             KeyFields.onlyKnown(body, UPDATE_FIELDS);
-            KeyState s = resolve(KeyFields.required(body, "key"));
+            Named named = named(KeyFields.required(body, "key"));
             long now = clock.getAsLong();
-            String chosen = chosenSecret(newKey, "new_key", s);
+            String chosen = chosenSecret(newKey, "new_key");
             String secret = chosen != null ? chosen : KeySecrets.newKey();
-            VirtualKey changed = KeyFields.apply(s.key(), body, now);
-            requireFreeAlias(changed.alias(), changed.keyId());
-            VirtualKey key = changed.withSecret(KeySecrets.hash(secret), KeySecrets.mask(secret), now);
-            store.update(key, now);
-            registry.put(key, 0, now);
-            log.info("key {} regenerated (now {})", key.keyId(), key.keyName());
+            String hash = KeySecrets.hash(secret);
+            ObjectNode fields = body;
+            KeyState s = changed(named, (stored, holders) -> {
+                if (hash.equals(stored.token())) {
+                    throw GatewayException.badRequest("'new_key' is the key's current secret; a rotation needs a new one.", "new_key");
+                }
+                if (holders.keyWithToken(hash) != null) throw secretTaken("new_key");
+                VirtualKey changed = KeyFields.apply(stored, fields, now);
+                requireFreeAlias(changed, holders);
+                return changed.withSecret(hash, KeySecrets.mask(secret), now);
+            }, now);
+            log.info("key {} regenerated (now {})", s.key().keyId(), s.key().keyName());
             ObjectNode out = spends.json(s, now);
             out.put("key", secret);
-            out.put("token_id", key.token()); // LiteLLM's regenerate answer names the new hash so
+            out.put("token_id", s.key().token()); // LiteLLM's regenerate answer names the new hash so
             return out;
         });
     }
@@ -193,24 +199,31 @@ public final class KeyAdmin {
     public Future<ObjectNode> delete(ObjectNode body) {
         return change(() -> {
             KeyFields.onlyKnown(body, Set.of("keys", "key_aliases"));
-            java.util.Map<String, KeyState> found = new java.util.LinkedHashMap<>(); // name as sent -> key
-            List<String> unknown = new ArrayList<>();
-            for (String ref : KeyFields.strings(body, "keys")) {
-                KeyState s = resolveOrNull(ref);
-                if (s == null) unknown.add(shown(ref));
-                else found.put(ref, s);
+            List<String> names = new ArrayList<>(); // as sent
+            List<Named> asked = new ArrayList<>();
+            List<String> byKey = KeyFields.strings(body, "keys");
+            for (String ref : byKey) {
+                names.add(ref);
+                asked.add(named(ref));
             }
             for (String alias : KeyFields.strings(body, "key_aliases")) {
-                KeyState s = registry.byAlias(alias);
-                if (s == null) unknown.add(alias);
-                else found.put(alias, s);
+                names.add(alias);
+                asked.add(new Named(KeyRef.alias(alias), () -> registry.byAlias(alias), null));
             }
-            if (found.isEmpty() && unknown.isEmpty()) {
-                throw GatewayException.badRequest("Send 'keys' or 'key_aliases' with the keys to delete.", "keys");
+            if (asked.isEmpty()) throw GatewayException.badRequest("Send 'keys' or 'key_aliases' with the keys to delete.", "keys");
+            // the store's keys, not memory's: a secret another gateway rotated away a moment ago deletes nothing
+            List<VirtualKey> deletedRows = store.deleteNamed(asked.stream().map(Named::ref).toList(), clock.getAsLong());
+            java.util.Map<String, VirtualKey> found = new java.util.LinkedHashMap<>(); // name as sent -> key
+            List<String> unknown = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                if (deletedRows.get(i) != null) found.put(names.get(i), deletedRows.get(i));
+                else {
+                    unknown.add(i < byKey.size() ? shown(names.get(i)) : names.get(i)); // a secret masked
+                    refreshStale(asked.get(i), clock.getAsLong());
+                }
             }
             if (found.isEmpty()) throw notFound("No keys found: nothing matches " + String.join(", ", unknown) + ".");
-            List<String> ids = found.values().stream().map(s -> s.key().keyId()).distinct().toList();
-            store.delete(ids, clock.getAsLong());
+            List<String> ids = found.values().stream().map(VirtualKey::keyId).distinct().toList();
             for (String id : ids) {
                 registry.remove(id);
                 limiter.forget(id);
@@ -239,14 +252,7 @@ public final class KeyAdmin {
 
     /** Deletes the keys of these ids, those still stored (one deleted meanwhile is left out). @return their tokens */
     public Future<List<String>> deleteIds(List<String> keyIds, String why) {
-        return change(() -> {
-            java.util.Map<String, String> tokens = new java.util.LinkedHashMap<>();
-            for (String id : keyIds) {
-                KeyState s = registry.byId(id);
-                if (s != null) tokens.put(id, s.key().token());
-            }
-            return deleteKeys(tokens, why);
-        });
+        return change(() -> deleteKeys(store.tokensOf(keyIds), why)); // the store's: with a key another gateway made or rotated a moment ago
     }
 
     private List<String> deleteKeys(java.util.Map<String, String> tokens, String why) {
@@ -346,6 +352,12 @@ public final class KeyAdmin {
     public ObjectNode list(int page, int size, String alias, boolean full) { return list(KeyListQuery.all(page, size, alias, full)); }
 
     /**
+     * Every key as {@code /key/list}'s whole objects, newest first, from one read of the registry (the dashboard's
+     * overview: reading page after page could list a key twice or skip one made or deleted in between). Blocks.
+     */
+    public List<ObjectNode> all() { return spends.json(registry.all(), clock.getAsLong()); }
+
+    /**
      * {@code GET /key/list}, filtered, sorted and paged as LiteLLM's {@code list_keys} ({@link KeyListQuery}): tokens by
      * default (LiteLLM's answer), whole keys with {@code return_full_object} or {@code expand=user}. Blocks with whole keys
      * or a sort by spend (the spend is read from the ledger, {@link KeySpends}).
@@ -398,6 +410,26 @@ public final class KeyAdmin {
         return s == null ? null : s.key().keyId();
     }
 
+    /** The {@code user_id} the key with this id has now, or null (none, the master key, a deleted key). */
+    public String userOf(String keyId) {
+        KeyState s = keyId == null ? null : registry.byId(keyId);
+        return s == null ? null : s.key().userId();
+    }
+
+    /** The {@code team_id} the key with this id has now, or null (none, the master key, a deleted key). */
+    public String teamOf(String keyId) {
+        KeyState s = keyId == null ? null : registry.byId(keyId);
+        return s == null ? null : s.key().teamId();
+    }
+
+    /**
+     * The ids of the keys whose {@code user_id} is this user, read from the store (keys another gateway made a moment
+     * ago included): the keys whose calls count as the user's in the daily activity. Blocks.
+     */
+    public java.util.Set<String> keyIdsOfUser(String userId) {
+        return java.util.Set.copyOf(store.keysOf(userId, null).keySet());
+    }
+
     /** The current token hash (SHA-256) of the key with this id, or null (the master key, a deleted key). */
     public String token(String keyId) {
         KeyState s = keyId == null ? null : registry.byId(keyId);
@@ -430,12 +462,10 @@ public final class KeyAdmin {
     /**
      * A secret the caller chose: LiteLLM's {@code key} on {@code /key/generate}, so keys handed out by a LiteLLM proxy
      * keep working after the move, and its {@code new_key} on {@code /key/regenerate}. It must start with {@code sk-}
-     * (LiteLLM's rule) and be long enough not to be guessed; the master key and a secret a key has (the rotated key's
-     * own included: a rotation must change it) are refused. Null when none is sent (the gateway makes one).
-     *
-     * @param rotated the key being regenerated, or null on generate
+     * (LiteLLM's rule) and be long enough not to be guessed; the master key is refused (and, by the callers, a secret a
+     * key has, the rotated key's own included: a rotation must change it). Null when none is sent (the gateway makes one).
      */
-    private String chosenSecret(JsonNode k, String field, KeyState rotated) {
+    private String chosenSecret(JsonNode k, String field) {
         if (k == null || k.isNull()) return null;
         if (!k.isTextual()) throw GatewayException.badRequest("'" + field + "' must be a string: the key's own secret, starting with 'sk-'.", field);
         String secret = k.textValue();
@@ -446,12 +476,57 @@ public final class KeyAdmin {
         if (isMasterKey != null && isMasterKey.test(secret)) {
             throw GatewayException.badRequest("'" + field + "' is the master key; choose another secret.", field);
         }
-        KeyState holder = registry.byToken(KeySecrets.hash(secret));
-        if (holder != null && holder == rotated) {
-            throw GatewayException.badRequest("'" + field + "' is the key's current secret; a rotation needs a new one.", field);
-        }
-        if (holder != null) throw GatewayException.badRequest("Another key already has this secret; choose another.", field);
         return secret;
+    }
+
+    private static GatewayException secretTaken(String field) {
+        return GatewayException.badRequest("Another key already has this secret; choose another.", field);
+    }
+
+    /**
+     * A key as an admin change names it: how to find it in the store ({@code ref}), in memory ({@code known}, to refresh a
+     * stale copy when the store no longer has it), and the 404's words.
+     */
+    private record Named(KeyRef ref, Supplier<KeyState> known, String notFound) {}
+
+    /** A key named by its secret, hash, id or alias. */
+    private Named named(String ref) { return new Named(KeyRef.of(ref), () -> resolveOrNull(ref), unknownKey(ref)); }
+
+    /**
+     * Changes the stored key {@code named} names, from its row as stored now ({@link KeyStore#change}), and takes the
+     * row written into memory. A name no stored key has any more (another gateway deleted the key or rotated that secret
+     * away, and this gateway's sync has not taken it in yet) is an unknown key, LiteLLM's 404, and the stale copy in
+     * memory is refreshed at once: the change never brings the key or the old secret back.
+     */
+    private KeyState changed(Named named, KeyStore.KeyChange change, long now) {
+        VirtualKey written = store.change(named.ref(), change);
+        if (written == null) {
+            refreshStale(named, now);
+            throw notFound(named.notFound());
+        }
+        return remember(written, now);
+    }
+
+    /** Puts a row read or written in the store into memory; a key not yet there comes with its spend this period. */
+    private KeyState remember(VirtualKey k, long now) {
+        registry.put(k, registry.byId(k.keyId()) == null ? store.spentThisPeriod(k, now) : 0, now);
+        return registry.byId(k.keyId());
+    }
+
+    /** The key memory knows by this name, as the store holds it now (or gone, when the store has it no more). */
+    private void refreshStale(Named named, long now) {
+        KeyState s = named.known().get();
+        if (s == null) return;
+        String id = s.key().keyId();
+        VirtualKey stored = store.byId(id);
+        if (stored == null) {
+            registry.remove(id);
+            limiter.forget(id);
+            log.info("key {} deleted by another gateway on this database", id);
+        } else {
+            registry.put(stored, 0, now);
+            log.info("key {} changed by another gateway on this database, taken in", id);
+        }
     }
 
     /** A sync from the store is queued or running: the next tick is skipped rather than queued behind it. */
@@ -508,14 +583,42 @@ public final class KeyAdmin {
     }
 
     private <T> Future<T> change(Supplier<T> work) {
-        return worker.executeBlocking(work::get, true);
+        return worker.executeBlocking(() -> {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                throw takenElsewhere(e);
+            }
+        }, true);
+    }
+
+    /**
+     * An alias or secret this gateway found free, which another gateway's key took in the store meanwhile: the
+     * columns' unique constraint refuses the write, and the caller gets the 400 a clash seen in memory gets, not a 500.
+     */
+    private static RuntimeException takenElsewhere(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) {
+                String m = String.valueOf(sql.getMessage());
+                boolean unique = "23505".equals(sql.getSQLState()) || m.contains("UNIQUE constraint failed");
+                if (unique && m.contains("key_alias")) {
+                    return GatewayException.badRequest("key_alias is already used by another key.", "key_alias");
+                }
+                if (unique && m.contains("token")) return secretTaken("key");
+            }
+        }
+        return e;
     }
 
     /** A key by its secret, hash, id or alias: how the admin API and the CLI name keys. */
     private KeyState resolve(String ref) {
         KeyState s = resolveOrNull(ref);
-        if (s == null) throw notFound("No key matches '" + shown(ref) + "' (a key, its token hash, its key_id or its alias).");
+        if (s == null) throw notFound(unknownKey(ref));
         return s;
+    }
+
+    private static String unknownKey(String ref) {
+        return "No key matches '" + shown(ref) + "' (a key, its token hash, its key_id or its alias).";
     }
 
     /** A name of a key as errors, logs and answers may show it: a secret masked (it may be a real key mistyped). */
@@ -536,9 +639,18 @@ public final class KeyAdmin {
     private void requireFreeAlias(String alias, String keyId) {
         if (alias == null) return;
         KeyState other = registry.byAlias(alias);
-        if (other != null && !other.key().keyId().equals(keyId)) {
-            throw GatewayException.badRequest("key_alias '" + alias + "' is already used by another key.", "key_alias");
-        }
+        if (other != null && !other.key().keyId().equals(keyId)) throw aliasTaken(alias);
+    }
+
+    /** The same, asked of the store in a change's transaction (another gateway may have taken the alias a moment ago). */
+    private static void requireFreeAlias(VirtualKey key, KeyStore.Holders holders) throws java.sql.SQLException {
+        if (key.alias() == null) return;
+        String other = holders.keyWithAlias(key.alias());
+        if (other != null && !other.equals(key.keyId())) throw aliasTaken(key.alias());
+    }
+
+    private static GatewayException aliasTaken(String alias) {
+        return GatewayException.badRequest("key_alias '" + alias + "' is already used by another key.", "key_alias");
     }
 
     private static GatewayException notFound(String message) {

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code virtual_keys} table, and the ledger sums a key's budget is rebuilt from at start and its spend is read
@@ -50,26 +51,197 @@ final class KeyStore {
         });
     }
 
+    /** A change of one stored key, made from its row as the store holds it now, in the transaction that writes it. */
+    interface KeyChange {
+        VirtualKey apply(VirtualKey stored, Holders holders) throws SQLException;
+    }
+
+    /** Which key holds an alias or a secret now, read in a change's own transaction (the columns are unique). */
+    interface Holders {
+        /** @return the id of the stored key with this alias, or null */
+        String keyWithAlias(String alias) throws SQLException;
+
+        /** @return the id of the stored key with this token hash, or null */
+        String keyWithToken(String token) throws SQLException;
+    }
+
     /**
-     * Replaces the stored row of {@code k.keyId()} (token included, for rotation). A rotation's old hash is kept in
-     * {@link RetiredTokens} in the same transaction: the calls made with the old secret are filed under the same key id.
+     * Reads the row {@code ref} names in the transaction that writes it — locked until it commits on PostgreSQL
+     * ({@code SELECT … FOR UPDATE}), under the write lock on SQLite — and writes back what {@code change} makes of it. So
+     * two gateways changing one key take turns, each starting from the row the other wrote, never from its own copy in
+     * memory, which may be a sync (2 s) old: a field, a block or a rotation another gateway just wrote is kept. A
+     * PostgreSQL transaction that waited for the lock re-reads the row, so a key rotated (its token) or renamed (its
+     * alias) meanwhile no longer matches the name it was asked by.
+     *
+     * @return the row written, or null when no stored key has that name (deleted, or a secret rotated away)
      */
-    void update(VirtualKey k, long nowMillis) {
-        db.transaction(c -> {
-            try (PreparedStatement retire = RetiredTokens.retiring(c)) {
-                RetiredTokens.add(retire, k.keyId(), k.token(), RetiredTokens.REGENERATED, nowMillis);
-                retire.executeBatch();
+    VirtualKey change(KeyRef ref, KeyChange change) {
+        return db.transaction(c -> {
+            takeWriteLock(c, ref.lookups().get(0));
+            VirtualKey stored = find(c, ref, true);
+            if (stored == null) return null;
+            VirtualKey changed = change.apply(stored, holders(c));
+            if (changed.updatedAt() <= stored.updatedAt()) {
+                // every change stamps a later updated_at than the row it replaces, even in the same millisecond or under a
+                // clock behind another gateway's: the other gateways' sync takes in a row whose stamp moved
+                changed = changed.withUpdatedAt(stored.updatedAt() + 1);
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET key_id=?, token=?, key_name=?, key_alias=?, "
-                    + "models=?, max_budget=?, soft_budget=?, budget_duration=?, budget_anchor=?, budget_spend_from=?, expires_at=?, rpm_limit=?, "
-                    + "tpm_limit=?, max_parallel_requests=?, auto_tier=?, metadata=?, tags=?, blocked=?, created_at=?, "
-                    + "updated_at=?, allowed_cache_controls=?, user_id=?, team_id=?, aliases=? WHERE key_id=?")) {
-                bind(ps, k);
-                ps.setString(25, k.keyId());
-                if (ps.executeUpdate() != 1) throw new SQLException("key " + k.keyId() + " is not in the store");
+            if (!changed.token().equals(stored.token())) { // a rotation: the old hash still finds the key's calls
+                try (PreparedStatement retire = RetiredTokens.retiring(c)) {
+                    RetiredTokens.add(retire, stored.keyId(), changed.token(), RetiredTokens.REGENERATED, changed.updatedAt());
+                    retire.executeBatch();
+                }
             }
-            return null;
+            write(c, changed);
+            return changed;
         });
+    }
+
+    /**
+     * Deletes the keys these names find, in one transaction: the names in order, each the row it found (null for none)
+     * once that row is deleted. A key is deleted as found — by its id and the name's own column — in key id order (one
+     * lock order for every gateway), so one rotated or renamed meanwhile by another gateway is left, its names not found.
+     */
+    List<VirtualKey> deleteNamed(List<KeyRef> refs, long nowMillis) {
+        return db.transaction(c -> {
+            takeWriteLock(c, refs.get(0).lookups().get(0));
+            List<VirtualKey> found = new ArrayList<>();
+            java.util.TreeMap<String, KeyRef.Lookup> byId = new java.util.TreeMap<>();
+            for (KeyRef ref : refs) {
+                VirtualKey k = find(c, ref, false);
+                found.add(k);
+                if (k != null) byId.putIfAbsent(k.keyId(), matched(k, ref));
+            }
+            // locked before anything is written, in key id order: a rotation on another gateway locks the row first too
+            // and then writes retired_tokens, so a delete that wrote there first and then waited for the row deadlocked
+            byId.entrySet().removeIf(e -> !lockRow(c, e.getKey(), e.getValue()));
+            Set<String> deleted = new java.util.HashSet<>();
+            if (!byId.isEmpty()) { // each key's hash kept first (RetiredTokens): a deleted key's calls stay findable by it
+                try (PreparedStatement retire = RetiredTokens.retiring(c)) {
+                    for (String id : byId.keySet()) RetiredTokens.add(retire, id, null, RetiredTokens.DELETED, nowMillis);
+                    retire.executeBatch();
+                }
+            }
+            for (var e : byId.entrySet()) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM virtual_keys WHERE key_id = ? AND "
+                        + e.getValue().column() + " = ?")) {
+                    ps.setString(1, e.getKey());
+                    ps.setString(2, e.getValue().value());
+                    if (ps.executeUpdate() == 1) deleted.add(e.getKey());
+                }
+            }
+            found.replaceAll(k -> k != null && deleted.contains(k.keyId()) ? k : null);
+            return found;
+        });
+    }
+
+    /** The stored row of this key id, or null. Blocks. */
+    VirtualKey byId(String keyId) {
+        return db.transaction(c -> find(c, new KeyRef(List.of(new KeyRef.Lookup("key_id", keyId))), false));
+    }
+
+    /** The key ids' current tokens, those still stored. Blocks. */
+    java.util.Map<String, String> tokensOf(java.util.Collection<String> keyIds) {
+        return db.transaction(c -> {
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT token FROM virtual_keys WHERE key_id = ?")) {
+                for (String id : keyIds) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) out.put(id, rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The first row the ref's lookups find, locked for this transaction when {@code lock} on PostgreSQL. */
+    private VirtualKey find(Connection c, KeyRef ref, boolean lock) throws SQLException {
+        String forUpdate = lock && db.kind() == Database.Kind.POSTGRESQL ? " FOR UPDATE" : "";
+        for (KeyRef.Lookup l : ref.lookups()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM virtual_keys WHERE " + l.column() + " = ?" + forUpdate)) {
+                ps.setString(1, l.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) return read(rs);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * On PostgreSQL, locks key {@code keyId}'s row while the lookup's column still holds its value (a key another gateway
+     * rotated or renamed while this transaction waited no longer matches); SQLite's write lock is the database's, held
+     * already. @return whether the row is there to change
+     */
+    private boolean lockRow(Connection c, String keyId, KeyRef.Lookup as) {
+        if (db.kind() != Database.Kind.POSTGRESQL) return true;
+        try (PreparedStatement ps = c.prepareStatement("SELECT key_id FROM virtual_keys WHERE key_id = ? AND " + as.column()
+                + " = ? FOR UPDATE")) {
+            ps.setString(1, keyId);
+            ps.setString(2, as.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new dev.switchboard.store.StoreException("locking key " + keyId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The lookup of the ref that finds this row (the first whose column holds its value). */
+    private static KeyRef.Lookup matched(VirtualKey k, KeyRef ref) {
+        for (KeyRef.Lookup l : ref.lookups()) {
+            String v = switch (l.column()) {
+                case "token" -> k.token();
+                case "key_id" -> k.keyId();
+                default -> k.alias();
+            };
+            if (l.value().equals(v)) return l;
+        }
+        return new KeyRef.Lookup("key_id", k.keyId());
+    }
+
+    /**
+     * On SQLite a transaction that reads first cannot take the write lock once another connection wrote meanwhile (it
+     * fails at once, the busy timeout notwithstanding): a write that changes nothing takes it first, as the team and user
+     * tables' changes do ({@link RowTable#writeFirst}). PostgreSQL locks the row it reads instead (FOR UPDATE).
+     */
+    private void takeWriteLock(Connection c, KeyRef.Lookup any) throws SQLException {
+        if (db.kind() == Database.Kind.POSTGRESQL) return;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET updated_at = updated_at WHERE " + any.column() + " = ?")) {
+            ps.setString(1, any.value());
+            ps.executeUpdate();
+        }
+    }
+
+    private static Holders holders(Connection c) {
+        return new Holders() {
+            @Override public String keyWithAlias(String alias) throws SQLException { return keyWhere(c, "key_alias", alias); }
+
+            @Override public String keyWithToken(String token) throws SQLException { return keyWhere(c, "token", token); }
+        };
+    }
+
+    private static String keyWhere(Connection c, String column, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT key_id FROM virtual_keys WHERE " + column + " = ?")) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Replaces the stored row of {@code k.keyId()} (token included, for rotation). */
+    private static void write(Connection c, VirtualKey k) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE virtual_keys SET key_id=?, token=?, key_name=?, key_alias=?, "
+                + "models=?, max_budget=?, soft_budget=?, budget_duration=?, budget_anchor=?, budget_spend_from=?, expires_at=?, rpm_limit=?, "
+                + "tpm_limit=?, max_parallel_requests=?, auto_tier=?, metadata=?, tags=?, blocked=?, created_at=?, "
+                + "updated_at=?, allowed_cache_controls=?, user_id=?, team_id=?, aliases=? WHERE key_id=?")) {
+            bind(ps, k);
+            ps.setString(25, k.keyId());
+            if (ps.executeUpdate() != 1) throw new SQLException("key " + k.keyId() + " is not in the store");
+        }
     }
 
     /**
@@ -97,6 +269,8 @@ final class KeyStore {
      */
     void delete(List<String> keyIds, long nowMillis) {
         db.transaction(c -> {
+            // the rows locked first, in key id order, as every other change of a key takes them (see deleteNamed)
+            for (String id : new java.util.TreeSet<>(keyIds)) lockRow(c, id, new KeyRef.Lookup("key_id", id));
             try (PreparedStatement retire = RetiredTokens.retiring(c)) {
                 for (String id : keyIds) RetiredTokens.add(retire, id, null, RetiredTokens.DELETED, nowMillis);
                 retire.executeBatch();

@@ -49,6 +49,13 @@ public record VirtualKey(String keyId, String token, String keyName, String alia
                 userId, teamId, aliases);
     }
 
+    /** The same key, stamped as changed at {@code millis}. */
+    public VirtualKey withUpdatedAt(long millis) {
+        return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, budgetSpendFrom, expiresAt,
+                rpmLimit, tpmLimit, maxParallelRequests, autoTier, metadata, tags, blocked, createdAt, millis, allowedCacheControls,
+                userId, teamId, aliases);
+    }
+
     /** The same key, blocked or unblocked. */
     public VirtualKey withBlocked(boolean b, long nowMillis) {
         return new VirtualKey(keyId, token, keyName, alias, models, maxBudget, softBudget, budgetDuration, budgetAnchor, budgetSpendFrom, expiresAt,

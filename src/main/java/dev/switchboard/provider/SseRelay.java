@@ -120,6 +120,12 @@ public abstract class SseRelay implements ChatStream {
      */
     protected GatewayException firstEventError(String event, byte[] data) { return null; }
 
+    /**
+     * A word besides "error" whose bytes in a first event make it worth {@link #firstEventError}'s parse (Gemini's
+     * {@code MALFORMED_FUNCTION_CALL} finish, a failure sent as a candidate); or null for none.
+     */
+    protected byte[] firstEventFailureWord() { return null; }
+
     private static final byte[] ERROR = "error".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private void peekAt(Buffer piece) {
@@ -137,7 +143,9 @@ public abstract class SseRelay implements ChatStream {
     private void peeked(String event, byte[] data, int offset, int length) {
         if (awaiting == null) return; // told already: the rest of this read waits for start
         GatewayException error = null;
-        if ((event != null && (event.contains("error") || event.startsWith("exception"))) || mentions(data, offset, length, ERROR)) {
+        byte[] failureWord = firstEventFailureWord();
+        if ((event != null && (event.contains("error") || event.startsWith("exception"))) || mentions(data, offset, length, ERROR)
+                || (failureWord != null && mentions(data, offset, length, failureWord))) {
             byte[] copy = java.util.Arrays.copyOfRange(data, offset, offset + length);
             scrubber.events().scrub(copy, 0, copy.length);
             error = firstEventError(event, copy);
@@ -363,8 +371,11 @@ public abstract class SseRelay implements ChatStream {
 
     /** Fails the stream: an event that is JSON but not of the shape the provider's check expects. */
     protected final void failShape(String what) {
-        fail(AnswerShape.event(endpoint.name(), what));
+        fail(shapeError(what));
     }
+
+    /** The failure of an event the gateway cannot use, naming this stream's deployment. */
+    protected final GatewayException shapeError(String what) { return AnswerShape.event(endpoint.name(), what); }
 
     @Override
     public final void cancel() {

@@ -41,6 +41,12 @@ class FirstEventErrorIT {
 
             """;
 
+    /** A function call Gemini could not write: the only candidate finished MALFORMED_FUNCTION_CALL (QA streams run, finding 1). */
+    private static final String GEMINI_MALFORMED = """
+            data: {"candidates":[{"content":{"parts":[{"text":""}],"role":"model"},"finishReason":"MALFORMED_FUNCTION_CALL","finishMessage":"Malformed function call: f(a=","index":0}],"usageMetadata":{"promptTokenCount":5,"totalTokenCount":5},"modelVersion":"gemini-2.5-flash"}
+
+            """;
+
     @BeforeAll
     static void start() {
         env = CannedGateway.start("""
@@ -89,13 +95,17 @@ class FirstEventErrorIT {
             "a, anthropic, anthropic/first-a, 529",
             "o, openai, openai/first-o, 500",
             "o, anthropic, openai/first-o, 500",
-            "g, openai, gemini/first-g, 503"})
+            "g, openai, gemini/first-g, 503",
+            "gm, openai, gemini/first-g, 502",
+            "gm, anthropic, gemini/first-g, 502"})
     void anErrorAsTheFirstEventFallsBackBeforeTheClientSeesAnything(String alias, String client, String deployment, int status) {
         String tag = env.up().sse(switch (alias) {
             case "a" -> ANTHROPIC_OVERLOAD;
             case "o" -> OPENAI_ERROR;
+            case "gm" -> GEMINI_MALFORMED;
             default -> GEMINI_ERROR;
         });
+        if (alias.equals("gm")) alias = "g";
         boolean anthropicClient = client.equals("anthropic");
         HttpResponse<String> r = anthropicClient ? messages(alias, tag) : chat(alias, tag);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

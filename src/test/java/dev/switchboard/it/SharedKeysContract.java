@@ -8,18 +8,37 @@ import dev.switchboard.support.Http;
 import dev.switchboard.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two gateways on one database (LiteLLM runs several proxies on one PostgreSQL the same way): a key made, blocked,
- * narrowed, rotated or deleted on one is taken in by the other within a few seconds (the sync runs every 2 s).
+ * narrowed, rotated or deleted on one is taken in by the other within a few seconds (the sync runs every 2 s), and a
+ * change through one right after another's (before its sync took that in) starts from it, never undoes it.
  */
 abstract class SharedKeysContract {
     /** The {@code general_settings} lines that choose the one database both gateways use. */
     abstract String databaseSettings();
 
     private static final Duration SYNC = Duration.ofSeconds(8);
+
+    private static final String CHEAP = "{\"model\":\"cheap\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    private String yaml() {
+        return """
+                model_list:
+                  - model_name: cheap
+                    litellm_params: { model: mock/cheap-model }
+                general_settings:
+                  master_key: os.environ/MASTER_KEY
+                """ + databaseSettings();
+    }
 
     @Test
     void keyChangesOnOneGatewayReachTheOther() {
@@ -59,5 +78,134 @@ abstract class SharedKeysContract {
             await("deleted on A").atMost(SYNC).until(() -> Http.post(b.v1() + "/chat/completions", rotated, cheap).statusCode() == 401);
             assertThat(new Admin(b).get("/key/info?key=shared-app").statusCode()).isEqualTo(404);
         }
+    }
+
+    // The QA repros: each gateway wrote the whole key row from its own copy, up to one sync (2 s) old, so a change
+    // through B right after one through A undid A's. Each test first waits until B knows the key, so that B's copy is
+    // the stale one the defect needs, then makes B's change well within B's next sync.
+
+    @Test
+    void aBlockOnOneGatewayStandsThroughAnUpdateOnTheOtherAMomentLater() {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin onA = new Admin(a);
+            Admin onB = new Admin(b);
+            String key = madeAndKnownToB(onA, b, "race-block");
+            Admin.ok(onA.post("/key/block", new JsonObject().put("key", key)));
+            JsonObject updated = onB.update(new JsonObject().put("key", key).put("max_budget", 5));
+            assertThat(updated.getBoolean("blocked")).as("B's update starts from A's block").isTrue();
+            assertThat(updated.getDouble("max_budget")).isEqualTo(5.0);
+            assertThat(chat(b, key)).as("B took in the row it wrote").isEqualTo(401);
+            await("A takes in B's budget").atMost(SYNC).until(() -> Double.valueOf(5.0).equals(onA.info("race-block").getDouble("max_budget")));
+            assertThat(onA.info("race-block").getBoolean("blocked")).isTrue();
+            assertThat(chat(a, key)).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aRotatedAwaySecretIsAnUnknownKeyOnTheOtherGatewayAtOnce() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin onA = new Admin(a);
+            Admin onB = new Admin(b);
+            String old = madeAndKnownToB(onA, b, "race-rotate");
+            String rotated = Admin.ok(onA.post("/key/regenerate", new JsonObject().put("key", old))).getString("key");
+            HttpResponse<String> byOld = onB.post("/key/update", new JsonObject().put("key", old).put("max_budget", 5));
+            assertThat(byOld.statusCode()).as("an update by the old secret: " + byOld.body()).isEqualTo(404);
+            assertThat(byOld.body()).contains("key_not_found").doesNotContain(old);
+            assertThat(onB.post("/key/block", new JsonObject().put("key", old)).statusCode()).isEqualTo(404);
+            assertThat(onB.post("/key/regenerate", new JsonObject().put("key", old)).statusCode()).isEqualTo(404);
+            assertThat(onB.post("/key/delete", new JsonObject().put("keys", new JsonArray().add(old))).statusCode()).isEqualTo(404);
+            assertThat(chat(b, old)).as("B's refused change dropped the old secret from its memory too").isEqualTo(401);
+            assertThat(chat(b, rotated)).isEqualTo(200);
+            Thread.sleep(2_500); // past a sync on each gateway: nothing brings the old secret back
+            for (TestGateway g : List.of(a, b)) {
+                assertThat(chat(g, old)).as("the rotated-away secret").isEqualTo(401);
+                assertThat(chat(g, rotated)).as("the new secret").isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void fieldsChangedThroughBothGatewaysAMomentApartAreAllKept() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin onA = new Admin(a);
+            Admin onB = new Admin(b);
+            String key = madeAndKnownToB(onA, b, "race-limits");
+            onA.update(new JsonObject().put("key", key).put("rpm_limit", 111));
+            JsonObject both = onB.update(new JsonObject().put("key", key).put("tpm_limit", 22222));
+            assertThat(both.getLong("rpm_limit")).as("A's field, kept by B's update").isEqualTo(111L);
+            assertThat(both.getLong("tpm_limit")).isEqualTo(22222L);
+            await("A takes in B's field").atMost(SYNC).until(() -> Long.valueOf(22222).equals(onA.info("race-limits").getLong("tpm_limit")));
+            assertThat(onA.info("race-limits").getLong("rpm_limit")).isEqualTo(111L);
+
+            // both at the same moment, a few rounds: whichever writes second starts from the first's row
+            ExecutorService two = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 1; round <= 4; round++) {
+                    long rpm = 200 + round;
+                    long tpm = 30000 + round;
+                    Future<JsonObject> fromA = two.submit(() -> onA.update(new JsonObject().put("key", key).put("rpm_limit", rpm)));
+                    Future<JsonObject> fromB = two.submit(() -> onB.update(new JsonObject().put("key", key).put("tpm_limit", tpm)));
+                    JsonObject ra = fromA.get(30, TimeUnit.SECONDS);
+                    JsonObject rb = fromB.get(30, TimeUnit.SECONDS);
+                    boolean aSawB = ra.getLong("tpm_limit") == tpm;
+                    boolean bSawA = rb.getLong("rpm_limit") == rpm;
+                    assertThat(aSawB || bSawA).as("round %d: the second write kept the first's field (A %s, B %s)", round, ra, rb).isTrue();
+                }
+            } finally {
+                two.shutdownNow();
+            }
+            for (Admin g : List.of(onA, onB)) {
+                await("both gateways agree on both fields").atMost(SYNC).until(() ->
+                        Long.valueOf(204).equals(g.info("race-limits").getLong("rpm_limit"))
+                                && Long.valueOf(30004).equals(g.info("race-limits").getLong("tpm_limit")));
+            }
+        }
+    }
+
+    @Test
+    void aKeyDeletedOnOneGatewayIsNotMadeAgainByAnUpdateOnTheOther() throws Exception {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin onA = new Admin(a);
+            Admin onB = new Admin(b);
+            String key = madeAndKnownToB(onA, b, "race-delete");
+            Admin.ok(onA.post("/key/delete", new JsonObject().put("keys", new JsonArray().add(key))));
+            HttpResponse<String> ghost = onB.post("/key/update", new JsonObject().put("key", key).put("max_budget", 5));
+            assertThat(ghost.statusCode()).as(ghost.body()).isEqualTo(404);
+            assertThat(onB.post("/key/update", new JsonObject().put("key_alias", "race-delete").put("rpm_limit", 3)).statusCode())
+                    .isEqualTo(404);
+            assertThat(chat(b, key)).isEqualTo(401);
+            Thread.sleep(2_500);
+            for (TestGateway g : List.of(a, b)) {
+                assertThat(new Admin(g).get("/key/info?key=race-delete").statusCode()).isEqualTo(404);
+                assertThat(chat(g, key)).isEqualTo(401);
+            }
+        }
+    }
+
+    /**
+     * An alias A's key took a moment ago, which B's copy does not know yet: B's generate is refused by the store's unique
+     * column, and the caller gets the 400 a clash B saw in memory gets (it was a 500).
+     */
+    @Test
+    void anAliasTakenOnOneGatewayAMomentAgoIsA400OnTheOther() {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin onA = new Admin(a);
+            Admin onB = new Admin(b);
+            onA.generate(new JsonObject().put("key_alias", "race-alias"));
+            HttpResponse<String> second = onB.post("/key/generate", new JsonObject().put("key_alias", "race-alias"));
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(400);
+            assertThat(new JsonObject(second.body()).getJsonObject("error").getString("param")).isEqualTo("key_alias");
+        }
+    }
+
+    /** A key made on A, once B's sync has taken it in (B's copy of it is then the one a later change on A leaves stale). */
+    private static String madeAndKnownToB(Admin onA, TestGateway b, String alias) {
+        String key = onA.generate(new JsonObject().put("key_alias", alias)).getString("key");
+        await(alias + " known to B").atMost(SYNC).until(() -> chat(b, key) == 200);
+        return key;
+    }
+
+    private static int chat(TestGateway g, String key) {
+        return Http.post(g.v1() + "/chat/completions", key, CHEAP).statusCode();
     }
 }

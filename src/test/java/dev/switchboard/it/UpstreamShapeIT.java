@@ -269,7 +269,8 @@ class UpstreamShapeIT {
         JsonObject row = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
             var rows = dev.switchboard.support.Admin.ok(Http.get(env.gw().baseUrl() + "/spend/logs?request_id=" + id, TestGateway.MASTER_KEY))
                     .getJsonArray("data");
-            return rows.isEmpty() ? null : rows.getJsonObject(0);
+            // the call's own row (attempt 0); the broken stream's failed attempt has a row of its own, at cost 0
+            return rows.stream().map(JsonObject.class::cast).filter(o -> o.getInteger("attempt") == 0).findFirst().orElse(null);
         }, java.util.Objects::nonNull);
         assertThat(row.getInteger("status")).as(row.encode()).isEqualTo(502);
         assertThat(row.getString("error_type")).isNotNull();

@@ -41,6 +41,7 @@ public final class AdminRoutes {
         new ModelInfoRoutes(edge, calls).mount(router);
         new SpendRoutes(edge, calls).mount(router);
         new KeyInfoRoutes(edge, calls).mount(router);
+        new DailyActivityRoutes(edge, calls).mount(router);
         mountBudgets(router);
         mountHealth(router);
         post(router, "/key/generate", (caller, body) -> edge.gateway().keys().generate(body));

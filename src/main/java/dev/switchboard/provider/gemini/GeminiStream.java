@@ -66,12 +66,29 @@ final class GeminiStream extends SseRelay {
         this.asked = Math.max(1, asked);
     }
 
-    /** An {@code {"error":…}} chunk (UNAVAILABLE, RESOURCE_EXHAUSTED, …) in place of the first candidate: the attempt's failure. */
+    /**
+     * An {@code {"error":…}} chunk (UNAVAILABLE, RESOURCE_EXHAUSTED, …) in place of the first candidate: the attempt's
+     * failure. So is a first candidate that finished {@code MALFORMED_FUNCTION_CALL}: the non-stream answer with it is a
+     * 502 that is retried and fallen back from (GeminiAnswerShape), and the stream has sent its client nothing yet, so it
+     * fails the same way (it was a 200 holding a role chunk and an error event, never retried).
+     */
     @Override
     protected dev.switchboard.model.GatewayException firstEventError(String event, byte[] data) {
         JsonNode n = dev.switchboard.provider.Json.readOrNull(data);
-        return n != null && n.has("error") ? GeminiErrorDecoder.inStream(n, deploymentId, secret) : null;
+        if (n == null) return null;
+        if (n.has("error")) return GeminiErrorDecoder.inStream(n, deploymentId, secret);
+        for (JsonNode c : n.path("candidates")) {
+            if (GeminiResponseDecoder.MALFORMED.equals(Json.text(c, "finishReason"))) {
+                return shapeError(GeminiResponseDecoder.malformed(c));
+            }
+        }
+        return null;
     }
+
+    private static final byte[] MALFORMED_BYTES = GeminiResponseDecoder.MALFORMED.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    @Override
+    protected byte[] firstEventFailureWord() { return MALFORMED_BYTES; }
 
     @Override
     protected void onEvent(String event, byte[] data) {
