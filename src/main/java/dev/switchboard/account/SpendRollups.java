@@ -54,21 +54,48 @@ public final class SpendRollups {
         ledger.flush();
         return db.transaction(c -> {
             List<Daily> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT day, key_id, key_alias, model, deployment, failed, route, "
-                    + "cache_status, status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, "
-                    + "cache_read_tokens, cache_write_tokens, latency_ms_sum FROM spend_daily WHERE day >= ? AND day < ?")) {
+            try (PreparedStatement ps = c.prepareStatement(DAILY + " WHERE day >= ? AND day < ?")) {
                 ps.setLong(1, fromDay);
                 ps.setLong(2, toDay);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Daily(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getInt(6) != 0, rs.getString(7), rs.getString(8), rs.getInt(9), rs.getLong(10), rs.getLong(11),
-                                rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17)));
-                    }
+                readDaily(ps, out);
+            }
+            return out;
+        });
+    }
+
+    /** The rows of these key ids only, {@value #KEYS_A_QUERY} ids a query, in one transaction. */
+    public List<Daily> daily(long fromDay, long toDay, java.util.Collection<String> keyIds) {
+        ledger.flush();
+        List<String> ids = new ArrayList<>(keyIds);
+        return db.transaction(c -> {
+            List<Daily> out = new ArrayList<>();
+            for (int from = 0; from < ids.size(); from += KEYS_A_QUERY) {
+                List<String> part = ids.subList(from, Math.min(ids.size(), from + KEYS_A_QUERY));
+                try (PreparedStatement ps = c.prepareStatement(DAILY + " WHERE day >= ? AND day < ? AND key_id IN ("
+                        + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
+                    ps.setLong(1, fromDay);
+                    ps.setLong(2, toDay);
+                    for (int i = 0; i < part.size(); i++) ps.setString(3 + i, part.get(i));
+                    readDaily(ps, out);
                 }
             }
             return out;
         });
+    }
+
+    private static final int KEYS_A_QUERY = 500;
+    private static final String DAILY = "SELECT day, key_id, key_alias, model, deployment, failed, route, "
+            + "cache_status, status, requests, cost_nanos, saved_nanos, prompt_tokens, completion_tokens, "
+            + "cache_read_tokens, cache_write_tokens, latency_ms_sum FROM spend_daily";
+
+    private static void readDaily(PreparedStatement ps, List<Daily> out) throws java.sql.SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Daily(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getInt(6) != 0, rs.getString(7), rs.getString(8), rs.getInt(9), rs.getLong(10), rs.getLong(11),
+                        rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17)));
+            }
+        }
     }
 
     /** Every per-entry row of the days {@code [fromDay, toDay)} (V23's {@code entry_daily}). */

@@ -30,7 +30,9 @@ import java.util.Set;
 final class BrowserGuard {
     /** What a page allowed by CORS may read from our answers besides the CORS-safelisted headers. */
     private static final String EXPOSED = "x-switchboard-request-id, x-switchboard-model, x-switchboard-route, "
-            + "x-switchboard-cache, x-switchboard-cost, x-switchboard-tier, x-request-id, request-id, retry-after";
+            + "x-switchboard-cache, x-switchboard-cost, x-switchboard-tier, x-request-id, request-id, retry-after, "
+            // LiteLLM's answer headers, which tools written for LiteLLM read (from a page too)
+            + "x-litellm-response-cost, x-litellm-model-id, x-litellm-model-api-base, x-litellm-cache-key";
 
     private final Set<String> allowedHosts;
     private final boolean anyHost;

@@ -252,6 +252,15 @@ final class Budget {
         if (grant != null && grant.period == periodStart) grant.credited += nanos;
     }
 
+    /**
+     * This gateway's spend in {@code periodStart} plus its reservations in flight, as its heartbeat would write them to
+     * the row ({@code used_nanos}), or -1 when its row is of another period. A credit writes it too, so that a crash loses
+     * from the store's count only what was admitted after the last credit or heartbeat.
+     */
+    synchronized long usedIn(long periodStart) {
+        return grant != null && grant.period == periodStart && grant.rowPeriod == periodStart ? grant.spent + reserved : -1;
+    }
+
     /** The state an acquisition starts from, read in one step. */
     synchronized GrantAsk ask(long nanos, long nowMillis) {
         roll(nowMillis);

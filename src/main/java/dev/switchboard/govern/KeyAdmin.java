@@ -352,6 +352,12 @@ public final class KeyAdmin {
     public ObjectNode list(int page, int size, String alias, boolean full) { return list(KeyListQuery.all(page, size, alias, full)); }
 
     /**
+     * Every key as {@code /key/list}'s whole objects, newest first, from one read of the registry (the dashboard's
+     * overview: reading page after page could list a key twice or skip one made or deleted in between). Blocks.
+     */
+    public List<ObjectNode> all() { return spends.json(registry.all(), clock.getAsLong()); }
+
+    /**
      * {@code GET /key/list}, filtered, sorted and paged as LiteLLM's {@code list_keys} ({@link KeyListQuery}): tokens by
      * default (LiteLLM's answer), whole keys with {@code return_full_object} or {@code expand=user}. Blocks with whole keys
      * or a sort by spend (the spend is read from the ledger, {@link KeySpends}).
@@ -577,7 +583,31 @@ public final class KeyAdmin {
     }
 
     private <T> Future<T> change(Supplier<T> work) {
-        return worker.executeBlocking(work::get, true);
+        return worker.executeBlocking(() -> {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                throw takenElsewhere(e);
+            }
+        }, true);
+    }
+
+    /**
+     * An alias or secret this gateway found free, which another gateway's key took in the store meanwhile: the
+     * columns' unique constraint refuses the write, and the caller gets the 400 a clash seen in memory gets, not a 500.
+     */
+    private static RuntimeException takenElsewhere(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) {
+                String m = String.valueOf(sql.getMessage());
+                boolean unique = "23505".equals(sql.getSQLState()) || m.contains("UNIQUE constraint failed");
+                if (unique && m.contains("key_alias")) {
+                    return GatewayException.badRequest("key_alias is already used by another key.", "key_alias");
+                }
+                if (unique && m.contains("token")) return secretTaken("key");
+            }
+        }
+        return e;
     }
 
     /** A key by its secret, hash, id or alias: how the admin API and the CLI name keys. */

@@ -112,6 +112,9 @@ final class KeyStore {
                 found.add(k);
                 if (k != null) byId.putIfAbsent(k.keyId(), matched(k, ref));
             }
+            // locked before anything is written, in key id order: a rotation on another gateway locks the row first too
+            // and then writes retired_tokens, so a delete that wrote there first and then waited for the row deadlocked
+            byId.entrySet().removeIf(e -> !lockRow(c, e.getKey(), e.getValue()));
             Set<String> deleted = new java.util.HashSet<>();
             if (!byId.isEmpty()) { // each key's hash kept first (RetiredTokens): a deleted key's calls stay findable by it
                 try (PreparedStatement retire = RetiredTokens.retiring(c)) {
@@ -165,6 +168,25 @@ final class KeyStore {
             }
         }
         return null;
+    }
+
+    /**
+     * On PostgreSQL, locks key {@code keyId}'s row while the lookup's column still holds its value (a key another gateway
+     * rotated or renamed while this transaction waited no longer matches); SQLite's write lock is the database's, held
+     * already. @return whether the row is there to change
+     */
+    private boolean lockRow(Connection c, String keyId, KeyRef.Lookup as) {
+        if (db.kind() != Database.Kind.POSTGRESQL) return true;
+        try (PreparedStatement ps = c.prepareStatement("SELECT key_id FROM virtual_keys WHERE key_id = ? AND " + as.column()
+                + " = ? FOR UPDATE")) {
+            ps.setString(1, keyId);
+            ps.setString(2, as.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new dev.switchboard.store.StoreException("locking key " + keyId + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** The lookup of the ref that finds this row (the first whose column holds its value). */
@@ -247,6 +269,8 @@ final class KeyStore {
      */
     void delete(List<String> keyIds, long nowMillis) {
         db.transaction(c -> {
+            // the rows locked first, in key id order, as every other change of a key takes them (see deleteNamed)
+            for (String id : new java.util.TreeSet<>(keyIds)) lockRow(c, id, new KeyRef.Lookup("key_id", id));
             try (PreparedStatement retire = RetiredTokens.retiring(c)) {
                 for (String id : keyIds) RetiredTokens.add(retire, id, null, RetiredTokens.DELETED, nowMillis);
                 retire.executeBatch();

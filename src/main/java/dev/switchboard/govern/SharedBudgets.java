@@ -46,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * half a lease after its row was last written, so that no live gateway's grant is ever taken for a dead one's. On
  * PostgreSQL a quiet row whose gateway's session lock nobody holds is deleted the same way ({@link SessionLock}): the
  * gateway's connection closed with its process, wherever it ran.
+ *
+ * <p>A gone gateway's row whose last write said it had spent or reserved more than the ledger was credited with
+ * ({@code used_nanos > flushed_nanos}: a {@code kill -9} lost its queued ledger rows and its calls in flight) is not
+ * deleted but kept as <em>gone</em> ({@code gone_at}, nothing granted): that difference stays committed for the rest of
+ * its period, so what the ledger never got is not spent a second time (QA: a killed gateway's last second of calls made
+ * a $0.003 budget serve $0.0052). Credits still land on it should its gateway only have paused, and a gateway that finds
+ * its own row gone takes it back as a lost row (claiming what it spent and has in flight), so nothing counts twice.
  */
 final class SharedBudgets {
     private static final Logger log = LoggerFactory.getLogger("switchboard.budget");
@@ -238,16 +245,24 @@ final class SharedBudgets {
                     ps.executeUpdate();
                 }
             }
+            // gone gateways' rows count only in their own period: once the budget's next one began they go
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE scope = ? AND period_start < ? "
+                    + "AND gone_at IS NOT NULL")) {
+                ps.setString(1, scope);
+                ps.setLong(2, ask.periodStart());
+                ps.executeUpdate();
+            }
             Rows rows = rows(c, scope, ask.periodStart(), now);
             long ledgerSpent = budget.grant().ledgerSpent(c, ask.periodStart());
             // This gateway's row as it should stand: its grant, unless the store lost it (other gateways took this one
             // for gone and deleted its row, which the upsert then made anew with nothing granted): then only what is
             // spent and in flight is claimed, and the rest is no longer this gateway's to spend.
             long own = rows.ownGranted >= ask.granted() ? ask.granted() : Math.min(ask.granted(), Math.max(rows.ownGranted, ask.used()));
-            long committed = ledgerSpent + rows.othersOutstanding + Math.max(0, own - rows.ownFlushed);
+            long committed = ledgerSpent + rows.goneUnflushed + rows.othersOutstanding + Math.max(0, own - rows.ownFlushed);
             long free = Math.max(0, ask.maxNanos() - committed);
             long need = ask.need() + (ask.granted() - own); // a lost row: the grant to top up is own, not ours
-            Budget.Seen seen = new Budget.Seen(ledgerSpent, rows.others, now);
+            // a refusal's "Current cost" counts a crashed gateway's spend that never reached the ledger, as the grant does
+            Budget.Seen seen = new Budget.Seen(ledgerSpent + rows.goneUnflushed, rows.others, now);
             Decision decision;
             if (need <= 0) {
                 decision = new Decision(Outcome.GRANTED, own, free, seen); // the lease only: renewed by the upsert
@@ -291,6 +306,11 @@ final class SharedBudgets {
         long othersUnused;
         long ownGranted;
         long ownFlushed;
+        /**
+         * What gone gateways' rows of this period said they had spent or reserved beyond what the ledger was credited
+         * with: spend no ledger row may ever hold (a kill -9 lost it), counted as spent.
+         */
+        long goneUnflushed;
         int live = 1; // this gateway
         /** Other live gateways with a row of this budget, of this period or (not yet moved on) of an earlier one. */
         int others;
@@ -301,7 +321,7 @@ final class SharedBudgets {
         Map<String, Long> earlierInFlight = new HashMap<>();
         Set<String> current = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT gateway_id, period_start, granted_nanos, flushed_nanos, "
-                + "used_nanos, reserved_nanos, heartbeat_at, host, pid, process_start FROM budget_grants WHERE scope = ? "
+                + "used_nanos, reserved_nanos, heartbeat_at, host, pid, process_start, gone_at FROM budget_grants WHERE scope = ? "
                 + "AND period_start <= ? ORDER BY period_start")) {
             ps.setString(1, scope);
             ps.setLong(2, periodStart);
@@ -309,6 +329,9 @@ final class SharedBudgets {
                 while (rs.next()) {
                     String gateway = rs.getString(1);
                     boolean mine = gatewayId.equals(gateway);
+                    rs.getLong(11);
+                    boolean markedGone = !rs.wasNull(); // never this gateway's here: its upsert above took its row back
+                    if (markedGone && rs.getLong(2) < periodStart) continue; // a period gone by
                     if (rs.getLong(2) < periodStart) {
                         // ordered by period: the latest earlier row of each gateway wins. Its reserved_nanos is as old as
                         // its last write, and it may have admitted more since, within its grant: all of what it could
@@ -325,8 +348,12 @@ final class SharedBudgets {
                         out.ownFlushed = flushed;
                         continue;
                     }
-                    // a gateway that is gone: its spend is in the ledger (as far as it was written)
-                    if (gone(gateway, rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getLong(10), now)) continue;
+                    // a gateway that is gone: its spend is in the ledger as far as it was written, and what its last write
+                    // said it had spent or in flight beyond that stays spent (marked gone or about to be: deleteGone)
+                    if (markedGone || gone(gateway, rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getLong(10), now)) {
+                        out.goneUnflushed += Math.max(0, rs.getLong(5) - flushed);
+                        continue;
+                    }
                     current.add(gateway);
                     out.live++;
                     out.othersOutstanding += Math.max(0, Math.max(granted, rs.getLong(5)) - flushed);
@@ -369,7 +396,7 @@ final class SharedBudgets {
     /** A new row with nothing granted, or the existing one's use and heartbeat (an acquisition's first write). */
     private static final String UPSERT_USE = INSERT_ROW + "used_nanos = excluded.used_nanos, "
             + "reserved_nanos = excluded.reserved_nanos, heartbeat_at = excluded.heartbeat_at, session_lock = excluded.session_lock, "
-            + "session_server = excluded.session_server";
+            + "session_server = excluded.session_server, gone_at = NULL";
     /**
      * The first write of a period whose row this gateway does not hold in memory: any row of it the store still has is
      * stale (an idle end user's row whose delete failed), its grant and credits already given up, so both start at 0.
@@ -444,8 +471,9 @@ final class SharedBudgets {
             }
             Set<String> present = new HashSet<>();
             Set<String> contested = new HashSet<>();
+            // a row of this gateway's marked gone (it was taken for crashed: paused for a lease) is lost as a deleted one is
             try (PreparedStatement ps = c.prepareStatement("SELECT scope, period_start, gateway_id, wanted_nanos, heartbeat_at "
-                    + "FROM budget_grants WHERE gateway_id = ? OR (wanted_nanos > 0 AND heartbeat_at >= ?)")) {
+                    + "FROM budget_grants WHERE gone_at IS NULL AND (gateway_id = ? OR (wanted_nanos > 0 AND heartbeat_at >= ?))")) {
                 ps.setString(1, gatewayId);
                 ps.setLong(2, now - leaseMillis);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -556,19 +584,28 @@ final class SharedBudgets {
         });
     }
 
-    /** Deletes the rows of gateways that are gone (see {@link #gone}); returns those found gone by their pid or lock. */
+    /**
+     * Reclaims the rows of gateways that are gone (see {@link #gone}): those that still claim spend the ledger was never
+     * credited with are kept, marked gone, with nothing granted; the others are deleted. Returns the gateways found gone
+     * by their pid or lock.
+     */
     private Set<String> deleteGone(Connection c, long now) throws SQLException {
         if (!db.tryTransactionLock(c, CLEANUP_LOCK)) return Set.of(); // another gateway cleans up now
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE heartbeat_at < ?")) {
-            ps.setLong(1, now - leaseMillis);
-            ps.executeUpdate();
+        try (PreparedStatement keep = c.prepareStatement("UPDATE budget_grants SET gone_at = ?, granted_nanos = 0, "
+                + "wanted_nanos = 0 WHERE heartbeat_at < ? AND gone_at IS NULL AND used_nanos > flushed_nanos");
+             PreparedStatement drop = c.prepareStatement("DELETE FROM budget_grants WHERE heartbeat_at < ? AND gone_at IS NULL")) {
+            keep.setLong(1, now);
+            keep.setLong(2, now - leaseMillis);
+            keep.executeUpdate();
+            drop.setLong(1, now - leaseMillis);
+            drop.executeUpdate();
         }
         Set<String> gone = new HashSet<>();
         Map<String, Long> sessionLocks = new HashMap<>();
         // a lock is trusted only on the server that granted it: after a restart or a failover every lock is free
         Long server = db.kind() == Database.Kind.POSTGRESQL && sessionLock != SessionLock.NONE ? SessionLock.serverStart(c) : null;
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT gateway_id, host, pid, process_start, session_lock, "
-                + "session_server FROM budget_grants WHERE heartbeat_at < ? AND gateway_id <> ?")) {
+                + "session_server FROM budget_grants WHERE heartbeat_at < ? AND gateway_id <> ? AND gone_at IS NULL")) {
             ps.setLong(1, now - GONE_QUIET_MILLIS);
             ps.setString(2, gatewayId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -590,12 +627,23 @@ final class SharedBudgets {
             }
         }
         if (gone.isEmpty()) return gone;
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ?")) {
+        try (PreparedStatement keep = c.prepareStatement("UPDATE budget_grants SET gone_at = ?, granted_nanos = 0, "
+                + "wanted_nanos = 0 WHERE gateway_id = ? AND gone_at IS NULL AND used_nanos > flushed_nanos");
+             PreparedStatement drop = c.prepareStatement("DELETE FROM budget_grants WHERE gateway_id = ? AND gone_at IS NULL")) {
             for (String id : gone) {
-                ps.setString(1, id);
-                ps.addBatch();
+                keep.setLong(1, now);
+                keep.setString(2, id);
+                keep.addBatch();
+                drop.setString(1, id);
+                drop.addBatch();
             }
-            ps.executeBatch();
+            int kept = 0;
+            for (int n : keep.executeBatch()) kept += Math.max(0, n);
+            drop.executeBatch();
+            if (kept > 0) {
+                log.warn("gateway(s) {} stopped without a clean stop: {} of their budget grant rows claimed spend or calls "
+                        + "in flight that the ledger never got; it stays spent for the rest of those budgets' periods", gone, kept);
+            }
         }
         return gone;
     }
@@ -688,13 +736,19 @@ final class SharedBudgets {
         if (now.isEmpty()) return;
         try {
             db.transaction(BACKGROUND_STATEMENT_MILLIS, c -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET flushed_nanos = flushed_nanos + ? "
+                // used_nanos too, as the heartbeat writes it: were this gateway killed now, what it admitted up to here
+                // (spent, or in flight at worst case) stays committed (deleteGone), not only what its last beat said
+                try (PreparedStatement ps = c.prepareStatement("UPDATE budget_grants SET flushed_nanos = flushed_nanos + ?, "
+                        + "used_nanos = CASE WHEN ? < 0 THEN used_nanos ELSE ? END "
                         + "WHERE scope = ? AND period_start = ? AND gateway_id = ?")) {
                     for (Map.Entry<CreditKey, Long> e : now.entrySet()) {
+                        long used = e.getKey().budget().usedIn(e.getKey().periodStart());
                         ps.setLong(1, e.getValue());
-                        ps.setString(2, e.getKey().budget().grant().scope);
-                        ps.setLong(3, e.getKey().periodStart());
-                        ps.setString(4, gatewayId);
+                        ps.setLong(2, used);
+                        ps.setLong(3, used);
+                        ps.setString(4, e.getKey().budget().grant().scope);
+                        ps.setLong(5, e.getKey().periodStart());
+                        ps.setString(6, gatewayId);
                         ps.addBatch();
                     }
                     ps.executeBatch();

@@ -158,7 +158,8 @@ class BrowserGuardIT {
         Exchange call = chat(cors, "Host: 127.0.0.1\r\nOrigin: https://app.example.com\r\nSec-Fetch-Site: cross-site\r\n" + key);
         assertThat(call.status()).isEqualTo(200);
         assertThat(call.header("access-control-allow-origin")).isEqualTo("https://app.example.com");
-        assertThat(call.header("access-control-expose-headers")).contains("x-switchboard-request-id");
+        assertThat(call.header("access-control-expose-headers")).contains("x-switchboard-request-id")
+                .contains("x-litellm-response-cost");
         Exchange evil = chat(cors, "Host: 127.0.0.1\r\nOrigin: https://evil.example\r\nSec-Fetch-Site: cross-site\r\n" + key);
         assertThat(evil.status()).isEqualTo(403);
     }

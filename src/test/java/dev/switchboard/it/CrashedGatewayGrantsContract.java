@@ -3,6 +3,7 @@ package dev.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.simulator.ProviderSimulator;
+import dev.switchboard.simulator.SimBehaviour;
 import dev.switchboard.support.Admin;
 import dev.switchboard.support.GatewayProcess;
 import dev.switchboard.support.Http;
@@ -12,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,7 @@ abstract class CrashedGatewayGrantsContract {
     @TempDir
     Path dir;
     private Vertx vertx;
+    ProviderSimulator sim;
     Path config;
     final Map<String, String> env = Map.of("MASTER_KEY", TestGateway.MASTER_KEY, "PROVIDER_KEY", TestGateway.PROVIDER_KEY);
     static final String BODY = "{\"model\":\"gpt\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -40,7 +44,7 @@ abstract class CrashedGatewayGrantsContract {
     @BeforeEach
     void startSimulatorAndWriteConfig() throws Exception {
         vertx = Vertx.vertx();
-        ProviderSimulator sim = TestGateway.await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false));
+        sim = TestGateway.await(ProviderSimulator.start(vertx, "127.0.0.1", 0, false));
         config = dir.resolve("config.yaml");
         GatewayProcess.writeConfig(config, sim.baseUrl(), storeSettings());
     }
@@ -95,6 +99,43 @@ abstract class CrashedGatewayGrantsContract {
                 assertThat(r.body()).contains("budget_contended");
                 assertThat(Http.post(first.v1() + "/chat/completions", key, BODY).statusCode()).as("it goes on").isEqualTo(200);
             }
+        }
+    }
+
+    /**
+     * QA (defect 2): a {@code kill -9} loses the gateway's calls that the ledger had not written, and the budget rebuilt
+     * from the ledger handed that spend out again. Here three calls are in flight on the first gateway (their worst case,
+     * $0.006 each at max_tokens 10,000, reserved out of a $0.02 budget) when it is killed: none of them reaches the ledger,
+     * yet the provider may bill them. Its last heartbeat wrote them into its grant row, and once it is known gone the
+     * next gateway still counts them as spent: a fourth call does not fit ($0.002 left), as it did not on the first.
+     */
+    @Test
+    void aKilledGatewaysCallsInFlightStaySpent() throws Exception {
+        String big = "{\"model\":\"gpt\",\"max_tokens\":10000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String key;
+        ExecutorService clients = Executors.newFixedThreadPool(3);
+        try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {
+            key = new Admin(first.baseUrl(), TestGateway.MASTER_KEY).generate(new JsonObject().put("key_alias", "in-flight")
+                    .put("max_budget", 0.02)).getString("key");
+            for (int i = 0; i < 3; i++) sim.enqueue(SimBehaviour.slowFirstByte(120_000));
+            for (int i = 0; i < 3; i++) clients.submit(() -> Http.post(first.v1() + "/chat/completions", key, big));
+            for (int i = 0; i < 100 && sim.arrivals() < 3; i++) Thread.sleep(100);
+            assertThat(sim.arrivals()).as("the three calls reached the provider").isEqualTo(3);
+            HttpResponse<String> fourth = Http.post(first.v1() + "/chat/completions", key, big);
+            assertThat(fourth.statusCode()).as("the budget holds three worst cases, not four: %s", fourth.body()).isEqualTo(400);
+            Thread.sleep(3_000); // a heartbeat (every 2 s) writes the reservations into the gateway's grant row
+            first.kill9();
+        } finally {
+            clients.shutdownNow();
+        }
+        Thread.sleep(5_000); // quiet for two heartbeats: the next gateway takes the first for gone at once
+        try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
+            HttpResponse<String> r = Http.post(second.v1() + "/chat/completions", key, big);
+            assertThat(r.statusCode()).as("the killed gateway's calls in flight still count: %s%nits log:%n%s", r.body(),
+                    second.logTail()).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("type")).isEqualTo("budget_exceeded");
+            assertThat(new Admin(second.baseUrl(), TestGateway.MASTER_KEY).info(key).getDouble("spend"))
+                    .as("/key/info shows the ledger, which never got them").isZero();
         }
     }
 

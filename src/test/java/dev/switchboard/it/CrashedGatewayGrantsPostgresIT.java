@@ -2,9 +2,12 @@ package dev.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.support.Admin;
 import dev.switchboard.support.GatewayProcess;
 import dev.switchboard.support.Http;
 import dev.switchboard.support.Postgres;
+import dev.switchboard.support.TestGateway;
+import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import org.junit.jupiter.api.AfterEach;
@@ -57,6 +60,69 @@ class CrashedGatewayGrantsPostgresIT extends CrashedGatewayGrantsContract {
     void aCrashedGatewaysGrantIsFreedByItsSessionLockNotItsLease() throws Exception {
         String key = crashedElsewhereHoldingAKey();
         servedSoonAfterTheRestart(key, "CrashedGatewayGrantsPostgresIT");
+    }
+
+    /**
+     * QA (defect 2), as it was found: the gateway served calls whose ledger rows it had not written when it was killed
+     * ({@code kill -9} within the ledger's 1 s flush; here the ledger's writes are held back by a lock on
+     * {@code spend_logs} so that no timing decides it). Its heartbeat had written that spend into its grant row; the key's
+     * budget is then set to exactly what it spent, and the next gateway refuses the key, where before the fix the spend
+     * the ledger never got was spendable again (the QA run: a $0.003 budget served $0.0052).
+     */
+    @Test
+    void aKilledGatewaysSpendTheLedgerNeverGotStaysSpent() throws Exception {
+        String key;
+        double spent = 0;
+        try (Connection ledgerLock = Postgres.connect(url)) {
+            try (GatewayProcess first = GatewayProcess.start(config, env, dir.resolve("first.log"))) {
+                key = new Admin(first.baseUrl(), TestGateway.MASTER_KEY).generate(new JsonObject().put("key_alias", "unwritten")
+                        .put("max_budget", 1.0)).getString("key");
+                ledgerLock.setAutoCommit(false);
+                ledgerLock.createStatement().execute("LOCK TABLE spend_logs IN EXCLUSIVE MODE"); // reads go on, writes wait
+                for (int i = 0; i < 20; i++) {
+                    HttpResponse<String> r = Http.post(first.v1() + "/chat/completions", key, BODY);
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                    spent += Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow());
+                }
+                Thread.sleep(3_000); // a heartbeat (every 2 s) writes the spend into the grant row; the ledger cannot
+                first.kill9();
+            } finally {
+                // the dead gateway's ledger write still waits on the lock in its backend (PostgreSQL notices the client
+                // left only when it next reads from it): end it, so that nothing of the dead process runs after the kill
+                try (var rs = ledgerLock.createStatement().executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
+                        + "WHERE NOT granted AND relation = 'spend_logs'::regclass")) {
+                    rs.next();
+                }
+                ledgerLock.rollback();
+            }
+        }
+        Thread.sleep(5_000); // quiet for two heartbeats and its session lock free: the next gateway takes it for gone
+        try (GatewayProcess second = GatewayProcess.start(config, env, dir.resolve("second.log"))) {
+            Admin admin = new Admin(second.baseUrl(), TestGateway.MASTER_KEY);
+            assertThat(admin.info(key).getDouble("spend")).as("the ledger never got the killed gateway's calls").isZero();
+            admin.update(new JsonObject().put("key", key).put("max_budget", spent)); // the key is at its budget
+            HttpResponse<String> r = Http.post(second.v1() + "/chat/completions", key, BODY);
+            assertThat(r.statusCode()).as("$%s spent on the killed gateway still counts: %s%nits log:%n%s", spent, r.body(),
+                    second.logTail()).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("type")).isEqualTo("budget_exceeded");
+            // the second gateway's heartbeat reclaims the killed one's row: kept, marked gone, claiming all it served
+            double claimed = -1;
+            try (Connection c = Postgres.connect(url)) {
+                for (int i = 0; i < 100 && claimed < 0; i++) {
+                    try (var rs = c.createStatement().executeQuery("SELECT used_nanos - flushed_nanos, granted_nanos FROM budget_grants "
+                            + "WHERE gone_at IS NOT NULL")) {
+                        if (rs.next()) {
+                            claimed = rs.getLong(1) / 1e9;
+                            assertThat(rs.getLong(2)).as("a gone gateway's row grants nothing").isZero();
+                        }
+                    }
+                    if (claimed < 0) Thread.sleep(100);
+                }
+            }
+            assertThat(claimed).as("the killed gateway's row, kept as gone").isCloseTo(spent, org.assertj.core.data.Offset.offset(1e-6));
+            r = Http.post(second.v1() + "/chat/completions", key, BODY);
+            assertThat(r.statusCode()).as("still refused once the row is marked gone: %s", r.body()).isEqualTo(400);
+        }
     }
 
     /**

@@ -195,6 +195,10 @@ class DailyActivityIT {
         HttpResponse<String> annsKey = Http.get(gw.baseUrl() + "/user/daily/activity?" + range() + "&api_key=" + ann.getString("token"), bobKey);
         assertThat(annsKey.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(annsKey.body()).getJsonArray("results")).isEmpty();
+        // and a name that is no key answers the same: no 404 that would tell a key that exists from one that does not
+        HttpResponse<String> noKey = Http.get(gw.baseUrl() + "/user/daily/activity?" + range() + "&api_key=no-such-alias", bobKey);
+        assertThat(noKey.statusCode()).as(noKey.body()).isEqualTo(200);
+        assertThat(new JsonObject(noKey.body()).getJsonArray("results")).isEmpty();
     }
 
     /**

@@ -182,6 +182,22 @@ abstract class SharedKeysContract {
         }
     }
 
+    /**
+     * An alias A's key took a moment ago, which B's copy does not know yet: B's generate is refused by the store's unique
+     * column, and the caller gets the 400 a clash B saw in memory gets (it was a 500).
+     */
+    @Test
+    void anAliasTakenOnOneGatewayAMomentAgoIsA400OnTheOther() {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin onA = new Admin(a);
+            Admin onB = new Admin(b);
+            onA.generate(new JsonObject().put("key_alias", "race-alias"));
+            HttpResponse<String> second = onB.post("/key/generate", new JsonObject().put("key_alias", "race-alias"));
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(400);
+            assertThat(new JsonObject(second.body()).getJsonObject("error").getString("param")).isEqualTo("key_alias");
+        }
+    }
+
     /** A key made on A, once B's sync has taken it in (B's copy of it is then the one a later change on A leaves stale). */
     private static String madeAndKnownToB(Admin onA, TestGateway b, String alias) {
         String key = onA.generate(new JsonObject().put("key_alias", alias)).getString("key");

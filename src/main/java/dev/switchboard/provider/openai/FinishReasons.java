@@ -36,11 +36,15 @@ final class FinishReasons {
             Map.entry("model_length", FinishReason.LENGTH), // Mistral: the model's context length was reached
             Map.entry("model_context_window_exceeded", FinishReason.LENGTH),
             Map.entry("tool_use", FinishReason.TOOL_CALLS),
-            Map.entry("content_filtered", FinishReason.CONTENT_FILTER));
+            Map.entry("content_filtered", FinishReason.CONTENT_FILTER),
+            // Gemini's reasons as some OpenAI-compatible fronts pass them on, lower-cased: a stop for safety or for
+            // reciting its training data is a filtered answer, not a cut one
+            Map.entry("safety", FinishReason.CONTENT_FILTER), Map.entry("recitation", FinishReason.CONTENT_FILTER));
 
     /** The words for a generation that failed, and the kind of failure each is. */
     private static final Map<String, ErrorKind> FAILURES = Map.of(
             "error", ErrorKind.UPSTREAM, // Mistral, OpenRouter
+            "abort", ErrorKind.UPSTREAM, // vLLM: the server aborted the request mid-generation
             "insufficient_system_resource", ErrorKind.UNAVAILABLE); // DeepSeek: out of capacity, as a 503 is
 
     /** A finish reason that says the generation failed: the answer must not reach the client as one. */

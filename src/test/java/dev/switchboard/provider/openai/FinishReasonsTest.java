@@ -15,6 +15,8 @@ class FinishReasonsTest {
         assertThat(FinishReasons.of("tool_calls")).isEqualTo(FinishReason.TOOL_CALLS);
         assertThat(FinishReasons.of("model_length")).as("Mistral: cut by the context length").isEqualTo(FinishReason.LENGTH);
         assertThat(FinishReasons.of(null)).isNull();
+        assertThat(FinishReasons.of("safety")).as("a safety stop is a filter, not a cut").isEqualTo(FinishReason.CONTENT_FILTER);
+        assertThat(FinishReasons.of("recitation")).isEqualTo(FinishReason.CONTENT_FILTER);
     }
 
     @Test
@@ -30,5 +32,6 @@ class FinishReasonsTest {
         });
         assertThatThrownBy(() -> FinishReasons.of("insufficient_system_resource")).isInstanceOfSatisfying(FinishReasons.Failed.class,
                 f -> assertThat(f.error("deepseek/d").kind()).isEqualTo(ErrorKind.UNAVAILABLE));
+        assertThatThrownBy(() -> FinishReasons.of("abort")).as("vLLM's aborted request").isInstanceOf(FinishReasons.Failed.class);
     }
 }
