@@ -597,16 +597,10 @@ public final class KeyAdmin {
      * columns' unique constraint refuses the write, and the caller gets the 400 a clash seen in memory gets, not a 500.
      */
     private static RuntimeException takenElsewhere(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql) {
-                String m = String.valueOf(sql.getMessage());
-                boolean unique = "23505".equals(sql.getSQLState()) || m.contains("UNIQUE constraint failed");
-                if (unique && m.contains("key_alias")) {
-                    return GatewayException.badRequest("key_alias is already used by another key.", "key_alias");
-                }
-                if (unique && m.contains("token")) return secretTaken("key");
-            }
-        }
+        java.sql.SQLException sql = dev.switchboard.store.Database.uniqueViolation(e);
+        String m = sql == null ? "" : String.valueOf(sql.getMessage());
+        if (m.contains("key_alias")) return GatewayException.badRequest("key_alias is already used by another key.", "key_alias");
+        if (m.contains("token")) return secretTaken("key");
         return e;
     }
 

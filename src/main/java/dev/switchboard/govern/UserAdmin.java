@@ -462,12 +462,10 @@ public final class UserAdmin extends RowAdmin<User> {
      * before, so only that race reaches the index); any other failure as it is.
      */
     private static RuntimeException emailTakenOr(RuntimeException e, String email) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && ("23505".equals(sql.getSQLState())
-                    || String.valueOf(sql.getMessage()).contains("users_email")
-                    || String.valueOf(sql.getMessage()).contains("UNIQUE constraint failed: users.user_email"))) {
-                return conflict("User with email " + email + " already exists");
-            }
+        java.sql.SQLException sql = dev.switchboard.store.Database.uniqueViolation(e);
+        if (sql != null && ("23505".equals(sql.getSQLState()) || String.valueOf(sql.getMessage()).contains("users_email")
+                || String.valueOf(sql.getMessage()).contains("users.user_email"))) {
+            return conflict("User with email " + email + " already exists");
         }
         return e;
     }

@@ -297,6 +297,21 @@ public final class Database implements AutoCloseable {
     private final java.util.concurrent.locks.ReentrantLock spendRowsLock = new java.util.concurrent.locks.ReentrantLock();
 
     /**
+     * The store's refusal of a row whose unique column another writer (another gateway, a moment ago) already holds, in
+     * {@code t}'s causes: PostgreSQL's SQLSTATE {@code 23505} or SQLite's "UNIQUE constraint failed"; else null. Its
+     * message names the constraint or column, which callers read to say which value was taken.
+     */
+    public static java.sql.SQLException uniqueViolation(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException sql && ("23505".equals(sql.getSQLState())
+                    || String.valueOf(sql.getMessage()).contains("UNIQUE constraint failed"))) {
+                return sql;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Whether a failure may pass if the same work is tried again: the database was busy or locked (SQLite), a deadlock or
      * a serialization failure (SQLSTATE class 40), the connection failed (class 08), the server ended the session or
      * could not take it (class 57, operator intervention: {@code 57P01} admin_shutdown, which every connection gets when
