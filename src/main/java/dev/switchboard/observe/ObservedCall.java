@@ -461,13 +461,12 @@ public final class ObservedCall {
             if (o.cacheWriteTokens() > 0) s.setAttribute(GenAi.CACHE_CREATION_TOKENS, o.cacheWriteTokens());
             if (o.savedNanos() > 0) s.setAttribute(GenAi.SAVED, o.savedNanos() / 1e9);
             if (o.ttftMs() != null) s.setAttribute(GenAi.TTFT_MS, (double) o.ttftMs());
-            // Langfuse's usage keys, Anthropic's names for the cache (its Claude prices have both): the prompt's cache
-            // reads and writes apart from the rest of its input; a write is named only when there was one (OpenAI has none)
-            long writes = o.cacheWriteTokens();
-            s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + (o.promptTokens() - o.cacheReadTokens() - writes) + ",\"output\":"
-                    + o.completionTokens() + ",\"cache_read_input_tokens\":" + o.cacheReadTokens()
-                    + (writes > 0 ? ",\"cache_creation_input_tokens\":" + writes : "") + ",\"total\":"
-                    + (o.promptTokens() + o.completionTokens()) + "}");
+            // Langfuse's usage keys: the prompt's cache reads and writes apart from the rest of its input, the reads
+            // under the key Langfuse's prices of the serving model's family use (LangfuseUsage)
+            String served = answer != null ? answer.deployment() : o.deployment();
+            String lfModel = responseModel != null || served == null ? responseModel : observer.tracing().names().deployment(served).model();
+            s.setAttribute(GenAi.LF_USAGE, LangfuseUsage.json(lfModel, served, o.promptTokens(), o.completionTokens(),
+                    o.cacheReadTokens(), o.cacheWriteTokens()));
             // the ledger's nano-dollars as plain dollars, without a BigDecimal (the same text: PlainDecimalTest)
             s.setAttribute(GenAi.LF_COST, "{\"total\":" + dev.switchboard.model.PlainDecimal.ofNanos(o.costNanos()) + "}");
         }
