@@ -60,6 +60,8 @@ public final class ObservedCall {
     private String lastFailedDeployment;
     /** How the request came to the alias of the last attempt that failed ({@code primary}, {@code fallback:<reason>}): a failed request's log row and root span name it. */
     private String lastFailedRoute;
+    /** The entry ({@code model_info.id}) where the last failed attempt failed: a failed request's log row names it. */
+    private String lastFailedModelId;
 
     private CallOutcome outcome;
     private dev.switchboard.store.JoinableRow ledgerRow;
@@ -164,8 +166,9 @@ public final class ObservedCall {
     }
 
     /** An attempt failed (with or without tracing): the deployment a failed request's row names, and its route. */
-    void attemptFailedAt(String deployment, String route) {
+    void attemptFailedAt(String deployment, String modelId, String route) {
         lastFailedDeployment = deployment;
+        lastFailedModelId = modelId;
         lastFailedRoute = route;
     }
 
@@ -500,7 +503,9 @@ public final class ObservedCall {
                 status, errorType, errorMessage, o == null ? 0 : o.promptTokens(), o == null ? 0 : o.completionTokens(),
                 o == null ? 0 : o.cacheReadTokens(), o == null ? 0 : o.costNanos(), o != null && o.latencyMs() != null ? o.latencyMs() : latencyMs,
                 ttft, traceId(), root == null ? null : root.getSpanContext().getSpanId(), client.sessionId(),
-                client.generationName(), tags, policy.label(), null, null);
+                client.generationName(), tags, policy.label(), null, null,
+                // a served call's entry is its ledger row's, which this row joins; a failed request's is its last attempt's
+                answer == null ? lastFailedModelId : null);
         if (embedding != null) {
             return new LogRow(row, policy, observer.scrubber(), null, embedding.input(), keptPrompt, completionText, keptCompletion);
         }
