@@ -12,7 +12,7 @@ import java.sql.SQLException;
  * or by a rotated key's old one, find the calls made with it. Rows are written by {@link KeyStore} in the transaction
  * that deletes the key or replaces its hash, from the stored row itself, so no path that deletes or rotates a key can
  * leave its hash out. A rotated-away hash may keep working as its key for a while (LiteLLM's {@code grace_period},
- * migration V26's {@code grace_until}): {@link #graces} is what every gateway's registry holds of those. Blocking JDBC:
+ * migration V27's {@code grace_until}): {@link #graces} is what every gateway's registry holds of those. Blocking JDBC:
  * workers only.
  */
 final class RetiredTokens {
