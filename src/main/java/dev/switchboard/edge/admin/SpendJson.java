@@ -74,6 +74,7 @@ public final class SpendJson {
     static ObjectNode total(SpendReports.Total t, SpendReports.GroupBy by, KeyLabel key) {
         ObjectNode o = JSON.createObjectNode();
         o.put("group", t.group());
+        if (t.modelId() != null) o.put("model_id", t.modelId()); // by model: the entry's model_info.id ("" without one)
         if (by == SpendReports.GroupBy.KEY) {
             o.put("key_alias", key.aliasOrNull());
             o.put("deleted", key.deleted());
