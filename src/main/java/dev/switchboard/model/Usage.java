@@ -25,11 +25,31 @@ public record Usage(int promptTokens, int completionTokens, int cacheReadTokens,
      * (Gemini's IMAGE modality of {@code candidatesTokensDetails}; priced apart, inside completion tokens, as LiteLLM
      * reports them in {@code completion_tokens_details.image_tokens}). Zero where a provider has none.
      * {@code webSearchRequests} are the searches a provider ran itself and bills per search, beside the tokens
-     * (Claude's web search tool: {@code usage.server_tool_use.web_search_requests}, $10 a thousand).
+     * (Claude's web search tool: {@code usage.server_tool_use.web_search_requests}, $10 a thousand; OpenAI's
+     * {@code web_search_call} items of a Responses answer). {@code fileSearchCalls} are OpenAI's {@code file_search_call}
+     * items and {@code codeInterpreterSessions} the containers its {@code code_interpreter_call} items ran in, each billed
+     * beside the tokens too (per call, per session).
      */
     public record Details(int audioPromptTokens, int audioCompletionTokens, int acceptedPredictionTokens,
-                          int rejectedPredictionTokens, int imageCompletionTokens, int webSearchRequests) {
+                          int rejectedPredictionTokens, int imageCompletionTokens, int webSearchRequests,
+                          int fileSearchCalls, int codeInterpreterSessions) {
         public static final Details NONE = new Details(0, 0, 0, 0, 0, 0);
+
+        /** Token details with provider-run web searches and no other built-in tool. */
+        public Details(int audioPromptTokens, int audioCompletionTokens, int acceptedPredictionTokens,
+                       int rejectedPredictionTokens, int imageCompletionTokens, int webSearchRequests) {
+            this(audioPromptTokens, audioCompletionTokens, acceptedPredictionTokens, rejectedPredictionTokens, imageCompletionTokens,
+                    webSearchRequests, 0, 0);
+        }
+
+        /** Whether the provider ran a tool it bills apart from the tokens. */
+        public boolean billedTools() { return webSearchRequests > 0 || fileSearchCalls > 0 || codeInterpreterSessions > 0; }
+
+        /** These details with the built-in tool counts of {@code tools} (the token details kept). */
+        public Details withTools(int webSearches, int fileSearches, int codeSessions) {
+            return new Details(audioPromptTokens, audioCompletionTokens, acceptedPredictionTokens, rejectedPredictionTokens,
+                    imageCompletionTokens, webSearches, fileSearches, codeSessions);
+        }
 
         /** Token details without provider-run searches. */
         public Details(int audioPromptTokens, int audioCompletionTokens, int acceptedPredictionTokens,
@@ -68,6 +88,12 @@ public record Usage(int promptTokens, int completionTokens, int cacheReadTokens,
 
     /** The same counts with the provider's own bill and usage members (see the class comment). */
     public Usage withBilled(Double billedUsd, com.fasterxml.jackson.databind.node.ObjectNode fields) {
+        return new Usage(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens,
+                details, cost, billedUsd, fields);
+    }
+
+    /** The same counts with other details (a provider's built-in tool calls counted from its answer). */
+    public Usage withDetails(Details details) {
         return new Usage(promptTokens, completionTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, cacheWrite1hTokens,
                 details, cost, billedUsd, fields);
     }

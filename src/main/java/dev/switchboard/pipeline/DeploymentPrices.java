@@ -6,6 +6,7 @@ import dev.switchboard.account.PriceCatalog;
 import dev.switchboard.account.PriceLookup;
 import dev.switchboard.config.Deployment;
 import dev.switchboard.model.Usage;
+import dev.switchboard.provider.OpenAiBuiltInTools;
 import dev.switchboard.route.Target;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,13 +27,11 @@ final class DeploymentPrices {
     /** One deployment: its provider prefix, price lookup, and the output limit when the request sets none. */
     /** @param contextWindow the model's context window in tokens (model_info's max_input_tokens, else the catalog's); 0 unknown */
     /**
-     * @param perSearchNanos what one web search the provider runs itself costs, beside the tokens (Claude's web search
-     *                       tool, {@link #perSearchNanos}); 0 where the deployment runs none
+     * @param tools what the tools the provider runs itself cost, beside the tokens (Claude's web search, OpenAI's web
+     *              search, file search and code interpreter: {@link ToolPrices#of}); {@link ToolPrices#NONE} where the
+     *              deployment runs none
      */
-    record Priced(String provider, PriceLookup lookup, int defaultOutputLimit, int contextWindow, long perSearchNanos) {}
-
-    /** Anthropic's price of one web search Claude runs: $10 a thousand, beside the tokens (its pricing page). */
-    static final long CLAUDE_WEB_SEARCH_NANOS = 10_000_000L;
+    record Priced(String provider, PriceLookup lookup, int defaultOutputLimit, int contextWindow, ToolPrices tools) {}
 
     /**
      * A priced call: what it cost in nano-dollars, whether the deployment had a price at all, and what a cache hit
@@ -94,22 +93,7 @@ final class DeploymentPrices {
 
     private static Priced price(Target t, PriceLookup lookup) {
         return new Priced(t.deployment().provider(), lookup, outputLimit(t.deployment(), t.provider().outputLimitWhenUnset(), lookup),
-                contextWindow(t.deployment(), lookup), perSearchNanos(t.deployment()));
-    }
-
-    /**
-     * One web search's price on {@code d}: its {@code model_info.search_context_cost_per_query} (LiteLLM's key: an object
-     * of a price per search context size, of which the medium one is what LiteLLM charges Claude's searches; a number
-     * taken as it is), else Anthropic's $10 a thousand for Claude through Anthropic's or Vertex AI's Messages API (the
-     * deployments that run its web search tool), else 0.
-     */
-    static long perSearchNanos(Deployment d) {
-        Object given = d.modelInfo() == null ? null : d.modelInfo().get("search_context_cost_per_query");
-        if (given instanceof Map<?, ?> sizes) given = sizes.get("search_context_size_medium");
-        if (given instanceof Number n) return Math.max(0, Math.round(n.doubleValue() * 1e9));
-        boolean claude = d.provider().equals("anthropic")
-                || (d.provider().equals("vertex_ai") && d.model().toLowerCase(java.util.Locale.ROOT).contains("claude"));
-        return claude ? CLAUDE_WEB_SEARCH_NANOS : 0;
+                contextWindow(t.deployment(), lookup), ToolPrices.of(t.deployment()));
     }
 
     /** model_info's max_input_tokens (also for a model the catalog does not price), else the catalog's window; 0 unknown. */
@@ -173,23 +157,32 @@ final class DeploymentPrices {
     }
 
     /** What {@code usage} cost on the deployment that served; unpriced (0) for one without a price. */
-    Cost cost(String deploymentId, Usage usage) { return cost(byId.get(deploymentId), usage); }
+    Cost cost(String deploymentId, Usage usage) { return cost(byId.get(deploymentId), usage, OpenAiBuiltInTools.Offered.NONE); }
 
     /** What {@code usage} cost on this config entry (its own price, see {@link #byEntry}). */
-    Cost cost(Deployment d, Usage usage) { return cost(of(d), usage); }
+    Cost cost(Deployment d, Usage usage) { return cost(of(d), usage, OpenAiBuiltInTools.Offered.NONE); }
 
-    private static Cost cost(Priced p, Usage usage) {
+    /**
+     * What {@code usage} cost on the deployment that served, its built-in tool calls priced as the request offered
+     * them (the web search's context size; a chat completion's per-request search).
+     */
+    Cost cost(String deploymentId, Usage usage, OpenAiBuiltInTools.Offered offered) { return cost(byId.get(deploymentId), usage, offered); }
+
+    /** {@link #cost(String, Usage, OpenAiBuiltInTools.Offered)} on this config entry. */
+    Cost cost(Deployment d, Usage usage, OpenAiBuiltInTools.Offered offered) { return cost(of(d), usage, offered); }
+
+    private static Cost cost(Priced p, Usage usage, OpenAiBuiltInTools.Offered offered) {
         // what the provider says it billed (OpenRouter, Perplexity) is the call's cost: it includes what no token price
         // can (a request fee, the route OpenRouter took, a BYOK fee), and prices a model the catalog does not know
         if (usage != null && usage.billedUsd() != null) return new Cost(CostCalculator.billedNanos(usage.billedUsd()), true);
         if (p == null || !p.lookup().priced() || usage == null) return p != null && p.lookup().priced() ? new Cost(0, true) : Cost.UNPRICED;
         long cost = CostCalculator.costNanos(p.lookup().price(), usage);
-        // the searches the provider ran, billed per search beside the tokens (0 on nearly every call)
-        int searches = usage.details().webSearchRequests();
-        return new Cost(searches <= 0 ? cost : saturatedAdd(cost, searches * p.perSearchNanos()), true);
+        // the tools the provider ran, billed per search, call or session beside the tokens (0 on nearly every call)
+        long fees = p.tools().feesNanos(usage.details(), offered);
+        return new Cost(fees <= 0 ? cost : saturatedAdd(cost, fees), true);
     }
 
-    private static long saturatedAdd(long a, long b) {
+    static long saturatedAdd(long a, long b) {
         long sum = a + b;
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
@@ -214,26 +207,36 @@ final class DeploymentPrices {
      *                once (as OpenAI bills it)
      */
     long worstCase(String deploymentId, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices) {
-        return worstCase(byId.get(deploymentId), promptTokens, requestOutputLimit, cacheWrites, choices, 0);
+        return worstCase(byId.get(deploymentId), promptTokens, requestOutputLimit, cacheWrites, choices, 0, OpenAiBuiltInTools.Offered.NONE);
     }
 
     /** {@link #worstCase(String, int, Integer, boolean, int)} at the entry's own price. */
     long worstCase(Deployment d, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices) {
-        return worstCase(of(d), promptTokens, requestOutputLimit, cacheWrites, choices, 0);
+        return worstCase(of(d), promptTokens, requestOutputLimit, cacheWrites, choices, 0, OpenAiBuiltInTools.Offered.NONE);
     }
 
     /** @param searches the most web searches the provider may run and bill for the request (its web search tools' max_uses) */
     long worstCase(Deployment d, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices, int searches) {
-        return worstCase(of(d), promptTokens, requestOutputLimit, cacheWrites, choices, searches);
+        return worstCase(of(d), promptTokens, requestOutputLimit, cacheWrites, choices, searches, OpenAiBuiltInTools.Offered.NONE);
+    }
+
+    /**
+     * @param searches the most web searches Claude may run and bill for the request (its web search tools' max_uses)
+     * @param offered  the OpenAI built-in tools the request offers, reserved for as many calls as it may make
+     */
+    long worstCase(Deployment d, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices, int searches,
+                   OpenAiBuiltInTools.Offered offered) {
+        return worstCase(of(d), promptTokens, requestOutputLimit, cacheWrites, choices, searches, offered);
     }
 
     private static long worstCase(Priced p, int promptTokens, Integer requestOutputLimit, boolean cacheWrites, int choices,
-                                  int searches) {
+                                  int searches, OpenAiBuiltInTools.Offered offered) {
         if (p == null || !p.lookup().priced()) return 0;
         ModelPrice price = p.lookup().price();
         long output = (long) (requestOutputLimit != null ? requestOutputLimit : p.defaultOutputLimit()) * Math.max(1, choices);
         long tokens = CostCalculator.worstCaseNanos(price, promptTokens, (int) Math.min(Integer.MAX_VALUE, output), cacheWrites);
-        return searches <= 0 ? tokens : saturatedAdd(tokens, searches * p.perSearchNanos());
+        long fees = p.tools().worstNanos(searches, offered);
+        return fees <= 0 ? tokens : saturatedAdd(tokens, fees);
     }
 
     /** The price a deployment is charged at, or null when it is unpriced (or unknown). */

@@ -48,10 +48,21 @@ final class MeteredCall {
     private final String callType;
     final Admission admission;
     private final java.util.function.ToIntFunction<String> promptEstimate;
+    /** The OpenAI built-in tools the request offered: how the answer's tool calls are priced (a search's context size). */
+    private final dev.switchboard.provider.OpenAiBuiltInTools.Offered tools;
 
     /** @param promptEstimate the prompt's token estimate for a provider, for usage the provider never reported */
     MeteredCall(Metering m, CallContext ctx, String requestedModel, String endUser, List<String> tags, String callType,
                 Admission admission, java.util.function.ToIntFunction<String> promptEstimate) {
+        this(m, ctx, requestedModel, endUser, tags, callType, admission, promptEstimate,
+                dev.switchboard.provider.OpenAiBuiltInTools.Offered.NONE);
+    }
+
+    /** @param tools the OpenAI built-in tools the request offered ({@link RequestWorstCase#offered}) */
+    MeteredCall(Metering m, CallContext ctx, String requestedModel, String endUser, List<String> tags, String callType,
+                Admission admission, java.util.function.ToIntFunction<String> promptEstimate,
+                dev.switchboard.provider.OpenAiBuiltInTools.Offered tools) {
+        this.tools = tools;
         this.m = m;
         this.ctx = ctx;
         this.requestedModel = requestedModel;
@@ -378,8 +389,8 @@ final class MeteredCall {
     DeploymentPrices.Cost price(Answer<?> a, Usage usage) {
         dev.switchboard.config.Deployment served = ctx.attached(dev.switchboard.route.Target.SERVED);
         // the entry that answered, when it is the one the answer names (a cache hit names the entry that stored it)
-        DeploymentPrices.Cost cost = served != null && served.isId(a.deployment()) ? m.prices.cost(served, usage)
-                : m.prices.cost(a.deployment(), usage);
+        DeploymentPrices.Cost cost = served != null && served.isId(a.deployment()) ? m.prices.cost(served, usage, tools)
+                : m.prices.cost(a.deployment(), usage, tools);
         return a.cache() != null && a.cache().startsWith("hit") ? cost.asHit() : cost;
     }
 

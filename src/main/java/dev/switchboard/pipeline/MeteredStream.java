@@ -116,7 +116,12 @@ final class MeteredStream implements ChatStream {
      * count so far and the characters streamed (still marked estimated: the last tokens may not be in it).
      */
     static Usage withReported(Usage estimate, Usage reported) {
-        if (reported == null || reported.promptTokens() <= 0) return estimate;
+        if (reported == null) return estimate;
+        if (reported.promptTokens() <= 0) { // no tokens reported, perhaps the built-in tool calls it ran (billed all the same)
+            Usage.Details d = reported.details();
+            return d.billedTools() ? estimate.withDetails(estimate.details().withTools(d.webSearchRequests(), d.fileSearchCalls(),
+                    d.codeInterpreterSessions())) : estimate;
+        }
         return new Usage(reported.promptTokens(), Math.max(reported.completionTokens(), estimate.completionTokens()),
                 reported.cacheReadTokens(), reported.cacheWriteTokens(), reported.reasoningTokens(), reported.cacheWrite1hTokens(),
                 reported.details());

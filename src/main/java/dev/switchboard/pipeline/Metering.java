@@ -83,7 +83,7 @@ final class Metering {
         Admission admission = governor.admit(ctx.caller(), endUser, requestedAliases(request.model(), request.extra()), worst, worst);
         if (admission.team() != null) ctx.attach(dev.switchboard.model.CallContext.TEAM, admission.team());
         return new MeteredCall(this, ctx, request.model(), endUser, tags(ctx, request), callType, admission,
-                worst);
+                worst, worst.offered);
     }
 
     /** Embeddings: the worst case is the input (bounded by its UTF-8 bytes, or its token count) at the input price. */

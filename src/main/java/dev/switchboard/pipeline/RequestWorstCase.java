@@ -12,7 +12,9 @@ import java.util.List;
  * The most a chat request can cost: over every deployment that may serve it (its alias's group, the auto alias's
  * tiers, its fallbacks), the prompt at the highest input price that can apply (a cache write costs more than input
  * on Anthropic) plus the request's output limit (or the model's) at the output price, for each of its {@code n} answers,
- * plus the web searches Claude may run for it at their price ({@link dev.switchboard.provider.AnthropicServerTools#webSearchesAtMost}). The prompt is bounded without a
+ * plus the web searches Claude may run for it at their price ({@link dev.switchboard.provider.AnthropicServerTools#webSearchesAtMost})
+ * and the OpenAI built-in tool calls it may make ({@link dev.switchboard.provider.OpenAiBuiltInTools#offered}: a web or
+ * file search tool its {@code max_tool_calls}, else ten, a code interpreter one session, a chat search one). The prompt is bounded without a
  * tokenizer first (a token is at least one UTF-8 byte); the tokenizer counts it only when that bound does not fit.
  */
 final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunction<String>, java.util.function.LongSupplier {
@@ -24,6 +26,8 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
     private List<Target> targets;
     private Boolean cacheWrites;
     private int bound = -1;
+    /** The OpenAI built-in tools the request offers, read once: reserved for here, priced by the answer's metering. */
+    final dev.switchboard.provider.OpenAiBuiltInTools.Offered offered;
 
     /**
      * @param router asked for the deployments the request may reach only when a budget needs the worst case (a caller
@@ -36,6 +40,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         this.ctx = ctx;
         this.prices = prices;
         this.tokens = tokens;
+        this.offered = dev.switchboard.provider.OpenAiBuiltInTools.offered(request);
     }
 
     private List<Target> targets() {
@@ -52,7 +57,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         long worst = 0;
         int n = choices(request);
         int searches = dev.switchboard.provider.AnthropicServerTools.webSearchesAtMost(request);
-        for (Target t : targets()) worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, outputLimit(t), cacheWrites, n, searches));
+        for (Target t : targets()) worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, outputLimit(t), cacheWrites, n, searches, offered));
         return worst;
     }
 
@@ -66,7 +71,7 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
         for (Target t : targets()) {
             String provider = t.deployment().provider();
             int prompt = byProvider.computeIfAbsent(provider, p -> Math.min(bound, tokens.estimate(request, p)));
-            worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, outputLimit(t), cacheWrites, n, searches));
+            worst = Math.max(worst, prices.worstCase(t.deployment(), prompt, outputLimit(t), cacheWrites, n, searches, offered));
         }
         return worst;
     }

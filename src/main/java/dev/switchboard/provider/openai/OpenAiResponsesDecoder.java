@@ -50,7 +50,8 @@ final class OpenAiResponsesDecoder {
                 calls, null, reasoning.isEmpty() ? null : reasoning.toString(), refusal);
         String model = body.path("model").asText(fallbackModel);
         return new ChatResponse(body.path("id").asText(null), body.path("created_at").asLong(), model,
-                List.of(new Choice(0, m, finish(body, !calls.isEmpty()), null)), usage(body.path("usage")), null,
+                List.of(new Choice(0, m, finish(body, !calls.isEmpty()), null)),
+                withTools(usage(body.path("usage")), dev.switchboard.provider.OpenAiBuiltInTools.used(body.path("output"))), null,
                 body.path("service_tier").asText(null), new RawJson(RawJson.OPENAI_RESPONSES, body));
     }
 
@@ -60,6 +61,17 @@ final class OpenAiResponsesDecoder {
                     ? FinishReason.CONTENT_FILTER : FinishReason.LENGTH;
         }
         return calledTools ? FinishReason.TOOL_CALLS : FinishReason.STOP;
+    }
+
+    /**
+     * The usage with the built-in tool calls the answer holds (web and file searches, code interpreter containers),
+     * which OpenAI bills beside the tokens; {@code usage} itself when there are none. Calls in an answer without usage
+     * count on a zero usage: the fee is billed all the same.
+     */
+    static Usage withTools(Usage usage, dev.switchboard.provider.OpenAiBuiltInTools.Used used) {
+        if (!used.any()) return usage;
+        Usage u = usage == null ? Usage.ZERO : usage;
+        return u.withDetails(u.details().withTools(used.webSearches(), used.fileSearches(), used.codeSessions()));
     }
 
     /** The Responses usage object; null when there is none. */

@@ -33,6 +33,10 @@ final class OpenAiResponsesStream extends SseRelay {
     private boolean completed;
     /** The running key scans of the streamed texts: a key in pieces across delta events is masked in the events too. */
     private final ResponsesTextRuns texts = new ResponsesTextRuns(textRuns());
+    /** The built-in tool calls finished so far ({@code response.output_item.done}), which OpenAI bills beside the tokens. */
+    private final dev.switchboard.provider.OpenAiBuiltInTools.Counter tools = new dev.switchboard.provider.OpenAiBuiltInTools.Counter();
+    /** {@link #tools}' count, for a client that leaves (read on its thread): what a stream cut short still owes. */
+    private volatile dev.switchboard.provider.OpenAiBuiltInTools.Used toolsSoFar = dev.switchboard.provider.OpenAiBuiltInTools.Used.NONE;
 
     OpenAiResponsesStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, dev.switchboard.provider.KeyScrubber scrubber,
                           String deploymentId, String model, String secret) {
@@ -88,10 +92,18 @@ final class OpenAiResponsesStream extends SseRelay {
                     List.of(new ToolCallDelta(Math.max(0, toolIndex), null, null, e.path("delta").asText()))), raw));
             case "response.custom_tool_call_input.delta" -> emit(delta(new Delta(null, null, null, null,
                     List.of(new ToolCallDelta(Math.max(0, toolIndex), null, null, e.path("delta").asText(), true))), raw));
+            case "response.output_item.done" -> {
+                tools.add(e.path("item"));
+                toolsSoFar = tools.used();
+                emit(chunk(List.of(), null, raw));
+            }
             case "response.completed", "response.incomplete" -> {
                 completed = true;
                 emit(chunk(List.of(new ChunkChoice(0, Delta.EMPTY, OpenAiResponsesDecoder.finish(response, toolIndex >= 0), null)), null, null));
-                emit(chunk(List.of(), OpenAiResponsesDecoder.usage(response.path("usage")), raw));
+                // the calls in the final output, or those the done events counted where the output leaves them out
+                dev.switchboard.provider.OpenAiBuiltInTools.Used used =
+                        dev.switchboard.provider.OpenAiBuiltInTools.used(response.path("output")).max(tools.used());
+                emit(chunk(List.of(), OpenAiResponsesDecoder.withTools(OpenAiResponsesDecoder.usage(response.path("usage")), used), raw));
                 finish();
             }
             default -> emit(chunk(List.of(), null, raw));
@@ -117,5 +129,15 @@ final class OpenAiResponsesStream extends SseRelay {
 
     @Override
     protected boolean completeAtEndOfBody() { return completed; }
+
+    /**
+     * A stream cut before {@code response.completed} reported no tokens, but the built-in tool calls it finished were
+     * billed: they are its usage so far (zero tokens, which the gateway's estimate replaces).
+     */
+    @Override
+    public dev.switchboard.model.Usage usageSoFar() {
+        dev.switchboard.provider.OpenAiBuiltInTools.Used used = toolsSoFar;
+        return used.any() ? OpenAiResponsesDecoder.withTools(null, used) : null;
+    }
 
 }
