@@ -157,6 +157,36 @@ class OpenAiToolFeesIT {
         assertThat(keySpend).isGreaterThanOrEqualTo(new BigDecimal("0.002").multiply(new BigDecimal(served.size())));
     }
 
+    /**
+     * A stream whose client leaves after the search (no {@code response.completed}, so no usage from OpenAI): the
+     * search was billed all the same, so the left call's row has it beside the estimated tokens.
+     */
+    @Test
+    void aStreamLeftAfterItsSearchIsStillChargedTheSearch() throws Exception {
+        gw.simulator.enqueue(dev.switchboard.simulator.SimBehaviour.longSlowStream(150, 60));
+        String requestId;
+        try (java.net.Socket socket = dev.switchboard.support.RawPost.open(gw, "/v1/responses",
+                "{\"model\":\"gpt\",\"input\":\"news?\",\"tools\":[{\"type\":\"web_search\"}],\"stream\":true}")) {
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[8192];
+            while (!seen.toString().contains("response.output_text.delta")) {
+                int n = in.read(buf);
+                if (n < 0) break;
+                seen.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertThat(seen.toString()).contains("web_search_call").contains("response.output_text.delta");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^x-request-id: *(\\S+)").matcher(seen);
+            assertThat(m.find()).isTrue();
+            requestId = m.group(1);
+        } // the client goes away mid-stream
+        JsonObject row = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                admin.getOk("/spend/logs?request_id=" + requestId).getJsonArray("data").stream().map(JsonObject.class::cast)
+                        .filter(o -> o.getInteger("attempt") == 0).findFirst().orElse(null), java.util.Objects::nonNull);
+        assertThat(row.getInteger("status")).isEqualTo(499);
+        assertThat(rounded(spend(row))).isEqualByComparingTo(rounded(tokensPlus(row, "0.035")));
+    }
+
     private static List<HttpResponse<String>> burst(String key, String alias, boolean stream, String more, int n) throws Exception {
         String body = "{\"model\":\"" + alias + "\",\"input\":\"news?\",\"tools\":[{\"type\":\"web_search\"}],\"max_output_tokens\":16,"
                 + "\"stream\":" + stream + more + "}";
