@@ -90,7 +90,10 @@ public final class LiteLlmKeys {
         a(INFO, "max_tokens max_output_tokens", "the output limit assumed for budget reservations");
         a(INFO, "max_input_tokens", "the context window of the price");
         a(INFO, "search_context_cost_per_query", "the price of one web search the provider runs (its search_context_size_medium, "
-                + "or a number); Claude's defaults to Anthropic's $10 a thousand");
+                + "or a number; an OpenAI request's search_context_size picks low, medium or high); Claude's defaults to Anthropic's "
+                + "$10 a thousand, OpenAI's to LiteLLM's figures (README, Prices and cost)");
+        a(INFO, "file_search_cost_per_1k_calls", "the price of a thousand file search calls OpenAI runs (default $2.50)");
+        a(INFO, "code_interpreter_cost_per_session", "the price of one code interpreter container OpenAI runs (default $0.03)");
         a(INFO, "litellm_provider", "the provider of a model without a prefix");
         a(INFO, "id", "the deployment's id: a request or a fallback may name it to reach this one deployment");
         a(INFO, "base_model", "the catalog model an azure/ deployment (named by its user) is priced as");
