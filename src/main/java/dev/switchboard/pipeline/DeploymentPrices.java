@@ -171,6 +171,15 @@ final class DeploymentPrices {
     /** {@link #cost(String, Usage, OpenAiBuiltInTools.Offered)} on this config entry. */
     Cost cost(Deployment d, Usage usage, OpenAiBuiltInTools.Offered offered) { return cost(of(d), usage, offered); }
 
+    /**
+     * What {@code usage}'s tokens alone cost on the deployment at its price (no provider bill, no tool fees); 0 when it
+     * is unpriced. What a prompt cache saved is a difference of two such prices.
+     */
+    long tokensNanos(String deploymentId, Usage usage) {
+        Priced p = byId.get(deploymentId);
+        return p == null || !p.lookup().priced() || usage == null ? 0 : CostCalculator.costNanos(p.lookup().price(), usage);
+    }
+
     private static Cost cost(Priced p, Usage usage, OpenAiBuiltInTools.Offered offered) {
         // what the provider says it billed (OpenRouter, Perplexity) is the call's cost: it includes what no token price
         // can (a request fee, the route OpenRouter took, a BYOK fee), and prices a model the catalog does not know

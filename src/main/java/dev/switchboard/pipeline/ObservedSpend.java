@@ -35,7 +35,12 @@ final class ObservedSpend implements Metering.RowObserver {
         if (r.cacheReadTokens() > 0 && r.deployment() != null && (r.cacheStatus() == null || !r.cacheStatus().startsWith("hit"))) {
             Usage uncached = new Usage(clamp(r.promptTokens()), clamp(r.completionTokens()), 0, clamp(r.cacheWriteTokens()),
                     clamp(r.reasoningTokens()));
-            promptCacheSaved = Math.max(0, prices.cost(r.deployment(), uncached).nanos() - r.costNanos());
+            // the tokens' price without the cache against the row's cost, but never above the same tokens' own price with
+            // their cache reads: a row's cost can hold fees beside the tokens (a built-in tool's calls) no cache saved
+            Usage cached = new Usage(clamp(r.promptTokens()), clamp(r.completionTokens()), clamp(r.cacheReadTokens()),
+                    clamp(r.cacheWriteTokens()), clamp(r.reasoningTokens()));
+            long paid = Math.min(r.costNanos(), prices.tokensNanos(r.deployment(), cached));
+            promptCacheSaved = Math.max(0, prices.tokensNanos(r.deployment(), uncached) - paid);
         }
         observer.outcome(ctx, new CallOutcome(r.requestId(), r.callType(), r.keyId(), r.keyAlias(), r.requestedModel(), r.deployment(),
                 r.route(), r.tier(), r.cacheStatus(), r.promptTokens(), r.completionTokens(), r.cacheReadTokens(),

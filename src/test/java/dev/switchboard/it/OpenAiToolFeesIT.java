@@ -47,7 +47,7 @@ class OpenAiToolFeesIT {
                     model_info: { %1$s, search_context_cost_per_query: 0.002 }
                   - model_name: search
                     litellm_params: { model: openai/gpt-4o-search-preview, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
-                    model_info: { %1$s }
+                    model_info: { %1$s, cache_read_input_token_cost: 0.000005 }
                 router_settings: { num_retries: 0 }
                 general_settings: { master_key: os.environ/MASTER_KEY }
                 """.formatted(PRICES));
@@ -123,6 +123,31 @@ class OpenAiToolFeesIT {
         assertThat(rounded(spend(row))).isEqualByComparingTo(rounded(tokensPlus(row, "0.03")));
         assertThat(rounded(new BigDecimal(r.headers().firstValue("x-switchboard-cost").orElseThrow())))
                 .isEqualByComparingTo(rounded(spend(row)));
+    }
+
+    /**
+     * What the provider's prompt cache saved (the dashboard's and the metrics' figure) is the cached tokens' price
+     * difference alone: the row's cost also holds the search fee, which no cache saved (at a context size whose fee
+     * differs from the medium one, it was counted into the saving, or hid it).
+     */
+    @Test
+    void thePromptCachesSavingLeavesTheSearchFeeOut() {
+        String body = "{\"model\":\"search\",\"max_tokens\":16,\"web_search_options\":{\"search_context_size\":\"low\"},"
+                + "\"messages\":[{\"role\":\"system\",\"content\":\"" + "Long stable instructions. ".repeat(300)
+                + "\"},{\"role\":\"user\",\"content\":\"news?\"}]}";
+        assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body).statusCode()).isEqualTo(200);
+        double before = MetricsIT.value(Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body(),
+                "switchboard_cache_saved_usd_total", "layer", "provider_prompt");
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        int cached = new JsonObject(r.body()).getJsonObject("usage").getJsonObject("prompt_tokens_details").getInteger("cached_tokens");
+        assertThat(cached).isGreaterThan(1000);
+        row(r); // written, and observed
+        double after = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+                MetricsIT.value(Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body(),
+                        "switchboard_cache_saved_usd_total", "layer", "provider_prompt"), v -> v > before);
+        // $10 - $5 a million on each cached token
+        assertThat(after - before).isCloseTo(cached * 0.000005, org.assertj.core.api.Assertions.within(1e-9));
     }
 
     /**
