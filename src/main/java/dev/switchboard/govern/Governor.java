@@ -79,7 +79,8 @@ public final class Governor {
      * @param endUser         the end user the request names ({@code user}), or null
      * @param aliases         the models the request names: its {@code model} and its {@code models} array
      * @param worstCase       what the call can cost at most; asked only when a budget applies
-     * @param estimatedTokens the request's token estimate for tpm, asked only for a key with a tpm limit
+     * @param estimatedTokens the tokens the request reserves of a tpm limit (its prompt estimate plus its output limit ×
+     *                        n, when it sets one), asked only when a tpm limit applies
      * @throws GatewayException when the caller may not make this call now
      * @throws BudgetPending    when a budget shared with other gateways needs a larger grant first (nothing is held)
      */
