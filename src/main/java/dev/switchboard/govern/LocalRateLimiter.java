@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (LiteLLM admits while its counter is under the limit, so any number of calls pass at once). Two exceptions: a full
  * bucket admits any request, or one larger than the whole limit could never be served (it waits for a full bucket, then
  * takes the key into debt); and a request that sets no output limit reserves its prompt only, so its answer may take the
- * bucket below zero when it settles. The debt stops at {@link #debtFloor minus one limit}: the key then waits about a
+ * bucket below zero when it settles. The debt stops at minus one limit ({@link State#debtFloor}): the key then waits about a
  * minute, never the many minutes a burst far over the limit would otherwise have run up.
  *
  * <p>Other gateways on the same store take their rpm and tpm use off these buckets ({@link #othersUsed}, every few
@@ -98,7 +98,7 @@ public final class LocalRateLimiter implements RateLimiter {
                 if (tokens < need) {
                     long wait = (long) Math.ceil((need - tokens) * NANOS_PER_MINUTE / l.tpm() / 1e9);
                     throw refused("tpm_limit (" + l.tpm() + " tokens a minute) reached: this request reserves " + estimated
-                            + " tokens (its prompt estimate and its output limit × n), " + remaining(tokens) + " are left.", wait, l);
+                            + " tokens (its prompt estimate, plus its output limit × n if it sets one), " + remaining(tokens) + " are left.", wait, l);
                 }
                 double before = tokens;
                 tokens = Math.max(debtFloor(l.tpm()), tokens - estimated);
