@@ -301,8 +301,10 @@ public final class Gateway {
             String keyEnv = registry.keyEnv(d);
             // a provider with credentials of its own kind (Azure's azure_ad_token, Bedrock's aws_secret_access_key) names
             // the line that holds it, else the variable, else (an AWS profile, a metadata service) no variable
-            String param = key == null || d.apiKey() != null ? null : paramHolding(d, key);
-            String source = key == null ? null : d.apiKey() != null ? "api_key" : param != null ? param
+            // api_key itself only when it is what goes (Azure reads api_key: "" as none, and sends azure_ad_token)
+            boolean fromApiKey = key != null && d.apiKey() != null && key.reveal().equals(d.apiKey().reveal());
+            String param = key == null || fromApiKey ? null : paramHolding(d, key);
+            String source = key == null ? null : fromApiKey ? "api_key" : param != null ? param
                     : keyEnv != null ? keyEnv : "its credentials";
             if (key == null && keyEnv != null && d.apiBase() == null) {
                 warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "

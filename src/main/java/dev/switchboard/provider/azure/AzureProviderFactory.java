@@ -30,11 +30,17 @@ public final class AzureProviderFactory implements ProviderFactory {
     /** The key, else a fixed Entra token: what the requests carry when it never changes. */
     @Override
     public Secret key(Deployment d, Function<String, String> env) {
-        Secret k = ProviderFactory.super.key(d, env);
+        // api_key: "" is no key (LiteLLM's falsy ""): the variable, else the Entra token, as AzureSettings reads them
+        Secret k = d.apiKey() != null && !d.apiKey().reveal().isBlank() ? d.apiKey() : envKey(d, env);
         if (k != null) return k;
         String token = d.stringParam("azure_ad_token");
         if (token == null && d.provider().equals("azure")) token = env.apply("AZURE_AD_TOKEN");
         return token == null || token.isBlank() ? null : new Secret(token);
+    }
+
+    private Secret envKey(Deployment d, Function<String, String> env) {
+        String value = env.apply(keyEnv(d.provider()));
+        return value == null || value.isBlank() ? null : new Secret(value);
     }
 
     /** The key or token, and the client secret a service principal signs in with (as written and form-encoded). */
