@@ -70,8 +70,12 @@ public final class AzureProviderFactory implements ProviderFactory {
             auth = new EntraTokens(ctx.vertx(), EntraTokens.clientSecret(s, ctx.env()), s.scope(), d.id(), s.clientSecret(),
                     Clock.systemUTC(), ctx.http().secrets());
         }
-        // Azure OpenAI serves OpenAI's own models (max_completion_tokens and all); Foundry's catalogue is any model
-        OpenAiWire wire = new OpenAiWire(d, foundry ? "openai_compatible" : "openai");
+        // Azure OpenAI serves OpenAI's own models (max_completion_tokens and all) from 2024-09-01-preview on; an older
+        // dated api-version refuses stream_options and max_completion_tokens (AzureApiVersions). Foundry's catalogue is
+        // any model.
+        OpenAiWire wire = foundry ? new OpenAiWire(d, "openai_compatible")
+                : AzureApiVersions.takesCurrentFields(s.apiVersion(), urls.v1()) ? new OpenAiWire(d, "openai")
+                : OpenAiWire.beforeStreamOptions(d);
         return new AzureProvider(d, urls, auth, wire, ctx.http());
     }
 }
