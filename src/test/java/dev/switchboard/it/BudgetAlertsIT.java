@@ -156,6 +156,35 @@ class BudgetAlertsIT {
         assertThat(new BigDecimal(mine.get(0).getValue("spend").toString())).isEqualByComparingTo(cost.multiply(BigDecimal.valueOf(2)));
     }
 
+    /** A team's budget: event_group team, named by its id and alias, without any key's hash. */
+    @Test
+    void aTeamsBudgetCrossedIsToldForTheTeam() throws Exception {
+        assertThat(admin.post("/team/new", new JsonObject().put("team_id", "blue").put("team_alias", "Blue team")
+                .put("max_budget", 0.002)).statusCode()).isEqualTo(200);
+        String key = admin.generate(new JsonObject().put("key_alias", "blue-app").put("team_id", "blue")).getString("key");
+        HttpResponse<String> refused = null;
+        for (int i = 0; i < 40 && refused == null; i++) {
+            HttpResponse<String> r = chat(key);
+            if (r.statusCode() != 200) refused = r;
+        }
+        assertThat(refused).isNotNull();
+        assertThat(refused.body()).contains("Team=blue");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline && posts.stream().noneMatch(p -> "blue".equals(p.getString("team_id"))
+                && "team".equals(p.getString("event_group")))) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(300);
+        List<JsonObject> team = posts.stream().filter(p -> "team".equals(p.getString("event_group"))).toList();
+        assertThat(team).as(team.toString()).singleElement().satisfies(p -> {
+            assertThat(p.getString("event")).isEqualTo("budget_crossed");
+            assertThat(p.getString("team_id")).isEqualTo("blue");
+            assertThat(p.getString("team_alias")).isEqualTo("Blue team");
+            assertThat(p.getString("token")).isNull();
+            assertThat(p.getString("event_message")).isEqualTo("Team Budget: Budget Crossed\n Total Budget:`0.002`");
+        });
+    }
+
     @Test
     void aKeyWithoutBudgetsSendsNothing() throws Exception {
         JsonObject made = admin.generate(new JsonObject().put("key_alias", "free"));
