@@ -33,6 +33,26 @@ class SpendLedgerTest {
         }
     }
 
+    /**
+     * The writer wakes once {@link SpendLedger#WAKE_AT} rows wait, long before its timer: the rows waiting are what a
+     * young collection copies (docs/architecture.md, "the ledger wakes at 512 rows"). Fewer wait for the timer.
+     */
+    @Test
+    void theWriterWakesAtItsThresholdNotOnlyOnItsTimer() throws InterruptedException {
+        try (Database db = Database.open(null, dir.resolve("l.db").toString())) {
+            SpendLedger ledger = new SpendLedger(db, 60_000);
+            for (int i = 0; i < SpendLedger.WAKE_AT - 1; i++) ledger.record(row("req_" + i, 0, "chat", 1));
+            Thread.sleep(300);
+            assertThat(ledger.written()).isZero(); // below the threshold: the 60 s timer decides
+            ledger.record(row("req_last", 0, "chat", 1));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (ledger.written() < SpendLedger.WAKE_AT && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(ledger.written()).isEqualTo(SpendLedger.WAKE_AT);
+            assertThat(ledger.pending()).isZero();
+            ledger.close();
+        }
+    }
+
     @Test
     void aRowWrittenTwiceIsStoredOnceAndARowTheStoreRefusesDoesNotBlockTheOthers() {
         try (Database db = Database.open(null, dir.resolve("l.db").toString())) {
