@@ -322,10 +322,10 @@ class ConfigLoaderTest {
                 model_list:
                   - model_name: a
                     litellm_params: { model: mock/x }
-                general_settings: { alerting: [slack] }
+                general_settings: { infer_model_from_keys: true }
                 litellm_settings: { public_teams: [] }
                 """);
-        assertThat(c.warnings()).contains("line 4: general_settings.alerting: not supported, ignored.",
+        assertThat(c.warnings()).contains("line 4: general_settings.infer_model_from_keys: not supported, ignored.",
                 "line 5: litellm_settings.public_teams: not supported, ignored.");
         assertThat(c.warnings()).noneMatch(w -> w.contains("not supported, ignored: not supported"));
     }

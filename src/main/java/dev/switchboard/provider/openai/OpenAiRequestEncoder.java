@@ -77,6 +77,7 @@ final class OpenAiRequestEncoder {
     Buffer relay(ChatRequest r, boolean stream) {
         RelayedRequest q = r.relay();
         if (q == null || r.raw() != null || !relayable) return null;
+        if (wire.dropsEffort(r.extra().get("reasoning_effort"))) return null; // the canonical encoding leaves it out
         byte[] renameFrom = null, renameTo = null;
         if (q.outputLimit() == RelayedRequest.NO_LIMIT) {
             if (deployment.maxTokens() != null) return null; // the encoder adds the deployment's limit
@@ -204,6 +205,8 @@ final class OpenAiRequestEncoder {
                 }
             }
             for (Map.Entry<String, JsonNode> e : r.extra().entrySet()) {
+                // "default" is the model's own effort: where the word is no value of the service's, none is sent
+                if (e.getKey().equals("reasoning_effort") && wire.dropsEffort(e.getValue())) continue;
                 g.writeFieldName(e.getKey());
                 g.writeTree(e.getValue());
             }
