@@ -38,6 +38,12 @@ final class Budget {
     private long reserved;
     /** The alert levels this period's spend has reached, or its refusals said ({@link BudgetAlerts}): each is told once a period. */
     private int alerted;
+    /**
+     * The store's spend of this period has been seen (a grant or a refusal of one): a budget made at its first call with
+     * no spend known (a team's, a user's, one rebuilt after {@code RowBudgets} let it go idle) takes the levels that
+     * spend had reached as told then, instead of telling them again at every rebuild.
+     */
+    private boolean storeSeen;
     /** See {@link #refusingWorstCase}. */
     private long refusedNanos;
     /** When a call last reserved from it (epoch ms): an end user's budget is let go after a while without calls. */
@@ -88,12 +94,18 @@ final class Budget {
         if (start != periodStart) {
             spent = 0;
             alerted = 0;
+            storeSeen = false;
         }
         this.maxNanos = maxNanos;
         this.softNanos = softNanos;
         this.periods = periods;
         this.periodStart = start;
         this.periodEnd = periods.end(nowMillis);
+        // a raised limit tells its levels again when the spend reaches them; a level still reached stays told
+        if (alerted != 0) {
+            if (grant != null) grant.align(periodStart);
+            alerted &= BudgetAlerts.reached(known(), softNanos, maxNanos);
+        }
     }
 
     boolean limited() { return maxNanos != NO_LIMIT; }
@@ -316,6 +328,7 @@ final class Budget {
     synchronized void granted(long periodStart, long grantedNanos, long maxAtGrant, long validUntil, Seen seen) {
         if (grant.period != periodStart) return;
         grant.saw(seen);
+        seenStore();
         grant.granted = grantedNanos;
         grant.maxAtGrant = maxAtGrant;
         grant.rowPeriod = periodStart;
@@ -327,11 +340,19 @@ final class Budget {
     synchronized void exhausted(long periodStart, long grantedNanos, long free, long untilMillis, long validUntil, Seen seen) {
         if (grant.period != periodStart) return;
         grant.saw(seen);
+        seenStore();
         grant.granted = grantedNanos;
         grant.memoFree = free;
         grant.memoUntil = untilMillis;
         grant.rowPeriod = periodStart;
         grant.validUntil = validUntil;
+    }
+
+    /** Under the lock, after {@code grant.saw}: the first sight of the store's spend this period marks what it reached as told. */
+    private void seenStore() {
+        if (storeSeen) return;
+        storeSeen = true;
+        alerted |= BudgetAlerts.reached(known(), softNanos, maxNanos);
     }
 
     /** The heartbeat wrote this budget's row: other gateways count the grant until the lease runs out. */
@@ -397,6 +418,7 @@ final class Budget {
         refusedNanos = 0;
         spent = 0;
         alerted = 0;
+        storeSeen = false;
     }
 
     /**

@@ -40,6 +40,33 @@ class BudgetAlertsTest {
         assertThat(b.settle(0, 100, 86_400_001L)).as("a new day").isEqualTo(BudgetAlerts.SOFT | BudgetAlerts.T85 | BudgetAlerts.T95 | BudgetAlerts.MAX);
     }
 
+    /**
+     * A team's or user's budget is made at its first call with no spend known, and again after it was let go idle: the
+     * levels the store's spend had reached are told already (the review's MEDIUM: a team at 96 % was told "5 % left" at
+     * every call after a 10-minute gap). A level this gateway's call reaches after that is told.
+     */
+    @Test
+    void aBudgetMadeWithoutItsSpendTakesWhatTheStoreHadReachedAsTold() {
+        Budget b = new Budget(100, Budget.NO_LIMIT, DurationSpec.parse("1d"), 0, 0, 0, new Budget.Grant("team-red"));
+        b.granted(b.ask(1, 0).periodStart(), 100, 100, 30_000, new Budget.Seen(96, 0, 0)); // the ledger: 96 spent
+        assertThat(b.reserve(1, 1)).isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(b.settle(1, 1, 2)).as("85 and 95 were reached before this budget was made").isZero();
+        assertThat(b.reserve(3, 3)).isEqualTo(Budget.Reserve.TAKEN);
+        assertThat(b.settle(3, 3, 4)).as("100: its own crossing").isEqualTo(BudgetAlerts.MAX);
+    }
+
+    /** A limit raised mid-period tells its levels again when the spend reaches them (the review's LOW: silenced until the next period). */
+    @Test
+    void aRaisedBudgetTellsItsLevelsAgain() {
+        Budget b = new Budget(10, Budget.NO_LIMIT, DurationSpec.parse("1d"), 0, 0, 0);
+        assertThat(b.settle(0, 10, 1)).isEqualTo(BudgetAlerts.T85 | BudgetAlerts.T95 | BudgetAlerts.MAX);
+        b.configure(100, Budget.NO_LIMIT, DurationSpec.parse("1d"), 0, 2);
+        assertThat(b.settle(0, 70, 3)).as("80 of 100").isZero();
+        assertThat(b.settle(0, 6, 4)).as("86 of the new 100").isEqualTo(BudgetAlerts.T85);
+        b.configure(50, Budget.NO_LIMIT, DurationSpec.parse("1d"), 0, 5);
+        assertThat(b.settle(0, 1, 6)).as("lowered under the spend: its crossing, once").isEqualTo(BudgetAlerts.T95 | BudgetAlerts.MAX);
+    }
+
     @Test
     void aRefusalTellsBudgetCrossedOnceAndNotForACallLargerThanTheWholeBudget() {
         Budget b = new Budget(100, Budget.NO_LIMIT, DurationSpec.parse("1d"), 0, 0, 0);
