@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adds a batch of ledger rows to the daily rollups ({@code spend_daily}, {@code latency_daily}, {@code team_daily}, and
- * V23's per-entry {@code entry_daily} and {@code entry_latency_daily}), inside the
+ * Adds a batch of ledger rows to the daily rollups ({@code spend_daily}, {@code latency_daily}, {@code team_daily},
+ * V23's per-entry {@code entry_daily} and {@code entry_latency_daily}, and V26's {@code activity_daily} per team, tag and
+ * end user), inside the
  * transaction that inserts them (see {@link LedgerStore}): the batch is summed in memory first, so a batch of 5,000 rows
  * is a few dozen upserts. Only rows the insert really added are summed, so a batch written again after a commit whose
  * answer was lost does not count twice.
@@ -41,6 +42,20 @@ final class RollupWriter {
             + "requests = team_daily.requests + excluded.requests, cost_nanos = team_daily.cost_nanos + excluded.cost_nanos, "
             + "prompt_tokens = team_daily.prompt_tokens + excluded.prompt_tokens, "
             + "completion_tokens = team_daily.completion_tokens + excluded.completion_tokens";
+    // V26's per team, tag and end user rollup (LiteLLM's team, tag and customer daily activity)
+    private static final String UPSERT_ACTIVITY = "INSERT INTO activity_daily (kind, day, entity, key_id, key_alias, model, "
+            + "deployment, failed, status, requests, cost_nanos, prompt_tokens, completion_tokens, cache_read_tokens, "
+            + "cache_write_tokens, latency_ms_sum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            + "ON CONFLICT (kind, day, entity, key_id, key_alias, model, deployment, failed, status) DO UPDATE SET "
+            + "requests = activity_daily.requests + excluded.requests, "
+            + "cost_nanos = activity_daily.cost_nanos + excluded.cost_nanos, "
+            + "prompt_tokens = activity_daily.prompt_tokens + excluded.prompt_tokens, "
+            + "completion_tokens = activity_daily.completion_tokens + excluded.completion_tokens, "
+            + "cache_read_tokens = activity_daily.cache_read_tokens + excluded.cache_read_tokens, "
+            + "cache_write_tokens = activity_daily.cache_write_tokens + excluded.cache_write_tokens, "
+            + "latency_ms_sum = activity_daily.latency_ms_sum + excluded.latency_ms_sum";
+    /** The kinds of {@code activity_daily}'s rows. */
+    static final String TEAM = "team", TAG = "tag", END_USER = "end_user";
     static final long DAY_MILLIS = 86_400_000L;
 
     private record DailyKey(long day, String keyId, String keyAlias, String model, String deployment, String modelId,
@@ -52,6 +67,9 @@ final class RollupWriter {
 
     private record EntryKey(long day, String deployment, String modelId, int status) {}
 
+    private record ActivityKey(String kind, long day, String entity, String keyId, String keyAlias, String model,
+                               String deployment, int failed, int status) {}
+
     private RollupWriter() {}
 
     /** @param rows the rows the batch inserted (each already cut to its column's width) */
@@ -59,6 +77,7 @@ final class RollupWriter {
         Map<DailyKey, long[]> daily = new LinkedHashMap<>();
         Map<LatencyKey, long[]> latency = new LinkedHashMap<>(); // per day and deployment entry, a count per bucket
         Map<TeamKey, long[]> teams = null; // most gateways have no team: no map
+        Map<ActivityKey, long[]> activity = null; // nor tags or end users
         long[] t = null;
         String prevTeam = null;
         long prevTeamDay = 0;
@@ -93,6 +112,10 @@ final class RollupWriter {
                 }
                 buckets[LatencyBuckets.bucketOf(modelLatencyMs(r))]++;
             }
+            if (r.team() != null || r.endUser() != null || !r.tags().isEmpty()) { // most rows: none of the three
+                if (activity == null) activity = new LinkedHashMap<>();
+                addActivity(activity, day, r);
+            }
             if (r.team() != null) {
                 if (teams == null) teams = new LinkedHashMap<>();
                 // consecutive rows of one team and day (the same String object) add to the previous sums, as above
@@ -110,6 +133,7 @@ final class RollupWriter {
             prevDay = day;
         }
         if (teams != null) addTeams(c, teams);
+        if (activity != null) writeActivity(c, activity);
         try (PreparedStatement ps = c.prepareStatement(UPSERT_DAILY)) {
             for (Map.Entry<DailyKey, long[]> e : daily.entrySet()) {
                 DailyKey k = e.getKey();
@@ -177,6 +201,56 @@ final class RollupWriter {
                 ps.setString(2, e.getKey().teamId());
                 long[] sums = e.getValue();
                 for (int i = 0; i < sums.length; i++) ps.setLong(3 + i, sums[i]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** A row's sums under its team, each of its tags (once each) and its end user. */
+    private static void addActivity(Map<ActivityKey, long[]> activity, long day, SpendRecord r) {
+        String keyId = text(r.keyId());
+        String alias = text(LedgerStore.cut(r.keyAlias(), 255));
+        String model = text(LedgerStore.cut(r.requestedModel(), 255));
+        String deployment = text(LedgerStore.cut(r.deployment(), 255));
+        int failed = r.attempt() > 0 ? 1 : 0;
+        if (r.team() != null) addActivity(activity, new ActivityKey(TEAM, day, LedgerStore.cut(r.team(), 250), keyId, alias, model, deployment, failed, r.status()), r);
+        if (r.endUser() != null) addActivity(activity, new ActivityKey(END_USER, day, LedgerStore.cut(r.endUser(), 255), keyId, alias, model, deployment, failed, r.status()), r);
+        if (r.tags().isEmpty()) return;
+        // the tags as spend_tags keeps them: each once, cut to its column (a second one of the same cut is not written)
+        java.util.Set<String> tags = new java.util.LinkedHashSet<>();
+        for (String tag : r.tags()) tags.add(LedgerStore.cut(tag, 255));
+        for (String tag : tags) {
+            addActivity(activity, new ActivityKey(TAG, day, tag, keyId, alias, model, deployment, failed, r.status()), r);
+        }
+    }
+
+    private static void addActivity(Map<ActivityKey, long[]> activity, ActivityKey k, SpendRecord r) {
+        long[] s = activity.computeIfAbsent(k, x -> new long[7]);
+        s[0]++;
+        s[1] += r.costNanos();
+        s[2] += r.promptTokens();
+        s[3] += r.completionTokens();
+        s[4] += r.cacheReadTokens();
+        s[5] += r.cacheWriteTokens();
+        s[6] += r.latencyMs() == null ? 0 : r.latencyMs();
+    }
+
+    private static void writeActivity(Connection c, Map<ActivityKey, long[]> activity) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_ACTIVITY)) {
+            for (Map.Entry<ActivityKey, long[]> e : activity.entrySet()) {
+                ActivityKey k = e.getKey();
+                ps.setString(1, k.kind());
+                ps.setLong(2, k.day());
+                ps.setString(3, k.entity());
+                ps.setString(4, k.keyId());
+                ps.setString(5, k.keyAlias());
+                ps.setString(6, k.model());
+                ps.setString(7, k.deployment());
+                ps.setInt(8, k.failed());
+                ps.setInt(9, k.status());
+                long[] sums = e.getValue();
+                for (int i = 0; i < sums.length; i++) ps.setLong(10 + i, sums[i]);
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -19,10 +19,18 @@ public final class SpendReports {
 
     /**
      * One group of the report. {@code requests} counts served calls, {@code failedAttempts} attempts that failed (not
-     * those a client left: {@link FailedAttempts}).
+     * those a client left: {@link FailedAttempts}). {@code modelId}: by entry ({@link #totalsByEntry}), the deployment
+     * entry's {@code model_info.id} ("" for an entry without one, a cache hit of none, and rows before migration V23);
+     * null for every other grouping.
      */
     public record Total(String group, String keyAlias, long costNanos, long requests, long failedAttempts, long promptTokens,
-                        long completionTokens, long cacheReadTokens, long unpricedRequests) {}
+                        long completionTokens, long cacheReadTokens, long unpricedRequests, String modelId) {
+        public Total(String group, String keyAlias, long costNanos, long requests, long failedAttempts, long promptTokens,
+                     long completionTokens, long cacheReadTokens, long unpricedRequests) {
+            this(group, keyAlias, costNanos, requests, failedAttempts, promptTokens, completionTokens, cacheReadTokens,
+                    unpricedRequests, null);
+        }
+    }
 
     /** One page of rows, newest first. */
     public record Page(List<SpendRecord> rows, long total, int page, int pageSize) {}
@@ -121,7 +129,16 @@ public final class SpendReports {
     }
 
     /** Totals per group, the most expensive first. */
-    public List<Total> totals(SpendQuery q, GroupBy by) {
+    public List<Total> totals(SpendQuery q, GroupBy by) { return totals(q, by, false); }
+
+    /**
+     * Totals per deployment entry, the most expensive first: {@link GroupBy#MODEL}'s groups (the deployment,
+     * {@code provider/model}) split by the entry's {@code model_info.id}, so two entries of one {@code provider/model}
+     * (two keys, two regions) are two groups. A gateway whose entries have no ids has one group a deployment, as by model.
+     */
+    public List<Total> totalsByEntry(SpendQuery q) { return totals(q, GroupBy.MODEL, true); }
+
+    private List<Total> totals(SpendQuery q, GroupBy by, boolean byEntry) {
         ledger.flush();
         String group = switch (by) {
             case KEY -> "s.key_id";
@@ -146,7 +163,9 @@ public final class SpendReports {
                 + "SUM(CASE WHEN s.attempt = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN " + FailedAttempts.sql("s") + " THEN 1 ELSE 0 END), "
                 + "SUM(s.prompt_tokens), SUM(s.completion_tokens), SUM(s.cache_read_tokens), "
                 + "SUM(CASE WHEN s.attempt = 0 AND NOT s.priced THEN 1 ELSE 0 END)"
-                + from + w.sql + " GROUP BY " + group + " ORDER BY 3 DESC, 1";
+                + (byEntry ? ", COALESCE(s.model_id, '')" : "")
+                + from + w.sql + " GROUP BY " + group + (byEntry ? ", COALESCE(s.model_id, '')" : "") + " ORDER BY 3 DESC, 1"
+                + (byEntry ? ", 10" : "");
         return db.transaction(c -> {
             List<Total> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -156,7 +175,8 @@ public final class SpendReports {
                         String g = by == GroupBy.DAY
                                 ? java.time.LocalDate.ofEpochDay(rs.getLong(1)).toString() : rs.getString(1);
                         out.add(new Total(g, by == GroupBy.KEY ? rs.getString(2) : null, rs.getLong(3), rs.getLong(4),
-                                rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)));
+                                rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                                byEntry ? rs.getString(10) : null));
                     }
                 }
             }

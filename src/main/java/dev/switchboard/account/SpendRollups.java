@@ -98,6 +98,58 @@ public final class SpendRollups {
         }
     }
 
+    /** What {@code activity_daily} (V26) sums a call under: its team, each of its tags, its end user (LiteLLM's customer). */
+    public enum ActivityKind {
+        TEAM(RollupWriter.TEAM), TAG(RollupWriter.TAG), END_USER(RollupWriter.END_USER);
+
+        private final String column;
+
+        ActivityKind(String column) { this.column = column; }
+    }
+
+    /**
+     * One row of {@code activity_daily}: the sums of one team's, tag's or end user's ledger rows of one UTC day, key,
+     * model asked for, deployment, kind of row (served or failed attempt) and status, as a {@link Daily} (its route and
+     * cache status "", its savings 0: the table does not keep them).
+     */
+    public record Activity(String entity, Daily daily) {}
+
+    /**
+     * The {@code kind} rows of the days {@code [fromDay, toDay)}, of every entity ({@code entities} null) or of these,
+     * {@value #KEYS_A_QUERY} a query, in one transaction. The primary key leads with the kind and day, so a range reads
+     * its days' rows only.
+     */
+    public List<Activity> activity(ActivityKind kind, long fromDay, long toDay, java.util.Collection<String> entities) {
+        ledger.flush();
+        List<String> ids = entities == null ? null : new ArrayList<>(entities);
+        return db.transaction(c -> {
+            List<Activity> out = new ArrayList<>();
+            int parts = ids == null ? 1 : (ids.size() + KEYS_A_QUERY - 1) / KEYS_A_QUERY;
+            for (int p = 0; p < parts; p++) {
+                List<String> part = ids == null ? List.of() : ids.subList(p * KEYS_A_QUERY, Math.min(ids.size(), (p + 1) * KEYS_A_QUERY));
+                try (PreparedStatement ps = c.prepareStatement(ACTIVITY + (ids == null ? "" : " AND entity IN ("
+                        + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")"))) {
+                    ps.setString(1, kind.column);
+                    ps.setLong(2, fromDay);
+                    ps.setLong(3, toDay);
+                    for (int i = 0; i < part.size(); i++) ps.setString(4 + i, part.get(i));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new Activity(rs.getString(1), new Daily(rs.getLong(2), rs.getString(3), rs.getString(4),
+                                    rs.getString(5), rs.getString(6), rs.getInt(7) != 0, "", "", rs.getInt(8), rs.getLong(9),
+                                    rs.getLong(10), 0, rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15))));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static final String ACTIVITY = "SELECT entity, day, key_id, key_alias, model, deployment, failed, status, requests, "
+            + "cost_nanos, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, latency_ms_sum "
+            + "FROM activity_daily WHERE kind = ? AND day >= ? AND day < ?";
+
     /** Every per-entry row of the days {@code [fromDay, toDay)} (V23's {@code entry_daily}). */
     public List<EntryDaily> entryDaily(long fromDay, long toDay) {
         ledger.flush();

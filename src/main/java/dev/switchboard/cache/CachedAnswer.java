@@ -12,14 +12,26 @@ import dev.switchboard.model.ChatResponse;
  *                   ({@code cheap; reason=default}); null for any other alias. Kept so that a hit says which tier served
  *                   it, in its header and its ledger row, as the call that stored it did: without it every hit of auto
  *                   traffic was counted under no tier.
+ * @param modelId    the deployment entry that answered: its {@code model_info.id} (the ledger's {@code model_id}), so a
+ *                   hit's ledger row names the entry whose answer it got; null when the entry has none, or the entry was
+ *                   stored before it was kept (by an older gateway sharing Redis too)
  */
 public record CachedAnswer(String entryId, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
-                           String tier, ChatResponse response) {
+                           String tier, ChatResponse response, String modelId) {
+    public CachedAnswer {
+        if (modelId != null && modelId.isEmpty()) modelId = null;
+    }
+
+    /** An entry that names no deployment entry. */
+    public CachedAnswer(String entryId, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
+                        String tier, ChatResponse response) {
+        this(entryId, namespace, createdAtMillis, expiresAtMillis, deployment, tier, response, null);
+    }
 
     /** An entry of an alias other than auto: no tier. */
     public CachedAnswer(String entryId, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
                         ChatResponse response) {
-        this(entryId, namespace, createdAtMillis, expiresAtMillis, deployment, null, response);
+        this(entryId, namespace, createdAtMillis, expiresAtMillis, deployment, null, response, null);
     }
 
     public boolean expired(long nowMillis) { return nowMillis >= expiresAtMillis; }

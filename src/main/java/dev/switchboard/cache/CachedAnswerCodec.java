@@ -37,6 +37,8 @@ public final class CachedAnswerCodec {
     private static final SerializedString F_DEPLOYMENT = new SerializedString("deployment");
     /** The auto alias's tier decision ({@code tier} is taken: the answer's own {@code service_tier}). */
     private static final SerializedString F_AUTO_TIER = new SerializedString("auto_tier");
+    /** The deployment entry's {@code model_info.id} ({@code CachedAnswer.modelId}). */
+    private static final SerializedString F_MODEL_ID = new SerializedString("model_id");
     private static final SerializedString F_ID = new SerializedString("id");
     private static final SerializedString F_MODEL = new SerializedString("model");
     private static final SerializedString F_FINGERPRINT = new SerializedString("fingerprint");
@@ -115,6 +117,12 @@ public final class CachedAnswerCodec {
             if (a.tier() != null) {
                 g.writeFieldName(F_AUTO_TIER);
                 g.writeString(a.tier());
+            }
+            // likewise only an entry of a deployment with a model_info.id: an older entry reads as none, an older gateway
+            // skips it
+            if (a.modelId() != null) {
+                g.writeFieldName(F_MODEL_ID);
+                g.writeString(a.modelId());
             }
             ChatResponse r = a.response();
             g.writeFieldName(F_ID);
@@ -233,7 +241,7 @@ public final class CachedAnswerCodec {
                     o.hasNonNull("usage") ? usage(o.get("usage")) : null, text(o, "fingerprint"), text(o, "tier"), raw, null,
                     o.get("extra") instanceof ObjectNode x ? x : null);
             return new CachedAnswer(text(o, "entry"), text(o, "ns"), o.path("created").asLong(), o.path("expires").asLong(),
-                    text(o, "deployment"), text(o, "auto_tier"), r);
+                    text(o, "deployment"), text(o, "auto_tier"), r, text(o, "model_id"));
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -112,11 +112,12 @@ public final class LocalExactCache implements ExactCache {
 
     @Override
     public Future<Boolean> putUnlessFlushed(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis,
-                                            String deployment, String tier, dev.switchboard.model.ChatResponse response, long epoch) {
+                                            String deployment, String modelId, String tier,
+                                            dev.switchboard.model.ChatResponse response, long epoch) {
         long lock = flushLock.readLock();
         try {
             if (this.epoch != epoch) return Future.succeededFuture(false); // flushed since the request looked up
-            return put(key, namespace, createdAtMillis, expiresAtMillis, deployment, tier, response);
+            return put(key, namespace, createdAtMillis, expiresAtMillis, deployment, modelId, tier, response);
         } finally {
             flushLock.unlockRead(lock);
         }
@@ -143,7 +144,7 @@ public final class LocalExactCache implements ExactCache {
         if (bytes == null) return Future.succeededFuture();
         // the asker's key gives the hex (a young object), not the stored one: no write into an entry the old generation holds
         CachedAnswer a = relays != null && RelayEntry.isOne(bytes)
-                ? RelayEntry.read(bytes, key.hex(), s.namespace(), s.expiresAtMillis(), s.deployment(), relays)
+                ? RelayEntry.read(bytes, key.hex(), s.namespace(), s.expiresAtMillis(), s.deployment(), s.modelId(), relays)
                 : CachedAnswerCodec.decode(bytes);
         return Future.succeededFuture(a); // null (a miss) if unreadable
     }
@@ -157,18 +158,19 @@ public final class LocalExactCache implements ExactCache {
 
     @Override
     public Future<Boolean> put(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
-                               String tier, dev.switchboard.model.ChatResponse response) {
+                               String modelId, String tier, dev.switchboard.model.ChatResponse response) {
         if (closed) return Future.succeededFuture(false);
         if (relays != null && RelayEntry.fits(response, tier)) { // the upstream's bytes: no encoding, and no hex key
             OffHeapBytes bytes;
             try {
-                bytes = RelayEntry.write(key, namespace, createdAtMillis, expiresAtMillis, deployment, tier, response);
+                bytes = RelayEntry.write(key, namespace, createdAtMillis, expiresAtMillis, deployment, modelId, tier, response);
             } catch (OutOfMemoryError e) {
                 return noDirectMemory(e);
             }
             return keep(bytes);
         }
-        return put(key, new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, tier, response));
+        return put(key, new CachedAnswer(key.hex(), namespace, createdAtMillis, expiresAtMillis, deployment, tier, response,
+                modelId));
     }
 
     private Future<Boolean> put(EntryKey key, CachedAnswer answer) {

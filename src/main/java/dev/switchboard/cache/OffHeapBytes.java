@@ -47,13 +47,17 @@ final class OffHeapBytes extends EntryKey {
     private final String namespace;
     private final long expiresAtMillis;
     private final String deployment;
+    /** The deployment entry's {@code model_info.id}, or null: a relay entry's (a codec entry has it in its bytes). */
+    private final String modelId;
     @SuppressWarnings("unused") // through REFS
     private volatile int refs = 1; // the owner's (the cache's) reference
     @SuppressWarnings("unused") // through FREED
     private volatile boolean freed;
 
-    private OffHeapBytes(EntryKey key, long block, int length, String namespace, long expiresAtMillis, String deployment) {
+    private OffHeapBytes(EntryKey key, long block, int length, String namespace, long expiresAtMillis, String deployment,
+                         String modelId) {
         super(key);
+        this.modelId = modelId;
         this.block = block;
         this.length = length;
         this.namespace = namespace;
@@ -82,12 +86,12 @@ final class OffHeapBytes extends EntryKey {
             POOL.free(b);
             throw e;
         }
-        return new OffHeapBytes(key, b, len, namespace, expiresAtMillis, deployment);
+        return new OffHeapBytes(key, b, len, namespace, expiresAtMillis, deployment, null);
     }
 
     /** A copy of {@code src[off, off + len)} followed by {@code tail[0, tailLen)}, off the heap; as {@link #copyOf(byte[], int)}. */
     static OffHeapBytes copyOf(EntryKey key, byte[] src, int off, int len, byte[] tail, int tailLen, String namespace,
-                               long expiresAtMillis, String deployment) {
+                               long expiresAtMillis, String deployment, String modelId) {
         long b = POOL.allocate(len + tailLen);
         try {
             POOL.write(b, 0, src, off, len);
@@ -96,7 +100,7 @@ final class OffHeapBytes extends EntryKey {
             POOL.free(b);
             throw e;
         }
-        return new OffHeapBytes(key, b, len + tailLen, namespace, expiresAtMillis, deployment);
+        return new OffHeapBytes(key, b, len + tailLen, namespace, expiresAtMillis, deployment, modelId);
     }
 
     /** The entry's namespace (null for a bare block). */
@@ -107,6 +111,9 @@ final class OffHeapBytes extends EntryKey {
 
     /** Who answered, {@code provider/model}: a reference to the deployment's own id. */
     String deployment() { return deployment; }
+
+    /** The deployment entry that answered ({@code model_info.id}), on a relay entry; null otherwise. */
+    String modelId() { return modelId; }
 
     boolean expired(long nowMillis) { return nowMillis >= expiresAtMillis; }
 

@@ -54,12 +54,13 @@ final class RelayEntry {
 
     /** The entry under {@code key}, off the heap: the answer's bytes as the upstream sent them, then the trailer. */
     static OffHeapBytes write(EntryKey key, CachedAnswer a) {
-        return write(key, a.namespace(), a.createdAtMillis(), a.expiresAtMillis(), a.deployment(), a.tier(), a.response());
+        return write(key, a.namespace(), a.createdAtMillis(), a.expiresAtMillis(), a.deployment(), a.modelId(), a.tier(),
+                a.response());
     }
 
     /** As {@link #write(EntryKey, CachedAnswer)}, from the answer's parts; {@link #fits} said yes to them. */
     static OffHeapBytes write(EntryKey key, String namespace, long createdAtMillis, long expiresAtMillis, String deployment,
-                              String tier, ChatResponse r) {
+                              String modelId, String tier, ChatResponse r) {
         RelayedAnswer rel = r.relayed();
         // an entry without a tier (any alias but auto) is written with no new object, as before the tier was kept
         byte[] tierBytes = tier == null ? null : tier.getBytes(StandardCharsets.UTF_8);
@@ -77,14 +78,14 @@ final class RelayEntry {
                 .putInt(d.rejectedPredictionTokens()).putInt(d.imageCompletionTokens());
         t.put(OPENAI_CHAT).putShort((short) n).put(TAG);
         return OffHeapBytes.copyOf(key, rel.body(), rel.start(), rel.end() - rel.start(), t.array(), TRAILER + n, namespace,
-                expiresAtMillis, deployment);
+                expiresAtMillis, deployment, modelId);
     }
 
     static boolean isOne(byte[] bytes) { return bytes.length > TRAILER && bytes[bytes.length - 1] == TAG; }
 
     /** The stored answer, or null (a miss) when its bytes do not decode. */
     static CachedAnswer read(byte[] bytes, String entryId, String namespace, long expiresAtMillis, String deployment,
-                             LocalExactCache.RelayReader reader) {
+                             String modelId, LocalExactCache.RelayReader reader) {
         int fixed = bytes.length - TRAILER;
         ByteBuffer t = ByteBuffer.wrap(bytes, fixed, TRAILER);
         long created = t.getLong();
@@ -98,7 +99,8 @@ final class RelayEntry {
         String tier = n == 0 ? null : new String(bytes, len, n, StandardCharsets.UTF_8);
         try {
             ChatResponse r = reader.read(RelayedEvent.OPENAI_CHAT, bytes, len);
-            return new CachedAnswer(entryId, namespace, created, expiresAtMillis, deployment, tier, r.withUsage(hasUsage ? u : null));
+            return new CachedAnswer(entryId, namespace, created, expiresAtMillis, deployment, tier, r.withUsage(hasUsage ? u : null),
+                    modelId);
         } catch (Exception e) {
             return null;
         }

@@ -50,7 +50,7 @@ final class KeysCommand implements Runnable {
             Map.entry("max_parallel_requests", "--parallel"), Map.entry("tags", "--tag"),
             Map.entry("auto_tier", "--auto-tier"), Map.entry("metadata", "--metadata"),
             Map.entry("blocked", "--blocked"), Map.entry("user_id", "--user-id"),
-            Map.entry("team_id", "--team-id"), Map.entry("aliases", "--model-alias"));
+            Map.entry("team_id", "--team-id"), Map.entry("aliases", "--model-alias"), Map.entry("grace_period", "--grace-period"));
     /** LiteLLM's {@code duration} for "never expires" (a null one keeps the key's expiry). */
     private static final String KEY_NEVER_EXPIRES = "-1";
 
@@ -338,15 +338,19 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "regenerate", mixinStandardHelpOptions = true, version = Main.VERSION,
-            description = {"A new secret for the key (POST /key/regenerate): the old one stops working now; budget, spend and "
-                    + "limits stay. The new key is shown once.", "Settings may be changed in the same call."})
+            description = {"A new secret for the key (POST /key/regenerate): the old one stops working now, or after "
+                    + "--grace-period; budget, spend and limits stay. The new key is shown once.", "Settings may be changed in the same call."})
     static final class Regenerate extends OneKey implements Callable<Integer> {
         @Mixin Fields fields;
+        @Option(names = "--grace-period", paramLabel = "DURATION",
+                description = "grace_period: the old secret keeps working as the same key for 30m, 24h, 2d, … (default: it stops now)")
+        String gracePeriod;
 
         public Integer call() {
             return AdminClient.run(gateway, c -> {
                 ObjectNode body = fields.body();
                 body.put("key", key);
+                if (gracePeriod != null) body.put("grace_period", gracePeriod);
                 showSecret(gateway, c.post("/key/regenerate", body, FIELD_OPTIONS), "new key");
             });
         }

@@ -73,7 +73,11 @@ final class SpendCommand implements Callable<Integer> {
         // The unpriced column only when some group has unpriced requests: it is noise otherwise.
         boolean unpriced = false;
         for (JsonNode g : groups) unpriced |= g.path("unpriced_requests").asLong() > 0;
-        boolean keys = by == By.key;
+        // a second column: the key's alias by key; by model, the entry's model_info.id when some entry has one (two
+        // entries of one provider/model are two groups then)
+        boolean entries = false;
+        if (by == By.model) for (JsonNode g : groups) entries |= !g.path("model_id").asText("").isEmpty();
+        boolean keys = by == By.key || entries;
         String first = switch (by) {
             case key -> "KEY_ID";
             case tag -> "TAG";
@@ -84,7 +88,7 @@ final class SpendCommand implements Callable<Integer> {
             case team -> "TEAM";
         };
         List<String> head = new ArrayList<>(List.of(first));
-        if (keys) head.add("KEY ALIAS");
+        if (keys) head.add(entries ? "MODEL ID" : "KEY ALIAS");
         head.addAll(List.of("SPEND", "REQUESTS", "FAILED", "TOKENS IN", "TOKENS OUT", "CACHED"));
         if (unpriced) head.add("UNPRICED");
         Table t = new Table(head.toArray(String[]::new));
@@ -96,7 +100,8 @@ final class SpendCommand implements Callable<Integer> {
         for (JsonNode g : groups) {
             long[] n = numbers(g);
             for (int i = 0; i < n.length; i++) sums[i] += n[i];
-            t.row(row(keys, unpriced, Table.text(g.path("group")), Table.text(g.path("key_alias")), Table.usd(g.path("spend"), dp), n));
+            t.row(row(keys, unpriced, Table.text(g.path("group")), Table.text(g.path(entries ? "model_id" : "key_alias")),
+                    Table.usd(g.path("spend"), dp), n));
         }
         if (t.isEmpty()) {
             System.out.println("no requests in this range");

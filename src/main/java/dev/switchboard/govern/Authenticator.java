@@ -9,7 +9,8 @@ import java.util.function.Predicate;
 
 /**
  * Decides who is calling from the key presented ({@code Authorization: Bearer …} or {@code x-api-key}): the master
- * key, a virtual key (looked up by its SHA-256 in memory), or nobody — allowed only when no master key is configured
+ * key, a virtual key (looked up by its SHA-256 in memory; a secret rotated away with a grace period is its key until the
+ * grace ends), or nobody — allowed only when no master key is configured
  * (the server is then loopback-only). An unknown, blocked or expired key is a 401 that says which. A key in
  * Switchboard's own format ({@code sk-sb-…}) that is not known is refused even without a master key: a revoked key
  * must stop working, not fall back to anonymous. With JWT auth on, a presented JWT (three dot-separated parts) is
@@ -55,7 +56,13 @@ public final class Authenticator {
         }
         if (isMasterKey != null && isMasterKey.test(presentedKey)) return Caller.MASTER;
         if (jwt != null && JwtAuthenticator.looksLikeJwt(presentedKey)) return jwt.authenticate(presentedKey);
-        KeyState state = presentedKey.startsWith("sk-") ? keys.byToken(KeySecrets.hash(presentedKey)) : null;
+        KeyState state = null;
+        if (presentedKey.startsWith("sk-")) {
+            String hash = KeySecrets.hash(presentedKey);
+            state = keys.byToken(hash);
+            // a rotated-away secret in its grace period (LiteLLM's grace_period) is the same key, every check below included
+            if (state == null) state = keys.byGraceToken(hash, clockMillis.getAsLong());
+        }
         if (state != null) {
             KeyState.Version v = state.version();
             VirtualKey k = v.key();

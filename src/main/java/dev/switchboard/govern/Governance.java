@@ -50,6 +50,8 @@ public final class Governance {
         KeyRegistry registry = new KeyRegistry(true, settings.accessGroups());
         long now = clockMillis.getAsLong();
         for (VirtualKey k : store.all()) registry.put(k, store.spentThisPeriod(k, now), now);
+        RetiredTokens retired = new RetiredTokens(db);
+        registry.graces(retired.graces(now)); // rotated-away secrets still in their grace period (a restart keeps them)
         Budget global = null;
         if (settings.globalMaxBudget() != null) {
             // LiteLLM keeps the global budget as a user row made when the proxy first starts, reset on its schedule; here
@@ -85,7 +87,7 @@ public final class Governance {
         sharedLimits.sync(); // at start: what other gateways took before this one is its baseline, not its business
         Governance g = new Governance(new Authenticator(isMasterKey, registry, clockMillis, jwt),
                 new Governor(registry, limiter, global, clockMillis, shared, settings.globalMaxParallel(), endUsers, teams, users),
-                new KeyAdmin(vertx, store, new RetiredTokens(db), registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
+                new KeyAdmin(vertx, store, retired, registry, limiter, clockMillis, isMasterKey), registry, shared, sharedLimits);
         g.vertx = vertx;
         g.global = global;
         g.globalPeriod = settings.globalPeriod();

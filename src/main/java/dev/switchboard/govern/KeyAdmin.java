@@ -79,7 +79,8 @@ public final class KeyAdmin {
             long now = clock.getAsLong();
             body = generateRules.forGenerate(body, now);
             String chosen = chosenSecret(body.get("key"), "key");
-            if (chosen != null && registry.byToken(KeySecrets.hash(chosen)) != null) throw secretTaken("key");
+            if (chosen != null && (registry.byToken(KeySecrets.hash(chosen)) != null
+                    || registry.byGraceToken(KeySecrets.hash(chosen), now) != null)) throw secretTaken("key"); // an old secret in grace too
             String secret = chosen != null ? chosen : KeySecrets.newKey();
             // created_at strictly after the previous key's: keys a script makes in one millisecond still list newest
             // first in the order made (their ids, random, broke the tie before)
@@ -152,21 +153,27 @@ public final class KeyAdmin {
 
     /**
      * {@code POST /key/regenerate}: a new secret for the same key. Budget, spend, limits and history stay (they belong
-     * to the key id); the old secret stops working when this answers. Settable fields may be changed in the same call.
+     * to the key id); the old secret stops working when this answers, or, with LiteLLM's {@code grace_period}
+     * ({@link GracePeriod}), goes on working as the same key until that time has passed, on every gateway on the store.
+     * A rotation ends the grace an earlier one gave. Settable fields may be changed in the same call.
      */
     public Future<ObjectNode> regenerate(ObjectNode request) {
         return change(() -> {
-            // LiteLLM's new_key: the rotated key's secret, chosen by the caller (checked as /key/generate's key)
+            // LiteLLM's new_key: the rotated key's secret, chosen by the caller (checked as /key/generate's key); its
+            // grace_period: how long the old secret keeps working
             JsonNode newKey = request.get("new_key");
+            JsonNode grace = request.get(GracePeriod.FIELD);
             ObjectNode body = request;
-            if (newKey != null) {
+            if (newKey != null || grace != null) {
                 body = request.deepCopy();
                 body.remove("new_key");
+                body.remove(GracePeriod.FIELD);
             }
             body = UnbuiltKeyFields.dropped(body, false);
             KeyFields.onlyKnown(body, UPDATE_FIELDS);
             Named named = named(KeyFields.required(body, "key"));
             long now = clock.getAsLong();
+            Long graceUntil = GracePeriod.until(grace, now);
             String chosen = chosenSecret(newKey, "new_key");
             String secret = chosen != null ? chosen : KeySecrets.newKey();
             String hash = KeySecrets.hash(secret);
@@ -176,11 +183,15 @@ public final class KeyAdmin {
                     throw GatewayException.badRequest("'new_key' is the key's current secret; a rotation needs a new one.", "new_key");
                 }
                 if (holders.keyWithToken(hash) != null) throw secretTaken("new_key");
+                String inGrace = holders.keyInGrace(hash, now); // another key's old secret, still working as that key
+                if (inGrace != null && !inGrace.equals(stored.keyId())) throw secretTaken("new_key");
                 VirtualKey changed = KeyFields.apply(stored, fields, now);
                 requireFreeAlias(changed, holders);
                 return changed.withSecret(hash, KeySecrets.mask(secret), now);
-            }, now);
-            log.info("key {} regenerated (now {})", s.key().keyId(), s.key().keyName());
+            }, graceUntil, now);
+            if (graceUntil == null) log.info("key {} regenerated (now {})", s.key().keyId(), s.key().keyName());
+            else log.info("key {} regenerated (now {}); the old secret works until {}", s.key().keyId(), s.key().keyName(),
+                    java.time.Instant.ofEpochMilli(graceUntil));
             ObjectNode out = spends.json(s, now);
             out.put("key", secret);
             out.put("token_id", s.key().token()); // LiteLLM's regenerate answer names the new hash so
@@ -498,11 +509,26 @@ public final class KeyAdmin {
      * away, and this gateway's sync has not taken it in yet) is an unknown key, LiteLLM's 404, and the stale copy in
      * memory is refreshed at once: the change never brings the key or the old secret back.
      */
-    private KeyState changed(Named named, KeyStore.KeyChange change, long now) {
-        VirtualKey written = store.change(named.ref(), change);
+    private KeyState changed(Named named, KeyStore.KeyChange change, long now) { return changed(named, change, null, now); }
+
+    /**
+     * As {@link #changed(Named, KeyStore.KeyChange, long)}; a change that rotates the secret lets the old one work until
+     * {@code graceUntil} (null: not at all) and ends the grace of the key's earlier secrets, in the store and here. The
+     * old secret's grace is in memory before the new secret replaces it, so no call with it falls between the two.
+     */
+    private KeyState changed(Named named, KeyStore.KeyChange change, Long graceUntil, long now) {
+        String[] before = new String[1];
+        VirtualKey written = store.change(named.ref(), (stored, holders) -> {
+            before[0] = stored.token();
+            return change.apply(stored, holders);
+        }, graceUntil);
         if (written == null) {
             refreshStale(named, now);
             throw notFound(named.notFound());
+        }
+        if (!written.token().equals(before[0])) {
+            registry.endGraces(written.keyId());
+            if (graceUntil != null) registry.grace(before[0], new GraceToken(written.keyId(), graceUntil));
         }
         return remember(written, now);
     }
@@ -524,6 +550,7 @@ public final class KeyAdmin {
             limiter.forget(id);
             log.info("key {} deleted by another gateway on this database", id);
         } else {
+            registry.graces(retired.graces(now)); // first: a rotation there may have left the old secret a grace period
             registry.put(stored, 0, now);
             log.info("key {} changed by another gateway on this database, taken in", id);
         }
@@ -544,6 +571,9 @@ public final class KeyAdmin {
             try {
                 long now = clock.getAsLong();
                 List<VirtualKey> stored = store.all();
+                // the old secrets in grace, read after the keys and taken in before them: a rotation the keys show is
+                // in this read too (one transaction wrote both), so its old secret never falls between the two
+                registry.graces(retired.graces(now));
                 Set<String> ids = new java.util.HashSet<>();
                 int changed = 0;
                 for (VirtualKey k : stored) {

@@ -30,6 +30,31 @@ final class KeyRegistry {
 
     KeyState byToken(String token) { return byToken.get(token); }
 
+    /**
+     * Old secrets in their grace period after a rotation (LiteLLM's {@code grace_period}): hash → the key they work as,
+     * until when. Replaced from the store by every key sync ({@link #graces(Map)}), so a grace given, or ended, on another
+     * gateway holds here within a sync; the time is checked on each call, so it ends on time everywhere.
+     */
+    private final Map<String, GraceToken> graces = new ConcurrentHashMap<>();
+
+    /** The key an old secret in its grace period at {@code nowMillis} works as, or null (none, over, or the key is gone). */
+    KeyState byGraceToken(String token, long nowMillis) {
+        GraceToken g = graces.get(token);
+        return g == null || !g.holds(nowMillis) ? null : byId.get(g.keyId());
+    }
+
+    /** The old secrets in grace as the store holds them now (every one, replacing what was here). */
+    void graces(Map<String, GraceToken> now) {
+        graces.keySet().retainAll(now.keySet());
+        graces.putAll(now);
+    }
+
+    /** An old secret this gateway's rotation just gave a grace period (before the key's new secret replaces it here). */
+    void grace(String token, GraceToken grace) { graces.put(token, grace); }
+
+    /** Ends the grace periods of the key's old secrets (a later rotation, or the key deleted). */
+    void endGraces(String keyId) { graces.values().removeIf(g -> g.keyId().equals(keyId)); }
+
     KeyState byId(String keyId) { return byId.get(keyId); }
 
     KeyState byAlias(String alias) {
@@ -57,6 +82,7 @@ final class KeyRegistry {
     void remove(String keyId) {
         KeyState s = byId.remove(keyId);
         if (s != null) byToken.remove(s.key().token());
+        endGraces(keyId);
     }
 
     /** Every key, in no order (for a walk over all of them, not a listing). */

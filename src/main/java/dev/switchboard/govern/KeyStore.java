@@ -63,6 +63,9 @@ final class KeyStore {
 
         /** @return the id of the stored key with this token hash, or null */
         String keyWithToken(String token) throws SQLException;
+
+        /** @return the id of the key whose old secret this hash is, in its grace period at {@code nowMillis}, or null */
+        String keyInGrace(String token, long nowMillis) throws SQLException;
     }
 
     /**
@@ -75,7 +78,13 @@ final class KeyStore {
      *
      * @return the row written, or null when no stored key has that name (deleted, or a secret rotated away)
      */
-    VirtualKey change(KeyRef ref, KeyChange change) {
+    VirtualKey change(KeyRef ref, KeyChange change) { return change(ref, change, null); }
+
+    /**
+     * As {@link #change(KeyRef, KeyChange)}; a change that rotates the key's secret lets the old one work as the key until
+     * {@code graceUntil} (epoch ms; null: it stops with this transaction), and ends any grace an earlier rotation gave.
+     */
+    VirtualKey change(KeyRef ref, KeyChange change, Long graceUntil) {
         return db.transaction(c -> {
             takeWriteLock(c, ref.lookups().get(0));
             VirtualKey stored = find(c, ref, true);
@@ -87,8 +96,9 @@ final class KeyStore {
                 changed = changed.withUpdatedAt(stored.updatedAt() + 1);
             }
             if (!changed.token().equals(stored.token())) { // a rotation: the old hash still finds the key's calls
+                RetiredTokens.endGraces(c, stored.keyId()); // an earlier rotation's old secret stops; this one's may go on
                 try (PreparedStatement retire = RetiredTokens.retiring(c)) {
-                    RetiredTokens.add(retire, stored.keyId(), changed.token(), RetiredTokens.REGENERATED, changed.updatedAt());
+                    RetiredTokens.add(retire, stored.keyId(), changed.token(), RetiredTokens.REGENERATED, changed.updatedAt(), graceUntil);
                     retire.executeBatch();
                 }
             }
@@ -220,6 +230,10 @@ final class KeyStore {
             @Override public String keyWithAlias(String alias) throws SQLException { return keyWhere(c, "key_alias", alias); }
 
             @Override public String keyWithToken(String token) throws SQLException { return keyWhere(c, "token", token); }
+
+            @Override public String keyInGrace(String token, long nowMillis) throws SQLException {
+                return RetiredTokens.inGrace(c, token, nowMillis);
+            }
         };
     }
 

@@ -190,6 +190,23 @@ public final class TeamAdmin extends RowAdmin<Team> {
     }
 
     /** The teams {@code /team/list} answers for these filters, by alias. */
+    /**
+     * The teams a user is in: those they are a member of (any role) and those of their keys, as {@code /team/list?user_id=}
+     * lists them. From memory.
+     */
+    public Set<String> teamIdsOf(String userId) {
+        Set<String> out = new java.util.HashSet<>();
+        for (Team t : listed(userId, null)) out.add(t.teamId());
+        return out;
+    }
+
+    /** Each team's alias (null for a team of none), by team id. From memory. */
+    public java.util.Map<String, String> aliases() {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (Team t : teams.rows()) out.put(t.teamId(), t.alias());
+        return out;
+    }
+
     private List<Team> listed(String userId, String organizationId) {
         List<Team> all = new ArrayList<>(teams.rows());
         if (organizationId != null && !organizationId.equals("default_organization")) all.clear();

@@ -65,7 +65,7 @@ final class UnbuiltKeyFields {
             Map.entry("new_key", "new_key is /key/regenerate's (the rotated key's own secret); /key/generate takes a secret "
                     + "of your own as 'key'"),
             Map.entry("new_master_key", "the master key is general_settings.master_key"),
-            Map.entry("grace_period", "no grace period is built: the old secret stops working when /key/regenerate answers"));
+            Map.entry("grace_period", "grace_period is /key/regenerate's: how long the old secret keeps working after a rotation"));
 
     /** Text values that ask for nothing: LiteLLM's {@code key_type} default, and {@code llm_api}, which every virtual key is here. */
     private static final Map<String, Set<String>> NOTHING_TEXT = Map.of("key_type", Set.of("default", "llm_api"));

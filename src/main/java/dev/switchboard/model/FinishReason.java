@@ -13,8 +13,8 @@ public enum FinishReason {
 
     /**
      * @return the reason for one of these five names (the gateway's own stored values); any other maps to STOP. An
-     *     upstream server's word is read by its provider's table instead ({@code provider.openai.FinishReasons}: another
-     *     server's unknown word may mean a cut answer, so it is not taken as STOP there).
+     *     upstream server's word is read by its provider's table instead ({@code provider.openai.FinishReasons}: other
+     *     servers' words for a cut or filtered answer keep their meaning there; a word no table knows is STOP too).
      */
     public static FinishReason fromWire(String value) {
         if (value == null) return null;

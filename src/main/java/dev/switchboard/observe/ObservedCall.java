@@ -60,6 +60,8 @@ public final class ObservedCall {
     private String lastFailedDeployment;
     /** How the request came to the alias of the last attempt that failed ({@code primary}, {@code fallback:<reason>}): a failed request's log row and root span name it. */
     private String lastFailedRoute;
+    /** The entry ({@code model_info.id}) where the last failed attempt failed: a failed request's log row names it. */
+    private String lastFailedModelId;
 
     private CallOutcome outcome;
     private dev.switchboard.store.JoinableRow ledgerRow;
@@ -164,8 +166,9 @@ public final class ObservedCall {
     }
 
     /** An attempt failed (with or without tracing): the deployment a failed request's row names, and its route. */
-    void attemptFailedAt(String deployment, String route) {
+    void attemptFailedAt(String deployment, String modelId, String route) {
         lastFailedDeployment = deployment;
+        lastFailedModelId = modelId;
         lastFailedRoute = route;
     }
 
@@ -461,13 +464,12 @@ public final class ObservedCall {
             if (o.cacheWriteTokens() > 0) s.setAttribute(GenAi.CACHE_CREATION_TOKENS, o.cacheWriteTokens());
             if (o.savedNanos() > 0) s.setAttribute(GenAi.SAVED, o.savedNanos() / 1e9);
             if (o.ttftMs() != null) s.setAttribute(GenAi.TTFT_MS, (double) o.ttftMs());
-            // Langfuse's usage keys, Anthropic's names for the cache (its Claude prices have both): the prompt's cache
-            // reads and writes apart from the rest of its input; a write is named only when there was one (OpenAI has none)
-            long writes = o.cacheWriteTokens();
-            s.setAttribute(GenAi.LF_USAGE, "{\"input\":" + (o.promptTokens() - o.cacheReadTokens() - writes) + ",\"output\":"
-                    + o.completionTokens() + ",\"cache_read_input_tokens\":" + o.cacheReadTokens()
-                    + (writes > 0 ? ",\"cache_creation_input_tokens\":" + writes : "") + ",\"total\":"
-                    + (o.promptTokens() + o.completionTokens()) + "}");
+            // Langfuse's usage keys: the prompt's cache reads and writes apart from the rest of its input, the reads
+            // under the key Langfuse's prices of the serving model's family use (LangfuseUsage)
+            String served = answer != null ? answer.deployment() : o.deployment();
+            String lfModel = responseModel != null || served == null ? responseModel : observer.tracing().names().deployment(served).model();
+            s.setAttribute(GenAi.LF_USAGE, LangfuseUsage.json(lfModel, served, o.promptTokens(), o.completionTokens(),
+                    o.cacheReadTokens(), o.cacheWriteTokens()));
             // the ledger's nano-dollars as plain dollars, without a BigDecimal (the same text: PlainDecimalTest)
             s.setAttribute(GenAi.LF_COST, "{\"total\":" + dev.switchboard.model.PlainDecimal.ofNanos(o.costNanos()) + "}");
         }
@@ -501,7 +503,9 @@ public final class ObservedCall {
                 status, errorType, errorMessage, o == null ? 0 : o.promptTokens(), o == null ? 0 : o.completionTokens(),
                 o == null ? 0 : o.cacheReadTokens(), o == null ? 0 : o.costNanos(), o != null && o.latencyMs() != null ? o.latencyMs() : latencyMs,
                 ttft, traceId(), root == null ? null : root.getSpanContext().getSpanId(), client.sessionId(),
-                client.generationName(), tags, policy.label(), null, null);
+                client.generationName(), tags, policy.label(), null, null,
+                // a served call's entry is its ledger row's, which this row joins; a failed request's is its last attempt's
+                answer == null ? lastFailedModelId : null);
         if (embedding != null) {
             return new LogRow(row, policy, observer.scrubber(), null, embedding.input(), keptPrompt, completionText, keptCompletion);
         }

@@ -24,12 +24,12 @@ public final class RequestLogStore {
     private static final String COLUMNS = "request_id, started_at, ended_at, key_id, key_alias, call_type, requested_model, "
             + "deployment, route, tier, cache_status, " + Status.STATUS + ", " + Status.ERROR_TYPE + ", error_message, prompt_tokens, "
             + "completion_tokens, cache_read_tokens, cost_nanos, latency_ms, ttft_ms, trace_id, span_id, session_id, generation_name, tags, log_policy, "
-            + "prompt, completion";
+            + "prompt, completion, model_id";
     /** A log-only row: the ledger's NOT NULL columns it has no value for are 0 / false, and it is not money. */
     private static final String[] INSERT_COLUMNS = ("request_id, attempt, started_at, ended_at, key_id, key_alias, call_type, "
             + "requested_model, deployment, route, tier, cache_status, status, error_type, prompt_tokens, completion_tokens, "
             + "cache_read_tokens, cache_write_tokens, reasoning_tokens, usage_estimated, cost_nanos, saved_nanos, priced, "
-            + "latency_ms, ttft_ms, in_ledger, in_log, " + String.join(", ", LogColumns.NAMES)).split(", ");
+            + "latency_ms, ttft_ms, model_id, in_ledger, in_log, " + String.join(", ", LogColumns.NAMES)).split(", ");
     private static final String UPSERT = "ON CONFLICT (request_id, attempt) DO UPDATE SET " + LogColumns.updateFromExcluded();
     /** The rows that are the request log (a request's row is its attempt 0). */
     private static final String LOGGED = "attempt = 0 AND in_log = TRUE";
@@ -190,7 +190,8 @@ public final class RequestLogStore {
                 .text(cut(r.deployment(), 255)).text(cut(r.route(), 64)).text(cut(r.tier(), 128)).text(cut(r.cacheStatus(), 16))
                 .integer(r.status()).text(cut(r.errorType(), 64)).number(r.promptTokens()).number(r.completionTokens())
                 .number(r.cachedTokens()).number(0).number(0).flag(false).number(r.costNanos()).number(0).flag(false)
-                .number(r.latencyMs()).number(r.ttftMs()).flag(false).flag(true);
+                .number(r.latencyMs()).number(r.ttftMs()).text(r.modelId().isEmpty() ? null : cut(r.modelId(), 255))
+                .flag(false).flag(true);
         // a part on its own carries its status: it may land on a ledger row whose status is not how the call ended
         columns(r, true).bind(ps);
         ps.add();
@@ -213,7 +214,7 @@ public final class RequestLogStore {
                 rs.getInt(12), rs.getString(13), rs.getString(14), rs.getLong(15), rs.getLong(16), rs.getLong(17),
                 rs.getLong(18), nullableLong(rs, 19), nullableLong(rs, 20), rs.getString(21), rs.getString(22),
                 rs.getString(23), rs.getString(24), tags(rs.getString(25)), rs.getString(26), rs.getString(27),
-                rs.getString(28));
+                rs.getString(28), rs.getString(29));
     }
 
     private static Long nullableLong(ResultSet rs, int col) throws SQLException {

@@ -104,7 +104,7 @@ public final class RequestObserver {
         }
         ObservedCall c = ctx.attached(CALL);
         if (c == null) return;
-        c.attemptFailedAt(deployment, route); // the failure path only: the success path never touches the cold call here
+        c.attemptFailedAt(deployment, modelId, route); // the failure path only: the success path never touches the cold call here
         if (tracing != null) c.attempt(ordinal, alias, deployment, route, error, latencyNanos);
     }
 

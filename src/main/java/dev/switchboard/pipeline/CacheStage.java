@@ -32,6 +32,11 @@ final class CacheStage implements Stage {
     static final String LITELLM_CACHE_KEY_HEADER = "x-litellm-cache-key";
     static final String SIMILARITY_HEADER = "x-switchboard-cache-similarity";
     static final String VERIFIED_HEADER = "x-switchboard-cache-verified";
+    /**
+     * A hit's deployment entry: the {@code model_info.id} of the entry whose answer it got, as that call's ledger row
+     * named it, for the hit's own row ({@link MeteredCall}); absent when the entry had none or is not known.
+     */
+    static final CallContext.Key<String> HIT_MODEL_ID = new CallContext.Key<>(String.class);
 
     private final ResponseCache cache;
     /** Tag routing is on: a call with routing tags is not cached (its deployments are its tags', not the alias's). */
@@ -73,12 +78,12 @@ final class CacheStage implements Stage {
                 }
                 if (plan == null) return next.chat(ctx, request);
                 return cache.lookup(plan).compose(hit -> {
-                    if (hit != null) return Future.succeededFuture(answer(hit, hit.response()));
+                    if (hit != null) return Future.succeededFuture(answer(ctx, hit, hit.response()));
                     return cache.lookupSemantic(plan).compose(m -> {
-                        if (m != null && m.serve()) return Future.succeededFuture(semanticAnswer(m, m.answer().response()));
+                        if (m != null && m.serve()) return Future.succeededFuture(semanticAnswer(ctx, m, m.answer().response()));
                         return next.chat(ctx, request).onSuccess(a -> {
                             if (m != null) ShadowLog.wouldHaveServed(ctx, plan, m, a.body());
-                            cache.store(plan, a.deployment(), a.route(), a.tier(), a.body());
+                            cache.store(plan, a.deployment(), servedModelId(ctx, a.deployment()), a.route(), a.tier(), a.body());
                         });
                     });
                 });
@@ -94,16 +99,25 @@ final class CacheStage implements Stage {
                 }
                 if (plan == null) return next.stream(ctx, request);
                 return cache.lookup(plan).compose(hit -> {
-                    if (hit != null) return Future.succeededFuture(answer(hit, new StreamReplay(hit.response())));
+                    if (hit != null) return Future.succeededFuture(answer(ctx, hit, new StreamReplay(hit.response())));
                     return cache.lookupSemantic(plan).compose(m -> {
                         if (m != null && m.serve()) {
-                            return Future.succeededFuture(semanticAnswer(m, new StreamReplay(m.answer().response())));
+                            return Future.succeededFuture(semanticAnswer(ctx, m, new StreamReplay(m.answer().response())));
                         }
                         return next.stream(ctx, request).map(a -> recorded(a, plan, m, ctx));
                     });
                 });
             }
         };
+    }
+
+    /**
+     * The deployment entry that served this call's answer ({@code model_info.id}), stored with it so a hit's ledger row
+     * names it; null when the entry has none, or the attempt that served is not the answer's deployment.
+     */
+    private static String servedModelId(CallContext ctx, String deployment) {
+        dev.switchboard.route.ServingAttempt served = ctx.attached(dev.switchboard.route.ServingAttempt.KEY);
+        return served == null || !served.deployment().equals(deployment) ? null : served.modelId();
     }
 
     /** A stream whose answer is stored when it ends cleanly (and compared with a shadow match, if there was one). */
@@ -114,7 +128,7 @@ final class CacheStage implements Stage {
             public void start(ChunkSink sink) {
                 inner.start(new StreamRecorder(sink, r -> {
                     if (shadow != null) ShadowLog.wouldHaveServed(ctx, plan, shadow, r);
-                    cache.store(plan, a.deployment(), a.route(), a.tier(), r);
+                    cache.store(plan, a.deployment(), servedModelId(ctx, a.deployment()), a.route(), a.tier(), r);
                 }));
             }
 
@@ -132,7 +146,8 @@ final class CacheStage implements Stage {
      * call's header and ledger row name the tier whose answer it got), the cache status, the entry that answered and its
      * age.
      */
-    private <T> Answer<T> answer(CachedAnswer hit, T body) {
+    private <T> Answer<T> answer(CallContext ctx, CachedAnswer hit, T body) {
+        if (hit.modelId() != null) ctx.attach(HIT_MODEL_ID, hit.modelId());
         Map<String, String> h = new LinkedHashMap<>();
         h.put(ENTRY_HEADER, hit.entryId());
         h.put(AGE_HEADER, Long.toString(hit.ageSeconds(System.currentTimeMillis())));
@@ -141,7 +156,8 @@ final class CacheStage implements Stage {
     }
 
     /** A semantic hit: as an exact one, plus the similarity of the question that answered. */
-    private <T> Answer<T> semanticAnswer(SemanticMatch m, T body) {
+    private <T> Answer<T> semanticAnswer(CallContext ctx, SemanticMatch m, T body) {
+        if (m.answer().modelId() != null) ctx.attach(HIT_MODEL_ID, m.answer().modelId());
         Map<String, String> h = new LinkedHashMap<>();
         h.put(ENTRY_HEADER, m.entryId());
         h.put(AGE_HEADER, Long.toString(m.answer().ageSeconds(System.currentTimeMillis())));

@@ -27,7 +27,7 @@ final class LedgerAttempts implements AttemptListener {
     public void failed(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
                        Throwable error, long latencyNanos) {
         Usage billed = error instanceof GatewayException g ? g.billedUsage() : null;
-        record(ctx, ordinal, alias, deployment, modelId, error, latencyNanos, billed);
+        record(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos, billed);
     }
 
     /**
@@ -40,12 +40,16 @@ final class LedgerAttempts implements AttemptListener {
     @Override
     public void brokeMidStream(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
                                Throwable error, long latencyNanos) {
-        record(ctx, ordinal, alias, deployment, modelId, error, latencyNanos, null);
+        record(ctx, ordinal, alias, deployment, modelId, route, error, latencyNanos, null);
     }
 
-    /** @param billed the usage the provider billed for the attempt (priced and charged), or null: the row costs 0 */
-    private void record(CallContext ctx, int ordinal, String alias, String deployment, String modelId, Throwable error,
-                        long latencyNanos, Usage billed) {
+    /**
+     * @param route  how the request came to this attempt's alias ({@code primary}, {@code fallback:<reason>}), as the
+     *               call's own row and the attempt's span say it: a failed fallback step reads as one in the ledger too
+     * @param billed the usage the provider billed for the attempt (priced and charged), or null: the row costs 0
+     */
+    private void record(CallContext ctx, int ordinal, String alias, String deployment, String modelId, String route,
+                        Throwable error, long latencyNanos, Usage billed) {
         long now = System.currentTimeMillis();
         long latencyMs = latencyNanos / 1_000_000;
         DeploymentPrices.Cost cost = billed == null ? DeploymentPrices.Cost.UNPRICED : prices.cost(deployment, billed);
@@ -54,7 +58,7 @@ final class LedgerAttempts implements AttemptListener {
         // the attempt's own start, not the request's: a retry or a fallback step starts after the attempts and waits
         // before it, and its row says when (as LiteLLM's failure log of each deployment call does)
         SpendRecord row = new SpendRecord(ctx.requestId(), ordinal, now - latencyMs, now, ctx.caller().id(), ctx.caller().alias(),
-                call == null ? null : call.endUser(), "attempt", alias, deployment, null, null, null,
+                call == null ? null : call.endUser(), "attempt", alias, deployment, route, null, null,
                 billed == null ? 0 : billed.promptTokens(), billed == null ? 0 : billed.completionTokens(),
                 billed == null ? 0 : billed.cacheReadTokens(), billed == null ? 0 : billed.cacheWriteTokens(),
                 billed == null ? 0 : billed.reasoningTokens(), false, cost.nanos(), 0, billed == null || cost.priced(),

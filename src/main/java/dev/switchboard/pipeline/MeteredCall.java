@@ -401,13 +401,18 @@ final class MeteredCall {
     }
 
     /**
-     * The deployment entry that served this answer: its {@code model_info.id} (the ledger's {@code model_id}), "" when
-     * it has none or no attempt of this call served (a cache hit, a call blocked before the router ran), as for
-     * {@link #upstreamMs}.
+     * The deployment entry that served this answer: its {@code model_info.id} (the ledger's {@code model_id}); for a
+     * cache hit, the entry whose answer it got, as the call that stored it named it ({@link CacheStage#HIT_MODEL_ID}). ""
+     * (NULL in the store) when it has none, is not known, or no attempt of this call served (a call blocked before the
+     * router ran), as for {@link #upstreamMs}.
      */
     private String servedModelId(Answer<?> a) {
+        if (a.cache() != null && a.cache().startsWith("hit")) {
+            String stored = ctx.attached(CacheStage.HIT_MODEL_ID);
+            return stored == null ? "" : stored;
+        }
         dev.switchboard.route.ServingAttempt served = ctx.attached(dev.switchboard.route.ServingAttempt.KEY);
-        if (served == null || (a.cache() != null && a.cache().startsWith("hit")) || !served.deployment().equals(a.deployment())) {
+        if (served == null || !served.deployment().equals(a.deployment())) {
             return "";
         }
         return served.modelId();

@@ -51,7 +51,8 @@ final class ResponsesDefaults {
         // OpenAI's /responses refuses a max_output_tokens below 16 (400 integer_below_min_value), where its chat route
         // takes any: a chat model's small default is sent as that least value, not as a request the provider refuses
         if (limit != null && !body.has("max_output_tokens")) body.put("max_output_tokens", Math.max(LEAST_OUTPUT_TOKENS, limit));
-        if (p.get("reasoning_effort") instanceof String effort) {
+        // LiteLLM's "default" is the model's own effort, which no effort sent gives (OpenAI refuses the word)
+        if (p.get("reasoning_effort") instanceof String effort && !effort.equals("default")) {
             ObjectNode reasoning = object(body, "reasoning");
             // LiteLLM's "disable" (no reasoning) is OpenAI's "none", which OpenAI's Responses API takes
             if (reasoning != null && !reasoning.has("effort")) reasoning.put("effort", effort.equals("disable") ? "none" : effort);

@@ -217,6 +217,66 @@ abstract class RollupContract {
         }
     }
 
+    private static final String ACTIVITY = "SELECT * FROM activity_daily ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+
+    /**
+     * V26's rollup per team, tag and end user: the writer's equals what the migration's backfill builds from the same
+     * ledger rows (and spend_tags), for rows of a team, of an end user, of one tag, of two tags (one given twice), and
+     * of none; a row written twice is counted once.
+     */
+    @Test
+    void v26sBackfillBuildsTheSameTeamTagAndEndUserRollupAsTheWriter() throws Exception {
+        try (Database db = open()) {
+            SpendLedger ledger = new SpendLedger(db, 60_000);
+            List<SpendRecord> rows = new ArrayList<>();
+            int i = 0;
+            for (SpendRecord x : rows(3_000, 7)) {
+                int n = i++;
+                List<String> tags = switch (n % 4) {
+                    case 0 -> List.of();
+                    case 1 -> List.of("proj-" + n % 3);
+                    case 2 -> List.of("proj-" + n % 3, "batch", "proj-" + n % 3);
+                    default -> List.of("batch");
+                };
+                rows.add(new SpendRecord(x.requestId(), x.attempt(), x.startedAt(), x.endedAt(), x.keyId(), x.keyAlias(),
+                        n % 5 == 0 ? null : "cust-" + n % 7, x.callType(), x.requestedModel(), x.deployment(), x.route(), x.tier(),
+                        x.cacheStatus(), x.promptTokens(), x.completionTokens(), x.cacheReadTokens(), x.cacheWriteTokens(),
+                        x.reasoningTokens(), x.usageEstimated(), x.costNanos(), x.savedNanos(), x.priced(), x.latencyMs(), x.ttftMs(),
+                        x.status(), x.errorType(), tags, x.team(), x.upstreamMs(), x.modelId()));
+            }
+            rows.forEach(ledger::record);
+            assertThat(ledger.flush()).isTrue();
+            rows.subList(0, 100).forEach(ledger::record); // written again (a lost commit's answer): not counted twice
+            assertThat(ledger.flush()).isTrue();
+            List<String> written = query(db, ACTIVITY);
+            assertThat(written).anyMatch(r -> r.startsWith("team|")).anyMatch(r -> r.startsWith("tag|"))
+                    .anyMatch(r -> r.startsWith("end_user|"));
+            String v26 = new String(RollupContract.class.getResourceAsStream("/db/migration/V26__activity_daily.sql").readAllBytes(),
+                    StandardCharsets.UTF_8);
+            db.transaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("DELETE FROM activity_daily");
+                    for (String stmt : v26.replaceAll("(?m)^--.*$", "").split(";")) {
+                        if (stmt.strip().startsWith("INSERT")) s.execute(stmt);
+                    }
+                }
+                return null;
+            });
+            assertThat(query(db, ACTIVITY)).hasSizeGreaterThan(100).isEqualTo(written);
+            // and the reader's sums are the ledger's: every tag "batch" row's cost
+            long batchCost = 0;
+            for (SpendRecord r : rows) if (r.tags().contains("batch")) batchCost += r.costNanos();
+            long read = 0;
+            for (SpendRollups.Activity a : new SpendRollups(db, ledger).activity(SpendRollups.ActivityKind.TAG, 0, Long.MAX_VALUE / 2,
+                    List.of("batch"))) {
+                assertThat(a.entity()).isEqualTo("batch");
+                read += a.daily().costNanos();
+            }
+            assertThat(read).isPositive().isEqualTo(batchCost);
+            ledger.close();
+        }
+    }
+
     /**
      * V23 on a database that has rows (migrated to V22, its rollups built by V4's backfill from rows of before V21): the
      * ledger's rows are kept with no entry (NULL, read as ""), both rollups are rebuilt with {@code model_id} '' in their

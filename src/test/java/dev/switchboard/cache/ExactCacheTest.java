@@ -159,6 +159,23 @@ class ExactCacheTest {
         assertThat(CachedAnswerCodec.decode(plainBytes).tier()).isNull();
     }
 
+    /**
+     * The entry that answered (its model_info.id) survives the entry, so a hit's ledger row names it; an entry without
+     * one keeps its v1 bytes and an entry written before (or by an older gateway sharing Redis) reads as none.
+     */
+    @Test
+    void theDeploymentEntrysIdSurvivesTheEntryAndOthersHaveNone() {
+        CachedAnswer a = new CachedAnswer("e".repeat(64), "ns", 1, 2, "openai/gpt-4o", null, answer(), "gpt-east");
+        byte[] bytes = CachedAnswerCodec.encode(a);
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).contains("\"model_id\":\"gpt-east\"");
+        assertThat(CachedAnswerCodec.decode(bytes)).isEqualTo(a);
+        CachedAnswer plain = new CachedAnswer("e".repeat(64), "ns", 1, 2, "openai/gpt-4o", null, answer(), "");
+        assertThat(plain.modelId()).as("none is null, not \"\"").isNull();
+        byte[] plainBytes = CachedAnswerCodec.encode(plain);
+        assertThat(new String(plainBytes, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("model_id");
+        assertThat(CachedAnswerCodec.decode(plainBytes).modelId()).isNull();
+    }
+
     @Test
     void aCustomToolsCallStaysCustomAndChangesTheKey() {
         Message m = new Message(Role.ASSISTANT, List.of(), null, List.of(new ToolCall("call_1", "apply_patch", "*** Begin Patch\n", true)),

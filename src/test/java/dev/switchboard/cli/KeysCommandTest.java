@@ -130,6 +130,14 @@ class KeysCommandTest {
         assertThat(regenerated.out()).startsWith("new key: " + fresh).containsPattern("key_id +" + keyId);
         assertThat(chat(key)).as("the old secret").isEqualTo(401);
         assertThat(chat(fresh)).isEqualTo(200);
+        // --grace-period: LiteLLM's grace_period, the old secret keeps working as the key
+        String graced = secretIn(ok(keys("regenerate", "cli-notes", "--grace-period", "1h")).out());
+        assertThat(chat(fresh)).as("the old secret, in its grace period").isEqualTo(200);
+        assertThat(chat(graced)).isEqualTo(200);
+        Run bad = keys("regenerate", "cli-notes", "--grace-period", "1 hour");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("--grace-period");
+        fresh = graced;
 
         assertThat(ok(keys("delete", fresh)).out()).isEqualTo("deleted 1 key(s): sk-sb-..." + fresh.substring(fresh.length() - 4) + "\n");
         assertThat(listLine("cli-notes")).isNull();

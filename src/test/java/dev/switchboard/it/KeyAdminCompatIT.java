@@ -135,12 +135,12 @@ class KeyAdminCompatIT {
             assertThat(r.body()).contains(bad[1]).contains("new_key");
         }
         assertThat(call(chosen).statusCode()).as("a refused rotation changes nothing").isEqualTo(200);
-        // the path spelling takes it too; a grace period is still refused, saying why
+        // the path spelling takes it too; a grace period is KeyGracePeriodIT's, and it belongs to regenerate only
         String next = "sk-" + "my-new-secret-key-0003";
         assertThat(Admin.ok(admin.post("/key/" + chosen + "/regenerate", new JsonObject().put("new_key", next))).getString("key")).isEqualTo(next);
-        HttpResponse<String> grace = admin.post("/key/regenerate", new JsonObject().put("key", "rotate-own").put("grace_period", "24h"));
+        HttpResponse<String> grace = admin.post("/key/update", new JsonObject().put("key", "rotate-own").put("grace_period", "24h"));
         assertThat(grace.statusCode()).isEqualTo(400);
-        assertThat(grace.body()).contains("no grace period is built");
+        assertThat(grace.body()).contains("grace_period is /key/regenerate's");
         // new_key belongs to regenerate: generate names its own secret 'key'
         HttpResponse<String> onGenerate = admin.post("/key/generate", new JsonObject().put("new_key", "sk-" + "another-secret-key-0004"));
         assertThat(onGenerate.statusCode()).isEqualTo(400);

@@ -555,4 +555,143 @@ class KeyFragmentsIT {
             }
         });
     }
+
+    // ---- OpenAI's Responses API upstream: its own event stream, relayed to a Responses client ----
+
+    private static String responsesEvent(String type, String fields) {
+        return "event: " + type + "\ndata: {\"type\":\"" + type + "\"," + fields + "}\n\n";
+    }
+
+    /**
+     * Each text a Responses client assembles from the {@code *.delta} events, by kind and output item: {@code summary 0},
+     * {@code text 1}, {@code args 2}, … And the same texts as the {@code response.completed} event's output holds them.
+     */
+    private static java.util.Map<String, String> responsesDeltaTexts(String body) {
+        java.util.Map<String, StringBuilder> out = new java.util.TreeMap<>();
+        for (String data : Http.sseData(body)) {
+            io.vertx.core.json.JsonObject e = new io.vertx.core.json.JsonObject(data);
+            String type = e.getString("type");
+            String kind = switch (type) {
+                case "response.reasoning_summary_text.delta" -> "summary";
+                case "response.output_text.delta" -> "text";
+                case "response.function_call_arguments.delta" -> "args";
+                default -> null;
+            };
+            if (kind != null) out.computeIfAbsent(kind + " " + e.getInteger("output_index"), k -> new StringBuilder()).append(e.getString("delta"));
+        }
+        java.util.Map<String, String> texts = new java.util.TreeMap<>();
+        out.forEach((k, v) -> texts.put(k, v.toString()));
+        return texts;
+    }
+
+    private static java.util.Map<String, String> responsesFinalTexts(io.vertx.core.json.JsonObject response) {
+        java.util.Map<String, String> texts = new java.util.TreeMap<>();
+        io.vertx.core.json.JsonArray output = response.getJsonArray("output");
+        for (int i = 0; i < output.size(); i++) {
+            io.vertx.core.json.JsonObject item = output.getJsonObject(i);
+            switch (item.getString("type")) {
+                case "reasoning" -> texts.put("summary " + i, item.getJsonArray("summary").getJsonObject(0).getString("text"));
+                case "message" -> texts.put("text " + i, item.getJsonArray("content").getJsonObject(0).getString("text"));
+                case "function_call" -> texts.put("args " + i, item.getString("arguments"));
+                default -> { }
+            }
+        }
+        return texts;
+    }
+
+    /**
+     * An OpenAI deployment asked in the Responses API streams from the upstream's own {@code /v1/responses}: a key cut
+     * into pieces of 1 to 3 characters in reasoning summary deltas, output text deltas (the first piece masked by the
+     * event scan) and two function calls' argument deltas side by side (by output item): each text a Responses client
+     * assembles is masked from the key's 8th character, the arguments stay JSON, and the {@code response.completed}
+     * event's full texts (relayed and stored) mask at least every character the deltas did, and no key run.
+     * Before, each event was scanned alone: every piece passed.
+     */
+    @Test
+    void responsesApiUpstreamDeltas() {
+        String key = TestGateway.PROVIDER_KEY;
+        StringBuilder body = new StringBuilder(responsesEvent("response.created", "\"sequence_number\":0,\"response\":{\"id\":\"resp_up\","
+                + "\"object\":\"response\",\"created_at\":1,\"status\":\"in_progress\",\"model\":\"frag-o\",\"output\":[],\"usage\":null}"));
+        body.append(responsesEvent("response.output_item.added", "\"output_index\":0,\"item\":{\"id\":\"rs_1\",\"type\":\"reasoning\",\"summary\":[]}"));
+        for (String piece : pieces("think ", key.length(), " done", smallSizes(0))) {
+            body.append(responsesEvent("response.reasoning_summary_text.delta", "\"item_id\":\"rs_1\",\"output_index\":0,\"summary_index\":0,"
+                    + "\"delta\":\"" + piece + "\""));
+        }
+        body.append(responsesEvent("response.output_item.added", "\"output_index\":1,\"item\":{\"id\":\"msg_1\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"status\":\"in_progress\",\"content\":[]}"));
+        for (String piece : pieces("key: ", key.length(), " end", afterAMaskedOne())) {
+            body.append(responsesEvent("response.output_text.delta", "\"item_id\":\"msg_1\",\"output_index\":1,\"content_index\":0,"
+                    + "\"delta\":\"" + piece + "\",\"logprobs\":[]"));
+        }
+        body.append(responsesEvent("response.output_text.done", "\"item_id\":\"msg_1\",\"output_index\":1,\"content_index\":0,"
+                + "\"text\":\"key: {KEY} end\",\"logprobs\":[]"));
+        for (int call = 2; call <= 3; call++) {
+            body.append(responsesEvent("response.output_item.added", "\"output_index\":" + call + ",\"item\":{\"id\":\"fc_" + call
+                    + "\",\"type\":\"function_call\",\"status\":\"in_progress\",\"call_id\":\"call_" + call + "\",\"name\":\"f\",\"arguments\":\"\"}"));
+        }
+        List<String> a = pieces(ARGS_PREFIX, key.length(), ARGS_SUFFIX, smallSizes(1));
+        List<String> b = pieces(ARGS_PREFIX, key.length(), ARGS_SUFFIX, afterAMaskedOne());
+        for (int k = 0; k < Math.max(a.size(), b.size()); k++) {
+            for (int call = 2; call <= 3; call++) {
+                List<String> p = call == 2 ? a : b;
+                if (k < p.size()) body.append(responsesEvent("response.function_call_arguments.delta", "\"item_id\":\"fc_" + call
+                        + "\",\"output_index\":" + call + ",\"delta\":\"" + quoted(p.get(k)) + "\""));
+            }
+        }
+        String args = quoted(ARGS_PREFIX + "{KEY}" + ARGS_SUFFIX);
+        StringBuilder output = new StringBuilder("{\"id\":\"rs_1\",\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\","
+                + "\"text\":\"think {KEY} done\"}]},{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"status\":\"completed\","
+                + "\"content\":[{\"type\":\"output_text\",\"text\":\"key: {KEY} end\",\"annotations\":[]}]}");
+        for (int call = 2; call <= 3; call++) {
+            output.append(",{\"id\":\"fc_").append(call).append("\",\"type\":\"function_call\",\"status\":\"completed\",\"call_id\":\"call_")
+                    .append(call).append("\",\"name\":\"f\",\"arguments\":\"").append(args).append("\"}");
+        }
+        body.append(responsesEvent("response.completed", "\"response\":{\"id\":\"resp_up\",\"object\":\"response\",\"created_at\":1,"
+                + "\"status\":\"completed\",\"model\":\"frag-o\",\"output\":[" + output + "],\"usage\":{\"input_tokens\":1,"
+                + "\"output_tokens\":5,\"total_tokens\":6}}"));
+        String tag = env.up().sse(body.toString());
+        noKeyRunIn(() -> {
+            HttpResponse<String> r = Http.post(env.gw().v1() + "/responses", TestGateway.MASTER_KEY,
+                    "{\"model\":\"o\",\"stream\":true,\"input\":\"" + tag + "\"}");
+            answers.append(r.body()).append('\n');
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            java.util.Map<String, String> deltas = responsesDeltaTexts(r.body());
+            assertThat(deltas.keySet()).as(r.body()).containsExactly("args 2", "args 3", "summary 0", "text 1");
+            for (java.util.Map.Entry<String, String> c : deltas.entrySet()) {
+                String t = c.getValue();
+                if (c.getKey().startsWith("args")) {
+                    io.vertx.core.json.JsonObject parsed = new io.vertx.core.json.JsonObject(t); // still JSON
+                    assertThat(parsed.getInteger("n")).as(t).isEqualTo(1);
+                    maskedFromTheEighth(parsed.getString("k"), key, c.getKey() + " " + t);
+                } else {
+                    String prefix = c.getKey().startsWith("summary") ? "think " : "key: ";
+                    String suffix = c.getKey().startsWith("summary") ? " done" : " end";
+                    assertThat(t).as(c.getKey()).startsWith(prefix).endsWith(suffix);
+                    maskedFromTheEighth(t.substring(prefix.length(), t.length() - suffix.length()), key, c.getKey() + " " + t);
+                }
+            }
+            // the full texts of the last event: every character the deltas masked is masked there too (the whole key)
+            io.vertx.core.json.JsonObject completed = null;
+            for (String data : Http.sseData(r.body())) {
+                io.vertx.core.json.JsonObject e = new io.vertx.core.json.JsonObject(data);
+                if ("response.completed".equals(e.getString("type"))) completed = e.getJsonObject("response");
+            }
+            assertThat(completed).as(r.body()).isNotNull();
+            HttpResponse<String> stored = Http.get(env.gw().v1() + "/responses/" + completed.getString("id"), TestGateway.MASTER_KEY);
+            answers.append(stored.body()).append('\n');
+            assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+            for (io.vertx.core.json.JsonObject response : List.of(completed, new io.vertx.core.json.JsonObject(stored.body()))) {
+                java.util.Map<String, String> full = responsesFinalTexts(response);
+                assertThat(full.keySet()).as(response.encode()).isEqualTo(deltas.keySet());
+                for (String channel : deltas.keySet()) {
+                    String streamed = deltas.get(channel), whole = full.get(channel);
+                    assertThat(whole).as(channel).hasSameSizeAs(streamed).contains("*".repeat(key.length()));
+                    for (int i = 0; i < streamed.length(); i++) {
+                        char s = streamed.charAt(i), w = whole.charAt(i);
+                        assertThat(s == '*' ? w == '*' : w == s || w == '*').as(channel + " at " + i + ": " + whole + " / " + streamed).isTrue();
+                    }
+                }
+            }
+        });
+    }
 }

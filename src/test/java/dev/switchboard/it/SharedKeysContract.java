@@ -198,6 +198,42 @@ abstract class SharedKeysContract {
         }
     }
 
+    /**
+     * LiteLLM's grace_period, rotated on A: the old secret keeps working on B as the same key once B has taken in the
+     * rotation (its grace is in the store, not only in A's memory), and stops on both when it ends; a second rotation on A
+     * without grace ends it on B within a sync.
+     */
+    @Test
+    void aGracePeriodGivenOnOneGatewayHoldsOnTheOtherAndEndsOnBoth() {
+        try (TestGateway a = TestGateway.start(yaml()); TestGateway b = TestGateway.start(yaml())) {
+            Admin onA = new Admin(a);
+            String old = madeAndKnownToB(onA, b, "race-grace");
+            JsonObject rotated = Admin.ok(onA.post("/key/regenerate", new JsonObject().put("key", old).put("grace_period", "8s")));
+            long rotatedAt = System.currentTimeMillis();
+            String fresh = rotated.getString("key");
+            await("B takes in the rotation").atMost(SYNC).until(() -> chat(b, fresh) == 200);
+            HttpResponse<String> byOld = Http.post(b.v1() + "/chat/completions", old, CHEAP);
+            assertThat(byOld.statusCode()).as("the old secret on B, after B took in the rotation: " + byOld.body()).isEqualTo(200);
+            assertThat(new Admin(b).ledgerRows(byOld, "key=" + rotated.getString("key_id"))).as("charged to the key").hasSize(1);
+            assertThat(chat(a, old)).isEqualTo(200);
+            for (TestGateway g : List.of(a, b)) {
+                await("the grace ends").atMost(Duration.ofSeconds(14)).pollInterval(Duration.ofMillis(100)).until(() -> chat(g, old) == 401);
+                assertThat(chat(g, fresh)).isEqualTo(200);
+            }
+            assertThat(System.currentTimeMillis() - rotatedAt).as("not before its 8 s").isGreaterThanOrEqualTo(7_900);
+
+            // a grace ended by a later rotation on A ends on B within a sync
+            String next = Admin.ok(onA.post("/key/regenerate", new JsonObject().put("key", fresh).put("grace_period", "1h"))).getString("key");
+            await("B takes in the second rotation").atMost(SYNC).until(() -> chat(b, next) == 200);
+            assertThat(chat(b, fresh)).as("in its grace on B").isEqualTo(200);
+            String last = Admin.ok(onA.post("/key/regenerate", new JsonObject().put("key", next))).getString("key");
+            assertThat(chat(a, fresh)).isEqualTo(401);
+            await("the ended grace on B").atMost(SYNC).until(() -> chat(b, fresh) == 401);
+            await("B takes in the third rotation").atMost(SYNC).until(() -> chat(b, last) == 200);
+            assertThat(chat(b, next)).isEqualTo(401);
+        }
+    }
+
     /** A key made on A, once B's sync has taken it in (B's copy of it is then the one a later change on A leaves stale). */
     private static String madeAndKnownToB(Admin onA, TestGateway b, String alias) {
         String key = onA.generate(new JsonObject().put("key_alias", alias)).getString("key");

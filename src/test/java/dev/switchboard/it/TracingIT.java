@@ -252,6 +252,28 @@ class TracingIT {
         assertThat(readDetails.getInteger("input")).isEqualTo(readUsage.getInteger("prompt_tokens") - cached);
     }
 
+    /**
+     * An OpenAI model's cache reads go under input_cached_tokens, the key Langfuse's OpenAI prices (and Gemini's) use;
+     * cache_read_input_tokens is Anthropic's, which Langfuse's o1, o3-mini and Gemini prices do not have.
+     */
+    @Test
+    void anOpenAiModelsCacheReadsUseTheKeyLangfusesOpenAiPricesUse() {
+        String longText = "You are a careful assistant. ".repeat(300); // above OpenAI's 1,024-token cache minimum
+        String body = "{\"model\":\"primary\",\"messages\":[{\"role\":\"system\",\"content\":\"" + longText
+                + "\"},{\"role\":\"user\",\"content\":\"q\"}]}";
+        assertThat(Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body).statusCode()).isEqualTo(200);
+        HttpResponse<String> read = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY, body);
+        JsonObject usage = new JsonObject(read.body()).getJsonObject("usage");
+        int cached = usage.getJsonObject("prompt_tokens_details").getInteger("cached_tokens");
+        assertThat(cached).isGreaterThan(1000);
+        JsonObject details = new JsonObject(str(exportedRoot(read.headers().firstValue("x-switchboard-request-id")
+                .orElseThrow()), "langfuse.observation.usage_details"));
+        assertThat(details.getInteger("input_cached_tokens")).as(details.encode()).isEqualTo(cached);
+        assertThat(details.containsKey("cache_read_input_tokens")).as(details.encode()).isFalse();
+        assertThat(details.getInteger("input")).isEqualTo(usage.getInteger("prompt_tokens") - cached);
+        assertThat(details.getInteger("total")).isEqualTo(usage.getInteger("total_tokens"));
+    }
+
     @Test
     void aCacheHitHasNoProviderAttemptCostsNothingAndSaysWhatItSaved() {
         String ask = "{\"model\":\"cached\",\"messages\":[{\"role\":\"user\",\"content\":\"cache me\"}]}";

@@ -43,6 +43,12 @@ class TranslationFidelityIT {
                     litellm_params: { model: openai/o4-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
                   - model_name: nova
                     litellm_params: { model: bedrock/us.amazon.nova-pro-v1:0, %1$s }
+                  - model_name: groq-qwen
+                    litellm_params: { model: groq/qwen/qwen3-32b, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: vllm
+                    litellm_params: { model: hosted_vllm/gpt-oss-20b, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY }
+                  - model_name: gpt-default-effort
+                    litellm_params: { model: openai/gpt-5-mini, api_base: "${SIM}", api_key: os.environ/PROVIDER_KEY, reasoning_effort: default }
                 general_settings:
                   master_key: os.environ/MASTER_KEY
                 """.formatted(aws));
@@ -283,6 +289,43 @@ class TranslationFidelityIT {
         } finally {
             sdk.close();
         }
+    }
+
+    /**
+     * LiteLLM's {@code "default"} effort (the model's own) reaches no OpenAI-style service as the word, which OpenAI
+     * answers with a 400: chat's {@code reasoning_effort} (relayed or encoded, streamed or not) and a Responses client's
+     * {@code reasoning.effort} translated for a chat server are left out, as is a deployment's {@code reasoning_effort:
+     * default} (on the chat route and passed to OpenAI's Responses API); Groq, whose Qwen 3 models take the word, is sent
+     * it as before. Before, the word went to each of them.
+     */
+    @Test
+    void litellmsDefaultEffortIsTheProvidersDefault() {
+        String body = "{\"model\":\"%s\",\"reasoning_effort\":\"default\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        for (String alias : new String[] {"gpt", "o4", "vllm", "gpt-default-effort"}) {
+            for (boolean stream : new boolean[] {false, true}) {
+                String b = stream ? body.formatted(alias).replace("{\"model\"", "{\"stream\":true,\"model\"") : body.formatted(alias);
+                HttpResponse<String> r = chat(b);
+                assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+                assertThat(gw.simulator.last().body().containsKey("reasoning_effort")).as(alias + " " + gw.simulator.last().body()).isFalse();
+            }
+        }
+        HttpResponse<String> noEffort = chat("{\"model\":\"gpt-default-effort\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(noEffort.statusCode()).as(noEffort.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().containsKey("reasoning_effort")).as("the deployment's default").isFalse();
+        HttpResponse<String> groq = chat(body.formatted("groq-qwen"));
+        assertThat(groq.statusCode()).as(groq.body()).isEqualTo(200);
+        assertThat(gw.simulator.last().body().getString("reasoning_effort")).isEqualTo("default");
+
+        for (String alias : new String[] {"vllm", "gpt-default-effort"}) {
+            String effort = alias.equals("vllm") ? ",\"reasoning\":{\"effort\":\"default\"}" : "";
+            HttpResponse<String> r = Http.post(gw.v1() + "/responses", TestGateway.MASTER_KEY,
+                    "{\"model\":\"" + alias + "\",\"input\":\"x\"" + effort + "}");
+            assertThat(r.statusCode()).as(alias + ": " + r.body()).isEqualTo(200);
+            JsonObject sent = gw.simulator.last().body();
+            assertThat(sent.containsKey("reasoning_effort")).as(alias + " " + sent).isFalse();
+            assertThat(sent.getJsonObject("reasoning", new JsonObject()).containsKey("effort")).as(alias + " " + sent).isFalse();
+        }
+        assertThat(gw.simulator.last().path()).as("OpenAI's own Responses API").isEqualTo("/v1/responses");
     }
 
     /** Bedrock has no tool_choice none: without tool blocks in the conversation, the tools are left out instead; with them, refused or dropped. */

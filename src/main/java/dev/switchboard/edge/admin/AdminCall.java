@@ -95,7 +95,8 @@ record AdminCall(Vertx vertx, EdgeContext edge, DialectCall call) {
     static GatewayException notAdmin() {
         return new GatewayException(ErrorKind.PERMISSION, 403, "This route needs the master key; a virtual key cannot "
                 + "manage keys or read spend (it may ask /key/info, /v2/key/info and /key/health about itself, and read "
-                + "/model/info, /model_group/info and its own user's /user/daily/activity).", null, "admin_only", null, null);
+                + "/model/info, /model_group/info, its own user's /user/daily/activity and /tag/daily/activity, and its teams' "
+                + "/team/daily/activity).", null, "admin_only", null, null);
     }
 
     static void answer(HttpServerResponse resp, JsonNode body) {

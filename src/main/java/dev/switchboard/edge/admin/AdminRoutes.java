@@ -42,6 +42,7 @@ public final class AdminRoutes {
         new SpendRoutes(edge, calls).mount(router);
         new KeyInfoRoutes(edge, calls).mount(router);
         new DailyActivityRoutes(edge, calls).mount(router);
+        new EntityActivityRoutes(edge, calls).mount(router);
         mountBudgets(router);
         mountHealth(router);
         post(router, "/key/generate", (caller, body) -> edge.gateway().keys().generate(body));

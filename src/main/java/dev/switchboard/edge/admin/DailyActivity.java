@@ -18,17 +18,44 @@ import java.util.function.Function;
  * its route, cache status and HTTP status): one per UTC day, key, requested model (LiteLLM's model group) and
  * deployment (provider and model). As in LiteLLM, a page is some of those rows, newest day first, and the metadata's
  * totals are the page's. The rollup keeps no endpoint (its {@code route} is the routing decision, {@code primary} or
- * {@code fallback:…}, not the URL path) and no MCP server: those breakdowns are empty.
+ * {@code fallback:…}, not the URL path) and no MCP server: those breakdowns are empty. The team, tag and customer forms
+ * ({@link EntityActivityRoutes}) read {@code activity_daily} instead, whose rows are also of one team, tag or end user:
+ * their rows ({@link Group}) are per entity too, and their {@code entities} breakdown is of those ({@link Entities}).
  */
 final class DailyActivity {
-    /** One row of the daily activity: what LiteLLM's daily table has one row of. */
-    record Group(long day, String keyId, String modelGroup, String deployment) {}
+    /**
+     * One row of the daily activity: what LiteLLM's daily table has one row of. {@code entity} is the team, tag or end
+     * user of the team, tag and customer forms (LiteLLM's daily team, tag and end-user tables), "" in the user form
+     * (whose rows are the key's user's, {@link Entities#USERS}).
+     */
+    record Group(long day, String entity, String keyId, String modelGroup, String deployment) {}
+
+    /** How the {@code entities} breakdown names a row's entity, and the metadata LiteLLM gives each. */
+    interface Entities {
+        /** The user form: the key's user ({@code Unassigned} for none), no metadata. */
+        Entities USERS = new Entities() {
+            @Override public String name(Group g, KeyView key) { return key.userId() == null ? "Unassigned" : key.userId(); }
+        };
+
+        /** The team, tag and customer forms: the row's own entity, as LiteLLM's daily tables keep it. */
+        static Entities ofRows(Function<String, ObjectNode> metadata) {
+            return new Entities() {
+                @Override public String name(Group g, KeyView key) { return g.entity().isEmpty() ? "Unassigned" : g.entity(); }
+                @Override public ObjectNode metadata(String name) { return metadata.apply(name); }
+            };
+        }
+
+        String name(Group g, KeyView key);
+
+        /** LiteLLM's {@code metadata} of an entity ({@code team_alias} for a team); {} by default. */
+        default ObjectNode metadata(String name) { return SpendJson.JSON.createObjectNode(); }
+    }
 
     /** How a key id is shown: LiteLLM's api_key (the token hash, else the id), its metadata and the user it belongs to. */
     record KeyView(String apiKey, String alias, String teamId, String userId, boolean exists) {}
 
     private static final Comparator<Group> ORDER = Comparator.comparingLong(Group::day).reversed()
-            .thenComparing(Group::keyId).thenComparing(Group::modelGroup).thenComparing(Group::deployment);
+            .thenComparing(Group::entity).thenComparing(Group::keyId).thenComparing(Group::modelGroup).thenComparing(Group::deployment);
 
     /** The sums of one row: LiteLLM's {@code SpendMetrics}, in Switchboard's units. */
     static final class Sums {
@@ -95,8 +122,22 @@ final class DailyActivity {
     static List<Map.Entry<Group, Sums>> group(List<SpendRollups.Daily> rows) {
         Map<Group, Sums> out = new LinkedHashMap<>();
         for (SpendRollups.Daily d : rows) {
-            out.computeIfAbsent(new Group(d.day(), d.keyId(), d.model(), d.deployment()), g -> new Sums()).add(d);
+            out.computeIfAbsent(new Group(d.day(), "", d.keyId(), d.model(), d.deployment()), g -> new Sums()).add(d);
         }
+        return sorted(out);
+    }
+
+    /** A team's, tag's or end user's rollup rows ({@code activity_daily}) summed the same way, per entity too. */
+    static List<Map.Entry<Group, Sums>> groupActivity(List<SpendRollups.Activity> rows) {
+        Map<Group, Sums> out = new LinkedHashMap<>();
+        for (SpendRollups.Activity a : rows) {
+            SpendRollups.Daily d = a.daily();
+            out.computeIfAbsent(new Group(d.day(), a.entity(), d.keyId(), d.model(), d.deployment()), g -> new Sums()).add(d);
+        }
+        return sorted(out);
+    }
+
+    private static List<Map.Entry<Group, Sums>> sorted(Map<Group, Sums> out) {
         List<Map.Entry<Group, Sums>> sorted = new ArrayList<>(out.entrySet());
         sorted.sort(Map.Entry.comparingByKey(ORDER));
         return sorted;
@@ -119,8 +160,9 @@ final class DailyActivity {
      *
      * @param all   every row of the range and filters ({@link #group}), newest day first
      * @param keys  how each key id is shown (blocking lookups are the caller's; this is a pure function of them)
+     * @param entities what the {@code entities} breakdown is of: the keys' users, or the rows' teams, tags or end users
      */
-    static ObjectNode page(List<Map.Entry<Group, Sums>> all, int page, int size, Function<String, KeyView> keys) {
+    static ObjectNode page(List<Map.Entry<Group, Sums>> all, int page, int size, Function<String, KeyView> keys, Entities entities) {
         int from = (int) Math.min((long) (page - 1) * size, all.size());
         int to = (int) Math.min((long) page * size, all.size());
         Map<Long, Sums> dayTotals = new LinkedHashMap<>();
@@ -140,8 +182,11 @@ final class DailyActivity {
             String modelGroup = !g.modelGroup().isEmpty() ? g.modelGroup() : g.deployment().isEmpty() ? "" : model(g.deployment());
             if (!modelGroup.isEmpty()) add(b, "model_groups", modelGroup, key, s);
             add(b, "providers", provider(g.deployment()), key, s);
-            add(b, "entities", key.userId() == null ? "Unassigned" : key.userId(), key, s);
-            b.computeIfAbsent("api_keys", x -> new LinkedHashMap<>()).computeIfAbsent(key.apiKey(), x -> new Breakdown(key)).sums.add(s);
+            String entity = entities.name(g, key);
+            b.computeIfAbsent("entities", k -> new LinkedHashMap<>())
+                    .computeIfAbsent(entity, n -> new Breakdown(null, entities.metadata(n)));
+            add(b, "entities", entity, key, s);
+            b.computeIfAbsent("api_keys", x -> new LinkedHashMap<>()).computeIfAbsent(key.apiKey(), x -> new Breakdown(key, null)).sums.add(s);
         }
         ObjectNode out = SpendJson.JSON.createObjectNode();
         var results = out.putArray("results");
@@ -184,9 +229,9 @@ final class DailyActivity {
     }
 
     private static void add(Map<String, Map<String, Breakdown>> b, String kind, String name, KeyView key, Sums s) {
-        Breakdown x = b.computeIfAbsent(kind, k -> new LinkedHashMap<>()).computeIfAbsent(name, n -> new Breakdown(null));
+        Breakdown x = b.computeIfAbsent(kind, k -> new LinkedHashMap<>()).computeIfAbsent(name, n -> new Breakdown(null, null));
         x.sums.add(s);
-        x.perKey.computeIfAbsent(key.apiKey(), k -> new Breakdown(key)).sums.add(s);
+        x.perKey.computeIfAbsent(key.apiKey(), k -> new Breakdown(key, null)).sums.add(s);
     }
 
     /** One entry of a breakdown: LiteLLM's {@code MetricWithMetadata}, or with a key, its {@code KeyMetricWithMetadata}. */
@@ -194,13 +239,18 @@ final class DailyActivity {
         final Sums sums = new Sums();
         final Map<String, Breakdown> perKey = new LinkedHashMap<>();
         final KeyView key;
+        final ObjectNode metadata;
 
-        Breakdown(KeyView key) { this.key = key; }
+        Breakdown(KeyView key, ObjectNode metadata) {
+            this.key = key;
+            this.metadata = metadata;
+        }
 
         ObjectNode json() {
             ObjectNode o = SpendJson.JSON.createObjectNode();
             o.set("metrics", sums.json());
-            o.putObject("metadata");
+            if (metadata != null) o.set("metadata", metadata);
+            else o.putObject("metadata");
             ObjectNode keys = o.putObject("api_key_breakdown");
             perKey.forEach((k, v) -> keys.set(k, v.keyJson()));
             return o;

@@ -44,8 +44,35 @@ record DailyActivityRoutes(EdgeContext edge, AdminCall calls) {
 
     private Future<JsonNode> userActivity(HttpServerRequest q, Caller caller, boolean aggregated) {
         onlyParams(q, aggregated ? AGGREGATED_PARAMS : PARAMS);
+        Paging p = paging(q, 50); // LiteLLM's default page size of this route
+        String model = q.getParam("model");
+        String apiKey = q.getParam("api_key");
+        String userId = q.getParam("user_id");
+        KeyAdmin keys = edge.gateway().keys();
+        return calls.blocking(() -> {
+            Set<String> callers = callersSeen(caller, userId, keys);
+            if (apiKey != null) callers = onlyKey(keys, apiKey, callers);
+            Set<String> only = callers;
+            // only the caller's keys are read from the store (a key of one user never loads the whole table)
+            List<SpendRollups.Daily> read = only == null ? edge.gateway().rollups().daily(p.fromDay(), p.toDay())
+                    : only.isEmpty() ? List.of() : edge.gateway().rollups().daily(p.fromDay(), p.toDay(), only);
+            List<SpendRollups.Daily> rows = read.stream().filter(d -> modelMatches(model, d)).toList();
+            return answer(DailyActivity.group(rows), rows, keys, p, aggregated, DailyActivity.Entities.USERS);
+        });
+    }
+
+    /** The range and page of a daily activity query, checked as LiteLLM checks them. */
+    record Paging(LocalDate start, LocalDate end, int page, int size) {
+        long fromDay() { return start.toEpochDay(); }
+
+        /** The day after the range (the rollups' reads take {@code [from, to)}). */
+        long toDay() { return end.toEpochDay() + 1; }
+    }
+
+    /** {@code start_date}, {@code end_date} (both needed, LiteLLM's 400 otherwise), {@code page}, {@code page_size}. */
+    static Paging paging(HttpServerRequest q, int defaultSize) {
         // LiteLLM's 400 without both dates; its days are UTC days, as the rollup's (timezone only moves its "today"
-        // when its caller opts in, which this route does not: accepted and not needed)
+        // when its caller opts in, which these routes do not: accepted and not needed)
         if (q.getParam("start_date") == null || q.getParam("end_date") == null) {
             throw GatewayException.badRequest("Please provide start_date and end_date.", q.getParam("start_date") == null ? "start_date" : "end_date");
         }
@@ -53,53 +80,56 @@ record DailyActivityRoutes(EdgeContext edge, AdminCall calls) {
         LocalDate end = date(q, "end_date");
         if (end.isBefore(start)) throw GatewayException.badRequest("'end_date' must not be before 'start_date'.", "end_date");
         int page = intParam(q, "page", 1);
-        int size = intParam(q, "page_size", 50); // LiteLLM's default and bounds
+        int size = intParam(q, "page_size", defaultSize);
         if (page < 1) throw GatewayException.badRequest("'page' must be 1 or more.", "page");
         if (size < 1 || size > 1000) throw GatewayException.badRequest("'page_size' must be between 1 and 1000.", "page_size");
-        String model = q.getParam("model");
-        String apiKey = q.getParam("api_key");
-        String userId = q.getParam("user_id");
-        KeyAdmin keys = edge.gateway().keys();
-        return calls.blocking(() -> {
-            Set<String> callers = callersSeen(caller, userId, keys);
-            if (apiKey != null) {
-                String keyId;
-                try {
-                    keyId = keys.spendKeyId(apiKey); // a worker: a retired token is looked up in the store
-                } catch (GatewayException e) {
-                    // a key that is not the master key learns nothing of names outside its own calls: no 404 that would
-                    // tell an alias or id that exists (an empty answer) from one that does not
-                    if (callers == null || e.status() != 404) throw e;
-                    keyId = null;
-                }
-                callers = callers == null ? Set.of(keyId) : keyId != null && callers.contains(keyId) ? Set.of(keyId) : Set.of();
-            }
-            Set<String> only = callers;
-            // only the caller's keys are read from the store (a key of one user never loads the whole table)
-            List<SpendRollups.Daily> read = only == null ? edge.gateway().rollups().daily(start.toEpochDay(), end.toEpochDay() + 1)
-                    : only.isEmpty() ? List.of() : edge.gateway().rollups().daily(start.toEpochDay(), end.toEpochDay() + 1, only);
-            List<SpendRollups.Daily> rows = read.stream()
-                    .filter(d -> model == null || model.equals(d.deployment()) || model.equals(DailyActivity.model(d.deployment())))
-                    .toList();
-            // a deleted key is named by the alias of its latest calls, as the spend report names it (KeyLabel)
-            java.util.Map<String, SpendRollups.Daily> latest = new java.util.HashMap<>();
-            for (SpendRollups.Daily d : rows) latest.merge(d.keyId(), d, (a, b) -> b.day() > a.day() ? b : a);
-            var all = DailyActivity.group(rows);
-            java.util.function.Function<String, DailyActivity.KeyView> view = id -> view(keys, id, latest.get(id).keyAlias());
-            if (aggregated) { // LiteLLM's single page, also when nothing matched
-                var out = DailyActivity.page(all, 1, Math.max(all.size(), 1), view);
-                ((com.fasterxml.jackson.databind.node.ObjectNode) out.get("metadata")).put("total_pages", 1);
-                return out;
-            }
-            return DailyActivity.page(all, page, size, view);
-        });
+        return new Paging(start, end, page, size);
+    }
+
+    /**
+     * The caller ids of {@code seen} (null: every caller) narrowed to one key, named by token hash, secret, id or alias.
+     * Blocking (a retired token is looked up in the store). A caller restricted to some keys learns nothing of names
+     * outside them: no 404 that would tell an alias or id that exists (an empty answer) from one that does not.
+     */
+    static Set<String> onlyKey(KeyAdmin keys, String apiKey, Set<String> seen) {
+        String keyId;
+        try {
+            keyId = keys.spendKeyId(apiKey);
+        } catch (GatewayException e) {
+            if (seen == null || e.status() != 404) throw e;
+            keyId = null;
+        }
+        return seen == null ? Set.of(keyId) : keyId != null && seen.contains(keyId) ? Set.of(keyId) : Set.of();
+    }
+
+    /** LiteLLM's {@code model}: the deployment's model ({@code gpt-4o}) or the whole deployment ({@code openai/gpt-4o}). */
+    static boolean modelMatches(String model, SpendRollups.Daily d) {
+        return model == null || model.equals(d.deployment()) || model.equals(DailyActivity.model(d.deployment()));
+    }
+
+    /**
+     * The answer of every daily activity route: a page of {@code all} (or every row, {@code aggregated}), each key shown
+     * by {@link #view}; {@code rows} are the rollup rows {@code all} was summed from (a deleted key is named by the alias
+     * of its latest calls, as the spend report names it: {@link KeyLabel}). Blocking (keys are looked up).
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode answer(List<java.util.Map.Entry<DailyActivity.Group, DailyActivity.Sums>> all,
+            List<SpendRollups.Daily> rows, KeyAdmin keys, Paging p, boolean aggregated, DailyActivity.Entities entities) {
+        java.util.Map<String, SpendRollups.Daily> latest = new java.util.HashMap<>();
+        for (SpendRollups.Daily d : rows) latest.merge(d.keyId(), d, (a, b) -> b.day() > a.day() ? b : a);
+        java.util.function.Function<String, DailyActivity.KeyView> view = id -> view(keys, id, latest.get(id).keyAlias());
+        if (aggregated) { // LiteLLM's single page, also when nothing matched
+            var out = DailyActivity.page(all, 1, Math.max(all.size(), 1), view, entities);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) out.get("metadata")).put("total_pages", 1);
+            return out;
+        }
+        return DailyActivity.page(all, p.page(), p.size(), view, entities);
     }
 
     /**
      * The ledger's caller ids ({@code key_…}, {@code user:<id>}, …) whose calls the caller may see, or null for every
      * caller's. Blocking (a user's keys are read from the store).
      */
-    private static Set<String> callersSeen(Caller caller, String userId, KeyAdmin keys) {
+    static Set<String> callersSeen(Caller caller, String userId, KeyAdmin keys) {
         if (caller.admin()) return userId == null ? null : ofUser(userId, keys);
         String own = caller.virtualKey() ? keys.userOf(caller.id())
                 : caller.id().startsWith("user:") ? caller.id().substring("user:".length()) : null;

@@ -150,6 +150,7 @@ public final class ObserveRoutes {
         o.put("call_type", e.callType());
         o.put("model", e.requestedModel());
         o.put("deployment", e.deployment());
+        o.put("model_id", e.modelId()); // the entry's model_info.id, LiteLLM's model_id ("" without one)
         o.put("route", e.route());
         o.put("tier", e.tier());
         o.put("cache_status", e.cacheStatus());

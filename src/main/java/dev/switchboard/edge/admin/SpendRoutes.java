@@ -150,7 +150,9 @@ record SpendRoutes(EdgeContext edge, AdminCall calls) {
         return calls.blocking(() -> {
             SpendQuery query = query(q).withTagsAndCost(tags, null, null).withEndUser(q.getParam("customer_id"));
             TimeRange range = new TimeRange(query.fromMillis(), query.toMillis());
-            var totals = edge.gateway().spend().totals(query, by);
+            // by model, one group a deployment entry: its model_info.id (model_id) tells two entries of one provider/model apart
+            var totals = by == SpendReports.GroupBy.MODEL ? edge.gateway().spend().totalsByEntry(query)
+                    : edge.gateway().spend().totals(query, by);
             ObjectNode out = SpendJson.JSON.createObjectNode();
             out.put("group_by", by.name().toLowerCase(Locale.ROOT));
             out.put("start", range.fromIso());

@@ -28,9 +28,6 @@ public final class UnbuiltLiteLlmRoutes {
             of("/key/aliases", "/key/aliases", "use GET /key/list?return_full_object=true (each key's key_alias)"),
             of("/key/[^/]+/reset_spend", "/key/{key}/reset_spend", "a key's spend is the ledger's record of its calls and "
                     + "is not reset by hand; a budget_duration (/key/update) starts a new budget period"),
-            // /user/daily/activity is built (DailyActivityRoutes); its other forms need a team or tag the rollup does not keep
-            of("/(team|tag|customer|end_user|organization)/daily/activity", "/team/daily/activity (and its tag and customer forms)",
-                    "use GET /user/daily/activity (per day, model, provider and key) or " + BY_DAY.substring("use ".length())),
             of("/global/activity(/.*)?", "/global/activity", BY_DAY),
             of("/user/get_users", "/user/get_users", "use GET /user/list"),
             of("/team/model/(add|delete)", "/team/model/add, /team/model/delete", "set the team's models with POST /team/update"),

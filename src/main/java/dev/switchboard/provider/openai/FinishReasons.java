@@ -4,7 +4,12 @@ import dev.switchboard.model.ErrorKind;
 import dev.switchboard.model.FinishReason;
 import dev.switchboard.model.GatewayException;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The finish reasons OpenAI-compatible servers write besides OpenAI's five, in the gateway's vocabulary: one table,
@@ -18,16 +23,25 @@ import java.util.Map;
  *       the inference system"). A whole answer becomes a retryable 502 (503 for DeepSeek's lack
  *       of capacity), so the router retries or falls back; a stream that has begun ends with an error event and no
  *       {@code [DONE]}, as any stream that breaks does;</li>
- *   <li>a reason no server in this table writes is taken as {@code length}: it is not {@code stop}, so the server did
- *       not say the answer is whole, and {@code length} is the one reason every dialect reads as "may be incomplete"
- *       while keeping the text (an error would throw away an answer that may be fine). Before, it was {@code stop},
- *       which passed a cut or failed answer off as complete.</li>
+ *   <li>a reason no server in this table writes is taken as {@code stop}, as LiteLLM's {@code map_finish_reason}
+ *       takes it ("Unmapped finish_reason, defaulting to 'stop'"), logged once per word. Most such words are another
+ *       server's name for a normal end (Cohere's {@code COMPLETE}, Gemini's {@code STOP} or
+ *       {@code FINISH_REASON_UNSPECIFIED} through an OpenAI-compatible front), and {@code length} is not a harmless
+ *       "may be incomplete": clients act on it (openai-python's {@code parse()} raises {@code LengthFinishReasonError}
+ *       and drops the answer, Claude Code reads Anthropic's {@code max_tokens} as an answer cut at its limit, a
+ *       Responses client gets {@code incomplete}). The words that do mean a cut or a filtered answer are in the
+ *       table, matched in any case, LiteLLM's among them.</li>
  * </ul>
  */
 final class FinishReasons {
+    private static final Logger log = LoggerFactory.getLogger(FinishReasons.class);
+    /** The unknown words already logged, at most {@link #LOGGED_MAX}: a server sending a new word each time cannot flood. */
+    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
+    private static final int LOGGED_MAX = 64;
+
     private FinishReasons() {}
 
-    /** Other servers' words for OpenAI's reasons. */
+    /** Other servers' words for OpenAI's reasons, lower-case (a word is looked up as written, then lower-cased). */
     private static final Map<String, FinishReason> ALIASES = Map.ofEntries(
             Map.entry("eos", FinishReason.STOP), // llama.cpp-style servers
             Map.entry("eos_token", FinishReason.STOP), // Hugging Face TGI
@@ -39,7 +53,15 @@ final class FinishReasons {
             Map.entry("content_filtered", FinishReason.CONTENT_FILTER),
             // Gemini's reasons as some OpenAI-compatible fronts pass them on, lower-cased: a stop for safety or for
             // reciting its training data is a filtered answer, not a cut one
-            Map.entry("safety", FinishReason.CONTENT_FILTER), Map.entry("recitation", FinishReason.CONTENT_FILTER));
+            Map.entry("safety", FinishReason.CONTENT_FILTER), Map.entry("recitation", FinishReason.CONTENT_FILTER),
+            // the rest of LiteLLM's map_finish_reason words that are not a normal stop (Gemini's, upper-case there,
+            // Cohere's, Zhipu's, Bedrock's, Anthropic's refusal): each keeps its meaning rather than reading as a stop
+            Map.entry("blocklist", FinishReason.CONTENT_FILTER), Map.entry("prohibited_content", FinishReason.CONTENT_FILTER),
+            Map.entry("spii", FinishReason.CONTENT_FILTER), Map.entry("language", FinishReason.CONTENT_FILTER),
+            Map.entry("image_safety", FinishReason.CONTENT_FILTER), Map.entry("image_prohibited_content", FinishReason.CONTENT_FILTER),
+            Map.entry("image_recitation", FinishReason.CONTENT_FILTER), Map.entry("error_toxic", FinishReason.CONTENT_FILTER),
+            Map.entry("sensitive", FinishReason.CONTENT_FILTER), Map.entry("guardrail_intervened", FinishReason.CONTENT_FILTER),
+            Map.entry("refusal", FinishReason.CONTENT_FILTER));
 
     /** The words for a generation that failed, and the kind of failure each is. */
     private static final Map<String, ErrorKind> FAILURES = Map.of(
@@ -65,7 +87,7 @@ final class FinishReasons {
 
     /**
      * @param wire a finish reason as the server wrote it; null for none
-     * @return the gateway's reason: OpenAI's own, an alias, or {@code length} for a word not in the table
+     * @return the gateway's reason: OpenAI's own, an alias (in any case), or {@code stop} for a word not in the table
      * @throws Failed when the word says the generation failed
      */
     static FinishReason of(String wire) throws Failed {
@@ -74,6 +96,12 @@ final class FinishReasons {
         FinishReason alias = ALIASES.get(wire);
         if (alias != null) return alias;
         if (FAILURES.containsKey(wire)) throw new Failed(wire);
-        return FinishReason.LENGTH;
+        alias = ALIASES.get(wire.toLowerCase(Locale.ROOT));
+        if (alias != null) return alias;
+        if (LOGGED.size() < LOGGED_MAX && LOGGED.add(wire)) {
+            log.warn("An upstream answer ended with finish_reason '{}', which the gateway does not know: taken as 'stop', "
+                    + "as LiteLLM takes it (logged once per word)", dev.switchboard.model.LogSafe.text(wire.length() > 64 ? wire.substring(0, 64) : wire));
+        }
+        return FinishReason.STOP;
     }
 }

@@ -44,6 +44,11 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
         return new OpenAiFlavor(prefix, defaultBase, keyEnvs, true, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly, serverRoot, wire);
     }
 
+    /** max_tokens whatever the client wrote (a reasoning model of the {@code openai} row still gets max_completion_tokens). */
+    OpenAiFlavor withMaxTokensOnly() {
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, false, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly, serverRoot, wire);
+    }
+
     OpenAiFlavor forwardingCacheControl() {
         return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, true, streamOptions, refuses, toolChoiceAutoOnly, serverRoot, wire);
     }
@@ -93,7 +98,7 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
             "ollama_chat", of("ollama_chat", "http://localhost:11434").atServerRoot(),
             "openrouter", of("openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY").keepingOutputField().forwardingCacheControl()
                     .withWire(WireRules.OPENROUTER),
-            "groq", of("groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY"),
+            "groq", of("groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY").withWire(WireRules.GROQ),
             "deepseek", of("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY").withWire(WireRules.DEEPSEEK),
             "together_ai", of("together_ai", "https://api.together.xyz/v1", "TOGETHERAI_API_KEY"),
             "hosted_vllm", of("hosted_vllm", null),

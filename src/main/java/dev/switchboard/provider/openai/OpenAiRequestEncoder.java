@@ -77,6 +77,7 @@ final class OpenAiRequestEncoder {
     Buffer relay(ChatRequest r, boolean stream) {
         RelayedRequest q = r.relay();
         if (q == null || r.raw() != null || !relayable) return null;
+        if (wire.dropsEffort(r.extra().get("reasoning_effort"))) return null; // the canonical encoding leaves it out
         byte[] renameFrom = null, renameTo = null;
         if (q.outputLimit() == RelayedRequest.NO_LIMIT) {
             if (deployment.maxTokens() != null) return null; // the encoder adds the deployment's limit
@@ -204,6 +205,8 @@ final class OpenAiRequestEncoder {
                 }
             }
             for (Map.Entry<String, JsonNode> e : r.extra().entrySet()) {
+                // "default" is the model's own effort: where the word is no value of the service's, none is sent
+                if (e.getKey().equals("reasoning_effort") && wire.dropsEffort(e.getValue())) continue;
                 g.writeFieldName(e.getKey());
                 g.writeTree(e.getValue());
             }
@@ -257,9 +260,11 @@ final class OpenAiRequestEncoder {
      * flavor keeps it, and max_tokens for the servers that know only that one.
      */
     private boolean completionField(ChatRequest r) {
-        if (!flavor.keepsOutputFieldName()) return false;
         boolean openai = "openai".equals(flavor.prefix());
+        // also behind a contract that otherwise knows only max_tokens (an old Azure api-version): a reasoning model
+        // refuses max_tokens, and is served only by versions that take max_completion_tokens
         if (openai && reasoning) return true;
+        if (!flavor.keepsOutputFieldName()) return false;
         return r.maxCompletionTokens() != null || (r.maxTokens() == null && openai);
     }
 

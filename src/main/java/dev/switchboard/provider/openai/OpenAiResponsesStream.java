@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * OpenAI's Responses-API event stream, passed through: each event becomes one chunk carrying the event as
  * {@link RawJson} (what a Responses-dialect client receives) and, where it adds any, the canonical delta the stages
- * read (text, reasoning, tool calls; at {@code response.completed} the finish reason and usage). {@code error} and
+ * read (text, reasoning, tool calls; at {@code response.completed} the finish reason and usage), each streamed text
+ * through its running key scan ({@link ResponsesTextRuns}). {@code error} and
  * {@code response.failed} fail the stream; a body that ends before {@code response.completed} (or
  * {@code .incomplete}) is cut.
  */
@@ -30,6 +31,8 @@ final class OpenAiResponsesStream extends SseRelay {
     private String model;
     private int toolIndex = -1;
     private boolean completed;
+    /** The running key scans of the streamed texts: a key in pieces across delta events is masked in the events too. */
+    private final ResponsesTextRuns texts = new ResponsesTextRuns(textRuns());
 
     OpenAiResponsesStream(HttpClientResponse upstream, UpstreamHttp.Endpoint endpoint, dev.switchboard.provider.KeyScrubber scrubber,
                           String deploymentId, String model, String secret) {
@@ -57,6 +60,7 @@ final class OpenAiResponsesStream extends SseRelay {
         if (e == null) return; // json() failed the stream
         RawJson raw = new RawJson(RawJson.OPENAI_RESPONSES, e);
         String type = e.path("type").asText(event == null ? "" : event);
+        texts.mask(type, e, unmasked()); // before anything reads the delta: the event relayed and the canonical delta alike
         JsonNode response = e.path("response");
         if (response.isObject()) {
             id = response.path("id").asText(id);

@@ -17,24 +17,42 @@ package dev.switchboard.provider.openai;
  * @param namesOnToolsOnly a message's {@code name} sent on tool messages only (Mistral's schema has it nowhere else;
  *                      LiteLLM drops it likewise, BerriAI/litellm#6696): a participant's name on a user turn is a hint
  *                      that does not change what the model is asked
+ * @param takesDefaultEffort whether {@code reasoning_effort: "default"} is one of the service's values (Groq's Qwen 3
+ *                      models take {@code none} and {@code default}); elsewhere the word, which LiteLLM's clients send
+ *                      for "the provider's default" and OpenAI refuses (400), is left out of the body, which is what
+ *                      it asks for ({@link #dropsEffort})
  */
 record WireRules(String seedField, boolean takesUser, ReasoningEcho reasoning, boolean mistralToolIds,
-                 boolean namesOnToolsOnly) {
+                 boolean namesOnToolsOnly, boolean takesDefaultEffort) {
 
     /** OpenAI's own rules: what every row has unless it says otherwise. */
-    static final WireRules OPENAI = new WireRules("seed", true, ReasoningEcho.NONE, false, false);
+    static final WireRules OPENAI = new WireRules("seed", true, ReasoningEcho.NONE, false, false, false);
+
+    /** Groq: OpenAI's rules, and {@code reasoning_effort: "default"} passed on (its Qwen 3 models take it). */
+    static final WireRules GROQ = new WireRules("seed", true, ReasoningEcho.NONE, false, false, true);
+
+    /** LiteLLM's and Groq's {@code reasoning_effort} for "the model's default". */
+    static final String DEFAULT_EFFORT = "default";
+
+    /**
+     * Whether the request's {@code reasoning_effort} ({@code value}, from its extra fields) is left out of this
+     * service's body: a {@code "default"} the service does not take as a value.
+     */
+    boolean dropsEffort(com.fasterxml.jackson.databind.JsonNode value) {
+        return !takesDefaultEffort && value != null && value.isTextual() && DEFAULT_EFFORT.equals(value.textValue());
+    }
 
     /**
      * DeepSeek's thinking mode: the reasoning of the turns that used tools must come back as {@code reasoning_content}
      * (else its 400 "The reasoning_content in the thinking mode must be passed back to the API").
      */
-    static final WireRules DEEPSEEK = new WireRules("seed", true, ReasoningEcho.REASONING_CONTENT, false, false);
+    static final WireRules DEEPSEEK = new WireRules("seed", true, ReasoningEcho.REASONING_CONTENT, false, false, false);
 
     /**
      * OpenRouter takes an assistant turn's reasoning back as {@code reasoning} (its own name for it) and passes it to
      * the model's provider, which for DeepSeek and Kimi behind it is the same thinking-with-tools rule as DeepSeek's.
      */
-    static final WireRules OPENROUTER = new WireRules("seed", true, ReasoningEcho.REASONING, false, false);
+    static final WireRules OPENROUTER = new WireRules("seed", true, ReasoningEcho.REASONING, false, false, false);
 
     /**
      * Mistral's schema forbids any other field (pydantic extra_forbidden, a 422): the seed is {@code random_seed},
@@ -42,7 +60,7 @@ record WireRules(String seedField, boolean takesUser, ReasoningEcho reasoning, b
      * are nine letters and digits (LiteLLM's {@code litellm/llms/mistral} maps seed to random_seed and never sends user
      * nor a name outside tool messages, likewise).
      */
-    static final WireRules MISTRAL = new WireRules("random_seed", false, ReasoningEcho.NONE, true, true);
+    static final WireRules MISTRAL = new WireRules("random_seed", false, ReasoningEcho.NONE, true, true, false);
 
     /**
      * Whether a client's OpenAI body may be relayed as written ({@link OpenAiRequestEncoder#relay}): not where the body

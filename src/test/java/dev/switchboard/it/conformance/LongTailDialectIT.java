@@ -210,13 +210,30 @@ class LongTailDialectIT {
         assertThat(resp.getString("status")).isEqualTo("incomplete");
     }
 
-    /** A reason no table knows is not passed off as a whole answer either. */
+    /**
+     * A reason no table knows is a stop, as LiteLLM's map_finish_reason takes it, in every dialect: not a cut answer,
+     * which clients act on (openai-python's parse() raises, Claude Code reads max_tokens as a cut, Responses says
+     * incomplete).
+     */
     @Test
-    void anUnknownFinishReasonIsNotStop() {
-        String tag = env.up().json(200, answer("deepseek-chat", "\"maybe whole\"", "some_new_reason"));
+    void anUnknownFinishReasonIsAStopAsInLiteLlm() {
+        String tag = env.up().json(200, answer("deepseek-chat", "\"whole\"", "some_new_reason"));
+        JsonObject openai = new JsonObject(chat("{\"model\":\"ds-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}").body());
+        assertThat(openai.getJsonArray("choices").getJsonObject(0).getString("finish_reason")).isEqualTo("stop");
+        assertThat(openai.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content")).isEqualTo("whole");
+        JsonObject claude = new JsonObject(messages("{\"model\":\"ds-chat\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}").body());
+        assertThat(claude.getString("stop_reason")).isEqualTo("end_turn");
+        JsonObject resp = new JsonObject(Http.post(env.gw().v1() + "/responses", TestGateway.MASTER_KEY,
+                "{\"model\":\"ds-chat\",\"store\":false,\"input\":\"" + tag + "\"}").body());
+        assertThat(resp.getString("status")).isEqualTo("completed");
+    }
+
+    /** An upper-case word of a cut answer (Gemini's MAX_TOKENS through an OpenAI-compatible front) is still a cut. */
+    @Test
+    void anUpperCaseMaxTokensIsACutAnswer() {
+        String tag = env.up().json(200, answer("deepseek-chat", "\"partial\"", "MAX_TOKENS"));
         JsonObject openai = new JsonObject(chat("{\"model\":\"ds-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + tag + "\"}]}").body());
         assertThat(openai.getJsonArray("choices").getJsonObject(0).getString("finish_reason")).isEqualTo("length");
-        assertThat(openai.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content")).isEqualTo("maybe whole");
     }
 
     /** DeepSeek's insufficient_system_resource is a failure (503, overloaded for Anthropic clients), never an answer. */

@@ -19,9 +19,25 @@ class FinishReasonsTest {
         assertThat(FinishReasons.of("recitation")).isEqualTo(FinishReason.CONTENT_FILTER);
     }
 
+    /** As LiteLLM's map_finish_reason: an unmapped word is a stop, not a cut answer a client would act on. */
     @Test
-    void aReasonNoServerInTheTableWritesMayMeanACutAnswer() throws Exception {
-        assertThat(FinishReasons.of("some_new_reason")).isEqualTo(FinishReason.LENGTH);
+    void aReasonNoServerInTheTableWritesIsAStopAsInLiteLlm() throws Exception {
+        assertThat(FinishReasons.of("some_new_reason")).isEqualTo(FinishReason.STOP);
+        assertThat(FinishReasons.of("COMPLETE")).as("Cohere's normal end").isEqualTo(FinishReason.STOP);
+        assertThat(FinishReasons.of("FINISH_REASON_UNSPECIFIED")).isEqualTo(FinishReason.STOP);
+    }
+
+    /** The words of LiteLLM's table that mean a cut or filtered answer keep that meaning, in any case. */
+    @Test
+    void wordsForACutOrFilteredAnswerKeepTheirMeaningInAnyCase() throws Exception {
+        assertThat(FinishReasons.of("MAX_TOKENS")).isEqualTo(FinishReason.LENGTH);
+        assertThat(FinishReasons.of("SAFETY")).isEqualTo(FinishReason.CONTENT_FILTER);
+        assertThat(FinishReasons.of("PROHIBITED_CONTENT")).isEqualTo(FinishReason.CONTENT_FILTER);
+        assertThat(FinishReasons.of("ERROR_TOXIC")).as("Cohere").isEqualTo(FinishReason.CONTENT_FILTER);
+        assertThat(FinishReasons.of("sensitive")).as("Zhipu GLM").isEqualTo(FinishReason.CONTENT_FILTER);
+        assertThat(FinishReasons.of("guardrail_intervened")).as("Bedrock").isEqualTo(FinishReason.CONTENT_FILTER);
+        assertThat(FinishReasons.of("refusal")).isEqualTo(FinishReason.CONTENT_FILTER);
+        assertThat(FinishReasons.of("Eos")).isEqualTo(FinishReason.STOP);
     }
 
     @Test

@@ -254,6 +254,37 @@ class OpenAiRequestRelayTest {
         assertThat(marked).isLessThan(decoded);
     }
 
+    /**
+     * LiteLLM's {@code reasoning_effort: "default"} (the model's own effort) is left out of the body for a service that
+     * does not take the word (OpenAI answers 400 to it), relayed or encoded, and reaches Groq (whose Qwen 3 models take
+     * {@code none} and {@code default}) as written, by the relay; every other field goes as before.
+     */
+    @Test
+    void litellmsDefaultEffortIsLeftOutWhereTheServiceDoesNotTakeIt() throws Exception {
+        String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"reasoning_effort\":\"default\",\"n\":2}";
+        ChatRequest r = decode(body);
+        assertThat(r.relay()).isNotNull();
+        for (int i = 0; i < ENCODERS.size(); i++) {
+            OpenAiRequestEncoder e = ENCODERS.get(i);
+            boolean groq = i == 4 || i == 5; // openai ×2, openrouter ×2, then groq (without and with a deployment limit)
+            for (boolean stream : new boolean[] {false, true}) {
+                JsonNode sent = M.readTree(e.chat(r, stream).getBytes());
+                assertThat(sent.get("n").asInt()).isEqualTo(2);
+                if (groq) {
+                    assertThat(sent.get("reasoning_effort").asText()).isEqualTo("default");
+                } else {
+                    assertThat(sent.has("reasoning_effort")).as(i + ": " + sent).isFalse();
+                    assertThat(e.relay(r, stream)).isNull();
+                }
+            }
+        }
+        assertThat(ENCODERS.get(4).relay(r, false)).as("Groq: relayed as written").isNotNull();
+        check(body, r); // whatever is relayed is the canonical encoding
+        // another effort is sent everywhere, as before
+        ChatRequest low = decode(body.replace("\"default\"", "\"low\""));
+        for (OpenAiRequestEncoder e : ENCODERS) assertThat(M.readTree(e.chat(low, false).getBytes()).get("reasoning_effort").asText()).isEqualTo("low");
+    }
+
     /** Every relay of {@code r} JSON-equal to the canonical encoding; returns how many relays there were. */
     private static int check(String body, ChatRequest r) throws Exception {
         int relays = 0;
