@@ -30,6 +30,9 @@ public final class PriceCatalog {
     /** Prefixes of models we host ourselves: no list price exists, only one that model_info gives. */
     /** Google Cloud's Vertex AI, priced from the Anthropic and Gemini lists (see {@link #find}). */
     private static final String VERTEX = "vertex_ai";
+    /** Azure OpenAI, whose model name is its user's deployment name; priced by it when it names a model (see {@link #lookup}). */
+    private static final String AZURE = "azure";
+    private static final String O_SERIES = "o_series/";
     private static final Set<String> SELF_HOSTED = Set.of("ollama", "hosted_vllm", "openai_compatible", "mock");
     private static final Pattern COMPACT_DATE =
             Pattern.compile("-(20\\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])(?=-|:|$)");
@@ -85,6 +88,7 @@ public final class PriceCatalog {
     public PriceLookup lookup(String provider, String model, Map<String, Object> modelInfo) {
         String prov = provider == null ? "" : provider.trim().toLowerCase(Locale.ROOT);
         String id = model == null ? "" : model.trim().toLowerCase(Locale.ROOT);
+        boolean azureByName = false;
         // LiteLLM's model_info.base_model: a deployment named by its user (azure/my-gpt4o) priced as the model it runs
         // (azure/gpt-4o, or gpt-4o); an Azure deployment of an OpenAI model costs what OpenAI lists when the catalog has
         // no Azure row for it
@@ -98,6 +102,13 @@ public final class PriceCatalog {
                 id = b;
             }
             if (!providers.containsKey(prov) && (prov.equals("azure") || prov.equals("azure_ai"))) prov = "openai";
+        } else if (prov.equals(AZURE)) {
+            // no base_model: as LiteLLM, an Azure deployment named as the model it runs (azure/gpt-4o) is priced by that
+            // name, in an Azure catalog when there is one, else at OpenAI's list price (what the catalog has for Azure's
+            // OpenAI models, as with base_model above); LiteLLM's o_series/ marker is no part of the name
+            if (id.startsWith(O_SERIES)) id = id.substring(O_SERIES.length());
+            if (!providers.containsKey(prov)) prov = "openai";
+            azureByName = true;
         }
         ModelInfoPrices info = ModelInfoPrices.of(modelInfo);
         if (resolved.size() > 10_000) resolved.clear(); // ids come from the config; this only bounds a misuse
@@ -109,7 +120,11 @@ public final class PriceCatalog {
         } else if (info.hasInputAndOutput()) {
             price = info.applyTo(null, "model_info");
         } else {
-            return PriceLookup.unpriced(unpricedReason(prov, id, info));
+            return PriceLookup.unpriced(azureByName && info.input() == null && info.output() == null
+                    ? "azure/" + id + " names an Azure deployment, and the price catalog has no model of that name; set "
+                    + "model_info.base_model to the model it runs (e.g. base_model: azure/gpt-4o), or model_info "
+                    + "input_cost_per_token and output_cost_per_token (USD per token), to price it"
+                    : unpricedReason(prov, id, info));
         }
         return PriceLookup.priced(isAnthropic(prov, id) ? anthropicDefaults(price) : price);
     }

@@ -88,7 +88,9 @@ public final class SpendLedger implements AutoCloseable {
         }
         Entry e = new Entry(r);
         queue.add(e);
-        if (queued.incrementAndGet() >= WAKE_AT) java.util.concurrent.locks.LockSupport.unpark(writer);
+        // once, as the queue reaches the threshold: not on every row after it, which ended the writer's back-off pause
+        // at the request rate while the store was down
+        if (queued.incrementAndGet() == WAKE_AT) java.util.concurrent.locks.LockSupport.unpark(writer);
         // A row that raced close()'s final flush would sit in the queue for ever: write it now.
         if (closed) flush();
         return e;
@@ -190,12 +192,20 @@ public final class SpendLedger implements AutoCloseable {
     /** Request-log parts lost because they could not be built. */
     public long logPartsDropped() { return logPartsDropped.get(); }
 
+    /** After a failed write: waits the whole pause (a wake-up by a new row does not end it), or until closed. */
+    private void backOff(long nanos) {
+        long until = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0 && !closed; left = until - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
+    }
+
     private void run() {
         while (!closed) {
             java.util.concurrent.locks.LockSupport.parkNanos(flushMillis * 1_000_000L);
             if (closed) break;
             boolean ok = writeRound();
-            if (!ok) java.util.concurrent.locks.LockSupport.parkNanos(Math.min(30_000L, flushMillis * 5L) * 1_000_000L);
+            if (!ok) backOff(Math.min(30_000L, flushMillis * 5L) * 1_000_000L);
         }
     }
 

@@ -275,7 +275,7 @@ public final class ConfigLoader {
                 new RequestChecks(Boolean.TRUE.equals(w.bool(g.get("enforce_user_param"), "general_settings.enforce_user_param")),
                         Boolean.TRUE.equals(w.bool(g.get("reject_clientside_metadata_tags"),
                                 "general_settings.reject_clientside_metadata_tags"))),
-                globalMaxParallel(w, g.get("global_max_parallel_requests")), healthChecks(w, g),
+                globalMaxParallel(w, g.get("global_max_parallel_requests")), healthChecks(w, g), AlertingKeys.read(w, g),
                 new SettingSources(master.source(), db == null ? null : dbUrl.source()));
     }
 

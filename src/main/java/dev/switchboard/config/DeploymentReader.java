@@ -255,6 +255,13 @@ final class DeploymentReader {
             }
         }
         if (w.errors.size() > errorsBefore || alias == null || full == null || provider == null) {
+            // the keys a provider reads (api_version, azure_ad_token, vertex_*, aws_*) are resolved below, after the
+            // others: read them here too, so that one check names every unset os.environ/ variable of the entry, not
+            // those of the first pass only
+            if (provider != null) {
+                String prov = provider.provider();
+                providerSpecific.forEach((k, v) -> providerKey(prov, k, v, pp + "." + k, new LinkedHashMap<>(), new LinkedHashMap<>()));
+            }
             if (alias != null) failedAliases.add(alias);
             return null;
         }

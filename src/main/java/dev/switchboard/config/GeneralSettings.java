@@ -25,6 +25,8 @@ package dev.switchboard.config;
  *                           most (the next is a 429); null for no limit
  * @param healthChecks      LiteLLM's model health checks ({@code background_health_checks}, {@code health_check_interval},
  *                          {@code health_check_details})
+ * @param alerting          LiteLLM's webhook alerting ({@code alerting}, {@code alert_types}, {@code alert_to_webhook_url},
+ *                          {@code WEBHOOK_URL}): where budget alerts are posted
  * @param sources           where the master key and the database URL came from (the config, or LiteLLM's
  *                          {@code LITELLM_MASTER_KEY} / {@code DATABASE_URL}), for the start's log; never the values
  */
@@ -34,7 +36,7 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
                               java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
                               java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
                               RequestChecks requestChecks, Integer globalMaxParallelRequests,
-                              HealthCheckSettings healthChecks, SettingSources sources) {
+                              HealthCheckSettings healthChecks, AlertingSettings alerting, SettingSources sources) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
 
@@ -50,6 +52,7 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
         if (eventLoopTransport == null) eventLoopTransport = EventLoopTransport.AUTO;
         if (requestChecks == null) requestChecks = RequestChecks.NONE;
         if (healthChecks == null) healthChecks = HealthCheckSettings.DEFAULTS;
+        if (alerting == null) alerting = AlertingSettings.NONE;
         if (sources == null) sources = SettingSources.NONE;
     }
 
@@ -61,7 +64,7 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
                            java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
                            RequestChecks requestChecks, Integer globalMaxParallelRequests, HealthCheckSettings healthChecks) {
         this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
-                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, null);
+                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, null, null);
     }
 
     /** Without a global limit on calls in flight. */
@@ -130,13 +133,13 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     /** The same settings with another {@code request_log} (LiteLLM's message-logging switches read into it). */
     public GeneralSettings withRequestLog(java.util.Map<String, Object> log) {
         return new GeneralSettings(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, sources);
+                maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, alerting, sources);
     }
 
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
                 maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests,
-                healthChecks, sources);
+                healthChecks, alerting, sources);
     }
 }

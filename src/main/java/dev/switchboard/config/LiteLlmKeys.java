@@ -202,8 +202,8 @@ public final class LiteLlmKeys {
                 + "disable_reset_budget disable_adding_master_key_hash_to_db disable_responses_id_security "
                 + "key_management_system key_management_settings maximum_spend_logs_retention_period "
                 + "maximum_spend_logs_retention_interval user_mcp_management_mode max_parallel_requests "
-                + "infer_model_from_keys alerting "
-                + "alerting_threshold alert_types alerting_args alert_to_webhook_url use_client_credentials_pass_through_routes "
+                + "infer_model_from_keys "
+                + "use_client_credentials_pass_through_routes "
                 + "public_routes enforced_params use_x_forwarded_for service_account_settings image_generation_model "
                 + "embedding_model moderation_model completion_model max_response_size_mb "
                 + "proxy_budget_rescheduler_min_time proxy_budget_rescheduler_max_time proxy_batch_write_at "
@@ -212,6 +212,12 @@ public final class LiteLlmKeys {
                 + "forward_openai_org_id forward_client_headers_to_llm_api use_azure_key_vault use_google_kms "
                 + "allow_client_side_credentials pass_through_endpoints", "not supported");
         a(GENERAL, "background_health_checks health_check_interval health_check_details", "model health checks: GET /health calls each deployment, or answers the background checks' last results (see Endpoints, \"Model health checks\")");
+        a(GENERAL, "alerting alert_types alert_to_webhook_url", "webhook alerting: with alerting: [\"webhook\"], budget alerts "
+                + "(alert_types' budget_alerts) are posted as LiteLLM's JSON to WEBHOOK_URL, or to alert_to_webhook_url's "
+                + "budget_alerts; other channels and alert types are named in a warning as not sent (see \"Budget alerts\")");
+        w(GENERAL, "alerting_threshold", "LiteLLM's slow and hanging request alerts are not sent (only budget alerts are)");
+        w(GENERAL, "alerting_args", "budget alerts are told once per budget period (LiteLLM's budget_alert_ttl is not read); "
+                + "the other alerts are not sent");
         a(GENERAL, "global_max_parallel_requests", "the most model calls this gateway runs at once; the next is LiteLLM's 429 (Keys, \"What a key is refused\")");
         a(GENERAL, "store_prompts_in_spend_logs", "true: the request log keeps whole prompts and completions (policy full), "
                 + "false: none (off; in traces neither); general_settings.request_log.policy and turn_off_message_logging win");

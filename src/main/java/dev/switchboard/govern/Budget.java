@@ -36,12 +36,22 @@ final class Budget {
     private long periodEnd;
     private long spent;
     private long reserved;
-    private boolean softWarned;
+    /** The alert levels this period's spend has reached, or its refusals said ({@link BudgetAlerts}): each is told once a period. */
+    private int alerted;
+    /**
+     * The store's spend of this period has been seen (a grant or a refusal of one): a budget made at its first call with
+     * no spend known (a team's, a user's, one rebuilt after {@code RowBudgets} let it go idle) takes the levels that
+     * spend had reached as told then, instead of telling them again at every rebuild.
+     */
+    private boolean storeSeen;
     /** See {@link #refusingWorstCase}. */
     private long refusedNanos;
     /** When a call last reserved from it (epoch ms): an end user's budget is let go after a while without calls. */
     private long lastUsed;
     private boolean retired;
+    /** Whose budget alerts this budget's are ({@link #tellAs}): a team's or a user's; null for none or a key's. */
+    private volatile String alertGroup, alertId;
+
     /** Null when the budget is this gateway's alone (no database shared with others, or no limit). */
     private final Grant grant;
 
@@ -62,6 +72,8 @@ final class Budget {
         this.periodStart = periods.start(nowMillis);
         configure(maxNanos, softNanos, periods, nowMillis);
         this.spent = spentInPeriod;
+        // levels the spend had reached before this gateway started were told then: not again at its next call
+        this.alerted = BudgetAlerts.reached(spentInPeriod, softNanos, maxNanos);
         this.lastUsed = nowMillis; // a budget just made is not idle
     }
 
@@ -81,13 +93,19 @@ final class Budget {
         long start = periods.start(nowMillis);
         if (start != periodStart) {
             spent = 0;
-            softWarned = false;
+            alerted = 0;
+            storeSeen = false;
         }
         this.maxNanos = maxNanos;
         this.softNanos = softNanos;
         this.periods = periods;
         this.periodStart = start;
         this.periodEnd = periods.end(nowMillis);
+        // a raised limit tells its levels again when the spend reaches them; a level still reached stays told
+        if (alerted != 0) {
+            if (grant != null) grant.align(periodStart);
+            alerted &= BudgetAlerts.reached(known(), softNanos, maxNanos);
+        }
     }
 
     boolean limited() { return maxNanos != NO_LIMIT; }
@@ -123,25 +141,49 @@ final class Budget {
     /**
      * Replaces a reservation by the real cost.
      *
-     * @return true the first time this period's spend reaches the soft budget (the caller warns once)
+     * @return the alert levels ({@link BudgetAlerts#SOFT}, …) this period's spend reached with this call for the first
+     *         time: 0 for none (the caller tells each once)
      */
-    synchronized boolean settle(long reservedNanos, long costNanos, long nowMillis) {
+    synchronized int settle(long reservedNanos, long costNanos, long nowMillis) {
         roll(nowMillis);
         reserved = Math.max(0, reserved - reservedNanos);
         // a call that ended in the period before (another call rolled the budget since) is in that period's ledger sum,
         // not in this period's spend or grant
-        if (nowMillis < periodStart) return false;
+        if (nowMillis < periodStart) return 0;
         spent += costNanos;
         if (grant != null) {
             grant.align(periodStart);
             grant.spent += costNanos;
         }
-        if (!softWarned && softNanos != NO_LIMIT && spent >= softNanos) {
-            softWarned = true;
-            return true;
-        }
-        return false;
+        if (costNanos <= 0) return 0;
+        int reached = BudgetAlerts.reached(known(), softNanos, maxNanos) & ~alerted;
+        alerted |= reached;
+        return reached;
     }
+
+    /**
+     * A call this budget just refused: true the first time this period (its {@code budget_crossed} is then told) when
+     * the call alone would have fit in the whole budget, so it was refused for what is spent and held, not for its size.
+     */
+    synchronized boolean refusalToTell(long nanos, long nowMillis) {
+        roll(nowMillis);
+        if (maxNanos == NO_LIMIT || nanos > maxNanos || (alerted & BudgetAlerts.MAX) != 0) return false;
+        alerted |= BudgetAlerts.MAX | BudgetAlerts.T85 | BudgetAlerts.T95;
+        return true;
+    }
+
+    /** Names the row this budget is of, for its alerts: LiteLLM's {@code event_group} ({@code team}, {@code user}) and its id. */
+    void tellAs(String group, String id) {
+        this.alertId = id;
+        this.alertGroup = group;
+    }
+
+    String alertGroup() { return alertGroup; }
+
+    String alertId() { return alertId; }
+
+    /** The soft budget in nanos ({@link #NO_LIMIT} for none). */
+    synchronized long softNanos() { return softNanos; }
 
     /**
      * What a refusal can say is left: the budget as this gateway knows it (when shared, with the other gateways' spend
@@ -286,6 +328,7 @@ final class Budget {
     synchronized void granted(long periodStart, long grantedNanos, long maxAtGrant, long validUntil, Seen seen) {
         if (grant.period != periodStart) return;
         grant.saw(seen);
+        seenStore();
         grant.granted = grantedNanos;
         grant.maxAtGrant = maxAtGrant;
         grant.rowPeriod = periodStart;
@@ -297,11 +340,19 @@ final class Budget {
     synchronized void exhausted(long periodStart, long grantedNanos, long free, long untilMillis, long validUntil, Seen seen) {
         if (grant.period != periodStart) return;
         grant.saw(seen);
+        seenStore();
         grant.granted = grantedNanos;
         grant.memoFree = free;
         grant.memoUntil = untilMillis;
         grant.rowPeriod = periodStart;
         grant.validUntil = validUntil;
+    }
+
+    /** Under the lock, after {@code grant.saw}: the first sight of the store's spend this period marks what it reached as told. */
+    private void seenStore() {
+        if (storeSeen) return;
+        storeSeen = true;
+        alerted |= BudgetAlerts.reached(known(), softNanos, maxNanos);
     }
 
     /** The heartbeat wrote this budget's row: other gateways count the grant until the lease runs out. */
@@ -366,7 +417,8 @@ final class Budget {
         periodEnd = periods.end(nowMillis);
         refusedNanos = 0;
         spent = 0;
-        softWarned = false;
+        alerted = 0;
+        storeSeen = false;
     }
 
     /**

@@ -79,7 +79,8 @@ public final class Governor {
      * @param endUser         the end user the request names ({@code user}), or null
      * @param aliases         the models the request names: its {@code model} and its {@code models} array
      * @param worstCase       what the call can cost at most; asked only when a budget applies
-     * @param estimatedTokens the request's token estimate for tpm, asked only for a key with a tpm limit
+     * @param estimatedTokens the tokens the request reserves of a tpm limit (its prompt estimate plus its output limit ×
+     *                        n, when it sets one), asked only when a tpm limit applies
      * @throws GatewayException when the caller may not make this call now
      * @throws BudgetPending    when a budget shared with other gateways needs a larger grant first (nothing is held)
      */
@@ -173,7 +174,7 @@ public final class Governor {
             if (keyBudget == null && globalBudget == null && endUserBudget == null && teamBudget == null && userBudget == null
                     && memberBudget == null) break;
             reserve = reserveBudgets(new Budget[] {keyBudget, userBudget, memberBudget, teamBudget, endUserBudget, globalBudget},
-                    team, owner, member, endUser, worstCase);
+                    key, team, owner, member, endUser, worstCase);
             if (reserve >= 0) break;
             // let go while idle just now: made anew (with a grant from the store) and asked again
             if (reserve == RETIRED_END_USER) endUsers.forget(endUser, eu);
@@ -325,7 +326,7 @@ public final class Governor {
      * @return what was reserved in each; a {@code RETIRED_…} code when that budget was let go meanwhile (nothing is
      *         held: ask again)
      */
-    private long reserveBudgets(Budget[] order, String team, String user, String member, String endUser, WorstCase worstCase) {
+    private long reserveBudgets(Budget[] order, KeyState key, String team, String user, String member, String endUser, WorstCase worstCase) {
         long now = clockMillis.getAsLong();
         // The bound needs no tokenizer but can be a few times the real worst case: take it only while it is a small
         // part of what is left, so it never crowds out concurrent calls near the end of a budget.
@@ -344,6 +345,10 @@ public final class Governor {
                 return b == teamBudget ? RETIRED_TEAM : b == userBudget ? RETIRED_USER : b == memberBudget ? RETIRED_MEMBER : RETIRED_END_USER;
             }
             if (r == Budget.Reserve.NEEDS_GRANT) throw new BudgetPending(shared.acquire(b, reserve));
+            if (b.refusalToTell(reserve, now)) {
+                tell(b == keyBudget ? keySubject(key) : b == order[5] ? BudgetAlerts.Subject.PROXY : rowSubject(b), b,
+                        BudgetAlerts.MAX, now);
+            }
             if (b == endUserBudget) throw endUserBudgetExceeded(b, endUser, reserve, now, budgetStatus);
             if (b == teamBudget) throw teamBudgetExceeded(b, team, reserve, now, budgetStatus);
             if (b == userBudget) throw userBudgetExceeded(b, user, reserve, now, budgetStatus);
@@ -485,16 +490,59 @@ public final class Governor {
     void settle(KeyState key, long keyReserved, Budget global, long globalReserved, Budget[] rows, long reserved, long costNanos,
                 long atMillis) {
         long now = atMillis >= 0 ? atMillis : clockMillis.getAsLong();
-        for (Budget b : rows) b.settle(reserved, costNanos, now);
+        for (Budget b : rows) {
+            int crossed = b.settle(reserved, costNanos, now);
+            if (crossed != 0) tell(rowSubject(b), b, crossed, now);
+        }
         if (key != null) {
-            if (key.budget.settle(keyReserved, costNanos, now)) softBudgetReached(key, now);
+            int crossed = key.budget.settle(keyReserved, costNanos, now);
+            if ((crossed & BudgetAlerts.SOFT) != 0) softBudgetReached(key, now);
+            if (crossed != 0) tell(keySubject(key), key.budget, crossed, now);
             if (keyReserved > 0 && costNanos > keyReserved) overran(key.key().keyId(), keyReserved, costNanos);
         }
         if (global != null) {
-            if (global.settle(globalReserved, costNanos, now)) {
+            int crossed = global.settle(globalReserved, costNanos, now);
+            if ((crossed & BudgetAlerts.SOFT) != 0) {
                 log.warn("the global budget's soft limit is reached: ${} spent this period", usd(global.snapshot(now).spentNanos()));
             }
+            if (crossed != 0) tell(BudgetAlerts.Subject.PROXY, global, crossed, now);
         }
+    }
+
+    /** Where budget alerts go ({@code general_settings.alerting: [webhook]}); set once, before the gateway serves. */
+    public void alerts(BudgetAlertSink sink) { this.alerts = sink == null ? BudgetAlertSink.NONE : sink; }
+
+    private BudgetAlertSink alerts = BudgetAlertSink.NONE;
+
+    /** Hands the alerts of the levels {@code b} newly crossed to the sink (which only queues them). */
+    private void tell(BudgetAlerts.Subject who, Budget b, int crossed, long now) {
+        if (who == null || alerts == BudgetAlertSink.NONE) return;
+        Long max = b.snapshot(now).maxNanos();
+        for (BudgetAlert a : BudgetAlerts.events(crossed, who, b.spentKnown(now), b.softNanos(), max == null ? Budget.NO_LIMIT : max)) {
+            alerts.alert(a);
+        }
+    }
+
+    /** A key's alert names it as LiteLLM's does: its hash ({@code token}, never the key), alias, user and team. */
+    private BudgetAlerts.Subject keySubject(KeyState key) {
+        VirtualKey k = key.key();
+        Team team = k.teamId() == null ? null : teams.row(k.teamId());
+        User user = k.userId() == null ? null : users.row(k.userId());
+        return new BudgetAlerts.Subject("key", k.token(), k.alias(), k.userId(), k.teamId(), team == null ? null : team.alias(),
+                user == null ? null : user.email());
+    }
+
+    /** A team's or a user's budget; null for the others (end users', members'), whose alerts are not told. */
+    private BudgetAlerts.Subject rowSubject(Budget b) {
+        String group = b.alertGroup();
+        if (group == null) return null;
+        String id = b.alertId();
+        if (group.equals("team")) {
+            Team t = teams.row(id);
+            return new BudgetAlerts.Subject("team", null, null, null, id, t == null ? null : t.alias(), null);
+        }
+        User u = users.row(id);
+        return new BudgetAlerts.Subject("user", null, null, id, null, null, u == null ? null : u.email());
     }
 
     private static void checkModels(KeyState.Version v, List<String> aliases) {

@@ -11,9 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * at limit/60 per second, so a key may burst up to its limit and then runs at its rate, with no minute boundary to
  * game), max_parallel_requests as a counter of requests in flight.
  *
- * <p>tpm takes the request's estimated tokens up front and is corrected by the real usage when the call ends. As in
- * LiteLLM, a request is admitted while the bucket is not empty, and its tokens may take it below zero: the next
- * requests then wait until it has refilled.
+ * <p>tpm reserves the request's expected tokens up front (the caller's estimate: the prompt, plus its output limit
+ * times {@code n} when it sets one) and is settled to the real usage when the call ends. A request is admitted only
+ * when its reservation fits in what is left, so a burst of concurrent calls takes no more than the bucket holds
+ * (LiteLLM admits while its counter is under the limit, so any number of calls pass at once). Two exceptions: a full
+ * bucket admits any request, or one larger than the whole limit could never be served (it waits for a full bucket, then
+ * takes the key into debt); and a request that sets no output limit reserves its prompt only, so its answer may take the
+ * bucket below zero when it settles. The debt stops at minus one limit ({@link State#debtFloor}): the key then waits about a
+ * minute, never the many minutes a burst far over the limit would otherwise have run up.
  *
  * <p>Other gateways on the same store take their rpm and tpm use off these buckets ({@link #othersUsed}, every few
  * seconds), so each gateway's buckets hold what the key has left across all of them, late by a sync. The in-flight
@@ -86,19 +91,42 @@ public final class LocalRateLimiter implements RateLimiter {
                 long wait = (long) Math.ceil((1 - requests) * NANOS_PER_MINUTE / l.rpm() / 1e9);
                 throw refused("rpm_limit (" + l.rpm() + " requests a minute) reached.", wait, l);
             }
-            if (l.tpm() != null && tokens <= 0) {
+            double reserved = 0;
+            if (l.tpm() != null) {
                 if (l.tpm() == 0) throw refused("tpm_limit is 0: no request of " + who + " is served.", WINDOW_SECONDS, l);
-                long wait = (long) Math.ceil((1 - tokens) * NANOS_PER_MINUTE / l.tpm() / 1e9);
-                throw refused("tpm_limit (" + l.tpm() + " tokens a minute) reached.", wait, l);
+                double need = need(estimated, l.tpm());
+                if (tokens < need) {
+                    long wait = (long) Math.ceil((need - tokens) * NANOS_PER_MINUTE / l.tpm() / 1e9);
+                    throw refused("tpm_limit (" + l.tpm() + " tokens a minute) reached: this request reserves " + estimated
+                            + " tokens (its prompt estimate, plus its output limit × n if it sets one), " + remaining(tokens) + " are left.", wait, l);
+                }
+                double before = tokens;
+                tokens = Math.max(debtFloor(l.tpm()), tokens - estimated);
+                reserved = before - tokens;
             }
             if (l.rpm() != null) requests -= 1;
-            if (l.tpm() != null) tokens -= estimated;
             inFlight++;
             takenRequests++;
             takenTokens += estimated;
             // what remains, as the headers will say it; written out when the answer's headers are made
-            return new LimitPermit(new Remaining(texts(l), remaining(requests), remaining(tokens)), estimated);
+            return new LimitPermit(new Remaining(texts(l), remaining(requests), remaining(tokens)), estimated, reserved);
         }
+
+        /**
+         * What must be left for a request that reserves {@code estimated}: all of it, or a full bucket when it is larger
+         * than the whole limit (else it could never be served); at least one token (a bucket at 0 is empty).
+         */
+        static double need(long estimated, long tpm) {
+            return Math.max(1, Math.min(estimated, tpm));
+        }
+
+        /**
+         * The lowest a tpm bucket goes: minus one limit, about a minute's refill. A burst settled far over its
+         * reservations (calls without an output limit) or one request larger than the limit costs the key that minute,
+         * not a lock-out of many (30 calls of n=100 against 1,000 tpm would have been 32 minutes); LiteLLM's per-minute
+         * counter forgets an overshoot when its minute ends.
+         */
+        static double debtFloor(long tpm) { return -tpm; }
 
         /** The limits' own texts, made once per limits (a key's version), not per request. */
         private LimitTexts texts(Limits l) {
@@ -113,13 +141,20 @@ public final class LocalRateLimiter implements RateLimiter {
         private final class LimitPermit implements Permit {
             private final Remaining remaining;
             private final long estimated;
+            /** What the reservation took off the bucket: the estimate, or less where the debt floor stopped it */
+            private final double reserved;
             private boolean released;
 
-            LimitPermit(Remaining remaining, long estimated) {
+            LimitPermit(Remaining remaining, long estimated, double reserved) {
                 this.remaining = remaining;
                 this.estimated = estimated;
+                this.reserved = reserved;
             }
 
+            /**
+             * Settles the reservation to the real usage: the bucket gives back what the call did not use (up to a full
+             * bucket) or takes the rest (down to the debt floor). Unknown usage (-1) keeps the reservation.
+             */
             @Override
             public void release(long actualTokens, long nowNanos) {
                 synchronized (State.this) {
@@ -127,7 +162,9 @@ public final class LocalRateLimiter implements RateLimiter {
                     released = true;
                     inFlight--;
                     if (remaining.texts().limits().tpm() != null && actualTokens >= 0) {
-                        tokens -= actualTokens - estimated;
+                        // the limit the bucket is under now (changed since, it was moved with it), else the permit's
+                        long tpm = lastTpm != NO_LIMIT ? lastTpm : remaining.texts().limits().tpm();
+                        if (!Double.isNaN(tokens)) tokens = Math.min(tpm, Math.max(debtFloor(tpm), tokens - (actualTokens - reserved)));
                         takenTokens += actualTokens - estimated;
                     }
                 }

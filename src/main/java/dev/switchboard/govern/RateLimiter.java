@@ -17,7 +17,8 @@ public interface RateLimiter {
     }
 
     /**
-     * Admits one request of {@code estimatedTokens} (counted against tpm up front).
+     * Admits one request that reserves {@code estimatedTokens} of tpm up front (its prompt estimate plus its output
+     * limit × n, when it sets one): only when they fit in what is left, or the bucket is full.
      *
      * @throws dev.switchboard.model.GatewayException 429 with {@code retry-after} when a limit is reached
      */

@@ -32,6 +32,9 @@ abstract class RowBudgets<R extends BudgetedRow> {
         this.active = defaultMaxNanos != Budget.NO_LIMIT;
     }
 
+    /** LiteLLM's {@code event_group} of this kind of row's budget alerts ({@code team}, {@code user}); null: none are told. */
+    String alertGroup() { return null; }
+
     /** The grant a budget of this id spends out of: its scope is the same on every gateway. */
     abstract Budget.Grant grant(String id);
 
@@ -75,7 +78,9 @@ abstract class RowBudgets<R extends BudgetedRow> {
         if (maxNanos(rows.get(id)) == Budget.NO_LIMIT) return null;
         return budgets.computeIfAbsent(id, k -> {
             R u = rows.get(k); // read again under the map's lock for this id: see put()
-            return new Budget(maxNanos(u), Budget.NO_LIMIT, BudgetPeriod.of(u), 0, nowMillis, grant(k));
+            Budget made = new Budget(maxNanos(u), Budget.NO_LIMIT, BudgetPeriod.of(u), 0, nowMillis, grant(k));
+            made.tellAs(alertGroup(), k);
+            return made;
         });
     }
 

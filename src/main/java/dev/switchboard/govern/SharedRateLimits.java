@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * rpm and tpm limits that hold across several gateways on one database, while every call is still checked in memory.
- * Each gateway publishes, per key, what it took since it began the row (requests admitted, tokens net of corrections)
+ * Each gateway publishes, per key, what it took since it began the row (requests admitted, tokens net of corrections:
+ * the reservations of calls in flight, settled to their real usage as they end)
  * in {@code rate_usage}, and takes off its own buckets what each other gateway took since its last look:
  *
  * <pre>

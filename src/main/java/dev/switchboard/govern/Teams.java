@@ -9,6 +9,9 @@ import java.util.Map;
  * an id without a row (a key's {@code team_id} naming no stored team) is a label only.
  */
 final class Teams extends LimitedRows<Team> {
+    @Override
+    String alertGroup() { return "team"; }
+
     /** The ledger's tags hold 255 characters, {@code team:} and the id. */
     static final int MAX_ID = 250;
 

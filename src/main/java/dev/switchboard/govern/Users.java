@@ -9,6 +9,9 @@ import java.util.Map;
  * budget: a key's {@code user_id} naming no stored user is a label only, as it always was.
  */
 final class Users extends LimitedRows<User> {
+    @Override
+    String alertGroup() { return "user"; }
+
     /** The ledger's tags hold 255 characters, {@code user:} and the id. */
     static final int MAX_ID = 250;
 

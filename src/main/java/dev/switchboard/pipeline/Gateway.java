@@ -67,6 +67,8 @@ public final class Gateway {
     private final MeterRegistry meters;
     private final List<ServedModel> models;
     private final List<String> warnings;
+    /** The wait before a webhook alert's second try (doubled before each next one). */
+    static final long ALERT_BACKOFF_MILLIS = Long.getLong("switchboard.alerts.backoff_ms", 1_000L);
     private final Store store;
     private final boolean routesByUserAgent;
 
@@ -74,7 +76,7 @@ public final class Gateway {
     private record Store(Database db, SpendLedger ledger, Governance governance, SpendReports reports, Metering metering,
                          HealthChecks health, Runnable stopBudgetSync,
                          DeploymentPrices prices, ResponseCache cache, Observability observe, StoredResponses responses,
-                         Runnable forgetLogSecrets) {}
+                         Runnable forgetLogSecrets, dev.switchboard.observe.WebhookAlerts alerts) {}
 
     private Gateway(GatewayConfig config, UpstreamHttp http, ModelRouter router, MeterRegistry meters, List<Stage> stages,
                     List<ServedModel> models, List<String> warnings, Store store) {
@@ -239,6 +241,14 @@ public final class Gateway {
         governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
         governance.teams().flushLedgerWith(ledger::flush);
         governance.users().flushLedgerWith(ledger::flush);
+        // LiteLLM's alerting: [webhook]: budget alerts queued where a call settles or is refused, posted by their own thread
+        dev.switchboard.observe.WebhookAlerts alerts = null;
+        if (config.general().alerting().budgetAlerts() && !check) {
+            dev.switchboard.observe.WebhookAlerts sender = new dev.switchboard.observe.WebhookAlerts(
+                    config.general().alerting().budgetWebhooks(), meters, ALERT_BACKOFF_MILLIS);
+            governance.governor().alerts(a -> sender.offer("budget_alerts", a.json(), a.describe()));
+            alerts = sender;
+        }
         PromptTokens.preload(); // off the event loops: see its comment
         // no fallback around a key's allowlist, nor outside the models of the team the call was admitted under
         router.modelAccess((call, alias) -> governance.allows(call.caller(), alias, call.attached(dev.switchboard.model.CallContext.TEAM)));
@@ -256,7 +266,7 @@ public final class Gateway {
         HealthChecks health = new HealthChecks(vertx, targets, wildcardEntries, router, metering, config.general().healthChecks(),
                 http::scrubber);
         Store store = new Store(db, ledger, governance, reports, metering, health, stopBudgetSync, prices, cache, observe, responses,
-                forgetLogSecrets);
+                forgetLogSecrets, alerts);
         String tracingOff = tracing == null ? Observability.otelWithoutEndpoint(config, env) : null;
         if (tracingOff != null) warnings.add(tracingOff);
         String protocol = tracing == null ? Observability.otlpProtocol(config, env) : null;
@@ -301,8 +311,10 @@ public final class Gateway {
             String keyEnv = registry.keyEnv(d);
             // a provider with credentials of its own kind (Azure's azure_ad_token, Bedrock's aws_secret_access_key) names
             // the line that holds it, else the variable, else (an AWS profile, a metadata service) no variable
-            String param = key == null || d.apiKey() != null ? null : paramHolding(d, key);
-            String source = key == null ? null : d.apiKey() != null ? "api_key" : param != null ? param
+            // api_key itself only when it is what goes (Azure reads api_key: "" as none, and sends azure_ad_token)
+            boolean fromApiKey = key != null && d.apiKey() != null && key.reveal().equals(d.apiKey().reveal());
+            String param = key == null || fromApiKey ? null : paramHolding(d, key);
+            String source = key == null ? null : fromApiKey ? "api_key" : param != null ? param
                     : keyEnv != null ? keyEnv : "its credentials";
             if (key == null && keyEnv != null && d.apiBase() == null) {
                 warnings.add("line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no api_key and "
@@ -670,6 +682,7 @@ public final class Gateway {
         store.stopBudgetSync().run(); // no more reads of the ledger: the store closes below
         store.responses().stopBackground(); // before the stores their calls settle against close
         store.governance().close();
+        if (store.alerts() != null) store.alerts().close(java.time.Duration.ofSeconds(3)); // what the last calls crossed
         store.cache().store().close();
         store.responses().drain();
         if (store.cache().semantic() != null) store.cache().semantic().close();

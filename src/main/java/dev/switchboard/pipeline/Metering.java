@@ -163,7 +163,21 @@ final class Metering {
         return out;
     }
 
-    /** A quick token estimate for the tpm limit (characters / 4), corrected by the real usage afterwards. */
+    /**
+     * What a chat request reserves of a tpm limit up front, settled to the real usage afterwards: its prompt ({@link
+     * #roughTokens}) plus, when it sets an output limit ({@code max_tokens}, {@code max_completion_tokens}, the Responses
+     * API's {@code max_output_tokens}, Anthropic's {@code max_tokens}), that limit for each of its {@code n} answers, the
+     * same output the budget's worst case reserves ({@link RequestWorstCase#choices}). Without one, the prompt only: the
+     * model's largest output (tens of thousands of tokens) would refuse agents, which often send no limit, under any
+     * ordinary tpm; their output is counted when they settle.
+     */
+    static long tpmReservation(ChatRequest r) {
+        Integer output = r.outputTokenLimit();
+        long prompt = roughTokens(r);
+        return output == null ? prompt : prompt + (long) output * RequestWorstCase.choices(r);
+    }
+
+    /** A quick token estimate of the prompt (characters / 4), for the tpm limit. */
     static long roughTokens(ChatRequest r) {
         long chars = 0;
         for (var m : r.messages()) for (var p : m.content()) if (p instanceof dev.switchboard.model.ContentPart.Text t) chars += t.text().length();

@@ -101,13 +101,13 @@ final class RequestWorstCase implements WorstCase, java.util.function.ToIntFunct
     public int applyAsInt(String provider) { return promptEstimate(provider); }
 
     /** {@link #getAsLong}'s answer once asked (-1 before): a key's, a team's and a user's tpm limit ask it in turn. */
-    private long roughTokens = -1;
+    private long tpmReservation = -1;
 
-    /** The quick token estimate for the tpm limit (see {@link Metering#roughTokens}), asked only for a key with one. */
+    /** What the request reserves of a tpm limit ({@link Metering#tpmReservation}), asked only when one applies. */
     @Override
     public long getAsLong() {
-        if (roughTokens < 0) roughTokens = Metering.roughTokens(request);
-        return roughTokens;
+        if (tpmReservation < 0) tpmReservation = Metering.tpmReservation(request);
+        return tpmReservation;
     }
 
     /**

@@ -20,7 +20,9 @@ import java.util.function.BiConsumer;
  * ({@code /models/chat/completions?api-version=…}). Like Azure it wants a credential ({@code api-key}, or
  * {@code Authorization: Bearer} with an Entra token it issued or was told to accept; {@code /models} also takes the
  * key as a bearer token), a known {@code api-version} on the dated and Foundry paths (missing: 404 "Resource not
- * found"; unknown: 400 "API version not supported"), and a deployment that exists ({@code missing-deployment}
+ * found"; unknown: 400 "API version not supported"), a chat body its dated api-version knows (before 2024-09-01-preview,
+ * {@code stream_options} and {@code max_completion_tokens} are 400 "Unrecognized request argument supplied"), and a
+ * deployment that exists ({@code missing-deployment}
  * does not: 404 {@code DeploymentNotFound}). Answers are OpenAI's plus Azure's content-filter annotations
  * ({@code prompt_filter_results}, each choice's {@code content_filter_results}); a stream begins with Azure's
  * choice-less event that carries only the prompt's filter results. {@link SimBehaviour#promptBlocked} plays a prompt
@@ -36,6 +38,8 @@ public final class AzureSim {
             "2025-01-01-preview", "2025-02-01-preview", "2025-03-01-preview", "2025-04-01-preview");
     static final Set<String> MODELS_VERSIONS = Set.of("2024-05-01-preview", "2025-04-01", "2025-05-01", "2025-05-15-preview");
     static final String MISSING_DEPLOYMENT = "missing-deployment";
+    /** The first api-version whose chat request has {@code stream_options} and {@code max_completion_tokens}. */
+    static final String FIRST_WITH_STREAM_OPTIONS = "2024-09-01-preview";
 
     private final Vertx vertx;
     private final AtomicInteger cancelled;
@@ -107,8 +111,26 @@ public final class AzureSim {
                     + "deployment within the last 5 minutes, please wait a moment and try again.");
             return null;
         }
+        String unknown = r.v1 || models || !path.endsWith("/chat/completions") ? null : unknownToVersion(json, version);
+        if (unknown != null) {
+            // what Azure answers a field its dated contract predates (openai/openai-python#1469)
+            ProviderSimulator.error(resp, 400, "Unrecognized request argument supplied: " + unknown, "invalid_request_error", null, null);
+            return null;
+        }
         if (r.deployment != null) json.put("model", r.deployment); // Azure serves the deployment of the path
         return json;
+    }
+
+    /**
+     * A chat field the dated api-version does not know, or null: {@code stream_options} and {@code max_completion_tokens}
+     * came with 2024-09-01-preview (2024-07-01-preview briefly listed stream_options, then had it removed), so older
+     * versions refuse them.
+     */
+    static String unknownToVersion(JsonObject json, String version) {
+        if (version.compareTo(FIRST_WITH_STREAM_OPTIONS) >= 0) return null;
+        if (json.containsKey("stream_options")) return "stream_options";
+        if (json.containsKey("max_completion_tokens")) return "max_completion_tokens";
+        return null;
     }
 
     private boolean authorized(HttpServerRequest req, boolean models, String requiredKey) {

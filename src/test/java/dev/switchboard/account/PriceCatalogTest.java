@@ -255,4 +255,29 @@ class PriceCatalogTest {
             assertThat(catalog.lookup(pm[0], pm[1], null).priced()).as(pm[0] + "/" + pm[1]).isTrue();
         }
     }
+
+    /**
+     * As LiteLLM, an Azure deployment named as the model it runs (azure/gpt-4o) is priced by that name when no
+     * base_model says otherwise; base_model keeps its precedence, and a name the catalog does not know stays unpriced
+     * with a reason that says to set base_model (cloud QA F4: azure/gpt-4o was "no price catalog for provider 'azure'",
+     * $0, and a key's budget never bound).
+     */
+    @Test
+    void anAzureDeploymentNamedAsItsModelIsPricedByThatName() {
+        ModelPrice named = priced("azure", "gpt-4o");
+        assertPerMillion(named.inputPerToken(), 2.5);
+        assertPerMillion(named.outputPerToken(), 10);
+        assertPerMillion(priced("azure", "o_series/o3-mini").inputPerToken(), catalog.lookup("openai", "o3-mini", null).price()
+                .inputPerToken() / M);
+        // base_model wins over the name
+        PriceLookup based = catalog.lookup("azure", "gpt-4o", Map.of("base_model", "azure/gpt-4o-mini"));
+        assertPerMillion(based.price().inputPerToken(), 0.15);
+        PriceLookup unknown = catalog.lookup("azure", "my-prod-deployment", null);
+        assertThat(unknown.priced()).isFalse();
+        assertThat(unknown.unpricedReason()).contains("azure/my-prod-deployment").contains("base_model")
+                .doesNotContain("no price catalog for provider");
+        // model_info prices still price it
+        assertThat(catalog.lookup("azure", "my-prod-deployment", Map.of("input_cost_per_token", 1e-6, "output_cost_per_token", 2e-6))
+                .priced()).isTrue();
+    }
 }

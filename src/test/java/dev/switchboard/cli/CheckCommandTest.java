@@ -154,6 +154,26 @@ class CheckCommandTest {
         assertThat(out).containsPattern("api_key +\\*{4}esig +azure_ad_token, line 2[0-9]").doesNotContain("(AZURE_API_KEY)");
     }
 
+    /**
+     * api_key: "" beside azure_ad_token: the token is what the requests carry (an empty key is none), and check says so
+     * rather than "API KEY ****" as if the empty key went (cloud QA F3).
+     */
+    @Test
+    void anEmptyAzureApiKeyIsShownAsTheCredentialThatGoes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AZURE_API_KEY") == null, "AZURE_API_KEY would win");
+        String out = run("""
+                model_list:
+                  - model_name: az
+                    litellm_params:
+                      model: azure/chat
+                      api_base: https://example-resource.openai.azure.com
+                      api_key: ""
+                      azure_ad_token: eyJhbGciOiJSUzI1NiJ9.payloadpayload.signaturesig
+                """, 0, "--explain");
+        assertThat(out).contains("****esig (azure_ad_token)").containsPattern("api_key +\\*{4}esig +azure_ad_token, line 7")
+                .doesNotContain("eyJhbGci");
+    }
+
     @Test
     void printsTheResolvedModelListWithKeysMasked() throws Exception {
         String out = run("""

@@ -322,10 +322,10 @@ class ConfigLoaderTest {
                 model_list:
                   - model_name: a
                     litellm_params: { model: mock/x }
-                general_settings: { alerting: [slack] }
+                general_settings: { infer_model_from_keys: true }
                 litellm_settings: { public_teams: [] }
                 """);
-        assertThat(c.warnings()).contains("line 4: general_settings.alerting: not supported, ignored.",
+        assertThat(c.warnings()).contains("line 4: general_settings.infer_model_from_keys: not supported, ignored.",
                 "line 5: litellm_settings.public_teams: not supported, ignored.");
         assertThat(c.warnings()).noneMatch(w -> w.contains("not supported, ignored: not supported"));
     }
@@ -461,6 +461,32 @@ class ConfigLoaderTest {
         ConfigException missing = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.load(dir.resolve("none.yaml")));
         assertThat(missing.problems().get(0)).contains("cannot read the config file (no such file)");
         assertThat(missing.unreadable()).isTrue();
+    }
+
+    /**
+     * Every unset os.environ/ variable of an entry in one pass: the keys a provider reads (api_version, azure_ad_token,
+     * vertex_*, aws_*) were resolved only for an entry without errors, so the unset AZURE_API_VERSION_X was named only
+     * after the api_base and api_key variables were set (cloud QA F5). A key this provider does not read stays a warning.
+     */
+    @Test
+    void everyUnsetVariableOfAnEntryIsNamedAtOnce() {
+        ConfigLoader none = new ConfigLoader(Map.<String, String>of()::get);
+        ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> none.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: azure/gpt-4o
+                      api_base: os.environ/AZURE_API_BASE_X
+                      api_version: os.environ/AZURE_API_VERSION_X
+                      api_key: os.environ/AZURE_API_KEY_X
+                      azure_ad_token: os.environ/AZURE_AD_TOKEN_X
+                      vertex_project: os.environ/NOT_READ_BY_AZURE
+                """));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("line 5: ") && p.contains("AZURE_API_BASE_X is not set"))
+                .anyMatch(p -> p.startsWith("line 6: ") && p.contains("AZURE_API_VERSION_X is not set"))
+                .anyMatch(p -> p.startsWith("line 7: ") && p.contains("AZURE_API_KEY_X is not set"))
+                .anyMatch(p -> p.startsWith("line 8: ") && p.contains("AZURE_AD_TOKEN_X is not set"))
+                .noneMatch(p -> p.contains("NOT_READ_BY_AZURE"));
     }
 
     /** QA-D 9: a variable set to "" was refused as "is not set"; refused still, worded as it is. */

@@ -70,10 +70,10 @@ class BudgetTest {
     @Test
     void theSoftBudgetWarnsOncePerPeriod() {
         Budget b = new Budget(Budget.NO_LIMIT, 100, DurationSpec.parse("1d"), 0, 0, 0);
-        assertThat(b.settle(0, 60, 1)).isFalse();
-        assertThat(b.settle(0, 60, 2)).isTrue();
-        assertThat(b.settle(0, 60, 3)).isFalse();
-        assertThat(b.settle(0, 200, 86_400_001L)).as("a new day warns again").isTrue();
+        assertThat(b.settle(0, 60, 1)).isZero();
+        assertThat(b.settle(0, 60, 2)).isEqualTo(BudgetAlerts.SOFT);
+        assertThat(b.settle(0, 60, 3)).isZero();
+        assertThat(b.settle(0, 200, 86_400_001L)).as("a new day warns again").isEqualTo(BudgetAlerts.SOFT);
     }
 
     @Test

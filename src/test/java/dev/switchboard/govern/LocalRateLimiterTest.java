@@ -82,16 +82,83 @@ class LocalRateLimiterTest {
     }
 
     @Test
-    void tpmTakesTheEstimateUpFrontAndTheRealUsageAfter() {
+    void tpmReservesTheEstimateUpFrontAndSettlesToTheRealUsage() {
         RateLimiter.Limits l = new RateLimiter.Limits(null, 100L, null);
         RateLimiter.Permit a = limiter.acquire("k", l, 30, 0);
         assertThat(a.headers()).containsEntry("x-ratelimit-remaining-tokens", "70");
-        a.release(90, 0); // it really used 90
-        RateLimiter.Permit b = limiter.acquire("k", l, 30, 0); // 10 left: admitted, goes below zero
-        b.release(-1, 0);                                     // usage unknown: the estimate stands
-        assertThatThrownBy(() -> limiter.acquire("k", l, 1, 0)).isInstanceOfSatisfying(GatewayException.class,
-                e -> assertThat(e.getMessage()).contains("tpm_limit (100 tokens a minute)"));
+        a.release(90, 0); // it really used 90: 10 left
+        assertThatThrownBy(() -> limiter.acquire("k", l, 30, 0)).as("30 do not fit in the 10 left")
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.getMessage()).contains("tpm_limit (100 tokens a minute) reached: this request reserves 30 tokens")
+                            .contains("10 are left");
+                    assertThat(e.retryAfterSeconds()).isEqualTo(12); // 20 more at 100 a minute
+                    assertThat(e.headers()).containsEntry("x-ratelimit-remaining-tokens", "10");
+                });
+        RateLimiter.Permit b = limiter.acquire("k", l, 10, 0); // 10 fit exactly
+        b.release(-1, 0);                                     // usage unknown: the reservation stands
+        assertThatThrownBy(() -> limiter.acquire("k", l, 1, 0)).hasMessageContaining("tpm_limit (100 tokens a minute)");
         limiter.acquire("k", l, 1, MINUTE); // a minute refills it
+    }
+
+    /** QA 2026-12-06 (overshoot, finding 3): 100 concurrent calls all passed a 1,000 tpm that took 2 tokens each. */
+    @Test
+    void aConcurrentBurstIsAdmittedOnlyAsFarAsItsReservationsFit() throws Exception {
+        RateLimiter.Limits l = new RateLimiter.Limits(null, 1_000L, null);
+        java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<RateLimiter.Permit> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+            for (int i = 0; i < 100; i++) {
+                pool.submit(() -> {
+                    try {
+                        held.add(limiter.acquire("k", l, 22, 0)); // "hi there" (2) + max_tokens 20
+                        admitted.incrementAndGet();
+                    } catch (GatewayException refused) {
+                        assertThat(refused.status()).isEqualTo(429);
+                    }
+                });
+            }
+        }
+        assertThat(admitted.get()).isEqualTo(45); // 45 × 22 = 990 of 1,000
+        // they used less than they reserved: the rest comes back, no more than a full bucket
+        held.forEach(p -> p.release(17, 0));
+        assertThat(limiter.acquire("k", l, 1, 0).headers()).containsEntry("x-ratelimit-remaining-tokens", String.valueOf(1_000 - 45 * 17 - 1));
+        RateLimiter.Permit lone = limiter.acquire("lone", l, 900, 0);
+        limiter.acquire("lone", l, 1, MINUTE); // refilled to the top while it ran
+        lone.release(0, MINUTE);
+        assertThat(limiter.acquire("lone", l, 1, MINUTE).headers()).as("not over a full bucket")
+                .containsEntry("x-ratelimit-remaining-tokens", "999");
+    }
+
+    @Test
+    void aRequestLargerThanTheWholeLimitWaitsForAFullBucketAndItsDebtStopsAtOneLimit() {
+        RateLimiter.Limits l = new RateLimiter.Limits(null, 1_000L, null);
+        RateLimiter.Permit big = limiter.acquire("k", l, 20_000, 0); // n=100 × max_tokens 200: admitted on a full bucket
+        assertThat(big.headers()).containsEntry("x-ratelimit-remaining-tokens", "0");
+        big.release(1_200, 0); // it used 1,200: 200 over the limit
+        // -200 + 15 s of refill (250) = 50: a small one fits, the big one waits for a full bucket again
+        limiter.acquire("k", l, 10, MINUTE / 4).release(10, MINUTE / 4);
+        assertThatThrownBy(() -> limiter.acquire("k", l, 20_000, MINUTE / 4)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.retryAfterSeconds()).isEqualTo(58)); // from 40 to 1,000 at 1,000 a minute: 57.6 s
+        limiter.acquire("k", l, 20_000, MINUTE / 4 + 58 * MINUTE / 60).release(33_180, MINUTE / 4 + 58 * MINUTE / 60);
+        // 33,180 real tokens (QA's 30 × n=100 burst) locked the key out for 1,931 s; the debt now stops at -1,000
+        long at = MINUTE / 4 + 58 * MINUTE / 60;
+        assertThatThrownBy(() -> limiter.acquire("k", l, 22, at)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.retryAfterSeconds()).isEqualTo(62); // 1,022 tokens at 1,000 a minute
+            assertThat(e.headers()).containsEntry("x-ratelimit-remaining-tokens", "0");
+        });
+        limiter.acquire("k", l, 22, at + 62 * MINUTE / 60);
+    }
+
+    @Test
+    void theDebtOfManyCallsThatSetNoOutputLimitStopsAtOneLimit() {
+        RateLimiter.Limits l = new RateLimiter.Limits(null, 100L, null);
+        java.util.List<RateLimiter.Permit> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) burst.add(limiter.acquire("k", l, 2, 0)); // prompt only: 50 × 2 fit in 100
+        assertThatThrownBy(() -> limiter.acquire("k", l, 2, 0)).isInstanceOf(GatewayException.class);
+        burst.forEach(p -> p.release(500, 0)); // each answered at length: 25,000 tokens
+        assertThatThrownBy(() -> limiter.acquire("k", l, 2, 0)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.retryAfterSeconds()).isEqualTo(62)); // a minute and a bit, not 250 minutes
+        assertThat(limiter.usage()).as("the others still hear of every token").containsExactly(new RateLimiter.Usage("k", 50, 25_000));
     }
 
     @Test
@@ -158,11 +225,13 @@ class LocalRateLimiterTest {
     @Test
     void anotherGatewaysDebitNeverLiftsADebtThisGatewaysOwnCallMade() {
         RateLimiter.Limits l = new RateLimiter.Limits(null, 100L, null);
-        limiter.acquire("k", l, 10, 0).release(1_000, 0); // one call far over the limit: -900
-        limiter.othersUsed("k", l, 0, 5, 0);
-        // -900 refills at 100 a minute: nine minutes (a lifted -100 would have waited one)
-        assertThatThrownBy(() -> limiter.acquire("k", l, 1, 8 * MINUTE)).isInstanceOf(GatewayException.class);
-        limiter.acquire("k", l, 1, 10 * MINUTE);
+        limiter.acquire("k", l, 10, 0).release(150, 0); // one call over the limit: -50
+        limiter.othersUsed("k", l, 0, 5, 0);            // a debit of 5 from -50 stops at -100, and never lifts it
+        // -55 refills at 100 a minute: -5 at 30 s, 4 s more to 1 token (a debit ignored would say 1 s, a debt lifted
+        // to -100 would say 31 s)
+        assertThatThrownBy(() -> limiter.acquire("k", l, 1, MINUTE / 2)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.retryAfterSeconds()).isEqualTo(4));
+        limiter.acquire("k", l, 1, MINUTE / 2 + 4 * MINUTE / 60);
     }
 
     @Test

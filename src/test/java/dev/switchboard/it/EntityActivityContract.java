@@ -181,6 +181,10 @@ abstract class EntityActivityContract {
         HttpResponse<String> none = as(cy, "/team/daily/activity?" + range());
         assertThat(none.statusCode()).as(none.body()).isEqualTo(200);
         assertThat(new JsonObject(none.body()).getJsonArray("results")).isEmpty();
+        // a key name that does not exist answers as one the caller cannot see: nothing, not a 404 that tells the two apart
+        HttpResponse<String> probe = as(ann, "/team/daily/activity?" + range() + "&api_key=sk-no-such-key-0000000000");
+        assertThat(probe.statusCode()).as(probe.body()).isEqualTo(200);
+        assertThat(new JsonObject(probe.body()).getJsonArray("results")).isEmpty();
     }
 
     @Test

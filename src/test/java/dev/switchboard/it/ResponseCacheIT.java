@@ -167,6 +167,10 @@ class ResponseCacheIT {
         JsonObject row = admin.getOk("/spend/logs?key=cached-app").getJsonArray("data").stream().map(JsonObject.class::cast)
                 .filter(o -> o.getString("request_id").equals(hitId)).findFirst().orElseThrow();
         assertThat(row.getString("cache_status")).isEqualTo("hit-exact");
+        assertThat(row.getString("cache_hit")).isEqualTo("True"); // LiteLLM's SpendLogs column, a string
+        String missId = first.headers().firstValue("x-switchboard-request-id").orElseThrow();
+        assertThat(admin.getOk("/spend/logs?key=cached-app").getJsonArray("data").stream().map(JsonObject.class::cast)
+                .filter(o -> o.getString("request_id").equals(missId)).findFirst().orElseThrow().getString("cache_hit")).isEqualTo("False");
         assertThat(row.getDouble("spend")).isZero();
         assertThat(row.getDouble("saved")).isEqualTo(Double.parseDouble(first.headers().firstValue("x-switchboard-cost").orElseThrow()));
     }

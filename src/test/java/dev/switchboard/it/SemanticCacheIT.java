@@ -234,6 +234,41 @@ class SemanticCacheIT {
                 .isGreaterThanOrEqualTo(guarded + pairs.length);
     }
 
+    /**
+     * QA 2026-12-06: three classes the guards missed, one pair each, all above the threshold with BGE (0.990, 0.996,
+     * 0.965) and served the first question's answer: a participant in another role by do-support, a question about
+     * another exact string, an action and its undoing. Each is found in the index, then refused; a paraphrase of the
+     * JSON question (other spaces) still hits.
+     */
+    @Test
+    void theGuardsRefuseAnotherRoleAnotherExactStringAndTheOppositeAction() {
+        String json = "Is this JSON valid: {\"a\": 1, \"b\": 2}";
+        String[][] pairs = {{"Who killed Abel?", "Who did Abel kill?"}, {json, "Is this JSON valid: {\"a\": 1, \"b\": 2,}"},
+                {"How do I enable dark mode in Windows?", "How do I disable dark mode in Windows?"}};
+        long guarded = admin.getOk("/cache/ping").getJsonObject("semantic").getLong("guarded");
+        for (int i = 0; i < pairs.length; i++) {
+            chat(gw, key, userTurn(pairs[i][0]));
+            awaitEntries(gw, 2L * i + 1);
+            int calls = gw.simulator.received().size();
+            HttpResponse<String> second = chat(gw, key, userTurn(pairs[i][1]));
+            assertThat(cache(second)).as(pairs[i][1]).isEqualTo("miss");
+            assertThat(gw.simulator.received().size()).as("the provider answered " + pairs[i][1]).isEqualTo(calls + 1);
+            assertThat(new JsonObject(second.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message")
+                    .getString("content")).as("its own answer").contains(pairs[i][1]);
+            awaitEntries(gw, 2L * i + 2);
+        }
+        assertThat(admin.getOk("/cache/ping").getJsonObject("semantic").getLong("guarded")).as("each found, then refused")
+                .isGreaterThanOrEqualTo(guarded + pairs.length);
+        HttpResponse<String> paraphrase = chat(gw, key, userTurn("Is this JSON valid: {\"a\":1,\"b\":2}"));
+        assertThat(cache(paraphrase)).as("the same JSON with other spaces").isEqualTo("hit-semantic");
+        assertThat(paraphrase.body()).contains("You said: Is this JSON valid");
+    }
+
+    private static String userTurn(String text) {
+        return new JsonObject().put("model", "gpt").put("messages", new io.vertx.core.json.JsonArray()
+                .add(new JsonObject().put("role", "user").put("content", text))).encode();
+    }
+
     @Test
     void aTemperatureAboveZeroIsNotServedSemanticallyUnlessTheRequestOptsIn() {
         chat(gw, key, ask(Q, ",\"temperature\":0.8"));

@@ -105,11 +105,18 @@ class VertexIT {
                           vertex_project: my-project
                           vertex_credentials: %s
                           api_base: ${SIM_ROOT}
+                      - model_name: vrotated-claude
+                        litellm_params:
+                          model: vertex_ai/claude-sonnet-4-5@20250929
+                          vertex_project: my-project
+                          vertex_location: us-east5
+                          vertex_credentials: %s
+                          api_base: ${SIM_ROOT}
                     router_settings:
                       num_retries: 0
                     general_settings:
                       master_key: os.environ/MASTER_KEY
-                    """.formatted(file, file, rotated);
+                    """.formatted(file, file, rotated, rotated);
         }, env);
         client = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
         anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey(TestGateway.MASTER_KEY).maxRetries(0).build();
@@ -240,12 +247,25 @@ class VertexIT {
         assertThat(gw.simulator.vertexTokenGrants()).isEqualTo(fetched + 1);
     }
 
+    /**
+     * Credentials Google refuses: a 401 in the caller's dialect naming the deployment called (not the first of those
+     * sharing the credentials), and not the service account, the file or Google's words, which are the log's (cloud QA F6).
+     */
     @Test
     void aKeyGoogleDoesNotKnowIsA401InBothDialects() {
         assertThatThrownBy(() -> ask("vrotated", "hi")).isInstanceOf(UnauthorizedException.class)
-                .hasMessageContaining("Invalid JWT Signature").hasMessageNotContaining("PRIVATE KEY");
+                .hasMessageContaining("vertex_ai/gemini-2.5-flash").hasMessageNotContaining("Invalid JWT Signature")
+                .hasMessageNotContaining("PRIVATE KEY").hasMessageNotContaining("rotated.json").hasMessageNotContaining("switchboard@");
         assertThatThrownBy(() -> anthropic.messages().create(MessageCreateParams.builder().model("vrotated").maxTokens(10)
                 .addUserMessage("hi").build())).isInstanceOf(com.anthropic.errors.UnauthorizedException.class);
+        HttpResponse<String> claude = Http.post(gw.baseUrl() + "/v1/messages", TestGateway.MASTER_KEY,
+                "{\"model\":\"vrotated-claude\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(claude.statusCode()).as(claude.body()).isEqualTo(401);
+        JsonObject error = new JsonObject(claude.body()).getJsonObject("error");
+        assertThat(error.getString("type")).isEqualTo("authentication_error");
+        assertThat(error.getString("message")).contains("vertex_ai/claude-sonnet-4-5@20250929")
+                .doesNotContain("gemini-2.5-flash").doesNotContain("rotated.json").doesNotContain("iam.gserviceaccount.com")
+                .doesNotContain(dir.toString());
     }
 
     @Test

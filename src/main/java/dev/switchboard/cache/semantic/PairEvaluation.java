@@ -69,15 +69,16 @@ public final class PairEvaluation {
         double def = embedder.defaultThreshold();
         out.printf(Locale.ROOT, "%nwhat each guard adds at threshold %.3f (cumulative):%n", def);
         QuestionGuards.Enabled[] steps = {QuestionGuards.Enabled.NONE,
-                new QuestionGuards.Enabled(true, false, false, false, false, false, false, false),
-                new QuestionGuards.Enabled(true, true, false, false, false, false, false, false),
-                new QuestionGuards.Enabled(true, true, true, false, false, false, false, false),
-                new QuestionGuards.Enabled(true, true, true, true, false, false, false, false),
-                new QuestionGuards.Enabled(true, true, true, true, true, false, false, false),
-                new QuestionGuards.Enabled(true, true, true, true, true, true, false, false),
-                new QuestionGuards.Enabled(true, true, true, true, true, true, true, false), QuestionGuards.Enabled.ALL};
+                new QuestionGuards.Enabled(true, false, false, false, false, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, false, false, false, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, false, false, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, false, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, true, false, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, true, true, false, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, true, true, true, false, false),
+                new QuestionGuards.Enabled(true, true, true, true, true, true, true, true, false), QuestionGuards.Enabled.ALL};
         String[] names = {"embedding alone", "+ numbers", "+ negation", "+ role swap", "+ names", "+ polarity", "+ format",
-                "+ role order", "+ tense"};
+                "+ literals", "+ role order", "+ tense"};
         for (int s = 0; s < steps.length; s++) {
             QuestionGuards g = new QuestionGuards(steps[s]);
             boolean[] p = new boolean[pairs.size()];

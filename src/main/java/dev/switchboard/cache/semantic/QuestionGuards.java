@@ -13,19 +13,23 @@ import java.util.regex.Pattern;
  * the details that make two close questions different: a number ("2-month" / "6 month", "H2" / "H2S"), a negation
  * ("can do" / "cannot do"), a word turned into its opposite ("legal" / "illegal", "safe" / "dangerous", "best case" /
  * "worst case"), a swapped pair of roles ("benzene into toluene" / "toluene into benzene", "% of terrorists are
- * Muslim" / "% of Muslims are terrorists"), a swapped name ("near Crawford County" / "near Jefferson County"), and an
- * instruction about the answer's length or form ("in one word" / "in one sentence", "briefly" / "in detail").
+ * Muslim" / "% of Muslims are terrorists"), a swapped name ("near Crawford County" / "near Jefferson County"), an
+ * instruction about the answer's length or form ("in one word" / "in one sentence", "briefly" / "in detail"), an exact
+ * string the question is about, quoted or written as code ("'racecar'" / "'racecars'", a JSON snippet with and without
+ * a trailing comma: {@link Literals}), an action and its undoing ("enable" / "disable", "zoom in" / "zoom out"), and a
+ * participant in another role by the grammar ("Who killed Abel?" / "Who did Abel kill?", "Did Alice pay Bob?" / "Was
+ * Alice paid by Bob?": {@link RoleSwaps}).
  * Each check looks only at the two texts, in microseconds; what each buys on QQP is in the README.
  */
 public final class QuestionGuards {
     /**
-     * Which guard refused a pair, or {@link #PASS}. The first six are sure: the pair is two questions, a miss whatever
+     * Which guard refused a pair, or {@link #PASS}. The first seven are sure: the pair is two questions, a miss whatever
      * the similarity. {@link #ORDER} and {@link #TENSE} are doubts: the pair is often two questions ("Alice owes Bob" /
      * "Bob owes Alice", "Who is the CEO" / "Who was the CEO") but not always, so it is not served on similarity alone:
      * verified when a verifier is configured, else a miss ({@link #doubtful()}).
      */
     public enum Verdict {
-        PASS, NUMBER, NEGATION, POLARITY, ROLE_SWAP, NAME, FORMAT, ORDER, TENSE;
+        PASS, NUMBER, NEGATION, POLARITY, ROLE_SWAP, NAME, FORMAT, LITERAL, ORDER, TENSE;
 
         /** Not a sure refusal: verification may still confirm the pair (without a verifier it is a miss). */
         public boolean doubtful() { return this == ORDER || this == TENSE; }
@@ -33,9 +37,9 @@ public final class QuestionGuards {
 
     /** Which guards run; all by default ({@code cache eval} switches them one by one to show what each adds). */
     public record Enabled(boolean numbers, boolean negation, boolean roleSwap, boolean names, boolean polarity,
-                          boolean format, boolean order, boolean tense) {
-        public static final Enabled ALL = new Enabled(true, true, true, true, true, true, true, true);
-        public static final Enabled NONE = new Enabled(false, false, false, false, false, false, false, false);
+                          boolean format, boolean literals, boolean order, boolean tense) {
+        public static final Enabled ALL = new Enabled(true, true, true, true, true, true, true, true, true);
+        public static final Enabled NONE = new Enabled(false, false, false, false, false, false, false, false, false);
     }
 
     private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}$%]+(?:['’][\\p{L}]+)?");
@@ -54,40 +58,6 @@ public final class QuestionGuards {
             java.util.Map.entry("eleven", "11"), java.util.Map.entry("twelve", "12"), java.util.Map.entry("twenty", "20"),
             java.util.Map.entry("hundred", "100"), java.util.Map.entry("thousand", "1000"), java.util.Map.entry("million", "1000000"),
             java.util.Map.entry("billion", "1000000000"), java.util.Map.entry("third", "3rd"), java.util.Map.entry("half", "1/2"));
-    /**
-     * Negating prefixes ("illegal" / "legal", "unsafe" / "safe", "disadvantages" / "advantages", "non-smoker" /
-     * "smoker"): English's un- and non-, Latin's dis- and in-, which Latin writes il- before l, im- before m, p and b,
-     * ir- before r, and in- before anything else. Holding to that spelling rule is what keeps "image" (im + "age"),
-     * "input" (in + "put") and "inbound" from reading as negations; a remainder shorter than 3 letters ("unit") never
-     * counts, and the remainder must be a whole word of the other text ("interest" has no "terest" to oppose).
-     */
-    private static final List<String> NEGATING_PREFIXES = List.of("un", "non", "dis", "in", "il", "im", "ir");
-    /**
-     * Opposites that fill the same slot of the same question, so that the two questions embed as near-identical (0.96-0.99
-     * with BGE), and whose answers are each other's reverse. Each row is two poles (a word of one on one side only and of
-     * the other on the other side only turn the question around). Kept short, a few rows for each kind that turns an
-     * answer around:
-     * a verdict asked for by a yes/no question (safe / dangerous, true / false, good / bad: the answer flips);
-     * the two ends of a ranking or range (best / worst, max / min, most / least: the other end's answer);
-     * a direction of change or comparison (increase / decrease, more / less, higher / lower, better / worse);
-     * an order in time (before / after: what to do before an interview is not what to do after it);
-     * the two sides of a list (pros / cons: the other side's list).
-     * Opposites a negating prefix makes (legal / illegal, advantages / disadvantages) need no row.
-     */
-    private static final List<Poles> POLES = poles(
-            "safe safer safest | dangerous harmful",
-            "true | false",
-            "positive | negative",
-            "good | bad",
-            "best | worst",
-            "max maximum maximal maximize maximise | min minimum minimal minimize minimise",
-            "most | least",
-            "increase increased increasing | decrease decreased decreasing",
-            "more | less fewer",
-            "high higher highest | low lower lowest",
-            "better | worse",
-            "before | after",
-            "pros | cons");
     private static final Set<String> STOP = Set.of("a", "an", "the", "what", "which", "who", "whom", "how", "why", "when",
             "where", "do", "does", "did", "i", "me", "my", "you", "your", "we", "our", "it", "its", "in", "on", "at", "with",
             "and", "or", "be", "been", "can", "could", "should", "would", "will", "some", "any", "that", "this", "there",
@@ -175,12 +145,13 @@ public final class QuestionGuards {
         List<String> a = tokens(cached), b = tokens(asked);
         if (enabled.numbers() && !numbers(a).equals(numbers(b))) return Verdict.NUMBER; // as sequences: order and repeats count
         if (enabled.negation() && negations(a) % 2 != negations(b) % 2) return Verdict.NEGATION;
-        if (enabled.polarity() && polar(a, b)) return Verdict.POLARITY;
+        if (enabled.polarity() && Opposites.polar(a, b)) return Verdict.POLARITY;
         if (enabled.roleSwap() && swapped(a, b)) return Verdict.ROLE_SWAP;
         if (enabled.names() && nameSwapped(cached, asked)) return Verdict.NAME;
         if (enabled.format() && !instructions(cached).equals(instructions(asked))) return Verdict.FORMAT;
+        if (enabled.literals() && !Literals.agree(cached, asked)) return Verdict.LITERAL;
         // the doubts last: a pair a sure guard refuses is never sent to verification
-        if (enabled.order() && reordered(a, b)) return Verdict.ORDER;
+        if (enabled.order() && (reordered(a, b) || RoleSwaps.swapped(a, b))) return Verdict.ORDER;
         if (enabled.tense() && tenseDiffers(a, b)) return Verdict.TENSE;
         return Verdict.PASS;
     }
@@ -247,78 +218,9 @@ public final class QuestionGuards {
         return n;
     }
 
-    /**
-     * A word on one side whose opposite is on the other side only: the same word with a negating prefix ("illegal" /
-     * "legal"), or one pole of a row of {@link #POLES} each ("safe" / "dangerous", "best case" / "worst case"). A text
-     * that holds both words of a pair ("legal or illegal", "best and worst") is not turned around by it. Opposites are
-     * not counted against each other: "least painful" / "most painless" is refused too, a miss rather than a wrong answer.
-     */
-    private static boolean polar(List<String> a, List<String> b) {
-        Set<String> wa = words(a), wb = words(b);
-        if (prefixNegated(wa, wb) || prefixNegated(wb, wa)) return true;
-        for (Poles p : POLES) if (opposed(wa, wb, p.one(), p.other()) || opposed(wa, wb, p.other(), p.one())) return true;
-        return false;
-    }
+    /** A function word, which says nothing of what a question is about ({@link RoleSwaps} asks). */
+    static boolean isStop(String w) { return STOP.contains(w); }
 
-    /** A word of {@code a} only that is a negating prefix on a word of {@code b} only. */
-    private static boolean prefixNegated(Set<String> a, Set<String> b) {
-        for (String w : a) {
-            if (b.contains(w)) continue;
-            for (String p : NEGATING_PREFIXES) {
-                if (!w.startsWith(p)) continue;
-                String rest = w.substring(p.length());
-                if (rest.length() < 3 || !spelledAsNegation(p, rest.charAt(0))) continue;
-                if (b.contains(rest) && !a.contains(rest)) return true;
-            }
-        }
-        return false;
-    }
-
-    /** Latin's in- as it is spelled before {@code next}: il-, im-, ir- before l, m/p/b, r, and in- before the rest. */
-    private static boolean spelledAsNegation(String prefix, char next) {
-        return switch (prefix) {
-            case "il" -> next == 'l';
-            case "ir" -> next == 'r';
-            case "im" -> next == 'm' || next == 'p' || next == 'b';
-            case "in" -> "lmpbr".indexOf(next) < 0;
-            default -> true;
-        };
-    }
-
-    /** {@code a} has a word of pole {@code x} and none of {@code y}, {@code b} the other way round. */
-    private static boolean opposed(Set<String> a, Set<String> b, Set<String> x, Set<String> y) {
-        return !java.util.Collections.disjoint(a, x) && java.util.Collections.disjoint(a, y)
-                && !java.util.Collections.disjoint(b, y) && java.util.Collections.disjoint(b, x);
-    }
-
-    /** The words of a text, crudely stemmed; "non" and the word after it are one word ("non-smoker": "nonsmoker"). */
-    private static Set<String> words(List<String> tokens) {
-        Set<String> out = new HashSet<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            String t = tokens.get(i);
-            if (t.equals("non") && i + 1 < tokens.size()) t = t + tokens.get(++i);
-            out.add(stem(t));
-        }
-        return out;
-    }
-
-    /** Two opposite poles, each a few words (stemmed as the texts' words are). */
-    private record Poles(Set<String> one, Set<String> other) {}
-
-    private static List<Poles> poles(String... rows) {
-        List<Poles> out = new ArrayList<>();
-        for (String row : rows) {
-            String[] sides = row.split("\\|");
-            out.add(new Poles(stems(sides[0]), stems(sides[1])));
-        }
-        return List.copyOf(out);
-    }
-
-    private static Set<String> stems(String words) {
-        Set<String> out = new HashSet<>();
-        for (String w : words.trim().split(" +")) out.add(stem(w));
-        return Set.copyOf(out);
-    }
 
     /**
      * Two content words both texts share, in one order in the first and the other order in the second, with a word

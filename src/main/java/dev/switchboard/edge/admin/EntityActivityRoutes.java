@@ -90,7 +90,16 @@ record EntityActivityRoutes(EdgeContext edge, AdminCall calls) {
                 if (form == Form.TEAM) entities = teamsSeen(caller, named, keys, teams);
                 else callers = DailyActivityRoutes.callersSeen(caller, null, keys); // tags: its own user's calls
             }
-            if (apiKey != null) callers = DailyActivityRoutes.onlyKey(keys, apiKey, callers);
+            if (apiKey != null) {
+                try {
+                    callers = DailyActivityRoutes.onlyKey(keys, apiKey, callers);
+                } catch (dev.switchboard.model.GatewayException e) {
+                    // for a non-master key an unknown name is an empty answer, as one it may not see: a 404 would tell
+                    // which key names exist on the gateway (the user route answers the same)
+                    if (caller.admin() || e.status() != 404) throw e;
+                    callers = Set.of();
+                }
+            }
             Set<String> only = callers;
             List<SpendRollups.Activity> read = entities != null && entities.isEmpty() || only != null && only.isEmpty() ? List.of()
                     : edge.gateway().rollups().activity(form.kind, p.fromDay(), p.toDay(), entities);

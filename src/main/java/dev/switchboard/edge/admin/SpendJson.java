@@ -27,6 +27,9 @@ public final class SpendJson {
         o.put("route", r.route());
         o.put("tier", r.tier());
         o.put("cache_status", r.cacheStatus());
+        // LiteLLM's SpendLogs column, kept there as the string "True" / "False" (its UI and scripts filter on it): a hit of
+        // either cache
+        o.put("cache_hit", r.cacheStatus() != null && r.cacheStatus().startsWith("hit") ? "True" : "False");
         o.put("startTime", Instant.ofEpochMilli(r.startedAt()).toString());
         o.put("endTime", Instant.ofEpochMilli(r.endedAt()).toString());
         o.put("spend", usd(r.costNanos()));
@@ -54,7 +57,7 @@ public final class SpendJson {
     /**
      * LiteLLM's names for what a row already says, for tools written against its {@code /spend/logs/v2}: {@code api_key}
      * (the key's token hash, as LiteLLM stores it; null for the master key or a deleted key), {@code user} and
-     * {@code team_id} (from the call's {@code user:} / {@code team:} tags), {@code model_group} (the alias asked for) and
+     * {@code team_id} (from the call's {@code user:} / {@code team:} tags), {@code model_group} (the alias asked for),
      * {@code metadata.user_api_key_alias}.
      */
     static void addLiteLlmFields(ObjectNode o, SpendRecord r, String token) {

@@ -30,11 +30,17 @@ public final class AzureProviderFactory implements ProviderFactory {
     /** The key, else a fixed Entra token: what the requests carry when it never changes. */
     @Override
     public Secret key(Deployment d, Function<String, String> env) {
-        Secret k = ProviderFactory.super.key(d, env);
+        // api_key: "" is no key (LiteLLM's falsy ""): the variable, else the Entra token, as AzureSettings reads them
+        Secret k = d.apiKey() != null && !d.apiKey().reveal().isBlank() ? d.apiKey() : envKey(d, env);
         if (k != null) return k;
         String token = d.stringParam("azure_ad_token");
         if (token == null && d.provider().equals("azure")) token = env.apply("AZURE_AD_TOKEN");
         return token == null || token.isBlank() ? null : new Secret(token);
+    }
+
+    private Secret envKey(Deployment d, Function<String, String> env) {
+        String value = env.apply(keyEnv(d.provider()));
+        return value == null || value.isBlank() ? null : new Secret(value);
     }
 
     /** The key or token, and the client secret a service principal signs in with (as written and form-encoded). */
@@ -64,8 +70,12 @@ public final class AzureProviderFactory implements ProviderFactory {
             auth = new EntraTokens(ctx.vertx(), EntraTokens.clientSecret(s, ctx.env()), s.scope(), d.id(), s.clientSecret(),
                     Clock.systemUTC(), ctx.http().secrets());
         }
-        // Azure OpenAI serves OpenAI's own models (max_completion_tokens and all); Foundry's catalogue is any model
-        OpenAiWire wire = new OpenAiWire(d, foundry ? "openai_compatible" : "openai");
+        // Azure OpenAI serves OpenAI's own models (max_completion_tokens and all) from 2024-09-01-preview on; an older
+        // dated api-version refuses stream_options and max_completion_tokens (AzureApiVersions). Foundry's catalogue is
+        // any model.
+        OpenAiWire wire = foundry ? new OpenAiWire(d, "openai_compatible")
+                : AzureApiVersions.takesCurrentFields(s.apiVersion(), urls.v1()) ? new OpenAiWire(d, "openai")
+                : OpenAiWire.beforeStreamOptions(d);
         return new AzureProvider(d, urls, auth, wire, ctx.http());
     }
 }

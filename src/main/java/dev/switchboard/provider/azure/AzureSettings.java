@@ -37,7 +37,10 @@ record AzureSettings(String apiBase, String apiVersion, String apiKey, String ad
         Object v = d.params().get("api_version");
         String version = v == null || v.toString().isBlank() ? null : v.toString();
         if (version == null && !foundry) version = env(env, "AZURE_API_VERSION");
-        String key = d.apiKey() != null ? d.apiKey().reveal() : env(env, foundry ? "AZURE_AI_API_KEY" : "AZURE_API_KEY");
+        // api_key: "" is no key, as in LiteLLM (an empty string is falsy there): the variable, else azure_ad_token,
+        // else client credentials; sent as it was, it went as an empty api-key header and the token was dropped
+        String key = d.apiKey() != null && !d.apiKey().reveal().isBlank() ? d.apiKey().reveal()
+                : env(env, foundry ? "AZURE_AI_API_KEY" : "AZURE_API_KEY");
         String adToken = param(d, "azure_ad_token");
         if (adToken == null && key == null) adToken = env(env, "AZURE_AD_TOKEN");
         String tenant = param(d, "tenant_id"), client = param(d, "client_id"), secret = param(d, "client_secret");

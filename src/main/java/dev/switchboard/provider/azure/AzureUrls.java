@@ -50,6 +50,9 @@ record AzureUrls(UpstreamHttp.Endpoint endpoint, String chat, String embeddings)
         return new AzureUrls(ep, path + "/chat/completions" + q, path + "/embeddings" + q);
     }
 
+    /** Whether calls go to the v1 API ({@code /openai/v1/…}), which has no dated contract and takes OpenAI's fields. */
+    boolean v1() { return chat.contains("/openai/v1/"); }
+
     /** Whether the deployment speaks the model inference API (and so, like LiteLLM, sends its key as api-key). */
     static boolean modelsApi(AzureSettings s) {
         String b = s.apiBase();

@@ -44,6 +44,11 @@ record OpenAiFlavor(String prefix, String defaultBase, List<String> keyEnvs, boo
         return new OpenAiFlavor(prefix, defaultBase, keyEnvs, true, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly, serverRoot, wire);
     }
 
+    /** max_tokens whatever the client wrote (a reasoning model of the {@code openai} row still gets max_completion_tokens). */
+    OpenAiFlavor withMaxTokensOnly() {
+        return new OpenAiFlavor(prefix, defaultBase, keyEnvs, false, forwardsCacheControl, streamOptions, refuses, toolChoiceAutoOnly, serverRoot, wire);
+    }
+
     OpenAiFlavor forwardingCacheControl() {
         return new OpenAiFlavor(prefix, defaultBase, keyEnvs, keepsOutputFieldName, true, streamOptions, refuses, toolChoiceAutoOnly, serverRoot, wire);
     }

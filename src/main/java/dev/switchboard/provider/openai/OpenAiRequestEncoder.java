@@ -260,9 +260,11 @@ final class OpenAiRequestEncoder {
      * flavor keeps it, and max_tokens for the servers that know only that one.
      */
     private boolean completionField(ChatRequest r) {
-        if (!flavor.keepsOutputFieldName()) return false;
         boolean openai = "openai".equals(flavor.prefix());
+        // also behind a contract that otherwise knows only max_tokens (an old Azure api-version): a reasoning model
+        // refuses max_tokens, and is served only by versions that take max_completion_tokens
         if (openai && reasoning) return true;
+        if (!flavor.keepsOutputFieldName()) return false;
         return r.maxCompletionTokens() != null || (r.maxTokens() == null && openai);
     }
 

@@ -30,8 +30,27 @@ public final class OpenAiWire {
      *               {@code openai} (OpenAI's own models, Azure OpenAI) or {@code openai_compatible}
      */
     public OpenAiWire(Deployment d, String flavor) {
+        this(d, core(flavor));
+    }
+
+    private static OpenAiFlavor core(String flavor) {
         OpenAiFlavor f = OpenAiFlavor.CORE.get(flavor);
         if (f == null) throw new IllegalArgumentException("no OpenAI flavor " + flavor);
+        return f;
+    }
+
+    /**
+     * OpenAI's models behind a contract older than {@code stream_options} and {@code max_completion_tokens} (Azure
+     * OpenAI's api-versions before 2024-09-01-preview, which refuse both with a 400): a stream is asked without
+     * {@code stream_options} (its usage, which such a version does not send, is then the gateway's estimate, marked
+     * {@code usage_estimated}), and the output limit goes as {@code max_tokens}, the client's {@code max_completion_tokens}
+     * renamed, except to a reasoning model, which takes only {@code max_completion_tokens}.
+     */
+    public static OpenAiWire beforeStreamOptions(Deployment d) {
+        return new OpenAiWire(d, OpenAiFlavor.CORE.get("openai").withoutStreamOptions().withMaxTokensOnly());
+    }
+
+    private OpenAiWire(Deployment d, OpenAiFlavor f) {
         this.deployment = d;
         this.encoder = new OpenAiRequestEncoder(d, f);
         this.chat = new OpenAiChatDecoder(d.model());

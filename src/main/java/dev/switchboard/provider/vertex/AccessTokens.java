@@ -43,7 +43,8 @@ final class AccessTokens implements UpstreamAuth {
     private record Token(String header, long expiresAtMillis, long refreshAtMillis) {}
 
     /**
-     * @param owner the deployment(s) these credentials serve, for messages
+     * @param owner the deployment that made these credentials' tokens first (others with the same credentials share
+     *     them), for the log
      * @param secrets each token is registered there when minted: the token is the deployment's key for its hour, so an
      *     upstream that echoes it, a log line or a trace must find it masked as a configured key is
      */
@@ -58,6 +59,47 @@ final class AccessTokens implements UpstreamAuth {
     @Override
     public Future<MultiMap> sign(MultiMap headers) {
         return token().map(header -> headers.set("authorization", header));
+    }
+
+    /**
+     * These tokens as one deployment's requests take them. The tokens are shared by every deployment with the same
+     * credentials, but a failure to get one is told to the caller as the called deployment's, and in general words:
+     * which service account, which file, and what Google's token endpoint said are the operator's to read, in the
+     * gateway's log, never any caller's (a virtual key of another team, say), nor the request log's or a trace's.
+     */
+    UpstreamAuth forDeployment(String deploymentId) {
+        return new UpstreamAuth() {
+            @Override
+            public Future<MultiMap> sign(MultiMap headers) {
+                Future<MultiMap> signed = AccessTokens.this.sign(headers);
+                if (signed.succeeded()) return signed; // the cached token: no extra step on the hot path
+                return signed.recover(e -> Future.failedFuture(e instanceof NoToken n ? n.toCaller(deploymentId) : e));
+            }
+
+            @Override
+            public void refused() { AccessTokens.this.refused(); }
+        };
+    }
+
+    /** No token could be had: {@code refused} when Google refused the credentials, else it could not be asked or failed. */
+    static final class NoToken extends RuntimeException {
+        final boolean refused;
+
+        NoToken(boolean refused) {
+            super(refused ? "Google refused the credentials" : "no access token", null, false, false);
+            this.refused = refused;
+        }
+
+        /** The caller's error, in words that name the deployment called and nothing of its credentials. */
+        GatewayException toCaller(String deploymentId) {
+            if (refused) {
+                return UpstreamErrors.fromStatus(401, "Vertex AI: Google refused the gateway's credentials for " + deploymentId
+                        + ", so no access token could be had (the gateway's log says why).", "authentication_error", null,
+                        "invalid_credentials", null, deploymentId, null);
+            }
+            return GatewayException.of(ErrorKind.UPSTREAM, "Vertex AI: the gateway could not get an access token for "
+                    + deploymentId + " (the gateway's log says why).");
+        }
     }
 
     @Override
@@ -115,20 +157,18 @@ final class AccessTokens implements UpstreamAuth {
     /**
      * The credentials were refused (the token endpoint's 400/401/403: a revoked key, a wrong signature, a deleted
      * account) → 401, so the router falls back as for a rejected key; anything else (no credentials found, the
-     * endpoint unreachable or failing) → 502. The token endpoint's own words are kept (they name the cause, e.g.
-     * {@code invalid_grant}); they hold no secret.
+     * endpoint unreachable or failing) → 502. The token endpoint's own words, the credentials' description (service
+     * account, file path) and the deployments sharing them go to the gateway's log; the caller is told only that
+     * ({@link NoToken#toCaller}).
      */
-    private GatewayException failure(Exception e) {
+    private NoToken failure(Exception e) {
         HttpResponseException http = null;
         for (Throwable t = e; t != null && http == null; t = t.getCause()) if (t instanceof HttpResponseException h) http = h;
         String detail = http != null ? "the token endpoint answered HTTP " + http.getStatusCode() + (http.getContent() == null ? ""
                 : ": " + oneLine(http.getContent())) : oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         String message = "Vertex AI credentials of " + owner + " (" + source.description() + ") gave no access token: " + detail;
         log.warn("{}", LogSafe.text(message));
-        if (http != null && http.getStatusCode() >= 400 && http.getStatusCode() < 500) {
-            return UpstreamErrors.fromStatus(401, message, "authentication_error", null, "invalid_credentials", null, owner, null);
-        }
-        return GatewayException.of(ErrorKind.UPSTREAM, message);
+        return new NoToken(http != null && http.getStatusCode() >= 400 && http.getStatusCode() < 500);
     }
 
     /** Google's token endpoint answers pretty-printed JSON: one line of it, bounded. */

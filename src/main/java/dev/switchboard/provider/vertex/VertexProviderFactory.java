@@ -47,8 +47,10 @@ public final class VertexProviderFactory implements ProviderFactory {
             throw VertexSettings.problem(d, "no Google Cloud project: neither vertex_project, " + VertexSettings.PROJECT_ENV
                     + " nor the credentials name one", "add vertex_project: <your project id> to litellm_params");
         }
-        AccessTokens tokens = tokensBySource.computeIfAbsent(sourceKey(settings, ctx),
-                k -> new AccessTokens(ctx.vertx(), credentials, d.id(), System::currentTimeMillis, ctx.http().secrets()));
+        // shared by the deployments with these credentials; a failure is told as this deployment's
+        var tokens = tokensBySource.computeIfAbsent(sourceKey(settings, ctx),
+                k -> new AccessTokens(ctx.vertx(), credentials, d.id(), System::currentTimeMillis, ctx.http().secrets()))
+                .forDeployment(d.id());
         UpstreamHttp.Endpoint endpoint = UpstreamHttp.Endpoint.parse(
                 d.apiBase() != null ? d.apiBase() : VertexUrls.host(settings.location()), d.id());
         String model = endpoint.pathFor(VertexUrls.modelPath(project, settings.location(), publisher.path, d.model()));

@@ -256,10 +256,141 @@ class QuestionGuardsTest {
         assertThat(none.check("Is it safe to eat raw chicken?", "Is it unsafe to eat raw chicken?")).isEqualTo(Verdict.PASS);
         assertThat(none.check("Did Alice pay Bob?", "Did Bob pay Alice?")).isEqualTo(Verdict.PASS);
         assertThat(none.check("Who is the CEO of Microsoft?", "Who was the CEO of Microsoft?")).isEqualTo(Verdict.PASS);
-        QuestionGuards noPolarity = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, false, true, true, true));
+        QuestionGuards noPolarity = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, false, true, true, true, true));
         assertThat(noPolarity.check("Is it safe to eat raw chicken?", "Is it dangerous to eat raw chicken?")).isEqualTo(Verdict.PASS);
         assertThat(none.check("Explain photosynthesis briefly", "Explain photosynthesis in detail")).isEqualTo(Verdict.PASS);
-        QuestionGuards noFormat = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, true, false, true, true));
+        QuestionGuards noFormat = new QuestionGuards(new QuestionGuards.Enabled(true, true, true, true, true, false, true, true, true));
         assertThat(noFormat.check("Explain photosynthesis briefly", "Explain photosynthesis in detail")).isEqualTo(Verdict.PASS);
+    }
+
+    /**
+     * QA 2026-12-06 (HIGH-1): the participant asked about trades roles through the grammar, not the word order: the
+     * wh-word as subject or object (do-support), active or passive voice, a relation read backwards. BGE put each pair at
+     * 0.963-0.990 and the gateway served the first question's answer for the second. A doubt, as the word-order one.
+     */
+    @Test
+    void aParticipantInAnotherRoleByDoSupportVoiceOrRelationIsADoubt() {
+        String[][] served = {{"Who killed Abel?", "Who did Abel kill?"}, {"Who did Darth Vader kill?", "Who killed Darth Vader?"},
+                {"Who did Brutus betray?", "Who betrayed Brutus?"}, {"Who taught Plato?", "Who did Plato teach?"},
+                {"Who rescued the princess?", "Who did the princess rescue?"},
+                {"Which country invaded Poland in 1939?", "Which country did Poland invade in 1939?"},
+                {"Which team beat the Lakers last night?", "Which team did the Lakers beat last night?"},
+                {"Which company acquired Instagram?", "Which company did Instagram acquire?"},
+                {"Who replaced Steve Ballmer as CEO of Microsoft?", "Who did Steve Ballmer replace as CEO of Microsoft?"},
+                {"Who is Harry Potter's godfather?", "Who is Harry Potter the godfather of?"},
+                {"Did Alice pay Bob?", "Was Alice paid by Bob?"}};
+        for (String[] p : served) {
+            assertThat(g.check(p[0], p[1])).as(p[0] + " / " + p[1]).isEqualTo(Verdict.ORDER);
+            assertThat(g.check(p[1], p[0])).as("either way round: " + p[1] + " / " + p[0]).isEqualTo(Verdict.ORDER);
+        }
+        // the QA's controls, refused before by the threshold alone
+        assertThat(g.check("Who does Romeo love?", "Who loves Romeo?")).isEqualTo(Verdict.ORDER);
+        assertThat(g.check("Who conquered the Aztec Empire?", "Which empire did the Aztecs conquer?")).isEqualTo(Verdict.PASS)
+                .as("other words: the embedding's business");
+        assertThat(g.check("Who killed Abel?", "Who was killed by Abel?")).as("a passive with the participant after by")
+                .isEqualTo(Verdict.ORDER);
+        assertThat(g.check("Who did Abel kill?", "Who was Abel killed by?")).isEqualTo(Verdict.ORDER);
+    }
+
+    @Test
+    void theSameRolesInOtherGrammarStillMatch() {
+        assertThat(g.check("Who killed Abel?", "Who was Abel killed by?")).as("passive, same killer").isEqualTo(Verdict.PASS);
+        assertThat(g.check("Who killed Abel?", "Who murdered Abel?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Did Bob pay Alice?", "Was Alice paid by Bob?")).as("active and passive, same payer").isEqualTo(Verdict.PASS);
+        assertThat(g.check("Did Alice get paid by Bob?", "Was Alice paid by Bob?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Who is Harry Potter's godfather?", "Who is the godfather of Harry Potter?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Which company acquired Instagram?", "Which company bought Instagram?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Who did Brutus betray?", "Whom did Brutus betray?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Who will win the 2016 election?", "Who do you think will win the 2016 election?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("How did Rome conquer Gaul?", "How was Gaul conquered by Rome?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("How did Rome conquer Gaul?", "How was Rome conquered by Gaul?")).isEqualTo(Verdict.ORDER);
+    }
+
+    /**
+     * QA 2026-12-06 (HIGH-2): a question about an exact string gets the other string's verdict (BGE 0.980-0.996). The
+     * quoted text, the code and the tokens with symbols must stand in the other question.
+     */
+    @Test
+    void aQuestionAboutAnotherExactStringIsAnotherQuestion() {
+        String[][] served = {
+                {"Is the following sentence grammatical: 'He go to school every day.'", "Is the following sentence grammatical: 'He goes to school every day.'"},
+                {"Is this JSON valid: {\"a\": 1, \"b\": 2}", "Is this JSON valid: {\"a\": 1, \"b\": 2,}"},
+                {"Is this a valid email address: john.doe@example.com", "Is this a valid email address: john.doe@@example.com"},
+                {"Is this valid Python: def f(x): return x + 1", "Is this valid Python: def f(x) return x + 1"},
+                {"Is the word 'racecar' a palindrome?", "Is the word 'racecars' a palindrome?"}};
+        for (String[] p : served) {
+            assertThat(g.check(p[0], p[1])).as(p[0] + " / " + p[1]).isEqualTo(Verdict.LITERAL);
+            assertThat(g.check(p[1], p[0])).as(p[1] + " / " + p[0]).isEqualTo(Verdict.LITERAL);
+        }
+        // the QA's controls (refused before by the threshold or another guard) and other kinds of literal
+        assertThat(g.check("Is this sentence correct: 'Their going to the park.'", "Is this sentence correct: 'They're going to the park.'"))
+                .isNotEqualTo(Verdict.PASS); // the name guard sees "Their" / "They're" first
+        assertThat(Literals.agree("Is this sentence correct: 'Their going to the park.'", "Is this sentence correct: 'They're going to the park.'"))
+                .isFalse();
+        assertThat(g.check("Check the spelling: 'accommodate'", "Check the spelling: 'acommodate'")).isEqualTo(Verdict.LITERAL);
+        assertThat(g.check("What does the following Python print: print(sorted([3,1,2]))",
+                "What does the following Python print: print(sorted([3,1,2], reverse=True))")).isEqualTo(Verdict.LITERAL);
+        assertThat(g.check("What does `git reset --hard` do?", "What does `git reset --soft` do?")).isEqualTo(Verdict.LITERAL);
+        assertThat(g.check("Why does this fail?\n```\nx = [1, 2]\nprint(x[2])\n```", "Why does this fail?\n```\nx = [1, 2]\nprint(x(2))\n```"))
+                .isEqualTo(Verdict.LITERAL);
+        assertThat(g.check("Is “colour” spelled correctly?", "Is “color” spelled correctly?")).isEqualTo(Verdict.LITERAL);
+    }
+
+    @Test
+    void theSameStringQuotedOrNotWrittenWithOtherSpacesOrCaseStillMatches() {
+        assertThat(g.check("What does 'carpe diem' mean?", "What is the meaning of carpe diem?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Is the word 'racecar' a palindrome?", "Is 'Racecar' a palindrome?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Is this JSON valid: {\"a\": 1, \"b\": 2}", "Is this valid JSON: {\"a\":1,\"b\":2}")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Is john.doe@example.com a valid email address?", "Is this a valid email address: john.doe@example.com"))
+                .isEqualTo(Verdict.PASS);
+        assertThat(g.check("What is the range of f(x) = sin^-1(x)?", "What is the range of f(x) =sin^-1(x)?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("How do I use `git rebase`?", "How do I use git rebase?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("What were your experiences when you had \"roll no.1\"?", "What were your experiences when you had \"roll no. 1\" ?"))
+                .isEqualTo(Verdict.PASS);
+        // prose, not code: a missing space after a full stop, abbreviations, a site's name, "and/or"
+        assertThat(g.check("I lied to my girlfriend.What should I do?", "I lied to my girlfriend, what should I do?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("What does e.g. stand for?", "What does eg stand for?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Is unifunds.com legit?", "Is unifunds legit?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Should I learn Java and/or Python?", "Should I learn Java or Python?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Why can't I sleep at night?", "Why can't I sleep at night?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("What are the students' favourite books?", "What books do students like best?")).isEqualTo(Verdict.PASS);
+    }
+
+    /**
+     * QA 2026-12-06 (HIGH-3): an action and its undoing were outside the table ("enable" / "disable" is no negating prefix
+     * of "enable"; "zoom in" / "zoom out" a particle). BGE 0.965 and 0.963: the other instruction served.
+     */
+    @Test
+    void anActionAndItsUndoingAreOpposites() {
+        String[][] opposites = {{"How do I enable dark mode in Windows?", "How do I disable dark mode in Windows?"},
+                {"How do I zoom in on Google Maps?", "How do I zoom out on Google Maps?"},
+                {"How do I enable two-factor authentication on GitHub?", "How do I disable two-factor authentication on GitHub?"},
+                {"How do I turn on Bluetooth in Ubuntu?", "How do I turn off Bluetooth in Ubuntu?"},
+                {"How do I scroll up in tmux?", "How do I scroll down in tmux?"},
+                {"How do I encrypt a file with gpg?", "How do I decrypt a file with gpg?"},
+                {"How do I import a CSV file in pandas?", "How do I export a CSV file in pandas?"},
+                {"How do I add a column to a table in SQL?", "How do I remove a column from a table in SQL?"},
+                {"How do I install Docker on Ubuntu?", "How do I uninstall Docker on Ubuntu?"},
+                {"How do I open a file in Python?", "How do I close a file in Python?"},
+                {"How do I start the Docker daemon on Linux?", "How do I stop the Docker daemon on Linux?"},
+                {"How do I activate a Python virtual environment?", "How do I deactivate a Python virtual environment?"},
+                {"How do I show hidden files on a Mac?", "How do I hide hidden files on a Mac?"},
+                {"Should I buy Tesla stock now?", "Should I sell Tesla stock now?"},
+                {"How do I make my code run faster?", "How do I make my code run slower?"},
+                {"Sort a list in ascending order", "Sort a list in descending order"}};
+        for (String[] p : opposites) {
+            assertThat(g.check(p[0], p[1])).as(p[0] + " / " + p[1]).isEqualTo(Verdict.POLARITY);
+            assertThat(g.check(p[1], p[0])).as(p[1] + " / " + p[0]).isEqualTo(Verdict.POLARITY);
+        }
+    }
+
+    @Test
+    void aParticleCountsOnlyAfterTheSameWordOnBothSides() {
+        assertThat(g.check("How do I enable dark mode in Windows?", "How can I turn on dark mode in Windows?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("How do I log in to Gmail?", "How do I sign in to Gmail?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("What is there to do in Paris?", "What are the best places to eat out in Paris?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("How do I zoom in on Google Maps?", "How can I zoom in on Google Maps?")).isEqualTo(Verdict.PASS);
+        assertThat(g.check("Can I log in and log out of Gmail on two phones?", "Can I log out and log in to Gmail on two phones?"))
+                .as("both on both sides").isEqualTo(Verdict.PASS);
     }
 }

@@ -55,6 +55,41 @@ class OpenAiRequestEncoderTest {
     }
 
     /**
+     * An Azure api-version older than 2024-09-01-preview (OpenAiWire#beforeStreamOptions) knows neither stream_options
+     * nor max_completion_tokens and refuses both with a 400: a stream is asked without stream_options, the output limit
+     * (the client's, either name, or the deployment's) goes as max_tokens; a reasoning model still gets
+     * max_completion_tokens, the only field it takes (cloud QA F1, F2).
+     */
+    @Test
+    void anOldAzureContractGetsNoStreamOptionsAndMaxTokens() throws Exception {
+        OpenAiFlavor old = OpenAiFlavor.CORE.get("openai").withoutStreamOptions().withMaxTokensOnly();
+        Deployment limited = new Deployment("a", "azure", "chatgpt-v-2", null, null, null, null, 300, Map.of(), Map.of(), Map.of(), 1);
+        JsonNode dflt = M.readTree(new OpenAiRequestEncoder(limited, old).chat(request(List.of(Message.text(Role.USER, "hi")), null, null),
+                true).getBytes());
+        assertThat(dflt.has("stream_options")).isFalse();
+        assertThat(dflt.get("stream").asBoolean()).isTrue();
+        assertThat(dflt.get("max_tokens").asInt()).isEqualTo(300);
+        assertThat(dflt.has("max_completion_tokens")).isFalse();
+        ChatRequest completion = new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), null, null, null, null, null, null,
+                null, 70, null, null, null, null, false, false, null);
+        JsonNode renamed = M.readTree(new OpenAiRequestEncoder(limited, old).chat(completion, false).getBytes());
+        assertThat(renamed.get("max_tokens").asInt()).isEqualTo(70);
+        assertThat(renamed.has("max_completion_tokens")).isFalse();
+        Deployment o3 = new Deployment("a", "azure", "my-o3", null, null, null, null, null, Map.of(), Map.of(),
+                Map.of("base_model", "azure/o3-mini"), 1);
+        ChatRequest maxTokens = new ChatRequest("alias", List.of(Message.text(Role.USER, "hi")), null, null, null, null, null, null,
+                100, null, null, null, null, null, false, false, null);
+        JsonNode reasoning = M.readTree(new OpenAiRequestEncoder(o3, old).chat(maxTokens, false).getBytes());
+        assertThat(reasoning.get("max_completion_tokens").asInt()).isEqualTo(100);
+        assertThat(reasoning.has("max_tokens")).isFalse();
+        // the current contract: both as before
+        JsonNode current = M.readTree(new OpenAiRequestEncoder(limited, OpenAiFlavor.CORE.get("openai"))
+                .chat(request(List.of(Message.text(Role.USER, "hi")), null, null), true).getBytes());
+        assertThat(current.at("/stream_options/include_usage").asBoolean()).isTrue();
+        assertThat(current.get("max_completion_tokens").asInt()).isEqualTo(300);
+    }
+
+    /**
      * An azure/ deployment is named by its user (azure/my-o3, azure/prod-reasoning): model_info.base_model (the model it
      * runs, which pricing reads too) decides whether it is a reasoning model, and LiteLLM's azure/o_series/&lt;name&gt;
      * marks one explicitly, the marker stripped from the name Azure is sent (review finding 4: such deployments were sent

@@ -149,6 +149,19 @@ class AccessTokensTest {
         assertThat(onEventLoop(tokens)).isEqualTo("Bearer t2");
     }
 
+    /** The failure as the called deployment's requests see it, through {@link AccessTokens#forDeployment}. */
+    private Throwable signFailure(AccessTokens tokens, String deploymentId) throws Exception {
+        Promise<io.vertx.core.MultiMap> p = Promise.promise();
+        vertx.runOnContext(v -> tokens.forDeployment(deploymentId).sign(io.vertx.core.MultiMap.caseInsensitiveMultiMap()).onComplete(p));
+        return p.future().toCompletionStage().toCompletableFuture().handle((ok, t) -> t).get(5, TimeUnit.SECONDS);
+    }
+
+    private static final String DESCRIPTION = "service account qa-sa@qa-project.iam.gserviceaccount.com from vertex_credentials file /etc/sa.json";
+
+    /**
+     * A failed exchange is a 502 for the deployment called, in general words; the cause and the credentials'
+     * description (service account, file path) go to the gateway's log only, and the next request tries again.
+     */
     @Test
     void aFailedExchangeIsAnUpstreamErrorAndTheNextRequestTriesAgain() throws Exception {
         AtomicInteger calls = new AtomicInteger();
@@ -159,13 +172,44 @@ class AccessTokensTest {
                 return new AccessToken("ok", new Date(now.get() + 3_600_000));
             }
         };
-        AccessTokens tokens = new AccessTokens(vertx, new VertexCredentials(() -> failing, "p", "test"), "vertex_ai/test", now::get, minted);
-        Promise<String> p = Promise.promise();
-        vertx.runOnContext(v -> tokens.token().onComplete(p));
-        Throwable failure = p.future().toCompletionStage().toCompletableFuture().handle((ok, t) -> t).get(5, TimeUnit.SECONDS);
-        assertThat(failure).isInstanceOf(dev.switchboard.model.GatewayException.class);
-        assertThat(((dev.switchboard.model.GatewayException) failure).status()).isEqualTo(502);
-        assertThat(failure.getMessage()).contains("metadata server unreachable").contains("vertex_ai/test");
+        AccessTokens tokens = new AccessTokens(vertx, new VertexCredentials(() -> failing, "p", DESCRIPTION), "vertex_ai/first",
+                now::get, minted);
+        try (var log = dev.switchboard.support.LogCapture.of(AccessTokens.class.getName())) {
+            Throwable failure = signFailure(tokens, "vertex_ai/called");
+            assertThat(failure).isInstanceOf(dev.switchboard.model.GatewayException.class);
+            assertThat(((dev.switchboard.model.GatewayException) failure).status()).isEqualTo(502);
+            assertThat(failure.getMessage()).contains("vertex_ai/called").doesNotContain("metadata server unreachable")
+                    .doesNotContain("vertex_ai/first").doesNotContain("qa-sa@").doesNotContain("/etc/sa.json");
+            assertThat(log.lines()).anySatisfy(l -> assertThat(l).contains("metadata server unreachable").contains("/etc/sa.json"));
+        }
         assertThat(onEventLoop(tokens)).isEqualTo("Bearer ok");
+    }
+
+    /**
+     * Credentials Google refuses (its token endpoint's invalid_grant) are a 401 authentication_error, so routing falls
+     * back as for a wrong key, naming the deployment called, not the first one that shares the credentials, and neither
+     * the service account nor the file (cloud QA F6: any virtual key was shown both).
+     */
+    @Test
+    void refusedCredentialsAreA401ForTheCalledDeploymentWithoutTheirDescription() throws Exception {
+        GoogleCredentials refused = new GoogleCredentials() {
+            @Override
+            public AccessToken refreshAccessToken() throws java.io.IOException {
+                throw new com.google.api.client.http.HttpResponseException.Builder(400, "Bad Request",
+                        new com.google.api.client.http.HttpHeaders())
+                        .setContent("{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}").build();
+            }
+        };
+        AccessTokens tokens = new AccessTokens(vertx, new VertexCredentials(() -> refused, "p", DESCRIPTION), "vertex_ai/gemini-2.0-flash",
+                now::get, minted);
+        try (var log = dev.switchboard.support.LogCapture.of(AccessTokens.class.getName())) {
+            Throwable failure = signFailure(tokens, "vertex_ai/claude-3-5-sonnet-v2@20241022");
+            assertThat(failure).isInstanceOf(dev.switchboard.model.GatewayException.class);
+            var e = (dev.switchboard.model.GatewayException) failure;
+            assertThat(e.status()).isEqualTo(401);
+            assertThat(e.getMessage()).contains("vertex_ai/claude-3-5-sonnet-v2@20241022").doesNotContain("gemini-2.0-flash")
+                    .doesNotContain("qa-sa@").doesNotContain("/etc/sa.json").doesNotContain("invalid_grant");
+            assertThat(log.lines()).anySatisfy(l -> assertThat(l).contains("invalid_grant").contains("qa-sa@"));
+        }
     }
 }

@@ -1,0 +1,93 @@
+package dev.switchboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** LiteLLM's alerting keys: webhook budget alerts are read, what is not sent is said at start, a bad URL is an error. */
+class AlertingKeysTest {
+    private static final String MODELS = """
+            model_list:
+              - model_name: a
+                litellm_params: { model: mock/x }
+            """;
+
+    private static GatewayConfig load(Map<String, String> env, String general) {
+        return new ConfigLoader(new HashMap<>(env)::get).parse(MODELS + "general_settings:\n" + general);
+    }
+
+    @Test
+    void webhookAlertingPostsBudgetAlertsToWebhookUrlAsLiteLlmReadsIt() {
+        GatewayConfig c = load(Map.of("WEBHOOK_URL", "https://hooks.example.com/budget"), "  alerting: [\"webhook\"]\n");
+        assertThat(c.general().alerting().budgetWebhooks()).containsExactly(URI.create("https://hooks.example.com/budget"));
+        assertThat(c.warnings()).noneMatch(w -> w.contains("alerting"));
+    }
+
+    @Test
+    void alertToWebhookUrlsBudgetAlertsEntryIsUsedInPlaceOfWebhookUrl() {
+        GatewayConfig c = load(Map.of("WEBHOOK_URL", "https://default.example.com/x", "HOOK", "https://b.example.com/h"), """
+                  alerting: [webhook]
+                  alert_to_webhook_url:
+                    budget_alerts: [https://a.example.com/h, os.environ/HOOK]
+                    llm_exceptions: https://c.example.com/h
+                """);
+        assertThat(c.general().alerting().budgetWebhooks())
+                .containsExactly(URI.create("https://a.example.com/h"), URI.create("https://b.example.com/h"));
+        assertThat(c.warnings()).anyMatch(w -> w.contains("general_settings.alert_to_webhook_url: llm_exceptions: not sent by Switchboard"));
+    }
+
+    @Test
+    void otherChannelsAndAlertTypesAreNamedAsNotSent() {
+        GatewayConfig c = load(Map.of("WEBHOOK_URL", "http://127.0.0.1:9/x"), """
+                  alerting: [slack, webhook, email]
+                  alert_types: [llm_exceptions, budget_alerts, llm_too_slow]
+                  alerting_threshold: 300
+                """);
+        assertThat(c.general().alerting().budgetAlerts()).isTrue();
+        assertThat(c.warnings())
+                .anyMatch(w -> w.startsWith("line 5: general_settings.alerting: slack, email alerts are not sent by Switchboard"))
+                .anyMatch(w -> w.startsWith("line 6: general_settings.alert_types: llm_exceptions, llm_too_slow: not sent by Switchboard"))
+                .anyMatch(w -> w.contains("general_settings.alerting_threshold: not supported, ignored: LiteLLM's slow and hanging"))
+                .noneMatch(w -> w.contains("general_settings.alerting: not supported"));
+    }
+
+    @Test
+    void slackAloneSendsNothingAndNeedsNoUrl() {
+        GatewayConfig c = load(Map.of(), "  alerting: [\"slack\"]\n");
+        assertThat(c.general().alerting().budgetAlerts()).isFalse();
+        assertThat(c.warnings()).anyMatch(w -> w.contains("slack alerts are not sent by Switchboard"));
+    }
+
+    @Test
+    void alertTypesWithoutBudgetAlertsSendNothing() {
+        GatewayConfig c = load(Map.of("WEBHOOK_URL", "https://h.example.com/x"), """
+                  alerting: [webhook]
+                  alert_types: [llm_exceptions]
+                """);
+        assertThat(c.general().alerting().budgetAlerts()).isFalse();
+        assertThat(c.warnings()).anyMatch(w -> w.contains("alert_types has no budget_alerts"));
+    }
+
+    @Test
+    void webhookWithoutAnyUrlIsAnErrorNamingWebhookUrl() {
+        assertThatThrownBy(() -> load(Map.of(), "  alerting: [webhook]\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("general_settings.alerting: webhook needs a URL to post to, and WEBHOOK_URL is not set");
+    }
+
+    @Test
+    void aWebhookThatIsNotAUrlIsAnErrorThatDoesNotShowTheValue() {
+        assertThatThrownBy(() -> load(Map.of("WEBHOOK_URL", "hooks.example.com/secret-token"), "  alerting: [webhook]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("WEBHOOK_URL (environment, read for webhook alerting) is not an http(s) URL")
+                .hasMessageNotContaining("secret-token");
+        assertThatThrownBy(() -> load(Map.of(), """
+                  alerting: [webhook]
+                  alert_to_webhook_url: { budget_alerts: "ftp://x.example.com/y" }
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("general_settings.alert_to_webhook_url.budget_alerts: not an http(s) URL");
+    }
+}
