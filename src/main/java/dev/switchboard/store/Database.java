@@ -65,7 +65,7 @@ public final class Database implements AutoCloseable {
         DatabaseLocation where = databaseUrl != null ? DatabaseLocation.postgres(databaseUrl) : DatabaseLocation.sqlite(databasePath);
         HikariDataSource pool;
         try {
-            pool = new HikariDataSource(poolConfig(where, checkpointMillis > 0));
+            pool = newPool(where, checkpointMillis > 0);
         } catch (RuntimeException e) {
             throw new StoreException(cannotOpen(where, e), e);
         }
@@ -116,6 +116,29 @@ public final class Database implements AutoCloseable {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             log.debug("scratch store: {} not deleted: {}", dir, e.getMessage());
+        }
+    }
+
+    /**
+     * The pool, its first connection opened. On SQLite that connection sets WAL mode, which answers SQLITE_BUSY at once
+     * (no busy handler) while another gateway opening the same new file holds it for its migration: tried again for up
+     * to 10 s, the busy timeout's length (SqliteStoreTest's gateways opening a new file together failed on it under load).
+     */
+    private static HikariDataSource newPool(DatabaseLocation where, boolean ownCheckpoints) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                return new HikariDataSource(poolConfig(where, ownCheckpoints));
+            } catch (RuntimeException e) {
+                if (where.kind() != Kind.SQLITE || !String.valueOf(e.getMessage()).contains("SQLITE_BUSY")
+                        || System.nanoTime() > deadline) throw e;
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
