@@ -67,7 +67,7 @@ public final class Gateway {
     private final MeterRegistry meters;
     private final List<ServedModel> models;
     private final List<String> warnings;
-    /** The wait before a webhook alert's second try (doubled before each next one). */
+    /** The wait before an alert's second try (doubled before each next one). */
     static final long ALERT_BACKOFF_MILLIS = Long.getLong("switchboard.alerts.backoff_ms", 1_000L);
     private final Store store;
     private final boolean routesByUserAgent;
@@ -241,14 +241,9 @@ public final class Gateway {
         governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
         governance.teams().flushLedgerWith(ledger::flush);
         governance.users().flushLedgerWith(ledger::flush);
-        // LiteLLM's alerting: [webhook]: budget alerts queued where a call settles or is refused, posted by their own thread
-        dev.switchboard.observe.WebhookAlerts alerts = null;
-        if (config.general().alerting().budgetAlerts() && !check) {
-            dev.switchboard.observe.WebhookAlerts sender = new dev.switchboard.observe.WebhookAlerts(
-                    config.general().alerting().budgetWebhooks(), meters, ALERT_BACKOFF_MILLIS);
-            governance.governor().alerts(a -> sender.offer("budget_alerts", a.json(), a.describe()));
-            alerts = sender;
-        }
+        // LiteLLM's alerting: [webhook, slack]: budget alerts queued where a call settles or is refused, posted by their own thread
+        dev.switchboard.observe.WebhookAlerts alerts = check ? null
+                : BudgetAlerting.start(config.general().alerting(), governance.governor(), meters, ALERT_BACKOFF_MILLIS);
         PromptTokens.preload(); // off the event loops: see its comment
         // no fallback around a key's allowlist, nor outside the models of the team the call was admitted under
         router.modelAccess((call, alias) -> governance.allows(call.caller(), alias, call.attached(dev.switchboard.model.CallContext.TEAM)));
