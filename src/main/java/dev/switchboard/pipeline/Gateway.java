@@ -203,6 +203,12 @@ public final class Gateway {
                 .description("Spend-ledger rows queued and not yet written").register(meters);
         io.micrometer.core.instrument.FunctionCounter.builder("switchboard.ledger.rows.written", ledger, SpendLedger::written)
                 .description("Spend-ledger rows written").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.ledger.rows.dropped", ledger, SpendLedger::dropped)
+                .description("Spend-ledger rows lost: refused by the store, or not queued (a million waiting, or the gateway stopped)")
+                .register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.ledger.write.failures", ledger, SpendLedger::failedWrites)
+                .description("Ledger writes that found the store failing (their rows kept to try again after a pause)")
+                .register(meters);
         // model and deployment labels from the config only: a client's invented model names must not grow the series
         dev.switchboard.observe.MetricLabels labels = Observability.metricLabels(config, settings);
         Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env),
