@@ -100,6 +100,8 @@ final class CheckCommand implements Callable<Integer> {
         System.out.println("  event loop transport: " + transport + " (event_loop_transport: "
                 + cfg.general().eventLoopTransport().configName() + ")");
         System.out.println("  prices: " + prices);
+        // which channels budget alerts go to, and where: the hooks' URLs masked (their paths are their secrets)
+        if (cfg.general().alerting().budgetAlerts()) System.out.println("  budget alerts: " + cfg.general().alerting().describe());
         unpriced.forEach(u -> System.out.println("  unpriced: " + u + " (its calls cost $0)")); // the reason says how to price it
         if (explain) {
             System.out.println("  effective settings (value, then where it came from):");

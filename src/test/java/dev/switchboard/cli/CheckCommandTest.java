@@ -300,6 +300,29 @@ class CheckCommandTest {
         assertThat(out).doesNotContain("is not set").doesNotContain("gsk-from-the-section");
     }
 
+    /** check names the channels budget alerts go to, with each hook's URL masked (a Slack hook's path is its token). */
+    @Test
+    void checkNamesTheBudgetAlertChannelsWithoutTheHooksSecretPath() throws Exception {
+        String out = run("""
+                environment_variables:
+                  SLACK_WEBHOOK_URL: https://hooks.slack.com/services/T0/B0/slack-hook-token-1234
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: mock/x }
+                general_settings: { alerting: ["slack"] }
+                """, 0);
+        assertThat(out).contains("  budget alerts: slack to https://hooks.slack.com/… (SLACK_WEBHOOK_URL)\n")
+                .doesNotContain("slack-hook-token").doesNotContain("/services/");
+        String none = run("""
+                environment_variables:
+                  SLACK_WEBHOOK_URL: https://hooks.slack.com/services/T0/B0/slack-hook-token-1234
+                model_list:
+                  - model_name: a
+                    litellm_params: { model: mock/x }
+                """, 0);
+        assertThat(none).doesNotContain("budget alerts");
+    }
+
     /** QA F15: the model table's columns are as wide as their widest cell, so long names do not push the next column. */
     @Test
     void theModelTableStaysAlignedWithLongNames() throws Exception {
