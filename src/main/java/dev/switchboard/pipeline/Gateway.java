@@ -754,6 +754,23 @@ public final class Gateway {
         return out;
     }
 
+    /**
+     * What {@code serve} and {@code check} count in their first line: config entries, then the names apps ask for, each kind
+     * by itself ("4 deployments, 1 model name, 3 wildcard patterns, 2 group aliases"), since a count of model_names alone
+     * read as wrong next to a wildcard config's four entries and /v1/models' 150 names.
+     */
+    public String modelCounts(int deployments) {
+        StringBuilder out = new StringBuilder(count(deployments, "deployment", "deployments"));
+        out.append(", ").append(count(router.aliases().size(), "model name", "model names"));
+        int wildcards = router.wildcards().size();
+        if (wildcards > 0) out.append(", ").append(count(wildcards, "wildcard pattern", "wildcard patterns"));
+        int groupAliases = router.groupAliasCount();
+        if (groupAliases > 0) out.append(", ").append(count(groupAliases, "group alias", "group aliases"));
+        return out.toString();
+    }
+
+    private static String count(int n, String one, String many) { return n + " " + (n == 1 ? one : many); }
+
     /** The model_group_alias names that are listed (not hidden), each with the model_name it stands for. */
     public java.util.Map<String, String> shownGroupAliases() { return router.shownGroupAliases(); }
 

@@ -55,6 +55,55 @@ class CheckCommandTest {
                 .contains("wildcard \"*\" serves:").contains("any model of a known family");
     }
 
+    /** QA docs LOW-3: the README's wildcard example said "4 deployment(s), 1 model(s)" beside 4 entries and 150 listed names. */
+    @Test
+    void theFirstLineSaysWhatItCounts() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: "*"
+                    litellm_params: { model: "openai/*", api_key: sk-test-0123456789abcdef, rpm: 500 }
+                  - model_name: "anthropic/*"
+                    litellm_params: { model: "anthropic/*", api_key: sk-ant-test-0123456789 }
+                  - model_name: "claude-*"
+                    litellm_params: { model: "anthropic/claude-*", api_key: sk-ant-test-0123456789 }
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o, api_key: sk-test-0123456789abcdef }
+                    model_info: { id: gpt-east }
+                router_settings:
+                  model_group_alias:
+                    gpt-4: gpt
+                    legacy: { model: gpt, hidden: true }
+                  fallbacks: [{ claude-opus-4-1: [gpt-east] }]
+                """, 0);
+        assertThat(out.lines().findFirst().orElseThrow()).endsWith(": 4 deployments, 1 model name, 3 wildcard patterns, 2 group aliases");
+    }
+
+    /**
+     * QA docs LOW-6: check on the README's semantic-cache example printed DJL's "Failed to detect GPU count: CUDA driver
+     * version is insufficient" twice and its tokenizer's "maxLength is not explicitly specified", on a machine with no GPU.
+     */
+    @Test
+    void theEmbeddersLibrariesSayNothingAboutGpusOrTokenizerLengths() throws Exception {
+        assertThat(org.slf4j.LoggerFactory.getLogger("ai.djl.util.cuda.CudaUtils").isWarnEnabled()).isFalse();
+        assertThat(org.slf4j.LoggerFactory.getLogger("ai.djl.huggingface.tokenizers.HuggingFaceTokenizer").isWarnEnabled()).isFalse();
+        assertThat(org.slf4j.LoggerFactory.getLogger("ai.djl.util.cuda.CudaUtils").isErrorEnabled()).isTrue();
+        java.util.List<String> logged;
+        try (dev.switchboard.support.LogCapture log = dev.switchboard.support.LogCapture.root()) {
+            String out = run("""
+                    model_list:
+                      - model_name: cheap
+                        litellm_params: { model: mock/cheap-model }
+                    litellm_settings:
+                      cache: true
+                      cache_params: { type: semantic, ttl: 3600 }
+                    """, 0);
+            assertThat(out).startsWith("OK ");
+            logged = log.shown();
+        }
+        assertThat(logged).noneMatch(l -> l.contains("CUDA") || l.contains("GPU") || l.contains("maxLength"))
+                .anyMatch(l -> l.contains("semantic cache: bge-small-en-v15-q"));
+    }
+
     @Test
     void explainSaysWhereEachSettingCameFrom() throws Exception {
         String out = run("""
@@ -258,7 +307,7 @@ class CheckCommandTest {
                 .contains("https://api.openai.com/v1").contains("https://api.anthropic.com")
                 .contains("https://generativelanguage.googleapis.com").contains("http://localhost:11434/v1")
                 .contains("http://gpu-box:8000/v1")
-                .contains("6 deployment(s), 7 model(s)");
+                .contains("6 deployments, 7 model names");
         assertThat(out.lines().filter(l -> l.trim().startsWith("auto "))).singleElement().asString()
                 .contains("cheap").contains("smart");
         assertThat(out.lines().filter(l -> l.trim().startsWith("fake "))).singleElement().asString()
