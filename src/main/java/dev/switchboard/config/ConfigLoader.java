@@ -276,7 +276,7 @@ public final class ConfigLoader {
                         Boolean.TRUE.equals(w.bool(g.get("reject_clientside_metadata_tags"),
                                 "general_settings.reject_clientside_metadata_tags"))),
                 globalMaxParallel(w, g.get("global_max_parallel_requests")), healthChecks(w, g), AlertingKeys.read(w, g),
-                new SettingSources(master.source(), db == null ? null : dbUrl.source()));
+                new SettingSources(master.source(), db == null ? null : dbUrl.source()), EnvironmentFallbacks.keyRotationGracePeriod(w));
     }
 
     /** LiteLLM's {@code background_health_checks}, {@code health_check_interval} (seconds, more than 0) and {@code health_check_details}. */
