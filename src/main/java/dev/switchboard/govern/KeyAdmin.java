@@ -76,6 +76,9 @@ public final class KeyAdmin {
         }
     }
 
+    /** The grace of a rotation that gives none ({@link #defaultGracePeriod(String)}); null for none. */
+    public String defaultGracePeriod() { return defaultGracePeriod; }
+
     /** LiteLLM's defaults and bounds of a new key's fields (from litellm_settings). */
     void generateRules(KeyGenerateRules rules) { this.generateRules = rules; }
 

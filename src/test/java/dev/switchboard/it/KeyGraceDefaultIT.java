@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * LiteLLM's {@code LITELLM_KEY_ROTATION_GRACE_PERIOD} through real sockets: a gateway started with it ({@code 3s}) gives
  * a {@code /key/regenerate} without a {@code grace_period} (or with an empty one, LiteLLM's {@code grace_period or …})
  * that grace: the old secret works as the key until then and is a 401 after; {@code "0s"} still rotates at once and a
- * value sent wins over the default.
+ * value sent wins over the default. The dashboard's key list names the default its grace field starts at.
  */
 class KeyGraceDefaultIT {
     private static final String CHAT = "{\"model\":\"cheap\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -54,6 +54,15 @@ class KeyGraceDefaultIT {
             assertThat(System.currentTimeMillis() - rotated).as("not before the default's 3 s").isGreaterThanOrEqualTo(2_900);
             assertThat(call(gw, hour).statusCode()).as("a grace sent wins over the default").isEqualTo(200);
             assertThat(call(gw, noneNew).statusCode()).isEqualTo(200);
+
+            // the dashboard: its grace field starts at the default, and its regenerate (/ui/api) sends the grace chosen
+            assertThat(admin.getOk("/ui/api/keys").getString("grace_period_default")).isEqualTo("3s");
+            String viaUi = admin.generate(new JsonObject().put("key_alias", "via-ui")).getString("key");
+            HttpResponse<String> ui = Http.post(gw.baseUrl() + "/ui/api/keys/regenerate", TestGateway.MASTER_KEY,
+                    new JsonObject().put("key", viaUi).put("grace_period", "1h").encode(), "x-switchboard-ui", "1");
+            assertThat(ui.statusCode()).as(ui.body()).isEqualTo(200);
+            assertThat(call(gw, viaUi).statusCode()).as("the old secret in its grace").isEqualTo(200);
+            assertThat(call(gw, new JsonObject(ui.body()).getString("key")).statusCode()).isEqualTo(200);
 
             // a bad value sent is still the request's 400, and rotates nothing
             HttpResponse<String> bad = admin.post("/key/regenerate", new JsonObject().put("key", noneNew).put("grace_period", "soon"));
