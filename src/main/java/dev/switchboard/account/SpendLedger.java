@@ -50,6 +50,8 @@ public final class SpendLedger implements AutoCloseable {
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Writes that found the store failing (each followed by a back-off pause): a metric, and what a test counts. */
+    private final AtomicLong failedWrites = new AtomicLong();
     private final AtomicLong logPartsWritten = new AtomicLong();
     private final AtomicLong logPartsDropped = new AtomicLong();
     private final ReentrantLock writing = new ReentrantLock();
@@ -186,6 +188,9 @@ public final class SpendLedger implements AutoCloseable {
 
     public long dropped() { return dropped.get(); }
 
+    /** Writer rounds (and flushes) that found the store failing and kept their rows to try again. */
+    public long failedWrites() { return failedWrites.get(); }
+
     /** Request-log parts written with their ledger rows. */
     public long logPartsWritten() { return logPartsWritten.get(); }
 
@@ -271,6 +276,7 @@ public final class SpendLedger implements AutoCloseable {
                         r.requestId(), r.attempt(), r.keyId(), r.costNanos(), batchError.getMessage());
             }
             if (!kept.isEmpty()) {
+                failedWrites.incrementAndGet();
                 retry.addAll(kept);
                 log.warn("ledger: {} rows met a busy or failing store; kept to try again: {}", kept.size(), batchError.getMessage());
                 return false;
@@ -278,6 +284,7 @@ public final class SpendLedger implements AutoCloseable {
             return true;
         } catch (RuntimeException e) {
             retry.addAll(batch);
+            failedWrites.incrementAndGet();
             if (failingSince == 0) failingSince = System.currentTimeMillis();
             log.error("ledger: writing {} rows failed, kept to try again: {}", batch.size(), e.getMessage());
             return false;

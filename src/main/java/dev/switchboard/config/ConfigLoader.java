@@ -123,7 +123,8 @@ public final class ConfigLoader {
         });
 
         Set<String> failedAliases = new java.util.LinkedHashSet<>();
-        List<Deployment> deployments = readModelList(w, top, failedAliases);
+        // each further entry of one provider/model gets an id of its own, as LiteLLM gives every entry one (DeploymentIds)
+        List<Deployment> deployments = DeploymentIds.distinct(readModelList(w, top, failedAliases));
         GeneralSettings general = readGeneral(w, top.get("general_settings"));
         RoutingKeys routing = new RoutingKeys(w, aliases(deployments), failedAliases)
                 .withOtherNames(deployments, top.get("router_settings"));

@@ -25,8 +25,9 @@ package dev.switchboard.config;
  *                           most (the next is a 429); null for no limit
  * @param healthChecks      LiteLLM's model health checks ({@code background_health_checks}, {@code health_check_interval},
  *                          {@code health_check_details})
- * @param alerting          LiteLLM's webhook alerting ({@code alerting}, {@code alert_types}, {@code alert_to_webhook_url},
- *                          {@code WEBHOOK_URL}): where budget alerts are posted
+ * @param alerting          LiteLLM's slack and webhook alerting ({@code alerting}, {@code alert_types},
+ *                          {@code alert_to_webhook_url}, {@code SLACK_WEBHOOK_URL}, {@code WEBHOOK_URL}): where budget
+ *                          alerts are posted
  * @param sources           where the master key and the database URL came from (the config, or LiteLLM's
  *                          {@code LITELLM_MASTER_KEY} / {@code DATABASE_URL}), for the start's log; never the values
  * @param keyRotationGracePeriod LiteLLM's {@code LITELLM_KEY_ROTATION_GRACE_PERIOD}: the {@code grace_period} of a

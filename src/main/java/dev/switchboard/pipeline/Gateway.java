@@ -67,7 +67,7 @@ public final class Gateway {
     private final MeterRegistry meters;
     private final List<ServedModel> models;
     private final List<String> warnings;
-    /** The wait before a webhook alert's second try (doubled before each next one). */
+    /** The wait before an alert's second try (doubled before each next one). */
     static final long ALERT_BACKOFF_MILLIS = Long.getLong("switchboard.alerts.backoff_ms", 1_000L);
     private final Store store;
     private final boolean routesByUserAgent;
@@ -203,6 +203,12 @@ public final class Gateway {
                 .description("Spend-ledger rows queued and not yet written").register(meters);
         io.micrometer.core.instrument.FunctionCounter.builder("switchboard.ledger.rows.written", ledger, SpendLedger::written)
                 .description("Spend-ledger rows written").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.ledger.rows.dropped", ledger, SpendLedger::dropped)
+                .description("Spend-ledger rows lost: refused by the store, or not queued (a million waiting, or the gateway stopped)")
+                .register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.ledger.write.failures", ledger, SpendLedger::failedWrites)
+                .description("Ledger writes that found the store failing (their rows kept to try again after a pause)")
+                .register(meters);
         // model and deployment labels from the config only: a client's invented model names must not grow the series
         dev.switchboard.observe.MetricLabels labels = Observability.metricLabels(config, settings);
         Observability observe = Observability.open(config, env, db, meters, tracing, secrets(config, registry, env),
@@ -242,14 +248,9 @@ public final class Gateway {
         governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
         governance.teams().flushLedgerWith(ledger::flush);
         governance.users().flushLedgerWith(ledger::flush);
-        // LiteLLM's alerting: [webhook]: budget alerts queued where a call settles or is refused, posted by their own thread
-        dev.switchboard.observe.WebhookAlerts alerts = null;
-        if (config.general().alerting().budgetAlerts() && !check) {
-            dev.switchboard.observe.WebhookAlerts sender = new dev.switchboard.observe.WebhookAlerts(
-                    config.general().alerting().budgetWebhooks(), meters, ALERT_BACKOFF_MILLIS);
-            governance.governor().alerts(a -> sender.offer("budget_alerts", a.json(), a.describe()));
-            alerts = sender;
-        }
+        // LiteLLM's alerting: [webhook, slack]: budget alerts queued where a call settles or is refused, posted by their own thread
+        dev.switchboard.observe.WebhookAlerts alerts = check ? null
+                : BudgetAlerting.start(config.general().alerting(), governance.governor(), meters, ALERT_BACKOFF_MILLIS);
         PromptTokens.preload(); // off the event loops: see its comment
         // no fallback around a key's allowlist, nor outside the models of the team the call was admitted under
         router.modelAccess((call, alias) -> governance.allows(call.caller(), alias, call.attached(dev.switchboard.model.CallContext.TEAM)));
@@ -322,8 +323,12 @@ public final class Gateway {
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
                         + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
             }
+            // a cloud provider's own sign-in (a profile, a service account): what check shows, and a warning when none is found
+            dev.switchboard.provider.SignIn signIn = registry.signIn(d, env);
+            if (signIn != null && signIn.missing() != null) warnings.add(signIn.missing());
             // shown by `check` and the start's log: never a key in a user part or query of the URL
-            out.add(new ServedModel(d.alias(), d.id(), dev.switchboard.model.SafeUrl.withoutSecrets(registry.baseUrl(d)), key, source));
+            out.add(new ServedModel(d.alias(), d.id(), dev.switchboard.model.SafeUrl.withoutSecrets(registry.baseUrl(d)), key, source,
+                    signIn == null ? null : signIn.what(), signIn == null ? null : signIn.from()));
         }
         AutoRouterSettings auto = settings.auto();
         if (auto != null) out.add(ServedModel.autoTier(auto.alias(), auto.cheapAlias(), auto.smartAlias()));

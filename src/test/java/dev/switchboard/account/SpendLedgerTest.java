@@ -88,4 +88,30 @@ class SpendLedgerTest {
             ledger.close();
         }
     }
+
+    /**
+     * While the store fails, the writer tries again after a pause, whatever the request rate: new rows reaching the
+     * wake-up threshold during the pause do not end it (they did once, and the writer then hammered a down store at the
+     * request rate). Flushed every second here, so the pause after a failure is five seconds.
+     */
+    @Test
+    void aFailingStoreIsTriedAgainAfterAPauseNotAtEveryThresholdOfNewRows() throws InterruptedException {
+        Database db = Database.open(null, dir.resolve("l.db").toString());
+        SpendLedger ledger = new SpendLedger(db, 1_000);
+        db.close();
+        try {
+            for (int i = 0; i < SpendLedger.WAKE_AT; i++) ledger.record(row("req_" + i, 0, "chat", 1)); // wakes the writer
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (ledger.failedWrites() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+            assertThat(ledger.failedWrites()).isEqualTo(1);
+            // during the pause: the queue crosses the threshold again (the failed rows left it for the retry list)
+            for (int i = 0; i < 3 * SpendLedger.WAKE_AT; i++) ledger.record(row("more_" + i, 0, "chat", 1));
+            Thread.sleep(1_500); // past the timer's 1 s too: the pause is 5 s
+            assertThat(ledger.failedWrites()).isEqualTo(1);
+            assertThat(ledger.pending()).isEqualTo(4L * SpendLedger.WAKE_AT);
+            assertThat(ledger.dropped()).isZero();
+        } finally {
+            ledger.close();
+        }
+    }
 }

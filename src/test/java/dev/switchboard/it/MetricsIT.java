@@ -128,6 +128,9 @@ class MetricsIT {
         assertThat(value(after, "switchboard_ledger_rows_pending")).isZero();
         // 4 cached-alias calls, the fallback's two attempts, the priced call
         assertThat(value(after, "switchboard_ledger_rows_written_total")).isGreaterThanOrEqualTo(7);
+        // a healthy store: nothing lost, no failed write
+        assertThat(value(after, "switchboard_ledger_rows_dropped_total")).isZero();
+        assertThat(value(after, "switchboard_ledger_write_failures_total")).isZero();
     }
 
     @Test
