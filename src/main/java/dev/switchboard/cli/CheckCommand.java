@@ -80,10 +80,11 @@ final class CheckCommand implements Callable<Integer> {
         System.out.println("OK " + config + ": " + cfg.deployments().size() + " deployment(s), "
                 + aliases.size() + " model(s)");
         // columns as wide as their widest cell: fixed widths broke on a long model or base URL
-        Table table = new Table("MODEL", "DEPLOYMENT", "API BASE", "API KEY");
+        // a cloud provider's own sign-in (an AWS profile, a Google service account) is named as what it is, not as an API key
+        Table table = new Table("MODEL", "DEPLOYMENT", "API BASE", "KEY / CREDENTIALS");
         for (ServedModel m : models) {
-            table.row(m.alias(), m.servedBy(), m.baseUrl() == null ? "-" : m.baseUrl(), m.apiKey() == null ? "-"
-                    : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
+            table.row(m.alias(), m.servedBy(), m.baseUrl() == null ? "-" : m.baseUrl(), m.signIn() != null ? m.signIn()
+                    : m.apiKey() == null ? "-" : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
         }
         table.print(System.out, "  ");
         wildcards.forEach((pattern, lines) -> {
@@ -99,6 +100,8 @@ final class CheckCommand implements Callable<Integer> {
         System.out.println("  event loop transport: " + transport + " (event_loop_transport: "
                 + cfg.general().eventLoopTransport().configName() + ")");
         System.out.println("  prices: " + prices);
+        // which channels budget alerts go to, and where: the hooks' URLs masked (their paths are their secrets)
+        if (cfg.general().alerting().budgetAlerts()) System.out.println("  budget alerts: " + cfg.general().alerting().describe());
         unpriced.forEach(u -> System.out.println("  unpriced: " + u + " (its calls cost $0)")); // the reason says how to price it
         if (explain) {
             System.out.println("  effective settings (value, then where it came from):");

@@ -10,15 +10,20 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Reads LiteLLM's alerting keys of {@code general_settings}: {@code alerting} (the channels: {@code webhook} is sent,
- * the others are named in a warning), {@code alert_types} (absent: LiteLLM's default, which has {@code budget_alerts};
- * the other types are named in a warning as not sent) and {@code alert_to_webhook_url} (its {@code budget_alerts} entry
- * is where budget alerts go, in place of {@code WEBHOOK_URL}). A URL that is not an absolute http(s) URL, or webhook
- * alerting without any URL, is an error.
+ * Reads LiteLLM's alerting keys of {@code general_settings}: {@code alerting} (the channels: {@code webhook} and
+ * {@code slack} are sent, the others are named in a warning), {@code alert_types} (absent: LiteLLM's default, which has
+ * {@code budget_alerts}; the other types are named in a warning as not sent) and {@code alert_to_webhook_url} (its
+ * {@code budget_alerts} entry, one URL or a list, is where LiteLLM posts its Slack budget messages, in place of
+ * {@code SLACK_WEBHOOK_URL}; without {@code slack} in {@code alerting} it is the webhook's, in place of
+ * {@code WEBHOOK_URL}, as Switchboard read it before it sent Slack messages). A URL that is not an absolute http(s)
+ * URL, or a listed channel without any URL, is an error that does not show the value (a hook URL holds its secret).
  */
 final class AlertingKeys {
     static final String WEBHOOK_URL = "WEBHOOK_URL";
+    static final String SLACK_WEBHOOK_URL = "SLACK_WEBHOOK_URL";
+    static final String PROXY_BASE_URL = "PROXY_BASE_URL";
     static final String BUDGET = "budget_alerts";
+    private static final String MAP_SOURCE = "alert_to_webhook_url.budget_alerts";
 
     private AlertingKeys() {}
 
@@ -27,17 +32,22 @@ final class AlertingKeys {
         if (alertingNode == null || YamlWalker.isNull(alertingNode)) {
             if (g.containsKey("alert_types") || g.containsKey("alert_to_webhook_url")) {
                 Node at = g.containsKey("alert_types") ? g.get("alert_types") : g.get("alert_to_webhook_url");
-                w.warn(at, "general_settings.alerting", "not set, so no alert is sent. Fix: alerting: [\"webhook\"] with "
-                        + "WEBHOOK_URL set, to have budget alerts posted.");
+                w.warn(at, "general_settings.alerting", "not set, so no alert is sent. Fix: alerting: [\"slack\"] with "
+                        + SLACK_WEBHOOK_URL + " set, or alerting: [\"webhook\"] with " + WEBHOOK_URL + " set, to have budget "
+                        + "alerts posted.");
             }
             return AlertingSettings.NONE;
         }
         Set<String> channels = new LinkedHashSet<>(strings(w, alertingNode, "general_settings.alerting"));
+        boolean webhook = channels.contains("webhook");
+        boolean slack = channels.contains("slack");
         List<String> others = new ArrayList<>(channels);
         others.remove("webhook");
+        others.remove("slack");
         if (!others.isEmpty()) {
             w.warn(alertingNode, "general_settings.alerting", String.join(", ", others) + " alerts are not sent by Switchboard; "
-                    + "only webhook is (budget alerts as LiteLLM's JSON to WEBHOOK_URL, see \"Budget alerts\").");
+                    + "only slack and webhook are (budget alerts: a Slack message to SLACK_WEBHOOK_URL, LiteLLM's JSON to "
+                    + "WEBHOOK_URL, see \"Budget alerts\").");
         }
         boolean budget = true; // LiteLLM's default alert_types include budget_alerts
         Node typesNode = g.get("alert_types");
@@ -46,10 +56,10 @@ final class AlertingKeys {
             budget = types.remove(BUDGET);
             if (!types.isEmpty()) {
                 w.warn(typesNode, "general_settings.alert_types", String.join(", ", types) + ": not sent by Switchboard (only "
-                        + "budget_alerts is, through the webhook).");
+                        + "budget_alerts is, through Slack and the webhook).");
             }
         }
-        List<URI> urls = new ArrayList<>();
+        List<URI> mapped = new ArrayList<>();
         boolean fromMap = false;
         Node mapNode = g.get("alert_to_webhook_url");
         if (mapNode != null && !YamlWalker.isNull(mapNode)) {
@@ -61,16 +71,16 @@ final class AlertingKeys {
                     notSent.add(e.getKey());
                     continue;
                 }
-                fromMap = true;
                 for (Node u : e.getValue() instanceof SequenceNode s ? s.getValue() : List.of(e.getValue())) {
                     String text = w.string(u, path);
                     if (text == null) continue;
+                    fromMap = true;
                     URI url = url(text);
                     if (url == null) {
                         w.error(u, path, "not an http(s) URL (the value is not shown: it may hold a hook's secret). Fix: an "
-                                + "absolute URL such as https://hooks.example.com/budget, or os.environ/VARIABLE holding one.");
+                                + "absolute URL such as https://hooks.slack.com/services/…, or os.environ/VARIABLE holding one.");
                     } else {
-                        urls.add(url);
+                        mapped.add(url);
                     }
                 }
             }
@@ -78,34 +88,59 @@ final class AlertingKeys {
                 w.warn(mapNode, "general_settings.alert_to_webhook_url", String.join(", ", notSent) + ": not sent by Switchboard "
                         + "(only budget_alerts is).");
             }
-            if (fromMap && channels.contains("slack")) {
-                w.warn(mapNode, "general_settings.alert_to_webhook_url.budget_alerts", "gets LiteLLM's webhook JSON (WebhookEvent), "
-                        + "not a Slack message: LiteLLM routes Slack messages by this key, Switchboard sends no Slack messages. "
-                        + "Fix: point it at a receiver of the JSON, or remove it and set WEBHOOK_URL.");
-            }
         }
-        if (!channels.contains("webhook")) return AlertingSettings.NONE;
+        if (!webhook && !slack) return AlertingSettings.NONE;
         if (!budget) {
-            w.warn(alertingNode, "general_settings.alerting", "webhook is listed but alert_types has no budget_alerts, the only "
-                    + "alerts Switchboard sends: nothing will be posted.");
+            w.warn(alertingNode, "general_settings.alerting", (slack && webhook ? "slack and webhook are" : slack ? "slack is" : "webhook is")
+                    + " listed but alert_types has no budget_alerts, the only alerts Switchboard sends: nothing will be posted.");
             return AlertingSettings.NONE;
         }
-        if (!fromMap) {
-            String env = w.env(WEBHOOK_URL);
-            URI url = env == null ? null : url(env);
-            if (env == null) {
-                w.error(alertingNode, "general_settings.alerting", "webhook needs a URL to post to, and " + WEBHOOK_URL
-                        + " is not set. Fix: export " + WEBHOOK_URL + "=https://… (LiteLLM's variable), or set "
-                        + "alert_to_webhook_url: { budget_alerts: https://… }, or remove webhook from alerting.");
-            } else if (url == null) {
-                w.error(alertingNode, "general_settings.alerting", WEBHOOK_URL + " (environment, read for webhook alerting) is "
-                        + "not an http(s) URL (the value is not shown: it may hold a hook's secret). Fix: an absolute URL "
-                        + "such as https://hooks.example.com/budget.");
+        List<URI> slackUrls = List.of();
+        String slackSource = null;
+        if (slack) { // LiteLLM's send_alert: alert_to_webhook_url[budget_alerts], else SLACK_WEBHOOK_URL
+            if (fromMap) {
+                slackUrls = mapped;
+                slackSource = MAP_SOURCE;
             } else {
-                urls.add(url);
+                slackUrls = envUrl(w, alertingNode, SLACK_WEBHOOK_URL, "slack", "https://hooks.slack.com/services/…",
+                        ", or set alert_to_webhook_url: { budget_alerts: https://hooks.slack.com/… }, or remove slack from alerting.");
+                slackSource = SLACK_WEBHOOK_URL;
             }
         }
-        return new AlertingSettings(urls);
+        List<URI> webhookUrls = List.of();
+        String webhookSource = null;
+        if (webhook) { // LiteLLM's send_webhook_alert reads WEBHOOK_URL only; the map is the webhook's only without slack
+            if (fromMap && !slack) {
+                webhookUrls = mapped;
+                webhookSource = MAP_SOURCE;
+            } else {
+                webhookUrls = envUrl(w, alertingNode, WEBHOOK_URL, "webhook", "https://hooks.example.com/budget", slack
+                        ? ", or remove webhook from alerting (with slack listed, alert_to_webhook_url is where the Slack "
+                                + "messages go, as in LiteLLM)."
+                        : ", or set alert_to_webhook_url: { budget_alerts: https://… }, or remove webhook from alerting.");
+                webhookSource = WEBHOOK_URL;
+            }
+        }
+        String proxyBaseUrl = slack ? w.env(PROXY_BASE_URL) : null;
+        return new AlertingSettings(webhookUrls, slackUrls, webhookSource, slackSource, proxyBaseUrl);
+    }
+
+    /** The URL in environment variable {@code name}, read for {@code channel}; an error (without the value) when unset or no URL. */
+    private static List<URI> envUrl(YamlWalker w, Node at, String name, String channel, String example, String otherFix) {
+        String env = w.env(name);
+        if (env == null) {
+            w.error(at, "general_settings.alerting", channel + " needs a URL to post to, and " + name + " is not set. Fix: "
+                    + "export " + name + "=" + example + " (LiteLLM's variable; environment_variables: works too)" + otherFix);
+            return List.of();
+        }
+        URI url = url(env);
+        if (url == null) {
+            w.error(at, "general_settings.alerting", name + " (environment, read for " + channel + " alerting) is not an "
+                    + "http(s) URL (the value is not shown: it may hold a hook's secret). Fix: an absolute URL such as "
+                    + example + ".");
+            return List.of();
+        }
+        return List.of(url);
     }
 
     /** Each entry of a list of words; a single word is taken as a list of one. */

@@ -34,7 +34,8 @@ public final class LiteLlmCallbacks {
                     + " at the Agent's OTLP/HTTP port (4318)"),
             Map.entry("s3", STORED), Map.entry("s3_v2", STORED), Map.entry("gcs_bucket", STORED),
             Map.entry("azure_storage", STORED), Map.entry("dynamodb", STORED), Map.entry("sqs", STORED),
-            Map.entry("slack", "alert from GET /metrics (switchboard_attempt_errors_total, switchboard_key_budget_remaining_usd)"));
+            Map.entry("slack", "budget alerts go to Slack with general_settings.alerting: [\"slack\"] and SLACK_WEBHOOK_URL "
+                    + "(README, \"Budget alerts\"); alert on the rest from GET /metrics (switchboard_attempt_errors_total)"));
 
     private static final String GUARDRAILS = "the top-level guardrails: section (README, \"Guardrails\")";
     private static final String CONTENT = "a guardrail that checks content in " + GUARDRAILS + ": guardrail: bedrock (content "

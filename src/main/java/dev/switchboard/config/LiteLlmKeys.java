@@ -212,9 +212,10 @@ public final class LiteLlmKeys {
                 + "forward_openai_org_id forward_client_headers_to_llm_api use_azure_key_vault use_google_kms "
                 + "allow_client_side_credentials pass_through_endpoints", "not supported");
         a(GENERAL, "background_health_checks health_check_interval health_check_details", "model health checks: GET /health calls each deployment, or answers the background checks' last results (see Endpoints, \"Model health checks\")");
-        a(GENERAL, "alerting alert_types alert_to_webhook_url", "webhook alerting: with alerting: [\"webhook\"], budget alerts "
-                + "(alert_types' budget_alerts) are posted as LiteLLM's JSON to WEBHOOK_URL, or to alert_to_webhook_url's "
-                + "budget_alerts; other channels and alert types are named in a warning as not sent (see \"Budget alerts\")");
+        a(GENERAL, "alerting alert_types alert_to_webhook_url", "slack and webhook alerting: budget alerts (alert_types' "
+                + "budget_alerts) are posted to Slack (alerting: [\"slack\"]: a Slack message to SLACK_WEBHOOK_URL, or to "
+                + "alert_to_webhook_url's budget_alerts) and to a webhook (alerting: [\"webhook\"]: LiteLLM's JSON to WEBHOOK_URL); "
+                + "other channels and alert types are named in a warning as not sent (see \"Budget alerts\")");
         w(GENERAL, "alerting_threshold", "LiteLLM's slow and hanging request alerts are not sent (only budget alerts are)");
         w(GENERAL, "alerting_args", "budget alerts are told once per budget period (LiteLLM's budget_alert_ttl is not read); "
                 + "the other alerts are not sent");

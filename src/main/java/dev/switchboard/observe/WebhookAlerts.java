@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,13 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Posts alerts (LiteLLM's {@code alerting: ["webhook"]}: a JSON body to {@code WEBHOOK_URL}) behind the request path:
- * {@link #offer} only puts the alert in a bounded queue (no wait, no I/O), and the {@code switchboard-alerts} thread
- * posts each to every URL, retrying a failure (no answer, 408, 429, 5xx) with backoff ({@link #ATTEMPTS} tries, 1 s,
- * 2 s, 4 s apart). An alert that is not delivered — the queue full, the tries used up, another 4xx — is counted
- * ({@code switchboard_alerts_dropped_total} / {@code switchboard_alerts_failed_total}) and logged in one WARN line;
- * {@code switchboard_alerts_sent_total} counts those delivered. A URL's path and query can hold a secret (a chat
- * service's hook token): logs name only its scheme, host and port.
+ * Posts alerts behind the request path, to every {@link Hook}: LiteLLM's {@code webhook} channel (its JSON to
+ * {@code WEBHOOK_URL}) and its {@code slack} channel (a Slack incoming-webhook message to {@code SLACK_WEBHOOK_URL}),
+ * each hook getting the body made for its channel. {@link #offer} only puts the alert in a bounded queue (no wait, no
+ * I/O), and the {@code switchboard-alerts} thread posts it to each hook, retrying a failure (no answer, 408, 429, 5xx)
+ * with backoff ({@link #ATTEMPTS} tries, 1 s, 2 s, 4 s apart, or longer when a 429 or 503 asks for it in
+ * {@code Retry-After}, up to {@link #MAX_RETRY_AFTER_SECONDS}). An alert that is not delivered — the queue full, the
+ * tries used up, another 4xx — is counted ({@code switchboard_alerts_dropped_total} /
+ * {@code switchboard_alerts_failed_total}) and logged in one WARN line; {@code switchboard_alerts_sent_total} counts
+ * those delivered; each labelled by {@code alert_type} and {@code channel}. A URL's path and query hold a secret (a
+ * Slack hook's token): logs name only its scheme, host and port, and a failure's text has the URL taken out.
  */
 public final class WebhookAlerts implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("switchboard.alerts");
@@ -29,10 +33,19 @@ public final class WebhookAlerts implements AutoCloseable {
     static final int ATTEMPTS = 4;
     /** Alerts queued at most; more are dropped (counted and logged), so a dead receiver never holds memory. */
     static final int QUEUE = 1_000;
+    /** The longest {@code Retry-After} waited for; a longer one waits the usual backoff. */
+    static final int MAX_RETRY_AFTER_SECONDS = 30;
 
-    private record Item(String type, String body, String what) {}
+    /**
+     * One place alerts are posted to.
+     *
+     * @param channel LiteLLM's channel name ({@code webhook}, {@code slack}): picks the body, and labels the metrics
+     */
+    public record Hook(String channel, URI url) {}
 
-    private final List<URI> urls;
+    private record Item(String type, Map<String, String> bodies, String what) {}
+
+    private final List<Hook> hooks;
     private final HttpClient client;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE);
     private final long backoffMillis;
@@ -41,8 +54,8 @@ public final class WebhookAlerts implements AutoCloseable {
     private volatile boolean closing;
 
     /** @param backoffMillis the wait before the second try (doubled before each next one): 1000 */
-    public WebhookAlerts(List<URI> urls, MeterRegistry registry, long backoffMillis) {
-        this.urls = List.copyOf(urls);
+    public WebhookAlerts(List<Hook> hooks, MeterRegistry registry, long backoffMillis) {
+        this.hooks = List.copyOf(hooks);
         this.registry = registry;
         this.backoffMillis = backoffMillis;
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
@@ -51,16 +64,17 @@ public final class WebhookAlerts implements AutoCloseable {
     }
 
     /**
-     * Queues an alert of {@code type} (LiteLLM's alert type, {@code budget_alerts}) for every URL; never waits.
+     * Queues an alert of {@code type} (LiteLLM's alert type, {@code budget_alerts}) for every hook; never waits.
      *
-     * @param what what the alert is about, for a log line (no secret)
+     * @param bodies each channel's body (a hook whose channel has none is skipped)
+     * @param what   what the alert is about, for a log line (no secret)
      */
-    public void offer(String type, String body, String what) {
-        if (closing || !queue.offer(new Item(type, body, what))) {
-            counter("switchboard.alerts.dropped", "Alerts not sent: the queue was full or the gateway was stopping", type)
-                    .increment(urls.size());
+    public void offer(String type, Map<String, String> bodies, String what) {
+        Item item = new Item(type, Map.copyOf(bodies), what);
+        if (closing || !queue.offer(item)) {
+            dropped(item);
             log.warn("{} alert {} dropped: {}", type, what, closing ? "the gateway is stopping"
-                    : QUEUE + " alerts are already waiting to be sent (the webhook is slow or down)");
+                    : QUEUE + " alerts are already waiting to be sent (a receiver is slow or down)");
         }
     }
 
@@ -79,30 +93,35 @@ public final class WebhookAlerts implements AutoCloseable {
                 if (closing) return;
                 continue;
             }
-            for (URI url : urls) {
+            for (Hook hook : hooks) {
                 if (Thread.currentThread().isInterrupted()) return;
-                post(item, url);
+                String body = item.bodies().get(hook.channel());
+                if (body != null) post(item, hook, body);
             }
         }
     }
 
-    private void post(Item item, URI url) {
+    private void post(Item item, Hook hook, String body) {
+        URI url = hook.url();
         String problem = null;
         HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(item.body())).build();
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
         long wait = backoffMillis;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             boolean retry;
+            long asked = 0;
             try {
                 HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
                 int status = r.statusCode();
                 if (status >= 200 && status < 300) {
-                    counter("switchboard.alerts.sent", "Alerts the webhook took (a 2xx answer)", item.type()).increment();
-                    log.info("{} alert {} sent to {}", item.type(), item.what(), where(url));
+                    counter("switchboard.alerts.sent", "Alerts the receiver took (a 2xx answer)", item.type(), hook.channel())
+                            .increment();
+                    log.info("{} alert {} sent to {} {}", item.type(), item.what(), hook.channel(), where(url));
                     return;
                 }
                 problem = "HTTP " + status;
                 retry = status == 408 || status == 429 || status >= 500;
+                if (status == 429 || status == 503) asked = retryAfterMillis(r.headers().firstValue("Retry-After").orElse(null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 problem = "the gateway stopped";
@@ -112,34 +131,64 @@ public final class WebhookAlerts implements AutoCloseable {
                 retry = true;
             }
             if (!retry || attempt == ATTEMPTS || closing) {
-                fail(item, url, problem, attempt);
+                fail(item, hook, problem, attempt);
                 return;
             }
             try {
-                Thread.sleep(wait);
+                Thread.sleep(Math.max(wait, asked));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                fail(item, url, problem + ", then the gateway stopped", attempt);
+                fail(item, hook, problem + ", then the gateway stopped", attempt);
                 return;
             }
             wait *= 2;
         }
     }
 
-    private void fail(Item item, URI url, String problem, int attempts) {
-        counter("switchboard.alerts.failed", "Alerts the webhook did not take after the tries (no answer, or not a 2xx)", item.type())
-                .increment();
-        log.warn("{} alert {} not delivered to {}: {} ({} {})", item.type(), item.what(), where(url),
-                dev.switchboard.model.LogSafe.text(problem), attempts, attempts == 1 ? "try" : "tries");
+    /** A {@code Retry-After} of whole seconds (Slack's form) up to {@link #MAX_RETRY_AFTER_SECONDS}, in ms; else 0. */
+    static long retryAfterMillis(String header) {
+        if (header == null) return 0;
+        try {
+            long s = Long.parseLong(header.trim());
+            return s < 0 || s > MAX_RETRY_AFTER_SECONDS ? 0 : s * 1000;
+        } catch (NumberFormatException e) {
+            return 0; // an HTTP date: the usual backoff
+        }
     }
 
-    private Counter counter(String name, String description, String type) {
-        return Counter.builder(name).description(description).tag("alert_type", type).register(registry);
+    private void fail(Item item, Hook hook, String problem, int attempts) {
+        counter("switchboard.alerts.failed", "Alerts the receiver did not take after the tries (no answer, or not a 2xx)",
+                item.type(), hook.channel()).increment();
+        log.warn("{} alert {} not delivered to {} {}: {} ({} {})", item.type(), item.what(), hook.channel(), where(hook.url()),
+                dev.switchboard.model.LogSafe.text(withoutUrl(problem, hook.url())), attempts, attempts == 1 ? "try" : "tries");
+    }
+
+    private void dropped(Item item) {
+        for (Hook h : hooks) {
+            if (item.bodies().containsKey(h.channel())) {
+                counter("switchboard.alerts.dropped", "Alerts not sent: the queue was full or the gateway was stopping",
+                        item.type(), h.channel()).increment();
+            }
+        }
+    }
+
+    private Counter counter(String name, String description, String type, String channel) {
+        return Counter.builder(name).description(description).tag("alert_type", type).tag("channel", channel).register(registry);
     }
 
     /** Scheme, host and port only: the path of a hook URL may be its secret. */
     static String where(URI url) {
         return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+    }
+
+    /** A failure's text with the URL, its path and its query taken out (an exception may quote the URL it was for). */
+    static String withoutUrl(String problem, URI url) {
+        if (problem == null) return null;
+        String out = problem.replace(url.toString(), where(url) + "/…");
+        for (String part : new String[] {url.getRawPath(), url.getPath(), url.getRawQuery(), url.getQuery()}) {
+            if (part != null && part.length() > 1) out = out.replace(part, "/…");
+        }
+        return out;
     }
 
     /** Sends what is queued for up to {@code grace}, then stops (what is left is counted as dropped). */
@@ -158,13 +207,10 @@ public final class WebhookAlerts implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        int left = queue.size();
-        queue.clear();
-        if (left > 0) {
-            counter("switchboard.alerts.dropped", "Alerts not sent: the queue was full or the gateway was stopping", "budget_alerts")
-                    .increment((double) left * urls.size());
-            log.warn("{} queued alerts dropped: the gateway stopped before the webhook took them", left);
-        }
+        List<Item> left = new java.util.ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(this::dropped);
+        if (!left.isEmpty()) log.warn("{} queued alerts dropped: the gateway stopped before the receivers took them", left.size());
         client.close();
     }
 

@@ -67,7 +67,7 @@ public final class Gateway {
     private final MeterRegistry meters;
     private final List<ServedModel> models;
     private final List<String> warnings;
-    /** The wait before a webhook alert's second try (doubled before each next one). */
+    /** The wait before an alert's second try (doubled before each next one). */
     static final long ALERT_BACKOFF_MILLIS = Long.getLong("switchboard.alerts.backoff_ms", 1_000L);
     private final Store store;
     private final boolean routesByUserAgent;
@@ -243,18 +243,14 @@ public final class Gateway {
             for (var r : rows) if (r.costNanos() > 0) spent.add(dev.switchboard.govern.FlushedSpend.of(r.keyId(), r.endUser(), r.team(), r.tags(), r.endedAt(), r.costNanos()));
             grants.credit(spent);
         });
+        governance.admin().defaultGracePeriod(config.general().keyRotationGracePeriod()); // LiteLLM's env default
         governance.admin().flushLedgerWith(ledger::flush); // a key's spend is the ledger's, this gateway's calls included
         governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
         governance.teams().flushLedgerWith(ledger::flush);
         governance.users().flushLedgerWith(ledger::flush);
-        // LiteLLM's alerting: [webhook]: budget alerts queued where a call settles or is refused, posted by their own thread
-        dev.switchboard.observe.WebhookAlerts alerts = null;
-        if (config.general().alerting().budgetAlerts() && !check) {
-            dev.switchboard.observe.WebhookAlerts sender = new dev.switchboard.observe.WebhookAlerts(
-                    config.general().alerting().budgetWebhooks(), meters, ALERT_BACKOFF_MILLIS);
-            governance.governor().alerts(a -> sender.offer("budget_alerts", a.json(), a.describe()));
-            alerts = sender;
-        }
+        // LiteLLM's alerting: [webhook, slack]: budget alerts queued where a call settles or is refused, posted by their own thread
+        dev.switchboard.observe.WebhookAlerts alerts = check ? null
+                : BudgetAlerting.start(config.general().alerting(), governance.governor(), meters, ALERT_BACKOFF_MILLIS);
         PromptTokens.preload(); // off the event loops: see its comment
         // no fallback around a key's allowlist, nor outside the models of the team the call was admitted under
         router.modelAccess((call, alias) -> governance.allows(call.caller(), alias, call.attached(dev.switchboard.model.CallContext.TEAM)));
@@ -327,8 +323,12 @@ public final class Gateway {
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
                         + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
             }
+            // a cloud provider's own sign-in (a profile, a service account): what check shows, and a warning when none is found
+            dev.switchboard.provider.SignIn signIn = registry.signIn(d, env);
+            if (signIn != null && signIn.missing() != null) warnings.add(signIn.missing());
             // shown by `check` and the start's log: never a key in a user part or query of the URL
-            out.add(new ServedModel(d.alias(), d.id(), dev.switchboard.model.SafeUrl.withoutSecrets(registry.baseUrl(d)), key, source));
+            out.add(new ServedModel(d.alias(), d.id(), dev.switchboard.model.SafeUrl.withoutSecrets(registry.baseUrl(d)), key, source,
+                    signIn == null ? null : signIn.what(), signIn == null ? null : signIn.from()));
         }
         AutoRouterSettings auto = settings.auto();
         if (auto != null) out.add(ServedModel.autoTier(auto.alias(), auto.cheapAlias(), auto.smartAlias()));

@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** LiteLLM's alerting keys: webhook budget alerts are read, what is not sent is said at start, a bad URL is an error. */
+/** LiteLLM's alerting keys: webhook and Slack budget alerts are read, what is not sent is said at start, a bad URL is an error. */
 class AlertingKeysTest {
     private static final String MODELS = """
             model_list:
@@ -43,23 +43,72 @@ class AlertingKeysTest {
     @Test
     void otherChannelsAndAlertTypesAreNamedAsNotSent() {
         GatewayConfig c = load(Map.of("WEBHOOK_URL", "http://127.0.0.1:9/x"), """
-                  alerting: [slack, webhook, email]
+                  alerting: [webhook, email, pagerduty]
                   alert_types: [llm_exceptions, budget_alerts, llm_too_slow]
                   alerting_threshold: 300
                 """);
         assertThat(c.general().alerting().budgetAlerts()).isTrue();
         assertThat(c.warnings())
-                .anyMatch(w -> w.startsWith("line 5: general_settings.alerting: slack, email alerts are not sent by Switchboard"))
+                .anyMatch(w -> w.startsWith("line 5: general_settings.alerting: email, pagerduty alerts are not sent by Switchboard"))
                 .anyMatch(w -> w.startsWith("line 6: general_settings.alert_types: llm_exceptions, llm_too_slow: not sent by Switchboard"))
                 .anyMatch(w -> w.contains("general_settings.alerting_threshold: not supported, ignored: LiteLLM's slow and hanging"))
                 .noneMatch(w -> w.contains("general_settings.alerting: not supported"));
     }
 
+    /** LiteLLM's quick start: alerting: ["slack"] and SLACK_WEBHOOK_URL; budget alerts go to Slack, nothing is warned. */
     @Test
-    void slackAloneSendsNothingAndNeedsNoUrl() {
-        GatewayConfig c = load(Map.of(), "  alerting: [\"slack\"]\n");
-        assertThat(c.general().alerting().budgetAlerts()).isFalse();
-        assertThat(c.warnings()).anyMatch(w -> w.contains("slack alerts are not sent by Switchboard"));
+    void slackAlertingPostsBudgetAlertsToSlackWebhookUrl() {
+        GatewayConfig c = load(Map.of("SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/" + "abc" + "def"),
+                "  alerting: [\"slack\"]\n");
+        AlertingSettings a = c.general().alerting();
+        assertThat(a.budgetSlack()).containsExactly(URI.create("https://hooks.slack.com/services/T0/B0/abcdef"));
+        assertThat(a.budgetWebhooks()).isEmpty();
+        assertThat(a.budgetAlerts()).isTrue();
+        assertThat(a.describe()).isEqualTo("slack to https://hooks.slack.com/… (SLACK_WEBHOOK_URL)").doesNotContain("abcdef");
+        assertThat(c.warnings()).noneMatch(w -> w.contains("alert"));
+    }
+
+    /** LiteLLM routes Slack messages by alert_to_webhook_url (a URL or a list), in place of SLACK_WEBHOOK_URL. */
+    @Test
+    void withSlackListedAlertToWebhookUrlIsWhereSlackMessagesGo() {
+        GatewayConfig c = load(Map.of("SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/default",
+                "WEBHOOK_URL", "https://json.example.com/budget", "PROXY_BASE_URL", "https://gw.example.com"), """
+                  alerting: [slack, webhook]
+                  alert_to_webhook_url:
+                    budget_alerts: [https://hooks.slack.com/services/a, https://hooks.slack.com/services/b]
+                """);
+        AlertingSettings a = c.general().alerting();
+        assertThat(a.budgetSlack()).containsExactly(URI.create("https://hooks.slack.com/services/a"),
+                URI.create("https://hooks.slack.com/services/b"));
+        assertThat(a.budgetWebhooks()).as("LiteLLM's webhook channel reads WEBHOOK_URL only")
+                .containsExactly(URI.create("https://json.example.com/budget"));
+        assertThat(a.proxyBaseUrl()).isEqualTo("https://gw.example.com");
+        assertThat(a.describe()).isEqualTo("webhook to https://json.example.com/… (WEBHOOK_URL); slack to "
+                + "https://hooks.slack.com/…, https://hooks.slack.com/… (alert_to_webhook_url.budget_alerts)");
+        assertThat(c.warnings()).noneMatch(w -> w.contains("alert"));
+    }
+
+    @Test
+    void slackWithoutAnyUrlIsAnErrorNamingSlackWebhookUrl() {
+        assertThatThrownBy(() -> load(Map.of(), "  alerting: [\"slack\"]\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("general_settings.alerting: slack needs a URL to post to, and SLACK_WEBHOOK_URL is not set. "
+                        + "Fix: export SLACK_WEBHOOK_URL=https://hooks.slack.com/services/…");
+        // with slack listed the map is Slack's, so a webhook listed too still needs WEBHOOK_URL
+        assertThatThrownBy(() -> load(Map.of(), """
+                  alerting: [slack, webhook]
+                  alert_to_webhook_url: { budget_alerts: https://hooks.slack.com/services/x }
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("webhook needs a URL to post to, and WEBHOOK_URL is not set")
+                .hasMessageContaining("with slack listed, alert_to_webhook_url is where the Slack messages go")
+                .hasMessageNotContaining("SLACK_WEBHOOK_URL is not set");
+    }
+
+    @Test
+    void aSlackUrlThatIsNotAUrlIsAnErrorThatDoesNotShowTheValue() {
+        assertThatThrownBy(() -> load(Map.of("SLACK_WEBHOOK_URL", "hooks.slack.com/services/T0/B0/secret-token"),
+                "  alerting: slack\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SLACK_WEBHOOK_URL (environment, read for slack alerting) is not an http(s) URL")
+                .hasMessageNotContaining("secret-token");
     }
 
     @Test

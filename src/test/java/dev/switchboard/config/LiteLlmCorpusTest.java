@@ -22,9 +22,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * at least {@link #ACCEPTED_FLOOR} must be accepted. The held-out folder was not looked at while the key table was written.
  */
 class LiteLlmCorpusTest {
-    /** Every os.environ/ reference resolves, as it would on the user's machine; database URLs to a PostgreSQL form. */
+    /**
+     * Every os.environ/ reference resolves, as it would on the user's machine; database URLs to a PostgreSQL form, hook
+     * URLs (LiteLLM's SLACK_WEBHOOK_URL, WEBHOOK_URL, which its alerting examples tell the user to set) to a URL.
+     */
     private static final Function<String, String> ENV = name -> name.contains("DATABASE_URL")
             ? "postgresql://user:pw@127.0.0.1:5432/db"
+            : name.endsWith("WEBHOOK_URL") ? "https://hooks.example.com/services/x"
             : name.contains("API_BASE") || name.endsWith("_BASE") ? "http://127.0.0.1:9/v1" : "dummy-" + name.toLowerCase();
 
     /**

@@ -126,7 +126,7 @@ class BudgetAlertsIT {
             assertThat(p.encode()).doesNotContain(key).doesNotContain(TestGateway.PROVIDER_KEY).doesNotContain(TestGateway.MASTER_KEY);
         }
         assertThat(Http.get(gw.baseUrl() + "/metrics", TestGateway.MASTER_KEY).body())
-                .contains("switchboard_alerts_sent_total{alert_type=\"budget_alerts\"}");
+                .contains("switchboard_alerts_sent_total{alert_type=\"budget_alerts\",channel=\"webhook\"}");
     }
 
     /** 85 % of max_budget spent: LiteLLM's threshold_crossed ("15% Threshold Crossed"), once. */

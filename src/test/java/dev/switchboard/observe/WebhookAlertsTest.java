@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -40,10 +41,16 @@ class WebhookAlertsTest {
     @AfterEach
     void stop() { if (server != null) server.stop(0); }
 
-    private static double count(SimpleMeterRegistry r, String name) {
-        var c = r.find(name).tag("alert_type", "budget_alerts").counter();
+    private static double count(SimpleMeterRegistry r, String name) { return count(r, name, "webhook"); }
+
+    private static double count(SimpleMeterRegistry r, String name, String channel) {
+        var c = r.find(name).tag("alert_type", "budget_alerts").tag("channel", channel).counter();
         return c == null ? 0 : c.count();
     }
+
+    private static List<WebhookAlerts.Hook> webhook(URI url) { return List.of(new WebhookAlerts.Hook("webhook", url)); }
+
+    private static Map<String, String> json(String body) { return Map.of("webhook", body); }
 
     private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
@@ -53,8 +60,8 @@ class WebhookAlertsTest {
     @Test
     void aFailingReceiverIsTriedAgainWithBackoffUntilItTakesTheAlert() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        WebhookAlerts alerts = new WebhookAlerts(List.of(receiver(2, 503)), meters, 20);
-        alerts.offer("budget_alerts", "{\"event\":\"budget_crossed\"}", "budget_crossed of key 'a'");
+        WebhookAlerts alerts = new WebhookAlerts(webhook(receiver(2, 503)), meters, 20);
+        alerts.offer("budget_alerts", json("{\"event\":\"budget_crossed\"}"), "budget_crossed of key 'a'");
         await(() -> count(meters, "switchboard.alerts.sent") == 1);
         assertThat(bodies).containsExactly("{\"event\":\"budget_crossed\"}");
         assertThat(arrivals).hasValue(3);
@@ -65,8 +72,8 @@ class WebhookAlertsTest {
     @Test
     void anAlertNotTakenAfterAllTriesIsCountedAsFailedAndAnotherClientErrorIsNotRetried() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        WebhookAlerts alerts = new WebhookAlerts(List.of(receiver(100, 500)), meters, 10);
-        alerts.offer("budget_alerts", "{}", "x");
+        WebhookAlerts alerts = new WebhookAlerts(webhook(receiver(100, 500)), meters, 10);
+        alerts.offer("budget_alerts", json("{}"), "x");
         await(() -> count(meters, "switchboard.alerts.failed") == 1);
         assertThat(arrivals).hasValue(WebhookAlerts.ATTEMPTS);
         alerts.close(Duration.ofSeconds(1));
@@ -74,8 +81,8 @@ class WebhookAlertsTest {
 
         SimpleMeterRegistry meters2 = new SimpleMeterRegistry();
         arrivals.set(0);
-        WebhookAlerts refused = new WebhookAlerts(List.of(receiver(100, 404)), meters2, 10);
-        refused.offer("budget_alerts", "{}", "x");
+        WebhookAlerts refused = new WebhookAlerts(webhook(receiver(100, 404)), meters2, 10);
+        refused.offer("budget_alerts", json("{}"), "x");
         await(() -> count(meters2, "switchboard.alerts.failed") == 1);
         assertThat(arrivals).as("a 404 is not retried").hasValue(1);
         refused.close(Duration.ofSeconds(1));
@@ -85,9 +92,9 @@ class WebhookAlertsTest {
     void offeringNeverWaitsAndAFullQueueDropsAndCounts() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         // nothing listens there: each alert is tried with long waits between, so the queue fills
-        WebhookAlerts alerts = new WebhookAlerts(List.of(URI.create("http://127.0.0.1:9/x")), meters, 60_000);
+        WebhookAlerts alerts = new WebhookAlerts(webhook(URI.create("http://127.0.0.1:9/x")), meters, 60_000);
         long start = System.nanoTime();
-        for (int i = 0; i < WebhookAlerts.QUEUE + 50; i++) alerts.offer("budget_alerts", "{}", "x");
+        for (int i = 0; i < WebhookAlerts.QUEUE + 50; i++) alerts.offer("budget_alerts", json("{}"), "x");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(count(meters, "switchboard.alerts.dropped")).isGreaterThanOrEqualTo(49);
         alerts.close(Duration.ofMillis(200));
@@ -99,5 +106,73 @@ class WebhookAlertsTest {
     @Test
     void logsNameOnlyTheSchemeHostAndPort() {
         assertThat(WebhookAlerts.where(URI.create("https://hooks.slack.com/services/T0/B0/secret"))).isEqualTo("https://hooks.slack.com");
+    }
+
+    /** Each hook gets its channel's body; the metrics say which channel took it. */
+    @Test
+    void eachHookGetsItsChannelsBodyAndIsCountedUnderItsChannel() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        URI url = receiver(0, 200);
+        WebhookAlerts alerts = new WebhookAlerts(List.of(new WebhookAlerts.Hook("webhook", url), new WebhookAlerts.Hook("slack", url)),
+                meters, 10);
+        alerts.offer("budget_alerts", Map.of("webhook", "{\"event\":\"e\"}", "slack", "{\"text\":\"t\"}"), "x");
+        await(() -> count(meters, "switchboard.alerts.sent", "slack") == 1 && count(meters, "switchboard.alerts.sent") == 1);
+        assertThat(bodies).containsExactly("{\"event\":\"e\"}", "{\"text\":\"t\"}");
+        alerts.offer("budget_alerts", Map.of("slack", "{\"text\":\"only\"}"), "y");
+        await(() -> count(meters, "switchboard.alerts.sent", "slack") == 2);
+        Thread.sleep(100);
+        assertThat(bodies).as("a channel without a body is skipped").hasSize(3).last().isEqualTo("{\"text\":\"only\"}");
+        assertThat(count(meters, "switchboard.alerts.sent")).isEqualTo(1);
+        alerts.close(Duration.ofSeconds(1));
+    }
+
+    /** Slack answers a burst with 429 and Retry-After (seconds): the next try waits that long, not the shorter backoff. */
+    @Test
+    void aRetryAfterOfA429IsWaitedFor() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<Long> times = new CopyOnWriteArrayList<>();
+        server.createContext("/services/T0/B0/x", ex -> {
+            times.add(System.nanoTime());
+            ex.getRequestBody().readAllBytes();
+            if (arrivals.incrementAndGet() == 1) {
+                ex.getResponseHeaders().add("Retry-After", "1");
+                ex.sendResponseHeaders(429, -1);
+            } else {
+                ex.sendResponseHeaders(200, -1);
+            }
+            ex.close();
+        });
+        server.start();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        WebhookAlerts alerts = new WebhookAlerts(List.of(new WebhookAlerts.Hook("slack",
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/services/T0/B0/x"))), meters, 10);
+        alerts.offer("budget_alerts", Map.of("slack", "{}"), "x");
+        await(() -> count(meters, "switchboard.alerts.sent", "slack") == 1);
+        assertThat(times).hasSize(2);
+        assertThat(Duration.ofNanos(times.get(1) - times.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        alerts.close(Duration.ofSeconds(1));
+        assertThat(WebhookAlerts.retryAfterMillis("3")).isEqualTo(3_000);
+        assertThat(WebhookAlerts.retryAfterMillis("3600")).as("too long: the usual backoff").isZero();
+        assertThat(WebhookAlerts.retryAfterMillis("Wed, 21 Oct 2026 07:28:00 GMT")).isZero();
+    }
+
+    /** A Slack hook's path is its token: a failure's WARN line names the channel and host, never the path. */
+    @Test
+    void aFailureIsLoggedWithoutTheHooksSecretPath() throws Exception {
+        URI url = receiver(100, 404);
+        URI secret = URI.create(url.toString().replace("/hook/secret-path", "/hook/secret-path?token=" + "tok" + "123"));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (var log = dev.switchboard.support.LogCapture.of("switchboard.alerts")) {
+            WebhookAlerts alerts = new WebhookAlerts(List.of(new WebhookAlerts.Hook("slack", secret)), meters, 10);
+            alerts.offer("budget_alerts", Map.of("slack", "{}"), "budget_crossed of key 'a'");
+            await(() -> count(meters, "switchboard.alerts.failed", "slack") == 1);
+            alerts.close(Duration.ofSeconds(1));
+            assertThat(log.lines()).singleElement().asString()
+                    .isEqualTo("WARN budget_alerts alert budget_crossed of key 'a' not delivered to slack http://127.0.0.1:"
+                            + url.getPort() + ": HTTP 404 (1 try)");
+        }
+        assertThat(WebhookAlerts.withoutUrl("ConnectException: " + secret + " refused", secret))
+                .isEqualTo("ConnectException: http://127.0.0.1:" + url.getPort() + "/… refused");
+        assertThat(WebhookAlerts.withoutUrl("bad path /hook/secret-path", secret)).isEqualTo("bad path /…");
     }
 }
