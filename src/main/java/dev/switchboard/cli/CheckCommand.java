@@ -80,10 +80,11 @@ final class CheckCommand implements Callable<Integer> {
         System.out.println("OK " + config + ": " + cfg.deployments().size() + " deployment(s), "
                 + aliases.size() + " model(s)");
         // columns as wide as their widest cell: fixed widths broke on a long model or base URL
-        Table table = new Table("MODEL", "DEPLOYMENT", "API BASE", "API KEY");
+        // a cloud provider's own sign-in (an AWS profile, a Google service account) is named as what it is, not as an API key
+        Table table = new Table("MODEL", "DEPLOYMENT", "API BASE", "KEY / CREDENTIALS");
         for (ServedModel m : models) {
-            table.row(m.alias(), m.servedBy(), m.baseUrl() == null ? "-" : m.baseUrl(), m.apiKey() == null ? "-"
-                    : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
+            table.row(m.alias(), m.servedBy(), m.baseUrl() == null ? "-" : m.baseUrl(), m.signIn() != null ? m.signIn()
+                    : m.apiKey() == null ? "-" : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
         }
         table.print(System.out, "  ");
         wildcards.forEach((pattern, lines) -> {

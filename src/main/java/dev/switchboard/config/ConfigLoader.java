@@ -123,7 +123,8 @@ public final class ConfigLoader {
         });
 
         Set<String> failedAliases = new java.util.LinkedHashSet<>();
-        List<Deployment> deployments = readModelList(w, top, failedAliases);
+        // each further entry of one provider/model gets an id of its own, as LiteLLM gives every entry one (DeploymentIds)
+        List<Deployment> deployments = DeploymentIds.distinct(readModelList(w, top, failedAliases));
         GeneralSettings general = readGeneral(w, top.get("general_settings"));
         RoutingKeys routing = new RoutingKeys(w, aliases(deployments), failedAliases)
                 .withOtherNames(deployments, top.get("router_settings"));
@@ -276,7 +277,7 @@ public final class ConfigLoader {
                         Boolean.TRUE.equals(w.bool(g.get("reject_clientside_metadata_tags"),
                                 "general_settings.reject_clientside_metadata_tags"))),
                 globalMaxParallel(w, g.get("global_max_parallel_requests")), healthChecks(w, g), AlertingKeys.read(w, g),
-                new SettingSources(master.source(), db == null ? null : dbUrl.source()));
+                new SettingSources(master.source(), db == null ? null : dbUrl.source()), EnvironmentFallbacks.keyRotationGracePeriod(w));
     }
 
     /** LiteLLM's {@code background_health_checks}, {@code health_check_interval} (seconds, more than 0) and {@code health_check_details}. */
