@@ -304,7 +304,7 @@ public final class ConfigLoader {
                         Boolean.TRUE.equals(w.bool(g.get("reject_clientside_metadata_tags"),
                                 "general_settings.reject_clientside_metadata_tags"))),
                 globalMaxParallel(w, g.get("global_max_parallel_requests")), healthChecks(w, g), AlertingKeys.read(w, g),
-                new SettingSources(master.source(), db == null ? null : dbUrl.source()));
+                new SettingSources(master.source(), db == null ? null : dbUrl.source()), EnvironmentFallbacks.keyRotationGracePeriod(w));
         masterKeyTypos.forEach((k, v) -> masterKeyTypo(w, settings, "general_settings." + k, k, v, "master_key"));
         return settings;
     }

@@ -243,6 +243,7 @@ public final class Gateway {
             for (var r : rows) if (r.costNanos() > 0) spent.add(dev.switchboard.govern.FlushedSpend.of(r.keyId(), r.endUser(), r.team(), r.tags(), r.endedAt(), r.costNanos()));
             grants.credit(spent);
         });
+        governance.admin().defaultGracePeriod(config.general().keyRotationGracePeriod()); // LiteLLM's env default
         governance.admin().flushLedgerWith(ledger::flush); // a key's spend is the ledger's, this gateway's calls included
         governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
         governance.teams().flushLedgerWith(ledger::flush);

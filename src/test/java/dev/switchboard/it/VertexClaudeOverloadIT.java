@@ -71,7 +71,7 @@ class VertexClaudeOverloadIT {
         HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", TestGateway.MASTER_KEY,
                 "{\"model\":\"vclaude\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
-        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("type")).isEqualTo("service_unavailable");
+        assertThat(new JsonObject(r.body()).getJsonObject("error").getString("type")).isEqualTo("server_error"); // OpenAI's own word for its 503
     }
 
     @Test
