@@ -1,7 +1,8 @@
 // The dashboard's fixes from QA runs D and A in a real browser (Debian's Chromium, headless, playwright-core). Started by
 // DashboardFixesBrowserIT with: node dashboard-fixes.mjs <expected.json>
 // expected.json: { baseUrl, masterKey, chromium, screenshots, pages, longAliases, longModel, keys }. Prints one line per
-// check and ends with "N passed, N failed"; exits 1 on any failure.
+// check and ends with "N passed, N failed"; exits 1 on any failure. Regenerate: the first key at once (the default), the
+// key graceful-app with a 1-hour grace period chosen in the Keys tab (the IT then calls with both old secrets).
 import { exp, check, unexpected, launch, finish } from './harness.mjs';
 
 const base = exp.baseUrl;
@@ -177,6 +178,24 @@ try {
   await page.click(keyRow + ' button.regenerate');
   await page.waitForSelector('#new-key:not([hidden])', { timeout: 10000 }).catch(() => {});
   check('OK regenerates it', await page.isVisible('#new-key') && (await page.$eval(keyRow + ' code', (c) => c.textContent)) !== masked);
+
+  // ------------------------------------------------------------ Regenerate with a grace period (LiteLLM's grace_period)
+  const graceRow = '#table-keys tbody tr[data-key-alias="graceful-app"]';
+  const graceMasked = await page.$eval(graceRow + ' code', (c) => c.textContent);
+  check('the grace field starts at the gateway\'s default, at once', (await page.$eval('#grace-period', (s) => s.value)) === '0s'
+    && (await page.$eval('label[for="grace-period"]', (l) => l.textContent)).includes('old secret'));
+  await page.selectOption('#grace-period', '1h');
+  let graceAsked = '';
+  page.once('dialog', (d) => { graceAsked = d.message(); d.accept(); });
+  const [sent] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/ui/api/keys/regenerate')),
+    page.click(graceRow + ' button.regenerate')]);
+  await page.waitForFunction(([sel, m]) => document.querySelector(sel + ' code').textContent !== m, [graceRow, graceMasked],
+    { timeout: 10000 }).catch(() => {});
+  check('Regenerate says how long the old secret keeps working', /^Regenerate key graceful-app\? Its current secret keeps working for 1 hour, then stops/
+    .test(graceAsked), graceAsked);
+  check('and sends that grace_period', sent.postDataJSON().grace_period === '1h', sent.postData());
+  check('the key is regenerated, the choice kept', (await page.$eval(graceRow + ' code', (c) => c.textContent)) !== graceMasked
+    && (await page.$eval('#grace-period', (s) => s.value)) === '1h');
 
   // ------------------------------------------------------------ a budget below a cent (finding 5)
   await page.fill('#key-form input[name="key_alias"]', 'sub-cent-app');

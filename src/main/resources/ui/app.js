@@ -345,6 +345,7 @@ async function loadKeys() {
   $('#keys-pager').hidden = r.total_pages <= 1;
   $('#keys-prev').disabled = r.current_page <= 1;
   $('#keys-next').disabled = r.current_page >= r.total_pages;
+  graceDefault(r.grace_period_default);
   fill('table-keys', r.keys.length ? r.keys.map((k) => el('tr', { 'data-key-alias': k.key_alias || '', 'data-blocked': k.blocked },
     longCell(k.key_alias || ''), el('td', {}, el('code', {}, k.key_name)),
     el('td', {}, [k.user_id, k.team_id && 'team ' + k.team_id].filter(Boolean).join(' · ')),
@@ -354,11 +355,30 @@ async function loadKeys() {
       title: k.expires ? 'expires ' + k.expires : '' }, keyStatus(k)),
     el('td', { class: 'actions' },
       el('button', { type: 'button', class: 'block', onclick: () => keyOp(k.blocked ? 'unblock' : 'block', { key: k.key_id }) }, k.blocked ? 'Unblock' : 'Block'),
-      // as irreversible as Delete for the app that holds the key: its secret stops at once and cannot be brought back
-      el('button', { type: 'button', class: 'regenerate', onclick: () => confirm('Regenerate key ' + (k.key_alias || k.key_name)
-        + '? Its current secret stops working at once; the app using it needs the new one.') && keyOp('regenerate', { key: k.key_id }) }, 'Regenerate'),
+      // as irreversible as Delete for the app that holds the key, unless a grace period keeps its old secret a while
+      el('button', { type: 'button', class: 'regenerate', onclick: () => regenerate(k) }, 'Regenerate'),
       el('button', { type: 'button', class: 'delete', onclick: () => confirm('Delete key ' + (k.key_alias || k.key_name) + '?') && keyOp('delete', { keys: [k.key_id] }) }, 'Delete'))))
     : [empty(8, 'No virtual keys yet.')]);
+}
+
+// Regenerate, with the grace period chosen above the table (LiteLLM's grace_period): always sent, so "at once" is at once
+// also on a gateway whose LITELLM_KEY_ROTATION_GRACE_PERIOD would keep the old secret
+function regenerate(k) {
+  const select = $('#grace-period');
+  const grace = select.value;
+  const after = grace === '0s' ? 'Its current secret stops working at once; the app using it needs the new one.'
+    : 'Its current secret ' + select.selectedOptions[0].textContent + ', then stops working; switch the app to the new one before then.';
+  if (confirm('Regenerate key ' + (k.key_alias || k.key_name) + '? ' + after)) keyOp('regenerate', { key: k.key_id, grace_period: grace });
+}
+
+// The grace field starts at the gateway's default (LITELLM_KEY_ROTATION_GRACE_PERIOD), added as a choice when it is not
+// one of the field's; once chosen by hand, the choice stays while the page is open
+function graceDefault(d) {
+  const select = $('#grace-period');
+  if (select.dataset.touched) return;
+  select.onchange = () => { select.dataset.touched = 'true'; };
+  if (d && ![...select.options].some((o) => o.value === d)) select.append(el('option', { value: d }, 'keeps working for ' + d + ' (the gateway\'s default)'));
+  select.value = d || '0s';
 }
 
 // What the gateway does with the key's calls: refuses them when blocked or expired (a 401 "This key expired")

@@ -63,10 +63,30 @@ public final class PriceCatalog {
         }
     }
 
-    /** The model ids the catalog knows for a provider prefix, in catalog order; empty for a provider it has none of. */
-    public List<String> modelIds(String provider) {
+    /**
+     * The catalog's ids for a provider prefix that are model names a request may use, in catalog order; empty for a
+     * provider it has none of. The catalog's ids name price entries, and some entries are match patterns rather than
+     * models: a prefix ({@code ft:gpt-3.5-turbo-}, {@code gpt-4o-mini-2024-07-18.ft-}), a family label its own rule does
+     * not match ({@code ft:gpt-4o} for {@code ^ft:gpt-4o-2024-}, Fireworks' {@code accounts/fireworks/models/…} ids under a
+     * short name, Bedrock's {@code regional.…} label of the us./eu. inference profiles), or OpenRouter's {@code :free} / {@code :extended} variants filed under the provider whose own API has no
+     * such name ({@code gpt-4o:extended} under openai). Those are left out: {@code /v1/models} would offer a client a name
+     * no upstream serves.
+     */
+    public List<String> modelNames(String provider) {
         List<CatalogReader.Entry> entries = providers.get(provider);
-        return entries == null ? List.of() : entries.stream().map(CatalogReader.Entry::id).toList();
+        if (entries == null) return List.of();
+        return entries.stream().filter(e -> isModelName(provider, e)).map(CatalogReader.Entry::id).toList();
+    }
+
+    private static final Pattern VARIANT = Pattern.compile(":[a-z]+$");
+
+    private static boolean isModelName(String provider, CatalogReader.Entry e) {
+        String id = e.id();
+        if (id.isEmpty() || "-.:_/".indexOf(id.charAt(id.length() - 1)) >= 0) return false; // a prefix
+        if (id.startsWith("ft:")) return false; // fine-tuned models are named per account (ft:gpt-4o-…:org::id)
+        if (id.startsWith("regional.")) return false; // the catalog's label for Bedrock's us./eu./apac. profiles of a model
+        if (!e.match().matcher(id.toLowerCase(Locale.ROOT)).find()) return false; // a label, not a name the rule prices
+        return provider.equals("openrouter") || !VARIANT.matcher(id).find(); // :free, :extended are OpenRouter's
     }
 
     /** Where the prices come from, e.g. "@pydantic/genai-prices 0.1.8 (MIT), refreshed 2026-11-30". */

@@ -115,29 +115,51 @@ public final class SpendRollups {
     public record Activity(String entity, Daily daily) {}
 
     /**
-     * The {@code kind} rows of the days {@code [fromDay, toDay)}, of every entity ({@code entities} null) or of these,
-     * {@value #KEYS_A_QUERY} a query, in one transaction. The primary key leads with the kind and day, so a range reads
-     * its days' rows only.
+     * The {@code kind} rows of the days {@code [fromDay, toDay)}, of every entity ({@code entities} null) or of these.
+     * The primary key leads with the kind and day, so a range reads its days' rows only.
      */
     public List<Activity> activity(ActivityKind kind, long fromDay, long toDay, java.util.Collection<String> entities) {
+        return activity(kind, fromDay, toDay, entities, null, null);
+    }
+
+    /**
+     * The {@code kind} rows of the days {@code [fromDay, toDay)} narrowed in the query itself, never after it: of these
+     * entities ({@code entities}; null for every one), but none of {@code excluded} (null or empty for none), and of these
+     * callers' calls only ({@code keyIds}, the ledger's {@code key_id}: a key's id, {@code user:<id>}, …; null for every
+     * caller's). An empty {@code entities} or {@code keyIds} reads nothing. A caller that may see only some keys' calls
+     * (the tag route for a key that is not the master key) gets only those rows from the store, by V28's index on
+     * {@code (kind, key_id, day)}: other keys' rows are neither read nor held, so no later step can let one through.
+     * {@value #KEYS_A_QUERY} entities and {@value #KEYS_A_QUERY} keys a query, in one transaction (the parts are disjoint).
+     */
+    public List<Activity> activity(ActivityKind kind, long fromDay, long toDay, java.util.Collection<String> entities,
+                                   java.util.Collection<String> excluded, java.util.Collection<String> keyIds) {
+        if (entities != null && entities.isEmpty() || keyIds != null && keyIds.isEmpty()) return List.of();
         ledger.flush();
-        List<String> ids = entities == null ? null : new ArrayList<>(entities);
+        List<List<String>> entityParts = parts(entities);
+        List<List<String>> keyParts = parts(keyIds);
+        List<String> without = excluded == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(excluded));
         return db.transaction(c -> {
             List<Activity> out = new ArrayList<>();
-            int parts = ids == null ? 1 : (ids.size() + KEYS_A_QUERY - 1) / KEYS_A_QUERY;
-            for (int p = 0; p < parts; p++) {
-                List<String> part = ids == null ? List.of() : ids.subList(p * KEYS_A_QUERY, Math.min(ids.size(), (p + 1) * KEYS_A_QUERY));
-                try (PreparedStatement ps = c.prepareStatement(ACTIVITY + (ids == null ? "" : " AND entity IN ("
-                        + String.join(",", java.util.Collections.nCopies(part.size(), "?")) + ")"))) {
-                    ps.setString(1, kind.column);
-                    ps.setLong(2, fromDay);
-                    ps.setLong(3, toDay);
-                    for (int i = 0; i < part.size(); i++) ps.setString(4 + i, part.get(i));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(new Activity(rs.getString(1), new Daily(rs.getLong(2), rs.getString(3), rs.getString(4),
-                                    rs.getString(5), rs.getString(6), rs.getInt(7) != 0, "", "", rs.getInt(8), rs.getLong(9),
-                                    rs.getLong(10), 0, rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15))));
+            for (List<String> ents : entityParts) {
+                for (List<String> keys : keyParts) {
+                    StringBuilder sql = new StringBuilder(ACTIVITY);
+                    if (ents != null) sql.append(" AND entity IN (").append(marks(ents.size())).append(')');
+                    if (keys != null) sql.append(" AND key_id IN (").append(marks(keys.size())).append(')');
+                    if (!without.isEmpty()) sql.append(" AND entity NOT IN (").append(marks(without.size())).append(')');
+                    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                        int i = 1;
+                        ps.setString(i++, kind.column);
+                        ps.setLong(i++, fromDay);
+                        ps.setLong(i++, toDay);
+                        for (String e : ents == null ? List.<String>of() : ents) ps.setString(i++, e);
+                        for (String k : keys == null ? List.<String>of() : keys) ps.setString(i++, k);
+                        for (String e : without) ps.setString(i++, e);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.add(new Activity(rs.getString(1), new Daily(rs.getLong(2), rs.getString(3), rs.getString(4),
+                                        rs.getString(5), rs.getString(6), rs.getInt(7) != 0, "", "", rs.getInt(8), rs.getLong(9),
+                                        rs.getLong(10), 0, rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15))));
+                            }
                         }
                     }
                 }
@@ -145,6 +167,17 @@ public final class SpendRollups {
             return out;
         });
     }
+
+    /** {@code values} in parts of {@value #KEYS_A_QUERY} (distinct, so the parts' rows are too); one null part for null. */
+    private static List<List<String>> parts(java.util.Collection<String> values) {
+        if (values == null) return java.util.Collections.singletonList(null);
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(values));
+        List<List<String>> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += KEYS_A_QUERY) out.add(all.subList(from, Math.min(all.size(), from + KEYS_A_QUERY)));
+        return out;
+    }
+
+    private static String marks(int n) { return String.join(",", java.util.Collections.nCopies(n, "?")); }
 
     private static final String ACTIVITY = "SELECT entity, day, key_id, key_alias, model, deployment, failed, status, requests, "
             + "cost_nanos, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, latency_ms_sum "

@@ -8,7 +8,6 @@ import dev.switchboard.pipeline.ServedModel;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +39,7 @@ final class CheckCommand implements Callable<Integer> {
         // be served and where it really goes; the model list is read from it, not from the raw config.
         List<ServedModel> models;
         java.util.Map<String, List<String>> wildcards;
-        Set<String> aliases;
+        String counts;
         List<String> warnings;
         List<String> unpriced;
         String store;
@@ -58,7 +57,7 @@ final class CheckCommand implements Callable<Integer> {
             Gateway gateway = Gateway.createForCheck(vertx, cfg, System::getenv);
             models = gateway.models();
             wildcards = gateway.wildcardsServed();
-            aliases = gateway.aliases();
+            counts = gateway.modelCounts(cfg.deployments().size());
             warnings = gateway.warnings();
             unpriced = gateway.unpriced();
             prices = gateway.priceSource();
@@ -77,13 +76,13 @@ final class CheckCommand implements Callable<Integer> {
         } finally {
             vertx.close();
         }
-        System.out.println("OK " + config + ": " + cfg.deployments().size() + " deployment(s), "
-                + aliases.size() + " model(s)");
+        System.out.println("OK " + config + ": " + counts);
         // columns as wide as their widest cell: fixed widths broke on a long model or base URL
-        Table table = new Table("MODEL", "DEPLOYMENT", "API BASE", "API KEY");
+        // a cloud provider's own sign-in (an AWS profile, a Google service account) is named as what it is, not as an API key
+        Table table = new Table("MODEL", "DEPLOYMENT", "API BASE", "KEY / CREDENTIALS");
         for (ServedModel m : models) {
-            table.row(m.alias(), m.servedBy(), m.baseUrl() == null ? "-" : m.baseUrl(), m.apiKey() == null ? "-"
-                    : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
+            table.row(m.alias(), m.servedBy(), m.baseUrl() == null ? "-" : m.baseUrl(), m.signIn() != null ? m.signIn()
+                    : m.apiKey() == null ? "-" : m.apiKey().masked() + ("api_key".equals(m.keySource()) ? "" : " (" + m.keySource() + ")"));
         }
         table.print(System.out, "  ");
         wildcards.forEach((pattern, lines) -> {
@@ -106,8 +105,10 @@ final class CheckCommand implements Callable<Integer> {
             System.out.println("  effective settings (value, then where it came from):");
             ConfigExplainer.print(System.out, cfg, models);
         }
-        cfg.warnings().forEach(w -> System.out.println("  warning: " + w));
-        warnings.forEach(w -> System.out.println("  warning: " + w));
+        // the config's and the gateway's (a hosted provider without a key) together, by line
+        java.util.List<String> all = new java.util.ArrayList<>(cfg.warnings());
+        all.addAll(warnings);
+        dev.switchboard.config.ConfigMessages.inLineOrder(all).forEach(w -> System.out.println("  warning: " + w));
         return 0;
     }
 

@@ -35,7 +35,8 @@ final class ConfigExplainer {
                     : d.params().containsKey(m.keySource()) ? m.keySource() + ", " + src.get(m.keySource())
                     : m.keySource().equals("its credentials") ? "the provider's credentials (environment, profile)"
                     : "environment " + m.keySource() + " (the provider's default variable)";
-            row(out, "api_key", m == null || m.apiKey() == null ? "-" : m.apiKey().masked(), keySource);
+            if (m != null && m.signIn() != null) row(out, "credentials", m.signIn(), m.signInFrom());
+            else row(out, "api_key", m == null || m.apiKey() == null ? "-" : m.apiKey().masked(), keySource);
             row(out, "timeout", d.timeout() != null ? seconds(d.timeout()) : routerValue(cfg, "timeout", "request_timeout", "600 s"),
                     d.timeout() != null ? src.get("timeout") : routerSource(cfg, "timeout", "request_timeout"));
             row(out, "stream_timeout", d.streamTimeout() != null ? seconds(d.streamTimeout())
@@ -145,7 +146,8 @@ final class ConfigExplainer {
         return (d.toMillis() % 1000 == 0 ? String.valueOf(d.toSeconds()) : String.valueOf(d.toMillis() / 1000.0)) + " s";
     }
 
+    /** A long value (a regional endpoint, a service account) is shown whole: cut, it lost the part that tells. */
     private static void row(PrintStream out, String key, String value, String source) {
-        out.printf(ROW, key, value.length() > 44 ? value.substring(0, 41) + "..." : value, source == null ? "" : source);
+        out.printf(ROW, key, value, source == null ? "" : source);
     }
 }

@@ -343,7 +343,8 @@ final class KeysCommand implements Runnable {
     static final class Regenerate extends OneKey implements Callable<Integer> {
         @Mixin Fields fields;
         @Option(names = "--grace-period", paramLabel = "DURATION",
-                description = "grace_period: the old secret keeps working as the same key for 30m, 24h, 2d, … (default: it stops now)")
+                description = "grace_period: the old secret keeps working as the same key for 30m, 24h, 2d, …; 0s: it stops now "
+                        + "(default: the gateway's LITELLM_KEY_ROTATION_GRACE_PERIOD, else it stops now)")
         String gracePeriod;
 
         public Integer call() {

@@ -84,9 +84,9 @@ final class Launch {
         // which source won matters when both the config and LiteLLM's variables could set it; the value is never logged
         if (config.general().sources().masterKey() != null) log.info("Master key from {}", config.general().sources().masterKey());
         if (config.general().sources().databaseUrl() != null) log.info("Database URL from {}", config.general().sources().databaseUrl());
-        log.info("Switchboard listening on {} ({} event loop(s), {} transport) with {} model(s):",
+        log.info("Switchboard listening on {} ({} event loop(s), {} transport) with {}:",
                 httpUrl(host, server.port()) + "/v1", loops, VertxRuntime.transportName(vertx),
-                gateway.aliases().size());
+                gateway.modelCounts(config.deployments().size()));
         modelLines(gateway).forEach(line -> log.info("  {}", line));
         gateway.warnings().forEach(w -> log.warn("config: {}", w));
         log.info("Store: {} (spend ledger written every {} ms)", gateway.storeDescription(), Gateway.LEDGER_FLUSH_MILLIS);

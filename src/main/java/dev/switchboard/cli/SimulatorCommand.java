@@ -3,14 +3,20 @@ package dev.switchboard.cli;
 import dev.switchboard.config.EventLoopTransport;
 import dev.switchboard.simulator.ProviderSimulator;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs the OpenAI wire-format simulator on its own, e.g. as the upstream of the benchmark. */
+/**
+ * Runs the provider simulator on its own, e.g. as the upstream of the benchmark or to try a config without providers'
+ * accounts: OpenAI's, Anthropic's, Gemini's, Azure's, Bedrock's and Vertex AI's wire formats on one port.
+ */
 @Command(name = "simulator", mixinStandardHelpOptions = true, version = Main.VERSION,
-        description = "Run the OpenAI-compatible provider simulator (for tests and benchmarks).")
+        description = "Run the provider simulator (OpenAI, Anthropic, Gemini, Azure OpenAI, Bedrock, Vertex AI wire formats;"
+                + " for tests, benchmarks and trying a config locally).")
 final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "4010", converter = OptionValues.Port.class,
             description = "Port, 0 to 65535 (default ${DEFAULT-VALUE}; 0: any free port).")
@@ -34,6 +40,11 @@ final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--transport", defaultValue = "auto", description = "Event loop transport: auto (io_uring, else epoll, else NIO, as the "
             + "gateway's general_settings.event_loop_transport), io_uring, epoll or nio (default ${DEFAULT-VALUE}).")
     String transport;
+
+    @Option(names = "--vertex-credentials", paramLabel = "FILE", description = "Write a service-account JSON key file the"
+            + " simulator trusts to FILE (its token_uri is the simulator's /token), for vertex_ai/ deployments with"
+            + " vertex_credentials: FILE and api_base: the simulator's URL.")
+    Path vertexCredentials;
 
     @Override
     public Integer call() throws Exception {
@@ -63,8 +74,45 @@ final class SimulatorCommand implements Callable<Integer> {
             return 1;
         }
         if (slowModel != null) sim.behaveAlways(slowModel, dev.switchboard.simulator.SimBehaviour.longSlowStream(chunkDelayMs, 1));
+        // a client on this machine reaches a wildcard address at the loopback one
+        String reachable = Launch.httpUrl(host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host, sim.port());
+        if (vertexCredentials != null) {
+            try {
+                writePrivately(vertexCredentials, sim.newVertexServiceAccount(reachable + "/token"));
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("--vertex-credentials " + vertexCredentials + ": cannot write the file (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "). Fix: name a file in a directory you can write.");
+                sim.close();
+                vertx.close();
+                return 2;
+            }
+        }
         System.err.println("simulator: OpenAI wire format on " + Launch.httpUrl(host, sim.port()) + "/v1");
-        new CountDownLatch(1).await();
+        System.err.println("  also Anthropic (/v1/messages), Gemini (/v1beta/models/...), Azure OpenAI (/openai/...), Bedrock (/model/...,"
+                + " SigV4 with access key " + ProviderSimulator.BEDROCK_ACCESS_KEY + ", any region) and Vertex AI (/v1/projects/...)");
+        if (vertexCredentials != null) {
+            System.err.println("  Vertex AI credentials: " + vertexCredentials.toAbsolutePath() + " (project " + ProviderSimulator.VERTEX_PROJECT
+                    + "): set vertex_credentials to it and api_base: " + reachable);
+        } else {
+            System.err.println("  Vertex AI needs a token from this simulator: start it with --vertex-credentials FILE");
+        }
+        try {
+            new CountDownLatch(1).await(); // until the process is stopped (or, in-process, the thread interrupted)
+        } finally {
+            sim.close().eventually(vertx::close);
+        }
         return 0;
+    }
+
+    /** The file holds a private key: readable by its owner only, where the file system has POSIX permissions. */
+    private static void writePrivately(Path file, String json) throws java.io.IOException {
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, json);
     }
 }

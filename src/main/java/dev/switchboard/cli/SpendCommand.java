@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * range and the filters are checked by the gateway, whose 400 names the parameter.
  */
 @Command(name = "spend", mixinStandardHelpOptions = true, version = Main.VERSION,
-        description = {"Spend of a running gateway, grouped by key, tag, model (deployment), alias or day "
+        description = {"Spend of a running gateway, grouped by key, tag, model (deployment), alias, day, end user or team "
                 + "(GET /global/spend/report, master key).",
                 "Times are UTC; without --since or --from the report covers all time."},
         subcommands = SpendCommand.Logs.class)

@@ -118,12 +118,12 @@ final class CacheParamsReader {
         }
         if (POSITIVE_NUMBERS.contains(k)) {
             Double d = w.number(v, kp);
-            if (d != null && !(d > 0 && d < Double.POSITIVE_INFINITY)) w.error(v, kp, "must be more than 0, found " + d + ".");
+            if (d != null && !(d > 0 && d < Double.POSITIVE_INFINITY)) w.error(v, kp, "must be more than 0, found " + YamlWalker.written(v, d) + ".");
             return w.plain(v, kp);
         }
         if (WHOLE_AT_LEAST_ONE.contains(k)) {
             Integer n = w.integer(v, kp);
-            if (n != null && n < 1) w.error(v, kp, "must be more than 0, found " + n + ".");
+            if (n != null && n < 1) w.error(v, kp, "must be more than 0, found " + YamlWalker.written(v, n) + ".");
             return w.plain(v, kp);
         }
         if (TEXTS.contains(k)) return w.string(v, kp);
@@ -143,7 +143,7 @@ final class CacheParamsReader {
             case "type" -> type(v, kp);
             case "port" -> {
                 Integer p = w.integer(v, kp);
-                if (p != null && (p < 1 || p > 65535)) w.error(v, kp, "must be a port from 1 to 65535, found " + p + ".");
+                if (p != null && (p < 1 || p > 65535)) w.error(v, kp, "must be a port from 1 to 65535, found " + YamlWalker.written(v, p) + ".");
                 yield w.plain(v, kp);
             }
             case "db" -> {
@@ -176,14 +176,14 @@ final class CacheParamsReader {
             case "similarity_threshold", "verify_threshold" -> {
                 Double d = w.number(v, kp);
                 if (d != null && (d <= 0 || d > 1)) {
-                    w.error(v, kp, "is a cosine similarity: more than 0 and at most 1, found " + d + ". Fix: leave it out to use "
+                    w.error(v, kp, "is a cosine similarity: more than 0 and at most 1, found " + YamlWalker.written(v, d) + ". Fix: leave it out to use "
                             + "the embedder's own calibrated default, or find one with 'switchboard cache eval'.");
                 }
                 yield w.plain(v, kp);
             }
             case "max_false_hit_rate" -> {
                 Double d = w.number(v, kp);
-                if (d != null && (d <= 0 || d >= 0.5)) w.error(v, kp, "is a share of hits: more than 0 and below 0.5 (0.01 = 1 %), found " + d + ".");
+                if (d != null && (d <= 0 || d >= 0.5)) w.error(v, kp, "is a share of hits: more than 0 and below 0.5 (0.01 = 1 %), found " + YamlWalker.written(v, d) + ".");
                 yield w.plain(v, kp);
             }
             case "mode" -> {
@@ -237,7 +237,7 @@ final class CacheParamsReader {
                 yield list;
             }
             default -> {
-                w.warn(v, kp, "unknown cache_params key, ignored. Known: " + known() + ".");
+                w.unknownKey(v, kp, k, known(), "unknown cache_params key, ignored. Known: " + known() + ".");
                 yield null;
             }
         };

@@ -105,6 +105,7 @@ public final class ConfigLoader {
         YamlWalker w = new YamlWalker(name -> GatewayConfig.overlay(declared, env).apply(name), yaml);
         Map<String, Node> top = w.mapping(root, "(top level)");
         declared.putAll(w.environmentMap(top.get("environment_variables"), "environment_variables"));
+        Map<String, Node> misspeltGeneral = new LinkedHashMap<>();
         top.forEach((k, v) -> {
             if (TOP_KEYS.contains(k)) {
                 return; // each read below
@@ -118,13 +119,31 @@ public final class ConfigLoader {
             } else if (OTHER_LITELLM_TOP_KEYS.contains(k)) {
                 w.unsupported(v, k, "LiteLLM's " + k + " (files, fine-tuning, MCP, assistants, pass-through, callbacks) is not in Switchboard");
             } else {
-                w.warn(v, k, "unknown top-level key, ignored. Known: " + new java.util.TreeSet<>(TOP_KEYS) + ".");
+                Set<String> known = new java.util.TreeSet<>(TOP_KEYS);
+                known.addAll(OTHER_LITELLM_TOP_KEYS);
+                known.addAll(List.of("policies", "policy_attachments", "include"));
+                // A place for YAML anchors (x-common: &common …, as docker compose spells it, or any key whose value is
+                // an anchor the file merges elsewhere) is how LiteLLM configs share settings: LiteLLM ignores such keys
+                // silently, and so does this, unless the key is a misspelt section (router_setings: &r …).
+                boolean anchorHolder = k.startsWith("x-") || v.getAnchor() != null;
+                String near = KeySuggestions.closest(k, known);
+                if ("general_settings".equals(near) && v instanceof org.yaml.snakeyaml.nodes.MappingNode m
+                        && m.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode s
+                        && s.getValue().equals("master_key"))) {
+                    misspeltGeneral.put(k, v); // its master_key is not read: warned below, with what that means
+                } else if (!anchorHolder || near != null) {
+                    w.unknownKey(v, k, k, known, "unknown top-level key, ignored. Known: " + new java.util.TreeSet<>(TOP_KEYS) + ".");
+                }
             }
         });
 
         Set<String> failedAliases = new java.util.LinkedHashSet<>();
-        List<Deployment> deployments = readModelList(w, top, failedAliases);
+        // each further entry of one provider/model gets an id of its own, as LiteLLM gives every entry one (DeploymentIds)
+        List<Deployment> deployments = DeploymentIds.distinct(readModelList(w, top, failedAliases));
         GeneralSettings general = readGeneral(w, top.get("general_settings"));
+        for (Map.Entry<String, Node> e : misspeltGeneral.entrySet()) {
+            masterKeyTypo(w, general, e.getKey(), e.getKey(), e.getValue(), "general_settings");
+        }
         RoutingKeys routing = new RoutingKeys(w, aliases(deployments), failedAliases)
                 .withOtherNames(deployments, top.get("router_settings"));
         Map<String, Object> router = readRecognised(w, top.get("router_settings"), LiteLlmKeys.ROUTER, routing);
@@ -135,8 +154,9 @@ public final class ConfigLoader {
         deploymentBudgetWarnings(w, deployments, router);
         w.flushUnsupported();
 
-        if (!w.errors.isEmpty()) throw new ConfigException(w.errors, w.warnings);
-        return new GatewayConfig(List.copyOf(withVertexDefaults(deployments, litellm)), general, router, litellm, List.copyOf(w.warnings),
+        List<String> warnings = ConfigMessages.inLineOrder(w.warnings);
+        if (!w.errors.isEmpty()) throw new ConfigException(ConfigMessages.inLineOrder(w.errors), warnings);
+        return new GatewayConfig(List.copyOf(withVertexDefaults(deployments, litellm)), general, router, litellm, warnings,
                 guardrails, declared);
     }
 
@@ -231,9 +251,17 @@ public final class ConfigLoader {
 
     private GeneralSettings readGeneral(YamlWalker w, Node node) {
         Map<String, Node> g = w.mapping(node, "general_settings");
-        g.forEach((k, v) -> known(w, LiteLlmKeys.GENERAL, k, v));
         EnvironmentFallbacks.Sourced master = EnvironmentFallbacks.masterKey(w, g.get("master_key"),
                 w.string(g.get("master_key"), "general_settings.master_key"));
+        Map<String, Node> masterKeyTypos = new LinkedHashMap<>();
+        g.forEach((k, v) -> {
+            if (g.get("master_key") == null && LiteLlmKeys.find(LiteLlmKeys.GENERAL, k) == null
+                    && "master_key".equals(KeySuggestions.closest(k, LiteLlmKeys.keys(LiteLlmKeys.GENERAL)))) {
+                masterKeyTypos.put(k, v); // warned below, once it is known whether anything else asks for a key
+                return;
+            }
+            known(w, LiteLlmKeys.GENERAL, k, v);
+        });
         EnvironmentFallbacks.Sourced dbUrl = EnvironmentFallbacks.databaseUrl(w, g.get("database_url"),
                 w.string(g.get("database_url"), "general_settings.database_url"));
         String db = dbUrl.value();
@@ -257,17 +285,17 @@ public final class ConfigLoader {
             // A limit under one byte would answer 413 to every request with a body: a typo, not a policy.
             max = GeneralSettings.DEFAULT_MAX_REQUEST_BYTES;
             w.error(g.get("max_request_size_mb"), "general_settings.max_request_size_mb", "must be more than 0, found "
-                    + mb + ". Fix: give the limit in MiB, e.g. 10 (fractions work: 0.5 is 512 KiB).");
+                    + YamlWalker.written(g.get("max_request_size_mb"), mb) + ". Fix: give the limit in MiB, e.g. 10 (fractions work: 0.5 is 512 KiB).");
         }
         Double bufferedMb = w.number(g.get("max_buffered_mb"), "general_settings.max_buffered_mb");
         long buffered = 0;
         if (bufferedMb != null && bufferedMb * 1024 * 1024 < 1) {
             w.error(g.get("max_buffered_mb"), "general_settings.max_buffered_mb", "must be more than 0, found "
-                    + bufferedMb + ". Fix: give the bound in MiB, e.g. 512, or leave it out for half the heap.");
+                    + YamlWalker.written(g.get("max_buffered_mb"), bufferedMb) + ". Fix: give the bound in MiB, e.g. 512, or leave it out for half the heap.");
         } else if (bufferedMb != null) {
             buffered = (long) (bufferedMb * 1024 * 1024);
         }
-        return new GeneralSettings(master.value() == null ? null : new Secret(master.value()),
+        GeneralSettings settings = new GeneralSettings(master.value() == null ? null : new Secret(master.value()),
                 db, dbPath, max,
                 hostList(w, g.get("allowed_hosts"), "general_settings.allowed_hosts"),
                 originList(w, g.get("cors_allowed_origins"), "general_settings.cors_allowed_origins"), buffered,
@@ -277,7 +305,28 @@ public final class ConfigLoader {
                         Boolean.TRUE.equals(w.bool(g.get("reject_clientside_metadata_tags"),
                                 "general_settings.reject_clientside_metadata_tags"))),
                 globalMaxParallel(w, g.get("global_max_parallel_requests")), healthChecks(w, g), AlertingKeys.read(w, g),
-                new SettingSources(master.source(), db == null ? null : dbUrl.source()));
+                new SettingSources(master.source(), db == null ? null : dbUrl.source()), EnvironmentFallbacks.keyRotationGracePeriod(w));
+        masterKeyTypos.forEach((k, v) -> masterKeyTypo(w, settings, "general_settings." + k, k, v, "master_key"));
+        return settings;
+    }
+
+    /**
+     * A key a letter or two from {@code master_key} ({@code master_kye}, {@code masterkey}), or a misspelt general_settings
+     * holding one: the one typo that changes who
+     * may call. When nothing else asks callers for a key (no master key, not from LITELLM_MASTER_KEY either, no JWT auth),
+     * the gateway takes every request on loopback unasked, so the warning says that, not only "unknown key".
+     */
+    private static void masterKeyTypo(YamlWalker w, GeneralSettings settings, String path, String key, Node v, String meant) {
+        String unknown = meant.equals("general_settings")
+                ? "unknown top-level key, ignored with the master_key in it. Did you mean general_settings?"
+                : "unknown key (LiteLLM documents none of that name), ignored. Did you mean master_key?";
+        if (settings.masterKey() != null || settings.jwtAuthEnabled()) {
+            w.warn(v, path, unknown);
+            return;
+        }
+        w.warn(v, path, unknown + " No master key is set (neither general_settings.master_key nor LITELLM_MASTER_KEY), so "
+                + "AUTHENTICATION IS OFF: every caller on this machine may use every model and the admin API without a key. "
+                + "Fix: rename " + key + " to " + meant + ".");
     }
 
     /** LiteLLM's {@code background_health_checks}, {@code health_check_interval} (seconds, more than 0) and {@code health_check_details}. */
@@ -288,7 +337,7 @@ public final class ConfigLoader {
         java.time.Duration interval = HealthCheckSettings.DEFAULT_INTERVAL;
         if (seconds != null && !(seconds >= 1 && seconds < 1e9)) {
             w.error(g.get("health_check_interval"), "general_settings.health_check_interval", "must be 1 or more (seconds), found "
-                    + seconds + ". Fix: e.g. 300, or leave it out for 300.");
+                    + YamlWalker.written(g.get("health_check_interval"), seconds) + ". Fix: e.g. 300, or leave it out for 300.");
         } else if (seconds != null) {
             interval = java.time.Duration.ofMillis(Math.round(seconds * 1000));
         }
@@ -301,7 +350,7 @@ public final class ConfigLoader {
         String path = "general_settings.global_max_parallel_requests";
         Integer n = w.integer(node, path);
         if (n != null && n < 1) {
-            w.error(node, path, "must be 1 or more, found " + n + ". Fix: give the most model calls this gateway runs at once, "
+            w.error(node, path, "must be 1 or more, found " + YamlWalker.written(node, n) + ". Fix: give the most model calls this gateway runs at once, "
                     + "or leave it out for no limit.");
             return null;
         }
@@ -344,7 +393,7 @@ public final class ConfigLoader {
         Double n = w.number(node, path);
         if (n == null) return dflt;
         if (n < 1 || n != Math.rint(n) || n > 1_000_000) {
-            w.error(node, path, "must be a whole number from 1 to 1000000, found " + n + ". Fix: e.g. " + dflt + ", or leave it out for "
+            w.error(node, path, "must be a whole number from 1 to 1000000, found " + YamlWalker.written(node, n) + ". Fix: e.g. " + dflt + ", or leave it out for "
                     + dflt + ".");
             return dflt;
         }
@@ -399,7 +448,7 @@ public final class ConfigLoader {
     static boolean known(YamlWalker w, String section, String k, Node v) {
         KeyRule rule = LiteLlmKeys.find(section, k);
         if (rule == null) {
-            w.warn(v, section + "." + k, "unknown key (LiteLLM documents none of that name), ignored.");
+            w.unknownKey(v, section + "." + k, k, LiteLlmKeys.keys(section), "unknown key (LiteLLM documents none of that name), ignored.");
             return false;
         }
         switch (rule.state()) {
@@ -508,7 +557,7 @@ public final class ConfigLoader {
         if (key.equals("max_budget") || key.equals("max_end_user_budget") || key.equals("max_internal_user_budget")) {
             Double d = w.number(v, path);
             if (d != null && (d < 0 || d.isInfinite() || d.isNaN())) {
-                w.error(v, path, "must be 0 or more (US dollars), found " + d + ".");
+                w.error(v, path, "must be 0 or more (US dollars), found " + YamlWalker.written(v, d) + ".");
             }
         } else if (key.equals("budget_exceeded_status_code")) {
             Integer status = w.integer(v, path);

@@ -52,7 +52,10 @@ final class DeploymentReader {
         int errorsBefore = w.errors.size();
         Map<String, Node> e = w.mapping(entry, path);
         e.forEach((k, v) -> {
-            if (!ENTRY_KEYS.contains(k)) w.warn(v, path + "." + k, "unknown key, ignored. Known: " + new java.util.TreeSet<>(ENTRY_KEYS) + ".");
+            if (!ENTRY_KEYS.contains(k)) {
+                w.unknownKey(v, path + "." + k, k, new java.util.TreeSet<>(ENTRY_KEYS),
+                        "unknown key, ignored. Known: " + new java.util.TreeSet<>(ENTRY_KEYS) + ".");
+            }
         });
         String alias = required(entry, e, "model_name", path, "model_name: <the alias apps will ask for>");
         Node paramsNode = e.get("litellm_params");
@@ -117,7 +120,7 @@ final class DeploymentReader {
                 info.put(k, w.plain(v, kp));
                 return;
             }
-            if (!applies(rule, v, kp)) return;
+            if (!applies(LiteLlmKeys.INFO, k, rule, v, kp)) return;
             sources.put("model_info." + k, w.source(v));
             if (k.equals("allowed_fails_policy")) {
                 RoutingKeys.allowedFailsPolicy(w, v, kp);
@@ -130,7 +133,7 @@ final class DeploymentReader {
                 if (n != null) info.put(k, n);
             } else if (k.equals("health_check_timeout")) {
                 Double n = w.number(v, kp);
-                if (n != null && !(n > 0 && n <= 86_400)) w.error(v, kp, "must be more than 0 and at most 86400 (seconds), found " + n + ".");
+                if (n != null && !(n > 0 && n <= 86_400)) w.error(v, kp, "must be more than 0 and at most 86400 (seconds), found " + YamlWalker.written(v, n) + ".");
                 else if (n != null) info.put(k, n);
             } else if (k.equals("mode") || k.equals("health_check_model")) {
                 String text = w.string(v, kp);
@@ -138,7 +141,7 @@ final class DeploymentReader {
                 else if (text != null) info.put(k, text);
             } else if (k.equals("cooldown_time")) {
                 Double n = w.number(v, kp);
-                if (n != null && (n < 0 || n.isNaN() || n.isInfinite())) w.error(v, kp, "must be 0 or more (seconds), found " + n + ".");
+                if (n != null && (n < 0 || n.isNaN() || n.isInfinite())) w.error(v, kp, "must be 0 or more (seconds), found " + YamlWalker.written(v, n) + ".");
                 else if (n != null) info.put(k, n);
             } else if (k.equals("search_context_cost_per_query")) {
                 // LiteLLM's shape: a price per search context size ({search_context_size_low: …, _medium: …, _high: …});
@@ -147,13 +150,13 @@ final class DeploymentReader {
                     Map<String, Object> sizes = new LinkedHashMap<>();
                     w.mapping(v, kp).forEach((size, price) -> {
                         Double n = w.number(price, kp + "." + size);
-                        if (n != null && n < 0) w.error(price, kp + "." + size, "must be 0 or more (USD a search), found " + n + ".");
+                        if (n != null && n < 0) w.error(price, kp + "." + size, "must be 0 or more (USD a search), found " + YamlWalker.written(price, n) + ".");
                         else if (n != null) sizes.put(size, n);
                     });
                     info.put(k, sizes);
                 } else {
                     Double n = w.number(v, kp);
-                    if (n != null && n < 0) w.error(v, kp, "must be 0 or more (USD a search), found " + n + ".");
+                    if (n != null && n < 0) w.error(v, kp, "must be 0 or more (USD a search), found " + YamlWalker.written(v, n) + ".");
                     else if (n != null) info.put(k, n);
                 }
             } else if (k.contains("cost") || k.startsWith("max_")) {
@@ -169,7 +172,7 @@ final class DeploymentReader {
         p.forEach((k, v) -> {
             String kp = pp + "." + k;
             KeyRule rule = LiteLlmKeys.find(LiteLlmKeys.PARAMS, k);
-            if (!applies(rule, v, kp)) return;
+            if (!applies(LiteLlmKeys.PARAMS, k, rule, v, kp)) return;
             switch (k) {
                 case "model", "api_key", "api_base", "base_url", "timeout", "stream_timeout", "max_tokens",
                      "extra_headers", "headers", "litellm_credential_name" -> { } // read above
@@ -196,7 +199,7 @@ final class DeploymentReader {
                     } else if (k.equals("max_budget")) {
                         Double usd = w.number(v, kp);
                         if (usd != null && (usd < 0 || usd.isInfinite() || usd.isNaN())) {
-                            w.error(v, kp, "must be 0 or more (US dollars), found " + usd + ".");
+                            w.error(v, kp, "must be 0 or more (US dollars), found " + YamlWalker.written(v, usd) + ".");
                         } else if (usd != null) {
                             params.put(k, usd);
                         }
@@ -216,10 +219,10 @@ final class DeploymentReader {
                     } else if (NUMBERS.contains(k)) {
                         Double n = w.number(v, kp);
                         if (n != null && k.equals("cooldown_time") && !(n >= 0 && n < Double.POSITIVE_INFINITY)) {
-                            w.error(v, kp, "must be 0 or more (seconds), found " + n + ".");
+                            w.error(v, kp, "must be 0 or more (seconds), found " + YamlWalker.written(v, n) + ".");
                         } else if (n != null && NOT_NEGATIVE.contains(k) && n < 0) {
                             // as max_parallel_requests: 0 is refused; a negative rate or weight means nothing (QA-D 9)
-                            w.error(v, kp, "must be 0 or more, found " + n + ".");
+                            w.error(v, kp, "must be 0 or more, found " + YamlWalker.written(v, n) + ".");
                         } else if (n != null) {
                             params.put(k, n);
                         }
@@ -305,9 +308,9 @@ final class DeploymentReader {
     }
 
     /** Reports a warned, refused or unknown key; true when the key is applied and should be read. */
-    private boolean applies(KeyRule rule, Node v, String kp) {
+    private boolean applies(String section, String key, KeyRule rule, Node v, String kp) {
         if (rule == null) {
-            w.warn(v, kp, "unknown key (LiteLLM documents none of that name), ignored.");
+            w.unknownKey(v, kp, key, LiteLlmKeys.keys(section), "unknown key (LiteLLM documents none of that name), ignored.");
             return false;
         }
         return switch (rule.state()) {
@@ -357,7 +360,7 @@ final class DeploymentReader {
         Double d = w.number(n, path);
         if (d == null) return null;
         if (d < 0) {
-            w.error(n, path, "must be more than 0 seconds, found " + d + ". Fix: leave it out for router_settings' or the default.");
+            w.error(n, path, "must be more than 0 seconds, found " + YamlWalker.written(n, d) + ". Fix: leave it out for router_settings' or the default.");
             return null;
         }
         if (d == 0) {

@@ -30,6 +30,8 @@ package dev.switchboard.config;
  *                          alerts are posted
  * @param sources           where the master key and the database URL came from (the config, or LiteLLM's
  *                          {@code LITELLM_MASTER_KEY} / {@code DATABASE_URL}), for the start's log; never the values
+ * @param keyRotationGracePeriod LiteLLM's {@code LITELLM_KEY_ROTATION_GRACE_PERIOD}: the {@code grace_period} of a
+ *                          {@code /key/regenerate} that gives none (a checked duration, {@code 24h}); null for none
  */
 public record GeneralSettings(Secret masterKey, String databaseUrl, String databasePath, long maxRequestBytes,
                               java.util.List<String> allowedHosts, java.util.List<String> corsAllowedOrigins,
@@ -37,7 +39,8 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
                               java.util.Map<String, Object> requestLog, UpstreamSettings upstream,
                               java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
                               RequestChecks requestChecks, Integer globalMaxParallelRequests,
-                              HealthCheckSettings healthChecks, AlertingSettings alerting, SettingSources sources) {
+                              HealthCheckSettings healthChecks, AlertingSettings alerting, SettingSources sources,
+                              String keyRotationGracePeriod) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     public static final String DEFAULT_DATABASE_PATH = "./switchboard.db";
 
@@ -65,7 +68,7 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
                            java.util.Map<String, Object> jwtAuth, EventLoopTransport eventLoopTransport,
                            RequestChecks requestChecks, Integer globalMaxParallelRequests, HealthCheckSettings healthChecks) {
         this(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins, maxBufferedBytes, otel,
-                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, null, null);
+                requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, null, null, null);
     }
 
     /** Without a global limit on calls in flight. */
@@ -134,13 +137,14 @@ public record GeneralSettings(Secret masterKey, String databaseUrl, String datab
     /** The same settings with another {@code request_log} (LiteLLM's message-logging switches read into it). */
     public GeneralSettings withRequestLog(java.util.Map<String, Object> log) {
         return new GeneralSettings(masterKey, databaseUrl, databasePath, maxRequestBytes, allowedHosts, corsAllowedOrigins,
-                maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, alerting, sources);
+                maxBufferedBytes, otel, log, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests, healthChecks, alerting, sources,
+                keyRotationGracePeriod);
     }
 
     /** The same settings with another SQLite path (tests give each gateway its own file). */
     public GeneralSettings withDatabasePath(String path) {
         return new GeneralSettings(masterKey, databaseUrl, path, maxRequestBytes, allowedHosts, corsAllowedOrigins,
                 maxBufferedBytes, otel, requestLog, upstream, jwtAuth, eventLoopTransport, requestChecks, globalMaxParallelRequests,
-                healthChecks, alerting, sources);
+                healthChecks, alerting, sources, keyRotationGracePeriod);
     }
 }

@@ -200,8 +200,8 @@ final class GuardrailReader {
                     .forEach((k, v) -> regex(r.get("allowed_param_patterns"), v, rp + ".allowed_param_patterns." + k));
             for (String k : r.keySet()) {
                 if (!Set.of("id", "tool_name", "tool_type", "decision", "allowed_param_patterns").contains(k)) {
-                    w.warn(r.get(k), rp + "." + k, "unknown rule key (LiteLLM's rules have id, tool_name, tool_type, decision, "
-                            + "allowed_param_patterns), ignored.");
+                    w.unknownKey(r.get(k), rp + "." + k, k, List.of("id", "tool_name", "tool_type", "decision", "allowed_param_patterns"),
+                            "unknown rule key (LiteLLM's rules have id, tool_name, tool_type, decision, allowed_param_patterns), ignored.");
                 }
             }
         }

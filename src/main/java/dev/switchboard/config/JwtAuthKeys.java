@@ -49,7 +49,7 @@ final class JwtAuthKeys {
             else if (BOOL_KEYS.contains(k)) out.put(k, w.bool(v, kp));
             else if (k.equals("public_key_ttl")) {
                 Double ttl = w.number(v, kp);
-                if (ttl != null && ttl < 1) w.error(v, kp, "must be at least 1 second, found " + ttl + ".");
+                if (ttl != null && ttl < 1) w.error(v, kp, "must be at least 1 second, found " + YamlWalker.written(v, ttl) + ".");
                 else out.put(k, ttl);
             } else if (k.equals("user_allowed_roles")) out.put(k, strings(w, v, kp));
             else if (k.equals("role_mappings")) out.put(k, pairs(w, v, kp, "role", "internal_role"));
@@ -133,8 +133,9 @@ final class JwtAuthKeys {
             e.forEach((k, v) -> {
                 if (ISSUER_FIELDS.contains(k)) m.put(k, w.string(v, ip + "." + k));
                 else if (!Set.of("issuer", "audience", "jwks_url", "disable_audience_validation").contains(k)) {
-                    w.warn(v, ip + "." + k, "unknown key, ignored. Known: issuer, audience, jwks_url, "
-                            + "disable_audience_validation, " + String.join(", ", ISSUER_FIELDS) + ".");
+                    List<String> known = new java.util.ArrayList<>(List.of("issuer", "audience", "jwks_url", "disable_audience_validation"));
+                    known.addAll(ISSUER_FIELDS);
+                    w.unknownKey(v, ip + "." + k, k, known, "unknown key, ignored. Known: " + String.join(", ", known) + ".");
                 }
             });
             out.add(m);

@@ -42,7 +42,7 @@ final class KeyGenerateParamsKeys {
             }
             if (NUMBERS.contains(f)) {
                 Double d = w.number(v, fp);
-                if (d != null && (d < 0 || d.isNaN() || d.isInfinite())) w.error(v, fp, "must be 0 or more, found " + d + ".");
+                if (d != null && (d < 0 || d.isNaN() || d.isInfinite())) w.error(v, fp, "must be 0 or more, found " + YamlWalker.written(v, d) + ".");
                 out.put(f, d == null ? null : f.equals("max_budget") ? (Object) d : (Object) d.longValue());
             } else if (DURATIONS.contains(f)) {
                 String s = w.string(v, fp);

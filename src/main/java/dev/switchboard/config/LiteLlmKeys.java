@@ -279,6 +279,13 @@ public final class LiteLlmKeys {
         return wildcard;
     }
 
+    /** The keys the table knows for a section (wildcard rows left out), for the "did you mean" of an unknown key. */
+    static List<String> keys(String section) {
+        List<String> out = new ArrayList<>();
+        for (KeyRule r : RULES) if (r.section().equals(section) && !r.key().endsWith("*")) out.add(r.key());
+        return out;
+    }
+
     /** Every rule in table order. */
     public static List<KeyRule> all() { return List.copyOf(RULES); }
 }

@@ -44,14 +44,14 @@ final class ObservabilityKeys {
                 case "service_name" -> w.string(v, kp);
                 case "max_queue_size", "max_export_batch_size", "schedule_delay_ms", "export_timeout_ms", "max_export_bytes" -> {
                     Integer n = w.integer(v, kp);
-                    if (n != null && n < 1) w.error(v, kp, "must be 1 or more, found " + n + ".");
+                    if (n != null && n < 1) w.error(v, kp, "must be 1 or more, found " + YamlWalker.written(v, n) + ".");
                 }
                 case "capture_content", "enabled", "stage_spans" -> w.bool(v, kp);
                 case "sample_rate" -> {
                     Double d = w.number(v, kp);
-                    if (d != null && !(d > 0 && d <= 1)) w.error(v, kp, "must be more than 0 and at most 1, found " + d + ".");
+                    if (d != null && !(d > 0 && d <= 1)) w.error(v, kp, "must be more than 0 and at most 1, found " + YamlWalker.written(v, d) + ".");
                 }
-                default -> w.warn(v, kp, "unknown key, ignored. Known: " + new java.util.TreeSet<>(OTEL_KEYS) + ".");
+                default -> w.unknownKey(v, kp, k, new java.util.TreeSet<>(OTEL_KEYS), "unknown key, ignored. Known: " + new java.util.TreeSet<>(OTEL_KEYS) + ".");
             }
             if (OTEL_KEYS.contains(k) && w.errors.size() == before) out.put(k, w.plain(v, kp));
         });
@@ -82,10 +82,10 @@ final class ObservabilityKeys {
                 }
                 case "retention_days", "purge_interval_minutes" -> {
                     Double d = w.number(v, kp);
-                    if (d != null && !(d > 0)) w.error(v, kp, "must be more than 0, found " + d + ".");
+                    if (d != null && !(d > 0)) w.error(v, kp, "must be more than 0, found " + YamlWalker.written(v, d) + ".");
                 }
                 case "enabled" -> w.bool(v, kp);
-                default -> w.warn(v, kp, "unknown key, ignored. Known: " + new java.util.TreeSet<>(LOG_KEYS) + ".");
+                default -> w.unknownKey(v, kp, k, new java.util.TreeSet<>(LOG_KEYS), "unknown key, ignored. Known: " + new java.util.TreeSet<>(LOG_KEYS) + ".");
             }
             if (LOG_KEYS.contains(k) && w.errors.size() == before) out.put(k, w.plain(v, kp));
         });

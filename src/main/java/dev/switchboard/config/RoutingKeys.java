@@ -161,7 +161,7 @@ final class RoutingKeys {
             atLeastOne(w, value, path, "calls at once");
         } else if (key.equals("model_group_retry_policy")) {
             w.mapping(value, path).forEach((group, policy) -> {
-                if (!aliases.contains(group)) w.warn(policy, path + "." + group, "names no model_name of this config; ignored");
+                if (!aliases.contains(group)) w.unknownKey(policy, path + "." + group, group, aliases, "names no model_name of this config; ignored.");
                 retryPolicy(policy, path + "." + group);
             });
         }
@@ -171,11 +171,11 @@ final class RoutingKeys {
     private void retryPolicy(Node value, String path) {
         w.mapping(value, path).forEach((kind, n) -> {
             if (!RETRY_KINDS.contains(kind)) {
-                w.warn(n, path + "." + kind, "is not one of LiteLLM's retry kinds " + RETRY_KINDS + "; ignored");
+                w.unknownKey(n, path + "." + kind, kind, RETRY_KINDS, "is not one of LiteLLM's retry kinds " + RETRY_KINDS + "; ignored.");
                 return;
             }
             Integer count = w.integer(n, path + "." + kind);
-            if (count != null && count < 0) w.error(n, path + "." + kind, "must be 0 or more, found " + count + ".");
+            if (count != null && count < 0) w.error(n, path + "." + kind, "must be 0 or more, found " + YamlWalker.written(n, count) + ".");
         });
     }
 
@@ -186,7 +186,7 @@ final class RoutingKeys {
     static void allowedFailsPolicy(YamlWalker w, Node value, String path) {
         w.mapping(value, path).forEach((kind, n) -> {
             if (!ALLOWED_FAILS_KINDS.contains(kind)) {
-                w.warn(n, path + "." + kind, "is not one of LiteLLM's allowed-fails kinds " + ALLOWED_FAILS_KINDS + "; ignored");
+                w.unknownKey(n, path + "." + kind, kind, ALLOWED_FAILS_KINDS, "is not one of LiteLLM's allowed-fails kinds " + ALLOWED_FAILS_KINDS + "; ignored.");
                 return;
             }
             w.integer(n, path + "." + kind); // a whole number of 0 or more, or an error
@@ -230,14 +230,14 @@ final class RoutingKeys {
             java.util.Map<String, Node> fields = w.mapping(cfg, pp);
             fields.forEach((k, v) -> {
                 if (!k.equals("budget_limit") && !k.equals("time_period")) {
-                    w.warn(v, pp + "." + k, "is not a provider budget setting (budget_limit, time_period); ignored");
+                    w.unknownKey(v, pp + "." + k, k, List.of("budget_limit", "time_period"), "is not a provider budget setting (budget_limit, time_period); ignored.");
                 }
             });
             Double usd = w.number(fields.get("budget_limit"), pp + ".budget_limit");
             if (fields.get("budget_limit") == null) {
                 w.error(cfg, pp + ".budget_limit", "is missing. Fix: give the budget in US dollars, e.g. budget_limit: 100.");
             } else if (usd != null && (usd < 0 || usd.isInfinite() || usd.isNaN())) {
-                w.error(fields.get("budget_limit"), pp + ".budget_limit", "must be 0 or more (US dollars), found " + usd + ".");
+                w.error(fields.get("budget_limit"), pp + ".budget_limit", "must be 0 or more (US dollars), found " + YamlWalker.written(fields.get("budget_limit"), usd) + ".");
             }
             String period = w.string(fields.get("time_period"), pp + ".time_period");
             if (period != null && !dev.switchboard.model.DurationSpec.isValid(period)) {
@@ -259,7 +259,9 @@ final class RoutingKeys {
             if (v instanceof org.yaml.snakeyaml.nodes.MappingNode) {
                 Map<String, Node> form = w.mapping(v, ap);
                 form.forEach((k, fv) -> {
-                    if (!k.equals("model") && !k.equals("hidden")) w.warn(fv, ap + "." + k, "unknown key, ignored. Known: [model, hidden].");
+                    if (!k.equals("model") && !k.equals("hidden")) {
+                        w.unknownKey(fv, ap + "." + k, k, List.of("model", "hidden"), "unknown key, ignored. Known: [model, hidden].");
+                    }
                 });
                 if (form.containsKey("hidden")) w.bool(form.get("hidden"), ap + ".hidden");
                 if (!form.containsKey("model")) {
@@ -344,7 +346,7 @@ final class RoutingKeys {
                     List<Node> words = w.sequence(v, kp);
                     for (int i = 0; i < words.size(); i++) w.string(words.get(i), kp + "[" + i + "]");
                 }
-                default -> w.warn(v, kp, "unknown auto_router key, ignored. Known: " + new java.util.TreeSet<>(AUTO_KEYS) + ".");
+                default -> w.unknownKey(v, kp, k, new java.util.TreeSet<>(AUTO_KEYS), "unknown auto_router key, ignored. Known: " + new java.util.TreeSet<>(AUTO_KEYS) + ".");
             }
         });
         boolean hasCheap = m.containsKey("cheap") || isModelName("cheap");
@@ -378,14 +380,14 @@ final class RoutingKeys {
 
     private void nonNegative(Node value, String path) {
         Double d = w.number(value, path);
-        if (d != null && d < 0) w.error(value, path, "must be 0 or more seconds, found " + d + ".");
+        if (d != null && d < 0) w.error(value, path, "must be 0 or more seconds, found " + YamlWalker.written(value, d) + ".");
     }
 
     /** A wait: negative is an error; 0 is LiteLLM's "not set" (its router reads it with {@code x or y}), warned. */
     private void positive(Node value, String path) {
         Double d = w.number(value, path);
         if (d == null) return;
-        if (d < 0) w.error(value, path, "must be more than 0 seconds, found " + d + ". Fix: leave it out for the default.");
+        if (d < 0) w.error(value, path, "must be more than 0 seconds, found " + YamlWalker.written(value, d) + ". Fix: leave it out for the default.");
         else if (d == 0) w.warn(value, path, "0 is not set, as in LiteLLM: the default applies. Fix: leave it out, or give the seconds.");
     }
 }

@@ -60,6 +60,26 @@ final class YamlWalker {
         warnings.add(source(at) + ": " + path + ": " + message);
     }
 
+    /**
+     * A key the section does not know: {@code message}, then the known key nearest to it, if one is near ("Did you mean
+     * master_key?"; see {@link KeySuggestions}). Still a warning: LiteLLM's configs carry keys of other versions and tools.
+     */
+    void unknownKey(Node at, String path, String key, java.util.Collection<String> known, String message) {
+        warn(at, path, message + KeySuggestions.hint(key, known));
+    }
+
+    /**
+     * A number as the file wrote it, for a message ({@code rpm: -5} is "found -5", not the double's "-5.0"): the scalar's
+     * text, or for a value from {@code os.environ/} (or no scalar) the number without a fraction it does not have.
+     */
+    static String written(Node n, Number value) {
+        if (n instanceof ScalarNode s && !s.getValue().startsWith(ENV_PREFIX) && !s.getValue().isBlank()) return s.getValue().trim();
+        if (value == null) return "null";
+        double d = value.doubleValue();
+        if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
+        return value.toString();
+    }
+
     /** Lines of each key reported as not supported, gathered so a key used by many entries is one warning. */
     private final Map<String, List<Integer>> unsupported = new LinkedHashMap<>();
     private final Map<String, String> unsupportedWhy = new LinkedHashMap<>();

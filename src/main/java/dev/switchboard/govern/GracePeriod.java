@@ -3,7 +3,6 @@ package dev.switchboard.govern;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.DurationSpec;
 import dev.switchboard.model.GatewayException;
-import java.util.regex.Pattern;
 
 /**
  * LiteLLM's {@code grace_period} on {@code /key/regenerate}: how long the old secret keeps working as the same key after
@@ -15,7 +14,6 @@ import java.util.regex.Pattern;
  * asked for a grace period must not find the old secret dead in every app they have not switched yet.
  */
 final class GracePeriod {
-    private static final Pattern ZERO = Pattern.compile("0+(s|m|h|d|w|mo)");
     static final String FIELD = "grace_period";
 
     private GracePeriod() {}
@@ -26,13 +24,25 @@ final class GracePeriod {
      * @throws GatewayException 400 naming {@code grace_period} when the value is no duration
      */
     static Long until(JsonNode v, long nowMillis) {
+        return until(v, null, nowMillis);
+    }
+
+    /**
+     * As {@link #until(JsonNode, long)}, with LiteLLM's default for a request that gives none: {@code grace_period or
+     * LITELLM_KEY_ROTATION_GRACE_PERIOD} in its {@code regenerate_key_fn}, so none sent, null and an empty text take
+     * {@code fallback} (the config loader checked it: a duration, or null for none), while a zero duration ({@code "0s"})
+     * sent still means at once: how a caller revokes at once on a gateway whose default keeps the old secret.
+     */
+    static Long until(JsonNode v, String fallback, long nowMillis) {
+        boolean none = v == null || v.isNull() || v.isMissingNode() || v.isTextual() && v.textValue().isBlank();
+        if (none && fallback != null) v = com.fasterxml.jackson.databind.node.TextNode.valueOf(fallback);
         if (v == null || v.isNull() || v.isMissingNode()) return null;
         if (!v.isTextual()) {
             throw GatewayException.badRequest("'" + FIELD + "' must be a duration string: " + DurationSpec.FORMS
                     + " (how long the old secret keeps working after the rotation).", FIELD);
         }
         String text = v.textValue().strip();
-        if (text.isEmpty() || ZERO.matcher(text).matches()) return null;
+        if (text.isEmpty() || DurationSpec.isZero(text)) return null;
         try {
             return DurationSpec.parse(text).after(nowMillis);
         } catch (IllegalArgumentException e) {

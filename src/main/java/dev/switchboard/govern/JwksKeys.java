@@ -88,11 +88,35 @@ final class JwksKeys {
                 log.debug("JWT signing keys of {}: {}", url, keys.stream().map(Key::kid).toList());
             } catch (Exception e) {
                 all = false;
-                log.warn("JWT signing keys: could not fetch {} ({}){}", url, e.getMessage(),
+                log.warn("JWT signing keys: could not fetch {} ({}){}", url, reason(e),
                         byUrl.containsKey(url) ? "; the last keys fetched stay in use" : "; tokens it signs are refused until it answers");
             }
         }
         return all;
+    }
+
+    /**
+     * Why a fetch failed, in words: the JDK's HTTP client throws a {@code ConnectException} without a message for a host
+     * name that does not resolve or a refused connection, which was logged as "(null)".
+     */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+                return "the host name does not resolve" + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            }
+            if (t instanceof java.net.http.HttpConnectTimeoutException || t instanceof java.net.http.HttpTimeoutException) {
+                return "no answer within " + TIMEOUT.toSeconds() + " s";
+            }
+            if (t instanceof java.net.ConnectException && t.getMessage() == null && t.getCause() == null) {
+                return "the connection was refused";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t == e ? t.getMessage() : e.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     private List<Key> fetch(String url) throws Exception {

@@ -40,6 +40,9 @@ public final class KeyAdmin {
     private final KeySpends spends;
     private final RetiredTokens retired;
 
+    /** LiteLLM's LITELLM_KEY_ROTATION_GRACE_PERIOD: the grace_period of a regenerate that gives none (null: none). */
+    private volatile String defaultGracePeriod;
+
     /** LiteLLM's default_key_generate_params and upperbound_key_generate_params. */
     private volatile KeyGenerateRules generateRules = KeyGenerateRules.NONE;
 
@@ -61,6 +64,20 @@ public final class KeyAdmin {
         this.worker = vertx.createSharedWorkerExecutor("switchboard-key-admin", 1);
         this.spends = new KeySpends(store);
     }
+
+    /**
+     * LiteLLM's {@code LITELLM_KEY_ROTATION_GRACE_PERIOD}: the {@code grace_period} of a {@code /key/regenerate} that gives
+     * none, a duration the config loader checked ({@code 24h}); null for none (the old secret stops at once).
+     */
+    public void defaultGracePeriod(String duration) {
+        this.defaultGracePeriod = duration;
+        if (duration != null) {
+            log.info("a key rotation without grace_period keeps the old secret working for {} (LITELLM_KEY_ROTATION_GRACE_PERIOD)", duration);
+        }
+    }
+
+    /** The grace of a rotation that gives none ({@link #defaultGracePeriod(String)}); null for none. */
+    public String defaultGracePeriod() { return defaultGracePeriod; }
 
     /** LiteLLM's defaults and bounds of a new key's fields (from litellm_settings). */
     void generateRules(KeyGenerateRules rules) { this.generateRules = rules; }
@@ -173,7 +190,7 @@ public final class KeyAdmin {
             KeyFields.onlyKnown(body, UPDATE_FIELDS);
             Named named = named(KeyFields.required(body, "key"));
             long now = clock.getAsLong();
-            Long graceUntil = GracePeriod.until(grace, now);
+            Long graceUntil = GracePeriod.until(grace, defaultGracePeriod, now);
             String chosen = chosenSecret(newKey, "new_key");
             String secret = chosen != null ? chosen : KeySecrets.newKey();
             String hash = KeySecrets.hash(secret);

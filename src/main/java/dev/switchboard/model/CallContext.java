@@ -46,6 +46,18 @@ public record CallContext(String requestId, Caller caller, long startedNanos, Ma
     public static final Key<String> ASKED_MODEL = new Key<>(String.class);
 
     /**
+     * The id the client's answer carries when the edge chose it before the call (the Responses API's {@code resp_…}),
+     * not the upstream's: the trace's {@code gen_ai.response.id} is the one the client can look up. Absent otherwise.
+     */
+    public static final Key<String> ANSWER_ID = new Key<>(String.class);
+
+    /**
+     * The prefix the edge puts before an upstream's answer id that lacks it (the Anthropic dialect's {@code msg_}), so
+     * the trace names the id as the client got it. Absent when ids are passed as they are.
+     */
+    public static final Key<String> ANSWER_ID_PREFIX = new Key<>(String.class);
+
+    /**
      * What a call that ended without a priced answer was charged (its ledger row): the usage, reported or estimated, with
      * its cost in {@code cost} (0 when nothing was billed). Attached by the metering when a stream breaks, its client
      * leaves or the call fails, before the failure reaches the edge, so a dialect whose failed answer carries a usage

@@ -94,7 +94,7 @@ public final class Cancellation {
     public static final String GATEWAY_STOPPED_CODE = "gateway_shutting_down";
 
     /**
-     * The reason for {@link #stop} when the gateway shuts down: a 503 (OpenAI's {@code service_unavailable}, Anthropic's
+     * The reason for {@link #stop} when the gateway shuts down: a 503 (OpenAI's {@code server_error}, Anthropic's
      * {@code overloaded_error}), which the SDKs treat as worth a retry, as it is: the request can be served again once
      * the gateway is back, or by another instance.
      */

@@ -49,6 +49,14 @@ public record DurationSpec(String text, long amount, Unit unit) {
         return new DurationSpec(text.trim(), Long.parseLong(m.group(1)), unit);
     }
 
+    private static final Pattern ZERO = Pattern.compile("0+(s|m|h|d|w|mo)");
+
+    /**
+     * Whether {@code text} is a duration of zero ({@code 0s}, {@code 0h}, …), which {@link #parse} refuses and LiteLLM's
+     * {@code grace_period} takes as "none" (the old secret stops at once).
+     */
+    public static boolean isZero(String text) { return text != null && ZERO.matcher(text.strip()).matches(); }
+
     public static boolean isValid(String text) {
         try {
             parse(text);

@@ -190,13 +190,23 @@ public final class GatewayException extends RuntimeException {
     public String openAiType() {
         if (upstreamType == null || upstreamType.isEmpty() || ANTHROPIC_ONLY.contains(upstreamType)
                 || !upstreamType.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-            return kind.openAiType();
+            return openAiKindType();
         }
         if (ANTHROPIC_TYPES.containsKey(upstreamType) && kind.status() != ANTHROPIC_TYPES.get(upstreamType)
                 && !upstreamType.equals("invalid_request_error")) {
-            return kind.openAiType(); // e.g. Anthropic's rate_limit_error on a 5xx: the kind decides
+            return openAiKindType(); // e.g. Anthropic's rate_limit_error on a 5xx: the kind decides
         }
         return upstreamType;
+    }
+
+    /**
+     * The kind's type as OpenAI's API words it: a 503 (an overloaded Claude or Gemini, the gateway's own "no deployment
+     * can serve") is OpenAI's {@code server_error}, the type OpenAI sends with its own 503 "overloaded" and that an
+     * OpenAI-compatible upstream's 503 passes through, so a client branching on {@code error.type} sees one value for
+     * one situation whichever provider served. The kind's own name stays what the ledger, the log and metrics record.
+     */
+    private String openAiKindType() {
+        return kind == ErrorKind.UNAVAILABLE ? ErrorKind.INTERNAL.openAiType() : kind.openAiType();
     }
 
     /**

@@ -41,8 +41,10 @@ record ClientTrace(Context parent, String traceId, String sessionId, String gene
     static ClientTrace of(CallContext ctx, Map<String, String> metadata, SecretScrubber scrubber) {
         ClientTrace t = of(ctx, metadata);
         if (t == NONE) return t;
-        return new ClientTrace(t.parent(), t.traceId(), scrubber.scrub(t.sessionId()), scrubber.scrub(t.generationName()),
-                scrubber.scrub(t.traceName()));
+        // masked, then cut to the log's column width: a span name or attribute as long as the client made it would
+        // make a span larger than a collector takes (SpanText)
+        return new ClientTrace(t.parent(), t.traceId(), SpanText.cut(scrubber.scrub(t.sessionId()), SpanText.NAME),
+                SpanText.cut(scrubber.scrub(t.generationName()), SpanText.NAME), SpanText.cut(scrubber.scrub(t.traceName()), SpanText.NAME));
     }
 
     static ClientTrace of(CallContext ctx, ChatRequest request) { return of(ctx, request.metadata()); }

@@ -52,7 +52,7 @@ public final class GatewayMetrics {
         this.registry = registry;
         this.labels = labels;
         for (String layer : CACHE_LAYERS) {
-            counter(CACHE_HITS, "Requests answered (exact, semantic) or prompt tokens discounted (provider_prompt) by a cache",
+            counter(CACHE_HITS, "Requests answered by a cache (exact, semantic), or served calls with provider-cached prompt tokens (provider_prompt)",
                     "layer", layer);
             counter(CACHE_SAVED, "US dollars a cache layer saved", "layer", layer);
         }

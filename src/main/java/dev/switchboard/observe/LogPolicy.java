@@ -78,6 +78,24 @@ public record LogPolicy(Mode mode, int limit, List<Pattern> patterns) {
         return out.length() <= limit ? out : out.substring(0, limit) + "…";
     }
 
+    /**
+     * An error's message as this policy keeps it, for the log's {@code error_message}, the spans' status and
+     * Langfuse's status message: an upstream's 400 may quote the prompt (invalid tool arguments, a content-policy
+     * refusal, an OpenAI-compatible server's "Invalid prompt: …"), so it is content as much as the prompt is.
+     * {@code off}: null (the caller keeps the error's type and status only); {@code redacted}: the patterns masked,
+     * not cut to the content's limit (the column's own bounds it); {@code full} and {@code truncated}: as it is.
+     */
+    public String applyToError(String message) {
+        if (message == null || mode == Mode.OFF) return null;
+        if (mode != Mode.REDACTED) return message;
+        String out = message;
+        for (Pattern p : patterns) {
+            Matcher m = p.matcher(out);
+            if (m.find()) out = m.replaceAll(MASK);
+        }
+        return out;
+    }
+
     /** How the policy is written in the config and in the log's rows. */
     public String label() {
         return switch (mode) {

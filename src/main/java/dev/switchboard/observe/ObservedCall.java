@@ -42,6 +42,12 @@ public final class ObservedCall {
     private final ClientTrace client;
     private final long startedAtMillis;
     private final AtomicBoolean finished = new AtomicBoolean();
+    /**
+     * The model the client named, keys masked and cut to {@link SpanText#NAME}: the root span's name and
+     * {@code gen_ai.request.model}, the log row's {@code requested_model}. A client that passes its arguments in the
+     * wrong order sends a key as the model, and an unknown name is still recorded (its 404 is a row and a trace).
+     */
+    private final String model;
 
     private final Span root;
     /** {@link TraceSettings#stageSpans}: the admission, cache-lookup and route spans are made */
@@ -108,6 +114,7 @@ public final class ObservedCall {
         this.policy = policy;
         this.client = client;
         this.startedAtMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ctx.startedNanos());
+        this.model = SpanText.cut(observer.scrubber().scrub(embedding == null ? request.model() : embedding.model()), SpanText.NAME);
         Tracing t = observer.tracing();
         if (t == null) {
             root = null;
@@ -115,7 +122,6 @@ public final class ObservedCall {
             return;
         }
         boolean chat = embedding == null;
-        String model = chat ? request.model() : embedding.model();
         String name = client.generationName() != null ? client.generationName()
                 : chat ? t.names().root(model) : t.names().embeddingsRoot(model);
         var builder = t.tracer().spanBuilder(name).setSpanKind(SpanKind.SERVER)
@@ -126,7 +132,7 @@ public final class ObservedCall {
                 .setAttribute(GenAi.KEY_ID, ctx.caller().id())
                 .setAttribute(GenAi.LF_TYPE, chat ? "generation" : "embedding"); // Langfuse's type for an embeddings call
         String asked = ctx.attached(CallContext.ASKED_MODEL);
-        if (asked != null) builder.setAttribute(GenAi.MODEL_ASKED, asked);
+        if (asked != null) builder.setAttribute(GenAi.MODEL_ASKED, SpanText.cut(observer.scrubber().scrub(asked), SpanText.NAME));
         if (client.parent() != null) builder.setParent(client.parent());
         else builder.setNoParent();
         root = client.parent() == null && client.traceId() != null
@@ -160,14 +166,14 @@ public final class ObservedCall {
             cache = null;
         }
         if (stageSpans) {
-            route = childBuilder("switchboard.route", now, root).setAttribute(GenAi.REQUEST_MODEL, request.model())
+            route = childBuilder("switchboard.route", now, root).setAttribute(GenAi.REQUEST_MODEL, model)
                     .setAttribute(GenAi.LF_TYPE, GenAi.LF_SPAN).startSpan(); // one generation a call: see GenAi.LF_SPAN
         }
     }
 
     /** An attempt failed (with or without tracing): the deployment a failed request's row names, and its route. */
     void attemptFailedAt(String deployment, String modelId, String route) {
-        lastFailedDeployment = deployment;
+        lastFailedDeployment = shownDeployment(deployment);
         lastFailedModelId = modelId;
         lastFailedRoute = route;
     }
@@ -179,6 +185,8 @@ public final class ObservedCall {
         lastAttemptAlias = alias;
         if (root == null) return;
         long now = System.nanoTime();
+        deployment = shownDeployment(deployment);
+        alias = shownDeployment(alias);
         SpanNames.Deployment d = observer.tracing().names().deployment(deployment);
         // Started and ended at once, so every attribute goes on the builder: one map filled before the span exists,
         // not a lock taken on the live span for each
@@ -199,7 +207,7 @@ public final class ObservedCall {
             Span s = b.setAttribute(GenAi.HTTP_STATUS, (long) status)
                     .setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error))
                     .startSpan();
-            s.setStatus(StatusCode.ERROR, observer.scrubber().scrub(String.valueOf(error.getMessage())));
+            s.setStatus(StatusCode.ERROR, keptError(String.valueOf(error.getMessage()), RequestObserver.errorType(error), status));
             end(s, now);
         } else {
             Span s = b.setAttribute(GenAi.HTTP_STATUS, 200L).startSpan();
@@ -220,7 +228,7 @@ public final class ObservedCall {
         if (s == null) return;
         servedAttempt = null;
         s.setAttribute(GenAi.HTTP_STATUS, (long) status).setAttribute(GenAi.ERROR_TYPE, RequestObserver.errorType(error));
-        s.setStatus(StatusCode.ERROR, observer.scrubber().scrub(String.valueOf(error.getMessage())));
+        s.setStatus(StatusCode.ERROR, keptError(String.valueOf(error.getMessage()), RequestObserver.errorType(error), status));
         end(s, System.nanoTime());
     }
 
@@ -383,7 +391,7 @@ public final class ObservedCall {
     private void finish(int status, String errorType, String errorMessage) {
         if (!finished.compareAndSet(false, true)) return;
         long now = System.nanoTime();
-        String message = errorMessage == null ? null : observer.scrubber().scrub(errorMessage);
+        String message = keptError(errorMessage, errorType, status);
         for (Span open : new Span[] {admission, cache, route}) {
             if (open != null) {
                 open.setStatus(StatusCode.ERROR, message == null ? "failed" : message);
@@ -420,6 +428,7 @@ public final class ObservedCall {
         String endUser = observer.scrubber().scrub(chat
                 ? dev.switchboard.model.EndUserOf.resolve(ctx, request.user(), request.metadata(), request.extra())
                 : dev.switchboard.model.EndUserOf.resolve(ctx, embedding.user(), embedding.metadata(), embedding.extra()));
+        endUser = SpanText.cut(endUser, SpanText.NAME);
         if (endUser != null) s.setAttribute(GenAi.USER_ID, endUser).setAttribute(GenAi.LF_USER, endUser);
         if (chat) {
             Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
@@ -446,7 +455,9 @@ public final class ObservedCall {
             s.setAttribute(GenAi.PROVIDER, d.provider()).setAttribute(GenAi.DEPLOYMENT, lastFailedDeployment);
             if (lastFailedRoute != null) s.setAttribute(GenAi.ROUTE, lastFailedRoute);
         }
-        if (responseId != null) s.setAttribute(GenAi.RESPONSE_ID, responseId);
+        String clientId = clientAnswerId();
+        if (clientId != null) s.setAttribute(GenAi.RESPONSE_ID, clientId);
+        if (responseId != null && !responseId.equals(clientId)) s.setAttribute(GenAi.UPSTREAM_RESPONSE_ID, responseId);
         if (finishReason != null) s.setAttribute(GenAi.FINISH_REASONS, List.of(finishReason));
         if (firstTokenNanos != null) { // a stream's first token: Langfuse's time to first token (milliseconds, as it keeps them)
             s.setAttribute(GenAi.LF_COMPLETION_START, java.time.Instant.ofEpochSecond(0, observer.tracing().epochNanos(firstTokenNanos))
@@ -523,7 +534,43 @@ public final class ObservedCall {
 
     CallContext ctx() { return ctx; }
 
-    String requestedModel() { return embedding != null ? embedding.model() : request.model(); }
+    /**
+     * The answer's id as its client got it: the one the edge chose (a Responses API call's {@code resp_…}), the
+     * upstream's with the dialect's prefix (an Anthropic-dialect answer's {@code msg_…}), or the upstream's as it is.
+     */
+    private String clientAnswerId() {
+        String chosen = ctx.attached(CallContext.ANSWER_ID);
+        if (chosen != null && answer != null) return chosen;
+        if (responseId == null) return null;
+        String prefix = ctx.attached(CallContext.ANSWER_ID_PREFIX);
+        return prefix == null || responseId.startsWith(prefix) ? responseId : prefix + responseId;
+    }
+
+    /**
+     * A deployment (or alias) as spans and the log name it: keys masked, cut to {@link SpanText#NAME}. A configured
+     * one is as it is; a wildcard entry serves any name it is sent ({@code openai/*}), so what the client put in its
+     * model is in the deployment too.
+     */
+    private String shownDeployment(String deployment) {
+        return deployment == null ? null : SpanText.cut(observer.scrubber().scrub(deployment), SpanText.NAME);
+    }
+
+    /** The model the client named, as it is recorded: keys masked, cut to {@link SpanText#NAME}. */
+    String requestedModel() { return model; }
+
+    /**
+     * An error's message as the call's log policy keeps it, with the keys masked and cut to the log column's width:
+     * the same text for the log row, the root, attempt and stream spans' status and Langfuse's status message. With
+     * {@code off} none of the message (it may quote the prompt), only the status and error type; with {@code redacted}
+     * the policy's patterns masked, as in the prompt.
+     */
+    private String keptError(String raw, String errorType, int status) {
+        if (raw == null) return null;
+        if (!policy.keepsContent()) {
+            return "HTTP " + status + (errorType == null ? "" : " " + errorType) + " (message not kept: log policy off)";
+        }
+        return SpanText.cut(policy.applyToError(observer.scrubber().scrub(raw)), SpanText.MESSAGE);
+    }
 
     private Span child(String name, long startNanos, Span parent) { return childBuilder(name, startNanos, parent).startSpan(); }
 

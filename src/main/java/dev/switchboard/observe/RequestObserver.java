@@ -41,7 +41,7 @@ public final class RequestObserver {
     /** @param tags the call's tags (the key's, {@code metadata.tags}, {@code x-switchboard-tags}) */
     public ObservedCall begin(CallContext ctx, ChatRequest request, String callType, List<String> tags) {
         LogPolicy policy = logSettings.policyFor(ctx.caller().id(), ctx.caller().alias());
-        ObservedCall call = new ObservedCall(this, ctx, request, callType, scrubber.scrub(tags), policy, ClientTrace.of(ctx, request, scrubber));
+        ObservedCall call = new ObservedCall(this, ctx, request, callType, SpanText.names(scrubber.scrub(tags)), policy, ClientTrace.of(ctx, request, scrubber));
         ctx.attach(CALL, call);
         inFlight.increment();
         return call;
@@ -56,7 +56,7 @@ public final class RequestObserver {
      */
     public ObservedCall beginEmbedding(CallContext ctx, dev.switchboard.model.EmbeddingRequest request, List<String> tags) {
         LogPolicy policy = logSettings.policyFor(ctx.caller().id(), ctx.caller().alias());
-        ObservedCall call = new ObservedCall(this, ctx, request, scrubber.scrub(tags), policy,
+        ObservedCall call = new ObservedCall(this, ctx, request, SpanText.names(scrubber.scrub(tags)), policy,
                 ClientTrace.of(ctx, request.metadata(), scrubber));
         ctx.attach(CALL, call);
         inFlight.increment();

@@ -129,12 +129,28 @@ public record TraceSettings(String endpoint, Map<String, String> headers, String
         return null; // http/protobuf: what is sent
     }
 
-    /** A base URL gets OTLP/HTTP's {@code /v1/traces} (as the OTel SDKs do with {@code OTEL_EXPORTER_OTLP_ENDPOINT}). */
+    /**
+     * A base URL gets OTLP/HTTP's {@code /v1/traces} (as the OTel SDKs do with {@code OTEL_EXPORTER_OTLP_ENDPOINT}),
+     * added to its path: a query (a collector's {@code ?token=}) and a fragment stay after it, where they were.
+     */
     static String tracesUrl(String base) {
         String b = base.strip();
-        if (b.endsWith("/v1/traces")) return b;
-        return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + "/v1/traces";
+        int end = b.length();
+        int query = b.indexOf('?');
+        int fragment = b.indexOf('#');
+        if (query >= 0) end = query;
+        if (fragment >= 0 && fragment < end) end = fragment;
+        String path = b.substring(0, end);
+        String rest = b.substring(end);
+        if (path.endsWith("/v1/traces")) return b;
+        return (path.endsWith("/") ? path.substring(0, path.length() - 1) : path) + "/v1/traces" + rest;
     }
+
+    /**
+     * The endpoint as the log and {@code check} show it: without its user part and query, where a collector's
+     * credentials ride ({@code https://user:password@host}, {@code ?token=}), as {@code api_base} is shown.
+     */
+    public String shownEndpoint() { return dev.switchboard.model.SafeUrl.withoutSecrets(endpoint); }
 
     /** The OTel form {@code k1=v1,k2=v2} (values may be %-encoded, as the spec allows). */
     static Map<String, String> parseHeaders(String s) {
@@ -166,9 +182,9 @@ public record TraceSettings(String endpoint, Map<String, String> headers, String
 
     private static int integer(Object o, int dflt) { return o instanceof Number n ? n.intValue() : dflt; }
 
-    /** No header values: they hold credentials. */
+    /** No header values, and the endpoint without its user part and query: they hold credentials. */
     @Override
     public String toString() {
-        return "TraceSettings[endpoint=" + endpoint + ", headers=" + headers.keySet() + ", service=" + serviceName + "]";
+        return "TraceSettings[endpoint=" + shownEndpoint() + ", headers=" + headers.keySet() + ", service=" + serviceName + "]";
     }
 }

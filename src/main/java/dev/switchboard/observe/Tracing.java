@@ -49,6 +49,10 @@ public final class Tracing implements AutoCloseable {
                 .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                         io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), settings.serviceName()))))
                 .setIdGenerator(ids)
+                // no attribute value longer than an eighth of a post: a span the client made large (the prompt and
+                // completion of a full log policy) still fits one post a collector takes (SpanText bounds the names)
+                .setSpanLimits(io.opentelemetry.sdk.trace.SpanLimits.builder()
+                        .setMaxAttributeValueLength(maxAttributeChars(settings.maxExportBytes())).build())
                 .setSampler(Sampler.parentBased(settings.sampleRate() >= 1 ? Sampler.alwaysOn()
                         : Sampler.traceIdRatioBased(settings.sampleRate())))
                 .addSpanProcessor(new SizedSpans(batch)) // each span's export size taken where it ends
@@ -56,6 +60,12 @@ public final class Tracing implements AutoCloseable {
         this.tracer = provider.get("dev.switchboard", Tracing.class.getPackage().getImplementationVersion());
         this.epochOffsetNanos = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - System.nanoTime();
     }
+
+    /**
+     * The longest attribute value a span keeps, in characters: an eighth of {@code max_export_bytes} (at least 4,096),
+     * so a root span's input and output, at up to three UTF-8 bytes a character, stay within one post.
+     */
+    static int maxAttributeChars(long maxExportBytes) { return (int) Math.max(4096, Math.min(Integer.MAX_VALUE, maxExportBytes / 8)); }
 
     /**
      * Export over OTLP/HTTP (protobuf) to {@code settings.endpoint()} with its headers, the posts on a Vert.x instance of
@@ -79,7 +89,7 @@ public final class Tracing implements AutoCloseable {
                 .setMemoryMode(io.opentelemetry.sdk.common.export.MemoryMode.REUSABLE_DATA);
         settings.headers().forEach(b::addHeader);
         b.setComponentLoader(ownSender());
-        LoggerFactory.getLogger("switchboard.tracing").info("tracing: OTLP/HTTP to {} (headers: {})", settings.endpoint(),
+        LoggerFactory.getLogger("switchboard.tracing").info("tracing: OTLP/HTTP to {} (headers: {})", settings.shownEndpoint(),
                 settings.headers().keySet());
         return new Tracing(b.build(), settings);
     }

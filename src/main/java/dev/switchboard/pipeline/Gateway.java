@@ -243,6 +243,7 @@ public final class Gateway {
             for (var r : rows) if (r.costNanos() > 0) spent.add(dev.switchboard.govern.FlushedSpend.of(r.keyId(), r.endUser(), r.team(), r.tags(), r.endedAt(), r.costNanos()));
             grants.credit(spent);
         });
+        governance.admin().defaultGracePeriod(config.general().keyRotationGracePeriod()); // LiteLLM's env default
         governance.admin().flushLedgerWith(ledger::flush); // a key's spend is the ledger's, this gateway's calls included
         governance.customers().flushLedgerWith(ledger::flush); // /customer/info shows every call that ended
         governance.teams().flushLedgerWith(ledger::flush);
@@ -322,8 +323,12 @@ public final class Gateway {
                         + keyEnv + " is not set: its requests go without a key and the provider will refuse them. "
                         + "Fix: export " + keyEnv + ", or set api_key: os.environ/" + keyEnv + ".");
             }
+            // a cloud provider's own sign-in (a profile, a service account): what check shows, and a warning when none is found
+            dev.switchboard.provider.SignIn signIn = registry.signIn(d, env);
+            if (signIn != null && signIn.missing() != null) warnings.add(signIn.missing());
             // shown by `check` and the start's log: never a key in a user part or query of the URL
-            out.add(new ServedModel(d.alias(), d.id(), dev.switchboard.model.SafeUrl.withoutSecrets(registry.baseUrl(d)), key, source));
+            out.add(new ServedModel(d.alias(), d.id(), dev.switchboard.model.SafeUrl.withoutSecrets(registry.baseUrl(d)), key, source,
+                    signIn == null ? null : signIn.what(), signIn == null ? null : signIn.from()));
         }
         AutoRouterSettings auto = settings.auto();
         if (auto != null) out.add(ServedModel.autoTier(auto.alias(), auto.cheapAlias(), auto.smartAlias()));
@@ -749,6 +754,23 @@ public final class Gateway {
         out.addAll(WildcardModels.listed(router.wildcards(), PriceCatalog.bundled()));
         return out;
     }
+
+    /**
+     * What {@code serve} and {@code check} count in their first line: config entries, then the names apps ask for, each kind
+     * by itself ("4 deployments, 1 model name, 3 wildcard patterns, 2 group aliases"), since a count of model_names alone
+     * read as wrong next to a wildcard config's four entries and /v1/models' 150 names.
+     */
+    public String modelCounts(int deployments) {
+        StringBuilder out = new StringBuilder(count(deployments, "deployment", "deployments"));
+        out.append(", ").append(count(router.aliases().size(), "model name", "model names"));
+        int wildcards = router.wildcards().size();
+        if (wildcards > 0) out.append(", ").append(count(wildcards, "wildcard pattern", "wildcard patterns"));
+        int groupAliases = router.groupAliasCount();
+        if (groupAliases > 0) out.append(", ").append(count(groupAliases, "group alias", "group aliases"));
+        return out.toString();
+    }
+
+    private static String count(int n, String one, String many) { return n + " " + (n == 1 ? one : many); }
 
     /** The model_group_alias names that are listed (not hidden), each with the model_name it stands for. */
     public java.util.Map<String, String> shownGroupAliases() { return router.shownGroupAliases(); }

@@ -59,7 +59,8 @@ final class LedgerAttempts implements AttemptListener {
         // the attempt's own start, not the request's: a retry or a fallback step starts after the attempts and waits
         // before it, and its row says when (as LiteLLM's failure log of each deployment call does)
         SpendRecord row = new SpendRecord(ctx.requestId(), ordinal, now - latencyMs, now, ctx.caller().id(), ctx.caller().alias(),
-                call == null ? null : call.endUser(), "attempt", alias, deployment, route, ctx.attached(ModelRouter.TIER), null,
+                call == null ? null : call.endUser(), "attempt", call == null ? alias : call.masked(alias),
+                call == null ? deployment : call.masked(deployment), route, ctx.attached(ModelRouter.TIER), null,
                 billed == null ? 0 : billed.promptTokens(), billed == null ? 0 : billed.completionTokens(),
                 billed == null ? 0 : billed.cacheReadTokens(), billed == null ? 0 : billed.cacheWriteTokens(),
                 billed == null ? 0 : billed.reasoningTokens(), false, cost.nanos(), 0, billed == null || cost.priced(),

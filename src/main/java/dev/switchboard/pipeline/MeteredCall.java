@@ -65,9 +65,9 @@ final class MeteredCall {
         this.tools = tools;
         this.m = m;
         this.ctx = ctx;
-        this.requestedModel = requestedModel;
         // as the client named them, keys masked: the ledger row is stored and reported (the budgets read the name as sent)
         dev.switchboard.observe.SecretScrubber scrubber = m == null ? dev.switchboard.observe.SecretScrubber.NONE : m.scrubber;
+        this.requestedModel = scrubber.scrub(requestedModel); // a wildcard serves any name: a key sent as the model too
         this.endUser = scrubber.scrub(endUser);
         this.tags = scrubber.scrub(tags);
         this.callType = callType;
@@ -75,6 +75,12 @@ final class MeteredCall {
         this.promptEstimate = promptEstimate;
         ctx.attach(KEY, this);
     }
+
+    /**
+     * A name the client chose, keys masked, for its rows: a wildcard entry serves whatever name it is sent, so an
+     * attempt's alias and deployment can hold what the client put in its model.
+     */
+    String masked(String name) { return m == null ? name : m.scrubber.scrub(name); }
 
     /** The end user the call's rows name (masked), or null. */
     String endUser() { return endUser; }

@@ -107,7 +107,7 @@ record Observability(Tracing tracing, RequestLog log, GatewayMetrics metrics, Re
     static String otlpProtocol(GatewayConfig config, Function<String, String> env) {
         TraceSettings ts = TraceSettings.from(config.general().otel(),
                 dev.switchboard.config.LiteLlmCallbacks.otel(config.litellmSettings()), env);
-        return ts.enabled() ? TraceSettings.protocolWarning(ts.endpoint(), env) : null;
+        return ts.enabled() ? TraceSettings.protocolWarning(ts.shownEndpoint(), env) : null;
     }
 
     void close() {

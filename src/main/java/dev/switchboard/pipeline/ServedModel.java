@@ -12,10 +12,14 @@ import dev.switchboard.config.Secret;
  * @param baseUrl  where requests go (the {@code api_base} or the provider's default); null when in-process
  * @param apiKey   the key requests carry: {@code api_key}, else the provider's environment variable; null for none
  * @param keySource where that key comes from ({@code api_key} or the variable's name); null for none
+ * @param signIn    what the requests sign in with when the provider has credentials of its own kind (an AWS profile or
+ *                  access key, a Google service account, an Entra ID service principal), masked; null when the key says it
+ * @param signInFrom where those credentials come from (settings and their lines, a variable, a file); null with signIn
  */
-public record ServedModel(String alias, String servedBy, String baseUrl, Secret apiKey, String keySource) {
+public record ServedModel(String alias, String servedBy, String baseUrl, Secret apiKey, String keySource, String signIn,
+                          String signInFrom) {
 
     static ServedModel autoTier(String alias, String cheap, String smart) {
-        return new ServedModel(alias, "auto tier: " + cheap + " | " + smart, null, null, null);
+        return new ServedModel(alias, "auto tier: " + cheap + " | " + smart, null, null, null, null, null);
     }
 }

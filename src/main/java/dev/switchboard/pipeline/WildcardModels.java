@@ -60,7 +60,7 @@ final class WildcardModels {
                 if (slash <= 0) continue;
                 String provider = model.substring(0, slash);
                 Pattern served = glob(model.substring(slash + 1));
-                for (String id : catalog.modelIds(provider)) {
+                for (String id : catalog.modelNames(provider)) {
                     if (!served.matcher(id).matches()) continue;
                     String name = requestedName(pattern, model.substring(slash + 1), id);
                     if (name != null && requested.matcher(name).matches()) out.add(name);

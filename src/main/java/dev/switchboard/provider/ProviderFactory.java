@@ -49,6 +49,12 @@ public interface ProviderFactory {
     }
 
     /**
+     * What the deployment's requests sign in with when the provider has credentials of its own kind (an AWS profile,
+     * a Google service account, an Entra ID client), for {@code check}; null when {@link #key} says it all.
+     */
+    default SignIn signIn(Deployment d, java.util.function.Function<String, String> env) { return null; }
+
+    /**
      * Every secret a deployment holds, to keep out of logs, answers and stored text: its {@link #key}, and for
      * providers that sign in with more (a client secret, a cloud's secret key) those too.
      */

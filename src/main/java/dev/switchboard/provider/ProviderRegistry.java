@@ -78,6 +78,12 @@ public final class ProviderRegistry {
         return f == null ? null : f.key(d, env);
     }
 
+    /** What the deployment signs in with besides a plain key (see {@link ProviderFactory#signIn}); null for none. */
+    public SignIn signIn(Deployment d, java.util.function.Function<String, String> env) {
+        ProviderFactory f = byPrefix.get(d.provider());
+        return f == null ? null : f.signIn(d, env);
+    }
+
     /**
      * Every secret the deployment holds (see {@link ProviderFactory#secrets}; none for an unknown prefix), and the
      * credentials it sends in its extra headers and its api_base, whatever its provider

@@ -217,6 +217,11 @@ final class ModelNames {
         return out;
     }
 
+    /** How many {@code model_group_alias} names stand for another name (hidden ones too; one that is a model_name is that name). */
+    int groupAliasCount() {
+        return (int) groupAliases.keySet().stream().filter(n -> !exact.containsKey(n)).count();
+    }
+
     /** The {@code model_group_alias} names that are not hidden, each with the model_name it names; config order. */
     Map<String, String> shownGroupAliases() {
         Map<String, String> out = new java.util.LinkedHashMap<>();

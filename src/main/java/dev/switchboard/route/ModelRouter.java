@@ -141,6 +141,9 @@ public final class ModelRouter {
      */
     public Map<String, String> shownGroupAliases() { return names.shownGroupAliases(); }
 
+    /** How many {@code model_group_alias} names there are besides the model_names, hidden ones included. */
+    public int groupAliasCount() { return names.groupAliasCount(); }
+
     /**
      * Tag routing's refusal of a request, judged before any call (a background response is refused at once, not queued
      * and then failed): null when tag routing is off, when the model names no group (its own 404 comes with the call), or

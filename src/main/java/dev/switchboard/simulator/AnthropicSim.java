@@ -310,6 +310,10 @@ final class AnthropicSim {
                             .put("name", reply.toolName()).put("input", new JsonObject()))));
             out.add(event("ping", new JsonObject().put("type", "ping")));
             String args = reply.toolArguments();
+            // a call with no arguments: Anthropic streams one empty piece, never the "{}" its message holds
+            if ("{}".equals(args)) args = "";
+            if (args.isEmpty()) out.add(event("content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", index)
+                    .put("delta", new JsonObject().put("type", "input_json_delta").put("partial_json", ""))));
             for (int i = 0; i < args.length(); i += 8) {
                 out.add(event("content_block_delta", new JsonObject().put("type", "content_block_delta").put("index", index)
                         .put("delta", new JsonObject().put("type", "input_json_delta").put("partial_json", SimChunks.piece(args, i)))));

@@ -198,6 +198,9 @@ final class BedrockSim {
             out.add(frame("contentBlockStart", new JsonObject().put("contentBlockIndex", at).put("start", new JsonObject()
                     .put("toolUse", new JsonObject().put("toolUseId", "tooluse_sim0001").put("name", reply.toolName())))));
             String args = reply.toolArguments();
+            // a call with no arguments: Claude's empty input pieces relayed as they are (what the gateway must survive),
+            // not the "{}" its message holds
+            if ("{}".equals(args)) args = "";
             int half = args.length() / 2;
             for (String piece : new String[] {args.substring(0, half), args.substring(half)}) {
                 out.add(frame("contentBlockDelta", new JsonObject().put("contentBlockIndex", at)

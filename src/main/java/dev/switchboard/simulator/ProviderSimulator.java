@@ -178,6 +178,19 @@ public final class ProviderSimulator {
     /** Access tokens the token endpoint has issued since the last {@link #reset}. */
     public int vertexTokenGrants() { return vertexTokens.grants(); }
 
+    /** The project of {@link #newVertexServiceAccount}'s account. */
+    public static final String VERTEX_PROJECT = "simulator-project";
+
+    /**
+     * Vertex AI for a user without Google credentials ({@code switchboard simulator --vertex-credentials FILE}): a
+     * service account made and trusted here, as its JSON key file, whose {@code token_uri} is {@code tokenUri}. A
+     * {@code vertex_ai/} deployment with this file as {@code vertex_credentials} and the simulator as {@code api_base}
+     * gets its tokens from the simulator's token endpoint and is served on Vertex's paths.
+     */
+    public String newVertexServiceAccount(String tokenUri) {
+        return vertexTokens.newServiceAccount(tokenUri, VERTEX_PROJECT, "switchboard-simulator");
+    }
+
     /** The URL to write as a service account's {@code token_uri}. */
     public String tokenUri() { return rootUrl() + "/token"; }
 
@@ -217,6 +230,7 @@ public final class ProviderSimulator {
     /** Bedrock: the next ConverseStream ends after two events with an exception frame of this type (throttlingException, …). */
     public void failNextBedrockStream(String exceptionType) { bedrock.nextStreamException.set(exceptionType); }
 
+    /** The AWS credentials Bedrock's paths accept with no test naming others (SigV4, any region). */
     public static final String BEDROCK_ACCESS_KEY = BedrockSimAuth.DEFAULT_ACCESS_KEY;
     public static final String BEDROCK_SECRET = BedrockSimAuth.DEFAULT_SECRET;
 

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * {@code :streamGenerateContent?alt=sse}) and {@code :predict} for text embeddings; Anthropic's take the Messages body
  * ({@link AnthropicSim}) on {@code :rawPredict} / {@code :streamRawPredict}, with {@code anthropic_version:
  * "vertex-2023-10-16"} in the body and no {@code model} (the URL names it). Quota errors of Claude come in Google's
- * shape (RESOURCE_EXHAUSTED), the model's own refusals in Anthropic's, as on Vertex.
+ * shape (RESOURCE_EXHAUSTED), and so does a 503 (Google's front end: UNAVAILABLE); the model's own refusals and its
+ * overload (529 {@code overloaded_error}) in Anthropic's, as on Vertex.
  */
 final class VertexSim {
     static final Pattern PATH = Pattern.compile(
@@ -101,6 +102,10 @@ final class VertexSim {
                         .put("retryDelay", behaviour.retryAfterSeconds() + "s")));
             }
             resp.setStatusCode(429).putHeader("content-type", "application/json; charset=UTF-8").end(new JsonObject().put("error", e).toBuffer());
+            return;
+        }
+        if (behaviour.status() == 503) {
+            GeminiSim.error(resp, 503, "UNAVAILABLE", "The service is currently unavailable.");
             return;
         }
         if (!ANTHROPIC_VERSION.equals(body.getValue("anthropic_version"))) {

@@ -35,6 +35,35 @@ final class VertexTokenSim {
 
     void trust(String clientEmail, PublicKey key) { trusted.put(clientEmail, key); }
 
+    /**
+     * A service account made here and trusted at once: a fresh RSA key and the JSON key file Google's console hands
+     * out (type, project_id, private_key_id, private_key as PKCS#8 PEM, client_email, token_uri, …), its
+     * {@code token_uri} this endpoint, so google-auth-library gets its tokens here. The private key never leaves the
+     * JSON returned; it signs for the simulator only.
+     */
+    String newServiceAccount(String tokenUri, String projectId, String name) {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            java.security.KeyPair pair = g.generateKeyPair();
+            String pem = "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n";
+            String email = name + "@" + projectId + ".iam.gserviceaccount.com";
+            byte[] keyId = new byte[20];
+            random.nextBytes(keyId);
+            trust(email, pair.getPublic());
+            return new JsonObject().put("type", "service_account").put("project_id", projectId)
+                    .put("private_key_id", HexFormat.of().formatHex(keyId)).put("private_key", pem)
+                    .put("client_email", email).put("client_id", "100000000000000000001")
+                    .put("auth_uri", "https://accounts.google.com/o/oauth2/auth").put("token_uri", tokenUri)
+                    .put("auth_provider_x509_cert_url", "https://www.googleapis.com/oauth2/v1/certs")
+                    .put("universe_domain", "googleapis.com").encodePrettily();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     void lifetimeSeconds(long seconds) { lifetimeSeconds = seconds; }
 
     /** Every token issued so far stops working, as after a revocation. */

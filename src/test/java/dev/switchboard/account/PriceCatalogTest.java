@@ -29,6 +29,22 @@ class PriceCatalogTest {
         assertThat(PriceCatalog.bundled()).isSameAs(catalog);
     }
 
+    /** QA docs LOW-4: a provider wildcard's /v1/models offered the catalog's match patterns as if they were models. */
+    @Test
+    void modelNamesLeaveOutPatternsLabelsAndOtherProvidersVariants() {
+        assertThat(catalog.modelNames("openai")).contains("gpt-4o", "gpt-4o-mini", "gpt-4.1")
+                .doesNotContain("ft:gpt-3.5-turbo-", "gpt-4o-mini-2024-07-18.ft-", "gpt-4o:extended", "ft:gpt-4o", "ft:gpt-4o-mini")
+                .allSatisfy(id -> assertThat(id).doesNotEndWith("-").doesNotEndWith("."));
+        // a Bedrock id's :0 is part of the name; the catalog's regional.* rows are labels of the us./eu. profiles
+        assertThat(catalog.modelNames("bedrock")).contains("amazon.nova-lite-v1:0")
+                .noneMatch(id -> id.startsWith("regional."));
+        // OpenRouter's own variants are its model names
+        assertThat(catalog.modelNames("openrouter")).contains("openai/gpt-oss-20b:free");
+        // Fireworks' catalog ids are short labels of accounts/fireworks/models/... names: none is listed as a model
+        assertThat(catalog.modelNames("fireworks_ai")).doesNotContain("deepseek-r1-0528", "kimi-k3");
+        assertThat(catalog.modelNames("nosuch")).isEmpty();
+    }
+
     @Test
     void openAiModelsAndDatedVariants() {
         for (String id : new String[] {"gpt-4o", "gpt-4o-2024-08-06", "GPT-4o"}) {

@@ -278,6 +278,63 @@ abstract class RollupContract {
     }
 
     /**
+     * An activity read narrowed to some keys, entities and exclusions gets only their rows from the store (not every
+     * row, to be filtered after): exactly the rows of the unnarrowed read that match, none twice, also past 500 keys and
+     * entities a query; an empty set of keys reads nothing. On SQLite the key-scoped query walks V28's index.
+     */
+    @Test
+    void anActivityReadIsNarrowedInTheQueryToItsKeysEntitiesAndExclusions() {
+        try (Database db = open()) {
+            SpendLedger ledger = new SpendLedger(db, 60_000);
+            int i = 0;
+            for (SpendRecord x : rows(2_000, 11)) {
+                int n = i++;
+                List<String> tags = n % 6 == 0 ? List.of() : List.of("proj-" + n % 5, "t-" + n % 40);
+                ledger.record(new SpendRecord(x.requestId(), x.attempt(), x.startedAt(), x.endedAt(), x.keyId(), x.keyAlias(),
+                        x.endUser(), x.callType(), x.requestedModel(), x.deployment(), x.route(), x.tier(), x.cacheStatus(),
+                        x.promptTokens(), x.completionTokens(), x.cacheReadTokens(), x.cacheWriteTokens(), x.reasoningTokens(),
+                        x.usageEstimated(), x.costNanos(), x.savedNanos(), x.priced(), x.latencyMs(), x.ttftMs(), x.status(),
+                        x.errorType(), tags, x.team(), x.upstreamMs(), x.modelId()));
+            }
+            assertThat(ledger.flush()).isTrue();
+            SpendRollups rollups = new SpendRollups(db, ledger);
+            SpendRollups.ActivityKind tag = SpendRollups.ActivityKind.TAG;
+            long to = Long.MAX_VALUE / 2;
+            List<SpendRollups.Activity> all = rollups.activity(tag, 0, to, null);
+            assertThat(all).hasSizeGreaterThan(500);
+
+            List<String> keys = List.of("key_1", "key_3");
+            List<SpendRollups.Activity> mine = rollups.activity(tag, 0, to, null, null, keys);
+            assertThat(mine).isNotEmpty().allMatch(a -> keys.contains(a.daily().keyId()))
+                    .containsExactlyInAnyOrderElementsOf(all.stream().filter(a -> keys.contains(a.daily().keyId())).toList());
+            // entities, exclusions and keys together; then the same past 500 keys and 500 entities a query
+            List<String> entities = List.of("proj-1", "proj-2", "t-7");
+            List<SpendRollups.Activity> expected = all.stream().filter(a -> keys.contains(a.daily().keyId())
+                    && entities.contains(a.entity()) && !a.entity().equals("proj-2")).toList();
+            assertThat(expected).isNotEmpty();
+            assertThat(rollups.activity(tag, 0, to, entities, List.of("proj-2"), keys)).containsExactlyInAnyOrderElementsOf(expected);
+            List<String> manyKeys = new ArrayList<>(keys);
+            List<String> manyEntities = new ArrayList<>(entities);
+            for (int k = 0; k < 1_100; k++) {
+                manyKeys.add("key_gone_" + k);
+                manyEntities.add("tag-gone-" + k);
+            }
+            java.util.Collections.shuffle(manyKeys, new Random(3));
+            java.util.Collections.shuffle(manyEntities, new Random(4));
+            assertThat(rollups.activity(tag, 0, to, manyEntities, List.of("proj-2"), manyKeys)).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(rollups.activity(tag, 0, to, null, null, List.of())).isEmpty();
+            assertThat(rollups.activity(tag, 0, to, List.of(), null, null)).isEmpty();
+
+            if (db.kind() == Database.Kind.SQLITE) {
+                List<String> plan = query(db, "EXPLAIN QUERY PLAN SELECT entity, cost_nanos FROM activity_daily "
+                        + "WHERE kind = 'tag' AND day >= 0 AND day < 99999 AND key_id IN ('key_1', 'key_3')");
+                assertThat(String.join("\n", plan)).contains("activity_daily_key");
+            }
+            ledger.close();
+        }
+    }
+
+    /**
      * V23 on a database that has rows (migrated to V22, its rollups built by V4's backfill from rows of before V21): the
      * ledger's rows are kept with no entry (NULL, read as ""), both rollups are rebuilt with {@code model_id} '' in their
      * primary keys and the same sums, and the writer then adds rows naming their entries beside them.

@@ -55,6 +55,55 @@ class CheckCommandTest {
                 .contains("wildcard \"*\" serves:").contains("any model of a known family");
     }
 
+    /** QA docs LOW-3: the README's wildcard example said "4 deployment(s), 1 model(s)" beside 4 entries and 150 listed names. */
+    @Test
+    void theFirstLineSaysWhatItCounts() throws Exception {
+        String out = run("""
+                model_list:
+                  - model_name: "*"
+                    litellm_params: { model: "openai/*", api_key: sk-test-0123456789abcdef, rpm: 500 }
+                  - model_name: "anthropic/*"
+                    litellm_params: { model: "anthropic/*", api_key: sk-ant-test-0123456789 }
+                  - model_name: "claude-*"
+                    litellm_params: { model: "anthropic/claude-*", api_key: sk-ant-test-0123456789 }
+                  - model_name: gpt
+                    litellm_params: { model: openai/gpt-4o, api_key: sk-test-0123456789abcdef }
+                    model_info: { id: gpt-east }
+                router_settings:
+                  model_group_alias:
+                    gpt-4: gpt
+                    legacy: { model: gpt, hidden: true }
+                  fallbacks: [{ claude-opus-4-1: [gpt-east] }]
+                """, 0);
+        assertThat(out.lines().findFirst().orElseThrow()).endsWith(": 4 deployments, 1 model name, 3 wildcard patterns, 2 group aliases");
+    }
+
+    /**
+     * QA docs LOW-6: check on the README's semantic-cache example printed DJL's "Failed to detect GPU count: CUDA driver
+     * version is insufficient" twice and its tokenizer's "maxLength is not explicitly specified", on a machine with no GPU.
+     */
+    @Test
+    void theEmbeddersLibrariesSayNothingAboutGpusOrTokenizerLengths() throws Exception {
+        assertThat(org.slf4j.LoggerFactory.getLogger("ai.djl.util.cuda.CudaUtils").isWarnEnabled()).isFalse();
+        assertThat(org.slf4j.LoggerFactory.getLogger("ai.djl.huggingface.tokenizers.HuggingFaceTokenizer").isWarnEnabled()).isFalse();
+        assertThat(org.slf4j.LoggerFactory.getLogger("ai.djl.util.cuda.CudaUtils").isErrorEnabled()).isTrue();
+        java.util.List<String> logged;
+        try (dev.switchboard.support.LogCapture log = dev.switchboard.support.LogCapture.root()) {
+            String out = run("""
+                    model_list:
+                      - model_name: cheap
+                        litellm_params: { model: mock/cheap-model }
+                    litellm_settings:
+                      cache: true
+                      cache_params: { type: semantic, ttl: 3600 }
+                    """, 0);
+            assertThat(out).startsWith("OK ");
+            logged = log.shown();
+        }
+        assertThat(logged).noneMatch(l -> l.contains("CUDA") || l.contains("GPU") || l.contains("maxLength"))
+                .anyMatch(l -> l.contains("semantic cache: bge-small-en-v15-q"));
+    }
+
     @Test
     void explainSaysWhereEachSettingCameFrom() throws Exception {
         String out = run("""
@@ -225,6 +274,52 @@ class CheckCommandTest {
     }
 
     /**
+     * Cloud QA (twenty-fifth session): a Bedrock profile, an Entra ID service principal and a Google service account were
+     * "API KEY -" / "api_key - none", and Bedrock's secret access key was shown as its "api_key"; an endpoint was cut to
+     * "https://bedrock-runtime.us-east-1.amazona...". Each names what its requests sign in with now, and where it came from.
+     */
+    @Test
+    void cloudDeploymentsNameWhatTheySignInWith() throws Exception {
+        dev.switchboard.support.ServiceAccount sa = dev.switchboard.support.ServiceAccount.create("gateway", "acme-project",
+                "https://oauth2.googleapis.com/token");
+        Path saFile = sa.write(dir, "sa.json");
+        String out = run("""
+                model_list:
+                  - model_name: keys
+                    litellm_params:
+                      model: bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0
+                      aws_region_name: us-east-1
+                      aws_access_key_id: AKIAIOSFODNN7EXAMPLE
+                      aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+                  - model_name: profile
+                    litellm_params: { model: bedrock/anthropic.claude-3-haiku-20240307-v1:0, aws_profile_name: team, aws_region_name: eu-west-1 }
+                  - model_name: entra
+                    litellm_params:
+                      model: azure/chat
+                      api_base: https://example-resource.openai.azure.com
+                      tenant_id: tenant-1
+                      client_id: client-1
+                      client_secret: azClientSecret~abcdefghijklmnop
+                  - model_name: gemini
+                    litellm_params: { model: vertex_ai/gemini-2.5-flash, vertex_credentials: "%s" }
+                """.formatted(saFile), 0, "--explain");
+        assertThat(out).doesNotContain("wJalrXUtnFEMI").doesNotContain("AKIAIOSFODNN7").doesNotContain("azClientSecret")
+                .doesNotContain("PRIVATE KEY");
+        java.util.List<String> table = out.lines().dropWhile(l -> !l.trim().startsWith("MODEL")).limit(5).toList();
+        assertThat(table.get(0)).contains("KEY / CREDENTIALS");
+        assertThat(table.get(1)).contains("SigV4: AWS access key ****MPLE, secret ****EKEY").doesNotContain("(aws_secret_access_key)");
+        assertThat(table.get(2)).contains("SigV4: AWS profile team");
+        assertThat(table.get(3)).contains("Entra ID service principal client-1 (tenant tenant-1), client secret ****mnop");
+        assertThat(table.get(4)).contains("service account gateway@acme-project.iam.gserviceaccount.com from vertex_credentials file " + saFile);
+        assertThat(out).containsPattern("credentials +SigV4: AWS profile team +aws_profile_name \\(line 9\\)")
+                .containsPattern("credentials +Entra ID service principal client-1 .* +tenant_id, client_id, client_secret \\(line 1[0-9]")
+                .containsPattern("credentials +service account gateway@acme-project\\.iam\\.gserviceaccount\\.com .* +vertex_credentials \\(line 1[0-9]")
+                .contains("https://bedrock-runtime.us-east-1.amazonaws.com ").contains("https://us-central1-aiplatform.googleapis.com ")
+                .doesNotContain("amazona...").doesNotContain("api_key                    -");
+        assertThat(out).doesNotContain("has no Google credentials");
+    }
+
+    /**
      * api_key: "" beside azure_ad_token: the token is what the requests carry (an empty key is none), and check says so
      * rather than "API KEY ****" as if the empty key went (cloud QA F3).
      */
@@ -282,7 +377,7 @@ class CheckCommandTest {
                 .contains("https://api.openai.com/v1").contains("https://api.anthropic.com")
                 .contains("https://generativelanguage.googleapis.com").contains("http://localhost:11434/v1")
                 .contains("http://gpu-box:8000/v1")
-                .contains("6 deployment(s), 7 model(s)");
+                .contains("6 deployments, 7 model names");
         assertThat(out.lines().filter(l -> l.trim().startsWith("auto "))).singleElement().asString()
                 .contains("cheap").contains("smart");
         assertThat(out.lines().filter(l -> l.trim().startsWith("fake "))).singleElement().asString()
@@ -361,7 +456,7 @@ class CheckCommandTest {
         int base = table.get(0).indexOf("API BASE");
         assertThat(table.get(1).indexOf("https://api.anthropic.com")).isEqualTo(base);
         assertThat(table.get(2).indexOf("https://generativelanguage.googleapis.com")).isEqualTo(base);
-        int key = table.get(0).indexOf("API KEY");
+        int key = table.get(0).indexOf("KEY / CREDENTIALS");
         assertThat(table.get(1).indexOf("****6789")).isEqualTo(key);
         assertThat(table.get(2).indexOf("****6789")).isEqualTo(key);
     }

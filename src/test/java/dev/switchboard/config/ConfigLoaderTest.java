@@ -309,7 +309,8 @@ class ConfigLoaderTest {
                 surprise: true
                 """);
         assertThat(c.warnings()).containsExactlyInAnyOrder(
-                "line 5: model_list[0].litellm_params.temprature: unknown key (LiteLLM documents none of that name), ignored.",
+                "line 5: model_list[0].litellm_params.temprature: unknown key (LiteLLM documents none of that name), ignored. "
+                        + "Did you mean temperature?",
                 "line 6: model_list[0].extra: unknown key, ignored. Known: [litellm_params, model_info, model_name, rpm, tpm].",
                 "line 7: surprise: unknown top-level key, ignored. Known: [credential_list, environment_variables, general_settings, "
                         + "guardrails, litellm_settings, model_list, router_settings].");
@@ -515,9 +516,10 @@ class ConfigLoaderTest {
                 router_settings: { timeout: 0, stream_timeout: -1, cooldown_time: 0 }
                 """));
         assertThat(e).isNotNull();
-        assertThat(e.problems()).anyMatch(p -> p.contains("model_list[0].litellm_params.rpm: must be 0 or more, found -5.0"))
-                .anyMatch(p -> p.contains("model_list[0].litellm_params.weight: must be 0 or more, found -1.0"))
-                .anyMatch(p -> p.contains("tpm: must be 0 or more, found -3.0"))
+        // the numbers as written (rpm: -5), not as the double they were read into (-5.0)
+        assertThat(e.problems()).anyMatch(p -> p.endsWith("model_list[0].litellm_params.rpm: must be 0 or more, found -5."))
+                .anyMatch(p -> p.endsWith("model_list[0].litellm_params.weight: must be 0 or more, found -1."))
+                .anyMatch(p -> p.endsWith("tpm: must be 0 or more, found -3."))
                 .noneMatch(p -> p.contains("router_settings.timeout"))
                 .anyMatch(p -> p.contains("router_settings.stream_timeout: must be more than 0 seconds"))
                 .noneMatch(p -> p.contains("cooldown_time"));

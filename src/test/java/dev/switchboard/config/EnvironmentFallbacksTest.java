@@ -68,4 +68,24 @@ class EnvironmentFallbacksTest {
                         .anyMatch(p -> p.startsWith("DATABASE_URL (environment") && p.contains("only PostgreSQL"))
                         .noneMatch(p -> p.contains("hunter2")));
     }
+
+    /** LiteLLM's LITELLM_KEY_ROTATION_GRACE_PERIOD: /key/regenerate's default grace_period, checked as the request's. */
+    @Test
+    void theKeyRotationGracePeriodIsReadCheckedAndNoneWhenZeroOrUnset() {
+        assertThat(load(Map.of("LITELLM_KEY_ROTATION_GRACE_PERIOD", " 24h "), MODELS).general().keyRotationGracePeriod()).isEqualTo("24h");
+        assertThat(load(Map.of("LITELLM_KEY_ROTATION_GRACE_PERIOD", "1mo"), MODELS).general().keyRotationGracePeriod()).isEqualTo("1mo");
+        assertThat(load(Map.of(), MODELS + """
+                environment_variables:
+                  LITELLM_KEY_ROTATION_GRACE_PERIOD: 2d
+                """).general().keyRotationGracePeriod()).isEqualTo("2d");
+        for (String none : new String[] {"", "  ", "0s", "0h"}) {
+            assertThat(load(Map.of("LITELLM_KEY_ROTATION_GRACE_PERIOD", none), MODELS).general().keyRotationGracePeriod()).as(none).isNull();
+        }
+        assertThat(load(Map.of(), MODELS).general().keyRotationGracePeriod()).isNull();
+        for (String bad : new String[] {"24 hours", "24", "-1h", "1y"}) {
+            assertThatThrownBy(() -> load(Map.of("LITELLM_KEY_ROTATION_GRACE_PERIOD", bad), MODELS)).as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("LITELLM_KEY_ROTATION_GRACE_PERIOD").hasMessageContaining("'" + bad + "' is not a duration");
+        }
+    }
 }

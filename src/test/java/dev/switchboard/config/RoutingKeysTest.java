@@ -55,7 +55,7 @@ class RoutingKeysTest {
                                 + "[cost-based-routing, latency-based-routing, least-busy, simple-shuffle, "
                                 + "usage-based-routing, usage-based-routing-v2].",
                         "line 8: router_settings.num_retries: expected a number, found 'two'.",
-                        "line 9: router_settings.cooldown_time: must be 0 or more seconds, found -1.0.",
+                        "line 9: router_settings.cooldown_time: must be 0 or more seconds, found -1.",
                         "line 10: router_settings.fallbacks[0].cheap[0]: 'smarty' is not a model_name of model_list. "
                                 + "Fix: use one of [cheap, smart].",
                         "line 11: router_settings.content_policy_fallbacks[0].gpt: 'gpt' is not a model_name of "
@@ -165,7 +165,7 @@ class RoutingKeysTest {
                 """))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
-                        "line 3: model_list[0].litellm_params.cooldown_time: must be 0 or more (seconds), found -1.0.",
+                        "line 3: model_list[0].litellm_params.cooldown_time: must be 0 or more (seconds), found -1.",
                         "line 4: model_list[0].model_info.allowed_fails: expected a whole number of 0 or more, found -2.",
                         "line 4: model_list[0].model_info.allowed_fails_policy.TimeoutErrorAllowedFails: expected a whole number of 0 or more, found -1."));
     }
@@ -186,7 +186,7 @@ class RoutingKeysTest {
                                 + "found -2. Fix: leave it out for the default.",
                         "line 4: model_list[0].model_info.health_check_max_tokens: must be a whole number of 1 or more (output tokens of "
                                 + "a health check), found 0. Fix: leave it out for the default.",
-                        "line 4: model_list[0].model_info.health_check_timeout: must be more than 0 and at most 86400 (seconds), found -1.0.",
+                        "line 4: model_list[0].model_info.health_check_timeout: must be more than 0 and at most 86400 (seconds), found -1.",
                         "line 6: router_settings.default_max_parallel_requests: must be a whole number of 1 or more (calls at once), "
                                 + "found 0. Fix: leave it out for the default."));
     }

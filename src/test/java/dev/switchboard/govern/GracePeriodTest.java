@@ -47,4 +47,18 @@ class GracePeriodTest {
                     });
         }
     }
+
+    /** LiteLLM's {@code grace_period or LITELLM_KEY_ROTATION_GRACE_PERIOD}: none, null or "" takes the default; "0s" not. */
+    @Test
+    void noneSentTakesTheDefaultAndAZeroSentDoesNot() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        long now = 1_000_000L;
+        assertThat(GracePeriod.until(null, "2h", now)).isEqualTo(now + 7_200_000L);
+        assertThat(GracePeriod.until(f.nullNode(), "2h", now)).isEqualTo(now + 7_200_000L);
+        assertThat(GracePeriod.until(f.textNode(" "), "2h", now)).isEqualTo(now + 7_200_000L);
+        assertThat(GracePeriod.until(f.textNode("0s"), "2h", now)).isNull();
+        assertThat(GracePeriod.until(f.textNode("30s"), "2h", now)).isEqualTo(now + 30_000L);
+        assertThat(GracePeriod.until(null, null, now)).isNull();
+        assertThatThrownBy(() -> GracePeriod.until(f.numberNode(5), "2h", now)).isInstanceOf(GatewayException.class);
+    }
 }

@@ -197,6 +197,36 @@ class JwtIdentityTest {
         assertThatThrownBy(() -> a.authenticate(token)).as("its key is gone").hasMessageContaining("No signing key with kid 'old'");
     }
 
+    /**
+     * QA docs LOW-6: check on the README's JWT example logged "could not fetch https://your-okta-domain.okta.com/… (null)":
+     * the JDK client's exceptions for an unresolvable host or a refused connection carry no message.
+     */
+    @Test
+    void aFailedFetchSaysWhy() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        Exception unresolved = catchSend(client, "http://no-such-host.invalid/.well-known/jwks.json");
+        assertThat(JwksKeys.reason(unresolved)).startsWith("the host name does not resolve");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Exception refused = catchSend(client, "http://127.0.0.1:" + port + "/jwks");
+        assertThat(JwksKeys.reason(refused)).isNotBlank().doesNotContain("null");
+        assertThat(JwksKeys.reason(new java.io.IOException("connection reset"))).isEqualTo("connection reset");
+        assertThat(JwksKeys.reason(new IllegalStateException())).isEqualTo("IllegalStateException");
+    }
+
+    private static Exception catchSend(java.net.http.HttpClient client, String url) {
+        try {
+            client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            return e;
+        }
+        throw new AssertionError(url + " answered");
+    }
+
     @Test
     void withoutKeysATokenIsA503AndOnlyAsymmetricAlgorithmsAreAccepted() throws Exception {
         JwtSettings s = JwtSettings.from(settings());

@@ -221,6 +221,29 @@ class BedrockIT {
     }
 
     /**
+     * A call with no arguments, whose input Converse streams (as Claude does) only as empty pieces: the OpenAI SDK's
+     * accumulated arguments are {@code "{}"}, as the non-stream answer's and as OpenAI streams them, never {@code ""}.
+     */
+    @Test
+    void aCallWithNoArgumentsStreamsValidJsonArguments() {
+        ChatCompletionFunctionTool time = ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_time")
+                .parameters(FunctionParameters.builder().putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of())).build()).build()).build();
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("claude").addUserMessage("what time is it?")
+                .addTool(time).build();
+        assertThat(client.chat().completions().create(params).choices().get(0).message().toolCalls().orElseThrow().get(0)
+                .asFunction().function().arguments()).isEqualTo("{}");
+        com.openai.helpers.ChatCompletionAccumulator acc = com.openai.helpers.ChatCompletionAccumulator.create();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params)) {
+            s.stream().forEach(acc::accumulate);
+        }
+        ChatCompletionMessageFunctionToolCall call = acc.chatCompletion().choices().get(0).message().toolCalls().orElseThrow().get(0)
+                .asFunction();
+        assertThat(call.function().name()).isEqualTo("get_time");
+        assertThat(call.function().arguments()).isEqualTo("{}");
+    }
+
+    /**
      * A tool that returned nothing (an empty or whitespace-only result): Converse refuses a blank text block inside a
      * toolResult (the simulator too, in Claude's words), so the result says "(empty result)" instead.
      */

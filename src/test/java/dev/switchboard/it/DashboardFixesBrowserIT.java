@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * aliases cut under the fallback chart's bars (finding 7). And QA run A's: "Used (period)" beside month to date, the
  * filter by a deleted app that took no live key's calls and by a key id, Regenerate's confirmation, request rows opened
  * with the keyboard, a $0.005 budget, tooltips in dollars, no chart text over another, the spend table by spend, the
- * keys' count, one-line rows at 375 px.
+ * keys' count, one-line rows at 375 px. And Regenerate's grace period: the field, its confirmation, the grace_period it
+ * sends, and the old secrets after it (at once by default, kept for the 1 hour chosen).
  */
 class DashboardFixesBrowserIT {
     static final String LONG_A = "a-rather-long-application-alias-for-the-first-app";
@@ -49,7 +50,9 @@ class DashboardFixesBrowserIT {
                   master_key: os.environ/MASTER_KEY
                 """.replace("LONG_MODEL", LONG_MODEL))) {
             Admin admin = new Admin(gw);
-            ask(gw, admin.generate(new JsonObject().put("key_alias", LONG_A)).getString("key"), "free", 14);
+            String longA = admin.generate(new JsonObject().put("key_alias", LONG_A)).getString("key");
+            ask(gw, longA, "free", 14);
+            String graceful = admin.generate(new JsonObject().put("key_alias", "graceful-app")).getString("key");
             ask(gw, admin.generate(new JsonObject().put("key_alias", LONG_B)).getString("key"), "free", 14);
             JsonObject temp = admin.generate(new JsonObject().put("key_alias", "temp-app").put("max_budget", 1.0));
             ask(gw, temp.getString("key"), "gpt", 1);
@@ -85,6 +88,11 @@ class DashboardFixesBrowserIT {
             out.forEach(System.out::println);
             assertThat(out).as(String.join("\n", out)).noneMatch(l -> l.startsWith("FAIL"));
             assertThat(out.stream().filter(l -> l.matches("\\d+ passed, 0 failed")).findFirst()).as(String.join("\n", out)).isPresent();
+            // the dashboard's Regenerate: LONG_A's at once (its old secret is refused), graceful-app's with the 1-hour grace
+            // chosen in the Keys tab (its old secret still works as the key)
+            assertThat(Http.post(gw.v1() + "/chat/completions", longA, body("free", 0)).statusCode()).isEqualTo(401);
+            HttpResponse<String> inGrace = Http.post(gw.v1() + "/chat/completions", graceful, body("free", 0));
+            assertThat(inGrace.statusCode()).as(inGrace.body()).isEqualTo(200);
         }
     }
 

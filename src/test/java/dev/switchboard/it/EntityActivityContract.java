@@ -210,6 +210,49 @@ abstract class EntityActivityContract {
         assertThat(admin.get("/tag/daily/activity?" + range() + "&exclude_team_ids=x").statusCode()).isEqualTo(400);
     }
 
+    /**
+     * A key that is not the master key, asking for every tag: the tags of its own user's calls, with only those calls'
+     * figures and keys, read so from the store (the route filters nothing out after its read: without the query's key
+     * scope the other user's calls of proj-y would be in these answers).
+     */
+    @Test
+    void aKeyAskingForEveryTagGetsItsOwnUsersCallsOnly() {
+        JsonObject annOut = ok(as(ann, "/tag/daily/activity?" + range()));
+        // the tags of ann's calls: hers and the ones the gateway adds (user:ann, team:crew); none of bob's
+        JsonObject annsTags = day(annOut).getJsonObject("breakdown").getJsonObject("entities");
+        assertThat(annsTags.fieldNames()).containsExactlyInAnyOrder("proj-x", "proj-y", "user:ann", "team:crew");
+        for (String t : annsTags.fieldNames()) {
+            assertThat(annsTags.getJsonObject(t).getJsonObject("api_key_breakdown").fieldNames()).as(t).containsExactly(ann.getString("token"));
+        }
+        assertThat(day(annOut).getJsonObject("breakdown").getJsonObject("api_keys").fieldNames()).containsExactly(ann.getString("token"));
+        assertThat(entity(annOut, "proj-x").getJsonObject("metrics").getLong("successful_requests")).isEqualTo(3);
+        JsonObject annsY = entity(annOut, "proj-y").getJsonObject("metrics");
+        assertThat(annsY.getLong("successful_requests")).isEqualTo(1);
+        assertThat(annsY.getLong("failed_requests")).isZero(); // bob's failed attempt is not ann's
+        // proj-x 3, proj-y 1, user:ann 3, team:crew 3 (a call is in each of its tags)
+        assertThat(annOut.getJsonObject("metadata").getLong("total_api_requests")).isEqualTo(10);
+        assertThat(ok(as(ann, "/tag/daily/activity/aggregated?" + range())).getJsonObject("metadata").getLong("total_api_requests"))
+                .isEqualTo(10);
+
+        JsonObject bobOut = ok(as(bob, "/tag/daily/activity?" + range()));
+        assertThat(day(bobOut).getJsonObject("breakdown").getJsonObject("entities").fieldNames()).contains("proj-y")
+                .doesNotContain("proj-x", "user:ann", "team:crew");
+        JsonObject bobsY = entity(bobOut, "proj-y");
+        assertThat(bobsY.getJsonObject("metrics").getLong("successful_requests")).isEqualTo(1);
+        assertThat(bobsY.getJsonObject("metrics").getLong("failed_requests")).isEqualTo(1);
+        assertThat(bobsY.getJsonObject("api_key_breakdown").fieldNames()).containsExactly(bob.getString("token"));
+
+        // cy's calls have no tag; another user's key named by api_key is nothing, on the tag and the team route alike
+        assertThat(ok(as(cy, "/tag/daily/activity?" + range())).getJsonArray("results")).isEmpty();
+        assertThat(ok(as(ann, "/tag/daily/activity?" + range() + "&api_key=" + bob.getString("token"))).getJsonArray("results")).isEmpty();
+        assertThat(ok(as(ann, "/team/daily/activity?" + range() + "&api_key=" + bob.getString("token"))).getJsonArray("results")).isEmpty();
+    }
+
+    private static JsonObject ok(HttpResponse<String> r) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new JsonObject(r.body());
+    }
+
     @Test
     void customersAreTheMasterKeysOnly() {
         JsonObject out = admin.getOk("/customer/daily/activity?" + range());

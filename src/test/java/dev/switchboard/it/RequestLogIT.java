@@ -152,8 +152,10 @@ class RequestLogIT {
         assertThat(denied.body()).doesNotContain("mine");
         assertThat(Http.get(gw.baseUrl() + "/logs/" + id, null).statusCode()).isEqualTo(401);
         assertThat(Http.get(gw.baseUrl() + "/logs/req_unknown", TestGateway.MASTER_KEY).statusCode()).isEqualTo(404);
-        // a virtual key's /logs lists only its own rows, whatever it asks for
-        JsonArray listed = new JsonObject(Http.get(gw.baseUrl() + "/logs?key_alias=full-app", owner).body()).getJsonArray("data");
+        // a virtual key's /logs lists only its own rows; naming another key is refused, not silently replaced by its own
+        // (the answer would read as the other key's rows), as /key/info refuses it
+        assertThat(Http.get(gw.baseUrl() + "/logs?key_alias=full-app", owner).statusCode()).isEqualTo(403);
+        JsonArray listed = new JsonObject(Http.get(gw.baseUrl() + "/logs", owner).body()).getJsonArray("data");
         assertThat(listed).isNotEmpty();
         listed.forEach(o -> assertThat(((JsonObject) o).getString("key_alias")).isEqualTo("owner-app"));
     }

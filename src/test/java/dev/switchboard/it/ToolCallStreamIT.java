@@ -224,4 +224,67 @@ class ToolCallStreamIT {
             anthropic.close();
         }
     }
+    /**
+     * Claude calling a tool that takes no arguments streams {@code input: {}} at the block's start and only an empty
+     * {@code partial_json} piece after it. OpenAI streams such a call's arguments as {@code "{}"}, and the non-stream
+     * answer says {@code "{}"}: an OpenAI-dialect stream, chat completions and Responses alike, must end with that valid
+     * JSON too, not {@code ""} (QA, twenty-fifth session, F1). The Anthropic dialect still gets {@code input: {}}.
+     */
+    @Test
+    void aClaudeCallWithNoArgumentsStreamsValidJsonArguments() {
+        OpenAIClient openai = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey("any").maxRetries(0).build();
+        AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gw.baseUrl()).apiKey("any").maxRetries(0).build();
+        try {
+            ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("claude").addUserMessage("what time is it?")
+                    .addTool(ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_time")
+                            .parameters(FunctionParameters.builder().putAdditionalProperty("type", com.openai.core.JsonValue.from("object"))
+                                    .putAdditionalProperty("properties", com.openai.core.JsonValue.from(Map.of())).build())
+                            .build()).build())
+                    .build();
+            String whole = openai.chat().completions().create(params).choices().get(0).message().toolCalls().orElseThrow().get(0)
+                    .asFunction().function().arguments();
+            assertThat(whole).isEqualTo("{}");
+            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+            try (com.openai.core.http.StreamResponse<ChatCompletionChunk> s = openai.chat().completions().createStreaming(params)) {
+                s.stream().forEach(acc::accumulate);
+            }
+            ChatCompletionMessageToolCall call = acc.chatCompletion().choices().get(0).message().toolCalls().orElseThrow().get(0);
+            assertThat(call.asFunction().function().name()).isEqualTo("get_time");
+            assertThat(call.asFunction().function().arguments()).isEqualTo("{}");
+
+            com.openai.models.responses.ResponseCreateParams responses = com.openai.models.responses.ResponseCreateParams.builder()
+                    .model("claude").input("what time is it?").addTool(com.openai.models.responses.FunctionTool.builder().name("get_time")
+                            .strict(false).parameters(com.openai.models.responses.FunctionTool.Parameters.builder()
+                                    .putAdditionalProperty("type", com.openai.core.JsonValue.from("object"))
+                                    .putAdditionalProperty("properties", com.openai.core.JsonValue.from(Map.of())).build())
+                            .build())
+                    .build();
+            List<com.openai.models.responses.ResponseStreamEvent> events = new ArrayList<>();
+            try (com.openai.core.http.StreamResponse<com.openai.models.responses.ResponseStreamEvent> s =
+                         openai.responses().createStreaming(responses)) {
+                s.stream().forEach(events::add);
+            }
+            StringBuilder deltas = new StringBuilder();
+            events.forEach(e -> e.functionCallArgumentsDelta().ifPresent(d -> deltas.append(d.delta())));
+            assertThat(deltas.toString()).isEqualTo("{}");
+            assertThat(events.stream().flatMap(e -> e.functionCallArgumentsDone().stream()).map(d -> d.arguments()).toList())
+                    .containsExactly("{}");
+            com.openai.models.responses.Response done = events.get(events.size() - 1).asCompleted().response();
+            assertThat(done.output().stream().flatMap(o -> o.functionCall().stream()).map(f -> f.arguments()).toList())
+                    .containsExactly("{}");
+
+            MessageAccumulator messages = MessageAccumulator.create();
+            try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(MessageCreateParams.builder()
+                    .model("claude").maxTokens(256).addUserMessage("what time is it?").addTool(Tool.builder().name("get_time")
+                            .inputSchema(Tool.InputSchema.builder().properties(JsonValue.from(Map.of())).build()).build()).build())) {
+                s.stream().forEach(messages::accumulate);
+            }
+            ToolUseBlock use = messages.message().content().stream().flatMap(b -> b.toolUse().stream()).findFirst().orElseThrow();
+            assertThat(use.name()).isEqualTo("get_time");
+            assertThat(use._input().toString()).isEqualTo("{}");
+        } finally {
+            openai.close();
+            anthropic.close();
+        }
+    }
 }

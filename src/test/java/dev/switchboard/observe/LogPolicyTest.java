@@ -96,4 +96,34 @@ class LogPolicyTest {
         assertThat(configured.stageSpans()).as("the stages' spans are asked for").isFalse();
         assertThat(TraceSettings.from(Map.of("endpoint", "http://c:4318", "stage_spans", true), false, n -> null).stageSpans()).isTrue();
     }
+    @Test
+    void anErrorMessageIsKeptAsThePolicyKeepsContent() {
+        String quoted = "Invalid prompt: my card is 4111-1111-1111-1111";
+        LogPolicy redacted = LogPolicy.parse("redacted", List.of(Pattern.compile("\\d{4}-\\d{4}-\\d{4}-\\d{4}")));
+        assertThat(redacted.applyToError(quoted)).isEqualTo("Invalid prompt: my card is [REDACTED]");
+        assertThat(LogPolicy.parse("off", List.of()).applyToError(quoted)).isNull();
+        assertThat(LogPolicy.parse("truncated:10", List.of()).applyToError(quoted)).as("an error is not content to cut").isEqualTo(quoted);
+        assertThat(LogPolicy.parse("full", List.of()).applyToError(quoted)).isEqualTo(quoted);
+        assertThat(redacted.applyToError(null)).isNull();
+    }
+
+    @Test
+    void tracesPathGoesBeforeAnEndpointsQueryAndTheLogShowsNeitherUserPartNorQuery() {
+        assertThat(TraceSettings.tracesUrl("http://u:pw@h:5120/api/public/otel?token=abc"))
+                .isEqualTo("http://u:pw@h:5120/api/public/otel/v1/traces?token=abc");
+        assertThat(TraceSettings.tracesUrl("http://h/otel/?token=abc#x")).isEqualTo("http://h/otel/v1/traces?token=abc#x");
+        assertThat(TraceSettings.tracesUrl("http://h/otel/v1/traces?token=abc")).isEqualTo("http://h/otel/v1/traces?token=abc");
+        assertThat(TraceSettings.tracesUrl("http://h:4318")).isEqualTo("http://h:4318/v1/traces");
+        TraceSettings s = TraceSettings.from(Map.of("endpoint", "http://lfuser:lfpassword123@127.0.0.1:5120/api/public/otel?token=querysecret123"),
+                false, n -> null);
+        assertThat(s.endpoint()).isEqualTo("http://lfuser:lfpassword123@127.0.0.1:5120/api/public/otel/v1/traces?token=querysecret123");
+        assertThat(s.shownEndpoint()).isEqualTo("http://127.0.0.1:5120/api/public/otel/v1/traces");
+        assertThat(s.toString()).doesNotContain("lfpassword123").doesNotContain("querysecret123");
+    }
+
+    @Test
+    void noAttributeValueIsLongerThanAnEighthOfAPost() {
+        assertThat(Tracing.maxAttributeChars(1_000_000)).isEqualTo(125_000);
+        assertThat(Tracing.maxAttributeChars(8_000)).isEqualTo(4096);
+    }
 }

@@ -44,6 +44,30 @@ class GatewayWarningsTest {
         g.close();
     }
 
+    /**
+     * Cloud QA (twenty-fifth session): a vertex_ai/ deployment with no Google credentials anywhere passed check in
+     * silence and failed every request; it is warned about as a missing key is. gcloud's application-default file,
+     * where google-auth-library looks for it ($CLOUDSDK_CONFIG here), counts as credentials.
+     */
+    @Test
+    void aVertexDeploymentWithNoGoogleCredentialsAnywhereIsWarnedAbout(@org.junit.jupiter.api.io.TempDir java.nio.file.Path gcloud)
+            throws Exception {
+        String yaml = "model_list:\n  - model_name: gemini\n    litellm_params: { model: vertex_ai/gemini-2.5-flash, vertex_project: p1 }\n";
+        Gateway none = gateway(yaml, Map.of("CLOUDSDK_CONFIG", gcloud.toString()));
+        assertThat(none.warnings()).singleElement().asString().startsWith("line 2: model_list entry 'gemini' (vertex_ai/gemini-2.5-flash)"
+                + " has no Google credentials").contains("GOOGLE_APPLICATION_CREDENTIALS is not set")
+                .contains(gcloud.resolve("application_default_credentials.json").toString()).contains("Fix: set vertex_credentials");
+        assertThat(none.models().get(0).signIn()).isEqualTo("none found");
+        none.shutdown();
+        dev.switchboard.support.ServiceAccount.create("adc", "p1", "https://oauth2.googleapis.com/token")
+                .write(gcloud, "application_default_credentials.json");
+        Gateway adc = gateway(yaml, Map.of("CLOUDSDK_CONFIG", gcloud.toString()));
+        assertThat(adc.warnings()).isEmpty();
+        assertThat(adc.models().get(0).signIn()).startsWith("application-default credentials");
+        assertThat(adc.models().get(0).signInFrom()).contains("application_default_credentials.json");
+        adc.shutdown();
+    }
+
     @Test
     void aRedisCacheThatIsOffReadsNoRedisVariable() {
         // review: Kubernetes' REDIS_PORT=tcp://… (any Service named redis) refused a config whose Redis cache was off

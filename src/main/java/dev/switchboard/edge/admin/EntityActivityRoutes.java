@@ -100,14 +100,11 @@ record EntityActivityRoutes(EdgeContext edge, AdminCall calls) {
                     callers = Set.of();
                 }
             }
-            Set<String> only = callers;
-            List<SpendRollups.Activity> read = entities != null && entities.isEmpty() || only != null && only.isEmpty() ? List.of()
-                    : edge.gateway().rollups().activity(form.kind, p.fromDay(), p.toDay(), entities);
+            // who may see what is part of the query (entities, exclusions, keys): the store answers the caller's rows only,
+            // and nothing here filters another key's or team's rows out afterwards; the model only narrows what is seen
             List<SpendRollups.Activity> rows = new ArrayList<>();
             List<SpendRollups.Daily> daily = new ArrayList<>();
-            for (SpendRollups.Activity a : read) {
-                if (excluded != null && excluded.contains(a.entity())) continue;
-                if (only != null && !only.contains(a.daily().keyId())) continue;
+            for (SpendRollups.Activity a : edge.gateway().rollups().activity(form.kind, p.fromDay(), p.toDay(), entities, excluded, callers)) {
                 if (!DailyActivityRoutes.modelMatches(model, a.daily())) continue;
                 rows.add(a);
                 daily.add(a.daily());

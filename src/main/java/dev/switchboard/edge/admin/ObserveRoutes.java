@@ -129,9 +129,17 @@ public final class ObserveRoutes {
             throw GatewayException.badRequest("'status' must be ok, error or an HTTP status such as 429, found '" + status + "'.",
                     "status");
         }
-        String keyId = key == null ? null : edge.gateway().keys().spendKeyId(key);
         String alias = q.getParam("key_alias");
-        if (!caller.admin()) {
+        String keyId;
+        if (caller.admin()) {
+            keyId = key == null ? null : edge.gateway().keys().spendKeyId(key);
+        } else {
+            // a virtual key may name itself only, as on /key/info: another key's filter is refused, not dropped (its
+            // answer would read as that key's rows); whether the other key exists is not said
+            if (key != null && !key.isBlank() && !ownKey(key, caller)) throw forbidden("A virtual key may only ask about its own logs.", "key");
+            if (alias != null && !alias.isBlank() && !alias.equals(caller.alias())) {
+                throw forbidden("A virtual key may only ask about its own logs.", "key_alias");
+            }
             keyId = caller.id();
             alias = null;
         }
@@ -173,6 +181,20 @@ public final class ObserveRoutes {
         o.put("prompt", e.prompt());
         o.put("completion", e.completion());
         return o;
+    }
+
+    /** Whether {@code ref} (a token, hash, id or alias) names the calling key; false for any other or unknown key. */
+    private boolean ownKey(String ref, Caller caller) {
+        if (ref.equals(caller.id())) return true;
+        try {
+            return caller.id().equals(edge.gateway().keys().spendKeyId(ref));
+        } catch (GatewayException unknown) {
+            return false;
+        }
+    }
+
+    private static GatewayException forbidden(String message, String param) {
+        return new GatewayException(ErrorKind.PERMISSION, 403, message, param, null, null, null);
     }
 
     private static GatewayException forbidden(String message) {

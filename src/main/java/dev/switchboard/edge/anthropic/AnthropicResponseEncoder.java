@@ -69,9 +69,13 @@ public final class AnthropicResponseEncoder {
         return json(m);
     }
 
+    /** What a message id starts with: an upstream's id without it gets it ({@link #messageId}). */
+    static final String MESSAGE_ID_PREFIX = "msg_";
+
     static String messageId(String id) {
         // an answer without an id (a minimal server's) gets its own, unique as Anthropic's are
-        return id == null ? dev.switchboard.model.RequestIds.answerId("msg_") : id.startsWith("msg_") ? id : "msg_" + id;
+        return id == null ? dev.switchboard.model.RequestIds.answerId(MESSAGE_ID_PREFIX)
+                : id.startsWith(MESSAGE_ID_PREFIX) ? id : MESSAGE_ID_PREFIX + id;
     }
 
     /**

@@ -89,6 +89,8 @@ public final class AnthropicRoutes {
                 return;
             }
             ChatRequest request = decoder.messages(body, dialectHeaders);
+            // the answer's id as the client gets it (AnthropicResponseEncoder.messageId): the trace names that one
+            ctx.attach(CallContext.ANSWER_ID_PREFIX, AnthropicResponseEncoder.MESSAGE_ID_PREFIX);
             if (request.stream()) stream(req, ctx, request);
             else edge.gateway().chat().chat(ctx, request).onComplete(r -> {
                 if (r.failed()) {

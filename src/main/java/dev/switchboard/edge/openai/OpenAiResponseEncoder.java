@@ -79,6 +79,7 @@ public final class OpenAiResponseEncoder {
     private static final byte[] TOTAL_TOKENS = ascii(",\"total_tokens\":");
     private static final byte[] CACHED_TOKENS = ascii(",\"prompt_tokens_details\":{\"cached_tokens\":");
     private static final byte[] AUDIO_TOKENS = ascii(",\"audio_tokens\":");
+    private static final byte[] CACHE_WRITE_TOKENS = ascii(",\"cache_write_tokens\":");
     private static final byte[] REASONING_TOKENS = ascii("},\"completion_tokens_details\":{\"reasoning_tokens\":");
     private static final byte[] ACCEPTED_TOKENS = ascii(",\"accepted_prediction_tokens\":");
     private static final byte[] REJECTED_TOKENS = ascii(",\"rejected_prediction_tokens\":");
@@ -106,6 +107,10 @@ public final class OpenAiResponseEncoder {
         digits(out, u.cacheReadTokens());
         out.appendBytes(AUDIO_TOKENS);
         digits(out, u.details().audioPromptTokens());
+        if (u.cacheWriteTokens() > 0) {
+            out.appendBytes(CACHE_WRITE_TOKENS);
+            digits(out, u.cacheWriteTokens());
+        }
         out.appendBytes(REASONING_TOKENS);
         digits(out, u.reasoningTokens());
         out.appendBytes(AUDIO_TOKENS);
@@ -325,6 +330,9 @@ public final class OpenAiResponseEncoder {
         g.writeObjectFieldStart("prompt_tokens_details");
         g.writeNumberField("cached_tokens", u.cacheReadTokens());
         g.writeNumberField("audio_tokens", u.details().audioPromptTokens());
+        // the prompt tokens written to the provider's cache where OpenAI's SDKs type them (PromptTokensDetails
+        // .cache_write_tokens, OpenRouter's field); only when there are some, so every other answer's usage is as before
+        if (u.cacheWriteTokens() > 0) g.writeNumberField("cache_write_tokens", u.cacheWriteTokens());
         g.writeEndObject();
         g.writeObjectFieldStart("completion_tokens_details");
         g.writeNumberField("reasoning_tokens", u.reasoningTokens());

@@ -147,11 +147,14 @@ final class ResponseObject {
      * asked, log probabilities; or a refusal), then its function calls.
      *
      * @param logprobs the chat choice's {@code logprobs}, or null
-     * @param status the response's status: an answer cut short ({@code incomplete}) leaves its message and calls
-     *               incomplete too, as OpenAI marks them
+     * @param status the response's status: an answer cut short ({@code incomplete}) leaves the items it was writing
+     *               when cut incomplete, as OpenAI marks them: its calls, or its message when no call follows it. A
+     *               message followed by calls was whole before they began (OpenAI, and our stream, close it
+     *               {@code completed} then), so stream and whole answer agree on every item
      */
     static ArrayNode output(Message m, JsonNode logprobs, ResponsesRequest req, String status) {
         String itemStatus = "incomplete".equals(status) ? "incomplete" : "completed";
+        String messageStatus = m.toolCalls().isEmpty() ? itemStatus : "completed";
         ArrayNode out = F.arrayNode();
         JsonNode signed = m.extra() == null ? null : m.extra().get("thinking_blocks");
         if (m.reasoning() != null && !m.reasoning().isEmpty() || signed instanceof ArrayNode a && !a.isEmpty()) {
@@ -162,7 +165,7 @@ final class ResponseObject {
         }
         String text = m.textContent();
         if (!text.isEmpty() || m.refusal() != null) {
-            ObjectNode msg = messageItem(itemId("msg_"), itemStatus);
+            ObjectNode msg = messageItem(itemId("msg_"), messageStatus);
             ArrayNode content = (ArrayNode) msg.get("content");
             if (!text.isEmpty()) {
                 content.add(outputText(text, OutputText.annotations(m.extra() == null ? null : m.extra().get("annotations")),

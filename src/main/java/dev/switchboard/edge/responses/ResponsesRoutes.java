@@ -120,6 +120,7 @@ public final class ResponsesRoutes {
                 ChatRequest chat = req.toChat(history);
                 long createdMillis = System.currentTimeMillis();
                 String id = ResponseObject.newResponseId(createdMillis);
+                ctx.attach(CallContext.ANSWER_ID, id); // the trace names the id the client gets, not the upstream's
                 // an alias the caller cannot use is refused now, not in the background
                 if (req.background()) {
                     edge.usableAlias(req.model(), ctx.caller());

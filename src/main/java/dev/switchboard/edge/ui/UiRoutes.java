@@ -175,7 +175,13 @@ public final class UiRoutes {
         get(router, "/ui/api/keys", rc -> {
             int page = intParam(rc.request(), "page", 1, 1, 1_000_000);
             int size = intParam(rc.request(), "page_size", KEYS_PAGE, 1, KEYS_PAGE);
-            return vertx.executeBlocking(() -> edge.gateway().keys().list(page, size, null, true), false);
+            var keys = edge.gateway().keys();
+            return vertx.executeBlocking(() -> {
+                ObjectNode out = keys.list(page, size, null, true);
+                // what Regenerate's grace field starts at: LITELLM_KEY_ROTATION_GRACE_PERIOD (null: the old secret stops at once)
+                out.put("grace_period_default", keys.defaultGracePeriod());
+                return out;
+            }, false);
         });
         router.post("/ui/api/keys/:op").handler(rc -> {
             HttpServerResponse resp = rc.response();

@@ -34,6 +34,12 @@ final class AnthropicStream extends SseRelay {
     private int toolIndex = -1;
     private boolean blockIsTool;
     /**
+     * The tool block's input as its start gave it ({@code {}} for Anthropic's own streams) while no input delta with
+     * content has come: a call with no arguments streams only empty {@code partial_json} pieces, and an OpenAI-dialect
+     * client must still end with valid JSON arguments, as OpenAI streams them. Null once the input came in pieces.
+     */
+    private String toolInputUnsent;
+    /**
      * The running key scans: of the answer text and of the thinking (each one text across its blocks, as an
      * OpenAI-dialect client gets it: one content, one reasoning), and of the tool input of the block being streamed
      * (JSON pieces; each call's input is its own, so a fresh scan at each block's start).
@@ -179,6 +185,8 @@ final class AnthropicStream extends SseRelay {
                 blockIsTool = "tool_use".equals(b.path("type").asText());
                 if (blockIsTool) {
                     toolIndex++;
+                    JsonNode input = b.path("input");
+                    toolInputUnsent = input.isObject() && !input.isEmpty() ? input.toString() : "{}";
                     emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(toolIndex,
                             b.path("id").asText(), b.path("name").asText(), ""))), null, raw));
                 } else if ("redacted_thinking".equals(b.path("type").asText())) {
@@ -196,8 +204,12 @@ final class AnthropicStream extends SseRelay {
                             null, null, null), null, raw));
                     case "thinking_delta" -> emit(delta(new Delta(null, null,
                             text((com.fasterxml.jackson.databind.node.ObjectNode) d, "thinking", thinkingRun), null, null), null, raw));
-                    case "input_json_delta" -> emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(Math.max(toolIndex, 0),
-                            null, null, text((com.fasterxml.jackson.databind.node.ObjectNode) d, "partial_json", inputRun())))), null, raw));
+                    case "input_json_delta" -> {
+                        String piece = text((com.fasterxml.jackson.databind.node.ObjectNode) d, "partial_json", inputRun());
+                        if (!piece.isEmpty()) toolInputUnsent = null;
+                        emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(Math.max(toolIndex, 0),
+                                null, null, piece))), null, raw));
+                    }
                     // the signed block's signature, for an OpenAI-dialect client's thinking_blocks (its text came as reasoning)
                     case "signature_delta" -> {
                         ArrayNode signed = JsonNodeFactory.instance.arrayNode();
@@ -217,12 +229,25 @@ final class AnthropicStream extends SseRelay {
                         null, null, null, null));
                 emit(new ChatChunk(id, created, model, List.of(), usage, null, null, raw));
             }
+            case "content_block_stop" -> {
+                if (blockIsTool && toolInputUnsent != null) {
+                    // no argument came in pieces: the arguments OpenAI itself streams for such a call ("{}"), with the
+                    // block's stop as its raw event (Anthropic-dialect clients get that event as sent)
+                    String input = toolInputUnsent;
+                    toolInputUnsent = null;
+                    emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(Math.max(toolIndex, 0), null, null, input))),
+                            null, raw));
+                } else {
+                    emit(rawOnly(raw));
+                }
+                blockIsTool = false;
+            }
             case "message_stop" -> {
                 emit(rawOnly(raw));
                 finish();
             }
             case "error" -> fail(AnthropicErrorDecoder.midStream(n, deploymentId, secret));
-            default -> emit(rawOnly(raw)); // ping, content_block_stop, and event types added later (scrubbed there)
+            default -> emit(rawOnly(raw)); // ping, and event types added later (scrubbed there)
         }
     }
 

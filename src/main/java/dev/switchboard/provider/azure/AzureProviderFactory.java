@@ -43,6 +43,17 @@ public final class AzureProviderFactory implements ProviderFactory {
         return value == null || value.isBlank() ? null : new Secret(value);
     }
 
+    /** An Entra ID service principal, when no key nor fixed token goes: check shows it rather than "no key". */
+    @Override
+    public dev.switchboard.provider.SignIn signIn(Deployment d, Function<String, String> env) {
+        if (key(d, env) != null) return null; // api_key or azure_ad_token: the key column says which
+        String tenant = d.stringParam("tenant_id"), client = d.stringParam("client_id");
+        if (tenant == null || client == null || tenant.isBlank() || client.isBlank()) return null; // create() refuses it
+        return dev.switchboard.provider.SignIn.of("Entra ID service principal " + client + " (tenant " + tenant + "), client secret "
+                        + new Secret(String.valueOf(d.stringParam("client_secret"))).masked(),
+                "tenant_id, client_id, client_secret" + dev.switchboard.provider.SignIn.lines(d, "tenant_id", "client_id", "client_secret"));
+    }
+
     /** The key or token, and the client secret a service principal signs in with (as written and form-encoded). */
     @Override
     public List<Secret> secrets(Deployment d, Function<String, String> env) {

@@ -5,6 +5,7 @@ import dev.switchboard.config.Secret;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderContext;
 import dev.switchboard.provider.ProviderFactory;
+import dev.switchboard.provider.SignIn;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -45,6 +46,38 @@ public final class BedrockProviderFactory implements ProviderFactory {
         } catch (IllegalArgumentException e) {
             return java.util.List.of(); // reported by create()
         }
+    }
+
+    /**
+     * How the requests sign in, as check shows it: SigV4 with which access key (masked) or profile, or the AWS credential
+     * chain; a Bedrock API key from AWS_BEARER_TOKEN_BEDROCK. The secret access key signs and is never sent: it is not
+     * shown as the deployment's "api_key".
+     */
+    @Override
+    public SignIn signIn(Deployment d, Function<String, String> env) {
+        BedrockAuth auth;
+        try {
+            auth = BedrockAuth.of(d, env);
+        } catch (IllegalArgumentException e) {
+            return null; // reported by create()
+        }
+        String session = auth.sessionToken() == null ? "" : ", session token " + auth.sessionToken().masked();
+        return switch (auth.source()) {
+            case "api_key" -> null;
+            case BedrockAuth.BEARER_ENV -> SignIn.of("Bedrock API key " + auth.secretKey().masked() + " (bearer)",
+                    "environment " + BedrockAuth.BEARER_ENV);
+            case "aws_secret_access_key" -> SignIn.of("SigV4: AWS access key " + new Secret(d.stringParam("aws_access_key_id")).masked()
+                            + ", secret " + auth.secretKey().masked() + session,
+                    "aws_access_key_id, aws_secret_access_key" + SignIn.lines(d, "aws_access_key_id", "aws_secret_access_key"));
+            case "AWS_SECRET_ACCESS_KEY" -> SignIn.of("SigV4: AWS access key " + new Secret(env.apply("AWS_ACCESS_KEY_ID")).masked()
+                            + ", secret " + auth.secretKey().masked() + session,
+                    "environment AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY");
+            default -> auth.source().startsWith("profile ")
+                    ? SignIn.of("SigV4: AWS " + auth.source(), d.stringParam("aws_profile_name") != null
+                            ? "aws_profile_name" + SignIn.lines(d, "aws_profile_name") : "environment AWS_PROFILE")
+                    : SignIn.of("SigV4: the AWS credential chain", "web identity, default profile, SSO, container or instance "
+                            + "role, resolved at the first request");
+        };
     }
 
     /** The region's runtime endpoint (or aws_bedrock_runtime_endpoint), so serve and check show where calls go. */

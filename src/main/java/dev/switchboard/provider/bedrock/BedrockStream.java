@@ -45,6 +45,12 @@ final class BedrockStream extends SseRelay {
     private final long created = System.currentTimeMillis() / 1000;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
     /**
+     * The calls (by index) whose input has had a non-empty piece: a call with no arguments (Claude streams its input as
+     * empty pieces, which Converse may relay as they are) gets {@code "{}"} at its block's stop, so OpenAI-dialect clients end with valid JSON, as
+     * OpenAI streams such a call and as the non-stream answer says.
+     */
+    private final java.util.Set<Integer> toolInputSent = new java.util.HashSet<>();
+    /**
      * The running key scans: of the answer text, of the reasoning, and of each tool call's input (JSON pieces, by the
      * call's index): each its own text, so another's pieces between two of a key's do not end its run.
      */
@@ -159,6 +165,7 @@ final class BedrockStream extends SseRelay {
                     String input = d.get("toolUse").path("input").asText();
                     // the event scan's masks kept: this scan masks only inside the input's JSON strings
                     input = KeyScrubber.withMasks(input, inputRuns.next(KeyScrubber.channel(0, call), true, sent(input, "toolUse", "input")));
+                    if (!input.isEmpty()) toolInputSent.add(call);
                     emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(call, null, null, input))), null));
                 } else if (d.path("reasoningContent").has("text")) {
                     String reasoning = d.get("reasoningContent").get("text").asText();
@@ -185,7 +192,13 @@ final class BedrockStream extends SseRelay {
                 complete = stopped;
                 if (complete) finish();
             }
-            default -> { } // contentBlockStop, and event types added later
+            case "contentBlockStop" -> {
+                Integer call = toolIndexByBlock.get(n.path("contentBlockIndex").asInt());
+                if (call != null && toolInputSent.add(call)) {
+                    emit(delta(new Delta(null, null, null, null, List.of(new ToolCallDelta(call, null, null, "{}"))), null));
+                }
+            }
+            default -> { } // event types added later
         }
     }
 

@@ -642,7 +642,7 @@ final class OpenAiChatDecoder {
     private Usage usage(JsonParser p) throws IOException {
         int prompt = 0, completion = 0, total = -1;
         ObjectNode fields = null; // the members not modelled, kept where the service bills in them
-        int cached = 0, promptAudio = 0; // prompt_tokens_details
+        int cached = 0, promptAudio = 0, cacheWrite = 0; // prompt_tokens_details
         int reasoning = 0, completionAudio = 0, accepted = 0, rejected = 0; // completion_tokens_details
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
@@ -661,6 +661,9 @@ final class OpenAiChatDecoder {
                         if (!p.nextToken().isNumeric()) p.skipChildren();
                         else if (g.equals("cached_tokens")) cached = p.getIntValue();
                         else if (g.equals("audio_tokens")) promptAudio = p.getIntValue();
+                        // the prompt tokens written to the provider's cache (OpenRouter for Claude and Gemini, OpenAI's
+                        // newer usage): counted in prompt_tokens, as Anthropic's cache_creation_input_tokens are in ours
+                        else if (g.equals("cache_write_tokens")) cacheWrite = p.getIntValue();
                     }
                 }
                 case "completion_tokens_details" -> {
@@ -701,7 +704,7 @@ final class OpenAiChatDecoder {
             }
         }
         completion = rules.completion(prompt, completion, reasoning, total);
-        return rules.withBill(new Usage(prompt, completion, cached, 0, reasoning, 0, new Usage.Details(promptAudio, completionAudio,
+        return rules.withBill(new Usage(prompt, completion, cached, cacheWrite, reasoning, 0, new Usage.Details(promptAudio, completionAudio,
                 accepted, rejected, 0)), fields);
     }
 

@@ -38,7 +38,7 @@ abstract class OpenAiJsonBytes {
             PROMPT_TOKENS = ascii("prompt_tokens"), COMPLETION_TOKENS = ascii("completion_tokens"),
             PROMPT_TOKENS_DETAILS = ascii("prompt_tokens_details"), COMPLETION_TOKENS_DETAILS = ascii("completion_tokens_details");
     /** The decoder's {@code PROMPT_DETAILS} and {@code COMPLETION_DETAILS}, in its order. */
-    private static final byte[][] PROMPT_DETAIL_NAMES = {ascii("cached_tokens"), ascii("audio_tokens")};
+    private static final byte[][] PROMPT_DETAIL_NAMES = {ascii("cached_tokens"), ascii("audio_tokens"), ascii("cache_write_tokens")};
     private static final byte[][] COMPLETION_DETAIL_NAMES = {ascii("reasoning_tokens"), ascii("audio_tokens"),
             ascii("accepted_prediction_tokens"), ascii("rejected_prediction_tokens")};
 
@@ -90,7 +90,7 @@ abstract class OpenAiJsonBytes {
                 else skipValue(2);
             } while (next('}'));
         }
-        return new dev.switchboard.model.Usage(prompt, completion, promptDetails[0], 0, completionDetails[0], 0,
+        return new dev.switchboard.model.Usage(prompt, completion, promptDetails[0], promptDetails[2], completionDetails[0], 0,
                 new dev.switchboard.model.Usage.Details(promptDetails[1], completionDetails[1], completionDetails[2],
                         completionDetails[3], 0));
     }

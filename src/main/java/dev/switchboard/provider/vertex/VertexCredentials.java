@@ -40,6 +40,25 @@ record VertexCredentials(Callable<GoogleCredentials> load, String projectId, Str
         return new VertexCredentials(() -> scoped(GoogleCredentials.getApplicationDefault()), null, "application-default credentials");
     }
 
+    /**
+     * Where google-auth-library looks for gcloud's application-default credentials: {@code $CLOUDSDK_CONFIG}, else
+     * {@code %APPDATA%/gcloud} on Windows, else {@code ~/.config/gcloud}; the file {@code application_default_credentials.json}.
+     */
+    static Path wellKnownFile(Function<String, String> env) {
+        String configDir = env.apply("CLOUDSDK_CONFIG");
+        Path dir;
+        if (configDir != null && !configDir.isBlank()) {
+            dir = Path.of(configDir);
+        } else if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("windows")) {
+            String appData = env.apply("APPDATA");
+            if (appData == null) return null;
+            dir = Path.of(appData, "gcloud");
+        } else {
+            dir = Path.of(System.getProperty("user.home", ""), ".config", "gcloud");
+        }
+        return dir.resolve("application_default_credentials.json");
+    }
+
     private static VertexCredentials fromValue(Deployment d, String value, String key) {
         boolean inline = value.stripLeading().startsWith("{");
         byte[] json;

@@ -4,14 +4,18 @@ import dev.switchboard.config.Deployment;
 import dev.switchboard.provider.Provider;
 import dev.switchboard.provider.ProviderContext;
 import dev.switchboard.provider.ProviderFactory;
+import dev.switchboard.provider.SignIn;
 import dev.switchboard.provider.UpstreamHttp;
 import dev.switchboard.provider.anthropic.AnthropicProviderFactory;
 import dev.switchboard.provider.anthropic.AnthropicTarget;
 import dev.switchboard.provider.gemini.GeminiProviderFactory;
 import dev.switchboard.provider.gemini.GeminiTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * {@code vertex_ai/<model>}: Google Cloud's Vertex AI. Gemini models go through the Gemini provider's translation and
@@ -35,6 +39,41 @@ public final class VertexProviderFactory implements ProviderFactory {
         } catch (IllegalArgumentException invalid) {
             return null; // create() reports it with its line
         }
+    }
+
+    /**
+     * The Google credentials the deployment's tokens come from, as check shows them: the service account of
+     * vertex_credentials or of GOOGLE_APPLICATION_CREDENTIALS' file, else gcloud's application-default file; with none
+     * of these, a warning as for another provider's missing key (only on Google Cloud would the metadata server give a
+     * token, which check does not probe: it sends nothing).
+     */
+    @Override
+    public SignIn signIn(Deployment d, Function<String, String> env) {
+        VertexSettings s;
+        VertexCredentials c;
+        try {
+            s = VertexSettings.from(d, env);
+            c = VertexCredentials.resolve(d, s.credentials(), env);
+        } catch (IllegalArgumentException invalid) {
+            return null; // create() reports it with its line
+        }
+        if (s.credentials() != null) {
+            String key = d.stringParam("vertex_credentials") != null ? "vertex_credentials" : "vertex_ai_credentials";
+            return SignIn.of(c.description(), key + SignIn.lines(d, key));
+        }
+        String adc = env.apply(VertexCredentials.ADC_ENV);
+        if (adc != null && !adc.isBlank()) return SignIn.of(c.description(), "environment " + VertexCredentials.ADC_ENV);
+        Path wellKnown = VertexCredentials.wellKnownFile(env);
+        if (wellKnown != null && Files.isRegularFile(wellKnown)) {
+            return SignIn.of("application-default credentials (gcloud auth application-default login)", "file " + wellKnown);
+        }
+        return new SignIn("none found", "no vertex_credentials, no " + VertexCredentials.ADC_ENV + ", no " + wellKnown,
+                "line " + d.line() + ": model_list entry '" + d.alias() + "' (" + d.id() + ") has no Google credentials: no "
+                        + "vertex_credentials, " + VertexCredentials.ADC_ENV + " is not set and gcloud's application-default file ("
+                        + wellKnown + ") does not exist, so its requests will fail (502) unless the gateway runs on Google Cloud, "
+                        + "whose metadata server gives the tokens. Fix: set vertex_credentials to a service-account JSON file (or "
+                        + "os.environ/ a variable holding the JSON), export " + VertexCredentials.ADC_ENV + ", or run `gcloud auth "
+                        + "application-default login`.");
     }
 
     @Override

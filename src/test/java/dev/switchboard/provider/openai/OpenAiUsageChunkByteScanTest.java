@@ -65,6 +65,25 @@ class OpenAiUsageChunkByteScanTest {
         assertThat(c.choices()).isEmpty();
     }
 
+    /**
+     * OpenRouter's usage for Claude and Gemini (and OpenAI's newer one) counts the prompt tokens written to the cache in
+     * {@code prompt_tokens_details.cache_write_tokens}: both readings take them as the usage's cache writes, which are
+     * priced at the write price, not as plain input.
+     */
+    @Test
+    void cacheWritesInThePromptDetailsAreReadByBothReadings() {
+        String json = "{\"id\":\"gen-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"anthropic/claude-sonnet-4.5\","
+                + "\"choices\":[],\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":50,\"total_tokens\":1050,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":600,\"cache_write_tokens\":300}}}";
+        assertThat(same(json.getBytes(StandardCharsets.UTF_8))).as("the byte scan reads it itself").isTrue();
+        byte[] b = bytes(json);
+        ChatChunk c = new OpenAiChunkByteScan().usageChunk(b, PREFIX.length(), b.length - 2 * PREFIX.length(), "f");
+        assertThat(c.usage().cacheWriteTokens()).isEqualTo(300);
+        assertThat(c.usage().cacheReadTokens()).isEqualTo(600);
+        assertThat(c.usage().uncachedPromptTokens()).isEqualTo(100);
+        assertThat(DECODER.usageOf(json.getBytes(StandardCharsets.UTF_8)).cacheWriteTokens()).isEqualTo(300);
+    }
+
     @Test
     void damagedUsageChunksNeverReadOtherwiseThanTheDecoderReadsThem() {
         Random r = new Random(11);
