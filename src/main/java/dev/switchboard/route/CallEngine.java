@@ -243,7 +243,7 @@ final class CallEngine {
             }
             List<DeploymentState> full = group.fullMembers(facts, now);
             if (!full.isEmpty()) { // LiteLLM's max_parallel_requests: wait in line for a slot, as its semaphore does
-                waitForSlot(full, now);
+                waitForSlot(full, false, now);
                 return;
             }
             if (group.atCapacity(facts, now)) {
@@ -282,6 +282,11 @@ final class CallEngine {
                 fail(cooling(now, false));
                 return;
             }
+            long untilOverdue = untilTrial > 0 ? Long.MAX_VALUE : group.nanosUntilTrialOverdue(facts, now);
+            if (untilOverdue == 0) { // the trial call ran past its lease: stop following it, go to the deployment
+                sendPastTrial(group.overdueTrial(facts, now), now);
+                return;
+            }
             RecoveryWait w = new RecoveryWait(vertx, () -> {
                 recoveryWait = null;
                 if (!over()) attempt();
@@ -293,7 +298,8 @@ final class CallEngine {
                 w.timeout(untilTrial);
                 return;
             }
-            w.timeout(left); // the probe may take its whole timeout: the wait stays bounded
+            // the probe may take its whole timeout: the wait follows it for its lease at most (then sendPastTrial)
+            w.timeout(Math.min(left, untilOverdue));
             boolean registered = false;
             for (DeploymentState m : group.members) {
                 if (facts.mayServe(group, m)) registered |= w.onProbeOf(m.breaker, now);
@@ -303,6 +309,25 @@ final class CallEngine {
                 recoveryWait = null;
                 later(1_000_000, this::attempt);
             }
+        }
+
+        /**
+         * The trial call {@code m}'s waiters follow has run longer than its lease ({@link CircuitBreaker#nanosUntilTrialOverdue}):
+         * it says nothing yet, so this request no longer waits for it and goes to the deployment itself, as every request
+         * with nowhere else to go did before trial calls (its outcome decides the breaker, like a trial call's: a success
+         * closes it for all). Its {@code max_parallel_requests} still hold: a slot, else its line.
+         */
+        private void sendPastTrial(DeploymentState m, long now) {
+            if (m == null) { // the trial call ended since the look: look again (on the next turn, never a loop)
+                later(1_000_000, this::attempt);
+                return;
+            }
+            log.info("request {}: the trial call at {} has not ended within its lease; sending this waiting request there "
+                    + "itself", ctx.requestId(), m.id());
+            ParallelSlots slots = m.slots;
+            if (!slots.limited()) send(new ModelGroup.Pick(m, true, 0, false));
+            else if (slots.open() && slots.tryTake()) send(new ModelGroup.Pick(m, true, 0, true));
+            else waitForSlot(List.of(m), true, now);
         }
 
         /** The answer of a request the cooldowns of its group refuse: LiteLLM's 429, with the time left as retry-after. */
@@ -321,8 +346,11 @@ final class CallEngine {
          * first), at most {@link #MAX_WAIT} in all (fallbacks included); then the group fails as at capacity (its
          * fallbacks, else a 429). Once a second it looks whether another member came back (a cooldown ended, a new rpm
          * minute), and if one did it leaves the line for it.
+         *
+         * @param pastTrial {@link #sendPastTrial}: the one member's trial call ran past its lease; a slot handed over is
+         *                  used whatever its breaker says
          */
-        private void waitForSlot(List<DeploymentState> full, long now) {
+        private void waitForSlot(List<DeploymentState> full, boolean pastTrial, long now) {
             if (waitingSince == NOT_WAITING) {
                 waitingSince = now;
                 metrics.queuedForSlot(group.alias);
@@ -336,7 +364,7 @@ final class CallEngine {
                         FailurePolicy.NO_CAPACITY, null, 1L));
                 return;
             }
-            SlotWait w = new SlotWait(full, vertx.getOrCreateContext());
+            SlotWait w = new SlotWait(full, pastTrial, vertx.getOrCreateContext());
             slotWait = w;
             w.timer = vertx.setTimer(tickMillis(left), id -> tick(w));
             for (DeploymentState m : full) m.slots.await(w.waiter); // may be handed a slot at once
@@ -365,7 +393,7 @@ final class CallEngine {
                 slots.release();
                 return;
             }
-            ModelGroup.Pick pick = group.admitWithSlot(m, facts, clock.getAsLong());
+            ModelGroup.Pick pick = w.pastTrial ? new ModelGroup.Pick(m, true, 0, true) : group.admitWithSlot(m, facts, clock.getAsLong());
             if (pick == null) { // it cooled down or reached its rpm meanwhile: the slot goes on, this request looks again
                 slots.release();
                 attempt();
@@ -377,11 +405,13 @@ final class CallEngine {
         /** This request's place in the lines of {@code full}, while it waits for a slot. */
         private final class SlotWait {
             final List<DeploymentState> full;
+            final boolean pastTrial;
             final ParallelSlots.Waiter waiter;
             long timer;
 
-            SlotWait(List<DeploymentState> full, io.vertx.core.Context here) {
+            SlotWait(List<DeploymentState> full, boolean pastTrial, io.vertx.core.Context here) {
                 this.full = full;
+                this.pastTrial = pastTrial;
                 this.waiter = new ParallelSlots.Waiter(slots -> here.runOnContext(v -> handedOver(this, slots)));
             }
 
@@ -481,7 +511,7 @@ final class CallEngine {
             }
             if (attempt.failed(error, verdict, now)) cooldownStarted(attempt, error, attempt.probe()); // the first, or one more after a failed trial call
             long untilAvailable = group.nanosUntilAvailable(facts, now);
-            if (settings.cooldownsDisabled()) untilAvailable = Math.max(untilAvailable, retryAfterOfSole(attempt.state, error));
+            if (attempt.state.breaker.gatesNothing()) untilAvailable = Math.max(untilAvailable, retryAfterOfSole(attempt.state, error));
             // The group has nothing available now (a cooldown, a 429's retry-after) but the plan has somewhere
             // else to go: go there rather than wait, as noneAvailable() does for a fresh attempt.
             boolean fallBackNow = untilAvailable > 0 && verdict.fallback() != null && plan.hasNext(verdict.fallback());

@@ -32,6 +32,8 @@ final class CircuitBreaker {
     /** {@link #CLOSED}, or the nanoTime at which the cooldown ends (after which it is half-open). */
     private final AtomicLong openUntil = new AtomicLong(CLOSED);
     private final AtomicBoolean probing = new AtomicBoolean();
+    /** The nanoTime the trial call now in flight was admitted (meaningful while {@link #probing}). */
+    private volatile long probeStartedAt;
     /** The last minute's failures, per kind the policy names and {@link #ANY} for the rest; guarded by {@code this}. */
     private final Map<String, FailureWindow> windows = new HashMap<>(4);
     /** {@code disable_cooldowns}: never opens, so never a cooldown, a probe, a count or a log line. */
@@ -78,10 +80,37 @@ final class CircuitBreaker {
         Object own = info.get("cooldown_time") != null ? info.get("cooldown_time") : d.params().get("cooldown_time");
         long cooldown = own instanceof Number n
                 ? Math.round(n.doubleValue() * 1e9) : settings.cooldown().toNanos();
+        // a cooldown of 0 keeps nothing out: no breaker at all, rather than one open for 0 s, half-open at once, that lets
+        // one trial call through at a time (LiteLLM's 0 s cooldown excludes nothing either)
+        if (cooldown <= 0) return disabled();
         return new CircuitBreaker(allowed, policy, cooldown);
     }
 
     boolean closed() { return openUntil.get() == CLOSED; }
+
+    /** It never opens ({@code disable_cooldowns}, or a {@code cooldown_time} of 0): it gates nothing. */
+    boolean gatesNothing() { return disabled; }
+
+    /**
+     * How long requests with nowhere else to go follow a trial call in flight before they stop waiting for it and are
+     * sent to the deployment themselves: the deployment's {@code cooldown_time}, at most {@link #MAX_TRIAL_LEASE}. A
+     * trial call that has not answered by then (a hung upstream, a long reasoning call) says nothing yet, and holding
+     * every other caller for its whole {@code timeout} (600 s by default) would do more harm than the failure did.
+     */
+    static final long MAX_TRIAL_LEASE = 10_000_000_000L;
+
+    /**
+     * Nanos until the trial call in flight has run longer than its lease ({@link #MAX_TRIAL_LEASE}): 0 when it has,
+     * {@link Long#MAX_VALUE} when no trial call is in flight.
+     */
+    long nanosUntilTrialOverdue(long now) {
+        long until = openUntil.get();
+        if (until == CLOSED || now - until < 0 || !probing.get()) return Long.MAX_VALUE;
+        long lease = Math.min(cooldownNanos, MAX_TRIAL_LEASE);
+        long since = probeStartedAt;
+        if (since - until < 0) return lease; // admitted this instant, its start not written yet: a fresh lease
+        return Math.max(0, lease - (now - since));
+    }
 
     /** May a request be sent now (closed, or half-open with its probe slot free)? */
     boolean available(long now) {
@@ -106,7 +135,9 @@ final class CircuitBreaker {
         long until = openUntil.get();
         if (until == CLOSED) return Admission.NORMAL;
         if (now - until < 0) return null;
-        return probing.compareAndSet(false, true) ? Admission.PROBE : null;
+        if (!probing.compareAndSet(false, true)) return null;
+        probeStartedAt = now;
+        return Admission.PROBE;
     }
 
     enum Admission { NORMAL, PROBE }

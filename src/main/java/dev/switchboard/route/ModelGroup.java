@@ -131,6 +131,28 @@ final class ModelGroup {
         return min;
     }
 
+    /**
+     * Nanos until a trial call in flight at a member that may serve the request has run past its lease
+     * ({@link CircuitBreaker#nanosUntilTrialOverdue}): 0 when one has, {@link Long#MAX_VALUE} when none is in flight.
+     */
+    long nanosUntilTrialOverdue(RequestFacts facts, long now) {
+        long min = Long.MAX_VALUE;
+        long wallMillis = caps.none() ? 0 : System.currentTimeMillis();
+        for (DeploymentState m : members) {
+            if (facts.mayServe(this, m) && withinBudget(m, wallMillis)) min = Math.min(min, m.breaker.nanosUntilTrialOverdue(now));
+        }
+        return min;
+    }
+
+    /** A member whose trial call has run past its lease (see {@link #nanosUntilTrialOverdue}); null when none has now. */
+    DeploymentState overdueTrial(RequestFacts facts, long now) {
+        long wallMillis = caps.none() ? 0 : System.currentTimeMillis();
+        for (DeploymentState m : members) {
+            if (facts.mayServe(this, m) && withinBudget(m, wallMillis) && m.breaker.nanosUntilTrialOverdue(now) == 0) return m;
+        }
+        return null; // it ended since the look
+    }
+
     /** The cooldowns started so far by the members that may serve the request: a change means one failed again. */
     long cooldownsStarted(RequestFacts facts) {
         long sum = 0;

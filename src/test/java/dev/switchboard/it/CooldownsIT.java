@@ -32,10 +32,11 @@ class CooldownsIT {
     static TestGateway herd;
     static TestGateway off;
     static TestGateway mock;
+    static TestGateway zero;
 
     @BeforeAll
     static void start() {
-        herd = TestGateway.start(TestGateway.simModels("last=last-model", "back=back-model") + """
+        herd = TestGateway.start(TestGateway.simModels("last=last-model", "back=back-model", "slow=slow-model") + """
                 router_settings:
                   num_retries: 2
                   retry_backoff: 0.01
@@ -48,6 +49,12 @@ class CooldownsIT {
                   num_retries: 1
                   retry_backoff: 0.01
                   allowed_fails: 0
+                """);
+        zero = TestGateway.start(TestGateway.simModels("zsolo=zsolo-model") + """
+                router_settings:
+                  num_retries: 0
+                  allowed_fails: 0
+                  cooldown_time: 0
                 """);
         mock = TestGateway.start("""
                 model_list:
@@ -70,6 +77,7 @@ class CooldownsIT {
         herd.close();
         off.close();
         mock.close();
+        zero.close();
     }
 
     private static HttpResponse<String> ask(TestGateway g, String model, String... headers) {
@@ -128,15 +136,52 @@ class CooldownsIT {
     @Test
     void aRecoveredLastResortServesEveryRequestThatWaitedAndNoneDuringTheCooldown() {
         herd.simulator.behaveAlways("back-model", SimBehaviour.status(529));
+        // taken before the failing call: its cooldown begins after this (once the failure is answered), so an answer
+        // served only after the 1 s cooldown comes at least 1 s after it, however slow this machine is
+        long sentAt = System.nanoTime();
         assertThat(ask(herd, "back", "x-switchboard-num-retries", "0").statusCode()).isGreaterThanOrEqualTo(500);
-        long failedAt = System.nanoTime(); // the 1 s cooldown began before this
         herd.simulator.behaveAlways("back-model", null); // healthy again, but still cooling down
         List<Timed> answers = concurrently(20, () -> ask(herd, "back"));
         assertThat(answers).allSatisfy(a -> {
             assertThat(a.response().statusCode()).as(a.response().body()).isEqualTo(200);
-            assertThat((a.at() - failedAt) / 1_000_000).as("served after the cooldown, not into it").isGreaterThanOrEqualTo(900);
+            assertThat((a.at() - sentAt) / 1_000_000).as("served after the cooldown, not into it").isGreaterThanOrEqualTo(990);
         });
         assertThat(received(herd, "back-model")).as("the failure, the trial call and the 19 that waited for it").isEqualTo(21);
+    }
+
+    /**
+     * Review H1: a trial call that hangs held every waiter for 60 s, then answered it 429, for as long as the trial call
+     * ran. Now the waiters follow it for its lease only (the cooldown_time, here 1 s), then go to the deployment.
+     */
+    @Test
+    void waitersStopFollowingATrialCallThatRunsPastItsLease() {
+        herd.simulator.enqueue("slow-model", SimBehaviour.status(529));
+        assertThat(ask(herd, "slow", "x-switchboard-num-retries", "0").statusCode()).isGreaterThanOrEqualTo(500);
+        herd.simulator.enqueue("slow-model", SimBehaviour.slowFirstByte(10_000)); // the trial call: 10 s to answer
+        long t0 = System.nanoTime();
+        List<Timed> answers = concurrently(8, () -> ask(herd, "slow"));
+        assertThat(answers).allSatisfy(a -> assertThat(a.response().statusCode()).as(a.response().body()).isEqualTo(200));
+        List<Long> ms = answers.stream().map(a -> (a.at() - t0) / 1_000_000).sorted().toList();
+        assertThat(ms.subList(0, 7)).as("all but the trial call: served after its 1 s cooldown and 1 s lease, not after "
+                + "the trial's 10 s").allSatisfy(m -> assertThat(m).isLessThan(7_000));
+        assertThat(received(herd, "slow-model")).as("the failure, the trial call and the 7 that stopped following it")
+                .isEqualTo(9);
+    }
+
+    /** Review H3: cooldown_time 0 opened the breaker for 0 s: one trial call at a time, and its failure a 429 for all. */
+    @Test
+    void aZeroCooldownGatesNothing() {
+        zero.simulator.behaveAlways("zsolo-model", SimBehaviour.status(500));
+        try (LogCapture log = LogCapture.of("dev.switchboard.route.CallEngine")) {
+            List<Timed> answers = concurrently(10, () -> ask(zero, "zsolo"));
+            assertThat(answers).allSatisfy(a -> {
+                assertThat(a.response().statusCode()).as(a.response().body()).isGreaterThanOrEqualTo(500);
+                assertThat(a.response().body()).doesNotContain("deployments_cooling_down");
+            });
+            assertThat(received(zero, "zsolo-model")).as("every request reached the upstream").isEqualTo(10);
+            assertThat(log.lines()).noneMatch(l -> l.contains("trial call"));
+        }
+        assertThat(cooldowns(zero, "openai/zsolo-model")).isZero();
     }
 
     private static double cooldowns(TestGateway g, String deployment) {

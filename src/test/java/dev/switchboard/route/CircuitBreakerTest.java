@@ -220,4 +220,20 @@ class CircuitBreakerTest {
         assertThat(woken.get()).isEqualTo(3);
         assertThat(b.closed()).isTrue();
     }
+
+    /** Review H1: waiters follow a trial call for its lease (the cooldown_time, at most 10 s), not its whole timeout. */
+    @Test
+    void aTrialCallIsFollowedForItsLeaseOnly() {
+        CircuitBreaker b = new CircuitBreaker(0, 2 * S);
+        assertThat(b.nanosUntilTrialOverdue(0)).as("closed: no trial call").isEqualTo(Long.MAX_VALUE);
+        b.failed(Cooldown.COUNT, false, 0, 0);
+        assertThat(b.nanosUntilTrialOverdue(S)).as("cooling: no trial call yet").isEqualTo(Long.MAX_VALUE);
+        assertThat(b.admit(3 * S)).isEqualTo(Admission.PROBE);
+        assertThat(b.nanosUntilTrialOverdue(4 * S)).isEqualTo(S);
+        assertThat(b.nanosUntilTrialOverdue(5 * S)).isZero();
+        CircuitBreaker longCooldown = new CircuitBreaker(0, 300 * S);
+        longCooldown.failed(Cooldown.COUNT, false, 0, 0);
+        assertThat(longCooldown.admit(300 * S)).isEqualTo(Admission.PROBE);
+        assertThat(longCooldown.nanosUntilTrialOverdue(300 * S)).as("at most 10 s").isEqualTo(CircuitBreaker.MAX_TRIAL_LEASE);
+    }
 }
