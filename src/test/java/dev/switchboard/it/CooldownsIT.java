@@ -173,12 +173,13 @@ class CooldownsIT {
     void aZeroCooldownGatesNothing() {
         zero.simulator.behaveAlways("zsolo-model", SimBehaviour.status(500));
         try (LogCapture log = LogCapture.of("dev.switchboard.route.CallEngine")) {
+            assertThat(ask(zero, "zsolo").statusCode()).isGreaterThanOrEqualTo(500); // a failure first: no cooldown follows
             List<Timed> answers = concurrently(10, () -> ask(zero, "zsolo"));
             assertThat(answers).allSatisfy(a -> {
                 assertThat(a.response().statusCode()).as(a.response().body()).isGreaterThanOrEqualTo(500);
                 assertThat(a.response().body()).doesNotContain("deployments_cooling_down");
             });
-            assertThat(received(zero, "zsolo-model")).as("every request reached the upstream").isEqualTo(10);
+            assertThat(received(zero, "zsolo-model")).as("every request reached the upstream").isEqualTo(11);
             assertThat(log.lines()).noneMatch(l -> l.contains("trial call"));
         }
         assertThat(cooldowns(zero, "openai/zsolo-model")).isZero();
