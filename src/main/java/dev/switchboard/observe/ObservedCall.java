@@ -114,7 +114,9 @@ public final class ObservedCall {
         this.policy = policy;
         this.client = client;
         this.startedAtMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ctx.startedNanos());
-        this.model = SpanText.cut(observer.scrubber().scrub(embedding == null ? request.model() : embedding.model()), SpanText.NAME);
+        // once a call, shared with the ledger row (SecretScrubber.requestedModel); a configured name is as written
+        this.model = SpanText.cut(observer.scrubber().requestedModel(ctx, embedding == null ? request.model() : embedding.model()),
+                SpanText.NAME);
         Tracing t = observer.tracing();
         if (t == null) {
             root = null;
@@ -132,7 +134,7 @@ public final class ObservedCall {
                 .setAttribute(GenAi.KEY_ID, ctx.caller().id())
                 .setAttribute(GenAi.LF_TYPE, chat ? "generation" : "embedding"); // Langfuse's type for an embeddings call
         String asked = ctx.attached(CallContext.ASKED_MODEL);
-        if (asked != null) builder.setAttribute(GenAi.MODEL_ASKED, SpanText.cut(observer.scrubber().scrub(asked), SpanText.NAME));
+        if (asked != null) builder.setAttribute(GenAi.MODEL_ASKED, SpanText.cut(observer.scrubber().name(asked), SpanText.NAME));
         if (client.parent() != null) builder.setParent(client.parent());
         else builder.setNoParent();
         root = client.parent() == null && client.traceId() != null
@@ -552,7 +554,7 @@ public final class ObservedCall {
      * model is in the deployment too.
      */
     private String shownDeployment(String deployment) {
-        return deployment == null ? null : SpanText.cut(observer.scrubber().scrub(deployment), SpanText.NAME);
+        return deployment == null ? null : SpanText.cut(observer.scrubber().name(deployment), SpanText.NAME);
     }
 
     /** The model the client named, as it is recorded: keys masked, cut to {@link SpanText#NAME}. */
@@ -569,7 +571,8 @@ public final class ObservedCall {
         if (!policy.keepsContent()) {
             return "HTTP " + status + (errorType == null ? "" : " " + errorType) + " (message not kept: log policy off)";
         }
-        return SpanText.cut(policy.applyToError(observer.scrubber().scrub(raw)), SpanText.MESSAGE);
+        // at most the column's width plus a key's length is scanned: a 404 quotes the model, which may be 10 MB
+        return SpanText.cut(policy.applyToError(observer.scrubber().bounded(raw, SpanText.MESSAGE)), SpanText.MESSAGE);
     }
 
     private Span child(String name, long startNanos, Span parent) { return childBuilder(name, startNanos, parent).startSpan(); }
