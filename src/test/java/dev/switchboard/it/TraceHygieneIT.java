@@ -140,6 +140,22 @@ class TraceHygieneIT {
         assertThat(logRow(Admin.requestId(unknown)).getString("model")).isEqualTo("my-[REDACTED]-model");
     }
 
+    /**
+     * A key whose log policy is {@code off} keeps the gateway's own refusal text (it quotes no prompt): an operator
+     * debugging the refusal needs it. Only an upstream's words are hidden (the test below).
+     */
+    @Test
+    void logPolicyOffKeepsTheGatewaysOwnErrorMessage() {
+        HttpResponse<String> r = Http.post(gw.v1() + "/chat/completions", lonely,
+                "{\"model\":\"no-such-model-here\",\"messages\":[{\"role\":\"user\",\"content\":\"secret prompt\"}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+        String id = Admin.requestId(r);
+        JsonObject row = logRow(id);
+        assertThat(row.getString("log_policy")).isEqualTo("off");
+        assertThat(row.getString("error_message")).contains("no-such-model-here").doesNotContain("log policy off");
+        assertThat(root(id).getStatus().getMessage()).contains("no-such-model-here");
+    }
+
     @Test
     void theKeysLogPolicyCoversAnUpstreamErrorThatQuotesThePrompt() {
         String said = "patient John Doe diagnosis CONFIDENTIAL-XYZ card 4111 1111 1111 1111";
