@@ -66,6 +66,9 @@ class AlertingKeysTest {
         assertThat(a.budgetAlerts()).isTrue();
         assertThat(a.describe()).isEqualTo("slack to https://hooks.slack.com/… (SLACK_WEBHOOK_URL)").doesNotContain("abcdef");
         assertThat(c.warnings()).noneMatch(w -> w.contains("alert"));
+        // the hook's secret path is in no toString, the record's nor the general settings' that hold it
+        assertThat(a.toString()).doesNotContain("abcdef").contains("hooks.slack.com");
+        assertThat(c.general().toString()).doesNotContain("abcdef");
     }
 
     /** LiteLLM routes Slack messages by alert_to_webhook_url (a URL or a list), in place of SLACK_WEBHOOK_URL. */
